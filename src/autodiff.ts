@@ -1,0 +1,121 @@
+/**
+ * Reverse-mode autodiff over the recorded graph. Written once for all ops:
+ * - order: depth-first post-order from the root = a forward (topological) order of the records;
+ *   the backend's backward interpreter walks it in reverse, so each record's output gradient is
+ *   complete before its backward kernel runs;
+ * - fan-out: every backward kernel ADDS into its input-gradient buffers (GIN), so a value used by
+ *   several ops receives the sum of their contributions; aliased inputs (x·x) add twice;
+ * - un-broadcasting: binary kernels add each output element's contribution into the input element
+ *   it was broadcast from, which is the sum over broadcast dimensions;
+ * - leaves: GIN points at the leaf's persistent .grad, so repeated backward() calls accumulate.
+ */
+import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
+import { R, fmtShape } from './ops/types.js';
+import { Tensor } from './tensor.js';
+
+function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | undefined): ArrayLike<number> {
+  if (grad === undefined) {
+    if (root.size !== 1)
+      throw new Error(`wasmgrad.backward: a seed gradient is needed for a non-scalar tensor ${fmtShape(root.shape)} (pass one of that shape)`);
+    return [1];
+  }
+  if (typeof grad === 'number') {
+    if (root.size !== 1) throw new Error(`wasmgrad.backward: a number seed needs a one-element tensor, this one is ${fmtShape(root.shape)}`);
+    return [grad];
+  }
+  if (grad instanceof Tensor) {
+    if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i]))
+      throw new Error(`wasmgrad.backward: seed shape ${fmtShape(grad.shape)} does not match tensor shape ${fmtShape(root.shape)}`);
+    return grad.values();
+  }
+  if (grad.length !== root.size) throw new Error(`wasmgrad.backward: seed has ${grad.length} values, tensor has ${root.size}`);
+  return grad;
+}
+
+function leafGrad(leaf: Tensor): Storage {
+  if (leaf.grad === null || !leaf.grad.storage.alive) {
+    const s = allocPersistent(leaf.storage.backend, leaf.size, 'grad');
+    s.backend.fill(s.ptr, leaf.size, 0, 'float32');
+    leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
+  }
+  return leaf.grad.storage;
+}
+
+/** Topological order (inputs first) of the nodes reachable from root through requiresGrad tensors. */
+function topoOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const seen = new Set<Tensor>([root]);
+  const stack: [Tensor, number][] = [[root, 0]];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, i] = top;
+    const inputs = t.node!.inputs;
+    if (i < inputs.length) {
+      top[1]++;
+      const x = inputs[i];
+      if (x.node !== null && x.requiresGrad && !seen.has(x)) {
+        seen.add(x);
+        stack.push([x, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}
+
+export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number>, opts: { retainGraph?: boolean } = {}): void {
+  root.assertAlive('backward');
+  if (!root.requiresGrad)
+    throw new Error(`wasmgrad.backward: tensor ${fmtShape(root.shape)} does not require grad: none of the tensors it was computed from has requiresGrad: true`);
+  const seed = seedValues(root, grad);
+  const be = root.storage.backend;
+  if (root.node === null) {
+    // A leaf: its gradient is the seed itself.
+    const g = leafGrad(root);
+    const cur = be.read(g.ptr, root.size, 'float32');
+    be.write(g.ptr, Array.from(cur, (v, i) => v + seed[i]), 'float32');
+    return;
+  }
+  const order = topoOrder(root);
+  for (const t of order) {
+    const node = t.node!;
+    if (node.freed)
+      throw new Error(
+        `wasmgrad.backward: trying to backward through the graph a second time: the graph through '${node.op.name}' ${fmtShape(t.shape)} ` +
+          'was freed by an earlier backward(). Pass { retainGraph: true } to the earlier call to keep it.',
+      );
+    node.inputs.forEach((x, i) => {
+      x.assertAlive('backward');
+      if (x.storage.version !== node.versions[i])
+        throw new Error(`wasmgrad.backward: input ${i} of '${node.op.name}' was modified in place after it was used; its gradient cannot be computed`);
+    });
+    for (const s of node.saved) if (!s.alive) t.assertAlive('backward');
+  }
+  // Output-gradient buffers of the intermediate nodes (zeroed: kernels accumulate into them).
+  const gradOf = new Map<Tensor, Storage>();
+  for (const t of order) {
+    const s = allocTransient(be, t.size, `grad of ${t.node!.op.name}`);
+    be.fill(s.ptr, t.size, 0, 'float32');
+    gradOf.set(t, s);
+  }
+  be.write(gradOf.get(root)!.ptr, seed, 'float32');
+  let workspace = 0;
+  const recs = order.map((t) => {
+    const node = t.node!;
+    const rec = node.rec;
+    rec[R.GOUT] = gradOf.get(t)!.ptr;
+    for (let i = 0; i < 4; i++) rec[R.GIN + i] = 0;
+    for (const i of node.op.gradInputs) {
+      const x = node.inputs[i];
+      if (!x.requiresGrad) continue;
+      rec[R.GIN + i] = x.node === null ? leafGrad(x).ptr : gradOf.get(x)!.ptr;
+    }
+    workspace = Math.max(workspace, node.workspace);
+    return rec;
+  });
+  be.runBackward(recs, workspace);
+  if (!opts.retainGraph) for (const t of order) t.node!.freed = true;
+  lifetimes.endStep();
+}

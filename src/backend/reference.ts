@@ -1,0 +1,73 @@
+/**
+ * The float64 reference backend: the op table's plain-TS kernels over a Float64Array heap.
+ * Same records, same pointers (word indices) as WASM, so it is a drop-in interpreter and the
+ * oracle every WASM result is checked against.
+ */
+import { Heap } from '../memory.js';
+import { OPS_BY_CODE } from '../ops/index.js';
+import { R, type DType } from '../ops/types.js';
+import type { Backend } from './types.js';
+
+export class ReferenceBackend implements Backend {
+  readonly name = 'reference' as const;
+  readonly heap: Heap;
+  private h = new Float64Array(1 << 16);
+  private wsPtr = 0;
+  private wsWords = 0;
+
+  constructor() {
+    // Word 0 stays unused so that pointer 0 can mean "none" in records.
+    this.heap = new Heap(16, (end) => this.ensure(end));
+  }
+
+  private ensure(end: number): void {
+    if (end <= this.h.length) return;
+    let n = this.h.length;
+    while (n < end) n *= 2;
+    const bigger = new Float64Array(n);
+    bigger.set(this.h);
+    this.h = bigger;
+  }
+
+  write(ptr: number, data: ArrayLike<number>, dtype: DType): void {
+    if (dtype === 'int32') for (let i = 0; i < data.length; i++) this.h[ptr + i] = data[i] | 0;
+    else this.h.set(data, ptr);
+  }
+
+  read(ptr: number, n: number): Float64Array {
+    return this.h.slice(ptr, ptr + n);
+  }
+
+  fill(ptr: number, n: number, value: number): void {
+    this.h.fill(value, ptr, ptr + n);
+  }
+
+  private workspace(words: number): number {
+    if (words > this.wsWords) {
+      if (this.wsWords > 0) this.heap.free(this.wsPtr, this.wsWords);
+      this.wsPtr = this.heap.alloc(words);
+      this.wsWords = words;
+    }
+    return this.wsPtr;
+  }
+
+  run(recs: readonly Int32Array[], workspace: number): void {
+    const ws = this.workspace(workspace);
+    for (const r of recs) {
+      r[R.WS] = ws;
+      OPS_BY_CODE[r[R.OPCODE]].ref.fwd(this.h, r);
+    }
+  }
+
+  runBackward(recs: readonly Int32Array[], workspace: number): void {
+    const ws = this.workspace(workspace);
+    for (let i = recs.length - 1; i >= 0; i--) {
+      const r = recs[i];
+      if (r[R.GOUT] === 0) continue;
+      const op = OPS_BY_CODE[r[R.OPCODE]];
+      if (op.ref.bwd === undefined) throw new Error(`wasmgrad.${op.name}: has no backward`);
+      r[R.WS] = ws;
+      op.ref.bwd(this.h, r);
+    }
+  }
+}

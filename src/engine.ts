@@ -1,0 +1,168 @@
+/**
+ * Global state (backends, grad mode) and `apply`: plan an op from the op table, allocate its
+ * output, encode one instruction record, run it, and record a graph node when gradients are needed.
+ */
+import { ReferenceBackend } from './backend/reference.js';
+import type { Backend, BackendName } from './backend/types.js';
+import { WasmBackend, type WasmSource } from './backend/wasm.js';
+import { allocTransient, lifetimes, type Storage } from './memory.js';
+import { R, REC_WORDS, fmtShape, opError, type DType, type OpDef } from './ops/types.js';
+import { Tensor, type GraphNode } from './tensor.js';
+
+let wasm: WasmBackend | null = null;
+let reference: ReferenceBackend | null = null;
+let currentName: BackendName = 'wasm';
+let gradEnabled = true;
+
+export interface InitOptions {
+  /** Where to get the WebAssembly module: a URL, a path (Node), bytes or a compiled module. */
+  wasm?: WasmSource;
+}
+
+let initPromise: Promise<void> | null = null;
+/** Loads and instantiates the WebAssembly module. Idempotent. */
+export function init(opts: InitOptions = {}): Promise<void> {
+  if (wasm) return Promise.resolve();
+  initPromise ??= WasmBackend.create(opts.wasm).then(
+    (b) => {
+      wasm = b;
+    },
+    (e) => {
+      initPromise = null;
+      throw e;
+    },
+  );
+  return initPromise;
+}
+
+export function setBackend(name: BackendName): void {
+  if (name !== 'wasm' && name !== 'reference') throw new Error(`wasmgrad.setBackend: unknown backend '${name}' (use 'wasm' or 'reference')`);
+  currentName = name;
+}
+
+export function getBackend(): BackendName {
+  return currentName;
+}
+
+export function backend(name: BackendName = currentName): Backend {
+  if (name === 'reference') return (reference ??= new ReferenceBackend());
+  if (wasm === null) throw new Error("wasmgrad: the WebAssembly backend is not loaded: call `await wg.init()` first (or wg.setBackend('reference'))");
+  return wasm;
+}
+
+/** Facts about what runs, for users and bug reports. */
+export function info(): { backend: BackendName; wasmLoaded: boolean; simd: boolean } {
+  return { backend: currentName, wasmLoaded: wasm !== null, simd: wasm?.simd ?? false };
+}
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs fn without recording gradients. Op results made inside fn and not returned are recycled
+ * when fn returns (the returned tensors, also inside arrays or plain objects, are kept).
+ */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  lifetimes.openScope();
+  let result: T | undefined;
+  try {
+    result = fn();
+    if (result instanceof Promise) throw new Error('wasmgrad.noGrad: fn must be synchronous (it returned a Promise)');
+    return result;
+  } finally {
+    gradEnabled = prev;
+    lifetimes.closeScope(storagesIn(result));
+  }
+}
+
+function storagesIn(value: unknown, found = new Set<Storage>(), depth = 0): Set<Storage> {
+  if (value instanceof Tensor) {
+    found.add(value.storage);
+    if (value.grad) found.add(value.grad.storage);
+  } else if (depth < 4 && value !== null && typeof value === 'object') {
+    for (const v of Array.isArray(value) ? value : Object.values(value)) storagesIn(v, found, depth + 1);
+  }
+  return found;
+}
+
+/** The backend all inputs live on (they must agree), checking each is still alive. */
+function backendOf(op: string, inputs: readonly Tensor[]): Backend {
+  const be = inputs[0]?.storage.backend ?? backend();
+  for (const t of inputs) {
+    t.assertAlive(op);
+    if (t.storage.backend !== be)
+      throw opError(op, `inputs live on different backends (${be.name} and ${t.storage.backend.name}); make them under one wg.setBackend()`);
+  }
+  return be;
+}
+
+function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: Storage[], n: number, params: number[]): Int32Array {
+  const rec = new Int32Array(REC_WORDS);
+  rec[R.OPCODE] = op.opcode;
+  rec[R.NIN] = inputs.length;
+  rec[R.OUT] = out.ptr;
+  inputs.forEach((t, i) => (rec[R.IN + i] = t.storage.ptr));
+  aux.forEach((s, j) => (rec[R.AUX + j] = s.ptr));
+  rec[R.N] = n;
+  if (params.length > REC_WORDS - R.P) throw opError(op.name, 'too many kernel parameters (internal)');
+  rec.set(params.map((p) => p | 0), R.P);
+  return rec;
+}
+
+function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
+  if (inputs.length !== op.arity) throw opError(op.name, `expects ${op.arity} tensor inputs, got ${inputs.length}`);
+  inputs.forEach((t, i) => {
+    const want: DType = op.inputDtypes?.[i] ?? 'float32';
+    if (t.dtype !== want) throw opError(op.name, `input ${i} must be ${want}, got ${t.dtype} tensor of shape ${fmtShape(t.shape)}`);
+  });
+}
+
+/** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
+export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
+  const be = backendOf(op.name, inputs);
+  checkDtypes(op, inputs);
+  const plan = op.plan(inputs, attrs);
+  const n = plan.shape.reduce((a, b) => a * b, 1);
+  const out = allocTransient(be, n, op.name);
+  const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (saved for backward)`));
+  const rec = encode(op, inputs, out, aux, n, plan.params ?? []);
+  be.run([rec], plan.workspace ?? 0);
+  const requiresGrad = gradEnabled && op.gradInputs.some((i) => inputs[i].requiresGrad);
+  const t = new Tensor(plan.shape, plan.dtype ?? 'float32', out, requiresGrad);
+  if (requiresGrad) {
+    const node: GraphNode = {
+      op,
+      rec,
+      inputs,
+      versions: inputs.map((x) => x.storage.version),
+      saved: aux,
+      workspace: plan.workspace ?? 0,
+      freed: false,
+    };
+    t.node = node;
+  }
+  return t;
+}
+
+/**
+ * Runs an op writing into an existing tensor's storage (in-place update, e.g. copy_). Not
+ * differentiable: allowed on leaves that require grad only inside noGrad, as in PyTorch.
+ */
+export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
+  const be = backendOf(op.name, [target, ...inputs]);
+  checkDtypes(op, inputs);
+  if (gradEnabled && (target.requiresGrad || inputs.some((t) => t.requiresGrad)))
+    throw opError(op.name, 'in-place update of a tensor that requires grad, or from one, must run inside wg.noGrad(() => ...)');
+  const plan = op.plan(inputs, attrs);
+  const n = plan.shape.reduce((a, b) => a * b, 1);
+  if (plan.shape.length !== target.shape.length || plan.shape.some((d, i) => d !== target.shape[i]))
+    throw opError(op.name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
+  if ((plan.dtype ?? 'float32') !== target.dtype) throw opError(op.name, `in-place result dtype does not match target ${target.dtype}`);
+  const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`));
+  be.run([encode(op, inputs, target.storage, aux, n, plan.params ?? [])], plan.workspace ?? 0);
+  target.storage.version++;
+  return target;
+}

@@ -1,0 +1,62 @@
+/** wg.gradcheck: analytic gradients vs central finite differences, in float64 on the reference backend. */
+import { getBackend, noGrad, setBackend } from './engine.js';
+import { tensor } from './creation.js';
+import { Tensor } from './tensor.js';
+
+export interface GradcheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+}
+export interface GradcheckResult {
+  ok: boolean;
+  maxAbsError: number;
+  maxRelError: number;
+}
+
+/**
+ * Checks d fn(inputs)/d inputs. fn must return a tensor; a non-scalar output is reduced with fixed
+ * random weights (so every output element's gradient is exercised). Runs on the reference backend
+ * (float64); the inputs' values are copied there.
+ */
+export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
+  const prev = getBackend();
+  setBackend('reference');
+  try {
+    const vals = inputs.map((t) => Float64Array.from(t.values()));
+    const make = (i: number, v: Float64Array, grad: boolean) => tensor(v, { shape: inputs[i].shape, dtype: inputs[i].dtype, requiresGrad: grad && inputs[i].dtype === 'float32' });
+    let weights: Float64Array | null = null;
+    const objective = (xs: Tensor[]): Tensor => {
+      const y = fn(...xs);
+      if (!(y instanceof Tensor)) throw new Error('wasmgrad.gradcheck: fn must return a Tensor');
+      weights ??= Float64Array.from({ length: y.size }, (_, k) => Math.cos(1 + 1.7 * k));
+      return y.size === 1 ? y.sum() : y.mul(tensor(weights, { shape: y.shape })).sum();
+    };
+    const xs = vals.map((v, i) => make(i, v, true));
+    objective(xs).backward();
+    let maxAbsError = 0;
+    let maxRelError = 0;
+    let ok = true;
+    for (let i = 0; i < inputs.length; i++) {
+      if (!inputs[i].requiresGrad || inputs[i].dtype !== 'float32') continue;
+      const analytic = xs[i].grad ? xs[i].grad!.values() : new Float64Array(inputs[i].size);
+      for (let k = 0; k < vals[i].length; k++) {
+        const at = (delta: number) => {
+          const v = Float64Array.from(vals[i]);
+          v[k] += delta;
+          const ys = vals.map((u, j) => make(j, j === i ? v : u, false));
+          return noGrad(() => objective(ys).item());
+        };
+        const numeric = (at(eps) - at(-eps)) / (2 * eps);
+        const err = Math.abs(numeric - analytic[k]);
+        maxAbsError = Math.max(maxAbsError, err);
+        maxRelError = Math.max(maxRelError, err / Math.max(Math.abs(numeric), 1e-12));
+        if (err > atol + rtol * Math.abs(numeric)) ok = false;
+      }
+    }
+    return { ok, maxAbsError, maxRelError };
+  } finally {
+    setBackend(prev);
+  }
+}

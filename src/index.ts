@@ -1,0 +1,17 @@
+/**
+ * wasmgrad: train neural networks on the CPU with reverse-mode autodiff on a WebAssembly SIMD
+ * tape interpreter, cross-checked against a float64 reference backend.
+ *
+ *   import * as wg from 'wasmgrad';
+ *   await wg.init();
+ */
+export { init, setBackend, getBackend, noGrad, info, type InitOptions } from './engine.js';
+export { manualSeed } from './random.js';
+export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './creation.js';
+export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
+export type { DType } from './ops/types.js';
+export type { BackendName } from './backend/types.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
+export * from './functional.js';
+export * as losses from './losses.js';
+export type { Conv2dOptions, PoolOptions } from './ops/conv.js';

@@ -1,0 +1,174 @@
+/**
+ * Memory without tidy/dispose.
+ *
+ * One allocator per backend hands out blocks of the backend's heap (word offsets). Blocks are kept
+ * in exact size-class bins, so a training step that allocates the same sizes as the previous one
+ * reuses exactly the same blocks: memory stays flat.
+ *
+ * Every block has an owner that decides when it is recycled:
+ * - 'persistent': tensors made by creation functions (wg.tensor, zeros, randn, ...), leaf
+ *   gradients, and anything kept with t.keep(). Freed when the last Tensor handle to it is garbage
+ *   collected (FinalizationRegistry) or on t.dispose().
+ * - a step generation: results of ops. A step ends when backward() finishes. The results of step k
+ *   stay valid during step k and step k+1 (so `loss.item()` or an accuracy computed on the logits
+ *   after backward() work) and are recycled when step k+2 begins.
+ * - a noGrad scope: results of ops run inside wg.noGrad(fn) are recycled when fn returns, except the
+ *   tensors fn returns, which move to the enclosing owner.
+ * Using a tensor whose block was recycled throws an Error that says so: never silent garbage.
+ */
+import type { Backend } from './backend/types.js';
+
+/** Size classes: multiples of 16 words (64 bytes, a cache line and a SIMD-friendly alignment);
+ * above 64 KiB, eighths of a power of two, so similar sizes share blocks. */
+export function sizeClass(words: number): number {
+  const w = Math.max(16, Math.ceil(words / 16) * 16);
+  if (w <= 16384) return w;
+  const step = 2 ** (Math.floor(Math.log2(w)) - 3);
+  return Math.ceil(w / step) * step;
+}
+
+export class Heap {
+  private top: number;
+  private readonly bins = new Map<number, number[]>();
+  /** Words currently handed out (for tests of flat memory). */
+  inUse = 0;
+
+  constructor(
+    base: number,
+    private readonly ensure: (endWord: number) => void,
+  ) {
+    this.top = Math.ceil(base / 16) * 16;
+  }
+
+  alloc(words: number): number {
+    const size = sizeClass(words);
+    this.inUse += size;
+    const bin = this.bins.get(size);
+    if (bin !== undefined && bin.length > 0) return bin.pop()!;
+    const p = this.top;
+    this.ensure(p + size);
+    this.top = p + size;
+    return p;
+  }
+
+  free(ptr: number, words: number): void {
+    const size = sizeClass(words);
+    this.inUse -= size;
+    let bin = this.bins.get(size);
+    if (bin === undefined) this.bins.set(size, (bin = []));
+    bin.push(ptr);
+  }
+
+  /** End of the highest block ever handed out, in words: the heap's footprint. */
+  get highWater(): number {
+    return this.top;
+  }
+}
+
+type OwnerList = Storage[];
+export type Owner = 'persistent' | OwnerList;
+
+export class Storage {
+  alive = true;
+  /** Bumped by in-place writes; autodiff checks saved inputs were not modified. */
+  version = 0;
+  /** Number of Tensor handles registered for finalization (persistent storages only). */
+  refs = 0;
+  /** Step in which it was recycled (for the error message). */
+  diedAt = -1;
+
+  constructor(
+    readonly backend: Backend,
+    readonly ptr: number,
+    readonly words: number,
+    public owner: Owner,
+    /** What made it: op name or creation function, for error messages. */
+    readonly label: string,
+    /** Step it was made in. */
+    readonly born: number,
+  ) {}
+
+  release(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.diedAt = lifetimes.step;
+    this.backend.heap.free(this.ptr, this.words);
+  }
+}
+
+/** Step generations and noGrad scopes. */
+class Lifetimes {
+  step = 0;
+  private current: OwnerList = [];
+  private previous: OwnerList = [];
+  private readonly scopes: OwnerList[] = [];
+
+  transientOwner(): OwnerList {
+    return this.scopes.length > 0 ? this.scopes[this.scopes.length - 1] : this.current;
+  }
+
+  /** Called when backward() finishes: recycle step k-1, keep step k valid for one more step. */
+  endStep(): void {
+    recycle(this.previous);
+    this.previous = this.current;
+    this.current = [];
+    this.step++;
+  }
+
+  openScope(): void {
+    this.scopes.push([]);
+  }
+
+  /** Recycle a scope's blocks except `survivors`, which move to the enclosing owner. */
+  closeScope(survivors: Set<Storage>): void {
+    const scope = this.scopes.pop()!;
+    const parent = this.transientOwner();
+    for (const s of scope) {
+      if (s.owner !== scope) continue;
+      if (survivors.has(s)) {
+        s.owner = parent;
+        parent.push(s);
+      } else s.release();
+    }
+  }
+}
+
+function recycle(list: OwnerList): void {
+  for (const s of list) if (s.owner === list) s.release();
+  list.length = 0;
+}
+
+export const lifetimes = new Lifetimes();
+
+export function allocTransient(be: Backend, words: number, label: string): Storage {
+  const owner = lifetimes.transientOwner();
+  const s = new Storage(be, be.heap.alloc(words), words, owner, label, lifetimes.step);
+  owner.push(s);
+  return s;
+}
+
+export function allocPersistent(be: Backend, words: number, label: string): Storage {
+  return new Storage(be, be.heap.alloc(words), words, 'persistent', label, lifetimes.step);
+}
+
+const finalizer = new FinalizationRegistry<Storage>((s) => {
+  if (--s.refs === 0 && s.owner === 'persistent') s.release();
+});
+
+/** Ties a persistent storage's life to a JS handle object. */
+export function attachHandle(handle: object, s: Storage): void {
+  if (s.owner !== 'persistent') return;
+  s.refs++;
+  finalizer.register(handle, s, handle);
+}
+
+export function detachHandle(handle: object): void {
+  finalizer.unregister(handle);
+}
+
+/** Moves a transient storage to the persistent region's rules (no copy: ownership changes). */
+export function makePersistent(handle: object, s: Storage): void {
+  if (s.owner === 'persistent') return;
+  s.owner = 'persistent';
+  attachHandle(handle, s);
+}

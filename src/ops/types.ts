@@ -1,0 +1,144 @@
+/**
+ * The shape of one op-table entry and of the instruction record both backends execute.
+ *
+ * An instruction is a fixed record of REC_WORDS int32 words. Pointers are *word indices*
+ * (4-byte units) into the backend's heap: WASM multiplies them by 4 to get a byte address, the
+ * reference backend indexes its Float64Array with them directly. So the TS layer plans memory and
+ * encodes records once, and both interpreters read the very same record.
+ * The same layout is declared in assembly/record.ts; test/opcodes.test.ts asserts they agree.
+ */
+
+export type DType = 'float32' | 'int32';
+
+export const REC_WORDS = 64;
+/** Word offsets of the fixed fields of a record. */
+export const R = {
+  OPCODE: 0,
+  NIN: 1,
+  OUT: 2,
+  IN: 3, // IN + i, i < 4
+  GOUT: 7, // 0 = this record is skipped by the backward interpreter
+  GIN: 8, // GIN + i; 0 = input i receives no gradient
+  AUX: 12, // AUX + j, j < 2: extra buffers saved by forward for backward (argmax, masks, ...)
+  WS: 14, // scratch workspace for the kernel, set by the backend right before running
+  N: 15, // number of elements of the output
+  P: 16, // P + k, k < 48: op parameters (int32, or float32 bits via f32bits)
+} as const;
+export const MAX_PARAMS = REC_WORDS - R.P;
+export const MAX_INPUTS = 4;
+
+/** What the planner knows about an input tensor. */
+export interface Meta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** The result of planning one op call: output, saved buffers and the kernel parameters. */
+export interface Plan {
+  shape: number[];
+  dtype?: DType; // default float32
+  /** Kernel parameters, int32 words (floats go through f32bits). */
+  params?: number[];
+  /** Sizes in words of auxiliary buffers the forward kernel fills for the backward kernel. */
+  aux?: number[];
+  /** Words of scratch the forward or backward kernel needs (shared, not kept). */
+  workspace?: number;
+}
+
+/** Reference kernel: runs one record on the float64 heap. */
+export type RefKernel = (h: Float64Array, r: Int32Array) => void;
+
+/** How the test harness makes inputs for an op. */
+export interface InputSpec {
+  shape: number[];
+  dtype?: DType;
+  /** Value domain: default 'any' = uniform in [-2, 2]. */
+  domain?: Domain;
+  /** For int32 inputs: values drawn uniformly from [lo, hi). */
+  int?: [number, number];
+  /** This input is only data: no gradient is checked for it. */
+  noGrad?: boolean;
+}
+export type Domain =
+  | 'any' // uniform [-2, 2]
+  | 'positive' // uniform [0.2, 2]
+  | 'unit' // uniform (0.05, 0.95): probabilities
+  | 'awayFromZero' // |x| in [0.2, 2], random sign: keeps clear of kinks at 0
+  | 'mask' // 0 or 1
+  | [number, number];
+
+export interface TestCase<A = any> {
+  inputs: InputSpec[];
+  attrs?: A;
+  /** Short label for the test name. */
+  name?: string;
+}
+
+export interface OpTests<A = any> {
+  cases: TestCase<A>[];
+  /** Normalised tolerance for WASM f32 vs reference f64 (default 2e-5). */
+  tol?: number;
+  /** The op is not smooth enough for finite differences on these cases (reason required). */
+  skipGradcheck?: string;
+}
+
+export interface OpDef<A = any> {
+  /** Public name, also the stem of the AS kernels: f32_<snake_name>_fwd / _bwd. */
+  name: string;
+  /** Append-only integer shared with AssemblyScript (generated into assembly/generated/ops.ts). */
+  opcode: number;
+  /** The AS module under assembly/kernels/ that exports the kernels. */
+  module: string;
+  /** Number of tensor inputs (at most 4). */
+  arity: number;
+  /** Input dtypes accepted, per input (default float32 for all). */
+  inputDtypes?: DType[];
+  /** Which inputs can receive a gradient; [] = not differentiable (no backward kernel). */
+  gradInputs: number[];
+  /** Shape rule + validation: throws an Error naming the op and shapes on bad input. */
+  plan(inputs: Meta[], attrs: A): Plan;
+  /** float64 reference kernels (the gradient rule lives in bwd, which ADDS into GIN buffers). */
+  ref: { fwd: RefKernel; bwd?: RefKernel };
+  /** One-line description for the docs. */
+  doc: string;
+  tests: OpTests<A>;
+}
+
+export function defineOps<T extends OpDef[]>(...ops: T): T {
+  return ops;
+}
+
+// ---- float parameters travel as float32 bits in int32 words --------------------------------
+const f32buf = new Float32Array(1);
+const i32buf = new Int32Array(f32buf.buffer);
+export function f32bits(x: number): number {
+  f32buf[0] = x;
+  return i32buf[0];
+}
+export function bitsf32(b: number): number {
+  i32buf[0] = b;
+  return f32buf[0];
+}
+
+// ---- accessors for reference kernels -------------------------------------------------------
+export const out = (r: Int32Array) => r[R.OUT];
+export const inp = (r: Int32Array, i: number) => r[R.IN + i];
+export const gout = (r: Int32Array) => r[R.GOUT];
+export const gin = (r: Int32Array, i: number) => r[R.GIN + i];
+export const aux = (r: Int32Array, j: number) => r[R.AUX + j];
+export const numel = (r: Int32Array) => r[R.N];
+export const param = (r: Int32Array, k: number) => r[R.P + k];
+export const paramf = (r: Int32Array, k: number) => bitsf32(r[R.P + k]);
+
+/** Error thrown for invalid arguments, always naming the op. */
+export function opError(op: string, msg: string): Error {
+  return new Error(`wasmgrad.${op}: ${msg}`);
+}
+export function fmtShape(s: readonly number[]): string {
+  return `[${s.join(', ')}]`;
+}
+
+/** TEMPORARY placeholder while an op group is being written; none may remain when an issue closes. */
+export const todo = (name: string) => (..._: unknown[]): never => {
+  throw new Error(`wasmgrad.${name}: not implemented yet`);
+};
