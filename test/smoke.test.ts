@@ -1,7 +1,8 @@
 import { test, expect } from 'vitest';
 import * as wg from '../src/index.js';
+import { initWasm } from './helpers/setup.js';
 test('smoke', async () => {
-  await wg.init();
+  await initWasm();
   for (const be of ['wasm', 'reference'] as const) {
     wg.setBackend(be);
     const x = wg.tensor([[1, -2, 3], [4, 5, -6]], { requiresGrad: true });

@@ -1,0 +1,100 @@
+/**
+ * Shared test machinery: seeded inputs from an op's test domain, running one op on a backend,
+ * finite differences in float64, and normalised error measures.
+ */
+import * as wg from '../../src/index.js';
+import { apply } from '../../src/engine.js';
+import type { BackendName } from '../../src/backend/types.js';
+import type { Domain, InputSpec, OpDef } from '../../src/ops/types.js';
+
+/** Small deterministic generator for test data (mulberry32). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function draw(u: () => number, domain: Domain = 'any'): number {
+  if (Array.isArray(domain)) return domain[0] + (domain[1] - domain[0]) * u();
+  switch (domain) {
+    case 'any': return -2 + 4 * u();
+    case 'positive': return 0.2 + 1.8 * u();
+    case 'unit': return 0.05 + 0.9 * u();
+    case 'awayFromZero': return (u() < 0.5 ? -1 : 1) * (0.2 + 1.8 * u());
+    case 'mask': return u() < 0.5 ? 0 : 1;
+  }
+}
+
+export function makeData(spec: InputSpec, u: () => number): Float64Array {
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  if (spec.dtype === 'int32') {
+    const [lo, hi] = spec.int ?? [0, 10];
+    return Float64Array.from({ length: n }, () => lo + Math.floor(u() * (hi - lo)));
+  }
+  // Values are rounded to float32 so both backends see exactly the same inputs.
+  return Float64Array.from({ length: n }, () => Math.fround(draw(u, spec.domain)));
+}
+
+export const wantsGrad = (op: OpDef, specs: InputSpec[], i: number) =>
+  op.gradInputs.includes(i) && (specs[i].dtype ?? 'float32') === 'float32' && !specs[i].noGrad;
+
+export interface RunResult {
+  out: Float64Array;
+  shape: number[];
+  grads: (Float64Array | null)[];
+}
+
+/** Runs op on `backend` with the given input values; backpropagates `seed` when given. */
+export function runOp(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed?: (n: number) => Float64Array): RunResult {
+  wg.setBackend(backend);
+  const ins = specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: seed !== undefined && wantsGrad(op, specs, i) }));
+  const y = apply(op, ins, attrs);
+  const out = Float64Array.from(y.values());
+  let grads: (Float64Array | null)[] = ins.map(() => null);
+  if (seed !== undefined && y.requiresGrad) {
+    y.backward(seed(y.size));
+    grads = ins.map((t) => (t.grad ? Float64Array.from(t.grad.values()) : t.requiresGrad ? new Float64Array(t.size) : null));
+  }
+  return { out, shape: [...y.shape], grads };
+}
+
+/** max |a - b| / max(1, max |b|): error relative to the reference's scale. */
+export function normErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let scale = 1;
+  let err = 0;
+  for (let i = 0; i < b.length; i++) {
+    scale = Math.max(scale, Math.abs(b[i]));
+    if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity;
+    if (!Number.isNaN(b[i])) err = Math.max(err, Math.abs(a[i] - b[i]));
+  }
+  return err / scale;
+}
+
+/**
+ * Central differences of L(x) = Σ seed_k · op(x)_k in float64 on the reference backend, for every
+ * element of every input that receives a gradient.
+ */
+export function finiteDiff(op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed: Float64Array): (Float64Array | null)[] {
+  const L = (vals: Float64Array[]) => {
+    const { out } = wg.noGrad(() => runOp('reference', op, specs, vals, attrs));
+    let s = 0;
+    for (let k = 0; k < out.length; k++) s += seed[k] * out[k];
+    return s;
+  };
+  return specs.map((_, i) => {
+    if (!wantsGrad(op, specs, i)) return null;
+    const g = new Float64Array(data[i].length);
+    for (let k = 0; k < g.length; k++) {
+      const h = 1e-6 * Math.max(1, Math.abs(data[i][k]));
+      const at = (d: number) => L(data.map((v, j) => (j === i ? Float64Array.from(v, (x, m) => (m === k ? x + d : x)) : v)));
+      g[k] = (at(h) - at(-h)) / (2 * h);
+    }
+    return g;
+  });
+}

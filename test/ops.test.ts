@@ -1,0 +1,49 @@
+/**
+ * The op-table harness: for every op and every test case it declares,
+ * (a) forward and every input gradient on WASM (float32) vs the reference (float64);
+ * (b) reference gradients vs central finite differences in float64.
+ * Hand-computed values per op live in test/examples/*.test.ts.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { OPS } from '../src/ops/index.js';
+import { finiteDiff, makeData, normErr, rng, runOp } from './helpers/harness.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const label = (c: { name?: string; inputs: { shape: number[] }[] }) =>
+  c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' ');
+
+for (const op of OPS) {
+  describe(`op ${op.name}`, () => {
+    op.tests.cases.forEach((c, ci) => {
+      test(label(c), () => {
+        const u = rng(1000 + 31 * op.opcode + ci);
+        const data = c.inputs.map((s) => makeData(s, u));
+        const differentiable = op.gradInputs.length > 0;
+        const seedFor = (n: number) => Float64Array.from({ length: n }, (_, k) => Math.fround(Math.sin(1.3 * k + 0.7) + 0.25));
+        const seed = differentiable ? seedFor : undefined;
+        const ref = runOp('reference', op, c.inputs, data, c.attrs, seed);
+        const w = runOp('wasm', op, c.inputs, data, c.attrs, seed);
+        const tol = op.tests.tol ?? 2e-5;
+        expect(w.shape).toEqual(ref.shape);
+        expect(normErr(w.out, ref.out), 'forward: wasm vs reference').toBeLessThanOrEqual(tol);
+        ref.grads.forEach((g, i) => {
+          if (g === null) return;
+          expect(w.grads[i], `wasm gradient of input ${i}`).not.toBeNull();
+          expect(normErr(w.grads[i]!, g), `gradient of input ${i}: wasm vs reference`).toBeLessThanOrEqual(tol);
+        });
+        if (differentiable && op.tests.skipGradcheck === undefined) {
+          const fd = finiteDiff(op, c.inputs, data, c.attrs, seedFor(ref.out.length));
+          fd.forEach((g, i) => {
+            if (g === null) return;
+            expect(normErr(ref.grads[i]!, g), `gradient of input ${i}: reference vs finite differences`).toBeLessThanOrEqual(1e-6);
+          });
+        }
+      });
+    });
+  });
+}
