@@ -10,7 +10,7 @@ import { R, defineOps, todo, gin, gout, inp, numel, out, type Meta, type OpDef, 
 function unary(name: string, opcode: number, f: (x: number) => number, df: (x: number, y: number) => number, doc: string, domain: 'any' | 'positive' | 'awayFromZero' = 'any'): OpDef {
   return {
     name, opcode, module: 'elementwise', arity: 1, gradInputs: [0], doc,
-    plan: (ins: Meta[]) => ({ shape: [...ins[0].shape] }),
+    plan: (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] }),
     ref: {
       fwd: (h, r) => { const x = inp(r, 0), o = out(r); for (let i = 0; i < numel(r); i++) h[o + i] = f(h[x + i]); },
       bwd: (h, r) => {
@@ -39,7 +39,7 @@ function binary(name: string, opcode: number, f: (a: number, b: number) => numbe
   };
   return {
     name, opcode, module: 'elementwise', arity: 2, gradInputs: [0, 1], doc,
-    plan: (ins: Meta[]) => planBroadcast(name, ins),
+    plan: (ins: readonly Meta[]) => planBroadcast(name, ins),
     ref: {
       fwd: (h, r) => {
         const a = inp(r, 0), b = inp(r, 1), o = out(r);

@@ -96,7 +96,7 @@ export interface OpDef<A = any> {
   /** Which inputs can receive a gradient; [] = not differentiable (no backward kernel). */
   gradInputs: number[];
   /** Shape rule + validation: throws an Error naming the op and shapes on bad input. */
-  plan(inputs: Meta[], attrs: A): Plan;
+  plan(inputs: readonly Meta[], attrs: A): Plan;
   /** float64 reference kernels (the gradient rule lives in bwd, which ADDS into GIN buffers). */
   ref: { fwd: RefKernel; bwd?: RefKernel };
   /** One-line description for the docs. */
