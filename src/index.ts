@@ -15,3 +15,4 @@ export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradch
 export * from './functional.js';
 export * as losses from './losses.js';
 export type { Conv2dOptions, PoolOptions } from './ops/conv.js';
+export * as data from './data/index.js';

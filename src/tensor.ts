@@ -73,6 +73,7 @@ export class Tensor implements Meta {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    this.assertAlive('item');
     if (this.size !== 1) throw new Error(`wasmgrad.item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
     return this.values()[0];
   }

@@ -1,0 +1,40 @@
+// Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CommonJS), with the .wasm beside them.
+// In the bundle the module is found at new URL('./wasmgrad.wasm', import.meta.url), which
+// bundlers (Vite, webpack 5, esbuild with the file loader) understand and rewrite.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import esbuild from 'rollup-plugin-esbuild';
+
+const wasmUrlFromBundle = {
+  name: 'wasm-url',
+  load(id) {
+    if (id.replace(/\\/g, '/').endsWith('/src/backend/wasm-url.ts'))
+      return "export const defaultWasmUrl = () => new URL('./wasmgrad.wasm', import.meta.url);";
+    return null;
+  },
+  writeBundle() {
+    mkdirSync('dist', { recursive: true });
+    copyFileSync('build/wasmgrad.wasm', 'dist/wasmgrad.wasm');
+  },
+};
+
+// Resolve the `.js` specifiers of the TS sources to the `.ts` files.
+const tsResolve = {
+  name: 'ts-resolve',
+  async resolveId(source, importer) {
+    if (importer && source.startsWith('.') && source.endsWith('.js')) {
+      const r = await this.resolve(source.slice(0, -3) + '.ts', importer, { skipSelf: true });
+      if (r) return r;
+    }
+    return null;
+  },
+};
+
+export default {
+  input: 'src/index.ts',
+  external: [/^node:/],
+  plugins: [tsResolve, wasmUrlFromBundle, esbuild({ target: 'es2022' })],
+  output: [
+    { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
+    { dir: 'dist', format: 'cjs', entryFileNames: 'index.cjs', chunkFileNames: '[name]-[hash].cjs', sourcemap: true, exports: 'named' },
+  ],
+};

@@ -1,0 +1,1 @@
+export { mnist, type Split } from './mnist.js';

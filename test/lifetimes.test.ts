@@ -1,0 +1,147 @@
+/** Memory without dispose, graph lifetimes and the errors around them, on both backends. */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { backend } from '../src/engine.js';
+import { R, REC_WORDS } from '../src/ops/types.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`lifetimes on ${be}`, () => {
+    test('memory stays flat over 1,000 training steps', () => {
+      wg.setBackend(be);
+      const x = wg.randn([16, 33]);
+      const w = wg.randn([33], { requiresGrad: true });
+      const b = wg.randn([33], { requiresGrad: true });
+      const seed = wg.ones([16, 33]);
+      const heap = backend(be).heap;
+      const step = () => {
+        const y = x.mul(w).add(b).relu().mul(x);
+        y.backward(seed);
+        wg.noGrad(() => {
+          w.sub_(w.grad!.mul(1e-3));
+          b.sub_(b.grad!.mul(1e-3));
+        });
+        w.grad = null;
+        b.grad = null;
+      };
+      for (let i = 0; i < 10; i++) step();
+      const inUse = heap.inUse;
+      const high = heap.highWater;
+      for (let i = 0; i < 1000; i++) step();
+      expect(heap.inUse).toBeLessThanOrEqual(inUse);
+      expect(heap.highWater).toBe(high);
+    });
+
+    test('op results stay valid for one more step, then using them is a clear error', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([1, 2, 3], { requiresGrad: true });
+      const y = w.mul(w);
+      const early = w.add(1);
+      y.backward(wg.ones([3]));
+      expect(Array.from(y.data())).toEqual([1, 4, 9]); // the step that made y has ended, y is still valid
+      const z = w.mul(2);
+      z.backward(wg.ones([3]));
+      expect(() => early.item()).toThrow(/recycled/);
+      expect(() => early.add(1)).toThrow(/was recycled in step/);
+      expect(() => y.data()).toThrow(/keep\(\)/);
+    });
+
+    test('keep() makes an op result outlive its step', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([1, 2], { requiresGrad: true });
+      const kept = w.mul(3).keep();
+      for (let i = 0; i < 3; i++) w.mul(w).backward(wg.ones([2]));
+      expect(Array.from(kept.data())).toEqual([3, 6]);
+    });
+
+    test('noGrad recycles what fn made and keeps what it returns', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([1, -2, 3]);
+      let inner: wg.Tensor | undefined;
+      const out = wg.noGrad(() => {
+        inner = x.mul(2);
+        return { y: inner.relu() };
+      });
+      expect(Array.from(out.y.data())).toEqual([2, 0, 6]);
+      expect(() => inner!.data()).toThrow(/recycled/);
+      expect(out.y.requiresGrad).toBe(false);
+    });
+
+    test('gradients accumulate across fan-out and across backward() calls until cleared', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([2, 3], { requiresGrad: true });
+      const y = x.mul(x).add(x); // dy/dx = 2x + 1
+      y.backward(wg.ones([2]), { retainGraph: true });
+      expect(Array.from(x.grad!.data())).toEqual([5, 7]);
+      y.backward(wg.ones([2]));
+      expect(Array.from(x.grad!.data())).toEqual([10, 14]);
+      x.grad = null;
+      x.mul(4).backward(wg.ones([2]));
+      expect(Array.from(x.grad!.data())).toEqual([4, 4]);
+    });
+
+    test('backward errors: second pass through a freed graph, no grad, non-scalar without seed, bad seed', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([1, 2], { requiresGrad: true });
+      const y = x.mul(x);
+      y.backward(wg.ones([2]));
+      expect(() => y.backward(wg.ones([2]))).toThrow(/second time.*retainGraph/);
+      expect(() => wg.tensor([1, 2]).mul(2).backward(wg.ones([2]))).toThrow(/does not require grad/);
+      expect(() => x.mul(2).backward()).toThrow(/seed gradient is needed.*\[2\]/);
+      expect(() => x.mul(2).backward(wg.ones([3]))).toThrow(/seed shape \[3\] does not match tensor shape \[2\]/);
+    });
+
+    test('in-place updates: only inside noGrad for grad tensors; modifying a saved input breaks its backward', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([1, 2], { requiresGrad: true });
+      expect(() => w.sub_(1)).toThrow(/noGrad/);
+      const a = wg.tensor([1, 2]);
+      const y = w.mul(a);
+      a.copy_(wg.tensor([5, 5]));
+      expect(() => y.backward(wg.ones([2]))).toThrow(/modified in place/);
+    });
+
+    test('detach cuts the graph; requiresGrad only on float leaves', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([1, 2], { requiresGrad: true });
+      const d = x.mul(2).detach();
+      expect(d.requiresGrad).toBe(false);
+      expect(d.isLeaf).toBe(true);
+      const y = x.mul(d);
+      y.backward(wg.ones([2]));
+      expect(Array.from(x.grad!.data())).toEqual([2, 4]);
+      expect(() => { x.mul(2).requiresGrad = true; }).toThrow(/leaf/);
+      expect(() => wg.tensor([1], { dtype: 'int32', requiresGrad: true })).toThrow(/float32/);
+    });
+  });
+}
+
+test('tensors from different backends cannot be mixed', () => {
+  wg.setBackend('wasm');
+  const a = wg.tensor([1, 2]);
+  wg.setBackend('reference');
+  const b = wg.tensor([1, 2]);
+  expect(() => a.add(b)).toThrow(/different backends/);
+  wg.setBackend('wasm');
+});
+
+test('an abort inside WebAssembly surfaces as a JS Error with its message', () => {
+  const rec = new Int32Array(REC_WORDS);
+  rec[R.OPCODE] = 9999;
+  expect(() => backend('wasm').run([rec], 0)).toThrow(/wasmgrad \(wasm\): wasmgrad: unknown opcode/);
+  // The instance is still usable afterwards.
+  wg.setBackend('wasm');
+  expect(Array.from(wg.tensor([1, 2]).add(1).data())).toEqual([2, 3]);
+});
+
+test('bad creation arguments give clear errors', () => {
+  expect(() => wg.tensor([[1, 2], [3]])).toThrow(/ragged/);
+  expect(() => wg.tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/needs 4 values, data has 3/);
+  expect(() => wg.tensor([1.5], { dtype: 'int32' })).toThrow(/32-bit integers/);
+  expect(() => wg.zeros([2, -1])).toThrow(/non-negative integers/);
+  expect(() => wg.setBackend('gpu' as 'wasm')).toThrow(/unknown backend/);
+});
