@@ -32,6 +32,10 @@ const tsResolve = {
 export default {
   input: 'src/index.ts',
   external: [/^node:/],
+  // Tensor and the op modules refer to each other only inside functions, never at load time.
+  onwarn(w, warn) {
+    if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w);
+  },
   plugins: [tsResolve, wasmUrlFromBundle, esbuild({ target: 'es2022' })],
   output: [
     { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
