@@ -166,3 +166,17 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
   target.storage.version++;
   return target;
 }
+
+/**
+ * Runs an update kernel that writes into its input tensors in place (optimizer steps): no output,
+ * no graph node, no allocation. Bumps the storage version of the tensors listed in `written`
+ * (indices into `tensors`), so a graph that saved them refuses to backpropagate through stale values.
+ */
+export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: A, written: readonly number[]): void {
+  const be = backendOf(op.name, tensors);
+  checkDtypes(op, tensors);
+  const plan = op.plan(tensors, attrs);
+  const n = tensors[0].size;
+  be.run([encode(op, tensors, tensors[0].storage, [], n, plan.params ?? [])], plan.workspace ?? 0);
+  for (const i of written) tensors[i].storage.version++;
+}

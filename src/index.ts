@@ -16,3 +16,5 @@ export * from './functional.js';
 export * as losses from './losses.js';
 export type { Conv2dOptions, PoolOptions } from './ops/conv.js';
 export * as data from './data/index.js';
+export * as optim from './optim/index.js';
+export * from './io/index.js';

@@ -1,0 +1,2 @@
+/** wg.save / wg.load: safetensors serialisation of state dicts. */
+export {};

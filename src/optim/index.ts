@@ -1,0 +1,2 @@
+/** wg.optim: optimizers, gradient clipping and learning-rate schedules. */
+export {};
