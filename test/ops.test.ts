@@ -5,13 +5,21 @@
  * Hand-computed values per op live in test/examples/*.test.ts.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import * as wg from '../src/index.js';
 import { OPS } from '../src/ops/index.js';
+import { backend } from '../src/engine.js';
+import { REC_WORDS } from '../src/ops/types.js';
 import { finiteDiff, makeData, normErr, rng, runOp } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {
   await initWasm();
+});
+
+test('the wasm dispatch was generated from this op table (same op count and record layout)', () => {
+  const be = backend('wasm') as unknown as { ex: { opcodeCount(): number; recordWords(): number } };
+  expect(be.ex.opcodeCount()).toBe(OPS.length);
+  expect(be.ex.recordWords()).toBe(REC_WORDS);
+  expect(new Set(OPS.map((o) => o.opcode)).size).toBe(OPS.length);
 });
 
 const label = (c: { name?: string; inputs: { shape: number[] }[] }) =>
