@@ -1,16 +1,481 @@
-/** Copies and layout ops: copy, reshape, permute, slice, cat, stack, embedding, dropout. Kernels: assembly/kernels/shape.ts. Opcodes 170–229. */
-import type { Tensor, TensorLike } from '../tensor.js';
-import { defineOps, todo } from './types.js';
+/**
+ * Copies and layout ops: copy, reshape, permute, slice, cat, stack, embedding, dropout.
+ * Kernels: assembly/kernels/shape.ts. Opcodes 170–229.
+ *
+ * Tensors are always contiguous, so every layout op materialises its result. One strided-copy op
+ * serves reshape, flatten, transpose, permute, slice and broadcasting copies: its attrs are a
+ * *view* of the input (output shape, the input stride of each output dim, a base offset), and
+ * out[i] = in[offset + Σ_k idx_k(i) · strides[k]]. Its backward adds the output gradient back
+ * through the same index map (a broadcast dim sums, a slice fills only its window).
+ * cat/stack copy whole contiguous blocks per input; a record holds at most 4 inputs, so longer
+ * lists are joined in groups (see join). Layout ops exist for float32 and int32 tensors (indices
+ * and labels are reshaped and sliced too); the int32 twins share the kernels (bit copies) and have
+ * no gradient.
+ */
+import { apply, applyInto } from '../engine.js';
+import { lift } from '../creation.js';
+import { allocTransient } from '../memory.js';
+import { nextU32 } from '../random.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { MAX_RANK, forEachBroadcast } from './broadcast.js';
+import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, param, paramf, type DType, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
 
-export const SHAPE_OPS = defineOps();
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-export const copyInto = todo('copy_') as (target: Tensor, src: TensorLike) => Tensor;
-export const reshape = todo('reshape') as (x: Tensor, shape: readonly number[]) => Tensor;
-export const flatten = todo('flatten') as (x: Tensor, startDim?: number) => Tensor;
-export const transpose = todo('transpose') as (x: Tensor, d0?: number, d1?: number) => Tensor;
-export const permute = todo('permute') as (x: Tensor, dims: readonly number[]) => Tensor;
-export const slice = todo('slice') as (x: Tensor, dim: number, start: number, end?: number) => Tensor;
-export const cat = todo('cat') as (xs: readonly Tensor[], dim?: number) => Tensor;
-export const stack = todo('stack') as (xs: readonly Tensor[], dim?: number) => Tensor;
-export const embedding = todo('embedding') as (idx: Tensor, weight: Tensor) => Tensor;
-export const dropout = todo('dropout') as (x: Tensor, p: number, training: boolean) => Tensor;
+function contiguousStrides(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  for (let k = shape.length - 1, acc = 1; k >= 0; acc *= shape[k], k--) st[k] = acc;
+  return st;
+}
+
+/** A dim index in [-nd, nd) made non-negative; throws naming the op and the shape otherwise. */
+function normDim(op: string, dim: number, nd: number, shape: readonly number[]): number {
+  if (!Number.isInteger(dim) || dim < -nd || dim >= nd)
+    throw opError(op, `dim ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in [${-nd}, ${nd - 1}])`);
+  return dim < 0 ? dim + nd : dim;
+}
+
+// ---- the strided copy ----------------------------------------------------------------------
+/** A strided view of the input: the output shape, each output dim's input stride, a base offset. */
+export interface View {
+  shape: number[];
+  strides: number[];
+  offset?: number;
+}
+
+const contiguousView = (shape: readonly number[]): View => ({ shape: [...shape], strides: contiguousStrides(shape) });
+
+/** Output dim k is input dim dims[k]. */
+function permuteView(shape: readonly number[], dims: readonly number[]): View {
+  const st = contiguousStrides(shape);
+  return { shape: dims.map((d) => shape[d]), strides: dims.map((d) => st[d]) };
+}
+
+/** Elements start..end-1 (already clamped, step 1) along dim. */
+function sliceView(shape: readonly number[], dim: number, start: number, end: number): View {
+  const st = contiguousStrides(shape);
+  return { shape: shape.map((d, k) => (k === dim ? end - start : d)), strides: st, offset: start * st[dim] };
+}
+
+/** `from` broadcast to `to` (NumPy rules, already checked): stride 0 along broadcast dims. */
+function broadcastView(from: readonly number[], to: readonly number[]): View {
+  const st = contiguousStrides(from);
+  const lead = to.length - from.length;
+  return { shape: [...to], strides: to.map((_, k) => (k < lead || from[k - lead] === 1 ? 0 : st[k - lead])) };
+}
+
+/**
+ * Validates a view against the input (it must stay inside it, so kernels never read out of
+ * bounds) and collapses it like a broadcast plan: size-1 dims are dropped and an outer dim merges
+ * into the next one when its stride is the next one's span, so a reshape becomes one contiguous
+ * run. Kernel params: [rank, shape[rank], strides[rank], offset].
+ */
+function planCopy(op: string, input: Meta, v: View): number[] {
+  const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+  const offset = v?.offset ?? 0;
+  if (!Array.isArray(v?.shape) || !Array.isArray(v.strides) || v.shape.length !== v.strides.length || ![...v.shape, ...v.strides, offset].every(isIndex))
+    throw opError(op, `a view needs equally long arrays of non-negative integers shape and strides and an offset, got ${JSON.stringify(v)}`);
+  const n = sizeOf(v.shape);
+  const last = offset + v.shape.reduce((s, d, k) => s + (d - 1) * v.strides[k], 0);
+  if (n > 0 && last >= sizeOf(input.shape))
+    throw opError(op, `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads element ${last} of an input of shape ${fmtShape(input.shape)}`);
+  if (n === 0) return [1, 0, 0, 0];
+  const dims: { d: number; st: number }[] = [];
+  for (let k = 0; k < v.shape.length; k++) {
+    const d = v.shape[k], st = v.strides[k], prev = dims[dims.length - 1];
+    if (d === 1) continue;
+    if (prev && prev.st === st * d) {
+      prev.d *= d;
+      prev.st = st;
+    } else dims.push({ d, st });
+  }
+  if (dims.length === 0) dims.push({ d: 1, st: 1 });
+  if (dims.length > MAX_RANK) throw opError(op, `views of more than ${MAX_RANK} non-mergeable dimensions are not supported (shape ${fmtShape(v.shape)})`);
+  return [dims.length, ...dims.map((x) => x.d), ...dims.map((x) => x.st), offset];
+}
+
+// The copy params [rank, shape, strides, offset] start like a one-input broadcast plan, so the
+// reference walks them with forEachBroadcast and adds the offset.
+const viewOffset = (r: Int32Array) => param(r, 1 + 2 * param(r, 0));
+const copyFwd: RefKernel = (h, r) => {
+  const x = inp(r, 0) + viewOffset(r), o = out(r);
+  forEachBroadcast(r.subarray(R.P), 1, (i, [j]) => (h[o + i] = h[x + j]));
+};
+const copyBwd: RefKernel = (h, r) => {
+  const gx = gin(r, 0), g = gout(r);
+  if (!gx) return;
+  const base = gx + viewOffset(r);
+  forEachBroadcast(r.subarray(R.P), 1, (i, [j]) => (h[base + j] += h[g + i]));
+};
+
+function copyOp(name: string, opcode: number, dtype: DType, cases: TestCase<View>[]): OpDef<View> {
+  const float = dtype === 'float32';
+  return {
+    name, opcode, module: 'shape', arity: 1, inputDtypes: [dtype], gradInputs: float ? [0] : [],
+    doc: `${dtype} strided copy of a view of x (reshape, permute, slice, broadcast)${float ? '; backward adds the gradient back through the view' : ''}`,
+    plan: (ins, v) => ({ shape: [...v.shape], dtype, params: planCopy(name, ins[0], v) }),
+    ref: float ? { fwd: copyFwd, bwd: copyBwd } : { fwd: copyFwd },
+    tests: { cases },
+  };
+}
+
+const viewCase = (name: string, shape: number[], attrs: View, dtype: DType = 'float32'): TestCase<View> => ({ name, inputs: [{ shape, dtype }], attrs });
+const copyCases: TestCase<View>[] = [
+  viewCase('reshape [1]', [1], contiguousView([1])),
+  viewCase('reshape [3]', [3], contiguousView([3])),
+  viewCase('reshape [5x7] -> [7x5]', [5, 7], contiguousView([7, 5])),
+  viewCase('reshape [2x3x4x5] -> [6x20]', [2, 3, 4, 5], contiguousView([6, 20])),
+  viewCase('transpose [17x3]', [17, 3], permuteView([17, 3], [1, 0])),
+  viewCase('transpose [9x5]', [9, 5], permuteView([9, 5], [1, 0])),
+  viewCase('permute [2x3x4] (2,0,1)', [2, 3, 4], permuteView([2, 3, 4], [2, 0, 1])),
+  viewCase('permute [3x1x5] (2,1,0)', [3, 1, 5], permuteView([3, 1, 5], [2, 1, 0])),
+  viewCase('permute [5x7x9] (0,2,1)', [5, 7, 9], permuteView([5, 7, 9], [0, 2, 1])),
+  viewCase('permute [2x3x4x5] (3,1,0,2)', [2, 3, 4, 5], permuteView([2, 3, 4, 5], [3, 1, 0, 2])),
+  viewCase('slice [17] 3:8', [17], sliceView([17], 0, 3, 8)),
+  viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7)),
+  viewCase('slice [5x3] dim 0 1:4', [5, 3], sliceView([5, 3], 0, 1, 4)),
+  viewCase('slice [9x5] dim 1 4:5', [9, 5], sliceView([9, 5], 1, 4, 5)),
+  viewCase('slice [3x5x7] dim 2 1:6', [3, 5, 7], sliceView([3, 5, 7], 2, 1, 6)),
+  viewCase('slice [4x3] dim 1 2:2 (empty)', [4, 3], sliceView([4, 3], 1, 2, 2)),
+  viewCase('broadcast [1] -> [9]', [1], broadcastView([1], [9])),
+  viewCase('broadcast [] -> [17]', [], broadcastView([], [17])),
+  viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5])),
+  viewCase('broadcast [5] -> [2x3x5]', [5], broadcastView([5], [2, 3, 5])),
+  viewCase('broadcast [3x1x5] -> [3x4x5]', [3, 1, 5], broadcastView([3, 1, 5], [3, 4, 5])),
+];
+const copyIntCases: TestCase<View>[] = [
+  viewCase('reshape [5x7] -> [35]', [5, 7], contiguousView([35]), 'int32'),
+  viewCase('permute [2x3x4] (2,0,1)', [2, 3, 4], permuteView([2, 3, 4], [2, 0, 1]), 'int32'),
+  viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7), 'int32'),
+  viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5]), 'int32'),
+];
+
+// ---- cat / stack ---------------------------------------------------------------------------
+export interface CatAttrs {
+  dim: number;
+  /** stack: every input gets a new dim of size 1 at `dim` first (dim may be ndim). */
+  stack?: boolean;
+}
+
+/**
+ * Validates cat (or stack) of `shapes` along dim. The output is `outer` rows (the product of the
+ * dims before dim); input j contributes a contiguous block of lens[j] elements to every row.
+ */
+function planJoin(op: string, shapes: readonly (readonly number[])[], dim: number, stack: boolean): { shape: number[]; dim: number; params: number[] } {
+  const all = () => shapes.map(fmtShape).join(', ');
+  const first = shapes[0], nd = first.length;
+  if (shapes.some((s) => s.length !== nd)) throw opError(op, `tensors must have the same number of dimensions, got shapes ${all()}`);
+  if (!stack && nd === 0) throw opError(op, `0-d tensors cannot be concatenated (use stack), got shapes ${all()}`);
+  const d = normDim(op, dim, stack ? nd + 1 : nd, first);
+  const mismatch = stack
+    ? shapes.some((s) => s.some((e, k) => e !== first[k]))
+    : shapes.some((s) => s.some((e, k) => k !== d && e !== first[k]));
+  if (mismatch) throw opError(op, stack ? `tensors must all have the same shape, got shapes ${all()}` : `shapes must match except along dim ${d}, got shapes ${all()}`);
+  const outer = sizeOf(first.slice(0, d));
+  const shape = stack ? [...first.slice(0, d), shapes.length, ...first.slice(d)] : first.map((e, k) => (k === d ? shapes.reduce((a, s) => a + s[d], 0) : e));
+  // Each input's block per row is its dims from d on (for stack, its new dim of size 1 is at d).
+  const lens = shapes.map((s) => sizeOf(s.slice(d)));
+  return { shape, dim: d, params: [outer, lens.reduce((a, b) => a + b, 0), ...lens] };
+}
+
+// params: [outer, total, len_0..len_{k-1}]; in each output row, input j's block follows those of
+// the inputs before it. f(j, len, output offset, input offset) for every block.
+function forEachBlock(r: Int32Array, f: (j: number, len: number, o: number, x: number) => void): void {
+  const outer = param(r, 0), total = param(r, 1);
+  for (let j = 0, at = 0; j < r[R.NIN]; at += param(r, 2 + j), j++)
+    for (let row = 0; row < outer; row++) f(j, param(r, 2 + j), row * total + at, row * param(r, 2 + j));
+}
+const joinFwd: RefKernel = (h, r) =>
+  forEachBlock(r, (j, len, o, x) => {
+    for (let t = 0; t < len; t++) h[out(r) + o + t] = h[inp(r, j) + x + t];
+  });
+const joinBwd: RefKernel = (h, r) =>
+  forEachBlock(r, (j, len, o, x) => {
+    const gx = gin(r, j);
+    if (gx) for (let t = 0; t < len; t++) h[gx + x + t] += h[gout(r) + o + t];
+  });
+
+function joinOp(k: number, opcode: number, dtype: DType, cases: TestCase<CatAttrs>[]): OpDef<CatAttrs> {
+  const float = dtype === 'float32';
+  return {
+    name: `${float ? 'cat' : 'catInt'}${k}`, opcode, module: 'shape', arity: k,
+    inputDtypes: new Array<DType>(k).fill(dtype), gradInputs: float ? Array.from({ length: k }, (_, i) => i) : [],
+    doc: `cat (or stack) of ${k} ${dtype} tensors along dim; backward hands each input its block of the gradient`,
+    plan: (ins, a) => {
+      const p = planJoin(a.stack ? 'stack' : 'cat', ins.map((m) => m.shape), a.dim, a.stack === true);
+      return { shape: p.shape, dtype, params: p.params };
+    },
+    ref: float ? { fwd: joinFwd, bwd: joinBwd } : { fwd: joinFwd },
+    tests: { cases },
+  };
+}
+
+const joinCase = (shapes: number[][], dim: number, stack = false, dtype: DType = 'float32'): TestCase<CatAttrs> => ({
+  name: `${stack ? 'stack' : 'cat'} ${shapes.map((s) => `[${s.join('x')}]`).join(' ')} dim ${dim}`,
+  inputs: shapes.map((shape) => ({ shape, dtype })),
+  attrs: { dim, stack },
+});
+
+// ---- embedding -----------------------------------------------------------------------------
+function planEmbedding(idx: Meta, weight: Meta): { shape: number[]; n: number; d: number } {
+  if (weight.shape.length !== 2) throw opError('embedding', `weight must be 2-D [n, d], got shape ${fmtShape(weight.shape)} (indices ${fmtShape(idx.shape)})`);
+  const [n, d] = weight.shape;
+  return { shape: [...idx.shape, d], n, d };
+}
+
+// params: [d, n, count]: output row p is weight row idx[p].
+const embeddingFwd: RefKernel = (h, r) => {
+  const d = param(r, 0), o = out(r), idx = inp(r, 0), w = inp(r, 1);
+  for (let p = 0; p < param(r, 2); p++) for (let t = 0; t < d; t++) h[o + p * d + t] = h[w + h[idx + p] * d + t];
+};
+// Scatter-add: a row picked several times receives the sum of those positions' gradients.
+const embeddingBwd: RefKernel = (h, r) => {
+  const d = param(r, 0), g = gout(r), idx = inp(r, 0), gw = gin(r, 1);
+  if (gw) for (let p = 0; p < param(r, 2); p++) for (let t = 0; t < d; t++) h[gw + h[idx + p] * d + t] += h[g + p * d + t];
+};
+
+// ---- dropout -------------------------------------------------------------------------------
+export interface DropoutAttrs {
+  p: number;
+  /** 32-bit seed of the mask (the public dropout draws it from the global stream). */
+  seed: number;
+}
+
+/**
+ * The counter-based keep/drop hash, bit-identical to assembly/kernels/shape.ts: murmur3's 32-bit
+ * finaliser of the Weyl sequence seed + i·φ (φ = 2^32/golden ratio), so element i's bit needs no
+ * state and both backends, forward and backward, get the same mask. Different seeds give shifted
+ * streams; the shift is (seed' - seed)/φ mod 2^32, so two random seeds overlap on a tensor of n
+ * elements with probability about n/2^32.
+ */
+export function dropoutHash(seed: number, i: number): number {
+  let h = (seed + Math.imul(i, 0x9e3779b9)) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+function checkP(p: unknown): void {
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw opError('dropout', `p must be a probability in [0, 1), got ${String(p)}`);
+}
+
+// params: [seed, threshold, scale]: element i is kept iff hash(seed, i) ≥ threshold = ⌊p·2^32⌋,
+// which happens with probability 1 - p (up to 2^-32), and kept values are scaled by 1/(1-p).
+// The reference uses the same float32-rounded scale, so both backends compare the mask and the
+// kernel, not the rounding of one constant.
+function dropoutMap(h: Float64Array, r: Int32Array, dst: number, src: number, accumulate: boolean): void {
+  const seed = param(r, 0), thr = param(r, 1) >>> 0, scale = paramf(r, 2);
+  for (let i = 0; i < numel(r); i++) {
+    const y = dropoutHash(seed, i) >= thr ? h[src + i] * scale : 0;
+    h[dst + i] = accumulate ? h[dst + i] + y : y;
+  }
+}
+
+// ---- the op table --------------------------------------------------------------------------
+const embeddingCase = (idx: number[], n: number, d: number): TestCase => ({
+  name: `idx [${idx.join('x')}] weight [${n}x${d}]`,
+  inputs: [{ shape: idx, dtype: 'int32', int: [0, n] }, { shape: [n, d] }],
+});
+const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
+  name: `[${shape.join('x')}] p ${p}`,
+  inputs: [{ shape }],
+  attrs: { p, seed: 0x2545f491 },
+});
+
+export const SHAPE_OPS = defineOps(
+  copyOp('copy', 170, 'float32', copyCases),
+  joinOp(2, 171, 'float32', [
+    joinCase([[1], [1]], 0), joinCase([[3], [5]], 0), joinCase([[2, 3], [2, 4]], 1), joinCase([[4, 7], [1, 7]], 0),
+    joinCase([[3, 9], [3, 8]], -1), joinCase([[2, 0], [2, 3]], 1), joinCase([[3, 5], [3, 5]], 1, true),
+    joinCase([[7], [7]], 1, true), joinCase([[2, 3], [2, 3]], -1, true), joinCase([[1], [1]], 0, true),
+  ]),
+  joinOp(3, 172, 'float32', [joinCase([[3, 7], [3, 9], [3, 1]], 1), joinCase([[1, 5], [2, 5], [3, 5]], 0), joinCase([[17], [17], [17]], 0, true)]),
+  joinOp(4, 173, 'float32', [
+    joinCase([[2, 1, 3], [2, 2, 3], [2, 3, 3], [2, 1, 3]], 1), joinCase([[1, 1], [1, 2], [1, 3], [1, 4]], 1), joinCase([[5], [5], [5], [5]], 0, true),
+  ]),
+  copyOp('copyInt', 174, 'int32', copyIntCases),
+  joinOp(2, 175, 'int32', [joinCase([[3], [5]], 0, false, 'int32'), joinCase([[2, 3], [2, 3]], 1, true, 'int32')]),
+  joinOp(3, 176, 'int32', [joinCase([[3, 7], [3, 9], [3, 1]], 1, false, 'int32')]),
+  joinOp(4, 177, 'int32', [joinCase([[5], [5], [5], [5]], 0, true, 'int32')]),
+  {
+    name: 'embedding', opcode: 178, module: 'shape', arity: 2, inputDtypes: ['int32', 'float32'], gradInputs: [1],
+    doc: 'rows of weight [n, d] picked by int32 indices of any shape → [...idx.shape, d]; backward scatter-adds into weight',
+    plan: (ins: readonly Meta[]) => {
+      const { shape, n, d } = planEmbedding(ins[0], ins[1]);
+      return { shape, params: [d, n, sizeOf(ins[0].shape)] };
+    },
+    ref: { fwd: embeddingFwd, bwd: embeddingBwd },
+    tests: {
+      cases: [embeddingCase([1], 1, 1), embeddingCase([7], 3, 5), embeddingCase([2, 3], 4, 9), embeddingCase([17], 5, 17), embeddingCase([3, 2, 2], 10, 4), embeddingCase([], 3, 7)],
+    },
+  } satisfies OpDef,
+  {
+    name: 'dropout', opcode: 179, module: 'shape', arity: 1, gradInputs: [0],
+    doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), recomputed by backward',
+    plan: (ins: readonly Meta[], a: DropoutAttrs) => {
+      checkP(a.p);
+      if (!Number.isInteger(a.seed) || a.seed < 0 || a.seed >= 2 ** 32) throw opError('dropout', `seed must be a 32-bit unsigned integer, got ${a.seed}`);
+      return { shape: [...ins[0].shape], params: [a.seed, Math.floor(a.p * 2 ** 32), f32bits(1 / (1 - a.p))] };
+    },
+    ref: {
+      fwd: (h, r) => dropoutMap(h, r, out(r), inp(r, 0), false),
+      bwd: (h, r) => {
+        if (gin(r, 0)) dropoutMap(h, r, gin(r, 0), gout(r), true);
+      },
+    },
+    tests: {
+      cases: [
+        dropoutCase([1], 0.5), dropoutCase([3], 0.5), dropoutCase([5, 7], 0.5), dropoutCase([9], 0.1), dropoutCase([17, 3], 0.9),
+        dropoutCase([4, 33], 0.3), dropoutCase([2, 3, 4, 5], 0.5),
+      ],
+    },
+  } satisfies OpDef<DropoutAttrs>,
+);
+
+const opNamed = (name: string) => SHAPE_OPS.find((o) => o.name === name)! as OpDef;
+const copyFor = (dtype: DType) => opNamed(dtype === 'int32' ? 'copyInt' : 'copy');
+const joinFor = (dtype: DType, k: number) => opNamed(`${dtype === 'int32' ? 'catInt' : 'cat'}${k}`);
+const EMBEDDING = opNamed('embedding');
+const DROPOUT = opNamed('dropout');
+
+const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v);
+
+// ---- public functions ----------------------------------------------------------------------
+/**
+ * Tensor.copy_: copies src (a tensor broadcast to target's shape, or a number) into target's
+ * storage. Not differentiable: refused outside wg.noGrad when either side requires grad.
+ */
+export function copyInto(target: Tensor, src: TensorLike): Tensor {
+  if (!(target instanceof Tensor)) throw opError('copy_', `target must be a Tensor, got ${typeof target}`);
+  target.assertAlive('copy_');
+  const s = typeof src === 'number' ? scalarLike(src, target) : src;
+  if (!(s instanceof Tensor)) throw opError('copy_', `source must be a Tensor or a number, got ${typeof src}`);
+  if (s.dtype !== target.dtype)
+    throw opError('copy_', `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`);
+  const lead = target.ndim - s.ndim;
+  if (lead < 0 || s.shape.some((d, k) => d !== 1 && d !== target.shape[lead + k]))
+    throw opError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
+  return applyInto(copyFor(target.dtype), target, [s], broadcastView(s.shape, target.shape));
+}
+
+/** A number as a 0-d tensor of target's dtype on target's backend. */
+function scalarLike(value: number, target: Tensor): Tensor {
+  if (target.dtype === 'float32') return lift(value, target);
+  if (!Number.isInteger(value) || Math.abs(value) > 2147483647) throw opError('copy_', `an int32 tensor can only be filled with a 32-bit integer, got ${value}`);
+  const s = allocTransient(target.storage.backend, 1, 'constant');
+  target.storage.backend.write(s.ptr, [value], 'int32');
+  return new Tensor([], 'int32', s, false);
+}
+
+/** A copy of x with a new shape of the same size; one dim may be -1 (inferred). */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1))
+    throw opError('reshape', `shape must be an array of integers ≥ -1, got ${JSON.stringify(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+  const holes = shape.filter((d) => d === -1).length;
+  if (holes > 1) throw opError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+  const n = x.size, known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  const fits = holes === 1 ? known > 0 && n % known === 0 : known === n;
+  if (!fits) throw opError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
+  return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
+}
+
+/** Merges dims startDim..end into one (PyTorch flatten(start_dim)); a 0-d tensor becomes [1]. */
+export function flatten(x: Tensor, startDim = 0): Tensor {
+  const s = normDim('flatten', startDim, Math.max(x.ndim, 1), x.shape);
+  return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]));
+}
+
+/** Swaps dims d0 and d1 (default the last two); a tensor with fewer than 2 dims is copied unchanged. */
+export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
+  if (x.ndim < 2) {
+    // As in PyTorch, 0-d and 1-d tensors accept dims 0 and -1 (given explicitly), and transpose to themselves.
+    for (const d of [d0, d1]) if (d !== undefined) normDim('transpose', d, 1, x.shape);
+    return copyView(x, contiguousView(x.shape));
+  }
+  const a = normDim('transpose', d0 ?? -2, x.ndim, x.shape), b = normDim('transpose', d1 ?? -1, x.ndim, x.shape);
+  const dims = x.shape.map((_, k) => (k === a ? b : k === b ? a : k));
+  return copyView(x, permuteView(x.shape, dims));
+}
+
+/** Output dim k is input dim dims[k]; dims is a permutation of 0..ndim-1 (negatives count from the end). */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  const bad = () => opError('permute', `dims ${JSON.stringify(dims)} is not a permutation of 0..${x.ndim - 1} for a tensor of shape ${fmtShape(x.shape)}`);
+  if (!Array.isArray(dims) || dims.length !== x.ndim) throw bad();
+  const ds = dims.map((d) => normDim('permute', d, x.ndim, x.shape));
+  if (new Set(ds).size !== ds.length) throw bad();
+  return copyView(x, permuteView(x.shape, ds));
+}
+
+/** x[..., start:end, ...] along dim with Python semantics (negative from the end, clamped, possibly empty). */
+export function slice(x: Tensor, dim: number, start: number, end?: number): Tensor {
+  if (x.ndim === 0) throw opError('slice', 'cannot slice a 0-d tensor');
+  const d = normDim('slice', dim, x.ndim, x.shape);
+  if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end)))
+    throw opError('slice', `start and end must be integers, got ${start} and ${end} (tensor of shape ${fmtShape(x.shape)})`);
+  const size = x.shape[d];
+  const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
+  const s = clamp(start);
+  return copyView(x, sliceView(x.shape, d, s, Math.max(s, clamp(end ?? size))));
+}
+
+/** Concatenates tensors along an existing dim. */
+export function cat(xs: readonly Tensor[], dim = 0): Tensor {
+  return join('cat', xs, dim, false);
+}
+
+/** Stacks same-shape tensors along a new dim (0..ndim). */
+export function stack(xs: readonly Tensor[], dim = 0): Tensor {
+  return join('stack', xs, dim, true);
+}
+
+/**
+ * cat/stack of any number of tensors. A record holds at most 4 inputs, so more than 4 are joined
+ * in balanced groups of 2..4 (stacked or concatenated) whose results are concatenated along the
+ * same dim: log4(k) passes over the data, and the gradient reaches every input through the tree.
+ */
+function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: boolean): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0 || xs.some((t) => !(t instanceof Tensor))) throw opError(op, 'expects a non-empty array of tensors');
+  const desc = () => xs.map((t) => `${t.dtype} ${fmtShape(t.shape)} (${t.storage.backend.name})`).join(', ');
+  if (xs.some((t) => t.dtype !== xs[0].dtype)) throw opError(op, `tensors must share one dtype, got ${desc()}`);
+  if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw opError(op, `tensors live on different backends: ${desc()}`);
+  const p = planJoin(op, xs.map((t) => t.shape), dim, stack);
+  if (xs.length === 1) return copyView(xs[0], contiguousView(p.shape));
+  const tree = (ts: readonly Tensor[], stacking: boolean): Tensor => {
+    if (ts.length <= 4) return apply(joinFor(ts[0].dtype, ts.length), ts, { dim: p.dim, stack: stacking });
+    const g = Math.ceil(ts.length / 4);
+    const parts = Array.from({ length: g }, (_, i) => tree(ts.slice(Math.floor((i * ts.length) / g), Math.floor(((i + 1) * ts.length) / g)), stacking));
+    return tree(parts, false);
+  };
+  return tree(xs, stack);
+}
+
+/** Rows of weight [n, d] picked by int32 indices of any shape: [...idx.shape, d]. */
+export function embedding(idx: Tensor, weight: Tensor): Tensor {
+  if (!(idx instanceof Tensor) || !(weight instanceof Tensor)) throw opError('embedding', 'expects (indices, weight) tensors');
+  if (idx.dtype !== 'int32') throw opError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
+  const { n } = planEmbedding(idx, weight);
+  idx.assertAlive('embedding');
+  // The kernels trust the indices: check them here, where the error can name the position.
+  const v = idx.values();
+  for (let p = 0; p < v.length; p++) {
+    if (v[p] >= 0 && v[p] < n) continue;
+    const at = idx.shape.map((_, k) => Math.floor(p / sizeOf(idx.shape.slice(k + 1))) % idx.shape[k]);
+    throw opError('embedding', `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for a weight with ${n} rows (valid: 0..${n - 1})`);
+  }
+  return apply(EMBEDDING, [idx, weight]);
+}
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability p and scales the others by
+ * 1/(1-p); otherwise (or with p = 0) returns x itself. The mask's seed comes from the global
+ * stream (wg.manualSeed makes it reproducible).
+ */
+export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+  checkP(p);
+  if (typeof training !== 'boolean') throw opError('dropout', `training must be a boolean, got ${String(training)}`);
+  if (!training || p === 0) return x;
+  return apply(DROPOUT, [x], { p, seed: nextU32() });
+}

@@ -1,0 +1,201 @@
+// Copies and layout kernels: the strided copy (reshape, permute, slice, broadcast), cat/stack,
+// embedding and dropout. The data movement is two run helpers: copyRun fills a contiguous output
+// run from a strided input run, addRun adds a contiguous gradient run back into a strided one.
+// Params are planned in src/ops/shape.ts.
+import { field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../record';
+
+// ---- runs ----------------------------------------------------------------------------------
+/** dst[k] = src[k·stride] for k < n. u32, not f32: a bit copy serves float32 and int32 alike. */
+// @ts-ignore: decorator
+@inline function copyRun(dst: usize, src: usize, n: i32, stride: i32): void {
+  let i = 0;
+  if (stride == 1) {
+    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  } else if (stride == 0) {
+    const v = v128.load32_splat(src);
+    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v);
+  }
+  for (; i < n; i++) store<u32>(dst + (<usize>i << 2), load<u32>(src + ((<usize>i * <usize>stride) << 2)));
+}
+
+/**
+ * dst[k·stride] += g[k] for k < n, each its own load-add-store. Stride 0 means the run was
+ * broadcast from one element, which receives the run's sum (4 partial sums, then the tail).
+ */
+// @ts-ignore: decorator
+@inline function addRun(dst: usize, stride: i32, g: usize, n: i32): void {
+  let i = 0;
+  if (stride == 0) {
+    let acc = f32x4.splat(0);
+    for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, v128.load(g + (<usize>i << 2)));
+    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    for (; i < n; i++) s += load<f32>(g + (<usize>i << 2));
+    store<f32>(dst, load<f32>(dst) + s);
+    return;
+  }
+  if (stride == 1) {
+    for (; i + 4 <= n; i += 4) {
+      const j = <usize>i << 2;
+      v128.store(dst + j, f32x4.add(v128.load(dst + j), v128.load(g + j)));
+    }
+  }
+  for (; i < n; i++) {
+    const p = dst + ((<usize>i * <usize>stride) << 2);
+    store<f32>(p, load<f32>(p) + load<f32>(g + (<usize>i << 2)));
+  }
+}
+
+// ---- strided copy (params: [rank, shape[rank], strides[rank], offset]) --------------------
+// The output is row-major over `shape`; its element at multi-index idx is
+// input[offset + Σ idx·strides]. The plan is collapsed, so the innermost dim is one long run.
+
+/** Byte offset in the input of the first element of outer row `row`. */
+// @ts-ignore: decorator
+@inline function rowStart(rec: usize, row: i32): usize {
+  const rank = param(rec, 0);
+  let off = <usize>param(rec, 1 + 2 * rank);
+  let r = row;
+  for (let k = rank - 2; k >= 0; k--) {
+    const d = param(rec, 1 + k);
+    off += <usize>(r % d) * <usize>param(rec, 1 + rank + k);
+    r /= d;
+  }
+  return off << 2;
+}
+
+function copyFwd(rec: usize): void {
+  const o = ptr(rec, OUT), x = ptr(rec, IN);
+  const rank = param(rec, 0), inner = param(rec, rank), stride = param(rec, 2 * rank);
+  const rows = inner == 0 ? 0 : numel(rec) / inner;
+  for (let row = 0; row < rows; row++) copyRun(o + ((<usize>row * inner) << 2), x + rowStart(rec, row), inner, stride);
+}
+
+export function f32_copy_fwd(rec: usize): void { copyFwd(rec); }
+export function f32_copy_int_fwd(rec: usize): void { copyFwd(rec); }
+
+// Rows run in order and each element is its own load-add-store, so outputs that read the same
+// input element (broadcast dims) all add into it.
+export function f32_copy_bwd(rec: usize): void {
+  const g = ptr(rec, GOUT), gx = ptr(rec, GIN);
+  if (gx == 0) return;
+  const rank = param(rec, 0), inner = param(rec, rank), stride = param(rec, 2 * rank);
+  const rows = inner == 0 ? 0 : numel(rec) / inner;
+  for (let row = 0; row < rows; row++) addRun(gx + rowStart(rec, row), stride, g + ((<usize>row * inner) << 2), inner);
+}
+
+// ---- cat / stack (params: [outer, total, len_0..len_{NIN-1}]) ------------------------------
+// The output is `outer` rows of `total` elements; in each row, input j's contiguous block of
+// len_j elements follows the blocks of inputs 0..j-1.
+
+function joinFwd(rec: usize): void {
+  const o = ptr(rec, OUT), outer = param(rec, 0), total = param(rec, 1);
+  let at = 0;
+  for (let j = 0; j < field(rec, NIN); j++) {
+    const x = ptr(rec, IN + j), len = param(rec, 2 + j);
+    for (let row = 0; row < outer; row++) copyRun(o + ((<usize>row * total + at) << 2), x + ((<usize>row * len) << 2), len, 1);
+    at += len;
+  }
+}
+
+// Inputs may alias (cat([x, x])): their blocks are added one after the other.
+function joinBwd(rec: usize): void {
+  const g = ptr(rec, GOUT), outer = param(rec, 0), total = param(rec, 1);
+  let at = 0;
+  for (let j = 0; j < field(rec, NIN); j++) {
+    const gx = ptr(rec, GIN + j), len = param(rec, 2 + j);
+    if (gx != 0) for (let row = 0; row < outer; row++) addRun(gx + ((<usize>row * len) << 2), 1, g + ((<usize>row * total + at) << 2), len);
+    at += len;
+  }
+}
+
+export function f32_cat_2_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_2_bwd(rec: usize): void { joinBwd(rec); }
+export function f32_cat_3_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_3_bwd(rec: usize): void { joinBwd(rec); }
+export function f32_cat_4_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_4_bwd(rec: usize): void { joinBwd(rec); }
+export function f32_cat_int_2_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_int_3_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_int_4_fwd(rec: usize): void { joinFwd(rec); }
+
+// ---- embedding (params: [d, n, count]) -----------------------------------------------------
+/** Row index at position p; TS checked every index, so a bad one means a corrupted tape. */
+// @ts-ignore: decorator
+@inline function rowIndex(idx: usize, p: i32, n: i32): usize {
+  const k = load<i32>(idx + (<usize>p << 2));
+  if (<u32>k >= <u32>n) abort('wasmgrad.embedding: index out of range in kernel');
+  return <usize>k;
+}
+
+export function f32_embedding_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), idx = ptr(rec, IN), w = ptr(rec, IN + 1);
+  const d = param(rec, 0), n = param(rec, 1), count = param(rec, 2);
+  for (let p = 0; p < count; p++) copyRun(o + ((<usize>p * d) << 2), w + ((rowIndex(idx, p, n) * d) << 2), d, 1);
+}
+
+// Scatter-add in index order: a row picked several times accumulates every position's gradient.
+export function f32_embedding_bwd(rec: usize): void {
+  const g = ptr(rec, GOUT), idx = ptr(rec, IN), gw = ptr(rec, GIN + 1);
+  if (gw == 0) return;
+  const d = param(rec, 0), n = param(rec, 1), count = param(rec, 2);
+  for (let p = 0; p < count; p++) addRun(gw + ((rowIndex(idx, p, n) * d) << 2), 1, g + ((<usize>p * d) << 2), d);
+}
+
+// ---- dropout (params: [seed, threshold, scale as f32 bits]) --------------------------------
+// Element i is kept iff hash(seed, i) ≥ threshold (unsigned), then scaled. The hash is murmur3's
+// 32-bit finaliser of the Weyl sequence seed + i·φ, bit-identical to dropoutHash in
+// src/ops/shape.ts (u32 arithmetic wraps like Math.imul). Backward recomputes the mask from the
+// seed instead of saving it: a few integer ops per element, no AUX buffer kept alive.
+const PHI: u32 = 0x9e3779b9;
+const M1: u32 = 0x85ebca6b;
+const M2: u32 = 0xc2b2ae35;
+
+// @ts-ignore: decorator
+@inline function hash(seed: u32, i: u32): u32 {
+  let h = seed + i * PHI;
+  h ^= h >>> 16;
+  h *= M1;
+  h ^= h >>> 13;
+  h *= M2;
+  return h ^ (h >>> 16);
+}
+
+// @ts-ignore: decorator
+@inline function hashv(seed: v128, i: v128): v128 {
+  let h = i32x4.add(seed, i32x4.mul(i, i32x4.splat(<i32>PHI)));
+  h = v128.xor(h, i32x4.shr_u(h, 16));
+  h = i32x4.mul(h, i32x4.splat(<i32>M1));
+  h = v128.xor(h, i32x4.shr_u(h, 13));
+  h = i32x4.mul(h, i32x4.splat(<i32>M2));
+  return v128.xor(h, i32x4.shr_u(h, 16));
+}
+
+/** dst = mask·scale·src (forward) or dst += mask·scale·src (backward, accumulate). */
+// @ts-ignore: decorator
+@inline function maskedScale(rec: usize, dst: usize, src: usize, accumulate: bool): void {
+  const n = numel(rec);
+  const seed = <u32>param(rec, 0), thr = <u32>param(rec, 1), scale = paramf(rec, 2);
+  const vseed = i32x4.splat(seed), vthr = i32x4.splat(thr), vscale = f32x4.splat(scale);
+  let vi = i32x4(0, 1, 2, 3);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const j = <usize>i << 2;
+    // The all-ones compare lanes select the kept products, dropped lanes become +0.
+    let y = v128.and(f32x4.mul(v128.load(src + j), vscale), i32x4.ge_u(hashv(vseed, vi), vthr));
+    if (accumulate) y = f32x4.add(v128.load(dst + j), y);
+    v128.store(dst + j, y);
+    vi = i32x4.add(vi, i32x4.splat(4));
+  }
+  for (; i < n; i++) {
+    const j = <usize>i << 2;
+    let y: f32 = hash(seed, <u32>i) >= thr ? load<f32>(src + j) * scale : 0;
+    if (accumulate) y += load<f32>(dst + j);
+    store<f32>(dst + j, y);
+  }
+}
+
+export function f32_dropout_fwd(rec: usize): void { maskedScale(rec, ptr(rec, OUT), ptr(rec, IN), false); }
+export function f32_dropout_bwd(rec: usize): void {
+  const gx = ptr(rec, GIN);
+  if (gx != 0) maskedScale(rec, gx, ptr(rec, GOUT), true);
+}

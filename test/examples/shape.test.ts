@@ -1,0 +1,315 @@
+/**
+ * Hand-computed values of the copy and layout ops, embedding and dropout on both backends, and
+ * every error path of src/ops/shape.ts.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../../src/index.js';
+import { apply } from '../../src/engine.js';
+import { OPS_BY_NAME } from '../../src/ops/index.js';
+import { dropoutHash } from '../../src/ops/shape.js';
+import { nextU32 } from '../../src/random.js';
+import { initWasm } from '../helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const BACKENDS = ['wasm', 'reference'] as const;
+const vals = (t: wg.Tensor) => Array.from(t.data());
+const leaf = (data: wg.NestedArray) => wg.tensor(data, { requiresGrad: true });
+const ints = (data: number[], shape = [data.length]) => wg.tensor(Int32Array.from(data), { shape });
+
+for (const be of BACKENDS) {
+  describe(`shape ops on ${be}`, () => {
+    beforeAll(() => wg.setBackend(be));
+
+    test('reshape: row-major order kept, -1 inferred, gradient reshaped back', () => {
+      const x = leaf([[1, 2, 3], [4, 5, 6]]);
+      const y = wg.reshape(x, [3, -1]);
+      expect(y.shape).toEqual([3, 2]);
+      expect(y.toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+      y.backward([10, 20, 30, 40, 50, 60]);
+      expect(x.grad!.toArray()).toEqual([[10, 20, 30], [40, 50, 60]]);
+      expect(wg.reshape(wg.tensor([7]), []).shape).toEqual([]);
+      expect(wg.reshape(wg.zeros([2, 0]), [0, 5]).shape).toEqual([0, 5]);
+    });
+
+    test('flatten from startDim (negative allowed), 0-d becomes [1]', () => {
+      const x = wg.arange(24).reshape([2, 3, 4]);
+      expect(wg.flatten(x).shape).toEqual([24]);
+      expect(x.flatten(1).shape).toEqual([2, 12]);
+      expect(vals(x.flatten(1))).toEqual(vals(x));
+      expect(x.flatten(-1).shape).toEqual([2, 3, 4]);
+      expect(wg.flatten(wg.tensor(3)).toArray()).toEqual([3]);
+    });
+
+    test('transpose: default last two dims, explicit dims, gradient transposed back', () => {
+      const x = leaf([[1, 2, 3], [4, 5, 6]]);
+      const y = x.transpose();
+      expect(y.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+      y.backward([1, 2, 3, 4, 5, 6]);
+      expect(x.grad!.toArray()).toEqual([[1, 3, 5], [2, 4, 6]]);
+      const z = wg.arange(24).reshape([2, 3, 4]).transpose(0, 2);
+      expect(z.shape).toEqual([4, 3, 2]);
+      expect(z.toArray()).toEqual([[[0, 12], [4, 16], [8, 20]], [[1, 13], [5, 17], [9, 21]], [[2, 14], [6, 18], [10, 22]], [[3, 15], [7, 19], [11, 23]]]);
+      // fewer than 2 dims: a copy of x, unchanged
+      const v = wg.tensor([1, 2, 3]);
+      const vt = v.transpose();
+      expect(vt).not.toBe(v);
+      expect(vt.toArray()).toEqual([1, 2, 3]);
+      expect(wg.tensor(5).transpose(0, -1).toArray()).toEqual(5);
+    });
+
+    test('permute: out[k][i][j] = x[i][j][k]; gradient permuted back', () => {
+      const x = wg.tensor(Array.from({ length: 24 }, (_, i) => i), { shape: [2, 3, 4], requiresGrad: true });
+      const y = x.permute([2, 0, -2]);
+      expect(y.shape).toEqual([4, 2, 3]);
+      expect(y.toArray()).toEqual([[[0, 4, 8], [12, 16, 20]], [[1, 5, 9], [13, 17, 21]], [[2, 6, 10], [14, 18, 22]], [[3, 7, 11], [15, 19, 23]]]);
+      // seeding y with its own values sends every value home: x.grad = x
+      y.backward(vals(y));
+      expect(vals(x.grad!)).toEqual(vals(x));
+    });
+
+    test('slice: Python bounds (negative, clamped, empty); gradient only inside the window', () => {
+      const x = wg.tensor([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { requiresGrad: true });
+      expect(x.slice(0, -3).toArray()).toEqual([7, 8, 9]);
+      expect(x.slice(0, 2, 100).toArray()).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(x.slice(0, -100, 3).toArray()).toEqual([0, 1, 2]);
+      expect(x.slice(0, 5, 2).shape).toEqual([0]);
+      expect(x.slice(0, 4, -4).toArray()).toEqual([4, 5]);
+      const y = x.slice(-1, 3, 6);
+      y.backward([1, 2, 3]);
+      expect(vals(x.grad!)).toEqual([0, 0, 0, 1, 2, 3, 0, 0, 0, 0]);
+      const m = wg.arange(12).reshape([3, 4]);
+      expect(m.slice(1, 1, 3).toArray()).toEqual([[1, 2], [5, 6], [9, 10]]);
+      expect(m.slice(0, 1).toArray()).toEqual([[4, 5, 6, 7], [8, 9, 10, 11]]);
+    });
+
+    test('cat: blocks along dim; each input gets its part of the gradient', () => {
+      const a = leaf([[1, 2], [3, 4]]), b = leaf([[5], [6]]);
+      const y = wg.cat([a, b], 1);
+      expect(y.toArray()).toEqual([[1, 2, 5], [3, 4, 6]]);
+      y.backward([10, 20, 30, 40, 50, 60]);
+      expect(a.grad!.toArray()).toEqual([[10, 20], [40, 50]]);
+      expect(b.grad!.toArray()).toEqual([[30], [60]]);
+      expect(wg.cat([wg.tensor([1, 2]), wg.tensor([3])], -1).toArray()).toEqual([1, 2, 3]);
+      // one tensor: a copy
+      const c = wg.tensor([1, 2]);
+      expect(wg.cat([c]).toArray()).toEqual([1, 2]);
+      expect(wg.cat([c])).not.toBe(c);
+    });
+
+    test('cat of the same tensor twice adds both gradient blocks', () => {
+      const x = leaf([1, 2, 3]);
+      wg.cat([x, x]).backward([1, 2, 3, 10, 20, 30]);
+      expect(vals(x.grad!)).toEqual([11, 22, 33]);
+    });
+
+    test('cat of 11 tensors (joined in groups of ≤ 4) keeps order and reaches every input', () => {
+      const xs = Array.from({ length: 11 }, (_, i) => wg.tensor([[i, 100 + i]], { requiresGrad: true }));
+      const y = wg.cat(xs, 0);
+      expect(y.shape).toEqual([11, 2]);
+      expect(vals(y)).toEqual(xs.flatMap((_, i) => [i, 100 + i]));
+      y.backward(Array.from({ length: 22 }, (_, k) => k));
+      xs.forEach((x, i) => expect(vals(x.grad!)).toEqual([2 * i, 2 * i + 1]));
+    });
+
+    test('stack: new dim anywhere in 0..ndim (many tensors too); gradient unstacked', () => {
+      const a = leaf([1, 2, 3]), b = leaf([4, 5, 6]);
+      expect(wg.stack([a, b]).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      const y = wg.stack([a, b], 1);
+      expect(y.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+      y.backward([1, 2, 3, 4, 5, 6]);
+      expect(vals(a.grad!)).toEqual([1, 3, 5]);
+      expect(vals(b.grad!)).toEqual([2, 4, 6]);
+      expect(wg.stack([a, b], -1).shape).toEqual([3, 2]);
+      const s = Array.from({ length: 6 }, (_, i) => wg.tensor(i, { requiresGrad: true }));
+      const z = wg.stack(s);
+      expect(z.toArray()).toEqual([0, 1, 2, 3, 4, 5]);
+      z.backward([6, 5, 4, 3, 2, 1]);
+      expect(s.map((t) => t.grad!.item())).toEqual([6, 5, 4, 3, 2, 1]);
+      const m = Array.from({ length: 7 }, (_, i) => wg.full([2, 2], i));
+      const w = wg.stack(m, 1);
+      expect(w.shape).toEqual([2, 7, 2]);
+      expect(vals(w.slice(1, 3, 4))).toEqual([3, 3, 3, 3]);
+    });
+
+    test('layout ops keep int32 tensors int32', () => {
+      const i = ints([1, 2, 3, 4, 5, 6], [2, 3]);
+      const t = i.transpose();
+      expect(t.dtype).toBe('int32');
+      expect(t.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+      expect(i.slice(1, 2).toArray()).toEqual([[3], [6]]);
+      expect(wg.cat([i, i], 0).reshape([-1]).toArray()).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6]);
+      expect(wg.stack([ints([7]), ints([8])], 1).toArray()).toEqual([[7, 8]]);
+    });
+
+    test('embedding: rows picked by index of any shape; repeated indices accumulate in weight.grad', () => {
+      const w = leaf([[0, 1], [10, 11], [20, 21]]);
+      const idx = ints([2, 0, 2, 2], [2, 2]);
+      const y = wg.embedding(idx, w);
+      expect(y.shape).toEqual([2, 2, 2]);
+      expect(y.toArray()).toEqual([[[20, 21], [0, 1]], [[20, 21], [20, 21]]]);
+      y.backward([1, 2, 3, 4, 5, 6, 7, 8]);
+      // row 2 was picked at positions 0, 2, 3: (1,2) + (5,6) + (7,8); row 1 never
+      expect(w.grad!.toArray()).toEqual([[3, 4], [0, 0], [13, 16]]);
+      expect(idx.grad).toBeNull();
+      expect(wg.embedding(ints([1], []), w).toArray()).toEqual([10, 11]);
+    });
+
+    test('copy_: broadcast source, numbers, int32; the in-place ops built on it', () => {
+      const t = wg.zeros([2, 3]);
+      t.copy_(wg.tensor([[1, 2, 3]]));
+      expect(t.toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
+      t.copy_(wg.tensor([[4], [5]]));
+      expect(t.toArray()).toEqual([[4, 4, 4], [5, 5, 5]]);
+      t.copy_(7);
+      expect(vals(t)).toEqual([7, 7, 7, 7, 7, 7]);
+      t.add_(1).mul_(wg.tensor([1, 2, 3]));
+      expect(t.toArray()).toEqual([[8, 16, 24], [8, 16, 24]]);
+      t.zero_();
+      expect(vals(t)).toEqual([0, 0, 0, 0, 0, 0]);
+      const i = ints([1, 2, 3]);
+      i.copy_(ints([9]));
+      expect(i.toArray()).toEqual([9, 9, 9]);
+      i.copy_(-4);
+      expect(i.toArray()).toEqual([-4, -4, -4]);
+    });
+
+    test('copy_ into a tensor that requires grad works only inside noGrad', () => {
+      const p = wg.ones([3], { requiresGrad: true });
+      expect(() => p.copy_(wg.tensor([1, 2, 3]))).toThrow(/in-place update of a tensor that requires grad.*wg\.noGrad/);
+      wg.noGrad(() => p.copy_(wg.tensor([1, 2, 3])));
+      expect(vals(p)).toEqual([1, 2, 3]);
+    });
+
+    test('dropout: mask = hash(seed, i) ≥ ⌊p·2^32⌋, kept values scaled by 1/(1-p), gradient = mask·scale', () => {
+      const n = 37, p = 0.25;
+      wg.manualSeed(7);
+      const seed = nextU32();
+      const keep = Array.from({ length: n }, (_, i) => dropoutHash(seed, i) >= Math.floor(p * 2 ** 32));
+      wg.manualSeed(7);
+      const x = wg.tensor(Array.from({ length: n }, (_, i) => i + 1), { requiresGrad: true });
+      const y = wg.dropout(x, p, true);
+      const want = keep.map((k, i) => (k ? (i + 1) / (1 - p) : 0));
+      vals(y).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+      y.backward(new Array(n).fill(2));
+      vals(x.grad!).forEach((g, i) => expect(g).toBeCloseTo(keep[i] ? 2 / (1 - p) : 0, 5));
+      expect(keep.some((k) => k) && keep.some((k) => !k)).toBe(true);
+    });
+
+    test('dropout keeps a fraction 1-p of a large tensor (within 5 sigma)', () => {
+      const n = 200_000, p = 0.3;
+      const kept = vals(wg.dropout(wg.ones([n]), p, true)).filter((v) => v !== 0).length;
+      expect(Math.abs(kept / n - (1 - p))).toBeLessThanOrEqual(5 * Math.sqrt((p * (1 - p)) / n));
+    });
+
+    test('dropout returns x itself when not training or p = 0, and the same mask after manualSeed', () => {
+      const x = wg.ones([5]);
+      expect(wg.dropout(x, 0.5, false)).toBe(x);
+      expect(wg.dropout(x, 0, true)).toBe(x);
+      const big = wg.ones([64]);
+      wg.manualSeed(3);
+      const a = vals(wg.dropout(big, 0.5, true));
+      const b = vals(wg.dropout(big, 0.5, true));
+      wg.manualSeed(3);
+      expect(vals(wg.dropout(big, 0.5, true))).toEqual(a);
+      expect(b).not.toEqual(a);
+    });
+  });
+}
+
+test('dropout draws the same mask on both backends', () => {
+  const masks = BACKENDS.map((be) => {
+    wg.setBackend(be);
+    wg.manualSeed(11);
+    return vals(wg.dropout(wg.ones([1001]), 0.4, true)).map((v) => v !== 0);
+  });
+  expect(masks[0]).toEqual(masks[1]);
+  wg.setBackend('wasm');
+});
+
+describe('shape op errors', () => {
+  beforeAll(() => wg.setBackend('reference'));
+  const x = () => wg.zeros([2, 3]);
+
+  test('reshape', () => {
+    expect(() => wg.reshape(x(), [4, 2])).toThrow('wasmgrad.reshape: cannot reshape a tensor of shape [2, 3] (6 elements) into [4, 2]');
+    expect(() => wg.reshape(x(), [-1, -1])).toThrow(/reshape: only one dimension can be -1, got \[-1, -1\]/);
+    expect(() => wg.reshape(x(), [4, -1])).toThrow(/reshape: cannot reshape .*\[2, 3\].* into \[4, -1\]/);
+    expect(() => wg.reshape(wg.zeros([0, 3]), [0, -1])).toThrow(/reshape: cannot reshape .*\[0, 3\].* into \[0, -1\]/);
+    expect(() => wg.reshape(x(), [2.5, 2])).toThrow(/reshape: shape must be an array of integers ≥ -1, got \[2.5,2\]/);
+    expect(() => wg.reshape(x(), [-2, -3])).toThrow(/reshape: shape must be/);
+  });
+
+  test('flatten, transpose, permute', () => {
+    expect(() => x().flatten(2)).toThrow('wasmgrad.flatten: dim 2 is out of range for a tensor of shape [2, 3] (expected an integer in [-2, 1])');
+    expect(() => x().transpose(0, 2)).toThrow(/transpose: dim 2 is out of range for a tensor of shape \[2, 3\]/);
+    expect(() => wg.tensor([1, 2]).transpose(0, 1)).toThrow(/transpose: dim 1 is out of range for a tensor of shape \[2\]/);
+    expect(() => x().permute([0])).toThrow('wasmgrad.permute: dims [0] is not a permutation of 0..1 for a tensor of shape [2, 3]');
+    expect(() => x().permute([1, -1])).toThrow(/permute: dims \[1,-1\] is not a permutation/);
+    expect(() => x().permute([0, 2])).toThrow(/permute: dim 2 is out of range for a tensor of shape \[2, 3\]/);
+  });
+
+  test('slice', () => {
+    expect(() => wg.tensor(1).slice(0, 0)).toThrow('wasmgrad.slice: cannot slice a 0-d tensor');
+    expect(() => x().slice(2, 0)).toThrow(/slice: dim 2 is out of range for a tensor of shape \[2, 3\]/);
+    expect(() => x().slice(1, 0.5)).toThrow(/slice: start and end must be integers, got 0.5 and undefined \(tensor of shape \[2, 3\]\)/);
+  });
+
+  test('cat and stack', () => {
+    expect(() => wg.cat([])).toThrow('wasmgrad.cat: expects a non-empty array of tensors');
+    expect(() => wg.stack([x(), 3 as unknown as wg.Tensor])).toThrow('wasmgrad.stack: expects a non-empty array of tensors');
+    expect(() => wg.cat([x(), wg.zeros([2, 4])], 0)).toThrow('wasmgrad.cat: shapes must match except along dim 0, got shapes [2, 3], [2, 4]');
+    expect(() => wg.cat([x(), wg.zeros([3])])).toThrow('wasmgrad.cat: tensors must have the same number of dimensions, got shapes [2, 3], [3]');
+    expect(() => wg.cat([wg.tensor(1), wg.tensor(2)])).toThrow(/cat: 0-d tensors cannot be concatenated \(use stack\), got shapes \[\], \[\]/);
+    expect(() => wg.cat([x(), x()], 2)).toThrow(/cat: dim 2 is out of range for a tensor of shape \[2, 3\]/);
+    expect(() => wg.cat([x(), wg.zeros([2, 3], { dtype: 'int32' })])).toThrow('wasmgrad.cat: tensors must share one dtype, got float32 [2, 3] (reference), int32 [2, 3] (reference)');
+    expect(() => wg.stack([x(), wg.zeros([3, 2])])).toThrow('wasmgrad.stack: tensors must all have the same shape, got shapes [2, 3], [3, 2]');
+    expect(() => wg.stack([x(), x()], 3)).toThrow(/stack: dim 3 is out of range .* \(expected an integer in \[-3, 2\]\)/);
+    wg.setBackend('wasm');
+    const onWasm = wg.zeros([2, 3]);
+    wg.setBackend('reference');
+    expect(() => wg.cat([x(), onWasm])).toThrow('wasmgrad.cat: tensors live on different backends: float32 [2, 3] (reference), float32 [2, 3] (wasm)');
+  });
+
+  test('embedding', () => {
+    const w = wg.zeros([3, 2]);
+    expect(() => wg.embedding(ints([0, 1, 2, 1, 3, 0], [2, 3]), w)).toThrow(
+      'wasmgrad.embedding: index 3 at position [1, 1] of indices [2, 3] is out of range for a weight with 3 rows (valid: 0..2)',
+    );
+    expect(() => wg.embedding(ints([-1]), w)).toThrow(/embedding: index -1 at position \[0\]/);
+    expect(() => wg.embedding(wg.tensor([0, 1]), w)).toThrow('wasmgrad.embedding: indices must be an int32 tensor, got a float32 tensor of shape [2]');
+    expect(() => wg.embedding(ints([0]), wg.zeros([3]))).toThrow('wasmgrad.embedding: weight must be 2-D [n, d], got shape [3] (indices [1])');
+    expect(() => wg.embedding([0] as unknown as wg.Tensor, w)).toThrow('wasmgrad.embedding: expects (indices, weight) tensors');
+  });
+
+  test('dropout', () => {
+    for (const p of [1, -0.1, NaN, '0.5'])
+      expect(() => wg.dropout(x(), p as number, true)).toThrow(`wasmgrad.dropout: p must be a probability in [0, 1), got ${p}`);
+    expect(() => wg.dropout(x(), 0.5, 1 as unknown as boolean)).toThrow('wasmgrad.dropout: training must be a boolean, got 1');
+    expect(() => apply(OPS_BY_NAME.get('dropout')!, [x()], { p: 0.5, seed: -1 })).toThrow('wasmgrad.dropout: seed must be a 32-bit unsigned integer, got -1');
+  });
+
+  test('copy_', () => {
+    expect(() => x().copy_(wg.zeros([3, 3]))).toThrow('wasmgrad.copy_: source of shape [3, 3] cannot be broadcast to the target shape [2, 3]');
+    expect(() => wg.zeros([3]).copy_(wg.zeros([1, 3]))).toThrow(/copy_: source of shape \[1, 3\] cannot be broadcast to the target shape \[3\]/);
+    expect(() => x().copy_(wg.zeros([3], { dtype: 'int32' }))).toThrow('wasmgrad.copy_: cannot copy a int32 tensor [3] into a float32 tensor [2, 3] (no dtype conversion)');
+    expect(() => ints([1]).copy_(0.5)).toThrow('wasmgrad.copy_: an int32 tensor can only be filled with a 32-bit integer, got 0.5');
+    expect(() => x().copy_('1' as unknown as number)).toThrow('wasmgrad.copy_: source must be a Tensor or a number, got string');
+    expect(() => wg.copyInto({} as wg.Tensor, 1)).toThrow('wasmgrad.copy_: target must be a Tensor, got object');
+  });
+
+  test('the strided copy op refuses views outside its input', () => {
+    const copy = OPS_BY_NAME.get('copy')!;
+    expect(() => apply(copy, [x()], { shape: [2, 3], strides: [3, 1], offset: 1 })).toThrow(
+      'wasmgrad.copy: view [2, 3] (strides [3, 1], offset 1) reads element 6 of an input of shape [2, 3]',
+    );
+    expect(() => apply(copy, [x()], { shape: [2], strides: [1, 1] })).toThrow(/copy: a view needs equally long arrays/);
+    expect(() => apply(copy, [x()], { shape: [2], strides: [-1] })).toThrow(/copy: a view needs/);
+    // reversing 9 dims leaves no two neighbours mergeable
+    expect(() => wg.zeros(new Array(9).fill(2)).permute([8, 7, 6, 5, 4, 3, 2, 1, 0])).toThrow(
+      /copy: views of more than 8 non-mergeable dimensions are not supported \(shape \[2, 2, 2, 2, 2, 2, 2, 2, 2\]\)/,
+    );
+  });
+});
