@@ -152,15 +152,16 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
  * differentiable: allowed on leaves that require grad only inside noGrad, as in PyTorch.
  */
 export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
-  const be = backendOf(op.name, [target, ...inputs]);
+  const name = `${op.name}_`; // the in-place form, as users call it (copy_)
+  const be = backendOf(name, [target, ...inputs]);
   checkDtypes(op, inputs);
   if (gradEnabled && (target.requiresGrad || inputs.some((t) => t.requiresGrad)))
-    throw opError(op.name, 'in-place update of a tensor that requires grad, or from one, must run inside wg.noGrad(() => ...)');
+    throw opError(name, 'in-place update of a tensor that requires grad, or from one, must run inside wg.noGrad(() => ...)');
   const plan = op.plan(inputs, attrs);
   const n = plan.shape.reduce((a, b) => a * b, 1);
   if (plan.shape.length !== target.shape.length || plan.shape.some((d, i) => d !== target.shape[i]))
-    throw opError(op.name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
-  if ((plan.dtype ?? 'float32') !== target.dtype) throw opError(op.name, `in-place result dtype does not match target ${target.dtype}`);
+    throw opError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
+  if ((plan.dtype ?? 'float32') !== target.dtype) throw opError(name, `in-place result dtype does not match target ${target.dtype}`);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`));
   be.run([encode(op, inputs, target.storage, aux, n, plan.params ?? [])], plan.workspace ?? 0);
   target.storage.version++;
