@@ -1,2 +1,15 @@
-/** wg.save / wg.load: safetensors serialisation of state dicts. */
-export {};
+/** wg.save / wg.load: safetensors serialisation of state dicts; wg.node: Node file helpers. */
+export {
+  save,
+  load,
+  loadWithMetadata,
+  readHeader,
+  type StateDict,
+  type StateDictSource,
+  type SaveOptions,
+  type SafetensorsDtype,
+  type SafetensorsEntry,
+  type SafetensorsHeader,
+} from './safetensors.js';
+export { assertStateDictMatches, type StateDictMatchOptions } from './statedict.js';
+export { node } from './node.js';
