@@ -8,6 +8,7 @@ import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
 import { gemm, gemmScratch } from './gemm';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P15). */
+// @ts-ignore: decorator
 @unmanaged class ConvGeom {
   n: i32; c: i32; h: i32; w: i32; o: i32; kh: i32; kw: i32; oh: i32; ow: i32;
   sh: i32; sw: i32; ph: i32; pw: i32; dh: i32; dw: i32; bias: i32;
@@ -60,10 +61,11 @@ import { gemm, gemmScratch } from './gemm';
 }
 
 /**
- * col[(c·kh + i)·kw + j][oy·OW + ox] = x[c][oy·sh − ph + i·dh][ox·sw − pw + j·dw] (0 in the
- * padding) when `toCol`; otherwise the adjoint, col2im: x[c][iy][ix] += col[…] for every tap.
+ * Walks every (tap, output pixel) pair of one image. toCol (im2col):
+ * col[(c·kh + i)·kw + j][oy·OW + ox] = x[c][oy·sh − ph + i·dh][ox·sw − pw + j·dw], 0 in the
+ * padding. Otherwise its adjoint (col2im): x[c][iy][ix] += col[…] for every tap reading inside.
  */
-function im2col(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
+function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
   const c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw, oh = g.oh, ow = g.ow;
   const sh = g.sh, sw = g.sw, ph = g.ph, pw = g.pw, dh = g.dh, dw = g.dw;
   for (let ch = 0; ch < c; ch++) {
@@ -91,6 +93,18 @@ function im2col(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
   }
 }
 
+/** col = im2col(x[n]). */
+// @ts-ignore: decorator
+@inline function im2col(g: ConvGeom, x: usize, col: usize): void {
+  walkColumns(g, x, col, true);
+}
+
+/** gx[n] += col2im(dcol). */
+// @ts-ignore: decorator
+@inline function col2imAdd(g: ConvGeom, dcol: usize, gx: usize): void {
+  walkColumns(g, gx, dcol, false);
+}
+
 // @ts-ignore: decorator
 @inline function isPointwise(g: ConvGeom): bool {
   return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0;
@@ -100,7 +114,7 @@ function im2col(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
 // @ts-ignore: decorator
 @inline function columns(g: ConvGeom, x: usize, col: usize): usize {
   if (isPointwise(g)) return x;
-  im2col(g, x, col, true);
+  im2col(g, x, col);
   return col;
 }
 
@@ -155,7 +169,7 @@ export function f32_conv_2d_bwd(rec: usize): void {
       if (pointwise) gemm(ckk, ohw, o, wt, ckk, true, gn, ohw, false, gx + xoff, ohw, true, ws);
       else {
         gemm(ckk, ohw, o, wt, ckk, true, gn, ohw, false, col, ohw, false, ws);
-        im2col(g, gx + xoff, col, false);
+        col2imAdd(g, col, gx + xoff);
       }
     }
     if (gb && hasBias) {

@@ -7,6 +7,7 @@ import { AUX, GIN, GOUT, IN, OUT, P, ptr } from '../record';
 import { endInside, firstInside } from './conv';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P10). */
+// @ts-ignore: decorator
 @unmanaged class PoolGeom {
   planes: i32; h: i32; w: i32; oh: i32; ow: i32; kh: i32; kw: i32; sh: i32; sw: i32; ph: i32; pw: i32;
 }
@@ -147,7 +148,8 @@ export function f32_avg_pool_2d_bwd(rec: usize): void {
   const gx = ptr(rec, GIN), gout = ptr(rec, GOUT);
   if (gx == 0) return;
   const inv: f32 = 1 / <f32>(kh * kw);
-  const lo = min(firstInside(-pw, sw), ow), hi = sw == 1 ? max(lo, endInside(kw - 1 - pw, sw, w, ow)) : lo;
+  const vector = sw == 1;
+  const lo = min(firstInside(-pw, sw), ow), hi = max(lo, endInside(kw - 1 - pw, sw, w, ow));
   for (let plane = 0; plane < g.planes; plane++) {
     const gp = gx + (<usize>(plane * h * w) << 2);
     for (let oy = 0; oy < oh; oy++) {
@@ -156,7 +158,7 @@ export function f32_avg_pool_2d_bwd(rec: usize): void {
       let ox = 0;
       while (ox < ow) {
         const x0 = ox * sw - pw;
-        if (ox >= lo && ox + 4 <= hi) {
+        if (vector && ox >= lo && ox + 4 <= hi) {
           const v = f32x4.mul(v128.load(go + (<usize>ox << 2)), f32x4.splat(inv));
           for (let iy = ylo; iy < yhi; iy++) {
             for (let j = 0; j < kw; j++) {

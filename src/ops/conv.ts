@@ -233,6 +233,7 @@ export const CONV_OPS = defineOps(conv2dOp, maxPool2dOp, avgPool2dOp);
  * 2-D convolution (cross-correlation, as PyTorch): x [N, C, H, W], w [O, C, kh, kw], optional
  * bias [O] → [N, O, OH, OW] with OH = floor((H + 2·padding − dilation·(kh − 1) − 1) / stride) + 1.
  * stride (default 1), padding (default 0) and dilation (default 1) are numbers or [h, w] pairs.
+ * Without b, a 0-d placeholder fills the op's bias input and the kernels skip the bias entirely.
  */
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const bias = b ?? constant(0, x.storage.backend);

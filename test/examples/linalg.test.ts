@@ -63,6 +63,12 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(grad(b).every((v) => v === 6)).toBe(true);
     });
 
+    test('K = 0: an empty sum is 0', () => {
+      wg.setBackend(be);
+      const y = wg.matmul(wg.zeros([3, 0]), wg.zeros([0, 2]));
+      expect(y.toArray()).toEqual([[0, 0], [0, 0], [0, 0]]);
+    });
+
     test('x.matmul(x): aliased inputs receive both contributions', () => {
       wg.setBackend(be);
       const x = wg.tensor([[1, 2], [3, 4]], { requiresGrad: true });
