@@ -1,12 +1,17 @@
-// Elementwise kernels: unary maps and broadcasting binary ops.
+// Elementwise kernels: unary maps, broadcasting binary ops and the ternary `where`.
 // An op is a class of @inline methods, passed as a type argument; `changetype<Op>(0)` gives a
 // null instance whose (static-dispatch, this-free) methods inline into the generic loops, so each
 // op compiles to its own tight loop with no call or allocation.
-import { GIN, GOUT, IN, numel, OUT, param, ptr } from '../record';
+//   unary op:  f(x, p, q) / v(x, p, q)            value, scalar / f32x4
+//              d(x, y, p, q) / vd(x, y, p, q)     dy/dx from x and the saved output y
+//              p, q: the op's float parameters (record P0, P1; unused ones are 0)
+//   binary op: f(a, b) / v(a, b); da, db / vda, vdb (a, b, y): partial derivatives
+import { GIN, GOUT, IN, numel, OUT, param, paramf, ptr } from '../record';
 
-// ---- broadcast iteration (params: [rank, shape[rank], stridesA[rank], stridesB[rank]]) ----
-// The plan is collapsed (src/ops/broadcast.ts), so the innermost dim is as long as possible;
-// each outer row's offsets are found by dividing the row index by the outer dims.
+// ---- broadcast iteration (params: [rank, shape[rank], strides of input 0[rank], of input 1, ...]) ----
+// The plan is collapsed (src/ops/broadcast.ts), so the innermost dim is as long as possible, and
+// every input's stride along it is 1 (contiguous) or 0 (one value for the whole row). Each outer
+// row's offsets are found by dividing the row index by the outer dims.
 
 // @ts-ignore: decorator
 @inline function rowOffset(rec: usize, row: i32, which: i32): usize {
@@ -22,57 +27,178 @@ import { GIN, GOUT, IN, numel, OUT, param, ptr } from '../record';
 }
 
 // @ts-ignore: decorator
-@inline function binaryFwd<Op>(rec: usize): void {
-  const op = changetype<Op>(0);
-  const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
-  const rank = param(rec, 0);
-  const inner = param(rec, rank);
-  const sa = param(rec, 2 * rank), sb = param(rec, 3 * rank);
-  const rows = inner == 0 ? 0 : numel(rec) / inner;
-  for (let row = 0; row < rows; row++) {
-    const pa = a + (rowOffset(rec, row, 0) << 2), pb = b + (rowOffset(rec, row, 1) << 2);
-    const po = o + ((<usize>row * inner) << 2);
-    let i = 0;
-    if (sa == 1 && sb == 1) {
-      for (; i + 4 <= inner; i += 4) {
-        const j = <usize>i << 2;
-        v128.store(po + j, op.v(v128.load(pa + j), v128.load(pb + j)));
-      }
-    } else if (sa == 1 && sb == 0) {
-      const vb = v128.load32_splat(pb);
-      for (; i + 4 <= inner; i += 4) v128.store(po + (<usize>i << 2), op.v(v128.load(pa + (<usize>i << 2)), vb));
-    } else if (sa == 0 && sb == 1) {
-      const va = v128.load32_splat(pa);
-      for (; i + 4 <= inner; i += 4) v128.store(po + (<usize>i << 2), op.v(va, v128.load(pb + (<usize>i << 2))));
-    }
-    for (; i < inner; i++) {
-      store<f32>(po + (<usize>i << 2), op.f(load<f32>(pa + (<usize>(i * sa) << 2)), load<f32>(pb + (<usize>(i * sb) << 2))));
+@inline function innerLen(rec: usize): i32 {
+  return param(rec, param(rec, 0));
+}
+
+// @ts-ignore: decorator
+@inline function rowCount(rec: usize): i32 {
+  const inner = innerLen(rec);
+  return inner == 0 ? 0 : numel(rec) / inner;
+}
+
+/** Stride of input `which` along the inner dim: 1 or 0. */
+// @ts-ignore: decorator
+@inline function innerStride(rec: usize, which: i32): i32 {
+  return param(rec, param(rec, 0) * (which + 2));
+}
+
+// How a kernel walks one input along a row. The access type of each input is chosen from its
+// inner stride and passed as a type argument, so every stride pattern compiles to its own SIMD
+// loop. Gradients: a contiguous input receives its share element by element, a separate
+// load-add-store per update, so aliased GIN buffers (x * x) stay right; a broadcast input's
+// shares are summed in registers over the row and added once (the un-broadcasting sum).
+class Contig {
+  @inline elem(p: usize, i: i32): usize { return p + (<usize>i << 2); }
+  @inline vec(p: usize, i: i32): v128 { return v128.load(p + (<usize>i << 2)); }
+  @inline addVec(g: usize, i: i32, d: v128, sum: v128): v128 {
+    const q = g + (<usize>i << 2);
+    v128.store(q, f32x4.add(v128.load(q), d));
+    return sum;
+  }
+  @inline add(g: usize, i: i32, d: f32, sum: f32): f32 {
+    const q = g + (<usize>i << 2);
+    store<f32>(q, load<f32>(q) + d);
+    return sum;
+  }
+  @inline flush(g: usize, vsum: v128, sum: f32): void {}
+}
+
+class Bcast {
+  @inline elem(p: usize, i: i32): usize { return p; }
+  @inline vec(p: usize, i: i32): v128 { return v128.load32_splat(p); }
+  @inline addVec(g: usize, i: i32, d: v128, sum: v128): v128 { return f32x4.add(sum, d); }
+  @inline add(g: usize, i: i32, d: f32, sum: f32): f32 { return sum + d; }
+  @inline flush(g: usize, vsum: v128, sum: f32): void {
+    const total = (f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1)) + (f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3)) + sum;
+    store<f32>(g, load<f32>(g) + total);
+  }
+}
+
+/** Runs K's `run<A, B>(rec)` with A, B the access types of inputs `first` and `first + 1`. */
+// @ts-ignore: decorator
+@inline function withAccess<K>(rec: usize, first: i32): void {
+  const k = changetype<K>(0);
+  const a = innerStride(rec, first) != 0, b = innerStride(rec, first + 1) != 0;
+  if (a && b) k.run<Contig, Contig>(rec);
+  else if (a) k.run<Contig, Bcast>(rec);
+  else if (b) k.run<Bcast, Contig>(rec);
+  else k.run<Bcast, Bcast>(rec);
+}
+
+// ---- binary ops with broadcasting ----------------------------------------------------------
+class BinaryFwd<Op> {
+  @inline run<A, B>(rec: usize): void {
+    const op = changetype<Op>(0), ka = changetype<A>(0), kb = changetype<B>(0);
+    const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
+    const inner = innerLen(rec), rows = rowCount(rec);
+    for (let row = 0; row < rows; row++) {
+      const pa = a + (rowOffset(rec, row, 0) << 2), pb = b + (rowOffset(rec, row, 1) << 2);
+      const po = o + ((<usize>row * inner) << 2);
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) v128.store(po + (<usize>i << 2), op.v(ka.vec(pa, i), kb.vec(pb, i)));
+      for (; i < inner; i++) store<f32>(po + (<usize>i << 2), op.f(load<f32>(ka.elem(pa, i)), load<f32>(kb.elem(pb, i))));
     }
   }
 }
 
-// Backward: each output element adds its contribution into the input element it came from; a
-// broadcast input (stride 0) so receives the sum over the broadcast dims (un-broadcasting).
-// GIN buffers may alias (x * x): every update is a separate load-add-store.
-// @ts-ignore: decorator
-@inline function binaryBwd<Op>(rec: usize): void {
-  const op = changetype<Op>(0);
-  const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
-  const g = ptr(rec, GOUT), ga = ptr(rec, GIN), gb = ptr(rec, GIN + 1);
-  const rank = param(rec, 0);
-  const inner = param(rec, rank);
-  const sa = param(rec, 2 * rank), sb = param(rec, 3 * rank);
-  const rows = inner == 0 ? 0 : numel(rec) / inner;
-  for (let row = 0; row < rows; row++) {
-    const offA = rowOffset(rec, row, 0) << 2, offB = rowOffset(rec, row, 1) << 2;
-    const base = (<usize>row * inner) << 2;
-    for (let i = 0; i < inner; i++) {
-      const ja = offA + (<usize>(i * sa) << 2), jb = offB + (<usize>(i * sb) << 2), j = base + (<usize>i << 2);
-      const x = load<f32>(a + ja), y = load<f32>(b + jb), z = load<f32>(o + j), gz = load<f32>(g + j);
-      if (ga) store<f32>(ga + ja, load<f32>(ga + ja) + gz * op.da(x, y, z));
-      if (gb) store<f32>(gb + jb, load<f32>(gb + jb) + gz * op.db(x, y, z));
+// Backward: each output element adds its contribution into the input element it came from, so a
+// broadcast input receives the sum over the broadcast dims (un-broadcasting).
+class BinaryBwd<Op> {
+  @inline run<A, B>(rec: usize): void {
+    const op = changetype<Op>(0), ka = changetype<A>(0), kb = changetype<B>(0);
+    const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
+    const g = ptr(rec, GOUT), ga = ptr(rec, GIN), gb = ptr(rec, GIN + 1);
+    const inner = innerLen(rec), rows = rowCount(rec);
+    for (let row = 0; row < rows; row++) {
+      const offA = rowOffset(rec, row, 0) << 2, offB = rowOffset(rec, row, 1) << 2;
+      const base = (<usize>row * inner) << 2;
+      const pa = a + offA, pb = b + offB, po = o + base, pg = g + base, pga = ga + offA, pgb = gb + offB;
+      let va = f32x4.splat(0), vb = f32x4.splat(0);
+      let sa: f32 = 0, sb: f32 = 0;
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const j = <usize>i << 2;
+        const x = ka.vec(pa, i), y = kb.vec(pb, i), z = v128.load(po + j), gz = v128.load(pg + j);
+        if (ga) va = ka.addVec(pga, i, f32x4.mul(gz, op.vda(x, y, z)), va);
+        if (gb) vb = kb.addVec(pgb, i, f32x4.mul(gz, op.vdb(x, y, z)), vb);
+      }
+      for (; i < inner; i++) {
+        const j = <usize>i << 2;
+        const x = load<f32>(ka.elem(pa, i)), y = load<f32>(kb.elem(pb, i)), z = load<f32>(po + j), gz = load<f32>(pg + j);
+        if (ga) sa = ka.add(pga, i, gz * op.da(x, y, z), sa);
+        if (gb) sb = kb.add(pgb, i, gz * op.db(x, y, z), sb);
+      }
+      if (ga) ka.flush(pga, va, sa);
+      if (gb) kb.flush(pgb, vb, sb);
     }
   }
+}
+
+// @ts-ignore: decorator
+@inline function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0); }
+// @ts-ignore: decorator
+@inline function binaryBwd<Op>(rec: usize): void { withAccess<BinaryBwd<Op>>(rec, 0); }
+
+// ---- where(cond, a, b): the same iteration over three inputs --------------------------------
+// Inputs 1, 2 (a, b) go through withAccess; the condition's access type C is a class parameter.
+// cond ≠ 0 is true (NaN too, as in PyTorch's bool(NaN)).
+class WhereFwd<C> {
+  @inline run<A, B>(rec: usize): void {
+    const kc = changetype<C>(0), ka = changetype<A>(0), kb = changetype<B>(0);
+    const o = ptr(rec, OUT), c = ptr(rec, IN), a = ptr(rec, IN + 1), b = ptr(rec, IN + 2);
+    const inner = innerLen(rec), rows = rowCount(rec);
+    for (let row = 0; row < rows; row++) {
+      const pc = c + (rowOffset(rec, row, 0) << 2), pa = a + (rowOffset(rec, row, 1) << 2), pb = b + (rowOffset(rec, row, 2) << 2);
+      const po = o + ((<usize>row * inner) << 2);
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0));
+        v128.store(po + (<usize>i << 2), v128.bitselect(ka.vec(pa, i), kb.vec(pb, i), m));
+      }
+      for (; i < inner; i++) {
+        const t = load<f32>(kc.elem(pc, i)) != 0;
+        store<f32>(po + (<usize>i << 2), load<f32>(t ? ka.elem(pa, i) : kb.elem(pb, i)));
+      }
+    }
+  }
+}
+
+// The output gradient goes to a where cond holds and to b elsewhere (none to cond).
+class WhereBwd<C> {
+  @inline run<A, B>(rec: usize): void {
+    const kc = changetype<C>(0), ka = changetype<A>(0), kb = changetype<B>(0);
+    const c = ptr(rec, IN), g = ptr(rec, GOUT), ga = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
+    const inner = innerLen(rec), rows = rowCount(rec);
+    for (let row = 0; row < rows; row++) {
+      const pc = c + (rowOffset(rec, row, 0) << 2), pga = ga + (rowOffset(rec, row, 1) << 2), pgb = gb + (rowOffset(rec, row, 2) << 2);
+      const pg = g + ((<usize>row * inner) << 2);
+      let va = f32x4.splat(0), vb = f32x4.splat(0);
+      let sa: f32 = 0, sb: f32 = 0;
+      let i = 0;
+      for (; i + 4 <= inner; i += 4) {
+        const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0)), gz = v128.load(pg + (<usize>i << 2));
+        if (ga) va = ka.addVec(pga, i, v128.and(gz, m), va);
+        if (gb) vb = kb.addVec(pgb, i, v128.andnot(gz, m), vb);
+      }
+      for (; i < inner; i++) {
+        const t = load<f32>(kc.elem(pc, i)) != 0, gz = load<f32>(pg + (<usize>i << 2));
+        if (ga) sa = ka.add(pga, i, t ? gz : 0, sa);
+        if (gb) sb = kb.add(pgb, i, t ? 0 : gz, sb);
+      }
+      if (ga) ka.flush(pga, va, sa);
+      if (gb) kb.flush(pgb, vb, sb);
+    }
+  }
+}
+
+export function f32_where_fwd(rec: usize): void {
+  if (innerStride(rec, 0)) withAccess<WhereFwd<Contig>>(rec, 1);
+  else withAccess<WhereFwd<Bcast>>(rec, 1);
+}
+export function f32_where_bwd(rec: usize): void {
+  if (innerStride(rec, 0)) withAccess<WhereBwd<Contig>>(rec, 1);
+  else withAccess<WhereBwd<Bcast>>(rec, 1);
 }
 
 // ---- unary ---------------------------------------------------------------------------------
@@ -80,10 +206,10 @@ import { GIN, GOUT, IN, numel, OUT, param, ptr } from '../record';
 @inline function unaryFwd<Op>(rec: usize): void {
   const op = changetype<Op>(0);
   const o = ptr(rec, OUT), x = ptr(rec, IN);
-  const n = numel(rec);
+  const n = numel(rec), p = paramf(rec, 0), q = paramf(rec, 1);
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), op.v(v128.load(x + (<usize>i << 2))));
-  for (; i < n; i++) store<f32>(o + (<usize>i << 2), op.f(load<f32>(x + (<usize>i << 2))));
+  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), op.v(v128.load(x + (<usize>i << 2)), p, q));
+  for (; i < n; i++) store<f32>(o + (<usize>i << 2), op.f(load<f32>(x + (<usize>i << 2)), p, q));
 }
 
 // @ts-ignore: decorator
@@ -91,43 +217,343 @@ import { GIN, GOUT, IN, numel, OUT, param, ptr } from '../record';
   const op = changetype<Op>(0);
   const o = ptr(rec, OUT), x = ptr(rec, IN), g = ptr(rec, GOUT), gx = ptr(rec, GIN);
   if (gx == 0) return;
-  const n = numel(rec);
+  const n = numel(rec), p = paramf(rec, 0), q = paramf(rec, 1);
   let i = 0;
   for (; i + 4 <= n; i += 4) {
     const j = <usize>i << 2;
-    v128.store(gx + j, f32x4.add(v128.load(gx + j), f32x4.mul(v128.load(g + j), op.vd(v128.load(x + j), v128.load(o + j)))));
+    v128.store(gx + j, f32x4.add(v128.load(gx + j), f32x4.mul(v128.load(g + j), op.vd(v128.load(x + j), v128.load(o + j), p, q))));
   }
   for (; i < n; i++) {
     const j = <usize>i << 2;
-    store<f32>(gx + j, load<f32>(gx + j) + load<f32>(g + j) * op.d(load<f32>(x + j), load<f32>(o + j)));
+    store<f32>(gx + j, load<f32>(gx + j) + load<f32>(g + j) * op.d(load<f32>(x + j), load<f32>(o + j), p, q));
   }
 }
 
-// ---- ops -----------------------------------------------------------------------------------
+/** The op's scalar f applied lane by lane: for maths with no SIMD form here yet (exp, log, tanh, pow). */
+// @ts-ignore: decorator
+@inline function lanes<Op>(x: v128, p: f32, q: f32): v128 {
+  const op = changetype<Op>(0);
+  let r = f32x4.splat(op.f(f32x4.extract_lane(x, 0), p, q));
+  r = f32x4.replace_lane(r, 1, op.f(f32x4.extract_lane(x, 1), p, q));
+  r = f32x4.replace_lane(r, 2, op.f(f32x4.extract_lane(x, 2), p, q));
+  return f32x4.replace_lane(r, 3, op.f(f32x4.extract_lane(x, 3), p, q));
+}
+
+// @ts-ignore: decorator
+@inline function expv(x: v128): v128 {
+  return lanes<Exp>(x, 0, 0);
+}
+
+/** 1.0 where the lane mask is set, else 0.0. */
+// @ts-ignore: decorator
+@inline function ones(m: v128): v128 {
+  return v128.and(m, f32x4.splat(1));
+}
+
+// ---- binary ops ----------------------------------------------------------------------------
 class Add {
   @inline f(a: f32, b: f32): f32 { return a + b; }
   @inline v(a: v128, b: v128): v128 { return f32x4.add(a, b); }
   @inline da(a: f32, b: f32, y: f32): f32 { return 1; }
   @inline db(a: f32, b: f32, y: f32): f32 { return 1; }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return f32x4.splat(1); }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return f32x4.splat(1); }
 }
 export function f32_add_fwd(rec: usize): void { binaryFwd<Add>(rec); }
 export function f32_add_bwd(rec: usize): void { binaryBwd<Add>(rec); }
+
+class Sub {
+  @inline f(a: f32, b: f32): f32 { return a - b; }
+  @inline v(a: v128, b: v128): v128 { return f32x4.sub(a, b); }
+  @inline da(a: f32, b: f32, y: f32): f32 { return 1; }
+  @inline db(a: f32, b: f32, y: f32): f32 { return -1; }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return f32x4.splat(1); }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return f32x4.splat(-1); }
+}
+export function f32_sub_fwd(rec: usize): void { binaryFwd<Sub>(rec); }
+export function f32_sub_bwd(rec: usize): void { binaryBwd<Sub>(rec); }
 
 class Mul {
   @inline f(a: f32, b: f32): f32 { return a * b; }
   @inline v(a: v128, b: v128): v128 { return f32x4.mul(a, b); }
   @inline da(a: f32, b: f32, y: f32): f32 { return b; }
   @inline db(a: f32, b: f32, y: f32): f32 { return a; }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return b; }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return a; }
 }
 export function f32_mul_fwd(rec: usize): void { binaryFwd<Mul>(rec); }
 export function f32_mul_bwd(rec: usize): void { binaryBwd<Mul>(rec); }
 
+// d(a/b)/db = −a/b² is taken as −y/b: no b² to overflow or underflow.
+class Div {
+  @inline f(a: f32, b: f32): f32 { return a / b; }
+  @inline v(a: v128, b: v128): v128 { return f32x4.div(a, b); }
+  @inline da(a: f32, b: f32, y: f32): f32 { return 1 / b; }
+  @inline db(a: f32, b: f32, y: f32): f32 { return -y / b; }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return f32x4.div(f32x4.splat(1), b); }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return f32x4.div(f32x4.neg(y), b); }
+}
+export function f32_div_fwd(rec: usize): void { binaryFwd<Div>(rec); }
+export function f32_div_bwd(rec: usize): void { binaryBwd<Div>(rec); }
+
+// maximum/minimum: f32.max/min and f32x4.max/min return NaN if either input is NaN (PyTorch's
+// rule; pmax would not). Gradient as PyTorch: all to the winner, half each on a tie, and a loser
+// gets 0 (with a NaN neither loses, so both get the full gradient).
+// @ts-ignore: decorator
+@inline function share(tie: bool, lose: bool): f32 {
+  return tie ? 0.5 : lose ? 0 : 1;
+}
+// @ts-ignore: decorator
+@inline function shareV(tie: v128, lose: v128): v128 {
+  return v128.bitselect(f32x4.splat(0.5), v128.andnot(f32x4.splat(1), lose), tie);
+}
+
+class Maximum {
+  @inline f(a: f32, b: f32): f32 { return max(a, b); }
+  @inline v(a: v128, b: v128): v128 { return f32x4.max(a, b); }
+  @inline da(a: f32, b: f32, y: f32): f32 { return share(a == b, a < b); }
+  @inline db(a: f32, b: f32, y: f32): f32 { return share(a == b, a > b); }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return shareV(f32x4.eq(a, b), f32x4.lt(a, b)); }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return shareV(f32x4.eq(a, b), f32x4.gt(a, b)); }
+}
+export function f32_maximum_fwd(rec: usize): void { binaryFwd<Maximum>(rec); }
+export function f32_maximum_bwd(rec: usize): void { binaryBwd<Maximum>(rec); }
+
+class Minimum {
+  @inline f(a: f32, b: f32): f32 { return min(a, b); }
+  @inline v(a: v128, b: v128): v128 { return f32x4.min(a, b); }
+  @inline da(a: f32, b: f32, y: f32): f32 { return share(a == b, a > b); }
+  @inline db(a: f32, b: f32, y: f32): f32 { return share(a == b, a < b); }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return shareV(f32x4.eq(a, b), f32x4.gt(a, b)); }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return shareV(f32x4.eq(a, b), f32x4.lt(a, b)); }
+}
+export function f32_minimum_fwd(rec: usize): void { binaryFwd<Minimum>(rec); }
+export function f32_minimum_bwd(rec: usize): void { binaryBwd<Minimum>(rec); }
+
+// Comparisons: float32 1/0 masks, no gradient (any comparison with NaN is false, except ≠).
+class Gt {
+  @inline f(a: f32, b: f32): f32 { return a > b ? 1 : 0; }
+  @inline v(a: v128, b: v128): v128 { return ones(f32x4.gt(a, b)); }
+}
+export function f32_gt_fwd(rec: usize): void { binaryFwd<Gt>(rec); }
+
+class Lt {
+  @inline f(a: f32, b: f32): f32 { return a < b ? 1 : 0; }
+  @inline v(a: v128, b: v128): v128 { return ones(f32x4.lt(a, b)); }
+}
+export function f32_lt_fwd(rec: usize): void { binaryFwd<Lt>(rec); }
+
+class Ge {
+  @inline f(a: f32, b: f32): f32 { return a >= b ? 1 : 0; }
+  @inline v(a: v128, b: v128): v128 { return ones(f32x4.ge(a, b)); }
+}
+export function f32_ge_fwd(rec: usize): void { binaryFwd<Ge>(rec); }
+
+class Le {
+  @inline f(a: f32, b: f32): f32 { return a <= b ? 1 : 0; }
+  @inline v(a: v128, b: v128): v128 { return ones(f32x4.le(a, b)); }
+}
+export function f32_le_fwd(rec: usize): void { binaryFwd<Le>(rec); }
+
+class Eq {
+  @inline f(a: f32, b: f32): f32 { return a == b ? 1 : 0; }
+  @inline v(a: v128, b: v128): v128 { return ones(f32x4.eq(a, b)); }
+}
+export function f32_eq_fwd(rec: usize): void { binaryFwd<Eq>(rec); }
+
+// ---- unary ops -----------------------------------------------------------------------------
 class Relu {
   // NaN propagates as in PyTorch: both forms keep x unless x < 0. pmax(x, 0) is one maxps.
-  @inline f(x: f32): f32 { return x < 0 ? 0 : x; }
-  @inline v(x: v128): v128 { return f32x4.pmax(x, f32x4.splat(0)); }
-  @inline d(x: f32, y: f32): f32 { return x > 0 ? 1 : 0; }
-  @inline vd(x: v128, y: v128): v128 { return v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.splat(1)); }
+  @inline f(x: f32, p: f32, q: f32): f32 { return x < 0 ? 0 : x; }
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.pmax(x, f32x4.splat(0)); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x > 0 ? 1 : 0; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return ones(f32x4.gt(x, f32x4.splat(0))); }
 }
 export function f32_relu_fwd(rec: usize): void { unaryFwd<Relu>(rec); }
 export function f32_relu_bwd(rec: usize): void { unaryBwd<Relu>(rec); }
+
+class Neg {
+  @inline f(x: f32, p: f32, q: f32): f32 { return -x; }
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.neg(x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return -1; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.splat(-1); }
+}
+export function f32_neg_fwd(rec: usize): void { unaryFwd<Neg>(rec); }
+export function f32_neg_bwd(rec: usize): void { unaryBwd<Neg>(rec); }
+
+// Backward from the saved output: d exp(x)/dx = y.
+class Exp {
+  @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.exp(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Exp>(x, p, q); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return y; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return y; }
+}
+export function f32_exp_fwd(rec: usize): void { unaryFwd<Exp>(rec); }
+export function f32_exp_bwd(rec: usize): void { unaryBwd<Exp>(rec); }
+
+class Log {
+  @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.log(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Log>(x, p, q); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return 1 / x; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.div(f32x4.splat(1), x); }
+}
+export function f32_log_fwd(rec: usize): void { unaryFwd<Log>(rec); }
+export function f32_log_bwd(rec: usize): void { unaryBwd<Log>(rec); }
+
+// d√x/dx = 1/(2√x) = 0.5/y, from the saved output as PyTorch (infinite at x = 0).
+class Sqrt {
+  @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.sqrt(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.sqrt(x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return 0.5 / y; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.div(f32x4.splat(0.5), y); }
+}
+export function f32_sqrt_fwd(rec: usize): void { unaryFwd<Sqrt>(rec); }
+export function f32_sqrt_bwd(rec: usize): void { unaryBwd<Sqrt>(rec); }
+
+// d|x|/dx = sign(x), 0 at x = 0 (and at NaN), as PyTorch.
+class Abs {
+  @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.abs(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.abs(x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x > 0 ? 1 : x < 0 ? -1 : 0; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 {
+    return f32x4.sub(ones(f32x4.gt(x, f32x4.splat(0))), ones(f32x4.lt(x, f32x4.splat(0))));
+  }
+}
+export function f32_abs_fwd(rec: usize): void { unaryFwd<Abs>(rec); }
+export function f32_abs_bwd(rec: usize): void { unaryBwd<Abs>(rec); }
+
+class Square {
+  @inline f(x: f32, p: f32, q: f32): f32 { return x * x; }
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.mul(x, x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x + x; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.add(x, x); }
+}
+export function f32_square_fwd(rec: usize): void { unaryFwd<Square>(rec); }
+export function f32_square_bwd(rec: usize): void { unaryBwd<Square>(rec); }
+
+// Backward from the saved output: d tanh(x)/dx = 1 − y².
+class Tanh {
+  @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.tanh(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Tanh>(x, p, q); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return 1 - y * y; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.sub(f32x4.splat(1), f32x4.mul(y, y)); }
+}
+export function f32_tanh_fwd(rec: usize): void { unaryFwd<Tanh>(rec); }
+export function f32_tanh_bwd(rec: usize): void { unaryBwd<Tanh>(rec); }
+
+// σ(x) with e = exp(−|x|) ≤ 1, never overflowing: 1/(1 + e) for x ≥ 0, e/(1 + e) for x < 0,
+// so a large negative x gives a tiny positive σ instead of 1/(1 + ∞) = 0 or ∞/∞ = NaN.
+// @ts-ignore: decorator
+@inline function sigmoid1(x: f32): f32 {
+  const e = Mathf.exp(-Mathf.abs(x));
+  const r: f32 = 1 / (1 + e);
+  return x >= 0 ? r : e * r;
+}
+// @ts-ignore: decorator
+@inline function sigmoidV(x: v128): v128 {
+  const e = expv(f32x4.neg(f32x4.abs(x)));
+  const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
+  return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, f32x4.splat(0)));
+}
+
+// Backward from the saved output: dσ/dx = y(1 − y), no recompute.
+class Sigmoid {
+  @inline f(x: f32, p: f32, q: f32): f32 { return sigmoid1(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return sigmoidV(x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return y * (1 - y); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.mul(y, f32x4.sub(f32x4.splat(1), y)); }
+}
+export function f32_sigmoid_fwd(rec: usize): void { unaryFwd<Sigmoid>(rec); }
+export function f32_sigmoid_bwd(rec: usize): void { unaryBwd<Sigmoid>(rec); }
+
+// erf in float32 after W. J. Cody (Math. Comp. 23, 1969; SPECFUN's CALERF), both ranges evaluated
+// in all four lanes and blended by |x|:
+//   |x| ≤ 0.46875:  erf x = x·P(x²)/Q(x²)
+//   |x| > 0.46875:  erf x = 1 − exp(−x²)·R(|x|)/S(|x|), |x| clamped to 4: erfc(4) < 2⁻²⁵, so erf
+//                   rounds to 1 in float32 from there on.
+// The sign is copied from x. Within 3 ulp on [−6, 6] (checked against mpmath); exp is the only
+// scalar part. Cody's loop form (acc + c)·t is kept so the coefficients read as in the paper.
+// @ts-ignore: decorator
+@inline function step(acc: v128, c: f32, t: v128): v128 {
+  return f32x4.mul(f32x4.add(acc, f32x4.splat(c)), t);
+}
+// @ts-ignore: decorator
+@inline function erfV(x: v128): v128 {
+  const y = f32x4.pmin(f32x4.abs(x), f32x4.splat(4)); // pmin(NaN, 4) keeps the NaN
+  const z = f32x4.mul(y, y);
+  let pn = f32x4.mul(f32x4.splat(1.85777706184603153e-1), z), pd = z;
+  pn = step(step(step(pn, 3.16112374387056560e0, z), 1.13864154151050156e2, z), 3.77485237685302021e2, z);
+  pd = step(step(step(pd, 2.36012909523441209e1, z), 2.44024637934444173e2, z), 1.28261652607737228e3, z);
+  const small = f32x4.div(f32x4.mul(y, f32x4.add(pn, f32x4.splat(3.20937758913846947e3))), f32x4.add(pd, f32x4.splat(2.84423683343917062e3)));
+  let rn = f32x4.mul(f32x4.splat(2.15311535474403846e-8), y), rd = y;
+  rn = step(step(step(step(rn, 5.64188496988670089e-1, y), 8.88314979438837594e0, y), 6.61191906371416295e1, y), 2.98635138197400131e2, y);
+  rn = step(step(step(rn, 8.81952221241769090e2, y), 1.71204761263407058e3, y), 2.05107837782607147e3, y);
+  rd = step(step(step(step(rd, 1.57449261107098347e1, y), 1.17693950891312499e2, y), 5.37181101862009858e2, y), 1.62138957456669019e3, y);
+  rd = step(step(step(rd, 3.29079923573345963e3, y), 4.36261909014324716e3, y), 3.43936767414372164e3, y);
+  const erfc = f32x4.mul(expv(f32x4.neg(z)), f32x4.div(f32x4.add(rn, f32x4.splat(1.23033935479799725e3)), f32x4.add(rd, f32x4.splat(1.23033935480374942e3))));
+  const large = f32x4.add(f32x4.sub(f32x4.splat(0.5), erfc), f32x4.splat(0.5));
+  const r = v128.bitselect(small, large, f32x4.le(y, f32x4.splat(0.46875)));
+  return v128.or(r, v128.and(x, i32x4.splat(0x80000000)));
+}
+
+// GELU, PyTorch's exact form x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2, and Φ'(x) = φ(x) =
+// exp(−x²/2)/√(2π). The scalar forms take lane 0 of the vector ones: one erf implementation.
+// @ts-ignore: decorator
+@inline function cdfV(x: v128): v128 {
+  return f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.splat(1), erfV(f32x4.mul(x, f32x4.splat(0.7071067811865476)))));
+}
+class Gelu {
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.mul(x, cdfV(x)); }
+  @inline f(x: f32, p: f32, q: f32): f32 { return f32x4.extract_lane(this.v(f32x4.splat(x), p, q), 0); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 {
+    const pdf = f32x4.mul(f32x4.splat(0.3989422804014327), expv(f32x4.mul(f32x4.splat(-0.5), f32x4.mul(x, x))));
+    return f32x4.add(cdfV(x), f32x4.mul(x, pdf));
+  }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return f32x4.extract_lane(this.vd(f32x4.splat(x), f32x4.splat(y), p, q), 0); }
+}
+export function f32_gelu_fwd(rec: usize): void { unaryFwd<Gelu>(rec); }
+export function f32_gelu_bwd(rec: usize): void { unaryBwd<Gelu>(rec); }
+
+// softplus as PyTorch (beta 1, threshold 20): x above 20, else log(1 + eˣ) in the stable form
+// max(x, 0) + log1p(exp(−|x|)), whose exp never overflows. Derivative σ(x) (1 above 20).
+class Softplus {
+  @inline f(x: f32, p: f32, q: f32): f32 { return x > 20 ? x : max(x, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(x))); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Softplus>(x, p, q); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x > 20 ? 1 : sigmoid1(x); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return v128.bitselect(f32x4.splat(1), sigmoidV(x), f32x4.gt(x, f32x4.splat(20))); }
+}
+export function f32_softplus_fwd(rec: usize): void { unaryFwd<Softplus>(rec); }
+export function f32_softplus_bwd(rec: usize): void { unaryBwd<Softplus>(rec); }
+
+// leakyRelu, p = negative slope: x for x > 0, else p·x (NaN stays NaN); derivative 1 or p.
+class LeakyRelu {
+  @inline f(x: f32, p: f32, q: f32): f32 { return x > 0 ? x : p * x; }
+  @inline v(x: v128, p: f32, q: f32): v128 { return v128.bitselect(x, f32x4.mul(x, f32x4.splat(p)), f32x4.gt(x, f32x4.splat(0))); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x > 0 ? 1 : p; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return v128.bitselect(f32x4.splat(1), f32x4.splat(p), f32x4.gt(x, f32x4.splat(0))); }
+}
+export function f32_leaky_relu_fwd(rec: usize): void { unaryFwd<LeakyRelu>(rec); }
+export function f32_leaky_relu_bwd(rec: usize): void { unaryBwd<LeakyRelu>(rec); }
+
+// clamp to [p, q] (a missing bound is ∓∞): min(max(x, p), q) as PyTorch, so p > q gives q.
+// pmax(x, p) = x < p ? p : x and pmin(., q) = q < . ? q : . keep a NaN x (one instruction each).
+// The gradient passes where p ≤ x ≤ q.
+class Clamp {
+  @inline f(x: f32, p: f32, q: f32): f32 { const r = x < p ? p : x; return q < r ? q : r; }
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.pmin(f32x4.pmax(x, f32x4.splat(p)), f32x4.splat(q)); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x >= p && x <= q ? 1 : 0; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return ones(v128.and(f32x4.ge(x, f32x4.splat(p)), f32x4.le(x, f32x4.splat(q)))); }
+}
+export function f32_clamp_fwd(rec: usize): void { unaryFwd<Clamp>(rec); }
+export function f32_clamp_bwd(rec: usize): void { unaryBwd<Clamp>(rec); }
+
+// pow, p = exponent: Mathf.pow follows IEEE pow (negative bases give real results only for integer
+// exponents, NaN otherwise). Derivative p·x^(p−1), and exactly 0 for p = 0 as PyTorch.
+class Pow {
+  @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.pow(x, p); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Pow>(x, p, q); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return p == 0 ? 0 : p * Mathf.pow(x, p - 1); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return p == 0 ? f32x4.splat(0) : f32x4.mul(f32x4.splat(p), lanes<Pow>(x, p - 1, q)); }
+}
+export function f32_pow_fwd(rec: usize): void { unaryFwd<Pow>(rec); }
+export function f32_pow_bwd(rec: usize): void { unaryBwd<Pow>(rec); }

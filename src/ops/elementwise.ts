@@ -1,99 +1,338 @@
-/** Elementwise ops: unary maps and broadcasting binary ops. Kernels: assembly/kernels/elementwise.ts. */
+/** Elementwise ops: unary maps, broadcasting binary ops and `where`. Kernels: assembly/kernels/elementwise.ts. */
 import { apply } from '../engine.js';
 import { lift } from '../creation.js';
-import type { Tensor, TensorLike } from '../tensor.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { forEachBroadcast, planBroadcast } from './broadcast.js';
-import { R, defineOps, todo, gin, gout, inp, numel, out, type Meta, type OpDef, type RefKernel } from './types.js';
+import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, paramf, type Domain, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
+
+const TILE = 8; // two f32x4 vectors: sizes around it reach the SIMD body, its edge and the scalar tail
 
 // ---- unary ---------------------------------------------------------------------------------
-/** A unary op from its value f(x) and derivative df(x, y) (y = f(x) is kept from the forward). */
-function unary(name: string, opcode: number, f: (x: number) => number, df: (x: number, y: number) => number, doc: string, domain: 'any' | 'positive' | 'awayFromZero' = 'any'): OpDef {
+/** Float parameters of a unary op, as float32 values (record P0, P1; unused ones are 0). */
+type Params = readonly number[];
+
+interface UnarySpec<A> {
+  /** y = f(x). */
+  f: (x: number, p: Params) => number;
+  /** dy/dx from x and the output y kept from the forward. */
+  df: (x: number, y: number, p: Params) => number;
+  doc: string;
+  /** Input domain of the default test cases (default 'any'). */
+  domain?: Domain;
+  /** Validates the attributes and gives the float parameters (at most 2). */
+  params?: (attrs: A, x: Meta) => number[];
+  /** Test variants: attributes and domain; the first runs on every test shape, others on a few. */
+  variants?: { attrs: A; domain?: Domain }[];
+}
+
+function unary<A = Record<string, never>>(name: string, opcode: number, spec: UnarySpec<A>): OpDef<A> {
+  const params = (r: Int32Array): Params => [paramf(r, 0), paramf(r, 1)];
+  const variants = spec.variants ?? [{ attrs: {} as A, domain: spec.domain }];
   return {
-    name, opcode, module: 'elementwise', arity: 1, gradInputs: [0], doc,
-    plan: (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] }),
+    name, opcode, module: 'elementwise', arity: 1, gradInputs: [0], doc: spec.doc,
+    plan: (ins: readonly Meta[], attrs: A) => ({ shape: [...ins[0].shape], params: (spec.params?.(attrs, ins[0]) ?? []).map(f32bits) }),
     ref: {
-      fwd: (h, r) => { const x = inp(r, 0), o = out(r); for (let i = 0; i < numel(r); i++) h[o + i] = f(h[x + i]); },
+      fwd: (h, r) => {
+        const x = inp(r, 0), o = out(r), p = params(r);
+        for (let i = 0; i < numel(r); i++) h[o + i] = spec.f(h[x + i], p);
+      },
       bwd: (h, r) => {
-        const x = inp(r, 0), o = out(r), g = gout(r), gx = gin(r, 0);
-        if (gx) for (let i = 0; i < numel(r); i++) h[gx + i] += h[g + i] * df(h[x + i], h[o + i]);
+        const x = inp(r, 0), o = out(r), g = gout(r), gx = gin(r, 0), p = params(r);
+        if (gx) for (let i = 0; i < numel(r); i++) h[gx + i] += h[g + i] * spec.df(h[x + i], h[o + i], p);
       },
     },
-    tests: { cases: unaryCases(domain) },
+    tests: {
+      cases: variants.flatMap(({ attrs, domain }, k) =>
+        (k === 0 ? [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5]] : [[1], [TILE + 1], [5, 7]]).map(
+          (shape): TestCase<A> => ({ inputs: [{ shape, domain }], attrs, name: caseName([shape], attrs, variants.length > 1 ? domain : undefined) }),
+        ),
+      ),
+    },
   };
 }
 
-const TILE = 8; // the SIMD kernels work in f32x4 vectors, unrolled by 2
-function unaryCases(domain: 'any' | 'positive' | 'awayFromZero') {
-  return [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5]].map((shape) => ({ inputs: [{ shape, domain }] }));
+function caseName(shapes: number[][], attrs: unknown, domain?: Domain): string {
+  const parts = [shapes.map((s) => `[${s.join('x')}]`).join(' ')];
+  for (const [k, v] of Object.entries(attrs ?? {})) parts.push(`${k}=${v}`);
+  if (domain !== undefined) parts.push(`x∈${JSON.stringify(domain)}`);
+  return parts.join(' ');
 }
 
+function finiteParam(op: string, what: string, v: unknown, x: Meta): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw opError(op, `${what} must be a finite number, got ${String(v)} (x of shape ${fmtShape(x.shape)})`);
+  return v;
+}
+
+/** σ(x) with e = exp(−|x|) ≤ 1, never overflowing: 1/(1 + e) for x ≥ 0, e/(1 + e) for x < 0. */
+function sigmoid1(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  const r = 1 / (1 + e);
+  return x >= 0 ? r : e * r;
+}
+
+// erf in float64 after W. J. Cody, "Rational Chebyshev approximations for the error function",
+// Math. Comp. 23 (1969), as in SPECFUN's CALERF: relative error ~1e-16 on the whole line, which the
+// gelu gradient check needs (finite differences with steps of 1e-6, checked to 1e-6).
+const ERF_A = [3.16112374387056560e0, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3, 1.85777706184603153e-1];
+const ERF_B = [2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3, 2.84423683343917062e3];
+const ERF_C = [
+  5.64188496988670089e-1, 8.88314979438837594e0, 6.61191906371416295e1, 2.98635138197400131e2, 8.81952221241769090e2,
+  1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8,
+];
+const ERF_D = [
+  1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3,
+  4.36261909014324716e3, 3.43936767414372164e3, 1.23033935480374942e3,
+];
+const ERF_P = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2];
+const ERF_Q = [2.56852019228982242e0, 1.87295284992346047e0, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
+const INV_SQRT_PI = 0.56418958354775628695;
+
+export function erf(x: number): number {
+  const y = Math.abs(x);
+  if (y <= 0.46875) {
+    // erf x = x·A(x²)/B(x²)
+    const z = y * y;
+    let num = ERF_A[4] * z, den = z;
+    for (let i = 0; i < 3; i++) {
+      num = (num + ERF_A[i]) * z;
+      den = (den + ERF_B[i]) * z;
+    }
+    return (x * (num + ERF_A[3])) / (den + ERF_B[3]);
+  }
+  // Otherwise erfc y = exp(−y²)·R(y), R from C/D up to 4 and from P/Q in 1/y² beyond.
+  let r: number;
+  if (y <= 4) {
+    let num = ERF_C[8] * y, den = y;
+    for (let i = 0; i < 7; i++) {
+      num = (num + ERF_C[i]) * y;
+      den = (den + ERF_D[i]) * y;
+    }
+    r = (num + ERF_C[7]) / (den + ERF_D[7]);
+  } else if (y < 6) {
+    const z = 1 / (y * y);
+    let num = ERF_P[5] * z, den = z;
+    for (let i = 0; i < 4; i++) {
+      num = (num + ERF_P[i]) * z;
+      den = (den + ERF_Q[i]) * z;
+    }
+    r = (INV_SQRT_PI - (z * (num + ERF_P[4])) / (den + ERF_Q[4])) / y;
+  } else return Number.isNaN(y) ? NaN : Math.sign(x); // erfc(6) < 2.2e-17: erf rounds to ±1
+  // exp(−y²) as exp(−t²)·exp(−(y − t)(y + t)), t = y truncated to sixteenths: t² is exact, so
+  // the rounding error of y², amplified by y² in exp, never enters.
+  const t = Math.trunc(y * 16) / 16;
+  const erfc = Math.exp(-t * t) * Math.exp(-(y - t) * (y + t)) * r;
+  const e = 0.5 - erfc + 0.5;
+  return x < 0 ? -e : e;
+}
+
+const INV_SQRT_2PI = 0.3989422804014327;
+/** Φ(x), the standard normal CDF. */
+const normalCdf = (x: number) => 0.5 * (1 + erf(x * Math.SQRT1_2));
+
 // ---- binary with broadcasting --------------------------------------------------------------
-function binary(name: string, opcode: number, f: (a: number, b: number) => number, da: (a: number, b: number, y: number) => number, db: (a: number, b: number, y: number) => number, doc: string): OpDef {
+interface BinarySpec {
+  f: (a: number, b: number) => number;
+  /** Partial derivatives from a, b and the output y; none for the comparisons (no gradient). */
+  da?: (a: number, b: number, y: number) => number;
+  db?: (a: number, b: number, y: number) => number;
+  doc: string;
+  /** Test domains of a and b (default 'any'). */
+  domains?: [Domain, Domain];
+}
+
+function binary(name: string, opcode: number, spec: BinarySpec): OpDef {
+  const { f, da, db } = spec;
   const bwd: RefKernel = (h, r) => {
     const a = inp(r, 0), b = inp(r, 1), o = out(r), g = gout(r), ga = gin(r, 0), gb = gin(r, 1);
     forEachBroadcast(r.subarray(R.P), 2, (i, [ia, ib]) => {
       const x = h[a + ia], y = h[b + ib], z = h[o + i];
-      if (ga) h[ga + ia] += h[g + i] * da(x, y, z);
-      if (gb) h[gb + ib] += h[g + i] * db(x, y, z);
+      if (ga) h[ga + ia] += h[g + i] * da!(x, y, z);
+      if (gb) h[gb + ib] += h[g + i] * db!(x, y, z);
     });
   };
+  const [domA, domB] = spec.domains ?? ['any', 'any'];
+  const pairs: [number[], number[]][] = [
+    [[1], [1]], [[3], [3]], [[7], []], [[], [5]], [[TILE + 1], [TILE + 1]], [[4, TILE - 1], [TILE - 1]],
+    [[3, 1], [1, 5]], [[2, 3, 4], [3, 1]], [[17, 3], [17, 1]], [[2, 1, 5], [4, 1]], [[5, 17], [5, 1]], [[3, 1], [3, 2 * TILE + 1]],
+  ];
   return {
-    name, opcode, module: 'elementwise', arity: 2, gradInputs: [0, 1], doc,
+    name, opcode, module: 'elementwise', arity: 2, gradInputs: da ? [0, 1] : [], doc: spec.doc,
     plan: (ins: readonly Meta[]) => planBroadcast(name, ins),
     ref: {
       fwd: (h, r) => {
         const a = inp(r, 0), b = inp(r, 1), o = out(r);
         forEachBroadcast(r.subarray(R.P), 2, (i, [ia, ib]) => (h[o + i] = f(h[a + ia], h[b + ib])));
       },
-      bwd,
+      bwd: da ? bwd : undefined,
     },
-    tests: { cases: binaryCases() },
+    tests: { cases: pairs.map(([a, b]) => ({ inputs: [{ shape: a, domain: domA }, { shape: b, domain: domB }] })) },
   };
 }
 
-function binaryCases() {
-  const pairs: [number[], number[]][] = [
-    [[1], [1]], [[3], [3]], [[7], []], [[], [5]], [[TILE + 1], [TILE + 1]], [[4, TILE - 1], [TILE - 1]],
-    [[3, 1], [1, 5]], [[2, 3, 4], [3, 1]], [[17, 3], [17, 1]], [[2, 1, 5], [4, 1]],
-  ];
-  return pairs.map(([a, b]) => ({ inputs: [{ shape: a }, { shape: b }] }));
-}
+/** maximum/minimum gradient as PyTorch: all to the winner, half each on a tie, 0 to a loser (none loses to a NaN). */
+const share = (tie: boolean, lose: boolean) => (tie ? 0.5 : lose ? 0 : 1);
 
-export const ELEMENTWISE_OPS = defineOps(
-  binary('add', 1, (a, b) => a + b, () => 1, () => 1, 'a + b, broadcasting'),
-  binary('mul', 3, (a, b) => a * b, (_, b) => b, (a) => a, 'a · b, broadcasting'),
-  unary('relu', 20, (x) => (x < 0 ? 0 : x), (x) => (x > 0 ? 1 : 0), 'max(x, 0); gradient 0 at x = 0', 'awayFromZero'),
-);
+/** Comparisons: float32 1/0 masks without gradient; inputs of 0s and 1s so that ties occur. */
+const compare = (name: string, opcode: number, f: (a: number, b: number) => boolean, sym: string) =>
+  binary(name, opcode, { f: (a, b) => (f(a, b) ? 1 : 0), doc: `a ${sym} b as 1/0, broadcasting; no gradient`, domains: ['mask', 'mask'] });
 
-const op = (name: string) => ELEMENTWISE_OPS.find((o) => o.name === name)!;
-const bin = (name: string) => (a: TensorLike, b: TensorLike): Tensor => {
-  const x = typeof a === 'number' ? lift(a, b as Tensor) : a;
-  return apply(op(name), [x, lift(b, x)]);
+// ---- where(cond, a, b) ---------------------------------------------------------------------
+const whereOp: OpDef = {
+  name: 'where', opcode: 15, module: 'elementwise', arity: 3, gradInputs: [1, 2],
+  doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
+  plan: (ins: readonly Meta[]) => planBroadcast('where', ins),
+  ref: {
+    fwd: (h, r) => {
+      const c = inp(r, 0), a = inp(r, 1), b = inp(r, 2), o = out(r);
+      forEachBroadcast(r.subarray(R.P), 3, (i, [ic, ia, ib]) => (h[o + i] = h[c + ic] !== 0 ? h[a + ia] : h[b + ib]));
+    },
+    bwd: (h, r) => {
+      const c = inp(r, 0), g = gout(r), ga = gin(r, 1), gb = gin(r, 2);
+      forEachBroadcast(r.subarray(R.P), 3, (i, [ic, ia, ib]) => {
+        if (h[c + ic] !== 0) {
+          if (ga) h[ga + ia] += h[g + i];
+        } else if (gb) h[gb + ib] += h[g + i];
+      });
+    },
+  },
+  tests: {
+    cases: [
+      [[1], [1], [1]], [[3], [3], [3]], [[7], [7], []], [[TILE + 1], [], [TILE + 1]], [[4, TILE - 1], [TILE - 1], [4, 1]],
+      [[3, 1], [1, 5], [3, 5]], [[2, 3, 4], [3, 1], [4]], [[17, 3], [17, 1], [3]], [[], [5], [2, 5]], [[5, 17], [5, 17], [5, 17]],
+    ].map((shapes) => ({ inputs: [{ shape: shapes[0], domain: 'mask' as Domain }, { shape: shapes[1] }, { shape: shapes[2] }] })),
+  },
 };
 
+// ---- the table -----------------------------------------------------------------------------
+export const ELEMENTWISE_OPS = defineOps(
+  binary('add', 1, { f: (a, b) => a + b, da: () => 1, db: () => 1, doc: 'a + b, broadcasting' }),
+  binary('sub', 2, { f: (a, b) => a - b, da: () => 1, db: () => -1, doc: 'a − b, broadcasting' }),
+  binary('mul', 3, { f: (a, b) => a * b, da: (_, b) => b, db: (a) => a, doc: 'a · b, broadcasting' }),
+  // d(a/b)/db = −a/b² taken as −y/b: no b² to overflow or underflow.
+  binary('div', 4, { f: (a, b) => a / b, da: (_, b) => 1 / b, db: (_, b, y) => -y / b, doc: 'a / b, broadcasting', domains: ['any', 'awayFromZero'] }),
+  binary('maximum', 5, {
+    f: Math.max, da: (a, b) => share(a === b, a < b), db: (a, b) => share(a === b, a > b),
+    doc: 'elementwise max, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
+  }),
+  binary('minimum', 6, {
+    f: Math.min, da: (a, b) => share(a === b, a > b), db: (a, b) => share(a === b, a < b),
+    doc: 'elementwise min, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
+  }),
+  compare('gt', 10, (a, b) => a > b, '>'),
+  compare('lt', 11, (a, b) => a < b, '<'),
+  compare('ge', 12, (a, b) => a >= b, '≥'),
+  compare('le', 13, (a, b) => a <= b, '≤'),
+  compare('eq', 14, (a, b) => a === b, '='),
+  whereOp,
+  unary('relu', 20, { f: (x) => (x < 0 ? 0 : x), df: (x) => (x > 0 ? 1 : 0), doc: 'max(x, 0); gradient 0 at x = 0', domain: 'awayFromZero' }),
+  unary('neg', 21, { f: (x) => -x, df: () => -1, doc: '−x' }),
+  unary('exp', 22, { f: Math.exp, df: (_, y) => y, doc: 'eˣ; backward from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }] }),
+  unary('log', 23, { f: Math.log, df: (x) => 1 / x, doc: 'natural log', domain: 'positive' }),
+  unary('sqrt', 24, { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', domain: 'positive' }),
+  unary('abs', 25, { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', domain: 'awayFromZero' }),
+  unary('square', 26, { f: (x) => x * x, df: (x) => 2 * x, doc: 'x²' }),
+  unary('tanh', 27, { f: Math.tanh, df: (_, y) => 1 - y * y, doc: 'tanh x; backward 1 − y² from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }] }),
+  unary('sigmoid', 28, {
+    f: sigmoid1, df: (_, y) => y * (1 - y), doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',
+    variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 30] }],
+  }),
+  unary('gelu', 29, {
+    f: (x) => x * normalCdf(x), df: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
+    doc: "x·Φ(x) with the exact erf form (PyTorch's default)", variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }],
+  }),
+  // PyTorch's softplus (beta 1, threshold 20): x above 20, else log(1 + eˣ) in the stable form
+  // max(x, 0) + log1p(e^−|x|), whose exp never overflows; derivative σ(x).
+  unary('softplus', 30, {
+    f: (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))), df: (x) => (x > 20 ? 1 : sigmoid1(x)),
+    doc: 'log(1 + eˣ), stable; x above 20 (PyTorch beta 1, threshold 20)', variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 19] }],
+  }),
+  unary<{ slope: number }>('leakyRelu', 31, {
+    f: (x, [s]) => (x > 0 ? x : s * x), df: (x, _, [s]) => (x > 0 ? 1 : s),
+    doc: 'x for x > 0, else slope·x', params: ({ slope }, x) => [finiteParam('leakyRelu', 'slope', slope, x)],
+    variants: [{ attrs: { slope: 0.01 }, domain: 'awayFromZero' }, { attrs: { slope: 0.2 }, domain: 'awayFromZero' }, { attrs: { slope: -1.5 }, domain: 'awayFromZero' }],
+  }),
+  unary<{ min: number | null; max: number | null }>('clamp', 32, {
+    f: (x, [lo, hi]) => {
+      const r = x < lo ? lo : x;
+      return hi < r ? hi : r;
+    },
+    df: (x, _, [lo, hi]) => (x >= lo && x <= hi ? 1 : 0),
+    doc: 'min(max(x, min), max) (a null bound is absent; min > max gives max, as PyTorch); gradient where min ≤ x ≤ max',
+    params: clampBounds,
+    variants: [{ attrs: { min: -0.5, max: 1.25 } }, { attrs: { min: -1, max: null } }, { attrs: { min: null, max: 0.75 } }],
+  }),
+  unary<{ exponent: number }>('pow', 33, {
+    f: (x, [e]) => Math.pow(x, e), df: (x, _, [e]) => (e === 0 ? 0 : e * Math.pow(x, e - 1)),
+    doc: 'xᵉ for a number e (negative x: real only for integer e, else NaN); gradient e·x^(e−1), 0 for e = 0',
+    params: ({ exponent }, x) => [finiteParam('pow', 'exponent', exponent, x)],
+    variants: [
+      { attrs: { exponent: 2 } }, { attrs: { exponent: 3 } }, { attrs: { exponent: -1 }, domain: 'awayFromZero' }, { attrs: { exponent: 0.5 }, domain: 'positive' },
+      { attrs: { exponent: -1.5 }, domain: 'positive' }, { attrs: { exponent: 0 } }, { attrs: { exponent: 1 } },
+    ],
+  }),
+);
+
+/** clamp's bounds as [lo, hi], a null bound becoming ∓∞; at least one is needed. */
+function clampBounds({ min, max }: { min: number | null; max: number | null }, x: Meta): number[] {
+  const bound = (v: number | null | undefined, which: string, none: number) => {
+    if (v === null || v === undefined) return none;
+    if (typeof v !== 'number' || Number.isNaN(v)) throw opError('clamp', `${which} must be a number or null, got ${String(v)} (x of shape ${fmtShape(x.shape)})`);
+    return v;
+  };
+  if ((min ?? null) === null && (max ?? null) === null) throw opError('clamp', `needs at least one bound, got min = ${min} and max = ${max} (x of shape ${fmtShape(x.shape)})`);
+  return [bound(min, 'min', -Infinity), bound(max, 'max', Infinity)];
+}
+
+// ---- public functions ----------------------------------------------------------------------
+const OP = new Map<string, OpDef>(ELEMENTWISE_OPS.map((o) => [o.name, o]));
+const op = (name: string) => OP.get(name)!;
+
+/** The tensor inputs of a call: numbers become 0-d constants on the backend of the first tensor. */
+function operands(name: string, args: readonly unknown[]): Tensor[] {
+  args.forEach((t, i) => {
+    if (!(t instanceof Tensor) && typeof t !== 'number') throw opError(name, `argument ${i + 1} must be a Tensor or a number, got ${t === null ? 'null' : typeof t}`);
+  });
+  const like = args.find((t): t is Tensor => t instanceof Tensor);
+  if (like === undefined) throw opError(name, `needs a Tensor argument, got only numbers (${args.join(', ')})`);
+  return args.map((t) => lift(t as TensorLike, like));
+}
+
+const un = (name: string) => (x: Tensor): Tensor => apply(op(name), operands(name, [x]));
+const bin = (name: string) => (a: TensorLike, b: TensorLike): Tensor => apply(op(name), operands(name, [a, b]));
+
 export const add = bin('add');
+export const sub = bin('sub');
 export const mul = bin('mul');
-export const relu = (x: Tensor): Tensor => apply(op('relu'), [x]);
-export const sub = todo('sub');
-export const div = todo('div');
-export const neg = todo('neg');
-export const pow = todo('pow') as (x: Tensor, e: number) => Tensor;
-export const exp = todo('exp');
-export const log = todo('log');
-export const sqrt = todo('sqrt');
-export const abs = todo('abs');
-export const square = todo('square');
-export const tanh = todo('tanh');
-export const sigmoid = todo('sigmoid');
-export const leakyRelu = todo('leakyRelu') as (x: Tensor, slope?: number) => Tensor;
-export const gelu = todo('gelu');
-export const softplus = todo('softplus');
-export const clamp = todo('clamp') as (x: Tensor, min: number | null, max: number | null) => Tensor;
-export const maximum = todo('maximum');
-export const minimum = todo('minimum');
-export const gt = todo('gt');
-export const lt = todo('lt');
-export const ge = todo('ge');
-export const le = todo('le');
-export const eq = todo('eq');
-export const where = todo('where') as (cond: TensorLike, a: TensorLike, b: TensorLike) => Tensor;
+export const div = bin('div');
+/** Elementwise max; NaN if either is NaN; a tie sends half the gradient to each. */
+export const maximum = bin('maximum');
+/** Elementwise min; NaN if either is NaN; a tie sends half the gradient to each. */
+export const minimum = bin('minimum');
+/** Comparisons give float32 masks of 1 and 0 and no gradient. */
+export const gt = bin('gt');
+export const lt = bin('lt');
+export const ge = bin('ge');
+export const le = bin('le');
+export const eq = bin('eq');
+/** cond ≠ 0 ? a : b elementwise, broadcasting all three; a and b may be numbers. */
+export const where = (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => apply(op('where'), operands('where', [cond, a, b]));
+
+export const relu = un('relu');
+export const neg = un('neg');
+export const exp = un('exp');
+export const log = un('log');
+export const sqrt = un('sqrt');
+export const abs = un('abs');
+export const square = un('square');
+export const tanh = un('tanh');
+export const sigmoid = un('sigmoid');
+/** x·Φ(x), PyTorch's default (exact, erf) GELU. */
+export const gelu = un('gelu');
+/** log(1 + eˣ), and x itself above 20 (PyTorch's beta 1, threshold 20). */
+export const softplus = un('softplus');
+/** x for x > 0, else slope·x. */
+export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => apply(op('leakyRelu'), operands('leakyRelu', [x]), { slope });
+/** min(max(x, min), max); a null bound is absent (one is needed). The gradient passes where min ≤ x ≤ max. */
+export const clamp = (x: Tensor, min: number | null = null, max: number | null = null): Tensor => apply(op('clamp'), operands('clamp', [x]), { min, max });
+/** xᵉ for a finite number e; the gradient is e·x^(e−1), and 0 for e = 0. */
+export const pow = (x: Tensor, exponent: number): Tensor => apply(op('pow'), operands('pow', [x]), { exponent });
