@@ -68,7 +68,7 @@ export function tensor(data: number | NestedArray | ArrayLike<number>, opts: Cre
   }
   if (dtype === 'int32')
     for (let i = 0; i < flat.length; i++)
-      if (!Number.isInteger(flat[i]) || Math.abs(flat[i]) > 2147483647)
+      if (!Number.isInteger(flat[i]) || flat[i] < -2147483648 || flat[i] > 2147483647)
         throw new Error(`wasmgrad.tensor: int32 data must be 32-bit integers, got ${flat[i]} at index ${i}`);
   return make('tensor', shape, dtype, (be, p) => be.write(p, flat, dtype), opts.requiresGrad);
 }

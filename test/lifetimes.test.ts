@@ -142,6 +142,8 @@ test('bad creation arguments give clear errors', () => {
   expect(() => wg.tensor([[1, 2], [3]])).toThrow(/ragged/);
   expect(() => wg.tensor([1, 2, 3], { shape: [2, 2] })).toThrow(/needs 4 values, data has 3/);
   expect(() => wg.tensor([1.5], { dtype: 'int32' })).toThrow(/32-bit integers/);
+  expect(() => wg.tensor([2147483648], { dtype: 'int32' })).toThrow(/32-bit integers/);
+  expect(Array.from(wg.tensor(new Int32Array([-2147483648, 2147483647])).data())).toEqual([-2147483648, 2147483647]);
   expect(() => wg.zeros([2, -1])).toThrow(/non-negative integers/);
   expect(() => wg.setBackend('gpu' as 'wasm')).toThrow(/unknown backend/);
 });
