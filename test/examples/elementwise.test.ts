@@ -197,6 +197,13 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(fwd((x) => x.eq(x), v), [0, 1, 1, 1, 1, 1, 1, 1, 0]);
     });
 
+    test('empty tensors give empty results and gradients', () => {
+      const r = run((a, b) => wg.add(a, b).exp(), [], [3]);
+      expect(r.y).toEqual([]);
+      expect(r.g).toEqual([[], [0]]);
+      expect(wg.where(wg.zeros([0, 3]), 1, wg.ones([3])).shape).toEqual([0, 3]);
+    });
+
     test('sigmoid, softplus, tanh and gelu stay finite at |x| = 1000', () => {
       const x = [-1000, -100, -88, 88, 100, 1000];
       const cases: [(t: wg.Tensor) => wg.Tensor, number[], number[]][] = [
