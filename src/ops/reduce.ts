@@ -1,12 +1,209 @@
-/** Reductions over one dim or all dims, softmax and log-softmax. Kernels: assembly/kernels/reduce.ts. Opcodes 100–149. */
+/**
+ * Reductions over one dim or all dims, softmax and log-softmax. Kernels: assembly/kernels/reduce.ts.
+ * Opcodes 100–149.
+ *
+ * Every op views its input as [outer, d, inner] around the reduced dim (all dims: [1, numel, 1]);
+ * kernel params P0..P2 = outer, d, inner. A *segment* (o, ·, i) is the d elements reduced
+ * together: element (o, k, i) is at index (o·d + k)·inner + i, the segment's result at o·inner + i.
+ * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
+ */
+import { apply } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { defineOps, todo } from './types.js';
+import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, opError, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
 
-export const REDUCE_OPS = defineOps();
+export interface ReduceAttrs {
+  /** undefined: all elements. */
+  dim?: number;
+  keepdim?: boolean;
+}
 
-export const sum = todo('sum') as (x: Tensor, dim?: number, keepdim?: boolean) => Tensor;
-export const mean = todo('mean') as (x: Tensor, dim?: number, keepdim?: boolean) => Tensor;
-export const max = todo('max') as (x: Tensor, dim?: number, keepdim?: boolean) => Tensor;
-export const min = todo('min') as (x: Tensor, dim?: number, keepdim?: boolean) => Tensor;
-export const softmax = todo('softmax') as (x: Tensor, dim?: number) => Tensor;
-export const logSoftmax = todo('logSoftmax') as (x: Tensor, dim?: number) => Tensor;
+/** dim in 0..rank−1; negative dims count from the end, and a 0-d tensor takes 0 or −1 (as PyTorch). */
+export function normDim(op: string, shape: readonly number[], dim: number): number {
+  const r = Math.max(shape.length, 1);
+  if (!Number.isInteger(dim) || dim < -r || dim >= r)
+    throw opError(op, `dim ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in ${-r}..${r - 1})`);
+  return dim < 0 ? dim + r : dim;
+}
+
+const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
+
+/** The [outer, d, inner] view of `shape` around a normalised dim (undefined: all elements). */
+export function segmentView(shape: readonly number[], dim: number | undefined): [number, number, number] {
+  if (dim === undefined) return [1, prod(shape), 1];
+  return [prod(shape.slice(0, dim)), shape[dim] ?? 1, prod(shape.slice(dim + 1))];
+}
+
+/**
+ * Reference walk over the segments of the view in P0..P2: f(e, ri, d, st) with e the index of the
+ * segment's first element, ri that of its result, and elements st apart.
+ */
+export function forSegments(r: Int32Array, f: (e: number, ri: number, d: number, st: number) => void): void {
+  const outer = param(r, 0), d = param(r, 1), inner = param(r, 2);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * d * inner + i, o * inner + i, d, inner);
+}
+
+/** Output shape and view of a reduction; keepdim keeps the reduced dims as 1. */
+function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view: [number, number, number] } {
+  const dim = a.dim === undefined ? undefined : normDim(op, x.shape, a.dim);
+  const kept = (i: number) => dim !== undefined && i !== dim;
+  const shape = a.keepdim ? x.shape.map((s, i) => (kept(i) ? s : 1)) : x.shape.filter((_, i) => kept(i));
+  return { shape, view: segmentView(x.shape, dim) };
+}
+
+// ---- sum, mean ---------------------------------------------------------------------------------
+// One kernel: out = scale · Σ x with scale 1 (sum) or 1/d (mean: NaN for d = 0, as 0/0 in PyTorch).
+
+function linear(name: string, opcode: number, mean: boolean, doc: string, cases: TestCase<ReduceAttrs>[]): OpDef<ReduceAttrs> {
+  return {
+    name, opcode, module: 'reduce', arity: 1, gradInputs: [0], doc,
+    plan: (ins, a) => {
+      const { shape, view } = planReduce(name, ins[0], a);
+      return { shape, params: [...view, f32bits(mean ? 1 / view[1] : 1)] };
+    },
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0), y = out(r);
+        forSegments(r, (e, ri, d, st) => {
+          let s = 0;
+          for (let k = 0; k < d; k++) s += h[x + e + k * st];
+          h[y + ri] = mean ? s / d : s;
+        });
+      },
+      bwd: (h, r) => {
+        const gx = gin(r, 0), g = gout(r);
+        forSegments(r, (e, ri, d, st) => {
+          const c = mean ? h[g + ri] / d : h[g + ri];
+          for (let k = 0; k < d; k++) h[gx + e + k * st] += c;
+        });
+      },
+    },
+    tests: { cases },
+  };
+}
+
+// ---- max, min ----------------------------------------------------------------------------------
+
+function extreme(name: string, opcode: number, largest: boolean): OpDef<ReduceAttrs> {
+  const beats = largest ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  return {
+    name, opcode, module: 'reduce', arity: 1, gradInputs: [0],
+    doc:
+      `${largest ? 'largest' : 'smallest'} element over one dim (keepdim) or all; the whole gradient goes to the first ` +
+      `(lowest-index) ${largest ? 'max' : 'min'} of a tie; NaN propagates (a segment holding NaN gives NaN, gradient to its first NaN)`,
+    plan: (ins, a) => {
+      const { shape, view } = planReduce(name, ins[0], a);
+      if (view[1] === 0)
+        throw opError(name, `cannot reduce over an empty dim: tensor of shape ${fmtShape(ins[0].shape)}${a.dim === undefined ? '' : `, dim ${a.dim}`} has no ${name}`);
+      return { shape, params: view, aux: [view[0] * view[2]] };
+    },
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0), y = out(r), idx = aux(r, 0);
+        forSegments(r, (e, ri, d, st) => {
+          let best = 0;
+          for (let k = 1; k < d; k++) {
+            const v = h[x + e + k * st], b = h[x + e + best * st];
+            if (beats(v, b) || (Number.isNaN(v) && !Number.isNaN(b))) best = k;
+          }
+          h[y + ri] = h[x + e + best * st];
+          h[idx + ri] = best;
+        });
+      },
+      bwd: (h, r) => {
+        const gx = gin(r, 0), g = gout(r), idx = aux(r, 0);
+        forSegments(r, (e, ri, _, st) => (h[gx + e + h[idx + ri] * st] += h[g + ri]));
+      },
+    },
+    tests: { cases: reduceCases() },
+  };
+}
+
+// ---- softmax, log-softmax ----------------------------------------------------------------------
+// Stable forms: the segment max m is subtracted before exponentiating; backward from the output y.
+
+interface DimAttrs {
+  dim?: number;
+}
+
+function softmaxLike(name: string, opcode: number, log: boolean, doc: string): OpDef<DimAttrs> {
+  return {
+    name, opcode, module: 'reduce', arity: 1, gradInputs: [0], doc,
+    plan: (ins, a) => ({ shape: [...ins[0].shape], params: segmentView(ins[0].shape, normDim(name, ins[0].shape, a.dim ?? -1)) }),
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0), y = out(r);
+        forSegments(r, (e, _, d, st) => {
+          let m = -Infinity;
+          for (let k = 0; k < d; k++) m = Math.max(m, h[x + e + k * st]);
+          let s = 0;
+          for (let k = 0; k < d; k++) s += Math.exp(h[x + e + k * st] - m);
+          for (let k = 0; k < d; k++) {
+            const z = h[x + e + k * st] - m;
+            h[y + e + k * st] = log ? z - Math.log(s) : Math.exp(z) / s;
+          }
+        });
+      },
+      bwd: (h, r) => {
+        const gx = gin(r, 0), g = gout(r), y = out(r);
+        forSegments(r, (e, _, d, st) => {
+          // softmax: gx = y ⊙ (g − Σ g⊙y);  log-softmax: gx = g − e^y · Σ g
+          let c = 0;
+          for (let k = 0; k < d; k++) c += log ? h[g + e + k * st] : h[g + e + k * st] * h[y + e + k * st];
+          for (let k = 0; k < d; k++) {
+            const j = e + k * st;
+            h[gx + j] += log ? h[g + j] - Math.exp(h[y + j]) * c : h[y + j] * (h[g + j] - c);
+          }
+        });
+      },
+    },
+    tests: { cases: softmaxCases() },
+  };
+}
+
+// ---- test cases ----------------------------------------------------------------------------------
+// Shapes and dims reach every kernel path: rows (inner = 1) of 1, 3, 7, 17 elements (SIMD body and
+// tail), four-lane column blocks (inner = 8, 20), blocks plus a tail (inner = 5, 7), tails alone
+// (inner = 3), 0-d tensors.
+
+function rc(shape: number[], dim?: number, keepdim?: boolean, domain?: Domain): TestCase<ReduceAttrs> {
+  const name = `[${shape.join('x')}] ${dim === undefined ? 'all' : `dim ${dim}`}${keepdim ? ' keepdim' : ''}${domain ? ` in ${domain}` : ''}`;
+  return { name, inputs: [{ shape, domain }], attrs: { dim, keepdim } };
+}
+
+function reduceCases(): TestCase<ReduceAttrs>[] {
+  return [
+    rc([1]), rc([]), rc([], 0, true), rc([3], -1), rc([5, 7]), rc([5, 7], 0), rc([5, 7], 1, true), rc([3, 17], 1),
+    rc([17, 3], 0), rc([9, 8], 0), rc([2, 9, 5], 1), rc([2, 3, 4, 5], -3, true), rc([2, 3, 4, 5], 3), rc([9, 1, 7], 1),
+  ];
+}
+
+function softmaxCases(): TestCase<DimAttrs>[] {
+  const c = (shape: number[], dim?: number, domain?: Domain): TestCase<DimAttrs> => ({
+    name: `[${shape.join('x')}] dim ${dim ?? 'default'}${domain ? ` in ${domain}` : ''}`,
+    inputs: [{ shape, domain }],
+    attrs: { dim },
+  });
+  return [
+    c([1]), c([]), c([3]), c([7], 0), c([5, 7]), c([5, 7], 0), c([3, 17], 1), c([17, 3], 0), c([9, 8], 0),
+    c([2, 9, 5], 1), c([2, 3, 4, 5], 1), c([4, 33], -1, [-30, 30]), c([3, 5], 1, [-1000, 1000]),
+  ];
+}
+
+export const REDUCE_OPS = defineOps(
+  // Empty segments only for sum: the harness's error measure cannot compare NaN outputs (mean: examples).
+  linear('sum', 100, false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true)]),
+  linear('mean', 101, true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [...reduceCases(), rc([37, 29])]),
+  extreme('max', 102, true),
+  extreme('min', 103, false),
+  softmaxLike('softmax', 104, false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
+  softmaxLike('logSoftmax', 105, true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
+);
+
+const op = (name: string) => REDUCE_OPS.find((o) => o.name === name)! as OpDef;
+
+export const sum = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('sum'), [x], { dim, keepdim });
+export const mean = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('mean'), [x], { dim, keepdim });
+export const max = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('max'), [x], { dim, keepdim });
+export const min = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('min'), [x], { dim, keepdim });
+export const softmax = (x: Tensor, dim = -1): Tensor => apply(op('softmax'), [x], { dim });
+export const logSoftmax = (x: Tensor, dim = -1): Tensor => apply(op('logSoftmax'), [x], { dim });
