@@ -172,3 +172,15 @@ export function makePersistent(handle: object, s: Storage): void {
   s.owner = 'persistent';
   attachHandle(handle, s);
 }
+
+/**
+ * Hands a persistent storage over to the current step, as if it were an op result: used for a
+ * leaf's gradient when it is replaced or cleared (`t.grad = null`, zeroGrad), so a training loop
+ * that clears gradients every step stays flat without waiting for the garbage collector.
+ */
+export function demote(s: Storage): void {
+  if (s.owner !== 'persistent' || !s.alive) return;
+  const owner = lifetimes.transientOwner();
+  s.owner = owner;
+  owner.push(s);
+}

@@ -5,7 +5,7 @@
  */
 import { backward } from './autodiff.js';
 import * as F from './functional.js';
-import { attachHandle, makePersistent, type Storage } from './memory.js';
+import { attachHandle, demote, makePersistent, type Storage } from './memory.js';
 import { fmtShape, type DType, type Meta, type OpDef } from './ops/types.js';
 
 /** What a recorded op keeps for its backward pass. */
@@ -29,8 +29,7 @@ export class Tensor implements Meta {
   readonly storage: Storage;
   /** The op that made this tensor, when gradients flow through it (null for leaves). */
   node: GraphNode | null = null;
-  /** Accumulated gradient of a leaf that requires grad (null until a backward reaches it). */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
   private _requiresGrad: boolean;
 
   /** @internal Use wg.tensor(), wg.zeros(), ... to make tensors. */
@@ -51,6 +50,19 @@ export class Tensor implements Meta {
   get isLeaf(): boolean {
     return this.node === null;
   }
+  /**
+   * Accumulated gradient of a leaf that requires grad (null until a backward reaches it).
+   * Clearing or replacing it (`t.grad = null`, as zeroGrad does) hands the old gradient's memory
+   * to the current step: a handle to it stays valid for that step and the next, like an op result.
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+  set grad(g: Tensor | null) {
+    if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
+    this._grad = g;
+  }
+
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }

@@ -50,6 +50,19 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => y.data()).toThrow(/keep\(\)/);
     });
 
+    test('a cleared gradient lives on like an op result (so zeroGrad loops stay flat)', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([1, 2], { requiresGrad: true });
+      w.mul(w).backward(wg.ones([2]));
+      const old = w.grad!;
+      w.grad = null;
+      expect(Array.from(old.data())).toEqual([2, 4]);
+      w.mul(3).backward(wg.ones([2]));
+      w.mul(3).backward(wg.ones([2]));
+      expect(() => old.data()).toThrow(/recycled/);
+      expect(Array.from(w.grad!.data())).toEqual([6, 6]);
+    });
+
     test('keep() makes an op result outlive its step', () => {
       wg.setBackend(be);
       const w = wg.tensor([1, 2], { requiresGrad: true });
