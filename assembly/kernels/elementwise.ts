@@ -7,23 +7,17 @@
 //              p, q: the op's float parameters (record P0, P1; unused ones are 0)
 //   binary op: f(a, b) / v(a, b); da, db / vda, vdb (a, b, y): partial derivatives
 import { GIN, GOUT, IN, numel, OUT, param, paramf, ptr } from '../record';
+import { rowOffset } from '../strided';
 
 // ---- broadcast iteration (params: [rank, shape[rank], strides of input 0[rank], of input 1, ...]) ----
 // The plan is collapsed (src/ops/broadcast.ts), so the innermost dim is as long as possible, and
 // every input's stride along it is 1 (contiguous) or 0 (one value for the whole row). Each outer
 // row's offsets are found by dividing the row index by the outer dims.
 
+/** Element offset of input `which`'s row: its strides follow the shape and earlier inputs' strides. */
 // @ts-ignore: decorator
-@inline function rowOffset(rec: usize, row: i32, which: i32): usize {
-  const rank = param(rec, 0);
-  let off: usize = 0;
-  let r = row;
-  for (let k = rank - 2; k >= 0; k--) {
-    const d = param(rec, 1 + k);
-    off += <usize>((r % d) * param(rec, 1 + rank * (which + 1) + k));
-    r /= d;
-  }
-  return off;
+@inline function operandRow(rec: usize, row: i32, which: i32): usize {
+  return rowOffset(rec, row, 1 + param(rec, 0) * (which + 1));
 }
 
 // @ts-ignore: decorator
@@ -93,7 +87,7 @@ class BinaryFwd<Op> {
     const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
     const inner = innerLen(rec), rows = rowCount(rec);
     for (let row = 0; row < rows; row++) {
-      const pa = a + (rowOffset(rec, row, 0) << 2), pb = b + (rowOffset(rec, row, 1) << 2);
+      const pa = a + (operandRow(rec, row, 0) << 2), pb = b + (operandRow(rec, row, 1) << 2);
       const po = o + ((<usize>row * inner) << 2);
       let i = 0;
       for (; i + 4 <= inner; i += 4) v128.store(po + (<usize>i << 2), op.v(ka.vec(pa, i), kb.vec(pb, i)));
@@ -111,7 +105,7 @@ class BinaryBwd<Op> {
     const g = ptr(rec, GOUT), ga = ptr(rec, GIN), gb = ptr(rec, GIN + 1);
     const inner = innerLen(rec), rows = rowCount(rec);
     for (let row = 0; row < rows; row++) {
-      const offA = rowOffset(rec, row, 0) << 2, offB = rowOffset(rec, row, 1) << 2;
+      const offA = operandRow(rec, row, 0) << 2, offB = operandRow(rec, row, 1) << 2;
       const base = (<usize>row * inner) << 2;
       const pa = a + offA, pb = b + offB, po = o + base, pg = g + base, pga = ga + offA, pgb = gb + offB;
       let va = f32x4.splat(0), vb = f32x4.splat(0);
@@ -149,7 +143,7 @@ class WhereFwd<C> {
     const o = ptr(rec, OUT), c = ptr(rec, IN), a = ptr(rec, IN + 1), b = ptr(rec, IN + 2);
     const inner = innerLen(rec), rows = rowCount(rec);
     for (let row = 0; row < rows; row++) {
-      const pc = c + (rowOffset(rec, row, 0) << 2), pa = a + (rowOffset(rec, row, 1) << 2), pb = b + (rowOffset(rec, row, 2) << 2);
+      const pc = c + (operandRow(rec, row, 0) << 2), pa = a + (operandRow(rec, row, 1) << 2), pb = b + (operandRow(rec, row, 2) << 2);
       const po = o + ((<usize>row * inner) << 2);
       let i = 0;
       for (; i + 4 <= inner; i += 4) {
@@ -171,7 +165,7 @@ class WhereBwd<C> {
     const c = ptr(rec, IN), g = ptr(rec, GOUT), ga = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
     const inner = innerLen(rec), rows = rowCount(rec);
     for (let row = 0; row < rows; row++) {
-      const pc = c + (rowOffset(rec, row, 0) << 2), pga = ga + (rowOffset(rec, row, 1) << 2), pgb = gb + (rowOffset(rec, row, 2) << 2);
+      const pc = c + (operandRow(rec, row, 0) << 2), pga = ga + (operandRow(rec, row, 1) << 2), pgb = gb + (operandRow(rec, row, 2) << 2);
       const pg = g + ((<usize>row * inner) << 2);
       let va = f32x4.splat(0), vb = f32x4.splat(0);
       let sa: f32 = 0, sb: f32 = 0;

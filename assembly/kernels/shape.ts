@@ -3,6 +3,7 @@
 // run from a strided input run, addRun adds a contiguous gradient run back into a strided one.
 // Params are planned in src/ops/shape.ts.
 import { field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../record';
+import { rowOffset } from '../strided';
 
 // ---- runs ----------------------------------------------------------------------------------
 /** dst[k] = src[k·stride] for k < n. u32, not f32: a bit copy serves float32 and int32 alike. */
@@ -53,14 +54,7 @@ import { field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../re
 // @ts-ignore: decorator
 @inline function rowStart(rec: usize, row: i32): usize {
   const rank = param(rec, 0);
-  let off = <usize>param(rec, 1 + 2 * rank);
-  let r = row;
-  for (let k = rank - 2; k >= 0; k--) {
-    const d = param(rec, 1 + k);
-    off += <usize>(r % d) * <usize>param(rec, 1 + rank + k);
-    r /= d;
-  }
-  return off << 2;
+  return (<usize>param(rec, 1 + 2 * rank) + rowOffset(rec, row, 1 + rank)) << 2;
 }
 
 function copyFwd(rec: usize): void {
