@@ -1,2 +1,8 @@
-/** wg.optim: optimizers, gradient clipping and learning-rate schedules. */
-export {};
+/** wg.optim: optimizers (update math in WASM kernels), gradient clipping and learning-rate schedules. */
+export { Optimizer, type Params, type Hyper, type OptimizerStateDict, type ParamStateDict } from './optimizer.js';
+export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
+export { Adam, AdamW, type AdamOptions, type AdamHyper } from './adam.js';
+export { RMSprop, type RMSpropOptions, type RMSpropHyper } from './rmsprop.js';
+export { Adagrad, type AdagradOptions, type AdagradHyper } from './adagrad.js';
+export { clipGradNorm, type ClipGradNormOptions } from './clip.js';
+export * as lr from './lr.js';

@@ -1,0 +1,55 @@
+/** Adagrad (torch.optim.Adagrad). */
+import { OPTIM } from '../ops/optim.js';
+import type { Tensor } from '../tensor.js';
+import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+
+export interface AdagradOptions {
+  lr?: number;
+  lrDecay?: number;
+  weightDecay?: number;
+  initialAccumulatorValue?: number;
+  eps?: number;
+}
+export interface AdagradHyper extends Hyper {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+}
+
+/**
+ * Adagrad, PyTorch's formulation (step t = 1, 2, …):
+ *
+ *     g ← g + weightDecay·p
+ *     sum ← sum + g²                  (starts at initialAccumulatorValue)
+ *     p ← p − lr / (1 + (t − 1)·lrDecay) · g / (√sum + ε)
+ *
+ * Defaults lr = 1e-2, eps = 1e-10, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0.
+ * State: step, sum.
+ */
+export class Adagrad extends Optimizer<AdagradHyper> {
+  protected readonly bufferNames = ['sum'];
+
+  constructor(params: Params, options: AdagradOptions = {}) {
+    super('Adagrad', params, options, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 });
+  }
+
+  protected checkHyper(h: AdagradHyper): void {
+    const err = (m: string) => this.error(m);
+    checkNumber(err, 'lr', h.lr, 0);
+    checkNumber(err, 'lrDecay', h.lrDecay, 0);
+    checkNumber(err, 'weightDecay', h.weightDecay, 0);
+    checkNumber(err, 'initialAccumulatorValue', h.initialAccumulatorValue, 0);
+    checkNumber(err, 'eps', h.eps, 0);
+  }
+
+  protected buffers(h: AdagradHyper): Record<string, number> {
+    return { sum: h.initialAccumulatorValue };
+  }
+
+  protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: AdagradHyper): void {
+    const attrs = { lr: h.lr, eps: h.eps, weightDecay: h.weightDecay, lrDecay: h.lrDecay, step: ctx.step };
+    this.run(OPTIM.adagradUpdate, [p, g, ctx.buffers.sum], attrs, [0, 2]);
+  }
+}

@@ -1,0 +1,69 @@
+/** Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim.Adam / AdamW. */
+import { OPTIM } from '../ops/optim.js';
+import type { Tensor } from '../tensor.js';
+import { checkNumber, fmtValue, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+
+export interface AdamOptions {
+  lr?: number;
+  betas?: readonly [number, number];
+  eps?: number;
+  weightDecay?: number;
+}
+export interface AdamHyper extends Hyper {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+}
+
+/**
+ * The shared Adam update (per parameter p with gradient g, step t = 1, 2, …):
+ *
+ *     AdamW: p ← p·(1 − lr·weightDecay)          Adam: g ← g + weightDecay·p
+ *     m ← β1·m + (1 − β1)·g                      (first moment, exp_avg)
+ *     v ← β2·v + (1 − β2)·g²                     (second moment, exp_avg_sq)
+ *     p ← p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+ *
+ * State per parameter: step, exp_avg, exp_avg_sq.
+ */
+abstract class AdamBase extends Optimizer<AdamHyper> {
+  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
+
+  protected constructor(name: string, private readonly decoupled: boolean, params: Params, options: AdamOptions | undefined, weightDecay: number) {
+    super(name, params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay });
+  }
+
+  protected checkHyper(h: AdamHyper): void {
+    const err = (m: string) => this.error(m);
+    checkNumber(err, 'lr', h.lr, 0);
+    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw err(`betas must be a pair [beta1, beta2], got ${fmtValue(h.betas)}`);
+    checkNumber(err, 'betas[0]', h.betas[0], 0, { below: 1 });
+    checkNumber(err, 'betas[1]', h.betas[1], 0, { below: 1 });
+    checkNumber(err, 'eps', h.eps, 0);
+    checkNumber(err, 'weightDecay', h.weightDecay, 0);
+  }
+
+  protected buffers(): Record<string, number> {
+    return { exp_avg: 0, exp_avg_sq: 0 };
+  }
+
+  protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: AdamHyper): void {
+    const { exp_avg: m, exp_avg_sq: v } = ctx.buffers;
+    const attrs = { lr: h.lr, beta1: h.betas[0], beta2: h.betas[1], eps: h.eps, weightDecay: h.weightDecay, decoupled: this.decoupled, step: ctx.step };
+    this.run(OPTIM.adamUpdate, [p, g, m, v], attrs, [0, 2, 3]);
+  }
+}
+
+/** Adam: lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 (L2: added to the gradient). */
+export class Adam extends AdamBase {
+  constructor(params: Params, options: AdamOptions = {}) {
+    super('Adam', false, params, options, 0);
+  }
+}
+
+/** AdamW: Adam with decoupled weight decay p ← p·(1 − lr·weightDecay); weightDecay defaults to 1e-2. */
+export class AdamW extends AdamBase {
+  constructor(params: Params, options: AdamOptions = {}) {
+    super('AdamW', true, params, options, 1e-2);
+  }
+}

@@ -1,0 +1,43 @@
+/** Gradient clipping by total L2 norm (torch.nn.utils.clip_grad_norm_). */
+import { apply, applyUpdate, noGrad } from '../engine.js';
+import { OPTIM } from '../ops/optim.js';
+import type { Tensor } from '../tensor.js';
+import { fmtValue, paramList, type Params } from './optimizer.js';
+
+export interface ClipGradNormOptions {
+  /** Throw (changing nothing) when the total norm is NaN or ±Infinity. Default false, as in PyTorch. */
+  errorIfNonfinite?: boolean;
+}
+
+/**
+ * Clips the gradients of `params` so that their total L2 norm (all gradients viewed as one vector)
+ * is at most maxNorm, as PyTorch does:
+ *
+ *     norm = √(Σ_params Σ g²)
+ *     coef = maxNorm / (norm + 1e-6);  if coef < 1: every g ← coef·g   (in place)
+ *
+ * Parameters without a gradient are skipped. Returns the total norm before clipping (0 when no
+ * parameter has a gradient). The sums of squares run as WASM kernels accumulating in float64.
+ */
+export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): number {
+  const err = (m: string) => new Error(`wasmgrad.optim.clipGradNorm: ${m}`);
+  const list = paramList('optim.clipGradNorm', params, true);
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm) || maxNorm < 0) throw err(`maxNorm must be a number ≥ 0, got ${fmtValue(maxNorm)}`);
+  const grads: Tensor[] = [];
+  list.forEach((p, i) => {
+    const g = p.grad;
+    if (g === null) return;
+    if (!g.storage.alive) throw err(`the gradient of params[${i}] was freed (disposed)`);
+    if (g.dtype !== 'float32') throw err(`the gradient of params[${i}] is ${g.dtype}, expected float32`);
+    grads.push(g);
+  });
+  if (grads.length === 0) return 0;
+  // noGrad recycles the one-element outputs of the sums when it returns.
+  const sumSq = noGrad(() => grads.reduce((s, g) => s + apply(OPTIM.gradSumSquares, [g]).item(), 0));
+  const norm = Math.sqrt(sumSq);
+  if (!Number.isFinite(norm) && options.errorIfNonfinite)
+    throw err(`the total norm of the gradients is ${norm}, so they cannot be clipped (gradients left unchanged)`);
+  const coef = maxNorm / (norm + 1e-6);
+  if (coef < 1) for (const g of grads) applyUpdate(OPTIM.gradScale, [g], { factor: coef }, [0]);
+  return norm;
+}

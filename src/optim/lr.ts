@@ -1,0 +1,150 @@
+/**
+ * Learning-rate schedules (torch.optim.lr_scheduler), in PyTorch's closed forms. A scheduler sets
+ * the optimizer's learning rate at construction (epoch 0) and at every `step()` (epoch 1, 2, …):
+ * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
+ * The base learning rate is the optimizer's lr when the scheduler is made.
+ */
+import { fmtValue } from './optimizer.js';
+
+/** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */
+export interface Schedulable {
+  paramGroups: { lr: number }[];
+}
+
+export interface LRSchedulerState {
+  lastEpoch: number;
+  baseLrs: number[];
+}
+
+export abstract class LRScheduler {
+  /** Number of step() calls so far (PyTorch's last_epoch). */
+  lastEpoch = 0;
+  /** The learning rates of the parameter groups when the scheduler was made. */
+  readonly baseLrs: number[];
+  private lastLr: number[] = [];
+
+  protected constructor(
+    readonly name: string,
+    readonly optimizer: Schedulable,
+    /** The learning rate at epoch t from the base learning rate (closed form). */
+    private readonly closedForm: (t: number, baseLr: number) => number,
+  ) {
+    if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups))
+      throw this.error(`expects an optimizer (e.g. new wg.optim.SGD(...)), got ${fmtValue(optimizer)}`);
+    this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
+    this.apply();
+  }
+
+  protected error(msg: string): Error {
+    return new Error(`wasmgrad.optim.lr.${this.name}: ${msg}`);
+  }
+
+  /** Advances one epoch and sets the optimizer's learning rate. */
+  step(): void {
+    this.lastEpoch++;
+    this.apply();
+  }
+
+  /** The learning rate of each parameter group, as last set by this scheduler. */
+  getLastLr(): number[] {
+    return [...this.lastLr];
+  }
+
+  stateDict(): LRSchedulerState {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+  }
+
+  loadStateDict(sd: LRSchedulerState): void {
+    if (sd === null || typeof sd !== 'object' || !Number.isInteger(sd.lastEpoch) || sd.lastEpoch < 0)
+      throw this.error(`loadStateDict: lastEpoch must be an integer ≥ 0, got ${fmtValue(sd?.lastEpoch)}`);
+    if (!Array.isArray(sd.baseLrs) || sd.baseLrs.length !== this.baseLrs.length || sd.baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
+      throw this.error(`loadStateDict: baseLrs must be ${this.baseLrs.length} finite numbers ≥ 0, got ${fmtValue(sd.baseLrs)}`);
+    this.lastEpoch = sd.lastEpoch;
+    this.baseLrs.splice(0, this.baseLrs.length, ...sd.baseLrs);
+    this.apply();
+  }
+
+  private apply(): void {
+    this.lastLr = this.baseLrs.map((base) => this.closedForm(this.lastEpoch, base));
+    this.optimizer.paramGroups.forEach((g, k) => (g.lr = this.lastLr[k]));
+  }
+}
+
+/** Reads and checks a scheduler's options: unknown keys and invalid values are errors. */
+function options<T extends object>(sched: string, opts: unknown, defaults: { [K in keyof T]: T[K] | undefined }, check: { [K in keyof T]: (v: number) => boolean }, rule: { [K in keyof T]: string }): T {
+  const err = (m: string) => new Error(`wasmgrad.optim.lr.${sched}: ${m}`);
+  if (opts === null || typeof opts !== 'object') throw err(`expects an options object, got ${fmtValue(opts)}`);
+  const given = opts as Record<string, unknown>;
+  for (const k of Object.keys(given)) if (!(k in defaults)) throw err(`unknown option '${k}' (the options are ${Object.keys(defaults).join(', ')})`);
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(defaults) as (keyof T & string)[]) {
+    const v = given[k] !== undefined ? given[k] : defaults[k];
+    if (v === undefined) throw err(`the option ${k} is required`);
+    if (typeof v !== 'number' || !check[k](v)) throw err(`${k} must be ${rule[k]}, got ${fmtValue(v)}`);
+    out[k] = v;
+  }
+  return out as T;
+}
+
+const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+const nonNeg = (v: number) => Number.isFinite(v) && v >= 0;
+
+/** lr = baseLr · gamma^⌊t / stepSize⌋: decays by gamma every stepSize epochs. gamma defaults to 0.1. */
+export class StepLR extends LRScheduler {
+  readonly stepSize: number;
+  readonly gamma: number;
+  constructor(optimizer: Schedulable, opts: { stepSize: number; gamma?: number }) {
+    const o = options<{ stepSize: number; gamma: number }>('StepLR', opts, { stepSize: undefined, gamma: 0.1 }, { stepSize: posInt, gamma: nonNeg }, { stepSize: 'an integer ≥ 1', gamma: 'a finite number ≥ 0' });
+    super('StepLR', optimizer, (t, base) => base * o.gamma ** Math.floor(t / o.stepSize));
+    this.stepSize = o.stepSize;
+    this.gamma = o.gamma;
+  }
+}
+
+/** lr = baseLr · gamma^t. */
+export class ExponentialLR extends LRScheduler {
+  readonly gamma: number;
+  constructor(optimizer: Schedulable, opts: { gamma: number }) {
+    const o = options<{ gamma: number }>('ExponentialLR', opts, { gamma: undefined }, { gamma: nonNeg }, { gamma: 'a finite number ≥ 0' });
+    super('ExponentialLR', optimizer, (t, base) => base * o.gamma ** t);
+    this.gamma = o.gamma;
+  }
+}
+
+/**
+ * lr = etaMin + (baseLr − etaMin) · (1 + cos(π·t / tMax)) / 2: half a cosine from baseLr at t = 0
+ * down to etaMin at t = tMax (beyond tMax it follows the cosine back up, as PyTorch's closed form).
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+  constructor(optimizer: Schedulable, opts: { tMax: number; etaMin?: number }) {
+    const o = options<{ tMax: number; etaMin: number }>('CosineAnnealingLR', opts, { tMax: undefined, etaMin: 0 }, { tMax: posInt, etaMin: nonNeg }, { tMax: 'an integer ≥ 1', etaMin: 'a finite number ≥ 0' });
+    super('CosineAnnealingLR', optimizer, (t, base) => o.etaMin + ((base - o.etaMin) * (1 + Math.cos((Math.PI * t) / o.tMax))) / 2);
+    this.tMax = o.tMax;
+    this.etaMin = o.etaMin;
+  }
+}
+
+/**
+ * Linear warmup, then constant: lr = baseLr · (startFactor + (1 − startFactor) · min(t, warmupSteps) / warmupSteps),
+ * i.e. startFactor·baseLr at t = 0 rising linearly to baseLr at t = warmupSteps, and baseLr from then on
+ * (PyTorch's LinearLR with end_factor = 1 and total_iters = warmupSteps). startFactor defaults to 0,
+ * so the first step runs with lr 0; warmupSteps = 0 means no warmup.
+ */
+export class LinearWarmup extends LRScheduler {
+  readonly warmupSteps: number;
+  readonly startFactor: number;
+  constructor(optimizer: Schedulable, opts: { warmupSteps: number; startFactor?: number }) {
+    const o = options<{ warmupSteps: number; startFactor: number }>(
+      'LinearWarmup', opts, { warmupSteps: undefined, startFactor: 0 },
+      { warmupSteps: (v) => Number.isInteger(v) && v >= 0, startFactor: (v) => v >= 0 && v <= 1 },
+      { warmupSteps: 'an integer ≥ 0', startFactor: 'a number in [0, 1]' },
+    );
+    super('LinearWarmup', optimizer, (t, base) =>
+      o.warmupSteps === 0 ? base : base * (o.startFactor + ((1 - o.startFactor) * Math.min(t, o.warmupSteps)) / o.warmupSteps),
+    );
+    this.warmupSteps = o.warmupSteps;
+    this.startFactor = o.startFactor;
+  }
+}

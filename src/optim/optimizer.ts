@@ -1,0 +1,334 @@
+/**
+ * The optimizer base class: parameters, one group of hyperparameters, per-parameter state, and the
+ * step protocol every optimizer shares (validate everything, then create missing state, then run
+ * one update kernel per parameter). Subclasses only say which state buffers they keep and which
+ * kernel runs with which attributes.
+ *
+ * PyTorch's semantics (torch.optim.Optimizer): `step()` updates every parameter that has a gradient
+ * and skips the others; `zeroGrad()` sets gradients to null (set_to_none); `stateDict()` is
+ * `{ state: { [paramIndex]: { step, <buffers> } }, paramGroups: [{ ...hyperparameters, params }] }`
+ * with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq, square_avg, sum) and
+ * camelCase hyperparameters (our option names).
+ *
+ * Non-finite gradients are not scanned for (as in PyTorch: a scan would read every gradient back
+ * each step); NaN or ±Inf propagate into the parameters. Guard with
+ * `clipGradNorm(params, maxNorm, { errorIfNonfinite: true })`, which checks the norm before
+ * anything is changed.
+ */
+import { applyUpdate } from '../engine.js';
+import { allocPersistent } from '../memory.js';
+import { fmtShape, type OpDef } from '../ops/types.js';
+import { Tensor } from '../tensor.js';
+
+/** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
+export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
+
+/** Hyperparameter values: numbers, booleans, or pairs of numbers (Adam's betas). */
+export type HyperValue = number | boolean | readonly [number, number];
+export interface Hyper {
+  lr: number;
+  [key: string]: HyperValue;
+}
+
+/** One parameter's optimizer state: `step` (a 0-d tensor) and its buffers, by PyTorch name. */
+export type ParamStateDict = Record<string, Tensor>;
+
+export interface OptimizerStateDict<H extends Hyper = Hyper> {
+  state: Record<number, ParamStateDict>;
+  paramGroups: (H & { params: number[] })[];
+}
+
+interface ParamState {
+  step: number;
+  buffers: Record<string, Tensor>;
+}
+
+/** The tensors of a parameter's update, after this step's bookkeeping. */
+export interface UpdateContext {
+  /** Step number of this update, ≥ 1 (PyTorch's state['step'] after its increment). */
+  step: number;
+  buffers: Record<string, Tensor>;
+  /** Buffers that did not exist before this step (SGD starts its momentum buffer at the gradient). */
+  created: ReadonlySet<string>;
+}
+
+/** Turns `params` into a checked array of distinct float32 leaf tensors that require grad. */
+export function paramList(where: string, params: Params | Tensor, allowEmpty = false): Tensor[] {
+  let source: unknown = params;
+  if (source instanceof Tensor) source = [source];
+  else if (source !== null && typeof source === 'object' && typeof (source as { parameters?: unknown }).parameters === 'function')
+    source = (source as { parameters(): Iterable<Tensor> }).parameters();
+  if (source === null || typeof source !== 'object' || typeof (source as Iterable<unknown>)[Symbol.iterator] !== 'function')
+    throw new Error(`wasmgrad.${where}: params must be an array of tensors or a module with parameters(), got ${describe(params)}`);
+  const list = Array.from(source as Iterable<unknown>);
+  if (list.length === 0 && !allowEmpty) throw new Error(`wasmgrad.${where}: got an empty parameter list`);
+  const seen = new Set<unknown>();
+  list.forEach((p, i) => {
+    if (!(p instanceof Tensor)) throw new Error(`wasmgrad.${where}: params[${i}] is not a Tensor (got ${describe(p)})`);
+    p.assertAlive(where);
+    if (seen.has(p.storage)) throw new Error(`wasmgrad.${where}: params[${i}] appears twice in the parameter list`);
+    seen.add(p.storage);
+  });
+  return list as Tensor[];
+}
+
+function describe(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'an array';
+  return typeof x === 'object' ? (x.constructor?.name ?? 'object') : `${typeof x} ${String(x)}`;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** A persistent float32 tensor on `like`'s backend, filled with `value` or with `data`. */
+function persistentLike(like: Tensor, shape: readonly number[], label: string, value: number, data?: ArrayLike<number>): Tensor {
+  const be = like.storage.backend;
+  const n = shape.reduce((a, b) => a * b, 1);
+  const s = allocPersistent(be, n, label);
+  if (data) be.write(s.ptr, data, 'float32');
+  else be.fill(s.ptr, n, value, 'float32');
+  return new Tensor(shape, 'float32', s, false);
+}
+
+export abstract class Optimizer<H extends Hyper = Hyper> {
+  /** The parameters, in the order of the state dict's indices. */
+  readonly params: readonly Tensor[];
+  /**
+   * PyTorch's param_groups: one group holding the hyperparameters. Change them here (or through
+   * `lr`); they are validated again at every step.
+   */
+  readonly paramGroups: [H];
+  private state: (ParamState | undefined)[];
+
+  /**
+   * @param name        for error messages, e.g. 'SGD'
+   * @param options     the user's options (unknown keys are an error)
+   * @param defaults    every hyperparameter with its default; `undefined` marks a required one
+   */
+  protected constructor(
+    readonly name: string,
+    params: Params,
+    options: object | undefined,
+    defaults: { [K in keyof H]: H[K] | undefined },
+  ) {
+    this.params = paramList(`optim.${name}`, params);
+    this.params.forEach((p, i) => {
+      if (p.dtype !== 'float32') throw this.error(`params[${i}] is a ${p.dtype} tensor; only float32 tensors can be optimized`);
+      if (!p.requiresGrad) throw this.error(`params[${i}] ${fmtShape(p.shape)} does not require grad (make it with { requiresGrad: true })`);
+      if (!p.isLeaf) throw this.error(`params[${i}] ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`);
+    });
+    this.paramGroups = [this.readOptions(options, defaults)];
+    this.checkHyper(this.paramGroups[0]);
+    this.state = this.params.map(() => undefined);
+  }
+
+  /** The options merged over the defaults; unknown or missing required options are errors. */
+  private readOptions(options: object | undefined, defaults: { [K in keyof H]: H[K] | undefined }): H {
+    const opts = (options ?? {}) as Record<string, unknown>;
+    if (typeof opts !== 'object' || Array.isArray(opts)) throw this.error(`options must be an object, got ${describe(options)}`);
+    for (const k of Object.keys(opts))
+      if (!(k in defaults)) throw this.error(`unknown option '${k}' (the options are ${Object.keys(defaults).join(', ')})`);
+    const h: Record<string, unknown> = {};
+    for (const [k, d] of Object.entries(defaults)) {
+      const v = opts[k] !== undefined ? opts[k] : d;
+      if (v === undefined) throw this.error(`the option ${k} is required`);
+      h[k] = Array.isArray(v) ? [...v] : v;
+    }
+    return h as H;
+  }
+
+  /** The learning rate (paramGroups[0].lr). */
+  get lr(): number {
+    return this.paramGroups[0].lr;
+  }
+  set lr(v: number) {
+    this.checkHyper({ ...this.paramGroups[0], lr: v });
+    this.paramGroups[0].lr = v;
+  }
+
+  // ---- what each optimizer defines ------------------------------------------------------------
+  /** Throws (through this.error) on an invalid hyperparameter. */
+  protected abstract checkHyper(h: H): void;
+  /** The state buffers a parameter needs under hyperparameters h, with their initial value. */
+  protected abstract buffers(h: H): Record<string, number>;
+  /** Every buffer name this optimizer may keep (for loadStateDict). */
+  protected abstract readonly bufferNames: readonly string[];
+  /** Runs the update kernel(s) of one parameter. */
+  protected abstract update(p: Tensor, g: Tensor, ctx: UpdateContext, h: H): void;
+
+  /** An Error naming this optimizer. */
+  protected error(msg: string): Error {
+    return new Error(`wasmgrad.optim.${this.name}: ${msg}`);
+  }
+
+  /** Runs `op` in place on [param, grad, state...]; `written` are the indices it updates. */
+  protected run<A>(op: OpDef<A>, tensors: Tensor[], attrs: A, written: number[]): void {
+    applyUpdate(op, tensors, attrs, written);
+  }
+
+  // ---- the step ---------------------------------------------------------------------------------
+  /**
+   * One update of every parameter that has a gradient (the others are skipped, as in PyTorch).
+   * Everything is validated before the first kernel runs, so a step that throws leaves the
+   * parameters and the optimizer state as they were.
+   */
+  step(): void {
+    const h = this.paramGroups[0];
+    this.checkHyper(h);
+    // 1. validate
+    const work: { i: number; p: Tensor; g: Tensor }[] = [];
+    this.params.forEach((p, i) => {
+      p.assertAlive(`optim.${this.name}.step`);
+      const g = p.grad;
+      if (g === null) return;
+      if (!(g instanceof Tensor)) throw this.error(`params[${i}].grad is not a Tensor (got ${describe(g)})`);
+      if (!g.storage.alive) throw this.error(`the gradient of params[${i}] was freed (disposed); run backward() again`);
+      if (g.dtype !== 'float32') throw this.error(`the gradient of params[${i}] is ${g.dtype}, expected float32`);
+      if (!sameShape(g.shape, p.shape))
+        throw this.error(`the gradient of params[${i}] has shape ${fmtShape(g.shape)}, but the parameter has shape ${fmtShape(p.shape)}`);
+      if (g.storage.backend !== p.storage.backend)
+        throw this.error(`the gradient of params[${i}] lives on the ${g.storage.backend.name} backend, the parameter on ${p.storage.backend.name}`);
+      if (g.storage === p.storage) throw this.error(`the gradient of params[${i}] is the parameter itself`);
+      for (const [name, t] of Object.entries(this.state[i]?.buffers ?? {}))
+        if (!t.storage.alive) throw this.error(`state '${name}' of params[${i}] was freed (disposed); reload a state dict`);
+      work.push({ i, p, g });
+    });
+    // 2. make missing state buffers, not yet committed (a failure here changes nothing)
+    const wanted = this.buffers(h);
+    const fresh = work.map(({ i, p }) => {
+      const made: Record<string, Tensor> = {};
+      for (const [name, init] of Object.entries(wanted))
+        if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init);
+      return made;
+    });
+    // 3. commit and run
+    work.forEach(({ i, p, g }, k) => {
+      const st = (this.state[i] ??= { step: 0, buffers: {} });
+      Object.assign(st.buffers, fresh[k]);
+      st.step++;
+      this.update(p, g, { step: st.step, buffers: st.buffers, created: new Set(Object.keys(fresh[k])) }, h);
+    });
+  }
+
+  /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
+  zeroGrad(setToNone = true): void {
+    for (const p of this.params) {
+      const g = p.grad;
+      if (g === null) continue;
+      if (setToNone || !g.storage.alive) p.grad = null;
+      else {
+        g.storage.backend.fill(g.storage.ptr, g.size, 0, 'float32');
+        g.storage.version++;
+      }
+    }
+  }
+
+  // ---- checkpoints --------------------------------------------------------------------------------
+  /**
+   * The state, PyTorch-shaped. Buffers are the live state tensors (not copies, as in PyTorch);
+   * `step` is a fresh 0-d float32 tensor. Parameters never stepped have no entry.
+   */
+  stateDict(): OptimizerStateDict<H> {
+    const state: Record<number, ParamStateDict> = {};
+    this.state.forEach((st, i) => {
+      if (st === undefined) return;
+      state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.step), ...st.buffers };
+    });
+    const group = { ...cloneHyper(this.paramGroups[0]), params: this.params.map((_, i) => i) };
+    return { state, paramGroups: [group] };
+  }
+
+  /**
+   * Restores a state dict made by stateDict() (of an optimizer of the same kind over parameters of
+   * the same shapes). Values are copied onto each parameter's backend. Everything is validated
+   * before anything changes.
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    if (sd === null || typeof sd !== 'object' || typeof sd.state !== 'object' || sd.state === null || !Array.isArray(sd.paramGroups))
+      throw this.error('loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict()');
+    if (sd.paramGroups.length !== 1) throw this.error(`loadStateDict: expected 1 parameter group, got ${sd.paramGroups.length}`);
+    const group = sd.paramGroups[0] as Record<string, unknown>;
+    const current = this.paramGroups[0] as Record<string, unknown>;
+    // hyperparameters
+    const h: Record<string, unknown> = cloneHyper(this.paramGroups[0]);
+    for (const [k, v] of Object.entries(group)) {
+      if (k === 'params') continue;
+      if (!(k in current)) throw this.error(`loadStateDict: unknown hyperparameter '${k}' (${this.name} has ${Object.keys(current).join(', ')})`);
+      h[k] = Array.isArray(v) ? [...v] : v;
+    }
+    this.checkHyper(h as H);
+    if (group.params !== undefined && (!Array.isArray(group.params) || group.params.length !== this.params.length))
+      throw this.error(`loadStateDict: the state dict's group has ${Array.isArray(group.params) ? group.params.length : 'no'} parameters, this optimizer has ${this.params.length}`);
+    // per-parameter state
+    const required = Object.keys(this.buffers(h as H));
+    const next: (ParamState | undefined)[] = this.params.map(() => undefined);
+    for (const [key, entry] of Object.entries(sd.state)) {
+      const i = Number(key);
+      if (!Number.isInteger(i) || i < 0 || i >= this.params.length)
+        throw this.error(`loadStateDict: state for parameter index '${key}', but there are ${this.params.length} parameters`);
+      if (entry === null || typeof entry !== 'object') throw this.error(`loadStateDict: state[${i}] must be an object of tensors`);
+      const p = this.params[i];
+      const step = readStep(entry.step);
+      if (step === null) throw this.error(`loadStateDict: state[${i}].step must be a non-negative integer (a number or one-element tensor)`);
+      for (const name of required)
+        if (!(name in entry)) throw this.error(`loadStateDict: state[${i}] has no '${name}' (needed by these hyperparameters)`);
+      const buffers: Record<string, Tensor> = {};
+      for (const [name, t] of Object.entries(entry)) {
+        if (name === 'step') continue;
+        if (!this.bufferNames.includes(name))
+          throw this.error(`loadStateDict: unknown state '${name}' in state[${i}] (${this.name} keeps ${this.bufferNames.join(', ')})`);
+        if (!(t instanceof Tensor)) throw this.error(`loadStateDict: state[${i}].${name} is not a Tensor`);
+        if (!t.storage.alive) throw this.error(`loadStateDict: state[${i}].${name} was freed`);
+        if (t.dtype !== 'float32' || !sameShape(t.shape, p.shape))
+          throw this.error(`loadStateDict: state[${i}].${name} is ${t.dtype} ${fmtShape(t.shape)}, parameter ${i} needs float32 ${fmtShape(p.shape)}`);
+        buffers[name] = t;
+      }
+      next[i] = { step, buffers };
+    }
+    // commit: copy the values onto each parameter's backend
+    next.forEach((st, i) => {
+      if (st === undefined) return;
+      for (const [name, t] of Object.entries(st.buffers))
+        st.buffers[name] = persistentLike(this.params[i], t.shape, `optim.${this.name} ${name}`, 0, t.values());
+    });
+    this.state = next;
+    Object.assign(this.paramGroups[0], h);
+  }
+}
+
+function cloneHyper<H extends Hyper>(h: H): H {
+  const c: Record<string, HyperValue> = {};
+  for (const [k, v] of Object.entries(h)) c[k] = Array.isArray(v) ? ([...v] as [number, number]) : v;
+  return c as H;
+}
+
+function readStep(s: unknown): number | null {
+  let v: number;
+  if (typeof s === 'number') v = s;
+  else if (s instanceof Tensor && s.storage.alive && s.size === 1) v = s.values()[0];
+  else return null;
+  return Number.isInteger(v) && v >= 0 ? v : null;
+}
+
+// ---- option parsing and validation helpers ------------------------------------------------------
+/** Checks that hyperparameter `key` of `name` is a finite number ≥ 0 (and < `below` when given). */
+export function checkNumber(err: (m: string) => Error, key: string, v: unknown, lo: number, opts: { below?: number; max?: number } = {}): void {
+  const range = opts.below !== undefined ? `in [${lo}, ${opts.below})` : opts.max !== undefined ? `in [${lo}, ${opts.max}]` : `≥ ${lo}`;
+  const ok =
+    typeof v === 'number' && Number.isFinite(v) && v >= lo && (opts.below === undefined || v < opts.below) && (opts.max === undefined || v <= opts.max);
+  if (!ok) throw err(`${key} must be a finite number ${range}, got ${fmtValue(v)}`);
+}
+
+export function checkFinite(err: (m: string) => Error, key: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw err(`${key} must be a finite number, got ${fmtValue(v)}`);
+}
+
+export function checkBool(err: (m: string) => Error, key: string, v: unknown): void {
+  if (typeof v !== 'boolean') throw err(`${key} must be true or false, got ${fmtValue(v)}`);
+}
+
+export function fmtValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(fmtValue).join(', ')}]`;
+  return String(v);
+}

@@ -1,0 +1,62 @@
+/** SGD with optional momentum, dampening, Nesterov momentum and L2 weight decay (torch.optim.SGD). */
+import { OPTIM } from '../ops/optim.js';
+import type { Tensor } from '../tensor.js';
+import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+
+export interface SGDOptions {
+  lr: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  weightDecay?: number;
+}
+export interface SGDHyper extends Hyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+/**
+ * Stochastic gradient descent, PyTorch's formulation (per parameter p with gradient g):
+ *
+ *     d = g + weightDecay·p
+ *     if momentum ≠ 0:  buf = d on the first step, then buf = momentum·buf + (1 − dampening)·d
+ *                       d = nesterov ? d + momentum·buf : buf
+ *     p ← p − lr·d
+ *
+ * State per parameter: momentum_buffer (only when momentum ≠ 0). Nesterov needs momentum > 0 and
+ * dampening 0.
+ */
+export class SGD extends Optimizer<SGDHyper> {
+  protected readonly bufferNames = ['momentum_buffer'];
+
+  constructor(params: Params, options: SGDOptions) {
+    super('SGD', params, options, { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 });
+  }
+
+  protected checkHyper(h: SGDHyper): void {
+    const err = (m: string) => this.error(m);
+    checkNumber(err, 'lr', h.lr, 0);
+    checkNumber(err, 'momentum', h.momentum, 0);
+    checkFinite(err, 'dampening', h.dampening);
+    checkBool(err, 'nesterov', h.nesterov);
+    checkNumber(err, 'weightDecay', h.weightDecay, 0);
+    if (h.nesterov && (h.momentum <= 0 || h.dampening !== 0))
+      throw err(`nesterov momentum needs momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}`);
+  }
+
+  protected buffers(h: SGDHyper): Record<string, number> {
+    return h.momentum !== 0 ? { momentum_buffer: 0 } : {};
+  }
+
+  protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: SGDHyper): void {
+    if (h.momentum === 0) {
+      this.run(OPTIM.sgdUpdate, [p, g], { lr: h.lr, weightDecay: h.weightDecay }, [0]);
+      return;
+    }
+    const attrs = { lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov, first: ctx.created.has('momentum_buffer') };
+    this.run(OPTIM.sgdMomentumUpdate, [p, g, ctx.buffers.momentum_buffer], attrs, [0, 2]);
+  }
+}

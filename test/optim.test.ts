@@ -1,0 +1,620 @@
+/**
+ * wg.optim on both backends: every optimizer against PyTorch's formulas computed here in float64,
+ * wasm vs reference (parameters and state) after several steps on odd sizes, state dicts,
+ * every validation error (and that a rejected call changed nothing), clipGradNorm, LR schedulers,
+ * and convergence on a quadratic.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import type { Tensor } from '../src/index.js';
+import { backend } from '../src/engine.js';
+import { normErr, rng } from './helpers/harness.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const BACKENDS = ['wasm', 'reference'] as const;
+/** wasm runs in float32; the reference in float64 with float32-rounded hyperparameters. */
+const TOL = { wasm: 2e-5, reference: 1e-6 };
+
+type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+type Opts = Record<string, any>; // the options of any of the optimizers
+/** new wg.optim[kind](params, opts), for the table-driven tests. */
+const make = (kind: Kind, params: wg.optim.Params, opts: Opts): wg.optim.Optimizer =>
+  new (wg.optim[kind] as unknown as new (p: wg.optim.Params, o: Opts) => wg.optim.Optimizer)(params, opts);
+
+const vals = (t: Tensor) => Float64Array.from(t.values());
+const f32 = (xs: number[]) => xs.map(Math.fround);
+/** Deterministic float32 data: seed → n values in [lo, hi]. */
+function data(seed: number, n: number, lo = -2, hi = 2): number[] {
+  const u = rng(seed);
+  return f32(Array.from({ length: n }, () => lo + (hi - lo) * u()));
+}
+const gradAt = (seed: number, step: number, n: number) => data(1000 * seed + step, n);
+
+// ---- PyTorch's update rules in float64, written from torch/optim/*.py ---------------------------
+type State = Record<string, Float64Array>;
+/** One torch.optim step on p (in place) with gradient g at step t ≥ 1; returns nothing. */
+function torchStep(kind: Kind, o: Opts, p: Float64Array, g: ArrayLike<number>, st: State, t: number): void {
+  const n = p.length;
+  const z = () => new Float64Array(n);
+  if (kind === 'SGD') {
+    const { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 } = o;
+    if (momentum !== 0) st.momentum_buffer ??= z();
+    for (let i = 0; i < n; i++) {
+      let d = g[i] + weightDecay * p[i];
+      if (momentum !== 0) {
+        const buf = t === 1 ? d : momentum * st.momentum_buffer[i] + (1 - dampening) * d;
+        st.momentum_buffer[i] = buf;
+        d = nesterov ? d + momentum * buf : buf;
+      }
+      p[i] -= lr * d;
+    }
+  } else if (kind === 'Adam' || kind === 'AdamW') {
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8 } = o;
+    const weightDecay = o.weightDecay ?? (kind === 'AdamW' ? 1e-2 : 0);
+    const [b1, b2] = betas;
+    st.exp_avg ??= z();
+    st.exp_avg_sq ??= z();
+    const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
+    for (let i = 0; i < n; i++) {
+      let d = g[i];
+      if (kind === 'AdamW') p[i] *= 1 - lr * weightDecay;
+      else d += weightDecay * p[i];
+      const m = (st.exp_avg[i] = b1 * st.exp_avg[i] + (1 - b1) * d);
+      const v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
+      p[i] -= (lr / bc1) * (m / (Math.sqrt(v) / Math.sqrt(bc2) + eps));
+    }
+  } else if (kind === 'RMSprop') {
+    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0 } = o;
+    st.square_avg ??= z();
+    if (momentum > 0) st.momentum_buffer ??= z();
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const s = (st.square_avg[i] = alpha * st.square_avg[i] + (1 - alpha) * d * d);
+      const avg = Math.sqrt(s) + eps;
+      if (momentum > 0) {
+        st.momentum_buffer[i] = momentum * st.momentum_buffer[i] + d / avg;
+        p[i] -= lr * st.momentum_buffer[i];
+      } else p[i] -= (lr * d) / avg;
+    }
+  } else {
+    const { lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0, eps = 1e-10 } = o;
+    st.sum ??= new Float64Array(n).fill(initialAccumulatorValue);
+    const clr = lr / (1 + (t - 1) * lrDecay);
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const s = (st.sum[i] += d * d);
+      p[i] -= (clr * d) / (Math.sqrt(s) + eps);
+    }
+  }
+}
+
+const CONFIGS: [Kind, Opts][] = [
+  ['SGD', { lr: 0.1 }],
+  ['SGD', { lr: 0.05, weightDecay: 0.1 }],
+  ['SGD', { lr: 0.1, momentum: 0.9 }],
+  ['SGD', { lr: 0.05, momentum: 0.9, dampening: 0.3, weightDecay: 0.1 }],
+  ['SGD', { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.01 }],
+  ['Adam', {}],
+  ['Adam', { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1 }],
+  ['AdamW', { lr: 0.01 }],
+  ['AdamW', { lr: 0.02, betas: [0.85, 0.995], weightDecay: 0.2 }],
+  ['RMSprop', {}],
+  ['RMSprop', { lr: 0.01, alpha: 0.9, eps: 1e-6, weightDecay: 0.05 }],
+  ['RMSprop', { lr: 0.01, alpha: 0.95, momentum: 0.9, weightDecay: 0.05 }],
+  ['Adagrad', {}],
+  ['Adagrad', { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, initialAccumulatorValue: 0.1, eps: 1e-6 }],
+];
+const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
+
+/** The state tensors of parameter i as float64 arrays (without step). */
+function stateOf(opt: wg.optim.Optimizer, i: number): State {
+  const entry = opt.stateDict().state[i] ?? {};
+  return Object.fromEntries(Object.entries(entry).filter(([k]) => k !== 'step').map(([k, t]) => [k, vals(t)]));
+}
+
+describe('optimizers match PyTorch formulas', () => {
+  for (const be of BACKENDS)
+    for (const [kind, o] of CONFIGS)
+      test(`${label(kind, o)} on ${be}, 4 steps, sizes 9 and 17`, () => {
+        wg.setBackend(be);
+        const sizes = [9, 17];
+        const init = sizes.map((n, k) => data(7 + k, n));
+        const params = init.map((v) => wg.tensor(v, { requiresGrad: true }));
+        const opt = make(kind, params, o);
+        const want = init.map((v) => Float64Array.from(v));
+        const wantState: State[] = sizes.map(() => ({}));
+        for (let t = 1; t <= 4; t++) {
+          params.forEach((p, k) => {
+            const g = gradAt(k, t, sizes[k]);
+            p.grad = wg.tensor(g);
+            torchStep(kind, o, want[k], g, wantState[k], t);
+          });
+          opt.step();
+          params.forEach((p, k) => {
+            expect(normErr(vals(p), want[k]), `param ${k} after step ${t}`).toBeLessThanOrEqual(TOL[be]);
+            const got = stateOf(opt, k);
+            expect(Object.keys(got).sort()).toEqual(Object.keys(wantState[k]).sort());
+            for (const name of Object.keys(got)) expect(normErr(got[name], wantState[k][name]), `${name} after step ${t}`).toBeLessThanOrEqual(TOL[be]);
+            expect(opt.stateDict().state[k].step.item()).toBe(t);
+          });
+        }
+      });
+
+  test('hand-computed: SGD momentum 0.9, dampening 0.5 starts the buffer at the gradient', () => {
+    for (const be of BACKENDS) {
+      wg.setBackend(be);
+      const p = wg.tensor([1, 2], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.5, momentum: 0.5, dampening: 0.5 });
+      p.grad = wg.tensor([2, 4]);
+      opt.step(); // buf = g = [2, 4]; p = [1, 2] - 0.5·[2, 4] = [0, 0]
+      expect(Array.from(p.data())).toEqual([0, 0]);
+      p.grad = wg.tensor([4, 8]);
+      opt.step(); // buf = 0.5·[2, 4] + 0.5·[4, 8] = [3, 6]; p = -0.5·[3, 6]
+      expect(Array.from(p.data())).toEqual([-1.5, -3]);
+      expect(Array.from(opt.stateDict().state[0].momentum_buffer.data())).toEqual([3, 6]);
+    }
+  });
+
+  test('hand-computed: the first Adam step moves every element by lr·sign(g) (up to eps)', () => {
+    for (const be of BACKENDS) {
+      wg.setBackend(be);
+      const p = wg.tensor([0, 0, 0, 0, 0], { requiresGrad: true });
+      const opt = new wg.optim.Adam([p], { lr: 0.1 });
+      p.grad = wg.tensor([3, -0.5, 1e-3, -20, 7]);
+      opt.step();
+      const got = Array.from(p.data());
+      [-0.1, 0.1, -0.1, 0.1, -0.1].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    }
+  });
+});
+
+describe('wasm vs reference: parameters and state after 5 steps on odd sizes', () => {
+  for (const [kind, o] of CONFIGS)
+    test(label(kind, o), () => {
+      const sizes = [1, 3, 5, 7, 9, 17, 33];
+      const run = (be: 'wasm' | 'reference') => {
+        wg.setBackend(be);
+        const params = sizes.map((n, k) => wg.tensor(data(50 + k, n), { requiresGrad: true }));
+        const opt = make(kind, params, o);
+        for (let t = 1; t <= 5; t++) {
+          params.forEach((p, k) => (p.grad = wg.tensor(gradAt(20 + k, t, sizes[k]))));
+          opt.step();
+        }
+        return params.map((p, k) => ({ p: vals(p), st: stateOf(opt, k) }));
+      };
+      const w = run('wasm'), r = run('reference');
+      r.forEach(({ p, st }, k) => {
+        expect(normErr(w[k].p, p), `param of size ${sizes[k]}`).toBeLessThanOrEqual(2e-5);
+        for (const name of Object.keys(st)) expect(normErr(w[k].st[name], st[name]), `${name} of size ${sizes[k]}`).toBeLessThanOrEqual(2e-5);
+      });
+    });
+});
+
+for (const be of BACKENDS)
+  describe(`optimizer behaviour on ${be}`, () => {
+    test('zeroGrad sets gradients to null, or to zeros with zeroGrad(false)', () => {
+      wg.setBackend(be);
+      const a = wg.tensor([1, 2, 3], { requiresGrad: true });
+      const b = wg.tensor([4, 5], { requiresGrad: true });
+      const opt = new wg.optim.SGD([a, b], { lr: 0.1 });
+      a.mul(a).backward(wg.ones([3]));
+      b.grad = wg.tensor([1, 1]);
+      opt.zeroGrad(false);
+      expect(Array.from(a.grad!.data())).toEqual([0, 0, 0]);
+      expect(Array.from(b.grad!.data())).toEqual([0, 0]);
+      opt.zeroGrad();
+      expect(a.grad).toBeNull();
+      expect(b.grad).toBeNull();
+      opt.step(); // no gradients: nothing happens
+      expect(Array.from(a.data())).toEqual([1, 2, 3]);
+    });
+
+    test('step skips parameters without a gradient (no state is made for them)', () => {
+      wg.setBackend(be);
+      const a = wg.tensor([1, 2, 3], { requiresGrad: true });
+      const b = wg.tensor([4, 5], { requiresGrad: true });
+      const opt = new wg.optim.Adam([a, b], { lr: 0.1 });
+      a.grad = wg.tensor([1, -1, 1]);
+      opt.step();
+      expect(Array.from(b.data())).toEqual([4, 5]);
+      expect(Object.keys(opt.stateDict().state)).toEqual(['0']);
+      b.grad = wg.tensor([1, 1]);
+      opt.step();
+      const sd = opt.stateDict();
+      expect(sd.state[0].step.item()).toBe(2);
+      expect(sd.state[1].step.item()).toBe(1);
+    });
+
+    test('gradients from backward() drive the step; accepts a module (parameters())', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([1, -2, 3], { requiresGrad: true });
+      const x = wg.tensor([2, 2, 2]);
+      const opt = new wg.optim.SGD({ parameters: () => [w] }, { lr: 0.25 });
+      w.mul(x).backward(wg.ones([3])); // d/dw Σ w·x = x
+      opt.step();
+      expect(Array.from(w.data())).toEqual([0.5, -2.5, 2.5]);
+    });
+
+    test('memory stays flat over training steps (zeroGrad, backward, clipGradNorm, step)', () => {
+      wg.setBackend(be);
+      const w = wg.randn([37], { requiresGrad: true });
+      const x = wg.randn([37]);
+      const seed = wg.ones([37]);
+      const opt = new wg.optim.Adam([w], { lr: 1e-3 });
+      const iter = () => {
+        opt.zeroGrad();
+        w.mul(x).mul(w).backward(seed);
+        wg.optim.clipGradNorm([w], 1);
+        opt.step();
+      };
+      const heap = backend(be).heap;
+      for (let i = 0; i < 10; i++) iter();
+      const inUse = heap.inUse;
+      const high = heap.highWater;
+      for (let i = 0; i < 300; i++) iter();
+      expect(heap.inUse).toBeLessThanOrEqual(inUse);
+      expect(heap.highWater).toBe(high);
+    });
+
+    test('a step bumps the parameter version: a graph that saved it refuses to backpropagate', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([1, 2], { requiresGrad: true });
+      const opt = new wg.optim.SGD([w], { lr: 0.1 });
+      const y = w.mul(w);
+      y.backward(wg.ones([2]), { retainGraph: true });
+      opt.step();
+      expect(() => y.backward(wg.ones([2]))).toThrow(/modified in place/);
+    });
+
+    test('state dict: PyTorch shape, round trip, and loading continues identically', () => {
+      wg.setBackend(be);
+      const mk = () => [wg.tensor(data(3, 5), { requiresGrad: true }), wg.tensor(data(4, 7), { requiresGrad: true })];
+      const p1 = mk();
+      const o = { lr: 0.01, betas: [0.8, 0.99] as [number, number], weightDecay: 0.1 };
+      const opt1 = new wg.optim.AdamW(p1, o);
+      const feed = (ps: Tensor[], t: number) => ps.forEach((p, k) => (p.grad = wg.tensor(gradAt(k, t, p.size))));
+      for (let t = 1; t <= 3; t++) {
+        feed(p1, t);
+        opt1.step();
+      }
+      const sd = opt1.stateDict();
+      expect(Object.keys(sd.state)).toEqual(['0', '1']);
+      expect(Object.keys(sd.state[0]).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'step']);
+      expect(sd.state[1].step.item()).toBe(3);
+      expect(sd.paramGroups).toEqual([{ lr: 0.01, betas: [0.8, 0.99], eps: 1e-8, weightDecay: 0.1, params: [0, 1] }]);
+
+      const p2 = mk();
+      p2.forEach((p, k) => wg.noGrad(() => p.storage.backend.write(p.storage.ptr, p1[k].values(), 'float32')));
+      const opt2 = new wg.optim.AdamW(p2, { lr: 0.5 });
+      opt2.loadStateDict(sd);
+      expect(opt2.lr).toBe(0.01);
+      expect(opt2.paramGroups[0].betas).toEqual([0.8, 0.99]);
+      // loaded state is a copy: stepping opt2 does not change opt1's tensors
+      for (let t = 4; t <= 6; t++) {
+        feed(p1, t);
+        feed(p2, t);
+        opt1.step();
+        opt2.step();
+      }
+      p1.forEach((p, k) => expect(Array.from(p2[k].data())).toEqual(Array.from(p.data())));
+      expect(opt2.stateDict().state[0].step.item()).toBe(6);
+      // a state dict with a number step loads too
+      const sd2 = opt1.stateDict();
+      const opt3 = new wg.optim.AdamW(mk(), o);
+      opt3.loadStateDict({ ...sd2, state: { 0: { ...sd2.state[0], step: 6 as unknown as Tensor } } });
+      expect(opt3.stateDict().state[0].step.item()).toBe(6);
+      expect(opt3.stateDict().state[1]).toBeUndefined();
+    });
+
+    test('SGD state dict: momentum_buffer only with momentum; stepping after load is not a first step', () => {
+      wg.setBackend(be);
+      const p = wg.tensor([1, 1], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 1, momentum: 0.5, dampening: 0.5 });
+      p.grad = wg.tensor([2, 2]);
+      opt.step(); // buf = 2, p = -1
+      const q = wg.tensor([-1, -1], { requiresGrad: true });
+      const opt2 = new wg.optim.SGD([q], { lr: 1 });
+      opt2.loadStateDict(opt.stateDict());
+      q.grad = wg.tensor([2, 2]);
+      opt2.step(); // buf = 0.5·2 + 0.5·2 = 2, q = -3
+      expect(Array.from(q.data())).toEqual([-3, -3]);
+      const plain = new wg.optim.SGD([wg.tensor([1], { requiresGrad: true })], { lr: 1 });
+      plain.params[0].grad = wg.tensor([1]);
+      plain.step();
+      expect(Object.keys(plain.stateDict().state[0])).toEqual(['step']);
+    });
+
+    test('the state dict moves across backends', () => {
+      wg.setBackend(be);
+      const p = wg.tensor([1, 2, 3], { requiresGrad: true });
+      const opt = new wg.optim.RMSprop([p], { momentum: 0.5 });
+      p.grad = wg.tensor([1, 2, 3]);
+      opt.step();
+      const sd = opt.stateDict();
+      wg.setBackend(be === 'wasm' ? 'reference' : 'wasm');
+      const q = wg.tensor(Array.from(p.data()), { requiresGrad: true });
+      const opt2 = new wg.optim.RMSprop([q], { momentum: 0.5 });
+      opt2.loadStateDict(sd);
+      q.grad = wg.tensor([1, 2, 3]);
+      opt2.step();
+      wg.setBackend(be);
+      p.grad = wg.tensor([1, 2, 3]);
+      opt.step();
+      expect(normErr(vals(q), vals(p))).toBeLessThanOrEqual(1e-6);
+    });
+  });
+
+// ---- validation -------------------------------------------------------------------------------------
+describe('validation errors name the optimizer and the bad value', () => {
+  const p = () => wg.tensor([1, 2, 3], { requiresGrad: true });
+  const cases: [string, () => unknown, RegExp][] = [
+    ['negative lr', () => new wg.optim.SGD([p()], { lr: -0.1 }), /optim\.SGD: lr must be a finite number ≥ 0, got -0\.1/],
+    ['NaN lr', () => new wg.optim.Adam([p()], { lr: NaN }), /optim\.Adam: lr must be .*got NaN/],
+    ['missing SGD lr', () => new wg.optim.SGD([p()], {} as { lr: number }), /optim\.SGD: the option lr is required/],
+    ['beta1 = 1', () => new wg.optim.Adam([p()], { betas: [1, 0.999] }), /optim\.Adam: betas\[0\] must be a finite number in \[0, 1\), got 1/],
+    ['beta2 < 0', () => new wg.optim.AdamW([p()], { betas: [0.9, -0.1] }), /optim\.AdamW: betas\[1\] must .*got -0\.1/],
+    ['betas not a pair', () => new wg.optim.Adam([p()], { betas: [0.9] as unknown as [number, number] }), /optim\.Adam: betas must be a pair/],
+    ['negative eps', () => new wg.optim.RMSprop([p()], { eps: -1e-8 }), /optim\.RMSprop: eps must .*got -1e-8/],
+    ['negative momentum', () => new wg.optim.SGD([p()], { lr: 0.1, momentum: -0.5 }), /optim\.SGD: momentum must .*got -0\.5/],
+    ['negative RMSprop momentum', () => new wg.optim.RMSprop([p()], { momentum: -1 }), /optim\.RMSprop: momentum must/],
+    ['nesterov without momentum', () => new wg.optim.SGD([p()], { lr: 0.1, nesterov: true }), /optim\.SGD: nesterov momentum needs momentum > 0 and dampening 0, got momentum 0/],
+    ['nesterov with dampening', () => new wg.optim.SGD([p()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), /nesterov momentum needs .*dampening 0\.1/],
+    ['negative weight decay', () => new wg.optim.Adagrad([p()], { weightDecay: -1 }), /optim\.Adagrad: weightDecay must/],
+    ['alpha > 1', () => new wg.optim.RMSprop([p()], { alpha: 1.5 }), /optim\.RMSprop: alpha must be a finite number in \[0, 1\], got 1\.5/],
+    ['negative lrDecay', () => new wg.optim.Adagrad([p()], { lrDecay: -1 }), /optim\.Adagrad: lrDecay must/],
+    ['unknown option', () => new wg.optim.Adam([p()], { weight_decay: 0.1 } as object), /optim\.Adam: unknown option 'weight_decay'/],
+    ['empty params', () => new wg.optim.Adam([]), /optim\.Adam: got an empty parameter list/],
+    ['not tensors', () => new wg.optim.Adam([1, 2] as unknown as Tensor[]), /optim\.Adam: params\[0\] is not a Tensor/],
+    ['not iterable', () => new wg.optim.Adam(5 as unknown as Tensor[]), /optim\.Adam: params must be an array of tensors or a module/],
+    ['int32 param', () => new wg.optim.Adam([wg.tensor([1, 2], { dtype: 'int32' })]), /optim\.Adam: params\[0\] is a int32 tensor/],
+    ['no requiresGrad', () => new wg.optim.Adam([p(), wg.tensor([1])]), /optim\.Adam: params\[1\] \[1\] does not require grad/],
+    ['non-leaf', () => { const a = p(); return new wg.optim.Adam([a.mul(a)]); }, /optim\.Adam: params\[0\] \[3\] is not a leaf tensor .*'mul'/],
+    ['duplicate', () => { const a = p(); return new wg.optim.Adam([a, a]); }, /optim\.Adam: params\[1\] appears twice/],
+  ];
+  for (const be of BACKENDS)
+    for (const [name, fn, re] of cases)
+      test(`${name} (${be})`, () => {
+        wg.setBackend(be);
+        expect(fn).toThrow(re);
+      });
+
+  for (const be of BACKENDS)
+    test(`a rejected step changes neither parameters nor state (${be})`, () => {
+      wg.setBackend(be);
+      const a = wg.tensor([1, 2, 3], { requiresGrad: true });
+      const b = wg.tensor([4, 5], { requiresGrad: true });
+      const c = wg.tensor([6], { requiresGrad: true });
+      const opt = new wg.optim.SGD([a, b, c], { lr: 0.1, momentum: 0.9 });
+      a.grad = wg.tensor([1, 1, 1]);
+      opt.step();
+      const snapshot = () => ({ a: vals(a), b: vals(b), c: vals(c), sd: JSON.stringify(Object.entries(opt.stateDict().state).map(([k, s]) => [k, Object.entries(s).map(([n, t]) => [n, Array.from(t.values())])])) });
+      const before = snapshot();
+      // params[1] has a valid gradient, params[2] a wrong one: nothing may run
+      b.grad = wg.tensor([1, 1]);
+      c.grad = wg.tensor([1, 1]);
+      expect(() => opt.step()).toThrow(/optim\.SGD: the gradient of params\[2\] has shape \[2\], but the parameter has shape \[1\]/);
+      expect(snapshot()).toEqual(before);
+      // a gradient on another backend
+      wg.setBackend(be === 'wasm' ? 'reference' : 'wasm');
+      c.grad = wg.tensor([1]);
+      wg.setBackend(be);
+      expect(() => opt.step()).toThrow(/optim\.SGD: the gradient of params\[2\] lives on the/);
+      expect(snapshot()).toEqual(before);
+      // an int32 gradient
+      c.grad = wg.tensor([1], { dtype: 'int32' });
+      expect(() => opt.step()).toThrow(/gradient of params\[2\] is int32/);
+      // hyperparameters edited into an invalid state are caught at the step
+      c.grad = wg.tensor([1]);
+      opt.paramGroups[0].momentum = -1;
+      expect(() => opt.step()).toThrow(/optim\.SGD: momentum must be a finite number ≥ 0, got -1/);
+      expect(snapshot()).toEqual(before);
+      opt.paramGroups[0].momentum = 0.9;
+      expect(() => (opt.lr = -1)).toThrow(/optim\.SGD: lr must .*got -1/);
+      expect(opt.lr).toBe(0.1);
+      opt.step(); // now fine
+      expect(vals(c)[0]).toBeCloseTo(6 - 0.1, 6);
+      // a .grad that is not a tensor at all (plain JS)
+      const d = wg.tensor([1], { requiresGrad: true });
+      (d as { grad: unknown }).grad = [1];
+      expect(() => new wg.optim.SGD([d], { lr: 1 }).step()).toThrow(/optim\.SGD: params\[0\]\.grad is not a Tensor \(got an array\)/);
+    });
+
+  for (const be of BACKENDS)
+    test(`loadStateDict rejects bad state dicts and changes nothing (${be})`, () => {
+      wg.setBackend(be);
+      const a = wg.tensor([1, 2, 3], { requiresGrad: true });
+      const opt = new wg.optim.Adam([a], { lr: 0.01 });
+      a.grad = wg.tensor([1, 2, 3]);
+      opt.step();
+      const good = opt.stateDict();
+      const s0 = good.state[0];
+      const g0 = good.paramGroups[0];
+      const bad: [unknown, RegExp][] = [
+        [null, /loadStateDict expects \{ state/],
+        [{ ...good, paramGroups: [g0, g0] }, /expected 1 parameter group, got 2/],
+        [{ ...good, paramGroups: [{ ...g0, lr: -1 }] }, /optim\.Adam: lr must .*got -1/],
+        [{ ...good, paramGroups: [{ ...g0, momentum: 0.9 }] }, /unknown hyperparameter 'momentum'/],
+        [{ ...good, paramGroups: [{ ...g0, params: [0, 1] }] }, /group has 2 parameters, this optimizer has 1/],
+        [{ ...good, state: { 3: s0 } }, /state for parameter index '3', but there are 1 parameters/],
+        [{ ...good, state: { 0: { ...s0, step: wg.tensor(1.5) } } }, /state\[0\]\.step must be a non-negative integer/],
+        [{ ...good, state: { 0: { step: s0.step, exp_avg: s0.exp_avg } } }, /state\[0\] has no 'exp_avg_sq'/],
+        [{ ...good, state: { 0: { ...s0, momentum_buffer: s0.exp_avg } } }, /unknown state 'momentum_buffer' in state\[0\] \(Adam keeps exp_avg, exp_avg_sq\)/],
+        [{ ...good, state: { 0: { ...s0, exp_avg: wg.zeros([4]) } } }, /state\[0\]\.exp_avg is float32 \[4\], parameter 0 needs float32 \[3\]/],
+        [{ ...good, state: { 0: { ...s0, exp_avg: [1, 2, 3] } } }, /state\[0\]\.exp_avg is not a Tensor/],
+      ];
+      const before = JSON.stringify([opt.paramGroups, Array.from(opt.stateDict().state[0].exp_avg.values())]);
+      for (const [sd, re] of bad) {
+        expect(() => opt.loadStateDict(sd as wg.optim.OptimizerStateDict)).toThrow(re);
+        expect(JSON.stringify([opt.paramGroups, Array.from(opt.stateDict().state[0].exp_avg.values())])).toBe(before);
+      }
+    });
+});
+
+// ---- clipGradNorm ---------------------------------------------------------------------------------------
+for (const be of BACKENDS)
+  describe(`clipGradNorm on ${be}`, () => {
+    test('returns the total norm and scales by maxNorm / (norm + 1e-6) when above maxNorm', () => {
+      wg.setBackend(be);
+      const a = wg.tensor([0, 0], { requiresGrad: true });
+      const b = wg.tensor([0], { requiresGrad: true });
+      const c = wg.tensor([0], { requiresGrad: true }); // no gradient: skipped
+      a.grad = wg.tensor([3, 4]);
+      b.grad = wg.tensor([12]);
+      expect(wg.optim.clipGradNorm([a, b, c], 100)).toBeCloseTo(13, 5);
+      expect(Array.from(a.grad.data())).toEqual([3, 4]); // not clipped
+      expect(wg.optim.clipGradNorm([a, b, c], 6.5)).toBeCloseTo(13, 5);
+      const k = 6.5 / (13 + 1e-6);
+      expect(normErr(vals(a.grad), [3 * k, 4 * k])).toBeLessThan(1e-6);
+      expect(normErr(vals(b.grad), [12 * k])).toBeLessThan(1e-6);
+      expect(wg.optim.clipGradNorm([a, b], 100)).toBeCloseTo(6.5, 5);
+      expect(c.grad).toBeNull();
+      expect(wg.optim.clipGradNorm([c], 1)).toBe(0);
+      expect(wg.optim.clipGradNorm(a, 1)).toBeCloseTo(2.5, 5); // a single tensor is accepted
+    });
+
+    test('large odd-sized gradients (SIMD body + tail), against a float64 sum', () => {
+      wg.setBackend(be);
+      const sizes = [1, 3, 5, 17, 1001, 4099];
+      const ps = sizes.map((n) => wg.zeros([n], { requiresGrad: true }));
+      const gs = sizes.map((n, k) => data(90 + k, n, -3, 3));
+      ps.forEach((p, k) => (p.grad = wg.tensor(gs[k])));
+      const want = Math.sqrt(gs.flat().reduce((s, x) => s + x * x, 0));
+      const norm = wg.optim.clipGradNorm(ps, 1);
+      expect(Math.abs(norm - want) / want).toBeLessThan(1e-6);
+      const after = Math.sqrt(ps.flatMap((p) => Array.from(vals(p.grad!))).reduce((s, x) => s + x * x, 0));
+      expect(after).toBeCloseTo(1, 5);
+    });
+
+    test('errors: bad maxNorm; non-finite norm with errorIfNonfinite leaves gradients unchanged', () => {
+      wg.setBackend(be);
+      const a = wg.tensor([0, 0], { requiresGrad: true });
+      a.grad = wg.tensor([1, Infinity]);
+      expect(() => wg.optim.clipGradNorm([a], -1)).toThrow(/optim\.clipGradNorm: maxNorm must be a number ≥ 0, got -1/);
+      expect(() => wg.optim.clipGradNorm([a], NaN)).toThrow(/maxNorm must be a number ≥ 0, got NaN/);
+      expect(() => wg.optim.clipGradNorm([a], 1, { errorIfNonfinite: true })).toThrow(/optim\.clipGradNorm: the total norm of the gradients is Infinity/);
+      expect(Array.from(a.grad.data())).toEqual([1, Infinity]);
+      expect(wg.optim.clipGradNorm([a], 1)).toBe(Infinity); // PyTorch's default: no error
+      expect(() => wg.optim.clipGradNorm('x' as unknown as Tensor[], 1)).toThrow(/optim\.clipGradNorm: params must be/);
+    });
+  });
+
+// ---- LR schedulers --------------------------------------------------------------------------------------
+describe('LR schedulers follow PyTorch closed forms', () => {
+  const opt = (lr = 0.1) => new wg.optim.SGD([wg.tensor([1], { requiresGrad: true })], { lr });
+  const check = (s: wg.optim.lr.LRScheduler, o: wg.optim.Optimizer, f: (t: number) => number, steps = 14) => {
+    for (let t = 0; t <= steps; t++) {
+      if (t > 0) s.step();
+      expect(s.getLastLr()).toHaveLength(1);
+      expect(s.getLastLr()[0]).toBeCloseTo(f(t), 12);
+      expect(o.lr).toBe(s.getLastLr()[0]);
+      expect(s.lastEpoch).toBe(t);
+    }
+  };
+  test('StepLR', () => {
+    const o = opt();
+    check(new wg.optim.lr.StepLR(o, { stepSize: 3, gamma: 0.5 }), o, (t) => 0.1 * 0.5 ** Math.floor(t / 3));
+    const o2 = opt(1);
+    check(new wg.optim.lr.StepLR(o2, { stepSize: 2 }), o2, (t) => 0.1 ** Math.floor(t / 2));
+  });
+  test('ExponentialLR', () => {
+    const o = opt();
+    check(new wg.optim.lr.ExponentialLR(o, { gamma: 0.9 }), o, (t) => 0.1 * 0.9 ** t);
+  });
+  test('CosineAnnealingLR (down to etaMin at tMax, back up after)', () => {
+    const o = opt();
+    const s = new wg.optim.lr.CosineAnnealingLR(o, { tMax: 10, etaMin: 0.01 });
+    check(s, o, (t) => 0.01 + (0.09 * (1 + Math.cos((Math.PI * t) / 10))) / 2);
+    const o2 = opt();
+    const s2 = new wg.optim.lr.CosineAnnealingLR(o2, { tMax: 4 });
+    for (let t = 0; t < 4; t++) s2.step();
+    expect(s2.getLastLr()[0]).toBeCloseTo(0, 15);
+    s2.step(); // t = 5: cos(5π/4)
+    expect(s2.getLastLr()[0]).toBeCloseTo((0.1 * (1 + Math.cos((5 * Math.PI) / 4))) / 2, 15);
+  });
+  test('LinearWarmup: startFactor·lr → lr over warmupSteps, then constant', () => {
+    const o = opt();
+    check(new wg.optim.lr.LinearWarmup(o, { warmupSteps: 4 }), o, (t) => 0.1 * Math.min(t, 4) / 4);
+    const o2 = opt();
+    check(new wg.optim.lr.LinearWarmup(o2, { warmupSteps: 5, startFactor: 0.2 }), o2, (t) => 0.1 * (0.2 + (0.8 * Math.min(t, 5)) / 5));
+    const o3 = opt();
+    check(new wg.optim.lr.LinearWarmup(o3, { warmupSteps: 0 }), o3, () => 0.1, 3);
+  });
+  test('the optimizer steps with the scheduled learning rate', () => {
+    for (const be of BACKENDS) {
+      wg.setBackend(be);
+      const p = wg.tensor([0], { requiresGrad: true });
+      const o = new wg.optim.SGD([p], { lr: 1 });
+      const s = new wg.optim.lr.StepLR(o, { stepSize: 1, gamma: 0.5 });
+      for (let t = 0; t < 4; t++) {
+        p.grad = wg.tensor([-1]);
+        o.step();
+        s.step();
+      }
+      expect(vals(p)[0]).toBeCloseTo(1 + 0.5 + 0.25 + 0.125, 6);
+    }
+  });
+  test('scheduler state dict round trip', () => {
+    const o = opt();
+    const s = new wg.optim.lr.ExponentialLR(o, { gamma: 0.5 });
+    s.step();
+    s.step();
+    const o2 = opt(7);
+    const s2 = new wg.optim.lr.ExponentialLR(o2, { gamma: 0.5 });
+    s2.loadStateDict(s.stateDict());
+    expect(s2.getLastLr()[0]).toBeCloseTo(0.025, 15);
+    expect(o2.lr).toBeCloseTo(0.025, 15);
+    expect(() => s2.loadStateDict({ lastEpoch: -1, baseLrs: [0.1] })).toThrow(/lr\.ExponentialLR: loadStateDict: lastEpoch must be an integer ≥ 0/);
+  });
+  test('validation errors', () => {
+    const o = opt();
+    expect(() => new wg.optim.lr.StepLR(o, { stepSize: 0 })).toThrow(/optim\.lr\.StepLR: stepSize must be an integer ≥ 1, got 0/);
+    expect(() => new wg.optim.lr.StepLR(o, {} as { stepSize: number })).toThrow(/StepLR: the option stepSize is required/);
+    expect(() => new wg.optim.lr.StepLR(o, { stepSize: 2, gamma: -1 })).toThrow(/StepLR: gamma must be a finite number ≥ 0, got -1/);
+    expect(() => new wg.optim.lr.ExponentialLR(o, { gamma: NaN })).toThrow(/ExponentialLR: gamma must/);
+    expect(() => new wg.optim.lr.CosineAnnealingLR(o, { tMax: 2.5 })).toThrow(/CosineAnnealingLR: tMax must be an integer ≥ 1, got 2\.5/);
+    expect(() => new wg.optim.lr.CosineAnnealingLR(o, { tMax: 5, etaMin: -1 })).toThrow(/CosineAnnealingLR: etaMin must/);
+    expect(() => new wg.optim.lr.LinearWarmup(o, { warmupSteps: -1 })).toThrow(/LinearWarmup: warmupSteps must be an integer ≥ 0/);
+    expect(() => new wg.optim.lr.LinearWarmup(o, { warmupSteps: 3, startFactor: 2 })).toThrow(/LinearWarmup: startFactor must be a number in \[0, 1\], got 2/);
+    expect(() => new wg.optim.lr.LinearWarmup(o, { warmup: 3 } as unknown as { warmupSteps: number })).toThrow(/LinearWarmup: unknown option 'warmup'/);
+    expect(() => new wg.optim.lr.StepLR(null as unknown as wg.optim.Optimizer, { stepSize: 1 })).toThrow(/StepLR: expects an optimizer/);
+    expect(o.lr).toBe(0.1); // failed schedulers did not touch it
+  });
+});
+
+// ---- convergence ----------------------------------------------------------------------------------------
+describe('each optimizer minimises a quadratic', () => {
+  // f(p) = ½ Σ a_i (p_i − c_i)², gradient a ⊙ (p − c), computed by autodiff from add/mul.
+  const setups: [Kind, Opts, number][] = [
+    ['SGD', { lr: 0.1 }, 150],
+    ['SGD', { lr: 0.05, momentum: 0.9, nesterov: true }, 150],
+    ['Adam', { lr: 0.05 }, 300],
+    ['AdamW', { lr: 0.05, weightDecay: 0 }, 300],
+    ['RMSprop', { lr: 0.02, momentum: 0.5 }, 300],
+    ['Adagrad', { lr: 0.5 }, 300],
+  ];
+  for (const be of BACKENDS)
+    for (const [kind, o, steps] of setups)
+      test(`${label(kind, o)} on ${be}`, () => {
+        wg.setBackend(be);
+        const n = 11;
+        const a = data(5, n, 0.5, 2), c = data(6, n, -1, 1);
+        const halfA = wg.tensor(a.map((x) => x / 2)), negC = wg.tensor(c.map((x) => -x)), seed = wg.ones([n]);
+        const p = wg.tensor(data(8, n, -3, 3), { requiresGrad: true });
+        const opt = make(kind, [p], o);
+        const sched = new wg.optim.lr.CosineAnnealingLR(opt, { tMax: steps, etaMin: 0 });
+        const dist = () => Math.max(...Array.from(vals(p)).map((x, i) => Math.abs(x - c[i])));
+        const start = dist();
+        for (let t = 0; t < steps; t++) {
+          opt.zeroGrad();
+          const d = p.add(negC);
+          d.mul(d).mul(halfA).backward(seed);
+          opt.step();
+          sched.step();
+        }
+        expect(dist()).toBeLessThan(1e-2 * start);
+      });
+});
