@@ -59,6 +59,7 @@ export class Tensor implements Meta {
     return this._grad;
   }
   set grad(g: Tensor | null) {
+    if (g !== null && !(g instanceof Tensor)) throw new Error('wasmgrad: .grad can only be set to a Tensor or null');
     if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
     this._grad = g;
   }

@@ -129,6 +129,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(x.grad!.data())).toEqual([2, 4]);
       expect(() => { x.mul(2).requiresGrad = true; }).toThrow(/leaf/);
       expect(() => wg.tensor([1], { dtype: 'int32', requiresGrad: true })).toThrow(/float32/);
+      expect(() => { (x as { grad: unknown }).grad = [1, 2]; }).toThrow(/Tensor or null/);
     });
   });
 }
