@@ -1,0 +1,36 @@
+/**
+ * Parameter initialisation as PyTorch's defaults, drawn from the seeded stream (wg.manualSeed), so
+ * the same seed builds the same model on both backends. Values are computed in JS (float64) and
+ * written once into persistent leaf tensors that require grad.
+ */
+import { full, tensor } from '../creation.js';
+import { normal, uniform } from '../random.js';
+import type { Tensor } from '../tensor.js';
+
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** A parameter with values drawn from U(−bound, bound), element by element in row-major order. */
+export function uniformParameter(shape: readonly number[], bound: number): Tensor {
+  const v = Float64Array.from({ length: count(shape) }, () => -bound + 2 * bound * uniform());
+  return tensor(v, { shape, requiresGrad: true });
+}
+
+/** A parameter with values drawn from N(mean, std²). */
+export function normalParameter(shape: readonly number[], mean = 0, std = 1): Tensor {
+  const v = Float64Array.from({ length: count(shape) }, () => mean + std * normal());
+  return tensor(v, { shape, requiresGrad: true });
+}
+
+/** A parameter filled with one value (BatchNorm/LayerNorm weight 1, bias 0). */
+export function constantParameter(shape: readonly number[], value: number): Tensor {
+  return full(shape, value, { requiresGrad: true });
+}
+
+/**
+ * The bound 1/√fan_in of PyTorch's default Linear/Conv2d init. The weight uses
+ * kaiming_uniform_(a=√5): gain = √(2/(1+a²)) = √(1/3), std = gain/√fan_in, bound = √3·std =
+ * 1/√fan_in; the bias uses U(−1/√fan_in, 1/√fan_in) directly. fan_in = 0 gives bound 0.
+ */
+export function fanInBound(fanIn: number): number {
+  return fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+}

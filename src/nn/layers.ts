@@ -1,0 +1,138 @@
+/** Layers with weights: Linear, Conv2d, Embedding. */
+import * as F from '../functional.js';
+import { fmtShape } from '../ops/types.js';
+import type { Tensor } from '../tensor.js';
+import { fanInBound, normalParameter, uniformParameter } from './init.js';
+import { Module } from './module.js';
+
+/** Throws unless v is an integer ≥ min. */
+export function checkInt(where: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+    throw new Error(`wasmgrad.nn.${where}: ${name} must be an integer ≥ ${min}, got ${String(v)}`);
+  return v;
+}
+
+/** A number or [h, w] pair as [h, w] of integers ≥ min. */
+export function checkPair(where: string, name: string, v: unknown, min: number): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(p) || p.length !== 2) throw new Error(`wasmgrad.nn.${where}: ${name} must be a number or an [h, w] pair, got ${JSON.stringify(v)}`);
+  return [checkInt(where, name, p[0], min), checkInt(where, name, p[1], min)];
+}
+
+const pyBool = (b: boolean) => (b ? 'True' : 'False');
+export const pyPair = (p: readonly number[]) => `(${p.join(', ')})`;
+/** A float as Python's repr prints it (1e-05, 0.1, 1.0), for PyTorch-like toString(). */
+export function pyFloat(x: number): string {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  if (x !== 0 && (Math.abs(x) < 1e-4 || Math.abs(x) >= 1e16)) return x.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+  return Number.isInteger(x) ? x.toFixed(1) : String(x);
+}
+
+/**
+ * y = x·Wᵀ + b over the last dim: x [..., inFeatures] → [..., outFeatures].
+ * weight [outFeatures, inFeatures] (PyTorch layout) and bias [outFeatures], both initialised from
+ * U(−1/√inFeatures, 1/√inFeatures) (PyTorch's default: kaiming_uniform_ with a = √5).
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } = {}) {
+    super();
+    this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0);
+    this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0);
+    const bound = fanInBound(inFeatures);
+    // Drawn in PyTorch's order: the whole weight, then the bias.
+    this.weight = this.registerParameter('weight', uniformParameter([outFeatures, inFeatures], bound));
+    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', uniformParameter([outFeatures], bound)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures)
+      throw new Error(`wasmgrad.nn.Linear: expected an input whose last dim is in_features = ${this.inFeatures}, got shape ${fmtShape(x.shape)}`);
+    const y = F.matmul(x, F.transpose(this.weight));
+    return this.bias ? F.add(y, this.bias) : y;
+  }
+
+  override extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+}
+
+export interface Conv2dModuleOptions {
+  stride?: number | [number, number];
+  padding?: number | [number, number];
+  dilation?: number | [number, number];
+  bias?: boolean;
+}
+
+/**
+ * 2-D convolution over x [N, inChannels, H, W] → [N, outChannels, OH, OW] (cross-correlation, as
+ * PyTorch). weight [outChannels, inChannels, kh, kw], bias [outChannels], both from
+ * U(−1/√fan_in, 1/√fan_in) with fan_in = inChannels·kh·kw. No groups.
+ */
+export class Conv2d extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly dilation: [number, number];
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: Conv2dModuleOptions = {}) {
+    super();
+    this.inChannels = checkInt('Conv2d', 'inChannels', inChannels, 1);
+    this.outChannels = checkInt('Conv2d', 'outChannels', outChannels, 1);
+    this.kernelSize = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
+    this.stride = checkPair('Conv2d', 'stride', opts.stride ?? 1, 1);
+    this.padding = checkPair('Conv2d', 'padding', opts.padding ?? 0, 0);
+    this.dilation = checkPair('Conv2d', 'dilation', opts.dilation ?? 1, 1);
+    const [kh, kw] = this.kernelSize;
+    const bound = fanInBound(inChannels * kh * kw);
+    this.weight = this.registerParameter('weight', uniformParameter([outChannels, inChannels, kh, kw], bound));
+    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', uniformParameter([outChannels], bound)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
+      throw new Error(`wasmgrad.nn.Conv2d: expected an input [N, ${this.inChannels}, H, W], got shape ${fmtShape(x.shape)}`);
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
+    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyPair(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyPair(this.dilation)}`;
+    if (this.bias === null) s += ', bias=False';
+    return s;
+  }
+}
+
+/**
+ * A lookup table: int32 indices of any shape → [...idx.shape, embeddingDim], rows of weight
+ * [numEmbeddings, embeddingDim] initialised from N(0, 1) (PyTorch's default).
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly weight: Tensor;
+
+  constructor(numEmbeddings: number, embeddingDim: number) {
+    super();
+    this.numEmbeddings = checkInt('Embedding', 'numEmbeddings', numEmbeddings, 1);
+    this.embeddingDim = checkInt('Embedding', 'embeddingDim', embeddingDim, 1);
+    this.weight = this.registerParameter('weight', normalParameter([numEmbeddings, embeddingDim]));
+  }
+
+  forward(idx: Tensor): Tensor {
+    return F.embedding(idx, this.weight);
+  }
+
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}`;
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The Module base class of wg.nn: a tree of modules owning parameters (trainable leaves) and
+ * buffers (persistent state such as BatchNorm's running statistics), with PyTorch's naming
+ * ('weight', '0.weight', 'features.3.bias') and state-dict order.
+ *
+ * Registration is explicit: a subclass calls registerParameter / registerBuffer / registerModule
+ * in its constructor (each returns what it registers, so `this.weight = this.registerParameter(...)`
+ * reads naturally). Nothing is discovered by scanning properties.
+ */
+import { getBackend, noGrad, setBackend } from '../engine.js';
+import { tensor } from '../creation.js';
+import { fmtShape } from '../ops/types.js';
+import { Tensor } from '../tensor.js';
+
+/** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
+export type StateDict = Record<string, Tensor>;
+
+export interface LoadStateDictOptions {
+  /**
+   * When true (default), keys the model has but the state dict lacks ("missing") and keys the
+   * state dict has but the model lacks ("unexpected") are errors, as PyTorch's strict=True.
+   * Shape and dtype mismatches are errors either way.
+   */
+  strict?: boolean;
+}
+
+/** What loadStateDict did (as PyTorch's return value): keys skipped when strict is false. */
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+const isPersistent = (t: Tensor) => t.storage.owner === 'persistent';
+
+export abstract class Module {
+  /** Training mode (true after construction); switched recursively by train() and eval(). */
+  training = true;
+  private readonly _parameters = new Map<string, Tensor>();
+  private readonly _buffers = new Map<string, Tensor>();
+  private readonly _modules = new Map<string, Module>();
+
+  /** Computes the module's output. */
+  abstract forward(x: Tensor): Tensor;
+
+  // ---- registration ------------------------------------------------------------------------
+
+  private checkName(kind: string, name: string): void {
+    if (typeof name !== 'string' || name === '' || name.includes('.') || name === '__proto__')
+      throw new Error(`wasmgrad.nn.${this.constructor.name}.${kind}: a name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+    if (this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name))
+      throw new Error(`wasmgrad.nn.${this.constructor.name}.${kind}: '${name}' is already registered`);
+  }
+
+  private checkTensor(kind: string, name: string, t: Tensor): void {
+    if (!(t instanceof Tensor)) throw new Error(`wasmgrad.nn.${this.constructor.name}.${kind}: '${name}' must be a Tensor, got ${t === null ? 'null' : typeof t}`);
+    t.assertAlive(`nn.${kind}`);
+    if (!isPersistent(t))
+      throw new Error(
+        `wasmgrad.nn.${this.constructor.name}.${kind}: '${name}' is an op result, which is recycled two steps later; ` +
+          'make it with a creation function (wg.tensor, wg.zeros, ...) or call .keep() on it',
+      );
+  }
+
+  /**
+   * Registers a trainable parameter: a persistent float32 leaf tensor that requires grad.
+   * Parameters appear in parameters(), namedParameters() and stateDict().
+   */
+  registerParameter(name: string, t: Tensor): Tensor {
+    this.checkName('registerParameter', name);
+    this.checkTensor('registerParameter', name, t);
+    if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
+      throw new Error(`wasmgrad.nn.${this.constructor.name}.registerParameter: '${name}' must be a float32 leaf tensor with requiresGrad (got ${t})`);
+    this._parameters.set(name, t);
+    return t;
+  }
+
+  /** Registers a buffer: persistent state saved in stateDict() but not trained (e.g. running_mean). */
+  registerBuffer(name: string, t: Tensor): Tensor {
+    this.checkName('registerBuffer', name);
+    this.checkTensor('registerBuffer', name, t);
+    this._buffers.set(name, t);
+    return t;
+  }
+
+  /** Registers a child module; its parameters and buffers get the prefix `name.`. */
+  registerModule<M extends Module>(name: string, m: M): M {
+    this.checkName('registerModule', name);
+    if (!(m instanceof Module)) throw new Error(`wasmgrad.nn.${this.constructor.name}.registerModule: '${name}' must be a Module`);
+    this._modules.set(name, m);
+    return m;
+  }
+
+  // ---- traversal ---------------------------------------------------------------------------
+
+  /** The direct children as [name, module] pairs, in registration order. */
+  namedChildren(): [string, Module][] {
+    return [...this._modules];
+  }
+
+  /** The direct children, in registration order. */
+  children(): Module[] {
+    return [...this._modules.values()];
+  }
+
+  /** This module and every descendant (depth first, pre-order) with dotted names; this one is ''. */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, m] of this._modules) out.push(...m.namedModules(prefix === '' ? name : `${prefix}.${name}`));
+    return out;
+  }
+
+  /** This module and every descendant (depth first, pre-order). */
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /**
+   * Every parameter with its dotted name: a module's own parameters first, then its children's,
+   * in registration order (PyTorch's named_parameters). A tensor registered twice (shared
+   * weights) is listed once, under its first name.
+   */
+  namedParameters(): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules())
+      for (const [name, t] of m._parameters) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
+      }
+    return out;
+  }
+
+  /** The distinct parameters, in the order of namedParameters() (what an optimizer takes). */
+  parameters(): Tensor[] {
+    return this.namedParameters().map(([, t]) => t);
+  }
+
+  /** Every buffer with its dotted name, own buffers before the children's (PyTorch's named_buffers). */
+  namedBuffers(): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules())
+      for (const [name, t] of m._buffers) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
+      }
+    return out;
+  }
+
+  /** The distinct buffers, in the order of namedBuffers(). */
+  buffers(): Tensor[] {
+    return this.namedBuffers().map(([, t]) => t);
+  }
+
+  /**
+   * The model's state: { name: Tensor } holding the live parameter and buffer tensors (not
+   * copies). Order as PyTorch's state_dict: per module its parameters, then its buffers, then
+   * each child's entries under its prefix; e.g. a BatchNorm gives weight, bias, running_mean,
+   * running_var, num_batches_tracked. Shared tensors appear under every name (as in PyTorch).
+   */
+  stateDict(): StateDict {
+    const sd: StateDict = {};
+    const walk = (m: Module, prefix: string) => {
+      for (const [name, t] of m._parameters) sd[prefix + name] = t;
+      for (const [name, t] of m._buffers) sd[prefix + name] = t;
+      for (const [name, c] of m._modules) walk(c, `${prefix}${name}.`);
+    };
+    walk(this, '');
+    return sd;
+  }
+
+  /**
+   * Copies the values of a state dict (plain object or Map of name → Tensor) into this model's
+   * parameters and buffers, in place (the tensors an optimizer holds stay the same objects).
+   * Everything is validated first: missing and unexpected keys (when strict), non-tensors,
+   * recycled tensors, shape and dtype mismatches are reported together in one Error, and then
+   * nothing has been modified. Tensors may come from the other backend.
+   */
+  loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
+    const fn = `wasmgrad.nn.${this.constructor.name}.loadStateDict`;
+    const strict = opts.strict ?? true;
+    if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
+      throw new Error(`${fn}: expected a state dict (an object or Map of name → Tensor), got ${sd === null ? 'null' : Array.isArray(sd) ? 'an array' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
+    const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
+    const want = this.stateDict();
+    const missingKeys = Object.keys(want).filter((k) => !got.has(k));
+    const wantKeys = new Set(Object.keys(want));
+    const unexpectedKeys = [...got.keys()].filter((k) => !wantKeys.has(k));
+    const problems: string[] = [];
+    if (strict && missingKeys.length > 0) problems.push(`missing key(s): ${missingKeys.map((k) => `'${k}'`).join(', ')}`);
+    if (strict && unexpectedKeys.length > 0) problems.push(`unexpected key(s): ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
+    const copies: [Tensor, Tensor][] = [];
+    for (const [k, target] of Object.entries(want)) {
+      if (!got.has(k)) continue;
+      const src = got.get(k);
+      if (!(src instanceof Tensor)) {
+        problems.push(`'${k}' is not a Tensor (got ${src === null ? 'null' : typeof src})`);
+        continue;
+      }
+      if (!src.storage.alive) {
+        problems.push(`'${k}' is a recycled tensor (made by '${src.storage.label}' in step ${src.storage.born}; call .keep() on op results you load later)`);
+        continue;
+      }
+      let ok = true;
+      if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
+        problems.push(`size mismatch for '${k}': the loaded tensor has shape ${fmtShape(src.shape)}, the model's is ${fmtShape(target.shape)}`);
+        ok = false;
+      }
+      if (src.dtype !== target.dtype) {
+        problems.push(`dtype mismatch for '${k}': the loaded tensor is ${src.dtype}, the model's is ${target.dtype}`);
+        ok = false;
+      }
+      if (ok) copies.push([target, src]);
+    }
+    if (problems.length > 0) throw new Error(`${fn}: the state dict does not match the model (nothing was loaded):\n  ${problems.join('\n  ')}`);
+    noGrad(() => {
+      for (const [target, src] of copies) {
+        if (src.storage === target.storage) continue;
+        target.copy_(src.storage.backend === target.storage.backend ? src : onBackendOf(target, src));
+      }
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- modes and gradients -----------------------------------------------------------------
+
+  /** Sets training mode on this module and all descendants (Dropout, BatchNorm behave differently). */
+  train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new Error(`wasmgrad.nn.${this.constructor.name}.train: mode must be a boolean, got ${String(mode)}`);
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: train(false). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Drops every parameter's gradient (sets .grad to null, as PyTorch's zero_grad(set_to_none=True)). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  // ---- printing ----------------------------------------------------------------------------
+
+  /** The module's settings for toString(), e.g. 'in_features=4, out_features=2, bias=true'. */
+  extraRepr(): string {
+    return '';
+  }
+
+  /** A PyTorch-like description of the module tree. */
+  toString(): string {
+    const kids = this.namedChildren().map(([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`);
+    const head = `${this.constructor.name}(${this.extraRepr()}`;
+    return kids.length === 0 ? `${head})` : `${head}\n  ${kids.join('\n  ')}\n)`;
+  }
+}
+
+/** A transient copy of src made on target's backend (for loading across backends). */
+function onBackendOf(target: Tensor, src: Tensor): Tensor {
+  const prev = getBackend();
+  setBackend(target.storage.backend.name);
+  try {
+    return tensor(src.values(), { shape: src.shape, dtype: src.dtype });
+  } finally {
+    setBackend(prev);
+  }
+}

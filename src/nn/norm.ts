@@ -1,0 +1,205 @@
+/**
+ * Normalisation layers, composed from existing ops so their gradients come from autodiff (a fused
+ * kernel is a later performance task): BatchNorm1d, BatchNorm2d, LayerNorm.
+ */
+import { full, zeros } from '../creation.js';
+import { noGrad } from '../engine.js';
+import * as F from '../functional.js';
+import { fmtShape } from '../ops/types.js';
+import type { Tensor } from '../tensor.js';
+import { constantParameter } from './init.js';
+import { checkInt, pyFloat } from './layers.js';
+import { Module } from './module.js';
+
+export interface BatchNormOptions {
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+  /**
+   * Weight of the new batch statistic in the running averages (default 0.1):
+   * running = (1 − momentum)·running + momentum·batch. null: cumulative average over all batches
+   * seen (factor 1/num_batches_tracked), as PyTorch.
+   */
+  momentum?: number | null;
+  /** Learnable per-channel weight (init 1) and bias (init 0) (default true). */
+  affine?: boolean;
+  /**
+   * Keep running_mean/running_var (and num_batches_tracked) and use them in eval mode (default
+   * true). When false there are no such buffers and batch statistics are used in both modes.
+   */
+  trackRunningStats?: boolean;
+}
+
+const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+
+/**
+ * Batch normalisation over the channel dim 1 of x [N, C, ...]: each channel is normalised with
+ * statistics over N and all trailing dims, then scaled and shifted: y = (x − μ)/√(σ² + eps)·γ + β.
+ *
+ * Training mode uses the batch mean μ and the *biased* batch variance σ² = mean((x − μ)²) (the
+ * normalisation itself is a property of this batch), and updates the running estimates in place:
+ * running_mean ← (1 − m)·running_mean + m·μ, running_var ← (1 − m)·running_var + m·σ²·n/(n − 1),
+ * with n = N·(trailing size) values per channel. The running variance uses the *unbiased*
+ * estimate n/(n − 1)·σ² because it estimates the population variance used at inference (Bessel's
+ * correction), as PyTorch does. Eval mode normalises with the running estimates instead.
+ */
+abstract class BatchNorm extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  /** γ [C] (null when affine is false). */
+  readonly weight: Tensor | null;
+  /** β [C] (null when affine is false). */
+  readonly bias: Tensor | null;
+  /** Running mean [C], init 0 (null when trackRunningStats is false). */
+  readonly runningMean: Tensor | null;
+  /** Running (unbiased) variance [C], init 1 (null when trackRunningStats is false). */
+  readonly runningVar: Tensor | null;
+  /** Number of training batches seen: a 0-d int32 tensor (PyTorch's is int64). */
+  readonly numBatchesTracked: Tensor | null;
+
+  constructor(name: string, numFeatures: number, opts: BatchNormOptions) {
+    super();
+    this.numFeatures = checkInt(name, 'numFeatures', numFeatures, 1);
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = opts;
+    if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new Error(`wasmgrad.nn.${name}: eps must be a finite number ≥ 0, got ${String(eps)}`);
+    if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)))
+      throw new Error(`wasmgrad.nn.${name}: momentum must be a number in [0, 1] or null, got ${String(momentum)}`);
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = affine;
+    this.trackRunningStats = trackRunningStats;
+    // PyTorch's registration order, which is also its state-dict order.
+    this.weight = affine ? this.registerParameter('weight', constantParameter([numFeatures], 1)) : null;
+    this.bias = affine ? this.registerParameter('bias', constantParameter([numFeatures], 0)) : null;
+    this.runningMean = trackRunningStats ? this.registerBuffer('running_mean', zeros([numFeatures])) : null;
+    this.runningVar = trackRunningStats ? this.registerBuffer('running_var', full([numFeatures], 1)) : null;
+    this.numBatchesTracked = trackRunningStats ? this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' })) : null;
+  }
+
+  /** Throws unless x has a shape this layer accepts. */
+  protected abstract checkInput(x: Tensor): void;
+
+  forward(x: Tensor): Tensor {
+    this.checkInput(x);
+    const [N, C] = x.shape;
+    const S = prod(x.shape.slice(2));
+    // Per-channel tensors [C] broadcast against x as [1, C, 1, ...].
+    const bshape = x.shape.map((d, k) => (k === 1 ? C : 1));
+    const perChannel = (t: Tensor) => F.reshape(t, bshape);
+    // Mean over every dim but 1: over the trailing dims, then over the batch (equal group sizes).
+    const channelMean = (t: Tensor) => (x.ndim === 2 ? F.mean(t, 0) : F.mean(F.mean(F.reshape(t, [N, C, S]), 2), 0));
+
+    let xhat: Tensor;
+    if (this.training || this.runningMean === null) {
+      const n = N * S;
+      if (n <= 1)
+        throw new Error(`wasmgrad.nn.${this.constructor.name}: expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
+      const mean = channelMean(x);
+      const centred = F.sub(x, perChannel(mean));
+      const variance = channelMean(F.square(centred)); // biased: divides by n
+      if (this.training && this.runningMean !== null) this.updateRunningStats(mean, variance, n);
+      xhat = F.div(centred, perChannel(F.sqrt(F.add(variance, this.eps))));
+    } else {
+      xhat = F.div(F.sub(x, perChannel(this.runningMean)), perChannel(F.sqrt(F.add(this.runningVar!, this.eps))));
+    }
+    return this.weight && this.bias ? F.add(F.mul(xhat, perChannel(this.weight)), perChannel(this.bias)) : xhat;
+  }
+
+  /** In place, outside the graph: count the batch and move the running averages towards it. */
+  private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
+    const rm = this.runningMean!, rv = this.runningVar!, nbt = this.numBatchesTracked!;
+    noGrad(() => {
+      const batches = (nbt.item() + 1) | 0;
+      nbt.copy_(batches);
+      const f = this.momentum ?? 1 / batches;
+      rm.copy_(F.add(F.mul(rm, 1 - f), F.mul(mean, f)));
+      // Bessel's correction n/(n−1): the running variance estimates the population variance.
+      rv.copy_(F.add(F.mul(rv, 1 - f), F.mul(biasedVar, (f * n) / (n - 1))));
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
+  }
+}
+
+/** Batch normalisation of x [N, C] or [N, C, L] over N (and L) per channel C. See BatchNorm. */
+export class BatchNorm1d extends BatchNorm {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super('BatchNorm1d', numFeatures, opts);
+  }
+  protected checkInput(x: Tensor): void {
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures)
+      throw new Error(`wasmgrad.nn.BatchNorm1d: expected an input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got shape ${fmtShape(x.shape)}`);
+  }
+}
+
+/** Batch normalisation of x [N, C, H, W] over N, H, W per channel C. See BatchNorm. */
+export class BatchNorm2d extends BatchNorm {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super('BatchNorm2d', numFeatures, opts);
+  }
+  protected checkInput(x: Tensor): void {
+    if (x.ndim !== 4 || x.shape[1] !== this.numFeatures)
+      throw new Error(`wasmgrad.nn.BatchNorm2d: expected an input [N, ${this.numFeatures}, H, W], got shape ${fmtShape(x.shape)}`);
+  }
+}
+
+export interface LayerNormOptions {
+  /** Added to the variance before the square root (default 1e-5). */
+  eps?: number;
+  /** Learnable weight (init 1) and bias (init 0) of the normalised shape (default true). */
+  elementwiseAffine?: boolean;
+  /** With elementwiseAffine, whether there is a bias (default true). */
+  bias?: boolean;
+}
+
+/**
+ * Layer normalisation over the trailing dims `normalizedShape` of x [..., *normalizedShape]:
+ * each sample is normalised with its own mean and biased variance over those dims (the same in
+ * training and eval; no running statistics), then scaled and shifted elementwise:
+ * y = (x − μ)/√(σ² + eps)·γ + β.
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  /** γ of normalizedShape, init 1 (null without elementwiseAffine). */
+  readonly weight: Tensor | null;
+  /** β of normalizedShape, init 0 (null without elementwiseAffine or bias). */
+  readonly bias: Tensor | null;
+
+  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+    super();
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    if (!Array.isArray(shape) || shape.length === 0) throw new Error(`wasmgrad.nn.LayerNorm: normalizedShape must be a number or a non-empty array, got ${JSON.stringify(normalizedShape)}`);
+    this.normalizedShape = Object.freeze(shape.map((d: unknown) => checkInt('LayerNorm', 'normalizedShape', d, 1)));
+    const { eps = 1e-5, elementwiseAffine = true, bias = true } = opts;
+    if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new Error(`wasmgrad.nn.LayerNorm: eps must be a finite number ≥ 0, got ${String(eps)}`);
+    this.eps = eps;
+    this.elementwiseAffine = elementwiseAffine;
+    this.weight = elementwiseAffine ? this.registerParameter('weight', constantParameter(this.normalizedShape, 1)) : null;
+    this.bias = elementwiseAffine && bias ? this.registerParameter('bias', constantParameter(this.normalizedShape, 0)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    const ns = this.normalizedShape, lead = x.ndim - ns.length;
+    if (lead < 0 || ns.some((d, k) => x.shape[lead + k] !== d))
+      throw new Error(`wasmgrad.nn.LayerNorm: expected an input [..., ${ns.join(', ')}], got shape ${fmtShape(x.shape)}`);
+    // Rows of K = prod(normalizedShape) values, each normalised on its own.
+    const K = prod(ns);
+    const rows = F.reshape(x, [x.size / K, K]);
+    const centred = F.sub(rows, F.mean(rows, 1, true));
+    const variance = F.mean(F.square(centred), 1, true); // biased, as PyTorch's layer_norm
+    let y = F.reshape(F.div(centred, F.sqrt(F.add(variance, this.eps))), x.shape);
+    if (this.weight) y = F.mul(y, this.weight);
+    if (this.bias) y = F.add(y, this.bias);
+    return y;
+  }
+
+  override extraRepr(): string {
+    return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.eps)}, elementwise_affine=${this.elementwiseAffine ? 'True' : 'False'}`;
+  }
+}

@@ -1,0 +1,144 @@
+/** Modules without parameters: activations, pooling, Flatten, Dropout. */
+import * as F from '../functional.js';
+import { fmtShape } from '../ops/types.js';
+import type { Tensor } from '../tensor.js';
+import { checkPair, pyFloat, pyPair } from './layers.js';
+import { Module } from './module.js';
+
+/** max(x, 0) elementwise. */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor {
+    return F.relu(x);
+  }
+}
+
+/** x for x > 0, else negativeSlope·x (PyTorch's default slope 0.01). */
+export class LeakyReLU extends Module {
+  readonly negativeSlope: number;
+  constructor(negativeSlope = 0.01) {
+    super();
+    if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope))
+      throw new Error(`wasmgrad.nn.LeakyReLU: the slope must be a finite number, got ${String(negativeSlope)}`);
+    this.negativeSlope = negativeSlope;
+  }
+  forward(x: Tensor): Tensor {
+    return F.leakyRelu(x, this.negativeSlope);
+  }
+  override extraRepr(): string {
+    return `negative_slope=${pyFloat(this.negativeSlope)}`;
+  }
+}
+
+/** tanh(x) elementwise. */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor {
+    return F.tanh(x);
+  }
+}
+
+/** 1 / (1 + e^(−x)) elementwise. */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor {
+    return F.sigmoid(x);
+  }
+}
+
+/** x·Φ(x) (PyTorch's default exact GELU). */
+export class GELU extends Module {
+  forward(x: Tensor): Tensor {
+    return F.gelu(x);
+  }
+}
+
+export interface PoolModuleOptions {
+  /** Defaults to the kernel size. */
+  stride?: number | [number, number];
+  padding?: number | [number, number];
+}
+
+abstract class Pool2d extends Module {
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  constructor(name: string, kernelSize: number | [number, number], opts: PoolModuleOptions) {
+    super();
+    this.kernelSize = checkPair(name, 'kernelSize', kernelSize, 1);
+    this.stride = checkPair(name, 'stride', opts.stride ?? this.kernelSize, 1);
+    this.padding = checkPair(name, 'padding', opts.padding ?? 0, 0);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}, padding=${pyPair(this.padding)}`;
+  }
+}
+
+/** Max over k×k windows of x [N, C, H, W]; stride defaults to the kernel size. */
+export class MaxPool2d extends Pool2d {
+  constructor(kernelSize: number | [number, number], opts: PoolModuleOptions = {}) {
+    super('MaxPool2d', kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+}
+
+/** Mean over k×k windows of x [N, C, H, W] (padding counted as zeros); stride defaults to the kernel size. */
+export class AvgPool2d extends Pool2d {
+  constructor(kernelSize: number | [number, number], opts: PoolModuleOptions = {}) {
+    super('AvgPool2d', kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    return F.avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+  }
+}
+
+/**
+ * Merges dims startDim..endDim into one. PyTorch's nn.Flatten defaults (startDim 1, endDim −1)
+ * keep the batch dim: [N, C, H, W] → [N, C·H·W].
+ */
+export class Flatten extends Module {
+  readonly startDim: number;
+  readonly endDim: number;
+  constructor(startDim = 1, endDim = -1) {
+    super();
+    if (!Number.isInteger(startDim) || !Number.isInteger(endDim))
+      throw new Error(`wasmgrad.nn.Flatten: startDim and endDim must be integers, got ${String(startDim)} and ${String(endDim)}`);
+    this.startDim = startDim;
+    this.endDim = endDim;
+  }
+  forward(x: Tensor): Tensor {
+    const nd = Math.max(x.ndim, 1);
+    const norm = (d: number, name: string) => {
+      if (d < -nd || d >= nd) throw new Error(`wasmgrad.nn.Flatten: ${name} ${d} is out of range for an input of shape ${fmtShape(x.shape)}`);
+      return d < 0 ? d + nd : d;
+    };
+    const s = norm(this.startDim, 'startDim'), e = norm(this.endDim, 'endDim');
+    if (s > e) throw new Error(`wasmgrad.nn.Flatten: startDim ${this.startDim} comes after endDim ${this.endDim} for an input of shape ${fmtShape(x.shape)}`);
+    if (e === nd - 1) return F.flatten(x, s);
+    const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
+    return F.reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
+  }
+  override extraRepr(): string {
+    return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
+  }
+}
+
+/**
+ * Inverted dropout while training: zeroes each element with probability p and scales the rest by
+ * 1/(1−p); the identity in eval mode. Masks come from the seeded stream (wg.manualSeed).
+ */
+export class Dropout extends Module {
+  readonly p: number;
+  constructor(p = 0.5) {
+    super();
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`wasmgrad.nn.Dropout: p must be a probability in [0, 1], got ${String(p)}`);
+    this.p = p;
+  }
+  forward(x: Tensor): Tensor {
+    // p = 1 drops everything (PyTorch returns zeros); the dropout op itself takes p in [0, 1).
+    if (this.p === 1 && this.training) return F.mul(x, 0);
+    return F.dropout(x, this.p, this.training);
+  }
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
+}
