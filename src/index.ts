@@ -18,3 +18,4 @@ export type { Conv2dOptions, PoolOptions } from './ops/conv.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * from './io/index.js';
+export * as nn from './nn/index.js';
