@@ -1,24 +1,24 @@
-// The tape interpreter: walks a range of instruction records, dispatching on the opcode.
-// Forward runs records in order; backward runs them in reverse, skipping records with no output
-// gradient (GOUT = 0). Dispatch (one switch) is generated from the TS op table: generated/ops.ts.
+// The tape interpreter: walks a range of instruction records in order, dispatching on the opcode.
+// A record flagged FLAG_BACKWARD runs its op's backward kernel (skipped when it has no output
+// gradient, GOUT = 0); autodiff and wg.compile lay a backward pass out as such records in reverse
+// order, so forward, backward and optimizer updates can run in one call. Dispatch (one switch) is
+// generated from the TS op table: generated/ops.ts.
 import { arenaReset } from './arena';
 import { dispatchBackward, dispatchForward, OPCODE_COUNT } from './generated/ops';
-import { field, GOUT, OPCODE, REC_WORDS } from './record';
+import { field, FLAG_BACKWARD, GOUT, OPCODE, REC_WORDS } from './record';
 
 export function run(tape: usize, from: i32, to: i32): void {
   for (let i = from; i < to; i++) {
     const rec = tape + ((<usize>i * REC_WORDS) << 2);
-    arenaReset(rec);
-    dispatchForward(field(rec, OPCODE), rec);
-  }
-}
-
-export function runBackward(tape: usize, from: i32, to: i32): void {
-  for (let i = to - 1; i >= from; i--) {
-    const rec = tape + ((<usize>i * REC_WORDS) << 2);
-    if (field(rec, GOUT) == 0) continue;
-    arenaReset(rec);
-    dispatchBackward(field(rec, OPCODE), rec);
+    const op = field(rec, OPCODE);
+    if (op & FLAG_BACKWARD) {
+      if (field(rec, GOUT) == 0) continue;
+      arenaReset(rec);
+      dispatchBackward(op & (FLAG_BACKWARD - 1), rec);
+    } else {
+      arenaReset(rec);
+      dispatchForward(op, rec);
+    }
   }
 }
 

@@ -1,6 +1,8 @@
 // The instruction record, as laid out by src/ops/types.ts (R): REC_WORDS int32 words.
 // Pointers in records are word indices (4-byte units); `ptr` turns them into byte addresses.
 export const REC_WORDS: i32 = 64;
+/** In the OPCODE word: run the op's backward kernel (src/ops/types.ts FLAG_BACKWARD). */
+export const FLAG_BACKWARD: i32 = 1 << 16;
 export const OPCODE: i32 = 0;
 export const NIN: i32 = 1;
 export const OUT: i32 = 2;

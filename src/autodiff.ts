@@ -9,8 +9,11 @@
  *   it was broadcast from, which is the sum over broadcast dimensions;
  * - leaves: GIN points at the leaf's persistent .grad, so repeated backward() calls accumulate.
  */
+import { launch } from './engine.js';
 import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
-import { R, fmtShape } from './ops/types.js';
+import { FILL } from './ops/core.js';
+import { FLAG_BACKWARD, R, REC_WORDS, f32bits, fmtShape } from './ops/types.js';
+import { recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
 
 function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | undefined): ArrayLike<number> {
@@ -32,10 +35,21 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
   return grad;
 }
 
-function leafGrad(leaf: Tensor): Storage {
+/** A record setting n words at ptr to value (the `fill` op), for the backward program. */
+function fillRec(ptr: number, n: number, value: number): Int32Array {
+  const rec = new Int32Array(REC_WORDS);
+  rec[R.OPCODE] = FILL.opcode;
+  rec[R.OUT] = ptr;
+  rec[R.N] = n;
+  rec[R.P] = f32bits(value);
+  return rec;
+}
+
+/** The leaf's .grad storage, made (persistent) on first use; `fills` receives its zeroing. */
+function leafGrad(leaf: Tensor, fills: Int32Array[]): Storage {
   if (leaf.grad === null || !leaf.grad.storage.alive) {
     const s = allocPersistent(leaf.storage.backend, leaf.size, 'grad');
-    s.backend.fill(s.ptr, leaf.size, 0, 'float32');
+    fills.push(fillRec(s.ptr, leaf.size, 0));
     leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
   }
   return leaf.grad.storage;
@@ -71,9 +85,11 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     throw new Error(`wasmgrad.backward: tensor ${fmtShape(root.shape)} does not require grad: none of the tensors it was computed from has requiresGrad: true`);
   const seed = seedValues(root, grad);
   const be = root.storage.backend;
+  const fills: Int32Array[] = [];
   if (root.node === null) {
     // A leaf: its gradient is the seed itself.
-    const g = leafGrad(root);
+    const g = leafGrad(root, fills);
+    if (fills.length > 0) launch(be, fills, 0);
     const cur = be.read(g.ptr, root.size, 'float32');
     be.write(g.ptr, Array.from(cur, (v, i) => v + seed[i]), 'float32');
     return;
@@ -93,29 +109,37 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     });
     for (const s of node.saved) if (!s.alive) t.assertAlive('backward');
   }
-  // Output-gradient buffers of the intermediate nodes (zeroed: kernels accumulate into them).
+  // Output-gradient buffers of the intermediate nodes, zeroed (kernels accumulate into them);
+  // the root's is set to the seed.
   const gradOf = new Map<Tensor, Storage>();
   for (const t of order) {
     const s = allocTransient(be, t.size, `grad of ${t.node!.op.name}`);
-    be.fill(s.ptr, t.size, 0, 'float32');
+    if (t !== root) fills.push(fillRec(s.ptr, t.size, 0));
     gradOf.set(t, s);
   }
-  be.write(gradOf.get(root)!.ptr, seed, 'float32');
+  if (seed.length === 1) fills.push(fillRec(gradOf.get(root)!.ptr, 1, seed[0]));
+  else if (recorder.mode !== 'off') throw new Error('wasmgrad.compile: backward() inside a compiled function needs a one-element loss');
   let workspace = 0;
-  const recs = order.map((t) => {
-    const node = t.node!;
+  const program = [...fills];
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k].node!;
     const rec = node.rec;
-    rec[R.GOUT] = gradOf.get(t)!.ptr;
+    rec[R.GOUT] = gradOf.get(order[k])!.ptr;
     for (let i = 0; i < 4; i++) rec[R.GIN + i] = 0;
     for (const i of node.op.gradInputs) {
       const x = node.inputs[i];
       if (!x.requiresGrad) continue;
-      rec[R.GIN + i] = x.node === null ? leafGrad(x).ptr : gradOf.get(x)!.ptr;
+      rec[R.GIN + i] = x.node === null ? leafGrad(x, program).ptr : gradOf.get(x)!.ptr;
     }
     workspace = Math.max(workspace, node.workspace);
-    return rec;
-  });
-  be.runBackward(recs, workspace);
+    const b = Int32Array.from(rec);
+    b[R.OPCODE] |= FLAG_BACKWARD;
+    program.push(b);
+  }
+  // A leaf first reached during the walk gets its zeroing before any backward record runs.
+  program.sort((a, b) => (a[R.OPCODE] & FLAG_BACKWARD) - (b[R.OPCODE] & FLAG_BACKWARD));
+  if (seed.length !== 1) be.write(gradOf.get(root)!.ptr, seed, 'float32');
+  launch(be, program, workspace);
   if (!opts.retainGraph) for (const t of order) t.node!.freed = true;
   lifetimes.endStep();
 }

@@ -6,6 +6,7 @@ import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type WasmSource } from './backend/wasm.js';
 import { allocTransient, lifetimes, type Storage } from './memory.js';
+import { recorder } from './recorder.js';
 import { R, REC_WORDS, fmtShape, opError, type DType, type OpDef } from './ops/types.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
@@ -120,6 +121,11 @@ function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
   });
 }
 
+/** Runs kernel records now, or hands them to wg.compile's recorder (src/recorder.ts). */
+export function launch(be: Backend, recs: readonly Int32Array[], workspace: number): void {
+  if (recorder.mode === 'off' || !recorder.launch(be, recs, workspace)) be.run(recs, workspace);
+}
+
 /** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
 export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
   const be = backendOf(op.name, inputs);
@@ -129,7 +135,7 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
   const out = allocTransient(be, n, op.name);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (saved for backward)`));
   const rec = encode(op, inputs, out, aux, n, plan.params ?? []);
-  be.run([rec], plan.workspace ?? 0);
+  launch(be, [rec], plan.workspace ?? 0);
   const requiresGrad = gradEnabled && op.gradInputs.some((i) => inputs[i].requiresGrad);
   const t = new Tensor(plan.shape, plan.dtype ?? 'float32', out, requiresGrad);
   if (requiresGrad) {
@@ -163,7 +169,7 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
     throw opError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
   if ((plan.dtype ?? 'float32') !== target.dtype) throw opError(name, `in-place result dtype does not match target ${target.dtype}`);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`));
-  be.run([encode(op, inputs, target.storage, aux, n, plan.params ?? [])], plan.workspace ?? 0);
+  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? [])], plan.workspace ?? 0);
   target.storage.version++;
   return target;
 }
@@ -178,6 +184,6 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   checkDtypes(op, tensors);
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
-  be.run([encode(op, tensors, tensors[0].storage, [], n, plan.params ?? [])], plan.workspace ?? 0);
+  launch(be, [encode(op, tensors, tensors[0].storage, [], n, plan.params ?? [])], plan.workspace ?? 0);
   for (const i of written) tensors[i].storage.version++;
 }

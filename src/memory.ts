@@ -17,6 +17,7 @@
  * Using a tensor whose block was recycled throws an Error that says so: never silent garbage.
  */
 import type { Backend } from './backend/types.js';
+import { recorder } from './recorder.js';
 
 /** Size classes: multiples of 16 words (64 bytes, a cache line and a SIMD-friendly alignment);
  * above 64 KiB, eighths of a power of two, so similar sizes share blocks. */
@@ -141,9 +142,12 @@ function recycle(list: OwnerList): void {
 export const lifetimes = new Lifetimes();
 
 export function allocTransient(be: Backend, words: number, label: string): Storage {
-  const owner = lifetimes.transientOwner();
+  // Inside wg.compile: traced blocks are pinned to the program, replays reuse them.
+  if (recorder.mode === 'patch') return recorder.recordedAlloc(words);
+  const owner = recorder.mode === 'trace' ? recorder.program!.owned : lifetimes.transientOwner();
   const s = new Storage(be, be.heap.alloc(words), words, owner, label, lifetimes.step);
   owner.push(s);
+  if (recorder.mode === 'trace') recorder.traceAlloc(s);
   return s;
 }
 

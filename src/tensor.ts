@@ -6,6 +6,7 @@
 import { backward } from './autodiff.js';
 import * as F from './functional.js';
 import { attachHandle, demote, makePersistent, type Storage } from './memory.js';
+import { recorder } from './recorder.js';
 import { fmtShape, type DType, type Meta, type OpDef } from './ops/types.js';
 
 /** What a recorded op keeps for its backward pass. */
@@ -101,6 +102,7 @@ export class Tensor implements Meta {
   /** @internal The elements as the backend holds them (Float64Array on the reference backend). */
   values(): Float32Array | Int32Array | Float64Array {
     this.assertAlive('data');
+    recorder.assertReadable(this.storage);
     return this.storage.backend.read(this.storage.ptr, this.size, this.dtype);
   }
 

@@ -5,7 +5,7 @@
  */
 import { Heap } from '../memory.js';
 import { OPS_BY_CODE } from '../ops/index.js';
-import { R, type DType } from '../ops/types.js';
+import { FLAG_BACKWARD, OPCODE_MASK, R, type DType } from '../ops/types.js';
 import type { Backend } from './types.js';
 
 export class ReferenceBackend implements Backend {
@@ -54,20 +54,14 @@ export class ReferenceBackend implements Backend {
   run(recs: readonly Int32Array[], workspace: number): void {
     const ws = this.workspace(workspace);
     for (const r of recs) {
+      const code = r[R.OPCODE];
+      const op = OPS_BY_CODE[code & OPCODE_MASK];
       r[R.WS] = ws;
-      OPS_BY_CODE[r[R.OPCODE]].ref.fwd(this.h, r);
-    }
-  }
-
-  runBackward(recs: readonly Int32Array[], workspace: number): void {
-    const ws = this.workspace(workspace);
-    for (let i = recs.length - 1; i >= 0; i--) {
-      const r = recs[i];
-      if (r[R.GOUT] === 0) continue;
-      const op = OPS_BY_CODE[r[R.OPCODE]];
-      if (op.ref.bwd === undefined) throw new Error(`wasmgrad.${op.name}: has no backward`);
-      r[R.WS] = ws;
-      op.ref.bwd(this.h, r);
+      if (!(code & FLAG_BACKWARD)) op.ref.fwd(this.h, r);
+      else if (r[R.GOUT] !== 0) {
+        if (op.ref.bwd === undefined) throw new Error(`wasmgrad.${op.name}: has no backward`);
+        op.ref.bwd(this.h, r);
+      }
     }
   }
 }

@@ -14,8 +14,9 @@ export interface Backend {
   /** A copy of n elements: Float32Array/Int32Array on WASM, Float64Array on the reference. */
   read(ptr: number, n: number, dtype: DType): Float32Array | Int32Array | Float64Array;
   fill(ptr: number, n: number, value: number, dtype: DType): void;
-  /** Runs the forward kernels of `recs` in order. `workspace`: scratch words the kernels need. */
+  /**
+   * Runs `recs` in order, in one interpreter call: each record's forward kernel, or its backward
+   * kernel when flagged FLAG_BACKWARD (skipped when GOUT is 0). `workspace`: scratch words needed.
+   */
   run(recs: readonly Int32Array[], workspace: number): void;
-  /** Runs the backward kernels of `recs` in reverse order, skipping records whose GOUT is 0. */
-  runBackward(recs: readonly Int32Array[], workspace: number): void;
 }

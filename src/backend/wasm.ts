@@ -13,7 +13,6 @@ export type WasmSource = URL | string | BufferSource | WebAssembly.Module;
 interface Exports {
   memory: WebAssembly.Memory;
   run(tape: number, from: number, to: number): void;
-  runBackward(tape: number, from: number, to: number): void;
   heapBase(): number;
   recordWords(): number;
   opcodeCount(): number;
@@ -149,10 +148,5 @@ export class WasmBackend implements Backend {
   run(recs: readonly Int32Array[], workspace: number): void {
     this.load(recs, workspace);
     this.ex.run(this.tapePtr * 4, 0, recs.length);
-  }
-
-  runBackward(recs: readonly Int32Array[], workspace: number): void {
-    this.load(recs, workspace);
-    this.ex.runBackward(this.tapePtr * 4, 0, recs.length);
   }
 }

@@ -3,6 +3,7 @@
  * both backends, the generated AS dispatch (scripts/gen-ops.ts), the test harness and benchmarks.
  */
 import { CONV_OPS } from './conv.js';
+import { CORE_OPS } from './core.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
@@ -11,7 +12,7 @@ import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
 import type { OpDef } from './types.js';
 
-export const OPS: readonly OpDef[] = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS];
+export const OPS: readonly OpDef[] = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS];
 
 export const OPS_BY_CODE: OpDef[] = [];
 export const OPS_BY_NAME = new Map<string, OpDef>();

@@ -11,7 +11,7 @@
 export type DType = 'float32' | 'int32';
 
 export const REC_WORDS = 64;
-/** Word offsets of the fixed fields of a record. */
+/** Word offsets of the fixed fields of a record. OPCODE holds the opcode and FLAG_BACKWARD. */
 export const R = {
   OPCODE: 0,
   NIN: 1,
@@ -25,6 +25,9 @@ export const R = {
   P: 16, // P + k, k < 48: op parameters (int32, or float32 bits via f32bits)
 } as const;
 export const MAX_PARAMS = REC_WORDS - R.P;
+/** Set in the OPCODE word of a record that runs its op's backward kernel instead of the forward. */
+export const FLAG_BACKWARD = 1 << 16;
+export const OPCODE_MASK = FLAG_BACKWARD - 1;
 export const MAX_INPUTS = 4;
 
 /** What the planner knows about an input tensor. */

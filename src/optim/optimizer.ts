@@ -181,7 +181,6 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       p.assertAlive(`optim.${this.name}.step`);
       const g = p.grad;
       if (g === null) return;
-      if (!(g instanceof Tensor)) throw this.error(`params[${i}].grad is not a Tensor (got ${describe(g)})`);
       if (!g.storage.alive) throw this.error(`the gradient of params[${i}] was freed (disposed); run backward() again`);
       if (g.dtype !== 'float32') throw this.error(`the gradient of params[${i}] is ${g.dtype}, expected float32`);
       if (!sameShape(g.shape, p.shape))
