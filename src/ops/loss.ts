@@ -1,4 +1,300 @@
-/** Fused, numerically stable loss kernels (softmax cross-entropy, NLL, BCE with logits). Kernels: assembly/kernels/loss.ts. Opcodes 260–289. */
-import { defineOps } from './types.js';
+/**
+ * Fused, numerically stable loss kernels. Each op yields per-sample or per-element losses;
+ * src/losses.ts reduces them with sum/mean. Kernels: assembly/kernels/loss.ts. Opcodes 260–289.
+ *
+ * - Class-label losses (cross-entropy with int32 labels, NLL) use reduce.ts's [outer, C, inner]
+ *   view with C the class dim: logits [N, C, d1, ...] (or [C]) with labels [N, d1, ...] (or []).
+ * - Cross-entropy with probability targets is logSoftmax followed by softNllLoss (−Σ t·logp).
+ * - The per-element losses (MSE, L1, Huber, BCE, BCE with logits) take two same-shape tensors.
+ * Errors name the public loss (wasmgrad.losses.<name>).
+ */
+import { apply } from '../engine.js';
+import type { Tensor } from '../tensor.js';
+import { forSegments, logSoftmax, normDim, segmentView } from './reduce.js';
+import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, paramf, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
 
-export const LOSS_OPS = defineOps();
+const lossError = (loss: string, msg: string) => opError(`losses.${loss}`, msg);
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+// ---- class labels ------------------------------------------------------------------------------
+
+/** The class dim: 1, or 0 for a single sample [C]. */
+function classDim(loss: string, shape: readonly number[]): number {
+  if (shape.length === 0) throw lossError(loss, 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');
+  return shape.length === 1 ? 0 : 1;
+}
+
+/** Checks the labels' shape (the input's without its class dim); returns the [outer, C, inner] view. */
+function planLabels(loss: string, x: Meta, labels: Meta): [number, number, number] {
+  const cd = classDim(loss, x.shape);
+  const want = x.shape.filter((_, i) => i !== cd);
+  if (!sameShape(labels.shape, want))
+    throw lossError(loss, `labels of shape ${fmtShape(labels.shape)} do not fit input ${fmtShape(x.shape)}: class ids need shape ${fmtShape(want)} (the input without its class dim ${cd})`);
+  if (x.shape[cd] === 0) throw lossError(loss, `input ${fmtShape(x.shape)} has no classes (dim ${cd} is 0)`);
+  return segmentView(x.shape, cd);
+}
+
+/** Labels must be int32 class ids in 0..C−1; they are read here because a bad id would index outside the input. */
+function checkLabels(loss: string, x: Tensor, labels: Tensor): void {
+  if (labels.dtype !== 'int32')
+    throw lossError(loss, `labels must be int32 class ids, got a ${labels.dtype} tensor of shape ${fmtShape(labels.shape)} (make them with wg.tensor(ids, { dtype: 'int32' }))`);
+  planLabels(loss, x, labels);
+  const C = x.shape[classDim(loss, x.shape)];
+  const v = labels.values();
+  for (let j = 0; j < v.length; j++) {
+    if (v[j] >= 0 && v[j] < C) continue;
+    const at = labels.shape.length === 0 ? '' : ` at position ${fmtShape(unravel(j, labels.shape))}`;
+    throw lossError(loss, `label ${v[j]}${at} is out of range for ${C} classes (expected 0..${C - 1})`);
+  }
+}
+
+function unravel(j: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let k = shape.length - 1; k >= 0; k--) {
+    idx[k] = j % shape[k];
+    j = Math.floor(j / shape[k]);
+  }
+  return idx;
+}
+
+const crossEntropyOp: OpDef = {
+  name: 'crossEntropyLoss', opcode: 260, module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
+  doc: 'per-sample softmax cross-entropy with int32 class labels: logsumexp(x) − x[label], stable; saves the softmax for the backward',
+  plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('crossEntropy', x, labels), aux: [x.shape.reduce((a, b) => a * b, 1)] }),
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0), labels = inp(r, 1), y = out(r), p = aux(r, 0);
+      forSegments(r, (e, ri, C, st) => {
+        let m = -Infinity;
+        for (let k = 0; k < C; k++) m = Math.max(m, h[x + e + k * st]);
+        let s = 0;
+        for (let k = 0; k < C; k++) s += (h[p + e + k * st] = Math.exp(h[x + e + k * st] - m));
+        for (let k = 0; k < C; k++) h[p + e + k * st] /= s;
+        // logsumexp − x[label] = (m − x[label]) + ln s: no cancellation when |x| is large
+        h[y + ri] = m - h[x + e + h[labels + ri] * st] + Math.log(s);
+      });
+    },
+    bwd: (h, r) => {
+      // (softmax − onehot(label)) · g
+      const gx = gin(r, 0), labels = inp(r, 1), g = gout(r), p = aux(r, 0);
+      forSegments(r, (e, ri, C, st) => {
+        for (let k = 0; k < C; k++) h[gx + e + k * st] += h[g + ri] * (h[p + e + k * st] - (k === h[labels + ri] ? 1 : 0));
+      });
+    },
+  },
+  tests: { cases: labelCases() },
+};
+
+const nllOp: OpDef = {
+  name: 'nllLoss', opcode: 261, module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
+  doc: 'per-sample negative log-likelihood with int32 class labels: −logProbs[label]',
+  plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('nll', x, labels) }),
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0), labels = inp(r, 1), y = out(r);
+      forSegments(r, (e, ri, _, st) => (h[y + ri] = -h[x + e + h[labels + ri] * st]));
+    },
+    bwd: (h, r) => {
+      const gx = gin(r, 0), labels = inp(r, 1), g = gout(r);
+      forSegments(r, (e, ri, _, st) => (h[gx + e + h[labels + ri] * st] -= h[g + ri]));
+    },
+  },
+  tests: { cases: labelCases() },
+};
+
+function labelCases(): TestCase[] {
+  // Rows of 1, 3, 7, 9, 17 classes; [2, C, 4] and [3, C, 10] reach the 4-lane column kernels, [2, 5, 3] the scalar ones.
+  const c = (x: number[], labels: number[], domain?: Domain): TestCase => ({
+    name: `[${x.join('x')}] labels [${labels.join('x')}]${domain ? ` in ${domain}` : ''}`,
+    inputs: [{ shape: x, domain }, { shape: labels, dtype: 'int32', int: [0, x[x.length === 1 ? 0 : 1]] }],
+  });
+  return [
+    c([1, 1], [1]), c([3], []), c([1, 3], [1]), c([5, 7], [5]), c([2, 9], [2]), c([4, 17], [4]), c([3, 5], [3], [-20, 20]),
+    c([2, 3, 4], [2, 4]), c([2, 5, 3], [2, 3]), c([3, 4, 5, 2], [3, 5, 2]),
+  ];
+}
+
+// ---- cross-entropy with probability targets: −Σ t · logp along the class dim ------------------
+
+interface DimAttrs {
+  dim: number;
+}
+
+const softNllOp: OpDef<DimAttrs> = {
+  name: 'softNllLoss', opcode: 262, module: 'loss', arity: 2, gradInputs: [0, 1],
+  doc: '−Σ target · logProbs along a dim: cross-entropy with probability targets after logSoftmax',
+  plan: ([lp, t], a) => {
+    if (!sameShape(lp.shape, t.shape))
+      throw lossError('crossEntropy', `probability targets ${fmtShape(t.shape)} must have the logits' shape ${fmtShape(lp.shape)}`);
+    const dim = normDim('losses.crossEntropy', lp.shape, a.dim);
+    return { shape: lp.shape.filter((_, i) => i !== dim), params: segmentView(lp.shape, dim) };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const lp = inp(r, 0), t = inp(r, 1), y = out(r);
+      forSegments(r, (e, ri, d, st) => {
+        let s = 0;
+        for (let k = 0; k < d; k++) s += h[t + e + k * st] * h[lp + e + k * st];
+        h[y + ri] = -s;
+      });
+    },
+    bwd: (h, r) => {
+      const lp = inp(r, 0), t = inp(r, 1), g = gout(r), glp = gin(r, 0), gt = gin(r, 1);
+      forSegments(r, (e, ri, d, st) => {
+        for (let k = 0; k < d; k++) {
+          const j = e + k * st;
+          if (glp) h[glp + j] -= h[g + ri] * h[t + j];
+          if (gt) h[gt + j] -= h[g + ri] * h[lp + j];
+        }
+      });
+    },
+  },
+  tests: {
+    cases: ([[[1, 1], 1], [[3], 0], [[5, 7], 1], [[4, 17], -1], [[2, 9, 5], 1], [[2, 3, 4], 1], [[17, 3], 0]] as [number[], number][]).map(([shape, dim]) => ({
+      name: `[${shape.join('x')}] dim ${dim}`,
+      inputs: [{ shape }, { shape, domain: 'unit' }],
+      attrs: { dim },
+    })),
+  },
+};
+
+// ---- per-element losses ℓ(p, t; c) -------------------------------------------------------------
+
+/** A per-element loss: value and partial derivatives; c is the op's constant (Huber's δ, else 0). */
+interface Formula {
+  loss(p: number, t: number, c: number): number;
+  dp(p: number, t: number, c: number): number;
+  dt(p: number, t: number, c: number): number;
+}
+
+interface PairAttrs {
+  delta?: number;
+}
+
+interface PairSpec {
+  name: string;
+  opcode: number;
+  /** The public loss (wg.losses.<loss>) and its argument names, for error messages. */
+  loss: string;
+  args: [string, string];
+  f: Formula;
+  doc: string;
+  /** Test domains of the two inputs, and cases beyond the standard shapes. */
+  domains: [Domain, Domain];
+  extraCases?: TestCase<PairAttrs>[];
+  /** The op's constant c (param P0) from its attrs, validated. */
+  constant?: (a: PairAttrs) => number;
+}
+
+/** Case shapes: 1, odd sizes, SIMD tile ± 1, a 4-d block. */
+const PAIR_SHAPES = [[1], [3], [5, 7], [7], [9], [17, 3], [2, 3, 4, 5]];
+
+function pairLoss(s: PairSpec): OpDef<PairAttrs> {
+  const { f, loss, args, domains } = s;
+  const elementwise = (h: Float64Array, r: Int32Array, fn: (p: number, t: number, c: number, i: number) => void) => {
+    const p = inp(r, 0), t = inp(r, 1), c = paramf(r, 0);
+    for (let i = 0; i < numel(r); i++) fn(h[p + i], h[t + i], c, i);
+  };
+  return {
+    name: s.name, opcode: s.opcode, module: 'loss', arity: 2, gradInputs: [0, 1], doc: s.doc,
+    plan: ([p, t], a) => {
+      if (!sameShape(p.shape, t.shape)) throw lossError(loss, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
+      return { shape: [...p.shape], params: s.constant ? [f32bits(s.constant(a))] : [] };
+    },
+    ref: {
+      fwd: (h, r) => elementwise(h, r, (p, t, c, i) => (h[out(r) + i] = f.loss(p, t, c))),
+      bwd: (h, r) => {
+        const g = gout(r), gp = gin(r, 0), gt = gin(r, 1);
+        elementwise(h, r, (p, t, c, i) => {
+          if (gp) h[gp + i] += h[g + i] * f.dp(p, t, c);
+          if (gt) h[gt + i] += h[g + i] * f.dt(p, t, c);
+        });
+      },
+    },
+    tests: { cases: [...PAIR_SHAPES.map((shape) => ({ inputs: [{ shape, domain: domains[0] }, { shape, domain: domains[1] }] })), ...(s.extraCases ?? [])] },
+  };
+}
+
+const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+const clampLog = (x: number) => Math.max(x, -100); // PyTorch's BCE clamps each log at −100
+const huberGrad = (e: number, d: number) => Math.min(Math.max(e, -d), d);
+
+const PAIR_OPS = [
+  pairLoss({
+    name: 'mseLoss', opcode: 263, loss: 'mse', args: ['pred', 'target'], doc: 'per-element squared error (p − t)²',
+    f: { loss: (p, t) => (p - t) ** 2, dp: (p, t) => 2 * (p - t), dt: (p, t) => -2 * (p - t) },
+    domains: ['any', 'any'],
+  }),
+  pairLoss({
+    name: 'maeLoss', opcode: 264, loss: 'l1', args: ['pred', 'target'], doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
+    f: { loss: (p, t) => Math.abs(p - t), dp: (p, t) => sign(p - t), dt: (p, t) => -sign(p - t) },
+    // |p| ≥ 0.2 and |t| ≤ 0.1 keep p − t away from the kink at 0, with both signs.
+    domains: ['awayFromZero', [-0.1, 0.1]],
+  }),
+  pairLoss({
+    name: 'huberLoss', opcode: 265, loss: 'huber', args: ['pred', 'target'], doc: 'per-element Huber loss with threshold δ (attr delta, default 1)',
+    // Quadratic inside |e| < δ, linear outside; value and slope agree at |e| = δ (PyTorch HuberLoss).
+    f: {
+      loss: (p, t, d) => (Math.abs(p - t) < d ? 0.5 * (p - t) ** 2 : d * (Math.abs(p - t) - 0.5 * d)),
+      dp: (p, t, d) => huberGrad(p - t, d),
+      dt: (p, t, d) => -huberGrad(p - t, d),
+    },
+    domains: ['any', 'any'],
+    extraCases: [{ name: '[5x7] delta 0.5', inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], attrs: { delta: 0.5 } }],
+    constant: (a) => {
+      const delta = a.delta ?? 1;
+      if (!(delta > 0 && Number.isFinite(delta))) throw lossError('huber', `delta must be a positive number, got ${a.delta}`);
+      return delta;
+    },
+  }),
+  pairLoss({
+    name: 'bceLoss', opcode: 266, loss: 'bce', args: ['prob', 'target'], doc: 'per-element binary cross-entropy of probabilities, each log clamped at −100 (PyTorch)',
+    f: {
+      loss: (p, t) => -(t * clampLog(Math.log(p)) + (1 - t) * clampLog(Math.log1p(-p))),
+      // PyTorch's rule, which it also uses where the logs are clamped: (p − t) / max(p(1 − p), 1e-12)
+      dp: (p, t) => (p - t) / Math.max(p * (1 - p), 1e-12),
+      dt: (p) => clampLog(Math.log1p(-p)) - clampLog(Math.log(p)),
+    },
+    domains: ['unit', 'unit'],
+    extraCases: [{ name: '[3x5] 0/1 targets', inputs: [{ shape: [3, 5], domain: 'unit' }, { shape: [3, 5], domain: 'mask' }] }],
+  }),
+  pairLoss({
+    name: 'bceWithLogitsLoss', opcode: 267, loss: 'bceWithLogits', args: ['logits', 'target'],
+    doc: 'per-element binary cross-entropy of logits, stable: max(x, 0) − x·t + log1p(e^−|x|)',
+    // max(x, 0) − x·t + ln(1 + e^−|x|) = −(t·ln σ(x) + (1 − t)·ln(1 − σ(x))) without overflow
+    f: { loss: (x, t) => Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x))), dp: (x, t) => 1 / (1 + Math.exp(-x)) - t, dt: (x) => -x },
+    domains: [[-6, 6], 'unit'],
+    extraCases: [{ name: '[3x5] 0/1 targets', inputs: [{ shape: [3, 5], domain: [-6, 6] }, { shape: [3, 5], domain: 'mask' }] }],
+  }),
+];
+
+export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, ...PAIR_OPS);
+
+const op = (name: string) => LOSS_OPS.find((o) => o.name === name)! as OpDef;
+
+// ---- per-sample / per-element losses for src/losses.ts ------------------------------------------
+
+/** Per-sample cross-entropy: int32 class labels, or float32 probabilities of the logits' shape. */
+export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {
+  if (labels.dtype === 'float32') {
+    const cd = classDim('crossEntropy', logits.shape);
+    if (!sameShape(labels.shape, logits.shape))
+      throw lossError('crossEntropy',
+        `labels must be int32 class ids (shape ${fmtShape(logits.shape.filter((_, i) => i !== cd))}) or float32 probabilities of the logits' shape ${fmtShape(logits.shape)}; ` +
+        `got a float32 tensor of shape ${fmtShape(labels.shape)} (for class ids use wg.tensor(ids, { dtype: 'int32' }))`);
+    return apply(op('softNllLoss'), [logSoftmax(logits, cd), labels], { dim: cd });
+  }
+  checkLabels('crossEntropy', logits, labels);
+  return apply(op('crossEntropyLoss'), [logits, labels]);
+}
+
+export function nllLoss(logProbs: Tensor, labels: Tensor): Tensor {
+  checkLabels('nll', logProbs, labels);
+  return apply(op('nllLoss'), [logProbs, labels]);
+}
+
+export const mseLoss = (pred: Tensor, target: Tensor): Tensor => apply(op('mseLoss'), [pred, target]);
+export const l1Loss = (pred: Tensor, target: Tensor): Tensor => apply(op('maeLoss'), [pred, target]);
+export const huberLoss = (pred: Tensor, target: Tensor, delta: number): Tensor => apply(op('huberLoss'), [pred, target], { delta });
+export const bceLoss = (prob: Tensor, target: Tensor): Tensor => apply(op('bceLoss'), [prob, target]);
+export const bceWithLogitsLoss = (logits: Tensor, target: Tensor): Tensor => apply(op('bceWithLogitsLoss'), [logits, target]);
