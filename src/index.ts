@@ -19,3 +19,4 @@ export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * from './io/index.js';
 export * as nn from './nn/index.js';
+export { compile } from './compile.js';

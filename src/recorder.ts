@@ -53,6 +53,12 @@ class Recorder {
     this.cursor = 0;
   }
 
+  /** Leaves recording after an exception (nothing of a patch has run). */
+  abort(): void {
+    this.mode = 'off';
+    this.program = null;
+  }
+
   end(): void {
     if (this.mode === 'patch' && this.cursor !== this.program!.events.length) {
       this.mode = 'off';

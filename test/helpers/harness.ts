@@ -69,9 +69,10 @@ export function normErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let scale = 1;
   let err = 0;
   for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
     if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity;
-    if (!Number.isNaN(b[i])) err = Math.max(err, Math.abs(a[i] - b[i]));
+    if (Number.isNaN(b[i])) continue; // NaN where the reference has NaN agrees
+    scale = Math.max(scale, Math.abs(b[i]));
+    err = Math.max(err, Math.abs(a[i] - b[i]));
   }
   return err / scale;
 }
