@@ -1,0 +1,158 @@
+/** Helpers of the training loop: option checks, the local seeded generator, batching, accuracy. */
+import { getBackend, setBackend } from '../engine.js';
+import { tensor } from '../creation.js';
+import { fmtShape } from '../ops/types.js';
+import { Tensor } from '../tensor.js';
+import { METRICS, type Dataset, type MetricName, type Model, type ModelLike } from './types.js';
+
+export function fail(fn: string, msg: string): never {
+  throw new Error(`wasmgrad.${fn}: ${msg}`);
+}
+
+const show = (v: unknown): string => {
+  if (v === null) return 'null';
+  if (v instanceof Tensor) return v.toString();
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined) return String(v);
+  if (typeof v === 'function') return 'a function';
+  return Array.isArray(v) ? `an array` : `${(v as object).constructor?.name ?? 'an object'}`;
+};
+export { show };
+
+export function checkInt(fn: string, name: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(fn, `${name} must be an integer ≥ ${min}, got ${show(v)}`);
+  return v;
+}
+
+/** A model object (a plain function becomes { forward: fn }). */
+export function asModel(fn: string, model: ModelLike): Model {
+  if (typeof model === 'function') return { forward: model };
+  if (model === null || typeof model !== 'object' || typeof (model as Model).forward !== 'function')
+    fail(fn, `model must have a forward(x) method (a wg.nn Module) or be a function x => Tensor, got ${show(model)}`);
+  return model;
+}
+
+/** Checks { x, y }: tensors alive, at least 1-D, the same number of samples (≥ 1). Returns n. */
+export function checkDataset(fn: string, name: string, data: Dataset): number {
+  if (data === null || typeof data !== 'object') fail(fn, `${name} must be { x, y } tensors, got ${show(data)}`);
+  checkInputs(fn, `${name}.x`, data.x);
+  checkInputs(fn, `${name}.y`, data.y);
+  if (data.x.shape[0] !== data.y.shape[0])
+    fail(fn, `${name}.x and ${name}.y must have the same first (sample) dimension, got x ${fmtShape(data.x.shape)} and y ${fmtShape(data.y.shape)}`);
+  return data.x.shape[0];
+}
+
+export function checkInputs(fn: string, name: string, x: unknown): asserts x is Tensor {
+  if (!(x instanceof Tensor)) fail(fn, `${name} must be a Tensor, got ${show(x)}`);
+  x.assertAlive(fn);
+  if (x.ndim === 0 || x.shape[0] === 0) fail(fn, `${name} must have at least one sample along its first dim, got shape ${fmtShape(x.shape)}`);
+}
+
+export function checkMetrics(fn: string, metrics: unknown): Set<MetricName> {
+  if (metrics === undefined) return new Set();
+  if (!Array.isArray(metrics)) fail(fn, `metrics must be an array of metric names (${METRICS.map((m) => `'${m}'`).join(', ')}), got ${show(metrics)}`);
+  for (const m of metrics)
+    if (!METRICS.includes(m)) fail(fn, `unknown metric ${show(m)} in metrics (known: ${METRICS.map((k) => `'${k}'`).join(', ')})`);
+  return new Set(metrics as MetricName[]);
+}
+
+export function checkKeys(fn: string, what: string, obj: object, known: readonly string[]): void {
+  for (const k of Object.keys(obj))
+    if (!known.includes(k)) fail(fn, `unknown option ${what}${k} (known: ${known.join(', ')})`);
+}
+
+/** Runs fn with the current backend set to `name` (so creation functions allocate there). */
+export function onBackend<T>(name: ReturnType<typeof getBackend>, fn: () => T): T {
+  const prev = getBackend();
+  if (prev === name) return fn();
+  setBackend(name);
+  try {
+    return fn();
+  } finally {
+    setBackend(prev);
+  }
+}
+
+/** Lets the event loop run (progress rendering, GC finalizers, timers). */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/** Awaits a callback's result only when it is a promise (no microtask per batch otherwise). */
+export async function settle(r: unknown): Promise<void> {
+  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') await r;
+}
+
+// ---- the generator local to one fit call (sfc32, as wg.manualSeed's stream) ------------------
+export function sfc32(seed: number): () => number {
+  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return t >>> 0;
+  };
+  for (let i = 0; i < 15; i++) next();
+  return next;
+}
+
+/** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
+export function permutation(n: number, next: () => number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor((next() / 4294967296) * (i + 1));
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
+
+/**
+ * A dataset tensor's rows in a new order, as a new persistent tensor on the same backend (one
+ * copy per epoch; the caller disposes it). `host` is the tensor's values read once.
+ */
+export function permuteRows(t: Tensor, host: Float32Array | Float64Array | Int32Array, perm: Int32Array): Tensor {
+  const row = t.size / t.shape[0];
+  const out = new (host.constructor as { new (n: number): typeof host })(host.length);
+  for (let i = 0; i < perm.length; i++) out.set(host.subarray(perm[i] * row, perm[i] * row + row), i * row);
+  return onBackend(t.storage.backend.name, () => tensor(out, { shape: t.shape, dtype: t.dtype }));
+}
+
+// ---- accuracy ----------------------------------------------------------------------------------
+/**
+ * Correct predictions and their count for one batch: argmax over the last dim of pred vs int32
+ * class ids shaped like pred without its last dim, or vs the argmax of targets shaped like pred.
+ */
+export function countCorrect(fn: string, pred: Tensor, target: Tensor): { correct: number; total: number } {
+  const ps = pred.shape, ts = target.shape;
+  const c = ps[ps.length - 1];
+  if (pred.dtype !== 'float32' || ps.length < 1 || c < 2)
+    fail(fn, `metric 'accuracy' needs float32 class scores along the prediction's last dim (at least 2 classes), got ${pred.dtype} ${fmtShape(ps)}`);
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+  const labels = target.dtype === 'int32';
+  if (labels ? !same(ts, ps.slice(0, -1)) : !same(ts, ps))
+    fail(fn, `metric 'accuracy' needs int32 class ids of shape ${fmtShape(ps.slice(0, -1))} or ${target.dtype === 'float32' ? '' : 'float32 '}one-hot/probability targets of shape ${fmtShape(ps)}, got ${target.dtype} ${fmtShape(ts)} for predictions ${fmtShape(ps)}`);
+  const p = pred.values(), t = target.values();
+  const rows = p.length / c;
+  let correct = 0;
+  for (let r = 0, o = 0; r < rows; r++, o += c) {
+    const want = labels ? t[r] : argmax(t, o, c);
+    if (argmax(p, o, c) === want) correct++;
+  }
+  return { correct, total: rows };
+}
+
+function argmax(v: ArrayLike<number>, o: number, c: number): number {
+  let best = 0, bv = v[o];
+  for (let k = 1; k < c; k++)
+    if (v[o + k] > bv) {
+      bv = v[o + k];
+      best = k;
+    }
+  return best;
+}
