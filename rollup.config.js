@@ -31,7 +31,7 @@ const tsResolve = {
 
 export default {
   input: 'src/index.ts',
-  external: [/^node:/],
+  external: [/^node:/, 'cli-progress'],
   // Tensor and the op modules refer to each other only inside functions, never at load time.
   onwarn(w, warn) {
     if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w);

@@ -20,3 +20,4 @@ export * as optim from './optim/index.js';
 export * from './io/index.js';
 export * as nn from './nn/index.js';
 export { compile } from './compile.js';
+export * from './train/index.js';

@@ -51,7 +51,8 @@ async function bar(out: Out): Promise<Reporter | null> {
   const b = new cp.SingleBar(
     {
       format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | loss {loss}{acc} | {rate} samples/s',
-      stream: out,
+      // process.stdout in Node; typed loosely here so this file carries no Node types.
+      stream: out as unknown as NodeJS.WritableStream,
       hideCursor: true,
       clearOnComplete: true,
     },
