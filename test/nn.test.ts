@@ -3,7 +3,10 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import * as nn from '../src/nn/index.js';
 import { uniform } from '../src/random.js';
+import { expectClose as expectCloseTo } from './helpers/expect.js';
 import { initWasm } from './helpers/setup.js';
+
+const expectClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => expectCloseTo(a, b, tol);
 
 beforeAll(async () => {
   await initWasm();
@@ -11,12 +14,6 @@ beforeAll(async () => {
 
 const vals = (t: wg.Tensor) => Array.from(t.data());
 const grad = (t: wg.Tensor) => Array.from(t.grad!.data());
-/** Elementwise |a − b| ≤ tol, with a readable failure. */
-function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5): void {
-  expect(a.length).toBe(b.length);
-  const bad = Array.from(a).findIndex((v, i) => !(Math.abs(v - b[i]) <= tol * Math.max(1, Math.abs(b[i]))));
-  if (bad >= 0) expect.fail(`element ${bad}: got ${a[bad]}, expected ${b[bad]} (tol ${tol})\n  got ${Array.from(a)}\n  expected ${Array.from(b)}`);
-}
 /** Sets a tensor's values in place (outside the graph). */
 const setValues = (t: wg.Tensor, v: number[]) => wg.noGrad(() => t.copy_(wg.tensor(v, { shape: t.shape })));
 /** A snapshot of a state dict's values. */

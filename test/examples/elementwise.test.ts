@@ -7,20 +7,13 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
 import { erf } from '../../src/ops/elementwise.js';
 import type { NestedArray } from '../../src/tensor.js';
+import { expectClose } from '../helpers/expect.js';
 import { initWasm } from '../helpers/setup.js';
 
 beforeAll(async () => {
   await initWasm();
 });
 
-/** Elementwise |actual − expected| ≤ tol·max(1, |expected|); NaN must match NaN. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => {
-    if (Number.isNaN(e)) expect(actual[i], `index ${i}`).toBeNaN();
-    else expect(Math.abs(actual[i] - e), `index ${i}: got ${actual[i]}, want ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
-  });
-}
 
 /** y = f(inputs) and, for each input, the gradient of Σ y (a seed of ones). */
 function run(f: (...xs: wg.Tensor[]) => wg.Tensor, ...inputs: NestedArray[]): { y: number[]; g: number[][] } {

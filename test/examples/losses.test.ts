@@ -8,20 +8,13 @@ import * as wg from '../../src/index.js';
 import { apply } from '../../src/engine.js';
 import { LOSS_OPS } from '../../src/ops/loss.js';
 import type { NestedArray } from '../../src/tensor.js';
+import { expectClose } from '../helpers/expect.js';
 import { initWasm } from '../helpers/setup.js';
 
 beforeAll(async () => {
   await initWasm();
 });
 
-/** |actual − expected| ≤ tol·max(1, |expected|) elementwise; NaN must match NaN. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => {
-    if (Number.isNaN(e)) expect(actual[i], `index ${i}`).toBeNaN();
-    else expect(Math.abs(actual[i] - e), `index ${i}: got ${actual[i]}, want ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
-  });
-}
 
 type Loss = (a: wg.Tensor, b: wg.Tensor) => wg.Tensor;
 

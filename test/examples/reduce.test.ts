@@ -6,20 +6,13 @@
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
 import type { NestedArray } from '../../src/tensor.js';
+import { expectClose } from '../helpers/expect.js';
 import { initWasm } from '../helpers/setup.js';
 
 beforeAll(async () => {
   await initWasm();
 });
 
-/** |actual − expected| ≤ tol·max(1, |expected|) elementwise; NaN must match NaN. */
-function expectClose(actual: ArrayLike<number>, expected: readonly number[], tol = 1e-6): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((e, i) => {
-    if (Number.isNaN(e)) expect(actual[i], `index ${i}`).toBeNaN();
-    else expect(Math.abs(actual[i] - e), `index ${i}: got ${actual[i]}, want ${e}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(e)));
-  });
-}
 
 /** y = f(x), its shape, and the gradient of Σ seed·y (seed: ones unless given). */
 function run(f: (x: wg.Tensor) => wg.Tensor, x: NestedArray, seed?: number[]): { y: number[]; shape: readonly number[]; g: number[] } {
