@@ -9,7 +9,7 @@
  */
 import { noGrad } from '../engine.js';
 import { zeros } from '../creation.js';
-import { nextU32 } from '../random.js';
+import { nextU32, sfc32 } from '../random.js';
 import type { Tensor } from '../tensor.js';
 import { forward, lossValue, runEvaluation } from './evaluate.js';
 import { makeReporter } from './progress.js';
@@ -26,7 +26,6 @@ import {
   permutation,
   permuteRows,
   settle,
-  sfc32,
   show,
   yieldToEventLoop,
 } from './util.js';

@@ -83,22 +83,6 @@ export async function settle(r: unknown): Promise<void> {
   if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') await r;
 }
 
-// ---- the generator local to one fit call (sfc32, as wg.manualSeed's stream) ------------------
-export function sfc32(seed: number): () => number {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 15; i++) next();
-  return next;
-}
-
 /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */
 export function permutation(n: number, next: () => number): Int32Array {
   const p = new Int32Array(n);
