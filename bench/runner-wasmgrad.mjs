@@ -1,0 +1,128 @@
+// wasmgrad ("ours"), imported from the repo's build (../dist/index.js) so the bench measures what
+// users get. WASMGRAD_DIST / WASMGRAD_WASM point elsewhere for development (see dev-build.sh).
+import { LENET, LR } from './common.mjs';
+
+let wg;
+/** Loads and initialises wasmgrad once; returns the module. */
+export async function loadWasmgrad() {
+  if (wg) return wg;
+  const url = process.env.WASMGRAD_DIST ? new URL(process.env.WASMGRAD_DIST, `file://${process.cwd()}/`) : new URL('../dist/index.js', import.meta.url);
+  wg = await import(url.href);
+  await wg.init(process.env.WASMGRAD_WASM ? { wasm: process.env.WASMGRAD_WASM } : {});
+  return wg;
+}
+
+/**
+ * How a training step is written:
+ *  - 'compiled': wg.nn modules + wg.optim.SGD, the step wrapped in wg.compile (whole-step replay:
+ *    forward, backward and update in one WASM call per step);
+ *  - 'nn': the same step run eagerly (one WASM call per op, one for the whole backward);
+ *  - 'ops': eager ops only (matmul/add/relu, crossEntropy, backward, p.sub_(p.grad.mul(lr))),
+ *    for builds without wg.nn / wg.optim.
+ * 'auto' picks the first the build supports, in that order.
+ */
+export function pickApi(wg, requested = 'auto') {
+  const hasNn = typeof wg.nn?.Linear === 'function' && typeof wg.nn?.Sequential === 'function' && typeof wg.optim?.SGD === 'function';
+  const hasCompile = hasNn && typeof wg.compile === 'function';
+  if (requested === 'compiled' && !hasCompile) throw new Error('--api=compiled: this build does not export wg.compile / wg.nn / wg.optim.SGD yet');
+  if (requested === 'nn' && !hasNn) throw new Error('--api=nn: this build does not export wg.nn / wg.optim.SGD yet');
+  if (!['auto', 'compiled', 'nn', 'ops'].includes(requested)) throw new Error(`--api: expected auto, compiled, nn or ops, got ${requested}`);
+  return requested === 'auto' ? (hasCompile ? 'compiled' : hasNn ? 'nn' : 'ops') : requested;
+}
+
+export const API_NOTES = {
+  compiled: 'wg.nn + wg.optim.SGD in wg.compile (whole-step replay)',
+  nn: 'wg.nn + wg.optim.SGD, eager',
+  ops: 'eager ops + manual SGD',
+};
+
+/** The MNIST train split as plain typed arrays (x [8000·784] float32, y [8000] int32). */
+export async function mnistArrays() {
+  const wg = await loadWasmgrad();
+  const { train } = await wg.data.mnist();
+  return { x: train.x.data(), y: train.y.data() };
+}
+
+const tensorOf = (p, requiresGrad) => wg.tensor(p.data, { shape: p.shape, requiresGrad });
+
+/** Builds the model with the eager op API: returns { params, forward(x) → logits }. */
+function opsModel(spec, init) {
+  const lin = init.linear.map((l) => ({ w: tensorOf(l.weight, true), b: tensorOf(l.bias, true) }));
+  const dense = (h, i, relu) => {
+    const y = h.matmul(lin[i].w.transpose()).add(lin[i].b);
+    return relu ? y.relu() : y;
+  };
+  const mlp = (h) => {
+    for (let i = 0; i < lin.length; i++) h = dense(h, i, i < lin.length - 1);
+    return h;
+  };
+  const params = lin.flatMap((l) => [l.w, l.b]);
+  if (spec.kind === 'mlp') return { params, forward: mlp };
+  const conv = init.conv.map((c) => ({ w: tensorOf(c.weight, true), b: tensorOf(c.bias, true), pad: c.pad }));
+  params.unshift(...conv.flatMap((c) => [c.w, c.b]));
+  const forward = (x) => {
+    let h = x;
+    for (const c of conv) h = wg.maxPool2d(wg.conv2d(h, c.w, c.b, { padding: c.pad }).relu(), 2);
+    return mlp(h.flatten(1));
+  };
+  return { params, forward };
+}
+
+/** Builds the model with wg.nn modules and copies the shared initial weights into it. */
+function nnModel(spec, init) {
+  const { nn } = wg;
+  const linears = (sizes) => sizes.slice(1).flatMap((out, i) => (i < sizes.length - 2 ? [new nn.Linear(sizes[i], out), new nn.ReLU()] : [new nn.Linear(sizes[i], out)]));
+  const layers = spec.kind === 'mlp'
+    ? linears(spec.sizes)
+    : [
+        new nn.Conv2d(LENET.conv1.in, LENET.conv1.out, LENET.conv1.k, { padding: LENET.conv1.pad }), new nn.ReLU(), new nn.MaxPool2d(2),
+        new nn.Conv2d(LENET.conv2.in, LENET.conv2.out, LENET.conv2.k, { padding: LENET.conv2.pad }), new nn.ReLU(), new nn.MaxPool2d(2),
+        new nn.Flatten(), ...linears(LENET.fc),
+      ];
+  const model = new nn.Sequential(...layers);
+  const sources = [...(init.conv ?? []), ...init.linear].flatMap((l) => [l.weight, l.bias]);
+  const params = model.parameters();
+  if (params.length !== sources.length) throw new Error(`wg.nn model has ${params.length} parameters, expected ${sources.length}`);
+  wg.noGrad(() => params.forEach((p, i) => p.copy_(tensorOf(sources[i], false))));
+  return { params, forward: (x) => model.forward(x) };
+}
+
+/** The wasmgrad runner for one workload. */
+export async function wasmgradRunner(spec, init, batches, { api = 'auto', name = 'wasmgrad' } = {}) {
+  await loadWasmgrad();
+  const how = pickApi(wg, api);
+  const { params, forward } = how === 'ops' ? opsModel(spec, init) : nnModel(spec, init);
+  const shapeX = spec.kind === 'mlp' ? [spec.batch, 784] : [spec.batch, 1, 28, 28];
+  // Persistent batch tensors made once (as every peer does), outside the timed loop.
+  const data = batches.map((b) => ({ x: wg.tensor(b.x, { shape: shapeX }), y: wg.tensor(b.y, { dtype: 'int32' }) }));
+  let train;
+  if (how === 'ops') {
+    train = (x, y) => {
+      const loss = wg.losses.crossEntropy(forward(x), y);
+      loss.backward();
+      wg.noGrad(() => {
+        for (const p of params) {
+          p.sub_(p.grad.mul(LR));
+          p.grad = null;
+        }
+      });
+      return loss;
+    };
+  } else {
+    const opt = new wg.optim.SGD(params, { lr: LR });
+    train = (x, y) => {
+      const loss = wg.losses.crossEntropy(forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      return loss;
+    };
+    if (how === 'compiled') train = wg.compile(train);
+  }
+  const step = (i, wantLoss) => {
+    const { x, y } = data[i % data.length];
+    const loss = train(x, y);
+    return wantLoss ? loss.item() : undefined;
+  };
+  return { name, note: API_NOTES[how], api: how, step, sync() {} };
+}
