@@ -5,8 +5,10 @@
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
 import * as L from './ops/loss.js';
-import { mean, sum } from './ops/reduce.js';
-import type { Tensor } from './tensor.js';
+import { logSoftmax, mean, sum } from './ops/reduce.js';
+import { embedding } from './ops/shape.js';
+import { fmtShape } from './ops/types.js';
+import { Tensor } from './tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -30,13 +32,46 @@ export const l1 = (pred: Tensor, target: Tensor, opts: { reduction?: Reduction }
 export const huber = (pred: Tensor, target: Tensor, opts: { delta?: number; reduction?: Reduction } = {}): Tensor =>
   reduced('huber', opts.reduction, () => L.huberLoss(pred, target, opts.delta ?? 1));
 
+export interface CrossEntropyOptions {
+  reduction?: Reduction;
+  /** Per-class weights [C] (PyTorch `weight`): 'mean' then divides by the weights of the targets. */
+  weight?: Tensor;
+  /** ε in [0, 1]: the target becomes (1 − ε)·target + ε/C (PyTorch `label_smoothing`). */
+  labelSmoothing?: number;
+}
+
 /**
  * Softmax cross-entropy of logits [N, C] (or [C], or [N, C, d1, …]) with labels that are either
  * int32 class ids of shape [N] ([] or [N, d1, …]) or float32 probabilities of the logits' shape.
- * Stable at any logit scale (the max is subtracted inside the fused op).
+ * Stable at any logit scale (the max is subtracted inside the fused op). With class weights w and
+ * smoothing ε, as PyTorch: per sample w_y·(1 − ε)·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c).
  */
-export const crossEntropy = (logits: Tensor, labels: Tensor, opts: { reduction?: Reduction } = {}): Tensor =>
-  reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels));
+export function crossEntropy(logits: Tensor, labels: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+  const { weight, labelSmoothing: eps = 0 } = opts;
+  if (weight === undefined && eps === 0) return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels));
+  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1))
+    throw new Error(`wasmgrad.losses.crossEntropy: labelSmoothing must be a number in [0, 1], got ${eps}`);
+  const classDim = logits.ndim === 1 ? 0 : 1;
+  const C = logits.shape[classDim];
+  if (weight !== undefined && (!(weight instanceof Tensor) || weight.dtype !== 'float32' || weight.ndim !== 1 || weight.shape[0] !== C))
+    throw new Error(`wasmgrad.losses.crossEntropy: weight must be a float32 tensor of shape [${C}] (one per class of logits ${fmtShape(logits.shape)})`);
+  // weights laid along the class dim so they broadcast against [N, C, d1, …]
+  const wAlong = weight?.reshape(logits.shape.map((d, k) => (k === classDim ? d : 1)));
+  const logp = logSoftmax(logits, classDim);
+  const weighted = wAlong ? logp.mul(wAlong) : logp;
+  if (labels.dtype === 'float32') {
+    const target = eps > 0 ? labels.mul(1 - eps).add(eps / C) : labels;
+    if (target.ndim !== logits.ndim || target.shape.some((d, k) => d !== logits.shape[k]))
+      throw new Error(`wasmgrad.losses.crossEntropy: probability targets ${fmtShape(labels.shape)} must have the logits' shape ${fmtShape(logits.shape)}`);
+    return reduced('crossEntropy', opts.reduction, () => sum(weighted.mul(target), classDim).neg());
+  }
+  const nll = L.crossEntropyLoss(logits, labels); // validates the labels: −log p_y per sample
+  const wy = weight ? embedding(labels, weight.reshape([C, 1])).reshape(labels.shape) : null;
+  let per = wy ? nll.mul(wy) : nll;
+  if (eps > 0) per = per.mul(1 - eps).add(sum(weighted, classDim).mul(-eps / C));
+  if (opts.reduction === undefined || opts.reduction === 'mean') return wy ? sum(per).div(sum(wy)) : mean(per);
+  return reduced('crossEntropy', opts.reduction, () => per);
+}
 
 /** Negative log-likelihood −logProbs[label] of log-probabilities [N, C] with int32 class ids [N]. */
 export const nll = (logProbs: Tensor, labels: Tensor, opts: { reduction?: Reduction } = {}): Tensor =>
