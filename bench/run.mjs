@@ -198,6 +198,11 @@ async function measureWorkload(spec, train) {
     for (const c of cs) c.perRound.push(round[c.name]);
     log(`  round ${r + 1}/${CFG.rounds}: ${cs.filter((c) => round[c.name]).map((c) => `${c.name} ${fmtRate(round[c.name])}`).join(', ')}`);
   }
+  for (const c of cs) {
+    try {
+      await c.runner?.dispose?.();
+    } catch {}
+  }
   const ours = cs[0];
   const result = { spec, contenders: {} };
   for (const c of cs) {
@@ -313,6 +318,11 @@ function machine() {
     const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) cpu = m[1].trim();
   } catch {}
+  let built = '';
+  try {
+    const f = process.env.WASMGRAD_DIST ? path.resolve(process.env.WASMGRAD_DIST) : path.join(here, '..', 'dist', 'index.js');
+    built = `, built ${fs.statSync(f).mtime.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+  } catch {}
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -332,7 +342,7 @@ function machine() {
     node: process.version,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
-    commit,
+    commit: commit + built,
     peers: `@tensorflow/tfjs ${ver('@tensorflow/tfjs')}, @tensorflow/tfjs-backend-wasm ${ver('@tensorflow/tfjs-backend-wasm')}, @jax-js/jax ${ver('@jax-js/jax')}, brain.js ${ver('brain.js')}`,
   };
 }

@@ -72,6 +72,12 @@ export async function jaxRunner(spec, init, batches) {
     async sync() {
       await blockUntilReady(tree.ref(params)).then((p) => tree.dispose(p));
     },
+    dispose() {
+      lastLoss?.dispose();
+      tree.dispose(params);
+      for (const d of data) tree.dispose([d.x, d.y]);
+      update.dispose();
+    },
   };
 }
 

@@ -96,8 +96,12 @@ export async function tfjsRunner(backend, spec, init, batches) {
     enter: () => use(backend),
     step,
     sync() {},
-    // Sanity: tfjs must not leak tensors across steps.
-    tensors: () => tf.memory().numTensors,
+    async dispose() {
+      await use(backend);
+      for (const d of data) tf.dispose([d.x, d.y]);
+      for (const v of [...dense, ...conv]) tf.dispose([v.w, v.b]);
+      opt.dispose();
+    },
   };
 }
 
