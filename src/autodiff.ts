@@ -12,7 +12,7 @@
 import { launch } from './engine.js';
 import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
 import { FILL } from './ops/core.js';
-import { FLAG_BACKWARD, R, REC_WORDS, f32bits, fmtShape } from './ops/types.js';
+import { FLAG_BACKWARD, MAX_INPUTS, R, REC_WORDS, f32bits, fmtShape } from './ops/types.js';
 import { recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
 
@@ -125,7 +125,7 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     const node = order[k].node!;
     const rec = node.rec;
     rec[R.GOUT] = gradOf.get(order[k])!.ptr;
-    for (let i = 0; i < 4; i++) rec[R.GIN + i] = 0;
+    for (let i = 0; i < MAX_INPUTS; i++) rec[R.GIN + i] = 0;
     for (const i of node.op.gradInputs) {
       const x = node.inputs[i];
       if (!x.requiresGrad) continue;

@@ -7,7 +7,7 @@ import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type WasmSource } from './backend/wasm.js';
 import { allocTransient, lifetimes, type Storage } from './memory.js';
 import { recorder } from './recorder.js';
-import { R, REC_WORDS, fmtShape, opError, type DType, type OpDef } from './ops/types.js';
+import { MAX_PARAMS, R, REC_WORDS, fmtShape, opError, type DType, type OpDef } from './ops/types.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
 let wasm: WasmBackend | null = null;
@@ -54,10 +54,6 @@ export function backend(name: BackendName = currentName): Backend {
 /** Facts about what runs, for users and bug reports. */
 export function info(): { backend: BackendName; wasmLoaded: boolean; simd: boolean } {
   return { backend: currentName, wasmLoaded: wasm !== null, simd: wasm?.simd ?? false };
-}
-
-export function isGradEnabled(): boolean {
-  return gradEnabled;
 }
 
 /**
@@ -108,7 +104,7 @@ function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: Storage
   inputs.forEach((t, i) => (rec[R.IN + i] = t.storage.ptr));
   aux.forEach((s, j) => (rec[R.AUX + j] = s.ptr));
   rec[R.N] = n;
-  if (params.length > REC_WORDS - R.P) throw opError(op.name, 'too many kernel parameters (internal)');
+  if (params.length > MAX_PARAMS) throw opError(op.name, 'too many kernel parameters (internal)');
   rec.set(params.map((p) => p | 0), R.P);
   return rec;
 }

@@ -166,10 +166,6 @@ export function attachHandle(handle: object, s: Storage): void {
   finalizer.register(handle, s, handle);
 }
 
-export function detachHandle(handle: object): void {
-  finalizer.unregister(handle);
-}
-
 /** Moves a transient storage to the persistent region's rules (no copy: ownership changes). */
 export function makePersistent(handle: object, s: Storage): void {
   if (s.owner === 'persistent') return;

@@ -5,6 +5,7 @@
  */
 import { backward } from './autodiff.js';
 import * as F from './functional.js';
+import { copyInto } from './ops/shape.js';
 import { attachHandle, demote, makePersistent, type Storage } from './memory.js';
 import { recorder } from './recorder.js';
 import { fmtShape, type DType, type Meta, type OpDef } from './ops/types.js';
@@ -189,7 +190,7 @@ export class Tensor implements Meta {
   logSoftmax(dim = -1): Tensor { return F.logSoftmax(this, dim); }
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
   /** Copies src (broadcast to this shape) into this tensor's storage. */
-  copy_(src: TensorLike): this { F.copyInto(this, src); return this; }
+  copy_(src: TensorLike): this { copyInto(this, src); return this; }
   add_(o: TensorLike): this { return this.copy_(F.add(this, o)); }
   sub_(o: TensorLike): this { return this.copy_(F.sub(this, o)); }
   mul_(o: TensorLike): this { return this.copy_(F.mul(this, o)); }

@@ -120,11 +120,6 @@ export class WasmBackend implements Backend {
     (dtype === 'int32' ? this.i32 : this.f32).fill(value, ptr, ptr + n);
   }
 
-  /** A view of live memory (valid until the next allocation). Internal. */
-  view(ptr: number, n: number, dtype: DType): Float32Array | Int32Array {
-    this.fresh();
-    return (dtype === 'int32' ? this.i32 : this.f32).subarray(ptr, ptr + n);
-  }
 
   private load(recs: readonly Int32Array[], workspace: number): void {
     if (workspace > this.wsWords) {

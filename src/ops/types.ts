@@ -141,7 +141,3 @@ export function fmtShape(s: readonly number[]): string {
   return `[${s.join(', ')}]`;
 }
 
-/** TEMPORARY placeholder while an op group is being written; none may remain when an issue closes. */
-export const todo = (name: string) => (..._: unknown[]): never => {
-  throw new Error(`wasmgrad.${name}: not implemented yet`);
-};

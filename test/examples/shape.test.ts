@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
 import { apply } from '../../src/engine.js';
 import { OPS_BY_NAME } from '../../src/ops/index.js';
-import { dropoutHash } from '../../src/ops/shape.js';
+import { copyInto, dropoutHash } from '../../src/ops/shape.js';
 import { nextU32 } from '../../src/random.js';
 import { initWasm } from '../helpers/setup.js';
 
@@ -297,7 +297,7 @@ describe('shape op errors', () => {
     expect(() => x().copy_(wg.zeros([3], { dtype: 'int32' }))).toThrow('wasmgrad.copy_: cannot copy a int32 tensor [3] into a float32 tensor [2, 3] (no dtype conversion)');
     expect(() => ints([1]).copy_(0.5)).toThrow('wasmgrad.copy_: an int32 tensor can only be filled with a 32-bit integer, got 0.5');
     expect(() => x().copy_('1' as unknown as number)).toThrow('wasmgrad.copy_: source must be a Tensor or a number, got string');
-    expect(() => wg.copyInto({} as wg.Tensor, 1)).toThrow('wasmgrad.copy_: target must be a Tensor, got object');
+    expect(() => copyInto({} as wg.Tensor, 1)).toThrow('wasmgrad.copy_: target must be a Tensor, got object');
   });
 
   test('the strided copy op refuses views outside its input', () => {
