@@ -66,6 +66,23 @@ export class Heap {
   }
 }
 
+/** A block of a heap reused across runs (kernel workspace, the WASM tape), grown on demand. */
+export class GrowingBlock {
+  ptr = 0;
+  words = 0;
+  constructor(private readonly heap: Heap) {}
+
+  /** The block's pointer, reallocated first if it has fewer than `words` words. */
+  ensure(words: number, grow = words): number {
+    if (words > this.words) {
+      if (this.words > 0) this.heap.free(this.ptr, this.words);
+      this.words = Math.max(words, grow);
+      this.ptr = this.heap.alloc(this.words);
+    }
+    return this.ptr;
+  }
+}
+
 type OwnerList = Storage[];
 export type Owner = 'persistent' | OwnerList;
 

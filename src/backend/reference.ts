@@ -3,7 +3,7 @@
  * Same records, same pointers (word indices) as WASM, so it is a drop-in interpreter and the
  * oracle every WASM result is checked against.
  */
-import { Heap } from '../memory.js';
+import { GrowingBlock, Heap } from '../memory.js';
 import { OPS_BY_CODE } from '../ops/index.js';
 import { FLAG_BACKWARD, OPCODE_MASK, R, type DType } from '../ops/types.js';
 import type { Backend } from './types.js';
@@ -12,12 +12,12 @@ export class ReferenceBackend implements Backend {
   readonly name = 'reference' as const;
   readonly heap: Heap;
   private h = new Float64Array(1 << 16);
-  private wsPtr = 0;
-  private wsWords = 0;
+  private readonly ws: GrowingBlock;
 
   constructor() {
     // Word 0 stays unused so that pointer 0 can mean "none" in records.
     this.heap = new Heap(16, (end) => this.ensure(end));
+    this.ws = new GrowingBlock(this.heap);
   }
 
   private ensure(end: number): void {
@@ -42,17 +42,8 @@ export class ReferenceBackend implements Backend {
     this.h.fill(value, ptr, ptr + n);
   }
 
-  private workspace(words: number): number {
-    if (words > this.wsWords) {
-      if (this.wsWords > 0) this.heap.free(this.wsPtr, this.wsWords);
-      this.wsPtr = this.heap.alloc(words);
-      this.wsWords = words;
-    }
-    return this.wsPtr;
-  }
-
   run(recs: readonly Int32Array[], workspace: number): void {
-    const ws = this.workspace(workspace);
+    const ws = this.ws.ensure(workspace);
     for (const r of recs) {
       const code = r[R.OPCODE];
       const op = OPS_BY_CODE[code & OPCODE_MASK];

@@ -3,7 +3,7 @@
  * (re-made whenever memory.grow detaches them), copies instruction records into a tape block in
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
-import { Heap } from '../memory.js';
+import { GrowingBlock, Heap } from '../memory.js';
 import { REC_WORDS, R, type DType } from '../ops/types.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl } from './wasm-url.js';
@@ -40,10 +40,8 @@ export class WasmBackend implements Backend {
   private readonly ex: Exports;
   private f32!: Float32Array;
   private i32!: Int32Array;
-  private tapePtr = 0;
-  private tapeWords = 0;
-  private wsPtr = 0;
-  private wsWords = 0;
+  private readonly tape: GrowingBlock;
+  private readonly ws: GrowingBlock;
 
   static async create(src?: WasmSource): Promise<WasmBackend> {
     const module = await compile(src);
@@ -67,6 +65,8 @@ export class WasmBackend implements Backend {
     this.views();
     // A 64 KiB gap above the AS data segments; the stub runtime never allocates in kernels.
     this.heap = new Heap((ex.heapBase() >>> 2) + 16384, (end) => this.ensure(end));
+    this.tape = new GrowingBlock(this.heap);
+    this.ws = new GrowingBlock(this.heap);
   }
 
   get simd(): boolean {
@@ -122,26 +122,18 @@ export class WasmBackend implements Backend {
 
 
   private load(recs: readonly Int32Array[], workspace: number): void {
-    if (workspace > this.wsWords) {
-      if (this.wsWords > 0) this.heap.free(this.wsPtr, this.wsWords);
-      this.wsPtr = this.heap.alloc(workspace);
-      this.wsWords = workspace;
-    }
-    const words = recs.length * REC_WORDS;
-    if (words > this.tapeWords) {
-      if (this.tapeWords > 0) this.heap.free(this.tapePtr, this.tapeWords);
-      this.tapeWords = Math.max(words, 2 * this.tapeWords, 64 * REC_WORDS);
-      this.tapePtr = this.heap.alloc(this.tapeWords);
-    }
+    const ws = this.ws.ensure(workspace);
+    // The tape grows geometrically: a long backward program should not reallocate every time.
+    const tape = this.tape.ensure(recs.length * REC_WORDS, Math.max(2 * this.tape.words, 64 * REC_WORDS));
     this.fresh();
     for (let i = 0; i < recs.length; i++) {
-      recs[i][R.WS] = this.wsPtr;
-      this.i32.set(recs[i], this.tapePtr + i * REC_WORDS);
+      recs[i][R.WS] = ws;
+      this.i32.set(recs[i], tape + i * REC_WORDS);
     }
   }
 
   run(recs: readonly Int32Array[], workspace: number): void {
     this.load(recs, workspace);
-    this.ex.run(this.tapePtr * 4, 0, recs.length);
+    this.ex.run(this.tape.ptr * 4, 0, recs.length);
   }
 }
