@@ -11,5 +11,6 @@ export {
   type SafetensorsEntry,
   type SafetensorsHeader,
 } from './safetensors.js';
+export { saveCheckpoint, loadCheckpoint, type CheckpointParts, type CheckpointTargets } from './checkpoint.js';
 export { assertStateDictMatches, type StateDictMatchOptions } from './statedict.js';
 export { node } from './node.js';

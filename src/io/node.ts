@@ -3,6 +3,7 @@
  * built-ins; the implementation (src/node/files.ts, which uses node:fs) is loaded on first call,
  * so bundles keep it in a separate chunk that browsers never fetch.
  */
+import { checkpointContent, restoreCheckpoint, type CheckpointParts, type CheckpointTargets } from './checkpoint.js';
 import type { SaveOptions, StateDict, StateDictSource } from './safetensors.js';
 
 export const node = {
@@ -24,5 +25,19 @@ export const node = {
   async loadFileWithMetadata(path: string | URL): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
     const files = await import('../node/files.js');
     return files.loadFileWithMetadata(path);
+  },
+  /** Writes a checkpoint (see wg.saveCheckpoint) atomically, as saveFile. Node only. */
+  async saveCheckpointFile(path: string | URL, parts: CheckpointParts): Promise<void> {
+    const fn = 'wasmgrad.node.saveCheckpointFile';
+    const { tensors, metadata } = checkpointContent(parts, fn);
+    const files = await import('../node/files.js');
+    return files.saveFile(path, tensors, { metadata }, fn);
+  },
+  /** Restores a checkpoint file into a model, optimizer and scheduler (see wg.loadCheckpoint). Node only. */
+  async loadCheckpointFile(path: string | URL, into: CheckpointTargets): Promise<{ metadata: Record<string, string> }> {
+    const fn = 'wasmgrad.node.loadCheckpointFile';
+    const files = await import('../node/files.js');
+    const { stateDict, metadata } = await files.loadFileWithMetadata(path, fn);
+    return restoreCheckpoint(stateDict, metadata, into, fn);
   },
 };

@@ -179,7 +179,16 @@ export abstract class Module {
    * nothing has been modified. Tensors may come from the other backend.
    */
   loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
-    const fn = `wasmgrad.nn.${this.constructor.name}.loadStateDict`;
+    const { result, commit } = this.planLoadStateDict(sd, opts);
+    commit();
+    return result;
+  }
+
+  /**
+   * @internal loadStateDict in two phases: validates everything and returns the copy to run (so a
+   * checkpoint can validate every part before any of them changes).
+   */
+  planLoadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}, fn = `wasmgrad.nn.${this.constructor.name}.loadStateDict`): { result: LoadStateDictResult; commit: () => void } {
     const strict = opts.strict ?? true;
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
       throw new Error(`${fn}: expected a state dict (an object or Map of name → Tensor), got ${sd === null ? 'null' : Array.isArray(sd) ? 'an array' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
@@ -215,13 +224,14 @@ export abstract class Module {
       if (ok) copies.push([target, src]);
     }
     if (problems.length > 0) throw new Error(`${fn}: the state dict does not match the model (nothing was loaded):\n  ${problems.join('\n  ')}`);
-    noGrad(() => {
-      for (const [target, src] of copies) {
-        if (src.storage === target.storage) continue;
-        target.copy_(src.storage.backend === target.storage.backend ? src : onBackendOf(target, src));
-      }
-    });
-    return { missingKeys, unexpectedKeys };
+    const commit = () =>
+      noGrad(() => {
+        for (const [target, src] of copies) {
+          if (src.storage === target.storage) continue;
+          target.copy_(src.storage.backend === target.storage.backend ? src : onBackendOf(target, src));
+        }
+      });
+    return { result: { missingKeys, unexpectedKeys }, commit };
   }
 
   // ---- modes and gradients -----------------------------------------------------------------

@@ -39,8 +39,7 @@ export const TEMP_SUFFIX = '.tmp';
  * Writes a module or state dict to `path` as safetensors, atomically (see the top of this file).
  * Everything is validated before the disk is touched.
  */
-export async function saveFile(path: string | URL, x: StateDictSource, opts?: SaveOptions): Promise<void> {
-  const fn = 'wasmgrad.node.saveFile';
+export async function saveFile(path: string | URL, x: StateDictSource, opts?: SaveOptions, fn = 'wasmgrad.node.saveFile'): Promise<void> {
   const p = toPath(path, fn);
   const enc = encodeHeader(x, opts, fn);
   // Write through a symlink to the file it points to (rename would replace the link itself).
@@ -93,8 +92,10 @@ async function readBytes(path: string | URL, fn: string): Promise<Uint8Array> {
 }
 
 /** Reads a safetensors file into { stateDict, metadata } (see wg.loadWithMetadata). */
-export async function loadFileWithMetadata(path: string | URL): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
-  const fn = 'wasmgrad.node.loadFileWithMetadata';
+export async function loadFileWithMetadata(
+  path: string | URL,
+  fn = 'wasmgrad.node.loadFileWithMetadata',
+): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
   return loadWithMetadata(await readBytes(path, fn), `${fn}('${String(path)}')`);
 }
 

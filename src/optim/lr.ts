@@ -55,13 +55,20 @@ export abstract class LRScheduler {
   }
 
   loadStateDict(sd: LRSchedulerState): void {
+    this.planLoadStateDict(sd)();
+  }
+
+  /** @internal loadStateDict in two phases: validates everything, returns the commit. */
+  planLoadStateDict(sd: LRSchedulerState): () => void {
     if (sd === null || typeof sd !== 'object' || !Number.isInteger(sd.lastEpoch) || sd.lastEpoch < 0)
       throw this.error(`loadStateDict: lastEpoch must be an integer ≥ 0, got ${fmtValue(sd?.lastEpoch)}`);
     if (!Array.isArray(sd.baseLrs) || sd.baseLrs.length !== this.baseLrs.length || sd.baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
       throw this.error(`loadStateDict: baseLrs must be ${this.baseLrs.length} finite numbers ≥ 0, got ${fmtValue(sd.baseLrs)}`);
-    this.lastEpoch = sd.lastEpoch;
-    this.baseLrs.splice(0, this.baseLrs.length, ...sd.baseLrs);
-    this.apply();
+    return () => {
+      this.lastEpoch = sd.lastEpoch;
+      this.baseLrs.splice(0, this.baseLrs.length, ...sd.baseLrs);
+      this.apply();
+    };
   }
 
   private apply(): void {

@@ -243,6 +243,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * before anything changes.
    */
   loadStateDict(sd: OptimizerStateDict): void {
+    this.planLoadStateDict(sd)();
+  }
+
+  /** @internal loadStateDict in two phases: validates everything, returns the commit. */
+  planLoadStateDict(sd: OptimizerStateDict): () => void {
     if (sd === null || typeof sd !== 'object' || typeof sd.state !== 'object' || sd.state === null || !Array.isArray(sd.paramGroups))
       throw this.error('loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict()');
     if (sd.paramGroups.length !== 1) throw this.error(`loadStateDict: expected 1 parameter group, got ${sd.paramGroups.length}`);
@@ -285,13 +290,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       next[i] = { step, buffers };
     }
     // commit: copy the values onto each parameter's backend
-    next.forEach((st, i) => {
-      if (st === undefined) return;
-      for (const [name, t] of Object.entries(st.buffers))
-        st.buffers[name] = persistentLike(this.params[i], t.shape, `optim.${this.name} ${name}`, 0, t.values());
-    });
-    this.state = next;
-    Object.assign(this.paramGroups[0], h);
+    return () => {
+      next.forEach((st, i) => {
+        if (st === undefined) return;
+        for (const [name, t] of Object.entries(st.buffers))
+          st.buffers[name] = persistentLike(this.params[i], t.shape, `optim.${this.name} ${name}`, 0, t.values());
+      });
+      this.state = next;
+      Object.assign(this.paramGroups[0], h);
+    };
   }
 }
 

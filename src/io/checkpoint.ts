@@ -1,0 +1,150 @@
+/**
+ * Training checkpoints: a model, its optimizer's state and its LR scheduler in ONE safetensors
+ * file, so that training resumes exactly where it stopped (PyTorch users save the same three
+ * state dicts with torch.save({...})).
+ *
+ * Layout (every value a safetensors tensor or a __metadata__ string):
+ *   model.<key>                        the model's state dict (model.0.weight, model.2.running_mean, …)
+ *   optimizer.state.<i>.step           0-d F32, as PyTorch stores it (exact up to 2^24 steps)
+ *   optimizer.state.<i>.<buffer>       PyTorch's names: momentum_buffer, exp_avg, exp_avg_sq, …
+ *   __metadata__ wasmgrad.checkpoint   '1' (format version)
+ *                wasmgrad.optimizer    JSON { class, paramGroups } (hyperparameters, camelCase)
+ *                wasmgrad.scheduler    JSON { class, state: { lastEpoch, baseLrs } }
+ *                …                     the caller's own string entries (e.g. epoch)
+ * Loading validates every part before any of them changes: a bad file changes nothing.
+ */
+import type { Module } from '../nn/module.js';
+import type { LRScheduler, LRSchedulerState } from '../optim/lr.js';
+import type { Optimizer, OptimizerStateDict, ParamStateDict } from '../optim/optimizer.js';
+import type { Tensor } from '../tensor.js';
+import { loadWithMetadata, save, stateDictEntries, type StateDict, type StateDictSource } from './safetensors.js';
+
+export interface CheckpointParts {
+  /** The model (or its state dict). */
+  model: StateDictSource;
+  optimizer?: Optimizer;
+  scheduler?: LRScheduler;
+  /** Your own string → string entries (epoch, best accuracy, …); keys must not start with 'wasmgrad.'. */
+  metadata?: Record<string, string>;
+}
+
+export interface CheckpointTargets {
+  /** Receives the model state (strict by default, see Module.loadStateDict). */
+  model?: Module;
+  /** Receives the optimizer state; the checkpoint must hold state of the same optimizer class. */
+  optimizer?: Optimizer;
+  /** Receives the scheduler state; the checkpoint must hold state of the same scheduler class. */
+  scheduler?: LRScheduler;
+  /** Model keys must match exactly (default true). */
+  strict?: boolean;
+}
+
+const FORMAT = 'wasmgrad.checkpoint';
+const OPTIMIZER = 'wasmgrad.optimizer';
+const SCHEDULER = 'wasmgrad.scheduler';
+const MODEL_PREFIX = 'model.';
+const STATE_PREFIX = 'optimizer.state.';
+
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+
+/** The flat state dict and metadata of a checkpoint (shared by saveCheckpoint and wg.node). */
+export function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+  if (!isObject(parts) || parts.model === undefined)
+    throw new Error(`${fn}: expected { model, optimizer?, scheduler?, metadata? }, got ${parts === null ? 'null' : typeof parts}`);
+  const metadata: Record<string, string> = { [FORMAT]: '1' };
+  for (const [k, v] of Object.entries(parts.metadata ?? {})) {
+    if (k.startsWith('wasmgrad')) throw new Error(`${fn}: metadata key '${k}' is reserved (keys starting with 'wasmgrad' describe the checkpoint)`);
+    metadata[k] = v;
+  }
+  const tensors = new Map<string, Tensor>();
+  for (const [k, t] of stateDictEntries(parts.model, fn)) tensors.set(MODEL_PREFIX + k, t);
+  const { optimizer, scheduler } = parts;
+  if (optimizer !== undefined) {
+    if (typeof optimizer?.stateDict !== 'function' || typeof optimizer.name !== 'string')
+      throw new Error(`${fn}: optimizer must be a wasmgrad optimizer (e.g. new wg.optim.Adam(...))`);
+    const sd = optimizer.stateDict();
+    for (const [i, st] of Object.entries(sd.state)) for (const [name, t] of Object.entries(st)) tensors.set(`${STATE_PREFIX}${i}.${name}`, t);
+    metadata[OPTIMIZER] = JSON.stringify({ class: optimizer.name, paramGroups: sd.paramGroups });
+  }
+  if (scheduler !== undefined) {
+    if (typeof scheduler?.stateDict !== 'function' || typeof scheduler.name !== 'string')
+      throw new Error(`${fn}: scheduler must be a wasmgrad LR scheduler (e.g. new wg.optim.lr.StepLR(...))`);
+    metadata[SCHEDULER] = JSON.stringify({ class: scheduler.name, state: scheduler.stateDict() });
+  }
+  return { tensors, metadata };
+}
+
+/**
+ * Saves a model with its optimizer state and LR scheduler to safetensors bytes, e.g.
+ * `wg.saveCheckpoint({ model, optimizer: opt, scheduler: sched, metadata: { epoch: '3' } })`.
+ * (wg.save(model) writes the model alone with PyTorch's names, for exchange.)
+ */
+export function saveCheckpoint(parts: CheckpointParts): Uint8Array {
+  const { tensors, metadata } = checkpointContent(parts, 'wasmgrad.saveCheckpoint');
+  return save(tensors, { metadata });
+}
+
+function parseJson(text: string | undefined, key: string, bad: (m: string) => Error): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(text ?? '');
+  } catch {
+    throw bad(`metadata '${key}' is not valid JSON`);
+  }
+  if (!isObject(v) || typeof v.class !== 'string') throw bad(`metadata '${key}' must be a JSON object with a "class" name`);
+  return v;
+}
+
+/**
+ * Restores what a checkpoint holds into the given model, optimizer and scheduler (each optional;
+ * parts of the checkpoint not asked for are ignored) and returns the caller's metadata. Asking
+ * for a part the checkpoint lacks, or for one of another class, is an error. Everything is
+ * validated before anything changes.
+ */
+export function restoreCheckpoint(
+  sd: StateDict,
+  meta: Record<string, string> | null,
+  into: CheckpointTargets,
+  fn: string,
+): { metadata: Record<string, string> } {
+  const bad = (m: string) => new Error(`${fn}: ${m}`);
+  if (into === null || typeof into !== 'object') throw bad('expected { model?, optimizer?, scheduler? } to load into');
+  if (meta?.[FORMAT] !== '1')
+    throw bad(`not a wasmgrad checkpoint (no '${FORMAT}' = '1' in its metadata); a file from wg.save or PyTorch is a plain state dict: use wg.load and model.loadStateDict`);
+  const model: StateDict = {};
+  const state: Record<number, ParamStateDict> = {};
+  for (const [key, t] of Object.entries(sd)) {
+    if (key.startsWith(MODEL_PREFIX)) {
+      model[key.slice(MODEL_PREFIX.length)] = t;
+      continue;
+    }
+    const m = /^optimizer\.state\.(\d+)\.(.+)$/.exec(key);
+    if (m === null) throw bad(`unexpected tensor '${key}' (a checkpoint holds model.* and optimizer.state.<index>.* tensors)`);
+    (state[Number(m[1])] ??= {})[m[2]] = t;
+  }
+  const commits: (() => void)[] = [];
+  if (into.model !== undefined) commits.push(into.model.planLoadStateDict(model, { strict: into.strict ?? true }, `${fn} (model)`).commit);
+  if (into.optimizer !== undefined) {
+    if (meta[OPTIMIZER] === undefined) throw bad('the checkpoint holds no optimizer state (it was saved without an optimizer)');
+    const o = parseJson(meta[OPTIMIZER], OPTIMIZER, bad);
+    if (o.class !== into.optimizer.name) throw bad(`the checkpoint holds ${String(o.class)} state, the optimizer is ${into.optimizer.name}`);
+    commits.push(into.optimizer.planLoadStateDict({ state, paramGroups: o.paramGroups } as OptimizerStateDict));
+  }
+  if (into.scheduler !== undefined) {
+    if (meta[SCHEDULER] === undefined) throw bad('the checkpoint holds no LR scheduler state (it was saved without a scheduler)');
+    const s = parseJson(meta[SCHEDULER], SCHEDULER, bad);
+    if (s.class !== into.scheduler.name) throw bad(`the checkpoint holds ${String(s.class)} state, the scheduler is ${into.scheduler.name}`);
+    commits.push(into.scheduler.planLoadStateDict(s.state as LRSchedulerState));
+  }
+  for (const commit of commits) commit();
+  const metadata: Record<string, string> = {};
+  for (const [k, v] of Object.entries(meta)) if (!k.startsWith('wasmgrad') && k !== 'format') metadata[k] = v;
+  return { metadata };
+}
+
+/** Loads checkpoint bytes made by wg.saveCheckpoint into a model, optimizer and scheduler. */
+export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, into: CheckpointTargets): { metadata: Record<string, string> } {
+  const fn = 'wasmgrad.loadCheckpoint';
+  const { stateDict, metadata } = loadWithMetadata(bytes, fn);
+  return restoreCheckpoint(stateDict, metadata, into, fn);
+}
