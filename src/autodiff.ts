@@ -9,10 +9,9 @@
  *   it was broadcast from, which is the sum over broadcast dimensions;
  * - leaves: GIN points at the leaf's persistent .grad, so repeated backward() calls accumulate.
  */
-import { launch } from './engine.js';
+import { fillRecord, launch } from './engine.js';
 import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
-import { FILL } from './ops/core.js';
-import { FLAG_BACKWARD, MAX_INPUTS, R, REC_WORDS, f32bits, fmtShape } from './ops/types.js';
+import { FLAG_BACKWARD, MAX_INPUTS, R, fmtShape } from './ops/types.js';
 import { recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
 
@@ -35,24 +34,38 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
   return grad;
 }
 
-/** A record setting n words at ptr to value (the `fill` op), for the backward program. */
-function fillRec(ptr: number, n: number, value: number): Int32Array {
-  const rec = new Int32Array(REC_WORDS);
-  rec[R.OPCODE] = FILL.opcode;
-  rec[R.OUT] = ptr;
-  rec[R.N] = n;
-  rec[R.P] = f32bits(value);
-  return rec;
+/**
+ * The leaf's .grad storage, made on first use; `fills` receives its zeroing. Inside wg.compile the
+ * block belongs to the program (the same block every call, like the program's other buffers), and
+ * a replay hook re-binds `leaf.grad` to it.
+ */
+function leafGrad(leaf: Tensor, fills: Int32Array[]): Storage {
+  const inCompiled = recorder.mode !== 'off';
+  if (leaf.grad === null || !leaf.grad.storage.alive) {
+    const be = leaf.storage.backend;
+    const s = inCompiled ? allocTransient(be, leaf.size, 'grad') : allocPersistent(be, leaf.size, 'grad');
+    fills.push(fillRecord(s.ptr, leaf.size, 0));
+    leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
+    if (inCompiled) bindLeafGrad(leaf, recorder.run!.cleared.has(leaf) ? 'null-or-same' : 'null');
+  } else if (inCompiled) bindLeafGrad(leaf, 'same');
+  return leaf.grad!.storage;
 }
 
-/** The leaf's .grad storage, made (persistent) on first use; `fills` receives its zeroing. */
-function leafGrad(leaf: Tensor, fills: Int32Array[]): Storage {
-  if (leaf.grad === null || !leaf.grad.storage.alive) {
-    const s = allocPersistent(leaf.storage.backend, leaf.size, 'grad');
-    fills.push(fillRec(s.ptr, leaf.size, 0));
-    leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
-  }
-  return leaf.grad.storage;
+/**
+ * What a replay needs of a leaf gradient: 'same' = backward found this grad and accumulates into
+ * it; 'null' = it found none (the JS would make and zero one); 'null-or-same' = the function
+ * itself cleared it before (zeroGrad inside), so either state gives the same program.
+ */
+function bindLeafGrad(leaf: Tensor, expect: 'same' | 'null' | 'null-or-same'): void {
+  const g = leaf.grad!;
+  recorder.run!.leafGrads.set(leaf, g);
+  recorder.uses(g.storage);
+  recorder.hook({
+    check: () => (leaf.grad === g ? expect !== 'null' : leaf.grad === null && expect !== 'same'),
+    commit: () => {
+      if (leaf.grad !== g) leaf.grad = g;
+    },
+  });
 }
 
 /** Topological order (inputs first) of the nodes reachable from root through requiresGrad tensors. */
@@ -90,6 +103,7 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     // A leaf: its gradient is the seed itself.
     const g = leafGrad(root, fills);
     if (fills.length > 0) launch(be, fills, 0);
+    if (recorder.mode !== 'off') recorder.slow('backward() of a leaf tensor adds the seed in JavaScript');
     const cur = be.read(g.ptr, root.size, 'float32');
     be.write(g.ptr, Array.from(cur, (v, i) => v + seed[i]), 'float32');
     return;
@@ -114,10 +128,10 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   const gradOf = new Map<Tensor, Storage>();
   for (const t of order) {
     const s = allocTransient(be, t.size, `grad of ${t.node!.op.name}`);
-    if (t !== root) fills.push(fillRec(s.ptr, t.size, 0));
+    if (t !== root) fills.push(fillRecord(s.ptr, t.size, 0));
     gradOf.set(t, s);
   }
-  if (seed.length === 1) fills.push(fillRec(gradOf.get(root)!.ptr, 1, seed[0]));
+  if (seed.length === 1) fills.push(fillRecord(gradOf.get(root)!.ptr, 1, seed[0]));
   else if (recorder.mode !== 'off') throw new Error('wasmgrad.compile: backward() inside a compiled function needs a one-element loss');
   let workspace = 0;
   const program = [...fills];
@@ -132,7 +146,9 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
       rec[R.GIN + i] = x.node === null ? leafGrad(x, program).ptr : gradOf.get(x)!.ptr;
     }
     workspace = Math.max(workspace, node.workspace);
-    const b = Int32Array.from(rec);
+    // The forward record has run (and was copied by the backend or the recorder): unless the graph
+    // is kept for another backward, it becomes the backward record itself.
+    const b = opts.retainGraph ? Int32Array.from(rec) : rec;
     b[R.OPCODE] |= FLAG_BACKWARD;
     program.push(b);
   }
@@ -141,5 +157,6 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   if (seed.length !== 1) be.write(gradOf.get(root)!.ptr, seed, 'float32');
   launch(be, program, workspace);
   if (!opts.retainGraph) for (const t of order) t.node!.freed = true;
+  if (recorder.mode !== 'off') recorder.run!.endSteps++;
   lifetimes.endStep();
 }

@@ -1,62 +1,208 @@
 /**
- * wg.compile(fn): whole-step replay. The first call for a given set of input shapes traces fn
- * eagerly (its results are that call's results) and records every kernel launch, pinning the
- * step-scoped memory it used. Later calls with the same shapes re-run fn's JavaScript only to
- * re-bind the recording — new input pointers, the optimizer's current step count and learning
- * rate, fresh dropout seeds — without executing or allocating anything, then run forward,
- * backward and the optimizer update in ONE WebAssembly call. See src/recorder.ts.
+ * wg.compile(fn): whole-step replay, in the manner of CUDA graphs / torch.compile's cudagraphs and
+ * jax.jit. The first call for a given set of input shapes traces fn eagerly (its results are that
+ * call's results) and records every kernel launch, pinning the step-scoped memory it used (op
+ * results, gradient buffers, the parameters' .grad). Later calls run forward, backward and the
+ * optimizer update in ONE WebAssembly call, without running fn's JavaScript:
+ *
+ * - the input tensors' pointers are patched into the record words that held the traced inputs'
+ *   (no copy: the inputs are used where they are);
+ * - library state advances exactly as the JS would have advanced it, in the same order: the
+ *   optimizer's step count and current hyperparameters (a learning rate changed by a scheduler or
+ *   by `opt.lr = ...` between calls, Adam's bias corrections), LR schedulers stepped inside fn,
+ *   fresh dropout seeds from the global stream, `.grad` of the parameters, storage versions, step
+ *   ends (op results made outside fn are recycled as in eager);
+ * - int32 inputs the JS validated (class labels, embedding indices) are checked against the values
+ *   earlier calls validated; a new value makes the call re-run the JS, which checks it.
+ * See src/recorder.ts.
+ *
+ * The second call re-runs fn's JavaScript without executing anything ("patch" run) and compares
+ * what it records with the trace: different ops or shapes are an error (the function is not
+ * static); a changed value that nothing above explains (a constant computed by the JS, a pointer to
+ * a tensor made anew each call) means the function computes things in JavaScript that a replay
+ * cannot follow: such a function, and one that reads tensor values (BatchNorm's batch counter),
+ * creates tensors, sets `opt.lr` or returns plain JS values inside fn, keeps re-running its
+ * JavaScript every call (correct, but with the eager per-op JS cost). `compiled.replayInfo()`
+ * says which mode each traced shape runs in and why.
+ *
+ * What a fast replay cannot see (as for jax.jit): JavaScript inside fn does not run, so side
+ * effects there (counters, logging) happen only on the trace and the re-run calls, and values fn
+ * reads from JS state that change later than the second call (a flag flipped after 10 epochs,
+ * train()/eval() switched between calls) are not noticed. Keep such state outside fn, compile
+ * one function per mode, or pass `{ verify: n }` to re-run the JS (and re-check) every n calls
+ * (`verify: 1`: every call, the fully checked mode).
  *
  * Rules (as for torch.jit.trace / jax.jit): fn must run the same ops on the same shapes every
  * call for the same input shapes, and must not read values it computes (return them instead).
- * The tensors fn returns are the same storage on every call: read them before the next call, or
- * keep() a copy.
+ * The tensors fn returns, and the gradients it makes, are the same storage on every call: read
+ * them before the next call, or keep() a copy. They live as long as the compiled function.
  */
 import type { BackendName } from './backend/types.js';
-import { Program, recorder } from './recorder.js';
+import { lifetimes, type Storage } from './memory.js';
+import { allSeen, Program, recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
 
-function signature(args: readonly unknown[]): string {
-  return args
-    .map((a) => (a instanceof Tensor ? `${a.storage.backend.name as BackendName}:${a.dtype}[${a.shape.join(',')}]` : typeof a))
-    .join(' ');
+export interface CompileOptions {
+  /**
+   * Re-run fn's JavaScript every `verify` calls, checking it still records the same program and
+   * re-binding what it computes (debugging; 1 = every call). Default 0: only on the second call.
+   */
+  verify?: number;
 }
+
+/** How one traced input signature replays. */
+export interface ReplayInfo {
+  signature: string;
+  /** 'fast': no JavaScript per call; 'rerun': fn's JavaScript runs every call; 'pending': not yet verified. */
+  mode: 'fast' | 'rerun' | 'pending';
+  reason: string | null;
+  calls: { traces: number; jsRuns: number; fastRuns: number };
+}
+
+const storageOf = (a: unknown): Storage | null => (a instanceof Tensor ? a.storage : null);
+
+function signature(args: readonly unknown[]): string {
+  let key = '';
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a instanceof Tensor) {
+      key += `${a.storage.backend.name as BackendName}:${a.dtype}[${a.shape.join(',')}]`;
+      // Inputs that share storage are part of the signature: they share record words.
+      for (let j = 0; j < i; j++) if (args[j] instanceof Tensor && (args[j] as Tensor).storage === a.storage) key += `=${j}`;
+    } else key += typeof a;
+    key += ' ';
+  }
+  return key;
+}
+
+/** Whether the previous call's signature still holds (avoids building the key string). */
+function sameSignature(prev: readonly unknown[], args: readonly unknown[]): boolean {
+  if (prev.length !== args.length) return false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i], p = prev[i];
+    if (!(a instanceof Tensor)) {
+      if (p instanceof Tensor || typeof a !== typeof p) return false;
+      continue;
+    }
+    if (!(p instanceof Tensor) || a.dtype !== p.dtype || a.storage.backend !== p.storage.backend || a.shape.length !== p.shape.length) return false;
+    for (let k = 0; k < a.shape.length; k++) if (a.shape[k] !== p.shape[k]) return false;
+    for (let j = 0; j < i; j++) {
+      const aj = args[j], pj = prev[j];
+      if ((aj instanceof Tensor && aj.storage === a.storage) !== (pj instanceof Tensor && pj.storage === p.storage)) return false;
+    }
+  }
+  return true;
+}
+
+/** Notes in the current run why fn's result cannot be handed back without running its JS. */
+function checkResult(value: unknown, args: readonly unknown[], depth = 0): void {
+  if (value === undefined || value === null) return;
+  if (value instanceof Tensor) {
+    if (args.some((a) => a instanceof Tensor && a.storage === value.storage)) recorder.slow('the function returns one of its inputs');
+    else if (value.node !== null && !value.node.freed) recorder.slow('the function returns a tensor whose graph is still alive (backward() outside it)');
+    return;
+  }
+  if (depth < 4 && typeof value === 'object' && (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype)) {
+    for (const v of Array.isArray(value) ? value : Object.values(value)) checkResult(v, args, depth + 1);
+    return;
+  }
+  recorder.slow('the function returns JavaScript values computed in it');
+}
+
+const MISS = Symbol('run the JavaScript');
 
 const programsOf = new FinalizationRegistry<Map<string, Program>>((programs) => {
   for (const p of programs.values()) p.release();
 });
 
-export function compile<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: CompileOptions = {}): ((...args: A) => R) & { replayInfo(): ReplayInfo[] } {
   if (typeof fn !== 'function') throw new Error('wasmgrad.compile: expects a function');
+  const verify = opts.verify ?? 0;
+  if (!Number.isInteger(verify) || verify < 0) throw new Error(`wasmgrad.compile: verify must be an integer ≥ 0, got ${String(verify)}`);
   const programs = new Map<string, Program>();
-  const compiled = (...args: A): R => {
-    const key = signature(args);
-    let program = programs.get(key);
-    if (program === undefined) {
-      program = new Program();
-      recorder.begin('trace', program);
-      try {
-        const result = fn(...args);
-        recorder.end();
-        programs.set(key, program);
-        return result;
-      } catch (e) {
-        recorder.abort();
-        program.release();
-        throw e;
-      }
-    }
-    recorder.begin('patch', program);
+  let prevArgs: unknown[] = [];
+  let prevProgram: Program | undefined;
+
+  /** Runs fn's JavaScript with the recorder on (see src/recorder.ts). */
+  const jsRun = (mode: 'trace' | 'patch', program: Program, args: A): R => {
+    recorder.begin(mode, program, args, storageOf);
     let result: R;
     try {
       result = fn(...args);
+      if (result instanceof Promise) throw new Error('wasmgrad.compile: fn must be synchronous (it returned a Promise)');
+      checkResult(result, args);
+      recorder.end(result);
     } catch (e) {
-      recorder.abort();
-      throw e; // nothing ran: parameters and optimizer state are untouched
+      if (recorder.mode !== 'off') recorder.abort();
+      else program.bound = null;
+      throw e; // a patch run has run nothing: parameters and optimizer state are untouched
     }
-    recorder.end();
-    program.backend?.run(program.recs, program.workspace);
+    recorder.markValidated(program, args);
+    if (mode === 'trace') program.stats.traces++;
+    else {
+      program.stats.jsRuns++;
+      program.backend?.run(program.recs, program.workspace);
+    }
     return result;
   };
+
+  /** The replay without JavaScript; MISS when this call must run the JS (see the header). */
+  const fastReplay = (p: Program, args: A): R | typeof MISS => {
+    const b = p.bound;
+    if (b === null || p.slowReason !== null || !p.verified || p.backend === null) return MISS;
+    for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
+    for (const s of b.externals) if (!s.alive) return MISS;
+    for (const i of b.readArgs) {
+      const t = args[i] as Tensor;
+      if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
+    }
+    const hooks = b.hooks;
+    for (let k = 0; k < hooks.length; k++) if (!hooks[k].check()) return MISS;
+    // Nothing has changed so far; from here on the step happens.
+    for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
+    for (let k = 0; k < hooks.length; k++) hooks[k].commit();
+    for (const s of b.bumps) s.version++;
+    p.backend.run(p.recs, p.workspace);
+    for (let k = 0; k < b.endSteps; k++) lifetimes.endStep();
+    p.stats.fastRuns++;
+    return b.result as R;
+  };
+
+  const compiled = (...args: A): R => {
+    let program: Program | undefined;
+    if (prevProgram !== undefined && sameSignature(prevArgs, args)) program = prevProgram;
+    else program = programs.get(signature(args));
+    if (program === undefined) {
+      const fresh = new Program();
+      let result: R;
+      try {
+        result = jsRun('trace', fresh, args);
+      } catch (e) {
+        fresh.release();
+        throw e;
+      }
+      programs.set(signature(args), fresh);
+      prevArgs = args;
+      prevProgram = fresh;
+      return result;
+    }
+    prevArgs = args;
+    prevProgram = program;
+    const n = program.stats.traces + program.stats.jsRuns + program.stats.fastRuns;
+    if (verify === 0 || n % verify !== 0) {
+      const r = fastReplay(program, args);
+      if (r !== MISS) return r;
+    }
+    return jsRun('patch', program, args);
+  };
+
+  const replayInfo = (): ReplayInfo[] =>
+    [...programs].map(([signature, p]) => ({
+      signature: signature.trim(),
+      mode: p.slowReason !== null ? 'rerun' : p.verified ? 'fast' : 'pending',
+      reason: p.slowReason,
+      calls: { ...p.stats },
+    }));
   programsOf.register(compiled, programs);
-  return compiled;
+  return Object.assign(compiled, { replayInfo });
 }

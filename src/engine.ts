@@ -7,7 +7,9 @@ import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type WasmSource } from './backend/wasm.js';
 import { allocTransient, lifetimes, type Storage } from './memory.js';
 import { recorder } from './recorder.js';
-import { MAX_PARAMS, R, REC_WORDS, fmtShape, opError, type DType, type OpDef } from './ops/types.js';
+import { FILL } from './ops/core.js';
+import { MAX_PARAMS, R, REC_WORDS, f32bits, fmtShape, opError, type DType, type OpDef } from './ops/types.js';
+import { nextU32 } from './random.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
 let wasm: WasmBackend | null = null;
@@ -96,18 +98,36 @@ function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   return be;
 }
 
-function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: Storage[], n: number, params: number[]): Int32Array {
+function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: readonly Storage[], n: number, params: readonly number[]): Int32Array {
+  if (params.length > MAX_PARAMS) throw opError(op.name, 'too many kernel parameters (internal)');
   const rec = new Int32Array(REC_WORDS);
   rec[R.OPCODE] = op.opcode;
   rec[R.NIN] = inputs.length;
   rec[R.OUT] = out.ptr;
-  inputs.forEach((t, i) => (rec[R.IN + i] = t.storage.ptr));
-  aux.forEach((s, j) => (rec[R.AUX + j] = s.ptr));
+  for (let i = 0; i < inputs.length; i++) rec[R.IN + i] = inputs[i].storage.ptr;
+  for (let j = 0; j < aux.length; j++) rec[R.AUX + j] = aux[j].ptr;
   rec[R.N] = n;
-  if (params.length > MAX_PARAMS) throw opError(op.name, 'too many kernel parameters (internal)');
-  rec.set(params.map((p) => p | 0), R.P);
+  for (let k = 0; k < params.length; k++) rec[R.P + k] = params[k] | 0;
   return rec;
 }
+
+/** Rewrites a record's kernel parameters (replays: a new learning rate, step count or seed). */
+export function writeParams(rec: Int32Array, params: readonly number[]): void {
+  for (let k = 0; k < params.length; k++) rec[R.P + k] = params[k] | 0;
+}
+
+/** A record setting n words at ptr to value (the `fill` op). */
+export function fillRecord(ptr: number, n: number, value: number): Int32Array {
+  const rec = new Int32Array(REC_WORDS);
+  rec[R.OPCODE] = FILL.opcode;
+  rec[R.OUT] = ptr;
+  rec[R.N] = n;
+  rec[R.P] = f32bits(value);
+  return rec;
+}
+
+const NO_PARAMS: readonly number[] = [];
+const NO_AUX: readonly Storage[] = [];
 
 function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
   if (inputs.length !== op.arity) throw opError(op.name, `expects ${op.arity} tensor inputs, got ${inputs.length}`);
@@ -127,26 +147,45 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
   const be = backendOf(op.name, inputs);
   checkDtypes(op, inputs);
   const plan = op.plan(inputs, attrs);
-  const n = plan.shape.reduce((a, b) => a * b, 1);
+  const shape = plan.shape;
+  let n = 1;
+  for (let k = 0; k < shape.length; k++) n *= shape[k];
   const out = allocTransient(be, n, op.name);
-  const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (saved for backward)`));
-  const rec = encode(op, inputs, out, aux, n, plan.params ?? []);
-  launch(be, [rec], plan.workspace ?? 0);
-  const requiresGrad = gradEnabled && op.gradInputs.some((i) => inputs[i].requiresGrad);
-  const t = new Tensor(plan.shape, plan.dtype ?? 'float32', out, requiresGrad);
+  let aux = NO_AUX;
+  if (plan.aux !== undefined && plan.aux.length > 0) aux = plan.aux.map((w) => allocTransient(be, w, `${op.name} (saved for backward)`));
+  const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS);
+  const workspace = plan.workspace ?? 0;
+  launch(be, [rec], workspace);
+  if (recorder.mode !== 'off') bindApply(op, inputs, attrs);
+  let requiresGrad = false;
+  if (gradEnabled) for (const i of op.gradInputs) if (inputs[i].requiresGrad) requiresGrad = true;
+  const t = new Tensor(shape, plan.dtype ?? 'float32', out, requiresGrad);
   if (requiresGrad) {
-    const node: GraphNode = {
-      op,
-      rec,
-      inputs,
-      versions: inputs.map((x) => x.storage.version),
-      saved: aux,
-      workspace: plan.workspace ?? 0,
-      freed: false,
-    };
-    t.node = node;
+    const versions = new Array<number>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
+    t.node = { op, rec, inputs, versions, saved: aux, workspace, freed: false };
   }
   return t;
+}
+
+/**
+ * Inside wg.compile: the storages an op uses, and the replay hook of a stochastic op. Convention:
+ * an op whose attrs carry a numeric `seed` (dropout) draws it from the global stream every call,
+ * so a replay draws a fresh one, in the same order as the JS would.
+ */
+function bindApply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): void {
+  for (const t of inputs) recorder.uses(t.storage);
+  if (typeof (attrs as { seed?: unknown }).seed !== 'number') return;
+  const fwd = recorder.lastStored[0];
+  recorder.stochastic(fwd);
+  recorder.hook({
+    check: () => true,
+    commit: () => {
+      const params = op.plan(inputs, { ...attrs, seed: nextU32() }).params ?? NO_PARAMS;
+      writeParams(fwd, params);
+      for (const r of recorder.twinsOf(fwd)) writeParams(r, params);
+    },
+  });
 }
 
 /**
@@ -165,8 +204,13 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
     throw opError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
   if ((plan.dtype ?? 'float32') !== target.dtype) throw opError(name, `in-place result dtype does not match target ${target.dtype}`);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`));
-  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? [])], plan.workspace ?? 0);
+  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0);
   target.storage.version++;
+  if (recorder.mode !== 'off') {
+    bindApply(op, inputs, attrs);
+    recorder.uses(target.storage);
+    recorder.bump(target.storage);
+  }
   return target;
 }
 
@@ -180,6 +224,10 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   checkDtypes(op, tensors);
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
-  launch(be, [encode(op, tensors, tensors[0].storage, [], n, plan.params ?? [])], plan.workspace ?? 0);
+  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0);
   for (const i of written) tensors[i].storage.version++;
+  if (recorder.mode !== 'off') {
+    for (const t of tensors) recorder.uses(t.storage);
+    for (const i of written) recorder.bump(tensors[i].storage);
+  }
 }

@@ -168,7 +168,13 @@ export function allocTransient(be: Backend, words: number, label: string): Stora
   return s;
 }
 
-export function allocPersistent(be: Backend, words: number, label: string): Storage {
+/**
+ * A block for creation functions and optimizer state. Inside a compiled function, creating tensors
+ * is JavaScript a replay cannot repeat (the program then re-runs the JS every call), except for
+ * `state` (optimizer buffers made at the first step, then reused).
+ */
+export function allocPersistent(be: Backend, words: number, label: string, state = false): Storage {
+  if (recorder.mode !== 'off' && !state) recorder.slow(`a tensor is created inside the function (${label})`);
   return new Storage(be, be.heap.alloc(words), words, 'persistent', label, lifetimes.step);
 }
 

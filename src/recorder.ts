@@ -1,22 +1,75 @@
 /**
- * Recording and re-binding of programs for wg.compile.
+ * Recording, re-binding and replaying programs for wg.compile (see src/compile.ts for the rules).
  *
- * trace: the step function runs eagerly; every step-scoped allocation (op outputs, saved buffers,
- *   gradient buffers, constants) is pinned to the program instead of the step, and every kernel
- *   launch is appended to the program as a snapshot of its records.
- * patch: the step function runs again for new inputs, but nothing executes and nothing is
- *   allocated: each step-scoped allocation returns the block recorded at the same position, and
- *   each launch re-encodes the recorded records (new input pointers, new parameters such as the
- *   learning rate, Adam's step count or dropout seeds). Then the whole program runs in one call.
- * A launch or allocation that does not match the recording means the function is not static
- * (different ops or shapes for the same input shapes): a clear error.
+ * A *JS run* executes the step function's JavaScript with the recorder on:
+ * - trace (the first call for a set of input shapes): the step runs eagerly; every step-scoped
+ *   allocation (op outputs, saved buffers, gradient buffers, leaf gradients, constants) is pinned
+ *   to the program instead of the step, and every kernel launch is appended to the program as a
+ *   snapshot of its records.
+ * - patch: the step runs again for new inputs, but nothing executes and nothing is allocated: each
+ *   step-scoped allocation returns the block recorded at the same position, and each launch
+ *   re-encodes the recorded records. A launch or allocation that does not match the recording
+ *   means the function is not static (different ops or shapes for the same input shapes).
+ * Every JS run also builds a Binding: what the run learnt about the few values that change from
+ * call to call, so that later calls can skip the JavaScript (a *fast replay*):
+ * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
+ * - hooks, in the order the library code ran them: the optimizer's step (step count, learning
+ *   rate: the parameters of its update records), LR schedulers' step(), dropout seeds, leaf
+ *   gradients; each has a check (false: state changed in a way only a JS run can re-bind) and a
+ *   commit (advances the JS state and writes the record words);
+ * - guards: storages the program uses that must still be alive, int32 inputs whose values the
+ *   JavaScript validated (labels: a replay needs every value to have been validated before);
+ * - bookkeeping to repeat: storage versions bumped by in-place updates, step ends (backward()).
+ * A JS run may also find the function not replayable without its JavaScript (`slowReason`): it
+ * reads tensor data (other than int32 inputs), creates tensors, sets hyperparameters, returns JS
+ * values, or (found by comparing a patch run with the previous run) a record word or a constant
+ * changed between calls that no hook explains. Such programs keep re-running the JS every call.
  */
 import type { Backend } from './backend/types.js';
 import type { Storage } from './memory.js';
-import { OPCODE_MASK, R } from './ops/types.js';
+import type { Tensor } from './tensor.js';
+import { OPCODE_MASK, R, REC_WORDS } from './ops/types.js';
 import { OPS_BY_CODE } from './ops/index.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
+
+/** Library state a fast replay advances in place of the JavaScript that would have. */
+export interface ReplayHook {
+  /** false: the JS state no longer matches the recording; the call re-runs the JavaScript. May throw (bad hyperparameters). */
+  check(): boolean;
+  /** Advances the JS state as the JS run would have, and writes the dependent record words. */
+  commit(): void;
+}
+
+/** Pointer words of a record (an input's pointer can sit in any of them). */
+const PTR_WORDS = [R.OUT, R.IN, R.IN + 1, R.IN + 2, R.IN + 3, R.GIN, R.GIN + 1, R.GIN + 2, R.GIN + 3, R.AUX, R.AUX + 1];
+
+/** What one JS run bound. */
+export class Binding {
+  /** Input slots as parallel arrays: record, word, argument index. */
+  readonly slotRecs: Int32Array[] = [];
+  readonly slotWords: number[] = [];
+  readonly slotArgs: number[] = [];
+  readonly hooks: ReplayHook[] = [];
+  /** Records whose words hooks rewrite (changes in them between runs are explained). */
+  readonly hookRecs = new Set<Int32Array>();
+  /** Storages the program uses that it does not own (parameters, optimizer state, ...). */
+  readonly externals = new Set<Storage>();
+  readonly bumps: Storage[] = [];
+  endSteps = 0;
+  /** Indices of int32 inputs whose values the JS read (validated). */
+  readonly readArgs = new Set<number>();
+  /** Leaf -> the gradient tensor backward() bound to it. */
+  readonly leafGrads = new Map<object, object>();
+  /** Leaves whose .grad was set to null during the run. */
+  readonly cleared = new Set<object>();
+  /** Dropout-like records and the records of their backward, found after the run. */
+  readonly stochastic: Int32Array[] = [];
+  /** Words changed by this (patch) run: record, word. */
+  readonly diffs: [Int32Array, number][] = [];
+  slowReason: string | null = null;
+  result: unknown = undefined;
+}
 
 export class Program {
   readonly events: Event[] = [];
@@ -25,6 +78,18 @@ export class Program {
   readonly recs: Int32Array[] = [];
   workspace = 0;
   backend: Backend | null = null;
+  /** What the last successful JS run bound (null after a failed one). */
+  bound: Binding | null = null;
+  /** Why this program re-runs its JS every call (null: it can replay fast). Sticky. */
+  slowReason: string | null = null;
+  /** A patch run compared the JS with the trace and found only explained changes. */
+  verified = false;
+  /** Constant blocks and their last values (a change between runs means JS-dynamic values). */
+  readonly constants: Storage[] = [];
+  constValues: number[] = [];
+  /** Per int32 input: which values a JS run has validated (bitmap by value). */
+  readonly seen = new Map<number, Uint8Array>();
+  stats = { traces: 0, jsRuns: 0, fastRuns: 0 };
 
   release(): void {
     for (const s of this.owned) if (s.owner === this.owned) s.release();
@@ -41,31 +106,92 @@ function notStatic(what: string): Error {
 
 const opName = (code: number) => OPS_BY_CODE[code & OPCODE_MASK]?.name ?? `opcode ${code}`;
 
+const SEEN_CAP = 1 << 22;
+
 class Recorder {
   mode: 'off' | 'trace' | 'patch' = 'off';
   program: Program | null = null;
+  /** The binding being built by the current JS run. */
+  run: Binding | null = null;
   private cursor = 0;
+  /** Input storages of the current JS run -> argument index; and their pointers. */
+  private argOf = new Map<Storage, number>();
+  private argPtr = new Map<number, number>();
 
-  begin(mode: 'trace' | 'patch', program: Program): void {
+  begin(mode: 'trace' | 'patch', program: Program, args: readonly unknown[], storageOf: (a: unknown) => Storage | null): void {
     if (this.mode !== 'off') throw new Error('wasmgrad.compile: compiled functions cannot call each other');
     this.mode = mode;
     this.program = program;
     this.cursor = 0;
+    this.run = new Binding();
+    this.argOf.clear();
+    this.argPtr.clear();
+    args.forEach((a, i) => {
+      const s = storageOf(a);
+      if (s === null || this.argOf.has(s)) return;
+      this.argOf.set(s, i);
+      this.argPtr.set(s.ptr, i);
+    });
   }
 
   /** Leaves recording after an exception (nothing of a patch has run). */
   abort(): void {
     this.mode = 'off';
+    if (this.program) this.program.bound = null;
     this.program = null;
+    this.run = null;
   }
 
-  end(): void {
-    if (this.mode === 'patch' && this.cursor !== this.program!.events.length) {
-      this.mode = 'off';
+  end(result: unknown): void {
+    const p = this.program!;
+    const b = this.run!;
+    if (this.mode === 'patch' && this.cursor !== p.events.length) {
+      this.abort();
       throw notStatic('it stopped before the end of the recording');
     }
+    const wasTrace = this.mode === 'trace';
     this.mode = 'off';
     this.program = null;
+    this.run = null;
+    b.result = result;
+    this.findBackwardTwins(p, b);
+    if (wasTrace) {
+      for (const e of p.events) if (e.kind === 'alloc' && e.storage.label === 'constant' && e.storage.words === 1) p.constants.push(e.storage);
+    } else {
+      // Verification: every change since the previous run must be explained by a hook or an input.
+      for (const [rec, w] of b.diffs) {
+        if (b.hookRecs.has(rec) || (PTR_WORDS.includes(w as never) && this.isArgPtrWord(b, rec, w))) continue;
+        b.slowReason ??= `a parameter of ${opName(rec[R.OPCODE])} changed between calls: the JavaScript computes a value the recording cannot follow`;
+      }
+    }
+    const values = p.constants.map((s) => (s.alive ? s.backend.read(s.ptr, 1, 'int32')[0] : NaN));
+    if (!wasTrace && values.some((v, i) => !Object.is(v, p.constValues[i])))
+      b.slowReason ??= 'a constant mixed into an op changed between calls (a number computed by the JavaScript)';
+    p.constValues = values;
+    if (b.slowReason !== null) p.slowReason ??= b.slowReason;
+    else if (!wasTrace) p.verified = true;
+    p.bound = b;
+  }
+
+  private isArgPtrWord(b: Binding, rec: Int32Array, w: number): boolean {
+    for (let k = 0; k < b.slotRecs.length; k++) if (b.slotRecs[k] === rec && b.slotWords[k] === w) return true;
+    return false;
+  }
+
+  /** Backward records of stochastic ops carry the same seed: the hook rewrites them too. */
+  private findBackwardTwins(p: Program, b: Binding): void {
+    if (b.stochastic.length === 0) return;
+    for (const fwd of b.stochastic) {
+      const twins: Int32Array[] = [];
+      for (const r of p.recs) if (r !== fwd && (r[R.OPCODE] & OPCODE_MASK) === fwd[R.OPCODE] && r[R.OUT] === fwd[R.OUT]) twins.push(r);
+      for (const t of twins) b.hookRecs.add(t);
+      (fwd as Int32Array & { twins?: Int32Array[] }).twins = twins;
+    }
+  }
+
+  /** The records stochastic hooks rewrite: the forward record and its backward copies. */
+  twinsOf(fwd: Int32Array): Int32Array[] {
+    return (fwd as Int32Array & { twins?: Int32Array[] }).twins ?? [];
   }
 
   /** patch: the recorded block for this allocation. */
@@ -83,32 +209,113 @@ class Recorder {
   /** Runs or records a kernel launch. Returns false when the caller must run it itself. */
   launch(be: Backend, recs: readonly Int32Array[], workspace: number): boolean {
     const p = this.program!;
+    const b = this.run!;
     if (p.backend !== null && p.backend !== be) throw new Error('wasmgrad.compile: a compiled function must use one backend');
     p.backend = be;
     p.workspace = Math.max(p.workspace, workspace);
+    let stored: Int32Array[];
     if (this.mode === 'trace') {
-      const snap = recs.map((r) => Int32Array.from(r));
-      p.events.push({ kind: 'run', recs: snap });
-      p.recs.push(...snap);
-      return false;
+      stored = recs.map((r) => Int32Array.from(r));
+      p.events.push({ kind: 'run', recs: stored });
+      p.recs.push(...stored);
+    } else {
+      const e = p.events[this.cursor++];
+      if (e?.kind !== 'run' || e.recs.length !== recs.length) throw notStatic(`a launch of ${opName(recs[0]?.[R.OPCODE] ?? 0)}`);
+      stored = e.recs;
+      for (let i = 0; i < recs.length; i++) {
+        const old = stored[i], rec = recs[i];
+        if (old[R.OPCODE] !== rec[R.OPCODE]) throw notStatic(`${opName(rec[R.OPCODE])} where ${opName(old[R.OPCODE])} was recorded`);
+        for (let w = 0; w < REC_WORDS; w++) if (w !== R.WS && old[w] !== rec[w]) b.diffs.push([old, w]);
+        old.set(rec);
+      }
     }
-    const e = p.events[this.cursor++];
-    if (e?.kind !== 'run' || e.recs.length !== recs.length) throw notStatic(`a launch of ${opName(recs[0]?.[R.OPCODE] ?? 0)}`);
-    e.recs.forEach((old, i) => {
-      if (old[R.OPCODE] !== recs[i][R.OPCODE]) throw notStatic(`${opName(recs[i][R.OPCODE])} where ${opName(old[R.OPCODE])} was recorded`);
-      old.set(recs[i]);
-    });
-    return true;
+    this.lastStored = stored;
+    if (this.argPtr.size > 0)
+      for (const r of stored)
+        for (const w of PTR_WORDS) {
+          const arg = this.argPtr.get(r[w]);
+          if (arg !== undefined && r[w] !== 0) {
+            b.slotRecs.push(r);
+            b.slotWords.push(w);
+            b.slotArgs.push(arg);
+          }
+        }
+    return this.mode === 'patch';
+  }
+
+  /** The program's records of the latest launch (for hooks that rewrite their words). */
+  lastStored: Int32Array[] = [];
+
+  /** Registers library state a fast replay must advance (in the order the JS ran it). */
+  hook(h: ReplayHook, recs: readonly Int32Array[] = []): void {
+    const b = this.run!;
+    b.hooks.push(h);
+    for (const r of recs) b.hookRecs.add(r);
+  }
+
+  /** A stochastic op's forward record: its seed is redrawn by a hook; its backward copies are found at the end. */
+  stochastic(rec: Int32Array): void {
+    this.run!.stochastic.push(rec);
+    this.run!.hookRecs.add(rec);
+  }
+
+  /** The current run cannot be replayed without its JavaScript. */
+  slow(reason: string): void {
+    this.run!.slowReason ??= reason;
+  }
+
+  /** Storages used by an op inside the run: inputs are not external, the program's blocks neither. */
+  uses(s: Storage): void {
+    if (s.owner === this.program!.owned || this.argOf.has(s)) return;
+    this.run!.externals.add(s);
+  }
+
+  bump(s: Storage): void {
+    this.run!.bumps.push(s);
   }
 
   /** Reading a value the program computes is not possible inside the function. */
-  assertReadable(s: Storage): void {
-    if (this.mode !== 'off' && s.owner === this.program!.owned)
+  assertReadable(s: Storage, dtype: string): void {
+    if (this.mode === 'off') return;
+    if (s.owner === this.program!.owned)
       throw new Error(
         'wasmgrad.compile: a value computed inside a compiled function cannot be read inside it (it is only computed when the whole ' +
           'step runs); return the tensor and read it after the call',
       );
+    const arg = this.argOf.get(s);
+    if (arg !== undefined && dtype === 'int32') this.run!.readArgs.add(arg);
+    else this.slow('the function reads tensor values in JavaScript');
   }
+
+  /** After a successful JS run: the int32 inputs it read were validated by it. */
+  markValidated(p: Program, args: readonly unknown[]): void {
+    for (const i of p.bound?.readArgs ?? []) {
+      const t = args[i] as Tensor;
+      const v = t.storage.backend.read(t.storage.ptr, t.size, 'int32');
+      let seen = p.seen.get(i) ?? new Uint8Array(64);
+      for (let k = 0; k < v.length; k++) {
+        const x = v[k];
+        if (x < 0 || x >= SEEN_CAP) continue;
+        if (x >= seen.length) {
+          const grown = new Uint8Array(Math.min(SEEN_CAP, Math.max(2 * seen.length, x + 1)));
+          grown.set(seen);
+          seen = grown;
+        }
+        seen[x] = 1;
+      }
+      p.seen.set(i, seen);
+    }
+  }
+}
+
+/** true when every value of the int32 input has been validated by an earlier JS run. */
+export function allSeen(seen: Uint8Array | undefined, v: ArrayLike<number>): boolean {
+  if (seen === undefined) return false;
+  for (let k = 0; k < v.length; k++) {
+    const x = v[k];
+    if (!(x >= 0 && x < seen.length && seen[x] === 1)) return false;
+  }
+  return true;
 }
 
 export const recorder = new Recorder();

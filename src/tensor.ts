@@ -17,7 +17,7 @@ export interface GraphNode {
   inputs: readonly Tensor[];
   /** Storage versions of the inputs when the op ran (in-place writes since then are an error). */
   versions: number[];
-  saved: Storage[];
+  saved: readonly Storage[];
   workspace: number;
   freed: boolean;
 }
@@ -62,6 +62,7 @@ export class Tensor implements Meta {
   }
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new Error('wasmgrad: .grad can only be set to a Tensor or null');
+    if (g === null && recorder.mode !== 'off') recorder.run!.cleared.add(this);
     if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
     this._grad = g;
   }
@@ -103,7 +104,7 @@ export class Tensor implements Meta {
   /** @internal The elements as the backend holds them (Float64Array on the reference backend). */
   values(): Float32Array | Int32Array | Float64Array {
     this.assertAlive('data');
-    recorder.assertReadable(this.storage);
+    recorder.assertReadable(this.storage, this.dtype);
     return this.storage.backend.read(this.storage.ptr, this.size, this.dtype);
   }
 

@@ -14,7 +14,13 @@ function setup() {
   const model = new wg.nn.Sequential(new wg.nn.Linear(5, 9), new wg.nn.BatchNorm1d(9), new wg.nn.ReLU(), new wg.nn.Dropout(0.3), new wg.nn.Linear(9, 3));
   const opt = new wg.optim.Adam(model.parameters(), { lr: 0.05 });
   const sched = new wg.optim.lr.StepLR(opt, { stepSize: 2, gamma: 0.5 });
-  const step = (x: wg.Tensor, y: wg.Tensor) => {
+  return { model, step: trainStep(model, opt, sched) };
+}
+
+/** The training step users write; `counter.js` counts how often its JavaScript runs. */
+function trainStep(model: wg.nn.Module, opt: wg.optim.Adam, sched: wg.optim.lr.LRScheduler, counter = { js: 0 }) {
+  return (x: wg.Tensor, y: wg.Tensor) => {
+    counter.js++;
     const loss = wg.losses.crossEntropy(model.forward(x), y);
     opt.zeroGrad();
     loss.backward();
@@ -22,7 +28,6 @@ function setup() {
     sched.step();
     return loss;
   };
-  return { model, step };
 }
 
 function batches() {
@@ -103,4 +108,156 @@ test('errors: reading a computed value inside, a function that changes its ops, 
   expect(() => compiled(xs[1], wg.tensor(Int32Array.from({ length: 7 }, () => 5)))).toThrow(/crossEntropy/);
   expect(Object.values(model.stateDict()).map((t) => Array.from(t.data()))).toEqual(before);
   expect(() => compiled(xs[2], ys[2])).not.toThrow();
+});
+
+describe('fast replay (no JavaScript per call)', () => {
+  /** An MLP with dropout, Adam and a schedule stepped inside; counts how often fn's JS runs. */
+  function mlp(seed = 3) {
+    wg.manualSeed(seed);
+    const model = new wg.nn.Sequential(new wg.nn.Linear(5, 8), new wg.nn.ReLU(), new wg.nn.Dropout(0.25), new wg.nn.Linear(8, 3));
+    const opt = new wg.optim.Adam(model.parameters(), { lr: 0.05 });
+    const sched = new wg.optim.lr.ExponentialLR(opt, { gamma: 0.8 });
+    const counter = { js: 0 };
+    return { model, opt, sched, step: trainStep(model, opt, sched, counter), counter };
+  }
+  const state = (m: wg.nn.Module) => Object.values(m.stateDict()).map((t) => Array.from(t.data()));
+
+  for (const be of ['wasm', 'reference'] as const) {
+    test(`${be}: equals eager (Adam steps, schedule inside and lr set outside, dropout seeds) without re-running the JS`, () => {
+      wg.setBackend(be);
+      const { xs, ys } = batches();
+      const run = (s: ReturnType<typeof mlp>, f: (x: wg.Tensor, y: wg.Tensor) => wg.Tensor) =>
+        xs.concat(xs).map((x, i) => {
+          if (i === 7) s.opt.lr = 0.01; // a hyperparameter changed between calls takes effect
+          return f(x, ys[i % 6]).item();
+        });
+      const eager = mlp();
+      const eagerLosses = run(eager, eager.step);
+      const comp = mlp();
+      const compiled = wg.compile(comp.step);
+      const losses = run(comp, compiled);
+      losses.forEach((l, i) => expect(l).toBeCloseTo(eagerLosses[i], 5));
+      const want = state(eager.model);
+      state(comp.model).forEach((v, k) => v.forEach((x, j) => expect(x).toBeCloseTo(want[k][j], 5)));
+      expect(comp.sched.lastEpoch).toBe(eager.sched.lastEpoch);
+      expect(comp.opt.lr).toBeCloseTo(eager.opt.lr, 12);
+      expect(comp.opt.stateDict().state[0].step.item()).toBe(12);
+      // JS runs: the trace, the verifying second call, and calls bringing labels no earlier run validated
+      expect(compiled.replayInfo()[0].mode).toBe('fast');
+      expect(comp.counter.js).toBeLessThan(6);
+      comp.model.parameters().forEach((p, i) => expect(Array.from(p.grad!.data())).toEqual(Array.from(eager.model.parameters()[i].grad!.data()).map((v) => expect.closeTo(v, 5))));
+    });
+  }
+
+  test('fresh dropout masks every call, the same stream as eager', () => {
+    wg.setBackend('wasm');
+    const x = wg.ones([64]);
+    wg.manualSeed(11);
+    const eager = Array.from({ length: 5 }, () => Array.from(wg.dropout(x, 0.5, true).data()));
+    wg.manualSeed(11);
+    const f = wg.compile((t: wg.Tensor) => wg.dropout(t, 0.5, true));
+    const comp = Array.from({ length: 5 }, () => Array.from(f(x).data()));
+    expect(comp).toEqual(eager);
+    expect(new Set(comp.map((m) => m.join())).size).toBe(5);
+    expect(f.replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 3 } });
+  });
+
+  test('bad labels on a fast replay: a clear error, parameters and optimizer state untouched; a new valid label re-runs the JS once', () => {
+    wg.setBackend('wasm');
+    const { model, opt, step, counter } = mlp();
+    const compiled = wg.compile(step);
+    const x = wg.tensor(Array.from({ length: 35 }, (_, k) => Math.cos(k)), { shape: [7, 5] });
+    const y01 = wg.tensor(Int32Array.from({ length: 7 }, (_, k) => k % 2));
+    for (let i = 0; i < 4; i++) compiled(x, y01);
+    expect(counter.js).toBe(2);
+    const before = state(model);
+    const lr = opt.lr;
+    expect(() => compiled(x, wg.tensor(Int32Array.from({ length: 7 }, () => 3)))).toThrow(/crossEntropy.*out of range/);
+    expect(state(model)).toEqual(before);
+    expect(opt.lr).toBe(lr);
+    expect(opt.stateDict().state[0].step.item()).toBe(4);
+    compiled(x, wg.tensor(Int32Array.from({ length: 7 }, () => 2))); // label 2 is new: the JS checks it
+    expect(counter.js).toBe(4);
+    compiled(x, wg.tensor(Int32Array.from({ length: 7 }, (_, k) => k % 3))); // all seen: fast
+    expect(counter.js).toBe(4);
+  });
+
+  test('zeroGrad outside the function, or grads cleared by the user, are re-bound; a leaf stays usable', () => {
+    wg.setBackend('wasm');
+    const { xs, ys } = batches();
+    const a = mlp();
+    const eager = xs.map((x, i) => {
+      a.opt.zeroGrad();
+      return a.step(x, ys[i]).item();
+    });
+    const b = mlp();
+    const compiled = wg.compile(b.step);
+    xs.forEach((x, i) => {
+      if (i % 2 === 0) b.opt.zeroGrad();
+      else b.model.parameters()[1].grad = null;
+      expect(compiled(x, ys[i]).item()).toBeCloseTo(eager[i], 5);
+    });
+    expect(compiled.replayInfo()[0].calls.fastRuns).toBeGreaterThan(0);
+    expect(b.model.parameters()[0].grad).not.toBeNull();
+  });
+
+  test('in-place updates of a replay bump versions: an eager graph over the old parameters refuses to backpropagate', () => {
+    wg.setBackend('wasm');
+    const { model, step } = mlp();
+    const compiled = wg.compile(step);
+    const { xs, ys } = batches();
+    for (let i = 0; i < 3; i++) compiled(xs[i], ys[i]);
+    const out = model.forward(xs[0]).sum();
+    compiled(xs[1], ys[1]);
+    expect(() => out.backward()).toThrow(/modified in place/);
+  });
+
+  test('memory stays flat with eager work between fast replays', () => {
+    wg.setBackend('wasm');
+    const { model, step } = mlp();
+    const compiled = wg.compile(step);
+    const { xs, ys } = batches();
+    const heap = backend('wasm').heap;
+    const tick = (i: number) => {
+      compiled(xs[i % 6], ys[i % 6]);
+      wg.noGrad(() => model.forward(xs[0]).sum()).item();
+      xs[0].mul(2).sum().item(); // an op result outside, recycled by the replay's step ends
+    };
+    for (let i = 0; i < 10; i++) tick(i);
+    const high = heap.highWater;
+    for (let i = 0; i < 200; i++) tick(i);
+    expect(heap.highWater).toBe(high);
+    expect(compiled.replayInfo()[0].mode).toBe('fast');
+  });
+
+  test('functions whose JavaScript matters keep re-running it, and say why', () => {
+    wg.setBackend('wasm');
+    const w = wg.tensor([1, 2, 3]);
+    let scale = 1;
+    const f = wg.compile((x: wg.Tensor) => x.mul(w).mul(scale++).sum());
+    const got = [1, 2, 3, 4].map(() => f(wg.ones([3])).item());
+    expect(got).toEqual([6, 12, 18, 24]);
+    expect(f.replayInfo()[0].mode).toBe('rerun');
+    expect(f.replayInfo()[0].reason).toMatch(/constant/);
+    // BatchNorm counts batches in JavaScript (reads num_batches_tracked)
+    const { step } = setup();
+    const g = wg.compile(step);
+    const { xs, ys } = batches();
+    for (let i = 0; i < 3; i++) g(xs[i], ys[i]);
+    expect(g.replayInfo()[0]).toMatchObject({ mode: 'rerun', reason: expect.stringMatching(/reads tensor values/) });
+    const r = wg.compile((x: wg.Tensor) => ({ s: x.sum(), n: x.size }));
+    r(wg.ones([2]));
+    r(wg.ones([2]));
+    expect(r.replayInfo()[0].reason).toMatch(/returns JavaScript values/);
+  });
+
+  test('verify: n re-runs the JavaScript every n calls; bad options are errors', () => {
+    wg.setBackend('wasm');
+    const { step, counter } = mlp();
+    const compiled = wg.compile(step, { verify: 1 });
+    const { xs, ys } = batches();
+    for (let i = 0; i < 5; i++) compiled(xs[i], ys[i]);
+    expect(counter.js).toBe(5);
+    expect(() => wg.compile(step, { verify: -1 })).toThrow(/verify must be an integer/);
+  });
 });

@@ -4,6 +4,7 @@
  * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
  * The base learning rate is the optimizer's lr when the scheduler is made.
  */
+import { recorder } from '../recorder.js';
 import { fmtValue } from './optimizer.js';
 
 /** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */
@@ -43,6 +44,15 @@ export abstract class LRScheduler {
   step(): void {
     this.lastEpoch++;
     this.apply();
+    // Inside wg.compile: a replay advances the schedule at the same point of the step.
+    if (recorder.mode !== 'off')
+      recorder.hook({
+        check: () => true,
+        commit: () => {
+          this.lastEpoch++;
+          this.apply();
+        },
+      });
   }
 
   /** The learning rate of each parameter group, as last set by this scheduler. */

@@ -15,9 +15,10 @@
  * `clipGradNorm(params, maxNorm, { errorIfNonfinite: true })`, which checks the norm before
  * anything is changed.
  */
-import { applyUpdate } from '../engine.js';
+import { applyUpdate, writeParams } from '../engine.js';
 import { allocPersistent } from '../memory.js';
 import { fmtShape, type OpDef } from '../ops/types.js';
+import { recorder } from '../recorder.js';
 import { Tensor } from '../tensor.js';
 
 /** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
@@ -81,10 +82,10 @@ function describe(x: unknown): string {
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** A persistent float32 tensor on `like`'s backend, filled with `value` or with `data`. */
-function persistentLike(like: Tensor, shape: readonly number[], label: string, value: number, data?: ArrayLike<number>): Tensor {
+function persistentLike(like: Tensor, shape: readonly number[], label: string, value: number, data?: ArrayLike<number>, state = false): Tensor {
   const be = like.storage.backend;
   const n = shape.reduce((a, b) => a * b, 1);
-  const s = allocPersistent(be, n, label);
+  const s = allocPersistent(be, n, label, state);
   if (data) be.write(s.ptr, data, 'float32');
   else be.fill(s.ptr, n, value, 'float32');
   return new Tensor(shape, 'float32', s, false);
@@ -142,6 +143,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return this.paramGroups[0].lr;
   }
   set lr(v: number) {
+    if (recorder.mode !== 'off') recorder.slow(`optim.${this.name}: the learning rate is set inside the function`);
     this.checkHyper({ ...this.paramGroups[0], lr: v });
     this.paramGroups[0].lr = v;
   }
@@ -163,8 +165,22 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Runs `op` in place on [param, grad, state...]; `written` are the indices it updates. */
   protected run<A>(op: OpDef<A>, tensors: Tensor[], attrs: A, written: number[]): void {
+    const replay = this.replayRecs;
+    if (replay !== null) {
+      // A compiled function's replay: the update record exists; only its parameters change.
+      writeParams(replay[this.replayAt++], op.plan(tensors, attrs).params ?? []);
+      for (const i of written) tensors[i].storage.version++;
+      return;
+    }
     applyUpdate(op, tensors, attrs, written);
+    if (recorder.mode !== 'off') this.replayRecsOf?.push(...recorder.lastStored);
   }
+
+  /** Inside wg.compile: the update records of the parameter being updated (see bindReplay). */
+  private replayRecsOf: Int32Array[] | null = null;
+  /** During a replay's commit: the records run() rewrites, and the next one. */
+  private replayRecs: Int32Array[] | null = null;
+  private replayAt = 0;
 
   // ---- the step ---------------------------------------------------------------------------------
   /**
@@ -197,20 +213,82 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const fresh = work.map(({ i, p }) => {
       const made: Record<string, Tensor> = {};
       for (const [name, init] of Object.entries(wanted))
-        if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init);
+        if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
       return made;
     });
     // 3. commit and run
+    const recsOf: Int32Array[][] = [];
     work.forEach(({ i, p, g }, k) => {
       const st = (this.state[i] ??= { step: 0, buffers: {} });
       Object.assign(st.buffers, fresh[k]);
       st.step++;
+      this.replayRecsOf = recorder.mode !== 'off' ? (recsOf[k] = []) : null;
       this.update(p, g, { step: st.step, buffers: st.buffers, created: new Set(Object.keys(fresh[k])) }, h);
     });
+    this.replayRecsOf = null;
+    if (recorder.mode !== 'off') this.bindReplay(work, recsOf);
+  }
+
+  /**
+   * Inside wg.compile: the replay hook of this step. A replay checks that the same parameters have
+   * the same gradients and state buffers as in the recording (else the call re-runs the JS), then
+   * advances the step counts and re-plans each update with the current hyperparameters (learning
+   * rate set by a scheduler, Adam's bias corrections), rewriting only the records' parameters.
+   */
+  private bindReplay(work: { i: number; p: Tensor; g: Tensor }[], recsOf: Int32Array[][]): void {
+    const binding = recorder.run!;
+    const grads = this.params.map((p) => {
+      const w = work.find((x) => x.p === p);
+      return w === undefined ? null : w.g;
+    });
+    const bound = this.params.map((p) => binding.leafGrads.get(p));
+    const buffers = work.map(({ i }) => ({ ...this.state[i]!.buffers }));
+    const names = Object.keys(this.buffers(this.paramGroups[0])).join();
+    const noneCreated = new Set<string>();
+    recorder.hook(
+      {
+        check: () => {
+          const h = this.paramGroups[0];
+          this.checkHyper(h);
+          if (Object.keys(this.buffers(h)).join() !== names) return false;
+          for (let i = 0; i < this.params.length; i++) {
+            const now = this.params[i].grad;
+            if (now !== grads[i] && !(now === null && grads[i] !== null && bound[i] === grads[i])) return false;
+          }
+          for (let k = 0; k < work.length; k++) {
+            const st = this.state[work[k].i];
+            if (st === undefined) return false;
+            for (const [name, t] of Object.entries(buffers[k])) if (st.buffers[name] !== t || !t.storage.alive) return false;
+          }
+          return true;
+        },
+        commit: () => {
+          const h = this.paramGroups[0];
+          for (let k = 0; k < work.length; k++) {
+            const { i, p, g } = work[k];
+            const st = this.state[i]!;
+            st.step++;
+            this.replayRecs = recsOf[k];
+            this.replayAt = 0;
+            try {
+              this.update(p, g, { step: st.step, buffers: st.buffers, created: noneCreated }, h);
+            } finally {
+              this.replayRecs = null;
+            }
+          }
+        },
+      },
+      recsOf.flat(),
+    );
   }
 
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
   zeroGrad(setToNone = true): void {
+    if (recorder.mode !== 'off') {
+      // Inside wg.compile the gradients are the program's buffers, zeroed by the program itself.
+      if (!setToNone) recorder.slow(`optim.${this.name}.zeroGrad(false) fills the gradients in JavaScript`);
+      for (const p of this.params) recorder.run!.cleared.add(p);
+    }
     for (const p of this.params) {
       const g = p.grad;
       if (g === null) continue;
