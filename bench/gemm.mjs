@@ -37,17 +37,30 @@ export const FORMS = [
 ];
 
 /**
- * wasmgrad GEMM: matmul of contiguous persistent tensors. The transposed forms go through the API
- * (b.transpose() / a.transpose()), which today makes a strided copy before the GEMM: the GEMM's own
- * transpose flags (used by matmul's backward) are not reachable from the public API.
+ * wasmgrad GEMM: matmul of contiguous persistent tensors. The transposed forms pass matmul's
+ * transposeA / transposeB flags: the GEMM reads the operand with swapped strides while packing, no
+ * copy is made. (A build without the flags, i.e. without wg.linear, falls back to a transpose copy.)
  */
 export function wasmgradGemm(wg, n, form) {
   const a = wg.randn([n, n]), b = wg.randn([n, n]);
-  const f = form === 'AB' ? () => a.matmul(b) : form === 'ABt' ? () => a.matmul(b.transpose()) : () => a.transpose().matmul(b);
+  const flags = typeof wg.linear === 'function';
+  const f = form === 'AB'
+    ? () => a.matmul(b)
+    : form === 'ABt'
+      ? flags ? () => a.matmul(b, { transposeB: true }) : () => a.matmul(b.transpose())
+      : flags ? () => a.matmul(b, { transposeA: true }) : () => a.transpose().matmul(b);
   // noGrad recycles what fn makes when it returns: no growth over repeats.
   return {
     run: () => wg.noGrad(() => {
       f();
     }),
   };
+}
+
+/** The footnote of the transposed forms in the G1 table (wg: the measured build). */
+export function gemmFootnote(wg) {
+  const ours = typeof wg.linear === 'function'
+    ? "wasmgrad: `a.matmul(b, { transposeB: true })` / `a.matmul(b, { transposeA: true })`: the GEMM reads the transposed operand in place (its packing swaps strides), no copy"
+    : 'wasmgrad: `a.matmul(b.transpose())` / `a.transpose().matmul(b)` (this build has no transpose flags): a strided transpose copy, then the GEMM, copy time included';
+  return `\\* ${ours}. GFLOP/s counts 2n³ per product. Peers: tfjs-wasm \`tf.matMul(a, b, transposeA, transposeB)\`; jax-js \`jit(matmul)\` with \`.transpose()\` fused, plus a \`dataSync()\` of the result.`;
 }

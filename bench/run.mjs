@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { WORKLOADS, cellError, initParams, isNotReady, makeBatches, median } from './common.mjs';
-import { FORMS, loadPeak, wasmgradGemm } from './gemm.mjs';
+import { FORMS, gemmFootnote, loadPeak, wasmgradGemm } from './gemm.mjs';
 import { brainRunner } from './runner-brain.mjs';
 import { jaxGemm, jaxRunner } from './runner-jax.mjs';
 import { tfjsGemm, tfjsRunner } from './runner-tfjs.mjs';
@@ -328,6 +328,7 @@ async function measureGemm() {
   for (const p of probeState) out.peak[p.name] = median(p.rates);
   const peak = probeState.length ? Math.max(...Object.values(out.peak)) : undefined;
   out.peakValue = peak;
+  out.footnote = gemmFootnote(wg);
   for (const e of entries) {
     const row = { n: e.n, form: e.form, cs: {} };
     for (const [name, c] of Object.entries(e.cs)) row.cs[name] = { error: c.error, gflops: c.rates.length ? median(c.rates) : undefined };
@@ -441,7 +442,7 @@ function report(results, gemm, m, loadEnd) {
       L.push(`| ${r.n} | ${r.form.label}${r.form.id !== 'AB' ? '*' : ''} | ${cells.join(' | ')} | ${pct} |`);
     }
     L.push('');
-    L.push('\\* wasmgrad: `a.matmul(b.transpose())` / `a.transpose().matmul(b)` through the public API, i.e. a strided transpose copy and then the GEMM (the GEMM kernel\'s transpose-in-packing flags, used by matmul\'s backward, are not reachable from the API). GFLOP/s counts 2n³ per product, copy time included. Peers: tfjs-wasm `tf.matMul(a, b, transposeA, transposeB)`; jax-js `jit(matmul)` with `.transpose()` fused, plus a `dataSync()` of the result.', '');
+    L.push(gemm.footnote, '');
   }
   // Targets
   const rows = [];

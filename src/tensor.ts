@@ -176,7 +176,7 @@ export class Tensor implements Meta {
   le(o: TensorLike): Tensor { return F.le(this, o); }
   eq(o: TensorLike): Tensor { return F.eq(this, o); }
   // ---- linear algebra, shapes ----
-  matmul(o: Tensor): Tensor { return F.matmul(this, o); }
+  matmul(o: Tensor, opts?: F.MatmulOptions): Tensor { return F.matmul(this, o, opts); }
   transpose(d0?: number, d1?: number): Tensor { return F.transpose(this, d0, d1); }
   permute(dims: readonly number[]): Tensor { return F.permute(this, dims); }
   reshape(shape: readonly number[]): Tensor { return F.reshape(this, shape); }

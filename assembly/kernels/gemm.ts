@@ -1,14 +1,25 @@
-// GEMM: C (+)= op(A)·op(B), row-major f32, and the matmul kernels built on it.
+// GEMM: C (+)= op(A)·op(B), row-major f32, with an optional bias + activation epilogue, and the
+// matmul and linear kernels built on it.
 //
 // Blocking (Goto/BLIS): the KC×NC panel of op(B) is packed once into micro-panels of NR = 8
 // columns ([k][8], ~8 KiB per micro-panel: stays in L1), each MC×KC block of op(A) into
 // micro-panels of MR = 4 rows ([k][4], 64 KiB block: stays in L2). The 4×8 micro-kernel keeps its
 // 8 f32x4 accumulators + 2 B vectors + 4 A broadcasts in 14 of V8's 16 xmm registers: per k two
-// v128.load of B, four load32_splat of A, eight mul+add (a larger tile spills and halves
+// v128.load of B, four load32_splat of A, eight multiply-adds (a larger tile spills and halves
 // throughput, see ../shared/notes/assemblyscript-simd.md). Transposed operands only change the
 // strides the packing routine reads with; they are never materialised. Ragged edges are packed
 // zero-padded, computed as a full tile into a scratch tile, and only the valid part reaches C.
+//
+// Packing pays for itself when a packed panel is reused by many micro-tiles. With few rows of
+// op(A) (small batches, batch-1 online training) it is most of the work, so:
+//  - op(B) not transposed (its rows run along j, as the micro-kernel's B vectors want) and few
+//    rows: the micro-kernel reads A and B where they are (only ragged edge strips are packed);
+//  - A·Bᵀ with both operands running along k (a Linear layer's x·Wᵀ) and few rows: dot products,
+//    2 rows of A × 4 rows of B per tile, reduced across lanes at the end; nothing is packed.
+// Every v128 path sits under `if (ASC_FEATURE_SIMD)`; without SIMD a plain loop nest computes the
+// same sums (see gemmScalar).
 import { arenaAlloc } from '../arena';
+import { madd } from '../simd';
 import { GIN, GOUT, IN, OUT, param, ptr } from '../record';
 
 // Blocking constants. src/ops/linalg.ts (gemmWorkspace) sizes the scratch from the same numbers.
@@ -17,6 +28,12 @@ const NR: i32 = 8;
 const MC: i32 = 64;
 const KC: i32 = 256;
 const NC: i32 = 1024;
+// Up to this many rows of op(A), the micro-kernel reads unpacked operands (B not transposed).
+const UNPACKED_M: i32 = 16;
+// Up to this many rows of A, A·Bᵀ with both operands running along k uses dot products.
+const DOT_M: i32 = 16;
+// A packed B panel of at most this many floats (16 KiB, half of L1) is walked by rows of tiles.
+const ROWS_FIRST_PANEL: i32 = 4096;
 
 /**
  * Scratch for gemm calls whose op(B) has at most `nMax` columns: [4×8 tile | packed A block |
@@ -27,12 +44,30 @@ export function gemmScratch(nMax: i32): usize {
   return arenaAlloc(<usize>(MR * NR + MC * KC + KC * nc) << 2);
 }
 
+// ---- epilogues: what happens to an element of C once its sum is complete ---------------------
+// Classes of @inline methods passed as a type argument (docs/internals.md, generic kernels):
+// f on one float, v on four lanes.
+
+class Identity {
+  // @ts-ignore: decorator
+  @inline f(x: f32): f32 { return x; }
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 { return x; }
+}
+
+/** x < 0 ? 0 : x, as the relu op: NaN stays NaN (pmax(x, 0) is that, in one maxps). */
+class Relu {
+  // @ts-ignore: decorator
+  @inline f(x: f32): f32 { return x < 0 ? 0 : x; }
+  // @ts-ignore: decorator
+  @inline v(x: v128): v128 { return f32x4.pmax(x, f32x4.splat(0)); }
+}
+
 /**
  * Packs `rows` rows × `kc` depth of a matrix whose element (r, k) sits at src + 4·(r·rs + k·ks)
  * into panels of w rows laid out [panel][k][w]; the last panel's missing rows are zeros.
  */
-// @ts-ignore: decorator
-@inline function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i32): void {
+function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i32): void {
   for (let r0 = 0; r0 < rows; r0 += w) {
     const panel = dst + ((<usize>r0 * kc) << 2); // panels before this one hold r0·kc floats
     const h = min(w, rows - r0);
@@ -42,8 +77,28 @@ export function gemmScratch(nMax: i32): usize {
         const s = src + (<usize>(r0 + k * ks) << 2), d = panel + (<usize>(k * w) << 2);
         for (let q = 0; q < w; q += 4) v128.store(d + (<usize>q << 2), v128.load(s + (<usize>q << 2)));
       }
+    } else if (ks == 1 && h == w) {
+      // Rows run along k (A of A·B, B of A·Bᵀ): 4 rows × 4 depths per 4×4 register transpose.
+      const k4 = kc & ~3;
+      for (let g = 0; g < w; g += 4) {
+        const s0 = src + (<usize>((r0 + g) * rs) << 2), rb = <usize>rs << 2;
+        const d = panel + (<usize>g << 2), kb = <usize>w << 2;
+        for (let k = 0; k < k4; k += 4) {
+          const o = <usize>k << 2;
+          const v0 = v128.load(s0 + o), v1 = v128.load(s0 + rb + o), v2 = v128.load(s0 + 2 * rb + o), v3 = v128.load(s0 + 3 * rb + o);
+          const t0 = v128.shuffle<f32>(v0, v1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(v0, v1, 2, 6, 3, 7);
+          const t2 = v128.shuffle<f32>(v2, v3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(v2, v3, 2, 6, 3, 7);
+          const dk = d + <usize>k * kb;
+          v128.store(dk, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+          v128.store(dk + kb, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+          v128.store(dk + 2 * kb, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+          v128.store(dk + 3 * kb, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+        }
+        for (let k = k4; k < kc; k++)
+          for (let r = 0; r < 4; r++) store<f32>(d + <usize>k * kb + (<usize>r << 2), load<f32>(s0 + <usize>r * rb + (<usize>k << 2)));
+      }
     } else {
-      // Row by row: sequential reads when the source runs along k (ks = 1), strided writes.
+      // Row by row (ragged panels, general strides); missing rows are zeros.
       for (let r = 0; r < w; r++) {
         const d = panel + (<usize>r << 2);
         if (r < h) {
@@ -58,29 +113,36 @@ export function gemmScratch(nMax: i32): usize {
 }
 
 /**
- * The 4×8 micro-kernel: c[4×8] (+)= pa[kc][4] · pb[kc][8], c with a row pitch of ldc bytes.
+ * The 4×8 micro-kernel: c[4×8] (+)= A[4×kc] · B[kc×8], c with a row pitch of ldc bytes. A(r, k) at
+ * pa + r·ars + k·aks, B row k (8 contiguous floats) at pb + k·bks (byte strides): packed operands
+ * are ars = 4, aks = 16, bks = 32; unpacked ones are read in place. `last`: the sums are complete,
+ * so the epilogue (+ bias[8] when bias ≠ 0, then E) runs on the registers before the store.
  * Inlined once into gemm, where V8 keeps the 8 accumulators in registers.
  */
 // @ts-ignore: decorator
-@inline function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, add: bool): void {
+@inline function microKernel<E>(
+  pa: usize, ars: usize, aks: usize, pb: usize, bks: usize, kc: i32,
+  c: usize, ldc: usize, add: bool, last: bool, bias: usize,
+): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  const ars2 = ars << 1, ars3 = ars2 + ars;
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(pb), b1 = v128.load(pb, 16);
     let a = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(a, b0));
-    c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(a, b0));
-    c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(a, b0));
-    c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(a, b0));
-    c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    pa += 16;
-    pb += 32;
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa + ars);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    a = v128.load32_splat(pa + ars2);
+    c20 = madd(a, b0, c20);
+    c21 = madd(a, b1, c21);
+    a = v128.load32_splat(pa + ars3);
+    c30 = madd(a, b0, c30);
+    c31 = madd(a, b1, c31);
+    pa += aks;
+    pb += bks;
   }
   if (add) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16));
@@ -88,62 +150,98 @@ export function gemmScratch(nMax: i32): usize {
     c20 = f32x4.add(c20, v128.load(c + 2 * ldc)); c21 = f32x4.add(c21, v128.load(c + 2 * ldc, 16));
     c30 = f32x4.add(c30, v128.load(c + 3 * ldc)); c31 = f32x4.add(c31, v128.load(c + 3 * ldc, 16));
   }
+  if (last) {
+    if (bias) {
+      const v0 = v128.load(bias), v1 = v128.load(bias, 16);
+      c00 = f32x4.add(c00, v0); c01 = f32x4.add(c01, v1); c10 = f32x4.add(c10, v0); c11 = f32x4.add(c11, v1);
+      c20 = f32x4.add(c20, v0); c21 = f32x4.add(c21, v1); c30 = f32x4.add(c30, v0); c31 = f32x4.add(c31, v1);
+    }
+    const e = changetype<E>(0);
+    c00 = e.v(c00); c01 = e.v(c01); c10 = e.v(c10); c11 = e.v(c11);
+    c20 = e.v(c20); c21 = e.v(c21); c30 = e.v(c30); c31 = e.v(c31);
+  }
   v128.store(c, c00); v128.store(c, c01, 16);
   v128.store(c + ldc, c10); v128.store(c + ldc, c11, 16);
   v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
   v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
 }
 
-/**
- * C[m×n] = op(A)[m×k]·op(B)[k×n], or C += … when `accumulate`. Row-major with leading
- * dimensions (floats per stored row) lda, ldb, ldc; op(X) = Xᵀ when transX, i.e. A is stored
- * k×m and B n×k. `ws` comes from gemmScratch(≥ n). Sums run in float32 in k order, KC at a time.
- */
-export function gemm(
-  m: i32, n: i32, k: i32,
-  a: usize, lda: i32, transA: bool,
-  b: usize, ldb: i32, transB: bool,
-  c: usize, ldc: i32, accumulate: bool, ws: usize,
-): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    // An empty sum: C = 0, or C unchanged.
-    if (!accumulate) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 2), 0, <usize>n << 2);
-    return;
+/** The element of C at dst receives v: v (+ C when add), then, when last, + bias[0] and E. */
+// @ts-ignore: decorator
+@inline function finish<E>(dst: usize, v: f32, add: bool, last: bool, bias: usize): void {
+  if (add) v += load<f32>(dst);
+  if (last) {
+    if (bias) v += load<f32>(bias);
+    v = changetype<E>(0).f(v);
   }
-  const tile = ws, packA = ws + (<usize>(MR * NR) << 2), packB = packA + (<usize>(MC * KC) << 2);
+  store<f32>(dst, v);
+}
+
+/**
+ * The blocked GEMM (see the top of the file), packing op(A) blocks when packA and op(B) panels
+ * when packB; an operand that is not packed is read in place and only its ragged edge strip
+ * (fewer than MR rows / NR columns) is packed, zero-padded. op(B) is read in place only when not
+ * transposed (brs = 1).
+ */
+// @ts-ignore: decorator
+@inline function gemmBlocked<E>(
+  m: i32, n: i32, k: i32,
+  a: usize, ars: i32, aks: i32, b: usize, bks: i32,
+  c: usize, ldc: i32, accumulate: bool, ws: usize, bias: usize, brs: i32, packA: bool, packB: bool,
+): void {
+  const tile = ws, packedA = ws + (<usize>(MR * NR) << 2), packedB = packedA + (<usize>(MC * KC) << 2);
   const ldcBytes = <usize>ldc << 2;
-  // Element strides of op(A) (rows i, depth k) and of op(B)ᵀ (rows j, depth k) as stored.
-  const ars = transA ? 1 : lda, aks = transA ? lda : 1;
-  const brs = transB ? ldb : 1, bks = transB ? 1 : ldb;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);
+    const ncFull = packB ? nc : nc - nc % NR; // columns read in place
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
-      pack(packB, b + (<usize>(jc * brs + pc * bks) << 2), nc, kc, brs, bks, NR);
-      // The first depth block overwrites C unless the caller accumulates; later blocks add.
-      const add = accumulate || pc > 0;
+      const bBlock = b + (<usize>(jc * brs + pc * bks) << 2);
+      if (packB) pack(packedB, bBlock, nc, kc, brs, bks, NR);
+      else if (ncFull < nc) pack(packedB, bBlock + (<usize>ncFull << 2), nc - ncFull, kc, 1, bks, NR);
+      // The first depth block overwrites C unless the caller accumulates; later blocks add; the
+      // last one applies the epilogue.
+      const add = accumulate || pc > 0, last = pc + kc == k;
       for (let ic = 0; ic < m; ic += MC) {
         const mc = min(MC, m - ic);
-        pack(packA, a + (<usize>(ic * ars + pc * aks) << 2), mc, kc, ars, aks, MR);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const nr = min(NR, nc - jr);
-          const pb = packB + (<usize>(jr * kc) << 2);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const mr = min(MR, mc - ir);
-            const cij = c + (<usize>(ic + ir) * ldcBytes) + (<usize>(jc + jr) << 2);
-            const full = mr == MR && nr == NR;
-            // Edge tiles are computed whole into the scratch tile, then their valid part is merged.
-            microKernel(packA + (<usize>(ir * kc) << 2), pb, kc, full ? cij : tile, full ? ldcBytes : NR << 2, full && add);
-            if (!full) {
-              for (let i = 0; i < mr; i++) {
-                const src = tile + (<usize>(i * NR) << 2), dst = cij + <usize>i * ldcBytes;
-                for (let j = 0; j < nr; j++) {
-                  const v = load<f32>(src + (<usize>j << 2));
-                  store<f32>(dst + (<usize>j << 2), add ? load<f32>(dst + (<usize>j << 2)) + v : v);
-                }
-              }
+        const aBlock = a + (<usize>(ic * ars + pc * aks) << 2);
+        const mcFull = packA ? mc : mc - mc % MR; // rows read in place
+        if (packA) pack(packedA, aBlock, mc, kc, ars, aks, MR);
+        else if (mcFull < mc) pack(packedA, aBlock + (<usize>(mcFull * ars) << 2), mc - mcFull, kc, ars, aks, MR);
+        // Micro-tiles in column strips (the B micro-panel stays in L1 while the A block streams
+        // from L2), or row by row when the whole B panel fits in L1 (shallow products such as a
+        // batch-1 weight gradient: then C is read and written sequentially).
+        const byRows = kc * nc <= ROWS_FIRST_PANEL;
+        const tiles = ((mc + MR - 1) / MR) * ((nc + NR - 1) / NR);
+        let ir = 0, jr = 0;
+        for (let t = 0; t < tiles; t++) {
+          const nr = min(NR, nc - jr), mr = min(MR, mc - ir);
+          // The micro-panel of B: packed [kc][8], or in place (row k at bks floats from row k − 1).
+          const inPlaceB = jr < ncFull && !packB;
+          const pb = inPlaceB ? bBlock + (<usize>jr << 2) : packedB + (<usize>((packB ? jr : jr - ncFull) * kc) << 2);
+          const biasJ = bias ? bias + (<usize>(jc + jr) << 2) : 0;
+          const inPlaceA = ir < mcFull && !packA;
+          const pa = inPlaceA ? aBlock + (<usize>(ir * ars) << 2) : packedA + (<usize>((packA ? ir : ir - mcFull) * kc) << 2);
+          const cij = c + (<usize>(ic + ir) * ldcBytes) + (<usize>(jc + jr) << 2);
+          const full = mr == MR && nr == NR;
+          // Edge tiles are computed whole into the scratch tile, then their valid part is merged.
+          microKernel<E>(
+            pa, inPlaceA ? <usize>ars << 2 : 4, inPlaceA ? <usize>aks << 2 : <usize>MR << 2, pb, inPlaceB ? <usize>bks << 2 : <usize>NR << 2, kc,
+            full ? cij : tile, full ? ldcBytes : NR << 2, full && add, full && last, biasJ,
+          );
+          if (!full) {
+            for (let i = 0; i < mr; i++) {
+              const src = tile + (<usize>(i * NR) << 2), dst = cij + <usize>i * ldcBytes;
+              for (let j = 0; j < nr; j++)
+                finish<E>(dst + (<usize>j << 2), load<f32>(src + (<usize>j << 2)), add, last, biasJ ? biasJ + (<usize>j << 2) : 0);
             }
+          }
+          if (byRows) {
+            jr += NR;
+            if (jr >= nc) { jr = 0; ir += MR; }
+          } else {
+            ir += MR;
+            if (ir >= mc) { ir = 0; jr += NR; }
           }
         }
       }
@@ -151,19 +249,160 @@ export function gemm(
   }
 }
 
+/** [Σ s0, Σ s1, Σ s2, Σ s3]: the lanes of four accumulators summed, by two rounds of pairing. */
+// @ts-ignore: decorator
+@inline function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
+  // u01 = [s0₀+s0₂, s1₀+s1₂, s0₁+s0₃, s1₁+s1₃], u23 likewise; then the halves are added.
+  const u01 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 4, 1, 5), v128.shuffle<f32>(s0, s1, 2, 6, 3, 7));
+  const u23 = f32x4.add(v128.shuffle<f32>(s2, s3, 0, 4, 1, 5), v128.shuffle<f32>(s2, s3, 2, 6, 3, 7));
+  return f32x4.add(v128.shuffle<f32>(u01, u23, 0, 1, 4, 5), v128.shuffle<f32>(u01, u23, 2, 3, 6, 7));
+}
+
+/**
+ * Stores r = C[i, j..j+nv) sums (nv ≤ 4 valid lanes) at dst through the epilogue (add C, + bias,
+ * E); partial rows go lane by lane through the scratch tile.
+ */
+// @ts-ignore: decorator
+@inline function storeDot<E>(dst: usize, r: v128, nv: i32, add: bool, bias: usize, tile: usize): void {
+  if (nv == 4) {
+    if (add) r = f32x4.add(r, v128.load(dst));
+    if (bias) r = f32x4.add(r, v128.load(bias));
+    v128.store(dst, changetype<E>(0).v(r));
+  } else {
+    v128.store(tile, r);
+    for (let q = 0; q < nv; q++) finish<E>(dst + (<usize>q << 2), load<f32>(tile + (<usize>q << 2)), add, true, bias ? bias + (<usize>q << 2) : 0);
+  }
+}
+
+/**
+ * One dot-product tile of A·Bᵀ: rows a0 (and a1 when two) of A against rows b0..b3 of B, all
+ * running along k (byte pointers), into C rows c0 (and c1) at columns j..j+nv. The lanes hold
+ * partial sums over k ≡ 0, 1, 2, 3 (mod 4), reduced by hsum4; the k mod 4 tail is added after.
+ */
+// @ts-ignore: decorator
+@inline function dotTile<E>(
+  two: bool, a0: usize, a1: usize, b0: usize, b1: usize, b2: usize, b3: usize, k: i32,
+  c0: usize, c1: usize, nv: i32, add: bool, bias: usize, tile: usize,
+): void {
+  let s00 = f32x4.splat(0), s01 = f32x4.splat(0), s02 = f32x4.splat(0), s03 = f32x4.splat(0);
+  let s10 = f32x4.splat(0), s11 = f32x4.splat(0), s12 = f32x4.splat(0), s13 = f32x4.splat(0);
+  const k4 = k & ~3;
+  for (let p = 0; p < k4; p += 4) {
+    const o = <usize>p << 2;
+    const v0 = v128.load(b0 + o), v1 = v128.load(b1 + o), v2 = v128.load(b2 + o), v3 = v128.load(b3 + o);
+    const x0 = v128.load(a0 + o);
+    s00 = madd(x0, v0, s00); s01 = madd(x0, v1, s01); s02 = madd(x0, v2, s02); s03 = madd(x0, v3, s03);
+    if (two) {
+      const x1 = v128.load(a1 + o);
+      s10 = madd(x1, v0, s10); s11 = madd(x1, v1, s11); s12 = madd(x1, v2, s12); s13 = madd(x1, v3, s13);
+    }
+  }
+  let r0 = hsum4(s00, s01, s02, s03), r1 = two ? hsum4(s10, s11, s12, s13) : r0;
+  for (let p = k4; p < k; p++) {
+    const o = <usize>p << 2;
+    let bv = f32x4.splat(load<f32>(b0 + o));
+    bv = f32x4.replace_lane(bv, 1, load<f32>(b1 + o));
+    bv = f32x4.replace_lane(bv, 2, load<f32>(b2 + o));
+    bv = f32x4.replace_lane(bv, 3, load<f32>(b3 + o));
+    r0 = madd(v128.load32_splat(a0 + o), bv, r0);
+    if (two) r1 = madd(v128.load32_splat(a1 + o), bv, r1);
+  }
+  storeDot<E>(c0, r0, nv, add, bias, tile);
+  if (two) storeDot<E>(c1, r1, nv, add, bias, tile);
+}
+
+/**
+ * C[m×n] (+)= A[m×k]·B[n×k]ᵀ by dot products (both operands run along k: lda, ldb ≥ k). Blocks of
+ * 4 rows of B (the last one's missing rows repeat its last row; their lanes are not stored) stay
+ * in L1 while every pair of rows of A passes over them.
+ */
+// @ts-ignore: decorator
+@inline function gemmDot<E>(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, tile: usize, bias: usize): void {
+  const ra = <usize>lda << 2, rb = <usize>ldb << 2, rc = <usize>ldc << 2;
+  for (let j = 0; j < n; j += 4) {
+    const nv = min(4, n - j);
+    const b0 = b + <usize>j * rb;
+    const b1 = b + <usize>min(j + 1, n - 1) * rb, b2 = b + <usize>min(j + 2, n - 1) * rb, b3 = b + <usize>min(j + 3, n - 1) * rb;
+    const cj = c + (<usize>j << 2), biasJ = bias ? bias + (<usize>j << 2) : 0;
+    let i = 0;
+    for (; i + 2 <= m; i += 2) dotTile<E>(true, a + <usize>i * ra, a + <usize>(i + 1) * ra, b0, b1, b2, b3, k, cj + <usize>i * rc, cj + <usize>(i + 1) * rc, nv, accumulate, biasJ, tile);
+    if (i < m) dotTile<E>(false, a + <usize>i * ra, 0, b0, b1, b2, b3, k, cj + <usize>i * rc, 0, nv, accumulate, biasJ, tile);
+  }
+}
+
+/** The same sums without SIMD: C(i, j) = E(Σ_k op(A)(i, k)·op(B)(k, j) in k order (+ C) + bias[j]). */
+// @ts-ignore: decorator
+@inline function gemmScalar<E>(
+  m: i32, n: i32, k: i32, a: usize, ars: i32, aks: i32, b: usize, brs: i32, bks: i32,
+  c: usize, ldc: i32, accumulate: bool, bias: usize,
+): void {
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s: f32 = 0;
+      for (let p = 0; p < k; p++) s += load<f32>(a + (<usize>(i * ars + p * aks) << 2)) * load<f32>(b + (<usize>(j * brs + p * bks) << 2));
+      finish<E>(c + (<usize>(i * ldc + j) << 2), s, accumulate, true, bias ? bias + (<usize>j << 2) : 0);
+    }
+}
+
+/**
+ * C[m×n] = E(op(A)[m×k]·op(B)[k×n] + bias), or E(C + … + bias) when `accumulate`; bias (n floats,
+ * one per column) is optional (0). Row-major with leading dimensions (floats per stored row) lda,
+ * ldb, ldc; op(X) = Xᵀ when transX, i.e. A is stored k×m and B n×k. `ws` comes from
+ * gemmScratch(≥ n). Blocked sums run in float32 in k order, KC at a time; dot products in 4
+ * interleaved partial sums.
+ */
+// @ts-ignore: decorator
+@inline function gemmWith<E>(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32, accumulate: bool, ws: usize, bias: usize,
+): void {
+  if (m <= 0 || n <= 0) return;
+  // Element strides of op(A) (rows i, depth k) and of op(B)ᵀ (rows j, depth k) as stored.
+  const ars = transA ? 1 : lda, aks = transA ? lda : 1;
+  const brs = transB ? ldb : 1, bks = transB ? 1 : ldb;
+  if (k <= 0) {
+    // An empty sum: C = E(0 + bias) (or E(C + bias)).
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) finish<E>(c + (<usize>(i * ldc + j) << 2), 0, accumulate, true, bias ? bias + (<usize>j << 2) : 0);
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    if (!transA && transB && m <= DOT_M) gemmDot<E>(m, n, k, a, lda, b, ldb, c, ldc, accumulate, ws, bias);
+    else {
+      const small = m <= UNPACKED_M;
+      gemmBlocked<E>(m, n, k, a, ars, aks, b, bks, c, ldc, accumulate, ws, bias, brs, !small, transB || !small);
+    }
+  } else {
+    gemmScalar<E>(m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, bias);
+  }
+}
+
+/** C[m×n] = op(A)·op(B), or C += … when `accumulate` (see gemmWith). */
+export function gemm(
+  m: i32, n: i32, k: i32,
+  a: usize, lda: i32, transA: bool,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32, accumulate: bool, ws: usize,
+): void {
+  gemmWith<Identity>(m, n, k, a, lda, transA, b, ldb, transB, c, ldc, accumulate, ws, 0);
+}
+
 // ---- matmul --------------------------------------------------------------------------------
-// params: [M, N, K, rank, batchShape[rank], batchStridesA[rank], batchStridesB[rank]], the batch
+// params: [M, N, K, flags, rank, batchShape[rank], batchStridesA[rank], batchStridesB[rank]]:
+// flags bit 0 = transposeA (A stored [K, M]), bit 1 = transposeB (B stored [N, K]); the batch
 // dims broadcast and collapsed as in src/ops/broadcast.ts, strides counted in whole matrices.
 
 /** Matrix offset (in matrices) of batch `bi` in operand `which` (0 = A, 1 = B). */
 // @ts-ignore: decorator
 @inline function batchOffset(rec: usize, bi: i32, which: i32): usize {
-  const rank = param(rec, 3);
+  const rank = param(rec, 4);
   let off: usize = 0;
   let r = bi;
   for (let d = rank - 1; d >= 0; d--) {
-    const size = param(rec, 4 + d);
-    off += <usize>((r % size) * param(rec, 4 + rank * (which + 1) + d));
+    const size = param(rec, 5 + d);
+    off += <usize>((r % size) * param(rec, 5 + rank * (which + 1) + d));
     r /= size;
   }
   return off;
@@ -171,36 +410,87 @@ export function gemm(
 
 // @ts-ignore: decorator
 @inline function batchCount(rec: usize): i32 {
-  const rank = param(rec, 3);
+  const rank = param(rec, 4);
   let count = 1;
-  for (let d = 0; d < rank; d++) count *= param(rec, 4 + d);
+  for (let d = 0; d < rank; d++) count *= param(rec, 5 + d);
   return count;
 }
 
 export function f32_matmul_fwd(rec: usize): void {
-  const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2);
+  const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2), tA = (param(rec, 3) & 1) != 0, tB = (param(rec, 3) & 2) != 0;
   const a = ptr(rec, IN), b = ptr(rec, IN + 1), o = ptr(rec, OUT);
   const ws = gemmScratch(n);
   const batches = batchCount(rec);
   for (let bi = 0; bi < batches; bi++) {
     const pa = a + ((batchOffset(rec, bi, 0) * <usize>m * k) << 2), pb = b + ((batchOffset(rec, bi, 1) * <usize>k * n) << 2);
-    gemm(m, n, k, pa, k, false, pb, n, false, o + ((<usize>bi * m * n) << 2), n, false, ws);
+    gemm(m, n, k, pa, tA ? m : k, tA, pb, tB ? k : n, tB, o + ((<usize>bi * m * n) << 2), n, false, ws);
   }
 }
 
-// dA = G·Bᵀ and dB = Aᵀ·G, both added into GIN (a broadcast batch of A or B receives the sum over
-// the batches it was broadcast to, since those batches add into the same matrix). The GEMMs only
-// read A, B and G, so aliased inputs (a.matmul(a), GIN0 == GIN1) just add twice.
+// C = op(A)·op(B): d op(A) = G·op(B)ᵀ and d op(B) = op(A)ᵀ·G; a stored-transposed operand gets the
+// transpose of its gradient (dA = op(B)·Gᵀ when transposeA, dB = Gᵀ·op(A) when transposeB), which
+// is again a GEMM on the stored layouts with flipped flags. All add into GIN (a broadcast batch of
+// A or B receives the sum over the batches it was broadcast to, since those batches add into the
+// same matrix). The GEMMs only read A, B and G, so aliased inputs (a.matmul(a), GIN0 == GIN1)
+// just add twice.
 export function f32_matmul_bwd(rec: usize): void {
-  const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2);
+  const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2), tA = (param(rec, 3) & 1) != 0, tB = (param(rec, 3) & 2) != 0;
   const a = ptr(rec, IN), b = ptr(rec, IN + 1), g = ptr(rec, GOUT);
   const ga = ptr(rec, GIN), gb = ptr(rec, GIN + 1);
-  const ws = gemmScratch(max(n, k));
+  const lda = tA ? m : k, ldb = tB ? k : n;
+  const ws = gemmScratch(max(max(n, k), m));
   const batches = batchCount(rec);
   for (let bi = 0; bi < batches; bi++) {
     const offA = (batchOffset(rec, bi, 0) * <usize>m * k) << 2, offB = (batchOffset(rec, bi, 1) * <usize>k * n) << 2;
     const pg = g + ((<usize>bi * m * n) << 2);
-    if (ga) gemm(m, k, n, pg, n, false, b + offB, n, true, ga + offA, k, true, ws);
-    if (gb) gemm(k, n, m, a + offA, k, true, pg, n, false, gb + offB, n, true, ws);
+    if (ga) {
+      if (tA) gemm(k, m, n, b + offB, ldb, tB, pg, n, true, ga + offA, m, true, ws);
+      else gemm(m, k, n, pg, n, false, b + offB, ldb, !tB, ga + offA, k, true, ws);
+    }
+    if (gb) {
+      if (tB) gemm(n, k, m, pg, n, true, a + offA, lda, tA, gb + offB, k, true, ws);
+      else gemm(k, n, m, a + offA, lda, !tA, pg, n, false, gb + offB, n, true, ws);
+    }
   }
+}
+
+// ---- linear: y = E(x·Wᵀ + b) -----------------------------------------------------------------
+// params: [M, N, K, activation, hasBias]: x [M, K] (leading dims folded into M), W [N, K], b [N]
+// (without a bias, IN2 is a placeholder the kernels never read); activation 0 = none, 1 = relu.
+
+const ACT_RELU: i32 = 1;
+
+export function f32_linear_fwd(rec: usize): void {
+  const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2);
+  const x = ptr(rec, IN), w = ptr(rec, IN + 1), bias = param(rec, 4) ? ptr(rec, IN + 2) : 0, y = ptr(rec, OUT);
+  const ws = gemmScratch(n);
+  if (param(rec, 3) == ACT_RELU) gemmWith<Relu>(m, n, k, x, k, false, w, k, true, y, n, false, ws, bias);
+  else gemmWith<Identity>(m, n, k, x, k, false, w, k, true, y, n, false, ws, bias);
+}
+
+// With G' = G masked by y > 0 for relu (the saved output: y > 0 exactly where the pre-activation
+// is, and the relu gradient is 0 at 0), else G: dX += G'·W, dW += G'ᵀ·X, db += Σ_rows G'. Each is
+// its own load-add-store pass over one GIN and reads only x, W and G', so aliased GINs are fine.
+export function f32_linear_bwd(rec: usize): void {
+  const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2);
+  const x = ptr(rec, IN), w = ptr(rec, IN + 1), y = ptr(rec, OUT), g = ptr(rec, GOUT);
+  const gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1), gb = param(rec, 4) ? ptr(rec, GIN + 2) : 0;
+  const mn = <usize>m * n;
+  let gp = g;
+  if (param(rec, 3) == ACT_RELU) {
+    gp = arenaAlloc(mn << 2);
+    for (let i: usize = 0; i < mn; i++) {
+      const o = i << 2;
+      store<f32>(gp + o, load<f32>(y + o) > 0 ? load<f32>(g + o) : 0);
+    }
+  }
+  const ws = gemmScratch(max(n, k));
+  if (gx) gemm(m, k, n, gp, n, false, w, k, false, gx, k, true, ws);
+  if (gw) gemm(n, k, m, gp, n, true, x, k, false, gw, k, true, ws);
+  if (gb)
+    for (let j = 0; j < n; j++) {
+      let s: f32 = 0;
+      for (let i = 0; i < m; i++) s += load<f32>(gp + (<usize>(i * n + j) << 2));
+      store<f32>(gb + (<usize>j << 2), load<f32>(gb + (<usize>j << 2)) + s);
+    }
 }

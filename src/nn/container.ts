@@ -1,6 +1,8 @@
 /** Sequential: a chain of modules. */
 import type { Tensor } from '../tensor.js';
+import { Linear } from './layers.js';
 import { Module } from './module.js';
+import { ReLU } from './simple.js';
 
 /**
  * Runs modules one after the other: forward(x) = mₖ(…m₁(m₀(x))). The children are named '0',
@@ -33,8 +35,20 @@ export class Sequential extends Module {
     return m;
   }
 
+  /**
+   * A Linear directly followed by a ReLU (both exactly those classes, not subclasses that may
+   * override forward) runs as one linear kernel with the relu in its epilogue: the same values up
+   * to float32 rounding, one pass less over the activations and one op less in the graph.
+   */
   forward(x: Tensor): Tensor {
-    for (const m of this.layers) x = m.forward(x);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const m = layers[i];
+      if (m instanceof Linear && Object.getPrototypeOf(m) === Linear.prototype && Object.getPrototypeOf(layers[i + 1] ?? {}) === ReLU.prototype) {
+        x = m.forwardActivated(x, 'relu');
+        i++;
+      } else x = m.forward(x);
+    }
     return x;
   }
 }

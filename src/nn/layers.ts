@@ -50,10 +50,17 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.forwardActivated(x, 'none');
+  }
+
+  /**
+   * forward(x) followed by the activation, in one kernel (F.linear's epilogue): nn.Sequential runs
+   * a Linear followed by a ReLU this way.
+   */
+  forwardActivated(x: Tensor, activation: F.LinearOptions['activation']): Tensor {
     if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures)
       throw new Error(`wasmgrad.nn.Linear: expected an input whose last dim is in_features = ${this.inFeatures}, got shape ${fmtShape(x.shape)}`);
-    const y = F.matmul(x, F.transpose(this.weight));
-    return this.bias ? F.add(y, this.bias) : y;
+    return F.linear(x, this.weight, this.bias, { activation });
   }
 
   override extraRepr(): string {
