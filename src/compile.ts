@@ -27,10 +27,12 @@
  *
  * What a fast replay cannot see (as for jax.jit): JavaScript inside fn does not run, so side
  * effects there (counters, logging) happen only on the trace and the re-run calls, and values fn
- * reads from JS state that change later than the second call (a flag flipped after 10 epochs,
- * train()/eval() switched between calls) are not noticed. Keep such state outside fn, compile
- * one function per mode, or pass `{ verify: n }` to re-run the JS (and re-check) every n calls
- * (`verify: 1`: every call, the fully checked mode).
+ * reads from JS state that change later than the second call (a flag flipped after 10 epochs)
+ * are not noticed: keep such state outside fn, or pass `{ verify: n }` to re-run the JS (and
+ * re-check) every n calls (`verify: 1`: every call, the fully checked mode). Module modes are
+ * noticed: after train()/eval() change one, the next call runs the JavaScript again, and if fn now
+ * runs other ops (Dropout, BatchNorm) that is an error naming the mode switch: compile one
+ * function per mode.
  *
  * Rules (as for torch.jit.trace / jax.jit): fn must run the same ops on the same shapes every
  * call for the same input shapes, and must not read values it computes (return them instead).
@@ -39,7 +41,7 @@
  */
 import type { BackendName } from './backend/types.js';
 import { lifetimes, type Storage } from './memory.js';
-import { allSeen, Program, recorder } from './recorder.js';
+import { allSeen, jsState, NotStaticError, Program, recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
 
 export interface CompileOptions {
@@ -138,6 +140,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       throw e; // a patch run has run nothing: parameters and optimizer state are untouched
     }
     recorder.markValidated(program, args);
+    program.jsStateVersion = jsState.version;
     if (mode === 'trace') program.stats.traces++;
     else {
       program.stats.jsRuns++;
@@ -149,7 +152,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   /** The replay without JavaScript; MISS when this call must run the JS (see the header). */
   const fastReplay = (p: Program, args: A): R | typeof MISS => {
     const b = p.bound;
-    if (b === null || p.slowReason !== null || !p.verified || p.backend === null) return MISS;
+    if (b === null || p.slowReason !== null || !p.verified || p.backend === null || p.jsStateVersion !== jsState.version) return MISS;
     for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
     for (const s of b.externals) if (!s.alive) return MISS;
     for (const i of b.readArgs) {
@@ -193,7 +196,17 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       const r = fastReplay(program, args);
       if (r !== MISS) return r;
     }
-    return jsRun('patch', program, args);
+    try {
+      return jsRun('patch', program, args);
+    } catch (e) {
+      if (e instanceof NotStaticError && program.jsStateVersion !== jsState.version)
+        throw new Error(
+          `wasmgrad.compile: a module was switched with train()/eval() since this function last ran, and now it runs other ops (${e.message.replace(/^wasmgrad\.compile: /, '')}). ` +
+            'Switch back before calling it, or compile one function per mode (e.g. trainStep in train(), evalStep in eval()).',
+          { cause: e },
+        );
+      throw e;
+    }
   };
 
   const replayInfo = (): ReplayInfo[] =>

@@ -90,6 +90,8 @@ export class Program {
   /** Per int32 input: which values a JS run has validated (bitmap by value). */
   readonly seen = new Map<number, Uint8Array>();
   stats = { traces: 0, jsRuns: 0, fastRuns: 0 };
+  /** jsState.version at the last successful JS run. */
+  jsStateVersion = -1;
 
   release(): void {
     for (const s of this.owned) if (s.owner === this.owned) s.release();
@@ -97,8 +99,18 @@ export class Program {
   }
 }
 
+/**
+ * JavaScript state that changes what a step function does but that a fast replay cannot see:
+ * the train()/eval() modes of modules. A change bumps the version; a compiled function whose last
+ * JavaScript run saw another version runs (and checks) its JavaScript again at its next call.
+ */
+export const jsState = { version: 0 };
+
+/** The JavaScript of a compiled function recorded other ops or shapes than its trace. */
+export class NotStaticError extends Error {}
+
 function notStatic(what: string): Error {
-  return new Error(
+  return new NotStaticError(
     `wasmgrad.compile: the step function did not repeat its recorded work (${what}). A compiled function must run the same ops on the same shapes ` +
       'every call for the same input shapes: no data-dependent branches, no reading values inside it.',
   );

@@ -149,6 +149,45 @@ describe('fast replay (no JavaScript per call)', () => {
     });
   }
 
+  test('train()/eval() between calls: the JS runs again; a function whose ops change with the mode is a clear error, and nothing runs', () => {
+    wg.setBackend('wasm');
+    const { xs, ys } = batches();
+    const comp = mlp(5);
+    const compiled = wg.compile(comp.step);
+    for (let i = 0; i < 4; i++) compiled(xs[i], ys[i]);
+    const jsRuns = comp.counter.js;
+    comp.model.eval(); // Dropout becomes the identity: the step runs other ops
+    const before = state(comp.model);
+    expect(() => compiled(xs[4], ys[4])).toThrow(
+      /^wasmgrad\.compile: a module was switched with train\(\)\/eval\(\) since this function last ran, and now it runs other ops \(the step function did not repeat its recorded work/,
+    );
+    expect(state(comp.model)).toEqual(before);
+    comp.model.train();
+    compiled(xs[4], ys[4]); // back in the traced mode: the JS runs once more, then replays are fast again
+    compiled(xs[5], ys[5]);
+    expect(comp.counter.js).toBe(jsRuns + 2);
+    expect(compiled.replayInfo()[0].mode).toBe('fast');
+    comp.model.train(); // no change of mode: no JS run
+    compiled(xs[0], ys[0]);
+    expect(comp.counter.js).toBe(jsRuns + 2);
+
+    // A model without mode-dependent layers keeps working across modes (its JS is re-checked once).
+    wg.manualSeed(1);
+    const plain = new wg.nn.Sequential(new wg.nn.Linear(5, 3));
+    const opt = new wg.optim.SGD(plain.parameters(), { lr: 0.1 });
+    const f = wg.compile((x: wg.Tensor, y: wg.Tensor) => {
+      const loss = wg.losses.crossEntropy(plain.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      return loss;
+    });
+    for (let i = 0; i < 3; i++) f(xs[i], ys[i]);
+    plain.eval();
+    expect(() => f(xs[3], ys[3])).not.toThrow();
+    expect(f.replayInfo()[0].calls.jsRuns).toBe(2);
+  });
+
   test('fresh dropout masks every call, the same stream as eager', () => {
     wg.setBackend('wasm');
     const x = wg.ones([64]);

@@ -9,6 +9,7 @@
  */
 import { getBackend, noGrad, setBackend } from '../engine.js';
 import { tensor } from '../creation.js';
+import { jsState } from '../recorder.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../tensor.js';
 
@@ -239,7 +240,12 @@ export abstract class Module {
   /** Sets training mode on this module and all descendants (Dropout, BatchNorm behave differently). */
   train(mode = true): this {
     if (typeof mode !== 'boolean') throw new Error(`wasmgrad.nn.${this.constructor.name}.train: mode must be a boolean, got ${String(mode)}`);
-    for (const m of this.modules()) m.training = mode;
+    let changed = false;
+    for (const m of this.modules()) {
+      changed ||= m.training !== mode;
+      m.training = mode;
+    }
+    if (changed) jsState.version++; // compiled functions re-run their JS at their next call
     return this;
   }
 
