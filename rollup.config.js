@@ -1,19 +1,27 @@
-// Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CommonJS), with the .wasm beside them.
-// In the bundle the module is found at new URL('./wasmgrad.wasm', import.meta.url), which
-// bundlers (Vite, webpack 5, esbuild with the file loader) understand and rewrite.
+// Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CommonJS), with the three .wasm builds
+// beside them (SIMD, relaxed SIMD, scalar; src/backend/wasm.ts picks one at init). In the bundle each
+// is found at a literal new URL('./wasmgrad….wasm', import.meta.url), which bundlers (Vite,
+// webpack 5, esbuild with the file loader) understand and rewrite.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
+
+const WASM_FILES = ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm'];
 
 const wasmUrlFromBundle = {
   name: 'wasm-url',
   load(id) {
     if (id.replace(/\\/g, '/').endsWith('/src/backend/wasm-url.ts'))
-      return "export const defaultWasmUrl = () => new URL('./wasmgrad.wasm', import.meta.url);";
+      return [
+        'export const defaultWasmUrl = (build) =>',
+        "  build === 'relaxed' ? new URL('./wasmgrad-relaxed.wasm', import.meta.url)",
+        "  : build === 'scalar' ? new URL('./wasmgrad-scalar.wasm', import.meta.url)",
+        "  : new URL('./wasmgrad.wasm', import.meta.url);",
+      ].join('\n');
     return null;
   },
   writeBundle() {
     mkdirSync('dist', { recursive: true });
-    copyFileSync('build/wasmgrad.wasm', 'dist/wasmgrad.wasm');
+    for (const f of WASM_FILES) copyFileSync(`build/${f}`, `dist/${f}`);
   },
 };
 

@@ -1,9 +1,34 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { relaxedSimdSupported } from './src/backend/wasm.js';
 
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    pool: 'forks',
-  },
+// Three projects, one per WASM build (asconfig.json targets). Every test file runs on the SIMD
+// build; the op-table suite (and the build checks) runs again on the relaxed-SIMD (FMA) build and
+// on the scalar build. WASMGRAD_WASM=/tmp/wasmgrad-NAME.wasm (scripts/dev-build.sh) points at a
+// private SIMD build; its -relaxed/-scalar siblings are used when present.
+const simd = resolve(process.env.WASMGRAD_WASM ?? 'build/wasmgrad.wasm');
+const sibling = (suffix: string) => simd.replace(/\.wasm$/, `-${suffix}.wasm`);
+const files = { simd, relaxed: sibling('relaxed'), scalar: sibling('scalar') };
+
+// Node 20 validates relaxed SIMD only behind a V8 flag (Node ≥ 21 ships it).
+const relaxedFlag = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd'];
+
+const OP_TABLE_SUITE = ['test/ops.test.ts', 'test/examples/**/*.test.ts', 'test/builds.test.ts'];
+const shared = { testTimeout: 60_000, pool: 'forks' as const };
+const env = (build: 'simd' | 'relaxed' | 'scalar', id: string) => ({
+  WASMGRAD_WASM: files[build],
+  WASMGRAD_EXPECT_BUILD: id,
+  WASMGRAD_WASM_FILES: JSON.stringify(files),
+  // The other builds skip what does not run WASM (the reference vs finite differences in ops.test.ts).
+  WASMGRAD_WASM_ONLY: build === 'simd' ? '0' : '1',
 });
+
+const projects = [{ test: { ...shared, name: 'simd', include: ['test/**/*.test.ts'], env: env('simd', 'simd') } }];
+for (const [build, id, execArgv] of [['relaxed', 'relaxed-simd', relaxedFlag], ['scalar', 'scalar', []]] as const) {
+  if (existsSync(files[build])) projects.push({ test: { ...shared, name: build, include: OP_TABLE_SUITE, env: env(build, id), execArgv: [...execArgv] } } as never);
+  else if (process.env.WASMGRAD_WASM) console.warn(`vitest: ${files[build]} not found, the ${build} build is not tested (scripts/dev-build.sh builds it)`);
+  else throw new Error(`vitest: ${files[build]} not found: run npm run build:wasm`);
+}
+
+export default defineConfig({ test: { projects } });

@@ -38,3 +38,11 @@ export function opcodeCount(): i32 {
 export function simd(): i32 {
   return ASC_FEATURE_SIMD ? 1 : 0;
 }
+
+/**
+ * Which of the three builds this is (asconfig.json targets), from the features it was compiled
+ * with: 2 = relaxed SIMD (FMA), 1 = SIMD, 0 = scalar. src/backend/wasm.ts reports it in wg.info().
+ */
+export function build(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;
+}

@@ -4,7 +4,7 @@
  */
 import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
-import { WasmBackend, type WasmSource } from './backend/wasm.js';
+import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
 import { allocTransient, lifetimes, type Storage } from './memory.js';
 import { recorder } from './recorder.js';
 import { FILL } from './ops/core.js';
@@ -20,13 +20,18 @@ let gradEnabled = true;
 export interface InitOptions {
   /** Where to get the WebAssembly module: a URL, a path (Node), bytes or a compiled module. */
   wasm?: WasmSource;
+  /**
+   * Which packaged build to load (default: relaxed SIMD where the engine validates it, else SIMD,
+   * else scalar). With `wasm` given, the module must be that build.
+   */
+  build?: BuildName;
 }
 
 let initPromise: Promise<void> | null = null;
 /** Loads and instantiates the WebAssembly module. Idempotent. */
 export function init(opts: InitOptions = {}): Promise<void> {
   if (wasm) return Promise.resolve();
-  initPromise ??= WasmBackend.create(opts.wasm).then(
+  initPromise ??= WasmBackend.create(opts.wasm, opts.build).then(
     (b) => {
       wasm = b;
     },
@@ -53,9 +58,18 @@ export function backend(name: BackendName = currentName): Backend {
   return wasm;
 }
 
+export interface Info {
+  backend: BackendName;
+  wasmLoaded: boolean;
+  /** The loaded module uses WebAssembly SIMD (the 'simd' and 'relaxed-simd' builds). */
+  simd: boolean;
+  /** Which build runs (null before init): 'relaxed-simd' (FMA), 'simd' or 'scalar'. */
+  build: BuildId | null;
+}
+
 /** Facts about what runs, for users and bug reports. */
-export function info(): { backend: BackendName; wasmLoaded: boolean; simd: boolean } {
-  return { backend: currentName, wasmLoaded: wasm !== null, simd: wasm?.simd ?? false };
+export function info(): Info {
+  return { backend: currentName, wasmLoaded: wasm !== null, simd: wasm?.simd ?? false, build: wasm?.build ?? null };
 }
 
 /**

@@ -11,6 +11,7 @@ test('init() is idempotent and a bad source rejects with a clear error', async (
   await wg.init({ wasm: process.env.WASMGRAD_WASM });
   await wg.init();
   expect(wg.info().wasmLoaded).toBe(true);
-  expect(wg.info().simd).toBe(true);
+  expect(wg.info().build).toBe(process.env.WASMGRAD_EXPECT_BUILD ?? 'simd');
+  expect(wg.info().simd).toBe(wg.info().build !== 'scalar');
   expect(Array.from(wg.tensor([1, 2]).mul(3).data())).toEqual([3, 6]);
 });

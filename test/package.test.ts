@@ -1,10 +1,11 @@
 /**
  * The built package as users get it (dist/, made by `npm install` through `prepare`): the ESM and
- * CommonJS entry points load, find the .wasm beside them, and compute.
+ * CommonJS entry points load, find the .wasm builds beside them, and compute.
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
+import { detectBuild } from '../src/backend/wasm.js';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
@@ -14,19 +15,21 @@ test('package.json declares ESM, CJS and types entry points that exist', () => {
   expect(pkg.type).toBe('module');
   const e = pkg.exports['.'];
   for (const f of [e.import, e.require, e.types]) expect(existsSync(new URL(f, root)), f).toBe(true);
-  expect(existsSync(new URL('dist/wasmgrad.wasm', root))).toBe(true);
+  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm']) expect(existsSync(new URL(`dist/${f}`, root)), f).toBe(true);
 });
 
-test('the ESM bundle loads its .wasm and trains a step', async () => {
+test('the ESM bundle loads the build the engine runs best and trains a step', async () => {
   const wg = await import(new URL(pkg.exports['.'].import, root).href);
   await wg.init();
+  expect(wg.info().build).toBe({ relaxed: 'relaxed-simd', simd: 'simd', scalar: 'scalar' }[detectBuild()]);
   const w = wg.tensor([1, 2], { requiresGrad: true });
   w.mul(w).backward(wg.ones([2]));
   expect(Array.from(w.grad.data())).toEqual([2, 4]);
 });
 
-test('the CommonJS bundle loads its .wasm and computes', async () => {
+test('the CommonJS bundle loads the build asked for and computes', async () => {
   const wg = createRequire(import.meta.url)(new URL(pkg.exports['.'].require, root).pathname);
-  await wg.init();
+  await wg.init({ build: 'scalar' });
+  expect(wg.info().build).toBe('scalar');
   expect(Array.from(wg.tensor([1, 2]).add(1).data())).toEqual([2, 3]);
 });

@@ -5,6 +5,7 @@
 // matrix: the image itself, [C, H·W], is the column matrix.
 import { arenaAlloc } from '../arena';
 import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
+import { hsum } from '../simd';
 import { gemm, gemmScratch } from './gemm';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P15). */
@@ -41,7 +42,9 @@ import { gemm, gemmScratch } from './gemm';
 // @ts-ignore: decorator
 @inline function gatherRow(d: usize, s: usize, len: i32, stride: i32): void {
   let t = 0;
-  if (stride == 1) for (; t + 4 <= len; t += 4) v128.store(d + (<usize>t << 2), v128.load(s + (<usize>t << 2)));
+  if (ASC_FEATURE_SIMD) {
+    if (stride == 1) for (; t + 4 <= len; t += 4) v128.store(d + (<usize>t << 2), v128.load(s + (<usize>t << 2)));
+  }
   for (; t < len; t++) store<f32>(d + (<usize>t << 2), load<f32>(s + (<usize>(t * stride) << 2)));
 }
 
@@ -49,11 +52,13 @@ import { gemm, gemmScratch } from './gemm';
 // @ts-ignore: decorator
 @inline function scatterAddRow(d: usize, s: usize, len: i32, stride: i32): void {
   let t = 0;
-  if (stride == 1)
-    for (; t + 4 <= len; t += 4) {
-      const p = d + (<usize>t << 2);
-      v128.store(p, f32x4.add(v128.load(p), v128.load(s + (<usize>t << 2))));
-    }
+  if (ASC_FEATURE_SIMD) {
+    if (stride == 1)
+      for (; t + 4 <= len; t += 4) {
+        const p = d + (<usize>t << 2);
+        v128.store(p, f32x4.add(v128.load(p), v128.load(s + (<usize>t << 2))));
+      }
+  }
   for (; t < len; t++) {
     const p = d + (<usize>(t * stride) << 2);
     store<f32>(p, load<f32>(p) + load<f32>(s + (<usize>t << 2)));
@@ -121,10 +126,13 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
 /** Σ of len floats at p: four f32x4 lane sums, then the lanes and the scalar tail. */
 // @ts-ignore: decorator
 @inline function sumRow(p: usize, len: i32): f32 {
-  let v = f32x4.splat(0);
+  let s: f32 = 0;
   let t = 0;
-  for (; t + 4 <= len; t += 4) v = f32x4.add(v, v128.load(p + (<usize>t << 2)));
-  let s = f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+  if (ASC_FEATURE_SIMD) {
+    let v = f32x4.splat(0);
+    for (; t + 4 <= len; t += 4) v = f32x4.add(v, v128.load(p + (<usize>t << 2)));
+    s = hsum(v);
+  }
   for (; t < len; t++) s += load<f32>(p + (<usize>t << 2));
   return s;
 }
@@ -141,9 +149,9 @@ export function f32_conv_2d_fwd(rec: usize): void {
     // The bias is written first and the GEMM accumulates onto it: no separate epilogue pass.
     if (hasBias) {
       for (let oc = 0; oc < o; oc++) {
-        const row = on + (<usize>(oc * ohw) << 2), bv = load<f32>(b + (<usize>oc << 2)), v = f32x4.splat(bv);
+        const row = on + (<usize>(oc * ohw) << 2), bv = load<f32>(b + (<usize>oc << 2));
         let t = 0;
-        for (; t + 4 <= ohw; t += 4) v128.store(row + (<usize>t << 2), v);
+        if (ASC_FEATURE_SIMD) for (const v = f32x4.splat(bv); t + 4 <= ohw; t += 4) v128.store(row + (<usize>t << 2), v);
         for (; t < ohw; t++) store<f32>(row + (<usize>t << 2), bv);
       }
     }

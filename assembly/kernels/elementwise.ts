@@ -6,7 +6,10 @@
 //              d(x, y, p, q) / vd(x, y, p, q)     dy/dx from x and the saved output y
 //              p, q: the op's float parameters (record P0, P1; unused ones are 0)
 //   binary op: f(a, b) / v(a, b); da, db / vda, vdb (a, b, y): partial derivatives
+// The vector forms are compiled only in the SIMD builds: every f32x4 loop sits in
+// `if (ASC_FEATURE_SIMD)` and the scalar loop after it takes whatever is left (all of it without SIMD).
 import { GIN, GOUT, IN, numel, OUT, param, paramf, ptr } from '../record';
+import { expv, hsum, Lane1, Lane4, log1pv, logv, madd } from '../simd';
 import { rowOffset } from '../strided';
 
 // ---- broadcast iteration (params: [rank, shape[rank], strides of input 0[rank], of input 1, ...]) ----
@@ -50,23 +53,30 @@ class Contig {
     v128.store(q, f32x4.add(v128.load(q), d));
     return sum;
   }
+  /** Adds a·b (one FMA in the relaxed build). */
+  @inline maddVec(g: usize, i: i32, a: v128, b: v128, sum: v128): v128 {
+    const q = g + (<usize>i << 2);
+    v128.store(q, madd(a, b, v128.load(q)));
+    return sum;
+  }
   @inline add(g: usize, i: i32, d: f32, sum: f32): f32 {
     const q = g + (<usize>i << 2);
     store<f32>(q, load<f32>(q) + d);
     return sum;
   }
-  @inline flush(g: usize, vsum: v128, sum: f32): void {}
+  /** The vector sum folded into the scalar one. */
+  @inline fold(vsum: v128, sum: f32): f32 { return sum; }
+  @inline flush(g: usize, sum: f32): void {}
 }
 
 class Bcast {
   @inline elem(p: usize, i: i32): usize { return p; }
   @inline vec(p: usize, i: i32): v128 { return v128.load32_splat(p); }
   @inline addVec(g: usize, i: i32, d: v128, sum: v128): v128 { return f32x4.add(sum, d); }
+  @inline maddVec(g: usize, i: i32, a: v128, b: v128, sum: v128): v128 { return madd(a, b, sum); }
   @inline add(g: usize, i: i32, d: f32, sum: f32): f32 { return sum + d; }
-  @inline flush(g: usize, vsum: v128, sum: f32): void {
-    const total = (f32x4.extract_lane(vsum, 0) + f32x4.extract_lane(vsum, 1)) + (f32x4.extract_lane(vsum, 2) + f32x4.extract_lane(vsum, 3)) + sum;
-    store<f32>(g, load<f32>(g) + total);
-  }
+  @inline fold(vsum: v128, sum: f32): f32 { return hsum(vsum) + sum; }
+  @inline flush(g: usize, sum: f32): void { store<f32>(g, load<f32>(g) + sum); }
 }
 
 /** Runs K's `run<A, B>(rec)` with A, B the access types of inputs `first` and `first + 1`. */
@@ -90,7 +100,7 @@ class BinaryFwd<Op> {
       const pa = a + (operandRow(rec, row, 0) << 2), pb = b + (operandRow(rec, row, 1) << 2);
       const po = o + ((<usize>row * inner) << 2);
       let i = 0;
-      for (; i + 4 <= inner; i += 4) v128.store(po + (<usize>i << 2), op.v(ka.vec(pa, i), kb.vec(pb, i)));
+      if (ASC_FEATURE_SIMD) for (; i + 4 <= inner; i += 4) v128.store(po + (<usize>i << 2), op.v(ka.vec(pa, i), kb.vec(pb, i)));
       for (; i < inner; i++) store<f32>(po + (<usize>i << 2), op.f(load<f32>(ka.elem(pa, i)), load<f32>(kb.elem(pb, i))));
     }
   }
@@ -108,14 +118,18 @@ class BinaryBwd<Op> {
       const offA = operandRow(rec, row, 0) << 2, offB = operandRow(rec, row, 1) << 2;
       const base = (<usize>row * inner) << 2;
       const pa = a + offA, pb = b + offB, po = o + base, pg = g + base, pga = ga + offA, pgb = gb + offB;
-      let va = f32x4.splat(0), vb = f32x4.splat(0);
       let sa: f32 = 0, sb: f32 = 0;
       let i = 0;
-      for (; i + 4 <= inner; i += 4) {
-        const j = <usize>i << 2;
-        const x = ka.vec(pa, i), y = kb.vec(pb, i), z = v128.load(po + j), gz = v128.load(pg + j);
-        if (ga) va = ka.addVec(pga, i, f32x4.mul(gz, op.vda(x, y, z)), va);
-        if (gb) vb = kb.addVec(pgb, i, f32x4.mul(gz, op.vdb(x, y, z)), vb);
+      if (ASC_FEATURE_SIMD) {
+        let va = f32x4.splat(0), vb = f32x4.splat(0);
+        for (; i + 4 <= inner; i += 4) {
+          const j = <usize>i << 2;
+          const x = ka.vec(pa, i), y = kb.vec(pb, i), z = v128.load(po + j), gz = v128.load(pg + j);
+          if (ga) va = ka.maddVec(pga, i, gz, op.vda(x, y, z), va);
+          if (gb) vb = kb.maddVec(pgb, i, gz, op.vdb(x, y, z), vb);
+        }
+        sa = ka.fold(va, sa);
+        sb = kb.fold(vb, sb);
       }
       for (; i < inner; i++) {
         const j = <usize>i << 2;
@@ -123,8 +137,8 @@ class BinaryBwd<Op> {
         if (ga) sa = ka.add(pga, i, gz * op.da(x, y, z), sa);
         if (gb) sb = kb.add(pgb, i, gz * op.db(x, y, z), sb);
       }
-      if (ga) ka.flush(pga, va, sa);
-      if (gb) kb.flush(pgb, vb, sb);
+      if (ga) ka.flush(pga, sa);
+      if (gb) kb.flush(pgb, sb);
     }
   }
 }
@@ -146,9 +160,11 @@ class WhereFwd<C> {
       const pc = c + (operandRow(rec, row, 0) << 2), pa = a + (operandRow(rec, row, 1) << 2), pb = b + (operandRow(rec, row, 2) << 2);
       const po = o + ((<usize>row * inner) << 2);
       let i = 0;
-      for (; i + 4 <= inner; i += 4) {
-        const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0));
-        v128.store(po + (<usize>i << 2), v128.bitselect(ka.vec(pa, i), kb.vec(pb, i), m));
+      if (ASC_FEATURE_SIMD) {
+        for (; i + 4 <= inner; i += 4) {
+          const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0));
+          v128.store(po + (<usize>i << 2), v128.bitselect(ka.vec(pa, i), kb.vec(pb, i), m));
+        }
       }
       for (; i < inner; i++) {
         const t = load<f32>(kc.elem(pc, i)) != 0;
@@ -167,21 +183,25 @@ class WhereBwd<C> {
     for (let row = 0; row < rows; row++) {
       const pc = c + (operandRow(rec, row, 0) << 2), pga = ga + (operandRow(rec, row, 1) << 2), pgb = gb + (operandRow(rec, row, 2) << 2);
       const pg = g + ((<usize>row * inner) << 2);
-      let va = f32x4.splat(0), vb = f32x4.splat(0);
       let sa: f32 = 0, sb: f32 = 0;
       let i = 0;
-      for (; i + 4 <= inner; i += 4) {
-        const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0)), gz = v128.load(pg + (<usize>i << 2));
-        if (ga) va = ka.addVec(pga, i, v128.and(gz, m), va);
-        if (gb) vb = kb.addVec(pgb, i, v128.andnot(gz, m), vb);
+      if (ASC_FEATURE_SIMD) {
+        let va = f32x4.splat(0), vb = f32x4.splat(0);
+        for (; i + 4 <= inner; i += 4) {
+          const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0)), gz = v128.load(pg + (<usize>i << 2));
+          if (ga) va = ka.addVec(pga, i, v128.and(gz, m), va);
+          if (gb) vb = kb.addVec(pgb, i, v128.andnot(gz, m), vb);
+        }
+        sa = ka.fold(va, sa);
+        sb = kb.fold(vb, sb);
       }
       for (; i < inner; i++) {
         const t = load<f32>(kc.elem(pc, i)) != 0, gz = load<f32>(pg + (<usize>i << 2));
         if (ga) sa = ka.add(pga, i, t ? gz : 0, sa);
         if (gb) sb = kb.add(pgb, i, t ? 0 : gz, sb);
       }
-      if (ga) ka.flush(pga, va, sa);
-      if (gb) kb.flush(pgb, vb, sb);
+      if (ga) ka.flush(pga, sa);
+      if (gb) kb.flush(pgb, sb);
     }
   }
 }
@@ -202,7 +222,7 @@ export function f32_where_bwd(rec: usize): void {
   const o = ptr(rec, OUT), x = ptr(rec, IN);
   const n = numel(rec), p = paramf(rec, 0), q = paramf(rec, 1);
   let i = 0;
-  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), op.v(v128.load(x + (<usize>i << 2)), p, q));
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), op.v(v128.load(x + (<usize>i << 2)), p, q));
   for (; i < n; i++) store<f32>(o + (<usize>i << 2), op.f(load<f32>(x + (<usize>i << 2)), p, q));
 }
 
@@ -213,9 +233,11 @@ export function f32_where_bwd(rec: usize): void {
   if (gx == 0) return;
   const n = numel(rec), p = paramf(rec, 0), q = paramf(rec, 1);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const j = <usize>i << 2;
-    v128.store(gx + j, f32x4.add(v128.load(gx + j), f32x4.mul(v128.load(g + j), op.vd(v128.load(x + j), v128.load(o + j), p, q))));
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const j = <usize>i << 2;
+      v128.store(gx + j, madd(v128.load(g + j), op.vd(v128.load(x + j), v128.load(o + j), p, q), v128.load(gx + j)));
+    }
   }
   for (; i < n; i++) {
     const j = <usize>i << 2;
@@ -223,7 +245,7 @@ export function f32_where_bwd(rec: usize): void {
   }
 }
 
-/** The op's scalar f applied lane by lane: for maths with no SIMD form here yet (exp, log, tanh, pow). */
+/** The op's scalar f applied lane by lane: for maths with no SIMD form here (pow). */
 // @ts-ignore: decorator
 @inline function lanes<Op>(x: v128, p: f32, q: f32): v128 {
   const op = changetype<Op>(0);
@@ -231,11 +253,6 @@ export function f32_where_bwd(rec: usize): void {
   r = f32x4.replace_lane(r, 1, op.f(f32x4.extract_lane(x, 1), p, q));
   r = f32x4.replace_lane(r, 2, op.f(f32x4.extract_lane(x, 2), p, q));
   return f32x4.replace_lane(r, 3, op.f(f32x4.extract_lane(x, 3), p, q));
-}
-
-// @ts-ignore: decorator
-@inline function expv(x: v128): v128 {
-  return lanes<Exp>(x, 0, 0);
 }
 
 /** 1.0 where the lane mask is set, else 0.0. */
@@ -375,10 +392,11 @@ class Neg {
 export function f32_neg_fwd(rec: usize): void { unaryFwd<Neg>(rec); }
 export function f32_neg_bwd(rec: usize): void { unaryBwd<Neg>(rec); }
 
-// Backward from the saved output: d exp(x)/dx = y.
+// Backward from the saved output: d exp(x)/dx = y. The vector form (assembly/simd.ts expv) gives 0
+// below ln(FLT_MIN) ≈ −87.34 where Mathf.exp gives a subnormal.
 class Exp {
   @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.exp(x); }
-  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Exp>(x, p, q); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return expv(x); }
   @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return y; }
   @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return y; }
 }
@@ -387,7 +405,7 @@ export function f32_exp_bwd(rec: usize): void { unaryBwd<Exp>(rec); }
 
 class Log {
   @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.log(x); }
-  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Log>(x, p, q); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return logv(x); }
   @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return 1 / x; }
   @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.div(f32x4.splat(1), x); }
 }
@@ -425,10 +443,27 @@ class Square {
 export function f32_square_fwd(rec: usize): void { unaryFwd<Square>(rec); }
 export function f32_square_bwd(rec: usize): void { unaryBwd<Square>(rec); }
 
+// tanh in four lanes as Cephes' tanhf: for |x| ≥ 0.625, 1 − 2/(e^(2|x|) + 1) with x's sign (no
+// cancellation there: the result is ≥ 0.55; e^(2|x|) = +Inf gives 1); below, the odd polynomial
+// x + x·z·P(z), z = x², which keeps small x exact where 1 − 2/(e^(2|x|) + 1) would cancel. NaN
+// fails the |x| ≥ 0.625 test and goes through the polynomial, staying NaN.
+// @ts-ignore: decorator
+@inline function tanhV(x: v128): v128 {
+  const a = f32x4.abs(x);
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(a, a)), f32x4.splat(1))));
+  const z = f32x4.mul(x, x);
+  let pz = madd(f32x4.splat(-5.70498872745e-3), z, f32x4.splat(2.06390887954e-2));
+  pz = madd(pz, z, f32x4.splat(-5.37397155531e-2));
+  pz = madd(pz, z, f32x4.splat(1.33314422036e-1));
+  pz = madd(pz, z, f32x4.splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(pz, z), x, x);
+  return v128.bitselect(v128.or(big, v128.and(x, i32x4.splat(0x80000000))), small, f32x4.ge(a, f32x4.splat(0.625)));
+}
+
 // Backward from the saved output: d tanh(x)/dx = 1 − y².
 class Tanh {
   @inline f(x: f32, p: f32, q: f32): f32 { return Mathf.tanh(x); }
-  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Tanh>(x, p, q); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return tanhV(x); }
   @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return 1 - y * y; }
   @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.sub(f32x4.splat(1), f32x4.mul(y, y)); }
 }
@@ -461,49 +496,54 @@ export function f32_sigmoid_fwd(rec: usize): void { unaryFwd<Sigmoid>(rec); }
 export function f32_sigmoid_bwd(rec: usize): void { unaryBwd<Sigmoid>(rec); }
 
 // erf in float32 after W. J. Cody (Math. Comp. 23, 1969; SPECFUN's CALERF), both ranges evaluated
-// in all four lanes and blended by |x|:
+// and blended by |x| (in all four lanes for Lane4, or for one float with Lane1):
 //   |x| ≤ 0.46875:  erf x = x·P(x²)/Q(x²)
 //   |x| > 0.46875:  erf x = 1 − exp(−x²)·R(|x|)/S(|x|), |x| clamped to 4: erfc(4) < 2⁻²⁵, so erf
 //                   rounds to 1 in float32 from there on.
-// The sign is copied from x. Within 3 ulp on [−6, 6] (checked against mpmath); exp is the only
-// scalar part. Cody's loop form (acc + c)·t is kept so the coefficients read as in the paper.
+// The sign is copied from x. Within 3 ulp on [−6, 6] (checked against mpmath). Cody's loop form
+// (acc + c)·t is kept so the coefficients read as in the paper.
 // @ts-ignore: decorator
-@inline function step(acc: v128, c: f32, t: v128): v128 {
-  return f32x4.mul(f32x4.add(acc, f32x4.splat(c)), t);
+@inline function step<L, V>(acc: V, c: f32, t: V): V {
+  const l = changetype<L>(0);
+  return l.mul(l.add(acc, l.splat(c)), t);
 }
 // @ts-ignore: decorator
-@inline function erfV(x: v128): v128 {
-  const y = f32x4.pmin(f32x4.abs(x), f32x4.splat(4)); // pmin(NaN, 4) keeps the NaN
-  const z = f32x4.mul(y, y);
-  let pn = f32x4.mul(f32x4.splat(1.85777706184603153e-1), z), pd = z;
-  pn = step(step(step(pn, 3.16112374387056560e0, z), 1.13864154151050156e2, z), 3.77485237685302021e2, z);
-  pd = step(step(step(pd, 2.36012909523441209e1, z), 2.44024637934444173e2, z), 1.28261652607737228e3, z);
-  const small = f32x4.div(f32x4.mul(y, f32x4.add(pn, f32x4.splat(3.20937758913846947e3))), f32x4.add(pd, f32x4.splat(2.84423683343917062e3)));
-  let rn = f32x4.mul(f32x4.splat(2.15311535474403846e-8), y), rd = y;
-  rn = step(step(step(step(rn, 5.64188496988670089e-1, y), 8.88314979438837594e0, y), 6.61191906371416295e1, y), 2.98635138197400131e2, y);
-  rn = step(step(step(rn, 8.81952221241769090e2, y), 1.71204761263407058e3, y), 2.05107837782607147e3, y);
-  rd = step(step(step(step(rd, 1.57449261107098347e1, y), 1.17693950891312499e2, y), 5.37181101862009858e2, y), 1.62138957456669019e3, y);
-  rd = step(step(step(rd, 3.29079923573345963e3, y), 4.36261909014324716e3, y), 3.43936767414372164e3, y);
-  const erfc = f32x4.mul(expv(f32x4.neg(z)), f32x4.div(f32x4.add(rn, f32x4.splat(1.23033935479799725e3)), f32x4.add(rd, f32x4.splat(1.23033935480374942e3))));
-  const large = f32x4.add(f32x4.sub(f32x4.splat(0.5), erfc), f32x4.splat(0.5));
-  const r = v128.bitselect(small, large, f32x4.le(y, f32x4.splat(0.46875)));
-  return v128.or(r, v128.and(x, i32x4.splat(0x80000000)));
+@inline function erf<L, V>(x: V): V {
+  const l = changetype<L>(0);
+  const y = l.pmin(l.abs(x), l.splat(4)); // pmin(NaN, 4) keeps the NaN
+  const z = l.mul(y, y);
+  let pn = l.mul(l.splat(1.85777706184603153e-1), z), pd = z;
+  pn = step<L, V>(step<L, V>(step<L, V>(pn, 3.16112374387056560e0, z), 1.13864154151050156e2, z), 3.77485237685302021e2, z);
+  pd = step<L, V>(step<L, V>(step<L, V>(pd, 2.36012909523441209e1, z), 2.44024637934444173e2, z), 1.28261652607737228e3, z);
+  const small = l.div(l.mul(y, l.add(pn, l.splat(3.20937758913846947e3))), l.add(pd, l.splat(2.84423683343917062e3)));
+  let rn = l.mul(l.splat(2.15311535474403846e-8), y), rd = y;
+  rn = step<L, V>(step<L, V>(step<L, V>(step<L, V>(rn, 5.64188496988670089e-1, y), 8.88314979438837594e0, y), 6.61191906371416295e1, y), 2.98635138197400131e2, y);
+  rn = step<L, V>(step<L, V>(step<L, V>(rn, 8.81952221241769090e2, y), 1.71204761263407058e3, y), 2.05107837782607147e3, y);
+  rd = step<L, V>(step<L, V>(step<L, V>(step<L, V>(rd, 1.57449261107098347e1, y), 1.17693950891312499e2, y), 5.37181101862009858e2, y), 1.62138957456669019e3, y);
+  rd = step<L, V>(step<L, V>(step<L, V>(rd, 3.29079923573345963e3, y), 4.36261909014324716e3, y), 3.43936767414372164e3, y);
+  const erfc = l.mul(l.exp(l.neg(z)), l.div(l.add(rn, l.splat(1.23033935479799725e3)), l.add(rd, l.splat(1.23033935480374942e3))));
+  const large = l.add(l.sub(l.splat(0.5), erfc), l.splat(0.5));
+  return l.copysign(l.select(l.le(y, l.splat(0.46875)), small, large), x);
 }
 
 // GELU, PyTorch's exact form x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2, and Φ'(x) = φ(x) =
-// exp(−x²/2)/√(2π). The scalar forms take lane 0 of the vector ones: one erf implementation.
+// exp(−x²/2)/√(2π); one formula for both lane types.
 // @ts-ignore: decorator
-@inline function cdfV(x: v128): v128 {
-  return f32x4.mul(f32x4.splat(0.5), f32x4.add(f32x4.splat(1), erfV(f32x4.mul(x, f32x4.splat(0.7071067811865476)))));
+@inline function cdf<L, V>(x: V): V {
+  const l = changetype<L>(0);
+  return l.mul(l.splat(0.5), l.add(l.splat(1), erf<L, V>(l.mul(x, l.splat(0.7071067811865476)))));
+}
+// @ts-ignore: decorator
+@inline function geluD<L, V>(x: V): V {
+  const l = changetype<L>(0);
+  const pdf = l.mul(l.splat(0.3989422804014327), l.exp(l.mul(l.splat(-0.5), l.mul(x, x))));
+  return l.madd(x, pdf, cdf<L, V>(x));
 }
 class Gelu {
-  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.mul(x, cdfV(x)); }
-  @inline f(x: f32, p: f32, q: f32): f32 { return f32x4.extract_lane(this.v(f32x4.splat(x), p, q), 0); }
-  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 {
-    const pdf = f32x4.mul(f32x4.splat(0.3989422804014327), expv(f32x4.mul(f32x4.splat(-0.5), f32x4.mul(x, x))));
-    return f32x4.add(cdfV(x), f32x4.mul(x, pdf));
-  }
-  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return f32x4.extract_lane(this.vd(f32x4.splat(x), f32x4.splat(y), p, q), 0); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.mul(x, cdf<Lane4, v128>(x)); }
+  @inline f(x: f32, p: f32, q: f32): f32 { return x * cdf<Lane1, f32>(x); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return geluD<Lane4, v128>(x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return geluD<Lane1, f32>(x); }
 }
 export function f32_gelu_fwd(rec: usize): void { unaryFwd<Gelu>(rec); }
 export function f32_gelu_bwd(rec: usize): void { unaryBwd<Gelu>(rec); }
@@ -512,7 +552,10 @@ export function f32_gelu_bwd(rec: usize): void { unaryBwd<Gelu>(rec); }
 // max(x, 0) + log1p(exp(−|x|)), whose exp never overflows. Derivative σ(x) (1 above 20).
 class Softplus {
   @inline f(x: f32, p: f32, q: f32): f32 { return x > 20 ? x : max(x, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(x))); }
-  @inline v(x: v128, p: f32, q: f32): v128 { return lanes<Softplus>(x, p, q); }
+  @inline v(x: v128, p: f32, q: f32): v128 {
+    const r = f32x4.add(f32x4.max(x, f32x4.splat(0)), log1pv(expv(f32x4.neg(f32x4.abs(x)))));
+    return v128.bitselect(x, r, f32x4.gt(x, f32x4.splat(20)));
+  }
   @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x > 20 ? 1 : sigmoid1(x); }
   @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return v128.bitselect(f32x4.splat(1), sigmoidV(x), f32x4.gt(x, f32x4.splat(20))); }
 }

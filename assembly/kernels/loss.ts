@@ -2,7 +2,8 @@
 // per-element losses. The class-label ops and softNll use reduce.ts's [outer, C, inner] segments
 // (P0..P2, C = the class dim); labels are int32 class ids checked in TS.
 import { AUX, GIN, GOUT, IN, OUT, numel, param, paramf, ptr } from '../record';
-import { eachSegment, Lane1, Lane4, scatterAdd } from './reduce';
+import { Lane1, Lane4 } from '../simd';
+import { eachSegment, scatterAdd } from './reduce';
 
 // ---- cross-entropy with int32 labels (AUX0: the softmax, shaped like the logits) -------------------
 
@@ -67,7 +68,7 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
 
 // ---- per-element losses ℓ(p, t; c), c = P0 (Huber's δ; unused by the others) ---------------------
 // A loss is a class of lane-generic formulas (value, ∂ℓ/∂p, ∂ℓ/∂t) written once and run as f32x4
-// over the body and as f32 over the tail.
+// over the body (SIMD builds) and as f32 over the tail (or everything, in the scalar build).
 
 // @ts-ignore: decorator
 @inline function pairLossAt<F, L, V>(y: usize, p: usize, t: usize, c: f32, j: usize): void {
@@ -80,15 +81,15 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
 @inline function pairGradAt<F, L, V>(p: usize, t: usize, g: usize, gp: usize, gt: usize, c: f32, j: usize): void {
   const f = changetype<F>(0), l = changetype<L>(0);
   const pv = l.load(p + j), tv = l.load(t + j), gv = l.load(g + j), cv = l.splat(c);
-  if (gp) l.store(gp + j, l.add(l.load(gp + j), l.mul(gv, f.dp<L, V>(pv, tv, cv))));
-  if (gt) l.store(gt + j, l.add(l.load(gt + j), l.mul(gv, f.dt<L, V>(pv, tv, cv))));
+  if (gp) l.store(gp + j, l.madd(gv, f.dp<L, V>(pv, tv, cv), l.load(gp + j)));
+  if (gt) l.store(gt + j, l.madd(gv, f.dt<L, V>(pv, tv, cv), l.load(gt + j)));
 }
 
 // @ts-ignore: decorator
 @inline function pairFwd<F>(rec: usize): void {
   const y = ptr(rec, OUT), p = ptr(rec, IN), t = ptr(rec, IN + 1), c = paramf(rec, 0), n = numel(rec);
   let i = 0;
-  for (; i + 4 <= n; i += 4) pairLossAt<F, Lane4, v128>(y, p, t, c, <usize>i << 2);
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) pairLossAt<F, Lane4, v128>(y, p, t, c, <usize>i << 2);
   for (; i < n; i++) pairLossAt<F, Lane1, f32>(y, p, t, c, <usize>i << 2);
 }
 
@@ -97,7 +98,7 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
   const p = ptr(rec, IN), t = ptr(rec, IN + 1), g = ptr(rec, GOUT), gp = ptr(rec, GIN), gt = ptr(rec, GIN + 1);
   const c = paramf(rec, 0), n = numel(rec);
   let i = 0;
-  for (; i + 4 <= n; i += 4) pairGradAt<F, Lane4, v128>(p, t, g, gp, gt, c, <usize>i << 2);
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) pairGradAt<F, Lane4, v128>(p, t, g, gp, gt, c, <usize>i << 2);
   for (; i < n; i++) pairGradAt<F, Lane1, f32>(p, t, g, gp, gt, c, <usize>i << 2);
 }
 
@@ -136,7 +137,7 @@ class Bce {
   @inline logs1m<L, V>(p: V): V { const l = changetype<L>(0); return l.max(l.log1p(l.neg(p)), l.splat(-100)); }
   @inline loss<L, V>(p: V, t: V, c: V): V {
     const l = changetype<L>(0);
-    return l.neg(l.add(l.mul(t, this.logs<L, V>(p)), l.mul(l.sub(l.splat(1), t), this.logs1m<L, V>(p))));
+    return l.neg(l.madd(t, this.logs<L, V>(p), l.mul(l.sub(l.splat(1), t), this.logs1m<L, V>(p))));
   }
   // PyTorch's rule, also where the logs are clamped: (p − t) / max(p(1 − p), 1e-12)
   @inline dp<L, V>(p: V, t: V, c: V): V {

@@ -2,7 +2,8 @@
 // Output columns whose window lies wholly inside the input row ("interior") are computed four at
 // a time: lane t handles column ox + t, reading x[iy][(ox + t)·sw − pw + j] (one v128.load when
 // sw = 1, a 4-lane gather otherwise). Border columns, whose window is clipped by the padding, go
-// through the scalar path. Rows are clipped the same way for both paths.
+// through the scalar path. Rows are clipped the same way for both paths. The scalar build takes the
+// scalar path for every column.
 import { AUX, GIN, GOUT, IN, OUT, P, ptr } from '../record';
 import { endInside, firstInside } from './conv';
 
@@ -40,7 +41,6 @@ export function f32_max_pool_2d_fwd(rec: usize): void {
   const x = ptr(rec, IN), out = ptr(rec, OUT), arg = ptr(rec, AUX);
   // Interior columns: window start ox·sw − pw ≥ 0 and window end ox·sw − pw + kw ≤ W.
   const lo = min(firstInside(-pw, sw), ow), hi = max(lo, endInside(kw - 1 - pw, sw, w, ow));
-  const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
   for (let plane = 0; plane < g.planes; plane++) {
     const xp = x + (<usize>(plane * h * w) << 2);
     for (let oy = 0; oy < oh; oy++) {
@@ -49,7 +49,8 @@ export function f32_max_pool_2d_fwd(rec: usize): void {
       let ox = 0;
       while (ox < ow) {
         const x0 = ox * sw - pw;
-        if (ox >= lo && ox + 4 <= hi) {
+        if (ASC_FEATURE_SIMD && ox >= lo && ox + 4 <= hi) {
+          const lanes = i32x4(0, sw, 2 * sw, 3 * sw);
           let m = f32x4.splat(-Infinity);
           let idx = i32x4.add(i32x4.splat(ylo * w + x0), lanes);
           for (let iy = ylo; iy < yhi; iy++) {
@@ -120,7 +121,7 @@ export function f32_avg_pool_2d_fwd(rec: usize): void {
       let ox = 0;
       while (ox < ow) {
         const x0 = ox * sw - pw;
-        if (ox >= lo && ox + 4 <= hi) {
+        if (ASC_FEATURE_SIMD && ox >= lo && ox + 4 <= hi) {
           let s = f32x4.splat(0);
           for (let iy = ylo; iy < yhi; iy++)
             for (let j = 0; j < kw; j++) s = f32x4.add(s, gather4(xp + (<usize>(iy * w + x0 + j) << 2), sw));
@@ -158,7 +159,7 @@ export function f32_avg_pool_2d_bwd(rec: usize): void {
       let ox = 0;
       while (ox < ow) {
         const x0 = ox * sw - pw;
-        if (vector && ox >= lo && ox + 4 <= hi) {
+        if (ASC_FEATURE_SIMD && vector && ox >= lo && ox + 4 <= hi) {
           const v = f32x4.mul(v128.load(go + (<usize>ox << 2)), f32x4.splat(inv));
           for (let iy = ylo; iy < yhi; iy++) {
             for (let j = 0; j < kw; j++) {

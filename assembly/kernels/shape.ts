@@ -3,6 +3,7 @@
 // run from a strided input run, addRun adds a contiguous gradient run back into a strided one.
 // Params are planned in src/ops/shape.ts.
 import { field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../record';
+import { hsum } from '../simd';
 import { rowOffset } from '../strided';
 
 // ---- runs ----------------------------------------------------------------------------------
@@ -10,11 +11,13 @@ import { rowOffset } from '../strided';
 // @ts-ignore: decorator
 @inline function copyRun(dst: usize, src: usize, n: i32, stride: i32): void {
   let i = 0;
-  if (stride == 1) {
-    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
-  } else if (stride == 0) {
-    const v = v128.load32_splat(src);
-    for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v);
+  if (ASC_FEATURE_SIMD) {
+    if (stride == 1) {
+      for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+    } else if (stride == 0) {
+      const v = v128.load32_splat(src);
+      for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v);
+    }
   }
   for (; i < n; i++) store<u32>(dst + (<usize>i << 2), load<u32>(src + ((<usize>i * <usize>stride) << 2)));
 }
@@ -27,14 +30,17 @@ import { rowOffset } from '../strided';
 @inline function addRun(dst: usize, stride: i32, g: usize, n: i32): void {
   let i = 0;
   if (stride == 0) {
-    let acc = f32x4.splat(0);
-    for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, v128.load(g + (<usize>i << 2)));
-    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3);
+    let s: f32 = 0;
+    if (ASC_FEATURE_SIMD) {
+      let acc = f32x4.splat(0);
+      for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, v128.load(g + (<usize>i << 2)));
+      s = hsum(acc);
+    }
     for (; i < n; i++) s += load<f32>(g + (<usize>i << 2));
     store<f32>(dst, load<f32>(dst) + s);
     return;
   }
-  if (stride == 1) {
+  if (ASC_FEATURE_SIMD && stride == 1) {
     for (; i + 4 <= n; i += 4) {
       const j = <usize>i << 2;
       v128.store(dst + j, f32x4.add(v128.load(dst + j), v128.load(g + j)));
@@ -169,16 +175,18 @@ const M2: u32 = 0xc2b2ae35;
 @inline function maskedScale(rec: usize, dst: usize, src: usize, accumulate: bool): void {
   const n = numel(rec);
   const seed = <u32>param(rec, 0), thr = <u32>param(rec, 1), scale = paramf(rec, 2);
-  const vseed = i32x4.splat(seed), vthr = i32x4.splat(thr), vscale = f32x4.splat(scale);
-  let vi = i32x4(0, 1, 2, 3);
   let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const j = <usize>i << 2;
-    // The all-ones compare lanes select the kept products, dropped lanes become +0.
-    let y = v128.and(f32x4.mul(v128.load(src + j), vscale), i32x4.ge_u(hashv(vseed, vi), vthr));
-    if (accumulate) y = f32x4.add(v128.load(dst + j), y);
-    v128.store(dst + j, y);
-    vi = i32x4.add(vi, i32x4.splat(4));
+  if (ASC_FEATURE_SIMD) {
+    const vseed = i32x4.splat(seed), vthr = i32x4.splat(thr), vscale = f32x4.splat(scale);
+    let vi = i32x4(0, 1, 2, 3);
+    for (; i + 4 <= n; i += 4) {
+      const j = <usize>i << 2;
+      // The all-ones compare lanes select the kept products, dropped lanes become +0.
+      let y = v128.and(f32x4.mul(v128.load(src + j), vscale), i32x4.ge_u(hashv(vseed, vi), vthr));
+      if (accumulate) y = f32x4.add(v128.load(dst + j), y);
+      v128.store(dst + j, y);
+      vi = i32x4.add(vi, i32x4.splat(4));
+    }
   }
   for (; i < n; i++) {
     const j = <usize>i << 2;

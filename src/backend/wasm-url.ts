@@ -1,3 +1,11 @@
-// Where the .wasm sits relative to this module when running from source (tests, examples).
-// The bundle replaces this module (rollup.config.js) with './wasmgrad.wasm' next to dist/index.js.
-export const defaultWasmUrl = (): URL => new URL('../../build/wasmgrad.wasm', import.meta.url);
+// Where the .wasm builds sit relative to this module when running from source (tests, examples).
+// The bundle replaces this module (rollup.config.js) with the same three files next to
+// dist/index.js, each a literal `new URL('./wasmgrad….wasm', import.meta.url)` so bundlers see them.
+import type { BuildName } from './wasm.js';
+
+export const defaultWasmUrl = (build: BuildName): URL =>
+  build === 'relaxed'
+    ? new URL('../../build/wasmgrad-relaxed.wasm', import.meta.url)
+    : build === 'scalar'
+      ? new URL('../../build/wasmgrad-scalar.wasm', import.meta.url)
+      : new URL('../../build/wasmgrad.wasm', import.meta.url);

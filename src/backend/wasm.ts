@@ -1,5 +1,6 @@
 /**
- * The WebAssembly backend: loads build/wasmgrad.wasm, keeps typed-array views of its memory
+ * The WebAssembly backend: picks one of the three builds of assembly/ (relaxed SIMD with FMA where
+ * the engine validates it, else SIMD, else scalar), loads it, keeps typed-array views of its memory
  * (re-made whenever memory.grow detaches them), copies instruction records into a tape block in
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
@@ -9,6 +10,42 @@ import type { Backend } from './types.js';
 import { defaultWasmUrl } from './wasm-url.js';
 
 export type WasmSource = URL | string | BufferSource | WebAssembly.Module;
+/** The packaged builds, as wg.init({ build }) names them. */
+export type BuildName = 'relaxed' | 'simd' | 'scalar';
+/** What wg.info().build reports: the features the running module was compiled with. */
+export type BuildId = 'relaxed-simd' | 'simd' | 'scalar';
+const BUILD_IDS: readonly BuildId[] = ['scalar', 'simd', 'relaxed-simd']; // indexed by the module's build()
+const ID_OF: Record<BuildName, BuildId> = { relaxed: 'relaxed-simd', simd: 'simd', scalar: 'scalar' };
+
+// Feature probes: the smallest modules using the instruction the build needs,
+// (module (func (result v128) <body>)). WebAssembly.validate compiles nothing.
+function probe(body: number[]): Uint8Array<ArrayBuffer> {
+  const code = [0x00 /* no locals */, ...body, 0x0b /* end */];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
+    0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
+    0x0a, code.length + 2, 0x01, code.length, ...code, // code section: one body
+  ]);
+}
+const SPLAT0 = [0x41, 0x00, 0xfd, 0x0f]; // i32.const 0; i8x16.splat
+/** True if the engine accepts WebAssembly SIMD (i8x16.splat). */
+export function simdSupported(): boolean {
+  return WebAssembly.validate(probe(SPLAT0));
+}
+/** True if the engine accepts relaxed SIMD (f32x4.relaxed_madd, the instruction the FMA build uses). */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(probe([...SPLAT0, ...SPLAT0, ...SPLAT0, 0xfd, 0x85, 0x02]));
+}
+/** The fastest build this engine runs: relaxed SIMD, else SIMD, else scalar. */
+export function detectBuild(): BuildName {
+  return relaxedSimdSupported() ? 'relaxed' : simdSupported() ? 'simd' : 'scalar';
+}
+const NEEDS: Record<BuildName, [() => boolean, string]> = {
+  relaxed: [relaxedSimdSupported, 'relaxed SIMD (Chrome ≥ 114, Node ≥ 21, Node 20 with --experimental-wasm-relaxed-simd, Firefox ≥ 145)'],
+  simd: [simdSupported, 'WebAssembly SIMD'],
+  scalar: [() => true, ''],
+};
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -17,14 +54,16 @@ interface Exports {
   recordWords(): number;
   opcodeCount(): number;
   simd(): number;
+  /** 2 relaxed SIMD, 1 SIMD, 0 scalar (missing in modules built before the three builds). */
+  build?(): number;
 }
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
-async function compile(src: WasmSource | undefined): Promise<WebAssembly.Module> {
+async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
-  if (src !== undefined && typeof src !== 'string' && !(src instanceof URL)) return WebAssembly.compile(src);
-  const url = src === undefined ? defaultWasmUrl() : new URL(src, isNode ? `file://${process.cwd()}/` : undefined);
+  if (typeof src !== 'string' && !(src instanceof URL)) return WebAssembly.compile(src);
+  const url = new URL(src, isNode ? `file://${process.cwd()}/` : undefined);
   if (isNode && url.protocol === 'file:') {
     const { readFileBytes } = await import('../node/read.js');
     return WebAssembly.compile(await readFileBytes(url));
@@ -43,8 +82,16 @@ export class WasmBackend implements Backend {
   private readonly tape: GrowingBlock;
   private readonly ws: GrowingBlock;
 
-  static async create(src?: WasmSource): Promise<WasmBackend> {
-    const module = await compile(src);
+  /**
+   * Loads `src` if given (and reports the build it is), else the packaged `build`, else the
+   * fastest build the engine validates (detectBuild).
+   */
+  static async create(src?: WasmSource, build?: BuildName): Promise<WasmBackend> {
+    if (build !== undefined && !Object.hasOwn(ID_OF, build))
+      throw new Error(`wasmgrad.init: unknown build '${build}' (use 'relaxed', 'simd' or 'scalar')`);
+    if (src === undefined && build !== undefined && !NEEDS[build][0]())
+      throw new Error(`wasmgrad.init: the '${build}' build needs ${NEEDS[build][1]}, which this engine does not support`);
+    const module = await compile(src ?? defaultWasmUrl(build ?? detectBuild()));
     let self: WasmBackend | undefined;
     const instance = await WebAssembly.instantiate(module, {
       env: {
@@ -56,6 +103,8 @@ export class WasmBackend implements Backend {
       },
     });
     self = new WasmBackend(instance.exports as unknown as Exports);
+    if (src !== undefined && build !== undefined && self.build !== ID_OF[build])
+      throw new Error(`wasmgrad.init: asked for the '${build}' build, but the module given is the '${self.build}' build`);
     return self;
   }
 
@@ -71,6 +120,11 @@ export class WasmBackend implements Backend {
 
   get simd(): boolean {
     return this.ex.simd() === 1;
+  }
+
+  /** The build running: from the module's build() export (older modules: SIMD or scalar). */
+  get build(): BuildId {
+    return BUILD_IDS[this.ex.build ? this.ex.build() : this.ex.simd()];
   }
 
   /** Decodes an AssemblyScript string (UTF-16, byte length in the header word before it). */
