@@ -3,8 +3,9 @@
  * kernel is a later performance task): BatchNorm1d, BatchNorm2d, LayerNorm.
  */
 import { full, zeros } from '../creation.js';
-import { noGrad } from '../engine.js';
+import { applyUpdate, noGrad } from '../engine.js';
 import * as F from '../functional.js';
+import { OPTIM } from '../ops/optim.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../tensor.js';
 import { constantParameter } from './init.js';
@@ -109,15 +110,10 @@ abstract class BatchNorm extends Module {
 
   /** In place, outside the graph: count the batch and move the running averages towards it. */
   private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
-    const rm = this.runningMean!, rv = this.runningVar!, nbt = this.numBatchesTracked!;
-    noGrad(() => {
-      const batches = (nbt.item() + 1) | 0;
-      nbt.copy_(batches);
-      const f = this.momentum ?? 1 / batches;
-      rm.copy_(F.add(F.mul(rm, 1 - f), F.mul(mean, f)));
-      // Bessel's correction n/(n−1): the running variance estimates the population variance.
-      rv.copy_(F.add(F.mul(rv, 1 - f), F.mul(biasedVar, (f * n) / (n - 1))));
-    });
+    // One in-place kernel (formulas in src/ops/optim.ts): the count never comes back to JavaScript,
+    // so a compiled step with BatchNorm replays without running its JavaScript.
+    const stats = noGrad(() => F.stack([mean, biasedVar], 0));
+    applyUpdate(OPTIM.batchNormStatsUpdate, [this.runningMean!, this.runningVar!, this.numBatchesTracked!, stats], { momentum: this.momentum, count: n }, [0, 1, 2]);
   }
 
   override extraRepr(): string {

@@ -310,9 +310,67 @@ const gradScale: OpDef<ScaleAttrs> = {
   tests: { cases: cases(['any'], [{ factor: 0.37 }]) },
 };
 
+// ---- BatchNorm running statistics (torch/nn/modules/batchnorm.py) -------------------------------
+//   num_batches_tracked += 1
+//   f = momentum, or 1/num_batches_tracked when momentum is None (cumulative average)
+//   running_mean ← (1 − f)·running_mean + f·mean
+//   running_var  ← (1 − f)·running_var  + f·n/(n − 1)·biased_var   (Bessel's correction)
+// In WASM, so a compiled step never reads the count back into JavaScript. The coefficients are
+// computed in float64 and rounded to float32 once, the products and the sum rounded separately,
+// as the same expression written with tensor ops.
+export interface RunningStatsAttrs {
+  /** null: cumulative average over all batches seen. */
+  momentum: number | null;
+  /** Values per channel in the batch (the n of Bessel's correction), > 1. */
+  count: number;
+}
+
+/** (1 − f, f, f·n/(n − 1)) rounded to float32: from the params, or from the count when cumulative. */
+function runningStatsCoefficients(cumulative: boolean, batches: number, n: number, fixed: number[]): number[] {
+  if (!cumulative) return fixed;
+  const f = 1 / batches;
+  return [1 - f, f, (f * n) / (n - 1)].map(Math.fround);
+}
+
+const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
+  name: 'batchNormStatsUpdate', opcode: 298, module: 'norm', arity: 4, inputDtypes: ['float32', 'float32', 'int32', 'float32'], gradInputs: [],
+  doc: 'BatchNorm running statistics in place: [runningMean [C], runningVar [C], numBatchesTracked [] int32, batch [2, C] = (mean; biased var)]',
+  plan: (ins, a) => {
+    const [rm, rv, nbt, stats] = ins, c = rm.shape.reduce((x, y) => x * y, 1);
+    const ok = rm.shape.length === 1 && rv.shape.length === 1 && rv.shape[0] === c && nbt.shape.length === 0 && stats.shape.length === 2 && stats.shape[0] === 2 && stats.shape[1] === c;
+    if (!ok)
+      throw opError('batchNormStatsUpdate', `expected running stats [C], [C], a 0-d count and batch stats [2, C], got ${ins.map((t) => fmtShape(t.shape)).join(', ')}`);
+    if (!(Number.isInteger(a.count) && a.count > 1)) throw opError('batchNormStatsUpdate', `count must be an integer > 1, got ${a.count}`);
+    // P0: 1 = cumulative (the kernel derives f from the count), P1: count, P2..4: 1 − f, f, f·n/(n − 1)
+    const f = a.momentum ?? 0, n = a.count;
+    return { shape: [c], params: [a.momentum === null ? 1 : 0, n, ...[1 - f, f, (f * n) / (n - 1)].map(f32bits)] };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const rm = inp(r, 0), rv = inp(r, 1), nbt = inp(r, 2), st = inp(r, 3), o = out(r), c = numel(r);
+      const batches = (h[nbt] + 1) | 0;
+      h[nbt] = batches;
+      const [keep, take, takeVar] = runningStatsCoefficients(param(r, 0) === 1, batches, param(r, 1), [paramf(r, 2), paramf(r, 3), paramf(r, 4)]);
+      for (let i = 0; i < c; i++) {
+        h[rv + i] = keep * h[rv + i] + takeVar * h[st + c + i];
+        h[o + i] = keep * h[rm + i] + take * h[st + i];
+      }
+    },
+  },
+  tests: {
+    cases: [1, 3, 5, 17].flatMap((c) =>
+      [0.1, null].map((momentum) => ({
+        inputs: [{ shape: [c] }, { shape: [c], domain: 'positive' as const }, { shape: [], dtype: 'int32' as const, int: [0, 5] as [number, number] }, { shape: [2, c], domain: 'positive' as const }],
+        attrs: { momentum, count: 7 },
+        name: `[${c}] momentum ${momentum}`,
+      })),
+    ),
+  },
+};
+
 export const OPTIM_OPS = defineOps(
-  sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale,
+  sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate,
 );
 
-/** The ops by name, for src/optim/. */
-export const OPTIM = { sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale };
+/** The ops by name, for src/optim/ and src/nn/. */
+export const OPTIM = { sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate };
