@@ -125,6 +125,8 @@ export class WasmBackend implements Backend {
   private constructor(ex: Exports) {
     this.ex = ex;
     if (ex.recordWords() !== REC_WORDS) throw new Error('wasmgrad.init: wasm/JS record layout mismatch (rebuild)');
+    if (ex.opcodeCount() !== OPS.length)
+      throw new Error(`wasmgrad.init: the wasm module has ${ex.opcodeCount()} ops, this op table ${OPS.length}: it was built from another version (rebuild)`);
     this.views();
     // A 64 KiB gap above the AS data segments; the stub runtime never allocates in kernels.
     this.heap = new Heap((ex.heapBase() >>> 2) + 16384, (end) => this.ensure(end));
