@@ -15,7 +15,10 @@ test('package.json declares ESM, CJS and types entry points that exist', () => {
   expect(pkg.type).toBe('module');
   const e = pkg.exports['.'];
   for (const f of [e.import, e.require, e.types]) expect(existsSync(new URL(f, root)), f).toBe(true);
-  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm']) expect(existsSync(new URL(`dist/${f}`, root)), f).toBe(true);
+  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm']) {
+    expect(existsSync(new URL(`dist/${f}`, root)), f).toBe(true);
+    expect(pkg.exports[`./${f}`], `exports['./${f}']`).toBe(`./dist/${f}`); // for bundlers that copy assets by subpath
+  }
 });
 
 test('the ESM bundle loads the build the engine runs best and trains a step', async () => {
