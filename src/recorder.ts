@@ -28,8 +28,7 @@
 import type { Backend } from './backend/types.js';
 import type { Storage } from './memory.js';
 import type { Tensor } from './tensor.js';
-import { OPCODE_MASK, R, REC_WORDS } from './ops/types.js';
-import { OPS_BY_CODE } from './ops/index.js';
+import { OPCODE_MASK, OPS_BY_CODE, R, REC_WORDS } from './ops/types.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
 

@@ -4,8 +4,7 @@
  * oracle every WASM result is checked against.
  */
 import { GrowingBlock, Heap } from '../memory.js';
-import { OPS_BY_CODE } from '../ops/index.js';
-import { FLAG_BACKWARD, OPCODE_MASK, R, type DType } from '../ops/types.js';
+import { FLAG_BACKWARD, OPCODE_MASK, OPS_BY_CODE, R, type DType } from '../ops/types.js';
 import type { Backend } from './types.js';
 
 export class ReferenceBackend implements Backend {

@@ -5,8 +5,7 @@
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
 import { GrowingBlock, Heap } from '../memory.js';
-import { OPS } from '../ops/index.js';
-import { FLAG_BACKWARD, REC_WORDS, R, type DType, type InputSpec } from '../ops/types.js';
+import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, type DType, type InputSpec } from '../ops/types.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl } from './wasm-url.js';
 
@@ -125,8 +124,8 @@ export class WasmBackend implements Backend {
   private constructor(ex: Exports) {
     this.ex = ex;
     if (ex.recordWords() !== REC_WORDS) throw new Error('wasmgrad.init: wasm/JS record layout mismatch (rebuild)');
-    if (ex.opcodeCount() !== OPS.length)
-      throw new Error(`wasmgrad.init: the wasm module has ${ex.opcodeCount()} ops, this op table ${OPS.length}: it was built from another version (rebuild)`);
+    if (ex.opcodeCount() !== OPS_BY_NAME.size)
+      throw new Error(`wasmgrad.init: the wasm module has ${ex.opcodeCount()} ops, this op table ${OPS_BY_NAME.size}: it was built from another version (rebuild)`);
     this.views();
     // A 64 KiB gap above the AS data segments; the stub runtime never allocates in kernels.
     this.heap = new Heap((ex.heapBase() >>> 2) + 16384, (end) => this.ensure(end));
@@ -230,7 +229,7 @@ export class WasmBackend implements Backend {
     const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
     const recs: Int32Array[] = [];
     let workspace = 0;
-    for (const op of OPS) {
+    for (const op of OPS_BY_NAME.values()) {
       const largest = op.tests.cases.reduce((a, c) => (c.inputs.reduce((t, s) => t + size(s.shape), 0) > a.inputs.reduce((t, s) => t + size(s.shape), 0) ? c : a));
       const flat = { ...largest, inputs: largest.inputs.map((s) => ({ ...s, shape: [WARM_UP_ELEMENTS] })) };
       const sameShape = largest.inputs.every((s) => s.shape.join() === largest.inputs[0].shape.join());

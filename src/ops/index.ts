@@ -13,12 +13,4 @@ import { SHAPE_OPS } from './shape.js';
 import type { OpDef } from './types.js';
 
 export const OPS: readonly OpDef[] = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS];
-
-export const OPS_BY_CODE: OpDef[] = [];
-export const OPS_BY_NAME = new Map<string, OpDef>();
-for (const op of OPS) {
-  if (OPS_BY_CODE[op.opcode] !== undefined) throw new Error(`op table: opcode ${op.opcode} used twice (${op.name}, ${OPS_BY_CODE[op.opcode].name})`);
-  if (OPS_BY_NAME.has(op.name)) throw new Error(`op table: name ${op.name} used twice`);
-  OPS_BY_CODE[op.opcode] = op;
-  OPS_BY_NAME.set(op.name, op);
-}
+export { OPS_BY_CODE, OPS_BY_NAME } from './types.js';

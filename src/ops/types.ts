@@ -107,7 +107,21 @@ export interface OpDef<A = any> {
   tests: OpTests<A>;
 }
 
+/**
+ * Every defined op by opcode and by name. Filled as each group module is evaluated (defineOps), so
+ * the backends and the recorder look ops up without importing the groups (which import the engine).
+ */
+export const OPS_BY_CODE: OpDef[] = [];
+export const OPS_BY_NAME = new Map<string, OpDef>();
+
+/** Declares a group of ops: registers each (opcodes and names must be unique) and returns them. */
 export function defineOps<T extends OpDef[]>(...ops: T): T {
+  for (const op of ops) {
+    if (OPS_BY_CODE[op.opcode] !== undefined) throw new Error(`op table: opcode ${op.opcode} used twice (${op.name}, ${OPS_BY_CODE[op.opcode].name})`);
+    if (OPS_BY_NAME.has(op.name)) throw new Error(`op table: name ${op.name} used twice`);
+    OPS_BY_CODE[op.opcode] = op;
+    OPS_BY_NAME.set(op.name, op);
+  }
   return ops;
 }
 
