@@ -8,7 +8,7 @@ import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './ba
 import { allocTransient, lifetimes, type Storage } from './memory.js';
 import { recorder } from './recorder.js';
 import { FILL } from './ops/core.js';
-import { MAX_PARAMS, R, REC_WORDS, f32bits, fmtShape, opError, type DType, type OpDef } from './ops/types.js';
+import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, opError, writeParams, type DType, type OpDef } from './ops/types.js';
 import { nextU32 } from './random.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
@@ -114,30 +114,15 @@ function backendOf(op: string, inputs: readonly Tensor[]): Backend {
 
 function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: readonly Storage[], n: number, params: readonly number[]): Int32Array {
   if (params.length > MAX_PARAMS) throw opError(op.name, 'too many kernel parameters (internal)');
-  const rec = new Int32Array(REC_WORDS);
-  rec[R.OPCODE] = op.opcode;
-  rec[R.NIN] = inputs.length;
-  rec[R.OUT] = out.ptr;
+  const rec = newRecord(op.opcode, inputs.length, out.ptr, n, params);
   for (let i = 0; i < inputs.length; i++) rec[R.IN + i] = inputs[i].storage.ptr;
   for (let j = 0; j < aux.length; j++) rec[R.AUX + j] = aux[j].ptr;
-  rec[R.N] = n;
-  for (let k = 0; k < params.length; k++) rec[R.P + k] = params[k] | 0;
   return rec;
-}
-
-/** Rewrites a record's kernel parameters (replays: a new learning rate, step count or seed). */
-export function writeParams(rec: Int32Array, params: readonly number[]): void {
-  for (let k = 0; k < params.length; k++) rec[R.P + k] = params[k] | 0;
 }
 
 /** A record setting n words at ptr to value (the `fill` op). */
 export function fillRecord(ptr: number, n: number, value: number): Int32Array {
-  const rec = new Int32Array(REC_WORDS);
-  rec[R.OPCODE] = FILL.opcode;
-  rec[R.OUT] = ptr;
-  rec[R.N] = n;
-  rec[R.P] = f32bits(value);
-  return rec;
+  return newRecord(FILL.opcode, 0, ptr, n, [f32bits(value)]);
 }
 
 const NO_PARAMS: readonly number[] = [];
@@ -241,7 +226,7 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0);
   for (const i of written) tensors[i].storage.version++;
   if (recorder.mode !== 'off') {
-    for (const t of tensors) recorder.uses(t.storage);
+    bindApply(op, tensors, attrs);
     for (const i of written) recorder.bump(tensors[i].storage);
   }
 }

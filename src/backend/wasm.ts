@@ -5,7 +5,7 @@
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
 import { GrowingBlock, Heap } from '../memory.js';
-import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, type DType, type InputSpec } from '../ops/types.js';
+import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, newRecord, type DType, type InputSpec } from '../ops/types.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl } from './wasm-url.js';
 
@@ -242,14 +242,9 @@ export class WasmBackend implements Backend {
         plan = op.plan(largest.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })), largest.attrs ?? {});
       }
       const n = size(plan.shape);
-      const rec = new Int32Array(REC_WORDS);
-      rec[R.OPCODE] = op.opcode;
-      rec[R.NIN] = c.inputs.length;
-      rec[R.OUT] = buffer(n);
+      const rec = newRecord(op.opcode, c.inputs.length, buffer(n), n, plan.params ?? []);
       c.inputs.forEach((s, i) => (rec[R.IN + i] = buffer(size(s.shape), (k) => warmValue(s, k), s.dtype)));
       (plan.aux ?? []).forEach((w, j) => (rec[R.AUX + j] = buffer(w)));
-      rec[R.N] = n;
-      (plan.params ?? []).forEach((v, k) => (rec[R.P + k] = v | 0));
       recs.push(rec);
       workspace = Math.max(workspace, plan.workspace ?? 0);
       if (op.gradInputs.length === 0) continue;

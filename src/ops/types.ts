@@ -30,6 +30,25 @@ export const FLAG_BACKWARD = 1 << 16;
 export const OPCODE_MASK = FLAG_BACKWARD - 1;
 export const MAX_INPUTS = 4;
 
+/**
+ * A fresh record: its opcode, input count, output pointer, element count and kernel parameters
+ * (the caller sets the input and saved-buffer pointers, IN + i and AUX + j).
+ */
+export function newRecord(opcode: number, nin: number, out: number, n: number, params: readonly number[]): Int32Array {
+  const rec = new Int32Array(REC_WORDS);
+  rec[R.OPCODE] = opcode;
+  rec[R.NIN] = nin;
+  rec[R.OUT] = out;
+  rec[R.N] = n;
+  writeParams(rec, params);
+  return rec;
+}
+
+/** Writes a record's kernel parameters (also used by replays: a new learning rate, step count or seed). */
+export function writeParams(rec: Int32Array, params: readonly number[]): void {
+  for (let k = 0; k < params.length; k++) rec[R.P + k] = params[k] | 0;
+}
+
 /** What the planner knows about an input tensor. */
 export interface Meta {
   readonly shape: readonly number[];

@@ -15,9 +15,9 @@
  * `clipGradNorm(params, maxNorm, { errorIfNonfinite: true })`, which checks the norm before
  * anything is changed.
  */
-import { applyUpdate, writeParams } from '../engine.js';
+import { applyUpdate } from '../engine.js';
 import { allocPersistent } from '../memory.js';
-import { fmtShape, type OpDef } from '../ops/types.js';
+import { fmtShape, writeParams, type OpDef } from '../ops/types.js';
 import { recorder } from '../recorder.js';
 import { Tensor } from '../tensor.js';
 
