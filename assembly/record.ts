@@ -3,6 +3,8 @@
 export const REC_WORDS: i32 = 64;
 /** In the OPCODE word: run the op's backward kernel (src/ops/types.ts FLAG_BACKWARD). */
 export const FLAG_BACKWARD: i32 = 1 << 16;
+/** Bit FLAG_OVERWRITE << i: the backward kernel writes GIN + i instead of adding (src/ops/types.ts). */
+export const FLAG_OVERWRITE: i32 = 1 << 17;
 export const OPCODE: i32 = 0;
 export const NIN: i32 = 1;
 export const OUT: i32 = 2;
@@ -36,6 +38,12 @@ export const P: i32 = 16;
 // @ts-ignore: decorator
 @inline export function paramf(rec: usize, k: i32): f32 {
   return load<f32>(rec + (<usize>(P + k) << 2));
+}
+
+/** Does this backward record write GIN + i (FLAG_OVERWRITE) rather than add into it? */
+// @ts-ignore: decorator
+@inline export function overwrites(rec: usize, i: i32): bool {
+  return (field(rec, OPCODE) & (FLAG_OVERWRITE << i)) != 0;
 }
 
 /** Number of output elements. */

@@ -5,13 +5,17 @@
  *   complete before its backward kernel runs;
  * - fan-out: every backward kernel ADDS into its input-gradient buffers (GIN), so a value used by
  *   several ops receives the sum of their contributions; aliased inputs (x·x) add twice;
+ * - fresh buffers: a gradient buffer starts at zero. When the first record to reach it belongs to
+ *   an op whose kernels can overwrite (overwritesGrad), that record is flagged to write the buffer
+ *   instead of adding, and the zero-fill is dropped: for a batch-1 MLP step, zeroing the weight
+ *   gradients was a fifth of the step's memory traffic;
  * - un-broadcasting: binary kernels add each output element's contribution into the input element
  *   it was broadcast from, which is the sum over broadcast dimensions;
  * - leaves: GIN points at the leaf's persistent .grad, so repeated backward() calls accumulate.
  */
 import { fillRecord, launch } from './engine.js';
 import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
-import { FLAG_BACKWARD, MAX_INPUTS, R, fmtShape } from './ops/types.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, R, fmtShape, type OpDef } from './ops/types.js';
 import { recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
 
@@ -35,20 +39,37 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
 }
 
 /**
- * The leaf's .grad storage, made on first use; `fills` receives its zeroing. Inside wg.compile the
- * block belongs to the program (the same block every call, like the program's other buffers), and
- * a replay hook re-binds `leaf.grad` to it.
+ * The leaf's .grad storage, made on first use (and then added to `fresh`: it starts at zero).
+ * Inside wg.compile the block belongs to the program (the same block every call, like the
+ * program's other buffers), and a replay hook re-binds `leaf.grad` to it.
  */
-function leafGrad(leaf: Tensor, fills: Int32Array[]): Storage {
+function leafGrad(leaf: Tensor, fresh: Map<number, number>): Storage {
   const inCompiled = recorder.mode !== 'off';
   if (leaf.grad === null || !leaf.grad.storage.alive) {
     const be = leaf.storage.backend;
     const s = inCompiled ? allocTransient(be, leaf.size, 'grad') : allocPersistent(be, leaf.size, 'grad');
-    fills.push(fillRecord(s.ptr, leaf.size, 0));
+    fresh.set(s.ptr, leaf.size);
     leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
     if (inCompiled) bindLeafGrad(leaf, recorder.run!.cleared.has(leaf) ? 'null-or-same' : 'null');
   } else if (inCompiled) bindLeafGrad(leaf, 'same');
   return leaf.grad!.storage;
+}
+
+/**
+ * Settles the fresh buffers a backward record reaches first: flags the record to overwrite them
+ * when its op can and the buffer is in only one of its GIN slots, else queues their zero-fill.
+ */
+function claimFresh(b: Int32Array, op: OpDef, fresh: Map<number, number>, fills: Int32Array[]): void {
+  for (let i = 0; i < MAX_INPUTS; i++) {
+    const p = b[R.GIN + i];
+    const size = fresh.get(p);
+    if (p === 0 || size === undefined) continue;
+    fresh.delete(p);
+    let slots = 0;
+    for (let j = 0; j < MAX_INPUTS; j++) if (b[R.GIN + j] === p) slots++;
+    if (op.overwritesGrad && slots === 1) b[R.OPCODE] |= FLAG_OVERWRITE << i;
+    else fills.push(fillRecord(p, size, 0));
+  }
 }
 
 /**
@@ -98,11 +119,11 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     throw new Error(`wasmgrad.backward: tensor ${fmtShape(root.shape)} does not require grad: none of the tensors it was computed from has requiresGrad: true`);
   const seed = seedValues(root, grad);
   const be = root.storage.backend;
-  const fills: Int32Array[] = [];
   if (root.node === null) {
     // A leaf: its gradient is the seed itself.
-    const g = leafGrad(root, fills);
-    if (fills.length > 0) launch(be, fills, 0);
+    const fresh = new Map<number, number>();
+    const g = leafGrad(root, fresh);
+    if (fresh.size > 0) launch(be, [fillRecord(g.ptr, root.size, 0)], 0);
     if (recorder.mode !== 'off') recorder.slow('backward() of a leaf tensor adds the seed in JavaScript');
     const cur = be.read(g.ptr, root.size, 'float32');
     be.write(g.ptr, Array.from(cur, (v, i) => v + seed[i]), 'float32');
@@ -123,18 +144,20 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     });
     for (const s of node.saved) if (!s.alive) t.assertAlive('backward');
   }
-  // Output-gradient buffers of the intermediate nodes, zeroed (kernels accumulate into them);
-  // the root's is set to the seed.
+  // Output-gradient buffers of the intermediate nodes, fresh (zero until written); the root's is
+  // set to the seed.
   const gradOf = new Map<Tensor, Storage>();
+  const fresh = new Map<number, number>(); // pointer → size of the buffers that must start at zero
+  const fills: Int32Array[] = [];
   for (const t of order) {
     const s = allocTransient(be, t.size, `grad of ${t.node!.op.name}`);
-    if (t !== root) fills.push(fillRecord(s.ptr, t.size, 0));
+    if (t !== root) fresh.set(s.ptr, t.size);
     gradOf.set(t, s);
   }
   if (seed.length === 1) fills.push(fillRecord(gradOf.get(root)!.ptr, 1, seed[0]));
   else if (recorder.mode !== 'off') throw new Error('wasmgrad.compile: backward() inside a compiled function needs a one-element loss');
   let workspace = 0;
-  const program = [...fills];
+  const backs: Int32Array[] = [];
   for (let k = order.length - 1; k >= 0; k--) {
     const node = order[k].node!;
     const rec = node.rec;
@@ -143,17 +166,19 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     for (const i of node.op.gradInputs) {
       const x = node.inputs[i];
       if (!x.requiresGrad) continue;
-      rec[R.GIN + i] = x.node === null ? leafGrad(x, program).ptr : gradOf.get(x)!.ptr;
+      rec[R.GIN + i] = x.node === null ? leafGrad(x, fresh).ptr : gradOf.get(x)!.ptr;
     }
     workspace = Math.max(workspace, node.workspace);
     // The forward record has run (and was copied by the backend or the recorder): unless the graph
     // is kept for another backward, it becomes the backward record itself.
     const b = opts.retainGraph ? Int32Array.from(rec) : rec;
     b[R.OPCODE] |= FLAG_BACKWARD;
-    program.push(b);
+    claimFresh(b, node.op, fresh, fills);
+    backs.push(b);
   }
-  // A leaf first reached during the walk gets its zeroing before any backward record runs.
-  program.sort((a, b) => (a[R.OPCODE] & FLAG_BACKWARD) - (b[R.OPCODE] & FLAG_BACKWARD));
+  // A buffer no record writes (its consumers pass no gradient to it) still reads as zeros.
+  for (const [p, size] of fresh) fills.push(fillRecord(p, size, 0));
+  const program = [...fills, ...backs];
   if (seed.length !== 1) be.write(gradOf.get(root)!.ptr, seed, 'float32');
   launch(be, program, workspace);
   if (!opts.retainGraph) for (const t of order) t.node!.freed = true;

@@ -78,6 +78,38 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(vals(wg.linear(wg.tensor([NaN, 1, 1]), w, null, { activation: 'relu' }))[0]).toBeNaN();
     });
 
+    test('fresh gradient buffers: the first backward record overwrites them, later ones add', () => {
+      wg.setBackend(be);
+      wg.manualSeed(11);
+      const x1 = wg.randn([3, 4]), x2 = wg.randn([5, 4]);
+      const w = wg.randn([4, 4], { requiresGrad: true }), b = wg.randn([4], { requiresGrad: true });
+      // w is reached by three records (two linears and a matmul by its transpose), h by a linear
+      // and by h·h: each gradient buffer is overwritten by the first and added into by the others.
+      const parts = [
+        () => wg.linear(wg.linear(x1, w, b, { activation: 'relu' }), w).sum(),
+        () => wg.linear(x1, w, b, { activation: 'relu' }).pow(2).sum(),
+        () => wg.matmul(x2, w, { transposeB: true }).sum(),
+      ];
+      const grads = () => [w, b].map((t) => (t.grad === null ? new Array<number>(t.size).fill(0) : grad(t)));
+      const separate = parts.map((f) => {
+        w.grad = b.grad = null;
+        f().backward();
+        return grads();
+      });
+      w.grad = b.grad = null;
+      const h = wg.linear(x1, w, b, { activation: 'relu' });
+      wg.linear(h, w).sum().add(h.pow(2).sum()).add(wg.matmul(x2, w, { transposeB: true }).sum()).backward();
+      const total = grads();
+      for (const k of [0, 1]) expectClose(total[k], separate[0][k].map((_, i) => separate.reduce((s, p) => s + p[k][i], 0)), 1e-5);
+      // A later backward adds into the existing leaf gradients rather than overwriting them.
+      wg.linear(x2, w, b).sum().backward();
+      const after = grads();
+      w.grad = b.grad = null;
+      wg.linear(x2, w, b).sum().backward();
+      const alone = grads();
+      for (const k of [0, 1]) expectClose(after[k], total[k].map((v, i) => v + alone[k][i]), 1e-5);
+    });
+
     test('linear errors name the op and the shapes', () => {
       wg.setBackend(be);
       expect(() => wg.linear(wg.ones([2, 3]), wg.ones([4, 2]))).toThrow(/wasmgrad\.linear: .*input \[2, 3\], weight \[4, 2\]/);

@@ -1,6 +1,7 @@
 /**
  * The op-table harness: for every op and every test case it declares,
- * (a) forward and every input gradient on WASM (float32) vs the reference (float64);
+ * (a) forward and every input gradient on WASM (float32) vs the reference (float64), from a fresh
+ *     buffer, added into a second time, and (overwritesGrad ops) overwriting NaN-filled buffers;
  * (b) reference gradients vs central finite differences in float64.
  * Hand-computed values per op live in test/examples/*.test.ts.
  */
@@ -8,7 +9,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { OPS } from '../src/ops/index.js';
 import { backend } from '../src/engine.js';
 import { REC_WORDS } from '../src/ops/types.js';
-import { finiteDiff, makeData, normErr, rng, runOp } from './helpers/harness.js';
+import { finiteDiff, makeData, normErr, rng, runOp, runOverwrite } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {
@@ -43,7 +44,20 @@ for (const op of OPS) {
           if (g === null) return;
           expect(w.grads[i], `wasm gradient of input ${i}`).not.toBeNull();
           expect(normErr(w.grads[i]!, g), `gradient of input ${i}: wasm vs reference`).toBeLessThanOrEqual(tol);
+          const g2 = g.map((v) => 2 * v);
+          expect(normErr(ref.twice[i]!, g2), `gradient of input ${i} after two passes: reference vs 2 × one pass`).toBeLessThanOrEqual(1e-12);
+          expect(normErr(w.twice[i]!, g2), `gradient of input ${i} after two passes: wasm vs 2 × reference`).toBeLessThanOrEqual(tol);
         });
+        // Kernels that can overwrite a fresh gradient buffer: they must write all of it, read none.
+        if (op.overwritesGrad) {
+          const refOw = runOverwrite('reference', op, c.inputs, data, c.attrs, seedFor);
+          const wOw = runOverwrite('wasm', op, c.inputs, data, c.attrs, seedFor);
+          ref.grads.forEach((g, i) => {
+            if (g === null) return;
+            expect(normErr(refOw[i]!, g), `overwritten gradient of input ${i}: reference`).toBeLessThanOrEqual(1e-12);
+            expect(normErr(wOw[i]!, g), `overwritten gradient of input ${i}: wasm vs reference`).toBeLessThanOrEqual(tol);
+          });
+        }
         // (b) does not involve WASM: vitest.config.ts runs it in the SIMD build's project only.
         if (differentiable && op.tests.skipGradcheck === undefined && process.env.WASMGRAD_WASM_ONLY !== '1') {
           const fd = finiteDiff(op, c.inputs, data, c.attrs, seedFor(ref.out.length));

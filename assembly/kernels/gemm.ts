@@ -20,7 +20,7 @@
 // same sums (see gemmScalar).
 import { arenaAlloc } from '../arena';
 import { madd } from '../simd';
-import { GIN, GOUT, IN, OUT, param, ptr } from '../record';
+import { GIN, GOUT, IN, OUT, overwrites, param, ptr } from '../record';
 
 // Blocking constants. src/ops/linalg.ts (gemmWorkspace) sizes the scratch from the same numbers.
 const MR: i32 = 4;
@@ -416,6 +416,28 @@ export function gemm(
   return count;
 }
 
+/** How many matrices operand `which` holds: its batch extent (broadcast dims count once). */
+// @ts-ignore: decorator
+@inline function operandMatrices(rec: usize, which: i32): i32 {
+  const rank = param(rec, 4);
+  let count = 1;
+  for (let d = 0; d < rank; d++) if (param(rec, 5 + rank * (which + 1) + d) != 0) count *= param(rec, 5 + d);
+  return count;
+}
+
+/**
+ * Whether the backward GEMMs into GIN `which` (holding `size` floats per matrix) add: yes unless
+ * the record overwrites it (FLAG_OVERWRITE); an overwritten operand that batches share (broadcast:
+ * several batches add into one matrix) is cleared instead and then added into.
+ */
+function accumulates(rec: usize, which: i32, batches: i32, size: usize): bool {
+  if (!overwrites(rec, which)) return true;
+  const mats = operandMatrices(rec, which);
+  if (mats == batches) return false;
+  memory.fill(ptr(rec, GIN + which), 0, (<usize>mats * size) << 2);
+  return true;
+}
+
 export function f32_matmul_fwd(rec: usize): void {
   const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2), tA = (param(rec, 3) & 1) != 0, tB = (param(rec, 3) & 2) != 0;
   const a = ptr(rec, IN), b = ptr(rec, IN + 1), o = ptr(rec, OUT);
@@ -431,8 +453,8 @@ export function f32_matmul_fwd(rec: usize): void {
 // transpose of its gradient (dA = op(B)·Gᵀ when transposeA, dB = Gᵀ·op(A) when transposeB), which
 // is again a GEMM on the stored layouts with flipped flags. All add into GIN (a broadcast batch of
 // A or B receives the sum over the batches it was broadcast to, since those batches add into the
-// same matrix). The GEMMs only read A, B and G, so aliased inputs (a.matmul(a), GIN0 == GIN1)
-// just add twice.
+// same matrix), or write it when the record overwrites. The GEMMs only read A, B and G, so aliased
+// inputs (a.matmul(a), GIN0 == GIN1, never overwritten) just add twice.
 export function f32_matmul_bwd(rec: usize): void {
   const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2), tA = (param(rec, 3) & 1) != 0, tB = (param(rec, 3) & 2) != 0;
   const a = ptr(rec, IN), b = ptr(rec, IN + 1), g = ptr(rec, GOUT);
@@ -440,16 +462,17 @@ export function f32_matmul_bwd(rec: usize): void {
   const lda = tA ? m : k, ldb = tB ? k : n;
   const ws = gemmScratch(max(max(n, k), m));
   const batches = batchCount(rec);
+  const accA = ga ? accumulates(rec, 0, batches, <usize>m * k) : true, accB = gb ? accumulates(rec, 1, batches, <usize>k * n) : true;
   for (let bi = 0; bi < batches; bi++) {
     const offA = (batchOffset(rec, bi, 0) * <usize>m * k) << 2, offB = (batchOffset(rec, bi, 1) * <usize>k * n) << 2;
     const pg = g + ((<usize>bi * m * n) << 2);
     if (ga) {
-      if (tA) gemm(k, m, n, b + offB, ldb, tB, pg, n, true, ga + offA, m, true, ws);
-      else gemm(m, k, n, pg, n, false, b + offB, ldb, !tB, ga + offA, k, true, ws);
+      if (tA) gemm(k, m, n, b + offB, ldb, tB, pg, n, true, ga + offA, m, accA, ws);
+      else gemm(m, k, n, pg, n, false, b + offB, ldb, !tB, ga + offA, k, accA, ws);
     }
     if (gb) {
-      if (tB) gemm(n, k, m, pg, n, true, a + offA, lda, tA, gb + offB, k, true, ws);
-      else gemm(k, n, m, a + offA, lda, !tA, pg, n, false, gb + offB, n, true, ws);
+      if (tB) gemm(n, k, m, pg, n, true, a + offA, lda, tA, gb + offB, k, accB, ws);
+      else gemm(k, n, m, a + offA, lda, !tA, pg, n, false, gb + offB, n, accB, ws);
     }
   }
 }
@@ -469,8 +492,9 @@ export function f32_linear_fwd(rec: usize): void {
 }
 
 // With G' = G masked by y > 0 for relu (the saved output: y > 0 exactly where the pre-activation
-// is, and the relu gradient is 0 at 0), else G: dX += G'·W, dW += G'ᵀ·X, db += Σ_rows G'. Each is
-// its own load-add-store pass over one GIN and reads only x, W and G', so aliased GINs are fine.
+// is, and the relu gradient is 0 at 0), else G: dX += G'·W, dW += G'ᵀ·X, db += Σ_rows G' (= where
+// the record overwrites). Each is its own pass over one GIN and reads only x, W and G', so aliased
+// GINs (never overwritten) are fine.
 export function f32_linear_bwd(rec: usize): void {
   const m = param(rec, 0), n = param(rec, 1), k = param(rec, 2);
   const x = ptr(rec, IN), w = ptr(rec, IN + 1), y = ptr(rec, OUT), g = ptr(rec, GOUT);
@@ -485,12 +509,14 @@ export function f32_linear_bwd(rec: usize): void {
     }
   }
   const ws = gemmScratch(max(n, k));
-  if (gx) gemm(m, k, n, gp, n, false, w, k, false, gx, k, true, ws);
-  if (gw) gemm(n, k, m, gp, n, true, x, k, false, gw, k, true, ws);
-  if (gb)
+  if (gx) gemm(m, k, n, gp, n, false, w, k, false, gx, k, !overwrites(rec, 0), ws);
+  if (gw) gemm(n, k, m, gp, n, true, x, k, false, gw, k, !overwrites(rec, 1), ws);
+  if (gb) {
+    const add = !overwrites(rec, 2);
     for (let j = 0; j < n; j++) {
       let s: f32 = 0;
       for (let i = 0; i < m; i++) s += load<f32>(gp + (<usize>(i * n + j) << 2));
-      store<f32>(gb + (<usize>j << 2), load<f32>(gb + (<usize>j << 2)) + s);
+      store<f32>(gb + (<usize>j << 2), add ? load<f32>(gb + (<usize>j << 2)) + s : s);
     }
+  }
 }

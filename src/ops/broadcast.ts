@@ -62,6 +62,14 @@ export function planBroadcast(op: string, inputs: readonly Meta[]): BroadcastPla
   return { shape, params };
 }
 
+/** How many elements input j of a broadcast plan spans: its own extent (stride-0 dims count once). */
+export function broadcastExtent(p: ArrayLike<number>, j: number): number {
+  const rank = p[0];
+  let n = 1;
+  for (let k = 0; k < rank; k++) if (p[1 + rank * (j + 1) + k] !== 0) n *= p[1 + k];
+  return n;
+}
+
 /**
  * Reference iteration over a broadcast plan: calls f(outIndex, offsets) for every output element,
  * offsets[j] being input j's element offset.

@@ -28,6 +28,13 @@ export const MAX_PARAMS = REC_WORDS - R.P;
 /** Set in the OPCODE word of a record that runs its op's backward kernel instead of the forward. */
 export const FLAG_BACKWARD = 1 << 16;
 export const OPCODE_MASK = FLAG_BACKWARD - 1;
+/**
+ * Bit (FLAG_OVERWRITE << i) in the OPCODE word of a backward record: its kernel WRITES GIN + i
+ * instead of adding into it, because this record is the first to reach that fresh gradient buffer
+ * (which then needs no zero-fill). Set by autodiff only for ops declaring `overwritesGrad`, and
+ * only where the buffer sits in no other GIN slot of the record (x·x keeps adding twice).
+ */
+export const FLAG_OVERWRITE = 1 << 17;
 export const MAX_INPUTS = 4;
 
 /**
@@ -121,6 +128,11 @@ export interface OpDef<A = any> {
   plan(inputs: readonly Meta[], attrs: A): Plan;
   /** float64 reference kernels (the gradient rule lives in bwd, which ADDS into GIN buffers). */
   ref: { fwd: RefKernel; bwd?: RefKernel };
+  /**
+   * Both backward kernels honour FLAG_OVERWRITE: for a flagged input they write every element of
+   * that GIN buffer (its full extent, even where the gradient is 0) instead of adding into it.
+   */
+  overwritesGrad?: boolean;
   /** One-line description for the docs. */
   doc: string;
   tests: OpTests<A>;
@@ -163,6 +175,8 @@ export const gout = (r: Int32Array) => r[R.GOUT];
 export const gin = (r: Int32Array, i: number) => r[R.GIN + i];
 export const aux = (r: Int32Array, j: number) => r[R.AUX + j];
 export const numel = (r: Int32Array) => r[R.N];
+/** Does this backward record overwrite GIN + i (FLAG_OVERWRITE) rather than add into it? */
+export const overwrites = (r: Int32Array, i: number) => (r[R.OPCODE] & (FLAG_OVERWRITE << i)) !== 0;
 export const param = (r: Int32Array, k: number) => r[R.P + k];
 export const paramf = (r: Int32Array, k: number) => bitsf32(r[R.P + k]);
 

@@ -3,9 +3,9 @@
  * finite differences in float64, and normalised error measures.
  */
 import * as wg from '../../src/index.js';
-import { apply } from '../../src/engine.js';
+import { apply, launch } from '../../src/engine.js';
 import type { BackendName } from '../../src/backend/types.js';
-import type { Domain, InputSpec, OpDef } from '../../src/ops/types.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, R, type Domain, type InputSpec, type OpDef } from '../../src/ops/types.js';
 
 /** Small deterministic generator for test data (mulberry32). */
 export function rng(seed: number): () => number {
@@ -46,21 +46,57 @@ export const wantsGrad = (op: OpDef, specs: InputSpec[], i: number) =>
 export interface RunResult {
   out: Float64Array;
   shape: number[];
+  /** Input gradients of one backward pass into fresh buffers. */
   grads: (Float64Array | null)[];
+  /** Input gradients after a second pass added into the first: 2 × grads, through the adding path. */
+  twice: (Float64Array | null)[];
 }
 
-/** Runs op on `backend` with the given input values; backpropagates `seed` when given. */
+/**
+ * Runs op on `backend` with the given input values; backpropagates `seed` when given, twice: the
+ * first pass may overwrite the fresh gradient buffers (ops with overwritesGrad), the second adds.
+ */
 export function runOp(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed?: (n: number) => Float64Array): RunResult {
   wg.setBackend(backend);
   const ins = specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: seed !== undefined && wantsGrad(op, specs, i) }));
   const y = apply(op, ins, attrs);
   const out = Float64Array.from(y.values());
+  const gradsNow = () => ins.map((t) => (t.grad ? Float64Array.from(t.grad.values()) : t.requiresGrad ? new Float64Array(t.size) : null));
   let grads: (Float64Array | null)[] = ins.map(() => null);
+  let twice = grads;
   if (seed !== undefined && y.requiresGrad) {
+    y.backward(seed(y.size), { retainGraph: true });
+    grads = gradsNow();
     y.backward(seed(y.size));
-    grads = ins.map((t) => (t.grad ? Float64Array.from(t.grad.values()) : t.requiresGrad ? new Float64Array(t.size) : null));
+    twice = gradsNow();
   }
-  return { out, shape: [...y.shape], grads };
+  return { out, shape: [...y.shape], grads, twice };
+}
+
+/**
+ * For an op with overwritesGrad: its backward record run by hand with every input gradient buffer
+ * flagged FLAG_OVERWRITE and pre-filled with NaN, so an element the kernel reads or leaves
+ * unwritten shows up as NaN.
+ */
+export function runOverwrite(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed: (n: number) => Float64Array): (Float64Array | null)[] {
+  wg.setBackend(backend);
+  const ins = specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: wantsGrad(op, specs, i) }));
+  const y = apply(op, ins, attrs);
+  const node = y.node!;
+  const rec = Int32Array.from(node.rec);
+  const g = wg.tensor(seed(y.size), { shape: y.shape });
+  rec[R.OPCODE] |= FLAG_BACKWARD;
+  rec[R.GOUT] = g.storage.ptr;
+  const gins = ins.map((t, i) => {
+    rec[R.GIN + i] = 0;
+    if (!t.requiresGrad) return null;
+    const gi = wg.full(t.shape, NaN);
+    rec[R.GIN + i] = gi.storage.ptr;
+    rec[R.OPCODE] |= FLAG_OVERWRITE << i;
+    return gi;
+  });
+  launch(y.storage.backend, [rec], node.workspace);
+  return gins.map((t) => (t ? Float64Array.from(t.values()) : null));
 }
 
 /** max |a - b| / max(1, max |b|): error relative to the reference's scale. */
