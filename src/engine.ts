@@ -176,13 +176,13 @@ function bindApply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): void {
   for (const t of inputs) recorder.uses(t.storage);
   if (typeof (attrs as { seed?: unknown }).seed !== 'number') return;
   const fwd = recorder.lastStored[0];
-  recorder.stochastic(fwd);
+  const backs = recorder.stochastic(fwd);
   recorder.hook({
     check: () => true,
     commit: () => {
       const params = op.plan(inputs, { ...attrs, seed: nextU32() }).params ?? NO_PARAMS;
       writeParams(fwd, params);
-      for (const r of recorder.twinsOf(fwd)) writeParams(r, params);
+      for (const r of backs) writeParams(r, params);
     },
   });
 }

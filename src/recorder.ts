@@ -62,8 +62,8 @@ export class Binding {
   readonly leafGrads = new Map<object, object>();
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
-  /** Dropout-like records and the records of their backward, found after the run. */
-  readonly stochastic: Int32Array[] = [];
+  /** Dropout-like forward records → their backward copies (filled in after the run). */
+  readonly stochastic = new Map<Int32Array, Int32Array[]>();
   /** Words changed by this (patch) run: record, word. */
   readonly diffs: [Int32Array, number][] = [];
   slowReason: string | null = null;
@@ -191,18 +191,10 @@ class Recorder {
 
   /** Backward records of stochastic ops carry the same seed: the hook rewrites them too. */
   private findBackwardTwins(p: Program, b: Binding): void {
-    if (b.stochastic.length === 0) return;
-    for (const fwd of b.stochastic) {
-      const twins: Int32Array[] = [];
+    for (const [fwd, twins] of b.stochastic) {
       for (const r of p.recs) if (r !== fwd && (r[R.OPCODE] & OPCODE_MASK) === fwd[R.OPCODE] && r[R.OUT] === fwd[R.OUT]) twins.push(r);
       for (const t of twins) b.hookRecs.add(t);
-      (fwd as Int32Array & { twins?: Int32Array[] }).twins = twins;
     }
-  }
-
-  /** The records stochastic hooks rewrite: the forward record and its backward copies. */
-  twinsOf(fwd: Int32Array): Int32Array[] {
-    return (fwd as Int32Array & { twins?: Int32Array[] }).twins ?? [];
   }
 
   /** patch: the recorded block for this allocation. */
@@ -264,10 +256,12 @@ class Recorder {
     for (const r of recs) b.hookRecs.add(r);
   }
 
-  /** A stochastic op's forward record: its seed is redrawn by a hook; its backward copies are found at the end. */
-  stochastic(rec: Int32Array): void {
-    this.run!.stochastic.push(rec);
+  /** A stochastic op's forward record: its seed is redrawn by a hook. Returns the list of its backward copies, filled in when the run ends. */
+  stochastic(rec: Int32Array): Int32Array[] {
+    const twins: Int32Array[] = [];
+    this.run!.stochastic.set(rec, twins);
     this.run!.hookRecs.add(rec);
+    return twins;
   }
 
   /** The current run cannot be replayed without its JavaScript. */

@@ -5,7 +5,7 @@
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
 import { GrowingBlock, Heap } from '../memory.js';
-import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, newRecord, type DType, type InputSpec } from '../ops/types.js';
+import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, newRecord, specValue, type DType } from '../ops/types.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl } from './wasm-url.js';
 
@@ -227,6 +227,9 @@ export class WasmBackend implements Backend {
       return p;
     };
     const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+    // Input values from a fixed sequence (no RNG: the warm-up must not move the global stream).
+    let t = 0.1;
+    const golden = () => (t = (t + 0.618034) % 1);
     const recs: Int32Array[] = [];
     let workspace = 0;
     for (const op of OPS_BY_NAME.values()) {
@@ -243,7 +246,7 @@ export class WasmBackend implements Backend {
       }
       const n = size(plan.shape);
       const rec = newRecord(op.opcode, c.inputs.length, buffer(n), n, plan.params ?? []);
-      c.inputs.forEach((s, i) => (rec[R.IN + i] = buffer(size(s.shape), (k) => warmValue(s, k), s.dtype)));
+      c.inputs.forEach((s, i) => (rec[R.IN + i] = buffer(size(s.shape), () => specValue(s, golden), s.dtype)));
       (plan.aux ?? []).forEach((w, j) => (rec[R.AUX + j] = buffer(w)));
       recs.push(rec);
       workspace = Math.max(workspace, plan.workspace ?? 0);
@@ -257,20 +260,5 @@ export class WasmBackend implements Backend {
     this.load(recs, workspace);
     for (let r = 0; r < rounds; r++) this.ex.run(this.tape.ptr * 4, 0, recs.length);
     for (const [p, w] of blocks) this.heap.free(p, w);
-  }
-}
-
-/** A fixed input value inside the case's domain (no RNG: warm-up must not move the global stream). */
-function warmValue(s: InputSpec, k: number): number {
-  const t = (k * 0.618034 + 0.1) % 1;
-  if (s.dtype === 'int32') return s.int ? s.int[0] + Math.floor(t * (s.int[1] - s.int[0])) : 0;
-  const d = s.domain ?? 'any';
-  if (Array.isArray(d)) return d[0] + t * (d[1] - d[0]);
-  switch (d) {
-    case 'positive': return 0.2 + 1.8 * t;
-    case 'unit': return 0.05 + 0.9 * t;
-    case 'awayFromZero': return (k % 2 ? -1 : 1) * (0.2 + 1.8 * t);
-    case 'mask': return t < 0.5 ? 0 : 1;
-    default: return 4 * t - 2;
   }
 }

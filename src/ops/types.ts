@@ -96,6 +96,27 @@ export type Domain =
   | 'mask' // 0 or 1
   | [number, number];
 
+/**
+ * A value for an input of this spec from uniform draws in [0, 1): int32 inputs from [lo, hi)
+ * (default [0, 10)), float inputs from their domain (awayFromZero draws the sign, then the size).
+ * The test harness feeds it a seeded generator, the init warm-up a fixed sequence.
+ */
+export function specValue(spec: InputSpec, u: () => number): number {
+  if (spec.dtype === 'int32') {
+    const [lo, hi] = spec.int ?? [0, 10];
+    return lo + Math.floor(u() * (hi - lo));
+  }
+  const d = spec.domain ?? 'any';
+  if (Array.isArray(d)) return d[0] + (d[1] - d[0]) * u();
+  switch (d) {
+    case 'any': return -2 + 4 * u();
+    case 'positive': return 0.2 + 1.8 * u();
+    case 'unit': return 0.05 + 0.9 * u();
+    case 'awayFromZero': return (u() < 0.5 ? -1 : 1) * (0.2 + 1.8 * u());
+    case 'mask': return u() < 0.5 ? 0 : 1;
+  }
+}
+
 export interface TestCase<A = any> {
   inputs: InputSpec[];
   attrs?: A;

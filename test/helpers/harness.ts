@@ -5,7 +5,7 @@
 import * as wg from '../../src/index.js';
 import { apply, launch } from '../../src/engine.js';
 import type { BackendName } from '../../src/backend/types.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, R, type Domain, type InputSpec, type OpDef } from '../../src/ops/types.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, R, specValue, type InputSpec, type OpDef } from '../../src/ops/types.js';
 
 /** Small deterministic generator for test data (mulberry32). */
 export function rng(seed: number): () => number {
@@ -19,25 +19,11 @@ export function rng(seed: number): () => number {
   };
 }
 
-function draw(u: () => number, domain: Domain = 'any'): number {
-  if (Array.isArray(domain)) return domain[0] + (domain[1] - domain[0]) * u();
-  switch (domain) {
-    case 'any': return -2 + 4 * u();
-    case 'positive': return 0.2 + 1.8 * u();
-    case 'unit': return 0.05 + 0.9 * u();
-    case 'awayFromZero': return (u() < 0.5 ? -1 : 1) * (0.2 + 1.8 * u());
-    case 'mask': return u() < 0.5 ? 0 : 1;
-  }
-}
-
 export function makeData(spec: InputSpec, u: () => number): Float64Array {
   const n = spec.shape.reduce((a, b) => a * b, 1);
-  if (spec.dtype === 'int32') {
-    const [lo, hi] = spec.int ?? [0, 10];
-    return Float64Array.from({ length: n }, () => lo + Math.floor(u() * (hi - lo)));
-  }
   // Values are rounded to float32 so both backends see exactly the same inputs.
-  return Float64Array.from({ length: n }, () => Math.fround(draw(u, spec.domain)));
+  const round = spec.dtype === 'int32' ? (x: number) => x : Math.fround;
+  return Float64Array.from({ length: n }, () => round(specValue(spec, u)));
 }
 
 export const wantsGrad = (op: OpDef, specs: InputSpec[], i: number) =>
