@@ -6,7 +6,7 @@ import { constant } from '../creation.js';
 import { apply } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { ALIGN_WORDS, gemmWorkspace } from './linalg.js';
-import { aux, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
+import { aux, defineOps, fmtShape, gin, gout, inp, opError, out, overwrites, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
 
 export interface Conv2dOptions { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }
 export interface PoolOptions { stride?: number | [number, number]; padding?: number | [number, number] }
@@ -47,13 +47,34 @@ function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
   if (oh < 1 || ow < 1)
     throw opError('conv2d', `kernel ${kh}×${kw} with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than the padded input ${h + 2 * ph}×${wd + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`);
   const ckk = c * kh * kw, ohw = oh * ow;
-  // Mirrors assembly/kernels/conv.ts: a pointwise conv uses the image as its column matrix.
+  // Mirrors assembly/kernels/conv.ts: a pointwise conv uses the image as its column matrix; the
+  // direct kernels (isDirect, SIMD builds only: the scalar build takes im2col) need their own.
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
+  const direct = sh === 1 && sw === 1 && kh * kw > 1 && ph <= dh * (kh - 1) && pw <= dw * (kw - 1);
+  const im2col = (pointwise ? 0 : ALIGN_WORDS + ckk * ohw) + gemmWorkspace(Math.max(ohw, ckk));
+  if (!direct) return { shape: [n, o, oh, ow], params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0], workspace: im2col };
+  // Forward on the padded image; backward: dX on G padded by d·(k − 1) − p, dW with Gᵀ and the
+  // dWᵀ sums, channels padded to a multiple of 8.
+  const fwd = directInputWords(c, h, wd, ph, pw, kh, kw, dh, dw) + directWeightWords(c, h + 2 * ph, wd + 2 * pw, o, kh, kw, dh);
+  const gph = dh * (kh - 1) - ph, gpw = dw * (kw - 1) - pw, o8 = 8 * Math.ceil(o / 8);
+  const bwd =
+    directInputWords(o, oh, ow, gph, gpw, kh, kw, dh, dw) + directWeightWords(o, oh + 2 * gph, ow + 2 * gpw, c, kh, kw, dh) +
+    directInputWords(c, h, wd, ph, pw, kh, kw, dh, dw) + 2 * ALIGN_WORDS + (ohw + ckk) * o8;
   return {
     shape: [n, o, oh, ow],
     params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0],
-    workspace: (pointwise ? 0 : ALIGN_WORDS + ckk * ohw) + gemmWorkspace(Math.max(ohw, ckk)),
+    workspace: Math.max(im2col, fwd, bwd),
   };
+}
+
+// Workspace of the direct kernels (assembly/kernels/conv.ts), each block ALIGN_WORDS-aligned.
+/** direct(): the Direct struct (15 i32 + 4 pointers), the tap offsets, the padded input + slack. */
+const directInputWords = (cin: number, h: number, w: number, ph: number, pw: number, kh: number, kw: number, dh: number, dw: number) =>
+  3 * ALIGN_WORDS + 19 + cin * kh * kw + cin * (h + 2 * ph) * (w + 2 * pw) + 8 + dw * (kw - 1);
+/** directWeights(): weights packed 4 channels at a time, the output buffer of oh·wp positions rounded up to tiles of 8. */
+function directWeightWords(cin: number, hp: number, wp: number, cout: number, kh: number, kw: number, dh: number): number {
+  const rows = 4 * Math.ceil(cout / 4), oh = hp - dh * (kh - 1);
+  return 2 * ALIGN_WORDS + rows * cin * kh * kw + rows * Math.ceil((oh * wp) / 8) * 8;
 }
 
 /** Calls f(output index, input index, weight index) for every (output, kernel tap) pair that reads inside the input. */
@@ -83,6 +104,7 @@ const conv2dOp: OpDef<ConvAttrs> = {
   module: 'conv',
   arity: 3,
   gradInputs: [0, 1, 2],
+  overwritesGrad: true,
   doc:
     'conv2d(x [N,C,H,W], w [O,C,kh,kw], b [O]) with stride, padding, dilation (PyTorch cross-correlation). ' +
     'Without a bias, conv2d() passes a 0-d constant in the bias slot with attribute bias: false, and the kernels never read it.',
@@ -99,15 +121,16 @@ const conv2dOp: OpDef<ConvAttrs> = {
       }
     },
     bwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0), w = inp(r, 1), g = gout(r), gx = gin(r, 0), gw = gin(r, 1), gb = gin(r, 2);
+      const x = inp(r, 0), w = inp(r, 1), g = gout(r), gx = gin(r, 0), gw = gin(r, 1), gb = param(r, 15) !== 0 ? gin(r, 2) : 0;
+      const [n, c, hh, wd, oc, kh, kw, oh, ow] = Array.from({ length: 9 }, (_, k) => param(r, k));
+      [[gx, n * c * hh * wd], [gw, oc * c * kh * kw], [gb, oc]].forEach(([p, size], i) => {
+        if (p && overwrites(r, i)) h.fill(0, p, p + size);
+      });
       forEachConvTap(r, (oi, xi, wi) => {
         if (gx) h[gx + xi] += h[g + oi] * h[w + wi];
         if (gw) h[gw + wi] += h[g + oi] * h[x + xi];
       });
-      if (gb && param(r, 15) !== 0) {
-        const n = param(r, 0) * param(r, 4) * param(r, 7) * param(r, 8), ohw = param(r, 7) * param(r, 8), oc = param(r, 4);
-        for (let i = 0; i < n; i++) h[gb + (Math.floor(i / ohw) % oc)] += h[g + i];
-      }
+      if (gb) for (let i = 0; i < n * oc * oh * ow; i++) h[gb + (Math.floor(i / (oh * ow)) % oc)] += h[g + i];
     },
   },
   tests: {
@@ -119,10 +142,16 @@ const conv2dOp: OpDef<ConvAttrs> = {
       { inputs: [{ shape: [1, 3, 7, 7] }, { shape: [3, 3, 3, 3] }, { shape: [3] }], attrs: { stride: 2, padding: 1, dilation: 2 }, name: 'stride 2, padding 1, dilation 2' },
       { inputs: [{ shape: [2, 3, 5, 7] }, { shape: [3, 3, 1, 1] }, { shape: [3] }], name: '1x1 pointwise' },
       { inputs: [{ shape: [2, 3, 5, 5] }, { shape: [1, 3, 1, 1] }, { shape: [1] }], attrs: { stride: 2 }, name: '1x1 stride 2' },
-      { inputs: [{ shape: [1, 1, 7, 7] }, { shape: [3, 1, 3, 2] }, { shape: [3] }], attrs: { stride: [2, 1], padding: [1, 0], bias: false }, name: 'no bias, per-axis stride and padding' },
+      { inputs: [{ shape: [1, 1, 7, 7] }, { shape: [3, 1, 3, 2] }, { shape: [], noGrad: true }], attrs: { stride: [2, 1], padding: [1, 0], bias: false }, name: 'no bias, per-axis stride and padding' },
       { inputs: [{ shape: [2, 3, 1, 5] }, { shape: [3, 3, 1, 3] }, { shape: [3] }], attrs: { padding: [0, 1] }, name: 'H = 1' },
       { inputs: [{ shape: [1, 1, 5, 1] }, { shape: [1, 1, 5, 1] }, { shape: [1] }], attrs: { padding: [2, 0] }, name: 'W = 1, kernel as tall as the input' },
       { inputs: [{ shape: [1, 2, 9, 9] }, { shape: [9, 2, 3, 3] }, { shape: [9] }], attrs: { padding: 1 }, name: 'O = 9: full and edge GEMM tiles' },
+      // Stride 1 (isDirect in assembly/kernels/conv.ts): tiles of 1, 2, 3→4 and 4 channels, dW tiles past 8 channels, rows crossing tiles.
+      { inputs: [{ shape: [2, 1, 9, 9] }, { shape: [6, 1, 5, 5] }, { shape: [6] }], attrs: { padding: 2 }, name: 'direct, LeNet conv1-like: 6 = 4 + 2 channels, dX to 1 channel' },
+      { inputs: [{ shape: [1, 2, 7, 17] }, { shape: [17, 2, 3, 3] }, { shape: [17] }], attrs: { padding: 1 }, name: 'direct, O = 17, W = 17' },
+      { inputs: [{ shape: [3, 2, 5, 5] }, { shape: [5, 2, 3, 3] }, { shape: [5] }], name: 'direct, O = 5, no padding: dX pads G by 2' },
+      { inputs: [{ shape: [2, 3, 6, 7] }, { shape: [3, 3, 3, 2] }, { shape: [], noGrad: true }], attrs: { dilation: [2, 1], padding: [4, 1], bias: false }, name: 'direct, dilation [2, 1], padding = the dilated extent, 3 channels' },
+      { inputs: [{ shape: [1, 1, 3, 3] }, { shape: [2, 1, 3, 3] }, { shape: [2] }], attrs: { padding: 3 }, name: 'stride 1, padding past the kernel extent: im2col' },
     ],
   },
 };
