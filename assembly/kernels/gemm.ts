@@ -12,10 +12,14 @@
 //
 // Packing pays for itself when a packed panel is reused by many micro-tiles. With few rows of
 // op(A) (small batches, batch-1 online training) it is most of the work, so:
-//  - op(B) not transposed (its rows run along j, as the micro-kernel's B vectors want) and few
-//    rows: the micro-kernel reads A and B where they are (only ragged edge strips are packed);
-//  - A·Bᵀ with both operands running along k (a Linear layer's x·Wᵀ) and few rows: dot products,
-//    2 rows of A × 4 rows of B per tile, reduced across lanes at the end; nothing is packed.
+//  - op(B) not transposed (its rows run along j, as the micro-kernel's B vectors want) and at most
+//    one row block (MC rows): the micro-kernel reads A and B where they are (only ragged edge
+//    strips are packed);
+//  - A·Bᵀ with both operands running along k (a Linear layer's x·Wᵀ): dot products, 2 rows of A
+//    × 4 rows of B per tile, reduced across lanes at the end; nothing is packed. They beat the
+//    packed path at every size measured (n = k = 1024 included) once k ≥ 32 amortises the lane
+//    reductions; below that they are kept for few rows only.
+// (Cut-offs from a sweep on the 2-core EPYC, Node 20: docs/internals.md, "GEMM paths".)
 // Every v128 path sits under `if (ASC_FEATURE_SIMD)`; without SIMD a plain loop nest computes the
 // same sums (see gemmScalar).
 import { arenaAlloc } from '../arena';
@@ -29,8 +33,9 @@ const MC: i32 = 64;
 const KC: i32 = 256;
 const NC: i32 = 1024;
 // Up to this many rows of op(A), the micro-kernel reads unpacked operands (B not transposed).
-const UNPACKED_M: i32 = 16;
-// Up to this many rows of A, A·Bᵀ with both operands running along k uses dot products.
+const UNPACKED_M: i32 = MC;
+// A·Bᵀ with both operands running along k uses dot products from this depth on, or up to DOT_M rows.
+const DOT_K: i32 = 32;
 const DOT_M: i32 = 16;
 // A packed B panel of at most this many floats (16 KiB, half of L1) is walked by rows of tiles.
 const ROWS_FIRST_PANEL: i32 = 4096;
@@ -369,7 +374,7 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
     return;
   }
   if (ASC_FEATURE_SIMD) {
-    if (!transA && transB && m <= DOT_M) gemmDot<E>(m, n, k, a, lda, b, ldb, c, ldc, accumulate, ws, bias);
+    if (!transA && transB && (k >= DOT_K || m <= DOT_M)) gemmDot<E>(m, n, k, a, lda, b, ldb, c, ldc, accumulate, ws, bias);
     else {
       const small = m <= UNPACKED_M;
       gemmBlocked<E>(m, n, k, a, ars, aks, b, bks, c, ldc, accumulate, ws, bias, brs, !small, transB || !small);

@@ -90,10 +90,12 @@ function formCases(tA: boolean, tB: boolean): TestCase<MatmulOptions>[] {
     attrs: { transposeA: tA, transposeB: tB },
     name: `${form} [${[...batchA, m, k].join('x')}]·[${[...batchB, k, n].join('x')}]${note}`,
   });
-  // M ≤ 16 and M > 16 take different kernel paths (unpacked / dot products vs packed); the
-  // micro-tile is 4×8, dot tiles 2×4 with k in fours; KC = 256, MC = 64, NC = 1024.
+  // Kernel paths: A·B and Aᵀ·B read operands in place up to MC = 64 rows and pack above; A·Bᵀ
+  // uses dot products for M ≤ 16 or K ≥ 32 and packs otherwise. The micro-tile is 4×8, dot tiles
+  // 2×4 with k in fours; KC = 256, MC = 64, NC = 1024.
   return [
     mk(1, 1, 1), mk(3, 5, 7), mk(4, 17, 8), mk(5, 1, 9), mk(7, 17, 17), mk(9, 3, 9), mk(16, 7, 17), mk(17, 9, 5),
+    mk(33, 40, 9, [], [], ': K ≥ 32, M > 16'), mk(64, 3, 9, [], [], ': M = MC'),
     mk(1, 257, 3, [], [], ': K > KC'), mk(67, 3, 5, [], [], ': M > MC'),
     mk(2, 1, 1025, [], [], ': N > NC'), mk(17, 1, 1025, [], [], ': N > NC, M > 16'), mk(3, 4, 5, [2], [2]), mk(3, 5, 6, [2, 1], [4]), mk(5, 4, 9, [2], [], ': batch of a only'),
     mk(3, 4, 2, [], [3]),
