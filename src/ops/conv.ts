@@ -6,7 +6,7 @@ import { constant } from '../creation.js';
 import { apply } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { ALIGN_WORDS, gemmWorkspace } from './linalg.js';
-import { aux, defineOps, fmtShape, gin, gout, inp, opError, out, overwrites, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
+import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
 
 export interface Conv2dOptions { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }
 export interface PoolOptions { stride?: number | [number, number]; padding?: number | [number, number] }
@@ -123,9 +123,7 @@ const conv2dOp: OpDef<ConvAttrs> = {
     bwd: (h: Float64Array, r: Int32Array) => {
       const x = inp(r, 0), w = inp(r, 1), g = gout(r), gx = gin(r, 0), gw = gin(r, 1), gb = param(r, 15) !== 0 ? gin(r, 2) : 0;
       const [n, c, hh, wd, oc, kh, kw, oh, ow] = Array.from({ length: 9 }, (_, k) => param(r, k));
-      [[gx, n * c * hh * wd], [gw, oc * c * kh * kw], [gb, oc]].forEach(([p, size], i) => {
-        if (p && overwrites(r, i)) h.fill(0, p, p + size);
-      });
+      clearOverwritten(h, r, [n * c * hh * wd, oc * c * kh * kw, gb ? oc : 0]);
       forEachConvTap(r, (oi, xi, wi) => {
         if (gx) h[gx + xi] += h[g + oi] * h[w + wi];
         if (gw) h[gw + wi] += h[g + oi] * h[x + xi];

@@ -3,7 +3,7 @@ import { apply } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastExtent, forEachBroadcast, planBroadcast } from './broadcast.js';
 import { constant } from '../creation.js';
-import { R, defineOps, fmtShape, gin, gout, inp, opError, out, overwrites, param, type Meta, type Plan, type TestCase } from './types.js';
+import { R, clearOverwritten, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Meta, type Plan, type TestCase } from './types.js';
 
 // GEMM blocking of assembly/kernels/gemm.ts (MR×NR micro-tile, MC×KC block of A, KC×NC panel of B).
 const MR = 4, NR = 8, MC = 64, KC = 256, NC = 1024;
@@ -165,8 +165,7 @@ export const LINALG_OPS = defineOps(
       bwd: (h, r) => {
         const m = param(r, 0), n = param(r, 1), k = param(r, 2), a = inp(r, 0), b = inp(r, 1), g = gout(r), ga = gin(r, 0), gb = gin(r, 1);
         const batch = r.subarray(R.P + 4);
-        if (ga && overwrites(r, 0)) h.fill(0, ga, ga + broadcastExtent(batch, 0) * m * k);
-        if (gb && overwrites(r, 1)) h.fill(0, gb, gb + broadcastExtent(batch, 1) * k * n);
+        clearOverwritten(h, r, [broadcastExtent(batch, 0) * m * k, broadcastExtent(batch, 1) * k * n]);
         forEachBatch(r, (bi, offA, offB, ia, ib) => {
           const pg = g + bi * m * n;
           for (let i = 0; i < m; i++)
@@ -248,9 +247,7 @@ export const LINALG_OPS = defineOps(
         const m = param(r, 0), n = param(r, 1), k = param(r, 2), relu = param(r, 3) === 1, hasBias = param(r, 4) === 1;
         const x = inp(r, 0), w = inp(r, 1), o = out(r), g = gout(r), gx = gin(r, 0), gw = gin(r, 1), gb = hasBias ? gin(r, 2) : 0;
         const gp = (i: number, j: number) => (relu && !(h[o + i * n + j] > 0) ? 0 : h[g + i * n + j]);
-        [[gx, m * k], [gw, n * k], [gb, n]].forEach(([p, size], i) => {
-          if (p && overwrites(r, i)) h.fill(0, p, p + size);
-        });
+        clearOverwritten(h, r, [m * k, n * k, gb ? n : 0]);
         for (let i = 0; i < m; i++)
           for (let j = 0; j < n; j++) {
             const d = gp(i, j);

@@ -198,6 +198,16 @@ export const aux = (r: Int32Array, j: number) => r[R.AUX + j];
 export const numel = (r: Int32Array) => r[R.N];
 /** Does this backward record overwrite GIN + i (FLAG_OVERWRITE) rather than add into it? */
 export const overwrites = (r: Int32Array, i: number) => (r[R.OPCODE] & (FLAG_OVERWRITE << i)) !== 0;
+/**
+ * For a reference backward kernel of an op with overwritesGrad, which then adds as usual: clears
+ * every GIN + i the record overwrites, over its sizes[i] words (the input's whole gradient).
+ */
+export function clearOverwritten(h: Float64Array, r: Int32Array, sizes: readonly number[]): void {
+  sizes.forEach((size, i) => {
+    const p = gin(r, i);
+    if (p && overwrites(r, i)) h.fill(0, p, p + size);
+  });
+}
 export const param = (r: Int32Array, k: number) => r[R.P + k];
 export const paramf = (r: Int32Array, k: number) => bitsf32(r[R.P + k]);
 

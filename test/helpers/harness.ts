@@ -29,6 +29,11 @@ export function makeData(spec: InputSpec, u: () => number): Float64Array {
 export const wantsGrad = (op: OpDef, specs: InputSpec[], i: number) =>
   op.gradInputs.includes(i) && (specs[i].dtype ?? 'float32') === 'float32' && !specs[i].noGrad;
 
+/** The op's input tensors on the current backend; those that receive a gradient require one when `grad`. */
+function inputs(op: OpDef, specs: InputSpec[], data: Float64Array[], grad: boolean): wg.Tensor[] {
+  return specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: grad && wantsGrad(op, specs, i) }));
+}
+
 export interface RunResult {
   out: Float64Array;
   shape: number[];
@@ -44,7 +49,7 @@ export interface RunResult {
  */
 export function runOp(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed?: (n: number) => Float64Array): RunResult {
   wg.setBackend(backend);
-  const ins = specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: seed !== undefined && wantsGrad(op, specs, i) }));
+  const ins = inputs(op, specs, data, seed !== undefined);
   const y = apply(op, ins, attrs);
   const out = Float64Array.from(y.values());
   const gradsNow = () => ins.map((t) => (t.grad ? Float64Array.from(t.grad.values()) : t.requiresGrad ? new Float64Array(t.size) : null));
@@ -66,7 +71,7 @@ export function runOp(backend: BackendName, op: OpDef, specs: InputSpec[], data:
  */
 export function runOverwrite(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed: (n: number) => Float64Array): (Float64Array | null)[] {
   wg.setBackend(backend);
-  const ins = specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: wantsGrad(op, specs, i) }));
+  const ins = inputs(op, specs, data, true);
   const y = apply(op, ins, attrs);
   const node = y.node!;
   const rec = Int32Array.from(node.rec);
