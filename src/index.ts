@@ -6,6 +6,20 @@
  *   await wg.init();
  */
 export { init, setBackend, getBackend, noGrad, info, type InitOptions } from './engine.js';
+export {
+  WasmgradError,
+  ShapeError,
+  DTypeError,
+  ValueError,
+  OutOfMemoryError,
+  RecycledTensorError,
+  StateDictError,
+  FileFormatError,
+  NonFiniteError,
+  AutogradError,
+  BackendError,
+  CompileError,
+} from './errors.js';
 export { manualSeed } from './random.js';
 export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './creation.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';

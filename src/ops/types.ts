@@ -8,6 +8,8 @@
  * The same layout is declared in assembly/record.ts; test/opcodes.test.ts asserts they agree.
  */
 
+import { WasmgradError } from '../errors.js';
+
 export type DType = 'float32' | 'int32';
 
 export const REC_WORDS = 64;
@@ -211,9 +213,9 @@ export function clearOverwritten(h: Float64Array, r: Int32Array, sizes: readonly
 export const param = (r: Int32Array, k: number) => r[R.P + k];
 export const paramf = (r: Int32Array, k: number) => bitsf32(r[R.P + k]);
 
-/** Error thrown for invalid arguments, always naming the op. */
+/** Error thrown for invalid arguments, always naming the op (to be replaced by the typed classes of errors.ts). */
 export function opError(op: string, msg: string): Error {
-  return new Error(`wasmgrad.${op}: ${msg}`);
+  return new WasmgradError(op, msg);
 }
 export function fmtShape(s: readonly number[]): string {
   return `[${s.join(', ')}]`;
