@@ -161,6 +161,13 @@ describe('writing', () => {
     const dead = wg.tensor([1, 2]);
     dead.dispose();
     expect(() => wg.save({ ok: t, dead })).toThrow(/tensor 'dead': .*recycled/);
+    // The classes: bad arguments, a recycled tensor, a dtype a file cannot hold.
+    expect(() => wg.save(null as never)).toThrow(wg.ValueError);
+    expect(() => wg.save({ a: t }, { metadata: { epoch: 3 } as never })).toThrow(wg.ValueError);
+    expect(() => wg.save({ ok: t, dead })).toThrow(wg.RecycledTensorError);
+    const odd = new wg.Tensor([1], 'float16' as never, wg.tensor([1]).storage);
+    expect(() => wg.save({ odd })).toThrow(wg.DTypeError);
+    expect(() => wg.save({ odd })).toThrow("wasmgrad.save: tensor 'odd' has dtype 'float16', expected float32 or int32");
   });
 });
 
@@ -280,6 +287,7 @@ describe('reading', () => {
     test(`malformed file: ${what}`, () => {
       wg.setBackend('wasm');
       expect(() => wg.load(bytes)).toThrow(/^wasmgrad\.load: /);
+      expect(() => wg.load(bytes)).toThrow(wg.FileFormatError);
       expect(() => wg.load(bytes)).toThrow(message);
     });
 
@@ -288,10 +296,12 @@ describe('reading', () => {
     new DataView(bytes.buffer).setBigUint64(0, 8n, true);
     bytes.set([0x7b, 0xff, 0xfe, 0x7d, 0x20, 0x20, 0x20, 0x20], 8);
     expect(() => wg.load(bytes)).toThrow(/not a valid safetensors file: the header is not valid UTF-8/);
+    expect(() => wg.load(bytes)).toThrow(wg.FileFormatError);
   });
 
   test('not bytes at all', () => {
     expect(() => wg.load('abc' as never)).toThrow(/expected the file's bytes \(Uint8Array, Buffer or ArrayBuffer\), got string/);
+    expect(() => wg.load('abc' as never)).toThrow(wg.ValueError);
   });
 });
 
@@ -333,6 +343,7 @@ describe('dtype conversions on load', () => {
     expect(i64.dtype).toBe('int32');
     expect(Array.from(i64.data())).toEqual([0, -1, 2147483647, -2147483648]);
     expect(() => ld('I64', 2, le.i64(1n, 2147483648n))).toThrow(/tensor 'x' \(I64\): value 2147483648 at index 1 does not fit in int32/);
+    expect(() => ld('I64', 2, le.i64(1n, 2147483648n))).toThrow(wg.FileFormatError);
     expect(() => ld('I64', 1, le.i64(-2147483649n))).toThrow(/value -2147483649 at index 0 does not fit/);
     expect(() => ld('I64', 1, le.i64(-(2n ** 62n)))).toThrow(/value -4611686018427387904/);
     expect(Array.from(ld('U64', 2, le.u64(0n, 2147483647n)).data())).toEqual([0, 2147483647]);
@@ -395,6 +406,7 @@ describe('assertStateDictMatches', () => {
     expect(msg).toMatch(/unexpected key\(s\): 'extra'/);
     expect(msg).toMatch(/size mismatch for '0\.weight': the loaded tensor has shape \[3, 2\], the model's is \[2, 3\]/);
     expect(msg).toMatch(/dtype mismatch for 'ids': the loaded tensor is float32, the model's is int32/);
+    expect(() => wg.assertStateDictMatches(model, bad)).toThrow(wg.StateDictError);
     expect(() => wg.assertStateDictMatches(model, { '0.bias': wg.zeros([2]) }, { strict: false })).not.toThrow();
     expect(() => wg.assertStateDictMatches(model, { '0.bias': wg.zeros([5]) }, { strict: false, fn: 'Module.loadStateDict' })).toThrow(
       /^wasmgrad\.Module\.loadStateDict: .*size mismatch for '0\.bias'/s,
@@ -486,13 +498,22 @@ describe('wg.node.saveFile / loadFile', () => {
     const sd = { a: wg.tensor([1]) };
     await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toThrow(/^wasmgrad\.node\.saveFile: cannot create a temporary file in '.*nope': ENOENT/);
     mkdirSync(join(dir, 'sub'));
+    await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toMatchObject({ name: 'IOError', code: 'ENOENT', fn: 'node.saveFile' });
+    await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toBeInstanceOf(wg.IOError);
     await expect(wg.node.saveFile(join(dir, 'sub'), sd)).rejects.toThrow(/is a directory/);
+    await expect(wg.node.saveFile(join(dir, 'sub'), sd)).rejects.toBeInstanceOf(wg.ValueError);
     await expect(wg.node.saveFile('', sd)).rejects.toThrow(/path must be a non-empty string/);
+    await expect(wg.node.saveFile('', sd)).rejects.toBeInstanceOf(wg.ValueError);
+    await expect(wg.node.saveFile(new URL('https://example.com/m.safetensors'), sd)).rejects.toThrow(
+      "wasmgrad.node.saveFile: path must be a file: URL, got 'https://example.com/m.safetensors'",
+    );
+    await expect(wg.node.loadFile(join(dir, 'missing.safetensors'))).rejects.toMatchObject({ name: 'IOError', code: 'ENOENT' });
     await expect(wg.node.loadFile(join(dir, 'missing.safetensors'))).rejects.toThrow(/^wasmgrad\.node\.loadFile: cannot read '.*missing\.safetensors': ENOENT/);
     writeFileSync(join(dir, 'bad.safetensors'), 'abc');
     await expect(wg.node.loadFile(join(dir, 'bad.safetensors'))).rejects.toThrow(
       /^wasmgrad\.node\.loadFile: '.*bad\.safetensors' is not a valid safetensors file: it is 3 bytes long/,
     );
+    await expect(wg.node.loadFile(join(dir, 'bad.safetensors'))).rejects.toBeInstanceOf(wg.FileFormatError);
     expect(readdirSync(dir).sort()).toEqual(['bad.safetensors', 'sub']);
   });
 });

@@ -6,9 +6,10 @@
  * into the data buffer, which the tensors cover contiguously, without gaps or overlaps), plus an
  * optional "__metadata__" object of string → string. Data is little-endian, C (row-major) order.
  *
- * Writing (wg.save): float32 tensors as F32, int32 tensors as I32, in the state dict's order, the
- * header padded with spaces to a multiple of 8 bytes (as the reference writer does, so every
- * tensor starts 8-byte aligned), with __metadata__ { format: 'pt', wasmgrad: <version>, ...user }.
+ * Writing (wg.save, and wg.node's saves through serialize): float32 tensors as F32, int32 tensors
+ * as I32, in the state dict's order, the header padded with spaces to a multiple of 8 bytes (as
+ * the reference writer does, so every tensor starts 8-byte aligned), with __metadata__
+ * { format: 'pt', wasmgrad: <version>, ...user }. Every byte is made at the call.
  *
  * Reading (wg.load) converts every dtype it can to float32 or int32:
  *   F32 → float32, bit-exact (NaN payloads, -0, denormals kept)
@@ -19,7 +20,7 @@
  *   I64, U64, U32 → int32 if every value fits in [-2^31, 2^31-1], otherwise an error naming
  *         the tensor, index and value
  *   F8_E4M3, F8_E5M2 and any other dtype → an error saying it is not supported.
- * Malformed files are errors that say what is wrong; nothing is guessed. Beyond the reference
+ * Malformed files are FileFormatErrors that say what is wrong; nothing is guessed. Beyond the reference
  * reader, duplicate keys are rejected (JSON.parse would keep the last one silently); keys of a
  * tensor entry other than dtype/shape/data_offsets are ignored, as the reference reader does.
  * On the reference backend (float64 storage), signaling NaNs come back quieted; everything else

@@ -347,7 +347,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const h: Record<string, unknown> = cloneHyper(this.paramGroups[0]);
     for (const [k, v] of Object.entries(group)) {
       if (k === 'params') continue;
-      if (!(k in current)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(current).join(', ')})`);
+      if (!Object.hasOwn(current, k)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(current).join(', ')})`);
       h[k] = Array.isArray(v) ? [...v] : v;
     }
     try {
@@ -368,7 +368,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     for (const [key, entry] of Object.entries(sd.state)) {
       const i = Number(key);
       if (!/^\d+$/.test(key)) throw fail(`${name({ field: 'state' })}: '${key}' is not a parameter index`);
-      if (i >= this.params.length) throw fail(`${name({ param: key })} holds state for parameter index '${key}', but there are ${this.params.length} parameters`, false);
+      // Beyond the state's own parameter list (checked above to be as long as ours) the state is
+      // inconsistent in itself; without a list it may just come from a larger model.
+      if (i >= this.params.length)
+        throw fail(`${name({ param: key })} holds state for parameter index '${key}', but there are ${this.params.length} parameters`, params !== undefined);
       if (entry === null || typeof entry !== 'object') throw fail(`${name({ param: i })} must be an object of tensors`);
       const p = this.params[i];
       const step = readStep(entry.step);
