@@ -171,6 +171,43 @@ describe('writing', () => {
   });
 });
 
+test('mutated files: each of 600 is rejected with a FileFormatError or loads exactly what its bytes say', () => {
+  wg.setBackend('wasm');
+  const base = wg.save({ w: wg.tensor([1.5, -2, 3e-39, 7], { shape: [2, 2] }), ids: wg.tensor([1, -2, 3], { dtype: 'int32' }) }, { metadata: { epoch: '3' } });
+  let seed = 12345; // mulberry32: the same 600 mutations every run
+  const rand = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+  };
+  const headerEnd = 8 + Number(new DataView(base.buffer).getBigUint64(0, true));
+  let rejected = 0;
+  for (let k = 0; k < 600; k++) {
+    const m = base.slice();
+    const kind = k % 3;
+    if (kind === 0) m[rand(m.length)] = rand(256); // any byte
+    else if (kind === 1) m[8 + rand(headerEnd - 8)] = 0x20 + rand(95); // a printable header byte
+    const bytes = kind === 2 ? m.subarray(0, rand(m.length)) : m; // truncated
+    let sd: Record<string, wg.Tensor>;
+    try {
+      sd = wg.load(bytes);
+    } catch (e) {
+      expect(e, `mutation ${k}`).toBeInstanceOf(wg.FileFormatError);
+      rejected++;
+      continue;
+    }
+    const h = wg.readHeader(bytes);
+    for (const e of h.tensors) {
+      if (e.dtype !== 'F32' && e.dtype !== 'I32') continue;
+      const raw = bytes.slice(h.dataStart + e.dataOffsets[0], h.dataStart + e.dataOffsets[1]);
+      expect(new Uint8Array(sd[e.name].data().slice().buffer), `mutation ${k}, tensor '${e.name}'`).toEqual(raw);
+    }
+  }
+  expect(rejected).toBeGreaterThan(150); // both outcomes occur
+  expect(rejected).toBeLessThan(600);
+});
+
 describe('metadata', () => {
   test('round trip: defaults, user entries (unicode, empty strings), overriding a default', () => {
     wg.setBackend('wasm');

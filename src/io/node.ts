@@ -9,7 +9,7 @@
  */
 import { BackendError } from '../errors.js';
 import { restoreCheckpoint, serializeCheckpoint, type CheckpointParts, type CheckpointTargets } from './checkpoint.js';
-import { detailOf } from './origin.js';
+import { detailOf } from './errors.js';
 import { serialize, type SaveOptions, type StateDict, type StateDictSource } from './safetensors.js';
 
 /** src/node/files.ts, loaded on first use; a BackendError where it cannot load (no node:fs in browsers). */

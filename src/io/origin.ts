@@ -6,6 +6,7 @@
  * the file is wrong in itself, StateDictError when a well-formed state does not fit the target).
  */
 import { FileFormatError, StateDictError, ValueError, WasmgradError } from '../errors.js';
+import { detailOf } from './errors.js';
 
 /** An entry of the state: a field of its JSON-like part, or a state tensor of parameter `param`. */
 export type StatePath = { field: string } | { param: number | string; entry?: string };
@@ -20,11 +21,6 @@ export interface LoadOrigin {
   error(message: string, malformed: boolean): WasmgradError;
   /** Re-raises the target's own hyperparameter check failing on the value at `at`. */
   invalid(e: unknown, at: StatePath): WasmgradError;
-}
-
-/** The message of an error without its `wasmgrad.<fn>: ` prefix. */
-export function detailOf(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/^wasmgrad\.[^:]*: /, '');
 }
 
 /**

@@ -26,8 +26,7 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValueError } from '../errors.js';
-import { IOError } from '../io/ioerror.js';
-import { detailOf } from '../io/origin.js';
+import { detailOf, IOError } from '../io/errors.js';
 import { decode, type StateDict } from '../io/safetensors.js';
 
 /** A temporary file older than this (by mtime) is stale whoever wrote it: 1 hour. */

@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import { BackendError } from '../errors.js';
-import { IOError } from '../io/ioerror.js';
-import { detailOf } from '../io/origin.js';
+import { detailOf, IOError } from '../io/errors.js';
 
 /** Reads the `mnist` package's ten digit files: pixels in [0, 1], 784 per image, grouped by digit. */
 export function readMnistDigits(): Float32Array[] {

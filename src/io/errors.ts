@@ -1,3 +1,4 @@
+/** The errors of wasmgrad's file functions beyond src/errors.ts: IOError, and messages of wrapped errors. */
 import { WasmgradError } from '../errors.js';
 
 /**
@@ -18,4 +19,9 @@ export class IOError extends WasmgradError {
   override get name(): string {
     return 'IOError';
   }
+}
+
+/** The message of an error without its `wasmgrad.<fn>: ` prefix (to wrap it into another one). */
+export function detailOf(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/^wasmgrad\.[^:]*: /, '');
 }
