@@ -161,7 +161,51 @@ describe('writing', () => {
     const dead = wg.tensor([1, 2]);
     dead.dispose();
     expect(() => wg.save({ ok: t, dead })).toThrow(/tensor 'dead': .*recycled/);
+    // The classes: bad arguments, a recycled tensor, a dtype a file cannot hold.
+    expect(() => wg.save(null as never)).toThrow(wg.ValueError);
+    expect(() => wg.save({ a: t }, { metadata: { epoch: 3 } as never })).toThrow(wg.ValueError);
+    expect(() => wg.save({ ok: t, dead })).toThrow(wg.RecycledTensorError);
+    const odd = new wg.Tensor([1], 'float16' as never, wg.tensor([1]).storage);
+    expect(() => wg.save({ odd })).toThrow(wg.DTypeError);
+    expect(() => wg.save({ odd })).toThrow("wasmgrad.save: tensor 'odd' has dtype 'float16', expected float32 or int32");
   });
+});
+
+test('mutated files: each of 600 is rejected with a FileFormatError or loads exactly what its bytes say', () => {
+  wg.setBackend('wasm');
+  const base = wg.save({ w: wg.tensor([1.5, -2, 3e-39, 7], { shape: [2, 2] }), ids: wg.tensor([1, -2, 3], { dtype: 'int32' }) }, { metadata: { epoch: '3' } });
+  let seed = 12345; // mulberry32: the same 600 mutations every run
+  const rand = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t ^= t + Math.imul(t ^ (t >>> 7), 61 | t);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * n);
+  };
+  const headerEnd = 8 + Number(new DataView(base.buffer).getBigUint64(0, true));
+  let rejected = 0;
+  for (let k = 0; k < 600; k++) {
+    const m = base.slice();
+    const kind = k % 3;
+    if (kind === 0) m[rand(m.length)] = rand(256); // any byte
+    else if (kind === 1) m[8 + rand(headerEnd - 8)] = 0x20 + rand(95); // a printable header byte
+    const bytes = kind === 2 ? m.subarray(0, rand(m.length)) : m; // truncated
+    let sd: Record<string, wg.Tensor>;
+    try {
+      sd = wg.load(bytes);
+    } catch (e) {
+      expect(e, `mutation ${k}`).toBeInstanceOf(wg.FileFormatError);
+      rejected++;
+      continue;
+    }
+    const h = wg.readHeader(bytes);
+    for (const e of h.tensors) {
+      if (e.dtype !== 'F32' && e.dtype !== 'I32') continue;
+      const raw = bytes.slice(h.dataStart + e.dataOffsets[0], h.dataStart + e.dataOffsets[1]);
+      expect(new Uint8Array(sd[e.name].data().slice().buffer), `mutation ${k}, tensor '${e.name}'`).toEqual(raw);
+    }
+  }
+  expect(rejected).toBeGreaterThan(150); // both outcomes occur
+  expect(rejected).toBeLessThan(600);
 });
 
 describe('metadata', () => {
@@ -280,6 +324,7 @@ describe('reading', () => {
     test(`malformed file: ${what}`, () => {
       wg.setBackend('wasm');
       expect(() => wg.load(bytes)).toThrow(/^wasmgrad\.load: /);
+      expect(() => wg.load(bytes)).toThrow(wg.FileFormatError);
       expect(() => wg.load(bytes)).toThrow(message);
     });
 
@@ -288,10 +333,12 @@ describe('reading', () => {
     new DataView(bytes.buffer).setBigUint64(0, 8n, true);
     bytes.set([0x7b, 0xff, 0xfe, 0x7d, 0x20, 0x20, 0x20, 0x20], 8);
     expect(() => wg.load(bytes)).toThrow(/not a valid safetensors file: the header is not valid UTF-8/);
+    expect(() => wg.load(bytes)).toThrow(wg.FileFormatError);
   });
 
   test('not bytes at all', () => {
     expect(() => wg.load('abc' as never)).toThrow(/expected the file's bytes \(Uint8Array, Buffer or ArrayBuffer\), got string/);
+    expect(() => wg.load('abc' as never)).toThrow(wg.ValueError);
   });
 });
 
@@ -333,6 +380,7 @@ describe('dtype conversions on load', () => {
     expect(i64.dtype).toBe('int32');
     expect(Array.from(i64.data())).toEqual([0, -1, 2147483647, -2147483648]);
     expect(() => ld('I64', 2, le.i64(1n, 2147483648n))).toThrow(/tensor 'x' \(I64\): value 2147483648 at index 1 does not fit in int32/);
+    expect(() => ld('I64', 2, le.i64(1n, 2147483648n))).toThrow(wg.FileFormatError);
     expect(() => ld('I64', 1, le.i64(-2147483649n))).toThrow(/value -2147483649 at index 0 does not fit/);
     expect(() => ld('I64', 1, le.i64(-(2n ** 62n)))).toThrow(/value -4611686018427387904/);
     expect(Array.from(ld('U64', 2, le.u64(0n, 2147483647n)).data())).toEqual([0, 2147483647]);
@@ -395,9 +443,10 @@ describe('assertStateDictMatches', () => {
     expect(msg).toMatch(/unexpected key\(s\): 'extra'/);
     expect(msg).toMatch(/size mismatch for '0\.weight': the loaded tensor has shape \[3, 2\], the model's is \[2, 3\]/);
     expect(msg).toMatch(/dtype mismatch for 'ids': the loaded tensor is float32, the model's is int32/);
+    expect(() => wg.assertStateDictMatches(model, bad)).toThrow(wg.StateDictError);
     expect(() => wg.assertStateDictMatches(model, { '0.bias': wg.zeros([2]) }, { strict: false })).not.toThrow();
     expect(() => wg.assertStateDictMatches(model, { '0.bias': wg.zeros([5]) }, { strict: false, fn: 'Module.loadStateDict' })).toThrow(
-      /^Module\.loadStateDict: .*size mismatch for '0\.bias'/s,
+      /^wasmgrad\.Module\.loadStateDict: .*size mismatch for '0\.bias'/s,
     );
   });
 });
@@ -457,29 +506,27 @@ describe('wg.node.saveFile / loadFile', () => {
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
   });
 
-  test('atomic: a failure midway through writing leaves the old file intact and no temporary file', async () => {
+  test('a tensor that cannot be read fails while the bytes are made, before the disk is touched', async () => {
     wg.setBackend('wasm');
     const dir = tempDir();
     const path = join(dir, 'model.safetensors');
     await wg.node.saveFile(path, { a: wg.tensor([1, 2]) });
     const before = readFileSync(path);
-    let seenDuringWrite: string[] = [];
-    const big = wg.randn([4096]);
-    // A tensor whose data cannot be read once the header and the first tensor were written.
+    let seenDuringRead: string[] = [];
+    // A tensor whose data cannot be read (the failure of a backend read).
     class Failing extends wg.Tensor {
       override data(): never {
-        seenDuringWrite = readdirSync(dir);
+        seenDuringRead = readdirSync(dir);
         throw new Error('storage lost');
       }
     }
     const failing = new Failing([2], 'float32', wg.tensor([7, 8]).storage);
-    await expect(wg.node.saveFile(path, { big, failing })).rejects.toThrow(/^wasmgrad\.node\.saveFile: tensor 'failing': storage lost/);
-    expect(seenDuringWrite.length).toBe(2); // the temporary file existed, partly written
-    const tmp = seenDuringWrite.find((f) => f !== 'model.safetensors')!;
-    expect(tmp).toMatch(/^\.model\.safetensors\.[0-9a-f]+\.tmp$/);
+    const saving = wg.node.saveFile(path, { big: wg.randn([4096]), failing });
+    expect(seenDuringRead).toEqual(['model.safetensors']); // read at the call, no temporary file yet
+    await expect(saving).rejects.toThrow(/^wasmgrad\.node\.saveFile: tensor 'failing': storage lost/);
+    await expect(saving).rejects.toBeInstanceOf(wg.BackendError);
     expect(readFileSync(path)).toEqual(before);
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
-    expect(Array.from((await wg.node.loadFile(path)).a.data())).toEqual([1, 2]);
   });
 
   test('clear errors: missing directory, target is a directory, missing or malformed file', async () => {
@@ -488,13 +535,22 @@ describe('wg.node.saveFile / loadFile', () => {
     const sd = { a: wg.tensor([1]) };
     await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toThrow(/^wasmgrad\.node\.saveFile: cannot create a temporary file in '.*nope': ENOENT/);
     mkdirSync(join(dir, 'sub'));
+    await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toMatchObject({ name: 'IOError', code: 'ENOENT', fn: 'node.saveFile' });
+    await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toBeInstanceOf(wg.IOError);
     await expect(wg.node.saveFile(join(dir, 'sub'), sd)).rejects.toThrow(/is a directory/);
+    await expect(wg.node.saveFile(join(dir, 'sub'), sd)).rejects.toBeInstanceOf(wg.ValueError);
     await expect(wg.node.saveFile('', sd)).rejects.toThrow(/path must be a non-empty string/);
+    await expect(wg.node.saveFile('', sd)).rejects.toBeInstanceOf(wg.ValueError);
+    await expect(wg.node.saveFile(new URL('https://example.com/m.safetensors'), sd)).rejects.toThrow(
+      "wasmgrad.node.saveFile: path must be a file: URL, got 'https://example.com/m.safetensors'",
+    );
+    await expect(wg.node.loadFile(join(dir, 'missing.safetensors'))).rejects.toMatchObject({ name: 'IOError', code: 'ENOENT' });
     await expect(wg.node.loadFile(join(dir, 'missing.safetensors'))).rejects.toThrow(/^wasmgrad\.node\.loadFile: cannot read '.*missing\.safetensors': ENOENT/);
     writeFileSync(join(dir, 'bad.safetensors'), 'abc');
     await expect(wg.node.loadFile(join(dir, 'bad.safetensors'))).rejects.toThrow(
-      /^wasmgrad\.node\.loadFile\('.*bad\.safetensors'\): not a valid safetensors file: it is 3 bytes long/,
+      /^wasmgrad\.node\.loadFile: '.*bad\.safetensors' is not a valid safetensors file: it is 3 bytes long/,
     );
+    await expect(wg.node.loadFile(join(dir, 'bad.safetensors'))).rejects.toBeInstanceOf(wg.FileFormatError);
     expect(readdirSync(dir).sort()).toEqual(['bad.safetensors', 'sub']);
   });
 });

@@ -13,18 +13,20 @@
  *                …                     the caller's own string entries (e.g. epoch)
  * Loading validates every part before any of them changes: a bad file changes nothing.
  */
+import { FileFormatError, StateDictError, ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr.js';
 import type { Optimizer, OptimizerStateDict, ParamStateDict } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor.js';
-import { loadWithMetadata, save, stateDictEntries, type StateDict, type StateDictSource } from './safetensors.js';
+import { checkpointOrigin } from './origin.js';
+import { loadWithMetadata, serialize, stateDictEntries, type StateDict, type StateDictSource } from './safetensors.js';
 
 export interface CheckpointParts {
   /** The model (or its state dict). */
   model: StateDictSource;
   optimizer?: Optimizer;
   scheduler?: LRScheduler;
-  /** Your own string → string entries (epoch, best accuracy, …); keys must not start with 'wasmgrad.'. */
+  /** Your own string → string entries (epoch, best accuracy, …); keys must not start with 'wasmgrad'. */
   metadata?: Record<string, string>;
 }
 
@@ -44,16 +46,20 @@ const OPTIMIZER = 'wasmgrad.optimizer';
 const SCHEDULER = 'wasmgrad.scheduler';
 const MODEL_PREFIX = 'model.';
 const STATE_PREFIX = 'optimizer.state.';
+/** optimizer.state.<index>.<name>, the index written canonically (so '01' cannot alias '1'). */
+const STATE_KEY = /^optimizer\.state\.(0|[1-9][0-9]*)\.(.+)$/;
 
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 
-/** The flat state dict and metadata of a checkpoint (shared by saveCheckpoint and wg.node). */
-export function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
+/** The flat state dict and metadata of a checkpoint. */
+function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   if (!isObject(parts) || parts.model === undefined)
-    throw new Error(`${fn}: expected { model, optimizer?, scheduler?, metadata? }, got ${parts === null ? 'null' : typeof parts}`);
+    throw new ValueError(fn, `expected { model, optimizer?, scheduler?, metadata? }, got ${parts === null ? 'null' : typeof parts}`);
+  if (parts.metadata !== undefined && !isObject(parts.metadata))
+    throw new ValueError(fn, `metadata must be an object of string → string, got ${parts.metadata === null ? 'null' : typeof parts.metadata}`);
   const metadata: Record<string, string> = { [FORMAT]: '1' };
   for (const [k, v] of Object.entries(parts.metadata ?? {})) {
-    if (k.startsWith('wasmgrad')) throw new Error(`${fn}: metadata key '${k}' is reserved (keys starting with 'wasmgrad' describe the checkpoint)`);
+    if (k.startsWith('wasmgrad')) throw new ValueError(fn, `metadata key '${k}' is reserved (keys starting with 'wasmgrad' describe the checkpoint)`);
     metadata[k] = v;
   }
   const tensors = new Map<string, Tensor>();
@@ -61,17 +67,26 @@ export function checkpointContent(parts: CheckpointParts, fn: string): { tensors
   const { optimizer, scheduler } = parts;
   if (optimizer !== undefined) {
     if (typeof optimizer?.stateDict !== 'function' || typeof optimizer.name !== 'string')
-      throw new Error(`${fn}: optimizer must be a wasmgrad optimizer (e.g. new wg.optim.Adam(...))`);
+      throw new ValueError(fn, 'optimizer must be a wasmgrad optimizer (e.g. new wg.optim.Adam(...))');
     const sd = optimizer.stateDict();
     for (const [i, st] of Object.entries(sd.state)) for (const [name, t] of Object.entries(st)) tensors.set(`${STATE_PREFIX}${i}.${name}`, t);
     metadata[OPTIMIZER] = JSON.stringify({ class: optimizer.name, paramGroups: sd.paramGroups });
   }
   if (scheduler !== undefined) {
     if (typeof scheduler?.stateDict !== 'function' || typeof scheduler.name !== 'string')
-      throw new Error(`${fn}: scheduler must be a wasmgrad LR scheduler (e.g. new wg.optim.lr.StepLR(...))`);
+      throw new ValueError(fn, 'scheduler must be a wasmgrad LR scheduler (e.g. new wg.optim.lr.StepLR(...))');
     metadata[SCHEDULER] = JSON.stringify({ class: scheduler.name, state: scheduler.stateDict() });
   }
   return { tensors, metadata };
+}
+
+/**
+ * The bytes of a checkpoint as `fn` saves it, all read synchronously (see serialize): the file
+ * holds the parameters, optimizer state and step counts of the moment of the call.
+ */
+export function serializeCheckpoint(parts: CheckpointParts, fn: string): Uint8Array {
+  const { tensors, metadata } = checkpointContent(parts, fn);
+  return serialize(tensors, { metadata }, fn);
 }
 
 /**
@@ -80,26 +95,29 @@ export function checkpointContent(parts: CheckpointParts, fn: string): { tensors
  * (wg.save(model) writes the model alone with PyTorch's names, for exchange.)
  */
 export function saveCheckpoint(parts: CheckpointParts): Uint8Array {
-  const { tensors, metadata } = checkpointContent(parts, 'wasmgrad.saveCheckpoint');
-  return save(tensors, { metadata });
+  return serializeCheckpoint(parts, 'saveCheckpoint');
 }
 
-function parseJson(text: string | undefined, key: string, bad: (m: string) => Error): Record<string, unknown> {
+/** The JSON object with a "class" name that metadata key `key` holds. */
+function readJson(meta: Record<string, string>, key: string, fn: string): Record<string, unknown> {
+  const text = meta[key];
   let v: unknown;
   try {
-    v = JSON.parse(text ?? '');
-  } catch {
-    throw bad(`metadata '${key}' is not valid JSON`);
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new FileFormatError(fn, `the checkpoint's metadata key '${key}' is not valid JSON (${(e as Error).message})`, { cause: e });
   }
-  if (!isObject(v) || typeof v.class !== 'string') throw bad(`metadata '${key}' must be a JSON object with a "class" name`);
+  if (!isObject(v) || typeof v.class !== 'string')
+    throw new FileFormatError(fn, `the checkpoint's metadata key '${key}' must hold a JSON object with a "class" name, got ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`);
   return v;
 }
 
 /**
  * Restores what a checkpoint holds into the given model, optimizer and scheduler (each optional;
  * parts of the checkpoint not asked for are ignored) and returns the caller's metadata. Asking
- * for a part the checkpoint lacks, or for one of another class, is an error. Everything is
- * validated before anything changes.
+ * for a part the checkpoint lacks, or for one of another class, is a StateDictError, as is a part
+ * that does not fit its target; a file that is wrong in itself (metadata, missing or unknown
+ * state tensors, dtypes) is a FileFormatError. Everything is validated before anything changes.
  */
 export function restoreCheckpoint(
   sd: StateDict,
@@ -107,34 +125,42 @@ export function restoreCheckpoint(
   into: CheckpointTargets,
   fn: string,
 ): { metadata: Record<string, string> } {
-  const bad = (m: string) => new Error(`${fn}: ${m}`);
-  if (into === null || typeof into !== 'object') throw bad('expected { model?, optimizer?, scheduler? } to load into');
+  if (into === null || typeof into !== 'object') throw new ValueError(fn, 'expected { model?, optimizer?, scheduler? } to load into');
   if (meta?.[FORMAT] !== '1')
-    throw bad(`not a wasmgrad checkpoint (no '${FORMAT}' = '1' in its metadata); a file from wg.save or PyTorch is a plain state dict: use wg.load and model.loadStateDict`);
+    throw new FileFormatError(
+      fn,
+      `not a wasmgrad checkpoint (no '${FORMAT}' = '1' in its metadata); a file from wg.save or PyTorch is a plain state dict: use wg.load and model.loadStateDict`,
+    );
   const model: StateDict = {};
-  const state: Record<number, ParamStateDict> = {};
+  const state: Record<string, ParamStateDict> = {};
   for (const [key, t] of Object.entries(sd)) {
     if (key.startsWith(MODEL_PREFIX)) {
       model[key.slice(MODEL_PREFIX.length)] = t;
       continue;
     }
-    const m = /^optimizer\.state\.(\d+)\.(.+)$/.exec(key);
-    if (m === null) throw bad(`unexpected tensor '${key}' (a checkpoint holds model.* and optimizer.state.<index>.* tensors)`);
-    (state[Number(m[1])] ??= {})[m[2]] = t;
+    const m = STATE_KEY.exec(key);
+    if (m === null) throw new FileFormatError(fn, `unexpected tensor '${key}' (a checkpoint holds model.* and optimizer.state.<index>.* tensors)`);
+    (state[m[1]] ??= {})[m[2]] = t;
   }
   const commits: (() => void)[] = [];
-  if (into.model !== undefined) commits.push(into.model.planLoadStateDict(model, { strict: into.strict ?? true }, `${fn} (model)`).commit);
+  if (into.model !== undefined)
+    commits.push(into.model.planLoadStateDict(model, { strict: into.strict ?? true }, fn, "the checkpoint's model state").commit);
   if (into.optimizer !== undefined) {
-    if (meta[OPTIMIZER] === undefined) throw bad('the checkpoint holds no optimizer state (it was saved without an optimizer)');
-    const o = parseJson(meta[OPTIMIZER], OPTIMIZER, bad);
-    if (o.class !== into.optimizer.name) throw bad(`the checkpoint holds ${String(o.class)} state, the optimizer is ${into.optimizer.name}`);
-    commits.push(into.optimizer.planLoadStateDict({ state, paramGroups: o.paramGroups } as OptimizerStateDict));
+    if (meta[OPTIMIZER] === undefined) {
+      if (Object.keys(state).length > 0)
+        throw new FileFormatError(fn, `the checkpoint has ${STATE_PREFIX}* tensors but no metadata key '${OPTIMIZER}' to say whose state they are`);
+      throw new StateDictError(fn, 'the checkpoint holds no optimizer state (it was saved without an optimizer)');
+    }
+    const o = readJson(meta, OPTIMIZER, fn);
+    if (o.class !== into.optimizer.name) throw new StateDictError(fn, `the checkpoint holds ${o.class} state, the optimizer is ${into.optimizer.name}`);
+    const origin = checkpointOrigin(fn, OPTIMIZER, '', STATE_PREFIX);
+    commits.push(into.optimizer.planLoadStateDict({ state, paramGroups: o.paramGroups } as OptimizerStateDict, origin));
   }
   if (into.scheduler !== undefined) {
-    if (meta[SCHEDULER] === undefined) throw bad('the checkpoint holds no LR scheduler state (it was saved without a scheduler)');
-    const s = parseJson(meta[SCHEDULER], SCHEDULER, bad);
-    if (s.class !== into.scheduler.name) throw bad(`the checkpoint holds ${String(s.class)} state, the scheduler is ${into.scheduler.name}`);
-    commits.push(into.scheduler.planLoadStateDict(s.state as LRSchedulerState));
+    if (meta[SCHEDULER] === undefined) throw new StateDictError(fn, 'the checkpoint holds no LR scheduler state (it was saved without a scheduler)');
+    const s = readJson(meta, SCHEDULER, fn);
+    if (s.class !== into.scheduler.name) throw new StateDictError(fn, `the checkpoint holds ${s.class} state, the scheduler is ${into.scheduler.name}`);
+    commits.push(into.scheduler.planLoadStateDict(s.state as LRSchedulerState, checkpointOrigin(fn, SCHEDULER, 'state.', '')));
   }
   for (const commit of commits) commit();
   const metadata: Record<string, string> = {};
@@ -144,7 +170,6 @@ export function restoreCheckpoint(
 
 /** Loads checkpoint bytes made by wg.saveCheckpoint into a model, optimizer and scheduler. */
 export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, into: CheckpointTargets): { metadata: Record<string, string> } {
-  const fn = 'wasmgrad.loadCheckpoint';
-  const { stateDict, metadata } = loadWithMetadata(bytes, fn);
-  return restoreCheckpoint(stateDict, metadata, into, fn);
+  const { stateDict, metadata } = loadWithMetadata(bytes, 'loadCheckpoint');
+  return restoreCheckpoint(stateDict, metadata, into, 'loadCheckpoint');
 }

@@ -14,3 +14,4 @@ export {
 export { saveCheckpoint, loadCheckpoint, type CheckpointParts, type CheckpointTargets } from './checkpoint.js';
 export { assertStateDictMatches, type StateDictMatchOptions } from './statedict.js';
 export { node } from './node.js';
+export { IOError } from './errors.js';

@@ -5,29 +5,35 @@
  * tensor twice is an error instead of a silently dropped tensor. Objects are returned as Maps.
  * Strings and numbers are decoded by JSON.parse on the exact token, so escapes behave as usual.
  */
+import { FileFormatError } from '../errors.js';
+
 export type Json = null | boolean | number | string | Json[] | JsonObject;
 export type JsonObject = Map<string, Json>;
 
-/** A syntax error or a duplicate key; `path` is the chain of keys/indices of the enclosing value. */
-export class JsonError extends Error {
+/**
+ * A syntax error or a duplicate key in the JSON of a file read by `fn` (a FileFormatError);
+ * `path` is the chain of keys/indices of the enclosing value.
+ */
+export class JsonError extends FileFormatError {
   constructor(
+    fn: string,
     readonly reason: string,
     readonly position: number,
     readonly path: readonly (string | number)[],
     readonly duplicateKey?: string,
   ) {
-    super(`${reason} at character ${position}`);
+    super(fn, `${reason} at character ${position}`);
   }
 }
 
 const MAX_DEPTH = 64;
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
-export function parseJson(text: string): Json {
+export function parseJson(text: string, fn: string): Json {
   let i = 0;
   const path: (string | number)[] = [];
   const fail = (reason: string, at = i): never => {
-    throw new JsonError(reason, at, [...path]);
+    throw new JsonError(fn, reason, at, [...path]);
   };
   const ws = (): void => {
     for (;;) {
@@ -73,7 +79,7 @@ export function parseJson(text: string): Json {
         if (text[i] !== '"') fail(`expected a string key, found ${describe(i)}`);
         const keyAt = i;
         const key = str();
-        if (obj.has(key)) throw new JsonError(`duplicate key ${JSON.stringify(key)}`, keyAt, [...path], key);
+        if (obj.has(key)) throw new JsonError(fn, `duplicate key ${JSON.stringify(key)}`, keyAt, [...path], key);
         ws();
         if (text[i] !== ':') fail(`expected ':' after key ${JSON.stringify(key)}, found ${describe(i)}`);
         i++;

@@ -6,9 +6,10 @@
  * into the data buffer, which the tensors cover contiguously, without gaps or overlaps), plus an
  * optional "__metadata__" object of string → string. Data is little-endian, C (row-major) order.
  *
- * Writing (wg.save): float32 tensors as F32, int32 tensors as I32, in the state dict's order, the
- * header padded with spaces to a multiple of 8 bytes (as the reference writer does, so every
- * tensor starts 8-byte aligned), with __metadata__ { format: 'pt', wasmgrad: <version>, ...user }.
+ * Writing (wg.save, and wg.node's saves through serialize): float32 tensors as F32, int32 tensors
+ * as I32, in the state dict's order, the header padded with spaces to a multiple of 8 bytes (as
+ * the reference writer does, so every tensor starts 8-byte aligned), with __metadata__
+ * { format: 'pt', wasmgrad: <version>, ...user }. Every byte is made at the call.
  *
  * Reading (wg.load) converts every dtype it can to float32 or int32:
  *   F32 → float32, bit-exact (NaN payloads, -0, denormals kept)
@@ -19,15 +20,16 @@
  *   I64, U64, U32 → int32 if every value fits in [-2^31, 2^31-1], otherwise an error naming
  *         the tensor, index and value
  *   F8_E4M3, F8_E5M2 and any other dtype → an error saying it is not supported.
- * Malformed files are errors that say what is wrong; nothing is guessed. Beyond the reference
+ * Malformed files are FileFormatErrors that say what is wrong; nothing is guessed. Beyond the reference
  * reader, duplicate keys are rejected (JSON.parse would keep the last one silently); keys of a
  * tensor entry other than dtype/shape/data_offsets are ignored, as the reference reader does.
  * On the reference backend (float64 storage), signaling NaNs come back quieted; everything else
  * is bit-exact on both backends.
  */
 import { backend } from '../engine.js';
+import { BackendError, DTypeError, FileFormatError, RecycledTensorError, ValueError, WasmgradError } from '../errors.js';
 import { allocPersistent } from '../memory.js';
-import type { DType } from '../ops/types.js';
+import { fmtShape, type DType } from '../ops/types.js';
 import { Tensor } from '../tensor.js';
 import { version } from '../version.js';
 import { JsonError, parseJson, type Json, type JsonObject } from './json.js';
@@ -103,22 +105,22 @@ function hasLoneSurrogate(s: string): boolean {
  * ordered [name, Tensor] entries, validating names and values.
  */
 export function stateDictEntries(x: unknown, fn: string): [string, Tensor][] {
-  if (isTensor(x)) throw new Error(`${fn}: got a single Tensor; pass a state dict such as { weight: t } or a module`);
+  if (isTensor(x)) throw new ValueError(fn, 'got a single Tensor; pass a state dict such as { weight: t } or a module');
   let sd: unknown = x;
   if (x !== null && typeof x === 'object' && typeof (x as { stateDict?: unknown }).stateDict === 'function') {
     sd = (x as { stateDict(): unknown }).stateDict();
-    if (sd === null || typeof sd !== 'object') throw new Error(`${fn}: stateDict() returned ${typeName(sd)}, expected an object of name → Tensor`);
+    if (sd === null || typeof sd !== 'object') throw new ValueError(fn, `stateDict() returned ${typeName(sd)}, expected an object of name → Tensor`);
   }
   if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || ArrayBuffer.isView(sd))
-    throw new Error(`${fn}: expected a state dict (object of name → Tensor) or a module with stateDict(), got ${typeName(sd)}`);
+    throw new ValueError(fn, `expected a state dict (object of name → Tensor) or a module with stateDict(), got ${typeName(sd)}`);
   const entries: [string, unknown][] = sd instanceof Map ? [...sd.entries()] : Object.entries(sd);
   const out: [string, Tensor][] = [];
   for (const [name, t] of entries) {
-    if (typeof name !== 'string') throw new Error(`${fn}: state dict keys must be strings, got ${typeName(name)}`);
-    if (name === RESERVED) throw new Error(`${fn}: '${RESERVED}' is reserved by the safetensors format and cannot name a tensor (use the metadata option)`);
-    if (hasLoneSurrogate(name)) throw new Error(`${fn}: tensor name ${JSON.stringify(name)} is not well-formed Unicode (lone surrogate)`);
-    if (!isTensor(t)) throw new Error(`${fn}: state dict entry '${name}' is ${typeName(t)}, not a Tensor`);
-    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new Error(`${fn}: tensor '${name}' has unsupported dtype '${String(t.dtype)}'`);
+    if (typeof name !== 'string') throw new ValueError(fn, `state dict keys must be strings, got ${typeName(name)}`);
+    if (name === RESERVED) throw new ValueError(fn, `'${RESERVED}' is reserved by the safetensors format and cannot name a tensor (use the metadata option)`);
+    if (hasLoneSurrogate(name)) throw new ValueError(fn, `tensor name ${JSON.stringify(name)} is not well-formed Unicode (lone surrogate)`);
+    if (!isTensor(t)) throw new ValueError(fn, `state dict entry '${name}' is ${typeName(t)}, not a Tensor`);
+    if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new DTypeError(fn, `tensor '${name}' has dtype '${String(t.dtype)}', expected float32 or int32`);
     out.push([name, t]);
   }
   return out;
@@ -131,71 +133,67 @@ function metadataMap(user: unknown, fn: string): Map<string, string> {
   ]);
   if (user === undefined) return m;
   if (user === null || typeof user !== 'object' || Array.isArray(user))
-    throw new Error(`${fn}: metadata must be an object of string → string, got ${typeName(user)}`);
+    throw new ValueError(fn, `metadata must be an object of string → string, got ${typeName(user)}`);
   for (const [k, v] of Object.entries(user)) {
-    if (typeof v !== 'string') throw new Error(`${fn}: metadata value for '${k}' must be a string, got ${typeName(v)} (use String(v) or JSON.stringify(v))`);
-    if (hasLoneSurrogate(k) || hasLoneSurrogate(v)) throw new Error(`${fn}: metadata entry '${k}' is not well-formed Unicode (lone surrogate)`);
+    if (typeof v !== 'string') throw new ValueError(fn, `metadata value for '${k}' must be a string, got ${typeName(v)} (use String(v) or JSON.stringify(v))`);
+    if (hasLoneSurrogate(k) || hasLoneSurrogate(v)) throw new ValueError(fn, `metadata entry '${k}' is not well-formed Unicode (lone surrogate)`);
     m.set(k, v);
   }
   return m;
 }
 
-/** A serialisation plan: the header bytes (8-byte length + padded JSON) and the tensors to append. */
-export interface EncodedSafetensors {
-  /** The first 8 + N bytes of the file. */
-  header: Uint8Array;
-  /** The tensors in data order, with their byte length. */
-  parts: { name: string; tensor: Tensor; byteLength: number }[];
-  /** Total file size in bytes. */
-  byteLength: number;
+/** The little-endian bytes of one tensor, read from the backend. */
+function tensorBytes(name: string, t: Tensor, fn: string): Uint8Array {
+  let v: Float32Array | Int32Array;
+  try {
+    v = t.data();
+  } catch (e) {
+    if (e instanceof WasmgradError) throw e;
+    throw new BackendError(fn, `tensor '${name}': ${(e as Error).message}`, { cause: e });
+  }
+  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (!LITTLE_ENDIAN) swapBytes(bytes, 4);
+  return bytes;
 }
 
 /**
- * Validates x and builds the header (no tensor data is read yet: see tensorBytes). Checks every
- * tensor is still alive first, so a bad state dict fails before anything is written.
+ * The whole safetensors image of x (see save), built synchronously: every tensor's bytes are read
+ * before this returns, so the bytes are the values at the call whatever runs afterwards (an
+ * unawaited wg.node.saveFile while training goes on). Everything is validated first (every tensor
+ * alive), so a bad state dict fails before anything is read.
  */
-export function encodeHeader(x: unknown, opts: SaveOptions | undefined, fn: string): EncodedSafetensors {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new Error(`${fn}: options must be an object, got ${typeName(opts)}`);
+export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string): Uint8Array {
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new ValueError(fn, `options must be an object, got ${typeName(opts)}`);
   const entries = stateDictEntries(x, fn);
   for (const [name, t] of entries) {
-    try {
-      t.assertAlive('save');
-    } catch (e) {
-      throw new Error(`${fn}: tensor '${name}': ${(e as Error).message}`, { cause: e });
-    }
+    const s = t.storage;
+    if (!s.alive)
+      throw new RecycledTensorError(
+        fn,
+        `tensor '${name}': the tensor ${fmtShape(t.shape)} made by '${s.label}' in step ${s.born} was recycled in step ${s.diedAt}; call .keep() on op results you save later`,
+      );
   }
   const meta = metadataMap(opts?.metadata, fn);
   const fields = [`${JSON.stringify(RESERVED)}:{${[...meta].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`];
-  const parts: EncodedSafetensors['parts'] = [];
   let offset = 0;
   for (const [name, t] of entries) {
     const byteLength = t.size * 4;
     const dtype = t.dtype === 'int32' ? 'I32' : 'F32';
     fields.push(`${JSON.stringify(name)}:{"dtype":"${dtype}","shape":[${t.shape.join(',')}],"data_offsets":[${offset},${offset + byteLength}]}`);
-    parts.push({ name, tensor: t, byteLength });
     offset += byteLength;
   }
   const json = new TextEncoder().encode(`{${fields.join(',')}}`);
   const n = Math.ceil(json.length / 8) * 8;
-  const header = new Uint8Array(8 + n);
-  new DataView(header.buffer).setBigUint64(0, BigInt(n), true);
-  header.set(json, 8);
-  header.fill(0x20, 8 + json.length); // pad with spaces
-  return { header, parts, byteLength: header.length + offset };
-}
-
-/** The little-endian bytes of one tensor (reads it from the backend; throws if it was recycled). */
-export function tensorBytes(part: EncodedSafetensors['parts'][number], fn: string): Uint8Array {
-  let v: Float32Array | Int32Array;
-  try {
-    v = part.tensor.data();
-  } catch (e) {
-    throw new Error(`${fn}: tensor '${part.name}': ${(e as Error).message}`, { cause: e });
+  const out = new Uint8Array(8 + n + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n), true);
+  out.set(json, 8);
+  out.fill(0x20, 8 + json.length, 8 + n); // pad with spaces
+  let at = 8 + n;
+  for (const [name, t] of entries) {
+    out.set(tensorBytes(name, t, fn), at);
+    at += t.size * 4;
   }
-  const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
-  if (bytes.length !== part.byteLength) throw new Error(`${fn}: tensor '${part.name}' gave ${bytes.length} bytes, expected ${part.byteLength} (internal)`);
-  if (!LITTLE_ENDIAN) swapBytes(bytes, 4);
-  return bytes;
+  return out;
 }
 
 /**
@@ -204,16 +202,7 @@ export function tensorBytes(part: EncodedSafetensors['parts'][number], fn: strin
  * { format: 'pt', wasmgrad: <version> } plus opts.metadata (string values only).
  */
 export function save(x: StateDictSource, opts?: SaveOptions): Uint8Array {
-  const fn = 'wasmgrad.save';
-  const enc = encodeHeader(x, opts, fn);
-  const out = new Uint8Array(enc.byteLength);
-  out.set(enc.header, 0);
-  let at = enc.header.length;
-  for (const p of enc.parts) {
-    out.set(tensorBytes(p, fn), at);
-    at += p.byteLength;
-  }
-  return out;
+  return serialize(x, opts, 'save');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -225,7 +214,7 @@ function toBytes(bytes: unknown, fn: string): Uint8Array {
   if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer))
     return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw new Error(`${fn}: expected the file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${typeName(bytes)}`);
+  throw new ValueError(fn, `expected the file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${typeName(bytes)}`);
 }
 
 function fmt(x: Json | undefined): string {
@@ -237,11 +226,17 @@ const isIndex = (x: Json | undefined): x is number => typeof x === 'number' && N
 
 /**
  * Parses and fully validates the header of a safetensors file (without reading tensor data):
- * sizes, JSON, dtypes, shapes, and that the data_offsets tile the data buffer exactly.
+ * sizes, JSON, dtypes, shapes, and that the data_offsets tile the data buffer exactly. Anything
+ * wrong is a FileFormatError saying what.
  */
-export function readHeader(input: Uint8Array | ArrayBuffer | ArrayBufferView, fn = 'wasmgrad.readHeader'): SafetensorsHeader {
-  const bytes = toBytes(input, fn);
-  const bad = (what: string): Error => new Error(`${fn}: not a valid safetensors file: ${what}`);
+export function readHeader(input: Uint8Array | ArrayBuffer | ArrayBufferView, fn = 'readHeader'): SafetensorsHeader {
+  return parseHeader(toBytes(input, fn), fn);
+}
+
+/** readHeader of the bytes of `file` (a path, for messages) as `fn` reads them. */
+function parseHeader(bytes: Uint8Array, fn: string, file?: string): SafetensorsHeader {
+  const intro = file === undefined ? 'not a valid safetensors file' : `'${file}' is not a valid safetensors file`;
+  const bad = (what: string): Error => new FileFormatError(fn, `${intro}: ${what}`);
   if (bytes.length < 8) throw bad(`it is ${bytes.length} bytes long, too short for the 8-byte header length`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
   if (n64 > BigInt(bytes.length - 8))
@@ -258,7 +253,7 @@ export function readHeader(input: Uint8Array | ArrayBuffer | ArrayBufferView, fn
   if (text[0] !== '{') throw bad(`the header must be a JSON object starting with '{', it starts with ${JSON.stringify(text.slice(0, 16))}`);
   let root: Json;
   try {
-    root = parseJson(text);
+    root = parseJson(text, fn);
   } catch (e) {
     if (!(e instanceof JsonError)) throw e;
     if (e.duplicateKey !== undefined) {
@@ -266,7 +261,7 @@ export function readHeader(input: Uint8Array | ArrayBuffer | ArrayBufferView, fn
         throw bad(`the header names '${e.duplicateKey}' twice (a duplicate tensor name; JSON.parse would silently keep the last one)`);
       throw bad(`the header has a duplicate key '${e.duplicateKey}' in ${e.path.map((p) => `[${JSON.stringify(p)}]`).join('')}`);
     }
-    throw bad(`the header is not valid JSON: ${e.message}`);
+    throw bad(`the header is not valid JSON: ${e.reason} at character ${e.position}`);
   }
   const obj = root as JsonObject; // starts with '{' and parsed: an object
 
@@ -361,7 +356,7 @@ export function f16BitsToF32Bits(h: number): number {
   return sign | (e << 23) | ((mant & 0x3ff) << 13);
 }
 
-function convert(e: SafetensorsEntry, raw: Uint8Array, bad: (what: string) => Error): Float32Array | Int32Array {
+function convert(e: SafetensorsEntry, raw: Uint8Array, bad: (what: string) => FileFormatError): Float32Array | Int32Array {
   const count = raw.length / SAFETENSORS_DTYPE_SIZES[e.dtype];
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const ints = (get: (i: number) => number): Int32Array => {
@@ -369,7 +364,7 @@ function convert(e: SafetensorsEntry, raw: Uint8Array, bad: (what: string) => Er
     for (let i = 0; i < count; i++) out[i] = get(i);
     return out;
   };
-  const outOfRange = (i: number, v: bigint | number): Error =>
+  const outOfRange = (i: number, v: bigint | number): FileFormatError =>
     bad(`tensor '${e.name}' (${e.dtype}): value ${v} at index ${i} does not fit in int32, which is what wasmgrad uses for integers`);
   switch (e.dtype) {
     case 'F32':
@@ -441,11 +436,16 @@ function makePersistent(shape: number[], dtype: DType, data: Float32Array | Int3
  */
 export function loadWithMetadata(
   bytes: Uint8Array | ArrayBuffer | ArrayBufferView,
-  fn = 'wasmgrad.loadWithMetadata',
+  fn = 'loadWithMetadata',
 ): { stateDict: StateDict; metadata: Record<string, string> | null } {
+  return decode(bytes, fn);
+}
+
+/** loadWithMetadata of the bytes of `file` (a path, for messages) as `fn` reads them. */
+export function decode(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, fn: string, file?: string): { stateDict: StateDict; metadata: Record<string, string> | null } {
   const b = toBytes(bytes, fn);
-  const h = readHeader(b, fn);
-  const bad = (what: string): Error => new Error(`${fn}: ${what}`);
+  const h = parseHeader(b, fn, file);
+  const bad = (what: string): FileFormatError => new FileFormatError(fn, file === undefined ? what : `'${file}': ${what}`);
   for (const e of h.tensors)
     if (LOADABLE[e.dtype] === undefined)
       throw bad(`tensor '${e.name}' has dtype ${e.dtype}, which wasmgrad cannot load (supported: ${Object.keys(LOADABLE).join(', ')})`);
@@ -463,5 +463,5 @@ export function loadWithMetadata(
  * (JS objects list integer-like keys such as '0' first in ascending order, whatever the header order.)
  */
 export function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): StateDict {
-  return loadWithMetadata(bytes, 'wasmgrad.load').stateDict;
+  return loadWithMetadata(bytes, 'load').stateDict;
 }

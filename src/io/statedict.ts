@@ -1,21 +1,22 @@
 /** Checking a loaded state dict against what a model expects (for nn Module.loadStateDict and users). */
+import { StateDictError } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 import { stateDictEntries, type StateDictSource } from './safetensors.js';
 
 export interface StateDictMatchOptions {
   /** When true (default), missing and unexpected keys are errors, as in PyTorch's strict=True. */
   strict?: boolean;
-  /** Prefix of the error message (default 'wasmgrad.assertStateDictMatches'). */
+  /** The function the error names: its message starts `wasmgrad.<fn>: ` (default 'assertStateDictMatches'). */
   fn?: string;
 }
 
 /**
- * Throws one Error listing every difference between `expected` (a model or its state dict) and
+ * Throws one StateDictError listing every difference between `expected` (a model or its state dict) and
  * `loaded`: missing keys, unexpected keys (both ignored when strict is false), and shape or dtype
  * mismatches of the keys both have. Returns normally when `loaded` can be copied into `expected`.
  */
 export function assertStateDictMatches(expected: StateDictSource, loaded: StateDictSource, opts: StateDictMatchOptions = {}): void {
-  const fn = opts.fn ?? 'wasmgrad.assertStateDictMatches';
+  const fn = opts.fn ?? 'assertStateDictMatches';
   const strict = opts.strict ?? true;
   const want = new Map(stateDictEntries(expected, fn));
   const got = new Map(stateDictEntries(loaded, fn));
@@ -31,5 +32,5 @@ export function assertStateDictMatches(expected: StateDictSource, loaded: StateD
       problems.push(`size mismatch for '${k}': the loaded tensor has shape ${fmtShape(g.shape)}, the model's is ${fmtShape(w.shape)}`);
     if (g.dtype !== w.dtype) problems.push(`dtype mismatch for '${k}': the loaded tensor is ${g.dtype}, the model's is ${w.dtype}`);
   }
-  if (problems.length > 0) throw new Error(`${fn}: the state dict does not match the model:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new StateDictError(fn, `the state dict does not match the model:\n  ${problems.join('\n  ')}`);
 }

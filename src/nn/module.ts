@@ -9,6 +9,7 @@
  */
 import { getBackend, noGrad, setBackend } from '../engine.js';
 import { tensor } from '../creation.js';
+import { StateDictError, ValueError } from '../errors.js';
 import { jsState } from '../recorder.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../tensor.js';
@@ -176,8 +177,8 @@ export abstract class Module {
    * Copies the values of a state dict (plain object or Map of name → Tensor) into this model's
    * parameters and buffers, in place (the tensors an optimizer holds stay the same objects).
    * Everything is validated first: missing and unexpected keys (when strict), non-tensors,
-   * recycled tensors, shape and dtype mismatches are reported together in one Error, and then
-   * nothing has been modified. Tensors may come from the other backend.
+   * recycled tensors, shape and dtype mismatches are reported together in one StateDictError, and
+   * then nothing has been modified. Tensors may come from the other backend.
    */
   loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
     const { result, commit } = this.planLoadStateDict(sd, opts);
@@ -187,12 +188,18 @@ export abstract class Module {
 
   /**
    * @internal loadStateDict in two phases: validates everything and returns the copy to run (so a
-   * checkpoint can validate every part before any of them changes).
+   * checkpoint can validate every part before any of them changes). `fn` is the function the user
+   * called, `what` names the state in the message ("the checkpoint's model state").
    */
-  planLoadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}, fn = `wasmgrad.nn.${this.constructor.name}.loadStateDict`): { result: LoadStateDictResult; commit: () => void } {
+  planLoadStateDict(
+    sd: StateDict | Map<string, Tensor>,
+    opts: LoadStateDictOptions = {},
+    fn = `nn.${this.constructor.name}.loadStateDict`,
+    what = 'the state dict',
+  ): { result: LoadStateDictResult; commit: () => void } {
     const strict = opts.strict ?? true;
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
-      throw new Error(`${fn}: expected a state dict (an object or Map of name → Tensor), got ${sd === null ? 'null' : Array.isArray(sd) ? 'an array' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
+      throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${sd === null ? 'null' : Array.isArray(sd) ? 'an array' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
     const want = this.stateDict();
     const missingKeys = Object.keys(want).filter((k) => !got.has(k));
@@ -224,13 +231,13 @@ export abstract class Module {
       }
       if (ok) copies.push([target, src]);
     }
-    if (problems.length > 0) throw new Error(`${fn}: the state dict does not match the model (nothing was loaded):\n  ${problems.join('\n  ')}`);
+    if (problems.length > 0) throw new StateDictError(fn, `${what} does not match the model (nothing was loaded):\n  ${problems.join('\n  ')}`);
+    // Values on the other backend are brought over now: the commit allocates nothing, so it cannot
+    // fail halfway (out of memory) and leave the model partly loaded.
+    const sources = copies.map(([target, src]) => [target, src.storage.backend === target.storage.backend ? src : onBackendOf(target, src)] as const);
     const commit = () =>
       noGrad(() => {
-        for (const [target, src] of copies) {
-          if (src.storage === target.storage) continue;
-          target.copy_(src.storage.backend === target.storage.backend ? src : onBackendOf(target, src));
-        }
+        for (const [target, src] of sources) if (src.storage !== target.storage) target.copy_(src);
       });
     return { result: { missingKeys, unexpectedKeys }, commit };
   }

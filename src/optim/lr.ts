@@ -4,6 +4,7 @@
  * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
  * The base learning rate is the optimizer's lr when the scheduler is made.
  */
+import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { recorder } from '../recorder.js';
 import { fmtValue } from './optimizer.js';
 
@@ -68,15 +69,23 @@ export abstract class LRScheduler {
     this.planLoadStateDict(sd)();
   }
 
-  /** @internal loadStateDict in two phases: validates everything, returns the commit. */
-  planLoadStateDict(sd: LRSchedulerState): () => void {
-    if (sd === null || typeof sd !== 'object' || !Number.isInteger(sd.lastEpoch) || sd.lastEpoch < 0)
-      throw this.error(`loadStateDict: lastEpoch must be an integer ≥ 0, got ${fmtValue(sd?.lastEpoch)}`);
-    if (!Array.isArray(sd.baseLrs) || sd.baseLrs.length !== this.baseLrs.length || sd.baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
-      throw this.error(`loadStateDict: baseLrs must be ${this.baseLrs.length} finite numbers ≥ 0, got ${fmtValue(sd.baseLrs)}`);
+  /**
+   * @internal loadStateDict in two phases: validates everything, returns the commit. `origin` names
+   * the entries and picks the error classes (a checkpoint file reports its own keys).
+   */
+  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
+    const epoch = { field: 'lastEpoch' };
+    const lrs = { field: 'baseLrs' };
+    const { lastEpoch, baseLrs } = (sd ?? {}) as Partial<LRSchedulerState>;
+    if (!Number.isInteger(lastEpoch) || lastEpoch! < 0)
+      throw origin.error(`${origin.name(epoch)} must be an integer ≥ 0, got ${fmtValue(lastEpoch)}`, true);
+    if (!Array.isArray(baseLrs) || baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
+      throw origin.error(`${origin.name(lrs)} must be an array of finite numbers ≥ 0, got ${fmtValue(baseLrs)}`, true);
+    if (baseLrs.length !== this.baseLrs.length)
+      throw origin.error(`${origin.name(lrs)} holds ${baseLrs.length} learning rates, the optimizer has ${this.baseLrs.length} parameter groups`, false);
     return () => {
-      this.lastEpoch = sd.lastEpoch;
-      this.baseLrs.splice(0, this.baseLrs.length, ...sd.baseLrs);
+      this.lastEpoch = lastEpoch!;
+      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
       this.apply();
     };
   }

@@ -16,6 +16,8 @@
  * anything is changed.
  */
 import { applyUpdate } from '../engine.js';
+import { ValueError } from '../errors.js';
+import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../memory.js';
 import { fmtShape, writeParams, type OpDef } from '../ops/types.js';
 import { recorder } from '../recorder.js';
@@ -318,62 +320,85 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /**
    * Restores a state dict made by stateDict() (of an optimizer of the same kind over parameters of
    * the same shapes). Values are copied onto each parameter's backend. Everything is validated
-   * before anything changes.
+   * before anything changes: a state that does not fit is a StateDictError naming the entry.
    */
   loadStateDict(sd: OptimizerStateDict): void {
     this.planLoadStateDict(sd)();
   }
 
-  /** @internal loadStateDict in two phases: validates everything, returns the commit. */
-  planLoadStateDict(sd: OptimizerStateDict): () => void {
-    if (sd === null || typeof sd !== 'object' || typeof sd.state !== 'object' || sd.state === null || !Array.isArray(sd.paramGroups))
-      throw this.error('loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict()');
-    if (sd.paramGroups.length !== 1) throw this.error(`loadStateDict: expected 1 parameter group, got ${sd.paramGroups.length}`);
-    const group = sd.paramGroups[0] as Record<string, unknown>;
+  /**
+   * @internal loadStateDict in two phases: validates everything, returns the commit. `origin` names
+   * the entries and picks the error classes (a checkpoint file reports its own keys).
+   */
+  planLoadStateDict(sd: OptimizerStateDict, origin: LoadOrigin = stateDictOrigin(`optim.${this.name}`)): () => void {
+    const name = origin.name;
+    const fail = (message: string, malformed = true) => origin.error(message, malformed);
+    if (sd === null || typeof sd !== 'object')
+      throw new ValueError(`optim.${this.name}`, `loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got ${describe(sd)}`);
+    if (sd.state === null || typeof sd.state !== 'object') throw fail(`${name({ field: 'state' })} must be an object of per-parameter state, got ${describe(sd.state)}`);
+    if (!Array.isArray(sd.paramGroups)) throw fail(`${name({ field: 'paramGroups' })} must be an array of parameter groups, got ${describe(sd.paramGroups)}`);
+    if (sd.paramGroups.length !== 1) throw fail(`${name({ field: 'paramGroups' })}: expected 1 parameter group, got ${sd.paramGroups.length}`, false);
+    const group = sd.paramGroups[0] as unknown as Record<string, unknown>;
+    const at = { field: 'paramGroups[0]' };
+    if (group === null || typeof group !== 'object' || Array.isArray(group))
+      throw fail(`${name(at)} must be an object of hyperparameters, got ${describe(group)}`);
     const current = this.paramGroups[0] as Record<string, unknown>;
     // hyperparameters
     const h: Record<string, unknown> = cloneHyper(this.paramGroups[0]);
     for (const [k, v] of Object.entries(group)) {
       if (k === 'params') continue;
-      if (!(k in current)) throw this.error(`loadStateDict: unknown hyperparameter '${k}' (${this.name} has ${Object.keys(current).join(', ')})`);
+      if (!Object.hasOwn(current, k)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(current).join(', ')})`);
       h[k] = Array.isArray(v) ? [...v] : v;
     }
-    this.checkHyper(h as H);
-    if (group.params !== undefined && (!Array.isArray(group.params) || group.params.length !== this.params.length))
-      throw this.error(`loadStateDict: the state dict's group has ${Array.isArray(group.params) ? group.params.length : 'no'} parameters, this optimizer has ${this.params.length}`);
+    try {
+      this.checkHyper(h as H);
+    } catch (e) {
+      throw origin.invalid(e, at);
+    }
+    const params = group.params;
+    if (params !== undefined) {
+      const list = { field: 'paramGroups[0].params' };
+      if (!Array.isArray(params) || !params.every((i) => Number.isInteger(i) && i >= 0))
+        throw fail(`${name(list)} must be an array of parameter indices, got ${fmtValue(params)}`);
+      if (params.length !== this.params.length) throw fail(`${name(at)}: the group has ${params.length} parameters, this optimizer has ${this.params.length}`, false);
+    }
     // per-parameter state
     const required = Object.keys(this.buffers(h as H));
     const next: (ParamState | undefined)[] = this.params.map(() => undefined);
     for (const [key, entry] of Object.entries(sd.state)) {
       const i = Number(key);
-      if (!Number.isInteger(i) || i < 0 || i >= this.params.length)
-        throw this.error(`loadStateDict: state for parameter index '${key}', but there are ${this.params.length} parameters`);
-      if (entry === null || typeof entry !== 'object') throw this.error(`loadStateDict: state[${i}] must be an object of tensors`);
+      if (!/^\d+$/.test(key)) throw fail(`${name({ field: 'state' })}: '${key}' is not a parameter index`);
+      // Beyond the state's own parameter list (checked above to be as long as ours) the state is
+      // inconsistent in itself; without a list it may just come from a larger model.
+      if (i >= this.params.length)
+        throw fail(`${name({ param: key })} holds state for parameter index '${key}', but there are ${this.params.length} parameters`, params !== undefined);
+      if (entry === null || typeof entry !== 'object') throw fail(`${name({ param: i })} must be an object of tensors`);
       const p = this.params[i];
       const step = readStep(entry.step);
-      if (step === null) throw this.error(`loadStateDict: state[${i}].step must be a non-negative integer (a number or one-element tensor)`);
-      for (const name of required)
-        if (!(name in entry)) throw this.error(`loadStateDict: state[${i}] has no '${name}' (needed by these hyperparameters)`);
+      if (step === null) throw fail(`${name({ param: i, entry: 'step' })} must be a non-negative integer (a number or one-element tensor)`);
+      for (const n of required) if (!(n in entry)) throw fail(`${name({ param: i })} has no '${n}' (needed by these hyperparameters)`);
       const buffers: Record<string, Tensor> = {};
-      for (const [name, t] of Object.entries(entry)) {
-        if (name === 'step') continue;
-        if (!this.bufferNames.includes(name))
-          throw this.error(`loadStateDict: unknown state '${name}' in state[${i}] (${this.name} keeps ${this.bufferNames.join(', ')})`);
-        if (!(t instanceof Tensor)) throw this.error(`loadStateDict: state[${i}].${name} is not a Tensor`);
-        if (!t.storage.alive) throw this.error(`loadStateDict: state[${i}].${name} was freed`);
+      for (const [n, t] of Object.entries(entry)) {
+        if (n === 'step') continue;
+        const where = name({ param: i, entry: n });
+        if (!this.bufferNames.includes(n)) throw fail(`unknown state '${n}' in ${name({ param: i })} (${this.name} keeps ${this.bufferNames.join(', ')})`);
+        if (!(t instanceof Tensor)) throw fail(`${where} is not a Tensor (got ${describe(t)})`);
+        if (!t.storage.alive) throw fail(`${where} was freed`);
+        // float32 is the only dtype of optimizer state: another one is a malformed state; a shape
+        // other than the parameter's means the state belongs to another model.
         if (t.dtype !== 'float32' || !sameShape(t.shape, p.shape))
-          throw this.error(`loadStateDict: state[${i}].${name} is ${t.dtype} ${fmtShape(t.shape)}, parameter ${i} needs float32 ${fmtShape(p.shape)}`);
-        buffers[name] = t;
+          throw fail(`${where} is ${t.dtype} ${fmtShape(t.shape)}, parameter ${i} needs float32 ${fmtShape(p.shape)}`, t.dtype !== 'float32');
+        buffers[n] = t;
       }
       next[i] = { step, buffers };
     }
-    // commit: copy the values onto each parameter's backend
+    // Copy the values onto each parameter's backend now: the commit allocates nothing, so it cannot
+    // fail (out of memory) after another part of a checkpoint was committed.
+    next.forEach((st, i) => {
+      if (st === undefined) return;
+      for (const [n, t] of Object.entries(st.buffers)) st.buffers[n] = persistentLike(this.params[i], t.shape, `optim.${this.name} ${n}`, 0, t.values());
+    });
     return () => {
-      next.forEach((st, i) => {
-        if (st === undefined) return;
-        for (const [name, t] of Object.entries(st.buffers))
-          st.buffers[name] = persistentLike(this.params[i], t.shape, `optim.${this.name} ${name}`, 0, t.values());
-      });
       this.state = next;
       Object.assign(this.paramGroups[0], h);
     };
