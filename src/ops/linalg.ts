@@ -54,7 +54,8 @@ function planMatmul([a, b]: readonly Meta[], opts: MatmulOptions): Plan {
   for (let i = 0; i < rank; i++) {
     const da = batchA[batchA.length - rank + i] ?? 1, db = batchB[batchB.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) throw opError('matmul', `batch dims of shapes ${shapes} cannot be broadcast (${da} vs ${db})`);
-    batch.push(Math.max(da, db));
+    // A dim of 1 takes the other's size, 0 included: [0]·[1] broadcast to 0 (not max(0, 1) = 1).
+    batch.push(da === 1 ? db : da);
   }
   const shape = [...batch, ...(a.shape.length > 1 ? [m] : []), ...(b.shape.length > 1 ? [n] : [])];
   const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
