@@ -13,6 +13,7 @@
  * no gradient.
  */
 import { apply, applyInto } from '../engine.js';
+import { ShapeError } from '../errors.js';
 import { lift } from '../creation.js';
 import { allocTransient } from '../memory.js';
 import { nextU32 } from '../random.js';
@@ -160,21 +161,27 @@ export interface CatAttrs {
 /**
  * Validates cat (or stack) of `shapes` along dim. The output is `outer` rows (the product of the
  * dims before dim); input j contributes a contiguous block of lens[j] elements to every row.
+ * cat follows PyTorch's legacy rule for empty 1-D tensors: a [0] is skipped (block length 0), so
+ * cat([zeros([0]), x]) is x whatever x's rank; when every input is a [0], so is the result, and
+ * dim is not checked (nothing fixes the rank it would be checked against).
  */
 function planJoin(op: string, shapes: readonly (readonly number[])[], dim: number, stack: boolean): { shape: number[]; dim: number; params: number[] } {
   const all = () => shapes.map(fmtShape).join(', ');
-  const first = shapes[0], nd = first.length;
-  if (shapes.some((s) => s.length !== nd)) throw opError(op, `tensors must have the same number of dimensions, got shapes ${all()}`);
-  if (!stack && nd === 0) throw opError(op, `0-d tensors cannot be concatenated (use stack), got shapes ${all()}`);
+  if (!stack && shapes.some((s) => s.length === 0)) throw new ShapeError(op, `0-d tensors cannot be concatenated (use stack), got shapes ${all()}`);
+  const skipped = (s: readonly number[]) => !stack && s.length === 1 && s[0] === 0;
+  const kept = shapes.filter((s) => !skipped(s));
+  if (kept.length === 0) return { shape: [0], dim: 0, params: [0, 0, ...shapes.map(() => 0)] };
+  const first = kept[0], nd = first.length;
+  if (kept.some((s) => s.length !== nd)) throw new ShapeError(op, `tensors must have the same number of dimensions, got shapes ${all()}`);
   const d = normDim(op, dim, stack ? nd + 1 : nd, first);
   const mismatch = stack
-    ? shapes.some((s) => s.some((e, k) => e !== first[k]))
-    : shapes.some((s) => s.some((e, k) => k !== d && e !== first[k]));
-  if (mismatch) throw opError(op, stack ? `tensors must all have the same shape, got shapes ${all()}` : `shapes must match except along dim ${d}, got shapes ${all()}`);
+    ? kept.some((s) => s.some((e, k) => e !== first[k]))
+    : kept.some((s) => s.some((e, k) => k !== d && e !== first[k]));
+  if (mismatch) throw new ShapeError(op, stack ? `tensors must all have the same shape, got shapes ${all()}` : `shapes must match except along dim ${d}, got shapes ${all()}`);
   const outer = sizeOf(first.slice(0, d));
-  const shape = stack ? [...first.slice(0, d), shapes.length, ...first.slice(d)] : first.map((e, k) => (k === d ? shapes.reduce((a, s) => a + s[d], 0) : e));
+  const shape = stack ? [...first.slice(0, d), shapes.length, ...first.slice(d)] : first.map((e, k) => (k === d ? kept.reduce((a, s) => a + s[d], 0) : e));
   // Each input's block per row is its dims from d on (for stack, its new dim of size 1 is at d).
-  const lens = shapes.map((s) => sizeOf(s.slice(d)));
+  const lens = shapes.map((s) => (skipped(s) ? 0 : sizeOf(s.slice(d))));
   return { shape, dim: d, params: [outer, lens.reduce((a, b) => a + b, 0), ...lens] };
 }
 
@@ -377,6 +384,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1) throw opError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
   const n = x.size, known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  if (holes === 1 && known === 0 && n === 0)
+    throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (0 elements) into ${fmtShape(shape)}: the other dims multiply to 0, so the -1 could be any size`);
   const fits = holes === 1 ? known > 0 && n % known === 0 : known === n;
   if (!fits) throw opError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
   return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
