@@ -4,6 +4,7 @@
  */
 import { constant } from '../creation.js';
 import { apply } from '../engine.js';
+import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { ALIGN_WORDS, gemmWorkspace } from './linalg.js';
 import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
@@ -37,6 +38,9 @@ function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
   check4d('conv2d', 'weight', '[O, C, kh, kw]', w);
   const [n, c, h, wd] = x.shape, [o, cw, kh, kw] = w.shape;
   if (c !== cw) throw opError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw}`);
+  // As PyTorch, only the batch may be empty (N = 0 gives [0, O, OH, OW]).
+  if (c === 0 || h === 0 || wd === 0) throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
+  if (o === 0 || kh === 0 || kw === 0) throw new ShapeError('conv2d', `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
   const hasBias = attrs.bias ?? true;
   if (hasBias && (b.shape.length !== 1 || b.shape[0] !== o))
     throw opError('conv2d', `bias must have shape [${o}] (one per output channel of weight ${fmtShape(w.shape)}), got ${fmtShape(b.shape)}`);
@@ -159,6 +163,7 @@ const conv2dOp: OpDef<ConvAttrs> = {
 function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs): Plan {
   check4d(op, 'input', '[N, C, H, W]', x);
   const [n, c, h, w] = x.shape;
+  if (c === 0 || h === 0 || w === 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
   const [kh, kw] = pair(op, 'kernel size', attrs.kernel, 1);
   const [sh, sw] = pair(op, 'stride', attrs.stride ?? [kh, kw], 1);
   const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
