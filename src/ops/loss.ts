@@ -9,6 +9,7 @@
  * Errors name the public loss (wasmgrad.losses.<name>).
  */
 import { apply } from '../engine.js';
+import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { forSegments, logSoftmax, normDim, segmentView } from './reduce.js';
 import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, paramf, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
@@ -30,7 +31,9 @@ function planLabels(loss: string, x: Meta, labels: Meta): [number, number, numbe
   const want = x.shape.filter((_, i) => i !== cd);
   if (!sameShape(labels.shape, want))
     throw lossError(loss, `labels of shape ${fmtShape(labels.shape)} do not fit input ${fmtShape(x.shape)}: class ids need shape ${fmtShape(want)} (the input without its class dim ${cd})`);
-  if (x.shape[cd] === 0) throw lossError(loss, `input ${fmtShape(x.shape)} has no classes (dim ${cd} is 0)`);
+  // No classes is fine for no samples (an empty loss, as PyTorch); with samples, every label is out of range.
+  if (x.shape[cd] === 0 && !labels.shape.includes(0))
+    throw new ShapeError(`losses.${loss}`, `input ${fmtShape(x.shape)} has no classes (dim ${cd} is 0) for its labels ${fmtShape(labels.shape)}`);
   return segmentView(x.shape, cd);
 }
 
