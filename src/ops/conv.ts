@@ -154,6 +154,10 @@ const conv2dOp: OpDef<ConvAttrs> = {
       { inputs: [{ shape: [3, 2, 5, 5] }, { shape: [5, 2, 3, 3] }, { shape: [5] }], name: 'direct, O = 5, no padding: dX pads G by 2' },
       { inputs: [{ shape: [2, 3, 6, 7] }, { shape: [3, 3, 3, 2] }, { shape: [], noGrad: true }], attrs: { dilation: [2, 1], padding: [4, 1], bias: false }, name: 'direct, dilation [2, 1], padding = the dilated extent, 3 channels' },
       { inputs: [{ shape: [1, 1, 3, 3] }, { shape: [2, 1, 3, 3] }, { shape: [2] }], attrs: { padding: 3 }, name: 'stride 1, padding past the kernel extent: im2col' },
+      // An empty batch (PyTorch allows N = 0): empty output, zero weight and bias gradients.
+      { inputs: [{ shape: [0, 2, 5, 5] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { padding: 1 }, name: 'N = 0, direct' },
+      { inputs: [{ shape: [0, 2, 7, 7] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { stride: 2 }, name: 'N = 0, im2col' },
+      { inputs: [{ shape: [0, 3, 4, 5] }, { shape: [2, 3, 1, 1] }, { shape: [2] }], name: 'N = 0, pointwise' },
     ],
   },
 };
@@ -194,6 +198,7 @@ const poolCases: TestCase<PoolAttrs>[] = [
   { inputs: [{ shape: [1, 1, 9, 13] }], attrs: { kernel: 2, stride: 1 }, name: 'k 2 stride 1, several vector steps' },
   { inputs: [{ shape: [2, 2, 7, 17] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'W 17, stride 2 gather' },
   { inputs: [{ shape: [1, 1, 1, 5] }], attrs: { kernel: [1, 3], stride: 1 } },
+  { inputs: [{ shape: [0, 3, 5, 5] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'N = 0' },
 ];
 
 const maxPool2dOp: OpDef<PoolAttrs> = {

@@ -87,6 +87,7 @@ function cases<A>(domains: ('any' | 'positive')[], attrs: A[]): TestCase<A>[] {
   for (const a of attrs)
     for (const n of SIZES) all.push({ inputs: domains.map((domain) => ({ shape: [n], domain })), attrs: a, name: `[${n}] ${JSON.stringify(a)}` });
   all.push({ inputs: domains.map((domain) => ({ shape: [3, 7], domain })), attrs: attrs[0] });
+  all.push({ inputs: domains.map((domain) => ({ shape: [0], domain })), attrs: attrs[0], name: '[0] (an empty parameter)' });
   return all;
 }
 
@@ -294,7 +295,7 @@ const gradSumSquares: OpDef = {
       h[out(r)] = s;
     },
   },
-  tests: { cases: [...SIZES, 33, 1000].map((n) => ({ inputs: [{ shape: [n] }] })) },
+  tests: { cases: [0, ...SIZES, 33, 1000].map((n) => ({ inputs: [{ shape: [n] }] })) },
 };
 
 /** x ← factor·x (in place through applyUpdate): scales gradients when clipping. */

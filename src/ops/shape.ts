@@ -143,6 +143,11 @@ const copyCases: TestCase<View>[] = [
   viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5])),
   viewCase('broadcast [5] -> [2x3x5]', [5], broadcastView([5], [2, 3, 5])),
   viewCase('broadcast [3x1x5] -> [3x4x5]', [3, 1, 5], broadcastView([3, 1, 5], [3, 4, 5])),
+  viewCase('reshape [0x3] -> [3x0]', [0, 3], contiguousView([3, 0])),
+  viewCase('permute [2x0x3] (2,0,1)', [2, 0, 3], permuteView([2, 0, 3], [2, 0, 1])),
+  viewCase('slice [0x5] dim 1 1:4', [0, 5], sliceView([0, 5], 1, 1, 4)),
+  viewCase('broadcast [1x0] -> [3x0]', [1, 0], broadcastView([1, 0], [3, 0])),
+  viewCase('broadcast [1] -> [0]', [1], broadcastView([1], [0])),
 ];
 const copyIntCases: TestCase<View>[] = [
   viewCase('reshape [5x7] -> [35]', [5, 7], contiguousView([35]), 'int32'),
@@ -298,8 +303,11 @@ export const SHAPE_OPS = defineOps(
     joinCase([[1], [1]], 0), joinCase([[3], [5]], 0), joinCase([[2, 3], [2, 4]], 1), joinCase([[4, 7], [1, 7]], 0),
     joinCase([[3, 9], [3, 8]], -1), joinCase([[2, 0], [2, 3]], 1), joinCase([[3, 5], [3, 5]], 1, true),
     joinCase([[7], [7]], 1, true), joinCase([[2, 3], [2, 3]], -1, true), joinCase([[1], [1]], 0, true),
+    joinCase([[0], [2, 3]], 1), joinCase([[0, 3], [2, 3]], 0), joinCase([[0], [0]], 0), joinCase([[0, 2], [0, 2]], 1, true),
   ]),
-  joinOp(3, 172, 'float32', [joinCase([[3, 7], [3, 9], [3, 1]], 1), joinCase([[1, 5], [2, 5], [3, 5]], 0), joinCase([[17], [17], [17]], 0, true)]),
+  joinOp(3, 172, 'float32', [
+    joinCase([[3, 7], [3, 9], [3, 1]], 1), joinCase([[1, 5], [2, 5], [3, 5]], 0), joinCase([[17], [17], [17]], 0, true), joinCase([[2, 3], [0], [2, 4]], -1),
+  ]),
   joinOp(4, 173, 'float32', [
     joinCase([[2, 1, 3], [2, 2, 3], [2, 3, 3], [2, 1, 3]], 1), joinCase([[1, 1], [1, 2], [1, 3], [1, 4]], 1), joinCase([[5], [5], [5], [5]], 0, true),
   ]),
@@ -316,7 +324,10 @@ export const SHAPE_OPS = defineOps(
     },
     ref: { fwd: embeddingFwd, bwd: embeddingBwd },
     tests: {
-      cases: [embeddingCase([1], 1, 1), embeddingCase([7], 3, 5), embeddingCase([2, 3], 4, 9), embeddingCase([17], 5, 17), embeddingCase([3, 2, 2], 10, 4), embeddingCase([], 3, 7)],
+      cases: [
+        embeddingCase([1], 1, 1), embeddingCase([7], 3, 5), embeddingCase([2, 3], 4, 9), embeddingCase([17], 5, 17), embeddingCase([3, 2, 2], 10, 4), embeddingCase([], 3, 7),
+        embeddingCase([0], 3, 4), embeddingCase([2, 0], 3, 4), embeddingCase([2, 3], 4, 0),
+      ],
     },
   } satisfies OpDef,
   {
@@ -336,7 +347,7 @@ export const SHAPE_OPS = defineOps(
     tests: {
       cases: [
         dropoutCase([1], 0.5), dropoutCase([3], 0.5), dropoutCase([5, 7], 0.5), dropoutCase([9], 0.1), dropoutCase([17, 3], 0.9),
-        dropoutCase([4, 33], 0.3), dropoutCase([2, 3, 4, 5], 0.5),
+        dropoutCase([4, 33], 0.3), dropoutCase([2, 3, 4, 5], 0.5), dropoutCase([0], 0.5), dropoutCase([2, 0], 0.5),
       ],
     },
   } satisfies OpDef<DropoutAttrs>,
