@@ -6,6 +6,11 @@ export function f32_batch_norm_stats_update_fwd(rec: usize): void {
   const c = numel(rec);
   const batches = load<i32>(nbt) + 1;
   store<i32>(nbt, batches);
+  if (param(rec, 1) == 0) {
+    // An empty batch (count 0) is counted, and leaves the averages alone: its statistics are NaN.
+    memory.copy(o, rm, <usize>c << 2);
+    return;
+  }
   // (1 − f, f, f·n/(n − 1)) from the plan, or with f = 1/count for the cumulative average
   // (computed in f64 and rounded once, as the plan does).
   let keep = paramf(rec, 2), take = paramf(rec, 3), takeVar = paramf(rec, 4);

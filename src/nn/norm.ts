@@ -95,7 +95,8 @@ abstract class BatchNorm extends Module {
     let xhat: Tensor;
     if (this.training || this.runningMean === null) {
       const n = N * S;
-      if (n <= 1)
+      // n = 0 (an empty batch) is allowed, as PyTorch: an empty output, and the batch is only counted.
+      if (n === 1)
         throw new Error(`wasmgrad.nn.${this.constructor.name}: expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
       const mean = channelMean(x);
       const centred = F.sub(x, perChannel(mean));

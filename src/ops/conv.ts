@@ -4,6 +4,7 @@
  */
 import { constant } from '../creation.js';
 import { apply } from '../engine.js';
+import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { ALIGN_WORDS, gemmWorkspace } from './linalg.js';
 import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
@@ -37,6 +38,9 @@ function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
   check4d('conv2d', 'weight', '[O, C, kh, kw]', w);
   const [n, c, h, wd] = x.shape, [o, cw, kh, kw] = w.shape;
   if (c !== cw) throw opError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw}`);
+  // As PyTorch, only the batch may be empty (N = 0 gives [0, O, OH, OW]).
+  if (c === 0 || h === 0 || wd === 0) throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
+  if (o === 0 || kh === 0 || kw === 0) throw new ShapeError('conv2d', `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
   const hasBias = attrs.bias ?? true;
   if (hasBias && (b.shape.length !== 1 || b.shape[0] !== o))
     throw opError('conv2d', `bias must have shape [${o}] (one per output channel of weight ${fmtShape(w.shape)}), got ${fmtShape(b.shape)}`);
@@ -150,6 +154,10 @@ const conv2dOp: OpDef<ConvAttrs> = {
       { inputs: [{ shape: [3, 2, 5, 5] }, { shape: [5, 2, 3, 3] }, { shape: [5] }], name: 'direct, O = 5, no padding: dX pads G by 2' },
       { inputs: [{ shape: [2, 3, 6, 7] }, { shape: [3, 3, 3, 2] }, { shape: [], noGrad: true }], attrs: { dilation: [2, 1], padding: [4, 1], bias: false }, name: 'direct, dilation [2, 1], padding = the dilated extent, 3 channels' },
       { inputs: [{ shape: [1, 1, 3, 3] }, { shape: [2, 1, 3, 3] }, { shape: [2] }], attrs: { padding: 3 }, name: 'stride 1, padding past the kernel extent: im2col' },
+      // An empty batch (PyTorch allows N = 0): empty output, zero weight and bias gradients.
+      { inputs: [{ shape: [0, 2, 5, 5] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { padding: 1 }, name: 'N = 0, direct' },
+      { inputs: [{ shape: [0, 2, 7, 7] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { stride: 2 }, name: 'N = 0, im2col' },
+      { inputs: [{ shape: [0, 3, 4, 5] }, { shape: [2, 3, 1, 1] }, { shape: [2] }], name: 'N = 0, pointwise' },
     ],
   },
 };
@@ -159,6 +167,7 @@ const conv2dOp: OpDef<ConvAttrs> = {
 function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs): Plan {
   check4d(op, 'input', '[N, C, H, W]', x);
   const [n, c, h, w] = x.shape;
+  if (c === 0 || h === 0 || w === 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
   const [kh, kw] = pair(op, 'kernel size', attrs.kernel, 1);
   const [sh, sw] = pair(op, 'stride', attrs.stride ?? [kh, kw], 1);
   const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
@@ -189,6 +198,7 @@ const poolCases: TestCase<PoolAttrs>[] = [
   { inputs: [{ shape: [1, 1, 9, 13] }], attrs: { kernel: 2, stride: 1 }, name: 'k 2 stride 1, several vector steps' },
   { inputs: [{ shape: [2, 2, 7, 17] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'W 17, stride 2 gather' },
   { inputs: [{ shape: [1, 1, 1, 5] }], attrs: { kernel: [1, 3], stride: 1 } },
+  { inputs: [{ shape: [0, 3, 5, 5] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'N = 0' },
 ];
 
 const maxPool2dOp: OpDef<PoolAttrs> = {

@@ -43,7 +43,7 @@ function unary<A = Record<string, never>>(name: string, opcode: number, spec: Un
     },
     tests: {
       cases: variants.flatMap(({ attrs, domain }, k) =>
-        (k === 0 ? [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5]] : [[1], [TILE + 1], [5, 7]]).map(
+        (k === 0 ? [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5], [0], [3, 0]] : [[1], [TILE + 1], [5, 7]]).map(
           (shape): TestCase<A> => ({ inputs: [{ shape, domain }], attrs, name: caseName([shape], attrs, variants.length > 1 ? domain : undefined) }),
         ),
       ),
@@ -154,6 +154,8 @@ function binary(name: string, opcode: number, spec: BinarySpec): OpDef {
   const pairs: [number[], number[]][] = [
     [[1], [1]], [[3], [3]], [[7], []], [[], [5]], [[TILE + 1], [TILE + 1]], [[4, TILE - 1], [TILE - 1]],
     [[3, 1], [1, 5]], [[2, 3, 4], [3, 1]], [[17, 3], [17, 1]], [[2, 1, 5], [4, 1]], [[5, 17], [5, 1]], [[3, 1], [3, 2 * TILE + 1]],
+    // 0-size: an empty dim broadcast against 1 stays empty, the non-empty operand gets a zero gradient.
+    [[0], [1]], [[2, 0, 3], [3]], [[0, 1], [1, 5]],
   ];
   return {
     name, opcode, module: 'elementwise', arity: 2, gradInputs: da ? [0, 1] : [], doc: spec.doc,
@@ -199,6 +201,7 @@ const whereOp: OpDef = {
     cases: [
       [[1], [1], [1]], [[3], [3], [3]], [[7], [7], []], [[TILE + 1], [], [TILE + 1]], [[4, TILE - 1], [TILE - 1], [4, 1]],
       [[3, 1], [1, 5], [3, 5]], [[2, 3, 4], [3, 1], [4]], [[17, 3], [17, 1], [3]], [[], [5], [2, 5]], [[5, 17], [5, 17], [5, 17]],
+      [[0], [1], []], [[2, 0], [2, 1], [0]],
     ].map((shapes) => ({ inputs: [{ shape: shapes[0], domain: 'mask' as Domain }, { shape: shapes[1] }, { shape: shapes[2] }] })),
   },
 };

@@ -54,7 +54,8 @@ function planMatmul([a, b]: readonly Meta[], opts: MatmulOptions): Plan {
   for (let i = 0; i < rank; i++) {
     const da = batchA[batchA.length - rank + i] ?? 1, db = batchB[batchB.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) throw opError('matmul', `batch dims of shapes ${shapes} cannot be broadcast (${da} vs ${db})`);
-    batch.push(Math.max(da, db));
+    // A dim of 1 takes the other's size, 0 included: [0]·[1] broadcast to 0 (not max(0, 1) = 1).
+    batch.push(da === 1 ? db : da);
   }
   const shape = [...batch, ...(a.shape.length > 1 ? [m] : []), ...(b.shape.length > 1 ? [n] : [])];
   const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
@@ -99,6 +100,8 @@ function formCases(tA: boolean, tB: boolean): TestCase<MatmulOptions>[] {
     mk(1, 257, 3, [], [], ': K > KC'), mk(67, 3, 5, [], [], ': M > MC'),
     mk(2, 1, 1025, [], [], ': N > NC'), mk(17, 1, 1025, [], [], ': N > NC, M > 16'), mk(3, 4, 5, [2], [2]), mk(3, 5, 6, [2, 1], [4]), mk(5, 4, 9, [2], [], ': batch of a only'),
     mk(3, 4, 2, [], [3]),
+    // Empty operands: m, k or n = 0, and a batch of 0 broadcast against a batch of 1.
+    mk(0, 3, 4), mk(3, 0, 4, [], [], ': k = 0, zeros'), mk(3, 4, 0), mk(2, 3, 4, [0], [1]), mk(2, 0, 3, [2, 1], [3], ': k = 0, batched'),
     // Several depth blocks through packed panels (finite differences over 17×257 inputs are slow:
     // once, for the form of Linear's x·Wᵀ; A·B has its own case above).
     ...(tB && !tA ? [mk(17, 257, 1, [], [], ': K > KC, M > 16')] : []),
@@ -219,6 +222,17 @@ export const LINALG_OPS = defineOps(
         ...formCases(true, true),
         { inputs: [{ shape: [5, 3] }, { shape: [5] }], attrs: { transposeA: true }, name: 'Aᵀ·vector' },
         { inputs: [{ shape: [5] }, { shape: [3, 5] }], attrs: { transposeB: true }, name: 'vector·Bᵀ' },
+        // 0-size: the cases of issue 9 (a batch of 0 against none or 1), k = 0 (zeros), 1-D forms.
+        { inputs: [{ shape: [0, 2, 3] }, { shape: [3, 4] }], name: 'batch 0 · 2-D (folded into M = 0)' },
+        { inputs: [{ shape: [1, 2, 3] }, { shape: [0, 3, 4] }], name: 'batch 1 · batch 0' },
+        { inputs: [{ shape: [2, 0, 2, 3] }, { shape: [3, 4] }], name: 'inner batch 0' },
+        { inputs: [{ shape: [3] }, { shape: [0, 3, 4] }], name: 'vector · batch 0' },
+        { inputs: [{ shape: [0, 2, 3] }, { shape: [3] }], name: 'batch 0 · vector' },
+        { inputs: [{ shape: [2, 1, 0, 3] }, { shape: [1, 4, 3, 5] }], name: 'm = 0, broadcast batches' },
+        { inputs: [{ shape: [2, 1, 3, 0] }, { shape: [4, 0, 5] }], name: 'k = 0, broadcast batches: zeros' },
+        { inputs: [{ shape: [0] }, { shape: [0] }], name: 'empty dot product: 0' },
+        { inputs: [{ shape: [0] }, { shape: [0, 4] }], name: 'k = 0, vector · matrix' },
+        { inputs: [{ shape: [3, 0] }, { shape: [0] }], name: 'k = 0, matrix · vector' },
       ],
     },
   },
@@ -274,6 +288,10 @@ export const LINALG_OPS = defineOps(
         linearCase([17, 1], 1025, true, 'relu', ': N > NC'),
         linearCase([2, 3, 5], 4, true, 'relu', ': leading dims folded'),
         linearCase([2, 0], 3, true, 'relu', ': K = 0'),
+        linearCase([2, 0], 3, false, 'none', ': K = 0, no bias: zeros'),
+        linearCase([0, 5], 3, true, 'relu', ': no rows'),
+        linearCase([2, 0, 5], 3, false, 'none', ': no rows, leading dims'),
+        linearCase([4, 5], 0, true, 'none', ': no outputs'),
       ],
     },
   },

@@ -9,6 +9,7 @@
  * Errors name the public loss (wasmgrad.losses.<name>).
  */
 import { apply } from '../engine.js';
+import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { forSegments, logSoftmax, normDim, segmentView } from './reduce.js';
 import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, paramf, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
@@ -30,7 +31,9 @@ function planLabels(loss: string, x: Meta, labels: Meta): [number, number, numbe
   const want = x.shape.filter((_, i) => i !== cd);
   if (!sameShape(labels.shape, want))
     throw lossError(loss, `labels of shape ${fmtShape(labels.shape)} do not fit input ${fmtShape(x.shape)}: class ids need shape ${fmtShape(want)} (the input without its class dim ${cd})`);
-  if (x.shape[cd] === 0) throw lossError(loss, `input ${fmtShape(x.shape)} has no classes (dim ${cd} is 0)`);
+  // No classes is fine for no samples (an empty loss, as PyTorch); with samples, every label is out of range.
+  if (x.shape[cd] === 0 && !labels.shape.includes(0))
+    throw new ShapeError(`losses.${loss}`, `input ${fmtShape(x.shape)} has no classes (dim ${cd} is 0) for its labels ${fmtShape(labels.shape)}`);
   return segmentView(x.shape, cd);
 }
 
@@ -111,6 +114,8 @@ function labelCases(): TestCase[] {
   return [
     c([1, 1], [1]), c([3], []), c([1, 3], [1]), c([5, 7], [5]), c([2, 9], [2]), c([4, 17], [4]), c([3, 5], [3], [-20, 20]),
     c([2, 3, 4], [2, 4]), c([2, 5, 3], [2, 3]), c([3, 4, 5, 2], [3, 5, 2]),
+    // No samples (and then also no classes): empty per-sample losses.
+    c([0, 3], [0]), c([2, 3, 0], [2, 0]), c([0, 0], [0]),
   ];
 }
 
@@ -150,7 +155,7 @@ const softNllOp: OpDef<DimAttrs> = {
     },
   },
   tests: {
-    cases: ([[[1, 1], 1], [[3], 0], [[5, 7], 1], [[4, 17], -1], [[2, 9, 5], 1], [[2, 3, 4], 1], [[17, 3], 0]] as [number[], number][]).map(([shape, dim]) => ({
+    cases: ([[[1, 1], 1], [[3], 0], [[5, 7], 1], [[4, 17], -1], [[2, 9, 5], 1], [[2, 3, 4], 1], [[17, 3], 0], [[0, 3], 1], [[2, 0], 1]] as [number[], number][]).map(([shape, dim]) => ({
       name: `[${shape.join('x')}] dim ${dim}`,
       inputs: [{ shape }, { shape, domain: 'unit' }],
       attrs: { dim },
@@ -187,7 +192,7 @@ interface PairSpec {
 }
 
 /** Case shapes: 1, odd sizes, SIMD tile ± 1, a 4-d block. */
-const PAIR_SHAPES = [[1], [3], [5, 7], [7], [9], [17, 3], [2, 3, 4, 5]];
+const PAIR_SHAPES = [[1], [3], [5, 7], [7], [9], [17, 3], [2, 3, 4, 5], [0], [2, 0]];
 
 function pairLoss(s: PairSpec): OpDef<PairAttrs> {
   const { f, loss, args, domains } = s;

@@ -17,6 +17,7 @@
  * None of these ops is differentiable (gradInputs []), exactly like an optimizer step under
  * torch.no_grad.
  */
+import { ValueError } from '../errors.js';
 import {
   defineOps, f32bits, fmtShape, inp, numel, opError, out, paramf, param,
   type Meta, type OpDef, type Plan, type TestCase,
@@ -86,6 +87,7 @@ function cases<A>(domains: ('any' | 'positive')[], attrs: A[]): TestCase<A>[] {
   for (const a of attrs)
     for (const n of SIZES) all.push({ inputs: domains.map((domain) => ({ shape: [n], domain })), attrs: a, name: `[${n}] ${JSON.stringify(a)}` });
   all.push({ inputs: domains.map((domain) => ({ shape: [3, 7], domain })), attrs: attrs[0] });
+  all.push({ inputs: domains.map((domain) => ({ shape: [0], domain })), attrs: attrs[0], name: '[0] (an empty parameter)' });
   return all;
 }
 
@@ -293,7 +295,7 @@ const gradSumSquares: OpDef = {
       h[out(r)] = s;
     },
   },
-  tests: { cases: [...SIZES, 33, 1000].map((n) => ({ inputs: [{ shape: [n] }] })) },
+  tests: { cases: [0, ...SIZES, 33, 1000].map((n) => ({ inputs: [{ shape: [n] }] })) },
 };
 
 /** x ← factor·x (in place through applyUpdate): scales gradients when clipping. */
@@ -334,13 +336,14 @@ function runningStatsCoefficients(cumulative: boolean, batches: number, n: numbe
 
 const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
   name: 'batchNormStatsUpdate', opcode: 298, module: 'norm', arity: 4, inputDtypes: ['float32', 'float32', 'int32', 'float32'], gradInputs: [],
-  doc: 'BatchNorm running statistics in place: [runningMean [C], runningVar [C], numBatchesTracked [] int32, batch [2, C] = (mean; biased var)]',
+  doc: 'BatchNorm running statistics in place: [runningMean [C], runningVar [C], numBatchesTracked [] int32, batch [2, C] = (mean; biased var)]; an empty batch (count 0) is only counted',
   plan: (ins, a) => {
     const [rm, rv, nbt, stats] = ins, c = rm.shape.reduce((x, y) => x * y, 1);
     const ok = rm.shape.length === 1 && rv.shape.length === 1 && rv.shape[0] === c && nbt.shape.length === 0 && stats.shape.length === 2 && stats.shape[0] === 2 && stats.shape[1] === c;
     if (!ok)
       throw opError('batchNormStatsUpdate', `expected running stats [C], [C], a 0-d count and batch stats [2, C], got ${ins.map((t) => fmtShape(t.shape)).join(', ')}`);
-    if (!(Number.isInteger(a.count) && a.count > 1)) throw opError('batchNormStatsUpdate', `count must be an integer > 1, got ${a.count}`);
+    // count 0: an empty batch (PyTorch allows N = 0), which is counted but leaves the averages alone.
+    if (!(Number.isInteger(a.count) && (a.count > 1 || a.count === 0))) throw new ValueError('batchNormStatsUpdate', `count must be 0 or an integer > 1, got ${a.count}`);
     // P0: 1 = cumulative (the kernel derives f from the count), P1: count, P2..4: 1 − f, f, f·n/(n − 1)
     const f = a.momentum ?? 0, n = a.count;
     return { shape: [c], params: [a.momentum === null ? 1 : 0, n, ...[1 - f, f, (f * n) / (n - 1)].map(f32bits)] };
@@ -350,6 +353,10 @@ const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
       const rm = inp(r, 0), rv = inp(r, 1), nbt = inp(r, 2), st = inp(r, 3), o = out(r), c = numel(r);
       const batches = (h[nbt] + 1) | 0;
       h[nbt] = batches;
+      if (param(r, 1) === 0) {
+        h.copyWithin(o, rm, rm + c); // an empty batch: counted, averages unchanged (its statistics are NaN)
+        return;
+      }
       const [keep, take, takeVar] = runningStatsCoefficients(param(r, 0) === 1, batches, param(r, 1), [paramf(r, 2), paramf(r, 3), paramf(r, 4)]);
       for (let i = 0; i < c; i++) {
         h[rv + i] = keep * h[rv + i] + takeVar * h[st + c + i];
@@ -364,7 +371,11 @@ const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
         attrs: { momentum, count: 7 },
         name: `[${c}] momentum ${momentum}`,
       })),
-    ),
+    ).concat([{
+      inputs: [{ shape: [3] }, { shape: [3], domain: 'positive' }, { shape: [], dtype: 'int32', int: [0, 5] }, { shape: [2, 3], domain: 'positive' }],
+      attrs: { momentum: null, count: 0 },
+      name: '[3] empty batch (count 0)',
+    }]),
   },
 };
 

@@ -174,6 +174,8 @@ function reduceCases(): TestCase<ReduceAttrs>[] {
   return [
     rc([1]), rc([]), rc([], 0, true), rc([3], -1), rc([5, 7]), rc([5, 7], 0), rc([5, 7], 1, true), rc([3, 17], 1),
     rc([17, 3], 0), rc([9, 8], 0), rc([2, 9, 5], 1), rc([2, 3, 4, 5], -3, true), rc([2, 3, 4, 5], 3), rc([9, 1, 7], 1),
+    // 0-size, reducing a non-empty dim: empty results (max/min too; their empty-dim error is in examples).
+    rc([0, 3], 1), rc([3, 0], 0, true), rc([2, 0, 5], 2),
   ];
 }
 
@@ -186,13 +188,14 @@ function softmaxCases(): TestCase<DimAttrs>[] {
   return [
     c([1]), c([]), c([3]), c([7], 0), c([5, 7]), c([5, 7], 0), c([3, 17], 1), c([17, 3], 0), c([9, 8], 0),
     c([2, 9, 5], 1), c([2, 3, 4, 5], 1), c([4, 33], -1, [-30, 30]), c([3, 5], 1, [-1000, 1000]),
+    c([0, 3]), c([3, 0], 1), c([3, 0], 0),
   ];
 }
 
 export const REDUCE_OPS = defineOps(
-  // Empty segments only for sum: the harness's error measure cannot compare NaN outputs (mean: examples).
-  linear('sum', 100, false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true)]),
-  linear('mean', 101, true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [...reduceCases(), rc([37, 29])]),
+  // Empty segments (sum 0, mean NaN) only for the linear reductions: max and min refuse them.
+  linear('sum', 100, false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
+  linear('mean', 101, true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
   extreme('max', 102, true),
   extreme('min', 103, false),
   softmaxLike('softmax', 104, false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),

@@ -13,6 +13,7 @@
  * no gradient.
  */
 import { apply, applyInto } from '../engine.js';
+import { ShapeError } from '../errors.js';
 import { lift } from '../creation.js';
 import { allocTransient } from '../memory.js';
 import { nextU32 } from '../random.js';
@@ -142,6 +143,11 @@ const copyCases: TestCase<View>[] = [
   viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5])),
   viewCase('broadcast [5] -> [2x3x5]', [5], broadcastView([5], [2, 3, 5])),
   viewCase('broadcast [3x1x5] -> [3x4x5]', [3, 1, 5], broadcastView([3, 1, 5], [3, 4, 5])),
+  viewCase('reshape [0x3] -> [3x0]', [0, 3], contiguousView([3, 0])),
+  viewCase('permute [2x0x3] (2,0,1)', [2, 0, 3], permuteView([2, 0, 3], [2, 0, 1])),
+  viewCase('slice [0x5] dim 1 1:4', [0, 5], sliceView([0, 5], 1, 1, 4)),
+  viewCase('broadcast [1x0] -> [3x0]', [1, 0], broadcastView([1, 0], [3, 0])),
+  viewCase('broadcast [1] -> [0]', [1], broadcastView([1], [0])),
 ];
 const copyIntCases: TestCase<View>[] = [
   viewCase('reshape [5x7] -> [35]', [5, 7], contiguousView([35]), 'int32'),
@@ -160,21 +166,27 @@ export interface CatAttrs {
 /**
  * Validates cat (or stack) of `shapes` along dim. The output is `outer` rows (the product of the
  * dims before dim); input j contributes a contiguous block of lens[j] elements to every row.
+ * cat follows PyTorch's legacy rule for empty 1-D tensors: a [0] is skipped (block length 0), so
+ * cat([zeros([0]), x]) is x whatever x's rank; when every input is a [0], so is the result, and
+ * dim is not checked (nothing fixes the rank it would be checked against).
  */
 function planJoin(op: string, shapes: readonly (readonly number[])[], dim: number, stack: boolean): { shape: number[]; dim: number; params: number[] } {
   const all = () => shapes.map(fmtShape).join(', ');
-  const first = shapes[0], nd = first.length;
-  if (shapes.some((s) => s.length !== nd)) throw opError(op, `tensors must have the same number of dimensions, got shapes ${all()}`);
-  if (!stack && nd === 0) throw opError(op, `0-d tensors cannot be concatenated (use stack), got shapes ${all()}`);
+  if (!stack && shapes.some((s) => s.length === 0)) throw new ShapeError(op, `0-d tensors cannot be concatenated (use stack), got shapes ${all()}`);
+  const skipped = (s: readonly number[]) => !stack && s.length === 1 && s[0] === 0;
+  const kept = shapes.filter((s) => !skipped(s));
+  if (kept.length === 0) return { shape: [0], dim: 0, params: [0, 0, ...shapes.map(() => 0)] };
+  const first = kept[0], nd = first.length;
+  if (kept.some((s) => s.length !== nd)) throw new ShapeError(op, `tensors must have the same number of dimensions, got shapes ${all()}`);
   const d = normDim(op, dim, stack ? nd + 1 : nd, first);
   const mismatch = stack
-    ? shapes.some((s) => s.some((e, k) => e !== first[k]))
-    : shapes.some((s) => s.some((e, k) => k !== d && e !== first[k]));
-  if (mismatch) throw opError(op, stack ? `tensors must all have the same shape, got shapes ${all()}` : `shapes must match except along dim ${d}, got shapes ${all()}`);
+    ? kept.some((s) => s.some((e, k) => e !== first[k]))
+    : kept.some((s) => s.some((e, k) => k !== d && e !== first[k]));
+  if (mismatch) throw new ShapeError(op, stack ? `tensors must all have the same shape, got shapes ${all()}` : `shapes must match except along dim ${d}, got shapes ${all()}`);
   const outer = sizeOf(first.slice(0, d));
-  const shape = stack ? [...first.slice(0, d), shapes.length, ...first.slice(d)] : first.map((e, k) => (k === d ? shapes.reduce((a, s) => a + s[d], 0) : e));
+  const shape = stack ? [...first.slice(0, d), shapes.length, ...first.slice(d)] : first.map((e, k) => (k === d ? kept.reduce((a, s) => a + s[d], 0) : e));
   // Each input's block per row is its dims from d on (for stack, its new dim of size 1 is at d).
-  const lens = shapes.map((s) => sizeOf(s.slice(d)));
+  const lens = shapes.map((s) => (skipped(s) ? 0 : sizeOf(s.slice(d))));
   return { shape, dim: d, params: [outer, lens.reduce((a, b) => a + b, 0), ...lens] };
 }
 
@@ -291,8 +303,11 @@ export const SHAPE_OPS = defineOps(
     joinCase([[1], [1]], 0), joinCase([[3], [5]], 0), joinCase([[2, 3], [2, 4]], 1), joinCase([[4, 7], [1, 7]], 0),
     joinCase([[3, 9], [3, 8]], -1), joinCase([[2, 0], [2, 3]], 1), joinCase([[3, 5], [3, 5]], 1, true),
     joinCase([[7], [7]], 1, true), joinCase([[2, 3], [2, 3]], -1, true), joinCase([[1], [1]], 0, true),
+    joinCase([[0], [2, 3]], 1), joinCase([[0, 3], [2, 3]], 0), joinCase([[0], [0]], 0), joinCase([[0, 2], [0, 2]], 1, true),
   ]),
-  joinOp(3, 172, 'float32', [joinCase([[3, 7], [3, 9], [3, 1]], 1), joinCase([[1, 5], [2, 5], [3, 5]], 0), joinCase([[17], [17], [17]], 0, true)]),
+  joinOp(3, 172, 'float32', [
+    joinCase([[3, 7], [3, 9], [3, 1]], 1), joinCase([[1, 5], [2, 5], [3, 5]], 0), joinCase([[17], [17], [17]], 0, true), joinCase([[2, 3], [0], [2, 4]], -1),
+  ]),
   joinOp(4, 173, 'float32', [
     joinCase([[2, 1, 3], [2, 2, 3], [2, 3, 3], [2, 1, 3]], 1), joinCase([[1, 1], [1, 2], [1, 3], [1, 4]], 1), joinCase([[5], [5], [5], [5]], 0, true),
   ]),
@@ -309,7 +324,10 @@ export const SHAPE_OPS = defineOps(
     },
     ref: { fwd: embeddingFwd, bwd: embeddingBwd },
     tests: {
-      cases: [embeddingCase([1], 1, 1), embeddingCase([7], 3, 5), embeddingCase([2, 3], 4, 9), embeddingCase([17], 5, 17), embeddingCase([3, 2, 2], 10, 4), embeddingCase([], 3, 7)],
+      cases: [
+        embeddingCase([1], 1, 1), embeddingCase([7], 3, 5), embeddingCase([2, 3], 4, 9), embeddingCase([17], 5, 17), embeddingCase([3, 2, 2], 10, 4), embeddingCase([], 3, 7),
+        embeddingCase([0], 3, 4), embeddingCase([2, 0], 3, 4), embeddingCase([2, 3], 4, 0),
+      ],
     },
   } satisfies OpDef,
   {
@@ -329,7 +347,7 @@ export const SHAPE_OPS = defineOps(
     tests: {
       cases: [
         dropoutCase([1], 0.5), dropoutCase([3], 0.5), dropoutCase([5, 7], 0.5), dropoutCase([9], 0.1), dropoutCase([17, 3], 0.9),
-        dropoutCase([4, 33], 0.3), dropoutCase([2, 3, 4, 5], 0.5),
+        dropoutCase([4, 33], 0.3), dropoutCase([2, 3, 4, 5], 0.5), dropoutCase([0], 0.5), dropoutCase([2, 0], 0.5),
       ],
     },
   } satisfies OpDef<DropoutAttrs>,
@@ -377,6 +395,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1) throw opError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
   const n = x.size, known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  if (holes === 1 && known === 0 && n === 0)
+    throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (0 elements) into ${fmtShape(shape)}: the other dims multiply to 0, so the -1 could be any size`);
   const fits = holes === 1 ? known > 0 && n % known === 0 : known === n;
   if (!fits) throw opError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
   return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));

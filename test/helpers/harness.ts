@@ -44,12 +44,25 @@ export interface RunResult {
 }
 
 /**
+ * Frees a block the size of op's output filled with a poison value, which the output then reuses
+ * (the heap hands back the last block freed of a size class): an element the forward kernel does
+ * not write keeps it. The backends get different poisons (NaN on WASM, a huge number on the
+ * reference), so the comparison fails even when both kernels skip the same elements, e.g. when a
+ * wrong plan makes both compute an empty product into a non-empty output.
+ */
+function poisonOutput(backend: BackendName, op: OpDef, ins: readonly wg.Tensor[], attrs: unknown): void {
+  const n = op.plan(ins, attrs ?? {}).shape.reduce((a, b) => a * b, 1);
+  wg.full([n], backend === 'wasm' ? NaN : -7.7e37).dispose();
+}
+
+/**
  * Runs op on `backend` with the given input values; backpropagates `seed` when given, twice: the
  * first pass may overwrite the fresh gradient buffers (ops with overwritesGrad), the second adds.
  */
 export function runOp(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed?: (n: number) => Float64Array): RunResult {
   wg.setBackend(backend);
   const ins = inputs(op, specs, data, seed !== undefined);
+  poisonOutput(backend, op, ins, attrs);
   const y = apply(op, ins, attrs);
   const out = Float64Array.from(y.values());
   const gradsNow = () => ins.map((t) => (t.grad ? Float64Array.from(t.grad.values()) : t.requiresGrad ? new Float64Array(t.size) : null));
