@@ -33,10 +33,13 @@ function thrown(fn: () => unknown): Error {
 
 const ints = (xs: number[]) => wg.tensor(xs, { dtype: 'int32' });
 
-/** A small classifier trained a few steps; returns its parameters' values afterwards. */
-function train(steps: number, compiled = false): number[][] {
+/**
+ * A small classifier (dropout, BatchNorm's in-place statistics update with its int32 count, Adam)
+ * and its data; `debugAt(s)`: whether the checks are on for step s.
+ */
+function classifier() {
   wg.manualSeed(3);
-  const model = new wg.nn.Sequential(new wg.nn.Linear(4, 6), new wg.nn.Tanh(), new wg.nn.Linear(6, 3));
+  const model = new wg.nn.Sequential(new wg.nn.Linear(4, 6), new wg.nn.BatchNorm1d(6), new wg.nn.Tanh(), new wg.nn.Dropout(0.2), new wg.nn.Linear(6, 3));
   const opt = new wg.optim.Adam(model.parameters(), { lr: 0.05 });
   const x = wg.tensor(Array.from({ length: 20 }, (_, k) => Math.sin(k)), { shape: [5, 4] });
   const y = ints([0, 1, 2, 1, 0]);
@@ -47,9 +50,16 @@ function train(steps: number, compiled = false): number[][] {
     opt.step();
     return loss;
   };
-  const run = compiled ? wg.compile(step) : step;
-  for (let s = 0; s < steps; s++) run(x, y);
-  return model.parameters().map((p) => Array.from(p.values()));
+  /** Trains `steps` steps with `run` (the step, or it compiled); returns the state dict's values afterwards. */
+  const train = (steps: number, debugAt: (s: number) => boolean, run = step): number[][] => {
+    for (let s = 0; s < steps; s++) {
+      wg.setDebug({ checkFinite: debugAt(s) });
+      run(x, y);
+    }
+    wg.setDebug({ checkFinite: false });
+    return Object.values(model.stateDict()).map((t) => Array.from(t.values()));
+  };
+  return { train, step };
 }
 
 for (const be of ['wasm', 'reference'] as const) {
@@ -101,11 +111,32 @@ for (const be of ['wasm', 'reference'] as const) {
     test('NaN in user data and in the backward seed is attributed to them', () => {
       on();
       expect(thrown(() => wg.tensor([1, NaN, 4]).exp()).message).toBe(
-        'wasmgrad.exp: produced NaN at index 1 of its output [3] (forward; input [3] already holds NaN at index 1: user data, or a value computed while the checks were off)',
+        'wasmgrad.exp: produced NaN at index 1 of its output [3] (forward; input [3] already holds NaN at index 1: user data (or ±Inf passed on from it), or a value computed while the checks were off)',
       );
       const x = wg.tensor([1, 2], { requiresGrad: true });
       expect(thrown(() => x.mul(2).sum().backward(NaN)).message).toBe(
         'wasmgrad.sum: produced NaN at index 0 of the gradient of input [2] (backward; its output gradient [] already holds NaN at index 0: the seed given to backward())',
+      );
+    });
+
+    test('a gradient that already holds NaN when a backward adds into it is named; a retained graph is checked again', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([-1, 4], { requiresGrad: true });
+      x.sqrt().sum().backward(); // checks off: x.grad = [NaN, 0.25]
+      wg.setDebug({ checkFinite: true });
+      expect(thrown(() => x.mul(2).sum().backward()).message).toBe(
+        'wasmgrad.mul: produced NaN at index 0 of the gradient of input 0 [2] (backward; the gradient of input 0 [2] already holds NaN at index 0: ' +
+          'accumulated while the checks were off; zeroGrad() clears it)',
+      );
+      // A graph kept by retainGraph runs copies of its records: they are checked as well.
+      wg.setDebug({ checkFinite: false });
+      const z = wg.tensor([0, 4], { requiresGrad: true });
+      const y = z.sqrt().sum();
+      y.backward(undefined, { retainGraph: true });
+      z.grad = null;
+      wg.setDebug({ checkFinite: true });
+      expect(thrown(() => y.backward()).message).toBe(
+        'wasmgrad.sqrt: produced Infinity at index 0 of the gradient of input [2] (backward; its output gradient [2], input [2], its output [2] finite)',
       );
     });
 
@@ -118,7 +149,7 @@ for (const be of ['wasm', 'reference'] as const) {
       p.mul(wg.tensor([[1, 2, 3], [4, 5, 6]])).sum().backward();
       expect(scores.grad!.values()[1]).toBe(0);
       expect(thrown(() => mask.sub(mask)).message).toBe(
-        'wasmgrad.sub: produced NaN at index 1 ([0, 1]) of its output [2, 3] (forward; input 0 [2, 3] already holds -Infinity at index 1 ([0, 1]): user data, or a value computed while the checks were off)',
+        'wasmgrad.sub: produced NaN at index 1 ([0, 1]) of its output [2, 3] (forward; input 0 [2, 3] already holds -Infinity at index 1 ([0, 1]): user data (or ±Inf passed on from it), or a value computed while the checks were off)',
       );
     });
 
@@ -140,33 +171,18 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('no error and identical results with the checks on and off', () => {
       wg.setBackend(be);
-      const off = train(4);
-      on();
-      expect(train(4)).toEqual(off);
+      const off = classifier().train(4, () => false);
+      expect(classifier().train(4, () => true)).toEqual(off);
     });
 
     test('a compiled function runs eagerly while the checks are on, and replays the same steps after', () => {
       wg.setBackend(be);
-      const eager = train(6);
-      // The same training with the checks switched on for steps 3-4 of the compiled function.
-      wg.manualSeed(3);
-      const model = new wg.nn.Sequential(new wg.nn.Linear(4, 6), new wg.nn.Tanh(), new wg.nn.Linear(6, 3));
-      const opt = new wg.optim.Adam(model.parameters(), { lr: 0.05 });
-      const x = wg.tensor(Array.from({ length: 20 }, (_, k) => Math.sin(k)), { shape: [5, 4] });
-      const y = ints([0, 1, 2, 1, 0]);
-      const step = wg.compile((xb: Tensor, yb: Tensor) => {
-        const loss = wg.losses.crossEntropy(model.forward(xb), yb);
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        return loss;
-      });
-      for (let s = 0; s < 6; s++) {
-        wg.setDebug({ checkFinite: s === 3 || s === 4 });
-        step(x, y);
-      }
-      expect(model.parameters().map((p) => Array.from(p.values()))).toEqual(eager);
-      expect(step.replayInfo()[0].calls).toEqual({ traces: 1, jsRuns: 2, fastRuns: 1 });
+      const eager = classifier().train(6, () => false);
+      const c = classifier();
+      const compiled = wg.compile(c.step);
+      expect(c.train(6, (s) => s === 3 || s === 4, compiled)).toEqual(eager);
+      // Steps 0-2: trace, JS re-run (verification), fast replay; 3-4 eager; 5: the JS re-binds what the eager steps changed.
+      expect(compiled.replayInfo()[0].calls).toEqual({ traces: 1, jsRuns: 2, fastRuns: 1 });
       // With the checks on, a NaN inside the compiled function is found as in eager mode.
       const bad = wg.compile((t: Tensor) => t.log().sum());
       bad(wg.tensor([1, 2]));
