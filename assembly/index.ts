@@ -7,6 +7,8 @@ import { arenaReset } from './arena';
 import { dispatchBackward, dispatchForward, OPCODE_COUNT } from './generated/ops';
 import { field, FLAG_BACKWARD, GOUT, OPCODE, REC_WORDS } from './record';
 
+export { f32_first_nonfinite } from './debug';
+
 export function run(tape: usize, from: i32, to: i32): void {
   for (let i = from; i < to; i++) {
     const rec = tape + ((<usize>i * REC_WORDS) << 2);

@@ -13,6 +13,7 @@
  *   it was broadcast from, which is the sum over broadcast dimensions;
  * - leaves: GIN points at the leaf's persistent .grad, so repeated backward() calls accumulate.
  */
+import { debug, runBackwardChecked } from './debug.js';
 import { fillRecord, launch } from './engine.js';
 import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
 import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, R, fmtShape, type OpDef } from './ops/types.js';
@@ -180,7 +181,8 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   for (const [p, size] of fresh) fills.push(fillRecord(p, size, 0));
   const program = [...fills, ...backs];
   if (seed.length !== 1) be.write(gradOf.get(root)!.ptr, seed, 'float32');
-  launch(be, program, workspace);
+  if (debug.checkFinite) runBackwardChecked(be, program, workspace, order);
+  else launch(be, program, workspace);
   if (!opts.retainGraph) for (const t of order) t.node!.freed = true;
   if (recorder.mode !== 'off') recorder.run!.endSteps++;
   lifetimes.endStep();

@@ -40,6 +40,7 @@
  * them before the next call, or keep() a copy. They live as long as the compiled function.
  */
 import type { BackendName } from './backend/types.js';
+import { debug } from './debug.js';
 import { lifetimes, type Storage } from './memory.js';
 import { allSeen, jsState, NotStaticError, Program, recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
@@ -172,6 +173,8 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   };
 
   const compiled = (...args: A): R => {
+    // wg.setDebug({ checkFinite: true }) checks each op as it runs: the JavaScript runs eagerly.
+    if (debug.checkFinite) return fn(...args);
     let program: Program | undefined;
     if (prevProgram !== undefined && sameSignature(prevArgs, args)) program = prevProgram;
     else program = programs.get(signature(args));

@@ -5,10 +5,11 @@
 import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
+import { debug, runChecked, type OutMeta } from './debug.js';
 import { allocTransient, lifetimes, type Storage } from './memory.js';
 import { recorder } from './recorder.js';
 import { FILL } from './ops/core.js';
-import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, opError, writeParams, type DType, type OpDef } from './ops/types.js';
+import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, opError, writeParams, type DType, type Meta, type OpDef } from './ops/types.js';
 import { nextU32 } from './random.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
@@ -136,8 +137,13 @@ function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
   });
 }
 
-/** Runs kernel records now, or hands them to wg.compile's recorder (src/recorder.ts). */
-export function launch(be: Backend, recs: readonly Int32Array[], workspace: number): void {
+/**
+ * Runs kernel records now, or hands them to wg.compile's recorder (src/recorder.ts). A single-op
+ * launch names its input tensors and output (`out` === `inputs[0]` for an update in place) for
+ * wg.setDebug's checks (src/debug.ts), which run the records instead when on.
+ */
+export function launch(be: Backend, recs: readonly Int32Array[], workspace: number, inputs?: readonly Meta[], out?: OutMeta): void {
+  if (debug.checkFinite) return runChecked(be, recs, workspace, inputs, out);
   if (recorder.mode === 'off' || !recorder.launch(be, recs, workspace)) be.run(recs, workspace);
 }
 
@@ -154,7 +160,7 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
   if (plan.aux !== undefined && plan.aux.length > 0) aux = plan.aux.map((w) => allocTransient(be, w, `${op.name} (saved for backward)`));
   const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS);
   const workspace = plan.workspace ?? 0;
-  launch(be, [rec], workspace);
+  launch(be, [rec], workspace, inputs, plan);
   if (recorder.mode !== 'off') bindApply(op, inputs, attrs);
   let requiresGrad = false;
   if (gradEnabled) for (const i of op.gradInputs) if (inputs[i].requiresGrad) requiresGrad = true;
@@ -203,8 +209,8 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
     throw opError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
   if ((plan.dtype ?? 'float32') !== target.dtype) throw opError(name, `in-place result dtype does not match target ${target.dtype}`);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`));
-  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0);
-  target.storage.version++;
+  target.storage.version++; // before the kernel: a NonFiniteError after it leaves the target written
+  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, inputs, target);
   if (recorder.mode !== 'off') {
     bindApply(op, inputs, attrs);
     recorder.uses(target.storage);
@@ -223,8 +229,8 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   checkDtypes(op, tensors);
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
-  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0);
-  for (const i of written) tensors[i].storage.version++;
+  for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
+  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, tensors, tensors[0]);
   if (recorder.mode !== 'off') {
     bindApply(op, tensors, attrs);
     for (const i of written) recorder.bump(tensors[i].storage);

@@ -21,6 +21,7 @@ export {
   CompileError,
 } from './errors.js';
 export { manualSeed } from './random.js';
+export { setDebug, getDebug, type DebugOptions } from './debug.js';
 export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './creation.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export type { DType } from './ops/types.js';

@@ -41,6 +41,11 @@ export class ReferenceBackend implements Backend {
     this.h.fill(value, ptr, ptr + n);
   }
 
+  firstNonFinite(ptr: number, n: number): number {
+    for (let i = 0; i < n; i++) if (!Number.isFinite(this.h[ptr + i])) return i;
+    return -1;
+  }
+
   run(recs: readonly Int32Array[], workspace: number): void {
     const ws = this.ws.ensure(workspace);
     for (const r of recs) {

@@ -19,4 +19,6 @@ export interface Backend {
    * kernel when flagged FLAG_BACKWARD (skipped when GOUT is 0). `workspace`: scratch words needed.
    */
   run(recs: readonly Int32Array[], workspace: number): void;
+  /** Index of the first NaN or ±Inf among the n float values at ptr, or -1 (wg.setDebug's check). */
+  firstNonFinite(ptr: number, n: number): number;
 }

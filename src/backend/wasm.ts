@@ -54,6 +54,8 @@ interface Exports {
   recordWords(): number;
   opcodeCount(): number;
   simd(): number;
+  /** assembly/debug.ts: byte address, count → index of the first NaN/±Inf or -1. */
+  f32_first_nonfinite(p: number, n: number): number;
   /** 2 relaxed SIMD, 1 SIMD, 0 scalar (missing in modules built before the three builds). */
   build?(): number;
 }
@@ -189,6 +191,14 @@ export class WasmBackend implements Backend {
     (dtype === 'int32' ? this.i32 : this.f32).fill(value, ptr, ptr + n);
   }
 
+  firstNonFinite(ptr: number, n: number): number {
+    return this.ex.f32_first_nonfinite(ptr * 4, n);
+  }
+
+  /** Size of the module's linear memory in bytes (it only grows). */
+  get memoryBytes(): number {
+    return this.ex.memory.buffer.byteLength;
+  }
 
   private load(recs: readonly Int32Array[], workspace: number): void {
     const ws = this.ws.ensure(workspace);
