@@ -6,7 +6,7 @@
  */
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { recorder } from '../recorder.js';
-import { fmtValue } from './optimizer.js';
+import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
 
 /** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */
 export interface Schedulable {
@@ -37,8 +37,8 @@ export abstract class LRScheduler {
     this.apply();
   }
 
-  protected error(msg: string): Error {
-    return new Error(`wasmgrad.optim.lr.${this.name}: ${msg}`);
+  protected error(msg: string): WasmgradError {
+    return new ValueError(`optim.lr.${this.name}`, msg);
   }
 
   /** Advances one epoch and sets the optimizer's learning rate. */
@@ -98,7 +98,7 @@ export abstract class LRScheduler {
 
 /** Reads and checks a scheduler's options: unknown keys and invalid values are errors. */
 function options<T extends object>(sched: string, opts: unknown, defaults: { [K in keyof T]: T[K] | undefined }, check: { [K in keyof T]: (v: number) => boolean }, rule: { [K in keyof T]: string }): T {
-  const err = (m: string) => new Error(`wasmgrad.optim.lr.${sched}: ${m}`);
+  const err = (m: string) => new ValueError(`optim.lr.${sched}`, m);
   if (opts === null || typeof opts !== 'object') throw err(`expects an options object, got ${fmtValue(opts)}`);
   const given = opts as Record<string, unknown>;
   for (const k of Object.keys(given)) if (!(k in defaults)) throw err(`unknown option '${k}' (the options are ${Object.keys(defaults).join(', ')})`);

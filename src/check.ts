@@ -1,0 +1,35 @@
+/**
+ * Argument checks shared by the public functions: each throws the typed error of src/errors.ts
+ * naming the function, the argument and the value given.
+ */
+import { ValueError, fmtValue } from './errors.js';
+import { Tensor } from './tensor.js';
+
+/** Throws unless v is a Tensor (ValueError) whose storage is alive (RecycledTensorError). */
+export function checkTensor(fn: string, what: string, v: unknown): asserts v is Tensor {
+  if (!(v instanceof Tensor)) throw new ValueError(fn, `${what} must be a Tensor, got ${fmtValue(v)}`);
+  v.assertAlive(fn);
+}
+
+/**
+ * An options argument: undefined (no options) or a plain object whose keys are all in `known`.
+ * Returns it as a record (empty for undefined).
+ */
+export function checkOptions<T extends object = Record<string, unknown>>(fn: string, opts: unknown, known: readonly string[]): T {
+  if (opts === undefined) return {} as T;
+  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || opts instanceof Tensor)
+    throw new ValueError(fn, `options must be an object${known.length > 0 ? ` { ${known.join(', ')} }` : ''}, got ${fmtValue(opts)}`);
+  for (const k of Object.keys(opts))
+    if (!known.includes(k)) throw new ValueError(fn, `unknown option '${k}' (the options are ${known.length > 0 ? known.join(', ') : 'none'})`);
+  return opts as T;
+}
+
+/** Throws a ValueError unless v is undefined or a boolean. */
+export function checkBool(fn: string, name: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${fmtValue(v)}`);
+}
+
+/** Throws a ValueError unless v is a function. */
+export function checkFunction(fn: string, name: string, v: unknown): asserts v is (...args: never[]) => unknown {
+  if (typeof v !== 'function') throw new ValueError(fn, `${name} must be a function, got ${fmtValue(v)}`);
+}
