@@ -11,13 +11,18 @@ export function checkTensor(fn: string, what: string, v: unknown): asserts v is 
   v.assertAlive(fn);
 }
 
+/** An object that can hold options or named fields: not null, an array, a typed array or a Tensor. */
+export function isRecord(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof Tensor);
+}
+
 /**
- * An options argument: undefined (no options) or a plain object whose keys are all in `known`.
- * Returns it as a record (empty for undefined).
+ * An options argument: undefined (no options) or an object (isRecord) whose keys are all in
+ * `known`. Returns it (an empty object for undefined).
  */
 export function checkOptions<T extends object = Record<string, unknown>>(fn: string, opts: unknown, known: readonly string[]): T {
   if (opts === undefined) return {} as T;
-  if (opts === null || typeof opts !== 'object' || Array.isArray(opts) || opts instanceof Tensor)
+  if (!isRecord(opts))
     throw new ValueError(fn, `options must be an object${known.length > 0 ? ` { ${known.join(', ')} }` : ''}, got ${fmtValue(opts)}`);
   for (const k of Object.keys(opts))
     if (!known.includes(k)) throw new ValueError(fn, `unknown option '${k}' (the options are ${known.length > 0 ? known.join(', ') : 'none'})`);

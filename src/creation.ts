@@ -5,7 +5,7 @@
  */
 import { backend } from './engine.js';
 import type { Backend } from './backend/types.js';
-import { checkBool, checkOptions } from './check.js';
+import { checkBool, checkOptions, isRecord } from './check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
 import { allocPersistent, allocTransient } from './memory.js';
 import { fmtShape, type DType } from './ops/types.js';
@@ -41,7 +41,7 @@ function checkShape(fn: string, shape: unknown, what = 'shape'): number[] {
   const s = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(s)) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)}`);
   const bad = s.findIndex((d) => !Number.isSafeInteger(d) || d < 0);
-  if (bad >= 0) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)} (dim ${bad} is ${fmtValue(s[bad])})`);
+  if (bad >= 0) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)}${s === shape ? ` (dim ${bad} is ${fmtValue(s[bad])})` : ''}`);
   if (s.length > MAX_DIMS) throw new ShapeError(fn, `${what} has ${s.length} dims, at most ${MAX_DIMS} are supported`);
   return [...s];
 }
@@ -180,8 +180,6 @@ export const full = (shape: readonly number[] | number, value: number, opts: Opt
 export const zeros = (shape: readonly number[] | number, opts: Opts = {}): Tensor => filled('zeros', shape, 0, opts);
 export const ones = (shape: readonly number[] | number, opts: Opts = {}): Tensor => filled('ones', shape, 1, opts);
 
-const isOptions = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /**
  * 0, 1, ..., n-1, or start, start+step, ... up to end (excluded), PyTorch's torch.arange: the
  * bounds must be finite and agree with the step's sign, the step non-zero. The options may follow
@@ -190,7 +188,7 @@ const isOptions = (v: unknown) => v !== null && typeof v === 'object' && !Array.
  */
 export function arange(startOrN: number, end?: number | Opts, step?: number | Opts, opts?: Opts): Tensor {
   const args = [end, step, opts];
-  const at = args.findIndex(isOptions);
+  const at = args.findIndex(isRecord);
   const o = createOptions('arange', at < 0 ? undefined : args[at], ['requiresGrad', 'dtype']);
   const nums = at < 0 ? args : args.slice(0, at);
   if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined)) throw new ValueError('arange', `the options object must come last, got ${fmtValue([startOrN, ...args])}`);

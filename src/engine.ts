@@ -93,7 +93,7 @@ export function noGrad<T>(fn: () => T): T {
   let result: T | undefined;
   try {
     result = fn();
-    if (result instanceof Promise) throw new ValueError('noGrad', 'fn must be synchronous (it returned a Promise): await outside wg.noGrad');
+    if (result instanceof Promise) throw new ValueError('noGrad', 'fn must be synchronous, got a function that returned a Promise (await outside wg.noGrad)');
     return result;
   } finally {
     gradEnabled = prev;
@@ -144,7 +144,7 @@ function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
   if (inputs.length !== op.arity) throw new ValueError(op.name, `expects ${op.arity} tensor inputs, got ${inputs.length}`);
   inputs.forEach((t, i) => {
     const want: DType = op.inputDtypes?.[i] ?? 'float32';
-    if (t.dtype !== want) throw new DTypeError(op.name, `input ${i} must be ${want}, got a ${t.dtype} tensor of shape ${fmtShape(t.shape)}`);
+    if (t.dtype !== want) throw new DTypeError(op.name, `input ${i} must be ${want}, got ${t.dtype} (a tensor of shape ${fmtShape(t.shape)})`);
   });
 }
 

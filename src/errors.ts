@@ -160,7 +160,7 @@ export function fmtValue(v: unknown, depth = 0): string {
     return `{${shown.join(', ')}}`;
   }
   const name = (proto?.constructor as { name?: string } | undefined)?.name;
-  return name ? `a ${name}` : 'an object';
+  return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
 }
 
 /** Sizes for messages: bytes below 1 KiB, else KiB / MiB / GiB with three significant digits. */

@@ -23,7 +23,7 @@ export interface GradcheckResult {
  */
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
   checkFunction('gradcheck', 'fn', fn);
-  if (!Array.isArray(inputs)) throw new ValueError('gradcheck', `inputs must be an array of tensors, got ${fmtValue(inputs)}`);
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new ValueError('gradcheck', `inputs must be a non-empty array of tensors, got ${fmtValue(inputs)}`);
   inputs.forEach((t, i) => checkTensor('gradcheck', `inputs[${i}]`, t));
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = checkOptions<GradcheckOptions>('gradcheck', opts, ['eps', 'atol', 'rtol']);
   const bounds: [string, unknown, '> 0' | '≥ 0'][] = [['eps', eps, '> 0'], ['atol', atol, '≥ 0'], ['rtol', rtol, '≥ 0']];

@@ -63,6 +63,7 @@ export class Tensor implements Meta {
   }
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new ValueError('Tensor.grad', `can only be set to a Tensor or null, got ${fmtValue(g)}`);
+    g?.assertAlive('Tensor.grad');
     if (g === null && recorder.mode !== 'off') recorder.run!.cleared.add(this);
     if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
     this._grad = g;

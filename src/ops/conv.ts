@@ -275,6 +275,7 @@ export const CONV_OPS = defineOps(conv2dOp, maxPool2dOp, avgPool2dOp);
  */
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   checkTensor('conv2d', 'input', x);
+  checkTensor('conv2d', 'weight', w);
   if (b != null) checkTensor('conv2d', 'bias', b);
   const bias = b ?? constant(0, x.storage.backend);
   return apply(conv2dOp, [x, w, bias], { ...checkOptions<Conv2dOptions>('conv2d', opts, ['stride', 'padding', 'dilation']), bias: b != null });
@@ -282,10 +283,12 @@ export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOpti
 
 /** Max pooling over k×k (or [kh, kw]) windows; stride defaults to the kernel size, padding (≤ k/2) to 0. */
 export function maxPool2d(x: Tensor, k: number | [number, number], opts: PoolOptions = {}): Tensor {
+  checkTensor('maxPool2d', 'input', x);
   return apply(maxPool2dOp, [x], { ...checkOptions<PoolOptions>('maxPool2d', opts, ['stride', 'padding']), kernel: k });
 }
 
 /** Average pooling over k×k (or [kh, kw]) windows, padding counted as zeros (PyTorch's count_include_pad). */
 export function avgPool2d(x: Tensor, k: number | [number, number], opts: PoolOptions = {}): Tensor {
+  checkTensor('avgPool2d', 'input', x);
   return apply(avgPool2dOp, [x], { ...checkOptions<PoolOptions>('avgPool2d', opts, ['stride', 'padding']), kernel: k });
 }

@@ -316,6 +316,7 @@ export const matmul = (a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor =
  */
 export function linear(x: Tensor, w: Tensor, b?: Tensor | null, opts: LinearOptions = {}): Tensor {
   checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', w);
   if (b != null) checkTensor('linear', 'bias', b);
   const bias = b ?? constant(0, x.storage.backend);
   return apply(LINALG_OPS[1], [x, w, bias], { ...checkOptions<LinearOptions>('linear', opts, ['activation']), bias: b != null });

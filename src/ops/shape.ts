@@ -366,6 +366,7 @@ export function copyInto(target: Tensor, src: TensorLike): Tensor {
   checkTensor('copy_', 'target', target);
   const s = typeof src === 'number' ? scalarLike(src, target) : src;
   if (!(s instanceof Tensor)) throw new ValueError('copy_', `source must be a Tensor or a number, got ${fmtValue(src)}`);
+  s.assertAlive('copy_');
   if (s.dtype !== target.dtype)
     throw new DTypeError('copy_', `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`);
   const lead = target.ndim - s.ndim;
@@ -386,9 +387,10 @@ function scalarLike(value: number, target: Tensor): Tensor {
 /** A copy of x with a new shape of the same size; one dim may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[] | number): Tensor {
   checkTensor('reshape', 'input', x);
+  const given = shape;
   if (typeof shape === 'number') shape = [shape];
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1))
-    throw new ShapeError('reshape', `shape must be an array of integers ≥ -1, got ${fmtValue(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ShapeError('reshape', `shape must be an array of integers ≥ -1, got ${fmtValue(given)} (tensor of shape ${fmtShape(x.shape)})`);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1) throw new ShapeError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
   const n = x.size, known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);

@@ -15,6 +15,7 @@
  * `clipGradNorm(params, maxNorm, { errorIfNonfinite: true })`, which checks the norm before
  * anything is changed.
  */
+import { checkOptions } from '../check.js';
 import { applyUpdate } from '../engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
@@ -121,10 +122,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** The options merged over the defaults; unknown or missing required options are errors. */
   private readOptions(options: object | undefined, defaults: { [K in keyof H]: H[K] | undefined }): H {
-    const opts = (options ?? {}) as Record<string, unknown>;
-    if (typeof opts !== 'object' || Array.isArray(opts)) throw this.error(`options must be an object, got ${fmtValue(options)}`);
-    for (const k of Object.keys(opts))
-      if (!(k in defaults)) throw this.error(`unknown option '${k}' (the options are ${Object.keys(defaults).join(', ')})`);
+    const opts = checkOptions(`optim.${this.name}`, options, Object.keys(defaults));
     const h: Record<string, unknown> = {};
     for (const [k, d] of Object.entries(defaults)) {
       const v = opts[k] !== undefined ? opts[k] : d;
@@ -280,7 +278,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
   zeroGrad(setToNone = true): void {
-    if (typeof setToNone !== 'boolean') throw this.error(`zeroGrad: setToNone must be a boolean, got ${fmtValue(setToNone)}`);
+    if (typeof setToNone !== 'boolean') throw new ValueError(`optim.${this.name}.zeroGrad`, `setToNone must be a boolean, got ${fmtValue(setToNone)}`);
     if (recorder.mode !== 'off') {
       // Inside wg.compile the gradients are the program's buffers, zeroed by the program itself.
       if (!setToNone) recorder.slow(`optim.${this.name}.zeroGrad(false) fills the gradients in JavaScript`);

@@ -1,4 +1,5 @@
 /** wg.evaluate and wg.predict: batched passes in eval mode without gradients. */
+import { isRecord } from '../check.js';
 import { noGrad } from '../engine.js';
 import { ShapeError, fmtValue } from '../errors.js';
 import { cat } from '../ops/shape.js';
@@ -68,7 +69,7 @@ export function runEvaluation(fn: string, model: Model, data: Dataset, n: number
 export function evaluate(model: ModelLike, data: Dataset, opts: EvaluateOptions = {}): EvaluateResult {
   const fn = 'evaluate';
   const m = asModel(fn, model);
-  if (opts === null || typeof opts !== 'object') fail(fn, `options must be an object, got ${fmtValue(opts)}`);
+  if (!isRecord(opts)) fail(fn, `options must be an object, got ${fmtValue(opts)}`);
   checkKeys(fn, 'options.', opts, ['loss', 'batchSize', 'metrics']);
   const n = checkDataset(fn, 'data', data);
   if (opts.loss !== undefined && typeof opts.loss !== 'function') fail(fn, `options.loss must be a function (pred, target) => Tensor, got ${fmtValue(opts.loss)}`);
@@ -86,7 +87,7 @@ export function predict(model: ModelLike, x: Tensor, opts: PredictOptions = {}):
   const fn = 'predict';
   const m = asModel(fn, model);
   checkInputs(fn, 'x', x);
-  if (opts === null || typeof opts !== 'object') fail(fn, `options must be an object, got ${fmtValue(opts)}`);
+  if (!isRecord(opts)) fail(fn, `options must be an object, got ${fmtValue(opts)}`);
   checkKeys(fn, 'options.', opts, ['batchSize']);
   const batchSize = opts.batchSize === undefined ? 256 : checkInt(fn, 'options.batchSize', opts.batchSize, 1);
   const n = x.shape[0];

@@ -7,6 +7,7 @@
  * optimizer.step(). Op results of a batch belong to its step (recycled two backward() calls
  * later) and the per-epoch copies are disposed when the epoch ends, so memory stays flat.
  */
+import { isRecord } from '../check.js';
 import { noGrad } from '../engine.js';
 import { NonFiniteError, fmtValue } from '../errors.js';
 import { zeros } from '../creation.js';
@@ -65,7 +66,7 @@ interface Config {
 function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
   const m = asModel(FN, model);
   const n = checkDataset(FN, 'data', data);
-  if (o === null || typeof o !== 'object') fail(FN, `options must be an object { loss, optimizer, epochs, batchSize, ... }, got ${fmtValue(o)}`);
+  if (!isRecord(o)) fail(FN, `options must be an object { loss, optimizer, epochs, batchSize, ... }, got ${fmtValue(o)}`);
   checkKeys(FN, 'options.', o, OPTION_KEYS);
   if (typeof o.loss !== 'function') fail(FN, `options.loss must be a function (pred, target) => scalar Tensor (e.g. wg.losses.crossEntropy), got ${fmtValue(o.loss)}`);
   const opt = o.optimizer;
@@ -83,7 +84,7 @@ function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
     validation = { data: o.validation, n: nv, batchSize: vb };
   } else if (o.validationBatchSize !== undefined) fail(FN, 'options.validationBatchSize is set but options.validation is not');
   const cb = o.callbacks ?? {};
-  if (cb === null || typeof cb !== 'object') fail(FN, `options.callbacks must be an object of functions (${CALLBACK_KEYS.join(', ')}), got ${fmtValue(cb)}`);
+  if (!isRecord(cb)) fail(FN, `options.callbacks must be an object of functions (${CALLBACK_KEYS.join(', ')}), got ${fmtValue(cb)}`);
   checkKeys(FN, 'options.callbacks.', cb, CALLBACK_KEYS);
   for (const k of CALLBACK_KEYS) if (cb[k] !== undefined && typeof cb[k] !== 'function') fail(FN, `options.callbacks.${k} must be a function, got ${fmtValue(cb[k])}`);
   const progress = o.progress ?? 'auto';
@@ -111,7 +112,7 @@ function configureEarly(o: FitOptions, m: Model, hasValidation: boolean, metrics
   const e = o.earlyStopping;
   if (e === undefined) return null;
   const w = 'options.earlyStopping';
-  if (e === null || typeof e !== 'object') fail(FN, `${w} must be { monitor?, patience, minDelta?, restoreBest? }, got ${fmtValue(e)}`);
+  if (!isRecord(e)) fail(FN, `${w} must be { monitor?, patience, minDelta?, restoreBest? }, got ${fmtValue(e)}`);
   checkKeys(FN, `${w}.`, e, ['monitor', 'patience', 'minDelta', 'restoreBest']);
   const monitor = e.monitor ?? 'valLoss';
   if (!MONITORS.includes(monitor)) fail(FN, `${w}.monitor must be one of ${MONITORS.map((k) => `'${k}'`).join(', ')}, got ${fmtValue(monitor)}`);

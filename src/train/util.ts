@@ -1,5 +1,6 @@
 /** Helpers of the training loop: option checks, the local seeded generator, batching, accuracy. */
 import { getBackend, setBackend } from '../engine.js';
+import { isRecord } from '../check.js';
 import { tensor } from '../creation.js';
 import { ShapeError, ValueError, fmtValue, type ErrorClass } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
@@ -26,7 +27,7 @@ export function asModel(fn: string, model: ModelLike): Model {
 
 /** Checks { x, y }: tensors alive, at least 1-D, the same number of samples (≥ 1). Returns n. */
 export function checkDataset(fn: string, name: string, data: Dataset): number {
-  if (data === null || typeof data !== 'object') fail(fn, `${name} must be { x, y } tensors, got ${fmtValue(data)}`);
+  if (!isRecord(data)) fail(fn, `${name} must be { x, y } tensors, got ${fmtValue(data)}`);
   checkInputs(fn, `${name}.x`, data.x);
   checkInputs(fn, `${name}.y`, data.y);
   if (data.x.shape[0] !== data.y.shape[0])
