@@ -290,11 +290,6 @@ test('init refuses bad options and bad modules with typed errors', async () => {
   await expect(WasmBackend.create('/nonexistent/wasmgrad.wasm')).rejects.toThrow(/^wasmgrad\.init: could not load the WebAssembly module from file:\/\/\/nonexistent\/wasmgrad\.wasm: .*ENOENT/);
 });
 
-// The io engineer converts src/io/**, src/node/** and the state-dict loading of nn/module.ts to
-// StateDictError / FileFormatError; until that lands they are outside this check.
-const PENDING = [/^src\/io\//, /^src\/node\//];
-const PENDING_LOAD_STATE_DICT = 'src/nn/module.ts';
-
 test('src/ throws no untyped errors: no new Error(, TypeError or thrown strings outside src/errors.ts', () => {
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -307,12 +302,12 @@ test('src/ throws no untyped errors: no new Error(, TypeError or thrown strings 
   walk('src');
   const offenders: string[] = [];
   for (const file of files) {
-    if (file === join('src', 'errors.ts') || PENDING.some((re) => re.test(file))) continue;
-    let text = readFileSync(file, 'utf8');
-    if (file === PENDING_LOAD_STATE_DICT) text = text.replace(/\n {2}planLoadStateDict\([\s\S]*?\n {2}}\n/, '\n');
-    text.split('\n').forEach((line, i) => {
-      if (/new (Type|Range)?Error\(|throw ['"`]|\bError\(`/.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
-    });
+    if (file === join('src', 'errors.ts')) continue;
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (/new (Type|Range)?Error\(|throw ['"`]|\bError\(`/.test(line)) offenders.push(`${file}:${i + 1}: ${line.trim()}`);
+      });
   }
   expect(offenders).toEqual([]);
 });
