@@ -13,29 +13,35 @@
  *   it was broadcast from, which is the sum over broadcast dimensions;
  * - leaves: GIN points at the leaf's persistent .grad, so repeated backward() calls accumulate.
  */
+import { checkBool, checkOptions } from './check.js';
 import { debug, runBackwardChecked } from './debug.js';
 import { fillRecord, launch } from './engine.js';
+import { AutogradError, CompileError, ShapeError, ValueError, fmtValue } from './errors.js';
 import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
 import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, R, fmtShape, type OpDef } from './ops/types.js';
 import { recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
 
-function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | undefined): ArrayLike<number> {
-  if (grad === undefined) {
+/** The seed's values: 1 for a one-element root by default, else a number, a tensor or numbers of the root's size. */
+function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | undefined | null): ArrayLike<number> {
+  if (grad == null) {
     if (root.size !== 1)
-      throw new Error(`wasmgrad.backward: a seed gradient is needed for a non-scalar tensor ${fmtShape(root.shape)} (pass one of that shape)`);
+      throw new AutogradError('backward', `a seed gradient is needed for a non-scalar tensor ${fmtShape(root.shape)} (pass one of that shape)`);
     return [1];
   }
   if (typeof grad === 'number') {
-    if (root.size !== 1) throw new Error(`wasmgrad.backward: a number seed needs a one-element tensor, this one is ${fmtShape(root.shape)}`);
+    if (root.size !== 1) throw new ShapeError('backward', `a number seed needs a one-element tensor, this one is ${fmtShape(root.shape)}`);
     return [grad];
   }
   if (grad instanceof Tensor) {
+    grad.assertAlive('backward');
     if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i]))
-      throw new Error(`wasmgrad.backward: seed shape ${fmtShape(grad.shape)} does not match tensor shape ${fmtShape(root.shape)}`);
+      throw new ShapeError('backward', `seed shape ${fmtShape(grad.shape)} does not match tensor shape ${fmtShape(root.shape)}`);
     return grad.values();
   }
-  if (grad.length !== root.size) throw new Error(`wasmgrad.backward: seed has ${grad.length} values, tensor has ${root.size}`);
+  const isNumbers = Array.isArray(grad) ? grad.every((v) => typeof v === 'number') : ArrayBuffer.isView(grad) && !(grad instanceof DataView) && !(grad instanceof BigInt64Array || grad instanceof BigUint64Array);
+  if (!isNumbers) throw new ValueError('backward', `the seed gradient must be a Tensor, a number or an array of numbers, got ${fmtValue(grad)}`);
+  if (grad.length !== root.size) throw new ShapeError('backward', `seed has ${grad.length} values, tensor ${fmtShape(root.shape)} has ${root.size}`);
   return grad;
 }
 
@@ -48,7 +54,7 @@ function leafGrad(leaf: Tensor, fresh: Map<number, number>): Storage {
   const inCompiled = recorder.mode !== 'off';
   if (leaf.grad === null || !leaf.grad.storage.alive) {
     const be = leaf.storage.backend;
-    const s = inCompiled ? allocTransient(be, leaf.size, 'grad') : allocPersistent(be, leaf.size, 'grad');
+    const s = inCompiled ? allocTransient(be, leaf.size, 'grad', 'backward') : allocPersistent(be, leaf.size, 'grad', false, 'backward');
     fresh.set(s.ptr, leaf.size);
     leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
     if (inCompiled) bindLeafGrad(leaf, recorder.run!.cleared.has(leaf) ? 'null-or-same' : 'null');
@@ -114,17 +120,19 @@ function topoOrder(root: Tensor): Tensor[] {
   return order;
 }
 
-export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number>, opts: { retainGraph?: boolean } = {}): void {
+export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number>, options: { retainGraph?: boolean } = {}): void {
   root.assertAlive('backward');
+  const opts = checkOptions<{ retainGraph?: boolean }>('backward', options, ['retainGraph']);
+  checkBool('backward', 'retainGraph', opts.retainGraph);
   if (!root.requiresGrad)
-    throw new Error(`wasmgrad.backward: tensor ${fmtShape(root.shape)} does not require grad: none of the tensors it was computed from has requiresGrad: true`);
+    throw new AutogradError('backward', `tensor ${fmtShape(root.shape)} does not require grad: none of the tensors it was computed from has requiresGrad: true`);
   const seed = seedValues(root, grad);
   const be = root.storage.backend;
   if (root.node === null) {
     // A leaf: its gradient is the seed itself.
     const fresh = new Map<number, number>();
     const g = leafGrad(root, fresh);
-    if (fresh.size > 0) launch(be, [fillRecord(g.ptr, root.size, 0)], 0);
+    if (fresh.size > 0) launch(be, [fillRecord(g.ptr, root.size, 0)], 0, 'backward');
     if (recorder.mode !== 'off') recorder.slow('backward() of a leaf tensor adds the seed in JavaScript');
     const cur = be.read(g.ptr, root.size, 'float32');
     be.write(g.ptr, Array.from(cur, (v, i) => v + seed[i]), 'float32');
@@ -134,14 +142,15 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   for (const t of order) {
     const node = t.node!;
     if (node.freed)
-      throw new Error(
-        `wasmgrad.backward: trying to backward through the graph a second time: the graph through '${node.op.name}' ${fmtShape(t.shape)} ` +
+      throw new AutogradError(
+        'backward',
+        `trying to backward through the graph a second time: the graph through '${node.op.name}' ${fmtShape(t.shape)} ` +
           'was freed by an earlier backward(). Pass { retainGraph: true } to the earlier call to keep it.',
       );
     node.inputs.forEach((x, i) => {
       x.assertAlive('backward');
       if (x.storage.version !== node.versions[i])
-        throw new Error(`wasmgrad.backward: input ${i} of '${node.op.name}' was modified in place after it was used; its gradient cannot be computed`);
+        throw new AutogradError('backward', `input ${i} of '${node.op.name}' was modified in place after it was used; its gradient cannot be computed`);
     });
     for (const s of node.saved) if (!s.alive) t.assertAlive('backward');
   }
@@ -151,12 +160,12 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   const fresh = new Map<number, number>(); // pointer → size of the buffers that must start at zero
   const fills: Int32Array[] = [];
   for (const t of order) {
-    const s = allocTransient(be, t.size, `grad of ${t.node!.op.name}`);
+    const s = allocTransient(be, t.size, `grad of ${t.node!.op.name}`, 'backward');
     if (t !== root) fresh.set(s.ptr, t.size);
     gradOf.set(t, s);
   }
   if (seed.length === 1) fills.push(fillRecord(gradOf.get(root)!.ptr, 1, seed[0]));
-  else if (recorder.mode !== 'off') throw new Error('wasmgrad.compile: backward() inside a compiled function needs a one-element loss');
+  else if (recorder.mode !== 'off') throw new CompileError('compile', `backward() inside a compiled function needs a one-element loss, got a tensor of shape ${fmtShape(root.shape)}`);
   let workspace = 0;
   const backs: Int32Array[] = [];
   for (let k = order.length - 1; k >= 0; k--) {
@@ -182,7 +191,7 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   const program = [...fills, ...backs];
   if (seed.length !== 1) be.write(gradOf.get(root)!.ptr, seed, 'float32');
   if (debug.checkFinite) runBackwardChecked(be, program, workspace, order);
-  else launch(be, program, workspace);
+  else launch(be, program, workspace, 'backward');
   if (!opts.retainGraph) for (const t of order) t.node!.freed = true;
   if (recorder.mode !== 'off') recorder.run!.endSteps++;
   lifetimes.endStep();

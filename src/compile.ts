@@ -40,7 +40,9 @@
  * them before the next call, or keep() a copy. They live as long as the compiled function.
  */
 import type { BackendName } from './backend/types.js';
+import { checkFunction, checkOptions } from './check.js';
 import { debug } from './debug.js';
+import { CompileError, ValueError, fmtValue } from './errors.js';
 import { lifetimes, type Storage } from './memory.js';
 import { allSeen, jsState, NotStaticError, Program, recorder } from './recorder.js';
 import { Tensor } from './tensor.js';
@@ -119,9 +121,9 @@ const programsOf = new FinalizationRegistry<Map<string, Program>>((programs) => 
 });
 
 export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: CompileOptions = {}): ((...args: A) => R) & { replayInfo(): ReplayInfo[] } {
-  if (typeof fn !== 'function') throw new Error('wasmgrad.compile: expects a function');
-  const verify = opts.verify ?? 0;
-  if (!Number.isInteger(verify) || verify < 0) throw new Error(`wasmgrad.compile: verify must be an integer ≥ 0, got ${String(verify)}`);
+  checkFunction('compile', 'fn', fn);
+  const verify = checkOptions<CompileOptions>('compile', opts, ['verify']).verify ?? 0;
+  if (!Number.isInteger(verify) || verify < 0) throw new ValueError('compile', `verify must be an integer ≥ 0, got ${fmtValue(verify)}`);
   const programs = new Map<string, Program>();
   let prevArgs: unknown[] = [];
   let prevProgram: Program | undefined;
@@ -132,7 +134,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     let result: R;
     try {
       result = fn(...args);
-      if (result instanceof Promise) throw new Error('wasmgrad.compile: fn must be synchronous (it returned a Promise)');
+      if (result instanceof Promise) throw new CompileError('compile', 'fn must be synchronous (it returned a Promise)');
       checkResult(result, args);
       recorder.end(result);
     } catch (e) {
@@ -145,7 +147,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     if (mode === 'trace') program.stats.traces++;
     else {
       program.stats.jsRuns++;
-      program.backend?.run(program.recs, program.workspace);
+      program.backend?.run(program.recs, program.workspace, 'compile');
     }
     return result;
   };
@@ -166,7 +168,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
     for (let k = 0; k < hooks.length; k++) hooks[k].commit();
     for (const s of b.bumps) s.version++;
-    p.backend.run(p.recs, p.workspace);
+    p.backend.run(p.recs, p.workspace, 'compile');
     for (let k = 0; k < b.endSteps; k++) lifetimes.endStep();
     p.stats.fastRuns++;
     return b.result as R;
@@ -203,8 +205,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       return jsRun('patch', program, args);
     } catch (e) {
       if (e instanceof NotStaticError && program.jsStateVersion !== jsState.version)
-        throw new Error(
-          `wasmgrad.compile: a module was switched with train()/eval() since this function last ran, and now it runs other ops (${e.message.replace(/^wasmgrad\.compile: /, '')}). ` +
+        throw new CompileError(
+          'compile',
+          `a module was switched with train()/eval() since this function last ran, and now it runs other ops (${e.message.replace(/^wasmgrad\.compile: /, '')}). ` +
             'Switch back before calling it, or compile one function per mode (e.g. trainStep in train(), evalStep in eval()).',
           { cause: e },
         );

@@ -1,6 +1,12 @@
-/** Creation functions: tensors made from data live in the persistent region (see memory.ts). */
+/**
+ * Creation functions: tensors made from data live in the persistent region (see memory.ts).
+ * Every argument is validated before anything is allocated: the data's kind and values, shapes,
+ * dtypes, range bounds and options, each error naming the function and the value given.
+ */
 import { backend } from './engine.js';
 import type { Backend } from './backend/types.js';
+import { checkBool, checkOptions, isRecord } from './check.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
 import { allocPersistent, allocTransient } from './memory.js';
 import { fmtShape, type DType } from './ops/types.js';
 import { normal, uniform } from './random.js';
@@ -11,98 +17,213 @@ export interface CreateOptions {
   requiresGrad?: boolean;
   dtype?: DType;
 }
+type Opts = Omit<CreateOptions, 'shape'>;
 
-function checkShape(fn: string, shape: readonly number[]): number[] {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0))
-    throw new Error(`wasmgrad.${fn}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
-  return [...shape];
+const DTYPES: readonly DType[] = ['float32', 'int32'];
+/** Most dims a tensor (or nested array) may have; deeper nesting is refused rather than overflowing the stack. */
+export const MAX_DIMS = 64;
+const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+
+const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Position `[i, j, …]` of flat index i in `shape` (for messages). */
+function position(i: number, shape: readonly number[]): string {
+  const at = new Array<number>(shape.length);
+  for (let k = shape.length - 1; k >= 0; k--) {
+    at[k] = i % shape[k];
+    i = Math.floor(i / shape[k]);
+  }
+  return fmtShape(at);
 }
 
-function flattenNested(fn: string, data: NestedArray): { shape: number[]; flat: number[] } {
-  const shape: number[] = [];
-  for (let v: NestedArray = data; Array.isArray(v); v = v[0]) shape.push(v.length);
-  const flat: number[] = [];
-  const walk = (v: NestedArray, dim: number): void => {
-    if (dim === shape.length) {
-      if (typeof v !== 'number') throw new Error(`wasmgrad.${fn}: ragged nested array (expected a number at depth ${dim})`);
-      flat.push(v);
-      return;
-    }
-    if (!Array.isArray(v) || v.length !== shape[dim])
-      throw new Error(`wasmgrad.${fn}: ragged nested array: expected length ${shape[dim]} at depth ${dim}`);
-    for (const x of v) walk(x, dim + 1);
-  };
-  walk(data, 0);
-  return { shape, flat };
+/** A shape argument: an array (or one number, as torch.zeros(3)) of at most MAX_DIMS non-negative safe integers. */
+function checkShape(fn: string, shape: unknown, what = 'shape'): number[] {
+  const s = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(s)) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)}`);
+  const bad = s.findIndex((d) => !Number.isSafeInteger(d) || d < 0);
+  if (bad >= 0) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)}${s === shape ? ` (dim ${bad} is ${fmtValue(s[bad])})` : ''}`);
+  if (s.length > MAX_DIMS) throw new ShapeError(fn, `${what} has ${s.length} dims, at most ${MAX_DIMS} are supported`);
+  return [...s];
+}
+
+/** The dtype option: undefined, or one of `allowed` (an unknown name and a known one not allowed here both say so). */
+function checkDtype(fn: string, dtype: unknown, allowed: readonly DType[] = DTYPES): DType | undefined {
+  if (dtype === undefined || allowed.includes(dtype as DType)) return dtype as DType | undefined;
+  if (DTYPES.includes(dtype as DType)) throw new DTypeError(fn, `makes ${allowed.join(' or ')} tensors, got dtype ${fmtValue(dtype)}`);
+  throw new DTypeError(fn, `unknown dtype ${fmtValue(dtype)} (wasmgrad tensors are ${DTYPES.map((d) => `'${d}'`).join(' or ')})`);
+}
+
+/** The options of a creation function: an object with only `known` keys, a boolean requiresGrad, a known dtype. */
+function createOptions(fn: string, opts: unknown, known: readonly string[], dtypes?: readonly DType[]): CreateOptions {
+  const o = checkOptions<CreateOptions>(fn, opts, known);
+  checkBool(fn, 'requiresGrad', o.requiresGrad);
+  checkDtype(fn, o.dtype, dtypes);
+  return o;
+}
+
+/** The values as `dtype` stores them: int32 needs 32-bit integers (bigints too), float32 takes any number. */
+function toDtype(fn: string, flat: ArrayLike<number | bigint>, shape: readonly number[], dtype: DType): ArrayLike<number> {
+  let out: number[] | null = null; // a converted copy, made only when there are bigints
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i];
+    if (typeof v === 'bigint') {
+      if (dtype === 'int32' && (v < INT32_MIN || v > INT32_MAX))
+        throw new ValueError(fn, `value ${fmtValue(v)} at ${position(i, shape)} does not fit in int32 (wasmgrad has no int64; pass { dtype: 'float32' } to convert)`);
+      (out ??= Array.from(flat as ArrayLike<number>))[i] = Number(v);
+    } else if (dtype === 'int32' && !(Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX))
+      throw new ValueError(fn, `int32 data must be 32-bit integers, got ${fmtValue(v)} at ${position(i, shape)}`);
+  }
+  return out ?? (flat as ArrayLike<number>);
+}
+
+/** Writes n values gen(0..n-1) in blocks, so large tensors need no host array of their full size. */
+function writeGenerated(be: Backend, ptr: number, n: number, dtype: DType, gen: (i: number) => number): void {
+  const BLOCK = 1 << 16;
+  const buf = new Float64Array(Math.min(n, BLOCK));
+  for (let i = 0; i < n; i += BLOCK) {
+    const m = Math.min(BLOCK, n - i);
+    for (let j = 0; j < m; j++) buf[j] = gen(i + j);
+    be.write(ptr + i, m === buf.length ? buf : buf.subarray(0, m), dtype);
+  }
 }
 
 function make(fn: string, shape: number[], dtype: DType, fill: (be: Backend, ptr: number, n: number) => void, requiresGrad = false): Tensor {
-  if (requiresGrad && dtype !== 'float32') throw new Error(`wasmgrad.${fn}: only float32 tensors can require grad`);
-  const be = backend();
-  const n = shape.reduce((a, b) => a * b, 1);
+  if (requiresGrad && dtype !== 'float32') throw new DTypeError(fn, `only float32 tensors can require grad, got dtype ${fmtValue(dtype)}`);
+  const be = backend(undefined, fn);
+  const n = count(shape);
   const s = allocPersistent(be, n, fn);
-  fill(be, s.ptr, n);
+  try {
+    fill(be, s.ptr, n);
+  } catch (e) {
+    s.release(); // no handle will ever own the block
+    throw e;
+  }
   return new Tensor(shape, dtype, s, requiresGrad);
 }
 
-/** A tensor from a number, nested arrays or a typed array (Int32Array gives int32). */
-export function tensor(data: number | NestedArray | ArrayLike<number>, opts: CreateOptions = {}): Tensor {
-  let shape: number[];
-  let flat: ArrayLike<number>;
-  if (typeof data === 'number') {
-    shape = [];
-    flat = [data];
-  } else if (Array.isArray(data)) {
-    ({ shape, flat } = flattenNested('tensor', data as NestedArray));
-  } else if (data !== null && typeof data === 'object' && typeof (data as ArrayLike<number>).length === 'number') {
-    flat = data as ArrayLike<number>;
-    shape = [flat.length];
-  } else throw new Error(`wasmgrad.tensor: cannot make a tensor from ${typeof data}`);
-  const dtype: DType = opts.dtype ?? (data instanceof Int32Array ? 'int32' : 'float32');
-  if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`wasmgrad.tensor: unknown dtype '${dtype}' (use 'float32' or 'int32')`);
-  if (opts.shape !== undefined) {
-    const want = checkShape('tensor', opts.shape);
-    const n = want.reduce((a, b) => a * b, 1);
-    if (n !== flat.length) throw new Error(`wasmgrad.tensor: shape ${fmtShape(want)} needs ${n} values, data has ${flat.length}`);
+// ---- wg.tensor -----------------------------------------------------------------------------
+
+type Leaf = number | bigint;
+/** Arrays and typed arrays (not DataView) are the list levels of tensor data. */
+const isList = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
+const isBigArray = (v: unknown) => v instanceof BigInt64Array || v instanceof BigUint64Array;
+
+/**
+ * Shape and row-major values of nested lists whose leaves are numbers (or bigints); `ints` when
+ * the data asks for int32 by default: an Int32Array, BigInt64Array or BigUint64Array, bigints.
+ */
+function readData(fn: string, data: unknown): { shape: number[]; flat: ArrayLike<Leaf>; ints: boolean } {
+  if (typeof data === 'number') return { shape: [], flat: [data], ints: false };
+  if (typeof data === 'bigint') return { shape: [], flat: [data], ints: true };
+  if (!isList(data))
+    throw new ValueError(fn, `data must be a number, a (nested) array of numbers or a typed array, got ${fmtValue(data)}`);
+  if (!Array.isArray(data)) return { shape: [data.length], flat: data as ArrayLike<Leaf>, ints: data instanceof Int32Array || isBigArray(data) };
+  const shape: number[] = [];
+  for (let v: unknown = data; isList(v); v = v[0]) {
+    if (shape.length === MAX_DIMS) throw new ShapeError(fn, `data is nested more than ${MAX_DIMS} levels deep`);
+    shape.push(v.length);
+    if (v.length === 0) break;
+  }
+  const flat: Leaf[] = [];
+  let ints = true;
+  const walk = (v: unknown, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v === 'number') ints = false;
+      else if (typeof v !== 'bigint') {
+        if (isList(v)) throw new ShapeError(fn, `ragged nested array: data${path} is ${fmtValue(v)}, expected a number (as data${'[0]'.repeat(dim)})`);
+        throw new ValueError(fn, `data${path} is ${fmtValue(v)}, expected a number`);
+      }
+      flat.push(v);
+      return;
+    }
+    if (!isList(v) || v.length !== shape[dim])
+      throw new ShapeError(fn, `ragged nested array: data${path} is ${fmtValue(v)}, expected a list of length ${shape[dim]} (as data${'[0]'.repeat(dim)})`);
+    for (let i = 0; i < v.length; i++) walk(v[i], dim + 1, `${path}[${i}]`);
+  };
+  walk(data, 0, '');
+  return { shape, flat, ints: ints && flat.length > 0 };
+}
+
+/**
+ * A tensor from a number, nested arrays or a typed array. The dtype defaults to float32, and to
+ * int32 for an Int32Array and for 64-bit integer data (BigInt64Array, BigUint64Array, bigints),
+ * whose values must then fit in 32 bits (wasmgrad has no int64; PyTorch would make int64).
+ */
+export function tensor(data: number | bigint | NestedArray | ArrayLike<number> | BigInt64Array | BigUint64Array, opts: CreateOptions = {}): Tensor {
+  const o = createOptions('tensor', opts, ['shape', 'requiresGrad', 'dtype']);
+  const read = readData('tensor', data);
+  let shape = read.shape;
+  if (o.shape !== undefined) {
+    const want = checkShape('tensor', o.shape, 'options.shape');
+    if (count(want) !== read.flat.length) throw new ShapeError('tensor', `shape ${fmtShape(want)} needs ${count(want)} values, data has ${read.flat.length}`);
     shape = want;
   }
-  if (dtype === 'int32')
-    for (let i = 0; i < flat.length; i++)
-      if (!Number.isInteger(flat[i]) || flat[i] < -2147483648 || flat[i] > 2147483647)
-        throw new Error(`wasmgrad.tensor: int32 data must be 32-bit integers, got ${flat[i]} at index ${i}`);
-  return make('tensor', shape, dtype, (be, p) => be.write(p, flat, dtype), opts.requiresGrad);
+  const dtype = o.dtype ?? (read.ints ? 'int32' : 'float32');
+  const flat = toDtype('tensor', read.flat, shape, dtype);
+  return make('tensor', shape, dtype, (be, p) => be.write(p, flat, dtype), o.requiresGrad);
 }
 
-type Opts = Omit<CreateOptions, 'shape'>;
+// ---- filled, ranges, random ----------------------------------------------------------------
 
-export function full(shape: readonly number[], value: number, opts: Opts = {}): Tensor {
-  const dtype = opts.dtype ?? 'float32';
-  return make('full', checkShape('full', shape), dtype, (be, p, n) => be.fill(p, n, value, dtype), opts.requiresGrad);
-}
-export const zeros = (shape: readonly number[], opts: Opts = {}): Tensor => full(shape, 0, opts);
-export const ones = (shape: readonly number[], opts: Opts = {}): Tensor => full(shape, 1, opts);
-
-/** 0, 1, ..., n-1 (or start, start+step, ... below end). */
-export function arange(startOrN: number, end?: number, step = 1, opts: Opts = {}): Tensor {
-  const [start, stop] = end === undefined ? [0, startOrN] : [startOrN, end];
-  if (step === 0 || !Number.isFinite(step)) throw new Error(`wasmgrad.arange: step must be a non-zero number, got ${step}`);
-  const n = Math.max(0, Math.ceil((stop - start) / step));
-  const vals = Array.from({ length: n }, (_, i) => start + i * step);
-  return tensor(vals, { ...opts, shape: [n] });
-}
-
-function random(fn: string, shape: readonly number[], draw: () => number, opts: Opts): Tensor {
+/** @internal `shape` filled with `value`; `fn` names the caller in errors (e.g. 'nn.BatchNorm1d'). */
+export function filled(fn: string, shape: readonly number[] | number, value: number, opts: Opts): Tensor {
   const s = checkShape(fn, shape);
-  return make(fn, s, 'float32', (be, p, n) => be.write(p, Float64Array.from({ length: n }, draw), 'float32'), opts.requiresGrad);
+  const o = createOptions(fn, opts, ['requiresGrad', 'dtype']);
+  const dtype = o.dtype ?? 'float32';
+  if (typeof value !== 'number') throw new ValueError(fn, `value must be a number, got ${fmtValue(value)}`);
+  const v = toDtype(fn, [value], [], dtype)[0];
+  return make(fn, s, dtype, (be, p, n) => be.fill(p, n, v, dtype), o.requiresGrad);
+}
+
+/** A tensor of `shape` filled with `value`. */
+export const full = (shape: readonly number[] | number, value: number, opts: Opts = {}): Tensor => filled('full', shape, value, opts);
+export const zeros = (shape: readonly number[] | number, opts: Opts = {}): Tensor => filled('zeros', shape, 0, opts);
+export const ones = (shape: readonly number[] | number, opts: Opts = {}): Tensor => filled('ones', shape, 1, opts);
+
+/**
+ * 0, 1, ..., n-1, or start, start+step, ... up to end (excluded), PyTorch's torch.arange: the
+ * bounds must be finite and agree with the step's sign, the step non-zero. The options may follow
+ * the numbers in any position (`arange(5, { dtype: 'int32' })`); with dtype int32, start, end and
+ * step must be integers.
+ */
+export function arange(startOrN: number, end?: number | Opts, step?: number | Opts, opts?: Opts): Tensor {
+  const args = [end, step, opts];
+  const at = args.findIndex(isRecord);
+  const o = createOptions('arange', at < 0 ? undefined : args[at], ['requiresGrad', 'dtype']);
+  const nums = at < 0 ? args : args.slice(0, at);
+  if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined)) throw new ValueError('arange', `the options object must come last, got ${fmtValue([startOrN, ...args])}`);
+  const [e, st = 1] = nums as (number | undefined)[];
+  const [start, stop] = e === undefined ? [0, startOrN] : [startOrN, e];
+  const named: [string, unknown][] = [['start', start], ['end', stop], ['step', st]];
+  for (const [name, v] of named) if (typeof v !== 'number') throw new ValueError('arange', `${name} must be a number, got ${fmtValue(v)}`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError('arange', `unsupported range: ${fmtValue(start)} -> ${fmtValue(stop)} (start and end must be finite)`);
+  if (!Number.isFinite(st) || st === 0) throw new ValueError('arange', `step must be a finite non-zero number, got ${fmtValue(st)}`);
+  if (Math.sign(stop - start) === -Math.sign(st))
+    throw new ValueError('arange', `upper bound and larger bound inconsistent with step sign: start ${start}, end ${stop}, step ${st}`);
+  const dtype = o.dtype ?? 'float32';
+  if (dtype === 'int32') {
+    const frac = named.find(([, v]) => !Number.isInteger(v));
+    if (frac) throw new ValueError('arange', `with dtype int32, ${frac[0]} must be an integer, got ${fmtValue(frac[1])}`);
+    const last = start + Math.max(Math.ceil((stop - start) / st) - 1, 0) * st;
+    if (Math.min(start, last) < INT32_MIN || Math.max(start, last) > INT32_MAX) throw new ValueError('arange', `values from ${start} to ${last} do not fit in int32`);
+  }
+  const n = Math.ceil((stop - start) / st);
+  return make('arange', [n], dtype, (be, p) => writeGenerated(be, p, n, dtype, (i) => start + i * st), o.requiresGrad);
+}
+
+/** @internal A float32 tensor of `shape` with values draw() in row-major order; `fn` names the caller in errors. */
+export function generated(fn: string, shape: readonly number[] | number, draw: () => number, opts: Opts): Tensor {
+  const s = checkShape(fn, shape);
+  const o = createOptions(fn, opts, ['requiresGrad', 'dtype'], ['float32']);
+  return make(fn, s, 'float32', (be, p, n) => writeGenerated(be, p, n, 'float32', draw), o.requiresGrad);
 }
 /** Standard normal samples from the seeded stream (wg.manualSeed). */
-export const randn = (shape: readonly number[], opts: Opts = {}): Tensor => random('randn', shape, normal, opts);
+export const randn = (shape: readonly number[] | number, opts: Opts = {}): Tensor => generated('randn', shape, normal, opts);
 /** Uniform [0, 1) samples from the seeded stream. */
-export const rand = (shape: readonly number[], opts: Opts = {}): Tensor => random('rand', shape, uniform, opts);
+export const rand = (shape: readonly number[] | number, opts: Opts = {}): Tensor => generated('rand', shape, uniform, opts);
 
 /** @internal A 0-d transient constant for numbers mixed with tensors in ops. */
 export function constant(value: number, be: Backend): Tensor {
-  if (typeof value !== 'number') throw new Error(`wasmgrad: expected a Tensor or a number, got ${typeof value}`);
   const s = allocTransient(be, 1, 'constant');
   be.write(s.ptr, [value], 'float32');
   return new Tensor([], 'float32', s, false);

@@ -31,9 +31,9 @@
  *   parameters before this one were updated and the later ones were not. The error says so.
  */
 import type { Backend } from './backend/types.js';
-import { CompileError, NonFiniteError, ValueError } from './errors.js';
+import { checkBool, checkOptions } from './check.js';
+import { CompileError, NonFiniteError } from './errors.js';
 import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, OPS_BY_CODE, R, fmtShape, type DType, type Meta } from './ops/types.js';
-import { checkBool, fmtValue } from './optim/optimizer.js';
 import { recorder } from './recorder.js';
 import type { Tensor } from './tensor.js';
 
@@ -47,15 +47,11 @@ export const debug: Required<DebugOptions> = { checkFinite: false };
 
 /** Changes the debug settings given (the others keep their values). */
 export function setDebug(options: DebugOptions): void {
-  const err = (m: string) => new ValueError('setDebug', m);
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    throw err(`expects an options object such as { checkFinite: true }, got ${fmtValue(options)}`);
-  for (const [key, value] of Object.entries(options)) {
-    if (!Object.hasOwn(debug, key)) throw err(`unknown option '${key}' (the options are ${Object.keys(debug).join(', ')})`);
-    if (value !== undefined) checkBool(err, key, value);
-  }
+  // Options are required here: undefined is refused like any other non-object.
+  const opts = checkOptions<DebugOptions>('setDebug', options ?? null, Object.keys(debug));
+  checkBool('setDebug', 'checkFinite', opts.checkFinite);
   if (recorder.mode !== 'off') throw new CompileError('setDebug', 'cannot be called inside a compiled function: call it before calling the function');
-  if (options.checkFinite !== undefined) debug.checkFinite = options.checkFinite;
+  if (opts.checkFinite !== undefined) debug.checkFinite = opts.checkFinite;
 }
 
 /** The debug settings in force (a copy). */
@@ -98,8 +94,8 @@ export interface OutMeta {
  * its input tensors and its output (`out` === `inputs[0]`: an update of its inputs in place); a
  * launch without them writes constants (zero-fills) and runs unchecked.
  */
-export function runChecked(be: Backend, recs: readonly Int32Array[], workspace: number, inputs?: readonly Meta[], out?: OutMeta): void {
-  if (inputs === undefined || out === undefined) return be.run(recs, workspace);
+export function runChecked(be: Backend, recs: readonly Int32Array[], workspace: number, fn: string, inputs?: readonly Meta[], out?: OutMeta): void {
+  if (inputs === undefined || out === undefined) return be.run(recs, workspace, fn);
   const rec = recs[0];
   const reads = inputs.flatMap((t, i) => (t.dtype === 'float32' ? [{ what: inputName(i, inputs.length), ptr: rec[R.IN + i], shape: t.shape, origin: USER_DATA }] : []));
   const op = opName(rec);
@@ -124,7 +120,7 @@ export function runBackwardChecked(be: Backend, program: readonly Int32Array[], 
     const rec = program[k];
     const t = rec[R.OPCODE] & FLAG_BACKWARD && rec[R.GOUT] !== 0 ? nodeOf.get(rec[R.OUT]) : undefined;
     if (t === undefined) {
-      be.run([rec], workspace);
+      be.run([rec], workspace, 'backward');
       continue;
     }
     try {
@@ -178,7 +174,7 @@ function runOne(be: Backend, rec: Int32Array, workspace: number, c: Check): void
     const at = be.firstNonFinite(c.reads[k].ptr, sizeOf(c.reads[k].shape));
     if (at >= 0) badRead = { b: c.reads[k], at };
   }
-  be.run([rec], workspace);
+  be.run([rec], workspace, c.op);
   for (const w of c.writes) {
     const n = sizeOf(w.shape);
     let at = be.firstNonFinite(w.ptr, n);

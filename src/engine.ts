@@ -9,7 +9,9 @@ import { debug, runChecked, type OutMeta } from './debug.js';
 import { allocTransient, lifetimes, type Storage } from './memory.js';
 import { recorder } from './recorder.js';
 import { FILL } from './ops/core.js';
-import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, opError, writeParams, type DType, type Meta, type OpDef } from './ops/types.js';
+import { checkFunction, checkOptions } from './check.js';
+import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
+import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, writeParams, type DType, type Meta, type OpDef } from './ops/types.js';
 import { nextU32 } from './random.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
@@ -31,8 +33,14 @@ export interface InitOptions {
 let initPromise: Promise<void> | null = null;
 /** Loads and instantiates the WebAssembly module. Idempotent. */
 export function init(opts: InitOptions = {}): Promise<void> {
+  let o: InitOptions;
+  try {
+    o = checkOptions<InitOptions>('init', opts, ['wasm', 'build']);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (wasm) return Promise.resolve();
-  initPromise ??= WasmBackend.create(opts.wasm, opts.build).then(
+  initPromise ??= WasmBackend.create(o.wasm, o.build).then(
     (b) => {
       wasm = b;
     },
@@ -45,7 +53,7 @@ export function init(opts: InitOptions = {}): Promise<void> {
 }
 
 export function setBackend(name: BackendName): void {
-  if (name !== 'wasm' && name !== 'reference') throw new Error(`wasmgrad.setBackend: unknown backend '${name}' (use 'wasm' or 'reference')`);
+  if (name !== 'wasm' && name !== 'reference') throw new ValueError('setBackend', `unknown backend ${fmtValue(name)} (use 'wasm' or 'reference')`);
   currentName = name;
 }
 
@@ -53,9 +61,10 @@ export function getBackend(): BackendName {
   return currentName;
 }
 
-export function backend(name: BackendName = currentName): Backend {
+/** The backend `name` (default: the current one); `fn` names the caller in the not-loaded error. */
+export function backend(name: BackendName = currentName, fn = 'backend'): Backend {
   if (name === 'reference') return (reference ??= new ReferenceBackend());
-  if (wasm === null) throw new Error("wasmgrad: the WebAssembly backend is not loaded: call `await wg.init()` first (or wg.setBackend('reference'))");
+  if (wasm === null) throw new BackendError(fn, "the WebAssembly backend is not loaded: call `await wg.init()` first (or wg.setBackend('reference'))");
   return wasm;
 }
 
@@ -78,13 +87,14 @@ export function info(): Info {
  * when fn returns (the returned tensors, also inside arrays or plain objects, are kept).
  */
 export function noGrad<T>(fn: () => T): T {
+  checkFunction('noGrad', 'fn', fn);
   const prev = gradEnabled;
   gradEnabled = false;
   lifetimes.openScope();
   let result: T | undefined;
   try {
     result = fn();
-    if (result instanceof Promise) throw new Error('wasmgrad.noGrad: fn must be synchronous (it returned a Promise)');
+    if (result instanceof Promise) throw new ValueError('noGrad', 'fn must be synchronous, got a function that returned a Promise (await outside wg.noGrad)');
     return result;
   } finally {
     gradEnabled = prev;
@@ -102,19 +112,21 @@ function storagesIn(value: unknown, found = new Set<Storage>(), depth = 0): Set<
   return found;
 }
 
-/** The backend all inputs live on (they must agree), checking each is still alive. */
+/** The backend all inputs live on (they must agree), checking each is a Tensor still alive. */
 function backendOf(op: string, inputs: readonly Tensor[]): Backend {
-  const be = inputs[0]?.storage.backend ?? backend();
-  for (const t of inputs) {
+  inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new ValueError(op, `argument ${i + 1} must be a Tensor, got ${fmtValue(t)}`);
     t.assertAlive(op);
+  });
+  const be = inputs[0]?.storage.backend ?? backend(undefined, op);
+  for (const t of inputs)
     if (t.storage.backend !== be)
-      throw opError(op, `inputs live on different backends (${be.name} and ${t.storage.backend.name}); make them under one wg.setBackend()`);
-  }
+      throw new BackendError(op, `inputs live on different backends (${be.name} and ${t.storage.backend.name}); make them under one wg.setBackend()`);
   return be;
 }
 
 function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: readonly Storage[], n: number, params: readonly number[]): Int32Array {
-  if (params.length > MAX_PARAMS) throw opError(op.name, 'too many kernel parameters (internal)');
+  if (params.length > MAX_PARAMS) throw new BackendError(op.name, `${params.length} kernel parameters, a record holds ${MAX_PARAMS} (internal)`);
   const rec = newRecord(op.opcode, inputs.length, out.ptr, n, params);
   for (let i = 0; i < inputs.length; i++) rec[R.IN + i] = inputs[i].storage.ptr;
   for (let j = 0; j < aux.length; j++) rec[R.AUX + j] = aux[j].ptr;
@@ -130,21 +142,21 @@ const NO_PARAMS: readonly number[] = [];
 const NO_AUX: readonly Storage[] = [];
 
 function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
-  if (inputs.length !== op.arity) throw opError(op.name, `expects ${op.arity} tensor inputs, got ${inputs.length}`);
+  if (inputs.length !== op.arity) throw new ValueError(op.name, `expects ${op.arity} tensor inputs, got ${inputs.length}`);
   inputs.forEach((t, i) => {
     const want: DType = op.inputDtypes?.[i] ?? 'float32';
-    if (t.dtype !== want) throw opError(op.name, `input ${i} must be ${want}, got ${t.dtype} tensor of shape ${fmtShape(t.shape)}`);
+    if (t.dtype !== want) throw new DTypeError(op.name, `input ${i} must be ${want}, got ${t.dtype} (a tensor of shape ${fmtShape(t.shape)})`);
   });
 }
 
 /**
- * Runs kernel records now, or hands them to wg.compile's recorder (src/recorder.ts). A single-op
- * launch names its input tensors and output (`out` === `inputs[0]` for an update in place) for
- * wg.setDebug's checks (src/debug.ts), which run the records instead when on.
+ * Runs kernel records now, or hands them to wg.compile's recorder (src/recorder.ts); `fn` names the
+ * caller in errors. A single-op launch names its input tensors and output (`out` === `inputs[0]`
+ * for an update in place) for wg.setDebug's checks (src/debug.ts), which run the records instead when on.
  */
-export function launch(be: Backend, recs: readonly Int32Array[], workspace: number, inputs?: readonly Meta[], out?: OutMeta): void {
-  if (debug.checkFinite) return runChecked(be, recs, workspace, inputs, out);
-  if (recorder.mode === 'off' || !recorder.launch(be, recs, workspace)) be.run(recs, workspace);
+export function launch(be: Backend, recs: readonly Int32Array[], workspace: number, fn = 'run', inputs?: readonly Meta[], out?: OutMeta): void {
+  if (debug.checkFinite) return runChecked(be, recs, workspace, fn, inputs, out);
+  if (recorder.mode === 'off' || !recorder.launch(be, recs, workspace)) be.run(recs, workspace, fn);
 }
 
 /** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
@@ -157,10 +169,10 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
   for (let k = 0; k < shape.length; k++) n *= shape[k];
   const out = allocTransient(be, n, op.name);
   let aux = NO_AUX;
-  if (plan.aux !== undefined && plan.aux.length > 0) aux = plan.aux.map((w) => allocTransient(be, w, `${op.name} (saved for backward)`));
+  if (plan.aux !== undefined && plan.aux.length > 0) aux = plan.aux.map((w) => allocTransient(be, w, `${op.name} (saved for backward)`, op.name));
   const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS);
   const workspace = plan.workspace ?? 0;
-  launch(be, [rec], workspace, inputs, plan);
+  launch(be, [rec], workspace, op.name, inputs, plan);
   if (recorder.mode !== 'off') bindApply(op, inputs, attrs);
   let requiresGrad = false;
   if (gradEnabled) for (const i of op.gradInputs) if (inputs[i].requiresGrad) requiresGrad = true;
@@ -202,15 +214,15 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
   const be = backendOf(name, [target, ...inputs]);
   checkDtypes(op, inputs);
   if (gradEnabled && (target.requiresGrad || inputs.some((t) => t.requiresGrad)))
-    throw opError(name, 'in-place update of a tensor that requires grad, or from one, must run inside wg.noGrad(() => ...)');
+    throw new AutogradError(name, 'in-place update of a tensor that requires grad, or from one, must run inside wg.noGrad(() => ...)');
   const plan = op.plan(inputs, attrs);
   const n = plan.shape.reduce((a, b) => a * b, 1);
   if (plan.shape.length !== target.shape.length || plan.shape.some((d, i) => d !== target.shape[i]))
-    throw opError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
-  if ((plan.dtype ?? 'float32') !== target.dtype) throw opError(name, `in-place result dtype does not match target ${target.dtype}`);
-  const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`));
+    throw new ShapeError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
+  if ((plan.dtype ?? 'float32') !== target.dtype) throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);
+  const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`, name));
   target.storage.version++; // before the kernel: a NonFiniteError after it leaves the target written
-  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, inputs, target);
+  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, name, inputs, target);
   if (recorder.mode !== 'off') {
     bindApply(op, inputs, attrs);
     recorder.uses(target.storage);
@@ -230,7 +242,7 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
   for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
-  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, tensors, tensors[0]);
+  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
   if (recorder.mode !== 'off') {
     bindApply(op, tensors, attrs);
     for (const i of written) recorder.bump(tensors[i].storage);

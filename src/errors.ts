@@ -106,6 +106,63 @@ export class CompileError extends WasmgradError {
   }
 }
 
+/** One of the classes above, as helpers that raise "the right subclass" take it. */
+export type ErrorClass = new (fn: string, message: string) => WasmgradError;
+
+/** A shape as messages show it: [2, 3], [] for a 0-d tensor. */
+export function fmtShape(s: readonly number[]): string {
+  return `[${s.join(', ')}]`;
+}
+
+const MAX_ITEMS = 8;
+const MAX_CHARS = 40;
+
+/**
+ * Any value as messages show it, so a message names exactly what was given: numbers as JS prints
+ * them (NaN, -Infinity, -0), strings quoted, bigints with their n, arrays and typed arrays with
+ * their first items, tensors by shape and dtype, plain objects with their first keys, other
+ * objects by class. The one formatter of the library's messages.
+ */
+export function fmtValue(v: unknown, depth = 0): string {
+  switch (typeof v) {
+    case 'string':
+      return JSON.stringify(v.length > MAX_CHARS ? `${v.slice(0, MAX_CHARS)}…` : v);
+    case 'bigint':
+      return `${v}n`;
+    case 'number':
+      return Object.is(v, -0) ? '-0' : String(v);
+    case 'function':
+      return v.name ? `a function (${v.name})` : 'a function';
+    case 'symbol':
+      return v.toString();
+    case 'object':
+      break;
+    default:
+      return String(v); // boolean, undefined
+  }
+  if (v === null) return 'null';
+  if (Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+    const items = v as ArrayLike<unknown>;
+    const prefix = Array.isArray(v) ? '' : `${v.constructor.name} `;
+    if (depth >= 2 && items.length > 0) return `${prefix}[…${items.length} items]`;
+    const shown = Array.from({ length: Math.min(items.length, MAX_ITEMS) }, (_, i) => (i in items ? fmtValue(items[i], depth + 1) : 'empty'));
+    if (items.length > MAX_ITEMS) shown.push(`… (${items.length} items)`);
+    return `${prefix}[${shown.join(', ')}]`;
+  }
+  const o = v as { shape?: unknown; dtype?: unknown };
+  if (Array.isArray(o.shape) && typeof o.dtype === 'string') return `Tensor(${fmtShape(o.shape)}, ${o.dtype})`;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) {
+    if (depth >= 2) return '{…}';
+    const keys = Object.keys(v);
+    const shown = keys.slice(0, 4).map((k) => `${k}: ${fmtValue((v as Record<string, unknown>)[k], depth + 1)}`);
+    if (keys.length > 4) shown.push('…');
+    return `{${shown.join(', ')}}`;
+  }
+  const name = (proto?.constructor as { name?: string } | undefined)?.name;
+  return name ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object';
+}
+
 /** Sizes for messages: bytes below 1 KiB, else KiB / MiB / GiB with three significant digits. */
 export function fmtBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -1,6 +1,8 @@
 /** wg.gradcheck: analytic gradients vs central finite differences, in float64 on the reference backend. */
+import { checkFunction, checkOptions, checkTensor } from './check.js';
 import { getBackend, noGrad, setBackend } from './engine.js';
 import { tensor } from './creation.js';
+import { ValueError, fmtValue } from './errors.js';
 import { Tensor } from './tensor.js';
 
 export interface GradcheckOptions {
@@ -20,7 +22,14 @@ export interface GradcheckResult {
  * (float64); the inputs' values are copied there.
  */
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckResult {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = opts;
+  checkFunction('gradcheck', 'fn', fn);
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new ValueError('gradcheck', `inputs must be a non-empty array of tensors, got ${fmtValue(inputs)}`);
+  inputs.forEach((t, i) => checkTensor('gradcheck', `inputs[${i}]`, t));
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = checkOptions<GradcheckOptions>('gradcheck', opts, ['eps', 'atol', 'rtol']);
+  const bounds: [string, unknown, '> 0' | '≥ 0'][] = [['eps', eps, '> 0'], ['atol', atol, '≥ 0'], ['rtol', rtol, '≥ 0']];
+  for (const [name, v, bound] of bounds)
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (v === 0 && bound === '> 0'))
+      throw new ValueError('gradcheck', `${name} must be a finite number ${bound}, got ${fmtValue(v)}`);
   const prev = getBackend();
   setBackend('reference');
   try {
@@ -29,7 +38,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
     let weights: Float64Array | null = null;
     const objective = (xs: Tensor[]): Tensor => {
       const y = fn(...xs);
-      if (!(y instanceof Tensor)) throw new Error('wasmgrad.gradcheck: fn must return a Tensor');
+      if (!(y instanceof Tensor)) throw new ValueError('gradcheck', `fn must return a Tensor, got ${fmtValue(y)}`);
       weights ??= Float64Array.from({ length: y.size }, (_, k) => Math.cos(1 + 1.7 * k));
       return y.size === 1 ? y.sum() : y.mul(tensor(weights, { shape: y.shape })).sum();
     };

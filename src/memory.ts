@@ -14,9 +14,15 @@
  *   after backward() work) and are recycled when step k+2 begins.
  * - a noGrad scope: results of ops run inside wg.noGrad(fn) are recycled when fn returns, except the
  *   tensors fn returns, which move to the enclosing owner.
- * Using a tensor whose block was recycled throws an Error that says so: never silent garbage.
+ * Using a tensor whose block was recycled throws a RecycledTensorError that says so: never silent
+ * garbage.
+ *
+ * Every heap spans at most HEAP_LIMIT_WORDS words: a request beyond it, or one the engine cannot
+ * provide, is an OutOfMemoryError naming the sizes, raised before anything changes, so the heap
+ * keeps working for smaller requests.
  */
 import type { Backend } from './backend/types.js';
+import { OutOfMemoryError, fmtBytes } from './errors.js';
 import { recorder } from './recorder.js';
 
 /** Size classes: multiples of 16 words (64 bytes, a cache line and a SIMD-friendly alignment);
@@ -28,27 +34,46 @@ export function sizeClass(words: number): number {
   return Math.ceil(w / step) * step;
 }
 
+/**
+ * The most words a heap spans: 2³⁰, the 4 GiB of a 32-bit WebAssembly memory (65536 pages, the
+ * module's maximum) in 4-byte words. The reference backend keeps the same limit, in words, so both
+ * backends accept and refuse the same tensors with the same message (its float64 words take
+ * 8 GiB at that size).
+ */
+export const HEAP_LIMIT_WORDS = 2 ** 30;
+
 export class Heap {
   private top: number;
   private readonly bins = new Map<number, number[]>();
   /** Words currently handed out (for tests of flat memory). */
   inUse = 0;
 
+  /**
+   * @param ensure makes the backend's memory span `endWord` words; false when the engine cannot
+   *               (nothing changed then).
+   */
   constructor(
     base: number,
-    private readonly ensure: (endWord: number) => void,
+    private readonly ensure: (endWord: number) => boolean,
+    readonly limitWords = HEAP_LIMIT_WORDS,
   ) {
     this.top = Math.ceil(base / 16) * 16;
   }
 
-  alloc(words: number): number {
+  /** A block of at least `words` words; `fn` names the caller in an OutOfMemoryError. */
+  alloc(words: number, fn = 'alloc'): number {
     const size = sizeClass(words);
-    this.inUse += size;
     const bin = this.bins.get(size);
-    if (bin !== undefined && bin.length > 0) return bin.pop()!;
-    const p = this.top;
-    this.ensure(p + size);
-    this.top = p + size;
+    let p: number;
+    if (bin !== undefined && bin.length > 0) p = bin.pop()!;
+    else {
+      p = this.top;
+      const oom = (why: string) => new OutOfMemoryError(fn, words * 4, this.limitWords * 4, why);
+      if (p + size > this.limitWords) throw oom(`${fmtBytes(this.inUse * 4)} in use`);
+      if (!this.ensure(p + size)) throw oom(`the JavaScript engine could not grow the heap to ${fmtBytes((p + size) * 4)}`);
+      this.top = p + size;
+    }
+    this.inUse += size;
     return p;
   }
 
@@ -72,12 +97,15 @@ export class GrowingBlock {
   words = 0;
   constructor(private readonly heap: Heap) {}
 
-  /** The block's pointer, reallocated first if it has fewer than `words` words. */
-  ensure(words: number, grow = words): number {
+  /** The block's pointer, reallocated first if it has fewer than `words` words (`fn`: the caller, for errors). */
+  ensure(words: number, grow = words, fn = 'alloc'): number {
     if (words > this.words) {
+      const size = Math.max(words, grow);
+      // Allocated before the old block is freed: a failure leaves the block as it was.
+      const ptr = this.heap.alloc(size, fn);
       if (this.words > 0) this.heap.free(this.ptr, this.words);
-      this.words = Math.max(words, grow);
-      this.ptr = this.heap.alloc(this.words);
+      this.ptr = ptr;
+      this.words = size;
     }
     return this.ptr;
   }
@@ -158,11 +186,12 @@ function recycle(list: OwnerList): void {
 
 export const lifetimes = new Lifetimes();
 
-export function allocTransient(be: Backend, words: number, label: string): Storage {
+/** A block owned by the current step (or noGrad scope); `fn` names the caller in an OutOfMemoryError. */
+export function allocTransient(be: Backend, words: number, label: string, fn = label): Storage {
   // Inside wg.compile: traced blocks are pinned to the program, replays reuse them.
   if (recorder.mode === 'patch') return recorder.recordedAlloc(words);
   const owner = recorder.mode === 'trace' ? recorder.program!.owned : lifetimes.transientOwner();
-  const s = new Storage(be, be.heap.alloc(words), words, owner, label, lifetimes.step);
+  const s = new Storage(be, be.heap.alloc(words, fn), words, owner, label, lifetimes.step);
   owner.push(s);
   if (recorder.mode === 'trace') recorder.traceAlloc(s);
   return s;
@@ -173,9 +202,10 @@ export function allocTransient(be: Backend, words: number, label: string): Stora
  * is JavaScript a replay cannot repeat (the program then re-runs the JS every call), except for
  * `state` (optimizer buffers made at the first step, then reused).
  */
-export function allocPersistent(be: Backend, words: number, label: string, state = false): Storage {
+export function allocPersistent(be: Backend, words: number, label: string, state = false, fn = label): Storage {
+  const s = new Storage(be, be.heap.alloc(words, fn), words, 'persistent', label, lifetimes.step);
   if (recorder.mode !== 'off' && !state) recorder.slow(`a tensor is created inside the function (${label})`);
-  return new Storage(be, be.heap.alloc(words), words, 'persistent', label, lifetimes.step);
+  return s;
 }
 
 const finalizer = new FinalizationRegistry<Storage>((s) => {

@@ -2,6 +2,7 @@
  * Seeded random streams. sfc32: small, fast, passes PractRand. The global stream (wg.manualSeed)
  * gives the same parameters, shuffles and dropout seeds on both backends; fit makes local ones.
  */
+import { ValueError, fmtValue } from './errors.js';
 
 /** A sfc32 generator seeded with `seed`: each call returns 32 random bits as an unsigned integer. */
 export function sfc32(seed: number): () => number {
@@ -22,7 +23,7 @@ export function sfc32(seed: number): () => number {
 let stream = sfc32(0);
 
 export function manualSeed(seed: number): void {
-  if (!Number.isFinite(seed)) throw new Error(`wasmgrad.manualSeed: seed must be a finite number, got ${seed}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('manualSeed', `seed must be a finite number, got ${fmtValue(seed)}`);
   stream = sfc32(seed);
 }
 

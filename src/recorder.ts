@@ -28,6 +28,7 @@
 import type { Backend } from './backend/types.js';
 import type { Storage } from './memory.js';
 import type { Tensor } from './tensor.js';
+import { BackendError, CompileError } from './errors.js';
 import { OPCODE_MASK, OPS_BY_CODE, R, REC_WORDS } from './ops/types.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
@@ -106,11 +107,12 @@ export class Program {
 export const jsState = { version: 0 };
 
 /** The JavaScript of a compiled function recorded other ops or shapes than its trace. */
-export class NotStaticError extends Error {}
+export class NotStaticError extends CompileError {}
 
-function notStatic(what: string): Error {
+function notStatic(what: string): NotStaticError {
   return new NotStaticError(
-    `wasmgrad.compile: the step function did not repeat its recorded work (${what}). A compiled function must run the same ops on the same shapes ` +
+    'compile',
+    `the step function did not repeat its recorded work (${what}). A compiled function must run the same ops on the same shapes ` +
       'every call for the same input shapes: no data-dependent branches, no reading values inside it.',
   );
 }
@@ -130,7 +132,7 @@ class Recorder {
   private argPtr = new Map<number, number>();
 
   begin(mode: 'trace' | 'patch', program: Program, args: readonly unknown[], storageOf: (a: unknown) => Storage | null): void {
-    if (this.mode !== 'off') throw new Error('wasmgrad.compile: compiled functions cannot call each other');
+    if (this.mode !== 'off') throw new CompileError('compile', 'compiled functions cannot call each other (a compiled function was called inside another one)');
     this.mode = mode;
     this.program = program;
     this.cursor = 0;
@@ -213,7 +215,7 @@ class Recorder {
   launch(be: Backend, recs: readonly Int32Array[], workspace: number): boolean {
     const p = this.program!;
     const b = this.run!;
-    if (p.backend !== null && p.backend !== be) throw new Error('wasmgrad.compile: a compiled function must use one backend');
+    if (p.backend !== null && p.backend !== be) throw new BackendError('compile', `a compiled function must use one backend, this one runs ops on ${p.backend.name} and ${be.name}`);
     p.backend = be;
     p.workspace = Math.max(p.workspace, workspace);
     let stored: Int32Array[];
@@ -283,8 +285,9 @@ class Recorder {
   assertReadable(s: Storage, dtype: string): void {
     if (this.mode === 'off') return;
     if (s.owner === this.program!.owned)
-      throw new Error(
-        'wasmgrad.compile: a value computed inside a compiled function cannot be read inside it (it is only computed when the whole ' +
+      throw new CompileError(
+        'compile',
+        'a value computed inside a compiled function cannot be read inside it (it is only computed when the whole ' +
           'step runs); return the tensor and read it after the call',
       );
     const arg = this.argOf.get(s);

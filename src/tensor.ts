@@ -4,6 +4,7 @@
  * as functions on the `wg` namespace.
  */
 import { backward } from './autodiff.js';
+import { AutogradError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue } from './errors.js';
 import * as F from './functional.js';
 import { copyInto } from './ops/shape.js';
 import { attachHandle, demote, makePersistent, type Storage } from './memory.js';
@@ -61,7 +62,8 @@ export class Tensor implements Meta {
     return this._grad;
   }
   set grad(g: Tensor | null) {
-    if (g !== null && !(g instanceof Tensor)) throw new Error('wasmgrad: .grad can only be set to a Tensor or null');
+    if (g !== null && !(g instanceof Tensor)) throw new ValueError('Tensor.grad', `can only be set to a Tensor or null, got ${fmtValue(g)}`);
+    g?.assertAlive('Tensor.grad');
     if (g === null && recorder.mode !== 'off') recorder.run!.cleared.add(this);
     if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
     this._grad = g;
@@ -71,17 +73,19 @@ export class Tensor implements Meta {
     return this._requiresGrad;
   }
   set requiresGrad(v: boolean) {
-    if (this.node !== null) throw new Error('wasmgrad: requiresGrad can only be set on leaf tensors (use detach() first)');
-    if (v && this.dtype !== 'float32') throw new Error(`wasmgrad: only float32 tensors can require grad (this one is ${this.dtype})`);
+    if (typeof v !== 'boolean') throw new ValueError('Tensor.requiresGrad', `must be set to a boolean, got ${fmtValue(v)}`);
+    if (this.node !== null) throw new AutogradError('Tensor.requiresGrad', `can only be set on leaf tensors, this one was computed by '${this.node.op.name}' (use detach() first)`);
+    if (v && this.dtype !== 'float32') throw new DTypeError('Tensor.requiresGrad', `only float32 tensors can require grad, this one is ${this.dtype}`);
     this._requiresGrad = v;
   }
 
-  /** Throws a clear Error if this tensor's storage was recycled. */
+  /** Throws a RecycledTensorError naming `op` if this tensor's storage was recycled. */
   assertAlive(op = 'tensor'): void {
     const s = this.storage;
     if (s.alive) return;
-    throw new Error(
-      `wasmgrad.${op}: this tensor ${fmtShape(this.shape)} (made by '${s.label}' in step ${s.born}) was recycled in step ${s.diedAt}. ` +
+    throw new RecycledTensorError(
+      op,
+      `this tensor ${fmtShape(this.shape)} (made by '${s.label}' in step ${s.born}) was recycled in step ${s.diedAt}. ` +
         'Op results stay valid for the step that made them and the next one (a step ends when backward() finishes; ' +
         'noGrad results not returned by fn end with it). Call .keep() on a tensor you need for longer.',
     );
@@ -90,7 +94,7 @@ export class Tensor implements Meta {
   /** The single value of a one-element tensor. */
   item(): number {
     this.assertAlive('item');
-    if (this.size !== 1) throw new Error(`wasmgrad.item: tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
+    if (this.size !== 1) throw new ShapeError('item', `tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
     return this.values()[0];
   }
 
@@ -179,7 +183,7 @@ export class Tensor implements Meta {
   matmul(o: Tensor, opts?: F.MatmulOptions): Tensor { return F.matmul(this, o, opts); }
   transpose(d0?: number, d1?: number): Tensor { return F.transpose(this, d0, d1); }
   permute(dims: readonly number[]): Tensor { return F.permute(this, dims); }
-  reshape(shape: readonly number[]): Tensor { return F.reshape(this, shape); }
+  reshape(shape: readonly number[] | number): Tensor { return F.reshape(this, shape); }
   flatten(startDim = 0): Tensor { return F.flatten(this, startDim); }
   slice(dim: number, start: number, end?: number): Tensor { return F.slice(this, dim, start, end); }
   // ---- reductions ----

@@ -265,8 +265,8 @@ describe.each(['wasm', 'reference'] as const)('corrupted checkpoints (%s backend
   const fileErrors: [string, Edit, string | RegExp][] = [
     ['optimizer metadata that is not JSON', (_, m) => (m['wasmgrad.optimizer'] = '{"class": "Adam", '), `${OPT} is not valid JSON (`],
     ['optimizer metadata without a class', (_, m) => (m['wasmgrad.optimizer'] = '{"paramGroups": []}'), `${OPT} must hold a JSON object with a "class" name, got {"paramGroups": []}`],
-    ['paramGroups not an array', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = 5 as never)), `${OPT} (paramGroups) must be an array of parameter groups, got number 5`],
-    ['a paramGroups entry of the wrong type', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = [7 as never])), `${OPT} (paramGroups[0]) must be an object of hyperparameters, got number 7`],
+    ['paramGroups not an array', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = 5 as never)), `${OPT} (paramGroups) must be an array of parameter groups, got 5`],
+    ['a paramGroups entry of the wrong type', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = [7 as never])), `${OPT} (paramGroups[0]) must be an object of hyperparameters, got 7`],
     ['a hyperparameter of the wrong type', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].lr = '0.01')), `${OPT} (paramGroups[0]) is invalid: lr must be a finite number ≥ 0, got "0.01"`],
     ['an invalid hyperparameter', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].betas = [0.9, 1.5])), `${OPT} (paramGroups[0]) is invalid: betas[1] must be a finite number in [0, 1), got 1.5`],
     ['an unknown hyperparameter', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].toString = 1 as never)), `unknown hyperparameter 'toString' in ${OPT} (paramGroups[0]) (Adam has lr, `],

@@ -195,9 +195,9 @@ for (const be of ['wasm', 'reference'] as const) {
 describe('setDebug', () => {
   test('validates its options (ValueError), changes only the options given', () => {
     for (const [bad, msg] of [
-      [null, 'wasmgrad.setDebug: expects an options object such as { checkFinite: true }, got null'],
-      [true, 'wasmgrad.setDebug: expects an options object such as { checkFinite: true }, got true'],
-      [{ checkFinite: 'yes' }, 'wasmgrad.setDebug: checkFinite must be true or false, got "yes"'],
+      [null, 'wasmgrad.setDebug: options must be an object { checkFinite }, got null'],
+      [true, 'wasmgrad.setDebug: options must be an object { checkFinite }, got true'],
+      [{ checkFinite: 'yes' }, 'wasmgrad.setDebug: checkFinite must be a boolean, got "yes"'],
       [{ checkNan: true }, "wasmgrad.setDebug: unknown option 'checkNan' (the options are checkFinite)"],
     ] as const) {
       const e = thrown(() => wg.setDebug(bad as never));

@@ -3,6 +3,7 @@
  * Same records, same pointers (word indices) as WASM, so it is a drop-in interpreter and the
  * oracle every WASM result is checked against.
  */
+import { BackendError } from '../errors.js';
 import { GrowingBlock, Heap } from '../memory.js';
 import { FLAG_BACKWARD, OPCODE_MASK, OPS_BY_CODE, R, type DType } from '../ops/types.js';
 import type { Backend } from './types.js';
@@ -19,13 +20,24 @@ export class ReferenceBackend implements Backend {
     this.ws = new GrowingBlock(this.heap);
   }
 
-  private ensure(end: number): void {
-    if (end <= this.h.length) return;
+  /** Grows the heap to at least `end` words (doubling, else exactly `end`); false if the engine cannot. */
+  private ensure(end: number): boolean {
+    if (end <= this.h.length) return true;
     let n = this.h.length;
     while (n < end) n *= 2;
-    const bigger = new Float64Array(n);
-    bigger.set(this.h);
-    this.h = bigger;
+    for (const words of n > end ? [n, end] : [n]) {
+      let bigger: Float64Array<ArrayBuffer>;
+      try {
+        bigger = new Float64Array(words);
+      } catch (e) {
+        if (e instanceof RangeError) continue; // "Array buffer allocation failed": try the exact size
+        throw e;
+      }
+      bigger.set(this.h);
+      this.h = bigger;
+      return true;
+    }
+    return false;
   }
 
   write(ptr: number, data: ArrayLike<number>, dtype: DType): void {
@@ -46,15 +58,16 @@ export class ReferenceBackend implements Backend {
     return -1;
   }
 
-  run(recs: readonly Int32Array[], workspace: number): void {
-    const ws = this.ws.ensure(workspace);
+  run(recs: readonly Int32Array[], workspace: number, fn = 'run'): void {
+    const ws = this.ws.ensure(workspace, workspace, fn);
     for (const r of recs) {
       const code = r[R.OPCODE];
       const op = OPS_BY_CODE[code & OPCODE_MASK];
+      if (op === undefined) throw new BackendError(fn, `unknown opcode ${code & OPCODE_MASK} (internal)`);
       r[R.WS] = ws;
       if (!(code & FLAG_BACKWARD)) op.ref.fwd(this.h, r);
       else if (r[R.GOUT] !== 0) {
-        if (op.ref.bwd === undefined) throw new Error(`wasmgrad.${op.name}: has no backward`);
+        if (op.ref.bwd === undefined) throw new BackendError(fn, `op '${op.name}' has no backward kernel (internal)`);
         op.ref.bwd(this.h, r);
       }
     }

@@ -16,9 +16,10 @@ export interface Backend {
   fill(ptr: number, n: number, value: number, dtype: DType): void;
   /**
    * Runs `recs` in order, in one interpreter call: each record's forward kernel, or its backward
-   * kernel when flagged FLAG_BACKWARD (skipped when GOUT is 0). `workspace`: scratch words needed.
+   * kernel when flagged FLAG_BACKWARD (skipped when GOUT is 0). `workspace`: scratch words needed;
+   * `fn`: what the user called (an op, 'backward', 'compile'), named by an error raised on the way.
    */
-  run(recs: readonly Int32Array[], workspace: number): void;
+  run(recs: readonly Int32Array[], workspace: number, fn?: string): void;
   /** Index of the first NaN or ±Inf among the n float values at ptr, or -1 (wg.setDebug's check). */
   firstNonFinite(ptr: number, n: number): number;
 }

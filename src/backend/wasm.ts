@@ -4,6 +4,7 @@
  * (re-made whenever memory.grow detaches them), copies instruction records into a tape block in
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
+import { BackendError, ValueError, WasmgradError, fmtValue } from '../errors.js';
 import { GrowingBlock, Heap } from '../memory.js';
 import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, newRecord, specValue, type DType } from '../ops/types.js';
 import type { Backend } from './types.js';
@@ -71,17 +72,28 @@ const WARM_UP_SETTLE_MS = 15;
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
+/** Compiles the module from `src`; any failure (a missing file, HTTP error, invalid bytes) is a BackendError naming the source. */
 async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
-  if (typeof src !== 'string' && !(src instanceof URL)) return WebAssembly.compile(src);
-  const url = new URL(src, isNode ? `file://${process.cwd()}/` : undefined);
-  if (isNode && url.protocol === 'file:') {
-    const { readFileBytes } = await import('../node/read.js');
-    return WebAssembly.compile(await readFileBytes(url));
+  const bytes = typeof src !== 'string' && !(src instanceof URL);
+  if (bytes && !(src instanceof ArrayBuffer || ArrayBuffer.isView(src)))
+    throw new ValueError('init', `wasm must be a URL, a path, bytes (BufferSource) or a WebAssembly.Module, got ${fmtValue(src)}`);
+  let where = 'the bytes given';
+  try {
+    if (bytes) return await WebAssembly.compile(src);
+    const url = new URL(src, isNode ? `file://${process.cwd()}/` : undefined);
+    where = url.href;
+    if (isNode && url.protocol === 'file:') {
+      const { readFileBytes } = await import('../node/read.js');
+      return await WebAssembly.compile(await readFileBytes(url));
+    }
+    const res = await fetch(url);
+    if (!res.ok) throw new BackendError('init', `could not fetch ${url.href}: HTTP ${res.status}`);
+    return await WebAssembly.compile(await res.arrayBuffer());
+  } catch (e) {
+    if (e instanceof WasmgradError) throw e;
+    throw new BackendError('init', `could not load the WebAssembly module from ${where}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
   }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`wasmgrad.init: could not fetch ${url.href}: HTTP ${res.status}`);
-  return WebAssembly.compile(await res.arrayBuffer());
 }
 
 export class WasmBackend implements Backend {
@@ -92,6 +104,8 @@ export class WasmBackend implements Backend {
   private i32!: Int32Array;
   private readonly tape: GrowingBlock;
   private readonly ws: GrowingBlock;
+  /** What the running program was launched for: names an abort or a trap. */
+  private running = 'init';
 
   /**
    * Loads `src` if given (and reports the build it is), else the packaged `build`, else the
@@ -99,23 +113,28 @@ export class WasmBackend implements Backend {
    */
   static async create(src?: WasmSource, build?: BuildName, warmUpRounds = WARM_UP_ROUNDS): Promise<WasmBackend> {
     if (build !== undefined && !Object.hasOwn(ID_OF, build))
-      throw new Error(`wasmgrad.init: unknown build '${build}' (use 'relaxed', 'simd' or 'scalar')`);
+      throw new ValueError('init', `unknown build ${fmtValue(build)} (use 'relaxed', 'simd' or 'scalar')`);
     if (src === undefined && build !== undefined && !NEEDS[build][0]())
-      throw new Error(`wasmgrad.init: the '${build}' build needs ${NEEDS[build][1]}, which this engine does not support`);
+      throw new BackendError('init', `the '${build}' build needs ${NEEDS[build][1]}, which this engine does not support`);
     const module = await compile(src ?? defaultWasmUrl(build ?? detectBuild()));
     let self: WasmBackend | undefined;
-    const instance = await WebAssembly.instantiate(module, {
-      env: {
-        abort: (msg: number, file: number, line: number, col: number) => {
-          const text = self ? self.string(msg) : 'abort';
-          const where = self && file ? ` (${self.string(file)}:${line}:${col})` : '';
-          throw new Error(`wasmgrad (wasm): ${text}${where}`);
+    try {
+      const instance = await WebAssembly.instantiate(module, {
+        env: {
+          abort: (msg: number, file: number, line: number, col: number) => {
+            const text = self ? self.string(msg) : 'abort';
+            const where = self && file ? ` (${self.string(file)}:${line}:${col})` : '';
+            throw new BackendError(self?.running ?? 'init', `WebAssembly abort: ${text}${where}`);
+          },
         },
-      },
-    });
-    self = new WasmBackend(instance.exports as unknown as Exports);
+      });
+      self = new WasmBackend(instance.exports as unknown as Exports);
+    } catch (e) {
+      if (e instanceof WasmgradError) throw e;
+      throw new BackendError('init', `the module is not a wasmgrad build: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    }
     if (src !== undefined && build !== undefined && self.build !== ID_OF[build])
-      throw new Error(`wasmgrad.init: asked for the '${build}' build, but the module given is the '${self.build}' build`);
+      throw new BackendError('init', `asked for the '${build}' build, but the module given is the '${self.build}' build`);
     if (warmUpRounds > 0) {
       self.warmUp(warmUpRounds);
       if (isNode) await new Promise((r) => setTimeout(r, WARM_UP_SETTLE_MS));
@@ -125,9 +144,9 @@ export class WasmBackend implements Backend {
 
   private constructor(ex: Exports) {
     this.ex = ex;
-    if (ex.recordWords() !== REC_WORDS) throw new Error('wasmgrad.init: wasm/JS record layout mismatch (rebuild)');
+    if (ex.recordWords() !== REC_WORDS) throw new BackendError('init', `the wasm module's records have ${ex.recordWords()} words, this op table's ${REC_WORDS} (rebuild)`);
     if (ex.opcodeCount() !== OPS_BY_NAME.size)
-      throw new Error(`wasmgrad.init: the wasm module has ${ex.opcodeCount()} ops, this op table ${OPS_BY_NAME.size}: it was built from another version (rebuild)`);
+      throw new BackendError('init', `the wasm module has ${ex.opcodeCount()} ops, this op table ${OPS_BY_NAME.size}: it was built from another version (rebuild)`);
     this.views();
     // A 64 KiB gap above the AS data segments; the stub runtime never allocates in kernels.
     this.heap = new Heap((ex.heapBase() >>> 2) + 16384, (end) => this.ensure(end));
@@ -157,19 +176,25 @@ export class WasmBackend implements Backend {
     this.i32 = new Int32Array(buf);
   }
 
-  private ensure(endWord: number): void {
-    const need = endWord * 4 - this.ex.memory.buffer.byteLength;
-    if (need > 0) {
+  /** Grows memory to span `endWord` words (≤ the heap's 4 GiB limit); false if the engine refuses. */
+  private ensure(endWord: number): boolean {
+    const have = this.ex.memory.buffer.byteLength >>> 16;
+    const need = Math.ceil((endWord * 4) / 65536) - have;
+    if (need <= 0) return true;
+    // Geometrically (by half the current size) so a growing model does not pay for many small
+    // grows; when the engine refuses that, exactly what is needed.
+    const geometric = Math.min(Math.max(need, have >>> 1), 65536 - have);
+    for (const pages of geometric > need ? [geometric, need] : [need]) {
       try {
-        // Grow geometrically so a growing model does not pay for many small grows.
-        const pages = Math.max(Math.ceil(need / 65536), this.ex.memory.buffer.byteLength >>> 17);
-        this.ex.memory.grow(Math.min(pages, 65536 - (this.ex.memory.buffer.byteLength >>> 16)));
+        this.ex.memory.grow(pages);
       } catch (e) {
-        throw new Error(`wasmgrad: out of WebAssembly memory growing to ${(endWord * 4) / 2 ** 20} MiB (${e})`);
+        if (e instanceof RangeError) continue; // "WebAssembly.Memory.grow(): Maximum memory size exceeded" or allocation failed
+        throw e;
       }
-      if (endWord * 4 > this.ex.memory.buffer.byteLength) throw new Error('wasmgrad: out of WebAssembly memory (4 GiB)');
+      this.views();
+      return true;
     }
-    if (this.f32.buffer !== this.ex.memory.buffer) this.views();
+    return false;
   }
 
   private fresh(): void {
@@ -200,10 +225,10 @@ export class WasmBackend implements Backend {
     return this.ex.memory.buffer.byteLength;
   }
 
-  private load(recs: readonly Int32Array[], workspace: number): void {
-    const ws = this.ws.ensure(workspace);
+  private load(recs: readonly Int32Array[], workspace: number, fn: string): void {
+    const ws = this.ws.ensure(workspace, workspace, fn);
     // The tape grows geometrically: a long backward program should not reallocate every time.
-    const tape = this.tape.ensure(recs.length * REC_WORDS, Math.max(2 * this.tape.words, 64 * REC_WORDS));
+    const tape = this.tape.ensure(recs.length * REC_WORDS, Math.max(2 * this.tape.words, 64 * REC_WORDS), fn);
     this.fresh();
     for (let i = 0; i < recs.length; i++) {
       recs[i][R.WS] = ws;
@@ -211,9 +236,16 @@ export class WasmBackend implements Backend {
     }
   }
 
-  run(recs: readonly Int32Array[], workspace: number): void {
-    this.load(recs, workspace);
-    this.ex.run(this.tape.ptr * 4, 0, recs.length);
+  /** Runs the records in one interpreter call; an abort or a trap becomes a BackendError naming `fn`. */
+  run(recs: readonly Int32Array[], workspace: number, fn = 'run'): void {
+    this.load(recs, workspace, fn);
+    this.running = fn;
+    try {
+      this.ex.run(this.tape.ptr * 4, 0, recs.length);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw new BackendError(fn, `a WebAssembly kernel trapped: ${e.message}`, { cause: e });
+      throw e;
+    }
   }
 
   /**
@@ -231,7 +263,7 @@ export class WasmBackend implements Backend {
     if (rounds <= 0) return;
     const blocks: [number, number][] = [];
     const buffer = (words: number, fill: (k: number) => number = () => 0, dtype: DType = 'float32'): number => {
-      const p = this.heap.alloc(Math.max(words, 1));
+      const p = this.heap.alloc(Math.max(words, 1), 'init');
       blocks.push([p, Math.max(words, 1)]);
       this.write(p, Array.from({ length: words }, (_, k) => fill(k)), dtype);
       return p;
@@ -246,14 +278,16 @@ export class WasmBackend implements Backend {
       const largest = op.tests.cases.reduce((a, c) => (c.inputs.reduce((t, s) => t + size(s.shape), 0) > a.inputs.reduce((t, s) => t + size(s.shape), 0) ? c : a));
       const flat = { ...largest, inputs: largest.inputs.map((s) => ({ ...s, shape: [WARM_UP_ELEMENTS] })) };
       const sameShape = largest.inputs.every((s) => s.shape.join() === largest.inputs[0].shape.join());
+      const planOf = (tc: typeof largest) => op.plan(tc.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })), tc.attrs ?? {});
       let c = largest, plan;
-      try {
-        if (!sameShape) throw new Error('not elementwise');
-        plan = op.plan(flat.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })), flat.attrs ?? {});
-        c = flat;
-      } catch {
-        plan = op.plan(largest.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })), largest.attrs ?? {});
-      }
+      if (sameShape)
+        try {
+          plan = planOf(flat);
+          c = flat;
+        } catch {
+          // an op whose shape rule refuses the flat shape runs its largest case as it is
+        }
+      plan ??= planOf(largest);
       const n = size(plan.shape);
       const rec = newRecord(op.opcode, c.inputs.length, buffer(n), n, plan.params ?? []);
       c.inputs.forEach((s, i) => (rec[R.IN + i] = buffer(size(s.shape), () => specValue(s, golden), s.dtype)));
@@ -267,7 +301,7 @@ export class WasmBackend implements Backend {
       for (const i of op.gradInputs) back[R.GIN + i] = buffer(size(c.inputs[i].shape));
       recs.push(back);
     }
-    this.load(recs, workspace);
+    this.load(recs, workspace, 'init');
     for (let r = 0; r < rounds; r++) this.ex.run(this.tape.ptr * 4, 0, recs.length);
     for (const [p, w] of blocks) this.heap.free(p, w);
   }

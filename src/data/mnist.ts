@@ -5,6 +5,7 @@
  * not touch wg.manualSeed's stream, so the split is the same everywhere.
  */
 import { tensor } from '../creation.js';
+import { BackendError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
 export interface Split {
@@ -16,7 +17,7 @@ export interface Split {
 
 export async function mnist(): Promise<{ train: Split; test: Split }> {
   const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
-  if (!isNode) throw new Error('wasmgrad.data.mnist: loads the `mnist` package files in Node; in a browser, build tensors from the digits yourself');
+  if (!isNode) throw new BackendError('data.mnist', 'loads the `mnist` package files in Node; in a browser, build tensors from the digits yourself');
   const { readMnistDigits } = await import('../node/mnist.js');
   const digits = readMnistDigits();
   const labels: number[] = [];

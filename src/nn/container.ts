@@ -1,4 +1,5 @@
 /** Sequential: a chain of modules. */
+import { ValueError, fmtValue } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { Linear } from './layers.js';
 import { Module } from './module.js';
@@ -30,8 +31,9 @@ export class Sequential extends Module {
 
   /** The module at index i (negative counts from the end). */
   at(i: number): Module {
-    const m = Number.isInteger(i) ? this.layers.at(i) : undefined;
-    if (m === undefined) throw new Error(`wasmgrad.nn.Sequential.at: index ${i} is out of range for ${this.layers.length} modules`);
+    if (!Number.isInteger(i)) throw new ValueError('nn.Sequential.at', `index must be an integer, got ${fmtValue(i)}`);
+    const m = this.layers.at(i);
+    if (m === undefined) throw new ValueError('nn.Sequential.at', `index ${i} is out of range for ${this.layers.length} modules`);
     return m;
   }
 

@@ -1,29 +1,26 @@
 /**
  * Parameter initialisation as PyTorch's defaults, drawn from the seeded stream (wg.manualSeed), so
  * the same seed builds the same model on both backends. Values are computed in JS (float64) and
- * written once into persistent leaf tensors that require grad.
+ * written once into persistent leaf tensors that require grad. `fn` names the layer in errors (a
+ * layer too large for the heap is an OutOfMemoryError of 'nn.Linear', ...).
  */
-import { full, tensor } from '../creation.js';
+import { filled, generated } from '../creation.js';
 import { normal, uniform } from '../random.js';
 import type { Tensor } from '../tensor.js';
 
-const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
 /** A parameter with values drawn from U(−bound, bound), element by element in row-major order. */
-export function uniformParameter(shape: readonly number[], bound: number): Tensor {
-  const v = Float64Array.from({ length: count(shape) }, () => -bound + 2 * bound * uniform());
-  return tensor(v, { shape, requiresGrad: true });
+export function uniformParameter(fn: string, shape: readonly number[], bound: number): Tensor {
+  return generated(fn, shape, () => -bound + 2 * bound * uniform(), { requiresGrad: true });
 }
 
 /** A parameter with values drawn from N(mean, std²). */
-export function normalParameter(shape: readonly number[], mean = 0, std = 1): Tensor {
-  const v = Float64Array.from({ length: count(shape) }, () => mean + std * normal());
-  return tensor(v, { shape, requiresGrad: true });
+export function normalParameter(fn: string, shape: readonly number[], mean = 0, std = 1): Tensor {
+  return generated(fn, shape, () => mean + std * normal(), { requiresGrad: true });
 }
 
 /** A parameter filled with one value (BatchNorm/LayerNorm weight 1, bias 0). */
-export function constantParameter(shape: readonly number[], value: number): Tensor {
-  return full(shape, value, { requiresGrad: true });
+export function constantParameter(fn: string, shape: readonly number[], value: number): Tensor {
+  return filled(fn, shape, value, { requiresGrad: true });
 }
 
 /**

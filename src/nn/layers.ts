@@ -1,4 +1,6 @@
 /** Layers with weights: Linear, Conv2d, Embedding. */
+import { checkBool, checkOptions, checkTensor } from '../check.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../functional.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../tensor.js';
@@ -8,14 +10,14 @@ import { Module } from './module.js';
 /** Throws unless v is an integer ≥ min. */
 export function checkInt(where: string, name: string, v: unknown, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-    throw new Error(`wasmgrad.nn.${where}: ${name} must be an integer ≥ ${min}, got ${String(v)}`);
+    throw new ValueError(`nn.${where}`, `${name} must be an integer ≥ ${min}, got ${fmtValue(v)}`);
   return v;
 }
 
 /** A number or [h, w] pair as [h, w] of integers ≥ min. */
 export function checkPair(where: string, name: string, v: unknown, min: number): [number, number] {
   const p = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(p) || p.length !== 2) throw new Error(`wasmgrad.nn.${where}: ${name} must be a number or an [h, w] pair, got ${JSON.stringify(v)}`);
+  if (!Array.isArray(p) || p.length !== 2) throw new ValueError(`nn.${where}`, `${name} must be a number or an [h, w] pair, got ${fmtValue(v)}`);
   return [checkInt(where, name, p[0], min), checkInt(where, name, p[1], min)];
 }
 
@@ -43,10 +45,12 @@ export class Linear extends Module {
     super();
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0);
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0);
+    const { bias = true } = checkOptions<{ bias?: boolean }>('nn.Linear', opts, ['bias']);
+    checkBool('nn.Linear', 'bias', bias);
     const bound = fanInBound(inFeatures);
     // Drawn in PyTorch's order: the whole weight, then the bias.
-    this.weight = this.registerParameter('weight', uniformParameter([outFeatures, inFeatures], bound));
-    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', uniformParameter([outFeatures], bound)) : null;
+    this.weight = this.registerParameter('weight', uniformParameter('nn.Linear', [outFeatures, inFeatures], bound));
+    this.bias = bias ? this.registerParameter('bias', uniformParameter('nn.Linear', [outFeatures], bound)) : null;
   }
 
   forward(x: Tensor): Tensor {
@@ -58,8 +62,9 @@ export class Linear extends Module {
    * a Linear followed by a ReLU this way.
    */
   forwardActivated(x: Tensor, activation: F.LinearOptions['activation']): Tensor {
+    checkTensor('nn.Linear', 'input', x);
     if (x.ndim < 1 || x.shape[x.ndim - 1] !== this.inFeatures)
-      throw new Error(`wasmgrad.nn.Linear: expected an input whose last dim is in_features = ${this.inFeatures}, got shape ${fmtShape(x.shape)}`);
+      throw new ShapeError('nn.Linear', `expected an input whose last dim is in_features = ${this.inFeatures}, got shape ${fmtShape(x.shape)}`);
     return F.linear(x, this.weight, this.bias, { activation });
   }
 
@@ -95,18 +100,21 @@ export class Conv2d extends Module {
     this.inChannels = checkInt('Conv2d', 'inChannels', inChannels, 1);
     this.outChannels = checkInt('Conv2d', 'outChannels', outChannels, 1);
     this.kernelSize = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
-    this.stride = checkPair('Conv2d', 'stride', opts.stride ?? 1, 1);
-    this.padding = checkPair('Conv2d', 'padding', opts.padding ?? 0, 0);
-    this.dilation = checkPair('Conv2d', 'dilation', opts.dilation ?? 1, 1);
+    const o = checkOptions<Conv2dModuleOptions>('nn.Conv2d', opts, ['stride', 'padding', 'dilation', 'bias']);
+    checkBool('nn.Conv2d', 'bias', o.bias);
+    this.stride = checkPair('Conv2d', 'stride', o.stride ?? 1, 1);
+    this.padding = checkPair('Conv2d', 'padding', o.padding ?? 0, 0);
+    this.dilation = checkPair('Conv2d', 'dilation', o.dilation ?? 1, 1);
     const [kh, kw] = this.kernelSize;
     const bound = fanInBound(inChannels * kh * kw);
-    this.weight = this.registerParameter('weight', uniformParameter([outChannels, inChannels, kh, kw], bound));
-    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', uniformParameter([outChannels], bound)) : null;
+    this.weight = this.registerParameter('weight', uniformParameter('nn.Conv2d', [outChannels, inChannels, kh, kw], bound));
+    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv2d', [outChannels], bound)) : null;
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('nn.Conv2d', 'input', x);
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
-      throw new Error(`wasmgrad.nn.Conv2d: expected an input [N, ${this.inChannels}, H, W], got shape ${fmtShape(x.shape)}`);
+      throw new ShapeError('nn.Conv2d', `expected an input [N, ${this.inChannels}, H, W], got shape ${fmtShape(x.shape)}`);
     return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
   }
 
@@ -132,10 +140,11 @@ export class Embedding extends Module {
     super();
     this.numEmbeddings = checkInt('Embedding', 'numEmbeddings', numEmbeddings, 1);
     this.embeddingDim = checkInt('Embedding', 'embeddingDim', embeddingDim, 1);
-    this.weight = this.registerParameter('weight', normalParameter([numEmbeddings, embeddingDim]));
+    this.weight = this.registerParameter('weight', normalParameter('nn.Embedding', [numEmbeddings, embeddingDim]));
   }
 
   forward(idx: Tensor): Tensor {
+    checkTensor('nn.Embedding', 'input', idx);
     return F.embedding(idx, this.weight);
   }
 

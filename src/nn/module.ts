@@ -9,7 +9,7 @@
  */
 import { getBackend, noGrad, setBackend } from '../engine.js';
 import { tensor } from '../creation.js';
-import { StateDictError, ValueError } from '../errors.js';
+import { StateDictError, ValueError, fmtValue } from '../errors.js';
 import { jsState } from '../recorder.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../tensor.js';
@@ -48,17 +48,18 @@ export abstract class Module {
 
   private checkName(kind: string, name: string): void {
     if (typeof name !== 'string' || name === '' || name.includes('.') || name === '__proto__')
-      throw new Error(`wasmgrad.nn.${this.constructor.name}.${kind}: a name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+      throw new ValueError(`nn.${this.constructor.name}.${kind}`, `a name must be a non-empty string without '.', got ${fmtValue(name)}`);
     if (this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name))
-      throw new Error(`wasmgrad.nn.${this.constructor.name}.${kind}: '${name}' is already registered`);
+      throw new ValueError(`nn.${this.constructor.name}.${kind}`, `'${name}' is already registered`);
   }
 
   private checkTensor(kind: string, name: string, t: Tensor): void {
-    if (!(t instanceof Tensor)) throw new Error(`wasmgrad.nn.${this.constructor.name}.${kind}: '${name}' must be a Tensor, got ${t === null ? 'null' : typeof t}`);
-    t.assertAlive(`nn.${kind}`);
+    if (!(t instanceof Tensor)) throw new ValueError(`nn.${this.constructor.name}.${kind}`, `'${name}' must be a Tensor, got ${fmtValue(t)}`);
+    t.assertAlive(`nn.${this.constructor.name}.${kind}`);
     if (!isPersistent(t))
-      throw new Error(
-        `wasmgrad.nn.${this.constructor.name}.${kind}: '${name}' is an op result, which is recycled two steps later; ` +
+      throw new ValueError(
+        `nn.${this.constructor.name}.${kind}`,
+        `'${name}' is an op result, which is recycled two steps later; ` +
           'make it with a creation function (wg.tensor, wg.zeros, ...) or call .keep() on it',
       );
   }
@@ -71,7 +72,7 @@ export abstract class Module {
     this.checkName('registerParameter', name);
     this.checkTensor('registerParameter', name, t);
     if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
-      throw new Error(`wasmgrad.nn.${this.constructor.name}.registerParameter: '${name}' must be a float32 leaf tensor with requiresGrad (got ${t})`);
+      throw new ValueError(`nn.${this.constructor.name}.registerParameter`, `'${name}' must be a float32 leaf tensor with requiresGrad, got ${t}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`);
     this._parameters.set(name, t);
     return t;
   }
@@ -87,7 +88,7 @@ export abstract class Module {
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends Module>(name: string, m: M): M {
     this.checkName('registerModule', name);
-    if (!(m instanceof Module)) throw new Error(`wasmgrad.nn.${this.constructor.name}.registerModule: '${name}' must be a Module`);
+    if (!(m instanceof Module)) throw new ValueError(`nn.${this.constructor.name}.registerModule`, `'${name}' must be a Module, got ${fmtValue(m)}`);
     this._modules.set(name, m);
     return m;
   }
@@ -246,7 +247,7 @@ export abstract class Module {
 
   /** Sets training mode on this module and all descendants (Dropout, BatchNorm behave differently). */
   train(mode = true): this {
-    if (typeof mode !== 'boolean') throw new Error(`wasmgrad.nn.${this.constructor.name}.train: mode must be a boolean, got ${String(mode)}`);
+    if (typeof mode !== 'boolean') throw new ValueError(`nn.${this.constructor.name}.train`, `mode must be a boolean, got ${fmtValue(mode)}`);
     let changed = false;
     for (const m of this.modules()) {
       changed ||= m.training !== mode;

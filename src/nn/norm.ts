@@ -2,7 +2,9 @@
  * Normalisation layers, composed from existing ops so their gradients come from autodiff (a fused
  * kernel is a later performance task): BatchNorm1d, BatchNorm2d, LayerNorm.
  */
-import { full, zeros } from '../creation.js';
+import { checkBool, checkOptions, checkTensor } from '../check.js';
+import { filled } from '../creation.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { applyUpdate, noGrad } from '../engine.js';
 import * as F from '../functional.js';
 import { OPTIM } from '../ops/optim.js';
@@ -31,6 +33,10 @@ export interface BatchNormOptions {
 }
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+
+function checkEps(fn: string, eps: unknown): void {
+  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new ValueError(fn, `eps must be a finite number ≥ 0, got ${fmtValue(eps)}`);
+}
 
 /**
  * Batch normalisation over the channel dim 1 of x [N, C, ...]: each channel is normalised with
@@ -63,26 +69,30 @@ abstract class BatchNorm extends Module {
   constructor(name: string, numFeatures: number, opts: BatchNormOptions) {
     super();
     this.numFeatures = checkInt(name, 'numFeatures', numFeatures, 1);
-    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = opts;
-    if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new Error(`wasmgrad.nn.${name}: eps must be a finite number ≥ 0, got ${String(eps)}`);
+    const fn = `nn.${name}`;
+    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = checkOptions<BatchNormOptions>(fn, opts, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+    checkEps(fn, eps);
     if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)))
-      throw new Error(`wasmgrad.nn.${name}: momentum must be a number in [0, 1] or null, got ${String(momentum)}`);
+      throw new ValueError(fn, `momentum must be a number in [0, 1] or null, got ${fmtValue(momentum)}`);
+    checkBool(fn, 'affine', affine);
+    checkBool(fn, 'trackRunningStats', trackRunningStats);
     this.eps = eps;
     this.momentum = momentum;
     this.affine = affine;
     this.trackRunningStats = trackRunningStats;
     // PyTorch's registration order, which is also its state-dict order.
-    this.weight = affine ? this.registerParameter('weight', constantParameter([numFeatures], 1)) : null;
-    this.bias = affine ? this.registerParameter('bias', constantParameter([numFeatures], 0)) : null;
-    this.runningMean = trackRunningStats ? this.registerBuffer('running_mean', zeros([numFeatures])) : null;
-    this.runningVar = trackRunningStats ? this.registerBuffer('running_var', full([numFeatures], 1)) : null;
-    this.numBatchesTracked = trackRunningStats ? this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' })) : null;
+    this.weight = affine ? this.registerParameter('weight', constantParameter(fn, [numFeatures], 1)) : null;
+    this.bias = affine ? this.registerParameter('bias', constantParameter(fn, [numFeatures], 0)) : null;
+    this.runningMean = trackRunningStats ? this.registerBuffer('running_mean', filled(fn, [numFeatures], 0, {})) : null;
+    this.runningVar = trackRunningStats ? this.registerBuffer('running_var', filled(fn, [numFeatures], 1, {})) : null;
+    this.numBatchesTracked = trackRunningStats ? this.registerBuffer('num_batches_tracked', filled(fn, [], 0, { dtype: 'int32' })) : null;
   }
 
   /** Throws unless x has a shape this layer accepts. */
   protected abstract checkInput(x: Tensor): void;
 
   forward(x: Tensor): Tensor {
+    checkTensor(`nn.${this.constructor.name}`, 'input', x);
     this.checkInput(x);
     const [N, C] = x.shape;
     const S = prod(x.shape.slice(2));
@@ -97,7 +107,7 @@ abstract class BatchNorm extends Module {
       const n = N * S;
       // n = 0 (an empty batch) is allowed, as PyTorch: an empty output, and the batch is only counted.
       if (n === 1)
-        throw new Error(`wasmgrad.nn.${this.constructor.name}: expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
+        throw new ShapeError(`nn.${this.constructor.name}`, `expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
       const mean = channelMean(x);
       const centred = F.sub(x, perChannel(mean));
       const variance = channelMean(F.square(centred)); // biased: divides by n
@@ -129,7 +139,7 @@ export class BatchNorm1d extends BatchNorm {
   }
   protected checkInput(x: Tensor): void {
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures)
-      throw new Error(`wasmgrad.nn.BatchNorm1d: expected an input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got shape ${fmtShape(x.shape)}`);
+      throw new ShapeError('nn.BatchNorm1d', `expected an input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got shape ${fmtShape(x.shape)}`);
   }
 }
 
@@ -140,7 +150,7 @@ export class BatchNorm2d extends BatchNorm {
   }
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 4 || x.shape[1] !== this.numFeatures)
-      throw new Error(`wasmgrad.nn.BatchNorm2d: expected an input [N, ${this.numFeatures}, H, W], got shape ${fmtShape(x.shape)}`);
+      throw new ShapeError('nn.BatchNorm2d', `expected an input [N, ${this.numFeatures}, H, W], got shape ${fmtShape(x.shape)}`);
   }
 }
 
@@ -171,20 +181,23 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
-    if (!Array.isArray(shape) || shape.length === 0) throw new Error(`wasmgrad.nn.LayerNorm: normalizedShape must be a number or a non-empty array, got ${JSON.stringify(normalizedShape)}`);
+    if (!Array.isArray(shape) || shape.length === 0) throw new ValueError('nn.LayerNorm', `normalizedShape must be a number or a non-empty array, got ${fmtValue(normalizedShape)}`);
     this.normalizedShape = Object.freeze(shape.map((d: unknown) => checkInt('LayerNorm', 'normalizedShape', d, 1)));
-    const { eps = 1e-5, elementwiseAffine = true, bias = true } = opts;
-    if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new Error(`wasmgrad.nn.LayerNorm: eps must be a finite number ≥ 0, got ${String(eps)}`);
+    const { eps = 1e-5, elementwiseAffine = true, bias = true } = checkOptions<LayerNormOptions>('nn.LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias']);
+    checkEps('nn.LayerNorm', eps);
+    checkBool('nn.LayerNorm', 'elementwiseAffine', elementwiseAffine);
+    checkBool('nn.LayerNorm', 'bias', bias);
     this.eps = eps;
     this.elementwiseAffine = elementwiseAffine;
-    this.weight = elementwiseAffine ? this.registerParameter('weight', constantParameter(this.normalizedShape, 1)) : null;
-    this.bias = elementwiseAffine && bias ? this.registerParameter('bias', constantParameter(this.normalizedShape, 0)) : null;
+    this.weight = elementwiseAffine ? this.registerParameter('weight', constantParameter('nn.LayerNorm', this.normalizedShape, 1)) : null;
+    this.bias = elementwiseAffine && bias ? this.registerParameter('bias', constantParameter('nn.LayerNorm', this.normalizedShape, 0)) : null;
   }
 
   forward(x: Tensor): Tensor {
+    checkTensor('nn.LayerNorm', 'input', x);
     const ns = this.normalizedShape, lead = x.ndim - ns.length;
     if (lead < 0 || ns.some((d, k) => x.shape[lead + k] !== d))
-      throw new Error(`wasmgrad.nn.LayerNorm: expected an input [..., ${ns.join(', ')}], got shape ${fmtShape(x.shape)}`);
+      throw new ShapeError('nn.LayerNorm', `expected an input [..., ${ns.join(', ')}], got shape ${fmtShape(x.shape)}`);
     // Rows of K = prod(normalizedShape) values, each normalised on its own.
     const K = prod(ns);
     const rows = F.reshape(x, [x.size / K, K]);

@@ -1,4 +1,6 @@
 /** Modules without parameters: activations, pooling, Flatten, Dropout. */
+import { checkOptions, checkTensor } from '../check.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../functional.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../tensor.js';
@@ -18,7 +20,7 @@ export class LeakyReLU extends Module {
   constructor(negativeSlope = 0.01) {
     super();
     if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope))
-      throw new Error(`wasmgrad.nn.LeakyReLU: the slope must be a finite number, got ${String(negativeSlope)}`);
+      throw new ValueError('nn.LeakyReLU', `negativeSlope must be a finite number, got ${fmtValue(negativeSlope)}`);
     this.negativeSlope = negativeSlope;
   }
   forward(x: Tensor): Tensor {
@@ -63,8 +65,9 @@ abstract class Pool2d extends Module {
   constructor(name: string, kernelSize: number | [number, number], opts: PoolModuleOptions) {
     super();
     this.kernelSize = checkPair(name, 'kernelSize', kernelSize, 1);
-    this.stride = checkPair(name, 'stride', opts.stride ?? this.kernelSize, 1);
-    this.padding = checkPair(name, 'padding', opts.padding ?? 0, 0);
+    const o = checkOptions<PoolModuleOptions>(`nn.${name}`, opts, ['stride', 'padding']);
+    this.stride = checkPair(name, 'stride', o.stride ?? this.kernelSize, 1);
+    this.padding = checkPair(name, 'padding', o.padding ?? 0, 0);
   }
   override extraRepr(): string {
     return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}, padding=${pyPair(this.padding)}`;
@@ -101,18 +104,19 @@ export class Flatten extends Module {
   constructor(startDim = 1, endDim = -1) {
     super();
     if (!Number.isInteger(startDim) || !Number.isInteger(endDim))
-      throw new Error(`wasmgrad.nn.Flatten: startDim and endDim must be integers, got ${String(startDim)} and ${String(endDim)}`);
+      throw new ValueError('nn.Flatten', `startDim and endDim must be integers, got ${fmtValue(startDim)} and ${fmtValue(endDim)}`);
     this.startDim = startDim;
     this.endDim = endDim;
   }
   forward(x: Tensor): Tensor {
+    checkTensor('nn.Flatten', 'input', x);
     const nd = Math.max(x.ndim, 1);
     const norm = (d: number, name: string) => {
-      if (d < -nd || d >= nd) throw new Error(`wasmgrad.nn.Flatten: ${name} ${d} is out of range for an input of shape ${fmtShape(x.shape)}`);
+      if (d < -nd || d >= nd) throw new ShapeError('nn.Flatten', `${name} ${d} is out of range for an input of shape ${fmtShape(x.shape)}`);
       return d < 0 ? d + nd : d;
     };
     const s = norm(this.startDim, 'startDim'), e = norm(this.endDim, 'endDim');
-    if (s > e) throw new Error(`wasmgrad.nn.Flatten: startDim ${this.startDim} comes after endDim ${this.endDim} for an input of shape ${fmtShape(x.shape)}`);
+    if (s > e) throw new ShapeError('nn.Flatten', `startDim ${this.startDim} comes after endDim ${this.endDim} for an input of shape ${fmtShape(x.shape)}`);
     if (e === nd - 1) return F.flatten(x, s);
     const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
     return F.reshape(x, [...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
@@ -130,10 +134,11 @@ export class Dropout extends Module {
   readonly p: number;
   constructor(p = 0.5) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new Error(`wasmgrad.nn.Dropout: p must be a probability in [0, 1], got ${String(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError('nn.Dropout', `p must be a probability in [0, 1], got ${fmtValue(p)}`);
     this.p = p;
   }
   forward(x: Tensor): Tensor {
+    checkTensor('nn.Dropout', 'input', x);
     // p = 1 drops everything (PyTorch returns zeros); the dropout op itself takes p in [0, 1).
     if (this.p === 1 && this.training) return F.mul(x, 0);
     return F.dropout(x, this.p, this.training);

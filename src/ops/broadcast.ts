@@ -5,7 +5,8 @@
  * rank-2 loop with strides a: [N, 1], b: [0, 1] and same-shape operands become one flat loop.
  * Kernel parameters: [rank, shape[rank], strides of input 0[rank], strides of input 1[rank], ...].
  */
-import { fmtShape, opError, type Meta } from './types.js';
+import { ShapeError } from '../errors.js';
+import { fmtShape, type Meta } from './types.js';
 
 export const MAX_RANK = 8;
 
@@ -18,7 +19,7 @@ export function broadcastShapes(op: string, shapes: readonly (readonly number[])
       const k = s.length - rank + i;
       const e = k < 0 ? 1 : s[k];
       if (e === d || e === 1) continue;
-      if (d !== 1) throw opError(op, `shapes ${shapes.map(fmtShape).join(' and ')} cannot be broadcast together (dim ${i}: ${d} vs ${e})`);
+      if (d !== 1) throw new ShapeError(op, `shapes ${shapes.map(fmtShape).join(' and ')} cannot be broadcast together (dim ${i}: ${d} vs ${e})`);
       d = e;
     }
     out.push(d);
@@ -56,7 +57,7 @@ export function planBroadcast(op: string, inputs: readonly Meta[]): BroadcastPla
     } else merged.push({ d: x.d, st: [...x.st] });
   }
   dims = merged.length > 0 ? merged : [{ d: 1, st: inputs.map(() => 0) }];
-  if (dims.length > MAX_RANK) throw opError(op, `broadcast of more than ${MAX_RANK} non-trivial dimensions is not supported`);
+  if (dims.length > MAX_RANK) throw new ShapeError(op, `broadcast of more than ${MAX_RANK} non-trivial dimensions is not supported, got shapes ${inputs.map((t) => fmtShape(t.shape)).join(' and ')}`);
   const params = [dims.length, ...dims.map((x) => x.d)];
   for (let j = 0; j < inputs.length; j++) params.push(...dims.map((x) => x.st[j]));
   return { shape, params };

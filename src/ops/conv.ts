@@ -4,10 +4,11 @@
  */
 import { constant } from '../creation.js';
 import { apply } from '../engine.js';
-import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { ALIGN_WORDS, gemmWorkspace } from './linalg.js';
-import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
+import { checkOptions, checkTensor } from '../check.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
 
 export interface Conv2dOptions { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }
 export interface PoolOptions { stride?: number | [number, number]; padding?: number | [number, number] }
@@ -20,12 +21,12 @@ interface PoolAttrs extends PoolOptions { kernel: number | [number, number] }
 function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= min))
-    throw opError(op, `${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or an [h, w] pair of them, got ${JSON.stringify(v)}`);
+    throw new ValueError(op, `${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or an [h, w] pair of them, got ${fmtValue(v)}`);
   return [p[0], p[1]];
 }
 
 function check4d(op: string, what: string, layout: string, t: Meta): void {
-  if (t.shape.length !== 4) throw opError(op, `${what} must be 4-D ${layout}, got shape ${fmtShape(t.shape)}`);
+  if (t.shape.length !== 4) throw new ShapeError(op, `${what} must be 4-D ${layout}, got shape ${fmtShape(t.shape)}`);
 }
 
 /** PyTorch's output size: floor((size + 2·pad − dilation·(k − 1) − 1) / stride) + 1. */
@@ -37,19 +38,19 @@ function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
   check4d('conv2d', 'input', '[N, C, H, W]', x);
   check4d('conv2d', 'weight', '[O, C, kh, kw]', w);
   const [n, c, h, wd] = x.shape, [o, cw, kh, kw] = w.shape;
-  if (c !== cw) throw opError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw}`);
+  if (c !== cw) throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw}`);
   // As PyTorch, only the batch may be empty (N = 0 gives [0, O, OH, OW]).
   if (c === 0 || h === 0 || wd === 0) throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
   if (o === 0 || kh === 0 || kw === 0) throw new ShapeError('conv2d', `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
   const hasBias = attrs.bias ?? true;
   if (hasBias && (b.shape.length !== 1 || b.shape[0] !== o))
-    throw opError('conv2d', `bias must have shape [${o}] (one per output channel of weight ${fmtShape(w.shape)}), got ${fmtShape(b.shape)}`);
+    throw new ShapeError('conv2d', `bias must have shape [${o}] (one per output channel of weight ${fmtShape(w.shape)}), got ${fmtShape(b.shape)}`);
   const [sh, sw] = pair('conv2d', 'stride', attrs.stride ?? 1, 1);
   const [ph, pw] = pair('conv2d', 'padding', attrs.padding ?? 0, 0);
   const [dh, dw] = pair('conv2d', 'dilation', attrs.dilation ?? 1, 1);
   const oh = outSize(h, kh, sh, ph, dh), ow = outSize(wd, kw, sw, pw, dw);
   if (oh < 1 || ow < 1)
-    throw opError('conv2d', `kernel ${kh}×${kw} with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than the padded input ${h + 2 * ph}×${wd + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`);
+    throw new ShapeError('conv2d', `kernel ${kh}×${kw} with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than the padded input ${h + 2 * ph}×${wd + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`);
   const ckk = c * kh * kw, ohw = oh * ow;
   // Mirrors assembly/kernels/conv.ts: a pointwise conv uses the image as its column matrix; the
   // direct kernels (isDirect, SIMD builds only: the scalar build takes im2col) need their own.
@@ -172,9 +173,9 @@ function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs): Plan {
   const [sh, sw] = pair(op, 'stride', attrs.stride ?? [kh, kw], 1);
   const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
   // As PyTorch: more padding than half the window would allow windows holding only padding.
-  if (2 * ph > kh || 2 * pw > kw) throw opError(op, `padding [${ph}, ${pw}] must be at most half the kernel size ${kh}×${kw}`);
+  if (2 * ph > kh || 2 * pw > kw) throw new ValueError(op, `padding [${ph}, ${pw}] must be at most half the kernel size ${kh}×${kw}`);
   const oh = outSize(h, kh, sh, ph, 1), ow = outSize(w, kw, sw, pw, 1);
-  if (oh < 1 || ow < 1) throw opError(op, `kernel ${kh}×${kw} is larger than the padded input ${h + 2 * ph}×${w + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`);
+  if (oh < 1 || ow < 1) throw new ShapeError(op, `kernel ${kh}×${kw} is larger than the padded input ${h + 2 * ph}×${w + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`);
   return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, kh, kw, sh, sw, ph, pw] };
 }
 
@@ -273,16 +274,21 @@ export const CONV_OPS = defineOps(conv2dOp, maxPool2dOp, avgPool2dOp);
  * Without b, a 0-d placeholder fills the op's bias input and the kernels skip the bias entirely.
  */
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
+  checkTensor('conv2d', 'input', x);
+  checkTensor('conv2d', 'weight', w);
+  if (b != null) checkTensor('conv2d', 'bias', b);
   const bias = b ?? constant(0, x.storage.backend);
-  return apply(conv2dOp, [x, w, bias], { ...opts, bias: b != null });
+  return apply(conv2dOp, [x, w, bias], { ...checkOptions<Conv2dOptions>('conv2d', opts, ['stride', 'padding', 'dilation']), bias: b != null });
 }
 
 /** Max pooling over k×k (or [kh, kw]) windows; stride defaults to the kernel size, padding (≤ k/2) to 0. */
 export function maxPool2d(x: Tensor, k: number | [number, number], opts: PoolOptions = {}): Tensor {
-  return apply(maxPool2dOp, [x], { ...opts, kernel: k });
+  checkTensor('maxPool2d', 'input', x);
+  return apply(maxPool2dOp, [x], { ...checkOptions<PoolOptions>('maxPool2d', opts, ['stride', 'padding']), kernel: k });
 }
 
 /** Average pooling over k×k (or [kh, kw]) windows, padding counted as zeros (PyTorch's count_include_pad). */
 export function avgPool2d(x: Tensor, k: number | [number, number], opts: PoolOptions = {}): Tensor {
-  return apply(avgPool2dOp, [x], { ...opts, kernel: k });
+  checkTensor('avgPool2d', 'input', x);
+  return apply(avgPool2dOp, [x], { ...checkOptions<PoolOptions>('avgPool2d', opts, ['stride', 'padding']), kernel: k });
 }

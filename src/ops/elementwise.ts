@@ -3,7 +3,8 @@ import { apply } from '../engine.js';
 import { lift } from '../creation.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { forEachBroadcast, planBroadcast } from './broadcast.js';
-import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, paramf, type Domain, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
+import { ValueError, fmtValue } from '../errors.js';
+import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the SIMD body, its edge and the scalar tail
 
@@ -59,7 +60,7 @@ function caseName(shapes: number[][], attrs: unknown, domain?: Domain): string {
 }
 
 function finiteParam(op: string, what: string, v: unknown, x: Meta): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw opError(op, `${what} must be a finite number, got ${String(v)} (x of shape ${fmtShape(x.shape)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(op, `${what} must be a finite number, got ${fmtValue(v)} (x of shape ${fmtShape(x.shape)})`);
   return v;
 }
 
@@ -279,10 +280,10 @@ export const ELEMENTWISE_OPS = defineOps(
 function clampBounds({ min, max }: { min: number | null; max: number | null }, x: Meta): number[] {
   const bound = (v: number | null | undefined, which: string, none: number) => {
     if (v === null || v === undefined) return none;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw opError('clamp', `${which} must be a number or null, got ${String(v)} (x of shape ${fmtShape(x.shape)})`);
+    if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError('clamp', `${which} must be a number or null, got ${fmtValue(v)} (x of shape ${fmtShape(x.shape)})`);
     return v;
   };
-  if ((min ?? null) === null && (max ?? null) === null) throw opError('clamp', `needs at least one bound, got min = ${min} and max = ${max} (x of shape ${fmtShape(x.shape)})`);
+  if ((min ?? null) === null && (max ?? null) === null) throw new ValueError('clamp', `needs at least one bound, got min = ${fmtValue(min)} and max = ${fmtValue(max)} (x of shape ${fmtShape(x.shape)})`);
   return [bound(min, 'min', -Infinity), bound(max, 'max', Infinity)];
 }
 
@@ -293,10 +294,10 @@ const op = (name: string) => OP.get(name)!;
 /** The tensor inputs of a call: numbers become 0-d constants on the backend of the first tensor. */
 function operands(name: string, args: readonly unknown[]): Tensor[] {
   args.forEach((t, i) => {
-    if (!(t instanceof Tensor) && typeof t !== 'number') throw opError(name, `argument ${i + 1} must be a Tensor or a number, got ${t === null ? 'null' : typeof t}`);
+    if (!(t instanceof Tensor) && typeof t !== 'number') throw new ValueError(name, `argument ${i + 1} must be a Tensor or a number, got ${fmtValue(t)}`);
   });
   const like = args.find((t): t is Tensor => t instanceof Tensor);
-  if (like === undefined) throw opError(name, `needs a Tensor argument, got only numbers (${args.join(', ')})`);
+  if (like === undefined) throw new ValueError(name, `needs a Tensor argument, got only numbers (${args.map((a) => fmtValue(a)).join(', ')})`);
   return args.map((t) => lift(t as TensorLike, like));
 }
 

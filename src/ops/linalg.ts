@@ -3,7 +3,9 @@ import { apply } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { broadcastExtent, forEachBroadcast, planBroadcast } from './broadcast.js';
 import { constant } from '../creation.js';
-import { R, clearOverwritten, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Meta, type Plan, type TestCase } from './types.js';
+import { checkBool, checkOptions, checkTensor } from '../check.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { R, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type Plan, type TestCase } from './types.js';
 
 // GEMM blocking of assembly/kernels/gemm.ts (MR×NR micro-tile, MC×KC block of A, KC×NC panel of B).
 const MR = 4, NR = 8, MC = 64, KC = 256, NC = 1024;
@@ -24,7 +26,7 @@ export interface MatmulOptions {
 }
 
 function flag(op: string, name: string, v: unknown): boolean {
-  if (v !== undefined && typeof v !== 'boolean') throw opError(op, `${name} must be a boolean, got ${JSON.stringify(v)}`);
+  checkBool(op, name, v);
   return v === true;
 }
 
@@ -41,19 +43,19 @@ function flag(op: string, name: string, v: unknown): boolean {
 function planMatmul([a, b]: readonly Meta[], opts: MatmulOptions): Plan {
   const tA = flag('matmul', 'transposeA', opts.transposeA), tB = flag('matmul', 'transposeB', opts.transposeB);
   const shapes = `${fmtShape(a.shape)}${tA ? 'ᵀ' : ''} and ${fmtShape(b.shape)}${tB ? 'ᵀ' : ''}`;
-  if (a.shape.length === 0 || b.shape.length === 0) throw opError('matmul', `both arguments need at least 1 dimension, got shapes ${shapes}`);
+  if (a.shape.length === 0 || b.shape.length === 0) throw new ShapeError('matmul', `both arguments need at least 1 dimension, got shapes ${shapes}`);
   if ((tA && a.shape.length < 2) || (tB && b.shape.length < 2))
-    throw opError('matmul', `transposeA / transposeB need an operand of at least 2 dimensions, got shapes ${shapes}`);
+    throw new ShapeError('matmul', `transposeA / transposeB need an operand of at least 2 dimensions, got shapes ${shapes}`);
   const as = a.shape.length === 1 ? [1, a.shape[0]] : a.shape;
   const bs = b.shape.length === 1 ? [b.shape[0], 1] : b.shape;
   const [m, k] = tA ? as.slice(-2).reverse() : as.slice(-2), [kb, n] = tB ? bs.slice(-2).reverse() : bs.slice(-2);
-  if (k !== kb) throw opError('matmul', `shapes ${shapes} cannot be multiplied (a has ${k} columns, b has ${kb} rows)`);
+  if (k !== kb) throw new ShapeError('matmul', `shapes ${shapes} cannot be multiplied (a has ${k} columns, b has ${kb} rows)`);
   const batchA = as.slice(0, -2), batchB = bs.slice(0, -2);
   const rank = Math.max(batchA.length, batchB.length);
   const batch: number[] = [];
   for (let i = 0; i < rank; i++) {
     const da = batchA[batchA.length - rank + i] ?? 1, db = batchB[batchB.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw opError('matmul', `batch dims of shapes ${shapes} cannot be broadcast (${da} vs ${db})`);
+    if (da !== db && da !== 1 && db !== 1) throw new ShapeError('matmul', `batch dims of shapes ${shapes} cannot be broadcast (${da} vs ${db})`);
     // A dim of 1 takes the other's size, 0 included: [0]·[1] broadcast to 0 (not max(0, 1) = 1).
     batch.push(da === 1 ? db : da);
   }
@@ -121,11 +123,11 @@ interface LinearAttrs extends LinearOptions {
 function planLinear([x, w, b]: readonly Meta[], attrs: LinearAttrs): Plan {
   const shapes = `input ${fmtShape(x.shape)}, weight ${fmtShape(w.shape)}${attrs.bias ? `, bias ${fmtShape(b.shape)}` : ''}`;
   if (x.shape.length < 1 || w.shape.length !== 2 || x.shape[x.shape.length - 1] !== w.shape[1])
-    throw opError('linear', `expects input [..., K] and weight [N, K] (PyTorch's [out_features, in_features]), got ${shapes}`);
+    throw new ShapeError('linear', `expects input [..., K] and weight [N, K] (PyTorch's [out_features, in_features]), got ${shapes}`);
   const [n, k] = w.shape;
-  if (attrs.bias && (b.shape.length !== 1 || b.shape[0] !== n)) throw opError('linear', `bias must have shape [${n}] (one per row of weight), got ${shapes}`);
+  if (attrs.bias && (b.shape.length !== 1 || b.shape[0] !== n)) throw new ShapeError('linear', `bias must have shape [${n}] (one per row of weight), got ${shapes}`);
   const act = ACTIVATIONS.indexOf(attrs.activation ?? 'none');
-  if (act < 0) throw opError('linear', `activation must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(attrs.activation)}`);
+  if (act < 0) throw new ValueError('linear', `activation must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${fmtValue(attrs.activation)}`);
   const m = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
   // Backward: G' (M·N words, relu only) next to the scratch of its GEMMs (n or k columns).
   return { shape: [...x.shape.slice(0, -1), n], params: [m, n, k, act, attrs.bias ? 1 : 0], workspace: gemmWorkspace(Math.max(n, k)) + ALIGN_WORDS + m * n };
@@ -304,7 +306,8 @@ export const LINALG_OPS = defineOps(
  * dims transposed (as tf.matMul's flags), read in place by the GEMM: `matmul(a, b, { transposeB:
  * true })` is `matmul(a, b.transpose(-2, -1))` without the copy.
  */
-export const matmul = (a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor => apply(LINALG_OPS[0], [a, b], opts);
+export const matmul = (a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor =>
+  apply(LINALG_OPS[0], [a, b], checkOptions<MatmulOptions>('matmul', opts, ['transposeA', 'transposeB']));
 
 /**
  * PyTorch's `F.linear`: x [..., in]·Wᵀ + b with weight W [out, in] and optional bias b [out], →
@@ -312,6 +315,9 @@ export const matmul = (a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor =
  * registers (and its backward masks by the saved output).
  */
 export function linear(x: Tensor, w: Tensor, b?: Tensor | null, opts: LinearOptions = {}): Tensor {
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', w);
+  if (b != null) checkTensor('linear', 'bias', b);
   const bias = b ?? constant(0, x.storage.backend);
-  return apply(LINALG_OPS[1], [x, w, bias], { ...opts, bias: b != null });
+  return apply(LINALG_OPS[1], [x, w, bias], { ...checkOptions<LinearOptions>('linear', opts, ['activation']), bias: b != null });
 }

@@ -9,19 +9,18 @@
  * Errors name the public loss (wasmgrad.losses.<name>).
  */
 import { apply } from '../engine.js';
-import { ShapeError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { forSegments, logSoftmax, normDim, segmentView } from './reduce.js';
-import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, paramf, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
 
-const lossError = (loss: string, msg: string) => opError(`losses.${loss}`, msg);
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 // ---- class labels ------------------------------------------------------------------------------
 
 /** The class dim: 1, or 0 for a single sample [C]. */
 function classDim(loss: string, shape: readonly number[]): number {
-  if (shape.length === 0) throw lossError(loss, 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');
+  if (shape.length === 0) throw new ShapeError(`losses.${loss}`, 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');
   return shape.length === 1 ? 0 : 1;
 }
 
@@ -30,7 +29,7 @@ function planLabels(loss: string, x: Meta, labels: Meta): [number, number, numbe
   const cd = classDim(loss, x.shape);
   const want = x.shape.filter((_, i) => i !== cd);
   if (!sameShape(labels.shape, want))
-    throw lossError(loss, `labels of shape ${fmtShape(labels.shape)} do not fit input ${fmtShape(x.shape)}: class ids need shape ${fmtShape(want)} (the input without its class dim ${cd})`);
+    throw new ShapeError(`losses.${loss}`, `labels of shape ${fmtShape(labels.shape)} do not fit input ${fmtShape(x.shape)}: class ids need shape ${fmtShape(want)} (the input without its class dim ${cd})`);
   // No classes is fine for no samples (an empty loss, as PyTorch); with samples, every label is out of range.
   if (x.shape[cd] === 0 && !labels.shape.includes(0))
     throw new ShapeError(`losses.${loss}`, `input ${fmtShape(x.shape)} has no classes (dim ${cd} is 0) for its labels ${fmtShape(labels.shape)}`);
@@ -40,14 +39,14 @@ function planLabels(loss: string, x: Meta, labels: Meta): [number, number, numbe
 /** Labels must be int32 class ids in 0..C−1; they are read here because a bad id would index outside the input. */
 function checkLabels(loss: string, x: Tensor, labels: Tensor): void {
   if (labels.dtype !== 'int32')
-    throw lossError(loss, `labels must be int32 class ids, got a ${labels.dtype} tensor of shape ${fmtShape(labels.shape)} (make them with wg.tensor(ids, { dtype: 'int32' }))`);
+    throw new DTypeError(`losses.${loss}`, `labels must be int32 class ids, got a ${labels.dtype} tensor of shape ${fmtShape(labels.shape)} (make them with wg.tensor(ids, { dtype: 'int32' }))`);
   planLabels(loss, x, labels);
   const C = x.shape[classDim(loss, x.shape)];
   const v = labels.values();
   for (let j = 0; j < v.length; j++) {
     if (v[j] >= 0 && v[j] < C) continue;
     const at = labels.shape.length === 0 ? '' : ` at position ${fmtShape(unravel(j, labels.shape))}`;
-    throw lossError(loss, `label ${v[j]}${at} is out of range for ${C} classes (expected 0..${C - 1})`);
+    throw new ValueError(`losses.${loss}`, `label ${v[j]}${at} is out of range for ${C} classes (expected 0..${C - 1})`);
   }
 }
 
@@ -130,7 +129,7 @@ const softNllOp: OpDef<DimAttrs> = {
   doc: '−Σ target · logProbs along a dim: cross-entropy with probability targets after logSoftmax',
   plan: ([lp, t], a) => {
     if (!sameShape(lp.shape, t.shape))
-      throw lossError('crossEntropy', `probability targets ${fmtShape(t.shape)} must have the logits' shape ${fmtShape(lp.shape)}`);
+      throw new ShapeError('losses.crossEntropy', `probability targets ${fmtShape(t.shape)} must have the logits' shape ${fmtShape(lp.shape)}`);
     const dim = normDim('losses.crossEntropy', lp.shape, a.dim);
     return { shape: lp.shape.filter((_, i) => i !== dim), params: segmentView(lp.shape, dim) };
   },
@@ -203,7 +202,7 @@ function pairLoss(s: PairSpec): OpDef<PairAttrs> {
   return {
     name: s.name, opcode: s.opcode, module: 'loss', arity: 2, gradInputs: [0, 1], doc: s.doc,
     plan: ([p, t], a) => {
-      if (!sameShape(p.shape, t.shape)) throw lossError(loss, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
+      if (!sameShape(p.shape, t.shape)) throw new ShapeError(`losses.${loss}`, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
       return { shape: [...p.shape], params: s.constant ? [f32bits(s.constant(a))] : [] };
     },
     ref: {
@@ -248,7 +247,7 @@ const PAIR_OPS = [
     extraCases: [{ name: '[5x7] delta 0.5', inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], attrs: { delta: 0.5 } }],
     constant: (a) => {
       const delta = a.delta ?? 1;
-      if (!(delta > 0 && Number.isFinite(delta))) throw lossError('huber', `delta must be a positive number, got ${a.delta}`);
+      if (typeof delta !== 'number' || !(delta > 0 && Number.isFinite(delta))) throw new ValueError('losses.huber', `delta must be a positive number, got ${fmtValue(a.delta)}`);
       return delta;
     },
   }),
@@ -284,7 +283,7 @@ export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {
   if (labels.dtype === 'float32') {
     const cd = classDim('crossEntropy', logits.shape);
     if (!sameShape(labels.shape, logits.shape))
-      throw lossError('crossEntropy',
+      throw new ShapeError('losses.crossEntropy',
         `labels must be int32 class ids (shape ${fmtShape(logits.shape.filter((_, i) => i !== cd))}) or float32 probabilities of the logits' shape ${fmtShape(logits.shape)}; ` +
         `got a float32 tensor of shape ${fmtShape(labels.shape)} (for class ids use wg.tensor(ids, { dtype: 'int32' }))`);
     return apply(op('softNllLoss'), [logSoftmax(logits, cd), labels], { dim: cd });

@@ -17,9 +17,9 @@
  * None of these ops is differentiable (gradInputs []), exactly like an optimizer step under
  * torch.no_grad.
  */
-import { ValueError } from '../errors.js';
+import { ShapeError, ValueError } from '../errors.js';
 import {
-  defineOps, f32bits, fmtShape, inp, numel, opError, out, paramf, param,
+  defineOps, f32bits, fmtShape, inp, numel, out, paramf, param,
   type Meta, type OpDef, type Plan, type TestCase,
 } from './types.js';
 
@@ -70,7 +70,7 @@ function planUpdate(name: string, ins: readonly Meta[], params: number[]): Plan 
   const shape = ins[0].shape;
   ins.forEach((t, i) => {
     if (t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k]))
-      throw opError(name, `input ${i} has shape ${fmtShape(t.shape)}, expected the parameter's shape ${fmtShape(shape)}`);
+      throw new ShapeError(name, `input ${i} has shape ${fmtShape(t.shape)}, expected the parameter's shape ${fmtShape(shape)}`);
   });
   return { shape: [...shape], params: params.map(f32bits) };
 }
@@ -168,7 +168,7 @@ const adamUpdate: OpDef<AdamAttrs> = {
   name: 'adamUpdate', opcode: 292, module: 'optim', arity: 4, gradInputs: [],
   doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
   plan: (ins, a) => {
-    if (!(a.step >= 1)) throw opError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
+    if (!(a.step >= 1)) throw new ValueError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
     return planUpdate('adamUpdate', ins, adamParams(a));
   },
   ref: {
@@ -255,7 +255,7 @@ const adagradUpdate: OpDef<AdagradAttrs> = {
   name: 'adagradUpdate', opcode: 295, module: 'optim', arity: 3, gradInputs: [],
   doc: 'Adagrad step, in place on the parameter and the sum of squared gradients',
   plan: (ins, a) => {
-    if (!(a.step >= 1)) throw opError('adagradUpdate', `step must be ≥ 1, got ${a.step}`);
+    if (!(a.step >= 1)) throw new ValueError('adagradUpdate', `step must be ≥ 1, got ${a.step}`);
     return planUpdate('adagradUpdate', ins, [a.lr / (1 + (a.step - 1) * a.lrDecay), a.weightDecay, a.eps]);
   },
   ref: {
@@ -341,7 +341,7 @@ const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
     const [rm, rv, nbt, stats] = ins, c = rm.shape.reduce((x, y) => x * y, 1);
     const ok = rm.shape.length === 1 && rv.shape.length === 1 && rv.shape[0] === c && nbt.shape.length === 0 && stats.shape.length === 2 && stats.shape[0] === 2 && stats.shape[1] === c;
     if (!ok)
-      throw opError('batchNormStatsUpdate', `expected running stats [C], [C], a 0-d count and batch stats [2, C], got ${ins.map((t) => fmtShape(t.shape)).join(', ')}`);
+      throw new ShapeError('batchNormStatsUpdate', `expected running stats [C], [C], a 0-d count and batch stats [2, C], got ${ins.map((t) => fmtShape(t.shape)).join(', ')}`);
     // count 0: an empty batch (PyTorch allows N = 0), which is counted but leaves the averages alone.
     if (!(Number.isInteger(a.count) && (a.count > 1 || a.count === 0))) throw new ValueError('batchNormStatsUpdate', `count must be 0 or an integer > 1, got ${a.count}`);
     // P0: 1 = cumulative (the kernel derives f from the count), P1: count, P2..4: 1 − f, f, f·n/(n − 1)

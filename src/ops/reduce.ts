@@ -9,7 +9,9 @@
  */
 import { apply } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, opError, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
+import { checkBool } from '../check.js';
+import { ShapeError } from '../errors.js';
+import { aux, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
 
 export interface ReduceAttrs {
   /** undefined: all elements. */
@@ -19,10 +21,7 @@ export interface ReduceAttrs {
 
 /** dim in 0..rank−1; negative dims count from the end, and a 0-d tensor takes 0 or −1 (as PyTorch). */
 export function normDim(op: string, shape: readonly number[], dim: number): number {
-  const r = Math.max(shape.length, 1);
-  if (!Number.isInteger(dim) || dim < -r || dim >= r)
-    throw opError(op, `dim ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in ${-r}..${r - 1})`);
-  return dim < 0 ? dim + r : dim;
+  return checkDim(op, dim, Math.max(shape.length, 1), shape);
 }
 
 const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -44,7 +43,9 @@ export function forSegments(r: Int32Array, f: (e: number, ri: number, d: number,
 
 /** Output shape and view of a reduction; keepdim keeps the reduced dims as 1. */
 function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view: [number, number, number] } {
-  const dim = a.dim === undefined ? undefined : normDim(op, x.shape, a.dim);
+  // null, like PyTorch's dim=None, reduces over all elements too.
+  const dim = a.dim === undefined || a.dim === null ? undefined : normDim(op, x.shape, a.dim);
+  checkBool(op, 'keepdim', a.keepdim);
   const kept = (i: number) => dim !== undefined && i !== dim;
   const shape = a.keepdim ? x.shape.map((s, i) => (kept(i) ? s : 1)) : x.shape.filter((_, i) => kept(i));
   return { shape, view: segmentView(x.shape, dim) };
@@ -93,7 +94,7 @@ function extreme(name: string, opcode: number, largest: boolean): OpDef<ReduceAt
     plan: (ins, a) => {
       const { shape, view } = planReduce(name, ins[0], a);
       if (view[1] === 0)
-        throw opError(name, `cannot reduce over an empty dim: tensor of shape ${fmtShape(ins[0].shape)}${a.dim === undefined ? '' : `, dim ${a.dim}`} has no ${name}`);
+        throw new ShapeError(name, `cannot reduce over an empty dim: tensor of shape ${fmtShape(ins[0].shape)}${a.dim == null ? '' : `, dim ${a.dim}`} has no ${name}`);
       return { shape, params: view, aux: [view[0] * view[2]] };
     },
     ref: {

@@ -13,13 +13,14 @@
  * no gradient.
  */
 import { apply, applyInto } from '../engine.js';
-import { ShapeError } from '../errors.js';
 import { lift } from '../creation.js';
 import { allocTransient } from '../memory.js';
 import { nextU32 } from '../random.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { MAX_RANK, forEachBroadcast } from './broadcast.js';
-import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, opError, out, param, paramf, type DType, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
+import { checkTensor } from '../check.js';
+import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { R, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, param, paramf, type DType, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -29,12 +30,7 @@ function contiguousStrides(shape: readonly number[]): number[] {
   return st;
 }
 
-/** A dim index in [-nd, nd) made non-negative; throws naming the op and the shape otherwise. */
-function normDim(op: string, dim: number, nd: number, shape: readonly number[]): number {
-  if (!Number.isInteger(dim) || dim < -nd || dim >= nd)
-    throw opError(op, `dim ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in [${-nd}, ${nd - 1}])`);
-  return dim < 0 ? dim + nd : dim;
-}
+const normDim = (op: string, dim: number, nd: number, shape: readonly number[]): number => checkDim(op, dim, nd, shape);
 
 // ---- the strided copy ----------------------------------------------------------------------
 /** A strided view of the input: the output shape, each output dim's input stride, a base offset. */
@@ -75,11 +71,11 @@ function planCopy(op: string, input: Meta, v: View): number[] {
   const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
   const offset = v?.offset ?? 0;
   if (!Array.isArray(v?.shape) || !Array.isArray(v.strides) || v.shape.length !== v.strides.length || ![...v.shape, ...v.strides, offset].every(isIndex))
-    throw opError(op, `a view needs equally long arrays of non-negative integers shape and strides and an offset, got ${JSON.stringify(v)}`);
+    throw new ValueError(op, `a view needs equally long arrays of non-negative integers shape and strides and an offset, got ${fmtValue(v)}`);
   const n = sizeOf(v.shape);
   const last = offset + v.shape.reduce((s, d, k) => s + (d - 1) * v.strides[k], 0);
   if (n > 0 && last >= sizeOf(input.shape))
-    throw opError(op, `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads element ${last} of an input of shape ${fmtShape(input.shape)}`);
+    throw new ShapeError(op, `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads element ${last} of an input of shape ${fmtShape(input.shape)}`);
   if (n === 0) return [1, 0, 0, 0];
   const dims: { d: number; st: number }[] = [];
   for (let k = 0; k < v.shape.length; k++) {
@@ -91,7 +87,7 @@ function planCopy(op: string, input: Meta, v: View): number[] {
     } else dims.push({ d, st });
   }
   if (dims.length === 0) dims.push({ d: 1, st: 1 });
-  if (dims.length > MAX_RANK) throw opError(op, `views of more than ${MAX_RANK} non-mergeable dimensions are not supported (shape ${fmtShape(v.shape)})`);
+  if (dims.length > MAX_RANK) throw new ShapeError(op, `views of more than ${MAX_RANK} non-mergeable dimensions are not supported (shape ${fmtShape(v.shape)})`);
   return [dims.length, ...dims.map((x) => x.d), ...dims.map((x) => x.st), offset];
 }
 
@@ -230,7 +226,7 @@ const joinCase = (shapes: number[][], dim: number, stack = false, dtype: DType =
 
 // ---- embedding -----------------------------------------------------------------------------
 function planEmbedding(idx: Meta, weight: Meta): { shape: number[]; n: number; d: number } {
-  if (weight.shape.length !== 2) throw opError('embedding', `weight must be 2-D [n, d], got shape ${fmtShape(weight.shape)} (indices ${fmtShape(idx.shape)})`);
+  if (weight.shape.length !== 2) throw new ShapeError('embedding', `weight must be 2-D [n, d], got shape ${fmtShape(weight.shape)} (indices ${fmtShape(idx.shape)})`);
   const [n, d] = weight.shape;
   return { shape: [...idx.shape, d], n, d };
 }
@@ -271,7 +267,7 @@ export function dropoutHash(seed: number, i: number): number {
 }
 
 function checkP(p: unknown): void {
-  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw opError('dropout', `p must be a probability in [0, 1), got ${String(p)}`);
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError('dropout', `p must be a probability in [0, 1), got ${fmtValue(p)}`);
 }
 
 // params: [seed, threshold, scale]: element i is kept iff hash(seed, i) ≥ threshold = ⌊p·2^32⌋,
@@ -335,7 +331,7 @@ export const SHAPE_OPS = defineOps(
     doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), recomputed by backward',
     plan: (ins: readonly Meta[], a: DropoutAttrs) => {
       checkP(a.p);
-      if (!Number.isInteger(a.seed) || a.seed < 0 || a.seed >= 2 ** 32) throw opError('dropout', `seed must be a 32-bit unsigned integer, got ${a.seed}`);
+      if (!Number.isInteger(a.seed) || a.seed < 0 || a.seed >= 2 ** 32) throw new ValueError('dropout', `seed must be a 32-bit unsigned integer, got ${a.seed}`);
       return { shape: [...ins[0].shape], params: [a.seed, Math.floor(a.p * 2 ** 32), f32bits(1 / (1 - a.p))] };
     },
     ref: {
@@ -367,49 +363,54 @@ const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v)
  * storage. Not differentiable: refused outside wg.noGrad when either side requires grad.
  */
 export function copyInto(target: Tensor, src: TensorLike): Tensor {
-  if (!(target instanceof Tensor)) throw opError('copy_', `target must be a Tensor, got ${typeof target}`);
-  target.assertAlive('copy_');
+  checkTensor('copy_', 'target', target);
   const s = typeof src === 'number' ? scalarLike(src, target) : src;
-  if (!(s instanceof Tensor)) throw opError('copy_', `source must be a Tensor or a number, got ${typeof src}`);
+  if (!(s instanceof Tensor)) throw new ValueError('copy_', `source must be a Tensor or a number, got ${fmtValue(src)}`);
+  s.assertAlive('copy_');
   if (s.dtype !== target.dtype)
-    throw opError('copy_', `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`);
+    throw new DTypeError('copy_', `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`);
   const lead = target.ndim - s.ndim;
   if (lead < 0 || s.shape.some((d, k) => d !== 1 && d !== target.shape[lead + k]))
-    throw opError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
+    throw new ShapeError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
   return applyInto(copyFor(target.dtype), target, [s], broadcastView(s.shape, target.shape));
 }
 
 /** A number as a 0-d tensor of target's dtype on target's backend. */
 function scalarLike(value: number, target: Tensor): Tensor {
   if (target.dtype === 'float32') return lift(value, target);
-  if (!Number.isInteger(value) || Math.abs(value) > 2147483647) throw opError('copy_', `an int32 tensor can only be filled with a 32-bit integer, got ${value}`);
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) throw new ValueError('copy_', `an int32 tensor can only be filled with a 32-bit integer, got ${fmtValue(value)}`);
   const s = allocTransient(target.storage.backend, 1, 'constant');
   target.storage.backend.write(s.ptr, [value], 'int32');
   return new Tensor([], 'int32', s, false);
 }
 
 /** A copy of x with a new shape of the same size; one dim may be -1 (inferred). */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+export function reshape(x: Tensor, shape: readonly number[] | number): Tensor {
+  checkTensor('reshape', 'input', x);
+  const given = shape;
+  if (typeof shape === 'number') shape = [shape];
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1))
-    throw opError('reshape', `shape must be an array of integers ≥ -1, got ${JSON.stringify(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ShapeError('reshape', `shape must be an array of integers ≥ -1, got ${fmtValue(given)} (tensor of shape ${fmtShape(x.shape)})`);
   const holes = shape.filter((d) => d === -1).length;
-  if (holes > 1) throw opError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (holes > 1) throw new ShapeError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
   const n = x.size, known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
   if (holes === 1 && known === 0 && n === 0)
     throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (0 elements) into ${fmtShape(shape)}: the other dims multiply to 0, so the -1 could be any size`);
   const fits = holes === 1 ? known > 0 && n % known === 0 : known === n;
-  if (!fits) throw opError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
+  if (!fits) throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
   return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
 }
 
 /** Merges dims startDim..end into one (PyTorch flatten(start_dim)); a 0-d tensor becomes [1]. */
 export function flatten(x: Tensor, startDim = 0): Tensor {
+  checkTensor('flatten', 'input', x);
   const s = normDim('flatten', startDim, Math.max(x.ndim, 1), x.shape);
   return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]));
 }
 
 /** Swaps dims d0 and d1 (default the last two); a tensor with fewer than 2 dims is copied unchanged. */
 export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
+  checkTensor('transpose', 'input', x);
   if (x.ndim < 2) {
     // As in PyTorch, 0-d and 1-d tensors accept dims 0 and -1 (given explicitly), and transpose to themselves.
     for (const d of [d0, d1]) if (d !== undefined) normDim('transpose', d, 1, x.shape);
@@ -422,8 +423,10 @@ export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
 
 /** Output dim k is input dim dims[k]; dims is a permutation of 0..ndim-1 (negatives count from the end). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  const bad = () => opError('permute', `dims ${JSON.stringify(dims)} is not a permutation of 0..${x.ndim - 1} for a tensor of shape ${fmtShape(x.shape)}`);
-  if (!Array.isArray(dims) || dims.length !== x.ndim) throw bad();
+  checkTensor('permute', 'input', x);
+  if (!Array.isArray(dims)) throw new ValueError('permute', `dims must be an array of dim indices, got ${fmtValue(dims)} (tensor of shape ${fmtShape(x.shape)})`);
+  const bad = () => new ShapeError('permute', `dims ${fmtValue(dims)} is not a permutation of 0..${x.ndim - 1} for a tensor of shape ${fmtShape(x.shape)}`);
+  if (dims.length !== x.ndim) throw bad();
   const ds = dims.map((d) => normDim('permute', d, x.ndim, x.shape));
   if (new Set(ds).size !== ds.length) throw bad();
   return copyView(x, permuteView(x.shape, ds));
@@ -431,10 +434,11 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** x[..., start:end, ...] along dim with Python semantics (negative from the end, clamped, possibly empty). */
 export function slice(x: Tensor, dim: number, start: number, end?: number): Tensor {
-  if (x.ndim === 0) throw opError('slice', 'cannot slice a 0-d tensor');
+  checkTensor('slice', 'input', x);
+  if (x.ndim === 0) throw new ShapeError('slice', 'cannot slice a 0-d tensor (it has no dims)');
   const d = normDim('slice', dim, x.ndim, x.shape);
-  if (!Number.isInteger(start) || (end !== undefined && !Number.isInteger(end)))
-    throw opError('slice', `start and end must be integers, got ${start} and ${end} (tensor of shape ${fmtShape(x.shape)})`);
+  if (!Number.isInteger(start) || (end != null && !Number.isInteger(end)))
+    throw new ValueError('slice', `start and end must be integers, got ${fmtValue(start)} and ${fmtValue(end)} (tensor of shape ${fmtShape(x.shape)})`);
   const size = x.shape[d];
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clamp(start);
@@ -457,10 +461,11 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
  * same dim: log4(k) passes over the data, and the gradient reaches every input through the tree.
  */
 function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: boolean): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0 || xs.some((t) => !(t instanceof Tensor))) throw opError(op, 'expects a non-empty array of tensors');
+  if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(op, `expects a non-empty array of tensors, got ${fmtValue(xs)}`);
+  xs.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
   const desc = () => xs.map((t) => `${t.dtype} ${fmtShape(t.shape)} (${t.storage.backend.name})`).join(', ');
-  if (xs.some((t) => t.dtype !== xs[0].dtype)) throw opError(op, `tensors must share one dtype, got ${desc()}`);
-  if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw opError(op, `tensors live on different backends: ${desc()}`);
+  if (xs.some((t) => t.dtype !== xs[0].dtype)) throw new DTypeError(op, `tensors must share one dtype, got ${desc()}`);
+  if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw new BackendError(op, `tensors live on different backends: ${desc()}`);
   const p = planJoin(op, xs.map((t) => t.shape), dim, stack);
   if (xs.length === 1) return copyView(xs[0], contiguousView(p.shape));
   const tree = (ts: readonly Tensor[], stacking: boolean): Tensor => {
@@ -474,16 +479,16 @@ function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: bo
 
 /** Rows of weight [n, d] picked by int32 indices of any shape: [...idx.shape, d]. */
 export function embedding(idx: Tensor, weight: Tensor): Tensor {
-  if (!(idx instanceof Tensor) || !(weight instanceof Tensor)) throw opError('embedding', 'expects (indices, weight) tensors');
-  if (idx.dtype !== 'int32') throw opError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
+  checkTensor('embedding', 'indices', idx);
+  checkTensor('embedding', 'weight', weight);
+  if (idx.dtype !== 'int32') throw new DTypeError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
   const { n } = planEmbedding(idx, weight);
-  idx.assertAlive('embedding');
   // The kernels trust the indices: check them here, where the error can name the position.
   const v = idx.values();
   for (let p = 0; p < v.length; p++) {
     if (v[p] >= 0 && v[p] < n) continue;
     const at = idx.shape.map((_, k) => Math.floor(p / sizeOf(idx.shape.slice(k + 1))) % idx.shape[k]);
-    throw opError('embedding', `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for a weight with ${n} rows (valid: 0..${n - 1})`);
+    throw new ValueError('embedding', `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for a weight with ${n} rows (valid: 0..${n - 1})`);
   }
   return apply(EMBEDDING, [idx, weight]);
 }
@@ -494,8 +499,9 @@ export function embedding(idx: Tensor, weight: Tensor): Tensor {
  * stream (wg.manualSeed makes it reproducible).
  */
 export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+  checkTensor('dropout', 'input', x);
   checkP(p);
-  if (typeof training !== 'boolean') throw opError('dropout', `training must be a boolean, got ${String(training)}`);
+  if (typeof training !== 'boolean') throw new ValueError('dropout', `training must be a boolean, got ${fmtValue(training)}`);
   if (!training || p === 0) return x;
   return apply(DROPOUT, [x], { p, seed: nextU32() });
 }

@@ -8,7 +8,9 @@
  * The same layout is declared in assembly/record.ts; test/opcodes.test.ts asserts they agree.
  */
 
-import { WasmgradError } from '../errors.js';
+import { ShapeError, ValueError, WasmgradError, fmtShape, fmtValue } from '../errors.js';
+
+export { fmtShape } from '../errors.js';
 
 export type DType = 'float32' | 'int32';
 
@@ -147,7 +149,7 @@ export interface OpDef<A = any> {
   inputDtypes?: DType[];
   /** Which inputs can receive a gradient; [] = not differentiable (no backward kernel). */
   gradInputs: number[];
-  /** Shape rule + validation: throws an Error naming the op and shapes on bad input. */
+  /** Shape rule + validation: throws a WasmgradError (ShapeError, ValueError, ...) naming the op and shapes on bad input. */
   plan(inputs: readonly Meta[], attrs: A): Plan;
   /** float64 reference kernels (the gradient rule lives in bwd, which ADDS into GIN buffers). */
   ref: { fwd: RefKernel; bwd?: RefKernel };
@@ -171,8 +173,8 @@ export const OPS_BY_NAME = new Map<string, OpDef>();
 /** Declares a group of ops: registers each (opcodes and names must be unique) and returns them. */
 export function defineOps<T extends OpDef[]>(...ops: T): T {
   for (const op of ops) {
-    if (OPS_BY_CODE[op.opcode] !== undefined) throw new Error(`op table: opcode ${op.opcode} used twice (${op.name}, ${OPS_BY_CODE[op.opcode].name})`);
-    if (OPS_BY_NAME.has(op.name)) throw new Error(`op table: name ${op.name} used twice`);
+    if (OPS_BY_CODE[op.opcode] !== undefined) throw new WasmgradError('defineOps', `opcode ${op.opcode} used twice (${op.name}, ${OPS_BY_CODE[op.opcode].name})`);
+    if (OPS_BY_NAME.has(op.name)) throw new WasmgradError('defineOps', `name ${op.name} used twice`);
     OPS_BY_CODE[op.opcode] = op;
     OPS_BY_NAME.set(op.name, op);
   }
@@ -210,14 +212,16 @@ export function clearOverwritten(h: Float64Array, r: Int32Array, sizes: readonly
     if (p && overwrites(r, i)) h.fill(0, p, p + size);
   });
 }
+/**
+ * A dim index in [-nd, nd) made non-negative (negative dims count from the end). Not an integer:
+ * ValueError; out of range: ShapeError naming the tensor's shape.
+ */
+export function checkDim(op: string, dim: unknown, nd: number, shape: readonly number[], what = 'dim'): number {
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new ValueError(op, `${what} must be an integer, got ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
+  if (dim < -nd || dim >= nd) throw new ShapeError(op, `${what} ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in [${-nd}, ${nd - 1}])`);
+  return dim < 0 ? dim + nd : dim;
+}
+
 export const param = (r: Int32Array, k: number) => r[R.P + k];
 export const paramf = (r: Int32Array, k: number) => bitsf32(r[R.P + k]);
-
-/** Error thrown for invalid arguments, always naming the op (to be replaced by the typed classes of errors.ts). */
-export function opError(op: string, msg: string): Error {
-  return new WasmgradError(op, msg);
-}
-export function fmtShape(s: readonly number[]): string {
-  return `[${s.join(', ')}]`;
-}
 

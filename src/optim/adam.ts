@@ -1,7 +1,8 @@
 /** Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim.Adam / AdamW. */
 import { OPTIM } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
-import { checkNumber, fmtValue, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+import { fmtValue } from '../errors.js';
+import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;

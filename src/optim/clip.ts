@@ -2,7 +2,9 @@
 import { apply, applyUpdate, noGrad } from '../engine.js';
 import { OPTIM } from '../ops/optim.js';
 import type { Tensor } from '../tensor.js';
-import { fmtValue, paramList, type Params } from './optimizer.js';
+import { checkBool, checkOptions } from '../check.js';
+import { DTypeError, NonFiniteError, RecycledTensorError, ValueError, fmtValue } from '../errors.js';
+import { paramList, type Params } from './optimizer.js';
 
 export interface ClipGradNormOptions {
   /** Throw (changing nothing) when the total norm is NaN or ±Infinity. Default false, as in PyTorch. */
@@ -20,23 +22,25 @@ export interface ClipGradNormOptions {
  * parameter has a gradient). The sums of squares run as WASM kernels accumulating in float64.
  */
 export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): number {
-  const err = (m: string) => new Error(`wasmgrad.optim.clipGradNorm: ${m}`);
-  const list = paramList('optim.clipGradNorm', params, true);
-  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm) || maxNorm < 0) throw err(`maxNorm must be a number ≥ 0, got ${fmtValue(maxNorm)}`);
+  const FN = 'optim.clipGradNorm';
+  const list = paramList(FN, params, true);
+  if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm) || maxNorm < 0) throw new ValueError(FN, `maxNorm must be a number ≥ 0, got ${fmtValue(maxNorm)}`);
+  const opts = checkOptions<ClipGradNormOptions>(FN, options, ['errorIfNonfinite']);
+  checkBool(FN, 'errorIfNonfinite', opts.errorIfNonfinite);
   const grads: Tensor[] = [];
   list.forEach((p, i) => {
     const g = p.grad;
     if (g === null) return;
-    if (!g.storage.alive) throw err(`the gradient of params[${i}] was freed (disposed)`);
-    if (g.dtype !== 'float32') throw err(`the gradient of params[${i}] is ${g.dtype}, expected float32`);
+    if (!g.storage.alive) throw new RecycledTensorError(FN, `the gradient of params[${i}] was freed (disposed)`);
+    if (g.dtype !== 'float32') throw new DTypeError(FN, `the gradient of params[${i}] is ${g.dtype}, expected float32`);
     grads.push(g);
   });
   if (grads.length === 0) return 0;
   // noGrad recycles the one-element outputs of the sums when it returns.
   const sumSq = noGrad(() => grads.reduce((s, g) => s + apply(OPTIM.gradSumSquares, [g]).item(), 0));
   const norm = Math.sqrt(sumSq);
-  if (!Number.isFinite(norm) && options.errorIfNonfinite)
-    throw err(`the total norm of the gradients is ${norm}, so they cannot be clipped (gradients left unchanged)`);
+  if (!Number.isFinite(norm) && opts.errorIfNonfinite)
+    throw new NonFiniteError(FN, `the total norm of the gradients is ${norm}, so they cannot be clipped (gradients left unchanged)`);
   const coef = maxNorm / (norm + 1e-6);
   if (coef < 1) for (const g of grads) applyUpdate(OPTIM.gradScale, [g], { factor: coef }, [0]);
   return norm;

@@ -4,9 +4,10 @@
  * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
  * The base learning rate is the optimizer's lr when the scheduler is made.
  */
+import { checkOptions } from '../check.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { recorder } from '../recorder.js';
-import { fmtValue } from './optimizer.js';
+import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
 
 /** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */
 export interface Schedulable {
@@ -37,8 +38,8 @@ export abstract class LRScheduler {
     this.apply();
   }
 
-  protected error(msg: string): Error {
-    return new Error(`wasmgrad.optim.lr.${this.name}: ${msg}`);
+  protected error(msg: string): WasmgradError {
+    return new ValueError(`optim.lr.${this.name}`, msg);
   }
 
   /** Advances one epoch and sets the optimizer's learning rate. */
@@ -98,10 +99,9 @@ export abstract class LRScheduler {
 
 /** Reads and checks a scheduler's options: unknown keys and invalid values are errors. */
 function options<T extends object>(sched: string, opts: unknown, defaults: { [K in keyof T]: T[K] | undefined }, check: { [K in keyof T]: (v: number) => boolean }, rule: { [K in keyof T]: string }): T {
-  const err = (m: string) => new Error(`wasmgrad.optim.lr.${sched}: ${m}`);
-  if (opts === null || typeof opts !== 'object') throw err(`expects an options object, got ${fmtValue(opts)}`);
-  const given = opts as Record<string, unknown>;
-  for (const k of Object.keys(given)) if (!(k in defaults)) throw err(`unknown option '${k}' (the options are ${Object.keys(defaults).join(', ')})`);
+  const err = (m: string) => new ValueError(`optim.lr.${sched}`, m);
+  if (opts === undefined) throw err(`expects an options object { ${Object.keys(defaults).join(', ')} }, got undefined`);
+  const given = checkOptions(`optim.lr.${sched}`, opts, Object.keys(defaults));
   const out: Record<string, number> = {};
   for (const k of Object.keys(defaults) as (keyof T & string)[]) {
     const v = given[k] !== undefined ? given[k] : defaults[k];

@@ -15,8 +15,9 @@
  * `clipGradNorm(params, maxNorm, { errorIfNonfinite: true })`, which checks the norm before
  * anything is changed.
  */
+import { checkOptions } from '../check.js';
 import { applyUpdate } from '../engine.js';
-import { ValueError } from '../errors.js';
+import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../memory.js';
 import { fmtShape, writeParams, type OpDef } from '../ops/types.js';
@@ -62,23 +63,17 @@ export function paramList(where: string, params: Params | Tensor, allowEmpty = f
   else if (source !== null && typeof source === 'object' && typeof (source as { parameters?: unknown }).parameters === 'function')
     source = (source as { parameters(): Iterable<Tensor> }).parameters();
   if (source === null || typeof source !== 'object' || typeof (source as Iterable<unknown>)[Symbol.iterator] !== 'function')
-    throw new Error(`wasmgrad.${where}: params must be an array of tensors or a module with parameters(), got ${describe(params)}`);
+    throw new ValueError(where, `params must be an array of tensors or a module with parameters(), got ${fmtValue(params)}`);
   const list = Array.from(source as Iterable<unknown>);
-  if (list.length === 0 && !allowEmpty) throw new Error(`wasmgrad.${where}: got an empty parameter list`);
+  if (list.length === 0 && !allowEmpty) throw new ValueError(where, 'got an empty parameter list');
   const seen = new Set<unknown>();
   list.forEach((p, i) => {
-    if (!(p instanceof Tensor)) throw new Error(`wasmgrad.${where}: params[${i}] is not a Tensor (got ${describe(p)})`);
+    if (!(p instanceof Tensor)) throw new ValueError(where, `params[${i}] must be a Tensor, got ${fmtValue(p)}`);
     p.assertAlive(where);
-    if (seen.has(p.storage)) throw new Error(`wasmgrad.${where}: params[${i}] appears twice in the parameter list`);
+    if (seen.has(p.storage)) throw new ValueError(where, `params[${i}] appears twice in the parameter list`);
     seen.add(p.storage);
   });
   return list as Tensor[];
-}
-
-function describe(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  return typeof x === 'object' ? (x.constructor?.name ?? 'object') : `${typeof x} ${String(x)}`;
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -116,7 +111,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   ) {
     this.params = paramList(`optim.${name}`, params);
     this.params.forEach((p, i) => {
-      if (p.dtype !== 'float32') throw this.error(`params[${i}] is a ${p.dtype} tensor; only float32 tensors can be optimized`);
+      if (p.dtype !== 'float32') throw this.error(`params[${i}] is a ${p.dtype} tensor; only float32 tensors can be optimized`, DTypeError);
       if (!p.requiresGrad) throw this.error(`params[${i}] ${fmtShape(p.shape)} does not require grad (make it with { requiresGrad: true })`);
       if (!p.isLeaf) throw this.error(`params[${i}] ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`);
     });
@@ -127,10 +122,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** The options merged over the defaults; unknown or missing required options are errors. */
   private readOptions(options: object | undefined, defaults: { [K in keyof H]: H[K] | undefined }): H {
-    const opts = (options ?? {}) as Record<string, unknown>;
-    if (typeof opts !== 'object' || Array.isArray(opts)) throw this.error(`options must be an object, got ${describe(options)}`);
-    for (const k of Object.keys(opts))
-      if (!(k in defaults)) throw this.error(`unknown option '${k}' (the options are ${Object.keys(defaults).join(', ')})`);
+    const opts = checkOptions(`optim.${this.name}`, options, Object.keys(defaults));
     const h: Record<string, unknown> = {};
     for (const [k, d] of Object.entries(defaults)) {
       const v = opts[k] !== undefined ? opts[k] : d;
@@ -160,9 +152,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Runs the update kernel(s) of one parameter. */
   protected abstract update(p: Tensor, g: Tensor, ctx: UpdateContext, h: H): void;
 
-  /** An Error naming this optimizer. */
-  protected error(msg: string): Error {
-    return new Error(`wasmgrad.optim.${this.name}: ${msg}`);
+  /** An error naming this optimizer (a ValueError unless another class is given). */
+  protected error(msg: string, Kind: ErrorClass = ValueError): WasmgradError {
+    return new Kind(`optim.${this.name}`, msg);
   }
 
   /** Runs `op` in place on [param, grad, state...]; `written` are the indices it updates. */
@@ -199,15 +191,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       p.assertAlive(`optim.${this.name}.step`);
       const g = p.grad;
       if (g === null) return;
-      if (!g.storage.alive) throw this.error(`the gradient of params[${i}] was freed (disposed); run backward() again`);
-      if (g.dtype !== 'float32') throw this.error(`the gradient of params[${i}] is ${g.dtype}, expected float32`);
+      if (!g.storage.alive) throw this.error(`the gradient of params[${i}] was freed (disposed); run backward() again`, RecycledTensorError);
+      if (g.dtype !== 'float32') throw this.error(`the gradient of params[${i}] is ${g.dtype}, expected float32`, DTypeError);
       if (!sameShape(g.shape, p.shape))
-        throw this.error(`the gradient of params[${i}] has shape ${fmtShape(g.shape)}, but the parameter has shape ${fmtShape(p.shape)}`);
+        throw this.error(`the gradient of params[${i}] has shape ${fmtShape(g.shape)}, but the parameter has shape ${fmtShape(p.shape)}`, ShapeError);
       if (g.storage.backend !== p.storage.backend)
-        throw this.error(`the gradient of params[${i}] lives on the ${g.storage.backend.name} backend, the parameter on ${p.storage.backend.name}`);
+        throw this.error(`the gradient of params[${i}] lives on the ${g.storage.backend.name} backend, the parameter on ${p.storage.backend.name}`, BackendError);
       if (g.storage === p.storage) throw this.error(`the gradient of params[${i}] is the parameter itself`);
       for (const [name, t] of Object.entries(this.state[i]?.buffers ?? {}))
-        if (!t.storage.alive) throw this.error(`state '${name}' of params[${i}] was freed (disposed); reload a state dict`);
+        if (!t.storage.alive) throw this.error(`state '${name}' of params[${i}] was freed (disposed); reload a state dict`, RecycledTensorError);
       work.push({ i, p, g });
     });
     // 2. make missing state buffers, not yet committed (a failure here changes nothing)
@@ -286,6 +278,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
   zeroGrad(setToNone = true): void {
+    if (typeof setToNone !== 'boolean') throw new ValueError(`optim.${this.name}.zeroGrad`, `setToNone must be a boolean, got ${fmtValue(setToNone)}`);
     if (recorder.mode !== 'off') {
       // Inside wg.compile the gradients are the program's buffers, zeroed by the program itself.
       if (!setToNone) recorder.slow(`optim.${this.name}.zeroGrad(false) fills the gradients in JavaScript`);
@@ -334,14 +327,14 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const name = origin.name;
     const fail = (message: string, malformed = true) => origin.error(message, malformed);
     if (sd === null || typeof sd !== 'object')
-      throw new ValueError(`optim.${this.name}`, `loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got ${describe(sd)}`);
-    if (sd.state === null || typeof sd.state !== 'object') throw fail(`${name({ field: 'state' })} must be an object of per-parameter state, got ${describe(sd.state)}`);
-    if (!Array.isArray(sd.paramGroups)) throw fail(`${name({ field: 'paramGroups' })} must be an array of parameter groups, got ${describe(sd.paramGroups)}`);
+      throw new ValueError(`optim.${this.name}`, `loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got ${fmtValue(sd)}`);
+    if (sd.state === null || typeof sd.state !== 'object') throw fail(`${name({ field: 'state' })} must be an object of per-parameter state, got ${fmtValue(sd.state)}`);
+    if (!Array.isArray(sd.paramGroups)) throw fail(`${name({ field: 'paramGroups' })} must be an array of parameter groups, got ${fmtValue(sd.paramGroups)}`);
     if (sd.paramGroups.length !== 1) throw fail(`${name({ field: 'paramGroups' })}: expected 1 parameter group, got ${sd.paramGroups.length}`, false);
     const group = sd.paramGroups[0] as unknown as Record<string, unknown>;
     const at = { field: 'paramGroups[0]' };
     if (group === null || typeof group !== 'object' || Array.isArray(group))
-      throw fail(`${name(at)} must be an object of hyperparameters, got ${describe(group)}`);
+      throw fail(`${name(at)} must be an object of hyperparameters, got ${fmtValue(group)}`);
     const current = this.paramGroups[0] as Record<string, unknown>;
     // hyperparameters
     const h: Record<string, unknown> = cloneHyper(this.paramGroups[0]);
@@ -382,7 +375,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         if (n === 'step') continue;
         const where = name({ param: i, entry: n });
         if (!this.bufferNames.includes(n)) throw fail(`unknown state '${n}' in ${name({ param: i })} (${this.name} keeps ${this.bufferNames.join(', ')})`);
-        if (!(t instanceof Tensor)) throw fail(`${where} is not a Tensor (got ${describe(t)})`);
+        if (!(t instanceof Tensor)) throw fail(`${where} is not a Tensor (got ${fmtValue(t)})`);
         if (!t.storage.alive) throw fail(`${where} was freed`);
         // float32 is the only dtype of optimizer state: another one is a malformed state; a shape
         // other than the parameter's means the state belongs to another model.
@@ -421,23 +414,17 @@ function readStep(s: unknown): number | null {
 
 // ---- option parsing and validation helpers ------------------------------------------------------
 /** Checks that hyperparameter `key` of `name` is a finite number ≥ 0 (and < `below` when given). */
-export function checkNumber(err: (m: string) => Error, key: string, v: unknown, lo: number, opts: { below?: number; max?: number } = {}): void {
+export function checkNumber(err: (m: string) => WasmgradError, key: string, v: unknown, lo: number, opts: { below?: number; max?: number } = {}): void {
   const range = opts.below !== undefined ? `in [${lo}, ${opts.below})` : opts.max !== undefined ? `in [${lo}, ${opts.max}]` : `≥ ${lo}`;
   const ok =
     typeof v === 'number' && Number.isFinite(v) && v >= lo && (opts.below === undefined || v < opts.below) && (opts.max === undefined || v <= opts.max);
   if (!ok) throw err(`${key} must be a finite number ${range}, got ${fmtValue(v)}`);
 }
 
-export function checkFinite(err: (m: string) => Error, key: string, v: unknown): void {
+export function checkFinite(err: (m: string) => WasmgradError, key: string, v: unknown): void {
   if (typeof v !== 'number' || !Number.isFinite(v)) throw err(`${key} must be a finite number, got ${fmtValue(v)}`);
 }
 
-export function checkBool(err: (m: string) => Error, key: string, v: unknown): void {
+export function checkBool(err: (m: string) => WasmgradError, key: string, v: unknown): void {
   if (typeof v !== 'boolean') throw err(`${key} must be true or false, got ${fmtValue(v)}`);
-}
-
-export function fmtValue(v: unknown): string {
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(fmtValue).join(', ')}]`;
-  return String(v);
 }

@@ -1,10 +1,12 @@
 /** wg.evaluate and wg.predict: batched passes in eval mode without gradients. */
+import { isRecord } from '../check.js';
 import { noGrad } from '../engine.js';
+import { ShapeError, fmtValue } from '../errors.js';
 import { cat } from '../ops/shape.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../tensor.js';
 import type { Dataset, EvaluateOptions, EvaluateResult, LossFn, MetricName, Model, ModelLike, PredictOptions } from './types.js';
-import { asModel, checkDataset, checkInputs, checkInt, checkKeys, checkMetrics, countCorrect, fail, show } from './util.js';
+import { asModel, checkDataset, checkInputs, checkInt, checkKeys, checkMetrics, countCorrect, fail } from './util.js';
 
 /** Runs fn with the model in eval mode, then restores training mode if `model.training` was true. */
 export function inEvalMode<T>(model: Model, fn: () => T): T {
@@ -20,14 +22,14 @@ export function inEvalMode<T>(model: Model, fn: () => T): T {
 /** The model's output for a batch, checked to be a Tensor. */
 export function forward(fn: string, model: Model, xb: Tensor): Tensor {
   const pred = model.forward(xb);
-  if (!(pred instanceof Tensor)) fail(fn, `model.forward must return a Tensor, got ${show(pred)}`);
+  if (!(pred instanceof Tensor)) fail(fn, `model.forward must return a Tensor, got ${fmtValue(pred)}`);
   return pred;
 }
 
 /** The value of a loss result, checked to be a one-element tensor. */
 export function lossValue(fn: string, t: unknown): number {
-  if (!(t instanceof Tensor)) fail(fn, `options.loss must return a Tensor, got ${show(t)}`);
-  if (t.size !== 1) fail(fn, `options.loss must return a one-element tensor (use reduction 'mean' or 'sum'), got shape ${fmtShape(t.shape)}`);
+  if (!(t instanceof Tensor)) fail(fn, `options.loss must return a Tensor, got ${fmtValue(t)}`);
+  if (t.size !== 1) fail(fn, `options.loss must return a one-element tensor (use reduction 'mean' or 'sum'), got shape ${fmtShape(t.shape)}`, ShapeError);
   return t.item();
 }
 
@@ -67,10 +69,10 @@ export function runEvaluation(fn: string, model: Model, data: Dataset, n: number
 export function evaluate(model: ModelLike, data: Dataset, opts: EvaluateOptions = {}): EvaluateResult {
   const fn = 'evaluate';
   const m = asModel(fn, model);
-  if (opts === null || typeof opts !== 'object') fail(fn, `options must be an object, got ${show(opts)}`);
+  if (!isRecord(opts)) fail(fn, `options must be an object, got ${fmtValue(opts)}`);
   checkKeys(fn, 'options.', opts, ['loss', 'batchSize', 'metrics']);
   const n = checkDataset(fn, 'data', data);
-  if (opts.loss !== undefined && typeof opts.loss !== 'function') fail(fn, `options.loss must be a function (pred, target) => Tensor, got ${show(opts.loss)}`);
+  if (opts.loss !== undefined && typeof opts.loss !== 'function') fail(fn, `options.loss must be a function (pred, target) => Tensor, got ${fmtValue(opts.loss)}`);
   const batchSize = opts.batchSize === undefined ? 256 : checkInt(fn, 'options.batchSize', opts.batchSize, 1);
   const metrics = checkMetrics(fn, opts.metrics);
   if (opts.loss === undefined && metrics.size === 0) fail(fn, "nothing to compute: pass options.loss and/or options.metrics (e.g. ['accuracy'])");
@@ -85,7 +87,7 @@ export function predict(model: ModelLike, x: Tensor, opts: PredictOptions = {}):
   const fn = 'predict';
   const m = asModel(fn, model);
   checkInputs(fn, 'x', x);
-  if (opts === null || typeof opts !== 'object') fail(fn, `options must be an object, got ${show(opts)}`);
+  if (!isRecord(opts)) fail(fn, `options must be an object, got ${fmtValue(opts)}`);
   checkKeys(fn, 'options.', opts, ['batchSize']);
   const batchSize = opts.batchSize === undefined ? 256 : checkInt(fn, 'options.batchSize', opts.batchSize, 1);
   const n = x.shape[0];

@@ -7,7 +7,9 @@
  * optimizer.step(). Op results of a batch belong to its step (recycled two backward() calls
  * later) and the per-epoch copies are disposed when the epoch ends, so memory stays flat.
  */
+import { isRecord } from '../check.js';
 import { noGrad } from '../engine.js';
+import { NonFiniteError, fmtValue } from '../errors.js';
 import { zeros } from '../creation.js';
 import { nextU32, sfc32 } from '../random.js';
 import type { Tensor } from '../tensor.js';
@@ -26,7 +28,6 @@ import {
   permutation,
   permuteRows,
   settle,
-  show,
   yieldToEventLoop,
 } from './util.js';
 
@@ -65,16 +66,16 @@ interface Config {
 function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
   const m = asModel(FN, model);
   const n = checkDataset(FN, 'data', data);
-  if (o === null || typeof o !== 'object') fail(FN, `options must be an object { loss, optimizer, epochs, batchSize, ... }, got ${show(o)}`);
+  if (!isRecord(o)) fail(FN, `options must be an object { loss, optimizer, epochs, batchSize, ... }, got ${fmtValue(o)}`);
   checkKeys(FN, 'options.', o, OPTION_KEYS);
-  if (typeof o.loss !== 'function') fail(FN, `options.loss must be a function (pred, target) => scalar Tensor (e.g. wg.losses.crossEntropy), got ${show(o.loss)}`);
+  if (typeof o.loss !== 'function') fail(FN, `options.loss must be a function (pred, target) => scalar Tensor (e.g. wg.losses.crossEntropy), got ${fmtValue(o.loss)}`);
   const opt = o.optimizer;
   if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function' || typeof opt.zeroGrad !== 'function')
-    fail(FN, `options.optimizer must have step() and zeroGrad() methods (e.g. new wg.optim.SGD(model.parameters(), { lr: 0.1 })), got ${show(opt)}`);
+    fail(FN, `options.optimizer must have step() and zeroGrad() methods (e.g. new wg.optim.SGD(model.parameters(), { lr: 0.1 })), got ${fmtValue(opt)}`);
   const epochs = checkInt(FN, 'options.epochs', o.epochs, 1);
   const batchSize = checkInt(FN, 'options.batchSize', o.batchSize, 1);
-  if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') fail(FN, `options.shuffle must be a boolean, got ${show(o.shuffle)}`);
-  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed))) fail(FN, `options.seed must be a finite number, got ${show(o.seed)}`);
+  if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') fail(FN, `options.shuffle must be a boolean, got ${fmtValue(o.shuffle)}`);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed))) fail(FN, `options.seed must be a finite number, got ${fmtValue(o.seed)}`);
   const metrics = checkMetrics(FN, o.metrics);
   let validation: Config['validation'] = null;
   if (o.validation !== undefined) {
@@ -83,12 +84,12 @@ function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
     validation = { data: o.validation, n: nv, batchSize: vb };
   } else if (o.validationBatchSize !== undefined) fail(FN, 'options.validationBatchSize is set but options.validation is not');
   const cb = o.callbacks ?? {};
-  if (cb === null || typeof cb !== 'object') fail(FN, `options.callbacks must be an object of functions (${CALLBACK_KEYS.join(', ')}), got ${show(cb)}`);
+  if (!isRecord(cb)) fail(FN, `options.callbacks must be an object of functions (${CALLBACK_KEYS.join(', ')}), got ${fmtValue(cb)}`);
   checkKeys(FN, 'options.callbacks.', cb, CALLBACK_KEYS);
-  for (const k of CALLBACK_KEYS) if (cb[k] !== undefined && typeof cb[k] !== 'function') fail(FN, `options.callbacks.${k} must be a function, got ${show(cb[k])}`);
+  for (const k of CALLBACK_KEYS) if (cb[k] !== undefined && typeof cb[k] !== 'function') fail(FN, `options.callbacks.${k} must be a function, got ${fmtValue(cb[k])}`);
   const progress = o.progress ?? 'auto';
-  if (progress !== true && progress !== false && progress !== 'auto') fail(FN, `options.progress must be true, false or 'auto', got ${show(progress)}`);
-  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') fail(FN, `options.verbose must be a boolean, got ${show(o.verbose)}`);
+  if (progress !== true && progress !== false && progress !== 'auto') fail(FN, `options.progress must be true, false or 'auto', got ${fmtValue(progress)}`);
+  if (o.verbose !== undefined && typeof o.verbose !== 'boolean') fail(FN, `options.verbose must be a boolean, got ${fmtValue(o.verbose)}`);
   return {
     model: m,
     n,
@@ -111,17 +112,17 @@ function configureEarly(o: FitOptions, m: Model, hasValidation: boolean, metrics
   const e = o.earlyStopping;
   if (e === undefined) return null;
   const w = 'options.earlyStopping';
-  if (e === null || typeof e !== 'object') fail(FN, `${w} must be { monitor?, patience, minDelta?, restoreBest? }, got ${show(e)}`);
+  if (!isRecord(e)) fail(FN, `${w} must be { monitor?, patience, minDelta?, restoreBest? }, got ${fmtValue(e)}`);
   checkKeys(FN, `${w}.`, e, ['monitor', 'patience', 'minDelta', 'restoreBest']);
   const monitor = e.monitor ?? 'valLoss';
-  if (!MONITORS.includes(monitor)) fail(FN, `${w}.monitor must be one of ${MONITORS.map((k) => `'${k}'`).join(', ')}, got ${show(monitor)}`);
+  if (!MONITORS.includes(monitor)) fail(FN, `${w}.monitor must be one of ${MONITORS.map((k) => `'${k}'`).join(', ')}, got ${fmtValue(monitor)}`);
   if (monitor.startsWith('val') && !hasValidation) fail(FN, `${w}.monitor '${monitor}' needs options.validation`);
   if (monitor.endsWith('ccuracy') && !metrics.has('accuracy')) fail(FN, `${w}.monitor '${monitor}' needs options.metrics: ['accuracy']`);
   const patience = checkInt(FN, `${w}.patience`, e.patience, 0);
   const minDelta = e.minDelta ?? 0;
-  if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) fail(FN, `${w}.minDelta must be a finite number ≥ 0, got ${show(minDelta)}`);
+  if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) fail(FN, `${w}.minDelta must be a finite number ≥ 0, got ${fmtValue(minDelta)}`);
   const restoreBest = e.restoreBest ?? false;
-  if (typeof restoreBest !== 'boolean') fail(FN, `${w}.restoreBest must be a boolean, got ${show(restoreBest)}`);
+  if (typeof restoreBest !== 'boolean') fail(FN, `${w}.restoreBest must be a boolean, got ${fmtValue(restoreBest)}`);
   if (restoreBest && typeof m.stateDict !== 'function' && typeof m.parameters !== 'function')
     fail(FN, `${w}.restoreBest needs a model with stateDict() or parameters()`);
   return { monitor, patience, minDelta, restoreBest, mode: monitor.endsWith('ccuracy') ? 'max' : 'min' };
@@ -233,6 +234,7 @@ export async function fit(model: ModelLike, data: Dataset, options: FitOptions):
               `the loss is ${lv} at epoch ${epoch}, batch ${b} of ${batches} (samples ${start}..${end - 1} of this epoch's order); ` +
                 'training stopped before that batch updated anything, so the parameters are those after the last good step. ' +
                 'Try a lower learning rate, check the data for NaN/Infinity, or clip gradients (wg.optim.clipGradNorm).',
+              NonFiniteError,
             );
           }
           if (accuracy) {

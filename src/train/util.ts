@@ -1,26 +1,19 @@
 /** Helpers of the training loop: option checks, the local seeded generator, batching, accuracy. */
 import { getBackend, setBackend } from '../engine.js';
+import { isRecord } from '../check.js';
 import { tensor } from '../creation.js';
+import { ShapeError, ValueError, fmtValue, type ErrorClass } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../tensor.js';
 import { METRICS, type Dataset, type MetricName, type Model, type ModelLike } from './types.js';
 
-export function fail(fn: string, msg: string): never {
-  throw new Error(`wasmgrad.${fn}: ${msg}`);
+/** Throws a `Kind` (default ValueError: a bad argument or option) naming `fn`. */
+export function fail(fn: string, msg: string, Kind: ErrorClass = ValueError): never {
+  throw new Kind(fn, msg);
 }
 
-const show = (v: unknown): string => {
-  if (v === null) return 'null';
-  if (v instanceof Tensor) return v.toString();
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'boolean' || v === undefined) return String(v);
-  if (typeof v === 'function') return 'a function';
-  return Array.isArray(v) ? `an array` : `${(v as object).constructor?.name ?? 'an object'}`;
-};
-export { show };
-
 export function checkInt(fn: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(fn, `${name} must be an integer ≥ ${min}, got ${show(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(fn, `${name} must be an integer ≥ ${min}, got ${fmtValue(v)}`);
   return v;
 }
 
@@ -28,31 +21,31 @@ export function checkInt(fn: string, name: string, v: unknown, min: number): num
 export function asModel(fn: string, model: ModelLike): Model {
   if (typeof model === 'function') return { forward: model };
   if (model === null || typeof model !== 'object' || typeof (model as Model).forward !== 'function')
-    fail(fn, `model must have a forward(x) method (a wg.nn Module) or be a function x => Tensor, got ${show(model)}`);
+    fail(fn, `model must have a forward(x) method (a wg.nn Module) or be a function x => Tensor, got ${fmtValue(model)}`);
   return model;
 }
 
 /** Checks { x, y }: tensors alive, at least 1-D, the same number of samples (≥ 1). Returns n. */
 export function checkDataset(fn: string, name: string, data: Dataset): number {
-  if (data === null || typeof data !== 'object') fail(fn, `${name} must be { x, y } tensors, got ${show(data)}`);
+  if (!isRecord(data)) fail(fn, `${name} must be { x, y } tensors, got ${fmtValue(data)}`);
   checkInputs(fn, `${name}.x`, data.x);
   checkInputs(fn, `${name}.y`, data.y);
   if (data.x.shape[0] !== data.y.shape[0])
-    fail(fn, `${name}.x and ${name}.y must have the same first (sample) dimension, got x ${fmtShape(data.x.shape)} and y ${fmtShape(data.y.shape)}`);
+    fail(fn, `${name}.x and ${name}.y must have the same first (sample) dimension, got x ${fmtShape(data.x.shape)} and y ${fmtShape(data.y.shape)}`, ShapeError);
   return data.x.shape[0];
 }
 
 export function checkInputs(fn: string, name: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) fail(fn, `${name} must be a Tensor, got ${show(x)}`);
+  if (!(x instanceof Tensor)) fail(fn, `${name} must be a Tensor, got ${fmtValue(x)}`);
   x.assertAlive(fn);
-  if (x.ndim === 0 || x.shape[0] === 0) fail(fn, `${name} must have at least one sample along its first dim, got shape ${fmtShape(x.shape)}`);
+  if (x.ndim === 0 || x.shape[0] === 0) fail(fn, `${name} must have at least one sample along its first dim, got shape ${fmtShape(x.shape)}`, ShapeError);
 }
 
 export function checkMetrics(fn: string, metrics: unknown): Set<MetricName> {
   if (metrics === undefined) return new Set();
-  if (!Array.isArray(metrics)) fail(fn, `metrics must be an array of metric names (${METRICS.map((m) => `'${m}'`).join(', ')}), got ${show(metrics)}`);
+  if (!Array.isArray(metrics)) fail(fn, `metrics must be an array of metric names (${METRICS.map((m) => `'${m}'`).join(', ')}), got ${fmtValue(metrics)}`);
   for (const m of metrics)
-    if (!METRICS.includes(m)) fail(fn, `unknown metric ${show(m)} in metrics (known: ${METRICS.map((k) => `'${k}'`).join(', ')})`);
+    if (!METRICS.includes(m)) fail(fn, `unknown metric ${fmtValue(m)} in metrics (known: ${METRICS.map((k) => `'${k}'`).join(', ')})`);
   return new Set(metrics as MetricName[]);
 }
 
@@ -116,11 +109,11 @@ export function countCorrect(fn: string, pred: Tensor, target: Tensor): { correc
   const ps = pred.shape, ts = target.shape;
   const c = ps[ps.length - 1];
   if (pred.dtype !== 'float32' || ps.length < 1 || c < 2)
-    fail(fn, `metric 'accuracy' needs float32 class scores along the prediction's last dim (at least 2 classes), got ${pred.dtype} ${fmtShape(ps)}`);
+    fail(fn, `metric 'accuracy' needs float32 class scores along the prediction's last dim (at least 2 classes), got ${pred.dtype} ${fmtShape(ps)}`, ShapeError);
   const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
   const labels = target.dtype === 'int32';
   if (labels ? !same(ts, ps.slice(0, -1)) : !same(ts, ps))
-    fail(fn, `metric 'accuracy' needs int32 class ids of shape ${fmtShape(ps.slice(0, -1))} or ${target.dtype === 'float32' ? '' : 'float32 '}one-hot/probability targets of shape ${fmtShape(ps)}, got ${target.dtype} ${fmtShape(ts)} for predictions ${fmtShape(ps)}`);
+    fail(fn, `metric 'accuracy' needs int32 class ids of shape ${fmtShape(ps.slice(0, -1))} or ${target.dtype === 'float32' ? '' : 'float32 '}one-hot/probability targets of shape ${fmtShape(ps)}, got ${target.dtype} ${fmtShape(ts)} for predictions ${fmtShape(ps)}`, ShapeError);
   const p = pred.values(), t = target.values();
   const rows = p.length / c;
   let correct = 0;

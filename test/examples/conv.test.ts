@@ -148,7 +148,7 @@ describe('conv2d errors', () => {
   });
   test('stride, padding and dilation', () => {
     expect(() => wg.conv2d(x(), w(), null, { stride: 0 })).toThrow(/wasmgrad\.conv2d: stride must be a positive integer or an \[h, w\] pair of them, got 0/);
-    expect(() => wg.conv2d(x(), w(), null, { padding: [1, -1] })).toThrow(/padding must be a non-negative integer .* got \[1,-1\]/);
+    expect(() => wg.conv2d(x(), w(), null, { padding: [1, -1] })).toThrow(/padding must be a non-negative integer .* got \[1, -1\]/);
     expect(() => wg.conv2d(x(), w(), null, { dilation: 1.5 })).toThrow(/dilation must be a positive integer/);
   });
   test('kernel larger than the padded input', () => {

@@ -1,0 +1,40 @@
+/**
+ * Argument checks shared by the public functions: each throws the typed error of src/errors.ts
+ * naming the function, the argument and the value given.
+ */
+import { ValueError, fmtValue } from './errors.js';
+import { Tensor } from './tensor.js';
+
+/** Throws unless v is a Tensor (ValueError) whose storage is alive (RecycledTensorError). */
+export function checkTensor(fn: string, what: string, v: unknown): asserts v is Tensor {
+  if (!(v instanceof Tensor)) throw new ValueError(fn, `${what} must be a Tensor, got ${fmtValue(v)}`);
+  v.assertAlive(fn);
+}
+
+/** An object that can hold options or named fields: not null, an array, a typed array or a Tensor. */
+export function isRecord(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof Tensor);
+}
+
+/**
+ * An options argument: undefined (no options) or an object (isRecord) whose keys are all in
+ * `known`. Returns it (an empty object for undefined).
+ */
+export function checkOptions<T extends object = Record<string, unknown>>(fn: string, opts: unknown, known: readonly string[]): T {
+  if (opts === undefined) return {} as T;
+  if (!isRecord(opts))
+    throw new ValueError(fn, `options must be an object${known.length > 0 ? ` { ${known.join(', ')} }` : ''}, got ${fmtValue(opts)}`);
+  for (const k of Object.keys(opts))
+    if (!known.includes(k)) throw new ValueError(fn, `unknown option '${k}' (the options are ${known.length > 0 ? known.join(', ') : 'none'})`);
+  return opts as T;
+}
+
+/** Throws a ValueError unless v is undefined or a boolean. */
+export function checkBool(fn: string, name: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${fmtValue(v)}`);
+}
+
+/** Throws a ValueError unless v is a function. */
+export function checkFunction(fn: string, name: string, v: unknown): asserts v is (...args: never[]) => unknown {
+  if (typeof v !== 'function') throw new ValueError(fn, `${name} must be a function, got ${fmtValue(v)}`);
+}
