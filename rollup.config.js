@@ -1,5 +1,5 @@
 // Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CommonJS), with the three .wasm builds
-// beside them (SIMD, relaxed SIMD, scalar; src/backend/wasm.ts picks one at init). In the bundle each
+// beside them (SIMD, relaxed SIMD, scalar; src/engine/backend/wasm.ts picks one at init). In the bundle each
 // is found at a literal new URL('./wasmgrad….wasm', import.meta.url), which bundlers (Vite,
 // webpack 5, esbuild with the file loader) understand and rewrite.
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ const WASM_FILES = ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.w
 const wasmUrlFromBundle = {
   name: 'wasm-url',
   load(id) {
-    if (id.replace(/\\/g, '/').endsWith('/src/backend/wasm-url.ts'))
+    if (id.replace(/\\/g, '/').endsWith('/src/engine/backend/wasm-url.ts'))
       return [
         'export const defaultWasmUrl = (build) =>',
         "  build === 'relaxed' ? new URL('./wasmgrad-relaxed.wasm', import.meta.url)",

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { relaxedSimdSupported } from './src/backend/wasm.js';
+import { relaxedSimdSupported } from './src/engine/backend/wasm.js';
 
 // Three projects, one per WASM build (asconfig.json targets). Every test file runs on the SIMD
 // build; the op-table suite (and the build checks) runs again on the relaxed-SIMD (FMA) build and

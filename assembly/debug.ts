@@ -1,4 +1,4 @@
-// The scan behind wg.setDebug({ checkFinite: true }) (src/debug.ts): where the first NaN or ±Inf
+// The scan behind wg.setDebug({ checkFinite: true }) (src/engine/debug.ts): where the first NaN or ±Inf
 // of a float32 buffer sits. A float is non-finite exactly when its 8 exponent bits are all ones
 // (Inf: zero mantissa, NaN: any other), so the test is one AND and one compare on the bits, exact
 // for every NaN payload and free of float arithmetic.

@@ -43,7 +43,7 @@ export function simd(): i32 {
 
 /**
  * Which of the three builds this is (asconfig.json targets), from the features it was compiled
- * with: 2 = relaxed SIMD (FMA), 1 = SIMD, 0 = scalar. src/backend/wasm.ts reports it in wg.info().
+ * with: 2 = relaxed SIMD (FMA), 1 = SIMD, 0 = scalar. src/engine/backend/wasm.ts reports it in wg.info().
  */
 export function build(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 2 : ASC_FEATURE_SIMD ? 1 : 0;

@@ -20,8 +20,8 @@
  *   9 KiB, nearly all compiled code.
  */
 import * as wg from '../src/index.js';
-import { backend } from '../src/engine.js';
-import type { WasmBackend } from '../src/backend/wasm.js';
+import { backend } from '../src/engine/engine.js';
+import type { WasmBackend } from '../src/engine/backend/wasm.js';
 
 const STEPS = 20_000;
 const EVERY = 1_000;

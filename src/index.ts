@@ -5,7 +5,7 @@
  *   import * as wg from 'wasmgrad';
  *   await wg.init();
  */
-export { init, setBackend, getBackend, noGrad, info, type InitOptions } from './engine.js';
+export { init, setBackend, getBackend, noGrad, info, type InitOptions } from './engine/engine.js';
 export {
   WasmgradError,
   ShapeError,
@@ -21,18 +21,18 @@ export {
   CompileError,
 } from './errors.js';
 export { manualSeed } from './random.js';
-export { setDebug, getDebug, type DebugOptions } from './debug.js';
-export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './creation.js';
-export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
+export { setDebug, getDebug, type DebugOptions } from './engine/debug.js';
+export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './api/creation.js';
+export { Tensor, type TensorLike, type NestedArray } from './engine/tensor.js';
 export type { DType } from './ops/types.js';
-export type { BackendName } from './backend/types.js';
-export { gradcheck, type GradcheckOptions, type GradcheckResult } from './gradcheck.js';
-export * from './functional.js';
-export * as losses from './losses.js';
+export type { BackendName } from './engine/backend/types.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult } from './api/gradcheck.js';
+export * from './api/functional.js';
+export * as losses from './api/losses.js';
 export type { Conv2dOptions, PoolOptions } from './ops/conv.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * from './io/index.js';
 export * as nn from './nn/index.js';
-export { compile } from './compile.js';
+export { compile } from './compile/compile.js';
 export * from './train/index.js';

@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import * as wg from '../src/index.js';
-import { WasmBackend, detectBuild, relaxedSimdSupported, simdSupported } from '../src/backend/wasm.js';
-import { defaultWasmUrl } from '../src/backend/wasm-url.js';
+import { WasmBackend, detectBuild, relaxedSimdSupported, simdSupported } from '../src/engine/backend/wasm.js';
+import { defaultWasmUrl } from '../src/engine/backend/wasm-url.js';
 import { initWasm } from './helpers/setup.js';
 
 const files: Record<'simd' | 'relaxed' | 'scalar', string> = JSON.parse(process.env.WASMGRAD_WASM_FILES ?? 'null') ?? {

@@ -1,7 +1,7 @@
 /** wg.compile: whole-step replay equals the eager path, in one WASM call, with flat memory. */
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 import * as wg from '../src/index.js';
-import { backend } from '../src/engine.js';
+import { backend } from '../src/engine/engine.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {

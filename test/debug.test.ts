@@ -8,8 +8,8 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import { WasmBackend, relaxedSimdSupported, type BuildName } from '../src/backend/wasm.js';
-import { ReferenceBackend } from '../src/backend/reference.js';
+import { WasmBackend, relaxedSimdSupported, type BuildName } from '../src/engine/backend/wasm.js';
+import { ReferenceBackend } from '../src/engine/backend/reference.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {

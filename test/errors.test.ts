@@ -7,9 +7,9 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
-import { backend } from '../src/engine.js';
+import { backend } from '../src/engine/engine.js';
 import { fmtValue } from '../src/errors.js';
-import { GrowingBlock, HEAP_LIMIT_WORDS, Heap } from '../src/memory.js';
+import { GrowingBlock, HEAP_LIMIT_WORDS, Heap } from '../src/engine/memory.js';
 import { initWasm } from './helpers/setup.js';
 
 await initWasm();
@@ -282,7 +282,7 @@ test('fmtValue names values as messages need them', () => {
 
 test('init refuses bad options and bad modules with typed errors', async () => {
   await expect(wg.init(any('x'))).rejects.toBeInstanceOf(ValueError);
-  const { WasmBackend } = await import('../src/backend/wasm.js');
+  const { WasmBackend } = await import('../src/engine/backend/wasm.js');
   await expect(WasmBackend.create(any(5))).rejects.toThrow(/^wasmgrad\.init: wasm must be a URL, a path, bytes .* got 5$/);
   const bad = WasmBackend.create(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 99]));
   await expect(bad).rejects.toBeInstanceOf(BackendError);

@@ -1,7 +1,7 @@
 /** The training loop: wg.fit / evaluate / predict with stand-in models and optimizers. */
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import * as wg from '../src/index.js';
-import { backend } from '../src/engine.js';
+import { backend } from '../src/engine/engine.js';
 import { evaluate, fit, predict, type History, type Model } from '../src/train/index.js';
 import { initWasm } from './helpers/setup.js';
 

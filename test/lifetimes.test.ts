@@ -1,7 +1,7 @@
 /** Memory without dispose, graph lifetimes and the errors around them, on both backends. */
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
-import { backend } from '../src/engine.js';
+import { backend } from '../src/engine/engine.js';
 import { R, REC_WORDS } from '../src/ops/types.js';
 import { initWasm } from './helpers/setup.js';
 

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { OPS } from '../src/ops/index.js';
-import { backend } from '../src/engine.js';
+import { backend } from '../src/engine/engine.js';
 import { REC_WORDS } from '../src/ops/types.js';
 import { finiteDiff, makeData, normErr, rng, runOp, runOverwrite } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';

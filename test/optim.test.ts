@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import { backend } from '../src/engine.js';
+import { backend } from '../src/engine/engine.js';
 import { normErr, rng } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';
 

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { detectBuild } from '../src/backend/wasm.js';
+import { detectBuild } from '../src/engine/backend/wasm.js';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));

@@ -4,9 +4,9 @@
  * fixed 8,000 / 2,000 train / test split: all digits are shuffled once with a fixed seed that does
  * not touch wg.manualSeed's stream, so the split is the same everywhere.
  */
-import { tensor } from '../creation.js';
+import { tensor } from '../api/creation.js';
 import { BackendError } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 
 export interface Split {
   /** [n, 784] float32 pixels in [0, 1]. */

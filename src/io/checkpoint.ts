@@ -17,7 +17,7 @@ import { FileFormatError, StateDictError, ValueError } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr.js';
 import type { Optimizer, OptimizerStateDict, ParamStateDict } from '../optim/optimizer.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { checkpointOrigin } from './origin.js';
 import { loadWithMetadata, serialize, stateDictEntries, type StateDict, type StateDictSource } from './safetensors.js';
 

@@ -26,11 +26,11 @@
  * On the reference backend (float64 storage), signaling NaNs come back quieted; everything else
  * is bit-exact on both backends.
  */
-import { backend } from '../engine.js';
+import { backend } from '../engine/engine.js';
 import { BackendError, DTypeError, FileFormatError, RecycledTensorError, ValueError, WasmgradError } from '../errors.js';
-import { allocPersistent } from '../memory.js';
+import { allocPersistent } from '../engine/memory.js';
 import { fmtShape, type DType } from '../ops/types.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import { version } from '../version.js';
 import { JsonError, parseJson, type Json, type JsonObject } from './json.js';
 

@@ -1,6 +1,6 @@
 /** Sequential: a chain of modules. */
 import { ValueError, fmtValue } from '../errors.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { Linear } from './layers.js';
 import { Module } from './module.js';
 import { ReLU } from './simple.js';

@@ -4,9 +4,9 @@
  * written once into persistent leaf tensors that require grad. `fn` names the layer in errors (a
  * layer too large for the heap is an OutOfMemoryError of 'nn.Linear', ...).
  */
-import { filled, generated } from '../creation.js';
+import { filled, generated } from '../api/creation.js';
 import { normal, uniform } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 
 /** A parameter with values drawn from U(−bound, bound), element by element in row-major order. */
 export function uniformParameter(fn: string, shape: readonly number[], bound: number): Tensor {

@@ -1,9 +1,9 @@
 /** Layers with weights: Linear, Conv2d, Embedding. */
-import { checkBool, checkOptions, checkTensor } from '../check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import * as F from '../functional.js';
+import * as F from '../api/functional.js';
 import { fmtShape } from '../ops/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
 import { Module } from './module.js';
 

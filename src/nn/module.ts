@@ -7,12 +7,12 @@
  * in its constructor (each returns what it registers, so `this.weight = this.registerParameter(...)`
  * reads naturally). Nothing is discovered by scanning properties.
  */
-import { getBackend, noGrad, setBackend } from '../engine.js';
-import { tensor } from '../creation.js';
+import { getBackend, noGrad, setBackend } from '../engine/engine.js';
+import { tensor } from '../api/creation.js';
 import { StateDictError, ValueError, fmtValue } from '../errors.js';
-import { jsState } from '../recorder.js';
+import { jsState } from '../compile/recorder.js';
 import { fmtShape } from '../ops/types.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../engine/tensor.js';
 
 /** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
 export type StateDict = Record<string, Tensor>;

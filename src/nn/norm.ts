@@ -2,14 +2,14 @@
  * Normalisation layers, composed from existing ops so their gradients come from autodiff (a fused
  * kernel is a later performance task): BatchNorm1d, BatchNorm2d, LayerNorm.
  */
-import { checkBool, checkOptions, checkTensor } from '../check.js';
-import { filled } from '../creation.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { filled } from '../api/creation.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { applyUpdate, noGrad } from '../engine.js';
-import * as F from '../functional.js';
+import { applyUpdate, noGrad } from '../engine/engine.js';
+import * as F from '../api/functional.js';
 import { OPTIM } from '../ops/optim.js';
 import { fmtShape } from '../ops/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';

@@ -1,9 +1,9 @@
 /** Modules without parameters: activations, pooling, Flatten, Dropout. */
-import { checkOptions, checkTensor } from '../check.js';
+import { checkOptions, checkTensor } from '../engine/check.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import * as F from '../functional.js';
+import * as F from '../api/functional.js';
 import { fmtShape } from '../ops/types.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { checkPair, pyFloat, pyPair } from './layers.js';
 import { Module } from './module.js';
 

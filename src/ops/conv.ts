@@ -2,11 +2,11 @@
  * Convolution and pooling, NCHW. Kernels: assembly/kernels/conv.ts (conv2d through im2col +
  * GEMM) and assembly/kernels/pool.ts. Opcodes 230–259.
  */
-import { constant } from '../creation.js';
-import { apply } from '../engine.js';
-import type { Tensor } from '../tensor.js';
+import { constant } from '../api/creation.js';
+import { apply } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
 import { ALIGN_WORDS, gemmWorkspace } from './linalg.js';
-import { checkOptions, checkTensor } from '../check.js';
+import { checkOptions, checkTensor } from '../engine/check.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
 

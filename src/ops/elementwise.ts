@@ -1,7 +1,7 @@
 /** Elementwise ops: unary maps, broadcasting binary ops and `where`. Kernels: assembly/kernels/elementwise.ts. */
-import { apply } from '../engine.js';
-import { lift } from '../creation.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { apply } from '../engine/engine.js';
+import { lift } from '../api/creation.js';
+import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { forEachBroadcast, planBroadcast } from './broadcast.js';
 import { ValueError, fmtValue } from '../errors.js';
 import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';

@@ -1,9 +1,9 @@
 /** Matrix products. Kernels: assembly/kernels/gemm.ts. Opcodes 150–169. */
-import { apply } from '../engine.js';
-import type { Tensor } from '../tensor.js';
+import { apply } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
 import { broadcastExtent, forEachBroadcast, planBroadcast } from './broadcast.js';
-import { constant } from '../creation.js';
-import { checkBool, checkOptions, checkTensor } from '../check.js';
+import { constant } from '../api/creation.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { R, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type Plan, type TestCase } from './types.js';
 

@@ -1,6 +1,6 @@
 /**
  * Fused, numerically stable loss kernels. Each op yields per-sample or per-element losses;
- * src/losses.ts reduces them with sum/mean. Kernels: assembly/kernels/loss.ts. Opcodes 260–289.
+ * src/api/losses.ts reduces them with sum/mean. Kernels: assembly/kernels/loss.ts. Opcodes 260–289.
  *
  * - Class-label losses (cross-entropy with int32 labels, NLL) use reduce.ts's [outer, C, inner]
  *   view with C the class dim: logits [N, C, d1, ...] (or [C]) with labels [N, d1, ...] (or []).
@@ -8,8 +8,8 @@
  * - The per-element losses (MSE, L1, Huber, BCE, BCE with logits) take two same-shape tensors.
  * Errors name the public loss (wasmgrad.losses.<name>).
  */
-import { apply } from '../engine.js';
-import type { Tensor } from '../tensor.js';
+import { apply } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
 import { forSegments, logSoftmax, normDim, segmentView } from './reduce.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
@@ -276,7 +276,7 @@ export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, ...PAIR_OPS)
 
 const op = (name: string) => LOSS_OPS.find((o) => o.name === name)! as OpDef;
 
-// ---- per-sample / per-element losses for src/losses.ts ------------------------------------------
+// ---- per-sample / per-element losses for src/api/losses.ts ------------------------------------------
 
 /** Per-sample cross-entropy: int32 class labels, or float32 probabilities of the logits' shape. */
 export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {

@@ -7,9 +7,9 @@
  * together: element (o, k, i) is at index (o·d + k)·inner + i, the segment's result at o·inner + i.
  * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
  */
-import { apply } from '../engine.js';
-import type { Tensor } from '../tensor.js';
-import { checkBool } from '../check.js';
+import { apply } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
+import { checkBool } from '../engine/check.js';
 import { ShapeError } from '../errors.js';
 import { aux, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
 

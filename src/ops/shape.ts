@@ -12,13 +12,13 @@
  * and labels are reshaped and sliced too); the int32 twins share the kernels (bit copies) and have
  * no gradient.
  */
-import { apply, applyInto } from '../engine.js';
-import { lift } from '../creation.js';
-import { allocTransient } from '../memory.js';
+import { apply, applyInto } from '../engine/engine.js';
+import { lift } from '../api/creation.js';
+import { allocTransient } from '../engine/memory.js';
 import { nextU32 } from '../random.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { MAX_RANK, forEachBroadcast } from './broadcast.js';
-import { checkTensor } from '../check.js';
+import { checkTensor } from '../engine/check.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { R, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, param, paramf, type DType, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
 

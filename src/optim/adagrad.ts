@@ -1,6 +1,6 @@
 /** Adagrad (torch.optim.Adagrad). */
 import { OPTIM } from '../ops/optim.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
 
 export interface AdagradOptions {

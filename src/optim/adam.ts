@@ -1,6 +1,6 @@
 /** Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim.Adam / AdamW. */
 import { OPTIM } from '../ops/optim.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { fmtValue } from '../errors.js';
 import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
 

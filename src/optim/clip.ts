@@ -1,8 +1,8 @@
 /** Gradient clipping by total L2 norm (torch.nn.utils.clip_grad_norm_). */
-import { apply, applyUpdate, noGrad } from '../engine.js';
+import { apply, applyUpdate, noGrad } from '../engine/engine.js';
 import { OPTIM } from '../ops/optim.js';
-import type { Tensor } from '../tensor.js';
-import { checkBool, checkOptions } from '../check.js';
+import type { Tensor } from '../engine/tensor.js';
+import { checkBool, checkOptions } from '../engine/check.js';
 import { DTypeError, NonFiniteError, RecycledTensorError, ValueError, fmtValue } from '../errors.js';
 import { paramList, type Params } from './optimizer.js';
 

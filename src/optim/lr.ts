@@ -4,9 +4,9 @@
  * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
  * The base learning rate is the optimizer's lr when the scheduler is made.
  */
-import { checkOptions } from '../check.js';
+import { checkOptions } from '../engine/check.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { recorder } from '../recorder.js';
+import { recorder } from '../compile/recorder.js';
 import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
 
 /** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */

@@ -15,14 +15,14 @@
  * `clipGradNorm(params, maxNorm, { errorIfNonfinite: true })`, which checks the norm before
  * anything is changed.
  */
-import { checkOptions } from '../check.js';
-import { applyUpdate } from '../engine.js';
+import { checkOptions } from '../engine/check.js';
+import { applyUpdate } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { allocPersistent } from '../memory.js';
+import { allocPersistent } from '../engine/memory.js';
 import { fmtShape, writeParams, type OpDef } from '../ops/types.js';
-import { recorder } from '../recorder.js';
-import { Tensor } from '../tensor.js';
+import { recorder } from '../compile/recorder.js';
+import { Tensor } from '../engine/tensor.js';
 
 /** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
 export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };

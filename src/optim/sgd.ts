@@ -1,6 +1,6 @@
 /** SGD with optional momentum, dampening, Nesterov momentum and L2 weight decay (torch.optim.SGD). */
 import { OPTIM } from '../ops/optim.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
 
 export interface SGDOptions {

@@ -1,10 +1,10 @@
 /** wg.evaluate and wg.predict: batched passes in eval mode without gradients. */
-import { isRecord } from '../check.js';
-import { noGrad } from '../engine.js';
+import { isRecord } from '../engine/check.js';
+import { noGrad } from '../engine/engine.js';
 import { ShapeError, fmtValue } from '../errors.js';
 import { cat } from '../ops/shape.js';
 import { fmtShape } from '../ops/types.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import type { Dataset, EvaluateOptions, EvaluateResult, LossFn, MetricName, Model, ModelLike, PredictOptions } from './types.js';
 import { asModel, checkDataset, checkInputs, checkInt, checkKeys, checkMetrics, countCorrect, fail } from './util.js';
 

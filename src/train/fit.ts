@@ -7,12 +7,12 @@
  * optimizer.step(). Op results of a batch belong to its step (recycled two backward() calls
  * later) and the per-epoch copies are disposed when the epoch ends, so memory stays flat.
  */
-import { isRecord } from '../check.js';
-import { noGrad } from '../engine.js';
+import { isRecord } from '../engine/check.js';
+import { noGrad } from '../engine/engine.js';
 import { NonFiniteError, fmtValue } from '../errors.js';
-import { zeros } from '../creation.js';
+import { zeros } from '../api/creation.js';
 import { nextU32, sfc32 } from '../random.js';
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 import { forward, lossValue, runEvaluation } from './evaluate.js';
 import { makeReporter } from './progress.js';
 import type { BatchLogs, Callbacks, Dataset, EpochLogs, FitOptions, History, LossFn, MetricName, Model, ModelLike, Monitor, OptimizerLike, TrainingControl } from './types.js';

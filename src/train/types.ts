@@ -1,5 +1,5 @@
 /** The public types of the training loop: wg.fit, wg.evaluate, wg.predict. */
-import type { Tensor } from '../tensor.js';
+import type { Tensor } from '../engine/tensor.js';
 
 /**
  * What fit/evaluate/predict need from a model (duck-typed: a wg.nn Module fits, and so does any

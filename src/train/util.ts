@@ -1,10 +1,10 @@
 /** Helpers of the training loop: option checks, the local seeded generator, batching, accuracy. */
-import { getBackend, setBackend } from '../engine.js';
-import { isRecord } from '../check.js';
-import { tensor } from '../creation.js';
+import { getBackend, setBackend } from '../engine/engine.js';
+import { isRecord } from '../engine/check.js';
+import { tensor } from '../api/creation.js';
 import { ShapeError, ValueError, fmtValue, type ErrorClass } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
-import { Tensor } from '../tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import { METRICS, type Dataset, type MetricName, type Model, type ModelLike } from './types.js';
 
 /** Throws a `Kind` (default ValueError: a bad argument or option) naming `fn`. */

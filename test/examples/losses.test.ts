@@ -1,13 +1,13 @@
 /**
  * Hand-computed values of wg.losses (PyTorch semantics): every loss with all three reductions,
  * gradients of both inputs on both backends, logits of ±1000, BCE's clamped logs, and every error
- * path of src/losses.ts and src/ops/loss.ts.
+ * path of src/api/losses.ts and src/ops/loss.ts.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
-import { apply } from '../../src/engine.js';
+import { apply } from '../../src/engine/engine.js';
 import { LOSS_OPS } from '../../src/ops/loss.js';
-import type { NestedArray } from '../../src/tensor.js';
+import type { NestedArray } from '../../src/engine/tensor.js';
 import { expectClose } from '../helpers/expect.js';
 import { initWasm } from '../helpers/setup.js';
 

@@ -5,7 +5,7 @@
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
-import type { NestedArray } from '../../src/tensor.js';
+import type { NestedArray } from '../../src/engine/tensor.js';
 import { expectClose } from '../helpers/expect.js';
 import { initWasm } from '../helpers/setup.js';
 

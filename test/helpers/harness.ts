@@ -3,8 +3,8 @@
  * finite differences in float64, and normalised error measures.
  */
 import * as wg from '../../src/index.js';
-import { apply, launch } from '../../src/engine.js';
-import type { BackendName } from '../../src/backend/types.js';
+import { apply, launch } from '../../src/engine/engine.js';
+import type { BackendName } from '../../src/engine/backend/types.js';
 import { FLAG_BACKWARD, FLAG_OVERWRITE, R, specValue, type InputSpec, type OpDef } from '../../src/ops/types.js';
 
 /** Small deterministic generator for test data (mulberry32). */

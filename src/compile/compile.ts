@@ -14,7 +14,7 @@
  *   ends (op results made outside fn are recycled as in eager);
  * - int32 inputs the JS validated (class labels, embedding indices) are checked against the values
  *   earlier calls validated; a new value makes the call re-run the JS, which checks it.
- * See src/recorder.ts.
+ * See src/compile/recorder.ts.
  *
  * The second call re-runs fn's JavaScript without executing anything ("patch" run) and compares
  * what it records with the trace: different ops or shapes are an error (the function is not
@@ -39,13 +39,13 @@
  * The tensors fn returns, and the gradients it makes, are the same storage on every call: read
  * them before the next call, or keep() a copy. They live as long as the compiled function.
  */
-import type { BackendName } from './backend/types.js';
-import { checkFunction, checkOptions } from './check.js';
-import { debug } from './debug.js';
-import { CompileError, ValueError, fmtValue } from './errors.js';
-import { lifetimes, type Storage } from './memory.js';
+import type { BackendName } from '../engine/backend/types.js';
+import { checkFunction, checkOptions } from '../engine/check.js';
+import { debug } from '../engine/debug.js';
+import { CompileError, ValueError, fmtValue } from '../errors.js';
+import { lifetimes, type Storage } from '../engine/memory.js';
 import { allSeen, jsState, NotStaticError, Program, recorder } from './recorder.js';
-import { Tensor } from './tensor.js';
+import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {
   /**
@@ -128,7 +128,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   let prevArgs: unknown[] = [];
   let prevProgram: Program | undefined;
 
-  /** Runs fn's JavaScript with the recorder on (see src/recorder.ts). */
+  /** Runs fn's JavaScript with the recorder on (see src/compile/recorder.ts). */
   const jsRun = (mode: 'trace' | 'patch', program: Program, args: A): R => {
     recorder.begin(mode, program, args, storageOf);
     let result: R;

@@ -11,7 +11,7 @@
  * that an op only passes on from its inputs (a -Infinity attention mask added to scores) is not an
  * error.
  *
- * Cost: with the checks off, launch (src/engine.ts), backward() and a compiled function's call each
+ * Cost: with the checks off, launch (src/engine/engine.ts), backward() and a compiled function's call each
  * test one boolean, and nothing else changes.
  * With them on, records run one at a time and every buffer a record reads or writes is scanned
  * (f32_first_nonfinite in assembly/debug.ts, SIMD): an Adam step of a 784-256-10 MLP at batch 64
@@ -32,9 +32,9 @@
  */
 import type { Backend } from './backend/types.js';
 import { checkBool, checkOptions } from './check.js';
-import { CompileError, NonFiniteError } from './errors.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, OPS_BY_CODE, R, fmtShape, type DType, type Meta } from './ops/types.js';
-import { recorder } from './recorder.js';
+import { CompileError, NonFiniteError } from '../errors.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, OPS_BY_CODE, R, fmtShape, type DType, type Meta } from '../ops/types.js';
+import { recorder } from '../compile/recorder.js';
 import type { Tensor } from './tensor.js';
 
 export interface DebugOptions {
@@ -108,7 +108,7 @@ export function runChecked(be: Backend, recs: readonly Int32Array[], workspace: 
 }
 
 /**
- * A backward program (src/autodiff.ts) with the checks on. `graph`: the nodes it differentiates in
+ * A backward program (src/engine/autodiff.ts) with the checks on. `graph`: the nodes it differentiates in
  * topological order, root last; each backward record is found by its output pointer. Fill records
  * (zeroing, the seed) are not checked: a non-finite seed is named by the first record it reaches.
  */

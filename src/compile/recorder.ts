@@ -1,5 +1,5 @@
 /**
- * Recording, re-binding and replaying programs for wg.compile (see src/compile.ts for the rules).
+ * Recording, re-binding and replaying programs for wg.compile (see src/compile/compile.ts for the rules).
  *
  * A *JS run* executes the step function's JavaScript with the recorder on:
  * - trace (the first call for a set of input shapes): the step runs eagerly; every step-scoped
@@ -25,11 +25,11 @@
  * values, or (found by comparing a patch run with the previous run) a record word or a constant
  * changed between calls that no hook explains. Such programs keep re-running the JS every call.
  */
-import type { Backend } from './backend/types.js';
-import type { Storage } from './memory.js';
-import type { Tensor } from './tensor.js';
-import { BackendError, CompileError } from './errors.js';
-import { OPCODE_MASK, OPS_BY_CODE, R, REC_WORDS } from './ops/types.js';
+import type { Backend } from '../engine/backend/types.js';
+import type { Storage } from '../engine/memory.js';
+import type { Tensor } from '../engine/tensor.js';
+import { BackendError, CompileError } from '../errors.js';
+import { OPCODE_MASK, OPS_BY_CODE, R, REC_WORDS } from '../ops/types.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
 

@@ -3,9 +3,9 @@
  * Same records, same pointers (word indices) as WASM, so it is a drop-in interpreter and the
  * oracle every WASM result is checked against.
  */
-import { BackendError } from '../errors.js';
+import { BackendError } from '../../errors.js';
 import { GrowingBlock, Heap } from '../memory.js';
-import { FLAG_BACKWARD, OPCODE_MASK, OPS_BY_CODE, R, type DType } from '../ops/types.js';
+import { FLAG_BACKWARD, OPCODE_MASK, OPS_BY_CODE, R, type DType } from '../../ops/types.js';
 import type { Backend } from './types.js';
 
 export class ReferenceBackend implements Backend {

@@ -3,14 +3,14 @@
  * Every argument is validated before anything is allocated: the data's kind and values, shapes,
  * dtypes, range bounds and options, each error naming the function and the value given.
  */
-import { backend } from './engine.js';
-import type { Backend } from './backend/types.js';
-import { checkBool, checkOptions, isRecord } from './check.js';
-import { DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
-import { allocPersistent, allocTransient } from './memory.js';
-import { fmtShape, type DType } from './ops/types.js';
-import { normal, uniform } from './random.js';
-import { Tensor, type NestedArray } from './tensor.js';
+import { backend } from '../engine/engine.js';
+import type { Backend } from '../engine/backend/types.js';
+import { checkBool, checkOptions, isRecord } from '../engine/check.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { allocPersistent, allocTransient } from '../engine/memory.js';
+import { fmtShape, type DType } from '../ops/types.js';
+import { normal, uniform } from '../random.js';
+import { Tensor, type NestedArray } from '../engine/tensor.js';
 
 export interface CreateOptions {
   shape?: readonly number[];

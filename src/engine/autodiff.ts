@@ -16,10 +16,10 @@
 import { checkBool, checkOptions } from './check.js';
 import { debug, runBackwardChecked } from './debug.js';
 import { fillRecord, launch } from './engine.js';
-import { AutogradError, CompileError, ShapeError, ValueError, fmtValue } from './errors.js';
+import { AutogradError, CompileError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, R, fmtShape, type OpDef } from './ops/types.js';
-import { recorder } from './recorder.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, R, fmtShape, type OpDef } from '../ops/types.js';
+import { recorder } from '../compile/recorder.js';
 import { Tensor } from './tensor.js';
 
 /** The seed's values: 1 for a one-element root by default, else a number, a tensor or numbers of the root's size. */

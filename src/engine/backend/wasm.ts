@@ -4,9 +4,9 @@
  * (re-made whenever memory.grow detaches them), copies instruction records into a tape block in
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
-import { BackendError, ValueError, WasmgradError, fmtValue } from '../errors.js';
+import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.js';
 import { GrowingBlock, Heap } from '../memory.js';
-import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, newRecord, specValue, type DType } from '../ops/types.js';
+import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, newRecord, specValue, type DType } from '../../ops/types.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl } from './wasm-url.js';
 
@@ -84,7 +84,7 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
     const url = new URL(src, isNode ? `file://${process.cwd()}/` : undefined);
     where = url.href;
     if (isNode && url.protocol === 'file:') {
-      const { readFileBytes } = await import('../node/read.js');
+      const { readFileBytes } = await import('../../node/read.js');
       return await WebAssembly.compile(await readFileBytes(url));
     }
     const res = await fetch(url);

@@ -22,8 +22,8 @@
  * keeps working for smaller requests.
  */
 import type { Backend } from './backend/types.js';
-import { OutOfMemoryError, fmtBytes } from './errors.js';
-import { recorder } from './recorder.js';
+import { OutOfMemoryError, fmtBytes } from '../errors.js';
+import { recorder } from '../compile/recorder.js';
 
 /** Size classes: multiples of 16 words (64 bytes, a cache line and a SIMD-friendly alignment);
  * above 64 KiB, eighths of a power of two, so similar sizes share blocks. */

@@ -7,12 +7,12 @@ import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
 import { allocTransient, lifetimes, type Storage } from './memory.js';
-import { recorder } from './recorder.js';
-import { FILL } from './ops/core.js';
+import { recorder } from '../compile/recorder.js';
+import { FILL } from '../ops/core.js';
 import { checkFunction, checkOptions } from './check.js';
-import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
-import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, writeParams, type DType, type Meta, type OpDef } from './ops/types.js';
-import { nextU32 } from './random.js';
+import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, writeParams, type DType, type Meta, type OpDef } from '../ops/types.js';
+import { nextU32 } from '../random.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
 let wasm: WasmBackend | null = null;
@@ -150,9 +150,9 @@ function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
 }
 
 /**
- * Runs kernel records now, or hands them to wg.compile's recorder (src/recorder.ts); `fn` names the
+ * Runs kernel records now, or hands them to wg.compile's recorder (src/compile/recorder.ts); `fn` names the
  * caller in errors. A single-op launch names its input tensors and output (`out` === `inputs[0]`
- * for an update in place) for wg.setDebug's checks (src/debug.ts), which run the records instead when on.
+ * for an update in place) for wg.setDebug's checks (src/engine/debug.ts), which run the records instead when on.
  */
 export function launch(be: Backend, recs: readonly Int32Array[], workspace: number, fn = 'run', inputs?: readonly Meta[], out?: OutMeta): void {
   if (debug.checkFinite) return runChecked(be, recs, workspace, fn, inputs, out);

@@ -4,13 +4,13 @@
  * reduction 'mean' (default) averages over every element (cross-entropy / nll: over the samples
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
-import { checkOptions, checkTensor } from './check.js';
-import { DTypeError, ShapeError, ValueError, fmtValue } from './errors.js';
-import * as L from './ops/loss.js';
-import { logSoftmax, mean, sum } from './ops/reduce.js';
-import { embedding } from './ops/shape.js';
-import { fmtShape } from './ops/types.js';
-import { Tensor } from './tensor.js';
+import { checkOptions, checkTensor } from '../engine/check.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import * as L from '../ops/loss.js';
+import { logSoftmax, mean, sum } from '../ops/reduce.js';
+import { embedding } from '../ops/shape.js';
+import { fmtShape } from '../ops/types.js';
+import { Tensor } from '../engine/tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 

@@ -1,5 +1,5 @@
 import type { Heap } from '../memory.js';
-import type { DType } from '../ops/types.js';
+import type { DType } from '../../ops/types.js';
 
 export type BackendName = 'wasm' | 'reference';
 

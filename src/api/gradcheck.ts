@@ -1,9 +1,9 @@
 /** wg.gradcheck: analytic gradients vs central finite differences, in float64 on the reference backend. */
-import { checkFunction, checkOptions, checkTensor } from './check.js';
-import { getBackend, noGrad, setBackend } from './engine.js';
+import { checkFunction, checkOptions, checkTensor } from '../engine/check.js';
+import { getBackend, noGrad, setBackend } from '../engine/engine.js';
 import { tensor } from './creation.js';
-import { ValueError, fmtValue } from './errors.js';
-import { Tensor } from './tensor.js';
+import { ValueError, fmtValue } from '../errors.js';
+import { Tensor } from '../engine/tensor.js';
 
 export interface GradcheckOptions {
   eps?: number;

@@ -4,12 +4,12 @@
  * as functions on the `wg` namespace.
  */
 import { backward } from './autodiff.js';
-import { AutogradError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue } from './errors.js';
-import * as F from './functional.js';
-import { copyInto } from './ops/shape.js';
+import { AutogradError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import * as F from '../api/functional.js';
+import { copyInto } from '../ops/shape.js';
 import { attachHandle, demote, makePersistent, type Storage } from './memory.js';
-import { recorder } from './recorder.js';
-import { fmtShape, type DType, type Meta, type OpDef } from './ops/types.js';
+import { recorder } from '../compile/recorder.js';
+import { fmtShape, type DType, type Meta, type OpDef } from '../ops/types.js';
 
 /** What a recorded op keeps for its backward pass. */
 export interface GraphNode {

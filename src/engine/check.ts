@@ -2,7 +2,7 @@
  * Argument checks shared by the public functions: each throws the typed error of src/errors.ts
  * naming the function, the argument and the value given.
  */
-import { ValueError, fmtValue } from './errors.js';
+import { ValueError, fmtValue } from '../errors.js';
 import { Tensor } from './tensor.js';
 
 /** Throws unless v is a Tensor (ValueError) whose storage is alive (RecycledTensorError). */
