@@ -23,6 +23,7 @@ export {
 export { manualSeed } from './random.js';
 export { setDebug, getDebug, type DebugOptions } from './engine/debug.js';
 export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './api/creation.js';
+import './api/methods.js'; // installs the op methods on Tensor.prototype
 export { Tensor, type TensorLike, type NestedArray } from './engine/tensor.js';
 export type { DType } from './ops/types.js';
 export type { BackendName } from './engine/backend/types.js';

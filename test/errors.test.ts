@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { backend } from '../src/engine/engine.js';
 import { fmtValue } from '../src/errors.js';
-import { GrowingBlock, HEAP_LIMIT_WORDS, Heap } from '../src/engine/memory.js';
+import { GrowingBlock, HEAP_LIMIT_WORDS, Heap } from '../src/engine/heap.js';
 import { initWasm } from './helpers/setup.js';
 
 await initWasm();

@@ -6,9 +6,9 @@
  */
 import { checkOptions, checkTensor } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import * as L from '../ops/loss.js';
-import { logSoftmax, mean, sum } from '../ops/reduce.js';
-import { embedding } from '../ops/shape.js';
+import * as L from './loss.js';
+import { logSoftmax, mean, sum } from './reduce.js';
+import { embedding } from './shape.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 

@@ -43,8 +43,9 @@ import type { BackendName } from '../engine/backend/types.js';
 import { checkFunction, checkOptions } from '../engine/check.js';
 import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
-import { lifetimes, type Storage } from '../engine/memory.js';
-import { allSeen, jsState, NotStaticError, Program, recorder } from './recorder.js';
+import { lifetimes, type Storage } from '../engine/storage.js';
+import { jsState } from '../engine/sink.js';
+import { allSeen, NotStaticError, Program, recorder } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {

@@ -26,20 +26,14 @@
  * changed between calls that no hook explains. Such programs keep re-running the JS every call.
  */
 import type { Backend } from '../engine/backend/types.js';
-import type { Storage } from '../engine/memory.js';
+import { setSink, type ReplayHook, type ReplaySink } from '../engine/sink.js';
+import type { Storage } from '../engine/storage.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
-import { OPCODE_MASK, OPS_BY_CODE, R, REC_WORDS } from '../ops/types.js';
+import { OPCODE_MASK, R, REC_WORDS } from '../ops/types.js';
+import { OPS_BY_CODE } from '../ops/index.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
-
-/** Library state a fast replay advances in place of the JavaScript that would have. */
-export interface ReplayHook {
-  /** false: the JS state no longer matches the recording; the call re-runs the JavaScript. May throw (bad hyperparameters). */
-  check(): boolean;
-  /** Advances the JS state as the JS run would have, and writes the dependent record words. */
-  commit(): void;
-}
 
 /** Pointer words of a record (an input's pointer can sit in any of them). */
 const PTR_WORDS = [R.OUT, R.IN, R.IN + 1, R.IN + 2, R.IN + 3, R.GIN, R.GIN + 1, R.GIN + 2, R.GIN + 3, R.AUX, R.AUX + 1];
@@ -99,13 +93,6 @@ export class Program {
   }
 }
 
-/**
- * JavaScript state that changes what a step function does but that a fast replay cannot see:
- * the train()/eval() modes of modules. A change bumps the version; a compiled function whose last
- * JavaScript run saw another version runs (and checks) its JavaScript again at its next call.
- */
-export const jsState = { version: 0 };
-
 /** The JavaScript of a compiled function recorded other ops or shapes than its trace. */
 export class NotStaticError extends CompileError {}
 
@@ -121,7 +108,7 @@ const opName = (code: number) => OPS_BY_CODE[code & OPCODE_MASK]?.name ?? `opcod
 
 const SEEN_CAP = 1 << 22;
 
-class Recorder {
+class Recorder implements ReplaySink {
   mode: 'off' | 'trace' | 'patch' = 'off';
   program: Program | null = null;
   /** The binding being built by the current JS run. */
@@ -281,6 +268,30 @@ class Recorder {
     this.run!.bumps.push(s);
   }
 
+  pinned(): Storage[] {
+    return this.program!.owned;
+  }
+
+  gradCleared(leaf: object): void {
+    this.run!.cleared.add(leaf);
+  }
+
+  wasCleared(leaf: object): boolean {
+    return this.run!.cleared.has(leaf);
+  }
+
+  leafGradBound(leaf: object, g: object): void {
+    this.run!.leafGrads.set(leaf, g);
+  }
+
+  boundLeafGrad(leaf: object): object | undefined {
+    return this.run!.leafGrads.get(leaf);
+  }
+
+  endStep(): void {
+    this.run!.endSteps++;
+  }
+
   /** Reading a value the program computes is not possible inside the function. */
   assertReadable(s: Storage, dtype: string): void {
     if (this.mode === 'off') return;
@@ -327,3 +338,4 @@ export function allSeen(seen: Uint8Array | undefined, v: ArrayLike<number>): boo
 }
 
 export const recorder = new Recorder();
+setSink(recorder);

@@ -17,9 +17,10 @@ import { checkBool, checkOptions } from './check.js';
 import { debug, runBackwardChecked } from './debug.js';
 import { fillRecord, launch } from './engine.js';
 import { AutogradError, CompileError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { lifetimes, allocPersistent, allocTransient, type Storage } from './memory.js';
+import { lifetimes, type Storage } from './storage.js';
+import { allocPersistent, allocTransient } from './memory.js';
 import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, R, fmtShape, type OpDef } from '../ops/types.js';
-import { recorder } from '../compile/recorder.js';
+import { sink } from './sink.js';
 import { Tensor } from './tensor.js';
 
 /** The seed's values: 1 for a one-element root by default, else a number, a tensor or numbers of the root's size. */
@@ -51,13 +52,13 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
  * program's other buffers), and a replay hook re-binds `leaf.grad` to it.
  */
 function leafGrad(leaf: Tensor, fresh: Map<number, number>): Storage {
-  const inCompiled = recorder.mode !== 'off';
+  const inCompiled = sink.mode !== 'off';
   if (leaf.grad === null || !leaf.grad.storage.alive) {
     const be = leaf.storage.backend;
     const s = inCompiled ? allocTransient(be, leaf.size, 'grad', 'backward') : allocPersistent(be, leaf.size, 'grad', false, 'backward');
     fresh.set(s.ptr, leaf.size);
     leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
-    if (inCompiled) bindLeafGrad(leaf, recorder.run!.cleared.has(leaf) ? 'null-or-same' : 'null');
+    if (inCompiled) bindLeafGrad(leaf, sink.wasCleared(leaf) ? 'null-or-same' : 'null');
   } else if (inCompiled) bindLeafGrad(leaf, 'same');
   return leaf.grad!.storage;
 }
@@ -86,9 +87,9 @@ function claimFresh(b: Int32Array, op: OpDef, fresh: Map<number, number>, fills:
  */
 function bindLeafGrad(leaf: Tensor, expect: 'same' | 'null' | 'null-or-same'): void {
   const g = leaf.grad!;
-  recorder.run!.leafGrads.set(leaf, g);
-  recorder.uses(g.storage);
-  recorder.hook({
+  sink.leafGradBound(leaf, g);
+  sink.uses(g.storage);
+  sink.hook({
     check: () => (leaf.grad === g ? expect !== 'null' : leaf.grad === null && expect !== 'same'),
     commit: () => {
       if (leaf.grad !== g) leaf.grad = g;
@@ -133,7 +134,7 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     const fresh = new Map<number, number>();
     const g = leafGrad(root, fresh);
     if (fresh.size > 0) launch(be, [fillRecord(g.ptr, root.size, 0)], 0, 'backward');
-    if (recorder.mode !== 'off') recorder.slow('backward() of a leaf tensor adds the seed in JavaScript');
+    if (sink.mode !== 'off') sink.slow('backward() of a leaf tensor adds the seed in JavaScript');
     const cur = be.read(g.ptr, root.size, 'float32');
     be.write(g.ptr, Array.from(cur, (v, i) => v + seed[i]), 'float32');
     return;
@@ -165,7 +166,7 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     gradOf.set(t, s);
   }
   if (seed.length === 1) fills.push(fillRecord(gradOf.get(root)!.ptr, 1, seed[0]));
-  else if (recorder.mode !== 'off') throw new CompileError('compile', `backward() inside a compiled function needs a one-element loss, got a tensor of shape ${fmtShape(root.shape)}`);
+  else if (sink.mode !== 'off') throw new CompileError('compile', `backward() inside a compiled function needs a one-element loss, got a tensor of shape ${fmtShape(root.shape)}`);
   let workspace = 0;
   const backs: Int32Array[] = [];
   for (let k = order.length - 1; k >= 0; k--) {
@@ -193,6 +194,6 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   if (debug.checkFinite) runBackwardChecked(be, program, workspace, order);
   else launch(be, program, workspace, 'backward');
   if (!opts.retainGraph) for (const t of order) t.node!.freed = true;
-  if (recorder.mode !== 'off') recorder.run!.endSteps++;
+  if (sink.mode !== 'off') sink.endStep();
   lifetimes.endStep();
 }

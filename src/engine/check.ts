@@ -5,6 +5,8 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { Tensor } from './tensor.js';
 
+export { checkBool } from '../ops/types.js';
+
 /** Throws unless v is a Tensor (ValueError) whose storage is alive (RecycledTensorError). */
 export function checkTensor(fn: string, what: string, v: unknown): asserts v is Tensor {
   if (!(v instanceof Tensor)) throw new ValueError(fn, `${what} must be a Tensor, got ${fmtValue(v)}`);
@@ -27,11 +29,6 @@ export function checkOptions<T extends object = Record<string, unknown>>(fn: str
   for (const k of Object.keys(opts))
     if (!known.includes(k)) throw new ValueError(fn, `unknown option '${k}' (the options are ${known.length > 0 ? known.join(', ') : 'none'})`);
   return opts as T;
-}
-
-/** Throws a ValueError unless v is undefined or a boolean. */
-export function checkBool(fn: string, name: string, v: unknown): void {
-  if (v !== undefined && typeof v !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${fmtValue(v)}`);
 }
 
 /** Throws a ValueError unless v is a function. */

@@ -33,8 +33,9 @@
 import type { Backend } from './backend/types.js';
 import { checkBool, checkOptions } from './check.js';
 import { CompileError, NonFiniteError } from '../errors.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, OPS_BY_CODE, R, fmtShape, type DType, type Meta } from '../ops/types.js';
-import { recorder } from '../compile/recorder.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, R, fmtShape, type DType, type Meta } from '../ops/types.js';
+import { OPS_BY_CODE } from '../ops/index.js';
+import { sink } from './sink.js';
 import type { Tensor } from './tensor.js';
 
 export interface DebugOptions {
@@ -50,7 +51,7 @@ export function setDebug(options: DebugOptions): void {
   // Options are required here: undefined is refused like any other non-object.
   const opts = checkOptions<DebugOptions>('setDebug', options ?? null, Object.keys(debug));
   checkBool('setDebug', 'checkFinite', opts.checkFinite);
-  if (recorder.mode !== 'off') throw new CompileError('setDebug', 'cannot be called inside a compiled function: call it before calling the function');
+  if (sink.mode !== 'off') throw new CompileError('setDebug', 'cannot be called inside a compiled function: call it before calling the function');
   if (opts.checkFinite !== undefined) debug.checkFinite = opts.checkFinite;
 }
 

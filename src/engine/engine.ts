@@ -6,14 +6,15 @@ import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
-import { allocTransient, lifetimes, type Storage } from './memory.js';
-import { recorder } from '../compile/recorder.js';
+import { lifetimes, type Storage } from './storage.js';
+import { allocTransient } from './memory.js';
+import { sink } from './sink.js';
 import { FILL } from '../ops/core.js';
 import { checkFunction, checkOptions } from './check.js';
 import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, writeParams, type DType, type Meta, type OpDef } from '../ops/types.js';
 import { nextU32 } from '../random.js';
-import { Tensor, type GraphNode } from './tensor.js';
+import { Tensor } from './tensor.js';
 
 let wasm: WasmBackend | null = null;
 let reference: ReferenceBackend | null = null;
@@ -150,13 +151,13 @@ function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
 }
 
 /**
- * Runs kernel records now, or hands them to wg.compile's recorder (src/compile/recorder.ts); `fn` names the
+ * Runs kernel records now, or hands them to wg.compile's sink (src/engine/sink.ts); `fn` names the
  * caller in errors. A single-op launch names its input tensors and output (`out` === `inputs[0]`
  * for an update in place) for wg.setDebug's checks (src/engine/debug.ts), which run the records instead when on.
  */
 export function launch(be: Backend, recs: readonly Int32Array[], workspace: number, fn = 'run', inputs?: readonly Meta[], out?: OutMeta): void {
   if (debug.checkFinite) return runChecked(be, recs, workspace, fn, inputs, out);
-  if (recorder.mode === 'off' || !recorder.launch(be, recs, workspace)) be.run(recs, workspace, fn);
+  if (sink.mode === 'off' || !sink.launch(be, recs, workspace)) be.run(recs, workspace, fn);
 }
 
 /** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
@@ -173,7 +174,7 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
   const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS);
   const workspace = plan.workspace ?? 0;
   launch(be, [rec], workspace, op.name, inputs, plan);
-  if (recorder.mode !== 'off') bindApply(op, inputs, attrs);
+  if (sink.mode !== 'off') bindApply(op, inputs, attrs);
   let requiresGrad = false;
   if (gradEnabled) for (const i of op.gradInputs) if (inputs[i].requiresGrad) requiresGrad = true;
   const t = new Tensor(shape, plan.dtype ?? 'float32', out, requiresGrad);
@@ -191,11 +192,11 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
  * so a replay draws a fresh one, in the same order as the JS would.
  */
 function bindApply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): void {
-  for (const t of inputs) recorder.uses(t.storage);
+  for (const t of inputs) sink.uses(t.storage);
   if (typeof (attrs as { seed?: unknown }).seed !== 'number') return;
-  const fwd = recorder.lastStored[0];
-  const backs = recorder.stochastic(fwd);
-  recorder.hook({
+  const fwd = sink.lastStored[0];
+  const backs = sink.stochastic(fwd);
+  sink.hook({
     check: () => true,
     commit: () => {
       const params = op.plan(inputs, { ...attrs, seed: nextU32() }).params ?? NO_PARAMS;
@@ -223,10 +224,10 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`, name));
   target.storage.version++; // before the kernel: a NonFiniteError after it leaves the target written
   launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, name, inputs, target);
-  if (recorder.mode !== 'off') {
+  if (sink.mode !== 'off') {
     bindApply(op, inputs, attrs);
-    recorder.uses(target.storage);
-    recorder.bump(target.storage);
+    sink.uses(target.storage);
+    sink.bump(target.storage);
   }
   return target;
 }
@@ -243,8 +244,8 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   const n = tensors[0].size;
   for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
   launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
-  if (recorder.mode !== 'off') {
+  if (sink.mode !== 'off') {
     bindApply(op, tensors, attrs);
-    for (const i of written) recorder.bump(tensors[i].storage);
+    for (const i of written) sink.bump(tensors[i].storage);
   }
 }

@@ -1,14 +1,13 @@
 /**
  * Tensor: a handle to a block of a backend's heap with a shape and dtype, plus the graph node
- * that made it (when a gradient will flow through it). All ops are available as methods here and
- * as functions on the `wg` namespace.
+ * that made it (when a gradient will flow through it). The op methods (t.add(u), t.backward(), ...)
+ * are installed by the API layer (src/api/methods.ts), above the engine; every op is also a
+ * function on the `wg` namespace.
  */
-import { backward } from './autodiff.js';
 import { AutogradError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import * as F from '../api/functional.js';
-import { copyInto } from '../ops/shape.js';
-import { attachHandle, demote, makePersistent, type Storage } from './memory.js';
-import { recorder } from '../compile/recorder.js';
+import { type Storage } from './storage.js';
+import { attachHandle, demote, makePersistent } from './memory.js';
+import { sink } from './sink.js';
 import { fmtShape, type DType, type Meta, type OpDef } from '../ops/types.js';
 
 /** What a recorded op keeps for its backward pass. */
@@ -64,7 +63,7 @@ export class Tensor implements Meta {
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new ValueError('Tensor.grad', `can only be set to a Tensor or null, got ${fmtValue(g)}`);
     g?.assertAlive('Tensor.grad');
-    if (g === null && recorder.mode !== 'off') recorder.run!.cleared.add(this);
+    if (g === null && sink.mode !== 'off') sink.gradCleared(this);
     if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
     this._grad = g;
   }
@@ -108,7 +107,7 @@ export class Tensor implements Meta {
   /** @internal The elements as the backend holds them (Float64Array on the reference backend). */
   values(): Float32Array | Int32Array | Float64Array {
     this.assertAlive('data');
-    recorder.assertReadable(this.storage, this.dtype);
+    sink.assertReadable(this.storage, this.dtype);
     return this.storage.backend.read(this.storage.ptr, this.size, this.dtype);
   }
 
@@ -121,14 +120,6 @@ export class Tensor implements Meta {
       return Array.from({ length: this.shape[dim] }, (_, i) => build(dim + 1, offset + i * stride));
     };
     return build(0, 0);
-  }
-
-  /**
-   * Backpropagates from this tensor: adds d(this)/d(leaf) · seed into every leaf's .grad.
-   * The seed defaults to 1 for a one-element tensor. Frees the graph unless retainGraph.
-   */
-  backward(grad?: TensorLike | ArrayLike<number>, opts: { retainGraph?: boolean } = {}): void {
-    backward(this, grad, opts);
   }
 
   /** The same storage, cut from the graph: no gradient flows through the result. */
@@ -152,52 +143,4 @@ export class Tensor implements Meta {
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
-
-  // ---- elementwise ----
-  add(o: TensorLike): Tensor { return F.add(this, o); }
-  sub(o: TensorLike): Tensor { return F.sub(this, o); }
-  mul(o: TensorLike): Tensor { return F.mul(this, o); }
-  div(o: TensorLike): Tensor { return F.div(this, o); }
-  neg(): Tensor { return F.neg(this); }
-  pow(exponent: number): Tensor { return F.pow(this, exponent); }
-  exp(): Tensor { return F.exp(this); }
-  log(): Tensor { return F.log(this); }
-  sqrt(): Tensor { return F.sqrt(this); }
-  abs(): Tensor { return F.abs(this); }
-  square(): Tensor { return F.square(this); }
-  tanh(): Tensor { return F.tanh(this); }
-  sigmoid(): Tensor { return F.sigmoid(this); }
-  relu(): Tensor { return F.relu(this); }
-  leakyRelu(slope = 0.01): Tensor { return F.leakyRelu(this, slope); }
-  gelu(): Tensor { return F.gelu(this); }
-  softplus(): Tensor { return F.softplus(this); }
-  clamp(min: number | null, max: number | null): Tensor { return F.clamp(this, min, max); }
-  maximum(o: TensorLike): Tensor { return F.maximum(this, o); }
-  minimum(o: TensorLike): Tensor { return F.minimum(this, o); }
-  gt(o: TensorLike): Tensor { return F.gt(this, o); }
-  lt(o: TensorLike): Tensor { return F.lt(this, o); }
-  ge(o: TensorLike): Tensor { return F.ge(this, o); }
-  le(o: TensorLike): Tensor { return F.le(this, o); }
-  eq(o: TensorLike): Tensor { return F.eq(this, o); }
-  // ---- linear algebra, shapes ----
-  matmul(o: Tensor, opts?: F.MatmulOptions): Tensor { return F.matmul(this, o, opts); }
-  transpose(d0?: number, d1?: number): Tensor { return F.transpose(this, d0, d1); }
-  permute(dims: readonly number[]): Tensor { return F.permute(this, dims); }
-  reshape(shape: readonly number[] | number): Tensor { return F.reshape(this, shape); }
-  flatten(startDim = 0): Tensor { return F.flatten(this, startDim); }
-  slice(dim: number, start: number, end?: number): Tensor { return F.slice(this, dim, start, end); }
-  // ---- reductions ----
-  sum(dim?: number, keepdim = false): Tensor { return F.sum(this, dim, keepdim); }
-  mean(dim?: number, keepdim = false): Tensor { return F.mean(this, dim, keepdim); }
-  max(dim?: number, keepdim = false): Tensor { return F.max(this, dim, keepdim); }
-  min(dim?: number, keepdim = false): Tensor { return F.min(this, dim, keepdim); }
-  softmax(dim = -1): Tensor { return F.softmax(this, dim); }
-  logSoftmax(dim = -1): Tensor { return F.logSoftmax(this, dim); }
-  // ---- in-place (inside wg.noGrad for tensors that require grad) ----
-  /** Copies src (broadcast to this shape) into this tensor's storage. */
-  copy_(src: TensorLike): this { copyInto(this, src); return this; }
-  add_(o: TensorLike): this { return this.copy_(F.add(this, o)); }
-  sub_(o: TensorLike): this { return this.copy_(F.sub(this, o)); }
-  mul_(o: TensorLike): this { return this.copy_(F.mul(this, o)); }
-  zero_(): this { return this.copy_(0); }
 }

@@ -10,7 +10,7 @@
 import { getBackend, noGrad, setBackend } from '../engine/engine.js';
 import { tensor } from '../api/creation.js';
 import { StateDictError, ValueError, fmtValue } from '../errors.js';
-import { jsState } from '../compile/recorder.js';
+import { jsState } from '../engine/sink.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 

@@ -1,11 +1,7 @@
 /** Matrix products. Kernels: assembly/kernels/gemm.ts. Opcodes 150–169. */
-import { apply } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
 import { broadcastExtent, forEachBroadcast, planBroadcast } from './broadcast.js';
-import { constant } from '../api/creation.js';
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { R, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type Plan, type TestCase } from './types.js';
+import { R, checkBool, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type Plan, type TestCase } from './types.js';
 
 // GEMM blocking of assembly/kernels/gemm.ts (MR×NR micro-tile, MC×KC block of A, KC×NC panel of B).
 const MR = 4, NR = 8, MC = 64, KC = 256, NC = 1024;
@@ -298,26 +294,3 @@ export const LINALG_OPS = defineOps(
     },
   },
 );
-
-/**
- * Matrix product with PyTorch's `torch.matmul` semantics: [K]·[K] → 0-d, [K]·[…, K, N] → […, N],
- * […, M, K]·[K] → […, M], and […, M, K]·[…, K, N] → […, M, N] with broadcast batch dims
- * ([2, 1, 3, 5]·[4, 5, 6] → [2, 4, 3, 6]). `transposeA` / `transposeB` use an operand's last two
- * dims transposed (as tf.matMul's flags), read in place by the GEMM: `matmul(a, b, { transposeB:
- * true })` is `matmul(a, b.transpose(-2, -1))` without the copy.
- */
-export const matmul = (a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor =>
-  apply(LINALG_OPS[0], [a, b], checkOptions<MatmulOptions>('matmul', opts, ['transposeA', 'transposeB']));
-
-/**
- * PyTorch's `F.linear`: x [..., in]·Wᵀ + b with weight W [out, in] and optional bias b [out], →
- * [..., out]; `activation: 'relu'` applies relu in the same kernel while the output is in
- * registers (and its backward masks by the saved output).
- */
-export function linear(x: Tensor, w: Tensor, b?: Tensor | null, opts: LinearOptions = {}): Tensor {
-  checkTensor('linear', 'input', x);
-  checkTensor('linear', 'weight', w);
-  if (b != null) checkTensor('linear', 'bias', b);
-  const bias = b ?? constant(0, x.storage.backend);
-  return apply(LINALG_OPS[1], [x, w, bias], { ...checkOptions<LinearOptions>('linear', opts, ['activation']), bias: b != null });
-}

@@ -7,11 +7,8 @@
  * together: element (o, k, i) is at index (o·d + k)·inner + i, the segment's result at o·inner + i.
  * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
  */
-import { apply } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
-import { checkBool } from '../engine/check.js';
 import { ShapeError } from '../errors.js';
-import { aux, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
+import { aux, checkBool, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
 
 export interface ReduceAttrs {
   /** undefined: all elements. */
@@ -202,12 +199,3 @@ export const REDUCE_OPS = defineOps(
   softmaxLike('softmax', 104, false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
   softmaxLike('logSoftmax', 105, true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
 );
-
-const op = (name: string) => REDUCE_OPS.find((o) => o.name === name)! as OpDef;
-
-export const sum = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('sum'), [x], { dim, keepdim });
-export const mean = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('mean'), [x], { dim, keepdim });
-export const max = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('max'), [x], { dim, keepdim });
-export const min = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('min'), [x], { dim, keepdim });
-export const softmax = (x: Tensor, dim = -1): Tensor => apply(op('softmax'), [x], { dim });
-export const logSoftmax = (x: Tensor, dim = -1): Tensor => apply(op('logSoftmax'), [x], { dim });

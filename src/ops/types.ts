@@ -8,7 +8,7 @@
  * The same layout is declared in assembly/record.ts; test/opcodes.test.ts asserts they agree.
  */
 
-import { ShapeError, ValueError, WasmgradError, fmtShape, fmtValue } from '../errors.js';
+import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 
 export { fmtShape } from '../errors.js';
 
@@ -163,21 +163,8 @@ export interface OpDef<A = any> {
   tests: OpTests<A>;
 }
 
-/**
- * Every defined op by opcode and by name. Filled as each group module is evaluated (defineOps), so
- * the backends and the recorder look ops up without importing the groups (which import the engine).
- */
-export const OPS_BY_CODE: OpDef[] = [];
-export const OPS_BY_NAME = new Map<string, OpDef>();
-
-/** Declares a group of ops: registers each (opcodes and names must be unique) and returns them. */
+/** Declares a group of ops (a typed list; src/ops/index.ts gathers the groups into the table). */
 export function defineOps<T extends OpDef[]>(...ops: T): T {
-  for (const op of ops) {
-    if (OPS_BY_CODE[op.opcode] !== undefined) throw new WasmgradError('defineOps', `opcode ${op.opcode} used twice (${op.name}, ${OPS_BY_CODE[op.opcode].name})`);
-    if (OPS_BY_NAME.has(op.name)) throw new WasmgradError('defineOps', `name ${op.name} used twice`);
-    OPS_BY_CODE[op.opcode] = op;
-    OPS_BY_NAME.set(op.name, op);
-  }
   return ops;
 }
 
@@ -212,6 +199,11 @@ export function clearOverwritten(h: Float64Array, r: Int32Array, sizes: readonly
     if (p && overwrites(r, i)) h.fill(0, p, p + size);
   });
 }
+/** Throws a ValueError unless v is undefined or a boolean. */
+export function checkBool(fn: string, name: string, v: unknown): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${fmtValue(v)}`);
+}
+
 /**
  * A dim index in [-nd, nd) made non-negative (negative dims count from the end). Not an integer:
  * ValueError; out of range: ShapeError naming the tensor's shape.

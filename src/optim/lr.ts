@@ -6,7 +6,7 @@
  */
 import { checkOptions } from '../engine/check.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { recorder } from '../compile/recorder.js';
+import { sink } from '../engine/sink.js';
 import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
 
 /** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */
@@ -47,8 +47,8 @@ export abstract class LRScheduler {
     this.lastEpoch++;
     this.apply();
     // Inside wg.compile: a replay advances the schedule at the same point of the step.
-    if (recorder.mode !== 'off')
-      recorder.hook({
+    if (sink.mode !== 'off')
+      sink.hook({
         check: () => true,
         commit: () => {
           this.lastEpoch++;

@@ -21,7 +21,7 @@ import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, 
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../engine/memory.js';
 import { fmtShape, writeParams, type OpDef } from '../ops/types.js';
-import { recorder } from '../compile/recorder.js';
+import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 
 /** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
@@ -137,7 +137,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return this.paramGroups[0].lr;
   }
   set lr(v: number) {
-    if (recorder.mode !== 'off') recorder.slow(`optim.${this.name}: the learning rate is set inside the function`);
+    if (sink.mode !== 'off') sink.slow(`optim.${this.name}: the learning rate is set inside the function`);
     this.checkHyper({ ...this.paramGroups[0], lr: v });
     this.paramGroups[0].lr = v;
   }
@@ -167,7 +167,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       return;
     }
     applyUpdate(op, tensors, attrs, written);
-    if (recorder.mode !== 'off') this.replayRecsOf?.push(...recorder.lastStored);
+    if (sink.mode !== 'off') this.replayRecsOf?.push(...sink.lastStored);
   }
 
   /** Inside wg.compile: the update records of the parameter being updated (see bindReplay). */
@@ -216,11 +216,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const st = (this.state[i] ??= { step: 0, buffers: {} });
       Object.assign(st.buffers, fresh[k]);
       st.step++;
-      this.replayRecsOf = recorder.mode !== 'off' ? (recsOf[k] = []) : null;
+      this.replayRecsOf = sink.mode !== 'off' ? (recsOf[k] = []) : null;
       this.update(p, g, { step: st.step, buffers: st.buffers, created: new Set(Object.keys(fresh[k])) }, h);
     });
     this.replayRecsOf = null;
-    if (recorder.mode !== 'off') this.bindReplay(work, recsOf);
+    if (sink.mode !== 'off') this.bindReplay(work, recsOf);
   }
 
   /**
@@ -230,16 +230,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * rate set by a scheduler, Adam's bias corrections), rewriting only the records' parameters.
    */
   private bindReplay(work: { i: number; p: Tensor; g: Tensor }[], recsOf: Int32Array[][]): void {
-    const binding = recorder.run!;
     const grads = this.params.map((p) => {
       const w = work.find((x) => x.p === p);
       return w === undefined ? null : w.g;
     });
-    const bound = this.params.map((p) => binding.leafGrads.get(p));
+    const bound = this.params.map((p) => sink.boundLeafGrad(p));
     const buffers = work.map(({ i }) => ({ ...this.state[i]!.buffers }));
     const names = Object.keys(this.buffers(this.paramGroups[0])).join();
     const noneCreated = new Set<string>();
-    recorder.hook(
+    sink.hook(
       {
         check: () => {
           const h = this.paramGroups[0];
@@ -279,10 +278,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
   zeroGrad(setToNone = true): void {
     if (typeof setToNone !== 'boolean') throw new ValueError(`optim.${this.name}.zeroGrad`, `setToNone must be a boolean, got ${fmtValue(setToNone)}`);
-    if (recorder.mode !== 'off') {
+    if (sink.mode !== 'off') {
       // Inside wg.compile the gradients are the program's buffers, zeroed by the program itself.
-      if (!setToNone) recorder.slow(`optim.${this.name}.zeroGrad(false) fills the gradients in JavaScript`);
-      for (const p of this.params) recorder.run!.cleared.add(p);
+      if (!setToNone) sink.slow(`optim.${this.name}.zeroGrad(false) fills the gradients in JavaScript`);
+      for (const p of this.params) sink.gradCleared(p);
     }
     for (const p of this.params) {
       const g = p.grad;

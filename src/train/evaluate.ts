@@ -2,7 +2,7 @@
 import { isRecord } from '../engine/check.js';
 import { noGrad } from '../engine/engine.js';
 import { ShapeError, fmtValue } from '../errors.js';
-import { cat } from '../ops/shape.js';
+import { cat } from '../api/shape.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import type { Dataset, EvaluateOptions, EvaluateResult, LossFn, MetricName, Model, ModelLike, PredictOptions } from './types.js';

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
 import { apply } from '../../src/engine/engine.js';
 import { OPS_BY_NAME } from '../../src/ops/index.js';
-import { copyInto, dropoutHash } from '../../src/ops/shape.js';
+import { copyInto } from '../../src/api/shape.js';
+import { dropoutHash } from '../../src/ops/shape.js';
 import { nextU32 } from '../../src/random.js';
 import { initWasm } from '../helpers/setup.js';
 

@@ -4,8 +4,9 @@
  * oracle every WASM result is checked against.
  */
 import { BackendError } from '../../errors.js';
-import { GrowingBlock, Heap } from '../memory.js';
-import { FLAG_BACKWARD, OPCODE_MASK, OPS_BY_CODE, R, type DType } from '../../ops/types.js';
+import { GrowingBlock, Heap } from '../heap.js';
+import { FLAG_BACKWARD, OPCODE_MASK, R, type DType } from '../../ops/types.js';
+import { OPS_BY_CODE } from '../../ops/index.js';
 import type { Backend } from './types.js';
 
 export class ReferenceBackend implements Backend {

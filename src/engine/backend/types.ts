@@ -1,4 +1,4 @@
-import type { Heap } from '../memory.js';
+import type { Heap } from '../heap.js';
 import type { DType } from '../../ops/types.js';
 
 export type BackendName = 'wasm' | 'reference';

@@ -1,7 +1,8 @@
 // Where the .wasm builds sit relative to this module when running from source (tests, examples).
 // The bundle replaces this module (rollup.config.js) with the same three files next to
 // dist/index.js, each a literal `new URL('./wasmgrad….wasm', import.meta.url)` so bundlers see them.
-import type { BuildName } from './wasm.js';
+/** The three packaged builds (asconfig.json targets). */
+export type BuildName = 'relaxed' | 'simd' | 'scalar';
 
 export const defaultWasmUrl = (build: BuildName): URL =>
   build === 'relaxed'

@@ -5,14 +5,15 @@
  * linear memory and calls the AS interpreter once per run. AS aborts become JS Errors.
  */
 import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.js';
-import { GrowingBlock, Heap } from '../memory.js';
-import { FLAG_BACKWARD, OPS_BY_NAME, REC_WORDS, R, newRecord, specValue, type DType } from '../../ops/types.js';
+import { GrowingBlock, Heap } from '../heap.js';
+import { FLAG_BACKWARD, REC_WORDS, R, newRecord, specValue, type DType } from '../../ops/types.js';
+import { OPS_BY_NAME } from '../../ops/index.js';
 import type { Backend } from './types.js';
-import { defaultWasmUrl } from './wasm-url.js';
+import { defaultWasmUrl, type BuildName } from './wasm-url.js';
+export type { BuildName };
 
 export type WasmSource = URL | string | BufferSource | WebAssembly.Module;
 /** The packaged builds, as wg.init({ build }) names them. */
-export type BuildName = 'relaxed' | 'simd' | 'scalar';
 /** What wg.info().build reports: the features the running module was compiled with. */
 export type BuildId = 'relaxed-simd' | 'simd' | 'scalar';
 const BUILD_IDS: readonly BuildId[] = ['scalar', 'simd', 'relaxed-simd']; // indexed by the module's build()

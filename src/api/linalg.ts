@@ -1,0 +1,30 @@
+/** matmul and linear as functions. Table: src/ops/linalg.ts. */
+import { constant } from './creation.js';
+import { checkOptions, checkTensor } from '../engine/check.js';
+import { apply } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { LinearOptions, MatmulOptions } from '../ops/linalg.js';
+import { opNamed } from '../ops/index.js';
+
+/**
+ * Matrix product with PyTorch's `torch.matmul` semantics: [K]·[K] → 0-d, [K]·[…, K, N] → […, N],
+ * […, M, K]·[K] → […, M], and […, M, K]·[…, K, N] → […, M, N] with broadcast batch dims
+ * ([2, 1, 3, 5]·[4, 5, 6] → [2, 4, 3, 6]). `transposeA` / `transposeB` use an operand's last two
+ * dims transposed (as tf.matMul's flags), read in place by the GEMM: `matmul(a, b, { transposeB:
+ * true })` is `matmul(a, b.transpose(-2, -1))` without the copy.
+ */
+export const matmul = (a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor =>
+  apply(opNamed('matmul'), [a, b], checkOptions<MatmulOptions>('matmul', opts, ['transposeA', 'transposeB']));
+
+/**
+ * PyTorch's `F.linear`: x [..., in]·Wᵀ + b with weight W [out, in] and optional bias b [out], →
+ * [..., out]; `activation: 'relu'` applies relu in the same kernel while the output is in
+ * registers (and its backward masks by the saved output).
+ */
+export function linear(x: Tensor, w: Tensor, b?: Tensor | null, opts: LinearOptions = {}): Tensor {
+  checkTensor('linear', 'input', x);
+  checkTensor('linear', 'weight', w);
+  if (b != null) checkTensor('linear', 'bias', b);
+  const bias = b ?? constant(0, x.storage.backend);
+  return apply(opNamed('linear'), [x, w, bias], { ...checkOptions<LinearOptions>('linear', opts, ['activation']), bias: b != null });
+}

@@ -1,0 +1,124 @@
+/**
+ * The Tensor methods: every op of the API as a method (t.add(u) is wg.add(t, u)), backward() and
+ * the in-place forms. The engine defines Tensor without them (it must not import the API above it);
+ * they are installed on Tensor.prototype here, and declaration merging gives them their types.
+ * src/index.ts imports this module, so every tensor a user sees has them.
+ */
+import { backward } from '../engine/autodiff.js';
+import { Tensor } from '../engine/tensor.js';
+import type { MatmulOptions } from '../ops/linalg.js';
+import * as F from './functional.js';
+import { copyInto } from './shape.js';
+
+declare module '../engine/tensor.js' {
+  interface Tensor {
+    /**
+     * Backpropagates from this tensor: adds d(this)/d(leaf) · seed into every leaf's .grad.
+     * The seed defaults to 1 for a one-element tensor. Frees the graph unless retainGraph.
+     */
+    backward(grad?: TensorLike | ArrayLike<number>, opts?: { retainGraph?: boolean }): void;
+    // ---- elementwise ----
+    add(o: TensorLike): Tensor;
+    sub(o: TensorLike): Tensor;
+    mul(o: TensorLike): Tensor;
+    div(o: TensorLike): Tensor;
+    neg(): Tensor;
+    pow(exponent: number): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    abs(): Tensor;
+    square(): Tensor;
+    tanh(): Tensor;
+    sigmoid(): Tensor;
+    relu(): Tensor;
+    leakyRelu(slope?: number): Tensor;
+    gelu(): Tensor;
+    softplus(): Tensor;
+    clamp(min: number | null, max: number | null): Tensor;
+    maximum(o: TensorLike): Tensor;
+    minimum(o: TensorLike): Tensor;
+    gt(o: TensorLike): Tensor;
+    lt(o: TensorLike): Tensor;
+    ge(o: TensorLike): Tensor;
+    le(o: TensorLike): Tensor;
+    eq(o: TensorLike): Tensor;
+    // ---- linear algebra, shapes ----
+    matmul(o: Tensor, opts?: MatmulOptions): Tensor;
+    transpose(d0?: number, d1?: number): Tensor;
+    permute(dims: readonly number[]): Tensor;
+    reshape(shape: readonly number[] | number): Tensor;
+    flatten(startDim?: number): Tensor;
+    slice(dim: number, start: number, end?: number): Tensor;
+    // ---- reductions ----
+    sum(dim?: number, keepdim?: boolean): Tensor;
+    mean(dim?: number, keepdim?: boolean): Tensor;
+    max(dim?: number, keepdim?: boolean): Tensor;
+    min(dim?: number, keepdim?: boolean): Tensor;
+    softmax(dim?: number): Tensor;
+    logSoftmax(dim?: number): Tensor;
+    // ---- in-place (inside wg.noGrad for tensors that require grad) ----
+    /** Copies src (broadcast to this shape) into this tensor's storage. */
+    copy_(src: TensorLike): this;
+    add_(o: TensorLike): this;
+    sub_(o: TensorLike): this;
+    mul_(o: TensorLike): this;
+    zero_(): this;
+  }
+}
+
+type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: never[]) => unknown ? K : never }[keyof Tensor], keyof TensorCore>;
+/** The members the engine's class itself defines (not installed here). */
+type TensorCore = Pick<Tensor, 'item' | 'data' | 'values' | 'toArray' | 'detach' | 'keep' | 'dispose' | 'toString' | 'assertAlive'>;
+
+const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
+  backward(grad, opts = {}) { backward(this, grad, opts); },
+  // ---- elementwise ----
+  add(o) { return F.add(this, o); },
+  sub(o) { return F.sub(this, o); },
+  mul(o) { return F.mul(this, o); },
+  div(o) { return F.div(this, o); },
+  neg() { return F.neg(this); },
+  pow(exponent) { return F.pow(this, exponent); },
+  exp() { return F.exp(this); },
+  log() { return F.log(this); },
+  sqrt() { return F.sqrt(this); },
+  abs() { return F.abs(this); },
+  square() { return F.square(this); },
+  tanh() { return F.tanh(this); },
+  sigmoid() { return F.sigmoid(this); },
+  relu() { return F.relu(this); },
+  leakyRelu(slope = 0.01) { return F.leakyRelu(this, slope); },
+  gelu() { return F.gelu(this); },
+  softplus() { return F.softplus(this); },
+  clamp(min, max) { return F.clamp(this, min, max); },
+  maximum(o) { return F.maximum(this, o); },
+  minimum(o) { return F.minimum(this, o); },
+  gt(o) { return F.gt(this, o); },
+  lt(o) { return F.lt(this, o); },
+  ge(o) { return F.ge(this, o); },
+  le(o) { return F.le(this, o); },
+  eq(o) { return F.eq(this, o); },
+  // ---- linear algebra, shapes ----
+  matmul(o, opts) { return F.matmul(this, o, opts); },
+  transpose(d0?, d1?) { return F.transpose(this, d0, d1); },
+  permute(dims) { return F.permute(this, dims); },
+  reshape(shape) { return F.reshape(this, shape); },
+  flatten(startDim = 0) { return F.flatten(this, startDim); },
+  slice(dim, start, end) { return F.slice(this, dim, start, end); },
+  // ---- reductions ----
+  sum(dim?, keepdim = false) { return F.sum(this, dim, keepdim); },
+  mean(dim?, keepdim = false) { return F.mean(this, dim, keepdim); },
+  max(dim?, keepdim = false) { return F.max(this, dim, keepdim); },
+  min(dim?, keepdim = false) { return F.min(this, dim, keepdim); },
+  softmax(dim = -1) { return F.softmax(this, dim); },
+  logSoftmax(dim = -1) { return F.logSoftmax(this, dim); },
+  // ---- in-place (inside wg.noGrad for tensors that require grad) ----
+  copy_(src) { copyInto(this, src); return this; },
+  add_(o) { return this.copy_(F.add(this, o)); },
+  sub_(o) { return this.copy_(F.sub(this, o)); },
+  mul_(o) { return this.copy_(F.mul(this, o)); },
+  zero_() { return this.copy_(0); },
+};
+
+for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });

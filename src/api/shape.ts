@@ -1,0 +1,167 @@
+/** Copies and layout ops as functions: reshape, permute, slice, cat, stack, embedding, dropout, copy_. Table: src/ops/shape.ts. */
+import { lift } from './creation.js';
+import { checkTensor } from '../engine/check.js';
+import { apply, applyInto } from '../engine/engine.js';
+import { allocTransient } from '../engine/memory.js';
+import { Tensor, type TensorLike } from '../engine/tensor.js';
+import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { nextU32 } from '../random.js';
+import { broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sizeOf, sliceView, type View } from '../ops/shape.js';
+import { fmtShape, type DType } from '../ops/types.js';
+import { opNamed } from '../ops/index.js';
+
+const copyFor = (dtype: DType) => opNamed(dtype === 'int32' ? 'copyInt' : 'copy');
+const joinFor = (dtype: DType, k: number) => opNamed(`${dtype === 'int32' ? 'catInt' : 'cat'}${k}`);
+const EMBEDDING = opNamed('embedding');
+const DROPOUT = opNamed('dropout');
+
+const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v);
+
+// ---- public functions ----------------------------------------------------------------------
+/**
+ * Tensor.copy_: copies src (a tensor broadcast to target's shape, or a number) into target's
+ * storage. Not differentiable: refused outside wg.noGrad when either side requires grad.
+ */
+export function copyInto(target: Tensor, src: TensorLike): Tensor {
+  checkTensor('copy_', 'target', target);
+  const s = typeof src === 'number' ? scalarLike(src, target) : src;
+  if (!(s instanceof Tensor)) throw new ValueError('copy_', `source must be a Tensor or a number, got ${fmtValue(src)}`);
+  s.assertAlive('copy_');
+  if (s.dtype !== target.dtype)
+    throw new DTypeError('copy_', `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`);
+  const lead = target.ndim - s.ndim;
+  if (lead < 0 || s.shape.some((d, k) => d !== 1 && d !== target.shape[lead + k]))
+    throw new ShapeError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
+  return applyInto(copyFor(target.dtype), target, [s], broadcastView(s.shape, target.shape));
+}
+
+/** A number as a 0-d tensor of target's dtype on target's backend. */
+function scalarLike(value: number, target: Tensor): Tensor {
+  if (target.dtype === 'float32') return lift(value, target);
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) throw new ValueError('copy_', `an int32 tensor can only be filled with a 32-bit integer, got ${fmtValue(value)}`);
+  const s = allocTransient(target.storage.backend, 1, 'constant');
+  target.storage.backend.write(s.ptr, [value], 'int32');
+  return new Tensor([], 'int32', s, false);
+}
+
+/** A copy of x with a new shape of the same size; one dim may be -1 (inferred). */
+export function reshape(x: Tensor, shape: readonly number[] | number): Tensor {
+  checkTensor('reshape', 'input', x);
+  const given = shape;
+  if (typeof shape === 'number') shape = [shape];
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1))
+    throw new ShapeError('reshape', `shape must be an array of integers ≥ -1, got ${fmtValue(given)} (tensor of shape ${fmtShape(x.shape)})`);
+  const holes = shape.filter((d) => d === -1).length;
+  if (holes > 1) throw new ShapeError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+  const n = x.size, known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  if (holes === 1 && known === 0 && n === 0)
+    throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (0 elements) into ${fmtShape(shape)}: the other dims multiply to 0, so the -1 could be any size`);
+  const fits = holes === 1 ? known > 0 && n % known === 0 : known === n;
+  if (!fits) throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
+  return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
+}
+
+/** Merges dims startDim..end into one (PyTorch flatten(start_dim)); a 0-d tensor becomes [1]. */
+export function flatten(x: Tensor, startDim = 0): Tensor {
+  checkTensor('flatten', 'input', x);
+  const s = normDim('flatten', startDim, Math.max(x.ndim, 1), x.shape);
+  return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]));
+}
+
+/** Swaps dims d0 and d1 (default the last two); a tensor with fewer than 2 dims is copied unchanged. */
+export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
+  checkTensor('transpose', 'input', x);
+  if (x.ndim < 2) {
+    // As in PyTorch, 0-d and 1-d tensors accept dims 0 and -1 (given explicitly), and transpose to themselves.
+    for (const d of [d0, d1]) if (d !== undefined) normDim('transpose', d, 1, x.shape);
+    return copyView(x, contiguousView(x.shape));
+  }
+  const a = normDim('transpose', d0 ?? -2, x.ndim, x.shape), b = normDim('transpose', d1 ?? -1, x.ndim, x.shape);
+  const dims = x.shape.map((_, k) => (k === a ? b : k === b ? a : k));
+  return copyView(x, permuteView(x.shape, dims));
+}
+
+/** Output dim k is input dim dims[k]; dims is a permutation of 0..ndim-1 (negatives count from the end). */
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  checkTensor('permute', 'input', x);
+  if (!Array.isArray(dims)) throw new ValueError('permute', `dims must be an array of dim indices, got ${fmtValue(dims)} (tensor of shape ${fmtShape(x.shape)})`);
+  const bad = () => new ShapeError('permute', `dims ${fmtValue(dims)} is not a permutation of 0..${x.ndim - 1} for a tensor of shape ${fmtShape(x.shape)}`);
+  if (dims.length !== x.ndim) throw bad();
+  const ds = dims.map((d) => normDim('permute', d, x.ndim, x.shape));
+  if (new Set(ds).size !== ds.length) throw bad();
+  return copyView(x, permuteView(x.shape, ds));
+}
+
+/** x[..., start:end, ...] along dim with Python semantics (negative from the end, clamped, possibly empty). */
+export function slice(x: Tensor, dim: number, start: number, end?: number): Tensor {
+  checkTensor('slice', 'input', x);
+  if (x.ndim === 0) throw new ShapeError('slice', 'cannot slice a 0-d tensor (it has no dims)');
+  const d = normDim('slice', dim, x.ndim, x.shape);
+  if (!Number.isInteger(start) || (end != null && !Number.isInteger(end)))
+    throw new ValueError('slice', `start and end must be integers, got ${fmtValue(start)} and ${fmtValue(end)} (tensor of shape ${fmtShape(x.shape)})`);
+  const size = x.shape[d];
+  const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
+  const s = clamp(start);
+  return copyView(x, sliceView(x.shape, d, s, Math.max(s, clamp(end ?? size))));
+}
+
+/** Concatenates tensors along an existing dim. */
+export function cat(xs: readonly Tensor[], dim = 0): Tensor {
+  return join('cat', xs, dim, false);
+}
+
+/** Stacks same-shape tensors along a new dim (0..ndim). */
+export function stack(xs: readonly Tensor[], dim = 0): Tensor {
+  return join('stack', xs, dim, true);
+}
+
+/**
+ * cat/stack of any number of tensors. A record holds at most 4 inputs, so more than 4 are joined
+ * in balanced groups of 2..4 (stacked or concatenated) whose results are concatenated along the
+ * same dim: log4(k) passes over the data, and the gradient reaches every input through the tree.
+ */
+function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: boolean): Tensor {
+  if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(op, `expects a non-empty array of tensors, got ${fmtValue(xs)}`);
+  xs.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
+  const desc = () => xs.map((t) => `${t.dtype} ${fmtShape(t.shape)} (${t.storage.backend.name})`).join(', ');
+  if (xs.some((t) => t.dtype !== xs[0].dtype)) throw new DTypeError(op, `tensors must share one dtype, got ${desc()}`);
+  if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw new BackendError(op, `tensors live on different backends: ${desc()}`);
+  const p = planJoin(op, xs.map((t) => t.shape), dim, stack);
+  if (xs.length === 1) return copyView(xs[0], contiguousView(p.shape));
+  const tree = (ts: readonly Tensor[], stacking: boolean): Tensor => {
+    if (ts.length <= 4) return apply(joinFor(ts[0].dtype, ts.length), ts, { dim: p.dim, stack: stacking });
+    const g = Math.ceil(ts.length / 4);
+    const parts = Array.from({ length: g }, (_, i) => tree(ts.slice(Math.floor((i * ts.length) / g), Math.floor(((i + 1) * ts.length) / g)), stacking));
+    return tree(parts, false);
+  };
+  return tree(xs, stack);
+}
+
+/** Rows of weight [n, d] picked by int32 indices of any shape: [...idx.shape, d]. */
+export function embedding(idx: Tensor, weight: Tensor): Tensor {
+  checkTensor('embedding', 'indices', idx);
+  checkTensor('embedding', 'weight', weight);
+  if (idx.dtype !== 'int32') throw new DTypeError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
+  const { n } = planEmbedding(idx, weight);
+  // The kernels trust the indices: check them here, where the error can name the position.
+  const v = idx.values();
+  for (let p = 0; p < v.length; p++) {
+    if (v[p] >= 0 && v[p] < n) continue;
+    const at = idx.shape.map((_, k) => Math.floor(p / sizeOf(idx.shape.slice(k + 1))) % idx.shape[k]);
+    throw new ValueError('embedding', `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for a weight with ${n} rows (valid: 0..${n - 1})`);
+  }
+  return apply(EMBEDDING, [idx, weight]);
+}
+
+/**
+ * Inverted dropout: in training, zeroes each element with probability p and scales the others by
+ * 1/(1-p); otherwise (or with p = 0) returns x itself. The mask's seed comes from the global
+ * stream (wg.manualSeed makes it reproducible).
+ */
+export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+  checkTensor('dropout', 'input', x);
+  checkP(p);
+  if (typeof training !== 'boolean') throw new ValueError('dropout', `training must be a boolean, got ${fmtValue(training)}`);
+  if (!training || p === 0) return x;
+  return apply(DROPOUT, [x], { p, seed: nextU32() });
+}

@@ -1,0 +1,93 @@
+/**
+ * The one interface through which wg.compile (src/compile/, above the engine) plugs into the
+ * engine. While a compiled function's JavaScript runs, the engine hands the sink its kernel
+ * launches and step-scoped allocations, and tells it the few things a replay must know; the rest
+ * of the time the installed sink is idle (`mode` 'off'), which costs one property read per launch.
+ * Nothing below src/compile/ imports the recorder: it installs itself here with setSink.
+ */
+import { CompileError } from '../errors.js';
+import type { Backend } from './backend/types.js';
+import type { Storage } from './storage.js';
+
+/** Library state a fast replay advances in place of the JavaScript that would have. */
+export interface ReplayHook {
+  /** false: the JS state no longer matches the recording; the call re-runs the JavaScript. May throw (bad hyperparameters). */
+  check(): boolean;
+  /** Advances the JS state as the JS run would have, and writes the dependent record words. */
+  commit(): void;
+}
+
+export interface ReplaySink {
+  /** 'trace': the first run records; 'patch': a later run re-binds without executing; 'off': eager. */
+  readonly mode: 'off' | 'trace' | 'patch';
+  /** Runs or records a kernel launch; false when the caller must run it itself. */
+  launch(be: Backend, recs: readonly Int32Array[], workspace: number): boolean;
+  /** The program's copies of the latest launch's records (hooks rewrite their words). */
+  readonly lastStored: readonly Int32Array[];
+  /** patch: the block recorded at this position for an allocation of `words`. */
+  recordedAlloc(words: number): Storage;
+  /** trace: the owner list that pins a step-scoped block to the program. */
+  pinned(): Storage[];
+  /** trace: a new pinned block. */
+  traceAlloc(s: Storage): void;
+  /** The current run cannot be replayed without its JavaScript, for `reason`. */
+  slow(reason: string): void;
+  /** A storage an op of the run uses (parameters, state: must stay alive for a replay). */
+  uses(s: Storage): void;
+  /** An in-place update of s that a replay repeats (its version is bumped again). */
+  bump(s: Storage): void;
+  /** Registers state a replay must advance, in the order the JavaScript ran it; `recs` are the records it rewrites. */
+  hook(h: ReplayHook, recs?: readonly Int32Array[]): void;
+  /** A stochastic op's forward record: its seed is redrawn by a hook; returns its backward copies (filled in when the run ends). */
+  stochastic(rec: Int32Array): Int32Array[];
+  /** A leaf's .grad was set to null during the run. */
+  gradCleared(leaf: object): void;
+  /** Whether the leaf's .grad was set to null earlier in the run. */
+  wasCleared(leaf: object): boolean;
+  /** backward() bound gradient tensor g to the leaf. */
+  leafGradBound(leaf: object, g: object): void;
+  /** The gradient backward() bound to the leaf in this run, if any. */
+  boundLeafGrad(leaf: object): object | undefined;
+  /** A backward() finished (a step ends; a replay ends it too). */
+  endStep(): void;
+  /** A read of tensor data in JavaScript (refused for values the program computes). */
+  assertReadable(s: Storage, dtype: string): void;
+}
+
+const IDLE: ReplaySink = {
+  mode: 'off',
+  launch: () => false,
+  lastStored: [],
+  recordedAlloc: notRecording,
+  pinned: notRecording,
+  traceAlloc: notRecording,
+  slow: notRecording,
+  uses: notRecording,
+  bump: notRecording,
+  hook: notRecording,
+  stochastic: notRecording,
+  gradCleared: notRecording,
+  wasCleared: notRecording,
+  leafGradBound: notRecording,
+  boundLeafGrad: notRecording,
+  endStep: notRecording,
+  assertReadable: () => {},
+};
+
+function notRecording(): never {
+  throw new CompileError('compile', 'no compiled function is recording (internal)');
+}
+
+/** The sink in force: wg.compile's recorder once src/compile/ is loaded. */
+export let sink: ReplaySink = IDLE;
+
+export function setSink(s: ReplaySink): void {
+  sink = s;
+}
+
+/**
+ * JavaScript state that changes what a step function does but that a fast replay cannot see:
+ * the train()/eval() modes of modules. A change bumps the version; a compiled function whose last
+ * JavaScript run saw another version runs (and checks) its JavaScript again at its next call.
+ */
+export const jsState = { version: 0 };
