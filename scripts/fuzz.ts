@@ -18,7 +18,7 @@ await wg.init({ wasm: process.env.WASMGRAD_WASM });
 
 const failed: Outcome[] = [];
 const calls = new Map<string, number>();
-let skipped = 0, fdChecked = 0, fdWorst = 0, worst = 0;
+let skipped = 0, fdChecked = 0, fdWorst = 0, worst = 0, worstSeed = first;
 const start = performance.now();
 const every = Math.max(1, Math.round(count / 20));
 for (let i = 0; i < count; i++) {
@@ -31,7 +31,7 @@ for (let i = 0; i < count; i++) {
     r = { seed, code: '(the generator threw)', failures: [`fuzz: ${(e as Error).stack}`], skipped: false, calls: [], worst: Infinity, fd: undefined };
   }
   if (r.skipped) skipped++;
-  if (r.failures.length === 0) worst = Math.max(worst, r.worst);
+  if (r.failures.length === 0 && r.worst > worst) [worst, worstSeed] = [r.worst, seed];
   if (r.fd !== undefined) [fdChecked, fdWorst] = [fdChecked + 1, Math.max(fdWorst, r.fd)];
   for (const c of r.calls) calls.set(c, (calls.get(c) ?? 0) + 1);
   if (r.failures.length > 0) {
@@ -44,7 +44,7 @@ for (let i = 0; i < count; i++) {
 
 console.log(`\ncalls made (${[...calls.values()].reduce((a, n) => a + n, 0)} in all):`);
 console.log([...calls].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', '));
-console.log(`wasm vs reference: worst normalised error ${worst.toExponential(2)} among the graphs that agree (tolerance ${TOL})`);
+console.log(`wasm vs reference: worst normalised error ${worst.toExponential(2)} (seed ${worstSeed}) among the graphs that agree (tolerance ${TOL})`);
 console.log(`reference gradients vs central differences: ${fdChecked} graphs checked (others stepped across a kink), worst normalised error ${fdWorst.toExponential(2)} (tolerance ${FD_TOL})`);
 for (const r of failed) console.log(`\n---- seed ${r.seed} ----\n${r.failures.join('\n')}\n${r.code}`);
 console.log(`\n${count} graphs from seed ${first}: ${count - failed.length - skipped} agreed, ${failed.length} failed${failed.length ? ` (seeds ${failed.map((r) => r.seed).join(', ')})` : ''}, ${skipped} skipped (rounding crossed a kink in every draw)`);

@@ -99,10 +99,10 @@ export class Builder {
     return typeof o === 'number' ? [] : this.node(o).shape;
   }
 
-  /** A dim size: mostly 2..5, often 1, sometimes 0. */
+  /** A dim size: mostly 2..5, often 1, sometimes 6..9 (around the 8 lanes of two f32x4 vectors) or 0. */
   dim(): number {
     const r = this.u();
-    return r < 0.04 ? 0 : r < 0.25 ? 1 : this.int(2, 5);
+    return r < 0.04 ? 0 : r < 0.25 ? 1 : r < 0.85 ? this.int(2, 5) : this.int(6, 9);
   }
   /** A random shape of rank minRank..maxRank with at most MAX_SIZE elements. */
   shape(minRank: number, maxRank: number): number[] {

@@ -93,13 +93,18 @@ function fmtArg(g: Graph, a: Arg): string {
 /** Leaves printed with their values up to this many elements, larger ones as leaf[id]. */
 const INLINE_VALUES = 8;
 
-/** The graph as code: one const per node, then the backward pass. */
+/**
+ * The graph as code: one const per node, then the backward pass; it runs as pasted, given wg and
+ * (for leaves too large to print) fuzzGraph and leafValues from test/helpers/fuzz.ts.
+ */
 export function printGraph(g: Graph, values: Float64Array[], attempt: number): string {
-  const lines = [`// fuzz seed ${g.seed}; leaf[id] = leafValues(fuzzGraph(${g.seed}), ${attempt})[id]`];
+  const inline = (id: number) => values[id].length <= INLINE_VALUES;
+  const lines = [`// fuzz seed ${g.seed}`];
+  if (g.nodes.some((n, id) => n.kind === 'leaf' && !inline(id))) lines.push(`const leaf = leafValues(fuzzGraph(${g.seed}), ${attempt});`);
   g.nodes.forEach((n, id) => {
     let rhs: string;
     if (n.kind === 'leaf') {
-      const data = n.shape.reduce((a, b) => a * b, 1) <= INLINE_VALUES ? fmtArg(g, Array.from(values[id])) : `leaf[${id}]`;
+      const data = inline(id) ? fmtArg(g, Array.from(values[id])) : `leaf[${id}]`;
       const opts = [`shape: ${fmtArg(g, n.shape)}`, ...(n.grad ? ['requiresGrad: true'] : []), ...(n.dtype === 'int32' ? ["dtype: 'int32'"] : [])];
       rhs = `wg.tensor(${data}, { ${opts.join(', ')} }); // ${fmtDomain(n.spec)}`;
     } else rhs = `${n.self === undefined ? n.fn : `${nodeName(g, n.self)}.${n.fn}`}(${n.args.map((a) => fmtArg(g, a)).join(', ')});`;
@@ -140,8 +145,12 @@ function invoke(n: CallNode, ts: wg.Tensor[]): wg.Tensor {
   return (f as (...a: unknown[]) => wg.Tensor)(...args);
 }
 
-/** Runs the graph on `backend`: forward, then (unless forwardOnly) two backward passes, the first keeping the graph. */
-export function runGraph(g: Graph, backend: BackendName, leaves: Float64Array[], forwardOnly = false): Run {
+/**
+ * Runs the graph on `backend`: forward, then two backward passes, the first keeping the graph.
+ * With `held`, forward only, and the nodes it maps are made from the given values instead (as
+ * constants: no gradient).
+ */
+export function runGraph(g: Graph, backend: BackendName, leaves: Float64Array[], held?: ReadonlyMap<number, Float64Array>): Run {
   wg.setBackend(backend);
   wg.manualSeed(g.seed); // dropout masks: the same stream on both backends
   const run: Run = { values: [], shapes: [], grads: [], twice: [] };
@@ -150,12 +159,13 @@ export function runGraph(g: Graph, backend: BackendName, leaves: Float64Array[],
   try {
     g.nodes.forEach((n, id) => {
       at = nodeName(g, id);
-      const t = n.kind === 'leaf' ? wg.tensor(leaves[id], { shape: n.shape, dtype: n.dtype, requiresGrad: n.grad }) : invoke(n, ts);
+      const values = n.kind === 'leaf' ? leaves[id] : held?.get(id);
+      const t = values ? wg.tensor(values, { shape: n.shape, dtype: n.dtype, requiresGrad: n.kind === 'leaf' && n.grad }) : invoke(n as CallNode, ts);
       ts.push(t);
       run.values.push(Float64Array.from(t.values()));
       run.shapes.push([...t.shape]);
     });
-    if (forwardOnly) return run;
+    if (held) return run;
     at = 'backward';
     const grads = () => ts.map((t, id) => (g.nodes[id].kind === 'leaf' && t.grad ? Float64Array.from(t.grad.values()) : null));
     ts[g.loss].backward(undefined, { retainGraph: true });

@@ -381,7 +381,9 @@ const linear: FuzzOp = {
   weight: 2,
   build: (b) => {
     const x = b.find((t) => t.shape.length >= 1) ?? b.leaf(b.shape(1, 3));
-    const xs = b.node(x).shape, k = xs[xs.length - 1], n = b.dim();
+    const xs = b.node(x).shape, k = xs[xs.length - 1];
+    // n = x's rows sometimes, so that x itself can be the weight: linear(x, x) = x·xᵀ.
+    const n = xs.length === 2 && b.chance(0.3) ? xs[0] : b.dim();
     const w = b.operand((t) => sameShape(t.shape, [n, k]), () => [n, k]);
     const bias = b.chance(0.6) ? b.operand((t) => sameShape(t.shape, [n]), () => [n]) : null;
     const relu = b.chance(0.3);
@@ -432,6 +434,16 @@ const permute = view('permute', 1.5, 1, (b, s) => {
   const dims = b.shuffle(s.map((_, k) => k));
   return { args: [dims.map((d) => (b.chance(0.2) ? d - s.length : d))], shape: dims.map((d) => s[d]) };
 });
+
+/** The same storage, cut from the graph: no gradient flows back through it. */
+const detach: FuzzOp = {
+  name: 'detach',
+  weight: 0.5,
+  build: (b) => {
+    const x = b.find(any)!;
+    return b.call('detach', x, [], { ...like(b.node(x), b.node(x).shape), grad: false });
+  },
+};
 
 // Python semantics: negative from the end, clamped, possibly empty.
 const slice = view('slice', 2, 1, (b, s) => {
@@ -611,6 +623,7 @@ export const FUZZ_OPS: FuzzOp[] = [
   transpose,
   permute,
   slice,
+  detach,
   join('cat'),
   join('stack'),
   conv2d,

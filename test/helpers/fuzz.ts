@@ -9,6 +9,8 @@ import { leafValues, nodeName, printGraph, Ref, refsIn, runGraph, type Graph, ty
 import { FUZZ_OPS, LOSSES } from './fuzz-ops.js';
 import { normErr, rng } from './harness.js';
 
+export { leafValues } from './fuzz-graph.js';
+
 /**
  * Normalised error allowed (normErr: max |wasm − ref| / max(1, max |ref|)). One op is held to 2e-5
  * (ops.test.ts). A graph chains up to ~25 calls (the drawn ops, domain helpers, the weighted sum),
@@ -109,7 +111,9 @@ export const FD_TOL = 1e-6;
 function directionalError(g: Graph, leaves: Float64Array[], ref: Run): number | undefined {
   const u = rng((g.seed ^ 0x5bd1e995) >>> 0);
   const dir = g.nodes.map((n, id) => (n.kind === 'leaf' && n.grad ? Float64Array.from(leaves[id], () => 2 * u() - 1) : null));
-  const step = (sign: number) => runGraph(g, 'reference', leaves.map((v, id) => v.map((x, k) => x + sign * FD_STEP * (dir[id]?.[k] ?? 0))), true);
+  // Detached results are constants to autodiff: the steps hold them at their values.
+  const held = new Map(g.nodes.flatMap((n, id) => (n.kind === 'call' && n.fn === 'detach' ? [[id, ref.values[id]] as const] : [])));
+  const step = (sign: number) => runGraph(g, 'reference', leaves.map((v, id) => v.map((x, k) => x + sign * FD_STEP * (dir[id]?.[k] ?? 0))), held);
   const plus = step(1), minus = step(-1), base = branchesIn(g, ref);
   if ([plus, minus].some((r) => r.error !== undefined || !branchesIn(g, r).every((b, id) => sameList(b, base[id])))) return undefined;
   const fd = (plus.values[g.loss][0] - minus.values[g.loss][0]) / (2 * FD_STEP);
