@@ -82,7 +82,6 @@ function blobs(n: number, seed: number) {
 }
 
 const values = (t: T) => Array.from(t.values()); // float64 on the reference backend
-const snapshot = (ps: T[]) => ps.map(values);
 
 for (const be of ['wasm', 'reference'] as const) {
   describe(`fit on ${be}`, () => {
