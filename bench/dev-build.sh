@@ -11,7 +11,7 @@ npx tsx scripts/gen-ops.ts >/dev/null
 npx asc assembly/index.ts --target release -o $out/wasmgrad.wasm -t $out/wasmgrad.wat
 npx esbuild src/index.ts --bundle --format=esm --platform=node --target=es2022 --outfile=$out/index.js \
   --log-level=warning
-# Point the source-mode default URL (../../build/wasmgrad.wasm) at the private .wasm.
-sed -i "s#new URL(\"../../build/wasmgrad.wasm\", import.meta.url)#new URL('./wasmgrad.wasm', import.meta.url)#" $out/index.js
+# Point the source-mode default URL (../../../build/wasmgrad.wasm) at the private .wasm.
+sed -i "s#new URL(\"../../../build/wasmgrad.wasm\", import.meta.url)#new URL('./wasmgrad.wasm', import.meta.url)#" $out/index.js
 grep -q "new URL('./wasmgrad.wasm', import.meta.url)" $out/index.js || { echo "dev-build: could not repoint the .wasm URL" >&2; exit 1; }
 echo "built $out/index.js + wasmgrad.wasm"

@@ -6,7 +6,7 @@ export type BuildName = 'relaxed' | 'simd' | 'scalar';
 
 export const defaultWasmUrl = (build: BuildName): URL =>
   build === 'relaxed'
-    ? new URL('../../build/wasmgrad-relaxed.wasm', import.meta.url)
+    ? new URL('../../../build/wasmgrad-relaxed.wasm', import.meta.url)
     : build === 'scalar'
-      ? new URL('../../build/wasmgrad-scalar.wasm', import.meta.url)
-      : new URL('../../build/wasmgrad.wasm', import.meta.url);
+      ? new URL('../../../build/wasmgrad-scalar.wasm', import.meta.url)
+      : new URL('../../../build/wasmgrad.wasm', import.meta.url);
