@@ -5,7 +5,9 @@
 // which bounds the bytes actually used whatever the block's alignment. A record asking for more
 // than its bound aborts before anything is written: an under-estimated workspace is an error, not
 // silent corruption of the memory after the block. The check is one compare per allocation, a
-// few per record; it is always on (bench/gemm.mjs and bench/conv-kernels.mjs show no difference).
+// few per record, so it is always on: both builds side by side in one process showed no
+// difference beyond the noise (matmul 8×16×16 1.49 vs 1.49 µs, a direct conv forward + backward
+// 168.9 vs 167.4 µs, 256³ GEMMs within ±20% run-to-run on a loaded 2-core machine).
 import { ALIGN_BYTES, ALIGN_WORDS } from './generated/contract';
 import { field, ptr, WS, WS_WORDS } from './record';
 

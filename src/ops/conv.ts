@@ -10,8 +10,8 @@ export interface Conv2dOptions { stride?: number | [number, number]; padding?: n
 export interface PoolOptions { stride?: number | [number, number]; padding?: number | [number, number] }
 
 /** conv2d attributes: the options, plus whether input 2 is a real bias (false: it is never read). */
-interface ConvAttrs extends Conv2dOptions { bias?: boolean }
-interface PoolAttrs extends PoolOptions { kernel: number | [number, number] }
+export interface ConvAttrs extends Conv2dOptions { bias?: boolean }
+export interface PoolAttrs extends PoolOptions { kernel: number | [number, number] }
 
 /** A number or [h, w] pair as [h, w], each an integer ≥ min. */
 function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {

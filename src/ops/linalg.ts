@@ -102,7 +102,7 @@ export interface LinearOptions {
   activation?: 'none' | 'relu';
 }
 const ACTIVATIONS = ['none', 'relu'] as const;
-interface LinearAttrs extends LinearOptions {
+export interface LinearAttrs extends LinearOptions {
   bias: boolean;
 }
 

@@ -95,7 +95,7 @@ function labelCases(): TestCase[] {
 
 // ---- cross-entropy with probability targets: −Σ t · logp along the class dim ------------------
 
-interface DimAttrs {
+export interface DimAttrs {
   dim: number;
 }
 
@@ -146,7 +146,7 @@ interface Formula {
   dt(p: number, t: number, c: number): number;
 }
 
-interface PairAttrs {
+export interface PairAttrs {
   delta?: number;
 }
 

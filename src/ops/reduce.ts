@@ -118,7 +118,7 @@ function extreme<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttr
 // ---- softmax, log-softmax ----------------------------------------------------------------------
 // Stable forms: the segment max m is subtracted before exponentiating; backward from the output y.
 
-interface DimAttrs {
+export interface DimAttrs {
   dim?: number;
 }
 
