@@ -14,7 +14,7 @@ const files = { simd, relaxed: sibling('relaxed'), scalar: sibling('scalar') };
 // Node 20 validates relaxed SIMD only behind a V8 flag (Node ≥ 21 ships it).
 const relaxedFlag = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd'];
 
-const OP_TABLE_SUITE = ['test/ops.test.ts', 'test/examples/**/*.test.ts', 'test/builds.test.ts'];
+const OP_TABLE_SUITE = ['test/ops.test.ts', 'test/contract.test.ts', 'test/examples/**/*.test.ts', 'test/builds.test.ts'];
 const shared = { testTimeout: 60_000, pool: 'forks' as const };
 const env = (build: 'simd' | 'relaxed' | 'scalar', id: string) => ({
   WASMGRAD_WASM: files[build],

@@ -2,12 +2,14 @@
 // A record flagged FLAG_BACKWARD runs its op's backward kernel (skipped when it has no output
 // gradient, GOUT = 0); autodiff and wg.compile lay a backward pass out as such records in reverse
 // order, so forward, backward and optimizer updates can run in one call. Dispatch (one switch) is
-// generated from the TS op table: generated/ops.ts.
+// generated from the TS op table: generated/ops.ts, with tableHash(), which init checks.
 import { arenaReset } from './arena';
-import { dispatchBackward, dispatchForward, OPCODE_COUNT } from './generated/ops';
-import { field, FLAG_BACKWARD, GOUT, OPCODE, REC_WORDS } from './record';
+import { dispatchBackward, dispatchForward } from './generated/ops';
+import { field, FLAG_BACKWARD, GOUT, OPCODE, OPCODE_MASK, REC_WORDS } from './record';
 
+export { arenaDemand, arenaRecord } from './arena';
 export { f32_first_nonfinite } from './debug';
+export { tableHash } from './generated/ops';
 
 export function run(tape: usize, from: i32, to: i32): void {
   for (let i = from; i < to; i++) {
@@ -16,7 +18,7 @@ export function run(tape: usize, from: i32, to: i32): void {
     if (op & FLAG_BACKWARD) {
       if (field(rec, GOUT) == 0) continue;
       arenaReset(rec);
-      dispatchBackward(op & (FLAG_BACKWARD - 1), rec);
+      dispatchBackward(op & OPCODE_MASK, rec);
     } else {
       arenaReset(rec);
       dispatchForward(op, rec);
@@ -27,14 +29,6 @@ export function run(tape: usize, from: i32, to: i32): void {
 /** First byte after the module's static data: the TS allocator owns memory above it. */
 export function heapBase(): usize {
   return __heap_base;
-}
-
-export function recordWords(): i32 {
-  return REC_WORDS;
-}
-
-export function opcodeCount(): i32 {
-  return OPCODE_COUNT;
 }
 
 export function simd(): i32 {

@@ -1,20 +1,11 @@
-// The instruction record, as laid out by src/ops/types.ts (R): REC_WORDS int32 words.
+// The instruction record: REC_WORDS int32 words laid out by src/ops/contract.ts, whose constants
+// scripts/gen-ops.ts emits into generated/contract.ts (re-exported here for the kernels).
 // Pointers in records are word indices (4-byte units); `ptr` turns them into byte addresses.
-export const REC_WORDS: i32 = 64;
-/** In the OPCODE word: run the op's backward kernel (src/ops/types.ts FLAG_BACKWARD). */
-export const FLAG_BACKWARD: i32 = 1 << 16;
-/** Bit FLAG_OVERWRITE << i: the backward kernel writes GIN + i instead of adding (src/ops/types.ts). */
-export const FLAG_OVERWRITE: i32 = 1 << 17;
-export const OPCODE: i32 = 0;
-export const NIN: i32 = 1;
-export const OUT: i32 = 2;
-export const IN: i32 = 3;
-export const GOUT: i32 = 7;
-export const GIN: i32 = 8;
-export const AUX: i32 = 12;
-export const WS: i32 = 14;
-export const N: i32 = 15;
-export const P: i32 = 16;
+import { FLAG_OVERWRITE, N, OPCODE, P } from './generated/contract';
+
+export {
+  AUX, FLAG_BACKWARD, FLAG_OVERWRITE, GIN, GOUT, IN, N, NIN, OPCODE, OPCODE_MASK, OUT, P, REC_WORDS, WS, WS_WORDS,
+} from './generated/contract';
 
 /** An int32 field of the record. */
 // @ts-ignore: decorator

@@ -7,8 +7,6 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { OPS } from '../src/ops/index.js';
-import { backend } from '../src/engine/engine.js';
-import { REC_WORDS } from '../src/ops/types.js';
 import { finiteDiff, makeData, normErr, rng, runOp, runOverwrite } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';
 
@@ -16,12 +14,7 @@ beforeAll(async () => {
   await initWasm();
 });
 
-test('the wasm dispatch was generated from this op table (same op count and record layout)', () => {
-  const be = backend('wasm') as unknown as { ex: { opcodeCount(): number; recordWords(): number } };
-  expect(be.ex.opcodeCount()).toBe(OPS.length);
-  expect(be.ex.recordWords()).toBe(REC_WORDS);
-  expect(new Set(OPS.map((o) => o.opcode)).size).toBe(OPS.length);
-});
+const nameSeed = (name: string) => [...name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 65521, 0);
 
 const label = (c: { name?: string; inputs: { shape: number[] }[] }) =>
   c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' ');
@@ -30,7 +23,8 @@ for (const op of OPS) {
   describe(`op ${op.name}`, () => {
     op.tests.cases.forEach((c, ci) => {
       test(label(c), () => {
-        const u = rng(1000 + 31 * op.opcode + ci);
+        // Seeded by the op's name, so that data stays put when the table (and the opcodes) change.
+        const u = rng(1000 + 31 * nameSeed(op.name) + ci);
         const data = c.inputs.map((s) => makeData(s, u));
         const differentiable = op.gradInputs.length > 0;
         const seedFor = (n: number) => Float64Array.from({ length: n }, (_, k) => Math.fround(Math.sin(1.3 * k + 0.7) + 0.25));

@@ -13,6 +13,8 @@ import { arenaAlloc } from '../arena';
 import { GIN, GOUT, IN, OUT, P, overwrites, ptr } from '../record';
 import { hsum, madd } from '../simd';
 import { gemm, gemmScratch } from './gemm';
+// Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
+import { DO, DP, WO } from '../generated/contract';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P15). */
 // @ts-ignore: decorator
@@ -71,9 +73,7 @@ import { gemm, gemmScratch } from './gemm';
   offs: usize; xpad: usize; pk: usize; cbuf: usize;
 }
 
-/** Positions per tile of the direct kernel (two f32x4), and output channels. */
-const DP: i32 = 8;
-const DO: i32 = 4;
+// DP: positions per tile of the direct kernel (two f32x4); DO: output channels per tile.
 
 /** The geometry of a direct convolution, with its tap offsets and its zeroed padded-input buffer. */
 function direct(cin: i32, h: i32, w: i32, ph: i32, pw: i32, cout: i32, kh: i32, kw: i32, dh: i32, dw: i32): Direct {
@@ -210,8 +210,7 @@ function directImage(d: Direct, src: usize, dst: usize, bias: usize, add: bool):
   }
 }
 
-/** Output channels per dW tile (two f32x4): Gᵀ rows and the dWᵀ sums are padded to a multiple. */
-const WO: i32 = 8;
+// WO: output channels per dW tile (two f32x4): Gᵀ rows and the dWᵀ sums are padded to a multiple.
 
 /**
  * dWᵀ sums for one image: acc[k][o] += Σ_(oy, ox) xpad[oy·wp + ox + off(k)] · G[o][oy][ox]. Tiles

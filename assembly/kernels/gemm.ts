@@ -25,20 +25,11 @@
 import { arenaAlloc } from '../arena';
 import { madd } from '../simd';
 import { GIN, GOUT, IN, OUT, overwrites, param, ptr } from '../record';
-
-// Blocking constants. src/ops/linalg.ts (gemmWorkspace) sizes the scratch from the same numbers.
-const MR: i32 = 4;
-const NR: i32 = 8;
-const MC: i32 = 64;
-const KC: i32 = 256;
-const NC: i32 = 1024;
-// Up to this many rows of op(A), the micro-kernel reads unpacked operands (B not transposed).
-const UNPACKED_M: i32 = MC;
-// A·Bᵀ with both operands running along k uses dot products from this depth on, or up to DOT_M rows.
-const DOT_K: i32 = 32;
-const DOT_M: i32 = 16;
-// A packed B panel of at most this many floats (16 KiB, half of L1) is walked by rows of tiles.
-const ROWS_FIRST_PANEL: i32 = 4096;
+// Blocking and path cut-offs, declared in src/ops/contract.ts (GEMM), which also sizes the scratch
+// (gemmScratchWords): UNPACKED_M rows of op(A) at most are read unpacked (B not transposed); A·Bᵀ
+// with both operands along k takes dot products from depth DOT_K on, or up to DOT_M rows; a packed
+// B panel of at most ROWS_FIRST_PANEL floats (16 KiB, half of L1) is walked by rows of tiles.
+import { DOT_K, DOT_M, KC, MC, MR, NC, NR, ROWS_FIRST_PANEL, UNPACKED_M } from '../generated/contract';
 
 /**
  * Scratch for gemm calls whose op(B) has at most `nMax` columns: [4×8 tile | packed A block |

@@ -3,7 +3,7 @@ import { lift } from './creation.js';
 import { apply } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { opNamed as op } from '../ops/index.js';
+import { op, type OpName } from '../ops/index.js';
 
 
 /** The tensor inputs of a call: numbers become 0-d constants on the backend of the first tensor. */
@@ -16,8 +16,8 @@ function operands(name: string, args: readonly unknown[]): Tensor[] {
   return args.map((t) => lift(t as TensorLike, like));
 }
 
-const un = (name: string) => (x: Tensor): Tensor => apply(op(name), operands(name, [x]));
-const bin = (name: string) => (a: TensorLike, b: TensorLike): Tensor => apply(op(name), operands(name, [a, b]));
+const un = (name: OpName) => (x: Tensor): Tensor => apply(op(name), operands(name, [x]));
+const bin = (name: OpName) => (a: TensorLike, b: TensorLike): Tensor => apply(op(name), operands(name, [a, b]));
 
 export const add = bin('add');
 export const sub = bin('sub');

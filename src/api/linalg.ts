@@ -4,7 +4,7 @@ import { checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { LinearOptions, MatmulOptions } from '../ops/linalg.js';
-import { opNamed } from '../ops/index.js';
+import { op } from '../ops/index.js';
 
 /**
  * Matrix product with PyTorch's `torch.matmul` semantics: [K]·[K] → 0-d, [K]·[…, K, N] → […, N],
@@ -14,7 +14,7 @@ import { opNamed } from '../ops/index.js';
  * true })` is `matmul(a, b.transpose(-2, -1))` without the copy.
  */
 export const matmul = (a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor =>
-  apply(opNamed('matmul'), [a, b], checkOptions<MatmulOptions>('matmul', opts, ['transposeA', 'transposeB']));
+  apply(op('matmul'), [a, b], checkOptions<MatmulOptions>('matmul', opts, ['transposeA', 'transposeB']));
 
 /**
  * PyTorch's `F.linear`: x [..., in]·Wᵀ + b with weight W [out, in] and optional bias b [out], →
@@ -26,5 +26,5 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null, opts: LinearOpti
   checkTensor('linear', 'weight', w);
   if (b != null) checkTensor('linear', 'bias', b);
   const bias = b ?? constant(0, x.storage.backend);
-  return apply(opNamed('linear'), [x, w, bias], { ...checkOptions<LinearOptions>('linear', opts, ['activation']), bias: b != null });
+  return apply(op('linear'), [x, w, bias], { ...checkOptions<LinearOptions>('linear', opts, ['activation']), bias: b != null });
 }

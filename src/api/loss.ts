@@ -5,7 +5,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
 import { classDim, planLabels, sameShape } from '../ops/loss.js';
 import { fmtShape } from '../ops/types.js';
-import { opNamed as op } from '../ops/index.js';
+import { op } from '../ops/index.js';
 
 /** Labels must be int32 class ids in 0..C−1; they are read here because a bad id would index outside the input. */
 function checkLabels(loss: string, x: Tensor, labels: Tensor): void {

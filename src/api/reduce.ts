@@ -1,7 +1,7 @@
 /** Reductions, softmax and log-softmax as functions. Table: src/ops/reduce.ts. */
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { opNamed as op } from '../ops/index.js';
+import { op } from '../ops/index.js';
 
 
 export const sum = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('sum'), [x], { dim, keepdim });

@@ -8,12 +8,14 @@ import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../e
 import { nextU32 } from '../random.js';
 import { broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sizeOf, sliceView, type View } from '../ops/shape.js';
 import { fmtShape, type DType } from '../ops/types.js';
-import { opNamed } from '../ops/index.js';
+import { op } from '../ops/index.js';
 
-const copyFor = (dtype: DType) => opNamed(dtype === 'int32' ? 'copyInt' : 'copy');
-const joinFor = (dtype: DType, k: number) => opNamed(`${dtype === 'int32' ? 'catInt' : 'cat'}${k}`);
-const EMBEDDING = opNamed('embedding');
-const DROPOUT = opNamed('dropout');
+const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
+/** The join ops of 2, 3 and 4 inputs, by dtype. */
+const JOINS = { float32: [op('cat2'), op('cat3'), op('cat4')], int32: [op('catInt2'), op('catInt3'), op('catInt4')] } as const;
+const joinFor = (dtype: DType, k: number) => JOINS[dtype][k - 2];
+const EMBEDDING = op('embedding');
+const DROPOUT = op('dropout');
 
 const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v);
 

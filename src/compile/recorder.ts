@@ -31,7 +31,7 @@ import type { Storage } from '../engine/storage.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
 import { OPCODE_MASK, R, REC_WORDS } from '../ops/types.js';
-import { OPS_BY_CODE } from '../ops/index.js';
+import { OPS } from '../ops/index.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
 
@@ -104,7 +104,7 @@ function notStatic(what: string): NotStaticError {
   );
 }
 
-const opName = (code: number) => OPS_BY_CODE[code & OPCODE_MASK]?.name ?? `opcode ${code}`;
+const opName = (code: number) => OPS[code & OPCODE_MASK]?.name ?? `opcode ${code}`;
 
 const SEEN_CAP = 1 << 22;
 

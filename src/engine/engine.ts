@@ -9,7 +9,7 @@ import { debug, runChecked, type OutMeta } from './debug.js';
 import { lifetimes, type Storage } from './storage.js';
 import { allocTransient } from './memory.js';
 import { sink } from './sink.js';
-import { FILL } from '../ops/core.js';
+import * as table from '../ops/index.js';
 import { checkFunction, checkOptions } from './check.js';
 import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, writeParams, type DType, type Meta, type OpDef } from '../ops/types.js';
@@ -126,17 +126,19 @@ function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   return be;
 }
 
-function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: readonly Storage[], n: number, params: readonly number[]): Int32Array {
+function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: readonly Storage[], n: number, params: readonly number[], workspace: number): Int32Array {
   if (params.length > MAX_PARAMS) throw new BackendError(op.name, `${params.length} kernel parameters, a record holds ${MAX_PARAMS} (internal)`);
-  const rec = newRecord(op.opcode, inputs.length, out.ptr, n, params);
+  const rec = newRecord(op.opcode, inputs.length, out.ptr, n, params, workspace);
   for (let i = 0; i < inputs.length; i++) rec[R.IN + i] = inputs[i].storage.ptr;
   for (let j = 0; j < aux.length; j++) rec[R.AUX + j] = aux[j].ptr;
   return rec;
 }
 
+const FILL = table.op('fill');
+
 /** A record setting n words at ptr to value (the `fill` op). */
 export function fillRecord(ptr: number, n: number, value: number): Int32Array {
-  return newRecord(FILL.opcode, 0, ptr, n, [f32bits(value)]);
+  return newRecord(FILL.opcode, 0, ptr, n, [f32bits(value)], 0);
 }
 
 const NO_PARAMS: readonly number[] = [];
@@ -171,7 +173,7 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
   const out = allocTransient(be, n, op.name);
   let aux = NO_AUX;
   if (plan.aux !== undefined && plan.aux.length > 0) aux = plan.aux.map((w) => allocTransient(be, w, `${op.name} (saved for backward)`, op.name));
-  const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS);
+  const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0);
   const workspace = plan.workspace ?? 0;
   launch(be, [rec], workspace, op.name, inputs, plan);
   if (sink.mode !== 'off') bindApply(op, inputs, attrs);
@@ -223,7 +225,7 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
   if ((plan.dtype ?? 'float32') !== target.dtype) throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`, name));
   target.storage.version++; // before the kernel: a NonFiniteError after it leaves the target written
-  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, name, inputs, target);
+  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, name, inputs, target);
   if (sink.mode !== 'off') {
     bindApply(op, inputs, attrs);
     sink.uses(target.storage);
@@ -243,7 +245,7 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
   for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
-  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
+  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
   if (sink.mode !== 'off') {
     bindApply(op, tensors, attrs);
     for (const i of written) sink.bump(tensors[i].storage);

@@ -7,7 +7,7 @@ import { filled } from '../api/creation.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { applyUpdate, noGrad } from '../engine/engine.js';
 import * as F from '../api/functional.js';
-import { OPTIM } from '../ops/optim.js';
+import { op } from '../ops/index.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
@@ -124,7 +124,7 @@ abstract class BatchNorm extends Module {
     // One in-place kernel (formulas in src/ops/optim.ts): the count never comes back to JavaScript,
     // so a compiled step with BatchNorm replays without running its JavaScript.
     const stats = noGrad(() => F.stack([mean, biasedVar], 0));
-    applyUpdate(OPTIM.batchNormStatsUpdate, [this.runningMean!, this.runningVar!, this.numBatchesTracked!, stats], { momentum: this.momentum, count: n }, [0, 1, 2]);
+    applyUpdate(op('batchNormStatsUpdate'), [this.runningMean!, this.runningVar!, this.numBatchesTracked!, stats], { momentum: this.momentum, count: n }, [0, 1, 2]);
   }
 
   override extraRepr(): string {

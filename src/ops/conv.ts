@@ -1,17 +1,17 @@
 /**
  * Convolution and pooling, NCHW. Kernels: assembly/kernels/conv.ts (conv2d through im2col +
- * GEMM) and assembly/kernels/pool.ts. Opcodes 230–259.
+ * GEMM) and assembly/kernels/pool.ts.
  */
-import { ALIGN_WORDS, gemmWorkspace } from './linalg.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpDef, type Plan, type TestCase } from './types.js';
+import { directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
+import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
 export interface Conv2dOptions { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }
 export interface PoolOptions { stride?: number | [number, number]; padding?: number | [number, number] }
 
 /** conv2d attributes: the options, plus whether input 2 is a real bias (false: it is never read). */
-interface ConvAttrs extends Conv2dOptions { bias?: boolean }
-interface PoolAttrs extends PoolOptions { kernel: number | [number, number] }
+export interface ConvAttrs extends Conv2dOptions { bias?: boolean }
+export interface PoolAttrs extends PoolOptions { kernel: number | [number, number] }
 
 /** A number or [h, w] pair as [h, w], each an integer ≥ min. */
 function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
@@ -52,30 +52,20 @@ function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
   // direct kernels (isDirect, SIMD builds only: the scalar build takes im2col) need their own.
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
   const direct = sh === 1 && sw === 1 && kh * kw > 1 && ph <= dh * (kh - 1) && pw <= dw * (kw - 1);
-  const im2col = (pointwise ? 0 : ALIGN_WORDS + ckk * ohw) + gemmWorkspace(Math.max(ohw, ckk));
+  const im2col = im2colScratchWords(ckk, ohw, pointwise, Math.max(ohw, ckk));
   if (!direct) return { shape: [n, o, oh, ow], params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0], workspace: im2col };
   // Forward on the padded image; backward: dX on G padded by d·(k − 1) − p, dW with Gᵀ and the
-  // dWᵀ sums, channels padded to a multiple of 8.
-  const fwd = directInputWords(c, h, wd, ph, pw, kh, kw, dh, dw) + directWeightWords(c, h + 2 * ph, wd + 2 * pw, o, kh, kw, dh);
-  const gph = dh * (kh - 1) - ph, gpw = dw * (kw - 1) - pw, o8 = 8 * Math.ceil(o / 8);
+  // dWᵀ sums, channels padded to a multiple of WO.
+  const hp = h + 2 * ph, wp = wd + 2 * pw, ghp = oh + 2 * (dh * (kh - 1) - ph), gwp = ow + 2 * (dw * (kw - 1) - pw);
+  const fwd = directInputWords(c, hp, wp, kh, kw, dw) + directWeightWords(c, hp, wp, o, kh, kw, dh);
   const bwd =
-    directInputWords(o, oh, ow, gph, gpw, kh, kw, dh, dw) + directWeightWords(o, oh + 2 * gph, ow + 2 * gpw, c, kh, kw, dh) +
-    directInputWords(c, h, wd, ph, pw, kh, kw, dh, dw) + 2 * ALIGN_WORDS + (ohw + ckk) * o8;
+    directInputWords(o, ghp, gwp, kh, kw, dw) + directWeightWords(o, ghp, gwp, c, kh, kw, dh) +
+    directInputWords(c, hp, wp, kh, kw, dw) + directWeightGradWords(ohw, ckk, o);
   return {
     shape: [n, o, oh, ow],
     params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0],
     workspace: Math.max(im2col, fwd, bwd),
   };
-}
-
-// Workspace of the direct kernels (assembly/kernels/conv.ts), each block ALIGN_WORDS-aligned.
-/** direct(): the Direct struct (15 i32 + 4 pointers), the tap offsets, the padded input + slack. */
-const directInputWords = (cin: number, h: number, w: number, ph: number, pw: number, kh: number, kw: number, dh: number, dw: number) =>
-  3 * ALIGN_WORDS + 19 + cin * kh * kw + cin * (h + 2 * ph) * (w + 2 * pw) + 8 + dw * (kw - 1);
-/** directWeights(): weights packed 4 channels at a time, the output buffer of oh·wp positions rounded up to tiles of 8. */
-function directWeightWords(cin: number, hp: number, wp: number, cout: number, kh: number, kw: number, dh: number): number {
-  const rows = 4 * Math.ceil(cout / 4), oh = hp - dh * (kh - 1);
-  return 2 * ALIGN_WORDS + rows * cin * kh * kw + rows * Math.ceil((oh * wp) / 8) * 8;
 }
 
 /** Calls f(output index, input index, weight index) for every (output, kernel tap) pair that reads inside the input. */
@@ -99,9 +89,8 @@ function forEachConvTap(r: Int32Array, f: (oi: number, xi: number, wi: number) =
         }
 }
 
-const conv2dOp: OpDef<ConvAttrs> = {
+const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
   name: 'conv2d',
-  opcode: 230,
   module: 'conv',
   arity: 3,
   gradInputs: [0, 1, 2],
@@ -198,9 +187,8 @@ const poolCases: TestCase<PoolAttrs>[] = [
   { inputs: [{ shape: [0, 3, 5, 5] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'N = 0' },
 ];
 
-const maxPool2dOp: OpDef<PoolAttrs> = {
+const maxPool2dOp: OpSpec<PoolAttrs, 'maxPool2d'> = {
   name: 'maxPool2d',
-  opcode: 231,
   module: 'pool',
   arity: 1,
   gradInputs: [0],
@@ -233,9 +221,8 @@ const maxPool2dOp: OpDef<PoolAttrs> = {
   tests: { cases: poolCases },
 };
 
-const avgPool2dOp: OpDef<PoolAttrs> = {
+const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
   name: 'avgPool2d',
-  opcode: 232,
   module: 'pool',
   arity: 1,
   gradInputs: [0],

@@ -1,13 +1,12 @@
 /**
  * Engine ops used by autodiff: `fill` sets a buffer to a constant (zeroing gradient buffers,
  * seeding the root gradient), so a whole backward pass is one program of records.
- * Kernels: assembly/kernels/core.ts. Opcodes 330–339.
+ * Kernels: assembly/kernels/core.ts.
  */
-import { defineOps, f32bits, numel, out, paramf, type OpDef } from './types.js';
+import { defineOps, f32bits, numel, out, paramf, type OpSpec } from './types.js';
 
-export const FILL: OpDef<{ shape: number[]; value: number }> = {
+const fillOp: OpSpec<{ shape: number[]; value: number }, 'fill'> = {
   name: 'fill',
-  opcode: 330,
   module: 'core',
   arity: 0,
   gradInputs: [],
@@ -19,4 +18,4 @@ export const FILL: OpDef<{ shape: number[]; value: number }> = {
   tests: { cases: [[1], [3], [5], [17], [2, 9]].map((shape, i) => ({ inputs: [], attrs: { shape, value: i - 1.5 } })) },
 };
 
-export const CORE_OPS = defineOps(FILL);
+export const CORE_OPS = defineOps(fillOp);

@@ -1,7 +1,7 @@
 /** Elementwise ops: unary maps, broadcasting binary ops and `where`. Kernels: assembly/kernels/elementwise.ts. */
 import { forEachBroadcast, planBroadcast } from './broadcast.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
+import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpSpec, type RefKernel, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the SIMD body, its edge and the scalar tail
 
@@ -23,11 +23,11 @@ interface UnarySpec<A> {
   variants?: { attrs: A; domain?: Domain }[];
 }
 
-function unary<A = Record<string, never>>(name: string, opcode: number, spec: UnarySpec<A>): OpDef<A> {
+function unary<A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>): OpSpec<A, N> {
   const params = (r: Int32Array): Params => [paramf(r, 0), paramf(r, 1)];
   const variants = spec.variants ?? [{ attrs: {} as A, domain: spec.domain }];
   return {
-    name, opcode, module: 'elementwise', arity: 1, gradInputs: [0], doc: spec.doc,
+    name, module: 'elementwise', arity: 1, gradInputs: [0], doc: spec.doc,
     plan: (ins: readonly Meta[], attrs: A) => ({ shape: [...ins[0].shape], params: (spec.params?.(attrs, ins[0]) ?? []).map(f32bits) }),
     ref: {
       fwd: (h, r) => {
@@ -138,7 +138,7 @@ interface BinarySpec {
   domains?: [Domain, Domain];
 }
 
-function binary(name: string, opcode: number, spec: BinarySpec): OpDef {
+function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
   const { f, da, db } = spec;
   const bwd: RefKernel = (h, r) => {
     const a = inp(r, 0), b = inp(r, 1), o = out(r), g = gout(r), ga = gin(r, 0), gb = gin(r, 1);
@@ -156,7 +156,7 @@ function binary(name: string, opcode: number, spec: BinarySpec): OpDef {
     [[0], [1]], [[2, 0, 3], [3]], [[0, 1], [1, 5]],
   ];
   return {
-    name, opcode, module: 'elementwise', arity: 2, gradInputs: da ? [0, 1] : [], doc: spec.doc,
+    name, module: 'elementwise', arity: 2, gradInputs: da ? [0, 1] : [], doc: spec.doc,
     plan: (ins: readonly Meta[]) => planBroadcast(name, ins),
     ref: {
       fwd: (h, r) => {
@@ -173,12 +173,12 @@ function binary(name: string, opcode: number, spec: BinarySpec): OpDef {
 const share = (tie: boolean, lose: boolean) => (tie ? 0.5 : lose ? 0 : 1);
 
 /** Comparisons: float32 1/0 masks without gradient; inputs of 0s and 1s so that ties occur. */
-const compare = (name: string, opcode: number, f: (a: number, b: number) => boolean, sym: string) =>
-  binary(name, opcode, { f: (a, b) => (f(a, b) ? 1 : 0), doc: `a ${sym} b as 1/0, broadcasting; no gradient`, domains: ['mask', 'mask'] });
+const compare = <N extends string>(name: N, f: (a: number, b: number) => boolean, sym: string) =>
+  binary(name, { f: (a, b) => (f(a, b) ? 1 : 0), doc: `a ${sym} b as 1/0, broadcasting; no gradient`, domains: ['mask', 'mask'] });
 
 // ---- where(cond, a, b) ---------------------------------------------------------------------
-const whereOp: OpDef = {
-  name: 'where', opcode: 15, module: 'elementwise', arity: 3, gradInputs: [1, 2],
+const whereOp: OpSpec<any, 'where'> = {
+  name: 'where', module: 'elementwise', arity: 3, gradInputs: [1, 2],
   doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
   plan: (ins: readonly Meta[]) => planBroadcast('where', ins),
   ref: {
@@ -206,53 +206,53 @@ const whereOp: OpDef = {
 
 // ---- the table -----------------------------------------------------------------------------
 export const ELEMENTWISE_OPS = defineOps(
-  binary('add', 1, { f: (a, b) => a + b, da: () => 1, db: () => 1, doc: 'a + b, broadcasting' }),
-  binary('sub', 2, { f: (a, b) => a - b, da: () => 1, db: () => -1, doc: 'a − b, broadcasting' }),
-  binary('mul', 3, { f: (a, b) => a * b, da: (_, b) => b, db: (a) => a, doc: 'a · b, broadcasting' }),
+  binary('add', { f: (a, b) => a + b, da: () => 1, db: () => 1, doc: 'a + b, broadcasting' }),
+  binary('sub', { f: (a, b) => a - b, da: () => 1, db: () => -1, doc: 'a − b, broadcasting' }),
+  binary('mul', { f: (a, b) => a * b, da: (_, b) => b, db: (a) => a, doc: 'a · b, broadcasting' }),
   // d(a/b)/db = −a/b² taken as −y/b: no b² to overflow or underflow.
-  binary('div', 4, { f: (a, b) => a / b, da: (_, b) => 1 / b, db: (_, b, y) => -y / b, doc: 'a / b, broadcasting', domains: ['any', 'awayFromZero'] }),
-  binary('maximum', 5, {
+  binary('div', { f: (a, b) => a / b, da: (_, b) => 1 / b, db: (_, b, y) => -y / b, doc: 'a / b, broadcasting', domains: ['any', 'awayFromZero'] }),
+  binary('maximum', {
     f: Math.max, da: (a, b) => share(a === b, a < b), db: (a, b) => share(a === b, a > b),
     doc: 'elementwise max, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
   }),
-  binary('minimum', 6, {
+  binary('minimum', {
     f: Math.min, da: (a, b) => share(a === b, a > b), db: (a, b) => share(a === b, a < b),
     doc: 'elementwise min, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
   }),
-  compare('gt', 10, (a, b) => a > b, '>'),
-  compare('lt', 11, (a, b) => a < b, '<'),
-  compare('ge', 12, (a, b) => a >= b, '≥'),
-  compare('le', 13, (a, b) => a <= b, '≤'),
-  compare('eq', 14, (a, b) => a === b, '='),
+  compare('gt', (a, b) => a > b, '>'),
+  compare('lt', (a, b) => a < b, '<'),
+  compare('ge', (a, b) => a >= b, '≥'),
+  compare('le', (a, b) => a <= b, '≤'),
+  compare('eq', (a, b) => a === b, '='),
   whereOp,
-  unary('relu', 20, { f: (x) => (x < 0 ? 0 : x), df: (x) => (x > 0 ? 1 : 0), doc: 'max(x, 0); gradient 0 at x = 0', domain: 'awayFromZero' }),
-  unary('neg', 21, { f: (x) => -x, df: () => -1, doc: '−x' }),
-  unary('exp', 22, { f: Math.exp, df: (_, y) => y, doc: 'eˣ; backward from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }] }),
-  unary('log', 23, { f: Math.log, df: (x) => 1 / x, doc: 'natural log', domain: 'positive' }),
-  unary('sqrt', 24, { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', domain: 'positive' }),
-  unary('abs', 25, { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', domain: 'awayFromZero' }),
-  unary('square', 26, { f: (x) => x * x, df: (x) => 2 * x, doc: 'x²' }),
-  unary('tanh', 27, { f: Math.tanh, df: (_, y) => 1 - y * y, doc: 'tanh x; backward 1 − y² from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }] }),
-  unary('sigmoid', 28, {
+  unary('relu', { f: (x) => (x < 0 ? 0 : x), df: (x) => (x > 0 ? 1 : 0), doc: 'max(x, 0); gradient 0 at x = 0', domain: 'awayFromZero' }),
+  unary('neg', { f: (x) => -x, df: () => -1, doc: '−x' }),
+  unary('exp', { f: Math.exp, df: (_, y) => y, doc: 'eˣ; backward from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }] }),
+  unary('log', { f: Math.log, df: (x) => 1 / x, doc: 'natural log', domain: 'positive' }),
+  unary('sqrt', { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', domain: 'positive' }),
+  unary('abs', { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', domain: 'awayFromZero' }),
+  unary('square', { f: (x) => x * x, df: (x) => 2 * x, doc: 'x²' }),
+  unary('tanh', { f: Math.tanh, df: (_, y) => 1 - y * y, doc: 'tanh x; backward 1 − y² from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }] }),
+  unary('sigmoid', {
     f: sigmoid1, df: (_, y) => y * (1 - y), doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',
     variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 30] }],
   }),
-  unary('gelu', 29, {
+  unary('gelu', {
     f: (x) => x * normalCdf(x), df: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
     doc: "x·Φ(x) with the exact erf form (PyTorch's default)", variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }],
   }),
   // PyTorch's softplus (beta 1, threshold 20): x above 20, else log(1 + eˣ) in the stable form
   // max(x, 0) + log1p(e^−|x|), whose exp never overflows; derivative σ(x).
-  unary('softplus', 30, {
+  unary('softplus', {
     f: (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))), df: (x) => (x > 20 ? 1 : sigmoid1(x)),
     doc: 'log(1 + eˣ), stable; x above 20 (PyTorch beta 1, threshold 20)', variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 19] }],
   }),
-  unary<{ slope: number }>('leakyRelu', 31, {
+  unary<{ slope: number }, 'leakyRelu'>('leakyRelu', {
     f: (x, [s]) => (x > 0 ? x : s * x), df: (x, _, [s]) => (x > 0 ? 1 : s),
     doc: 'x for x > 0, else slope·x', params: ({ slope }, x) => [finiteParam('leakyRelu', 'slope', slope, x)],
     variants: [{ attrs: { slope: 0.01 }, domain: 'awayFromZero' }, { attrs: { slope: 0.2 }, domain: 'awayFromZero' }, { attrs: { slope: -1.5 }, domain: 'awayFromZero' }],
   }),
-  unary<{ min: number | null; max: number | null }>('clamp', 32, {
+  unary<{ min: number | null; max: number | null }, 'clamp'>('clamp', {
     f: (x, [lo, hi]) => {
       const r = x < lo ? lo : x;
       return hi < r ? hi : r;
@@ -262,7 +262,7 @@ export const ELEMENTWISE_OPS = defineOps(
     params: clampBounds,
     variants: [{ attrs: { min: -0.5, max: 1.25 } }, { attrs: { min: -1, max: null } }, { attrs: { min: null, max: 0.75 } }],
   }),
-  unary<{ exponent: number }>('pow', 33, {
+  unary<{ exponent: number }, 'pow'>('pow', {
     f: (x, [e]) => Math.pow(x, e), df: (x, _, [e]) => (e === 0 ? 0 : e * Math.pow(x, e - 1)),
     doc: 'xᵉ for a number e (negative x: real only for integer e, else NaN); gradient e·x^(e−1), 0 for e = 0',
     params: ({ exponent }, x) => [finiteParam('pow', 'exponent', exponent, x)],

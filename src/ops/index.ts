@@ -3,8 +3,12 @@
  * both backends, the generated AS dispatch (scripts/gen-ops.ts), the test harness and benchmarks.
  * This module and the groups hold data only (shape rules, reference kernels, test cases): loading
  * them loads no engine, so scripts can read the table without the runtime.
+ *
+ * An op's opcode is its position in OPS, assigned here and nowhere else; the generator emits the
+ * same numbering into assembly/generated/ops.ts, and contractHash (checked at init) covers it.
  */
 import { WasmgradError } from '../errors.js';
+import { contractHash } from './contract.js';
 import { CONV_OPS } from './conv.js';
 import { CORE_OPS } from './core.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
@@ -13,23 +17,29 @@ import { LOSS_OPS } from './loss.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
-import type { OpDef } from './types.js';
+import type { OpDef, OpSpec } from './types.js';
 
-export const OPS: readonly OpDef[] = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS];
+const DECLARED = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS];
+type Declared = (typeof DECLARED)[number];
 
-/** Every op by opcode and by name; opcodes and names are unique. */
-export const OPS_BY_CODE: readonly OpDef[] = [];
-export const OPS_BY_NAME: ReadonlyMap<string, OpDef> = new Map();
+/** The name of an op of the table: a misspelled name does not compile. */
+export type OpName = Declared['name'];
+/** The table entry of op `N`, typed with its attributes. */
+export type OpOf<N extends OpName> = Extract<Declared, { name: N }> extends OpSpec<infer A, N> ? OpDef<A, N> : never;
+
+/** Every op, indexed by opcode. */
+export const OPS: readonly OpDef[] = DECLARED.map((spec, opcode) => ({ ...spec, opcode }));
+
+const BY_NAME = new Map<string, OpDef>();
 for (const op of OPS) {
-  if (OPS_BY_CODE[op.opcode] !== undefined) throw new WasmgradError('opTable', `opcode ${op.opcode} used twice (${op.name}, ${OPS_BY_CODE[op.opcode].name})`);
-  if (OPS_BY_NAME.has(op.name)) throw new WasmgradError('opTable', `name ${op.name} used twice`);
-  (OPS_BY_CODE as OpDef[])[op.opcode] = op;
-  (OPS_BY_NAME as Map<string, OpDef>).set(op.name, op);
+  if (BY_NAME.has(op.name)) throw new WasmgradError('opTable', `name ${op.name} used twice`);
+  BY_NAME.set(op.name, op);
 }
 
-/** The op of the table named `name` (the one lookup the public functions use). */
-export function opNamed(name: string): OpDef {
-  const op = OPS_BY_NAME.get(name);
-  if (op === undefined) throw new WasmgradError('opTable', `no op named '${name}' (internal)`);
-  return op;
+/** The op of the table named `name`: the one lookup by name. */
+export function op<N extends OpName>(name: N): OpOf<N> {
+  return BY_NAME.get(name) as OpOf<N>;
 }
+
+/** The hash of the contract and this table that the WASM module must have been built with. */
+export const TABLE_HASH = contractHash(OPS);

@@ -1,18 +1,9 @@
-/** Matrix products. Kernels: assembly/kernels/gemm.ts. Opcodes 150–169. */
+/** Matrix products. Kernels: assembly/kernels/gemm.ts. */
 import { broadcastExtent, forEachBroadcast, planBroadcast } from './broadcast.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { R, checkBool, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type Plan, type TestCase } from './types.js';
+import { ALIGN_WORDS, gemmScratchWords } from './contract.js';
+import { R, checkBool, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
-// GEMM blocking of assembly/kernels/gemm.ts (MR×NR micro-tile, MC×KC block of A, KC×NC panel of B).
-const MR = 4, NR = 8, MC = 64, KC = 256, NC = 1024;
-/** 64-byte alignment slack of one arenaAlloc, in words. */
-export const ALIGN_WORDS = 16;
-
-/** Workspace words of one gemmScratch(nMax) (AS): tile + packed A block + packed B panel. */
-export function gemmWorkspace(nMax: number): number {
-  const nc = Math.min(NC, Math.ceil(nMax / NR) * NR);
-  return ALIGN_WORDS + MR * NR + MC * KC + KC * nc;
-}
 
 export interface MatmulOptions {
   /** Multiply by the transpose of a's last two dims (a stored [..., K, M]), without a copy. */
@@ -58,12 +49,12 @@ function planMatmul([a, b]: readonly Meta[], opts: MatmulOptions): Plan {
   const shape = [...batch, ...(a.shape.length > 1 ? [m] : []), ...(b.shape.length > 1 ? [n] : [])];
   const size = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
   const flags = (tA ? 1 : 0) | (tB ? 2 : 0);
-  // The backward's GEMMs have n, k or (transposeA) m columns.
-  const workspace = gemmWorkspace(Math.max(n, k, m));
+  // The backward's GEMMs have n, k or m columns, m as the kernel sees it (a batch folded into M).
+  const workspace = (rows: number) => gemmScratchWords(Math.max(n, k, rows));
   // A single batch of one matrix each: rank 1, batch shape [1], strides 0 and 0.
-  if (size(batchB) === 1 && (!tA || size(batchA) === 1)) return { shape, params: [size(batchA) * m, n, k, flags, 1, 1, 0, 0], workspace };
+  if (size(batchB) === 1 && (!tA || size(batchA) === 1)) return { shape, params: [size(batchA) * m, n, k, flags, 1, 1, 0, 0], workspace: workspace(size(batchA) * m) };
   const { params } = planBroadcast('matmul', [{ shape: batchA, dtype: a.dtype }, { shape: batchB, dtype: b.dtype }]);
-  return { shape, params: [m, n, k, flags, ...params], workspace };
+  return { shape, params: [m, n, k, flags, ...params], workspace: workspace(m) };
 }
 
 /**
@@ -111,7 +102,7 @@ export interface LinearOptions {
   activation?: 'none' | 'relu';
 }
 const ACTIVATIONS = ['none', 'relu'] as const;
-interface LinearAttrs extends LinearOptions {
+export interface LinearAttrs extends LinearOptions {
   bias: boolean;
 }
 
@@ -126,7 +117,7 @@ function planLinear([x, w, b]: readonly Meta[], attrs: LinearAttrs): Plan {
   if (act < 0) throw new ValueError('linear', `activation must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${fmtValue(attrs.activation)}`);
   const m = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
   // Backward: G' (M·N words, relu only) next to the scratch of its GEMMs (n or k columns).
-  return { shape: [...x.shape.slice(0, -1), n], params: [m, n, k, act, attrs.bias ? 1 : 0], workspace: gemmWorkspace(Math.max(n, k)) + ALIGN_WORDS + m * n };
+  return { shape: [...x.shape.slice(0, -1), n], params: [m, n, k, act, attrs.bias ? 1 : 0], workspace: gemmScratchWords(Math.max(n, k)) + ALIGN_WORDS + m * n };
 }
 
 const linearCase = (x: number[], n: number, bias: boolean, activation: LinearOptions['activation'], note = ''): TestCase<LinearAttrs> => {
@@ -141,7 +132,6 @@ const linearCase = (x: number[], n: number, bias: boolean, activation: LinearOpt
 export const LINALG_OPS = defineOps(
   {
     name: 'matmul',
-    opcode: 150,
     module: 'gemm',
     arity: 2,
     gradInputs: [0, 1],
@@ -233,10 +223,9 @@ export const LINALG_OPS = defineOps(
         { inputs: [{ shape: [3, 0] }, { shape: [0] }], name: 'k = 0, matrix · vector' },
       ],
     },
-  },
+  } satisfies OpSpec<MatmulOptions, 'matmul'>,
   {
     name: 'linear',
-    opcode: 151,
     module: 'gemm',
     arity: 3,
     gradInputs: [0, 1, 2],
@@ -292,5 +281,5 @@ export const LINALG_OPS = defineOps(
         linearCase([4, 5], 0, true, 'none', ': no outputs'),
       ],
     },
-  },
+  } satisfies OpSpec<LinearAttrs, 'linear'>,
 );

@@ -1,6 +1,6 @@
 /**
  * Fused, numerically stable loss kernels. Each op yields per-sample or per-element losses;
- * src/api/losses.ts reduces them with sum/mean. Kernels: assembly/kernels/loss.ts. Opcodes 260–289.
+ * src/api/losses.ts reduces them with sum/mean. Kernels: assembly/kernels/loss.ts.
  *
  * - Class-label losses (cross-entropy with int32 labels, NLL) use reduce.ts's [outer, C, inner]
  *   view with C the class dim: logits [N, C, d1, ...] (or [C]) with labels [N, d1, ...] (or []).
@@ -10,7 +10,7 @@
  */
 import { forSegments, normDim, segmentView } from './reduce.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
+import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpSpec, type TestCase } from './types.js';
 
 export const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -34,8 +34,8 @@ export function planLabels(loss: string, x: Meta, labels: Meta): [number, number
   return segmentView(x.shape, cd);
 }
 
-const crossEntropyOp: OpDef = {
-  name: 'crossEntropyLoss', opcode: 260, module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
+const crossEntropyOp: OpSpec<any, 'crossEntropyLoss'> = {
+  name: 'crossEntropyLoss', module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
   doc: 'per-sample softmax cross-entropy with int32 class labels: logsumexp(x) − x[label], stable; saves the softmax for the backward',
   plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('crossEntropy', x, labels), aux: [x.shape.reduce((a, b) => a * b, 1)] }),
   ref: {
@@ -62,8 +62,8 @@ const crossEntropyOp: OpDef = {
   tests: { cases: labelCases() },
 };
 
-const nllOp: OpDef = {
-  name: 'nllLoss', opcode: 261, module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
+const nllOp: OpSpec<any, 'nllLoss'> = {
+  name: 'nllLoss', module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
   doc: 'per-sample negative log-likelihood with int32 class labels: −logProbs[label]',
   plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('nll', x, labels) }),
   ref: {
@@ -95,12 +95,12 @@ function labelCases(): TestCase[] {
 
 // ---- cross-entropy with probability targets: −Σ t · logp along the class dim ------------------
 
-interface DimAttrs {
+export interface DimAttrs {
   dim: number;
 }
 
-const softNllOp: OpDef<DimAttrs> = {
-  name: 'softNllLoss', opcode: 262, module: 'loss', arity: 2, gradInputs: [0, 1],
+const softNllOp: OpSpec<DimAttrs, 'softNllLoss'> = {
+  name: 'softNllLoss', module: 'loss', arity: 2, gradInputs: [0, 1],
   doc: '−Σ target · logProbs along a dim: cross-entropy with probability targets after logSoftmax',
   plan: ([lp, t], a) => {
     if (!sameShape(lp.shape, t.shape))
@@ -146,13 +146,12 @@ interface Formula {
   dt(p: number, t: number, c: number): number;
 }
 
-interface PairAttrs {
+export interface PairAttrs {
   delta?: number;
 }
 
-interface PairSpec {
-  name: string;
-  opcode: number;
+interface PairSpec<N extends string> {
+  name: N;
   /** The public loss (wg.losses.<loss>) and its argument names, for error messages. */
   loss: string;
   args: [string, string];
@@ -168,14 +167,14 @@ interface PairSpec {
 /** Case shapes: 1, odd sizes, SIMD tile ± 1, a 4-d block. */
 const PAIR_SHAPES = [[1], [3], [5, 7], [7], [9], [17, 3], [2, 3, 4, 5], [0], [2, 0]];
 
-function pairLoss(s: PairSpec): OpDef<PairAttrs> {
+function pairLoss<N extends string>(s: PairSpec<N>): OpSpec<PairAttrs, N> {
   const { f, loss, args, domains } = s;
   const elementwise = (h: Float64Array, r: Int32Array, fn: (p: number, t: number, c: number, i: number) => void) => {
     const p = inp(r, 0), t = inp(r, 1), c = paramf(r, 0);
     for (let i = 0; i < numel(r); i++) fn(h[p + i], h[t + i], c, i);
   };
   return {
-    name: s.name, opcode: s.opcode, module: 'loss', arity: 2, gradInputs: [0, 1], doc: s.doc,
+    name: s.name, module: 'loss', arity: 2, gradInputs: [0, 1], doc: s.doc,
     plan: ([p, t], a) => {
       if (!sameShape(p.shape, t.shape)) throw new ShapeError(`losses.${loss}`, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
       return { shape: [...p.shape], params: s.constant ? [f32bits(s.constant(a))] : [] };
@@ -200,18 +199,18 @@ const huberGrad = (e: number, d: number) => Math.min(Math.max(e, -d), d);
 
 const PAIR_OPS = [
   pairLoss({
-    name: 'mseLoss', opcode: 263, loss: 'mse', args: ['pred', 'target'], doc: 'per-element squared error (p − t)²',
+    name: 'mseLoss', loss: 'mse', args: ['pred', 'target'], doc: 'per-element squared error (p − t)²',
     f: { loss: (p, t) => (p - t) ** 2, dp: (p, t) => 2 * (p - t), dt: (p, t) => -2 * (p - t) },
     domains: ['any', 'any'],
   }),
   pairLoss({
-    name: 'maeLoss', opcode: 264, loss: 'l1', args: ['pred', 'target'], doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
+    name: 'maeLoss', loss: 'l1', args: ['pred', 'target'], doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
     f: { loss: (p, t) => Math.abs(p - t), dp: (p, t) => sign(p - t), dt: (p, t) => -sign(p - t) },
     // |p| ≥ 0.2 and |t| ≤ 0.1 keep p − t away from the kink at 0, with both signs.
     domains: ['awayFromZero', [-0.1, 0.1]],
   }),
   pairLoss({
-    name: 'huberLoss', opcode: 265, loss: 'huber', args: ['pred', 'target'], doc: 'per-element Huber loss with threshold δ (attr delta, default 1)',
+    name: 'huberLoss', loss: 'huber', args: ['pred', 'target'], doc: 'per-element Huber loss with threshold δ (attr delta, default 1)',
     // Quadratic inside |e| < δ, linear outside; value and slope agree at |e| = δ (PyTorch HuberLoss).
     f: {
       loss: (p, t, d) => (Math.abs(p - t) < d ? 0.5 * (p - t) ** 2 : d * (Math.abs(p - t) - 0.5 * d)),
@@ -227,7 +226,7 @@ const PAIR_OPS = [
     },
   }),
   pairLoss({
-    name: 'bceLoss', opcode: 266, loss: 'bce', args: ['prob', 'target'], doc: 'per-element binary cross-entropy of probabilities, each log clamped at −100 (PyTorch)',
+    name: 'bceLoss', loss: 'bce', args: ['prob', 'target'], doc: 'per-element binary cross-entropy of probabilities, each log clamped at −100 (PyTorch)',
     f: {
       loss: (p, t) => -(t * clampLog(Math.log(p)) + (1 - t) * clampLog(Math.log1p(-p))),
       // PyTorch's rule, which it also uses where the logs are clamped: (p − t) / max(p(1 − p), 1e-12)
@@ -238,7 +237,7 @@ const PAIR_OPS = [
     extraCases: [{ name: '[3x5] 0/1 targets', inputs: [{ shape: [3, 5], domain: 'unit' }, { shape: [3, 5], domain: 'mask' }] }],
   }),
   pairLoss({
-    name: 'bceWithLogitsLoss', opcode: 267, loss: 'bceWithLogits', args: ['logits', 'target'],
+    name: 'bceWithLogitsLoss', loss: 'bceWithLogits', args: ['logits', 'target'],
     doc: 'per-element binary cross-entropy of logits, stable: max(x, 0) − x·t + log1p(e^−|x|)',
     // max(x, 0) − x·t + ln(1 + e^−|x|) = −(t·ln σ(x) + (1 − t)·ln(1 − σ(x))) without overflow
     f: { loss: (x, t) => Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x))), dp: (x, t) => 1 / (1 + Math.exp(-x)) - t, dt: (x) => -x },

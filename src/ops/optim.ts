@@ -1,6 +1,5 @@
 /**
  * Optimizer update kernels and the two gradient-clipping helpers. Kernels: assembly/kernels/optim.ts.
- * Opcodes 290–329.
  *
  * Update ops take [param, grad, state...] and write the updated parameter into OUT, reading the
  * old one from IN0; they update their state buffers (IN2, IN3) in place. The optimizers run them
@@ -20,7 +19,7 @@
 import { ShapeError, ValueError } from '../errors.js';
 import {
   defineOps, f32bits, fmtShape, inp, numel, out, paramf, param,
-  type Meta, type OpDef, type Plan, type TestCase,
+  type Meta, type OpSpec, type Plan, type TestCase,
 } from './types.js';
 
 // ---- attributes (what the optimizers pass; the kernels only see the params they produce) -----
@@ -105,8 +104,8 @@ function sgdParams(a: SgdAttrs, withMomentum: boolean): number[] {
   return [a.lr, a.weightDecay, bufDecay, gradWeight, a.nesterov ? 1 : 0, m];
 }
 
-const sgdUpdate: OpDef<SgdAttrs> = {
-  name: 'sgdUpdate', opcode: 290, module: 'optim', arity: 2, gradInputs: [],
+const sgdUpdate: OpSpec<SgdAttrs, 'sgdUpdate'> = {
+  name: 'sgdUpdate', module: 'optim', arity: 2, gradInputs: [],
   doc: 'SGD step without momentum, in place: p ← p − lr·(g + wd·p)',
   plan: (ins, a) => planUpdate('sgdUpdate', ins, sgdParams(a, false)),
   ref: {
@@ -122,8 +121,8 @@ const sgdUpdate: OpDef<SgdAttrs> = {
   tests: { cases: cases(['any', 'any'], [{ lr: 0.1, weightDecay: 0 }, { lr: 0.05, weightDecay: 0.3 }]) },
 };
 
-const sgdMomentumUpdate: OpDef<SgdAttrs> = {
-  name: 'sgdMomentumUpdate', opcode: 291, module: 'optim', arity: 3, gradInputs: [],
+const sgdMomentumUpdate: OpSpec<SgdAttrs, 'sgdMomentumUpdate'> = {
+  name: 'sgdMomentumUpdate', module: 'optim', arity: 3, gradInputs: [],
   doc: 'SGD step with a momentum buffer (optionally Nesterov), in place on the parameter and the buffer',
   plan: (ins, a) => planUpdate('sgdMomentumUpdate', ins, sgdParams(a, true)),
   ref: {
@@ -164,8 +163,8 @@ function adamParams(a: AdamAttrs): number[] {
   return [l2, decay, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / bc1, Math.sqrt(bc2), a.eps];
 }
 
-const adamUpdate: OpDef<AdamAttrs> = {
-  name: 'adamUpdate', opcode: 292, module: 'optim', arity: 4, gradInputs: [],
+const adamUpdate: OpSpec<AdamAttrs, 'adamUpdate'> = {
+  name: 'adamUpdate', module: 'optim', arity: 4, gradInputs: [],
   doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
   plan: (ins, a) => {
     if (!(a.step >= 1)) throw new ValueError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
@@ -229,16 +228,16 @@ const rmspropCases = (domains: ('any' | 'positive')[], momentum: number) =>
     { lr: 1e-2, alpha: 0.9, eps: 1e-6, weightDecay: 0.1, momentum },
   ]);
 
-const rmspropUpdate: OpDef<RmspropAttrs> = {
-  name: 'rmspropUpdate', opcode: 293, module: 'optim', arity: 3, gradInputs: [],
+const rmspropUpdate: OpSpec<RmspropAttrs, 'rmspropUpdate'> = {
+  name: 'rmspropUpdate', module: 'optim', arity: 3, gradInputs: [],
   doc: 'RMSprop step without momentum, in place on the parameter and the square average',
   plan: (ins, a) => planUpdate('rmspropUpdate', ins, rmspropParams(a)),
   ref: { fwd: rmspropRef(false) },
   tests: { cases: rmspropCases(['any', 'any', 'positive'], 0) },
 };
 
-const rmspropMomentumUpdate: OpDef<RmspropAttrs> = {
-  name: 'rmspropMomentumUpdate', opcode: 294, module: 'optim', arity: 4, gradInputs: [],
+const rmspropMomentumUpdate: OpSpec<RmspropAttrs, 'rmspropMomentumUpdate'> = {
+  name: 'rmspropMomentumUpdate', module: 'optim', arity: 4, gradInputs: [],
   doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
   plan: (ins, a) => planUpdate('rmspropMomentumUpdate', ins, rmspropParams(a)),
   ref: { fwd: rmspropRef(true) },
@@ -251,8 +250,8 @@ const rmspropMomentumUpdate: OpDef<RmspropAttrs> = {
 //   sum ← sum + d²
 //   p ← p − clr · d / (√sum + ε)
 // params: [clr, wd, ε]
-const adagradUpdate: OpDef<AdagradAttrs> = {
-  name: 'adagradUpdate', opcode: 295, module: 'optim', arity: 3, gradInputs: [],
+const adagradUpdate: OpSpec<AdagradAttrs, 'adagradUpdate'> = {
+  name: 'adagradUpdate', module: 'optim', arity: 3, gradInputs: [],
   doc: 'Adagrad step, in place on the parameter and the sum of squared gradients',
   plan: (ins, a) => {
     if (!(a.step >= 1)) throw new ValueError('adagradUpdate', `step must be ≥ 1, got ${a.step}`);
@@ -283,8 +282,8 @@ const adagradUpdate: OpDef<AdagradAttrs> = {
 /** Σ x² of one tensor, into a 0-d output. The output has one element, so the input's length
  *  travels in P0. WASM accumulates in float64 (f64x2), so the norm of a large gradient does not
  *  lose its small elements. */
-const gradSumSquares: OpDef = {
-  name: 'gradSumSquares', opcode: 296, module: 'optim', arity: 1, gradInputs: [],
+const gradSumSquares: OpSpec<any, 'gradSumSquares'> = {
+  name: 'gradSumSquares', module: 'optim', arity: 1, gradInputs: [],
   doc: 'Σ x² over all elements (for gradient norms), accumulated in float64',
   plan: (ins) => ({ shape: [], params: [ins[0].shape.reduce((a, b) => a * b, 1)] }),
   ref: {
@@ -299,8 +298,8 @@ const gradSumSquares: OpDef = {
 };
 
 /** x ← factor·x (in place through applyUpdate): scales gradients when clipping. */
-const gradScale: OpDef<ScaleAttrs> = {
-  name: 'gradScale', opcode: 297, module: 'optim', arity: 1, gradInputs: [],
+const gradScale: OpSpec<ScaleAttrs, 'gradScale'> = {
+  name: 'gradScale', module: 'optim', arity: 1, gradInputs: [],
   doc: 'factor · x; in place on x through applyUpdate (gradient clipping)',
   plan: (ins, a) => planUpdate('gradScale', ins, [a.factor]),
   ref: {
@@ -334,8 +333,8 @@ function runningStatsCoefficients(cumulative: boolean, batches: number, n: numbe
   return [1 - f, f, (f * n) / (n - 1)].map(Math.fround);
 }
 
-const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
-  name: 'batchNormStatsUpdate', opcode: 298, module: 'norm', arity: 4, inputDtypes: ['float32', 'float32', 'int32', 'float32'], gradInputs: [],
+const batchNormStatsUpdate: OpSpec<RunningStatsAttrs, 'batchNormStatsUpdate'> = {
+  name: 'batchNormStatsUpdate', module: 'norm', arity: 4, inputDtypes: ['float32', 'float32', 'int32', 'float32'], gradInputs: [],
   doc: 'BatchNorm running statistics in place: [runningMean [C], runningVar [C], numBatchesTracked [] int32, batch [2, C] = (mean; biased var)]; an empty batch (count 0) is only counted',
   plan: (ins, a) => {
     const [rm, rv, nbt, stats] = ins, c = rm.shape.reduce((x, y) => x * y, 1);
@@ -382,6 +381,3 @@ const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
 export const OPTIM_OPS = defineOps(
   sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate,
 );
-
-/** The ops by name, for src/optim/ and src/nn/. */
-export const OPTIM = { sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate };

@@ -1,6 +1,5 @@
 /**
  * Reductions over one dim or all dims, softmax and log-softmax. Kernels: assembly/kernels/reduce.ts.
- * Opcodes 100–149.
  *
  * Every op views its input as [outer, d, inner] around the reduced dim (all dims: [1, numel, 1]);
  * kernel params P0..P2 = outer, d, inner. A *segment* (o, ·, i) is the d elements reduced
@@ -8,7 +7,7 @@
  * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
  */
 import { ShapeError } from '../errors.js';
-import { aux, checkBool, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
+import { aux, checkBool, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpSpec, type TestCase } from './types.js';
 
 export interface ReduceAttrs {
   /** undefined: all elements. */
@@ -51,9 +50,9 @@ function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; vie
 // ---- sum, mean ---------------------------------------------------------------------------------
 // One kernel: out = scale · Σ x with scale 1 (sum) or 1/d (mean: NaN for d = 0, as 0/0 in PyTorch).
 
-function linear(name: string, opcode: number, mean: boolean, doc: string, cases: TestCase<ReduceAttrs>[]): OpDef<ReduceAttrs> {
+function linear<N extends string>(name: N, mean: boolean, doc: string, cases: TestCase<ReduceAttrs>[]): OpSpec<ReduceAttrs, N> {
   return {
-    name, opcode, module: 'reduce', arity: 1, gradInputs: [0], doc,
+    name, module: 'reduce', arity: 1, gradInputs: [0], doc,
     plan: (ins, a) => {
       const { shape, view } = planReduce(name, ins[0], a);
       return { shape, params: [...view, f32bits(mean ? 1 / view[1] : 1)] };
@@ -81,10 +80,10 @@ function linear(name: string, opcode: number, mean: boolean, doc: string, cases:
 
 // ---- max, min ----------------------------------------------------------------------------------
 
-function extreme(name: string, opcode: number, largest: boolean): OpDef<ReduceAttrs> {
+function extreme<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttrs, N> {
   const beats = largest ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   return {
-    name, opcode, module: 'reduce', arity: 1, gradInputs: [0],
+    name, module: 'reduce', arity: 1, gradInputs: [0],
     doc:
       `${largest ? 'largest' : 'smallest'} element over one dim (keepdim) or all; the whole gradient goes to the first ` +
       `(lowest-index) ${largest ? 'max' : 'min'} of a tie; NaN propagates (a segment holding NaN gives NaN, gradient to its first NaN)`,
@@ -119,13 +118,13 @@ function extreme(name: string, opcode: number, largest: boolean): OpDef<ReduceAt
 // ---- softmax, log-softmax ----------------------------------------------------------------------
 // Stable forms: the segment max m is subtracted before exponentiating; backward from the output y.
 
-interface DimAttrs {
+export interface DimAttrs {
   dim?: number;
 }
 
-function softmaxLike(name: string, opcode: number, log: boolean, doc: string): OpDef<DimAttrs> {
+function softmaxLike<N extends string>(name: N, log: boolean, doc: string): OpSpec<DimAttrs, N> {
   return {
-    name, opcode, module: 'reduce', arity: 1, gradInputs: [0], doc,
+    name, module: 'reduce', arity: 1, gradInputs: [0], doc,
     plan: (ins, a) => ({ shape: [...ins[0].shape], params: segmentView(ins[0].shape, normDim(name, ins[0].shape, a.dim ?? -1)) }),
     ref: {
       fwd: (h, r) => {
@@ -192,10 +191,10 @@ function softmaxCases(): TestCase<DimAttrs>[] {
 
 export const REDUCE_OPS = defineOps(
   // Empty segments (sum 0, mean NaN) only for the linear reductions: max and min refuse them.
-  linear('sum', 100, false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
-  linear('mean', 101, true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
-  extreme('max', 102, true),
-  extreme('min', 103, false),
-  softmaxLike('softmax', 104, false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
-  softmaxLike('logSoftmax', 105, true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
+  linear('sum', false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
+  linear('mean', true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
+  extreme('max', true),
+  extreme('min', false),
+  softmaxLike('softmax', false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
+  softmaxLike('logSoftmax', true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
 );

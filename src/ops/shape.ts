@@ -1,6 +1,6 @@
 /**
  * Copies and layout ops: copy, reshape, permute, slice, cat, stack, embedding, dropout.
- * Kernels: assembly/kernels/shape.ts. Opcodes 170–229.
+ * Kernels: assembly/kernels/shape.ts.
  *
  * Tensors are always contiguous, so every layout op materialises its result. One strided-copy op
  * serves reshape, flatten, transpose, permute, slice and broadcasting copies: its attrs are a
@@ -14,7 +14,7 @@
  */
 import { MAX_RANK, forEachBroadcast } from './broadcast.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { R, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, param, paramf, type DType, type Meta, type OpDef, type RefKernel, type TestCase } from './types.js';
+import { R, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, param, paramf, type DType, type Meta, type OpSpec, type RefKernel, type TestCase } from './types.js';
 
 export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -99,10 +99,10 @@ const copyBwd: RefKernel = (h, r) => {
   forEachBroadcast(r.subarray(R.P), 1, (i, [j]) => (h[base + j] += h[g + i]));
 };
 
-function copyOp(name: string, opcode: number, dtype: DType, cases: TestCase<View>[]): OpDef<View> {
+function copyOp<N extends string>(name: N, dtype: DType, cases: TestCase<View>[]): OpSpec<View, N> {
   const float = dtype === 'float32';
   return {
-    name, opcode, module: 'shape', arity: 1, inputDtypes: [dtype], gradInputs: float ? [0] : [],
+    name, module: 'shape', arity: 1, inputDtypes: [dtype], gradInputs: float ? [0] : [],
     doc: `${dtype} strided copy of a view of x (reshape, permute, slice, broadcast)${float ? '; backward adds the gradient back through the view' : ''}`,
     plan: (ins, v) => ({ shape: [...v.shape], dtype, params: planCopy(name, ins[0], v) }),
     ref: float ? { fwd: copyFwd, bwd: copyBwd } : { fwd: copyFwd },
@@ -197,10 +197,10 @@ const joinBwd: RefKernel = (h, r) =>
     if (gx) for (let t = 0; t < len; t++) h[gx + x + t] += h[gout(r) + o + t];
   });
 
-function joinOp(k: number, opcode: number, dtype: DType, cases: TestCase<CatAttrs>[]): OpDef<CatAttrs> {
+function joinOp<N extends string>(name: N, k: number, dtype: DType, cases: TestCase<CatAttrs>[]): OpSpec<CatAttrs, N> {
   const float = dtype === 'float32';
   return {
-    name: `${float ? 'cat' : 'catInt'}${k}`, opcode, module: 'shape', arity: k,
+    name, module: 'shape', arity: k,
     inputDtypes: new Array<DType>(k).fill(dtype), gradInputs: float ? Array.from({ length: k }, (_, i) => i) : [],
     doc: `cat (or stack) of ${k} ${dtype} tensors along dim; backward hands each input its block of the gradient`,
     plan: (ins, a) => {
@@ -288,25 +288,25 @@ const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
 });
 
 export const SHAPE_OPS = defineOps(
-  copyOp('copy', 170, 'float32', copyCases),
-  joinOp(2, 171, 'float32', [
+  copyOp('copy', 'float32', copyCases),
+  joinOp('cat2', 2, 'float32', [
     joinCase([[1], [1]], 0), joinCase([[3], [5]], 0), joinCase([[2, 3], [2, 4]], 1), joinCase([[4, 7], [1, 7]], 0),
     joinCase([[3, 9], [3, 8]], -1), joinCase([[2, 0], [2, 3]], 1), joinCase([[3, 5], [3, 5]], 1, true),
     joinCase([[7], [7]], 1, true), joinCase([[2, 3], [2, 3]], -1, true), joinCase([[1], [1]], 0, true),
     joinCase([[0], [2, 3]], 1), joinCase([[0, 3], [2, 3]], 0), joinCase([[0], [0]], 0), joinCase([[0, 2], [0, 2]], 1, true),
   ]),
-  joinOp(3, 172, 'float32', [
+  joinOp('cat3', 3, 'float32', [
     joinCase([[3, 7], [3, 9], [3, 1]], 1), joinCase([[1, 5], [2, 5], [3, 5]], 0), joinCase([[17], [17], [17]], 0, true), joinCase([[2, 3], [0], [2, 4]], -1),
   ]),
-  joinOp(4, 173, 'float32', [
+  joinOp('cat4', 4, 'float32', [
     joinCase([[2, 1, 3], [2, 2, 3], [2, 3, 3], [2, 1, 3]], 1), joinCase([[1, 1], [1, 2], [1, 3], [1, 4]], 1), joinCase([[5], [5], [5], [5]], 0, true),
   ]),
-  copyOp('copyInt', 174, 'int32', copyIntCases),
-  joinOp(2, 175, 'int32', [joinCase([[3], [5]], 0, false, 'int32'), joinCase([[2, 3], [2, 3]], 1, true, 'int32')]),
-  joinOp(3, 176, 'int32', [joinCase([[3, 7], [3, 9], [3, 1]], 1, false, 'int32')]),
-  joinOp(4, 177, 'int32', [joinCase([[5], [5], [5], [5]], 0, true, 'int32')]),
+  copyOp('copyInt', 'int32', copyIntCases),
+  joinOp('catInt2', 2, 'int32', [joinCase([[3], [5]], 0, false, 'int32'), joinCase([[2, 3], [2, 3]], 1, true, 'int32')]),
+  joinOp('catInt3', 3, 'int32', [joinCase([[3, 7], [3, 9], [3, 1]], 1, false, 'int32')]),
+  joinOp('catInt4', 4, 'int32', [joinCase([[5], [5], [5], [5]], 0, true, 'int32')]),
   {
-    name: 'embedding', opcode: 178, module: 'shape', arity: 2, inputDtypes: ['int32', 'float32'], gradInputs: [1],
+    name: 'embedding', module: 'shape', arity: 2, inputDtypes: ['int32', 'float32'], gradInputs: [1],
     doc: 'rows of weight [n, d] picked by int32 indices of any shape → [...idx.shape, d]; backward scatter-adds into weight',
     plan: (ins: readonly Meta[]) => {
       const { shape, n, d } = planEmbedding(ins[0], ins[1]);
@@ -319,9 +319,9 @@ export const SHAPE_OPS = defineOps(
         embeddingCase([0], 3, 4), embeddingCase([2, 0], 3, 4), embeddingCase([2, 3], 4, 0),
       ],
     },
-  } satisfies OpDef,
+  } satisfies OpSpec<any, 'embedding'>,
   {
-    name: 'dropout', opcode: 179, module: 'shape', arity: 1, gradInputs: [0],
+    name: 'dropout', module: 'shape', arity: 1, gradInputs: [0],
     doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), recomputed by backward',
     plan: (ins: readonly Meta[], a: DropoutAttrs) => {
       checkP(a.p);
@@ -340,5 +340,5 @@ export const SHAPE_OPS = defineOps(
         dropoutCase([4, 33], 0.3), dropoutCase([2, 3, 4, 5], 0.5), dropoutCase([0], 0.5), dropoutCase([2, 0], 0.5),
       ],
     },
-  } satisfies OpDef<DropoutAttrs>,
+  } satisfies OpSpec<DropoutAttrs, 'dropout'>,
 );

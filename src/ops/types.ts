@@ -5,52 +5,30 @@
  * (4-byte units) into the backend's heap: WASM multiplies them by 4 to get a byte address, the
  * reference backend indexes its Float64Array with them directly. So the TS layer plans memory and
  * encodes records once, and both interpreters read the very same record.
- * The same layout is declared in assembly/record.ts; test/opcodes.test.ts asserts they agree.
+ * The layout is declared once in ./contract.ts, which scripts/gen-ops.ts emits for AssemblyScript.
  */
 
 import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { FLAG_OVERWRITE, R, REC_WORDS } from './contract.js';
 
 export { fmtShape } from '../errors.js';
 
 export type DType = 'float32' | 'int32';
 
-export const REC_WORDS = 64;
-/** Word offsets of the fixed fields of a record. OPCODE holds the opcode and FLAG_BACKWARD. */
-export const R = {
-  OPCODE: 0,
-  NIN: 1,
-  OUT: 2,
-  IN: 3, // IN + i, i < 4
-  GOUT: 7, // 0 = this record is skipped by the backward interpreter
-  GIN: 8, // GIN + i; 0 = input i receives no gradient
-  AUX: 12, // AUX + j, j < 2: extra buffers saved by forward for backward (argmax, masks, ...)
-  WS: 14, // scratch workspace for the kernel, set by the backend right before running
-  N: 15, // number of elements of the output
-  P: 16, // P + k, k < 48: op parameters (int32, or float32 bits via f32bits)
-} as const;
-export const MAX_PARAMS = REC_WORDS - R.P;
-/** Set in the OPCODE word of a record that runs its op's backward kernel instead of the forward. */
-export const FLAG_BACKWARD = 1 << 16;
-export const OPCODE_MASK = FLAG_BACKWARD - 1;
-/**
- * Bit (FLAG_OVERWRITE << i) in the OPCODE word of a backward record: its kernel WRITES GIN + i
- * instead of adding into it, because this record is the first to reach that fresh gradient buffer
- * (which then needs no zero-fill). Set by autodiff only for ops declaring `overwritesGrad`, and
- * only where the buffer sits in no other GIN slot of the record (x·x keeps adding twice).
- */
-export const FLAG_OVERWRITE = 1 << 17;
-export const MAX_INPUTS = 4;
+export { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, MAX_PARAMS, OPCODE_MASK, R, REC_WORDS } from './contract.js';
 
 /**
- * A fresh record: its opcode, input count, output pointer, element count and kernel parameters
- * (the caller sets the input and saved-buffer pointers, IN + i and AUX + j).
+ * A fresh record: its opcode, input count, output pointer, element count, kernel parameters and
+ * scratch words (the plan's workspace: the arena's bound). The caller sets the input and
+ * saved-buffer pointers, IN + i and AUX + j.
  */
-export function newRecord(opcode: number, nin: number, out: number, n: number, params: readonly number[]): Int32Array {
+export function newRecord(opcode: number, nin: number, out: number, n: number, params: readonly number[], workspace: number): Int32Array {
   const rec = new Int32Array(REC_WORDS);
   rec[R.OPCODE] = opcode;
   rec[R.NIN] = nin;
   rec[R.OUT] = out;
   rec[R.N] = n;
+  rec[R.WS_WORDS] = workspace;
   writeParams(rec, params);
   return rec;
 }
@@ -136,11 +114,13 @@ export interface OpTests<A = any> {
   skipGradcheck?: string;
 }
 
-export interface OpDef<A = any> {
+/**
+ * An op as its group declares it (src/ops/<group>.ts). N is its name as a string literal type:
+ * the table's names form the union OpName (src/ops/index.ts).
+ */
+export interface OpSpec<A = any, N extends string = string> {
   /** Public name, also the stem of the AS kernels: f32_<snake_name>_fwd / _bwd. */
-  name: string;
-  /** Append-only integer shared with AssemblyScript (generated into assembly/generated/ops.ts). */
-  opcode: number;
+  name: N;
   /** The AS module under assembly/kernels/ that exports the kernels. */
   module: string;
   /** Number of tensor inputs (at most 4). */
@@ -163,8 +143,14 @@ export interface OpDef<A = any> {
   tests: OpTests<A>;
 }
 
+/**
+ * An op of the table: its declaration and its opcode, the op's position in the table (OPS in
+ * src/ops/index.ts), assigned there and emitted for AssemblyScript by scripts/gen-ops.ts.
+ */
+export type OpDef<A = any, N extends string = string> = OpSpec<A, N> & { readonly opcode: number };
+
 /** Declares a group of ops (a typed list; src/ops/index.ts gathers the groups into the table). */
-export function defineOps<T extends OpDef[]>(...ops: T): T {
+export function defineOps<T extends OpSpec[]>(...ops: T): T {
   return ops;
 }
 

@@ -1,5 +1,5 @@
 /** Adagrad (torch.optim.Adagrad). */
-import { OPTIM } from '../ops/optim.js';
+import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
 
@@ -50,6 +50,6 @@ export class Adagrad extends Optimizer<AdagradHyper> {
 
   protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: AdagradHyper): void {
     const attrs = { lr: h.lr, eps: h.eps, weightDecay: h.weightDecay, lrDecay: h.lrDecay, step: ctx.step };
-    this.run(OPTIM.adagradUpdate, [p, g, ctx.buffers.sum], attrs, [0, 2]);
+    this.run(op('adagradUpdate'), [p, g, ctx.buffers.sum], attrs, [0, 2]);
   }
 }

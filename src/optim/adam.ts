@@ -1,5 +1,5 @@
 /** Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim.Adam / AdamW. */
-import { OPTIM } from '../ops/optim.js';
+import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fmtValue } from '../errors.js';
 import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
@@ -51,7 +51,7 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
   protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: AdamHyper): void {
     const { exp_avg: m, exp_avg_sq: v } = ctx.buffers;
     const attrs = { lr: h.lr, beta1: h.betas[0], beta2: h.betas[1], eps: h.eps, weightDecay: h.weightDecay, decoupled: this.decoupled, step: ctx.step };
-    this.run(OPTIM.adamUpdate, [p, g, m, v], attrs, [0, 2, 3]);
+    this.run(op('adamUpdate'), [p, g, m, v], attrs, [0, 2, 3]);
   }
 }
 

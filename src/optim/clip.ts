@@ -1,6 +1,6 @@
 /** Gradient clipping by total L2 norm (torch.nn.utils.clip_grad_norm_). */
 import { apply, applyUpdate, noGrad } from '../engine/engine.js';
-import { OPTIM } from '../ops/optim.js';
+import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBool, checkOptions } from '../engine/check.js';
 import { DTypeError, NonFiniteError, RecycledTensorError, ValueError, fmtValue } from '../errors.js';
@@ -37,11 +37,11 @@ export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: 
   });
   if (grads.length === 0) return 0;
   // noGrad recycles the one-element outputs of the sums when it returns.
-  const sumSq = noGrad(() => grads.reduce((s, g) => s + apply(OPTIM.gradSumSquares, [g]).item(), 0));
+  const sumSq = noGrad(() => grads.reduce((s, g) => s + apply(op('gradSumSquares'), [g]).item(), 0));
   const norm = Math.sqrt(sumSq);
   if (!Number.isFinite(norm) && opts.errorIfNonfinite)
     throw new NonFiniteError(FN, `the total norm of the gradients is ${norm}, so they cannot be clipped (gradients left unchanged)`);
   const coef = maxNorm / (norm + 1e-6);
-  if (coef < 1) for (const g of grads) applyUpdate(OPTIM.gradScale, [g], { factor: coef }, [0]);
+  if (coef < 1) for (const g of grads) applyUpdate(op('gradScale'), [g], { factor: coef }, [0]);
   return norm;
 }

@@ -1,5 +1,5 @@
 /** RMSprop (torch.optim.RMSprop, not centered). */
-import { OPTIM } from '../ops/optim.js';
+import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
 
@@ -51,7 +51,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
   protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: RMSpropHyper): void {
     const attrs = { lr: h.lr, alpha: h.alpha, eps: h.eps, weightDecay: h.weightDecay, momentum: h.momentum };
     const { square_avg: s, momentum_buffer: buf } = ctx.buffers;
-    if (h.momentum > 0) this.run(OPTIM.rmspropMomentumUpdate, [p, g, s, buf], attrs, [0, 2, 3]);
-    else this.run(OPTIM.rmspropUpdate, [p, g, s], attrs, [0, 2]);
+    if (h.momentum > 0) this.run(op('rmspropMomentumUpdate'), [p, g, s, buf], attrs, [0, 2, 3]);
+    else this.run(op('rmspropUpdate'), [p, g, s], attrs, [0, 2]);
   }
 }

@@ -1,5 +1,5 @@
 /** SGD with optional momentum, dampening, Nesterov momentum and L2 weight decay (torch.optim.SGD). */
-import { OPTIM } from '../ops/optim.js';
+import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
 
@@ -53,10 +53,10 @@ export class SGD extends Optimizer<SGDHyper> {
 
   protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: SGDHyper): void {
     if (h.momentum === 0) {
-      this.run(OPTIM.sgdUpdate, [p, g], { lr: h.lr, weightDecay: h.weightDecay }, [0]);
+      this.run(op('sgdUpdate'), [p, g], { lr: h.lr, weightDecay: h.weightDecay }, [0]);
       return;
     }
     const attrs = { lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov, first: ctx.created.has('momentum_buffer') };
-    this.run(OPTIM.sgdMomentumUpdate, [p, g, ctx.buffers.momentum_buffer], attrs, [0, 2]);
+    this.run(op('sgdMomentumUpdate'), [p, g, ctx.buffers.momentum_buffer], attrs, [0, 2]);
   }
 }

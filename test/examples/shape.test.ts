@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
 import { apply } from '../../src/engine/engine.js';
-import { OPS_BY_NAME } from '../../src/ops/index.js';
+import { op } from '../../src/ops/index.js';
 import { copyInto } from '../../src/api/shape.js';
 import { dropoutHash } from '../../src/ops/shape.js';
 import { nextU32 } from '../../src/random.js';
@@ -289,7 +289,7 @@ describe('shape op errors', () => {
     for (const p of [1, -0.1, NaN, '0.5'])
       expect(() => wg.dropout(x(), p as number, true)).toThrow(`wasmgrad.dropout: p must be a probability in [0, 1), got ${typeof p === 'string' ? JSON.stringify(p) : p}`);
     expect(() => wg.dropout(x(), 0.5, 1 as unknown as boolean)).toThrow('wasmgrad.dropout: training must be a boolean, got 1');
-    expect(() => apply(OPS_BY_NAME.get('dropout')!, [x()], { p: 0.5, seed: -1 })).toThrow('wasmgrad.dropout: seed must be a 32-bit unsigned integer, got -1');
+    expect(() => apply(op('dropout'), [x()], { p: 0.5, seed: -1 })).toThrow('wasmgrad.dropout: seed must be a 32-bit unsigned integer, got -1');
   });
 
   test('copy_', () => {
@@ -302,7 +302,7 @@ describe('shape op errors', () => {
   });
 
   test('the strided copy op refuses views outside its input', () => {
-    const copy = OPS_BY_NAME.get('copy')!;
+    const copy = op('copy');
     expect(() => apply(copy, [x()], { shape: [2, 3], strides: [3, 1], offset: 1 })).toThrow(
       'wasmgrad.copy: view [2, 3] (strides [3, 1], offset 1) reads element 6 of an input of shape [2, 3]',
     );

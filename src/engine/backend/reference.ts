@@ -6,7 +6,7 @@
 import { BackendError } from '../../errors.js';
 import { GrowingBlock, Heap } from '../heap.js';
 import { FLAG_BACKWARD, OPCODE_MASK, R, type DType } from '../../ops/types.js';
-import { OPS_BY_CODE } from '../../ops/index.js';
+import { OPS } from '../../ops/index.js';
 import type { Backend } from './types.js';
 
 export class ReferenceBackend implements Backend {
@@ -63,7 +63,7 @@ export class ReferenceBackend implements Backend {
     const ws = this.ws.ensure(workspace, workspace, fn);
     for (const r of recs) {
       const code = r[R.OPCODE];
-      const op = OPS_BY_CODE[code & OPCODE_MASK];
+      const op = OPS[code & OPCODE_MASK];
       if (op === undefined) throw new BackendError(fn, `unknown opcode ${code & OPCODE_MASK} (internal)`);
       r[R.WS] = ws;
       if (!(code & FLAG_BACKWARD)) op.ref.fwd(this.h, r);

@@ -6,8 +6,8 @@
  */
 import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.js';
 import { GrowingBlock, Heap } from '../heap.js';
-import { FLAG_BACKWARD, REC_WORDS, R, newRecord, specValue, type DType } from '../../ops/types.js';
-import { OPS_BY_NAME } from '../../ops/index.js';
+import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, newRecord, specValue, type DType } from '../../ops/types.js';
+import { OPS, TABLE_HASH } from '../../ops/index.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl, type BuildName } from './wasm-url.js';
 export type { BuildName };
@@ -53,8 +53,11 @@ interface Exports {
   memory: WebAssembly.Memory;
   run(tape: number, from: number, to: number): void;
   heapBase(): number;
-  recordWords(): number;
-  opcodeCount(): number;
+  /** The contract and op-table hash the module was generated with (missing in modules built before it). */
+  tableHash?(): number;
+  /** assembly/arena.ts: scratch words the last record took, and that record's byte address. */
+  arenaDemand(): number;
+  arenaRecord(): number;
   simd(): number;
   /** assembly/debug.ts: byte address, count → index of the first NaN/±Inf or -1. */
   f32_first_nonfinite(p: number, n: number): number;
@@ -70,6 +73,10 @@ interface Exports {
 const WARM_UP_ROUNDS = 10;
 const WARM_UP_ELEMENTS = 1024;
 const WARM_UP_SETTLE_MS = 15;
+
+/** The message of assembly/arena.ts's bound check. */
+const ARENA_OVERFLOW = 'wasmgrad: kernel scratch overflow';
+const hex = (h: number) => `0x${(h >>> 0).toString(16).padStart(8, '0')}`;
 
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
@@ -124,6 +131,7 @@ export class WasmBackend implements Backend {
         env: {
           abort: (msg: number, file: number, line: number, col: number) => {
             const text = self ? self.string(msg) : 'abort';
+            if (self && text === ARENA_OVERFLOW) throw self.overflow();
             const where = self && file ? ` (${self.string(file)}:${line}:${col})` : '';
             throw new BackendError(self?.running ?? 'init', `WebAssembly abort: ${text}${where}`);
           },
@@ -145,9 +153,9 @@ export class WasmBackend implements Backend {
 
   private constructor(ex: Exports) {
     this.ex = ex;
-    if (ex.recordWords() !== REC_WORDS) throw new BackendError('init', `the wasm module's records have ${ex.recordWords()} words, this op table's ${REC_WORDS} (rebuild)`);
-    if (ex.opcodeCount() !== OPS_BY_NAME.size)
-      throw new BackendError('init', `the wasm module has ${ex.opcodeCount()} ops, this op table ${OPS_BY_NAME.size}: it was built from another version (rebuild)`);
+    const built = ex.tableHash ? hex(ex.tableHash()) : 'none';
+    if (built !== hex(TABLE_HASH))
+      throw new BackendError('init', `the wasm module was built from another version: its op table and record layout hash ${built}, this library's ${hex(TABLE_HASH)} (rebuild: npm run build:wasm)`);
     this.views();
     // A 64 KiB gap above the AS data segments; the stub runtime never allocates in kernels.
     this.heap = new Heap((ex.heapBase() >>> 2) + 16384, (end) => this.ensure(end));
@@ -162,6 +170,18 @@ export class WasmBackend implements Backend {
   /** The build running: from the module's build() export (older modules: SIMD or scalar). */
   get build(): BuildId {
     return BUILD_IDS[this.ex.build ? this.ex.build() : this.ex.simd()];
+  }
+
+  /** The error for an arena overflow (assembly/arena.ts): the record's op, its scratch bound and what it asked for. */
+  private overflow(): BackendError {
+    this.fresh();
+    const rec = this.i32.subarray(this.ex.arenaRecord() >>> 2);
+    const code = rec[R.OPCODE];
+    const phase = code & FLAG_BACKWARD ? 'backward' : 'forward';
+    return new BackendError(
+      this.running,
+      `the ${phase} kernel of ${OPS[code & OPCODE_MASK].name} (opcode ${code & OPCODE_MASK}) asked for at least ${this.ex.arenaDemand()} words of scratch, its plan's workspace is ${rec[R.WS_WORDS]} (internal: the op's plan under-estimates)`,
+    );
   }
 
   /** Decodes an AssemblyScript string (UTF-16, byte length in the header word before it). */
@@ -275,7 +295,7 @@ export class WasmBackend implements Backend {
     const golden = () => (t = (t + 0.618034) % 1);
     const recs: Int32Array[] = [];
     let workspace = 0;
-    for (const op of OPS_BY_NAME.values()) {
+    for (const op of OPS) {
       const largest = op.tests.cases.reduce((a, c) => (c.inputs.reduce((t, s) => t + size(s.shape), 0) > a.inputs.reduce((t, s) => t + size(s.shape), 0) ? c : a));
       const flat = { ...largest, inputs: largest.inputs.map((s) => ({ ...s, shape: [WARM_UP_ELEMENTS] })) };
       const sameShape = largest.inputs.every((s) => s.shape.join() === largest.inputs[0].shape.join());
@@ -290,7 +310,7 @@ export class WasmBackend implements Backend {
         }
       plan ??= planOf(largest);
       const n = size(plan.shape);
-      const rec = newRecord(op.opcode, c.inputs.length, buffer(n), n, plan.params ?? []);
+      const rec = newRecord(op.opcode, c.inputs.length, buffer(n), n, plan.params ?? [], plan.workspace ?? 0);
       c.inputs.forEach((s, i) => (rec[R.IN + i] = buffer(size(s.shape), () => specValue(s, golden), s.dtype)));
       (plan.aux ?? []).forEach((w, j) => (rec[R.AUX + j] = buffer(w)));
       recs.push(rec);

@@ -1,0 +1,163 @@
+/**
+ * The TS ↔ AssemblyScript contract, declared once: the instruction record's layout and flags, the
+ * GEMM blocking and the direct-convolution tiles the kernels are compiled with, and the scratch
+ * sizes the kernels allocate. Data and plain arithmetic only, importing nothing, so that
+ * scripts/gen-ops.ts can read it without the runtime. The generator emits every constant of
+ * CONTRACT into assembly/generated/contract.ts (the kernels import them from there) and a hash of
+ * this contract and of the op table into assembly/generated/ops.ts; the WASM backend compares that
+ * hash with contractHash() at init, so a module built from another version is refused.
+ */
+
+/** Input (and input-gradient) slots of a record, and saved-for-backward buffers. */
+export const MAX_INPUTS = 4;
+export const MAX_AUX = 2;
+/** Words of one instruction record. */
+export const REC_WORDS = 64;
+
+/**
+ * The record's fields in order, with their widths in words; P (the kernel parameters) takes the
+ * rest. The offsets (R) follow from the widths: a field is added here and nowhere else.
+ */
+const FIELDS = {
+  /** The opcode, with FLAG_BACKWARD and the FLAG_OVERWRITE bits. */
+  OPCODE: 1,
+  /** Number of inputs. */
+  NIN: 1,
+  /** Output pointer. */
+  OUT: 1,
+  /** Input pointers, IN + i. */
+  IN: MAX_INPUTS,
+  /** Output-gradient pointer; 0 = the backward interpreter skips this record. */
+  GOUT: 1,
+  /** Input-gradient pointers, GIN + i; 0 = input i receives no gradient. */
+  GIN: MAX_INPUTS,
+  /** Buffers the forward kernel fills for the backward one (arg-max, masks, statistics), AUX + j. */
+  AUX: MAX_AUX,
+  /** The kernel's scratch block, set by the backend right before running. */
+  WS: 1,
+  /** Words of that block the record may use (its plan's workspace): the arena's bound. */
+  WS_WORDS: 1,
+  /** Number of output elements. */
+  N: 1,
+} as const;
+
+type Field = keyof typeof FIELDS | 'P';
+/** Word offsets of the record's fields. Pointers are word indices (4-byte units) into the heap. */
+export const R: { readonly [F in Field]: number } = (() => {
+  const offsets: Partial<Record<Field, number>> = {};
+  let at = 0;
+  for (const [name, words] of Object.entries(FIELDS)) {
+    offsets[name as Field] = at;
+    at += words;
+  }
+  offsets.P = at;
+  return offsets as Record<Field, number>;
+})();
+/** Kernel parameters a record holds (P + k, k < MAX_PARAMS): int32 words, or float32 bits. */
+export const MAX_PARAMS = REC_WORDS - R.P;
+
+/** Set in the OPCODE word of a record that runs its op's backward kernel instead of the forward. */
+export const FLAG_BACKWARD = 1 << 16;
+/** The opcode bits of the OPCODE word. */
+export const OPCODE_MASK = FLAG_BACKWARD - 1;
+/**
+ * Bit (FLAG_OVERWRITE << i) in the OPCODE word of a backward record: its kernel WRITES GIN + i
+ * instead of adding into it, because this record is the first to reach that fresh gradient buffer
+ * (which then needs no zero-fill). Set by autodiff only for ops declaring `overwritesGrad`, and
+ * only where the buffer sits in no other GIN slot of the record (x·x keeps adding twice).
+ */
+export const FLAG_OVERWRITE = 1 << 17;
+
+/** Scratch blocks are 64-byte aligned (cache lines, SIMD); the slack of one block, in words. */
+export const ALIGN_BYTES = 64;
+export const ALIGN_WORDS = ALIGN_BYTES / 4;
+
+/**
+ * GEMM blocking (assembly/kernels/gemm.ts): an MR×NR micro-tile, MC×KC blocks of op(A), KC×NC
+ * panels of op(B). Up to UNPACKED_M rows of op(A) (op(B) not transposed) the micro-kernel reads
+ * the operands in place; A·Bᵀ takes dot products from depth DOT_K on, or up to DOT_M rows; a packed
+ * B panel of at most ROWS_FIRST_PANEL floats (16 KiB, half of L1) is walked by rows of tiles.
+ * The cut-offs come from the sweep in docs/internals.md ("GEMM paths").
+ */
+export const GEMM = { MR: 4, NR: 8, MC: 64, KC: 256, NC: 1024, UNPACKED_M: 64, DOT_K: 32, DOT_M: 16, ROWS_FIRST_PANEL: 4096 } as const;
+
+/**
+ * Direct convolution tiles (assembly/kernels/conv.ts): DP output positions (two f32x4) × DO output
+ * channels per forward tile, WO channels per weight-gradient tile; DIRECT_WORDS is the size of its
+ * Direct struct (15 i32 fields and 4 pointers of a 32-bit module).
+ */
+export const CONV = { DP: 8, DO: 4, WO: 8, DIRECT_WORDS: 19 } as const;
+
+/** Every constant the AS side is compiled with, by the name the generator gives it there. */
+export const CONTRACT = {
+  REC_WORDS, MAX_INPUTS, MAX_AUX, MAX_PARAMS, FLAG_BACKWARD, FLAG_OVERWRITE, OPCODE_MASK, ALIGN_BYTES, ALIGN_WORDS,
+  ...R, ...GEMM, ...CONV,
+} as const;
+
+// ---- scratch sizes ---------------------------------------------------------------------------
+// Words of scratch (plan().workspace) the kernels take from the arena (assembly/arena.ts), counted
+// as the arena counts them: every arenaAlloc costs ALIGN_WORDS of alignment slack plus its words.
+// The kernels allocate in the order these sums are written; the arena aborts a record that asks
+// for more than its WS_WORDS, and test/contract.test.ts compares these sums with what the kernels
+// of every build actually take.
+
+const ceilTo = (x: number, m: number) => Math.ceil(x / m) * m;
+/** One arena block of `words`. */
+const block = (words: number) => ALIGN_WORDS + words;
+
+/** gemmScratch(nMax): the MR×NR edge tile, the packed MC×KC block of A, the packed KC×nc panel of B. */
+export function gemmScratchWords(nMax: number): number {
+  const { MR, NR, MC, KC, NC } = GEMM;
+  return block(MR * NR + MC * KC + KC * Math.min(NC, ceilTo(nMax, NR)));
+}
+
+/** The column matrix of im2col ([C·kh·kw, OH·OW]; none for a pointwise conv) and its GEMMs' scratch. */
+export function im2colScratchWords(ckk: number, ohw: number, pointwise: boolean, gemmColumns: number): number {
+  return (pointwise ? 0 : block(ckk * ohw)) + gemmScratchWords(gemmColumns);
+}
+
+/**
+ * direct(): the Direct struct, the tap offsets (one per C·kh·kw), and the zero-padded input planes
+ * (hp×wp each) with the zeroed slack the last tile reads past them: DP positions, plus the last
+ * tap's dw·(kw − 1).
+ */
+export function directInputWords(cin: number, hp: number, wp: number, kh: number, kw: number, dw: number): number {
+  return block(CONV.DIRECT_WORDS) + block(cin * kh * kw) + block(cin * hp * wp + CONV.DP + dw * (kw - 1));
+}
+
+/**
+ * directWeights(): the weights packed DO output channels at a time, and the output buffer of
+ * oh·wp padded-width positions rounded up to whole DP tiles, per channel.
+ */
+export function directWeightWords(cin: number, hp: number, wp: number, cout: number, kh: number, kw: number, dh: number): number {
+  const rows = ceilTo(cout, CONV.DO), oh = hp - dh * (kh - 1);
+  return block(rows * cin * kh * kw) + block(rows * ceilTo(oh * wp, CONV.DP));
+}
+
+/** The weight-gradient sums of the direct backward: Gᵀ per image and dWᵀ, channels padded to WO. */
+export function directWeightGradWords(ohw: number, ckk: number, cout: number): number {
+  const co = ceilTo(cout, CONV.WO);
+  return block(ohw * co) + block(ckk * co);
+}
+
+// ---- the hash init checks --------------------------------------------------------------------
+
+/** What of an op the AS side is built from: its name (kernel names), arity, and whether it has a backward kernel. */
+export interface OpSignature {
+  readonly name: string;
+  readonly arity: number;
+  readonly gradInputs: readonly number[];
+}
+
+/**
+ * 32-bit FNV-1a over a canonical text of the contract and the op table in opcode order (opcodes
+ * are positions in the table, so the order is part of it). Computed by the generator, emitted into
+ * the module, and recomputed at init from the same declarations: a mismatch means the module was
+ * built from another version. Not cryptographic; it only has to change when the table does.
+ */
+export function contractHash(ops: readonly OpSignature[], contract: Readonly<Record<string, number>> = CONTRACT): number {
+  const text = JSON.stringify([contract, ops.map((op) => [op.name, op.arity, op.gradInputs.length > 0])]);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
