@@ -36,3 +36,19 @@ test('the CommonJS bundle loads the build asked for and computes', async () => {
   expect(wg.info().build).toBe('scalar');
   expect(Array.from(wg.tensor([1, 2]).add(1).data())).toEqual([2, 3]);
 });
+
+test('a bundler honouring package.json sideEffects keeps the Tensor methods (installed by src/api/methods.ts)', async () => {
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: [new URL('src/index.ts', root).pathname], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
+  const file = new URL(`../node_modules/.cache/wasmgrad-sideeffects-${process.pid}.mjs`, import.meta.url);
+  const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+  mkdirSync(new URL('.', file), { recursive: true });
+  writeFileSync(file, out.outputFiles[0].text);
+  try {
+    const wg = await import(file.href);
+    await wg.init({ wasm: readFileSync(new URL('build/wasmgrad.wasm', root)) });
+    expect(wg.ones([2]).add(1).sum().item()).toBe(4);
+  } finally {
+    rmSync(file);
+  }
+});
