@@ -45,7 +45,7 @@ import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
-import { allSeen, NotStaticError, Program, recorder } from './recorder.js';
+import { allSeen, NotStaticError, Program, recorder, type Binding } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {
@@ -117,6 +117,18 @@ function checkResult(value: unknown, args: readonly unknown[], depth = 0): void 
 
 const MISS = Symbol('run the JavaScript');
 
+/**
+ * Whether the leaves' gradients are as the JS run found them: each leaf backward() bound is in the
+ * state it found (its gradient, or none where it made one), and each .grad an optimizer read is
+ * the same, or null where the run's own backward() binds that gradient again.
+ */
+function gradsAsRecorded(b: Binding): boolean {
+  for (const [leaf, { g, expect }] of b.leafGrads)
+    if (leaf.grad === g ? expect === 'null' : !(leaf.grad === null && expect !== 'same')) return false;
+  for (const [leaf, read] of b.gradReads) if (leaf.grad !== read && !(leaf.grad === null && read !== null && b.leafGrads.get(leaf)?.g === read)) return false;
+  return true;
+}
+
 const programsOf = new FinalizationRegistry<Map<string, Program>>((programs) => {
   for (const p of programs.values()) p.release();
 });
@@ -163,10 +175,12 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       const t = args[i] as Tensor;
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
     }
+    if (!gradsAsRecorded(b)) return MISS;
     const hooks = b.hooks;
     for (let k = 0; k < hooks.length; k++) if (!hooks[k].check()) return MISS;
     // Nothing has changed so far; from here on the step happens.
     for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
+    for (const [leaf, { g }] of b.leafGrads) if (leaf.grad !== g) leaf.grad = g;
     for (let k = 0; k < hooks.length; k++) hooks[k].commit();
     for (const s of b.bumps) s.version++;
     p.backend.run(p.recs, p.workspace, 'compile');

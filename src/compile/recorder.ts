@@ -53,8 +53,10 @@ export class Binding {
   endSteps = 0;
   /** Indices of int32 inputs whose values the JS read (validated). */
   readonly readArgs = new Set<number>();
-  /** Leaf -> the gradient tensor backward() bound to it. */
-  readonly leafGrads = new Map<object, object>();
+  /** Leaf -> the gradient tensor backward() bound to it, and the state it found (see ReplaySink.leafGradBound). */
+  readonly leafGrads = new Map<{ grad: unknown }, { g: object; expect: 'same' | 'null' | 'null-or-same' }>();
+  /** Leaf -> the .grad the JS read (optimizer steps). */
+  readonly gradReads = new Map<{ grad: unknown }, object | null>();
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
   /** Dropout-like forward records → their backward copies (filled in after the run). */
@@ -280,12 +282,12 @@ class Recorder implements ReplaySink {
     return this.run!.cleared.has(leaf);
   }
 
-  leafGradBound(leaf: object, g: object): void {
-    this.run!.leafGrads.set(leaf, g);
+  leafGradBound(leaf: { grad: unknown }, g: object, expect: 'same' | 'null' | 'null-or-same'): void {
+    this.run!.leafGrads.set(leaf, { g, expect });
   }
 
-  boundLeafGrad(leaf: object): object | undefined {
-    return this.run!.leafGrads.get(leaf);
+  gradRead(leaf: { grad: unknown }, g: object | null): void {
+    if (!this.run!.gradReads.has(leaf)) this.run!.gradReads.set(leaf, g);
   }
 
   endStep(): void {

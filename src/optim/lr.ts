@@ -7,11 +7,15 @@
 import { checkOptions } from '../engine/check.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { sink } from '../engine/sink.js';
+import { writeParams } from '../ops/types.js';
 import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
 
 /** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */
 export interface Schedulable {
   paramGroups: { lr: number }[];
+  /** wasmgrad optimizers (src/optim/optimizer.ts): the learning rate as a launch, and its replay. */
+  scheduleLr?(lr: number): Int32Array[];
+  replayLr?(lr: number): number[];
 }
 
 export interface LRSchedulerState {
@@ -45,16 +49,23 @@ export abstract class LRScheduler {
   /** Advances one epoch and sets the optimizer's learning rate. */
   step(): void {
     this.lastEpoch++;
-    this.apply();
-    // Inside wg.compile: a replay advances the schedule at the same point of the step.
+    const recs = this.apply();
+    // Inside wg.compile: a fast replay advances the schedule and rewrites the records that write
+    // the learning rate where the step wrote it (after the updates that ran before it).
     if (sink.mode !== 'off')
-      sink.hook({
-        check: () => true,
-        commit: () => {
-          this.lastEpoch++;
-          this.apply();
+      sink.hook(
+        {
+          check: () => true,
+          commit: () => {
+            this.lastEpoch++;
+            this.lastLr = this.baseLrs.map((base) => this.closedForm(this.lastEpoch, base));
+            const opt = this.optimizer;
+            if (opt.replayLr === undefined) opt.paramGroups.forEach((g, k) => (g.lr = this.lastLr[k]));
+            else for (const r of recs) writeParams(r, opt.replayLr(this.lastLr[0]));
+          },
         },
-      });
+        recs,
+      );
   }
 
   /** The learning rate of each parameter group, as last set by this scheduler. */
@@ -91,9 +102,15 @@ export abstract class LRScheduler {
     };
   }
 
-  private apply(): void {
+  /** Sets the learning rates of the current epoch; returns the records that wrote them inside wg.compile. */
+  private apply(): Int32Array[] {
     this.lastLr = this.baseLrs.map((base) => this.closedForm(this.lastEpoch, base));
-    this.optimizer.paramGroups.forEach((g, k) => (g.lr = this.lastLr[k]));
+    const opt = this.optimizer;
+    if (opt.scheduleLr === undefined) {
+      opt.paramGroups.forEach((g, k) => (g.lr = this.lastLr[k]));
+      return [];
+    }
+    return opt.scheduleLr(this.lastLr[0]);
   }
 }
 
