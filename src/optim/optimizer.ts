@@ -173,7 +173,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return this.words().map(f32bits);
   }
 
-  /** What a change of makes a step run other kernels or keep other buffers. */
+  /** What a step runs under h: its kind of update and its buffers (a change re-runs compiled functions' JS). */
   private structure(h: H): string {
     return `${this.kind(h)} ${Object.keys(this.buffers(h)).join()}`;
   }
@@ -205,7 +205,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     for (const [k, d] of Object.entries(defaults)) {
       const v = opts[k] !== undefined ? opts[k] : d;
       if (v === undefined) throw this.error(`the option ${k} is required`);
-      h[k] = Array.isArray(v) ? [...v] : v;
+      h[k] = Array.isArray(v) ? Object.freeze([...v]) : v; // frozen: a pair changes only by assignment, which writes memory
     }
     return h as H;
   }
@@ -438,11 +438,18 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return () => {
       for (const [t, values] of writes) t.storage.backend.write(t.storage.ptr, values, 'float32');
       // State that is not where a compiled step's records point makes compiled functions re-run their JS.
-      if (states.some((st, i) => st !== undefined && Object.entries(st.buffers).some(([n, t]) => this.state[i]?.buffers[n] !== t))) jsState.version++;
+      if (states.some((st, i) => !sameBuffers(st, this.state[i]))) jsState.version++;
       this.state = states;
       this.setHyper(h as H);
     };
   }
+}
+
+/** Whether two states hold the very same buffer tensors (or both none). */
+function sameBuffers(a: ParamState | undefined, b: ParamState | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const names = Object.keys(a.buffers);
+  return names.length === Object.keys(b.buffers).length && names.every((n) => a.buffers[n] === b.buffers[n]);
 }
 
 function cloneHyper<H extends Hyper>(h: H): H {
