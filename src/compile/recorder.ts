@@ -1,5 +1,5 @@
 /**
- * Recording, re-binding and replaying programs for wg.compile (see src/compile/compile.ts for the rules).
+ * Recording, re-binding and replaying programs for wg.compile (docs/internals.md, "Compile and replay").
  *
  * A *JS run* executes the step function's JavaScript with the recorder on:
  * - trace (the first call for a set of input shapes): the step runs eagerly; every step-scoped
@@ -13,10 +13,10 @@
  * Every JS run also builds a Binding: what the run learnt about the few values that change from
  * call to call, so that later calls can skip the JavaScript (a *fast replay*):
  * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
- * - hooks, in the order the library code ran them: the optimizer's step (step count, learning
- *   rate: the parameters of its update records), LR schedulers' step(), dropout seeds, leaf
- *   gradients; each has a check (false: state changed in a way only a JS run can re-bind) and a
- *   commit (advances the JS state and writes the record words);
+ * - hooks, in the order the library code ran them: LR schedulers' step() and dropout seeds (the
+ *   optimizer's state is memory its kernels advance); each has a check (false: state changed in a
+ *   way only a JS run can re-bind) and a commit (advances the JS state and writes record words);
+ * - leaf gradients: the .grad each leaf had for backward() and the optimizer, restored by compile;
  * - guards: storages the program uses that must still be alive, int32 inputs whose values the
  *   JavaScript validated (labels: a replay needs every value to have been validated before);
  * - bookkeeping to repeat: storage versions bumped by in-place updates, step ends (backward()).
