@@ -225,6 +225,26 @@ export function f32_hyper_write_fwd(rec: usize): void {
   memory.copy(ptr(rec, OUT), rec + (<usize>P << 2), 40);
 }
 
+// A schedule's learning rate into the lr pair of a hyperparameter block (src/ops/optim.ts
+// lrSchedule). IN0: [epoch, base, a, b as (hi, lo) pairs], IN1: the block; P0 kind, P1 advance. float64 throughout,
+// the closed forms of scheduledLr in the same order of operations.
+export function f32_lr_schedule_fwd(rec: usize): void {
+  const st = ptr(rec, IN), o = ptr(rec, OUT);
+  memory.copy(o, ptr(rec, IN + 1), 40); // the other hyperparameters (in place: OUT = IN1)
+  if (param(rec, 1) != 0) store<f32>(st, load<f32>(st) + 1);
+  const t = <f64>load<f32>(st);
+  const base = hyper(st + 4, 0), a = hyper(st + 4, 1), b = hyper(st + 4, 2);
+  const kind = param(rec, 0);
+  let lr: f64;
+  if (kind == 0) lr = base * Math.pow(a, Math.floor(t / b));
+  else if (kind == 1) lr = base * Math.pow(a, t);
+  else if (kind == 2) lr = b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
+  else lr = a == 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
+  const hi = <f32>lr;
+  store<f32>(o, hi);
+  store<f32>(o + 4, <f32>(lr - <f64>hi));
+}
+
 // ---- gradient clipping ----------------------------------------------------------------------------
 // Σ x² into a one-element output; the input length is P0. The squares are accumulated in float64
 // (two f64x2 accumulators over the low and high halves of each f32x4), so summing millions of

@@ -13,9 +13,9 @@
  * Every JS run also builds a Binding: what the run learnt about the few values that change from
  * call to call, so that later calls can skip the JavaScript (a *fast replay*):
  * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
- * - hooks, in the order the library code ran them: LR schedulers' step() and dropout seeds (the
- *   optimizer's state is memory its kernels advance); each has a check (false: state changed in a
- *   way only a JS run can re-bind) and a commit (advances the JS state and writes record words);
+ * - hooks, in the order the library code ran them: dropout seeds (optimizer and schedule state is
+ *   memory their kernels advance); each has a check (false: state changed in a way only a JS run
+ *   can re-bind) and a commit (advances the JS state and writes record words);
  * - leaf gradients: the .grad each leaf had for backward() and the optimizer, restored by compile;
  * - guards: storages the program uses that must still be alive, int32 inputs whose values the
  *   JavaScript validated (labels: a replay needs every value to have been validated before);

@@ -10,9 +10,9 @@ import type { Backend } from './backend/types.js';
 import type { Storage } from './storage.js';
 
 /**
- * Library state a fast replay advances in place of the JavaScript that would have: only LR
- * schedulers stepped inside a compiled function and dropout seeds; everything else a step advances
- * lives in memory its kernels update (docs/internals.md, "Compile and replay").
+ * Library state a fast replay advances in place of the JavaScript that would have: only dropout
+ * seeds; everything else a step advances lives in memory its kernels update (docs/internals.md,
+ * "Compile and replay").
  */
 export interface ReplayHook {
   /** false: the JS state no longer matches the recording; the call re-runs the JavaScript. May throw (bad hyperparameters). */

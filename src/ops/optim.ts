@@ -1,6 +1,6 @@
 /**
  * Optimizer update kernels and the two gradient-clipping helpers. Kernels: assembly/kernels/optim.ts.
- * Opcodes 290–329 (next free: 301).
+ * Opcodes 290–329 (next free: 302).
  *
  * Update ops take [param, grad, state...] and write the updated parameter into OUT, reading the
  * old one from IN0; they update their state buffers (IN2, IN3) in place. The optimizers run them
@@ -383,8 +383,8 @@ const optimCoefficients: OpDef<CoefficientAttrs> = {
 
 /**
  * Writes a hyperparameter block (its 10 words travel as params): setting a hyperparameter is a
- * launch, so inside a compiled function it happens at its place in the program (a scheduler
- * stepped after opt.step() changes the learning rate of the next step, not of this one).
+ * launch, so inside a compiled function it happens at its place in the program (`opt.lr = x` after
+ * opt.step() changes the learning rate of the next step, not of this one).
  */
 export interface HyperWriteAttrs {
   words: readonly number[];
@@ -402,6 +402,77 @@ const hyperWrite: OpDef<HyperWriteAttrs> = {
     },
   },
   tests: { cases: [{ inputs: [], attrs: { words: [0.5, 1e-9, 0.9, -2e-9, 0.999, 0, 1e-8, 0, 0.25, 3e-9] } }] },
+};
+
+// ---- learning-rate schedules in memory (torch.optim.lr_scheduler closed forms) ---------------------
+// A scheduler keeps [epoch, base, a, b] in a block (numbers after the epoch as (hi, lo) pairs) and
+// writes the lr pair of its optimizer's hyperparameter block with the closed form at the epoch,
+// in float64; `advance` first adds 1 to the epoch. So a step of a schedule inside a compiled
+// function is a record of the program, and a replay advances the schedule by running it.
+export type ScheduleKind = keyof typeof SCHEDULE_KINDS;
+/** Per kind: the code in P0 and what a, b are. */
+export const SCHEDULE_KINDS = {
+  step: { code: 0, a: 'gamma', b: 'stepSize' },
+  exponential: { code: 1, a: 'gamma', b: '' },
+  cosine: { code: 2, a: 'tMax', b: 'etaMin' },
+  warmup: { code: 3, a: 'warmupSteps', b: 'startFactor' },
+} as const;
+const SCHEDULE_OF_CODE = Object.keys(SCHEDULE_KINDS) as ScheduleKind[];
+export const SCHEDULE_WORDS = 8;
+
+/** The learning rate at epoch t from the base learning rate (PyTorch's closed forms). */
+export function scheduledLr(kind: ScheduleKind, t: number, base: number, a: number, b: number): number {
+  switch (kind) {
+    case 'step':
+      return base * a ** Math.floor(t / b);
+    case 'exponential':
+      return base * a ** t;
+    case 'cosine':
+      return b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
+    case 'warmup':
+      return a === 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
+  }
+}
+
+/** A schedule block's words: [epoch, base, a, b as (hi, lo) pairs]. */
+export function scheduleWords(epoch: number, base: number, a: number, b: number): number[] {
+  return [epoch, ...hyperPair(base), ...hyperPair(a), ...hyperPair(b), 0];
+}
+
+export interface ScheduleAttrs {
+  kind: ScheduleKind;
+  /** Add 1 to the epoch before writing the learning rate (a scheduler's step()). */
+  advance: boolean;
+}
+
+const lrSchedule: OpDef<ScheduleAttrs> = {
+  name: 'lrSchedule', opcode: 301, module: 'optim', arity: 2, gradInputs: [],
+  doc: "[schedule [8] = (epoch, base, a, b), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); advance: the epoch first moves on by 1",
+  plan: (ins, a) => {
+    const [sched, hyper] = ins;
+    if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
+      throw new ShapeError('lrSchedule', `expected a schedule block [${SCHEDULE_WORDS}] and a hyperparameter block [${HYPER_WORDS}], got ${fmtShape(sched.shape)} and ${fmtShape(hyper.shape)}`);
+    if (!Object.hasOwn(SCHEDULE_KINDS, a.kind)) throw new ValueError('lrSchedule', `kind must be one of ${SCHEDULE_OF_CODE.join(', ')}, got ${String(a.kind)}`);
+    return { shape: [HYPER_WORDS], params: [SCHEDULE_KINDS[a.kind].code, a.advance ? 1 : 0] };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const st = inp(r, 0), o = out(r);
+      h.copyWithin(o, inp(r, 1), inp(r, 1) + HYPER_WORDS);
+      const pair = (k: number) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k];
+      if (param(r, 1) !== 0) h[st] += 1;
+      const [hi, lo] = hyperPair(scheduledLr(SCHEDULE_OF_CODE[param(r, 0)], h[st], pair(0), pair(1), pair(2)));
+      h[o] = hi;
+      h[o + 1] = lo;
+    },
+  },
+  tests: {
+    cases: SCHEDULE_OF_CODE.flatMap((kind) => [false, true].map((advance) => ({
+      inputs: [{ shape: [SCHEDULE_WORDS], domain: [1, 3] as [number, number] }, { shape: [HYPER_WORDS] }],
+      attrs: { kind, advance },
+      name: `${kind} advance ${advance}`,
+    }))),
+  },
 };
 
 // ---- gradient clipping helpers (torch/nn/utils/clip_grad.py) ------------------------------------
@@ -505,8 +576,8 @@ const batchNormStatsUpdate: OpDef<RunningStatsAttrs> = {
 };
 
 export const OPTIM_OPS = defineOps(
-  sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate, optimCoefficients, hyperWrite,
+  sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate, optimCoefficients, hyperWrite, lrSchedule,
 );
 
 /** The ops by name, for src/optim/ and src/nn/. */
-export const OPTIM = { sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate, optimCoefficients, hyperWrite };
+export const OPTIM = { sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate, optimCoefficients, hyperWrite, lrSchedule };

@@ -27,7 +27,7 @@ import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, 
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../engine/memory.js';
 import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, HYPER_WORDS, hyperPair, OPTIM, type CoefficientKind } from '../ops/optim.js';
-import { f32bits, fmtShape, type OpDef } from '../ops/types.js';
+import { fmtShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 
@@ -125,16 +125,18 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     this.paramGroups = [this.groupView()];
     this.state = this.params.map(() => undefined);
     for (const p of this.params) this.blockOn(p.storage.backend);
+    const words = this.words();
+    this.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
   }
 
-  /** paramGroups[0]: an object whose entries read this.hyper and write through setHyper. */
+  /** paramGroups[0]: an object whose entries read this.hyper (lr: from memory) and write through setHyper. */
   private groupView(): H {
     const view = {} as H;
     for (const key of Object.keys(this.hyper))
       Object.defineProperty(view, key, {
         enumerable: true,
-        get: () => this.hyper[key],
-        set: (v: HyperValue) => this.setHyper({ ...cloneHyper(this.hyper), [key]: Array.isArray(v) ? Object.freeze([...v]) : v }),
+        get: () => (key === 'lr' ? this.lr : this.hyper[key]),
+        set: (v: HyperValue) => this.setHyper({ ...cloneHyper(this.syncLr()), [key]: Array.isArray(v) ? Object.freeze([...v]) : v }),
       });
     return view;
   }
@@ -143,34 +145,38 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * Validates `h` and makes it the hyperparameters (memory included). A change of which kernels a
    * step runs (SGD's momentum switched on or off) bumps jsState: compiled functions re-run their JS.
    */
-  private setHyper(h: H, scheduled = false): Int32Array[] {
-    if (sink.mode !== 'off' && !scheduled) sink.slow(`optim.${this.name}: a hyperparameter is set inside the function`);
+  private setHyper(h: H): void {
+    if (sink.mode !== 'off') sink.slow(`optim.${this.name}: a hyperparameter is set inside the function`);
     this.checkHyper(h);
     const before = this.structure(this.hyper);
     for (const [k, v] of Object.entries(h)) (this.hyper as Record<string, HyperValue>)[k] = Array.isArray(v) ? (Object.freeze([...v]) as readonly [number, number]) : v;
     if (this.structure(h) !== before) jsState.version++;
     // A launch, not a direct write: inside wg.compile it takes its place in the program.
-    const recs: Int32Array[] = [];
-    for (const block of this.blocks.values()) {
-      applyInto(OPTIM.hyperWrite, block, [], { words: this.words() });
-      if (sink.mode !== 'off') recs.push(...sink.lastStored);
-    }
-    return recs;
+    const words = this.words();
+    for (const block of this.blocks.values()) applyInto(OPTIM.hyperWrite, block, [], { words });
+    this.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
   }
+
+  /** @internal The hyperparameter blocks (an LR scheduler writes their learning rate, src/optim/lr.ts). */
+  hyperBlocks(): Tensor[] {
+    return [...this.blocks.values()];
+  }
+
+  /** The lr pair last written from JavaScript (this.hyper.lr is exact while memory still holds it). */
+  private lrWords: [number, number] = [NaN, NaN];
 
   /**
-   * @internal An LR scheduler sets the learning rate (src/optim/lr.ts); inside wg.compile, returns
-   * the program's records that write it, which the scheduler's replay rewrites (see replayLr).
+   * this.hyper.lr, brought up to date with memory: a scheduler's kernel may have written another
+   * learning rate since JavaScript last set it (hi + lo: float64 to ~2⁻⁴⁸).
    */
-  scheduleLr(lr: number): Int32Array[] {
-    return this.setHyper({ ...cloneHyper(this.hyper), lr }, true);
-  }
-
-  /** @internal A fast replay's scheduler step: takes lr and returns the params of those records. */
-  replayLr(lr: number): number[] {
-    this.checkHyper({ ...cloneHyper(this.hyper), lr });
-    this.hyper.lr = lr;
-    return this.words().map(f32bits);
+  private syncLr(): H {
+    const block = this.blocks.values().next().value as Tensor;
+    const [hi, lo] = block.storage.backend.read(block.storage.ptr, 2, 'float32');
+    if (hi !== this.lrWords[0] || lo !== this.lrWords[1]) {
+      this.hyper.lr = hi + lo;
+      this.lrWords = [hi, lo];
+    }
+    return this.hyper;
   }
 
   /** What a step runs under h: its kind of update and its buffers (a change re-runs compiled functions' JS). */
@@ -212,7 +218,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** The learning rate (paramGroups[0].lr). */
   get lr(): number {
-    return this.hyper.lr;
+    return this.syncLr().lr;
   }
   set lr(v: number) {
     this.paramGroups[0].lr = v;
@@ -336,7 +342,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (st === undefined) return;
       state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.counters.values()[0]), ...st.buffers };
     });
-    const group = { ...cloneHyper(this.hyper), params: this.params.map((_, i) => i) };
+    const group = { ...cloneHyper(this.syncLr()), params: this.params.map((_, i) => i) };
     return { state, paramGroups: [group] };
   }
 
@@ -367,7 +373,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       throw fail(`${name(at)} must be an object of hyperparameters, got ${fmtValue(group)}`);
     const current = this.hyper as Record<string, unknown>;
     // hyperparameters
-    const h: Record<string, unknown> = cloneHyper(this.hyper);
+    const h: Record<string, unknown> = cloneHyper(this.syncLr());
     for (const [k, v] of Object.entries(group)) {
       if (k === 'params') continue;
       if (!Object.hasOwn(current, k)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(current).join(', ')})`);
