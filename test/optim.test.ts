@@ -407,12 +407,11 @@ describe('validation errors name the optimizer and the bad value', () => {
       // an int32 gradient
       c.grad = wg.tensor([1], { dtype: 'int32' });
       expect(() => opt.step()).toThrow(/gradient of params\[2\] is int32/);
-      // hyperparameters edited into an invalid state are caught at the step
+      // a hyperparameter edited to an invalid value is refused at the assignment, and nothing changes
       c.grad = wg.tensor([1]);
-      opt.paramGroups[0].momentum = -1;
-      expect(() => opt.step()).toThrow(/optim\.SGD: momentum must be a finite number ≥ 0, got -1/);
+      expect(() => (opt.paramGroups[0].momentum = -1)).toThrow(/optim\.SGD: momentum must be a finite number ≥ 0, got -1/);
+      expect(opt.paramGroups[0].momentum).toBe(0.9);
       expect(snapshot()).toEqual(before);
-      opt.paramGroups[0].momentum = 0.9;
       expect(() => (opt.lr = -1)).toThrow(/optim\.SGD: lr must .*got -1/);
       expect(opt.lr).toBe(0.1);
       opt.step(); // now fine

@@ -1,7 +1,8 @@
 // Optimizer update kernels (formulas and parameter layouts: src/ops/optim.ts).
 //
 // Each update reads [param, grad, state...] from IN0.., writes the new parameter to OUT and its
-// state buffers in place. Run by the optimizers, OUT is IN0 (in-place step); every element's values
+// state buffers in place. Its float32 coefficients are its record params, or the block AUX0 points
+// to when set (the optimizers' path: optimCoefficients below fills that block from memory). Run by the optimizers, OUT is IN0 (in-place step); every element's values
 // are all loaded before any is stored, so that aliasing is safe.
 //
 // The math of each update is written once, in a "lanes" function generic over the lane type
@@ -10,8 +11,20 @@
 // loop-invariant and hoisted. Products added to something go through l.madd (one FMA in the relaxed
 // build). `hasBuf` and `nesterov` are compile-time constants at every call site: after inlining, the
 // optimizer folds the branches away.
-import { IN, numel, OUT, param, paramf, ptr } from '../record';
+import { AUX, field, IN, numel, OUT, P, param, paramf, ptr } from '../record';
 import { Lane1, Lane4 } from '../simd';
+
+/** Byte address of an update's coefficients: the AUX0 block, else the record's params. */
+// @ts-ignore: decorator
+@inline function coefficients(rec: usize): usize {
+  return field(rec, AUX) != 0 ? ptr(rec, AUX) : rec + (<usize>P << 2);
+}
+
+/** Coefficient k at byte address c. */
+// @ts-ignore: decorator
+@inline function cf(c: usize, k: i32): f32 {
+  return load<f32>(c + (<usize>k << 2));
+}
 
 // ---- SGD: params [lr, wd, bufDecay, gradWeight, nesterov, momentum] ------------------------------
 //   d = g + wd·p;  buf = bufDecay·buf + gradWeight·d;  d = nesterov ? d + momentum·buf : buf;  p −= lr·d
@@ -36,10 +49,11 @@ import { Lane1, Lane4 } from '../simd';
 @inline function sgd(rec: usize, hasBuf: bool, nesterov: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1);
   const b: usize = hasBuf ? ptr(rec, IN + 2) : 0;
-  const lr = paramf(rec, 0), wd = paramf(rec, 1);
-  const bufDecay: f32 = hasBuf ? paramf(rec, 2) : 0;
-  const gradWeight: f32 = hasBuf ? paramf(rec, 3) : 0;
-  const momentum: f32 = hasBuf ? paramf(rec, 5) : 0;
+  const c = coefficients(rec);
+  const lr = cf(c, 0), wd = cf(c, 1);
+  const bufDecay: f32 = hasBuf ? cf(c, 2) : 0;
+  const gradWeight: f32 = hasBuf ? cf(c, 3) : 0;
+  const momentum: f32 = hasBuf ? cf(c, 5) : 0;
   const n = numel(rec);
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) sgdLanes<Lane4, v128>(o, p, g, b, <usize>i << 2, lr, wd, bufDecay, gradWeight, momentum, hasBuf, nesterov);
@@ -50,7 +64,7 @@ export function f32_sgd_update_fwd(rec: usize): void {
   sgd(rec, false, false);
 }
 export function f32_sgd_momentum_update_fwd(rec: usize): void {
-  if (param(rec, 4) != 0) sgd(rec, true, true);
+  if (cf(coefficients(rec), 4) != 0) sgd(rec, true, true);
   else sgd(rec, true, false);
 }
 
@@ -75,8 +89,9 @@ export function f32_sgd_momentum_update_fwd(rec: usize): void {
 
 export function f32_adam_update_fwd(rec: usize): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
-  const l2 = paramf(rec, 0), decay = paramf(rec, 1), omb1 = paramf(rec, 2), b2 = paramf(rec, 3), omb2 = paramf(rec, 4);
-  const stepSize = paramf(rec, 5), bc2sqrt = paramf(rec, 6), eps = paramf(rec, 7);
+  const c = coefficients(rec);
+  const l2 = cf(c, 0), decay = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), omb2 = cf(c, 4);
+  const stepSize = cf(c, 5), bc2sqrt = cf(c, 6), eps = cf(c, 7);
   const n = numel(rec);
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps);
@@ -109,7 +124,8 @@ export function f32_adam_update_fwd(rec: usize): void {
 @inline function rmsprop(rec: usize, hasBuf: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), s = ptr(rec, IN + 2);
   const b: usize = hasBuf ? ptr(rec, IN + 3) : 0;
-  const lr = paramf(rec, 0), wd = paramf(rec, 1), alpha = paramf(rec, 2), oma = paramf(rec, 3), eps = paramf(rec, 4), momentum = paramf(rec, 5);
+  const c = coefficients(rec);
+  const lr = cf(c, 0), wd = cf(c, 1), alpha = cf(c, 2), oma = cf(c, 3), eps = cf(c, 4), momentum = cf(c, 5);
   const n = numel(rec);
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) rmspropLanes<Lane4, v128>(o, p, g, s, b, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf);
@@ -137,11 +153,96 @@ export function f32_rmsprop_momentum_update_fwd(rec: usize): void {
 
 export function f32_adagrad_update_fwd(rec: usize): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), s = ptr(rec, IN + 2);
-  const clr = paramf(rec, 0), wd = paramf(rec, 1), eps = paramf(rec, 2);
+  const c = coefficients(rec);
+  const clr = cf(c, 0), wd = cf(c, 1), eps = cf(c, 2);
   const n = numel(rec);
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adagradLanes<Lane4, v128>(o, p, g, s, <usize>i << 2, clr, wd, eps);
   for (; i < n; i++) adagradLanes<Lane1, f32>(o, p, g, s, <usize>i << 2, clr, wd, eps);
+}
+
+// ---- coefficients from memory (src/ops/optim.ts optimCoefficients) --------------------------------
+// IN0: hyperparameters as float32 (hi, lo) pairs, value = hi + lo in float64; IN1: counters
+// [step, fresh]; OUT: the update's coefficients, computed in float64 with the formulas of the TS
+// params path (same operations in the same order) and rounded to float32 once. P0: the kind.
+
+/** Hyperparameter k of the block at h, in float64. */
+// @ts-ignore: decorator
+@inline function hyper(h: usize, k: i32): f64 {
+  return <f64>load<f32>(h + (<usize>k << 3)) + <f64>load<f32>(h + (<usize>k << 3) + 4);
+}
+
+export function f32_optim_coefficients_fwd(rec: usize): void {
+  const h = ptr(rec, IN), counters = ptr(rec, IN + 1), o = ptr(rec, OUT);
+  const t = <f64>load<f32>(counters) + 1;
+  const first = load<f32>(counters + 4) != 0;
+  store<f32>(counters, <f32>t);
+  store<f32>(counters + 4, 0);
+  for (let k = 0; k < 8; k++) store<f32>(o + (<usize>k << 2), 0);
+  const kind = param(rec, 0);
+  if (kind <= 1) {
+    // SGD [lr, wd] / momentum [lr, wd, bufDecay, gradWeight, nesterov, momentum]; slots lr, wd, momentum, dampening, nesterov
+    store<f32>(o, <f32>hyper(h, 0));
+    store<f32>(o + 4, <f32>hyper(h, 1));
+    if (kind == 1) {
+      const m = hyper(h, 2);
+      store<f32>(o + 8, first ? 0 : <f32>m);
+      store<f32>(o + 12, first ? 1 : <f32>(1 - hyper(h, 3)));
+      store<f32>(o + 16, hyper(h, 4) != 0 ? 1 : 0);
+      store<f32>(o + 20, <f32>m);
+    }
+  } else if (kind <= 3) {
+    // Adam / AdamW: slots lr, β1, β2, ε, wd → [l2, decay, 1 − β1, β2, 1 − β2, lr/(1 − β1^t), √(1 − β2^t), ε]
+    const lr = hyper(h, 0), b1 = hyper(h, 1), b2 = hyper(h, 2), eps = hyper(h, 3), wd = hyper(h, 4);
+    const decoupled = kind == 3;
+    store<f32>(o, decoupled ? 0 : <f32>wd);
+    store<f32>(o + 4, decoupled ? <f32>(1 - lr * wd) : 1);
+    store<f32>(o + 8, <f32>(1 - b1));
+    store<f32>(o + 12, <f32>b2);
+    store<f32>(o + 16, <f32>(1 - b2));
+    store<f32>(o + 20, <f32>(lr / (1 - Math.pow(b1, t))));
+    store<f32>(o + 24, <f32>Math.sqrt(1 - Math.pow(b2, t)));
+    store<f32>(o + 28, <f32>eps);
+  } else if (kind == 4) {
+    // RMSprop: slots lr, α, ε, wd, momentum → [lr, wd, α, 1 − α, ε, momentum]
+    const alpha = hyper(h, 1);
+    store<f32>(o, <f32>hyper(h, 0));
+    store<f32>(o + 4, <f32>hyper(h, 3));
+    store<f32>(o + 8, <f32>alpha);
+    store<f32>(o + 12, <f32>(1 - alpha));
+    store<f32>(o + 16, <f32>hyper(h, 2));
+    store<f32>(o + 20, <f32>hyper(h, 4));
+  } else {
+    // Adagrad: slots lr, lrDecay, wd, ε → [lr / (1 + (t − 1)·lrDecay), wd, ε]
+    store<f32>(o, <f32>(hyper(h, 0) / (1 + (t - 1) * hyper(h, 1))));
+    store<f32>(o + 4, <f32>hyper(h, 2));
+    store<f32>(o + 8, <f32>hyper(h, 3));
+  }
+}
+
+// The 10 words of a hyperparameter block, from the params (src/ops/optim.ts hyperWrite).
+export function f32_hyper_write_fwd(rec: usize): void {
+  memory.copy(ptr(rec, OUT), rec + (<usize>P << 2), 40);
+}
+
+// A schedule's learning rate into the lr pair of a hyperparameter block (src/ops/optim.ts
+// lrSchedule). IN0: [epoch, base, a, b as (hi, lo) pairs], IN1: the block; P0 kind, P1 advance. float64 throughout,
+// the closed forms of scheduledLr in the same order of operations.
+export function f32_lr_schedule_fwd(rec: usize): void {
+  const st = ptr(rec, IN), o = ptr(rec, OUT);
+  memory.copy(o, ptr(rec, IN + 1), 40); // the other hyperparameters (in place: OUT = IN1)
+  if (param(rec, 1) != 0) store<f32>(st, load<f32>(st) + 1);
+  const t = <f64>load<f32>(st);
+  const base = hyper(st + 4, 0), a = hyper(st + 4, 1), b = hyper(st + 4, 2);
+  const kind = param(rec, 0);
+  let lr: f64;
+  if (kind == 0) lr = base * Math.pow(a, Math.floor(t / b));
+  else if (kind == 1) lr = base * Math.pow(a, t);
+  else if (kind == 2) lr = b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
+  else lr = a == 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
+  const hi = <f32>lr;
+  store<f32>(o, hi);
+  store<f32>(o + 4, <f32>(lr - <f64>hi));
 }
 
 // ---- gradient clipping ----------------------------------------------------------------------------

@@ -1,38 +1,17 @@
 /**
  * wg.compile(fn): whole-step replay, in the manner of CUDA graphs / torch.compile's cudagraphs and
  * jax.jit. The first call for a given set of input shapes traces fn eagerly (its results are that
- * call's results) and records every kernel launch, pinning the step-scoped memory it used (op
- * results, gradient buffers, the parameters' .grad). Later calls run forward, backward and the
- * optimizer update in ONE WebAssembly call, without running fn's JavaScript:
- *
- * - the input tensors' pointers are patched into the record words that held the traced inputs'
- *   (no copy: the inputs are used where they are);
- * - library state advances exactly as the JS would have advanced it, in the same order: the
- *   optimizer's step count and current hyperparameters (a learning rate changed by a scheduler or
- *   by `opt.lr = ...` between calls, Adam's bias corrections), LR schedulers stepped inside fn,
- *   fresh dropout seeds from the global stream, `.grad` of the parameters, storage versions, step
- *   ends (op results made outside fn are recycled as in eager);
- * - int32 inputs the JS validated (class labels, embedding indices) are checked against the values
- *   earlier calls validated; a new value makes the call re-run the JS, which checks it.
- * See src/compile/recorder.ts.
- *
- * The second call re-runs fn's JavaScript without executing anything ("patch" run) and compares
- * what it records with the trace: different ops or shapes are an error (the function is not
- * static); a changed value that nothing above explains (a constant computed by the JS, a pointer to
- * a tensor made anew each call) means the function computes things in JavaScript that a replay
- * cannot follow: such a function, and one that reads tensor values (BatchNorm's batch counter),
- * creates tensors, sets `opt.lr` or returns plain JS values inside fn, keeps re-running its
- * JavaScript every call (correct, but with the eager per-op JS cost). `compiled.replayInfo()`
- * says which mode each traced shape runs in and why.
+ * call's results) and records every kernel launch, pinning the step-scoped memory it used; later
+ * calls run forward, backward and the optimizer update in ONE WebAssembly call without running
+ * fn's JavaScript. How (trace, patch run, fast replay, the sink, where replay state lives, the
+ * hooks that remain, what makes a function re-run its JS): docs/internals.md, "Compile and
+ * replay"; the recording itself: src/compile/recorder.ts.
  *
  * What a fast replay cannot see (as for jax.jit): JavaScript inside fn does not run, so side
  * effects there (counters, logging) happen only on the trace and the re-run calls, and values fn
  * reads from JS state that change later than the second call (a flag flipped after 10 epochs)
  * are not noticed: keep such state outside fn, or pass `{ verify: n }` to re-run the JS (and
- * re-check) every n calls (`verify: 1`: every call, the fully checked mode). Module modes are
- * noticed: after train()/eval() change one, the next call runs the JavaScript again, and if fn now
- * runs other ops (Dropout, BatchNorm) that is an error naming the mode switch: compile one
- * function per mode.
+ * re-check) every n calls (`verify: 1`: every call, the fully checked mode).
  *
  * Rules (as for torch.jit.trace / jax.jit): fn must run the same ops on the same shapes every
  * call for the same input shapes, and must not read values it computes (return them instead).
@@ -45,7 +24,7 @@ import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
-import { allSeen, NotStaticError, Program, recorder } from './recorder.js';
+import { allSeen, NotStaticError, Program, recorder, type Binding } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {
@@ -117,6 +96,18 @@ function checkResult(value: unknown, args: readonly unknown[], depth = 0): void 
 
 const MISS = Symbol('run the JavaScript');
 
+/**
+ * Whether the leaves' gradients are as the JS run found them: each leaf backward() bound is in the
+ * state it found (its gradient, or none where it made one), and each .grad an optimizer read is
+ * the same, or null where the run's own backward() binds that gradient again.
+ */
+function gradsAsRecorded(b: Binding): boolean {
+  for (const [leaf, { g, expect }] of b.leafGrads)
+    if (leaf.grad === g ? expect === 'null' : !(leaf.grad === null && expect !== 'same')) return false;
+  for (const [leaf, read] of b.gradReads) if (leaf.grad !== read && !(leaf.grad === null && read !== null && b.leafGrads.get(leaf)?.g === read)) return false;
+  return true;
+}
+
 const programsOf = new FinalizationRegistry<Map<string, Program>>((programs) => {
   for (const p of programs.values()) p.release();
 });
@@ -163,10 +154,12 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       const t = args[i] as Tensor;
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
     }
+    if (!gradsAsRecorded(b)) return MISS;
     const hooks = b.hooks;
     for (let k = 0; k < hooks.length; k++) if (!hooks[k].check()) return MISS;
     // Nothing has changed so far; from here on the step happens.
     for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
+    for (const [leaf, { g }] of b.leafGrads) if (leaf.grad !== g) leaf.grad = g;
     for (let k = 0; k < hooks.length; k++) hooks[k].commit();
     for (const s of b.bumps) s.version++;
     p.backend.run(p.recs, p.workspace, 'compile');

@@ -1,5 +1,5 @@
 /**
- * Recording, re-binding and replaying programs for wg.compile (see src/compile/compile.ts for the rules).
+ * Recording, re-binding and replaying programs for wg.compile (docs/internals.md, "Compile and replay").
  *
  * A *JS run* executes the step function's JavaScript with the recorder on:
  * - trace (the first call for a set of input shapes): the step runs eagerly; every step-scoped
@@ -13,10 +13,10 @@
  * Every JS run also builds a Binding: what the run learnt about the few values that change from
  * call to call, so that later calls can skip the JavaScript (a *fast replay*):
  * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
- * - hooks, in the order the library code ran them: the optimizer's step (step count, learning
- *   rate: the parameters of its update records), LR schedulers' step(), dropout seeds, leaf
- *   gradients; each has a check (false: state changed in a way only a JS run can re-bind) and a
- *   commit (advances the JS state and writes the record words);
+ * - hooks, in the order the library code ran them: dropout seeds (optimizer and schedule state is
+ *   memory their kernels advance); each has a check (false: state changed in a way only a JS run
+ *   can re-bind) and a commit (advances the JS state and writes record words);
+ * - leaf gradients: the .grad each leaf had for backward() and the optimizer, restored by compile;
  * - guards: storages the program uses that must still be alive, int32 inputs whose values the
  *   JavaScript validated (labels: a replay needs every value to have been validated before);
  * - bookkeeping to repeat: storage versions bumped by in-place updates, step ends (backward()).
@@ -53,8 +53,10 @@ export class Binding {
   endSteps = 0;
   /** Indices of int32 inputs whose values the JS read (validated). */
   readonly readArgs = new Set<number>();
-  /** Leaf -> the gradient tensor backward() bound to it. */
-  readonly leafGrads = new Map<object, object>();
+  /** Leaf -> the gradient tensor backward() bound to it, and the state it found (see ReplaySink.leafGradBound). */
+  readonly leafGrads = new Map<{ grad: unknown }, { g: object; expect: 'same' | 'null' | 'null-or-same' }>();
+  /** Leaf -> the .grad the JS read (optimizer steps). */
+  readonly gradReads = new Map<{ grad: unknown }, object | null>();
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
   /** Dropout-like forward records → their backward copies (filled in after the run). */
@@ -280,12 +282,12 @@ class Recorder implements ReplaySink {
     return this.run!.cleared.has(leaf);
   }
 
-  leafGradBound(leaf: object, g: object): void {
-    this.run!.leafGrads.set(leaf, g);
+  leafGradBound(leaf: { grad: unknown }, g: object, expect: 'same' | 'null' | 'null-or-same'): void {
+    this.run!.leafGrads.set(leaf, { g, expect });
   }
 
-  boundLeafGrad(leaf: object): object | undefined {
-    return this.run!.leafGrads.get(leaf);
+  gradRead(leaf: { grad: unknown }, g: object | null): void {
+    if (!this.run!.gradReads.has(leaf)) this.run!.gradReads.set(leaf, g);
   }
 
   endStep(): void {

@@ -49,7 +49,7 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
 /**
  * The leaf's .grad storage, made on first use (and then added to `fresh`: it starts at zero).
  * Inside wg.compile the block belongs to the program (the same block every call, like the
- * program's other buffers), and a replay hook re-binds `leaf.grad` to it.
+ * program's other buffers), and a fast replay re-binds `leaf.grad` to it (src/compile/).
  */
 function leafGrad(leaf: Tensor, fresh: Map<number, number>): Storage {
   const inCompiled = sink.mode !== 'off';
@@ -87,14 +87,8 @@ function claimFresh(b: Int32Array, op: OpDef, fresh: Map<number, number>, fills:
  */
 function bindLeafGrad(leaf: Tensor, expect: 'same' | 'null' | 'null-or-same'): void {
   const g = leaf.grad!;
-  sink.leafGradBound(leaf, g);
+  sink.leafGradBound(leaf, g, expect);
   sink.uses(g.storage);
-  sink.hook({
-    check: () => (leaf.grad === g ? expect !== 'null' : leaf.grad === null && expect !== 'same'),
-    commit: () => {
-      if (leaf.grad !== g) leaf.grad = g;
-    },
-  });
 }
 
 /** Topological order (inputs first) of the nodes reachable from root through requiresGrad tensors. */

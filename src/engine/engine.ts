@@ -195,7 +195,7 @@ export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} 
  */
 function bindApply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): void {
   for (const t of inputs) sink.uses(t.storage);
-  if (typeof (attrs as { seed?: unknown }).seed !== 'number') return;
+  if (typeof (attrs as { seed?: unknown } | null)?.seed !== 'number') return;
   const fwd = sink.lastStored[0];
   const backs = sink.stochastic(fwd);
   sink.hook({
@@ -238,16 +238,19 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
  * Runs an update kernel that writes into its input tensors in place (optimizer steps): no output,
  * no graph node, no allocation. Bumps the storage version of the tensors listed in `written`
  * (indices into `tensors`), so a graph that saved them refuses to backpropagate through stale values.
+ * `aux` fills the record's AUX words (an optimizer's coefficient block, src/ops/optim.ts).
  */
-export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: A, written: readonly number[]): void {
+export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: A, written: readonly number[], aux: readonly Tensor[] = []): void {
   const be = backendOf(op.name, tensors);
   checkDtypes(op, tensors);
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
   for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
-  launch(be, [encode(op, tensors, tensors[0].storage, NO_AUX, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
+  const auxStorage = aux.length === 0 ? NO_AUX : aux.map((t) => t.storage);
+  launch(be, [encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
   if (sink.mode !== 'off') {
     bindApply(op, tensors, attrs);
+    for (const s of auxStorage) sink.uses(s);
     for (const i of written) sink.bump(tensors[i].storage);
   }
 }

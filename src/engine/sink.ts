@@ -9,7 +9,11 @@ import { CompileError } from '../errors.js';
 import type { Backend } from './backend/types.js';
 import type { Storage } from './storage.js';
 
-/** Library state a fast replay advances in place of the JavaScript that would have. */
+/**
+ * Library state a fast replay advances in place of the JavaScript that would have: only dropout
+ * seeds; everything else a step advances lives in memory its kernels update (docs/internals.md,
+ * "Compile and replay").
+ */
 export interface ReplayHook {
   /** false: the JS state no longer matches the recording; the call re-runs the JavaScript. May throw (bad hyperparameters). */
   check(): boolean;
@@ -44,10 +48,14 @@ export interface ReplaySink {
   gradCleared(leaf: object): void;
   /** Whether the leaf's .grad was set to null earlier in the run. */
   wasCleared(leaf: object): boolean;
-  /** backward() bound gradient tensor g to the leaf. */
-  leafGradBound(leaf: object, g: object): void;
-  /** The gradient backward() bound to the leaf in this run, if any. */
-  boundLeafGrad(leaf: object): object | undefined;
+  /**
+   * backward() bound gradient tensor g to the leaf: 'same' = it found g there and accumulates into
+   * it; 'null' = it found none and made g; 'null-or-same' = the run itself cleared it before. A
+   * fast replay checks the leaf is in such a state and sets `.grad` back to g.
+   */
+  leafGradBound(leaf: { grad: unknown }, g: object, expect: 'same' | 'null' | 'null-or-same'): void;
+  /** JS read the leaf's .grad (an optimizer step): a fast replay needs it the same, or re-bound by the run's backward(). */
+  gradRead(leaf: { grad: unknown }, g: object | null): void;
   /** A backward() finished (a step ends; a replay ends it too). */
   endStep(): void;
   /** A read of tensor data in JavaScript (refused for values the program computes). */
@@ -69,7 +77,7 @@ const IDLE: ReplaySink = {
   gradCleared: notRecording,
   wasCleared: notRecording,
   leafGradBound: notRecording,
-  boundLeafGrad: notRecording,
+  gradRead: notRecording,
   endStep: notRecording,
   assertReadable: () => {},
 };

@@ -8,17 +8,21 @@
  * tensor, which is what the harness compares across backends. Every kernel reads all values of an
  * element before it stores any, so OUT may alias IN0.
  *
- * The hyperparameters and the per-step terms (bias corrections, decayed learning rates) are
- * computed here in float64 and travel as float32 params: the formulas live in `plan`, once, and
- * both backends see the very same rounded coefficients. All formulas are torch.optim's
- * (single-tensor, non-foreach code paths), cited next to each op.
+ * An update reads its coefficients (learning rate, bias corrections, ...: the float32 list named
+ * at each op) from its record params, or, when the record's AUX0 is set, from the float32 block
+ * AUX0 points to. The optimizers use the block: their hyperparameters and step counts live in
+ * memory, and `optimCoefficients` (run before each update) computes the block from them, so a
+ * replayed step needs no rewritten record. Either way the coefficients are computed in float64
+ * from the same values and rounded to float32 once, so both paths and both backends see the very
+ * same numbers. All formulas are torch.optim's (single-tensor, non-foreach code paths), cited next
+ * to each op.
  *
  * None of these ops is differentiable (gradInputs []), exactly like an optimizer step under
  * torch.no_grad.
  */
 import { ShapeError, ValueError } from '../errors.js';
 import {
-  defineOps, f32bits, fmtShape, inp, numel, out, paramf, param,
+  defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R,
   type Meta, type OpSpec, type Plan, type TestCase,
 } from './types.js';
 
@@ -64,6 +68,9 @@ export interface ScaleAttrs {
 }
 
 // ---- shared planning -------------------------------------------------------------------------
+/** An update's attrs, or null: its coefficients are in the block its record's AUX0 points to. */
+export type UpdateAttrs<A> = A | null;
+
 /** Every tensor of an update has the parameter's shape; the output is the new parameter. */
 function planUpdate(name: string, ins: readonly Meta[], params: number[]): Plan {
   const shape = ins[0].shape;
@@ -72,6 +79,12 @@ function planUpdate(name: string, ins: readonly Meta[], params: number[]): Plan 
       throw new ShapeError(name, `input ${i} has shape ${fmtShape(t.shape)}, expected the parameter's shape ${fmtShape(shape)}`);
   });
   return { shape: [...shape], params: params.map(f32bits) };
+}
+
+/** Coefficient k of a reference update: from the AUX0 block when set, else from the params. */
+function coefficients(h: Float64Array, r: Int32Array): (k: number) => number {
+  const block = r[R.AUX];
+  return block !== 0 ? (k) => h[block + k] : (k) => paramf(r, k);
 }
 
 /** A reference update: `body(i)` reads and writes element i of every buffer (OUT may alias IN0). */
@@ -104,14 +117,14 @@ function sgdParams(a: SgdAttrs, withMomentum: boolean): number[] {
   return [a.lr, a.weightDecay, bufDecay, gradWeight, a.nesterov ? 1 : 0, m];
 }
 
-const sgdUpdate: OpSpec<SgdAttrs, 'sgdUpdate'> = {
+const sgdUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdUpdate'> = {
   name: 'sgdUpdate', module: 'optim', arity: 2, gradInputs: [],
   doc: 'SGD step without momentum, in place: p ← p − lr·(g + wd·p)',
-  plan: (ins, a) => planUpdate('sgdUpdate', ins, sgdParams(a, false)),
+  plan: (ins, a) => planUpdate('sgdUpdate', ins, a === null ? [] : sgdParams(a, false)),
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1);
-      const lr = paramf(r, 0), wd = paramf(r, 1);
+      const o = out(r), p = inp(r, 0), g = inp(r, 1), c = coefficients(h, r);
+      const lr = c(0), wd = c(1);
       eachElement(r, (i) => {
         const d = h[g + i] + wd * h[p + i];
         h[o + i] = h[p + i] - lr * d;
@@ -121,15 +134,15 @@ const sgdUpdate: OpSpec<SgdAttrs, 'sgdUpdate'> = {
   tests: { cases: cases(['any', 'any'], [{ lr: 0.1, weightDecay: 0 }, { lr: 0.05, weightDecay: 0.3 }]) },
 };
 
-const sgdMomentumUpdate: OpSpec<SgdAttrs, 'sgdMomentumUpdate'> = {
+const sgdMomentumUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdMomentumUpdate'> = {
   name: 'sgdMomentumUpdate', module: 'optim', arity: 3, gradInputs: [],
   doc: 'SGD step with a momentum buffer (optionally Nesterov), in place on the parameter and the buffer',
-  plan: (ins, a) => planUpdate('sgdMomentumUpdate', ins, sgdParams(a, true)),
+  plan: (ins, a) => planUpdate('sgdMomentumUpdate', ins, a === null ? [] : sgdParams(a, true)),
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1), b = inp(r, 2);
-      const lr = paramf(r, 0), wd = paramf(r, 1), bufDecay = paramf(r, 2), gradWeight = paramf(r, 3);
-      const nesterov = param(r, 4) !== 0, m = paramf(r, 5);
+      const o = out(r), p = inp(r, 0), g = inp(r, 1), b = inp(r, 2), c = coefficients(h, r);
+      const lr = c(0), wd = c(1), bufDecay = c(2), gradWeight = c(3);
+      const nesterov = c(4) !== 0, m = c(5);
       eachElement(r, (i) => {
         const d = h[g + i] + wd * h[p + i];
         const buf = bufDecay * h[b + i] + gradWeight * d;
@@ -163,18 +176,18 @@ function adamParams(a: AdamAttrs): number[] {
   return [l2, decay, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / bc1, Math.sqrt(bc2), a.eps];
 }
 
-const adamUpdate: OpSpec<AdamAttrs, 'adamUpdate'> = {
+const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
   name: 'adamUpdate', module: 'optim', arity: 4, gradInputs: [],
   doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
   plan: (ins, a) => {
-    if (!(a.step >= 1)) throw new ValueError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
-    return planUpdate('adamUpdate', ins, adamParams(a));
+    if (a !== null && !(a.step >= 1)) throw new ValueError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
+    return planUpdate('adamUpdate', ins, a === null ? [] : adamParams(a));
   },
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1), m = inp(r, 2), v = inp(r, 3);
-      const l2 = paramf(r, 0), decay = paramf(r, 1), omb1 = paramf(r, 2), b2 = paramf(r, 3), omb2 = paramf(r, 4);
-      const stepSize = paramf(r, 5), bc2sqrt = paramf(r, 6), eps = paramf(r, 7);
+      const o = out(r), p = inp(r, 0), g = inp(r, 1), m = inp(r, 2), v = inp(r, 3), c = coefficients(h, r);
+      const l2 = c(0), decay = c(1), omb1 = c(2), b2 = c(3), omb2 = c(4);
+      const stepSize = c(5), bc2sqrt = c(6), eps = c(7);
       eachElement(r, (i) => {
         const x = h[p + i];
         const d = h[g + i] + l2 * x;
@@ -206,8 +219,8 @@ const rmspropParams = (a: RmspropAttrs) => [a.lr, a.weightDecay, a.alpha, 1 - a.
 
 function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => void {
   return (h, r) => {
-    const o = out(r), p = inp(r, 0), g = inp(r, 1), s = inp(r, 2), b = inp(r, 3);
-    const lr = paramf(r, 0), wd = paramf(r, 1), alpha = paramf(r, 2), oma = paramf(r, 3), eps = paramf(r, 4), mom = paramf(r, 5);
+    const o = out(r), p = inp(r, 0), g = inp(r, 1), s = inp(r, 2), b = inp(r, 3), c = coefficients(h, r);
+    const lr = c(0), wd = c(1), alpha = c(2), oma = c(3), eps = c(4), mom = c(5);
     eachElement(r, (i) => {
       const x = h[p + i];
       const d = h[g + i] + wd * x;
@@ -228,18 +241,18 @@ const rmspropCases = (domains: ('any' | 'positive')[], momentum: number) =>
     { lr: 1e-2, alpha: 0.9, eps: 1e-6, weightDecay: 0.1, momentum },
   ]);
 
-const rmspropUpdate: OpSpec<RmspropAttrs, 'rmspropUpdate'> = {
+const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
   name: 'rmspropUpdate', module: 'optim', arity: 3, gradInputs: [],
   doc: 'RMSprop step without momentum, in place on the parameter and the square average',
-  plan: (ins, a) => planUpdate('rmspropUpdate', ins, rmspropParams(a)),
+  plan: (ins, a) => planUpdate('rmspropUpdate', ins, a === null ? [] : rmspropParams(a)),
   ref: { fwd: rmspropRef(false) },
   tests: { cases: rmspropCases(['any', 'any', 'positive'], 0) },
 };
 
-const rmspropMomentumUpdate: OpSpec<RmspropAttrs, 'rmspropMomentumUpdate'> = {
+const rmspropMomentumUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropMomentumUpdate'> = {
   name: 'rmspropMomentumUpdate', module: 'optim', arity: 4, gradInputs: [],
   doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
-  plan: (ins, a) => planUpdate('rmspropMomentumUpdate', ins, rmspropParams(a)),
+  plan: (ins, a) => planUpdate('rmspropMomentumUpdate', ins, a === null ? [] : rmspropParams(a)),
   ref: { fwd: rmspropRef(true) },
   tests: { cases: rmspropCases(['any', 'any', 'positive', 'any'], 0.9) },
 };
@@ -250,17 +263,19 @@ const rmspropMomentumUpdate: OpSpec<RmspropAttrs, 'rmspropMomentumUpdate'> = {
 //   sum ← sum + d²
 //   p ← p − clr · d / (√sum + ε)
 // params: [clr, wd, ε]
-const adagradUpdate: OpSpec<AdagradAttrs, 'adagradUpdate'> = {
+const adagradParams = (a: AdagradAttrs) => [a.lr / (1 + (a.step - 1) * a.lrDecay), a.weightDecay, a.eps];
+
+const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
   name: 'adagradUpdate', module: 'optim', arity: 3, gradInputs: [],
   doc: 'Adagrad step, in place on the parameter and the sum of squared gradients',
   plan: (ins, a) => {
-    if (!(a.step >= 1)) throw new ValueError('adagradUpdate', `step must be ≥ 1, got ${a.step}`);
-    return planUpdate('adagradUpdate', ins, [a.lr / (1 + (a.step - 1) * a.lrDecay), a.weightDecay, a.eps]);
+    if (a !== null && !(a.step >= 1)) throw new ValueError('adagradUpdate', `step must be ≥ 1, got ${a.step}`);
+    return planUpdate('adagradUpdate', ins, a === null ? [] : adagradParams(a));
   },
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1), s = inp(r, 2);
-      const clr = paramf(r, 0), wd = paramf(r, 1), eps = paramf(r, 2);
+      const o = out(r), p = inp(r, 0), g = inp(r, 1), s = inp(r, 2), c = coefficients(h, r);
+      const clr = c(0), wd = c(1), eps = c(2);
       eachElement(r, (i) => {
         const x = h[p + i];
         const d = h[g + i] + wd * x;
@@ -275,6 +290,187 @@ const adagradUpdate: OpSpec<AdagradAttrs, 'adagradUpdate'> = {
       { lr: 1e-2, eps: 1e-10, weightDecay: 0, lrDecay: 0, step: 1 },
       { lr: 0.1, eps: 1e-6, weightDecay: 0.2, lrDecay: 0.1, step: 4 },
     ]),
+  },
+};
+
+// ---- coefficients from memory (the optimizers' path) --------------------------------------------
+// An optimizer keeps its hyperparameters in a float32 block (one per optimizer) and each parameter's
+// counters [step, fresh] in another (fresh = 1: its state buffers were just made, SGD's "first
+// step of the momentum buffer"). Before each update, optimCoefficients advances the step and writes
+// the update's coefficients into a per-parameter block, which the update reads through AUX0. The
+// step, the learning rate and the rest are then memory the kernels read: `opt.lr = x`, a
+// checkpoint load or a scheduler write them, and a replayed step advances them itself.
+//
+// Each hyperparameter is stored as a float32 pair (hi, lo) with hi + lo = the float64 value to
+// ~2⁻⁴⁸ relative (hi = fround(v), lo = fround(v − hi)): the coefficients are computed in float64
+// from hi + lo with the very formulas of the params path above, so they round to the same float32
+// numbers as when the optimizer's float64 hyperparameters fed `plan` directly.
+export interface CoefficientAttrs {
+  kind: CoefficientKind;
+}
+export type CoefficientKind = keyof typeof COEFFICIENT_KINDS;
+
+/** Per kind: the code in P0 and the hyperparameters of its block, in order. */
+export const COEFFICIENT_KINDS = {
+  sgd: { code: 0, slots: ['lr', 'weightDecay'] },
+  sgdMomentum: { code: 1, slots: ['lr', 'weightDecay', 'momentum', 'dampening', 'nesterov'] },
+  adam: { code: 2, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
+  adamw: { code: 3, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
+  rmsprop: { code: 4, slots: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum'] },
+  adagrad: { code: 5, slots: ['lr', 'lrDecay', 'weightDecay', 'eps'] },
+} as const;
+const KIND_OF_CODE = Object.keys(COEFFICIENT_KINDS) as CoefficientKind[];
+
+/** Words of a hyperparameter block (the widest kind) and of a coefficient block (Adam's 8). */
+export const HYPER_WORDS = 10;
+export const COEFFICIENT_WORDS = 8;
+
+/** The (hi, lo) float32 pair holding v (see above). */
+export function hyperPair(v: number): [number, number] {
+  const hi = Math.fround(v);
+  return [hi, Math.fround(v - hi)];
+}
+
+/** The coefficients of `kind` from hyperparameter values and the step t (after its increment). */
+function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: number, first: boolean): number[] {
+  switch (kind) {
+    case 'sgd':
+      return sgdParams({ lr: v.lr, weightDecay: v.weightDecay }, false);
+    case 'sgdMomentum':
+      return sgdParams({ lr: v.lr, weightDecay: v.weightDecay, momentum: v.momentum, dampening: v.dampening, nesterov: v.nesterov !== 0, first }, true);
+    case 'adam':
+    case 'adamw':
+      return adamParams({ lr: v.lr, beta1: v.beta1, beta2: v.beta2, eps: v.eps, weightDecay: v.weightDecay, decoupled: kind === 'adamw', step });
+    case 'rmsprop':
+      return rmspropParams({ lr: v.lr, alpha: v.alpha, eps: v.eps, weightDecay: v.weightDecay, momentum: v.momentum });
+    case 'adagrad':
+      return adagradParams({ lr: v.lr, lrDecay: v.lrDecay, weightDecay: v.weightDecay, eps: v.eps, step });
+  }
+}
+
+const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
+  name: 'optimCoefficients', module: 'optim', arity: 2, gradInputs: [],
+  doc: "An optimizer update's coefficients from [hyperparameter pairs [10], counters [2] = (step, fresh)]; advances the step and clears fresh in place",
+  plan: (ins, a) => {
+    const [hyper, counters] = ins;
+    if (hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS || counters.shape.length !== 1 || counters.shape[0] !== 2)
+      throw new ShapeError('optimCoefficients', `expected a hyperparameter block [${HYPER_WORDS}] and counters [2], got ${fmtShape(hyper.shape)} and ${fmtShape(counters.shape)}`);
+    if (!Object.hasOwn(COEFFICIENT_KINDS, a.kind)) throw new ValueError('optimCoefficients', `kind must be one of ${KIND_OF_CODE.join(', ')}, got ${String(a.kind)}`);
+    return { shape: [COEFFICIENT_WORDS], params: [COEFFICIENT_KINDS[a.kind].code] };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const kind = KIND_OF_CODE[param(r, 0)], hyper = inp(r, 0), counters = inp(r, 1), o = out(r);
+      const v: Record<string, number> = {};
+      COEFFICIENT_KINDS[kind].slots.forEach((name, k) => (v[name] = h[hyper + 2 * k] + h[hyper + 2 * k + 1]));
+      const step = h[counters] + 1;
+      const first = h[counters + 1] !== 0;
+      h[counters] = step;
+      h[counters + 1] = 0;
+      const c = coefficientsOf(kind, v, step, first);
+      for (let k = 0; k < COEFFICIENT_WORDS; k++) h[o + k] = k < c.length ? Math.fround(c[k]) : 0;
+    },
+  },
+  tests: {
+    cases: KIND_OF_CODE.map((kind) => ({
+      inputs: [{ shape: [HYPER_WORDS], domain: 'unit' as const }, { shape: [2], domain: 'mask' as const }],
+      attrs: { kind },
+      name: kind,
+    })),
+  },
+};
+
+/**
+ * Writes a hyperparameter block (its 10 words travel as params): setting a hyperparameter is a
+ * launch, so inside a compiled function it happens at its place in the program (`opt.lr = x` after
+ * opt.step() changes the learning rate of the next step, not of this one).
+ */
+export interface HyperWriteAttrs {
+  words: readonly number[];
+}
+const hyperWrite: OpSpec<HyperWriteAttrs, 'hyperWrite'> = {
+  name: 'hyperWrite', module: 'optim', arity: 0, gradInputs: [],
+  doc: 'Writes an optimizer hyperparameter block [10] from the params',
+  plan: (_ins, a) => {
+    if (a.words.length !== HYPER_WORDS) throw new ValueError('hyperWrite', `expected ${HYPER_WORDS} words, got ${a.words.length}`);
+    return { shape: [HYPER_WORDS], params: a.words.map(f32bits) };
+  },
+  ref: {
+    fwd: (h, r) => {
+      for (let k = 0; k < HYPER_WORDS; k++) h[out(r) + k] = paramf(r, k);
+    },
+  },
+  tests: { cases: [{ inputs: [], attrs: { words: [0.5, 1e-9, 0.9, -2e-9, 0.999, 0, 1e-8, 0, 0.25, 3e-9] } }] },
+};
+
+// ---- learning-rate schedules in memory (torch.optim.lr_scheduler closed forms) ---------------------
+// A scheduler keeps [epoch, base, a, b] in a block (numbers after the epoch as (hi, lo) pairs) and
+// writes the lr pair of its optimizer's hyperparameter block with the closed form at the epoch,
+// in float64; `advance` first adds 1 to the epoch. So a step of a schedule inside a compiled
+// function is a record of the program, and a replay advances the schedule by running it.
+export type ScheduleKind = keyof typeof SCHEDULE_KINDS;
+/** Per kind: the code in P0 and what a, b are. */
+export const SCHEDULE_KINDS = {
+  step: { code: 0, a: 'gamma', b: 'stepSize' },
+  exponential: { code: 1, a: 'gamma', b: '' },
+  cosine: { code: 2, a: 'tMax', b: 'etaMin' },
+  warmup: { code: 3, a: 'warmupSteps', b: 'startFactor' },
+} as const;
+const SCHEDULE_OF_CODE = Object.keys(SCHEDULE_KINDS) as ScheduleKind[];
+export const SCHEDULE_WORDS = 8;
+
+/** The learning rate at epoch t from the base learning rate (PyTorch's closed forms). */
+export function scheduledLr(kind: ScheduleKind, t: number, base: number, a: number, b: number): number {
+  switch (kind) {
+    case 'step':
+      return base * a ** Math.floor(t / b);
+    case 'exponential':
+      return base * a ** t;
+    case 'cosine':
+      return b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
+    case 'warmup':
+      return a === 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
+  }
+}
+
+/** A schedule block's words: [epoch, base, a, b as (hi, lo) pairs]. */
+export function scheduleWords(epoch: number, base: number, a: number, b: number): number[] {
+  return [epoch, ...hyperPair(base), ...hyperPair(a), ...hyperPair(b), 0];
+}
+
+export interface ScheduleAttrs {
+  kind: ScheduleKind;
+  /** Add 1 to the epoch before writing the learning rate (a scheduler's step()). */
+  advance: boolean;
+}
+
+const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
+  name: 'lrSchedule', module: 'optim', arity: 2, gradInputs: [],
+  doc: "[schedule [8] = (epoch, base, a, b), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); advance: the epoch first moves on by 1",
+  plan: (ins, a) => {
+    const [sched, hyper] = ins;
+    if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
+      throw new ShapeError('lrSchedule', `expected a schedule block [${SCHEDULE_WORDS}] and a hyperparameter block [${HYPER_WORDS}], got ${fmtShape(sched.shape)} and ${fmtShape(hyper.shape)}`);
+    if (!Object.hasOwn(SCHEDULE_KINDS, a.kind)) throw new ValueError('lrSchedule', `kind must be one of ${SCHEDULE_OF_CODE.join(', ')}, got ${String(a.kind)}`);
+    return { shape: [HYPER_WORDS], params: [SCHEDULE_KINDS[a.kind].code, a.advance ? 1 : 0] };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const st = inp(r, 0), o = out(r);
+      h.copyWithin(o, inp(r, 1), inp(r, 1) + HYPER_WORDS);
+      const pair = (k: number) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k];
+      if (param(r, 1) !== 0) h[st] += 1;
+      const [hi, lo] = hyperPair(scheduledLr(SCHEDULE_OF_CODE[param(r, 0)], h[st], pair(0), pair(1), pair(2)));
+      h[o] = hi;
+      h[o + 1] = lo;
+    },
+  },
+  tests: {
+    cases: SCHEDULE_OF_CODE.flatMap((kind) => [false, true].map((advance) => ({
+      inputs: [{ shape: [SCHEDULE_WORDS], domain: [1, 3] as [number, number] }, { shape: [HYPER_WORDS] }],
+      attrs: { kind, advance },
+      name: `${kind} advance ${advance}`,
+    }))),
   },
 };
 
@@ -379,5 +575,5 @@ const batchNormStatsUpdate: OpSpec<RunningStatsAttrs, 'batchNormStatsUpdate'> = 
 };
 
 export const OPTIM_OPS = defineOps(
-  sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate,
+  sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate, optimCoefficients, hyperWrite, lrSchedule,
 );

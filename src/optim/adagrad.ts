@@ -1,7 +1,7 @@
 /** Adagrad (torch.optim.Adagrad). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
 
 export interface AdagradOptions {
   lr?: number;
@@ -48,8 +48,11 @@ export class Adagrad extends Optimizer<AdagradHyper> {
     return { sum: h.initialAccumulatorValue };
   }
 
-  protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: AdagradHyper): void {
-    const attrs = { lr: h.lr, eps: h.eps, weightDecay: h.weightDecay, lrDecay: h.lrDecay, step: ctx.step };
-    this.run(op('adagradUpdate'), [p, g, ctx.buffers.sum], attrs, [0, 2]);
+  protected kind(): 'adagrad' {
+    return 'adagrad';
+  }
+
+  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+    this.run(op('adagradUpdate'), [p, g, buffers.sum], [0, 2]);
   }
 }

@@ -2,7 +2,7 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fmtValue } from '../errors.js';
-import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -48,10 +48,12 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     return { exp_avg: 0, exp_avg_sq: 0 };
   }
 
-  protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: AdamHyper): void {
-    const { exp_avg: m, exp_avg_sq: v } = ctx.buffers;
-    const attrs = { lr: h.lr, beta1: h.betas[0], beta2: h.betas[1], eps: h.eps, weightDecay: h.weightDecay, decoupled: this.decoupled, step: ctx.step };
-    this.run(op('adamUpdate'), [p, g, m, v], attrs, [0, 2, 3]);
+  protected kind(): 'adam' | 'adamw' {
+    return this.decoupled ? 'adamw' : 'adam';
+  }
+
+  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+    this.run(op('adamUpdate'), [p, g, buffers.exp_avg, buffers.exp_avg_sq], [0, 2, 3]);
   }
 }
 

@@ -5,61 +5,65 @@
  * The base learning rate is the optimizer's lr when the scheduler is made.
  */
 import { checkOptions } from '../engine/check.js';
+import { applyInto } from '../engine/engine.js';
+import { allocPersistent } from '../engine/memory.js';
+import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { sink } from '../engine/sink.js';
+import { SCHEDULE_WORDS, scheduleWords, type ScheduleKind } from '../ops/optim.js';
 import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
+import { Optimizer } from './optimizer.js';
+import { op } from '../ops/index.js';
 
-/** Anything with PyTorch-style parameter groups (every wasmgrad optimizer). */
-export interface Schedulable {
-  paramGroups: { lr: number }[];
-}
+/** What a scheduler drives: a wasmgrad optimizer (its learning rate lives in memory). */
+export type Schedulable = Optimizer;
 
 export interface LRSchedulerState {
   lastEpoch: number;
   baseLrs: number[];
 }
 
+/**
+ * The schedule lives in memory: [epoch, base, a, b] (src/ops/optim.ts lrSchedule), and each step()
+ * is a launch of lrSchedule, which advances the epoch and writes the learning rate into the
+ * optimizer's hyperparameter block. Inside a compiled function that launch is a record of the
+ * program like any other, so a fast replay advances the schedule by running it.
+ */
 export abstract class LRScheduler {
-  /** Number of step() calls so far (PyTorch's last_epoch). */
-  lastEpoch = 0;
   /** The learning rates of the parameter groups when the scheduler was made. */
   readonly baseLrs: number[];
-  private lastLr: number[] = [];
+  private readonly block: Tensor;
 
   protected constructor(
     readonly name: string,
     readonly optimizer: Schedulable,
-    /** The learning rate at epoch t from the base learning rate (closed form). */
-    private readonly closedForm: (t: number, baseLr: number) => number,
+    private readonly kind: ScheduleKind,
+    /** The schedule's constants a, b (see SCHEDULE_KINDS). */
+    private readonly constants: readonly [number, number],
   ) {
-    if (optimizer === null || typeof optimizer !== 'object' || !Array.isArray(optimizer.paramGroups))
-      throw this.error(`expects an optimizer (e.g. new wg.optim.SGD(...)), got ${fmtValue(optimizer)}`);
-    this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
-    this.apply();
+    if (!(optimizer instanceof Optimizer)) throw this.error(`expects an optimizer (e.g. new wg.optim.SGD(...)), got ${fmtValue(optimizer)}`);
+    this.baseLrs = [optimizer.lr];
+    const be = optimizer.params[0].storage.backend;
+    this.block = new Tensor([SCHEDULE_WORDS], 'float32', allocPersistent(be, SCHEDULE_WORDS, `optim.lr.${name} schedule`, true), false);
+    this.reset(0);
   }
 
   protected error(msg: string): WasmgradError {
     return new ValueError(`optim.lr.${this.name}`, msg);
   }
 
+  /** Number of step() calls so far (PyTorch's last_epoch), read from memory. */
+  get lastEpoch(): number {
+    return this.block.storage.backend.read(this.block.storage.ptr, 1, 'float32')[0];
+  }
+
   /** Advances one epoch and sets the optimizer's learning rate. */
   step(): void {
-    this.lastEpoch++;
-    this.apply();
-    // Inside wg.compile: a replay advances the schedule at the same point of the step.
-    if (sink.mode !== 'off')
-      sink.hook({
-        check: () => true,
-        commit: () => {
-          this.lastEpoch++;
-          this.apply();
-        },
-      });
+    this.launch(true);
   }
 
   /** The learning rate of each parameter group, as last set by this scheduler. */
   getLastLr(): number[] {
-    return [...this.lastLr];
+    return [this.optimizer.lr];
   }
 
   stateDict(): LRSchedulerState {
@@ -85,15 +89,20 @@ export abstract class LRScheduler {
     if (baseLrs.length !== this.baseLrs.length)
       throw origin.error(`${origin.name(lrs)} holds ${baseLrs.length} learning rates, the optimizer has ${this.baseLrs.length} parameter groups`, false);
     return () => {
-      this.lastEpoch = lastEpoch!;
       this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
-      this.apply();
+      this.reset(lastEpoch!);
     };
   }
 
-  private apply(): void {
-    this.lastLr = this.baseLrs.map((base) => this.closedForm(this.lastEpoch, base));
-    this.optimizer.paramGroups.forEach((g, k) => (g.lr = this.lastLr[k]));
+  /** Writes the schedule at `epoch` and sets the learning rate of that epoch. */
+  private reset(epoch: number): void {
+    const s = this.block.storage;
+    s.backend.write(s.ptr, scheduleWords(epoch, this.baseLrs[0], ...this.constants), 'float32');
+    this.launch(false);
+  }
+
+  private launch(advance: boolean): void {
+    for (const block of this.optimizer.hyperBlocks()) applyInto(op('lrSchedule'), block, [this.block, block], { kind: this.kind, advance });
   }
 }
 
@@ -121,7 +130,7 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: Schedulable, opts: { stepSize: number; gamma?: number }) {
     const o = options<{ stepSize: number; gamma: number }>('StepLR', opts, { stepSize: undefined, gamma: 0.1 }, { stepSize: posInt, gamma: nonNeg }, { stepSize: 'an integer ≥ 1', gamma: 'a finite number ≥ 0' });
-    super('StepLR', optimizer, (t, base) => base * o.gamma ** Math.floor(t / o.stepSize));
+    super('StepLR', optimizer, 'step', [o.gamma, o.stepSize]);
     this.stepSize = o.stepSize;
     this.gamma = o.gamma;
   }
@@ -132,7 +141,7 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: Schedulable, opts: { gamma: number }) {
     const o = options<{ gamma: number }>('ExponentialLR', opts, { gamma: undefined }, { gamma: nonNeg }, { gamma: 'a finite number ≥ 0' });
-    super('ExponentialLR', optimizer, (t, base) => base * o.gamma ** t);
+    super('ExponentialLR', optimizer, 'exponential', [o.gamma, 0]);
     this.gamma = o.gamma;
   }
 }
@@ -146,7 +155,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
   constructor(optimizer: Schedulable, opts: { tMax: number; etaMin?: number }) {
     const o = options<{ tMax: number; etaMin: number }>('CosineAnnealingLR', opts, { tMax: undefined, etaMin: 0 }, { tMax: posInt, etaMin: nonNeg }, { tMax: 'an integer ≥ 1', etaMin: 'a finite number ≥ 0' });
-    super('CosineAnnealingLR', optimizer, (t, base) => o.etaMin + ((base - o.etaMin) * (1 + Math.cos((Math.PI * t) / o.tMax))) / 2);
+    super('CosineAnnealingLR', optimizer, 'cosine', [o.tMax, o.etaMin]);
     this.tMax = o.tMax;
     this.etaMin = o.etaMin;
   }
@@ -167,9 +176,7 @@ export class LinearWarmup extends LRScheduler {
       { warmupSteps: (v) => Number.isInteger(v) && v >= 0, startFactor: (v) => v >= 0 && v <= 1 },
       { warmupSteps: 'an integer ≥ 0', startFactor: 'a number in [0, 1]' },
     );
-    super('LinearWarmup', optimizer, (t, base) =>
-      o.warmupSteps === 0 ? base : base * (o.startFactor + ((1 - o.startFactor) * Math.min(t, o.warmupSteps)) / o.warmupSteps),
-    );
+    super('LinearWarmup', optimizer, 'warmup', [o.warmupSteps, o.startFactor]);
     this.warmupSteps = o.warmupSteps;
     this.startFactor = o.startFactor;
   }

@@ -10,19 +10,27 @@
  * with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq, square_avg, sum) and
  * camelCase hyperparameters (our option names).
  *
+ * The hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
+ * optimCoefficients), which the update kernels read: `opt.lr = x` and `opt.paramGroups[0].lr = x`
+ * validate the value (a ValueError changes nothing) and write it there, and a step advances the
+ * counts in the kernels, so a compiled step replays without any JavaScript of the optimizer.
+ *
  * Non-finite gradients are not scanned for (as in PyTorch: a scan would read every gradient back
  * each step); NaN or ±Inf propagate into the parameters. Guard with
  * `clipGradNorm(params, maxNorm, { errorIfNonfinite: true })`, which checks the norm before
  * anything is changed.
  */
+import type { Backend } from '../engine/backend/types.js';
 import { checkOptions } from '../engine/check.js';
-import { applyUpdate } from '../engine/engine.js';
+import { applyInto, applyUpdate } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../engine/memory.js';
-import { fmtShape, writeParams, type OpDef } from '../ops/types.js';
-import { sink } from '../engine/sink.js';
+import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, HYPER_WORDS, hyperPair, type CoefficientKind } from '../ops/optim.js';
+import { fmtShape, type OpDef } from '../ops/types.js';
+import { jsState, sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
+import { op } from '../ops/index.js';
 
 /** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
 export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
@@ -43,17 +51,11 @@ export interface OptimizerStateDict<H extends Hyper = Hyper> {
 }
 
 interface ParamState {
-  step: number;
+  /** [step, fresh]: PyTorch's state['step'] and "the buffers were just made" (src/ops/optim.ts). */
+  counters: Tensor;
+  /** The coefficients of this parameter's update, written by optimCoefficients each step. */
+  coefficients: Tensor;
   buffers: Record<string, Tensor>;
-}
-
-/** The tensors of a parameter's update, after this step's bookkeeping. */
-export interface UpdateContext {
-  /** Step number of this update, ≥ 1 (PyTorch's state['step'] after its increment). */
-  step: number;
-  buffers: Record<string, Tensor>;
-  /** Buffers that did not exist before this step (SGD starts its momentum buffer at the gradient). */
-  created: ReadonlySet<string>;
 }
 
 /** Turns `params` into a checked array of distinct float32 leaf tensors that require grad. */
@@ -93,9 +95,13 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   readonly params: readonly Tensor[];
   /**
    * PyTorch's param_groups: one group holding the hyperparameters. Change them here (or through
-   * `lr`); they are validated again at every step.
+   * `lr`): each assignment is validated (a ValueError changes nothing) and written to memory.
    */
   readonly paramGroups: [H];
+  /** The hyperparameter values behind paramGroups[0]. */
+  private hyper: H;
+  /** The hyperparameter block in memory, per backend of the parameters (src/ops/optim.ts). */
+  private readonly blocks = new Map<Backend, Tensor>();
   private state: (ParamState | undefined)[];
 
   /**
@@ -115,9 +121,88 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (!p.requiresGrad) throw this.error(`params[${i}] ${fmtShape(p.shape)} does not require grad (make it with { requiresGrad: true })`);
       if (!p.isLeaf) throw this.error(`params[${i}] ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`);
     });
-    this.paramGroups = [this.readOptions(options, defaults)];
-    this.checkHyper(this.paramGroups[0]);
+    this.hyper = this.readOptions(options, defaults);
+    this.checkHyper(this.hyper);
+    this.paramGroups = [this.groupView()];
     this.state = this.params.map(() => undefined);
+    for (const p of this.params) this.blockOn(p.storage.backend);
+    const words = this.words();
+    this.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
+  }
+
+  /** paramGroups[0]: an object whose entries read this.hyper (lr: from memory) and write through setHyper. */
+  private groupView(): H {
+    const view = {} as H;
+    for (const key of Object.keys(this.hyper))
+      Object.defineProperty(view, key, {
+        enumerable: true,
+        get: () => (key === 'lr' ? this.lr : this.hyper[key]),
+        set: (v: HyperValue) => this.setHyper({ ...cloneHyper(this.syncLr()), [key]: Array.isArray(v) ? Object.freeze([...v]) : v }),
+      });
+    return view;
+  }
+
+  /**
+   * Validates `h` and makes it the hyperparameters (memory included). A change of which kernels a
+   * step runs (SGD's momentum switched on or off) bumps jsState: compiled functions re-run their JS.
+   */
+  private setHyper(h: H): void {
+    if (sink.mode !== 'off') sink.slow(`optim.${this.name}: a hyperparameter is set inside the function`);
+    this.checkHyper(h);
+    const before = this.structure(this.hyper);
+    for (const [k, v] of Object.entries(h)) (this.hyper as Record<string, HyperValue>)[k] = Array.isArray(v) ? (Object.freeze([...v]) as readonly [number, number]) : v;
+    if (this.structure(h) !== before) jsState.version++;
+    // A launch, not a direct write: inside wg.compile it takes its place in the program.
+    const words = this.words();
+    for (const block of this.blocks.values()) applyInto(op('hyperWrite'), block, [], { words });
+    this.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
+  }
+
+  /** @internal The hyperparameter blocks (an LR scheduler writes their learning rate, src/optim/lr.ts). */
+  hyperBlocks(): Tensor[] {
+    return [...this.blocks.values()];
+  }
+
+  /** The lr pair last written from JavaScript (this.hyper.lr is exact while memory still holds it). */
+  private lrWords: [number, number] = [NaN, NaN];
+
+  /**
+   * this.hyper.lr, brought up to date with memory: a scheduler's kernel may have written another
+   * learning rate since JavaScript last set it (hi + lo: float64 to ~2⁻⁴⁸).
+   */
+  private syncLr(): H {
+    const block = this.blocks.values().next().value as Tensor;
+    const [hi, lo] = block.storage.backend.read(block.storage.ptr, 2, 'float32');
+    if (hi !== this.lrWords[0] || lo !== this.lrWords[1]) {
+      this.hyper.lr = hi + lo;
+      this.lrWords = [hi, lo];
+    }
+    return this.hyper;
+  }
+
+  /** What a step runs under h: its kind of update and its buffers (a change re-runs compiled functions' JS). */
+  private structure(h: H): string {
+    return `${this.kind(h)} ${Object.keys(this.buffers(h)).join()}`;
+  }
+
+  /** The hyperparameter block on `be` (made on first use), as (hi, lo) pairs in the kind's slot order. */
+  private blockOn(be: Backend): Tensor {
+    let block = this.blocks.get(be);
+    if (block === undefined) {
+      block = persistentLike(this.params.find((p) => p.storage.backend === be)!, [HYPER_WORDS], `optim.${this.name} hyperparameters`, 0, this.words(), true);
+      this.blocks.set(be, block);
+    }
+    return block;
+  }
+
+  /** The hyperparameter block's words: (hi, lo) pairs in the slot order of the kind. */
+  private words(): number[] {
+    const h = this.hyper as Record<string, HyperValue>;
+    const betas = h.betas as readonly number[] | undefined;
+    const value = (slot: string) => (slot === 'beta1' ? betas![0] : slot === 'beta2' ? betas![1] : Number(h[slot]));
+    const words = new Array<number>(HYPER_WORDS).fill(0);
+    COEFFICIENT_KINDS[this.kind(this.hyper)].slots.forEach((slot, k) => ([words[2 * k], words[2 * k + 1]] = hyperPair(value(slot))));
+    return words;
   }
 
   /** The options merged over the defaults; unknown or missing required options are errors. */
@@ -127,18 +212,16 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     for (const [k, d] of Object.entries(defaults)) {
       const v = opts[k] !== undefined ? opts[k] : d;
       if (v === undefined) throw this.error(`the option ${k} is required`);
-      h[k] = Array.isArray(v) ? [...v] : v;
+      h[k] = Array.isArray(v) ? Object.freeze([...v]) : v; // frozen: a pair changes only by assignment, which writes memory
     }
     return h as H;
   }
 
   /** The learning rate (paramGroups[0].lr). */
   get lr(): number {
-    return this.paramGroups[0].lr;
+    return this.syncLr().lr;
   }
   set lr(v: number) {
-    if (sink.mode !== 'off') sink.slow(`optim.${this.name}: the learning rate is set inside the function`);
-    this.checkHyper({ ...this.paramGroups[0], lr: v });
     this.paramGroups[0].lr = v;
   }
 
@@ -149,32 +232,23 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   protected abstract buffers(h: H): Record<string, number>;
   /** Every buffer name this optimizer may keep (for loadStateDict). */
   protected abstract readonly bufferNames: readonly string[];
-  /** Runs the update kernel(s) of one parameter. */
-  protected abstract update(p: Tensor, g: Tensor, ctx: UpdateContext, h: H): void;
+  /** Which coefficients its updates read under hyperparameters h (src/ops/optim.ts). */
+  protected abstract kind(h: H): CoefficientKind;
+  /** Runs the update kernel of one parameter (through this.run). */
+  protected abstract update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: H): void;
 
   /** An error naming this optimizer (a ValueError unless another class is given). */
   protected error(msg: string, Kind: ErrorClass = ValueError): WasmgradError {
     return new Kind(`optim.${this.name}`, msg);
   }
 
-  /** Runs `op` in place on [param, grad, state...]; `written` are the indices it updates. */
-  protected run<A>(op: OpDef<A>, tensors: Tensor[], attrs: A, written: number[]): void {
-    const replay = this.replayRecs;
-    if (replay !== null) {
-      // A compiled function's replay: the update record exists; only its parameters change.
-      writeParams(replay[this.replayAt++], op.plan(tensors, attrs).params ?? []);
-      for (const i of written) tensors[i].storage.version++;
-      return;
-    }
-    applyUpdate(op, tensors, attrs, written);
-    if (sink.mode !== 'off') this.replayRecsOf?.push(...sink.lastStored);
+  /** Runs `op` in place on [param, grad, state...] with the coefficients of the current update; `written` are the indices it updates. */
+  protected run<A>(op: OpDef<A | null>, tensors: Tensor[], written: number[]): void {
+    applyUpdate(op, tensors, null, written, [this.current!]);
   }
 
-  /** Inside wg.compile: the update records of the parameter being updated (see bindReplay). */
-  private replayRecsOf: Int32Array[] | null = null;
-  /** During a replay's commit: the records run() rewrites, and the next one. */
-  private replayRecs: Int32Array[] | null = null;
-  private replayAt = 0;
+  /** The coefficient block of the parameter being updated. */
+  private current: Tensor | null = null;
 
   // ---- the step ---------------------------------------------------------------------------------
   /**
@@ -183,13 +257,14 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * parameters and the optimizer state as they were.
    */
   step(): void {
-    const h = this.paramGroups[0];
+    const h = this.hyper;
     this.checkHyper(h);
     // 1. validate
     const work: { i: number; p: Tensor; g: Tensor }[] = [];
     this.params.forEach((p, i) => {
       p.assertAlive(`optim.${this.name}.step`);
       const g = p.grad;
+      if (sink.mode !== 'off') sink.gradRead(p, g);
       if (g === null) return;
       if (!g.storage.alive) throw this.error(`the gradient of params[${i}] was freed (disposed); run backward() again`, RecycledTensorError);
       if (g.dtype !== 'float32') throw this.error(`the gradient of params[${i}] is ${g.dtype}, expected float32`, DTypeError);
@@ -202,77 +277,40 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         if (!t.storage.alive) throw this.error(`state '${name}' of params[${i}] was freed (disposed); reload a state dict`, RecycledTensorError);
       work.push({ i, p, g });
     });
-    // 2. make missing state buffers, not yet committed (a failure here changes nothing)
+    // 2. make missing state, not yet committed (a failure here changes nothing)
     const wanted = this.buffers(h);
     const fresh = work.map(({ i, p }) => {
       const made: Record<string, Tensor> = {};
       for (const [name, init] of Object.entries(wanted))
         if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
-      return made;
+      const st = this.state[i] ?? this.newState(p, 0);
+      return { made, st, block: this.blockOn(p.storage.backend) };
     });
-    // 3. commit and run
-    const recsOf: Int32Array[][] = [];
+    // 3. commit and run: per parameter the coefficients (advancing the step in memory), then the update
+    const kind = { kind: this.kind(h) };
     work.forEach(({ i, p, g }, k) => {
-      const st = (this.state[i] ??= { step: 0, buffers: {} });
-      Object.assign(st.buffers, fresh[k]);
-      st.step++;
-      this.replayRecsOf = sink.mode !== 'off' ? (recsOf[k] = []) : null;
-      this.update(p, g, { step: st.step, buffers: st.buffers, created: new Set(Object.keys(fresh[k])) }, h);
+      const { made, st, block } = fresh[k];
+      this.state[i] = st;
+      Object.assign(st.buffers, made);
+      // fresh = 1: the buffers start now (SGD begins its momentum buffer at the gradient itself)
+      if (Object.keys(made).length > 0) st.counters.storage.backend.write(st.counters.storage.ptr + 1, [1], 'float32');
+      applyInto(op('optimCoefficients'), st.coefficients, [block, st.counters], kind);
+      this.current = st.coefficients;
+      try {
+        this.update(p, g, st.buffers, h);
+      } finally {
+        this.current = null;
+      }
     });
-    this.replayRecsOf = null;
-    if (sink.mode !== 'off') this.bindReplay(work, recsOf);
   }
 
-  /**
-   * Inside wg.compile: the replay hook of this step. A replay checks that the same parameters have
-   * the same gradients and state buffers as in the recording (else the call re-runs the JS), then
-   * advances the step counts and re-plans each update with the current hyperparameters (learning
-   * rate set by a scheduler, Adam's bias corrections), rewriting only the records' parameters.
-   */
-  private bindReplay(work: { i: number; p: Tensor; g: Tensor }[], recsOf: Int32Array[][]): void {
-    const grads = this.params.map((p) => {
-      const w = work.find((x) => x.p === p);
-      return w === undefined ? null : w.g;
-    });
-    const bound = this.params.map((p) => sink.boundLeafGrad(p));
-    const buffers = work.map(({ i }) => ({ ...this.state[i]!.buffers }));
-    const names = Object.keys(this.buffers(this.paramGroups[0])).join();
-    const noneCreated = new Set<string>();
-    sink.hook(
-      {
-        check: () => {
-          const h = this.paramGroups[0];
-          this.checkHyper(h);
-          if (Object.keys(this.buffers(h)).join() !== names) return false;
-          for (let i = 0; i < this.params.length; i++) {
-            const now = this.params[i].grad;
-            if (now !== grads[i] && !(now === null && grads[i] !== null && bound[i] === grads[i])) return false;
-          }
-          for (let k = 0; k < work.length; k++) {
-            const st = this.state[work[k].i];
-            if (st === undefined) return false;
-            for (const [name, t] of Object.entries(buffers[k])) if (st.buffers[name] !== t || !t.storage.alive) return false;
-          }
-          return true;
-        },
-        commit: () => {
-          const h = this.paramGroups[0];
-          for (let k = 0; k < work.length; k++) {
-            const { i, p, g } = work[k];
-            const st = this.state[i]!;
-            st.step++;
-            this.replayRecs = recsOf[k];
-            this.replayAt = 0;
-            try {
-              this.update(p, g, { step: st.step, buffers: st.buffers, created: noneCreated }, h);
-            } finally {
-              this.replayRecs = null;
-            }
-          }
-        },
-      },
-      recsOf.flat(),
-    );
+  /** A parameter's state without buffers: counters [step, 0] and its coefficient block. */
+  private newState(p: Tensor, step: number): ParamState {
+    return {
+      counters: persistentLike(p, [2], `optim.${this.name} step`, 0, [step, 0], true),
+      coefficients: persistentLike(p, [COEFFICIENT_WORDS], `optim.${this.name} coefficients`, 0, undefined, true),
+      buffers: {},
+    };
   }
 
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
@@ -303,9 +341,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const state: Record<number, ParamStateDict> = {};
     this.state.forEach((st, i) => {
       if (st === undefined) return;
-      state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.step), ...st.buffers };
+      state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.counters.values()[0]), ...st.buffers };
     });
-    const group = { ...cloneHyper(this.paramGroups[0]), params: this.params.map((_, i) => i) };
+    const group = { ...cloneHyper(this.syncLr()), params: this.params.map((_, i) => i) };
     return { state, paramGroups: [group] };
   }
 
@@ -334,9 +372,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const at = { field: 'paramGroups[0]' };
     if (group === null || typeof group !== 'object' || Array.isArray(group))
       throw fail(`${name(at)} must be an object of hyperparameters, got ${fmtValue(group)}`);
-    const current = this.paramGroups[0] as Record<string, unknown>;
+    const current = this.hyper as Record<string, unknown>;
     // hyperparameters
-    const h: Record<string, unknown> = cloneHyper(this.paramGroups[0]);
+    const h: Record<string, unknown> = cloneHyper(this.syncLr());
     for (const [k, v] of Object.entries(group)) {
       if (k === 'params') continue;
       if (!Object.hasOwn(current, k)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(current).join(', ')})`);
@@ -356,7 +394,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     }
     // per-parameter state
     const required = Object.keys(this.buffers(h as H));
-    const next: (ParamState | undefined)[] = this.params.map(() => undefined);
+    const next: ({ step: number; buffers: Record<string, Tensor> } | undefined)[] = this.params.map(() => undefined);
     for (const [key, entry] of Object.entries(sd.state)) {
       const i = Number(key);
       if (!/^\d+$/.test(key)) throw fail(`${name({ field: 'state' })}: '${key}' is not a parameter index`);
@@ -384,17 +422,41 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       }
       next[i] = { step, buffers };
     }
-    // Copy the values onto each parameter's backend now: the commit allocates nothing, so it cannot
-    // fail (out of memory) after another part of a checkpoint was committed.
-    next.forEach((st, i) => {
-      if (st === undefined) return;
-      for (const [n, t] of Object.entries(st.buffers)) st.buffers[n] = persistentLike(this.params[i], t.shape, `optim.${this.name} ${n}`, 0, t.values());
+    // Values go into the state already in memory (a compiled step's records point there), else
+    // into blocks made now: the commit allocates nothing, so it cannot fail (out of memory) after
+    // another part of a checkpoint was committed.
+    const writes: [Tensor, Float32Array | Float64Array | Int32Array][] = [];
+    const states = next.map((entry, i) => {
+      if (entry === undefined) return undefined;
+      const p = this.params[i];
+      const old = this.state[i];
+      const st: ParamState = old !== undefined ? { ...old, buffers: {} } : this.newState(p, 0);
+      writes.push([st.counters, Float32Array.of(entry.step, 0)]);
+      for (const [n, t] of Object.entries(entry.buffers)) {
+        const values = t.values();
+        const mine = old?.buffers[n];
+        if (mine !== undefined && mine.storage.alive) {
+          st.buffers[n] = mine;
+          writes.push([mine, values]);
+        } else st.buffers[n] = persistentLike(p, t.shape, `optim.${this.name} ${n}`, 0, values, true);
+      }
+      return st;
     });
     return () => {
-      this.state = next;
-      Object.assign(this.paramGroups[0], h);
+      for (const [t, values] of writes) t.storage.backend.write(t.storage.ptr, values, 'float32');
+      // State that is not where a compiled step's records point makes compiled functions re-run their JS.
+      if (states.some((st, i) => !sameBuffers(st, this.state[i]))) jsState.version++;
+      this.state = states;
+      this.setHyper(h as H);
     };
   }
+}
+
+/** Whether two states hold the very same buffer tensors (or both none). */
+function sameBuffers(a: ParamState | undefined, b: ParamState | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  const names = Object.keys(a.buffers);
+  return names.length === Object.keys(b.buffers).length && names.every((n) => a.buffers[n] === b.buffers[n]);
 }
 
 function cloneHyper<H extends Hyper>(h: H): H {

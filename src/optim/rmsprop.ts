@@ -1,7 +1,7 @@
 /** RMSprop (torch.optim.RMSprop, not centered). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -48,10 +48,13 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     return h.momentum > 0 ? { square_avg: 0, momentum_buffer: 0 } : { square_avg: 0 };
   }
 
-  protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: RMSpropHyper): void {
-    const attrs = { lr: h.lr, alpha: h.alpha, eps: h.eps, weightDecay: h.weightDecay, momentum: h.momentum };
-    const { square_avg: s, momentum_buffer: buf } = ctx.buffers;
-    if (h.momentum > 0) this.run(op('rmspropMomentumUpdate'), [p, g, s, buf], attrs, [0, 2, 3]);
-    else this.run(op('rmspropUpdate'), [p, g, s], attrs, [0, 2]);
+  protected kind(): 'rmsprop' {
+    return 'rmsprop';
+  }
+
+  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: RMSpropHyper): void {
+    const { square_avg: s, momentum_buffer: buf } = buffers;
+    if (h.momentum > 0) this.run(op('rmspropMomentumUpdate'), [p, g, s, buf], [0, 2, 3]);
+    else this.run(op('rmspropUpdate'), [p, g, s], [0, 2]);
   }
 }

@@ -1,7 +1,7 @@
 /** SGD with optional momentum, dampening, Nesterov momentum and L2 weight decay (torch.optim.SGD). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type Params, type UpdateContext } from './optimizer.js';
+import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -51,12 +51,12 @@ export class SGD extends Optimizer<SGDHyper> {
     return h.momentum !== 0 ? { momentum_buffer: 0 } : {};
   }
 
-  protected update(p: Tensor, g: Tensor, ctx: UpdateContext, h: SGDHyper): void {
-    if (h.momentum === 0) {
-      this.run(op('sgdUpdate'), [p, g], { lr: h.lr, weightDecay: h.weightDecay }, [0]);
-      return;
-    }
-    const attrs = { lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, dampening: h.dampening, nesterov: h.nesterov, first: ctx.created.has('momentum_buffer') };
-    this.run(op('sgdMomentumUpdate'), [p, g, ctx.buffers.momentum_buffer], attrs, [0, 2]);
+  protected kind(h: SGDHyper): 'sgd' | 'sgdMomentum' {
+    return h.momentum === 0 ? 'sgd' : 'sgdMomentum';
+  }
+
+  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: SGDHyper): void {
+    if (h.momentum === 0) this.run(op('sgdUpdate'), [p, g], [0]);
+    else this.run(op('sgdMomentumUpdate'), [p, g, buffers.momentum_buffer], [0, 2]);
   }
 }
