@@ -6,7 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { OPS } from '../src/ops/index.js';
 
-const snake = (s: string) => s.replace(/[A-Z0-9]+/g, (m) => `_${m.toLowerCase()}`);
+// A capital starts a word and so does a digit run, unless the digits end a word: conv2d → conv_2d,
+// cat2 → cat_2, l1Loss → l1_loss.
+const snake = (s: string) => s.replace(/[A-Z]|\d+(?![A-Z])/g, (m) => `_${m.toLowerCase()}`);
 const kernel = (name: string, dir: 'fwd' | 'bwd') => `f32_${snake(name)}_${dir}`;
 
 const byModule = new Map<string, string[]>();

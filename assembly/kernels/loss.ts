@@ -110,13 +110,13 @@ class Mse {
 export function f32_mse_loss_fwd(rec: usize): void { pairFwd<Mse>(rec); }
 export function f32_mse_loss_bwd(rec: usize): void { pairBwd<Mse>(rec); }
 
-class Mae {
+class L1 {
   @inline loss<L, V>(p: V, t: V, c: V): V { const l = changetype<L>(0); return l.abs(l.sub(p, t)); }
   @inline dp<L, V>(p: V, t: V, c: V): V { const l = changetype<L>(0); return l.sign(l.sub(p, t)); }
   @inline dt<L, V>(p: V, t: V, c: V): V { return changetype<L>(0).neg(this.dp<L, V>(p, t, c)); }
 }
-export function f32_mae_loss_fwd(rec: usize): void { pairFwd<Mae>(rec); }
-export function f32_mae_loss_bwd(rec: usize): void { pairBwd<Mae>(rec); }
+export function f32_l1_loss_fwd(rec: usize): void { pairFwd<L1>(rec); }
+export function f32_l1_loss_bwd(rec: usize): void { pairBwd<L1>(rec); }
 
 // Quadratic for |e| < δ, linear beyond; value and slope agree at |e| = δ. Slope: e clamped to ±δ.
 class Huber {
