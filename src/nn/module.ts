@@ -197,7 +197,7 @@ export abstract class Module {
   ): { result: LoadStateDictResult; commit: () => void } {
     const strict = opts.strict ?? true;
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
-      throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${sd === null ? 'null' : Array.isArray(sd) ? 'an array' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
+      throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${fmtValue(sd)}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
     const want = this.stateDict();
     const missingKeys = Object.keys(want).filter((k) => !got.has(k));
@@ -211,7 +211,7 @@ export abstract class Module {
       if (!got.has(k)) continue;
       const src = got.get(k);
       if (!(src instanceof Tensor)) {
-        problems.push(`'${k}' is not a Tensor (got ${src === null ? 'null' : typeof src})`);
+        problems.push(`'${k}' is not a Tensor (got ${fmtValue(src)})`);
         continue;
       }
       if (!src.storage.alive) {
