@@ -70,14 +70,12 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
 // A loss is a class of lane-generic formulas (value, ∂ℓ/∂p, ∂ℓ/∂t) written once and run as f32x4
 // over the body (SIMD builds) and as f32 over the tail (or everything, in the scalar build).
 
-// @ts-ignore: decorator
 @inline function pairLossAt<F, L, V>(y: usize, p: usize, t: usize, c: f32, j: usize): void {
   const f = changetype<F>(0), l = changetype<L>(0);
   l.store(y + j, f.loss<L, V>(l.load(p + j), l.load(t + j), l.splat(c)));
 }
 
 // GIN0 and GIN1 may alias (mse(x, x)): each update is its own load-add-store.
-// @ts-ignore: decorator
 @inline function pairGradAt<F, L, V>(p: usize, t: usize, g: usize, gp: usize, gt: usize, c: f32, j: usize): void {
   const f = changetype<F>(0), l = changetype<L>(0);
   const pv = l.load(p + j), tv = l.load(t + j), gv = l.load(g + j), cv = l.splat(c);
@@ -85,7 +83,6 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
   if (gt) l.store(gt + j, l.madd(gv, f.dt<L, V>(pv, tv, cv), l.load(gt + j)));
 }
 
-// @ts-ignore: decorator
 @inline function pairFwd<F>(rec: usize): void {
   const y = ptr(rec, OUT), p = ptr(rec, IN), t = ptr(rec, IN + 1), c = paramf(rec, 0), n = numel(rec);
   let i = 0;
@@ -93,7 +90,6 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
   for (; i < n; i++) pairLossAt<F, Lane1, f32>(y, p, t, c, <usize>i << 2);
 }
 
-// @ts-ignore: decorator
 @inline function pairBwd<F>(rec: usize): void {
   const p = ptr(rec, IN), t = ptr(rec, IN + 1), g = ptr(rec, GOUT), gp = ptr(rec, GIN), gt = ptr(rec, GIN + 1);
   const c = paramf(rec, 0), n = numel(rec);

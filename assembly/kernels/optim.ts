@@ -15,7 +15,6 @@ import { Lane1, Lane4 } from '../simd';
 
 // ---- SGD: params [lr, wd, bufDecay, gradWeight, nesterov, momentum] ------------------------------
 //   d = g + wd·p;  buf = bufDecay·buf + gradWeight·d;  d = nesterov ? d + momentum·buf : buf;  p −= lr·d
-// @ts-ignore: decorator
 @inline function sgdLanes<L, V>(
   o: usize, p: usize, g: usize, b: usize, j: usize,
   lr: f32, wd: f32, bufDecay: f32, gradWeight: f32, momentum: f32,
@@ -32,7 +31,6 @@ import { Lane1, Lane4 } from '../simd';
   l.store(o + j, l.sub(x, l.mul(l.splat(lr), d)));
 }
 
-// @ts-ignore: decorator
 @inline function sgd(rec: usize, hasBuf: bool, nesterov: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1);
   const b: usize = hasBuf ? ptr(rec, IN + 2) : 0;
@@ -56,7 +54,6 @@ export function f32_sgd_momentum_update_fwd(rec: usize): void {
 
 // ---- Adam / AdamW: params [l2, decay, 1−β1, β2, 1−β2, stepSize, √bc2, ε] ----------------------------
 //   d = g + l2·p;  m += (1−β1)(d − m);  v = β2·v + (1−β2)·d²;  p = p·decay − stepSize·m / (√v/√bc2 + ε)
-// @ts-ignore: decorator
 @inline function adamLanes<L, V>(
   o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
   l2: f32, decay: f32, omb1: f32, b2: f32, omb2: f32, stepSize: f32, bc2sqrt: f32, eps: f32,
@@ -86,7 +83,6 @@ export function f32_adam_update_fwd(rec: usize): void {
 // ---- RMSprop: params [lr, wd, α, 1−α, ε, momentum] --------------------------------------------------
 //   d = g + wd·p;  s = α·s + (1−α)·d²;  step = d / (√s + ε)
 //   momentum: buf = momentum·buf + step, p −= lr·buf;  otherwise p −= lr·step
-// @ts-ignore: decorator
 @inline function rmspropLanes<L, V>(
   o: usize, p: usize, g: usize, s: usize, b: usize, j: usize,
   lr: f32, wd: f32, alpha: f32, oma: f32, eps: f32, momentum: f32,
@@ -105,7 +101,6 @@ export function f32_adam_update_fwd(rec: usize): void {
   l.store(o + j, l.sub(x, l.mul(l.splat(lr), step)));
 }
 
-// @ts-ignore: decorator
 @inline function rmsprop(rec: usize, hasBuf: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), s = ptr(rec, IN + 2);
   const b: usize = hasBuf ? ptr(rec, IN + 3) : 0;
@@ -125,7 +120,6 @@ export function f32_rmsprop_momentum_update_fwd(rec: usize): void {
 
 // ---- Adagrad: params [clr, wd, ε] ----------------------------------------------------------------
 //   d = g + wd·p;  sum += d²;  p −= clr·d / (√sum + ε)
-// @ts-ignore: decorator
 @inline function adagradLanes<L, V>(o: usize, p: usize, g: usize, s: usize, j: usize, clr: f32, wd: f32, eps: f32): void {
   const l = changetype<L>(0);
   const x = l.load(p + j);
