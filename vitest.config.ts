@@ -14,7 +14,7 @@ const files = { simd, relaxed: sibling('relaxed'), scalar: sibling('scalar') };
 // Node 20 validates relaxed SIMD only behind a V8 flag (Node ≥ 21 ships it).
 const relaxedFlag = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd'];
 
-const OP_TABLE_SUITE = ['test/ops.test.ts', 'test/contract.test.ts', 'test/examples/**/*.test.ts', 'test/builds.test.ts'];
+const OP_TABLE_SUITE = ['test/ops.test.ts', 'test/contract.test.ts', 'test/op-examples/**/*.test.ts', 'test/builds.test.ts'];
 const shared = { testTimeout: 60_000, pool: 'forks' as const };
 const env = (build: 'simd' | 'relaxed' | 'scalar', id: string) => ({
   WASMGRAD_WASM: files[build],
@@ -25,10 +25,21 @@ const env = (build: 'simd' | 'relaxed' | 'scalar', id: string) => ({
 });
 
 const projects = [{ test: { ...shared, name: 'simd', include: ['test/**/*.test.ts'], env: env('simd', 'simd') } }];
-for (const [build, id, execArgv] of [['relaxed', 'relaxed-simd', relaxedFlag], ['scalar', 'scalar', []]] as const) {
-  if (existsSync(files[build])) projects.push({ test: { ...shared, name: build, include: OP_TABLE_SUITE, env: env(build, id), execArgv: [...execArgv] } } as never);
+for (const [build, id, execArgv] of [
+  ['relaxed', 'relaxed-simd', relaxedFlag],
+  ['scalar', 'scalar', []],
+] as const) {
+  if (existsSync(files[build]))
+    projects.push({ test: { ...shared, name: build, include: OP_TABLE_SUITE, env: env(build, id), execArgv: [...execArgv] } } as never);
   else if (process.env.WASMGRAD_WASM) console.warn(`vitest: ${files[build]} not found, the ${build} build is not tested (scripts/dev-build.sh builds it)`);
   else throw new Error(`vitest: ${files[build]} not found: run npm run build:wasm`);
 }
 
-export default defineConfig({ test: { projects } });
+// `vitest run --mode quick` (npm run test:quick), the inner loop: the SIMD build only, without the
+// built-package and example runs and the long training runs, and without the reference-vs-finite-
+// differences half of ops.test.ts (~40 s of float64 differencing; for one op:
+// `npx vitest run --project simd test/ops.test.ts -t "op <name> "`).
+const SLOW = ['test/examples-run.test.ts', 'test/mainjob.test.ts', 'test/package.test.ts', 'test/convergence.test.ts', 'test/fuzz.test.ts'];
+const quick = { test: { ...shared, name: 'quick', include: ['test/**/*.test.ts'], exclude: SLOW, env: { ...env('simd', 'simd'), WASMGRAD_WASM_ONLY: '1' } } };
+
+export default defineConfig(({ mode }) => ({ test: { projects: mode === 'quick' ? [quick] : projects } }));

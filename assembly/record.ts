@@ -8,37 +8,31 @@ export {
 } from './generated/contract';
 
 /** An int32 field of the record. */
-// @ts-ignore: decorator
 @inline export function field(rec: usize, k: i32): i32 {
   return load<i32>(rec + (<usize>k << 2));
 }
 
 /** A pointer field as a byte address (0 stays 0: "no buffer"). */
-// @ts-ignore: decorator
 @inline export function ptr(rec: usize, k: i32): usize {
   return <usize>load<u32>(rec + (<usize>k << 2)) << 2;
 }
 
 /** Kernel parameter k (int32). */
-// @ts-ignore: decorator
 @inline export function param(rec: usize, k: i32): i32 {
   return load<i32>(rec + (<usize>(P + k) << 2));
 }
 
 /** Kernel parameter k holding float32 bits. */
-// @ts-ignore: decorator
 @inline export function paramf(rec: usize, k: i32): f32 {
   return load<f32>(rec + (<usize>(P + k) << 2));
 }
 
 /** Does this backward record write GIN + i (FLAG_OVERWRITE) rather than add into it? */
-// @ts-ignore: decorator
 @inline export function overwrites(rec: usize, i: i32): bool {
   return (field(rec, OPCODE) & (FLAG_OVERWRITE << i)) != 0;
 }
 
 /** Number of output elements. */
-// @ts-ignore: decorator
 @inline export function numel(rec: usize): i32 {
   return load<i32>(rec + (<usize>N << 2));
 }

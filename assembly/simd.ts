@@ -8,14 +8,12 @@
 // side by side (Lane4), and the vector exp/log (f32x4 has neither).
 
 /** a·b + c on four lanes. */
-// @ts-ignore: decorator
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
 /** Sum of the four lanes, as (l0 + l1) + (l2 + l3). */
-// @ts-ignore: decorator
 @inline export function hsum(v: v128): f32 {
   return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
@@ -28,7 +26,6 @@
  * 88.7228, so n ≤ 128 and the result overflows to +Inf from x ≈ 88.38 (float32's own limit is
  * 88.72). NaN stays NaN.
  */
-// @ts-ignore: decorator
 @inline export function expv(x: v128): v128 {
   const xc = f32x4.min(x, f32x4.splat(88.72283));
   const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504)));
@@ -50,7 +47,6 @@
  * f = m − 1 and ln(1 + f) = f − f²/2 + f³·P(f) (≈ 1 ulp); e·ln2 is added in two parts as in expv.
  * Subnormals are scaled by 2^23 first. x = 0 → −Inf, x < 0 → NaN, +Inf and NaN pass through.
  */
-// @ts-ignore: decorator
 @inline export function logv(x: v128): v128 {
   const tiny = f32x4.lt(x, f32x4.splat(1.17549435e-38));
   const xs = v128.bitselect(f32x4.mul(x, f32x4.splat(8388608)), x, tiny);
@@ -85,7 +81,6 @@
  * ln(1 + u) in four lanes (u ≥ −1). Goldberg's trick: w = 1 + u rounds, but w − 1 is exact and
  * ln(w)/(w − 1) varies slowly, so ln(w)·u/(w − 1) cancels the rounding; where w == 1, ln(1+u) = u.
  */
-// @ts-ignore: decorator
 @inline export function log1pv(u: v128): v128 {
   const w = f32x4.add(u, f32x4.splat(1));
   const r = f32x4.div(f32x4.mul(logv(w), u), f32x4.sub(w, f32x4.splat(1)));

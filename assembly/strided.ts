@@ -7,7 +7,6 @@ import { param } from './record';
  * Element offset, in an operand whose strides start at param index `stridesAt`, of the first
  * element of outer row `row` (row-major over shape[0 .. rank-2]).
  */
-// @ts-ignore: decorator
 @inline export function rowOffset(rec: usize, row: i32, stridesAt: i32): usize {
   const rank = param(rec, 0);
   let off: usize = 0;

@@ -207,7 +207,7 @@ describe('bad checkpoints change nothing', () => {
     expect(() => wg.saveCheckpoint(null as never)).toThrow(wg.ValueError);
     expect(() => wg.saveCheckpoint({ model: s.model, metadata: { 'wasmgrad.x': '1' } })).toThrow(wg.ValueError);
     expect(() => wg.saveCheckpoint({ model: s.model, metadata: 'epoch 3' as never })).toThrow(
-      'wasmgrad.saveCheckpoint: metadata must be an object of string → string, got string',
+      'wasmgrad.saveCheckpoint: metadata must be an object of string → string, got "epoch 3"',
     );
     expect(() => wg.saveCheckpoint({ model: s.model, optimizer: {} as never })).toThrow(wg.ValueError);
     expect(() => wg.loadCheckpoint(modelOnly, null as never)).toThrow(wg.ValueError);
@@ -231,7 +231,7 @@ test('state dict objects: StateDictError for what does not fit or is malformed, 
     [() => s.optimizer.loadStateDict({ ...sd, paramGroups: [{ ...group, lr: -1 }] } as never), wg.ValueError, 'wasmgrad.optim.Adam: lr must be a finite number ≥ 0, got -1'],
     [() => s.scheduler.loadStateDict({ lastEpoch: 1, baseLrs: [] }), wg.StateDictError, 'wasmgrad.optim.lr.StepLR: loadStateDict: baseLrs holds 0 learning rates, the optimizer has 1 parameter groups'],
     [() => s.scheduler.loadStateDict({ lastEpoch: 0.5, baseLrs: [0.1] }), wg.StateDictError, 'wasmgrad.optim.lr.StepLR: loadStateDict: lastEpoch must be an integer ≥ 0, got 0.5'],
-    [() => s.model.loadStateDict(5 as never), wg.ValueError, 'wasmgrad.nn.Sequential.loadStateDict: expected a state dict (an object or Map of name → Tensor), got number'],
+    [() => s.model.loadStateDict(5 as never), wg.ValueError, 'wasmgrad.nn.Sequential.loadStateDict: expected a state dict (an object or Map of name → Tensor), got 5'],
     [() => s.model.loadStateDict({}), wg.StateDictError, 'wasmgrad.nn.Sequential.loadStateDict: the state dict does not match the model (nothing was loaded):\n  missing key(s): '],
   ];
   const before = JSON.stringify([values(s.model), s.optimizer.paramGroups, s.scheduler.lastEpoch]);

@@ -150,13 +150,13 @@ describe('writing', () => {
     const t = wg.tensor([1]);
     expect(() => wg.save(t as never)).toThrow(/single Tensor; pass a state dict/);
     expect(() => wg.save(null as never)).toThrow(/expected a state dict .* got null/);
-    expect(() => wg.save([t] as never)).toThrow(/got an array/);
-    expect(() => wg.save({ a: [1, 2] } as never)).toThrow(/entry 'a' is an array, not a Tensor/);
-    expect(() => wg.save({ a: 1 } as never)).toThrow(/entry 'a' is number, not a Tensor/);
+    expect(() => wg.save([t] as never)).toThrow(/got \[Tensor\(\[1\], float32\)\]/);
+    expect(() => wg.save({ a: [1, 2] } as never)).toThrow(/entry 'a' is \[1, 2\], not a Tensor/);
+    expect(() => wg.save({ a: 1 } as never)).toThrow(/entry 'a' is 1, not a Tensor/);
     expect(() => wg.save({ __metadata__: t })).toThrow(/'__metadata__' is reserved/);
     expect(() => wg.save({ ['bad\ud800']: t })).toThrow(/not well-formed Unicode/);
-    expect(() => wg.save({ stateDict: () => 5 } as never)).toThrow(/stateDict\(\) returned number/);
-    expect(() => wg.save({ a: t }, { metadata: { epoch: 3 } as never })).toThrow(/metadata value for 'epoch' must be a string, got number/);
+    expect(() => wg.save({ stateDict: () => 5 } as never)).toThrow(/stateDict\(\) returned 5,/);
+    expect(() => wg.save({ a: t }, { metadata: { epoch: 3 } as never })).toThrow(/metadata value for 'epoch' must be a string, got 3 /);
     expect(() => wg.save({ a: t }, { metadata: 'x' as never })).toThrow(/metadata must be an object/);
     const dead = wg.tensor([1, 2]);
     dead.dispose();
@@ -337,7 +337,7 @@ describe('reading', () => {
   });
 
   test('not bytes at all', () => {
-    expect(() => wg.load('abc' as never)).toThrow(/expected the file's bytes \(Uint8Array, Buffer or ArrayBuffer\), got string/);
+    expect(() => wg.load('abc' as never)).toThrow(/expected the file's bytes \(Uint8Array, Buffer or ArrayBuffer\), got "abc"/);
     expect(() => wg.load('abc' as never)).toThrow(wg.ValueError);
   });
 });

@@ -3,7 +3,7 @@
  * (a) forward and every input gradient on WASM (float32) vs the reference (float64), from a fresh
  *     buffer, added into a second time, and (overwritesGrad ops) overwriting NaN-filled buffers;
  * (b) reference gradients vs central finite differences in float64.
- * Hand-computed values per op live in test/examples/*.test.ts.
+ * Hand-computed values per op live in test/op-examples/*.test.ts.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import { OPS } from '../src/ops/index.js';

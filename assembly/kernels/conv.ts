@@ -17,13 +17,11 @@ import { gemm, gemmScratch } from './gemm';
 import { DO, DP, WO } from '../generated/contract';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P15). */
-// @ts-ignore: decorator
 @unmanaged class ConvGeom {
   n: i32; c: i32; h: i32; w: i32; o: i32; kh: i32; kw: i32; oh: i32; ow: i32;
   sh: i32; sw: i32; ph: i32; pw: i32; dh: i32; dw: i32; bias: i32;
 }
 
-// @ts-ignore: decorator
 @inline function geom(rec: usize): ConvGeom {
   return changetype<ConvGeom>(rec + (<usize>P << 2));
 }
@@ -34,13 +32,11 @@ import { DO, DP, WO } from '../generated/contract';
 // the padding.
 
 /** First o ≥ 0 with o·s + off ≥ 0. */
-// @ts-ignore: decorator
 @inline export function firstInside(off: i32, s: i32): i32 {
   return off >= 0 ? 0 : (s - 1 - off) / s;
 }
 
 /** First o with o·s + off ≥ size, at most count. */
-// @ts-ignore: decorator
 @inline export function endInside(off: i32, s: i32, size: i32, count: i32): i32 {
   return off >= size ? 0 : min(count, (size - off + s - 1) / s);
 }
@@ -63,7 +59,6 @@ import { DO, DP, WO } from '../generated/contract';
 // padding, as dX's, that is a good part of the work).
 
 /** One stride-1 convolution: cin planes h×w, padded by ph, pw, into cout planes oh×ow, and its buffers. */
-// @ts-ignore: decorator
 @unmanaged class Direct {
   cin: i32; h: i32; w: i32; ph: i32; pw: i32; cout: i32; kh: i32; kw: i32; dh: i32; dw: i32;
   hp: i32; wp: i32; oh: i32; ow: i32;
@@ -131,7 +126,6 @@ function directWeights(d: Direct, w: usize, base: i32, so: i32, sc: i32, si: i32
  * micro-kernel (8 accumulators, two vectors of the input per tap, one weight broadcast per
  * channel), with the input row found through the tap offset table.
  */
-// @ts-ignore: decorator
 @inline function directTile(rows: i32, d: Direct, pk: usize, xb: usize, klo: i32, khi: i32, c: usize, ldc: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
@@ -260,7 +254,6 @@ function weightGradImage(d: Direct, gt: usize, acc: usize): void {
 
 // ---- im2col / col2im -------------------------------------------------------------------------
 /** d[t] = s[t·stride], t < len: contiguous runs (stride 1) go 4 floats at a time. */
-// @ts-ignore: decorator
 @inline function gatherRow(d: usize, s: usize, len: i32, stride: i32): void {
   let t = 0;
   if (ASC_FEATURE_SIMD) {
@@ -270,7 +263,6 @@ function weightGradImage(d: Direct, gt: usize, acc: usize): void {
 }
 
 /** d[t·stride] += s[t], t < len (each target is hit once: the vector adds cannot collide). */
-// @ts-ignore: decorator
 @inline function scatterAddRow(d: usize, s: usize, len: i32, stride: i32): void {
   let t = 0;
   if (ASC_FEATURE_SIMD) {
@@ -320,24 +312,20 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
 }
 
 /** col = im2col(x[n]). */
-// @ts-ignore: decorator
 @inline function im2col(g: ConvGeom, x: usize, col: usize): void {
   walkColumns(g, x, col, true);
 }
 
 /** gx[n] += col2im(dcol). */
-// @ts-ignore: decorator
 @inline function col2imAdd(g: ConvGeom, dcol: usize, gx: usize): void {
   walkColumns(g, gx, dcol, false);
 }
 
-// @ts-ignore: decorator
 @inline function isPointwise(g: ConvGeom): bool {
   return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0;
 }
 
 /** The column matrix of image x: x itself for a pointwise conv, else im2col into col. */
-// @ts-ignore: decorator
 @inline function columns(g: ConvGeom, x: usize, col: usize): usize {
   if (isPointwise(g)) return x;
   im2col(g, x, col);
@@ -345,7 +333,6 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
 }
 
 /** Σ of len floats at p: four f32x4 lane sums, then the lanes and the scalar tail. */
-// @ts-ignore: decorator
 @inline function sumRow(p: usize, len: i32): f32 {
   let s: f32 = 0;
   let t = 0;
@@ -367,7 +354,6 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
  * 32×32 images 57 vs 39 GFLOP/s, 3→32 on 64×64 28 vs 28, 128→128 on 16×16 57 vs 55, 32→64 on
  * 28×28 56 vs 52; only 256→256 on 8×8 was slower, 49 vs 53: no size limit is worth a rule.
  */
-// @ts-ignore: decorator
 @inline function isDirect(g: ConvGeom): bool {
   return g.sh == 1 && g.sw == 1 && g.kh * g.kw > 1 && g.ph <= g.dh * (g.kh - 1) && g.pw <= g.dw * (g.kw - 1);
 }

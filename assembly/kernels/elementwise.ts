@@ -18,24 +18,20 @@ import { rowOffset } from '../strided';
 // row's offsets are found by dividing the row index by the outer dims.
 
 /** Element offset of input `which`'s row: its strides follow the shape and earlier inputs' strides. */
-// @ts-ignore: decorator
 @inline function operandRow(rec: usize, row: i32, which: i32): usize {
   return rowOffset(rec, row, 1 + param(rec, 0) * (which + 1));
 }
 
-// @ts-ignore: decorator
 @inline function innerLen(rec: usize): i32 {
   return param(rec, param(rec, 0));
 }
 
-// @ts-ignore: decorator
 @inline function rowCount(rec: usize): i32 {
   const inner = innerLen(rec);
   return inner == 0 ? 0 : numel(rec) / inner;
 }
 
 /** Stride of input `which` along the inner dim: 1 or 0. */
-// @ts-ignore: decorator
 @inline function innerStride(rec: usize, which: i32): i32 {
   return param(rec, param(rec, 0) * (which + 2));
 }
@@ -80,7 +76,6 @@ class Bcast {
 }
 
 /** Runs K's `run<A, B>(rec)` with A, B the access types of inputs `first` and `first + 1`. */
-// @ts-ignore: decorator
 @inline function withAccess<K>(rec: usize, first: i32): void {
   const k = changetype<K>(0);
   const a = innerStride(rec, first) != 0, b = innerStride(rec, first + 1) != 0;
@@ -143,9 +138,7 @@ class BinaryBwd<Op> {
   }
 }
 
-// @ts-ignore: decorator
 @inline function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0); }
-// @ts-ignore: decorator
 @inline function binaryBwd<Op>(rec: usize): void { withAccess<BinaryBwd<Op>>(rec, 0); }
 
 // ---- where(cond, a, b): the same iteration over three inputs --------------------------------
@@ -216,7 +209,6 @@ export function f32_where_bwd(rec: usize): void {
 }
 
 // ---- unary ---------------------------------------------------------------------------------
-// @ts-ignore: decorator
 @inline function unaryFwd<Op>(rec: usize): void {
   const op = changetype<Op>(0);
   const o = ptr(rec, OUT), x = ptr(rec, IN);
@@ -226,7 +218,6 @@ export function f32_where_bwd(rec: usize): void {
   for (; i < n; i++) store<f32>(o + (<usize>i << 2), op.f(load<f32>(x + (<usize>i << 2)), p, q));
 }
 
-// @ts-ignore: decorator
 @inline function unaryBwd<Op>(rec: usize): void {
   const op = changetype<Op>(0);
   const o = ptr(rec, OUT), x = ptr(rec, IN), g = ptr(rec, GOUT), gx = ptr(rec, GIN);
@@ -246,7 +237,6 @@ export function f32_where_bwd(rec: usize): void {
 }
 
 /** The op's scalar f applied lane by lane: for maths with no SIMD form here (pow). */
-// @ts-ignore: decorator
 @inline function lanes<Op>(x: v128, p: f32, q: f32): v128 {
   const op = changetype<Op>(0);
   let r = f32x4.splat(op.f(f32x4.extract_lane(x, 0), p, q));
@@ -256,7 +246,6 @@ export function f32_where_bwd(rec: usize): void {
 }
 
 /** 1.0 where the lane mask is set, else 0.0. */
-// @ts-ignore: decorator
 @inline function ones(m: v128): v128 {
   return v128.and(m, f32x4.splat(1));
 }
@@ -310,11 +299,9 @@ export function f32_div_bwd(rec: usize): void { binaryBwd<Div>(rec); }
 // maximum/minimum: f32.max/min and f32x4.max/min return NaN if either input is NaN (PyTorch's
 // rule; pmax would not). Gradient as PyTorch: all to the winner, half each on a tie, and a loser
 // gets 0 (with a NaN neither loses, so both get the full gradient).
-// @ts-ignore: decorator
 @inline function share(tie: bool, lose: bool): f32 {
   return tie ? 0.5 : lose ? 0 : 1;
 }
-// @ts-ignore: decorator
 @inline function shareV(tie: v128, lose: v128): v128 {
   return v128.bitselect(f32x4.splat(0.5), v128.andnot(f32x4.splat(1), lose), tie);
 }
@@ -447,7 +434,6 @@ export function f32_square_bwd(rec: usize): void { unaryBwd<Square>(rec); }
 // cancellation there: the result is ≥ 0.55; e^(2|x|) = +Inf gives 1); below, the odd polynomial
 // x + x·z·P(z), z = x², which keeps small x exact where 1 − 2/(e^(2|x|) + 1) would cancel. NaN
 // fails the |x| ≥ 0.625 test and goes through the polynomial, staying NaN.
-// @ts-ignore: decorator
 @inline function tanhV(x: v128): v128 {
   const a = f32x4.abs(x);
   const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(a, a)), f32x4.splat(1))));
@@ -472,13 +458,11 @@ export function f32_tanh_bwd(rec: usize): void { unaryBwd<Tanh>(rec); }
 
 // σ(x) with e = exp(−|x|) ≤ 1, never overflowing: 1/(1 + e) for x ≥ 0, e/(1 + e) for x < 0,
 // so a large negative x gives a tiny positive σ instead of 1/(1 + ∞) = 0 or ∞/∞ = NaN.
-// @ts-ignore: decorator
 @inline function sigmoid1(x: f32): f32 {
   const e = Mathf.exp(-Mathf.abs(x));
   const r: f32 = 1 / (1 + e);
   return x >= 0 ? r : e * r;
 }
-// @ts-ignore: decorator
 @inline function sigmoidV(x: v128): v128 {
   const e = expv(f32x4.neg(f32x4.abs(x)));
   const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
@@ -502,12 +486,10 @@ export function f32_sigmoid_bwd(rec: usize): void { unaryBwd<Sigmoid>(rec); }
 //                   rounds to 1 in float32 from there on.
 // The sign is copied from x. Within 3 ulp on [−6, 6] (checked against mpmath). Cody's loop form
 // (acc + c)·t is kept so the coefficients read as in the paper.
-// @ts-ignore: decorator
 @inline function step<L, V>(acc: V, c: f32, t: V): V {
   const l = changetype<L>(0);
   return l.mul(l.add(acc, l.splat(c)), t);
 }
-// @ts-ignore: decorator
 @inline function erf<L, V>(x: V): V {
   const l = changetype<L>(0);
   const y = l.pmin(l.abs(x), l.splat(4)); // pmin(NaN, 4) keeps the NaN
@@ -528,12 +510,10 @@ export function f32_sigmoid_bwd(rec: usize): void { unaryBwd<Sigmoid>(rec); }
 
 // GELU, PyTorch's exact form x·Φ(x) with Φ(x) = (1 + erf(x/√2))/2, and Φ'(x) = φ(x) =
 // exp(−x²/2)/√(2π); one formula for both lane types.
-// @ts-ignore: decorator
 @inline function cdf<L, V>(x: V): V {
   const l = changetype<L>(0);
   return l.mul(l.splat(0.5), l.add(l.splat(1), erf<L, V>(l.mul(x, l.splat(0.7071067811865476)))));
 }
-// @ts-ignore: decorator
 @inline function geluD<L, V>(x: V): V {
   const l = changetype<L>(0);
   const pdf = l.mul(l.splat(0.3989422804014327), l.exp(l.mul(l.splat(-0.5), l.mul(x, x))));

@@ -45,17 +45,13 @@ export function gemmScratch(nMax: i32): usize {
 // f on one float, v on four lanes.
 
 class Identity {
-  // @ts-ignore: decorator
   @inline f(x: f32): f32 { return x; }
-  // @ts-ignore: decorator
   @inline v(x: v128): v128 { return x; }
 }
 
 /** x < 0 ? 0 : x, as the relu op: NaN stays NaN (pmax(x, 0) is that, in one maxps). */
 class Relu {
-  // @ts-ignore: decorator
   @inline f(x: f32): f32 { return x < 0 ? 0 : x; }
-  // @ts-ignore: decorator
   @inline v(x: v128): v128 { return f32x4.pmax(x, f32x4.splat(0)); }
 }
 
@@ -115,7 +111,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
  * so the epilogue (+ bias[8] when bias ≠ 0, then E) runs on the registers before the store.
  * Inlined once into gemm, where V8 keeps the 8 accumulators in registers.
  */
-// @ts-ignore: decorator
 @inline function microKernel<E>(
   pa: usize, ars: usize, aks: usize, pb: usize, bks: usize, kc: i32,
   c: usize, ldc: usize, add: bool, last: bool, bias: usize,
@@ -163,7 +158,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
 }
 
 /** The element of C at dst receives v: v (+ C when add), then, when last, + bias[0] and E. */
-// @ts-ignore: decorator
 @inline function finish<E>(dst: usize, v: f32, add: bool, last: bool, bias: usize): void {
   if (add) v += load<f32>(dst);
   if (last) {
@@ -179,7 +173,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
  * (fewer than MR rows / NR columns) is packed, zero-padded. op(B) is read in place only when not
  * transposed (brs = 1).
  */
-// @ts-ignore: decorator
 @inline function gemmBlocked<E>(
   m: i32, n: i32, k: i32,
   a: usize, ars: i32, aks: i32, b: usize, bks: i32,
@@ -246,7 +239,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
 }
 
 /** [Σ s0, Σ s1, Σ s2, Σ s3]: the lanes of four accumulators summed, by two rounds of pairing. */
-// @ts-ignore: decorator
 @inline function hsum4(s0: v128, s1: v128, s2: v128, s3: v128): v128 {
   // u01 = [s0₀+s0₂, s1₀+s1₂, s0₁+s0₃, s1₁+s1₃], u23 likewise; then the halves are added.
   const u01 = f32x4.add(v128.shuffle<f32>(s0, s1, 0, 4, 1, 5), v128.shuffle<f32>(s0, s1, 2, 6, 3, 7));
@@ -258,7 +250,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
  * Stores r = C[i, j..j+nv) sums (nv ≤ 4 valid lanes) at dst through the epilogue (add C, + bias,
  * E); partial rows go lane by lane through the scratch tile.
  */
-// @ts-ignore: decorator
 @inline function storeDot<E>(dst: usize, r: v128, nv: i32, add: bool, bias: usize, tile: usize): void {
   if (nv == 4) {
     if (add) r = f32x4.add(r, v128.load(dst));
@@ -275,7 +266,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
  * running along k (byte pointers), into C rows c0 (and c1) at columns j..j+nv. The lanes hold
  * partial sums over k ≡ 0, 1, 2, 3 (mod 4), reduced by hsum4; the k mod 4 tail is added after.
  */
-// @ts-ignore: decorator
 @inline function dotTile<E>(
   two: bool, a0: usize, a1: usize, b0: usize, b1: usize, b2: usize, b3: usize, k: i32,
   c0: usize, c1: usize, nv: i32, add: bool, bias: usize, tile: usize,
@@ -312,7 +302,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
  * 4 rows of B (the last one's missing rows repeat its last row; their lanes are not stored) stay
  * in L1 while every pair of rows of A passes over them.
  */
-// @ts-ignore: decorator
 @inline function gemmDot<E>(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool, tile: usize, bias: usize): void {
   const ra = <usize>lda << 2, rb = <usize>ldb << 2, rc = <usize>ldc << 2;
   for (let j = 0; j < n; j += 4) {
@@ -327,7 +316,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
 }
 
 /** The same sums without SIMD: C(i, j) = E(Σ_k op(A)(i, k)·op(B)(k, j) in k order (+ C) + bias[j]). */
-// @ts-ignore: decorator
 @inline function gemmScalar<E>(
   m: i32, n: i32, k: i32, a: usize, ars: i32, aks: i32, b: usize, brs: i32, bks: i32,
   c: usize, ldc: i32, accumulate: bool, bias: usize,
@@ -347,7 +335,6 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
  * gemmScratch(≥ n). Blocked sums run in float32 in k order, KC at a time; dot products in 4
  * interleaved partial sums.
  */
-// @ts-ignore: decorator
 @inline function gemmWith<E>(
   m: i32, n: i32, k: i32,
   a: usize, lda: i32, transA: bool,
@@ -391,7 +378,6 @@ export function gemm(
 // dims broadcast and collapsed as in src/ops/broadcast.ts, strides counted in whole matrices.
 
 /** Matrix offset (in matrices) of batch `bi` in operand `which` (0 = A, 1 = B). */
-// @ts-ignore: decorator
 @inline function batchOffset(rec: usize, bi: i32, which: i32): usize {
   const rank = param(rec, 4);
   let off: usize = 0;
@@ -404,7 +390,6 @@ export function gemm(
   return off;
 }
 
-// @ts-ignore: decorator
 @inline function batchCount(rec: usize): i32 {
   const rank = param(rec, 4);
   let count = 1;
@@ -413,7 +398,6 @@ export function gemm(
 }
 
 /** How many matrices operand `which` holds: its batch extent (broadcast dims count once). */
-// @ts-ignore: decorator
 @inline function operandMatrices(rec: usize, which: i32): i32 {
   const rank = param(rec, 4);
   let count = 1;

@@ -70,14 +70,12 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
 // A loss is a class of lane-generic formulas (value, ∂ℓ/∂p, ∂ℓ/∂t) written once and run as f32x4
 // over the body (SIMD builds) and as f32 over the tail (or everything, in the scalar build).
 
-// @ts-ignore: decorator
 @inline function pairLossAt<F, L, V>(y: usize, p: usize, t: usize, c: f32, j: usize): void {
   const f = changetype<F>(0), l = changetype<L>(0);
   l.store(y + j, f.loss<L, V>(l.load(p + j), l.load(t + j), l.splat(c)));
 }
 
 // GIN0 and GIN1 may alias (mse(x, x)): each update is its own load-add-store.
-// @ts-ignore: decorator
 @inline function pairGradAt<F, L, V>(p: usize, t: usize, g: usize, gp: usize, gt: usize, c: f32, j: usize): void {
   const f = changetype<F>(0), l = changetype<L>(0);
   const pv = l.load(p + j), tv = l.load(t + j), gv = l.load(g + j), cv = l.splat(c);
@@ -85,7 +83,6 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
   if (gt) l.store(gt + j, l.madd(gv, f.dt<L, V>(pv, tv, cv), l.load(gt + j)));
 }
 
-// @ts-ignore: decorator
 @inline function pairFwd<F>(rec: usize): void {
   const y = ptr(rec, OUT), p = ptr(rec, IN), t = ptr(rec, IN + 1), c = paramf(rec, 0), n = numel(rec);
   let i = 0;
@@ -93,7 +90,6 @@ export function f32_soft_nll_loss_bwd(rec: usize): void { eachSegment<SoftNllBwd
   for (; i < n; i++) pairLossAt<F, Lane1, f32>(y, p, t, c, <usize>i << 2);
 }
 
-// @ts-ignore: decorator
 @inline function pairBwd<F>(rec: usize): void {
   const p = ptr(rec, IN), t = ptr(rec, IN + 1), g = ptr(rec, GOUT), gp = ptr(rec, GIN), gt = ptr(rec, GIN + 1);
   const c = paramf(rec, 0), n = numel(rec);
@@ -110,13 +106,13 @@ class Mse {
 export function f32_mse_loss_fwd(rec: usize): void { pairFwd<Mse>(rec); }
 export function f32_mse_loss_bwd(rec: usize): void { pairBwd<Mse>(rec); }
 
-class Mae {
+class L1 {
   @inline loss<L, V>(p: V, t: V, c: V): V { const l = changetype<L>(0); return l.abs(l.sub(p, t)); }
   @inline dp<L, V>(p: V, t: V, c: V): V { const l = changetype<L>(0); return l.sign(l.sub(p, t)); }
   @inline dt<L, V>(p: V, t: V, c: V): V { return changetype<L>(0).neg(this.dp<L, V>(p, t, c)); }
 }
-export function f32_mae_loss_fwd(rec: usize): void { pairFwd<Mae>(rec); }
-export function f32_mae_loss_bwd(rec: usize): void { pairBwd<Mae>(rec); }
+export function f32_l1_loss_fwd(rec: usize): void { pairFwd<L1>(rec); }
+export function f32_l1_loss_bwd(rec: usize): void { pairBwd<L1>(rec); }
 
 // Quadratic for |e| < δ, linear beyond; value and slope agree at |e| = δ. Slope: e clamped to ±δ.
 class Huber {

@@ -15,20 +15,17 @@ import { AUX, field, IN, numel, OUT, P, param, paramf, ptr } from '../record';
 import { Lane1, Lane4 } from '../simd';
 
 /** Byte address of an update's coefficients: the AUX0 block, else the record's params. */
-// @ts-ignore: decorator
 @inline function coefficients(rec: usize): usize {
   return field(rec, AUX) != 0 ? ptr(rec, AUX) : rec + (<usize>P << 2);
 }
 
 /** Coefficient k at byte address c. */
-// @ts-ignore: decorator
 @inline function cf(c: usize, k: i32): f32 {
   return load<f32>(c + (<usize>k << 2));
 }
 
 // ---- SGD: params [lr, wd, bufDecay, gradWeight, nesterov, momentum] ------------------------------
 //   d = g + wd·p;  buf = bufDecay·buf + gradWeight·d;  d = nesterov ? d + momentum·buf : buf;  p −= lr·d
-// @ts-ignore: decorator
 @inline function sgdLanes<L, V>(
   o: usize, p: usize, g: usize, b: usize, j: usize,
   lr: f32, wd: f32, bufDecay: f32, gradWeight: f32, momentum: f32,
@@ -45,7 +42,6 @@ import { Lane1, Lane4 } from '../simd';
   l.store(o + j, l.sub(x, l.mul(l.splat(lr), d)));
 }
 
-// @ts-ignore: decorator
 @inline function sgd(rec: usize, hasBuf: bool, nesterov: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1);
   const b: usize = hasBuf ? ptr(rec, IN + 2) : 0;
@@ -70,7 +66,6 @@ export function f32_sgd_momentum_update_fwd(rec: usize): void {
 
 // ---- Adam / AdamW: params [l2, decay, 1−β1, β2, 1−β2, stepSize, √bc2, ε] ----------------------------
 //   d = g + l2·p;  m += (1−β1)(d − m);  v = β2·v + (1−β2)·d²;  p = p·decay − stepSize·m / (√v/√bc2 + ε)
-// @ts-ignore: decorator
 @inline function adamLanes<L, V>(
   o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
   l2: f32, decay: f32, omb1: f32, b2: f32, omb2: f32, stepSize: f32, bc2sqrt: f32, eps: f32,
@@ -101,7 +96,6 @@ export function f32_adam_update_fwd(rec: usize): void {
 // ---- RMSprop: params [lr, wd, α, 1−α, ε, momentum] --------------------------------------------------
 //   d = g + wd·p;  s = α·s + (1−α)·d²;  step = d / (√s + ε)
 //   momentum: buf = momentum·buf + step, p −= lr·buf;  otherwise p −= lr·step
-// @ts-ignore: decorator
 @inline function rmspropLanes<L, V>(
   o: usize, p: usize, g: usize, s: usize, b: usize, j: usize,
   lr: f32, wd: f32, alpha: f32, oma: f32, eps: f32, momentum: f32,
@@ -120,7 +114,6 @@ export function f32_adam_update_fwd(rec: usize): void {
   l.store(o + j, l.sub(x, l.mul(l.splat(lr), step)));
 }
 
-// @ts-ignore: decorator
 @inline function rmsprop(rec: usize, hasBuf: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), s = ptr(rec, IN + 2);
   const b: usize = hasBuf ? ptr(rec, IN + 3) : 0;
@@ -141,7 +134,6 @@ export function f32_rmsprop_momentum_update_fwd(rec: usize): void {
 
 // ---- Adagrad: params [clr, wd, ε] ----------------------------------------------------------------
 //   d = g + wd·p;  sum += d²;  p −= clr·d / (√sum + ε)
-// @ts-ignore: decorator
 @inline function adagradLanes<L, V>(o: usize, p: usize, g: usize, s: usize, j: usize, clr: f32, wd: f32, eps: f32): void {
   const l = changetype<L>(0);
   const x = l.load(p + j);
@@ -167,7 +159,6 @@ export function f32_adagrad_update_fwd(rec: usize): void {
 // params path (same operations in the same order) and rounded to float32 once. P0: the kind.
 
 /** Hyperparameter k of the block at h, in float64. */
-// @ts-ignore: decorator
 @inline function hyper(h: usize, k: i32): f64 {
   return <f64>load<f32>(h + (<usize>k << 3)) + <f64>load<f32>(h + (<usize>k << 3) + 4);
 }

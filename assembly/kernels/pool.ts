@@ -8,18 +8,15 @@ import { AUX, GIN, GOUT, IN, OUT, P, ptr } from '../record';
 import { endInside, firstInside } from './conv';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P10). */
-// @ts-ignore: decorator
 @unmanaged class PoolGeom {
   planes: i32; h: i32; w: i32; oh: i32; ow: i32; kh: i32; kw: i32; sh: i32; sw: i32; ph: i32; pw: i32;
 }
 
-// @ts-ignore: decorator
 @inline function geom(rec: usize): PoolGeom {
   return changetype<PoolGeom>(rec + (<usize>P << 2));
 }
 
 /** Floats p[0], p[s], p[2s], p[3s] as one vector. */
-// @ts-ignore: decorator
 @inline function gather4(p: usize, s: i32): v128 {
   if (s == 1) return v128.load(p);
   const s4 = <usize>s << 2;

@@ -86,13 +86,11 @@ export class Cols<L, V> {
 const V4 = changetype<Cols<Lane4, v128>>(0);
 const V1 = changetype<Cols<Lane1, f32>>(0);
 
-// @ts-ignore: decorator
 @inline function hextreme(v: v128, largest: bool): f32 {
   const a = f32x4.extract_lane(v, 0), b = f32x4.extract_lane(v, 1), c = f32x4.extract_lane(v, 2), d = f32x4.extract_lane(v, 3);
   return largest ? Mathf.max(Mathf.max(a, b), Mathf.max(c, d)) : Mathf.min(Mathf.min(a, b), Mathf.min(c, d));
 }
 /** Bytes from a row's start to its scalar tail: the first n & ~3 elements go four at a time. */
-// @ts-ignore: decorator
 @inline function tail(n: i32): usize {
   return <usize>(n & ~3) << 2;
 }
@@ -146,7 +144,6 @@ export class Row {
  * xo is the byte offset of the segment's first element (o, 0, i), ro that of its result (o, i),
  * st the bytes between consecutive elements.
  */
-// @ts-ignore: decorator
 @inline export function eachSegment<K>(rec: usize): void {
   const op = changetype<K>(0);
   const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2);
@@ -206,7 +203,6 @@ class Largest { @inline largest(): bool { return true; } }
 class Smallest { @inline largest(): bool { return false; } }
 
 /** Index of the first of n elements (st bytes apart) equal to v; NaN matches the first NaN. */
-// @ts-ignore: decorator
 @inline function firstIndexOf(x: usize, n: i32, st: usize, v: f32): i32 {
   for (let k = 0; k < n; k++, x += st) {
     const a = load<f32>(x);

@@ -8,7 +8,6 @@ import { rowOffset } from '../strided';
 
 // ---- runs ----------------------------------------------------------------------------------
 /** dst[k] = src[k·stride] for k < n. u32, not f32: a bit copy serves float32 and int32 alike. */
-// @ts-ignore: decorator
 @inline function copyRun(dst: usize, src: usize, n: i32, stride: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
@@ -26,7 +25,6 @@ import { rowOffset } from '../strided';
  * dst[k·stride] += g[k] for k < n, each its own load-add-store. Stride 0 means the run was
  * broadcast from one element, which receives the run's sum (4 partial sums, then the tail).
  */
-// @ts-ignore: decorator
 @inline function addRun(dst: usize, stride: i32, g: usize, n: i32): void {
   let i = 0;
   if (stride == 0) {
@@ -57,7 +55,6 @@ import { rowOffset } from '../strided';
 // input[offset + Σ idx·strides]. The plan is collapsed, so the innermost dim is one long run.
 
 /** Byte offset in the input of the first element of outer row `row`. */
-// @ts-ignore: decorator
 @inline function rowStart(rec: usize, row: i32): usize {
   const rank = param(rec, 0);
   return (<usize>param(rec, 1 + 2 * rank) + rowOffset(rec, row, 1 + rank)) << 2;
@@ -120,7 +117,6 @@ export function f32_cat_int_4_fwd(rec: usize): void { joinFwd(rec); }
 
 // ---- embedding (params: [d, n, count]) -----------------------------------------------------
 /** Row index at position p; TS checked every index, so a bad one means a corrupted tape. */
-// @ts-ignore: decorator
 @inline function rowIndex(idx: usize, p: i32, n: i32): usize {
   const k = load<i32>(idx + (<usize>p << 2));
   if (<u32>k >= <u32>n) abort('wasmgrad.embedding: index out of range in kernel');
@@ -150,7 +146,6 @@ const PHI: u32 = 0x9e3779b9;
 const M1: u32 = 0x85ebca6b;
 const M2: u32 = 0xc2b2ae35;
 
-// @ts-ignore: decorator
 @inline function hash(seed: u32, i: u32): u32 {
   let h = seed + i * PHI;
   h ^= h >>> 16;
@@ -160,7 +155,6 @@ const M2: u32 = 0xc2b2ae35;
   return h ^ (h >>> 16);
 }
 
-// @ts-ignore: decorator
 @inline function hashv(seed: v128, i: v128): v128 {
   let h = i32x4.add(seed, i32x4.mul(i, i32x4.splat(<i32>PHI)));
   h = v128.xor(h, i32x4.shr_u(h, 16));
@@ -171,7 +165,6 @@ const M2: u32 = 0xc2b2ae35;
 }
 
 /** dst = mask·scale·src (forward) or dst += mask·scale·src (backward, accumulate). */
-// @ts-ignore: decorator
 @inline function maskedScale(rec: usize, dst: usize, src: usize, accumulate: bool): void {
   const n = numel(rec);
   const seed = <u32>param(rec, 0), thr = <u32>param(rec, 1), scale = paramf(rec, 2);

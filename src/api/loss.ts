@@ -53,7 +53,7 @@ export function nllLoss(logProbs: Tensor, labels: Tensor): Tensor {
 }
 
 export const mseLoss = (pred: Tensor, target: Tensor): Tensor => apply(op('mseLoss'), [pred, target]);
-export const l1Loss = (pred: Tensor, target: Tensor): Tensor => apply(op('maeLoss'), [pred, target]);
+export const l1Loss = (pred: Tensor, target: Tensor): Tensor => apply(op('l1Loss'), [pred, target]);
 export const huberLoss = (pred: Tensor, target: Tensor, delta: number): Tensor => apply(op('huberLoss'), [pred, target], { delta });
 export const bceLoss = (prob: Tensor, target: Tensor): Tensor => apply(op('bceLoss'), [prob, target]);
 export const bceWithLogitsLoss = (logits: Tensor, target: Tensor): Tensor => apply(op('bceWithLogitsLoss'), [logits, target]);

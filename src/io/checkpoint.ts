@@ -13,7 +13,7 @@
  *                …                     the caller's own string entries (e.g. epoch)
  * Loading validates every part before any of them changes: a bad file changes nothing.
  */
-import { FileFormatError, StateDictError, ValueError } from '../errors.js';
+import { FileFormatError, StateDictError, ValueError, fmtValue } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr.js';
 import type { Optimizer, OptimizerStateDict, ParamStateDict } from '../optim/optimizer.js';
@@ -54,9 +54,9 @@ const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typ
 /** The flat state dict and metadata of a checkpoint. */
 function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   if (!isObject(parts) || parts.model === undefined)
-    throw new ValueError(fn, `expected { model, optimizer?, scheduler?, metadata? }, got ${parts === null ? 'null' : typeof parts}`);
+    throw new ValueError(fn, `expected { model, optimizer?, scheduler?, metadata? }, got ${fmtValue(parts)}`);
   if (parts.metadata !== undefined && !isObject(parts.metadata))
-    throw new ValueError(fn, `metadata must be an object of string → string, got ${parts.metadata === null ? 'null' : typeof parts.metadata}`);
+    throw new ValueError(fn, `metadata must be an object of string → string, got ${fmtValue(parts.metadata)}`);
   const metadata: Record<string, string> = { [FORMAT]: '1' };
   for (const [k, v] of Object.entries(parts.metadata ?? {})) {
     if (k.startsWith('wasmgrad')) throw new ValueError(fn, `metadata key '${k}' is reserved (keys starting with 'wasmgrad' describe the checkpoint)`);

@@ -27,7 +27,7 @@
  * is bit-exact on both backends.
  */
 import { backend } from '../engine/engine.js';
-import { BackendError, DTypeError, FileFormatError, RecycledTensorError, ValueError, WasmgradError } from '../errors.js';
+import { BackendError, DTypeError, FileFormatError, RecycledTensorError, ValueError, WasmgradError, fmtValue } from '../errors.js';
 import { allocPersistent } from '../engine/memory.js';
 import { fmtShape, type DType } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
@@ -89,13 +89,6 @@ function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }
 
-function typeName(x: unknown): string {
-  if (x === null) return 'null';
-  if (Array.isArray(x)) return 'an array';
-  if (typeof x === 'object') return `an object (${(x as object).constructor?.name ?? 'no prototype'})`;
-  return typeof x;
-}
-
 function hasLoneSurrogate(s: string): boolean {
   return /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
 }
@@ -109,17 +102,17 @@ export function stateDictEntries(x: unknown, fn: string): [string, Tensor][] {
   let sd: unknown = x;
   if (x !== null && typeof x === 'object' && typeof (x as { stateDict?: unknown }).stateDict === 'function') {
     sd = (x as { stateDict(): unknown }).stateDict();
-    if (sd === null || typeof sd !== 'object') throw new ValueError(fn, `stateDict() returned ${typeName(sd)}, expected an object of name → Tensor`);
+    if (sd === null || typeof sd !== 'object') throw new ValueError(fn, `stateDict() returned ${fmtValue(sd)}, expected an object of name → Tensor`);
   }
   if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || ArrayBuffer.isView(sd))
-    throw new ValueError(fn, `expected a state dict (object of name → Tensor) or a module with stateDict(), got ${typeName(sd)}`);
+    throw new ValueError(fn, `expected a state dict (object of name → Tensor) or a module with stateDict(), got ${fmtValue(sd)}`);
   const entries: [string, unknown][] = sd instanceof Map ? [...sd.entries()] : Object.entries(sd);
   const out: [string, Tensor][] = [];
   for (const [name, t] of entries) {
-    if (typeof name !== 'string') throw new ValueError(fn, `state dict keys must be strings, got ${typeName(name)}`);
+    if (typeof name !== 'string') throw new ValueError(fn, `state dict keys must be strings, got ${fmtValue(name)}`);
     if (name === RESERVED) throw new ValueError(fn, `'${RESERVED}' is reserved by the safetensors format and cannot name a tensor (use the metadata option)`);
     if (hasLoneSurrogate(name)) throw new ValueError(fn, `tensor name ${JSON.stringify(name)} is not well-formed Unicode (lone surrogate)`);
-    if (!isTensor(t)) throw new ValueError(fn, `state dict entry '${name}' is ${typeName(t)}, not a Tensor`);
+    if (!isTensor(t)) throw new ValueError(fn, `state dict entry '${name}' is ${fmtValue(t)}, not a Tensor`);
     if (t.dtype !== 'float32' && t.dtype !== 'int32') throw new DTypeError(fn, `tensor '${name}' has dtype '${String(t.dtype)}', expected float32 or int32`);
     out.push([name, t]);
   }
@@ -133,9 +126,9 @@ function metadataMap(user: unknown, fn: string): Map<string, string> {
   ]);
   if (user === undefined) return m;
   if (user === null || typeof user !== 'object' || Array.isArray(user))
-    throw new ValueError(fn, `metadata must be an object of string → string, got ${typeName(user)}`);
+    throw new ValueError(fn, `metadata must be an object of string → string, got ${fmtValue(user)}`);
   for (const [k, v] of Object.entries(user)) {
-    if (typeof v !== 'string') throw new ValueError(fn, `metadata value for '${k}' must be a string, got ${typeName(v)} (use String(v) or JSON.stringify(v))`);
+    if (typeof v !== 'string') throw new ValueError(fn, `metadata value for '${k}' must be a string, got ${fmtValue(v)} (use String(v) or JSON.stringify(v))`);
     if (hasLoneSurrogate(k) || hasLoneSurrogate(v)) throw new ValueError(fn, `metadata entry '${k}' is not well-formed Unicode (lone surrogate)`);
     m.set(k, v);
   }
@@ -163,7 +156,7 @@ function tensorBytes(name: string, t: Tensor, fn: string): Uint8Array {
  * alive), so a bad state dict fails before anything is read.
  */
 export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string): Uint8Array {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new ValueError(fn, `options must be an object, got ${typeName(opts)}`);
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new ValueError(fn, `options must be an object, got ${fmtValue(opts)}`);
   const entries = stateDictEntries(x, fn);
   for (const [name, t] of entries) {
     const s = t.storage;
@@ -214,7 +207,7 @@ function toBytes(bytes: unknown, fn: string): Uint8Array {
   if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer))
     return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  throw new ValueError(fn, `expected the file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${typeName(bytes)}`);
+  throw new ValueError(fn, `expected the file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${fmtValue(bytes)}`);
 }
 
 function fmt(x: Json | undefined): string {

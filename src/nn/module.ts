@@ -123,15 +123,7 @@ export abstract class Module {
    * weights) is listed once, under its first name.
    */
   namedParameters(): [string, Tensor][] {
-    const seen = new Set<Tensor>();
-    const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules())
-      for (const [name, t] of m._parameters) {
-        if (seen.has(t)) continue;
-        seen.add(t);
-        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
-      }
-    return out;
+    return this.namedTensors((m) => m._parameters);
   }
 
   /** The distinct parameters, in the order of namedParameters() (what an optimizer takes). */
@@ -141,20 +133,25 @@ export abstract class Module {
 
   /** Every buffer with its dotted name, own buffers before the children's (PyTorch's named_buffers). */
   namedBuffers(): [string, Tensor][] {
-    const seen = new Set<Tensor>();
-    const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules())
-      for (const [name, t] of m._buffers) {
-        if (seen.has(t)) continue;
-        seen.add(t);
-        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
-      }
-    return out;
+    return this.namedTensors((m) => m._buffers);
   }
 
   /** The distinct buffers, in the order of namedBuffers(). */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, t]) => t);
+  }
+
+  /** One registry (parameters or buffers) of every module, dotted names, a shared tensor once under its first name. */
+  private namedTensors(registry: (m: Module) => Map<string, Tensor>): [string, Tensor][] {
+    const seen = new Set<Tensor>();
+    const out: [string, Tensor][] = [];
+    for (const [prefix, m] of this.namedModules())
+      for (const [name, t] of registry(m)) {
+        if (seen.has(t)) continue;
+        seen.add(t);
+        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
+      }
+    return out;
   }
 
   /**
@@ -200,7 +197,7 @@ export abstract class Module {
   ): { result: LoadStateDictResult; commit: () => void } {
     const strict = opts.strict ?? true;
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
-      throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${sd === null ? 'null' : Array.isArray(sd) ? 'an array' : sd instanceof Tensor ? 'a Tensor' : typeof sd}`);
+      throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${fmtValue(sd)}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
     const want = this.stateDict();
     const missingKeys = Object.keys(want).filter((k) => !got.has(k));
@@ -214,7 +211,7 @@ export abstract class Module {
       if (!got.has(k)) continue;
       const src = got.get(k);
       if (!(src instanceof Tensor)) {
-        problems.push(`'${k}' is not a Tensor (got ${src === null ? 'null' : typeof src})`);
+        problems.push(`'${k}' is not a Tensor (got ${fmtValue(src)})`);
         continue;
       }
       if (!src.storage.alive) {

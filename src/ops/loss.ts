@@ -204,7 +204,7 @@ const PAIR_OPS = [
     domains: ['any', 'any'],
   }),
   pairLoss({
-    name: 'maeLoss', loss: 'l1', args: ['pred', 'target'], doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
+    name: 'l1Loss', loss: 'l1', args: ['pred', 'target'], doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
     f: { loss: (p, t) => Math.abs(p - t), dp: (p, t) => sign(p - t), dt: (p, t) => -sign(p - t) },
     // |p| ≥ 0.2 and |t| ≤ 0.1 keep p − t away from the kink at 0, with both signs.
     domains: ['awayFromZero', [-0.1, 0.1]],

@@ -1,6 +1,6 @@
 /** Helpers of the training loop: option checks, the local seeded generator, batching, accuracy. */
 import { getBackend, setBackend } from '../engine/engine.js';
-import { isRecord } from '../engine/check.js';
+import { checkTensor, isRecord } from '../engine/check.js';
 import { tensor } from '../api/creation.js';
 import { ShapeError, ValueError, fmtValue, type ErrorClass } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
@@ -36,8 +36,7 @@ export function checkDataset(fn: string, name: string, data: Dataset): number {
 }
 
 export function checkInputs(fn: string, name: string, x: unknown): asserts x is Tensor {
-  if (!(x instanceof Tensor)) fail(fn, `${name} must be a Tensor, got ${fmtValue(x)}`);
-  x.assertAlive(fn);
+  checkTensor(fn, name, x);
   if (x.ndim === 0 || x.shape[0] === 0) fail(fn, `${name} must have at least one sample along its first dim, got shape ${fmtShape(x.shape)}`, ShapeError);
 }
 
@@ -73,7 +72,7 @@ export function yieldToEventLoop(): Promise<void> {
 
 /** Awaits a callback's result only when it is a promise (no microtask per batch otherwise). */
 export async function settle(r: unknown): Promise<void> {
-  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') await r;
+  if (r !== null && typeof r === 'object' && typeof (r as PromiseLike<unknown>).then === 'function') await (r as PromiseLike<unknown>);
 }
 
 /** A uniformly random permutation of 0..n-1 (Fisher–Yates). */

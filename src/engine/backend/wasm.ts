@@ -61,8 +61,8 @@ interface Exports {
   simd(): number;
   /** assembly/debug.ts: byte address, count → index of the first NaN/±Inf or -1. */
   f32_first_nonfinite(p: number, n: number): number;
-  /** 2 relaxed SIMD, 1 SIMD, 0 scalar (missing in modules built before the three builds). */
-  build?(): number;
+  /** 2 relaxed SIMD, 1 SIMD, 0 scalar. */
+  build(): number;
 }
 
 // Warm-up at init (see warmUp): passes of the program, floats of its elementwise records, and how
@@ -167,9 +167,9 @@ export class WasmBackend implements Backend {
     return this.ex.simd() === 1;
   }
 
-  /** The build running: from the module's build() export (older modules: SIMD or scalar). */
+  /** The build running, from the module's build() export. */
   get build(): BuildId {
-    return BUILD_IDS[this.ex.build ? this.ex.build() : this.ex.simd()];
+    return BUILD_IDS[this.ex.build()];
   }
 
   /** The error for an arena overflow (assembly/arena.ts): the record's op, its scratch bound and what it asked for. */
