@@ -6,8 +6,9 @@
  * Hand-computed values per op live in test/op-examples/*.test.ts.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { OPS } from '../src/ops/index.js';
-import { finiteDiff, makeData, normErr, rng, runOp, runOverwrite } from './helpers/harness.js';
+import { TABLE } from '../src/ops/index.js';
+import { isComposite } from '../src/ops/types.js';
+import { finiteDiff, makeData, normErr, rng, runOp, runOverwrite, wantsGrad } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {
@@ -19,8 +20,10 @@ const nameSeed = (name: string) => [...name].reduce((h, ch) => (h * 31 + ch.char
 const label = (c: { name?: string; inputs: { shape: number[] }[] }) =>
   c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' ');
 
-for (const op of OPS) {
-  describe(`op ${op.name}`, () => {
+// Composites (no opcode, no kernel) run through the same checks: their primitives' records on
+// both backends, and the gradient autodiff composes from them against finite differences.
+for (const op of TABLE) {
+  describe(`${isComposite(op) ? 'composite' : 'op'} ${op.name}`, () => {
     op.tests.cases.forEach((c, ci) => {
       test(label(c), () => {
         // Seeded by the op's name, so that data stays put when the table (and the opcodes) change.
@@ -33,7 +36,11 @@ for (const op of OPS) {
         const w = runOp('wasm', op, c.inputs, data, c.attrs, seed);
         const tol = op.tests.tol ?? 2e-5;
         expect(w.shape).toEqual(ref.shape);
+        expect(ref.shape, 'result shape vs the plan').toEqual(op.plan(c.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })), c.attrs ?? {}).shape);
         expect(normErr(w.out, ref.out), 'forward: wasm vs reference').toBeLessThanOrEqual(tol);
+        // Every input the op declares differentiable gets a gradient (for a composite: autodiff
+        // reaches it through the primitives), so none of the checks below is skipped silently.
+        c.inputs.forEach((_, i) => expect(ref.grads[i] !== null, `input ${i} receives a gradient`).toBe(seed !== undefined && wantsGrad(op, c.inputs, i)));
         ref.grads.forEach((g, i) => {
           if (g === null) return;
           expect(w.grads[i], `wasm gradient of input ${i}`).not.toBeNull();
@@ -43,7 +50,7 @@ for (const op of OPS) {
           expect(normErr(w.twice[i]!, g2), `gradient of input ${i} after two passes: wasm vs 2 × reference`).toBeLessThanOrEqual(tol);
         });
         // Kernels that can overwrite a fresh gradient buffer: they must write all of it, read none.
-        if (op.overwritesGrad) {
+        if (!isComposite(op) && op.overwritesGrad) {
           const refOw = runOverwrite('reference', op, c.inputs, data, c.attrs, seedFor);
           const wOw = runOverwrite('wasm', op, c.inputs, data, c.attrs, seedFor);
           ref.grads.forEach((g, i) => {

@@ -421,15 +421,6 @@ class Abs {
 export function f32_abs_fwd(rec: usize): void { unaryFwd<Abs>(rec); }
 export function f32_abs_bwd(rec: usize): void { unaryBwd<Abs>(rec); }
 
-class Square {
-  @inline f(x: f32, p: f32, q: f32): f32 { return x * x; }
-  @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.mul(x, x); }
-  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x + x; }
-  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return f32x4.add(x, x); }
-}
-export function f32_square_fwd(rec: usize): void { unaryFwd<Square>(rec); }
-export function f32_square_bwd(rec: usize): void { unaryBwd<Square>(rec); }
-
 // tanh in four lanes as Cephes' tanhf: for |x| ≥ 0.625, 1 − 2/(e^(2|x|) + 1) with x's sign (no
 // cancellation there: the result is ≥ 0.55; e^(2|x|) = +Inf gives 1); below, the odd polynomial
 // x + x·z·P(z), z = x², which keeps small x exact where 1 − 2/(e^(2|x|) + 1) would cancel. NaN

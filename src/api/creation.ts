@@ -3,11 +3,13 @@
  * Every argument is validated before anything is allocated: the data's kind and values, shapes,
  * dtypes, range bounds and options, each error naming the function and the value given.
  */
-import { backend } from '../engine/engine.js';
+import { backend, constant } from '../engine/engine.js';
+
+export { constant };
 import type { Backend } from '../engine/backend/types.js';
 import { checkBool, checkOptions, isRecord } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { allocPersistent, allocTransient } from '../engine/memory.js';
+import { allocPersistent } from '../engine/memory.js';
 import { fmtShape, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { Tensor, type NestedArray } from '../engine/tensor.js';
@@ -221,13 +223,6 @@ export function generated(fn: string, shape: readonly number[] | number, draw: (
 export const randn = (shape: readonly number[] | number, opts: Opts = {}): Tensor => generated('randn', shape, normal, opts);
 /** Uniform [0, 1) samples from the seeded stream. */
 export const rand = (shape: readonly number[] | number, opts: Opts = {}): Tensor => generated('rand', shape, uniform, opts);
-
-/** @internal A 0-d transient constant for numbers mixed with tensors in ops. */
-export function constant(value: number, be: Backend): Tensor {
-  const s = allocTransient(be, 1, 'constant');
-  be.write(s.ptr, [value], 'float32');
-  return new Tensor([], 'float32', s, false);
-}
 
 /** @internal Numbers mixed with tensors in an op become 0-d constants on the tensor's backend. */
 export function lift(x: Tensor | number, like: Tensor): Tensor {

@@ -49,9 +49,13 @@ export const sigmoid = un('sigmoid');
 export const gelu = un('gelu');
 /** log(1 + eˣ), and x itself above 20 (PyTorch's beta 1, threshold 20). */
 export const softplus = un('softplus');
+/** x·σ(x) (SiLU, swish). */
+export const silu = un('silu');
 /** x for x > 0, else slope·x. */
 export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => apply(op('leakyRelu'), operands('leakyRelu', [x]), { slope });
 /** min(max(x, min), max); a null bound is absent (one is needed). The gradient passes where min ≤ x ≤ max. */
 export const clamp = (x: Tensor, min: number | null = null, max: number | null = null): Tensor => apply(op('clamp'), operands('clamp', [x]), { min, max });
 /** xᵉ for a finite number e; the gradient is e·x^(e−1), and 0 for e = 0. */
 export const pow = (x: Tensor, exponent: number): Tensor => apply(op('pow'), operands('pow', [x]), { exponent });
+/** start + weight·(end − start), broadcasting; weight is a tensor or a number (PyTorch's lerp). */
+export const lerp = (start: Tensor, end: TensorLike, weight: TensorLike): Tensor => apply(op('lerp'), operands('lerp', [start, end, weight]));

@@ -8,6 +8,7 @@ import { backward } from '../engine/autodiff.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
 import * as F from './functional.js';
+import type { VarOptions } from './reduce.js';
 import { copyInto } from './shape.js';
 
 declare module '../engine/tensor.js' {
@@ -35,6 +36,9 @@ declare module '../engine/tensor.js' {
     leakyRelu(slope?: number): Tensor;
     gelu(): Tensor;
     softplus(): Tensor;
+    silu(): Tensor;
+    /** this + weight·(end − this). */
+    lerp(end: TensorLike, weight: TensorLike): Tensor;
     clamp(min: number | null, max: number | null): Tensor;
     maximum(o: TensorLike): Tensor;
     minimum(o: TensorLike): Tensor;
@@ -57,6 +61,9 @@ declare module '../engine/tensor.js' {
     min(dim?: number, keepdim?: boolean): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
+    logsumexp(dim?: number, keepdim?: boolean): Tensor;
+    var(dim?: number, opts?: VarOptions): Tensor;
+    std(dim?: number, opts?: VarOptions): Tensor;
     // ---- in-place (inside wg.noGrad for tensors that require grad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
@@ -91,6 +98,8 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   leakyRelu(slope = 0.01) { return F.leakyRelu(this, slope); },
   gelu() { return F.gelu(this); },
   softplus() { return F.softplus(this); },
+  silu() { return F.silu(this); },
+  lerp(end, weight) { return F.lerp(this, end, weight); },
   clamp(min, max) { return F.clamp(this, min, max); },
   maximum(o) { return F.maximum(this, o); },
   minimum(o) { return F.minimum(this, o); },
@@ -113,6 +122,9 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   min(dim?, keepdim = false) { return F.min(this, dim, keepdim); },
   softmax(dim = -1) { return F.softmax(this, dim); },
   logSoftmax(dim = -1) { return F.logSoftmax(this, dim); },
+  logsumexp(dim?, keepdim = false) { return F.logsumexp(this, dim, keepdim); },
+  var(dim?, opts?) { return F.var(this, dim, opts); },
+  std(dim?, opts?) { return F.std(this, dim, opts); },
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
   copy_(src) { copyInto(this, src); return this; },
   add_(o) { return this.copy_(F.add(this, o)); },

@@ -12,7 +12,7 @@ import { sink } from './sink.js';
 import * as table from '../ops/index.js';
 import { checkFunction, checkOptions } from './check.js';
 import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { MAX_PARAMS, R, f32bits, fmtShape, newRecord, writeParams, type DType, type Meta, type OpDef } from '../ops/types.js';
+import { MAX_PARAMS, R, f32bits, fmtShape, isComposite, newRecord, writeParams, type Builder, type CompositeDef, type DType, type Meta, type OpDef, type TableOp } from '../ops/types.js';
 import { nextU32 } from '../random.js';
 import { Tensor } from './tensor.js';
 
@@ -144,7 +144,7 @@ export function fillRecord(ptr: number, n: number, value: number): Int32Array {
 const NO_PARAMS: readonly number[] = [];
 const NO_AUX: readonly Storage[] = [];
 
-function checkDtypes(op: OpDef, inputs: readonly Tensor[]): void {
+function checkDtypes(op: TableOp, inputs: readonly Tensor[]): void {
   if (inputs.length !== op.arity) throw new ValueError(op.name, `expects ${op.arity} tensor inputs, got ${inputs.length}`);
   inputs.forEach((t, i) => {
     const want: DType = op.inputDtypes?.[i] ?? 'float32';
@@ -162,8 +162,33 @@ export function launch(be: Backend, recs: readonly Int32Array[], workspace: numb
   if (sink.mode === 'off' || !sink.launch(be, recs, workspace)) be.run(recs, workspace, fn);
 }
 
+/** @internal A 0-d transient float32 constant: numbers mixed with tensors in ops, composites' scalars. */
+export function constant(value: number, be: Backend): Tensor {
+  const s = allocTransient(be, 1, 'constant');
+  be.write(s.ptr, [value], 'float32');
+  return new Tensor([], 'float32', s, false);
+}
+
+/**
+ * A composite runs as its primitives, each through apply: their nodes make its gradient, compile
+ * records their launches. Its own plan runs first so that bad arguments are named after it.
+ */
+function applyComposite<A>(op: CompositeDef<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const be = backendOf(op.name, inputs);
+  checkDtypes(op, inputs);
+  op.plan(inputs, attrs);
+  const b: Builder<Tensor> = {
+    op: (name, xs, a) => apply(table.op(name as table.OpName), xs, a),
+    scalar: (v) => constant(v, be),
+    detach: (t) => t.detach(),
+    shape: (t) => t.shape,
+  };
+  return op.compose(b, inputs, attrs);
+}
+
 /** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
-export function apply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
+export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
+  if (isComposite(op)) return applyComposite(op, inputs, attrs);
   const be = backendOf(op.name, inputs);
   checkDtypes(op, inputs);
   const plan = op.plan(inputs, attrs);

@@ -231,7 +231,7 @@ export const ELEMENTWISE_OPS = defineOps(
   unary('log', { f: Math.log, df: (x) => 1 / x, doc: 'natural log', domain: 'positive' }),
   unary('sqrt', { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', domain: 'positive' }),
   unary('abs', { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', domain: 'awayFromZero' }),
-  unary('square', { f: (x) => x * x, df: (x) => 2 * x, doc: 'x²' }),
+  // square is a composite (x·x, src/ops/composite.ts): its kernel did not pay (docs/internals.md).
   unary('tanh', { f: Math.tanh, df: (_, y) => 1 - y * y, doc: 'tanh x; backward 1 − y² from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }] }),
   unary('sigmoid', {
     f: sigmoid1, df: (_, y) => y * (1 - y), doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',

@@ -6,8 +6,10 @@
  *
  * An op's opcode is its position in OPS, assigned here and nowhere else; the generator emits the
  * same numbering into assembly/generated/ops.ts, and contractHash (checked at init) covers it.
+ * Composites (src/ops/composite.ts) are entries without an opcode: OPS holds the kernel ops only.
  */
 import { WasmgradError } from '../errors.js';
+import { COMPOSITE_OPS } from './composite.js';
 import { contractHash } from './contract.js';
 import { CONV_OPS } from './conv.js';
 import { CORE_OPS } from './core.js';
@@ -17,26 +19,31 @@ import { LOSS_OPS } from './loss.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
-import type { OpDef, OpSpec } from './types.js';
+import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
-const DECLARED = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS];
+const DECLARED = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS, ...COMPOSITE_OPS];
 type Declared = (typeof DECLARED)[number];
 
-/** The name of an op of the table: a misspelled name does not compile. */
+/** The name of an op of the table (kernel or composite): a misspelled name does not compile. */
 export type OpName = Declared['name'];
 /** The table entry of op `N`, typed with its attributes. */
-export type OpOf<N extends OpName> = Extract<Declared, { name: N }> extends OpSpec<infer A, N> ? OpDef<A, N> : never;
+export type OpOf<N extends OpName> =
+  Extract<Declared, { name: N }> extends CompositeDef<infer A, N> ? CompositeDef<A, N> : Extract<Declared, { name: N }> extends OpSpec<infer A, N> ? OpDef<A, N> : never;
 
-/** Every op, indexed by opcode. */
-export const OPS: readonly OpDef[] = DECLARED.map((spec, opcode) => ({ ...spec, opcode }));
+/** The kernel ops, indexed by opcode: what the backends, the AS dispatch and the warm-up see. */
+export const OPS: readonly OpDef[] = DECLARED.filter((spec): spec is Exclude<Declared, CompositeDef> => !isComposite(spec)).map((spec, opcode) => ({ ...spec, opcode }));
+/** The composites: no opcode, no kernel; apply runs them through their primitives. */
+export const COMPOSITES: readonly CompositeDef[] = DECLARED.filter((spec): spec is Extract<Declared, CompositeDef> => isComposite(spec));
+/** Every entry of the table. */
+export const TABLE: readonly TableOp[] = [...OPS, ...COMPOSITES];
 
-const BY_NAME = new Map<string, OpDef>();
-for (const op of OPS) {
+const BY_NAME = new Map<string, TableOp>();
+for (const op of TABLE) {
   if (BY_NAME.has(op.name)) throw new WasmgradError('opTable', `name ${op.name} used twice`);
   BY_NAME.set(op.name, op);
 }
 
-/** The op of the table named `name`: the one lookup by name. */
+/** The entry of the table named `name`, kernel or composite: the one lookup by name. */
 export function op<N extends OpName>(name: N): OpOf<N> {
   return BY_NAME.get(name) as OpOf<N>;
 }

@@ -38,7 +38,7 @@ export function forSegments(r: Int32Array, f: (e: number, ri: number, d: number,
 }
 
 /** Output shape and view of a reduction; keepdim keeps the reduced dims as 1. */
-function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view: [number, number, number] } {
+export function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view: [number, number, number] } {
   // null, like PyTorch's dim=None, reduces over all elements too.
   const dim = a.dim === undefined || a.dim === null ? undefined : normDim(op, x.shape, a.dim);
   checkBool(op, 'keepdim', a.keepdim);
@@ -162,12 +162,12 @@ function softmaxLike<N extends string>(name: N, log: boolean, doc: string): OpSp
 // tail), four-lane column blocks (inner = 8, 20), blocks plus a tail (inner = 5, 7), tails alone
 // (inner = 3), 0-d tensors.
 
-function rc(shape: number[], dim?: number, keepdim?: boolean, domain?: Domain): TestCase<ReduceAttrs> {
+export function rc(shape: number[], dim?: number, keepdim?: boolean, domain?: Domain): TestCase<ReduceAttrs> {
   const name = `[${shape.join('x')}] ${dim === undefined ? 'all' : `dim ${dim}`}${keepdim ? ' keepdim' : ''}${domain ? ` in ${domain}` : ''}`;
   return { name, inputs: [{ shape, domain }], attrs: { dim, keepdim } };
 }
 
-function reduceCases(): TestCase<ReduceAttrs>[] {
+export function reduceCases(): TestCase<ReduceAttrs>[] {
   return [
     rc([1]), rc([]), rc([], 0, true), rc([3], -1), rc([5, 7]), rc([5, 7], 0), rc([5, 7], 1, true), rc([3, 17], 1),
     rc([17, 3], 0), rc([9, 8], 0), rc([2, 9, 5], 1), rc([2, 3, 4, 5], -3, true), rc([2, 3, 4, 5], 3), rc([9, 1, 7], 1),

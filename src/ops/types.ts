@@ -149,8 +149,52 @@ export interface OpSpec<A = any, N extends string = string> {
  */
 export type OpDef<A = any, N extends string = string> = OpSpec<A, N> & { readonly opcode: number };
 
+/**
+ * What a composite op is written against: the ops of the table by name, never Tensor (this layer
+ * imports no engine). The engine runs `op` through apply, so the composite's primitives record
+ * graph nodes (its gradient is autodiff's), compile records their launches, and the debug checks
+ * see each of them.
+ */
+export interface Builder<T> {
+  /** Runs the table's op `name` (a kernel op or another composite) on `inputs`. */
+  op(name: string, inputs: readonly T[], attrs?: object): T;
+  /** A 0-d float32 constant on the inputs' backend. */
+  scalar(value: number): T;
+  /** t's value as a constant for autodiff (no gradient flows back through it). */
+  detach(t: T): T;
+  shape(t: T): readonly number[];
+}
+
+/**
+ * An op declared as a composition of other ops: no opcode, no kernel, no reference kernel; its
+ * gradient comes from its primitives' backward kernels. Goes through the same harness as a kernel
+ * op (values and gradients WASM vs reference, reference vs finite differences).
+ * See docs/internals.md, "Composite ops", for when a composite is enough and when a kernel pays.
+ */
+export interface CompositeDef<A = any, N extends string = string> {
+  kind: 'composite';
+  name: N;
+  arity: number;
+  inputDtypes?: DType[];
+  /** Which inputs receive a gradient (through the primitives); the harness checks exactly these. */
+  gradInputs: number[];
+  /**
+   * Validation and the result's shape, run before compose: bad shapes or attributes throw naming
+   * this op, not a primitive inside it. The harness checks compose's result has this shape.
+   */
+  plan(inputs: readonly Meta[], attrs: A): Pick<Plan, 'shape' | 'dtype'>;
+  compose<T>(b: Builder<T>, inputs: readonly T[], attrs: A): T;
+  doc: string;
+  tests: OpTests<A>;
+}
+
+/** An entry of the op table: a kernel op (OpDef) or a composite. */
+export type TableOp<A = any> = OpDef<A> | CompositeDef<A>;
+
+export const isComposite = <A>(op: OpSpec<A> | CompositeDef<A>): op is CompositeDef<A> => (op as CompositeDef<A>).kind === 'composite';
+
 /** Declares a group of ops (a typed list; src/ops/index.ts gathers the groups into the table). */
-export function defineOps<T extends OpSpec[]>(...ops: T): T {
+export function defineOps<T extends (OpSpec | CompositeDef)[]>(...ops: T): T {
   return ops;
 }
 

@@ -5,7 +5,8 @@
 import * as wg from '../../src/index.js';
 import { apply, launch } from '../../src/engine/engine.js';
 import type { BackendName } from '../../src/engine/backend/types.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, R, specValue, type InputSpec, type OpDef } from '../../src/ops/types.js';
+import type { NestedArray } from '../../src/engine/tensor.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, R, specValue, type InputSpec, type OpDef, type TableOp } from '../../src/ops/types.js';
 
 /** Small deterministic generator for test data (mulberry32). */
 export function rng(seed: number): () => number {
@@ -26,11 +27,11 @@ export function makeData(spec: InputSpec, u: () => number): Float64Array {
   return Float64Array.from({ length: n }, () => round(specValue(spec, u)));
 }
 
-export const wantsGrad = (op: OpDef, specs: InputSpec[], i: number) =>
+export const wantsGrad = (op: TableOp, specs: InputSpec[], i: number) =>
   op.gradInputs.includes(i) && (specs[i].dtype ?? 'float32') === 'float32' && !specs[i].noGrad;
 
 /** The op's input tensors on the current backend; those that receive a gradient require one when `grad`. */
-function inputs(op: OpDef, specs: InputSpec[], data: Float64Array[], grad: boolean): wg.Tensor[] {
+function inputs(op: TableOp, specs: InputSpec[], data: Float64Array[], grad: boolean): wg.Tensor[] {
   return specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: grad && wantsGrad(op, specs, i) }));
 }
 
@@ -50,7 +51,7 @@ export interface RunResult {
  * reference), so the comparison fails even when both kernels skip the same elements, e.g. when a
  * wrong plan makes both compute an empty product into a non-empty output.
  */
-function poisonOutput(backend: BackendName, op: OpDef, ins: readonly wg.Tensor[], attrs: unknown): void {
+function poisonOutput(backend: BackendName, op: TableOp, ins: readonly wg.Tensor[], attrs: unknown): void {
   const n = op.plan(ins, attrs ?? {}).shape.reduce((a, b) => a * b, 1);
   wg.full([n], backend === 'wasm' ? NaN : -7.7e37).dispose();
 }
@@ -59,7 +60,7 @@ function poisonOutput(backend: BackendName, op: OpDef, ins: readonly wg.Tensor[]
  * Runs op on `backend` with the given input values; backpropagates `seed` when given, twice: the
  * first pass may overwrite the fresh gradient buffers (ops with overwritesGrad), the second adds.
  */
-export function runOp(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed?: (n: number) => Float64Array): RunResult {
+export function runOp(backend: BackendName, op: TableOp, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed?: (n: number) => Float64Array): RunResult {
   wg.setBackend(backend);
   const ins = inputs(op, specs, data, seed !== undefined);
   poisonOutput(backend, op, ins, attrs);
@@ -110,7 +111,7 @@ export function normErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let err = 0;
   for (let i = 0; i < b.length; i++) {
     if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity;
-    if (Number.isNaN(b[i])) continue; // NaN where the reference has NaN agrees
+    if (Number.isNaN(b[i]) || a[i] === b[i]) continue; // NaN where the reference has NaN agrees, and so does the same ±∞
     scale = Math.max(scale, Math.abs(b[i]));
     err = Math.max(err, Math.abs(a[i] - b[i]));
   }
@@ -121,7 +122,7 @@ export function normErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * Central differences of L(x) = Σ seed_k · op(x)_k in float64 on the reference backend, for every
  * element of every input that receives a gradient.
  */
-export function finiteDiff(op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed: Float64Array): (Float64Array | null)[] {
+export function finiteDiff(op: TableOp, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed: Float64Array): (Float64Array | null)[] {
   const L = (vals: Float64Array[]) => {
     const { out } = wg.noGrad(() => runOp('reference', op, specs, vals, attrs));
     let s = 0;
@@ -138,4 +139,12 @@ export function finiteDiff(op: OpDef, specs: InputSpec[], data: Float64Array[], 
     }
     return g;
   });
+}
+
+/** y = f(x), its shape, and the gradient of Σ seed·y (seed: ones unless given). */
+export function runGrad(f: (x: wg.Tensor) => wg.Tensor, x: NestedArray, seed?: number[]): { y: number[]; shape: readonly number[]; g: number[] } {
+  const t = wg.tensor(x, { requiresGrad: true });
+  const y = f(t);
+  y.backward(seed ?? new Array<number>(y.size).fill(1));
+  return { y: Array.from(y.data()), shape: y.shape, g: Array.from(t.grad!.data()) };
 }

@@ -5,8 +5,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
-import type { NestedArray } from '../../src/engine/tensor.js';
 import { expectClose } from '../helpers/expect.js';
+import { runGrad as run } from '../helpers/harness.js';
 import { initWasm } from '../helpers/setup.js';
 
 beforeAll(async () => {
@@ -14,13 +14,6 @@ beforeAll(async () => {
 });
 
 
-/** y = f(x), its shape, and the gradient of Σ seed·y (seed: ones unless given). */
-function run(f: (x: wg.Tensor) => wg.Tensor, x: NestedArray, seed?: number[]): { y: number[]; shape: readonly number[]; g: number[] } {
-  const t = wg.tensor(x, { requiresGrad: true });
-  const y = f(t);
-  y.backward(seed ?? new Array<number>(y.size).fill(1));
-  return { y: Array.from(y.data()), shape: y.shape, g: Array.from(t.grad!.data()) };
-}
 
 const M = [[1, 2, 3], [4, 5, 6]];
 

@@ -1,0 +1,137 @@
+/**
+ * Composite ops: each declared as a composition of the table's ops, written against a Builder
+ * (src/ops/types.ts), with no opcode and no kernel. The engine's apply runs `compose` on tensors,
+ * so the gradient is autodiff's through the primitives. When a composite is enough and when a
+ * kernel pays: docs/internals.md, "Composite ops".
+ */
+import { ValueError, fmtValue } from '../errors.js';
+import { planBroadcast } from './broadcast.js';
+import { planReduce, rc, reduceCases, type ReduceAttrs } from './reduce.js';
+import { contiguousView } from './shape.js';
+import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+
+const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
+
+const sameShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
+const meta = <T>(b: Builder<T>, x: T): Meta => ({ shape: b.shape(x), dtype: 'float32' });
+
+/** Unary test cases: sizes 1, odd, the SIMD tile ± 1, several dims, 0-size; then a wide domain on a few. */
+function unaryCases(wide: Domain): TestCase[] {
+  const shapes = [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5], [0], [3, 0]];
+  return [
+    ...shapes.map((shape): TestCase => ({ inputs: [{ shape }] })),
+    ...[[1], [TILE + 1], [5, 7]].map((shape): TestCase => ({ inputs: [{ shape, domain: wide }], name: `[${shape.join('x')}] x∈${JSON.stringify(wide)}` })),
+  ];
+}
+
+// ---- square -------------------------------------------------------------------------------------
+// x·x: one record as the kernel was; mul's backward adds g·x twice into the same buffer, exactly 2gx.
+const square: CompositeDef<any, 'square'> = {
+  kind: 'composite', name: 'square', arity: 1, gradInputs: [0], doc: 'x² (as x·x)',
+  plan: sameShape,
+  compose: (b, [x]) => b.op('mul', [x, x]),
+  tests: { cases: unaryCases([-1e3, 1e3]) },
+};
+
+// ---- silu ---------------------------------------------------------------------------------------
+const silu: CompositeDef<any, 'silu'> = {
+  kind: 'composite', name: 'silu', arity: 1, gradInputs: [0], doc: 'x·σ(x) (swish); gradient σ(x)(1 + x(1 − σ(x))) by autodiff',
+  plan: sameShape,
+  compose: (b, [x]) => b.op('mul', [x, b.op('sigmoid', [x])]),
+  tests: { cases: unaryCases([-30, 30]) },
+};
+
+// ---- logsumexp ----------------------------------------------------------------------------------
+/**
+ * log Σ eˣ = m + log Σ e^(x − m) for any m; m = the max makes every exponent ≤ 0 (no overflow, and
+ * the largest term is 1, so no underflow of the whole sum). m is detached: the identity holds for
+ * every m, so its gradient through m is 0 and the rest is exactly softmax(x), whichever element a
+ * tie routes max's gradient to. An infinite max shifts by 0 instead (PyTorch), so a segment of all
+ * −∞ gives −∞ and not NaN from −∞ − (−∞). An empty input has no max: log Σ eˣ directly.
+ */
+const logsumexp: CompositeDef<ReduceAttrs, 'logsumexp'> = {
+  kind: 'composite', name: 'logsumexp', arity: 1, gradInputs: [0],
+  doc: 'log Σ eˣ over one dim (keepdim) or all, stable (max subtracted); −∞ over an empty dim; gradient softmax(x)',
+  plan: (ins, a) => ({ shape: planReduce('logsumexp', ins[0], a).shape }),
+  compose: (b, [x], { dim, keepdim }) => {
+    const { shape } = planReduce('logsumexp', meta(b, x), { dim, keepdim });
+    if (b.shape(x).includes(0)) return b.op('log', [b.op('sum', [b.op('exp', [x])], { dim, keepdim })]);
+    const max = b.detach(b.op('max', [x], { dim, keepdim: true }));
+    const m = b.op('where', [b.op('eq', [b.op('abs', [max]), b.scalar(Infinity)]), b.scalar(0), max]);
+    const s = b.op('sum', [b.op('exp', [b.op('sub', [x, m])])], { dim, keepdim });
+    return b.op('add', [b.op('log', [s]), keepdim ? m : b.op('copy', [m], contiguousView(shape))]);
+  },
+  tests: {
+    cases: [
+      ...reduceCases(), rc([4, 0], 1), rc([0, 3], 0, true), rc([3, 33], 1, false, [-80, 80]), rc([2, 9, 5], 1, true, [-1000, 1000]),
+      // ties: maxima shared by several elements; the gradient is softmax there too
+      rc([5, 7], 1, false, 'mask'), rc([9, 8], 0, true, 'mask'), rc([6], undefined, false, 'mask'),
+    ],
+  },
+};
+
+// ---- var, std -----------------------------------------------------------------------------------
+export interface VarAttrs extends ReduceAttrs {
+  /** Subtracted from the element count in the divisor (default 1: Bessel's correction). */
+  correction?: number;
+}
+
+function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
+  const { shape, view } = planReduce(op, x, a);
+  const c = a.correction ?? 1;
+  if (typeof c !== 'number' || !Number.isFinite(c)) throw new ValueError(op, `correction must be a finite number, got ${fmtValue(a.correction)} (tensor of shape ${fmtShape(x.shape)})`);
+  // PyTorch divides by max(0, N − correction): N ≤ correction gives NaN (or ∞), never a negative variance.
+  return { shape, divisor: Math.max(0, view[1] - c) };
+}
+
+/**
+ * Σ (x − mean)² / (N − correction), the two-pass form (no cancellation of Σx² − N·mean²). The mean
+ * is detached: Σ (x − μ) = 0 makes the gradient through it vanish, and the rest is exactly
+ * PyTorch's 2(x − mean)/(N − correction).
+ */
+const variance: CompositeDef<VarAttrs, 'var'> = {
+  kind: 'composite', name: 'var', arity: 1, gradInputs: [0],
+  doc: 'variance over one dim (keepdim) or all, divided by N − correction (default 1); NaN when N ≤ correction',
+  plan: (ins, a) => ({ shape: planVar('var', ins[0], a).shape }),
+  compose: (b, [x], a) => {
+    const { divisor } = planVar('var', meta(b, x), a);
+    const mean = b.detach(b.op('mean', [x], { dim: a.dim, keepdim: true }));
+    const ss = b.op('sum', [b.op('square', [b.op('sub', [x, mean])])], { dim: a.dim, keepdim: a.keepdim });
+    return b.op('div', [ss, b.scalar(divisor)]);
+  },
+  tests: { cases: varCases(false) },
+};
+
+const std: CompositeDef<VarAttrs, 'std'> = {
+  kind: 'composite', name: 'std', arity: 1, gradInputs: [0],
+  doc: '√var over one dim (keepdim) or all, same correction; the gradient is ∞ where all elements are equal',
+  plan: (ins, a) => ({ shape: planVar('std', ins[0], a).shape }),
+  compose: (b, [x], a) => b.op('sqrt', [b.op('var', [x], a)]),
+  tests: { cases: varCases(true) },
+};
+
+/**
+ * 0-d tensors and single-element segments divide by 0 with correction 1 (NaN in both backends);
+ * with correction 0 their variance is 0 exactly, where std is not differentiable (var only).
+ */
+function varCases(sqrt: boolean): TestCase<VarAttrs>[] {
+  const cases: TestCase<VarAttrs>[] = reduceCases().filter((c) => c.inputs[0].shape.length > 0 && c.inputs[0].shape.join() !== '1');
+  const corr = (c: TestCase<VarAttrs>, correction: number): TestCase<VarAttrs> => ({ ...c, name: `${c.name} correction ${correction}`, attrs: { ...c.attrs, correction } });
+  return [...cases, corr(rc([5, 7], 1), 0), corr(rc([17, 3], 0, true), 0), corr(rc([2, 9, 5]), 2.5), ...(sqrt ? [] : [corr(rc([1]), 0)]), corr(rc([4, 0], 1), 0)];
+}
+
+// ---- lerp ---------------------------------------------------------------------------------------
+const lerp: CompositeDef<any, 'lerp'> = {
+  kind: 'composite', name: 'lerp', arity: 3, gradInputs: [0, 1, 2],
+  doc: 'start + weight·(end − start), broadcasting all three; gradients 1 − weight, weight, end − start',
+  plan: (ins) => ({ shape: planBroadcast('lerp', ins).shape }),
+  compose: (b, [start, end, weight]) => b.op('add', [start, b.op('mul', [weight, b.op('sub', [end, start])])]),
+  tests: {
+    cases: [
+      [[1], [1], [1]], [[3], [3], [3]], [[7], [7], []], [[TILE + 1], [], [TILE + 1]], [[4, TILE - 1], [TILE - 1], [4, 1]],
+      [[3, 1], [1, 5], [3, 5]], [[2, 3, 4], [3, 1], [4]], [[17, 3], [17, 1], [3]], [[0], [1], []], [[2, 0], [2, 1], [0]],
+    ].map((shapes) => ({ inputs: [{ shape: shapes[0] }, { shape: shapes[1] }, { shape: shapes[2], domain: 'unit' as Domain }] })),
+  },
+};
+
+export const COMPOSITE_OPS = defineOps(square, silu, logsumexp, variance, std, lerp);
