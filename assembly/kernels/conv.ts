@@ -11,8 +11,9 @@
 // gradients: a flagged one is written, not added into.
 import { arenaAlloc } from '../arena';
 import { GIN, GOUT, IN, OUT, P, overwrites, ptr } from '../record';
-import { hsum, madd } from '../simd';
+import { madd } from '../simd';
 import { gemm, gemmScratch } from './gemm';
+import { sumRun } from './reduce';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P15). */
 // @ts-ignore: decorator
@@ -345,20 +346,6 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
   return col;
 }
 
-/** Σ of len floats at p: four f32x4 lane sums, then the lanes and the scalar tail. */
-// @ts-ignore: decorator
-@inline function sumRow(p: usize, len: i32): f32 {
-  let s: f32 = 0;
-  let t = 0;
-  if (ASC_FEATURE_SIMD) {
-    let v = f32x4.splat(0);
-    for (; t + 4 <= len; t += 4) v = f32x4.add(v, v128.load(p + (<usize>t << 2)));
-    s = hsum(v);
-  }
-  for (; t < len; t++) s += load<f32>(p + (<usize>t << 2));
-  return s;
-}
-
 /**
  * The direct kernels need stride 1 (an output row's positions read contiguous inputs) and
  * padding ≤ dilation·(k − 1) (dX pads G by the difference); a 1×1 kernel with stride 1 is a plain
@@ -447,16 +434,20 @@ function directBwd(rec: usize, g: ConvGeom): void {
   }
 }
 
-/** db (+)= Σ G over the images and output pixels. */
+/**
+ * db (+)= Σ G over the images and output pixels: each image's row of a channel is a long sum
+ * (reduce.ts sumRun), and the rows' sums, one per image, add into a float64 total (a scalar, so
+ * float64 is the simplest accurate accumulator: no compensation needed).
+ */
 function biasGrad(rec: usize, g: ConvGeom): void {
   const gb = ptr(rec, GIN + 2);
   if (!gb || !g.bias) return;
   const gout = ptr(rec, GOUT), ohw = g.oh * g.ow, add = !overwrites(rec, 2);
   for (let oc = 0; oc < g.o; oc++) {
-    let s: f32 = 0;
-    for (let img = 0; img < g.n; img++) s += sumRow(gout + (<usize>((img * g.o + oc) * ohw) << 2), ohw);
+    let s: f64 = 0;
+    for (let img = 0; img < g.n; img++) s += sumRun(gout + (<usize>((img * g.o + oc) * ohw) << 2), ohw);
     const p = gb + (<usize>oc << 2);
-    store<f32>(p, add ? load<f32>(p) + s : s);
+    store<f32>(p, add ? <f32>(<f64>load<f32>(p) + s) : <f32>s);
   }
 }
 

@@ -9,7 +9,7 @@
  */
 import { apply } from '../engine.js';
 import type { Tensor } from '../tensor.js';
-import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, opError, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
+import { aux, defineOps, fmtShape, gin, gout, inp, opError, out, param, type Domain, type Meta, type OpDef, type TestCase } from './types.js';
 
 export interface ReduceAttrs {
   /** undefined: all elements. */
@@ -51,14 +51,15 @@ function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; vie
 }
 
 // ---- sum, mean ---------------------------------------------------------------------------------
-// One kernel: out = scale · Σ x with scale 1 (sum) or 1/d (mean: NaN for d = 0, as 0/0 in PyTorch).
+// out = Σ x, or (Σ x)/d for the mean (NaN for d = 0, as 0/0 in PyTorch). Params: the view and the
+// divisor (1 for the sum, d for the mean).
 
 function linear(name: string, opcode: number, mean: boolean, doc: string, cases: TestCase<ReduceAttrs>[]): OpDef<ReduceAttrs> {
   return {
     name, opcode, module: 'reduce', arity: 1, gradInputs: [0], doc,
     plan: (ins, a) => {
       const { shape, view } = planReduce(name, ins[0], a);
-      return { shape, params: [...view, f32bits(mean ? 1 / view[1] : 1)] };
+      return { shape, params: [...view, mean ? view[1] : 1] };
     },
     ref: {
       fwd: (h, r) => {
