@@ -224,7 +224,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(maxRelErr(grad(c), sums(map64(N7, (i) => (x[i] < 0.5 ? 0 : g[i])), 1_000_000, 10, 1), sums(g, 1_000_000, 10, 1))).toBeLessThanOrEqual(tol);
     });
 
-    wasmOnly('bias gradients of linear and conv2d over large batches', () => {
+    wasmOnly('bias gradients of linear and conv2d, and conv2d’s weight gradient, over large batches', () => {
       wg.setBackend(be);
       const g = data(N7 + 240_000, 26);
       // Linear 3 → 5 on a batch of 2·10^6.
@@ -232,11 +232,24 @@ for (const be of ['wasm', 'reference'] as const) {
       lin.forward(wg.tensor(data(6_000_000, 27), { shape: [2_000_000, 3] })).backward(wg.tensor(gl, { shape: [2_000_000, 5] }));
       expect(maxRelErr(grad(lin.bias!), sums(gl, 1, 2_000_000, 5))).toBeLessThanOrEqual(tol);
       // conv2d 1 → 4 channels, 3×3, padding 1, on 2500 images of 32×32: b̄[o] over images and pixels.
-      const [N, O, HW] = [2500, 4, 1024], gc = g.subarray(0, N * O * HW);
-      const bias = param(data(O, 28), [O]);
-      wg.conv2d(wg.tensor(data(N * HW, 29), { shape: [N, 1, 32, 32] }), wg.tensor(data(O * 9, 30), { shape: [O, 1, 3, 3] }), bias, { padding: 1 })
-        .backward(wg.tensor(gc, { shape: [N, O, 32, 32] }));
+      const [N, O, HW] = [2500, 4, 1024], gc = g.subarray(0, N * O * HW), xc = data(N * HW, 29);
+      const bias = param(data(O, 28), [O]), w = param(data(O * 9, 30), [O, 1, 3, 3]);
+      wg.conv2d(wg.tensor(xc, { shape: [N, 1, 32, 32] }), w, bias, { padding: 1 }).backward(wg.tensor(gc, { shape: [N, O, 32, 32] }));
       expect(maxRelErr(grad(bias), sums(sums(gc, N * O, HW, 1), 1, N, O))).toBeLessThanOrEqual(tol);
+      // w̄ is a contraction of 2.5·10^6 products per weight, kept in float32 like the GEMM's: each
+      // image's sums start from zero and join the total after it (2e-6; 1e-3 when one chain ran
+      // through the whole batch).
+      const wbar = new Float64Array(O * 9);
+      for (let n = 0; n < N; n++)
+        for (let o = 0; o < O; o++)
+          for (let t = 0; t < 9; t++) {
+            const [di, dj] = [Math.floor(t / 3) - 1, (t % 3) - 1];
+            let s = 0;
+            for (let y = Math.max(0, -di); y < Math.min(32, 32 - di); y++)
+              for (let x = Math.max(0, -dj); x < Math.min(32, 32 - dj); x++) s += xc[n * HW + (y + di) * 32 + x + dj] * gc[(n * O + o) * HW + y * 32 + x];
+            wbar[o * 9 + t] += s;
+          }
+      expect(maxRelErr(grad(w), wbar)).toBeLessThanOrEqual(1e-5);
     });
 
     wasmOnly('BatchNorm2d and LayerNorm statistics and parameter gradients over 10^7 elements', () => {
