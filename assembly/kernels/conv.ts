@@ -11,10 +11,11 @@
 // gradients: a flagged one is written, not added into.
 import { arenaAlloc } from '../arena';
 import { GIN, GOUT, IN, OUT, P, overwrites, ptr } from '../record';
-import { hsum, madd } from '../simd';
+import { madd } from '../simd';
 import { gemm, gemmScratch } from './gemm';
 // Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
 import { DO, DP, WO } from '../generated/contract';
+import { sumRun } from './reduce';
 
 /** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P15). */
 @unmanaged class ConvGeom {
@@ -206,13 +207,20 @@ function directImage(d: Direct, src: usize, dst: usize, bias: usize, add: bool):
 
 // WO: output channels per dW tile (two f32x4): Gᵀ rows and the dWᵀ sums are padded to a multiple.
 
+/** p[0..8) += [lo, hi]: one tap's WO channel sums. */
+@inline function addTileRow(p: usize, lo: v128, hi: v128): void {
+  v128.store(p, f32x4.add(v128.load(p), lo));
+  v128.store(p, f32x4.add(v128.load(p, 16), hi), 16);
+}
+
 /**
  * dWᵀ sums for one image: acc[k][o] += Σ_(oy, ox) xpad[oy·wp + ox + off(k)] · G[o][oy][ox]. Tiles
  * of 4 taps × WO channels, as the GEMM micro-kernel: the tap's input value broadcast, the channels
  * two vectors of gt, this image's G transposed to [oy·ow + ox][channel] (channels past cout zero).
- * Only positions inside the output are visited, so no padding or row overhang enters a sum. Past
- * the last tap the tile repeats it; the repeat stores the same sums (each is loaded, completed and
- * stored whole).
+ * Only positions inside the output are visited, so no padding or row overhang enters a sum. Each
+ * tile sums this image from zero and then adds into acc (as the GEMM's KC blocks do), so a float32
+ * chain spans one image's positions, not the whole batch's. Past the last tap the tile repeats it;
+ * the repeats are not added.
  */
 function weightGradImage(d: Direct, gt: usize, acc: usize): void {
   const ckk = d.cin * d.kh * d.kw, co = (d.cout + WO - 1) / WO * WO, xRow = <usize>(d.wp - d.ow) << 2;
@@ -221,8 +229,8 @@ function weightGradImage(d: Direct, gt: usize, acc: usize): void {
     for (let ob = 0; ob < co; ob += WO) {
       const a0 = acc + (<usize>(k * co + ob) << 2), a1 = acc + (<usize>(k1 * co + ob) << 2);
       const a2 = acc + (<usize>(k2 * co + ob) << 2), a3 = acc + (<usize>(k3 * co + ob) << 2);
-      let c00 = v128.load(a0), c01 = v128.load(a0, 16), c10 = v128.load(a1), c11 = v128.load(a1, 16);
-      let c20 = v128.load(a2), c21 = v128.load(a2, 16), c30 = v128.load(a3), c31 = v128.load(a3, 16);
+      const zero = f32x4.splat(0);
+      let c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
       let x0 = d.xpad + <usize>load<i32>(d.offs + (<usize>k << 2)), x1 = d.xpad + <usize>load<i32>(d.offs + (<usize>k1 << 2));
       let x2 = d.xpad + <usize>load<i32>(d.offs + (<usize>k2 << 2)), x3 = d.xpad + <usize>load<i32>(d.offs + (<usize>k3 << 2));
       let pb = gt + (<usize>ob << 2);
@@ -246,8 +254,10 @@ function weightGradImage(d: Direct, gt: usize, acc: usize): void {
         }
         x0 += xRow; x1 += xRow; x2 += xRow; x3 += xRow;
       }
-      v128.store(a0, c00); v128.store(a0, c01, 16); v128.store(a1, c10); v128.store(a1, c11, 16);
-      v128.store(a2, c20); v128.store(a2, c21, 16); v128.store(a3, c30); v128.store(a3, c31, 16);
+      addTileRow(a0, c00, c01);
+      if (k + 1 < ckk) addTileRow(a1, c10, c11);
+      if (k + 2 < ckk) addTileRow(a2, c20, c21);
+      if (k + 3 < ckk) addTileRow(a3, c30, c31);
     }
   }
 }
@@ -330,19 +340,6 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
   if (isPointwise(g)) return x;
   im2col(g, x, col);
   return col;
-}
-
-/** Σ of len floats at p: four f32x4 lane sums, then the lanes and the scalar tail. */
-@inline function sumRow(p: usize, len: i32): f32 {
-  let s: f32 = 0;
-  let t = 0;
-  if (ASC_FEATURE_SIMD) {
-    let v = f32x4.splat(0);
-    for (; t + 4 <= len; t += 4) v = f32x4.add(v, v128.load(p + (<usize>t << 2)));
-    s = hsum(v);
-  }
-  for (; t < len; t++) s += load<f32>(p + (<usize>t << 2));
-  return s;
 }
 
 /**
@@ -432,16 +429,20 @@ function directBwd(rec: usize, g: ConvGeom): void {
   }
 }
 
-/** db (+)= Σ G over the images and output pixels. */
+/**
+ * db (+)= Σ G over the images and output pixels: each image's row of a channel is a long sum
+ * (reduce.ts sumRun), and the rows' sums, one per image, add into a float64 total (a scalar, so
+ * float64 is the simplest accurate accumulator: no compensation needed).
+ */
 function biasGrad(rec: usize, g: ConvGeom): void {
   const gb = ptr(rec, GIN + 2);
   if (!gb || !g.bias) return;
   const gout = ptr(rec, GOUT), ohw = g.oh * g.ow, add = !overwrites(rec, 2);
   for (let oc = 0; oc < g.o; oc++) {
-    let s: f32 = 0;
-    for (let img = 0; img < g.n; img++) s += sumRow(gout + (<usize>((img * g.o + oc) * ohw) << 2), ohw);
+    let s: f64 = 0;
+    for (let img = 0; img < g.n; img++) s += sumRun(gout + (<usize>((img * g.o + oc) * ohw) << 2), ohw);
     const p = gb + (<usize>oc << 2);
-    store<f32>(p, add ? load<f32>(p) + s : s);
+    store<f32>(p, add ? <f32>(<f64>load<f32>(p) + s) : <f32>s);
   }
 }
 

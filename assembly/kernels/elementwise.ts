@@ -9,7 +9,8 @@
 // The vector forms are compiled only in the SIMD builds: every f32x4 loop sits in
 // `if (ASC_FEATURE_SIMD)` and the scalar loop after it takes whatever is left (all of it without SIMD).
 import { GIN, GOUT, IN, numel, OUT, param, paramf, ptr } from '../record';
-import { expv, hsum, Lane1, Lane4, log1pv, logv, madd } from '../simd';
+import { arenaAlloc } from '../arena';
+import { BLOCK, expv, hsum, kahanAddAt, Lane1, Lane4, log1pv, logv, madd } from '../simd';
 import { rowOffset } from '../strided';
 
 // ---- broadcast iteration (params: [rank, shape[rank], strides of input 0[rank], of input 1, ...]) ----
@@ -36,58 +37,148 @@ import { rowOffset } from '../strided';
   return param(rec, param(rec, 0) * (which + 2));
 }
 
-// How a kernel walks one input along a row. The access type of each input is chosen from its
-// inner stride and passed as a type argument, so every stride pattern compiles to its own SIMD
-// loop. Gradients: a contiguous input receives its share element by element, a separate
-// load-add-store per update, so aliased GIN buffers (x * x) stay right; a broadcast input's
-// shares are summed in registers over the row and added once (the un-broadcasting sum).
+// How a kernel walks one input along a row, and (backward) how the input's gradient takes its
+// shares. The access type of each input is chosen from its inner stride and passed as a type
+// argument, so every stride pattern compiles to its own SIMD loop.
+//  - Contig: contiguous; each share is its own load-add-store, so aliased GIN buffers (x * x) stay
+//    right (inputs that alias have the output's shape, so they are never summed). The shares of a
+//    summed input go into a row partial first (Summed.row).
+//  - Bcast: one value for the whole row (stride 0); its shares are summed in registers over blocks
+//    of BLOCK steps and each block's sum is added once, with compensation when the input is summed.
+// Gradient methods take the input's gradient g at this row (or its row partial), the compensation c
+// at this row (c = 0: not summed; used by Bcast), the index i, the share and the running block sum,
+// and return the new block sum.
 class Contig {
   @inline elem(p: usize, i: i32): usize { return p + (<usize>i << 2); }
   @inline vec(p: usize, i: i32): v128 { return v128.load(p + (<usize>i << 2)); }
-  @inline addVec(g: usize, i: i32, d: v128, sum: v128): v128 {
+  /** Where the shares of the row at byte offset `off` of gradient g go; s: its Summed, or 0. */
+  @inline gradRow(s: usize, g: usize, off: usize): usize { return s ? changetype<Summed>(s).row(off) : g + off; }
+  @inline compRow(s: usize, off: usize): usize { return 0; }
+  @inline addVec(g: usize, c: usize, i: i32, d: v128, sum: v128): v128 {
     const q = g + (<usize>i << 2);
     v128.store(q, f32x4.add(v128.load(q), d));
     return sum;
   }
   /** Adds a·b (one FMA in the relaxed build). */
-  @inline maddVec(g: usize, i: i32, a: v128, b: v128, sum: v128): v128 {
+  @inline maddVec(g: usize, c: usize, i: i32, a: v128, b: v128, sum: v128): v128 {
     const q = g + (<usize>i << 2);
     v128.store(q, madd(a, b, v128.load(q)));
     return sum;
   }
-  @inline add(g: usize, i: i32, d: f32, sum: f32): f32 {
+  @inline add(g: usize, c: usize, i: i32, d: f32, sum: f32): f32 {
     const q = g + (<usize>i << 2);
     store<f32>(q, load<f32>(q) + d);
     return sum;
   }
-  /** The vector sum folded into the scalar one. */
-  @inline fold(vsum: v128, sum: f32): f32 { return sum; }
-  @inline flush(g: usize, sum: f32): void {}
+  /** The end of a block: a Bcast input adds the block's sum into its gradient. */
+  @inline flushVec(g: usize, c: usize, sum: v128): void {}
+  @inline flush(g: usize, c: usize, sum: f32): void {}
 }
 
 class Bcast {
   @inline elem(p: usize, i: i32): usize { return p; }
   @inline vec(p: usize, i: i32): v128 { return v128.load32_splat(p); }
-  @inline addVec(g: usize, i: i32, d: v128, sum: v128): v128 { return f32x4.add(sum, d); }
-  @inline maddVec(g: usize, i: i32, a: v128, b: v128, sum: v128): v128 { return madd(a, b, sum); }
-  @inline add(g: usize, i: i32, d: f32, sum: f32): f32 { return sum + d; }
-  @inline fold(vsum: v128, sum: f32): f32 { return hsum(vsum) + sum; }
-  @inline flush(g: usize, sum: f32): void { store<f32>(g, load<f32>(g) + sum); }
+  @inline gradRow(s: usize, g: usize, off: usize): usize { return g + off; }
+  @inline compRow(s: usize, off: usize): usize { return s ? changetype<Summed>(s).c + off : 0; }
+  @inline addVec(g: usize, c: usize, i: i32, d: v128, sum: v128): v128 { return f32x4.add(sum, d); }
+  @inline maddVec(g: usize, c: usize, i: i32, a: v128, b: v128, sum: v128): v128 { return madd(a, b, sum); }
+  @inline add(g: usize, c: usize, i: i32, d: f32, sum: f32): f32 { return sum + d; }
+  @inline flushVec(g: usize, c: usize, sum: v128): void { this.flush(g, c, hsum(sum)); }
+  @inline flush(g: usize, c: usize, sum: f32): void {
+    if (c) kahanAddAt<Lane1, f32>(g, c, sum);
+    else store<f32>(g, load<f32>(g) + sum);
+  }
 }
 
-/** Runs K's `run<A, B>(rec)` with A, B the access types of inputs `first` and `first + 1`. */
-@inline function withAccess<K>(rec: usize, first: i32): void {
+/**
+ * Runs K's `run<A, B>(rec, sa, sb)` with A, B the access types of inputs `first` and `first + 1`;
+ * sa, sb: their Summed gradients (0 when not summed, and in the forward kernels).
+ */
+@inline function withAccess<K>(rec: usize, first: i32, sa: usize, sb: usize): void {
   const k = changetype<K>(0);
   const a = innerStride(rec, first) != 0, b = innerStride(rec, first + 1) != 0;
-  if (a && b) k.run<Contig, Contig>(rec);
-  else if (a) k.run<Contig, Bcast>(rec);
-  else if (b) k.run<Bcast, Contig>(rec);
-  else k.run<Bcast, Bcast>(rec);
+  if (a && b) k.run<Contig, Contig>(rec, sa, sb);
+  else if (a) k.run<Contig, Bcast>(rec, sa, sb);
+  else if (b) k.run<Bcast, Contig>(rec, sa, sb);
+  else k.run<Bcast, Bcast>(rec, sa, sb);
+}
+
+// ---- un-broadcasting sums ------------------------------------------------------------------
+// A broadcast input's gradient element receives numel / extent shares. From SUMMED_HITS shares on
+// the input is *summed*: its partial sums join the gradient with Kahan compensation (one
+// compensation word per element of the input, in the workspace); below, plain float32 adds of at
+// most 7 terms are within 7u ≈ 4·10⁻⁷ of Σ|terms| already. src/ops/elementwise.ts (gradWorkspace)
+// plans the workspace by the same rule.
+const SUMMED_HITS: usize = 8;
+
+/**
+ * A summed input's gradient g, its compensations c and, for a contiguous input, a row partial p:
+ * the shares of up to BLOCK consecutive rows at the same offset are added into p by the ordinary
+ * contiguous loop (plain float32: a chain of at most 16 terms, see assembly/simd.ts), then p joins
+ * g with compensation and is cleared. So the common bias-like case (every row at offset 0) costs
+ * one compensated add per element per 16 rows, not per row.
+ */
+@unmanaged class Summed {
+  g: usize;
+  c: usize;
+  p: usize;
+  /** Bytes of a row. */
+  bytes: usize;
+  /** Byte offset (in g) of the rows held in p, and their number. */
+  at: usize;
+  rows: i32;
+
+  /** p, for the shares of the row at byte offset `off`: flushed first if it holds BLOCK rows or other rows. */
+  @inline row(off: usize): usize {
+    if (this.rows == BLOCK || (this.rows != 0 && off != this.at)) this.flush();
+    this.at = off;
+    this.rows++;
+    return this.p;
+  }
+
+  /** g += p with compensation; p = 0. */
+  flush(): void {
+    if (this.rows == 0) return;
+    const g = this.g + this.at, c = this.c + this.at, p = this.p, n = this.bytes;
+    let i: usize = 0;
+    if (ASC_FEATURE_SIMD) for (; i + 16 <= n; i += 16) kahanAddAt<Lane4, v128>(g + i, c + i, v128.load(p + i));
+    for (; i < n; i += 4) kahanAddAt<Lane1, f32>(g + i, c + i, load<f32>(p + i));
+    memory.fill(p, 0, n);
+    this.rows = 0;
+  }
+}
+
+/** Elements of input `which`: the product of the dims it is not broadcast along. */
+@inline function extent(rec: usize, which: i32): usize {
+  const rank = param(rec, 0), at = 1 + rank * (which + 1);
+  let e: usize = 1;
+  for (let k = 0; k < rank; k++) if (param(rec, at + k) != 0) e *= <usize>param(rec, 1 + k);
+  return e;
+}
+
+/** Input `which`'s Summed gradient (workspace, zeroed), or 0 when it has none or is not summed. */
+function summed(rec: usize, which: i32, gin: usize): usize {
+  const e = extent(rec, which);
+  if (gin == 0 || <usize>numel(rec) < e * SUMMED_HITS) return 0;
+  const s = changetype<Summed>(arenaAlloc(offsetof<Summed>()));
+  s.g = gin;
+  s.c = arenaAlloc(e << 2);
+  memory.fill(s.c, 0, e << 2);
+  s.bytes = <usize>innerLen(rec) << 2;
+  s.p = innerStride(rec, which) ? arenaAlloc(s.bytes) : 0;
+  if (s.p) memory.fill(s.p, 0, s.bytes);
+  s.rows = 0;
+  return changetype<usize>(s);
+}
+
+/** Adds what the row partial of a summed input still holds. */
+@inline function finish(s: usize): void {
+  if (s) changetype<Summed>(s).flush();
 }
 
 // ---- binary ops with broadcasting ----------------------------------------------------------
 class BinaryFwd<Op> {
-  @inline run<A, B>(rec: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
     const op = changetype<Op>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
     const inner = innerLen(rec), rows = rowCount(rec);
@@ -102,9 +193,10 @@ class BinaryFwd<Op> {
 }
 
 // Backward: each output element adds its contribution into the input element it came from, so a
-// broadcast input receives the sum over the broadcast dims (un-broadcasting).
+// broadcast input receives the sum over the broadcast dims (un-broadcasting). The row runs in blocks
+// of BLOCK steps (f32x4, then single floats) so that a Bcast input's register sums stay short.
 class BinaryBwd<Op> {
-  @inline run<A, B>(rec: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
     const op = changetype<Op>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
     const g = ptr(rec, GOUT), ga = ptr(rec, GIN), gb = ptr(rec, GIN + 1);
@@ -112,40 +204,52 @@ class BinaryBwd<Op> {
     for (let row = 0; row < rows; row++) {
       const offA = operandRow(rec, row, 0) << 2, offB = operandRow(rec, row, 1) << 2;
       const base = (<usize>row * inner) << 2;
-      const pa = a + offA, pb = b + offB, po = o + base, pg = g + base, pga = ga + offA, pgb = gb + offB;
-      let sa: f32 = 0, sb: f32 = 0;
+      const pa = a + offA, pb = b + offB, po = o + base, pg = g + base;
+      const pga = ga ? ka.gradRow(sa, ga, offA) : 0, pgb = gb ? kb.gradRow(sb, gb, offB) : 0;
+      const pca = ka.compRow(sa, offA), pcb = kb.compRow(sb, offB);
       let i = 0;
       if (ASC_FEATURE_SIMD) {
-        let va = f32x4.splat(0), vb = f32x4.splat(0);
-        for (; i + 4 <= inner; i += 4) {
-          const j = <usize>i << 2;
-          const x = ka.vec(pa, i), y = kb.vec(pb, i), z = v128.load(po + j), gz = v128.load(pg + j);
-          if (ga) va = ka.maddVec(pga, i, gz, op.vda(x, y, z), va);
-          if (gb) vb = kb.maddVec(pgb, i, gz, op.vdb(x, y, z), vb);
+        for (const body = inner & ~3; i < body; ) {
+          const end = min(body, i + 4 * BLOCK);
+          let va = f32x4.splat(0), vb = f32x4.splat(0);
+          for (; i < end; i += 4) {
+            const j = <usize>i << 2;
+            const x = ka.vec(pa, i), y = kb.vec(pb, i), z = v128.load(po + j), gz = v128.load(pg + j);
+            if (ga) va = ka.maddVec(pga, pca, i, gz, op.vda(x, y, z), va);
+            if (gb) vb = kb.maddVec(pgb, pcb, i, gz, op.vdb(x, y, z), vb);
+          }
+          if (ga) ka.flushVec(pga, pca, va);
+          if (gb) kb.flushVec(pgb, pcb, vb);
         }
-        sa = ka.fold(va, sa);
-        sb = kb.fold(vb, sb);
       }
-      for (; i < inner; i++) {
-        const j = <usize>i << 2;
-        const x = load<f32>(ka.elem(pa, i)), y = load<f32>(kb.elem(pb, i)), z = load<f32>(po + j), gz = load<f32>(pg + j);
-        if (ga) sa = ka.add(pga, i, gz * op.da(x, y, z), sa);
-        if (gb) sb = kb.add(pgb, i, gz * op.db(x, y, z), sb);
+      while (i < inner) {
+        const end = min(inner, i + BLOCK);
+        let ta: f32 = 0, tb: f32 = 0;
+        for (; i < end; i++) {
+          const j = <usize>i << 2;
+          const x = load<f32>(ka.elem(pa, i)), y = load<f32>(kb.elem(pb, i)), z = load<f32>(po + j), gz = load<f32>(pg + j);
+          if (ga) ta = ka.add(pga, pca, i, gz * op.da(x, y, z), ta);
+          if (gb) tb = kb.add(pgb, pcb, i, gz * op.db(x, y, z), tb);
+        }
+        if (ga) ka.flush(pga, pca, ta);
+        if (gb) kb.flush(pgb, pcb, tb);
       }
-      if (ga) ka.flush(pga, sa);
-      if (gb) kb.flush(pgb, sb);
     }
+    finish(sa);
+    finish(sb);
   }
 }
 
-@inline function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0); }
-@inline function binaryBwd<Op>(rec: usize): void { withAccess<BinaryBwd<Op>>(rec, 0); }
+@inline function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0, 0, 0); }
+@inline function binaryBwd<Op>(rec: usize): void {
+  withAccess<BinaryBwd<Op>>(rec, 0, summed(rec, 0, ptr(rec, GIN)), summed(rec, 1, ptr(rec, GIN + 1)));
+}
 
 // ---- where(cond, a, b): the same iteration over three inputs --------------------------------
 // Inputs 1, 2 (a, b) go through withAccess; the condition's access type C is a class parameter.
 // cond ≠ 0 is true (NaN too, as in PyTorch's bool(NaN)).
 class WhereFwd<C> {
-  @inline run<A, B>(rec: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
     const kc = changetype<C>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const o = ptr(rec, OUT), c = ptr(rec, IN), a = ptr(rec, IN + 1), b = ptr(rec, IN + 2);
     const inner = innerLen(rec), rows = rowCount(rec);
@@ -167,45 +271,57 @@ class WhereFwd<C> {
   }
 }
 
-// The output gradient goes to a where cond holds and to b elsewhere (none to cond).
+// The output gradient goes to a where cond holds and to b elsewhere (none to cond); blocks as in
+// BinaryBwd.
 class WhereBwd<C> {
-  @inline run<A, B>(rec: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
     const kc = changetype<C>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const c = ptr(rec, IN), g = ptr(rec, GOUT), ga = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
     const inner = innerLen(rec), rows = rowCount(rec);
     for (let row = 0; row < rows; row++) {
-      const pc = c + (operandRow(rec, row, 0) << 2), pga = ga + (operandRow(rec, row, 1) << 2), pgb = gb + (operandRow(rec, row, 2) << 2);
-      const pg = g + ((<usize>row * inner) << 2);
-      let sa: f32 = 0, sb: f32 = 0;
+      const offA = operandRow(rec, row, 1) << 2, offB = operandRow(rec, row, 2) << 2;
+      const pc = c + (operandRow(rec, row, 0) << 2), pg = g + ((<usize>row * inner) << 2);
+      const pga = ga ? ka.gradRow(sa, ga, offA) : 0, pgb = gb ? kb.gradRow(sb, gb, offB) : 0;
+      const pca = ka.compRow(sa, offA), pcb = kb.compRow(sb, offB);
       let i = 0;
       if (ASC_FEATURE_SIMD) {
-        let va = f32x4.splat(0), vb = f32x4.splat(0);
-        for (; i + 4 <= inner; i += 4) {
-          const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0)), gz = v128.load(pg + (<usize>i << 2));
-          if (ga) va = ka.addVec(pga, i, v128.and(gz, m), va);
-          if (gb) vb = kb.addVec(pgb, i, v128.andnot(gz, m), vb);
+        for (const body = inner & ~3; i < body; ) {
+          const end = min(body, i + 4 * BLOCK);
+          let va = f32x4.splat(0), vb = f32x4.splat(0);
+          for (; i < end; i += 4) {
+            const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0)), gz = v128.load(pg + (<usize>i << 2));
+            if (ga) va = ka.addVec(pga, pca, i, v128.and(gz, m), va);
+            if (gb) vb = kb.addVec(pgb, pcb, i, v128.andnot(gz, m), vb);
+          }
+          if (ga) ka.flushVec(pga, pca, va);
+          if (gb) kb.flushVec(pgb, pcb, vb);
         }
-        sa = ka.fold(va, sa);
-        sb = kb.fold(vb, sb);
       }
-      for (; i < inner; i++) {
-        const t = load<f32>(kc.elem(pc, i)) != 0, gz = load<f32>(pg + (<usize>i << 2));
-        if (ga) sa = ka.add(pga, i, t ? gz : 0, sa);
-        if (gb) sb = kb.add(pgb, i, t ? 0 : gz, sb);
+      while (i < inner) {
+        const end = min(inner, i + BLOCK);
+        let ta: f32 = 0, tb: f32 = 0;
+        for (; i < end; i++) {
+          const t = load<f32>(kc.elem(pc, i)) != 0, gz = load<f32>(pg + (<usize>i << 2));
+          if (ga) ta = ka.add(pga, pca, i, t ? gz : 0, ta);
+          if (gb) tb = kb.add(pgb, pcb, i, t ? 0 : gz, tb);
+        }
+        if (ga) ka.flush(pga, pca, ta);
+        if (gb) kb.flush(pgb, pcb, tb);
       }
-      if (ga) ka.flush(pga, sa);
-      if (gb) kb.flush(pgb, sb);
     }
+    finish(sa);
+    finish(sb);
   }
 }
 
 export function f32_where_fwd(rec: usize): void {
-  if (innerStride(rec, 0)) withAccess<WhereFwd<Contig>>(rec, 1);
-  else withAccess<WhereFwd<Bcast>>(rec, 1);
+  if (innerStride(rec, 0)) withAccess<WhereFwd<Contig>>(rec, 1, 0, 0);
+  else withAccess<WhereFwd<Bcast>>(rec, 1, 0, 0);
 }
 export function f32_where_bwd(rec: usize): void {
-  if (innerStride(rec, 0)) withAccess<WhereBwd<Contig>>(rec, 1);
-  else withAccess<WhereBwd<Bcast>>(rec, 1);
+  const sa = summed(rec, 1, ptr(rec, GIN + 1)), sb = summed(rec, 2, ptr(rec, GIN + 2));
+  if (innerStride(rec, 0)) withAccess<WhereBwd<Contig>>(rec, 1, sa, sb);
+  else withAccess<WhereBwd<Bcast>>(rec, 1, sa, sb);
 }
 
 // ---- unary ---------------------------------------------------------------------------------

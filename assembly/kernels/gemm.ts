@@ -25,6 +25,7 @@
 import { arenaAlloc } from '../arena';
 import { madd } from '../simd';
 import { GIN, GOUT, IN, OUT, overwrites, param, ptr } from '../record';
+import { columnSums } from './reduce';
 // Blocking and path cut-offs, declared in src/ops/contract.ts (GEMM), which also sizes the scratch
 // (gemmScratchWords): UNPACKED_M rows of op(A) at most are read unpacked (B not transposed); A·Bᵀ
 // with both operands along k takes dot products from depth DOT_K on, or up to DOT_M rows; a packed
@@ -491,12 +492,5 @@ export function f32_linear_bwd(rec: usize): void {
   const ws = gemmScratch(max(n, k));
   if (gx) gemm(m, k, n, gp, n, false, w, k, false, gx, k, !overwrites(rec, 0), ws);
   if (gw) gemm(n, k, m, gp, n, true, x, k, false, gw, k, !overwrites(rec, 1), ws);
-  if (gb) {
-    const add = !overwrites(rec, 2);
-    for (let j = 0; j < n; j++) {
-      let s: f32 = 0;
-      for (let i = 0; i < m; i++) s += load<f32>(gp + (<usize>(i * n + j) << 2));
-      store<f32>(gb + (<usize>j << 2), add ? load<f32>(gb + (<usize>j << 2)) + s : s);
-    }
-  }
+  if (gb) columnSums(gp, m, n, gb, !overwrites(rec, 2));
 }

@@ -1,5 +1,6 @@
 // Reductions over one dim, softmax and log-softmax; also the segment machinery that
-// assembly/kernels/loss.ts builds on.
+// assembly/kernels/loss.ts builds on, and the long sums that other kernels call (sumRun,
+// columnSums: bias gradients, broadcast copies' backward).
 //
 // Every op here views its input as [outer, d, inner] around the reduced dim (params P0..P2):
 // element (o, k, i) sits at word (o·d + k)·inner + i, and the *segment* (o, ·, i) is the d elements
@@ -12,12 +13,28 @@
 // An op's kernel is a class whose `run<S, L>` is written once against a segment type S and the
 // lane type L of its reduced values (f32 for Row and Cols<Lane1>, v128 for Cols<Lane4>); each
 // instantiation inlines into its own loop.
-import { AUX, GIN, GOUT, IN, OUT, param, paramf, ptr } from '../record';
-import { hsum, Lane1, Lane4 } from '../simd';
+import { AUX, GIN, GOUT, IN, OUT, param, ptr } from '../record';
+import { blockSum, hsum, Lane1, Lane4 } from '../simd';
 
 // ---- segments ------------------------------------------------------------------------------------
 // The loops an op runs along its segments: n elements `st` bytes apart from x (and from y, g, ...,
 // which are laid out like x). Reductions return one value per lane; maps write every element.
+
+// The terms of the long sums (assembly/simd.ts blockSum): p plus the term at a (and b).
+class SumTerm {
+  @inline add<L, V>(p: V, x: usize, unused: usize, m: V): V { const l = changetype<L>(0); return l.add(p, l.load(x)); }
+}
+class DotTerm {
+  @inline add<L, V>(p: V, a: usize, b: usize, m: V): V { const l = changetype<L>(0); return l.madd(l.load(a), l.load(b), p); }
+}
+/** y = e^(x − m), stored on the way. */
+class ExpTerm {
+  @inline add<L, V>(p: V, x: usize, y: usize, m: V): V {
+    const l = changetype<L>(0), e = l.exp(l.sub(l.load(x), m));
+    l.store(y, e);
+    return l.add(p, e);
+  }
+}
 
 export class Cols<L, V> {
   /** max (largest) or min of the segment; NaN wins. */
@@ -27,29 +44,17 @@ export class Cols<L, V> {
     for (let k = 0; k < n; k++, x += st) m = largest ? l.max(m, l.load(x)) : l.min(m, l.load(x));
     return m;
   }
+  // The three sums run in blocks with a compensated total (assembly/simd.ts blockSum).
   @inline sum(x: usize, n: i32, st: usize): V {
-    const l = changetype<L>(0);
-    let s: V = l.splat(0);
-    for (let k = 0; k < n; k++, x += st) s = l.add(s, l.load(x));
-    return s;
+    return blockSum<SumTerm, L, V>(x, 0, n, st, changetype<L>(0).splat(0));
   }
   /** Σ a·b */
   @inline dot(a: usize, b: usize, n: i32, st: usize): V {
-    const l = changetype<L>(0);
-    let s: V = l.splat(0);
-    for (let k = 0; k < n; k++, a += st, b += st) s = l.madd(l.load(a), l.load(b), s);
-    return s;
+    return blockSum<DotTerm, L, V>(a, b, n, st, changetype<L>(0).splat(0));
   }
   /** y = e^(x − m); returns Σ y. */
   @inline expSum(x: usize, y: usize, n: i32, st: usize, m: V): V {
-    const l = changetype<L>(0);
-    let s: V = l.splat(0);
-    for (let k = 0; k < n; k++, x += st, y += st) {
-      const e = l.exp(l.sub(l.load(x), m));
-      l.store(y, e);
-      s = l.add(s, e);
-    }
-    return s;
+    return blockSum<ExpTerm, L, V>(x, y, n, st, m);
   }
   /** y *= c */
   @inline scale(y: usize, n: i32, st: usize, c: V): void {
@@ -139,6 +144,25 @@ export class Row {
   }
 }
 
+/** Σ of n contiguous floats at x (both builds): the sum for callers outside the segment walk. */
+export function sumRun(x: usize, n: i32): f32 {
+  if (ASC_FEATURE_SIMD) return changetype<Row>(0).sum(x, n, 4);
+  return V1.sum(x, n, 4);
+}
+
+@inline function storeSum<L, V>(p: usize, s: V, add: bool): void {
+  const l = changetype<L>(0);
+  l.store(p, add ? l.add(l.load(p), s) : s);
+}
+
+/** out[j] = Σ_i x[i·cols + j] over `rows` rows (added into out[j] when `add`): column sums, such as bias gradients. */
+export function columnSums(x: usize, rows: i32, cols: i32, out: usize, add: bool): void {
+  const st = <usize>cols << 2;
+  let j = 0;
+  if (ASC_FEATURE_SIMD) for (; j + 4 <= cols; j += 4) storeSum<Lane4, v128>(out + (<usize>j << 2), V4.sum(x + (<usize>j << 2), rows, st), add);
+  for (; j < cols; j++) storeSum<Lane1, f32>(out + (<usize>j << 2), V1.sum(x + (<usize>j << 2), rows, st), add);
+}
+
 /**
  * Runs K.run<S, L>(rec, xo, ro, d, st) on every segment of the [outer, d, inner] view in P0..P2:
  * xo is the byte offset of the segment's first element (o, 0, i), ro that of its result (o, i),
@@ -178,18 +202,20 @@ export function scatterAdd(rec: usize, idx: usize, sign: f32): void {
   }
 }
 
-// ---- sum, mean (P3 = scale: 1, or 1/d for the mean) ----------------------------------------------
+// ---- sum, mean (P3 = divisor: 1 for the sum, d for the mean) --------------------------------------
+// The mean divides the segment's sum by d (exact in float32 up to 2²⁴): one rounding, where a product
+// with a rounded 1/d would make two. Division by 1 is exact, so the sum is the same kernel.
 
 class SumFwd {
   @inline run<S, L>(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
     const s = changetype<S>(0), l = changetype<L>(0);
-    l.store(ptr(rec, OUT) + ro, l.mul(s.sum(ptr(rec, IN) + xo, d, st), l.splat(paramf(rec, 3))));
+    l.store(ptr(rec, OUT) + ro, l.div(s.sum(ptr(rec, IN) + xo, d, st), l.splat(<f32>param(rec, 3))));
   }
 }
 class SumBwd {
   @inline run<S, L>(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
     const s = changetype<S>(0), l = changetype<L>(0);
-    s.addConst(ptr(rec, GIN) + xo, d, st, l.mul(l.load(ptr(rec, GOUT) + ro), l.splat(paramf(rec, 3))));
+    s.addConst(ptr(rec, GIN) + xo, d, st, l.div(l.load(ptr(rec, GOUT) + ro), l.splat(<f32>param(rec, 3))));
   }
 }
 export function f32_sum_fwd(rec: usize): void { eachSegment<SumFwd>(rec); }

@@ -3,8 +3,8 @@
 // run from a strided input run, addRun adds a contiguous gradient run back into a strided one.
 // Params are planned in src/ops/shape.ts.
 import { field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../record';
-import { hsum } from '../simd';
 import { rowOffset } from '../strided';
+import { sumRun } from './reduce';
 
 // ---- runs ----------------------------------------------------------------------------------
 /** dst[k] = src[k·stride] for k < n. u32, not f32: a bit copy serves float32 and int32 alike. */
@@ -23,21 +23,14 @@ import { rowOffset } from '../strided';
 
 /**
  * dst[k·stride] += g[k] for k < n, each its own load-add-store. Stride 0 means the run was
- * broadcast from one element, which receives the run's sum (4 partial sums, then the tail).
+ * broadcast from one element, which receives the run's sum (a long sum: reduce.ts sumRun).
  */
 @inline function addRun(dst: usize, stride: i32, g: usize, n: i32): void {
-  let i = 0;
   if (stride == 0) {
-    let s: f32 = 0;
-    if (ASC_FEATURE_SIMD) {
-      let acc = f32x4.splat(0);
-      for (; i + 4 <= n; i += 4) acc = f32x4.add(acc, v128.load(g + (<usize>i << 2)));
-      s = hsum(acc);
-    }
-    for (; i < n; i++) s += load<f32>(g + (<usize>i << 2));
-    store<f32>(dst, load<f32>(dst) + s);
+    store<f32>(dst, load<f32>(dst) + sumRun(g, n));
     return;
   }
+  let i = 0;
   if (ASC_FEATURE_SIMD && stride == 1) {
     for (; i + 4 <= n; i += 4) {
       const j = <usize>i << 2;

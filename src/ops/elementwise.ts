@@ -1,5 +1,6 @@
 /** Elementwise ops: unary maps, broadcasting binary ops and `where`. Kernels: assembly/kernels/elementwise.ts. */
-import { forEachBroadcast, planBroadcast } from './broadcast.js';
+import { broadcastExtent, forEachBroadcast, planBroadcast, type BroadcastPlan } from './broadcast.js';
+import { ALIGN_WORDS } from './contract.js';
 import { ValueError, fmtValue } from '../errors.js';
 import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpSpec, type RefKernel, type TestCase } from './types.js';
 
@@ -128,6 +129,33 @@ const INV_SQRT_2PI = 0.3989422804014327;
 const normalCdf = (x: number) => 0.5 * (1 + erf(x * Math.SQRT1_2));
 
 // ---- binary with broadcasting --------------------------------------------------------------
+/**
+ * Gradient shares per element of a broadcast input from which the WASM backward adds them with
+ * Kahan compensation: the input is *summed* (SUMMED_HITS in assembly/kernels/elementwise.ts, the
+ * same rule).
+ */
+const SUMMED_HITS = 8;
+/** Words of the kernel's Summed record (six 32-bit fields). */
+const SUMMED_WORDS = 6;
+
+/**
+ * Workspace words of the backward of a broadcast plan with gradients for inputs `grads`: for each
+ * summed input, its Summed record, one compensation word per element and, when it is contiguous
+ * along the inner dim, a row partial; each block ALIGN_WORDS-aligned.
+ */
+function gradWorkspace(p: BroadcastPlan, grads: readonly number[]): number {
+  const n = p.shape.reduce((a, b) => a * b, 1);
+  const rank = p.params[0], inner = p.params[rank];
+  let words = 0;
+  for (const j of grads) {
+    const e = broadcastExtent(p.params, j);
+    if (n < SUMMED_HITS * e) continue;
+    const contiguous = p.params[rank * (j + 2)] !== 0;
+    words += 2 * ALIGN_WORDS + SUMMED_WORDS + e + (contiguous ? ALIGN_WORDS + inner : 0);
+  }
+  return words;
+}
+
 interface BinarySpec {
   f: (a: number, b: number) => number;
   /** Partial derivatives from a, b and the output y; none for the comparisons (no gradient). */
@@ -154,10 +182,17 @@ function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
     [[3, 1], [1, 5]], [[2, 3, 4], [3, 1]], [[17, 3], [17, 1]], [[2, 1, 5], [4, 1]], [[5, 17], [5, 1]], [[3, 1], [3, 2 * TILE + 1]],
     // 0-size: an empty dim broadcast against 1 stays empty, the non-empty operand gets a zero gradient.
     [[0], [1]], [[2, 0, 3], [3]], [[0, 1], [1, 5]],
+    // Summed gradients (≥ 8 shares per element, assembly/kernels/elementwise.ts): contiguous rows,
+    // more than BLOCK = 16 of them at one offset, and runs of rows at changing offsets; broadcast
+    // rows of several blocks of 16 steps plus a tail.
+    [[17, TILE + 1], [TILE + 1]], [[3, 9, 5], [3, 1, 5]], [[2, 73], [2, 1]],
   ];
   return {
     name, module: 'elementwise', arity: 2, gradInputs: da ? [0, 1] : [], doc: spec.doc,
-    plan: (ins: readonly Meta[]) => planBroadcast(name, ins),
+    plan: (ins: readonly Meta[]) => {
+      const p = planBroadcast(name, ins);
+      return da ? { ...p, workspace: gradWorkspace(p, [0, 1]) } : p;
+    },
     ref: {
       fwd: (h, r) => {
         const a = inp(r, 0), b = inp(r, 1), o = out(r);
@@ -180,7 +215,10 @@ const compare = <N extends string>(name: N, f: (a: number, b: number) => boolean
 const whereOp: OpSpec<any, 'where'> = {
   name: 'where', module: 'elementwise', arity: 3, gradInputs: [1, 2],
   doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
-  plan: (ins: readonly Meta[]) => planBroadcast('where', ins),
+  plan: (ins: readonly Meta[]) => {
+    const p = planBroadcast('where', ins);
+    return { ...p, workspace: gradWorkspace(p, [1, 2]) };
+  },
   ref: {
     fwd: (h, r) => {
       const c = inp(r, 0), a = inp(r, 1), b = inp(r, 2), o = out(r);
@@ -200,6 +238,7 @@ const whereOp: OpSpec<any, 'where'> = {
       [[1], [1], [1]], [[3], [3], [3]], [[7], [7], []], [[TILE + 1], [], [TILE + 1]], [[4, TILE - 1], [TILE - 1], [4, 1]],
       [[3, 1], [1, 5], [3, 5]], [[2, 3, 4], [3, 1], [4]], [[17, 3], [17, 1], [3]], [[], [5], [2, 5]], [[5, 17], [5, 17], [5, 17]],
       [[0], [1], []], [[2, 0], [2, 1], [0]],
+      [[17, 73], [73], [17, 1]], // a and b summed (see binary)
     ].map((shapes) => ({ inputs: [{ shape: shapes[0], domain: 'mask' as Domain }, { shape: shapes[1] }, { shape: shapes[2] }] })),
   },
 };

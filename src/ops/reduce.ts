@@ -7,7 +7,7 @@
  * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
  */
 import { ShapeError } from '../errors.js';
-import { aux, checkBool, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpSpec, type TestCase } from './types.js';
+import { aux, checkBool, checkDim, defineOps, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpSpec, type TestCase } from './types.js';
 
 export interface ReduceAttrs {
   /** undefined: all elements. */
@@ -48,14 +48,15 @@ export function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number
 }
 
 // ---- sum, mean ---------------------------------------------------------------------------------
-// One kernel: out = scale · Σ x with scale 1 (sum) or 1/d (mean: NaN for d = 0, as 0/0 in PyTorch).
+// out = Σ x, or (Σ x)/d for the mean (NaN for d = 0, as 0/0 in PyTorch). Params: the view and the
+// divisor (1 for the sum, d for the mean).
 
 function linear<N extends string>(name: N, mean: boolean, doc: string, cases: TestCase<ReduceAttrs>[]): OpSpec<ReduceAttrs, N> {
   return {
     name, module: 'reduce', arity: 1, gradInputs: [0], doc,
     plan: (ins, a) => {
       const { shape, view } = planReduce(name, ins[0], a);
-      return { shape, params: [...view, f32bits(mean ? 1 / view[1] : 1)] };
+      return { shape, params: [...view, mean ? view[1] : 1] };
     },
     ref: {
       fwd: (h, r) => {
