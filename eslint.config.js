@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['build/', 'dist/', 'assembly/', 'bench/node_modules/', 'bench/results/', 'node_modules/'] },
+  { ignores: ['build/', 'dist/', 'assembly/', 'bench/node_modules/', 'bench/results/', 'bench/.wg*/', 'node_modules/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {
@@ -28,6 +28,13 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
     },
+  },
+  {
+    // The op table is heterogeneous in its attribute types: a table entry's attributes are erased
+    // to `any` where entries of different ops sit in one list or one lookup (each op's own plan,
+    // kernels and compose are typed with its attributes).
+    files: ['src/ops/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   prettier,
 );

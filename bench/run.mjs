@@ -231,7 +231,9 @@ async function measureWorkload(spec, train) {
   for (const c of cs) {
     try {
       await c.runner?.dispose?.();
-    } catch {}
+    } catch {
+      // a peer that fails to free its tensors does not change the measurements
+    }
   }
   const ours = cs[0];
   const result = { spec, contenders: {} };
@@ -349,18 +351,24 @@ function machine() {
   try {
     const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) cpu = m[1].trim();
-  } catch {}
+  } catch {
+    // no /proc/cpuinfo (not Linux): keep os.cpus()' model
+  }
   let built = '';
   try {
     const f = process.env.WASMGRAD_DIST ? path.resolve(process.env.WASMGRAD_DIST) : path.join(here, '..', 'dist', 'index.js');
     built = `, built ${fs.statSync(f).mtime.toISOString().replace(/\.\d+Z$/, 'Z')}`;
-  } catch {}
+  } catch {
+    // no build to date: the report says nothing about it
+  }
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', '../src', '../assembly'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
     if (dirty) commit += ' + uncommitted changes in src/ or assembly/';
-  } catch {}
+  } catch {
+    // not a git checkout: the commit stays 'unknown'
+  }
   const ver = (p) => {
     try {
       return JSON.parse(fs.readFileSync(path.join(here, 'node_modules', p, 'package.json'), 'utf8')).version;

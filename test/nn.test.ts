@@ -63,7 +63,7 @@ function checkParamGrads(m: nn.Module, loss: () => wg.Tensor, tol = 1e-6): void 
     try {
       expectClose(analytic, numeric, tol);
     } catch (e) {
-      throw new Error(`gradient of ${name}: ${(e as Error).message}`);
+      throw new Error(`gradient of ${name}: ${(e as Error).message}`, { cause: e });
     }
   }
 }

@@ -20,7 +20,8 @@ const BACKENDS = ['wasm', 'reference'] as const;
 const TOL = { wasm: 2e-5, reference: 1e-6 };
 
 type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
-type Opts = Record<string, any>; // the options of any of the optimizers
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the options of any of the five optimizers, read as numbers by the formulas below
+type Opts = Record<string, any>;
 /** new wg.optim[kind](params, opts), for the table-driven tests. */
 const make = (kind: Kind, params: wg.optim.Params, opts: Opts): wg.optim.Optimizer =>
   new (wg.optim[kind] as unknown as new (p: wg.optim.Params, o: Opts) => wg.optim.Optimizer)(params, opts);

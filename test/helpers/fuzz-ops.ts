@@ -252,8 +252,8 @@ const BINARY: Record<string, (a: Iv, c: Iv) => Iv> = {
  */
 function operands(b: Builder, fn: string): { p: Operand; q: Operand; shape: number[] } | null {
   const x = b.find(any)!, y = b.partner(x);
-  let [p, q] = b.chance(0.3) ? [y, x] : [x, y];
-  if (fn === 'div' && typeof q !== 'number' && !awayFromZero(b.iv(q))) q = positive(b, q);
+  const [p, q0] = b.chance(0.3) ? [y, x] : [x, y];
+  const q = fn === 'div' && typeof q0 !== 'number' && !awayFromZero(b.iv(q0)) ? positive(b, q0) : q0;
   const shape = broadcast(b.shapeOf(p), b.shapeOf(q));
   if (shape === null || size(shape) > MAX_SIZE) return null;
   return { p, q, shape };

@@ -139,7 +139,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => x.std(0, { keepdim: 1 } as never)).toThrow(new wg.ValueError('std', 'keepdim must be a boolean, got 1'));
       expect(() => x.lerp(wg.zeros([3, 2]), 0.5)).toThrow(new wg.ShapeError('lerp', 'shapes [2, 3] and [3, 2] and [] cannot be broadcast together (dim 0: 2 vs 3)'));
       expect(() => wg.silu(wg.tensor([1, 2], { dtype: 'int32' }))).toThrow(new wg.DTypeError('silu', 'input 0 must be float32, got int32 (a tensor of shape [2])'));
-      expect(() => wg.lerp(x, x, 'a' as never)).toThrow(new wg.ValueError('lerp', 'argument 3 must be a Tensor or a number, got \"a\"'));
+      expect(() => wg.lerp(x, x, 'a' as never)).toThrow(new wg.ValueError('lerp', 'argument 3 must be a Tensor or a number, got "a"'));
     });
   });
 }
