@@ -12,33 +12,16 @@ export class WasmgradError extends Error {
     super(fn ? `wasmgrad.${fn}: ${message}` : `wasmgrad: ${message}`, options);
     this.fn = fn;
   }
-
-  // Each subclass reports its own name (`ShapeError: wasmgrad.matmul: ...`), minifier-proof.
-  override get name(): string {
-    return 'WasmgradError';
-  }
 }
 
 /** Shapes that do not fit the op (mismatched, not broadcastable, wrong rank, bad dims). */
-export class ShapeError extends WasmgradError {
-  override get name(): string {
-    return 'ShapeError';
-  }
-}
+export class ShapeError extends WasmgradError {}
 
 /** A tensor of the wrong dtype, or an unknown dtype. */
-export class DTypeError extends WasmgradError {
-  override get name(): string {
-    return 'DTypeError';
-  }
-}
+export class DTypeError extends WasmgradError {}
 
 /** A bad argument value: a hyperparameter out of range, a label outside [0, C), a wrong option. */
-export class ValueError extends WasmgradError {
-  override get name(): string {
-    return 'ValueError';
-  }
-}
+export class ValueError extends WasmgradError {}
 
 /** The backend's memory cannot hold what was asked; names the sizes. Nothing was changed. */
 export class OutOfMemoryError extends WasmgradError {
@@ -52,59 +35,38 @@ export class OutOfMemoryError extends WasmgradError {
   ) {
     super(fn, `out of memory: ${fmtBytes(requestedBytes)} requested, the heap holds ${fmtBytes(availableBytes)} at most${detail ? ` (${detail})` : ''}`);
   }
-  override get name(): string {
-    return 'OutOfMemoryError';
-  }
 }
 
 /** A tensor whose memory was recycled (an op result kept past its lifetime). */
-export class RecycledTensorError extends WasmgradError {
-  override get name(): string {
-    return 'RecycledTensorError';
-  }
-}
+export class RecycledTensorError extends WasmgradError {}
 
 /** A state dict that does not fit the module / optimizer / scheduler it is loaded into. */
-export class StateDictError extends WasmgradError {
-  override get name(): string {
-    return 'StateDictError';
-  }
-}
+export class StateDictError extends WasmgradError {}
 
 /** Bytes that are not a valid safetensors file or checkpoint (header, offsets, metadata). */
-export class FileFormatError extends WasmgradError {
-  override get name(): string {
-    return 'FileFormatError';
-  }
-}
+export class FileFormatError extends WasmgradError {}
 
 /** A NaN or infinity found by `wg.setDebug({ checkFinite: true })`. */
-export class NonFiniteError extends WasmgradError {
-  override get name(): string {
-    return 'NonFiniteError';
-  }
-}
+export class NonFiniteError extends WasmgradError {}
 
 /** Autograd misuse: backward through a graph that was freed or modified in place, a non-scalar root without a seed, ... */
-export class AutogradError extends WasmgradError {
-  override get name(): string {
-    return 'AutogradError';
-  }
-}
+export class AutogradError extends WasmgradError {}
 
 /** The WebAssembly backend: not initialised, failed to load, mixed backends, a kernel abort. */
-export class BackendError extends WasmgradError {
-  override get name(): string {
-    return 'BackendError';
-  }
-}
+export class BackendError extends WasmgradError {}
 
 /** wg.compile: a step function that cannot be traced or replayed as written. */
-export class CompileError extends WasmgradError {
-  override get name(): string {
-    return 'CompileError';
-  }
-}
+export class CompileError extends WasmgradError {}
+
+// Each class reports its own name in stack traces (`ShapeError: wasmgrad.matmul: ...`), set here
+// rather than read from the constructor, which minifiers rename.
+for (const [cls, name] of [
+  [WasmgradError, 'WasmgradError'], [ShapeError, 'ShapeError'], [DTypeError, 'DTypeError'], [ValueError, 'ValueError'],
+  [OutOfMemoryError, 'OutOfMemoryError'], [RecycledTensorError, 'RecycledTensorError'], [StateDictError, 'StateDictError'],
+  [FileFormatError, 'FileFormatError'], [NonFiniteError, 'NonFiniteError'], [AutogradError, 'AutogradError'],
+  [BackendError, 'BackendError'], [CompileError, 'CompileError'],
+] as const)
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 
 /** One of the classes above, as helpers that raise "the right subclass" take it. */
 export type ErrorClass = new (fn: string, message: string) => WasmgradError;

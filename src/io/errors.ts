@@ -15,11 +15,9 @@ export class IOError extends WasmgradError {
     super(fn, message, options);
     this.code = typeof code === 'string' ? code : undefined;
   }
-
-  override get name(): string {
-    return 'IOError';
-  }
 }
+
+Object.defineProperty(IOError.prototype, 'name', { value: 'IOError', writable: true, configurable: true });
 
 /** The message of an error without its `wasmgrad.<fn>: ` prefix (to wrap it into another one). */
 export function detailOf(e: unknown): string {
