@@ -13,9 +13,6 @@
  * Every JS run also builds a Binding: what the run learnt about the few values that change from
  * call to call, so that later calls can skip the JavaScript (a *fast replay*):
  * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
- * - hooks, in the order the library code ran them: dropout seeds (optimizer and schedule state is
- *   memory their kernels advance); each has a check (false: state changed in a way only a JS run
- *   can re-bind) and a commit (advances the JS state and writes record words);
  * - leaf gradients: the .grad each leaf had for backward() and the optimizer, restored by compile;
  * - guards: storages the program uses that must still be alive, int32 inputs whose values the
  *   JavaScript validated (labels: a replay needs every value to have been validated before);
@@ -23,10 +20,12 @@
  * A JS run may also find the function not replayable without its JavaScript (`slowReason`): it
  * reads tensor data (other than int32 inputs), creates tensors, sets hyperparameters, returns JS
  * values, or (found by comparing a patch run with the previous run) a record word or a constant
- * changed between calls that no hook explains. Such programs keep re-running the JS every call.
+ * changed between calls other than an input's pointer. Nothing else may change: the state a step
+ * advances (optimizer and schedule coefficients, the random stream dropout draws from) lives in
+ * memory its kernels update. Such programs keep re-running the JS every call.
  */
 import type { Backend } from '../engine/backend/types.js';
-import { setSink, type ReplayHook, type ReplaySink } from '../engine/sink.js';
+import { setSink, type ReplaySink } from '../engine/sink.js';
 import type { Storage } from '../engine/storage.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
@@ -44,9 +43,6 @@ export class Binding {
   readonly slotRecs: Int32Array[] = [];
   readonly slotWords: number[] = [];
   readonly slotArgs: number[] = [];
-  readonly hooks: ReplayHook[] = [];
-  /** Records whose words hooks rewrite (changes in them between runs are explained). */
-  readonly hookRecs = new Set<Int32Array>();
   /** Storages the program uses that it does not own (parameters, optimizer state, ...). */
   readonly externals = new Set<Storage>();
   readonly bumps: Storage[] = [];
@@ -59,8 +55,6 @@ export class Binding {
   readonly gradReads = new Map<{ grad: unknown }, object | null>();
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
-  /** Dropout-like forward records → their backward copies (filled in after the run). */
-  readonly stochastic = new Map<Int32Array, Int32Array[]>();
   /** Words changed by this (patch) run: record, word. */
   readonly diffs: [Int32Array, number][] = [];
   slowReason: string | null = null;
@@ -156,13 +150,12 @@ class Recorder implements ReplaySink {
     this.program = null;
     this.run = null;
     b.result = result;
-    this.findBackwardTwins(p, b);
     if (wasTrace) {
       for (const e of p.events) if (e.kind === 'alloc' && e.storage.label === 'constant' && e.storage.words === 1) p.constants.push(e.storage);
     } else {
-      // Verification: every change since the previous run must be explained by a hook or an input.
+      // Verification: every change since the previous run must be an input's pointer.
       for (const [rec, w] of b.diffs) {
-        if (b.hookRecs.has(rec) || (PTR_WORDS.includes(w as never) && this.isArgPtrWord(b, rec, w))) continue;
+        if (PTR_WORDS.includes(w as never) && this.isArgPtrWord(b, rec, w)) continue;
         b.slowReason ??= `a parameter of ${opName(rec[R.OPCODE])} changed between calls: the JavaScript computes a value the recording cannot follow`;
       }
     }
@@ -178,14 +171,6 @@ class Recorder implements ReplaySink {
   private isArgPtrWord(b: Binding, rec: Int32Array, w: number): boolean {
     for (let k = 0; k < b.slotRecs.length; k++) if (b.slotRecs[k] === rec && b.slotWords[k] === w) return true;
     return false;
-  }
-
-  /** Backward records of stochastic ops carry the same seed: the hook rewrites them too. */
-  private findBackwardTwins(p: Program, b: Binding): void {
-    for (const [fwd, twins] of b.stochastic) {
-      for (const r of p.recs) if (r !== fwd && (r[R.OPCODE] & OPCODE_MASK) === fwd[R.OPCODE] && r[R.OUT] === fwd[R.OUT]) twins.push(r);
-      for (const t of twins) b.hookRecs.add(t);
-    }
   }
 
   /** patch: the recorded block for this allocation. */
@@ -223,7 +208,6 @@ class Recorder implements ReplaySink {
         old.set(rec);
       }
     }
-    this.lastStored = stored;
     if (this.argPtr.size > 0)
       for (const r of stored)
         for (const w of PTR_WORDS) {
@@ -235,24 +219,6 @@ class Recorder implements ReplaySink {
           }
         }
     return this.mode === 'patch';
-  }
-
-  /** The program's records of the latest launch (for hooks that rewrite their words). */
-  lastStored: Int32Array[] = [];
-
-  /** Registers library state a fast replay must advance (in the order the JS ran it). */
-  hook(h: ReplayHook, recs: readonly Int32Array[] = []): void {
-    const b = this.run!;
-    b.hooks.push(h);
-    for (const r of recs) b.hookRecs.add(r);
-  }
-
-  /** A stochastic op's forward record: its seed is redrawn by a hook. Returns the list of its backward copies, filled in when the run ends. */
-  stochastic(rec: Int32Array): Int32Array[] {
-    const twins: Int32Array[] = [];
-    this.run!.stochastic.set(rec, twins);
-    this.run!.hookRecs.add(rec);
-    return twins;
   }
 
   /** The current run cannot be replayed without its JavaScript. */
