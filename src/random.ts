@@ -49,6 +49,16 @@ export function moveStream(view: () => Int32Array): void {
   rehome = view;
 }
 
+/** A copy of the global stream's state (wg.compile places the stream where an eager kernel would find it). */
+export function saveStream(): Int32Array {
+  return Int32Array.from(state());
+}
+
+/** Sets the global stream's state to a saved one. */
+export function restoreStream(saved: Int32Array): void {
+  state().set(saved);
+}
+
 export function manualSeed(seed: number): void {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('manualSeed', `seed must be a finite number, got ${fmtValue(seed)}`);
   state().set(sfc32State(seed));

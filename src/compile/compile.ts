@@ -24,7 +24,7 @@ import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
-import { allSeen, NotStaticError, Program, recorder, type Binding } from './recorder.js';
+import { allSeen, NotStaticError, Program, recorder, runPatched, type Binding } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {
@@ -139,7 +139,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     if (mode === 'trace') program.stats.traces++;
     else {
       program.stats.jsRuns++;
-      program.backend?.run(program.recs, program.workspace, 'compile');
+      runPatched(program);
     }
     return result;
   };

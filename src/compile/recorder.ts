@@ -30,12 +30,22 @@ import type { Storage } from '../engine/storage.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
 import { OPCODE_MASK, R, REC_WORDS } from '../ops/types.js';
-import { OPS } from '../ops/index.js';
+import { OPS, op } from '../ops/index.js';
+import { nextU32, restoreStream, saveStream, sfc32Next } from '../random.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
 
 /** Pointer words of a record (an input's pointer can sit in any of them). */
 const PTR_WORDS = [R.OUT, R.IN, R.IN + 1, R.IN + 2, R.IN + 3, R.GIN, R.GIN + 1, R.GIN + 2, R.GIN + 3, R.AUX, R.AUX + 1];
+
+/** The forward record of an op whose kernel draws one number from the global stream when it runs. */
+const DRAWS_ONE = op('dropout').opcode;
+
+/** A patch run reached a drawing kernel (index `at` in the program) with the stream in `state`. */
+export interface StreamDraw {
+  at: number;
+  state: Int32Array;
+}
 
 /** What one JS run bound. */
 export class Binding {
@@ -57,6 +67,8 @@ export class Binding {
   readonly cleared = new Set<object>();
   /** Words changed by this (patch) run: record, word. */
   readonly diffs: [Int32Array, number][] = [];
+  /** patch: where each drawing kernel would have found the stream eagerly (see runPatched). */
+  readonly draws: StreamDraw[] = [];
   slowReason: string | null = null;
   result: unknown = undefined;
 }
@@ -110,6 +122,8 @@ class Recorder implements ReplaySink {
   /** The binding being built by the current JS run. */
   run: Binding | null = null;
   private cursor = 0;
+  /** patch: index in the program of the next launched record. */
+  private recCursor = 0;
   /** Input storages of the current JS run -> argument index; and their pointers. */
   private argOf = new Map<Storage, number>();
   private argPtr = new Map<number, number>();
@@ -119,6 +133,7 @@ class Recorder implements ReplaySink {
     this.mode = mode;
     this.program = program;
     this.cursor = 0;
+    this.recCursor = 0;
     this.run = new Binding();
     this.argOf.clear();
     this.argPtr.clear();
@@ -206,7 +221,14 @@ class Recorder implements ReplaySink {
         if (old[R.OPCODE] !== rec[R.OPCODE]) throw notStatic(`${opName(rec[R.OPCODE])} where ${opName(old[R.OPCODE])} was recorded`);
         for (let w = 0; w < REC_WORDS; w++) if (w !== R.WS && old[w] !== rec[w]) b.diffs.push([old, w]);
         old.set(rec);
+        // The kernel draws only when the program runs, after the whole JS: note where the stream is
+        // now and step past its draw, so JS draws after it (wg.randn in fn) get the eager numbers.
+        if (rec[R.OPCODE] === DRAWS_ONE) {
+          b.draws.push({ at: this.recCursor + i, state: saveStream() });
+          nextU32();
+        }
       }
+      this.recCursor += recs.length;
     }
     if (this.argPtr.size > 0)
       for (const r of stored)
@@ -293,6 +315,33 @@ class Recorder implements ReplaySink {
       p.seen.set(i, seen);
     }
   }
+}
+
+/**
+ * Runs the program after a patch run. Its drawing kernels must find the stream where they found it
+ * eagerly, but the JS drew its own numbers (wg.randn in fn) during the run, before any kernel ran:
+ * the program runs in segments, the stream set to the noted state before the first kernel draw and
+ * at each one a JS draw preceded, then left where the JS run left it. Without JS draws between
+ * kernel draws: one call.
+ */
+export function runPatched(p: Program): void {
+  const be = p.backend;
+  if (be === null) return;
+  const end = saveStream();
+  let from = 0;
+  let next: Int32Array | null = null; // where the previous kernel draw leaves the stream
+  for (const d of p.bound?.draws ?? []) {
+    if (next === null) restoreStream(d.state); // no kernel draws before the first: no split
+    else if (d.state.some((w, k) => w !== next![k])) {
+      be.run(p.recs.slice(from, d.at), p.workspace, 'compile');
+      from = d.at;
+      restoreStream(d.state);
+    }
+    next = Int32Array.from(d.state);
+    sfc32Next(next);
+  }
+  be.run(from === 0 ? p.recs : p.recs.slice(from), p.workspace, 'compile');
+  restoreStream(end);
 }
 
 /** true when every value of the int32 input has been validated by an earlier JS run. */
