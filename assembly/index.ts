@@ -6,6 +6,7 @@
 import { arenaReset } from './arena';
 import { dispatchBackward, dispatchForward } from './generated/ops';
 import { field, FLAG_BACKWARD, GOUT, OPCODE, OPCODE_MASK, REC_WORDS } from './record';
+import { STREAM } from './kernels/shape';
 
 export { arenaDemand, arenaRecord } from './arena';
 export { f32_first_nonfinite } from './debug';
@@ -24,6 +25,11 @@ export function run(tape: usize, from: i32, to: i32): void {
       dispatchForward(op, rec);
     }
   }
+}
+
+/** Byte address of the global random stream's 4 words (src/random.ts keeps a view of them). */
+export function streamState(): usize {
+  return STREAM;
 }
 
 /** First byte after the module's static data: the TS allocator owns memory above it. */

@@ -1,35 +1,72 @@
 /**
  * Seeded random streams. sfc32: small, fast, passes PractRand. The global stream (wg.manualSeed)
  * gives the same parameters, shuffles and dropout seeds on both backends; fit makes local ones.
+ * Its state is 4 words [a, b, c, d]: a plain array until wg.init() moves them into WASM memory
+ * (moveStream), where the WebAssembly dropout kernel advances them with the same step as
+ * sfc32Next when it runs (assembly/kernels/shape.ts), so JS draws and kernel draws form one stream.
  */
 import { ValueError, fmtValue } from './errors.js';
 
-/** A sfc32 generator seeded with `seed`: each call returns 32 random bits as an unsigned integer. */
-export function sfc32(seed: number): () => number {
-  let a = 0x9e3779b9, b = 0x243f6a88, c = 0xb7e15162, d = (seed >>> 0) ^ Math.floor(seed / 2 ** 32);
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return t >>> 0;
-  };
-  for (let i = 0; i < 15; i++) next();
-  return next;
+/** One sfc32 step: advances the state s = [a, b, c, d] in place and returns 32 random bits (unsigned). */
+export function sfc32Next(s: Int32Array): number {
+  const a = s[0], b = s[1], c = s[2], d = s[3];
+  const t = (((a + b) | 0) + d) | 0;
+  s[0] = b ^ (b >>> 9);
+  s[1] = (c + (c << 3)) | 0;
+  s[2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  s[3] = (d + 1) | 0;
+  return t >>> 0;
 }
 
-let stream = sfc32(0);
+/** The state of sfc32 seeded with `seed` (its upper bits folded into d), after 15 discarded steps. */
+export function sfc32State(seed: number): Int32Array {
+  const s = Int32Array.of(0x9e3779b9, 0x243f6a88, 0xb7e15162, (seed >>> 0) ^ Math.floor(seed / 2 ** 32));
+  for (let i = 0; i < 15; i++) sfc32Next(s);
+  return s;
+}
+
+/** A sfc32 generator seeded with `seed`: each call returns 32 random bits as an unsigned integer. */
+export function sfc32(seed: number): () => number {
+  const s = sfc32State(seed);
+  return () => sfc32Next(s);
+}
+
+let words = sfc32State(0);
+/** Re-makes the view of the state's home after WASM memory grew (which detaches old views: length 0). */
+let rehome: () => Int32Array = () => words;
+
+/** The global stream's state where it lives now. */
+function state(): Int32Array {
+  if (words.length === 0) words = rehome();
+  return words;
+}
+
+/** Moves the global stream's state (its current value) into the 4 words `view()` returns; `view` is called again when they detach. */
+export function moveStream(view: () => Int32Array): void {
+  const home = view();
+  home.set(state());
+  words = home;
+  rehome = view;
+}
+
+/** A copy of the global stream's state (wg.compile places the stream where an eager kernel would find it). */
+export function saveStream(): Int32Array {
+  return Int32Array.from(state());
+}
+
+/** Sets the global stream's state to a saved one. */
+export function restoreStream(saved: Int32Array): void {
+  state().set(saved);
+}
 
 export function manualSeed(seed: number): void {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('manualSeed', `seed must be a finite number, got ${fmtValue(seed)}`);
-  stream = sfc32(seed);
+  state().set(sfc32State(seed));
 }
 
 /** Next 32 random bits of the global stream as an unsigned integer. */
 export function nextU32(): number {
-  return stream();
+  return sfc32Next(state());
 }
 
 /** Uniform in [0, 1). */

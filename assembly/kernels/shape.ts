@@ -2,7 +2,7 @@
 // embedding and dropout. The data movement is two run helpers: copyRun fills a contiguous output
 // run from a strided input run, addRun adds a contiguous gradient run back into a strided one.
 // Params are planned in src/ops/shape.ts.
-import { field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../record';
+import { AUX, field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../record';
 import { rowOffset } from '../strided';
 import { sumRun } from './reduce';
 
@@ -130,11 +130,29 @@ export function f32_embedding_bwd(rec: usize): void {
   for (let p = 0; p < count; p++) addRun(gw + ((rowIndex(idx, p, n) * d) << 2), 1, g + ((<usize>p * d) << 2), d);
 }
 
-// ---- dropout (params: [seed, threshold, scale as f32 bits]) --------------------------------
+// ---- dropout (params: [threshold, scale as f32 bits]; AUX 0: the seed) --------------------
 // Element i is kept iff hash(seed, i) ≥ threshold (unsigned), then scaled. The hash is murmur3's
 // 32-bit finaliser of the Weyl sequence seed + i·φ, bit-identical to dropoutHash in
-// src/ops/shape.ts (u32 arithmetic wraps like Math.imul). Backward recomputes the mask from the
-// seed instead of saving it: a few integer ops per element, no AUX buffer kept alive.
+// src/ops/shape.ts (u32 arithmetic wraps like Math.imul). The forward kernel draws the seed from
+// the global random stream when it runs and saves it in its one AUX word; backward recomputes the
+// mask from that seed: a few integer ops per element instead of a saved mask.
+
+/**
+ * The global random stream's sfc32 state [a, b, c, d] once wg.init() has moved it here
+ * (src/random.ts moveStream; the JS side reads and writes the same 4 words).
+ */
+export const STREAM: usize = memory.data(16, 16);
+
+/** One sfc32 step on the state at s, bit-identical to sfc32Next in src/random.ts. */
+@inline function sfc32Next(s: usize): u32 {
+  const a = load<u32>(s), b = load<u32>(s, 4), c = load<u32>(s, 8), d = load<u32>(s, 12);
+  const t = a + b + d;
+  store<u32>(s, b ^ (b >>> 9));
+  store<u32>(s, c + (c << 3), 4);
+  store<u32>(s, rotl<u32>(c, 21) + t, 8);
+  store<u32>(s, d + 1, 12);
+  return t;
+}
 const PHI: u32 = 0x9e3779b9;
 const M1: u32 = 0x85ebca6b;
 const M2: u32 = 0xc2b2ae35;
@@ -158,9 +176,9 @@ const M2: u32 = 0xc2b2ae35;
 }
 
 /** dst = mask·scale·src (forward) or dst += mask·scale·src (backward, accumulate). */
-@inline function maskedScale(rec: usize, dst: usize, src: usize, accumulate: bool): void {
+@inline function maskedScale(rec: usize, seed: u32, dst: usize, src: usize, accumulate: bool): void {
   const n = numel(rec);
-  const seed = <u32>param(rec, 0), thr = <u32>param(rec, 1), scale = paramf(rec, 2);
+  const thr = <u32>param(rec, 0), scale = paramf(rec, 1);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const vseed = i32x4.splat(seed), vthr = i32x4.splat(thr), vscale = f32x4.splat(scale);
@@ -182,8 +200,12 @@ const M2: u32 = 0xc2b2ae35;
   }
 }
 
-export function f32_dropout_fwd(rec: usize): void { maskedScale(rec, ptr(rec, OUT), ptr(rec, IN), false); }
+export function f32_dropout_fwd(rec: usize): void {
+  const seed = sfc32Next(STREAM);
+  store<u32>(ptr(rec, AUX), seed);
+  maskedScale(rec, seed, ptr(rec, OUT), ptr(rec, IN), false);
+}
 export function f32_dropout_bwd(rec: usize): void {
   const gx = ptr(rec, GIN);
-  if (gx != 0) maskedScale(rec, gx, ptr(rec, GOUT), true);
+  if (gx != 0) maskedScale(rec, load<u32>(ptr(rec, AUX)), gx, ptr(rec, GOUT), true);
 }

@@ -5,7 +5,6 @@ import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { nextU32 } from '../random.js';
 import { broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sizeOf, sliceView, type View } from '../ops/shape.js';
 import { fmtShape, type DType } from '../ops/types.js';
 import { op } from '../ops/index.js';
@@ -157,13 +156,13 @@ export function embedding(idx: Tensor, weight: Tensor): Tensor {
 
 /**
  * Inverted dropout: in training, zeroes each element with probability p and scales the others by
- * 1/(1-p); otherwise (or with p = 0) returns x itself. The mask's seed comes from the global
- * stream (wg.manualSeed makes it reproducible).
+ * 1/(1-p); otherwise (or with p = 0) returns x itself. The mask's seed is drawn from the global
+ * stream when the kernel runs (wg.manualSeed makes it reproducible; a compiled replay draws too).
  */
 export function dropout(x: Tensor, p: number, training: boolean): Tensor {
   checkTensor('dropout', 'input', x);
   checkP(p);
   if (typeof training !== 'boolean') throw new ValueError('dropout', `training must be a boolean, got ${fmtValue(training)}`);
   if (!training || p === 0) return x;
-  return apply(DROPOUT, [x], { p, seed: nextU32() });
+  return apply(DROPOUT, [x], { p });
 }

@@ -3,9 +3,9 @@
  * jax.jit. The first call for a given set of input shapes traces fn eagerly (its results are that
  * call's results) and records every kernel launch, pinning the step-scoped memory it used; later
  * calls run forward, backward and the optimizer update in ONE WebAssembly call without running
- * fn's JavaScript. How (trace, patch run, fast replay, the sink, where replay state lives, the
- * hooks that remain, what makes a function re-run its JS): docs/internals.md, "Compile and
- * replay"; the recording itself: src/compile/recorder.ts.
+ * fn's JavaScript. How (trace, patch run, fast replay, the sink, where replay state lives, what
+ * makes a function re-run its JS): docs/internals.md, "Compile and replay"; the recording itself:
+ * src/compile/recorder.ts.
  *
  * What a fast replay cannot see (as for jax.jit): JavaScript inside fn does not run, so side
  * effects there (counters, logging) happen only on the trace and the re-run calls, and values fn
@@ -24,7 +24,7 @@ import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
-import { allSeen, NotStaticError, Program, recorder, type Binding } from './recorder.js';
+import { allSeen, NotStaticError, Program, recorder, runPatched, type Binding } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {
@@ -139,7 +139,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     if (mode === 'trace') program.stats.traces++;
     else {
       program.stats.jsRuns++;
-      program.backend?.run(program.recs, program.workspace, 'compile');
+      runPatched(program);
     }
     return result;
   };
@@ -155,12 +155,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
     }
     if (!gradsAsRecorded(b)) return MISS;
-    const hooks = b.hooks;
-    for (let k = 0; k < hooks.length; k++) if (!hooks[k].check()) return MISS;
     // Nothing has changed so far; from here on the step happens.
     for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
     for (const [leaf, { g }] of b.leafGrads) if (leaf.grad !== g) leaf.grad = g;
-    for (let k = 0; k < hooks.length; k++) hooks[k].commit();
     for (const s of b.bumps) s.version++;
     p.backend.run(p.recs, p.workspace, 'compile');
     for (let k = 0; k < b.endSteps; k++) lifetimes.endStep();

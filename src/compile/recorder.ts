@@ -13,9 +13,6 @@
  * Every JS run also builds a Binding: what the run learnt about the few values that change from
  * call to call, so that later calls can skip the JavaScript (a *fast replay*):
  * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
- * - hooks, in the order the library code ran them: dropout seeds (optimizer and schedule state is
- *   memory their kernels advance); each has a check (false: state changed in a way only a JS run
- *   can re-bind) and a commit (advances the JS state and writes record words);
  * - leaf gradients: the .grad each leaf had for backward() and the optimizer, restored by compile;
  * - guards: storages the program uses that must still be alive, int32 inputs whose values the
  *   JavaScript validated (labels: a replay needs every value to have been validated before);
@@ -23,20 +20,32 @@
  * A JS run may also find the function not replayable without its JavaScript (`slowReason`): it
  * reads tensor data (other than int32 inputs), creates tensors, sets hyperparameters, returns JS
  * values, or (found by comparing a patch run with the previous run) a record word or a constant
- * changed between calls that no hook explains. Such programs keep re-running the JS every call.
+ * changed between calls other than an input's pointer. Nothing else may change: the state a step
+ * advances (optimizer and schedule coefficients, the random stream dropout draws from) lives in
+ * memory its kernels update. Such programs keep re-running the JS every call.
  */
 import type { Backend } from '../engine/backend/types.js';
-import { setSink, type ReplayHook, type ReplaySink } from '../engine/sink.js';
+import { setSink, type ReplaySink } from '../engine/sink.js';
 import type { Storage } from '../engine/storage.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
 import { OPCODE_MASK, R, REC_WORDS } from '../ops/types.js';
-import { OPS } from '../ops/index.js';
+import { OPS, op } from '../ops/index.js';
+import { nextU32, restoreStream, saveStream, sfc32Next } from '../random.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
 
 /** Pointer words of a record (an input's pointer can sit in any of them). */
 const PTR_WORDS = [R.OUT, R.IN, R.IN + 1, R.IN + 2, R.IN + 3, R.GIN, R.GIN + 1, R.GIN + 2, R.GIN + 3, R.AUX, R.AUX + 1];
+
+/** The forward record of an op whose kernel draws one number from the global stream when it runs. */
+const DRAWS_ONE = op('dropout').opcode;
+
+/** A patch run reached a drawing kernel (index `at` in the program) with the stream in `state`. */
+export interface StreamDraw {
+  at: number;
+  state: Int32Array;
+}
 
 /** What one JS run bound. */
 export class Binding {
@@ -44,9 +53,6 @@ export class Binding {
   readonly slotRecs: Int32Array[] = [];
   readonly slotWords: number[] = [];
   readonly slotArgs: number[] = [];
-  readonly hooks: ReplayHook[] = [];
-  /** Records whose words hooks rewrite (changes in them between runs are explained). */
-  readonly hookRecs = new Set<Int32Array>();
   /** Storages the program uses that it does not own (parameters, optimizer state, ...). */
   readonly externals = new Set<Storage>();
   readonly bumps: Storage[] = [];
@@ -59,10 +65,10 @@ export class Binding {
   readonly gradReads = new Map<{ grad: unknown }, object | null>();
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
-  /** Dropout-like forward records → their backward copies (filled in after the run). */
-  readonly stochastic = new Map<Int32Array, Int32Array[]>();
   /** Words changed by this (patch) run: record, word. */
   readonly diffs: [Int32Array, number][] = [];
+  /** patch: where each drawing kernel would have found the stream eagerly (see runPatched). */
+  readonly draws: StreamDraw[] = [];
   slowReason: string | null = null;
   result: unknown = undefined;
 }
@@ -116,6 +122,8 @@ class Recorder implements ReplaySink {
   /** The binding being built by the current JS run. */
   run: Binding | null = null;
   private cursor = 0;
+  /** patch: index in the program of the next launched record. */
+  private recCursor = 0;
   /** Input storages of the current JS run -> argument index; and their pointers. */
   private argOf = new Map<Storage, number>();
   private argPtr = new Map<number, number>();
@@ -125,6 +133,7 @@ class Recorder implements ReplaySink {
     this.mode = mode;
     this.program = program;
     this.cursor = 0;
+    this.recCursor = 0;
     this.run = new Binding();
     this.argOf.clear();
     this.argPtr.clear();
@@ -156,13 +165,12 @@ class Recorder implements ReplaySink {
     this.program = null;
     this.run = null;
     b.result = result;
-    this.findBackwardTwins(p, b);
     if (wasTrace) {
       for (const e of p.events) if (e.kind === 'alloc' && e.storage.label === 'constant' && e.storage.words === 1) p.constants.push(e.storage);
     } else {
-      // Verification: every change since the previous run must be explained by a hook or an input.
+      // Verification: every change since the previous run must be an input's pointer.
       for (const [rec, w] of b.diffs) {
-        if (b.hookRecs.has(rec) || (PTR_WORDS.includes(w as never) && this.isArgPtrWord(b, rec, w))) continue;
+        if (PTR_WORDS.includes(w as never) && this.isArgPtrWord(b, rec, w)) continue;
         b.slowReason ??= `a parameter of ${opName(rec[R.OPCODE])} changed between calls: the JavaScript computes a value the recording cannot follow`;
       }
     }
@@ -178,14 +186,6 @@ class Recorder implements ReplaySink {
   private isArgPtrWord(b: Binding, rec: Int32Array, w: number): boolean {
     for (let k = 0; k < b.slotRecs.length; k++) if (b.slotRecs[k] === rec && b.slotWords[k] === w) return true;
     return false;
-  }
-
-  /** Backward records of stochastic ops carry the same seed: the hook rewrites them too. */
-  private findBackwardTwins(p: Program, b: Binding): void {
-    for (const [fwd, twins] of b.stochastic) {
-      for (const r of p.recs) if (r !== fwd && (r[R.OPCODE] & OPCODE_MASK) === fwd[R.OPCODE] && r[R.OUT] === fwd[R.OUT]) twins.push(r);
-      for (const t of twins) b.hookRecs.add(t);
-    }
   }
 
   /** patch: the recorded block for this allocation. */
@@ -221,9 +221,15 @@ class Recorder implements ReplaySink {
         if (old[R.OPCODE] !== rec[R.OPCODE]) throw notStatic(`${opName(rec[R.OPCODE])} where ${opName(old[R.OPCODE])} was recorded`);
         for (let w = 0; w < REC_WORDS; w++) if (w !== R.WS && old[w] !== rec[w]) b.diffs.push([old, w]);
         old.set(rec);
+        // The kernel draws only when the program runs, after the whole JS: note where the stream is
+        // now and step past its draw, so JS draws after it (wg.randn in fn) get the eager numbers.
+        if (rec[R.OPCODE] === DRAWS_ONE) {
+          b.draws.push({ at: this.recCursor + i, state: saveStream() });
+          nextU32();
+        }
       }
+      this.recCursor += recs.length;
     }
-    this.lastStored = stored;
     if (this.argPtr.size > 0)
       for (const r of stored)
         for (const w of PTR_WORDS) {
@@ -235,24 +241,6 @@ class Recorder implements ReplaySink {
           }
         }
     return this.mode === 'patch';
-  }
-
-  /** The program's records of the latest launch (for hooks that rewrite their words). */
-  lastStored: Int32Array[] = [];
-
-  /** Registers library state a fast replay must advance (in the order the JS ran it). */
-  hook(h: ReplayHook, recs: readonly Int32Array[] = []): void {
-    const b = this.run!;
-    b.hooks.push(h);
-    for (const r of recs) b.hookRecs.add(r);
-  }
-
-  /** A stochastic op's forward record: its seed is redrawn by a hook. Returns the list of its backward copies, filled in when the run ends. */
-  stochastic(rec: Int32Array): Int32Array[] {
-    const twins: Int32Array[] = [];
-    this.run!.stochastic.set(rec, twins);
-    this.run!.hookRecs.add(rec);
-    return twins;
   }
 
   /** The current run cannot be replayed without its JavaScript. */
@@ -327,6 +315,33 @@ class Recorder implements ReplaySink {
       p.seen.set(i, seen);
     }
   }
+}
+
+/**
+ * Runs the program after a patch run. Its drawing kernels must find the stream where they found it
+ * eagerly, but the JS drew its own numbers (wg.randn in fn) during the run, before any kernel ran:
+ * the program runs in segments, the stream set to the noted state before the first kernel draw and
+ * at each one a JS draw preceded, then left where the JS run left it. Without JS draws between
+ * kernel draws: one call.
+ */
+export function runPatched(p: Program): void {
+  const be = p.backend;
+  if (be === null) return;
+  const end = saveStream();
+  let from = 0;
+  let next: Int32Array | null = null; // where the previous kernel draw leaves the stream
+  for (const d of p.bound?.draws ?? []) {
+    if (next === null) restoreStream(d.state); // no kernel draws before the first: no split
+    else if (d.state.some((w, k) => w !== next![k])) {
+      be.run(p.recs.slice(from, d.at), p.workspace, 'compile');
+      from = d.at;
+      restoreStream(d.state);
+    }
+    next = Int32Array.from(d.state);
+    sfc32Next(next);
+  }
+  be.run(from === 0 ? p.recs : p.recs.slice(from), p.workspace, 'compile');
+  restoreStream(end);
 }
 
 /** true when every value of the int32 input has been validated by an earlier JS run. */

@@ -12,8 +12,8 @@ import { sink } from './sink.js';
 import * as table from '../ops/index.js';
 import { checkFunction, checkOptions } from './check.js';
 import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { MAX_PARAMS, R, f32bits, fmtShape, isComposite, newRecord, writeParams, type Builder, type CompositeDef, type DType, type Meta, type OpDef, type TableOp } from '../ops/types.js';
-import { nextU32 } from '../random.js';
+import { MAX_PARAMS, R, f32bits, fmtShape, isComposite, newRecord, type Builder, type CompositeDef, type DType, type Meta, type OpDef, type TableOp } from '../ops/types.js';
+import { moveStream } from '../random.js';
 import { Tensor } from './tensor.js';
 
 let wasm: WasmBackend | null = null;
@@ -44,6 +44,8 @@ export function init(opts: InitOptions = {}): Promise<void> {
   initPromise ??= WasmBackend.create(o.wasm, o.build).then(
     (b) => {
       wasm = b;
+      // The global random stream moves into the module's memory, where the dropout kernel draws.
+      moveStream(() => b.streamWords());
     },
     (e) => {
       initPromise = null;
@@ -201,7 +203,7 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
   const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0);
   const workspace = plan.workspace ?? 0;
   launch(be, [rec], workspace, op.name, inputs, plan);
-  if (sink.mode !== 'off') bindApply(op, inputs, attrs);
+  if (sink.mode !== 'off') bindApply(inputs);
   let requiresGrad = false;
   if (gradEnabled) for (const i of op.gradInputs) if (inputs[i].requiresGrad) requiresGrad = true;
   const t = new Tensor(shape, plan.dtype ?? 'float32', out, requiresGrad);
@@ -213,24 +215,9 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
   return t;
 }
 
-/**
- * Inside wg.compile: the storages an op uses, and the replay hook of a stochastic op. Convention:
- * an op whose attrs carry a numeric `seed` (dropout) draws it from the global stream every call,
- * so a replay draws a fresh one, in the same order as the JS would.
- */
-function bindApply<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): void {
+/** Inside wg.compile: the storages an op uses (they must stay alive for a replay). */
+function bindApply(inputs: readonly Tensor[]): void {
   for (const t of inputs) sink.uses(t.storage);
-  if (typeof (attrs as { seed?: unknown } | null)?.seed !== 'number') return;
-  const fwd = sink.lastStored[0];
-  const backs = sink.stochastic(fwd);
-  sink.hook({
-    check: () => true,
-    commit: () => {
-      const params = op.plan(inputs, { ...attrs, seed: nextU32() }).params ?? NO_PARAMS;
-      writeParams(fwd, params);
-      for (const r of backs) writeParams(r, params);
-    },
-  });
 }
 
 /**
@@ -252,7 +239,7 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
   target.storage.version++; // before the kernel: a NonFiniteError after it leaves the target written
   launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, name, inputs, target);
   if (sink.mode !== 'off') {
-    bindApply(op, inputs, attrs);
+    bindApply(inputs);
     sink.uses(target.storage);
     sink.bump(target.storage);
   }
@@ -274,7 +261,7 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   const auxStorage = aux.length === 0 ? NO_AUX : aux.map((t) => t.storage);
   launch(be, [encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
   if (sink.mode !== 'off') {
-    bindApply(op, tensors, attrs);
+    bindApply(tensors);
     for (const s of auxStorage) sink.uses(s);
     for (const i of written) sink.bump(tensors[i].storage);
   }

@@ -9,25 +9,11 @@ import { CompileError } from '../errors.js';
 import type { Backend } from './backend/types.js';
 import type { Storage } from './storage.js';
 
-/**
- * Library state a fast replay advances in place of the JavaScript that would have: only dropout
- * seeds; everything else a step advances lives in memory its kernels update (docs/internals.md,
- * "Compile and replay").
- */
-export interface ReplayHook {
-  /** false: the JS state no longer matches the recording; the call re-runs the JavaScript. May throw (bad hyperparameters). */
-  check(): boolean;
-  /** Advances the JS state as the JS run would have, and writes the dependent record words. */
-  commit(): void;
-}
-
 export interface ReplaySink {
   /** 'trace': the first run records; 'patch': a later run re-binds without executing; 'off': eager. */
   readonly mode: 'off' | 'trace' | 'patch';
   /** Runs or records a kernel launch; false when the caller must run it itself. */
   launch(be: Backend, recs: readonly Int32Array[], workspace: number): boolean;
-  /** The program's copies of the latest launch's records (hooks rewrite their words). */
-  readonly lastStored: readonly Int32Array[];
   /** patch: the block recorded at this position for an allocation of `words`. */
   recordedAlloc(words: number): Storage;
   /** trace: the owner list that pins a step-scoped block to the program. */
@@ -40,10 +26,6 @@ export interface ReplaySink {
   uses(s: Storage): void;
   /** An in-place update of s that a replay repeats (its version is bumped again). */
   bump(s: Storage): void;
-  /** Registers state a replay must advance, in the order the JavaScript ran it; `recs` are the records it rewrites. */
-  hook(h: ReplayHook, recs?: readonly Int32Array[]): void;
-  /** A stochastic op's forward record: its seed is redrawn by a hook; returns its backward copies (filled in when the run ends). */
-  stochastic(rec: Int32Array): Int32Array[];
   /** A leaf's .grad was set to null during the run. */
   gradCleared(leaf: object): void;
   /** Whether the leaf's .grad was set to null earlier in the run. */
@@ -65,15 +47,12 @@ export interface ReplaySink {
 const IDLE: ReplaySink = {
   mode: 'off',
   launch: () => false,
-  lastStored: [],
   recordedAlloc: notRecording,
   pinned: notRecording,
   traceAlloc: notRecording,
   slow: notRecording,
   uses: notRecording,
   bump: notRecording,
-  hook: notRecording,
-  stochastic: notRecording,
   gradCleared: notRecording,
   wasCleared: notRecording,
   leafGradBound: notRecording,

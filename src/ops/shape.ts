@@ -14,7 +14,7 @@
  */
 import { MAX_RANK, forEachBroadcast } from './broadcast.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { R, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, param, paramf, type DType, type Meta, type OpSpec, type RefKernel, type TestCase } from './types.js';
+import { R, aux, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, param, paramf, type DType, type Meta, type OpSpec, type RefKernel, type TestCase } from './types.js';
 
 export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -239,8 +239,6 @@ const embeddingBwd: RefKernel = (h, r) => {
 // ---- dropout -------------------------------------------------------------------------------
 export interface DropoutAttrs {
   p: number;
-  /** 32-bit seed of the mask (the public dropout draws it from the global stream). */
-  seed: number;
 }
 
 /**
@@ -264,12 +262,14 @@ export function checkP(p: unknown): void {
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError('dropout', `p must be a probability in [0, 1), got ${fmtValue(p)}`);
 }
 
-// params: [seed, threshold, scale]: element i is kept iff hash(seed, i) ≥ threshold = ⌊p·2^32⌋,
-// which happens with probability 1 - p (up to 2^-32), and kept values are scaled by 1/(1-p).
-// The reference uses the same float32-rounded scale, so both backends compare the mask and the
-// kernel, not the rounding of one constant.
+// params: [threshold, scale]; AUX 0: the seed. Element i is kept iff hash(seed, i) ≥ threshold =
+// ⌊p·2^32⌋, which happens with probability 1 - p (up to 2^-32), and kept values are scaled by
+// 1/(1-p). The reference uses the same float32-rounded scale, so both backends compare the mask
+// and the kernel, not the rounding of one constant. The forward kernel draws the seed from the
+// global stream when it runs (the reference kernel through `next`, the WASM one from the stream's
+// words in its memory) and saves it in AUX 0 for backward: a compiled replay draws as eager does.
 function dropoutMap(h: Float64Array, r: Int32Array, dst: number, src: number, accumulate: boolean): void {
-  const seed = param(r, 0), thr = param(r, 1) >>> 0, scale = paramf(r, 2);
+  const seed = h[aux(r, 0)], thr = param(r, 0) >>> 0, scale = paramf(r, 1);
   for (let i = 0; i < numel(r); i++) {
     const y = dropoutHash(seed, i) >= thr ? h[src + i] * scale : 0;
     h[dst + i] = accumulate ? h[dst + i] + y : y;
@@ -284,7 +284,7 @@ const embeddingCase = (idx: number[], n: number, d: number): TestCase => ({
 const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
   name: `[${shape.join('x')}] p ${p}`,
   inputs: [{ shape }],
-  attrs: { p, seed: 0x2545f491 },
+  attrs: { p },
 });
 
 export const SHAPE_OPS = defineOps(
@@ -322,14 +322,16 @@ export const SHAPE_OPS = defineOps(
   } satisfies OpSpec<any, 'embedding'>,
   {
     name: 'dropout', module: 'shape', arity: 1, gradInputs: [0],
-    doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), recomputed by backward',
+    doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), the seed drawn from the global stream when the kernel runs and saved for backward',
     plan: (ins: readonly Meta[], a: DropoutAttrs) => {
       checkP(a.p);
-      if (!Number.isInteger(a.seed) || a.seed < 0 || a.seed >= 2 ** 32) throw new ValueError('dropout', `seed must be a 32-bit unsigned integer, got ${a.seed}`);
-      return { shape: [...ins[0].shape], params: [a.seed, Math.floor(a.p * 2 ** 32), f32bits(1 / (1 - a.p))] };
+      return { shape: [...ins[0].shape], params: [Math.floor(a.p * 2 ** 32), f32bits(1 / (1 - a.p))], aux: [1] };
     },
     ref: {
-      fwd: (h, r) => dropoutMap(h, r, out(r), inp(r, 0), false),
+      fwd: (h, r, next) => {
+        h[aux(r, 0)] = next();
+        dropoutMap(h, r, out(r), inp(r, 0), false);
+      },
       bwd: (h, r) => {
         if (gin(r, 0)) dropoutMap(h, r, gin(r, 0), gout(r), true);
       },

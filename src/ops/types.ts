@@ -33,8 +33,8 @@ export function newRecord(opcode: number, nin: number, out: number, n: number, p
   return rec;
 }
 
-/** Writes a record's kernel parameters (also used by replays: a new learning rate, step count or seed). */
-export function writeParams(rec: Int32Array, params: readonly number[]): void {
+/** Writes a record's kernel parameters. */
+function writeParams(rec: Int32Array, params: readonly number[]): void {
   for (let k = 0; k < params.length; k++) rec[R.P + k] = params[k] | 0;
 }
 
@@ -56,8 +56,8 @@ export interface Plan {
   workspace?: number;
 }
 
-/** Reference kernel: runs one record on the float64 heap. */
-export type RefKernel = (h: Float64Array, r: Int32Array) => void;
+/** Reference kernel: runs one record on the float64 heap; `next` draws 32 bits from the global random stream (dropout). */
+export type RefKernel = (h: Float64Array, r: Int32Array, next: () => number) => void;
 
 /** How the test harness makes inputs for an op. */
 export interface InputSpec {

@@ -7,6 +7,7 @@ import { BackendError } from '../../errors.js';
 import { GrowingBlock, Heap } from '../heap.js';
 import { FLAG_BACKWARD, OPCODE_MASK, R, type DType } from '../../ops/types.js';
 import { OPS } from '../../ops/index.js';
+import { nextU32 } from '../../random.js';
 import type { Backend } from './types.js';
 
 export class ReferenceBackend implements Backend {
@@ -66,10 +67,10 @@ export class ReferenceBackend implements Backend {
       const op = OPS[code & OPCODE_MASK];
       if (op === undefined) throw new BackendError(fn, `unknown opcode ${code & OPCODE_MASK} (internal)`);
       r[R.WS] = ws;
-      if (!(code & FLAG_BACKWARD)) op.ref.fwd(this.h, r);
+      if (!(code & FLAG_BACKWARD)) op.ref.fwd(this.h, r, nextU32);
       else if (r[R.GOUT] !== 0) {
         if (op.ref.bwd === undefined) throw new BackendError(fn, `op '${op.name}' has no backward kernel (internal)`);
-        op.ref.bwd(this.h, r);
+        op.ref.bwd(this.h, r, nextU32);
       }
     }
   }

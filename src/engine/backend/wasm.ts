@@ -53,6 +53,8 @@ interface Exports {
   memory: WebAssembly.Memory;
   run(tape: number, from: number, to: number): void;
   heapBase(): number;
+  /** Byte address of the global random stream's 4 state words (assembly/kernels/shape.ts). */
+  streamState(): number;
   /** The contract and op-table hash the module was generated with (missing in modules built before it). */
   tableHash?(): number;
   /** assembly/arena.ts: scratch words the last record took, and that record's byte address. */
@@ -216,6 +218,13 @@ export class WasmBackend implements Backend {
       return true;
     }
     return false;
+  }
+
+  /** A view of the 4 words the dropout kernel draws its seeds from (for src/random.ts moveStream; memory growth detaches it). */
+  streamWords(): Int32Array {
+    this.fresh();
+    const at = this.ex.streamState() >>> 2;
+    return this.i32.subarray(at, at + 4);
   }
 
   private fresh(): void {
