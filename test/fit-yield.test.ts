@@ -31,7 +31,8 @@ function problem() {
 async function yieldPoints(yieldEveryMs: number | undefined): Promise<number[][]> {
   let clock = 0;
   vi.spyOn(performance, 'now').mockImplementation(() => clock);
-  let ticks = 0, running = true;
+  let ticks = 0,
+    running = true;
   const tick = () => {
     ticks++;
     if (running) setImmediate(tick);
@@ -70,7 +71,10 @@ test('yields whenever yieldEveryMs passed since the last yield, the shuffle incl
 });
 
 test('the default is 50 ms in Node and Workers, 16 ms on a page (window and document)', async () => {
-  expect(await yieldPoints(undefined)).toEqual([[5, 10], [5, 10]]);
+  expect(await yieldPoints(undefined)).toEqual([
+    [5, 10],
+    [5, 10],
+  ]);
   vi.stubGlobal('window', {});
   vi.stubGlobal('document', {});
   expect(await yieldPoints(undefined)).toEqual([
@@ -85,7 +89,8 @@ test('yielding changes no result: same history and parameters bit for bit', asyn
     const h = await wg.fit(model, data, { loss: wg.losses.crossEntropy, optimizer, epochs: 3, batchSize: 10, seed: 5, metrics: ['accuracy'], yieldEveryMs });
     return { losses: h.epochs.map((e) => e.loss), accuracies: h.epochs.map((e) => e.accuracy), params: model.parameters().map((p) => Array.from(p.values())) };
   };
-  const always = await run(0), never = await run(Infinity);
+  const always = await run(0),
+    never = await run(Infinity);
   expect(always.losses).toEqual(never.losses);
   expect(always.accuracies).toEqual(never.accuracies);
   expect(always.params).toEqual(never.params);
@@ -93,7 +98,10 @@ test('yielding changes no result: same history and parameters bit for bit', asyn
 });
 
 test('a shuffled epoch trains on every sample once, in batches gathered from the seeded order', async () => {
-  const x = wg.tensor(Float32Array.from({ length: 23 * 2 }, (_, i) => i), { shape: [23, 2] });
+  const x = wg.tensor(
+    Float32Array.from({ length: 23 * 2 }, (_, i) => i),
+    { shape: [23, 2] },
+  );
   const y = wg.tensor(Int32Array.from({ length: 23 }, (_, i) => i % 2));
   const w = wg.zeros([2, 2], { requiresGrad: true });
   const rows: number[][] = [];
@@ -105,7 +113,8 @@ test('a shuffled epoch trains on every sample once, in batches gathered from the
   const optimizer = new wg.optim.SGD([w], { lr: 0 });
   await wg.fit(model, { x, y }, { loss: wg.losses.crossEntropy, optimizer, epochs: 2, batchSize: 5, seed: 11, yieldEveryMs: 0 });
   expect(rows.map((r) => r.length)).toEqual([5, 5, 5, 5, 3, 5, 5, 5, 5, 3]);
-  const epoch1 = rows.slice(0, 5).flat(), epoch2 = rows.slice(5).flat();
+  const epoch1 = rows.slice(0, 5).flat(),
+    epoch2 = rows.slice(5).flat();
   const all = Array.from({ length: 23 }, (_, i) => i);
   expect([...epoch1].sort((a, b) => a - b)).toEqual(all);
   expect([...epoch2].sort((a, b) => a - b)).toEqual(all);
