@@ -30,6 +30,11 @@ export default tseslint.config(
     },
   },
   {
+    // The demo page and its module Worker run in browsers (worker globals are a subset).
+    files: ['demo/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     // The op table is heterogeneous in its attribute types: a table entry's attributes are erased
     // to `any` where entries of different ops sit in one list or one lookup (each op's own plan,
     // kernels and compose are typed with its attributes).

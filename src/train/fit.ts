@@ -1,11 +1,13 @@
 /**
  * wg.fit: the minibatch training loop.
  *
- * Per epoch: (when shuffling) the dataset rows are copied once in a new order drawn from a seeded
- * generator local to this call; then per batch xb/yb are slices of the dataset tensors, and
- * model.train() · forward · loss · (loss read and checked) · optimizer.zeroGrad() · backward ·
- * optimizer.step(). Op results of a batch belong to its step (recycled two backward() calls
- * later) and the per-epoch copies are disposed when the epoch ends, so memory stays flat.
+ * Per epoch: (when shuffling) a permutation of the rows drawn from a seeded generator local to
+ * this call; then per batch xb/yb are gathered from the dataset's values read once (shuffling) or
+ * sliced from the dataset tensors, and model.train() · forward · loss · (loss read and checked) ·
+ * optimizer.zeroGrad() · backward · optimizer.step(). Op results of a batch belong to its step
+ * (recycled two backward() calls later) and gathered batches are disposed after their step, so
+ * memory stays flat. Gathering per batch instead of copying the whole dataset at each epoch start
+ * spreads the shuffle's cost over the batches, so it fits between yields (yieldEveryMs).
  */
 import { isRecord } from '../engine/check.js';
 import { noGrad } from '../engine/engine.js';
@@ -25,14 +27,14 @@ import {
   countCorrect,
   fail,
   onBackend,
+  gatherRows,
   permutation,
-  permuteRows,
   settle,
   yieldToEventLoop,
 } from './util.js';
 
 const FN = 'fit';
-const OPTION_KEYS = ['loss', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'seed', 'validation', 'validationBatchSize', 'metrics', 'callbacks', 'earlyStopping', 'progress', 'verbose'] as const;
+const OPTION_KEYS = ['loss', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'seed', 'validation', 'validationBatchSize', 'metrics', 'callbacks', 'earlyStopping', 'progress', 'verbose', 'yieldEveryMs'] as const;
 const CALLBACK_KEYS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
 const MONITORS: readonly Monitor[] = ['valLoss', 'loss', 'valAccuracy', 'accuracy'];
 
@@ -60,6 +62,16 @@ interface Config {
   early: Early | null;
   progress: boolean | 'auto';
   verbose: boolean;
+  yieldEveryMs: number;
+}
+
+/**
+ * 16 ms (one frame at 60 Hz) on a page's main thread, where a longer task drops frames and delays
+ * input; 50 ms elsewhere (Node, Workers), enough for progress bars and incoming messages (a stop
+ * or predict request to a training Worker) at no measurable cost.
+ */
+function defaultYieldMs(): number {
+  return typeof window !== 'undefined' && typeof document !== 'undefined' ? 16 : 50;
 }
 
 /** Checks everything before anything runs; errors name fit and the bad option. */
@@ -90,6 +102,9 @@ function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
   const progress = o.progress ?? 'auto';
   if (progress !== true && progress !== false && progress !== 'auto') fail(FN, `options.progress must be true, false or 'auto', got ${fmtValue(progress)}`);
   if (o.verbose !== undefined && typeof o.verbose !== 'boolean') fail(FN, `options.verbose must be a boolean, got ${fmtValue(o.verbose)}`);
+  const yieldEveryMs = o.yieldEveryMs ?? defaultYieldMs();
+  if (typeof yieldEveryMs !== 'number' || !(yieldEveryMs >= 0))
+    fail(FN, `options.yieldEveryMs must be a number ≥ 0 (milliseconds; Infinity yields only between epochs), got ${fmtValue(yieldEveryMs)}`);
   return {
     model: m,
     n,
@@ -105,6 +120,7 @@ function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
     early: configureEarly(o, m, validation !== null, metrics),
     progress,
     verbose: o.verbose ?? false,
+    yieldEveryMs,
   };
 }
 
@@ -173,7 +189,9 @@ const now = () => performance.now();
  * - Callbacks (may be async) get a TrainingControl; `ctl.stop()` ends training (see Callbacks).
  * - `earlyStopping` stops after `patience` epochs without improvement of `monitor`.
  * - The model's training mode is restored at the end when it has a `training` flag.
- * - fit yields to the event loop about every 50 ms, so progress renders and other work runs.
+ * - fit yields to the event loop (a macrotask) whenever `yieldEveryMs` passed since the last
+ *   yield (default 16 ms on a page's main thread, 50 ms in Node and Workers), so the page stays
+ *   responsive, progress renders and messages arrive; the results do not depend on it.
  */
 export async function fit(model: ModelLike, data: Dataset, options: FitOptions): Promise<History> {
   const cfg = configure(model, data, options);
@@ -193,10 +211,21 @@ export async function fit(model: ModelLike, data: Dataset, options: FitOptions):
     batches,
   };
 
-  // Shuffling reads the dataset once and draws from a generator local to this call.
+  let lastYield = now();
+  const maybeYield = async () => {
+    if (now() - lastYield < cfg.yieldEveryMs) return;
+    await yieldToEventLoop();
+    lastYield = now();
+  };
+
+  // Shuffling reads the dataset once and draws from a generator local to this call; batches are
+  // gathered into scratch arrays of one batch each.
   const next = cfg.shuffle ? sfc32(cfg.seed ?? nextU32()) : null;
   const hostX = next ? data.x.values() : null;
   const hostY = next ? data.y.values() : null;
+  const scratch = (host: Float32Array | Float64Array | Int32Array, t: Tensor) => host.slice(0, Math.min(n, batchSize) * (t.size / n));
+  const bufX = hostX && scratch(hostX, data.x);
+  const bufY = hostY && scratch(hostY, data.y);
 
   const best = early?.restoreBest ? new BestState(stateTensors(m)) : null;
   let bestValue = early?.mode === 'max' ? -Infinity : Infinity;
@@ -210,20 +239,17 @@ export async function fit(model: ModelLike, data: Dataset, options: FitOptions):
       await settle(cb.onEpochBegin?.(epoch, ctl));
       if (stopReason !== null) break;
       const t0 = now();
-      let xs = data.x, ys = data.y;
-      if (next) {
-        const perm = permutation(n, next);
-        xs = permuteRows(data.x, hostX!, perm);
-        ys = permuteRows(data.y, hostY!, perm);
-      }
+      const perm = next ? permutation(n, next) : null;
+      await maybeYield();
       let lossSum = 0, seen = 0, correct = 0, counted = 0;
-      try {
-        m.train?.();
-        reporter.epochBegin(epoch, epochs, batches);
-        let lastYield = now();
-        for (let b = 1; b <= batches; b++) {
-          const start = (b - 1) * batchSize, end = Math.min(n, start + batchSize);
-          const xb = xs.slice(0, start, end), yb = ys.slice(0, start, end);
+      m.train?.();
+      reporter.epochBegin(epoch, epochs, batches);
+      for (let b = 1; b <= batches; b++) {
+        const start = (b - 1) * batchSize, end = Math.min(n, start + batchSize);
+        const rows = perm?.subarray(start, end);
+        const xb = rows ? gatherRows(data.x, hostX!, rows, bufX!) : data.x.slice(0, start, end);
+        const yb = rows ? gatherRows(data.y, hostY!, rows, bufY!) : data.y.slice(0, start, end);
+        try {
           const pred = forward(FN, m, xb);
           const lossT = loss(pred, yb);
           const lv = lossValue(FN, lossT);
@@ -251,17 +277,14 @@ export async function fit(model: ModelLike, data: Dataset, options: FitOptions):
           if (accuracy) logs.accuracy = correct / counted;
           reporter.batch(logs, (seen / (now() - t0)) * 1000);
           if (cb.onBatchEnd) await settle(cb.onBatchEnd(b, logs, ctl));
-          if (stopReason !== null) break;
-          if (now() - lastYield >= 50) {
-            await yieldToEventLoop();
-            lastYield = now();
+        } finally {
+          if (rows) {
+            xb.dispose();
+            yb.dispose();
           }
         }
-      } finally {
-        if (next) {
-          xs.dispose();
-          ys.dispose();
-        }
+        if (stopReason !== null) break;
+        await maybeYield();
       }
       const trainSeconds = (now() - t0) / 1000;
       const val = cfg.validation ? runEvaluation(FN, m, cfg.validation.data, cfg.validation.n, loss, cfg.validation.batchSize, metrics) : null;
@@ -291,6 +314,7 @@ export async function fit(model: ModelLike, data: Dataset, options: FitOptions):
       }
       await settle(cb.onEpochEnd?.(epoch, logs, ctl));
       await yieldToEventLoop();
+      lastYield = now();
     }
     const last = history.epochs[history.epochs.length - 1];
     if (stopReason !== null) history.stopped = { epoch: last?.epoch ?? 0, reason: stopReason };

@@ -170,6 +170,14 @@ export interface FitOptions {
   progress?: boolean | 'auto';
   /** One summary line per epoch even when the progress bar is off. */
   verbose?: boolean;
+  /**
+   * Bounds how long fit blocks its thread: after a batch, when this many milliseconds passed since
+   * the last yield, fit awaits a macrotask so rendering, input, timers and messages run. Default 16
+   * on a page's main thread (one 60 Hz frame), 50 in Node and Workers. 0 yields after every batch;
+   * Infinity only between epochs. The shuffle is gathered per batch, so it is bounded too (the
+   * validation pass after each epoch is one block). Results do not depend on this option.
+   */
+  yieldEveryMs?: number;
 }
 
 export interface EvaluateOptions {

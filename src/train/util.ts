@@ -65,9 +65,23 @@ export function onBackend<T>(name: ReturnType<typeof getBackend>, fn: () => T): 
   }
 }
 
-/** Lets the event loop run (progress rendering, GC finalizers, timers). */
+/**
+ * Lets the event loop run (progress rendering, messages, GC finalizers, timers) by resuming on a
+ * macrotask: setImmediate in Node; a MessageChannel message in browsers, because nested
+ * setTimeout(0) calls are clamped to ≥ 4 ms, which would idle a 16 ms yield budget by a quarter.
+ */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'function')
+    return new Promise((resolve) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => {
+        ch.port1.close();
+        resolve();
+      };
+      ch.port2.postMessage(null);
+    });
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Awaits a callback's result only when it is a promise (no microtask per batch otherwise). */
@@ -89,14 +103,15 @@ export function permutation(n: number, next: () => number): Int32Array {
 }
 
 /**
- * A dataset tensor's rows in a new order, as a new persistent tensor on the same backend (one
- * copy per epoch; the caller disposes it). `host` is the tensor's values read once.
+ * Rows `idx` of a dataset tensor (in that order) as a new persistent tensor on the same backend;
+ * the caller disposes it. `host` is the tensor's values read once, `buf` a scratch array of the
+ * same type holding at least idx.length rows (reused across batches).
  */
-export function permuteRows(t: Tensor, host: Float32Array | Float64Array | Int32Array, perm: Int32Array): Tensor {
+export function gatherRows<A extends Float32Array | Float64Array | Int32Array>(t: Tensor, host: A, idx: Int32Array, buf: A): Tensor {
   const row = t.size / t.shape[0];
-  const out = new (host.constructor as { new (n: number): typeof host })(host.length);
-  for (let i = 0; i < perm.length; i++) out.set(host.subarray(perm[i] * row, perm[i] * row + row), i * row);
-  return onBackend(t.storage.backend.name, () => tensor(out, { shape: t.shape, dtype: t.dtype }));
+  const out = buf.subarray(0, idx.length * row);
+  for (let i = 0; i < idx.length; i++) out.set(host.subarray(idx[i] * row, idx[i] * row + row), i * row);
+  return onBackend(t.storage.backend.name, () => tensor(out, { shape: [idx.length, ...t.shape.slice(1)], dtype: t.dtype }));
 }
 
 // ---- accuracy ----------------------------------------------------------------------------------
