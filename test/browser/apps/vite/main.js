@@ -1,0 +1,5 @@
+// Vite: no configuration; the .wasm builds are emitted as assets from the package's new URL(…, import.meta.url).
+import * as wg from 'wasmgrad';
+import { run } from '../run.js';
+
+run(wg);

@@ -1,0 +1,103 @@
+/**
+ * Bundler apps (issue 14 item 2): a Vite, an esbuild and a webpack 5 app (test/browser/apps/) import
+ * the packed package as a user installs it, build with zero warnings, and train in Chromium.
+ */
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { haveChromium, launch, openPage } from './chromium.js';
+import { serve } from './server.js';
+import { projectWithTarball, ROOT } from './tarball.js';
+
+// The bundles are only clean once the main entry imports nothing from Node (issue 14 item 1: the
+// Node-only code moves to the `wasmgrad/node` export), and the esbuild app needs `wasmgrad/inline`;
+// each test skips until its entry exists.
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const nodeFreeMain = pkg.exports['./node'] !== undefined;
+const inline = pkg.exports['./inline'] !== undefined;
+
+let dir: string;
+let browser: Browser;
+beforeAll(async () => {
+  if (!haveChromium || !(nodeFreeMain || inline)) return;
+  dir = projectWithTarball('apps');
+  for (const d of ['apps', 'pages']) cpSync(join(ROOT, 'test/browser', d), join(dir, d), { recursive: true });
+  browser = await launch();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Serves the built app from `site` (its web root) and checks that its page trains: the loss fell by 5x. */
+async function expectTrains(site: string) {
+  const server = await serve(site);
+  try {
+    await expectPageTrains(server.url + '/');
+  } finally {
+    await server.close();
+  }
+}
+
+async function expectPageTrains(url: string) {
+  const { page, errors } = await openPage(browser, url);
+  const text = await page
+    .waitForFunction(() => document.querySelector('#result')?.textContent || null, null, { timeout: 30_000 })
+    .catch(() => {
+      throw new Error(`${url}: no #result after 30 s; page errors: ${errors.join('; ') || 'none'}`);
+    });
+  const r = JSON.parse((await text.jsonValue()) as string) as { losses?: number[]; build?: string; error?: string };
+  expect(r.error).toBeUndefined();
+  expect(errors).toEqual([]);
+  expect(r.build).toBe('relaxed-simd');
+  expect(r.losses!.at(-1)!).toBeLessThan(r.losses![0] / 5);
+}
+
+const wasmFiles = (out: string) => readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
+
+describe.skipIf(!haveChromium)('bundler apps build without warnings and train in Chromium', () => {
+  test.skipIf(!nodeFreeMain)('Vite, no configuration: the three .wasm builds are emitted as assets', async () => {
+    const { build, createLogger } = await import('vite');
+    const warnings: string[] = [];
+    const logger = createLogger('warn');
+    logger.warn = logger.warnOnce = logger.error = (msg) => void warnings.push(msg);
+    const app = join(dir, 'apps/vite');
+    // Vite takes production mode from NODE_ENV, which vitest sets to 'test': build as `vite build` does.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ root: app, configFile: false, customLogger: logger, build: { outDir: 'dist', emptyOutDir: true } });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
+    expect(warnings).toEqual([]);
+    expect(wasmFiles(join(app, 'dist'))).toHaveLength(3);
+    await expectTrains(join(app, 'dist'));
+  });
+
+  test.skipIf(!inline)('esbuild with the inline entry (wasmgrad/inline): one file, no .wasm to serve', async () => {
+    const { build } = await import('esbuild');
+    const app = join(dir, 'apps/esbuild');
+    const r = await build({ entryPoints: [join(app, 'main.js')], bundle: true, format: 'esm', outdir: join(app, 'dist'), logLevel: 'silent' });
+    expect(r.warnings).toEqual([]);
+    expect(r.errors).toEqual([]);
+    expect(wasmFiles(join(app, 'dist'))).toEqual([]);
+    await expectTrains(app);
+  });
+
+  test.skipIf(!nodeFreeMain)('webpack 5, production mode, no loaders: the .wasm builds are emitted as asset modules', async () => {
+    const { default: webpack } = await import('webpack');
+    const app = join(dir, 'apps/webpack');
+    const stats = await new Promise<import('webpack').Stats>((ok, fail) =>
+      webpack({ mode: 'production', context: app, entry: './main.js', output: { path: join(app, 'dist'), filename: 'main.js' } }, (e, s) =>
+        e ? fail(e) : ok(s!),
+      ),
+    );
+    const { warnings, errors } = stats.toJson({ all: false, warnings: true, errors: true });
+    expect(errors).toEqual([]);
+    expect(warnings?.map((w) => w.message)).toEqual([]);
+    expect(wasmFiles(join(app, 'dist'))).toHaveLength(3);
+    await expectTrains(app);
+  });
+});
