@@ -43,7 +43,11 @@ test.each([
 test('wasmgrad/inline carries its modules: no .wasm URL in it, the main entry has one per build', () => {
   const wasmUrl = /new URL\(['"]\.\/wasmgrad[a-z-]*\.wasm['"], import\.meta\.url\)/g;
   for (const f of ['inline.js', 'inline.cjs']) expect(readFileSync(dist(f), 'utf8').match(wasmUrl), f).toBeNull();
-  const chunks = new Set(readFileSync(dist('index.js'), 'utf8').match(/from '\.\/(chunk-[\w-]+\.js)'/g)!.map((m) => m.slice(8, -1)));
+  const chunks = new Set(
+    readFileSync(dist('index.js'), 'utf8')
+      .match(/from '\.\/(chunk-[\w-]+\.js)'/g)!
+      .map((m) => m.slice(8, -1)),
+  );
   expect([...chunks].flatMap((c) => readFileSync(dist(c), 'utf8').match(wasmUrl) ?? [])).toHaveLength(3);
 });
 
@@ -92,7 +96,10 @@ function page(files: Record<string, string> = {}) {
     return { ok: true, status: 200, arrayBuffer: async () => new Uint8Array(readFileSync(file)).buffer };
   };
   const context: Record<string, unknown> = {
-    document: { currentScript: { tagName: 'SCRIPT', src: 'https://cdn.example/wasmgrad/dist/wasmgrad.iife.js' }, baseURI: 'https://app.example/page/index.html' },
+    document: {
+      currentScript: { tagName: 'SCRIPT', src: 'https://cdn.example/wasmgrad/dist/wasmgrad.iife.js' },
+      baseURI: 'https://app.example/page/index.html',
+    },
     location: { href: 'https://app.example/page/index.html' },
     fetch,
     ...{ console, URL, TextDecoder, TextEncoder, performance, setTimeout, clearTimeout, queueMicrotask, atob },
@@ -109,7 +116,9 @@ test('the IIFE exposes `wasmgrad`, finds its .wasm next to the script, computes;
   expect(fetched).toHaveLength(1);
   expect(fetched[0]).toMatch(/^https:\/\/cdn\.example\/wasmgrad\/dist\/wasmgrad(-relaxed)?\.wasm$/);
   expect(await gradOfSquares(wg)).toEqual([2, 4]);
-  await expect(wg.node.saveFile('m.safetensors', { a: wg.tensor([1]) })).rejects.toThrow(/^wasmgrad\.node\.saveFile: needs Node\.js: in a browser use wg\.save\(model\) and a Blob$/);
+  await expect(wg.node.saveFile('m.safetensors', { a: wg.tensor([1]) })).rejects.toThrow(
+    /^wasmgrad\.node\.saveFile: needs Node\.js: in a browser use wg\.save\(model\) and a Blob$/,
+  );
   await expect(wg.node.loadFile('m.safetensors')).rejects.toBeInstanceOf(wg.BackendError);
   await expect(wg.data.mnist()).rejects.toThrow(/^wasmgrad\.data\.mnist: needs Node\.js/);
   expect(new Blob([wg.save({ a: wg.tensor([1, 2]) })]).size).toBeGreaterThan(8);
@@ -131,17 +140,21 @@ test('in a page, init({ baseUrl }) picks the build and fetches it from there (se
   expect(fetched).toEqual(['https://app.example/static/wg/wasmgrad-scalar.wasm']);
   expect(wg.info().build).toBe('scalar');
   const auto = page();
-  await expect(auto.wg.init({ baseUrl: '/static/wg/' })).rejects.toThrow(/could not fetch https:\/\/app\.example\/static\/wg\/wasmgrad(-relaxed)?\.wasm: HTTP 404/);
+  await expect(auto.wg.init({ baseUrl: '/static/wg/' })).rejects.toThrow(
+    /could not fetch https:\/\/app\.example\/static\/wg\/wasmgrad(-relaxed)?\.wasm: HTTP 404/,
+  );
 });
 
 /** What each source gives WasmBackend.create (the work of wg.init), without warm-up. */
-const build = async (wasm?: Parameters<typeof WasmBackend.create>[0], baseUrl?: string | URL) => (await WasmBackend.create(wasm, baseUrl ? 'scalar' : undefined, 0, baseUrl)).build;
+const build = async (wasm?: Parameters<typeof WasmBackend.create>[0], baseUrl?: string | URL) =>
+  (await WasmBackend.create(wasm, baseUrl ? 'scalar' : undefined, 0, baseUrl)).build;
 
 test('in Node, init takes a relative path, an absolute path, a file URL (object or string), bytes, a Module, a baseUrl', async () => {
   const bytes = readFileSync(SCALAR);
   for (const wasm of [relative(process.cwd(), SCALAR), SCALAR, pathToFileURL(SCALAR), pathToFileURL(SCALAR).href, bytes, new WebAssembly.Module(bytes)])
     expect(await build(wasm), String(wasm)).toBe('scalar');
-  for (const baseUrl of [relative(process.cwd(), BUILD).replace(/\/$/, ''), BUILD, pathToFileURL(BUILD)]) expect(await build(undefined, baseUrl), String(baseUrl)).toBe('scalar');
+  for (const baseUrl of [relative(process.cwd(), BUILD).replace(/\/$/, ''), BUILD, pathToFileURL(BUILD)])
+    expect(await build(undefined, baseUrl), String(baseUrl)).toBe('scalar');
 });
 
 test('a path with characters URLs reserve (space, #, %) loads', async () => {
@@ -155,7 +168,9 @@ test('a path with characters URLs reserve (space, #, %) loads', async () => {
 });
 
 test('a missing file names the URL tried; wasm and baseUrl together are refused', async () => {
-  await expect(build('/nonexistent/dir/x.wasm')).rejects.toThrow(/^wasmgrad\.init: could not load the WebAssembly module from file:\/\/\/nonexistent\/dir\/x\.wasm: .*ENOENT/);
+  await expect(build('/nonexistent/dir/x.wasm')).rejects.toThrow(
+    /^wasmgrad\.init: could not load the WebAssembly module from file:\/\/\/nonexistent\/dir\/x\.wasm: .*ENOENT/,
+  );
   await expect(build(undefined, '/nonexistent/dir')).rejects.toThrow(/from file:\/\/\/nonexistent\/dir\/wasmgrad-scalar\.wasm: .*ENOENT/);
   await expect(WasmBackend.create(SCALAR, undefined, 0, BUILD)).rejects.toThrow(/^wasmgrad\.init: give wasm \(one module\) or baseUrl .*, not both$/);
 });
@@ -169,7 +184,9 @@ test("a CSP refusal says to allow 'wasm-unsafe-eval'", async () => {
   try {
     const err = await build(readFileSync(SCALAR)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(src.BackendError);
-    expect((err as Error).message).toMatch(/^wasmgrad\.init: the page's Content Security Policy refuses to compile WebAssembly \(the bytes given\): allow 'wasm-unsafe-eval' in script-src/);
+    expect((err as Error).message).toMatch(
+      /^wasmgrad\.init: the page's Content Security Policy refuses to compile WebAssembly \(the bytes given\): allow 'wasm-unsafe-eval' in script-src/,
+    );
     expect((err as Error).cause).toBe(refusal);
   } finally {
     spy.mockRestore();

@@ -6,11 +6,9 @@
 import { HINT } from '../engine/host.js';
 import { BackendError } from '../errors.js';
 
-const needsNode =
-  (fn: string, hint: string) =>
-  (): never => {
-    throw new BackendError(fn, `needs Node.js: ${hint}`);
-  };
+const needsNode = (fn: string, hint: string) => (): never => {
+  throw new BackendError(fn, `needs Node.js: ${hint}`);
+};
 const PRIMITIVE = 'it reads or writes local files';
 
 export const saveFile = needsNode('node.saveFile', HINT.save);

@@ -42,4 +42,3 @@ export function terminalBar(out: Out): Reporter {
     },
   };
 }
-
