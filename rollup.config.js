@@ -1,23 +1,31 @@
-// Bundles src/ into dist/index.js (ESM) and dist/index.cjs (CommonJS), with the three .wasm builds
-// beside them (SIMD, relaxed SIMD, scalar; src/engine/backend/wasm.ts picks one at init). In the bundle each
-// is found at a literal new URL('./wasmgrad….wasm', import.meta.url), which bundlers (Vite,
-// webpack 5, esbuild with the file loader) understand and rewrite.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// Builds dist/ from src/ (README "Install and entries"):
+//   index.js / index.cjs         the main entry, no Node built-in reachable; the .wasm builds beside it
+//   node.js / node.cjs           'wasmgrad/node': file IO, the MNIST loader, the terminal bar
+//   node-browser.js / .cjs       'wasmgrad/node' under the `browser` condition: throws a clear error
+//   inline.js / inline.cjs       'wasmgrad/inline': the SIMD and scalar builds embedded (base64)
+//   wasmgrad.iife.js             a <script> tag build, global `wasmgrad`, finds the .wasm next to itself
+// The main entry loads the Node primitives with a dynamic import (src/engine/host.ts) that points
+// here at the package's own 'wasmgrad/node': Node resolves it to node.js (sharing the main entry's
+// chunks, so one engine), bundlers targeting browsers to node-browser.js, so they never see node:fs.
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
 
 const WASM_FILES = ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm'];
+const isModule = (id, path) => id.replace(/\\/g, '/').endsWith(path);
 
-const wasmUrlFromBundle = {
-  name: 'wasm-url',
+// The packaged build's location: each file a literal new URL('./wasmgrad….wasm', import.meta.url)
+// beside the bundle, which bundlers (Vite, webpack 5, esbuild with the file loader) rewrite; in the
+// IIFE, rollup renders import.meta.url as the script's document.currentScript.src.
+const wasmBeside = {
+  name: 'wasm-beside',
   load(id) {
-    if (id.replace(/\\/g, '/').endsWith('/src/engine/backend/wasm-url.ts'))
-      return [
-        'export const defaultWasmUrl = (build) =>',
-        "  build === 'relaxed' ? new URL('./wasmgrad-relaxed.wasm', import.meta.url)",
-        "  : build === 'scalar' ? new URL('./wasmgrad-scalar.wasm', import.meta.url)",
-        "  : new URL('./wasmgrad.wasm', import.meta.url);",
-      ].join('\n');
-    return null;
+    if (!isModule(id, '/src/engine/backend/wasm-url.ts')) return null;
+    return [
+      'export const defaultWasmUrl = (build) =>',
+      "  build === 'relaxed' ? new URL('./wasmgrad-relaxed.wasm', import.meta.url)",
+      "  : build === 'scalar' ? new URL('./wasmgrad-scalar.wasm', import.meta.url)",
+      "  : new URL('./wasmgrad.wasm', import.meta.url);",
+    ].join('\n');
   },
   writeBundle() {
     mkdirSync('dist', { recursive: true });
@@ -25,28 +33,66 @@ const wasmUrlFromBundle = {
   },
 };
 
-// Resolve the `.js` specifiers of the TS sources to the `.ts` files.
-const tsResolve = {
+// wasmgrad/inline: the bytes instead of a URL. The relaxed build is left out (it would add ~200 KB
+// of base64 for a few percent of speed); where relaxed SIMD is detected, the SIMD build runs.
+const wasmInline = {
+  name: 'wasm-inline',
+  load(id) {
+    if (!isModule(id, '/src/engine/backend/wasm-url.ts')) return null;
+    const b64 = (f) => JSON.stringify(readFileSync(`build/${f}`).toString('base64'));
+    return [
+      `const SIMD = ${b64('wasmgrad.wasm')};`,
+      `const SCALAR = ${b64('wasmgrad-scalar.wasm')};`,
+      'const bytes = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));',
+      "export const defaultWasmUrl = (build) => bytes(build === 'scalar' ? SCALAR : SIMD);",
+    ].join('\n');
+  },
+};
+
+// Resolve the `.js` specifiers of the TS sources to the `.ts` files; the lazy import of the Node
+// primitives in src/engine/host.ts to `nodeHost` (an id, or external 'wasmgrad/node').
+const tsResolve = (nodeHost) => ({
   name: 'ts-resolve',
   async resolveId(source, importer) {
+    if (importer && source === '../node/host.js' && isModule(importer, '/src/engine/host.ts')) return nodeHost;
     if (importer && source.startsWith('.') && source.endsWith('.js')) {
       const r = await this.resolve(source.slice(0, -3) + '.ts', importer, { skipSelf: true });
       if (r) return r;
     }
     return null;
   },
-};
+});
+const SELF_NODE = { id: 'wasmgrad/node', external: true };
 
-export default {
-  input: 'src/index.ts',
-  external: [/^node:/, 'cli-progress'],
-  // Tensor and the op modules refer to each other only inside functions, never at load time.
-  onwarn(w, warn) {
-    if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w);
-  },
-  plugins: [tsResolve, wasmUrlFromBundle, esbuild({ target: 'es2022' })],
-  output: [
-    { dir: 'dist', format: 'es', entryFileNames: 'index.js', chunkFileNames: '[name]-[hash].js', sourcemap: true },
-    { dir: 'dist', format: 'cjs', entryFileNames: 'index.cjs', chunkFileNames: '[name]-[hash].cjs', sourcemap: true, exports: 'named' },
-  ],
+// Tensor and the op modules refer to each other only inside functions, never at load time.
+const onwarn = (w, warn) => {
+  if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w);
 };
+const external = [/^node:/, 'cli-progress', 'wasmgrad/node'];
+const esmAndCjs = (entry) => [
+  { dir: 'dist', format: 'es', entryFileNames: `${entry}.js`, chunkFileNames: 'chunk-[hash].js', sourcemap: true },
+  { dir: 'dist', format: 'cjs', entryFileNames: `${entry}.cjs`, chunkFileNames: 'chunk-[hash].cjs', sourcemap: true, exports: 'named', dynamicImportInCjs: false },
+];
+
+export default [
+  {
+    input: { index: 'src/index.ts', node: 'src/node/index.ts', 'node-browser': 'src/node/browser.ts' },
+    external,
+    onwarn,
+    plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' })],
+    output: esmAndCjs('[name]'),
+  },
+  {
+    input: { inline: 'src/index.ts' },
+    external,
+    onwarn,
+    plugins: [tsResolve(SELF_NODE), wasmInline, esbuild({ target: 'es2022' })],
+    output: esmAndCjs('[name]'),
+  },
+  {
+    input: 'src/index.ts',
+    onwarn,
+    plugins: [tsResolve('src/node/browser.ts'), wasmBeside, esbuild({ target: 'es2022', minify: true })],
+    output: { file: 'dist/wasmgrad.iife.js', format: 'iife', name: 'wasmgrad', sourcemap: true, inlineDynamicImports: true },
+  },
+];

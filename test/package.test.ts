@@ -1,20 +1,37 @@
 /**
  * The built package as users get it (dist/, made by `npm install` through `prepare`): the ESM and
- * CommonJS entry points load, find the .wasm builds beside them, and compute.
+ * CommonJS entry points load, find the .wasm builds beside them, and compute; the sizes; a browser
+ * bundle without Node code; the types as @arethetypeswrong/cli sees them. test/entries.test.ts
+ * covers each entry and the sources init accepts.
  */
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { expect, test } from 'vitest';
 import { detectBuild } from '../src/engine/backend/wasm.js';
 
 const root = new URL('../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
-test('package.json declares ESM, CJS and types entry points that exist', () => {
+/** Every file named by an export condition, recursively (strings are files). */
+const targets = (e: unknown): string[] => (typeof e === 'string' ? [e] : Object.values(e as object).flatMap(targets));
+
+test('package.json declares ESM, CJS and types (.d.ts for import, .d.cts for require) for every entry, and the files exist', () => {
   expect(pkg.name).toBe('wasmgrad');
   expect(pkg.type).toBe('module');
-  const e = pkg.exports['.'];
-  for (const f of [e.import, e.require, e.types]) expect(existsSync(new URL(f, root)), f).toBe(true);
+  for (const entry of ['.', './node', './inline']) {
+    const e = pkg.exports[entry];
+    expect(e.import.types, entry).toMatch(/\.d\.ts$/);
+    expect(e.require.types, entry).toMatch(/\.d\.cts$/);
+    expect(e.import.default, entry).toMatch(/\.js$/);
+    expect(e.require.default, entry).toMatch(/\.cjs$/);
+  }
+  expect(pkg.exports['./node'].browser.import.default).toBe('./dist/node-browser.js');
+  for (const f of [...targets(pkg.exports), pkg.main, pkg.module, pkg.types, pkg.unpkg]) expect(existsSync(new URL(f, root)), f).toBe(true);
   for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm']) {
     expect(existsSync(new URL(`dist/${f}`, root)), f).toBe(true);
     expect(pkg.exports[`./${f}`], `exports['./${f}']`).toBe(`./dist/${f}`); // for bundlers that copy assets by subpath
@@ -22,7 +39,7 @@ test('package.json declares ESM, CJS and types entry points that exist', () => {
 });
 
 test('the ESM bundle loads the build the engine runs best and trains a step', async () => {
-  const wg = await import(new URL(pkg.exports['.'].import, root).href);
+  const wg = await import(new URL(pkg.exports['.'].import.default, root).href);
   await wg.init();
   expect(wg.info().build).toBe({ relaxed: 'relaxed-simd', simd: 'simd', scalar: 'scalar' }[detectBuild()]);
   const w = wg.tensor([1, 2], { requiresGrad: true });
@@ -31,7 +48,7 @@ test('the ESM bundle loads the build the engine runs best and trains a step', as
 });
 
 test('the CommonJS bundle loads the build asked for and computes', async () => {
-  const wg = createRequire(import.meta.url)(new URL(pkg.exports['.'].require, root).pathname);
+  const wg = createRequire(import.meta.url)(new URL(pkg.exports['.'].require.default, root).pathname);
   await wg.init({ build: 'scalar' });
   expect(wg.info().build).toBe('scalar');
   expect(Array.from(wg.tensor([1, 2]).add(1).data())).toEqual([2, 3]);
@@ -52,3 +69,67 @@ test('a bundler honouring package.json sideEffects keeps the Tensor methods (ins
     rmSync(file);
   }
 });
+
+const KB = 1024;
+const gzipKB = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length / KB;
+
+test('sizes (issue 14 item 6): each .wasm ≤ 100 KB gzipped', () => {
+  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm']) {
+    const kb = gzipKB(readFileSync(new URL(`dist/${f}`, root)));
+    console.log(`size: dist/${f} ${kb.toFixed(1)} KB gzipped`);
+    expect(kb, f).toBeLessThanOrEqual(100);
+  }
+});
+
+/** `code` bundled by esbuild for a browser from the repository root, resolving 'wasmgrad' to the package itself (its exports). */
+async function browserBundle(code: string) {
+  const { build } = await import('esbuild');
+  return build({
+    stdin: { contents: code, resolveDir: fileURLToPath(root), loader: 'js' },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    metafile: true,
+    outdir: 'out',
+    logLevel: 'silent',
+  });
+}
+
+test('the main entry bundles for a browser with no warning, no node: import, nothing of wasmgrad/node but its stub', async () => {
+  const out = await browserBundle("import * as wg from 'wasmgrad'; import * as n from 'wasmgrad/node'; globalThis.wg = [wg, n];");
+  expect(out.errors).toEqual([]);
+  expect(out.warnings).toEqual([]);
+  const inputs = Object.keys(out.metafile.inputs);
+  expect(inputs).toContain('dist/node-browser.js');
+  expect(inputs.filter((f) => f.startsWith('node:') || f === 'dist/node.js' || f.includes('cli-progress'))).toEqual([]);
+  expect(out.outputFiles[0].text).not.toMatch(/["']node:/);
+});
+
+// The budget is the issue's; the library is not there yet (the op table's reference kernels and
+// harness cases, the optimizers, compile and fit all ship in one entry), so this records the
+// shortfall: the test fails once the bundle fits, and should then become a plain test.
+test.fails('sizes (issue 14 item 6): the main entry for a browser ≤ 40 KB gzipped minified (not met yet)', async () => {
+  const out = await browserBundle("export * from 'wasmgrad';");
+  const kb = gzipKB(out.outputFiles[0].contents);
+  console.log(`size: the main entry for a browser, minified ${(out.outputFiles[0].contents.length / KB).toFixed(1)} KB, ${kb.toFixed(1)} KB gzipped (budget 40)`);
+  expect(kb).toBeLessThanOrEqual(40);
+});
+
+test('@arethetypeswrong/cli finds no problem in the packed package (node10, node16 CJS and ESM, bundler)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wasmgrad-attw-'));
+  try {
+    const npm = (args: string[]) => execFileSync('npm', args, { cwd: fileURLToPath(root), encoding: 'utf8' });
+    const [{ filename }] = JSON.parse(npm(['pack', '--ignore-scripts', '--json', '--pack-destination', dir]));
+    const attw = fileURLToPath(new URL('node_modules/.bin/attw', root));
+    const res = spawnSync(attw, [join(dir, filename), '--entrypoints', '.', './node', './inline', '--format', 'json'], { encoding: 'utf8' });
+    const { problems, analysis } = JSON.parse(res.stdout);
+    expect(problems).toEqual({});
+    for (const entry of ['.', './node', './inline'])
+      expect(Object.keys(analysis.entrypoints[entry].resolutions), entry).toEqual(['node10', 'node16-cjs', 'node16-esm', 'bundler']);
+    expect(res.status).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -5,7 +5,7 @@
  * not touch wg.manualSeed's stream, so the split is the same everywhere.
  */
 import { tensor } from '../api/creation.js';
-import { BackendError } from '../errors.js';
+import { HINT, nodeHost } from '../engine/host.js';
 import type { Tensor } from '../engine/tensor.js';
 
 export interface Split {
@@ -16,10 +16,8 @@ export interface Split {
 }
 
 export async function mnist(): Promise<{ train: Split; test: Split }> {
-  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
-  if (!isNode) throw new BackendError('data.mnist', 'loads the `mnist` package files in Node; in a browser, build tensors from the digits yourself');
-  const { readMnistDigits } = await import('../node/mnist.js');
-  const digits = readMnistDigits();
+  const host = await nodeHost('data.mnist', HINT.mnist);
+  const digits = host.readMnistDigits();
   const labels: number[] = [];
   const starts: number[] = [];
   digits.forEach((px, d) => {

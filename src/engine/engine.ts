@@ -22,8 +22,16 @@ let currentName: BackendName = 'wasm';
 let gradEnabled = true;
 
 export interface InitOptions {
-  /** Where to get the WebAssembly module: a URL, a path (Node), bytes or a compiled module. */
+  /**
+   * Where to get the WebAssembly module: a URL (in browsers relative to the page), a path (Node),
+   * bytes or a compiled module.
+   */
   wasm?: WasmSource;
+  /**
+   * Where the packaged .wasm files are served (a URL or directory, relative to the page in
+   * browsers; a directory path in Node): the build is still chosen automatically (or by `build`).
+   */
+  baseUrl?: string | URL;
   /**
    * Which packaged build to load (default: relaxed SIMD where the engine validates it, else SIMD,
    * else scalar). With `wasm` given, the module must be that build.
@@ -36,12 +44,12 @@ let initPromise: Promise<void> | null = null;
 export function init(opts: InitOptions = {}): Promise<void> {
   let o: InitOptions;
   try {
-    o = checkOptions<InitOptions>('init', opts, ['wasm', 'build']);
+    o = checkOptions<InitOptions>('init', opts, ['wasm', 'build', 'baseUrl']);
   } catch (e) {
     return Promise.reject(e);
   }
   if (wasm) return Promise.resolve();
-  initPromise ??= WasmBackend.create(o.wasm, o.build).then(
+  initPromise ??= WasmBackend.create(o.wasm, o.build, undefined, o.baseUrl).then(
     (b) => {
       wasm = b;
       // The global random stream moves into the module's memory, where the dropout kernel draws.

@@ -84,7 +84,7 @@ function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<s
  * The bytes of a checkpoint as `fn` saves it, all read synchronously (see serialize): the file
  * holds the parameters, optimizer state and step counts of the moment of the call.
  */
-export function serializeCheckpoint(parts: CheckpointParts, fn: string): Uint8Array {
+export function serializeCheckpoint(parts: CheckpointParts, fn: string): Uint8Array<ArrayBuffer> {
   const { tensors, metadata } = checkpointContent(parts, fn);
   return serialize(tensors, { metadata }, fn);
 }
@@ -94,7 +94,7 @@ export function serializeCheckpoint(parts: CheckpointParts, fn: string): Uint8Ar
  * `wg.saveCheckpoint({ model, optimizer: opt, scheduler: sched, metadata: { epoch: '3' } })`.
  * (wg.save(model) writes the model alone with PyTorch's names, for exchange.)
  */
-export function saveCheckpoint(parts: CheckpointParts): Uint8Array {
+export function saveCheckpoint(parts: CheckpointParts): Uint8Array<ArrayBuffer> {
   return serializeCheckpoint(parts, 'saveCheckpoint');
 }
 

@@ -155,7 +155,7 @@ function tensorBytes(name: string, t: Tensor, fn: string): Uint8Array {
  * unawaited wg.node.saveFile while training goes on). Everything is validated first (every tensor
  * alive), so a bad state dict fails before anything is read.
  */
-export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string): Uint8Array {
+export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string): Uint8Array<ArrayBuffer> {
   if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new ValueError(fn, `options must be an object, got ${fmtValue(opts)}`);
   const entries = stateDictEntries(x, fn);
   for (const [name, t] of entries) {
@@ -194,7 +194,7 @@ export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string)
  * float32 → F32, int32 → I32, names and order as given. __metadata__ holds
  * { format: 'pt', wasmgrad: <version> } plus opts.metadata (string values only).
  */
-export function save(x: StateDictSource, opts?: SaveOptions): Uint8Array {
+export function save(x: StateDictSource, opts?: SaveOptions): Uint8Array<ArrayBuffer> {
   return serialize(x, opts, 'save');
 }
 

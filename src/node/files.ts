@@ -27,7 +27,6 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValueError } from '../errors.js';
 import { detailOf, IOError } from '../io/errors.js';
-import { decode, type StateDict } from '../io/safetensors.js';
 
 /** A temporary file older than this (by mtime) is stale whoever wrote it: 1 hour. */
 export const STALE_AFTER_MS = 60 * 60 * 1000;
@@ -123,13 +122,12 @@ export async function writeFileAtomic(path: string | URL, bytes: Uint8Array, fn:
 }
 
 /** Reads a safetensors file into { stateDict, metadata } (see wg.loadWithMetadata), as `fn`. */
-export async function readSafetensors(path: string | URL, fn: string): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
+/** Reads the bytes of a file (decoded by the caller, src/io/node.ts); an IOError names the path. */
+export async function readFileAt(path: string | URL, fn: string): Promise<{ bytes: Uint8Array; path: string }> {
   const p = toPath(path, fn);
-  let bytes: Uint8Array;
   try {
-    bytes = await readFile(p);
+    return { bytes: await readFile(p), path: p };
   } catch (e) {
     throw ioError(fn, `cannot read '${p}'`, e);
   }
-  return decode(bytes, fn, p);
 }

@@ -1,8 +1,9 @@
 /**
  * Progress output of fit: a cli-progress bar per epoch in a Node TTY, or one summary line per
- * epoch, or nothing. cli-progress is loaded with a dynamic import only when a bar is shown, so
- * browsers (and bundlers targeting them) never load it.
+ * epoch, or nothing. The bar (src/node/progress.ts) comes from the Node entry, loaded only when a
+ * bar is shown, so browsers (and bundlers targeting them) never load it or cli-progress.
  */
+import { nodeHost } from '../engine/host.js';
 import type { BatchLogs, EpochLogs } from './types.js';
 
 export interface Reporter {
@@ -13,15 +14,15 @@ export interface Reporter {
   close(): void;
 }
 
-type Out = { write(s: string): unknown; isTTY?: boolean };
+export type Out = { write(s: string): unknown; isTTY?: boolean };
 
 function stdout(): Out | null {
   const p = (globalThis as { process?: { stdout?: Out } }).process;
   return p?.stdout && typeof p.stdout.write === 'function' ? p.stdout : null;
 }
 
-const fmtRate = (r: number) => (Number.isFinite(r) ? String(Math.round(r)) : '-');
-const fmtPct = (a: number) => `${(a * 100).toFixed(2)}%`;
+export const fmtRate = (r: number) => (Number.isFinite(r) ? String(Math.round(r)) : '-');
+export const fmtPct = (a: number) => `${(a * 100).toFixed(2)}%`;
 
 /** The one-line summary of an epoch. */
 export function summaryLine(l: EpochLogs, epochs: number): string {
@@ -32,57 +33,12 @@ export function summaryLine(l: EpochLogs, epochs: number): string {
   return `${s}  ${l.seconds.toFixed(1)}s  ${fmtRate(l.samplesPerSecond)} samples/s`;
 }
 
-const silent: Reporter = { epochBegin() {}, batch() {}, epochEnd() {}, close() {} };
+export const silent: Reporter = { epochBegin() {}, batch() {}, epochEnd() {}, close() {} };
 
 function lines(): Reporter {
   const out = stdout();
   const print = (s: string) => (out ? out.write(`${s}\n`) : console.log(s));
   return { ...silent, epochEnd: (l, epochs) => print(summaryLine(l, epochs)) };
-}
-
-async function bar(out: Out): Promise<Reporter | null> {
-  let cp: typeof import('cli-progress');
-  try {
-    const mod = await import('cli-progress');
-    cp = (mod as { default?: typeof import('cli-progress') }).default ?? mod;
-  } catch {
-    return null;
-  }
-  const b = new cp.SingleBar(
-    {
-      format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} batches | loss {loss}{acc} | {rate} samples/s',
-      // process.stdout in Node; typed loosely here so this file carries no Node types.
-      stream: out as unknown as NodeJS.WritableStream,
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    cp.Presets.shades_classic,
-  );
-  let running = false;
-  let last = 0;
-  return {
-    epochBegin(epoch, epochs, batches) {
-      b.start(batches, 0, { epoch, epochs, loss: '-', acc: '', rate: '-' });
-      running = true;
-      last = 0;
-    },
-    batch(l, rate) {
-      // The bar redraws at most 10 times a second: skip the payload formatting in between.
-      const t = performance.now();
-      if (t - last < 50 && l.batch < l.batches) return;
-      last = t;
-      b.update(l.batch, { loss: l.meanLoss.toFixed(4), acc: l.accuracy === undefined ? '' : ` | accuracy ${fmtPct(l.accuracy)}`, rate: fmtRate(rate) });
-    },
-    epochEnd(l, epochs) {
-      if (running) b.stop();
-      running = false;
-      out.write(`${summaryLine(l, epochs)}\n`);
-    },
-    close() {
-      if (running) b.stop();
-      running = false;
-    },
-  };
 }
 
 /**
@@ -92,6 +48,9 @@ async function bar(out: Out): Promise<Reporter | null> {
 export async function makeReporter(progress: boolean | 'auto', verbose: boolean): Promise<Reporter> {
   const out = stdout();
   const tty = out !== null && out.isTTY === true;
-  if (progress !== false && tty) return (await bar(out)) ?? lines();
+  if (progress !== false && tty) {
+    const bar = await nodeHost('fit', 'no terminal bar outside Node').then((h) => h.terminalBar(out), () => null);
+    return bar ?? lines();
+  }
   return progress === true || verbose ? lines() : silent;
 }

@@ -10,6 +10,7 @@ import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, newRecord, specValue, type DT
 import { OPS, TABLE_HASH } from '../../ops/index.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl, type BuildName } from './wasm-url.js';
+import { isNode, nodeHost } from '../host.js';
 export type { BuildName };
 
 export type WasmSource = URL | string | BufferSource | WebAssembly.Module;
@@ -80,29 +81,61 @@ const WARM_UP_SETTLE_MS = 15;
 const ARENA_OVERFLOW = 'wasmgrad: kernel scratch overflow';
 const hex = (h: number) => `0x${(h >>> 0).toString(16).padStart(8, '0')}`;
 
-const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+/** The file of each packaged build, beside the bundle in dist/ (and in build/ from source). */
+const WASM_FILE: Record<BuildName, string> = { relaxed: 'wasmgrad-relaxed.wasm', simd: 'wasmgrad.wasm', scalar: 'wasmgrad-scalar.wasm' };
 
-/** Compiles the module from `src`; any failure (a missing file, HTTP error, invalid bytes) is a BackendError naming the source. */
+/** What to do where the Node entry cannot load (a bundle for Node that left it out). */
+const NO_HOST = 'pass the module as bytes or a WebAssembly.Module';
+
+const hasScheme = (s: string) => /^[a-z][a-z0-9+.-]+:/i.test(s); // two letters at least: `C:\…` is a Windows path
+/** The page's (or worker's) URL, against which relative URLs resolve in browsers. */
+const pageUrl = (): string | undefined =>
+  (globalThis as { document?: { baseURI?: string } }).document?.baseURI ?? (globalThis as { location?: { href?: string } }).location?.href;
+
+/**
+ * `src` as a URL: a URL as given; in Node a string without a scheme is a local path (relative to
+ * the working directory), in a browser a URL relative to the page.
+ */
+async function toUrl(src: string | URL): Promise<URL> {
+  if (src instanceof URL) return src;
+  if (isNode && !hasScheme(src)) return (await nodeHost('init', NO_HOST)).fileUrl(src);
+  const base = pageUrl();
+  try {
+    return new URL(src, base);
+  } catch {
+    throw new ValueError('init', `wasm ${fmtValue(src)} is not a URL${base === undefined ? ' (and there is no page URL to resolve it against)' : ''}`);
+  }
+}
+
+/** The wasm file of `build` under `baseUrl` (a URL or a path, as toUrl reads it); a directory needs its trailing slash added. */
+async function underBase(baseUrl: string | URL, build: BuildName): Promise<URL> {
+  const base = await toUrl(baseUrl);
+  return new URL(WASM_FILE[build], base.href.endsWith('/') ? base : new URL(`${base.href}/`));
+}
+
+/** Chromium and Firefox name the CSP directive when they refuse to compile WebAssembly. */
+const CSP_REFUSAL = /Content.Security.Policy|wasm-unsafe-eval|unsafe-eval/i;
+
+/** Compiles the module from `src`; any failure (a missing file, HTTP error, invalid bytes, a CSP) is a BackendError naming the source. */
 async function compile(src: WasmSource): Promise<WebAssembly.Module> {
   if (src instanceof WebAssembly.Module) return src;
   const bytes = typeof src !== 'string' && !(src instanceof URL);
   if (bytes && !(src instanceof ArrayBuffer || ArrayBuffer.isView(src)))
     throw new ValueError('init', `wasm must be a URL, a path, bytes (BufferSource) or a WebAssembly.Module, got ${fmtValue(src)}`);
-  let where = 'the bytes given';
+  const url = bytes ? null : await toUrl(src);
+  const where = url ? url.href : 'the bytes given';
   try {
-    if (bytes) return await WebAssembly.compile(src);
-    const url = new URL(src, isNode ? `file://${process.cwd()}/` : undefined);
-    where = url.href;
-    if (isNode && url.protocol === 'file:') {
-      const { readFileBytes } = await import('../../node/read.js');
-      return await WebAssembly.compile(await readFileBytes(url));
-    }
+    if (!url) return await WebAssembly.compile(src as BufferSource);
+    if (isNode && url.protocol === 'file:') return await WebAssembly.compile(await (await nodeHost('init', NO_HOST)).readFileBytes(url));
     const res = await fetch(url);
-    if (!res.ok) throw new BackendError('init', `could not fetch ${url.href}: HTTP ${res.status}`);
+    if (!res.ok) throw new BackendError('init', `could not fetch ${url.href}: HTTP ${res.status} ${res.statusText}`.trimEnd());
     return await WebAssembly.compile(await res.arrayBuffer());
   } catch (e) {
     if (e instanceof WasmgradError) throw e;
-    throw new BackendError('init', `could not load the WebAssembly module from ${where}: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+    const msg = (e as Error)?.message ?? String(e);
+    if (CSP_REFUSAL.test(msg))
+      throw new BackendError('init', `the page's Content Security Policy refuses to compile WebAssembly (${where}): allow 'wasm-unsafe-eval' in script-src, e.g. script-src 'self' 'wasm-unsafe-eval' (${msg})`, { cause: e });
+    throw new BackendError('init', `could not load the WebAssembly module from ${where}: ${msg}`, { cause: e });
   }
 }
 
@@ -121,12 +154,14 @@ export class WasmBackend implements Backend {
    * Loads `src` if given (and reports the build it is), else the packaged `build`, else the
    * fastest build the engine validates (detectBuild).
    */
-  static async create(src?: WasmSource, build?: BuildName, warmUpRounds = WARM_UP_ROUNDS): Promise<WasmBackend> {
+  static async create(src?: WasmSource, build?: BuildName, warmUpRounds = WARM_UP_ROUNDS, baseUrl?: string | URL): Promise<WasmBackend> {
     if (build !== undefined && !Object.hasOwn(ID_OF, build))
       throw new ValueError('init', `unknown build ${fmtValue(build)} (use 'relaxed', 'simd' or 'scalar')`);
     if (src === undefined && build !== undefined && !NEEDS[build][0]())
       throw new BackendError('init', `the '${build}' build needs ${NEEDS[build][1]}, which this engine does not support`);
-    const module = await compile(src ?? defaultWasmUrl(build ?? detectBuild()));
+    if (src !== undefined && baseUrl !== undefined) throw new ValueError('init', 'give wasm (one module) or baseUrl (where the packaged builds are), not both');
+    const chosen = build ?? detectBuild();
+    const module = await compile(src ?? (baseUrl !== undefined ? await underBase(baseUrl, chosen) : defaultWasmUrl(chosen)));
     let self: WasmBackend | undefined;
     try {
       const instance = await WebAssembly.instantiate(module, {

@@ -1,0 +1,14 @@
+/**
+ * The Node-only primitives the main entry needs (file bytes in and out, the MNIST digit files, the
+ * terminal progress bar). They handle bytes and plain arrays, never tensors, so a second copy of
+ * the engine (wasmgrad/inline) can use them too. The main entry reaches them only through
+ * src/engine/host.ts, whose dynamic import the build points at 'wasmgrad/node' (rollup.config.js).
+ */
+import { pathToFileURL } from 'node:url';
+export { readFileAt, writeFileAtomic } from './files.js';
+export { readFileBytes } from './read.js';
+export { readMnistDigits } from './mnist.js';
+export { terminalBar } from './progress.js';
+
+/** A local path (relative to the working directory) as a file: URL. */
+export const fileUrl = (path: string): URL => pathToFileURL(path);
