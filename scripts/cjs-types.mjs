@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SPECIFIER = /((?:from|import)\s*\(?\s*['"])(\.{1,2}\/[^'"]*?)\.js(['"])/g;
+// Module specifiers of imports, re-exports and module augmentations (`declare module './x.js'`).
+const SPECIFIER = /((?:from|import|declare module)\s*\(?\s*['"])(\.{1,2}\/[^'"]*?)\.js(['"])/g;
 
 for (const e of readdirSync('dist/types', { recursive: true, withFileTypes: true })) {
   if (!e.isFile() || !e.name.endsWith('.d.ts')) continue;

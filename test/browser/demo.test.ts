@@ -4,6 +4,7 @@
  * Against the DOM contract at the top of demo/index.html: #loss is the latest loss as a plain
  * decimal ("–" before the first batch), #build the build the worker runs, body[data-status].
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -20,6 +21,8 @@ let server: StaticServer;
 let browser: Browser;
 beforeAll(async () => {
   if (!haveChromium || !haveDemo) return;
+  // The digits the page trains on are generated (git-ignored): npm run demo makes them, so does this.
+  if (!existsSync(join(ROOT, 'demo/data/mnist-10k.bin'))) execFileSync(process.execPath, [join(ROOT, 'demo/build-data.mjs')], { stdio: 'ignore' });
   server = await serve(ROOT);
   browser = await launch();
 });
