@@ -71,7 +71,15 @@ const onwarn = (w, warn) => {
 const external = [/^node:/, 'cli-progress', 'wasmgrad/node'];
 const esmAndCjs = (entry) => [
   { dir: 'dist', format: 'es', entryFileNames: `${entry}.js`, chunkFileNames: 'chunk-[hash].js', sourcemap: true },
-  { dir: 'dist', format: 'cjs', entryFileNames: `${entry}.cjs`, chunkFileNames: 'chunk-[hash].cjs', sourcemap: true, exports: 'named', dynamicImportInCjs: false },
+  {
+    dir: 'dist',
+    format: 'cjs',
+    entryFileNames: `${entry}.cjs`,
+    chunkFileNames: 'chunk-[hash].cjs',
+    sourcemap: true,
+    exports: 'named',
+    dynamicImportInCjs: false,
+  },
 ];
 
 export default [

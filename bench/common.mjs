@@ -49,10 +49,11 @@ function uniformParam(next, shape, fanIn) {
  */
 export function initParams(spec, seed = 42) {
   const next = rng(seed);
-  const linear = (sizes) => sizes.slice(1).map((out, i) => ({
-    weight: uniformParam(next, [out, sizes[i]], sizes[i]),
-    bias: uniformParam(next, [out], sizes[i]),
-  }));
+  const linear = (sizes) =>
+    sizes.slice(1).map((out, i) => ({
+      weight: uniformParam(next, [out, sizes[i]], sizes[i]),
+      bias: uniformParam(next, [out], sizes[i]),
+    }));
   if (spec.kind === 'mlp') return { linear: linear(spec.sizes) };
   const conv = [LENET.conv1, LENET.conv2].map((c) => ({
     weight: uniformParam(next, [c.out, c.in, c.k, c.k], c.in * c.k * c.k),
@@ -73,8 +74,7 @@ export function transpose2d(data, rows, cols) {
 export function oihwToHwio(data, [o, i, h, w]) {
   const t = new Float32Array(data.length);
   for (let a = 0; a < o; a++)
-    for (let b = 0; b < i; b++)
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) t[((y * w + x) * i + b) * o + a] = data[((a * i + b) * h + y) * w + x];
+    for (let b = 0; b < i; b++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) t[((y * w + x) * i + b) * o + a] = data[((a * i + b) * h + y) * w + x];
   return t;
 }
 
@@ -104,7 +104,10 @@ export const median = (xs) => {
 
 /** Error text fit for one table cell. */
 export function cellError(e) {
-  const msg = String(e?.message ?? e).split('\n')[0].replace(/\|/g, '\\|').trim();
+  const msg = String(e?.message ?? e)
+    .split('\n')[0]
+    .replace(/\|/g, '\\|')
+    .trim();
   return msg.length > 140 ? `${msg.slice(0, 137)}…` : msg;
 }
 

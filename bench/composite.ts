@@ -13,15 +13,24 @@
 import * as wg from '../src/index.js';
 
 const arg = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
-const ROUNDS = arg('rounds', 41), STEPS = arg('steps', 20), B = 64;
+const ROUNDS = arg('rounds', 41),
+  STEPS = arg('steps', 20),
+  B = 64;
 
 type Sq = (t: wg.Tensor) => wg.Tensor;
 type Loss = (y: wg.Tensor, t: wg.Tensor) => wg.Tensor;
-interface Case { name: string; op: string; byHand: string; sq: [Sq, Sq]; loss?: [Loss, Loss] }
+interface Case {
+  name: string;
+  op: string;
+  byHand: string;
+  sq: [Sq, Sq];
+  loss?: [Loss, Loss];
+}
 
 const square: [Sq, Sq] = [(t) => t.square(), (t) => t.mul(t)];
 const huberByHand: Loss = (y, t) => {
-  const a = y.sub(t).abs(), q = a.clamp(null, 1);
+  const a = y.sub(t).abs(),
+    q = a.clamp(null, 1);
   return q.mul(a.sub(q.mul(0.5))).mean();
 };
 const CASES: Case[] = [
@@ -32,10 +41,18 @@ const CASES: Case[] = [
 
 function model(c: Case, variant: 0 | 1) {
   wg.manualSeed(1);
-  const l1 = new wg.nn.Linear(784, 128), l2 = new wg.nn.Linear(128, 10);
+  const l1 = new wg.nn.Linear(784, 128),
+    l2 = new wg.nn.Linear(128, 10);
   const opt = new wg.optim.SGD([...l1.parameters(), ...l2.parameters()], { lr: 0.05 });
-  const x = wg.randn([B, 784]), labels = wg.tensor(Array.from({ length: B }, (_, i) => i % 10), { dtype: 'int32' });
-  const onehot = wg.tensor(Array.from({ length: B * 10 }, (_, k) => (k % 10 === Math.floor(k / 10) % 10 ? 1 : 0)), { shape: [B, 10] });
+  const x = wg.randn([B, 784]),
+    labels = wg.tensor(
+      Array.from({ length: B }, (_, i) => i % 10),
+      { dtype: 'int32' },
+    );
+  const onehot = wg.tensor(
+    Array.from({ length: B * 10 }, (_, k) => (k % 10 === Math.floor(k / 10) % 10 ? 1 : 0)),
+    { shape: [B, 10] },
+  );
   const sq = c.name === 'ln' ? c.sq[variant] : c.sq[0];
   const hidden = (h: wg.Tensor) => {
     const cen = h.sub(h.mean(1, true));
@@ -72,5 +89,7 @@ for (const c of CASES) {
   // the ratio within each round (both ran back to back), then its median and quartiles over rounds
   const ratios = times[1].map((t, r) => t / times[0][r]).sort((a, b) => a - b);
   const q = (f: number) => ratios[Math.floor(f * (ratios.length - 1))].toFixed(3);
-  console.log(`${c.name.padEnd(6)} ${c.op} ${k.toFixed(3)} ms/step   ${c.byHand} ${hand.toFixed(3)} ms/step   by hand / op ${q(0.5)} (quartiles ${q(0.25)}–${q(0.75)})`);
+  console.log(
+    `${c.name.padEnd(6)} ${c.op} ${k.toFixed(3)} ms/step   ${c.byHand} ${hand.toFixed(3)} ms/step   by hand / op ${q(0.5)} (quartiles ${q(0.25)}–${q(0.75)})`,
+  );
 }

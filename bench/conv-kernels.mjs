@@ -9,7 +9,8 @@
 import { loadWasmgrad } from './runner-wasmgrad.mjs';
 
 const arg = (name, dflt) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt);
-const ROUNDS = arg('rounds', 9), ROUND_MS = arg('ms', 150);
+const ROUNDS = arg('rounds', 9),
+  ROUND_MS = arg('ms', 150);
 
 const LAYERS = [
   { name: 'conv1 1→6 5×5 pad 2, 28×28', n: 32, c: 1, h: 28, o: 6, k: 5, pad: 2 },

@@ -15,14 +15,23 @@ export function buildPeak() {
   const asc = path.join(here, '..', 'node_modules', '.bin', process.platform === 'win32' ? 'asc.cmd' : 'asc');
   if (!fs.existsSync(asc)) throw new Error(`peak probe: ${asc} not found (run npm install at the repo root first)`);
   // Run from bench/ so the repo's asconfig.json (the library's targets) is not picked up.
-  execFileSync(asc, ['peak.ts', '--runtime', 'stub', '--enable', 'simd', '-O3', '--noAssert', '-o', out], { cwd: here, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(asc, ['peak.ts', '--runtime', 'stub', '--enable', 'simd', '-O3', '--noAssert', '-o', out], {
+    cwd: here,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return out;
 }
 
 /** The peak probes: { name: (iters) => void }, 64 flops per iteration each. */
 export async function loadPeak() {
   const file = buildPeak();
-  const { instance } = await WebAssembly.instantiate(fs.readFileSync(file), { env: { abort() { throw new Error('peak probe aborted'); } } });
+  const { instance } = await WebAssembly.instantiate(fs.readFileSync(file), {
+    env: {
+      abort() {
+        throw new Error('peak probe aborted');
+      },
+    },
+  });
   instance.exports.setup();
   return {
     'regs (8 acc, operands in registers)': (n) => instance.exports.regs(n),
@@ -42,25 +51,33 @@ export const FORMS = [
  * copy is made. (A build without the flags, i.e. without wg.linear, falls back to a transpose copy.)
  */
 export function wasmgradGemm(wg, n, form) {
-  const a = wg.randn([n, n]), b = wg.randn([n, n]);
+  const a = wg.randn([n, n]),
+    b = wg.randn([n, n]);
   const flags = typeof wg.linear === 'function';
-  const f = form === 'AB'
-    ? () => a.matmul(b)
-    : form === 'ABt'
-      ? flags ? () => a.matmul(b, { transposeB: true }) : () => a.matmul(b.transpose())
-      : flags ? () => a.matmul(b, { transposeA: true }) : () => a.transpose().matmul(b);
+  const f =
+    form === 'AB'
+      ? () => a.matmul(b)
+      : form === 'ABt'
+        ? flags
+          ? () => a.matmul(b, { transposeB: true })
+          : () => a.matmul(b.transpose())
+        : flags
+          ? () => a.matmul(b, { transposeA: true })
+          : () => a.transpose().matmul(b);
   // noGrad recycles what fn makes when it returns: no growth over repeats.
   return {
-    run: () => wg.noGrad(() => {
-      f();
-    }),
+    run: () =>
+      wg.noGrad(() => {
+        f();
+      }),
   };
 }
 
 /** The footnote of the transposed forms in the G1 table (wg: the measured build). */
 export function gemmFootnote(wg) {
-  const ours = typeof wg.linear === 'function'
-    ? "wasmgrad: `a.matmul(b, { transposeB: true })` / `a.matmul(b, { transposeA: true })`: the GEMM reads the transposed operand in place (its packing swaps strides), no copy"
-    : 'wasmgrad: `a.matmul(b.transpose())` / `a.transpose().matmul(b)` (this build has no transpose flags): a strided transpose copy, then the GEMM, copy time included';
+  const ours =
+    typeof wg.linear === 'function'
+      ? 'wasmgrad: `a.matmul(b, { transposeB: true })` / `a.matmul(b, { transposeA: true })`: the GEMM reads the transposed operand in place (its packing swaps strides), no copy'
+      : 'wasmgrad: `a.matmul(b.transpose())` / `a.transpose().matmul(b)` (this build has no transpose flags): a strided transpose copy, then the GEMM, copy time included';
   return `\\* ${ours}. GFLOP/s counts 2n³ per product. Peers: tfjs-wasm \`tf.matMul(a, b, transposeA, transposeB)\`; jax-js \`jit(matmul)\` with \`.transpose()\` fused, plus a \`dataSync()\` of the result.`;
 }

@@ -22,10 +22,20 @@ export function setup(): i32 {
  * live xmm (no spills on x64), no memory traffic.
  */
 export function regs(iters: i32): f32 {
-  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  let a4 = f32x4.splat(0), a5 = f32x4.splat(0), a6 = f32x4.splat(0), a7 = f32x4.splat(0);
-  const x0 = f32x4.splat(1.0), x1 = f32x4.splat(1.1), x2 = f32x4.splat(1.2), x3 = f32x4.splat(1.3);
-  let y0 = f32x4.splat(1e-3), y1 = f32x4.splat(2e-3);
+  let a0 = f32x4.splat(0),
+    a1 = f32x4.splat(0),
+    a2 = f32x4.splat(0),
+    a3 = f32x4.splat(0);
+  let a4 = f32x4.splat(0),
+    a5 = f32x4.splat(0),
+    a6 = f32x4.splat(0),
+    a7 = f32x4.splat(0);
+  const x0 = f32x4.splat(1.0),
+    x1 = f32x4.splat(1.1),
+    x2 = f32x4.splat(1.2),
+    x3 = f32x4.splat(1.3);
+  let y0 = f32x4.splat(1e-3),
+    y1 = f32x4.splat(2e-3);
   const d = f32x4.splat(1e-9);
   for (let i: i32 = 0; i < iters; i++) {
     a0 = f32x4.add(a0, f32x4.mul(x0, y0));
@@ -49,16 +59,27 @@ export function regs(iters: i32): f32 {
  * This is the ceiling of the kernel shape the library uses, with no packing and no edges.
  */
 export function l1kernel(iters: i32): f32 {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0),
+    c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0),
+    c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
   const base: usize = 64;
   let done: i32 = 0;
   while (done < iters) {
     const n = min(K, iters - done);
-    let pa: usize = base, pb: usize = base + <usize>A_BYTES;
+    let pa: usize = base,
+      pb: usize = base + <usize>A_BYTES;
     for (let k: i32 = 0; k < n; k++) {
-      const b0 = v128.load(pb), b1 = v128.load(pb, 16);
-      const x0 = v128.load32_splat(pa), x1 = v128.load32_splat(pa, 4), x2 = v128.load32_splat(pa, 8), x3 = v128.load32_splat(pa, 12);
+      const b0 = v128.load(pb),
+        b1 = v128.load(pb, 16);
+      const x0 = v128.load32_splat(pa),
+        x1 = v128.load32_splat(pa, 4),
+        x2 = v128.load32_splat(pa, 8),
+        x3 = v128.load32_splat(pa, 12);
       c00 = f32x4.add(c00, f32x4.mul(x0, b0));
       c01 = f32x4.add(c01, f32x4.mul(x0, b1));
       c10 = f32x4.add(c10, f32x4.mul(x1, b0));

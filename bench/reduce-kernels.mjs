@@ -11,7 +11,8 @@
 // Without --old only the new build (default ../dist/index.js) is timed; --only keeps the cases whose
 // name contains TEXT.
 const arg = (name, dflt) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? dflt;
-const ROUNDS = Number(arg('rounds', 9)), ROUND_MS = Number(arg('ms', 150));
+const ROUNDS = Number(arg('rounds', 9)),
+  ROUND_MS = Number(arg('ms', 150));
 
 async function load(path) {
   const wg = await import(new URL(path, `file://${process.cwd()}/`).href);
@@ -26,19 +27,48 @@ builds.push({ name: 'new', wg: await load(arg('new', new URL('../dist/index.js',
 
 /** One case: make(wg) returns the function to time (its results are recycled by noGrad / backward). */
 const CASES = [];
-for (const [rows, cols] of [[1000, 1000], [10_000, 1000]]) {
+for (const [rows, cols] of [
+  [1000, 1000],
+  [10_000, 1000],
+]) {
   const n = `${(rows * cols) / 1e6}M`;
   const input = (wg) => wg.rand([rows, cols]);
   CASES.push(
-    { name: `sum last dim [${rows}, ${cols}] (${n})`, make: (wg) => { const x = input(wg); return () => wg.noGrad(() => void x.sum(1)); } },
-    { name: `sum first dim [${rows}, ${cols}] (${n})`, make: (wg) => { const x = input(wg); return () => wg.noGrad(() => void x.sum(0)); } },
-    { name: `sum all [${rows}, ${cols}] (${n})`, make: (wg) => { const x = input(wg); return () => wg.noGrad(() => void x.sum()); } },
-    { name: `softmax last dim [${rows}, ${cols}] (${n})`, make: (wg) => { const x = input(wg); return () => wg.noGrad(() => void x.softmax(-1)); } },
+    {
+      name: `sum last dim [${rows}, ${cols}] (${n})`,
+      make: (wg) => {
+        const x = input(wg);
+        return () => wg.noGrad(() => void x.sum(1));
+      },
+    },
+    {
+      name: `sum first dim [${rows}, ${cols}] (${n})`,
+      make: (wg) => {
+        const x = input(wg);
+        return () => wg.noGrad(() => void x.sum(0));
+      },
+    },
+    {
+      name: `sum all [${rows}, ${cols}] (${n})`,
+      make: (wg) => {
+        const x = input(wg);
+        return () => wg.noGrad(() => void x.sum());
+      },
+    },
+    {
+      name: `softmax last dim [${rows}, ${cols}] (${n})`,
+      make: (wg) => {
+        const x = input(wg);
+        return () => wg.noGrad(() => void x.softmax(-1));
+      },
+    },
     {
       // No broadcast (the common case, no long sum): must not slow down.
       name: `mul [${rows}, ${cols}] · [${rows}, ${cols}] fwd+bwd (${n})`,
       make: (wg) => {
-        const x = wg.rand([rows, cols], { requiresGrad: true }), y = wg.rand([rows, cols], { requiresGrad: true }), g = wg.rand([rows, cols]);
+        const x = wg.rand([rows, cols], { requiresGrad: true }),
+          y = wg.rand([rows, cols], { requiresGrad: true }),
+          g = wg.rand([rows, cols]);
         return () => x.mul(y).backward(g);
       },
     },
@@ -46,7 +76,9 @@ for (const [rows, cols] of [[1000, 1000], [10_000, 1000]]) {
       // b̄ = column sums of the seed: each of b's elements takes one share per row.
       name: `add [${rows}, ${cols}] + [${cols}] fwd+bwd (${n})`,
       make: (wg) => {
-        const x = wg.rand([rows, cols], { requiresGrad: true }), b = wg.rand([cols], { requiresGrad: true }), g = wg.rand([rows, cols]);
+        const x = wg.rand([rows, cols], { requiresGrad: true }),
+          b = wg.rand([cols], { requiresGrad: true }),
+          g = wg.rand([rows, cols]);
         return () => x.add(b).backward(g);
       },
     },
@@ -54,7 +86,9 @@ for (const [rows, cols] of [[1000, 1000], [10_000, 1000]]) {
       // s̄ = Σ of the whole seed, one broadcast row.
       name: `add [${rows * cols}] + [] fwd+bwd (${n})`,
       make: (wg) => {
-        const x = wg.rand([rows * cols], { requiresGrad: true }), s = wg.rand([], { requiresGrad: true }), g = wg.rand([rows * cols]);
+        const x = wg.rand([rows * cols], { requiresGrad: true }),
+          s = wg.rand([], { requiresGrad: true }),
+          g = wg.rand([rows * cols]);
         return () => x.add(s).backward(g);
       },
     },
@@ -63,12 +97,17 @@ for (const [rows, cols] of [[1000, 1000], [10_000, 1000]]) {
 
 // conv2d backward (LeNet-5's layers at batch 32, as bench/conv-kernels.mjs): the weight gradient
 // sums each image's tile apart before adding it up, and the bias gradient is a long sum.
-for (const L of [{ c: 1, h: 28, o: 6, pad: 2 }, { c: 6, h: 14, o: 16, pad: 0 }]) {
+for (const L of [
+  { c: 1, h: 28, o: 6, pad: 2 },
+  { c: 6, h: 14, o: 16, pad: 0 },
+]) {
   const oh = L.h + 2 * L.pad - 4;
   CASES.push({
     name: `conv2d ${L.c}→${L.o} 5×5 [32, ${L.c}, ${L.h}, ${L.h}] fwd+bwd`,
     make: (wg) => {
-      const x = wg.rand([32, L.c, L.h, L.h]), w = wg.rand([L.o, L.c, 5, 5], { requiresGrad: true }), b = wg.rand([L.o], { requiresGrad: true });
+      const x = wg.rand([32, L.c, L.h, L.h]),
+        w = wg.rand([L.o, L.c, 5, 5], { requiresGrad: true }),
+        b = wg.rand([L.o], { requiresGrad: true });
       const g = wg.rand([32, L.o, oh, oh]);
       return () => wg.conv2d(x, w, b, { padding: L.pad }).backward(g);
     },

@@ -46,18 +46,37 @@ for (const a of argv) {
   }
 }
 if (opt('help')) {
-  console.log(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 9).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(
+    fs
+      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 9)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const QUICK = Boolean(opt('quick'));
-const ONLY = typeof opt('only') === 'string' ? opt('only').toUpperCase().split(',').map((s) => s.trim()).filter(Boolean) : ['W1', 'W2', 'W3', 'W4', 'W5', 'G1'];
+const ONLY =
+  typeof opt('only') === 'string'
+    ? opt('only')
+        .toUpperCase()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : ['W1', 'W2', 'W3', 'W4', 'W5', 'G1'];
 for (const id of ONLY) {
   if (!WORKLOADS[id] && id !== 'G1') {
     console.error(`bench: --only: unknown workload ${id} (W1…W5, G1)`);
     process.exit(2);
   }
 }
-const PEER_FILTER = typeof opt('peers') === 'string' ? opt('peers').split(',').map((s) => s.trim()) : undefined;
+const PEER_FILTER =
+  typeof opt('peers') === 'string'
+    ? opt('peers')
+        .split(',')
+        .map((s) => s.trim())
+    : undefined;
 const API = typeof opt('api') === 'string' ? opt('api') : 'auto';
 const CFG = QUICK
   ? { rounds: 2, chunkSec: 0.15, warmSec: 0.5, minWarmSteps: 5, minChunkSteps: 2, gemmRounds: 2, gemmChunkSec: 0.1 }
@@ -181,7 +200,11 @@ async function prepare(c, spec, init, batches) {
     // TurboFan only on later calls, and jax-js compiles its kernels lazily at the first sync.
     const t0 = now();
     // Stop once two consecutive chunks agree within 15 % (or after 4 × warmSec).
-    let steps = 0, per = CFG.minWarmSteps, chunks = 0, msPerStep = Infinity, prev = Infinity;
+    let steps = 0,
+      per = CFG.minWarmSteps,
+      chunks = 0,
+      msPerStep = Infinity,
+      prev = Infinity;
     for (;;) {
       const ms = await chunk(c, per);
       steps += per;
@@ -226,7 +249,12 @@ async function measureWorkload(spec, train) {
       }
     }
     for (const c of cs) c.perRound.push(round[c.name]);
-    log(`  round ${r + 1}/${CFG.rounds}: ${cs.filter((c) => round[c.name]).map((c) => `${c.name} ${fmtRate(round[c.name])}`).join(', ')}`);
+    log(
+      `  round ${r + 1}/${CFG.rounds}: ${cs
+        .filter((c) => round[c.name])
+        .map((c) => `${c.name} ${fmtRate(round[c.name])}`)
+        .join(', ')}`,
+    );
   }
   for (const c of cs) {
     try {
@@ -325,7 +353,9 @@ async function measureGemm() {
         }
       }
     }
-    log(`  round ${r + 1}/${CFG.gemmRounds}: peak ${probeState.map((p) => p.rates.at(-1).toFixed(1)).join(' / ')} GFLOP/s, ours n=1024 A·B ${entries.at(-3)?.cs.wasmgrad.rates.at(-1)?.toFixed(1) ?? '-'} GFLOP/s`);
+    log(
+      `  round ${r + 1}/${CFG.gemmRounds}: peak ${probeState.map((p) => p.rates.at(-1).toFixed(1)).join(' / ')} GFLOP/s, ours n=1024 A·B ${entries.at(-3)?.cs.wasmgrad.rates.at(-1)?.toFixed(1) ?? '-'} GFLOP/s`,
+    );
   }
   for (const p of probeState) out.peak[p.name] = median(p.rates);
   const peak = probeState.length ? Math.max(...Object.values(out.peak)) : undefined;
@@ -357,14 +387,21 @@ function machine() {
   let built = '';
   try {
     const f = process.env.WASMGRAD_DIST ? path.resolve(process.env.WASMGRAD_DIST) : path.join(here, '..', 'dist', 'index.js');
-    built = `, built ${fs.statSync(f).mtime.toISOString().replace(/\.\d+Z$/, 'Z')}`;
+    built = `, built ${fs
+      .statSync(f)
+      .mtime.toISOString()
+      .replace(/\.\d+Z$/, 'Z')}`;
   } catch {
     // no build to date: the report says nothing about it
   }
   let commit = 'unknown';
   try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../src', '../assembly'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../src', '../assembly'], { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     if (dirty) commit += ' + uncommitted changes in src/ or assembly/';
   } catch {
     // not a git checkout: the commit stays 'unknown'
@@ -381,7 +418,10 @@ function machine() {
     cores: os.cpus().length,
     node: process.version,
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
-    load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    load: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
     commit: commit + built,
     peers: `@tensorflow/tfjs ${ver('@tensorflow/tfjs')}, @tensorflow/tfjs-backend-wasm ${ver('@tensorflow/tfjs-backend-wasm')}, @jax-js/jax ${ver('@jax-js/jax')}, brain.js ${ver('brain.js')}`,
   };
@@ -392,9 +432,13 @@ function report(results, gemm, m, loadEnd) {
   const works = results.filter(Boolean);
   L.push(`# wasmgrad benchmark results${QUICK ? ' (quick smoke run: few short repeats, noisy)' : ''}`, '');
   L.push(`- machine: ${m.cpu}, ${m.cores} cores (shared: load average ${m.load} at start, ${loadEnd} at end)`);
-  L.push(`- Node ${m.node}, ${m.date}; wasmgrad ${m.commit}, loaded from ${process.env.WASMGRAD_DIST ? `${process.env.WASMGRAD_DIST} (WASMGRAD_DIST: a private build of the working tree, bench/dev-build.sh)` : '../dist/index.js (the repo build)'}; step: ${API_NOTES[OURS_API]}`);
+  L.push(
+    `- Node ${m.node}, ${m.date}; wasmgrad ${m.commit}, loaded from ${process.env.WASMGRAD_DIST ? `${process.env.WASMGRAD_DIST} (WASMGRAD_DIST: a private build of the working tree, bench/dev-build.sh)` : '../dist/index.js (the repo build)'}; step: ${API_NOTES[OURS_API]}`,
+  );
   L.push(`- peers: ${m.peers}`);
-  L.push(`- method: same model, initial weights, batches and SGD (lr 0.1) for every contender; warm-up ≥ ${CFG.warmSec} s; then ${CFG.rounds} rounds of ≈ ${CFG.chunkSec} s chunks per contender in rotating order; samples/s = median of rounds; (×r) = ours/peer, median of the per-round ratios (> 1: wasmgrad faster; in the "wasmgrad eager" column: compiled/eager). One thread everywhere.`);
+  L.push(
+    `- method: same model, initial weights, batches and SGD (lr 0.1) for every contender; warm-up ≥ ${CFG.warmSec} s; then ${CFG.rounds} rounds of ≈ ${CFG.chunkSec} s chunks per contender in rotating order; samples/s = median of rounds; (×r) = ours/peer, median of the per-round ratios (> 1: wasmgrad faster; in the "wasmgrad eager" column: compiled/eager). One thread everywhere.`,
+  );
   L.push('');
   if (works.length) {
     const peers = PEERS.filter((p) => works.some((w) => w.contenders[p]));
@@ -414,11 +458,22 @@ function report(results, gemm, m, loadEnd) {
     L.push('');
     const notes = new Map();
     for (const w of works) for (const [n, c] of Object.entries(w.contenders)) if (c.note && !notes.has(n)) notes.set(n, c.note);
-    L.push('How each ran: ' + [...notes].map(([n, s]) => `**${n}**: ${s}`).join('; ') + '. tfjs: `optimizer.minimize` with `tf.train.sgd` and `tf.losses.softmaxCrossEntropy`; jax-js: the whole step (valueAndGrad + SGD update) in one `jit`.', '');
+    L.push(
+      'How each ran: ' +
+        [...notes].map(([n, s]) => `**${n}**: ${s}`).join('; ') +
+        '. tfjs: `optimizer.minimize` with `tf.train.sgd` and `tf.losses.softmaxCrossEntropy`; jax-js: the whole step (valueAndGrad + SGD update) in one `jit`.',
+      '',
+    );
     const variants = works.filter((w) => w.contenders['jax-js']?.variant).map((w) => `${w.spec.id} ${w.contenders['jax-js'].variant}`);
     if (variants.length)
-      L.push(`jax-js evaluates lazily and slows down when steps pile up unrealized, so each step is realized before the next, by \`loss.dataSync()\` ("read") or \`await blockUntilReady(params)\` ("await"), whichever was faster in the warm-up: ${variants.join('; ')}.`, '');
-    L.push('Same-model check: mean cross-entropy at step 1 (initial weights, batch 0) and step 5 (after 4 updates); all must agree up to float32 rounding.', '');
+      L.push(
+        `jax-js evaluates lazily and slows down when steps pile up unrealized, so each step is realized before the next, by \`loss.dataSync()\` ("read") or \`await blockUntilReady(params)\` ("await"), whichever was faster in the warm-up: ${variants.join('; ')}.`,
+        '',
+      );
+    L.push(
+      'Same-model check: mean cross-entropy at step 1 (initial weights, batch 0) and step 5 (after 4 updates); all must agree up to float32 rounding.',
+      '',
+    );
     L.push(`| workload | ${['wasmgrad', ...peers].join(' | ')} |`);
     L.push(`|---|${['wasmgrad', ...peers].map(() => '---').join('|')}|`);
     for (const w of works) {
@@ -435,7 +490,12 @@ function report(results, gemm, m, loadEnd) {
     L.push('## G1: SGEMM, one thread (GFLOP/s, higher is better)', '');
     if (gemm.peakError) L.push(`Peak probe failed: ${gemm.peakError}`, '');
     else {
-      L.push(`SIMD mul+add peak probes (bench/peak.ts, f32x4, 64 flops per iteration): ${Object.entries(gemm.peak).map(([k, v]) => `${k}: **${v.toFixed(1)}**`).join('; ')}. Peak used below = the higher, **${gemm.peakValue.toFixed(1)} GFLOP/s**.`, '');
+      L.push(
+        `SIMD mul+add peak probes (bench/peak.ts, f32x4, 64 flops per iteration): ${Object.entries(gemm.peak)
+          .map(([k, v]) => `${k}: **${v.toFixed(1)}**`)
+          .join('; ')}. Peak used below = the higher, **${gemm.peakValue.toFixed(1)} GFLOP/s**.`,
+        '',
+      );
     }
     const names = Object.keys(gemm.rows[0]?.cs ?? {});
     L.push(`| n | form | ${names.join(' | ')} | wasmgrad % of peak |`);
@@ -443,7 +503,7 @@ function report(results, gemm, m, loadEnd) {
     for (const r of gemm.rows) {
       const cells = names.map((nm) => {
         const c = r.cs[nm];
-        return c.gflops !== undefined ? c.gflops.toFixed(1) : c.error ?? '-';
+        return c.gflops !== undefined ? c.gflops.toFixed(1) : (c.error ?? '-');
       });
       const ours = r.cs.wasmgrad?.gflops;
       const pct = ours !== undefined && gemm.peakValue ? `${((100 * ours) / gemm.peakValue).toFixed(0)}%` : '-';
@@ -457,7 +517,8 @@ function report(results, gemm, m, loadEnd) {
   for (const t of TARGETS) {
     const w = works.find((x) => x.spec.id === t.w);
     if (!w) continue;
-    const c = w.contenders[t.peer], o = w.contenders.wasmgrad;
+    const c = w.contenders[t.peer],
+      o = w.contenders.wasmgrad;
     let measured, status;
     if (o.rate === undefined) [measured, status] = [o.error ?? 'not measured', 'not measured'];
     else if (!c || c.ratio === undefined) [measured, status] = [c?.error ?? 'peer not measured', 'not measured'];
@@ -490,7 +551,10 @@ function ensurePeers() {
   const installed = path.join(here, 'node_modules', '.package-lock.json');
   if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
   log('bench: installing the peers into bench/node_modules (npm ci, exact versions from bench/package-lock.json)…');
-  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: here, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: here,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
 }
 function ensureBuild() {
   if (process.env.WASMGRAD_DIST) return;
@@ -513,7 +577,15 @@ if (need.length) {
   for (const id of need) results.push(await measureWorkload(WORKLOADS[id], train));
 }
 const gemm = ONLY.includes('G1') ? await measureGemm() : undefined;
-const text = report(results, gemm, m, os.loadavg().map((x) => x.toFixed(2)).join(' '));
+const text = report(
+  results,
+  gemm,
+  m,
+  os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' '),
+);
 console.log('\n' + text);
 if (SAVE) {
   fs.writeFileSync(path.join(here, 'RESULTS.md'), text);

@@ -30,5 +30,11 @@ export async function brainRunner(spec, init, batches) {
     const mse = net.trainPattern(data[i % data.length], wantLoss);
     return wantLoss ? mse : undefined;
   };
-  return { name: 'brain.js', note: `brain.js ${version} NeuralNetwork (ReLU outputs, MSE-style error: loss not comparable)`, lossComparable: false, step, sync() {} };
+  return {
+    name: 'brain.js',
+    note: `brain.js ${version} NeuralNetwork (ReLU outputs, MSE-style error: loss not comparable)`,
+    lossComparable: false,
+    step,
+    sync() {},
+  };
 }

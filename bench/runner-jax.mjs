@@ -17,7 +17,8 @@ export async function loadJax() {
 }
 
 /** jax-js starts worker threads only when SharedArrayBuffer and a global Worker exist (browsers, Node ≥ 22). */
-export const jaxThreads = () => (typeof SharedArrayBuffer !== 'undefined' && typeof Worker !== 'undefined' ? 'workers (multi-thread)' : 'one thread (no global Worker in this Node)');
+export const jaxThreads = () =>
+  typeof SharedArrayBuffer !== 'undefined' && typeof Worker !== 'undefined' ? 'workers (multi-thread)' : 'one thread (no global Worker in this Node)';
 
 export async function jaxRunner(spec, init, batches) {
   const { numpy: np, nn, lax, tree, jit, valueAndGrad, blockUntilReady } = await loadJax();
@@ -29,7 +30,10 @@ export async function jaxRunner(spec, init, batches) {
     }),
     conv: (init.conv ?? []).map((c) => ({ w: np.array(c.weight.data).reshape(c.weight.shape), b: np.array(c.bias.data).reshape([c.weight.shape[0], 1, 1]) })),
   };
-  const pads = (init.conv ?? []).map((c) => [[c.pad, c.pad], [c.pad, c.pad]]);
+  const pads = (init.conv ?? []).map((c) => [
+    [c.pad, c.pad],
+    [c.pad, c.pad],
+  ]);
   const mlp = (lin, h) => {
     lin.forEach((l, i) => {
       h = np.dot(h, l.w).add(l.b);
@@ -46,7 +50,12 @@ export async function jaxRunner(spec, init, batches) {
     return mlp(p.lin, h.reshape([B, -1]));
   };
   // Mean softmax cross-entropy with one-hot targets.
-  const lossFn = (p, x, y) => nn.logSoftmax(forward(p, x), -1).mul(y).sum().mul(-1 / B);
+  const lossFn = (p, x, y) =>
+    nn
+      .logSoftmax(forward(p, x), -1)
+      .mul(y)
+      .sum()
+      .mul(-1 / B);
   const update = jit((p, x, y) => {
     const [loss, g] = valueAndGrad(lossFn)(tree.ref(p), x, y);
     return [loss, tree.map((w, gw) => w.sub(gw.mul(LR)), p, g)];
@@ -99,7 +108,8 @@ export async function jaxGemm(n, form) {
   const { numpy: np, jit, random } = await loadJax();
   const key = random.key(0);
   const [k1, k2] = random.split(key, 2);
-  const a = random.uniform(k1, [n, n]), b = random.uniform(k2, [n, n]);
+  const a = random.uniform(k1, [n, n]),
+    b = random.uniform(k2, [n, n]);
   const f = jit(form === 'AB' ? (x, y) => np.matmul(x, y) : form === 'ABt' ? (x, y) => np.matmul(x, y.transpose()) : (x, y) => np.matmul(x.transpose(), y));
   return {
     run() {

@@ -13,7 +13,8 @@ let wasmReady;
 export async function loadTfjs() {
   if (tf) return tf;
   // tfjs prints a hint about tfjs-node on import: keep the bench output clean.
-  const warn = console.warn, log = console.log;
+  const warn = console.warn,
+    log = console.log;
   console.warn = console.log = () => {};
   try {
     tf = await import('@tensorflow/tfjs');
@@ -69,14 +70,15 @@ export async function tfjsRunner(backend, spec, init, batches) {
     });
     return h;
   };
-  const forward = spec.kind === 'mlp'
-    ? mlp
-    : (x) => {
-        let h = x;
-        for (const c of conv) h = tf.maxPool(tf.relu(tf.add(tf.conv2d(h, c.w, 1, c.pad === 0 ? 'valid' : c.pad), c.b)), 2, 2, 'valid');
-        // NHWC → NCHW before flattening, so fc1 sees the features in PyTorch's order (same weights).
-        return mlp(tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [B, LENET.fc[0]]));
-      };
+  const forward =
+    spec.kind === 'mlp'
+      ? mlp
+      : (x) => {
+          let h = x;
+          for (const c of conv) h = tf.maxPool(tf.relu(tf.add(tf.conv2d(h, c.w, 1, c.pad === 0 ? 'valid' : c.pad), c.b)), 2, 2, 'valid');
+          // NHWC → NCHW before flattening, so fc1 sees the features in PyTorch's order (same weights).
+          return mlp(tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [B, LENET.fc[0]]));
+        };
   const data = batches.map((b) => ({
     x: spec.kind === 'mlp' ? tf.tensor2d(b.x, [B, 784]) : tf.tensor4d(b.x, [B, 28, 28, 1]),
     y: tf.tensor2d(b.onehot, [B, 10]),
@@ -109,8 +111,10 @@ export async function tfjsRunner(backend, spec, init, batches) {
 export async function tfjsGemm(backend, n, form) {
   await loadTfjs();
   await use(backend);
-  const a = tf.randomUniform([n, n]), b = tf.randomUniform([n, n]);
-  const ta = form === 'AtB', tb = form === 'ABt';
+  const a = tf.randomUniform([n, n]),
+    b = tf.randomUniform([n, n]);
+  const ta = form === 'AtB',
+    tb = form === 'ABt';
   return {
     enter: () => use(backend),
     run() {

@@ -71,14 +71,21 @@ function opsModel(spec, init) {
 /** Builds the model with wg.nn modules and copies the shared initial weights into it. */
 function nnModel(spec, init) {
   const { nn } = wg;
-  const linears = (sizes) => sizes.slice(1).flatMap((out, i) => (i < sizes.length - 2 ? [new nn.Linear(sizes[i], out), new nn.ReLU()] : [new nn.Linear(sizes[i], out)]));
-  const layers = spec.kind === 'mlp'
-    ? linears(spec.sizes)
-    : [
-        new nn.Conv2d(LENET.conv1.in, LENET.conv1.out, LENET.conv1.k, { padding: LENET.conv1.pad }), new nn.ReLU(), new nn.MaxPool2d(2),
-        new nn.Conv2d(LENET.conv2.in, LENET.conv2.out, LENET.conv2.k, { padding: LENET.conv2.pad }), new nn.ReLU(), new nn.MaxPool2d(2),
-        new nn.Flatten(), ...linears(LENET.fc),
-      ];
+  const linears = (sizes) =>
+    sizes.slice(1).flatMap((out, i) => (i < sizes.length - 2 ? [new nn.Linear(sizes[i], out), new nn.ReLU()] : [new nn.Linear(sizes[i], out)]));
+  const layers =
+    spec.kind === 'mlp'
+      ? linears(spec.sizes)
+      : [
+          new nn.Conv2d(LENET.conv1.in, LENET.conv1.out, LENET.conv1.k, { padding: LENET.conv1.pad }),
+          new nn.ReLU(),
+          new nn.MaxPool2d(2),
+          new nn.Conv2d(LENET.conv2.in, LENET.conv2.out, LENET.conv2.k, { padding: LENET.conv2.pad }),
+          new nn.ReLU(),
+          new nn.MaxPool2d(2),
+          new nn.Flatten(),
+          ...linears(LENET.fc),
+        ];
   const model = new nn.Sequential(...layers);
   const sources = [...(init.conv ?? []), ...init.linear].flatMap((l) => [l.weight, l.bias]);
   const params = model.parameters();

@@ -20,7 +20,10 @@ if (!base) {
 const ONLY = arg('only', 'W1,W2,W3,W4,W5').split(',');
 const ROUNDS = Number(arg('rounds', 3));
 const RUN = fileURLToPath(new URL('./run.mjs', import.meta.url));
-const builds = { this: process.env.WASMGRAD_DIST ? resolve(process.env.WASMGRAD_DIST) : fileURLToPath(new URL('../dist/index.js', import.meta.url)), base: resolve(base) };
+const builds = {
+  this: process.env.WASMGRAD_DIST ? resolve(process.env.WASMGRAD_DIST) : fileURLToPath(new URL('../dist/index.js', import.meta.url)),
+  base: resolve(base),
+};
 
 /** samples/s of one workload in one process: { compiled, eager } read from run.mjs's table. */
 function measure(which, w) {
@@ -30,7 +33,10 @@ function measure(which, w) {
   });
   const row = r.stdout.split('\n').find((l) => l.startsWith(`| ${w} `));
   if (r.status !== 0 || row === undefined) throw new Error(`bench/versus: run.mjs failed for ${which} ${w}:\n${r.stderr}`);
-  const [compiled, eager] = row.split('|').slice(2, 4).map((c) => Number(c.trim().split(' ')[0].replace(/,/g, '')));
+  const [compiled, eager] = row
+    .split('|')
+    .slice(2, 4)
+    .map((c) => Number(c.trim().split(' ')[0].replace(/,/g, '')));
   return { compiled, eager };
 }
 

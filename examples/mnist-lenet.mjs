@@ -17,11 +17,17 @@ const train = images(mnist.train);
 const test = images(mnist.test);
 
 const model = new wg.nn.Sequential(
-  new wg.nn.Conv2d(1, 6, 5, { padding: 2 }), new wg.nn.ReLU(), new wg.nn.MaxPool2d(2),
-  new wg.nn.Conv2d(6, 16, 5), new wg.nn.ReLU(), new wg.nn.MaxPool2d(2),
+  new wg.nn.Conv2d(1, 6, 5, { padding: 2 }),
+  new wg.nn.ReLU(),
+  new wg.nn.MaxPool2d(2),
+  new wg.nn.Conv2d(6, 16, 5),
+  new wg.nn.ReLU(),
+  new wg.nn.MaxPool2d(2),
   new wg.nn.Flatten(),
-  new wg.nn.Linear(16 * 5 * 5, 120), new wg.nn.ReLU(),
-  new wg.nn.Linear(120, 84), new wg.nn.ReLU(),
+  new wg.nn.Linear(16 * 5 * 5, 120),
+  new wg.nn.ReLU(),
+  new wg.nn.Linear(120, 84),
+  new wg.nn.ReLU(),
   new wg.nn.Linear(84, 10),
 );
 const optimizer = new wg.optim.Adam(model.parameters(), { lr: 5e-3 });

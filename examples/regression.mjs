@@ -12,8 +12,10 @@ wg.manualSeed(42);
 // n points x ~ U(-1, 1), y = sin(3x) + NOISE·N(0, 1), as [n, 1] tensors (x and the noise come from
 // the seeded stream; sin is computed here, on the host).
 function dataset(n) {
-  const u = wg.rand([n, 1]).values(), e = wg.randn([n, 1]).values();
-  const x = new Float32Array(n), y = new Float32Array(n);
+  const u = wg.rand([n, 1]).values(),
+    e = wg.randn([n, 1]).values();
+  const x = new Float32Array(n),
+    y = new Float32Array(n);
   let noiseMse = 0; // what the true function sin(3x) itself scores on these points
   for (let i = 0; i < n; i++) {
     x[i] = 2 * u[i] - 1;
@@ -25,11 +27,7 @@ function dataset(n) {
 const train = dataset(512);
 const test = dataset(1000);
 
-const model = new wg.nn.Sequential(
-  new wg.nn.Linear(1, 64), new wg.nn.Tanh(),
-  new wg.nn.Linear(64, 64), new wg.nn.Tanh(),
-  new wg.nn.Linear(64, 1),
-);
+const model = new wg.nn.Sequential(new wg.nn.Linear(1, 64), new wg.nn.Tanh(), new wg.nn.Linear(64, 64), new wg.nn.Tanh(), new wg.nn.Linear(64, 1));
 const optimizer = new wg.optim.Adam(model.parameters(), { lr: 1e-2 });
 // Anneal the learning rate to 0 over the run, so the fit settles instead of jittering.
 const schedule = new wg.optim.lr.CosineAnnealingLR(optimizer, { tMax: EPOCHS });

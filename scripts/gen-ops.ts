@@ -45,4 +45,6 @@ const dir = new URL('../assembly/generated/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 writeFileSync(new URL('contract.ts', dir), contract.join('\n'));
 writeFileSync(new URL('ops.ts', dir), ops.join('\n'));
-console.log(`gen-ops: ${OPS.length} ops in ${byModule.size} kernel modules, ${contract.length - 2} contract constants, table hash 0x${TABLE_HASH.toString(16)}`);
+console.log(
+  `gen-ops: ${OPS.length} ops in ${byModule.size} kernel modules, ${contract.length - 2} contract constants, table hash 0x${TABLE_HASH.toString(16)}`,
+);

@@ -27,7 +27,10 @@ const STEPS = 20_000;
 const EVERY = 1_000;
 const WARM_UP = 10_000;
 const MAX_GROWTH = 0.01;
-const N = 1024, BATCH = 32, IN = 784, CLASSES = 10;
+const N = 1024,
+  BATCH = 32,
+  IN = 784,
+  CLASSES = 10;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) {
@@ -91,13 +94,16 @@ function phase(name: string, run: (x: wg.Tensor, y: wg.Tensor) => wg.Tensor): Sa
 }
 
 function verdict(name: string, samples: Sample[]): boolean {
-  const base = samples[0], last = samples[samples.length - 1];
+  const base = samples[0],
+    last = samples[samples.length - 1];
   let ok = true;
   for (const k of ['wasm', 'heap', 'rss'] as const) {
     const growth = (last[k] - base[k]) / base[k];
     const pass = growth < MAX_GROWTH;
     ok &&= pass;
-    console.log(`${name} ${k.padEnd(4)}: ${mib(base[k])} MiB at step ${WARM_UP} → ${mib(last[k])} MiB at step ${STEPS}: ${(growth * 100).toFixed(2)}% ${pass ? 'ok' : 'FAIL'}`);
+    console.log(
+      `${name} ${k.padEnd(4)}: ${mib(base[k])} MiB at step ${WARM_UP} → ${mib(last[k])} MiB at step ${STEPS}: ${(growth * 100).toFixed(2)}% ${pass ? 'ok' : 'FAIL'}`,
+    );
   }
   return ok;
 }
@@ -105,7 +111,9 @@ function verdict(name: string, samples: Sample[]): boolean {
 const started = performance.now();
 const eager = phase('eager', step);
 const compiled = phase('compiled', wg.compile(step));
-console.log(`\nsoak: ${(2 * STEPS).toLocaleString('en')} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; growth after warm-up (limit ${MAX_GROWTH * 100}%):`);
+console.log(
+  `\nsoak: ${(2 * STEPS).toLocaleString('en')} steps in ${((performance.now() - started) / 1000).toFixed(1)} s; growth after warm-up (limit ${MAX_GROWTH * 100}%):`,
+);
 const ok = [verdict('eager   ', eager), verdict('compiled', compiled)].every(Boolean);
 console.log(ok ? 'soak: PASS' : 'soak: FAIL');
 process.exit(ok ? 0 : 1);

@@ -61,10 +61,18 @@ export class CompileError extends WasmgradError {}
 // Each class reports its own name in stack traces (`ShapeError: wasmgrad.matmul: ...`), set here
 // rather than read from the constructor, which minifiers rename.
 for (const [cls, name] of [
-  [WasmgradError, 'WasmgradError'], [ShapeError, 'ShapeError'], [DTypeError, 'DTypeError'], [ValueError, 'ValueError'],
-  [OutOfMemoryError, 'OutOfMemoryError'], [RecycledTensorError, 'RecycledTensorError'], [StateDictError, 'StateDictError'],
-  [FileFormatError, 'FileFormatError'], [NonFiniteError, 'NonFiniteError'], [AutogradError, 'AutogradError'],
-  [BackendError, 'BackendError'], [CompileError, 'CompileError'],
+  [WasmgradError, 'WasmgradError'],
+  [ShapeError, 'ShapeError'],
+  [DTypeError, 'DTypeError'],
+  [ValueError, 'ValueError'],
+  [OutOfMemoryError, 'OutOfMemoryError'],
+  [RecycledTensorError, 'RecycledTensorError'],
+  [StateDictError, 'StateDictError'],
+  [FileFormatError, 'FileFormatError'],
+  [NonFiniteError, 'NonFiniteError'],
+  [AutogradError, 'AutogradError'],
+  [BackendError, 'BackendError'],
+  [CompileError, 'CompileError'],
 ] as const)
   Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true });
 

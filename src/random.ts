@@ -9,7 +9,10 @@ import { ValueError, fmtValue } from './errors.js';
 
 /** One sfc32 step: advances the state s = [a, b, c, d] in place and returns 32 random bits (unsigned). */
 export function sfc32Next(s: Int32Array): number {
-  const a = s[0], b = s[1], c = s[2], d = s[3];
+  const a = s[0],
+    b = s[1],
+    c = s[2],
+    d = s[3];
   const t = (((a + b) | 0) + d) | 0;
   s[0] = b ^ (b >>> 9);
   s[1] = (c + (c << 3)) | 0;

@@ -51,7 +51,11 @@ test('wg.info().build is the build that init loaded', async () => {
 
 test('the default file of each build is the repo build (source mode)', () => {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  for (const [build, file] of [['simd', 'wasmgrad.wasm'], ['relaxed', 'wasmgrad-relaxed.wasm'], ['scalar', 'wasmgrad-scalar.wasm']] as const)
+  for (const [build, file] of [
+    ['simd', 'wasmgrad.wasm'],
+    ['relaxed', 'wasmgrad-relaxed.wasm'],
+    ['scalar', 'wasmgrad-scalar.wasm'],
+  ] as const)
     expect(fileURLToPath(defaultWasmUrl(build))).toBe(join(root, 'build', file));
 });
 

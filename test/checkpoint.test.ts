@@ -25,18 +25,25 @@ function setup(kind: Kind, seed: number) {
   const model = new wg.nn.Sequential(new wg.nn.Linear(5, 7), new wg.nn.BatchNorm1d(7), new wg.nn.ReLU(), new wg.nn.Linear(7, 3));
   const params = model.parameters();
   const optimizer =
-    kind === 'sgd' ? new wg.optim.SGD(params, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 })
-    : kind === 'adam' ? new wg.optim.Adam(params, { lr: 0.01 })
-    : kind === 'adamw' ? new wg.optim.AdamW(params, { lr: 0.01, weightDecay: 0.1 })
-    : kind === 'rmsprop' ? new wg.optim.RMSprop(params, { lr: 0.01, momentum: 0.5 })
-    : new wg.optim.Adagrad(params, { lr: 0.1 });
+    kind === 'sgd'
+      ? new wg.optim.SGD(params, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-3 })
+      : kind === 'adam'
+        ? new wg.optim.Adam(params, { lr: 0.01 })
+        : kind === 'adamw'
+          ? new wg.optim.AdamW(params, { lr: 0.01, weightDecay: 0.1 })
+          : kind === 'rmsprop'
+            ? new wg.optim.RMSprop(params, { lr: 0.01, momentum: 0.5 })
+            : new wg.optim.Adagrad(params, { lr: 0.1 });
   const scheduler = new wg.optim.lr.StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
   return { model, optimizer, scheduler };
 }
 
 /** Deterministic batches: step k always sees the same data. */
 function batch(k: number) {
-  const x = wg.tensor(Array.from({ length: 4 * 5 }, (_, i) => Math.sin(1.3 * i + k)), { shape: [4, 5] });
+  const x = wg.tensor(
+    Array.from({ length: 4 * 5 }, (_, i) => Math.sin(1.3 * i + k)),
+    { shape: [4, 5] },
+  );
   const y = wg.tensor([k % 3, (k + 1) % 3, (k + 2) % 3, k % 3], { dtype: 'int32' });
   return { x, y };
 }
@@ -76,7 +83,8 @@ describe.each(['wasm', 'reference'] as const)('checkpoints (%s backend)', (backe
     train(b, 3, 6);
     expect(values(b.model)).toEqual(values(a.model));
     expect(b.optimizer.lr).toBe(a.optimizer.lr);
-    const sa = a.optimizer.stateDict(), sb = b.optimizer.stateDict();
+    const sa = a.optimizer.stateDict(),
+      sb = b.optimizer.stateDict();
     expect(Object.keys(sb.state)).toEqual(Object.keys(sa.state));
     for (const [i, st] of Object.entries(sa.state))
       for (const [name, t] of Object.entries(st)) expect(Array.from(sb.state[Number(i)][name].data()), `${i}.${name}`).toEqual(Array.from(t.data()));
@@ -164,7 +172,9 @@ describe('bad checkpoints change nothing', () => {
     const scheduler = new wg.optim.lr.StepLR(optimizer, { stepSize: 1 });
     const b = { model, optimizer, scheduler };
     const before = snapshot(b);
-    expect(() => wg.loadCheckpoint(bytes, b)).toThrow(/^wasmgrad\.loadCheckpoint: the checkpoint's model state does not match the model.*\n.*size mismatch for '0.weight'/);
+    expect(() => wg.loadCheckpoint(bytes, b)).toThrow(
+      /^wasmgrad\.loadCheckpoint: the checkpoint's model state does not match the model.*\n.*size mismatch for '0.weight'/,
+    );
     expectUnchanged(b, before);
   });
 
@@ -192,12 +202,20 @@ describe('bad checkpoints change nothing', () => {
       "wasmgrad.loadCheckpoint: not a wasmgrad checkpoint (no 'wasmgrad.checkpoint' = '1' in its metadata); a file from wg.save or PyTorch is a plain state dict: use wg.load and model.loadStateDict",
     );
     const modelOnly = wg.saveCheckpoint({ model: s.model });
-    expect(() => wg.loadCheckpoint(modelOnly, { optimizer: s.optimizer })).toThrow('the checkpoint holds no optimizer state (it was saved without an optimizer)');
-    expect(() => wg.loadCheckpoint(modelOnly, { scheduler: s.scheduler })).toThrow('the checkpoint holds no LR scheduler state (it was saved without a scheduler)');
+    expect(() => wg.loadCheckpoint(modelOnly, { optimizer: s.optimizer })).toThrow(
+      'the checkpoint holds no optimizer state (it was saved without an optimizer)',
+    );
+    expect(() => wg.loadCheckpoint(modelOnly, { scheduler: s.scheduler })).toThrow(
+      'the checkpoint holds no LR scheduler state (it was saved without a scheduler)',
+    );
     const odd = wg.save({ 'model.0.weight': wg.zeros([7, 5]), extra: wg.zeros([1]) }, { metadata: { 'wasmgrad.checkpoint': '1' } });
-    expect(() => wg.loadCheckpoint(odd, { model: s.model })).toThrow("unexpected tensor 'extra' (a checkpoint holds model.* and optimizer.state.<index>.* tensors)");
+    expect(() => wg.loadCheckpoint(odd, { model: s.model })).toThrow(
+      "unexpected tensor 'extra' (a checkpoint holds model.* and optimizer.state.<index>.* tensors)",
+    );
     const badJson = wg.save({}, { metadata: { 'wasmgrad.checkpoint': '1', 'wasmgrad.optimizer': '{oops' } });
-    expect(() => wg.loadCheckpoint(badJson, { optimizer: s.optimizer })).toThrow("wasmgrad.loadCheckpoint: the checkpoint's metadata key 'wasmgrad.optimizer' is not valid JSON (");
+    expect(() => wg.loadCheckpoint(badJson, { optimizer: s.optimizer })).toThrow(
+      "wasmgrad.loadCheckpoint: the checkpoint's metadata key 'wasmgrad.optimizer' is not valid JSON (",
+    );
     expect(() => wg.saveCheckpoint({ model: s.model, metadata: { 'wasmgrad.x': '1' } })).toThrow("metadata key 'wasmgrad.x' is reserved");
     expect(() => wg.saveCheckpoint({ model: s.model, metadata: { epoch: 3 as unknown as string } })).toThrow("metadata value for 'epoch' must be a string");
     expect(() => wg.saveCheckpoint(null as never)).toThrow('wasmgrad.saveCheckpoint: expected { model, optimizer?, scheduler?, metadata? }, got null');
@@ -224,15 +242,51 @@ test('state dict objects: StateDictError for what does not fit or is malformed, 
   const sd = s.optimizer.stateDict() as wg.optim.OptimizerStateDict;
   const group = sd.paramGroups[0] as Record<string, unknown>;
   const cases: [() => void, typeof wg.WasmgradError, string][] = [
-    [() => s.optimizer.loadStateDict(null as never), wg.ValueError, 'wasmgrad.optim.Adam: loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got null'],
-    [() => s.optimizer.loadStateDict({ ...sd, paramGroups: [{ ...group, params: [0] }] } as never), wg.StateDictError, 'wasmgrad.optim.Adam: loadStateDict: paramGroups[0]: the group has 1 parameters, this optimizer has 6'],
-    [() => s.optimizer.loadStateDict({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], exp_avg: wg.zeros([2]) } } }), wg.StateDictError, 'wasmgrad.optim.Adam: loadStateDict: state[0].exp_avg is float32 [2], parameter 0 needs float32 [7, 5]'],
-    [() => s.optimizer.loadStateDict({ ...sd, state: { x: sd.state[0] } as never }), wg.StateDictError, "wasmgrad.optim.Adam: loadStateDict: state: 'x' is not a parameter index"],
-    [() => s.optimizer.loadStateDict({ ...sd, paramGroups: [{ ...group, lr: -1 }] } as never), wg.ValueError, 'wasmgrad.optim.Adam: lr must be a finite number ≥ 0, got -1'],
-    [() => s.scheduler.loadStateDict({ lastEpoch: 1, baseLrs: [] }), wg.StateDictError, 'wasmgrad.optim.lr.StepLR: loadStateDict: baseLrs holds 0 learning rates, the optimizer has 1 parameter groups'],
-    [() => s.scheduler.loadStateDict({ lastEpoch: 0.5, baseLrs: [0.1] }), wg.StateDictError, 'wasmgrad.optim.lr.StepLR: loadStateDict: lastEpoch must be an integer ≥ 0, got 0.5'],
-    [() => s.model.loadStateDict(5 as never), wg.ValueError, 'wasmgrad.nn.Sequential.loadStateDict: expected a state dict (an object or Map of name → Tensor), got 5'],
-    [() => s.model.loadStateDict({}), wg.StateDictError, 'wasmgrad.nn.Sequential.loadStateDict: the state dict does not match the model (nothing was loaded):\n  missing key(s): '],
+    [
+      () => s.optimizer.loadStateDict(null as never),
+      wg.ValueError,
+      'wasmgrad.optim.Adam: loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got null',
+    ],
+    [
+      () => s.optimizer.loadStateDict({ ...sd, paramGroups: [{ ...group, params: [0] }] } as never),
+      wg.StateDictError,
+      'wasmgrad.optim.Adam: loadStateDict: paramGroups[0]: the group has 1 parameters, this optimizer has 6',
+    ],
+    [
+      () => s.optimizer.loadStateDict({ ...sd, state: { ...sd.state, 0: { ...sd.state[0], exp_avg: wg.zeros([2]) } } }),
+      wg.StateDictError,
+      'wasmgrad.optim.Adam: loadStateDict: state[0].exp_avg is float32 [2], parameter 0 needs float32 [7, 5]',
+    ],
+    [
+      () => s.optimizer.loadStateDict({ ...sd, state: { x: sd.state[0] } as never }),
+      wg.StateDictError,
+      "wasmgrad.optim.Adam: loadStateDict: state: 'x' is not a parameter index",
+    ],
+    [
+      () => s.optimizer.loadStateDict({ ...sd, paramGroups: [{ ...group, lr: -1 }] } as never),
+      wg.ValueError,
+      'wasmgrad.optim.Adam: lr must be a finite number ≥ 0, got -1',
+    ],
+    [
+      () => s.scheduler.loadStateDict({ lastEpoch: 1, baseLrs: [] }),
+      wg.StateDictError,
+      'wasmgrad.optim.lr.StepLR: loadStateDict: baseLrs holds 0 learning rates, the optimizer has 1 parameter groups',
+    ],
+    [
+      () => s.scheduler.loadStateDict({ lastEpoch: 0.5, baseLrs: [0.1] }),
+      wg.StateDictError,
+      'wasmgrad.optim.lr.StepLR: loadStateDict: lastEpoch must be an integer ≥ 0, got 0.5',
+    ],
+    [
+      () => s.model.loadStateDict(5 as never),
+      wg.ValueError,
+      'wasmgrad.nn.Sequential.loadStateDict: expected a state dict (an object or Map of name → Tensor), got 5',
+    ],
+    [
+      () => s.model.loadStateDict({}),
+      wg.StateDictError,
+      'wasmgrad.nn.Sequential.loadStateDict: the state dict does not match the model (nothing was loaded):\n  missing key(s): ',
+    ],
   ];
   const before = JSON.stringify([values(s.model), s.optimizer.paramGroups, s.scheduler.lastEpoch]);
   for (const [load, cls, message] of cases) {
@@ -264,33 +318,125 @@ describe.each(['wasm', 'reference'] as const)('corrupted checkpoints (%s backend
 
   const fileErrors: [string, Edit, string | RegExp][] = [
     ['optimizer metadata that is not JSON', (_, m) => (m['wasmgrad.optimizer'] = '{"class": "Adam", '), `${OPT} is not valid JSON (`],
-    ['optimizer metadata without a class', (_, m) => (m['wasmgrad.optimizer'] = '{"paramGroups": []}'), `${OPT} must hold a JSON object with a "class" name, got {"paramGroups": []}`],
-    ['paramGroups not an array', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = 5 as never)), `${OPT} (paramGroups) must be an array of parameter groups, got 5`],
-    ['a paramGroups entry of the wrong type', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = [7 as never])), `${OPT} (paramGroups[0]) must be an object of hyperparameters, got 7`],
-    ['a hyperparameter of the wrong type', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].lr = '0.01')), `${OPT} (paramGroups[0]) is invalid: lr must be a finite number ≥ 0, got "0.01"`],
-    ['an invalid hyperparameter', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].betas = [0.9, 1.5])), `${OPT} (paramGroups[0]) is invalid: betas[1] must be a finite number in [0, 1), got 1.5`],
-    ['an unknown hyperparameter', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].toString = 1 as never)), `unknown hyperparameter 'toString' in ${OPT} (paramGroups[0]) (Adam has lr, `],
-    ['params of the wrong type', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].params = 'all')), `${OPT} (paramGroups[0].params) must be an array of parameter indices, got "all"`],
-    ['a missing optimizer.state tensor', (t) => delete t['optimizer.state.3.exp_avg_sq'], "the checkpoint's optimizer.state.3 has no 'exp_avg_sq' (needed by these hyperparameters)"],
+    [
+      'optimizer metadata without a class',
+      (_, m) => (m['wasmgrad.optimizer'] = '{"paramGroups": []}'),
+      `${OPT} must hold a JSON object with a "class" name, got {"paramGroups": []}`,
+    ],
+    [
+      'paramGroups not an array',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = 5 as never)),
+      `${OPT} (paramGroups) must be an array of parameter groups, got 5`,
+    ],
+    [
+      'a paramGroups entry of the wrong type',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = [7 as never])),
+      `${OPT} (paramGroups[0]) must be an object of hyperparameters, got 7`,
+    ],
+    [
+      'a hyperparameter of the wrong type',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].lr = '0.01')),
+      `${OPT} (paramGroups[0]) is invalid: lr must be a finite number ≥ 0, got "0.01"`,
+    ],
+    [
+      'an invalid hyperparameter',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].betas = [0.9, 1.5])),
+      `${OPT} (paramGroups[0]) is invalid: betas[1] must be a finite number in [0, 1), got 1.5`,
+    ],
+    [
+      'an unknown hyperparameter',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].toString = 1 as never)),
+      `unknown hyperparameter 'toString' in ${OPT} (paramGroups[0]) (Adam has lr, `,
+    ],
+    [
+      'params of the wrong type',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].params = 'all')),
+      `${OPT} (paramGroups[0].params) must be an array of parameter indices, got "all"`,
+    ],
+    [
+      'a missing optimizer.state tensor',
+      (t) => delete t['optimizer.state.3.exp_avg_sq'],
+      "the checkpoint's optimizer.state.3 has no 'exp_avg_sq' (needed by these hyperparameters)",
+    ],
     ['a missing step', (t) => delete t['optimizer.state.0.step'], "the checkpoint's tensor 'optimizer.state.0.step' must be a non-negative integer"],
-    ['a step that is not an integer', (t) => (t['optimizer.state.0.step'] = wg.tensor(1.5)), "the checkpoint's tensor 'optimizer.state.0.step' must be a non-negative integer"],
-    ['an extra optimizer.state tensor', (t) => (t['optimizer.state.2.momentum_buffer'] = wg.zeros([7])), "unknown state 'momentum_buffer' in the checkpoint's optimizer.state.2 (Adam keeps exp_avg, exp_avg_sq)"],
-    ['state of a parameter the file does not list', (t) => (t['optimizer.state.6.step'] = wg.tensor(1)), "the checkpoint's optimizer.state.6 holds state for parameter index '6', but there are 6 parameters"],
-    ['optimizer state of the wrong dtype', (t) => (t['optimizer.state.0.exp_avg'] = wg.zeros([7, 5], { dtype: 'int32' })), "the checkpoint's tensor 'optimizer.state.0.exp_avg' is int32 [7, 5], parameter 0 needs float32 [7, 5]"],
-    ['an index written two ways', (t) => (t['optimizer.state.01.exp_avg'] = wg.zeros([7, 5])), "unexpected tensor 'optimizer.state.01.exp_avg' (a checkpoint holds model.* and optimizer.state.<index>.* tensors)"],
-    ['optimizer state without its metadata', (_, m) => delete m['wasmgrad.optimizer'], "the checkpoint has optimizer.state.* tensors but no metadata key 'wasmgrad.optimizer' to say whose state they are"],
-    ['scheduler metadata that is not JSON', (_, m) => (m['wasmgrad.scheduler'] = 'StepLR'), "the checkpoint's metadata key 'wasmgrad.scheduler' is not valid JSON ("],
-    ['a scheduler lastEpoch of the wrong type', (_, m) => json(m, 'wasmgrad.scheduler', (o) => ((o.state as Record<string, unknown>).lastEpoch = '1')), `the checkpoint's metadata key 'wasmgrad.scheduler' (state.lastEpoch) must be an integer ≥ 0, got "1"`],
-    ['scheduler baseLrs that are not numbers', (_, m) => json(m, 'wasmgrad.scheduler', (o) => ((o.state as Record<string, unknown>).baseLrs = [null])), `the checkpoint's metadata key 'wasmgrad.scheduler' (state.baseLrs) must be an array of finite numbers ≥ 0, got [null]`],
+    [
+      'a step that is not an integer',
+      (t) => (t['optimizer.state.0.step'] = wg.tensor(1.5)),
+      "the checkpoint's tensor 'optimizer.state.0.step' must be a non-negative integer",
+    ],
+    [
+      'an extra optimizer.state tensor',
+      (t) => (t['optimizer.state.2.momentum_buffer'] = wg.zeros([7])),
+      "unknown state 'momentum_buffer' in the checkpoint's optimizer.state.2 (Adam keeps exp_avg, exp_avg_sq)",
+    ],
+    [
+      'state of a parameter the file does not list',
+      (t) => (t['optimizer.state.6.step'] = wg.tensor(1)),
+      "the checkpoint's optimizer.state.6 holds state for parameter index '6', but there are 6 parameters",
+    ],
+    [
+      'optimizer state of the wrong dtype',
+      (t) => (t['optimizer.state.0.exp_avg'] = wg.zeros([7, 5], { dtype: 'int32' })),
+      "the checkpoint's tensor 'optimizer.state.0.exp_avg' is int32 [7, 5], parameter 0 needs float32 [7, 5]",
+    ],
+    [
+      'an index written two ways',
+      (t) => (t['optimizer.state.01.exp_avg'] = wg.zeros([7, 5])),
+      "unexpected tensor 'optimizer.state.01.exp_avg' (a checkpoint holds model.* and optimizer.state.<index>.* tensors)",
+    ],
+    [
+      'optimizer state without its metadata',
+      (_, m) => delete m['wasmgrad.optimizer'],
+      "the checkpoint has optimizer.state.* tensors but no metadata key 'wasmgrad.optimizer' to say whose state they are",
+    ],
+    [
+      'scheduler metadata that is not JSON',
+      (_, m) => (m['wasmgrad.scheduler'] = 'StepLR'),
+      "the checkpoint's metadata key 'wasmgrad.scheduler' is not valid JSON (",
+    ],
+    [
+      'a scheduler lastEpoch of the wrong type',
+      (_, m) => json(m, 'wasmgrad.scheduler', (o) => ((o.state as Record<string, unknown>).lastEpoch = '1')),
+      `the checkpoint's metadata key 'wasmgrad.scheduler' (state.lastEpoch) must be an integer ≥ 0, got "1"`,
+    ],
+    [
+      'scheduler baseLrs that are not numbers',
+      (_, m) => json(m, 'wasmgrad.scheduler', (o) => ((o.state as Record<string, unknown>).baseLrs = [null])),
+      `the checkpoint's metadata key 'wasmgrad.scheduler' (state.baseLrs) must be an array of finite numbers ≥ 0, got [null]`,
+    ],
     ['no checkpoint format key', (_, m) => delete m['wasmgrad.checkpoint'], "not a wasmgrad checkpoint (no 'wasmgrad.checkpoint' = '1' in its metadata)"],
   ];
   const fitErrors: [string, Edit, string | RegExp][] = [
-    ['a model parameter of another shape', (t) => (t['model.3.bias'] = wg.zeros([4])), /^wasmgrad\.loadCheckpoint: the checkpoint's model state does not match the model \(nothing was loaded\):\n {2}size mismatch for '3\.bias': the loaded tensor has shape \[4\], the model's is \[3\]$/],
-    ['optimizer state of another shape', (t) => (t['optimizer.state.1.exp_avg'] = wg.zeros([5])), "the checkpoint's tensor 'optimizer.state.1.exp_avg' is float32 [5], parameter 1 needs float32 [7]"],
-    ['another optimizer class', (_, m) => json(m, 'wasmgrad.optimizer', (o) => ((o as unknown as { class: string }).class = 'AdamW')), 'wasmgrad.loadCheckpoint: the checkpoint holds AdamW state, the optimizer is Adam'],
-    ['a parameter group of another size', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].params = [0, 1, 2])), `${OPT} (paramGroups[0]): the group has 3 parameters, this optimizer has 6`],
-    ['two parameter groups', (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = [o.paramGroups[0], o.paramGroups[0]])), `${OPT} (paramGroups): expected 1 parameter group, got 2`],
-    ['scheduler state for two parameter groups', (_, m) => json(m, 'wasmgrad.scheduler', (o) => ((o.state as Record<string, unknown>).baseLrs = [0.1, 0.1])), "the checkpoint's metadata key 'wasmgrad.scheduler' (state.baseLrs) holds 2 learning rates, the optimizer has 1 parameter groups"],
+    [
+      'a model parameter of another shape',
+      (t) => (t['model.3.bias'] = wg.zeros([4])),
+      /^wasmgrad\.loadCheckpoint: the checkpoint's model state does not match the model \(nothing was loaded\):\n {2}size mismatch for '3\.bias': the loaded tensor has shape \[4\], the model's is \[3\]$/,
+    ],
+    [
+      'optimizer state of another shape',
+      (t) => (t['optimizer.state.1.exp_avg'] = wg.zeros([5])),
+      "the checkpoint's tensor 'optimizer.state.1.exp_avg' is float32 [5], parameter 1 needs float32 [7]",
+    ],
+    [
+      'another optimizer class',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => ((o as unknown as { class: string }).class = 'AdamW')),
+      'wasmgrad.loadCheckpoint: the checkpoint holds AdamW state, the optimizer is Adam',
+    ],
+    [
+      'a parameter group of another size',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].params = [0, 1, 2])),
+      `${OPT} (paramGroups[0]): the group has 3 parameters, this optimizer has 6`,
+    ],
+    [
+      'two parameter groups',
+      (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups = [o.paramGroups[0], o.paramGroups[0]])),
+      `${OPT} (paramGroups): expected 1 parameter group, got 2`,
+    ],
+    [
+      'scheduler state for two parameter groups',
+      (_, m) => json(m, 'wasmgrad.scheduler', (o) => ((o.state as Record<string, unknown>).baseLrs = [0.1, 0.1])),
+      "the checkpoint's metadata key 'wasmgrad.scheduler' (state.baseLrs) holds 2 learning rates, the optimizer has 1 parameter groups",
+    ],
     ['no scheduler state', (_, m) => delete m['wasmgrad.scheduler'], 'the checkpoint holds no LR scheduler state (it was saved without a scheduler)'],
   ];
 
@@ -322,7 +468,10 @@ describe.each(['wasm', 'reference'] as const)('corrupted checkpoints (%s backend
 
   test('the unedited file loads (the edits above are what breaks it)', () => {
     const b = setup('adam', 31);
-    wg.loadCheckpoint(edited(() => {}), { model: b.model, optimizer: b.optimizer, scheduler: b.scheduler });
+    wg.loadCheckpoint(
+      edited(() => {}),
+      { model: b.model, optimizer: b.optimizer, scheduler: b.scheduler },
+    );
     expect(b.optimizer.stateDict().state[0].step.item()).toBe(1);
   });
 });

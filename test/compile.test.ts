@@ -31,7 +31,12 @@ function trainStep(model: wg.nn.Module, opt: wg.optim.Adam, sched: wg.optim.lr.L
 }
 
 function batches() {
-  const xs = Array.from({ length: 6 }, (_, i) => wg.tensor(Array.from({ length: 35 }, (_, k) => Math.sin(k * 0.7 + i)), { shape: [7, 5] }));
+  const xs = Array.from({ length: 6 }, (_, i) =>
+    wg.tensor(
+      Array.from({ length: 35 }, (_, k) => Math.sin(k * 0.7 + i)),
+      { shape: [7, 5] },
+    ),
+  );
   const ys = Array.from({ length: 6 }, (_, i) => wg.tensor(Int32Array.from({ length: 7 }, (_, k) => (k + i) % 3)));
   return { xs, ys };
 }
@@ -145,7 +150,9 @@ describe('fast replay (no JavaScript per call)', () => {
       // JS runs: the trace, the verifying second call, and calls bringing labels no earlier run validated
       expect(compiled.replayInfo()[0].mode).toBe('fast');
       expect(comp.counter.js).toBeLessThan(6);
-      comp.model.parameters().forEach((p, i) => expect(Array.from(p.grad!.data())).toEqual(Array.from(eager.model.parameters()[i].grad!.data()).map((v) => expect.closeTo(v, 5))));
+      comp.model
+        .parameters()
+        .forEach((p, i) => expect(Array.from(p.grad!.data())).toEqual(Array.from(eager.model.parameters()[i].grad!.data()).map((v) => expect.closeTo(v, 5))));
     });
   }
 
@@ -205,7 +212,10 @@ describe('fast replay (no JavaScript per call)', () => {
     wg.setBackend('wasm');
     const { model, opt, step, counter } = mlp();
     const compiled = wg.compile(step);
-    const x = wg.tensor(Array.from({ length: 35 }, (_, k) => Math.cos(k)), { shape: [7, 5] });
+    const x = wg.tensor(
+      Array.from({ length: 35 }, (_, k) => Math.cos(k)),
+      { shape: [7, 5] },
+    );
     const y01 = wg.tensor(Int32Array.from({ length: 7 }, (_, k) => k % 2));
     for (let i = 0; i < 4; i++) compiled(x, y01);
     expect(counter.js).toBe(2);

@@ -71,7 +71,11 @@ describe('the contract hash', () => {
   });
 
   test('changes with the contract: record layout, flags, GEMM blocking', () => {
-    const changed = [{ ...CONTRACT, P: CONTRACT.P + 1 }, { ...CONTRACT, FLAG_OVERWRITE: 1 << 18 }, { ...CONTRACT, KC: 128 }];
+    const changed = [
+      { ...CONTRACT, P: CONTRACT.P + 1 },
+      { ...CONTRACT, FLAG_OVERWRITE: 1 << 18 },
+      { ...CONTRACT, KC: 128 },
+    ];
     for (const c of changed) expect(contractHash(sigs, c)).not.toBe(TABLE_HASH);
   });
 
@@ -92,10 +96,29 @@ describe('the contract hash', () => {
     const body = [0x00, 0x41, ...sleb(value | 0), 0x0b];
     return new Uint8Array([
       ...head,
-      0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type: () -> i32
-      0x03, 0x02, 0x01, 0x00, // one function of type 0
-      0x07, name.length + 4, 0x01, name.length, ...name, 0x00, 0x00, // export it
-      0x0a, body.length + 2, 0x01, body.length, ...body,
+      0x01,
+      0x05,
+      0x01,
+      0x60,
+      0x00,
+      0x01,
+      0x7f, // type: () -> i32
+      0x03,
+      0x02,
+      0x01,
+      0x00, // one function of type 0
+      0x07,
+      name.length + 4,
+      0x01,
+      name.length,
+      ...name,
+      0x00,
+      0x00, // export it
+      0x0a,
+      body.length + 2,
+      0x01,
+      body.length,
+      ...body,
     ]);
   }
 
@@ -131,21 +154,29 @@ describe('the scratch arena', () => {
   test('a record asking for more scratch than its workspace aborts, naming the op, the phase and both sizes', () => {
     wg.setBackend('wasm');
     const be = backend('wasm') as WasmBackend;
-    const a = wg.randn([3, 5]), b = wg.randn([5, 300]); // the forward's GEMM takes all the scratch: n is the largest dim
+    const a = wg.randn([3, 5]),
+      b = wg.randn([5, 300]); // the forward's GEMM takes all the scratch: n is the largest dim
     const matmul = op('matmul');
     const ws = matmul.plan([a, b], {}).workspace!;
     expect(() => runWith(be, matmul, [a, b], {}, ws - 1, false)).toThrow(
-      new BackendError('test', `the forward kernel of matmul (opcode ${matmul.opcode}) asked for at least ${ws} words of scratch, its plan's workspace is ${ws - 1} (internal: the op's plan under-estimates)`),
+      new BackendError(
+        'test',
+        `the forward kernel of matmul (opcode ${matmul.opcode}) asked for at least ${ws} words of scratch, its plan's workspace is ${ws - 1} (internal: the op's plan under-estimates)`,
+      ),
     );
     // The check runs before the kernel writes: the output is untouched, and the backend still works.
     const { out } = runWith(be, matmul, [a, b], {}, ws, false);
     expect(out.toArray()).toEqual(wg.matmul(a, b).toArray());
 
-    const x = wg.randn([2, 3, 8, 8]), w = wg.randn([4, 3, 3, 3]), bias = wg.randn([4]);
+    const x = wg.randn([2, 3, 8, 8]),
+      w = wg.randn([4, 3, 3, 3]),
+      bias = wg.randn([4]);
     const conv = op('conv2d');
     const attrs = { padding: 1 };
     expect(() => runWith(be, conv, [x, w, bias], attrs, 10, true)).toThrow(
-      new RegExp(`^wasmgrad\\.test: the backward kernel of conv2d \\(opcode ${conv.opcode}\\) asked for at least \\d+ words of scratch, its plan's workspace is 10 `),
+      new RegExp(
+        `^wasmgrad\\.test: the backward kernel of conv2d \\(opcode ${conv.opcode}\\) asked for at least \\d+ words of scratch, its plan's workspace is 10 `,
+      ),
     );
     expect(() => runWith(be, conv, [x, w, bias], attrs, conv.plan([x, w, bias], attrs).workspace!, true)).not.toThrow();
   });
@@ -168,17 +199,27 @@ describe('the scratch arena', () => {
       const [, c, h, w, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw] = params;
       if (!simd || sh !== 1 || sw !== 1 || kh * kw === 1 || ph > dh * (kh - 1) || pw > dw * (kw - 1)) return;
       directCases++;
-      const hp = h + 2 * ph, wp = w + 2 * pw, ghp = oh + 2 * (dh * (kh - 1) - ph), gwp = ow + 2 * (dw * (kw - 1) - pw);
+      const hp = h + 2 * ph,
+        wp = w + 2 * pw,
+        ghp = oh + 2 * (dh * (kh - 1) - ph),
+        gwp = ow + 2 * (dw * (kw - 1) - pw);
       const wantFwd = directInputWords(c, hp, wp, kh, kw, dw) + directWeightWords(c, hp, wp, o, kh, kw, dh);
-      const wantBwd = directInputWords(o, ghp, gwp, kh, kw, dw) + directWeightWords(o, ghp, gwp, c, kh, kw, dh) + directInputWords(c, hp, wp, kh, kw, dw) + directWeightGradWords(oh * ow, c * kh * kw, o);
-      if (fwd !== wantFwd || bwd !== wantBwd) mismatches.push(`conv2d ${label} (direct): takes ${fwd} / ${bwd} words, the contract says ${wantFwd} / ${wantBwd}`);
+      const wantBwd =
+        directInputWords(o, ghp, gwp, kh, kw, dw) +
+        directWeightWords(o, ghp, gwp, c, kh, kw, dh) +
+        directInputWords(c, hp, wp, kh, kw, dw) +
+        directWeightGradWords(oh * ow, c * kh * kw, o);
+      if (fwd !== wantFwd || bwd !== wantBwd)
+        mismatches.push(`conv2d ${label} (direct): takes ${fwd} / ${bwd} words, the contract says ${wantFwd} / ${wantBwd}`);
     };
     for (const o of OPS) {
-      let attained = false, any = false;
+      let attained = false,
+        any = false;
       o.tests.cases.forEach((c, ci) => {
         const u = rng(7 + ci);
         const ins = c.inputs.map((s, i) => wg.tensor(makeData(s, u), { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: wantsGrad(o, c.inputs, i) }));
-        const plan = o.plan(ins, c.attrs ?? {}), workspace = plan.workspace ?? 0;
+        const plan = o.plan(ins, c.attrs ?? {}),
+          workspace = plan.workspace ?? 0;
         const y = apply(o, ins, c.attrs ?? {});
         const fwd = ex.arenaDemand();
         let bwd = 0;

@@ -14,11 +14,13 @@ afterAll(() => wg.setBackend('wasm'));
 /** Two moons (as sklearn.datasets.make_moons) with Gaussian noise, labels 0/1, seeded. */
 function moons(n: number, noise: number, seed: number) {
   let s = seed >>> 0;
-  const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  const x: number[] = [], y: number[] = [];
+  const x: number[] = [],
+    y: number[] = [];
   for (let i = 0; i < n; i++) {
-    const c = i % 2, t = Math.PI * rand();
+    const c = i % 2,
+      t = Math.PI * rand();
     const [px, py] = c === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
     x.push(px + noise * gauss(), py + noise * gauss());
     y.push(c);
@@ -61,7 +63,8 @@ describe.each(['wasm', 'reference'] as const)('convergence on %s', (backend) => 
 
   test('two moons: wg.fit with Adam reaches ≥ 97% on held-out points', async () => {
     wg.manualSeed(4);
-    const train = moons(400, 0.1, 1), test = moons(200, 0.1, 2);
+    const train = moons(400, 0.1, 1),
+      test = moons(200, 0.1, 2);
     const model = new wg.nn.Sequential(new wg.nn.Linear(2, 32), new wg.nn.ReLU(), new wg.nn.Linear(32, 32), new wg.nn.ReLU(), new wg.nn.Linear(32, 2));
     const linearAcc = accuracy(model, test.x, test.y);
     const h = await wg.fit(model, train, {

@@ -41,7 +41,10 @@ function classifier() {
   wg.manualSeed(3);
   const model = new wg.nn.Sequential(new wg.nn.Linear(4, 6), new wg.nn.BatchNorm1d(6), new wg.nn.Tanh(), new wg.nn.Dropout(0.2), new wg.nn.Linear(6, 3));
   const opt = new wg.optim.Adam(model.parameters(), { lr: 0.05 });
-  const x = wg.tensor(Array.from({ length: 20 }, (_, k) => Math.sin(k)), { shape: [5, 4] });
+  const x = wg.tensor(
+    Array.from({ length: 20 }, (_, k) => Math.sin(k)),
+    { shape: [5, 4] },
+  );
   const y = ints([0, 1, 2, 1, 0]);
   const step = (xb: Tensor, yb: Tensor) => {
     const loss = wg.losses.crossEntropy(model.forward(xb), yb);
@@ -77,7 +80,14 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('log of a negative number is named in the forward, with shapes, index and value', () => {
       on();
-      const e = thrown(() => wg.tensor([[1, 2, 3, -1, 5], [1, 1, 1, 1, 1]]).log());
+      const e = thrown(() =>
+        wg
+          .tensor([
+            [1, 2, 3, -1, 5],
+            [1, 1, 1, 1, 1],
+          ])
+          .log(),
+      );
       expect(e).toBeInstanceOf(wg.NonFiniteError);
       expect((e as wg.NonFiniteError).fn).toBe('log');
       expect(e.message).toBe('wasmgrad.log: produced NaN at index 3 ([0, 3]) of its output [2, 5] (forward; input [2, 5] finite)');
@@ -88,7 +98,9 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(thrown(() => wg.zeros([3]).div(wg.zeros([3]))).message).toBe(
         'wasmgrad.div: produced NaN at index 0 of its output [3] (forward; input 0 [3], input 1 [3] finite)',
       );
-      expect(thrown(() => wg.tensor([2, 1, 0]).log()).message).toBe('wasmgrad.log: produced -Infinity at index 2 of its output [3] (forward; input [3] finite)');
+      expect(thrown(() => wg.tensor([2, 1, 0]).log()).message).toBe(
+        'wasmgrad.log: produced -Infinity at index 2 of its output [3] (forward; input [3] finite)',
+      );
     });
 
     test('a backward producing Infinity (sqrt at 0) is named as backward; no gradient holds stale memory', () => {
@@ -97,7 +109,10 @@ for (const be of ['wasm', 'reference'] as const) {
       const w = wg.ones([8, 4], { requiresGrad: true });
       // The w branch comes first in the forward order, so its backward record (which overwrites
       // w's fresh gradient) comes after sqrt's and never runs. w.grad reuses this freed block of 7s.
-      const loss = wg.matmul(wg.ones([1, 8]), w).sum().add(a.sqrt().sum());
+      const loss = wg
+        .matmul(wg.ones([1, 8]), w)
+        .sum()
+        .add(a.sqrt().sum());
       wg.full([8, 4], 7).dispose();
       const e = thrown(() => loss.backward());
       expect(e).toBeInstanceOf(wg.NonFiniteError);
@@ -142,11 +157,27 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('±Infinity passed on from the inputs is not an error (a -Infinity attention mask), NaN made from it is', () => {
       on();
-      const scores = wg.tensor([[0.5, 1, 2], [1, 2, 3]], { requiresGrad: true });
-      const mask = wg.tensor([[0, -Infinity, 0], [0, 0, -Infinity]]);
+      const scores = wg.tensor(
+        [
+          [0.5, 1, 2],
+          [1, 2, 3],
+        ],
+        { requiresGrad: true },
+      );
+      const mask = wg.tensor([
+        [0, -Infinity, 0],
+        [0, 0, -Infinity],
+      ]);
       const p = scores.add(mask).softmax(-1);
       expect(p.values()[1]).toBe(0);
-      p.mul(wg.tensor([[1, 2, 3], [4, 5, 6]])).sum().backward();
+      p.mul(
+        wg.tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      )
+        .sum()
+        .backward();
       expect(scores.grad!.values()[1]).toBe(0);
       expect(thrown(() => mask.sub(mask)).message).toBe(
         'wasmgrad.sub: produced NaN at index 1 ([0, 1]) of its output [2, 3] (forward; input 0 [2, 3] already holds -Infinity at index 1 ([0, 1]): user data (or ±Inf passed on from it), or a value computed while the checks were off)',

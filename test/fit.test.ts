@@ -48,7 +48,10 @@ class MLP implements Model {
 /** Plain SGD (wg.optim stand-in). */
 class SGD {
   steps = 0;
-  constructor(private readonly params: T[], private readonly lr: number) {}
+  constructor(
+    private readonly params: T[],
+    private readonly lr: number,
+  ) {}
   step() {
     this.steps++;
     wg.noGrad(() => {
@@ -62,7 +65,10 @@ class SGD {
 
 /** Cross-entropy for int32 labels: one-hot rows picked from an identity matrix with embedding. */
 function crossEntropy(classes: number) {
-  const eye = wg.tensor(Array.from({ length: classes * classes }, (_, i) => (i % (classes + 1) === 0 ? 1 : 0)), { shape: [classes, classes] });
+  const eye = wg.tensor(
+    Array.from({ length: classes * classes }, (_, i) => (i % (classes + 1) === 0 ? 1 : 0)),
+    { shape: [classes, classes] },
+  );
   return (logits: T, y: T) => wg.embedding(y, eye).mul(logits.logSoftmax(-1)).sum(-1).mean().neg();
 }
 
@@ -71,7 +77,8 @@ function blobs(n: number, seed: number) {
   let s = seed >>> 0;
   const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
   const g = () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
-  const x: number[] = [], y: number[] = [];
+  const x: number[] = [],
+    y: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = i % 2;
     const m = c === 0 ? -1.5 : 1.5;
@@ -88,10 +95,20 @@ for (const be of ['wasm', 'reference'] as const) {
     test('a small MLP separates two blobs; history, evaluate and predict agree', async () => {
       wg.setBackend(be);
       wg.manualSeed(1);
-      const train = blobs(96, 7), val = blobs(32, 99);
+      const train = blobs(96, 7),
+        val = blobs(32, 99);
       const model = new MLP(2, 8, 2);
       const loss = crossEntropy(2);
-      const h = await fit(model, train, { loss, optimizer: new SGD(model.params, 0.3), epochs: 8, batchSize: 16, seed: 3, validation: val, metrics: ['accuracy'], progress: false });
+      const h = await fit(model, train, {
+        loss,
+        optimizer: new SGD(model.params, 0.3),
+        epochs: 8,
+        batchSize: 16,
+        seed: 3,
+        validation: val,
+        metrics: ['accuracy'],
+        progress: false,
+      });
       expect(h.epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(h.stopped).toBeNull();
       for (const e of h.epochs) {
@@ -124,13 +141,22 @@ for (const be of ['wasm', 'reference'] as const) {
     test('memory stays flat over epochs (shuffled copies, validation, predict)', async () => {
       wg.setBackend(be);
       wg.manualSeed(2);
-      const train = blobs(40, 5), val = blobs(12, 6);
+      const train = blobs(40, 5),
+        val = blobs(12, 6);
       const model = new MLP(2, 4, 2);
-      const opts = { loss: crossEntropy(2), optimizer: new SGD(model.params, 0.1), batchSize: 8, validation: val, metrics: ['accuracy' as const], progress: false };
+      const opts = {
+        loss: crossEntropy(2),
+        optimizer: new SGD(model.params, 0.1),
+        batchSize: 8,
+        validation: val,
+        metrics: ['accuracy' as const],
+        progress: false,
+      };
       const heap = backend(be).heap;
       await fit(model, train, { ...opts, epochs: 2 });
       predict(model, val.x, { batchSize: 5 }).dispose();
-      const high = heap.highWater, inUse = heap.inUse;
+      const high = heap.highWater,
+        inUse = heap.inUse;
       await fit(model, train, { ...opts, epochs: 12 });
       predict(model, val.x, { batchSize: 5 }).dispose();
       expect(heap.highWater).toBe(high);
@@ -157,11 +183,20 @@ describe('fit batches and shuffling', () => {
     const sizes: number[] = [];
     let lastMean = 0;
     const h = await fit(r.model, ids(10), {
-      loss: r.loss, optimizer: r.opt, epochs: 1, batchSize: 4, shuffle: false, progress: false,
+      loss: r.loss,
+      optimizer: r.opt,
+      epochs: 1,
+      batchSize: 4,
+      shuffle: false,
+      progress: false,
       callbacks: { onBatchEnd: (_b, l) => void (sizes.push(l.size), (lastMean = l.meanLoss)) },
     });
     expect(sizes).toEqual([4, 4, 2]);
-    expect(r.seen.map((s) => s.x)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(r.seen.map((s) => s.x)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect(h.epochs[0].loss).toBeCloseTo(lastMean, 12);
     expect(r.opt.steps).toBe(3);
   });
@@ -193,13 +228,25 @@ describe('fit batches and shuffling', () => {
 
   test('int32 and multi-dim float rows are shuffled too (reference backend)', async () => {
     wg.setBackend('reference');
-    const x = wg.tensor(Array.from({ length: 24 }, (_, i) => i / 10), { shape: [6, 2, 2] });
+    const x = wg.tensor(
+      Array.from({ length: 24 }, (_, i) => i / 10),
+      { shape: [6, 2, 2] },
+    );
     const y = wg.tensor(Int32Array.from([0, 1, 2, 3, 4, 5]));
     const w = wg.tensor(1, { requiresGrad: true });
     const rows: [number[], number[]][] = [];
-    await fit((t: T) => t.mul(w), { x, y }, {
-      loss: (p, t) => (rows.push([values(p), values(t)]), p.sum().mul(0)), optimizer: new SGD([w], 0), epochs: 1, batchSize: 6, seed: 1, progress: false,
-    });
+    await fit(
+      (t: T) => t.mul(w),
+      { x, y },
+      {
+        loss: (p, t) => (rows.push([values(p), values(t)]), p.sum().mul(0)),
+        optimizer: new SGD([w], 0),
+        epochs: 1,
+        batchSize: 6,
+        seed: 1,
+        progress: false,
+      },
+    );
     const [px, py] = rows[0];
     expect(py).not.toEqual([0, 1, 2, 3, 4, 5]);
     py.forEach((id, r) => expect(px.slice(r * 4, r * 4 + 4)).toEqual([0, 1, 2, 3].map((k) => (id * 4 + k) / 10))); // float64 exact
@@ -215,7 +262,13 @@ describe('fit callbacks and early stopping', () => {
     const events: string[] = [];
     let slow = false;
     const h = await fit((x: T) => x.matmul(w), data(), {
-      loss: mse, optimizer: new SGD([w], 0.01), epochs: 5, batchSize: 2, shuffle: false, validation: data(), progress: false,
+      loss: mse,
+      optimizer: new SGD([w], 0.01),
+      epochs: 5,
+      batchSize: 2,
+      shuffle: false,
+      validation: data(),
+      progress: false,
       callbacks: {
         onTrainBegin: (ctl) => void events.push(`begin ${ctl.epochs}x${ctl.batches}`),
         onEpochBegin: (e) => void events.push(`epoch ${e}${slow ? ' after slow' : ''}`),
@@ -231,7 +284,19 @@ describe('fit callbacks and early stopping', () => {
         onTrainEnd: (hist) => void events.push(`trainEnd ${hist.epochs.length}`),
       },
     });
-    expect(events).toEqual(['begin 5x3', 'epoch 1', 'batch 1.1', 'batch 1.2', 'batch 1.3', 'end 1 true', 'epoch 2 after slow', 'batch 2.1', 'batch 2.2', 'end 2 true', 'trainEnd 2']);
+    expect(events).toEqual([
+      'begin 5x3',
+      'epoch 1',
+      'batch 1.1',
+      'batch 1.2',
+      'batch 1.3',
+      'end 1 true',
+      'epoch 2 after slow',
+      'batch 2.1',
+      'batch 2.2',
+      'end 2 true',
+      'trainEnd 2',
+    ]);
     expect(h.stopped).toEqual({ epoch: 2, reason: 'enough' });
     expect(h.epochs).toHaveLength(2);
   });
@@ -241,11 +306,28 @@ describe('fit callbacks and early stopping', () => {
       const w = wg.tensor([[0]], { requiresGrad: true });
       let epoch = 0;
       const ws: number[] = [];
-      const model = { training: true, forward: (x: T) => x.matmul(w), parameters: () => [w], train() { this.training = true; }, eval() { this.training = false; } };
+      const model = {
+        training: true,
+        forward: (x: T) => x.matmul(w),
+        parameters: () => [w],
+        train() {
+          this.training = true;
+        },
+        eval() {
+          this.training = false;
+        },
+      };
       // The loss is real while training and follows the script in the validation pass.
       const loss = (p: T, y: T) => (model.training ? mse(p, y) : wg.tensor(script[epoch - 1]));
       const h = await fit(model, data(), {
-        loss, optimizer: new SGD([w], 0.01), epochs: script.length, batchSize: 3, shuffle: false, validation: data(), progress: false, earlyStopping: early,
+        loss,
+        optimizer: new SGD([w], 0.01),
+        epochs: script.length,
+        batchSize: 3,
+        shuffle: false,
+        validation: data(),
+        progress: false,
+        earlyStopping: early,
         callbacks: { onEpochBegin: (e) => void (epoch = e), onEpochEnd: () => void ws.push(w.item()) },
       });
       return { h, ws, w: w.item() };
@@ -275,7 +357,12 @@ describe('fit callbacks and early stopping', () => {
     const bad = (p: T, y: T) => (++calls === 5 ? mse(p, y).mul(NaN) : mse(p, y));
     await expect(
       fit((x: T) => x.matmul(w), data(), {
-        loss: bad, optimizer: new SGD([w], 0.01), epochs: 3, batchSize: 2, shuffle: false, progress: false,
+        loss: bad,
+        optimizer: new SGD([w], 0.01),
+        epochs: 3,
+        batchSize: 2,
+        shuffle: false,
+        progress: false,
         callbacks: { onBatchEnd: () => void (good = values(w)) },
       }),
     ).rejects.toThrow(/fit: the loss is NaN at epoch 2, batch 2 of 3/);
@@ -283,9 +370,9 @@ describe('fit callbacks and early stopping', () => {
     expect(w.grad).toBeNull();
 
     const w2 = wg.tensor([[0.5]], { requiresGrad: true });
-    await expect(
-      fit((x: T) => x.matmul(w2), data(), { loss: mse, optimizer: new SGD([w2], 1e30), epochs: 5, batchSize: 6, progress: false }),
-    ).rejects.toThrow(/loss is (NaN|Infinity) at epoch \d+, batch 1 of 1/);
+    await expect(fit((x: T) => x.matmul(w2), data(), { loss: mse, optimizer: new SGD([w2], 1e30), epochs: 5, batchSize: 6, progress: false })).rejects.toThrow(
+      /loss is (NaN|Infinity) at epoch \d+, batch 1 of 1/,
+    );
   });
 });
 
@@ -304,21 +391,45 @@ describe('option checks', () => {
     ['batchSize 2.5', (b) => [b.model, b.data, { ...b.opts, batchSize: 2.5 }], /options.batchSize must be an integer ≥ 1, got 2.5/],
     ['epochs 0', (b) => [b.model, b.data, { ...b.opts, epochs: 0 }], /fit: options.epochs must be an integer ≥ 1, got 0/],
     ['epochs missing', (b) => [b.model, b.data, { ...b.opts, epochs: undefined }], /options.epochs must be an integer ≥ 1, got undefined/],
-    ['x/y first dims', (b) => [b.model, { x: b.data.x, y: wg.tensor([[1], [2]]) }, b.opts], /fit: data.x and data.y must have the same first .* x \[3, 1\] and y \[2, 1\]/],
+    [
+      'x/y first dims',
+      (b) => [b.model, { x: b.data.x, y: wg.tensor([[1], [2]]) }, b.opts],
+      /fit: data.x and data.y must have the same first .* x \[3, 1\] and y \[2, 1\]/,
+    ],
     ['x not a tensor', (b) => [b.model, { x: [1, 2, 3], y: b.data.y }, b.opts], /fit: data.x must be a Tensor, got \[1, 2, 3\]/],
     ['loss missing', (b) => [b.model, b.data, { ...b.opts, loss: undefined }], /fit: options.loss must be a function/],
     ['optimizer missing', (b) => [b.model, b.data, { ...b.opts, optimizer: undefined }], /fit: options.optimizer must have step\(\) and zeroGrad\(\)/],
     ['unknown metric', (b) => [b.model, b.data, { ...b.opts, metrics: ['f1'] }], /fit: unknown metric "f1" in metrics \(known: 'accuracy'\)/],
     ['unknown option', (b) => [b.model, b.data, { ...b.opts, metric: ['accuracy'] }], /fit: unknown option options.metric \(known: loss, /],
     ['bad model', (b) => [{}, b.data, b.opts], /fit: model must have a forward\(x\) method/],
-    ['validation dims', (b) => [b.model, b.data, { ...b.opts, validation: { x: b.data.x, y: wg.tensor([1]) } }], /options.validation.x and options.validation.y must have the same first/],
+    [
+      'validation dims',
+      (b) => [b.model, b.data, { ...b.opts, validation: { x: b.data.x, y: wg.tensor([1]) } }],
+      /options.validation.x and options.validation.y must have the same first/,
+    ],
     ['progress', (b) => [b.model, b.data, { ...b.opts, progress: 'yes' }], /options.progress must be true, false or 'auto', got "yes"/],
     ['callback typo', (b) => [b.model, b.data, { ...b.opts, callbacks: { onEpochEnded: () => {} } }], /unknown option options.callbacks.onEpochEnded/],
-    ['early without validation', (b) => [b.model, b.data, { ...b.opts, earlyStopping: { patience: 1 } }], /options.earlyStopping.monitor 'valLoss' needs options.validation/],
-    ['early accuracy without metric', (b) => [b.model, b.data, { ...b.opts, earlyStopping: { monitor: 'accuracy', patience: 1 } }], /monitor 'accuracy' needs options.metrics: \['accuracy'\]/],
-    ['patience', (b) => [b.model, b.data, { ...b.opts, validation: b.data, earlyStopping: { patience: -1 } }], /options.earlyStopping.patience must be an integer ≥ 0/],
+    [
+      'early without validation',
+      (b) => [b.model, b.data, { ...b.opts, earlyStopping: { patience: 1 } }],
+      /options.earlyStopping.monitor 'valLoss' needs options.validation/,
+    ],
+    [
+      'early accuracy without metric',
+      (b) => [b.model, b.data, { ...b.opts, earlyStopping: { monitor: 'accuracy', patience: 1 } }],
+      /monitor 'accuracy' needs options.metrics: \['accuracy'\]/,
+    ],
+    [
+      'patience',
+      (b) => [b.model, b.data, { ...b.opts, validation: b.data, earlyStopping: { patience: -1 } }],
+      /options.earlyStopping.patience must be an integer ≥ 0/,
+    ],
     ['loss not scalar', (b) => [b.model, b.data, { ...b.opts, loss: (a: T) => a }], /fit: options.loss must return a one-element tensor .* got shape \[2, 1\]/],
-    ['accuracy on 1 class', (b) => [b.model, b.data, { ...b.opts, metrics: ['accuracy'] }], /fit: metric 'accuracy' needs float32 class scores .*at least 2 classes.*got float32 \[2, 1\]/],
+    [
+      'accuracy on 1 class',
+      (b) => [b.model, b.data, { ...b.opts, metrics: ['accuracy'] }],
+      /fit: metric 'accuracy' needs float32 class scores .*at least 2 classes.*got float32 \[2, 1\]/,
+    ],
   ];
   for (const [name, args, msg] of cases)
     test(`fit: ${name}`, async () => {
@@ -338,10 +449,31 @@ describe('option checks', () => {
   });
 
   test('evaluate: accuracy from int32 labels equals accuracy from one-hot targets; sample-weighted loss', () => {
-    const logits = wg.tensor([[2, 1, 0], [0, 3, 1], [1, 0, 5], [4, 0, 0], [0, 0, 1]]);
-    const model = { forward: (x: T) => x, training: false, train() { this.training = true; }, eval() { this.training = false; } };
+    const logits = wg.tensor([
+      [2, 1, 0],
+      [0, 3, 1],
+      [1, 0, 5],
+      [4, 0, 0],
+      [0, 0, 1],
+    ]);
+    const model = {
+      forward: (x: T) => x,
+      training: false,
+      train() {
+        this.training = true;
+      },
+      eval() {
+        this.training = false;
+      },
+    };
     const labels = wg.tensor(Int32Array.from([0, 1, 1, 0, 2]));
-    const onehot = wg.tensor([[1, 0, 0], [0, 1, 0], [0, 1, 0], [1, 0, 0], [0, 0, 1]]);
+    const onehot = wg.tensor([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+    ]);
     expect(evaluate(model, { x: logits, y: labels }, { metrics: ['accuracy'], batchSize: 2 })).toEqual({ accuracy: 0.8 });
     const r = evaluate(model, { x: logits, y: onehot }, { metrics: ['accuracy'], batchSize: 2, loss: (p, y) => p.mul(y).sum(-1).mean() });
     expect(r.accuracy).toBe(0.8);
@@ -354,7 +486,11 @@ describe('progress output', () => {
   const job = () => {
     const w = wg.tensor([[0]], { requiresGrad: true });
     const data = { x: wg.tensor([[1], [2], [3]]), y: wg.tensor([[2], [4], [6]]) };
-    return { model: (x: T) => x.matmul(w), data, opts: { loss: (p: T, y: T) => p.sub(y).square().mean(), optimizer: new SGD([w], 0.01), epochs: 3, batchSize: 2 } };
+    return {
+      model: (x: T) => x.matmul(w),
+      data,
+      opts: { loss: (p: T, y: T) => p.sub(y).square().mean(), optimizer: new SGD([w], 0.01), epochs: 3, batchSize: 2 },
+    };
   };
   const capture = () => {
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -181,9 +181,13 @@ test('wg.node where its file module cannot load (a browser): BackendError naming
     const saving = wg.node.saveFile(join(root, 'x.safetensors'), { a: wg.tensor([1]) });
     await expect(saving).rejects.toBeInstanceOf(wg.BackendError);
     // (vitest reports the failing import with its own words; the cause keeps them.)
-    await expect(saving).rejects.toThrow(/^wasmgrad\.node\.saveFile: needs Node\.js: its Node entry 'wasmgrad\/node' could not be loaded \(.+\); in a browser use wg\.save\(model\) and a Blob$/);
+    await expect(saving).rejects.toThrow(
+      /^wasmgrad\.node\.saveFile: needs Node\.js: its Node entry 'wasmgrad\/node' could not be loaded \(.+\); in a browser use wg\.save\(model\) and a Blob$/,
+    );
     expect(((await saving.catch((e: unknown) => e)) as Error).cause).toBeInstanceOf(Error);
-    await expect(wg.node.loadFile(join(root, 'x.safetensors'))).rejects.toThrow(/^wasmgrad\.node\.loadFile: needs Node\.js: .*in a browser use wg\.load\(bytes\)/);
+    await expect(wg.node.loadFile(join(root, 'x.safetensors'))).rejects.toThrow(
+      /^wasmgrad\.node\.loadFile: needs Node\.js: .*in a browser use wg\.load\(bytes\)/,
+    );
   } finally {
     vi.doUnmock('../src/node/host.js');
   }

@@ -138,7 +138,14 @@ describe('writing', () => {
     const model = { stateDict: () => ({ '0.weight': w, '0.bias': b }), forward: () => null };
     const fromModule = wg.save(model);
     expect(Object.keys(wg.load(fromModule))).toEqual(['0.weight', '0.bias']);
-    expect(wg.save(new Map([['0.weight', w], ['0.bias', b]]))).toEqual(fromModule);
+    expect(
+      wg.save(
+        new Map([
+          ['0.weight', w],
+          ['0.bias', b],
+        ]),
+      ),
+    ).toEqual(fromModule);
     expect(wg.save({ '0.weight': w, '0.bias': b })).toEqual(fromModule);
     expect(Object.keys(wg.load(wg.save({ z: b, a: b, m: b })))).toEqual(['z', 'a', 'm']);
     const odd = { 'a"b\\c': b, 'ünï ✓ 😀': b, '': b, 'line\nbreak': b };
@@ -186,7 +193,8 @@ test('mutated files: each of 600 is rejected with a FileFormatError or loads exa
   for (let k = 0; k < 600; k++) {
     const m = base.slice();
     const kind = k % 3;
-    if (kind === 0) m[rand(m.length)] = rand(256); // any byte
+    if (kind === 0)
+      m[rand(m.length)] = rand(256); // any byte
     else if (kind === 1) m[8 + rand(headerEnd - 8)] = 0x20 + rand(95); // a printable header byte
     const bytes = kind === 2 ? m.subarray(0, rand(m.length)) : m; // truncated
     let sd: Record<string, wg.Tensor>;
@@ -253,8 +261,7 @@ describe('reading', () => {
     const bytes = wg.save({ x: wg.tensor([1, 2, 3]) });
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
-    for (const input of [bytes.slice().buffer, Buffer.from(bytes), shifted.subarray(1)])
-      expect(Array.from(wg.load(input).x.data())).toEqual([1, 2, 3]);
+    for (const input of [bytes.slice().buffer, Buffer.from(bytes), shifted.subarray(1)]) expect(Array.from(wg.load(input).x.data())).toEqual([1, 2, 3]);
   });
 
   test('header order is kept by readHeader even for integer-like names (a JS object lists those first)', () => {
@@ -302,23 +309,47 @@ describe('reading', () => {
     ['data_offsets of length 1', file({ a: t1({ data_offsets: [8] }) }, 8), /data_offsets must be \[begin, end\]/],
     ['negative data_offsets', file({ a: t1({ data_offsets: [-8, 0] }) }, 8), /data_offsets must be \[begin, end\] \(two non-negative integers\), got \[-8,0\]/],
     ['data_offsets reversed', file({ a: t1({ data_offsets: [8, 0] }) }, 8), /data_offsets \[8, 0\] end before they begin/],
-    ['data_offsets out of range', file({ a: t1({ data_offsets: [0, 16] }) }, 8), /data_offsets \[0, 16\] are out of range: the data buffer after the header is 8 bytes/],
-    ['size not matching shape × dtype', file({ a: t1({ shape: [3] }) }, 8), /data_offsets \[0, 8\] span 8 bytes, but shape \[3\] of F32 needs 3 × 4 = 12 bytes/],
+    [
+      'data_offsets out of range',
+      file({ a: t1({ data_offsets: [0, 16] }) }, 8),
+      /data_offsets \[0, 16\] are out of range: the data buffer after the header is 8 bytes/,
+    ],
+    [
+      'size not matching shape × dtype',
+      file({ a: t1({ shape: [3] }) }, 8),
+      /data_offsets \[0, 8\] span 8 bytes, but shape \[3\] of F32 needs 3 × 4 = 12 bytes/,
+    ],
     ['size not matching dtype', file({ a: t1({ dtype: 'F64' }) }, 8), /shape \[2\] of F64 needs 2 × 8 = 16 bytes/],
     ['overlapping tensors', file({ a: t1(), b: t1({ data_offsets: [4, 12] }) }, 12), /tensors 'a' \[0, 8\] and 'b' \[4, 12\] overlap/],
     ['the same bytes twice', file({ a: t1(), b: t1() }, 8), /tensors 'a' \[0, 8\] and 'b' \[0, 8\] overlap/],
-    ['a gap between tensors', file({ a: t1(), b: t1({ data_offsets: [12, 20] }) }, 20), /bytes 8\.\.12 of the data buffer belong to no tensor \(a gap before 'b'\)/],
+    [
+      'a gap between tensors',
+      file({ a: t1(), b: t1({ data_offsets: [12, 20] }) }, 20),
+      /bytes 8\.\.12 of the data buffer belong to no tensor \(a gap before 'b'\)/,
+    ],
     ['a gap at the start', file({ a: t1({ data_offsets: [4, 12] }) }, 12), /bytes 0\.\.4 .* gap before 'a'/],
     ['trailing bytes', file({ a: t1() }, 11), /3 trailing bytes after the last tensor's data/],
     ['data but no tensors', file({}, 4), /4 trailing bytes/],
-    ['duplicate tensor name', file('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}', 16), /names 'a' twice \(a duplicate tensor name/],
+    [
+      'duplicate tensor name',
+      file('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}', 16),
+      /names 'a' twice \(a duplicate tensor name/,
+    ],
     ['duplicate field in an entry', file('{"a":{"dtype":"F32","dtype":"I32","shape":[2],"data_offsets":[0,8]}}', 8), /duplicate key 'dtype' in \["a"\]/],
     ['duplicate __metadata__', file('{"__metadata__":{},"__metadata__":{}}'), /names '__metadata__' twice/],
-    ['__metadata__ used as a tensor', file({ __metadata__: t1() }, 8), /'__metadata__' is reserved for string → string metadata \(it cannot name a tensor\): 'shape' is \[2\], not a string/],
+    [
+      '__metadata__ used as a tensor',
+      file({ __metadata__: t1() }, 8),
+      /'__metadata__' is reserved for string → string metadata \(it cannot name a tensor\): 'shape' is \[2\], not a string/,
+    ],
     ['__metadata__ not an object', file({ __metadata__: [1] }), /'__metadata__' is reserved for an object of string → string metadata, got \[1\]/],
     ['__metadata__ with a number value', file({ __metadata__: { epoch: 3 } }), /'__metadata__' .*: 'epoch' is 3, not a string/],
     ['deeply nested header', file(`{"a":${'['.repeat(100)}${']'.repeat(100)}}`), /nested more than 64 levels/],
-    ['unsupported dtype', file({ a: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2), /tensor 'a' has dtype F8_E4M3, which wasmgrad cannot load \(supported: F32, /],
+    [
+      'unsupported dtype',
+      file({ a: { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2),
+      /tensor 'a' has dtype F8_E4M3, which wasmgrad cannot load \(supported: F32, /,
+    ],
   ];
   for (const [what, bytes, message] of malformed)
     test(`malformed file: ${what}`, () => {
@@ -405,7 +436,10 @@ describe('a file written by PyTorch (torch 1.13 + safetensors 0.8, test/fixtures
       expect(Object.keys(sd)).toEqual(['long', 'double', '0.bias', '0.weight', 'empty', 'scalar', 'int', 'bf', 'half', 'byte', 'mask']);
       const f = Math.fround;
       expect(sd['0.weight'].shape).toEqual([2, 3]);
-      expect(sd['0.weight'].toArray()).toEqual([[1.5, -2.25, f(0.1)], [-0, Infinity, -Infinity]]);
+      expect(sd['0.weight'].toArray()).toEqual([
+        [1.5, -2.25, f(0.1)],
+        [-0, Infinity, -Infinity],
+      ]);
       expect(Object.is(sd['0.weight'].data()[3], -0)).toBe(true);
       const bias = Array.from(sd['0.bias'].data());
       expect(bias.slice(0, 2)).toEqual([f(1e-45), 3.4028234663852886e38]);
@@ -416,7 +450,10 @@ describe('a file written by PyTorch (torch 1.13 + safetensors 0.8, test/fixtures
       expect(Array.from(sd.double.data())).toEqual([f(0.1), f(-1e-3), f(1e30)]);
       expect(sd.long.dtype).toBe('int32');
       expect(Array.from(sd.long.data())).toEqual([0, -1, 2147483647, -2147483648]);
-      expect(sd.int.toArray()).toEqual([[7, -8], [2147483647, -2147483648]]);
+      expect(sd.int.toArray()).toEqual([
+        [7, -8],
+        [2147483647, -2147483648],
+      ]);
       expect(Array.from(sd.mask.data())).toEqual([1, 0, 1]);
       expect(Array.from(sd.byte.data())).toEqual([0, 255]);
       expect(sd.scalar.shape).toEqual([]);
@@ -466,11 +503,22 @@ describe('wg.node.saveFile / loadFile', () => {
     wg.setBackend('wasm');
     const dir = tempDir();
     const path = join(dir, 'model.safetensors');
-    const model = { stateDict: () => ({ '0.weight': wg.tensor([[1, 2], [3, 4]]), '0.bias': wg.tensor([-1, 0.5]) }) };
+    const model = {
+      stateDict: () => ({
+        '0.weight': wg.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        '0.bias': wg.tensor([-1, 0.5]),
+      }),
+    };
     await wg.node.saveFile(path, model, { metadata: { epoch: '1' } });
     expect(readFileSync(path)).toEqual(Buffer.from(wg.save(model, { metadata: { epoch: '1' } })));
     const sd = await wg.node.loadFile(path);
-    expect(sd['0.weight'].toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(sd['0.weight'].toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     await wg.node.saveFile(pathToFileURL(path), { w: wg.tensor([9]) });
     expect(Object.keys(await wg.node.loadFile(pathToFileURL(path)))).toEqual(['w']);
     const { metadata } = await wg.node.loadFileWithMetadata(path);
@@ -533,7 +581,9 @@ describe('wg.node.saveFile / loadFile', () => {
     wg.setBackend('wasm');
     const dir = tempDir();
     const sd = { a: wg.tensor([1]) };
-    await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toThrow(/^wasmgrad\.node\.saveFile: cannot create a temporary file in '.*nope': ENOENT/);
+    await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toThrow(
+      /^wasmgrad\.node\.saveFile: cannot create a temporary file in '.*nope': ENOENT/,
+    );
     mkdirSync(join(dir, 'sub'));
     await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toMatchObject({ name: 'IOError', code: 'ENOENT', fn: 'node.saveFile' });
     await expect(wg.node.saveFile(join(dir, 'nope', 'm.safetensors'), sd)).rejects.toBeInstanceOf(wg.IOError);

@@ -103,7 +103,12 @@ for (const be of ['wasm', 'reference'] as const) {
       const y = x.mul(x);
       y.backward(wg.ones([2]));
       expect(() => y.backward(wg.ones([2]))).toThrow(/second time.*retainGraph/);
-      expect(() => wg.tensor([1, 2]).mul(2).backward(wg.ones([2]))).toThrow(/does not require grad/);
+      expect(() =>
+        wg
+          .tensor([1, 2])
+          .mul(2)
+          .backward(wg.ones([2])),
+      ).toThrow(/does not require grad/);
       expect(() => x.mul(2).backward()).toThrow(/seed gradient is needed.*\[2\]/);
       expect(() => x.mul(2).backward(wg.ones([3]))).toThrow(/seed shape \[3\] does not match tensor shape \[2\]/);
     });
@@ -127,9 +132,13 @@ for (const be of ['wasm', 'reference'] as const) {
       const y = x.mul(d);
       y.backward(wg.ones([2]));
       expect(Array.from(x.grad!.data())).toEqual([2, 4]);
-      expect(() => { x.mul(2).requiresGrad = true; }).toThrow(/leaf/);
+      expect(() => {
+        x.mul(2).requiresGrad = true;
+      }).toThrow(/leaf/);
       expect(() => wg.tensor([1], { dtype: 'int32', requiresGrad: true })).toThrow(/float32/);
-      expect(() => { (x as { grad: unknown }).grad = [1, 2]; }).toThrow(/Tensor or null/);
+      expect(() => {
+        (x as { grad: unknown }).grad = [1, 2];
+      }).toThrow(/Tensor or null/);
     });
   });
 }

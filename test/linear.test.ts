@@ -21,7 +21,8 @@ for (const be of ['wasm', 'reference'] as const) {
     test('transposeA / transposeB equal a transpose copy, values and gradients', () => {
       wg.setBackend(be);
       wg.manualSeed(3);
-      const a = wg.randn([2, 5, 3], { requiresGrad: true }), b = wg.randn([2, 4, 5], { requiresGrad: true });
+      const a = wg.randn([2, 5, 3], { requiresGrad: true }),
+        b = wg.randn([2, 4, 5], { requiresGrad: true });
       // a stored [.., K=5, M=3], b stored [.., N=4, K=5]: aᵀ·bᵀ is [2, 3, 4].
       const g = wg.randn([2, 3, 4]);
       const y = wg.matmul(a, b, { transposeA: true, transposeB: true });
@@ -40,29 +41,68 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('method form and hand-computed A·Bᵀ', () => {
       wg.setBackend(be);
-      const a = wg.tensor([[1, 2], [3, 4]]), b = wg.tensor([[5, 6], [7, 8]]);
-      expect(a.matmul(b, { transposeB: true }).toArray()).toEqual([[17, 23], [39, 53]]);
-      expect(a.matmul(b, { transposeA: true }).toArray()).toEqual([[26, 30], [38, 44]]);
+      const a = wg.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        b = wg.tensor([
+          [5, 6],
+          [7, 8],
+        ]);
+      expect(a.matmul(b, { transposeB: true }).toArray()).toEqual([
+        [17, 23],
+        [39, 53],
+      ]);
+      expect(a.matmul(b, { transposeA: true }).toArray()).toEqual([
+        [26, 30],
+        [38, 44],
+      ]);
     });
 
     test('matmul option errors name the op and the shapes', () => {
       wg.setBackend(be);
       expect(() => wg.matmul(wg.ones([3]), wg.ones([3, 2]), { transposeA: true })).toThrow(/wasmgrad\.matmul: .*at least 2 dimensions.*\[3\]ᵀ and \[3, 2\]/);
-      expect(() => wg.matmul(wg.ones([2, 3]), wg.ones([2, 3]), { transposeB: false })).toThrow(/wasmgrad\.matmul: shapes \[2, 3\] and \[2, 3\] cannot be multiplied/);
+      expect(() => wg.matmul(wg.ones([2, 3]), wg.ones([2, 3]), { transposeB: false })).toThrow(
+        /wasmgrad\.matmul: shapes \[2, 3\] and \[2, 3\] cannot be multiplied/,
+      );
       expect(() => wg.matmul(wg.ones([2, 3]), wg.ones([4, 2]), { transposeB: true })).toThrow(/\[2, 3\] and \[4, 2\]ᵀ cannot be multiplied/);
-      expect(() => wg.matmul(wg.ones([2, 3]), wg.ones([3, 2]), { transposeA: 1 as unknown as boolean })).toThrow(/wasmgrad\.matmul: transposeA must be a boolean/);
+      expect(() => wg.matmul(wg.ones([2, 3]), wg.ones([3, 2]), { transposeA: 1 as unknown as boolean })).toThrow(
+        /wasmgrad\.matmul: transposeA must be a boolean/,
+      );
     });
 
     test('linear: x·Wᵀ + b and relu, with hand-computed gradients', () => {
       wg.setBackend(be);
-      const x = wg.tensor([[1, 2], [-3, 1]], { requiresGrad: true });
-      const w = wg.tensor([[1, 1], [2, -1], [0, 1]], { requiresGrad: true });
+      const x = wg.tensor(
+        [
+          [1, 2],
+          [-3, 1],
+        ],
+        { requiresGrad: true },
+      );
+      const w = wg.tensor(
+        [
+          [1, 1],
+          [2, -1],
+          [0, 1],
+        ],
+        { requiresGrad: true },
+      );
       const b = wg.tensor([0.5, 0, -3], { requiresGrad: true });
       // x·Wᵀ = [[3, 0, 2], [-2, -7, 1]]; + b = [[3.5, 0, -1], [-1.5, -7, -2]]
-      expect(wg.linear(x, w, b).toArray()).toEqual([[3.5, 0, -1], [-1.5, -7, -2]]);
-      expect(wg.linear(x, w).toArray()).toEqual([[3, 0, 2], [-2, -7, 1]]);
+      expect(wg.linear(x, w, b).toArray()).toEqual([
+        [3.5, 0, -1],
+        [-1.5, -7, -2],
+      ]);
+      expect(wg.linear(x, w).toArray()).toEqual([
+        [3, 0, 2],
+        [-2, -7, 1],
+      ]);
       const y = wg.linear(x, w, b, { activation: 'relu' });
-      expect(y.toArray()).toEqual([[3.5, 0, 0], [0, 0, 0]]);
+      expect(y.toArray()).toEqual([
+        [3.5, 0, 0],
+        [0, 0, 0],
+      ]);
       y.backward(wg.ones([2, 3]));
       // G' = [[1, 0, 0], [0, 0, 0]] (0 at y = 0): dX = G'·W, dW = G'ᵀ·X, db = Σ rows G'.
       expect(grad(x)).toEqual([1, 1, 0, 0]);
@@ -81,8 +121,10 @@ for (const be of ['wasm', 'reference'] as const) {
     test('fresh gradient buffers: the first backward record overwrites them, later ones add', () => {
       wg.setBackend(be);
       wg.manualSeed(11);
-      const x1 = wg.randn([3, 4]), x2 = wg.randn([5, 4]);
-      const w = wg.randn([4, 4], { requiresGrad: true }), b = wg.randn([4], { requiresGrad: true });
+      const x1 = wg.randn([3, 4]),
+        x2 = wg.randn([5, 4]);
+      const w = wg.randn([4, 4], { requiresGrad: true }),
+        b = wg.randn([4], { requiresGrad: true });
       // w is reached by three records (two linears and a matmul by its transpose), h by a linear
       // and by h·h: each gradient buffer is overwritten by the first and added into by the others.
       const parts = [
@@ -98,16 +140,30 @@ for (const be of ['wasm', 'reference'] as const) {
       });
       w.grad = b.grad = null;
       const h = wg.linear(x1, w, b, { activation: 'relu' });
-      wg.linear(h, w).sum().add(h.pow(2).sum()).add(wg.matmul(x2, w, { transposeB: true }).sum()).backward();
+      wg.linear(h, w)
+        .sum()
+        .add(h.pow(2).sum())
+        .add(wg.matmul(x2, w, { transposeB: true }).sum())
+        .backward();
       const total = grads();
-      for (const k of [0, 1]) expectClose(total[k], separate[0][k].map((_, i) => separate.reduce((s, p) => s + p[k][i], 0)), 1e-5);
+      for (const k of [0, 1])
+        expectClose(
+          total[k],
+          separate[0][k].map((_, i) => separate.reduce((s, p) => s + p[k][i], 0)),
+          1e-5,
+        );
       // A later backward adds into the existing leaf gradients rather than overwriting them.
       wg.linear(x2, w, b).sum().backward();
       const after = grads();
       w.grad = b.grad = null;
       wg.linear(x2, w, b).sum().backward();
       const alone = grads();
-      for (const k of [0, 1]) expectClose(after[k], total[k].map((v, i) => v + alone[k][i]), 1e-5);
+      for (const k of [0, 1])
+        expectClose(
+          after[k],
+          total[k].map((v, i) => v + alone[k][i]),
+          1e-5,
+        );
     });
 
     test('linear errors name the op and the shapes', () => {
@@ -115,7 +171,9 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.linear(wg.ones([2, 3]), wg.ones([4, 2]))).toThrow(/wasmgrad\.linear: .*input \[2, 3\], weight \[4, 2\]/);
       expect(() => wg.linear(wg.ones([2, 3]), wg.ones([3]))).toThrow(/wasmgrad\.linear: expects input \[\.\.\., K\] and weight \[N, K\]/);
       expect(() => wg.linear(wg.ones([2, 3]), wg.ones([4, 3]), wg.ones([3]))).toThrow(/wasmgrad\.linear: bias must have shape \[4\].*bias \[3\]/);
-      expect(() => wg.linear(wg.ones([2, 3]), wg.ones([4, 3]), null, { activation: 'tanh' as 'relu' })).toThrow(/wasmgrad\.linear: activation must be one of 'none', 'relu', got "tanh"/);
+      expect(() => wg.linear(wg.ones([2, 3]), wg.ones([4, 3]), null, { activation: 'tanh' as 'relu' })).toThrow(
+        /wasmgrad\.linear: activation must be one of 'none', 'relu', got "tanh"/,
+      );
     });
   });
 }
@@ -134,7 +192,14 @@ describe('nn.Sequential fuses Linear → ReLU', () => {
 
   const build = () => {
     wg.manualSeed(7);
-    return new wg.nn.Sequential(new wg.nn.Linear(13, 17), new wg.nn.ReLU(), new wg.nn.Linear(17, 9), new wg.nn.ReLU(), new wg.nn.Dropout(0.5), new wg.nn.Linear(9, 3));
+    return new wg.nn.Sequential(
+      new wg.nn.Linear(13, 17),
+      new wg.nn.ReLU(),
+      new wg.nn.Linear(17, 9),
+      new wg.nn.ReLU(),
+      new wg.nn.Dropout(0.5),
+      new wg.nn.Linear(9, 3),
+    );
   };
 
   test('the fused path runs one linear op per Linear → ReLU pair; state-dict names do not change', () => {
@@ -155,7 +220,8 @@ describe('nn.Sequential fuses Linear → ReLU', () => {
           wg.setBackend(be);
           const model = build();
           if (mode === 'eval') model.eval();
-          const x = wg.randn([5, 13]), t = wg.randn([5, 3]);
+          const x = wg.randn([5, 13]),
+            t = wg.randn([5, 3]);
           const step = (f: (x: wg.Tensor) => wg.Tensor, seed: number) => {
             // The same dropout mask on both paths: the same seed before each forward.
             wg.manualSeed(seed);
@@ -164,7 +230,8 @@ describe('nn.Sequential fuses Linear → ReLU', () => {
             loss.backward();
             return loss;
           };
-          const fused = how === 'compiled' ? wg.compile((x: wg.Tensor) => step(() => model.forward(x), 11)) : (x: wg.Tensor) => step(() => model.forward(x), 11);
+          const fused =
+            how === 'compiled' ? wg.compile((x: wg.Tensor) => step(() => model.forward(x), 11)) : (x: wg.Tensor) => step(() => model.forward(x), 11);
           for (let rep = 0; rep < (how === 'compiled' ? 2 : 1); rep++) {
             const lf = fused(x).item();
             const gf = model.parameters().map(grad);

@@ -8,7 +8,11 @@ beforeAll(async () => {
   await initWasm();
 });
 
-const X = [[1, 2, 3], [3, 1, -1], [0.5, -0.5, 2]];
+const X = [
+  [1, 2, 3],
+  [3, 1, -1],
+  [0.5, -0.5, 2],
+];
 const Y = [2, 0, 1];
 const W = [0.2, 1.0, 3.0];
 // F.cross_entropy(x, y, reduction=r, **kw)
@@ -18,7 +22,10 @@ const torch = {
   both: { mean: [1.1086391824704602], sum: [4.656284566375933], none: [1.1857173180442728, 0.9962232498732893, 2.474343998458371] },
 };
 // d/dx of F.cross_entropy(x, y, weight=w, label_smoothing=0.2)
-const GRAD_BOTH = [0.05427347684840149, 0.14028705613337883, -0.19456053298178036, 0.04953917448416522, -0.0035833520055093774, -0.04595582247865586, 0.04078468316197146, -0.19017748865741183, 0.14939280549544037];
+const GRAD_BOTH = [
+  0.05427347684840149, 0.14028705613337883, -0.19456053298178036, 0.04953917448416522, -0.0035833520055093774, -0.04595582247865586, 0.04078468316197146,
+  -0.19017748865741183, 0.14939280549544037,
+];
 
 for (const be of ['wasm', 'reference'] as const) {
   describe(`crossEntropy options on ${be}`, () => {
@@ -37,7 +44,11 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('probability targets with smoothing and with weights', () => {
       wg.setBackend(be);
-      const p = wg.tensor([[0.2, 0.3, 0.5], [1, 0, 0], [0.1, 0.1, 0.8]]);
+      const p = wg.tensor([
+        [0.2, 0.3, 0.5],
+        [1, 0, 0],
+        [0.1, 0.1, 0.8],
+      ]);
       expectClose(wg.losses.crossEntropy(wg.tensor(X), p, { labelSmoothing: 0.1 }).data(), [0.7467462753615824], 2e-6);
       expectClose(wg.losses.crossEntropy(wg.tensor(X), p, { weight: wg.tensor(W) }).data(), [0.703276135930539], 2e-6);
       expectClose(wg.losses.crossEntropy(wg.tensor(X), p, { weight: wg.tensor(W), reduction: 'sum' }).data(), [2.1098284077916167], 2e-6);

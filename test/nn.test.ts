@@ -23,7 +23,9 @@ const snapshot = (m: nn.Module) => Object.fromEntries(Object.entries(m.stateDict
 function batchNormRef(x: number[], shape: number[], eps = 1e-5) {
   const [N, C] = shape;
   const S = shape.slice(2).reduce((a, b) => a * b, 1);
-  const mean: number[] = [], biased: number[] = [], unbiased: number[] = [];
+  const mean: number[] = [],
+    biased: number[] = [],
+    unbiased: number[] = [];
   for (let c = 0; c < C; c++) {
     const xs: number[] = [];
     for (let n = 0; n < N; n++) for (let s = 0; s < S; s++) xs.push(x[(n * C + c) * S + s]);
@@ -53,7 +55,10 @@ function checkParamGrads(m: nn.Module, loss: () => wg.Tensor, tol = 1e-6): void 
     const base = Array.from(p.values());
     const numeric = base.map((_, k) => {
       const at = (d: number) => {
-        setValues(p, base.map((v, j) => (j === k ? v + d : v)));
+        setValues(
+          p,
+          base.map((v, j) => (j === k ? v + d : v)),
+        );
         return wg.noGrad(() => loss().item());
       };
       const g = (at(eps) - at(-eps)) / (2 * eps);
@@ -251,7 +256,13 @@ for (const be of ['wasm', 'reference'] as const) {
       const lin = new nn.Linear(3, 2);
       setValues(lin.weight, [1, 2, 3, -1, 0, 2]);
       setValues(lin.bias!, [0.5, -2]);
-      const x = wg.tensor([[1, 0, -1], [2, 1, 1]], { requiresGrad: true });
+      const x = wg.tensor(
+        [
+          [1, 0, -1],
+          [2, 1, 1],
+        ],
+        { requiresGrad: true },
+      );
       const y = lin.forward(x);
       // row 0: [1 − 3 + 0.5, −1 − 2 − 2]; row 1: [2 + 2 + 3 + 0.5, −2 + 2 − 2]
       expect(y.shape).toEqual([2, 2]);
@@ -304,7 +315,15 @@ for (const be of ['wasm', 'reference'] as const) {
       wg.setBackend(be);
       const emb = new nn.Embedding(4, 2);
       setValues(emb.weight, [0, 1, 10, 11, 20, 21, 30, 31]);
-      const y = emb.forward(wg.tensor([[3, 0], [1, 1]], { dtype: 'int32' }));
+      const y = emb.forward(
+        wg.tensor(
+          [
+            [3, 0],
+            [1, 1],
+          ],
+          { dtype: 'int32' },
+        ),
+      );
       expect(y.shape).toEqual([2, 2, 2]);
       expect(vals(y)).toEqual([30, 31, 0, 1, 10, 11, 10, 11]);
     });
@@ -318,7 +337,11 @@ for (const be of ['wasm', 'reference'] as const) {
       const xs = [1, 2, 2, 4, 3, 6, 4, 8];
       const y = bn.forward(wg.tensor(xs, { shape: [4, 2] }));
       const ref = batchNormRef(xs, [4, 2]);
-      expectClose(vals(y), ref.y.map((v, i) => (i % 2 === 0 ? 2 * v + 0.5 : -v + 1)), 1e-5);
+      expectClose(
+        vals(y),
+        ref.y.map((v, i) => (i % 2 === 0 ? 2 * v + 0.5 : -v + 1)),
+        1e-5,
+      );
       expectClose(vals(bn.runningMean!), [0.25, 0.5], 1e-6);
       expectClose(vals(bn.runningVar!), [0.9 + 0.1 * (5 / 3), 0.9 + 0.1 * (20 / 3)], 1e-6);
       expect(bn.numBatchesTracked!.item()).toBe(1);
@@ -334,8 +357,13 @@ for (const be of ['wasm', 'reference'] as const) {
       // Eval: (x − running_mean)/√(running_var + eps)·γ + β, and no update.
       bn.eval();
       const ye = bn.forward(wg.tensor(xs, { shape: [4, 2] }));
-      const w = [2, -1], b = [0.5, 1];
-      expectClose(vals(ye), xs.map((v, i) => ((v - rm[i % 2]) / Math.sqrt(rv[i % 2] + 1e-5)) * w[i % 2] + b[i % 2]), 1e-5);
+      const w = [2, -1],
+        b = [0.5, 1];
+      expectClose(
+        vals(ye),
+        xs.map((v, i) => ((v - rm[i % 2]) / Math.sqrt(rv[i % 2] + 1e-5)) * w[i % 2] + b[i % 2]),
+        1e-5,
+      );
       expectClose(vals(bn.runningMean!), rm, 1e-6);
       expect(bn.numBatchesTracked!.item()).toBe(2);
       expect(() => bn.forward(wg.zeros([4, 3]))).toThrow(/BatchNorm1d: expected an input \[N, 2\] or \[N, 2, L\], got shape \[4, 3\]/);
@@ -349,13 +377,25 @@ for (const be of ['wasm', 'reference'] as const) {
       const x3 = Array.from({ length: 2 * 3 * 5 }, () => 4 * uniform() - 1);
       const bn1 = new nn.BatchNorm1d(3);
       expectClose(vals(bn1.forward(wg.tensor(x3, { shape: [2, 3, 5] }))), batchNormRef(x3, [2, 3, 5]).y, 1e-4);
-      expectClose(vals(bn1.runningVar!), batchNormRef(x3, [2, 3, 5]).unbiased.map((u) => 0.9 + 0.1 * u), 1e-5);
+      expectClose(
+        vals(bn1.runningVar!),
+        batchNormRef(x3, [2, 3, 5]).unbiased.map((u) => 0.9 + 0.1 * u),
+        1e-5,
+      );
       const x4 = Array.from({ length: 3 * 2 * 3 * 4 }, () => 10 * uniform() + 5);
       const bn2 = new nn.BatchNorm2d(2);
       const ref = batchNormRef(x4, [3, 2, 3, 4]);
       expectClose(vals(bn2.forward(wg.tensor(x4, { shape: [3, 2, 3, 4] }))), ref.y, 1e-4);
-      expectClose(vals(bn2.runningMean!), ref.mean.map((m) => 0.1 * m), 1e-5);
-      expectClose(vals(bn2.runningVar!), ref.unbiased.map((u) => 0.9 + 0.1 * u), 1e-5);
+      expectClose(
+        vals(bn2.runningMean!),
+        ref.mean.map((m) => 0.1 * m),
+        1e-5,
+      );
+      expectClose(
+        vals(bn2.runningVar!),
+        ref.unbiased.map((u) => 0.9 + 0.1 * u),
+        1e-5,
+      );
       expect(() => bn2.forward(wg.zeros([3, 2, 4]))).toThrow(/BatchNorm2d: expected an input \[N, 2, H, W\], got shape \[3, 2, 4\]/);
       // momentum null: the cumulative average of the batch statistics.
       const cum = new nn.BatchNorm2d(2, { momentum: null });
@@ -363,8 +403,16 @@ for (const be of ['wasm', 'reference'] as const) {
       cum.forward(wg.tensor(x4, { shape: [3, 2, 3, 4] }));
       cum.forward(wg.tensor(xb, { shape: [3, 2, 3, 4] }));
       const refb = batchNormRef(xb, [3, 2, 3, 4]);
-      expectClose(vals(cum.runningMean!), ref.mean.map((m, c) => (m + refb.mean[c]) / 2), 1e-5);
-      expectClose(vals(cum.runningVar!), ref.unbiased.map((u, c) => (u + refb.unbiased[c]) / 2), 1e-5);
+      expectClose(
+        vals(cum.runningMean!),
+        ref.mean.map((m, c) => (m + refb.mean[c]) / 2),
+        1e-5,
+      );
+      expectClose(
+        vals(cum.runningVar!),
+        ref.unbiased.map((u, c) => (u + refb.unbiased[c]) / 2),
+        1e-5,
+      );
       // No running stats: batch statistics in eval mode too.
       const free = new nn.BatchNorm2d(2, { trackRunningStats: false }).eval();
       expectClose(vals(free.forward(wg.tensor(x4, { shape: [3, 2, 3, 4] }))), ref.y, 1e-4);
@@ -376,14 +424,25 @@ for (const be of ['wasm', 'reference'] as const) {
       setValues(ln.weight!, [1, 2, -1]);
       setValues(ln.bias!, [0, 1, 0.5]);
       // row [1, 2, 3]: mean 2, biased var 2/3; row [0, 0, 6]: mean 2, var 8
-      const y = ln.forward(wg.tensor([[1, 2, 3], [0, 0, 6]]));
-      const s1 = Math.sqrt(2 / 3 + 1e-5), s2 = Math.sqrt(8 + 1e-5);
+      const y = ln.forward(
+        wg.tensor([
+          [1, 2, 3],
+          [0, 0, 6],
+        ]),
+      );
+      const s1 = Math.sqrt(2 / 3 + 1e-5),
+        s2 = Math.sqrt(8 + 1e-5);
       expectClose(vals(y), [-1 / s1, 0 * 2 + 1, (1 / s1) * -1 + 0.5, -2 / s2, (-2 / s2) * 2 + 1, (4 / s2) * -1 + 0.5], 1e-5);
       // Over the last two dims of [2, 2, 3]: each [2, 3] block on its own, the same in eval mode.
       const ln2 = new nn.LayerNorm([2, 3]).eval();
       const xs = [1, 2, 3, 4, 5, 6, -3, 0, 3, 0, 0, 0];
-      const m2 = [3.5, 0], v2 = [35 / 12, 3];
-      expectClose(vals(ln2.forward(wg.tensor(xs, { shape: [2, 2, 3] }))), xs.map((v, i) => (v - m2[Math.floor(i / 6)]) / Math.sqrt(v2[Math.floor(i / 6)] + 1e-5)), 1e-5);
+      const m2 = [3.5, 0],
+        v2 = [35 / 12, 3];
+      expectClose(
+        vals(ln2.forward(wg.tensor(xs, { shape: [2, 2, 3] }))),
+        xs.map((v, i) => (v - m2[Math.floor(i / 6)]) / Math.sqrt(v2[Math.floor(i / 6)] + 1e-5)),
+        1e-5,
+      );
       expect(() => ln2.forward(wg.zeros([2, 3, 2]))).toThrow(/LayerNorm: expected an input \[\.\.\., 2, 3\], got shape \[2, 3, 2\]/);
     });
   });
@@ -463,7 +522,9 @@ for (const be of ['wasm', 'reference'] as const) {
       const good = model.stateDict();
       const original = snapshot(model);
       const src = snapshot(cnn());
-      const sd: Record<string, unknown> = Object.fromEntries(Object.entries(src).map(([k, v]) => [k, wg.tensor(v, { shape: good[k].shape, dtype: good[k].dtype })]));
+      const sd: Record<string, unknown> = Object.fromEntries(
+        Object.entries(src).map(([k, v]) => [k, wg.tensor(v, { shape: good[k].shape, dtype: good[k].dtype })]),
+      );
       delete sd['0.bias'];
       delete sd['1.running_var'];
       sd['extra.weight'] = wg.zeros([2]);
@@ -565,7 +626,15 @@ describe('nn gradients (reference backend, float64)', () => {
     const run = (be: 'wasm' | 'reference') => {
       wg.setBackend(be);
       wg.manualSeed(11);
-      const model = new nn.Sequential(new nn.Conv2d(2, 3, 3, { padding: 1 }), new nn.BatchNorm2d(3), new nn.ReLU(), new nn.AvgPool2d(2), new nn.Flatten(), new nn.Linear(12, 4), new nn.LayerNorm(4));
+      const model = new nn.Sequential(
+        new nn.Conv2d(2, 3, 3, { padding: 1 }),
+        new nn.BatchNorm2d(3),
+        new nn.ReLU(),
+        new nn.AvgPool2d(2),
+        new nn.Flatten(),
+        new nn.Linear(12, 4),
+        new nn.LayerNorm(4),
+      );
       const x = wg.randn([2, 2, 4, 4]);
       const w = wg.randn([2, 4]);
       model.forward(x).mul(w).sum().backward();

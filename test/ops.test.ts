@@ -17,8 +17,7 @@ beforeAll(async () => {
 
 const nameSeed = (name: string) => [...name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 65521, 0);
 
-const label = (c: { name?: string; inputs: { shape: number[] }[] }) =>
-  c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' ');
+const label = (c: { name?: string; inputs: { shape: number[] }[] }) => c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' ');
 
 // Composites (no opcode, no kernel) run through the same checks: their primitives' records on
 // both backends, and the gradient autodiff composes from them against finite differences.
@@ -36,7 +35,12 @@ for (const op of TABLE) {
         const w = runOp('wasm', op, c.inputs, data, c.attrs, seed);
         const tol = op.tests.tol ?? 2e-5;
         expect(w.shape).toEqual(ref.shape);
-        expect(ref.shape, 'result shape vs the plan').toEqual(op.plan(c.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })), c.attrs ?? {}).shape);
+        expect(ref.shape, 'result shape vs the plan').toEqual(
+          op.plan(
+            c.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })),
+            c.attrs ?? {},
+          ).shape,
+        );
         expect(normErr(w.out, ref.out), 'forward: wasm vs reference').toBeLessThanOrEqual(tol);
         // Every input the op declares differentiable gets a gradient (for a composite: autodiff
         // reaches it through the primitives), so none of the checks below is skipped silently.

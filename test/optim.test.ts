@@ -59,7 +59,8 @@ function torchStep(kind: Kind, o: Opts, p: Float64Array, g: ArrayLike<number>, s
     const [b1, b2] = betas;
     st.exp_avg ??= z();
     st.exp_avg_sq ??= z();
-    const bc1 = 1 - b1 ** t, bc2 = 1 - b2 ** t;
+    const bc1 = 1 - b1 ** t,
+      bc2 = 1 - b2 ** t;
     for (let i = 0; i < n; i++) {
       let d = g[i];
       if (kind === 'AdamW') p[i] *= 1 - lr * weightDecay;
@@ -114,7 +115,11 @@ const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
 /** The state tensors of parameter i as float64 arrays (without step). */
 function stateOf(opt: wg.optim.Optimizer, i: number): State {
   const entry = opt.stateDict().state[i] ?? {};
-  return Object.fromEntries(Object.entries(entry).filter(([k]) => k !== 'step').map(([k, t]) => [k, vals(t)]));
+  return Object.fromEntries(
+    Object.entries(entry)
+      .filter(([k]) => k !== 'step')
+      .map(([k, t]) => [k, vals(t)]),
+  );
 }
 
 describe('optimizers match PyTorch formulas', () => {
@@ -187,7 +192,8 @@ describe('wasm vs reference: parameters and state after 5 steps on odd sizes', (
         }
         return params.map((p, k) => ({ p: vals(p), st: stateOf(opt, k) }));
       };
-      const w = run('wasm'), r = run('reference');
+      const w = run('wasm'),
+        r = run('reference');
       r.forEach(({ p, st }, k) => {
         expect(normErr(w[k].p, p), `param of size ${sizes[k]}`).toBeLessThanOrEqual(2e-5);
         for (const name of Object.keys(st)) expect(normErr(w[k].st[name], st[name]), `${name} of size ${sizes[k]}`).toBeLessThanOrEqual(2e-5);
@@ -362,8 +368,16 @@ describe('validation errors name the optimizer and the bad value', () => {
     ['negative eps', () => new wg.optim.RMSprop([p()], { eps: -1e-8 }), /optim\.RMSprop: eps must .*got -1e-8/],
     ['negative momentum', () => new wg.optim.SGD([p()], { lr: 0.1, momentum: -0.5 }), /optim\.SGD: momentum must .*got -0\.5/],
     ['negative RMSprop momentum', () => new wg.optim.RMSprop([p()], { momentum: -1 }), /optim\.RMSprop: momentum must/],
-    ['nesterov without momentum', () => new wg.optim.SGD([p()], { lr: 0.1, nesterov: true }), /optim\.SGD: nesterov momentum needs momentum > 0 and dampening 0, got momentum 0/],
-    ['nesterov with dampening', () => new wg.optim.SGD([p()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), /nesterov momentum needs .*dampening 0\.1/],
+    [
+      'nesterov without momentum',
+      () => new wg.optim.SGD([p()], { lr: 0.1, nesterov: true }),
+      /optim\.SGD: nesterov momentum needs momentum > 0 and dampening 0, got momentum 0/,
+    ],
+    [
+      'nesterov with dampening',
+      () => new wg.optim.SGD([p()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }),
+      /nesterov momentum needs .*dampening 0\.1/,
+    ],
     ['negative weight decay', () => new wg.optim.Adagrad([p()], { weightDecay: -1 }), /optim\.Adagrad: weightDecay must/],
     ['alpha > 1', () => new wg.optim.RMSprop([p()], { alpha: 1.5 }), /optim\.RMSprop: alpha must be a finite number in \[0, 1\], got 1\.5/],
     ['negative lrDecay', () => new wg.optim.Adagrad([p()], { lrDecay: -1 }), /optim\.Adagrad: lrDecay must/],
@@ -373,8 +387,22 @@ describe('validation errors name the optimizer and the bad value', () => {
     ['not iterable', () => new wg.optim.Adam(5 as unknown as Tensor[]), /optim\.Adam: params must be an array of tensors or a module/],
     ['int32 param', () => new wg.optim.Adam([wg.tensor([1, 2], { dtype: 'int32' })]), /optim\.Adam: params\[0\] is a int32 tensor/],
     ['no requiresGrad', () => new wg.optim.Adam([p(), wg.tensor([1])]), /optim\.Adam: params\[1\] \[1\] does not require grad/],
-    ['non-leaf', () => { const a = p(); return new wg.optim.Adam([a.mul(a)]); }, /optim\.Adam: params\[0\] \[3\] is not a leaf tensor .*'mul'/],
-    ['duplicate', () => { const a = p(); return new wg.optim.Adam([a, a]); }, /optim\.Adam: params\[1\] appears twice/],
+    [
+      'non-leaf',
+      () => {
+        const a = p();
+        return new wg.optim.Adam([a.mul(a)]);
+      },
+      /optim\.Adam: params\[0\] \[3\] is not a leaf tensor .*'mul'/,
+    ],
+    [
+      'duplicate',
+      () => {
+        const a = p();
+        return new wg.optim.Adam([a, a]);
+      },
+      /optim\.Adam: params\[1\] appears twice/,
+    ],
   ];
   for (const be of BACKENDS)
     for (const [name, fn, re] of cases)
@@ -392,7 +420,12 @@ describe('validation errors name the optimizer and the bad value', () => {
       const opt = new wg.optim.SGD([a, b, c], { lr: 0.1, momentum: 0.9 });
       a.grad = wg.tensor([1, 1, 1]);
       opt.step();
-      const snapshot = () => ({ a: vals(a), b: vals(b), c: vals(c), sd: JSON.stringify(Object.entries(opt.stateDict().state).map(([k, s]) => [k, Object.entries(s).map(([n, t]) => [n, Array.from(t.values())])])) });
+      const snapshot = () => ({
+        a: vals(a),
+        b: vals(b),
+        c: vals(c),
+        sd: JSON.stringify(Object.entries(opt.stateDict().state).map(([k, s]) => [k, Object.entries(s).map(([n, t]) => [n, Array.from(t.values())])])),
+      });
       const before = snapshot();
       // params[1] has a valid gradient, params[2] a wrong one: nothing may run
       b.grad = wg.tensor([1, 1]);
@@ -536,7 +569,7 @@ describe('LR schedulers follow PyTorch closed forms', () => {
   });
   test('LinearWarmup: startFactor·lr → lr over warmupSteps, then constant', () => {
     const o = opt();
-    check(new wg.optim.lr.LinearWarmup(o, { warmupSteps: 4 }), o, (t) => 0.1 * Math.min(t, 4) / 4);
+    check(new wg.optim.lr.LinearWarmup(o, { warmupSteps: 4 }), o, (t) => (0.1 * Math.min(t, 4)) / 4);
     const o2 = opt();
     check(new wg.optim.lr.LinearWarmup(o2, { warmupSteps: 5, startFactor: 0.2 }), o2, (t) => 0.1 * (0.2 + (0.8 * Math.min(t, 5)) / 5));
     const o3 = opt();
@@ -600,8 +633,11 @@ describe('each optimizer minimises a quadratic', () => {
       test(`${label(kind, o)} on ${be}`, () => {
         wg.setBackend(be);
         const n = 11;
-        const a = data(5, n, 0.5, 2), c = data(6, n, -1, 1);
-        const halfA = wg.tensor(a.map((x) => x / 2)), negC = wg.tensor(c.map((x) => -x)), seed = wg.ones([n]);
+        const a = data(5, n, 0.5, 2),
+          c = data(6, n, -1, 1);
+        const halfA = wg.tensor(a.map((x) => x / 2)),
+          negC = wg.tensor(c.map((x) => -x)),
+          seed = wg.ones([n]);
         const p = wg.tensor(data(8, n, -3, 3), { requiresGrad: true });
         const opt = make(kind, [p], o);
         const sched = new wg.optim.lr.CosineAnnealingLR(opt, { tMax: steps, etaMin: 0 });

@@ -56,7 +56,14 @@ test('the CommonJS bundle loads the build asked for and computes', async () => {
 
 test('a bundler honouring package.json sideEffects keeps the Tensor methods (installed by src/api/methods.ts)', async () => {
   const { build } = await import('esbuild');
-  const out = await build({ entryPoints: [new URL('src/index.ts', root).pathname], bundle: true, write: false, format: 'esm', platform: 'node', logLevel: 'silent' });
+  const out = await build({
+    entryPoints: [new URL('src/index.ts', root).pathname],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'silent',
+  });
   const file = new URL(`../node_modules/.cache/wasmgrad-sideeffects-${process.pid}.mjs`, import.meta.url);
   const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
   mkdirSync(new URL('.', file), { recursive: true });
@@ -113,7 +120,9 @@ test('the main entry bundles for a browser with no warning, no node: import, not
 test.fails('sizes (issue 14 item 6): the main entry for a browser ≤ 40 KB gzipped minified (not met yet)', async () => {
   const out = await browserBundle("export * from 'wasmgrad';");
   const kb = gzipKB(out.outputFiles[0].contents);
-  console.log(`size: the main entry for a browser, minified ${(out.outputFiles[0].contents.length / KB).toFixed(1)} KB, ${kb.toFixed(1)} KB gzipped (budget 40)`);
+  console.log(
+    `size: the main entry for a browser, minified ${(out.outputFiles[0].contents.length / KB).toFixed(1)} KB, ${kb.toFixed(1)} KB gzipped (budget 40)`,
+  );
   expect(kb).toBeLessThanOrEqual(40);
 });
 

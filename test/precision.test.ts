@@ -114,7 +114,12 @@ for (const be of ['wasm', 'reference'] as const) {
           const t = wg.tensor(x, { shape });
           const want = sums(x, outer, d, inner);
           expect(maxRelErr(vals(t.sum(dim)), want)).toBeLessThanOrEqual(tol);
-          expect(maxRelErr(vals(t.mean(dim)), want.map((s) => s / d))).toBeLessThanOrEqual(tol);
+          expect(
+            maxRelErr(
+              vals(t.mean(dim)),
+              want.map((s) => s / d),
+            ),
+          ).toBeLessThanOrEqual(tol);
           t.dispose();
         }
       });
@@ -124,14 +129,17 @@ for (const be of ['wasm', 'reference'] as const) {
     // condition number Σ|x| / |Σx| times 1e-6 of the result).
     test('sum of 10^7 mixed-sign values, relative to Σ|x|', () => {
       wg.setBackend(be);
-      const x = data(N7, 12, -1, 1), t = wg.tensor(x);
+      const x = data(N7, 12, -1, 1),
+        t = wg.tensor(x);
       expect(Math.abs(t.sum().item() - total(x)) / total(abs(x))).toBeLessThanOrEqual(tol);
       t.dispose();
     });
 
     test.runIf(LARGE)('sum and mean of 10^8 random values (large)', () => {
       wg.setBackend(be);
-      const n = 100_000_000, x = data(n, 13), t = wg.tensor(x);
+      const n = 100_000_000,
+        x = data(n, 13),
+        t = wg.tensor(x);
       const want = total(x);
       expect(relErr(t.sum().item(), want)).toBeLessThanOrEqual(tol);
       expect(relErr(t.mean().item(), want / n)).toBeLessThanOrEqual(tol);
@@ -140,19 +148,23 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('cross-entropy and mse means over 10^7 elements', () => {
       wg.setBackend(be);
-      const N = 1_000_000, C = 10;
-      const logits = data(N * C, 16, -3, 3), u = rng(17);
+      const N = 1_000_000,
+        C = 10;
+      const logits = data(N * C, 16, -3, 3),
+        u = rng(17);
       const labels = Int32Array.from({ length: N }, () => Math.floor(u() * C));
       let ce = 0;
       for (let n = 0; n < N; n++) {
-        let m = -Infinity, z = 0;
+        let m = -Infinity,
+          z = 0;
         for (let c = 0; c < C; c++) m = Math.max(m, logits[n * C + c]);
         for (let c = 0; c < C; c++) z += Math.exp(logits[n * C + c] - m);
         ce += m + Math.log(z) - logits[n * C + labels[n]];
       }
       const loss = wg.losses.crossEntropy(wg.tensor(logits, { shape: [N, C] }), wg.tensor(labels, { dtype: 'int32' }));
       expect(relErr(loss.item(), ce / N)).toBeLessThanOrEqual(tol);
-      const pred = data(N7, 18), target = data(N7, 19);
+      const pred = data(N7, 18),
+        target = data(N7, 19);
       const mse = total(map64(N7, (i) => (pred[i] - target[i]) ** 2)) / N7;
       expect(relErr(wg.losses.mse(wg.tensor(pred), wg.tensor(target)).item(), mse)).toBeLessThanOrEqual(tol);
     });
@@ -165,7 +177,8 @@ for (const be of ['wasm', 'reference'] as const) {
       const norm = Math.sqrt(total(map64(N7, (i) => g[i] * g[i])));
       expect(relErr(wg.optim.clipGradNorm([p], 1), norm)).toBeLessThanOrEqual(tol);
       // The factor 1/(norm + 1e-6) reaches the kernel as a float32 parameter.
-      const clipped = grad(p), coef = 1 / (norm + 1e-6);
+      const clipped = grad(p),
+        coef = 1 / (norm + 1e-6);
       expect(maxRelErr([clipped[0], clipped[N7 - 1]], [g[0] * coef, g[N7 - 1] * coef])).toBeLessThanOrEqual(TOL_F32_PARAM);
     });
 
@@ -175,12 +188,15 @@ for (const be of ['wasm', 'reference'] as const) {
 
     wasmOnly('softmax and logSoftmax over a row of 10^7, forward and backward', () => {
       wg.setBackend(be);
-      const x = data(N7, 14, -5, 5), g = data(N7, 15);
+      const x = data(N7, 14, -5, 5),
+        g = data(N7, 15);
       let m = -Infinity;
       for (let i = 0; i < N7; i++) m = Math.max(m, x[i]);
-      const e = map64(N7, (i) => Math.exp(x[i] - m)), z = total(e);
+      const e = map64(N7, (i) => Math.exp(x[i] - m)),
+        z = total(e);
       const p = map64(N7, (i) => e[i] / z);
-      const gp = total(map64(N7, (i) => p[i] * g[i])), gs = total(g);
+      const gp = total(map64(N7, (i) => p[i] * g[i])),
+        gs = total(g);
       for (const log of [false, true]) {
         const t = param(x, [1, N7]);
         const y = log ? t.logSoftmax(-1) : t.softmax(-1);
@@ -200,7 +216,8 @@ for (const be of ['wasm', 'reference'] as const) {
     // came from: sums of 10^6 to 10^7 terms per element.
     wasmOnly('un-broadcast gradients: a scalar, a bias row, a per-channel factor, where', () => {
       wg.setBackend(be);
-      const x = data(N7, 20), g = data(N7, 21);
+      const x = data(N7, 20),
+        g = data(N7, 21);
       const seed = (shape: number[]) => wg.tensor(g, { shape });
       // x [10^7] + s []: s̄ = Σ g, one broadcast row of 10^7.
       const s = param(new Float32Array([0.5]), []);
@@ -214,26 +231,67 @@ for (const be of ['wasm', 'reference'] as const) {
       // row and over the batch.
       const w = param(data(4, 23), [1, 4, 1]);
       wg.mul(wg.tensor(x, { shape: [100, 4, 25_000] }), w).backward(seed([100, 4, 25_000]));
-      expect(maxRelErr(grad(w), sums(sums(map64(N7, (i) => x[i] * g[i]), 400, 25_000, 1), 1, 100, 4))).toBeLessThanOrEqual(tol);
+      expect(
+        maxRelErr(
+          grad(w),
+          sums(
+            sums(
+              map64(N7, (i) => x[i] * g[i]),
+              400,
+              25_000,
+              1,
+            ),
+            1,
+            100,
+            4,
+          ),
+        ),
+      ).toBeLessThanOrEqual(tol);
       // where(cond [10^6, 10], a [10], c [10^6, 1]): ā sums g where cond holds over 10^6 rows, c̄
       // the rest of each row.
-      const a = param(data(10, 24), [10]), c = param(data(1_000_000, 25), [1_000_000, 1]);
+      const a = param(data(10, 24), [10]),
+        c = param(data(1_000_000, 25), [1_000_000, 1]);
       wg.where(wg.tensor(x, { shape: [1_000_000, 10] }).lt(0.5), a, c).backward(seed([1_000_000, 10]));
-      expect(maxRelErr(grad(a), sums(map64(N7, (i) => (x[i] < 0.5 ? g[i] : 0)), 1, 1_000_000, 10))).toBeLessThanOrEqual(tol);
+      expect(
+        maxRelErr(
+          grad(a),
+          sums(
+            map64(N7, (i) => (x[i] < 0.5 ? g[i] : 0)),
+            1,
+            1_000_000,
+            10,
+          ),
+        ),
+      ).toBeLessThanOrEqual(tol);
       // (a row may have no share at all: errors relative to the row's Σ g)
-      expect(maxRelErr(grad(c), sums(map64(N7, (i) => (x[i] < 0.5 ? 0 : g[i])), 1_000_000, 10, 1), sums(g, 1_000_000, 10, 1))).toBeLessThanOrEqual(tol);
+      expect(
+        maxRelErr(
+          grad(c),
+          sums(
+            map64(N7, (i) => (x[i] < 0.5 ? 0 : g[i])),
+            1_000_000,
+            10,
+            1,
+          ),
+          sums(g, 1_000_000, 10, 1),
+        ),
+      ).toBeLessThanOrEqual(tol);
     });
 
     wasmOnly('bias gradients of linear and conv2d, and conv2d’s weight gradient, over large batches', () => {
       wg.setBackend(be);
       const g = data(N7 + 240_000, 26);
       // Linear 3 → 5 on a batch of 2·10^6.
-      const lin = new wg.nn.Linear(3, 5), gl = g.subarray(0, N7);
+      const lin = new wg.nn.Linear(3, 5),
+        gl = g.subarray(0, N7);
       lin.forward(wg.tensor(data(6_000_000, 27), { shape: [2_000_000, 3] })).backward(wg.tensor(gl, { shape: [2_000_000, 5] }));
       expect(maxRelErr(grad(lin.bias!), sums(gl, 1, 2_000_000, 5))).toBeLessThanOrEqual(tol);
       // conv2d 1 → 4 channels, 3×3, padding 1, on 2500 images of 32×32: b̄[o] over images and pixels.
-      const [N, O, HW] = [2500, 4, 1024], gc = g.subarray(0, N * O * HW), xc = data(N * HW, 29);
-      const bias = param(data(O, 28), [O]), w = param(data(O * 9, 30), [O, 1, 3, 3]);
+      const [N, O, HW] = [2500, 4, 1024],
+        gc = g.subarray(0, N * O * HW),
+        xc = data(N * HW, 29);
+      const bias = param(data(O, 28), [O]),
+        w = param(data(O * 9, 30), [O, 1, 3, 3]);
       wg.conv2d(wg.tensor(xc, { shape: [N, 1, 32, 32] }), w, bias, { padding: 1 }).backward(wg.tensor(gc, { shape: [N, O, 32, 32] }));
       expect(maxRelErr(grad(bias), sums(sums(gc, N * O, HW, 1), 1, N, O))).toBeLessThanOrEqual(tol);
       // w̄ is a contraction of 2.5·10^6 products per weight, kept in float32 like the GEMM's: each
@@ -254,8 +312,10 @@ for (const be of ['wasm', 'reference'] as const) {
 
     wasmOnly('BatchNorm2d and LayerNorm statistics and parameter gradients over 10^7 elements', () => {
       wg.setBackend(be);
-      const [N, C, S] = [100, 4, 25_000], n = N * S;
-      const x = data(N7, 32, 3, 4), g = data(N7, 33);
+      const [N, C, S] = [100, 4, 25_000],
+        n = N * S;
+      const x = data(N7, 32, 3, 4),
+        g = data(N7, 33);
       /** Per-channel float64 sums of f(i) over a [N, C, S] tensor. */
       const byChannel = (f: (i: number) => number) => sums(sums(map64(N7, f), N * C, S, 1), 1, N, C);
       const ch = (i: number) => Math.floor(i / S) % C;
@@ -266,26 +326,54 @@ for (const be of ['wasm', 'reference'] as const) {
       const mean = byChannel((i) => x[i]).map((v) => v / n);
       const ss = byChannel((i) => (x[i] - mean[ch(i)]) ** 2);
       expect(maxRelErr(vals(bn.runningMean!), mean)).toBeLessThanOrEqual(tol);
-      expect(maxRelErr(vals(bn.runningVar!), ss.map((v) => v / (n - 1)))).toBeLessThanOrEqual(TOL_F32_PARAM);
+      expect(
+        maxRelErr(
+          vals(bn.runningVar!),
+          ss.map((v) => v / (n - 1)),
+        ),
+      ).toBeLessThanOrEqual(TOL_F32_PARAM);
       // β̄ = Σ g and γ̄ = Σ g·x̂ per channel; γ̄ cancels (x̂ has mean 0): relative to Σ|g·x̂|.
       y.backward(wg.tensor(g, { shape: [N, C, 50, 500] }));
       const gxhat = map64(N7, (i) => (g[i] * (x[i] - mean[ch(i)])) / Math.sqrt(ss[ch(i)] / n + 1e-5));
-      expect(maxRelErr(grad(bn.bias!), byChannel((i) => g[i]))).toBeLessThanOrEqual(tol);
-      expect(maxRelErr(grad(bn.weight!), byChannel((i) => gxhat[i]), byChannel((i) => Math.abs(gxhat[i])))).toBeLessThanOrEqual(tol);
+      expect(
+        maxRelErr(
+          grad(bn.bias!),
+          byChannel((i) => g[i]),
+        ),
+      ).toBeLessThanOrEqual(tol);
+      expect(
+        maxRelErr(
+          grad(bn.weight!),
+          byChannel((i) => gxhat[i]),
+          byChannel((i) => Math.abs(gxhat[i])),
+        ),
+      ).toBeLessThanOrEqual(tol);
       // LayerNorm over rows of 10: bias and weight gradients are sums over 10^6 rows.
-      const R = 1_000_000, row = (i: number) => Math.floor(i / 10);
+      const R = 1_000_000,
+        row = (i: number) => Math.floor(i / 10);
       const ln = new wg.nn.LayerNorm([10]);
       ln.forward(wg.tensor(x, { shape: [R, 10] })).backward(wg.tensor(g, { shape: [R, 10] }));
       const rowMean = sums(x, R, 10, 1).map((v) => v / 10);
-      const rowVar = sums(map64(N7, (i) => (x[i] - rowMean[row(i)]) ** 2), R, 10, 1).map((v) => v / 10);
+      const rowVar = sums(
+        map64(N7, (i) => (x[i] - rowMean[row(i)]) ** 2),
+        R,
+        10,
+        1,
+      ).map((v) => v / 10);
       const glhat = map64(N7, (i) => (g[i] * (x[i] - rowMean[row(i)])) / Math.sqrt(rowVar[row(i)] + 1e-5));
       expect(maxRelErr(grad(ln.bias!), sums(g, 1, R, 10))).toBeLessThanOrEqual(tol);
       expect(maxRelErr(grad(ln.weight!), sums(glhat, 1, R, 10), sums(abs(glhat), 1, R, 10))).toBeLessThanOrEqual(tol);
       // LayerNorm's statistics as it composes them, over rows of 5·10^6 (the last dim).
-      const rows = wg.tensor(x, { shape: [2, 5_000_000] }), mu = rows.mean(1, true);
+      const rows = wg.tensor(x, { shape: [2, 5_000_000] }),
+        mu = rows.mean(1, true);
       const wantMu = sums(x, 2, 5_000_000, 1).map((v) => v / 5_000_000);
       expect(maxRelErr(vals(mu), wantMu)).toBeLessThanOrEqual(tol);
-      const wantVar = sums(map64(N7, (i) => (x[i] - wantMu[i < 5_000_000 ? 0 : 1]) ** 2), 2, 5_000_000, 1).map((v) => v / 5_000_000);
+      const wantVar = sums(
+        map64(N7, (i) => (x[i] - wantMu[i < 5_000_000 ? 0 : 1]) ** 2),
+        2,
+        5_000_000,
+        1,
+      ).map((v) => v / 5_000_000);
       expect(maxRelErr(vals(rows.sub(mu).square().mean(1)), wantVar)).toBeLessThanOrEqual(tol);
     });
   });

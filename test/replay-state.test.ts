@@ -16,7 +16,12 @@ beforeAll(async () => {
 const BACKENDS = ['wasm', 'reference'] as const;
 
 function data(n = 8) {
-  const xs = Array.from({ length: n }, (_, i) => wg.tensor(Array.from({ length: 28 }, (_, k) => Math.sin(k * 0.9 + i)), { shape: [7, 4] }));
+  const xs = Array.from({ length: n }, (_, i) =>
+    wg.tensor(
+      Array.from({ length: 28 }, (_, k) => Math.sin(k * 0.9 + i)),
+      { shape: [7, 4] },
+    ),
+  );
   const ys = Array.from({ length: n }, (_, i) => wg.tensor(Int32Array.from({ length: 7 }, (_, k) => (k + i) % 3)));
   return { xs, ys };
 }
@@ -116,7 +121,8 @@ for (const be of BACKENDS)
         for (let i = 0; i < 4; i++) f(xs[i], ys[i]);
         const bytes = wg.save(s.model);
         const sd = s.opt.stateDict();
-        const copy = (st: Record<string, wg.Tensor>) => Object.fromEntries(Object.entries(st).map(([n, t]) => [n, wg.tensor(t.data(), { shape: [...t.shape] })]));
+        const copy = (st: Record<string, wg.Tensor>) =>
+          Object.fromEntries(Object.entries(st).map(([n, t]) => [n, wg.tensor(t.data(), { shape: [...t.shape] })]));
         const saved = { state: Object.fromEntries(Object.entries(sd.state).map(([k, st]) => [k, copy(st)])), paramGroups: sd.paramGroups };
         for (let i = 4; i < 7; i++) f(xs[i], ys[i]);
         s.model.loadStateDict(wg.load(bytes));
@@ -139,12 +145,16 @@ for (const be of BACKENDS)
 
 test('the coefficients from memory equal the params path bit for bit (hyperparameters as float32 pairs)', () => {
   wg.setBackend('wasm');
-  const lr = 1e-3, betas = [0.9, 0.999] as const, eps = 1e-8, weightDecay = 0.013;
+  const lr = 1e-3,
+    betas = [0.9, 0.999] as const,
+    eps = 1e-8,
+    weightDecay = 0.013;
   const p = wg.tensor([0.5, -1.25, 2, 0.1, -0.7], { requiresGrad: true });
   const opt = new wg.optim.AdamW([p], { lr, betas: [...betas], eps, weightDecay });
   // the same steps through the params path: the op run with float64 attrs
   let x = wg.tensor([0.5, -1.25, 2, 0.1, -0.7]);
-  const m = wg.zeros([5]), v = wg.zeros([5]);
+  const m = wg.zeros([5]),
+    v = wg.zeros([5]);
   for (let step = 1; step <= 30; step++) {
     const g = wg.tensor([0.3, -0.2, 0.05 * step, -1, 0.7]);
     p.grad = g;

@@ -43,7 +43,10 @@ describe.each(BACKENDS)('%s', (be) => {
 
   test('compiled dropout equals eager over 20 fast replays, and randn afterwards gives the same numbers', () => {
     wg.setBackend(be);
-    const x = wg.tensor(Array.from({ length: 50 }, (_, i) => i / 7 - 3), { shape: [5, 10], requiresGrad: true });
+    const x = wg.tensor(
+      Array.from({ length: 50 }, (_, i) => i / 7 - 3),
+      { shape: [5, 10], requiresGrad: true },
+    );
     const step = (t: wg.Tensor) => {
       const y = wg.dropout(wg.dropout(t, 0.3, true).relu(), 0.6, true);
       y.sum().backward();

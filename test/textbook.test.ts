@@ -12,7 +12,8 @@ beforeAll(async () => {
 
 const close = (got: ArrayLike<number>, want: ArrayLike<number>, tol = 1e-5) => {
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `element ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i] - want[i]), `element ${i}: ${got[i]} vs ${want[i]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(want[i])));
 };
 const grad = (t: wg.Tensor) => Array.from(t.grad!.data());
 const sig = (z: number) => 1 / (1 + Math.exp(-z));
@@ -52,7 +53,10 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     test('a ReLU neuron passes the gradient when active and blocks it when not', () => {
-      for (const [b, active] of [[1, true], [-10, false]] as const) {
+      for (const [b, active] of [
+        [1, true],
+        [-10, false],
+      ] as const) {
         const w = wg.tensor([[0.5, -1, 2]], { requiresGrad: true });
         const x = wg.tensor([[1], [2], [3]]);
         const bias = wg.tensor(b, { requiresGrad: true });
@@ -65,7 +69,9 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     test('the 2-layer MLP with squared error matches its hand-derived formulas', () => {
-      const d = 3, h = 4, o = 2;
+      const d = 3,
+        h = 4,
+        o = 2;
       const X = [0.5, -1.2, 2.0];
       const T = [1.0, -0.5];
       const W1v = Array.from({ length: h * d }, (_, k) => Math.fround(Math.sin(k + 1) * 0.7));
@@ -105,7 +111,15 @@ for (const be of ['wasm', 'reference'] as const) {
       const lossOf = () => {
         const q = w.matmul(x).sigmoid().sum();
         // −[t log σ + (1−t) log(1−σ)] with t = 1, plus λ/2·‖w‖²
-        return q.log().neg().add(w.square().sum().mul(lam / 2));
+        return q
+          .log()
+          .neg()
+          .add(
+            w
+              .square()
+              .sum()
+              .mul(lam / 2),
+          );
       };
       const loss = lossOf();
       loss.backward();

@@ -66,7 +66,8 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
         [[1, 2, 3], [0, 4, 3], { transposeB: true }, [0, 2, 4]],
       ];
       for (const [as, bs, opts, want] of cases) {
-        const a = param(as), b = param(bs);
+        const a = param(as),
+          b = param(bs);
         const y = wg.matmul(a, b, opts);
         expect(y.shape, `${JSON.stringify(as)}·${JSON.stringify(bs)}`).toEqual(want);
         expect(vals(y)).toEqual([]);
@@ -93,7 +94,8 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
         [[3, 0, 2], [3, 4, 0], { transposeA: true, transposeB: true }, [3, 2, 4]],
       ];
       for (const [as, bs, opts, want] of cases) {
-        const a = param(as), b = param(bs);
+        const a = param(as),
+          b = param(bs);
         const n = want.reduce((p, q) => p * q, 1);
         dirtyHeap(n);
         const y = wg.matmul(a, b, opts);
@@ -105,12 +107,14 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
     });
 
     test('m = 0 or n = 0: an empty result, and a zero gradient for the non-empty operand', () => {
-      const a = param([0, 3]), b = param([3, 4], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      const a = param([0, 3]),
+        b = param([3, 4], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
       const y = a.matmul(b);
       expect(y.shape).toEqual([0, 4]);
       y.sum().backward();
       expectZeroGrads(a, b);
-      const c = param([2, 3]), d = param([3, 0]);
+      const c = param([2, 3]),
+        d = param([3, 0]);
       const z = c.matmul(d);
       expect(z.shape).toEqual([2, 0]);
       z.sum().backward();
@@ -118,24 +122,37 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
     });
 
     test('linear (F.linear) with no rows gives [0, out]; with no in-features the bias broadcast (relu applied), or zeros', () => {
-      const x = param([0, 3]), w = param([2, 3]), b = param([2]);
+      const x = param([0, 3]),
+        w = param([2, 3]),
+        b = param([2]);
       const y = wg.linear(x, w, b);
       expect(y.shape).toEqual([0, 2]);
       y.sum().backward();
       expectZeroGrads(x, w, b);
 
-      const seed = wg.tensor([[1, 2, 3], [4, 5, 6]]);
-      const x0 = param([2, 0]), w0 = param([3, 0]), b0 = param([3], [1, -2, 3]);
+      const seed = wg.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      const x0 = param([2, 0]),
+        w0 = param([3, 0]),
+        b0 = param([3], [1, -2, 3]);
       dirtyHeap(6);
       const y0 = wg.linear(x0, w0, b0);
-      expect(y0.toArray()).toEqual([[1, -2, 3], [1, -2, 3]]);
+      expect(y0.toArray()).toEqual([
+        [1, -2, 3],
+        [1, -2, 3],
+      ]);
       y0.backward(seed);
       expect(gradOf(b0)).toEqual({ shape: [3], values: [5, 7, 9] }); // column sums of the seed
       expectZeroGrads(x0, w0);
 
       const r = param([3], [1, -2, 3]);
       const yr = wg.linear(wg.ones([2, 0]), wg.ones([3, 0]), r, { activation: 'relu' });
-      expect(yr.toArray()).toEqual([[1, 0, 3], [1, 0, 3]]);
+      expect(yr.toArray()).toEqual([
+        [1, 0, 3],
+        [1, 0, 3],
+      ]);
       yr.backward(seed);
       expect(gradOf(r).values).toEqual([5, 0, 9]); // masked where relu gave 0
 
@@ -146,7 +163,8 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
 
   describe('elementwise', () => {
     test('a 0 dim broadcast against 1 stays 0; the broadcast operand gets a zero gradient', () => {
-      const a = param([2, 0, 3]), b = param([3], [1, 2, 3]);
+      const a = param([2, 0, 3]),
+        b = param([3], [1, 2, 3]);
       const y = a.mul(b);
       expect(y.shape).toEqual([2, 0, 3]);
       y.sum().backward();
@@ -195,7 +213,11 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
     });
 
     test('softmax and logSoftmax of empty tensors are empty, along either dim', () => {
-      for (const [shape, dim] of [[[0, 3], -1], [[3, 0], 1], [[3, 0], 0]] as [number[], number][]) {
+      for (const [shape, dim] of [
+        [[0, 3], -1],
+        [[3, 0], 1],
+        [[3, 0], 0],
+      ] as [number[], number][]) {
         const x = param(shape);
         const y = wg.softmax(x, dim).add(wg.logSoftmax(x, dim));
         expect(y.shape).toEqual(shape);
@@ -230,15 +252,31 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
     });
 
     test('cat skips empty 1-D tensors (PyTorch legacy rule) and joins other empty tensors along dim', () => {
-      const x = param([2, 3], [1, 2, 3, 4, 5, 6]), e = param([0]);
-      for (const dim of [0, 1, -1]) expect(wg.cat([e, x, e], dim).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      const x = param([2, 3], [1, 2, 3, 4, 5, 6]),
+        e = param([0]);
+      for (const dim of [0, 1, -1])
+        expect(wg.cat([e, x, e], dim).toArray()).toEqual([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
       const y = wg.cat([e, x], 0);
-      y.backward(wg.tensor([[6, 5, 4], [3, 2, 1]]));
+      y.backward(
+        wg.tensor([
+          [6, 5, 4],
+          [3, 2, 1],
+        ]),
+      );
       expect(gradOf(x).values).toEqual([6, 5, 4, 3, 2, 1]);
       expect(gradOf(e)).toEqual({ shape: [0], values: [] });
       expect(wg.cat([wg.ones([0]), wg.ones([0])], 0).shape).toEqual([0]);
-      expect(wg.cat([wg.ones([0, 3]), x], 0).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
-      expect(wg.cat([wg.ones([2, 0]), x], 1).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      expect(wg.cat([wg.ones([0, 3]), x], 0).toArray()).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      expect(wg.cat([wg.ones([2, 0]), x], 1).toArray()).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       // More than 4 inputs join in groups; a group of skipped [0] tensors is itself a [0].
       const five = wg.cat([x, e, e, e, e, x], 0);
       expect(five.shape).toEqual([4, 3]);
@@ -264,7 +302,9 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
         [[0, 2, 5, 5], { padding: 1 }, [0, 3, 5, 5]],
         [[0, 2, 7, 7], { stride: 2 }, [0, 3, 3, 3]],
       ] as [number[], wg.Conv2dOptions, number[]][]) {
-        const x = param(xs), w = param([3, 2, 3, 3]), b = param([3], [1, 2, 3]);
+        const x = param(xs),
+          w = param([3, 2, 3, 3]),
+          b = param([3], [1, 2, 3]);
         const y = wg.conv2d(x, w, b, opts);
         expect(y.shape).toEqual(want);
         y.sum().backward();
@@ -290,10 +330,15 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
   describe('losses', () => {
     test('an empty batch: mean NaN, sum 0, none empty, and empty gradients (PyTorch)', () => {
       const pairs: [string, (p: wg.Tensor, t: wg.Tensor, o: { reduction: wg.losses.Reduction }) => wg.Tensor][] = [
-        ['mse', wg.losses.mse], ['l1', wg.losses.l1], ['huber', wg.losses.huber], ['bce', wg.losses.bce], ['bceWithLogits', wg.losses.bceWithLogits],
+        ['mse', wg.losses.mse],
+        ['l1', wg.losses.l1],
+        ['huber', wg.losses.huber],
+        ['bce', wg.losses.bce],
+        ['bceWithLogits', wg.losses.bceWithLogits],
       ];
       for (const [name, loss] of pairs) {
-        const p = param([0, 3]), t = param([0, 3]);
+        const p = param([0, 3]),
+          t = param([0, 3]);
         expect(loss(p, t, { reduction: 'mean' }).item(), name).toBeNaN();
         expect(loss(p, t, { reduction: 'none' }).shape, name).toEqual([0, 3]);
         const s = loss(p, t, { reduction: 'sum' });
@@ -355,7 +400,12 @@ describe.each(['wasm', 'reference'] as const)('0-size dims (%s)', (be) => {
       expect(bn.numBatchesTracked!.item()).toBe(1);
       // The empty batch counts in the cumulative average: the next batch has weight 1/2.
       // Batch [[1, 2], [3, 6]]: mean [2, 4], unbiased variance [2, 8].
-      bn.forward(wg.tensor([[1, 2], [3, 6]]));
+      bn.forward(
+        wg.tensor([
+          [1, 2],
+          [3, 6],
+        ]),
+      );
       expect(vals(bn.runningMean!)).toEqual([1, 2]);
       expect(vals(bn.runningVar!)).toEqual([1.5, 4.5]);
       expect(bn.numBatchesTracked!.item()).toBe(2);

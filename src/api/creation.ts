@@ -24,7 +24,8 @@ type Opts = Omit<CreateOptions, 'shape'>;
 const DTYPES: readonly DType[] = ['float32', 'int32'];
 /** Most dims a tensor (or nested array) may have; deeper nesting is refused rather than overflowing the stack. */
 export const MAX_DIMS = 64;
-const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648,
+  INT32_MAX = 2147483647;
 
 const count = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -43,7 +44,11 @@ function checkShape(fn: string, shape: unknown, what = 'shape'): number[] {
   const s = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(s)) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)}`);
   const bad = s.findIndex((d) => !Number.isSafeInteger(d) || d < 0);
-  if (bad >= 0) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)}${s === shape ? ` (dim ${bad} is ${fmtValue(s[bad])})` : ''}`);
+  if (bad >= 0)
+    throw new ShapeError(
+      fn,
+      `${what} must be an array of non-negative integers, got ${fmtValue(shape)}${s === shape ? ` (dim ${bad} is ${fmtValue(s[bad])})` : ''}`,
+    );
   if (s.length > MAX_DIMS) throw new ShapeError(fn, `${what} has ${s.length} dims, at most ${MAX_DIMS} are supported`);
   return [...s];
 }
@@ -70,7 +75,10 @@ function toDtype(fn: string, flat: ArrayLike<number | bigint>, shape: readonly n
     const v = flat[i];
     if (typeof v === 'bigint') {
       if (dtype === 'int32' && (v < INT32_MIN || v > INT32_MAX))
-        throw new ValueError(fn, `value ${fmtValue(v)} at ${position(i, shape)} does not fit in int32 (wasmgrad has no int64; pass { dtype: 'float32' } to convert)`);
+        throw new ValueError(
+          fn,
+          `value ${fmtValue(v)} at ${position(i, shape)} does not fit in int32 (wasmgrad has no int64; pass { dtype: 'float32' } to convert)`,
+        );
       (out ??= Array.from(flat as ArrayLike<number>))[i] = Number(v);
     } else if (dtype === 'int32' && !(Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX))
       throw new ValueError(fn, `int32 data must be 32-bit integers, got ${fmtValue(v)} at ${position(i, shape)}`);
@@ -117,8 +125,7 @@ const isBigArray = (v: unknown) => v instanceof BigInt64Array || v instanceof Bi
 function readData(fn: string, data: unknown): { shape: number[]; flat: ArrayLike<Leaf>; ints: boolean } {
   if (typeof data === 'number') return { shape: [], flat: [data], ints: false };
   if (typeof data === 'bigint') return { shape: [], flat: [data], ints: true };
-  if (!isList(data))
-    throw new ValueError(fn, `data must be a number, a (nested) array of numbers or a typed array, got ${fmtValue(data)}`);
+  if (!isList(data)) throw new ValueError(fn, `data must be a number, a (nested) array of numbers or a typed array, got ${fmtValue(data)}`);
   if (!Array.isArray(data)) return { shape: [data.length], flat: data as ArrayLike<Leaf>, ints: data instanceof Int32Array || isBigArray(data) };
   const shape: number[] = [];
   for (let v: unknown = data; isList(v); v = v[0]) {
@@ -193,12 +200,18 @@ export function arange(startOrN: number, end?: number | Opts, step?: number | Op
   const at = args.findIndex(isRecord);
   const o = createOptions('arange', at < 0 ? undefined : args[at], ['requiresGrad', 'dtype']);
   const nums = at < 0 ? args : args.slice(0, at);
-  if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined)) throw new ValueError('arange', `the options object must come last, got ${fmtValue([startOrN, ...args])}`);
+  if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined))
+    throw new ValueError('arange', `the options object must come last, got ${fmtValue([startOrN, ...args])}`);
   const [e, st = 1] = nums as (number | undefined)[];
   const [start, stop] = e === undefined ? [0, startOrN] : [startOrN, e];
-  const named: [string, unknown][] = [['start', start], ['end', stop], ['step', st]];
+  const named: [string, unknown][] = [
+    ['start', start],
+    ['end', stop],
+    ['step', st],
+  ];
   for (const [name, v] of named) if (typeof v !== 'number') throw new ValueError('arange', `${name} must be a number, got ${fmtValue(v)}`);
-  if (!Number.isFinite(start) || !Number.isFinite(stop)) throw new ValueError('arange', `unsupported range: ${fmtValue(start)} -> ${fmtValue(stop)} (start and end must be finite)`);
+  if (!Number.isFinite(start) || !Number.isFinite(stop))
+    throw new ValueError('arange', `unsupported range: ${fmtValue(start)} -> ${fmtValue(stop)} (start and end must be finite)`);
   if (!Number.isFinite(st) || st === 0) throw new ValueError('arange', `step must be a finite non-zero number, got ${fmtValue(st)}`);
   if (Math.sign(stop - start) === -Math.sign(st))
     throw new ValueError('arange', `upper bound and larger bound inconsistent with step sign: start ${start}, end ${stop}, step ${st}`);
@@ -207,7 +220,8 @@ export function arange(startOrN: number, end?: number | Opts, step?: number | Op
     const frac = named.find(([, v]) => !Number.isInteger(v));
     if (frac) throw new ValueError('arange', `with dtype int32, ${frac[0]} must be an integer, got ${fmtValue(frac[1])}`);
     const last = start + Math.max(Math.ceil((stop - start) / st) - 1, 0) * st;
-    if (Math.min(start, last) < INT32_MIN || Math.max(start, last) > INT32_MAX) throw new ValueError('arange', `values from ${start} to ${last} do not fit in int32`);
+    if (Math.min(start, last) < INT32_MIN || Math.max(start, last) > INT32_MAX)
+      throw new ValueError('arange', `values from ${start} to ${last} do not fit in int32`);
   }
   const n = Math.ceil((stop - start) / st);
   return make('arange', [n], dtype, (be, p) => writeGenerated(be, p, n, dtype, (i) => start + i * st), o.requiresGrad);

@@ -5,7 +5,6 @@ import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
 import { op, type OpName } from '../ops/index.js';
 
-
 /** The tensor inputs of a call: numbers become 0-d constants on the backend of the first tensor. */
 function operands(name: string, args: readonly unknown[]): Tensor[] {
   args.forEach((t, i) => {
@@ -16,8 +15,14 @@ function operands(name: string, args: readonly unknown[]): Tensor[] {
   return args.map((t) => lift(t as TensorLike, like));
 }
 
-const un = (name: OpName) => (x: Tensor): Tensor => apply(op(name), operands(name, [x]));
-const bin = (name: OpName) => (a: TensorLike, b: TensorLike): Tensor => apply(op(name), operands(name, [a, b]));
+const un =
+  (name: OpName) =>
+  (x: Tensor): Tensor =>
+    apply(op(name), operands(name, [x]));
+const bin =
+  (name: OpName) =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    apply(op(name), operands(name, [a, b]));
 
 export const add = bin('add');
 export const sub = bin('sub');

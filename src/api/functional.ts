@@ -1,5 +1,34 @@
 /** The function form of every op (wg.add(a, b), ...); Tensor methods call these. */
-export { add, sub, mul, div, neg, pow, exp, log, sqrt, abs, square, tanh, sigmoid, relu, leakyRelu, gelu, softplus, silu, clamp, maximum, minimum, gt, lt, ge, le, eq, where, lerp } from './elementwise.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  neg,
+  pow,
+  exp,
+  log,
+  sqrt,
+  abs,
+  square,
+  tanh,
+  sigmoid,
+  relu,
+  leakyRelu,
+  gelu,
+  softplus,
+  silu,
+  clamp,
+  maximum,
+  minimum,
+  gt,
+  lt,
+  ge,
+  le,
+  eq,
+  where,
+  lerp,
+} from './elementwise.js';
 // `var` is a reserved word: the function is `variance` here, exported as wg.var.
 export { sum, mean, max, min, softmax, logSoftmax, logsumexp, variance as var, std, type VarOptions } from './reduce.js';
 export { matmul, linear } from './linalg.js';

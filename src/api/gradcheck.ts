@@ -26,7 +26,11 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
   if (!Array.isArray(inputs) || inputs.length === 0) throw new ValueError('gradcheck', `inputs must be a non-empty array of tensors, got ${fmtValue(inputs)}`);
   inputs.forEach((t, i) => checkTensor('gradcheck', `inputs[${i}]`, t));
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = checkOptions<GradcheckOptions>('gradcheck', opts, ['eps', 'atol', 'rtol']);
-  const bounds: [string, unknown, '> 0' | '≥ 0'][] = [['eps', eps, '> 0'], ['atol', atol, '≥ 0'], ['rtol', rtol, '≥ 0']];
+  const bounds: [string, unknown, '> 0' | '≥ 0'][] = [
+    ['eps', eps, '> 0'],
+    ['atol', atol, '≥ 0'],
+    ['rtol', rtol, '≥ 0'],
+  ];
   for (const [name, v, bound] of bounds)
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (v === 0 && bound === '> 0'))
       throw new ValueError('gradcheck', `${name} must be a finite number ${bound}, got ${fmtValue(v)}`);
@@ -34,7 +38,8 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
   setBackend('reference');
   try {
     const vals = inputs.map((t) => Float64Array.from(t.values()));
-    const make = (i: number, v: Float64Array, grad: boolean) => tensor(v, { shape: inputs[i].shape, dtype: inputs[i].dtype, requiresGrad: grad && inputs[i].dtype === 'float32' });
+    const make = (i: number, v: Float64Array, grad: boolean) =>
+      tensor(v, { shape: inputs[i].shape, dtype: inputs[i].dtype, requiresGrad: grad && inputs[i].dtype === 'float32' });
     let weights: Float64Array | null = null;
     const objective = (xs: Tensor[]): Tensor => {
       const y = fn(...xs);

@@ -10,7 +10,10 @@ import { op } from '../ops/index.js';
 /** Labels must be int32 class ids in 0..C−1; they are read here because a bad id would index outside the input. */
 function checkLabels(loss: string, x: Tensor, labels: Tensor): void {
   if (labels.dtype !== 'int32')
-    throw new DTypeError(`losses.${loss}`, `labels must be int32 class ids, got a ${labels.dtype} tensor of shape ${fmtShape(labels.shape)} (make them with wg.tensor(ids, { dtype: 'int32' }))`);
+    throw new DTypeError(
+      `losses.${loss}`,
+      `labels must be int32 class ids, got a ${labels.dtype} tensor of shape ${fmtShape(labels.shape)} (make them with wg.tensor(ids, { dtype: 'int32' }))`,
+    );
   planLabels(loss, x, labels);
   const C = x.shape[classDim(loss, x.shape)];
   const v = labels.values();
@@ -30,7 +33,6 @@ function unravel(j: number, shape: readonly number[]): number[] {
   return idx;
 }
 
-
 // ---- per-sample / per-element losses for src/api/losses.ts ------------------------------------------
 
 /** Per-sample cross-entropy: int32 class labels, or float32 probabilities of the logits' shape. */
@@ -38,9 +40,11 @@ export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {
   if (labels.dtype === 'float32') {
     const cd = classDim('crossEntropy', logits.shape);
     if (!sameShape(labels.shape, logits.shape))
-      throw new ShapeError('losses.crossEntropy',
+      throw new ShapeError(
+        'losses.crossEntropy',
         `labels must be int32 class ids (shape ${fmtShape(logits.shape.filter((_, i) => i !== cd))}) or float32 probabilities of the logits' shape ${fmtShape(logits.shape)}; ` +
-        `got a float32 tensor of shape ${fmtShape(labels.shape)} (for class ids use wg.tensor(ids, { dtype: 'int32' }))`);
+          `got a float32 tensor of shape ${fmtShape(labels.shape)} (for class ids use wg.tensor(ids, { dtype: 'int32' }))`,
+      );
     return apply(op('softNllLoss'), [logSoftmax(logits, cd), labels], { dim: cd });
   }
   checkLabels('crossEntropy', logits, labels);

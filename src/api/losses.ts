@@ -27,16 +27,24 @@ function lossArgs<O extends object>(loss: string, args: [string, unknown][], opt
 
 function reduced(loss: string, reduction: Reduction | undefined, perElement: () => Tensor): Tensor {
   const r = reduction ?? 'mean';
-  if (r !== 'mean' && r !== 'sum' && r !== 'none')
-    throw new ValueError(`losses.${loss}`, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`losses.${loss}`, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
   const l = perElement();
   return r === 'none' ? l : r === 'sum' ? sum(l) : mean(l);
 }
 
 /** A per-element loss of (a, b) with only a reduction option. */
-const pairLoss = (loss: string, names: [string, string], per: (a: Tensor, b: Tensor) => Tensor) =>
+const pairLoss =
+  (loss: string, names: [string, string], per: (a: Tensor, b: Tensor) => Tensor) =>
   (a: Tensor, b: Tensor, opts: { reduction?: Reduction } = {}): Tensor => {
-    const o = lossArgs<{ reduction?: Reduction }>(loss, [[names[0], a], [names[1], b]], opts, ['reduction']);
+    const o = lossArgs<{ reduction?: Reduction }>(
+      loss,
+      [
+        [names[0], a],
+        [names[1], b],
+      ],
+      opts,
+      ['reduction'],
+    );
     return reduced(loss, o.reduction, () => per(a, b));
   };
 
@@ -48,7 +56,15 @@ export const l1 = pairLoss('l1', ['pred', 'target'], L.l1Loss);
 
 /** Huber loss (PyTorch HuberLoss): ½e² for |e| < delta, delta·(|e| − ½delta) beyond; delta > 0, default 1. */
 export function huber(pred: Tensor, target: Tensor, opts: { delta?: number; reduction?: Reduction } = {}): Tensor {
-  const o = lossArgs<{ delta?: number; reduction?: Reduction }>('huber', [['pred', pred], ['target', target]], opts, ['delta', 'reduction']);
+  const o = lossArgs<{ delta?: number; reduction?: Reduction }>(
+    'huber',
+    [
+      ['pred', pred],
+      ['target', target],
+    ],
+    opts,
+    ['delta', 'reduction'],
+  );
   return reduced('huber', o.reduction, () => L.huberLoss(pred, target, o.delta ?? 1));
 }
 
@@ -67,7 +83,15 @@ export interface CrossEntropyOptions {
  * smoothing ε, as PyTorch: per sample w_y·(1 − ε)·(−log p_y) + (ε/C)·Σ_c w_c·(−log p_c).
  */
 export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  const opts = lossArgs<CrossEntropyOptions>('crossEntropy', [['logits', logits], ['labels', labels]], options, ['reduction', 'weight', 'labelSmoothing']);
+  const opts = lossArgs<CrossEntropyOptions>(
+    'crossEntropy',
+    [
+      ['logits', logits],
+      ['labels', labels],
+    ],
+    options,
+    ['reduction', 'weight', 'labelSmoothing'],
+  );
   const { weight, labelSmoothing: eps = 0 } = opts;
   if (weight === undefined && eps === 0) return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels));
   if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1))
@@ -79,7 +103,10 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
     checkTensor('losses.crossEntropy', 'weight', weight);
     if (weight.dtype !== 'float32') throw new DTypeError('losses.crossEntropy', `weight must be a float32 tensor of shape [${C}], got ${weight}`);
     if (weight.ndim !== 1 || weight.shape[0] !== C)
-      throw new ShapeError('losses.crossEntropy', `weight must be a float32 tensor of shape [${C}] (one per class of logits ${fmtShape(logits.shape)}), got ${fmtShape(weight.shape)}`);
+      throw new ShapeError(
+        'losses.crossEntropy',
+        `weight must be a float32 tensor of shape [${C}] (one per class of logits ${fmtShape(logits.shape)}), got ${fmtShape(weight.shape)}`,
+      );
   }
   // weights laid along the class dim so they broadcast against [N, C, d1, …]
   const wAlong = weight?.reshape(logits.shape.map((d, k) => (k === classDim ? d : 1)));

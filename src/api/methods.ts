@@ -79,58 +79,155 @@ type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: nev
 type TensorCore = Pick<Tensor, 'item' | 'data' | 'values' | 'toArray' | 'detach' | 'keep' | 'dispose' | 'toString' | 'assertAlive'>;
 
 const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
-  backward(grad, opts = {}) { backward(this, grad, opts); },
+  backward(grad, opts = {}) {
+    backward(this, grad, opts);
+  },
   // ---- elementwise ----
-  add(o) { return F.add(this, o); },
-  sub(o) { return F.sub(this, o); },
-  mul(o) { return F.mul(this, o); },
-  div(o) { return F.div(this, o); },
-  neg() { return F.neg(this); },
-  pow(exponent) { return F.pow(this, exponent); },
-  exp() { return F.exp(this); },
-  log() { return F.log(this); },
-  sqrt() { return F.sqrt(this); },
-  abs() { return F.abs(this); },
-  square() { return F.square(this); },
-  tanh() { return F.tanh(this); },
-  sigmoid() { return F.sigmoid(this); },
-  relu() { return F.relu(this); },
-  leakyRelu(slope = 0.01) { return F.leakyRelu(this, slope); },
-  gelu() { return F.gelu(this); },
-  softplus() { return F.softplus(this); },
-  silu() { return F.silu(this); },
-  lerp(end, weight) { return F.lerp(this, end, weight); },
-  clamp(min, max) { return F.clamp(this, min, max); },
-  maximum(o) { return F.maximum(this, o); },
-  minimum(o) { return F.minimum(this, o); },
-  gt(o) { return F.gt(this, o); },
-  lt(o) { return F.lt(this, o); },
-  ge(o) { return F.ge(this, o); },
-  le(o) { return F.le(this, o); },
-  eq(o) { return F.eq(this, o); },
+  add(o) {
+    return F.add(this, o);
+  },
+  sub(o) {
+    return F.sub(this, o);
+  },
+  mul(o) {
+    return F.mul(this, o);
+  },
+  div(o) {
+    return F.div(this, o);
+  },
+  neg() {
+    return F.neg(this);
+  },
+  pow(exponent) {
+    return F.pow(this, exponent);
+  },
+  exp() {
+    return F.exp(this);
+  },
+  log() {
+    return F.log(this);
+  },
+  sqrt() {
+    return F.sqrt(this);
+  },
+  abs() {
+    return F.abs(this);
+  },
+  square() {
+    return F.square(this);
+  },
+  tanh() {
+    return F.tanh(this);
+  },
+  sigmoid() {
+    return F.sigmoid(this);
+  },
+  relu() {
+    return F.relu(this);
+  },
+  leakyRelu(slope = 0.01) {
+    return F.leakyRelu(this, slope);
+  },
+  gelu() {
+    return F.gelu(this);
+  },
+  softplus() {
+    return F.softplus(this);
+  },
+  silu() {
+    return F.silu(this);
+  },
+  lerp(end, weight) {
+    return F.lerp(this, end, weight);
+  },
+  clamp(min, max) {
+    return F.clamp(this, min, max);
+  },
+  maximum(o) {
+    return F.maximum(this, o);
+  },
+  minimum(o) {
+    return F.minimum(this, o);
+  },
+  gt(o) {
+    return F.gt(this, o);
+  },
+  lt(o) {
+    return F.lt(this, o);
+  },
+  ge(o) {
+    return F.ge(this, o);
+  },
+  le(o) {
+    return F.le(this, o);
+  },
+  eq(o) {
+    return F.eq(this, o);
+  },
   // ---- linear algebra, shapes ----
-  matmul(o, opts) { return F.matmul(this, o, opts); },
-  transpose(d0?, d1?) { return F.transpose(this, d0, d1); },
-  permute(dims) { return F.permute(this, dims); },
-  reshape(shape) { return F.reshape(this, shape); },
-  flatten(startDim = 0) { return F.flatten(this, startDim); },
-  slice(dim, start, end) { return F.slice(this, dim, start, end); },
+  matmul(o, opts) {
+    return F.matmul(this, o, opts);
+  },
+  transpose(d0?, d1?) {
+    return F.transpose(this, d0, d1);
+  },
+  permute(dims) {
+    return F.permute(this, dims);
+  },
+  reshape(shape) {
+    return F.reshape(this, shape);
+  },
+  flatten(startDim = 0) {
+    return F.flatten(this, startDim);
+  },
+  slice(dim, start, end) {
+    return F.slice(this, dim, start, end);
+  },
   // ---- reductions ----
-  sum(dim?, keepdim = false) { return F.sum(this, dim, keepdim); },
-  mean(dim?, keepdim = false) { return F.mean(this, dim, keepdim); },
-  max(dim?, keepdim = false) { return F.max(this, dim, keepdim); },
-  min(dim?, keepdim = false) { return F.min(this, dim, keepdim); },
-  softmax(dim = -1) { return F.softmax(this, dim); },
-  logSoftmax(dim = -1) { return F.logSoftmax(this, dim); },
-  logsumexp(dim?, keepdim = false) { return F.logsumexp(this, dim, keepdim); },
-  var(dim?, opts?) { return F.var(this, dim, opts); },
-  std(dim?, opts?) { return F.std(this, dim, opts); },
+  sum(dim?, keepdim = false) {
+    return F.sum(this, dim, keepdim);
+  },
+  mean(dim?, keepdim = false) {
+    return F.mean(this, dim, keepdim);
+  },
+  max(dim?, keepdim = false) {
+    return F.max(this, dim, keepdim);
+  },
+  min(dim?, keepdim = false) {
+    return F.min(this, dim, keepdim);
+  },
+  softmax(dim = -1) {
+    return F.softmax(this, dim);
+  },
+  logSoftmax(dim = -1) {
+    return F.logSoftmax(this, dim);
+  },
+  logsumexp(dim?, keepdim = false) {
+    return F.logsumexp(this, dim, keepdim);
+  },
+  var(dim?, opts?) {
+    return F.var(this, dim, opts);
+  },
+  std(dim?, opts?) {
+    return F.std(this, dim, opts);
+  },
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
-  copy_(src) { copyInto(this, src); return this; },
-  add_(o) { return this.copy_(F.add(this, o)); },
-  sub_(o) { return this.copy_(F.sub(this, o)); },
-  mul_(o) { return this.copy_(F.mul(this, o)); },
-  zero_() { return this.copy_(0); },
+  copy_(src) {
+    copyInto(this, src);
+    return this;
+  },
+  add_(o) {
+    return this.copy_(F.add(this, o));
+  },
+  sub_(o) {
+    return this.copy_(F.sub(this, o));
+  },
+  mul_(o) {
+    return this.copy_(F.mul(this, o));
+  },
+  zero_() {
+    return this.copy_(0);
+  },
 };
 
 for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });

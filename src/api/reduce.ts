@@ -5,7 +5,6 @@ import type { Tensor } from '../engine/tensor.js';
 import type { VarAttrs } from '../ops/composite.js';
 import { op } from '../ops/index.js';
 
-
 export const sum = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('sum'), [x], { dim, keepdim });
 export const mean = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('mean'), [x], { dim, keepdim });
 export const max = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('max'), [x], { dim, keepdim });
@@ -20,7 +19,10 @@ export interface VarOptions {
   correction?: number;
   keepdim?: boolean;
 }
-const varOptions = (fn: string, dim: number | undefined, opts: VarOptions | undefined): VarAttrs => ({ dim, ...checkOptions<VarOptions>(fn, opts, ['correction', 'keepdim']) });
+const varOptions = (fn: string, dim: number | undefined, opts: VarOptions | undefined): VarAttrs => ({
+  dim,
+  ...checkOptions<VarOptions>(fn, opts, ['correction', 'keepdim']),
+});
 /** Variance over dim (all elements when undefined): Σ (x − mean)² / max(0, N − correction). */
 export const variance = (x: Tensor, dim?: number, opts?: VarOptions): Tensor => apply(op('var'), [x], varOptions('var', dim, opts));
 /** Standard deviation: √var, with the same options. */

@@ -29,7 +29,10 @@ export function copyInto(target: Tensor, src: TensorLike): Tensor {
   if (!(s instanceof Tensor)) throw new ValueError('copy_', `source must be a Tensor or a number, got ${fmtValue(src)}`);
   s.assertAlive('copy_');
   if (s.dtype !== target.dtype)
-    throw new DTypeError('copy_', `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`);
+    throw new DTypeError(
+      'copy_',
+      `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`,
+    );
   const lead = target.ndim - s.ndim;
   if (lead < 0 || s.shape.some((d, k) => d !== 1 && d !== target.shape[lead + k]))
     throw new ShapeError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
@@ -39,7 +42,8 @@ export function copyInto(target: Tensor, src: TensorLike): Tensor {
 /** A number as a 0-d tensor of target's dtype on target's backend. */
 function scalarLike(value: number, target: Tensor): Tensor {
   if (target.dtype === 'float32') return lift(value, target);
-  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) throw new ValueError('copy_', `an int32 tensor can only be filled with a 32-bit integer, got ${fmtValue(value)}`);
+  if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647)
+    throw new ValueError('copy_', `an int32 tensor can only be filled with a 32-bit integer, got ${fmtValue(value)}`);
   const s = allocTransient(target.storage.backend, 1, 'constant');
   target.storage.backend.write(s.ptr, [value], 'int32');
   return new Tensor([], 'int32', s, false);
@@ -54,9 +58,13 @@ export function reshape(x: Tensor, shape: readonly number[] | number): Tensor {
     throw new ShapeError('reshape', `shape must be an array of integers ≥ -1, got ${fmtValue(given)} (tensor of shape ${fmtShape(x.shape)})`);
   const holes = shape.filter((d) => d === -1).length;
   if (holes > 1) throw new ShapeError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
-  const n = x.size, known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
+  const n = x.size,
+    known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
   if (holes === 1 && known === 0 && n === 0)
-    throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (0 elements) into ${fmtShape(shape)}: the other dims multiply to 0, so the -1 could be any size`);
+    throw new ShapeError(
+      'reshape',
+      `cannot reshape a tensor of shape ${fmtShape(x.shape)} (0 elements) into ${fmtShape(shape)}: the other dims multiply to 0, so the -1 could be any size`,
+    );
   const fits = holes === 1 ? known > 0 && n % known === 0 : known === n;
   if (!fits) throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
   return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
@@ -77,7 +85,8 @@ export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
     for (const d of [d0, d1]) if (d !== undefined) normDim('transpose', d, 1, x.shape);
     return copyView(x, contiguousView(x.shape));
   }
-  const a = normDim('transpose', d0 ?? -2, x.ndim, x.shape), b = normDim('transpose', d1 ?? -1, x.ndim, x.shape);
+  const a = normDim('transpose', d0 ?? -2, x.ndim, x.shape),
+    b = normDim('transpose', d1 ?? -1, x.ndim, x.shape);
   const dims = x.shape.map((_, k) => (k === a ? b : k === b ? a : k));
   return copyView(x, permuteView(x.shape, dims));
 }
@@ -85,7 +94,8 @@ export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
 /** Output dim k is input dim dims[k]; dims is a permutation of 0..ndim-1 (negatives count from the end). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor('permute', 'input', x);
-  if (!Array.isArray(dims)) throw new ValueError('permute', `dims must be an array of dim indices, got ${fmtValue(dims)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (!Array.isArray(dims))
+    throw new ValueError('permute', `dims must be an array of dim indices, got ${fmtValue(dims)} (tensor of shape ${fmtShape(x.shape)})`);
   const bad = () => new ShapeError('permute', `dims ${fmtValue(dims)} is not a permutation of 0..${x.ndim - 1} for a tensor of shape ${fmtShape(x.shape)}`);
   if (dims.length !== x.ndim) throw bad();
   const ds = dims.map((d) => normDim('permute', d, x.ndim, x.shape));
@@ -127,7 +137,12 @@ function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: bo
   const desc = () => xs.map((t) => `${t.dtype} ${fmtShape(t.shape)} (${t.storage.backend.name})`).join(', ');
   if (xs.some((t) => t.dtype !== xs[0].dtype)) throw new DTypeError(op, `tensors must share one dtype, got ${desc()}`);
   if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw new BackendError(op, `tensors live on different backends: ${desc()}`);
-  const p = planJoin(op, xs.map((t) => t.shape), dim, stack);
+  const p = planJoin(
+    op,
+    xs.map((t) => t.shape),
+    dim,
+    stack,
+  );
   if (xs.length === 1) return copyView(xs[0], contiguousView(p.shape));
   const tree = (ts: readonly Tensor[], stacking: boolean): Tensor => {
     if (ts.length <= 4) return apply(joinFor(ts[0].dtype, ts.length), ts, { dim: p.dim, stack: stacking });
@@ -149,7 +164,10 @@ export function embedding(idx: Tensor, weight: Tensor): Tensor {
   for (let p = 0; p < v.length; p++) {
     if (v[p] >= 0 && v[p] < n) continue;
     const at = idx.shape.map((_, k) => Math.floor(p / sizeOf(idx.shape.slice(k + 1))) % idx.shape[k]);
-    throw new ValueError('embedding', `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for a weight with ${n} rows (valid: 0..${n - 1})`);
+    throw new ValueError(
+      'embedding',
+      `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for a weight with ${n} rows (valid: 0..${n - 1})`,
+    );
   }
   return apply(EMBEDDING, [idx, weight]);
 }

@@ -64,7 +64,8 @@ function signature(args: readonly unknown[]): string {
 function sameSignature(prev: readonly unknown[], args: readonly unknown[]): boolean {
   if (prev.length !== args.length) return false;
   for (let i = 0; i < args.length; i++) {
-    const a = args[i], p = prev[i];
+    const a = args[i],
+      p = prev[i];
     if (!(a instanceof Tensor)) {
       if (p instanceof Tensor || typeof a !== typeof p) return false;
       continue;
@@ -72,7 +73,8 @@ function sameSignature(prev: readonly unknown[], args: readonly unknown[]): bool
     if (!(p instanceof Tensor) || a.dtype !== p.dtype || a.storage.backend !== p.storage.backend || a.shape.length !== p.shape.length) return false;
     for (let k = 0; k < a.shape.length; k++) if (a.shape[k] !== p.shape[k]) return false;
     for (let j = 0; j < i; j++) {
-      const aj = args[j], pj = prev[j];
+      const aj = args[j],
+        pj = prev[j];
       if ((aj instanceof Tensor && aj.storage === a.storage) !== (pj instanceof Tensor && pj.storage === p.storage)) return false;
     }
   }
@@ -102,8 +104,7 @@ const MISS = Symbol('run the JavaScript');
  * the same, or null where the run's own backward() binds that gradient again.
  */
 function gradsAsRecorded(b: Binding): boolean {
-  for (const [leaf, { g, expect }] of b.leafGrads)
-    if (leaf.grad === g ? expect === 'null' : !(leaf.grad === null && expect !== 'same')) return false;
+  for (const [leaf, { g, expect }] of b.leafGrads) if (leaf.grad === g ? expect === 'null' : !(leaf.grad === null && expect !== 'same')) return false;
   for (const [leaf, read] of b.gradReads) if (leaf.grad !== read && !(leaf.grad === null && read !== null && b.leafGrads.get(leaf)?.g === read)) return false;
   return true;
 }

@@ -204,7 +204,8 @@ class Recorder implements ReplaySink {
   launch(be: Backend, recs: readonly Int32Array[], workspace: number): boolean {
     const p = this.program!;
     const b = this.run!;
-    if (p.backend !== null && p.backend !== be) throw new BackendError('compile', `a compiled function must use one backend, this one runs ops on ${p.backend.name} and ${be.name}`);
+    if (p.backend !== null && p.backend !== be)
+      throw new BackendError('compile', `a compiled function must use one backend, this one runs ops on ${p.backend.name} and ${be.name}`);
     p.backend = be;
     p.workspace = Math.max(p.workspace, workspace);
     let stored: Int32Array[];
@@ -217,7 +218,8 @@ class Recorder implements ReplaySink {
       if (e?.kind !== 'run' || e.recs.length !== recs.length) throw notStatic(`a launch of ${opName(recs[0]?.[R.OPCODE] ?? 0)}`);
       stored = e.recs;
       for (let i = 0; i < recs.length; i++) {
-        const old = stored[i], rec = recs[i];
+        const old = stored[i],
+          rec = recs[i];
         if (old[R.OPCODE] !== rec[R.OPCODE]) throw notStatic(`${opName(rec[R.OPCODE])} where ${opName(old[R.OPCODE])} was recorded`);
         for (let w = 0; w < REC_WORDS; w++) if (w !== R.WS && old[w] !== rec[w]) b.diffs.push([old, w]);
         old.set(rec);
@@ -331,7 +333,8 @@ export function runPatched(p: Program): void {
   let from = 0;
   let next: Int32Array | null = null; // where the previous kernel draw leaves the stream
   for (const d of p.bound?.draws ?? []) {
-    if (next === null) restoreStream(d.state); // no kernel draws before the first: no split
+    if (next === null)
+      restoreStream(d.state); // no kernel draws before the first: no split
     else if (d.state.some((w, k) => w !== next![k])) {
       be.run(p.recs.slice(from, d.at), p.workspace, 'compile');
       from = d.at;

@@ -40,7 +40,9 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
       throw new ShapeError('backward', `seed shape ${fmtShape(grad.shape)} does not match tensor shape ${fmtShape(root.shape)}`);
     return grad.values();
   }
-  const isNumbers = Array.isArray(grad) ? grad.every((v) => typeof v === 'number') : ArrayBuffer.isView(grad) && !(grad instanceof DataView) && !(grad instanceof BigInt64Array || grad instanceof BigUint64Array);
+  const isNumbers = Array.isArray(grad)
+    ? grad.every((v) => typeof v === 'number')
+    : ArrayBuffer.isView(grad) && !(grad instanceof DataView) && !(grad instanceof BigInt64Array || grad instanceof BigUint64Array);
   if (!isNumbers) throw new ValueError('backward', `the seed gradient must be a Tensor, a number or an array of numbers, got ${fmtValue(grad)}`);
   if (grad.length !== root.size) throw new ShapeError('backward', `seed has ${grad.length} values, tensor ${fmtShape(root.shape)} has ${root.size}`);
   return grad;
@@ -120,7 +122,10 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   const opts = checkOptions<{ retainGraph?: boolean }>('backward', options, ['retainGraph']);
   checkBool('backward', 'retainGraph', opts.retainGraph);
   if (!root.requiresGrad)
-    throw new AutogradError('backward', `tensor ${fmtShape(root.shape)} does not require grad: none of the tensors it was computed from has requiresGrad: true`);
+    throw new AutogradError(
+      'backward',
+      `tensor ${fmtShape(root.shape)} does not require grad: none of the tensors it was computed from has requiresGrad: true`,
+    );
   const seed = seedValues(root, grad);
   const be = root.storage.backend;
   if (root.node === null) {
@@ -130,7 +135,11 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     if (fresh.size > 0) launch(be, [fillRecord(g.ptr, root.size, 0)], 0, 'backward');
     if (sink.mode !== 'off') sink.slow('backward() of a leaf tensor adds the seed in JavaScript');
     const cur = be.read(g.ptr, root.size, 'float32');
-    be.write(g.ptr, Array.from(cur, (v, i) => v + seed[i]), 'float32');
+    be.write(
+      g.ptr,
+      Array.from(cur, (v, i) => v + seed[i]),
+      'float32',
+    );
     return;
   }
   const order = topoOrder(root);
@@ -160,7 +169,8 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     gradOf.set(t, s);
   }
   if (seed.length === 1) fills.push(fillRecord(gradOf.get(root)!.ptr, 1, seed[0]));
-  else if (sink.mode !== 'off') throw new CompileError('compile', `backward() inside a compiled function needs a one-element loss, got a tensor of shape ${fmtShape(root.shape)}`);
+  else if (sink.mode !== 'off')
+    throw new CompileError('compile', `backward() inside a compiled function needs a one-element loss, got a tensor of shape ${fmtShape(root.shape)}`);
   let workspace = 0;
   const backs: Int32Array[] = [];
   for (let k = order.length - 1; k >= 0; k--) {

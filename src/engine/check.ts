@@ -24,8 +24,7 @@ export function isRecord(v: unknown): v is object {
  */
 export function checkOptions<T extends object = Record<string, unknown>>(fn: string, opts: unknown, known: readonly string[]): T {
   if (opts === undefined) return {} as T;
-  if (!isRecord(opts))
-    throw new ValueError(fn, `options must be an object${known.length > 0 ? ` { ${known.join(', ')} }` : ''}, got ${fmtValue(opts)}`);
+  if (!isRecord(opts)) throw new ValueError(fn, `options must be an object${known.length > 0 ? ` { ${known.join(', ')} }` : ''}, got ${fmtValue(opts)}`);
   for (const k of Object.keys(opts))
     if (!known.includes(k)) throw new ValueError(fn, `unknown option '${k}' (the options are ${known.length > 0 ? known.join(', ') : 'none'})`);
   return opts as T;

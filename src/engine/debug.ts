@@ -98,7 +98,9 @@ export interface OutMeta {
 export function runChecked(be: Backend, recs: readonly Int32Array[], workspace: number, fn: string, inputs?: readonly Meta[], out?: OutMeta): void {
   if (inputs === undefined || out === undefined) return be.run(recs, workspace, fn);
   const rec = recs[0];
-  const reads = inputs.flatMap((t, i) => (t.dtype === 'float32' ? [{ what: inputName(i, inputs.length), ptr: rec[R.IN + i], shape: t.shape, origin: USER_DATA }] : []));
+  const reads = inputs.flatMap((t, i) =>
+    t.dtype === 'float32' ? [{ what: inputName(i, inputs.length), ptr: rec[R.IN + i], shape: t.shape, origin: USER_DATA }] : [],
+  );
   const op = opName(rec);
   if (out === inputs[0]) {
     runOne(be, rec, workspace, { op, phase: 'in-place update', reads, writes: reads });
@@ -135,9 +137,7 @@ export function runBackwardChecked(be: Backend, program: readonly Int32Array[], 
 
 function backwardCheck(rec: Int32Array, t: Tensor, isRoot: boolean): Check {
   const inputs = t.node!.inputs;
-  const reads: Operand[] = [
-    { what: 'its output gradient', ptr: rec[R.GOUT], shape: t.shape, origin: isRoot ? 'the seed given to backward()' : USER_DATA },
-  ];
+  const reads: Operand[] = [{ what: 'its output gradient', ptr: rec[R.GOUT], shape: t.shape, origin: isRoot ? 'the seed given to backward()' : USER_DATA }];
   const writes: Operand[] = [];
   inputs.forEach((x, i) => {
     const what = inputName(i, inputs.length);
@@ -147,7 +147,13 @@ function backwardCheck(rec: Int32Array, t: Tensor, isRoot: boolean): Check {
     writes.push({ what: `the gradient of ${what}`, ptr: g, shape: x.shape });
     // A buffer the record adds into must have been finite before (a leaf .grad accumulates across backward() calls).
     if (!(rec[R.OPCODE] & (FLAG_OVERWRITE << i)))
-      reads.push({ what: `the gradient of ${what}`, ptr: g, shape: x.shape, origin: 'accumulated while the checks were off; zeroGrad() clears it', quiet: true });
+      reads.push({
+        what: `the gradient of ${what}`,
+        ptr: g,
+        shape: x.shape,
+        origin: 'accumulated while the checks were off; zeroGrad() clears it',
+        quiet: true,
+      });
   });
   if (t.dtype === 'float32') reads.push({ what: 'its output', ptr: rec[R.OUT], shape: t.shape, origin: USER_DATA });
   return { op: t.node!.op.name, phase: 'backward', reads, writes };
@@ -184,7 +190,10 @@ function runOne(be: Backend, rec: Int32Array, workspace: number, c: Check): void
       at = k < 0 ? -1 : at + k;
     }
     if (at < 0) continue;
-    throw new NonFiniteError(c.op, `produced ${valueAt(be, w.ptr, at)} at ${where(at, w.shape)} of ${w.what} ${fmtShape(w.shape)} (${c.phase}; ${readsText(be, c.reads, badRead)})${c.phase === 'in-place update' ? APPLIED : ''}`);
+    throw new NonFiniteError(
+      c.op,
+      `produced ${valueAt(be, w.ptr, at)} at ${where(at, w.shape)} of ${w.what} ${fmtShape(w.shape)} (${c.phase}; ${readsText(be, c.reads, badRead)})${c.phase === 'in-place update' ? APPLIED : ''}`,
+    );
   }
 }
 
@@ -196,7 +205,8 @@ const valueAt = (be: Backend, ptr: number, i: number) => String(be.read(ptr + i,
 
 /** What the record read: "input [4, 5] finite", or the first non-finite value and where it came from. */
 function readsText(be: Backend, reads: readonly Operand[], bad: { b: Operand; at: number } | null): string {
-  if (bad !== null) return `${bad.b.what} ${fmtShape(bad.b.shape)} already holds ${valueAt(be, bad.b.ptr, bad.at)} at ${where(bad.at, bad.b.shape)}: ${bad.b.origin}`;
+  if (bad !== null)
+    return `${bad.b.what} ${fmtShape(bad.b.shape)} already holds ${valueAt(be, bad.b.ptr, bad.at)} at ${where(bad.at, bad.b.shape)}: ${bad.b.origin}`;
   const listed = reads.filter((b) => !b.quiet);
   if (listed.length === 0) return 'no float inputs';
   return `${listed.map((b) => `${b.what} ${fmtShape(b.shape)}`).join(', ')} finite`;

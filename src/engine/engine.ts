@@ -12,7 +12,20 @@ import { sink } from './sink.js';
 import * as table from '../ops/index.js';
 import { checkFunction, checkOptions } from './check.js';
 import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { MAX_PARAMS, R, f32bits, fmtShape, isComposite, newRecord, type Builder, type CompositeDef, type DType, type Meta, type OpDef, type TableOp } from '../ops/types.js';
+import {
+  MAX_PARAMS,
+  R,
+  f32bits,
+  fmtShape,
+  isComposite,
+  newRecord,
+  type Builder,
+  type CompositeDef,
+  type DType,
+  type Meta,
+  type OpDef,
+  type TableOp,
+} from '../ops/types.js';
 import { moveStream } from '../random.js';
 import { Tensor } from './tensor.js';
 
@@ -136,7 +149,15 @@ function backendOf(op: string, inputs: readonly Tensor[]): Backend {
   return be;
 }
 
-function encode(op: OpDef, inputs: readonly Tensor[], out: Storage, aux: readonly Storage[], n: number, params: readonly number[], workspace: number): Int32Array {
+function encode(
+  op: OpDef,
+  inputs: readonly Tensor[],
+  out: Storage,
+  aux: readonly Storage[],
+  n: number,
+  params: readonly number[],
+  workspace: number,
+): Int32Array {
   if (params.length > MAX_PARAMS) throw new BackendError(op.name, `${params.length} kernel parameters, a record holds ${MAX_PARAMS} (internal)`);
   const rec = newRecord(op.opcode, inputs.length, out.ptr, n, params, workspace);
   for (let i = 0; i < inputs.length; i++) rec[R.IN + i] = inputs[i].storage.ptr;
@@ -242,7 +263,8 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
   const n = plan.shape.reduce((a, b) => a * b, 1);
   if (plan.shape.length !== target.shape.length || plan.shape.some((d, i) => d !== target.shape[i]))
     throw new ShapeError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
-  if ((plan.dtype ?? 'float32') !== target.dtype) throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);
+  if ((plan.dtype ?? 'float32') !== target.dtype)
+    throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`, name));
   target.storage.version++; // before the kernel: a NonFiniteError after it leaves the target written
   launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, name, inputs, target);
@@ -267,7 +289,14 @@ export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: 
   const n = tensors[0].size;
   for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
   const auxStorage = aux.length === 0 ? NO_AUX : aux.map((t) => t.storage);
-  launch(be, [encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, op.name, tensors, tensors[0]);
+  launch(
+    be,
+    [encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)],
+    plan.workspace ?? 0,
+    op.name,
+    tensors,
+    tensors[0],
+  );
   if (sink.mode !== 'off') {
     bindApply(tensors);
     for (const s of auxStorage) sink.uses(s);

@@ -73,7 +73,8 @@ export class Tensor implements Meta {
   }
   set requiresGrad(v: boolean) {
     if (typeof v !== 'boolean') throw new ValueError('Tensor.requiresGrad', `must be set to a boolean, got ${fmtValue(v)}`);
-    if (this.node !== null) throw new AutogradError('Tensor.requiresGrad', `can only be set on leaf tensors, this one was computed by '${this.node.op.name}' (use detach() first)`);
+    if (this.node !== null)
+      throw new AutogradError('Tensor.requiresGrad', `can only be set on leaf tensors, this one was computed by '${this.node.op.name}' (use detach() first)`);
     if (v && this.dtype !== 'float32') throw new DTypeError('Tensor.requiresGrad', `only float32 tensors can require grad, this one is ${this.dtype}`);
     this._requiresGrad = v;
   }

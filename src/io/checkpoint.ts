@@ -53,8 +53,7 @@ const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typ
 
 /** The flat state dict and metadata of a checkpoint. */
 function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
-  if (!isObject(parts) || parts.model === undefined)
-    throw new ValueError(fn, `expected { model, optimizer?, scheduler?, metadata? }, got ${fmtValue(parts)}`);
+  if (!isObject(parts) || parts.model === undefined) throw new ValueError(fn, `expected { model, optimizer?, scheduler?, metadata? }, got ${fmtValue(parts)}`);
   if (parts.metadata !== undefined && !isObject(parts.metadata))
     throw new ValueError(fn, `metadata must be an object of string → string, got ${fmtValue(parts.metadata)}`);
   const metadata: Record<string, string> = { [FORMAT]: '1' };
@@ -108,7 +107,10 @@ function readJson(meta: Record<string, string>, key: string, fn: string): Record
     throw new FileFormatError(fn, `the checkpoint's metadata key '${key}' is not valid JSON (${(e as Error).message})`, { cause: e });
   }
   if (!isObject(v) || typeof v.class !== 'string')
-    throw new FileFormatError(fn, `the checkpoint's metadata key '${key}' must hold a JSON object with a "class" name, got ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`);
+    throw new FileFormatError(
+      fn,
+      `the checkpoint's metadata key '${key}' must hold a JSON object with a "class" name, got ${text.length > 80 ? `${text.slice(0, 77)}...` : text}`,
+    );
   return v;
 }
 
@@ -143,8 +145,7 @@ export function restoreCheckpoint(
     (state[m[1]] ??= {})[m[2]] = t;
   }
   const commits: (() => void)[] = [];
-  if (into.model !== undefined)
-    commits.push(into.model.planLoadStateDict(model, { strict: into.strict ?? true }, fn, "the checkpoint's model state").commit);
+  if (into.model !== undefined) commits.push(into.model.planLoadStateDict(model, { strict: into.strict ?? true }, fn, "the checkpoint's model state").commit);
   if (into.optimizer !== undefined) {
     if (meta[OPTIMIZER] === undefined) {
       if (Object.keys(state).length > 0)

@@ -123,7 +123,11 @@ export function parseJson(text: string, fn: string): Json {
       }
     }
     if (c === '"') return str();
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const)
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const)
       if (text.startsWith(word, i)) {
         i += word.length;
         return v;

@@ -12,7 +12,6 @@ import { HINT, nodeHost } from '../engine/host.js';
 import { restoreCheckpoint, serializeCheckpoint, type CheckpointParts, type CheckpointTargets } from './checkpoint.js';
 import { decode, serialize, type SaveOptions, type StateDict, type StateDictSource } from './safetensors.js';
 
-
 async function readSafetensors(path: string | URL, fn: string): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
   const { bytes, path: p } = await (await nodeHost(fn, HINT.load)).readFileAt(path, fn);
   return decode(bytes, fn, p);

@@ -42,9 +42,11 @@ export function stateDictOrigin(fn: string): LoadOrigin {
  */
 export function checkpointOrigin(fn: string, metaKey: string, fieldPrefix: string, tensorPrefix: string): LoadOrigin {
   const name = (at: StatePath): string =>
-    'field' in at ? `the checkpoint's metadata key '${metaKey}' (${fieldPrefix}${at.field})`
-    : at.entry === undefined ? `the checkpoint's ${tensorPrefix}${at.param}`
-    : `the checkpoint's tensor '${tensorPrefix}${at.param}.${at.entry}'`;
+    'field' in at
+      ? `the checkpoint's metadata key '${metaKey}' (${fieldPrefix}${at.field})`
+      : at.entry === undefined
+        ? `the checkpoint's ${tensorPrefix}${at.param}`
+        : `the checkpoint's tensor '${tensorPrefix}${at.param}.${at.entry}'`;
   return {
     name,
     error: (message, malformed) => (malformed ? new FileFormatError(fn, message) : new StateDictError(fn, message)),

@@ -46,15 +46,39 @@ export interface SaveOptions {
 
 /** dtypes of the safetensors format and their sizes in bytes. */
 export const SAFETENSORS_DTYPE_SIZES = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2,
-  I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 } as const;
 export type SafetensorsDtype = keyof typeof SAFETENSORS_DTYPE_SIZES;
 
 /** The dtypes wg.load converts, and what they become. */
 const LOADABLE: Partial<Record<SafetensorsDtype, DType>> = {
-  F32: 'float32', F16: 'float32', BF16: 'float32', F64: 'float32',
-  I32: 'int32', I64: 'int32', U64: 'int32', U32: 'int32', I16: 'int32', U16: 'int32', I8: 'int32', U8: 'int32', BOOL: 'int32',
+  F32: 'float32',
+  F16: 'float32',
+  BF16: 'float32',
+  F64: 'float32',
+  I32: 'int32',
+  I64: 'int32',
+  U64: 'int32',
+  U32: 'int32',
+  I16: 'int32',
+  U16: 'int32',
+  I8: 'int32',
+  U8: 'int32',
+  BOOL: 'int32',
 };
 
 /** One tensor entry of a validated header. */
@@ -204,8 +228,7 @@ export function save(x: StateDictSource, opts?: SaveOptions): Uint8Array<ArrayBu
 function toBytes(bytes: unknown, fn: string): Uint8Array {
   // A plain Uint8Array view (a Node Buffer's slice() would not copy).
   if (bytes instanceof Uint8Array) return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer))
-    return new Uint8Array(bytes);
+  if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer)) return new Uint8Array(bytes);
   if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   throw new ValueError(fn, `expected the file's bytes (Uint8Array, Buffer or ArrayBuffer), got ${fmtValue(bytes)}`);
 }
@@ -232,8 +255,7 @@ function parseHeader(bytes: Uint8Array, fn: string, file?: string): SafetensorsH
   const bad = (what: string): Error => new FileFormatError(fn, `${intro}: ${what}`);
   if (bytes.length < 8) throw bad(`it is ${bytes.length} bytes long, too short for the 8-byte header length`);
   const n64 = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
-  if (n64 > BigInt(bytes.length - 8))
-    throw bad(`the header length (${n64} bytes) is larger than the rest of the file (${bytes.length - 8} bytes)`);
+  if (n64 > BigInt(bytes.length - 8)) throw bad(`the header length (${n64} bytes) is larger than the rest of the file (${bytes.length - 8} bytes)`);
   const n = Number(n64);
   if (n > MAX_HEADER_LENGTH) throw bad(`the header length (${n} bytes) exceeds the format's limit of ${MAX_HEADER_LENGTH} bytes`);
   if (n === 0) throw bad('the header is empty (length 0)');
@@ -250,8 +272,7 @@ function parseHeader(bytes: Uint8Array, fn: string, file?: string): SafetensorsH
   } catch (e) {
     if (!(e instanceof JsonError)) throw e;
     if (e.duplicateKey !== undefined) {
-      if (e.path.length === 0)
-        throw bad(`the header names '${e.duplicateKey}' twice (a duplicate tensor name; JSON.parse would silently keep the last one)`);
+      if (e.path.length === 0) throw bad(`the header names '${e.duplicateKey}' twice (a duplicate tensor name; JSON.parse would silently keep the last one)`);
       throw bad(`the header has a duplicate key '${e.duplicateKey}' in ${e.path.map((p) => `[${JSON.stringify(p)}]`).join('')}`);
     }
     throw bad(`the header is not valid JSON: ${e.reason} at character ${e.position}`);
@@ -265,8 +286,7 @@ function parseHeader(bytes: Uint8Array, fn: string, file?: string): SafetensorsH
   for (const [name, info] of obj) {
     if (name === RESERVED) {
       if (info === null) continue;
-      if (!(info instanceof Map))
-        throw bad(`'${RESERVED}' is reserved for an object of string → string metadata, got ${fmt(info)} (it cannot name a tensor)`);
+      if (!(info instanceof Map)) throw bad(`'${RESERVED}' is reserved for an object of string → string metadata, got ${fmt(info)} (it cannot name a tensor)`);
       metadata = {};
       for (const [k, v] of info) {
         if (typeof v !== 'string')
@@ -290,14 +310,15 @@ function parseHeader(bytes: Uint8Array, fn: string, file?: string): SafetensorsH
       throw bad(`${where}: data_offsets must be [begin, end] (two non-negative integers), got ${fmt(offsets)}`);
     const [begin, end] = offsets as [number, number];
     if (begin > end) throw bad(`${where}: data_offsets [${begin}, ${end}] end before they begin`);
-    if (end > dataLength)
-      throw bad(`${where}: data_offsets [${begin}, ${end}] are out of range: the data buffer after the header is ${dataLength} bytes`);
+    if (end > dataLength) throw bad(`${where}: data_offsets [${begin}, ${end}] are out of range: the data buffer after the header is ${dataLength} bytes`);
     const size = SAFETENSORS_DTYPE_SIZES[dtype as SafetensorsDtype];
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     const need = count * size;
     if (!Number.isSafeInteger(need)) throw bad(`${where}: shape ${fmt(shape)} is too large`);
     if (end - begin !== need)
-      throw bad(`${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but shape ${fmt(shape)} of ${dtype} needs ${count} × ${size} = ${need} bytes`);
+      throw bad(
+        `${where}: data_offsets [${begin}, ${end}] span ${end - begin} bytes, but shape ${fmt(shape)} of ${dtype} needs ${count} × ${size} = ${need} bytes`,
+      );
     tensors.push({ name, dtype: dtype as SafetensorsDtype, shape: shape as number[], dataOffsets: [begin, end] });
   }
 
@@ -307,8 +328,7 @@ function parseHeader(bytes: Uint8Array, fn: string, file?: string): SafetensorsH
   let prev: SafetensorsEntry | null = null;
   for (const t of sorted) {
     const [begin, end] = t.dataOffsets;
-    if (begin < at)
-      throw bad(`tensors '${prev!.name}' [${prev!.dataOffsets.join(', ')}] and '${t.name}' [${begin}, ${end}] overlap in the data buffer`);
+    if (begin < at) throw bad(`tensors '${prev!.name}' [${prev!.dataOffsets.join(', ')}] and '${t.name}' [${begin}, ${end}] overlap in the data buffer`);
     if (begin > at) throw bad(`bytes ${at}..${begin} of the data buffer belong to no tensor (a gap before '${t.name}')`);
     at = end;
     if (end > begin) prev = t;
@@ -396,8 +416,7 @@ function convert(e: SafetensorsEntry, raw: Uint8Array, bad: (what: string) => Fi
       return ints((i) => {
         const lo = dv.getInt32(8 * i, true);
         const hi = dv.getInt32(8 * i + 4, true);
-        if (hi !== lo >> 31 || (!signed && hi !== 0))
-          throw outOfRange(i, signed ? dv.getBigInt64(8 * i, true) : dv.getBigUint64(8 * i, true));
+        if (hi !== lo >> 31 || (!signed && hi !== 0)) throw outOfRange(i, signed ? dv.getBigInt64(8 * i, true) : dv.getBigUint64(8 * i, true));
         return lo;
       });
     }
@@ -435,7 +454,11 @@ export function loadWithMetadata(
 }
 
 /** loadWithMetadata of the bytes of `file` (a path, for messages) as `fn` reads them. */
-export function decode(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, fn: string, file?: string): { stateDict: StateDict; metadata: Record<string, string> | null } {
+export function decode(
+  bytes: Uint8Array | ArrayBuffer | ArrayBufferView,
+  fn: string,
+  file?: string,
+): { stateDict: StateDict; metadata: Record<string, string> | null } {
   const b = toBytes(bytes, fn);
   const h = parseHeader(b, fn, file);
   const bad = (what: string): FileFormatError => new FileFormatError(fn, file === undefined ? what : `'${file}': ${what}`);

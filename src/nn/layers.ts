@@ -9,8 +9,7 @@ import { Module } from './module.js';
 
 /** Throws unless v is an integer ≥ min. */
 export function checkInt(where: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-    throw new ValueError(`nn.${where}`, `${name} must be an integer ≥ ${min}, got ${fmtValue(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`nn.${where}`, `${name} must be an integer ≥ ${min}, got ${fmtValue(v)}`);
   return v;
 }
 

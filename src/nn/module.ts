@@ -59,8 +59,7 @@ export abstract class Module {
     if (!isPersistent(t))
       throw new ValueError(
         `nn.${this.constructor.name}.${kind}`,
-        `'${name}' is an op result, which is recycled two steps later; ` +
-          'make it with a creation function (wg.tensor, wg.zeros, ...) or call .keep() on it',
+        `'${name}' is an op result, which is recycled two steps later; ` + 'make it with a creation function (wg.tensor, wg.zeros, ...) or call .keep() on it',
       );
   }
 
@@ -72,7 +71,10 @@ export abstract class Module {
     this.checkName('registerParameter', name);
     this.checkTensor('registerParameter', name, t);
     if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
-      throw new ValueError(`nn.${this.constructor.name}.registerParameter`, `'${name}' must be a float32 leaf tensor with requiresGrad, got ${t}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`);
+      throw new ValueError(
+        `nn.${this.constructor.name}.registerParameter`,
+        `'${name}' must be a float32 leaf tensor with requiresGrad, got ${t}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,
+      );
     this._parameters.set(name, t);
     return t;
   }

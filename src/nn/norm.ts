@@ -70,7 +70,12 @@ abstract class BatchNorm extends Module {
     super();
     this.numFeatures = checkInt(name, 'numFeatures', numFeatures, 1);
     const fn = `nn.${name}`;
-    const { eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = checkOptions<BatchNormOptions>(fn, opts, ['eps', 'momentum', 'affine', 'trackRunningStats']);
+    const {
+      eps = 1e-5,
+      momentum = 0.1,
+      affine = true,
+      trackRunningStats = true,
+    } = checkOptions<BatchNormOptions>(fn, opts, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     checkEps(fn, eps);
     if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)))
       throw new ValueError(fn, `momentum must be a number in [0, 1] or null, got ${fmtValue(momentum)}`);
@@ -124,7 +129,12 @@ abstract class BatchNorm extends Module {
     // One in-place kernel (formulas in src/ops/optim.ts): the count never comes back to JavaScript,
     // so a compiled step with BatchNorm replays without running its JavaScript.
     const stats = noGrad(() => F.stack([mean, biasedVar], 0));
-    applyUpdate(op('batchNormStatsUpdate'), [this.runningMean!, this.runningVar!, this.numBatchesTracked!, stats], { momentum: this.momentum, count: n }, [0, 1, 2]);
+    applyUpdate(
+      op('batchNormStatsUpdate'),
+      [this.runningMean!, this.runningVar!, this.numBatchesTracked!, stats],
+      { momentum: this.momentum, count: n },
+      [0, 1, 2],
+    );
   }
 
   override extraRepr(): string {
@@ -181,7 +191,8 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
     super();
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
-    if (!Array.isArray(shape) || shape.length === 0) throw new ValueError('nn.LayerNorm', `normalizedShape must be a number or a non-empty array, got ${fmtValue(normalizedShape)}`);
+    if (!Array.isArray(shape) || shape.length === 0)
+      throw new ValueError('nn.LayerNorm', `normalizedShape must be a number or a non-empty array, got ${fmtValue(normalizedShape)}`);
     this.normalizedShape = Object.freeze(shape.map((d: unknown) => checkInt('LayerNorm', 'normalizedShape', d, 1)));
     const { eps = 1e-5, elementwiseAffine = true, bias = true } = checkOptions<LayerNormOptions>('nn.LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias']);
     checkEps('nn.LayerNorm', eps);
@@ -195,7 +206,8 @@ export class LayerNorm extends Module {
 
   forward(x: Tensor): Tensor {
     checkTensor('nn.LayerNorm', 'input', x);
-    const ns = this.normalizedShape, lead = x.ndim - ns.length;
+    const ns = this.normalizedShape,
+      lead = x.ndim - ns.length;
     if (lead < 0 || ns.some((d, k) => x.shape[lead + k] !== d))
       throw new ShapeError('nn.LayerNorm', `expected an input [..., ${ns.join(', ')}], got shape ${fmtShape(x.shape)}`);
     // Rows of K = prod(normalizedShape) values, each normalised on its own.

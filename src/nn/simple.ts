@@ -115,7 +115,8 @@ export class Flatten extends Module {
       if (d < -nd || d >= nd) throw new ShapeError('nn.Flatten', `${name} ${d} is out of range for an input of shape ${fmtShape(x.shape)}`);
       return d < 0 ? d + nd : d;
     };
-    const s = norm(this.startDim, 'startDim'), e = norm(this.endDim, 'endDim');
+    const s = norm(this.startDim, 'startDim'),
+      e = norm(this.endDim, 'endDim');
     if (s > e) throw new ShapeError('nn.Flatten', `startDim ${this.startDim} comes after endDim ${this.endDim} for an input of shape ${fmtShape(x.shape)}`);
     if (e === nd - 1) return F.flatten(x, s);
     const merged = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);

@@ -45,7 +45,10 @@ export interface BroadcastPlan {
 }
 
 export function planBroadcast(op: string, inputs: readonly Meta[]): BroadcastPlan {
-  const shape = broadcastShapes(op, inputs.map((t) => t.shape));
+  const shape = broadcastShapes(
+    op,
+    inputs.map((t) => t.shape),
+  );
   let dims = shape.map((d, i) => ({ d, st: inputs.map((t) => stridesIn(t.shape, shape)[i]) })).filter((x) => x.d !== 1);
   // Merge dim i-1 into dim i when every operand steps contiguously across them.
   const merged: typeof dims = [];
@@ -57,7 +60,11 @@ export function planBroadcast(op: string, inputs: readonly Meta[]): BroadcastPla
     } else merged.push({ d: x.d, st: [...x.st] });
   }
   dims = merged.length > 0 ? merged : [{ d: 1, st: inputs.map(() => 0) }];
-  if (dims.length > MAX_RANK) throw new ShapeError(op, `broadcast of more than ${MAX_RANK} non-trivial dimensions is not supported, got shapes ${inputs.map((t) => fmtShape(t.shape)).join(' and ')}`);
+  if (dims.length > MAX_RANK)
+    throw new ShapeError(
+      op,
+      `broadcast of more than ${MAX_RANK} non-trivial dimensions is not supported, got shapes ${inputs.map((t) => fmtShape(t.shape)).join(' and ')}`,
+    );
   const params = [dims.length, ...dims.map((x) => x.d)];
   for (let j = 0; j < inputs.length; j++) params.push(...dims.map((x) => x.st[j]));
   return { shape, params };

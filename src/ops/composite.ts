@@ -27,7 +27,11 @@ function unaryCases(wide: Domain): TestCase[] {
 // ---- square -------------------------------------------------------------------------------------
 // x·x: one record as the kernel was; mul's backward adds g·x twice into the same buffer, exactly 2gx.
 const square: CompositeDef<any, 'square'> = {
-  kind: 'composite', name: 'square', arity: 1, gradInputs: [0], doc: 'x² (as x·x)',
+  kind: 'composite',
+  name: 'square',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'x² (as x·x)',
   plan: sameShape,
   compose: (b, [x]) => b.op('mul', [x, x]),
   tests: { cases: unaryCases([-1e3, 1e3]) },
@@ -35,7 +39,11 @@ const square: CompositeDef<any, 'square'> = {
 
 // ---- silu ---------------------------------------------------------------------------------------
 const silu: CompositeDef<any, 'silu'> = {
-  kind: 'composite', name: 'silu', arity: 1, gradInputs: [0], doc: 'x·σ(x) (swish); gradient σ(x)(1 + x(1 − σ(x))) by autodiff',
+  kind: 'composite',
+  name: 'silu',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'x·σ(x) (swish); gradient σ(x)(1 + x(1 − σ(x))) by autodiff',
   plan: sameShape,
   compose: (b, [x]) => b.op('mul', [x, b.op('sigmoid', [x])]),
   tests: { cases: unaryCases([-30, 30]) },
@@ -50,7 +58,10 @@ const silu: CompositeDef<any, 'silu'> = {
  * −∞ gives −∞ and not NaN from −∞ − (−∞). An empty input has no max: log Σ eˣ directly.
  */
 const logsumexp: CompositeDef<ReduceAttrs, 'logsumexp'> = {
-  kind: 'composite', name: 'logsumexp', arity: 1, gradInputs: [0],
+  kind: 'composite',
+  name: 'logsumexp',
+  arity: 1,
+  gradInputs: [0],
   doc: 'log Σ eˣ over one dim (keepdim) or all, stable (max subtracted); −∞ over an empty dim; gradient softmax(x)',
   plan: (ins, a) => ({ shape: planReduce('logsumexp', ins[0], a).shape }),
   compose: (b, [x], { dim, keepdim }) => {
@@ -63,9 +74,15 @@ const logsumexp: CompositeDef<ReduceAttrs, 'logsumexp'> = {
   },
   tests: {
     cases: [
-      ...reduceCases(), rc([4, 0], 1), rc([0, 3], 0, true), rc([3, 33], 1, false, [-80, 80]), rc([2, 9, 5], 1, true, [-1000, 1000]),
+      ...reduceCases(),
+      rc([4, 0], 1),
+      rc([0, 3], 0, true),
+      rc([3, 33], 1, false, [-80, 80]),
+      rc([2, 9, 5], 1, true, [-1000, 1000]),
       // ties: maxima shared by several elements; the gradient is softmax there too
-      rc([5, 7], 1, false, 'mask'), rc([9, 8], 0, true, 'mask'), rc([6], undefined, false, 'mask'),
+      rc([5, 7], 1, false, 'mask'),
+      rc([9, 8], 0, true, 'mask'),
+      rc([6], undefined, false, 'mask'),
     ],
   },
 };
@@ -79,7 +96,8 @@ export interface VarAttrs extends ReduceAttrs {
 function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
   const { shape, view } = planReduce(op, x, a);
   const c = a.correction ?? 1;
-  if (typeof c !== 'number' || !Number.isFinite(c)) throw new ValueError(op, `correction must be a finite number, got ${fmtValue(a.correction)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (typeof c !== 'number' || !Number.isFinite(c))
+    throw new ValueError(op, `correction must be a finite number, got ${fmtValue(a.correction)} (tensor of shape ${fmtShape(x.shape)})`);
   // PyTorch divides by max(0, N − correction): N ≤ correction gives NaN (or ∞), never a negative variance.
   return { shape, divisor: Math.max(0, view[1] - c) };
 }
@@ -90,7 +108,10 @@ function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: 
  * PyTorch's 2(x − mean)/(N − correction).
  */
 const variance: CompositeDef<VarAttrs, 'var'> = {
-  kind: 'composite', name: 'var', arity: 1, gradInputs: [0],
+  kind: 'composite',
+  name: 'var',
+  arity: 1,
+  gradInputs: [0],
   doc: 'variance over one dim (keepdim) or all, divided by N − correction (default 1); NaN when N ≤ correction',
   plan: (ins, a) => ({ shape: planVar('var', ins[0], a).shape }),
   compose: (b, [x], a) => {
@@ -103,7 +124,10 @@ const variance: CompositeDef<VarAttrs, 'var'> = {
 };
 
 const std: CompositeDef<VarAttrs, 'std'> = {
-  kind: 'composite', name: 'std', arity: 1, gradInputs: [0],
+  kind: 'composite',
+  name: 'std',
+  arity: 1,
+  gradInputs: [0],
   doc: '√var over one dim (keepdim) or all, same correction; the gradient is ∞ where all elements are equal',
   plan: (ins, a) => ({ shape: planVar('std', ins[0], a).shape }),
   compose: (b, [x], a) => b.op('sqrt', [b.op('var', [x], a)]),
@@ -116,20 +140,46 @@ const std: CompositeDef<VarAttrs, 'std'> = {
  */
 function varCases(sqrt: boolean): TestCase<VarAttrs>[] {
   const cases: TestCase<VarAttrs>[] = reduceCases().filter((c) => c.inputs[0].shape.length > 0 && c.inputs[0].shape.join() !== '1');
-  const corr = (c: TestCase<VarAttrs>, correction: number): TestCase<VarAttrs> => ({ ...c, name: `${c.name} correction ${correction}`, attrs: { ...c.attrs, correction } });
-  return [...cases, corr(rc([5, 7], 1), 0), corr(rc([17, 3], 0, true), 0), corr(rc([2, 9, 5]), 2.5), ...(sqrt ? [] : [corr(rc([1]), 0)]), corr(rc([4, 0], 1), 0)];
+  const corr = (c: TestCase<VarAttrs>, correction: number): TestCase<VarAttrs> => ({
+    ...c,
+    name: `${c.name} correction ${correction}`,
+    attrs: { ...c.attrs, correction },
+  });
+  return [
+    ...cases,
+    corr(rc([5, 7], 1), 0),
+    corr(rc([17, 3], 0, true), 0),
+    corr(rc([2, 9, 5]), 2.5),
+    ...(sqrt ? [] : [corr(rc([1]), 0)]),
+    corr(rc([4, 0], 1), 0),
+  ];
 }
 
 // ---- lerp ---------------------------------------------------------------------------------------
 const lerp: CompositeDef<any, 'lerp'> = {
-  kind: 'composite', name: 'lerp', arity: 3, gradInputs: [0, 1, 2],
+  kind: 'composite',
+  name: 'lerp',
+  arity: 3,
+  gradInputs: [0, 1, 2],
   doc: 'start + weight·(end − start), broadcasting all three; gradients 1 − weight, weight, end − start',
   plan: (ins) => ({ shape: planBroadcast('lerp', ins).shape }),
   compose: (b, [start, end, weight]) => b.op('add', [start, b.op('mul', [weight, b.op('sub', [end, start])])]),
   tests: {
     cases: [
-      [[1], [1], [1]], [[3], [3], [3]], [[7], [7], []], [[TILE + 1], [], [TILE + 1]], [[4, TILE - 1], [TILE - 1], [4, 1]],
-      [[3, 1], [1, 5], [3, 5]], [[2, 3, 4], [3, 1], [4]], [[17, 3], [17, 1], [3]], [[0], [1], []], [[2, 0], [2, 1], [0]],
+      [[1], [1], [1]],
+      [[3], [3], [3]],
+      [[7], [7], []],
+      [[TILE + 1], [], [TILE + 1]],
+      [[4, TILE - 1], [TILE - 1], [4, 1]],
+      [
+        [3, 1],
+        [1, 5],
+        [3, 5],
+      ],
+      [[2, 3, 4], [3, 1], [4]],
+      [[17, 3], [17, 1], [3]],
+      [[0], [1], []],
+      [[2, 0], [2, 1], [0]],
     ].map((shapes) => ({ inputs: [{ shape: shapes[0] }, { shape: shapes[1] }, { shape: shapes[2], domain: 'unit' as Domain }] })),
   },
 };

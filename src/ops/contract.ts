@@ -90,8 +90,18 @@ export const CONV = { DP: 8, DO: 4, WO: 8, DIRECT_WORDS: 19 } as const;
 
 /** Every constant the AS side is compiled with, by the name the generator gives it there. */
 export const CONTRACT = {
-  REC_WORDS, MAX_INPUTS, MAX_AUX, MAX_PARAMS, FLAG_BACKWARD, FLAG_OVERWRITE, OPCODE_MASK, ALIGN_BYTES, ALIGN_WORDS,
-  ...R, ...GEMM, ...CONV,
+  REC_WORDS,
+  MAX_INPUTS,
+  MAX_AUX,
+  MAX_PARAMS,
+  FLAG_BACKWARD,
+  FLAG_OVERWRITE,
+  OPCODE_MASK,
+  ALIGN_BYTES,
+  ALIGN_WORDS,
+  ...R,
+  ...GEMM,
+  ...CONV,
 } as const;
 
 // ---- scratch sizes ---------------------------------------------------------------------------
@@ -130,7 +140,8 @@ export function directInputWords(cin: number, hp: number, wp: number, kh: number
  * oh·wp padded-width positions rounded up to whole DP tiles, per channel.
  */
 export function directWeightWords(cin: number, hp: number, wp: number, cout: number, kh: number, kw: number, dh: number): number {
-  const rows = ceilTo(cout, CONV.DO), oh = hp - dh * (kh - 1);
+  const rows = ceilTo(cout, CONV.DO),
+    oh = hp - dh * (kh - 1);
   return block(rows * cin * kh * kw) + block(rows * ceilTo(oh * wp, CONV.DP));
 }
 

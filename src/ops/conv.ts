@@ -6,12 +6,23 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
 import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
-export interface Conv2dOptions { stride?: number | [number, number]; padding?: number | [number, number]; dilation?: number | [number, number] }
-export interface PoolOptions { stride?: number | [number, number]; padding?: number | [number, number] }
+export interface Conv2dOptions {
+  stride?: number | [number, number];
+  padding?: number | [number, number];
+  dilation?: number | [number, number];
+}
+export interface PoolOptions {
+  stride?: number | [number, number];
+  padding?: number | [number, number];
+}
 
 /** conv2d attributes: the options, plus whether input 2 is a real bias (false: it is never read). */
-export interface ConvAttrs extends Conv2dOptions { bias?: boolean }
-export interface PoolAttrs extends PoolOptions { kernel: number | [number, number] }
+export interface ConvAttrs extends Conv2dOptions {
+  bias?: boolean;
+}
+export interface PoolAttrs extends PoolOptions {
+  kernel: number | [number, number];
+}
 
 /** A number or [h, w] pair as [h, w], each an integer ≥ min. */
 function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
@@ -33,21 +44,29 @@ const outSize = (size: number, k: number, s: number, p: number, d: number) => Ma
 function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
   check4d('conv2d', 'input', '[N, C, H, W]', x);
   check4d('conv2d', 'weight', '[O, C, kh, kw]', w);
-  const [n, c, h, wd] = x.shape, [o, cw, kh, kw] = w.shape;
+  const [n, c, h, wd] = x.shape,
+    [o, cw, kh, kw] = w.shape;
   if (c !== cw) throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw}`);
   // As PyTorch, only the batch may be empty (N = 0 gives [0, O, OH, OW]).
-  if (c === 0 || h === 0 || wd === 0) throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
-  if (o === 0 || kh === 0 || kw === 0) throw new ShapeError('conv2d', `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
+  if (c === 0 || h === 0 || wd === 0)
+    throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
+  if (o === 0 || kh === 0 || kw === 0)
+    throw new ShapeError('conv2d', `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
   const hasBias = attrs.bias ?? true;
   if (hasBias && (b.shape.length !== 1 || b.shape[0] !== o))
     throw new ShapeError('conv2d', `bias must have shape [${o}] (one per output channel of weight ${fmtShape(w.shape)}), got ${fmtShape(b.shape)}`);
   const [sh, sw] = pair('conv2d', 'stride', attrs.stride ?? 1, 1);
   const [ph, pw] = pair('conv2d', 'padding', attrs.padding ?? 0, 0);
   const [dh, dw] = pair('conv2d', 'dilation', attrs.dilation ?? 1, 1);
-  const oh = outSize(h, kh, sh, ph, dh), ow = outSize(wd, kw, sw, pw, dw);
+  const oh = outSize(h, kh, sh, ph, dh),
+    ow = outSize(wd, kw, sw, pw, dw);
   if (oh < 1 || ow < 1)
-    throw new ShapeError('conv2d', `kernel ${kh}×${kw} with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than the padded input ${h + 2 * ph}×${wd + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`);
-  const ckk = c * kh * kw, ohw = oh * ow;
+    throw new ShapeError(
+      'conv2d',
+      `kernel ${kh}×${kw} with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than the padded input ${h + 2 * ph}×${wd + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`,
+    );
+  const ckk = c * kh * kw,
+    ohw = oh * ow;
   // Mirrors assembly/kernels/conv.ts: a pointwise conv uses the image as its column matrix; the
   // direct kernels (isDirect, SIMD builds only: the scalar build takes im2col) need their own.
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
@@ -56,11 +75,16 @@ function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
   if (!direct) return { shape: [n, o, oh, ow], params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0], workspace: im2col };
   // Forward on the padded image; backward: dX on G padded by d·(k − 1) − p, dW with Gᵀ and the
   // dWᵀ sums, channels padded to a multiple of WO.
-  const hp = h + 2 * ph, wp = wd + 2 * pw, ghp = oh + 2 * (dh * (kh - 1) - ph), gwp = ow + 2 * (dw * (kw - 1) - pw);
+  const hp = h + 2 * ph,
+    wp = wd + 2 * pw,
+    ghp = oh + 2 * (dh * (kh - 1) - ph),
+    gwp = ow + 2 * (dw * (kw - 1) - pw);
   const fwd = directInputWords(c, hp, wp, kh, kw, dw) + directWeightWords(c, hp, wp, o, kh, kw, dh);
   const bwd =
-    directInputWords(o, ghp, gwp, kh, kw, dw) + directWeightWords(o, ghp, gwp, c, kh, kw, dh) +
-    directInputWords(c, hp, wp, kh, kw, dw) + directWeightGradWords(ohw, ckk, o);
+    directInputWords(o, ghp, gwp, kh, kw, dw) +
+    directWeightWords(o, ghp, gwp, c, kh, kw, dh) +
+    directInputWords(c, hp, wp, kh, kw, dw) +
+    directWeightGradWords(ohw, ckk, o);
   return {
     shape: [n, o, oh, ow],
     params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0],
@@ -101,17 +125,27 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
   plan: planConv,
   ref: {
     fwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0), w = inp(r, 1), b = inp(r, 2), o = out(r), hasBias = param(r, 15) !== 0;
+      const x = inp(r, 0),
+        w = inp(r, 1),
+        b = inp(r, 2),
+        o = out(r),
+        hasBias = param(r, 15) !== 0;
       const n = param(r, 0) * param(r, 4) * param(r, 7) * param(r, 8);
       for (let i = 0; i < n; i++) h[o + i] = 0;
       forEachConvTap(r, (oi, xi, wi) => (h[o + oi] += h[x + xi] * h[w + wi]));
       if (hasBias) {
-        const ohw = param(r, 7) * param(r, 8), oc = param(r, 4);
+        const ohw = param(r, 7) * param(r, 8),
+          oc = param(r, 4);
         for (let i = 0; i < n; i++) h[o + i] += h[b + (Math.floor(i / ohw) % oc)];
       }
     },
     bwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0), w = inp(r, 1), g = gout(r), gx = gin(r, 0), gw = gin(r, 1), gb = param(r, 15) !== 0 ? gin(r, 2) : 0;
+      const x = inp(r, 0),
+        w = inp(r, 1),
+        g = gout(r),
+        gx = gin(r, 0),
+        gw = gin(r, 1),
+        gb = param(r, 15) !== 0 ? gin(r, 2) : 0;
       const [n, c, hh, wd, oc, kh, kw, oh, ow] = Array.from({ length: 9 }, (_, k) => param(r, k));
       clearOverwritten(h, r, [n * c * hh * wd, oc * c * kh * kw, gb ? oc : 0]);
       forEachConvTap(r, (oi, xi, wi) => {
@@ -127,19 +161,39 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
       { inputs: [{ shape: [1, 3, 5, 5] }, { shape: [3, 3, 3, 3] }, { shape: [3] }], attrs: { padding: 1 }, name: '3x3 padding 1' },
       { inputs: [{ shape: [2, 3, 7, 7] }, { shape: [1, 3, 3, 3] }, { shape: [1] }], attrs: { stride: 2 }, name: 'stride 2' },
       { inputs: [{ shape: [2, 1, 7, 5] }, { shape: [3, 1, 3, 3] }, { shape: [3] }], attrs: { dilation: 2, padding: 1 }, name: 'dilation 2, padding 1' },
-      { inputs: [{ shape: [1, 3, 7, 7] }, { shape: [3, 3, 3, 3] }, { shape: [3] }], attrs: { stride: 2, padding: 1, dilation: 2 }, name: 'stride 2, padding 1, dilation 2' },
+      {
+        inputs: [{ shape: [1, 3, 7, 7] }, { shape: [3, 3, 3, 3] }, { shape: [3] }],
+        attrs: { stride: 2, padding: 1, dilation: 2 },
+        name: 'stride 2, padding 1, dilation 2',
+      },
       { inputs: [{ shape: [2, 3, 5, 7] }, { shape: [3, 3, 1, 1] }, { shape: [3] }], name: '1x1 pointwise' },
       { inputs: [{ shape: [2, 3, 5, 5] }, { shape: [1, 3, 1, 1] }, { shape: [1] }], attrs: { stride: 2 }, name: '1x1 stride 2' },
-      { inputs: [{ shape: [1, 1, 7, 7] }, { shape: [3, 1, 3, 2] }, { shape: [], noGrad: true }], attrs: { stride: [2, 1], padding: [1, 0], bias: false }, name: 'no bias, per-axis stride and padding' },
+      {
+        inputs: [{ shape: [1, 1, 7, 7] }, { shape: [3, 1, 3, 2] }, { shape: [], noGrad: true }],
+        attrs: { stride: [2, 1], padding: [1, 0], bias: false },
+        name: 'no bias, per-axis stride and padding',
+      },
       { inputs: [{ shape: [2, 3, 1, 5] }, { shape: [3, 3, 1, 3] }, { shape: [3] }], attrs: { padding: [0, 1] }, name: 'H = 1' },
       { inputs: [{ shape: [1, 1, 5, 1] }, { shape: [1, 1, 5, 1] }, { shape: [1] }], attrs: { padding: [2, 0] }, name: 'W = 1, kernel as tall as the input' },
       { inputs: [{ shape: [1, 2, 9, 9] }, { shape: [9, 2, 3, 3] }, { shape: [9] }], attrs: { padding: 1 }, name: 'O = 9: full and edge GEMM tiles' },
       // Stride 1 (isDirect in assembly/kernels/conv.ts): tiles of 1, 2, 3→4 and 4 channels, dW tiles past 8 channels, rows crossing tiles.
-      { inputs: [{ shape: [2, 1, 9, 9] }, { shape: [6, 1, 5, 5] }, { shape: [6] }], attrs: { padding: 2 }, name: 'direct, LeNet conv1-like: 6 = 4 + 2 channels, dX to 1 channel' },
+      {
+        inputs: [{ shape: [2, 1, 9, 9] }, { shape: [6, 1, 5, 5] }, { shape: [6] }],
+        attrs: { padding: 2 },
+        name: 'direct, LeNet conv1-like: 6 = 4 + 2 channels, dX to 1 channel',
+      },
       { inputs: [{ shape: [1, 2, 7, 17] }, { shape: [17, 2, 3, 3] }, { shape: [17] }], attrs: { padding: 1 }, name: 'direct, O = 17, W = 17' },
       { inputs: [{ shape: [3, 2, 5, 5] }, { shape: [5, 2, 3, 3] }, { shape: [5] }], name: 'direct, O = 5, no padding: dX pads G by 2' },
-      { inputs: [{ shape: [2, 3, 6, 7] }, { shape: [3, 3, 3, 2] }, { shape: [], noGrad: true }], attrs: { dilation: [2, 1], padding: [4, 1], bias: false }, name: 'direct, dilation [2, 1], padding = the dilated extent, 3 channels' },
-      { inputs: [{ shape: [1, 1, 3, 3] }, { shape: [2, 1, 3, 3] }, { shape: [2] }], attrs: { padding: 3 }, name: 'stride 1, padding past the kernel extent: im2col' },
+      {
+        inputs: [{ shape: [2, 3, 6, 7] }, { shape: [3, 3, 3, 2] }, { shape: [], noGrad: true }],
+        attrs: { dilation: [2, 1], padding: [4, 1], bias: false },
+        name: 'direct, dilation [2, 1], padding = the dilated extent, 3 channels',
+      },
+      {
+        inputs: [{ shape: [1, 1, 3, 3] }, { shape: [2, 1, 3, 3] }, { shape: [2] }],
+        attrs: { padding: 3 },
+        name: 'stride 1, padding past the kernel extent: im2col',
+      },
       // An empty batch (PyTorch allows N = 0): empty output, zero weight and bias gradients.
       { inputs: [{ shape: [0, 2, 5, 5] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { padding: 1 }, name: 'N = 0, direct' },
       { inputs: [{ shape: [0, 2, 7, 7] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { stride: 2 }, name: 'N = 0, im2col' },
@@ -153,14 +207,20 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
 function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs): Plan {
   check4d(op, 'input', '[N, C, H, W]', x);
   const [n, c, h, w] = x.shape;
-  if (c === 0 || h === 0 || w === 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
+  if (c === 0 || h === 0 || w === 0)
+    throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
   const [kh, kw] = pair(op, 'kernel size', attrs.kernel, 1);
   const [sh, sw] = pair(op, 'stride', attrs.stride ?? [kh, kw], 1);
   const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
   // As PyTorch: more padding than half the window would allow windows holding only padding.
   if (2 * ph > kh || 2 * pw > kw) throw new ValueError(op, `padding [${ph}, ${pw}] must be at most half the kernel size ${kh}×${kw}`);
-  const oh = outSize(h, kh, sh, ph, 1), ow = outSize(w, kw, sw, pw, 1);
-  if (oh < 1 || ow < 1) throw new ShapeError(op, `kernel ${kh}×${kw} is larger than the padded input ${h + 2 * ph}×${w + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`);
+  const oh = outSize(h, kh, sh, ph, 1),
+    ow = outSize(w, kw, sw, pw, 1);
+  if (oh < 1 || ow < 1)
+    throw new ShapeError(
+      op,
+      `kernel ${kh}×${kw} is larger than the padded input ${h + 2 * ph}×${w + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`,
+    );
   return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, kh, kw, sh, sw, ph, pw] };
 }
 
@@ -170,7 +230,8 @@ function forEachWindow(r: Int32Array, f: (oi: number, plane: number, ylo: number
   for (let p = 0; p < planes; p++)
     for (let oy = 0; oy < oh; oy++)
       for (let ox = 0; ox < ow; ox++) {
-        const y0 = oy * sh - ph, x0 = ox * sw - pw;
+        const y0 = oy * sh - ph,
+          x0 = ox * sw - pw;
         f((p * oh + oy) * ow + ox, p * h * w, Math.max(y0, 0), Math.min(y0 + kh, h), Math.max(x0, 0), Math.min(x0 + kw, w));
       }
 }
@@ -200,9 +261,13 @@ const maxPool2dOp: OpSpec<PoolAttrs, 'maxPool2d'> = {
   ref: {
     // A value replaces the max when greater or NaN: ties keep the first, NaN propagates (PyTorch).
     fwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0), o = out(r), arg = aux(r, 0), w = param(r, 2);
+      const x = inp(r, 0),
+        o = out(r),
+        arg = aux(r, 0),
+        w = param(r, 2);
       forEachWindow(r, (oi, plane, ylo, yhi, xlo, xhi) => {
-        let m = -Infinity, idx = ylo * w + xlo;
+        let m = -Infinity,
+          idx = ylo * w + xlo;
         for (let iy = ylo; iy < yhi; iy++)
           for (let ix = xlo; ix < xhi; ix++) {
             const v = h[x + plane + iy * w + ix];
@@ -213,7 +278,9 @@ const maxPool2dOp: OpSpec<PoolAttrs, 'maxPool2d'> = {
       });
     },
     bwd: (h: Float64Array, r: Int32Array) => {
-      const gx = gin(r, 0), g = gout(r), arg = aux(r, 0);
+      const gx = gin(r, 0),
+        g = gout(r),
+        arg = aux(r, 0);
       if (gx) forEachWindow(r, (oi, plane) => (h[gx + plane + h[arg + oi]] += h[g + oi]));
     },
   },
@@ -230,7 +297,10 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
   plan: (ins: readonly Meta[], attrs: PoolAttrs): Plan => planPool('avgPool2d', ins, attrs),
   ref: {
     fwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0), o = out(r), w = param(r, 2), count = param(r, 5) * param(r, 6);
+      const x = inp(r, 0),
+        o = out(r),
+        w = param(r, 2),
+        count = param(r, 5) * param(r, 6);
       forEachWindow(r, (oi, plane, ylo, yhi, xlo, xhi) => {
         let s = 0;
         for (let iy = ylo; iy < yhi; iy++) for (let ix = xlo; ix < xhi; ix++) s += h[x + plane + iy * w + ix];
@@ -238,7 +308,10 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
       });
     },
     bwd: (h: Float64Array, r: Int32Array) => {
-      const gx = gin(r, 0), g = gout(r), w = param(r, 2), count = param(r, 5) * param(r, 6);
+      const gx = gin(r, 0),
+        g = gout(r),
+        w = param(r, 2),
+        count = param(r, 5) * param(r, 6);
       if (gx)
         forEachWindow(r, (oi, plane, ylo, yhi, xlo, xhi) => {
           for (let iy = ylo; iy < yhi; iy++) for (let ix = xlo; ix < xhi; ix++) h[gx + plane + iy * w + ix] += h[g + oi] / count;

@@ -2,7 +2,23 @@
 import { broadcastExtent, forEachBroadcast, planBroadcast, type BroadcastPlan } from './broadcast.js';
 import { ALIGN_WORDS } from './contract.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { R, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpSpec, type RefKernel, type TestCase } from './types.js';
+import {
+  R,
+  defineOps,
+  f32bits,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  numel,
+  out,
+  paramf,
+  type Domain,
+  type Meta,
+  type OpSpec,
+  type RefKernel,
+  type TestCase,
+} from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the SIMD body, its edge and the scalar tail
 
@@ -28,23 +44,35 @@ function unary<A = Record<string, never>, N extends string = string>(name: N, sp
   const params = (r: Int32Array): Params => [paramf(r, 0), paramf(r, 1)];
   const variants = spec.variants ?? [{ attrs: {} as A, domain: spec.domain }];
   return {
-    name, module: 'elementwise', arity: 1, gradInputs: [0], doc: spec.doc,
+    name,
+    module: 'elementwise',
+    arity: 1,
+    gradInputs: [0],
+    doc: spec.doc,
     plan: (ins: readonly Meta[], attrs: A) => ({ shape: [...ins[0].shape], params: (spec.params?.(attrs, ins[0]) ?? []).map(f32bits) }),
     ref: {
       fwd: (h, r) => {
-        const x = inp(r, 0), o = out(r), p = params(r);
+        const x = inp(r, 0),
+          o = out(r),
+          p = params(r);
         for (let i = 0; i < numel(r); i++) h[o + i] = spec.f(h[x + i], p);
       },
       bwd: (h, r) => {
-        const x = inp(r, 0), o = out(r), g = gout(r), gx = gin(r, 0), p = params(r);
+        const x = inp(r, 0),
+          o = out(r),
+          g = gout(r),
+          gx = gin(r, 0),
+          p = params(r);
         if (gx) for (let i = 0; i < numel(r); i++) h[gx + i] += h[g + i] * spec.df(h[x + i], h[o + i], p);
       },
     },
     tests: {
       cases: variants.flatMap(({ attrs, domain }, k) =>
-        (k === 0 ? [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5], [0], [3, 0]] : [[1], [TILE + 1], [5, 7]]).map(
-          (shape): TestCase<A> => ({ inputs: [{ shape, domain }], attrs, name: caseName([shape], attrs, variants.length > 1 ? domain : undefined) }),
-        ),
+        (k === 0 ? [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5], [0], [3, 0]] : [[1], [TILE + 1], [5, 7]]).map((shape): TestCase<A> => ({
+          inputs: [{ shape, domain }],
+          attrs,
+          name: caseName([shape], attrs, variants.length > 1 ? domain : undefined),
+        })),
       ),
     },
   };
@@ -58,7 +86,8 @@ function caseName(shapes: number[][], attrs: unknown, domain?: Domain): string {
 }
 
 function finiteParam(op: string, what: string, v: unknown, x: Meta): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(op, `${what} must be a finite number, got ${fmtValue(v)} (x of shape ${fmtShape(x.shape)})`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ValueError(op, `${what} must be a finite number, got ${fmtValue(v)} (x of shape ${fmtShape(x.shape)})`);
   return v;
 }
 
@@ -72,18 +101,18 @@ function sigmoid1(x: number): number {
 // erf in float64 after W. J. Cody, "Rational Chebyshev approximations for the error function",
 // Math. Comp. 23 (1969), as in SPECFUN's CALERF: relative error ~1e-16 on the whole line, which the
 // gelu gradient check needs (finite differences with steps of 1e-6, checked to 1e-6).
-const ERF_A = [3.16112374387056560e0, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3, 1.85777706184603153e-1];
+const ERF_A = [3.1611237438705656, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3, 1.85777706184603153e-1];
 const ERF_B = [2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3, 2.84423683343917062e3];
 const ERF_C = [
-  5.64188496988670089e-1, 8.88314979438837594e0, 6.61191906371416295e1, 2.98635138197400131e2, 8.81952221241769090e2,
-  1.71204761263407058e3, 2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8,
+  5.64188496988670089e-1, 8.88314979438837594, 6.61191906371416295e1, 2.98635138197400131e2, 8.8195222124176909e2, 1.71204761263407058e3, 2.05107837782607147e3,
+  1.23033935479799725e3, 2.15311535474403846e-8,
 ];
 const ERF_D = [
-  1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3,
-  4.36261909014324716e3, 3.43936767414372164e3, 1.23033935480374942e3,
+  1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3,
+  3.43936767414372164e3, 1.23033935480374942e3,
 ];
 const ERF_P = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2];
-const ERF_Q = [2.56852019228982242e0, 1.87295284992346047e0, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
+const ERF_Q = [2.56852019228982242, 1.87295284992346047, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
 const INV_SQRT_PI = 0.56418958354775628695;
 
 export function erf(x: number): number {
@@ -91,7 +120,8 @@ export function erf(x: number): number {
   if (y <= 0.46875) {
     // erf x = x·A(x²)/B(x²)
     const z = y * y;
-    let num = ERF_A[4] * z, den = z;
+    let num = ERF_A[4] * z,
+      den = z;
     for (let i = 0; i < 3; i++) {
       num = (num + ERF_A[i]) * z;
       den = (den + ERF_B[i]) * z;
@@ -101,7 +131,8 @@ export function erf(x: number): number {
   // Otherwise erfc y = exp(−y²)·R(y), R from C/D up to 4 and from P/Q in 1/y² beyond.
   let r: number;
   if (y <= 4) {
-    let num = ERF_C[8] * y, den = y;
+    let num = ERF_C[8] * y,
+      den = y;
     for (let i = 0; i < 7; i++) {
       num = (num + ERF_C[i]) * y;
       den = (den + ERF_D[i]) * y;
@@ -109,7 +140,8 @@ export function erf(x: number): number {
     r = (num + ERF_C[7]) / (den + ERF_D[7]);
   } else if (y < 6) {
     const z = 1 / (y * y);
-    let num = ERF_P[5] * z, den = z;
+    let num = ERF_P[5] * z,
+      den = z;
     for (let i = 0; i < 4; i++) {
       num = (num + ERF_P[i]) * z;
       den = (den + ERF_Q[i]) * z;
@@ -145,7 +177,8 @@ const SUMMED_WORDS = 6;
  */
 function gradWorkspace(p: BroadcastPlan, grads: readonly number[]): number {
   const n = p.shape.reduce((a, b) => a * b, 1);
-  const rank = p.params[0], inner = p.params[rank];
+  const rank = p.params[0],
+    inner = p.params[rank];
   let words = 0;
   for (const j of grads) {
     const e = broadcastExtent(p.params, j);
@@ -169,38 +202,99 @@ interface BinarySpec {
 function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
   const { f, da, db } = spec;
   const bwd: RefKernel = (h, r) => {
-    const a = inp(r, 0), b = inp(r, 1), o = out(r), g = gout(r), ga = gin(r, 0), gb = gin(r, 1);
+    const a = inp(r, 0),
+      b = inp(r, 1),
+      o = out(r),
+      g = gout(r),
+      ga = gin(r, 0),
+      gb = gin(r, 1);
     forEachBroadcast(r.subarray(R.P), 2, (i, [ia, ib]) => {
-      const x = h[a + ia], y = h[b + ib], z = h[o + i];
+      const x = h[a + ia],
+        y = h[b + ib],
+        z = h[o + i];
       if (ga) h[ga + ia] += h[g + i] * da!(x, y, z);
       if (gb) h[gb + ib] += h[g + i] * db!(x, y, z);
     });
   };
   const [domA, domB] = spec.domains ?? ['any', 'any'];
   const pairs: [number[], number[]][] = [
-    [[1], [1]], [[3], [3]], [[7], []], [[], [5]], [[TILE + 1], [TILE + 1]], [[4, TILE - 1], [TILE - 1]],
-    [[3, 1], [1, 5]], [[2, 3, 4], [3, 1]], [[17, 3], [17, 1]], [[2, 1, 5], [4, 1]], [[5, 17], [5, 1]], [[3, 1], [3, 2 * TILE + 1]],
+    [[1], [1]],
+    [[3], [3]],
+    [[7], []],
+    [[], [5]],
+    [[TILE + 1], [TILE + 1]],
+    [[4, TILE - 1], [TILE - 1]],
+    [
+      [3, 1],
+      [1, 5],
+    ],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [
+      [17, 3],
+      [17, 1],
+    ],
+    [
+      [2, 1, 5],
+      [4, 1],
+    ],
+    [
+      [5, 17],
+      [5, 1],
+    ],
+    [
+      [3, 1],
+      [3, 2 * TILE + 1],
+    ],
     // 0-size: an empty dim broadcast against 1 stays empty, the non-empty operand gets a zero gradient.
-    [[0], [1]], [[2, 0, 3], [3]], [[0, 1], [1, 5]],
+    [[0], [1]],
+    [[2, 0, 3], [3]],
+    [
+      [0, 1],
+      [1, 5],
+    ],
     // Summed gradients (≥ 8 shares per element, assembly/kernels/elementwise.ts): contiguous rows,
     // more than BLOCK = 16 of them at one offset, and runs of rows at changing offsets; broadcast
     // rows of several blocks of 16 steps plus a tail.
-    [[17, TILE + 1], [TILE + 1]], [[3, 9, 5], [3, 1, 5]], [[2, 73], [2, 1]],
+    [[17, TILE + 1], [TILE + 1]],
+    [
+      [3, 9, 5],
+      [3, 1, 5],
+    ],
+    [
+      [2, 73],
+      [2, 1],
+    ],
   ];
   return {
-    name, module: 'elementwise', arity: 2, gradInputs: da ? [0, 1] : [], doc: spec.doc,
+    name,
+    module: 'elementwise',
+    arity: 2,
+    gradInputs: da ? [0, 1] : [],
+    doc: spec.doc,
     plan: (ins: readonly Meta[]) => {
       const p = planBroadcast(name, ins);
       return da ? { ...p, workspace: gradWorkspace(p, [0, 1]) } : p;
     },
     ref: {
       fwd: (h, r) => {
-        const a = inp(r, 0), b = inp(r, 1), o = out(r);
+        const a = inp(r, 0),
+          b = inp(r, 1),
+          o = out(r);
         forEachBroadcast(r.subarray(R.P), 2, (i, [ia, ib]) => (h[o + i] = f(h[a + ia], h[b + ib])));
       },
       bwd: da ? bwd : undefined,
     },
-    tests: { cases: pairs.map(([a, b]) => ({ inputs: [{ shape: a, domain: domA }, { shape: b, domain: domB }] })) },
+    tests: {
+      cases: pairs.map(([a, b]) => ({
+        inputs: [
+          { shape: a, domain: domA },
+          { shape: b, domain: domB },
+        ],
+      })),
+    },
   };
 }
 
@@ -213,7 +307,10 @@ const compare = <N extends string>(name: N, f: (a: number, b: number) => boolean
 
 // ---- where(cond, a, b) ---------------------------------------------------------------------
 const whereOp: OpSpec<any, 'where'> = {
-  name: 'where', module: 'elementwise', arity: 3, gradInputs: [1, 2],
+  name: 'where',
+  module: 'elementwise',
+  arity: 3,
+  gradInputs: [1, 2],
   doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
   plan: (ins: readonly Meta[]) => {
     const p = planBroadcast('where', ins);
@@ -221,11 +318,17 @@ const whereOp: OpSpec<any, 'where'> = {
   },
   ref: {
     fwd: (h, r) => {
-      const c = inp(r, 0), a = inp(r, 1), b = inp(r, 2), o = out(r);
+      const c = inp(r, 0),
+        a = inp(r, 1),
+        b = inp(r, 2),
+        o = out(r);
       forEachBroadcast(r.subarray(R.P), 3, (i, [ic, ia, ib]) => (h[o + i] = h[c + ic] !== 0 ? h[a + ia] : h[b + ib]));
     },
     bwd: (h, r) => {
-      const c = inp(r, 0), g = gout(r), ga = gin(r, 1), gb = gin(r, 2);
+      const c = inp(r, 0),
+        g = gout(r),
+        ga = gin(r, 1),
+        gb = gin(r, 2);
       forEachBroadcast(r.subarray(R.P), 3, (i, [ic, ia, ib]) => {
         if (h[c + ic] !== 0) {
           if (ga) h[ga + ia] += h[g + i];
@@ -235,9 +338,26 @@ const whereOp: OpSpec<any, 'where'> = {
   },
   tests: {
     cases: [
-      [[1], [1], [1]], [[3], [3], [3]], [[7], [7], []], [[TILE + 1], [], [TILE + 1]], [[4, TILE - 1], [TILE - 1], [4, 1]],
-      [[3, 1], [1, 5], [3, 5]], [[2, 3, 4], [3, 1], [4]], [[17, 3], [17, 1], [3]], [[], [5], [2, 5]], [[5, 17], [5, 17], [5, 17]],
-      [[0], [1], []], [[2, 0], [2, 1], [0]],
+      [[1], [1], [1]],
+      [[3], [3], [3]],
+      [[7], [7], []],
+      [[TILE + 1], [], [TILE + 1]],
+      [[4, TILE - 1], [TILE - 1], [4, 1]],
+      [
+        [3, 1],
+        [1, 5],
+        [3, 5],
+      ],
+      [[2, 3, 4], [3, 1], [4]],
+      [[17, 3], [17, 1], [3]],
+      [[], [5], [2, 5]],
+      [
+        [5, 17],
+        [5, 17],
+        [5, 17],
+      ],
+      [[0], [1], []],
+      [[2, 0], [2, 1], [0]],
       [[17, 73], [73], [17, 1]], // a and b summed (see binary)
     ].map((shapes) => ({ inputs: [{ shape: shapes[0], domain: 'mask' as Domain }, { shape: shapes[1] }, { shape: shapes[2] }] })),
   },
@@ -251,11 +371,15 @@ export const ELEMENTWISE_OPS = defineOps(
   // d(a/b)/db = −a/b² taken as −y/b: no b² to overflow or underflow.
   binary('div', { f: (a, b) => a / b, da: (_, b) => 1 / b, db: (_, b, y) => -y / b, doc: 'a / b, broadcasting', domains: ['any', 'awayFromZero'] }),
   binary('maximum', {
-    f: Math.max, da: (a, b) => share(a === b, a < b), db: (a, b) => share(a === b, a > b),
+    f: Math.max,
+    da: (a, b) => share(a === b, a < b),
+    db: (a, b) => share(a === b, a > b),
     doc: 'elementwise max, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
   }),
   binary('minimum', {
-    f: Math.min, da: (a, b) => share(a === b, a > b), db: (a, b) => share(a === b, a < b),
+    f: Math.min,
+    da: (a, b) => share(a === b, a > b),
+    db: (a, b) => share(a === b, a < b),
     doc: 'elementwise min, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
   }),
   compare('gt', (a, b) => a > b, '>'),
@@ -271,25 +395,42 @@ export const ELEMENTWISE_OPS = defineOps(
   unary('sqrt', { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', domain: 'positive' }),
   unary('abs', { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', domain: 'awayFromZero' }),
   // square is a composite (x·x, src/ops/composite.ts): its kernel did not pay (docs/internals.md).
-  unary('tanh', { f: Math.tanh, df: (_, y) => 1 - y * y, doc: 'tanh x; backward 1 − y² from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }] }),
+  unary('tanh', {
+    f: Math.tanh,
+    df: (_, y) => 1 - y * y,
+    doc: 'tanh x; backward 1 − y² from the saved output',
+    variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }],
+  }),
   unary('sigmoid', {
-    f: sigmoid1, df: (_, y) => y * (1 - y), doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',
+    f: sigmoid1,
+    df: (_, y) => y * (1 - y),
+    doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',
     variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 30] }],
   }),
   unary('gelu', {
-    f: (x) => x * normalCdf(x), df: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
-    doc: "x·Φ(x) with the exact erf form (PyTorch's default)", variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }],
+    f: (x) => x * normalCdf(x),
+    df: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
+    doc: "x·Φ(x) with the exact erf form (PyTorch's default)",
+    variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }],
   }),
   // PyTorch's softplus (beta 1, threshold 20): x above 20, else log(1 + eˣ) in the stable form
   // max(x, 0) + log1p(e^−|x|), whose exp never overflows; derivative σ(x).
   unary('softplus', {
-    f: (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))), df: (x) => (x > 20 ? 1 : sigmoid1(x)),
-    doc: 'log(1 + eˣ), stable; x above 20 (PyTorch beta 1, threshold 20)', variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 19] }],
+    f: (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))),
+    df: (x) => (x > 20 ? 1 : sigmoid1(x)),
+    doc: 'log(1 + eˣ), stable; x above 20 (PyTorch beta 1, threshold 20)',
+    variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 19] }],
   }),
   unary<{ slope: number }, 'leakyRelu'>('leakyRelu', {
-    f: (x, [s]) => (x > 0 ? x : s * x), df: (x, _, [s]) => (x > 0 ? 1 : s),
-    doc: 'x for x > 0, else slope·x', params: ({ slope }, x) => [finiteParam('leakyRelu', 'slope', slope, x)],
-    variants: [{ attrs: { slope: 0.01 }, domain: 'awayFromZero' }, { attrs: { slope: 0.2 }, domain: 'awayFromZero' }, { attrs: { slope: -1.5 }, domain: 'awayFromZero' }],
+    f: (x, [s]) => (x > 0 ? x : s * x),
+    df: (x, _, [s]) => (x > 0 ? 1 : s),
+    doc: 'x for x > 0, else slope·x',
+    params: ({ slope }, x) => [finiteParam('leakyRelu', 'slope', slope, x)],
+    variants: [
+      { attrs: { slope: 0.01 }, domain: 'awayFromZero' },
+      { attrs: { slope: 0.2 }, domain: 'awayFromZero' },
+      { attrs: { slope: -1.5 }, domain: 'awayFromZero' },
+    ],
   }),
   unary<{ min: number | null; max: number | null }, 'clamp'>('clamp', {
     f: (x, [lo, hi]) => {
@@ -302,12 +443,18 @@ export const ELEMENTWISE_OPS = defineOps(
     variants: [{ attrs: { min: -0.5, max: 1.25 } }, { attrs: { min: -1, max: null } }, { attrs: { min: null, max: 0.75 } }],
   }),
   unary<{ exponent: number }, 'pow'>('pow', {
-    f: (x, [e]) => Math.pow(x, e), df: (x, _, [e]) => (e === 0 ? 0 : e * Math.pow(x, e - 1)),
+    f: (x, [e]) => Math.pow(x, e),
+    df: (x, _, [e]) => (e === 0 ? 0 : e * Math.pow(x, e - 1)),
     doc: 'xᵉ for a number e (negative x: real only for integer e, else NaN); gradient e·x^(e−1), 0 for e = 0',
     params: ({ exponent }, x) => [finiteParam('pow', 'exponent', exponent, x)],
     variants: [
-      { attrs: { exponent: 2 } }, { attrs: { exponent: 3 } }, { attrs: { exponent: -1 }, domain: 'awayFromZero' }, { attrs: { exponent: 0.5 }, domain: 'positive' },
-      { attrs: { exponent: -1.5 }, domain: 'positive' }, { attrs: { exponent: 0 } }, { attrs: { exponent: 1 } },
+      { attrs: { exponent: 2 } },
+      { attrs: { exponent: 3 } },
+      { attrs: { exponent: -1 }, domain: 'awayFromZero' },
+      { attrs: { exponent: 0.5 }, domain: 'positive' },
+      { attrs: { exponent: -1.5 }, domain: 'positive' },
+      { attrs: { exponent: 0 } },
+      { attrs: { exponent: 1 } },
     ],
   }),
 );
@@ -316,9 +463,11 @@ export const ELEMENTWISE_OPS = defineOps(
 function clampBounds({ min, max }: { min: number | null; max: number | null }, x: Meta): number[] {
   const bound = (v: number | null | undefined, which: string, none: number) => {
     if (v === null || v === undefined) return none;
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError('clamp', `${which} must be a number or null, got ${fmtValue(v)} (x of shape ${fmtShape(x.shape)})`);
+    if (typeof v !== 'number' || Number.isNaN(v))
+      throw new ValueError('clamp', `${which} must be a number or null, got ${fmtValue(v)} (x of shape ${fmtShape(x.shape)})`);
     return v;
   };
-  if ((min ?? null) === null && (max ?? null) === null) throw new ValueError('clamp', `needs at least one bound, got min = ${fmtValue(min)} and max = ${fmtValue(max)} (x of shape ${fmtShape(x.shape)})`);
+  if ((min ?? null) === null && (max ?? null) === null)
+    throw new ValueError('clamp', `needs at least one bound, got min = ${fmtValue(min)} and max = ${fmtValue(max)} (x of shape ${fmtShape(x.shape)})`);
   return [bound(min, 'min', -Infinity), bound(max, 'max', Infinity)];
 }

@@ -28,10 +28,17 @@ type Declared = (typeof DECLARED)[number];
 export type OpName = Declared['name'];
 /** The table entry of op `N`, typed with its attributes. */
 export type OpOf<N extends OpName> =
-  Extract<Declared, { name: N }> extends CompositeDef<infer A, N> ? CompositeDef<A, N> : Extract<Declared, { name: N }> extends OpSpec<infer A, N> ? OpDef<A, N> : never;
+  Extract<Declared, { name: N }> extends CompositeDef<infer A, N>
+    ? CompositeDef<A, N>
+    : Extract<Declared, { name: N }> extends OpSpec<infer A, N>
+      ? OpDef<A, N>
+      : never;
 
 /** The kernel ops, indexed by opcode: what the backends, the AS dispatch and the warm-up see. */
-export const OPS: readonly OpDef[] = DECLARED.filter((spec): spec is Exclude<Declared, CompositeDef> => !isComposite(spec)).map((spec, opcode) => ({ ...spec, opcode }));
+export const OPS: readonly OpDef[] = DECLARED.filter((spec): spec is Exclude<Declared, CompositeDef> => !isComposite(spec)).map((spec, opcode) => ({
+  ...spec,
+  opcode,
+}));
 /** The composites: no opcode, no kernel; apply runs them through their primitives. */
 export const COMPOSITES: readonly CompositeDef[] = DECLARED.filter((spec): spec is Extract<Declared, CompositeDef> => isComposite(spec));
 /** Every entry of the table. */

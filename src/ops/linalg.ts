@@ -4,7 +4,6 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { ALIGN_WORDS, gemmScratchWords } from './contract.js';
 import { R, checkBool, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
-
 export interface MatmulOptions {
   /** Multiply by the transpose of a's last two dims (a stored [..., K, M]), without a copy. */
   transposeA?: boolean;
@@ -28,20 +27,24 @@ function flag(op: string, name: string, v: unknown): boolean {
  * stridesA[rank], stridesB[rank]] (strides in matrices).
  */
 function planMatmul([a, b]: readonly Meta[], opts: MatmulOptions): Plan {
-  const tA = flag('matmul', 'transposeA', opts.transposeA), tB = flag('matmul', 'transposeB', opts.transposeB);
+  const tA = flag('matmul', 'transposeA', opts.transposeA),
+    tB = flag('matmul', 'transposeB', opts.transposeB);
   const shapes = `${fmtShape(a.shape)}${tA ? 'ᵀ' : ''} and ${fmtShape(b.shape)}${tB ? 'ᵀ' : ''}`;
   if (a.shape.length === 0 || b.shape.length === 0) throw new ShapeError('matmul', `both arguments need at least 1 dimension, got shapes ${shapes}`);
   if ((tA && a.shape.length < 2) || (tB && b.shape.length < 2))
     throw new ShapeError('matmul', `transposeA / transposeB need an operand of at least 2 dimensions, got shapes ${shapes}`);
   const as = a.shape.length === 1 ? [1, a.shape[0]] : a.shape;
   const bs = b.shape.length === 1 ? [b.shape[0], 1] : b.shape;
-  const [m, k] = tA ? as.slice(-2).reverse() : as.slice(-2), [kb, n] = tB ? bs.slice(-2).reverse() : bs.slice(-2);
+  const [m, k] = tA ? as.slice(-2).reverse() : as.slice(-2),
+    [kb, n] = tB ? bs.slice(-2).reverse() : bs.slice(-2);
   if (k !== kb) throw new ShapeError('matmul', `shapes ${shapes} cannot be multiplied (a has ${k} columns, b has ${kb} rows)`);
-  const batchA = as.slice(0, -2), batchB = bs.slice(0, -2);
+  const batchA = as.slice(0, -2),
+    batchB = bs.slice(0, -2);
   const rank = Math.max(batchA.length, batchB.length);
   const batch: number[] = [];
   for (let i = 0; i < rank; i++) {
-    const da = batchA[batchA.length - rank + i] ?? 1, db = batchB[batchB.length - rank + i] ?? 1;
+    const da = batchA[batchA.length - rank + i] ?? 1,
+      db = batchB[batchB.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) throw new ShapeError('matmul', `batch dims of shapes ${shapes} cannot be broadcast (${da} vs ${db})`);
     // A dim of 1 takes the other's size, 0 included: [0]·[1] broadcast to 0 (not max(0, 1) = 1).
     batch.push(da === 1 ? db : da);
@@ -52,8 +55,12 @@ function planMatmul([a, b]: readonly Meta[], opts: MatmulOptions): Plan {
   // The backward's GEMMs have n, k or m columns, m as the kernel sees it (a batch folded into M).
   const workspace = (rows: number) => gemmScratchWords(Math.max(n, k, rows));
   // A single batch of one matrix each: rank 1, batch shape [1], strides 0 and 0.
-  if (size(batchB) === 1 && (!tA || size(batchA) === 1)) return { shape, params: [size(batchA) * m, n, k, flags, 1, 1, 0, 0], workspace: workspace(size(batchA) * m) };
-  const { params } = planBroadcast('matmul', [{ shape: batchA, dtype: a.dtype }, { shape: batchB, dtype: b.dtype }]);
+  if (size(batchB) === 1 && (!tA || size(batchA) === 1))
+    return { shape, params: [size(batchA) * m, n, k, flags, 1, 1, 0, 0], workspace: workspace(size(batchA) * m) };
+  const { params } = planBroadcast('matmul', [
+    { shape: batchA, dtype: a.dtype },
+    { shape: batchB, dtype: b.dtype },
+  ]);
   return { shape, params: [m, n, k, flags, ...params], workspace: workspace(m) };
 }
 
@@ -66,7 +73,10 @@ function forEachBatch(
   r: Int32Array,
   f: (bi: number, offA: number, offB: number, ia: (i: number, p: number) => number, ib: (p: number, j: number) => number) => void,
 ): void {
-  const m = param(r, 0), n = param(r, 1), k = param(r, 2), flags = param(r, 3);
+  const m = param(r, 0),
+    n = param(r, 1),
+    k = param(r, 2),
+    flags = param(r, 3);
   const ia = flags & 1 ? (i: number, p: number) => p * m + i : (i: number, p: number) => i * k + p;
   const ib = flags & 2 ? (p: number, j: number) => j * k + p : (p: number, j: number) => p * n + j;
   forEachBroadcast(r.subarray(R.P + 4), 2, (bi, [oa, ob]) => f(bi, oa * m * k, ob * k * n, ia, ib));
@@ -84,13 +94,30 @@ function formCases(tA: boolean, tB: boolean): TestCase<MatmulOptions>[] {
   // uses dot products for M ≤ 16 or K ≥ 32 and packs otherwise. The micro-tile is 4×8, dot tiles
   // 2×4 with k in fours; KC = 256, MC = 64, NC = 1024.
   return [
-    mk(1, 1, 1), mk(3, 5, 7), mk(4, 17, 8), mk(5, 1, 9), mk(7, 17, 17), mk(9, 3, 9), mk(16, 7, 17), mk(17, 9, 5),
-    mk(33, 40, 9, [], [], ': K ≥ 32, M > 16'), mk(64, 3, 9, [], [], ': M = MC'),
-    mk(1, 257, 3, [], [], ': K > KC'), mk(67, 3, 5, [], [], ': M > MC'),
-    mk(2, 1, 1025, [], [], ': N > NC'), mk(17, 1, 1025, [], [], ': N > NC, M > 16'), mk(3, 4, 5, [2], [2]), mk(3, 5, 6, [2, 1], [4]), mk(5, 4, 9, [2], [], ': batch of a only'),
+    mk(1, 1, 1),
+    mk(3, 5, 7),
+    mk(4, 17, 8),
+    mk(5, 1, 9),
+    mk(7, 17, 17),
+    mk(9, 3, 9),
+    mk(16, 7, 17),
+    mk(17, 9, 5),
+    mk(33, 40, 9, [], [], ': K ≥ 32, M > 16'),
+    mk(64, 3, 9, [], [], ': M = MC'),
+    mk(1, 257, 3, [], [], ': K > KC'),
+    mk(67, 3, 5, [], [], ': M > MC'),
+    mk(2, 1, 1025, [], [], ': N > NC'),
+    mk(17, 1, 1025, [], [], ': N > NC, M > 16'),
+    mk(3, 4, 5, [2], [2]),
+    mk(3, 5, 6, [2, 1], [4]),
+    mk(5, 4, 9, [2], [], ': batch of a only'),
     mk(3, 4, 2, [], [3]),
     // Empty operands: m, k or n = 0, and a batch of 0 broadcast against a batch of 1.
-    mk(0, 3, 4), mk(3, 0, 4, [], [], ': k = 0, zeros'), mk(3, 4, 0), mk(2, 3, 4, [0], [1]), mk(2, 0, 3, [2, 1], [3], ': k = 0, batched'),
+    mk(0, 3, 4),
+    mk(3, 0, 4, [], [], ': k = 0, zeros'),
+    mk(3, 4, 0),
+    mk(2, 3, 4, [0], [1]),
+    mk(2, 0, 3, [2, 1], [3], ': k = 0, batched'),
     // Several depth blocks through packed panels (finite differences over 17×257 inputs are slow:
     // once, for the form of Linear's x·Wᵀ; A·B has its own case above).
     ...(tB && !tA ? [mk(17, 257, 1, [], [], ': K > KC, M > 16')] : []),
@@ -112,7 +139,8 @@ function planLinear([x, w, b]: readonly Meta[], attrs: LinearAttrs): Plan {
   if (x.shape.length < 1 || w.shape.length !== 2 || x.shape[x.shape.length - 1] !== w.shape[1])
     throw new ShapeError('linear', `expects input [..., K] and weight [N, K] (PyTorch's [out_features, in_features]), got ${shapes}`);
   const [n, k] = w.shape;
-  if (attrs.bias && (b.shape.length !== 1 || b.shape[0] !== n)) throw new ShapeError('linear', `bias must have shape [${n}] (one per row of weight), got ${shapes}`);
+  if (attrs.bias && (b.shape.length !== 1 || b.shape[0] !== n))
+    throw new ShapeError('linear', `bias must have shape [${n}] (one per row of weight), got ${shapes}`);
   const act = ACTIVATIONS.indexOf(attrs.activation ?? 'none');
   if (act < 0) throw new ValueError('linear', `activation must be one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')}, got ${fmtValue(attrs.activation)}`);
   const m = x.shape.slice(0, -1).reduce((p, q) => p * q, 1);
@@ -140,7 +168,12 @@ export const LINALG_OPS = defineOps(
     plan: planMatmul,
     ref: {
       fwd: (h, r) => {
-        const m = param(r, 0), n = param(r, 1), k = param(r, 2), a = inp(r, 0), b = inp(r, 1), o = out(r);
+        const m = param(r, 0),
+          n = param(r, 1),
+          k = param(r, 2),
+          a = inp(r, 0),
+          b = inp(r, 1),
+          o = out(r);
         forEachBatch(r, (bi, offA, offB, ia, ib) => {
           for (let i = 0; i < m; i++)
             for (let j = 0; j < n; j++) {
@@ -154,7 +187,14 @@ export const LINALG_OPS = defineOps(
       // the element's stored position (one load-add-store each: GINs may alias). An overwritten
       // GIN is cleared over the operand's whole extent first.
       bwd: (h, r) => {
-        const m = param(r, 0), n = param(r, 1), k = param(r, 2), a = inp(r, 0), b = inp(r, 1), g = gout(r), ga = gin(r, 0), gb = gin(r, 1);
+        const m = param(r, 0),
+          n = param(r, 1),
+          k = param(r, 2),
+          a = inp(r, 0),
+          b = inp(r, 1),
+          g = gout(r),
+          ga = gin(r, 0),
+          gb = gin(r, 1);
         const batch = r.subarray(R.P + 4);
         clearOverwritten(h, r, [broadcastExtent(batch, 0) * m * k, broadcastExtent(batch, 1) * k * n]);
         forEachBatch(r, (bi, offA, offB, ia, ib) => {
@@ -166,8 +206,7 @@ export const LINALG_OPS = defineOps(
                 for (let j = 0; j < n; j++) s += h[pg + i * n + j] * h[b + offB + ib(p, j)];
                 h[ga + offA + ia(i, p)] += s;
               }
-              if (gb)
-                for (let j = 0; j < n; j++) h[gb + offB + ib(p, j)] += h[a + offA + ia(i, p)] * h[pg + i * n + j];
+              if (gb) for (let j = 0; j < n; j++) h[gb + offB + ib(p, j)] += h[a + offA + ia(i, p)] * h[pg + i * n + j];
             }
         });
       },
@@ -234,8 +273,15 @@ export const LINALG_OPS = defineOps(
     plan: planLinear,
     ref: {
       fwd: (h, r) => {
-        const m = param(r, 0), n = param(r, 1), k = param(r, 2), relu = param(r, 3) === 1, hasBias = param(r, 4) === 1;
-        const x = inp(r, 0), w = inp(r, 1), b = inp(r, 2), o = out(r);
+        const m = param(r, 0),
+          n = param(r, 1),
+          k = param(r, 2),
+          relu = param(r, 3) === 1,
+          hasBias = param(r, 4) === 1;
+        const x = inp(r, 0),
+          w = inp(r, 1),
+          b = inp(r, 2),
+          o = out(r);
         for (let i = 0; i < m; i++)
           for (let j = 0; j < n; j++) {
             let s = hasBias ? h[b + j] : 0;
@@ -245,8 +291,18 @@ export const LINALG_OPS = defineOps(
       },
       // G' = G·[y > 0] (relu) or G; dX[i,p] += Σ_j G'[i,j]·W[j,p]; dW[j,p] += Σ_i G'[i,j]·x[i,p]; db[j] += Σ_i G'[i,j].
       bwd: (h, r) => {
-        const m = param(r, 0), n = param(r, 1), k = param(r, 2), relu = param(r, 3) === 1, hasBias = param(r, 4) === 1;
-        const x = inp(r, 0), w = inp(r, 1), o = out(r), g = gout(r), gx = gin(r, 0), gw = gin(r, 1), gb = hasBias ? gin(r, 2) : 0;
+        const m = param(r, 0),
+          n = param(r, 1),
+          k = param(r, 2),
+          relu = param(r, 3) === 1,
+          hasBias = param(r, 4) === 1;
+        const x = inp(r, 0),
+          w = inp(r, 1),
+          o = out(r),
+          g = gout(r),
+          gx = gin(r, 0),
+          gw = gin(r, 1),
+          gb = hasBias ? gin(r, 2) : 0;
         const gp = (i: number, j: number) => (relu && !(h[o + i * n + j] > 0) ? 0 : h[g + i * n + j]);
         clearOverwritten(h, r, [m * k, n * k, gb ? n : 0]);
         for (let i = 0; i < m; i++)

@@ -27,7 +27,10 @@ export function planLabels(loss: string, x: Meta, labels: Meta): [number, number
   const cd = classDim(loss, x.shape);
   const want = x.shape.filter((_, i) => i !== cd);
   if (!sameShape(labels.shape, want))
-    throw new ShapeError(`losses.${loss}`, `labels of shape ${fmtShape(labels.shape)} do not fit input ${fmtShape(x.shape)}: class ids need shape ${fmtShape(want)} (the input without its class dim ${cd})`);
+    throw new ShapeError(
+      `losses.${loss}`,
+      `labels of shape ${fmtShape(labels.shape)} do not fit input ${fmtShape(x.shape)}: class ids need shape ${fmtShape(want)} (the input without its class dim ${cd})`,
+    );
   // No classes is fine for no samples (an empty loss, as PyTorch); with samples, every label is out of range.
   if (x.shape[cd] === 0 && !labels.shape.includes(0))
     throw new ShapeError(`losses.${loss}`, `input ${fmtShape(x.shape)} has no classes (dim ${cd} is 0) for its labels ${fmtShape(labels.shape)}`);
@@ -35,17 +38,24 @@ export function planLabels(loss: string, x: Meta, labels: Meta): [number, number
 }
 
 const crossEntropyOp: OpSpec<any, 'crossEntropyLoss'> = {
-  name: 'crossEntropyLoss', module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
+  name: 'crossEntropyLoss',
+  module: 'loss',
+  arity: 2,
+  inputDtypes: ['float32', 'int32'],
+  gradInputs: [0],
   doc: 'per-sample softmax cross-entropy with int32 class labels: logsumexp(x) − x[label], stable; saves the softmax for the backward',
   plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('crossEntropy', x, labels), aux: [x.shape.reduce((a, b) => a * b, 1)] }),
   ref: {
     fwd: (h, r) => {
-      const x = inp(r, 0), labels = inp(r, 1), y = out(r), p = aux(r, 0);
+      const x = inp(r, 0),
+        labels = inp(r, 1),
+        y = out(r),
+        p = aux(r, 0);
       forSegments(r, (e, ri, C, st) => {
         let m = -Infinity;
         for (let k = 0; k < C; k++) m = Math.max(m, h[x + e + k * st]);
         let s = 0;
-        for (let k = 0; k < C; k++) s += (h[p + e + k * st] = Math.exp(h[x + e + k * st] - m));
+        for (let k = 0; k < C; k++) s += h[p + e + k * st] = Math.exp(h[x + e + k * st] - m);
         for (let k = 0; k < C; k++) h[p + e + k * st] /= s;
         // logsumexp − x[label] = (m − x[label]) + ln s: no cancellation when |x| is large
         h[y + ri] = m - h[x + e + h[labels + ri] * st] + Math.log(s);
@@ -53,7 +63,10 @@ const crossEntropyOp: OpSpec<any, 'crossEntropyLoss'> = {
     },
     bwd: (h, r) => {
       // (softmax − onehot(label)) · g
-      const gx = gin(r, 0), labels = inp(r, 1), g = gout(r), p = aux(r, 0);
+      const gx = gin(r, 0),
+        labels = inp(r, 1),
+        g = gout(r),
+        p = aux(r, 0);
       forSegments(r, (e, ri, C, st) => {
         for (let k = 0; k < C; k++) h[gx + e + k * st] += h[g + ri] * (h[p + e + k * st] - (k === h[labels + ri] ? 1 : 0));
       });
@@ -63,16 +76,24 @@ const crossEntropyOp: OpSpec<any, 'crossEntropyLoss'> = {
 };
 
 const nllOp: OpSpec<any, 'nllLoss'> = {
-  name: 'nllLoss', module: 'loss', arity: 2, inputDtypes: ['float32', 'int32'], gradInputs: [0],
+  name: 'nllLoss',
+  module: 'loss',
+  arity: 2,
+  inputDtypes: ['float32', 'int32'],
+  gradInputs: [0],
   doc: 'per-sample negative log-likelihood with int32 class labels: −logProbs[label]',
   plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('nll', x, labels) }),
   ref: {
     fwd: (h, r) => {
-      const x = inp(r, 0), labels = inp(r, 1), y = out(r);
+      const x = inp(r, 0),
+        labels = inp(r, 1),
+        y = out(r);
       forSegments(r, (e, ri, _, st) => (h[y + ri] = -h[x + e + h[labels + ri] * st]));
     },
     bwd: (h, r) => {
-      const gx = gin(r, 0), labels = inp(r, 1), g = gout(r);
+      const gx = gin(r, 0),
+        labels = inp(r, 1),
+        g = gout(r);
       forSegments(r, (e, ri, _, st) => (h[gx + e + h[labels + ri] * st] -= h[g + ri]));
     },
   },
@@ -83,13 +104,26 @@ function labelCases(): TestCase[] {
   // Rows of 1, 3, 7, 9, 17 classes; [2, C, 4] and [3, C, 10] reach the 4-lane column kernels, [2, 5, 3] the scalar ones.
   const c = (x: number[], labels: number[], domain?: Domain): TestCase => ({
     name: `[${x.join('x')}] labels [${labels.join('x')}]${domain ? ` in ${domain}` : ''}`,
-    inputs: [{ shape: x, domain }, { shape: labels, dtype: 'int32', int: [0, x[x.length === 1 ? 0 : 1]] }],
+    inputs: [
+      { shape: x, domain },
+      { shape: labels, dtype: 'int32', int: [0, x[x.length === 1 ? 0 : 1]] },
+    ],
   });
   return [
-    c([1, 1], [1]), c([3], []), c([1, 3], [1]), c([5, 7], [5]), c([2, 9], [2]), c([4, 17], [4]), c([3, 5], [3], [-20, 20]),
-    c([2, 3, 4], [2, 4]), c([2, 5, 3], [2, 3]), c([3, 4, 5, 2], [3, 5, 2]),
+    c([1, 1], [1]),
+    c([3], []),
+    c([1, 3], [1]),
+    c([5, 7], [5]),
+    c([2, 9], [2]),
+    c([4, 17], [4]),
+    c([3, 5], [3], [-20, 20]),
+    c([2, 3, 4], [2, 4]),
+    c([2, 5, 3], [2, 3]),
+    c([3, 4, 5, 2], [3, 5, 2]),
     // No samples (and then also no classes): empty per-sample losses.
-    c([0, 3], [0]), c([2, 3, 0], [2, 0]), c([0, 0], [0]),
+    c([0, 3], [0]),
+    c([2, 3, 0], [2, 0]),
+    c([0, 0], [0]),
   ];
 }
 
@@ -100,7 +134,10 @@ export interface DimAttrs {
 }
 
 const softNllOp: OpSpec<DimAttrs, 'softNllLoss'> = {
-  name: 'softNllLoss', module: 'loss', arity: 2, gradInputs: [0, 1],
+  name: 'softNllLoss',
+  module: 'loss',
+  arity: 2,
+  gradInputs: [0, 1],
   doc: '−Σ target · logProbs along a dim: cross-entropy with probability targets after logSoftmax',
   plan: ([lp, t], a) => {
     if (!sameShape(lp.shape, t.shape))
@@ -110,7 +147,9 @@ const softNllOp: OpSpec<DimAttrs, 'softNllLoss'> = {
   },
   ref: {
     fwd: (h, r) => {
-      const lp = inp(r, 0), t = inp(r, 1), y = out(r);
+      const lp = inp(r, 0),
+        t = inp(r, 1),
+        y = out(r);
       forSegments(r, (e, ri, d, st) => {
         let s = 0;
         for (let k = 0; k < d; k++) s += h[t + e + k * st] * h[lp + e + k * st];
@@ -118,7 +157,11 @@ const softNllOp: OpSpec<DimAttrs, 'softNllLoss'> = {
       });
     },
     bwd: (h, r) => {
-      const lp = inp(r, 0), t = inp(r, 1), g = gout(r), glp = gin(r, 0), gt = gin(r, 1);
+      const lp = inp(r, 0),
+        t = inp(r, 1),
+        g = gout(r),
+        glp = gin(r, 0),
+        gt = gin(r, 1);
       forSegments(r, (e, ri, d, st) => {
         for (let k = 0; k < d; k++) {
           const j = e + k * st;
@@ -129,7 +172,19 @@ const softNllOp: OpSpec<DimAttrs, 'softNllLoss'> = {
     },
   },
   tests: {
-    cases: ([[[1, 1], 1], [[3], 0], [[5, 7], 1], [[4, 17], -1], [[2, 9, 5], 1], [[2, 3, 4], 1], [[17, 3], 0], [[0, 3], 1], [[2, 0], 1]] as [number[], number][]).map(([shape, dim]) => ({
+    cases: (
+      [
+        [[1, 1], 1],
+        [[3], 0],
+        [[5, 7], 1],
+        [[4, 17], -1],
+        [[2, 9, 5], 1],
+        [[2, 3, 4], 1],
+        [[17, 3], 0],
+        [[0, 3], 1],
+        [[2, 0], 1],
+      ] as [number[], number][]
+    ).map(([shape, dim]) => ({
       name: `[${shape.join('x')}] dim ${dim}`,
       inputs: [{ shape }, { shape, domain: 'unit' }],
       attrs: { dim },
@@ -170,26 +225,45 @@ const PAIR_SHAPES = [[1], [3], [5, 7], [7], [9], [17, 3], [2, 3, 4, 5], [0], [2,
 function pairLoss<N extends string>(s: PairSpec<N>): OpSpec<PairAttrs, N> {
   const { f, loss, args, domains } = s;
   const elementwise = (h: Float64Array, r: Int32Array, fn: (p: number, t: number, c: number, i: number) => void) => {
-    const p = inp(r, 0), t = inp(r, 1), c = paramf(r, 0);
+    const p = inp(r, 0),
+      t = inp(r, 1),
+      c = paramf(r, 0);
     for (let i = 0; i < numel(r); i++) fn(h[p + i], h[t + i], c, i);
   };
   return {
-    name: s.name, module: 'loss', arity: 2, gradInputs: [0, 1], doc: s.doc,
+    name: s.name,
+    module: 'loss',
+    arity: 2,
+    gradInputs: [0, 1],
+    doc: s.doc,
     plan: ([p, t], a) => {
-      if (!sameShape(p.shape, t.shape)) throw new ShapeError(`losses.${loss}`, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
+      if (!sameShape(p.shape, t.shape))
+        throw new ShapeError(`losses.${loss}`, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
       return { shape: [...p.shape], params: s.constant ? [f32bits(s.constant(a))] : [] };
     },
     ref: {
       fwd: (h, r) => elementwise(h, r, (p, t, c, i) => (h[out(r) + i] = f.loss(p, t, c))),
       bwd: (h, r) => {
-        const g = gout(r), gp = gin(r, 0), gt = gin(r, 1);
+        const g = gout(r),
+          gp = gin(r, 0),
+          gt = gin(r, 1);
         elementwise(h, r, (p, t, c, i) => {
           if (gp) h[gp + i] += h[g + i] * f.dp(p, t, c);
           if (gt) h[gt + i] += h[g + i] * f.dt(p, t, c);
         });
       },
     },
-    tests: { cases: [...PAIR_SHAPES.map((shape) => ({ inputs: [{ shape, domain: domains[0] }, { shape, domain: domains[1] }] })), ...(s.extraCases ?? [])] },
+    tests: {
+      cases: [
+        ...PAIR_SHAPES.map((shape) => ({
+          inputs: [
+            { shape, domain: domains[0] },
+            { shape, domain: domains[1] },
+          ],
+        })),
+        ...(s.extraCases ?? []),
+      ],
+    },
   };
 }
 
@@ -199,18 +273,27 @@ const huberGrad = (e: number, d: number) => Math.min(Math.max(e, -d), d);
 
 const PAIR_OPS = [
   pairLoss({
-    name: 'mseLoss', loss: 'mse', args: ['pred', 'target'], doc: 'per-element squared error (p − t)²',
+    name: 'mseLoss',
+    loss: 'mse',
+    args: ['pred', 'target'],
+    doc: 'per-element squared error (p − t)²',
     f: { loss: (p, t) => (p - t) ** 2, dp: (p, t) => 2 * (p - t), dt: (p, t) => -2 * (p - t) },
     domains: ['any', 'any'],
   }),
   pairLoss({
-    name: 'l1Loss', loss: 'l1', args: ['pred', 'target'], doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
+    name: 'l1Loss',
+    loss: 'l1',
+    args: ['pred', 'target'],
+    doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
     f: { loss: (p, t) => Math.abs(p - t), dp: (p, t) => sign(p - t), dt: (p, t) => -sign(p - t) },
     // |p| ≥ 0.2 and |t| ≤ 0.1 keep p − t away from the kink at 0, with both signs.
     domains: ['awayFromZero', [-0.1, 0.1]],
   }),
   pairLoss({
-    name: 'huberLoss', loss: 'huber', args: ['pred', 'target'], doc: 'per-element Huber loss with threshold δ (attr delta, default 1)',
+    name: 'huberLoss',
+    loss: 'huber',
+    args: ['pred', 'target'],
+    doc: 'per-element Huber loss with threshold δ (attr delta, default 1)',
     // Quadratic inside |e| < δ, linear outside; value and slope agree at |e| = δ (PyTorch HuberLoss).
     f: {
       loss: (p, t, d) => (Math.abs(p - t) < d ? 0.5 * (p - t) ** 2 : d * (Math.abs(p - t) - 0.5 * d)),
@@ -221,12 +304,16 @@ const PAIR_OPS = [
     extraCases: [{ name: '[5x7] delta 0.5', inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], attrs: { delta: 0.5 } }],
     constant: (a) => {
       const delta = a.delta ?? 1;
-      if (typeof delta !== 'number' || !(delta > 0 && Number.isFinite(delta))) throw new ValueError('losses.huber', `delta must be a positive number, got ${fmtValue(a.delta)}`);
+      if (typeof delta !== 'number' || !(delta > 0 && Number.isFinite(delta)))
+        throw new ValueError('losses.huber', `delta must be a positive number, got ${fmtValue(a.delta)}`);
       return delta;
     },
   }),
   pairLoss({
-    name: 'bceLoss', loss: 'bce', args: ['prob', 'target'], doc: 'per-element binary cross-entropy of probabilities, each log clamped at −100 (PyTorch)',
+    name: 'bceLoss',
+    loss: 'bce',
+    args: ['prob', 'target'],
+    doc: 'per-element binary cross-entropy of probabilities, each log clamped at −100 (PyTorch)',
     f: {
       loss: (p, t) => -(t * clampLog(Math.log(p)) + (1 - t) * clampLog(Math.log1p(-p))),
       // PyTorch's rule, which it also uses where the logs are clamped: (p − t) / max(p(1 − p), 1e-12)
@@ -234,15 +321,33 @@ const PAIR_OPS = [
       dt: (p) => clampLog(Math.log1p(-p)) - clampLog(Math.log(p)),
     },
     domains: ['unit', 'unit'],
-    extraCases: [{ name: '[3x5] 0/1 targets', inputs: [{ shape: [3, 5], domain: 'unit' }, { shape: [3, 5], domain: 'mask' }] }],
+    extraCases: [
+      {
+        name: '[3x5] 0/1 targets',
+        inputs: [
+          { shape: [3, 5], domain: 'unit' },
+          { shape: [3, 5], domain: 'mask' },
+        ],
+      },
+    ],
   }),
   pairLoss({
-    name: 'bceWithLogitsLoss', loss: 'bceWithLogits', args: ['logits', 'target'],
+    name: 'bceWithLogitsLoss',
+    loss: 'bceWithLogits',
+    args: ['logits', 'target'],
     doc: 'per-element binary cross-entropy of logits, stable: max(x, 0) − x·t + log1p(e^−|x|)',
     // max(x, 0) − x·t + ln(1 + e^−|x|) = −(t·ln σ(x) + (1 − t)·ln(1 − σ(x))) without overflow
     f: { loss: (x, t) => Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x))), dp: (x, t) => 1 / (1 + Math.exp(-x)) - t, dt: (x) => -x },
     domains: [[-6, 6], 'unit'],
-    extraCases: [{ name: '[3x5] 0/1 targets', inputs: [{ shape: [3, 5], domain: [-6, 6] }, { shape: [3, 5], domain: 'mask' }] }],
+    extraCases: [
+      {
+        name: '[3x5] 0/1 targets',
+        inputs: [
+          { shape: [3, 5], domain: [-6, 6] },
+          { shape: [3, 5], domain: 'mask' },
+        ],
+      },
+    ],
   }),
 ];
 

@@ -21,10 +21,7 @@
  * torch.no_grad.
  */
 import { ShapeError, ValueError } from '../errors.js';
-import {
-  defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R,
-  type Meta, type OpSpec, type Plan, type TestCase,
-} from './types.js';
+import { defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
 // ---- attributes (what the optimizers pass; the kernels only see the params they produce) -----
 export interface SgdAttrs {
@@ -118,31 +115,57 @@ function sgdParams(a: SgdAttrs, withMomentum: boolean): number[] {
 }
 
 const sgdUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdUpdate'> = {
-  name: 'sgdUpdate', module: 'optim', arity: 2, gradInputs: [],
+  name: 'sgdUpdate',
+  module: 'optim',
+  arity: 2,
+  gradInputs: [],
   doc: 'SGD step without momentum, in place: p ← p − lr·(g + wd·p)',
   plan: (ins, a) => planUpdate('sgdUpdate', ins, a === null ? [] : sgdParams(a, false)),
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1), c = coefficients(h, r);
-      const lr = c(0), wd = c(1);
+      const o = out(r),
+        p = inp(r, 0),
+        g = inp(r, 1),
+        c = coefficients(h, r);
+      const lr = c(0),
+        wd = c(1);
       eachElement(r, (i) => {
         const d = h[g + i] + wd * h[p + i];
         h[o + i] = h[p + i] - lr * d;
       });
     },
   },
-  tests: { cases: cases(['any', 'any'], [{ lr: 0.1, weightDecay: 0 }, { lr: 0.05, weightDecay: 0.3 }]) },
+  tests: {
+    cases: cases(
+      ['any', 'any'],
+      [
+        { lr: 0.1, weightDecay: 0 },
+        { lr: 0.05, weightDecay: 0.3 },
+      ],
+    ),
+  },
 };
 
 const sgdMomentumUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdMomentumUpdate'> = {
-  name: 'sgdMomentumUpdate', module: 'optim', arity: 3, gradInputs: [],
+  name: 'sgdMomentumUpdate',
+  module: 'optim',
+  arity: 3,
+  gradInputs: [],
   doc: 'SGD step with a momentum buffer (optionally Nesterov), in place on the parameter and the buffer',
   plan: (ins, a) => planUpdate('sgdMomentumUpdate', ins, a === null ? [] : sgdParams(a, true)),
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1), b = inp(r, 2), c = coefficients(h, r);
-      const lr = c(0), wd = c(1), bufDecay = c(2), gradWeight = c(3);
-      const nesterov = c(4) !== 0, m = c(5);
+      const o = out(r),
+        p = inp(r, 0),
+        g = inp(r, 1),
+        b = inp(r, 2),
+        c = coefficients(h, r);
+      const lr = c(0),
+        wd = c(1),
+        bufDecay = c(2),
+        gradWeight = c(3);
+      const nesterov = c(4) !== 0,
+        m = c(5);
       eachElement(r, (i) => {
         const d = h[g + i] + wd * h[p + i];
         const buf = bufDecay * h[b + i] + gradWeight * d;
@@ -152,12 +175,15 @@ const sgdMomentumUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdMomentumUpdate'> = {
     },
   },
   tests: {
-    cases: cases(['any', 'any', 'any'], [
-      { lr: 0.1, weightDecay: 0, momentum: 0.9, dampening: 0 },
-      { lr: 0.1, weightDecay: 0.2, momentum: 0.9, dampening: 0.5, first: true },
-      { lr: 0.05, weightDecay: 0.1, momentum: 0.8, dampening: 0.25 },
-      { lr: 0.1, weightDecay: 0.01, momentum: 0.9, nesterov: true },
-    ]),
+    cases: cases(
+      ['any', 'any', 'any'],
+      [
+        { lr: 0.1, weightDecay: 0, momentum: 0.9, dampening: 0 },
+        { lr: 0.1, weightDecay: 0.2, momentum: 0.9, dampening: 0.5, first: true },
+        { lr: 0.05, weightDecay: 0.1, momentum: 0.8, dampening: 0.25 },
+        { lr: 0.1, weightDecay: 0.01, momentum: 0.9, nesterov: true },
+      ],
+    ),
   },
 };
 
@@ -177,7 +203,10 @@ function adamParams(a: AdamAttrs): number[] {
 }
 
 const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
-  name: 'adamUpdate', module: 'optim', arity: 4, gradInputs: [],
+  name: 'adamUpdate',
+  module: 'optim',
+  arity: 4,
+  gradInputs: [],
   doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
   plan: (ins, a) => {
     if (a !== null && !(a.step >= 1)) throw new ValueError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
@@ -185,9 +214,20 @@ const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
   },
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1), m = inp(r, 2), v = inp(r, 3), c = coefficients(h, r);
-      const l2 = c(0), decay = c(1), omb1 = c(2), b2 = c(3), omb2 = c(4);
-      const stepSize = c(5), bc2sqrt = c(6), eps = c(7);
+      const o = out(r),
+        p = inp(r, 0),
+        g = inp(r, 1),
+        m = inp(r, 2),
+        v = inp(r, 3),
+        c = coefficients(h, r);
+      const l2 = c(0),
+        decay = c(1),
+        omb1 = c(2),
+        b2 = c(3),
+        omb2 = c(4);
+      const stepSize = c(5),
+        bc2sqrt = c(6),
+        eps = c(7);
       eachElement(r, (i) => {
         const x = h[p + i];
         const d = h[g + i] + l2 * x;
@@ -200,11 +240,14 @@ const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
     },
   },
   tests: {
-    cases: cases(['any', 'any', 'any', 'positive'], [
-      { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 },
-      { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, step: 3 },
-      { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 7 },
-    ]),
+    cases: cases(
+      ['any', 'any', 'any', 'positive'],
+      [
+        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 },
+        { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, step: 3 },
+        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 7 },
+      ],
+    ),
   },
 };
 
@@ -219,8 +262,18 @@ const rmspropParams = (a: RmspropAttrs) => [a.lr, a.weightDecay, a.alpha, 1 - a.
 
 function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => void {
   return (h, r) => {
-    const o = out(r), p = inp(r, 0), g = inp(r, 1), s = inp(r, 2), b = inp(r, 3), c = coefficients(h, r);
-    const lr = c(0), wd = c(1), alpha = c(2), oma = c(3), eps = c(4), mom = c(5);
+    const o = out(r),
+      p = inp(r, 0),
+      g = inp(r, 1),
+      s = inp(r, 2),
+      b = inp(r, 3),
+      c = coefficients(h, r);
+    const lr = c(0),
+      wd = c(1),
+      alpha = c(2),
+      oma = c(3),
+      eps = c(4),
+      mom = c(5);
     eachElement(r, (i) => {
       const x = h[p + i];
       const d = h[g + i] + wd * x;
@@ -242,7 +295,10 @@ const rmspropCases = (domains: ('any' | 'positive')[], momentum: number) =>
   ]);
 
 const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
-  name: 'rmspropUpdate', module: 'optim', arity: 3, gradInputs: [],
+  name: 'rmspropUpdate',
+  module: 'optim',
+  arity: 3,
+  gradInputs: [],
   doc: 'RMSprop step without momentum, in place on the parameter and the square average',
   plan: (ins, a) => planUpdate('rmspropUpdate', ins, a === null ? [] : rmspropParams(a)),
   ref: { fwd: rmspropRef(false) },
@@ -250,7 +306,10 @@ const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
 };
 
 const rmspropMomentumUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropMomentumUpdate'> = {
-  name: 'rmspropMomentumUpdate', module: 'optim', arity: 4, gradInputs: [],
+  name: 'rmspropMomentumUpdate',
+  module: 'optim',
+  arity: 4,
+  gradInputs: [],
   doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
   plan: (ins, a) => planUpdate('rmspropMomentumUpdate', ins, a === null ? [] : rmspropParams(a)),
   ref: { fwd: rmspropRef(true) },
@@ -266,7 +325,10 @@ const rmspropMomentumUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropMomentumU
 const adagradParams = (a: AdagradAttrs) => [a.lr / (1 + (a.step - 1) * a.lrDecay), a.weightDecay, a.eps];
 
 const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
-  name: 'adagradUpdate', module: 'optim', arity: 3, gradInputs: [],
+  name: 'adagradUpdate',
+  module: 'optim',
+  arity: 3,
+  gradInputs: [],
   doc: 'Adagrad step, in place on the parameter and the sum of squared gradients',
   plan: (ins, a) => {
     if (a !== null && !(a.step >= 1)) throw new ValueError('adagradUpdate', `step must be ≥ 1, got ${a.step}`);
@@ -274,8 +336,14 @@ const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
   },
   ref: {
     fwd: (h, r) => {
-      const o = out(r), p = inp(r, 0), g = inp(r, 1), s = inp(r, 2), c = coefficients(h, r);
-      const clr = c(0), wd = c(1), eps = c(2);
+      const o = out(r),
+        p = inp(r, 0),
+        g = inp(r, 1),
+        s = inp(r, 2),
+        c = coefficients(h, r);
+      const clr = c(0),
+        wd = c(1),
+        eps = c(2);
       eachElement(r, (i) => {
         const x = h[p + i];
         const d = h[g + i] + wd * x;
@@ -286,10 +354,13 @@ const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
     },
   },
   tests: {
-    cases: cases(['any', 'any', 'positive'], [
-      { lr: 1e-2, eps: 1e-10, weightDecay: 0, lrDecay: 0, step: 1 },
-      { lr: 0.1, eps: 1e-6, weightDecay: 0.2, lrDecay: 0.1, step: 4 },
-    ]),
+    cases: cases(
+      ['any', 'any', 'positive'],
+      [
+        { lr: 1e-2, eps: 1e-10, weightDecay: 0, lrDecay: 0, step: 1 },
+        { lr: 0.1, eps: 1e-6, weightDecay: 0.2, lrDecay: 0.1, step: 4 },
+      ],
+    ),
   },
 };
 
@@ -349,18 +420,28 @@ function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: 
 }
 
 const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
-  name: 'optimCoefficients', module: 'optim', arity: 2, gradInputs: [],
+  name: 'optimCoefficients',
+  module: 'optim',
+  arity: 2,
+  gradInputs: [],
   doc: "An optimizer update's coefficients from [hyperparameter pairs [10], counters [2] = (step, fresh)]; advances the step and clears fresh in place",
   plan: (ins, a) => {
     const [hyper, counters] = ins;
     if (hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS || counters.shape.length !== 1 || counters.shape[0] !== 2)
-      throw new ShapeError('optimCoefficients', `expected a hyperparameter block [${HYPER_WORDS}] and counters [2], got ${fmtShape(hyper.shape)} and ${fmtShape(counters.shape)}`);
-    if (!Object.hasOwn(COEFFICIENT_KINDS, a.kind)) throw new ValueError('optimCoefficients', `kind must be one of ${KIND_OF_CODE.join(', ')}, got ${String(a.kind)}`);
+      throw new ShapeError(
+        'optimCoefficients',
+        `expected a hyperparameter block [${HYPER_WORDS}] and counters [2], got ${fmtShape(hyper.shape)} and ${fmtShape(counters.shape)}`,
+      );
+    if (!Object.hasOwn(COEFFICIENT_KINDS, a.kind))
+      throw new ValueError('optimCoefficients', `kind must be one of ${KIND_OF_CODE.join(', ')}, got ${String(a.kind)}`);
     return { shape: [COEFFICIENT_WORDS], params: [COEFFICIENT_KINDS[a.kind].code] };
   },
   ref: {
     fwd: (h, r) => {
-      const kind = KIND_OF_CODE[param(r, 0)], hyper = inp(r, 0), counters = inp(r, 1), o = out(r);
+      const kind = KIND_OF_CODE[param(r, 0)],
+        hyper = inp(r, 0),
+        counters = inp(r, 1),
+        o = out(r);
       const v: Record<string, number> = {};
       COEFFICIENT_KINDS[kind].slots.forEach((name, k) => (v[name] = h[hyper + 2 * k] + h[hyper + 2 * k + 1]));
       const step = h[counters] + 1;
@@ -373,7 +454,10 @@ const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
   },
   tests: {
     cases: KIND_OF_CODE.map((kind) => ({
-      inputs: [{ shape: [HYPER_WORDS], domain: 'unit' as const }, { shape: [2], domain: 'mask' as const }],
+      inputs: [
+        { shape: [HYPER_WORDS], domain: 'unit' as const },
+        { shape: [2], domain: 'mask' as const },
+      ],
       attrs: { kind },
       name: kind,
     })),
@@ -389,7 +473,10 @@ export interface HyperWriteAttrs {
   words: readonly number[];
 }
 const hyperWrite: OpSpec<HyperWriteAttrs, 'hyperWrite'> = {
-  name: 'hyperWrite', module: 'optim', arity: 0, gradInputs: [],
+  name: 'hyperWrite',
+  module: 'optim',
+  arity: 0,
+  gradInputs: [],
   doc: 'Writes an optimizer hyperparameter block [10] from the params',
   plan: (_ins, a) => {
     if (a.words.length !== HYPER_WORDS) throw new ValueError('hyperWrite', `expected ${HYPER_WORDS} words, got ${a.words.length}`);
@@ -445,18 +532,25 @@ export interface ScheduleAttrs {
 }
 
 const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
-  name: 'lrSchedule', module: 'optim', arity: 2, gradInputs: [],
+  name: 'lrSchedule',
+  module: 'optim',
+  arity: 2,
+  gradInputs: [],
   doc: "[schedule [8] = (epoch, base, a, b), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); advance: the epoch first moves on by 1",
   plan: (ins, a) => {
     const [sched, hyper] = ins;
     if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
-      throw new ShapeError('lrSchedule', `expected a schedule block [${SCHEDULE_WORDS}] and a hyperparameter block [${HYPER_WORDS}], got ${fmtShape(sched.shape)} and ${fmtShape(hyper.shape)}`);
+      throw new ShapeError(
+        'lrSchedule',
+        `expected a schedule block [${SCHEDULE_WORDS}] and a hyperparameter block [${HYPER_WORDS}], got ${fmtShape(sched.shape)} and ${fmtShape(hyper.shape)}`,
+      );
     if (!Object.hasOwn(SCHEDULE_KINDS, a.kind)) throw new ValueError('lrSchedule', `kind must be one of ${SCHEDULE_OF_CODE.join(', ')}, got ${String(a.kind)}`);
     return { shape: [HYPER_WORDS], params: [SCHEDULE_KINDS[a.kind].code, a.advance ? 1 : 0] };
   },
   ref: {
     fwd: (h, r) => {
-      const st = inp(r, 0), o = out(r);
+      const st = inp(r, 0),
+        o = out(r);
       h.copyWithin(o, inp(r, 1), inp(r, 1) + HYPER_WORDS);
       const pair = (k: number) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k];
       if (param(r, 1) !== 0) h[st] += 1;
@@ -466,11 +560,13 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
     },
   },
   tests: {
-    cases: SCHEDULE_OF_CODE.flatMap((kind) => [false, true].map((advance) => ({
-      inputs: [{ shape: [SCHEDULE_WORDS], domain: [1, 3] as [number, number] }, { shape: [HYPER_WORDS] }],
-      attrs: { kind, advance },
-      name: `${kind} advance ${advance}`,
-    }))),
+    cases: SCHEDULE_OF_CODE.flatMap((kind) =>
+      [false, true].map((advance) => ({
+        inputs: [{ shape: [SCHEDULE_WORDS], domain: [1, 3] as [number, number] }, { shape: [HYPER_WORDS] }],
+        attrs: { kind, advance },
+        name: `${kind} advance ${advance}`,
+      })),
+    ),
   },
 };
 
@@ -479,7 +575,10 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
  *  travels in P0. WASM accumulates in float64 (f64x2), so the norm of a large gradient does not
  *  lose its small elements. */
 const gradSumSquares: OpSpec<any, 'gradSumSquares'> = {
-  name: 'gradSumSquares', module: 'optim', arity: 1, gradInputs: [],
+  name: 'gradSumSquares',
+  module: 'optim',
+  arity: 1,
+  gradInputs: [],
   doc: 'Σ x² over all elements (for gradient norms), accumulated in float64',
   plan: (ins) => ({ shape: [], params: [ins[0].shape.reduce((a, b) => a * b, 1)] }),
   ref: {
@@ -495,12 +594,17 @@ const gradSumSquares: OpSpec<any, 'gradSumSquares'> = {
 
 /** x ← factor·x (in place through applyUpdate): scales gradients when clipping. */
 const gradScale: OpSpec<ScaleAttrs, 'gradScale'> = {
-  name: 'gradScale', module: 'optim', arity: 1, gradInputs: [],
+  name: 'gradScale',
+  module: 'optim',
+  arity: 1,
+  gradInputs: [],
   doc: 'factor · x; in place on x through applyUpdate (gradient clipping)',
   plan: (ins, a) => planUpdate('gradScale', ins, [a.factor]),
   ref: {
     fwd: (h, r) => {
-      const o = out(r), x = inp(r, 0), c = paramf(r, 0);
+      const o = out(r),
+        x = inp(r, 0),
+        c = paramf(r, 0);
       eachElement(r, (i) => (h[o + i] = c * h[x + i]));
     },
   },
@@ -530,22 +634,44 @@ function runningStatsCoefficients(cumulative: boolean, batches: number, n: numbe
 }
 
 const batchNormStatsUpdate: OpSpec<RunningStatsAttrs, 'batchNormStatsUpdate'> = {
-  name: 'batchNormStatsUpdate', module: 'norm', arity: 4, inputDtypes: ['float32', 'float32', 'int32', 'float32'], gradInputs: [],
+  name: 'batchNormStatsUpdate',
+  module: 'norm',
+  arity: 4,
+  inputDtypes: ['float32', 'float32', 'int32', 'float32'],
+  gradInputs: [],
   doc: 'BatchNorm running statistics in place: [runningMean [C], runningVar [C], numBatchesTracked [] int32, batch [2, C] = (mean; biased var)]; an empty batch (count 0) is only counted',
   plan: (ins, a) => {
-    const [rm, rv, nbt, stats] = ins, c = rm.shape.reduce((x, y) => x * y, 1);
-    const ok = rm.shape.length === 1 && rv.shape.length === 1 && rv.shape[0] === c && nbt.shape.length === 0 && stats.shape.length === 2 && stats.shape[0] === 2 && stats.shape[1] === c;
+    const [rm, rv, nbt, stats] = ins,
+      c = rm.shape.reduce((x, y) => x * y, 1);
+    const ok =
+      rm.shape.length === 1 &&
+      rv.shape.length === 1 &&
+      rv.shape[0] === c &&
+      nbt.shape.length === 0 &&
+      stats.shape.length === 2 &&
+      stats.shape[0] === 2 &&
+      stats.shape[1] === c;
     if (!ok)
-      throw new ShapeError('batchNormStatsUpdate', `expected running stats [C], [C], a 0-d count and batch stats [2, C], got ${ins.map((t) => fmtShape(t.shape)).join(', ')}`);
+      throw new ShapeError(
+        'batchNormStatsUpdate',
+        `expected running stats [C], [C], a 0-d count and batch stats [2, C], got ${ins.map((t) => fmtShape(t.shape)).join(', ')}`,
+      );
     // count 0: an empty batch (PyTorch allows N = 0), which is counted but leaves the averages alone.
-    if (!(Number.isInteger(a.count) && (a.count > 1 || a.count === 0))) throw new ValueError('batchNormStatsUpdate', `count must be 0 or an integer > 1, got ${a.count}`);
+    if (!(Number.isInteger(a.count) && (a.count > 1 || a.count === 0)))
+      throw new ValueError('batchNormStatsUpdate', `count must be 0 or an integer > 1, got ${a.count}`);
     // P0: 1 = cumulative (the kernel derives f from the count), P1: count, P2..4: 1 − f, f, f·n/(n − 1)
-    const f = a.momentum ?? 0, n = a.count;
+    const f = a.momentum ?? 0,
+      n = a.count;
     return { shape: [c], params: [a.momentum === null ? 1 : 0, n, ...[1 - f, f, (f * n) / (n - 1)].map(f32bits)] };
   },
   ref: {
     fwd: (h, r) => {
-      const rm = inp(r, 0), rv = inp(r, 1), nbt = inp(r, 2), st = inp(r, 3), o = out(r), c = numel(r);
+      const rm = inp(r, 0),
+        rv = inp(r, 1),
+        nbt = inp(r, 2),
+        st = inp(r, 3),
+        o = out(r),
+        c = numel(r);
       const batches = (h[nbt] + 1) | 0;
       h[nbt] = batches;
       if (param(r, 1) === 0) {
@@ -560,20 +686,40 @@ const batchNormStatsUpdate: OpSpec<RunningStatsAttrs, 'batchNormStatsUpdate'> = 
     },
   },
   tests: {
-    cases: [1, 3, 5, 17].flatMap((c) =>
-      [0.1, null].map((momentum) => ({
-        inputs: [{ shape: [c] }, { shape: [c], domain: 'positive' as const }, { shape: [], dtype: 'int32' as const, int: [0, 5] as [number, number] }, { shape: [2, c], domain: 'positive' as const }],
-        attrs: { momentum, count: 7 },
-        name: `[${c}] momentum ${momentum}`,
-      })),
-    ).concat([{
-      inputs: [{ shape: [3] }, { shape: [3], domain: 'positive' }, { shape: [], dtype: 'int32', int: [0, 5] }, { shape: [2, 3], domain: 'positive' }],
-      attrs: { momentum: null, count: 0 },
-      name: '[3] empty batch (count 0)',
-    }]),
+    cases: [1, 3, 5, 17]
+      .flatMap((c) =>
+        [0.1, null].map((momentum) => ({
+          inputs: [
+            { shape: [c] },
+            { shape: [c], domain: 'positive' as const },
+            { shape: [], dtype: 'int32' as const, int: [0, 5] as [number, number] },
+            { shape: [2, c], domain: 'positive' as const },
+          ],
+          attrs: { momentum, count: 7 },
+          name: `[${c}] momentum ${momentum}`,
+        })),
+      )
+      .concat([
+        {
+          inputs: [{ shape: [3] }, { shape: [3], domain: 'positive' }, { shape: [], dtype: 'int32', int: [0, 5] }, { shape: [2, 3], domain: 'positive' }],
+          attrs: { momentum: null, count: 0 },
+          name: '[3] empty batch (count 0)',
+        },
+      ]),
   },
 };
 
 export const OPTIM_OPS = defineOps(
-  sgdUpdate, sgdMomentumUpdate, adamUpdate, rmspropUpdate, rmspropMomentumUpdate, adagradUpdate, gradSumSquares, gradScale, batchNormStatsUpdate, optimCoefficients, hyperWrite, lrSchedule,
+  sgdUpdate,
+  sgdMomentumUpdate,
+  adamUpdate,
+  rmspropUpdate,
+  rmspropMomentumUpdate,
+  adagradUpdate,
+  gradSumSquares,
+  gradScale,
+  batchNormStatsUpdate,
+  optimCoefficients,
+  hyperWrite,
+  lrSchedule,
 );

@@ -33,7 +33,9 @@ export function segmentView(shape: readonly number[], dim: number | undefined): 
  * segment's first element, ri that of its result, and elements st apart.
  */
 export function forSegments(r: Int32Array, f: (e: number, ri: number, d: number, st: number) => void): void {
-  const outer = param(r, 0), d = param(r, 1), inner = param(r, 2);
+  const outer = param(r, 0),
+    d = param(r, 1),
+    inner = param(r, 2);
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * d * inner + i, o * inner + i, d, inner);
 }
 
@@ -53,14 +55,19 @@ export function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number
 
 function linear<N extends string>(name: N, mean: boolean, doc: string, cases: TestCase<ReduceAttrs>[]): OpSpec<ReduceAttrs, N> {
   return {
-    name, module: 'reduce', arity: 1, gradInputs: [0], doc,
+    name,
+    module: 'reduce',
+    arity: 1,
+    gradInputs: [0],
+    doc,
     plan: (ins, a) => {
       const { shape, view } = planReduce(name, ins[0], a);
       return { shape, params: [...view, mean ? view[1] : 1] };
     },
     ref: {
       fwd: (h, r) => {
-        const x = inp(r, 0), y = out(r);
+        const x = inp(r, 0),
+          y = out(r);
         forSegments(r, (e, ri, d, st) => {
           let s = 0;
           for (let k = 0; k < d; k++) s += h[x + e + k * st];
@@ -68,7 +75,8 @@ function linear<N extends string>(name: N, mean: boolean, doc: string, cases: Te
         });
       },
       bwd: (h, r) => {
-        const gx = gin(r, 0), g = gout(r);
+        const gx = gin(r, 0),
+          g = gout(r);
         forSegments(r, (e, ri, d, st) => {
           const c = mean ? h[g + ri] / d : h[g + ri];
           for (let k = 0; k < d; k++) h[gx + e + k * st] += c;
@@ -84,23 +92,32 @@ function linear<N extends string>(name: N, mean: boolean, doc: string, cases: Te
 function extreme<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttrs, N> {
   const beats = largest ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
   return {
-    name, module: 'reduce', arity: 1, gradInputs: [0],
+    name,
+    module: 'reduce',
+    arity: 1,
+    gradInputs: [0],
     doc:
       `${largest ? 'largest' : 'smallest'} element over one dim (keepdim) or all; the whole gradient goes to the first ` +
       `(lowest-index) ${largest ? 'max' : 'min'} of a tie; NaN propagates (a segment holding NaN gives NaN, gradient to its first NaN)`,
     plan: (ins, a) => {
       const { shape, view } = planReduce(name, ins[0], a);
       if (view[1] === 0)
-        throw new ShapeError(name, `cannot reduce over an empty dim: tensor of shape ${fmtShape(ins[0].shape)}${a.dim == null ? '' : `, dim ${a.dim}`} has no ${name}`);
+        throw new ShapeError(
+          name,
+          `cannot reduce over an empty dim: tensor of shape ${fmtShape(ins[0].shape)}${a.dim == null ? '' : `, dim ${a.dim}`} has no ${name}`,
+        );
       return { shape, params: view, aux: [view[0] * view[2]] };
     },
     ref: {
       fwd: (h, r) => {
-        const x = inp(r, 0), y = out(r), idx = aux(r, 0);
+        const x = inp(r, 0),
+          y = out(r),
+          idx = aux(r, 0);
         forSegments(r, (e, ri, d, st) => {
           let best = 0;
           for (let k = 1; k < d; k++) {
-            const v = h[x + e + k * st], b = h[x + e + best * st];
+            const v = h[x + e + k * st],
+              b = h[x + e + best * st];
             if (beats(v, b) || (Number.isNaN(v) && !Number.isNaN(b))) best = k;
           }
           h[y + ri] = h[x + e + best * st];
@@ -108,7 +125,9 @@ function extreme<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttr
         });
       },
       bwd: (h, r) => {
-        const gx = gin(r, 0), g = gout(r), idx = aux(r, 0);
+        const gx = gin(r, 0),
+          g = gout(r),
+          idx = aux(r, 0);
         forSegments(r, (e, ri, _, st) => (h[gx + e + h[idx + ri] * st] += h[g + ri]));
       },
     },
@@ -125,11 +144,16 @@ export interface DimAttrs {
 
 function softmaxLike<N extends string>(name: N, log: boolean, doc: string): OpSpec<DimAttrs, N> {
   return {
-    name, module: 'reduce', arity: 1, gradInputs: [0], doc,
+    name,
+    module: 'reduce',
+    arity: 1,
+    gradInputs: [0],
+    doc,
     plan: (ins, a) => ({ shape: [...ins[0].shape], params: segmentView(ins[0].shape, normDim(name, ins[0].shape, a.dim ?? -1)) }),
     ref: {
       fwd: (h, r) => {
-        const x = inp(r, 0), y = out(r);
+        const x = inp(r, 0),
+          y = out(r);
         forSegments(r, (e, _, d, st) => {
           let m = -Infinity;
           for (let k = 0; k < d; k++) m = Math.max(m, h[x + e + k * st]);
@@ -142,7 +166,9 @@ function softmaxLike<N extends string>(name: N, log: boolean, doc: string): OpSp
         });
       },
       bwd: (h, r) => {
-        const gx = gin(r, 0), g = gout(r), y = out(r);
+        const gx = gin(r, 0),
+          g = gout(r),
+          y = out(r);
         forSegments(r, (e, _, d, st) => {
           // softmax: gx = y ⊙ (g − Σ g⊙y);  log-softmax: gx = g − e^y · Σ g
           let c = 0;
@@ -170,10 +196,24 @@ export function rc(shape: number[], dim?: number, keepdim?: boolean, domain?: Do
 
 export function reduceCases(): TestCase<ReduceAttrs>[] {
   return [
-    rc([1]), rc([]), rc([], 0, true), rc([3], -1), rc([5, 7]), rc([5, 7], 0), rc([5, 7], 1, true), rc([3, 17], 1),
-    rc([17, 3], 0), rc([9, 8], 0), rc([2, 9, 5], 1), rc([2, 3, 4, 5], -3, true), rc([2, 3, 4, 5], 3), rc([9, 1, 7], 1),
+    rc([1]),
+    rc([]),
+    rc([], 0, true),
+    rc([3], -1),
+    rc([5, 7]),
+    rc([5, 7], 0),
+    rc([5, 7], 1, true),
+    rc([3, 17], 1),
+    rc([17, 3], 0),
+    rc([9, 8], 0),
+    rc([2, 9, 5], 1),
+    rc([2, 3, 4, 5], -3, true),
+    rc([2, 3, 4, 5], 3),
+    rc([9, 1, 7], 1),
     // 0-size, reducing a non-empty dim: empty results (max/min too; their empty-dim error is in examples).
-    rc([0, 3], 1), rc([3, 0], 0, true), rc([2, 0, 5], 2),
+    rc([0, 3], 1),
+    rc([3, 0], 0, true),
+    rc([2, 0, 5], 2),
   ];
 }
 
@@ -184,16 +224,41 @@ function softmaxCases(): TestCase<DimAttrs>[] {
     attrs: { dim },
   });
   return [
-    c([1]), c([]), c([3]), c([7], 0), c([5, 7]), c([5, 7], 0), c([3, 17], 1), c([17, 3], 0), c([9, 8], 0),
-    c([2, 9, 5], 1), c([2, 3, 4, 5], 1), c([4, 33], -1, [-30, 30]), c([3, 5], 1, [-1000, 1000]),
-    c([0, 3]), c([3, 0], 1), c([3, 0], 0),
+    c([1]),
+    c([]),
+    c([3]),
+    c([7], 0),
+    c([5, 7]),
+    c([5, 7], 0),
+    c([3, 17], 1),
+    c([17, 3], 0),
+    c([9, 8], 0),
+    c([2, 9, 5], 1),
+    c([2, 3, 4, 5], 1),
+    c([4, 33], -1, [-30, 30]),
+    c([3, 5], 1, [-1000, 1000]),
+    c([0, 3]),
+    c([3, 0], 1),
+    c([3, 0], 0),
   ];
 }
 
 export const REDUCE_OPS = defineOps(
   // Empty segments (sum 0, mean NaN) only for the linear reductions: max and min refuse them.
-  linear('sum', false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
-  linear('mean', true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3])]),
+  linear('sum', false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [
+    ...reduceCases(),
+    rc([37, 29]),
+    rc([4, 0], 1),
+    rc([0, 3], 0, true),
+    rc([0, 3]),
+  ]),
+  linear('mean', true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [
+    ...reduceCases(),
+    rc([37, 29]),
+    rc([4, 0], 1),
+    rc([0, 3], 0, true),
+    rc([0, 3]),
+  ]),
   extreme('max', true),
   extreme('min', false),
   softmaxLike('softmax', false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),

@@ -14,7 +14,26 @@
  */
 import { MAX_RANK, forEachBroadcast } from './broadcast.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { R, aux, checkDim, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, param, paramf, type DType, type Meta, type OpSpec, type RefKernel, type TestCase } from './types.js';
+import {
+  R,
+  aux,
+  checkDim,
+  defineOps,
+  f32bits,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  numel,
+  out,
+  param,
+  paramf,
+  type DType,
+  type Meta,
+  type OpSpec,
+  type RefKernel,
+  type TestCase,
+} from './types.js';
 
 export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -69,11 +88,16 @@ function planCopy(op: string, input: Meta, v: View): number[] {
   const n = sizeOf(v.shape);
   const last = offset + v.shape.reduce((s, d, k) => s + (d - 1) * v.strides[k], 0);
   if (n > 0 && last >= sizeOf(input.shape))
-    throw new ShapeError(op, `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads element ${last} of an input of shape ${fmtShape(input.shape)}`);
+    throw new ShapeError(
+      op,
+      `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads element ${last} of an input of shape ${fmtShape(input.shape)}`,
+    );
   if (n === 0) return [1, 0, 0, 0];
   const dims: { d: number; st: number }[] = [];
   for (let k = 0; k < v.shape.length; k++) {
-    const d = v.shape[k], st = v.strides[k], prev = dims[dims.length - 1];
+    const d = v.shape[k],
+      st = v.strides[k],
+      prev = dims[dims.length - 1];
     if (d === 1) continue;
     if (prev && prev.st === st * d) {
       prev.d *= d;
@@ -81,7 +105,8 @@ function planCopy(op: string, input: Meta, v: View): number[] {
     } else dims.push({ d, st });
   }
   if (dims.length === 0) dims.push({ d: 1, st: 1 });
-  if (dims.length > MAX_RANK) throw new ShapeError(op, `views of more than ${MAX_RANK} non-mergeable dimensions are not supported (shape ${fmtShape(v.shape)})`);
+  if (dims.length > MAX_RANK)
+    throw new ShapeError(op, `views of more than ${MAX_RANK} non-mergeable dimensions are not supported (shape ${fmtShape(v.shape)})`);
   return [dims.length, ...dims.map((x) => x.d), ...dims.map((x) => x.st), offset];
 }
 
@@ -89,11 +114,13 @@ function planCopy(op: string, input: Meta, v: View): number[] {
 // reference walks them with forEachBroadcast and adds the offset.
 const viewOffset = (r: Int32Array) => param(r, 1 + 2 * param(r, 0));
 const copyFwd: RefKernel = (h, r) => {
-  const x = inp(r, 0) + viewOffset(r), o = out(r);
+  const x = inp(r, 0) + viewOffset(r),
+    o = out(r);
   forEachBroadcast(r.subarray(R.P), 1, (i, [j]) => (h[o + i] = h[x + j]));
 };
 const copyBwd: RefKernel = (h, r) => {
-  const gx = gin(r, 0), g = gout(r);
+  const gx = gin(r, 0),
+    g = gout(r);
   if (!gx) return;
   const base = gx + viewOffset(r);
   forEachBroadcast(r.subarray(R.P), 1, (i, [j]) => (h[base + j] += h[g + i]));
@@ -102,7 +129,11 @@ const copyBwd: RefKernel = (h, r) => {
 function copyOp<N extends string>(name: N, dtype: DType, cases: TestCase<View>[]): OpSpec<View, N> {
   const float = dtype === 'float32';
   return {
-    name, module: 'shape', arity: 1, inputDtypes: [dtype], gradInputs: float ? [0] : [],
+    name,
+    module: 'shape',
+    arity: 1,
+    inputDtypes: [dtype],
+    gradInputs: float ? [0] : [],
     doc: `${dtype} strided copy of a view of x (reshape, permute, slice, broadcast)${float ? '; backward adds the gradient back through the view' : ''}`,
     plan: (ins, v) => ({ shape: [...v.shape], dtype, params: planCopy(name, ins[0], v) }),
     ref: float ? { fwd: copyFwd, bwd: copyBwd } : { fwd: copyFwd },
@@ -166,13 +197,16 @@ export function planJoin(op: string, shapes: readonly (readonly number[])[], dim
   const skipped = (s: readonly number[]) => !stack && s.length === 1 && s[0] === 0;
   const kept = shapes.filter((s) => !skipped(s));
   if (kept.length === 0) return { shape: [0], dim: 0, params: [0, 0, ...shapes.map(() => 0)] };
-  const first = kept[0], nd = first.length;
+  const first = kept[0],
+    nd = first.length;
   if (kept.some((s) => s.length !== nd)) throw new ShapeError(op, `tensors must have the same number of dimensions, got shapes ${all()}`);
   const d = normDim(op, dim, stack ? nd + 1 : nd, first);
-  const mismatch = stack
-    ? kept.some((s) => s.some((e, k) => e !== first[k]))
-    : kept.some((s) => s.some((e, k) => k !== d && e !== first[k]));
-  if (mismatch) throw new ShapeError(op, stack ? `tensors must all have the same shape, got shapes ${all()}` : `shapes must match except along dim ${d}, got shapes ${all()}`);
+  const mismatch = stack ? kept.some((s) => s.some((e, k) => e !== first[k])) : kept.some((s) => s.some((e, k) => k !== d && e !== first[k]));
+  if (mismatch)
+    throw new ShapeError(
+      op,
+      stack ? `tensors must all have the same shape, got shapes ${all()}` : `shapes must match except along dim ${d}, got shapes ${all()}`,
+    );
   const outer = sizeOf(first.slice(0, d));
   const shape = stack ? [...first.slice(0, d), shapes.length, ...first.slice(d)] : first.map((e, k) => (k === d ? kept.reduce((a, s) => a + s[d], 0) : e));
   // Each input's block per row is its dims from d on (for stack, its new dim of size 1 is at d).
@@ -183,7 +217,8 @@ export function planJoin(op: string, shapes: readonly (readonly number[])[], dim
 // params: [outer, total, len_0..len_{k-1}]; in each output row, input j's block follows those of
 // the inputs before it. f(j, len, output offset, input offset) for every block.
 function forEachBlock(r: Int32Array, f: (j: number, len: number, o: number, x: number) => void): void {
-  const outer = param(r, 0), total = param(r, 1);
+  const outer = param(r, 0),
+    total = param(r, 1);
   for (let j = 0, at = 0; j < r[R.NIN]; at += param(r, 2 + j), j++)
     for (let row = 0; row < outer; row++) f(j, param(r, 2 + j), row * total + at, row * param(r, 2 + j));
 }
@@ -200,11 +235,19 @@ const joinBwd: RefKernel = (h, r) =>
 function joinOp<N extends string>(name: N, k: number, dtype: DType, cases: TestCase<CatAttrs>[]): OpSpec<CatAttrs, N> {
   const float = dtype === 'float32';
   return {
-    name, module: 'shape', arity: k,
-    inputDtypes: new Array<DType>(k).fill(dtype), gradInputs: float ? Array.from({ length: k }, (_, i) => i) : [],
+    name,
+    module: 'shape',
+    arity: k,
+    inputDtypes: new Array<DType>(k).fill(dtype),
+    gradInputs: float ? Array.from({ length: k }, (_, i) => i) : [],
     doc: `cat (or stack) of ${k} ${dtype} tensors along dim; backward hands each input its block of the gradient`,
     plan: (ins, a) => {
-      const p = planJoin(a.stack ? 'stack' : 'cat', ins.map((m) => m.shape), a.dim, a.stack === true);
+      const p = planJoin(
+        a.stack ? 'stack' : 'cat',
+        ins.map((m) => m.shape),
+        a.dim,
+        a.stack === true,
+      );
       return { shape: p.shape, dtype, params: p.params };
     },
     ref: float ? { fwd: joinFwd, bwd: joinBwd } : { fwd: joinFwd },
@@ -220,19 +263,26 @@ const joinCase = (shapes: number[][], dim: number, stack = false, dtype: DType =
 
 // ---- embedding -----------------------------------------------------------------------------
 export function planEmbedding(idx: Meta, weight: Meta): { shape: number[]; n: number; d: number } {
-  if (weight.shape.length !== 2) throw new ShapeError('embedding', `weight must be 2-D [n, d], got shape ${fmtShape(weight.shape)} (indices ${fmtShape(idx.shape)})`);
+  if (weight.shape.length !== 2)
+    throw new ShapeError('embedding', `weight must be 2-D [n, d], got shape ${fmtShape(weight.shape)} (indices ${fmtShape(idx.shape)})`);
   const [n, d] = weight.shape;
   return { shape: [...idx.shape, d], n, d };
 }
 
 // params: [d, n, count]: output row p is weight row idx[p].
 const embeddingFwd: RefKernel = (h, r) => {
-  const d = param(r, 0), o = out(r), idx = inp(r, 0), w = inp(r, 1);
+  const d = param(r, 0),
+    o = out(r),
+    idx = inp(r, 0),
+    w = inp(r, 1);
   for (let p = 0; p < param(r, 2); p++) for (let t = 0; t < d; t++) h[o + p * d + t] = h[w + h[idx + p] * d + t];
 };
 // Scatter-add: a row picked several times receives the sum of those positions' gradients.
 const embeddingBwd: RefKernel = (h, r) => {
-  const d = param(r, 0), g = gout(r), idx = inp(r, 0), gw = gin(r, 1);
+  const d = param(r, 0),
+    g = gout(r),
+    idx = inp(r, 0),
+    gw = gin(r, 1);
   if (gw) for (let p = 0; p < param(r, 2); p++) for (let t = 0; t < d; t++) h[gw + h[idx + p] * d + t] += h[g + p * d + t];
 };
 
@@ -269,7 +319,9 @@ export function checkP(p: unknown): void {
 // global stream when it runs (the reference kernel through `next`, the WASM one from the stream's
 // words in its memory) and saves it in AUX 0 for backward: a compiled replay draws as eager does.
 function dropoutMap(h: Float64Array, r: Int32Array, dst: number, src: number, accumulate: boolean): void {
-  const seed = h[aux(r, 0)], thr = param(r, 0) >>> 0, scale = paramf(r, 1);
+  const seed = h[aux(r, 0)],
+    thr = param(r, 0) >>> 0,
+    scale = paramf(r, 1);
   for (let i = 0; i < numel(r); i++) {
     const y = dropoutHash(seed, i) >= thr ? h[src + i] * scale : 0;
     h[dst + i] = accumulate ? h[dst + i] + y : y;
@@ -290,23 +342,145 @@ const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
 export const SHAPE_OPS = defineOps(
   copyOp('copy', 'float32', copyCases),
   joinOp('cat2', 2, 'float32', [
-    joinCase([[1], [1]], 0), joinCase([[3], [5]], 0), joinCase([[2, 3], [2, 4]], 1), joinCase([[4, 7], [1, 7]], 0),
-    joinCase([[3, 9], [3, 8]], -1), joinCase([[2, 0], [2, 3]], 1), joinCase([[3, 5], [3, 5]], 1, true),
-    joinCase([[7], [7]], 1, true), joinCase([[2, 3], [2, 3]], -1, true), joinCase([[1], [1]], 0, true),
-    joinCase([[0], [2, 3]], 1), joinCase([[0, 3], [2, 3]], 0), joinCase([[0], [0]], 0), joinCase([[0, 2], [0, 2]], 1, true),
+    joinCase([[1], [1]], 0),
+    joinCase([[3], [5]], 0),
+    joinCase(
+      [
+        [2, 3],
+        [2, 4],
+      ],
+      1,
+    ),
+    joinCase(
+      [
+        [4, 7],
+        [1, 7],
+      ],
+      0,
+    ),
+    joinCase(
+      [
+        [3, 9],
+        [3, 8],
+      ],
+      -1,
+    ),
+    joinCase(
+      [
+        [2, 0],
+        [2, 3],
+      ],
+      1,
+    ),
+    joinCase(
+      [
+        [3, 5],
+        [3, 5],
+      ],
+      1,
+      true,
+    ),
+    joinCase([[7], [7]], 1, true),
+    joinCase(
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      -1,
+      true,
+    ),
+    joinCase([[1], [1]], 0, true),
+    joinCase([[0], [2, 3]], 1),
+    joinCase(
+      [
+        [0, 3],
+        [2, 3],
+      ],
+      0,
+    ),
+    joinCase([[0], [0]], 0),
+    joinCase(
+      [
+        [0, 2],
+        [0, 2],
+      ],
+      1,
+      true,
+    ),
   ]),
   joinOp('cat3', 3, 'float32', [
-    joinCase([[3, 7], [3, 9], [3, 1]], 1), joinCase([[1, 5], [2, 5], [3, 5]], 0), joinCase([[17], [17], [17]], 0, true), joinCase([[2, 3], [0], [2, 4]], -1),
+    joinCase(
+      [
+        [3, 7],
+        [3, 9],
+        [3, 1],
+      ],
+      1,
+    ),
+    joinCase(
+      [
+        [1, 5],
+        [2, 5],
+        [3, 5],
+      ],
+      0,
+    ),
+    joinCase([[17], [17], [17]], 0, true),
+    joinCase([[2, 3], [0], [2, 4]], -1),
   ]),
   joinOp('cat4', 4, 'float32', [
-    joinCase([[2, 1, 3], [2, 2, 3], [2, 3, 3], [2, 1, 3]], 1), joinCase([[1, 1], [1, 2], [1, 3], [1, 4]], 1), joinCase([[5], [5], [5], [5]], 0, true),
+    joinCase(
+      [
+        [2, 1, 3],
+        [2, 2, 3],
+        [2, 3, 3],
+        [2, 1, 3],
+      ],
+      1,
+    ),
+    joinCase(
+      [
+        [1, 1],
+        [1, 2],
+        [1, 3],
+        [1, 4],
+      ],
+      1,
+    ),
+    joinCase([[5], [5], [5], [5]], 0, true),
   ]),
   copyOp('copyInt', 'int32', copyIntCases),
-  joinOp('catInt2', 2, 'int32', [joinCase([[3], [5]], 0, false, 'int32'), joinCase([[2, 3], [2, 3]], 1, true, 'int32')]),
-  joinOp('catInt3', 3, 'int32', [joinCase([[3, 7], [3, 9], [3, 1]], 1, false, 'int32')]),
+  joinOp('catInt2', 2, 'int32', [
+    joinCase([[3], [5]], 0, false, 'int32'),
+    joinCase(
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      1,
+      true,
+      'int32',
+    ),
+  ]),
+  joinOp('catInt3', 3, 'int32', [
+    joinCase(
+      [
+        [3, 7],
+        [3, 9],
+        [3, 1],
+      ],
+      1,
+      false,
+      'int32',
+    ),
+  ]),
   joinOp('catInt4', 4, 'int32', [joinCase([[5], [5], [5], [5]], 0, true, 'int32')]),
   {
-    name: 'embedding', module: 'shape', arity: 2, inputDtypes: ['int32', 'float32'], gradInputs: [1],
+    name: 'embedding',
+    module: 'shape',
+    arity: 2,
+    inputDtypes: ['int32', 'float32'],
+    gradInputs: [1],
     doc: 'rows of weight [n, d] picked by int32 indices of any shape → [...idx.shape, d]; backward scatter-adds into weight',
     plan: (ins: readonly Meta[]) => {
       const { shape, n, d } = planEmbedding(ins[0], ins[1]);
@@ -315,13 +489,23 @@ export const SHAPE_OPS = defineOps(
     ref: { fwd: embeddingFwd, bwd: embeddingBwd },
     tests: {
       cases: [
-        embeddingCase([1], 1, 1), embeddingCase([7], 3, 5), embeddingCase([2, 3], 4, 9), embeddingCase([17], 5, 17), embeddingCase([3, 2, 2], 10, 4), embeddingCase([], 3, 7),
-        embeddingCase([0], 3, 4), embeddingCase([2, 0], 3, 4), embeddingCase([2, 3], 4, 0),
+        embeddingCase([1], 1, 1),
+        embeddingCase([7], 3, 5),
+        embeddingCase([2, 3], 4, 9),
+        embeddingCase([17], 5, 17),
+        embeddingCase([3, 2, 2], 10, 4),
+        embeddingCase([], 3, 7),
+        embeddingCase([0], 3, 4),
+        embeddingCase([2, 0], 3, 4),
+        embeddingCase([2, 3], 4, 0),
       ],
     },
   } satisfies OpSpec<any, 'embedding'>,
   {
-    name: 'dropout', module: 'shape', arity: 1, gradInputs: [0],
+    name: 'dropout',
+    module: 'shape',
+    arity: 1,
+    gradInputs: [0],
     doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), the seed drawn from the global stream when the kernel runs and saved for backward',
     plan: (ins: readonly Meta[], a: DropoutAttrs) => {
       checkP(a.p);
@@ -338,8 +522,15 @@ export const SHAPE_OPS = defineOps(
     },
     tests: {
       cases: [
-        dropoutCase([1], 0.5), dropoutCase([3], 0.5), dropoutCase([5, 7], 0.5), dropoutCase([9], 0.1), dropoutCase([17, 3], 0.9),
-        dropoutCase([4, 33], 0.3), dropoutCase([2, 3, 4, 5], 0.5), dropoutCase([0], 0.5), dropoutCase([2, 0], 0.5),
+        dropoutCase([1], 0.5),
+        dropoutCase([3], 0.5),
+        dropoutCase([5, 7], 0.5),
+        dropoutCase([9], 0.1),
+        dropoutCase([17, 3], 0.9),
+        dropoutCase([4, 33], 0.3),
+        dropoutCase([2, 3, 4, 5], 0.5),
+        dropoutCase([0], 0.5),
+        dropoutCase([2, 0], 0.5),
       ],
     },
   } satisfies OpSpec<DropoutAttrs, 'dropout'>,

@@ -91,11 +91,16 @@ export function specValue(spec: InputSpec, u: () => number): number {
   const d = spec.domain ?? 'any';
   if (Array.isArray(d)) return d[0] + (d[1] - d[0]) * u();
   switch (d) {
-    case 'any': return -2 + 4 * u();
-    case 'positive': return 0.2 + 1.8 * u();
-    case 'unit': return 0.05 + 0.9 * u();
-    case 'awayFromZero': return (u() < 0.5 ? -1 : 1) * (0.2 + 1.8 * u());
-    case 'mask': return u() < 0.5 ? 0 : 1;
+    case 'any':
+      return -2 + 4 * u();
+    case 'positive':
+      return 0.2 + 1.8 * u();
+    case 'unit':
+      return 0.05 + 0.9 * u();
+    case 'awayFromZero':
+      return (u() < 0.5 ? -1 : 1) * (0.2 + 1.8 * u());
+    case 'mask':
+      return u() < 0.5 ? 0 : 1;
   }
 }
 
@@ -239,11 +244,12 @@ export function checkBool(fn: string, name: string, v: unknown): void {
  * ValueError; out of range: ShapeError naming the tensor's shape.
  */
 export function checkDim(op: string, dim: unknown, nd: number, shape: readonly number[], what = 'dim'): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new ValueError(op, `${what} must be an integer, got ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
-  if (dim < -nd || dim >= nd) throw new ShapeError(op, `${what} ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in [${-nd}, ${nd - 1}])`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim))
+    throw new ValueError(op, `${what} must be an integer, got ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
+  if (dim < -nd || dim >= nd)
+    throw new ShapeError(op, `${what} ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in [${-nd}, ${nd - 1}])`);
   return dim < 0 ? dim + nd : dim;
 }
 
 export const param = (r: Int32Array, k: number) => r[R.P + k];
 export const paramf = (r: Int32Array, k: number) => bitsf32(r[R.P + k]);
-

@@ -30,7 +30,13 @@ export interface AdamHyper extends Hyper {
 abstract class AdamBase extends Optimizer<AdamHyper> {
   protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
 
-  protected constructor(name: string, private readonly decoupled: boolean, params: Params, options: AdamOptions | undefined, weightDecay: number) {
+  protected constructor(
+    name: string,
+    private readonly decoupled: boolean,
+    params: Params,
+    options: AdamOptions | undefined,
+    weightDecay: number,
+  ) {
     super(name, params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay });
   }
 

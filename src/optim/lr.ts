@@ -82,8 +82,7 @@ export abstract class LRScheduler {
     const epoch = { field: 'lastEpoch' };
     const lrs = { field: 'baseLrs' };
     const { lastEpoch, baseLrs } = (sd ?? {}) as Partial<LRSchedulerState>;
-    if (!Number.isInteger(lastEpoch) || lastEpoch! < 0)
-      throw origin.error(`${origin.name(epoch)} must be an integer ≥ 0, got ${fmtValue(lastEpoch)}`, true);
+    if (!Number.isInteger(lastEpoch) || lastEpoch! < 0) throw origin.error(`${origin.name(epoch)} must be an integer ≥ 0, got ${fmtValue(lastEpoch)}`, true);
     if (!Array.isArray(baseLrs) || baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
       throw origin.error(`${origin.name(lrs)} must be an array of finite numbers ≥ 0, got ${fmtValue(baseLrs)}`, true);
     if (baseLrs.length !== this.baseLrs.length)
@@ -107,7 +106,13 @@ export abstract class LRScheduler {
 }
 
 /** Reads and checks a scheduler's options: unknown keys and invalid values are errors. */
-function options<T extends object>(sched: string, opts: unknown, defaults: { [K in keyof T]: T[K] | undefined }, check: { [K in keyof T]: (v: number) => boolean }, rule: { [K in keyof T]: string }): T {
+function options<T extends object>(
+  sched: string,
+  opts: unknown,
+  defaults: { [K in keyof T]: T[K] | undefined },
+  check: { [K in keyof T]: (v: number) => boolean },
+  rule: { [K in keyof T]: string },
+): T {
   const err = (m: string) => new ValueError(`optim.lr.${sched}`, m);
   if (opts === undefined) throw err(`expects an options object { ${Object.keys(defaults).join(', ')} }, got undefined`);
   const given = checkOptions(`optim.lr.${sched}`, opts, Object.keys(defaults));
@@ -129,7 +134,13 @@ export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
   constructor(optimizer: Schedulable, opts: { stepSize: number; gamma?: number }) {
-    const o = options<{ stepSize: number; gamma: number }>('StepLR', opts, { stepSize: undefined, gamma: 0.1 }, { stepSize: posInt, gamma: nonNeg }, { stepSize: 'an integer ≥ 1', gamma: 'a finite number ≥ 0' });
+    const o = options<{ stepSize: number; gamma: number }>(
+      'StepLR',
+      opts,
+      { stepSize: undefined, gamma: 0.1 },
+      { stepSize: posInt, gamma: nonNeg },
+      { stepSize: 'an integer ≥ 1', gamma: 'a finite number ≥ 0' },
+    );
     super('StepLR', optimizer, 'step', [o.gamma, o.stepSize]);
     this.stepSize = o.stepSize;
     this.gamma = o.gamma;
@@ -154,7 +165,13 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly tMax: number;
   readonly etaMin: number;
   constructor(optimizer: Schedulable, opts: { tMax: number; etaMin?: number }) {
-    const o = options<{ tMax: number; etaMin: number }>('CosineAnnealingLR', opts, { tMax: undefined, etaMin: 0 }, { tMax: posInt, etaMin: nonNeg }, { tMax: 'an integer ≥ 1', etaMin: 'a finite number ≥ 0' });
+    const o = options<{ tMax: number; etaMin: number }>(
+      'CosineAnnealingLR',
+      opts,
+      { tMax: undefined, etaMin: 0 },
+      { tMax: posInt, etaMin: nonNeg },
+      { tMax: 'an integer ≥ 1', etaMin: 'a finite number ≥ 0' },
+    );
     super('CosineAnnealingLR', optimizer, 'cosine', [o.tMax, o.etaMin]);
     this.tMax = o.tMax;
     this.etaMin = o.etaMin;
@@ -172,7 +189,9 @@ export class LinearWarmup extends LRScheduler {
   readonly startFactor: number;
   constructor(optimizer: Schedulable, opts: { warmupSteps: number; startFactor?: number }) {
     const o = options<{ warmupSteps: number; startFactor: number }>(
-      'LinearWarmup', opts, { warmupSteps: undefined, startFactor: 0 },
+      'LinearWarmup',
+      opts,
+      { warmupSteps: undefined, startFactor: 0 },
       { warmupSteps: (v) => Number.isInteger(v) && v >= 0, startFactor: (v) => v >= 0 && v <= 1 },
       { warmupSteps: 'an integer ≥ 0', startFactor: 'a number in [0, 1]' },
     );

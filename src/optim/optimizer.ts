@@ -119,7 +119,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     this.params.forEach((p, i) => {
       if (p.dtype !== 'float32') throw this.error(`params[${i}] is a ${p.dtype} tensor; only float32 tensors can be optimized`, DTypeError);
       if (!p.requiresGrad) throw this.error(`params[${i}] ${fmtShape(p.shape)} does not require grad (make it with { requiresGrad: true })`);
-      if (!p.isLeaf) throw this.error(`params[${i}] ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`);
+      if (!p.isLeaf)
+        throw this.error(
+          `params[${i}] ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`,
+        );
     });
     this.hyper = this.readOptions(options, defaults);
     this.checkHyper(this.hyper);
@@ -150,7 +153,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     if (sink.mode !== 'off') sink.slow(`optim.${this.name}: a hyperparameter is set inside the function`);
     this.checkHyper(h);
     const before = this.structure(this.hyper);
-    for (const [k, v] of Object.entries(h)) (this.hyper as Record<string, HyperValue>)[k] = Array.isArray(v) ? (Object.freeze([...v]) as readonly [number, number]) : v;
+    for (const [k, v] of Object.entries(h))
+      (this.hyper as Record<string, HyperValue>)[k] = Array.isArray(v) ? (Object.freeze([...v]) as readonly [number, number]) : v;
     if (this.structure(h) !== before) jsState.version++;
     // A launch, not a direct write: inside wg.compile it takes its place in the program.
     const words = this.words();
@@ -189,7 +193,14 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   private blockOn(be: Backend): Tensor {
     let block = this.blocks.get(be);
     if (block === undefined) {
-      block = persistentLike(this.params.find((p) => p.storage.backend === be)!, [HYPER_WORDS], `optim.${this.name} hyperparameters`, 0, this.words(), true);
+      block = persistentLike(
+        this.params.find((p) => p.storage.backend === be)!,
+        [HYPER_WORDS],
+        `optim.${this.name} hyperparameters`,
+        0,
+        this.words(),
+        true,
+      );
       this.blocks.set(be, block);
     }
     return block;
@@ -271,7 +282,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (!sameShape(g.shape, p.shape))
         throw this.error(`the gradient of params[${i}] has shape ${fmtShape(g.shape)}, but the parameter has shape ${fmtShape(p.shape)}`, ShapeError);
       if (g.storage.backend !== p.storage.backend)
-        throw this.error(`the gradient of params[${i}] lives on the ${g.storage.backend.name} backend, the parameter on ${p.storage.backend.name}`, BackendError);
+        throw this.error(
+          `the gradient of params[${i}] lives on the ${g.storage.backend.name} backend, the parameter on ${p.storage.backend.name}`,
+          BackendError,
+        );
       if (g.storage === p.storage) throw this.error(`the gradient of params[${i}] is the parameter itself`);
       for (const [name, t] of Object.entries(this.state[i]?.buffers ?? {}))
         if (!t.storage.alive) throw this.error(`state '${name}' of params[${i}] was freed (disposed); reload a state dict`, RecycledTensorError);
@@ -365,7 +379,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const fail = (message: string, malformed = true) => origin.error(message, malformed);
     if (sd === null || typeof sd !== 'object')
       throw new ValueError(`optim.${this.name}`, `loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got ${fmtValue(sd)}`);
-    if (sd.state === null || typeof sd.state !== 'object') throw fail(`${name({ field: 'state' })} must be an object of per-parameter state, got ${fmtValue(sd.state)}`);
+    if (sd.state === null || typeof sd.state !== 'object')
+      throw fail(`${name({ field: 'state' })} must be an object of per-parameter state, got ${fmtValue(sd.state)}`);
     if (!Array.isArray(sd.paramGroups)) throw fail(`${name({ field: 'paramGroups' })} must be an array of parameter groups, got ${fmtValue(sd.paramGroups)}`);
     if (sd.paramGroups.length !== 1) throw fail(`${name({ field: 'paramGroups' })}: expected 1 parameter group, got ${sd.paramGroups.length}`, false);
     const group = sd.paramGroups[0] as unknown as Record<string, unknown>;
@@ -390,7 +405,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const list = { field: 'paramGroups[0].params' };
       if (!Array.isArray(params) || !params.every((i) => Number.isInteger(i) && i >= 0))
         throw fail(`${name(list)} must be an array of parameter indices, got ${fmtValue(params)}`);
-      if (params.length !== this.params.length) throw fail(`${name(at)}: the group has ${params.length} parameters, this optimizer has ${this.params.length}`, false);
+      if (params.length !== this.params.length)
+        throw fail(`${name(at)}: the group has ${params.length} parameters, this optimizer has ${this.params.length}`, false);
     }
     // per-parameter state
     const required = Object.keys(this.buffers(h as H));

@@ -34,15 +34,26 @@ export function lossValue(fn: string, t: unknown): number {
 }
 
 /** @internal Batched evaluation with checked arguments (fit's validation pass uses it too). */
-export function runEvaluation(fn: string, model: Model, data: Dataset, n: number, loss: LossFn | undefined, batchSize: number, metrics: Set<MetricName>): EvaluateResult {
+export function runEvaluation(
+  fn: string,
+  model: Model,
+  data: Dataset,
+  n: number,
+  loss: LossFn | undefined,
+  batchSize: number,
+  metrics: Set<MetricName>,
+): EvaluateResult {
   const accuracy = metrics.has('accuracy');
   return inEvalMode(model, () => {
-    let lossSum = 0, correct = 0, total = 0;
+    let lossSum = 0,
+      correct = 0,
+      total = 0;
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
       // Everything a batch makes is recycled when its noGrad scope returns (only numbers leave it).
       const r = noGrad(() => {
-        const xb = data.x.slice(0, start, end), yb = data.y.slice(0, start, end);
+        const xb = data.x.slice(0, start, end),
+          yb = data.y.slice(0, start, end);
         const pred = forward(fn, model, xb);
         return { l: loss ? lossValue(fn, loss(pred, yb)) : 0, acc: accuracy ? countCorrect(fn, pred, yb) : null };
       });
@@ -72,7 +83,8 @@ export function evaluate(model: ModelLike, data: Dataset, opts: EvaluateOptions 
   if (!isRecord(opts)) fail(fn, `options must be an object, got ${fmtValue(opts)}`);
   checkKeys(fn, 'options.', opts, ['loss', 'batchSize', 'metrics']);
   const n = checkDataset(fn, 'data', data);
-  if (opts.loss !== undefined && typeof opts.loss !== 'function') fail(fn, `options.loss must be a function (pred, target) => Tensor, got ${fmtValue(opts.loss)}`);
+  if (opts.loss !== undefined && typeof opts.loss !== 'function')
+    fail(fn, `options.loss must be a function (pred, target) => Tensor, got ${fmtValue(opts.loss)}`);
   const batchSize = opts.batchSize === undefined ? 256 : checkInt(fn, 'options.batchSize', opts.batchSize, 1);
   const metrics = checkMetrics(fn, opts.metrics);
   if (opts.loss === undefined && metrics.size === 0) fail(fn, "nothing to compute: pass options.loss and/or options.metrics (e.g. ['accuracy'])");

@@ -17,7 +17,21 @@ import { nextU32, sfc32 } from '../random.js';
 import type { Tensor } from '../engine/tensor.js';
 import { forward, lossValue, runEvaluation } from './evaluate.js';
 import { makeReporter } from './progress.js';
-import type { BatchLogs, Callbacks, Dataset, EpochLogs, FitOptions, History, LossFn, MetricName, Model, ModelLike, Monitor, OptimizerLike, TrainingControl } from './types.js';
+import type {
+  BatchLogs,
+  Callbacks,
+  Dataset,
+  EpochLogs,
+  FitOptions,
+  History,
+  LossFn,
+  MetricName,
+  Model,
+  ModelLike,
+  Monitor,
+  OptimizerLike,
+  TrainingControl,
+} from './types.js';
 import {
   asModel,
   checkDataset,
@@ -34,7 +48,22 @@ import {
 } from './util.js';
 
 const FN = 'fit';
-const OPTION_KEYS = ['loss', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'seed', 'validation', 'validationBatchSize', 'metrics', 'callbacks', 'earlyStopping', 'progress', 'verbose', 'yieldEveryMs'] as const;
+const OPTION_KEYS = [
+  'loss',
+  'optimizer',
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'validation',
+  'validationBatchSize',
+  'metrics',
+  'callbacks',
+  'earlyStopping',
+  'progress',
+  'verbose',
+  'yieldEveryMs',
+] as const;
 const CALLBACK_KEYS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd'] as const;
 const MONITORS: readonly Monitor[] = ['valLoss', 'loss', 'valAccuracy', 'accuracy'];
 
@@ -80,14 +109,16 @@ function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
   const n = checkDataset(FN, 'data', data);
   if (!isRecord(o)) fail(FN, `options must be an object { loss, optimizer, epochs, batchSize, ... }, got ${fmtValue(o)}`);
   checkKeys(FN, 'options.', o, OPTION_KEYS);
-  if (typeof o.loss !== 'function') fail(FN, `options.loss must be a function (pred, target) => scalar Tensor (e.g. wg.losses.crossEntropy), got ${fmtValue(o.loss)}`);
+  if (typeof o.loss !== 'function')
+    fail(FN, `options.loss must be a function (pred, target) => scalar Tensor (e.g. wg.losses.crossEntropy), got ${fmtValue(o.loss)}`);
   const opt = o.optimizer;
   if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function' || typeof opt.zeroGrad !== 'function')
     fail(FN, `options.optimizer must have step() and zeroGrad() methods (e.g. new wg.optim.SGD(model.parameters(), { lr: 0.1 })), got ${fmtValue(opt)}`);
   const epochs = checkInt(FN, 'options.epochs', o.epochs, 1);
   const batchSize = checkInt(FN, 'options.batchSize', o.batchSize, 1);
   if (o.shuffle !== undefined && typeof o.shuffle !== 'boolean') fail(FN, `options.shuffle must be a boolean, got ${fmtValue(o.shuffle)}`);
-  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed))) fail(FN, `options.seed must be a finite number, got ${fmtValue(o.seed)}`);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed)))
+    fail(FN, `options.seed must be a finite number, got ${fmtValue(o.seed)}`);
   const metrics = checkMetrics(FN, o.metrics);
   let validation: Config['validation'] = null;
   if (o.validation !== undefined) {
@@ -98,7 +129,8 @@ function configure(model: ModelLike, data: Dataset, o: FitOptions): Config {
   const cb = o.callbacks ?? {};
   if (!isRecord(cb)) fail(FN, `options.callbacks must be an object of functions (${CALLBACK_KEYS.join(', ')}), got ${fmtValue(cb)}`);
   checkKeys(FN, 'options.callbacks.', cb, CALLBACK_KEYS);
-  for (const k of CALLBACK_KEYS) if (cb[k] !== undefined && typeof cb[k] !== 'function') fail(FN, `options.callbacks.${k} must be a function, got ${fmtValue(cb[k])}`);
+  for (const k of CALLBACK_KEYS)
+    if (cb[k] !== undefined && typeof cb[k] !== 'function') fail(FN, `options.callbacks.${k} must be a function, got ${fmtValue(cb[k])}`);
   const progress = o.progress ?? 'auto';
   if (progress !== true && progress !== false && progress !== 'auto') fail(FN, `options.progress must be true, false or 'auto', got ${fmtValue(progress)}`);
   if (o.verbose !== undefined && typeof o.verbose !== 'boolean') fail(FN, `options.verbose must be a boolean, got ${fmtValue(o.verbose)}`);
@@ -136,7 +168,8 @@ function configureEarly(o: FitOptions, m: Model, hasValidation: boolean, metrics
   if (monitor.endsWith('ccuracy') && !metrics.has('accuracy')) fail(FN, `${w}.monitor '${monitor}' needs options.metrics: ['accuracy']`);
   const patience = checkInt(FN, `${w}.patience`, e.patience, 0);
   const minDelta = e.minDelta ?? 0;
-  if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) fail(FN, `${w}.minDelta must be a finite number ≥ 0, got ${fmtValue(minDelta)}`);
+  if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta))
+    fail(FN, `${w}.minDelta must be a finite number ≥ 0, got ${fmtValue(minDelta)}`);
   const restoreBest = e.restoreBest ?? false;
   if (typeof restoreBest !== 'boolean') fail(FN, `${w}.restoreBest must be a boolean, got ${fmtValue(restoreBest)}`);
   if (restoreBest && typeof m.stateDict !== 'function' && typeof m.parameters !== 'function')
@@ -241,11 +274,15 @@ export async function fit(model: ModelLike, data: Dataset, options: FitOptions):
       const t0 = now();
       const perm = next ? permutation(n, next) : null;
       await maybeYield();
-      let lossSum = 0, seen = 0, correct = 0, counted = 0;
+      let lossSum = 0,
+        seen = 0,
+        correct = 0,
+        counted = 0;
       m.train?.();
       reporter.epochBegin(epoch, epochs, batches);
       for (let b = 1; b <= batches; b++) {
-        const start = (b - 1) * batchSize, end = Math.min(n, start + batchSize);
+        const start = (b - 1) * batchSize,
+          end = Math.min(n, start + batchSize);
         const rows = perm?.subarray(start, end);
         const xb = rows ? gatherRows(data.x, hostX!, rows, bufX!) : data.x.slice(0, start, end);
         const yb = rows ? gatherRows(data.y, hostY!, rows, bufY!) : data.y.slice(0, start, end);

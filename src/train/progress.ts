@@ -49,7 +49,10 @@ export async function makeReporter(progress: boolean | 'auto', verbose: boolean)
   const out = stdout();
   const tty = out !== null && out.isTTY === true;
   if (progress !== false && tty) {
-    const bar = await nodeHost('fit', 'no terminal bar outside Node').then((h) => h.terminalBar(out), () => null);
+    const bar = await nodeHost('fit', 'no terminal bar outside Node').then(
+      (h) => h.terminalBar(out),
+      () => null,
+    );
     return bar ?? lines();
   }
   return progress === true || verbose ? lines() : silent;

@@ -31,7 +31,11 @@ export function checkDataset(fn: string, name: string, data: Dataset): number {
   checkInputs(fn, `${name}.x`, data.x);
   checkInputs(fn, `${name}.y`, data.y);
   if (data.x.shape[0] !== data.y.shape[0])
-    fail(fn, `${name}.x and ${name}.y must have the same first (sample) dimension, got x ${fmtShape(data.x.shape)} and y ${fmtShape(data.y.shape)}`, ShapeError);
+    fail(
+      fn,
+      `${name}.x and ${name}.y must have the same first (sample) dimension, got x ${fmtShape(data.x.shape)} and y ${fmtShape(data.y.shape)}`,
+      ShapeError,
+    );
   return data.x.shape[0];
 }
 
@@ -43,14 +47,12 @@ export function checkInputs(fn: string, name: string, x: unknown): asserts x is 
 export function checkMetrics(fn: string, metrics: unknown): Set<MetricName> {
   if (metrics === undefined) return new Set();
   if (!Array.isArray(metrics)) fail(fn, `metrics must be an array of metric names (${METRICS.map((m) => `'${m}'`).join(', ')}), got ${fmtValue(metrics)}`);
-  for (const m of metrics)
-    if (!METRICS.includes(m)) fail(fn, `unknown metric ${fmtValue(m)} in metrics (known: ${METRICS.map((k) => `'${k}'`).join(', ')})`);
+  for (const m of metrics) if (!METRICS.includes(m)) fail(fn, `unknown metric ${fmtValue(m)} in metrics (known: ${METRICS.map((k) => `'${k}'`).join(', ')})`);
   return new Set(metrics as MetricName[]);
 }
 
 export function checkKeys(fn: string, what: string, obj: object, known: readonly string[]): void {
-  for (const k of Object.keys(obj))
-    if (!known.includes(k)) fail(fn, `unknown option ${what}${k} (known: ${known.join(', ')})`);
+  for (const k of Object.keys(obj)) if (!known.includes(k)) fail(fn, `unknown option ${what}${k} (known: ${known.join(', ')})`);
 }
 
 /** Runs fn with the current backend set to `name` (so creation functions allocate there). */
@@ -120,15 +122,25 @@ export function gatherRows<A extends Float32Array | Float64Array | Int32Array>(t
  * class ids shaped like pred without its last dim, or vs the argmax of targets shaped like pred.
  */
 export function countCorrect(fn: string, pred: Tensor, target: Tensor): { correct: number; total: number } {
-  const ps = pred.shape, ts = target.shape;
+  const ps = pred.shape,
+    ts = target.shape;
   const c = ps[ps.length - 1];
   if (pred.dtype !== 'float32' || ps.length < 1 || c < 2)
-    fail(fn, `metric 'accuracy' needs float32 class scores along the prediction's last dim (at least 2 classes), got ${pred.dtype} ${fmtShape(ps)}`, ShapeError);
+    fail(
+      fn,
+      `metric 'accuracy' needs float32 class scores along the prediction's last dim (at least 2 classes), got ${pred.dtype} ${fmtShape(ps)}`,
+      ShapeError,
+    );
   const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
   const labels = target.dtype === 'int32';
   if (labels ? !same(ts, ps.slice(0, -1)) : !same(ts, ps))
-    fail(fn, `metric 'accuracy' needs int32 class ids of shape ${fmtShape(ps.slice(0, -1))} or ${target.dtype === 'float32' ? '' : 'float32 '}one-hot/probability targets of shape ${fmtShape(ps)}, got ${target.dtype} ${fmtShape(ts)} for predictions ${fmtShape(ps)}`, ShapeError);
-  const p = pred.values(), t = target.values();
+    fail(
+      fn,
+      `metric 'accuracy' needs int32 class ids of shape ${fmtShape(ps.slice(0, -1))} or ${target.dtype === 'float32' ? '' : 'float32 '}one-hot/probability targets of shape ${fmtShape(ps)}, got ${target.dtype} ${fmtShape(ts)} for predictions ${fmtShape(ps)}`,
+      ShapeError,
+    );
+  const p = pred.values(),
+    t = target.values();
   const rows = p.length / c;
   let correct = 0;
   for (let r = 0, o = 0; r < rows; r++, o += c) {
@@ -139,7 +151,8 @@ export function countCorrect(fn: string, pred: Tensor, target: Tensor): { correc
 }
 
 function argmax(v: ArrayLike<number>, o: number, c: number): number {
-  let best = 0, bv = v[o];
+  let best = 0,
+    bv = v[o];
   for (let k = 1; k < c; k++)
     if (v[o + k] > bv) {
       bv = v[o + k];

@@ -34,7 +34,8 @@ export function broadcast(a: readonly number[], b: readonly number[]): number[] 
   const r = Math.max(a.length, b.length);
   const out: number[] = [];
   for (let i = 0; i < r; i++) {
-    const x = a[a.length - r + i] ?? 1, y = b[b.length - r + i] ?? 1;
+    const x = a[a.length - r + i] ?? 1,
+      y = b[b.length - r + i] ?? 1;
     if (x !== y && x !== 1 && y !== 1) return null;
     out.push(x === 1 ? y : x);
   }
@@ -45,7 +46,11 @@ export function broadcast(a: readonly number[], b: readonly number[]): number[] 
 export const normDim = (dim: number, rank: number) => (dim < 0 ? dim + Math.max(rank, 1) : dim);
 
 const DOMAIN_BOUNDS: Record<Exclude<Domain, [number, number]>, Iv> = {
-  any: [-2, 2], positive: [0.2, 2], unit: [0.05, 0.95], awayFromZero: [-2, 2], mask: [0, 1],
+  any: [-2, 2],
+  positive: [0.2, 2],
+  unit: [0.05, 0.95],
+  awayFromZero: [-2, 2],
+  mask: [0, 1],
 };
 
 interface Out {
@@ -116,9 +121,12 @@ export class Builder {
   /** A shape that broadcasts with s: s itself, a suffix of it, some dims set to 1, or 1-dims widened (the result grows). */
   partnerShape(s: readonly number[]): number[] {
     switch (this.int(0, 3)) {
-      case 0: return [...s];
-      case 1: return s.slice(this.int(0, s.length));
-      case 2: return s.map((d) => (this.chance(0.4) ? 1 : d));
+      case 0:
+        return [...s];
+      case 1:
+        return s.slice(this.int(0, s.length));
+      case 2:
+        return s.map((d) => (this.chance(0.4) ? 1 : d));
       default: {
         const wide = s.map((d) => (d === 1 && this.chance(0.6) ? this.int(2, 4) : d));
         return size(wide) * 3 <= MAX_SIZE && s.length < 4 && this.chance(0.4) ? [this.int(1, 3), ...wide] : wide;
@@ -143,8 +151,16 @@ export class Builder {
     const inputs = refsIn(args, self ? [self] : []);
     for (const r of inputs) this.uses[r.id]++;
     return this.push({
-      kind: 'call', fn, self: self?.id, args, shape: out.shape, dtype: out.dtype ?? 'float32', lo: out.iv[0], hi: out.iv[1],
-      grad: out.grad ?? inputs.some((r) => this.node(r).grad), branches: out.branches,
+      kind: 'call',
+      fn,
+      self: self?.id,
+      args,
+      shape: out.shape,
+      dtype: out.dtype ?? 'float32',
+      lo: out.iv[0],
+      hi: out.iv[1],
+      grad: out.grad ?? inputs.some((r) => this.node(r).grad),
+      branches: out.branches,
     });
   }
 

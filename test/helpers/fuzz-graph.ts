@@ -87,7 +87,9 @@ function fmtArg(g: Graph, a: Arg): string {
   if (typeof a === 'string') return `'${a}'`;
   if (a === null || typeof a === 'boolean') return String(a);
   if (Array.isArray(a)) return `[${a.map((x) => fmtArg(g, x)).join(', ')}]`;
-  return `{ ${Object.entries(a).map(([k, v]) => `${k}: ${fmtArg(g, v)}`).join(', ')} }`;
+  return `{ ${Object.entries(a)
+    .map(([k, v]) => `${k}: ${fmtArg(g, v)}`)
+    .join(', ')} }`;
 }
 
 /** Leaves printed with their values up to this many elements, larger ones as leaf[id]. */
@@ -132,10 +134,13 @@ export interface Run {
 }
 
 const resolve = (a: Arg, ts: wg.Tensor[]): unknown =>
-  a instanceof Ref ? ts[a.id]
-  : Array.isArray(a) ? a.map((x) => resolve(x, ts))
-  : a !== null && typeof a === 'object' ? Object.fromEntries(Object.entries(a).map(([k, v]) => [k, resolve(v as Arg, ts)]))
-  : a;
+  a instanceof Ref
+    ? ts[a.id]
+    : Array.isArray(a)
+      ? a.map((x) => resolve(x, ts))
+      : a !== null && typeof a === 'object'
+        ? Object.fromEntries(Object.entries(a).map(([k, v]) => [k, resolve(v as Arg, ts)]))
+        : a;
 
 function invoke(n: CallNode, ts: wg.Tensor[]): wg.Tensor {
   const args = n.args.map((a) => resolve(a, ts));

@@ -35,7 +35,8 @@ export function fuzzGraph(seed: number): Graph {
   const sinks = b.sinks();
   if (sinks.length === 0) sinks.push(new Ref(0)); // the first leaf, used only by comparisons
   const terms = sinks.map((r) => {
-    const { shape, lo, hi } = b.node(r), w = b.leaf(shape, 'any', false);
+    const { shape, lo, hi } = b.node(r),
+      w = b.leaf(shape, 'any', false);
     const p = products([lo, hi], [-2, 2]);
     const prod = b.call('mul', r, [w], { shape, iv: p });
     return b.call('sum', prod, [], { shape: [], iv: [size(shape) * p[0], size(shape) * p[1]] });
@@ -67,11 +68,13 @@ export function fuzzSeed(seed: number): Outcome {
   const calls = g.nodes.flatMap((n) => (n.kind === 'call' ? [n.fn.replace(/^wg\./, '')] : []));
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const leaves = leafValues(g, attempt);
-    const ref = runGraph(g, 'reference', leaves), wasm = runGraph(g, 'wasm', leaves);
+    const ref = runGraph(g, 'reference', leaves),
+      wasm = runGraph(g, 'wasm', leaves);
     if (ref.error === undefined && wasm.error === undefined && roundingFlip(g, ref, wasm)) continue;
     const { failures, worst } = compare(g, ref, wasm);
     const fd = ref.error === undefined ? directionalError(g, leaves, ref) : undefined;
-    if (fd !== undefined && !(fd <= FD_TOL)) failures.push(`reference gradients vs central differences along a random direction: normalised error ${fd.toExponential(2)}`);
+    if (fd !== undefined && !(fd <= FD_TOL))
+      failures.push(`reference gradients vs central differences along a random direction: normalised error ${fd.toExponential(2)}`);
     return { seed, code: printGraph(g, leaves, attempt), failures, skipped: false, calls, worst, fd };
   }
   return { seed, code: printGraph(g, leafValues(g, 0), 0), failures: [], skipped: true, calls, worst: 0, fd: undefined };
@@ -87,7 +90,8 @@ const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.
  * a bug upstream, which compare() reports.
  */
 function roundingFlip(g: Graph, ref: Run, wasm: Run): boolean {
-  const r = branchesIn(g, ref), w = branchesIn(g, wasm);
+  const r = branchesIn(g, ref),
+    w = branchesIn(g, wasm);
   const n = g.nodes[g.nodes.findIndex((_, id) => !sameList(r[id], w[id]))];
   if (n?.kind !== 'call') return false;
   return refsIn(n.args, n.self === undefined ? [] : [new Ref(n.self)]).every(({ id }) => normErr(wasm.values[id], ref.values[id]) <= TOL);
@@ -113,11 +117,20 @@ function directionalError(g: Graph, leaves: Float64Array[], ref: Run): number | 
   const dir = g.nodes.map((n, id) => (n.kind === 'leaf' && n.grad ? Float64Array.from(leaves[id], () => 2 * u() - 1) : null));
   // Detached results are constants to autodiff: the steps hold them at their values.
   const held = new Map(g.nodes.flatMap((n, id) => (n.kind === 'call' && n.fn === 'detach' ? [[id, ref.values[id]] as const] : [])));
-  const step = (sign: number) => runGraph(g, 'reference', leaves.map((v, id) => v.map((x, k) => x + sign * FD_STEP * (dir[id]?.[k] ?? 0))), held);
-  const plus = step(1), minus = step(-1), base = branchesIn(g, ref);
+  const step = (sign: number) =>
+    runGraph(
+      g,
+      'reference',
+      leaves.map((v, id) => v.map((x, k) => x + sign * FD_STEP * (dir[id]?.[k] ?? 0))),
+      held,
+    );
+  const plus = step(1),
+    minus = step(-1),
+    base = branchesIn(g, ref);
   if ([plus, minus].some((r) => r.error !== undefined || !branchesIn(g, r).every((b, id) => sameList(b, base[id])))) return undefined;
   const fd = (plus.values[g.loss][0] - minus.values[g.loss][0]) / (2 * FD_STEP);
-  let dot = 0, scale = 1;
+  let dot = 0,
+    scale = 1;
   dir.forEach((d, id) => {
     const gr = ref.grads[id];
     for (let k = 0; d && gr && k < d.length; k++) {
@@ -138,14 +151,17 @@ function compare(g: Graph, ref: Run, wasm: Run): { failures: string[]; worst: nu
   if (ref.error !== undefined || wasm.error !== undefined)
     return { failures: [`threw: reference at ${ref.error ?? '(nothing)'}; wasm at ${wasm.error ?? '(nothing)'}`], worst: Infinity };
   const failures: string[] = [];
-  let worst = 0, valueReports = 0;
+  let worst = 0,
+    valueReports = 0;
   const err = (w: Float64Array, r: Float64Array) => {
     const e = normErr(w, r);
     worst = Math.max(worst, e);
     return e <= TOL ? undefined : e.toExponential(2);
   };
   g.nodes.forEach((n, id) => {
-    const name = nodeName(g, id), rs = ref.shapes[id], ws = wasm.shapes[id];
+    const name = nodeName(g, id),
+      rs = ref.shapes[id],
+      ws = wasm.shapes[id];
     if (!sameShape(rs, n.shape) || !sameShape(ws, n.shape)) {
       failures.push(`${name}: shape ${fmtShape(ws)} on wasm, ${fmtShape(rs)} on the reference, ${fmtShape(n.shape)} expected`);
       return;
@@ -153,8 +169,12 @@ function compare(g: Graph, ref: Run, wasm: Run): { failures: string[]; worst: nu
     const e = err(wasm.values[id], ref.values[id]);
     if (e !== undefined && valueReports++ < MAX_VALUE_REPORTS) failures.push(`${name}: values differ, normalised error ${e}`);
     if (n.kind !== 'leaf' || !n.grad) return;
-    for (const [what, r, w] of [['grad', ref.grads[id], wasm.grads[id]], ['grad after a second backward', ref.twice[id], wasm.twice[id]]] as const) {
-      if ((r === null) !== (w === null)) failures.push(`${name}.${what}: ${w === null ? 'null' : 'set'} on wasm, ${r === null ? 'null' : 'set'} on the reference`);
+    for (const [what, r, w] of [
+      ['grad', ref.grads[id], wasm.grads[id]],
+      ['grad after a second backward', ref.twice[id], wasm.twice[id]],
+    ] as const) {
+      if ((r === null) !== (w === null))
+        failures.push(`${name}.${what}: ${w === null ? 'null' : 'set'} on wasm, ${r === null ? 'null' : 'set'} on the reference`);
       const ge = r !== null && w !== null ? err(w, r) : undefined;
       if (ge !== undefined) failures.push(`${name}.${what}: normalised error ${ge}`);
     }

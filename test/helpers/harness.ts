@@ -67,7 +67,14 @@ const CASE_STREAM_SEED = 0x2545f491;
  * Runs op on `backend` with the given input values; backpropagates `seed` when given, twice: the
  * first pass may overwrite the fresh gradient buffers (ops with overwritesGrad), the second adds.
  */
-export function runOp(backend: BackendName, op: TableOp, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed?: (n: number) => Float64Array): RunResult {
+export function runOp(
+  backend: BackendName,
+  op: TableOp,
+  specs: InputSpec[],
+  data: Float64Array[],
+  attrs: unknown,
+  seed?: (n: number) => Float64Array,
+): RunResult {
   wg.setBackend(backend);
   const ins = inputs(op, specs, data, seed !== undefined);
   poisonOutput(backend, op, ins, attrs);
@@ -91,7 +98,14 @@ export function runOp(backend: BackendName, op: TableOp, specs: InputSpec[], dat
  * flagged FLAG_OVERWRITE and pre-filled with NaN, so an element the kernel reads or leaves
  * unwritten shows up as NaN.
  */
-export function runOverwrite(backend: BackendName, op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown, seed: (n: number) => Float64Array): (Float64Array | null)[] {
+export function runOverwrite(
+  backend: BackendName,
+  op: OpDef,
+  specs: InputSpec[],
+  data: Float64Array[],
+  attrs: unknown,
+  seed: (n: number) => Float64Array,
+): (Float64Array | null)[] {
   wg.setBackend(backend);
   const ins = inputs(op, specs, data, true);
   wg.manualSeed(CASE_STREAM_SEED);

@@ -114,7 +114,10 @@ for (const be of ['wasm', 'reference'] as const) {
   describe(`avgPool2d (${be})`, () => {
     test('2×2 windows', () => {
       wg.setBackend(be);
-      const x = wg.tensor(Array.from({ length: 16 }, (_, i) => i), { shape: [1, 1, 4, 4], requiresGrad: true });
+      const x = wg.tensor(
+        Array.from({ length: 16 }, (_, i) => i),
+        { shape: [1, 1, 4, 4], requiresGrad: true },
+      );
       const y = wg.avgPool2d(x, 2);
       expect(vals(y)).toEqual([2.5, 4.5, 10.5, 12.5]);
       y.backward(wg.ones([1, 1, 2, 2]));
@@ -152,7 +155,9 @@ describe('conv2d errors', () => {
     expect(() => wg.conv2d(x(), w(), null, { dilation: 1.5 })).toThrow(/dilation must be a positive integer/);
   });
   test('kernel larger than the padded input', () => {
-    expect(() => wg.conv2d(x(), w(), null, { dilation: 3 })).toThrow(/wasmgrad\.conv2d: kernel 3×3 with dilation \[3, 3\] spans 7×7, more than the padded input 5×5 \(input \[1, 3, 5, 5\], padding \[0, 0\]\)/);
+    expect(() => wg.conv2d(x(), w(), null, { dilation: 3 })).toThrow(
+      /wasmgrad\.conv2d: kernel 3×3 with dilation \[3, 3\] spans 7×7, more than the padded input 5×5 \(input \[1, 3, 5, 5\], padding \[0, 0\]\)/,
+    );
   });
 });
 
@@ -164,9 +169,13 @@ describe('pool errors', () => {
     expect(() => wg.avgPool2d(wg.zeros([1, 1, 4, 4]), 0)).toThrow(/wasmgrad\.avgPool2d: kernel size must be a positive integer/);
     expect(() => wg.maxPool2d(wg.zeros([1, 1, 4, 4]), 2, { stride: -1 })).toThrow(/wasmgrad\.maxPool2d: stride must be a positive integer/);
     expect(() => wg.maxPool2d(wg.zeros([1, 1, 4, 4]), 2, { padding: -1 })).toThrow(/padding must be a non-negative integer/);
-    expect(() => wg.avgPool2d(wg.zeros([1, 1, 4, 4]), 3, { padding: 2 })).toThrow(/wasmgrad\.avgPool2d: padding \[2, 2\] must be at most half the kernel size 3×3/);
+    expect(() => wg.avgPool2d(wg.zeros([1, 1, 4, 4]), 3, { padding: 2 })).toThrow(
+      /wasmgrad\.avgPool2d: padding \[2, 2\] must be at most half the kernel size 3×3/,
+    );
   });
   test('kernel larger than the padded input', () => {
-    expect(() => wg.maxPool2d(wg.zeros([1, 1, 2, 2]), 3)).toThrow(/wasmgrad\.maxPool2d: kernel 3×3 is larger than the padded input 2×2 \(input \[1, 1, 2, 2\], padding \[0, 0\]\)/);
+    expect(() => wg.maxPool2d(wg.zeros([1, 1, 2, 2]), 3)).toThrow(
+      /wasmgrad\.maxPool2d: kernel 3×3 is larger than the padded input 2×2 \(input \[1, 1, 2, 2\], padding \[0, 0\]\)/,
+    );
   });
 });

@@ -14,7 +14,6 @@ beforeAll(async () => {
   await initWasm();
 });
 
-
 /** y = f(inputs) and, for each input, the gradient of Σ y (a seed of ones). */
 function run(f: (...xs: wg.Tensor[]) => wg.Tensor, ...inputs: NestedArray[]): { y: number[]; g: number[][] } {
   const xs = inputs.map((v) => wg.tensor(v, { requiresGrad: true }));
@@ -31,10 +30,24 @@ for (const be of ['wasm', 'reference'] as const) {
     beforeEach(() => wg.setBackend(be));
 
     test('add, sub, mul, div (with broadcasting and numbers on either side)', () => {
-      let r = run((a, b) => wg.add(a, b), [[1, 2, 3], [4, 5, 6]], [10, 20, 30]);
+      let r = run(
+        (a, b) => wg.add(a, b),
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [10, 20, 30],
+      );
       expectClose(r.y, [11, 22, 33, 14, 25, 36]);
       expectClose(r.g[1], [2, 2, 2]); // b is broadcast over 2 rows: its gradient is the row sum
-      r = run((a, b) => wg.sub(a, b), [[5, 1], [0, 4]], [[2], [3]]);
+      r = run(
+        (a, b) => wg.sub(a, b),
+        [
+          [5, 1],
+          [0, 4],
+        ],
+        [[2], [3]],
+      );
       expectClose(r.y, [3, -1, -3, 1]);
       expectClose(r.g[0], [1, 1, 1, 1]);
       expectClose(r.g[1], [-2, -2]);
@@ -65,13 +78,22 @@ for (const be of ['wasm', 'reference'] as const) {
         const xs = Array.isArray(v) ? v : [v];
         const x = wg.tensor(v, { requiresGrad: true });
         x.mul(x).backward(new Array<number>(n).fill(1));
-        expectClose(x.grad!.data(), xs.map((t) => 2 * t));
+        expectClose(
+          x.grad!.data(),
+          xs.map((t) => 2 * t),
+        );
         const y = wg.tensor(v, { requiresGrad: true });
         y.sub(y).backward(new Array<number>(n).fill(1));
-        expectClose(y.grad!.data(), xs.map(() => 0));
+        expectClose(
+          y.grad!.data(),
+          xs.map(() => 0),
+        );
         const z = wg.tensor(v, { requiresGrad: true });
         wg.maximum(z, z).backward(new Array<number>(n).fill(1));
-        expectClose(z.grad!.data(), xs.map(() => 1)); // a tie with itself: half + half
+        expectClose(
+          z.grad!.data(),
+          xs.map(() => 1),
+        ); // a tie with itself: half + half
       }
     });
 
@@ -98,8 +120,14 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(x.eq(2).data(), [0, 1, 0]);
       expect(x.gt(2).dtype).toBe('float32');
       expect(x.gt(2).requiresGrad).toBe(false);
-      expectClose(fwd((a, b) => wg.ge(a, b), [[1], [3]], [0, 1, 2, 3]), [1, 1, 0, 0, 1, 1, 1, 1]);
-      expectClose(fwd((a) => wg.lt(0, a), [-1, 0, 1]), [0, 0, 1]);
+      expectClose(
+        fwd((a, b) => wg.ge(a, b), [[1], [3]], [0, 1, 2, 3]),
+        [1, 1, 0, 0, 1, 1, 1, 1],
+      );
+      expectClose(
+        fwd((a) => wg.lt(0, a), [-1, 0, 1]),
+        [0, 0, 1],
+      );
     });
 
     test('where picks a where cond ≠ 0 (NaN included), b elsewhere, and routes the gradient the same way', () => {
@@ -111,7 +139,10 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(s.y, [1, 2, 3, 8, 8, 8]);
       expectClose(s.g[0], [1, 1, 1]);
       expectClose(s.g[1], [0, 3]);
-      expectClose(fwd((c) => wg.where(c, 1, -1), [0.5, 0, -0]), [1, -1, -1]);
+      expectClose(
+        fwd((c) => wg.where(c, 1, -1), [0.5, 0, -0]),
+        [1, -1, -1],
+      );
     });
 
     test('neg, exp, log, sqrt, abs, square', () => {
@@ -160,9 +191,18 @@ for (const be of ['wasm', 'reference'] as const) {
       r = run((x) => x.clamp(-1, 1), [-2, 0.5, 3, 1]);
       expectClose(r.y, [-1, 0.5, 1, 1]);
       expectClose(r.g[0], [0, 1, 0, 1]); // at a bound the gradient passes, as PyTorch
-      expectClose(fwd((x) => x.clamp(0, null), [-2, 3]), [0, 3]);
-      expectClose(fwd((x) => wg.clamp(x, null, 0), [-2, 3]), [-2, 0]);
-      expectClose(fwd((x) => x.clamp(3, 1), [0, 2, 5]), [1, 1, 1]); // min > max gives max
+      expectClose(
+        fwd((x) => x.clamp(0, null), [-2, 3]),
+        [0, 3],
+      );
+      expectClose(
+        fwd((x) => wg.clamp(x, null, 0), [-2, 3]),
+        [-2, 0],
+      );
+      expectClose(
+        fwd((x) => x.clamp(3, 1), [0, 2, 5]),
+        [1, 1, 1],
+      ); // min > max gives max
       r = run((x) => x.pow(3), [2, 3, -2]);
       expectClose(r.y, [8, 27, -8]);
       expectClose(r.g[0], [12, 27, 12]);
@@ -175,19 +215,38 @@ for (const be of ['wasm', 'reference'] as const) {
       r = run((x) => x.pow(0), [0, -3]);
       expectClose(r.y, [1, 1]);
       expectClose(r.g[0], [0, 0]);
-      expectClose(fwd((x) => x.pow(0.5), [-4]), [NaN]); // fractional power of a negative base
+      expectClose(
+        fwd((x) => x.pow(0.5), [-4]),
+        [NaN],
+      ); // fractional power of a negative base
     });
 
     test('NaN propagates as in PyTorch (in the SIMD body and the scalar tail)', () => {
       const v = [NaN, 1, -2, 3, -4, 5, -6, 7, NaN]; // indices 0 and 8: vector body and tail
       const nanAt = (out: number[]) => out.map((y, i) => (Number.isNaN(y) ? i : -1)).filter((i) => i >= 0);
       for (const f of [
-        (x: wg.Tensor) => x.relu(), (x: wg.Tensor) => x.leakyRelu(0.1), (x: wg.Tensor) => x.clamp(-1, 1), (x: wg.Tensor) => x.abs(),
-        (x: wg.Tensor) => x.sigmoid(), (x: wg.Tensor) => x.tanh(), (x: wg.Tensor) => x.gelu(), (x: wg.Tensor) => x.softplus(),
-        (x: wg.Tensor) => wg.maximum(x, 0), (x: wg.Tensor) => wg.maximum(0, x), (x: wg.Tensor) => wg.minimum(x, 0), (x: wg.Tensor) => wg.minimum(0, x),
-      ]) expect(nanAt(fwd(f, v)), f.toString()).toEqual([0, 8]);
-      expectClose(fwd((x) => x.gt(0), v), [0, 1, 0, 1, 0, 1, 0, 1, 0]);
-      expectClose(fwd((x) => x.eq(x), v), [0, 1, 1, 1, 1, 1, 1, 1, 0]);
+        (x: wg.Tensor) => x.relu(),
+        (x: wg.Tensor) => x.leakyRelu(0.1),
+        (x: wg.Tensor) => x.clamp(-1, 1),
+        (x: wg.Tensor) => x.abs(),
+        (x: wg.Tensor) => x.sigmoid(),
+        (x: wg.Tensor) => x.tanh(),
+        (x: wg.Tensor) => x.gelu(),
+        (x: wg.Tensor) => x.softplus(),
+        (x: wg.Tensor) => wg.maximum(x, 0),
+        (x: wg.Tensor) => wg.maximum(0, x),
+        (x: wg.Tensor) => wg.minimum(x, 0),
+        (x: wg.Tensor) => wg.minimum(0, x),
+      ])
+        expect(nanAt(fwd(f, v)), f.toString()).toEqual([0, 8]);
+      expectClose(
+        fwd((x) => x.gt(0), v),
+        [0, 1, 0, 1, 0, 1, 0, 1, 0],
+      );
+      expectClose(
+        fwd((x) => x.eq(x), v),
+        [0, 1, 1, 1, 1, 1, 1, 1, 0],
+      );
     });
 
     test('empty tensors give empty results and gradients', () => {
@@ -217,8 +276,16 @@ for (const be of ['wasm', 'reference'] as const) {
 
 test('the float64 reference erf (Cody) is good to ~1e-16', () => {
   const want: [number, number][] = [
-    [0.1, 0.1124629160182849], [0.5, 0.52049987781304654], [1, 0.84270079294971487], [2, 0.99532226501895273],
-    [3.5, 0.99999925690162766], [5, 0.99999999999846254], [-0.3, -0.32862675945912742], [0, 0], [40, 1], [-Infinity, -1],
+    [0.1, 0.1124629160182849],
+    [0.5, 0.52049987781304654],
+    [1, 0.84270079294971487],
+    [2, 0.99532226501895273],
+    [3.5, 0.99999925690162766],
+    [5, 0.99999999999846254],
+    [-0.3, -0.32862675945912742],
+    [0, 0],
+    [40, 1],
+    [-Infinity, -1],
   ];
   for (const [x, e] of want) expect(Math.abs(erf(x) - e), `erf(${x})`).toBeLessThanOrEqual(3e-16);
   expect(erf(NaN)).toBeNaN();
@@ -226,7 +293,11 @@ test('the float64 reference erf (Cody) is good to ~1e-16', () => {
 
 describe('elementwise errors', () => {
   beforeEach(() => wg.setBackend('reference'));
-  const x = () => wg.tensor([[1, 2, 3], [4, 5, 6]]);
+  const x = () =>
+    wg.tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
 
   test('shapes that do not broadcast are named', () => {
     expect(() => wg.sub(x(), wg.ones([4]))).toThrow(/wasmgrad\.sub: shapes \[2, 3\] and \[4\] cannot be broadcast/);

@@ -13,11 +13,31 @@ for (const be of ['wasm', 'reference'] as const) {
   describe(`matmul (${be})`, () => {
     test('2-D · 2-D with gradients dA = G·Bᵀ, dB = Aᵀ·G', () => {
       wg.setBackend(be);
-      const a = wg.tensor([[1, 2], [3, 4]], { requiresGrad: true });
-      const b = wg.tensor([[5, 6], [7, 8]], { requiresGrad: true });
+      const a = wg.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { requiresGrad: true },
+      );
+      const b = wg.tensor(
+        [
+          [5, 6],
+          [7, 8],
+        ],
+        { requiresGrad: true },
+      );
       const y = wg.matmul(a, b);
-      expect(y.toArray()).toEqual([[19, 22], [43, 50]]);
-      y.backward(wg.tensor([[1, 0], [0, 2]]));
+      expect(y.toArray()).toEqual([
+        [19, 22],
+        [43, 50],
+      ]);
+      y.backward(
+        wg.tensor([
+          [1, 0],
+          [0, 2],
+        ]),
+      );
       // dA = [[1,0],[0,2]]·[[5,7],[6,8]]; dB = [[1,3],[2,4]]·[[1,0],[0,2]]
       expect(grad(a)).toEqual([5, 7, 12, 16]);
       expect(grad(b)).toEqual([1, 6, 2, 8]);
@@ -38,14 +58,26 @@ for (const be of ['wasm', 'reference'] as const) {
     test('1-D · 2-D and 2-D · 1-D promote and squeeze', () => {
       wg.setBackend(be);
       const v = wg.tensor([1, 2], { requiresGrad: true });
-      const m = wg.tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+      const m = wg.tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        { requiresGrad: true },
+      );
       const y = wg.matmul(v, m);
       expect(y.shape).toEqual([3]);
       expect(y.toArray()).toEqual([9, 12, 15]);
       y.backward(wg.tensor([1, 1, 1]));
       expect(grad(v)).toEqual([6, 15]);
       expect(grad(m)).toEqual([1, 1, 1, 2, 2, 2]);
-      const z = wg.matmul(wg.tensor([[1, 2, 3], [4, 5, 6]]), wg.tensor([1, 0, -1]));
+      const z = wg.matmul(
+        wg.tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+        wg.tensor([1, 0, -1]),
+      );
       expect(z.shape).toEqual([2]);
       expect(z.toArray()).toEqual([-2, -2]);
     });
@@ -66,12 +98,22 @@ for (const be of ['wasm', 'reference'] as const) {
     test('K = 0: an empty sum is 0', () => {
       wg.setBackend(be);
       const y = wg.matmul(wg.zeros([3, 0]), wg.zeros([0, 2]));
-      expect(y.toArray()).toEqual([[0, 0], [0, 0], [0, 0]]);
+      expect(y.toArray()).toEqual([
+        [0, 0],
+        [0, 0],
+        [0, 0],
+      ]);
     });
 
     test('x.matmul(x): aliased inputs receive both contributions', () => {
       wg.setBackend(be);
-      const x = wg.tensor([[1, 2], [3, 4]], { requiresGrad: true });
+      const x = wg.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { requiresGrad: true },
+      );
       x.matmul(x).backward(wg.ones([2, 2]));
       // G·xᵀ = [[3,7],[3,7]] plus xᵀ·G = [[4,4],[6,6]]
       expect(grad(x)).toEqual([7, 11, 9, 13]);
@@ -81,11 +123,15 @@ for (const be of ['wasm', 'reference'] as const) {
 
 describe('matmul errors', () => {
   test('inner dims must agree, naming both shapes', () => {
-    expect(() => wg.matmul(wg.zeros([2, 3]), wg.zeros([4, 5]))).toThrow(/wasmgrad\.matmul: shapes \[2, 3\] and \[4, 5\] cannot be multiplied \(a has 3 columns, b has 4 rows\)/);
+    expect(() => wg.matmul(wg.zeros([2, 3]), wg.zeros([4, 5]))).toThrow(
+      /wasmgrad\.matmul: shapes \[2, 3\] and \[4, 5\] cannot be multiplied \(a has 3 columns, b has 4 rows\)/,
+    );
     expect(() => wg.matmul(wg.zeros([3]), wg.zeros([2]))).toThrow(/shapes \[3\] and \[2\] cannot be multiplied/);
   });
   test('batch dims must broadcast', () => {
-    expect(() => wg.matmul(wg.zeros([2, 3, 4]), wg.zeros([3, 4, 5]))).toThrow(/wasmgrad\.matmul: batch dims of shapes \[2, 3, 4\] and \[3, 4, 5\] cannot be broadcast \(2 vs 3\)/);
+    expect(() => wg.matmul(wg.zeros([2, 3, 4]), wg.zeros([3, 4, 5]))).toThrow(
+      /wasmgrad\.matmul: batch dims of shapes \[2, 3, 4\] and \[3, 4, 5\] cannot be broadcast \(2 vs 3\)/,
+    );
   });
   test('0-d operands are rejected', () => {
     expect(() => wg.matmul(wg.tensor(2), wg.zeros([2]))).toThrow(/wasmgrad\.matmul: both arguments need at least 1 dimension, got shapes \[\] and \[2\]/);

@@ -15,7 +15,6 @@ beforeAll(async () => {
   await initWasm();
 });
 
-
 type Loss = (a: wg.Tensor, b: wg.Tensor) => wg.Tensor;
 
 /** loss(a, b), its shape, and the gradients of Σ loss for a and (if float) b. b may be a tensor (labels). */
@@ -42,7 +41,10 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.y, [0.40760596]); // torch.nn.functional.cross_entropy(tensor([[1., 2, 3]]), tensor([2]))
       const p = softmax([1, 2, 3]);
       expectClose(r.ga, [p[0], p[1], p[2] - 1]);
-      const logits = [[1, 2, 3], [3, 1, -1]];
+      const logits = [
+        [1, 2, 3],
+        [3, 1, -1],
+      ];
       const per = [lse([1, 2, 3]) - 1, lse([3, 1, -1]) - 3];
       r = run((x, l) => wg.losses.crossEntropy(x, l, { reduction: 'none' }), logits, ids([0, 0]));
       expect(r.shape).toEqual([2]);
@@ -60,7 +62,17 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(r.shape).toEqual([]);
       expectClose(r.y, [0.40760596]);
       // logits [1, 3, 2]: position 0 has class scores [1, 2, 3], position 1 scores [0, 0, 0].
-      r = run((x, l) => wg.losses.crossEntropy(x, l, { reduction: 'none' }), [[[1, 0], [2, 0], [3, 0]]], ids([[2, 1]]));
+      r = run(
+        (x, l) => wg.losses.crossEntropy(x, l, { reduction: 'none' }),
+        [
+          [
+            [1, 0],
+            [2, 0],
+            [3, 0],
+          ],
+        ],
+        ids([[2, 1]]),
+      );
       expect(r.shape).toEqual([1, 2]);
       expectClose(r.y, [0.40760596, Math.log(3)]);
       const p = softmax([1, 2, 3]);
@@ -68,10 +80,26 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     test('crossEntropy stays finite at logits of ±1000', () => {
-      const r = run((x, l) => wg.losses.crossEntropy(x, l, { reduction: 'sum' }), [[1000, -1000], [-1000, 1000], [0, 1000]], ids([1, 1, 0]));
+      const r = run(
+        (x, l) => wg.losses.crossEntropy(x, l, { reduction: 'sum' }),
+        [
+          [1000, -1000],
+          [-1000, 1000],
+          [0, 1000],
+        ],
+        ids([1, 1, 0]),
+      );
       expectClose(r.y, [3000]); // 2000 + 0 + 1000
       expectClose(r.ga, [1, -1, 0, 0, -1, 1]);
-      const n = run((x, l) => wg.losses.crossEntropy(x, l, { reduction: 'none' }), [[1000, -1000], [-1000, 1000], [0, 1000]], ids([1, 1, 0]));
+      const n = run(
+        (x, l) => wg.losses.crossEntropy(x, l, { reduction: 'none' }),
+        [
+          [1000, -1000],
+          [-1000, 1000],
+          [0, 1000],
+        ],
+        ids([1, 1, 0]),
+      );
       expectClose(n.y, [2000, 0, 1000]);
     });
 
@@ -84,13 +112,26 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.gb!, [2.40760596, 1.40760596, 0.40760596]); // −logSoftmax
       r = run((x, t) => wg.losses.crossEntropy(x, t), [[1, 2, 3]], [[0, 0, 1]]);
       expectClose(r.y, [0.40760596]); // a one-hot target equals the class-id form
-      r = run((x, t) => wg.losses.crossEntropy(x, t, { reduction: 'none' }), [[1000, -1000], [5, 5]], [[0.5, 0.5], [1, 0]]);
+      r = run(
+        (x, t) => wg.losses.crossEntropy(x, t, { reduction: 'none' }),
+        [
+          [1000, -1000],
+          [5, 5],
+        ],
+        [
+          [0.5, 0.5],
+          [1, 0],
+        ],
+      );
       expectClose(r.y, [1000, Math.log(2)]);
       expectClose(r.ga, [0.5, -0.5, -0.5, 0.5]);
     });
 
     test('nll: −logProbs[label], reductions and gradient', () => {
-      const lp = [[-1, -2, -3], [-0.5, -1, -4]];
+      const lp = [
+        [-1, -2, -3],
+        [-0.5, -1, -4],
+      ];
       expectClose(run((x, l) => wg.losses.nll(x, l, { reduction: 'none' }), lp, ids([1, 0])).y, [2, 0.5]);
       expectClose(run((x, l) => wg.losses.nll(x, l, { reduction: 'sum' }), lp, ids([1, 0])).y, [2.5]);
       const r = run((x, l) => wg.losses.nll(x, l), lp, ids([1, 0]));
@@ -126,7 +167,10 @@ for (const be of ['wasm', 'reference'] as const) {
       let r = run((a, b) => wg.losses.bceWithLogits(a, b, { reduction: 'none' }), x, t);
       expectClose(r.y, [Math.log(2), 2 + Math.log1p(Math.exp(-2)), 1000, 1000, 0, 0]);
       expectClose(r.ga, [-0.5, sigmoid(2), -1, 1, 0, 0]);
-      expectClose(r.gb!, x.map((v) => -v));
+      expectClose(
+        r.gb!,
+        x.map((v) => -v),
+      );
       r = run((a, b) => wg.losses.bceWithLogits(a, b), [0, 0], [0.25, 1]);
       expectClose(r.y, [Math.log(2)]);
       expectClose(r.ga, [0.125, -0.25]);
@@ -139,7 +183,20 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.ga, [0, 4 / 3, 2]);
       expectClose(r.gb!, [0, -4 / 3, -2]);
       expectClose(run((p, t) => wg.losses.mse(p, t, { reduction: 'sum' }), [1, 2, 3], [1, 0, 0]).y, [13]);
-      expectClose(run((p, t) => wg.losses.mse(p, t, { reduction: 'none' }), [[1, 2], [3, 4]], [[0, 0], [0, 5]]).y, [1, 4, 9, 1]);
+      expectClose(
+        run(
+          (p, t) => wg.losses.mse(p, t, { reduction: 'none' }),
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [0, 0],
+            [0, 5],
+          ],
+        ).y,
+        [1, 4, 9, 1],
+      );
       r = run((p, t) => wg.losses.l1(p, t), [1, -2, 3], [0, 0, 3]);
       expectClose(r.y, [1]);
       expectClose(r.ga, [1 / 3, -1 / 3, 0]); // sign, 0 where pred = target
@@ -166,11 +223,22 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     test('errors: labels (dtype, shape, range), shapes, reduction, delta', () => {
-      const logits = wg.tensor([[1, 2, 3], [4, 5, 6]]);
+      const logits = wg.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const CE = 'wasmgrad.losses.crossEntropy: ';
       expect(() => wg.losses.crossEntropy(logits, ids([0, 3]))).toThrow(`${CE}label 3 at position [1] is out of range for 3 classes (expected 0..2)`);
       expect(() => wg.losses.crossEntropy(logits, ids([-1, 0]))).toThrow(`${CE}label -1 at position [0] is out of range for 3 classes`);
-      expect(() => wg.losses.crossEntropy(wg.zeros([2, 3, 2]), ids([[0, 1], [4, 2]]))).toThrow(`${CE}label 4 at position [1, 0] is out of range`);
+      expect(() =>
+        wg.losses.crossEntropy(
+          wg.zeros([2, 3, 2]),
+          ids([
+            [0, 1],
+            [4, 2],
+          ]),
+        ),
+      ).toThrow(`${CE}label 4 at position [1, 0] is out of range`);
       expect(() => wg.losses.crossEntropy(wg.zeros([3]), ids(3))).toThrow(`${CE}label 3 is out of range for 3 classes`);
       expect(() => wg.losses.crossEntropy(logits, ids([0, 1, 2]))).toThrow(
         `${CE}labels of shape [3] do not fit input [2, 3]: class ids need shape [2] (the input without its class dim 1)`,
@@ -186,7 +254,8 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.losses.nll(logits, ids([5, 0]))).toThrow('wasmgrad.losses.nll: label 5 at position [0] is out of range for 3 classes (expected 0..2)');
       // softNllLoss's own shape check (the public path checks first; the op table can be called directly).
       expect(() => apply(op('softNllLoss'), [logits, wg.zeros([3])], { dim: 1 })).toThrow(`${CE}probability targets [3] must have the logits' shape [2, 3]`);
-      const a = wg.zeros([2, 3]), b = wg.zeros([3]);
+      const a = wg.zeros([2, 3]),
+        b = wg.zeros([3]);
       expect(() => wg.losses.mse(a, b)).toThrow('wasmgrad.losses.mse: pred [2, 3] and target [3] must have the same shape');
       expect(() => wg.losses.l1(a, b)).toThrow('wasmgrad.losses.l1: pred [2, 3] and target [3] must have the same shape');
       expect(() => wg.losses.huber(a, b)).toThrow('wasmgrad.losses.huber: pred [2, 3] and target [3] must have the same shape');

@@ -13,9 +13,10 @@ beforeAll(async () => {
   await initWasm();
 });
 
-
-
-const M = [[1, 2, 3], [4, 5, 6]];
+const M = [
+  [1, 2, 3],
+  [4, 5, 6],
+];
 
 for (const be of ['wasm', 'reference'] as const) {
   describe(`reductions on ${be}`, () => {
@@ -63,14 +64,33 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     test('max and min: values, keepdim, gradient to the picked element', () => {
-      let r = run((x) => x.max(1), [[1, 7, 3], [9, -2, 4]]);
+      let r = run(
+        (x) => x.max(1),
+        [
+          [1, 7, 3],
+          [9, -2, 4],
+        ],
+      );
       expectClose(r.y, [7, 9]);
       expectClose(r.g, [0, 1, 0, 1, 0, 0]);
-      r = run((x) => x.min(0, true), [[1, 7, 3], [9, -2, 4]], [1, 2, 3]);
+      r = run(
+        (x) => x.min(0, true),
+        [
+          [1, 7, 3],
+          [9, -2, 4],
+        ],
+        [1, 2, 3],
+      );
       expect(r.shape).toEqual([1, 3]);
       expectClose(r.y, [1, -2, 3]);
       expectClose(r.g, [1, 0, 3, 0, 2, 0]);
-      r = run((x) => x.max(), [[1, 7, 3], [9, -2, 4]]);
+      r = run(
+        (x) => x.max(),
+        [
+          [1, 7, 3],
+          [9, -2, 4],
+        ],
+      );
       expect(r.shape).toEqual([]);
       expectClose(r.y, [9]);
       expectClose(r.g, [0, 0, 0, 1, 0, 0]);
@@ -84,16 +104,35 @@ for (const be of ['wasm', 'reference'] as const) {
       r = run((x) => x.min(), [3, 0, 2, 0, 0]);
       expectClose(r.g, [0, 1, 0, 0, 0]);
       // Column kernels (dim 0 of [3, 5]): each column's first tie wins.
-      r = run((x) => x.max(0), [[1, 4, 4, 0, 2], [4, 4, 1, 0, 2], [4, 1, 4, 0, 2]]);
+      r = run(
+        (x) => x.max(0),
+        [
+          [1, 4, 4, 0, 2],
+          [4, 4, 1, 0, 2],
+          [4, 1, 4, 0, 2],
+        ],
+      );
       expectClose(r.y, [4, 4, 4, 0, 2]);
       expectClose(r.g, [0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     });
 
     test('max/min propagate NaN; the gradient goes to the first NaN', () => {
-      let r = run((x) => x.max(1), [[1, NaN, 3, NaN, 2], [1, 2, 3, 4, 5]]);
+      let r = run(
+        (x) => x.max(1),
+        [
+          [1, NaN, 3, NaN, 2],
+          [1, 2, 3, 4, 5],
+        ],
+      );
       expectClose(r.y, [NaN, 5]);
       expectClose(r.g, [0, 1, 0, 0, 0, 0, 0, 0, 0, 1]);
-      r = run((x) => x.min(0), [[1, 2, 3, 4, 0], [NaN, 0, 3, NaN, NaN]]);
+      r = run(
+        (x) => x.min(0),
+        [
+          [1, 2, 3, 4, 0],
+          [NaN, 0, 3, NaN, NaN],
+        ],
+      );
       expectClose(r.y, [NaN, 0, 3, NaN, NaN]);
       expectClose(r.g, [0, 0, 1, 0, 0, 1, 1, 0, 1, 1]);
     });
@@ -107,9 +146,19 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [y[0] * (1 - y[0]), -y[1] * y[0], -y[2] * y[0]]);
       r = run((x) => x.logSoftmax(), [1, 2, 3]);
       expectClose(r.y, [-2.40760596444438, -1.40760596444438, -0.40760596444438]);
-      expectClose(r.g, y.map((p) => 1 - 3 * p)); // g − e^y·Σ g
+      expectClose(
+        r.g,
+        y.map((p) => 1 - 3 * p),
+      ); // g − e^y·Σ g
       // Along dim 0 of [2, 2]: each column is a softmax of its own.
-      r = run((x) => wg.softmax(x, 0), [[0, 1], [0, 3]], [0, 0, 0, 0]);
+      r = run(
+        (x) => wg.softmax(x, 0),
+        [
+          [0, 1],
+          [0, 3],
+        ],
+        [0, 0, 0, 0],
+      );
       expectClose(r.y, [0.5, 1 / (1 + Math.exp(2)), 0.5, 1 / (1 + Math.exp(-2))]);
     });
 
@@ -118,7 +167,13 @@ for (const be of ['wasm', 'reference'] as const) {
       const p = 1 / (1 + Math.exp(-1));
       expectClose(r.y, [p, 0, 0, 1 - p]);
       expectClose(r.g, [p * (1 - p), 0, 0, -(1 - p) * p]);
-      r = run((x) => x.logSoftmax(), [[1000, -1000, 0], [-1000, -1000, -1000]]);
+      r = run(
+        (x) => x.logSoftmax(),
+        [
+          [1000, -1000, 0],
+          [-1000, -1000, -1000],
+        ],
+      );
       expectClose(r.y, [0, -2000, -1000, -Math.log(3), -Math.log(3), -Math.log(3)]);
       expectClose(r.g, [-2, 1, 1, 0, 0, 0]);
     });

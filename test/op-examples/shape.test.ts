@@ -25,12 +25,22 @@ for (const be of BACKENDS) {
     beforeAll(() => wg.setBackend(be));
 
     test('reshape: row-major order kept, -1 inferred, gradient reshaped back', () => {
-      const x = leaf([[1, 2, 3], [4, 5, 6]]);
+      const x = leaf([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const y = wg.reshape(x, [3, -1]);
       expect(y.shape).toEqual([3, 2]);
-      expect(y.toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+      expect(y.toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
       y.backward([10, 20, 30, 40, 50, 60]);
-      expect(x.grad!.toArray()).toEqual([[10, 20, 30], [40, 50, 60]]);
+      expect(x.grad!.toArray()).toEqual([
+        [10, 20, 30],
+        [40, 50, 60],
+      ]);
       expect(wg.reshape(wg.tensor([7]), []).shape).toEqual([]);
       expect(wg.reshape(wg.zeros([2, 0]), [0, 5]).shape).toEqual([0, 5]);
     });
@@ -45,14 +55,45 @@ for (const be of BACKENDS) {
     });
 
     test('transpose: default last two dims, explicit dims, gradient transposed back', () => {
-      const x = leaf([[1, 2, 3], [4, 5, 6]]);
+      const x = leaf([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const y = x.transpose();
-      expect(y.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+      expect(y.toArray()).toEqual([
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ]);
       y.backward([1, 2, 3, 4, 5, 6]);
-      expect(x.grad!.toArray()).toEqual([[1, 3, 5], [2, 4, 6]]);
+      expect(x.grad!.toArray()).toEqual([
+        [1, 3, 5],
+        [2, 4, 6],
+      ]);
       const z = wg.arange(24).reshape([2, 3, 4]).transpose(0, 2);
       expect(z.shape).toEqual([4, 3, 2]);
-      expect(z.toArray()).toEqual([[[0, 12], [4, 16], [8, 20]], [[1, 13], [5, 17], [9, 21]], [[2, 14], [6, 18], [10, 22]], [[3, 15], [7, 19], [11, 23]]]);
+      expect(z.toArray()).toEqual([
+        [
+          [0, 12],
+          [4, 16],
+          [8, 20],
+        ],
+        [
+          [1, 13],
+          [5, 17],
+          [9, 21],
+        ],
+        [
+          [2, 14],
+          [6, 18],
+          [10, 22],
+        ],
+        [
+          [3, 15],
+          [7, 19],
+          [11, 23],
+        ],
+      ]);
       // fewer than 2 dims: a copy of x, unchanged
       const v = wg.tensor([1, 2, 3]);
       const vt = v.transpose();
@@ -62,10 +103,30 @@ for (const be of BACKENDS) {
     });
 
     test('permute: out[k][i][j] = x[i][j][k]; gradient permuted back', () => {
-      const x = wg.tensor(Array.from({ length: 24 }, (_, i) => i), { shape: [2, 3, 4], requiresGrad: true });
+      const x = wg.tensor(
+        Array.from({ length: 24 }, (_, i) => i),
+        { shape: [2, 3, 4], requiresGrad: true },
+      );
       const y = x.permute([2, 0, -2]);
       expect(y.shape).toEqual([4, 2, 3]);
-      expect(y.toArray()).toEqual([[[0, 4, 8], [12, 16, 20]], [[1, 5, 9], [13, 17, 21]], [[2, 6, 10], [14, 18, 22]], [[3, 7, 11], [15, 19, 23]]]);
+      expect(y.toArray()).toEqual([
+        [
+          [0, 4, 8],
+          [12, 16, 20],
+        ],
+        [
+          [1, 5, 9],
+          [13, 17, 21],
+        ],
+        [
+          [2, 6, 10],
+          [14, 18, 22],
+        ],
+        [
+          [3, 7, 11],
+          [15, 19, 23],
+        ],
+      ]);
       // seeding y with its own values sends every value home: x.grad = x
       y.backward(vals(y));
       expect(vals(x.grad!)).toEqual(vals(x));
@@ -82,16 +143,33 @@ for (const be of BACKENDS) {
       y.backward([1, 2, 3]);
       expect(vals(x.grad!)).toEqual([0, 0, 0, 1, 2, 3, 0, 0, 0, 0]);
       const m = wg.arange(12).reshape([3, 4]);
-      expect(m.slice(1, 1, 3).toArray()).toEqual([[1, 2], [5, 6], [9, 10]]);
-      expect(m.slice(0, 1).toArray()).toEqual([[4, 5, 6, 7], [8, 9, 10, 11]]);
+      expect(m.slice(1, 1, 3).toArray()).toEqual([
+        [1, 2],
+        [5, 6],
+        [9, 10],
+      ]);
+      expect(m.slice(0, 1).toArray()).toEqual([
+        [4, 5, 6, 7],
+        [8, 9, 10, 11],
+      ]);
     });
 
     test('cat: blocks along dim; each input gets its part of the gradient', () => {
-      const a = leaf([[1, 2], [3, 4]]), b = leaf([[5], [6]]);
+      const a = leaf([
+          [1, 2],
+          [3, 4],
+        ]),
+        b = leaf([[5], [6]]);
       const y = wg.cat([a, b], 1);
-      expect(y.toArray()).toEqual([[1, 2, 5], [3, 4, 6]]);
+      expect(y.toArray()).toEqual([
+        [1, 2, 5],
+        [3, 4, 6],
+      ]);
       y.backward([10, 20, 30, 40, 50, 60]);
-      expect(a.grad!.toArray()).toEqual([[10, 20], [40, 50]]);
+      expect(a.grad!.toArray()).toEqual([
+        [10, 20],
+        [40, 50],
+      ]);
       expect(b.grad!.toArray()).toEqual([[30], [60]]);
       expect(wg.cat([wg.tensor([1, 2]), wg.tensor([3])], -1).toArray()).toEqual([1, 2, 3]);
       // one tensor: a copy
@@ -116,10 +194,18 @@ for (const be of BACKENDS) {
     });
 
     test('stack: new dim anywhere in 0..ndim (many tensors too); gradient unstacked', () => {
-      const a = leaf([1, 2, 3]), b = leaf([4, 5, 6]);
-      expect(wg.stack([a, b]).toArray()).toEqual([[1, 2, 3], [4, 5, 6]]);
+      const a = leaf([1, 2, 3]),
+        b = leaf([4, 5, 6]);
+      expect(wg.stack([a, b]).toArray()).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
       const y = wg.stack([a, b], 1);
-      expect(y.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+      expect(y.toArray()).toEqual([
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ]);
       y.backward([1, 2, 3, 4, 5, 6]);
       expect(vals(a.grad!)).toEqual([1, 3, 5]);
       expect(vals(b.grad!)).toEqual([2, 4, 6]);
@@ -139,21 +225,42 @@ for (const be of BACKENDS) {
       const i = ints([1, 2, 3, 4, 5, 6], [2, 3]);
       const t = i.transpose();
       expect(t.dtype).toBe('int32');
-      expect(t.toArray()).toEqual([[1, 4], [2, 5], [3, 6]]);
+      expect(t.toArray()).toEqual([
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ]);
       expect(i.slice(1, 2).toArray()).toEqual([[3], [6]]);
       expect(wg.cat([i, i], 0).reshape([-1]).toArray()).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6]);
       expect(wg.stack([ints([7]), ints([8])], 1).toArray()).toEqual([[7, 8]]);
     });
 
     test('embedding: rows picked by index of any shape; repeated indices accumulate in weight.grad', () => {
-      const w = leaf([[0, 1], [10, 11], [20, 21]]);
+      const w = leaf([
+        [0, 1],
+        [10, 11],
+        [20, 21],
+      ]);
       const idx = ints([2, 0, 2, 2], [2, 2]);
       const y = wg.embedding(idx, w);
       expect(y.shape).toEqual([2, 2, 2]);
-      expect(y.toArray()).toEqual([[[20, 21], [0, 1]], [[20, 21], [20, 21]]]);
+      expect(y.toArray()).toEqual([
+        [
+          [20, 21],
+          [0, 1],
+        ],
+        [
+          [20, 21],
+          [20, 21],
+        ],
+      ]);
       y.backward([1, 2, 3, 4, 5, 6, 7, 8]);
       // row 2 was picked at positions 0, 2, 3: (1,2) + (5,6) + (7,8); row 1 never
-      expect(w.grad!.toArray()).toEqual([[3, 4], [0, 0], [13, 16]]);
+      expect(w.grad!.toArray()).toEqual([
+        [3, 4],
+        [0, 0],
+        [13, 16],
+      ]);
       expect(idx.grad).toBeNull();
       expect(wg.embedding(ints([1], []), w).toArray()).toEqual([10, 11]);
     });
@@ -161,13 +268,22 @@ for (const be of BACKENDS) {
     test('copy_: broadcast source, numbers, int32; the in-place ops built on it', () => {
       const t = wg.zeros([2, 3]);
       t.copy_(wg.tensor([[1, 2, 3]]));
-      expect(t.toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
+      expect(t.toArray()).toEqual([
+        [1, 2, 3],
+        [1, 2, 3],
+      ]);
       t.copy_(wg.tensor([[4], [5]]));
-      expect(t.toArray()).toEqual([[4, 4, 4], [5, 5, 5]]);
+      expect(t.toArray()).toEqual([
+        [4, 4, 4],
+        [5, 5, 5],
+      ]);
       t.copy_(7);
       expect(vals(t)).toEqual([7, 7, 7, 7, 7, 7]);
       t.add_(1).mul_(wg.tensor([1, 2, 3]));
-      expect(t.toArray()).toEqual([[8, 16, 24], [8, 16, 24]]);
+      expect(t.toArray()).toEqual([
+        [8, 16, 24],
+        [8, 16, 24],
+      ]);
       t.zero_();
       expect(vals(t)).toEqual([0, 0, 0, 0, 0, 0]);
       const i = ints([1, 2, 3]);
@@ -185,12 +301,16 @@ for (const be of BACKENDS) {
     });
 
     test('dropout: mask = hash(seed, i) ≥ ⌊p·2^32⌋, kept values scaled by 1/(1-p), gradient = mask·scale', () => {
-      const n = 37, p = 0.25;
+      const n = 37,
+        p = 0.25;
       wg.manualSeed(7);
       const seed = nextU32();
       const keep = Array.from({ length: n }, (_, i) => dropoutHash(seed, i) >= Math.floor(p * 2 ** 32));
       wg.manualSeed(7);
-      const x = wg.tensor(Array.from({ length: n }, (_, i) => i + 1), { requiresGrad: true });
+      const x = wg.tensor(
+        Array.from({ length: n }, (_, i) => i + 1),
+        { requiresGrad: true },
+      );
       const y = wg.dropout(x, p, true);
       const want = keep.map((k, i) => (k ? (i + 1) / (1 - p) : 0));
       vals(y).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
@@ -200,7 +320,8 @@ for (const be of BACKENDS) {
     });
 
     test('dropout keeps a fraction 1-p of a large tensor (within 5 sigma)', () => {
-      const n = 200_000, p = 0.3;
+      const n = 200_000,
+        p = 0.3;
       const kept = vals(wg.dropout(wg.ones([n]), p, true)).filter((v) => v !== 0).length;
       expect(Math.abs(kept / n - (1 - p))).toBeLessThanOrEqual(5 * Math.sqrt((p * (1 - p)) / n));
     });
@@ -265,7 +386,9 @@ describe('shape op errors', () => {
     expect(() => wg.cat([x(), wg.zeros([3])])).toThrow('wasmgrad.cat: tensors must have the same number of dimensions, got shapes [2, 3], [3]');
     expect(() => wg.cat([wg.tensor(1), wg.tensor(2)])).toThrow(/cat: 0-d tensors cannot be concatenated \(use stack\), got shapes \[\], \[\]/);
     expect(() => wg.cat([x(), x()], 2)).toThrow(/cat: dim 2 is out of range for a tensor of shape \[2, 3\]/);
-    expect(() => wg.cat([x(), wg.zeros([2, 3], { dtype: 'int32' })])).toThrow('wasmgrad.cat: tensors must share one dtype, got float32 [2, 3] (reference), int32 [2, 3] (reference)');
+    expect(() => wg.cat([x(), wg.zeros([2, 3], { dtype: 'int32' })])).toThrow(
+      'wasmgrad.cat: tensors must share one dtype, got float32 [2, 3] (reference), int32 [2, 3] (reference)',
+    );
     expect(() => wg.stack([x(), wg.zeros([3, 2])])).toThrow('wasmgrad.stack: tensors must all have the same shape, got shapes [2, 3], [3, 2]');
     expect(() => wg.stack([x(), x()], 3)).toThrow(/stack: dim 3 is out of range .* \(expected an integer in \[-3, 2\]\)/);
     wg.setBackend('wasm');
@@ -287,14 +410,18 @@ describe('shape op errors', () => {
 
   test('dropout', () => {
     for (const p of [1, -0.1, NaN, '0.5'])
-      expect(() => wg.dropout(x(), p as number, true)).toThrow(`wasmgrad.dropout: p must be a probability in [0, 1), got ${typeof p === 'string' ? JSON.stringify(p) : p}`);
+      expect(() => wg.dropout(x(), p as number, true)).toThrow(
+        `wasmgrad.dropout: p must be a probability in [0, 1), got ${typeof p === 'string' ? JSON.stringify(p) : p}`,
+      );
     expect(() => wg.dropout(x(), 0.5, 1 as unknown as boolean)).toThrow('wasmgrad.dropout: training must be a boolean, got 1');
   });
 
   test('copy_', () => {
     expect(() => x().copy_(wg.zeros([3, 3]))).toThrow('wasmgrad.copy_: source of shape [3, 3] cannot be broadcast to the target shape [2, 3]');
     expect(() => wg.zeros([3]).copy_(wg.zeros([1, 3]))).toThrow(/copy_: source of shape \[1, 3\] cannot be broadcast to the target shape \[3\]/);
-    expect(() => x().copy_(wg.zeros([3], { dtype: 'int32' }))).toThrow('wasmgrad.copy_: cannot copy a int32 tensor [3] into a float32 tensor [2, 3] (no dtype conversion)');
+    expect(() => x().copy_(wg.zeros([3], { dtype: 'int32' }))).toThrow(
+      'wasmgrad.copy_: cannot copy a int32 tensor [3] into a float32 tensor [2, 3] (no dtype conversion)',
+    );
     expect(() => ints([1]).copy_(0.5)).toThrow('wasmgrad.copy_: an int32 tensor can only be filled with a 32-bit integer, got 0.5');
     expect(() => x().copy_('1' as unknown as number)).toThrow('wasmgrad.copy_: source must be a Tensor or a number, got "1"');
     expect(() => copyInto({} as wg.Tensor, 1)).toThrow('wasmgrad.copy_: target must be a Tensor, got {}');

@@ -25,10 +25,30 @@ const ID_OF: Record<BuildName, BuildId> = { relaxed: 'relaxed-simd', simd: 'simd
 function probe(body: number[]): Uint8Array<ArrayBuffer> {
   const code = [0x00 /* no locals */, ...body, 0x0b /* end */];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // \0asm, version 1
-    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
-    0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-    0x0a, code.length + 2, 0x01, code.length, ...code, // code section: one body
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00, // \0asm, version 1
+    0x01,
+    0x05,
+    0x01,
+    0x60,
+    0x00,
+    0x01,
+    0x7b, // type section: () -> v128
+    0x03,
+    0x02,
+    0x01,
+    0x00, // function section: one function of type 0
+    0x0a,
+    code.length + 2,
+    0x01,
+    code.length,
+    ...code, // code section: one body
   ]);
 }
 const SPLAT0 = [0x41, 0x00, 0xfd, 0x0f]; // i32.const 0; i8x16.splat
@@ -134,7 +154,11 @@ async function compile(src: WasmSource): Promise<WebAssembly.Module> {
     if (e instanceof WasmgradError) throw e;
     const msg = (e as Error)?.message ?? String(e);
     if (CSP_REFUSAL.test(msg))
-      throw new BackendError('init', `the page's Content Security Policy refuses to compile WebAssembly (${where}): allow 'wasm-unsafe-eval' in script-src, e.g. script-src 'self' 'wasm-unsafe-eval' (${msg})`, { cause: e });
+      throw new BackendError(
+        'init',
+        `the page's Content Security Policy refuses to compile WebAssembly (${where}): allow 'wasm-unsafe-eval' in script-src, e.g. script-src 'self' 'wasm-unsafe-eval' (${msg})`,
+        { cause: e },
+      );
     throw new BackendError('init', `could not load the WebAssembly module from ${where}: ${msg}`, { cause: e });
   }
 }
@@ -192,7 +216,10 @@ export class WasmBackend implements Backend {
     this.ex = ex;
     const built = ex.tableHash ? hex(ex.tableHash()) : 'none';
     if (built !== hex(TABLE_HASH))
-      throw new BackendError('init', `the wasm module was built from another version: its op table and record layout hash ${built}, this library's ${hex(TABLE_HASH)} (rebuild: npm run build:wasm)`);
+      throw new BackendError(
+        'init',
+        `the wasm module was built from another version: its op table and record layout hash ${built}, this library's ${hex(TABLE_HASH)} (rebuild: npm run build:wasm)`,
+      );
     this.views();
     // A 64 KiB gap above the AS data segments; the stub runtime never allocates in kernels.
     this.heap = new Heap((ex.heapBase() >>> 2) + 16384, (end) => this.ensure(end));
@@ -330,7 +357,11 @@ export class WasmBackend implements Backend {
     const buffer = (words: number, fill: (k: number) => number = () => 0, dtype: DType = 'float32'): number => {
       const p = this.heap.alloc(Math.max(words, 1), 'init');
       blocks.push([p, Math.max(words, 1)]);
-      this.write(p, Array.from({ length: words }, (_, k) => fill(k)), dtype);
+      this.write(
+        p,
+        Array.from({ length: words }, (_, k) => fill(k)),
+        dtype,
+      );
       return p;
     };
     const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -340,11 +371,18 @@ export class WasmBackend implements Backend {
     const recs: Int32Array[] = [];
     let workspace = 0;
     for (const op of OPS) {
-      const largest = op.tests.cases.reduce((a, c) => (c.inputs.reduce((t, s) => t + size(s.shape), 0) > a.inputs.reduce((t, s) => t + size(s.shape), 0) ? c : a));
+      const largest = op.tests.cases.reduce((a, c) =>
+        c.inputs.reduce((t, s) => t + size(s.shape), 0) > a.inputs.reduce((t, s) => t + size(s.shape), 0) ? c : a,
+      );
       const flat = { ...largest, inputs: largest.inputs.map((s) => ({ ...s, shape: [WARM_UP_ELEMENTS] })) };
       const sameShape = largest.inputs.every((s) => s.shape.join() === largest.inputs[0].shape.join());
-      const planOf = (tc: typeof largest) => op.plan(tc.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })), tc.attrs ?? {});
-      let c = largest, plan;
+      const planOf = (tc: typeof largest) =>
+        op.plan(
+          tc.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })),
+          tc.attrs ?? {},
+        );
+      let c = largest,
+        plan;
       if (sameShape)
         try {
           plan = planOf(flat);
