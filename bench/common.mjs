@@ -113,3 +113,11 @@ export function cellError(e) {
 
 /** True when an error says a wasmgrad op is still a `todo` placeholder. */
 export const isNotReady = (e) => /not implemented yet/.test(String(e?.message ?? e));
+
+/** samples/s or GFLOP/s for a table cell. */
+export function fmtRate(x) {
+  if (x === undefined || !Number.isFinite(x)) return '-';
+  return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3);
+}
+/** ours/peer ratio for a table cell. */
+export const fmtRatio = (r) => (r === undefined ? '' : r >= 10 ? `×${r.toFixed(1)}` : `×${r.toFixed(2)}`);

@@ -5,6 +5,7 @@
 //   node bench/run.mjs                 full run, writes bench/RESULTS.md
 //   node bench/run.mjs --quick         few short repeats (smoke test), writes nothing
 //   node bench/run.mjs --only W1,G1    a subset
+//   node bench/run.mjs --browser       W1, W3 in Chromium vs Node, tfjs-wasm, jax-js: RESULTS-browser.md
 //   options: --peers=tfjs-cpu,tfjs-wasm,jax-js,brain.js  --api=auto|compiled|nn|ops  --rounds=N
 //            --chunk=SECONDS  --save | --no-save
 //
@@ -19,12 +20,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { WORKLOADS, cellError, initParams, isNotReady, makeBatches, median } from './common.mjs';
+import { WORKLOADS, cellError, fmtRate, fmtRatio, median } from './common.mjs';
 import { FORMS, gemmFootnote, loadPeak, wasmgradGemm } from './gemm.mjs';
 import { brainRunner } from './runner-brain.mjs';
 import { jaxGemm, jaxRunner } from './runner-jax.mjs';
 import { tfjsGemm, tfjsRunner } from './runner-tfjs.mjs';
 import { API_NOTES, loadWasmgrad, mnistArrays, pickApi, wasmgradRunner } from './runner-wasmgrad.mjs';
+import { describeError, timer } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -38,7 +40,7 @@ const opt = (name) => {
   const next = argv[i + 1];
   return next !== undefined && !next.startsWith('--') ? next : true;
 };
-const known = new Set(['quick', 'only', 'peers', 'api', 'rounds', 'chunk', 'save', 'no-save', 'help']);
+const known = new Set(['browser', 'quick', 'only', 'peers', 'api', 'rounds', 'chunk', 'save', 'no-save', 'help']);
 for (const a of argv) {
   if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0])) {
     console.error(`bench: unknown option ${a}`);
@@ -50,13 +52,14 @@ if (opt('help')) {
     fs
       .readFileSync(fileURLToPath(import.meta.url), 'utf8')
       .split('\n')
-      .slice(1, 9)
+      .slice(1, 10)
       .map((l) => l.replace(/^\/\/ ?/, ''))
       .join('\n'),
   );
   process.exit(0);
 }
 const QUICK = Boolean(opt('quick'));
+const BROWSER = Boolean(opt('browser'));
 const ONLY =
   typeof opt('only') === 'string'
     ? opt('only')
@@ -64,7 +67,13 @@ const ONLY =
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean)
-    : ['W1', 'W2', 'W3', 'W4', 'W5', 'G1'];
+    : BROWSER
+      ? ['W1', 'W3']
+      : ['W1', 'W2', 'W3', 'W4', 'W5', 'G1'];
+if (BROWSER && ONLY.includes('G1')) {
+  console.error('bench: --browser runs the training workloads W1…W5, not G1');
+  process.exit(2);
+}
 for (const id of ONLY) {
   if (!WORKLOADS[id] && id !== 'G1') {
     console.error(`bench: --only: unknown workload ${id} (W1…W5, G1)`);
@@ -83,7 +92,8 @@ const CFG = QUICK
   : { rounds: 7, chunkSec: 0.8, warmSec: 2.5, minWarmSteps: 5, minChunkSteps: 3, gemmRounds: 5, gemmChunkSec: 0.3 };
 if (opt('rounds')) CFG.rounds = CFG.gemmRounds = Math.max(1, Number(opt('rounds')) | 0);
 if (opt('chunk')) CFG.chunkSec = Number(opt('chunk'));
-const SAVE = opt('no-save') ? false : opt('save') ? true : !QUICK && !opt('only');
+const SAVE = opt('no-save') ? false : opt('save') ? true : !QUICK && (BROWSER || !opt('only'));
+const RESULTS_FILE = BROWSER ? 'RESULTS-browser.md' : 'RESULTS.md';
 
 const log = (...a) => console.error(...a);
 const now = () => performance.now();
@@ -103,7 +113,7 @@ const CONTENDERS = {
   W4: [OURS, EAGER, TFJS_CPU, TFJS_WASM, JAX],
   W5: [OURS, EAGER, BRAIN, TFJS_CPU, TFJS_WASM, JAX],
 };
-const PEERS = ['wasmgrad eager', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'brain.js'];
+const PEERS = ['wasmgrad in Node', 'wasmgrad eager', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'brain.js'];
 
 /** The issue's targets (ours/peer speed ratios, and GEMM as a fraction of the measured peak). */
 const TARGETS = [
@@ -120,11 +130,6 @@ const GEMM_TARGET = 0.85;
 const GEMM_TARGET_N = [512, 1024];
 
 // ---------------------------------------------------------------- timing
-function describeError(e, who) {
-  if (who === 'wasmgrad' && isNotReady(e)) return `n/a (op not ready: ${cellError(e)})`;
-  return `failed: ${cellError(e)}`;
-}
-
 /**
  * Before each timed chunk: a full GC (when available) and two turns of the event loop, so that
  * deferred work of the previous contender (FinalizationRegistry callbacks, pending promises, its
@@ -145,140 +150,37 @@ async function settle() {
   await new Promise((r) => setImmediate(r));
 }
 
-/** Runs `steps` training steps of a contender and returns the elapsed ms (clock stopped after sync). */
-async function chunk(c, steps) {
-  await c.runner.enter?.();
-  await settle();
-  const step = c.runner.step;
-  const t0 = now();
-  for (let k = 0; k < steps; k++) {
-    const r = step(c.next++, false);
-    if (r !== undefined) await r; // a runner whose step is asynchronous (jax-js 'await')
-  }
-  await c.runner.sync();
-  return now() - t0;
+const { measure } = timer({ cfg: CFG, settle, log });
+
+function measureWorkload(spec, train) {
+  const defs = CONTENDERS[spec.id]
+    .filter((d) => d !== EAGER || OURS_API === 'compiled')
+    .filter((d) => d === OURS || !PEER_FILTER || PEER_FILTER.includes(d.name));
+  return measure(spec, defs, train);
 }
 
 /**
- * For a runner offering several equivalent ways to run a step (jax-js: how each step is realized),
- * keeps the fastest on this workload: each variant is warmed up, then timed in alternation.
+ * --browser: each workload runs first here (wasmgrad alone), then in one Chromium page (wasmgrad,
+ * tfjs-wasm, jax-js in rotating rounds, see browser/page.mjs). The Node rate joins the page's
+ * result as the "wasmgrad in Node" column, its ratio = Chromium / Node of the two medians (they
+ * run one after the other, not in alternating rounds).
  */
-async function pickVariant(c) {
-  const names = Object.keys(c.runner.variants);
-  const per = {};
-  for (const v of names) {
-    c.runner.step = c.runner.variants[v];
-    let n = 2;
-    for (let k = 0; k < 4; k++) n = Math.max(2, Math.round((CFG.warmSec * 100) / ((await chunk(c, n)) / n)));
-    per[v] = { n, ms: [] };
-  }
-  for (let r = 0; r < 3; r++) {
-    for (const v of names) {
-      c.runner.step = c.runner.variants[v];
-      per[v].ms.push((await chunk(c, per[v].n)) / per[v].n);
-    }
-  }
-  const best = names.reduce((a, b) => (median(per[a].ms) <= median(per[b].ms) ? a : b));
-  c.runner.step = c.runner.variants[best];
-  c.variant = `${best} (${names.map((v) => `${v} ${median(per[v].ms).toFixed(3)}`).join(' / ')} ms/step)`;
-  log(`  ${c.name.padEnd(10)} variant: ${c.variant}`);
-}
-
-/** Builds a contender, records its loss at steps 1 and 5 (same batches, same weights), warms it up and sizes its chunks. */
-async function prepare(c, spec, init, batches) {
+async function measureInChromium(ids, train) {
+  const { openBenchPage } = await import('./browser/chromium.mjs'); // playwright-core: only for --browser
+  const page = await openBenchPage(train, (text) => log(text.replace(/^\n*/, '$&  chromium: ')));
+  const results = [];
   try {
-    c.runner = await c.make(spec, init, batches);
-    await c.runner.enter?.();
-    c.loss1 = await c.runner.step(0, true);
-    for (let k = 1; k < 5; k++) {
-      const v = await c.runner.step(k, k === 4);
-      if (k === 4) c.loss5 = v;
+    for (const id of ids) {
+      const inNode = (await measure(WORKLOADS[id], [OURS], train)).contenders.wasmgrad;
+      const r = await page.run(id, { cfg: CFG, api: OURS_API, peers: PEER_FILTER });
+      const ours = r.contenders.wasmgrad;
+      r.contenders['wasmgrad in Node'] = { ...inNode, ratio: ours.rate && inNode.rate ? ours.rate / inNode.rate : undefined };
+      results.push(r);
     }
-    c.next = 5;
-    if (c.runner.variants) await pickVariant(c);
-    // Warm-up in synced chunks (≥ 3, ≥ warmSec in all): wasm code tiers up from Liftoff to
-    // TurboFan only on later calls, and jax-js compiles its kernels lazily at the first sync.
-    const t0 = now();
-    // Stop once two consecutive chunks agree within 15 % (or after 4 × warmSec).
-    let steps = 0,
-      per = CFG.minWarmSteps,
-      chunks = 0,
-      msPerStep = Infinity,
-      prev = Infinity;
-    for (;;) {
-      const ms = await chunk(c, per);
-      steps += per;
-      chunks++;
-      [prev, msPerStep] = [msPerStep, ms / per];
-      const elapsed = now() - t0;
-      const stable = Math.abs(msPerStep - prev) <= 0.15 * Math.max(msPerStep, prev);
-      if (chunks >= 3 && elapsed >= CFG.warmSec * 1000 && (stable || elapsed >= 4 * CFG.warmSec * 1000)) break;
-      per = Math.max(1, Math.round((CFG.warmSec * 200) / msPerStep));
-    }
-    c.chunkSteps = Math.max(CFG.minChunkSteps, Math.round((CFG.chunkSec * 1000) / msPerStep));
-    c.note = c.runner.note;
-    log(`  ${c.name.padEnd(10)} ready: ${steps + 5} warm-up steps, ${msPerStep.toFixed(3)} ms/step, ${c.chunkSteps} steps per chunk (${c.note ?? ''})`);
-  } catch (e) {
-    c.error = describeError(e, c.name);
-    log(`  ${c.name.padEnd(10)} ${c.error}`);
-    if (process.env.BENCH_DEBUG) log(e);
+  } finally {
+    await page.close();
   }
-}
-
-async function measureWorkload(spec, train) {
-  log(`\n[${spec.id}] ${spec.title}`);
-  const init = initParams(spec);
-  const batches = makeBatches(train, spec.batch);
-  const cs = CONTENDERS[spec.id]
-    .filter((d) => d !== EAGER || OURS_API === 'compiled')
-    .filter((d) => d === OURS || !PEER_FILTER || PEER_FILTER.includes(d.name))
-    .map((d) => ({ name: d.name, make: d.make, samples: [], perRound: [] }));
-  for (const c of cs) await prepare(c, spec, init, batches);
-  for (let r = 0; r < CFG.rounds; r++) {
-    const order = cs.map((_, i) => cs[(i + r) % cs.length]);
-    const round = {};
-    for (const c of order) {
-      if (c.error) continue;
-      try {
-        const ms = await chunk(c, c.chunkSteps);
-        round[c.name] = (c.chunkSteps * spec.batch * 1000) / ms;
-        c.samples.push(round[c.name]);
-      } catch (e) {
-        c.error = describeError(e, c.name);
-        log(`  ${c.name} ${c.error}`);
-      }
-    }
-    for (const c of cs) c.perRound.push(round[c.name]);
-    log(
-      `  round ${r + 1}/${CFG.rounds}: ${cs
-        .filter((c) => round[c.name])
-        .map((c) => `${c.name} ${fmtRate(round[c.name])}`)
-        .join(', ')}`,
-    );
-  }
-  for (const c of cs) {
-    try {
-      await c.runner?.dispose?.();
-    } catch {
-      // a peer that fails to free its tensors does not change the measurements
-    }
-  }
-  const ours = cs[0];
-  const result = { spec, contenders: {} };
-  for (const c of cs) {
-    const ratios = c === ours ? [] : c.perRound.map((v, i) => (v && ours.perRound[i] ? ours.perRound[i] / v : undefined)).filter((x) => x !== undefined);
-    result.contenders[c.name] = {
-      error: c.error,
-      note: c.note,
-      variant: c.variant,
-      rate: c.samples.length ? median(c.samples) : undefined,
-      ratio: ratios.length ? median(ratios) : undefined,
-      loss1: c.loss1,
-      loss5: c.loss5,
-      lossComparable: c.runner?.lossComparable !== false,
-    };
-  }
-  return result;
+  return { results, browser: { version: page.version, build: results[0]?.build } };
 }
 
 // ---------------------------------------------------------------- G1
@@ -370,12 +272,6 @@ async function measureGemm() {
 }
 
 // ---------------------------------------------------------------- report
-function fmtRate(x) {
-  if (x === undefined || !Number.isFinite(x)) return '-';
-  return x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toPrecision(3);
-}
-const fmtRatio = (r) => (r === undefined ? '' : r >= 10 ? `×${r.toFixed(1)}` : `×${r.toFixed(2)}`);
-
 function machine() {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
   try {
@@ -427,15 +323,29 @@ function machine() {
   };
 }
 
-function report(results, gemm, m, loadEnd) {
+/** The report's first lines: machine, load, versions, what was loaded. */
+function machineLines(m, loadEnd) {
+  return [
+    `- machine: ${m.cpu}, ${m.cores} cores (shared: load average ${m.load} at start, ${loadEnd} at end)`,
+    `- Node ${m.node}, ${m.date}; wasmgrad ${m.commit}, loaded from ${process.env.WASMGRAD_DIST ? `${process.env.WASMGRAD_DIST} (WASMGRAD_DIST: a private build of the working tree, bench/dev-build.sh)` : '../dist/index.js (the repo build)'}; step: ${API_NOTES[OURS_API]}`,
+    `- peers: ${m.peers}`,
+  ];
+}
+
+/** The markdown report; `browser` = { version, build } when the workloads ran in Chromium (--browser). */
+function report(results, gemm, m, loadEnd, browser) {
   const L = [];
   const works = results.filter(Boolean);
-  L.push(`# wasmgrad benchmark results${QUICK ? ' (quick smoke run: few short repeats, noisy)' : ''}`, '');
-  L.push(`- machine: ${m.cpu}, ${m.cores} cores (shared: load average ${m.load} at start, ${loadEnd} at end)`);
+  const oursLabel = browser ? 'wasmgrad in Chromium' : 'wasmgrad';
   L.push(
-    `- Node ${m.node}, ${m.date}; wasmgrad ${m.commit}, loaded from ${process.env.WASMGRAD_DIST ? `${process.env.WASMGRAD_DIST} (WASMGRAD_DIST: a private build of the working tree, bench/dev-build.sh)` : '../dist/index.js (the repo build)'}; step: ${API_NOTES[OURS_API]}`,
+    `# wasmgrad benchmark results${browser ? ' in Chromium' : ''}${QUICK ? ' (quick smoke run: few short repeats, noisy)' : ''}`,
+    '',
+    ...machineLines(m, loadEnd),
   );
-  L.push(`- peers: ${m.peers}`);
+  if (browser)
+    L.push(
+      `- browser: Chromium ${browser.version} headless (the system's chromium driven by playwright-core), one page, not cross-origin isolated (so jax-js runs its kernels on the page's thread, as in Node); wasmgrad build in the page: **${browser.build}**, in Node: **${m.build}**. The "wasmgrad in Node" column is the same workload in the Node process just before the page's run; its (×r) = Chromium / Node of the two medians.`,
+    );
   L.push(
     `- method: same model, initial weights, batches and SGD (lr 0.1) for every contender; warm-up ≥ ${CFG.warmSec} s; then ${CFG.rounds} rounds of ≈ ${CFG.chunkSec} s chunks per contender in rotating order; samples/s = median of rounds; (×r) = ours/peer, median of the per-round ratios (> 1: wasmgrad faster; in the "wasmgrad eager" column: compiled/eager). One thread everywhere.`,
   );
@@ -443,7 +353,7 @@ function report(results, gemm, m, loadEnd) {
   if (works.length) {
     const peers = PEERS.filter((p) => works.some((w) => w.contenders[p]));
     L.push('## Training throughput (samples/s, higher is better)', '');
-    L.push(`| workload | wasmgrad | ${peers.join(' | ')} |`);
+    L.push(`| workload | ${oursLabel} | ${peers.join(' | ')} |`);
     L.push(`|---|---:|${peers.map(() => '---:').join('|')}|`);
     for (const w of works) {
       const o = w.contenders.wasmgrad;
@@ -474,7 +384,7 @@ function report(results, gemm, m, loadEnd) {
       'Same-model check: mean cross-entropy at step 1 (initial weights, batch 0) and step 5 (after 4 updates); all must agree up to float32 rounding.',
       '',
     );
-    L.push(`| workload | ${['wasmgrad', ...peers].join(' | ')} |`);
+    L.push(`| workload | ${[oursLabel, ...peers].join(' | ')} |`);
     L.push(`|---|${['wasmgrad', ...peers].map(() => '---').join('|')}|`);
     for (const w of works) {
       const cells = ['wasmgrad', ...peers].map((p) => {
@@ -512,9 +422,9 @@ function report(results, gemm, m, loadEnd) {
     L.push('');
     L.push(gemm.footnote, '');
   }
-  // Targets
+  // Targets (the issue set them for Node)
   const rows = [];
-  for (const t of TARGETS) {
+  for (const t of browser ? [] : TARGETS) {
     const w = works.find((x) => x.spec.id === t.w);
     if (!w) continue;
     const c = w.contenders[t.peer],
@@ -569,12 +479,15 @@ ensurePeers();
 const m = machine();
 log(`wasmgrad bench${QUICK ? ' --quick' : ''}: ${ONLY.join(',')} on ${m.cpu} (${m.cores} cores, load ${m.load}), Node ${m.node}`);
 const OURS_API = pickApi(await loadWasmgrad(), API);
+m.build = (await loadWasmgrad()).info().build;
 log(`wasmgrad step: ${API_NOTES[OURS_API]}`);
-const results = [];
+let results = [],
+  browser;
 const need = ONLY.filter((id) => WORKLOADS[id]);
 if (need.length) {
   const train = await mnistArrays();
-  for (const id of need) results.push(await measureWorkload(WORKLOADS[id], train));
+  if (BROWSER) ({ results, browser } = await measureInChromium(need, train));
+  else for (const id of need) results.push(await measureWorkload(WORKLOADS[id], train));
 }
 const gemm = ONLY.includes('G1') ? await measureGemm() : undefined;
 const text = report(
@@ -585,11 +498,12 @@ const text = report(
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(' '),
+  browser,
 );
 console.log('\n' + text);
 if (SAVE) {
-  fs.writeFileSync(path.join(here, 'RESULTS.md'), text);
-  log('\nsaved bench/RESULTS.md');
+  fs.writeFileSync(path.join(here, RESULTS_FILE), text);
+  log(`\nsaved bench/${RESULTS_FILE}`);
 }
 // tfjs-wasm / jax-js keep handles alive; the run is over.
 process.exit(0);

@@ -18,7 +18,9 @@ export async function loadJax() {
 
 /** jax-js starts worker threads only when SharedArrayBuffer and a global Worker exist (browsers, Node ≥ 22). */
 export const jaxThreads = () =>
-  typeof SharedArrayBuffer !== 'undefined' && typeof Worker !== 'undefined' ? 'workers (multi-thread)' : 'one thread (no global Worker in this Node)';
+  typeof SharedArrayBuffer !== 'undefined' && typeof Worker !== 'undefined'
+    ? 'workers (multi-thread)'
+    : `one thread (no ${typeof Worker === 'undefined' ? 'global Worker in this Node' : 'SharedArrayBuffer: the page is not cross-origin isolated'})`;
 
 export async function jaxRunner(spec, init, batches) {
   const { numpy: np, nn, lax, tree, jit, valueAndGrad, blockUntilReady } = await loadJax();

@@ -1,16 +1,20 @@
 // TensorFlow.js peers: the pure-JS 'cpu' backend and the 'wasm' backend (XNNPACK, SIMD), one thread.
 // The idiomatic tfjs training step: tf.variable parameters, optimizer.minimize(() => loss) with
 // tf.train.sgd, tf.losses.softmaxCrossEntropy (mean over the batch), dense weights [in, out], NHWC.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { LENET, LR, oihwToHwio, transpose2d } from './common.mjs';
 
-const require = createRequire(import.meta.url);
 let tf;
 let wasmReady;
 
-/** Imports tfjs once and registers the wasm backend pinned to one thread. */
-export async function loadTfjs() {
+/** The folder of tfjs-backend-wasm's .wasm files in Node (a page passes its URL to loadTfjs instead). */
+async function nodeWasmDir() {
+  const [{ createRequire }, path] = await Promise.all([import('node:module'), import('node:path')]);
+  const dir = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  return path.join(dir, 'dist') + path.sep;
+}
+
+/** Imports tfjs once and registers the wasm backend pinned to one thread; `wasmDir` = where its .wasm files are (Node: found). */
+export async function loadTfjs(wasmDir) {
   if (tf) return tf;
   // tfjs prints a hint about tfjs-node on import: keep the bench output clean.
   const warn = console.warn,
@@ -19,8 +23,7 @@ export async function loadTfjs() {
   try {
     tf = await import('@tensorflow/tfjs');
     const wasmBackend = await import('@tensorflow/tfjs-backend-wasm');
-    const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-    wasmBackend.setWasmPaths(path.join(dir, 'dist') + path.sep);
+    wasmBackend.setWasmPaths(wasmDir ?? (await nodeWasmDir()));
     wasmBackend.setThreadsCount(1);
     wasmReady = wasmBackend;
     // The cpu backend prints a tfjs-node hint at its first tensor write.

@@ -6,9 +6,11 @@ let wg;
 /** Loads and initialises wasmgrad once; returns the module. */
 export async function loadWasmgrad() {
   if (wg) return wg;
-  const url = process.env.WASMGRAD_DIST ? new URL(process.env.WASMGRAD_DIST, `file://${process.cwd()}/`) : new URL('../dist/index.js', import.meta.url);
+  // In a page there is no process: the repo build served next to bench/ (the entry picks the build).
+  const env = globalThis.process?.env ?? {};
+  const url = env.WASMGRAD_DIST ? new URL(env.WASMGRAD_DIST, `file://${process.cwd()}/`) : new URL('../dist/index.js', import.meta.url);
   wg = await import(url.href);
-  await wg.init(process.env.WASMGRAD_WASM ? { wasm: process.env.WASMGRAD_WASM } : {});
+  await wg.init(env.WASMGRAD_WASM ? { wasm: env.WASMGRAD_WASM } : {});
   return wg;
 }
 
