@@ -6,6 +6,7 @@
  */
 import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
+import { TERNARY_SHAPES } from './elementwise.js';
 import { planReduce, rc, reduceCases, type ReduceAttrs } from './reduce.js';
 import { contiguousView } from './shape.js';
 import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
@@ -165,22 +166,7 @@ const lerp: CompositeDef<any, 'lerp'> = {
   plan: (ins) => ({ shape: planBroadcast('lerp', ins).shape }),
   compose: (b, [start, end, weight]) => b.op('add', [start, b.op('mul', [weight, b.op('sub', [end, start])])]),
   tests: {
-    cases: [
-      [[1], [1], [1]],
-      [[3], [3], [3]],
-      [[7], [7], []],
-      [[TILE + 1], [], [TILE + 1]],
-      [[4, TILE - 1], [TILE - 1], [4, 1]],
-      [
-        [3, 1],
-        [1, 5],
-        [3, 5],
-      ],
-      [[2, 3, 4], [3, 1], [4]],
-      [[17, 3], [17, 1], [3]],
-      [[0], [1], []],
-      [[2, 0], [2, 1], [0]],
-    ].map((shapes) => ({ inputs: [{ shape: shapes[0] }, { shape: shapes[1] }, { shape: shapes[2], domain: 'unit' as Domain }] })),
+    cases: TERNARY_SHAPES.map((shapes) => ({ inputs: [{ shape: shapes[0] }, { shape: shapes[1] }, { shape: shapes[2], domain: 'unit' as Domain }] })),
   },
 };
 

@@ -306,6 +306,24 @@ const compare = <N extends string>(name: N, f: (a: number, b: number) => boolean
   binary(name, { f: (a, b) => (f(a, b) ? 1 : 0), doc: `a ${sym} b as 1/0, broadcasting; no gradient`, domains: ['mask', 'mask'] });
 
 // ---- where(cond, a, b) ---------------------------------------------------------------------
+/** Shapes of three broadcasting operands for test cases (where, lerp): sizes 1, odd, tile ± 1, 0. */
+export const TERNARY_SHAPES: number[][][] = [
+  [[1], [1], [1]],
+  [[3], [3], [3]],
+  [[7], [7], []],
+  [[TILE + 1], [], [TILE + 1]],
+  [[4, TILE - 1], [TILE - 1], [4, 1]],
+  [
+    [3, 1],
+    [1, 5],
+    [3, 5],
+  ],
+  [[2, 3, 4], [3, 1], [4]],
+  [[17, 3], [17, 1], [3]],
+  [[0], [1], []],
+  [[2, 0], [2, 1], [0]],
+];
+
 const whereOp: OpSpec<any, 'where'> = {
   name: 'where',
   module: 'elementwise',
@@ -338,26 +356,13 @@ const whereOp: OpSpec<any, 'where'> = {
   },
   tests: {
     cases: [
-      [[1], [1], [1]],
-      [[3], [3], [3]],
-      [[7], [7], []],
-      [[TILE + 1], [], [TILE + 1]],
-      [[4, TILE - 1], [TILE - 1], [4, 1]],
-      [
-        [3, 1],
-        [1, 5],
-        [3, 5],
-      ],
-      [[2, 3, 4], [3, 1], [4]],
-      [[17, 3], [17, 1], [3]],
+      ...TERNARY_SHAPES,
       [[], [5], [2, 5]],
       [
         [5, 17],
         [5, 17],
         [5, 17],
       ],
-      [[0], [1], []],
-      [[2, 0], [2, 1], [0]],
       [[17, 73], [73], [17, 1]], // a and b summed (see binary)
     ].map((shapes) => ({ inputs: [{ shape: shapes[0], domain: 'mask' as Domain }, { shape: shapes[1] }, { shape: shapes[2] }] })),
   },
