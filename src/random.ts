@@ -62,6 +62,27 @@ export function restoreStream(saved: Int32Array): void {
   state().set(saved);
 }
 
+/**
+ * The global stream's state (as torch.get_rng_state): 4 unsigned 32-bit words, a copy. Restoring
+ * it with setRngState replays the same random numbers: parameters, shuffles and dropout masks.
+ */
+export function getRngState(): Uint32Array {
+  return Uint32Array.from(state());
+}
+
+/** Sets the global stream's state to one getRngState returned (4 integers in [0, 2^32)). */
+export function setRngState(s: ArrayLike<number>): void {
+  state().set(checkRngState('setRngState', s));
+}
+
+/** The 4 words of a stream state, validated: a ValueError naming `fn` otherwise. */
+export function checkRngState(fn: string, s: unknown): Int32Array {
+  const ok = (s instanceof Uint32Array || s instanceof Int32Array || Array.isArray(s)) && s.length === 4;
+  if (!ok || !Array.from(s as ArrayLike<number>).every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 32))
+    throw new ValueError(fn, `a random state is 4 integers in [0, 2^32) as wg.getRngState() returns, got ${fmtValue(s)}`);
+  return Int32Array.from(s as ArrayLike<number>, (v) => v | 0);
+}
+
 export function manualSeed(seed: number): void {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('manualSeed', `seed must be a finite number, got ${fmtValue(seed)}`);
   state().set(sfc32State(seed));

@@ -10,6 +10,7 @@
  *   __metadata__ wasmgrad.checkpoint   '1' (format version)
  *                wasmgrad.optimizer    JSON { class, paramGroups } (hyperparameters, camelCase)
  *                wasmgrad.scheduler    JSON { class, state: { lastEpoch, baseLrs } }
+ *                wasmgrad.rng          JSON [a, b, c, d]: the global random stream at the save
  *                …                     the caller's own string entries (e.g. epoch)
  * Loading validates every part before any of them changes: a bad file changes nothing.
  */
@@ -18,6 +19,7 @@ import type { Module } from '../nn/module.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr.js';
 import type { Optimizer, OptimizerStateDict, ParamStateDict } from '../optim/optimizer.js';
 import type { Tensor } from '../engine/tensor.js';
+import { checkRngState, getRngState, setRngState } from '../random.js';
 import { checkpointOrigin } from './origin.js';
 import { loadWithMetadata, serialize, stateDictEntries, type StateDict, type StateDictSource } from './safetensors.js';
 
@@ -39,11 +41,17 @@ export interface CheckpointTargets {
   scheduler?: LRScheduler;
   /** Model keys must match exactly (default true). */
   strict?: boolean;
+  /**
+   * Restore the global random stream saved with the checkpoint (wg.getRngState), so a resumed run
+   * draws the dropout masks and shuffles the uninterrupted run would have (default true).
+   */
+  rng?: boolean;
 }
 
 const FORMAT = 'wasmgrad.checkpoint';
 const OPTIMIZER = 'wasmgrad.optimizer';
 const SCHEDULER = 'wasmgrad.scheduler';
+const RNG = 'wasmgrad.rng';
 const MODEL_PREFIX = 'model.';
 const STATE_PREFIX = 'optimizer.state.';
 /** optimizer.state.<index>.<name>, the index written canonically (so '01' cannot alias '1'). */
@@ -56,7 +64,7 @@ function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<s
   if (!isObject(parts) || parts.model === undefined) throw new ValueError(fn, `expected { model, optimizer?, scheduler?, metadata? }, got ${fmtValue(parts)}`);
   if (parts.metadata !== undefined && !isObject(parts.metadata))
     throw new ValueError(fn, `metadata must be an object of string → string, got ${fmtValue(parts.metadata)}`);
-  const metadata: Record<string, string> = { [FORMAT]: '1' };
+  const metadata: Record<string, string> = { [FORMAT]: '1', [RNG]: JSON.stringify(Array.from(getRngState())) };
   for (const [k, v] of Object.entries(parts.metadata ?? {})) {
     if (k.startsWith('wasmgrad')) throw new ValueError(fn, `metadata key '${k}' is reserved (keys starting with 'wasmgrad' describe the checkpoint)`);
     metadata[k] = v;
@@ -162,6 +170,17 @@ export function restoreCheckpoint(
     const s = readJson(meta, SCHEDULER, fn);
     if (s.class !== into.scheduler.name) throw new StateDictError(fn, `the checkpoint holds ${s.class} state, the scheduler is ${into.scheduler.name}`);
     commits.push(into.scheduler.planLoadStateDict(s.state as LRSchedulerState, checkpointOrigin(fn, SCHEDULER, 'state.', '')));
+  }
+  if ((into.rng ?? true) && meta[RNG] !== undefined) {
+    let words: Int32Array;
+    try {
+      words = checkRngState(fn, JSON.parse(meta[RNG]));
+    } catch (e) {
+      throw new FileFormatError(fn, `the checkpoint's metadata key '${RNG}' must hold the 4 words of a random state, got ${meta[RNG].slice(0, 80)}`, {
+        cause: e,
+      });
+    }
+    commits.push(() => setRngState(words));
   }
   for (const commit of commits) commit();
   const metadata: Record<string, string> = {};
