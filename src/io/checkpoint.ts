@@ -11,7 +11,8 @@
  *                wasmgrad.optimizer    JSON { class, paramGroups } (hyperparameters, camelCase)
  *                wasmgrad.scheduler    JSON { class, state: { lastEpoch, baseLrs } }
  *                wasmgrad.rng          JSON [a, b, c, d]: the global random stream at the save
- *                …                     the caller's own string entries (e.g. epoch)
+ *                wasmgrad.metadata     JSON: the caller's own metadata object (any JSON values)
+ * (Files of earlier versions kept the caller's string entries as top-level keys: still read.)
  * Loading validates every part before any of them changes: a bad file changes nothing.
  */
 import { FileFormatError, StateDictError, ValueError, fmtValue } from '../errors.js';
@@ -28,8 +29,8 @@ export interface CheckpointParts {
   model: StateDictSource;
   optimizer?: Optimizer;
   scheduler?: LRScheduler;
-  /** Your own string → string entries (epoch, best accuracy, …); keys must not start with 'wasmgrad'. */
-  metadata?: Record<string, string>;
+  /** Your own entries (epoch, best accuracy, a config object, …): any JSON values, returned as saved by loadCheckpoint. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface CheckpointTargets {
@@ -52,6 +53,7 @@ const FORMAT = 'wasmgrad.checkpoint';
 const OPTIMIZER = 'wasmgrad.optimizer';
 const SCHEDULER = 'wasmgrad.scheduler';
 const RNG = 'wasmgrad.rng';
+const USER = 'wasmgrad.metadata';
 const MODEL_PREFIX = 'model.';
 const STATE_PREFIX = 'optimizer.state.';
 /** optimizer.state.<index>.<name>, the index written canonically (so '01' cannot alias '1'). */
@@ -59,16 +61,26 @@ const STATE_KEY = /^optimizer\.state\.(0|[1-9][0-9]*)\.(.+)$/;
 
 const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
 
+/** The caller's metadata as JSON; values JSON cannot hold exactly are a ValueError naming their key. */
+function jsonOf(meta: Record<string, unknown>, fn: string): string {
+  const check = (v: unknown, path: string): void => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return;
+    if (typeof v === 'number' && Number.isFinite(v)) return;
+    if (Array.isArray(v)) return v.forEach((x, i) => check(x, `${path}[${i}]`));
+    if (isObject(v) && Object.getPrototypeOf(v) === Object.prototype) return Object.entries(v).forEach(([k, x]) => check(x, `${path}.${k}`));
+    throw new ValueError(fn, `metadata${path} must be a JSON value (string, finite number, boolean, null, array or plain object), got ${fmtValue(v)}`);
+  };
+  check(meta, '');
+  return JSON.stringify(meta);
+}
+
 /** The flat state dict and metadata of a checkpoint. */
 function checkpointContent(parts: CheckpointParts, fn: string): { tensors: Map<string, Tensor>; metadata: Record<string, string> } {
   if (!isObject(parts) || parts.model === undefined) throw new ValueError(fn, `expected { model, optimizer?, scheduler?, metadata? }, got ${fmtValue(parts)}`);
   if (parts.metadata !== undefined && !isObject(parts.metadata))
-    throw new ValueError(fn, `metadata must be an object of string → string, got ${fmtValue(parts.metadata)}`);
+    throw new ValueError(fn, `metadata must be an object of JSON values, got ${fmtValue(parts.metadata)}`);
   const metadata: Record<string, string> = { [FORMAT]: '1', [RNG]: JSON.stringify(Array.from(getRngState())) };
-  for (const [k, v] of Object.entries(parts.metadata ?? {})) {
-    if (k.startsWith('wasmgrad')) throw new ValueError(fn, `metadata key '${k}' is reserved (keys starting with 'wasmgrad' describe the checkpoint)`);
-    metadata[k] = v;
-  }
+  if (parts.metadata !== undefined) metadata[USER] = jsonOf(parts.metadata, fn);
   const tensors = new Map<string, Tensor>();
   for (const [k, t] of stateDictEntries(parts.model, fn)) tensors.set(MODEL_PREFIX + k, t);
   const { optimizer, scheduler } = parts;
@@ -105,15 +117,19 @@ export function saveCheckpoint(parts: CheckpointParts): Uint8Array<ArrayBuffer> 
   return serializeCheckpoint(parts, 'saveCheckpoint');
 }
 
-/** The JSON object with a "class" name that metadata key `key` holds. */
-function readJson(meta: Record<string, string>, key: string, fn: string): Record<string, unknown> {
-  const text = meta[key];
-  let v: unknown;
+/** The JSON value metadata key `key` holds (a FileFormatError naming the key when it is not JSON). */
+function readJsonValue(meta: Record<string, string>, key: string, fn: string): unknown {
   try {
-    v = JSON.parse(text);
+    return JSON.parse(meta[key]);
   } catch (e) {
     throw new FileFormatError(fn, `the checkpoint's metadata key '${key}' is not valid JSON (${(e as Error).message})`, { cause: e });
   }
+}
+
+/** The JSON object with a "class" name that metadata key `key` holds. */
+function readJson(meta: Record<string, string>, key: string, fn: string): Record<string, unknown> {
+  const v = readJsonValue(meta, key, fn);
+  const text = meta[key];
   if (!isObject(v) || typeof v.class !== 'string')
     throw new FileFormatError(
       fn,
@@ -134,7 +150,7 @@ export function restoreCheckpoint(
   meta: Record<string, string> | null,
   into: CheckpointTargets,
   fn: string,
-): { metadata: Record<string, string> } {
+): { metadata: Record<string, unknown> } {
   if (into === null || typeof into !== 'object') throw new ValueError(fn, 'expected { model?, optimizer?, scheduler? } to load into');
   if (meta?.[FORMAT] !== '1')
     throw new FileFormatError(
@@ -172,9 +188,10 @@ export function restoreCheckpoint(
     commits.push(into.scheduler.planLoadStateDict(s.state as LRSchedulerState, checkpointOrigin(fn, SCHEDULER, 'state.', '')));
   }
   if ((into.rng ?? true) && meta[RNG] !== undefined) {
+    const stored = readJsonValue(meta, RNG, fn);
     let words: Int32Array;
     try {
-      words = checkRngState(fn, JSON.parse(meta[RNG]));
+      words = checkRngState(fn, stored);
     } catch (e) {
       throw new FileFormatError(fn, `the checkpoint's metadata key '${RNG}' must hold the 4 words of a random state, got ${meta[RNG].slice(0, 80)}`, {
         cause: e,
@@ -183,13 +200,19 @@ export function restoreCheckpoint(
     commits.push(() => setRngState(words));
   }
   for (const commit of commits) commit();
-  const metadata: Record<string, string> = {};
+  // Earlier versions kept the caller's string entries as top-level keys; this one keeps one JSON object.
+  const metadata: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(meta)) if (!k.startsWith('wasmgrad') && k !== 'format') metadata[k] = v;
+  if (meta[USER] !== undefined) {
+    const user = readJsonValue(meta, USER, fn);
+    if (!isObject(user)) throw new FileFormatError(fn, `the checkpoint's metadata key '${USER}' must hold a JSON object, got ${meta[USER].slice(0, 80)}`);
+    Object.assign(metadata, user);
+  }
   return { metadata };
 }
 
 /** Loads checkpoint bytes made by wg.saveCheckpoint into a model, optimizer and scheduler. */
-export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, into: CheckpointTargets): { metadata: Record<string, string> } {
+export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, into: CheckpointTargets): { metadata: Record<string, unknown> } {
   const { stateDict, metadata } = loadWithMetadata(bytes, 'loadCheckpoint');
   return restoreCheckpoint(stateDict, metadata, into, 'loadCheckpoint');
 }

@@ -47,7 +47,7 @@ export const node = {
     return (await nodeHost(fn, HINT.save)).writeFileAtomic(path, bytes, fn);
   },
   /** Restores a checkpoint file into a model, optimizer and scheduler (see wg.loadCheckpoint). Node only. */
-  async loadCheckpointFile(path: string | URL, into: CheckpointTargets): Promise<{ metadata: Record<string, string> }> {
+  async loadCheckpointFile(path: string | URL, into: CheckpointTargets): Promise<{ metadata: Record<string, unknown> }> {
     const fn = 'node.loadCheckpointFile';
     const { stateDict, metadata } = await readSafetensors(path, fn);
     return restoreCheckpoint(stateDict, metadata, into, fn);
