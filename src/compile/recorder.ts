@@ -18,7 +18,8 @@
  *   JavaScript validated (labels: a replay needs every value to have been validated before);
  * - bookkeeping to repeat: storage versions bumped by in-place updates, step ends (backward()).
  * A JS run may also find the function not replayable without its JavaScript (`slowReason`): it
- * reads tensor data (other than int32 inputs), creates tensors, sets hyperparameters, returns JS
+ * reads tensor data (other than int32 inputs and hoisted constants), creates tensors (other than
+ * zeros/ones/full/arange, hoisted: see hoist), sets hyperparameters, returns JS
  * values, or (found by comparing a patch run with the previous run) a record word or a constant
  * changed between calls other than an input's pointer. Nothing else may change: the state a step
  * advances (optimizer and schedule coefficients, the random stream dropout draws from) lives in
