@@ -2,6 +2,7 @@
  * The user's call site for compile's warnings: the first stack frame outside wasmgrad's own
  * sources (src/ or dist/ of the package this file belongs to), e.g. `forward (model.ts:12:18)`.
  */
+import { CompileError } from '../errors.js';
 
 /** `at fn (file:line:col)` (V8) or `fn@file:line:col` (SpiderMonkey, JavaScriptCore) -> the file part. */
 const FILE = /(?:\(|@|at )((?:[a-z]+:\/\/)?[^()@\s]*?):\d+:\d+\)?$/;
@@ -14,7 +15,8 @@ function fileOf(frame: string): string | null {
 }
 
 export function callSite(): string | null {
-  const frames = (new Error().stack ?? '').split('\n').filter((f) => fileOf(f) !== null);
+  // A typed error made only for its stack (never thrown): its first frames are wasmgrad's.
+  const frames = (new CompileError('compile', 'call site').stack ?? '').split('\n').filter((f) => fileOf(f) !== null);
   if (root === undefined) {
     const own = frames.length > 0 ? fileOf(frames[0])! : '';
     const m = /^(.*)[\\/](?:src|dist)[\\/]/.exec(own);
