@@ -10,6 +10,7 @@ import type { Backend } from '../engine/backend/types.js';
 import { checkBool, checkOptions, isRecord } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { allocPersistent } from '../engine/memory.js';
+import { sink } from '../engine/sink.js';
 import { fmtShape, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { Tensor, type NestedArray } from '../engine/tensor.js';
@@ -97,10 +98,24 @@ function writeGenerated(be: Backend, ptr: number, n: number, dtype: DType, gen: 
   }
 }
 
-function make(fn: string, shape: number[], dtype: DType, fill: (be: Backend, ptr: number, n: number) => void, requiresGrad = false): Tensor {
+/**
+ * A tensor of `shape` whose block fill() writes. `args`: the arguments that fix its contents
+ * (zeros, full, arange), which inside wg.compile makes it a constant of the program (see
+ * ReplaySink.hoist); other tensors made inside a compiled function make it re-run its JavaScript.
+ */
+function make(fn: string, shape: number[], dtype: DType, fill: (be: Backend, ptr: number, n: number) => void, requiresGrad = false, args?: string): Tensor {
   if (requiresGrad && dtype !== 'float32') throw new DTypeError(fn, `only float32 tensors can require grad, got dtype ${fmtValue(dtype)}`);
   const be = backend(undefined, fn);
   const n = count(shape);
+  if (sink.mode !== 'off') {
+    if (args !== undefined && !requiresGrad)
+      return sink.hoist(
+        `wg.${fn}(${args}, ${dtype})`,
+        () => new Tensor(shape, dtype, allocPersistent(be, n, fn, true), false),
+        (t) => fill(be, t.storage.ptr, n),
+      );
+    sink.slow(`a tensor ${fmtShape(shape)} ${dtype}${requiresGrad ? ' requiring grad' : ''} is created inside the function by wg.${fn}`);
+  }
   const s = allocPersistent(be, n, fn);
   try {
     fill(be, s.ptr, n);
@@ -181,7 +196,7 @@ export function filled(fn: string, shape: readonly number[] | number, value: num
   const dtype = o.dtype ?? 'float32';
   if (typeof value !== 'number') throw new ValueError(fn, `value must be a number, got ${fmtValue(value)}`);
   const v = toDtype(fn, [value], [], dtype)[0];
-  return make(fn, s, dtype, (be, p, n) => be.fill(p, n, v, dtype), o.requiresGrad);
+  return make(fn, s, dtype, (be, p, n) => be.fill(p, n, v, dtype), o.requiresGrad, `${fmtShape(s)}, ${v}`);
 }
 
 /** A tensor of `shape` filled with `value`. */
@@ -224,7 +239,7 @@ export function arange(startOrN: number, end?: number | Opts, step?: number | Op
       throw new ValueError('arange', `values from ${start} to ${last} do not fit in int32`);
   }
   const n = Math.ceil((stop - start) / st);
-  return make('arange', [n], dtype, (be, p) => writeGenerated(be, p, n, dtype, (i) => start + i * st), o.requiresGrad);
+  return make('arange', [n], dtype, (be, p) => writeGenerated(be, p, n, dtype, (i) => start + i * st), o.requiresGrad, `${start}, ${stop}, ${st}`);
 }
 
 /** @internal A float32 tensor of `shape` with values draw() in row-major order; `fn` names the caller in errors. */

@@ -19,7 +19,7 @@
  * them before the next call, or keep() a copy. They live as long as the compiled function.
  */
 import type { BackendName } from '../engine/backend/types.js';
-import { checkFunction, checkOptions } from '../engine/check.js';
+import { checkBool, checkFunction, checkOptions } from '../engine/check.js';
 import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from '../engine/storage.js';
@@ -33,7 +33,15 @@ export interface CompileOptions {
    * re-binding what it computes (debugging; 1 = every call). Default 0: only on the second call.
    */
   verify?: number;
+  /**
+   * Warn (console.warn, once per reason) when the function cannot replay without its JavaScript,
+   * and when it has traced more than MANY_SIGNATURES signatures. Default true.
+   */
+  warn?: boolean;
 }
+
+/** More traced signatures than this (e.g. a number argument that takes many values) is worth a warning. */
+const MANY_SIGNATURES = 8;
 
 /** How one traced input signature replays. */
 export interface ReplayInfo {
@@ -41,10 +49,18 @@ export interface ReplayInfo {
   /** 'fast': no JavaScript per call; 'rerun': fn's JavaScript runs every call; 'pending': not yet verified. */
   mode: 'fast' | 'rerun' | 'pending';
   reason: string | null;
+  /** The user's line that caused `reason` (the first stack frame outside wasmgrad), when known. */
+  callSite: string | null;
   calls: { traces: number; jsRuns: number; fastRuns: number };
 }
 
 const storageOf = (a: unknown): Storage | null => (a instanceof Tensor ? a.storage : null);
+
+/**
+ * Numbers, booleans and strings are part of the signature by value (as jax.jit's static
+ * arguments): fn may mix them into its ops as constants, so another value traces another program.
+ */
+const isPrimitive = (a: unknown): a is number | boolean | string => typeof a === 'number' || typeof a === 'boolean' || typeof a === 'string';
 
 function signature(args: readonly unknown[]): string {
   let key = '';
@@ -54,7 +70,7 @@ function signature(args: readonly unknown[]): string {
       key += `${a.storage.backend.name as BackendName}:${a.dtype}[${a.shape.join(',')}]`;
       // Inputs that share storage are part of the signature: they share record words.
       for (let j = 0; j < i; j++) if (args[j] instanceof Tensor && (args[j] as Tensor).storage === a.storage) key += `=${j}`;
-    } else key += typeof a;
+    } else key += isPrimitive(a) ? `${typeof a}=${typeof a === 'string' ? JSON.stringify(a) : String(a)}` : typeof a;
     key += ' ';
   }
   return key;
@@ -67,7 +83,7 @@ function sameSignature(prev: readonly unknown[], args: readonly unknown[]): bool
     const a = args[i],
       p = prev[i];
     if (!(a instanceof Tensor)) {
-      if (p instanceof Tensor || typeof a !== typeof p) return false;
+      if (p instanceof Tensor || typeof a !== typeof p || (isPrimitive(a) && !Object.is(a, p))) return false;
       continue;
     }
     if (!(p instanceof Tensor) || a.dtype !== p.dtype || a.storage.backend !== p.storage.backend || a.shape.length !== p.shape.length) return false;
@@ -115,8 +131,22 @@ const programsOf = new FinalizationRegistry<Map<string, Program>>((programs) => 
 
 export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: CompileOptions = {}): ((...args: A) => R) & { replayInfo(): ReplayInfo[] } {
   checkFunction('compile', 'fn', fn);
-  const verify = checkOptions<CompileOptions>('compile', opts, ['verify']).verify ?? 0;
+  const o = checkOptions<CompileOptions>('compile', opts, ['verify', 'warn']);
+  const verify = o.verify ?? 0;
   if (!Number.isInteger(verify) || verify < 0) throw new ValueError('compile', `verify must be an integer ≥ 0, got ${fmtValue(verify)}`);
+  checkBool('compile', 'warn', o.warn);
+  const warn = o.warn ?? true;
+  const warned = new Set<string>();
+  /** Says once per reason why this function runs its JavaScript every call (issue 13: never silently slow). */
+  const warnSlow = (p: Program): void => {
+    if (!warn || p.slowReason === null || warned.has(p.slowReason)) return;
+    warned.add(p.slowReason);
+    console.warn(
+      `wasmgrad.compile: ${fn.name || 'this function'} cannot replay without running its JavaScript: ${p.slowReason}` +
+        `${p.slowCallSite === null ? '' : `, at ${p.slowCallSite}`}. It still gives the eager results, at eager speed ` +
+        '(compiled.replayInfo() says the same; docs/internals.md, "Compile and replay", lists what replays fast; wg.compile(fn, { warn: false }) silences this).',
+    );
+  };
   const programs = new Map<string, Program>();
   let prevArgs: unknown[] = [];
   let prevProgram: Program | undefined;
@@ -136,6 +166,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       throw e; // a patch run has run nothing: parameters and optimizer state are untouched
     }
     recorder.markValidated(program, args);
+    warnSlow(program);
     program.jsStateVersion = jsState.version;
     if (mode === 'trace') program.stats.traces++;
     else {
@@ -151,6 +182,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     if (b === null || p.slowReason !== null || !p.verified || p.backend === null || p.jsStateVersion !== jsState.version) return MISS;
     for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
     for (const s of b.externals) if (!s.alive) return MISS;
+    for (const m of p.made) if (!m.t.storage.alive || m.t.storage.version !== m.version) return MISS;
     for (const i of b.readArgs) {
       const t = args[i] as Tensor;
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
@@ -182,6 +214,12 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         throw e;
       }
       programs.set(signature(args), fresh);
+      if (warn && programs.size === MANY_SIGNATURES + 1)
+        console.warn(
+          `wasmgrad.compile: ${fn.name || 'this function'} has traced ${programs.size} programs, one per input signature (tensor shapes and ` +
+            `the values of number, boolean and string arguments, last: ${signature(args).trim()}). Each trace runs eagerly and holds its ` +
+            'own memory: pass values that change every call as tensors (e.g. wg.full([], x)), not numbers.',
+        );
       prevArgs = args;
       prevProgram = fresh;
       return result;
@@ -212,6 +250,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       signature: signature.trim(),
       mode: p.slowReason !== null ? 'rerun' : p.verified ? 'fast' : 'pending',
       reason: p.slowReason,
+      callSite: p.slowCallSite,
       calls: { ...p.stats },
     }));
   programsOf.register(compiled, programs);

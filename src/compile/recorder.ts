@@ -18,7 +18,8 @@
  *   JavaScript validated (labels: a replay needs every value to have been validated before);
  * - bookkeeping to repeat: storage versions bumped by in-place updates, step ends (backward()).
  * A JS run may also find the function not replayable without its JavaScript (`slowReason`): it
- * reads tensor data (other than int32 inputs), creates tensors, sets hyperparameters, returns JS
+ * reads tensor data (other than int32 inputs and hoisted constants), creates tensors (other than
+ * zeros/ones/full/arange, hoisted: see hoist), sets hyperparameters, returns JS
  * values, or (found by comparing a patch run with the previous run) a record word or a constant
  * changed between calls other than an input's pointer. Nothing else may change: the state a step
  * advances (optimizer and schedule coefficients, the random stream dropout draws from) lives in
@@ -31,6 +32,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
 import { OPCODE_MASK, R, REC_WORDS } from '../ops/types.js';
 import { OPS, op } from '../ops/index.js';
+import { callSite } from './callsite.js';
 import { nextU32, restoreStream, saveStream, sfc32Next } from '../random.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
@@ -70,6 +72,8 @@ export class Binding {
   /** patch: where each drawing kernel would have found the stream eagerly (see runPatched). */
   readonly draws: StreamDraw[] = [];
   slowReason: string | null = null;
+  /** The user's line that caused slowReason (see callSite). */
+  slowCallSite: string | null = null;
   result: unknown = undefined;
 }
 
@@ -82,13 +86,20 @@ export class Program {
   backend: Backend | null = null;
   /** What the last successful JS run bound (null after a failed one). */
   bound: Binding | null = null;
-  /** Why this program re-runs its JS every call (null: it can replay fast). Sticky. */
+  /** Why this program re-runs its JS every call (null: it can replay fast), and the user's line that did it. Sticky. */
   slowReason: string | null = null;
+  slowCallSite: string | null = null;
   /** A patch run compared the JS with the trace and found only explained changes. */
   verified = false;
   /** Constant blocks and their last values (a change between runs means JS-dynamic values). */
   readonly constants: Storage[] = [];
   constValues: number[] = [];
+  /**
+   * Tensors creation functions made inside the function (hoisted constants, see ReplaySink.hoist),
+   * in order, with their arguments and their storage's version after the last JS run: the
+   * program holds their handles, so they live as long as it does (or longer, if fn stores them).
+   */
+  readonly made: { t: { storage: Storage }; key: string; version: number }[] = [];
   /** Per int32 input: which values a JS run has validated (bitmap by value). */
   readonly seen = new Map<number, Uint8Array>();
   stats = { traces: 0, jsRuns: 0, fastRuns: 0 };
@@ -116,6 +127,9 @@ const opName = (code: number) => OPS[code & OPCODE_MASK]?.name ?? `opcode ${code
 
 const SEEN_CAP = 1 << 22;
 
+/** A block for messages: its size and what made it (the storage knows no shape). */
+const describe = (s: Storage, dtype: string) => `a ${dtype} tensor of ${s.words} element${s.words === 1 ? '' : 's'} made by ${s.label}`;
+
 class Recorder implements ReplaySink {
   mode: 'off' | 'trace' | 'patch' = 'off';
   program: Program | null = null;
@@ -124,6 +138,8 @@ class Recorder implements ReplaySink {
   private cursor = 0;
   /** patch: index in the program of the next launched record. */
   private recCursor = 0;
+  /** patch: index in program.made of the next hoisted tensor. */
+  private madeCursor = 0;
   /** Input storages of the current JS run -> argument index; and their pointers. */
   private argOf = new Map<Storage, number>();
   private argPtr = new Map<number, number>();
@@ -134,6 +150,7 @@ class Recorder implements ReplaySink {
     this.program = program;
     this.cursor = 0;
     this.recCursor = 0;
+    this.madeCursor = 0;
     this.run = new Binding();
     this.argOf.clear();
     this.argPtr.clear();
@@ -165,6 +182,7 @@ class Recorder implements ReplaySink {
     this.program = null;
     this.run = null;
     b.result = result;
+    for (const m of p.made) m.version = m.t.storage.version;
     if (wasTrace) {
       for (const e of p.events) if (e.kind === 'alloc' && e.storage.label === 'constant' && e.storage.words === 1) p.constants.push(e.storage);
     } else {
@@ -178,8 +196,9 @@ class Recorder implements ReplaySink {
     if (!wasTrace && values.some((v, i) => !Object.is(v, p.constValues[i])))
       b.slowReason ??= 'a constant mixed into an op changed between calls (a number computed by the JavaScript)';
     p.constValues = values;
-    if (b.slowReason !== null) p.slowReason ??= b.slowReason;
-    else if (!wasTrace) p.verified = true;
+    if (b.slowReason !== null) {
+      if (p.slowReason === null) [p.slowReason, p.slowCallSite] = [b.slowReason, b.slowCallSite];
+    } else if (!wasTrace) p.verified = true;
     p.bound = b;
   }
 
@@ -247,7 +266,10 @@ class Recorder implements ReplaySink {
 
   /** The current run cannot be replayed without its JavaScript. */
   slow(reason: string): void {
-    this.run!.slowReason ??= reason;
+    const b = this.run!;
+    if (b.slowReason !== null) return;
+    b.slowReason = reason;
+    b.slowCallSite = callSite();
   }
 
   /** Storages used by an op inside the run: inputs are not external, the program's blocks neither. */
@@ -257,7 +279,29 @@ class Recorder implements ReplaySink {
   }
 
   bump(s: Storage): void {
+    const made = this.program!.made.find((m) => m.t.storage === s);
+    // A replay would start from the contents the previous call left; a JS run refills them.
+    if (made !== undefined) this.slow(`a tensor made inside the function by ${made.key} is updated in place`);
     this.run!.bumps.push(s);
+  }
+
+  hoist<T extends { storage: Storage }>(key: string, make: () => T, fill: (t: T) => void): T {
+    const p = this.program!;
+    const m = this.mode === 'patch' ? p.made[this.madeCursor++] : undefined;
+    if (m !== undefined && m.key === key && m.t.storage.alive) {
+      // Changed in place since the last run (outside fn), or updated in place by fn (a slow program).
+      if (m.t.storage.version !== m.version || p.slowReason !== null) fill(m.t as T);
+      return m.t as T;
+    }
+    const t = make();
+    fill(t);
+    if (this.mode === 'trace') p.made.push({ t, key, version: -1 });
+    else if (m?.key === key) this.slow(`a tensor made inside the function by ${key} was disposed since the trace`);
+    else
+      this.slow(
+        `a tensor made inside the function changes between calls: ${m === undefined ? 'none was made here at the trace' : `${m.key} at the trace`}, ${key} now`,
+      );
+    return t;
   }
 
   pinned(): Storage[] {
@@ -293,9 +337,12 @@ class Recorder implements ReplaySink {
         'a value computed inside a compiled function cannot be read inside it (it is only computed when the whole ' +
           'step runs); return the tensor and read it after the call',
       );
+    // A hoisted constant holds what its arguments say on every call (a replay checks its version),
+    // unless fn updated it before reading (only the run of the program would do that).
+    if (this.program!.made.some((m) => m.t.storage === s) && !this.run!.bumps.includes(s)) return;
     const arg = this.argOf.get(s);
     if (arg !== undefined && dtype === 'int32') this.run!.readArgs.add(arg);
-    else this.slow('the function reads tensor values in JavaScript');
+    else this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
   }
 
   /** After a successful JS run: the int32 inputs it read were validated by it. */

@@ -39,11 +39,12 @@ export function allocTransient(be: Backend, words: number, label: string, fn = l
 /**
  * A block for creation functions and optimizer state. Inside a compiled function, creating tensors
  * is JavaScript a replay cannot repeat (the program then re-runs the JS every call), except for
- * `state` (optimizer buffers made at the first step, then reused).
+ * `state`: blocks the caller accounts for (optimizer buffers made at the first step, then reused;
+ * constants a creation function hoists into the program, see ReplaySink.hoist).
  */
 export function allocPersistent(be: Backend, words: number, label: string, state = false, fn = label): Storage {
   const s = new Storage(be, be.heap.alloc(words, fn), words, 'persistent', label, lifetimes.step);
-  if (sink.mode !== 'off' && !state) sink.slow(`a tensor is created inside the function (${label})`);
+  if (sink.mode !== 'off' && !state) sink.slow(`a tensor of ${words} element${words === 1 ? '' : 's'} is created inside the function by ${label}`);
   return s;
 }
 

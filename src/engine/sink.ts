@@ -20,6 +20,12 @@ export interface ReplaySink {
   pinned(): Storage[];
   /** trace: a new pinned block. */
   traceAlloc(s: Storage): void;
+  /**
+   * A creation function makes a tensor whose contents its arguments `key` fix (zeros, full,
+   * arange): on a trace, make() and fill() it and keep it with the program; on a patch run, the
+   * tensor made at this position (refilled if changed since), or a new one (then the run is slow).
+   */
+  hoist<T extends { storage: Storage }>(key: string, make: () => T, fill: (t: T) => void): T;
   /** The current run cannot be replayed without its JavaScript, for `reason`. */
   slow(reason: string): void;
   /** A storage an op of the run uses (parameters, state: must stay alive for a replay). */
@@ -50,6 +56,7 @@ const IDLE: ReplaySink = {
   recordedAlloc: notRecording,
   pinned: notRecording,
   traceAlloc: notRecording,
+  hoist: notRecording,
   slow: notRecording,
   uses: notRecording,
   bump: notRecording,
