@@ -165,6 +165,28 @@ describe('optimizers match PyTorch formulas', () => {
     }
   });
 
+  test('hand-computed: SGD momentum switched on and off between steps (another update kernel and coefficient kind each time)', () => {
+    for (const be of BACKENDS) {
+      wg.setBackend(be);
+      const p = wg.tensor([1, 2], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.5 });
+      const stepWith = (g: number[]) => {
+        p.grad = wg.tensor(g);
+        opt.step();
+        return Array.from(p.data());
+      };
+      expect(stepWith([2, 4])).toEqual([0, 0]); // p -= 0.5·g
+      opt.paramGroups[0].momentum = 0.5;
+      expect(stepWith([4, 8])).toEqual([-2, -4]); // the buffer starts now, at g = [4, 8]
+      expect(stepWith([2, 2])).toEqual([-4, -7]); // buf = 0.5·[4, 8] + [2, 2] = [4, 6]
+      opt.paramGroups[0].momentum = 0;
+      expect(stepWith([2, 4])).toEqual([-5, -9]); // plain SGD again; the buffer is kept, untouched
+      const st = opt.stateDict().state[0];
+      expect(Array.from(st.momentum_buffer.data())).toEqual([4, 6]);
+      expect(st.step.item()).toBe(4);
+    }
+  });
+
   test('hand-computed: the first Adam step moves every element by lr·sign(g) (up to eps)', () => {
     for (const be of BACKENDS) {
       wg.setBackend(be);

@@ -249,12 +249,20 @@ function bindApply(inputs: readonly Tensor[]): void {
   for (const t of inputs) sink.uses(t.storage);
 }
 
+/** An in-place launch validated and encoded once: its record and what it reads and writes. */
+export interface PreparedInto {
+  /** The in-place form's name (optimCoefficients_), for errors. */
+  name: string;
+  rec: Int32Array;
+  target: Tensor;
+  inputs: readonly Tensor[];
+}
+
 /**
- * Runs an op writing into an existing tensor's storage (in-place update, e.g. copy_). Not
- * differentiable: allowed on leaves that require grad only inside noGrad, as in PyTorch.
+ * Validates an in-place op on `target` and encodes its record (`name`: the in-place form users call,
+ * copy_). Scratch (plan.aux) is allocated for this one launch.
  */
-export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
-  const name = `${op.name}_`; // the in-place form, as users call it (copy_)
+function encodeInto<A>(name: string, op: OpDef<A>, target: Tensor, inputs: readonly Tensor[], attrs: A): { be: Backend; rec: Int32Array; workspace: number } {
   const be = backendOf(name, [target, ...inputs]);
   checkDtypes(op, inputs);
   if (gradEnabled && (target.requiresGrad || inputs.some((t) => t.requiresGrad)))
@@ -266,38 +274,75 @@ export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tens
   if ((plan.dtype ?? 'float32') !== target.dtype)
     throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);
   const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`, name));
+  const workspace = plan.workspace ?? 0;
+  return { be, rec: encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS, workspace), workspace };
+}
+
+/** Inside wg.compile: an in-place launch uses its inputs and target and bumps the target. */
+function bindInto(target: Tensor, inputs: readonly Tensor[]): void {
+  bindApply(inputs);
+  sink.uses(target.storage);
+  sink.bump(target.storage);
+}
+
+/**
+ * Runs an op writing into an existing tensor's storage (in-place update, e.g. copy_). Not
+ * differentiable: allowed on leaves that require grad only inside noGrad, as in PyTorch.
+ */
+export function applyInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
+  const name = `${op.name}_`; // the in-place form, as users call it (copy_)
+  const { be, rec, workspace } = encodeInto(name, op, target, inputs, attrs);
   target.storage.version++; // before the kernel: a NonFiniteError after it leaves the target written
-  launch(be, [encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)], plan.workspace ?? 0, name, inputs, target);
-  if (sink.mode !== 'off') {
-    bindApply(inputs);
-    sink.uses(target.storage);
-    sink.bump(target.storage);
-  }
+  launch(be, [rec], workspace, name, inputs, target);
+  if (sink.mode !== 'off') bindInto(target, inputs);
   return target;
+}
+
+/**
+ * @internal applyInto's record, validated and encoded now, for applyUpdate's `pre` to launch ahead of
+ * an update, again at every step while the tensors stay the same (their storages do not move). Only
+ * ops without scratch or workspace: those belong to one launch.
+ */
+export function prepareInto<A>(op: OpDef<A>, target: Tensor, inputs: readonly Tensor[], attrs: A): PreparedInto {
+  const name = `${op.name}_`;
+  const { rec, workspace } = encodeInto(name, op, target, inputs, attrs);
+  if (workspace !== 0 || rec[R.AUX] !== 0) throw new BackendError(name, 'an op with scratch memory cannot be prepared once and launched again (internal)');
+  return { name, rec, target, inputs };
 }
 
 /**
  * Runs an update kernel that writes into its input tensors in place (optimizer steps): no output,
  * no graph node, no allocation. Bumps the storage version of the tensors listed in `written`
  * (indices into `tensors`), so a graph that saved them refuses to backpropagate through stale values.
- * `aux` fills the record's AUX words (an optimizer's coefficient block, src/ops/optim.ts).
+ * `aux` fills the record's AUX words (an optimizer's coefficient block, src/ops/optim.ts); `pre`, a
+ * prepared in-place record (the coefficients the update reads), runs just before it in the same
+ * launch: one interpreter call per parameter instead of two.
  */
-export function applyUpdate<A>(op: OpDef<A>, tensors: readonly Tensor[], attrs: A, written: readonly number[], aux: readonly Tensor[] = []): void {
+export function applyUpdate<A>(
+  op: OpDef<A>,
+  tensors: readonly Tensor[],
+  attrs: A,
+  written: readonly number[],
+  aux: readonly Tensor[] = [],
+  pre?: PreparedInto,
+): void {
   const be = backendOf(op.name, tensors);
   checkDtypes(op, tensors);
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
-  for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
   const auxStorage = aux.length === 0 ? NO_AUX : aux.map((t) => t.storage);
-  launch(
-    be,
-    [encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0)],
-    plan.workspace ?? 0,
-    op.name,
-    tensors,
-    tensors[0],
-  );
+  const rec = encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0);
+  let recs = [rec];
+  if (pre !== undefined) {
+    pre.target.storage.version++;
+    // The finite checks look at a launch's first record: there the prepared one runs on its own.
+    if (debug.checkFinite) launch(be, [pre.rec], 0, pre.name);
+    else recs = [pre.rec, rec];
+  }
+  for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
+  launch(be, recs, plan.workspace ?? 0, op.name, tensors, tensors[0]);
   if (sink.mode !== 'off') {
+    if (pre !== undefined) bindInto(pre.target, pre.inputs);
     bindApply(tensors);
     for (const s of auxStorage) sink.uses(s);
     for (const i of written) sink.bump(tensors[i].storage);

@@ -22,7 +22,7 @@
  */
 import type { Backend } from '../engine/backend/types.js';
 import { checkOptions } from '../engine/check.js';
-import { applyInto, applyUpdate } from '../engine/engine.js';
+import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../engine/memory.js';
@@ -55,6 +55,11 @@ interface ParamState {
   counters: Tensor;
   /** The coefficients of this parameter's update, written by optimCoefficients each step. */
   coefficients: Tensor;
+  /**
+   * The optimCoefficients record of this state under one kind and hyperparameter block, encoded at
+   * its first step and launched with each update (the per-launch JavaScript showed on small models).
+   */
+  prepared?: { kind: CoefficientKind; block: Tensor; run: PreparedInto };
   buffers: Record<string, Tensor>;
 }
 
@@ -253,13 +258,17 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return new Kind(`optim.${this.name}`, msg);
   }
 
-  /** Runs `op` in place on [param, grad, state...] with the coefficients of the current update; `written` are the indices it updates. */
+  /**
+   * Runs `op` in place on [param, grad, state...] with the coefficients of the current update; `written`
+   * are the indices it updates. The coefficients are computed (the step advanced) in the same launch.
+   */
   protected run<A>(op: OpDef<A | null>, tensors: Tensor[], written: number[]): void {
-    applyUpdate(op, tensors, null, written, [this.current!]);
+    const st = this.current!;
+    applyUpdate(op, tensors, null, written, [st.coefficients], st.prepared!.run);
   }
 
-  /** The coefficient block of the parameter being updated. */
-  private current: Tensor | null = null;
+  /** The state of the parameter being updated. */
+  private current: ParamState | null = null;
 
   // ---- the step ---------------------------------------------------------------------------------
   /**
@@ -301,15 +310,16 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       return { made, st, block: this.blockOn(p.storage.backend) };
     });
     // 3. commit and run: per parameter the coefficients (advancing the step in memory), then the update
-    const kind = { kind: this.kind(h) };
+    const kind = this.kind(h);
     work.forEach(({ i, p, g }, k) => {
       const { made, st, block } = fresh[k];
       this.state[i] = st;
       Object.assign(st.buffers, made);
       // fresh = 1: the buffers start now (SGD begins its momentum buffer at the gradient itself)
       if (Object.keys(made).length > 0) st.counters.storage.backend.write(st.counters.storage.ptr + 1, [1], 'float32');
-      applyInto(op('optimCoefficients'), st.coefficients, [block, st.counters], kind);
-      this.current = st.coefficients;
+      if (st.prepared?.kind !== kind || st.prepared.block !== block)
+        st.prepared = { kind, block, run: prepareInto(op('optimCoefficients'), st.coefficients, [block, st.counters], { kind }) };
+      this.current = st;
       try {
         this.update(p, g, st.buffers, h);
       } finally {
