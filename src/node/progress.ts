@@ -3,7 +3,7 @@
  * never contain cli-progress.
  */
 import cp from 'cli-progress';
-import { fmtPct, fmtRate, summaryLine, type Out, type Reporter } from '../train/progress.js';
+import { fmtPct, fmtRate, summaryLine, type Out, type Reporter } from '../train/report.js';
 
 export function terminalBar(out: Out): Reporter {
   const b = new cp.SingleBar(

@@ -4,33 +4,11 @@
  * bar is shown, so browsers (and bundlers targeting them) never load it or cli-progress.
  */
 import { nodeHost } from '../engine/host.js';
-import type { BatchLogs, EpochLogs } from './types.js';
-
-export interface Reporter {
-  epochBegin(epoch: number, epochs: number, batches: number): void;
-  batch(logs: BatchLogs, samplesPerSecond: number): void;
-  epochEnd(logs: EpochLogs, epochs: number): void;
-  /** Stops a bar still running (training ended by an error). Idempotent. */
-  close(): void;
-}
-
-export type Out = { write(s: string): unknown; isTTY?: boolean };
+import { summaryLine, type Out, type Reporter } from './report.js';
 
 function stdout(): Out | null {
   const p = (globalThis as { process?: { stdout?: Out } }).process;
   return p?.stdout && typeof p.stdout.write === 'function' ? p.stdout : null;
-}
-
-export const fmtRate = (r: number) => (Number.isFinite(r) ? String(Math.round(r)) : '-');
-export const fmtPct = (a: number) => `${(a * 100).toFixed(2)}%`;
-
-/** The one-line summary of an epoch. */
-export function summaryLine(l: EpochLogs, epochs: number): string {
-  let s = `epoch ${l.epoch}/${epochs}  loss ${l.loss.toFixed(4)}`;
-  if (l.accuracy !== undefined) s += `  accuracy ${fmtPct(l.accuracy)}`;
-  if (l.valLoss !== undefined) s += `  valLoss ${l.valLoss.toFixed(4)}`;
-  if (l.valAccuracy !== undefined) s += `  valAccuracy ${fmtPct(l.valAccuracy)}`;
-  return `${s}  ${l.seconds.toFixed(1)}s  ${fmtRate(l.samplesPerSecond)} samples/s`;
 }
 
 export const silent: Reporter = { epochBegin() {}, batch() {}, epochEnd() {}, close() {} };
