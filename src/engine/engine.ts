@@ -229,8 +229,8 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
   const out = allocTransient(be, n, op.name);
   let aux = NO_AUX;
   if (plan.aux !== undefined && plan.aux.length > 0) aux = plan.aux.map((w) => allocTransient(be, w, `${op.name} (saved for backward)`, op.name));
-  const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0);
   const workspace = plan.workspace ?? 0;
+  const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS, workspace);
   launch(be, [rec], workspace, op.name, inputs, plan);
   if (sink.mode !== 'off') bindApply(inputs);
   let requiresGrad = false;
@@ -331,16 +331,18 @@ export function applyUpdate<A>(
   const plan = op.plan(tensors, attrs);
   const n = tensors[0].size;
   const auxStorage = aux.length === 0 ? NO_AUX : aux.map((t) => t.storage);
-  const rec = encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, plan.workspace ?? 0);
+  const workspace = plan.workspace ?? 0;
+  const rec = encode(op, tensors, tensors[0].storage, auxStorage, n, plan.params ?? NO_PARAMS, workspace);
   let recs = [rec];
   if (pre !== undefined) {
     pre.target.storage.version++;
-    // The finite checks look at a launch's first record: there the prepared one runs on its own.
-    if (debug.checkFinite) launch(be, [pre.rec], 0, pre.name);
+    // The finite checks look at a launch's first record: there the prepared one runs on its own,
+    // checked as applyInto would check it.
+    if (debug.checkFinite) launch(be, [pre.rec], 0, pre.name, pre.inputs, pre.target);
     else recs = [pre.rec, rec];
   }
   for (const i of written) tensors[i].storage.version++; // before the kernel, as in applyInto
-  launch(be, recs, plan.workspace ?? 0, op.name, tensors, tensors[0]);
+  launch(be, recs, workspace, op.name, tensors, tensors[0]);
   if (sink.mode !== 'off') {
     if (pre !== undefined) bindInto(pre.target, pre.inputs);
     bindApply(tensors);
