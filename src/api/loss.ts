@@ -3,8 +3,8 @@ import { logSoftmax } from './reduce.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError } from '../errors.js';
-import { classDim, planLabels, sameShape } from '../ops/loss.js';
-import { fmtShape } from '../ops/types.js';
+import { classDim, planLabels } from '../ops/loss.js';
+import { fmtShape, sameShape } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
 /** Labels must be int32 class ids in 0..C−1; they are read here because a bad id would index outside the input. */

@@ -5,8 +5,8 @@ import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sizeOf, sliceView, type View } from '../ops/shape.js';
-import { fmtShape, type DType } from '../ops/types.js';
+import { broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sliceView, type View } from '../ops/shape.js';
+import { fmtShape, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
 const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');

@@ -33,7 +33,7 @@
 import type { Backend } from './backend/types.js';
 import { checkBool, checkOptions } from './check.js';
 import { CompileError, NonFiniteError } from '../errors.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, R, fmtShape, type DType, type Meta } from '../ops/types.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, R, fmtShape, sizeOf, type DType, type Meta } from '../ops/types.js';
 import { OPS } from '../ops/index.js';
 import { sink } from './sink.js';
 import type { Tensor } from './tensor.js';
@@ -80,7 +80,6 @@ interface Check {
 }
 
 const USER_DATA = 'user data (or ±Inf passed on from it), or a value computed while the checks were off';
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 const opName = (rec: Int32Array) => OPS[rec[R.OPCODE] & OPCODE_MASK].name;
 const inputName = (i: number, n: number) => (n === 1 ? 'input' : `input ${i}`);
 

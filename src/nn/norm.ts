@@ -8,7 +8,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { applyUpdate, noGrad } from '../engine/engine.js';
 import * as F from '../api/functional.js';
 import { op } from '../ops/index.js';
-import { fmtShape } from '../ops/types.js';
+import { fmtShape, sizeOf } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
@@ -31,8 +31,6 @@ export interface BatchNormOptions {
    */
   trackRunningStats?: boolean;
 }
-
-const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
 function checkEps(fn: string, eps: unknown): void {
   if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new ValueError(fn, `eps must be a finite number ≥ 0, got ${fmtValue(eps)}`);
@@ -100,7 +98,7 @@ abstract class BatchNorm extends Module {
     checkTensor(`nn.${this.constructor.name}`, 'input', x);
     this.checkInput(x);
     const [N, C] = x.shape;
-    const S = prod(x.shape.slice(2));
+    const S = sizeOf(x.shape.slice(2));
     // Per-channel tensors [C] broadcast against x as [1, C, 1, ...].
     const bshape = x.shape.map((d, k) => (k === 1 ? C : 1));
     const perChannel = (t: Tensor) => F.reshape(t, bshape);
@@ -210,8 +208,8 @@ export class LayerNorm extends Module {
       lead = x.ndim - ns.length;
     if (lead < 0 || ns.some((d, k) => x.shape[lead + k] !== d))
       throw new ShapeError('nn.LayerNorm', `expected an input [..., ${ns.join(', ')}], got shape ${fmtShape(x.shape)}`);
-    // Rows of K = prod(normalizedShape) values, each normalised on its own.
-    const K = prod(ns);
+    // Rows of K = sizeOf(normalizedShape) values, each normalised on its own.
+    const K = sizeOf(ns);
     const rows = F.reshape(x, [x.size / K, K]);
     const centred = F.sub(rows, F.mean(rows, 1, true));
     const variance = F.mean(F.square(centred), 1, true); // biased, as PyTorch's layer_norm

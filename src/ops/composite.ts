@@ -13,7 +13,7 @@ import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 
-const sameShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
+const keepShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
 const meta = <T>(b: Builder<T>, x: T): Meta => ({ shape: b.shape(x), dtype: 'float32' });
 
 /** Unary test cases: sizes 1, odd, the SIMD tile ± 1, several dims, 0-size; then a wide domain on a few. */
@@ -33,7 +33,7 @@ const square: CompositeDef<any, 'square'> = {
   arity: 1,
   gradInputs: [0],
   doc: 'x² (as x·x)',
-  plan: sameShape,
+  plan: keepShape,
   compose: (b, [x]) => b.op('mul', [x, x]),
   tests: { cases: unaryCases([-1e3, 1e3]) },
 };
@@ -45,7 +45,7 @@ const silu: CompositeDef<any, 'silu'> = {
   arity: 1,
   gradInputs: [0],
   doc: 'x·σ(x) (swish); gradient σ(x)(1 + x(1 − σ(x))) by autodiff',
-  plan: sameShape,
+  plan: keepShape,
   compose: (b, [x]) => b.op('mul', [x, b.op('sigmoid', [x])]),
   tests: { cases: unaryCases([-30, 30]) },
 };

@@ -10,9 +10,23 @@
  */
 import { forSegments, normDim, segmentView } from './reduce.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, numel, out, paramf, type Domain, type Meta, type OpSpec, type TestCase } from './types.js';
-
-export const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+import {
+  aux,
+  defineOps,
+  f32bits,
+  fmtShape,
+  gin,
+  sameShape,
+  gout,
+  inp,
+  numel,
+  out,
+  paramf,
+  type Domain,
+  type Meta,
+  type OpSpec,
+  type TestCase,
+} from './types.js';
 
 // ---- class labels ------------------------------------------------------------------------------
 

@@ -7,7 +7,23 @@
  * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
  */
 import { ShapeError } from '../errors.js';
-import { aux, checkBool, checkDim, defineOps, fmtShape, gin, gout, inp, out, param, type Domain, type Meta, type OpSpec, type TestCase } from './types.js';
+import {
+  aux,
+  checkBool,
+  checkDim,
+  defineOps,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  out,
+  param,
+  sizeOf,
+  type Domain,
+  type Meta,
+  type OpSpec,
+  type TestCase,
+} from './types.js';
 
 export interface ReduceAttrs {
   /** undefined: all elements. */
@@ -20,12 +36,10 @@ export function normDim(op: string, shape: readonly number[], dim: number): numb
   return checkDim(op, dim, Math.max(shape.length, 1), shape);
 }
 
-const prod = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
-
 /** The [outer, d, inner] view of `shape` around a normalised dim (undefined: all elements). */
 export function segmentView(shape: readonly number[], dim: number | undefined): [number, number, number] {
-  if (dim === undefined) return [1, prod(shape), 1];
-  return [prod(shape.slice(0, dim)), shape[dim] ?? 1, prod(shape.slice(dim + 1))];
+  if (dim === undefined) return [1, sizeOf(shape), 1];
+  return [sizeOf(shape.slice(0, dim)), shape[dim] ?? 1, sizeOf(shape.slice(dim + 1))];
 }
 
 /**

@@ -28,14 +28,13 @@ import {
   out,
   param,
   paramf,
+  sizeOf,
   type DType,
   type Meta,
   type OpSpec,
   type RefKernel,
   type TestCase,
 } from './types.js';
-
-export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 function contiguousStrides(shape: readonly number[]): number[] {
   const st = new Array<number>(shape.length);

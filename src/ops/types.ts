@@ -234,6 +234,12 @@ export function clearOverwritten(h: Float64Array, r: Int32Array, sizes: readonly
     if (p && overwrites(r, i)) h.fill(0, p, p + size);
   });
 }
+/** Number of elements of a shape (1 for a 0-d shape). */
+export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Whether two shapes are equal. */
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
 /** Throws a ValueError unless v is undefined or a boolean. */
 export function checkBool(fn: string, name: string, v: unknown): void {
   if (v !== undefined && typeof v !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${fmtValue(v)}`);

@@ -27,7 +27,7 @@ import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, 
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../engine/memory.js';
 import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, HYPER_WORDS, hyperPair, type CoefficientKind } from '../ops/optim.js';
-import { fmtShape, type OpDef } from '../ops/types.js';
+import { fmtShape, sameShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
@@ -82,8 +82,6 @@ export function paramList(where: string, params: Params | Tensor, allowEmpty = f
   });
   return list as Tensor[];
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** A persistent float32 tensor on `like`'s backend, filled with `value` or with `data`. */
 function persistentLike(like: Tensor, shape: readonly number[], label: string, value: number, data?: ArrayLike<number>, state = false): Tensor {
