@@ -2,13 +2,20 @@
 import { logSoftmax } from './reduce.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { DTypeError, ShapeError, ValueError } from '../errors.js';
+import { CompileError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { sink } from '../engine/sink.js';
 import { classDim, planLabels } from '../ops/loss.js';
 import { fmtShape, sameShape } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
-/** Labels must be int32 class ids in 0..C−1; they are read here because a bad id would index outside the input. */
-function checkLabels(loss: string, x: Tensor, labels: Tensor): void {
+/** PyTorch's default ignore_index: samples labelled −100 contribute nothing. */
+export const DEFAULT_IGNORE_INDEX = -100;
+
+/**
+ * Labels must be int32 class ids in 0..C−1, or `ignoreIndex`; they are read here because a bad id
+ * would index outside the input. Returns whether some label equals ignoreIndex.
+ */
+function checkLabels(loss: string, x: Tensor, labels: Tensor, ignoreIndex: number | null = null): boolean {
   if (labels.dtype !== 'int32')
     throw new DTypeError(
       `losses.${loss}`,
@@ -17,11 +24,50 @@ function checkLabels(loss: string, x: Tensor, labels: Tensor): void {
   planLabels(loss, x, labels);
   const C = x.shape[classDim(loss, x.shape)];
   const v = labels.values();
+  let ignored = false;
   for (let j = 0; j < v.length; j++) {
+    if (v[j] === ignoreIndex) {
+      ignored = true;
+      continue;
+    }
     if (v[j] >= 0 && v[j] < C) continue;
     const at = labels.shape.length === 0 ? '' : ` at position ${fmtShape(unravel(j, labels.shape))}`;
-    throw new ValueError(`losses.${loss}`, `label ${v[j]}${at} is out of range for ${C} classes (expected 0..${C - 1})`);
+    const ignore = ignoreIndex === null ? '' : ` or the ignoreIndex ${ignoreIndex}`;
+    throw new ValueError(`losses.${loss}`, `label ${v[j]}${at} is out of range for ${C} classes (expected 0..${C - 1}${ignore})`);
   }
+  return ignored;
+}
+
+/** Class ids with the ignored ones replaced by class 0, and the float32 0/1 mask of the kept samples. */
+export interface KeptLabels {
+  labels: Tensor;
+  kept: Tensor;
+}
+
+/**
+ * The labels of a class-label loss with PyTorch's ignore_index: null when no sample is ignored
+ * (the plain kernels run), else the safe labels and the kept-sample mask. The masked form is taken
+ * from the values, except when ignoreIndex was passed explicitly: then always, so that a compiled
+ * function runs the same ops whatever its batches hold. With the default −100 inside wg.compile, a
+ * batch holding −100 after the trace would change the ops: that is a CompileError telling to pass
+ * ignoreIndex explicitly.
+ */
+export function ignoredLabels(loss: string, x: Tensor, labels: Tensor, ignoreIndex: number | undefined): KeptLabels | null {
+  const explicit = ignoreIndex !== undefined;
+  const index = ignoreIndex ?? DEFAULT_IGNORE_INDEX;
+  if (typeof index !== 'number' || !Number.isInteger(index))
+    throw new ValueError(`losses.${loss}`, `ignoreIndex must be an integer, got ${fmtValue(ignoreIndex)}`);
+  const ignored = checkLabels(loss, x, labels, index);
+  if (!explicit && !ignored) return null;
+  if (!explicit && sink.mode !== 'off')
+    throw new CompileError(
+      `losses.${loss}`,
+      `labels hold the default ignoreIndex ${index} inside a compiled function: pass { ignoreIndex: ${index} } explicitly so the masked loss is traced from the first call`,
+    );
+  return {
+    labels: apply(op('clearIgnoredLabels'), [labels], { ignoreIndex: index }),
+    kept: apply(op('keptLabelMask'), [labels], { ignoreIndex: index }),
+  };
 }
 
 function unravel(j: number, shape: readonly number[]): number[] {
@@ -35,8 +81,11 @@ function unravel(j: number, shape: readonly number[]): number[] {
 
 // ---- per-sample / per-element losses for src/api/losses.ts ------------------------------------------
 
-/** Per-sample cross-entropy: int32 class labels, or float32 probabilities of the logits' shape. */
-export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {
+/**
+ * Per-sample cross-entropy: int32 class labels, or float32 probabilities of the logits' shape.
+ * `safe`: labels made by ignoredLabels (already validated, and computed, so not readable in a compiled function).
+ */
+export function crossEntropyLoss(logits: Tensor, labels: Tensor, safe = false): Tensor {
   if (labels.dtype === 'float32') {
     const cd = classDim('crossEntropy', logits.shape);
     if (!sameShape(labels.shape, logits.shape))
@@ -47,12 +96,12 @@ export function crossEntropyLoss(logits: Tensor, labels: Tensor): Tensor {
       );
     return apply(op('softNllLoss'), [logSoftmax(logits, cd), labels], { dim: cd });
   }
-  checkLabels('crossEntropy', logits, labels);
+  if (!safe) checkLabels('crossEntropy', logits, labels);
   return apply(op('crossEntropyLoss'), [logits, labels]);
 }
 
-export function nllLoss(logProbs: Tensor, labels: Tensor): Tensor {
-  checkLabels('nll', logProbs, labels);
+export function nllLoss(logProbs: Tensor, labels: Tensor, safe = false): Tensor {
+  if (!safe) checkLabels('nll', logProbs, labels);
   return apply(op('nllLoss'), [logProbs, labels]);
 }
 

@@ -4,7 +4,9 @@
  * reduction 'mean' (default) averages over every element (cross-entropy / nll: over the samples
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { apply } from '../engine/engine.js';
+import { op } from '../ops/index.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as L from './loss.js';
 import { logSoftmax, mean, sum } from './reduce.js';
@@ -74,6 +76,11 @@ export interface CrossEntropyOptions {
   weight?: Tensor;
   /** ε in [0, 1]: the target becomes (1 − ε)·target + ε/C (PyTorch `label_smoothing`). */
   labelSmoothing?: number;
+  /**
+   * Samples whose int32 label equals it contribute nothing and 'mean' does not count them
+   * (PyTorch `ignore_index`, default −100). Pass it explicitly inside wg.compile when batches may hold it.
+   */
+  ignoreIndex?: number;
 }
 
 /**
@@ -90,24 +97,17 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
       ['labels', labels],
     ],
     options,
-    ['reduction', 'weight', 'labelSmoothing'],
+    ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex'],
   );
   const { weight, labelSmoothing: eps = 0 } = opts;
-  if (weight === undefined && eps === 0) return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels));
+  const ignoring = labels.dtype === 'int32' ? L.ignoredLabels('crossEntropy', logits, labels, opts.ignoreIndex) : null;
+  if (weight === undefined && eps === 0 && ignoring === null) return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels));
   if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1))
     throw new ValueError('losses.crossEntropy', `labelSmoothing must be a number in [0, 1], got ${fmtValue(eps)}`);
   if (logits.ndim === 0) throw new ShapeError('losses.crossEntropy', 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');
   const classDim = logits.ndim === 1 ? 0 : 1;
   const C = logits.shape[classDim];
-  if (weight !== undefined) {
-    checkTensor('losses.crossEntropy', 'weight', weight);
-    if (weight.dtype !== 'float32') throw new DTypeError('losses.crossEntropy', `weight must be a float32 tensor of shape [${C}], got ${weight}`);
-    if (weight.ndim !== 1 || weight.shape[0] !== C)
-      throw new ShapeError(
-        'losses.crossEntropy',
-        `weight must be a float32 tensor of shape [${C}] (one per class of logits ${fmtShape(logits.shape)}), got ${fmtShape(weight.shape)}`,
-      );
-  }
+  if (weight !== undefined) checkWeight('crossEntropy', weight, C, logits);
   // weights laid along the class dim so they broadcast against [N, C, d1, …]
   const wAlong = weight?.reshape(logits.shape.map((d, k) => (k === classDim ? d : 1)));
   const logp = logSoftmax(logits, classDim);
@@ -118,19 +118,150 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
       throw new ShapeError('losses.crossEntropy', `probability targets ${fmtShape(labels.shape)} must have the logits' shape ${fmtShape(logits.shape)}`);
     return reduced('crossEntropy', opts.reduction, () => sum(weighted.mul(target), classDim).neg());
   }
-  const nll = L.crossEntropyLoss(logits, labels); // validates the labels: −log p_y per sample
-  const wy = weight ? embedding(labels, weight.reshape([C, 1])).reshape(labels.shape) : null;
-  let per = wy ? nll.mul(wy) : nll;
-  if (eps > 0) per = per.mul(1 - eps).add(sum(weighted, classDim).mul(-eps / C));
-  if (opts.reduction === undefined || opts.reduction === 'mean') return wy ? sum(per).div(sum(wy)) : mean(per);
-  return reduced('crossEntropy', opts.reduction, () => per);
+  const ids = ignoring?.labels ?? labels;
+  let per = L.crossEntropyLoss(logits, ids, ignoring !== null); // −log p_y per sample
+  if (eps > 0) {
+    const wy = weight ? classWeights(weight, ids) : null;
+    per = (wy ? per.mul(wy) : per).mul(1 - eps).add(sum(weighted, classDim).mul(-eps / C));
+    return classLabelReduce('crossEntropy', opts.reduction, per, wy, ignoring);
+  }
+  return weightedClassLoss('crossEntropy', opts.reduction, per, weight, ids, ignoring);
 }
 
-/** Negative log-likelihood −logProbs[label] of log-probabilities [N, C] with int32 class ids [N]. */
-export const nll = pairLoss('nll', ['logProbs', 'labels'], L.nllLoss);
+function checkWeight(loss: string, weight: Tensor, C: number, x: Tensor): void {
+  checkTensor(`losses.${loss}`, 'weight', weight);
+  if (weight.dtype !== 'float32') throw new DTypeError(`losses.${loss}`, `weight must be a float32 tensor of shape [${C}], got ${weight}`);
+  if (weight.ndim !== 1 || weight.shape[0] !== C)
+    throw new ShapeError(
+      `losses.${loss}`,
+      `weight must be a float32 tensor of shape [${C}] (one per class of input ${fmtShape(x.shape)}), got ${fmtShape(weight.shape)}`,
+    );
+}
+
+/** w[label] per sample, shaped like the labels. */
+const classWeights = (weight: Tensor, ids: Tensor): Tensor => embedding(ids, weight.reshape([weight.shape[0], 1])).reshape(ids.shape);
+
+/** Per-sample losses of a class-label loss times the class weights, reduced (weights and ignored samples as PyTorch). */
+function weightedClassLoss(
+  loss: string,
+  reduction: Reduction | undefined,
+  per: Tensor,
+  weight: Tensor | undefined,
+  ids: Tensor,
+  ignoring: L.KeptLabels | null,
+): Tensor {
+  const wy = weight ? classWeights(weight, ids) : null;
+  return classLabelReduce(loss, reduction, wy ? per.mul(wy) : per, wy, ignoring);
+}
+
+/**
+ * The reduction of a class-label loss: ignored samples are zeroed, and 'mean' divides by the
+ * summed weights of the kept samples' classes (their count without weights), as PyTorch: with
+ * every sample ignored that is 0/0 = NaN.
+ */
+function classLabelReduce(loss: string, reduction: Reduction | undefined, per: Tensor, wy: Tensor | null, ignoring: L.KeptLabels | null): Tensor {
+  const kept = ignoring?.kept ?? null;
+  const perKept = kept ? per.mul(kept) : per;
+  const denom = wy && kept ? wy.mul(kept) : (wy ?? kept);
+  if (denom !== null && (reduction === undefined || reduction === 'mean')) return sum(perKept).div(sum(denom));
+  return reduced(loss, reduction, () => perKept);
+}
+
+export interface NllOptions {
+  reduction?: Reduction;
+  /** Per-class weights [C] (PyTorch `weight`): 'mean' then divides by the weights of the targets. */
+  weight?: Tensor;
+  /** Samples whose label equals it contribute nothing (PyTorch `ignore_index`, default −100). */
+  ignoreIndex?: number;
+}
+
+/** Negative log-likelihood −logProbs[label] of log-probabilities [N, C] (or [C], [N, C, d1, …]) with int32 class ids. */
+export function nll(logProbs: Tensor, labels: Tensor, options: NllOptions = {}): Tensor {
+  const opts = lossArgs<NllOptions>(
+    'nll',
+    [
+      ['logProbs', logProbs],
+      ['labels', labels],
+    ],
+    options,
+    ['reduction', 'weight', 'ignoreIndex'],
+  );
+  const ignoring = L.ignoredLabels('nll', logProbs, labels, opts.ignoreIndex);
+  const ids = ignoring?.labels ?? labels;
+  if (opts.weight !== undefined) checkWeight('nll', opts.weight, logProbs.shape[logProbs.ndim === 1 ? 0 : 1], logProbs);
+  return weightedClassLoss('nll', opts.reduction, L.nllLoss(logProbs, ids, ignoring !== null), opts.weight, ids, ignoring);
+}
 
 /** Binary cross-entropy of probabilities, each log clamped at −100 (PyTorch BCELoss). */
 export const bce = pairLoss('bce', ['prob', 'target'], L.bceLoss);
 
 /** Binary cross-entropy of logits, stable for any |x| (PyTorch BCEWithLogitsLoss). */
 export const bceWithLogits = pairLoss('bceWithLogits', ['logits', 'target'], L.bceWithLogitsLoss);
+
+/** Smooth L1 (PyTorch SmoothL1Loss): ½e²/β for |e| < β, |e| − ½β beyond; β ≥ 0, default 1 (β = 0 is L1). */
+export function smoothL1(pred: Tensor, target: Tensor, opts: { beta?: number; reduction?: Reduction } = {}): Tensor {
+  const o = lossArgs<{ beta?: number; reduction?: Reduction }>(
+    'smoothL1',
+    [
+      ['pred', pred],
+      ['target', target],
+    ],
+    opts,
+    ['beta', 'reduction'],
+  );
+  return reduced('smoothL1', o.reduction, () => apply(op('smoothL1Loss'), [pred, target], { beta: o.beta }));
+}
+
+export interface KlDivOptions {
+  /** 'mean' (PyTorch's default) averages over every element; 'batchmean' divides the sum by the batch size, the true KL. */
+  reduction?: Reduction | 'batchmean';
+  /** The target is given as log-probabilities. */
+  logTarget?: boolean;
+}
+/** KL divergence of log-probabilities `input` against `target` probabilities (PyTorch KLDivLoss): Σ t·(log t − x). */
+export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {}): Tensor {
+  const o = lossArgs<KlDivOptions>(
+    'klDiv',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['reduction', 'logTarget'],
+  );
+  checkBool('losses.klDiv', 'logTarget', o.logTarget);
+  if (o.reduction !== undefined && !['mean', 'sum', 'none', 'batchmean'].includes(o.reduction))
+    throw new ValueError('losses.klDiv', `reduction must be 'mean', 'batchmean', 'sum' or 'none', got ${fmtValue(o.reduction)}`);
+  if (o.reduction !== 'batchmean') return reduced('klDiv', o.reduction, () => apply(op('klDivLoss'), [input, target], { logTarget: o.logTarget }));
+  const per = apply(op('klDivLoss'), [input, target], { logTarget: o.logTarget });
+  return sum(per).div(input.ndim === 0 ? 1 : input.shape[0]);
+}
+
+/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting. */
+export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
+  const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
+    'marginRanking',
+    [
+      ['x1', x1],
+      ['x2', x2],
+      ['y', y],
+    ],
+    opts,
+    ['margin', 'reduction'],
+  );
+  return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, y], { margin: o.margin }));
+}
+
+/** x where y = 1, max(0, margin − x) where y = −1 (PyTorch HingeEmbeddingLoss, margin 1), broadcasting. */
+export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
+  const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
+    'hingeEmbedding',
+    [
+      ['input', x],
+      ['target', y],
+    ],
+    opts,
+    ['margin', 'reduction'],
+  );
+  return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, y], { margin: o.margin }));
+}

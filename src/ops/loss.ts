@@ -21,6 +21,7 @@ import {
   inp,
   numel,
   out,
+  param,
   paramf,
   type Domain,
   type Meta,
@@ -112,6 +113,59 @@ const nllOp: OpSpec<any, 'nllLoss'> = {
     },
   },
   tests: { cases: labelCases() },
+};
+
+// ---- ignoreIndex: labels equal to it contribute nothing (PyTorch's ignore_index, default −100) -----
+// The class-label kernels stay as they are: the loss runs on labels with the ignored ones replaced by
+// class 0 (clearIgnoredLabels), times a 0/1 mask of the kept samples (keptLabelMask), and 'mean'
+// divides by the mask's sum; so an ignored sample gets no gradient and does not count.
+
+const ignoreAttrs = (ignoreIndex: number): number[] => {
+  if (!Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1)
+    throw new ValueError('losses', `ignoreIndex must be an int32 integer, got ${fmtValue(ignoreIndex)}`);
+  return [ignoreIndex];
+};
+const ignoreCases = (): TestCase<{ ignoreIndex: number }>[] =>
+  [[1], [3], [7], [17], [2, 5], [0]].map((shape, i) => ({
+    name: `[${shape.join('x')}]`,
+    inputs: [{ shape, dtype: 'int32', int: [-1, 3] }],
+    attrs: { ignoreIndex: i % 2 === 0 ? -1 : 2 },
+  }));
+
+const keptLabelMaskOp: OpSpec<{ ignoreIndex: number }, 'keptLabelMask'> = {
+  name: 'keptLabelMask',
+  module: 'loss',
+  arity: 1,
+  inputDtypes: ['int32'],
+  gradInputs: [],
+  doc: 'float32 1 where the int32 label differs from ignoreIndex, 0 where it equals it',
+  plan: ([labels], { ignoreIndex }) => ({ shape: [...labels.shape], params: ignoreAttrs(ignoreIndex) }),
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r);
+      for (let i = 0; i < numel(r); i++) h[y + i] = h[x + i] === param(r, 0) ? 0 : 1;
+    },
+  },
+  tests: { cases: ignoreCases() },
+};
+
+const clearIgnoredLabelsOp: OpSpec<{ ignoreIndex: number }, 'clearIgnoredLabels'> = {
+  name: 'clearIgnoredLabels',
+  module: 'loss',
+  arity: 1,
+  inputDtypes: ['int32'],
+  gradInputs: [],
+  doc: 'the int32 labels with those equal to ignoreIndex replaced by 0 (a valid class to index with)',
+  plan: ([labels], { ignoreIndex }) => ({ shape: [...labels.shape], dtype: 'int32', params: ignoreAttrs(ignoreIndex) }),
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r);
+      for (let i = 0; i < numel(r); i++) h[y + i] = h[x + i] === param(r, 0) ? 0 : h[x + i];
+    },
+  },
+  tests: { cases: ignoreCases() },
 };
 
 function labelCases(): TestCase[] {
@@ -365,4 +419,4 @@ const PAIR_OPS = [
   }),
 ];
 
-export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, ...PAIR_OPS);
+export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, keptLabelMaskOp, clearIgnoredLabelsOp, ...PAIR_OPS);

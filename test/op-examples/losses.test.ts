@@ -228,7 +228,9 @@ for (const be of ['wasm', 'reference'] as const) {
         [4, 5, 6],
       ]);
       const CE = 'wasmgrad.losses.crossEntropy: ';
-      expect(() => wg.losses.crossEntropy(logits, ids([0, 3]))).toThrow(`${CE}label 3 at position [1] is out of range for 3 classes (expected 0..2)`);
+      expect(() => wg.losses.crossEntropy(logits, ids([0, 3]))).toThrow(
+        `${CE}label 3 at position [1] is out of range for 3 classes (expected 0..2 or the ignoreIndex -100)`,
+      );
       expect(() => wg.losses.crossEntropy(logits, ids([-1, 0]))).toThrow(`${CE}label -1 at position [0] is out of range for 3 classes`);
       expect(() =>
         wg.losses.crossEntropy(
@@ -251,7 +253,9 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.losses.nll(logits, wg.tensor([0, 1]))).toThrow(
         "wasmgrad.losses.nll: labels must be int32 class ids, got a float32 tensor of shape [2] (make them with wg.tensor(ids, { dtype: 'int32' }))",
       );
-      expect(() => wg.losses.nll(logits, ids([5, 0]))).toThrow('wasmgrad.losses.nll: label 5 at position [0] is out of range for 3 classes (expected 0..2)');
+      expect(() => wg.losses.nll(logits, ids([5, 0]))).toThrow(
+        'wasmgrad.losses.nll: label 5 at position [0] is out of range for 3 classes (expected 0..2 or the ignoreIndex -100)',
+      );
       // softNllLoss's own shape check (the public path checks first; the op table can be called directly).
       expect(() => apply(op('softNllLoss'), [logits, wg.zeros([3])], { dim: 1 })).toThrow(`${CE}probability targets [3] must have the logits' shape [2, 3]`);
       const a = wg.zeros([2, 3]),
