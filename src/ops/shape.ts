@@ -7,14 +7,17 @@
  * *view* of the input (output shape, the input stride of each output dim, a base offset), and
  * out[i] = in[offset + Σ_k idx_k(i) · strides[k]]. Its backward adds the output gradient back
  * through the same index map (a broadcast dim sums, a slice fills only its window).
- * cat/stack copy whole contiguous blocks per input; a record holds at most 4 inputs, so longer
- * lists are joined in groups (see join). Layout ops exist for float32 and int32 tensors (indices
+ * cat/stack copy whole contiguous blocks per input, up to JOIN_MAX inputs in one record (the
+ * inputs past the 4 fixed slots sit in the record's end words, contract.ts inWord); longer lists
+ * are joined in groups (src/api/shape.ts join). Layout ops exist for float32 and int32 tensors (indices
  * and labels are reshaped and sliced too); the int32 twins share the kernels (bit copies) and have
  * no gradient.
  */
 import { MAX_RANK, forEachBroadcast } from './broadcast.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
+  MAX_INPUTS,
+  MAX_PARAMS,
   R,
   aux,
   checkDim,
@@ -231,15 +234,23 @@ const joinBwd: RefKernel = (h, r) =>
     if (gx) for (let t = 0; t < len; t++) h[gx + x + t] += h[gout(r) + o + t];
   });
 
-function joinOp<N extends string>(name: N, k: number, dtype: DType, cases: TestCase<CatAttrs>[]): OpSpec<CatAttrs, N> {
+/**
+ * Inputs per join record: the params [outer, total, len_0..len_{k-1}] must fit the words the
+ * record leaves its op with k inputs (contract.ts paramRoom: 2 + k ≤ MAX_PARAMS − 2(k − MAX_INPUTS)).
+ * Longer lists are joined in groups (src/api/shape.ts join).
+ */
+export const JOIN_MAX = Math.floor((MAX_PARAMS + 2 * MAX_INPUTS - 2) / 3);
+
+function joinOp<N extends string>(name: N, dtype: DType, cases: TestCase<CatAttrs>[]): OpSpec<CatAttrs, N> {
   const float = dtype === 'float32';
   return {
     name,
     module: 'shape',
-    arity: k,
-    inputDtypes: new Array<DType>(k).fill(dtype),
-    gradInputs: float ? Array.from({ length: k }, (_, i) => i) : [],
-    doc: `cat (or stack) of ${k} ${dtype} tensors along dim; backward hands each input its block of the gradient`,
+    arity: JOIN_MAX,
+    variadic: true,
+    inputDtypes: new Array<DType>(JOIN_MAX).fill(dtype),
+    gradInputs: float ? Array.from({ length: JOIN_MAX }, (_, i) => i) : [],
+    doc: `cat (or stack) of 1..${JOIN_MAX} ${dtype} tensors along dim in one record; backward hands each input its block of the gradient`,
     plan: (ins, a) => {
       const p = planJoin(
         a.stack ? 'stack' : 'cat',
@@ -259,6 +270,146 @@ const joinCase = (shapes: number[][], dim: number, stack = false, dtype: DType =
   inputs: shapes.map((shape) => ({ shape, dtype })),
   attrs: { dim, stack },
 });
+/** k shapes [rows, 1 + (j mod 3)] (varied widths), concatenated along dim 1. */
+const ragged = (k: number, rows: number) => Array.from({ length: k }, (_, j) => [rows, 1 + (j % 3)]);
+const same = (k: number, shape: number[]) => Array.from({ length: k }, () => shape);
+
+const joinCases: TestCase<CatAttrs>[] = [
+  joinCase([[1]], 0),
+  joinCase([[3], [5]], 0),
+  joinCase(
+    [
+      [2, 3],
+      [2, 4],
+    ],
+    1,
+  ),
+  joinCase(
+    [
+      [4, 7],
+      [1, 7],
+    ],
+    0,
+  ),
+  joinCase(
+    [
+      [3, 9],
+      [3, 8],
+    ],
+    -1,
+  ),
+  joinCase(
+    [
+      [2, 0],
+      [2, 3],
+    ],
+    1,
+  ),
+  joinCase(
+    [
+      [3, 5],
+      [3, 5],
+    ],
+    1,
+    true,
+  ),
+  joinCase([[7], [7]], 1, true),
+  joinCase(
+    [
+      [2, 3],
+      [2, 3],
+    ],
+    -1,
+    true,
+  ),
+  joinCase([[1], [1]], 0, true),
+  joinCase([[0], [2, 3]], 1),
+  joinCase(
+    [
+      [0, 3],
+      [2, 3],
+    ],
+    0,
+  ),
+  joinCase([[0], [0]], 0),
+  joinCase(
+    [
+      [0, 2],
+      [0, 2],
+    ],
+    1,
+    true,
+  ),
+  joinCase(
+    [
+      [3, 7],
+      [3, 9],
+      [3, 1],
+    ],
+    1,
+  ),
+  joinCase(
+    [
+      [1, 5],
+      [2, 5],
+      [3, 5],
+    ],
+    0,
+  ),
+  joinCase([[17], [17], [17]], 0, true),
+  joinCase([[2, 3], [0], [2, 4]], -1),
+  joinCase(
+    [
+      [2, 1, 3],
+      [2, 2, 3],
+      [2, 3, 3],
+      [2, 1, 3],
+    ],
+    1,
+  ),
+  joinCase([[5], [5], [5], [5]], 0, true),
+  // Past the 4 fixed input slots: the pointers of inputs 4.. sit in the record's end words.
+  joinCase(ragged(5, 3), 1),
+  joinCase(
+    [
+      [1, 2],
+      [3, 2],
+      [0, 2],
+      [2, 2],
+      [1, 2],
+      [5, 2],
+    ],
+    0,
+  ),
+  joinCase(same(7, [3, 1]), -1, true),
+  joinCase(ragged(9, 2), -1),
+  joinCase(ragged(JOIN_MAX, 5), 1),
+  joinCase(same(JOIN_MAX, [2, 3]), 1, true),
+];
+const joinIntCases: TestCase<CatAttrs>[] = [
+  joinCase([[3], [5]], 0, false, 'int32'),
+  joinCase(
+    [
+      [2, 3],
+      [2, 3],
+    ],
+    1,
+    true,
+    'int32',
+  ),
+  joinCase(
+    [
+      [3, 7],
+      [3, 9],
+      [3, 1],
+    ],
+    1,
+    false,
+    'int32',
+  ),
+  joinCase([[5], [5], [5], [5]], 0, true, 'int32'),
+  joinCase(ragged(JOIN_MAX, 3), 1, false, 'int32'),
+];
 
 // ---- embedding -----------------------------------------------------------------------------
 export function planEmbedding(idx: Meta, weight: Meta): { shape: number[]; n: number; d: number } {
@@ -340,140 +491,9 @@ const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
 
 export const SHAPE_OPS = defineOps(
   copyOp('copy', 'float32', copyCases),
-  joinOp('cat2', 2, 'float32', [
-    joinCase([[1], [1]], 0),
-    joinCase([[3], [5]], 0),
-    joinCase(
-      [
-        [2, 3],
-        [2, 4],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [4, 7],
-        [1, 7],
-      ],
-      0,
-    ),
-    joinCase(
-      [
-        [3, 9],
-        [3, 8],
-      ],
-      -1,
-    ),
-    joinCase(
-      [
-        [2, 0],
-        [2, 3],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [3, 5],
-        [3, 5],
-      ],
-      1,
-      true,
-    ),
-    joinCase([[7], [7]], 1, true),
-    joinCase(
-      [
-        [2, 3],
-        [2, 3],
-      ],
-      -1,
-      true,
-    ),
-    joinCase([[1], [1]], 0, true),
-    joinCase([[0], [2, 3]], 1),
-    joinCase(
-      [
-        [0, 3],
-        [2, 3],
-      ],
-      0,
-    ),
-    joinCase([[0], [0]], 0),
-    joinCase(
-      [
-        [0, 2],
-        [0, 2],
-      ],
-      1,
-      true,
-    ),
-  ]),
-  joinOp('cat3', 3, 'float32', [
-    joinCase(
-      [
-        [3, 7],
-        [3, 9],
-        [3, 1],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [1, 5],
-        [2, 5],
-        [3, 5],
-      ],
-      0,
-    ),
-    joinCase([[17], [17], [17]], 0, true),
-    joinCase([[2, 3], [0], [2, 4]], -1),
-  ]),
-  joinOp('cat4', 4, 'float32', [
-    joinCase(
-      [
-        [2, 1, 3],
-        [2, 2, 3],
-        [2, 3, 3],
-        [2, 1, 3],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [1, 1],
-        [1, 2],
-        [1, 3],
-        [1, 4],
-      ],
-      1,
-    ),
-    joinCase([[5], [5], [5], [5]], 0, true),
-  ]),
+  joinOp('cat', 'float32', joinCases),
   copyOp('copyInt', 'int32', copyIntCases),
-  joinOp('catInt2', 2, 'int32', [
-    joinCase([[3], [5]], 0, false, 'int32'),
-    joinCase(
-      [
-        [2, 3],
-        [2, 3],
-      ],
-      1,
-      true,
-      'int32',
-    ),
-  ]),
-  joinOp('catInt3', 3, 'int32', [
-    joinCase(
-      [
-        [3, 7],
-        [3, 9],
-        [3, 1],
-      ],
-      1,
-      false,
-      'int32',
-    ),
-  ]),
-  joinOp('catInt4', 4, 'int32', [joinCase([[5], [5], [5], [5]], 0, true, 'int32')]),
+  joinOp('catInt', 'int32', joinIntCases),
   {
     name: 'embedding',
     module: 'shape',

@@ -184,14 +184,16 @@ for (const be of BACKENDS) {
       expect(vals(x.grad!)).toEqual([11, 22, 33]);
     });
 
-    test('cat of 11 tensors (joined in groups of ≤ 4) keeps order and reaches every input', () => {
-      const xs = Array.from({ length: 11 }, (_, i) => wg.tensor([[i, 100 + i]], { requiresGrad: true }));
-      const y = wg.cat(xs, 0);
-      expect(y.shape).toEqual([11, 2]);
-      expect(vals(y)).toEqual(xs.flatMap((_, i) => [i, 100 + i]));
-      y.backward(Array.from({ length: 22 }, (_, k) => k));
-      xs.forEach((x, i) => expect(vals(x.grad!)).toEqual([2 * i, 2 * i + 1]));
-    });
+    // 17 inputs fit one record; 11 is one record past the 4 fixed slots, 40 joins three groups.
+    for (const k of [11, 17, 18, 40])
+      test(`cat of ${k} tensors keeps order and reaches every input`, () => {
+        const xs = Array.from({ length: k }, (_, i) => wg.tensor([[i, 100 + i]], { requiresGrad: true }));
+        const y = wg.cat(xs, 0);
+        expect(y.shape).toEqual([k, 2]);
+        expect(vals(y)).toEqual(xs.flatMap((_, i) => [i, 100 + i]));
+        y.backward(Array.from({ length: 2 * k }, (_, j) => j));
+        xs.forEach((x, i) => expect(vals(x.grad!)).toEqual([2 * i, 2 * i + 1]));
+      });
 
     test('stack: new dim anywhere in 0..ndim (many tensors too); gradient unstacked', () => {
       const a = leaf([1, 2, 3]),
