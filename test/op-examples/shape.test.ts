@@ -432,10 +432,14 @@ describe('shape op errors', () => {
   test('the strided copy op refuses views outside its input', () => {
     const copy = op('copy');
     expect(() => apply(copy, [x()], { shape: [2, 3], strides: [3, 1], offset: 1 })).toThrow(
-      'wasmgrad.copy: view [2, 3] (strides [3, 1], offset 1) reads element 6 of an input of shape [2, 3]',
+      'wasmgrad.copy: view [2, 3] (strides [3, 1], offset 1) reads elements 1..6 of an input of shape [2, 3]',
     );
     expect(() => apply(copy, [x()], { shape: [2], strides: [1, 1] })).toThrow(/copy: a view needs equally long arrays/);
-    expect(() => apply(copy, [x()], { shape: [2], strides: [-1] })).toThrow(/copy: a view needs/);
+    expect(() => apply(copy, [x()], { shape: [2], strides: [-1] })).toThrow(
+      'wasmgrad.copy: view [2] (strides [-1], offset 0) reads elements -1..0 of an input of shape [2, 3]',
+    );
+    expect(() => apply(copy, [x()], { shape: [2], strides: [0.5] })).toThrow(/copy: a view needs/);
+    expect(() => apply(copy, [x()], { shape: [2, 3], strides: [3, 1], as: [5] })).toThrow(/copy: a view needs .* result shape as of the same size/);
     // reversing 9 dims leaves no two neighbours mergeable
     expect(() => wg.zeros(new Array(9).fill(2)).permute([8, 7, 6, 5, 4, 3, 2, 1, 0])).toThrow(
       /copy: views of more than 8 non-mergeable dimensions are not supported \(shape \[2, 2, 2, 2, 2, 2, 2, 2, 2\]\)/,
