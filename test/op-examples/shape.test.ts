@@ -223,6 +223,23 @@ for (const be of BACKENDS) {
       expect(vals(w.slice(1, 3, 4))).toEqual([3, 3, 3, 3]);
     });
 
+    test('the finite checks see the inputs and gradients past the 4 fixed record slots', () => {
+      wg.setDebug({ checkFinite: true });
+      try {
+        const xs = Array.from({ length: 6 }, (_, i) => wg.tensor([i, i + 0.5], { requiresGrad: true }));
+        const y = wg.cat(xs, 0);
+        expect(vals(y)).toEqual(xs.flatMap((_, i) => [i, i + 0.5]));
+        y.backward(Array.from({ length: 12 }, (_, k) => k));
+        expect(vals(xs[5].grad!)).toEqual([10, 11]);
+        const bad = [...xs.slice(0, 5), wg.tensor([1, NaN])];
+        expect(() => wg.cat(bad, 0)).toThrow(
+          'wasmgrad.cat: produced NaN at index 11 of its output [12] (forward; input 5 [2] already holds NaN at index 1: user data (or ±Inf passed on from it), or a value computed while the checks were off)',
+        );
+      } finally {
+        wg.setDebug({ checkFinite: false });
+      }
+    });
+
     test('layout ops keep int32 tensors int32', () => {
       const i = ints([1, 2, 3, 4, 5, 6], [2, 3]);
       const t = i.transpose();
