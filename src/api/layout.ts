@@ -13,7 +13,7 @@ import { contiguousView, flipView, normDim, permuteView, repeatView, stepView, t
 import { fmtShape } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
-const ROLL = op('roll');
+const ROLL = { float32: op('roll'), int32: op('rollInt') } as const;
 const PAD = op('pad');
 const copyView = (x: Tensor, v: View): Tensor => apply(op(x.dtype === 'int32' ? 'copyInt' : 'copy'), [x], v);
 /** A number or an array of numbers as an array (dims, sizes, shifts). */
@@ -189,7 +189,7 @@ export function unbind(x: Tensor, dim = 0): Tensor[] {
 /** torch.roll: elements shifted along dims with wrap-around; without dims, the flattened tensor is rolled and the shape kept. */
 export function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
   checkTensor('roll', 'input', x);
-  return apply(ROLL, [x], { shifts: typeof shifts === 'number' ? [shifts] : (shifts as number[]), dims: dims === undefined ? [] : list(dims) });
+  return apply(ROLL[x.dtype], [x], { shifts: typeof shifts === 'number' ? [shifts] : (shifts as number[]), dims: dims === undefined ? [] : list(dims) });
 }
 
 export interface PadOptions {

@@ -7,14 +7,19 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastView, contiguousView, stepView, type View } from './shape.js';
-import { checkDim, defineOps, fmtShape, type Builder, type CompositeDef, type Meta, type TestCase } from './types.js';
+import { checkDim, defineOps, fmtShape, type Builder, type CompositeDef, type DType, type Meta, type TestCase } from './types.js';
 
-const meta = <T>(b: Builder<T>, x: T): Meta => ({ shape: b.shape(x), dtype: 'float32' });
-const view = <T>(b: Builder<T>, x: T, v: View) => b.op('copy', [x], v);
-/** x's elements start..start+len-1 along dim. */
-const narrowed = <T>(b: Builder<T>, x: T, dim: number, start: number, len: number) => view(b, x, stepView(contiguousView(b.shape(x)), dim, start, len, 1));
-/** A copy of x: a composite never returns its input (nothing padded or rolled). */
-const copied = <T>(b: Builder<T>, x: T) => view(b, x, contiguousView(b.shape(x)));
+/** The strided copies the composites take of a float32 or int32 tensor (copy, copyInt). */
+function views(dtype: DType) {
+  const copy = dtype === 'int32' ? 'copyInt' : 'copy';
+  const view = <T>(b: Builder<T>, x: T, v: View) => b.op(copy, [x], v);
+  return {
+    view,
+    /** x's elements start..start+len-1 along dim. */
+    narrowed: <T>(b: Builder<T>, x: T, dim: number, start: number, len: number) => view(b, x, stepView(contiguousView(b.shape(x)), dim, start, len, 1)),
+  };
+}
+const float = views('float32');
 
 // ---- roll ----------------------------------------------------------------------------------------
 export interface RollAttrs {
@@ -43,42 +48,40 @@ export function planRoll(x: Meta, a: RollAttrs): { dim: number; k: number }[] {
   });
 }
 
-const roll: CompositeDef<RollAttrs, 'roll'> = {
-  kind: 'composite',
-  name: 'roll',
-  arity: 1,
-  gradInputs: [0],
-  doc: 'torch.roll: elements shifted along dims, wrapping around (no dims: the flattened tensor); each dim a join of two slices',
-  plan: (ins, a) => {
-    planRoll(ins[0], a);
-    return { shape: [...ins[0].shape] };
-  },
-  compose: (b, [x], a) => {
-    const shape = b.shape(x);
-    const flat = a.dims.length === 0;
-    let y = flat ? view(b, x, contiguousView([shape.reduce((p, d) => p * d, 1)])) : x;
-    for (const { dim, k } of planRoll(meta(b, y), flat ? { shifts: a.shifts, dims: [0] } : a)) {
-      const n = b.shape(y)[dim];
-      // The last k elements move to the front.
-      if (k > 0) y = b.op('cat', [narrowed(b, y, dim, n - k, k), narrowed(b, y, dim, 0, n - k)], { dim });
-    }
-    if (flat) return view(b, y, contiguousView(shape));
-    return y === x ? copied(b, x) : y;
-  },
-  tests: {
-    cases: [
-      { name: '[1] shift 1', inputs: [{ shape: [1] }], attrs: { shifts: [1], dims: [] } },
-      { name: '[] shift 2', inputs: [{ shape: [] }], attrs: { shifts: [2], dims: [] } },
-      { name: '[17] shift -3 dim 0', inputs: [{ shape: [17] }], attrs: { shifts: [-3], dims: [0] } },
-      { name: '[5x7] shifts (2, -1) dims (0, 1)', inputs: [{ shape: [5, 7] }], attrs: { shifts: [2, -1], dims: [0, 1] } },
-      { name: '[3x9] shift 10 dim -1', inputs: [{ shape: [3, 9] }], attrs: { shifts: [10], dims: [-1] } },
-      { name: '[2x3x4] shift 5 flattened', inputs: [{ shape: [2, 3, 4] }], attrs: { shifts: [5], dims: [] } },
-      { name: '[4x3] shift 4 dim 0 (whole turn)', inputs: [{ shape: [4, 3] }], attrs: { shifts: [4], dims: [0] } },
-      { name: '[0x3] shift 1 dim 0', inputs: [{ shape: [0, 3] }], attrs: { shifts: [1], dims: [0] } },
-      { name: '[2x0] shift 1 flattened', inputs: [{ shape: [2, 0] }], attrs: { shifts: [1], dims: [] } },
-    ],
-  },
-};
+function rollOp<N extends string>(name: N, dtype: DType, cases: TestCase<RollAttrs>[]): CompositeDef<RollAttrs, N> {
+  const { view, narrowed } = views(dtype);
+  return {
+    kind: 'composite',
+    name,
+    arity: 1,
+    inputDtypes: [dtype],
+    gradInputs: dtype === 'float32' ? [0] : [],
+    doc: `torch.roll of a ${dtype} tensor: elements shifted along dims, wrapping around (no dims: the flattened tensor); each dim a join of two slices`,
+    plan: (ins, a) => {
+      planRoll(ins[0], a);
+      return { shape: [...ins[0].shape], dtype };
+    },
+    compose: (b, [x], a) => {
+      const shape = b.shape(x);
+      const flat = a.dims.length === 0;
+      let y = flat ? view(b, x, contiguousView([shape.reduce((p, d) => p * d, 1)])) : x;
+      for (const { dim, k } of planRoll({ shape: b.shape(y), dtype }, flat ? { shifts: a.shifts, dims: [0] } : a)) {
+        const n = b.shape(y)[dim];
+        // The last k elements move to the front.
+        if (k > 0) y = b.op(dtype === 'int32' ? 'catInt' : 'cat', [narrowed(b, y, dim, n - k, k), narrowed(b, y, dim, 0, n - k)], { dim });
+      }
+      // A composite never returns its input (nothing rolled: a copy).
+      return flat || y === x ? view(b, y, contiguousView(shape)) : y;
+    },
+    tests: { cases },
+  };
+}
+
+const rollCase = (shape: number[], shifts: number[], dims: number[], dtype: DType = 'float32'): TestCase<RollAttrs> => ({
+  name: `[${shape.join('x')}] shifts (${shifts.join(', ')}) dims (${dims.join(', ')})`,
+  inputs: [{ shape, dtype }],
+  attrs: { shifts, dims },
+});
 
 // ---- pad -----------------------------------------------------------------------------------------
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
@@ -137,7 +140,7 @@ export function planPad(x: Meta, a: PadAttrs): { shape: number[]; dims: { dim: n
 function padDim<T>(b: Builder<T>, x: T, dim: number, l: number, r: number, mode: PadMode, value: number): T {
   const cropL = Math.max(0, -l),
     cropR = Math.max(0, -r);
-  const crop = (y: T) => (cropL + cropR > 0 ? narrowed(b, y, dim, cropL, b.shape(y)[dim] - cropL - cropR) : y);
+  const crop = (y: T) => (cropL + cropR > 0 ? float.narrowed(b, y, dim, cropL, b.shape(y)[dim] - cropL - cropR) : y);
   const src = mode === 'circular' || mode === 'constant' ? crop(x) : x;
   const shape = b.shape(src),
     n = shape[dim],
@@ -155,7 +158,7 @@ function padDim<T>(b: Builder<T>, x: T, dim: number, l: number, r: number, mode:
     return stepView(v, dim, left ? n - w : 0, w, 1);
   };
   const from = mode === 'constant' ? b.scalar(value) : src;
-  const blocks = [...(L > 0 ? [view(b, from, edge(true, L))] : []), src, ...(R > 0 ? [view(b, from, edge(false, R))] : [])];
+  const blocks = [...(L > 0 ? [float.view(b, from, edge(true, L))] : []), src, ...(R > 0 ? [float.view(b, from, edge(false, R))] : [])];
   const padded = blocks.length === 1 ? src : b.op('cat', blocks, { dim });
   return mode === 'circular' || mode === 'constant' ? padded : crop(padded);
 }
@@ -169,8 +172,9 @@ const pad: CompositeDef<PadAttrs, 'pad'> = {
   plan: (ins, a) => ({ shape: planPad(ins[0], a).shape }),
   compose: (b, [x], a) => {
     let y = x;
-    for (const { dim, l, r } of planPad(meta(b, x), a).dims) y = padDim(b, y, dim, l, r, a.mode, a.value ?? 0);
-    return y === x ? copied(b, x) : y;
+    for (const { dim, l, r } of planPad({ shape: b.shape(x), dtype: 'float32' }, a).dims) y = padDim(b, y, dim, l, r, a.mode, a.value ?? 0);
+    // A composite never returns its input (nothing padded: a copy).
+    return y === x ? float.view(b, x, contiguousView(b.shape(x))) : y;
   },
   tests: { cases: padCases() },
 };
@@ -203,4 +207,18 @@ function padCases(): TestCase<PadAttrs>[] {
   ];
 }
 
-export const LAYOUT_OPS = defineOps(roll, pad);
+export const LAYOUT_OPS = defineOps(
+  rollOp('roll', 'float32', [
+    rollCase([1], [1], []),
+    rollCase([], [2], []),
+    rollCase([17], [-3], [0]),
+    rollCase([5, 7], [2, -1], [0, 1]),
+    rollCase([3, 9], [10], [-1]),
+    rollCase([2, 3, 4], [5], []),
+    rollCase([4, 3], [4], [0]),
+    rollCase([0, 3], [1], [0]),
+    rollCase([2, 0], [1], []),
+  ]),
+  rollOp('rollInt', 'int32', [rollCase([5, 7], [2, -1], [0, 1], 'int32'), rollCase([9], [4], [], 'int32')]),
+  pad,
+);

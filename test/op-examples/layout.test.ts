@@ -151,6 +151,8 @@ for (const be of BACKENDS) {
       expect(wg.arange(5).roll(-7, 0).toArray()).toEqual([2, 3, 4, 0, 1]);
       expect(wg.tensor(3).roll(2).item()).toBe(3);
       expect(wg.zeros([0, 3]).roll(1, 0).shape).toEqual([0, 3]);
+      const i = wg.tensor(Int32Array.from([1, 2, 3]), { shape: [3] }).roll(1);
+      expect([i.dtype, i.toArray()]).toEqual(['int32', [3, 1, 2]]);
     });
 
     test('narrow and movedim', () => {
