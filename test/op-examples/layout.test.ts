@@ -14,6 +14,7 @@ beforeAll(async () => {
 
 const BACKENDS = ['wasm', 'reference'] as const;
 const seq = (n: number) => Array.from({ length: n }, (_, k) => k + 1);
+const shapes = (ts: wg.Tensor[]) => ts.map((t) => t.shape);
 /** y = f(x) and x's gradient for the seed 1, 2, 3, … */
 function run(x: wg.NestedArray, f: (t: wg.Tensor) => wg.Tensor) {
   const t = wg.tensor(x, { requiresGrad: true });
@@ -210,38 +211,13 @@ for (const be of BACKENDS) {
         [2, 0],
         [2, 2],
       ]);
-      expect(
-        wg
-          .zeros([0])
-          .split(2)
-          .map((p) => p.shape),
-      ).toEqual([[0]]);
-      expect(
-        wg
-          .zeros([0])
-          .split(0)
-          .map((p) => p.shape),
-      ).toEqual([[0]]);
+      expect(shapes(wg.zeros([0]).split(2))).toEqual([[0]]);
+      expect(shapes(wg.zeros([0]).split(0))).toEqual([[0]]);
       // torch's rule: pieces of ⌈n/chunks⌉, so 6 in 4 chunks is 3 pieces of 2
-      expect(
-        wg
-          .zeros([6])
-          .chunk(4)
-          .map((p) => p.shape),
-      ).toEqual([[2], [2], [2]]);
-      expect(wg.chunk(wg.zeros([5]), 3).map((p) => p.shape)).toEqual([[2], [2], [1]]);
-      expect(
-        wg
-          .zeros([1])
-          .chunk(3)
-          .map((p) => p.shape),
-      ).toEqual([[1]]);
-      expect(
-        wg
-          .zeros([0])
-          .chunk(3)
-          .map((p) => p.shape),
-      ).toEqual([[0], [0], [0]]);
+      expect(shapes(wg.zeros([6]).chunk(4))).toEqual([[2], [2], [2]]);
+      expect(shapes(wg.chunk(wg.zeros([5]), 3))).toEqual([[2], [2], [1]]);
+      expect(shapes(wg.zeros([1]).chunk(3))).toEqual([[1]]);
+      expect(shapes(wg.zeros([0]).chunk(3))).toEqual([[0], [0], [0]]);
       const m = wg.tensor(a23, { requiresGrad: true });
       const rows = m.unbind(1);
       expect(rows.map((r) => r.toArray())).toEqual([
