@@ -7,7 +7,8 @@ import * as wg from '../../src/index.js';
 import { apply } from '../../src/engine/engine.js';
 import { op } from '../../src/ops/index.js';
 import { copyInto } from '../../src/api/shape.js';
-import { dropoutHash } from '../../src/ops/shape.js';
+import { JOIN_MAX, dropoutHash } from '../../src/ops/shape.js';
+import { MAX_INPUTS, R, ginWord, inWord, paramRoom } from '../../src/ops/types.js';
 import { nextU32 } from '../../src/random.js';
 import { initWasm } from '../helpers/setup.js';
 
@@ -19,6 +20,23 @@ const BACKENDS = ['wasm', 'reference'] as const;
 const vals = (t: wg.Tensor) => Array.from(t.data());
 const leaf = (data: wg.NestedArray) => wg.tensor(data, { requiresGrad: true });
 const ints = (data: number[], shape = [data.length]) => wg.tensor(Int32Array.from(data), { shape });
+
+test('join records: the slots of inputs past the 4 fixed ones stay clear of each other and of the join params', () => {
+  for (let nin = 1; nin <= JOIN_MAX; nin++) {
+    const words = Array.from({ length: nin }, (_, i) => [inWord(i), ginWord(i)]).flat();
+    expect(new Set(words).size).toBe(2 * nin);
+    // the join's params [outer, total, len_0..len_{nin-1}] end before the first end-of-record slot
+    expect(2 + nin).toBeLessThanOrEqual(paramRoom(nin));
+    for (let i = MAX_INPUTS; i < nin; i++) expect(Math.min(inWord(i), ginWord(i))).toBeGreaterThanOrEqual(R.P + paramRoom(nin));
+  }
+  expect(() =>
+    apply(
+      op('cat'),
+      Array.from({ length: JOIN_MAX + 1 }, () => wg.zeros([1])),
+      { dim: 0 },
+    ),
+  ).toThrow(`wasmgrad.cat: expects 1 to ${JOIN_MAX} tensor inputs, got ${JOIN_MAX + 1}`);
+});
 
 for (const be of BACKENDS) {
   describe(`shape ops on ${be}`, () => {
