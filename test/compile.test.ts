@@ -208,6 +208,35 @@ describe('fast replay (no JavaScript per call)', () => {
     expect(f.replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 3 } });
   });
 
+  test("cat of its six inputs (two past the record's fixed input slots) replays fast with new inputs, equal to eager", () => {
+    wg.setBackend('wasm');
+    // p joins as the 7th input: its gradient pointer also sits in the record's end words.
+    const run = (compiled: boolean) => {
+      const p = wg.tensor([0.5, -1.5], { shape: [2, 1], requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.1 });
+      const step = (...xs: wg.Tensor[]) => {
+        opt.zeroGrad();
+        const y = wg.cat([...xs, p], 1);
+        const loss = y.mul(y).sum();
+        loss.backward();
+        opt.step();
+        return loss;
+      };
+      const f = compiled ? wg.compile(step) : step;
+      const out = Array.from({ length: 5 }, (_, call) => {
+        const xs = Array.from({ length: 6 }, (_, i) => wg.tensor([call + i, call * i - 2], { shape: [2, 1] }));
+        return [f(...xs).item(), ...p.data()];
+      });
+      return { out, info: compiled ? (f as ReturnType<typeof wg.compile>).replayInfo()[0] : null };
+    };
+    const eager = run(false);
+    const comp = run(true);
+    expect(comp.out).toEqual(eager.out);
+    // Call 1: rows [1..6] and [-2..3] of the inputs, p = 0.8·[0.5, -1.5] after one SGD step on 2p.
+    expect(eager.out[1][0]).toBeCloseTo(91 + 19 + 0.4 ** 2 + 1.2 ** 2, 4);
+    expect(comp.info).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 3 } });
+  });
+
   test('bad labels on a fast replay: a clear error, parameters and optimizer state untouched; a new valid label re-runs the JS once', () => {
     wg.setBackend('wasm');
     const { model, opt, step, counter } = mlp();

@@ -2,7 +2,7 @@
 // embedding and dropout. The data movement is two run helpers: copyRun fills a contiguous output
 // run from a strided input run, addRun adds a contiguous gradient run back into a strided one.
 // Params are planned in src/ops/shape.ts.
-import { AUX, field, GIN, GOUT, IN, NIN, numel, OUT, param, paramf, ptr } from '../record';
+import { AUX, field, GIN, ginIndex, GOUT, IN, inIndex, NIN, numel, OUT, param, paramf, ptr } from '../record';
 import { rowOffset } from '../strided';
 import { sumRun } from './reduce';
 
@@ -75,13 +75,14 @@ export function f32_copy_bwd(rec: usize): void {
 
 // ---- cat / stack (params: [outer, total, len_0..len_{NIN-1}]) ------------------------------
 // The output is `outer` rows of `total` elements; in each row, input j's contiguous block of
-// len_j elements follows the blocks of inputs 0..j-1.
+// len_j elements follows the blocks of inputs 0..j-1. Inputs past the 4 fixed slots have their
+// pointers in the record's end words (inIndex, ginIndex).
 
 function joinFwd(rec: usize): void {
   const o = ptr(rec, OUT), outer = param(rec, 0), total = param(rec, 1);
   let at = 0;
   for (let j = 0; j < field(rec, NIN); j++) {
-    const x = ptr(rec, IN + j), len = param(rec, 2 + j);
+    const x = ptr(rec, inIndex(j)), len = param(rec, 2 + j);
     for (let row = 0; row < outer; row++) copyRun(o + ((<usize>row * total + at) << 2), x + ((<usize>row * len) << 2), len, 1);
     at += len;
   }
@@ -92,21 +93,15 @@ function joinBwd(rec: usize): void {
   const g = ptr(rec, GOUT), outer = param(rec, 0), total = param(rec, 1);
   let at = 0;
   for (let j = 0; j < field(rec, NIN); j++) {
-    const gx = ptr(rec, GIN + j), len = param(rec, 2 + j);
+    const gx = ptr(rec, ginIndex(j)), len = param(rec, 2 + j);
     if (gx != 0) for (let row = 0; row < outer; row++) addRun(gx + ((<usize>row * len) << 2), 1, g + ((<usize>row * total + at) << 2), len);
     at += len;
   }
 }
 
-export function f32_cat_2_fwd(rec: usize): void { joinFwd(rec); }
-export function f32_cat_2_bwd(rec: usize): void { joinBwd(rec); }
-export function f32_cat_3_fwd(rec: usize): void { joinFwd(rec); }
-export function f32_cat_3_bwd(rec: usize): void { joinBwd(rec); }
-export function f32_cat_4_fwd(rec: usize): void { joinFwd(rec); }
-export function f32_cat_4_bwd(rec: usize): void { joinBwd(rec); }
-export function f32_cat_int_2_fwd(rec: usize): void { joinFwd(rec); }
-export function f32_cat_int_3_fwd(rec: usize): void { joinFwd(rec); }
-export function f32_cat_int_4_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_bwd(rec: usize): void { joinBwd(rec); }
+export function f32_cat_int_fwd(rec: usize): void { joinFwd(rec); }
 
 // ---- embedding (params: [d, n, count]) -----------------------------------------------------
 /** Row index at position p; TS checked every index, so a bad one means a corrupted tape. */

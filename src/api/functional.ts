@@ -37,3 +37,4 @@ export { reshape, flatten, transpose, permute, slice, cat, stack, embedding, dro
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';
 export { einsum } from './einsum.js';
+export { expand, repeat, tile, squeeze, unsqueeze, flip, roll, narrow, movedim, split, chunk, unbind, pad, type PadOptions } from './layout.js';

@@ -54,6 +54,18 @@ declare module '../engine/tensor.js' {
     reshape(shape: readonly number[] | number): Tensor;
     flatten(startDim?: number): Tensor;
     slice(dim: number, start: number, end?: number): Tensor;
+    expand(shape: readonly number[] | number): Tensor;
+    repeat(reps: readonly number[] | number): Tensor;
+    tile(reps: readonly number[] | number): Tensor;
+    squeeze(dim?: number | readonly number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    flip(dims: number | readonly number[]): Tensor;
+    roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    unbind(dim?: number): Tensor[];
     // ---- reductions ----
     sum(dim?: number, keepdim?: boolean): Tensor;
     mean(dim?: number, keepdim?: boolean): Tensor;
@@ -182,6 +194,42 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   slice(dim, start, end) {
     return F.slice(this, dim, start, end);
+  },
+  expand(shape) {
+    return F.expand(this, shape);
+  },
+  repeat(reps) {
+    return F.repeat(this, reps);
+  },
+  tile(reps) {
+    return F.tile(this, reps);
+  },
+  squeeze(dim?) {
+    return F.squeeze(this, dim);
+  },
+  unsqueeze(dim) {
+    return F.unsqueeze(this, dim);
+  },
+  flip(dims) {
+    return F.flip(this, dims);
+  },
+  roll(shifts, dims?) {
+    return F.roll(this, shifts, dims);
+  },
+  narrow(dim, start, length) {
+    return F.narrow(this, dim, start, length);
+  },
+  movedim(source, destination) {
+    return F.movedim(this, source, destination);
+  },
+  split(sizeOrSections, dim = 0) {
+    return F.split(this, sizeOrSections, dim);
+  },
+  chunk(chunks, dim = 0) {
+    return F.chunk(this, chunks, dim);
+  },
+  unbind(dim = 0) {
+    return F.unbind(this, dim);
   },
   // ---- reductions ----
   sum(dim?, keepdim = false) {

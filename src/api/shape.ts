@@ -5,14 +5,12 @@ import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sliceView, type View } from '../ops/shape.js';
+import { JOIN_MAX, broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sliceView, type View } from '../ops/shape.js';
 import { fmtShape, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
 const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
-/** The join ops of 2, 3 and 4 inputs, by dtype. */
-const JOINS = { float32: [op('cat2'), op('cat3'), op('cat4')], int32: [op('catInt2'), op('catInt3'), op('catInt4')] } as const;
-const joinFor = (dtype: DType, k: number) => JOINS[dtype][k - 2];
+const JOINS = { float32: op('cat'), int32: op('catInt') } as const;
 const EMBEDDING = op('embedding');
 const DROPOUT = op('dropout');
 
@@ -127,9 +125,9 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
 }
 
 /**
- * cat/stack of any number of tensors. A record holds at most 4 inputs, so more than 4 are joined
- * in balanced groups of 2..4 (stacked or concatenated) whose results are concatenated along the
- * same dim: log4(k) passes over the data, and the gradient reaches every input through the tree.
+ * cat/stack of any number of tensors: one record holds up to JOIN_MAX (17) inputs, so longer lists
+ * are joined in balanced groups (stacked or concatenated) whose results are concatenated along the
+ * same dim: log17(k) passes over the data, and the gradient reaches every input through the tree.
  */
 function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: boolean): Tensor {
   if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(op, `expects a non-empty array of tensors, got ${fmtValue(xs)}`);
@@ -145,8 +143,8 @@ function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: bo
   );
   if (xs.length === 1) return copyView(xs[0], contiguousView(p.shape));
   const tree = (ts: readonly Tensor[], stacking: boolean): Tensor => {
-    if (ts.length <= 4) return apply(joinFor(ts[0].dtype, ts.length), ts, { dim: p.dim, stack: stacking });
-    const g = Math.ceil(ts.length / 4);
+    if (ts.length <= JOIN_MAX) return apply(JOINS[ts[0].dtype], ts, { dim: p.dim, stack: stacking });
+    const g = Math.ceil(ts.length / JOIN_MAX);
     const parts = Array.from({ length: g }, (_, i) => tree(ts.slice(Math.floor((i * ts.length) / g), Math.floor(((i + 1) * ts.length) / g)), stacking));
     return tree(parts, false);
   };

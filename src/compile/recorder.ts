@@ -30,15 +30,16 @@ import { setSink, type ReplaySink } from '../engine/sink.js';
 import type { Storage } from '../engine/storage.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
-import { OPCODE_MASK, R, REC_WORDS } from '../ops/types.js';
+import { OPCODE_MASK, R, REC_WORDS, pointerWords } from '../ops/types.js';
 import { OPS, op } from '../ops/index.js';
 import { callSite } from './callsite.js';
 import { nextU32, restoreStream, saveStream, sfc32Next } from '../random.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
 
-/** Pointer words of a record (an input's pointer can sit in any of them). */
-const PTR_WORDS = [R.OUT, R.IN, R.IN + 1, R.IN + 2, R.IN + 3, R.GIN, R.GIN + 1, R.GIN + 2, R.GIN + 3, R.AUX, R.AUX + 1];
+/** Pointer words of a record by its input count (an input's pointer can sit in any of them). */
+const PTR_WORDS: number[][] = [];
+const ptrWords = (nin: number) => (PTR_WORDS[nin] ??= pointerWords(nin));
 
 /** The forward record of an op whose kernel draws one number from the global stream when it runs. */
 const DRAWS_ONE = op('dropout').opcode;
@@ -188,7 +189,7 @@ class Recorder implements ReplaySink {
     } else {
       // Verification: every change since the previous run must be an input's pointer.
       for (const [rec, w] of b.diffs) {
-        if (PTR_WORDS.includes(w as never) && this.isArgPtrWord(b, rec, w)) continue;
+        if (ptrWords(rec[R.NIN]).includes(w) && this.isArgPtrWord(b, rec, w)) continue;
         b.slowReason ??= `a parameter of ${opName(rec[R.OPCODE])} changed between calls: the JavaScript computes a value the recording cannot follow`;
       }
     }
@@ -253,7 +254,7 @@ class Recorder implements ReplaySink {
     }
     if (this.argPtr.size > 0)
       for (const r of stored)
-        for (const w of PTR_WORDS) {
+        for (const w of ptrWords(r[R.NIN])) {
           const arg = this.argPtr.get(r[w]);
           if (arg !== undefined && r[w] !== 0) {
             b.slotRecs.push(r);

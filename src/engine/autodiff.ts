@@ -19,7 +19,7 @@ import { fillRecord, launch } from './engine.js';
 import { AutogradError, CompileError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from './storage.js';
 import { allocPersistent, allocTransient } from './memory.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, R, fmtShape, type OpDef } from '../ops/types.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, R, fmtShape, ginWord, type OpDef } from '../ops/types.js';
 import { sink } from './sink.js';
 import { Tensor } from './tensor.js';
 
@@ -70,13 +70,14 @@ function leafGrad(leaf: Tensor, fresh: Map<number, number>): Storage {
  * when its op can and the buffer is in only one of its GIN slots, else queues their zero-fill.
  */
 function claimFresh(b: Int32Array, op: OpDef, fresh: Map<number, number>, fills: Int32Array[]): void {
-  for (let i = 0; i < MAX_INPUTS; i++) {
-    const p = b[R.GIN + i];
+  const nin = b[R.NIN];
+  for (let i = 0; i < nin; i++) {
+    const p = b[ginWord(i)];
     const size = fresh.get(p);
     if (p === 0 || size === undefined) continue;
     fresh.delete(p);
     let slots = 0;
-    for (let j = 0; j < MAX_INPUTS; j++) if (b[R.GIN + j] === p) slots++;
+    for (let j = 0; j < nin; j++) if (b[ginWord(j)] === p) slots++;
     if (op.overwritesGrad && slots === 1) b[R.OPCODE] |= FLAG_OVERWRITE << i;
     else fills.push(fillRecord(p, size, 0));
   }
@@ -177,11 +178,11 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
     const node = order[k].node!;
     const rec = node.rec;
     rec[R.GOUT] = gradOf.get(order[k])!.ptr;
-    for (let i = 0; i < MAX_INPUTS; i++) rec[R.GIN + i] = 0;
+    for (let i = 0; i < node.inputs.length; i++) rec[ginWord(i)] = 0;
     for (const i of node.op.gradInputs) {
       const x = node.inputs[i];
-      if (!x.requiresGrad) continue;
-      rec[R.GIN + i] = x.node === null ? leafGrad(x, fresh).ptr : gradOf.get(x)!.ptr;
+      if (x === undefined || !x.requiresGrad) continue; // a variadic op's call may pass fewer inputs
+      rec[ginWord(i)] = x.node === null ? leafGrad(x, fresh).ptr : gradOf.get(x)!.ptr;
     }
     workspace = Math.max(workspace, node.workspace);
     // The forward record has run (and was copied by the backend or the recorder): unless the graph

@@ -33,7 +33,7 @@
 import type { Backend } from './backend/types.js';
 import { checkBool, checkOptions } from './check.js';
 import { CompileError, NonFiniteError } from '../errors.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, OPCODE_MASK, R, fmtShape, sizeOf, type DType, type Meta } from '../ops/types.js';
+import { FLAG_BACKWARD, OPCODE_MASK, R, fmtShape, ginWord, inWord, overwrites, sizeOf, type DType, type Meta } from '../ops/types.js';
 import { OPS } from '../ops/index.js';
 import { sink } from './sink.js';
 import type { Tensor } from './tensor.js';
@@ -98,7 +98,7 @@ export function runChecked(be: Backend, recs: readonly Int32Array[], workspace: 
   if (inputs === undefined || out === undefined) return be.run(recs, workspace, fn);
   const rec = recs[0];
   const reads = inputs.flatMap((t, i) =>
-    t.dtype === 'float32' ? [{ what: inputName(i, inputs.length), ptr: rec[R.IN + i], shape: t.shape, origin: USER_DATA }] : [],
+    t.dtype === 'float32' ? [{ what: inputName(i, inputs.length), ptr: rec[inWord(i)], shape: t.shape, origin: USER_DATA }] : [],
   );
   const op = opName(rec);
   if (out === inputs[0]) {
@@ -140,12 +140,12 @@ function backwardCheck(rec: Int32Array, t: Tensor, isRoot: boolean): Check {
   const writes: Operand[] = [];
   inputs.forEach((x, i) => {
     const what = inputName(i, inputs.length);
-    if (x.dtype === 'float32') reads.push({ what, ptr: rec[R.IN + i], shape: x.shape, origin: USER_DATA });
-    const g = rec[R.GIN + i];
+    if (x.dtype === 'float32') reads.push({ what, ptr: rec[inWord(i)], shape: x.shape, origin: USER_DATA });
+    const g = rec[ginWord(i)];
     if (g === 0) return;
     writes.push({ what: `the gradient of ${what}`, ptr: g, shape: x.shape });
     // A buffer the record adds into must have been finite before (a leaf .grad accumulates across backward() calls).
-    if (!(rec[R.OPCODE] & (FLAG_OVERWRITE << i)))
+    if (!overwrites(rec, i))
       reads.push({
         what: `the gradient of ${what}`,
         ptr: g,
@@ -163,8 +163,9 @@ function clearUnreached(be: Backend, rest: readonly Int32Array[], nodeOf: Map<nu
   for (const rec of rest) {
     const t = nodeOf.get(rec[R.OUT]);
     if (t === undefined || !(rec[R.OPCODE] & FLAG_BACKWARD)) continue;
-    for (let i = 0; i < MAX_INPUTS; i++)
-      if (rec[R.GIN + i] !== 0 && rec[R.OPCODE] & (FLAG_OVERWRITE << i)) be.fill(rec[R.GIN + i], t.node!.inputs[i].size, 0, 'float32');
+    t.node!.inputs.forEach((x, i) => {
+      if (rec[ginWord(i)] !== 0 && overwrites(rec, i)) be.fill(rec[ginWord(i)], x.size, 0, 'float32');
+    });
   }
 }
 

@@ -13,9 +13,10 @@ import * as table from '../ops/index.js';
 import { checkFunction, checkOptions } from './check.js';
 import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
-  MAX_PARAMS,
   R,
   f32bits,
+  inWord,
+  paramRoom,
   fmtShape,
   isComposite,
   newRecord,
@@ -158,9 +159,10 @@ function encode(
   params: readonly number[],
   workspace: number,
 ): Int32Array {
-  if (params.length > MAX_PARAMS) throw new BackendError(op.name, `${params.length} kernel parameters, a record holds ${MAX_PARAMS} (internal)`);
+  const room = paramRoom(inputs.length);
+  if (params.length > room) throw new BackendError(op.name, `${params.length} kernel parameters, a record of ${inputs.length} inputs holds ${room} (internal)`);
   const rec = newRecord(op.opcode, inputs.length, out.ptr, n, params, workspace);
-  for (let i = 0; i < inputs.length; i++) rec[R.IN + i] = inputs[i].storage.ptr;
+  for (let i = 0; i < inputs.length; i++) rec[inWord(i)] = inputs[i].storage.ptr;
   for (let j = 0; j < aux.length; j++) rec[R.AUX + j] = aux[j].ptr;
   return rec;
 }
@@ -176,7 +178,8 @@ const NO_PARAMS: readonly number[] = [];
 const NO_AUX: readonly Storage[] = [];
 
 function checkDtypes(op: TableOp, inputs: readonly Tensor[]): void {
-  if (inputs.length !== op.arity) throw new ValueError(op.name, `expects ${op.arity} tensor inputs, got ${inputs.length}`);
+  const fits = !isComposite(op) && op.variadic ? inputs.length >= 1 && inputs.length <= op.arity : inputs.length === op.arity;
+  if (!fits) throw new ValueError(op.name, `expects ${!isComposite(op) && op.variadic ? `1 to ${op.arity}` : op.arity} tensor inputs, got ${inputs.length}`);
   inputs.forEach((t, i) => {
     const want: DType = op.inputDtypes?.[i] ?? 'float32';
     if (t.dtype !== want) throw new DTypeError(op.name, `input ${i} must be ${want}, got ${t.dtype} (a tensor of shape ${fmtShape(t.shape)})`);
@@ -234,7 +237,7 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
   launch(be, [rec], workspace, op.name, inputs, plan);
   if (sink.mode !== 'off') bindApply(inputs);
   let requiresGrad = false;
-  if (gradEnabled) for (const i of op.gradInputs) if (inputs[i].requiresGrad) requiresGrad = true;
+  if (gradEnabled) for (const i of op.gradInputs) if (inputs[i]?.requiresGrad) requiresGrad = true;
   const t = new Tensor(shape, plan.dtype ?? 'float32', out, requiresGrad);
   if (requiresGrad) {
     const versions = new Array<number>(inputs.length);

@@ -56,6 +56,24 @@ export const R: { readonly [F in Field]: number } = (() => {
 /** Kernel parameters a record holds (P + k, k < MAX_PARAMS): int32 words, or float32 bits. */
 export const MAX_PARAMS = REC_WORDS - R.P;
 
+/**
+ * Variadic ops (cat, stack) take more than MAX_INPUTS inputs. Input i ≥ MAX_INPUTS keeps its
+ * pointer and its gradient's pointer in a pair of words taken from the END of the record (input 4
+ * in the last two words, input 5 in the two before, ...), so the slots are a function of i alone:
+ * the engine, autodiff, the debug checks and wg.compile's recorder find every input pointer without
+ * knowing the op. A record with nin inputs leaves its op paramRoom(nin) parameter words.
+ */
+export const inWord = (i: number): number => (i < MAX_INPUTS ? R.IN + i : REC_WORDS - 1 - 2 * (i - MAX_INPUTS));
+export const ginWord = (i: number): number => (i < MAX_INPUTS ? R.GIN + i : REC_WORDS - 2 - 2 * (i - MAX_INPUTS));
+export const paramRoom = (nin: number): number => MAX_PARAMS - 2 * Math.max(0, nin - MAX_INPUTS);
+/** Every word of a record of nin inputs that can hold a buffer pointer. */
+export function pointerWords(nin: number): number[] {
+  const words = [R.OUT];
+  for (let j = 0; j < MAX_AUX; j++) words.push(R.AUX + j);
+  for (let i = 0; i < Math.max(nin, MAX_INPUTS); i++) words.push(inWord(i), ginWord(i));
+  return words;
+}
+
 /** Set in the OPCODE word of a record that runs its op's backward kernel instead of the forward. */
 export const FLAG_BACKWARD = 1 << 16;
 /** The opcode bits of the OPCODE word. */

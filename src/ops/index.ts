@@ -15,6 +15,7 @@ import { CONV_OPS } from './conv.js';
 import { CORE_OPS } from './core.js';
 import { DISTANCE_OPS } from './distance.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
+import { LAYOUT_OPS } from './layout.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
 import { OPTIM_OPS } from './optim.js';
@@ -33,6 +34,7 @@ const DECLARED = [
   ...CORE_OPS,
   ...COMPOSITE_OPS,
   ...DISTANCE_OPS,
+  ...LAYOUT_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

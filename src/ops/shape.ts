@@ -7,14 +7,17 @@
  * *view* of the input (output shape, the input stride of each output dim, a base offset), and
  * out[i] = in[offset + Σ_k idx_k(i) · strides[k]]. Its backward adds the output gradient back
  * through the same index map (a broadcast dim sums, a slice fills only its window).
- * cat/stack copy whole contiguous blocks per input; a record holds at most 4 inputs, so longer
- * lists are joined in groups (see join). Layout ops exist for float32 and int32 tensors (indices
+ * cat/stack copy whole contiguous blocks per input, up to JOIN_MAX inputs in one record (the
+ * inputs past the 4 fixed slots sit in the record's end words, contract.ts inWord); longer lists
+ * are joined in groups (src/api/shape.ts join). Layout ops exist for float32 and int32 tensors (indices
  * and labels are reshaped and sliced too); the int32 twins share the kernels (bit copies) and have
  * no gradient.
  */
 import { MAX_RANK, forEachBroadcast } from './broadcast.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
+  MAX_INPUTS,
+  MAX_PARAMS,
   R,
   aux,
   checkDim,
@@ -45,11 +48,17 @@ function contiguousStrides(shape: readonly number[]): number[] {
 export const normDim = (op: string, dim: number, nd: number, shape: readonly number[]): number => checkDim(op, dim, nd, shape);
 
 // ---- the strided copy ----------------------------------------------------------------------
-/** A strided view of the input: the output shape, each output dim's input stride, a base offset. */
+/**
+ * A strided view of the input: the output shape, each output dim's input stride (negative walks
+ * backwards: flip, reflect padding; 0 repeats one element: expand, repeat), a base offset, and
+ * optionally `as`, the shape the result is given (same size: repeat iterates [r, s] pairs and
+ * returns [r·s], one copy instead of a copy and a reshape).
+ */
 export interface View {
   shape: number[];
   strides: number[];
   offset?: number;
+  as?: number[];
 }
 
 export const contiguousView = (shape: readonly number[]): View => ({ shape: [...shape], strides: contiguousStrides(shape) });
@@ -64,6 +73,41 @@ export function permuteView(shape: readonly number[], dims: readonly number[]): 
 export function sliceView(shape: readonly number[], dim: number, start: number, end: number): View {
   const st = contiguousStrides(shape);
   return { shape: shape.map((d, k) => (k === dim ? end - start : d)), strides: st, offset: start * st[dim] };
+}
+
+/**
+ * v restricted along dim to `len` elements from `start` (an index of v's dim), stepping by `step`:
+ * 1 = a slice, -1 = backwards from start (flip, reflection), 0 = start repeated len times (edge
+ * replication).
+ */
+export function stepView(v: View, dim: number, start: number, len: number, step: -1 | 0 | 1): View {
+  const strides = [...v.strides];
+  strides[dim] *= step;
+  return {
+    shape: v.shape.map((d, k) => (k === dim ? len : d)),
+    strides,
+    offset: (v.offset ?? 0) + start * v.strides[dim],
+  };
+}
+
+/** x with the order of its elements reversed along each of dims (distinct, normalised). */
+export function flipView(shape: readonly number[], dims: readonly number[]): View {
+  // An empty dim has no last element to start from (and nothing to reverse).
+  return dims.filter((d) => shape[d] > 0).reduce((v, d) => stepView(v, d, shape[d] - 1, shape[d], -1), contiguousView(shape));
+}
+
+/**
+ * torch.Tensor.repeat: reps.length ≥ shape.length (the shape gets leading 1s); output dim k is
+ * reps[k] copies of x's dim k, iterated as the pair [reps[k], size] with stride 0 on the copies.
+ */
+export function repeatView(shape: readonly number[], reps: readonly number[]): View {
+  const padded = [...new Array<number>(reps.length - shape.length).fill(1), ...shape];
+  const st = contiguousStrides(padded);
+  return {
+    shape: padded.flatMap((d, k) => [reps[k], d]),
+    strides: padded.flatMap((_, k) => [0, st[k]]),
+    as: padded.map((d, k) => d * reps[k]),
+  };
 }
 
 /** `from` broadcast to `to` (NumPy rules, already checked): stride 0 along broadcast dims. */
@@ -82,14 +126,27 @@ export function broadcastView(from: readonly number[], to: readonly number[]): V
 function planCopy(op: string, input: Meta, v: View): number[] {
   const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
   const offset = v?.offset ?? 0;
-  if (!Array.isArray(v?.shape) || !Array.isArray(v.strides) || v.shape.length !== v.strides.length || ![...v.shape, ...v.strides, offset].every(isIndex))
-    throw new ValueError(op, `a view needs equally long arrays of non-negative integers shape and strides and an offset, got ${fmtValue(v)}`);
+  if (
+    !Array.isArray(v?.shape) ||
+    !Array.isArray(v.strides) ||
+    v.shape.length !== v.strides.length ||
+    ![...v.shape, offset].every(isIndex) ||
+    !v.strides.every(Number.isInteger) ||
+    (v.as !== undefined && (!Array.isArray(v.as) || !v.as.every(isIndex) || sizeOf(v.as) !== sizeOf(v.shape)))
+  )
+    throw new ValueError(
+      op,
+      `a view needs equally long arrays shape (non-negative integers) and strides (integers), an offset and optionally a result shape as of the same size, got ${fmtValue(v)}`,
+    );
   const n = sizeOf(v.shape);
-  const last = offset + v.shape.reduce((s, d, k) => s + (d - 1) * v.strides[k], 0);
-  if (n > 0 && last >= sizeOf(input.shape))
+  // The first and last elements the view reads: negative strides reach below the offset.
+  const reach = (sign: number) => offset + v.shape.reduce((s, d, k) => s + (Math.sign(v.strides[k]) === sign ? (d - 1) * v.strides[k] : 0), 0);
+  const first = reach(-1),
+    last = reach(1);
+  if (n > 0 && (first < 0 || last >= sizeOf(input.shape)))
     throw new ShapeError(
       op,
-      `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads element ${last} of an input of shape ${fmtShape(input.shape)}`,
+      `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads elements ${first}..${last} of an input of shape ${fmtShape(input.shape)}`,
     );
   if (n === 0) return [1, 0, 0, 0];
   const dims: { d: number; st: number }[] = [];
@@ -134,7 +191,7 @@ function copyOp<N extends string>(name: N, dtype: DType, cases: TestCase<View>[]
     inputDtypes: [dtype],
     gradInputs: float ? [0] : [],
     doc: `${dtype} strided copy of a view of x (reshape, permute, slice, broadcast)${float ? '; backward adds the gradient back through the view' : ''}`,
-    plan: (ins, v) => ({ shape: [...v.shape], dtype, params: planCopy(name, ins[0], v) }),
+    plan: (ins, v) => ({ shape: [...(v.as ?? v.shape)], dtype, params: planCopy(name, ins[0], v) }),
     ref: float ? { fwd: copyFwd, bwd: copyBwd } : { fwd: copyFwd },
     tests: { cases },
   };
@@ -168,12 +225,27 @@ const copyCases: TestCase<View>[] = [
   viewCase('slice [0x5] dim 1 1:4', [0, 5], sliceView([0, 5], 1, 1, 4)),
   viewCase('broadcast [1x0] -> [3x0]', [1, 0], broadcastView([1, 0], [3, 0])),
   viewCase('broadcast [1] -> [0]', [1], broadcastView([1], [0])),
+  viewCase('flip [1]', [1], flipView([1], [0])),
+  viewCase('flip [17]', [17], flipView([17], [0])),
+  viewCase('flip [9x5] dim 1', [9, 5], flipView([9, 5], [1])),
+  viewCase('flip [3x8] dim 0', [3, 8], flipView([3, 8], [0])),
+  viewCase('flip [5x7x9] dims 0, 2', [5, 7, 9], flipView([5, 7, 9], [0, 2])),
+  viewCase('flip [2x0x3] dim 2', [2, 0, 3], flipView([2, 0, 3], [2])),
+  viewCase('reflect [7] at 3 back 3', [7], stepView(contiguousView([7]), 0, 3, 3, -1)),
+  viewCase('replicate [3x5] column 4 x 7', [3, 5], stepView(contiguousView([3, 5]), 1, 4, 7, 0)),
+  viewCase('repeat [3] x (2, 3)', [3], repeatView([3], [2, 3])),
+  viewCase('repeat [2x3] x (3, 1)', [2, 3], repeatView([2, 3], [3, 1])),
+  viewCase('repeat [5x1x3] x (1, 9, 2)', [5, 1, 3], repeatView([5, 1, 3], [1, 9, 2])),
+  viewCase('repeat [] x (17)', [], repeatView([], [17])),
+  viewCase('repeat [4x3] x (0, 2)', [4, 3], repeatView([4, 3], [0, 2])),
 ];
 const copyIntCases: TestCase<View>[] = [
   viewCase('reshape [5x7] -> [35]', [5, 7], contiguousView([35]), 'int32'),
   viewCase('permute [2x3x4] (2,0,1)', [2, 3, 4], permuteView([2, 3, 4], [2, 0, 1]), 'int32'),
   viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7), 'int32'),
   viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5]), 'int32'),
+  viewCase('flip [5x7] dims 0, 1', [5, 7], flipView([5, 7], [0, 1]), 'int32'),
+  viewCase('repeat [2x3] x (2, 1, 2)', [2, 3], repeatView([2, 3], [2, 1, 2]), 'int32'),
 ];
 
 // ---- cat / stack ---------------------------------------------------------------------------
@@ -231,15 +303,23 @@ const joinBwd: RefKernel = (h, r) =>
     if (gx) for (let t = 0; t < len; t++) h[gx + x + t] += h[gout(r) + o + t];
   });
 
-function joinOp<N extends string>(name: N, k: number, dtype: DType, cases: TestCase<CatAttrs>[]): OpSpec<CatAttrs, N> {
+/**
+ * Inputs per join record: the params [outer, total, len_0..len_{k-1}] must fit the words the
+ * record leaves its op with k inputs (contract.ts paramRoom: 2 + k ≤ MAX_PARAMS − 2(k − MAX_INPUTS)).
+ * Longer lists are joined in groups (src/api/shape.ts join).
+ */
+export const JOIN_MAX = Math.floor((MAX_PARAMS + 2 * MAX_INPUTS - 2) / 3);
+
+function joinOp<N extends string>(name: N, dtype: DType, cases: TestCase<CatAttrs>[]): OpSpec<CatAttrs, N> {
   const float = dtype === 'float32';
   return {
     name,
     module: 'shape',
-    arity: k,
-    inputDtypes: new Array<DType>(k).fill(dtype),
-    gradInputs: float ? Array.from({ length: k }, (_, i) => i) : [],
-    doc: `cat (or stack) of ${k} ${dtype} tensors along dim; backward hands each input its block of the gradient`,
+    arity: JOIN_MAX,
+    variadic: true,
+    inputDtypes: new Array<DType>(JOIN_MAX).fill(dtype),
+    gradInputs: float ? Array.from({ length: JOIN_MAX }, (_, i) => i) : [],
+    doc: `cat (or stack) of 1..${JOIN_MAX} ${dtype} tensors along dim in one record; backward hands each input its block of the gradient`,
     plan: (ins, a) => {
       const p = planJoin(
         a.stack ? 'stack' : 'cat',
@@ -259,6 +339,146 @@ const joinCase = (shapes: number[][], dim: number, stack = false, dtype: DType =
   inputs: shapes.map((shape) => ({ shape, dtype })),
   attrs: { dim, stack },
 });
+/** k shapes [rows, 1 + (j mod 3)] (varied widths), concatenated along dim 1. */
+const ragged = (k: number, rows: number) => Array.from({ length: k }, (_, j) => [rows, 1 + (j % 3)]);
+const same = (k: number, shape: number[]) => Array.from({ length: k }, () => shape);
+
+const joinCases: TestCase<CatAttrs>[] = [
+  joinCase([[1]], 0),
+  joinCase([[3], [5]], 0),
+  joinCase(
+    [
+      [2, 3],
+      [2, 4],
+    ],
+    1,
+  ),
+  joinCase(
+    [
+      [4, 7],
+      [1, 7],
+    ],
+    0,
+  ),
+  joinCase(
+    [
+      [3, 9],
+      [3, 8],
+    ],
+    -1,
+  ),
+  joinCase(
+    [
+      [2, 0],
+      [2, 3],
+    ],
+    1,
+  ),
+  joinCase(
+    [
+      [3, 5],
+      [3, 5],
+    ],
+    1,
+    true,
+  ),
+  joinCase([[7], [7]], 1, true),
+  joinCase(
+    [
+      [2, 3],
+      [2, 3],
+    ],
+    -1,
+    true,
+  ),
+  joinCase([[1], [1]], 0, true),
+  joinCase([[0], [2, 3]], 1),
+  joinCase(
+    [
+      [0, 3],
+      [2, 3],
+    ],
+    0,
+  ),
+  joinCase([[0], [0]], 0),
+  joinCase(
+    [
+      [0, 2],
+      [0, 2],
+    ],
+    1,
+    true,
+  ),
+  joinCase(
+    [
+      [3, 7],
+      [3, 9],
+      [3, 1],
+    ],
+    1,
+  ),
+  joinCase(
+    [
+      [1, 5],
+      [2, 5],
+      [3, 5],
+    ],
+    0,
+  ),
+  joinCase([[17], [17], [17]], 0, true),
+  joinCase([[2, 3], [0], [2, 4]], -1),
+  joinCase(
+    [
+      [2, 1, 3],
+      [2, 2, 3],
+      [2, 3, 3],
+      [2, 1, 3],
+    ],
+    1,
+  ),
+  joinCase([[5], [5], [5], [5]], 0, true),
+  // Past the 4 fixed input slots: the pointers of inputs 4.. sit in the record's end words.
+  joinCase(ragged(5, 3), 1),
+  joinCase(
+    [
+      [1, 2],
+      [3, 2],
+      [0, 2],
+      [2, 2],
+      [1, 2],
+      [5, 2],
+    ],
+    0,
+  ),
+  joinCase(same(7, [3, 1]), -1, true),
+  joinCase(ragged(9, 2), -1),
+  joinCase(ragged(JOIN_MAX, 5), 1),
+  joinCase(same(JOIN_MAX, [2, 3]), 1, true),
+];
+const joinIntCases: TestCase<CatAttrs>[] = [
+  joinCase([[3], [5]], 0, false, 'int32'),
+  joinCase(
+    [
+      [2, 3],
+      [2, 3],
+    ],
+    1,
+    true,
+    'int32',
+  ),
+  joinCase(
+    [
+      [3, 7],
+      [3, 9],
+      [3, 1],
+    ],
+    1,
+    false,
+    'int32',
+  ),
+  joinCase([[5], [5], [5], [5]], 0, true, 'int32'),
+  joinCase(ragged(JOIN_MAX, 3), 1, false, 'int32'),
+];
 
 // ---- embedding -----------------------------------------------------------------------------
 export function planEmbedding(idx: Meta, weight: Meta): { shape: number[]; n: number; d: number } {
@@ -340,140 +560,9 @@ const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
 
 export const SHAPE_OPS = defineOps(
   copyOp('copy', 'float32', copyCases),
-  joinOp('cat2', 2, 'float32', [
-    joinCase([[1], [1]], 0),
-    joinCase([[3], [5]], 0),
-    joinCase(
-      [
-        [2, 3],
-        [2, 4],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [4, 7],
-        [1, 7],
-      ],
-      0,
-    ),
-    joinCase(
-      [
-        [3, 9],
-        [3, 8],
-      ],
-      -1,
-    ),
-    joinCase(
-      [
-        [2, 0],
-        [2, 3],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [3, 5],
-        [3, 5],
-      ],
-      1,
-      true,
-    ),
-    joinCase([[7], [7]], 1, true),
-    joinCase(
-      [
-        [2, 3],
-        [2, 3],
-      ],
-      -1,
-      true,
-    ),
-    joinCase([[1], [1]], 0, true),
-    joinCase([[0], [2, 3]], 1),
-    joinCase(
-      [
-        [0, 3],
-        [2, 3],
-      ],
-      0,
-    ),
-    joinCase([[0], [0]], 0),
-    joinCase(
-      [
-        [0, 2],
-        [0, 2],
-      ],
-      1,
-      true,
-    ),
-  ]),
-  joinOp('cat3', 3, 'float32', [
-    joinCase(
-      [
-        [3, 7],
-        [3, 9],
-        [3, 1],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [1, 5],
-        [2, 5],
-        [3, 5],
-      ],
-      0,
-    ),
-    joinCase([[17], [17], [17]], 0, true),
-    joinCase([[2, 3], [0], [2, 4]], -1),
-  ]),
-  joinOp('cat4', 4, 'float32', [
-    joinCase(
-      [
-        [2, 1, 3],
-        [2, 2, 3],
-        [2, 3, 3],
-        [2, 1, 3],
-      ],
-      1,
-    ),
-    joinCase(
-      [
-        [1, 1],
-        [1, 2],
-        [1, 3],
-        [1, 4],
-      ],
-      1,
-    ),
-    joinCase([[5], [5], [5], [5]], 0, true),
-  ]),
+  joinOp('cat', 'float32', joinCases),
   copyOp('copyInt', 'int32', copyIntCases),
-  joinOp('catInt2', 2, 'int32', [
-    joinCase([[3], [5]], 0, false, 'int32'),
-    joinCase(
-      [
-        [2, 3],
-        [2, 3],
-      ],
-      1,
-      true,
-      'int32',
-    ),
-  ]),
-  joinOp('catInt3', 3, 'int32', [
-    joinCase(
-      [
-        [3, 7],
-        [3, 9],
-        [3, 1],
-      ],
-      1,
-      false,
-      'int32',
-    ),
-  ]),
-  joinOp('catInt4', 4, 'int32', [joinCase([[5], [5], [5], [5]], 0, true, 'int32')]),
+  joinOp('catInt', 'int32', joinIntCases),
   {
     name: 'embedding',
     module: 'shape',

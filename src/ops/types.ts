@@ -9,13 +9,13 @@
  */
 
 import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { FLAG_OVERWRITE, R, REC_WORDS } from './contract.js';
+import { FLAG_OVERWRITE, R, REC_WORDS, ginWord, inWord } from './contract.js';
 
 export { fmtShape } from '../errors.js';
 
 export type DType = 'float32' | 'int32';
 
-export { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, MAX_PARAMS, OPCODE_MASK, R, REC_WORDS } from './contract.js';
+export { FLAG_BACKWARD, FLAG_OVERWRITE, MAX_INPUTS, MAX_PARAMS, OPCODE_MASK, R, REC_WORDS, ginWord, inWord, paramRoom, pointerWords } from './contract.js';
 
 /**
  * A fresh record: its opcode, input count, output pointer, element count, kernel parameters and
@@ -128,8 +128,13 @@ export interface OpSpec<A = any, N extends string = string> {
   name: N;
   /** The AS module under assembly/kernels/ that exports the kernels. */
   module: string;
-  /** Number of tensor inputs (at most 4). */
+  /** Number of tensor inputs (at most MAX_INPUTS, unless variadic). */
   arity: number;
+  /**
+   * A call passes 1..arity inputs (cat, stack); inputs past MAX_INPUTS sit in the record's end
+   * words (contract.ts inWord/ginWord). Variadic ops cannot declare overwritesGrad.
+   */
+  variadic?: boolean;
   /** Input dtypes accepted, per input (default float32 for all). */
   inputDtypes?: DType[];
   /** Which inputs can receive a gradient; [] = not differentiable (no backward kernel). */
@@ -217,9 +222,9 @@ export function bitsf32(b: number): number {
 
 // ---- accessors for reference kernels -------------------------------------------------------
 export const out = (r: Int32Array) => r[R.OUT];
-export const inp = (r: Int32Array, i: number) => r[R.IN + i];
+export const inp = (r: Int32Array, i: number) => r[inWord(i)];
 export const gout = (r: Int32Array) => r[R.GOUT];
-export const gin = (r: Int32Array, i: number) => r[R.GIN + i];
+export const gin = (r: Int32Array, i: number) => r[ginWord(i)];
 export const aux = (r: Int32Array, j: number) => r[R.AUX + j];
 export const numel = (r: Int32Array) => r[R.N];
 /** Does this backward record overwrite GIN + i (FLAG_OVERWRITE) rather than add into it? */

@@ -7,7 +7,8 @@ import * as wg from '../../src/index.js';
 import { apply } from '../../src/engine/engine.js';
 import { op } from '../../src/ops/index.js';
 import { copyInto } from '../../src/api/shape.js';
-import { dropoutHash } from '../../src/ops/shape.js';
+import { JOIN_MAX, dropoutHash } from '../../src/ops/shape.js';
+import { MAX_INPUTS, R, ginWord, inWord, paramRoom } from '../../src/ops/types.js';
 import { nextU32 } from '../../src/random.js';
 import { initWasm } from '../helpers/setup.js';
 
@@ -19,6 +20,23 @@ const BACKENDS = ['wasm', 'reference'] as const;
 const vals = (t: wg.Tensor) => Array.from(t.data());
 const leaf = (data: wg.NestedArray) => wg.tensor(data, { requiresGrad: true });
 const ints = (data: number[], shape = [data.length]) => wg.tensor(Int32Array.from(data), { shape });
+
+test('join records: the slots of inputs past the 4 fixed ones stay clear of each other and of the join params', () => {
+  for (let nin = 1; nin <= JOIN_MAX; nin++) {
+    const words = Array.from({ length: nin }, (_, i) => [inWord(i), ginWord(i)]).flat();
+    expect(new Set(words).size).toBe(2 * nin);
+    // the join's params [outer, total, len_0..len_{nin-1}] end before the first end-of-record slot
+    expect(2 + nin).toBeLessThanOrEqual(paramRoom(nin));
+    for (let i = MAX_INPUTS; i < nin; i++) expect(Math.min(inWord(i), ginWord(i))).toBeGreaterThanOrEqual(R.P + paramRoom(nin));
+  }
+  expect(() =>
+    apply(
+      op('cat'),
+      Array.from({ length: JOIN_MAX + 1 }, () => wg.zeros([1])),
+      { dim: 0 },
+    ),
+  ).toThrow(`wasmgrad.cat: expects 1 to ${JOIN_MAX} tensor inputs, got ${JOIN_MAX + 1}`);
+});
 
 for (const be of BACKENDS) {
   describe(`shape ops on ${be}`, () => {
@@ -184,14 +202,16 @@ for (const be of BACKENDS) {
       expect(vals(x.grad!)).toEqual([11, 22, 33]);
     });
 
-    test('cat of 11 tensors (joined in groups of ≤ 4) keeps order and reaches every input', () => {
-      const xs = Array.from({ length: 11 }, (_, i) => wg.tensor([[i, 100 + i]], { requiresGrad: true }));
-      const y = wg.cat(xs, 0);
-      expect(y.shape).toEqual([11, 2]);
-      expect(vals(y)).toEqual(xs.flatMap((_, i) => [i, 100 + i]));
-      y.backward(Array.from({ length: 22 }, (_, k) => k));
-      xs.forEach((x, i) => expect(vals(x.grad!)).toEqual([2 * i, 2 * i + 1]));
-    });
+    // 17 inputs fit one record; 11 is one record past the 4 fixed slots, 40 joins three groups.
+    for (const k of [11, 17, 18, 40])
+      test(`cat of ${k} tensors keeps order and reaches every input`, () => {
+        const xs = Array.from({ length: k }, (_, i) => wg.tensor([[i, 100 + i]], { requiresGrad: true }));
+        const y = wg.cat(xs, 0);
+        expect(y.shape).toEqual([k, 2]);
+        expect(vals(y)).toEqual(xs.flatMap((_, i) => [i, 100 + i]));
+        y.backward(Array.from({ length: 2 * k }, (_, j) => j));
+        xs.forEach((x, i) => expect(vals(x.grad!)).toEqual([2 * i, 2 * i + 1]));
+      });
 
     test('stack: new dim anywhere in 0..ndim (many tensors too); gradient unstacked', () => {
       const a = leaf([1, 2, 3]),
@@ -219,6 +239,23 @@ for (const be of BACKENDS) {
       const w = wg.stack(m, 1);
       expect(w.shape).toEqual([2, 7, 2]);
       expect(vals(w.slice(1, 3, 4))).toEqual([3, 3, 3, 3]);
+    });
+
+    test('the finite checks see the inputs and gradients past the 4 fixed record slots', () => {
+      wg.setDebug({ checkFinite: true });
+      try {
+        const xs = Array.from({ length: 6 }, (_, i) => wg.tensor([i, i + 0.5], { requiresGrad: true }));
+        const y = wg.cat(xs, 0);
+        expect(vals(y)).toEqual(xs.flatMap((_, i) => [i, i + 0.5]));
+        y.backward(Array.from({ length: 12 }, (_, k) => k));
+        expect(vals(xs[5].grad!)).toEqual([10, 11]);
+        const bad = [...xs.slice(0, 5), wg.tensor([1, NaN])];
+        expect(() => wg.cat(bad, 0)).toThrow(
+          'wasmgrad.cat: produced NaN at index 11 of its output [12] (forward; input 5 [2] already holds NaN at index 1: user data (or ±Inf passed on from it), or a value computed while the checks were off)',
+        );
+      } finally {
+        wg.setDebug({ checkFinite: false });
+      }
     });
 
     test('layout ops keep int32 tensors int32', () => {
@@ -430,10 +467,14 @@ describe('shape op errors', () => {
   test('the strided copy op refuses views outside its input', () => {
     const copy = op('copy');
     expect(() => apply(copy, [x()], { shape: [2, 3], strides: [3, 1], offset: 1 })).toThrow(
-      'wasmgrad.copy: view [2, 3] (strides [3, 1], offset 1) reads element 6 of an input of shape [2, 3]',
+      'wasmgrad.copy: view [2, 3] (strides [3, 1], offset 1) reads elements 1..6 of an input of shape [2, 3]',
     );
     expect(() => apply(copy, [x()], { shape: [2], strides: [1, 1] })).toThrow(/copy: a view needs equally long arrays/);
-    expect(() => apply(copy, [x()], { shape: [2], strides: [-1] })).toThrow(/copy: a view needs/);
+    expect(() => apply(copy, [x()], { shape: [2], strides: [-1] })).toThrow(
+      'wasmgrad.copy: view [2] (strides [-1], offset 0) reads elements -1..0 of an input of shape [2, 3]',
+    );
+    expect(() => apply(copy, [x()], { shape: [2], strides: [0.5] })).toThrow(/copy: a view needs/);
+    expect(() => apply(copy, [x()], { shape: [2, 3], strides: [3, 1], as: [5] })).toThrow(/copy: a view needs .* result shape as of the same size/);
     // reversing 9 dims leaves no two neighbours mergeable
     expect(() => wg.zeros(new Array(9).fill(2)).permute([8, 7, 6, 5, 4, 3, 2, 1, 0])).toThrow(
       /copy: views of more than 8 non-mergeable dimensions are not supported \(shape \[2, 2, 2, 2, 2, 2, 2, 2, 2\]\)/,

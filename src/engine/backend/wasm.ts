@@ -6,7 +6,7 @@
  */
 import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.js';
 import { GrowingBlock, Heap } from '../heap.js';
-import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, newRecord, specValue, type DType } from '../../ops/types.js';
+import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, specValue, type DType } from '../../ops/types.js';
 import { OPS, TABLE_HASH } from '../../ops/index.js';
 import type { Backend } from './types.js';
 import { defaultWasmUrl, type BuildName } from './wasm-url.js';
@@ -393,7 +393,7 @@ export class WasmBackend implements Backend {
       plan ??= planOf(largest);
       const n = size(plan.shape);
       const rec = newRecord(op.opcode, c.inputs.length, buffer(n), n, plan.params ?? [], plan.workspace ?? 0);
-      c.inputs.forEach((s, i) => (rec[R.IN + i] = buffer(size(s.shape), () => specValue(s, golden), s.dtype)));
+      c.inputs.forEach((s, i) => (rec[inWord(i)] = buffer(size(s.shape), () => specValue(s, golden), s.dtype)));
       (plan.aux ?? []).forEach((w, j) => (rec[R.AUX + j] = buffer(w)));
       recs.push(rec);
       workspace = Math.max(workspace, plan.workspace ?? 0);
@@ -401,7 +401,7 @@ export class WasmBackend implements Backend {
       const back = rec.slice();
       back[R.OPCODE] |= FLAG_BACKWARD;
       back[R.GOUT] = buffer(n, () => 1);
-      for (const i of op.gradInputs) back[R.GIN + i] = buffer(size(c.inputs[i].shape));
+      for (const i of op.gradInputs) if (i < c.inputs.length) back[ginWord(i)] = buffer(size(c.inputs[i].shape));
       recs.push(back);
     }
     this.load(recs, workspace, 'init');
