@@ -5,6 +5,10 @@ import { Linear } from './layers.js';
 import { Module } from './module.js';
 import { ReLU } from './simple.js';
 
+/** m is an instance of exactly `cls` (not a subclass) with the class's own forward. */
+const plain = (m: Module, cls: abstract new (...args: never[]) => Module): boolean =>
+  Object.getPrototypeOf(m) === cls.prototype && !Object.prototype.hasOwnProperty.call(m, 'forward');
+
 /**
  * Runs modules one after the other: forward(x) = mₖ(…m₁(m₀(x))). The children are named '0',
  * '1', ... so parameters are '0.weight', '0.bias', ... as in PyTorch.
@@ -39,15 +43,16 @@ export class Sequential extends Module {
 
   /**
    * A Linear directly followed by a ReLU (both exactly those classes, not subclasses that may
-   * override forward) runs as one linear kernel with the relu in its epilogue: the same values up
+   * override forward, nor instances whose forward was replaced, as wg.summary does) runs as one linear kernel with the relu in its epilogue: the same values up
    * to float32 rounding, one pass less over the activations and one op less in the graph.
    */
   forward(x: Tensor): Tensor {
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i];
-      if (m instanceof Linear && Object.getPrototypeOf(m) === Linear.prototype && Object.getPrototypeOf(layers[i + 1] ?? {}) === ReLU.prototype) {
-        x = m.forwardActivated(x, 'relu');
+      const next = layers[i + 1];
+      if (plain(m, Linear) && next !== undefined && plain(next, ReLU)) {
+        x = (m as Linear).forwardActivated(x, 'relu');
         i++;
       } else x = m.forward(x);
     }
