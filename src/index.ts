@@ -35,5 +35,6 @@ export * as data from './data/index.js';
 export * as optim from './optim/index.js';
 export * from './io/index.js';
 export * as nn from './nn/index.js';
+export { summary, type SummaryOptions } from './nn/summary.js';
 export { compile } from './compile/compile.js';
 export * from './train/index.js';

@@ -7,6 +7,7 @@
 import { AutogradError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { type Storage } from './storage.js';
 import { attachHandle, demote, makePersistent } from './memory.js';
+import { formatTensor } from './format.js';
 import { sink } from './sink.js';
 import { fmtShape, type DType, type Meta, type OpDef } from '../ops/types.js';
 
@@ -141,7 +142,23 @@ export class Tensor implements Meta {
     this.storage.release();
   }
 
+  /**
+   * PyTorch's repr: `tensor([[0.1000, 2.0000]], requiresGrad=true)`, summarised beyond 1000
+   * elements (src/engine/format.ts). A tensor whose values cannot be read (freed, or computed
+   * inside a compiled function) prints its shape and dtype instead.
+   */
   toString(): string {
-    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+    let values: ArrayLike<number>;
+    try {
+      values = this.values();
+    } catch {
+      return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''}${this.storage.alive ? '' : ', freed'})`;
+    }
+    return formatTensor({ shape: this.shape, dtype: this.dtype, values, requiresGrad: this.requiresGrad, gradFn: this.node?.op.name ?? null });
+  }
+
+  /** Node's util.inspect (console.log) prints the same as toString. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }

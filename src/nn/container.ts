@@ -5,52 +5,147 @@ import { Linear } from './layers.js';
 import { Module } from './module.js';
 import { ReLU } from './simple.js';
 
-/**
- * Runs modules one after the other: forward(x) = mₖ(…m₁(m₀(x))). The children are named '0',
- * '1', ... so parameters are '0.weight', '0.bias', ... as in PyTorch.
- */
-export class Sequential extends Module {
-  private readonly layers: Module[] = [];
+/** m is an instance of exactly `cls` (not a subclass) with the class's own forward. */
+const plain = (m: Module, cls: abstract new (...args: never[]) => Module): boolean =>
+  Object.getPrototypeOf(m) === cls.prototype && !Object.prototype.hasOwnProperty.call(m, 'forward');
 
-  constructor(...modules: Module[]) {
+/**
+ * Modules registered as children '0', '1', … in order: what Sequential and ModuleList share
+ * (append, at, length, iteration).
+ */
+abstract class ModuleSequence extends Module {
+  protected readonly items: Module[] = [];
+
+  protected constructor(
+    private readonly kind: string,
+    modules: Iterable<Module>,
+  ) {
     super();
+    if (modules === null || typeof (modules as Iterable<Module>)[Symbol.iterator] !== 'function')
+      throw new ValueError(`nn.${kind}`, `expects an iterable of modules, got ${fmtValue(modules)}`);
     for (const m of modules) this.append(m);
   }
 
   /** Adds a module at the end (named by its index). */
   append(m: Module): this {
-    this.registerModule(String(this.layers.length), m);
-    this.layers.push(m);
+    this.registerModule(String(this.items.length), m);
+    this.items.push(m);
     return this;
   }
 
   /** Number of modules. */
   get length(): number {
-    return this.layers.length;
+    return this.items.length;
   }
 
   /** The module at index i (negative counts from the end). */
   at(i: number): Module {
-    if (!Number.isInteger(i)) throw new ValueError('nn.Sequential.at', `index must be an integer, got ${fmtValue(i)}`);
-    const m = this.layers.at(i);
-    if (m === undefined) throw new ValueError('nn.Sequential.at', `index ${i} is out of range for ${this.layers.length} modules`);
+    if (!Number.isInteger(i)) throw new ValueError(`nn.${this.kind}.at`, `index must be an integer, got ${fmtValue(i)}`);
+    const m = this.items.at(i);
+    if (m === undefined) throw new ValueError(`nn.${this.kind}.at`, `index ${i} is out of range for ${this.items.length} modules`);
     return m;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.items[Symbol.iterator]();
+  }
+}
+
+/**
+ * Runs modules one after the other: forward(x) = mₖ(…m₁(m₀(x))). The children are named '0',
+ * '1', ... so parameters are '0.weight', '0.bias', ... as in PyTorch.
+ */
+export class Sequential extends ModuleSequence {
+  constructor(...modules: Module[]) {
+    super('Sequential', modules);
   }
 
   /**
    * A Linear directly followed by a ReLU (both exactly those classes, not subclasses that may
-   * override forward) runs as one linear kernel with the relu in its epilogue: the same values up
+   * override forward, nor instances whose forward was replaced, as wg.summary does) runs as one linear kernel with the relu in its epilogue: the same values up
    * to float32 rounding, one pass less over the activations and one op less in the graph.
    */
   forward(x: Tensor): Tensor {
-    const layers = this.layers;
+    const layers = this.items;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i];
-      if (m instanceof Linear && Object.getPrototypeOf(m) === Linear.prototype && Object.getPrototypeOf(layers[i + 1] ?? {}) === ReLU.prototype) {
-        x = m.forwardActivated(x, 'relu');
+      const next = layers[i + 1];
+      if (plain(m, Linear) && next !== undefined && plain(next, ReLU)) {
+        x = (m as Linear).forwardActivated(x, 'relu');
         i++;
       } else x = m.forward(x);
     }
     return x;
+  }
+}
+
+/**
+ * A list of modules registered as children '0', '1', … (PyTorch's ModuleList): their parameters
+ * are the list's, and it has no forward of its own — iterate it in a module's forward.
+ */
+export class ModuleList extends ModuleSequence {
+  constructor(modules: Iterable<Module> = []) {
+    super('ModuleList', modules);
+  }
+
+  /** Appends every module of `modules`. */
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  forward(): Tensor {
+    throw new ValueError('nn.ModuleList', 'has no forward: call its modules in your own forward (for (const layer of this.layers) x = layer.forward(x))');
+  }
+}
+
+/** Modules by name (PyTorch's ModuleDict): children under their keys, in insertion order; no forward. */
+export class ModuleDict extends Module {
+  private readonly items = new Map<string, Module>();
+
+  constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+    super();
+    if (modules === null || typeof modules !== 'object')
+      throw new ValueError('nn.ModuleDict', `expects an object or entries of modules, got ${fmtValue(modules)}`);
+    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, Module]>)] : Object.entries(modules);
+    for (const [k, m] of entries) this.set(k, m);
+  }
+
+  /** Adds (registers) a module under `key`. */
+  set(key: string, m: Module): this {
+    this.registerModule(key, m);
+    this.items.set(key, m);
+    return this;
+  }
+
+  /** The module under `key`. */
+  get(key: string): Module {
+    const m = this.items.get(key);
+    if (m === undefined) throw new ValueError('nn.ModuleDict.get', `no module under ${fmtValue(key)} (keys: ${[...this.items.keys()].join(', ')})`);
+    return m;
+  }
+
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+
+  values(): Module[] {
+    return [...this.items.values()];
+  }
+
+  entries(): [string, Module][] {
+    return [...this.items.entries()];
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+
+  forward(): Tensor {
+    throw new ValueError('nn.ModuleDict', "has no forward: call its modules in your own forward (this.heads.get('a').forward(x))");
   }
 }

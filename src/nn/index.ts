@@ -8,6 +8,23 @@
  */
 export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
 export { Linear, Conv2d, Embedding, type Conv2dModuleOptions } from './layers.js';
-export { ReLU, LeakyReLU, Tanh, Sigmoid, GELU, MaxPool2d, AvgPool2d, Flatten, Dropout, type PoolModuleOptions } from './simple.js';
+export {
+  ReLU,
+  LeakyReLU,
+  Tanh,
+  Sigmoid,
+  GELU,
+  SiLU,
+  Softmax,
+  LogSoftmax,
+  Identity,
+  Unflatten,
+  MaxPool2d,
+  AvgPool2d,
+  Flatten,
+  Dropout,
+  type PoolModuleOptions,
+} from './simple.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
-export { Sequential } from './container.js';
+export { Sequential, ModuleList, ModuleDict } from './container.js';
+export * as init from './initializers.js';

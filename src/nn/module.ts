@@ -133,6 +133,16 @@ export abstract class Module {
     return this.namedParameters().map(([, t]) => t);
   }
 
+  /**
+   * The number of parameter elements (shared tensors once), as `sum(p.numel() for p in
+   * model.parameters())`; with `trainableOnly`, only those that require grad.
+   */
+  numParameters(trainableOnly = false): number {
+    if (typeof trainableOnly !== 'boolean')
+      throw new ValueError(`nn.${this.constructor.name}.numParameters`, `trainableOnly must be a boolean, got ${fmtValue(trainableOnly)}`);
+    return this.parameters().reduce((n, p) => n + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
+  }
+
   /** Every buffer with its dotted name, own buffers before the children's (PyTorch's named_buffers). */
   namedBuffers(): [string, Tensor][] {
     return this.namedTensors((m) => m._buffers);

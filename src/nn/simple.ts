@@ -148,3 +148,79 @@ export class Dropout extends Module {
     return `p=${this.p}`;
   }
 }
+
+/** The input, unchanged (a placeholder, e.g. for a layer switched off; PyTorch's Identity ignores its arguments). */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+/** x·σ(x) (swish). */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor {
+    return F.silu(x);
+  }
+}
+
+/** A module applying a function along one dim (Softmax, LogSoftmax: the dim is required, there is no implicit one). */
+abstract class AlongDim extends Module {
+  constructor(readonly dim: number) {
+    super();
+    if (!Number.isInteger(dim)) throw new ValueError(`nn.${new.target.name}`, `dim must be an integer, got ${fmtValue(dim)}`);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** Softmax along `dim` (PyTorch's nn.Softmax(dim)). */
+export class Softmax extends AlongDim {
+  forward(x: Tensor): Tensor {
+    return F.softmax(x, this.dim);
+  }
+}
+
+/** log-softmax along `dim` (PyTorch's nn.LogSoftmax(dim)). */
+export class LogSoftmax extends AlongDim {
+  forward(x: Tensor): Tensor {
+    return F.logSoftmax(x, this.dim);
+  }
+}
+
+/** Splits dim `dim` into `unflattenedSize` (PyTorch's nn.Unflatten; −1 once allowed). */
+export class Unflatten extends Module {
+  readonly unflattenedSize: readonly number[];
+  constructor(
+    readonly dim: number,
+    unflattenedSize: readonly number[],
+  ) {
+    super();
+    if (!Number.isInteger(dim)) throw new ValueError('nn.Unflatten', `dim must be an integer, got ${fmtValue(dim)}`);
+    if (
+      !Array.isArray(unflattenedSize) ||
+      unflattenedSize.length === 0 ||
+      unflattenedSize.some((d) => !Number.isInteger(d) || d < -1) ||
+      unflattenedSize.filter((d) => d === -1).length > 1
+    )
+      throw new ValueError('nn.Unflatten', `unflattenedSize must be a non-empty array of sizes (one −1 at most), got ${fmtValue(unflattenedSize)}`);
+    this.unflattenedSize = [...unflattenedSize];
+  }
+  forward(x: Tensor): Tensor {
+    checkTensor('nn.Unflatten', 'input', x);
+    const nd = x.ndim;
+    const d = this.dim < 0 ? this.dim + nd : this.dim;
+    if (d < 0 || d >= nd) throw new ShapeError('nn.Unflatten', `dim ${this.dim} is out of range for an input of shape ${fmtShape(x.shape)}`);
+    const known = this.unflattenedSize.reduce((p, s) => (s === -1 ? p : p * s), 1);
+    const sizes = this.unflattenedSize.map((s) => (s === -1 ? (known === 0 ? 0 : x.shape[d] / known) : s));
+    if (!sizes.every(Number.isInteger) || sizes.reduce((p, s) => p * s, 1) !== x.shape[d])
+      throw new ShapeError(
+        'nn.Unflatten',
+        `cannot split dim ${this.dim} of size ${x.shape[d]} (input ${fmtShape(x.shape)}) into ${fmtShape(this.unflattenedSize)}`,
+      );
+    return F.reshape(x, [...x.shape.slice(0, d), ...sizes, ...x.shape.slice(d + 1)]);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}, unflattened_size=(${this.unflattenedSize.join(', ')})`;
+  }
+}
