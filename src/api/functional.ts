@@ -36,3 +36,4 @@ export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
 export { reshape, flatten, transpose, permute, slice, cat, stack, embedding, dropout } from './shape.js';
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
+export { eye, linspace, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';

@@ -86,6 +86,9 @@ declare module '../engine/tensor.js' {
     logicalOr(o: TensorLike): Tensor;
     logicalXor(o: TensorLike): Tensor;
     logicalNot(): Tensor;
+    // ---- sampling ----
+    multinomial(numSamples: number, opts?: { replacement?: boolean }): Tensor;
+    bernoulli(p?: number): Tensor;
   }
 }
 
@@ -270,6 +273,13 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   logicalNot() {
     return F.logicalNot(this);
+  },
+  // ---- sampling ----
+  multinomial(numSamples, opts) {
+    return F.multinomial(this, numSamples, opts);
+  },
+  bernoulli(p) {
+    return F.bernoulli(this, p);
   },
 };
 
