@@ -250,3 +250,18 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 }
+
+test('int32 ops replay under wg.compile; a zero divisor inside it gives 0 (the values are not read)', () => {
+  wg.setBackend('wasm');
+  const step = wg.compile((x: wg.Tensor, y: wg.Tensor) => x.add(y).mul(3).floorDivide(y).remainder(5).gt(1));
+  const x1 = i32([7, -8, 9]),
+    y1 = i32([2, 3, -4]);
+  const eager = (x: wg.Tensor, y: wg.Tensor) => x.add(y).mul(3).floorDivide(y).remainder(5).gt(1).toArray();
+  for (let k = 0; k < 3; k++) expect(step(x1, y1).toArray()).toEqual(eager(x1, y1));
+  const x2 = i32([100, -100, 1]),
+    y2 = i32([7, -9, 1]);
+  expect(step(x2, y2).toArray()).toEqual(eager(x2, y2));
+  expect(step.replayInfo().map((r) => r.mode)).toEqual(['fast']);
+  // Middle lane: (−8 + 0)·3 = −24, // 0 → 0, % 0 → 0, > 1 → 0; the others as eager.
+  expect(step(x1, i32([1, 0, 1])).toArray()).toEqual([eager(x1, i32([1, 1, 1]))[0], 0, eager(x1, i32([1, 1, 1]))[2]]);
+});
