@@ -4,6 +4,7 @@
 // op keeps them identical on the three builds. No gradients.
 import { IN, numel, OUT, param, ptr } from '../record';
 import { rowOffset } from '../strided';
+import { f32_where_fwd } from './elementwise';
 
 // ---- broadcasting binary ops (plan: [rank, shape[rank], strides of a[rank], strides of b[rank]]) ----
 // The plan is collapsed as for the float elementwise ops: along the inner dim each operand steps
@@ -89,6 +90,9 @@ export function f32_int_lt_fwd(rec: usize): void { broadcast2<IntMask<Lt>>(rec);
 export function f32_int_ge_fwd(rec: usize): void { broadcast2<IntMask<Ge>>(rec); }
 export function f32_int_le_fwd(rec: usize): void { broadcast2<IntMask<Le>>(rec); }
 export function f32_int_eq_fwd(rec: usize): void { broadcast2<IntMask<Eq>>(rec); }
+// where's kernel selects 32-bit words by a bit mask or a load and a store, never through float
+// arithmetic, so int32 values come through exactly.
+export function f32_int_where_fwd(rec: usize): void { f32_where_fwd(rec); }
 export function f32_logical_and_fwd(rec: usize): void { broadcast2<Truths<And>>(rec); }
 export function f32_logical_or_fwd(rec: usize): void { broadcast2<Truths<Or>>(rec); }
 export function f32_logical_xor_fwd(rec: usize): void { broadcast2<Truths<Xor>>(rec); }

@@ -29,8 +29,8 @@ export const lt = bin('lt', 'intLt');
 export const ge = bin('ge', 'intGe');
 export const le = bin('le', 'intLe');
 export const eq = bin('eq', 'intEq');
-/** cond ≠ 0 ? a : b elementwise, broadcasting all three; cond float32 or int32 (nonzero = true); a and b may be numbers (int32 ones are cast to float32). */
-export const where = (cond: TensorLike, a: TensorLike, b: TensorLike): Tensor => apply(op('where'), operands('where', [cond, a, b], true));
+/** cond ≠ 0 ? a : b elementwise, broadcasting all three; cond float32 or int32 (nonzero = true); a and b may be numbers; int32 a and b give int32. */
+export { where } from './integer.js';
 
 export const relu = un('relu');
 export const neg = (x: Tensor): Tensor => unaryInt('intNeg', x, un('neg'));

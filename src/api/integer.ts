@@ -34,7 +34,20 @@ function firstTensor(name: string, args: readonly unknown[]): Tensor {
  */
 export function operands(name: string, args: readonly unknown[], promote = false): Tensor[] {
   const be = firstTensor(name, args).storage.backend;
-  return args.map((t) => (t instanceof Tensor ? (promote && t.dtype === 'int32' ? toFloat(t) : t) : constant(t as number, be)));
+  return args.map((t) => (t instanceof Tensor ? (promote ? asFloat(t) : t) : constant(t as number, be)));
+}
+
+const asFloat = (t: Tensor): Tensor => (t.dtype === 'int32' ? toFloat(t) : t);
+
+/**
+ * cond ≠ 0 ? a : b. int32 a and b (tensors or integers, one a tensor) give int32, exactly, as
+ * PyTorch; otherwise float32 (int32 values cast). cond may be float32 or int32 (nonzero = true).
+ */
+export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
+  const be = firstTensor('where', [cond, a, b]).storage.backend;
+  if (!intCall([a, b])) return apply(op('where'), operands('where', [cond, a, b], true));
+  const c = cond instanceof Tensor ? asFloat(cond) : constant(cond, be);
+  return apply(op('intWhere'), [c, ...intOperands('where', [a, b])]);
 }
 
 /** Whether PyTorch's promotion keeps the call in int32: an int32 tensor, no float32 one, only integer numbers. */

@@ -9,7 +9,7 @@
  * difference and quotient is exact there, products go through Math.imul.
  */
 import { forEachBroadcast, planBroadcast } from './broadcast.js';
-import { TERNARY_SHAPES } from './elementwise.js';
+import { ELEMENTWISE_OPS, TERNARY_SHAPES } from './elementwise.js';
 import { ValueError, fmtValue } from '../errors.js';
 import { R, defineOps, fmtShape, inp, numel, out, param, type DType, type InputSpec, type Meta, type OpSpec, type TestCase } from './types.js';
 
@@ -144,6 +144,30 @@ function truncInt(x: number): number {
   return f >= INT32_MIN && f < 2147483648 ? Math.trunc(f) | 0 : INT32_MIN; // | 0: −0.5 gives 0, not −0
 }
 
+// ---- where with int32 values ---------------------------------------------------------------
+const where = ELEMENTWISE_OPS.find((o) => o.name === 'where')!;
+/**
+ * where(cond, a, b) of int32 a and b, an int32 result (PyTorch): the float where's forward kernels
+ * move 32-bit words without arithmetic (a bit select, or a load and a store), which is exact for
+ * int32 words too; the condition is float32 (the API casts an int32 one, keeping it nonzero).
+ */
+const intWhere: OpSpec<Record<string, never>, 'intWhere'> = {
+  name: 'intWhere',
+  module: 'integer',
+  arity: 3,
+  inputDtypes: ['float32', 'int32', 'int32'],
+  gradInputs: [],
+  doc: 'cond ≠ 0 ? a : b for int32 a and b (NaN counts as true), broadcasting all three',
+  plan: (ins: readonly Meta[]) => ({ ...planBroadcast('where', ins), dtype: 'int32' }),
+  ref: { fwd: where.ref.fwd },
+  tests: {
+    tol: 0,
+    cases: TERNARY_SHAPES.map((shapes) => ({
+      inputs: [{ shape: shapes[0], domain: 'mask' as const }, ...shapes.slice(1).map((shape) => ({ shape, dtype: 'int32' as DType, int: FULL }))],
+    })),
+  },
+};
+
 // ---- the table -----------------------------------------------------------------------------
 export const INTEGER_OPS = defineOps(
   intArith('intAdd', 'add', (a, b) => (a + b) | 0, 'int32 a + b, wrapping'),
@@ -170,6 +194,7 @@ export const INTEGER_OPS = defineOps(
   intCompare('intGe', 'ge', (a, b) => a >= b, '≥'),
   intCompare('intLe', 'le', (a, b) => a <= b, '≤'),
   intCompare('intEq', 'eq', (a, b) => a === b, '='),
+  intWhere,
   logical('logicalAnd', (a, b) => a && b, 'a ≠ 0 and b ≠ 0 as a float32 1/0 mask, broadcasting'),
   logical('logicalOr', (a, b) => a || b, 'a ≠ 0 or b ≠ 0 as a float32 1/0 mask, broadcasting'),
   logical('logicalXor', (a, b) => a !== b, 'exactly one of a ≠ 0, b ≠ 0 as a float32 1/0 mask, broadcasting'),

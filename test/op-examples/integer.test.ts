@@ -203,12 +203,24 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.logicalAnd(i32([MIN, 16777217]), i32([1, 1])).toArray()).toEqual([1, 1]);
     });
 
-    test('where takes int32 and float32 conditions (nonzero = true), int32 values are cast to float32', () => {
+    test('where takes int32 and float32 conditions (nonzero = true); int32 values stay int32, mixed ones become float32', () => {
       expect(wg.where(i32([1, 0, 2]), 1, 2).toArray()).toEqual([1, 2, 1]);
-      expect(wg.where(i32([[1], [0]]), wg.tensor([1, 2]), i32([7, 8])).toArray()).toEqual([
-        [1, 2],
+      const mixed = wg.where(i32([[1], [0]]), wg.tensor([1.5, 2]), i32([7, 8]));
+      expect(mixed.dtype).toBe('float32');
+      expect(mixed.toArray()).toEqual([
+        [1.5, 2],
         [7, 8],
       ]);
+      // int32 labels with an ignore value, exact beyond 2^24 (PyTorch: int stays int).
+      const labels = wg.where(wg.tensor([1, 0, NaN]), i32([16777217, MIN, MAX]), -100);
+      expect(labels.dtype).toBe('int32');
+      expect(labels.toArray()).toEqual([16777217, -100, MAX]);
+      expect(wg.where(i32([0, 3]), i32([[1, 2]]), i32([[5], [6]])).toArray()).toEqual([
+        [5, 2],
+        [6, 2],
+      ]);
+      expect(() => wg.where('x' as never, i32([1]), 0)).toThrow(/where: argument 1 must be a Tensor or a number, got "x"/);
+      expect(() => wg.where(i32([1, 0]), i32([1, 2, 3]), 0)).toThrow(/where: shapes \[2\] and \[3\] and \[\] cannot be broadcast/);
       const x = wg.tensor([1, -2, 3], { requiresGrad: true });
       const y = wg.where(x.gt(0), x, x.mul(0.5));
       y.sum().backward();
