@@ -1,13 +1,14 @@
 /** The elementwise ops as functions (wg.add, wg.exp, ...): numbers mix with tensors as 0-d constants. Table: src/ops/elementwise.ts. */
-import { intClamp, operands, promoted, unaryInt } from './integer.js';
+import { intClamp, operands, promoted } from './integer.js';
 import { apply } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { op, type OpName } from '../ops/index.js';
 
+/** A unary op; an int32 x runs `intName` (neg, abs: int32 results) or meets the float op's dtype check. */
 const un =
-  (name: OpName) =>
+  (name: OpName, intName: OpName | null = null) =>
   (x: Tensor): Tensor =>
-    apply(op(name), operands(name, [x]));
+    intName !== null && x instanceof Tensor && x.dtype === 'int32' ? apply(op(intName), [x]) : apply(op(name), operands(name, [x]));
 /** A binary op; int32 operands follow PyTorch's promotion (src/api/integer.ts): `intName` when all are int32, else float32. */
 const bin =
   (name: OpName, intName: OpName | null = null) =>
@@ -33,11 +34,11 @@ export const eq = bin('eq', 'intEq');
 export { where } from './integer.js';
 
 export const relu = un('relu');
-export const neg = (x: Tensor): Tensor => unaryInt('intNeg', x, un('neg'));
+export const neg = un('neg', 'intNeg');
 export const exp = un('exp');
 export const log = un('log');
 export const sqrt = un('sqrt');
-export const abs = (x: Tensor): Tensor => unaryInt('intAbs', x, un('abs'));
+export const abs = un('abs', 'intAbs');
 export const square = un('square');
 export const tanh = un('tanh');
 export const sigmoid = un('sigmoid');

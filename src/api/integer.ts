@@ -73,11 +73,6 @@ export function promoted(name: OpName, intName: OpName | null, a: TensorLike, b:
   return apply(op(name), operands(name, [a, b], true));
 }
 
-/** `intName` on an all-int32 unary call (neg, abs), else `float` (the float32 op, whose check names an int32 input it does not take). */
-export function unaryInt(intName: OpName, x: Tensor, float: (x: Tensor) => Tensor): Tensor {
-  return x instanceof Tensor && x.dtype === 'int32' ? apply(op(intName), [x]) : float(x);
-}
-
 /** clamp of an int32 tensor by integer bounds stays int32 (PyTorch); null if the call is a float32 one. */
 export function intClamp(x: Tensor, min: number | null, max: number | null): Tensor | null {
   const intBound = (v: unknown) => v === null || Number.isInteger(v);
