@@ -229,3 +229,14 @@ test('the random factories draw the same numbers on both backends', () => {
   };
   expect(draw('reference')).toEqual(draw('wasm'));
 });
+
+test('eye and linspace inside wg.compile are constants of the program (it replays fast); randint makes it re-run its JavaScript', () => {
+  wg.setBackend('wasm');
+  const f = wg.compile((x: wg.Tensor) => x.matmul(wg.eye(3)).add(wg.linspace(0, 1, 3)));
+  const x = wg.tensor([[1, 2, 3]]);
+  for (let k = 0; k < 3; k++) expect(f(x).toArray()).toEqual([[1, 2.5, 4]]);
+  expect(f.replayInfo().map((r) => r.mode)).toEqual(['fast']);
+  const g = wg.compile((x: wg.Tensor) => x.add(wg.randint(0, 2, [3], { dtype: 'float32' })), { warn: false });
+  for (let k = 0; k < 3; k++) g(x);
+  expect(g.replayInfo()[0].reason).toMatch(/created inside the function by wg\.randint/);
+});
