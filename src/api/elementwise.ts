@@ -55,7 +55,7 @@ export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => apply(op('leakyRel
  * An int32 x with integer bounds stays int32; a fractional bound makes the result float32 (PyTorch).
  */
 export const clamp = (x: Tensor, min: number | null = null, max: number | null = null): Tensor =>
-  intClamp(x, min, max) ?? apply(op('clamp'), operands('clamp', [x], true), { min, max });
+  intClamp(x, min, max) ?? apply(op('clamp'), operands('clamp', [x], true, { min, max }), { min, max });
 /** xᵉ for a finite number e; the gradient is e·x^(e−1), and 0 for e = 0. */
 export const pow = (x: Tensor, exponent: number): Tensor => apply(op('pow'), operands('pow', [x]), { exponent });
 /** start + weight·(end − start), broadcasting; weight is a tensor or a number (PyTorch's lerp). */

@@ -13,7 +13,7 @@ import { sink } from '../engine/sink.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { DTypeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { op, type OpName } from '../ops/index.js';
-import type { DType } from '../ops/types.js';
+import type { DType, TableOp } from '../ops/types.js';
 
 const INT32_MIN = -2147483648,
   INT32_MAX = 2147483647;
@@ -30,10 +30,16 @@ function firstTensor(name: string, args: readonly unknown[]): Tensor {
 
 /**
  * The inputs of float32 op `name`: numbers become 0-d float32 constants on the first tensor's
- * backend; with `promote`, int32 tensors are cast to float32 (else the op's dtype check names them).
+ * backend; with `promote`, int32 tensors are cast to float32 (else the op's dtype check names
+ * them), after the op's plan has accepted the shapes and `attrs`, so a bad call runs no cast.
  */
-export function operands(name: string, args: readonly unknown[], promote = false): Tensor[] {
+export function operands(name: OpName, args: readonly unknown[], promote = false, attrs: object = {}): Tensor[] {
   const be = firstTensor(name, args).storage.backend;
+  if (promote && args.some((t) => t instanceof Tensor && t.dtype === 'int32'))
+    (op(name) as TableOp).plan(
+      args.map((t) => ({ shape: t instanceof Tensor ? t.shape : [], dtype: 'float32' })),
+      attrs,
+    );
   return args.map((t) => (t instanceof Tensor ? (promote ? asFloat(t) : t) : constant(t as number, be)));
 }
 

@@ -256,6 +256,10 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.logicalNot(3 as never)).toThrow(/logicalNot: expects a Tensor, got 3/);
       expect(() => wg.logicalAnd(i32([1, 2]), i32([1, 2, 3]))).toThrow(/logicalAnd: shapes \[2\] and \[3\] cannot be broadcast/);
       expect(() => i32([1, 2]).add(i32([1, 2, 3]))).toThrow(/add: shapes \[2\] and \[3\] cannot be broadcast/);
+      // Refused by the float op's plan before the int32 operand is cast.
+      expect(() => i32([1, 2]).add(wg.tensor([1, 2, 3]))).toThrow(/add: shapes \[2\] and \[3\] cannot be broadcast/);
+      expect(() => i32([1]).clamp(null, NaN)).toThrow(/clamp: max must be a number or null, got NaN/);
+      expect(() => i32([1]).clamp(null, null)).toThrow(/clamp: needs at least one bound/);
       expect(() => i32([1]).exp()).toThrow(/exp: input 0 must be float32, got int32/);
       expect(() => wg.add(1, 2)).toThrow(/add: needs a Tensor argument, got only numbers \(1, 2\)/);
       expect(() => i32([1]).add('1' as never)).toThrow(/add: argument 2 must be a Tensor or a number, got "1"/);
