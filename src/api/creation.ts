@@ -41,7 +41,7 @@ function position(i: number, shape: readonly number[]): string {
 }
 
 /** A shape argument: an array (or one number, as torch.zeros(3)) of at most MAX_DIMS non-negative safe integers. */
-function checkShape(fn: string, shape: unknown, what = 'shape'): number[] {
+export function checkShape(fn: string, shape: unknown, what = 'shape'): number[] {
   const s = typeof shape === 'number' ? [shape] : shape;
   if (!Array.isArray(s)) throw new ShapeError(fn, `${what} must be an array of non-negative integers, got ${fmtValue(shape)}`);
   const bad = s.findIndex((d) => !Number.isSafeInteger(d) || d < 0);
@@ -62,7 +62,7 @@ function checkDtype(fn: string, dtype: unknown, allowed: readonly DType[] = DTYP
 }
 
 /** The options of a creation function: an object with only `known` keys, a boolean requiresGrad, a known dtype. */
-function createOptions(fn: string, opts: unknown, known: readonly string[], dtypes?: readonly DType[]): CreateOptions {
+export function createOptions(fn: string, opts: unknown, known: readonly string[], dtypes?: readonly DType[]): CreateOptions {
   const o = checkOptions<CreateOptions>(fn, opts, known);
   checkBool(fn, 'requiresGrad', o.requiresGrad);
   checkDtype(fn, o.dtype, dtypes);
@@ -88,7 +88,7 @@ function toDtype(fn: string, flat: ArrayLike<number | bigint>, shape: readonly n
 }
 
 /** Writes n values gen(0..n-1) in blocks, so large tensors need no host array of their full size. */
-function writeGenerated(be: Backend, ptr: number, n: number, dtype: DType, gen: (i: number) => number): void {
+export function writeGenerated(be: Backend, ptr: number, n: number, dtype: DType, gen: (i: number) => number): void {
   const BLOCK = 1 << 16;
   const buf = new Float64Array(Math.min(n, BLOCK));
   for (let i = 0; i < n; i += BLOCK) {
@@ -103,7 +103,14 @@ function writeGenerated(be: Backend, ptr: number, n: number, dtype: DType, gen: 
  * (zeros, full, arange), which inside wg.compile makes it a constant of the program (see
  * ReplaySink.hoist); other tensors made inside a compiled function make it re-run its JavaScript.
  */
-function make(fn: string, shape: number[], dtype: DType, fill: (be: Backend, ptr: number, n: number) => void, requiresGrad = false, args?: string): Tensor {
+export function make(
+  fn: string,
+  shape: number[],
+  dtype: DType,
+  fill: (be: Backend, ptr: number, n: number) => void,
+  requiresGrad = false,
+  args?: string,
+): Tensor {
   if (requiresGrad && dtype !== 'float32') throw new DTypeError(fn, `only float32 tensors can require grad, got dtype ${fmtValue(dtype)}`);
   const be = backend(undefined, fn);
   const n = count(shape);

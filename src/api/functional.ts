@@ -38,3 +38,5 @@ export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';
 export { einsum } from './einsum.js';
 export { expand, repeat, tile, squeeze, unsqueeze, flip, roll, narrow, movedim, split, chunk, unbind, pad, type PadOptions } from './layout.js';
+export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
+export { eye, linspace, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';

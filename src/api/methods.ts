@@ -10,6 +10,8 @@ import type { MatmulOptions } from '../ops/linalg.js';
 import * as F from './functional.js';
 import type { VarOptions } from './reduce.js';
 import { copyInto } from './shape.js';
+import { to } from './integer.js';
+import type { DType } from '../ops/types.js';
 
 declare module '../engine/tensor.js' {
   interface Tensor {
@@ -83,6 +85,22 @@ declare module '../engine/tensor.js' {
     sub_(o: TensorLike): this;
     mul_(o: TensorLike): this;
     zero_(): this;
+    // ---- dtypes, integers and masks ----
+    /** This tensor as dtype (itself when it already is); float32 → int32 truncates toward zero. */
+    to(dtype: DType): Tensor;
+    /** to('float32'). */
+    float(): Tensor;
+    /** to('int32'). */
+    int(): Tensor;
+    floorDivide(o: TensorLike): Tensor;
+    remainder(o: TensorLike): Tensor;
+    logicalAnd(o: TensorLike): Tensor;
+    logicalOr(o: TensorLike): Tensor;
+    logicalXor(o: TensorLike): Tensor;
+    logicalNot(): Tensor;
+    // ---- sampling ----
+    multinomial(numSamples: number, opts?: { replacement?: boolean }): Tensor;
+    bernoulli(p?: number): Tensor;
   }
 }
 
@@ -275,6 +293,41 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   zero_() {
     return this.copy_(0);
+  },
+  // ---- dtypes, integers and masks ----
+  to(dtype) {
+    return to(this, dtype);
+  },
+  float() {
+    return to(this, 'float32');
+  },
+  int() {
+    return to(this, 'int32');
+  },
+  floorDivide(o) {
+    return F.floorDivide(this, o);
+  },
+  remainder(o) {
+    return F.remainder(this, o);
+  },
+  logicalAnd(o) {
+    return F.logicalAnd(this, o);
+  },
+  logicalOr(o) {
+    return F.logicalOr(this, o);
+  },
+  logicalXor(o) {
+    return F.logicalXor(this, o);
+  },
+  logicalNot() {
+    return F.logicalNot(this);
+  },
+  // ---- sampling ----
+  multinomial(numSamples, opts) {
+    return F.multinomial(this, numSamples, opts);
+  },
+  bernoulli(p) {
+    return F.bernoulli(this, p);
   },
 };
 

@@ -196,11 +196,11 @@ export function launch(be: Backend, recs: readonly Int32Array[], workspace: numb
   if (sink.mode === 'off' || !sink.launch(be, recs, workspace)) be.run(recs, workspace, fn);
 }
 
-/** @internal A 0-d transient float32 constant: numbers mixed with tensors in ops, composites' scalars. */
-export function constant(value: number, be: Backend): Tensor {
+/** @internal A 0-d transient constant (float32 unless int32 is asked): numbers mixed with tensors in ops, composites' scalars. */
+export function constant(value: number, be: Backend, dtype: DType = 'float32'): Tensor {
   const s = allocTransient(be, 1, 'constant');
-  be.write(s.ptr, [value], 'float32');
-  return new Tensor([], 'float32', s, false);
+  be.write(s.ptr, [value], dtype);
+  return new Tensor([], dtype, s, false);
 }
 
 /**

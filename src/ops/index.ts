@@ -16,6 +16,7 @@ import { CORE_OPS } from './core.js';
 import { DISTANCE_OPS } from './distance.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
 import { LAYOUT_OPS } from './layout.js';
+import { INTEGER_OPS } from './integer.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
 import { OPTIM_OPS } from './optim.js';
@@ -35,6 +36,7 @@ const DECLARED = [
   ...COMPOSITE_OPS,
   ...DISTANCE_OPS,
   ...LAYOUT_OPS,
+  ...INTEGER_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
