@@ -38,3 +38,4 @@ export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';
 export { einsum } from './einsum.js';
 export { expand, repeat, tile, squeeze, unsqueeze, flip, roll, narrow, movedim, split, chunk, unbind, pad, type PadOptions } from './layout.js';
+export { scaledDotProductAttention, type SdpaOptions } from './attention.js';
