@@ -40,3 +40,4 @@ export { einsum } from './einsum.js';
 export { expand, repeat, tile, squeeze, unsqueeze, flip, roll, narrow, movedim, split, chunk, unbind, pad, type PadOptions } from './layout.js';
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
 export { eye, linspace, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';
+export { scaledDotProductAttention, type SdpaOptions } from './attention.js';

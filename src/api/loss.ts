@@ -66,7 +66,7 @@ export function ignoredLabels(loss: string, x: Tensor, labels: Tensor, ignoreInd
     );
   return {
     labels: apply(op('clearIgnoredLabels'), [labels], { ignoreIndex: index }),
-    kept: apply(op('keptLabelMask'), [labels], { ignoreIndex: index }),
+    kept: apply(op('notEqualMask'), [labels], { value: index }),
   };
 }
 

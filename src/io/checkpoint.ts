@@ -16,7 +16,7 @@
  * Loading validates every part before any of them changes: a bad file changes nothing.
  */
 import { FileFormatError, StateDictError, ValueError, fmtValue } from '../errors.js';
-import type { Module } from '../nn/module.js';
+import type { AnyModule } from '../nn/module.js';
 import type { LRScheduler, LRSchedulerState } from '../optim/lr.js';
 import type { Optimizer, OptimizerStateDict, ParamStateDict } from '../optim/optimizer.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -35,7 +35,7 @@ export interface CheckpointParts {
 
 export interface CheckpointTargets {
   /** Receives the model state (strict by default, see Module.loadStateDict). */
-  model?: Module;
+  model?: AnyModule;
   /** Receives the optimizer state; the checkpoint must hold state of the same optimizer class. */
   optimizer?: Optimizer;
   /** Receives the scheduler state; the checkpoint must hold state of the same scheduler class. */

@@ -2,32 +2,32 @@
 import { ValueError, fmtValue } from '../errors.js';
 import type { Tensor } from '../engine/tensor.js';
 import { Linear } from './layers.js';
-import { Module } from './module.js';
+import { Module, type AnyModule } from './module.js';
 import { ReLU } from './simple.js';
 
 /** m is an instance of exactly `cls` (not a subclass) with the class's own forward. */
-const plain = (m: Module, cls: abstract new (...args: never[]) => Module): boolean =>
+const plain = (m: AnyModule, cls: abstract new (...args: never[]) => AnyModule): boolean =>
   Object.getPrototypeOf(m) === cls.prototype && !Object.prototype.hasOwnProperty.call(m, 'forward');
 
 /**
  * Modules registered as children '0', '1', … in order: what Sequential and ModuleList share
  * (append, at, length, iteration).
  */
-abstract class ModuleSequence extends Module {
-  protected readonly items: Module[] = [];
+abstract class ModuleSequence<M extends AnyModule> extends Module {
+  protected readonly items: M[] = [];
 
   protected constructor(
     private readonly kind: string,
-    modules: Iterable<Module>,
+    modules: Iterable<M>,
   ) {
     super();
-    if (modules === null || typeof (modules as Iterable<Module>)[Symbol.iterator] !== 'function')
+    if (modules === null || typeof (modules as Iterable<M>)[Symbol.iterator] !== 'function')
       throw new ValueError(`nn.${kind}`, `expects an iterable of modules, got ${fmtValue(modules)}`);
     for (const m of modules) this.append(m);
   }
 
   /** Adds a module at the end (named by its index). */
-  append(m: Module): this {
+  append(m: M): this {
     this.registerModule(String(this.items.length), m);
     this.items.push(m);
     return this;
@@ -39,14 +39,14 @@ abstract class ModuleSequence extends Module {
   }
 
   /** The module at index i (negative counts from the end). */
-  at(i: number): Module {
+  at(i: number): M {
     if (!Number.isInteger(i)) throw new ValueError(`nn.${this.kind}.at`, `index must be an integer, got ${fmtValue(i)}`);
     const m = this.items.at(i);
     if (m === undefined) throw new ValueError(`nn.${this.kind}.at`, `index ${i} is out of range for ${this.items.length} modules`);
     return m;
   }
 
-  [Symbol.iterator](): Iterator<Module> {
+  [Symbol.iterator](): Iterator<M> {
     return this.items[Symbol.iterator]();
   }
 }
@@ -55,7 +55,7 @@ abstract class ModuleSequence extends Module {
  * Runs modules one after the other: forward(x) = mₖ(…m₁(m₀(x))). The children are named '0',
  * '1', ... so parameters are '0.weight', '0.bias', ... as in PyTorch.
  */
-export class Sequential extends ModuleSequence {
+export class Sequential extends ModuleSequence<Module> {
   constructor(...modules: Module[]) {
     super('Sequential', modules);
   }
@@ -83,13 +83,13 @@ export class Sequential extends ModuleSequence {
  * A list of modules registered as children '0', '1', … (PyTorch's ModuleList): their parameters
  * are the list's, and it has no forward of its own — iterate it in a module's forward.
  */
-export class ModuleList extends ModuleSequence {
-  constructor(modules: Iterable<Module> = []) {
+export class ModuleList<M extends AnyModule = Module> extends ModuleSequence<M> {
+  constructor(modules: Iterable<M> = []) {
     super('ModuleList', modules);
   }
 
   /** Appends every module of `modules`. */
-  extend(modules: Iterable<Module>): this {
+  extend(modules: Iterable<M>): this {
     for (const m of modules) this.append(m);
     return this;
   }
@@ -100,26 +100,26 @@ export class ModuleList extends ModuleSequence {
 }
 
 /** Modules by name (PyTorch's ModuleDict): children under their keys, in insertion order; no forward. */
-export class ModuleDict extends Module {
-  private readonly items = new Map<string, Module>();
+export class ModuleDict<M extends AnyModule = Module> extends Module {
+  private readonly items = new Map<string, M>();
 
-  constructor(modules: Record<string, Module> | Iterable<[string, Module]> = {}) {
+  constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
     super();
     if (modules === null || typeof modules !== 'object')
       throw new ValueError('nn.ModuleDict', `expects an object or entries of modules, got ${fmtValue(modules)}`);
-    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, Module]>)] : Object.entries(modules);
+    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
     for (const [k, m] of entries) this.set(k, m);
   }
 
   /** Adds (registers) a module under `key`. */
-  set(key: string, m: Module): this {
+  set(key: string, m: M): this {
     this.registerModule(key, m);
     this.items.set(key, m);
     return this;
   }
 
   /** The module under `key`. */
-  get(key: string): Module {
+  get(key: string): M {
     const m = this.items.get(key);
     if (m === undefined) throw new ValueError('nn.ModuleDict.get', `no module under ${fmtValue(key)} (keys: ${[...this.items.keys()].join(', ')})`);
     return m;
@@ -133,11 +133,11 @@ export class ModuleDict extends Module {
     return [...this.items.keys()];
   }
 
-  values(): Module[] {
+  values(): M[] {
     return [...this.items.values()];
   }
 
-  entries(): [string, Module][] {
+  entries(): [string, M][] {
     return [...this.items.entries()];
   }
 

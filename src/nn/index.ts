@@ -6,7 +6,7 @@
  *   const logits = model.forward(x);
  *   model.stateDict();   // { '0.weight', '0.bias', '2.weight', '2.bias' }
  */
-export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
+export { Module, type AnyModule, type Forward, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
 export { Linear, Conv2d, Embedding, type Conv2dModuleOptions } from './layers.js';
 export {
   ReLU,
@@ -28,3 +28,11 @@ export {
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export * as init from './initializers.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';
+export {
+  TransformerEncoderLayer,
+  TransformerDecoderLayer,
+  type TransformerLayerOptions,
+  type EncoderLayerForwardOptions,
+  type DecoderLayerForwardOptions,
+} from './transformer.js';

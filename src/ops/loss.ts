@@ -117,13 +117,12 @@ const nllOp: OpSpec<any, 'nllLoss'> = {
 
 // ---- ignoreIndex: labels equal to it contribute nothing (PyTorch's ignore_index, default −100) -----
 // The class-label kernels stay as they are: the loss runs on labels with the ignored ones replaced by
-// class 0 (clearIgnoredLabels), times a 0/1 mask of the kept samples (keptLabelMask), and 'mean'
+// class 0 (clearIgnoredLabels), times a 0/1 mask of the kept samples (notEqualMask), and 'mean'
 // divides by the mask's sum; so an ignored sample gets no gradient and does not count.
 
-const ignoreAttrs = (ignoreIndex: number): number[] => {
-  if (!Number.isInteger(ignoreIndex) || Math.abs(ignoreIndex) > 2 ** 31 - 1)
-    throw new ValueError('losses', `ignoreIndex must be an int32 integer, got ${fmtValue(ignoreIndex)}`);
-  return [ignoreIndex];
+const ignoreAttrs = (value: number): number[] => {
+  if (!Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1) throw new ValueError('losses', `ignoreIndex must be an int32 integer, got ${fmtValue(value)}`);
+  return [value];
 };
 const ignoreCases = (): TestCase<{ ignoreIndex: number }>[] =>
   [[1], [3], [7], [17], [2, 5], [0]].map((shape, i) => ({
@@ -132,14 +131,15 @@ const ignoreCases = (): TestCase<{ ignoreIndex: number }>[] =>
     attrs: { ignoreIndex: i % 2 === 0 ? -1 : 2 },
   }));
 
-const keptLabelMaskOp: OpSpec<{ ignoreIndex: number }, 'keptLabelMask'> = {
-  name: 'keptLabelMask',
+/** Also how int32 masks become float 0/1 masks elsewhere (attention's int32 masks: value 0). */
+const notEqualMaskOp: OpSpec<{ value: number }, 'notEqualMask'> = {
+  name: 'notEqualMask',
   module: 'loss',
   arity: 1,
   inputDtypes: ['int32'],
   gradInputs: [],
-  doc: 'float32 1 where the int32 label differs from ignoreIndex, 0 where it equals it',
-  plan: ([labels], { ignoreIndex }) => ({ shape: [...labels.shape], params: ignoreAttrs(ignoreIndex) }),
+  doc: 'float32 1 where the int32 input differs from value, 0 where it equals it',
+  plan: ([x], { value }) => ({ shape: [...x.shape], params: ignoreAttrs(value) }),
   ref: {
     fwd: (h, r) => {
       const x = inp(r, 0),
@@ -147,7 +147,7 @@ const keptLabelMaskOp: OpSpec<{ ignoreIndex: number }, 'keptLabelMask'> = {
       for (let i = 0; i < numel(r); i++) h[y + i] = h[x + i] === param(r, 0) ? 0 : 1;
     },
   },
-  tests: { cases: ignoreCases() },
+  tests: { cases: ignoreCases().map((c) => ({ ...c, attrs: { value: c.attrs!.ignoreIndex } })) },
 };
 
 const clearIgnoredLabelsOp: OpSpec<{ ignoreIndex: number }, 'clearIgnoredLabels'> = {
@@ -419,4 +419,4 @@ const PAIR_OPS = [
   }),
 ];
 
-export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, keptLabelMaskOp, clearIgnoredLabelsOp, ...PAIR_OPS);
+export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, notEqualMaskOp, clearIgnoredLabelsOp, ...PAIR_OPS);

@@ -1,0 +1,88 @@
+/**
+ * wg.scaledDotProductAttention (PyTorch's F.scaled_dot_product_attention) and the masks attention
+ * layers share. Composed from matmul, softmax (stable: the row max is subtracted) and dropout;
+ * the fused kernel the issue plans would replace the composition without changing these functions.
+ */
+import { checkOptions, checkTensor } from '../engine/check.js';
+import { apply } from '../engine/engine.js';
+import { op } from '../ops/index.js';
+import type { Tensor } from '../engine/tensor.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { fmtShape } from '../ops/types.js';
+import { arange } from './creation.js';
+import { gt, where } from './elementwise.js';
+import { matmul } from './linalg.js';
+import { softmax } from './reduce.js';
+import { dropout } from './shape.js';
+
+/**
+ * An additive float mask [L, S]: 0 where query i may attend to key j ≤ i (top-left aligned, as
+ * PyTorch's is_causal), −∞ above the diagonal. Made of arange and a comparison, so inside
+ * wg.compile it is a program constant.
+ */
+export function causalMask(L: number, S: number): Tensor {
+  return where(gt(arange(S).reshape([1, S]), arange(L).reshape([L, 1])), -Infinity, 0);
+}
+
+/**
+ * A mask as the additive float form: float masks are returned as they are (added to the scores),
+ * int32 masks are read with `allowedWhenNonzero` (SDPA: nonzero = may attend; nn.MultiheadAttention:
+ * nonzero = masked out, as PyTorch's bool masks in each) and become 0 / −∞.
+ */
+export function additiveMask(fn: string, what: string, mask: Tensor, allowedWhenNonzero: boolean): Tensor {
+  checkTensor(fn, what, mask);
+  if (mask.dtype === 'float32') return mask;
+  if (mask.dtype !== 'int32') throw new DTypeError(fn, `${what} must be a float32 (added to the scores) or int32 mask, got ${mask.dtype}`);
+  const nonzero = apply(op('notEqualMask'), [mask], { value: 0 });
+  return allowedWhenNonzero ? where(nonzero, 0, -Infinity) : where(nonzero, -Infinity, 0);
+}
+
+export interface SdpaOptions {
+  /** Float: added to the scaled scores (−∞ blocks); int32: nonzero = may attend (PyTorch's bool mask). Broadcasts to [..., L, S]. */
+  attnMask?: Tensor | null;
+  /** Dropout on the attention weights (applied whenever > 0, as PyTorch's functional form). */
+  dropoutP?: number;
+  /** Top-left causal mask: query i attends to keys 0..i. Not together with attnMask. */
+  isCausal?: boolean;
+  /** Multiplies q·kᵀ; default 1/√E. */
+  scale?: number | null;
+}
+
+/**
+ * softmax(q·kᵀ·scale + mask)·v over the last two dims: q [..., L, E], k [..., S, E], v [..., S, Ev]
+ * → [..., L, Ev]; the leading (batch, head) dims broadcast as in matmul. A row whose keys are all
+ * masked gives NaN, as PyTorch.
+ */
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, options: SdpaOptions = {}): Tensor {
+  const FN = 'scaledDotProductAttention';
+  checkTensor(FN, 'query', q);
+  checkTensor(FN, 'key', k);
+  checkTensor(FN, 'value', v);
+  const o = checkOptions<SdpaOptions>(FN, options, ['attnMask', 'dropoutP', 'isCausal', 'scale']);
+  if (q.ndim < 2 || k.ndim < 2 || v.ndim < 2)
+    throw new ShapeError(
+      FN,
+      `query, key and value need at least 2 dims ([..., L, E], [..., S, E], [..., S, Ev]), got ${fmtShape(q.shape)}, ${fmtShape(k.shape)}, ${fmtShape(v.shape)}`,
+    );
+  const [L, E] = q.shape.slice(-2),
+    [S, Ek] = k.shape.slice(-2),
+    Sv = v.shape[v.ndim - 2];
+  if (Ek !== E || Sv !== S)
+    throw new ShapeError(
+      FN,
+      `key [..., S, E] must match query's E and value [..., S, Ev] key's S: got query ${fmtShape(q.shape)}, key ${fmtShape(k.shape)}, value ${fmtShape(v.shape)}`,
+    );
+  const scale = o.scale ?? 1 / Math.sqrt(E);
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new ValueError(FN, `scale must be a finite number, got ${fmtValue(o.scale)}`);
+  const p = o.dropoutP ?? 0;
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError(FN, `dropoutP must be a probability in [0, 1), got ${fmtValue(o.dropoutP)}`);
+  if (o.isCausal !== undefined && typeof o.isCausal !== 'boolean') throw new ValueError(FN, `isCausal must be a boolean, got ${fmtValue(o.isCausal)}`);
+  const mask = o.attnMask ?? null;
+  if (o.isCausal && mask !== null) throw new ValueError(FN, 'takes attnMask or isCausal, not both (PyTorch): put the causal part into attnMask');
+  let scores = matmul(q, k, { transposeB: true }).mul(scale);
+  if (o.isCausal) scores = scores.add(causalMask(L, S));
+  else if (mask !== null) scores = scores.add(additiveMask(FN, 'attnMask', mask, true));
+  let weights = softmax(scores, -1);
+  if (p > 0) weights = dropout(weights, p, true);
+  return matmul(weights, v);
+}

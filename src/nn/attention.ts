@@ -1,0 +1,189 @@
+/**
+ * nn.MultiheadAttention with PyTorch's parameters, state-dict keys (`in_proj_weight`,
+ * `in_proj_bias`, `out_proj.weight`, `out_proj.bias`; `q_proj_weight`, `k_proj_weight`,
+ * `v_proj_weight` when kdim/vdim differ from embedDim), initialisation and forward
+ * (F.multi_head_attention_forward of PyTorch 1.13/2.0), so weights move both ways.
+ */
+import { checkOptions, checkTensor } from '../engine/check.js';
+import type { Tensor } from '../engine/tensor.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import * as F from '../api/functional.js';
+import { additiveMask, causalMask } from '../api/attention.js';
+import { fmtShape } from '../ops/types.js';
+import { constantParameter, uniformParameter } from './init.js';
+import { zeros_ } from './initializers.js';
+import { Linear } from './layers.js';
+import { Module } from './module.js';
+
+export interface MultiheadAttentionOptions {
+  /** Dropout on the attention weights in training mode (default 0). */
+  dropout?: number;
+  /** Biases of the input and output projections (default true). */
+  bias?: boolean;
+  /** Inputs and output are [N, L, E] instead of [L, N, E] (default false). */
+  batchFirst?: boolean;
+  /** Feature sizes of key and value (default embedDim). */
+  kdim?: number;
+  vdim?: number;
+}
+
+export interface MultiheadAttentionForwardOptions {
+  /** [N, S]: float (added to the scores) or int32, nonzero = padding (ignored key), as PyTorch's bool mask. */
+  keyPaddingMask?: Tensor | null;
+  /** Return the attention weights (default true): [N, L, S] averaged over heads, or [N, heads, L, S]. */
+  needWeights?: boolean;
+  /** [L, S] or [N·heads, L, S]: float (added) or int32, nonzero = not allowed, as PyTorch's bool mask. */
+  attnMask?: Tensor | null;
+  /** Average the returned weights over the heads (default true). */
+  averageAttnWeights?: boolean;
+  /** A hint that attnMask is causal (PyTorch ≥ 2.0); without attnMask, the causal mask is built here. */
+  isCausal?: boolean;
+}
+
+type MhaForward = (query: Tensor, key: Tensor, value: Tensor, options?: MultiheadAttentionForwardOptions) => [Tensor, Tensor | null];
+
+/** Xavier-uniform bound √(6/(fanIn + fanOut)) of a [rows, cols] weight. */
+const xavierBound = (rows: number, cols: number) => Math.sqrt(6 / (rows + cols));
+
+export class MultiheadAttention extends Module<MhaForward> {
+  readonly embedDim: number;
+  readonly numHeads: number;
+  readonly headDim: number;
+  readonly kdim: number;
+  readonly vdim: number;
+  readonly dropout: number;
+  readonly batchFirst: boolean;
+  /** [3E, E] packed q, k, v projections (null when kdim or vdim differ from embedDim). */
+  readonly inProjWeight: Tensor | null;
+  readonly qProjWeight: Tensor | null;
+  readonly kProjWeight: Tensor | null;
+  readonly vProjWeight: Tensor | null;
+  /** [3E] packed biases (null without bias). */
+  readonly inProjBias: Tensor | null;
+  readonly outProj: Linear;
+
+  constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
+    super();
+    const FN = 'nn.MultiheadAttention';
+    const o = checkOptions<MultiheadAttentionOptions>(FN, options, ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim']);
+    const size = (what: string, v: unknown): number => {
+      if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(FN, `${what} must be a positive integer, got ${fmtValue(v)}`);
+      return v as number;
+    };
+    this.embedDim = size('embedDim', embedDim);
+    this.numHeads = size('numHeads', numHeads);
+    if (embedDim % numHeads !== 0) throw new ValueError(FN, `embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
+    this.headDim = embedDim / numHeads;
+    this.kdim = size('kdim', o.kdim ?? embedDim);
+    this.vdim = size('vdim', o.vdim ?? embedDim);
+    const p = o.dropout ?? 0;
+    if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError(FN, `dropout must be a probability in [0, 1), got ${fmtValue(o.dropout)}`);
+    this.dropout = p;
+    for (const k of ['bias', 'batchFirst'] as const)
+      if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValueError(FN, `${k} must be a boolean, got ${fmtValue(o[k])}`);
+    this.batchFirst = o.batchFirst ?? false;
+    const E = embedDim;
+    // PyTorch's _reset_parameters: xavier_uniform_ on the projections, zero biases; out_proj's
+    // weight keeps Linear's default init. Registration order gives PyTorch's state-dict order.
+    if (this.kdim === E && this.vdim === E) {
+      this.inProjWeight = this.registerParameter('in_proj_weight', uniformParameter(FN, [3 * E, E], xavierBound(3 * E, E)));
+      this.qProjWeight = this.kProjWeight = this.vProjWeight = null;
+    } else {
+      this.inProjWeight = null;
+      this.qProjWeight = this.registerParameter('q_proj_weight', uniformParameter(FN, [E, E], xavierBound(E, E)));
+      this.kProjWeight = this.registerParameter('k_proj_weight', uniformParameter(FN, [E, this.kdim], xavierBound(E, this.kdim)));
+      this.vProjWeight = this.registerParameter('v_proj_weight', uniformParameter(FN, [E, this.vdim], xavierBound(E, this.vdim)));
+    }
+    const bias = o.bias ?? true;
+    this.inProjBias = bias ? this.registerParameter('in_proj_bias', constantParameter(FN, [3 * E], 0)) : null;
+    this.outProj = this.registerModule('out_proj', new Linear(E, E, { bias }));
+    if (this.outProj.bias !== null) zeros_(this.outProj.bias);
+  }
+
+  /** The projection weights and biases of q, k and v (slices of the packed ones when packed). */
+  private projections(): [Tensor, Tensor | null][] {
+    const E = this.embedDim;
+    const w = this.inProjWeight;
+    const ws = w !== null ? [0, 1, 2].map((i) => w.slice(0, i * E, (i + 1) * E)) : [this.qProjWeight!, this.kProjWeight!, this.vProjWeight!];
+    const b = this.inProjBias;
+    return ws.map((wi, i) => [wi, b === null ? null : b.slice(0, i * E, (i + 1) * E)]);
+  }
+
+  /**
+   * Attention of query [L, N, E] over key [S, N, kdim] and value [S, N, vdim] ([N, L, E] … with
+   * batchFirst; unbatched [L, E] … too) → [out, weights]: out like query, weights [N, L, S]
+   * (averaged over heads), [N, heads, L, S], or null with needWeights false.
+   */
+  forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
+    const FN = 'nn.MultiheadAttention';
+    checkTensor(FN, 'query', query);
+    checkTensor(FN, 'key', key);
+    checkTensor(FN, 'value', value);
+    const o = checkOptions<MultiheadAttentionForwardOptions>(FN, options, ['keyPaddingMask', 'needWeights', 'attnMask', 'averageAttnWeights', 'isCausal']);
+    const batched = query.ndim === 3;
+    if (!(query.ndim === 2 || batched) || key.ndim !== query.ndim || value.ndim !== query.ndim)
+      throw new ShapeError(
+        FN,
+        `query, key and value must all be 3-D (batched) or 2-D (unbatched), got ${fmtShape(query.shape)}, ${fmtShape(key.shape)}, ${fmtShape(value.shape)}`,
+      );
+    // to [L, N, ·]
+    const seqFirst = (t: Tensor) => (!batched ? t.unsqueeze(1) : this.batchFirst ? t.transpose(0, 1) : t);
+    const q0 = seqFirst(query),
+      k0 = seqFirst(key),
+      v0 = seqFirst(value);
+    const [L, N, E] = q0.shape;
+    const S = k0.shape[0];
+    if (E !== this.embedDim || k0.shape[2] !== this.kdim || v0.shape[2] !== this.vdim || k0.shape[1] !== N || v0.shape[1] !== N || v0.shape[0] !== S)
+      throw new ShapeError(
+        FN,
+        `expects query [L, N, ${this.embedDim}], key [S, N, ${this.kdim}], value [S, N, ${this.vdim}]${this.batchFirst ? ' (batchFirst: N first)' : ''}, got ${fmtShape(query.shape)}, ${fmtShape(key.shape)}, ${fmtShape(value.shape)}`,
+      );
+    const H = this.numHeads,
+      hd = this.headDim;
+    const [[wq, bq], [wk, bk], [wv, bv]] = this.projections();
+    // [len, N, E] → [N·H, len, hd]
+    const heads = (t: Tensor, len: number) => t.reshape([len, N * H, hd]).transpose(0, 1);
+    const q = heads(F.linear(q0, wq, bq), L),
+      k = heads(F.linear(k0, wk, bk), S),
+      v = heads(F.linear(v0, wv, bv), S);
+    let mask: Tensor | null = null;
+    const attnMask = o.attnMask ?? null,
+      keyPaddingMask = o.keyPaddingMask ?? null;
+    if (attnMask !== null) {
+      const m = additiveMask(FN, 'attnMask', attnMask, false);
+      const ok = (m.ndim === 2 && m.shape[0] === L && m.shape[1] === S) || (m.ndim === 3 && m.shape[0] === N * H && m.shape[1] === L && m.shape[2] === S);
+      if (!ok) throw new ShapeError(FN, `attnMask must be [${L}, ${S}] or [${N * H}, ${L}, ${S}] (N·heads, L, S), got ${fmtShape(m.shape)}`);
+      mask = m;
+    } else if (o.isCausal) mask = causalMask(L, S);
+    if (keyPaddingMask !== null) {
+      const kpm = additiveMask(FN, 'keyPaddingMask', keyPaddingMask, false);
+      const want = batched ? [N, S] : [S];
+      if (kpm.ndim !== want.length || kpm.shape.some((d, i) => d !== want[i]))
+        throw new ShapeError(FN, `keyPaddingMask must be ${fmtShape(want)}, got ${fmtShape(kpm.shape)}`);
+      // [N, S] → [N·H, 1, S]: each sample's mask repeated for its heads
+      const perHead = kpm
+        .reshape([N, 1, 1, S])
+        .expand([N, H, 1, S])
+        .reshape([N * H, 1, S]);
+      mask = mask === null ? perHead : mask.add(perHead);
+    }
+    // PyTorch scales q before the product: q/√hd · kᵀ (+ mask)
+    let scores = F.matmul(q.mul(1 / Math.sqrt(hd)), k, { transposeB: true });
+    if (mask !== null) scores = scores.add(mask);
+    let weights = F.softmax(scores, -1);
+    if (this.dropout > 0 && this.training) weights = F.dropout(weights, this.dropout, true);
+    const attn = F.matmul(weights, v)
+      .transpose(0, 1)
+      .reshape([L * N, E]); // [N·H, L, hd] → [L, N·H, hd] → [L·N, E]
+    let out = this.outProj.forward(attn).reshape([L, N, E]);
+    out = !batched ? out.reshape([L, E]) : this.batchFirst ? out.transpose(0, 1) : out;
+    if (o.needWeights === false) return [out, null];
+    let w = weights.reshape([N, H, L, S]);
+    if (o.averageAttnWeights ?? true) w = F.mean(w, 1);
+    return [out, batched ? w : w.reshape(w.shape.slice(1))];
+  }
+
+  override extraRepr(): string {
+    return `embed_dim=${this.embedDim}, num_heads=${this.numHeads}`;
+  }
+}
