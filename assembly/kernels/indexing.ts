@@ -85,17 +85,48 @@ class Clear {
   }
 }
 
+/**
+ * When one index value serves a whole row of the gather (the index does not move along the inner
+ * dim: indexSelect, x[idx] along a leading dim), calls V.run(p, xo, inner, xi) per row, a run of
+ * x from its element xo with stride xi, and returns true; else false (walk the positions).
+ */
+@inline function gatherRuns<V>(rec: usize): bool {
+  const rank = param(rec, 0), inner = param(rec, rank), xi = param(rec, 2 * rank);
+  if (param(rec, 3 * rank) != 0 || xi == 0) return false;
+  let n = 1;
+  for (let k = 0; k < rank; k++) n *= param(rec, 1 + k);
+  const ds = <usize>param(rec, 1 + 3 * rank), dn = param(rec, 2 + 3 * rank), idx = ptr(rec, IN + 1);
+  const v = changetype<V>(0);
+  for (let row = 0; inner > 0 && row < n / inner; row++) {
+    const k = indexAt(idx, rowOffset(rec, row, 1 + 2 * rank), dn);
+    v.run(<usize>row * inner, rowOffset(rec, row, 1 + rank) + k * ds, inner, xi);
+  }
+  return true;
+}
+/** dst[p..] = the run of src: the gather by rows. */
+class CopyRows {
+  @inline run(p: usize, xo: usize, n: i32, stride: i32): void {
+    copyRun(dst + (p << 2), src + (xo << 2), n, stride);
+  }
+}
+/** The run of dst += src[p..]: its backward (stride ≠ 0, so each element its own load-add-store). */
+class AddRows {
+  @inline run(p: usize, xo: usize, n: i32, stride: i32): void {
+    addRun(dst + (xo << 2), stride, src + (p << 2), n);
+  }
+}
+
 export function f32_index_gather_fwd(rec: usize): void {
   dst = ptr(rec, OUT);
   src = ptr(rec, IN);
-  walk<Pick>(rec, 2);
+  if (!gatherRuns<CopyRows>(rec)) walk<Pick>(rec, 2);
 }
 
 export function f32_index_gather_bwd(rec: usize): void {
   dst = ptr(rec, GIN);
   if (dst == 0) return;
   src = ptr(rec, GOUT);
-  walk<AddBack>(rec, 2);
+  if (!gatherRuns<AddRows>(rec)) walk<AddBack>(rec, 2);
 }
 
 /** The scatter's [add, alpha] follow its map of 3 streams. */
