@@ -122,6 +122,9 @@ export function f32_index_gather_fwd(rec: usize): void {
   if (!gatherRuns<CopyRows>(rec)) walk<Pick>(rec, 2);
 }
 
+// int32 data: the same bit copy.
+export function f32_index_gather_int_fwd(rec: usize): void { f32_index_gather_fwd(rec); }
+
 export function f32_index_gather_bwd(rec: usize): void {
   dst = ptr(rec, GIN);
   if (dst == 0) return;

@@ -4,6 +4,7 @@
  * Shapes are checked by the table's planners, index values here (checkIndices), before anything runs.
  */
 import { lift } from './creation.js';
+import { copyFor } from './shape.js';
 import { checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
@@ -11,12 +12,13 @@ import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes, forEachBroadcast, planBroadcast } from '../ops/broadcast.js';
-import { planGather, planIndex, planIndexAdd, planIndexSelect, planTake, type IndexMap } from '../ops/indexing.js';
+import { planGather, planIndex, planIndexAdd, planIndexSelect, planTake } from '../ops/indexing.js';
 import { broadcastView, contiguousView } from '../ops/shape.js';
 import { checkDim, fmtShape, sameShape, type DType } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
-const GATHER = op('indexGather');
+/** The gather of x's dtype: float32 data (differentiable) or int32 data (labels, indices). */
+const gatherOf = (x: Tensor) => op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather');
 const SCATTER = op('indexScatter');
 
 /** A live tensor of dtype `dtype` (DTypeError naming `what` otherwise). */
@@ -31,11 +33,11 @@ const dimOf = (x: Tensor, d: number) => `dim ${d} of size ${x.shape[d] ?? 1} of 
 
 /** gather and indexSelect: the index's values checked against dim's size (no wrapping, as PyTorch). */
 function gatherAlong(fn: 'gather' | 'indexSelect', x: Tensor, dim: number, index: Tensor): Tensor {
-  typed(fn, 'input', x, 'float32');
+  checkTensor(fn, 'input', x);
   typed(fn, 'index', index, 'int32');
   const { map, dim: d } = (fn === 'gather' ? planGather : planIndexSelect)(fn, x, dim, index);
   checkIndices(fn, index, map.dimSize, dimOf(x, d));
-  return apply(GATHER, [x, index], map);
+  return apply(gatherOf(x), [x, index], map);
 }
 
 /** out[i][j] = x[i][index[i][j]] along dim (dim 1 here): index int32 of x's rank, no larger than x but along dim. */
@@ -87,11 +89,11 @@ export const indexSelect = (x: Tensor, dim: number, index: Tensor): Tensor => ga
 
 /** x read as 1-D at int32 indices of any shape (negatives count from the end): the result has the index's shape. */
 export function take(x: Tensor, index: Tensor): Tensor {
-  typed('take', 'input', x, 'float32');
+  checkTensor('take', 'input', x);
   typed('take', 'index', index, 'int32');
   const map = planTake(x, index);
   checkIndices('take', index, map.dimSize, `an input of shape ${fmtShape(x.shape)} read as 1-D (${map.dimSize} elements)`, true);
-  return apply(GATHER, [x, index], map);
+  return apply(gatherOf(x), [x, index], map);
 }
 
 /**
@@ -102,7 +104,7 @@ export function take(x: Tensor, index: Tensor): Tensor {
  *   are adjacent, else lead the result (PyTorch's rule). One gather per index tensor.
  */
 export function index(x: Tensor, indices: Tensor | readonly (Tensor | null)[], dim?: number): Tensor {
-  typed('index', 'input', x, 'float32');
+  checkTensor('index', 'input', x);
   let entries: readonly (Tensor | null)[];
   if (indices instanceof Tensor) {
     if (x.ndim === 0) throw new ShapeError('index', `a 0-d tensor cannot be indexed (index ${fmtShape(indices.shape)})`);
@@ -119,8 +121,8 @@ export function index(x: Tensor, indices: Tensor | readonly (Tensor | null)[], d
     entries.map((e) => e?.shape ?? null),
   );
   entries.forEach((e, k) => e && checkIndices('index', e, x.shape[k], dimOf(x, k), true));
-  if (steps.length === 0) return apply(op('copy'), [x], contiguousView(x.shape));
-  return steps.reduce((z, s) => apply(GATHER, [z, entries[s.entry]!], s.map), x);
+  if (steps.length === 0) return apply(copyFor(x.dtype), [x], contiguousView(x.shape));
+  return steps.reduce((z, s) => apply(gatherOf(x), [z, entries[s.entry]!], s.map), x);
 }
 
 /** A float32 0/1 mask from a float32 (0/1) or int32 (nonzero = true) one. */
@@ -147,7 +149,7 @@ export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Ten
  * values, read in JavaScript: inside wg.compile the function re-runs its JavaScript every call.
  */
 export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
-  typed('maskedSelect', 'input', x, 'float32');
+  checkTensor('maskedSelect', 'input', x);
   checkTensor('maskedSelect', 'mask', mask);
   const shape = broadcastShapes('maskedSelect', [x.shape, mask.shape]);
   if (sink.mode !== 'off')
@@ -162,8 +164,8 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const s = allocTransient(be, picked.length, 'maskedSelect (positions)');
   be.write(s.ptr, picked, 'int32');
   const positions = new Tensor([picked.length], 'int32', s, false);
-  const xb = sameShape(x.shape, shape) ? x : apply(op('copy'), [x], broadcastView(x.shape, shape));
-  return apply(GATHER, [xb, positions], planTake(xb, positions) satisfies IndexMap);
+  const xb = sameShape(x.shape, shape) ? x : apply(copyFor(x.dtype), [x], broadcastView(x.shape, shape));
+  return apply(gatherOf(x), [xb, positions], planTake(xb, positions));
 }
 
 function triangle(fn: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {

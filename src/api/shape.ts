@@ -9,7 +9,7 @@ import { broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedd
 import { fmtShape, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
-const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
+export const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
 /** The join ops of 2, 3 and 4 inputs, by dtype. */
 const JOINS = { float32: [op('cat2'), op('cat3'), op('cat4')], int32: [op('catInt2'), op('catInt3'), op('catInt4')] } as const;
 const joinFor = (dtype: DType, k: number) => JOINS[dtype][k - 2];

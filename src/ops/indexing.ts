@@ -33,6 +33,7 @@ import {
   paramf,
   sizeOf,
   type CompositeDef,
+  type DType,
   type Domain,
   type Meta,
   type OpSpec,
@@ -398,54 +399,70 @@ function indexAddCase(x: number[], dim: number, n: number, alpha: number): TestC
   };
 }
 
-export const INDEXING_OPS = defineOps(
-  {
-    name: 'indexGather',
+/**
+ * The gather of float32 data (differentiable) or of int32 data (labels, indices: the same kernel,
+ * a bit copy, without gradient).
+ */
+function gatherOp<N extends string>(name: N, dtype: DType, cases: TestCase<IndexMap>[]): OpSpec<IndexMap, N> {
+  const float = dtype === 'float32';
+  return {
+    name,
     module: 'indexing',
     arity: 2,
-    inputDtypes: ['float32', 'int32'],
-    gradInputs: [0],
-    doc: 'out[p] = x[xoff(p) + index[ioff(p)]·dimStride] over an index map (gather, take, indexSelect, x[idx]); backward adds into x in position order',
-    plan: (ins: readonly Meta[], m: IndexMap) => ({
+    inputDtypes: [dtype, 'int32'],
+    gradInputs: float ? [0] : [],
+    doc: `out[p] = x[xoff(p) + index[ioff(p)]·dimStride] over an index map, ${dtype} x (gather, take, indexSelect, x[idx])${float ? '; backward adds into x in position order' : ''}`,
+    plan: (ins, m) => ({
       shape: [...m.shape],
+      dtype,
       params: mapParams(
-        'indexGather',
+        name,
         m,
         ins.map((t) => sizeOf(t.shape)),
         [m.x, m.index],
       ),
     }),
-    ref: { fwd: gatherFwd, bwd: gatherBwd },
-    tests: {
-      cases: [
-        gatherCase([1], 0, [1]),
-        gatherCase([], 0, []),
-        gatherCase([5, 7], 1, [5, 3]),
-        gatherCase([5, 7], 0, [9, 7]),
-        gatherCase([4, 9], 1, [3, 17]),
-        gatherCase([3, 4, 5], -2, [2, 7, 3]),
-        gatherCase([2, 3, 4, 5], 3, [2, 1, 4, 9]),
-        gatherCase([3, 5], 1, [3, 0]),
-        gatherCase([3, 0], 0, [2, 0]),
-        takeCase([5, 7], [9]),
-        takeCase([3, 3], [2, 17]),
-        takeCase([1], [3]),
-        takeCase([4], []),
-        takeCase([0], [0]),
-        selectCase([5, 7], 0, 9),
-        selectCase([5, 7], 1, 3),
-        selectCase([3, 4, 17], 2, 7),
-        selectCase([2, 5, 3], 1, 1),
-        selectCase([4, 3], 0, 0),
-        ...indexCases([7, 3], [[2, 5]]),
-        ...indexCases([5, 9], [null, [4, 2]]),
-        ...indexCases([5, 7, 2], [[3, 1], [4]]),
-        ...indexCases([2, 3, 4, 5], [null, [2], [3, 2]]),
-        ...indexCases([3, 4, 5], [[2, 1], null, [3]]),
-        ...indexCases([6, 5], [[]]),
-      ],
-    },
-  } satisfies OpSpec<IndexMap, 'indexGather'>,
+    ref: float ? { fwd: gatherFwd, bwd: gatherBwd } : { fwd: gatherFwd },
+    tests: { cases },
+  };
+}
+
+const gatherCases: TestCase<IndexMap>[] = [
+  gatherCase([1], 0, [1]),
+  gatherCase([], 0, []),
+  gatherCase([5, 7], 1, [5, 3]),
+  gatherCase([5, 7], 0, [9, 7]),
+  gatherCase([4, 9], 1, [3, 17]),
+  gatherCase([3, 4, 5], -2, [2, 7, 3]),
+  gatherCase([2, 3, 4, 5], 3, [2, 1, 4, 9]),
+  gatherCase([3, 5], 1, [3, 0]),
+  gatherCase([3, 0], 0, [2, 0]),
+  takeCase([5, 7], [9]),
+  takeCase([3, 3], [2, 17]),
+  takeCase([1], [3]),
+  takeCase([4], []),
+  takeCase([0], [0]),
+  selectCase([5, 7], 0, 9),
+  selectCase([5, 7], 1, 3),
+  selectCase([3, 4, 17], 2, 7),
+  selectCase([2, 5, 3], 1, 1),
+  selectCase([4, 3], 0, 0),
+  ...indexCases([7, 3], [[2, 5]]),
+  ...indexCases([5, 9], [null, [4, 2]]),
+  ...indexCases([5, 7, 2], [[3, 1], [4]]),
+  ...indexCases([2, 3, 4, 5], [null, [2], [3, 2]]),
+  ...indexCases([3, 4, 5], [[2, 1], null, [3]]),
+  ...indexCases([6, 5], [[]]),
+];
+/** The int32 twin on a few of the same maps. */
+const gatherIntCases = [0, 2, 6, 9, 15, 20].map((k): TestCase<IndexMap> => {
+  const c = gatherCases[k];
+  return { ...c, name: `${c.name} int32`, inputs: [{ ...c.inputs[0], dtype: 'int32', int: [-50, 50] }, c.inputs[1]] };
+});
+
+export const INDEXING_OPS = defineOps(
+  gatherOp('indexGather', 'float32', gatherCases),
+  gatherOp('indexGatherInt', 'int32', gatherIntCases),
   {
     name: 'indexScatter',
     module: 'indexing',

@@ -288,6 +288,28 @@ for (const be of BACKENDS) {
       expect(x.index(wg.zeros([0], { dtype: 'int32' })).shape).toEqual([0, 3, 4]);
     });
 
+    test('int32 data (labels, indices) is gathered too, without gradient: gather, indexSelect, take, index, maskedSelect', () => {
+      const labels = ints([7, -8, 9, 2147483647]);
+      expect(labels.index(ints([3, 0, -3])).toArray()).toEqual([2147483647, 7, -8]);
+      expect(labels.index(ints([3, 0])).dtype).toBe('int32');
+      expect(wg.take(labels, ints([[1], [2]])).toArray()).toEqual([[-8], [9]]);
+      expect(wg.indexSelect(labels, 0, ints([2, 2])).toArray()).toEqual([9, 9]);
+      expect(
+        wg
+          .gather(
+            ints([
+              [1, 2],
+              [3, 4],
+            ]),
+            1,
+            ints([[1], [0]]),
+          )
+          .toArray(),
+      ).toEqual([[2], [3]]);
+      expect(wg.maskedSelect(labels, wg.tensor([0, 1, 1, 0])).toArray()).toEqual([-8, 9]);
+      expect(labels.index([null]).toArray()).toEqual([7, -8, 9, 2147483647]);
+    });
+
     test('maskedFill: float32 or int32 masks, broadcast; value number or 0-d tensor with its gradient', () => {
       const x = wg.ones([3], { requiresGrad: true });
       const v = wg.tensor(2, { requiresGrad: true });
@@ -381,7 +403,7 @@ for (const be of BACKENDS) {
       const i = ints([[0, 1]]);
       expect(() => wg.gather(x, 1, wg.tensor([[0, 1]]))).toThrow(wg.DTypeError);
       expect(() => wg.gather(x, 1, wg.tensor([[0, 1]]))).toThrow('wasmgrad.gather: index must be an int32 tensor, got a float32 tensor of shape [1, 2]');
-      expect(() => wg.gather(i, 0, i)).toThrow('wasmgrad.gather: input must be a float32 tensor, got an int32 tensor of shape [1, 2]');
+      expect(() => wg.scatterAdd(i, 0, i, x)).toThrow('wasmgrad.scatterAdd: input must be a float32 tensor, got an int32 tensor of shape [1, 2]');
       expect(() => wg.gather(x, 1, ints([0, 1]))).toThrow(wg.ShapeError);
       expect(() => wg.gather(x, 1, ints([0, 1]))).toThrow('wasmgrad.gather: index must have as many dims as the input: index [2], input [3, 4]');
       expect(() => wg.gather(x, 1, wg.zeros([4, 1], { dtype: 'int32' }))).toThrow(
