@@ -21,6 +21,10 @@ import { addRun, copyRun } from './shape';
 let dst: usize = 0;
 let src: usize = 0;
 let alpha: f32 = 1;
+/** amax/amin backward: the scatter's result and the count of values tied with each element of it. */
+let res: usize = 0;
+let ties: usize = 0;
+let grad: usize = 0;
 
 /**
  * Calls V.visit(p, xo, so) for every position p in order: xo the element of x it picks (index
@@ -78,6 +82,37 @@ class GatherScaled {
     store<f32>(q, load<f32>(q) + alpha * load<f32>(src + (xo << 2)));
   }
 }
+/** dst[xo] = max(dst[xo], src[so]) (NaN wins, as PyTorch's amax). */
+class Max {
+  @inline visit(p: usize, xo: usize, so: usize): void {
+    const q = dst + (xo << 2);
+    store<f32>(q, max<f32>(load<f32>(q), load<f32>(src + (so << 2))));
+  }
+}
+class Min {
+  @inline visit(p: usize, xo: usize, so: usize): void {
+    const q = dst + (xo << 2);
+    store<f32>(q, min<f32>(load<f32>(q), load<f32>(src + (so << 2))));
+  }
+}
+/** ties[xo] += 1 where src[so] equals the result there. */
+class CountTies {
+  @inline visit(p: usize, xo: usize, so: usize): void {
+    if (load<f32>(src + (so << 2)) == load<f32>(res + (xo << 2))) {
+      const q = ties + (xo << 2);
+      store<f32>(q, load<f32>(q) + 1);
+    }
+  }
+}
+/** dst[so] += grad[xo] / ties[xo] where src[so] equals the result there: src's share of the gradient. */
+class ShareTies {
+  @inline visit(p: usize, xo: usize, so: usize): void {
+    if (load<f32>(src + (so << 2)) == load<f32>(res + (xo << 2))) {
+      const q = dst + (so << 2);
+      store<f32>(q, load<f32>(q) + load<f32>(grad + (xo << 2)) / load<f32>(ties + (xo << 2)));
+    }
+  }
+}
 /** dst[xo] = 0: clears the elements a plain scatter wrote. */
 class Clear {
   @inline visit(p: usize, xo: usize, so: usize): void {
@@ -132,7 +167,8 @@ export function f32_index_gather_bwd(rec: usize): void {
   if (!gatherRuns<AddRows>(rec)) walk<AddBack>(rec, 2);
 }
 
-/** The scatter's [add, alpha] follow its map of 3 streams. */
+/** The scatter's [mode, alpha] follow its map of 3 streams; modes as SCATTER_MODES in src/ops/indexing.ts. */
+const WRITE = 0, ADD = 1, AMAX = 2;
 @inline function scatterTail(rec: usize): i32 {
   return 3 + param(rec, 0) * 4;
 }
@@ -143,17 +179,45 @@ export function f32_index_scatter_fwd(rec: usize): void {
   dst = o;
   src = ptr(rec, IN + 2);
   alpha = paramf(rec, t + 1);
-  if (param(rec, t) == 1) walk<AddScaled>(rec, 3);
-  else walk<Write>(rec, 3);
+  const mode = param(rec, t);
+  if (mode == WRITE) walk<Write>(rec, 3);
+  else if (mode == ADD) walk<AddScaled>(rec, 3);
+  else if (mode == AMAX) walk<Max>(rec, 3);
+  else walk<Min>(rec, 3);
 }
 
-// x's gradient: g, except (plain scatter) at the elements src replaced, cleared in a copy of g
+// x's gradient: g, except (plain write) at the elements src replaced, cleared in a copy of g
 // first so that an element written several times is cleared once. src's gradient: alpha·g at the
-// element each position wrote (PyTorch's formula).
+// element each position wrote (PyTorch's formula). amax/amin: g shared evenly by every value equal
+// to the result, x's element and the src values scattered into it (PyTorch), counted first.
 export function f32_index_scatter_bwd(rec: usize): void {
   const g = ptr(rec, GOUT), gx = ptr(rec, GIN), gs = ptr(rec, GIN + 2), n = numel(rec), t = scatterTail(rec);
+  const mode = param(rec, t);
+  if (mode >= AMAX) {
+    if (gx == 0 && gs == 0) return;
+    const x = ptr(rec, IN);
+    res = ptr(rec, OUT);
+    ties = arenaAlloc(<usize>n << 2);
+    for (let e = 0; e < n; e++) {
+      const j = <usize>e << 2;
+      store<f32>(ties + j, load<f32>(x + j) == load<f32>(res + j) ? 1 : 0);
+    }
+    src = ptr(rec, IN + 2);
+    walk<CountTies>(rec, 3);
+    if (gx != 0)
+      for (let e = 0; e < n; e++) {
+        const j = <usize>e << 2;
+        if (load<f32>(x + j) == load<f32>(res + j)) store<f32>(gx + j, load<f32>(gx + j) + load<f32>(g + j) / load<f32>(ties + j));
+      }
+    if (gs != 0) {
+      dst = gs;
+      grad = g;
+      walk<ShareTies>(rec, 3);
+    }
+    return;
+  }
   if (gx != 0) {
-    if (param(rec, t) == 1) addRun(gx, 1, g, n);
+    if (mode == ADD) addRun(gx, 1, g, n);
     else {
       const ws = arenaAlloc(<usize>n << 2);
       copyRun(ws, g, n, 1);
@@ -165,7 +229,7 @@ export function f32_index_scatter_bwd(rec: usize): void {
   if (gs != 0) {
     dst = gs;
     src = g;
-    alpha = paramf(rec, t + 1);
+    alpha = mode == ADD ? paramf(rec, t + 1) : 1;
     walk<GatherScaled>(rec, 3);
   }
 }

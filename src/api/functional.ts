@@ -35,4 +35,4 @@ export { matmul, linear } from './linalg.js';
 export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
 export { reshape, flatten, transpose, permute, slice, cat, stack, embedding, dropout } from './shape.js';
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
-export { gather, scatter, scatterAdd, indexAdd, indexSelect, take, index, maskedFill, maskedSelect, tril, triu } from './indexing.js';
+export { gather, scatter, scatterAdd, indexAdd, indexSelect, take, index, maskedFill, maskedSelect, tril, triu, type ScatterReduce } from './indexing.js';

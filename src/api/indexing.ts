@@ -3,7 +3,7 @@
  * index (x[idx], x[i0, i1]), maskedFill, maskedSelect, tril, triu. Table: src/ops/indexing.ts.
  * Shapes are checked by the table's planners, index values here (checkIndices), before anything runs.
  */
-import { lift } from './creation.js';
+import { lift, ones } from './creation.js';
 import { copyFor } from './shape.js';
 import { checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
@@ -12,7 +12,7 @@ import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes, forEachBroadcast, planBroadcast } from '../ops/broadcast.js';
-import { planGather, planIndex, planIndexAdd, planIndexSelect, planTake } from '../ops/indexing.js';
+import { planGather, planIndex, planIndexAdd, planIndexSelect, planTake, type ScatterMode } from '../ops/indexing.js';
 import { broadcastView, contiguousView } from '../ops/shape.js';
 import { checkDim, fmtShape, sameShape, type DType } from '../ops/types.js';
 import { op } from '../ops/index.js';
@@ -43,25 +43,35 @@ function gatherAlong(fn: 'gather' | 'indexSelect', x: Tensor, dim: number, index
 /** out[i][j] = x[i][index[i][j]] along dim (dim 1 here): index int32 of x's rank, no larger than x but along dim. */
 export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => gatherAlong('gather', x, dim, index);
 
+/** scatter's reductions (PyTorch's scatter_reduce with include_self = true, less 'prod'). */
+export type ScatterReduce = 'sum' | 'mean' | 'amax' | 'amin';
+const REDUCE_MODES: Record<ScatterReduce, ScatterMode> = { sum: 'add', mean: 'add', amax: 'amax', amin: 'amin' };
+
 /**
  * A copy of x with src[i][j] written at [i][index[i][j]] (along dim; a number writes that value).
- * Repeated indices: the last position (row-major over index) wins, on both backends.
- * `reduce: 'sum'` adds instead (scatterAdd); PyTorch's other reductions are not supported.
+ * Repeated indices: the last position (row-major over index) wins, on both backends. With
+ * `reduce`, x's element and every src value scattered into it are combined instead (PyTorch's
+ * scatter_reduce, include_self): 'sum' (scatterAdd), 'mean' (their mean), 'amax'/'amin' (the
+ * gradient shared evenly by the values equal to the result). 'prod' is not supported.
  */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: 'sum' } = {}): Tensor {
-  const { reduce } = checkOptions<{ reduce?: string }>('scatter', opts, ['reduce']);
-  if (reduce !== undefined && reduce !== 'sum')
-    throw new ValueError('scatter', `reduce must be 'sum' or absent, got ${fmtValue(reduce)} ('prod', 'mean', 'amax' and 'amin' are not supported)`);
-  return scatterInto('scatter', x, dim, index, src, reduce === 'sum');
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: ScatterReduce } = {}): Tensor {
+  const { reduce } = checkOptions<{ reduce?: ScatterReduce }>('scatter', opts, ['reduce']);
+  if (reduce !== undefined && !Object.hasOwn(REDUCE_MODES, reduce))
+    throw new ValueError('scatter', `reduce must be 'sum', 'mean', 'amax', 'amin' or absent, got ${fmtValue(reduce)} ('prod' is not supported)`);
+  const mode = reduce === undefined ? 'write' : REDUCE_MODES[reduce];
+  const y = scatterInto('scatter', x, dim, index, src, mode);
+  if (reduce !== 'mean') return y;
+  // The mean of x's element and the values added to it: divided by 1 + how many were.
+  return y.div(scatterInto('scatter', ones(x.shape), dim, index, 1, 'add'));
 }
 
 /** A copy of x with src[i][j] added at [i][index[i][j]] (along dim); repeated indices add up in index order. */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
   typed('scatterAdd', 'src', src, 'float32');
-  return scatterInto('scatterAdd', x, dim, index, src, true);
+  return scatterInto('scatterAdd', x, dim, index, src, 'add');
 }
 
-function scatterInto(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, add: boolean): Tensor {
+function scatterInto(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, mode: ScatterMode): Tensor {
   typed(fn, 'input', x, 'float32');
   typed(fn, 'index', index, 'int32');
   if (typeof src !== 'number') typed(fn, 'src', src, 'float32');
@@ -69,7 +79,7 @@ function scatterInto(fn: string, x: Tensor, dim: number, index: Tensor, src: Ten
   const { map, dim: d } = planGather(fn, x, dim, index, typeof src === 'number' ? undefined : s);
   checkIndices(fn, index, map.dimSize, dimOf(x, d));
   const srcStrides = typeof src === 'number' ? map.shape.map(() => 0) : contiguousView(s.shape).strides;
-  return apply(SCATTER, [x, index, s], { ...map, src: srcStrides, add });
+  return apply(SCATTER, [x, index, s], { ...map, src: srcStrides, mode });
 }
 
 /** A copy of x with alpha·source added along dim at the 1-D index's positions (source: x's shape, len(index) along dim). */

@@ -8,6 +8,7 @@ import { backward } from '../engine/autodiff.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
 import * as F from './functional.js';
+import type { ScatterReduce } from './indexing.js';
 import type { VarOptions } from './reduce.js';
 import { copyInto } from './shape.js';
 
@@ -66,7 +67,7 @@ declare module '../engine/tensor.js' {
     std(dim?: number, opts?: VarOptions): Tensor;
     // ---- indexing and selection (int32 indices) ----
     gather(dim: number, index: Tensor): Tensor;
-    scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: 'sum' }): Tensor;
+    scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: ScatterReduce }): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
     indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;

@@ -8,9 +8,10 @@
  * wrap(k) = k + dimSize for k < 0 (Python's negative indices; the API allows them only where
  * PyTorch does). The gather writes its result row-major over the positions; its backward adds the
  * gradient back into the element each position read, positions in order, so repeated indices sum
- * in index order on both backends. The scatter copies x, then writes src[soff(p)] (or adds
- * alpha·src[soff(p)]) into the element of each position, positions in order: with repeated
- * indices the last position wins (deterministic; PyTorch leaves plain scatter unspecified).
+ * in index order on both backends. The scatter copies x, then writes src[soff(p)] into the element
+ * of each position (or adds alpha·src[soff(p)], or keeps the max or min), positions in order:
+ * with repeated indices a plain write keeps the last position's value (deterministic; PyTorch
+ * leaves it unspecified) and sums add in index order.
  * The planners below turn the public ops' arguments into maps and throw the typed errors naming
  * the op; the index *values* are checked by the API (src/api/indexing.ts) before anything runs.
  */
@@ -56,11 +57,15 @@ export interface IndexMap {
   dimSize: number;
 }
 
+/** How a scatter combines src with the element of x: write it, add alpha·src, keep the max or the min. */
+export type ScatterMode = 'write' | 'add' | 'amax' | 'amin';
+const SCATTER_MODES: readonly ScatterMode[] = ['write', 'add', 'amax', 'amin'];
+
 export interface ScatterMap extends IndexMap {
   /** Per position dim, its stride in src (all 0 for a scalar value). */
   src: number[];
-  /** Add alpha·src into x's element instead of writing src. */
-  add: boolean;
+  mode: ScatterMode;
+  /** The factor of src in mode 'add' (default 1). */
   alpha?: number;
 }
 
@@ -155,7 +160,7 @@ export function planIndexAdd(x: Meta, dim: number, index: Meta, source: Meta, al
       'indexAdd',
       `source must have the input's shape with dim ${d} of the index's length, ${fmtShape(map.shape)}, got ${fmtShape(source.shape)} (input ${fmtShape(x.shape)}, index ${fmtShape(index.shape)})`,
     );
-  return { map: { ...map, src: stridesOf(source.shape), add: true, alpha }, dim: d };
+  return { map: { ...map, src: stridesOf(source.shape), mode: 'add', alpha }, dim: d };
 }
 
 /** One gather of advanced indexing: the index tensor it applies (entries[entry]), on the previous step's result. */
@@ -221,8 +226,8 @@ const gatherBwd: RefKernel = (h, r) => {
   if (gx) forEachPosition(h, r, 2, (p, xo) => (h[gx + xo] += h[gout(r) + p]));
 };
 
-// Scatter params after the map: [add, alpha bits].
-const scatterAdds = (r: Int32Array) => param(r, tailAt(r, 3) + 2) === 1;
+// Scatter params after the map: [mode (index in SCATTER_MODES), alpha bits].
+const scatterMode = (r: Int32Array) => SCATTER_MODES[param(r, tailAt(r, 3) + 2)];
 const scatterAlpha = (r: Int32Array) => paramf(r, tailAt(r, 3) + 3);
 
 const scatterFwd: RefKernel = (h, r) => {
@@ -230,20 +235,41 @@ const scatterFwd: RefKernel = (h, r) => {
     src = inp(r, 2),
     alpha = scatterAlpha(r);
   h.copyWithin(o, inp(r, 0), inp(r, 0) + numel(r));
-  if (scatterAdds(r)) forEachPosition(h, r, 3, (_, xo, so) => (h[o + xo] += alpha * h[src + so]));
-  else forEachPosition(h, r, 3, (_, xo, so) => (h[o + xo] = h[src + so]));
+  const combine = {
+    write: (_: number, v: number) => v,
+    add: (a: number, v: number) => a + alpha * v,
+    amax: Math.max, // NaN wins, as PyTorch's amax
+    amin: Math.min,
+  }[scatterMode(r)];
+  forEachPosition(h, r, 3, (_, xo, so) => (h[o + xo] = combine(h[o + xo], h[src + so])));
 };
-// x's gradient is g, without the written elements when src replaced them; src's is alpha·g at
-// the element each position wrote (PyTorch's formula, also for a position a later one overwrote).
+
+/**
+ * x's gradient is g, without the written elements when src replaced them; src's is alpha·g at the
+ * element each position wrote (PyTorch's formula, also for a position a later one overwrote).
+ * amax/amin: as PyTorch, g of an element is shared evenly by everything equal to the result there,
+ * x's element and the src values scattered into it.
+ */
 const scatterBwd: RefKernel = (h, r) => {
   const g = gout(r),
     gx = gin(r, 0),
     gs = gin(r, 2),
     n = numel(r),
-    alpha = scatterAlpha(r);
+    x = inp(r, 0),
+    src = inp(r, 2),
+    o = out(r),
+    mode = scatterMode(r);
+  if (mode === 'amax' || mode === 'amin') {
+    const ties = Float64Array.from({ length: n }, (_, e) => (h[x + e] === h[o + e] ? 1 : 0));
+    forEachPosition(h, r, 3, (_, xo, so) => (ties[xo] += h[src + so] === h[o + xo] ? 1 : 0));
+    if (gx) for (let e = 0; e < n; e++) if (h[x + e] === h[o + e]) h[gx + e] += h[g + e] / ties[e];
+    if (gs) forEachPosition(h, r, 3, (_, xo, so) => h[src + so] === h[o + xo] && (h[gs + so] += h[g + xo] / ties[xo]));
+    return;
+  }
+  const alpha = mode === 'add' ? scatterAlpha(r) : 1;
   if (gx) {
     const written = new Uint8Array(n);
-    if (!scatterAdds(r)) forEachPosition(h, r, 3, (_, xo) => (written[xo] = 1));
+    if (mode === 'write') forEachPosition(h, r, 3, (_, xo) => (written[xo] = 1));
     for (let i = 0; i < n; i++) if (!written[i]) h[gx + i] += h[g + i];
   }
   if (gs) forEachPosition(h, r, 3, (_, xo, so) => (h[gs + so] += alpha * h[g + xo]));
@@ -381,13 +407,13 @@ const indexCases = (x: number[], entries: (number[] | null)[]): TestCase<IndexMa
  * and finite differences see PyTorch's gradient (with repeated indices a position that loses has
  * no effect, yet PyTorch's formula still hands it g: test/op-examples checks that case).
  */
-function scatterCase(x: number[], dim: number, idx: number[], src: number[] | 'value', add: boolean): TestCase<ScatterMap> {
+function scatterCase(x: number[], dim: number, idx: number[], src: number[] | 'value', mode: ScatterMode): TestCase<ScatterMap> {
   const meta = (shape: number[]): Meta => ({ shape, dtype: 'float32' });
   const { map } = planGather('scatter', meta(x), dim, { shape: idx, dtype: 'int32' }, src === 'value' ? undefined : meta(src));
   return {
-    name: `${add ? 'scatterAdd' : 'scatter'} ${label(x)} dim ${dim} index ${label(idx)} ${src === 'value' ? 'value' : `src ${label(src)}`}`,
+    name: `scatter ${mode} ${label(x)} dim ${dim} index ${label(idx)} ${src === 'value' ? 'value' : `src ${label(src)}`}`,
     inputs: [{ shape: x }, ints(idx, 0, x[dim] ?? 1), { shape: src === 'value' ? [] : src }],
-    attrs: { ...map, src: src === 'value' ? map.shape.map(() => 0) : stridesOf(src), add },
+    attrs: { ...map, src: src === 'value' ? map.shape.map(() => 0) : stridesOf(src), mode },
   };
 }
 function indexAddCase(x: number[], dim: number, n: number, alpha: number): TestCase<ScatterMap> {
@@ -469,26 +495,34 @@ export const INDEXING_OPS = defineOps(
     arity: 3,
     inputDtypes: ['float32', 'int32', 'float32'],
     gradInputs: [0, 2],
-    doc: 'x with src[soff(p)] written (or alpha·src added) at x[xoff(p) + index[ioff(p)]·dimStride], positions in order (scatter, scatterAdd, indexAdd)',
+    doc: 'x with src[soff(p)] written (or alpha·src added, or the max or min kept) at x[xoff(p) + index[ioff(p)]·dimStride], positions in order (scatter, scatterAdd, indexAdd)',
     plan: (ins: readonly Meta[], m: ScatterMap) => {
       const [x, index, src] = ins.map((t) => sizeOf(t.shape));
-      const params = [...mapParams('indexScatter', m, [x, index, src], [m.x, m.index, m.src]), m.add ? 1 : 0, f32bits(m.add ? (m.alpha ?? 1) : 1)];
-      // Backward of a plain scatter: g copied, the written elements cleared, then added into x's gradient.
-      return { shape: [...ins[0].shape], params, workspace: m.add ? 0 : ALIGN_WORDS + x };
+      const mode = SCATTER_MODES.indexOf(m.mode);
+      if (mode < 0) throw new ValueError('indexScatter', `mode must be one of ${SCATTER_MODES.join(', ')}, got ${fmtValue(m.mode)}`);
+      const params = [...mapParams('indexScatter', m, [x, index, src], [m.x, m.index, m.src]), mode, f32bits(m.alpha ?? 1)];
+      // Backward scratch, x's size: a plain write's copy of g with the written elements cleared;
+      // amax/amin's count of the values tied with each result.
+      return { shape: [...ins[0].shape], params, workspace: m.mode === 'add' ? 0 : ALIGN_WORDS + x };
     },
     ref: { fwd: scatterFwd, bwd: scatterBwd },
     tests: {
       cases: [
-        scatterCase([1], 0, [1], [1], false),
-        scatterCase([5, 7], 1, [5, 1], [5, 3], false),
-        scatterCase([5, 7], 0, [1, 7], [2, 9], false),
-        scatterCase([3, 17, 2], 1, [3, 1, 2], 'value', false),
-        scatterCase([2, 3, 4], -1, [2, 2, 1], [2, 3, 5], false),
-        scatterCase([4, 3], 0, [0, 3], [1, 3], false),
-        scatterCase([5, 7], 1, [5, 9], [5, 9], true),
-        scatterCase([9, 3], 0, [17, 3], [17, 3], true),
-        scatterCase([3, 4, 5], 2, [2, 4, 7], [3, 4, 8], true),
-        scatterCase([3], 0, [5], 'value', true),
+        scatterCase([1], 0, [1], [1], 'write'),
+        scatterCase([5, 7], 1, [5, 1], [5, 3], 'write'),
+        scatterCase([5, 7], 0, [1, 7], [2, 9], 'write'),
+        scatterCase([3, 17, 2], 1, [3, 1, 2], 'value', 'write'),
+        scatterCase([2, 3, 4], -1, [2, 2, 1], [2, 3, 5], 'write'),
+        scatterCase([4, 3], 0, [0, 3], [1, 3], 'write'),
+        scatterCase([5, 7], 1, [5, 9], [5, 9], 'add'),
+        scatterCase([9, 3], 0, [17, 3], [17, 3], 'add'),
+        scatterCase([3, 4, 5], 2, [2, 4, 7], [3, 4, 8], 'add'),
+        scatterCase([3], 0, [5], 'value', 'add'),
+        scatterCase([1], 0, [1], [1], 'amax'),
+        scatterCase([5, 7], 1, [5, 9], [5, 9], 'amax'),
+        scatterCase([9, 3], 0, [17, 3], [17, 3], 'amin'),
+        scatterCase([3, 4, 5], 2, [2, 4, 7], [3, 4, 8], 'amin'),
+        scatterCase([4, 3], 0, [0, 3], [1, 3], 'amax'),
         indexAddCase([5, 7], 0, 9, 1),
         indexAddCase([5, 7], 1, 3, -2.5),
         indexAddCase([3, 4, 17], 2, 5, 0.5),

@@ -151,6 +151,87 @@ for (const be of BACKENDS) {
       ]);
     });
 
+    test('scatter reduce mean, amax, amin (PyTorch scatter_reduce, include_self): ties share the gradient evenly', () => {
+      const idx = ints([
+        [1, 1, 0],
+        [1, 2, 0],
+      ]);
+      const seed = wg.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      const want = {
+        mean: [
+          [4, 10 / 3, 3],
+          [2.5, 2, 7.5],
+        ],
+        amax: [
+          [7, 5, 3],
+          [4, 2, 9],
+        ],
+        amin: [
+          [1, 0, 3],
+          [1, 2, 6],
+        ],
+      };
+      const grads = {
+        mean: [
+          [
+            [0.5, 2 / 3, 3],
+            [2, 2.5, 3],
+          ],
+          [
+            [2 / 3, 2 / 3, 0.5],
+            [2.5, 3, 2],
+          ],
+        ],
+        amax: [
+          [
+            [0, 1, 3],
+            [4, 2.5, 0],
+          ],
+          [
+            [1, 0, 1],
+            [2.5, 6, 0],
+          ],
+        ],
+        amin: [
+          [
+            [1, 0, 3],
+            [0, 2.5, 6],
+          ],
+          [
+            [0, 2, 0],
+            [2.5, 0, 4],
+          ],
+        ],
+      };
+      for (const reduce of ['mean', 'amax', 'amin'] as const) {
+        const x = leaf([
+          [1, 5, 3],
+          [4, 2, 6],
+        ]);
+        const src = leaf([
+          [5, 0, 7],
+          [2, 9, 1],
+        ]);
+        const y = x.scatter(1, idx, src, { reduce });
+        expect(Array.from(y.data())).toEqual(Array.from(Float32Array.from(want[reduce].flat())));
+        y.mul(seed).sum().backward();
+        expect(Array.from(x.grad!.data())).toEqual(Array.from(Float32Array.from(grads[reduce][0].flat())));
+        expect(Array.from(src.grad!.data())).toEqual(Array.from(Float32Array.from(grads[reduce][1].flat())));
+      }
+      expect(
+        wg
+          .ones([2, 3])
+          .scatter(1, ints([[0, 0]]), wg.tensor([[2, 3]]), { reduce: 'mean' })
+          .toArray(),
+      ).toEqual([
+        [2, 1, 1],
+        [1, 1, 1],
+      ]);
+    });
+
     test('indexAdd with alpha; source gradient alpha·g at its rows', () => {
       const x = wg.zeros([3, 2], { requiresGrad: true });
       const s = wg.tensor(
@@ -421,8 +502,8 @@ for (const be of BACKENDS) {
       expect(() => wg.scatter(x, 1, i, wg.ones([1, 1]))).toThrow(
         'wasmgrad.scatter: index must be no larger than the input along every dim but dim 1, and no larger than src along every dim: index [1, 2], input [3, 4], src [1, 1]',
       );
-      expect(() => wg.scatter(x, 1, i, 1, { reduce: 'amax' as never })).toThrow(
-        `wasmgrad.scatter: reduce must be 'sum' or absent, got "amax" ('prod', 'mean', 'amax' and 'amin' are not supported)`,
+      expect(() => wg.scatter(x, 1, i, 1, { reduce: 'prod' as never })).toThrow(
+        `wasmgrad.scatter: reduce must be 'sum', 'mean', 'amax', 'amin' or absent, got "prod" ('prod' is not supported)`,
       );
       expect(() => wg.scatter(x, 0, ints([[3, 0]]), 1)).toThrow('wasmgrad.scatter: index 3 at position [0, 0]');
       expect(() => wg.scatterAdd(x, 0, i, ints([[1, 2]]))).toThrow(wg.DTypeError);
