@@ -109,13 +109,14 @@ export function take(x: Tensor, index: Tensor): Tensor {
 /**
  * PyTorch's x[idx] with int32 index tensors (negatives count from the end):
  * - `index(x, idx, dim = 0)`: along dim, the index of any shape: x.shape[:dim] + idx.shape + x.shape[dim+1:];
- * - `index(x, [i0, i1, …])`: x[i0, i1, …], the tensors broadcast together, `null` a full slice
- *   (x[:, i] is `index(x, [null, i])`); their broadcast dims replace the indexed dims where those
- *   are adjacent, else lead the result (PyTorch's rule). One gather per index tensor.
+ * - `index(x, [e0, e1, …])`: x[e0, e1, …], each entry an int32 tensor, an integer or `null` (a full
+ *   slice: x[:, i] is `index(x, [null, i])`). Integers select first (PyTorch's basic indexing);
+ *   the tensors broadcast together and their dims replace the indexed dims where those are
+ *   adjacent, else lead the result (PyTorch's rule). One gather per index tensor.
  */
-export function index(x: Tensor, indices: Tensor | readonly (Tensor | null)[], dim?: number): Tensor {
+export function index(x: Tensor, indices: Tensor | readonly (Tensor | number | null)[], dim?: number): Tensor {
   checkTensor('index', 'input', x);
-  let entries: readonly (Tensor | null)[];
+  let entries: readonly (Tensor | number | null)[];
   if (indices instanceof Tensor) {
     if (x.ndim === 0) throw new ShapeError('index', `a 0-d tensor cannot be indexed (index ${fmtShape(indices.shape)})`);
     entries = [...new Array<null>(checkDim('index', dim ?? 0, x.ndim, x.shape)).fill(null), indices];
@@ -123,16 +124,38 @@ export function index(x: Tensor, indices: Tensor | readonly (Tensor | null)[], d
     if (dim !== undefined)
       throw new ValueError('index', `dim applies to one index tensor; with a list, put null for the dims before it (got dim ${fmtValue(dim)})`);
     entries = indices;
-  } else throw new ValueError('index', `indices must be an int32 Tensor or an array of int32 Tensors and nulls, got ${fmtValue(indices)}`);
-  entries.forEach((e, k) => e === null || typed('index', `indices[${k}]`, e, 'int32'));
-  const { steps } = planIndex(
+  } else throw new ValueError('index', `indices must be an int32 Tensor or an array of int32 Tensors, integers and nulls, got ${fmtValue(indices)}`);
+  entries.forEach((e, k) => e === null || typeof e === 'number' || typed('index', `indices[${k}]`, e, 'int32'));
+  // Validation first (too many entries, tensors that do not broadcast), integers as 0-d indices.
+  planIndex(
     'index',
     x.shape,
-    entries.map((e) => e?.shape ?? null),
+    entries.map((e) => (e === null ? null : typeof e === 'number' ? [] : e.shape)),
   );
-  entries.forEach((e, k) => e && checkIndices('index', e, x.shape[k], dimOf(x, k), true));
-  if (steps.length === 0) return apply(copyFor(x.dtype), [x], contiguousView(x.shape));
-  return steps.reduce((z, s) => apply(gatherOf(x), [z, entries[s.entry]!], s.map), x);
+  entries.forEach((e, k) => {
+    if (e instanceof Tensor) return checkIndices('index', e, x.shape[k], dimOf(x, k), true);
+    if (e !== null && !(Number.isInteger(e) && e >= -x.shape[k] && e < x.shape[k]))
+      throw new ValueError('index', `entry ${k}, ${fmtValue(e)}, is not an index of ${dimOf(x, k)} (an integer in ${-x.shape[k]}..${x.shape[k] - 1})`);
+  });
+  // Integers select first, from the last, so that the dims before each stay where they are.
+  let z = x;
+  const rest = [...entries];
+  for (let k = entries.length - 1; k >= 0; k--) {
+    const e = entries[k];
+    if (typeof e !== 'number') continue;
+    const st = contiguousView(z.shape).strides;
+    const keep = (_: number, j: number) => j !== k;
+    z = apply(copyFor(z.dtype), [z], { shape: z.shape.filter(keep), strides: st.filter(keep), offset: (e < 0 ? e + z.shape[k] : e) * st[k] });
+    rest.splice(k, 1);
+  }
+  const tensors = rest as (Tensor | null)[];
+  const { steps } = planIndex(
+    'index',
+    z.shape,
+    tensors.map((e) => e?.shape ?? null),
+  );
+  if (steps.length === 0) return z === x ? apply(copyFor(x.dtype), [x], contiguousView(x.shape)) : z;
+  return steps.reduce((t, s) => apply(gatherOf(x), [t, tensors[s.entry]!], s.map), z);
 }
 
 /** A float32 0/1 mask from a float32 (0/1) or int32 (nonzero = true) one. */

@@ -72,8 +72,8 @@ declare module '../engine/tensor.js' {
     indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     take(index: Tensor): Tensor;
-    /** PyTorch's x[idx] (along dim) or x[i0, i1, …] (null = a full slice). */
-    index(indices: Tensor | readonly (Tensor | null)[], dim?: number): Tensor;
+    /** PyTorch's x[idx] (along dim) or x[e0, e1, …] (int32 tensors, integers, null = a full slice). */
+    index(indices: Tensor | readonly (Tensor | number | null)[], dim?: number): Tensor;
     maskedFill(mask: Tensor, value: number | Tensor): Tensor;
     maskedSelect(mask: Tensor): Tensor;
     tril(diagonal?: number): Tensor;

@@ -360,6 +360,43 @@ for (const be of BACKENDS) {
         [0, 0, 2],
         [4, 0, 1],
       ]);
+      // integers select first (PyTorch's basic indexing), then the tensors index what is left
+      expect(x.index([0, null, ints([1, 2])]).toArray()).toEqual([
+        [1, 2],
+        [5, 6],
+        [9, 10],
+      ]);
+      expect(x.index([ints([1, 0]), 0]).toArray()).toEqual([
+        [12, 13, 14, 15],
+        [0, 1, 2, 3],
+      ]);
+      expect(x.index([null, 1, ints([1, 0])]).toArray()).toEqual([
+        [5, 4],
+        [17, 16],
+      ]);
+      expect(x.index([ints([1, 0]), null, -1]).toArray()).toEqual([
+        [15, 19, 23],
+        [3, 7, 11],
+      ]);
+      expect(x.index([0, 1, -1]).toArray()).toEqual(7);
+      const sel = wg.arange(24).reshape([2, 3, 4]).detach();
+      sel.requiresGrad = true;
+      sel
+        .index([-1, ints([2, 2])])
+        .sum()
+        .backward();
+      expect(sel.grad!.toArray()).toEqual([
+        [
+          [0, 0, 0, 0],
+          [0, 0, 0, 0],
+          [0, 0, 0, 0],
+        ],
+        [
+          [0, 0, 0, 0],
+          [0, 0, 0, 0],
+          [2, 2, 2, 2],
+        ],
+      ]);
       // a 0-d index removes the dim; only slices copy
       expect(x.index(ints(1), 2).toArray()).toEqual([
         [1, 5, 9],
@@ -527,6 +564,9 @@ for (const be of BACKENDS) {
       expect(() => x.index(i, 2)).toThrow(wg.ShapeError);
       expect(() => x.index([i], 0)).toThrow(wg.ValueError);
       expect(() => x.index([wg.ones([1])])).toThrow(wg.DTypeError);
+      expect(() => x.index([3])).toThrow('wasmgrad.index: entry 0, 3, is not an index of dim 0 of size 3 of an input of shape [3, 4] (an integer in -3..2)');
+      expect(() => x.index([null, 0.5])).toThrow(wg.ValueError);
+      expect(() => x.index([0, 0, 0])).toThrow(wg.ShapeError);
       expect(() => wg.tensor(1).index(ints([0]))).toThrow(wg.ShapeError);
       expect(() => x.maskedFill(wg.ones([2]), 1)).toThrow(wg.ShapeError);
       expect(() => x.maskedFill(wg.ones([4]), wg.ones([1]))).toThrow('wasmgrad.maskedFill: value must be a number or a 0-d tensor, got shape [1]');
