@@ -612,6 +612,30 @@ describe('indexing under wg.compile', () => {
     ).toThrow('wasmgrad.gather: index 3 at position [0, 1]');
   });
 
+  test('a compiled training step picking logits with gather (forward, backward, SGD) replays fast and trains as eager', () => {
+    wg.setBackend('wasm');
+    const run = (compiled: boolean) => {
+      wg.manualSeed(3);
+      const lin = new wg.nn.Linear(4, 3);
+      const opt = new wg.optim.SGD(lin.parameters(), { lr: 0.1 });
+      const step = (x: wg.Tensor, y: wg.Tensor) => {
+        const loss = lin.forward(x).logSoftmax(1).gather(1, y).mean().neg();
+        opt.zeroGrad();
+        loss.backward();
+        opt.step();
+        return loss;
+      };
+      const f = compiled ? wg.compile(step) : step;
+      wg.manualSeed(4);
+      const losses = Array.from({ length: 5 }, (_, k) => f(wg.randn([6, 4]), ints([[k % 3], [2], [1], [0], [(k + 1) % 3], [2]])).item());
+      return { losses, info: compiled ? (f as ReturnType<typeof wg.compile>).replayInfo()[0] : null };
+    };
+    const eager = run(false),
+      comp = run(true);
+    expect(comp.losses).toEqual(eager.losses);
+    expect(comp.info).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 3 } });
+  });
+
   test('maskedSelect makes the program re-run its JavaScript, naming why', () => {
     wg.setBackend('wasm');
     const f = wg.compile((x: wg.Tensor, m: wg.Tensor) => wg.maskedSelect(x, m).mul(10), { warn: false });
