@@ -8,7 +8,7 @@ import { sumRun } from './reduce';
 
 // ---- runs ----------------------------------------------------------------------------------
 /** dst[k] = src[k·stride] for k < n. u32, not f32: a bit copy serves float32 and int32 alike. */
-@inline function copyRun(dst: usize, src: usize, n: i32, stride: i32): void {
+@inline export function copyRun(dst: usize, src: usize, n: i32, stride: i32): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     if (stride == 1) {
@@ -25,7 +25,7 @@ import { sumRun } from './reduce';
  * dst[k·stride] += g[k] for k < n, each its own load-add-store. Stride 0 means the run was
  * broadcast from one element, which receives the run's sum (a long sum: reduce.ts sumRun).
  */
-@inline function addRun(dst: usize, stride: i32, g: usize, n: i32): void {
+@inline export function addRun(dst: usize, stride: i32, g: usize, n: i32): void {
   if (stride == 0) {
     store<f32>(dst, load<f32>(dst) + sumRun(g, n));
     return;

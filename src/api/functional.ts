@@ -41,3 +41,4 @@ export { expand, repeat, tile, squeeze, unsqueeze, flip, roll, narrow, movedim, 
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
 export { eye, linspace, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';
 export { scaledDotProductAttention, type SdpaOptions } from './attention.js';
+export { gather, scatter, scatterAdd, indexAdd, indexSelect, take, index, maskedFill, maskedSelect, tril, triu, type ScatterReduce } from './indexing.js';

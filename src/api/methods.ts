@@ -8,6 +8,7 @@ import { backward } from '../engine/autodiff.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
 import * as F from './functional.js';
+import type { ScatterReduce } from './indexing.js';
 import type { VarOptions } from './reduce.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
@@ -78,6 +79,19 @@ declare module '../engine/tensor.js' {
     logsumexp(dim?: number, keepdim?: boolean): Tensor;
     var(dim?: number, opts?: VarOptions): Tensor;
     std(dim?: number, opts?: VarOptions): Tensor;
+    // ---- indexing and selection (int32 indices) ----
+    gather(dim: number, index: Tensor): Tensor;
+    scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: ScatterReduce }): Tensor;
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
+    indexSelect(dim: number, index: Tensor): Tensor;
+    take(index: Tensor): Tensor;
+    /** PyTorch's x[idx] (along dim) or x[e0, e1, …] (int32 tensors, integers, null = a full slice). */
+    index(indices: Tensor | readonly (Tensor | number | null)[], dim?: number): Tensor;
+    maskedFill(mask: Tensor, value: number | Tensor): Tensor;
+    maskedSelect(mask: Tensor): Tensor;
+    tril(diagonal?: number): Tensor;
+    triu(diagonal?: number): Tensor;
     // ---- in-place (inside wg.noGrad for tensors that require grad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
@@ -276,6 +290,40 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   std(dim?, opts?) {
     return F.std(this, dim, opts);
+  },
+  // ---- indexing and selection (int32 indices) ----
+  gather(dim, index) {
+    return F.gather(this, dim, index);
+  },
+  scatter(dim, index, src, opts) {
+    return F.scatter(this, dim, index, src, opts);
+  },
+  scatterAdd(dim, index, src) {
+    return F.scatterAdd(this, dim, index, src);
+  },
+  indexAdd(dim, index, source, opts) {
+    return F.indexAdd(this, dim, index, source, opts);
+  },
+  indexSelect(dim, index) {
+    return F.indexSelect(this, dim, index);
+  },
+  take(index) {
+    return F.take(this, index);
+  },
+  index(indices, dim?) {
+    return F.index(this, indices, dim);
+  },
+  maskedFill(mask, value) {
+    return F.maskedFill(this, mask, value);
+  },
+  maskedSelect(mask) {
+    return F.maskedSelect(this, mask);
+  },
+  tril(diagonal = 0) {
+    return F.tril(this, diagonal);
+  },
+  triu(diagonal = 0) {
+    return F.triu(this, diagonal);
   },
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
   copy_(src) {

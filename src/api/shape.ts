@@ -1,6 +1,6 @@
 /** Copies and layout ops as functions: reshape, permute, slice, cat, stack, embedding, dropout, copy_. Table: src/ops/shape.ts. */
 import { lift } from './creation.js';
-import { checkTensor } from '../engine/check.js';
+import { checkIndices, checkTensor } from '../engine/check.js';
 import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
@@ -9,7 +9,7 @@ import { JOIN_MAX, broadcastView, checkP, contiguousView, normDim, permuteView, 
 import { fmtShape, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
-const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
+export const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
 const JOINS = { float32: op('cat'), int32: op('catInt') } as const;
 const EMBEDDING = op('embedding');
 const DROPOUT = op('dropout');
@@ -158,15 +158,7 @@ export function embedding(idx: Tensor, weight: Tensor): Tensor {
   if (idx.dtype !== 'int32') throw new DTypeError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
   const { n } = planEmbedding(idx, weight);
   // The kernels trust the indices: check them here, where the error can name the position.
-  const v = idx.values();
-  for (let p = 0; p < v.length; p++) {
-    if (v[p] >= 0 && v[p] < n) continue;
-    const at = idx.shape.map((_, k) => Math.floor(p / sizeOf(idx.shape.slice(k + 1))) % idx.shape[k]);
-    throw new ValueError(
-      'embedding',
-      `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for a weight with ${n} rows (valid: 0..${n - 1})`,
-    );
-  }
+  checkIndices('embedding', idx, n, `a weight with ${n} rows`);
   return apply(EMBEDDING, [idx, weight]);
 }
 

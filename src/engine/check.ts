@@ -3,6 +3,7 @@
  * naming the function, the argument and the value given.
  */
 import { ValueError, fmtValue } from '../errors.js';
+import { fmtShape, sizeOf } from '../ops/types.js';
 import { Tensor } from './tensor.js';
 
 export { checkBool } from '../ops/types.js';
@@ -33,4 +34,23 @@ export function checkOptions<T extends object = Record<string, unknown>>(fn: str
 /** Throws a ValueError unless v is a function. */
 export function checkFunction(fn: string, name: string, v: unknown): asserts v is (...args: never[]) => unknown {
   if (typeof v !== 'function') throw new ValueError(fn, `${name} must be a function, got ${fmtValue(v)}`);
+}
+
+/**
+ * Checks int32 indices before a kernel trusts them: each in [0, n), or in [-n, n) with `wrap`
+ * (negatives count from the end). Reading int32 values is allowed inside wg.compile for inputs
+ * of the function (a replay checks them against the values a JS run validated). Out of range: a
+ * ValueError naming the value, its position among the indices, `target` and the valid range.
+ */
+export function checkIndices(fn: string, idx: Tensor, n: number, target: string, wrap = false): void {
+  const v = idx.values();
+  const lo = wrap ? -n : 0;
+  for (let p = 0; p < v.length; p++) {
+    if (v[p] >= lo && v[p] < n) continue;
+    const at = idx.shape.map((_, k) => Math.floor(p / sizeOf(idx.shape.slice(k + 1))) % idx.shape[k]);
+    throw new ValueError(
+      fn,
+      `index ${v[p]} at position ${fmtShape(at)} of indices ${fmtShape(idx.shape)} is out of range for ${target} (valid: ${n > 0 ? `${lo}..${n - 1}` : 'none, it is empty'})`,
+    );
+  }
 }

@@ -39,6 +39,29 @@ function stridesIn(shape: readonly number[], outShape: readonly number[]): numbe
   return st;
 }
 
+/** A dim of a strided iteration: its size and each operand's stride along it. */
+export interface IterDim {
+  d: number;
+  st: number[];
+}
+
+/**
+ * Collapses a strided iteration: drops size-1 dims and merges dim i-1 into dim i when every
+ * operand steps contiguously across them. Never empty: no dims left gives one dim of size 1.
+ */
+export function mergeDims(dims: readonly IterDim[], operands: number): IterDim[] {
+  const merged: IterDim[] = [];
+  for (const x of dims) {
+    if (x.d === 1) continue;
+    const prev = merged[merged.length - 1];
+    if (prev && prev.st.every((s, j) => s === x.st[j] * x.d)) {
+      prev.d *= x.d;
+      prev.st = x.st;
+    } else merged.push({ d: x.d, st: [...x.st] });
+  }
+  return merged.length > 0 ? merged : [{ d: 1, st: new Array<number>(operands).fill(0) }];
+}
+
 export interface BroadcastPlan {
   shape: number[];
   params: number[];
@@ -49,17 +72,10 @@ export function planBroadcast(op: string, inputs: readonly Meta[]): BroadcastPla
     op,
     inputs.map((t) => t.shape),
   );
-  let dims = shape.map((d, i) => ({ d, st: inputs.map((t) => stridesIn(t.shape, shape)[i]) })).filter((x) => x.d !== 1);
-  // Merge dim i-1 into dim i when every operand steps contiguously across them.
-  const merged: typeof dims = [];
-  for (const x of dims) {
-    const prev = merged[merged.length - 1];
-    if (prev && prev.st.every((s, j) => s === x.st[j] * x.d)) {
-      prev.d *= x.d;
-      prev.st = x.st;
-    } else merged.push({ d: x.d, st: [...x.st] });
-  }
-  dims = merged.length > 0 ? merged : [{ d: 1, st: inputs.map(() => 0) }];
+  const dims = mergeDims(
+    shape.map((d, i) => ({ d, st: inputs.map((t) => stridesIn(t.shape, shape)[i]) })),
+    inputs.length,
+  );
   if (dims.length > MAX_RANK)
     throw new ShapeError(
       op,

@@ -17,6 +17,7 @@ import { DISTANCE_OPS } from './distance.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
 import { LAYOUT_OPS } from './layout.js';
 import { INTEGER_OPS } from './integer.js';
+import { INDEXING_OPS } from './indexing.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
 import { OPTIM_OPS } from './optim.js';
@@ -37,6 +38,7 @@ const DECLARED = [
   ...DISTANCE_OPS,
   ...LAYOUT_OPS,
   ...INTEGER_OPS,
+  ...INDEXING_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

@@ -1,0 +1,212 @@
+/**
+ * Indexing and selection as functions: gather, scatter, scatterAdd, indexAdd, indexSelect, take,
+ * index (x[idx], x[i0, i1]), maskedFill, maskedSelect, tril, triu. Table: src/ops/indexing.ts.
+ * Shapes are checked by the table's planners, index values here (checkIndices), before anything runs.
+ */
+import { lift, ones } from './creation.js';
+import { copyFor } from './shape.js';
+import { checkIndices, checkOptions, checkTensor } from '../engine/check.js';
+import { apply } from '../engine/engine.js';
+import { allocTransient } from '../engine/memory.js';
+import { sink } from '../engine/sink.js';
+import { Tensor } from '../engine/tensor.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { broadcastShapes, forEachBroadcast, planBroadcast } from '../ops/broadcast.js';
+import { planGather, planIndex, planIndexAdd, planIndexSelect, planTake, type ScatterMode } from '../ops/indexing.js';
+import { broadcastView, contiguousView } from '../ops/shape.js';
+import { checkDim, fmtShape, sameShape, type DType } from '../ops/types.js';
+import { op } from '../ops/index.js';
+
+/** The gather of x's dtype: float32 data (differentiable) or int32 data (labels, indices). */
+const gatherOf = (x: Tensor) => op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather');
+const SCATTER = op('indexScatter');
+
+/** A live tensor of dtype `dtype` (DTypeError naming `what` otherwise). */
+function typed(fn: string, what: string, t: unknown, dtype: DType): asserts t is Tensor {
+  checkTensor(fn, what, t);
+  const a = (d: DType) => (d === 'int32' ? `an ${d}` : `a ${d}`);
+  if (t.dtype !== dtype) throw new DTypeError(fn, `${what} must be ${a(dtype)} tensor, got ${a(t.dtype)} tensor of shape ${fmtShape(t.shape)}`);
+}
+
+/** What an index along dim d of x points into, for range errors. */
+const dimOf = (x: Tensor, d: number) => `dim ${d} of size ${x.shape[d] ?? 1} of an input of shape ${fmtShape(x.shape)}`;
+
+/** gather and indexSelect: the index's values checked against dim's size (no wrapping, as PyTorch). */
+function gatherAlong(fn: 'gather' | 'indexSelect', x: Tensor, dim: number, index: Tensor): Tensor {
+  checkTensor(fn, 'input', x);
+  typed(fn, 'index', index, 'int32');
+  const { map, dim: d } = (fn === 'gather' ? planGather : planIndexSelect)(fn, x, dim, index);
+  checkIndices(fn, index, map.dimSize, dimOf(x, d));
+  return apply(gatherOf(x), [x, index], map);
+}
+
+/** out[i][j] = x[i][index[i][j]] along dim (dim 1 here): index int32 of x's rank, no larger than x but along dim. */
+export const gather = (x: Tensor, dim: number, index: Tensor): Tensor => gatherAlong('gather', x, dim, index);
+
+/** scatter's reductions (PyTorch's scatter_reduce with include_self = true, less 'prod'). */
+export type ScatterReduce = 'sum' | 'mean' | 'amax' | 'amin';
+const REDUCE_MODES: Record<ScatterReduce, ScatterMode> = { sum: 'add', mean: 'add', amax: 'amax', amin: 'amin' };
+
+/**
+ * A copy of x with src[i][j] written at [i][index[i][j]] (along dim; a number writes that value).
+ * Repeated indices: the last position (row-major over index) wins, on both backends. With
+ * `reduce`, x's element and every src value scattered into it are combined instead (PyTorch's
+ * scatter_reduce, include_self): 'sum' (scatterAdd), 'mean' (their mean), 'amax'/'amin' (the
+ * gradient shared evenly by the values equal to the result). 'prod' is not supported.
+ */
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: ScatterReduce } = {}): Tensor {
+  const { reduce } = checkOptions<{ reduce?: ScatterReduce }>('scatter', opts, ['reduce']);
+  if (reduce !== undefined && !Object.hasOwn(REDUCE_MODES, reduce))
+    throw new ValueError('scatter', `reduce must be 'sum', 'mean', 'amax', 'amin' or absent, got ${fmtValue(reduce)} ('prod' is not supported)`);
+  const mode = reduce === undefined ? 'write' : REDUCE_MODES[reduce];
+  const y = scatterInto('scatter', x, dim, index, src, mode);
+  if (reduce !== 'mean') return y;
+  // The mean of x's element and the values added to it: divided by 1 + how many were.
+  return y.div(scatterInto('scatter', ones(x.shape), dim, index, 1, 'add'));
+}
+
+/** A copy of x with src[i][j] added at [i][index[i][j]] (along dim); repeated indices add up in index order. */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  typed('scatterAdd', 'src', src, 'float32');
+  return scatterInto('scatterAdd', x, dim, index, src, 'add');
+}
+
+function scatterInto(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, mode: ScatterMode): Tensor {
+  typed(fn, 'input', x, 'float32');
+  typed(fn, 'index', index, 'int32');
+  if (typeof src !== 'number') typed(fn, 'src', src, 'float32');
+  const s = lift(src, x);
+  const { map, dim: d } = planGather(fn, x, dim, index, typeof src === 'number' ? undefined : s);
+  checkIndices(fn, index, map.dimSize, dimOf(x, d));
+  const srcStrides = typeof src === 'number' ? map.shape.map(() => 0) : contiguousView(s.shape).strides;
+  return apply(SCATTER, [x, index, s], { ...map, src: srcStrides, mode });
+}
+
+/** A copy of x with alpha·source added along dim at the 1-D index's positions (source: x's shape, len(index) along dim). */
+export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
+  const { alpha = 1 } = checkOptions<{ alpha?: number }>('indexAdd', opts, ['alpha']);
+  typed('indexAdd', 'input', x, 'float32');
+  typed('indexAdd', 'index', index, 'int32');
+  typed('indexAdd', 'source', source, 'float32');
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError('indexAdd', `alpha must be a finite number, got ${fmtValue(alpha)}`);
+  const { map, dim: d } = planIndexAdd(x, dim, index, source, alpha);
+  checkIndices('indexAdd', index, map.dimSize, dimOf(x, d));
+  return apply(SCATTER, [x, index, source], map);
+}
+
+/** The entries of x along dim at a 1-D int32 index (repeats allowed): dim's size becomes len(index). */
+export const indexSelect = (x: Tensor, dim: number, index: Tensor): Tensor => gatherAlong('indexSelect', x, dim, index);
+
+/** x read as 1-D at int32 indices of any shape (negatives count from the end): the result has the index's shape. */
+export function take(x: Tensor, index: Tensor): Tensor {
+  checkTensor('take', 'input', x);
+  typed('take', 'index', index, 'int32');
+  const map = planTake(x, index);
+  checkIndices('take', index, map.dimSize, `an input of shape ${fmtShape(x.shape)} read as 1-D (${map.dimSize} elements)`, true);
+  return apply(gatherOf(x), [x, index], map);
+}
+
+/**
+ * PyTorch's x[idx] with int32 index tensors (negatives count from the end):
+ * - `index(x, idx, dim = 0)`: along dim, the index of any shape: x.shape[:dim] + idx.shape + x.shape[dim+1:];
+ * - `index(x, [e0, e1, …])`: x[e0, e1, …], each entry an int32 tensor, an integer or `null` (a full
+ *   slice: x[:, i] is `index(x, [null, i])`). Integers select first (PyTorch's basic indexing);
+ *   the tensors broadcast together and their dims replace the indexed dims where those are
+ *   adjacent, else lead the result (PyTorch's rule). One gather per index tensor.
+ */
+export function index(x: Tensor, indices: Tensor | readonly (Tensor | number | null)[], dim?: number): Tensor {
+  checkTensor('index', 'input', x);
+  let entries: readonly (Tensor | number | null)[];
+  if (indices instanceof Tensor) {
+    if (x.ndim === 0) throw new ShapeError('index', `a 0-d tensor cannot be indexed (index ${fmtShape(indices.shape)})`);
+    entries = [...new Array<null>(checkDim('index', dim ?? 0, x.ndim, x.shape)).fill(null), indices];
+  } else if (Array.isArray(indices)) {
+    if (dim !== undefined)
+      throw new ValueError('index', `dim applies to one index tensor; with a list, put null for the dims before it (got dim ${fmtValue(dim)})`);
+    entries = indices;
+  } else throw new ValueError('index', `indices must be an int32 Tensor or an array of int32 Tensors, integers and nulls, got ${fmtValue(indices)}`);
+  entries.forEach((e, k) => e === null || typeof e === 'number' || typed('index', `indices[${k}]`, e, 'int32'));
+  // Validation first (too many entries, tensors that do not broadcast), integers as 0-d indices.
+  planIndex(
+    'index',
+    x.shape,
+    entries.map((e) => (e === null ? null : typeof e === 'number' ? [] : e.shape)),
+  );
+  entries.forEach((e, k) => {
+    if (e instanceof Tensor) return checkIndices('index', e, x.shape[k], dimOf(x, k), true);
+    if (e !== null && !(Number.isInteger(e) && e >= -x.shape[k] && e < x.shape[k]))
+      throw new ValueError('index', `entry ${k}, ${fmtValue(e)}, is not an index of ${dimOf(x, k)} (an integer in ${-x.shape[k]}..${x.shape[k] - 1})`);
+  });
+  // Integers select first, from the last, so that the dims before each stay where they are.
+  let z = x;
+  const rest = [...entries];
+  for (let k = entries.length - 1; k >= 0; k--) {
+    const e = entries[k];
+    if (typeof e !== 'number') continue;
+    const st = contiguousView(z.shape).strides;
+    const keep = (_: number, j: number) => j !== k;
+    z = apply(copyFor(z.dtype), [z], { shape: z.shape.filter(keep), strides: st.filter(keep), offset: (e < 0 ? e + z.shape[k] : e) * st[k] });
+    rest.splice(k, 1);
+  }
+  const tensors = rest as (Tensor | null)[];
+  const { steps } = planIndex(
+    'index',
+    z.shape,
+    tensors.map((e) => e?.shape ?? null),
+  );
+  if (steps.length === 0) return z === x ? apply(copyFor(x.dtype), [x], contiguousView(x.shape)) : z;
+  return steps.reduce((t, s) => apply(gatherOf(x), [t, tensors[s.entry]!], s.map), z);
+}
+
+/** A float32 0/1 mask from a float32 (0/1) or int32 (nonzero = true) one. */
+function floatMask(fn: string, mask: unknown): Tensor {
+  checkTensor(fn, 'mask', mask);
+  return mask.dtype === 'int32' ? apply(op('intMask'), [mask]) : mask;
+}
+
+/**
+ * x with `value` where the mask is true (float32 0/1, or int32 nonzero: there is no bool dtype),
+ * mask and x broadcast together; value a number or a 0-d tensor, which gets the gradient summed
+ * over the masked elements (as PyTorch).
+ */
+export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
+  typed('maskedFill', 'input', x, 'float32');
+  const m = floatMask('maskedFill', mask);
+  if (typeof value !== 'number') typed('maskedFill', 'value', value, 'float32');
+  return apply(op('maskedFill'), [x, m, lift(value, x)]);
+}
+
+/**
+ * The elements of x where the mask is true, x and mask broadcast together, as a 1-D tensor in
+ * row-major order; gradient to x at those elements. The result's size depends on the mask's
+ * values, read in JavaScript: inside wg.compile the function re-runs its JavaScript every call.
+ */
+export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
+  checkTensor('maskedSelect', 'input', x);
+  checkTensor('maskedSelect', 'mask', mask);
+  const shape = broadcastShapes('maskedSelect', [x.shape, mask.shape]);
+  if (sink.mode !== 'off')
+    sink.slow(`maskedSelect reads its mask ${fmtShape(mask.shape)} ${mask.dtype} in JavaScript: the result's size is the number of true elements`);
+  const m = mask.values();
+  const picked: number[] = [];
+  const { params } = planBroadcast('maskedSelect', [mask, { shape, dtype: 'float32' }]);
+  forEachBroadcast(params, 1, (i, [j]) => {
+    if (m[j] !== 0) picked.push(i);
+  });
+  const be = x.storage.backend;
+  const s = allocTransient(be, picked.length, 'maskedSelect (positions)');
+  be.write(s.ptr, picked, 'int32');
+  const positions = new Tensor([picked.length], 'int32', s, false);
+  const xb = sameShape(x.shape, shape) ? x : apply(copyFor(x.dtype), [x], broadcastView(x.shape, shape));
+  return apply(gatherOf(x), [xb, positions], planTake(xb, positions));
+}
+
+function triangle(fn: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
+  typed(fn, 'input', x, 'float32');
+  return apply(op(fn), [x], { diagonal });
+}
+
+/** The lower triangle of the last two dims: elements with j − i ≤ diagonal kept, the rest 0. */
+export const tril = (x: Tensor, diagonal = 0): Tensor => triangle('tril', x, diagonal);
+/** The upper triangle of the last two dims: elements with j − i ≥ diagonal kept, the rest 0. */
+export const triu = (x: Tensor, diagonal = 0): Tensor => triangle('triu', x, diagonal);
