@@ -22,7 +22,7 @@ function lossArgs<O extends object>(loss: string, args: [string, unknown][], opt
   for (const [name, t] of args) {
     checkTensor(fn, name, t);
     if (t.dtype !== 'float32' && !(name === 'labels' && t.dtype === 'int32'))
-      throw new DTypeError(fn, `${name} must be a float32 tensor${name === 'labels' ? ' (probabilities) or int32 class ids' : ''}, got ${t}`);
+      throw new DTypeError(fn, `${name} must be a float32 tensor${name === 'labels' ? ' (probabilities) or int32 class ids' : ''}, got ${fmtValue(t)}`);
   }
   return checkOptions<O>(fn, opts, known);
 }
@@ -130,7 +130,7 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
 
 function checkWeight(loss: string, weight: Tensor, C: number, x: Tensor): void {
   checkTensor(`losses.${loss}`, 'weight', weight);
-  if (weight.dtype !== 'float32') throw new DTypeError(`losses.${loss}`, `weight must be a float32 tensor of shape [${C}], got ${weight}`);
+  if (weight.dtype !== 'float32') throw new DTypeError(`losses.${loss}`, `weight must be a float32 tensor of shape [${C}], got ${fmtValue(weight)}`);
   if (weight.ndim !== 1 || weight.shape[0] !== C)
     throw new ShapeError(
       `losses.${loss}`,

@@ -82,7 +82,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
       throw new ValueError(
         `nn.${this.constructor.name}.registerParameter`,
-        `'${name}' must be a float32 leaf tensor with requiresGrad, got ${t}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,
+        `'${name}' must be a float32 leaf tensor with requiresGrad, got ${fmtValue(t)}${t.requiresGrad ? '' : ' without requiresGrad'}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,
       );
     this._parameters.set(name, t);
     return t;
