@@ -16,12 +16,24 @@ import { CORE_OPS } from './core.js';
 import { ELEMENTWISE_OPS } from './elementwise.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
+import { MATH_OPS } from './math.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
-const DECLARED = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS, ...COMPOSITE_OPS];
+const DECLARED = [
+  ...ELEMENTWISE_OPS,
+  ...REDUCE_OPS,
+  ...LINALG_OPS,
+  ...SHAPE_OPS,
+  ...CONV_OPS,
+  ...LOSS_OPS,
+  ...OPTIM_OPS,
+  ...CORE_OPS,
+  ...COMPOSITE_OPS,
+  ...MATH_OPS,
+];
 type Declared = (typeof DECLARED)[number];
 
 /** The name of an op of the table (kernel or composite): a misspelled name does not compile. */
