@@ -1,14 +1,15 @@
 // Math-library kernels (src/ops/math.ts). Two kinds:
-//  - maps that float32 arithmetic gets right (rounding, reciprocal, the piecewise activations,
-//    gelu's tanh form): f32 op classes with SIMD forms, as in ./elementwise;
-//  - transcendental maps (trigonometric, hyperbolic, erf family, logarithms, mish, elu, the binary
-//    maps): classes of float64 methods on AS's Math (musl's libm, within 1 ulp in float64), whose
+//  - maps that float32 arithmetic gets right (rounding, reciprocal) and the activations, which are
+//    hot in training (mish, elu/selu/celu, logsigmoid, the piecewise ones, gelu's tanh form): f32
+//    op classes with SIMD forms, as in ./elementwise;
+//  - transcendental maps (trigonometric, hyperbolic, erf family, logarithms, the binary maps):
+//    classes of float64 methods on AS's Math (musl's libm, within 1 ulp in float64), whose
 //    results round once to float32, so they are float32's correctly rounded values but for rare
 //    double-rounding ties, for every x and with no range reduction or cancellation of our own.
 //    These are rarely hot; F64Unary / F64Binary give them the f32 interface of the generic
 //    templates (./elementwise: unaryFwd, binaryFwd with broadcasting), their vector forms lane by lane.
 import { binaryBwd, binaryFwd, ones, sigmoid1, sigmoidV, unaryBwd, unaryFwd } from './elementwise';
-import { madd } from '../simd';
+import { Lane1, Lane4, madd } from '../simd';
 
 @inline function pack(a: f32, b: f32, c: f32, d: f32): v128 {
   return f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(a), 1, b), 2, c), 3, d);
@@ -375,55 +376,101 @@ class Expm1 {
 export function f32_expm_1_fwd(rec: usize): void { unaryFwd<F64Unary<Expm1>>(rec); }
 export function f32_expm_1_bwd(rec: usize): void { unaryBwd<F64Unary<Expm1>>(rec); }
 
-// ---- activations ---------------------------------------------------------------------------------
-/** log(1 + eˣ) without overflow: max(x, 0) + log1p(e^−|x|). */
-@inline function softplus64(x: f64): f64 {
-  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
-}
-/** σ(x) without overflow. */
-@inline function sigmoid64(x: f64): f64 {
-  const e = Math.exp(-Math.abs(x)), r = 1 / (1 + e);
-  return x >= 0 ? r : e * r;
+// ---- activations ----------------------------------------------------------------------------------
+// Hot in training, so float32 SIMD: each written once against a lane type L (Lane1: one float,
+// Lane4: f32x4, assembly/simd.ts) with its value type V.
+
+/** σ(x) = e/(1 + e), e = e^min(x, 20): no overflow; from 20 on σ rounds to 1 in float32 anyway. */
+@inline function sigmoidE<L, V>(e: V): V {
+  const l = changetype<L>(0);
+  return l.div(e, l.add(e, l.splat(1)));
 }
 
-// mish = x·tanh(softplus x); d = t + x·σ(x)·(1 − t²), t = tanh(softplus x).
-class Mish {
-  @inline f(x: f64, p: f64, q: f64): f64 { return x * Math.tanh(softplus64(x)); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 {
-    const t = Math.tanh(softplus64(x));
-    return t + x * sigmoid64(x) * (1 - t * t);
-  }
+// mish = x·tanh(softplus x). With e = eˣ and n = e(e + 2), tanh(ln(1 + e)) = n/(n + 2): no
+// cancellation for negative x (≈ e there), and 1 − t = 2/(n + 2) exactly, so the derivative
+// d = t + x·σ(x)·(1 − t²) = t + x·σ(x)·2w(1 + t), w = 1/(n + 2), does not cancel for large x.
+// x is capped at 20 inside the exponential (t rounds to 1 from there; n stays finite).
+@inline function mishF<L, V>(x: V): V {
+  const l = changetype<L>(0);
+  const e = l.exp(l.min(x, l.splat(20)));
+  const n = l.mul(e, l.add(e, l.splat(2)));
+  return l.mul(x, l.div(n, l.add(n, l.splat(2))));
 }
-export function f32_mish_fwd(rec: usize): void { unaryFwd<F64Unary<Mish>>(rec); }
-export function f32_mish_bwd(rec: usize): void { unaryBwd<F64Unary<Mish>>(rec); }
+@inline function mishD<L, V>(x: V): V {
+  const l = changetype<L>(0);
+  const e = l.exp(l.min(x, l.splat(20)));
+  const n = l.mul(e, l.add(e, l.splat(2)));
+  const w = l.div(l.splat(1), l.add(n, l.splat(2)));
+  const t = l.mul(n, w);
+  return l.madd(l.mul(x, sigmoidE<L, V>(e)), l.mul(l.add(w, w), l.add(l.splat(1), t)), t);
+}
+class Mish {
+  @inline f(x: f32, p: f32, q: f32): f32 { return mishF<Lane1, f32>(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return mishF<Lane4, v128>(x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return mishD<Lane1, f32>(x); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return mishD<Lane4, v128>(x); }
+}
+export function f32_mish_fwd(rec: usize): void { unaryFwd<Mish>(rec); }
+export function f32_mish_bwd(rec: usize): void { unaryBwd<Mish>(rec); }
 
 // elu and selu, p = α, q = scale (1 for elu): q·x for x > 0, else q·α·(eˣ − 1) (expm1: exact near
-// 0). x ≤ 0 is the exponential side as in PyTorch, so the gradient at 0 is q·α.
-class Elu {
-  @inline f(x: f64, p: f64, q: f64): f64 { return x > 0 ? q * x : q * p * Math.expm1(x); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return x > 0 ? q : q * p * Math.exp(x); }
+// 0). x ≤ 0 is the exponential side as in PyTorch, so the gradient at 0 is q·α; NaN stays NaN.
+@inline function eluF<L, V>(x: V, p: f32, q: f32): V {
+  const l = changetype<L>(0);
+  return l.mul(l.splat(q), l.select(l.lt(l.splat(0), x), x, l.mul(l.splat(p), l.expm1(x))));
 }
-export function f32_elu_fwd(rec: usize): void { unaryFwd<F64Unary<Elu>>(rec); }
-export function f32_elu_bwd(rec: usize): void { unaryBwd<F64Unary<Elu>>(rec); }
-export function f32_selu_fwd(rec: usize): void { unaryFwd<F64Unary<Elu>>(rec); }
-export function f32_selu_bwd(rec: usize): void { unaryBwd<F64Unary<Elu>>(rec); }
+@inline function eluD<L, V>(x: V, p: f32, q: f32): V {
+  const l = changetype<L>(0);
+  return l.select(l.lt(l.splat(0), x), l.splat(q), l.mul(l.splat(p * q), l.exp(x)));
+}
+class Elu {
+  @inline f(x: f32, p: f32, q: f32): f32 { return eluF<Lane1, f32>(x, p, q); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return eluF<Lane4, v128>(x, p, q); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return eluD<Lane1, f32>(x, p, q); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return eluD<Lane4, v128>(x, p, q); }
+}
+export function f32_elu_fwd(rec: usize): void { unaryFwd<Elu>(rec); }
+export function f32_elu_bwd(rec: usize): void { unaryBwd<Elu>(rec); }
+export function f32_selu_fwd(rec: usize): void { unaryFwd<Elu>(rec); }
+export function f32_selu_bwd(rec: usize): void { unaryBwd<Elu>(rec); }
 
 // celu, p = α ≠ 0: x for x > 0, else α(e^(x/α) − 1); gradient 1 or e^(x/α) (both 1 at 0).
+@inline function celuF<L, V>(x: V, p: f32): V {
+  const l = changetype<L>(0);
+  return l.select(l.lt(l.splat(0), x), x, l.mul(l.splat(p), l.expm1(l.div(x, l.splat(p)))));
+}
+@inline function celuD<L, V>(x: V, p: f32): V {
+  const l = changetype<L>(0);
+  return l.select(l.lt(l.splat(0), x), l.splat(1), l.exp(l.div(x, l.splat(p))));
+}
 class Celu {
-  @inline f(x: f64, p: f64, q: f64): f64 { return x > 0 ? x : p * Math.expm1(x / p); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return x > 0 ? 1 : Math.exp(x / p); }
+  @inline f(x: f32, p: f32, q: f32): f32 { return celuF<Lane1, f32>(x, p); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return celuF<Lane4, v128>(x, p); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return celuD<Lane1, f32>(x, p); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return celuD<Lane4, v128>(x, p); }
 }
-export function f32_celu_fwd(rec: usize): void { unaryFwd<F64Unary<Celu>>(rec); }
-export function f32_celu_bwd(rec: usize): void { unaryBwd<F64Unary<Celu>>(rec); }
+export function f32_celu_fwd(rec: usize): void { unaryFwd<Celu>(rec); }
+export function f32_celu_bwd(rec: usize): void { unaryBwd<Celu>(rec); }
 
-// logσ(x) = min(x, 0) − log1p(e^−|x|): no overflow, and exact for large negative x (= x);
-// gradient σ(−x).
-class Logsigmoid {
-  @inline f(x: f64, p: f64, q: f64): f64 { return Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return sigmoid64(-x); }
+// logσ(x) = min(x, 0) − log1p(e^−|x|): no overflow, and exactly x for large negative x. Gradient
+// σ(−x) from e = e^−|x| ≤ 1: e/(1 + e) for x ≥ 0, 1/(1 + e) below.
+@inline function logsigmoidF<L, V>(x: V): V {
+  const l = changetype<L>(0);
+  return l.sub(l.min(x, l.splat(0)), l.log1p(l.exp(l.neg(l.abs(x)))));
 }
-export function f32_logsigmoid_fwd(rec: usize): void { unaryFwd<F64Unary<Logsigmoid>>(rec); }
-export function f32_logsigmoid_bwd(rec: usize): void { unaryBwd<F64Unary<Logsigmoid>>(rec); }
+@inline function logsigmoidD<L, V>(x: V): V {
+  const l = changetype<L>(0);
+  const e = l.exp(l.neg(l.abs(x))), r = l.div(l.splat(1), l.add(l.splat(1), e));
+  return l.select(l.le(l.splat(0), x), l.mul(e, r), r);
+}
+class Logsigmoid {
+  @inline f(x: f32, p: f32, q: f32): f32 { return logsigmoidF<Lane1, f32>(x); }
+  @inline v(x: v128, p: f32, q: f32): v128 { return logsigmoidF<Lane4, v128>(x); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return logsigmoidD<Lane1, f32>(x); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return logsigmoidD<Lane4, v128>(x); }
+}
+export function f32_logsigmoid_fwd(rec: usize): void { unaryFwd<Logsigmoid>(rec); }
+export function f32_logsigmoid_bwd(rec: usize): void { unaryBwd<Logsigmoid>(rec); }
 
 // The piecewise activations in float32, PyTorch's operation order. hardswish = x·min(max(x + 3, 0),
 // 6)/6, gradient 0 below −3, x/3 + 1/2 on [−3, 3] (both ends, PyTorch), 1 above.
@@ -516,6 +563,12 @@ class Atan2 {
 }
 export function f32_atan_2_fwd(rec: usize): void { binaryFwd<F64Binary<Atan2>>(rec); }
 export function f32_atan_2_bwd(rec: usize): void { binaryBwd<F64Binary<Atan2>>(rec); }
+
+/** σ(x) in float64 without overflow. */
+@inline function sigmoid64(x: f64): f64 {
+  const e = Math.exp(-Math.abs(x)), r = 1 / (1 + e);
+  return x >= 0 ? r : e * r;
+}
 
 // log(eᵃ + eᵇ) = max + log1p(e^−|a − b|) (PyTorch's form; equal infinities give themselves, not
 // NaN); gradients σ(a − b), σ(b − a), which need neither the output nor an overflowing exp.

@@ -310,11 +310,18 @@ for (const be of ['wasm', 'reference'] as const) {
       );
     });
 
-    test('small results keep their relative precision (erfc tail, log1p and expm1 near 0)', () => {
+    test('small results keep their relative precision (erfc tail, log1p, expm1 and the elus near 0, mish far left)', () => {
       relClose(wg.erfc(wg.tensor([5, 9])).data(), [1.53745983e-12, 4.13703171e-37], 1e-6);
       relClose(wg.log1p(wg.tensor([1e-10, -3e-8])).data(), [1.00000001e-10, -2.99999989e-8], 1e-6);
       relClose(wg.expm1(wg.tensor([1e-10, -3e-8])).data(), [1.00000001e-10, -2.99999989e-8], 1e-6);
       relClose(wg.logsigmoid(wg.tensor([100])).data(), [-3.9236357e-44], 0.05); // a float32 subnormal
+      // mpmath's values: PyTorch's float32 elu/celu/selu take eˣ − 1 and lose these (elu(−1e-6) =
+      // −1.0133e-6 there, celu(−3e-8, 2) = 0); the kernels here use expm1.
+      const tiny = wg.tensor([-1e-6, -3e-8].map(Math.fround));
+      relClose(wg.elu(tiny).data(), [-9.99999497e-7, -2.99999985e-8], 1e-6);
+      relClose(wg.celu(tiny, { alpha: 2 }).data(), [-9.99999747e-7, -2.99999987e-8], 1e-6);
+      relClose(wg.selu(tiny.slice(0, 0, 1)).data(), [-1.75809846e-6], 1e-6);
+      relClose(wg.mish(wg.tensor([-20])).data(), [-4.12230724e-8], 1e-5);
     });
 
     test('NaN propagates', () => {
