@@ -86,7 +86,7 @@ const GELU_K = 0.7978845608028654;
 const GELU_C = 0.044715;
 const geluTanhS = (x: number) => sigmoid1(2 * GELU_K * (x + GELU_C * x * x * x));
 
-interface HardtanhAttrs {
+export interface HardtanhAttrs {
   minVal?: number;
   maxVal?: number;
 }
@@ -115,7 +115,7 @@ function floorDivide1(a: number, b: number): number {
 const cpow = (a: number, b: number) => (a === 1 || (a === -1 && Math.abs(b) === Infinity) ? 1 : Math.pow(a, b));
 
 // ---- addcmul, addcdiv ---------------------------------------------------------------------------
-interface AddcAttrs {
+export interface AddcAttrs {
   value?: number;
 }
 function planAddc(name: string, ins: readonly Meta[], { value = 1 }: AddcAttrs) {
