@@ -223,7 +223,8 @@ export function f32_erfc_bwd(rec: usize): void { unaryBwd<F64Unary<Erfc>>(rec); 
 /**
  * erfinv as src/ops/math.ts's reference: M. Giles, "Approximating the erfinv function" (GPU
  * Computing Gems, 2011), single-precision polynomials in w = −ln(1 − x²) (relative error < 4e-7),
- * then two Newton steps on erf (on erfc above 0.5, where 1 − |x| is exact) to ~1e-16.
+ * then Newton steps on erf (on erfc above 0.5, where 1 − |x| is exact) until a step is below
+ * 1e-15 of y (two for float32 x): ~1e-16.
  */
 function erfinv64(x: f64): f64 {
   const a = Math.abs(x);
@@ -243,9 +244,10 @@ function erfinv64(x: f64): f64 {
     p = 1.00167406 + p * w; p = 2.83297682 + p * w;
   }
   let y = p * a;
-  for (let k = 0; k < 2; k++) {
-    const slope = TWO_OVER_SQRT_PI * Math.exp(-y * y);
-    y -= a <= 0.5 ? (erf64(y) - a) / slope : (1 - a - erfc64(y)) / slope;
+  for (let k = 0; k < 8; k++) {
+    const step = (a <= 0.5 ? erf64(y) - a : 1 - a - erfc64(y)) / (TWO_OVER_SQRT_PI * Math.exp(-y * y));
+    y -= step;
+    if (Math.abs(step) <= 1e-15 * y) break;
   }
   return x < 0 ? -y : y;
 }

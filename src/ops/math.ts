@@ -2,7 +2,8 @@
  * The math library (issue #11 item 4): trigonometric, hyperbolic, error-function, rounding and
  * logarithmic maps, the activations beyond relu/gelu/softplus, and the broadcasting binary maps
  * atan2, logaddexp, hypot, pow with a tensor exponent, fmod, remainder, floorDivide; addcmul and
- * addcdiv as composites. Kernels: assembly/kernels/math.ts (float64 inside, one rounding to float32).
+ * addcdiv as composites. Kernels: assembly/kernels/math.ts (float64 inside for the transcendental
+ * maps, one rounding to float32; float32 SIMD for the activations and the rounding ops).
  */
 import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
@@ -22,9 +23,10 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /**
  * erfinv in float64: M. Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011), the
- * single-precision polynomials in w = −ln(1 − x²) (relative error < 4e-7), then two Newton steps
- * on erf (on erfc beyond |x| = 0.5, where 1 − |x| is exact and erf's rounding near 1 would not
- * be), each squaring the relative error: ~1e-16. ±1 → ±∞, |x| > 1 → NaN.
+ * single-precision polynomials in w = −ln(1 − x²) (relative error < 4e-7 for float32 x), then
+ * Newton steps on erf (on erfc beyond |x| = 0.5, where 1 − |x| is exact and erf's rounding near 1
+ * would not be) until a step is below 1e-15 of y: two for float32 x, a few more for float64 x
+ * closer to ±1, where the polynomial is extrapolated. ~1e-16 relative. ±1 → ±∞, |x| > 1 → NaN.
  */
 export function erfinv(x: number): number {
   const a = Math.abs(x);
@@ -41,9 +43,10 @@ export function erfinv(x: number): number {
     for (const c of [1.00950558e-4, 1.34934322e-3, -3.67342844e-3, 5.73950773e-3, -7.6224613e-3, 9.43887047e-3, 1.00167406, 2.83297682]) p = c + p * w;
   }
   let y = p * a;
-  for (let k = 0; k < 2; k++) {
-    const slope = TWO_OVER_SQRT_PI * Math.exp(-y * y);
-    y -= a <= 0.5 ? (erf(y) - a) / slope : (1 - a - erfc(y)) / slope;
+  for (let k = 0; k < 8; k++) {
+    const step = (a <= 0.5 ? erf(y) - a : 1 - a - erfc(y)) / (TWO_OVER_SQRT_PI * Math.exp(-y * y));
+    y -= step;
+    if (Math.abs(step) <= 1e-15 * y) break;
   }
   return x < 0 ? -y : y;
 }

@@ -346,6 +346,12 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 }
 
+test('erfinv of float64 values closer to 1 than float32 reaches (reference backend): full precision', () => {
+  wg.setBackend('reference');
+  // mpmath: erfinv(1 − 1e-12) = 5.0420318985727, erfinv(−(1 − 1e-15)) = −5.6759157397
+  relClose(wg.erfinv(wg.tensor([1 - 1e-12, -(1 - 1e-15)])).data(), [5.0420318985727, -5.6759157397], 1e-7);
+});
+
 describe('math errors', () => {
   const x3 = () => wg.tensor([1, 2, 3]);
   test('options: unknown names and bad values are ValueErrors naming the op and option', () => {
