@@ -29,7 +29,7 @@ const CASES: [string, (t: wg.Tensor) => wg.Tensor][] = [
   ['atan2 (float64 lanes)', (t) => t.atan2(t)],
 ];
 
-await wg.init();
+await wg.init({ wasm: process.env.WASMGRAD_WASM ?? new URL('../build/wasmgrad.wasm', import.meta.url).pathname });
 wg.manualSeed(1);
 const x = wg.randn([ROWS, COLS]).keep();
 const times = CASES.map((): number[] => []);
