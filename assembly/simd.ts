@@ -88,6 +88,20 @@
   return v128.bitselect(u, r, f32x4.eq(w, f32x4.splat(1)));
 }
 
+/**
+ * eˣ − 1 in four lanes, Kahan's trick: u = eˣ rounds, but (u − 1)·x/ln u cancels that rounding
+ * (ln u/(u − 1) varies slowly), so small |x| keeps its relative precision where u − 1 would not;
+ * u == 1 (|x| below half an ulp of 1) gives x itself. x is raised to −80 first (e⁻⁸⁰ is a normal
+ * float32, so ln u stays finite and the result is −1 below); where u overflows, +Inf; NaN stays NaN.
+ */
+@inline export function expm1v(x: v128): v128 {
+  const xc = f32x4.max(x, f32x4.splat(-80));
+  const u = expv(xc), um1 = f32x4.sub(u, f32x4.splat(1));
+  let r = f32x4.div(f32x4.mul(um1, xc), logv(u));
+  r = v128.bitselect(xc, r, f32x4.eq(u, f32x4.splat(1)));
+  return v128.bitselect(u, r, f32x4.eq(u, f32x4.splat(Infinity)));
+}
+
 // ---- lanes: kernel arithmetic on one f32 (Lane1) or four side by side (Lane4) --------------------
 // A kernel written against a lane type L and its value type V (f32 or v128) compiles once per lane
 // type; Lane4 appears only under `if (ASC_FEATURE_SIMD)`. max/min let NaN win, as PyTorch's
@@ -127,6 +141,7 @@ export class Lane4 {
   @inline exp(a: v128): v128 { return expv(a); }
   @inline log(a: v128): v128 { return logv(a); }
   @inline log1p(a: v128): v128 { return log1pv(a); }
+  @inline expm1(a: v128): v128 { return expm1v(a); }
   /** Lane j reads segment j (4j bytes on from p) at the int32 index idx[j]: p + idx[j]·st + 4j. */
   @inline gather(p: usize, idx: usize, st: usize): v128 {
     let v = f32x4.splat(0);
@@ -161,6 +176,7 @@ export class Lane1 {
   @inline exp(a: f32): f32 { return Mathf.exp(a); }
   @inline log(a: f32): f32 { return Mathf.log(a); }
   @inline log1p(a: f32): f32 { return Mathf.log1p(a); }
+  @inline expm1(a: f32): f32 { return Mathf.expm1(a); }
   @inline gather(p: usize, idx: usize, st: usize): f32 { return load<f32>(p + <usize>load<i32>(idx) * st); }
 }
 

@@ -240,8 +240,8 @@ class BinaryBwd<Op> {
   }
 }
 
-@inline function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0, 0, 0); }
-@inline function binaryBwd<Op>(rec: usize): void {
+@inline export function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0, 0, 0); }
+@inline export function binaryBwd<Op>(rec: usize): void {
   withAccess<BinaryBwd<Op>>(rec, 0, summed(rec, 0, ptr(rec, GIN)), summed(rec, 1, ptr(rec, GIN + 1)));
 }
 
@@ -325,7 +325,7 @@ export function f32_where_bwd(rec: usize): void {
 }
 
 // ---- unary ---------------------------------------------------------------------------------
-@inline function unaryFwd<Op>(rec: usize): void {
+@inline export function unaryFwd<Op>(rec: usize): void {
   const op = changetype<Op>(0);
   const o = ptr(rec, OUT), x = ptr(rec, IN);
   const n = numel(rec), p = paramf(rec, 0), q = paramf(rec, 1);
@@ -334,7 +334,7 @@ export function f32_where_bwd(rec: usize): void {
   for (; i < n; i++) store<f32>(o + (<usize>i << 2), op.f(load<f32>(x + (<usize>i << 2)), p, q));
 }
 
-@inline function unaryBwd<Op>(rec: usize): void {
+@inline export function unaryBwd<Op>(rec: usize): void {
   const op = changetype<Op>(0);
   const o = ptr(rec, OUT), x = ptr(rec, IN), g = ptr(rec, GOUT), gx = ptr(rec, GIN);
   if (gx == 0) return;
@@ -362,7 +362,7 @@ export function f32_where_bwd(rec: usize): void {
 }
 
 /** 1.0 where the lane mask is set, else 0.0. */
-@inline function ones(m: v128): v128 {
+@inline export function ones(m: v128): v128 {
   return v128.and(m, f32x4.splat(1));
 }
 
@@ -565,12 +565,12 @@ export function f32_tanh_bwd(rec: usize): void { unaryBwd<Tanh>(rec); }
 
 // σ(x) with e = exp(−|x|) ≤ 1, never overflowing: 1/(1 + e) for x ≥ 0, e/(1 + e) for x < 0,
 // so a large negative x gives a tiny positive σ instead of 1/(1 + ∞) = 0 or ∞/∞ = NaN.
-@inline function sigmoid1(x: f32): f32 {
+@inline export function sigmoid1(x: f32): f32 {
   const e = Mathf.exp(-Mathf.abs(x));
   const r: f32 = 1 / (1 + e);
   return x >= 0 ? r : e * r;
 }
-@inline function sigmoidV(x: v128): v128 {
+@inline export function sigmoidV(x: v128): v128 {
   const e = expv(f32x4.neg(f32x4.abs(x)));
   const r = f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), e));
   return v128.bitselect(r, f32x4.mul(e, r), f32x4.ge(x, f32x4.splat(0)));
@@ -635,16 +635,20 @@ class Gelu {
 export function f32_gelu_fwd(rec: usize): void { unaryFwd<Gelu>(rec); }
 export function f32_gelu_bwd(rec: usize): void { unaryBwd<Gelu>(rec); }
 
-// softplus as PyTorch (beta 1, threshold 20): x above 20, else log(1 + eˣ) in the stable form
-// max(x, 0) + log1p(exp(−|x|)), whose exp never overflows. Derivative σ(x) (1 above 20).
+// softplus as PyTorch, p = β, q = threshold: x where βx > q, else log(1 + e^(βx))/β in the stable
+// form (max(βx, 0) + log1p(exp(−|βx|)))/β, whose exp never overflows. Derivative σ(βx) (1 above q).
 class Softplus {
-  @inline f(x: f32, p: f32, q: f32): f32 { return x > 20 ? x : max(x, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(x))); }
+  @inline f(x: f32, p: f32, q: f32): f32 { const b = p * x; return b > q ? x : (max(b, 0) + Mathf.log1p(Mathf.exp(-Mathf.abs(b)))) / p; }
   @inline v(x: v128, p: f32, q: f32): v128 {
-    const r = f32x4.add(f32x4.max(x, f32x4.splat(0)), log1pv(expv(f32x4.neg(f32x4.abs(x)))));
-    return v128.bitselect(x, r, f32x4.gt(x, f32x4.splat(20)));
+    const b = f32x4.mul(x, f32x4.splat(p));
+    const r = f32x4.div(f32x4.add(f32x4.max(b, f32x4.splat(0)), log1pv(expv(f32x4.neg(f32x4.abs(b))))), f32x4.splat(p));
+    return v128.bitselect(x, r, f32x4.gt(b, f32x4.splat(q)));
   }
-  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x > 20 ? 1 : sigmoid1(x); }
-  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return v128.bitselect(f32x4.splat(1), sigmoidV(x), f32x4.gt(x, f32x4.splat(20))); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { const b = p * x; return b > q ? 1 : sigmoid1(b); }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 {
+    const b = f32x4.mul(x, f32x4.splat(p));
+    return v128.bitselect(f32x4.splat(1), sigmoidV(b), f32x4.gt(b, f32x4.splat(q)));
+  }
 }
 export function f32_softplus_fwd(rec: usize): void { unaryFwd<Softplus>(rec); }
 export function f32_softplus_bwd(rec: usize): void { unaryBwd<Softplus>(rec); }

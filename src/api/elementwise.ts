@@ -1,16 +1,18 @@
 /** The elementwise ops as functions (wg.add, wg.exp, ...): numbers mix with tensors as 0-d constants. Table: src/ops/elementwise.ts. */
 import { intClamp, operands, promoted } from './integer.js';
+import { checkOptions } from '../engine/check.js';
+import { ValueError, fmtValue } from '../errors.js';
 import { apply } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { op, type OpName } from '../ops/index.js';
 
 /** A unary op; an int32 x runs `intName` (neg, abs: int32 results) or meets the float op's dtype check. */
-const un =
+export const un =
   (name: OpName, intName: OpName | null = null) =>
   (x: Tensor): Tensor =>
     intName !== null && x instanceof Tensor && x.dtype === 'int32' ? apply(op(intName), [x]) : apply(op(name), operands(name, [x]));
 /** A binary op; int32 operands follow PyTorch's promotion (src/api/integer.ts): `intName` when all are int32, else float32. */
-const bin =
+export const bin =
   (name: OpName, intName: OpName | null = null) =>
   (a: TensorLike, b: TensorLike): Tensor =>
     promoted(name, intName, a, b);
@@ -42,10 +44,27 @@ export const abs = un('abs', 'intAbs');
 export const square = un('square');
 export const tanh = un('tanh');
 export const sigmoid = un('sigmoid');
-/** x·Φ(x), PyTorch's default (exact, erf) GELU. */
-export const gelu = un('gelu');
-/** log(1 + eˣ), and x itself above 20 (PyTorch's beta 1, threshold 20). */
-export const softplus = un('softplus');
+export interface GeluOptions {
+  /** 'none' (default): the exact x·Φ(x); 'tanh': 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+  approximate?: 'none' | 'tanh';
+}
+/** x·Φ(x), PyTorch's default (exact, erf) GELU, or its tanh approximation. */
+export const gelu = (x: Tensor, opts?: GeluOptions): Tensor => {
+  const { approximate = 'none' } = checkOptions<GeluOptions>('gelu', opts, ['approximate']);
+  if (approximate !== 'none' && approximate !== 'tanh') throw new ValueError('gelu', `approximate must be 'none' or 'tanh', got ${fmtValue(approximate)}`);
+  return approximate === 'tanh' ? apply(op('geluTanh'), operands('gelu', [x])) : apply(op('gelu'), operands('gelu', [x]));
+};
+export interface SoftplusOptions {
+  /** β (default 1): log(1 + e^(βx))/β. */
+  beta?: number;
+  /** x itself where βx > threshold (default 20). */
+  threshold?: number;
+}
+/** log(1 + e^(βx))/β, and x itself where βx > threshold (PyTorch's defaults β 1, threshold 20). */
+export const softplus = (x: Tensor, opts?: SoftplusOptions): Tensor => {
+  const { beta = 1, threshold = 20 } = checkOptions<SoftplusOptions>('softplus', opts, ['beta', 'threshold']);
+  return apply(op('softplus'), operands('softplus', [x]), { beta, threshold });
+};
 /** x·σ(x) (SiLU, swish). */
 export const silu = un('silu');
 /** x for x > 0, else slope·x. */
@@ -56,7 +75,13 @@ export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => apply(op('leakyRel
  */
 export const clamp = (x: Tensor, min: number | null = null, max: number | null = null): Tensor =>
   intClamp(x, min, max) ?? apply(op('clamp'), operands('clamp', [x], true, { min, max }), { min, max });
-/** xᵉ for a finite number e; the gradient is e·x^(e−1), and 0 for e = 0. */
-export const pow = (x: Tensor, exponent: number): Tensor => apply(op('pow'), operands('pow', [x]), { exponent });
+/**
+ * xᵉ, broadcasting when e is a Tensor (x may then be a number). Gradients e·x^(e−1) (0 where e = 0)
+ * and, for a tensor e, xᵉ·ln x (0 where x = 0 and e ≥ 0), as PyTorch.
+ */
+export const pow = (x: TensorLike, exponent: TensorLike): Tensor =>
+  exponent instanceof Tensor || !(x instanceof Tensor)
+    ? apply(op('powTensor'), operands('pow', [x, exponent]))
+    : apply(op('pow'), operands('pow', [x]), { exponent });
 /** start + weight·(end − start), broadcasting; weight is a tensor or a number (PyTorch's lerp). */
 export const lerp = (start: Tensor, end: TensorLike, weight: TensorLike): Tensor => apply(op('lerp'), operands('lerp', [start, end, weight]));

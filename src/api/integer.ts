@@ -118,22 +118,22 @@ function checkDivisor(name: string, b: TensorLike): void {
   if (at >= 0) throw new ValueError(name, `integer division by zero: the int32 divisor of shape ${fmtShape(b.shape)} holds 0 at flat index ${at}`);
 }
 
-/** int32 ⌊a/b⌋ or a mod b (sign of b): both operands int32 tensors or integer numbers. */
-function intDivision(name: 'floorDivide' | 'remainder', intName: OpName, a: TensorLike, b: TensorLike): Tensor {
+/**
+ * ⌊a/b⌋ or a mod b (sign of b): int32 when both operands are int32 tensors or integer numbers
+ * (exact; a zero divisor is checked), else the float32 kernels of the math library (int32
+ * operands promoted).
+ */
+function division(name: 'floorDivide' | 'remainder', intName: OpName, a: TensorLike, b: TensorLike): Tensor {
   firstTensor(name, [a, b]);
-  if (!intCall([a, b]))
-    throw new DTypeError(
-      name,
-      `takes int32 tensors and integer numbers here (float32 operands: the math library's ${name}), got ${[a, b].map((t) => (t instanceof Tensor ? `a ${t.dtype} tensor ${fmtShape(t.shape)}` : fmtValue(t))).join(' and ')}`,
-    );
+  if (!intCall([a, b])) return apply(op(name), operands(name, [a, b], true));
   checkDivisor(name, b);
   return apply(op(intName), intOperands(name, [a, b]));
 }
 
-/** ⌊a / b⌋ of int32 operands (Python's //): int32 result; −2³¹ // −1 wraps to −2³¹; a zero divisor is a ValueError. */
-export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => intDivision('floorDivide', 'intFloorDivide', a, b);
-/** a − b·⌊a / b⌋ of int32 operands, with the sign of b (Python's %); a zero divisor is a ValueError. */
-export const remainder = (a: TensorLike, b: TensorLike): Tensor => intDivision('remainder', 'intRemainder', a, b);
+/** ⌊a / b⌋ (Python's //); int32: −2³¹ // −1 wraps to −2³¹, a zero divisor is a ValueError; float32: no gradient. */
+export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => division('floorDivide', 'intFloorDivide', a, b);
+/** a − b·⌊a / b⌋, with the sign of b (Python's %); int32 as floorDivide; float32 gradients as PyTorch. */
+export const remainder = (a: TensorLike, b: TensorLike): Tensor => division('remainder', 'intRemainder', a, b);
 
 // ---- logical ops: nonzero = true (NaN too), any dtype, float32 0/1 masks ----------------------
 const logical =

@@ -7,8 +7,10 @@
 import { backward } from '../engine/autodiff.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
+import type { GeluOptions, SoftplusOptions } from './elementwise.js';
 import * as F from './functional.js';
 import type { ScatterReduce } from './indexing.js';
+import type { AddcOptions } from './math.js';
 import type { VarOptions } from './reduce.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
@@ -27,7 +29,7 @@ declare module '../engine/tensor.js' {
     mul(o: TensorLike): Tensor;
     div(o: TensorLike): Tensor;
     neg(): Tensor;
-    pow(exponent: number): Tensor;
+    pow(exponent: TensorLike): Tensor;
     exp(): Tensor;
     log(): Tensor;
     sqrt(): Tensor;
@@ -37,8 +39,8 @@ declare module '../engine/tensor.js' {
     sigmoid(): Tensor;
     relu(): Tensor;
     leakyRelu(slope?: number): Tensor;
-    gelu(): Tensor;
-    softplus(): Tensor;
+    gelu(opts?: GeluOptions): Tensor;
+    softplus(opts?: SoftplusOptions): Tensor;
     silu(): Tensor;
     /** this + weight·(end − this). */
     lerp(end: TensorLike, weight: TensorLike): Tensor;
@@ -50,6 +52,54 @@ declare module '../engine/tensor.js' {
     ge(o: TensorLike): Tensor;
     le(o: TensorLike): Tensor;
     eq(o: TensorLike): Tensor;
+    // ---- math library, activations (src/api/math.ts) ----
+    sin(): Tensor;
+    cos(): Tensor;
+    tan(): Tensor;
+    asin(): Tensor;
+    acos(): Tensor;
+    atan(): Tensor;
+    sinh(): Tensor;
+    cosh(): Tensor;
+    asinh(): Tensor;
+    acosh(): Tensor;
+    atanh(): Tensor;
+    erf(): Tensor;
+    erfc(): Tensor;
+    erfinv(): Tensor;
+    sign(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    trunc(): Tensor;
+    frac(): Tensor;
+    reciprocal(): Tensor;
+    rsqrt(): Tensor;
+    log2(): Tensor;
+    log10(): Tensor;
+    log1p(): Tensor;
+    exp2(): Tensor;
+    expm1(): Tensor;
+    mish(): Tensor;
+    selu(): Tensor;
+    hardswish(): Tensor;
+    hardsigmoid(): Tensor;
+    relu6(): Tensor;
+    softsign(): Tensor;
+    logsigmoid(): Tensor;
+    round(opts?: { decimals?: number }): Tensor;
+    elu(opts?: { alpha?: number }): Tensor;
+    celu(opts?: { alpha?: number }): Tensor;
+    hardtanh(opts?: { minVal?: number; maxVal?: number }): Tensor;
+    atan2(o: TensorLike): Tensor;
+    logaddexp(o: TensorLike): Tensor;
+    hypot(o: TensorLike): Tensor;
+    fmod(o: TensorLike): Tensor;
+    remainder(o: TensorLike): Tensor;
+    floorDivide(o: TensorLike): Tensor;
+    /** this + value·t1·t2. */
+    addcmul(t1: TensorLike, t2: TensorLike, opts?: AddcOptions): Tensor;
+    /** this + value·t1/t2. */
+    addcdiv(t1: TensorLike, t2: TensorLike, opts?: AddcOptions): Tensor;
     // ---- linear algebra, shapes ----
     matmul(o: Tensor, opts?: MatmulOptions): Tensor;
     transpose(d0?: number, d1?: number): Tensor;
@@ -106,8 +156,6 @@ declare module '../engine/tensor.js' {
     float(): Tensor;
     /** to('int32'). */
     int(): Tensor;
-    floorDivide(o: TensorLike): Tensor;
-    remainder(o: TensorLike): Tensor;
     logicalAnd(o: TensorLike): Tensor;
     logicalOr(o: TensorLike): Tensor;
     logicalXor(o: TensorLike): Tensor;
@@ -172,11 +220,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   leakyRelu(slope = 0.01) {
     return F.leakyRelu(this, slope);
   },
-  gelu() {
-    return F.gelu(this);
+  gelu(opts) {
+    return F.gelu(this, opts);
   },
-  softplus() {
-    return F.softplus(this);
+  softplus(opts) {
+    return F.softplus(this, opts);
   },
   silu() {
     return F.silu(this);
@@ -207,6 +255,142 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   eq(o) {
     return F.eq(this, o);
+  },
+  // ---- math library, activations (src/api/math.ts) ----
+  sin() {
+    return F.sin(this);
+  },
+  cos() {
+    return F.cos(this);
+  },
+  tan() {
+    return F.tan(this);
+  },
+  asin() {
+    return F.asin(this);
+  },
+  acos() {
+    return F.acos(this);
+  },
+  atan() {
+    return F.atan(this);
+  },
+  sinh() {
+    return F.sinh(this);
+  },
+  cosh() {
+    return F.cosh(this);
+  },
+  asinh() {
+    return F.asinh(this);
+  },
+  acosh() {
+    return F.acosh(this);
+  },
+  atanh() {
+    return F.atanh(this);
+  },
+  erf() {
+    return F.erf(this);
+  },
+  erfc() {
+    return F.erfc(this);
+  },
+  erfinv() {
+    return F.erfinv(this);
+  },
+  sign() {
+    return F.sign(this);
+  },
+  floor() {
+    return F.floor(this);
+  },
+  ceil() {
+    return F.ceil(this);
+  },
+  trunc() {
+    return F.trunc(this);
+  },
+  frac() {
+    return F.frac(this);
+  },
+  reciprocal() {
+    return F.reciprocal(this);
+  },
+  rsqrt() {
+    return F.rsqrt(this);
+  },
+  log2() {
+    return F.log2(this);
+  },
+  log10() {
+    return F.log10(this);
+  },
+  log1p() {
+    return F.log1p(this);
+  },
+  exp2() {
+    return F.exp2(this);
+  },
+  expm1() {
+    return F.expm1(this);
+  },
+  mish() {
+    return F.mish(this);
+  },
+  selu() {
+    return F.selu(this);
+  },
+  hardswish() {
+    return F.hardswish(this);
+  },
+  hardsigmoid() {
+    return F.hardsigmoid(this);
+  },
+  relu6() {
+    return F.relu6(this);
+  },
+  softsign() {
+    return F.softsign(this);
+  },
+  logsigmoid() {
+    return F.logsigmoid(this);
+  },
+  round(opts) {
+    return F.round(this, opts);
+  },
+  elu(opts) {
+    return F.elu(this, opts);
+  },
+  celu(opts) {
+    return F.celu(this, opts);
+  },
+  hardtanh(opts) {
+    return F.hardtanh(this, opts);
+  },
+  atan2(o) {
+    return F.atan2(this, o);
+  },
+  logaddexp(o) {
+    return F.logaddexp(this, o);
+  },
+  hypot(o) {
+    return F.hypot(this, o);
+  },
+  fmod(o) {
+    return F.fmod(this, o);
+  },
+  remainder(o) {
+    return F.remainder(this, o);
+  },
+  floorDivide(o) {
+    return F.floorDivide(this, o);
+  },
+  addcmul(t1, t2, opts) {
+    return F.addcmul(this, t1, t2, opts);
+  },
+  addcdiv(t1, t2, opts) {
+    return F.addcdiv(this, t1, t2, opts);
   },
   // ---- linear algebra, shapes ----
   matmul(o, opts) {
@@ -351,12 +535,6 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   int() {
     return to(this, 'int32');
-  },
-  floorDivide(o) {
-    return F.floorDivide(this, o);
-  },
-  remainder(o) {
-    return F.remainder(this, o);
   },
   logicalAnd(o) {
     return F.logicalAnd(this, o);

@@ -26,7 +26,9 @@ const TILE = 8; // two f32x4 vectors: sizes around it reach the SIMD body, its e
 /** Float parameters of a unary op, as float32 values (record P0, P1; unused ones are 0). */
 type Params = readonly number[];
 
-interface UnarySpec<A> {
+export interface UnarySpec<A> {
+  /** Kernel module (default 'elementwise'): assembly/kernels/<module>.ts. */
+  module?: string;
   /** y = f(x). */
   f: (x: number, p: Params) => number;
   /** dy/dx from x and the output y kept from the forward. */
@@ -40,12 +42,12 @@ interface UnarySpec<A> {
   variants?: { attrs: A; domain?: Domain }[];
 }
 
-function unary<A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>): OpSpec<A, N> {
+export function unary<A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>): OpSpec<A, N> {
   const params = (r: Int32Array): Params => [paramf(r, 0), paramf(r, 1)];
   const variants = spec.variants ?? [{ attrs: {} as A, domain: spec.domain }];
   return {
     name,
-    module: 'elementwise',
+    module: spec.module ?? 'elementwise',
     arity: 1,
     gradInputs: [0],
     doc: spec.doc,
@@ -85,14 +87,14 @@ function caseName(shapes: number[][], attrs: unknown, domain?: Domain): string {
   return parts.join(' ');
 }
 
-function finiteParam(op: string, what: string, v: unknown, x: Meta): number {
+export function finiteParam(op: string, what: string, v: unknown, x: Meta): number {
   if (typeof v !== 'number' || !Number.isFinite(v))
     throw new ValueError(op, `${what} must be a finite number, got ${fmtValue(v)} (x of shape ${fmtShape(x.shape)})`);
   return v;
 }
 
 /** σ(x) with e = exp(−|x|) ≤ 1, never overflowing: 1/(1 + e) for x ≥ 0, e/(1 + e) for x < 0. */
-function sigmoid1(x: number): number {
+export function sigmoid1(x: number): number {
   const e = Math.exp(-Math.abs(x));
   const r = 1 / (1 + e);
   return x >= 0 ? r : e * r;
@@ -115,20 +117,25 @@ const ERF_P = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.257817261112292
 const ERF_Q = [2.56852019228982242, 1.87295284992346047, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
 const INV_SQRT_PI = 0.56418958354775628695;
 
-export function erf(x: number): number {
-  const y = Math.abs(x);
-  if (y <= 0.46875) {
-    // erf x = x·A(x²)/B(x²)
-    const z = y * y;
-    let num = ERF_A[4] * z,
-      den = z;
-    for (let i = 0; i < 3; i++) {
-      num = (num + ERF_A[i]) * z;
-      den = (den + ERF_B[i]) * z;
-    }
-    return (x * (num + ERF_A[3])) / (den + ERF_B[3]);
+/** erf x for |x| ≤ 0.46875: x·A(x²)/B(x²). */
+function erfSmall(x: number): number {
+  const z = x * x;
+  let num = ERF_A[4] * z,
+    den = z;
+  for (let i = 0; i < 3; i++) {
+    num = (num + ERF_A[i]) * z;
+    den = (den + ERF_B[i]) * z;
   }
-  // Otherwise erfc y = exp(−y²)·R(y), R from C/D up to 4 and from P/Q in 1/y² beyond.
+  return (x * (num + ERF_A[3])) / (den + ERF_B[3]);
+}
+
+/**
+ * erfc y for y > 0.46875 (or NaN) as exp(−y²)·R(y), R from C/D up to 4 and from P/Q in 1/y² beyond:
+ * a product, no cancellation, so its relative error stays ~1e-16 out to where it underflows
+ * (erfc 27 < 1e-318 is 0 in float64).
+ */
+function erfcTail(y: number): number {
+  if (y >= 27) return 0;
   let r: number;
   if (y <= 4) {
     let num = ERF_C[8] * y,
@@ -138,7 +145,7 @@ export function erf(x: number): number {
       den = (den + ERF_D[i]) * y;
     }
     r = (num + ERF_C[7]) / (den + ERF_D[7]);
-  } else if (y < 6) {
+  } else {
     const z = 1 / (y * y);
     let num = ERF_P[5] * z,
       den = z;
@@ -147,13 +154,27 @@ export function erf(x: number): number {
       den = (den + ERF_Q[i]) * z;
     }
     r = (INV_SQRT_PI - (z * (num + ERF_P[4])) / (den + ERF_Q[4])) / y;
-  } else return Number.isNaN(y) ? NaN : Math.sign(x); // erfc(6) < 2.2e-17: erf rounds to ±1
+  }
   // exp(−y²) as exp(−t²)·exp(−(y − t)(y + t)), t = y truncated to sixteenths: t² is exact, so
   // the rounding error of y², amplified by y² in exp, never enters.
   const t = Math.trunc(y * 16) / 16;
-  const erfc = Math.exp(-t * t) * Math.exp(-(y - t) * (y + t)) * r;
-  const e = 0.5 - erfc + 0.5;
+  return Math.exp(-t * t) * Math.exp(-(y - t) * (y + t)) * r;
+}
+
+export function erf(x: number): number {
+  const y = Math.abs(x);
+  if (y <= 0.46875) return erfSmall(x);
+  if (y >= 6) return Number.isNaN(y) ? NaN : Math.sign(x); // erfc(6) < 2.2e-17: erf rounds to ±1
+  const e = 0.5 - erfcTail(y) + 0.5;
   return x < 0 ? -e : e;
+}
+
+/** erfc x = 1 − erf x without cancellation for large x (the tail directly); 2 − erfc|x| below 0. */
+export function erfc(x: number): number {
+  const y = Math.abs(x);
+  if (y <= 0.46875) return 1 - erfSmall(x);
+  const t = erfcTail(y);
+  return x < 0 ? 2 - t : t;
 }
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -189,7 +210,11 @@ function gradWorkspace(p: BroadcastPlan, grads: readonly number[]): number {
   return words;
 }
 
-interface BinarySpec {
+export interface BinarySpec {
+  /** Kernel module (default 'elementwise'): assembly/kernels/<module>.ts. */
+  module?: string;
+  /** The public function errors name (default the op's name). */
+  fn?: string;
   f: (a: number, b: number) => number;
   /** Partial derivatives from a, b and the output y; none for the comparisons (no gradient). */
   da?: (a: number, b: number, y: number) => number;
@@ -199,7 +224,7 @@ interface BinarySpec {
   domains?: [Domain, Domain];
 }
 
-function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
+export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
   const { f, da, db } = spec;
   const bwd: RefKernel = (h, r) => {
     const a = inp(r, 0),
@@ -270,12 +295,12 @@ function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
   ];
   return {
     name,
-    module: 'elementwise',
+    module: spec.module ?? 'elementwise',
     arity: 2,
     gradInputs: da ? [0, 1] : [],
     doc: spec.doc,
     plan: (ins: readonly Meta[]) => {
-      const p = planBroadcast(name, ins);
+      const p = planBroadcast(spec.fn ?? name, ins);
       return da ? { ...p, workspace: gradWorkspace(p, [0, 1]) } : p;
     },
     ref: {
@@ -418,13 +443,20 @@ export const ELEMENTWISE_OPS = defineOps(
     doc: "x·Φ(x) with the exact erf form (PyTorch's default)",
     variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }],
   }),
-  // PyTorch's softplus (beta 1, threshold 20): x above 20, else log(1 + eˣ) in the stable form
-  // max(x, 0) + log1p(e^−|x|), whose exp never overflows; derivative σ(x).
-  unary('softplus', {
-    f: (x) => (x > 20 ? x : Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)))),
-    df: (x) => (x > 20 ? 1 : sigmoid1(x)),
-    doc: 'log(1 + eˣ), stable; x above 20 (PyTorch beta 1, threshold 20)',
-    variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 19] }],
+  // PyTorch's softplus: x where βx > threshold, else log(1 + e^(βx))/β in the stable form
+  // (max(βx, 0) + log1p(e^−|βx|))/β, whose exp never overflows; derivative σ(βx) (1 above).
+  unary<{ beta: number; threshold: number }, 'softplus'>('softplus', {
+    f: (x, [b, t]) => (b * x > t ? x : (Math.max(b * x, 0) + Math.log1p(Math.exp(-Math.abs(b * x)))) / b),
+    df: (x, _, [b, t]) => (b * x > t ? 1 : sigmoid1(b * x)),
+    doc: 'log(1 + e^(βx))/β, stable; x where βx > threshold (PyTorch defaults β = 1, threshold 20)',
+    params: ({ beta, threshold }, x) => [finiteParam('softplus', 'beta', beta, x), finiteParam('softplus', 'threshold', threshold, x)],
+    variants: [
+      { attrs: { beta: 1, threshold: 20 } },
+      { attrs: { beta: 1, threshold: 20 }, domain: [-30, 19] },
+      { attrs: { beta: 2.5, threshold: 4 }, domain: [-5, 5] },
+      { attrs: { beta: 0.5, threshold: 20 }, domain: [-60, 30] },
+      { attrs: { beta: -1.5, threshold: 3 }, domain: [-5, 5] },
+    ],
   }),
   unary<{ slope: number }, 'leakyRelu'>('leakyRelu', {
     f: (x, [s]) => (x > 0 ? x : s * x),

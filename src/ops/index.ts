@@ -20,6 +20,7 @@ import { INTEGER_OPS } from './integer.js';
 import { INDEXING_OPS } from './indexing.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
+import { MATH_OPS } from './math.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
@@ -39,6 +40,7 @@ const DECLARED = [
   ...LAYOUT_OPS,
   ...INTEGER_OPS,
   ...INDEXING_OPS,
+  ...MATH_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
