@@ -185,7 +185,7 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     'conv2d: unknown option',
     () => wg.conv2d(x4(), wg.ones([1, 2, 3, 3]), null, any({ pad: 1 })),
     ValueError,
-    /conv2d: unknown option 'pad' \(the options are stride, padding, dilation\)/,
+    /conv2d: unknown option 'pad' \(the options are stride, padding, dilation, groups\)/,
   ],
   ['conv2d: stride 0', () => wg.conv2d(x4(), wg.ones([1, 2, 3, 3]), null, { stride: 0 }), ValueError, /conv2d: stride must be a positive integer .* got 0/],
   ['maxPool2d: input not a tensor', () => wg.maxPool2d(any([1]), 2), ValueError, /maxPool2d: input must be a Tensor, got \[1\]/],
