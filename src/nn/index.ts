@@ -9,5 +9,6 @@
 export { Module, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
 export { Linear, Conv2d, Embedding, type Conv2dModuleOptions } from './layers.js';
 export { ReLU, LeakyReLU, Tanh, Sigmoid, GELU, MaxPool2d, AvgPool2d, Flatten, Dropout, type PoolModuleOptions } from './simple.js';
+export type { AvgPoolModuleOptions, MaxPoolModuleOptions } from './simple.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
 export { Sequential } from './container.js';

@@ -394,3 +394,40 @@ describe('errors of the new options', () => {
     expect(() => wg.interpolate(wg.zeros([1, 3, 4]), { size: 2 })).toThrow(wg.ShapeError);
   });
 });
+
+describe('nn modules pass the options through', () => {
+  test('Conv2d groups, padding same, dilation: weight shape, state-dict names, forward = conv2d', () => {
+    wg.manualSeed(3);
+    const m = new wg.nn.Conv2d(4, 6, [2, 3], { groups: 2, padding: 'same', dilation: 2 });
+    expect(m.weight.shape).toEqual([6, 2, 2, 3]);
+    expect(Object.keys(m.stateDict())).toEqual(['weight', 'bias']);
+    // fan_in = (inChannels / groups)·kh·kw = 12: weights within 1/√12
+    expect(Math.max(...Array.from(m.weight.data(), Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(12));
+    expect(m.toString()).toBe('Conv2d(4, 6, kernel_size=(2, 3), stride=(1, 1), padding=same, dilation=(2, 2), groups=2)');
+    const x = pattern([2, 4, 5, 6], 7, 11, 5);
+    const y = m.forward(x);
+    expect(y.shape).toEqual([2, 6, 5, 6]);
+    expect(Array.from(y.data())).toEqual(Array.from(wg.conv2d(x, m.weight, m.bias, { groups: 2, padding: 'same', dilation: 2 }).data()));
+    expect(new wg.nn.Conv2d(3, 3, 3, { groups: 3, padding: 'valid' }).forward(pattern([1, 3, 5, 5], 7, 11, 5)).shape).toEqual([1, 3, 3, 3]);
+  });
+  test('Conv2d option errors', () => {
+    expect(() => new wg.nn.Conv2d(4, 6, 3, { groups: 3 })).toThrow(/^wasmgrad\.nn\.Conv2d: inChannels 4 and outChannels 6 must both be multiples of groups 3$/);
+    expect(() => new wg.nn.Conv2d(4, 6, 3, { padding: 'same', stride: 2 })).toThrow(
+      /^wasmgrad\.nn\.Conv2d: padding 'same' needs stride 1 \(as PyTorch\), got stride \[2, 2\]$/,
+    );
+    expect(() => new wg.nn.Conv2d(4, 6, 3, { groups: 0 })).toThrow(wg.ValueError);
+  });
+  test('MaxPool2d and AvgPool2d: ceilMode, dilation, countIncludePad, divisorOverride', () => {
+    const x = pattern([1, 1, 5, 5], 7, 13, 6);
+    const max = new wg.nn.MaxPool2d(2, { stride: 1, dilation: 2, ceilMode: true });
+    expect(max.toString()).toBe('MaxPool2d(kernel_size=(2, 2), stride=(1, 1), padding=(0, 0), ceil_mode=True, dilation=(2, 2))');
+    expect(Array.from(max.forward(x).data())).toEqual(Array.from(wg.maxPool2d(x, 2, { stride: 1, dilation: 2, ceilMode: true }).data()));
+    const avg = new wg.nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false });
+    expect(avg.toString()).toBe('AvgPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), ceil_mode=True, count_include_pad=False)');
+    // The PyTorch values of the functional case above.
+    expectClose(avg.forward(x).data(), [-0.3125, -0.125, 0.0625, 0.083333, 0.0, -0.083333, -0.0625, 0.125, 0.3125], 1e-5);
+    expectClose(new wg.nn.AvgPool2d(2, { stride: 1, padding: 1, divisorOverride: 3 }).forward(x).data().subarray(0, 3), [-0.5, -0.416667, -0.333333], 1e-5);
+    expect(() => new wg.nn.MaxPool2d(2, { countIncludePad: false } as object)).toThrow(/unknown option 'countIncludePad'/);
+    expect(() => new wg.nn.AvgPool2d(2, { ceilMode: 'no' as unknown as boolean })).toThrow(/^wasmgrad\.nn\.AvgPool2d: ceilMode must be a boolean, got "no"$/);
+  });
+});
