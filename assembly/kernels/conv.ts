@@ -9,7 +9,8 @@
 //    out[n] = W[O, C·kh·kw] · col (+ bias). Backward per image: dW += G[n]·colᵀ,
 //    dcol = Wᵀ·G[n] then col2im adds dcol into dX[n]. A 1×1 kernel with stride 1 and no padding
 //    needs no col matrix: the image itself, [C, H·W], is the column matrix.
-// Groups: group q convolves input channels [q·cg, (q+1)·cg) (cg = C / groups) into output
+// Depthwise convolutions (groups = C = O) have kernels of their own on every build
+// (./depthwise.ts). Groups: group q convolves input channels [q·cg, (q+1)·cg) (cg = C / groups) into output
 // channels [q·og, (q+1)·og) (og = O / groups) with weight rows [q·og, (q+1)·og): each group is a
 // convolution of its own on contiguous slices of the image, the output and the weights, so both
 // paths run group by group (per-group GEMMs; depthwise is cg = og = 1).
@@ -27,13 +28,14 @@ import { gemm, gemmScratch } from './gemm';
 // Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
 import { DO, DP, WO } from '../generated/contract';
 import { sumRun } from './reduce';
+import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwiseWeightGrad, isDepthwise } from './depthwise';
 
 /**
  * The kernel parameters as laid out by src/ops/conv.ts (record words P0..P16): the geometry of a
  * convolution x [n, c, h, w] → [n, o, oh, ow]. For convTranspose2d it is the geometry of the
  * convolution whose adjoint it computes.
  */
-@unmanaged class ConvGeom {
+@unmanaged export class ConvGeom {
   n: i32; c: i32; h: i32; w: i32; o: i32; kh: i32; kw: i32; oh: i32; ow: i32;
   sh: i32; sw: i32; ph: i32; pw: i32; dh: i32; dw: i32; bias: i32; groups: i32;
 }
@@ -43,7 +45,7 @@ import { sumRun } from './reduce';
 }
 
 /** Byte offset of channel ch of image img in an [n][chs][plane] tensor. */
-@inline function at(img: i32, chs: i32, ch: i32, plane: i32): usize {
+@inline export function at(img: i32, chs: i32, ch: i32, plane: i32): usize {
   return <usize>((img * chs + ch) * plane) << 2;
 }
 
@@ -540,6 +542,10 @@ function addChannels(out: usize, b: usize, n: i32, chs: i32, plane: i32): void {
 export function f32_conv_2d_fwd(rec: usize): void {
   const g = geom(rec);
   const x = ptr(rec, IN), wt = ptr(rec, IN + 1), b = g.bias ? ptr(rec, IN + 2) : 0, out = ptr(rec, OUT);
+  if (isDepthwise(g)) {
+    depthwiseForward(g, depthwisePlane(g), x, wt, b, out, false);
+    return;
+  }
   if (ASC_FEATURE_SIMD) {
     if (isDirect(g)) {
       directForward(g, forwardDirect(g), x, wt, b, out, false);
@@ -554,6 +560,12 @@ export function f32_conv_2d_bwd(rec: usize): void {
   const g = geom(rec);
   const x = ptr(rec, IN), wt = ptr(rec, IN + 1), gout = ptr(rec, GOUT), gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
   if (gb && g.bias) channelSums(gb, gout, g.n, g.o, g.oh * g.ow, !overwrites(rec, 2));
+  if (isDepthwise(g)) {
+    const pad = depthwisePlane(g);
+    if (gx) depthwiseInputGrad(g, pad, gout, wt, gx, !overwrites(rec, 0));
+    if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
+    return;
+  }
   if (ASC_FEATURE_SIMD) {
     if (isDirect(g)) {
       if (gx) directInputGrad(g, gout, wt, gx, !overwrites(rec, 0));
@@ -578,9 +590,10 @@ export function f32_conv_2d_bwd(rec: usize): void {
 export function f32_conv_transpose_2d_fwd(rec: usize): void {
   const g = geom(rec);
   const x = ptr(rec, IN), wt = ptr(rec, IN + 1), out = ptr(rec, OUT);
-  let done = false;
+  let done = isDepthwise(g);
+  if (done) depthwiseInputGrad(g, depthwisePlane(g), x, wt, out, false);
   if (ASC_FEATURE_SIMD) {
-    if (isDirect(g)) {
+    if (!done && isDirect(g)) {
       directInputGrad(g, x, wt, out, false);
       done = true;
     }
@@ -597,6 +610,12 @@ export function f32_conv_transpose_2d_bwd(rec: usize): void {
   const g = geom(rec);
   const x = ptr(rec, IN), wt = ptr(rec, IN + 1), gout = ptr(rec, GOUT), gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
   if (gb && g.bias) channelSums(gb, gout, g.n, g.c, g.h * g.w, !overwrites(rec, 2));
+  if (isDepthwise(g)) {
+    const pad = depthwisePlane(g);
+    if (gx) depthwiseForward(g, pad, gout, wt, 0, gx, !overwrites(rec, 0));
+    if (gw) depthwiseWeightGrad(g, pad, gout, x, gw, !overwrites(rec, 1));
+    return;
+  }
   if (ASC_FEATURE_SIMD) {
     if (isDirect(g)) {
       const d = forwardDirect(g);

@@ -4,6 +4,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
+import type { AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from '../ops/pool.js';
 import { checkPair, pyFloat, pyPair } from './layers.js';
 import { Module } from './module.js';
 
@@ -52,21 +53,10 @@ export class GELU extends Module {
   }
 }
 
-export interface PoolModuleOptions {
-  /** Defaults to the kernel size. */
-  stride?: number | [number, number];
-  padding?: number | [number, number];
-  /** Round the output size up (the last window starting inside the input or its left padding). */
-  ceilMode?: boolean;
-}
-export interface MaxPoolModuleOptions extends PoolModuleOptions {
-  dilation?: number | [number, number];
-}
-export interface AvgPoolModuleOptions extends PoolModuleOptions {
-  /** Divide by the whole window, padding included (default true), or by the input values it covers. */
-  countIncludePad?: boolean;
-  divisorOverride?: number;
-}
+/** The modules take the options of the functions (src/ops/pool.ts). */
+export type PoolModuleOptions = PoolOptions;
+export type MaxPoolModuleOptions = MaxPool2dOptions;
+export type AvgPoolModuleOptions = AvgPool2dOptions;
 
 abstract class Pool2d extends Module {
   readonly kernelSize: [number, number];

@@ -5,7 +5,7 @@
  * gathers the three groups.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
+import { depthwiseWords, directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
 import { POOL_OPS } from './pool.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { contiguousView } from './shape.js';
@@ -83,6 +83,19 @@ const geomOf = (r: Int32Array) => fromParams(Array.from({ length: 17 }, (_, k) =
 /** A 1×1 kernel at stride 1 without padding that reads every pixel: the image is its own column matrix. */
 const isPointwise = (g: ConvGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.oh === g.h && g.ow === g.w;
 
+/** One filter per channel (groups = C = O): the depthwise kernels, on every build (isDepthwise). */
+const isDepthwise = (g: ConvGeometry) => g.groups === g.c && g.o === g.c;
+
+/**
+ * The depthwise kernels' scratch: one padded plane reaching every tap of every output and every
+ * input row (padH, padW in assembly/kernels/depthwise.ts), and the weight gradient's sums.
+ */
+function depthwiseScratch(g: ConvGeometry, weightGrad: boolean): number {
+  const hp = Math.max((g.oh - 1) * g.sh + g.dh * (g.kh - 1) + 1, g.ph + g.h),
+    wp = Math.max((g.ow - 1) * g.sw + g.dw * (g.kw - 1) + 1, g.pw + g.w);
+  return depthwiseWords(hp, wp, g.kh * g.kw, weightGrad);
+}
+
 /** Whether the SIMD builds run g through the direct kernels (isDirect): stride 1, more than 1×1, each side's padding in [0, d·(k − 1)]. */
 function isDirect(g: ConvGeometry): boolean {
   const eh = g.dh * (g.kh - 1),
@@ -101,7 +114,7 @@ function isDirect(g: ConvGeometry): boolean {
  */
 export function directConvWords(params: readonly number[], transposed: boolean): { fwd: number; bwd: number } | undefined {
   const g = fromParams(params);
-  if (!isDirect(g)) return undefined;
+  if (isDepthwise(g) || !isDirect(g)) return undefined;
   const cg = g.c / g.groups,
     og = g.o / g.groups,
     eh = g.dh * (g.kh - 1),
@@ -113,8 +126,9 @@ export function directConvWords(params: readonly number[], transposed: boolean):
   return transposed ? { fwd: inputGrad, bwd: forward + weightGrad } : { fwd: forward, bwd: inputGrad + input + weightGrad };
 }
 
-/** The plan of either op: its geometry as params, and the scratch of the im2col path or the direct one, whichever is larger. */
+/** The plan of either op: its geometry as params, and the scratch of the depthwise kernels, or of the im2col path or the direct one, whichever is larger. */
 function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
+  if (isDepthwise(g)) return { shape, params: toParams(g), workspace: depthwiseScratch(g, true) };
   const cgkk = (g.c / g.groups) * g.kh * g.kw,
     ohw = g.oh * g.ow;
   const im2col = im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk));
@@ -322,7 +336,23 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
       { inputs: [{ shape: [2, 4, 5, 5] }, { shape: [6, 2, 3, 3] }, { shape: [6] }], attrs: { groups: 2, padding: 1 }, name: 'groups 2, direct' },
       { inputs: [{ shape: [2, 4, 7, 7] }, { shape: [4, 2, 3, 3] }, { shape: [4] }], attrs: { groups: 2, stride: 2 }, name: 'groups 2, stride 2 (im2col)' },
       { inputs: [{ shape: [1, 6, 5, 7] }, { shape: [3, 2, 1, 1] }, { shape: [3] }], attrs: { groups: 3 }, name: 'groups 3, pointwise' },
-      { inputs: [{ shape: [2, 5, 7, 9] }, { shape: [5, 1, 3, 3] }, { shape: [5] }], attrs: { groups: 5, padding: 1 }, name: 'depthwise 3x3, direct' },
+      // Depthwise (groups = C = O) runs its own kernels: rows of 4-wide vectors at stride 1 and tails.
+      { inputs: [{ shape: [2, 5, 7, 9] }, { shape: [5, 1, 3, 3] }, { shape: [5] }], attrs: { groups: 5, padding: 1 }, name: 'depthwise 3x3, W 9' },
+      {
+        inputs: [{ shape: [1, 3, 6, 17] }, { shape: [3, 1, 3, 3] }, { shape: [3] }],
+        attrs: { groups: 3, padding: 1, stride: 2 },
+        name: 'depthwise, stride 2, W 17',
+      },
+      {
+        inputs: [{ shape: [2, 2, 5, 7] }, { shape: [2, 1, 2, 4] }, { shape: [2] }],
+        attrs: { groups: 2, padding: 'same' },
+        name: "depthwise, 'same', even kernel 2x4",
+      },
+      {
+        inputs: [{ shape: [1, 2, 4, 5] }, { shape: [2, 1, 3, 3] }, { shape: [2] }],
+        attrs: { groups: 2, padding: [3, 4], stride: [1, 2], dilation: [2, 1] },
+        name: 'depthwise, padding past the kernel extent, stride [1, 2], dilation [2, 1]',
+      },
       {
         inputs: [{ shape: [1, 3, 7, 7] }, { shape: [6, 1, 3, 3] }, { shape: [6] }],
         attrs: { groups: 3, padding: 1, stride: 2 },
@@ -429,7 +459,12 @@ const convTranspose2dOp: OpSpec<ConvTransposeAttrs, 'convTranspose2d'> = {
         attrs: { stride: [2, 1], padding: [1, 0], groups: 2, dilation: [1, 2] },
         name: 'groups 2, per-axis stride, padding, dilation',
       },
-      { inputs: [{ shape: [1, 3, 5, 5] }, { shape: [3, 1, 3, 3] }, { shape: [3] }], attrs: { groups: 3, padding: 1 }, name: 'depthwise (direct)' },
+      { inputs: [{ shape: [1, 3, 5, 5] }, { shape: [3, 1, 3, 3] }, { shape: [3] }], attrs: { groups: 3, padding: 1 }, name: 'depthwise' },
+      {
+        inputs: [{ shape: [2, 2, 3, 5] }, { shape: [2, 1, 3, 3] }, { shape: [2] }],
+        attrs: { groups: 2, stride: 2, padding: 1, outputPadding: 1 },
+        name: 'depthwise, stride 2, outputPadding 1',
+      },
       {
         inputs: [{ shape: [1, 2, 4, 3] }, { shape: [2, 2, 3, 3] }, { shape: [], noGrad: true }],
         attrs: { dilation: 2, outputPadding: 1, bias: false },

@@ -9,14 +9,17 @@ import { checkRank, outSize, pair } from './window.js';
 
 /** The options every window pool has. */
 export interface PoolOptions {
+  /** Defaults to the kernel size. */
   stride?: number | [number, number];
   padding?: number | [number, number];
+  /** Round the output size up (the last window starting inside the input or its left padding). */
   ceilMode?: boolean;
 }
 export interface MaxPool2dOptions extends PoolOptions {
   dilation?: number | [number, number];
 }
 export interface AvgPool2dOptions extends PoolOptions {
+  /** Divide by the whole window, padding included (default true), or by the input values it covers. */
   countIncludePad?: boolean;
   divisorOverride?: number;
 }
