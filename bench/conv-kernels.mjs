@@ -41,8 +41,9 @@ wg.manualSeed(1);
 console.log(`conv2d, eager, median of ${ROUNDS} rounds of ~${ROUND_MS} ms (min–max in brackets)`);
 for (const L of LAYERS) {
   const groups = L.groups ?? 1,
-    stride = L.stride ?? 1,
-    opts = { padding: L.pad, groups, stride };
+    stride = L.stride ?? 1;
+  // Only the options a layer sets, so that builds without groups can run the LeNet layers (bench/versus-style A/B).
+  const opts = { padding: L.pad, ...(groups > 1 && { groups }), ...(stride > 1 && { stride }) };
   const oh = Math.floor((L.h + 2 * L.pad - L.k) / stride) + 1;
   const x = wg.randn([L.n, L.c, L.h, L.h], { requiresGrad: true });
   const w = wg.randn([L.o, L.c / groups, L.k, L.k], { requiresGrad: true });
