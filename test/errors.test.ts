@@ -338,7 +338,7 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     ShapeError,
     /nn\.Linear: expected an input whose last dim is in_features = 4, got shape \[2, 3\]/,
   ],
-  ['nn.Conv2d: unknown option', () => new wg.nn.Conv2d(2, 3, 3, any({ groups: 2 })), ValueError, /nn\.Conv2d: unknown option 'groups'/],
+  ['nn.Conv2d: unknown option', () => new wg.nn.Conv2d(2, 3, 3, any({ padding_mode: 'zeros' })), ValueError, /nn\.Conv2d: unknown option 'padding_mode'/],
   [
     'nn.BatchNorm1d: momentum 2',
     () => new wg.nn.BatchNorm1d(3, { momentum: 2 }),
