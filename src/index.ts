@@ -31,7 +31,7 @@ export { gradcheck, type GradcheckOptions, type GradcheckResult } from './api/gr
 export * from './api/functional.js';
 export * as losses from './api/losses.js';
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';
-export type { AdaptiveSize, AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from './ops/pool.js';
+export type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolOptions } from './ops/pool.js';
 export type { InterpolateOptions } from './ops/resample.js';
 export * as data from './data/index.js';
 export * as optim from './optim/index.js';

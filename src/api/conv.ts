@@ -6,7 +6,7 @@ import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
-import type { AdaptiveSize, AvgPool2dOptions, MaxPool2dOptions } from '../ops/pool.js';
+import type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 
 /** The tensors of a convolution; without b, a 0-d placeholder fills the bias input and the kernels skip the bias entirely. */
@@ -99,6 +99,29 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { r
   checkBool('adaptiveMaxPool2d', 'returnIndices', returnIndices);
   const values = apply(op('adaptiveMaxPool2d'), [x], { outputSize });
   return returnIndices ? [values, apply(op('adaptiveMaxPool2dIndices'), [x], { outputSize })] : values;
+}
+
+/** Max pooling of x [N, C, L] over windows of k (maxPool2d's rules with 1×k windows); stride defaults to k. */
+export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dOptions = {}): Tensor {
+  checkTensor('maxPool1d', 'input', x);
+  const o = checkOptions<MaxPool1dOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode']);
+  checkBool('maxPool1d', 'ceilMode', o.ceilMode);
+  return apply(op('maxPool1d'), [x], { ...o, kernel: k });
+}
+
+/** Average pooling of x [N, C, L] over windows of k (avgPool2d's rules with 1×k windows); stride defaults to k. */
+export function avgPool1d(x: Tensor, k: number | [number], opts: AvgPool1dOptions = {}): Tensor {
+  checkTensor('avgPool1d', 'input', x);
+  const o = checkOptions<AvgPool1dOptions>('avgPool1d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+  checkBool('avgPool1d', 'ceilMode', o.ceilMode);
+  checkBool('avgPool1d', 'countIncludePad', o.countIncludePad);
+  return apply(op('avgPool1d'), [x], { ...o, kernel: k });
+}
+
+/** Mean of x [N, C, L] over PyTorch's adaptive windows giving [N, C, outputSize]. */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  checkTensor('adaptiveAvgPool1d', 'input', x);
+  return apply(op('adaptiveAvgPool1d'), [x], { outputSize });
 }
 
 /**

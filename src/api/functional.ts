@@ -36,3 +36,4 @@ export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
 export { reshape, flatten, transpose, permute, slice, cat, stack, embedding, dropout } from './shape.js';
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { conv1d, convTranspose2d, adaptiveAvgPool2d, adaptiveMaxPool2d, interpolate } from './conv.js';
+export { maxPool1d, avgPool1d, adaptiveAvgPool1d } from './conv.js';

@@ -4,8 +4,9 @@
  * (n, c) plane at a time; an index is a position within its input plane, iy·W + ix (PyTorch's).
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { aux, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
-import { checkRank, outSize, pair } from './window.js';
+import { contiguousView } from './shape.js';
+import { aux, defineOps, fmtShape, gin, gout, inp, out, param, type CompositeDef, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import { checkRank, outSize, pair, perDim } from './window.js';
 
 /** The options every window pool has. */
 export interface PoolOptions {
@@ -348,4 +349,112 @@ const [adaptiveMaxPool2dOp, adaptiveMaxPool2dIndicesOp] = maxPoolOps(
   adaptiveCases,
 );
 
-export const POOL_OPS = defineOps(maxPool2dOp, maxPool2dIndicesOp, avgPool2dOp, adaptiveAvgPool2dOp, adaptiveMaxPool2dOp, adaptiveMaxPool2dIndicesOp);
+// ---- 1-D pools: the 2-D ones on [N, C, 1, L] ----------------------------------------------------
+
+export interface MaxPool1dOptions {
+  stride?: number | [number];
+  padding?: number | [number];
+  dilation?: number | [number];
+  ceilMode?: boolean;
+}
+export interface AvgPool1dOptions {
+  stride?: number | [number];
+  padding?: number | [number];
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+}
+export interface Pool1dAttrs extends MaxPool1dOptions, AvgPool1dOptions {
+  kernel: number | [number];
+}
+
+/** A 1-D pool's attributes as the 2-D pool's on [N, C, 1, L]: windows one row high. */
+function lift1d(op: string, a: Pool1dAttrs): PoolAttrs {
+  const along = (name: string, v: unknown, min: number, h: number): [number, number] => [h, perDim(op, name, v, 1, min)[0]];
+  const kernel = along('kernel size', a.kernel, 1, 1);
+  return {
+    kernel,
+    stride: a.stride === undefined ? kernel : along('stride', a.stride, 1, 1),
+    padding: along('padding', a.padding ?? 0, 0, 0),
+    dilation: along('dilation', a.dilation ?? 1, 1, 1),
+    ceilMode: a.ceilMode,
+    countIncludePad: a.countIncludePad,
+  };
+}
+
+/** [N, C, L] checked, as the [N, C, 1, L] the 2-D op runs on. */
+function lift3d(op: string, x: Meta): Meta {
+  checkRank(op, 'input', 3, '[N, C, L]', x);
+  const [n, c, l] = x.shape;
+  if (c === 0 || l === 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels and length (only the batch dim N may be 0)`);
+  return { shape: [n, c, 1, l], dtype: x.dtype };
+}
+
+/** A 1-D pool as a composite: the 2-D op `pool2d` between two reshapes, with its attributes lifted by `attrs`. */
+function pool1d<A, N extends string>(
+  name: N,
+  pool2d: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d',
+  attrs: (a: A) => PoolAttrs | AdaptiveAttrs,
+  doc: string,
+  cases: TestCase<A>[],
+): CompositeDef<A, N> {
+  const planned = (x: Meta, a: A): number[] => {
+    const lifted = lift3d(name, x),
+      a2 = attrs(a);
+    const { shape } =
+      pool2d === 'adaptiveAvgPool2d' ? planAdaptive(name, [lifted], a2 as AdaptiveAttrs) : planPool(name, [lifted], a2 as PoolAttrs, pool2d === 'maxPool2d');
+    return [shape[0], shape[1], shape[3]];
+  };
+  return {
+    kind: 'composite',
+    name,
+    arity: 1,
+    gradInputs: [0],
+    doc,
+    plan: ([x], a) => ({ shape: planned(x, a) }),
+    compose: (b, [x], a) => {
+      const meta: Meta = { shape: b.shape(x), dtype: 'float32' },
+        shape = planned(meta, a);
+      const y = b.op(pool2d, [b.op('copy', [x], contiguousView(lift3d(name, meta).shape))], attrs(a));
+      return b.op('copy', [y], contiguousView(shape));
+    },
+    tests: { cases },
+  };
+}
+
+const pool1dCases: TestCase<Pool1dAttrs>[] = [
+  { inputs: [{ shape: [1, 1, 1] }], attrs: { kernel: 1 } },
+  { inputs: [{ shape: [2, 3, 17] }], attrs: { kernel: 3, stride: 2, padding: 1, ceilMode: true }, name: 'k 3, stride 2, padding 1, ceilMode' },
+  { inputs: [{ shape: [0, 2, 5] }], attrs: { kernel: 2 }, name: 'N = 0' },
+];
+
+const maxPool1dOp = pool1d('maxPool1d', 'maxPool2d', (a: Pool1dAttrs) => lift1d('maxPool1d', a), 'maxPool2d on [N, C, 1, L] with 1×k windows', [
+  ...pool1dCases,
+  { inputs: [{ shape: [1, 2, 9] }], attrs: { kernel: 2, stride: 1, dilation: 3 }, name: 'dilation 3' },
+]);
+const avgPool1dOp = pool1d('avgPool1d', 'avgPool2d', (a: Pool1dAttrs) => lift1d('avgPool1d', a), 'avgPool2d on [N, C, 1, L] with 1×k windows', [
+  ...pool1dCases,
+  { inputs: [{ shape: [1, 2, 7] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false' },
+]);
+const adaptiveAvgPool1dOp = pool1d(
+  'adaptiveAvgPool1d',
+  'adaptiveAvgPool2d',
+  ({ outputSize }: { outputSize: number }): AdaptiveAttrs => ({ outputSize: [1, perDim('adaptiveAvgPool1d', 'outputSize', outputSize, 1, 1)[0]] }),
+  'adaptiveAvgPool2d on [N, C, 1, L] to [1, outputSize]',
+  [
+    { inputs: [{ shape: [1, 1, 1] }], attrs: { outputSize: 1 } },
+    { inputs: [{ shape: [2, 3, 17] }], attrs: { outputSize: 5 }, name: 'overlapping windows' },
+    { inputs: [{ shape: [0, 2, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
+  ],
+);
+
+export const POOL_OPS = defineOps(
+  maxPool2dOp,
+  maxPool2dIndicesOp,
+  avgPool2dOp,
+  adaptiveAvgPool2dOp,
+  adaptiveMaxPool2dOp,
+  adaptiveMaxPool2dIndicesOp,
+  maxPool1dOp,
+  avgPool1dOp,
+  adaptiveAvgPool1dOp,
+);

@@ -272,6 +272,30 @@ const CASES: Case[] = [
     out: [-0.625, -0.375, -0.5, -0.25, -0.25, 0.0, 0.0, 0.25, 0.25, 0.5, 0.375, 0.625],
     grads: [[-0.28125, -0.28125, 0.09375, 0.09375, 0.25, 0.25, -0.25, -0.25, -0.09375, -0.09375, 0.28125, 0.28125]],
   },
+  {
+    name: 'maxPool1d 3, stride 2, padding 1, dilation 2, ceilMode',
+    inputs: [[[1, 2, 7], 7, 13, 6]],
+    run: ([x]) => wg.maxPool1d(x, 3, { stride: 2, padding: 1, dilation: 2, ceilMode: true }),
+    shape: [1, 2, 3],
+    out: [0.5, 0.75, 0.75, -0.25, 0.0, 0.0],
+    grads: [[0.0, 0.0, 0.0, -0.75, 0.0, 0.5, 0.0, 0.0, 0.0, 0.0, -0.5, 0.0, 1.0, 0.0]],
+  },
+  {
+    name: 'avgPool1d 3, stride 2, padding 1, ceilMode, countIncludePad false',
+    inputs: [[[1, 2, 7], 7, 13, 6]],
+    run: ([x]) => wg.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }),
+    shape: [1, 2, 4],
+    out: [-0.625, -0.166667, 0.083333, 0.0, 0.25, 0.166667, 0.416667, -0.75],
+    grads: [[-0.375, -0.208333, 0.166667, 0.166667, 0.0, -0.25, -0.25, 0.375, 0.458333, 0.083333, 0.0, -0.083333, -0.458333, -0.375]],
+  },
+  {
+    name: 'adaptiveAvgPool1d to 3 from 7',
+    inputs: [[[1, 2, 7], 7, 13, 6]],
+    run: ([x]) => wg.adaptiveAvgPool1d(x, 3),
+    shape: [1, 2, 3],
+    out: [-0.833333, -0.583333, -0.333333, 0.583333, 0.833333, 0.0],
+    grads: [[-0.25, -0.25, -0.083333, 0.166667, 0.166667, 0.0, 0.0, -0.166667, -0.166667, 0.083333, 0.25, 0.333333, 0.083333, 0.083333]],
+  },
 ];
 
 for (const be of ['wasm', 'reference'] as const) {
@@ -371,6 +395,19 @@ describe('errors of the new options', () => {
     expect(() => wg.adaptiveMaxPool2d(p(), [2] as unknown as number)).toThrow(wg.ValueError);
     expect(() => wg.adaptiveAvgPool2d(wg.zeros([5, 5]), 2)).toThrow(/^wasmgrad\.adaptiveAvgPool2d: input must be 4-D \[N, C, H, W\], got shape \[5, 5\]$/);
     expect(() => wg.adaptiveMaxPool2d(wg.zeros([1, 0, 5, 5]), 2)).toThrow(wg.ShapeError);
+  });
+  test('1-D pools', () => {
+    const p = () => wg.zeros([1, 2, 5]);
+    expect(() => wg.maxPool1d(wg.zeros([1, 2, 5, 5]), 2)).toThrow(/^wasmgrad\.maxPool1d: input must be 3-D \[N, C, L\], got shape \[1, 2, 5, 5\]$/);
+    expect(() => wg.avgPool1d(wg.zeros([1, 0, 5]), 2)).toThrow(
+      /^wasmgrad\.avgPool1d: input \[1, 0, 5\] needs non-zero channels and length \(only the batch dim N may be 0\)$/,
+    );
+    expect(() => wg.maxPool1d(p(), [2, 2] as unknown as number)).toThrow(
+      /^wasmgrad\.maxPool1d: kernel size must be a positive integer or a list of 1 of them, got \[2, 2\]$/,
+    );
+    expect(() => wg.avgPool1d(p(), 2, { dilation: 2 } as object)).toThrow(/unknown option 'dilation'/);
+    expect(() => wg.maxPool1d(p(), 2, { padding: 2 })).toThrow(wg.ValueError);
+    expect(() => wg.adaptiveAvgPool1d(p(), 0)).toThrow(/^wasmgrad\.adaptiveAvgPool1d: outputSize must be a positive integer or a list of 1 of them, got 0$/);
   });
   test('interpolate', () => {
     const p = () => wg.zeros([1, 1, 3, 4]);
