@@ -9,7 +9,8 @@ import * as wg from '../src/index.js';
 import { BackendError } from '../src/errors.js';
 import { apply, backend } from '../src/engine/engine.js';
 import { WasmBackend } from '../src/engine/backend/wasm.js';
-import { CONTRACT, MAX_PARAMS, R, REC_WORDS, contractHash, directInputWords, directWeightGradWords, directWeightWords } from '../src/ops/contract.js';
+import { CONTRACT, MAX_PARAMS, R, REC_WORDS, contractHash } from '../src/ops/contract.js';
+import { directConvWords } from '../src/ops/conv.js';
 import { OPS, TABLE_HASH, op, type OpName } from '../src/ops/index.js';
 import { FLAG_BACKWARD, newRecord, type OpDef } from '../src/ops/types.js';
 import { makeData, rng, wantsGrad } from './helpers/harness.js';
@@ -195,22 +196,12 @@ describe('the scratch arena', () => {
     // their sizes are checked one by one against the contract's formulas.
     const simd = (backend('wasm') as WasmBackend).simd;
     let directCases = 0;
-    const direct = (params: readonly number[], fwd: number, bwd: number, label: string) => {
-      const [, c, h, w, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw] = params;
-      if (!simd || sh !== 1 || sw !== 1 || kh * kw === 1 || ph > dh * (kh - 1) || pw > dw * (kw - 1)) return;
+    const direct = (name: string, params: readonly number[], fwd: number, bwd: number, label: string) => {
+      const want = directConvWords(params, name === 'convTranspose2d');
+      if (!simd || want === undefined) return;
       directCases++;
-      const hp = h + 2 * ph,
-        wp = w + 2 * pw,
-        ghp = oh + 2 * (dh * (kh - 1) - ph),
-        gwp = ow + 2 * (dw * (kw - 1) - pw);
-      const wantFwd = directInputWords(c, hp, wp, kh, kw, dw) + directWeightWords(c, hp, wp, o, kh, kw, dh);
-      const wantBwd =
-        directInputWords(o, ghp, gwp, kh, kw, dw) +
-        directWeightWords(o, ghp, gwp, c, kh, kw, dh) +
-        directInputWords(c, hp, wp, kh, kw, dw) +
-        directWeightGradWords(oh * ow, c * kh * kw, o);
-      if (fwd !== wantFwd || bwd !== wantBwd)
-        mismatches.push(`conv2d ${label} (direct): takes ${fwd} / ${bwd} words, the contract says ${wantFwd} / ${wantBwd}`);
+      if (fwd !== want.fwd || bwd !== want.bwd)
+        mismatches.push(`${name} ${label} (direct): takes ${fwd} / ${bwd} words, the contract says ${want.fwd} / ${want.bwd}`);
     };
     for (const o of OPS) {
       let attained = false,
@@ -228,7 +219,7 @@ describe('the scratch arena', () => {
           bwd = ex.arenaDemand();
         }
         const demand = Math.max(fwd, bwd);
-        if (o.name === 'conv2d') direct(plan.params!, fwd, bwd, c.name ?? String(ci));
+        if (o.name === 'conv2d' || o.name === 'convTranspose2d') direct(o.name, plan.params!, fwd, bwd, c.name ?? String(ci));
         if (demand > workspace) mismatches.push(`${o.name} ${c.name ?? ci}: takes ${demand} words, plans ${workspace}`);
         any ||= workspace > 0;
         attained ||= demand === workspace;

@@ -185,7 +185,7 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     'conv2d: unknown option',
     () => wg.conv2d(x4(), wg.ones([1, 2, 3, 3]), null, any({ pad: 1 })),
     ValueError,
-    /conv2d: unknown option 'pad' \(the options are stride, padding, dilation\)/,
+    /conv2d: unknown option 'pad' \(the options are stride, padding, dilation, groups\)/,
   ],
   ['conv2d: stride 0', () => wg.conv2d(x4(), wg.ones([1, 2, 3, 3]), null, { stride: 0 }), ValueError, /conv2d: stride must be a positive integer .* got 0/],
   ['maxPool2d: input not a tensor', () => wg.maxPool2d(any([1]), 2), ValueError, /maxPool2d: input must be a Tensor, got \[1\]/],
@@ -337,7 +337,7 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     ShapeError,
     /nn\.Linear: expected an input whose last dim is in_features = 4, got shape \[2, 3\]/,
   ],
-  ['nn.Conv2d: unknown option', () => new wg.nn.Conv2d(2, 3, 3, any({ groups: 2 })), ValueError, /nn\.Conv2d: unknown option 'groups'/],
+  ['nn.Conv2d: unknown option', () => new wg.nn.Conv2d(2, 3, 3, any({ padding_mode: 'zeros' })), ValueError, /nn\.Conv2d: unknown option 'padding_mode'/],
   [
     'nn.BatchNorm1d: momentum 2',
     () => new wg.nn.BatchNorm1d(3, { momentum: 2 }),

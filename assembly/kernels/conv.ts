@@ -1,14 +1,26 @@
-// conv2d, NCHW, two ways (the rule is isDirect; both are described at their sections):
-//  - direct (SIMD builds, stride 1, kernel larger than 1×1, padding at most dilation·(k − 1)):
-//    the image is padded once and a GEMM-like micro-kernel reads its shifted copies in place; dX
-//    is the same kernel run on the padded G with flipped weights, dW a micro-kernel over Gᵀ;
+// conv2d and convTranspose2d, NCHW, two ways (the rule is isDirect; both are described at their
+// sections):
+//  - direct (SIMD builds, stride 1, kernel larger than 1×1, padding on each side at most
+//    dilation·(k − 1)): the image is padded once and a GEMM-like micro-kernel reads its shifted
+//    copies in place; dX is the same kernel run on the padded G with flipped weights, dW a
+//    micro-kernel over Gᵀ;
 //  - im2col + GEMM per image (everything else, and all of the scalar build): im2col lays the
 //    receptive fields out as a [C·kh·kw, OH·OW] column matrix in the workspace, and
 //    out[n] = W[O, C·kh·kw] · col (+ bias). Backward per image: dW += G[n]·colᵀ,
 //    dcol = Wᵀ·G[n] then col2im adds dcol into dX[n]. A 1×1 kernel with stride 1 and no padding
 //    needs no col matrix: the image itself, [C, H·W], is the column matrix.
+// Depthwise convolutions (groups = C = O) have kernels of their own on every build
+// (./depthwise.ts). Groups: group q convolves input channels [q·cg, (q+1)·cg) (cg = C / groups) into output
+// channels [q·og, (q+1)·og) (og = O / groups) with weight rows [q·og, (q+1)·og): each group is a
+// convolution of its own on contiguous slices of the image, the output and the weights, so both
+// paths run group by group (per-group GEMMs; depthwise is cg = og = 1).
+// Padding: ph, pw are the top and left padding; the bottom and right padding follow from the
+// output size (OH = H + ph + pb − dh·(kh − 1) at stride 1), which lets padding 'same' put its odd
+// extra row on the bottom as PyTorch does.
 // db = Σ G over images and output pixels. The backward honours FLAG_OVERWRITE for all three
 // gradients: a flagged one is written, not added into.
+// convTranspose2d is this convolution's adjoint, run by the same routines with the roles swapped
+// (see its kernels at the end).
 import { arenaAlloc } from '../arena';
 import { GIN, GOUT, IN, OUT, P, overwrites, ptr } from '../record';
 import { madd } from '../simd';
@@ -16,15 +28,25 @@ import { gemm, gemmScratch } from './gemm';
 // Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
 import { DO, DP, WO } from '../generated/contract';
 import { sumRun } from './reduce';
+import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwiseWeightGrad, isDepthwise } from './depthwise';
 
-/** The kernel parameters as laid out by src/ops/conv.ts (record words P0..P15). */
-@unmanaged class ConvGeom {
+/**
+ * The kernel parameters as laid out by src/ops/conv.ts (record words P0..P16): the geometry of a
+ * convolution x [n, c, h, w] → [n, o, oh, ow]. For convTranspose2d it is the geometry of the
+ * convolution whose adjoint it computes.
+ */
+@unmanaged export class ConvGeom {
   n: i32; c: i32; h: i32; w: i32; o: i32; kh: i32; kw: i32; oh: i32; ow: i32;
-  sh: i32; sw: i32; ph: i32; pw: i32; dh: i32; dw: i32; bias: i32;
+  sh: i32; sw: i32; ph: i32; pw: i32; dh: i32; dw: i32; bias: i32; groups: i32;
 }
 
 @inline function geom(rec: usize): ConvGeom {
   return changetype<ConvGeom>(rec + (<usize>P << 2));
+}
+
+/** Byte offset of channel ch of image img in an [n][chs][plane] tensor. */
+@inline export function at(img: i32, chs: i32, ch: i32, plane: i32): usize {
+  return <usize>((img * chs + ch) * plane) << 2;
 }
 
 // ---- index ranges shared with pooling --------------------------------------------------------
@@ -59,7 +81,7 @@ import { sumRun } from './reduce';
 // Taps whose input row is vertical padding for every position of a tile are skipped (with large
 // padding, as dX's, that is a good part of the work).
 
-/** One stride-1 convolution: cin planes h×w, padded by ph, pw, into cout planes oh×ow, and its buffers. */
+/** One stride-1 convolution: cin planes h×w, padded by ph, pw (top, left), into cout planes oh×ow, and its buffers. */
 @unmanaged class Direct {
   cin: i32; h: i32; w: i32; ph: i32; pw: i32; cout: i32; kh: i32; kw: i32; dh: i32; dw: i32;
   hp: i32; wp: i32; oh: i32; ow: i32;
@@ -71,12 +93,16 @@ import { sumRun } from './reduce';
 
 // DP: positions per tile of the direct kernel (two f32x4); DO: output channels per tile.
 
-/** The geometry of a direct convolution, with its tap offsets and its zeroed padded-input buffer. */
-function direct(cin: i32, h: i32, w: i32, ph: i32, pw: i32, cout: i32, kh: i32, kw: i32, dh: i32, dw: i32): Direct {
+/**
+ * The geometry of a direct convolution of cin planes h×w into cout planes oh×ow, padded by ph, pw
+ * on the top and left (the padded planes hp×wp reach as far as the outputs read: the bottom and
+ * right padding are what is left), with its tap offsets and its zeroed padded-input buffer.
+ */
+function direct(cin: i32, h: i32, w: i32, ph: i32, pw: i32, oh: i32, ow: i32, cout: i32, kh: i32, kw: i32, dh: i32, dw: i32): Direct {
   const d = changetype<Direct>(arenaAlloc(offsetof<Direct>()));
   d.cin = cin; d.h = h; d.w = w; d.ph = ph; d.pw = pw; d.cout = cout; d.kh = kh; d.kw = kw; d.dh = dh; d.dw = dw;
-  d.hp = h + 2 * ph; d.wp = w + 2 * pw;
-  d.oh = d.hp - dh * (kh - 1); d.ow = d.wp - dw * (kw - 1);
+  d.oh = oh; d.ow = ow;
+  d.hp = oh + dh * (kh - 1); d.wp = ow + dw * (kw - 1);
   d.cols = (d.oh * d.wp + DP - 1) / DP * DP;
   d.offs = arenaAlloc(<usize>(cin * kh * kw) << 2);
   for (let c = 0; c < cin; c++)
@@ -101,15 +127,19 @@ function padImage(d: Direct, src: usize): void {
       );
 }
 
+/** Allocates the packed weights (cout rounded up to DO channels) and the output buffer of d. */
+function directWeights(d: Direct): void {
+  const rows = (d.cout + DO - 1) / DO * DO;
+  d.pk = arenaAlloc(<usize>(rows * d.cin * d.kh * d.kw) << 2);
+  d.cbuf = arenaAlloc(<usize>(rows * d.cols) << 2);
+}
+
 /**
- * Packs the weights as [cout/DO][k][DO] (missing channels zero) and allocates the output buffer.
- * Weight (o, c, i, j) is read at w + 4·(base + o·so + c·sc + i·si + j·sj): the forward passes
- * W's own strides, dX the transposed and flipped ones.
+ * Packs one group's weights as [cout/DO][k][DO] (missing channels zero). Weight (o, c, i, j) is
+ * read at w + 4·(base + o·so + c·sc + i·si + j·sj): the forward passes W's own strides, dX the
+ * transposed and flipped ones.
  */
-function directWeights(d: Direct, w: usize, base: i32, so: i32, sc: i32, si: i32, sj: i32): void {
-  const ckk = d.cin * d.kh * d.kw, blocks = (d.cout + DO - 1) / DO;
-  d.pk = arenaAlloc(<usize>(blocks * DO * ckk) << 2);
-  d.cbuf = arenaAlloc(<usize>(blocks * DO * d.cols) << 2);
+function packWeights(d: Direct, w: usize, base: i32, so: i32, sc: i32, si: i32, sj: i32): void {
   let p = d.pk;
   for (let ob = 0; ob < d.cout; ob += DO)
     for (let c = 0; c < d.cin; c++)
@@ -165,7 +195,7 @@ function directWeights(d: Direct, w: usize, base: i32, so: i32, sc: i32, si: i32
 
 /**
  * dst [cout][oh][ow] = (dst +) conv(src [cin][h][w]) (+ bias[o] when bias ≠ 0), through
- * directWeights' packed weights.
+ * packWeights' packed weights.
  */
 function directImage(d: Direct, src: usize, dst: usize, bias: usize, add: bool): void {
   padImage(d, src);
@@ -289,12 +319,12 @@ function weightGradImage(d: Direct, gt: usize, acc: usize): void {
 }
 
 /**
- * Walks every (tap, output pixel) pair of one image. toCol (im2col):
+ * Walks every (tap, output pixel) pair of one group of one image (its cg channels). toCol (im2col):
  * col[(c·kh + i)·kw + j][oy·OW + ox] = x[c][oy·sh − ph + i·dh][ox·sw − pw + j·dw], 0 in the
  * padding. Otherwise its adjoint (col2im): x[c][iy][ix] += col[…] for every tap reading inside.
  */
 function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
-  const c = g.c, h = g.h, w = g.w, kh = g.kh, kw = g.kw, oh = g.oh, ow = g.ow;
+  const c = g.c / g.groups, h = g.h, w = g.w, kh = g.kh, kw = g.kw, oh = g.oh, ow = g.ow;
   const sh = g.sh, sw = g.sw, ph = g.ph, pw = g.pw, dh = g.dh, dw = g.dw;
   for (let ch = 0; ch < c; ch++) {
     for (let i = 0; i < kh; i++) {
@@ -321,21 +351,22 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
   }
 }
 
-/** col = im2col(x[n]). */
+/** col = im2col(x[n], one group). */
 @inline function im2col(g: ConvGeom, x: usize, col: usize): void {
   walkColumns(g, x, col, true);
 }
 
-/** gx[n] += col2im(dcol). */
+/** gx[n] (one group) += col2im(dcol). */
 @inline function col2imAdd(g: ConvGeom, dcol: usize, gx: usize): void {
   walkColumns(g, gx, dcol, false);
 }
 
+/** A 1×1 kernel at stride 1 without padding reading every input pixel (a transposed conv's output padding can leave the last rows unread). */
 @inline function isPointwise(g: ConvGeom): bool {
-  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0;
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.h && g.ow == g.w;
 }
 
-/** The column matrix of image x: x itself for a pointwise conv, else im2col into col. */
+/** The column matrix of image x (one group): x itself for a pointwise conv, else im2col into col. */
 @inline function columns(g: ConvGeom, x: usize, col: usize): usize {
   if (isPointwise(g)) return x;
   im2col(g, x, col);
@@ -344,138 +375,259 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
 
 /**
  * The direct kernels need stride 1 (an output row's positions read contiguous inputs) and
- * padding ≤ dilation·(k − 1) (dX pads G by the difference); a 1×1 kernel with stride 1 is a plain
- * GEMM on the image already. LeNet-5's layers (5×5, 1→6 and 6→16 channels, batch 32) ran
- * 2.0–2.5× faster forward and 1.3–1.7× forward + backward than im2col + GEMM
- * (bench/conv-kernels.mjs). At batch 8 with 3×3 or 5×5 kernels, forward + backward: 64→64 on
- * 32×32 images 57 vs 39 GFLOP/s, 3→32 on 64×64 28 vs 28, 128→128 on 16×16 57 vs 55, 32→64 on
- * 28×28 56 vs 52; only 256→256 on 8×8 was slower, 49 vs 53: no size limit is worth a rule.
+ * padding on each side at most dilation·(k − 1) (dX pads G by the differences; the bottom and
+ * right padding, OH + dh·(kh − 1) − H − ph, can also be negative when the output stops short, as
+ * a transposed convolution's output padding makes it); a 1×1 kernel with stride 1 is a plain GEMM
+ * on the image already. LeNet-5's layers (5×5, 1→6 and 6→16 channels, batch 32) ran 2.0–2.5×
+ * faster forward and 1.3–1.7× forward + backward than im2col + GEMM (bench/conv-kernels.mjs). At
+ * batch 8 with 3×3 or 5×5 kernels, forward + backward: 64→64 on 32×32 images 57 vs 39 GFLOP/s,
+ * 3→32 on 64×64 28 vs 28, 128→128 on 16×16 57 vs 55, 32→64 on 28×28 56 vs 52; only 256→256 on
+ * 8×8 was slower, 49 vs 53: no size limit is worth a rule.
  */
 @inline function isDirect(g: ConvGeom): bool {
-  return g.sh == 1 && g.sw == 1 && g.kh * g.kw > 1 && g.ph <= g.dh * (g.kh - 1) && g.pw <= g.dw * (g.kw - 1);
+  const eh = g.dh * (g.kh - 1), ew = g.dw * (g.kw - 1);
+  const pb = g.oh + eh - g.h - g.ph, pr = g.ow + ew - g.w - g.pw;
+  return g.sh == 1 && g.sw == 1 && g.kh * g.kw > 1 && g.ph <= eh && g.pw <= ew && pb >= 0 && pb <= eh && pr >= 0 && pr <= ew;
 }
 
-/** The direct forward: W is read with its own strides [O][C][kh][kw]. */
-function directFwd(rec: usize, g: ConvGeom): void {
-  const x = ptr(rec, IN), out = ptr(rec, OUT), b = g.bias ? ptr(rec, IN + 2) : 0;
-  const d = direct(g.c, g.h, g.w, g.ph, g.pw, g.o, g.kh, g.kw, g.dh, g.dw);
-  directWeights(d, ptr(rec, IN + 1), 0, g.c * g.kh * g.kw, g.kh * g.kw, g.kw, 1);
-  for (let img = 0; img < g.n; img++)
-    directImage(d, x + (<usize>(img * g.c * g.h * g.w) << 2), out + (<usize>(img * g.o * g.oh * g.ow) << 2), b, false);
+// ---- the direct path, group by group ----------------------------------------------------------
+
+/** The padded-input geometry of g's forward: one group's cg channels into its og. */
+@inline function forwardDirect(g: ConvGeom): Direct {
+  return direct(g.c / g.groups, g.h, g.w, g.ph, g.pw, g.oh, g.ow, g.o / g.groups, g.kh, g.kw, g.dh, g.dw);
 }
 
-export function f32_conv_2d_fwd(rec: usize): void {
-  const g = geom(rec);
-  if (ASC_FEATURE_SIMD) {
-    if (isDirect(g)) {
-      directFwd(rec, g);
-      return;
-    }
-  }
-  const c = g.c, o = g.o, ckk = g.c * g.kh * g.kw, ohw = g.oh * g.ow, hasBias = g.bias != 0;
-  const x = ptr(rec, IN), wt = ptr(rec, IN + 1), b = ptr(rec, IN + 2), out = ptr(rec, OUT);
-  const col: usize = isPointwise(g) ? 0 : arenaAlloc(<usize>(ckk * ohw) << 2);
-  const ws = gemmScratch(ohw);
-  for (let img = 0; img < g.n; img++) {
-    const on = out + (<usize>(img * o * ohw) << 2);
-    const src = columns(g, x + (<usize>(img * c * g.h * g.w) << 2), col);
-    // The bias is written first and the GEMM accumulates onto it: no separate epilogue pass.
-    if (hasBias) {
-      for (let oc = 0; oc < o; oc++) {
-        const row = on + (<usize>(oc * ohw) << 2), bv = load<f32>(b + (<usize>oc << 2));
-        let t = 0;
-        if (ASC_FEATURE_SIMD) for (const v = f32x4.splat(bv); t + 4 <= ohw; t += 4) v128.store(row + (<usize>t << 2), v);
-        for (; t < ohw; t++) store<f32>(row + (<usize>t << 2), bv);
-      }
-    }
-    gemm(o, ohw, ckk, wt, ckk, false, src, ohw, false, on, ohw, hasBias, ws);
+/** out (+)= conv(x, W) (+ bias when b ≠ 0) on d = forwardDirect(g): W read with its own strides [O][cg][kh][kw]. */
+function directForward(g: ConvGeom, d: Direct, x: usize, wt: usize, b: usize, out: usize, add: bool): void {
+  const cg = d.cin, og = d.cout, kk = g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
+  directWeights(d);
+  for (let q = 0; q < g.groups; q++) {
+    packWeights(d, wt, q * og * cg * kk, cg * kk, kk, g.kw, 1);
+    const bq = b ? b + (<usize>(q * og) << 2) : 0;
+    for (let img = 0; img < g.n; img++) directImage(d, x + at(img, g.c, q * cg, hw), out + at(img, g.o, q * og, ohw), bq, add);
   }
 }
 
 /**
- * The direct backward. dX: the direct kernel on G padded by dh·(kh − 1) − ph, dw·(kw − 1) − pw,
- * with weights W'[c][o][i][j] = W[o][c][kh − 1 − i][kw − 1 − j]. dW: per image into the dWᵀ sums
- * (weightGradImage), transposed into dW at the end.
+ * gx (+)= the input gradient of G: the direct kernel on G padded by dh·(kh − 1) − ph (top) and
+ * dw·(kw − 1) − pw (left), with weights W'[c][o][i][j] = W[o][c][kh − 1 − i][kw − 1 − j].
  */
-function directBwd(rec: usize, g: ConvGeom): void {
-  const x = ptr(rec, IN), gout = ptr(rec, GOUT), gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1);
-  const kk = g.kh * g.kw, ckk = g.c * kk, ohw = g.oh * g.ow, chw = g.c * g.h * g.w;
-  if (gx) {
-    const dT = direct(g.o, g.oh, g.ow, g.dh * (g.kh - 1) - g.ph, g.dw * (g.kw - 1) - g.pw, g.c, g.kh, g.kw, g.dh, g.dw);
-    directWeights(dT, ptr(rec, IN + 1), kk - 1, kk, ckk, -g.kw, -1);
-    const add = !overwrites(rec, 0);
-    for (let img = 0; img < g.n; img++) directImage(dT, gout + (<usize>(img * g.o * ohw) << 2), gx + (<usize>(img * chw) << 2), 0, add);
+function directInputGrad(g: ConvGeom, gout: usize, wt: usize, gx: usize, add: bool): void {
+  const cg = g.c / g.groups, og = g.o / g.groups, kk = g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
+  const dT = direct(og, g.oh, g.ow, g.dh * (g.kh - 1) - g.ph, g.dw * (g.kw - 1) - g.pw, g.h, g.w, cg, g.kh, g.kw, g.dh, g.dw);
+  directWeights(dT);
+  for (let q = 0; q < g.groups; q++) {
+    packWeights(dT, wt, q * og * cg * kk + kk - 1, kk, cg * kk, -g.kw, -1);
+    for (let img = 0; img < g.n; img++) directImage(dT, gout + at(img, g.o, q * og, ohw), gx + at(img, g.c, q * cg, hw), 0, add);
   }
-  if (gw) {
-    const d = direct(g.c, g.h, g.w, g.ph, g.pw, g.o, g.kh, g.kw, g.dh, g.dw);
-    const co = (g.o + WO - 1) / WO * WO;
-    const gtBytes = <usize>(ohw * co) << 2, accBytes = <usize>(ckk * co) << 2;
-    const gt = arenaAlloc(gtBytes), acc = arenaAlloc(accBytes);
-    memory.fill(gt, 0, gtBytes);
+}
+
+/** gw (+)= the weight gradient on d = forwardDirect(g): per group, the dWᵀ sums over the images (weightGradImage), transposed into dW. */
+function directWeightGrad(g: ConvGeom, d: Direct, x: usize, gout: usize, gw: usize, add: bool): void {
+  const cg = d.cin, og = d.cout, ckk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
+  const co = (og + WO - 1) / WO * WO;
+  const gtBytes = <usize>(ohw * co) << 2, accBytes = <usize>(ckk * co) << 2;
+  const gt = arenaAlloc(gtBytes), acc = arenaAlloc(accBytes);
+  // Channels past og stay zero in every group's Gᵀ.
+  memory.fill(gt, 0, gtBytes);
+  for (let q = 0; q < g.groups; q++) {
     memory.fill(acc, 0, accBytes);
     for (let img = 0; img < g.n; img++) {
-      padImage(d, x + (<usize>(img * chw) << 2));
-      const gn = gout + (<usize>(img * g.o * ohw) << 2);
+      padImage(d, x + at(img, g.c, q * cg, hw));
+      const gn = gout + at(img, g.o, q * og, ohw);
       for (let p = 0; p < ohw; p++)
-        for (let o = 0; o < g.o; o++) store<f32>(gt + (<usize>(p * co + o) << 2), load<f32>(gn + (<usize>(o * ohw + p) << 2)));
+        for (let o = 0; o < og; o++) store<f32>(gt + (<usize>(p * co + o) << 2), load<f32>(gn + (<usize>(o * ohw + p) << 2)));
       weightGradImage(d, gt, acc);
     }
-    const add = !overwrites(rec, 1);
-    for (let o = 0; o < g.o; o++)
+    for (let o = 0; o < og; o++)
       for (let k = 0; k < ckk; k++) {
-        const p = gw + (<usize>(o * ckk + k) << 2), s = load<f32>(acc + (<usize>(k * co + o) << 2));
+        const p = gw + (<usize>((q * og + o) * ckk + k) << 2), s = load<f32>(acc + (<usize>(k * co + o) << 2));
         store<f32>(p, add ? load<f32>(p) + s : s);
       }
   }
 }
 
+// ---- the im2col path, group by group ----------------------------------------------------------
+
+/** The im2col path's column matrix of one group (none for a pointwise conv); then gemmScratch(max(OH·OW, cg·kh·kw)). */
+@inline function colMatrix(g: ConvGeom): usize {
+  return isPointwise(g) ? 0 : arenaAlloc(<usize>(g.c / g.groups * g.kh * g.kw * g.oh * g.ow) << 2);
+}
+
+@inline function colGemmScratch(g: ConvGeom): usize {
+  return gemmScratch(max(g.oh * g.ow, g.c / g.groups * g.kh * g.kw));
+}
+
 /**
- * db (+)= Σ G over the images and output pixels: each image's row of a channel is a long sum
- * (reduce.ts sumRun), and the rows' sums, one per image, add into a float64 total (a scalar, so
+ * out (+)= conv(x, W) (+ bias when b ≠ 0; then add is false: the bias rows are written first and
+ * the GEMM accumulates onto them, no separate epilogue pass).
+ */
+function colForward(g: ConvGeom, x: usize, wt: usize, b: usize, out: usize, add: bool, col: usize, ws: usize): void {
+  const cg = g.c / g.groups, og = g.o / g.groups, cgkk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
+  for (let img = 0; img < g.n; img++) {
+    for (let q = 0; q < g.groups; q++) {
+      const on = out + at(img, g.o, q * og, ohw);
+      if (b) {
+        for (let oc = 0; oc < og; oc++) {
+          const row = on + (<usize>(oc * ohw) << 2), bv = load<f32>(b + (<usize>(q * og + oc) << 2));
+          let t = 0;
+          if (ASC_FEATURE_SIMD) for (const v = f32x4.splat(bv); t + 4 <= ohw; t += 4) v128.store(row + (<usize>t << 2), v);
+          for (; t < ohw; t++) store<f32>(row + (<usize>t << 2), bv);
+        }
+      }
+      const src = columns(g, x + at(img, g.c, q * cg, hw), col);
+      gemm(og, ohw, cgkk, wt + (<usize>(q * og * cgkk) << 2), cgkk, false, src, ohw, false, on, ohw, add || b != 0, ws);
+    }
+  }
+}
+
+/** gw += G·colᵀ and gx += col2im(Wᵀ·G) per image and group (either pointer 0: not wanted). */
+function colBackward(g: ConvGeom, x: usize, wt: usize, gout: usize, gx: usize, gw: usize, col: usize, ws: usize): void {
+  const cg = g.c / g.groups, og = g.o / g.groups, cgkk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
+  const pointwise = isPointwise(g);
+  for (let img = 0; img < g.n; img++) {
+    for (let q = 0; q < g.groups; q++) {
+      const gn = gout + at(img, g.o, q * og, ohw), xq = at(img, g.c, q * cg, hw), wq = wt + (<usize>(q * og * cgkk) << 2);
+      // dW[og, cgkk] += G[n][og, OHW] · colᵀ
+      if (gw) gemm(og, cgkk, ohw, gn, ohw, false, columns(g, x + xq, col), ohw, true, gw + (<usize>(q * og * cgkk) << 2), cgkk, true, ws);
+      if (gx) {
+        // dcol[cgkk, OHW] = Wᵀ · G[n], then col2im adds each tap back where it was read from.
+        if (pointwise) gemm(cgkk, ohw, og, wq, cgkk, true, gn, ohw, false, gx + xq, ohw, true, ws);
+        else {
+          gemm(cgkk, ohw, og, wq, cgkk, true, gn, ohw, false, col, ohw, false, ws);
+          col2imAdd(g, col, gx + xq);
+        }
+      }
+    }
+  }
+}
+
+// ---- per-channel sums and broadcasts (the biases) ----------------------------------------------
+
+/**
+ * db (+)= Σ G over the images and the plane of each channel: each image's plane is a long sum
+ * (reduce.ts sumRun), and the planes' sums, one per image, add into a float64 total (a scalar, so
  * float64 is the simplest accurate accumulator: no compensation needed).
  */
-function biasGrad(rec: usize, g: ConvGeom): void {
-  const gb = ptr(rec, GIN + 2);
-  if (!gb || !g.bias) return;
-  const gout = ptr(rec, GOUT), ohw = g.oh * g.ow, add = !overwrites(rec, 2);
-  for (let oc = 0; oc < g.o; oc++) {
+function channelSums(db: usize, gsrc: usize, n: i32, chs: i32, plane: i32, add: bool): void {
+  for (let ch = 0; ch < chs; ch++) {
     let s: f64 = 0;
-    for (let img = 0; img < g.n; img++) s += sumRun(gout + (<usize>((img * g.o + oc) * ohw) << 2), ohw);
-    const p = gb + (<usize>oc << 2);
+    for (let img = 0; img < n; img++) s += sumRun(gsrc + at(img, chs, ch, plane), plane);
+    const p = db + (<usize>ch << 2);
     store<f32>(p, add ? <f32>(<f64>load<f32>(p) + s) : <f32>s);
   }
 }
 
-export function f32_conv_2d_bwd(rec: usize): void {
+/** out[img][ch][·] += b[ch]. */
+function addChannels(out: usize, b: usize, n: i32, chs: i32, plane: i32): void {
+  for (let img = 0; img < n; img++)
+    for (let ch = 0; ch < chs; ch++) {
+      const row = out + at(img, chs, ch, plane), bv = load<f32>(b + (<usize>ch << 2));
+      let t = 0;
+      if (ASC_FEATURE_SIMD) {
+        for (const v = f32x4.splat(bv); t + 4 <= plane; t += 4) {
+          const p = row + (<usize>t << 2);
+          v128.store(p, f32x4.add(v128.load(p), v));
+        }
+      }
+      for (; t < plane; t++) {
+        const p = row + (<usize>t << 2);
+        store<f32>(p, load<f32>(p) + bv);
+      }
+    }
+}
+
+// ---- conv2d ------------------------------------------------------------------------------------
+
+export function f32_conv_2d_fwd(rec: usize): void {
   const g = geom(rec);
-  biasGrad(rec, g);
+  const x = ptr(rec, IN), wt = ptr(rec, IN + 1), b = g.bias ? ptr(rec, IN + 2) : 0, out = ptr(rec, OUT);
+  if (isDepthwise(g)) {
+    depthwiseForward(g, depthwisePlane(g), x, wt, b, out, false);
+    return;
+  }
   if (ASC_FEATURE_SIMD) {
     if (isDirect(g)) {
-      directBwd(rec, g);
+      directForward(g, forwardDirect(g), x, wt, b, out, false);
       return;
     }
   }
-  const c = g.c, o = g.o, ckk = g.c * g.kh * g.kw, ohw = g.oh * g.ow, chw = c * g.h * g.w;
-  const x = ptr(rec, IN), wt = ptr(rec, IN + 1), gout = ptr(rec, GOUT);
-  const gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1);
-  const pointwise = isPointwise(g);
-  const col: usize = pointwise ? 0 : arenaAlloc(<usize>(ckk * ohw) << 2);
-  const ws = gemmScratch(max(ohw, ckk));
-  // Every image adds: an overwritten gradient is cleared first.
-  if (gx && overwrites(rec, 0)) memory.fill(gx, 0, <usize>(g.n * chw) << 2);
-  if (gw && overwrites(rec, 1)) memory.fill(gw, 0, <usize>(o * ckk) << 2);
-  for (let img = 0; img < g.n; img++) {
-    const gn = gout + (<usize>(img * o * ohw) << 2);
-    const xoff = <usize>(img * chw) << 2;
-    // dW[O, CKK] += G[n][O, OHW] · colᵀ
-    if (gw) gemm(o, ckk, ohw, gn, ohw, false, columns(g, x + xoff, col), ohw, true, gw, ckk, true, ws);
-    if (gx) {
-      // dcol[CKK, OHW] = Wᵀ · G[n], then col2im adds each tap back where it was read from.
-      if (pointwise) gemm(ckk, ohw, o, wt, ckk, true, gn, ohw, false, gx + xoff, ohw, true, ws);
-      else {
-        gemm(ckk, ohw, o, wt, ckk, true, gn, ohw, false, col, ohw, false, ws);
-        col2imAdd(g, col, gx + xoff);
-      }
+  const col = colMatrix(g);
+  colForward(g, x, wt, b, out, false, col, colGemmScratch(g));
+}
+
+export function f32_conv_2d_bwd(rec: usize): void {
+  const g = geom(rec);
+  const x = ptr(rec, IN), wt = ptr(rec, IN + 1), gout = ptr(rec, GOUT), gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
+  if (gb && g.bias) channelSums(gb, gout, g.n, g.o, g.oh * g.ow, !overwrites(rec, 2));
+  if (isDepthwise(g)) {
+    const pad = depthwisePlane(g);
+    if (gx) depthwiseInputGrad(g, pad, gout, wt, gx, !overwrites(rec, 0));
+    if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    if (isDirect(g)) {
+      if (gx) directInputGrad(g, gout, wt, gx, !overwrites(rec, 0));
+      if (gw) directWeightGrad(g, forwardDirect(g), x, gout, gw, !overwrites(rec, 1));
+      return;
     }
+  }
+  const col = colMatrix(g), ws = colGemmScratch(g);
+  // Every image and group adds: an overwritten gradient is cleared first.
+  if (gx && overwrites(rec, 0)) memory.fill(gx, 0, <usize>(g.n * g.c * g.h * g.w) << 2);
+  if (gw && overwrites(rec, 1)) memory.fill(gw, 0, <usize>(g.o * (g.c / g.groups) * g.kh * g.kw) << 2);
+  colBackward(g, x, wt, gout, gx, gw, col, ws);
+}
+
+// ---- convTranspose2d ---------------------------------------------------------------------------
+// The record holds the geometry of the convolution g (x [n, c, h, w] → [n, o, oh, ow]) whose
+// adjoint this is: the input X [n, o, oh, ow] plays g's output gradient, the weight
+// [o, c/groups, kh, kw] is g's weight, and the output [n, c, h, w] is g's input gradient, plus a
+// bias per channel c. So forward = g's input gradient; backward: dX = g's forward of G, dW = g's
+// weight gradient with G as its input and X as its output gradient, db = Σ G per channel.
+
+export function f32_conv_transpose_2d_fwd(rec: usize): void {
+  const g = geom(rec);
+  const x = ptr(rec, IN), wt = ptr(rec, IN + 1), out = ptr(rec, OUT);
+  let done = isDepthwise(g);
+  if (done) depthwiseInputGrad(g, depthwisePlane(g), x, wt, out, false);
+  if (ASC_FEATURE_SIMD) {
+    if (!done && isDirect(g)) {
+      directInputGrad(g, x, wt, out, false);
+      done = true;
+    }
+  }
+  if (!done) {
+    const col = colMatrix(g), ws = colGemmScratch(g);
+    memory.fill(out, 0, <usize>(g.n * g.c * g.h * g.w) << 2);
+    colBackward(g, 0, wt, x, out, 0, col, ws);
+  }
+  if (g.bias) addChannels(out, ptr(rec, IN + 2), g.n, g.c, g.h * g.w);
+}
+
+export function f32_conv_transpose_2d_bwd(rec: usize): void {
+  const g = geom(rec);
+  const x = ptr(rec, IN), wt = ptr(rec, IN + 1), gout = ptr(rec, GOUT), gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
+  if (gb && g.bias) channelSums(gb, gout, g.n, g.c, g.h * g.w, !overwrites(rec, 2));
+  if (isDepthwise(g)) {
+    const pad = depthwisePlane(g);
+    if (gx) depthwiseForward(g, pad, gout, wt, 0, gx, !overwrites(rec, 0));
+    if (gw) depthwiseWeightGrad(g, pad, gout, x, gw, !overwrites(rec, 1));
+    return;
+  }
+  if (ASC_FEATURE_SIMD) {
+    if (isDirect(g)) {
+      const d = forwardDirect(g);
+      if (gx) directForward(g, d, gout, wt, 0, gx, !overwrites(rec, 0));
+      if (gw) directWeightGrad(g, d, gout, x, gw, !overwrites(rec, 1));
+      return;
+    }
+  }
+  const col = colMatrix(g), ws = colGemmScratch(g);
+  if (gx) colForward(g, gout, wt, 0, gx, !overwrites(rec, 0), col, ws);
+  if (gw) {
+    if (overwrites(rec, 1)) memory.fill(gw, 0, <usize>(g.o * (g.c / g.groups) * g.kh * g.kw) << 2);
+    colBackward(g, gout, wt, x, 0, gw, col, ws);
   }
 }

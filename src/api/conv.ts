@@ -1,33 +1,139 @@
-/** conv2d and the pools as functions. Table: src/ops/conv.ts. */
+/** Convolutions, pools and interpolate as functions. Tables: src/ops/conv.ts, pool.ts, resample.ts. */
 import { constant } from './creation.js';
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { ValueError, fmtValue } from '../errors.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
-import type { Conv2dOptions, PoolOptions } from '../ops/conv.js';
+import type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
+import type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions } from '../ops/pool.js';
+import type { InterpolateOptions } from '../ops/resample.js';
+
+/** The tensors of a convolution; without b, a 0-d placeholder fills the bias input and the kernels skip the bias entirely. */
+function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefined): [Tensor, Tensor, Tensor] {
+  checkTensor(fn, 'input', x);
+  checkTensor(fn, 'weight', w);
+  if (b != null) checkTensor(fn, 'bias', b);
+  return [x, w, b ?? constant(0, x.storage.backend)];
+}
 
 /**
- * 2-D convolution (cross-correlation, as PyTorch): x [N, C, H, W], w [O, C, kh, kw], optional
- * bias [O] → [N, O, OH, OW] with OH = floor((H + 2·padding − dilation·(kh − 1) − 1) / stride) + 1.
- * stride (default 1), padding (default 0) and dilation (default 1) are numbers or [h, w] pairs.
- * Without b, a 0-d placeholder fills the op's bias input and the kernels skip the bias entirely.
+ * 2-D convolution (cross-correlation, as PyTorch): x [N, C, H, W], w [O, C/groups, kh, kw],
+ * optional bias [O] → [N, O, OH, OW] with OH = floor((H + 2·padding − dilation·(kh − 1) − 1) / stride) + 1.
+ * stride (default 1), padding (default 0) and dilation (default 1) are numbers or [h, w] pairs;
+ * padding 'same' keeps H × W (stride 1; an odd total pads the extra row and column on the bottom
+ * and right, as PyTorch), 'valid' is 0. groups (default 1) splits the channels into groups
+ * convolved separately (groups = C: depthwise).
  */
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
-  checkTensor('conv2d', 'input', x);
-  checkTensor('conv2d', 'weight', w);
-  if (b != null) checkTensor('conv2d', 'bias', b);
-  const bias = b ?? constant(0, x.storage.backend);
-  return apply(op('conv2d'), [x, w, bias], { ...checkOptions<Conv2dOptions>('conv2d', opts, ['stride', 'padding', 'dilation']), bias: b != null });
+  const o = checkOptions<Conv2dOptions>('conv2d', opts, ['stride', 'padding', 'dilation', 'groups']);
+  return apply(op('conv2d'), convInputs('conv2d', x, w, b), { ...o, bias: b != null });
 }
 
-/** Max pooling over k×k (or [kh, kw]) windows; stride defaults to the kernel size, padding (≤ k/2) to 0. */
-export function maxPool2d(x: Tensor, k: number | [number, number], opts: PoolOptions = {}): Tensor {
+/** 1-D convolution: x [N, C, L], w [O, C/groups, k], optional bias [O] → [N, O, OL]; options as conv2d's, per dim numbers or [n]. */
+export function conv1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
+  const o = checkOptions<Conv1dOptions>('conv1d', opts, ['stride', 'padding', 'dilation', 'groups']);
+  return apply(op('conv1d'), convInputs('conv1d', x, w, b), { ...o, bias: b != null });
+}
+
+/**
+ * Transposed 2-D convolution (the adjoint of conv2d, PyTorch's conv_transpose2d): x [N, inC, H, W],
+ * w [inC, outC/groups, kh, kw], optional bias [outC] → [N, outC, OH, OW] with
+ * OH = (H − 1)·stride − 2·padding + dilation·(kh − 1) + outputPadding + 1; outputPadding must be
+ * smaller than the stride or the dilation.
+ */
+export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
+  const o = checkOptions<ConvTranspose2dOptions>('convTranspose2d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
+  return apply(op('convTranspose2d'), convInputs('convTranspose2d', x, w, b), { ...o, bias: b != null });
+}
+
+export interface MaxPool2dCallOptions extends MaxPool2dOptions {
+  returnIndices?: boolean;
+}
+
+/**
+ * Max pooling over k×k (or [kh, kw]) windows; stride defaults to the kernel size, padding (≤ k/2)
+ * to 0, dilation to 1; ceilMode rounds the output size up (the last window starting inside the
+ * input or its left padding). With returnIndices, [values, indices]: int32 positions iy·W + ix of
+ * each maximum within its input plane (PyTorch's), computed by a second, forward-only kernel.
+ */
+export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool2dCallOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, k: number | [number, number], opts?: MaxPool2dCallOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: Tensor, k: number | [number, number], opts?: MaxPool2dCallOptions): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool2dCallOptions = {}): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool2d', 'input', x);
-  return apply(op('maxPool2d'), [x], { ...checkOptions<PoolOptions>('maxPool2d', opts, ['stride', 'padding']), kernel: k });
+  const { returnIndices, ...o } = checkOptions<MaxPool2dCallOptions>('maxPool2d', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  checkBool('maxPool2d', 'ceilMode', o.ceilMode);
+  checkBool('maxPool2d', 'returnIndices', returnIndices);
+  const values = apply(op('maxPool2d'), [x], { ...o, kernel: k });
+  return returnIndices ? [values, apply(op('maxPool2dIndices'), [x], { ...o, kernel: k })] : values;
 }
 
-/** Average pooling over k×k (or [kh, kw]) windows, padding counted as zeros (PyTorch's count_include_pad). */
-export function avgPool2d(x: Tensor, k: number | [number, number], opts: PoolOptions = {}): Tensor {
+/**
+ * Average pooling over k×k (or [kh, kw]) windows; stride defaults to the kernel size, padding
+ * (≤ k/2) to 0. The divisor: divisorOverride if given, else the window's size counting the
+ * padding (countIncludePad, default true; ceil mode's last windows are clipped to the padded
+ * input) or only the input values it covers (countIncludePad false).
+ */
+export function avgPool2d(x: Tensor, k: number | [number, number], opts: AvgPool2dOptions = {}): Tensor {
   checkTensor('avgPool2d', 'input', x);
-  return apply(op('avgPool2d'), [x], { ...checkOptions<PoolOptions>('avgPool2d', opts, ['stride', 'padding']), kernel: k });
+  const o = checkOptions<AvgPool2dOptions>('avgPool2d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+  checkBool('avgPool2d', 'ceilMode', o.ceilMode);
+  checkBool('avgPool2d', 'countIncludePad', o.countIncludePad);
+  return apply(op('avgPool2d'), [x], { ...o, kernel: k });
+}
+
+/** Mean over PyTorch's adaptive windows giving [N, C, oh, ow]; outputSize a number, or [oh, ow] with null keeping that dim. */
+export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  checkTensor('adaptiveAvgPool2d', 'input', x);
+  return apply(op('adaptiveAvgPool2d'), [x], { outputSize });
+}
+
+/** Max over PyTorch's adaptive windows; with returnIndices, [values, int32 indices within each input plane]. */
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  checkTensor('adaptiveMaxPool2d', 'input', x);
+  const { returnIndices } = checkOptions<{ returnIndices?: boolean }>('adaptiveMaxPool2d', opts, ['returnIndices']);
+  checkBool('adaptiveMaxPool2d', 'returnIndices', returnIndices);
+  const values = apply(op('adaptiveMaxPool2d'), [x], { outputSize });
+  return returnIndices ? [values, apply(op('adaptiveMaxPool2dIndices'), [x], { outputSize })] : values;
+}
+
+/** Max pooling of x [N, C, L] over windows of k (maxPool2d's rules with 1×k windows); stride defaults to k. */
+export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dOptions = {}): Tensor {
+  checkTensor('maxPool1d', 'input', x);
+  const o = checkOptions<MaxPool1dOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode']);
+  checkBool('maxPool1d', 'ceilMode', o.ceilMode);
+  return apply(op('maxPool1d'), [x], { ...o, kernel: k });
+}
+
+/** Average pooling of x [N, C, L] over windows of k (avgPool2d's rules with 1×k windows); stride defaults to k. */
+export function avgPool1d(x: Tensor, k: number | [number], opts: AvgPool1dOptions = {}): Tensor {
+  checkTensor('avgPool1d', 'input', x);
+  const o = checkOptions<AvgPool1dOptions>('avgPool1d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+  checkBool('avgPool1d', 'ceilMode', o.ceilMode);
+  checkBool('avgPool1d', 'countIncludePad', o.countIncludePad);
+  return apply(op('avgPool1d'), [x], { ...o, kernel: k });
+}
+
+/** Mean of x [N, C, L] over PyTorch's adaptive windows giving [N, C, outputSize]. */
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  checkTensor('adaptiveAvgPool1d', 'input', x);
+  return apply(op('adaptiveAvgPool1d'), [x], { outputSize });
+}
+
+/**
+ * Resizes x [N, C, H, W] to size [oh, ow] or by scaleFactor (output floor(H · scaleFactor)), mode
+ * 'nearest' (default; PyTorch's legacy nearest: source floor(dst · scale)) or 'bilinear'
+ * (alignCorners default false), with PyTorch's source positions and gradients.
+ */
+export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
+  checkTensor('interpolate', 'input', x);
+  const { mode = 'nearest', ...o } = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+  checkBool('interpolate', 'alignCorners', o.alignCorners);
+  if (mode === 'nearest') return apply(op('interpolateNearest'), [x], o);
+  if (mode === 'bilinear') return apply(op('interpolateBilinear'), [x], o);
+  throw new ValueError('interpolate', `mode must be 'nearest' or 'bilinear', got ${fmtValue(mode)}`);
 }

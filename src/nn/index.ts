@@ -25,6 +25,7 @@ export {
   Dropout,
   type PoolModuleOptions,
 } from './simple.js';
+export type { AvgPoolModuleOptions, MaxPoolModuleOptions } from './simple.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export * as init from './initializers.js';

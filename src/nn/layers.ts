@@ -74,23 +74,27 @@ export class Linear extends Module {
 
 export interface Conv2dModuleOptions {
   stride?: number | [number, number];
-  padding?: number | [number, number];
+  /** A number, [ph, pw], 'same' (stride 1; output size = input size) or 'valid' (no padding). */
+  padding?: number | [number, number] | 'same' | 'valid';
   dilation?: number | [number, number];
+  /** Input and output channels split into groups convolved separately (groups = inChannels: depthwise). */
+  groups?: number;
   bias?: boolean;
 }
 
 /**
  * 2-D convolution over x [N, inChannels, H, W] → [N, outChannels, OH, OW] (cross-correlation, as
- * PyTorch). weight [outChannels, inChannels, kh, kw], bias [outChannels], both from
- * U(−1/√fan_in, 1/√fan_in) with fan_in = inChannels·kh·kw. No groups.
+ * PyTorch). weight [outChannels, inChannels/groups, kh, kw], bias [outChannels], both from
+ * U(−1/√fan_in, 1/√fan_in) with fan_in = (inChannels/groups)·kh·kw.
  */
 export class Conv2d extends Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
-  readonly padding: [number, number];
+  readonly padding: [number, number] | 'same' | 'valid';
   readonly dilation: [number, number];
+  readonly groups: number;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
@@ -99,14 +103,20 @@ export class Conv2d extends Module {
     this.inChannels = checkInt('Conv2d', 'inChannels', inChannels, 1);
     this.outChannels = checkInt('Conv2d', 'outChannels', outChannels, 1);
     this.kernelSize = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
-    const o = checkOptions<Conv2dModuleOptions>('nn.Conv2d', opts, ['stride', 'padding', 'dilation', 'bias']);
+    const o = checkOptions<Conv2dModuleOptions>('nn.Conv2d', opts, ['stride', 'padding', 'dilation', 'groups', 'bias']);
     checkBool('nn.Conv2d', 'bias', o.bias);
     this.stride = checkPair('Conv2d', 'stride', o.stride ?? 1, 1);
-    this.padding = checkPair('Conv2d', 'padding', o.padding ?? 0, 0);
+    this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : checkPair('Conv2d', 'padding', o.padding ?? 0, 0);
     this.dilation = checkPair('Conv2d', 'dilation', o.dilation ?? 1, 1);
+    this.groups = checkInt('Conv2d', 'groups', o.groups ?? 1, 1);
+    // As PyTorch, checked when the module is made rather than at the first forward.
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
+      throw new ValueError('nn.Conv2d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
+    if (this.padding === 'same' && this.stride.some((s) => s !== 1))
+      throw new ValueError('nn.Conv2d', `padding 'same' needs stride 1 (as PyTorch), got stride ${fmtValue(this.stride)}`);
     const [kh, kw] = this.kernelSize;
-    const bound = fanInBound(inChannels * kh * kw);
-    this.weight = this.registerParameter('weight', uniformParameter('nn.Conv2d', [outChannels, inChannels, kh, kw], bound));
+    const bound = fanInBound((inChannels / this.groups) * kh * kw);
+    this.weight = this.registerParameter('weight', uniformParameter('nn.Conv2d', [outChannels, inChannels / this.groups, kh, kw], bound));
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv2d', [outChannels], bound)) : null;
   }
 
@@ -114,13 +124,15 @@ export class Conv2d extends Module {
     checkTensor('nn.Conv2d', 'input', x);
     if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
       throw new ShapeError('nn.Conv2d', `expected an input [N, ${this.inChannels}, H, W], got shape ${fmtShape(x.shape)}`);
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation });
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
-    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyPair(this.padding)}`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
+    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyPair(this.padding)}`;
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyPair(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
     return s;
   }

@@ -1,9 +1,10 @@
 /** Modules without parameters: activations, pooling, Flatten, Dropout. */
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
+import type { AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from '../ops/pool.js';
 import { checkPair, pyFloat, pyPair } from './layers.js';
 import { Module } from './module.js';
 
@@ -52,45 +53,67 @@ export class GELU extends Module {
   }
 }
 
-export interface PoolModuleOptions {
-  /** Defaults to the kernel size. */
-  stride?: number | [number, number];
-  padding?: number | [number, number];
-}
+/** The modules take the options of the functions (src/ops/pool.ts). */
+export type PoolModuleOptions = PoolOptions;
+export type MaxPoolModuleOptions = MaxPool2dOptions;
+export type AvgPoolModuleOptions = AvgPool2dOptions;
 
 abstract class Pool2d extends Module {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
-  constructor(name: string, kernelSize: number | [number, number], opts: PoolModuleOptions) {
+  readonly ceilMode: boolean;
+  /** Checks the options every pool has, and `more` (which the subclass reads from the result). */
+  protected constructor(name: string, kernelSize: number | [number, number], opts: PoolModuleOptions, more: readonly string[]) {
     super();
     this.kernelSize = checkPair(name, 'kernelSize', kernelSize, 1);
-    const o = checkOptions<PoolModuleOptions>(`nn.${name}`, opts, ['stride', 'padding']);
+    const o = checkOptions<PoolModuleOptions>(`nn.${name}`, opts, ['stride', 'padding', 'ceilMode', ...more]);
     this.stride = checkPair(name, 'stride', o.stride ?? this.kernelSize, 1);
     this.padding = checkPair(name, 'padding', o.padding ?? 0, 0);
+    checkBool(`nn.${name}`, 'ceilMode', o.ceilMode);
+    this.ceilMode = o.ceilMode ?? false;
   }
   override extraRepr(): string {
-    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}, padding=${pyPair(this.padding)}`;
+    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}, padding=${pyPair(this.padding)}${this.ceilMode ? ', ceil_mode=True' : ''}`;
   }
 }
 
 /** Max over k×k windows of x [N, C, H, W]; stride defaults to the kernel size. */
 export class MaxPool2d extends Pool2d {
-  constructor(kernelSize: number | [number, number], opts: PoolModuleOptions = {}) {
-    super('MaxPool2d', kernelSize, opts);
+  readonly dilation: [number, number];
+  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions = {}) {
+    super('MaxPool2d', kernelSize, opts, ['dilation']);
+    this.dilation = checkPair('MaxPool2d', 'dilation', opts.dilation ?? 1, 1);
   }
   forward(x: Tensor): Tensor {
-    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+  }
+  override extraRepr(): string {
+    return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');
   }
 }
 
-/** Mean over k×k windows of x [N, C, H, W] (padding counted as zeros); stride defaults to the kernel size. */
+/** Mean over k×k windows of x [N, C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
 export class AvgPool2d extends Pool2d {
-  constructor(kernelSize: number | [number, number], opts: PoolModuleOptions = {}) {
-    super('AvgPool2d', kernelSize, opts);
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | undefined;
+  constructor(kernelSize: number | [number, number], opts: AvgPoolModuleOptions = {}) {
+    super('AvgPool2d', kernelSize, opts, ['countIncludePad', 'divisorOverride']);
+    checkBool('nn.AvgPool2d', 'countIncludePad', opts.countIncludePad);
+    this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride;
   }
   forward(x: Tensor): Tensor {
-    return F.avgPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding });
+    return F.avgPool2d(x, this.kernelSize, {
+      stride: this.stride,
+      padding: this.padding,
+      ceilMode: this.ceilMode,
+      countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride,
+    });
+  }
+  override extraRepr(): string {
+    return super.extraRepr() + (this.countIncludePad ? '' : ', count_include_pad=False');
   }
 }
 

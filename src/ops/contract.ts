@@ -169,6 +169,14 @@ export function directWeightGradWords(ohw: number, ckk: number, cout: number): n
   return block(ohw * co) + block(ckk * co);
 }
 
+/**
+ * The depthwise kernels (assembly/kernels/depthwise.ts): the padded plane, hp × wp; the weight
+ * gradient then adds its float64 sums, two words per tap.
+ */
+export function depthwiseWords(hp: number, wp: number, taps: number, weightGrad: boolean): number {
+  return block(hp * wp) + (weightGrad ? block(2 * taps) : 0);
+}
+
 // ---- the hash init checks --------------------------------------------------------------------
 
 /** What of an op the AS side is built from: its name (kernel names), arity, and whether it has a backward kernel. */

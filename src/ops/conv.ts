@@ -1,116 +1,282 @@
 /**
- * Convolution and pooling, NCHW. Kernels: assembly/kernels/conv.ts (conv2d through im2col +
- * GEMM) and assembly/kernels/pool.ts.
+ * Convolutions, NCHW: conv2d, convTranspose2d (its adjoint, the same kernels with the roles
+ * swapped) and conv1d (conv2d with H = 1). Kernels: assembly/kernels/conv.ts (direct or im2col +
+ * GEMM, group by group). The pools are in ./pool.ts, interpolation in ./resample.ts; CONV_OPS
+ * gathers the three groups.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
-import { aux, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import { depthwiseWords, directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
+import { POOL_OPS } from './pool.js';
+import { RESAMPLE_OPS } from './resample.js';
+import { contiguousView } from './shape.js';
+import { clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type CompositeDef, type Meta, type OpSpec, type Plan } from './types.js';
+import { checkRank, outSize, pair, perDim } from './window.js';
+
+/** Padding of a convolution: per side of each dim, or 'same' (output size = input size, stride 1), or 'valid' (none). */
+export type ConvPadding<P> = number | P | 'same' | 'valid';
 
 export interface Conv2dOptions {
   stride?: number | [number, number];
-  padding?: number | [number, number];
+  padding?: ConvPadding<[number, number]>;
   dilation?: number | [number, number];
+  groups?: number;
 }
-export interface PoolOptions {
+export interface Conv1dOptions {
+  stride?: number | [number];
+  padding?: ConvPadding<[number]>;
+  dilation?: number | [number];
+  groups?: number;
+}
+export interface ConvTranspose2dOptions {
   stride?: number | [number, number];
   padding?: number | [number, number];
+  outputPadding?: number | [number, number];
+  groups?: number;
+  dilation?: number | [number, number];
 }
 
-/** conv2d attributes: the options, plus whether input 2 is a real bias (false: it is never read). */
+/** Attributes of the ops: the options, plus whether input 2 is a real bias (false: it is never read). */
 export interface ConvAttrs extends Conv2dOptions {
   bias?: boolean;
 }
-export interface PoolAttrs extends PoolOptions {
-  kernel: number | [number, number];
+export interface Conv1dAttrs extends Conv1dOptions {
+  bias?: boolean;
+}
+export interface ConvTransposeAttrs extends ConvTranspose2dOptions {
+  bias?: boolean;
 }
 
-/** A number or [h, w] pair as [h, w], each an integer ≥ min. */
-function pair(op: string, name: string, v: number | readonly number[], min: number): [number, number] {
-  const p = typeof v === 'number' ? [v, v] : v;
-  if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => Number.isInteger(d) && d >= min))
-    throw new ValueError(op, `${name} must be ${min > 0 ? 'a positive' : 'a non-negative'} integer or an [h, w] pair of them, got ${fmtValue(v)}`);
-  return [p[0], p[1]];
+/**
+ * A convolution x [n, c, h, w] → [n, o, oh, ow] with weight [o, c/groups, kh, kw], as the kernels
+ * read it (record words P0..P16). ph, pw are the top and left padding; the bottom and right
+ * padding follow from oh, ow. convTranspose2d records the convolution it is the adjoint of.
+ */
+interface ConvGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  o: number;
+  kh: number;
+  kw: number;
+  oh: number;
+  ow: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  dh: number;
+  dw: number;
+  bias: boolean;
+  groups: number;
 }
 
-function check4d(op: string, what: string, layout: string, t: Meta): void {
-  if (t.shape.length !== 4) throw new ShapeError(op, `${what} must be 4-D ${layout}, got shape ${fmtShape(t.shape)}`);
+const toParams = (g: ConvGeometry) => [g.n, g.c, g.h, g.w, g.o, g.kh, g.kw, g.oh, g.ow, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw, g.bias ? 1 : 0, g.groups];
+function fromParams(p: readonly number[]): ConvGeometry {
+  const [n, c, h, w, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, bias, groups] = p;
+  return { n, c, h, w, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, bias: bias !== 0, groups };
+}
+const geomOf = (r: Int32Array) => fromParams(Array.from({ length: 17 }, (_, k) => param(r, k)));
+
+// ---- scratch: mirrors assembly/kernels/conv.ts -------------------------------------------------
+
+/** A 1×1 kernel at stride 1 without padding that reads every pixel: the image is its own column matrix. */
+const isPointwise = (g: ConvGeometry) => g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && g.oh === g.h && g.ow === g.w;
+
+/** One filter per channel (groups = C = O): the depthwise kernels, on every build (isDepthwise). */
+const isDepthwise = (g: ConvGeometry) => g.groups === g.c && g.o === g.c;
+
+/**
+ * The depthwise kernels' scratch: one padded plane reaching every tap of every output and every
+ * input row (padH, padW in assembly/kernels/depthwise.ts), and the weight gradient's sums.
+ */
+function depthwiseScratch(g: ConvGeometry, weightGrad: boolean): number {
+  const hp = Math.max((g.oh - 1) * g.sh + g.dh * (g.kh - 1) + 1, g.ph + g.h),
+    wp = Math.max((g.ow - 1) * g.sw + g.dw * (g.kw - 1) + 1, g.pw + g.w);
+  return depthwiseWords(hp, wp, g.kh * g.kw, weightGrad);
 }
 
-/** PyTorch's output size: floor((size + 2·pad − dilation·(k − 1) − 1) / stride) + 1. */
-const outSize = (size: number, k: number, s: number, p: number, d: number) => Math.floor((size + 2 * p - d * (k - 1) - 1) / s) + 1;
+/** Whether the SIMD builds run g through the direct kernels (isDirect): stride 1, more than 1×1, each side's padding in [0, d·(k − 1)]. */
+function isDirect(g: ConvGeometry): boolean {
+  const eh = g.dh * (g.kh - 1),
+    ew = g.dw * (g.kw - 1);
+  const pb = g.oh + eh - g.h - g.ph,
+    pr = g.ow + ew - g.w - g.pw;
+  return g.sh === 1 && g.sw === 1 && g.kh * g.kw > 1 && g.ph <= eh && g.pw <= ew && pb >= 0 && pb <= eh && pr >= 0 && pr <= ew;
+}
 
-// ---- conv2d --------------------------------------------------------------------------------
-// params: [N, C, H, W, O, kh, kw, OH, OW, sh, sw, ph, pw, dh, dw, hasBias]
-function planConv([x, w, b]: readonly Meta[], attrs: ConvAttrs): Plan {
-  check4d('conv2d', 'input', '[N, C, H, W]', x);
-  check4d('conv2d', 'weight', '[O, C, kh, kw]', w);
-  const [n, c, h, wd] = x.shape,
-    [o, cw, kh, kw] = w.shape;
-  if (c !== cw) throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw}`);
-  // As PyTorch, only the batch may be empty (N = 0 gives [0, O, OH, OW]).
-  if (c === 0 || h === 0 || wd === 0)
-    throw new ShapeError('conv2d', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
-  if (o === 0 || kh === 0 || kw === 0)
-    throw new ShapeError('conv2d', `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
-  const hasBias = attrs.bias ?? true;
-  if (hasBias && (b.shape.length !== 1 || b.shape[0] !== o))
-    throw new ShapeError('conv2d', `bias must have shape [${o}] (one per output channel of weight ${fmtShape(w.shape)}), got ${fmtShape(b.shape)}`);
-  const [sh, sw] = pair('conv2d', 'stride', attrs.stride ?? 1, 1);
-  const [ph, pw] = pair('conv2d', 'padding', attrs.padding ?? 0, 0);
-  const [dh, dw] = pair('conv2d', 'dilation', attrs.dilation ?? 1, 1);
-  const oh = outSize(h, kh, sh, ph, dh),
-    ow = outSize(wd, kw, sw, pw, dw);
-  if (oh < 1 || ow < 1)
+/**
+ * Words the direct kernels take for the forward and the backward record of conv2d (or of
+ * convTranspose2d, whose records run the other phases), or undefined where they do not run. Per
+ * group: the forward pads the input to (oh + dh·(kh − 1)) × (ow + dw·(kw − 1)); the input gradient
+ * pads G to (h + dh·(kh − 1)) × (w + dw·(kw − 1)); the weight gradient reuses the forward's padded
+ * input (conv2d allocates it after the input gradient, convTranspose2d shares the forward's).
+ */
+export function directConvWords(params: readonly number[], transposed: boolean): { fwd: number; bwd: number } | undefined {
+  const g = fromParams(params);
+  if (isDepthwise(g) || !isDirect(g)) return undefined;
+  const cg = g.c / g.groups,
+    og = g.o / g.groups,
+    eh = g.dh * (g.kh - 1),
+    ew = g.dw * (g.kw - 1);
+  const input = directInputWords(cg, g.oh + eh, g.ow + ew, g.kh, g.kw, g.dw);
+  const forward = input + directWeightWords(cg, g.oh + eh, g.ow + ew, og, g.kh, g.kw, g.dh);
+  const inputGrad = directInputWords(og, g.h + eh, g.w + ew, g.kh, g.kw, g.dw) + directWeightWords(og, g.h + eh, g.w + ew, cg, g.kh, g.kw, g.dh);
+  const weightGrad = directWeightGradWords(g.oh * g.ow, cg * g.kh * g.kw, og);
+  return transposed ? { fwd: inputGrad, bwd: forward + weightGrad } : { fwd: forward, bwd: inputGrad + input + weightGrad };
+}
+
+/** The plan of either op: its geometry as params, and the scratch of the depthwise kernels, or of the im2col path or the direct one, whichever is larger. */
+function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
+  if (isDepthwise(g)) return { shape, params: toParams(g), workspace: depthwiseScratch(g, true) };
+  const cgkk = (g.c / g.groups) * g.kh * g.kw,
+    ohw = g.oh * g.ow;
+  const im2col = im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk));
+  const params = toParams(g),
+    direct = directConvWords(params, transposed);
+  return { shape, params, workspace: direct ? Math.max(im2col, direct.fwd, direct.bwd) : im2col };
+}
+
+// ---- validation shared by conv1d and conv2d ----------------------------------------------------
+
+/**
+ * Checks a convolution with `dims` spatial dims (1 or 2) as PyTorch does and returns its output
+ * shape and geometry (a 1-D one as 2-D with H = 1). Shapes in messages are the caller's.
+ */
+function planConvNd(op: string, dims: number, [x, w, b]: readonly Meta[], attrs: ConvAttrs | Conv1dAttrs): { shape: number[]; geometry: ConvGeometry } {
+  const layout = dims === 2 ? ['[N, C, H, W]', '[O, C/groups, kh, kw]'] : ['[N, C, L]', '[O, C/groups, k]'];
+  checkRank(op, 'input', dims + 2, layout[0], x);
+  checkRank(op, 'weight', dims + 2, layout[1], w);
+  const [n, c, ...size] = x.shape,
+    [o, cw, ...k] = w.shape;
+  const groups = attrs.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(op, `groups must be a positive integer, got ${fmtValue(groups)}`);
+  if (c !== cw * groups)
     throw new ShapeError(
-      'conv2d',
-      `kernel ${kh}×${kw} with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than the padded input ${h + 2 * ph}×${wd + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`,
+      op,
+      `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} with groups ${groups} expects ${cw * groups} (weight dim 1 is the input channels per group)`,
     );
-  const ckk = c * kh * kw,
-    ohw = oh * ow;
-  // Mirrors assembly/kernels/conv.ts: a pointwise conv uses the image as its column matrix; the
-  // direct kernels (isDirect, SIMD builds only: the scalar build takes im2col) need their own.
-  const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0;
-  const direct = sh === 1 && sw === 1 && kh * kw > 1 && ph <= dh * (kh - 1) && pw <= dw * (kw - 1);
-  const im2col = im2colScratchWords(ckk, ohw, pointwise, Math.max(ohw, ckk));
-  if (!direct) return { shape: [n, o, oh, ow], params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0], workspace: im2col };
-  // Forward on the padded image; backward: dX on G padded by d·(k − 1) − p, dW with Gᵀ and the
-  // dWᵀ sums, channels padded to a multiple of WO.
-  const hp = h + 2 * ph,
-    wp = wd + 2 * pw,
-    ghp = oh + 2 * (dh * (kh - 1) - ph),
-    gwp = ow + 2 * (dw * (kw - 1) - pw);
-  const fwd = directInputWords(c, hp, wp, kh, kw, dw) + directWeightWords(c, hp, wp, o, kh, kw, dh);
-  const bwd =
-    directInputWords(o, ghp, gwp, kh, kw, dw) +
-    directWeightWords(o, ghp, gwp, c, kh, kw, dh) +
-    directInputWords(c, hp, wp, kh, kw, dw) +
-    directWeightGradWords(ohw, ckk, o);
-  return {
-    shape: [n, o, oh, ow],
-    params: [n, c, h, wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, hasBias ? 1 : 0],
-    workspace: Math.max(im2col, fwd, bwd),
-  };
+  if (o % groups !== 0) throw new ShapeError(op, `weight ${fmtShape(w.shape)} has ${o} output channels, not a multiple of groups ${groups}`);
+  // As PyTorch, only the batch may be empty (N = 0 gives an empty output).
+  if (c === 0 || size.includes(0))
+    throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels and spatial sizes (only the batch dim N may be 0)`);
+  if (o === 0 || k.includes(0))
+    throw new ShapeError(op, `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1 in each dim`);
+  const bias = attrs.bias ?? true;
+  if (bias && (b.shape.length !== 1 || b.shape[0] !== o))
+    throw new ShapeError(op, `bias must have shape [${o}] (one per output channel of weight ${fmtShape(w.shape)}), got ${fmtShape(b.shape)}`);
+  const stride = perDim(op, 'stride', attrs.stride ?? 1, dims, 1);
+  const dilation = perDim(op, 'dilation', attrs.dilation ?? 1, dims, 1);
+  // 'same': the total d·(k − 1), the odd one on the bottom / right (PyTorch pads the extra there).
+  const padding = attrs.padding ?? 0;
+  let before: number[], total: number[];
+  if (padding === 'same') {
+    if (stride.some((s) => s !== 1)) throw new ValueError(op, `padding 'same' needs stride 1 (as PyTorch), got stride ${fmtValue(attrs.stride)}`);
+    total = k.map((kd, i) => dilation[i] * (kd - 1));
+    before = total.map((t) => Math.floor(t / 2));
+  } else if (padding === 'valid') before = total = Array<number>(dims).fill(0);
+  else if (typeof padding === 'string') throw new ValueError(op, `padding must be a number, a list of ${dims}, 'same' or 'valid', got ${fmtValue(padding)}`);
+  else {
+    before = perDim(op, 'padding', padding, dims, 0);
+    total = before.map((p) => 2 * p);
+  }
+  const outs = size.map((sz, i) => outSize(sz, k[i], stride[i], total[i], dilation[i]));
+  if (outs.some((v) => v < 1))
+    throw new ShapeError(
+      op,
+      `kernel ${k.join('×')} with dilation ${fmtValue(dims === 2 ? dilation : dilation[0])} spans ${k.map((kd, i) => dilation[i] * (kd - 1) + 1).join('×')}, more than the padded input ${size.map((sz, i) => sz + total[i]).join('×')} (input ${fmtShape(x.shape)}, padding ${fmtValue(dims === 2 ? before : before[0])}${typeof padding === 'string' ? ` from '${padding}'` : ''})`,
+    );
+  // A 1-D convolution is the 2-D one with H = 1 and a 1-high kernel.
+  const lift = (v: number[], one: number) => (dims === 2 ? v : [one, ...v]);
+  const [h, wd] = lift(size, 1),
+    [kh, kw] = lift(k, 1),
+    [oh, ow] = lift(outs, 1),
+    [sh, sw] = lift(stride, 1),
+    [ph, pw] = lift(before, 0),
+    [dh, dw] = lift(dilation, 1);
+  return { shape: [n, o, ...outs], geometry: { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, bias, groups } };
 }
 
-/** Calls f(output index, input index, weight index) for every (output, kernel tap) pair that reads inside the input. */
-function forEachConvTap(r: Int32Array, f: (oi: number, xi: number, wi: number) => void): void {
-  const [n, c, h, w, oc, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw] = Array.from({ length: 15 }, (_, k) => param(r, k));
+// ---- reference kernels -------------------------------------------------------------------------
+
+/**
+ * Calls f(output index, input index, weight index) for every (output, kernel tap) pair of g that
+ * reads inside the input: output channel q of group floor(q / og) reads that group's cg input
+ * channels.
+ */
+function forEachConvTap(g: ConvGeometry, f: (oi: number, xi: number, wi: number) => void): void {
+  const { n, c, h, w, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw } = g;
+  const cg = c / g.groups,
+    og = o / g.groups;
   for (let img = 0; img < n; img++)
-    for (let q = 0; q < oc; q++)
+    for (let q = 0; q < o; q++)
       for (let oy = 0; oy < oh; oy++)
         for (let ox = 0; ox < ow; ox++) {
-          const oi = ((img * oc + q) * oh + oy) * ow + ox;
-          for (let ch = 0; ch < c; ch++)
+          const oi = ((img * o + q) * oh + oy) * ow + ox;
+          for (let cl = 0; cl < cg; cl++) {
+            const ch = Math.floor(q / og) * cg + cl;
             for (let i = 0; i < kh; i++) {
               const iy = oy * sh - ph + i * dh;
               if (iy < 0 || iy >= h) continue;
               for (let j = 0; j < kw; j++) {
                 const ix = ox * sw - pw + j * dw;
                 if (ix < 0 || ix >= w) continue;
-                f(oi, ((img * c + ch) * h + iy) * w + ix, ((q * c + ch) * kh + i) * kw + j);
+                f(oi, ((img * c + ch) * h + iy) * w + ix, ((q * cg + cl) * kh + i) * kw + j);
               }
             }
+          }
         }
+}
+
+/** Calls f(channel, flat index) for every element of an [n, chs, plane] tensor. */
+function forEachChannel(n: number, chs: number, plane: number, f: (ch: number, i: number) => void): void {
+  for (let i = 0; i < n * chs * plane; i++) f(Math.floor(i / plane) % chs, i);
+}
+
+/**
+ * The reference kernels of conv2d (transposed false) or convTranspose2d, over the taps of the
+ * recorded convolution g: conv2d's input is g's input and its output g's output; convTranspose2d's
+ * input is g's output (gradient) and its output g's input (gradient), the bias per channel of that
+ * output.
+ */
+function convReference(transposed: boolean): OpSpec['ref'] {
+  const taps = (g: ConvGeometry, f: (ii: number, oi: number, wi: number) => void) =>
+    forEachConvTap(g, transposed ? (oi, xi, wi) => f(oi, xi, wi) : (oi, xi, wi) => f(xi, oi, wi));
+  /** [channels, plane] of the op's input and output. */
+  const sides = (g: ConvGeometry) => {
+    const small = [g.o, g.oh * g.ow],
+      large = [g.c, g.h * g.w];
+    return transposed ? { input: small, output: large } : { input: large, output: small };
+  };
+  return {
+    fwd: (h: Float64Array, r: Int32Array) => {
+      const g = geomOf(r),
+        x = inp(r, 0),
+        w = inp(r, 1),
+        b = inp(r, 2),
+        o = out(r),
+        [chs, plane] = sides(g).output;
+      h.fill(0, o, o + g.n * chs * plane);
+      taps(g, (ii, oi, wi) => (h[o + oi] += h[x + ii] * h[w + wi]));
+      if (g.bias) forEachChannel(g.n, chs, plane, (ch, i) => (h[o + i] += h[b + ch]));
+    },
+    bwd: (h: Float64Array, r: Int32Array) => {
+      const g = geomOf(r),
+        x = inp(r, 0),
+        w = inp(r, 1),
+        go = gout(r),
+        gx = gin(r, 0),
+        gw = gin(r, 1),
+        gb = g.bias ? gin(r, 2) : 0,
+        { input, output } = sides(g);
+      clearOverwritten(h, r, [g.n * input[0] * input[1], g.o * (g.c / g.groups) * g.kh * g.kw, gb ? output[0] : 0]);
+      taps(g, (ii, oi, wi) => {
+        if (gx) h[gx + ii] += h[go + oi] * h[w + wi];
+        if (gw) h[gw + wi] += h[go + oi] * h[x + ii];
+      });
+      if (gb) forEachChannel(g.n, output[0], output[1], (ch, i) => (h[gb + ch] += h[go + i]));
+    },
+  };
 }
 
 const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
@@ -120,41 +286,13 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
   gradInputs: [0, 1, 2],
   overwritesGrad: true,
   doc:
-    'conv2d(x [N,C,H,W], w [O,C,kh,kw], b [O]) with stride, padding, dilation (PyTorch cross-correlation). ' +
+    'conv2d(x [N,C,H,W], w [O,C/groups,kh,kw], b [O]) with stride, padding (a number, [ph, pw], same or valid), dilation, groups (PyTorch cross-correlation). ' +
     'Without a bias, conv2d() passes a 0-d constant in the bias slot with attribute bias: false, and the kernels never read it.',
-  plan: planConv,
-  ref: {
-    fwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0),
-        w = inp(r, 1),
-        b = inp(r, 2),
-        o = out(r),
-        hasBias = param(r, 15) !== 0;
-      const n = param(r, 0) * param(r, 4) * param(r, 7) * param(r, 8);
-      for (let i = 0; i < n; i++) h[o + i] = 0;
-      forEachConvTap(r, (oi, xi, wi) => (h[o + oi] += h[x + xi] * h[w + wi]));
-      if (hasBias) {
-        const ohw = param(r, 7) * param(r, 8),
-          oc = param(r, 4);
-        for (let i = 0; i < n; i++) h[o + i] += h[b + (Math.floor(i / ohw) % oc)];
-      }
-    },
-    bwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0),
-        w = inp(r, 1),
-        g = gout(r),
-        gx = gin(r, 0),
-        gw = gin(r, 1),
-        gb = param(r, 15) !== 0 ? gin(r, 2) : 0;
-      const [n, c, hh, wd, oc, kh, kw, oh, ow] = Array.from({ length: 9 }, (_, k) => param(r, k));
-      clearOverwritten(h, r, [n * c * hh * wd, oc * c * kh * kw, gb ? oc : 0]);
-      forEachConvTap(r, (oi, xi, wi) => {
-        if (gx) h[gx + xi] += h[g + oi] * h[w + wi];
-        if (gw) h[gw + wi] += h[g + oi] * h[x + xi];
-      });
-      if (gb) for (let i = 0; i < n * oc * oh * ow; i++) h[gb + (Math.floor(i / (oh * ow)) % oc)] += h[g + i];
-    },
+  plan: (ins: readonly Meta[], attrs: ConvAttrs): Plan => {
+    const { shape, geometry } = planConvNd('conv2d', 2, ins, attrs);
+    return convPlan(shape, geometry, false);
   },
+  ref: convReference(false),
   tests: {
     cases: [
       { inputs: [{ shape: [1, 1, 1, 1] }, { shape: [1, 1, 1, 1] }, { shape: [1] }] },
@@ -194,131 +332,197 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
         attrs: { padding: 3 },
         name: 'stride 1, padding past the kernel extent: im2col',
       },
+      // Groups: per-group GEMMs (im2col) and per-group direct kernels; depthwise is groups = C.
+      { inputs: [{ shape: [2, 4, 5, 5] }, { shape: [6, 2, 3, 3] }, { shape: [6] }], attrs: { groups: 2, padding: 1 }, name: 'groups 2, direct' },
+      { inputs: [{ shape: [2, 4, 7, 7] }, { shape: [4, 2, 3, 3] }, { shape: [4] }], attrs: { groups: 2, stride: 2 }, name: 'groups 2, stride 2 (im2col)' },
+      { inputs: [{ shape: [1, 6, 5, 7] }, { shape: [3, 2, 1, 1] }, { shape: [3] }], attrs: { groups: 3 }, name: 'groups 3, pointwise' },
+      // Depthwise (groups = C = O) runs its own kernels: rows of 4-wide vectors at stride 1 and tails.
+      { inputs: [{ shape: [2, 5, 7, 9] }, { shape: [5, 1, 3, 3] }, { shape: [5] }], attrs: { groups: 5, padding: 1 }, name: 'depthwise 3x3, W 9' },
+      {
+        inputs: [{ shape: [1, 3, 6, 17] }, { shape: [3, 1, 3, 3] }, { shape: [3] }],
+        attrs: { groups: 3, padding: 1, stride: 2 },
+        name: 'depthwise, stride 2, W 17',
+      },
+      {
+        inputs: [{ shape: [2, 2, 5, 7] }, { shape: [2, 1, 2, 4] }, { shape: [2] }],
+        attrs: { groups: 2, padding: 'same' },
+        name: "depthwise, 'same', even kernel 2x4",
+      },
+      {
+        inputs: [{ shape: [1, 2, 4, 5] }, { shape: [2, 1, 3, 3] }, { shape: [2] }],
+        attrs: { groups: 2, padding: [3, 4], stride: [1, 2], dilation: [2, 1] },
+        name: 'depthwise, padding past the kernel extent, stride [1, 2], dilation [2, 1]',
+      },
+      {
+        inputs: [{ shape: [1, 3, 7, 7] }, { shape: [6, 1, 3, 3] }, { shape: [6] }],
+        attrs: { groups: 3, padding: 1, stride: 2 },
+        name: 'depthwise ×2, stride 2',
+      },
+      {
+        inputs: [{ shape: [1, 17, 5, 5] }, { shape: [17, 1, 3, 3] }, { shape: [], noGrad: true }],
+        attrs: { groups: 17, dilation: 2, padding: 2, bias: false },
+        name: 'depthwise, 17 channels, dilation 2',
+      },
+      // padding 'same' (odd totals put the extra row / column on the bottom / right) and 'valid'.
+      { inputs: [{ shape: [2, 3, 5, 6] }, { shape: [2, 3, 3, 3] }, { shape: [2] }], attrs: { padding: 'same' }, name: "'same', 3x3" },
+      { inputs: [{ shape: [1, 2, 5, 7] }, { shape: [3, 2, 2, 4] }, { shape: [3] }], attrs: { padding: 'same' }, name: "'same', even kernel 2x4" },
+      {
+        inputs: [{ shape: [1, 2, 6, 5] }, { shape: [2, 2, 2, 3] }, { shape: [2] }],
+        attrs: { padding: 'same', dilation: [1, 2] },
+        name: "'same', even kernel, dilation 2",
+      },
+      { inputs: [{ shape: [1, 2, 4, 6] }, { shape: [4, 1, 4, 1] }, { shape: [4] }], attrs: { padding: 'same', groups: 2 }, name: "'same', 4x1, groups 2" },
+      { inputs: [{ shape: [2, 2, 5, 4] }, { shape: [3, 2, 3, 2] }, { shape: [3] }], attrs: { padding: 'valid' }, name: "'valid'" },
       // An empty batch (PyTorch allows N = 0): empty output, zero weight and bias gradients.
       { inputs: [{ shape: [0, 2, 5, 5] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { padding: 1 }, name: 'N = 0, direct' },
       { inputs: [{ shape: [0, 2, 7, 7] }, { shape: [3, 2, 3, 3] }, { shape: [3] }], attrs: { stride: 2 }, name: 'N = 0, im2col' },
       { inputs: [{ shape: [0, 3, 4, 5] }, { shape: [2, 3, 1, 1] }, { shape: [2] }], name: 'N = 0, pointwise' },
+      { inputs: [{ shape: [0, 4, 4, 5] }, { shape: [4, 1, 3, 3] }, { shape: [4] }], attrs: { groups: 4, padding: 'same' }, name: 'N = 0, depthwise' },
     ],
   },
 };
 
-// ---- pooling -------------------------------------------------------------------------------
-// params: [N·C, H, W, OH, OW, kh, kw, sh, sw, ph, pw]
-function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs): Plan {
-  check4d(op, 'input', '[N, C, H, W]', x);
-  const [n, c, h, w] = x.shape;
-  if (c === 0 || h === 0 || w === 0)
+// ---- convTranspose2d ---------------------------------------------------------------------------
+
+/**
+ * x [N, inC, H, W], w [inC, outC/groups, kh, kw] → [N, outC, OH, OW] with
+ * OH = (H − 1)·stride − 2·padding + dilation·(kh − 1) + outputPadding + 1: the adjoint of the
+ * convolution [N, outC, OH, OW] → [N, inC, H, W] with the same weight, whose geometry the record
+ * holds (that convolution's output is exactly H × W: outputPadding < stride or < dilation adds
+ * rows no output reads).
+ */
+function planConvTranspose([x, w, b]: readonly Meta[], attrs: ConvTransposeAttrs): Plan {
+  const op = 'convTranspose2d';
+  checkRank(op, 'input', 4, '[N, inC, H, W]', x);
+  checkRank(op, 'weight', 4, '[inC, outC/groups, kh, kw]', w);
+  const [n, c, h, wd] = x.shape,
+    [cw, og, kh, kw] = w.shape;
+  const groups = attrs.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ValueError(op, `groups must be a positive integer, got ${fmtValue(groups)}`);
+  if (c !== cw)
+    throw new ShapeError(op, `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw} (weight dim 0 is the input channels)`);
+  if (c % groups !== 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} has ${c} channels, not a multiple of groups ${groups}`);
+  if (c === 0 || h === 0 || wd === 0)
     throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
-  const [kh, kw] = pair(op, 'kernel size', attrs.kernel, 1);
-  const [sh, sw] = pair(op, 'stride', attrs.stride ?? [kh, kw], 1);
-  const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
-  // As PyTorch: more padding than half the window would allow windows holding only padding.
-  if (2 * ph > kh || 2 * pw > kw) throw new ValueError(op, `padding [${ph}, ${pw}] must be at most half the kernel size ${kh}×${kw}`);
-  const oh = outSize(h, kh, sh, ph, 1),
-    ow = outSize(w, kw, sw, pw, 1);
-  if (oh < 1 || ow < 1)
+  if (og === 0 || kh === 0 || kw === 0) throw new ShapeError(op, `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
+  const outC = og * groups,
+    bias = attrs.bias ?? true;
+  if (bias && (b.shape.length !== 1 || b.shape[0] !== outC))
     throw new ShapeError(
       op,
-      `kernel ${kh}×${kw} is larger than the padded input ${h + 2 * ph}×${w + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`,
+      `bias must have shape [${outC}] (output channels: weight ${fmtShape(w.shape)} dim 1 × groups ${groups}), got ${fmtShape(b.shape)}`,
     );
-  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, kh, kw, sh, sw, ph, pw] };
+  const [sh, sw] = pair(op, 'stride', attrs.stride ?? 1, 1);
+  const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
+  const [oph, opw] = pair(op, 'outputPadding', attrs.outputPadding ?? 0, 0);
+  const [dh, dw] = pair(op, 'dilation', attrs.dilation ?? 1, 1);
+  if ((oph >= sh && oph >= dh) || (opw >= sw && opw >= dw))
+    throw new ValueError(
+      op,
+      `outputPadding ${fmtValue([oph, opw])} must be smaller than either the stride ${fmtValue([sh, sw])} or the dilation ${fmtValue([dh, dw])} in each dim`,
+    );
+  const outH = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1,
+    outW = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1;
+  if (outH < 1 || outW < 1)
+    throw new ShapeError(
+      op,
+      `the output would be ${outH}×${outW} (input ${fmtShape(x.shape)}, kernel ${kh}×${kw}, stride ${fmtValue([sh, sw])}, padding ${fmtValue([ph, pw])})`,
+    );
+  const geometry = { n, c: outC, h: outH, w: outW, o: c, kh, kw, oh: h, ow: wd, sh, sw, ph, pw, dh, dw, bias, groups };
+  return convPlan([n, outC, outH, outW], geometry, true);
 }
 
-/** Calls f(output index, plane offset, window bounds clipped to the input) for every output. */
-function forEachWindow(r: Int32Array, f: (oi: number, plane: number, ylo: number, yhi: number, xlo: number, xhi: number) => void): void {
-  const [planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw] = Array.from({ length: 11 }, (_, k) => param(r, k));
-  for (let p = 0; p < planes; p++)
-    for (let oy = 0; oy < oh; oy++)
-      for (let ox = 0; ox < ow; ox++) {
-        const y0 = oy * sh - ph,
-          x0 = ox * sw - pw;
-        f((p * oh + oy) * ow + ox, p * h * w, Math.max(y0, 0), Math.min(y0 + kh, h), Math.max(x0, 0), Math.min(x0 + kw, w));
-      }
-}
-
-const poolCases: TestCase<PoolAttrs>[] = [
-  { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { kernel: 1 } },
-  { inputs: [{ shape: [2, 3, 5, 5] }], attrs: { kernel: 2 }, name: 'k 2 (stride 2, odd size drops the last row)' },
-  { inputs: [{ shape: [1, 3, 7, 7] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'k 3, stride 2, padding 1' },
-  { inputs: [{ shape: [2, 1, 5, 7] }], attrs: { kernel: 3, stride: 1, padding: 1 }, name: 'k 3, stride 1, padding 1' },
-  { inputs: [{ shape: [1, 3, 7, 5] }], attrs: { kernel: [3, 2], stride: [2, 1], padding: [1, 0] }, name: 'per-axis kernel, stride, padding' },
-  { inputs: [{ shape: [1, 1, 9, 13] }], attrs: { kernel: 2, stride: 1 }, name: 'k 2 stride 1, several vector steps' },
-  { inputs: [{ shape: [2, 2, 7, 17] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'W 17, stride 2 gather' },
-  { inputs: [{ shape: [1, 1, 1, 5] }], attrs: { kernel: [1, 3], stride: 1 } },
-  { inputs: [{ shape: [0, 3, 5, 5] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'N = 0' },
-];
-
-const maxPool2dOp: OpSpec<PoolAttrs, 'maxPool2d'> = {
-  name: 'maxPool2d',
-  module: 'pool',
-  arity: 1,
-  gradInputs: [0],
-  doc: 'Max over kh×kw windows (padding acts as −∞); the gradient goes to the first maximum, whose index is saved in AUX0',
-  plan: (ins: readonly Meta[], attrs: PoolAttrs): Plan => {
-    const plan = planPool('maxPool2d', ins, attrs);
-    return { ...plan, aux: [plan.shape.reduce((a, b) => a * b, 1)] };
+const convTranspose2dOp: OpSpec<ConvTransposeAttrs, 'convTranspose2d'> = {
+  name: 'convTranspose2d',
+  module: 'conv',
+  arity: 3,
+  gradInputs: [0, 1, 2],
+  overwritesGrad: true,
+  doc:
+    'convTranspose2d(x [N,inC,H,W], w [inC,outC/groups,kh,kw], b [outC]) with stride, padding, outputPadding, groups, dilation: the adjoint (input gradient) of conv2d. ' +
+    'Without a bias, a 0-d constant fills the bias slot with attribute bias: false.',
+  plan: planConvTranspose,
+  ref: convReference(true),
+  tests: {
+    cases: [
+      { inputs: [{ shape: [1, 1, 1, 1] }, { shape: [1, 1, 1, 1] }, { shape: [1] }] },
+      { inputs: [{ shape: [2, 3, 4, 5] }, { shape: [3, 2, 3, 3] }, { shape: [2] }], name: 'stride 1 (direct)' },
+      { inputs: [{ shape: [1, 2, 5, 5] }, { shape: [2, 3, 3, 3] }, { shape: [3] }], attrs: { padding: 1 }, name: 'stride 1, padding 1 (direct)' },
+      {
+        inputs: [{ shape: [2, 3, 3, 4] }, { shape: [3, 2, 3, 3] }, { shape: [2] }],
+        attrs: { stride: 2, padding: 1, outputPadding: 1 },
+        name: 'stride 2, outputPadding 1',
+      },
+      { inputs: [{ shape: [1, 2, 4, 4] }, { shape: [2, 1, 2, 2] }, { shape: [1] }], attrs: { stride: 2 }, name: '2x2 stride 2 (decoder upsampling)' },
+      {
+        inputs: [{ shape: [1, 4, 3, 5] }, { shape: [4, 3, 3, 2] }, { shape: [6] }],
+        attrs: { stride: [2, 1], padding: [1, 0], groups: 2, dilation: [1, 2] },
+        name: 'groups 2, per-axis stride, padding, dilation',
+      },
+      { inputs: [{ shape: [1, 3, 5, 5] }, { shape: [3, 1, 3, 3] }, { shape: [3] }], attrs: { groups: 3, padding: 1 }, name: 'depthwise' },
+      {
+        inputs: [{ shape: [2, 2, 3, 5] }, { shape: [2, 1, 3, 3] }, { shape: [2] }],
+        attrs: { groups: 2, stride: 2, padding: 1, outputPadding: 1 },
+        name: 'depthwise, stride 2, outputPadding 1',
+      },
+      {
+        inputs: [{ shape: [1, 2, 4, 3] }, { shape: [2, 2, 3, 3] }, { shape: [], noGrad: true }],
+        attrs: { dilation: 2, outputPadding: 1, bias: false },
+        name: 'stride 1, outputPadding 1 < dilation 2: rows no input reaches',
+      },
+      {
+        inputs: [{ shape: [1, 2, 3, 3] }, { shape: [2, 2, 1, 1] }, { shape: [2] }],
+        attrs: { dilation: 2, outputPadding: 1 },
+        name: '1x1, outputPadding 1 < dilation 2',
+      },
+      { inputs: [{ shape: [2, 3, 5, 7] }, { shape: [3, 2, 1, 1] }, { shape: [2] }], name: '1x1 pointwise' },
+      { inputs: [{ shape: [1, 2, 1, 17] }, { shape: [2, 17, 1, 3] }, { shape: [17] }], attrs: { stride: [1, 2] }, name: 'H = 1, 17 channels' },
+      { inputs: [{ shape: [0, 2, 3, 3] }, { shape: [2, 3, 3, 3] }, { shape: [3] }], attrs: { stride: 2 }, name: 'N = 0' },
+    ],
   },
-  ref: {
-    // A value replaces the max when greater or NaN: ties keep the first, NaN propagates (PyTorch).
-    fwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0),
-        o = out(r),
-        arg = aux(r, 0),
-        w = param(r, 2);
-      forEachWindow(r, (oi, plane, ylo, yhi, xlo, xhi) => {
-        let m = -Infinity,
-          idx = ylo * w + xlo;
-        for (let iy = ylo; iy < yhi; iy++)
-          for (let ix = xlo; ix < xhi; ix++) {
-            const v = h[x + plane + iy * w + ix];
-            if (v > m || Number.isNaN(v)) [m, idx] = [v, iy * w + ix];
-          }
-        h[o + oi] = m;
-        h[arg + oi] = idx;
-      });
-    },
-    bwd: (h: Float64Array, r: Int32Array) => {
-      const gx = gin(r, 0),
-        g = gout(r),
-        arg = aux(r, 0);
-      if (gx) forEachWindow(r, (oi, plane) => (h[gx + plane + h[arg + oi]] += h[g + oi]));
-    },
-  },
-  // Random continuous inputs: ties, where the gradient jumps, have probability 0.
-  tests: { cases: poolCases },
 };
 
-const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
-  name: 'avgPool2d',
-  module: 'pool',
-  arity: 1,
-  gradInputs: [0],
-  doc: 'Mean over kh×kw windows, padding counted as zeros (count_include_pad = true)',
-  plan: (ins: readonly Meta[], attrs: PoolAttrs): Plan => planPool('avgPool2d', ins, attrs),
-  ref: {
-    fwd: (h: Float64Array, r: Int32Array) => {
-      const x = inp(r, 0),
-        o = out(r),
-        w = param(r, 2),
-        count = param(r, 5) * param(r, 6);
-      forEachWindow(r, (oi, plane, ylo, yhi, xlo, xhi) => {
-        let s = 0;
-        for (let iy = ylo; iy < yhi; iy++) for (let ix = xlo; ix < xhi; ix++) s += h[x + plane + iy * w + ix];
-        h[o + oi] = s / count;
-      });
-    },
-    bwd: (h: Float64Array, r: Int32Array) => {
-      const gx = gin(r, 0),
-        g = gout(r),
-        w = param(r, 2),
-        count = param(r, 5) * param(r, 6);
-      if (gx)
-        forEachWindow(r, (oi, plane, ylo, yhi, xlo, xhi) => {
-          for (let iy = ylo; iy < yhi; iy++) for (let ix = xlo; ix < xhi; ix++) h[gx + plane + iy * w + ix] += h[g + oi] / count;
-        });
-    },
+// ---- conv1d ------------------------------------------------------------------------------------
+
+const conv1dOp: CompositeDef<Conv1dAttrs, 'conv1d'> = {
+  kind: 'composite',
+  name: 'conv1d',
+  arity: 3,
+  gradInputs: [0, 1, 2],
+  doc: 'conv1d(x [N,C,L], w [O,C/groups,k], b [O]): conv2d on [N, C, 1, L] with a 1×k kernel',
+  plan: (ins, attrs) => ({ shape: planConvNd('conv1d', 1, ins, attrs).shape }),
+  compose: (b, [x, w, bias], attrs) => {
+    const { shape } = planConvNd(
+      'conv1d',
+      1,
+      [x, w, bias].map((t) => ({ shape: b.shape(t), dtype: 'float32' as const })),
+      attrs,
+    );
+    const up = (t: typeof x) => b.op('copy', [t], contiguousView([...b.shape(t).slice(0, 2), 1, b.shape(t)[2]]));
+    const lift = (v: number | [number] | undefined, one: number) => (v === undefined ? undefined : [one, typeof v === 'number' ? v : v[0]]);
+    const padding = attrs.padding === 'same' || attrs.padding === 'valid' ? attrs.padding : lift(attrs.padding, 0);
+    const y = b.op('conv2d', [up(x), up(w), bias], {
+      stride: lift(attrs.stride, 1),
+      padding,
+      dilation: lift(attrs.dilation, 1),
+      groups: attrs.groups,
+      bias: attrs.bias,
+    });
+    return b.op('copy', [y], contiguousView(shape));
   },
-  tests: { cases: poolCases },
+  tests: {
+    cases: [
+      { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
+      { inputs: [{ shape: [2, 3, 17] }, { shape: [5, 3, 3] }, { shape: [5] }], attrs: { padding: 1 }, name: 'k 3, padding 1' },
+      { inputs: [{ shape: [2, 4, 9] }, { shape: [4, 2, 4] }, { shape: [4] }], attrs: { padding: 'same', groups: 2 }, name: "'same', even kernel, groups 2" },
+      {
+        inputs: [{ shape: [1, 3, 11] }, { shape: [3, 1, 3] }, { shape: [], noGrad: true }],
+        attrs: { stride: 2, dilation: 2, groups: 3, bias: false },
+        name: 'depthwise, stride 2, dilation 2, no bias',
+      },
+      { inputs: [{ shape: [0, 2, 5] }, { shape: [3, 2, 3] }, { shape: [3] }], attrs: { padding: 'valid' }, name: 'N = 0' },
+    ],
+  },
 };
 
-export const CONV_OPS = defineOps(conv2dOp, maxPool2dOp, avgPool2dOp);
+export const CONV_OPS = defineOps(conv2dOp, convTranspose2dOp, conv1dOp, ...POOL_OPS, ...RESAMPLE_OPS);

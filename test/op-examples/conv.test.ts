@@ -141,10 +141,10 @@ describe('conv2d errors', () => {
   const w = () => wg.zeros([2, 3, 3, 3]);
   test('ranks', () => {
     expect(() => wg.conv2d(wg.zeros([3, 5, 5]), w())).toThrow(/wasmgrad\.conv2d: input must be 4-D \[N, C, H, W\], got shape \[3, 5, 5\]/);
-    expect(() => wg.conv2d(x(), wg.zeros([2, 3, 3]))).toThrow(/wasmgrad\.conv2d: weight must be 4-D \[O, C, kh, kw\], got shape \[2, 3, 3\]/);
+    expect(() => wg.conv2d(x(), wg.zeros([2, 3, 3]))).toThrow(/wasmgrad\.conv2d: weight must be 4-D \[O, C\/groups, kh, kw\], got shape \[2, 3, 3\]/);
   });
   test('channels must match', () => {
-    expect(() => wg.conv2d(x(), wg.zeros([2, 4, 3, 3]))).toThrow(/input \[1, 3, 5, 5\] has 3 channels but weight \[2, 4, 3, 3\] expects 4/);
+    expect(() => wg.conv2d(x(), wg.zeros([2, 4, 3, 3]))).toThrow(/input \[1, 3, 5, 5\] has 3 channels but weight \[2, 4, 3, 3\] with groups 1 expects 4/);
   });
   test('bias shape', () => {
     expect(() => wg.conv2d(x(), w(), wg.zeros([3]))).toThrow(/bias must have shape \[2\] \(one per output channel of weight \[2, 3, 3, 3\]\), got \[3\]/);

@@ -1,0 +1,116 @@
+// interpolate on NCHW planes: nearest and bilinear, scalar (resampling is rarely hot in training:
+// one layer of a decoder). Source positions are computed in float32 as PyTorch's CPU kernels do,
+// and as src/ops/resample.ts's reference does, so both backends read the same pixels.
+import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
+
+/** The kernel parameters as laid out by src/ops/resample.ts (record words P0..P7). */
+@unmanaged class ResampleGeom {
+  planes: i32; h: i32; w: i32; oh: i32; ow: i32; sy: f32; sx: f32; align: i32;
+}
+
+@inline function geom(rec: usize): ResampleGeom {
+  return changetype<ResampleGeom>(rec + (<usize>P << 2));
+}
+
+/** PyTorch's legacy nearest source: floor(dst · scale) in float32, at most size − 1; the same size and twice the size are exact. */
+@inline function nearestIndex(o: i32, size: i32, n: i32, scale: f32): i32 {
+  if (n == size) return o;
+  if (n == 2 * size) return o >> 1;
+  return min(<i32>Mathf.floor(<f32>o * scale), size - 1);
+}
+
+/**
+ * PyTorch's bilinear source position of output o: scale·o (alignCorners), else
+ * scale·(o + ½) − ½ clamped at 0; o itself for the same size.
+ */
+@inline function linearSource(o: i32, size: i32, n: i32, scale: f32, align: bool): f32 {
+  if (n == size) return <f32>o;
+  if (align) return scale * <f32>o;
+  const s = scale * (<f32>o + 0.5) - 0.5;
+  return s < 0 ? 0 : s;
+}
+
+/** The lower source index of a position (≥ 0), and its upper neighbour (the last index repeats). */
+@inline function lower(src: f32): i32 {
+  return <i32>src;
+}
+
+@inline function upper(i0: i32, size: i32): i32 {
+  return i0 < size - 1 ? i0 + 1 : i0;
+}
+
+export function f32_interpolate_nearest_fwd(rec: usize): void {
+  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT);
+  for (let p = 0; p < g.planes; p++) {
+    const xp = x + (<usize>(p * g.h * g.w) << 2);
+    for (let oy = 0; oy < g.oh; oy++) {
+      const row = xp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy) * g.w) << 2);
+      const o = out + (<usize>((p * g.oh + oy) * g.ow) << 2);
+      for (let ox = 0; ox < g.ow; ox++) store<f32>(o + (<usize>ox << 2), load<f32>(row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx) << 2)));
+    }
+  }
+}
+
+export function f32_interpolate_nearest_bwd(rec: usize): void {
+  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT);
+  if (gx == 0) return;
+  for (let p = 0; p < g.planes; p++) {
+    const gp = gx + (<usize>(p * g.h * g.w) << 2);
+    for (let oy = 0; oy < g.oh; oy++) {
+      const row = gp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy) * g.w) << 2);
+      const go = gout + (<usize>((p * g.oh + oy) * g.ow) << 2);
+      for (let ox = 0; ox < g.ow; ox++) {
+        const q = row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx) << 2);
+        store<f32>(q, load<f32>(q) + load<f32>(go + (<usize>ox << 2)));
+      }
+    }
+  }
+}
+
+export function f32_interpolate_bilinear_fwd(rec: usize): void {
+  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT), align = g.align != 0;
+  for (let p = 0; p < g.planes; p++) {
+    const xp = x + (<usize>(p * g.h * g.w) << 2);
+    for (let oy = 0; oy < g.oh; oy++) {
+      const sy = linearSource(oy, g.h, g.oh, g.sy, align), y0 = lower(sy), y1 = upper(y0, g.h);
+      const ly: f32 = sy - <f32>y0, my: f32 = <f32>1 - ly;
+      const r0 = xp + (<usize>(y0 * g.w) << 2), r1 = xp + (<usize>(y1 * g.w) << 2);
+      const o = out + (<usize>((p * g.oh + oy) * g.ow) << 2);
+      for (let ox = 0; ox < g.ow; ox++) {
+        const sx = linearSource(ox, g.w, g.ow, g.sx, align), x0 = lower(sx), x1 = upper(x0, g.w);
+        const lx: f32 = sx - <f32>x0, mx: f32 = <f32>1 - lx;
+        const a0 = <usize>x0 << 2, a1 = <usize>x1 << 2;
+        const top = mx * load<f32>(r0 + a0) + lx * load<f32>(r0 + a1);
+        const bottom = mx * load<f32>(r1 + a0) + lx * load<f32>(r1 + a1);
+        store<f32>(o + (<usize>ox << 2), my * top + ly * bottom);
+      }
+    }
+  }
+}
+
+// Each output adds its gradient into its four sources with the forward's weights; neighbouring
+// outputs share sources, so this is a scalar scatter-add.
+export function f32_interpolate_bilinear_bwd(rec: usize): void {
+  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT), align = g.align != 0;
+  if (gx == 0) return;
+  for (let p = 0; p < g.planes; p++) {
+    const gp = gx + (<usize>(p * g.h * g.w) << 2);
+    for (let oy = 0; oy < g.oh; oy++) {
+      const sy = linearSource(oy, g.h, g.oh, g.sy, align), y0 = lower(sy), y1 = upper(y0, g.h);
+      const ly: f32 = sy - <f32>y0, my: f32 = <f32>1 - ly;
+      const r0 = gp + (<usize>(y0 * g.w) << 2), r1 = gp + (<usize>(y1 * g.w) << 2);
+      const go = gout + (<usize>((p * g.oh + oy) * g.ow) << 2);
+      for (let ox = 0; ox < g.ow; ox++) {
+        const sx = linearSource(ox, g.w, g.ow, g.sx, align), x0 = lower(sx), x1 = upper(x0, g.w);
+        const lx: f32 = sx - <f32>x0, mx: f32 = <f32>1 - lx;
+        const a0 = <usize>x0 << 2, a1 = <usize>x1 << 2;
+        const v = load<f32>(go + (<usize>ox << 2));
+        // One load-add-store per source: x0 = x1 or y0 = y1 at the last pixel hits one twice.
+        store<f32>(r0 + a0, load<f32>(r0 + a0) + my * mx * v);
+        store<f32>(r0 + a1, load<f32>(r0 + a1) + my * lx * v);
+        store<f32>(r1 + a0, load<f32>(r1 + a0) + ly * mx * v);
+        store<f32>(r1 + a1, load<f32>(r1 + a1) + ly * lx * v);
+      }
+    }
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Resampling, NCHW: interpolate's nearest and bilinear modes. Kernels:
+ * assembly/kernels/resample.ts. Source positions are computed in float32 on both backends exactly
+ * as PyTorch's CPU kernels compute them (each step rounded to float32: Math.fround here), so both
+ * pick the same source pixels; the weights are then exact differences of those float32 values.
+ */
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { bitsf32, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import { checkRank } from './window.js';
+
+export interface InterpolateOptions {
+  /** The output [oh, ow] (a number for both); or scaleFactor. */
+  size?: number | [number, number];
+  /** Output = floor(input · scaleFactor) per dim; the kernels then use 1 / scaleFactor as the scale, as PyTorch. */
+  scaleFactor?: number | [number, number];
+  mode?: 'nearest' | 'bilinear';
+  /** bilinear only: map the corner pixels' centres onto each other (scale (In − 1) / (Out − 1)). */
+  alignCorners?: boolean;
+}
+export type ResampleAttrs = Omit<InterpolateOptions, 'mode'>;
+
+const f32 = Math.fround;
+
+/** A positive number or an [h, w] pair of them; integers for sizes. */
+function perDim(name: string, v: unknown, integer: boolean): [number, number] {
+  const p = typeof v === 'number' ? [v, v] : v;
+  if (!Array.isArray(p) || p.length !== 2 || !p.every((d) => typeof d === 'number' && Number.isFinite(d) && d > 0 && (!integer || Number.isInteger(d))))
+    throw new ValueError('interpolate', `${name} must be a positive ${integer ? 'integer' : 'number'} or an [h, w] pair of them, got ${fmtValue(v)}`);
+  return [p[0], p[1]];
+}
+
+/**
+ * params: [N·C, H, W, OH, OW, scaleH, scaleW (float32 bits), alignCorners]. The scale is
+ * PyTorch's: 1 / scaleFactor when given, else In / Out; with alignCorners (In − 1) / (Out − 1), 0
+ * for one output.
+ */
+function planResample([x]: readonly Meta[], attrs: ResampleAttrs, linear: boolean): Plan {
+  checkRank('interpolate', 'input', 4, '[N, C, H, W]', x);
+  const [n, c, h, w] = x.shape;
+  if (c === 0 || h === 0 || w === 0)
+    throw new ShapeError('interpolate', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
+  if ((attrs.size === undefined) === (attrs.scaleFactor === undefined))
+    throw new ValueError(
+      'interpolate',
+      `give exactly one of size and scaleFactor, got size ${fmtValue(attrs.size)} and scaleFactor ${fmtValue(attrs.scaleFactor)}`,
+    );
+  const align = attrs.alignCorners ?? false;
+  if (!linear && attrs.alignCorners !== undefined)
+    throw new ValueError(
+      'interpolate',
+      `alignCorners applies to mode 'bilinear' only (as PyTorch), got alignCorners ${fmtValue(attrs.alignCorners)} with mode 'nearest'`,
+    );
+  const factors = attrs.scaleFactor === undefined ? undefined : perDim('scaleFactor', attrs.scaleFactor, false);
+  const [oh, ow] = factors ? [Math.floor(h * factors[0]), Math.floor(w * factors[1])] : perDim('size', attrs.size, true);
+  if (oh < 1 || ow < 1)
+    throw new ShapeError('interpolate', `the output would be ${oh}×${ow} (input ${fmtShape(x.shape)}, scaleFactor ${fmtValue(attrs.scaleFactor)})`);
+  const scale = (size: number, o: number, factor: number | undefined) => {
+    if (linear && align) return o > 1 ? f32(f32(size - 1) / (o - 1)) : 0;
+    return factor !== undefined ? f32(1 / factor) : f32(f32(size) / o);
+  };
+  const sy = scale(h, oh, factors?.[0]),
+    sx = scale(w, ow, factors?.[1]);
+  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, f32bits(sy), f32bits(sx), align ? 1 : 0] };
+}
+
+/** PyTorch's nearest source index (legacy 'nearest'): floor(dst · scale) in float32, clipped; the same size and twice the size are exact. */
+function nearestIndex(o: number, size: number, n: number, scale: number): number {
+  if (n === size) return o;
+  if (n === 2 * size) return o >> 1;
+  return Math.min(Math.floor(f32(o * scale)), size - 1);
+}
+
+/**
+ * PyTorch's bilinear source: [i0, i1, λ1] with the output at (1 − λ1)·x[i0] + λ1·x[i1]; the
+ * position is scale·dst (alignCorners) or scale·(dst + ½) − ½ clamped at 0, in float32. The same
+ * size copies.
+ */
+function linearSource(o: number, size: number, n: number, scale: number, align: boolean): [number, number, number] {
+  if (n === size) return [o, o, 0];
+  const src = align ? f32(scale * o) : Math.max(0, f32(f32(scale * f32(o + 0.5)) - 0.5));
+  const i0 = Math.floor(src);
+  return [i0, i0 < size - 1 ? i0 + 1 : i0, Math.min(Math.max(src - i0, 0), 1)];
+}
+
+/** Calls f(output index, input index, weight) for every (output, source pixel) pair of the record. */
+function forEachSource(r: Int32Array, linear: boolean, f: (oi: number, xi: number, wt: number) => void): void {
+  const [planes, h, w, oh, ow] = Array.from({ length: 5 }, (_, k) => param(r, k));
+  const sy = bitsf32(param(r, 5)),
+    sx = bitsf32(param(r, 6)),
+    align = param(r, 7) !== 0;
+  for (let p = 0; p < planes; p++)
+    for (let oy = 0; oy < oh; oy++)
+      for (let ox = 0; ox < ow; ox++) {
+        const oi = (p * oh + oy) * ow + ox,
+          base = p * h * w;
+        if (!linear) {
+          f(oi, base + nearestIndex(oy, h, oh, sy) * w + nearestIndex(ox, w, ow, sx), 1);
+          continue;
+        }
+        const [y0, y1, ly] = linearSource(oy, h, oh, sy, align),
+          [x0, x1, lx] = linearSource(ox, w, ow, sx, align);
+        f(oi, base + y0 * w + x0, (1 - ly) * (1 - lx));
+        f(oi, base + y0 * w + x1, (1 - ly) * lx);
+        f(oi, base + y1 * w + x0, ly * (1 - lx));
+        f(oi, base + y1 * w + x1, ly * lx);
+      }
+}
+
+function resampleOp<N extends string>(name: N, linear: boolean, doc: string, cases: TestCase<ResampleAttrs>[]): OpSpec<ResampleAttrs, N> {
+  return {
+    name,
+    module: 'resample',
+    arity: 1,
+    gradInputs: [0],
+    doc,
+    plan: (ins: readonly Meta[], attrs: ResampleAttrs): Plan => planResample(ins, attrs, linear),
+    ref: {
+      fwd: (h: Float64Array, r: Int32Array) => {
+        const x = inp(r, 0),
+          o = out(r),
+          n = param(r, 0) * param(r, 3) * param(r, 4);
+        h.fill(0, o, o + n);
+        forEachSource(r, linear, (oi, xi, wt) => (h[o + oi] += wt * h[x + xi]));
+      },
+      bwd: (h: Float64Array, r: Int32Array) => {
+        const gx = gin(r, 0),
+          g = gout(r);
+        if (gx) forEachSource(r, linear, (oi, xi, wt) => (h[gx + xi] += wt * h[g + oi]));
+      },
+    },
+    tests: { cases },
+  };
+}
+
+const common: TestCase<ResampleAttrs>[] = [
+  { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { size: 1 } },
+  { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { size: [3, 2] }, name: '1×1 → 3×2' },
+  { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { scaleFactor: 2 }, name: 'scaleFactor 2' },
+  { inputs: [{ shape: [1, 2, 5, 7] }], attrs: { size: [3, 17] }, name: 'down in H, up to 17 in W' },
+  { inputs: [{ shape: [1, 1, 7, 3] }], attrs: { scaleFactor: [0.5, 1.7] }, name: 'scaleFactor [0.5, 1.7]' },
+  { inputs: [{ shape: [1, 2, 3, 3] }], attrs: { scaleFactor: 1.2 }, name: 'scaleFactor 1.2 keeps the size: a copy' },
+  { inputs: [{ shape: [0, 2, 3, 3] }], attrs: { size: 5 }, name: 'N = 0' },
+];
+
+const interpolateNearestOp = resampleOp(
+  'interpolateNearest',
+  false,
+  "interpolate mode 'nearest' (PyTorch's legacy nearest: source floor(dst · scale))",
+  common,
+);
+const interpolateBilinearOp = resampleOp('interpolateBilinear', true, "interpolate mode 'bilinear', alignCorners false or true", [
+  ...common,
+  { inputs: [{ shape: [1, 2, 4, 5] }], attrs: { size: [7, 9], alignCorners: true }, name: 'alignCorners' },
+  { inputs: [{ shape: [1, 1, 5, 6] }], attrs: { scaleFactor: [0.6, 3], alignCorners: true }, name: 'alignCorners, scaleFactor' },
+  { inputs: [{ shape: [1, 1, 4, 4] }], attrs: { size: [1, 3], alignCorners: true }, name: 'alignCorners, one output row' },
+]);
+
+export const RESAMPLE_OPS = defineOps(interpolateNearestOp, interpolateBilinearOp);
