@@ -37,3 +37,4 @@ export {
   type EncoderLayerForwardOptions,
   type DecoderLayerForwardOptions,
 } from './transformer.js';
+export { Mish, ELU, SELU, CELU, Hardswish, Hardsigmoid, Hardtanh, ReLU6, Softsign, LogSigmoid, Softplus } from './activations.js';

@@ -48,8 +48,19 @@ export class Sigmoid extends Module {
 
 /** x·Φ(x) (PyTorch's default exact GELU). */
 export class GELU extends Module {
+  readonly approximate: 'none' | 'tanh';
+  /** approximate: 'none' (default, the exact erf form) or 'tanh', as PyTorch's nn.GELU(approximate). */
+  constructor(approximate: 'none' | 'tanh' | { approximate?: 'none' | 'tanh' } = 'none') {
+    super();
+    const a = typeof approximate === 'object' && approximate !== null ? (approximate.approximate ?? 'none') : approximate;
+    if (a !== 'none' && a !== 'tanh') throw new ValueError('nn.GELU', `approximate must be 'none' or 'tanh', got ${fmtValue(a)}`);
+    this.approximate = a;
+  }
   forward(x: Tensor): Tensor {
-    return F.gelu(x);
+    return F.gelu(x, { approximate: this.approximate });
+  }
+  override extraRepr(): string {
+    return this.approximate === 'none' ? '' : `approximate='tanh'`;
   }
 }
 

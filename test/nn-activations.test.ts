@@ -1,0 +1,49 @@
+/**
+ * Activation modules (issue 12 item 3): each equals its function with the constructor's options
+ * (PyTorch's positional arguments or an options object), prints PyTorch's settings, and checks them.
+ */
+import { beforeAll, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const x = () => wg.tensor([-4, -1.5, -0.2, 0, 0.3, 2, 7]);
+const same = (a: wg.Tensor, b: wg.Tensor) => expect(Array.from(a.data())).toEqual(Array.from(b.data()));
+
+test('each module is its function', () => {
+  const nn = wg.nn;
+  const cases: [wg.nn.Module, (t: wg.Tensor) => wg.Tensor][] = [
+    [new nn.Mish(), wg.mish],
+    [new nn.SELU(), wg.selu],
+    [new nn.Hardswish(), wg.hardswish],
+    [new nn.Hardsigmoid(), wg.hardsigmoid],
+    [new nn.ReLU6(), wg.relu6],
+    [new nn.Softsign(), wg.softsign],
+    [new nn.LogSigmoid(), wg.logsigmoid],
+    [new nn.ELU(), (t) => wg.elu(t)],
+    [new nn.ELU(0.5), (t) => wg.elu(t, { alpha: 0.5 })],
+    [new nn.CELU({ alpha: 2 }), (t) => wg.celu(t, { alpha: 2 })],
+    [new nn.Hardtanh(), (t) => wg.hardtanh(t)],
+    [new nn.Hardtanh(-2, 3), (t) => wg.hardtanh(t, { minVal: -2, maxVal: 3 })],
+    [new nn.Hardtanh({ maxVal: 0.5 }), (t) => wg.hardtanh(t, { minVal: -1, maxVal: 0.5 })],
+    [new nn.Softplus(2, 5), (t) => wg.softplus(t, { beta: 2, threshold: 5 })],
+    [new nn.Softplus({ threshold: 1 }), (t) => wg.softplus(t, { beta: 1, threshold: 1 })],
+    [new nn.GELU('tanh'), (t) => wg.gelu(t, { approximate: 'tanh' })],
+    [new nn.GELU(), (t) => wg.gelu(t)],
+  ];
+  for (const [m, f] of cases) same(m.forward(x()), f(x()));
+});
+
+test("PyTorch's settings in the printout; bad options are ValueErrors naming the module", () => {
+  expect(String(new wg.nn.ELU(0.5))).toBe('ELU(alpha=0.5)');
+  expect(String(new wg.nn.Hardtanh())).toBe('Hardtanh(min_val=-1.0, max_val=1.0)');
+  expect(String(new wg.nn.Softplus())).toBe('Softplus(beta=1.0, threshold=20.0)');
+  expect(String(new wg.nn.GELU('tanh'))).toBe("GELU(approximate='tanh')");
+  expect(String(new wg.nn.Mish())).toBe('Mish()');
+  expect(() => new wg.nn.ELU(NaN)).toThrow('wasmgrad.nn.ELU: alpha must be a finite number, got NaN');
+  expect(() => new wg.nn.Hardtanh(1, 1)).toThrow('wasmgrad.nn.Hardtanh: maxVal must be greater than minVal, got minVal 1, maxVal 1');
+  expect(() => new wg.nn.GELU('erf' as 'none')).toThrow("wasmgrad.nn.GELU: approximate must be 'none' or 'tanh', got \"erf\"");
+});
