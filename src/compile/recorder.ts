@@ -28,6 +28,7 @@
 import type { Backend } from '../engine/backend/types.js';
 import { setSink, type ReplaySink } from '../engine/sink.js';
 import type { Storage } from '../engine/storage.js';
+import { makePersistent } from '../engine/memory.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
 import { OPCODE_MASK, R, REC_WORDS } from '../ops/types.js';
@@ -106,7 +107,17 @@ export class Program {
   /** jsState.version at the last successful JS run. */
   jsStateVersion = -1;
 
+  /** Storages the caller got this program's results in (compile's handOut), until the next run overwrites the blocks. */
+  readonly handedOut: Storage[] = [];
+
+  /** Copies the results handed out by the last run to the JS heap: their blocks are about to be reused. */
+  spillHandedOut(): void {
+    for (const s of this.handedOut) s.spill();
+    this.handedOut.length = 0;
+  }
+
   release(): void {
+    this.spillHandedOut();
     for (const s of this.owned) if (s.owner === this.owned) s.release();
     this.owned.length = 0;
   }
@@ -275,6 +286,8 @@ class Recorder implements ReplaySink {
   /** Storages used by an op inside the run: inputs are not external, the program's blocks neither. */
   uses(s: Storage): void {
     if (s.owner === this.program!.owned || this.argOf.has(s)) return;
+    // The program keeps its address: a tensor it captures must never be spilled and moved.
+    makePersistent(s, 'compile');
     this.run!.externals.add(s);
   }
 

@@ -6,8 +6,8 @@ import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
-import { lifetimes, type Storage } from './storage.js';
-import { allocTransient } from './memory.js';
+import { lifetimes, SCRATCH, type Storage } from './storage.js';
+import { allocScratch, allocTransient } from './memory.js';
 import { sink } from './sink.js';
 import * as table from '../ops/index.js';
 import { checkFunction, checkOptions } from './check.js';
@@ -129,7 +129,8 @@ export function noGrad<T>(fn: () => T): T {
 function storagesIn(value: unknown, found = new Set<Storage>(), depth = 0): Set<Storage> {
   if (value instanceof Tensor) {
     found.add(value.storage);
-    if (value.grad) found.add(value.grad.storage);
+    const g = value.peekGrad();
+    if (g !== null) found.add(g.storage);
   } else if (depth < 4 && value !== null && typeof value === 'object') {
     for (const v of Array.isArray(value) ? value : Object.values(value)) storagesIn(v, found, depth + 1);
   }
@@ -241,6 +242,8 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
     for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
     t.node = { op, rec, inputs, versions, saved: aux, workspace, freed: false };
   }
+  // Saved-for-backward blocks are needed while the node is (not after backward() frees it).
+  for (let j = 0; j < aux.length; j++) aux[j].graphOnly = t.node ?? SCRATCH;
   return t;
 }
 
@@ -273,7 +276,7 @@ function encodeInto<A>(name: string, op: OpDef<A>, target: Tensor, inputs: reado
     throw new ShapeError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
   if ((plan.dtype ?? 'float32') !== target.dtype)
     throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);
-  const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`, name));
+  const aux = (plan.aux ?? []).map((w) => allocScratch(be, w, `${op.name} (scratch)`, name));
   const workspace = plan.workspace ?? 0;
   return { be, rec: encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS, workspace), workspace };
 }

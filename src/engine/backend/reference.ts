@@ -51,6 +51,14 @@ export class ReferenceBackend implements Backend {
     return this.h.slice(ptr, ptr + n);
   }
 
+  save(ptr: number, n: number): Float64Array {
+    return this.h.slice(ptr, ptr + n);
+  }
+
+  restore(ptr: number, words: Float64Array): void {
+    this.h.set(words, ptr);
+  }
+
   fill(ptr: number, n: number, value: number): void {
     this.h.fill(value, ptr, ptr + n);
   }

@@ -3,6 +3,9 @@ import type { DType } from '../../ops/types.js';
 
 export type BackendName = 'wasm' | 'reference';
 
+/** A block's words copied to the JS heap, bit for bit: int32 words on WASM, the float64 words of the reference. */
+export type HostWords = Int32Array | Float64Array;
+
 /**
  * What an execution backend provides. Both backends execute the same instruction records
  * (src/ops/types.ts) over their own heap; the TS layer plans memory through `heap`.
@@ -14,6 +17,10 @@ export interface Backend {
   /** A copy of n elements: Float32Array/Int32Array on WASM, Float64Array on the reference. */
   read(ptr: number, n: number, dtype: DType): Float32Array | Int32Array | Float64Array;
   fill(ptr: number, n: number, value: number, dtype: DType): void;
+  /** A bit-exact copy of n words (a spilled storage's contents, whatever its dtype). */
+  save(ptr: number, n: number): HostWords;
+  /** Writes back words `save` copied. */
+  restore(ptr: number, words: HostWords): void;
   /**
    * Runs `recs` in order, in one interpreter call: each record's forward kernel, or its backward
    * kernel when flagged FLAG_BACKWARD (skipped when GOUT is 0). `workspace`: scratch words needed;

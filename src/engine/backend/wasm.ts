@@ -303,6 +303,16 @@ export class WasmBackend implements Backend {
     return (dtype === 'int32' ? this.i32 : this.f32).slice(ptr, ptr + n);
   }
 
+  save(ptr: number, n: number): Int32Array {
+    this.fresh();
+    return this.i32.slice(ptr, ptr + n);
+  }
+
+  restore(ptr: number, words: Int32Array): void {
+    this.fresh();
+    this.i32.set(words, ptr);
+  }
+
   fill(ptr: number, n: number, value: number, dtype: DType): void {
     this.fresh();
     (dtype === 'int32' ? this.i32 : this.f32).fill(value, ptr, ptr + n);
