@@ -93,6 +93,25 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(out.y.requiresGrad).toBe(false);
     });
 
+    test('what only the graph reaches (composite internals, constants) is freed without a copy once backward() freed the graph', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([0.5, 1, 2], { requiresGrad: true });
+      const internals = (y: wg.Tensor) => y.node!.inputs.filter((t) => t !== x); // silu = x · sigmoid(x)
+      const silu = x.silu();
+      const done = silu.mul(3).sum();
+      const doneInner = [...internals(silu), done.node!.inputs[0].node!.inputs[1]]; // sigmoid(x), and the constant 3
+      done.backward();
+      const held = x.silu().sum(); // its graph stays alive: its internals are spilled, then resident again for backward
+      const heldInner = internals(held.node!.inputs[0]);
+      for (let i = 0; i < 2; i++) wg.ones([1], { requiresGrad: true }).sum().backward();
+      expect(doneInner.map((t) => t.storage.alive)).toEqual([false, false]);
+      expect(heldInner.map((t) => t.storage.owner)).toEqual(['spilled']);
+      x.grad = null;
+      held.backward();
+      // PyTorch: x = torch.tensor([0.5, 1, 2.], requires_grad=True); (x * torch.sigmoid(x)).sum().backward()
+      Array.from(x.grad!.data()).forEach((v, i) => expect(v).toBeCloseTo([0.739961, 0.927671, 1.090784][i], 5));
+    });
+
     test('dispose() frees at once; using the tensor afterwards says it was disposed', () => {
       wg.setBackend(be);
       const t = wg.tensor([1, 2]).mul(2);

@@ -6,7 +6,7 @@ import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
-import { lifetimes, SCRATCH, type Storage } from './storage.js';
+import { lifetimes, SCRATCH, type GraphUse, type Storage } from './storage.js';
 import { allocScratch, allocTransient } from './memory.js';
 import { sink } from './sink.js';
 import * as table from '../ops/index.js';
@@ -194,11 +194,34 @@ export function launch(be: Backend, recs: readonly Int32Array[], workspace: numb
   if (sink.mode === 'off' || !sink.launch(be, recs, workspace)) be.run(recs, workspace, fn);
 }
 
-/** @internal A 0-d transient float32 constant: numbers mixed with tensors in ops, composites' scalars. */
+/**
+ * What the graph use of a constant is until an op consumes it: the consuming op's node then (see
+ * apply). Not freed: a constant no op consumed is spilled, as if a user held it.
+ */
+const UNCONSUMED: GraphUse = { freed: false };
+
+/**
+ * @internal A 0-d transient float32 constant: numbers mixed with tensors in ops, composites'
+ * scalars. No user handle reaches it: only the node of the op it is an input of.
+ */
 export function constant(value: number, be: Backend): Tensor {
   const s = allocTransient(be, 1, 'constant');
+  s.graphOnly = UNCONSUMED;
   be.write(s.ptr, [value], 'float32');
   return new Tensor([], 'float32', s, false);
+}
+
+/**
+ * The blocks a composite made for its primitives' results and constants (`owner` from `mark` on,
+ * made by it: never spilled before), other than its output's: only the composite's nodes read them,
+ * and backward() frees those with the output's node (they are all upstream of it), so they are
+ * needed exactly while the output's node is.
+ */
+function markInternal(owner: readonly Storage[], mark: number, out: Tensor): void {
+  for (let k = mark; k < owner.length; k++) {
+    const s = owner[k];
+    if (s !== out.storage && s.spills === 0 && s.graphOnly !== SCRATCH) s.graphOnly = out.node ?? SCRATCH;
+  }
 }
 
 /**
@@ -215,7 +238,11 @@ function applyComposite<A>(op: CompositeDef<A>, inputs: readonly Tensor[], attrs
     detach: (t) => t.detach(),
     shape: (t) => t.shape,
   };
-  return op.compose(b, inputs, attrs);
+  const owner = lifetimes.transientOwner();
+  const mark = owner.length;
+  const out = op.compose(b, inputs, attrs);
+  if (sink.mode === 'off') markInternal(owner, mark, out);
+  return out;
 }
 
 /** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
@@ -242,8 +269,9 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
     for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
     t.node = { op, rec, inputs, versions, saved: aux, workspace, freed: false };
   }
-  // Saved-for-backward blocks are needed while the node is (not after backward() frees it).
+  // Saved-for-backward blocks, and constants this op consumes, are needed while its node is.
   for (let j = 0; j < aux.length; j++) aux[j].graphOnly = t.node ?? SCRATCH;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].storage.graphOnly === UNCONSUMED) inputs[i].storage.graphOnly = t.node ?? SCRATCH;
   return t;
 }
 

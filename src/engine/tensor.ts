@@ -129,8 +129,7 @@ export class Tensor implements Meta {
     sink.assertReadable(s, this.dtype);
     // A spilled tensor is read from its copy, without taking a block again.
     if (s.spilled === null) return s.backend.read(s.ptr, this.size, this.dtype);
-    const words = s.spilled.slice(0, this.size);
-    return words instanceof Float64Array || this.dtype === 'int32' ? words : new Float32Array(words.buffer);
+    return s.backend.readSaved(s.spilled, this.size, this.dtype);
   }
 
   /** Nested arrays like the tensor's shape (a number for a 0-d tensor). */

@@ -21,6 +21,8 @@ export interface Backend {
   save(ptr: number, n: number): HostWords;
   /** Writes back words `save` copied. */
   restore(ptr: number, words: HostWords): void;
+  /** The first n values of saved words, as read() would have returned them. */
+  readSaved(words: HostWords, n: number, dtype: DType): Float32Array | Int32Array | Float64Array;
   /**
    * Runs `recs` in order, in one interpreter call: each record's forward kernel, or its backward
    * kernel when flagged FLAG_BACKWARD (skipped when GOUT is 0). `workspace`: scratch words needed;

@@ -313,6 +313,11 @@ export class WasmBackend implements Backend {
     this.i32.set(words, ptr);
   }
 
+  readSaved(words: Int32Array, n: number, dtype: DType): Float32Array | Int32Array {
+    const bits = words.slice(0, n);
+    return dtype === 'int32' ? bits : new Float32Array(bits.buffer);
+  }
+
   fill(ptr: number, n: number, value: number, dtype: DType): void {
     this.fresh();
     (dtype === 'int32' ? this.i32 : this.f32).fill(value, ptr, ptr + n);
