@@ -12,11 +12,33 @@ beforeAll(async () => {
 
 const labels = (n: number, offset = 0) => wg.tensor(Int32Array.from({ length: n }, (_, i) => (i + offset) % 3));
 
-/** A Linear 5 → 3 with fixed weights and an SGD optimizer on it. */
+/** A Linear 5 → 3 with fixed weights, an SGD optimizer on it, and its training step (returns the loss). */
 function model() {
   wg.manualSeed(3);
   const m = new wg.nn.Linear(5, 3);
-  return { m, opt: new wg.optim.SGD(m.parameters(), { lr: 0.1 }) };
+  const opt = new wg.optim.SGD(m.parameters(), { lr: 0.1 });
+  const train = (x: wg.Tensor, y: wg.Tensor): wg.Tensor => {
+    const loss = wg.losses.crossEntropy(m.forward(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+  return { m, opt, train };
+}
+
+/** Runs `n` training steps, holding every loss and reading each one as it comes. */
+function holdLosses(train: (x: wg.Tensor, y: wg.Tensor) => wg.Tensor, n: number) {
+  const x = wg.randn([8, 5]);
+  const y = labels(8);
+  const held: wg.Tensor[] = [];
+  const readThen: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const loss = train(x, y);
+    held.push(loss);
+    readThen.push(loss.item());
+  }
+  return { held, readThen };
 }
 
 /** Ends `n` steps with backward() on tensors of their own (so earlier steps are retired). */
@@ -34,15 +56,10 @@ for (const be of ['wasm', 'reference'] as const) {
       const [trainX, testX] = [data.slice(0, 0, 32), data.slice(0, 32, 40)];
       const [trainY, testY] = [y.slice(0, 0, 32), y.slice(0, 32, 40)];
       const atStart = [trainX, testX, trainY, testY].map((t) => Array.from(t.data()));
-      const { m, opt } = model();
+      const { m, train } = model();
       const testLosses: number[] = [];
       for (let epoch = 0; epoch < 4; epoch++) {
-        for (let b = 0; b < 32; b += 8) {
-          const loss = wg.losses.crossEntropy(m.forward(trainX.slice(0, b, b + 8)), trainY.slice(0, b, b + 8));
-          opt.zeroGrad();
-          loss.backward();
-          opt.step();
-        }
+        for (let b = 0; b < 32; b += 8) train(trainX.slice(0, b, b + 8), trainY.slice(0, b, b + 8));
         testLosses.push(wg.noGrad(() => wg.losses.crossEntropy(m.forward(testX), testY).item()));
       }
       expect([trainX, testX, trainY, testY].map((t) => Array.from(t.data()))).toEqual(atStart);
@@ -75,20 +92,7 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('a list of held losses is read after 100 steps', () => {
       wg.setBackend(be);
-      wg.manualSeed(4);
-      const x = wg.randn([8, 5]);
-      const y = labels(8);
-      const { m, opt } = model();
-      const held: wg.Tensor[] = [];
-      const readThen: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        const loss = wg.losses.crossEntropy(m.forward(x), y);
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        held.push(loss);
-        readThen.push(loss.item());
-      }
+      const { held, readThen } = holdLosses(model().train, 100);
       expect(held[0].storage.owner).toBe('spilled');
       expect(held.map((l) => l.item())).toEqual(readThen);
       expect(readThen[99]).toBeLessThan(readThen[0]);
@@ -98,15 +102,10 @@ for (const be of ['wasm', 'reference'] as const) {
       wg.setBackend(be);
       wg.manualSeed(5);
       const x = wg.randn([4, 5]);
-      const { m, opt } = model();
+      const { m, train } = model();
       const h = m.forward(x).relu();
       const copy = Array.from(h.data());
-      for (let i = 0; i < 10; i++) {
-        const loss = m.forward(x).square().mean();
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-      }
+      for (let i = 0; i < 10; i++) train(x, labels(4));
       expect(h.storage.owner).toBe('spilled');
       const doubled = Array.from(h.mul(2).data());
       doubled.forEach((v, i) => expect(v).toBeCloseTo(2 * copy[i], 6));
@@ -141,24 +140,8 @@ for (const be of ['wasm', 'reference'] as const) {
 
     test('losses returned by a compiled step and held across calls keep their values', () => {
       wg.setBackend(be);
-      wg.manualSeed(6);
-      const x = wg.randn([8, 5]);
-      const y = labels(8);
-      const { m, opt } = model();
-      const step = wg.compile((xb: wg.Tensor, yb: wg.Tensor) => {
-        const loss = wg.losses.crossEntropy(m.forward(xb), yb);
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
-        return loss;
-      });
-      const held: wg.Tensor[] = [];
-      const readThen: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const loss = step(x, y);
-        held.push(loss);
-        readThen.push(loss.item());
-      }
+      const step = wg.compile(model().train);
+      const { held, readThen } = holdLosses(step, 20);
       expect(step.replayInfo()[0].mode).toBe('fast');
       expect(held.map((l) => l.item())).toEqual(readThen);
       expect(new Set(readThen).size).toBe(20); // each call's own value, not the last one's
@@ -180,13 +163,10 @@ for (const be of ['wasm', 'reference'] as const) {
         { shape: [64, 5] },
       );
       const Y = labels(64);
-      const { m, opt } = model();
+      const { train } = model();
       for (let i = 0; i < 40; i++) {
         const b = (i % 8) * 8;
-        const loss = wg.losses.crossEntropy(m.forward(X.slice(0, b, b + 8)), Y.slice(0, b, b + 8));
-        opt.zeroGrad();
-        loss.backward();
-        opt.step();
+        train(X.slice(0, b, b + 8), Y.slice(0, b, b + 8));
       }
       expect(X.storage.spills).toBeLessThanOrEqual(2);
       expect([X.storage.owner, Y.storage.owner]).toEqual(['persistent', 'persistent']);

@@ -107,8 +107,9 @@ export function info(): Info {
 }
 
 /**
- * Runs fn without recording gradients. Op results made inside fn and not returned are recycled
- * when fn returns (the returned tensors, also inside arrays or plain objects, are kept).
+ * Runs fn without recording gradients. The blocks of what fn made and did not return are retired
+ * when fn returns (spilled if a handle may reach them, see memory.ts); the returned tensors, also
+ * inside arrays or plain objects, stay resident with the enclosing owner.
  */
 export function noGrad<T>(fn: () => T): T {
   checkFunction('noGrad', 'fn', fn);

@@ -1,14 +1,14 @@
 /**
  * Storages (blocks of a backend's heap behind tensors), their owners ('persistent', a step
  * generation, a noGrad scope, borrowed, or spilled to the JS heap) and the step generations that
- * recycle them (see src/engine/memory.ts for the rules).
+ * retire them (see src/engine/memory.ts for the rules).
  */
 import type { Backend, HostWords } from './backend/types.js';
 
 type OwnerList = Storage[];
 /**
  * - 'persistent': freed on dispose() or when the Storage object is garbage-collected;
- * - a list: a step generation or noGrad scope, which retires it (spill or free) when recycled;
+ * - a list: a step generation or noGrad scope, which retires it (spill or free) when it ends;
  * - 'borrowed': a view of a block someone else owns (a compiled program's result block);
  * - 'spilled': no block, its contents live in `spilled` on the JS heap (ordinary GC).
  */

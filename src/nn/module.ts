@@ -176,7 +176,7 @@ export abstract class Module {
    * Copies the values of a state dict (plain object or Map of name → Tensor) into this model's
    * parameters and buffers, in place (the tensors an optimizer holds stay the same objects).
    * Everything is validated first: missing and unexpected keys (when strict), non-tensors,
-   * recycled tensors, shape and dtype mismatches are reported together in one StateDictError, and
+   * disposed tensors, shape and dtype mismatches are reported together in one StateDictError, and
    * then nothing has been modified. Tensors may come from the other backend.
    */
   loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
