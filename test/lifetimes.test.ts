@@ -53,6 +53,22 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(early.storage.resident).toBe(true);
     });
 
+    test('spilled contents come back bit for bit, small and large blocks, read and made resident again', () => {
+      wg.setBackend(be);
+      // Made by creation functions: step-owned like op results.
+      const ints = wg.tensor(new Int32Array([-2147483648, 2147483647, 0, -7]));
+      const floats = wg.tensor([NaN, -0, Infinity, -Infinity, 1.5, 3.4e38]);
+      const big = wg.arange(5000); // above the plain-array size: copied with slice
+      const before = [ints, floats, big].map((t) => Array.from(t.data()));
+      for (let i = 0; i < 2; i++) wg.ones([1], { requiresGrad: true }).sum().backward();
+      expect([ints, floats, big].map((t) => t.storage.owner)).toEqual(['spilled', 'spilled', 'spilled']);
+      expect([ints, floats, big].map((t) => Array.from(t.data()))).toEqual(before);
+      expect(Object.is(floats.data()[1], -0)).toBe(true);
+      const again = [ints, floats, big].map((t) => Array.from(t.reshape([-1]).data())); // inputs of an op: resident
+      expect(again).toEqual(before);
+      expect([ints, floats, big].every((t) => t.storage.resident)).toBe(true);
+    });
+
     test('a cleared gradient: kept by a spill when the user read it, freed without a copy when not', () => {
       wg.setBackend(be);
       const w = wg.tensor([1, 2], { requiresGrad: true });

@@ -92,7 +92,6 @@ export class Storage {
     if (!this.resident) return;
     this.spilled = this.backend.save(this.ptr, this.words);
     if (this.owner !== 'borrowed') this.backend.heap.free(this.ptr, this.words);
-    this.unpersist();
     this.owner = 'spilled';
     this.ptr = 0;
     this.spills++;

@@ -55,7 +55,8 @@ export class Tensor implements Meta {
   /**
    * Accumulated gradient of a leaf that requires grad (null until a backward reaches it).
    * Clearing or replacing it (`t.grad = null`, as zeroGrad does) hands the old gradient's memory
-   * to the current step: a handle to it stays valid for that step and the next, like an op result.
+   * to the current step, like an op result: a handle read here stays valid (spilled when the step
+   * is retired), one nobody read is freed without a copy.
    */
   get grad(): Tensor | null {
     // Read by user code, so it may be held after it is cleared: spilled then, not freed.

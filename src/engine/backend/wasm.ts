@@ -8,7 +8,7 @@ import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.
 import { GrowingBlock, Heap } from '../heap.js';
 import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, newRecord, specValue, type DType } from '../../ops/types.js';
 import { OPS, TABLE_HASH } from '../../ops/index.js';
-import type { Backend } from './types.js';
+import { saveWords, savedInto, type Backend, type HostWords } from './types.js';
 import { defaultWasmUrl, type BuildName } from './wasm-url.js';
 import { isNode, nodeHost } from '../host.js';
 export type { BuildName };
@@ -303,18 +303,18 @@ export class WasmBackend implements Backend {
     return (dtype === 'int32' ? this.i32 : this.f32).slice(ptr, ptr + n);
   }
 
-  save(ptr: number, n: number): Int32Array {
+  save(ptr: number, n: number): HostWords {
     this.fresh();
-    return this.i32.slice(ptr, ptr + n);
+    return saveWords(this.i32, ptr, n);
   }
 
-  restore(ptr: number, words: Int32Array): void {
+  restore(ptr: number, words: HostWords): void {
     this.fresh();
     this.i32.set(words, ptr);
   }
 
-  readSaved(words: Int32Array, n: number, dtype: DType): Float32Array | Int32Array {
-    const bits = words.slice(0, n);
+  readSaved(words: HostWords, n: number, dtype: DType): Float32Array | Int32Array {
+    const bits = savedInto(words, new Int32Array(n));
     return dtype === 'int32' ? bits : new Float32Array(bits.buffer);
   }
 
