@@ -92,5 +92,19 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(train.replayInfo()[0].mode).toBe('fast');
     });
+
+    test('compiled, a function that makes its batch with wg.tensor inside (it re-runs its JavaScript)', () => {
+      wg.setBackend(be);
+      const train = setup();
+      const step = wg.compile(
+        (i: number) => {
+          const { x, y } = batchArrays(i);
+          return train(wg.tensor(x, { shape: [BATCH, 6] }), wg.tensor(y));
+        },
+        { warn: false },
+      );
+      expectFlat(measure(be, (i) => step(i % 3).item()));
+      expect(step.replayInfo()[0].mode).toBe('rerun');
+    });
   });
 }

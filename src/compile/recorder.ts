@@ -286,8 +286,10 @@ class Recorder implements ReplaySink {
   /** Storages used by an op inside the run: inputs are not external, the program's blocks neither. */
   uses(s: Storage): void {
     if (s.owner === this.program!.owned || this.argOf.has(s)) return;
-    // The program keeps its address: a tensor it captures must never be spilled and moved.
-    makePersistent(s, 'compile');
+    // A fast replay reuses the recorded address: a tensor the program captures must never be spilled
+    // and moved. A program that re-runs its JavaScript re-encodes addresses every call, and what it
+    // creates inside stays step-owned (pinning those would keep every call's tensors until GC).
+    if (this.program!.slowReason === null && this.run!.slowReason === null) makePersistent(s, 'compile');
     this.run!.externals.add(s);
   }
 
