@@ -37,10 +37,14 @@ import { lifetimes, SCRATCH, Storage } from './storage.js';
 export function allocTransient(be: Backend, words: number, label: string, fn = label): Storage {
   // Inside wg.compile: traced blocks are pinned to the program, replays reuse them.
   if (sink.mode === 'patch') return sink.recordedAlloc(words);
-  const owner = sink.mode === 'trace' ? sink.pinned() : lifetimes.transientOwner();
+  const s = ownedBy(sink.mode === 'trace' ? sink.pinned() : lifetimes.transientOwner(), be, words, label, fn);
+  if (sink.mode === 'trace') sink.traceAlloc(s);
+  return s;
+}
+
+function ownedBy(owner: Storage[], be: Backend, words: number, label: string, fn: string): Storage {
   const s = new Storage(be, be.heap.alloc(words, fn), words, owner, label, lifetimes.step);
   owner.push(s);
-  if (sink.mode === 'trace') sink.traceAlloc(s);
   return s;
 }
 
@@ -58,10 +62,7 @@ export function allocScratch(be: Backend, words: number, label: string, fn = lab
  * program: inside one, creating tensors makes the program re-run its JavaScript anyway.
  */
 export function allocCreated(be: Backend, words: number, label: string): Storage {
-  const owner = lifetimes.transientOwner();
-  const s = new Storage(be, be.heap.alloc(words, label), words, owner, label, lifetimes.step);
-  owner.push(s);
-  return s;
+  return ownedBy(lifetimes.transientOwner(), be, words, label, label);
 }
 
 /**
