@@ -125,6 +125,18 @@ for (const be of ['wasm', 'reference'] as const) {
       Array.from(w.grad!.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
     });
 
+    test('a graph kept with retainGraph backpropagates again after later steps spilled it', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([0.5, -1, 2], { requiresGrad: true });
+      const held = wg.losses.crossEntropy(w.mul(w).reshape([1, 3]), labels(1, 1));
+      held.backward(undefined, { retainGraph: true });
+      const once = Array.from(w.grad!.data());
+      otherSteps(4);
+      expect(held.storage.owner).toBe('spilled');
+      held.backward(); // accumulates: twice the gradient
+      Array.from(w.grad!.data()).forEach((v, i) => expect(v).toBeCloseTo(2 * once[i], 5));
+    });
+
     test('a tensor made inside noGrad and held in a closure stays valid', () => {
       wg.setBackend(be);
       const x = wg.tensor([1, -2, 3]);
