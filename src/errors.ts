@@ -37,7 +37,7 @@ export class OutOfMemoryError extends WasmgradError {
   }
 }
 
-/** A tensor whose memory was recycled (an op result kept past its lifetime). */
+/** A tensor whose memory was freed: by dispose(), or with the compiled function that owned it. */
 export class RecycledTensorError extends WasmgradError {}
 
 /** A state dict that does not fit the module / optimizer / scheduler it is loaded into. */

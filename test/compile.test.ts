@@ -64,7 +64,9 @@ for (const be of ['wasm', 'reference'] as const) {
       const { step } = setup();
       const { xs, ys } = batches();
       const compiled = wg.compile(step);
-      for (let i = 0; i < 3; i++) compiled(xs[i % 6], ys[i % 6]);
+      // The batches, made with wg.tensor, are spilled twice by the step ends before they settle as
+      // persistent (docs/internals.md, "Memory and lifetimes"): 4 rounds of the 6.
+      for (let i = 0; i < 24; i++) compiled(xs[i % 6], ys[i % 6]);
       const heap = backend(be).heap;
       const high = heap.highWater;
       const inUse = heap.inUse;
@@ -301,7 +303,7 @@ describe('fast replay (no JavaScript per call)', () => {
       wg.noGrad(() => model.forward(xs[0]).sum()).item();
       xs[0].mul(2).sum().item(); // an op result outside, recycled by the replay's step ends
     };
-    for (let i = 0; i < 10; i++) tick(i);
+    for (let i = 0; i < 24; i++) tick(i); // the batches settle as persistent (see above)
     const high = heap.highWater;
     for (let i = 0; i < 200; i++) tick(i);
     expect(heap.highWater).toBe(high);

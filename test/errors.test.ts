@@ -37,11 +37,10 @@ function expectError(fn: () => unknown, Class: ErrorClass, message: RegExp): wg.
   return err;
 }
 
-/** An op result recycled by the two backward steps that follow it. */
-function recycled(): wg.Tensor {
-  const w = wg.tensor([1, 2], { requiresGrad: true });
-  const r = w.mul(2);
-  for (let i = 0; i < 2; i++) w.sum().backward();
+/** An op result freed with dispose(): the one way a tensor you hold stops being usable. */
+function disposed(): wg.Tensor {
+  const r = wg.tensor([1, 2]).mul(2);
+  r.dispose();
   return r;
 }
 
@@ -201,7 +200,7 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
   ['embedding: index out of range', () => wg.embedding(ids([0, 5]), wg.ones([3, 2])), ValueError, /embedding: index 5 at position \[1\]/],
   ['copy_: a string', () => T().copy_(any('1')), ValueError, /copy_: source must be a Tensor or a number, got "1"/],
   ['copy_: int32 from 0.5', () => ids([1]).copy_(0.5), ValueError, /copy_: an int32 tensor can only be filled with a 32-bit integer, got 0\.5/],
-  // ---- tensors, autograd, recycled storage
+  // ---- tensors, autograd, disposed storage
   ['item of two elements', () => T().item(), ShapeError, /item: tensor of shape \[2, 3\] has 6 elements, not 1/],
   [
     'grad set to an array',
@@ -289,13 +288,13 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
   ],
   ['in-place on a leaf that requires grad', () => leaf().add_(1), AutogradError, /copy_: in-place update of a tensor that requires grad/],
   [
-    'a recycled tensor in an op',
-    () => recycled().add(1),
+    'a disposed tensor in an op',
+    () => disposed().add(1),
     RecycledTensorError,
-    /^wasmgrad\.add: this tensor \[2\] \(made by 'mul' in step \d+\) was recycled in step \d+/,
+    /^wasmgrad\.add: this tensor \[2\] \(made by 'mul' in step \d+\) was freed by dispose\(\) in step \d+\. dispose\(\) is never needed/,
   ],
-  ['a recycled tensor read', () => recycled().data(), RecycledTensorError, /data: this tensor \[2\] .*was recycled/],
-  ['a recycled tensor as a loss target', () => wg.losses.mse(wg.ones([2]), recycled()), RecycledTensorError, /losses\.mse: this tensor \[2\]/],
+  ['a disposed tensor read', () => disposed().data(), RecycledTensorError, /data: this tensor \[2\] .*was freed by dispose\(\)/],
+  ['a disposed tensor as a loss target', () => wg.losses.mse(wg.ones([2]), disposed()), RecycledTensorError, /losses\.mse: this tensor \[2\]/],
   ['noGrad(5)', () => wg.noGrad(any(5)), ValueError, /noGrad: fn must be a function, got 5/],
   // ---- losses
   ['mse: pred not a tensor', () => wg.losses.mse(any([1, 2]), wg.ones([2])), ValueError, /losses\.mse: pred must be a Tensor, got \[1, 2\]/],

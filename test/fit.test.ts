@@ -153,7 +153,9 @@ for (const be of ['wasm', 'reference'] as const) {
         progress: false,
       };
       const heap = backend(be).heap;
-      await fit(model, train, { ...opts, epochs: 2 });
+      // Warm-up: the datasets (made with wg.tensor) are spilled twice by the step ends before they
+      // settle as persistent (docs/internals.md, "Memory and lifetimes").
+      await fit(model, train, { ...opts, epochs: 4 });
       predict(model, val.x, { batchSize: 5 }).dispose();
       const high = heap.highWater,
         inUse = heap.inUse;

@@ -167,8 +167,8 @@ describe('writing', () => {
     expect(() => wg.save({ a: t }, { metadata: 'x' as never })).toThrow(/metadata must be an object/);
     const dead = wg.tensor([1, 2]);
     dead.dispose();
-    expect(() => wg.save({ ok: t, dead })).toThrow(/tensor 'dead': .*recycled/);
-    // The classes: bad arguments, a recycled tensor, a dtype a file cannot hold.
+    expect(() => wg.save({ ok: t, dead })).toThrow(/tensor 'dead': .*freed in step \d+ \(disposed\)/);
+    // The classes: bad arguments, a disposed tensor, a dtype a file cannot hold.
     expect(() => wg.save(null as never)).toThrow(wg.ValueError);
     expect(() => wg.save({ a: t }, { metadata: { epoch: 3 } as never })).toThrow(wg.ValueError);
     expect(() => wg.save({ ok: t, dead })).toThrow(wg.RecycledTensorError);
@@ -541,7 +541,7 @@ describe('wg.node.saveFile / loadFile', () => {
     expect(Object.keys(await wg.node.loadFile(path))).toEqual(['b']);
   });
 
-  test('atomic: a tensor recycled before saving fails before touching the disk; old file intact', async () => {
+  test('atomic: a tensor disposed before saving fails before touching the disk; old file intact', async () => {
     wg.setBackend('wasm');
     const dir = tempDir();
     const path = join(dir, 'model.safetensors');
@@ -549,7 +549,7 @@ describe('wg.node.saveFile / loadFile', () => {
     const before = readFileSync(path);
     const dead = wg.tensor([3]);
     dead.dispose();
-    await expect(wg.node.saveFile(path, { a: wg.tensor([5, 6]), dead })).rejects.toThrow(/^wasmgrad\.node\.saveFile: tensor 'dead': .*recycled/);
+    await expect(wg.node.saveFile(path, { a: wg.tensor([5, 6]), dead })).rejects.toThrow(/^wasmgrad\.node\.saveFile: tensor 'dead': .*disposed/);
     expect(readFileSync(path)).toEqual(before);
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
   });

@@ -36,30 +36,53 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(heap.highWater).toBe(high);
     });
 
-    test('op results stay valid for one more step, then using them is a clear error', () => {
+    test('op results stay resident for one more step, then are spilled and stay valid', () => {
       wg.setBackend(be);
       const w = wg.tensor([1, 2, 3], { requiresGrad: true });
       const y = w.mul(w);
       const early = w.add(1);
       y.backward(wg.ones([3]));
-      expect(Array.from(y.data())).toEqual([1, 4, 9]); // the step that made y has ended, y is still valid
+      expect(y.storage.resident).toBe(true); // the step that made y has ended, its block is still there
       const z = w.mul(2);
       z.backward(wg.ones([3]));
-      expect(() => early.item()).toThrow(/recycled/);
-      expect(() => early.add(1)).toThrow(/was recycled in step/);
-      expect(() => y.data()).toThrow(/keep\(\)/);
+      // Retired with step 0: the contents moved to the JS heap, the block back to the allocator.
+      expect([early.storage.owner, y.storage.owner]).toEqual(['spilled', 'spilled']);
+      expect(early.toArray()).toEqual([2, 3, 4]);
+      expect(Array.from(y.data())).toEqual([1, 4, 9]);
+      expect(early.add(1).toArray()).toEqual([3, 4, 5]); // used as an input: resident again
+      expect(early.storage.resident).toBe(true);
     });
 
-    test('a cleared gradient lives on like an op result (so zeroGrad loops stay flat)', () => {
+    test('spilled contents come back bit for bit, small and large blocks, read and made resident again', () => {
+      wg.setBackend(be);
+      // Made by creation functions: step-owned like op results.
+      const ints = wg.tensor(new Int32Array([-2147483648, 2147483647, 0, -7]));
+      const floats = wg.tensor([NaN, -0, Infinity, -Infinity, 1.5, 3.4e38]);
+      const big = wg.arange(5000); // above the plain-array size: copied with slice
+      const before = [ints, floats, big].map((t) => Array.from(t.data()));
+      for (let i = 0; i < 2; i++) wg.ones([1], { requiresGrad: true }).sum().backward();
+      expect([ints, floats, big].map((t) => t.storage.owner)).toEqual(['spilled', 'spilled', 'spilled']);
+      expect([ints, floats, big].map((t) => Array.from(t.data()))).toEqual(before);
+      expect(Object.is(floats.data()[1], -0)).toBe(true);
+      const again = [ints, floats, big].map((t) => Array.from(t.reshape([-1]).data())); // inputs of an op: resident
+      expect(again).toEqual(before);
+      expect([ints, floats, big].every((t) => t.storage.resident)).toBe(true);
+    });
+
+    test('a cleared gradient: kept by a spill when the user read it, freed without a copy when not', () => {
       wg.setBackend(be);
       const w = wg.tensor([1, 2], { requiresGrad: true });
       w.mul(w).backward(wg.ones([2]));
       const old = w.grad!;
       w.grad = null;
+      w.mul(3).backward(wg.ones([2]));
+      const unread = w.peekGrad()!; // as an optimizer reads it
+      w.grad = null;
+      w.mul(3).backward(wg.ones([2]));
+      w.mul(3).backward(wg.ones([2]));
+      expect(old.storage.owner).toBe('spilled');
       expect(Array.from(old.data())).toEqual([2, 4]);
-      w.mul(3).backward(wg.ones([2]));
-      w.mul(3).backward(wg.ones([2]));
-      expect(() => old.data()).toThrow(/recycled/);
+      expect(unread.storage.alive).toBe(false);
       expect(Array.from(w.grad!.data())).toEqual([6, 6]);
     });
 
@@ -71,7 +94,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(kept.data())).toEqual([3, 6]);
     });
 
-    test('noGrad recycles what fn made and keeps what it returns', () => {
+    test('noGrad gives back the blocks of what fn made and did not return; a handle to it stays valid', () => {
       wg.setBackend(be);
       const x = wg.tensor([1, -2, 3]);
       let inner: wg.Tensor | undefined;
@@ -80,8 +103,45 @@ for (const be of ['wasm', 'reference'] as const) {
         return { y: inner.relu() };
       });
       expect(Array.from(out.y.data())).toEqual([2, 0, 6]);
-      expect(() => inner!.data()).toThrow(/recycled/);
+      expect(out.y.storage.resident).toBe(true);
+      expect(inner!.storage.owner).toBe('spilled');
+      expect(Array.from(inner!.data())).toEqual([2, -4, 6]);
       expect(out.y.requiresGrad).toBe(false);
+    });
+
+    test('what only the graph reaches (composite internals, constants) is freed without a copy once backward() freed the graph', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([0.5, 1, 2], { requiresGrad: true });
+      const internals = (y: wg.Tensor) => y.node!.inputs.filter((t) => t !== x); // silu = x · sigmoid(x)
+      const silu = x.silu();
+      const done = silu.mul(3).sum();
+      const doneInner = [...internals(silu), done.node!.inputs[0].node!.inputs[1]]; // sigmoid(x), and the constant 3
+      done.backward();
+      const held = x.silu().sum(); // its graph stays alive: its internals are spilled, then resident again for backward
+      const heldInner = internals(held.node!.inputs[0]);
+      for (let i = 0; i < 2; i++) wg.ones([1], { requiresGrad: true }).sum().backward();
+      expect(doneInner.map((t) => t.storage.alive)).toEqual([false, false]);
+      expect(heldInner.map((t) => t.storage.owner)).toEqual(['spilled']);
+      x.grad = null;
+      held.backward();
+      // PyTorch: x = torch.tensor([0.5, 1, 2.], requires_grad=True); (x * torch.sigmoid(x)).sum().backward()
+      Array.from(x.grad!.data()).forEach((v, i) => expect(v).toBeCloseTo([0.739961, 0.927671, 1.090784][i], 5));
+    });
+
+    test('dispose() frees at once; using the tensor afterwards says it was disposed', () => {
+      wg.setBackend(be);
+      const t = wg.tensor([1, 2]).mul(2);
+      const inUse = backend(be).heap.inUse;
+      t.dispose();
+      expect(backend(be).heap.inUse).toBeLessThan(inUse);
+      expect(() => t.add(1)).toThrow(wg.RecycledTensorError);
+      expect(() => t.item()).toThrow(/^wasmgrad\.item: this tensor \[2\] \(made by 'mul' in step \d+\) was freed by dispose\(\) in step \d+/);
+      // A spilled tensor disposed: nothing left to read either.
+      const s = wg.tensor([3]).mul(1);
+      for (let i = 0; i < 2; i++) wg.ones([1], { requiresGrad: true }).sum().backward();
+      expect(s.storage.owner).toBe('spilled');
+      s.dispose();
+      expect(() => s.data()).toThrow(/disposed|dispose\(\)/);
     });
 
     test('gradients accumulate across fan-out and across backward() calls until cleared', () => {

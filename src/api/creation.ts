@@ -1,5 +1,7 @@
 /**
- * Creation functions: tensors made from data live in the persistent region (see memory.ts).
+ * Creation functions. What they make in user code belongs to the current step like an op result
+ * (a batch made every step is freed by the steps; one held longer is spilled and made resident
+ * again, see src/engine/memory.ts); a tensor that requires grad (a parameter) is persistent.
  * Every argument is validated before anything is allocated: the data's kind and values, shapes,
  * dtypes, range bounds and options, each error naming the function and the value given.
  */
@@ -9,7 +11,7 @@ export { constant };
 import type { Backend } from '../engine/backend/types.js';
 import { checkBool, checkOptions, isRecord } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { allocPersistent } from '../engine/memory.js';
+import { allocCreated, allocPersistent } from '../engine/memory.js';
 import { sink } from '../engine/sink.js';
 import { fmtShape, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
@@ -123,7 +125,7 @@ export function make(
       );
     sink.slow(`a tensor ${fmtShape(shape)} ${dtype}${requiresGrad ? ' requiring grad' : ''} is created inside the function by wg.${fn}`);
   }
-  const s = allocPersistent(be, n, fn);
+  const s = requiresGrad ? allocPersistent(be, n, fn, true) : allocCreated(be, n, fn);
   try {
     fill(be, s.ptr, n);
   } catch (e) {

@@ -15,14 +15,16 @@
  *
  * Rules (as for torch.jit.trace / jax.jit): fn must run the same ops on the same shapes every
  * call for the same input shapes, and must not read values it computes (return them instead).
- * The tensors fn returns, and the gradients it makes, are the same storage on every call: read
- * them before the next call, or keep() a copy. They live as long as the compiled function.
+ * The tensors fn returns live in the program's blocks, which the next call overwrites: each call
+ * hands them out as tensors of their own (handOut), whose values are copied to the JS heap before
+ * the next run, so a returned loss held across calls keeps its value. The gradients it makes are the
+ * same storage on every call (as .grad accumulated in place).
  */
 import type { BackendName } from '../engine/backend/types.js';
 import { checkBool, checkFunction, checkOptions } from '../engine/check.js';
 import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
-import { lifetimes, type Storage } from '../engine/storage.js';
+import { lifetimes, Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
 import { allSeen, NotStaticError, Program, recorder, runPatched, type Binding } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
@@ -112,6 +114,25 @@ function checkResult(value: unknown, args: readonly unknown[], depth = 0): void 
   recorder.slow('the function returns JavaScript values computed in it');
 }
 
+/**
+ * This call's results as the caller gets them: each tensor on one of the program's blocks becomes a
+ * tensor of its own borrowing the block, spilled (its value copied to the JS heap, usually one
+ * scalar) before the program runs again, so a held result keeps its value and costs nothing more.
+ */
+function handOut(p: Program, value: unknown, depth = 0): unknown {
+  if (value instanceof Tensor) {
+    const s = value.storage;
+    if (s.owner !== p.owned) return value;
+    const borrowed = new Storage(s.backend, s.ptr, s.words, 'borrowed', s.label, lifetimes.step);
+    p.handedOut.push(borrowed);
+    return new Tensor(value.shape, value.dtype, borrowed, false);
+  }
+  if (depth >= 4 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => handOut(p, v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, handOut(p, v, depth + 1)]));
+}
+
 const MISS = Symbol('run the JavaScript');
 
 /**
@@ -180,8 +201,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   const fastReplay = (p: Program, args: A): R | typeof MISS => {
     const b = p.bound;
     if (b === null || p.slowReason !== null || !p.verified || p.backend === null || p.jsStateVersion !== jsState.version) return MISS;
-    for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
-    for (const s of b.externals) if (!s.alive) return MISS;
+    for (const s of b.externals) if (!s.resident) return MISS;
     for (const m of p.made) if (!m.t.storage.alive || m.t.storage.version !== m.version) return MISS;
     for (const i of b.readArgs) {
       const t = args[i] as Tensor;
@@ -195,7 +215,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     p.backend.run(p.recs, p.workspace, 'compile');
     for (let k = 0; k < b.endSteps; k++) lifetimes.endStep();
     p.stats.fastRuns++;
-    return b.result as R;
+    return handOut(p, b.result) as R;
   };
 
   const compiled = (...args: A): R => {
@@ -204,6 +224,10 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     let program: Program | undefined;
     if (prevProgram !== undefined && sameSignature(prevArgs, args)) program = prevProgram;
     else program = programs.get(signature(args));
+    // The last results are copied out before the blocks are overwritten (an input may be one of
+    // them: it then gets a block of its own).
+    program?.spillHandedOut();
+    for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
     if (program === undefined) {
       const fresh = new Program();
       let result: R;
@@ -222,7 +246,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         );
       prevArgs = args;
       prevProgram = fresh;
-      return result;
+      return handOut(fresh, result) as R;
     }
     prevArgs = args;
     prevProgram = program;
@@ -232,7 +256,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       if (r !== MISS) return r;
     }
     try {
-      return jsRun('patch', program, args);
+      return handOut(program, jsRun('patch', program, args)) as R;
     } catch (e) {
       if (e instanceof NotStaticError && program.jsStateVersion !== jsState.version)
         throw new CompileError(

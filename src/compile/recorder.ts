@@ -28,6 +28,7 @@
 import type { Backend } from '../engine/backend/types.js';
 import { setSink, type ReplaySink } from '../engine/sink.js';
 import type { Storage } from '../engine/storage.js';
+import { makePersistent } from '../engine/memory.js';
 import type { Tensor } from '../engine/tensor.js';
 import { BackendError, CompileError } from '../errors.js';
 import { OPCODE_MASK, R, REC_WORDS, pointerWords } from '../ops/types.js';
@@ -107,7 +108,17 @@ export class Program {
   /** jsState.version at the last successful JS run. */
   jsStateVersion = -1;
 
+  /** Storages the caller got this program's results in (compile's handOut), until the next run overwrites the blocks. */
+  readonly handedOut: Storage[] = [];
+
+  /** Copies the results handed out by the last run to the JS heap: their blocks are about to be reused. */
+  spillHandedOut(): void {
+    for (const s of this.handedOut) s.spill();
+    this.handedOut.length = 0;
+  }
+
   release(): void {
+    this.spillHandedOut();
     for (const s of this.owned) if (s.owner === this.owned) s.release();
     this.owned.length = 0;
   }
@@ -276,6 +287,10 @@ class Recorder implements ReplaySink {
   /** Storages used by an op inside the run: inputs are not external, the program's blocks neither. */
   uses(s: Storage): void {
     if (s.owner === this.program!.owned || this.argOf.has(s)) return;
+    // A fast replay reuses the recorded address: a tensor the program captures must never be spilled
+    // and moved. A program that re-runs its JavaScript re-encodes addresses every call, and what it
+    // creates inside stays step-owned (pinning those would keep every call's tensors until GC).
+    if (this.program!.slowReason === null && this.run!.slowReason === null) makePersistent(s, 'compile');
     this.run!.externals.add(s);
   }
 

@@ -18,10 +18,13 @@ import { debug, runBackwardChecked } from './debug.js';
 import { fillRecord, launch } from './engine.js';
 import { AutogradError, CompileError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from './storage.js';
-import { allocPersistent, allocTransient } from './memory.js';
-import { FLAG_BACKWARD, FLAG_OVERWRITE, R, fmtShape, ginWord, type OpDef } from '../ops/types.js';
+import { allocPersistent, allocScratch, allocTransient, ensureResident } from './memory.js';
+import { FLAG_BACKWARD, FLAG_OVERWRITE, R, fmtShape, ginWord, inWord, type OpDef } from '../ops/types.js';
 import { sink } from './sink.js';
 import { Tensor } from './tensor.js';
+
+const NO_TENSORS: readonly Tensor[] = [];
+const NO_STORAGES: readonly Storage[] = [];
 
 /** The seed's values: 1 for a one-element root by default, else a number, a tensor or numbers of the root's size. */
 function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | undefined | null): ArrayLike<number> {
@@ -55,14 +58,18 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
  */
 function leafGrad(leaf: Tensor, fresh: Map<number, number>): Storage {
   const inCompiled = sink.mode !== 'off';
-  if (leaf.grad === null || !leaf.grad.storage.alive) {
+  const had = leaf.peekGrad();
+  if (had === null || !had.storage.alive) {
     const be = leaf.storage.backend;
     const s = inCompiled ? allocTransient(be, leaf.size, 'grad', 'backward') : allocPersistent(be, leaf.size, 'grad', false, 'backward');
     fresh.set(s.ptr, leaf.size);
     leaf.grad = new Tensor(leaf.shape, 'float32', s, false);
     if (inCompiled) bindLeafGrad(leaf, sink.wasCleared(leaf) ? 'null-or-same' : 'null');
-  } else if (inCompiled) bindLeafGrad(leaf, 'same');
-  return leaf.grad!.storage;
+  } else {
+    ensureResident(had.storage, 'backward'); // a gradient the user assigned may have been spilled
+    if (inCompiled) bindLeafGrad(leaf, 'same');
+  }
+  return leaf.peekGrad()!.storage;
 }
 
 /**
@@ -89,7 +96,7 @@ function claimFresh(b: Int32Array, op: OpDef, fresh: Map<number, number>, fills:
  * itself cleared it before (zeroGrad inside), so either state gives the same program.
  */
 function bindLeafGrad(leaf: Tensor, expect: 'same' | 'null' | 'null-or-same'): void {
-  const g = leaf.grad!;
+  const g = leaf.peekGrad()!;
   sink.leafGradBound(leaf, g, expect);
   sink.uses(g.storage);
 }
@@ -153,11 +160,21 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
           'was freed by an earlier backward(). Pass { retainGraph: true } to the earlier call to keep it.',
       );
     node.inputs.forEach((x, i) => {
-      x.assertAlive('backward');
       if (x.storage.version !== node.versions[i])
         throw new AutogradError('backward', `input ${i} of '${node.op.name}' was modified in place after it was used; its gradient cannot be computed`);
     });
-    for (const s of node.saved) if (!s.alive) t.assertAlive('backward');
+  }
+  // A graph held across steps may have been spilled: its tensors become resident again (in fresh
+  // blocks), and the records, encoded when the ops ran, get their current addresses.
+  for (const t of order) {
+    const { rec, inputs, saved } = t.node!;
+    t.assertAlive('backward');
+    rec[R.OUT] = t.storage.ptr;
+    for (let i = 0; i < inputs.length; i++) {
+      inputs[i].assertAlive('backward');
+      rec[inWord(i)] = inputs[i].storage.ptr;
+    }
+    for (let j = 0; j < saved.length; j++) rec[R.AUX + j] = ensureResident(saved[j], 'backward').ptr;
   }
   // Output-gradient buffers of the intermediate nodes, fresh (zero until written); the root's is
   // set to the seed.
@@ -165,7 +182,7 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   const fresh = new Map<number, number>(); // pointer → size of the buffers that must start at zero
   const fills: Int32Array[] = [];
   for (const t of order) {
-    const s = allocTransient(be, t.size, `grad of ${t.node!.op.name}`, 'backward');
+    const s = allocScratch(be, t.size, `grad of ${t.node!.op.name}`, 'backward');
     if (t !== root) fresh.set(s.ptr, t.size);
     gradOf.set(t, s);
   }
@@ -198,7 +215,15 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
   if (seed.length !== 1) be.write(gradOf.get(root)!.ptr, seed, 'float32');
   if (debug.checkFinite) runBackwardChecked(be, program, workspace, order);
   else launch(be, program, workspace, 'backward');
-  if (!opts.retainGraph) for (const t of order) t.node!.freed = true;
+  if (!opts.retainGraph)
+    for (const t of order) {
+      const node = t.node!;
+      node.freed = true;
+      // Nothing reads them any more (a second backward stops at `freed`): results the user holds
+      // (a list of losses) no longer keep the step's activations alive on the JS heap.
+      node.inputs = NO_TENSORS;
+      node.saved = NO_STORAGES;
+    }
   if (sink.mode !== 'off') sink.endStep();
   lifetimes.endStep();
 }

@@ -6,8 +6,8 @@ import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
-import { lifetimes, type Storage } from './storage.js';
-import { allocTransient } from './memory.js';
+import { lifetimes, SCRATCH, type GraphUse, type Storage } from './storage.js';
+import { allocScratch, allocTransient } from './memory.js';
 import { sink } from './sink.js';
 import * as table from '../ops/index.js';
 import { checkFunction, checkOptions } from './check.js';
@@ -108,8 +108,9 @@ export function info(): Info {
 }
 
 /**
- * Runs fn without recording gradients. Op results made inside fn and not returned are recycled
- * when fn returns (the returned tensors, also inside arrays or plain objects, are kept).
+ * Runs fn without recording gradients. The blocks of what fn made and did not return are retired
+ * when fn returns (spilled if a handle may reach them, see memory.ts); the returned tensors, also
+ * inside arrays or plain objects, stay resident with the enclosing owner.
  */
 export function noGrad<T>(fn: () => T): T {
   checkFunction('noGrad', 'fn', fn);
@@ -130,7 +131,8 @@ export function noGrad<T>(fn: () => T): T {
 function storagesIn(value: unknown, found = new Set<Storage>(), depth = 0): Set<Storage> {
   if (value instanceof Tensor) {
     found.add(value.storage);
-    if (value.grad) found.add(value.grad.storage);
+    const g = value.peekGrad();
+    if (g !== null) found.add(g.storage);
   } else if (depth < 4 && value !== null && typeof value === 'object') {
     for (const v of Array.isArray(value) ? value : Object.values(value)) storagesIn(v, found, depth + 1);
   }
@@ -196,11 +198,34 @@ export function launch(be: Backend, recs: readonly Int32Array[], workspace: numb
   if (sink.mode === 'off' || !sink.launch(be, recs, workspace)) be.run(recs, workspace, fn);
 }
 
-/** @internal A 0-d transient constant (float32 unless int32 is asked): numbers mixed with tensors in ops, composites' scalars. */
+/**
+ * What the graph use of a constant is until an op consumes it: the consuming op's node then (see
+ * apply). Not freed: a constant no op consumed is spilled, as if a user held it.
+ */
+const UNCONSUMED: GraphUse = { freed: false };
+
+/**
+ * @internal A 0-d transient constant (float32 unless int32 is asked): numbers mixed with tensors
+ * in ops, composites' scalars. No user handle reaches it: only the node of the op it is an input of.
+ */
 export function constant(value: number, be: Backend, dtype: DType = 'float32'): Tensor {
   const s = allocTransient(be, 1, 'constant');
+  s.graphOnly = UNCONSUMED;
   be.write(s.ptr, [value], dtype);
   return new Tensor([], dtype, s, false);
+}
+
+/**
+ * The blocks a composite made for its primitives' results and constants (`owner` from `mark` on,
+ * made by it: never spilled before), other than its output's: only the composite's nodes read them,
+ * and backward() frees those with the output's node (they are all upstream of it), so they are
+ * needed exactly while the output's node is.
+ */
+function markInternal(owner: readonly Storage[], mark: number, out: Tensor): void {
+  for (let k = mark; k < owner.length; k++) {
+    const s = owner[k];
+    if (s !== out.storage && s.spills === 0 && s.graphOnly !== SCRATCH) s.graphOnly = out.node ?? SCRATCH;
+  }
 }
 
 /**
@@ -217,7 +242,11 @@ function applyComposite<A>(op: CompositeDef<A>, inputs: readonly Tensor[], attrs
     detach: (t) => t.detach(),
     shape: (t) => t.shape,
   };
-  return op.compose(b, inputs, attrs);
+  const owner = lifetimes.transientOwner();
+  const mark = owner.length;
+  const out = op.compose(b, inputs, attrs);
+  if (sink.mode === 'off') markInternal(owner, mark, out);
+  return out;
 }
 
 /** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
@@ -244,6 +273,9 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
     for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
     t.node = { op, rec, inputs, versions, saved: aux, workspace, freed: false };
   }
+  // Saved-for-backward blocks, and constants this op consumes, are needed while its node is.
+  for (let j = 0; j < aux.length; j++) aux[j].graphOnly = t.node ?? SCRATCH;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].storage.graphOnly === UNCONSUMED) inputs[i].storage.graphOnly = t.node ?? SCRATCH;
   return t;
 }
 
@@ -276,7 +308,7 @@ function encodeInto<A>(name: string, op: OpDef<A>, target: Tensor, inputs: reado
     throw new ShapeError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
   if ((plan.dtype ?? 'float32') !== target.dtype)
     throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);
-  const aux = (plan.aux ?? []).map((w) => allocTransient(be, w, `${op.name} (scratch)`, name));
+  const aux = (plan.aux ?? []).map((w) => allocScratch(be, w, `${op.name} (scratch)`, name));
   const workspace = plan.workspace ?? 0;
   return { be, rec: encode(op, inputs, target.storage, aux, n, plan.params ?? NO_PARAMS, workspace), workspace };
 }

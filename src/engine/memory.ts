@@ -1,21 +1,29 @@
 /**
- * Memory without tidy/dispose.
+ * Memory without tidy/dispose, and tensors you hold never expire.
  *
  * One allocator per backend hands out blocks of the backend's heap (word offsets). Blocks are kept
  * in exact size-class bins, so a training step that allocates the same sizes as the previous one
  * reuses exactly the same blocks: memory stays flat.
  *
- * Every block has an owner that decides when it is recycled:
- * - 'persistent': tensors made by creation functions (wg.tensor, zeros, randn, ...), leaf
- *   gradients, and anything kept with t.keep(). Freed when the last Tensor handle to it is garbage
- *   collected (FinalizationRegistry) or on t.dispose().
- * - a step generation: results of ops. A step ends when backward() finishes. The results of step k
- *   stay valid during step k and step k+1 (so `loss.item()` or an accuracy computed on the logits
- *   after backward() work) and are recycled when step k+2 begins.
- * - a noGrad scope: results of ops run inside wg.noGrad(fn) are recycled when fn returns, except the
- *   tensors fn returns, which move to the enclosing owner.
- * Using a tensor whose block was recycled throws a RecycledTensorError that says so: never silent
- * garbage.
+ * Every block has an owner that decides when it goes back to the allocator (docs/internals.md,
+ * "Memory and lifetimes", has the design, the rejected alternatives and the measurements):
+ * - a step generation: results of ops, and tensors made by creation functions in user code
+ *   (wg.tensor, zeros, randn, ...). A step ends when backward() finishes; the blocks of step k stay
+ *   resident during steps k and k+1 and are retired when step k+2 begins;
+ * - a noGrad scope: what wg.noGrad(fn) made and did not return is retired when fn returns (what it
+ *   returns moves to the enclosing owner);
+ * - 'persistent': parameters (leaves that require grad), module buffers, optimizer state, leaf
+ *   gradients, loaded state dicts, hoisted compile constants, kept tensors, and storages made
+ *   resident again after a second spill. Freed on dispose() or when the Storage object is
+ *   garbage-collected (FinalizationRegistry).
+ *
+ * Retiring a block spills instead of freeing when a user handle may still reach it: its contents
+ * are copied to a typed array on the JS heap held by the Storage, whose life is then that of the
+ * tensors referencing it (ordinary garbage collection, no finalizer, so synchronous loops stay
+ * bounded), and the block goes back to the allocator. Using a spilled tensor as an op input (or in
+ * backward, an in-place op, a compiled call) makes it resident again in a fresh block; reading it
+ * (data(), item()) reads the copy. Blocks only the engine can reach (gradient buffers, scratch,
+ * saved-for-backward buffers of a freed graph) are freed without a copy.
  *
  * Every heap spans at most HEAP_LIMIT_WORDS words: a request beyond it, or one the engine cannot
  * provide, is an OutOfMemoryError naming the sizes, raised before anything changes, so the heap
@@ -23,65 +31,95 @@
  */
 import type { Backend } from './backend/types.js';
 import { sink } from './sink.js';
-import { lifetimes, Storage } from './storage.js';
+import { lifetimes, SCRATCH, Storage } from './storage.js';
 
 /** A block owned by the current step (or noGrad scope); `fn` names the caller in an OutOfMemoryError. */
 export function allocTransient(be: Backend, words: number, label: string, fn = label): Storage {
   // Inside wg.compile: traced blocks are pinned to the program, replays reuse them.
   if (sink.mode === 'patch') return sink.recordedAlloc(words);
-  const owner = sink.mode === 'trace' ? sink.pinned() : lifetimes.transientOwner();
-  const s = new Storage(be, be.heap.alloc(words, fn), words, owner, label, lifetimes.step);
-  owner.push(s);
+  const s = ownedBy(sink.mode === 'trace' ? sink.pinned() : lifetimes.transientOwner(), be, words, label, fn);
   if (sink.mode === 'trace') sink.traceAlloc(s);
   return s;
 }
 
+function ownedBy(owner: Storage[], be: Backend, words: number, label: string, fn: string): Storage {
+  const s = new Storage(be, be.heap.alloc(words, fn), words, owner, label, lifetimes.step);
+  owner.push(s);
+  return s;
+}
+
+/** allocTransient for blocks no user handle reaches and nothing needs after the step (gradient buffers, scratch). */
+export function allocScratch(be: Backend, words: number, label: string, fn = label): Storage {
+  const s = allocTransient(be, words, label, fn);
+  s.graphOnly = SCRATCH;
+  return s;
+}
+
 /**
- * A block for creation functions and optimizer state. Inside a compiled function, creating tensors
- * is JavaScript a replay cannot repeat (the program then re-runs the JS every call), except for
- * `state`: blocks the caller accounts for (optimizer buffers made at the first step, then reused;
- * constants a creation function hoists into the program, see ReplaySink.hoist).
+ * A block for a tensor a creation function makes in user code: owned by the current step, as an
+ * op result (so a batch made every step is freed by the steps, without waiting for the garbage
+ * collector), spilled and made resident again like one when held longer. Never pinned to a compiled
+ * program: inside one, creating tensors makes the program re-run its JavaScript anyway.
+ */
+export function allocCreated(be: Backend, words: number, label: string): Storage {
+  return ownedBy(lifetimes.transientOwner(), be, words, label, label);
+}
+
+/**
+ * A block for state that must never move (parameters, optimizer state, leaf gradients, ...).
+ * Inside a compiled function, creating tensors is JavaScript a replay cannot repeat (the program
+ * then re-runs the JS every call), except for `state`: blocks the caller accounts for (optimizer
+ * buffers made at the first step, then reused; constants a creation function hoists into the
+ * program, see ReplaySink.hoist).
  */
 export function allocPersistent(be: Backend, words: number, label: string, state = false, fn = label): Storage {
   const s = new Storage(be, be.heap.alloc(words, fn), words, 'persistent', label, lifetimes.step);
+  s.persist();
   if (sink.mode !== 'off' && !state) sink.slow(`a tensor of ${words} element${words === 1 ? '' : 's'} is created inside the function by ${label}`);
   return s;
 }
 
-const finalizer = new FinalizationRegistry<Storage>((s) => {
-  if (--s.refs === 0 && s.owner === 'persistent') s.release();
-});
-
 /**
- * Ties a persistent storage's life to a JS handle object. The storage is the unregister token, so
- * demote can drop all its registrations at once.
+ * Makes a storage resident (a spilled one gets a fresh block with its contents back) and returns
+ * it; `fn` names the caller in an OutOfMemoryError. The first time, the block belongs to the current
+ * step like a new result; after a second spill the storage has shown it is long-lived (a dataset,
+ * a tensor held across epochs) and becomes persistent, so it is not copied out and in every step.
  */
-export function attachHandle(handle: object, s: Storage): void {
-  if (s.owner !== 'persistent') return;
-  s.refs++;
-  finalizer.register(handle, s, s);
+export function ensureResident(s: Storage, fn: string): Storage {
+  if (s.owner !== 'spilled') return s;
+  s.ptr = s.backend.heap.alloc(s.words, fn);
+  s.backend.restore(s.ptr, s.spilled!);
+  s.spilled = null;
+  if (s.spills > 1) s.persist();
+  else {
+    const owner = lifetimes.transientOwner();
+    s.owner = owner;
+    owner.push(s);
+  }
+  return s;
 }
 
-/** Moves a transient storage to the persistent region's rules (no copy: ownership changes). */
-export function makePersistent(handle: object, s: Storage): void {
-  if (s.owner === 'persistent') return;
-  s.owner = 'persistent';
-  attachHandle(handle, s);
+/**
+ * Makes a storage persistent where it is (no copy: ownership changes): keep(), tensors that must
+ * not move (a leaf that requires grad, a module buffer, a storage a compiled program captured).
+ */
+export function makePersistent(s: Storage, fn: string): void {
+  if (s.owner === 'borrowed') s.spill(); // a compiled program's block: this tensor gets its own
+  ensureResident(s, fn);
+  if (Array.isArray(s.owner) && lifetimes.owns(s.owner)) s.persist();
 }
 
 /**
  * Hands a persistent storage over to the current step, as if it were an op result: used for a
  * leaf's gradient when it is replaced or cleared (`t.grad = null`, zeroGrad), so a training loop
- * that clears gradients every step stays flat without waiting for the garbage collector.
+ * that clears gradients every step stays flat without waiting for the garbage collector. A
+ * gradient the user never read through `t.grad` is freed without a copy when its step is retired.
  */
 export function demote(s: Storage): void {
   if (s.owner !== 'persistent' || !s.alive) return;
-  // The step frees it now. Its registrations would otherwise stay (a WeakCell and the Storage per
-  // handle) until the handles are collected AND the finalizer's cleanup task runs, which a
-  // synchronous training loop never lets happen: +740 bytes of JS heap per step in `npm run soak`.
-  finalizer.unregister(s);
-  s.refs = 0;
+  s.unpersist();
   const owner = lifetimes.transientOwner();
   s.owner = owner;
   owner.push(s);
+  if (!s.exposed) s.graphOnly = SCRATCH;
 }

@@ -6,7 +6,7 @@
  */
 import { AutogradError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { type Storage } from './storage.js';
-import { attachHandle, demote, makePersistent } from './memory.js';
+import { demote, ensureResident, makePersistent } from './memory.js';
 import { formatTensor } from './format.js';
 import { sink } from './sink.js';
 import { fmtShape, type DType, type Meta, type OpDef } from '../ops/types.js';
@@ -15,6 +15,7 @@ import { fmtShape, type DType, type Meta, type OpDef } from '../ops/types.js';
 export interface GraphNode {
   op: OpDef;
   rec: Int32Array;
+  /** Emptied when backward() frees the node, so a held result no longer keeps its graph's tensors alive. */
   inputs: readonly Tensor[];
   /** Storage versions of the inputs when the op ran (in-place writes since then are an error). */
   versions: number[];
@@ -41,7 +42,6 @@ export class Tensor implements Meta {
     this.dtype = dtype;
     this.storage = storage;
     this._requiresGrad = requiresGrad;
-    attachHandle(this, storage);
   }
 
   get ndim(): number {
@@ -56,9 +56,16 @@ export class Tensor implements Meta {
   /**
    * Accumulated gradient of a leaf that requires grad (null until a backward reaches it).
    * Clearing or replacing it (`t.grad = null`, as zeroGrad does) hands the old gradient's memory
-   * to the current step: a handle to it stays valid for that step and the next, like an op result.
+   * to the current step, like an op result: a handle read here stays valid (spilled when the step
+   * is retired), one nobody read is freed without a copy.
    */
   get grad(): Tensor | null {
+    // Read by user code, so it may be held after it is cleared: spilled then, not freed.
+    if (this._grad !== null) this._grad.storage.exposed = true;
+    return this._grad;
+  }
+  /** @internal The gradient, for library code that does not hand it out (optimizers, clipGradNorm). */
+  peekGrad(): Tensor | null {
     return this._grad;
   }
   set grad(g: Tensor | null) {
@@ -77,18 +84,29 @@ export class Tensor implements Meta {
     if (this.node !== null)
       throw new AutogradError('Tensor.requiresGrad', `can only be set on leaf tensors, this one was computed by '${this.node.op.name}' (use detach() first)`);
     if (v && this.dtype !== 'float32') throw new DTypeError('Tensor.requiresGrad', `only float32 tensors can require grad, this one is ${this.dtype}`);
+    // A parameter must not move: optimizers and compiled programs keep its block's address.
+    if (v) makePersistent(this.storage, 'Tensor.requiresGrad');
     this._requiresGrad = v;
   }
 
-  /** Throws a RecycledTensorError naming `op` if this tensor's storage was recycled. */
+  /**
+   * Makes this tensor's storage resident for `op` to use (a spilled one gets a fresh block), or
+   * throws a RecycledTensorError naming `op` if it was freed.
+   */
   assertAlive(op = 'tensor'): void {
+    this.checkUsable(op);
+    ensureResident(this.storage, op);
+  }
+
+  private checkUsable(op: string): void {
     const s = this.storage;
     if (s.alive) return;
+    const what = `this tensor ${fmtShape(this.shape)} (made by '${s.label}' in step ${s.born})`;
     throw new RecycledTensorError(
       op,
-      `this tensor ${fmtShape(this.shape)} (made by '${s.label}' in step ${s.born}) was recycled in step ${s.diedAt}. ` +
-        'Op results stay valid for the step that made them and the next one (a step ends when backward() finishes; ' +
-        'noGrad results not returned by fn end with it). Call .keep() on a tensor you need for longer.',
+      s.disposed
+        ? `${what} was freed by dispose() in step ${s.diedAt}. dispose() is never needed (memory is reclaimed without it): call it only on tensors you will not use again.`
+        : `${what} was freed in step ${s.diedAt} with the memory that owned it (a compiled function that was garbage-collected).`,
     );
   }
 
@@ -108,9 +126,12 @@ export class Tensor implements Meta {
 
   /** @internal The elements as the backend holds them (Float64Array on the reference backend). */
   values(): Float32Array | Int32Array | Float64Array {
-    this.assertAlive('data');
-    sink.assertReadable(this.storage, this.dtype);
-    return this.storage.backend.read(this.storage.ptr, this.size, this.dtype);
+    this.checkUsable('data');
+    const s = this.storage;
+    sink.assertReadable(s, this.dtype);
+    // A spilled tensor is read from its copy, without taking a block again.
+    if (s.spilled === null) return s.backend.read(s.ptr, this.size, this.dtype);
+    return s.backend.readSaved(s.spilled, this.size, this.dtype);
   }
 
   /** Nested arrays like the tensor's shape (a number for a 0-d tensor). */
@@ -126,19 +147,23 @@ export class Tensor implements Meta {
 
   /** The same storage, cut from the graph: no gradient flows through the result. */
   detach(): Tensor {
-    this.assertAlive('detach');
+    this.checkUsable('detach');
     return new Tensor(this.shape, this.dtype, this.storage, false);
   }
 
-  /** Keeps this op result beyond its step (it becomes persistent, freed when garbage-collected). */
+  /**
+   * Never needed: a tensor you hold stays valid. Makes its storage persistent now (resident until
+   * the tensor is garbage-collected), so it is never spilled and copied back.
+   */
   keep(): this {
-    this.assertAlive('keep');
-    makePersistent(this, this.storage);
+    this.checkUsable('keep');
+    makePersistent(this.storage, 'keep');
     return this;
   }
 
-  /** Frees the storage now (optional: never needed in a normal training loop). */
+  /** Frees the storage now (optional: never needed; using the tensor afterwards is a RecycledTensorError). */
   dispose(): void {
+    if (this.storage.alive) this.storage.disposed = true;
     this.storage.release();
   }
 

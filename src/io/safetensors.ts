@@ -187,7 +187,7 @@ export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string)
     if (!s.alive)
       throw new RecycledTensorError(
         fn,
-        `tensor '${name}': the tensor ${fmtShape(t.shape)} made by '${s.label}' in step ${s.born} was recycled in step ${s.diedAt}; call .keep() on op results you save later`,
+        `tensor '${name}': the tensor ${fmtShape(t.shape)} made by '${s.label}' in step ${s.born} was freed in step ${s.diedAt} (disposed); save it before dispose()`,
       );
   }
   const meta = metadataMap(opts?.metadata, fn);

@@ -11,6 +11,7 @@ import { getBackend, noGrad, setBackend } from '../engine/engine.js';
 import { tensor } from '../api/creation.js';
 import { StateDictError, ValueError, fmtValue } from '../errors.js';
 import { jsState } from '../engine/sink.js';
+import { makePersistent } from '../engine/memory.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 
@@ -31,8 +32,6 @@ export interface LoadStateDictResult {
   missingKeys: string[];
   unexpectedKeys: string[];
 }
-
-const isPersistent = (t: Tensor) => t.storage.owner === 'persistent';
 
 /** A forward function's type: any arguments, any result (RNNs and attention return arrays, as PyTorch tuples). */
 export type Forward = (...args: never[]) => unknown;
@@ -65,11 +64,6 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private checkTensor(kind: string, name: string, t: Tensor): void {
     if (!(t instanceof Tensor)) throw new ValueError(`nn.${this.constructor.name}.${kind}`, `'${name}' must be a Tensor, got ${fmtValue(t)}`);
     t.assertAlive(`nn.${this.constructor.name}.${kind}`);
-    if (!isPersistent(t))
-      throw new ValueError(
-        `nn.${this.constructor.name}.${kind}`,
-        `'${name}' is an op result, which is recycled two steps later; ` + 'make it with a creation function (wg.tensor, wg.zeros, ...) or call .keep() on it',
-      );
   }
 
   /**
@@ -88,10 +82,15 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return t;
   }
 
-  /** Registers a buffer: persistent state saved in stateDict() but not trained (e.g. running_mean). */
+  /**
+   * Registers a buffer: state saved in stateDict() but not trained (e.g. running_mean). It becomes
+   * persistent (kernels update it in place and compiled programs keep its address); a parameter,
+   * a leaf that requires grad, already is.
+   */
   registerBuffer(name: string, t: Tensor): Tensor {
     this.checkName('registerBuffer', name);
     this.checkTensor('registerBuffer', name, t);
+    makePersistent(t.storage, `nn.${this.constructor.name}.registerBuffer`);
     this._buffers.set(name, t);
     return t;
   }
@@ -196,7 +195,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * Copies the values of a state dict (plain object or Map of name → Tensor) into this model's
    * parameters and buffers, in place (the tensors an optimizer holds stay the same objects).
    * Everything is validated first: missing and unexpected keys (when strict), non-tensors,
-   * recycled tensors, shape and dtype mismatches are reported together in one StateDictError, and
+   * disposed tensors, shape and dtype mismatches are reported together in one StateDictError, and
    * then nothing has been modified. Tensors may come from the other backend.
    */
   loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
@@ -236,7 +235,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
         continue;
       }
       if (!src.storage.alive) {
-        problems.push(`'${k}' is a recycled tensor (made by '${src.storage.label}' in step ${src.storage.born}; call .keep() on op results you load later)`);
+        problems.push(`'${k}' is a freed tensor (made by '${src.storage.label}' in step ${src.storage.born}, then disposed)`);
         continue;
       }
       let ok = true;

@@ -29,7 +29,7 @@ export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: 
   checkBool(FN, 'errorIfNonfinite', opts.errorIfNonfinite);
   const grads: Tensor[] = [];
   list.forEach((p, i) => {
-    const g = p.grad;
+    const g = p.peekGrad();
     if (g === null) return;
     if (!g.storage.alive) throw new RecycledTensorError(FN, `the gradient of params[${i}] was freed (disposed)`);
     if (g.dtype !== 'float32') throw new DTypeError(FN, `the gradient of params[${i}] is ${g.dtype}, expected float32`);

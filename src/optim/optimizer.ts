@@ -281,7 +281,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const work: { i: number; p: Tensor; g: Tensor }[] = [];
     this.params.forEach((p, i) => {
       p.assertAlive(`optim.${this.name}.step`);
-      const g = p.grad;
+      const g = p.peekGrad();
       if (sink.mode !== 'off') sink.gradRead(p, g);
       if (g === null) return;
       if (!g.storage.alive) throw this.error(`the gradient of params[${i}] was freed (disposed); run backward() again`, RecycledTensorError);
@@ -344,7 +344,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       for (const p of this.params) sink.gradCleared(p);
     }
     for (const p of this.params) {
-      const g = p.grad;
+      const g = p.peekGrad();
       if (g === null) continue;
       if (setToNone || !g.storage.alive) p.grad = null;
       else {

@@ -8,7 +8,7 @@ import { GrowingBlock, Heap } from '../heap.js';
 import { FLAG_BACKWARD, OPCODE_MASK, R, type DType } from '../../ops/types.js';
 import { OPS } from '../../ops/index.js';
 import { nextU32 } from '../../random.js';
-import type { Backend } from './types.js';
+import { saveWords, savedInto, type Backend, type HostWords } from './types.js';
 
 export class ReferenceBackend implements Backend {
   readonly name = 'reference' as const;
@@ -49,6 +49,18 @@ export class ReferenceBackend implements Backend {
 
   read(ptr: number, n: number): Float64Array {
     return this.h.slice(ptr, ptr + n);
+  }
+
+  save(ptr: number, n: number): HostWords {
+    return saveWords(this.h, ptr, n);
+  }
+
+  restore(ptr: number, words: HostWords): void {
+    this.h.set(words, ptr);
+  }
+
+  readSaved(words: HostWords, n: number): Float64Array {
+    return savedInto(words, new Float64Array(n));
   }
 
   fill(ptr: number, n: number, value: number): void {

@@ -8,7 +8,7 @@ import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.
 import { GrowingBlock, Heap } from '../heap.js';
 import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, specValue, type DType } from '../../ops/types.js';
 import { OPS, TABLE_HASH } from '../../ops/index.js';
-import type { Backend } from './types.js';
+import { saveWords, savedInto, type Backend, type HostWords } from './types.js';
 import { defaultWasmUrl, type BuildName } from './wasm-url.js';
 import { isNode, nodeHost } from '../host.js';
 export type { BuildName };
@@ -301,6 +301,21 @@ export class WasmBackend implements Backend {
   read(ptr: number, n: number, dtype: DType): Float32Array | Int32Array {
     this.fresh();
     return (dtype === 'int32' ? this.i32 : this.f32).slice(ptr, ptr + n);
+  }
+
+  save(ptr: number, n: number): HostWords {
+    this.fresh();
+    return saveWords(this.i32, ptr, n);
+  }
+
+  restore(ptr: number, words: HostWords): void {
+    this.fresh();
+    this.i32.set(words, ptr);
+  }
+
+  readSaved(words: HostWords, n: number, dtype: DType): Float32Array | Int32Array {
+    const bits = savedInto(words, new Int32Array(n));
+    return dtype === 'int32' ? bits : new Float32Array(bits.buffer);
   }
 
   fill(ptr: number, n: number, value: number, dtype: DType): void {

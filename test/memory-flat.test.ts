@@ -1,0 +1,110 @@
+/**
+ * Issue 13, item 2: training loops keep WebAssembly memory flat without gc() and without dispose,
+ * including a batch made with wg.tensor every step, eager and compiled. (`npm run soak` runs the
+ * 20,000-step versions and also watches the JS heap and RSS.)
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { backend } from '../src/engine/engine.js';
+import type { WasmBackend } from '../src/engine/backend/wasm.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const STEPS = 2_000;
+const WARM_UP = 200;
+const BATCH = 8;
+
+/** A batch's plain arrays as a data loader would give them (new arrays every step). */
+function batchArrays(i: number): { x: Float32Array; y: Int32Array } {
+  return {
+    x: Float32Array.from({ length: BATCH * 6 }, (_, k) => Math.sin(i * 0.37 + k)),
+    y: Int32Array.from({ length: BATCH }, (_, k) => (i + k) % 3),
+  };
+}
+
+/** Runs `step(i)` STEPS times and returns the heap's words in use and footprint, and the WASM memory size, after the warm-up and at the end. */
+function measure(be: 'wasm' | 'reference', step: (i: number) => void) {
+  const heap = backend(be).heap;
+  const memory = () => (be === 'wasm' ? (backend('wasm') as WasmBackend).memoryBytes : 0);
+  for (let i = 0; i < WARM_UP; i++) step(i);
+  const after = { inUse: heap.inUse, highWater: heap.highWater, memory: memory() };
+  for (let i = WARM_UP; i < STEPS; i++) step(i);
+  return { after, end: { inUse: heap.inUse, highWater: heap.highWater, memory: memory() } };
+}
+
+function expectFlat({ after, end }: ReturnType<typeof measure>): void {
+  expect(end.highWater).toBe(after.highWater);
+  expect(end.memory).toBe(after.memory);
+  expect(end.inUse).toBeLessThanOrEqual(after.inUse);
+}
+
+function setup() {
+  wg.manualSeed(9);
+  const model = new wg.nn.Sequential(new wg.nn.Linear(6, 16), new wg.nn.ReLU(), new wg.nn.Linear(16, 3));
+  const opt = new wg.optim.Adam(model.parameters(), { lr: 1e-3 });
+  const train = (x: wg.Tensor, y: wg.Tensor): wg.Tensor => {
+    const loss = wg.losses.crossEntropy(model.forward(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+  return train;
+}
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`flat memory on ${be}, ${STEPS} steps, no gc()`, () => {
+    test('eager, a batch made with wg.tensor every step', () => {
+      wg.setBackend(be);
+      const train = setup();
+      expectFlat(
+        measure(be, (i) => {
+          const { x, y } = batchArrays(i);
+          train(wg.tensor(x, { shape: [BATCH, 6] }), wg.tensor(y));
+        }),
+      );
+    });
+
+    test('eager, holding nothing: batches sliced from a dataset', () => {
+      wg.setBackend(be);
+      const train = setup();
+      const X = wg.randn([64, 6]);
+      const Y = wg.tensor(Int32Array.from({ length: 64 }, (_, k) => k % 3));
+      expectFlat(
+        measure(be, (i) => {
+          const b = (i % 8) * BATCH;
+          train(X.slice(0, b, b + BATCH), Y.slice(0, b, b + BATCH)).item();
+        }),
+      );
+    });
+
+    test('compiled, a batch made with wg.tensor every step', () => {
+      wg.setBackend(be);
+      const train = wg.compile(setup());
+      expectFlat(
+        measure(be, (i) => {
+          const { x, y } = batchArrays(i);
+          train(wg.tensor(x, { shape: [BATCH, 6] }), wg.tensor(y)).item();
+        }),
+      );
+      expect(train.replayInfo()[0].mode).toBe('fast');
+    });
+
+    test('compiled, a function that makes its batch with wg.tensor inside (it re-runs its JavaScript)', () => {
+      wg.setBackend(be);
+      const train = setup();
+      const step = wg.compile(
+        (i: number) => {
+          const { x, y } = batchArrays(i);
+          return train(wg.tensor(x, { shape: [BATCH, 6] }), wg.tensor(y));
+        },
+        { warn: false },
+      );
+      expectFlat(measure(be, (i) => step(i % 3).item()));
+      expect(step.replayInfo()[0].mode).toBe('rerun');
+    });
+  });
+}
