@@ -24,7 +24,7 @@ import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, type Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
-import { allSeen, NotStaticError, Program, recorder, runPatched, type Binding } from './recorder.js';
+import { allSeen, ANY_GRAD, NotStaticError, Program, recorder, runPatched, type Binding } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {
@@ -46,6 +46,11 @@ const MANY_SIGNATURES = 8;
 /** How one traced input signature replays. */
 export interface ReplayInfo {
   signature: string;
+  /**
+   * 0, or k for the k-th further program of this signature: one per state of the leaves' gradients
+   * at the call (none, or being accumulated into: gradient accumulation), each traced once.
+   */
+  variant: number;
   /** 'fast': no JavaScript per call; 'rerun': fn's JavaScript runs every call; 'pending': not yet verified. */
   mode: 'fast' | 'rerun' | 'pending';
   reason: string | null;
@@ -115,18 +120,23 @@ function checkResult(value: unknown, args: readonly unknown[], depth = 0): void 
 const MISS = Symbol('run the JavaScript');
 
 /**
- * Whether the leaves' gradients are as the JS run found them: each leaf backward() bound is in the
- * state it found (its gradient, or none where it made one), and each .grad an optimizer read is
- * the same, or null where the run's own backward() binds that gradient again.
+ * Whether the leaves' gradients are as the JS run found them at its start: none where backward()
+ * made one, the very tensor where backward() accumulated or an optimizer read first, anything
+ * where the run cleared it first. Accumulating into a gradient and making a fresh one are
+ * different programs (a zero-fill or not), so a call in the other state takes another variant.
  */
 function gradsAsRecorded(b: Binding): boolean {
-  for (const [leaf, { g, expect }] of b.leafGrads) if (leaf.grad === g ? expect === 'null' : !(leaf.grad === null && expect !== 'same')) return false;
-  for (const [leaf, read] of b.gradReads) if (leaf.grad !== read && !(leaf.grad === null && read !== null && b.leafGrads.get(leaf)?.g === read)) return false;
+  for (const [leaf, want] of b.startGrads) {
+    if (want === ANY_GRAD) continue;
+    const g = leaf.grad as Tensor | null;
+    // By storage: each JS run wraps the program's gradient buffer in a new handle.
+    if (want === null ? g !== null && g.storage.alive : g?.storage !== want.storage) return false;
+  }
   return true;
 }
 
-const programsOf = new FinalizationRegistry<Map<string, Program>>((programs) => {
-  for (const p of programs.values()) p.release();
+const programsOf = new FinalizationRegistry<Map<string, Program[]>>((programs) => {
+  for (const list of programs.values()) for (const p of list) p.release();
 });
 
 export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: CompileOptions = {}): ((...args: A) => R) & { replayInfo(): ReplayInfo[] } {
@@ -147,9 +157,11 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         '(compiled.replayInfo() says the same; docs/internals.md, "Compile and replay", lists what replays fast; wg.compile(fn, { warn: false }) silences this).',
     );
   };
-  const programs = new Map<string, Program>();
+  /** Per signature, its programs: one per state of the gradients at the call (see gradsAsRecorded). */
+  const programs = new Map<string, Program[]>();
+  let traced = 0;
   let prevArgs: unknown[] = [];
-  let prevProgram: Program | undefined;
+  let prevVariants: Program[] | undefined;
 
   /** Runs fn's JavaScript with the recorder on (see src/compile/recorder.ts). */
   const jsRun = (mode: 'trace' | 'patch', program: Program, args: A): R => {
@@ -183,6 +195,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
     for (const s of b.externals) if (!s.alive) return MISS;
     for (const m of p.made) if (!m.t.storage.alive || m.t.storage.version !== m.version) return MISS;
+    for (const [s, { version }] of b.reads) if (!s.alive || s.version !== version) return MISS;
     for (const i of b.readArgs) {
       const t = args[i] as Tensor;
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
@@ -190,9 +203,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     if (!gradsAsRecorded(b)) return MISS;
     // Nothing has changed so far; from here on the step happens.
     for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
-    for (const [leaf, { g }] of b.leafGrads) if (leaf.grad !== g) leaf.grad = g;
     for (const s of b.bumps) s.version++;
     p.backend.run(p.recs, p.workspace, 'compile');
+    for (const [leaf, g] of b.endGrads) if ((leaf.grad as Tensor | null)?.storage !== g?.storage) leaf.grad = g;
     for (let k = 0; k < b.endSteps; k++) lifetimes.endStep();
     p.stats.fastRuns++;
     return b.result as R;
@@ -201,9 +214,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   const compiled = (...args: A): R => {
     // wg.setDebug({ checkFinite: true }) checks each op as it runs: the JavaScript runs eagerly.
     if (debug.checkFinite) return fn(...args);
-    let program: Program | undefined;
-    if (prevProgram !== undefined && sameSignature(prevArgs, args)) program = prevProgram;
-    else program = programs.get(signature(args));
+    const variants = prevVariants !== undefined && sameSignature(prevArgs, args) ? prevVariants : programs.get(signature(args));
+    // The program recorded with the leaves' gradients in their present state (else one whose last JS run failed).
+    const program = variants?.find((p) => p.bound !== null && gradsAsRecorded(p.bound)) ?? variants?.find((p) => p.bound === null);
     if (program === undefined) {
       const fresh = new Program();
       let result: R;
@@ -213,19 +226,21 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         fresh.release();
         throw e;
       }
-      programs.set(signature(args), fresh);
-      if (warn && programs.size === MANY_SIGNATURES + 1)
+      const list = variants ?? [];
+      if (list.length === 0) programs.set(signature(args), list);
+      list.push(fresh);
+      if (warn && ++traced === MANY_SIGNATURES + 1)
         console.warn(
-          `wasmgrad.compile: ${fn.name || 'this function'} has traced ${programs.size} programs, one per input signature (tensor shapes and ` +
-            `the values of number, boolean and string arguments, last: ${signature(args).trim()}). Each trace runs eagerly and holds its ` +
+          `wasmgrad.compile: ${fn.name || 'this function'} has traced ${traced} programs, one per input signature (tensor shapes and ` +
+            `the values of number, boolean and string arguments, last: ${signature(args).trim()}) and state of the gradients. Each trace runs eagerly and holds its ` +
             'own memory: pass values that change every call as tensors (e.g. wg.full([], x)), not numbers.',
         );
       prevArgs = args;
-      prevProgram = fresh;
+      prevVariants = list;
       return result;
     }
     prevArgs = args;
-    prevProgram = program;
+    prevVariants = variants;
     const n = program.stats.traces + program.stats.jsRuns + program.stats.fastRuns;
     if (verify === 0 || n % verify !== 0) {
       const r = fastReplay(program, args);
@@ -246,13 +261,16 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   };
 
   const replayInfo = (): ReplayInfo[] =>
-    [...programs].map(([signature, p]) => ({
-      signature: signature.trim(),
-      mode: p.slowReason !== null ? 'rerun' : p.verified ? 'fast' : 'pending',
-      reason: p.slowReason,
-      callSite: p.slowCallSite,
-      calls: { ...p.stats },
-    }));
+    [...programs].flatMap(([signature, list]) =>
+      list.map((p, variant) => ({
+        signature: signature.trim(),
+        variant,
+        mode: p.slowReason !== null ? 'rerun' : p.verified ? 'fast' : 'pending',
+        reason: p.slowReason,
+        callSite: p.slowCallSite,
+        calls: { ...p.stats },
+      })),
+    );
   programsOf.register(compiled, programs);
   return Object.assign(compiled, { replayInfo });
 }

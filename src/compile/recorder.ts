@@ -37,6 +37,11 @@ import { nextU32, restoreStream, saveStream, sfc32Next } from '../random.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
 
+/** A leaf tensor as the sink sees it (the engine types it loosely to stay below Tensor). */
+type GradLeaf = { grad: unknown };
+/** A leaf the run cleared before doing anything else with it: any .grad at the start will do. */
+export const ANY_GRAD = Symbol('any gradient');
+
 /** Pointer words of a record (an input's pointer can sit in any of them). */
 const PTR_WORDS = [R.OUT, R.IN, R.IN + 1, R.IN + 2, R.IN + 3, R.GIN, R.GIN + 1, R.GIN + 2, R.GIN + 3, R.AUX, R.AUX + 1];
 
@@ -61,10 +66,20 @@ export class Binding {
   endSteps = 0;
   /** Indices of int32 inputs whose values the JS read (validated). */
   readonly readArgs = new Set<number>();
-  /** Leaf -> the gradient tensor backward() bound to it, and the state it found (see ReplaySink.leafGradBound). */
-  readonly leafGrads = new Map<{ grad: unknown }, { g: object; expect: 'same' | 'null' | 'null-or-same' }>();
-  /** Leaf -> the .grad the JS read (optimizer steps). */
-  readonly gradReads = new Map<{ grad: unknown }, object | null>();
+  /**
+   * Other tensors the JS read (index tensors stored on modules, masks made outside), with their
+   * storage version at the read: the same version on a later call means the same values, so the
+   * JS would do the same (a fast replay checks it; kernels never rewrite these without a bump).
+   */
+  readonly reads = new Map<Storage, { version: number; dtype: string }>();
+  /**
+   * Leaf -> the .grad the run needs at its start, from the first thing it did with the leaf:
+   * backward() found none (null), backward() accumulated into it or an optimizer read it (that
+   * tensor), or the run cleared it first (ANY_GRAD: whatever it was).
+   */
+  readonly startGrads = new Map<GradLeaf, Tensor | null | typeof ANY_GRAD>();
+  /** Leaf -> its .grad when the run ended, which a fast replay leaves it with (zeroGrad at the end: null). */
+  endGrads: [GradLeaf, Tensor | null][] = [];
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
   /** Words changed by this (patch) run: record, word. */
@@ -76,6 +91,9 @@ export class Binding {
   slowCallSite: string | null = null;
   result: unknown = undefined;
 }
+
+/** The owner lists of every program's blocks, which its kernels rewrite on every run without a version bump. */
+const programBlocks = new WeakSet<Storage[]>();
 
 export class Program {
   readonly events: Event[] = [];
@@ -105,6 +123,10 @@ export class Program {
   stats = { traces: 0, jsRuns: 0, fastRuns: 0 };
   /** jsState.version at the last successful JS run. */
   jsStateVersion = -1;
+
+  constructor() {
+    programBlocks.add(this.owned);
+  }
 
   release(): void {
     for (const s of this.owned) if (s.owner === this.owned) s.release();
@@ -183,6 +205,10 @@ class Recorder implements ReplaySink {
     this.run = null;
     b.result = result;
     for (const m of p.made) m.version = m.t.storage.version;
+    b.endGrads = [...b.startGrads.keys()].map((leaf) => [leaf, leaf.grad as Tensor | null]);
+    for (const [s, { version, dtype }] of b.reads)
+      if (!s.alive || s.version !== version || b.bumps.includes(s))
+        b.slowReason ??= `the function reads tensor values in JavaScript that it updates in place (${describe(s, dtype)})`;
     if (wasTrace) {
       for (const e of p.events) if (e.kind === 'alloc' && e.storage.label === 'constant' && e.storage.words === 1) p.constants.push(e.storage);
     } else {
@@ -287,7 +313,16 @@ class Recorder implements ReplaySink {
 
   hoist<T extends { storage: Storage }>(key: string, make: () => T, fill: (t: T) => void): T {
     const p = this.program!;
-    const m = this.mode === 'patch' ? p.made[this.madeCursor++] : undefined;
+    let m: Program['made'][number] | undefined;
+    if (this.mode === 'patch') {
+      // The next tensor made with these arguments: those skipped were made at the trace and kept
+      // by fn since (a module caching `this.pos = wg.arange(T)` on its first call), the program
+      // still holds them and a replay checks their version.
+      let k = this.madeCursor;
+      while (k < p.made.length && p.made[k].key !== key) k++;
+      m = p.made[k === p.made.length ? this.madeCursor : k];
+      this.madeCursor = Math.min(k, p.made.length - 1) + 1;
+    }
     if (m !== undefined && m.key === key && m.t.storage.alive) {
       // Changed in place since the last run (outside fn), or updated in place by fn (a slow program).
       if (m.t.storage.version !== m.version || p.slowReason !== null) fill(m.t as T);
@@ -308,20 +343,26 @@ class Recorder implements ReplaySink {
     return this.program!.owned;
   }
 
-  gradCleared(leaf: object): void {
+  gradCleared(leaf: GradLeaf): void {
     this.run!.cleared.add(leaf);
+    this.atStart(leaf, ANY_GRAD);
+  }
+
+  /** The first thing the run did with a leaf's .grad says what it needs there at the start. */
+  private atStart(leaf: GradLeaf, want: Tensor | null | typeof ANY_GRAD): void {
+    if (!this.run!.startGrads.has(leaf)) this.run!.startGrads.set(leaf, want);
   }
 
   wasCleared(leaf: object): boolean {
     return this.run!.cleared.has(leaf);
   }
 
-  leafGradBound(leaf: { grad: unknown }, g: object, expect: 'same' | 'null' | 'null-or-same'): void {
-    this.run!.leafGrads.set(leaf, { g, expect });
+  leafGradBound(leaf: GradLeaf, g: object, expect: 'same' | 'null' | 'null-or-same'): void {
+    this.atStart(leaf, expect === 'same' ? (g as Tensor) : expect === 'null' ? null : ANY_GRAD);
   }
 
-  gradRead(leaf: { grad: unknown }, g: object | null): void {
-    if (!this.run!.gradReads.has(leaf)) this.run!.gradReads.set(leaf, g);
+  gradRead(leaf: GradLeaf, g: object | null): void {
+    this.atStart(leaf, g as Tensor | null);
   }
 
   endStep(): void {
@@ -341,8 +382,13 @@ class Recorder implements ReplaySink {
     // unless fn updated it before reading (only the run of the program would do that).
     if (this.program!.made.some((m) => m.t.storage === s) && !this.run!.bumps.includes(s)) return;
     const arg = this.argOf.get(s);
-    if (arg !== undefined && dtype === 'int32') this.run!.readArgs.add(arg);
-    else this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
+    if (arg !== undefined) {
+      if (dtype === 'int32') this.run!.readArgs.add(arg);
+      else this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
+    } else if (s.label === 'grad' || (s.owner !== 'persistent' && programBlocks.has(s.owner)))
+      // Backward and other programs rewrite these without a version bump: their values cannot be guarded.
+      this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
+    else if (!this.run!.reads.has(s)) this.run!.reads.set(s, { version: s.version, dtype });
   }
 
   /** After a successful JS run: the int32 inputs it read were validated by it. */
