@@ -170,6 +170,17 @@ for (const be of BACKENDS)
       expect((compiled.f as ReturnType<typeof wg.compile>).replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 5 } });
     });
 
+    test('int32 labels sliced inside the function cannot be validated before the step runs: a CompileError that says to pass them', () => {
+      wg.setBackend(be);
+      const { xs, ys } = batches(1);
+      const { model } = mlp();
+      const f = wg.compile((x: wg.Tensor, y: wg.Tensor) => wg.losses.crossEntropy(model.forward(x.slice(0, 0, 2)), y.slice(0, 0, 2)));
+      expect(() => f(xs[0], ys[0])).toThrow(
+        'wasmgrad.compile: a value computed inside a compiled function cannot be read inside it (it is only computed when the whole step runs); ' +
+          'int32 labels or indices are validated before the step runs: pass them to the compiled function as an argument (e.g. slice them outside)',
+      );
+    });
+
     test('backward(), step() then zeroGrad() at the end of the function: fast, and .grad is null after each call as eager', () => {
       wg.setBackend(be);
       const { xs, ys } = batches(3);

@@ -188,7 +188,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     return result;
   };
 
-  /** The replay without JavaScript; MISS when this call must run the JS (see the header). */
+  /** The replay without JavaScript (of a program chosen for the gradients' state); MISS when this call must run the JS (see the header). */
   const fastReplay = (p: Program, args: A): R | typeof MISS => {
     const b = p.bound;
     if (b === null || p.slowReason !== null || !p.verified || p.backend === null || p.jsStateVersion !== jsState.version) return MISS;
@@ -200,7 +200,6 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       const t = args[i] as Tensor;
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
     }
-    if (!gradsAsRecorded(b)) return MISS;
     // Nothing has changed so far; from here on the step happens.
     for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
     for (const s of b.bumps) s.version++;

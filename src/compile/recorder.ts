@@ -15,10 +15,13 @@
  * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
  * - leaf gradients: the .grad each leaf had for backward() and the optimizer, restored by compile;
  * - guards: storages the program uses that must still be alive, int32 inputs whose values the
- *   JavaScript validated (labels: a replay needs every value to have been validated before);
+ *   JavaScript validated (labels: a replay needs every value to have been validated before), other
+ *   tensors it read (index tensors held by modules: the same storage version);
+ * - the leaves' gradients the run needs at its start and leaves at its end (a signature keeps a
+ *   program per state: accumulating into a gradient records other work than making one);
  * - bookkeeping to repeat: storage versions bumped by in-place updates, step ends (backward()).
  * A JS run may also find the function not replayable without its JavaScript (`slowReason`): it
- * reads tensor data (other than int32 inputs and hoisted constants), creates tensors (other than
+ * reads tensor data it updates, a gradient or float inputs, creates tensors (other than
  * zeros/ones/full/arange, hoisted: see hoist), sets hyperparameters, returns JS
  * values, or (found by comparing a patch run with the previous run) a record word or a constant
  * changed between calls other than an input's pointer. Nothing else may change: the state a step
@@ -376,7 +379,11 @@ class Recorder implements ReplaySink {
       throw new CompileError(
         'compile',
         'a value computed inside a compiled function cannot be read inside it (it is only computed when the whole ' +
-          'step runs); return the tensor and read it after the call',
+          `step runs); ${
+            dtype === 'int32'
+              ? 'int32 labels or indices are validated before the step runs: pass them to the compiled function as an argument (e.g. slice them outside)'
+              : 'return the tensor and read it after the call'
+          }`,
       );
     // A hoisted constant holds what its arguments say on every call (a replay checks its version),
     // unless fn updated it before reading (only the run of the program would do that).
