@@ -382,6 +382,51 @@ for (const be of BACKENDS)
       );
     });
 
+    for (const { how, hold, check } of HOLD)
+      check(`a causal mask built in the constructor from wg.arange comparisons (${how}) replays fast and equals eager`, () => {
+        wg.setBackend(be);
+        const T = 4;
+        const make = () => {
+          wg.manualSeed(8);
+          const lin = new wg.nn.Linear(3, 3);
+          const opt = new wg.optim.SGD(lin.parameters(), { lr: 0.3 });
+          // blocked[i][j] = -1e9 where j > i: an op result on constants, held by the model
+          const blocked = hold(
+            wg
+              .arange(T)
+              .reshape([1, T])
+              .gt(wg.arange(T).reshape([T, 1]))
+              .mul(-1e9),
+          );
+          return (x: wg.Tensor, y: wg.Tensor) => {
+            opt.zeroGrad();
+            const h = lin.forward(x); // [T, 3]
+            const att = h.matmul(h.transpose(0, 1)).add(blocked).softmax(-1);
+            const loss = wg.losses.mse(att.matmul(h), y);
+            loss.backward();
+            opt.step();
+            return loss;
+          };
+        };
+        const xs = [0, 1, 2].map((i) =>
+          wg.tensor(
+            Array.from({ length: 3 * T }, (_, k) => Math.sin(k + i)),
+            { shape: [T, 3] },
+          ),
+        );
+        const ys = [0, 1, 2].map((i) =>
+          wg.tensor(
+            Array.from({ length: 3 * T }, (_, k) => Math.cos(k * i)),
+            { shape: [T, 3] },
+          ),
+        );
+        const eager = make();
+        const expected = Array.from({ length: 6 }, (_, i) => eager(xs[i % 3], ys[i % 3]).item());
+        const compiled = wg.compile(make());
+        expect(Array.from({ length: 6 }, (_, i) => compiled(xs[i % 3], ys[i % 3]).item())).toEqual(expected);
+        expect(compiled.replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 4 } });
+      });
+
     test('a tensor the function reads and updates in place re-runs the JS, naming it', () => {
       wg.setBackend(be);
       const warnings = spyWarn();
