@@ -137,6 +137,24 @@ for (const be of BACKENDS)
       expectAllFast(compiled.step as ReturnType<typeof wg.compile>);
     });
 
+    test('a counter inside the function deciding when to step is JavaScript a replay cannot follow: a CompileError, nothing updated', () => {
+      wg.setBackend(be);
+      const { xs, ys } = batches(2);
+      const { model, opt } = mlp();
+      let calls = 0;
+      const f = wg.compile((x: wg.Tensor, y: wg.Tensor) => {
+        const loss = wg.losses.crossEntropy(model.forward(x), y);
+        loss.backward();
+        if (++calls % 2 === 0) opt.step(); // pass `calls % 2 === 0` as an argument instead
+        return loss;
+      });
+      f(xs[0], ys[0]); // traced without a step
+      f(xs[1], ys[1]); // accumulating: another variant, traced with the step
+      const before = values(model);
+      expect(() => f(xs[0], ys[0])).toThrow(/wasmgrad\.compile: the step function did not repeat its recorded work \(it stopped before the end of the recording\)/);
+      expect(values(model)).toEqual(before);
+    });
+
     test('micro-batches inside the function: one batch sliced into 3, three backward() calls, one step', () => {
       wg.setBackend(be);
       const { xs } = batches(3);

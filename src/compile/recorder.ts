@@ -404,8 +404,9 @@ class Recorder implements ReplaySink {
     if (arg !== undefined) {
       if (dtype === 'int32') this.run!.readArgs.add(arg);
       else this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
-    } else if (s.label === 'grad' || (s.owner !== 'persistent' && programBlocks.has(s.owner)))
-      // Backward and other programs rewrite these without a version bump: their values cannot be guarded.
+    } else if (s.label === 'grad' || s.label.startsWith('optim.') || (s.owner !== 'persistent' && programBlocks.has(s.owner)))
+      // Kernels rewrite these without a version bump (backward's leaf gradients, an optimizer's step
+      // counters, a schedule's epoch, other programs' blocks): their values cannot be guarded.
       this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
     else if (!this.run!.reads.has(s)) this.run!.reads.set(s, { version: s.version, dtype });
   }
