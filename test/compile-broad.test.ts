@@ -286,6 +286,61 @@ for (const be of BACKENDS)
   });
 
 for (const be of BACKENDS)
+  describe(`tensors inside array and object arguments are inputs on ${be}`, () => {
+    test('a batch passed as { x, y } and micro-batches as arrays replay fast with new tensors each call, equal to eager', () => {
+      wg.setBackend(be);
+      const { xs, ys } = batches(6);
+      const run = (compiled: boolean) => {
+        const { model, opt } = mlp(4);
+        const step = (batch: { x: wg.Tensor; y: wg.Tensor }, micro: { xs: wg.Tensor[]; ys: wg.Tensor[] }) => {
+          opt.zeroGrad();
+          micro.xs.forEach((x, m) => wg.losses.crossEntropy(model.forward(x), micro.ys[m]).div(2).backward());
+          const loss = wg.losses.crossEntropy(model.forward(batch.x), batch.y);
+          loss.backward();
+          opt.step();
+          return { loss };
+        };
+        const f = compiled ? wg.compile(step) : step;
+        const losses = Array.from({ length: 6 }, (_, i) => {
+          const [a, b, c] = [i, (i + 1) % 6, (i + 2) % 6];
+          return f({ x: xs[a], y: ys[a] }, { xs: [xs[b], xs[c]], ys: [ys[b], ys[c]] }).loss.item();
+        });
+        return { losses, params: values(model), f };
+      };
+      const eager = run(false),
+        compiled = run(true);
+      expect(compiled.losses).toEqual(eager.losses);
+      expect(compiled.params).toEqual(eager.params);
+      const info = (compiled.f as ReturnType<typeof wg.compile>).replayInfo();
+      expect(info).toHaveLength(1);
+      expect(info[0]).toMatchObject({
+        signature: `{x: ${be}:float32[6,4], y: ${be}:int32[6]} {xs: [${be}:float32[6,4], ${be}:float32[6,4]], ys: [${be}:int32[6], ${be}:int32[6]]}`,
+        mode: 'fast',
+        calls: { traces: 1, jsRuns: 1, fastRuns: 4 },
+      });
+    });
+
+    test('the layout and shared tensors are part of the signature; labels inside are validated; a nested input returned is slow', () => {
+      wg.setBackend(be);
+      const f = wg.compile((xs: wg.Tensor[]) => xs.reduce((s, x) => s.add(x.sum()), wg.zeros([])));
+      const [a, b, c] = [1, 2, 3].map((v) => wg.full([2], v));
+      expect([f([a, b]).item(), f([b, c]).item(), f([a, b, c]).item(), f([a, a]).item(), f([c, c]).item()]).toEqual([6, 10, 12, 4, 12]);
+      const t = `${be}:float32[2]`;
+      expect(f.replayInfo().map((i) => i.signature)).toEqual([`[${t}, ${t}]`, `[${t}, ${t}, ${t}]`, `[${t}, ${t}] #2=1`]);
+      const logits = wg.tensor([[1, 2, 3]]);
+      const ce = wg.compile((batch: { y: wg.Tensor }) => wg.losses.crossEntropy(logits, batch.y));
+      for (const k of [0, 1, 0]) ce({ y: wg.tensor(Int32Array.from([k])) });
+      expect(() => ce({ y: wg.tensor(Int32Array.from([3])) })).toThrow(
+        'wasmgrad.losses.crossEntropy: label 3 at position [0] is out of range for 3 classes (expected 0..2)',
+      );
+      const same = wg.compile((xs: wg.Tensor[]) => xs[1]);
+      same([a, b]);
+      same([a, c]);
+      expect(same.replayInfo()[0].reason).toBe('the function returns one of its inputs');
+    });
+  });
+
+for (const be of BACKENDS)
   describe(`clipGradNorm inside wg.compile on ${be}`, () => {
     test('replays fast, returns the norm as a tensor, and equals eager (clipped and not clipped)', () => {
       wg.setBackend(be);

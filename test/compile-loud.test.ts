@@ -48,22 +48,6 @@ describe('a compiled function that cannot replay fast says so', () => {
     expect(warnings()[1]).toContain('reads tensor values in JavaScript (a float32 tensor of 1 element made by full)');
   });
 
-  test('tensors inside an array argument: the same ones replay fast, other ones re-run the JS and say to pass them as arguments', () => {
-    const warnings = spyWarn();
-    const w = [wg.tensor([1, 2]), wg.tensor([3, 4])];
-    const same = wg.compile((x: wg.Tensor, ws: wg.Tensor[]) => x.mul(ws[0]).add(ws[1]).sum());
-    expect([1, 2, 3, 4].map((k) => same(wg.full([2], k), w).item())).toEqual([10, 13, 16, 19]);
-    expect(same.replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { fastRuns: 2 } });
-    const other = wg.compile((xs: wg.Tensor[]) => xs[0].add(xs[1]).sum());
-    expect([0, 1, 2, 3].map((i) => other([wg.full([2], i), wg.full([2], 10 * i)]).item())).toEqual([0, 22, 44, 66]);
-    expect(other.replayInfo()[0]).toMatchObject({
-      mode: 'rerun',
-      reason:
-        'add reads another tensor than at the previous call, passed inside an array or object argument: pass tensors that change between calls as arguments of their own',
-    });
-    expect(warnings()).toHaveLength(1);
-  });
-
   test('{ warn: false } silences it, replayInfo still says why; the option is validated', () => {
     const warnings = spyWarn();
     const quiet = wg.compile((x: wg.Tensor) => x.mul(wg.rand([2])).sum(), { warn: false });

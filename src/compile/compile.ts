@@ -67,16 +67,50 @@ const storageOf = (a: unknown): Storage | null => (a instanceof Tensor ? a.stora
  */
 const isPrimitive = (a: unknown): a is number | boolean | string => typeof a === 'number' || typeof a === 'boolean' || typeof a === 'string';
 
+/** Arrays and plain objects, whose tensors (up to NESTING levels down) are inputs too: `step({ x, y })`, `step([a, b])`. */
+const NESTING = 4;
+const isContainer = (a: unknown): a is object =>
+  a !== null && typeof a === 'object' && !(a instanceof Tensor) && (Array.isArray(a) || Object.getPrototypeOf(a) === Object.prototype);
+
+/** The inputs: the arguments, then the tensors inside array and object arguments (depth first). */
+function inputsOf(args: readonly unknown[]): readonly unknown[] {
+  if (!args.some(isContainer)) return args;
+  const flat = [...args];
+  const visit = (v: unknown, depth: number): void => {
+    if (v instanceof Tensor) flat.push(v);
+    else if (depth < NESTING && isContainer(v)) for (const x of Array.isArray(v) ? v : Object.values(v)) visit(x, depth + 1);
+  };
+  for (const a of args) if (isContainer(a)) visit(a, 0);
+  return flat;
+}
+
+/** An argument in a signature: a tensor's backend, dtype and shape, a primitive's value, a container's layout. */
+function describeArg(a: unknown, depth = 0): string {
+  if (a instanceof Tensor) return `${a.storage.backend.name as BackendName}:${a.dtype}[${a.shape.join(',')}]`;
+  if (isPrimitive(a)) return `${typeof a}=${typeof a === 'string' ? JSON.stringify(a) : String(a)}`;
+  if (depth < NESTING && isContainer(a))
+    return Array.isArray(a)
+      ? `[${a.map((x) => describeArg(x, depth + 1)).join(', ')}]`
+      : `{${Object.entries(a)
+          .map(([k, x]) => `${k}: ${describeArg(x, depth + 1)}`)
+          .join(', ')}}`;
+  return typeof a;
+}
+
 function signature(args: readonly unknown[]): string {
+  const inputs = inputsOf(args);
+  // Inputs that share storage are part of the signature: they share record words.
+  const shared = (i: number): string => {
+    const a = inputs[i];
+    let marks = '';
+    if (a instanceof Tensor) for (let j = 0; j < i; j++) if (inputs[j] instanceof Tensor && (inputs[j] as Tensor).storage === a.storage) marks += `=${j}`;
+    return marks;
+  };
   let key = '';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a instanceof Tensor) {
-      key += `${a.storage.backend.name as BackendName}:${a.dtype}[${a.shape.join(',')}]`;
-      // Inputs that share storage are part of the signature: they share record words.
-      for (let j = 0; j < i; j++) if (args[j] instanceof Tensor && (args[j] as Tensor).storage === a.storage) key += `=${j}`;
-    } else key += isPrimitive(a) ? `${typeof a}=${typeof a === 'string' ? JSON.stringify(a) : String(a)}` : typeof a;
-    key += ' ';
+  for (let i = 0; i < args.length; i++) key += `${describeArg(args[i])}${shared(i)} `;
+  for (let i = args.length; i < inputs.length; i++) {
+    const marks = shared(i);
+    if (marks !== '') key += `#${i}${marks} `;
   }
   return key;
 }
@@ -87,6 +121,7 @@ function sameSignature(prev: readonly unknown[], args: readonly unknown[]): bool
   for (let i = 0; i < args.length; i++) {
     const a = args[i],
       p = prev[i];
+    if (isContainer(a)) return false; // compared by their signature
     if (!(a instanceof Tensor)) {
       if (p instanceof Tensor || typeof a !== typeof p || (isPrimitive(a) && !Object.is(a, p))) return false;
       continue;
@@ -165,19 +200,20 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
 
   /** Runs fn's JavaScript with the recorder on (see src/compile/recorder.ts). */
   const jsRun = (mode: 'trace' | 'patch', program: Program, args: A): R => {
-    recorder.begin(mode, program, args, storageOf);
+    const inputs = inputsOf(args);
+    recorder.begin(mode, program, inputs, storageOf);
     let result: R;
     try {
       result = fn(...args);
       if (result instanceof Promise) throw new CompileError('compile', 'fn must be synchronous (it returned a Promise)');
-      checkResult(result, args);
+      checkResult(result, inputs);
       recorder.end(result);
     } catch (e) {
       if (recorder.mode !== 'off') recorder.abort();
       else program.bound = null;
       throw e; // a patch run has run nothing: parameters and optimizer state are untouched
     }
-    recorder.markValidated(program, args);
+    recorder.markValidated(program, inputs);
     warnSlow(program);
     program.jsStateVersion = jsState.version;
     if (mode === 'trace') program.stats.traces++;
@@ -192,16 +228,17 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   const fastReplay = (p: Program, args: A): R | typeof MISS => {
     const b = p.bound;
     if (b === null || p.slowReason !== null || !p.verified || p.backend === null || p.jsStateVersion !== jsState.version) return MISS;
-    for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
+    const inputs = inputsOf(args);
+    for (const a of inputs) if (a instanceof Tensor) a.assertAlive('compile');
     for (const s of b.externals) if (!s.alive) return MISS;
     for (const m of p.made) if (!m.t.storage.alive || m.t.storage.version !== m.version) return MISS;
     for (const [s, { version }] of b.reads) if (!s.alive || s.version !== version) return MISS;
     for (const i of b.readArgs) {
-      const t = args[i] as Tensor;
+      const t = inputs[i] as Tensor;
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
     }
     // Nothing has changed so far; from here on the step happens.
-    for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
+    for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (inputs[b.slotArgs[k]] as Tensor).storage.ptr;
     for (const s of b.bumps) s.version++;
     p.backend.run(p.recs, p.workspace, 'compile');
     for (const [leaf, g] of b.endGrads) if ((leaf.grad as Tensor | null)?.storage !== g?.storage) leaf.grad = g;

@@ -168,9 +168,8 @@ class Recorder implements ReplaySink {
   /** Input storages of the current JS run -> argument index; and their pointers. */
   private argOf = new Map<Storage, number>();
   private argPtr = new Map<number, number>();
-  /** Pointers of tensors passed inside array or object arguments (not input slots: for the slow reason). */
-  private nestedPtr = new Set<number>();
 
+  /** `args`: the inputs, the function's arguments then the tensors inside its array and object arguments. */
   begin(mode: 'trace' | 'patch', program: Program, args: readonly unknown[], storageOf: (a: unknown) => Storage | null): void {
     if (this.mode !== 'off') throw new CompileError('compile', 'compiled functions cannot call each other (a compiled function was called inside another one)');
     this.mode = mode;
@@ -181,17 +180,9 @@ class Recorder implements ReplaySink {
     this.run = new Binding();
     this.argOf.clear();
     this.argPtr.clear();
-    this.nestedPtr.clear();
-    const nested = (v: unknown, depth: number): void => {
-      const s = storageOf(v);
-      if (s !== null) this.nestedPtr.add(s.ptr);
-      else if (depth < 4 && v !== null && typeof v === 'object' && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype))
-        for (const x of Array.isArray(v) ? v : Object.values(v)) nested(x, depth + 1);
-    };
     args.forEach((a, i) => {
       const s = storageOf(a);
-      if (s === null) return nested(a, 0);
-      if (this.argOf.has(s)) return;
+      if (s === null || this.argOf.has(s)) return;
       this.argOf.set(s, i);
       this.argPtr.set(s.ptr, i);
     });
@@ -228,8 +219,6 @@ class Recorder implements ReplaySink {
       // Verification: every change since the previous run must be an input's pointer.
       for (const [rec, w] of b.diffs) {
         if (PTR_WORDS.includes(w as never) && this.isArgPtrWord(b, rec, w)) continue;
-        if (PTR_WORDS.includes(w as never) && this.nestedPtr.has(rec[w]))
-          b.slowReason ??= `${opName(rec[R.OPCODE])} reads another tensor than at the previous call, passed inside an array or object argument: pass tensors that change between calls as arguments of their own`;
         b.slowReason ??= `a parameter of ${opName(rec[R.OPCODE])} changed between calls: the JavaScript computes a value the recording cannot follow`;
       }
     }
