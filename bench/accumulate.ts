@@ -11,6 +11,7 @@
 //   clip     `inside` with clipGradNorm(params, 1) before the step
 // Printed: the median ms per optimizer step of each, and eager / compiled (median over rounds).
 import * as wg from '../src/index.js';
+import { cpuRounds, median } from './cpu-rounds.js';
 
 const arg = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
 const ROUNDS = arg('rounds', 21),
@@ -65,23 +66,13 @@ function trainer(form: Form, compiled: boolean): () => void {
   return step;
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
 await wg.init({ wasm: process.env.WASMGRAD_WASM ?? new URL('../build/wasmgrad.wasm', import.meta.url).pathname });
 for (const form of FORMS) {
-  const runs = [false, true].map((compiled) => {
-    const step = trainer(form, compiled);
-    // CPU time of this process: on a shared machine the wall clock also counts other jobs.
-    return () => {
-      const t0 = process.cpuUsage();
-      for (let s = 0; s < STEPS; s++) step();
-      const dt = process.cpuUsage(t0);
-      return (dt.user + dt.system) / 1000 / STEPS;
-    };
-  });
-  runs.forEach((r) => r()); // warm-up
-  const times: number[][] = [[], []];
-  for (let r = 0; r < ROUNDS; r++) for (const i of r % 2 ? [1, 0] : [0, 1]) times[i].push(runs[i]());
+  const times = cpuRounds(
+    [false, true].map((compiled) => trainer(form, compiled)),
+    STEPS,
+    ROUNDS,
+  );
   const ratio = median(times[0].map((t, r) => t / times[1][r]));
   console.log(
     `${form.padEnd(8)} eager ${median(times[0]).toFixed(3)} ms/step   compiled ${median(times[1]).toFixed(3)} ms/step   eager / compiled ${ratio.toFixed(2)}`,
