@@ -11,6 +11,7 @@
 //   huber  the same with losses.huber (δ = 1): its fused kernel vs q·(|e| − q/2), q = min(|e|, δ)
 // Printed: the median step time of each, and the median (quartiles) over rounds of by-hand / op.
 import * as wg from '../src/index.js';
+import { cpuRounds, median } from './cpu-rounds.js';
 
 const arg = (k: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${k}=`))?.split('=')[1] ?? d);
 const ROUNDS = arg('rounds', 41),
@@ -67,24 +68,13 @@ function model(c: Case, variant: 0 | 1) {
   };
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
 await wg.init({ wasm: process.env.WASMGRAD_WASM ?? new URL('../build/wasmgrad.wasm', import.meta.url).pathname });
 for (const c of CASES) {
-  const steps = ([0, 1] as const).map((v) => {
-    const run = model(c, v);
-    // CPU time of this process rather than wall time: on a shared machine the wall clock also
-    // counts the time other jobs hold the core.
-    return () => {
-      const t0 = process.cpuUsage();
-      for (let s = 0; s < STEPS; s++) run();
-      const dt = process.cpuUsage(t0);
-      return (dt.user + dt.system) / 1000 / STEPS;
-    };
-  });
-  steps.forEach((s) => s()); // warm-up
-  const times: number[][] = [[], []];
-  for (let r = 0; r < ROUNDS; r++) for (const i of r % 2 ? [1, 0] : [0, 1]) times[i].push(steps[i]());
+  const times = cpuRounds(
+    ([0, 1] as const).map((v) => model(c, v)),
+    STEPS,
+    ROUNDS,
+  );
   const [k, hand] = times.map(median);
   // the ratio within each round (both ran back to back), then its median and quartiles over rounds
   const ratios = times[1].map((t, r) => t / times[0][r]).sort((a, b) => a - b);

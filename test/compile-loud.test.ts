@@ -128,25 +128,6 @@ describe('number arguments are part of the signature by value', () => {
   });
 });
 
-/** An RNN over `x` [T, n, d] whose initial state is made inside forward, as PyTorch users write it. */
-function rnn() {
-  wg.manualSeed(11);
-  const inp = new wg.nn.Linear(3, 5);
-  const rec = new wg.nn.Linear(5, 5);
-  const head = new wg.nn.Linear(5, 2);
-  const opt = new wg.optim.Adam([...inp.parameters(), ...rec.parameters(), ...head.parameters()], { lr: 0.05 });
-  return (x: wg.Tensor, y: wg.Tensor) => {
-    const [T, n] = x.shape;
-    let h = wg.zeros([n, 5]);
-    for (let t = 0; t < T; t++)
-      h = inp
-        .forward(wg.slice(x, 0, t, t + 1).reshape([n, 3]))
-        .add(rec.forward(h))
-        .tanh();
-    return update(opt, wg.losses.crossEntropy(head.forward(h), y));
-  };
-}
-
 /** Token plus position embeddings, positions from wg.arange inside the step (a GPT's first layer), predicting the next token. */
 function positional() {
   wg.manualSeed(5);
@@ -162,25 +143,6 @@ function positional() {
 }
 
 describe('constant tensors made inside the function are hoisted', () => {
-  test('an RNN with a zero initial state made inside replays fast and equals eager', () => {
-    const warnings = spyWarn();
-    const xs = [0, 1, 2].map((i) =>
-      wg.tensor(
-        Array.from({ length: 24 }, (_, k) => Math.sin(k * 0.3 + i)),
-        { shape: [4, 2, 3] },
-      ),
-    );
-    const ys = [0, 1, 2].map((i) => wg.tensor(Int32Array.from([i % 2, (i + 1) % 2])));
-    const eager = rnn();
-    const expected = Array.from({ length: 8 }, (_, i) => eager(xs[i % 3], ys[i % 3]).item());
-    const compiled = wg.compile(rnn());
-    const got = Array.from({ length: 8 }, (_, i) => compiled(xs[i % 3], ys[i % 3]).item());
-    got.forEach((l, i) => expect(l).toBeCloseTo(expected[i], 5));
-    expect(new Set(got).size).toBe(got.length); // it trains
-    expect(compiled.replayInfo()[0]).toMatchObject({ mode: 'fast', reason: null, calls: { traces: 1, jsRuns: 1, fastRuns: 6 } });
-    expect(warnings()).toEqual([]);
-  });
-
   test('position ids from wg.arange (and wg.ones) inside replay fast and equal eager', () => {
     const ids = [0, 1].map((i) =>
       wg.tensor(

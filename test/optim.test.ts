@@ -518,16 +518,16 @@ for (const be of BACKENDS)
       const c = wg.tensor([0], { requiresGrad: true }); // no gradient: skipped
       a.grad = wg.tensor([3, 4]);
       b.grad = wg.tensor([12]);
-      expect(wg.optim.clipGradNorm([a, b, c], 100)).toBeCloseTo(13, 5);
+      expect(wg.optim.clipGradNorm([a, b, c], 100).item()).toBeCloseTo(13, 5);
       expect(Array.from(a.grad.data())).toEqual([3, 4]); // not clipped
-      expect(wg.optim.clipGradNorm([a, b, c], 6.5)).toBeCloseTo(13, 5);
+      expect(wg.optim.clipGradNorm([a, b, c], 6.5).item()).toBeCloseTo(13, 5);
       const k = 6.5 / (13 + 1e-6);
       expect(normErr(vals(a.grad), [3 * k, 4 * k])).toBeLessThan(1e-6);
       expect(normErr(vals(b.grad), [12 * k])).toBeLessThan(1e-6);
-      expect(wg.optim.clipGradNorm([a, b], 100)).toBeCloseTo(6.5, 5);
+      expect(wg.optim.clipGradNorm([a, b], 100).item()).toBeCloseTo(6.5, 5);
       expect(c.grad).toBeNull();
-      expect(wg.optim.clipGradNorm([c], 1)).toBe(0);
-      expect(wg.optim.clipGradNorm(a, 1)).toBeCloseTo(2.5, 5); // a single tensor is accepted
+      expect(wg.optim.clipGradNorm([c], 1).item()).toBe(0);
+      expect(wg.optim.clipGradNorm(a, 1).item()).toBeCloseTo(2.5, 5); // a single tensor is accepted
     });
 
     test('large odd-sized gradients (SIMD body + tail), against a float64 sum', () => {
@@ -537,7 +537,7 @@ for (const be of BACKENDS)
       const gs = sizes.map((n, k) => data(90 + k, n, -3, 3));
       ps.forEach((p, k) => (p.grad = wg.tensor(gs[k])));
       const want = Math.sqrt(gs.flat().reduce((s, x) => s + x * x, 0));
-      const norm = wg.optim.clipGradNorm(ps, 1);
+      const norm = wg.optim.clipGradNorm(ps, 1).item();
       expect(Math.abs(norm - want) / want).toBeLessThan(1e-6);
       const after = Math.sqrt(ps.flatMap((p) => Array.from(vals(p.grad!))).reduce((s, x) => s + x * x, 0));
       expect(after).toBeCloseTo(1, 5);
@@ -551,7 +551,7 @@ for (const be of BACKENDS)
       expect(() => wg.optim.clipGradNorm([a], NaN)).toThrow(/maxNorm must be a number ≥ 0, got NaN/);
       expect(() => wg.optim.clipGradNorm([a], 1, { errorIfNonfinite: true })).toThrow(/optim\.clipGradNorm: the total norm of the gradients is Infinity/);
       expect(Array.from(a.grad.data())).toEqual([1, Infinity]);
-      expect(wg.optim.clipGradNorm([a], 1)).toBe(Infinity); // PyTorch's default: no error
+      expect(wg.optim.clipGradNorm([a], 1).item()).toBe(Infinity); // PyTorch's default: no error
       expect(() => wg.optim.clipGradNorm('x' as unknown as Tensor[], 1)).toThrow(/optim\.clipGradNorm: params must be/);
     });
   });

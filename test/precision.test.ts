@@ -175,8 +175,8 @@ for (const be of ['wasm', 'reference'] as const) {
       const p = param(new Float32Array(N7), [N7]);
       p.grad = wg.tensor(g);
       const norm = Math.sqrt(total(map64(N7, (i) => g[i] * g[i])));
-      expect(relErr(wg.optim.clipGradNorm([p], 1), norm)).toBeLessThanOrEqual(tol);
-      // The factor 1/(norm + 1e-6) reaches the kernel as a float32 parameter.
+      expect(relErr(wg.optim.clipGradNorm([p], 1).item(), norm)).toBeLessThanOrEqual(tol);
+      // The factor 1/(norm + 1e-6) is a float32 tensor the scaling kernel reads.
       const clipped = grad(p),
         coef = 1 / (norm + 1e-6);
       expect(maxRelErr([clipped[0], clipped[N7 - 1]], [g[0] * coef, g[N7 - 1] * coef])).toBeLessThanOrEqual(TOL_F32_PARAM);

@@ -26,7 +26,7 @@ import { debug } from '../engine/debug.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
-import { allSeen, NotStaticError, Program, recorder, runPatched, type Binding } from './recorder.js';
+import { allSeen, ANY_GRAD, NotStaticError, Program, recorder, runPatched, type Binding } from './recorder.js';
 import { Tensor } from '../engine/tensor.js';
 
 export interface CompileOptions {
@@ -48,6 +48,11 @@ const MANY_SIGNATURES = 8;
 /** How one traced input signature replays. */
 export interface ReplayInfo {
   signature: string;
+  /**
+   * 0, or k for the k-th further program of this signature: one per state of the leaves' gradients
+   * at the call (none, or being accumulated into: gradient accumulation), each traced once.
+   */
+  variant: number;
   /** 'fast': no JavaScript per call; 'rerun': fn's JavaScript runs every call; 'pending': not yet verified. */
   mode: 'fast' | 'rerun' | 'pending';
   reason: string | null;
@@ -64,16 +69,50 @@ const storageOf = (a: unknown): Storage | null => (a instanceof Tensor ? a.stora
  */
 const isPrimitive = (a: unknown): a is number | boolean | string => typeof a === 'number' || typeof a === 'boolean' || typeof a === 'string';
 
+/** Arrays and plain objects, whose tensors (up to NESTING levels down) are inputs too: `step({ x, y })`, `step([a, b])`. */
+const NESTING = 4;
+const isContainer = (a: unknown): a is object =>
+  a !== null && typeof a === 'object' && !(a instanceof Tensor) && (Array.isArray(a) || Object.getPrototypeOf(a) === Object.prototype);
+
+/** The inputs: the arguments, then the tensors inside array and object arguments (depth first). */
+function inputsOf(args: readonly unknown[]): readonly unknown[] {
+  if (!args.some(isContainer)) return args;
+  const flat = [...args];
+  const visit = (v: unknown, depth: number): void => {
+    if (v instanceof Tensor) flat.push(v);
+    else if (depth < NESTING && isContainer(v)) for (const x of Array.isArray(v) ? v : Object.values(v)) visit(x, depth + 1);
+  };
+  for (const a of args) if (isContainer(a)) visit(a, 0);
+  return flat;
+}
+
+/** An argument in a signature: a tensor's backend, dtype and shape, a primitive's value, a container's layout. */
+function describeArg(a: unknown, depth = 0): string {
+  if (a instanceof Tensor) return `${a.storage.backend.name as BackendName}:${a.dtype}[${a.shape.join(',')}]`;
+  if (isPrimitive(a)) return `${typeof a}=${typeof a === 'string' ? JSON.stringify(a) : String(a)}`;
+  if (depth < NESTING && isContainer(a))
+    return Array.isArray(a)
+      ? `[${a.map((x) => describeArg(x, depth + 1)).join(', ')}]`
+      : `{${Object.entries(a)
+          .map(([k, x]) => `${k}: ${describeArg(x, depth + 1)}`)
+          .join(', ')}}`;
+  return typeof a;
+}
+
 function signature(args: readonly unknown[]): string {
+  const inputs = inputsOf(args);
+  // Inputs that share storage are part of the signature: they share record words.
+  const shared = (i: number): string => {
+    const a = inputs[i];
+    let marks = '';
+    if (a instanceof Tensor) for (let j = 0; j < i; j++) if (inputs[j] instanceof Tensor && (inputs[j] as Tensor).storage === a.storage) marks += `=${j}`;
+    return marks;
+  };
   let key = '';
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    if (a instanceof Tensor) {
-      key += `${a.storage.backend.name as BackendName}:${a.dtype}[${a.shape.join(',')}]`;
-      // Inputs that share storage are part of the signature: they share record words.
-      for (let j = 0; j < i; j++) if (args[j] instanceof Tensor && (args[j] as Tensor).storage === a.storage) key += `=${j}`;
-    } else key += isPrimitive(a) ? `${typeof a}=${typeof a === 'string' ? JSON.stringify(a) : String(a)}` : typeof a;
-    key += ' ';
+  for (let i = 0; i < args.length; i++) key += `${describeArg(args[i])}${shared(i)} `;
+  for (let i = args.length; i < inputs.length; i++) {
+    const marks = shared(i);
+    if (marks !== '') key += `#${i}${marks} `;
   }
   return key;
 }
@@ -84,6 +123,7 @@ function sameSignature(prev: readonly unknown[], args: readonly unknown[]): bool
   for (let i = 0; i < args.length; i++) {
     const a = args[i],
       p = prev[i];
+    if (isContainer(a)) return false; // compared by their signature
     if (!(a instanceof Tensor)) {
       if (p instanceof Tensor || typeof a !== typeof p || (isPrimitive(a) && !Object.is(a, p))) return false;
       continue;
@@ -136,18 +176,23 @@ function handOut(p: Program, value: unknown, depth = 0): unknown {
 const MISS = Symbol('run the JavaScript');
 
 /**
- * Whether the leaves' gradients are as the JS run found them: each leaf backward() bound is in the
- * state it found (its gradient, or none where it made one), and each .grad an optimizer read is
- * the same, or null where the run's own backward() binds that gradient again.
+ * Whether the leaves' gradients are as the JS run found them at its start: none where backward()
+ * made one, the very tensor where backward() accumulated or an optimizer read first, anything
+ * where the run cleared it first. Accumulating into a gradient and making a fresh one are
+ * different programs (a zero-fill or not), so a call in the other state takes another variant.
  */
 function gradsAsRecorded(b: Binding): boolean {
-  for (const [leaf, { g, expect }] of b.leafGrads) if (leaf.grad === g ? expect === 'null' : !(leaf.grad === null && expect !== 'same')) return false;
-  for (const [leaf, read] of b.gradReads) if (leaf.grad !== read && !(leaf.grad === null && read !== null && b.leafGrads.get(leaf)?.g === read)) return false;
+  for (const [leaf, want] of b.startGrads) {
+    if (want === ANY_GRAD) continue;
+    const g = leaf.grad as Tensor | null;
+    // By storage: each JS run wraps the program's gradient buffer in a new handle.
+    if (want === null ? g !== null && g.storage.alive : g?.storage !== want.storage) return false;
+  }
   return true;
 }
 
-const programsOf = new FinalizationRegistry<Map<string, Program>>((programs) => {
-  for (const p of programs.values()) p.release();
+const programsOf = new FinalizationRegistry<Map<string, Program[]>>((programs) => {
+  for (const list of programs.values()) for (const p of list) p.release();
 });
 
 export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: CompileOptions = {}): ((...args: A) => R) & { replayInfo(): ReplayInfo[] } {
@@ -168,25 +213,28 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         '(compiled.replayInfo() says the same; docs/internals.md, "Compile and replay", lists what replays fast; wg.compile(fn, { warn: false }) silences this).',
     );
   };
-  const programs = new Map<string, Program>();
+  /** Per signature, its programs: one per state of the gradients at the call (see gradsAsRecorded). */
+  const programs = new Map<string, Program[]>();
+  let traced = 0;
   let prevArgs: unknown[] = [];
-  let prevProgram: Program | undefined;
+  let prevVariants: Program[] | undefined;
 
   /** Runs fn's JavaScript with the recorder on (see src/compile/recorder.ts). */
   const jsRun = (mode: 'trace' | 'patch', program: Program, args: A): R => {
-    recorder.begin(mode, program, args, storageOf);
+    const inputs = inputsOf(args);
+    recorder.begin(mode, program, inputs, storageOf);
     let result: R;
     try {
       result = fn(...args);
       if (result instanceof Promise) throw new CompileError('compile', 'fn must be synchronous (it returned a Promise)');
-      checkResult(result, args);
+      checkResult(result, inputs);
       recorder.end(result);
     } catch (e) {
       if (recorder.mode !== 'off') recorder.abort();
       else program.bound = null;
       throw e; // a patch run has run nothing: parameters and optimizer state are untouched
     }
-    recorder.markValidated(program, args);
+    recorder.markValidated(program, inputs);
     warnSlow(program);
     program.jsStateVersion = jsState.version;
     if (mode === 'trace') program.stats.traces++;
@@ -197,22 +245,23 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     return result;
   };
 
-  /** The replay without JavaScript; MISS when this call must run the JS (see the header). */
+  /** The replay without JavaScript (of a program chosen for the gradients' state); MISS when this call must run the JS (see the header). */
   const fastReplay = (p: Program, args: A): R | typeof MISS => {
     const b = p.bound;
     if (b === null || p.slowReason !== null || !p.verified || p.backend === null || p.jsStateVersion !== jsState.version) return MISS;
+    const inputs = inputsOf(args);
     for (const s of b.externals) if (!s.resident) return MISS;
     for (const m of p.made) if (!m.t.storage.alive || m.t.storage.version !== m.version) return MISS;
+    for (const [s, { version }] of b.reads) if (!s.alive || s.version !== version) return MISS;
     for (const i of b.readArgs) {
-      const t = args[i] as Tensor;
+      const t = inputs[i] as Tensor;
       if (!allSeen(p.seen.get(i), t.storage.backend.read(t.storage.ptr, t.size, 'int32'))) return MISS;
     }
-    if (!gradsAsRecorded(b)) return MISS;
     // Nothing has changed so far; from here on the step happens.
-    for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (args[b.slotArgs[k]] as Tensor).storage.ptr;
-    for (const [leaf, { g }] of b.leafGrads) if (leaf.grad !== g) leaf.grad = g;
+    for (let k = 0; k < b.slotRecs.length; k++) b.slotRecs[k][b.slotWords[k]] = (inputs[b.slotArgs[k]] as Tensor).storage.ptr;
     for (const s of b.bumps) s.version++;
     p.backend.run(p.recs, p.workspace, 'compile');
+    for (const [leaf, g] of b.endGrads) if ((leaf.grad as Tensor | null)?.storage !== g?.storage) leaf.grad = g;
     for (let k = 0; k < b.endSteps; k++) lifetimes.endStep();
     p.stats.fastRuns++;
     return handOut(p, b.result) as R;
@@ -221,13 +270,13 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   const compiled = (...args: A): R => {
     // wg.setDebug({ checkFinite: true }) checks each op as it runs: the JavaScript runs eagerly.
     if (debug.checkFinite) return fn(...args);
-    let program: Program | undefined;
-    if (prevProgram !== undefined && sameSignature(prevArgs, args)) program = prevProgram;
-    else program = programs.get(signature(args));
+    const variants = prevVariants !== undefined && sameSignature(prevArgs, args) ? prevVariants : programs.get(signature(args));
+    // The program recorded with the leaves' gradients in their present state (else one whose last JS run failed).
+    const program = variants?.find((p) => p.bound !== null && gradsAsRecorded(p.bound)) ?? variants?.find((p) => p.bound === null);
     // The last results are copied out before the blocks are overwritten (an input may be one of
-    // them: it then gets a block of its own).
-    program?.spillHandedOut();
-    for (const a of args) if (a instanceof Tensor) a.assertAlive('compile');
+    // them: it then gets a block of its own when made resident below).
+    for (const p of variants ?? []) p.spillHandedOut();
+    for (const a of inputsOf(args)) if (a instanceof Tensor) a.assertAlive('compile');
     if (program === undefined) {
       const fresh = new Program();
       let result: R;
@@ -237,19 +286,21 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
         fresh.release();
         throw e;
       }
-      programs.set(signature(args), fresh);
-      if (warn && programs.size === MANY_SIGNATURES + 1)
+      const list = variants ?? [];
+      if (list.length === 0) programs.set(signature(args), list);
+      list.push(fresh);
+      if (warn && ++traced === MANY_SIGNATURES + 1)
         console.warn(
-          `wasmgrad.compile: ${fn.name || 'this function'} has traced ${programs.size} programs, one per input signature (tensor shapes and ` +
-            `the values of number, boolean and string arguments, last: ${signature(args).trim()}). Each trace runs eagerly and holds its ` +
+          `wasmgrad.compile: ${fn.name || 'this function'} has traced ${traced} programs, one per input signature (tensor shapes and ` +
+            `the values of number, boolean and string arguments, last: ${signature(args).trim()}) and state of the gradients. Each trace runs eagerly and holds its ` +
             'own memory: pass values that change every call as tensors (e.g. wg.full([], x)), not numbers.',
         );
       prevArgs = args;
-      prevProgram = fresh;
+      prevVariants = list;
       return handOut(fresh, result) as R;
     }
     prevArgs = args;
-    prevProgram = program;
+    prevVariants = variants;
     const n = program.stats.traces + program.stats.jsRuns + program.stats.fastRuns;
     if (verify === 0 || n % verify !== 0) {
       const r = fastReplay(program, args);
@@ -270,13 +321,16 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   };
 
   const replayInfo = (): ReplayInfo[] =>
-    [...programs].map(([signature, p]) => ({
-      signature: signature.trim(),
-      mode: p.slowReason !== null ? 'rerun' : p.verified ? 'fast' : 'pending',
-      reason: p.slowReason,
-      callSite: p.slowCallSite,
-      calls: { ...p.stats },
-    }));
+    [...programs].flatMap(([signature, list]) =>
+      list.map((p, variant) => ({
+        signature: signature.trim(),
+        variant,
+        mode: p.slowReason !== null ? 'rerun' : p.verified ? 'fast' : 'pending',
+        reason: p.slowReason,
+        callSite: p.slowCallSite,
+        calls: { ...p.stats },
+      })),
+    );
   programsOf.register(compiled, programs);
   return Object.assign(compiled, { replayInfo });
 }

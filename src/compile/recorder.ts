@@ -15,10 +15,13 @@
  * - input slots: the record words holding an input tensor's pointer (patched to the new inputs);
  * - leaf gradients: the .grad each leaf had for backward() and the optimizer, restored by compile;
  * - guards: storages the program uses that must still be alive, int32 inputs whose values the
- *   JavaScript validated (labels: a replay needs every value to have been validated before);
+ *   JavaScript validated (labels: a replay needs every value to have been validated before), other
+ *   tensors it read (index tensors held by modules: the same storage version);
+ * - the leaves' gradients the run needs at its start and leaves at its end (a signature keeps a
+ *   program per state: accumulating into a gradient records other work than making one);
  * - bookkeeping to repeat: storage versions bumped by in-place updates, step ends (backward()).
  * A JS run may also find the function not replayable without its JavaScript (`slowReason`): it
- * reads tensor data (other than int32 inputs and hoisted constants), creates tensors (other than
+ * reads tensor data it updates, a gradient or float inputs, creates tensors (other than
  * zeros/ones/full/arange, hoisted: see hoist), sets hyperparameters, returns JS
  * values, or (found by comparing a patch run with the previous run) a record word or a constant
  * changed between calls other than an input's pointer. Nothing else may change: the state a step
@@ -37,6 +40,11 @@ import { callSite } from './callsite.js';
 import { nextU32, restoreStream, saveStream, sfc32Next } from '../random.js';
 
 type Event = { kind: 'alloc'; storage: Storage } | { kind: 'run'; recs: Int32Array[] };
+
+/** A leaf tensor as the sink sees it (the engine types it loosely to stay below Tensor). */
+type GradLeaf = { grad: unknown };
+/** A leaf the run cleared before doing anything else with it: any .grad at the start will do. */
+export const ANY_GRAD = Symbol('any gradient');
 
 /** Pointer words of a record by its input count (an input's pointer can sit in any of them). */
 const PTR_WORDS: number[][] = [];
@@ -63,10 +71,20 @@ export class Binding {
   endSteps = 0;
   /** Indices of int32 inputs whose values the JS read (validated). */
   readonly readArgs = new Set<number>();
-  /** Leaf -> the gradient tensor backward() bound to it, and the state it found (see ReplaySink.leafGradBound). */
-  readonly leafGrads = new Map<{ grad: unknown }, { g: object; expect: 'same' | 'null' | 'null-or-same' }>();
-  /** Leaf -> the .grad the JS read (optimizer steps). */
-  readonly gradReads = new Map<{ grad: unknown }, object | null>();
+  /**
+   * Other tensors the JS read (index tensors stored on modules, masks made outside), with their
+   * storage version at the read: the same version on a later call means the same values, so the
+   * JS would do the same (a fast replay checks it; kernels never rewrite these without a bump).
+   */
+  readonly reads = new Map<Storage, { version: number; dtype: string }>();
+  /**
+   * Leaf -> the .grad the run needs at its start, from the first thing it did with the leaf:
+   * backward() found none (null), backward() accumulated into it or an optimizer read it (that
+   * tensor), or the run cleared it first (ANY_GRAD: whatever it was).
+   */
+  readonly startGrads = new Map<GradLeaf, Tensor | null | typeof ANY_GRAD>();
+  /** Leaf -> its .grad when the run ended, which a fast replay leaves it with (zeroGrad at the end: null). */
+  endGrads: [GradLeaf, Tensor | null][] = [];
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
   /** Words changed by this (patch) run: record, word. */
@@ -78,6 +96,9 @@ export class Binding {
   slowCallSite: string | null = null;
   result: unknown = undefined;
 }
+
+/** The owner lists of every program's blocks, which its kernels rewrite on every run without a version bump. */
+const programBlocks = new WeakSet<Storage[]>();
 
 export class Program {
   readonly events: Event[] = [];
@@ -115,6 +136,10 @@ export class Program {
   spillHandedOut(): void {
     for (const s of this.handedOut) s.spill();
     this.handedOut.length = 0;
+  }
+
+  constructor() {
+    programBlocks.add(this.owned);
   }
 
   release(): void {
@@ -156,6 +181,7 @@ class Recorder implements ReplaySink {
   private argOf = new Map<Storage, number>();
   private argPtr = new Map<number, number>();
 
+  /** `args`: the inputs, the function's arguments then the tensors inside its array and object arguments. */
   begin(mode: 'trace' | 'patch', program: Program, args: readonly unknown[], storageOf: (a: unknown) => Storage | null): void {
     if (this.mode !== 'off') throw new CompileError('compile', 'compiled functions cannot call each other (a compiled function was called inside another one)');
     this.mode = mode;
@@ -195,6 +221,10 @@ class Recorder implements ReplaySink {
     this.run = null;
     b.result = result;
     for (const m of p.made) m.version = m.t.storage.version;
+    b.endGrads = [...b.startGrads.keys()].map((leaf) => [leaf, leaf.grad as Tensor | null]);
+    for (const [s, { version, dtype }] of b.reads)
+      if (!s.alive || s.version !== version || b.bumps.includes(s))
+        b.slowReason ??= `the function reads tensor values in JavaScript that it updates in place (${describe(s, dtype)})`;
     if (wasTrace) {
       for (const e of p.events) if (e.kind === 'alloc' && e.storage.label === 'constant' && e.storage.words === 1) p.constants.push(e.storage);
     } else {
@@ -303,7 +333,16 @@ class Recorder implements ReplaySink {
 
   hoist<T extends { storage: Storage }>(key: string, make: () => T, fill: (t: T) => void): T {
     const p = this.program!;
-    const m = this.mode === 'patch' ? p.made[this.madeCursor++] : undefined;
+    let m: Program['made'][number] | undefined;
+    if (this.mode === 'patch') {
+      // The next tensor made with these arguments: those skipped were made at the trace and kept
+      // by fn since (a module caching `this.pos = wg.arange(T)` on its first call), the program
+      // still holds them and a replay checks their version.
+      let k = this.madeCursor;
+      while (k < p.made.length && p.made[k].key !== key) k++;
+      m = p.made[k === p.made.length ? this.madeCursor : k];
+      this.madeCursor = Math.min(k, p.made.length - 1) + 1;
+    }
     if (m !== undefined && m.key === key && m.t.storage.alive) {
       // Changed in place since the last run (outside fn), or updated in place by fn (a slow program).
       if (m.t.storage.version !== m.version || p.slowReason !== null) fill(m.t as T);
@@ -324,20 +363,26 @@ class Recorder implements ReplaySink {
     return this.program!.owned;
   }
 
-  gradCleared(leaf: object): void {
+  gradCleared(leaf: GradLeaf): void {
     this.run!.cleared.add(leaf);
+    this.atStart(leaf, ANY_GRAD);
+  }
+
+  /** The first thing the run did with a leaf's .grad says what it needs there at the start. */
+  private atStart(leaf: GradLeaf, want: Tensor | null | typeof ANY_GRAD): void {
+    if (!this.run!.startGrads.has(leaf)) this.run!.startGrads.set(leaf, want);
   }
 
   wasCleared(leaf: object): boolean {
     return this.run!.cleared.has(leaf);
   }
 
-  leafGradBound(leaf: { grad: unknown }, g: object, expect: 'same' | 'null' | 'null-or-same'): void {
-    this.run!.leafGrads.set(leaf, { g, expect });
+  leafGradBound(leaf: GradLeaf, g: object, expect: 'same' | 'null' | 'null-or-same'): void {
+    this.atStart(leaf, expect === 'same' ? (g as Tensor) : expect === 'null' ? null : ANY_GRAD);
   }
 
-  gradRead(leaf: { grad: unknown }, g: object | null): void {
-    if (!this.run!.gradReads.has(leaf)) this.run!.gradReads.set(leaf, g);
+  gradRead(leaf: GradLeaf, g: object | null): void {
+    this.atStart(leaf, g as Tensor | null);
   }
 
   endStep(): void {
@@ -351,21 +396,31 @@ class Recorder implements ReplaySink {
       throw new CompileError(
         'compile',
         'a value computed inside a compiled function cannot be read inside it (it is only computed when the whole ' +
-          'step runs); return the tensor and read it after the call',
+          `step runs); ${
+            dtype === 'int32'
+              ? 'int32 labels or indices are validated before the step runs: pass them to the compiled function as an argument (e.g. slice them outside)'
+              : 'return the tensor and read it after the call'
+          }`,
       );
     // A hoisted constant holds what its arguments say on every call (a replay checks its version),
     // unless fn updated it before reading (only the run of the program would do that).
     if (this.program!.made.some((m) => m.t.storage === s) && !this.run!.bumps.includes(s)) return;
     const arg = this.argOf.get(s);
-    if (arg !== undefined && dtype === 'int32') this.run!.readArgs.add(arg);
-    else this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
+    if (arg !== undefined) {
+      if (dtype === 'int32') this.run!.readArgs.add(arg);
+      else this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
+    } else if (s.label === 'grad' || s.label.startsWith('optim.') || (Array.isArray(s.owner) && programBlocks.has(s.owner)))
+      // Kernels rewrite these without a version bump (backward's leaf gradients, an optimizer's step
+      // counters, a schedule's epoch, other programs' blocks): their values cannot be guarded.
+      this.slow(`the function reads tensor values in JavaScript (${describe(s, dtype)})`);
+    else if (!this.run!.reads.has(s)) this.run!.reads.set(s, { version: s.version, dtype });
   }
 
   /** After a successful JS run: the int32 inputs it read were validated by it. */
   markValidated(p: Program, args: readonly unknown[]): void {
     for (const i of p.bound?.readArgs ?? []) {
       const t = args[i] as Tensor;
-      const v = t.storage.backend.read(t.storage.ptr, t.size, 'int32');
+      const v = t.values(); // the run may have spilled it (its step ended): read it wherever it is
       let seen = p.seen.get(i) ?? new Uint8Array(64);
       for (let k = 0; k < v.length; k++) {
         const x = v[k];

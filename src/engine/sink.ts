@@ -38,8 +38,9 @@ export interface ReplaySink {
   wasCleared(leaf: object): boolean;
   /**
    * backward() bound gradient tensor g to the leaf: 'same' = it found g there and accumulates into
-   * it; 'null' = it found none and made g; 'null-or-same' = the run itself cleared it before. A
-   * fast replay checks the leaf is in such a state and sets `.grad` back to g.
+   * it; 'null' = it found none and made g; 'null-or-same' = the run itself cleared it before. The
+   * first such report (or gradRead, gradCleared) of a leaf in a run says which state of its .grad
+   * the program was recorded for; a call in another state takes another program.
    */
   leafGradBound(leaf: { grad: unknown }, g: object, expect: 'same' | 'null' | 'null-or-same'): void;
   /** JS read the leaf's .grad (an optimizer step): a fast replay needs it the same, or re-bound by the run's backward(). */

@@ -1,13 +1,19 @@
 /** Gradient clipping by total L2 norm (torch.nn.utils.clip_grad_norm_). */
-import { apply, applyUpdate, noGrad } from '../engine/engine.js';
+import { add, clamp, div, sqrt, stack, sum } from '../api/functional.js';
+import { zeros } from '../api/creation.js';
+import { apply, applyInto, noGrad } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBool, checkOptions } from '../engine/check.js';
-import { DTypeError, NonFiniteError, RecycledTensorError, ValueError, fmtValue } from '../errors.js';
+import { sink } from '../engine/sink.js';
+import { CompileError, DTypeError, NonFiniteError, RecycledTensorError, ValueError, fmtValue } from '../errors.js';
 import { paramList, type Params } from './optimizer.js';
 
 export interface ClipGradNormOptions {
-  /** Throw (changing nothing) when the total norm is NaN or ±Infinity. Default false, as in PyTorch. */
+  /**
+   * Throw (changing nothing) when the total norm is NaN or ±Infinity. Default false, as in PyTorch.
+   * It reads the norm in JavaScript, so it cannot be used inside wg.compile (a CompileError).
+   */
   errorIfNonfinite?: boolean;
 }
 
@@ -16,32 +22,44 @@ export interface ClipGradNormOptions {
  * is at most maxNorm, as PyTorch does:
  *
  *     norm = √(Σ_params Σ g²)
- *     coef = maxNorm / (norm + 1e-6);  if coef < 1: every g ← coef·g   (in place)
+ *     coef = min(1, maxNorm / (norm + 1e-6));  every g ← coef·g   (in place)
  *
- * Parameters without a gradient are skipped. Returns the total norm before clipping (0 when no
- * parameter has a gradient). The sums of squares run as WASM kernels accumulating in float64.
+ * Parameters without a gradient are skipped. Returns the total norm before clipping as a 0-d
+ * float32 tensor (PyTorch's type; 0 when no parameter has a gradient): `norm.item()` reads it.
+ * Everything runs as kernels, the coefficient included, so JavaScript reads nothing and a
+ * compiled step with clipping replays without its JavaScript. Each gradient's Σ g² accumulates in
+ * float64 (gradSumSquares); the sum over parameters, the root and the coefficient are float32, as
+ * PyTorch's tensor arithmetic. A coefficient of exactly 1 leaves the gradients unchanged.
  */
-export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): number {
+export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
   const FN = 'optim.clipGradNorm';
   const list = paramList(FN, params, true);
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm) || maxNorm < 0) throw new ValueError(FN, `maxNorm must be a number ≥ 0, got ${fmtValue(maxNorm)}`);
   const opts = checkOptions<ClipGradNormOptions>(FN, options, ['errorIfNonfinite']);
   checkBool(FN, 'errorIfNonfinite', opts.errorIfNonfinite);
+  if (opts.errorIfNonfinite && sink.mode !== 'off')
+    throw new CompileError(
+      FN,
+      'errorIfNonfinite reads the norm in JavaScript before the gradients are scaled, which a compiled function cannot do ' +
+        '(its values are computed when the whole step runs): return the norm from the function and check it after the call, or clip outside it',
+    );
   const grads: Tensor[] = [];
   list.forEach((p, i) => {
     const g = p.peekGrad();
+    // Inside wg.compile: a replay must find the same gradients (as for an optimizer step).
+    if (sink.mode !== 'off') sink.gradRead(p, g);
     if (g === null) return;
     if (!g.storage.alive) throw new RecycledTensorError(FN, `the gradient of params[${i}] was freed (disposed)`);
     if (g.dtype !== 'float32') throw new DTypeError(FN, `the gradient of params[${i}] is ${g.dtype}, expected float32`);
     grads.push(g);
   });
-  if (grads.length === 0) return 0;
-  // noGrad recycles the one-element outputs of the sums when it returns.
-  const sumSq = noGrad(() => grads.reduce((s, g) => s + apply(op('gradSumSquares'), [g]).item(), 0));
-  const norm = Math.sqrt(sumSq);
-  if (!Number.isFinite(norm) && opts.errorIfNonfinite)
-    throw new NonFiniteError(FN, `the total norm of the gradients is ${norm}, so they cannot be clipped (gradients left unchanged)`);
-  const coef = maxNorm / (norm + 1e-6);
-  if (coef < 1) for (const g of grads) applyUpdate(op('gradScale'), [g], { factor: coef }, [0]);
-  return norm;
+  return noGrad(() => {
+    if (grads.length === 0) return zeros([]);
+    const norm = sqrt(sum(stack(grads.map((g) => apply(op('gradSumSquares'), [g])))));
+    if (opts.errorIfNonfinite && !Number.isFinite(norm.item()))
+      throw new NonFiniteError(FN, `the total norm of the gradients is ${norm.item()}, so they cannot be clipped (gradients left unchanged)`);
+    const coef = clamp(div(maxNorm, add(norm, 1e-6)), null, 1);
+    for (const g of grads) applyInto(op('mul'), g, [g, coef]);
+    return norm;
+  });
 }

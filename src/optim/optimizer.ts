@@ -22,7 +22,7 @@
  */
 import type { Backend } from '../engine/backend/types.js';
 import { checkOptions } from '../engine/check.js';
-import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engine/engine.js';
+import { applyInto, applyUpdate, fillRecord, launch, prepareInto, type PreparedInto } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent } from '../engine/memory.js';
@@ -338,18 +338,24 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
   zeroGrad(setToNone = true): void {
     if (typeof setToNone !== 'boolean') throw new ValueError(`optim.${this.name}.zeroGrad`, `setToNone must be a boolean, got ${fmtValue(setToNone)}`);
-    if (sink.mode !== 'off') {
-      // Inside wg.compile the gradients are the program's buffers, zeroed by the program itself.
-      if (!setToNone) sink.slow(`optim.${this.name}.zeroGrad(false) fills the gradients in JavaScript`);
-      for (const p of this.params) sink.gradCleared(p);
-    }
+    // Inside wg.compile: cleared gradients let the program use its own buffers whatever it finds;
+    // zeroed ones are filled by a record of the program, so a replay needs the very same tensors.
+    if (sink.mode !== 'off')
+      for (const p of this.params) {
+        if (setToNone) sink.gradCleared(p);
+        else sink.gradRead(p, p.grad);
+      }
     for (const p of this.params) {
       const g = p.peekGrad();
       if (g === null) continue;
       if (setToNone || !g.storage.alive) p.grad = null;
       else {
-        g.storage.backend.fill(g.storage.ptr, g.size, 0, 'float32');
         g.storage.version++;
+        launch(g.storage.backend, [fillRecord(g.storage.ptr, g.size, 0)], 0, `optim.${this.name}.zeroGrad`);
+        if (sink.mode !== 'off') {
+          sink.uses(g.storage);
+          sink.bump(g.storage);
+        }
       }
     }
   }
