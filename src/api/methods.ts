@@ -8,7 +8,7 @@ import { backward } from '../engine/autodiff.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
 import * as F from './functional.js';
-import type { VarOptions } from './reduce.js';
+import type { Dims, VarOptions, WithIndices } from './reduce.js';
 import { copyInto } from './shape.js';
 
 declare module '../engine/tensor.js' {
@@ -55,15 +55,28 @@ declare module '../engine/tensor.js' {
     flatten(startDim?: number): Tensor;
     slice(dim: number, start: number, end?: number): Tensor;
     // ---- reductions ----
-    sum(dim?: number, keepdim?: boolean): Tensor;
-    mean(dim?: number, keepdim?: boolean): Tensor;
-    max(dim?: number, keepdim?: boolean): Tensor;
-    min(dim?: number, keepdim?: boolean): Tensor;
+    sum(dim?: Dims, keepdim?: boolean): Tensor;
+    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    /** Over one dim: the values, carrying `.indices` (int32, PyTorch's first arg-max). */
+    max(dim: number, keepdim?: boolean): WithIndices;
+    max(dim?: Dims, keepdim?: boolean): Tensor;
+    min(dim: number, keepdim?: boolean): WithIndices;
+    min(dim?: Dims, keepdim?: boolean): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
-    logsumexp(dim?: number, keepdim?: boolean): Tensor;
-    var(dim?: number, opts?: VarOptions): Tensor;
-    std(dim?: number, opts?: VarOptions): Tensor;
+    logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
+    var(dim?: Dims, opts?: VarOptions): Tensor;
+    std(dim?: Dims, opts?: VarOptions): Tensor;
+    prod(dim?: Dims, keepdim?: boolean): Tensor;
+    amax(dim?: Dims, keepdim?: boolean): Tensor;
+    amin(dim?: Dims, keepdim?: boolean): Tensor;
+    argmax(dim?: number, keepdim?: boolean): Tensor;
+    argmin(dim?: number, keepdim?: boolean): Tensor;
+    all(dim?: Dims, keepdim?: boolean): Tensor;
+    any(dim?: Dims, keepdim?: boolean): Tensor;
+    norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean): Tensor;
+    varMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
+    stdMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
     // ---- in-place (inside wg.noGrad for tensors that require grad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
@@ -190,11 +203,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   mean(dim?, keepdim = false) {
     return F.mean(this, dim, keepdim);
   },
-  max(dim?, keepdim = false) {
-    return F.max(this, dim, keepdim);
+  max(dim?: Dims, keepdim = false) {
+    return F.max(this, dim, keepdim) as WithIndices;
   },
-  min(dim?, keepdim = false) {
-    return F.min(this, dim, keepdim);
+  min(dim?: Dims, keepdim = false) {
+    return F.min(this, dim, keepdim) as WithIndices;
   },
   softmax(dim = -1) {
     return F.softmax(this, dim);
@@ -210,6 +223,36 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   std(dim?, opts?) {
     return F.std(this, dim, opts);
+  },
+  prod(dim?, keepdim = false) {
+    return F.prod(this, dim, keepdim);
+  },
+  amax(dim?, keepdim = false) {
+    return F.amax(this, dim, keepdim);
+  },
+  amin(dim?, keepdim = false) {
+    return F.amin(this, dim, keepdim);
+  },
+  argmax(dim?, keepdim = false) {
+    return F.argmax(this, dim, keepdim);
+  },
+  argmin(dim?, keepdim = false) {
+    return F.argmin(this, dim, keepdim);
+  },
+  all(dim?, keepdim = false) {
+    return F.all(this, dim, keepdim);
+  },
+  any(dim?, keepdim = false) {
+    return F.any(this, dim, keepdim);
+  },
+  norm(p = 2, dim?, keepdim = false) {
+    return F.norm(this, p, dim, keepdim);
+  },
+  varMean(dim?, opts?) {
+    return F.varMean(this, dim, opts);
+  },
+  stdMean(dim?, opts?) {
+    return F.stdMean(this, dim, opts);
   },
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
   copy_(src) {
