@@ -227,7 +227,7 @@ export function f32_mean_dims_bwd(rec: usize): void { eachSegment<SumBwd>(rec); 
  * Runs K.seg(rec, xo, ro, d, st) on every segment one at a time (byte offsets as eachSegment): the
  * walk of the scalar kernels below, which are not hot in training.
  */
-@inline function eachSegment1<K>(rec: usize): void {
+@inline export function eachSegment1<K>(rec: usize): void {
   const op = changetype<K>(0);
   const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2);
   const st = <usize>inner << 2;

@@ -9,6 +9,7 @@ import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
 import * as F from './functional.js';
 import type { Dims, VarOptions, WithIndices } from './reduce.js';
+import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
 import { copyInto } from './shape.js';
 
 declare module '../engine/tensor.js' {
@@ -77,6 +78,15 @@ declare module '../engine/tensor.js' {
     norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean): Tensor;
     varMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
     stdMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
+    // ---- sorting, scans ----
+    sort(opts?: SortOptions): ValuesIndices;
+    argsort(opts?: SortOptions): Tensor;
+    topk(k: number, opts?: TopkOptions): ValuesIndices;
+    cumsum(dim: number): Tensor;
+    cumprod(dim: number): Tensor;
+    cummax(dim: number): ValuesIndices;
+    cummin(dim: number): ValuesIndices;
+    logcumsumexp(dim: number): Tensor;
     // ---- in-place (inside wg.noGrad for tensors that require grad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
@@ -253,6 +263,31 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   stdMean(dim?, opts?) {
     return F.stdMean(this, dim, opts);
+  },
+  // ---- sorting, scans ----
+  sort(opts?) {
+    return F.sort(this, opts);
+  },
+  argsort(opts?) {
+    return F.argsort(this, opts);
+  },
+  topk(k, opts?) {
+    return F.topk(this, k, opts);
+  },
+  cumsum(dim) {
+    return F.cumsum(this, dim);
+  },
+  cumprod(dim) {
+    return F.cumprod(this, dim);
+  },
+  cummax(dim) {
+    return F.cummax(this, dim);
+  },
+  cummin(dim) {
+    return F.cummin(this, dim);
+  },
+  logcumsumexp(dim) {
+    return F.logcumsumexp(this, dim);
   },
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
   copy_(src) {

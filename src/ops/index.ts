@@ -19,9 +19,21 @@ import { LOSS_OPS } from './loss.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
+import { SORT_OPS } from './sort.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
-const DECLARED = [...ELEMENTWISE_OPS, ...REDUCE_OPS, ...LINALG_OPS, ...SHAPE_OPS, ...CONV_OPS, ...LOSS_OPS, ...OPTIM_OPS, ...CORE_OPS, ...COMPOSITE_OPS];
+const DECLARED = [
+  ...ELEMENTWISE_OPS,
+  ...REDUCE_OPS,
+  ...LINALG_OPS,
+  ...SHAPE_OPS,
+  ...CONV_OPS,
+  ...LOSS_OPS,
+  ...OPTIM_OPS,
+  ...CORE_OPS,
+  ...COMPOSITE_OPS,
+  ...SORT_OPS,
+];
 type Declared = (typeof DECLARED)[number];
 
 /** The name of an op of the table (kernel or composite): a misspelled name does not compile. */
