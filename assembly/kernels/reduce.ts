@@ -387,3 +387,47 @@ class LogSoftmaxBwd {
 }
 export function f32_log_softmax_fwd(rec: usize): void { eachSegment<LogSoftmaxFwd>(rec); }
 export function f32_log_softmax_bwd(rec: usize): void { eachSegment<LogSoftmaxBwd>(rec); }
+
+// ---- int32: sum (wrapping i32 adds), amax, amin, argmax, argmin -----------------------------------
+
+class SumI32 {
+  @inline init(): i32 { return 0; }
+  @inline f(a: i32, b: i32): i32 { return a + b; }
+}
+class MaxI32 {
+  @inline init(): i32 { return i32.MIN_VALUE; }
+  @inline f(a: i32, b: i32): i32 { return max(a, b); }
+}
+class MinI32 {
+  @inline init(): i32 { return i32.MAX_VALUE; }
+  @inline f(a: i32, b: i32): i32 { return min(a, b); }
+}
+class FoldI32<F> {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const f = changetype<F>(0);
+    let x = ptr(rec, IN) + xo, acc = f.init();
+    for (let k = 0; k < d; k++, x += st) acc = f.f(acc, load<i32>(x));
+    store<i32>(ptr(rec, OUT) + ro, acc);
+  }
+}
+export function f32_sum_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<SumI32>>(rec); }
+export function f32_amax_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MaxI32>>(rec); }
+export function f32_amin_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MinI32>>(rec); }
+
+/** The index of the first largest (smallest) int32 of the segment: only a strict improvement moves it. */
+class ArgI32<E> {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const x = ptr(rec, IN) + xo, largest = changetype<E>(0).largest();
+    let best = 0, v = load<i32>(x);
+    for (let k = 1; k < d; k++) {
+      const a = load<i32>(x + <usize>k * st);
+      if (largest ? a > v : a < v) {
+        best = k;
+        v = a;
+      }
+    }
+    store<i32>(ptr(rec, OUT) + ro, best);
+  }
+}
+export function f32_argmax_int_fwd(rec: usize): void { eachSegment1<ArgI32<Largest>>(rec); }
+export function f32_argmin_int_fwd(rec: usize): void { eachSegment1<ArgI32<Smallest>>(rec); }

@@ -8,8 +8,11 @@ import { eachSegment1 } from './reduce';
 
 // ---- argsort (P3: descending) ----------------------------------------------------------------------
 
-/** a sorts before b: ascending or descending, NaN the largest; equal keys are not before each other. */
-@inline function before(a: f32, b: f32, descending: bool): bool {
+/**
+ * a sorts before b: ascending or descending, NaN the largest; equal keys are not before each
+ * other. T = f32 or i32 (for which a != a is never true).
+ */
+@inline function before<T>(a: T, b: T, descending: bool): bool {
   if (descending) return a > b || (a != a && b == b);
   return a < b || (b != b && a == a);
 }
@@ -19,7 +22,7 @@ import { eachSegment1 } from './reduce';
  * the two buffers a and b of n int32; returns the one holding the result. The merge takes from the
  * left run unless the right key sorts strictly before: equal keys keep their order.
  */
-function mergeSort(x: usize, st: usize, n: i32, a: usize, b: usize, descending: bool): usize {
+function mergeSort<T>(x: usize, st: usize, n: i32, a: usize, b: usize, descending: bool): usize {
   for (let k = 0; k < n; k++) store<i32>(a + (<usize>k << 2), k);
   let src = a, dst = b;
   for (let w = 1; w < n; w <<= 1) {
@@ -28,7 +31,7 @@ function mergeSort(x: usize, st: usize, n: i32, a: usize, b: usize, descending: 
       let i = lo, j = mid, k = lo;
       while (i < mid && j < hi) {
         const li = load<i32>(src + (<usize>i << 2)), ri = load<i32>(src + (<usize>j << 2));
-        const right = before(load<f32>(x + <usize>ri * st), load<f32>(x + <usize>li * st), descending);
+        const right = before<T>(load<T>(x + <usize>ri * st), load<T>(x + <usize>li * st), descending);
         store<i32>(dst + (<usize>k << 2), right ? ri : li);
         k++;
         if (right) j++;
@@ -47,20 +50,22 @@ function mergeSort(x: usize, st: usize, n: i32, a: usize, b: usize, descending: 
 // The two index buffers, allocated once per record (src/ops/contract.ts sortScratchWords).
 let bufA: usize = 0, bufB: usize = 0;
 
-class ArgsortFwd {
+class ArgsortFwd<T> {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
-    const sorted = mergeSort(ptr(rec, IN) + xo, st, d, bufA, bufB, param(rec, 3) != 0);
+    const sorted = mergeSort<T>(ptr(rec, IN) + xo, st, d, bufA, bufB, param(rec, 3) != 0);
     const y = ptr(rec, OUT) + xo;
     for (let k = 0; k < d; k++) store<i32>(y + <usize>k * st, load<i32>(sorted + (<usize>k << 2)));
   }
 }
-export function f32_argsort_fwd(rec: usize): void {
+@inline function argsortFwd<T>(rec: usize): void {
   const d = param(rec, 1);
   if (param(rec, 0) == 0 || d == 0 || param(rec, 2) == 0) return;
   bufA = arenaAlloc(<usize>d << 2);
   bufB = arenaAlloc(<usize>d << 2);
-  eachSegment1<ArgsortFwd>(rec);
+  eachSegment1<ArgsortFwd<T>>(rec);
 }
+export function f32_argsort_fwd(rec: usize): void { argsortFwd<f32>(rec); }
+export function f32_argsort_int_fwd(rec: usize): void { argsortFwd<i32>(rec); }
 
 // ---- cummaxIndex (P3: largest) ------------------------------------------------------------------
 // As torch.cummax: an element equal to the running extreme takes over (>=); a NaN takes over and
@@ -105,6 +110,8 @@ class TakeBwd {
   }
 }
 export function f32_take_along_fwd(rec: usize): void { eachTaken<TakeFwd>(rec); }
+// f32 loads and stores copy bits unchanged, so the same copy serves int32 values.
+export function f32_take_along_int_fwd(rec: usize): void { eachTaken<TakeFwd>(rec); }
 export function f32_take_along_bwd(rec: usize): void { eachTaken<TakeBwd>(rec); }
 
 // ---- cumsum: y_k = Σ_{j≤k} x_j; gx_k += Σ_{j≥k} g_j (float64 running sums) ------------------------
@@ -131,6 +138,19 @@ class CumsumBwd {
   }
 }
 export function f32_cumsum_fwd(rec: usize): void { eachSegment1<CumsumFwd>(rec); }
+
+/** int32 running sum, wrapping as i32 adds do. */
+class CumsumI32Fwd {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const x = ptr(rec, IN) + xo, y = ptr(rec, OUT) + xo;
+    let s: i32 = 0;
+    for (let k = 0; k < d; k++) {
+      s += load<i32>(x + <usize>k * st);
+      store<i32>(y + <usize>k * st, s);
+    }
+  }
+}
+export function f32_cumsum_int_fwd(rec: usize): void { eachSegment1<CumsumI32Fwd>(rec); }
 export function f32_cumsum_bwd(rec: usize): void { eachSegment1<CumsumBwd>(rec); }
 
 // ---- cumprod: y_k = Π_{j≤k} x_j (float64 running product) -------------------------------------------

@@ -4,23 +4,29 @@ import { checkOptions } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { VarAttrs } from '../ops/composite.js';
-import { op } from '../ops/index.js';
+import { op, type OpName } from '../ops/index.js';
+import type { ReduceAttrs } from '../ops/reduce.js';
+import type { TableOp } from '../ops/types.js';
 
 /** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
 export type Dims = number | readonly number[];
 
-export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('sum'), [x], { dim, keepdim });
+/** Runs reduction `float` on a float32 x, its int32 twin `int` (no gradient, int32 result) on an int32 x. */
+const reduce = (x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor => apply(op(x.dtype === 'int32' ? int : float) as TableOp<ReduceAttrs>, [x], a);
+
+/** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
+export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'sum', 'sumInt', { dim, keepdim });
 export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('mean'), [x], { dim, keepdim });
 /** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
 export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('prod'), [x], { dim, keepdim });
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('amax'), [x], { dim, keepdim });
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('amin'), [x], { dim, keepdim });
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amin', 'aminInt', { dim, keepdim });
 /** int32 index of the first largest element along dim (undefined: into the flattened tensor); NaN is the largest. */
-export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('argmax'), [x], { dim, keepdim });
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmax', 'argmaxInt', { dim, keepdim });
 /** int32 index of the first smallest element along dim (undefined: into the flattened tensor); NaN is the smallest. */
-export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('argmin'), [x], { dim, keepdim });
+export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmin', 'argminInt', { dim, keepdim });
 /** float32 1 where every element over dims is nonzero (NaN counts as nonzero), else 0. */
 export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('all'), [x], { dim, keepdim });
 /** float32 1 where any element over dims is nonzero (NaN counts as nonzero), else 0. */
@@ -47,7 +53,7 @@ function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepd
             fn,
             `.indices of ${fn}(dim ${dim}): the input ${fmtShape(x.shape)} was modified in place after ${fn} ran; read .indices first, or call arg${fn}`,
           );
-        indices = apply(op(fn === 'max' ? 'argmax' : 'argmin'), [x], { dim, keepdim });
+        indices = (fn === 'max' ? argmax : argmin)(x, dim, keepdim);
       }
       return indices;
     },
@@ -57,7 +63,7 @@ function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepd
 }
 
 function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
-  const y = apply(op(fn), [x], { dim, keepdim });
+  const y = reduce(x, fn, fn === 'max' ? 'maxInt' : 'minInt', { dim, keepdim });
   return typeof dim === 'number' ? withIndices(fn, y, x, dim, keepdim) : y;
 }
 /**

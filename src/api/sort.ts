@@ -36,15 +36,20 @@ function sortArgs(fn: string, x: Tensor, opts: SortOptions | undefined): { dim: 
   return { dim, descending };
 }
 
-const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices => ({ values: apply(op('takeAlong'), [x, indices], { dim }), indices });
+/** The values of x at int32 indices along dim (float32 or int32 x), with the indices. */
+const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices => ({
+  values: apply(x.dtype === 'int32' ? op('takeAlongInt') : op('takeAlong'), [x, indices], { dim }),
+  indices,
+});
+const order = (x: Tensor, a: { dim: number; descending: boolean }): Tensor => apply(x.dtype === 'int32' ? op('argsortInt') : op('argsort'), [x], a);
 
-/** int32 indices that sort x along dim (stable; NaN sorts as the largest, as torch.sort). */
-export const argsort = (x: Tensor, opts?: SortOptions): Tensor => apply(op('argsort'), [x], sortArgs('argsort', x, opts));
+/** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort). */
+export const argsort = (x: Tensor, opts?: SortOptions): Tensor => order(x, sortArgs('argsort', x, opts));
 
-/** { values, indices } of x sorted along dim (stable; NaN the largest); the gradient follows the indices. */
+/** { values, indices } of x (float32 or int32) sorted along dim (stable; NaN the largest); the gradient follows the indices. */
 export function sort(x: Tensor, opts?: SortOptions): ValuesIndices {
   const a = sortArgs('sort', x, opts);
-  return take(x, apply(op('argsort'), [x], a), a.dim);
+  return take(x, order(x, a), a.dim);
 }
 
 export interface TopkOptions {
@@ -67,7 +72,7 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
   const [, d] = planScan('topk', x, dim);
   if (!Number.isInteger(k) || k < 0 || k > d)
     throw new ValueError('topk', `k must be an integer in [0, ${d}] (the size of dim ${dim} of a tensor of shape ${fmtShape(x.shape)}), got ${fmtValue(k)}`);
-  let indices = apply(op('argsort'), [x], { dim, descending: largest });
+  let indices = order(x, { dim, descending: largest });
   if (k < d) {
     const nd = normDim('topk', x.shape, dim);
     indices = apply(op('copyInt'), [indices], sliceView(x.shape, nd, 0, k));
@@ -75,8 +80,8 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
   return take(x, indices, dim);
 }
 
-/** The running sum along dim. */
-export const cumsum = (x: Tensor, dim: number): Tensor => apply(op('cumsum'), [x], { dim });
+/** The running sum along dim; int32 stays int32, wrapping on overflow. */
+export const cumsum = (x: Tensor, dim: number): Tensor => apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
 /** The running product along dim; its gradient is exact where x holds zeros. */
 export const cumprod = (x: Tensor, dim: number): Tensor => apply(op('cumprod'), [x], { dim });
 /** log of the running Σ eˣ along dim, computed stably. */

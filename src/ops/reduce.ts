@@ -25,6 +25,7 @@ import {
   sizeOf,
   type Builder,
   type CompositeDef,
+  type DType,
   type Domain,
   type Meta,
   type OpSpec,
@@ -326,18 +327,19 @@ function amaxOp<N extends string>(name: N, label: string, largest: boolean): OpS
 
 // ---- argmax, argmin: int32 index of the first arg-extreme (NaN counts as the extreme, as torch) -----
 
-function argOp<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttrs, N> {
+function argOp<N extends string>(name: N, label: string, largest: boolean, dtype: DType): OpSpec<ReduceAttrs, N> {
   return {
     name,
     module: 'reduce',
     arity: 1,
+    inputDtypes: [dtype],
     gradInputs: [],
-    doc: `int32 index of the first ${largest ? 'largest' : 'smallest'} element along one dim, or into the flattened tensor; a NaN wins`,
+    doc: `int32 index of the first ${largest ? 'largest' : 'smallest'} element of a ${dtype} tensor along one dim, or into the flattened tensor${dtype === 'float32' ? '; a NaN wins' : ''}`,
     plan: (ins, a) => {
       if (a.dim != null && typeof a.dim !== 'number')
-        throw new ValueError(name, `dim must be an integer or undefined, got ${fmtValue(a.dim)} (tensor of shape ${fmtShape(ins[0].shape)})`);
-      const { shape, view } = planBlock(name, ins[0], a);
-      checkNotEmpty(name, ins[0], a, view[1]);
+        throw new ValueError(label, `dim must be an integer or undefined, got ${fmtValue(a.dim)} (tensor of shape ${fmtShape(ins[0].shape)})`);
+      const { shape, view } = planBlock(label, ins[0], a);
+      checkNotEmpty(label, ins[0], a, view[1]);
       // Without a dim the index is into the flattened tensor; keepdim then keeps every dim as 1 (torch).
       return { shape, params: a.dim == null ? [1, view[0] * view[1] * view[2], 1] : view, dtype: 'int32' };
     },
@@ -348,7 +350,7 @@ function argOp<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttrs,
         forSegments(r, (e, ri, d, st) => (h[y + ri] = firstExtreme(h, x, e, d, st, largest)));
       },
     },
-    tests: { cases: reduceCases() },
+    tests: { cases: dtype === 'int32' ? intCases() : reduceCases() },
   };
 }
 
@@ -460,6 +462,54 @@ function softmaxCases(): TestCase<DimAttrs>[] {
   ];
 }
 
+// ---- int32 sum, amax, amin: a fold from init (no gradient) ------------------------------------------
+// The sum wraps as int32 arithmetic does (PyTorch's int32 sum is int64; ours stays int32, exact
+// until it overflows, then wrapped). The reference holds int32 values as exact float64.
+
+function intFold<N extends string>(name: N, label: string, init: number, fold: (acc: number, v: number) => number): OpSpec<ReduceAttrs, N> {
+  return {
+    name,
+    module: 'reduce',
+    arity: 1,
+    inputDtypes: ['int32'],
+    gradInputs: [],
+    doc: `int32 ${label} over adjacent dims (the kernel of ${label} on int32 tensors)`,
+    plan: (ins, a) => {
+      const { shape, view } = planBlock(label, ins[0], a);
+      return { shape, dtype: 'int32', params: view };
+    },
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0),
+          y = out(r);
+        forSegments(r, (e, ri, d, st) => {
+          let acc = init;
+          for (let k = 0; k < d; k++) acc = fold(acc, h[x + e + k * st]);
+          h[y + ri] = acc;
+        });
+      },
+    },
+    tests: {
+      cases: [
+        ...intCases(),
+        ...asInt([rc([4, 0], 1), rc([17, 9], 0)]).map((c) => ({ ...c, inputs: [{ ...c.inputs[0], int: [-(2 ** 30), 2 ** 30] as [number, number] }] })),
+      ],
+    },
+  };
+}
+
+/** The cases as int32 inputs: values in [−5, 5), so segments hold ties. */
+function asInt(cases: TestCase<ReduceAttrs>[]): TestCase<ReduceAttrs>[] {
+  return cases.map((c) => ({
+    ...c,
+    name: `${c.name} int32`,
+    inputs: c.inputs.map((s) => ({ ...s, dtype: 'int32' as const, int: [-5, 5] as [number, number] })),
+  }));
+}
+function intCases(): TestCase<ReduceAttrs>[] {
+  return asInt(reduceCases());
+}
+
 /** Reductions over several dims at once: adjacent and not, keepdim, all of them, and an empty list (= all). */
 export function multiDimCases(): TestCase<ReduceAttrs>[] {
   return [
@@ -477,19 +527,34 @@ export function multiDimCases(): TestCase<ReduceAttrs>[] {
 
 // ---- the public reductions: composites over the kernels above, for any dims ------------------------
 
-function reduction<N extends string>(name: N, kernel: string, doc: string, cases: TestCase<ReduceAttrs>[], nonEmpty = false): CompositeDef<ReduceAttrs, N> {
+interface ReductionOptions {
+  /** Refuse an empty reduction (max, min and their kin). */
+  nonEmpty?: boolean;
+  /** An int32 twin (no gradient, int32 result) of the public `label`, which its errors name. */
+  int32?: { label: string };
+}
+
+function reduction<N extends string>(
+  name: N,
+  kernel: string,
+  doc: string,
+  cases: TestCase<ReduceAttrs>[],
+  o: ReductionOptions = {},
+): CompositeDef<ReduceAttrs, N> {
+  const label = o.int32?.label ?? name;
   return {
     kind: 'composite',
     name,
     arity: 1,
-    gradInputs: [0],
+    inputDtypes: o.int32 ? ['int32'] : undefined,
+    gradInputs: o.int32 ? [] : [0],
     doc,
     plan: (ins, a) => {
-      const { shape, count } = planReduce(name, ins[0], a);
-      if (nonEmpty) checkNotEmpty(name, ins[0], a, count);
-      return { shape };
+      const { shape, count } = planReduce(label, ins[0], a);
+      if (o.nonEmpty) checkNotEmpty(label, ins[0], a, count);
+      return { shape, dtype: o.int32 ? 'int32' : undefined };
     },
-    compose: (b, [x], a) => reduceOver(b, kernel, x, a),
+    compose: (b, [x], a) => reduceOver(b, kernel, x, a, o.int32 ? 'copyInt' : 'copy'),
     tests: { cases },
   };
 }
@@ -500,7 +565,7 @@ function reduction<N extends string>(name: N, kernel: string, doc: string, cases
  * torch.max does not take), torch.amax's rule: the gradient is split evenly among the ties.
  */
 function maxLike<N extends string>(name: N, largest: boolean): CompositeDef<ReduceAttrs, N> {
-  const all = reduction(name, largest ? 'amaxDims' : 'aminDims', '', []);
+  const all = reduction(name, largest ? 'amaxDims' : 'aminDims', '', [], { nonEmpty: true });
   return {
     ...all,
     doc:
@@ -605,6 +670,15 @@ const norm: CompositeDef<NormAttrs, 'norm'> = {
   },
 };
 
+const intDimCases = () => [...intCases(), ...asInt(multiDimCases())];
+
+/** max/min/amax/amin of int32, named as called: all amax/amin (no gradient, so no tie rule to choose). */
+const intExtreme = <N extends string>(name: N, label: string, largest: boolean) =>
+  reduction(name, largest ? 'amaxIntDims' : 'aminIntDims', `int32 ${largest ? 'largest' : 'smallest'} element over dims (${label})`, intDimCases(), {
+    nonEmpty: true,
+    int32: { label },
+  });
+
 export const REDUCE_OPS = defineOps(
   linear('sumDims', 'sum', false, [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])]),
   linear('meanDims', 'mean', true, [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])]),
@@ -613,8 +687,13 @@ export const REDUCE_OPS = defineOps(
   extreme('minDim', 'min', false),
   amaxOp('amaxDims', 'amax', true),
   amaxOp('aminDims', 'amin', false),
-  argOp('argmax', true),
-  argOp('argmin', false),
+  argOp('argmax', 'argmax', true, 'float32'),
+  argOp('argmin', 'argmin', false, 'float32'),
+  argOp('argmaxInt', 'argmax', true, 'int32'),
+  argOp('argminInt', 'argmin', false, 'int32'),
+  intFold('sumIntDims', 'sum', 0, (s, v) => (s + v) | 0),
+  intFold('amaxIntDims', 'amax', -(2 ** 31), Math.max),
+  intFold('aminIntDims', 'amin', 2 ** 31 - 1, Math.min),
   softmaxLike('softmax', false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
   softmaxLike('logSoftmax', true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
   // Empty segments (sum 0, mean NaN, prod 1) only for the linear reductions: max and min refuse them.
@@ -640,21 +719,21 @@ export const REDUCE_OPS = defineOps(
   ]),
   maxLike('max', true),
   maxLike('min', false),
-  reduction(
-    'amax',
-    'amaxDims',
-    'largest element over dims; the gradient is split evenly among ties (torch.amax)',
-    [...reduceCases(), ...multiDimCases()],
-    true,
-  ),
-  reduction(
-    'amin',
-    'aminDims',
-    'smallest element over dims; the gradient is split evenly among ties (torch.amin)',
-    [...reduceCases(), ...multiDimCases()],
-    true,
-  ),
+  reduction('amax', 'amaxDims', 'largest element over dims; the gradient is split evenly among ties (torch.amax)', [...reduceCases(), ...multiDimCases()], {
+    nonEmpty: true,
+  }),
+  reduction('amin', 'aminDims', 'smallest element over dims; the gradient is split evenly among ties (torch.amin)', [...reduceCases(), ...multiDimCases()], {
+    nonEmpty: true,
+  }),
   logical('all', true),
   logical('any', false),
   norm,
+  // int32: sum wraps as int32 arithmetic; max/min/amax/amin (any dims) and argmax/argmin; no gradient.
+  reduction('sumInt', 'sumIntDims', 'int32 sum over dims (wraps on overflow, as int32 arithmetic)', intDimCases(), {
+    int32: { label: 'sum' },
+  }),
+  intExtreme('maxInt', 'max', true),
+  intExtreme('minInt', 'min', false),
+  intExtreme('amaxInt', 'amax', true),
+  intExtreme('aminInt', 'amin', false),
 );

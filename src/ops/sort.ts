@@ -20,6 +20,7 @@ import {
   out,
   param,
   sizeOf,
+  type DType,
   type Domain,
   type InputSpec,
   type Meta,
@@ -61,12 +62,13 @@ function sortsBefore(a: number, b: number, descending: boolean): boolean {
   return (bn && !an) || a < b;
 }
 
-const argsort: OpSpec<SortAttrs, 'argsort'> = {
-  name: 'argsort',
+const argsort = <N extends string>(name: N, dtype: DType): OpSpec<SortAttrs, N> => ({
+  name,
   module: 'sort',
   arity: 1,
+  inputDtypes: [dtype],
   gradInputs: [],
-  doc: 'int32 indices that sort x along a dim (stable; descending optional; NaN sorts as the largest)',
+  doc: `int32 indices that sort a ${dtype} tensor along a dim (stable; descending optional${dtype === 'float32' ? '; NaN sorts as the largest' : ''})`,
   plan: (ins, a) => {
     const view = planScan('argsort', ins[0], a.dim);
     checkBool('argsort', 'descending', a.descending);
@@ -90,8 +92,8 @@ const argsort: OpSpec<SortAttrs, 'argsort'> = {
       });
     },
   },
-  tests: { cases: sortCases() },
-};
+  tests: { cases: dtype === 'int32' ? intCases(sortCases()) : sortCases() },
+});
 
 // ---- cummaxIndex ---------------------------------------------------------------------------------
 /**
@@ -148,17 +150,17 @@ function forTaken(h: Float64Array, r: Int32Array, f: (src: number, dst: number) 
       }
 }
 
-const takeAlong: OpSpec<ScanAttrs, 'takeAlong'> = {
-  name: 'takeAlong',
+const takeAlong = <N extends string>(name: N, dtype: DType): OpSpec<ScanAttrs, N> => ({
+  name,
   module: 'sort',
   arity: 2,
-  inputDtypes: ['float32', 'int32'],
-  gradInputs: [0],
-  doc: 'x at int32 indices along a dim (the values of sort, topk, cummax); gradient scattered back to the indices',
+  inputDtypes: [dtype, 'int32'],
+  gradInputs: dtype === 'float32' ? [0] : [],
+  doc: `${dtype} x at int32 indices along a dim (the values of sort, topk, cummax)${dtype === 'float32' ? '; gradient scattered back to the indices' : ''}`,
   plan: ([x, idx], a) => {
     const [outer, dIn, inner] = planScan('takeAlong', x, a.dim);
     const dOut = x.shape.length === 0 ? 1 : idx.shape[normDim('takeAlong', x.shape, a.dim)];
-    return { shape: [...idx.shape], params: [outer, dIn, dOut, inner] };
+    return { shape: [...idx.shape], dtype, params: [outer, dIn, dOut, inner] };
   },
   ref: {
     fwd: (h, r) => {
@@ -172,8 +174,8 @@ const takeAlong: OpSpec<ScanAttrs, 'takeAlong'> = {
       forTaken(h, r, (src, dst) => (h[gx + src] += h[g + dst]));
     },
   },
-  tests: { cases: takeCases() },
-};
+  tests: { cases: dtype === 'int32' ? intCases(takeCases()) : takeCases() },
+});
 
 // ---- cumsum, cumprod, logcumsumexp ------------------------------------------------------------------
 // Both backends accumulate in float64 (the WASM kernels too: one f64 add per element).
@@ -280,6 +282,15 @@ function cummaxCases(): TestCase<CumExtremeAttrs>[] {
   ]);
 }
 
+/** The cases with an int32 first input: values in [−5, 5), so sorts meet ties. */
+function intCases<A>(cases: TestCase<A>[]): TestCase<A>[] {
+  return cases.map((c) => ({
+    ...c,
+    name: `${c.name} int32`,
+    inputs: [{ ...c.inputs[0], dtype: 'int32' as const, int: [-5, 5] as [number, number] }, ...c.inputs.slice(1)],
+  }));
+}
+
 function takeCases(): TestCase<ScanAttrs>[] {
   const t = (x: number[], dim: number, idx: number[]): TestCase<ScanAttrs> => {
     const nd = x.length === 0 ? 0 : dim < 0 ? dim + x.length : dim;
@@ -297,10 +308,37 @@ function takeCases(): TestCase<ScanAttrs>[] {
   ];
 }
 
+// ---- cumsum of int32: wraps as int32 arithmetic (PyTorch's is int64), no gradient -------------------
+const cumsumInt: OpSpec<ScanAttrs, 'cumsumInt'> = {
+  name: 'cumsumInt',
+  module: 'sort',
+  arity: 1,
+  inputDtypes: ['int32'],
+  gradInputs: [],
+  doc: 'int32 running sum along a dim (wraps on overflow, as int32 arithmetic)',
+  plan: (ins, a) => ({ shape: [...ins[0].shape], dtype: 'int32', params: planScan('cumsum', ins[0], a.dim) }),
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r);
+      forSegments(r, (e, _, d, st) => running(segment(h, x, e, d, st), (s, v) => (s + v) | 0).forEach((v, k) => (h[y + e + k * st] = v)));
+    },
+  },
+  tests: {
+    cases: [
+      ...intCases(scanCases()),
+      ...intCases([sc([17], { dim: 0 })]).map((c) => ({ ...c, inputs: [{ ...c.inputs[0], int: [2 ** 29, 2 ** 30] as [number, number] }] })),
+    ],
+  },
+};
+
 export const SORT_OPS = defineOps(
-  argsort,
+  argsort('argsort', 'float32'),
   cummaxIndex,
-  takeAlong,
+  takeAlong('takeAlong', 'float32'),
+  argsort('argsortInt', 'int32'),
+  takeAlong('takeAlongInt', 'int32'),
+  cumsumInt,
   scan(
     'cumsum',
     'running sum along a dim; gradient the reversed running sum of g',

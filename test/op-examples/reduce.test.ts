@@ -352,6 +352,37 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [0, 0, 1, 0, 0, 1, 1, 0, 1, 1]);
     });
 
+    test('int32: sum stays int32 and wraps; max/min/amax/amin/argmax/argmin over dims; no gradient', () => {
+      const I = wg.tensor(
+        [
+          [3, -1, 7],
+          [7, 2, -5],
+        ],
+        { dtype: 'int32' },
+      );
+      const s = I.sum(1);
+      expect(s.dtype).toBe('int32');
+      expect(Array.from(s.data())).toEqual([9, 4]);
+      expect(I.sum().item()).toBe(13);
+      expect(Array.from(I.sum([0, 1], true).data())).toEqual([13]);
+      // 2³¹ − 1 + 1 wraps to −2³¹ (PyTorch would widen to int64 and give 2147483648).
+      expect(wg.tensor([2147483647, 1], { dtype: 'int32' }).sum().item()).toBe(-2147483648);
+      expect(Array.from(I.max(0).data())).toEqual([7, 2, 7]);
+      expect(Array.from(I.max(0).indices.data())).toEqual([1, 1, 0]);
+      expect(I.max().dtype).toBe('int32');
+      expect(I.max().item()).toBe(7);
+      expect(Array.from(wg.min(I, 1, true).data())).toEqual([-1, -5]);
+      expect(Array.from(I.amax([0, 1]).data())).toEqual([7]);
+      expect(Array.from(I.amin(0).data())).toEqual([3, -1, -5]);
+      // ties: the first index, as PyTorch
+      expect(I.argmax().item()).toBe(2);
+      expect(Array.from(I.argmax(1).data())).toEqual([2, 0]);
+      expect(Array.from(I.argmin(0).data())).toEqual([0, 0, 1]);
+      expect(I.sum(1).requiresGrad).toBe(false);
+      expect(() => I.mean()).toThrow(wg.DTypeError);
+      expect(() => wg.zeros([0], { dtype: 'int32' }).max()).toThrow('wasmgrad.max: cannot reduce over an empty dim');
+    });
+
     test('softmax and logSoftmax values and gradients', () => {
       // softmax([1, 2, 3]) = e^k / Σ e^k; logSoftmax = x − ln(e + e² + e³) = x − 3.40760596
       let r = run((x) => x.softmax(), [1, 2, 3], [1, 0, 0]);

@@ -168,6 +168,24 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.zeros([2, 0]).topk(0).values.shape).toEqual([2, 0]);
     });
 
+    test('int32: sort, argsort, topk and cumsum keep int32 values (no gradient)', () => {
+      const I = wg.tensor([3, 1, 2, 1, -7], { dtype: 'int32' });
+      const { values, indices } = I.sort();
+      expect(values.dtype).toBe('int32');
+      expect(Array.from(values.data())).toEqual([-7, 1, 1, 2, 3]);
+      expect(Array.from(indices.data())).toEqual([4, 1, 3, 2, 0]);
+      expect(Array.from(I.argsort({ descending: true }).data())).toEqual([0, 2, 1, 3, 4]);
+      const t = wg.topk(I, 3);
+      expect(Array.from(t.values.data())).toEqual([3, 2, 1]);
+      expect(Array.from(t.indices.data())).toEqual([0, 2, 1]);
+      const c = I.cumsum(0);
+      expect(c.dtype).toBe('int32');
+      expect(Array.from(c.data())).toEqual([3, 4, 6, 7, 0]);
+      // wraps as int32 arithmetic (PyTorch's int32 cumsum is int64)
+      expect(Array.from(wg.tensor([2147483647, 1, 1], { dtype: 'int32' }).cumsum(0).data())).toEqual([2147483647, -2147483648, -2147483647]);
+      expect(() => I.cumprod(0)).toThrow(wg.DTypeError);
+    });
+
     test('errors name the function, the argument and the shape', () => {
       const x = wg.tensor(S);
       expect(() => x.sort({ dim: 2 })).toThrow(wg.ShapeError);
