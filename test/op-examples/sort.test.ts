@@ -61,8 +61,8 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(a.data())).toEqual([1, 0, 1, 0, 1, 0]);
     });
 
-    test('sort of 1, 17 and 100 elements with ties matches a stable sort', () => {
-      for (const n of [1, 17, 100]) {
+    test('sort and topk of 1, 7, 17 and 100 elements with ties match a stable sort', () => {
+      for (const n of [1, 7, 17, 100]) {
         const v = Array.from({ length: n }, (_, k) => (k * 7) % 5);
         const want = v.map((_, k) => k).sort((i, j) => v[i] - v[j]);
         const { values, indices } = wg.tensor(v).sort();
@@ -73,6 +73,11 @@ for (const be of ['wasm', 'reference'] as const) {
         );
         const down = v.map((_, k) => k).sort((i, j) => v[j] - v[i]);
         expect(Array.from(wg.tensor(v).argsort({ descending: true }).data())).toEqual(down);
+        const k = Math.min(n, 7);
+        const top = wg.tensor(v).topk(k);
+        expect(Array.from(top.indices.data())).toEqual(down.slice(0, k));
+        expectClose(Array.from(top.values.data()), down.slice(0, k).map((i) => v[i]));
+        expect(Array.from(wg.tensor(v).topk(k, { largest: false }).indices.data())).toEqual(want.slice(0, k));
       }
     });
 
