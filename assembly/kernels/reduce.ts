@@ -402,17 +402,28 @@ class MinI32 {
   @inline init(): i32 { return i32.MAX_VALUE; }
   @inline f(a: i32, b: i32): i32 { return min(a, b); }
 }
-class FoldI32<F> {
+class AllI32 {
+  @inline init(): i32 { return 1; }
+  @inline f(a: i32, b: i32): i32 { return i32(a != 0 && b != 0); }
+}
+class AnyI32 {
+  @inline init(): i32 { return 0; }
+  @inline f(a: i32, b: i32): i32 { return i32(a != 0 || b != 0); }
+}
+/** The fold of each segment, stored as int32 (T = i32) or as a float32 0/1 mask (T = f32: all, any). */
+class FoldI32<F, T> {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
     const f = changetype<F>(0);
     let x = ptr(rec, IN) + xo, acc = f.init();
     for (let k = 0; k < d; k++, x += st) acc = f.f(acc, load<i32>(x));
-    store<i32>(ptr(rec, OUT) + ro, acc);
+    store<T>(ptr(rec, OUT) + ro, <T>acc);
   }
 }
-export function f32_sum_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<SumI32>>(rec); }
-export function f32_amax_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MaxI32>>(rec); }
-export function f32_amin_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MinI32>>(rec); }
+export function f32_sum_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<SumI32, i32>>(rec); }
+export function f32_amax_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MaxI32, i32>>(rec); }
+export function f32_amin_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MinI32, i32>>(rec); }
+export function f32_all_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<AllI32, f32>>(rec); }
+export function f32_any_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<AnyI32, f32>>(rec); }
 
 /** The index of the first largest (smallest) int32 of the segment: only a strict improvement moves it. */
 class ArgI32<E> {

@@ -27,10 +27,10 @@ export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x
 export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmax', 'argmaxInt', { dim, keepdim });
 /** int32 index of the first smallest element along dim (undefined: into the flattened tensor); NaN is the smallest. */
 export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmin', 'argminInt', { dim, keepdim });
-/** float32 1 where every element over dims is nonzero (NaN counts as nonzero), else 0. */
-export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('all'), [x], { dim, keepdim });
-/** float32 1 where any element over dims is nonzero (NaN counts as nonzero), else 0. */
-export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('any'), [x], { dim, keepdim });
+/** float32 1 where every element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
+export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'all', 'allInt', { dim, keepdim });
+/** float32 1 where any element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
+export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'any', 'anyInt', { dim, keepdim });
 /** The vector p-norm over dims (all elements by default): p a number (±Infinity, 0, 1, 2, …) or 'fro'. */
 export const norm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor => apply(op('norm'), [x], { p, dim, keepdim });
 

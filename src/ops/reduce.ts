@@ -105,16 +105,17 @@ function planBlock(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view
  * otherwise the reduced dims are first moved last by a strided copy (the kept dims keep their
  * order), reduced as one block, and the result reshaped for keepdim. One copy rather than one
  * reduction per run of adjacent dims, because ties and NaN must see the whole segment at once
- * (amax splits a tie's gradient evenly over all of it).
+ * (amax splits a tie's gradient evenly over all of it). copyIn/copyOut: the copy ops of the
+ * input's and the result's dtypes ('copy' for float32, 'copyInt' for int32).
  */
-export function reduceOver<T>(b: Builder<T>, kernel: string, x: T, a: ReduceAttrs, copy = 'copy'): T {
+export function reduceOver<T>(b: Builder<T>, kernel: string, x: T, a: ReduceAttrs, copyIn = 'copy', copyOut = copyIn): T {
   const shape = b.shape(x);
   const { dims, shape: outShape } = planReduce(kernel, { shape, dtype: 'float32' }, a);
   if (adjacent(dims)) return b.op(kernel, [x], { dim: dims, keepdim: a.keepdim });
   const kept = shape.map((_, i) => i).filter((i) => !dims.includes(i));
-  const moved = b.op(copy, [x], permuteView(shape, [...kept, ...dims]));
+  const moved = b.op(copyIn, [x], permuteView(shape, [...kept, ...dims]));
   const y = b.op(kernel, [moved], { dim: dims.map((_, j) => kept.length + j) });
-  return a.keepdim ? b.op(copy, [y], contiguousView(outShape)) : y;
+  return a.keepdim ? b.op(copyOut, [y], contiguousView(outShape)) : y;
 }
 
 /** A ShapeError for max/min/amax/amin/argmax/argmin over no elements (PyTorch refuses them too). */
@@ -466,17 +467,23 @@ function softmaxCases(): TestCase<DimAttrs>[] {
 // The sum wraps as int32 arithmetic does (PyTorch's int32 sum is int64; ours stays int32, exact
 // until it overflows, then wrapped). The reference holds int32 values as exact float64.
 
-function intFold<N extends string>(name: N, label: string, init: number, fold: (acc: number, v: number) => number): OpSpec<ReduceAttrs, N> {
+function intFold<N extends string>(
+  name: N,
+  label: string,
+  init: number,
+  fold: (acc: number, v: number) => number,
+  dtype: DType = 'int32',
+): OpSpec<ReduceAttrs, N> {
   return {
     name,
     module: 'reduce',
     arity: 1,
     inputDtypes: ['int32'],
     gradInputs: [],
-    doc: `int32 ${label} over adjacent dims (the kernel of ${label} on int32 tensors)`,
+    doc: `${label} of an int32 tensor over adjacent dims (the kernel of ${label} on int32 tensors)`,
     plan: (ins, a) => {
       const { shape, view } = planBlock(label, ins[0], a);
-      return { shape, dtype: 'int32', params: view };
+      return { shape, dtype, params: view };
     },
     ref: {
       fwd: (h, r) => {
@@ -531,7 +538,7 @@ interface ReductionOptions {
   /** Refuse an empty reduction (max, min and their kin). */
   nonEmpty?: boolean;
   /** An int32 twin (no gradient, int32 result) of the public `label`, which its errors name. */
-  int32?: { label: string };
+  int32?: { label: string; out?: DType };
 }
 
 function reduction<N extends string>(
@@ -552,9 +559,9 @@ function reduction<N extends string>(
     plan: (ins, a) => {
       const { shape, count } = planReduce(label, ins[0], a);
       if (o.nonEmpty) checkNotEmpty(label, ins[0], a, count);
-      return { shape, dtype: o.int32 ? 'int32' : undefined };
+      return { shape, dtype: o.int32 ? (o.int32.out ?? 'int32') : undefined };
     },
-    compose: (b, [x], a) => reduceOver(b, kernel, x, a, o.int32 ? 'copyInt' : 'copy'),
+    compose: (b, [x], a) => (o.int32 ? reduceOver(b, kernel, x, a, 'copyInt', o.int32.out === 'float32' ? 'copy' : 'copyInt') : reduceOver(b, kernel, x, a)),
     tests: { cases },
   };
 }
@@ -694,6 +701,9 @@ export const REDUCE_OPS = defineOps(
   intFold('sumIntDims', 'sum', 0, (s, v) => (s + v) | 0),
   intFold('amaxIntDims', 'amax', -(2 ** 31), Math.max),
   intFold('aminIntDims', 'amin', 2 ** 31 - 1, Math.min),
+  // all/any of int32 masks (nonzero = true): float32 0/1, as all/any of float32
+  intFold('allIntDims', 'all', 1, (acc, v) => (acc !== 0 && v !== 0 ? 1 : 0), 'float32'),
+  intFold('anyIntDims', 'any', 0, (acc, v) => (acc !== 0 || v !== 0 ? 1 : 0), 'float32'),
   softmaxLike('softmax', false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
   softmaxLike('logSoftmax', true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
   // Empty segments (sum 0, mean NaN, prod 1) only for the linear reductions: max and min refuse them.
@@ -736,4 +746,10 @@ export const REDUCE_OPS = defineOps(
   intExtreme('minInt', 'min', false),
   intExtreme('amaxInt', 'amax', true),
   intExtreme('aminInt', 'amin', false),
+  reduction('allInt', 'allIntDims', 'float32 1 where every int32 element over dims is nonzero, else 0', intDimCases(), {
+    int32: { label: 'all', out: 'float32' },
+  }),
+  reduction('anyInt', 'anyIntDims', 'float32 1 where any int32 element over dims is nonzero, else 0', intDimCases(), {
+    int32: { label: 'any', out: 'float32' },
+  }),
 );

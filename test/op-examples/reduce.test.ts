@@ -244,7 +244,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(b.data())).toEqual([0, 1, 0]);
     });
 
-    test('all/any: float32 masks, NaN is true, empty dims as PyTorch (all 1, any 0)', () => {
+    test('all/any: float32 masks of float32 or int32 tensors, NaN is true, empty dims as PyTorch (all 1, any 0)', () => {
       const x = wg.tensor([
         [1, NaN, 0],
         [2, 3, 4],
@@ -267,6 +267,19 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(x.any([0, 1], true).shape).toEqual([1, 1]);
       expect(Array.from(wg.zeros([2, 0]).all(1).data())).toEqual([1, 1]);
       expect(Array.from(wg.zeros([2, 0]).any(1).data())).toEqual([0, 0]);
+      // int32 masks: nonzero is true; the result is a float32 mask too
+      const m = wg.tensor(
+        [
+          [1, -3, 0],
+          [2, 5, 7],
+        ],
+        { dtype: 'int32' },
+      );
+      expect(m.all(1).dtype).toBe('float32');
+      expect(Array.from(m.all(1).data())).toEqual([0, 1]);
+      expect(Array.from(wg.any(m, [0], true).data())).toEqual([1, 1, 1]);
+      expect(Array.from(wg.zeros([2, 0], { dtype: 'int32' }).all(1).data())).toEqual([1, 1]);
+      expect(() => m.any(2)).toThrow('wasmgrad.any: dim 2 is out of range for a tensor of shape [2, 3]');
     });
 
     test('norm: p = 2, 1, ±∞, 3, 0.5, fro, 0; gradient 0 at a zero vector and at zero elements (PyTorch)', () => {

@@ -76,7 +76,10 @@ for (const be of ['wasm', 'reference'] as const) {
         const k = Math.min(n, 7);
         const top = wg.tensor(v).topk(k);
         expect(Array.from(top.indices.data())).toEqual(down.slice(0, k));
-        expectClose(Array.from(top.values.data()), down.slice(0, k).map((i) => v[i]));
+        expectClose(
+          Array.from(top.values.data()),
+          down.slice(0, k).map((i) => v[i]),
+        );
         expect(Array.from(wg.tensor(v).topk(k, { largest: false }).indices.data())).toEqual(want.slice(0, k));
       }
     });
