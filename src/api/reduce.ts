@@ -14,11 +14,21 @@ export type Dims = number | readonly number[];
 /** Runs reduction `float` on a float32 x, its int32 twin `int` (no gradient, int32 result) on an int32 x. */
 const reduce = (x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor => apply(op(x.dtype === 'int32' ? int : float) as TableOp<ReduceAttrs>, [x], a);
 
+/**
+ * The composite for a list of dims, its kernel for one dim or all (one block of dims, which the
+ * composite would only pass on): this saves the composite's per-call cost on the reductions losses
+ * and norms call every step (bench/reduce-wrapper.ts). The kernel's plan checks the arguments
+ * under the same name, so errors are the same.
+ */
+const block = (dim: Dims | undefined | null, composite: OpName, kernel: OpName): OpName => (typeof dim === 'number' || dim == null ? kernel : composite);
+
 /** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
-export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'sum', 'sumInt', { dim, keepdim });
-export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('mean'), [x], { dim, keepdim });
+export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
 /** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
-export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('prod'), [x], { dim, keepdim });
+export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */
