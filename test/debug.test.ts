@@ -130,7 +130,7 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       const x = wg.tensor([1, 2], { requiresGrad: true });
       expect(thrown(() => x.mul(2).sum().backward(NaN)).message).toBe(
-        'wasmgrad.sum: produced NaN at index 0 of the gradient of input [2] (backward; its output gradient [] already holds NaN at index 0: the seed given to backward())',
+        'wasmgrad.sumDims: produced NaN at index 0 of the gradient of input [2] (backward; its output gradient [] already holds NaN at index 0: the seed given to backward())',
       );
     });
 

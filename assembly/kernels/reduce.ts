@@ -218,10 +218,55 @@ class SumBwd {
     s.addConst(ptr(rec, GIN) + xo, d, st, l.div(l.load(ptr(rec, GOUT) + ro), l.splat(<f32>param(rec, 3))));
   }
 }
-export function f32_sum_fwd(rec: usize): void { eachSegment<SumFwd>(rec); }
-export function f32_sum_bwd(rec: usize): void { eachSegment<SumBwd>(rec); }
-export function f32_mean_fwd(rec: usize): void { eachSegment<SumFwd>(rec); }
-export function f32_mean_bwd(rec: usize): void { eachSegment<SumBwd>(rec); }
+export function f32_sum_dims_fwd(rec: usize): void { eachSegment<SumFwd>(rec); }
+export function f32_sum_dims_bwd(rec: usize): void { eachSegment<SumBwd>(rec); }
+export function f32_mean_dims_fwd(rec: usize): void { eachSegment<SumFwd>(rec); }
+export function f32_mean_dims_bwd(rec: usize): void { eachSegment<SumBwd>(rec); }
+
+/**
+ * Runs K.seg(rec, xo, ro, d, st) on every segment one at a time (byte offsets as eachSegment): the
+ * walk of the scalar kernels below, which are not hot in training.
+ */
+@inline export function eachSegment1<K>(rec: usize): void {
+  const op = changetype<K>(0);
+  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2);
+  const st = <usize>inner << 2;
+  for (let o = 0; o < outer; o++)
+    for (let i = 0; i < inner; i++) op.seg(rec, (<usize>o * d * inner + i) << 2, (<usize>o * inner + i) << 2, d, st);
+}
+
+// ---- prod (float64 accumulation) ------------------------------------------------------------------
+// The gradient of Π x by x_k is the product of the others, never y/x_k where x_k = 0: with no zero
+// it is y/x_k; with one zero only that element gets the product of the rest; with more, 0.
+
+class ProdFwd {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    let x = ptr(rec, IN) + xo, p: f64 = 1;
+    for (let k = 0; k < d; k++, x += st) p *= <f64>load<f32>(x);
+    store<f32>(ptr(rec, OUT) + ro, <f32>p);
+  }
+}
+class ProdBwd {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const x = ptr(rec, IN) + xo, gx = ptr(rec, GIN) + xo, g = <f64>load<f32>(ptr(rec, GOUT) + ro);
+    let zeros = 0, at: usize = 0, p: f64 = 1;
+    for (let k = 0; k < d; k++) {
+      const v = <f64>load<f32>(x + <usize>k * st);
+      if (v == 0) {
+        zeros++;
+        at = <usize>k * st;
+      } else p *= v;
+    }
+    if (zeros == 1) store<f32>(gx + at, load<f32>(gx + at) + <f32>(g * p));
+    else if (zeros == 0)
+      for (let k = 0; k < d; k++) {
+        const e = <usize>k * st;
+        store<f32>(gx + e, load<f32>(gx + e) + <f32>((g * p) / <f64>load<f32>(x + e)));
+      }
+  }
+}
+export function f32_prod_dims_fwd(rec: usize): void { eachSegment1<ProdFwd>(rec); }
+export function f32_prod_dims_bwd(rec: usize): void { eachSegment1<ProdBwd>(rec); }
 
 // ---- max, min (AUX0: int32 index of the picked element per segment) ------------------------------
 
@@ -250,10 +295,54 @@ class ExtremeFwd<E> {
     }
   }
 }
-export function f32_max_fwd(rec: usize): void { eachSegment<ExtremeFwd<Largest>>(rec); }
-export function f32_max_bwd(rec: usize): void { scatterAdd(rec, ptr(rec, AUX), 1); }
-export function f32_min_fwd(rec: usize): void { eachSegment<ExtremeFwd<Smallest>>(rec); }
-export function f32_min_bwd(rec: usize): void { scatterAdd(rec, ptr(rec, AUX), 1); }
+export function f32_max_dim_fwd(rec: usize): void { eachSegment<ExtremeFwd<Largest>>(rec); }
+export function f32_max_dim_bwd(rec: usize): void { scatterAdd(rec, ptr(rec, AUX), 1); }
+export function f32_min_dim_fwd(rec: usize): void { eachSegment<ExtremeFwd<Smallest>>(rec); }
+export function f32_min_dim_bwd(rec: usize): void { scatterAdd(rec, ptr(rec, AUX), 1); }
+
+// argmax/argmin: the extreme goes through OUT (as float bits), then each lane is replaced by the
+// int32 index of its first match, as ExtremeFwd finds it.
+class ArgFwd<E> {
+  @inline run<S, L>(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const s = changetype<S>(0), l = changetype<L>(0);
+    const x = ptr(rec, IN) + xo, y = ptr(rec, OUT) + ro;
+    l.store(y, s.extreme(x, d, st, changetype<E>(0).largest()));
+    for (let j = 0; j < l.width(); j++) {
+      const lane = <usize>j << 2;
+      store<i32>(y + lane, firstIndexOf(x + lane, d, st, load<f32>(y + lane)));
+    }
+  }
+}
+export function f32_argmax_fwd(rec: usize): void { eachSegment<ArgFwd<Largest>>(rec); }
+export function f32_argmin_fwd(rec: usize): void { eachSegment<ArgFwd<Smallest>>(rec); }
+
+// ---- amax, amin: gx += g / (number of elements equal to y) on each of them (NaN ties with NaN) ----
+
+class AmaxFwd<E> {
+  @inline run<S, L>(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const s = changetype<S>(0), l = changetype<L>(0);
+    l.store(ptr(rec, OUT) + ro, s.extreme(ptr(rec, IN) + xo, d, st, changetype<E>(0).largest()));
+  }
+}
+@inline function ties(a: f32, y: f32): bool {
+  return a == y || (a != a && y != y);
+}
+class AmaxBwd {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const x = ptr(rec, IN) + xo, gx = ptr(rec, GIN) + xo, y = load<f32>(ptr(rec, OUT) + ro);
+    let n = 0;
+    for (let k = 0; k < d; k++) if (ties(load<f32>(x + <usize>k * st), y)) n++;
+    const share = load<f32>(ptr(rec, GOUT) + ro) / <f32>n;
+    for (let k = 0; k < d; k++) {
+      const e = <usize>k * st;
+      if (ties(load<f32>(x + e), y)) store<f32>(gx + e, load<f32>(gx + e) + share);
+    }
+  }
+}
+export function f32_amax_dims_fwd(rec: usize): void { eachSegment<AmaxFwd<Largest>>(rec); }
+export function f32_amax_dims_bwd(rec: usize): void { eachSegment1<AmaxBwd>(rec); }
+export function f32_amin_dims_fwd(rec: usize): void { eachSegment<AmaxFwd<Smallest>>(rec); }
+export function f32_amin_dims_bwd(rec: usize): void { eachSegment1<AmaxBwd>(rec); }
 
 // ---- softmax, log-softmax (output shaped like the input) -----------------------------------------
 // Shifting by the segment max m keeps every exponent ≤ 0 (no overflow) and the largest term 1
@@ -298,3 +387,58 @@ class LogSoftmaxBwd {
 }
 export function f32_log_softmax_fwd(rec: usize): void { eachSegment<LogSoftmaxFwd>(rec); }
 export function f32_log_softmax_bwd(rec: usize): void { eachSegment<LogSoftmaxBwd>(rec); }
+
+// ---- int32: sum (wrapping i32 adds), amax, amin, argmax, argmin -----------------------------------
+
+class SumI32 {
+  @inline init(): i32 { return 0; }
+  @inline f(a: i32, b: i32): i32 { return a + b; }
+}
+class MaxI32 {
+  @inline init(): i32 { return i32.MIN_VALUE; }
+  @inline f(a: i32, b: i32): i32 { return max(a, b); }
+}
+class MinI32 {
+  @inline init(): i32 { return i32.MAX_VALUE; }
+  @inline f(a: i32, b: i32): i32 { return min(a, b); }
+}
+class AllI32 {
+  @inline init(): i32 { return 1; }
+  @inline f(a: i32, b: i32): i32 { return i32(a != 0 && b != 0); }
+}
+class AnyI32 {
+  @inline init(): i32 { return 0; }
+  @inline f(a: i32, b: i32): i32 { return i32(a != 0 || b != 0); }
+}
+/** The fold of each segment, stored as int32 (T = i32) or as a float32 0/1 mask (T = f32: all, any). */
+class FoldI32<F, T> {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const f = changetype<F>(0);
+    let x = ptr(rec, IN) + xo, acc = f.init();
+    for (let k = 0; k < d; k++, x += st) acc = f.f(acc, load<i32>(x));
+    store<T>(ptr(rec, OUT) + ro, <T>acc);
+  }
+}
+export function f32_sum_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<SumI32, i32>>(rec); }
+export function f32_amax_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MaxI32, i32>>(rec); }
+export function f32_amin_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<MinI32, i32>>(rec); }
+export function f32_all_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<AllI32, f32>>(rec); }
+export function f32_any_int_dims_fwd(rec: usize): void { eachSegment1<FoldI32<AnyI32, f32>>(rec); }
+
+/** The index of the first largest (smallest) int32 of the segment: only a strict improvement moves it. */
+class ArgI32<E> {
+  @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
+    const x = ptr(rec, IN) + xo, largest = changetype<E>(0).largest();
+    let best = 0, v = load<i32>(x);
+    for (let k = 1; k < d; k++) {
+      const a = load<i32>(x + <usize>k * st);
+      if (largest ? a > v : a < v) {
+        best = k;
+        v = a;
+      }
+    }
+    store<i32>(ptr(rec, OUT) + ro, best);
+  }
+}
+export function f32_argmax_int_fwd(rec: usize): void { eachSegment1<ArgI32<Largest>>(rec); }
+export function f32_argmin_int_fwd(rec: usize): void { eachSegment1<ArgI32<Smallest>>(rec); }

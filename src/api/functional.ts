@@ -78,6 +78,8 @@ export {
 } from './math.js';
 // `var` is a reserved word: the function is `variance` here, exported as wg.var.
 export { sum, mean, max, min, softmax, logSoftmax, logsumexp, variance as var, std, type VarOptions } from './reduce.js';
+export { sort, argsort, topk, cumsum, cumprod, cummax, cummin, logcumsumexp, type SortOptions, type TopkOptions, type ValuesIndices } from './sort.js';
+export { prod, amax, amin, argmax, argmin, all, any, norm, varMean, stdMean, type Dims, type WithIndices } from './reduce.js';
 export { matmul, linear } from './linalg.js';
 export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
 export { reshape, flatten, transpose, permute, slice, cat, stack, embedding, dropout } from './shape.js';

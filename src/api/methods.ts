@@ -11,7 +11,8 @@ import type { GeluOptions, SoftplusOptions } from './elementwise.js';
 import * as F from './functional.js';
 import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
-import type { VarOptions } from './reduce.js';
+import type { Dims, VarOptions, WithIndices } from './reduce.js';
+import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
 import type { DType } from '../ops/types.js';
@@ -120,15 +121,37 @@ declare module '../engine/tensor.js' {
     chunk(chunks: number, dim?: number): Tensor[];
     unbind(dim?: number): Tensor[];
     // ---- reductions ----
-    sum(dim?: number, keepdim?: boolean): Tensor;
-    mean(dim?: number, keepdim?: boolean): Tensor;
-    max(dim?: number, keepdim?: boolean): Tensor;
-    min(dim?: number, keepdim?: boolean): Tensor;
+    sum(dim?: Dims, keepdim?: boolean): Tensor;
+    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    /** Over one dim: the values, carrying `.indices` (int32, PyTorch's first arg-max). */
+    max(dim: number, keepdim?: boolean): WithIndices;
+    max(dim?: Dims, keepdim?: boolean): Tensor;
+    min(dim: number, keepdim?: boolean): WithIndices;
+    min(dim?: Dims, keepdim?: boolean): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
-    logsumexp(dim?: number, keepdim?: boolean): Tensor;
-    var(dim?: number, opts?: VarOptions): Tensor;
-    std(dim?: number, opts?: VarOptions): Tensor;
+    logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
+    var(dim?: Dims, opts?: VarOptions): Tensor;
+    std(dim?: Dims, opts?: VarOptions): Tensor;
+    prod(dim?: Dims, keepdim?: boolean): Tensor;
+    amax(dim?: Dims, keepdim?: boolean): Tensor;
+    amin(dim?: Dims, keepdim?: boolean): Tensor;
+    argmax(dim?: number, keepdim?: boolean): Tensor;
+    argmin(dim?: number, keepdim?: boolean): Tensor;
+    all(dim?: Dims, keepdim?: boolean): Tensor;
+    any(dim?: Dims, keepdim?: boolean): Tensor;
+    norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean): Tensor;
+    varMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
+    stdMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
+    // ---- sorting, scans ----
+    sort(opts?: SortOptions): ValuesIndices;
+    argsort(opts?: SortOptions): Tensor;
+    topk(k: number, opts?: TopkOptions): ValuesIndices;
+    cumsum(dim: number): Tensor;
+    cumprod(dim: number): Tensor;
+    cummax(dim: number): ValuesIndices;
+    cummin(dim: number): ValuesIndices;
+    logcumsumexp(dim: number): Tensor;
     // ---- indexing and selection (int32 indices) ----
     gather(dim: number, index: Tensor): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: ScatterReduce }): Tensor;
@@ -454,11 +477,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   mean(dim?, keepdim = false) {
     return F.mean(this, dim, keepdim);
   },
-  max(dim?, keepdim = false) {
-    return F.max(this, dim, keepdim);
+  max(dim?: Dims, keepdim = false) {
+    return F.max(this, dim, keepdim) as WithIndices;
   },
-  min(dim?, keepdim = false) {
-    return F.min(this, dim, keepdim);
+  min(dim?: Dims, keepdim = false) {
+    return F.min(this, dim, keepdim) as WithIndices;
   },
   softmax(dim = -1) {
     return F.softmax(this, dim);
@@ -508,6 +531,61 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   triu(diagonal = 0) {
     return F.triu(this, diagonal);
+  },
+  prod(dim?, keepdim = false) {
+    return F.prod(this, dim, keepdim);
+  },
+  amax(dim?, keepdim = false) {
+    return F.amax(this, dim, keepdim);
+  },
+  amin(dim?, keepdim = false) {
+    return F.amin(this, dim, keepdim);
+  },
+  argmax(dim?, keepdim = false) {
+    return F.argmax(this, dim, keepdim);
+  },
+  argmin(dim?, keepdim = false) {
+    return F.argmin(this, dim, keepdim);
+  },
+  all(dim?, keepdim = false) {
+    return F.all(this, dim, keepdim);
+  },
+  any(dim?, keepdim = false) {
+    return F.any(this, dim, keepdim);
+  },
+  norm(p = 2, dim?, keepdim = false) {
+    return F.norm(this, p, dim, keepdim);
+  },
+  varMean(dim?, opts?) {
+    return F.varMean(this, dim, opts);
+  },
+  stdMean(dim?, opts?) {
+    return F.stdMean(this, dim, opts);
+  },
+  // ---- sorting, scans ----
+  sort(opts?) {
+    return F.sort(this, opts);
+  },
+  argsort(opts?) {
+    return F.argsort(this, opts);
+  },
+  topk(k, opts?) {
+    return F.topk(this, k, opts);
+  },
+  cumsum(dim) {
+    return F.cumsum(this, dim);
+  },
+  cumprod(dim) {
+    return F.cumprod(this, dim);
+  },
+  cummax(dim) {
+    return F.cummax(this, dim);
+  },
+  cummin(dim) {
+    return F.cummin(this, dim);
+  },
+  logcumsumexp(dim) {
+    return F.logcumsumexp(this, dim);
   },
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
   copy_(src) {

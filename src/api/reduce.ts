@@ -1,29 +1,123 @@
-/** Reductions, softmax and log-softmax as functions. Table: src/ops/reduce.ts. */
+/** Reductions, softmax and log-softmax as functions. Table: src/ops/reduce.ts, src/ops/composite.ts. */
+import { ValueError, fmtShape } from '../errors.js';
 import { checkOptions } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { VarAttrs } from '../ops/composite.js';
-import { op } from '../ops/index.js';
+import { op, type OpName } from '../ops/index.js';
+import type { ReduceAttrs } from '../ops/reduce.js';
+import type { TableOp } from '../ops/types.js';
 
-export const sum = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('sum'), [x], { dim, keepdim });
-export const mean = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('mean'), [x], { dim, keepdim });
-export const max = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('max'), [x], { dim, keepdim });
-export const min = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('min'), [x], { dim, keepdim });
+/** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
+export type Dims = number | readonly number[];
+
+/** Runs reduction `float` on a float32 x, its int32 twin `int` (no gradient, int32 result) on an int32 x. */
+const reduce = (x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor => apply(op(x.dtype === 'int32' ? int : float) as TableOp<ReduceAttrs>, [x], a);
+
+/**
+ * The composite for a list of dims, its kernel for one dim or all (one block of dims, which the
+ * composite would only pass on): this saves the composite's per-call cost on the reductions losses
+ * and norms call every step (bench/reduce-wrapper.ts). The kernel's plan checks the arguments
+ * under the same name, so errors are the same.
+ */
+const block = (dim: Dims | undefined | null, composite: OpName, kernel: OpName): OpName => (typeof dim === 'number' || dim == null ? kernel : composite);
+
+/** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
+export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
+/** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
+export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
+/** The largest element over dims; ties share the gradient evenly (torch.amax). */
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amax', 'amaxInt', { dim, keepdim });
+/** The smallest element over dims; ties share the gradient evenly (torch.amin). */
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amin', 'aminInt', { dim, keepdim });
+/** int32 index of the first largest element along dim (undefined: into the flattened tensor); NaN is the largest. */
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmax', 'argmaxInt', { dim, keepdim });
+/** int32 index of the first smallest element along dim (undefined: into the flattened tensor); NaN is the smallest. */
+export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmin', 'argminInt', { dim, keepdim });
+/** float32 1 where every element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
+export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'all', 'allInt', { dim, keepdim });
+/** float32 1 where any element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
+export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'any', 'anyInt', { dim, keepdim });
+/** The vector p-norm over dims (all elements by default): p a number (±Infinity, 0, 1, 2, …) or 'fro'. */
+export const norm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor => apply(op('norm'), [x], { p, dim, keepdim });
+
+/** max(dim)/min(dim) values that also carry PyTorch's indices (int32, the first arg-extreme). */
+export type WithIndices = Tensor & { readonly indices: Tensor };
+
+/**
+ * Gives y an `indices` property, computed by argmax/argmin on first access (most callers only use
+ * the values). The input must still hold the values max ran on: changed in place since, the
+ * indices would not be those of y, so that is an error.
+ */
+function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepdim: boolean): WithIndices {
+  const version = x.storage.version;
+  let indices: Tensor | undefined;
+  Object.defineProperty(y, 'indices', {
+    get: () => {
+      if (indices === undefined) {
+        if (x.storage.version !== version)
+          throw new ValueError(
+            fn,
+            `.indices of ${fn}(dim ${dim}): the input ${fmtShape(x.shape)} was modified in place after ${fn} ran; read .indices first, or call arg${fn}`,
+          );
+        indices = (fn === 'max' ? argmax : argmin)(x, dim, keepdim);
+      }
+      return indices;
+    },
+    configurable: true,
+  });
+  return y as WithIndices;
+}
+
+function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
+  const y = reduce(x, fn, fn === 'max' ? 'maxInt' : 'minInt', { dim, keepdim });
+  return typeof dim === 'number' ? withIndices(fn, y, x, dim, keepdim) : y;
+}
+/**
+ * The largest element: over one dim (with `.indices`; the gradient goes to the first arg-max), or
+ * over all elements or a list of dims (the gradient split evenly among ties, as PyTorch).
+ */
+export function max(x: Tensor, dim: number, keepdim?: boolean): WithIndices;
+export function max(x: Tensor, dim?: Dims, keepdim?: boolean): Tensor;
+export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extreme('max', x, dim, keepdim);
+}
+/** The smallest element, as max. */
+export function min(x: Tensor, dim: number, keepdim?: boolean): WithIndices;
+export function min(x: Tensor, dim?: Dims, keepdim?: boolean): Tensor;
+export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  return extreme('min', x, dim, keepdim);
+}
+
 export const softmax = (x: Tensor, dim = -1): Tensor => apply(op('softmax'), [x], { dim });
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => apply(op('logSoftmax'), [x], { dim });
-/** log Σ eˣ over dim (all elements when undefined), computed stably; −∞ over an empty dim. */
-export const logsumexp = (x: Tensor, dim?: number, keepdim = false): Tensor => apply(op('logsumexp'), [x], { dim, keepdim });
+/** log Σ eˣ over dims (all elements when undefined), computed stably; −∞ over an empty dim. */
+export const logsumexp = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('logsumexp'), [x], { dim, keepdim });
 
 export interface VarOptions {
   /** Subtracted from the element count N in the divisor N − correction (default 1, unbiased). */
   correction?: number;
   keepdim?: boolean;
 }
-const varOptions = (fn: string, dim: number | undefined, opts: VarOptions | undefined): VarAttrs => ({
+const varOptions = (fn: string, dim: Dims | undefined, opts: VarOptions | undefined): VarAttrs => ({
   dim,
   ...checkOptions<VarOptions>(fn, opts, ['correction', 'keepdim']),
 });
-/** Variance over dim (all elements when undefined): Σ (x − mean)² / max(0, N − correction). */
-export const variance = (x: Tensor, dim?: number, opts?: VarOptions): Tensor => apply(op('var'), [x], varOptions('var', dim, opts));
+/** Variance over dims (all elements when undefined): Σ (x − mean)² / max(0, N − correction). */
+export const variance = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('var'), [x], varOptions('var', dim, opts));
 /** Standard deviation: √var, with the same options. */
-export const std = (x: Tensor, dim?: number, opts?: VarOptions): Tensor => apply(op('std'), [x], varOptions('std', dim, opts));
+export const std = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('std'), [x], varOptions('std', dim, opts));
+/** [var or std, mean] over dims, as PyTorch's var_mean/std_mean tuples (JS arrays here, as DESIGN.md fixes for tuples). */
+const withMean =
+  (fn: 'varMean' | 'stdMean', spread: 'var' | 'std') =>
+  (x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tensor] => {
+    const a = varOptions(fn, dim, opts);
+    return [apply(op(spread), [x], a), mean(x, dim, a.keepdim ?? false)];
+  };
+/** [var, mean] over dims, with var's options. */
+export const varMean = withMean('varMean', 'var');
+/** [std, mean] over dims, with std's options. */
+export const stdMean = withMean('stdMean', 'std');

@@ -7,7 +7,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
-import { planReduce, rc, reduceCases, type ReduceAttrs } from './reduce.js';
+import { multiDimCases, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
 import { contiguousView } from './shape.js';
 import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
@@ -63,19 +63,20 @@ const logsumexp: CompositeDef<ReduceAttrs, 'logsumexp'> = {
   name: 'logsumexp',
   arity: 1,
   gradInputs: [0],
-  doc: 'log Σ eˣ over one dim (keepdim) or all, stable (max subtracted); −∞ over an empty dim; gradient softmax(x)',
+  doc: 'log Σ eˣ over dims (a number, a list, or all; keepdim), stable (max subtracted); −∞ over an empty dim; gradient softmax(x)',
   plan: (ins, a) => ({ shape: planReduce('logsumexp', ins[0], a).shape }),
   compose: (b, [x], { dim, keepdim }) => {
     const { shape } = planReduce('logsumexp', meta(b, x), { dim, keepdim });
-    if (b.shape(x).includes(0)) return b.op('log', [b.op('sum', [b.op('exp', [x])], { dim, keepdim })]);
-    const max = b.detach(b.op('max', [x], { dim, keepdim: true }));
+    if (b.shape(x).includes(0)) return b.op('log', [reduceOver(b, 'sumDims', b.op('exp', [x]), { dim, keepdim })]);
+    const max = b.detach(reduceOver(b, 'amaxDims', x, { dim, keepdim: true }));
     const m = b.op('where', [b.op('eq', [b.op('abs', [max]), b.scalar(Infinity)]), b.scalar(0), max]);
-    const s = b.op('sum', [b.op('exp', [b.op('sub', [x, m])])], { dim, keepdim });
+    const s = reduceOver(b, 'sumDims', b.op('exp', [b.op('sub', [x, m])]), { dim, keepdim });
     return b.op('add', [b.op('log', [s]), keepdim ? m : b.op('copy', [m], contiguousView(shape))]);
   },
   tests: {
     cases: [
       ...reduceCases(),
+      ...multiDimCases(),
       rc([4, 0], 1),
       rc([0, 3], 0, true),
       rc([3, 33], 1, false, [-80, 80]),
@@ -95,12 +96,12 @@ export interface VarAttrs extends ReduceAttrs {
 }
 
 function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
-  const { shape, view } = planReduce(op, x, a);
+  const { shape, count } = planReduce(op, x, a);
   const c = a.correction ?? 1;
   if (typeof c !== 'number' || !Number.isFinite(c))
     throw new ValueError(op, `correction must be a finite number, got ${fmtValue(a.correction)} (tensor of shape ${fmtShape(x.shape)})`);
   // PyTorch divides by max(0, N − correction): N ≤ correction gives NaN (or ∞), never a negative variance.
-  return { shape, divisor: Math.max(0, view[1] - c) };
+  return { shape, divisor: Math.max(0, count - c) };
 }
 
 /**
@@ -113,12 +114,12 @@ const variance: CompositeDef<VarAttrs, 'var'> = {
   name: 'var',
   arity: 1,
   gradInputs: [0],
-  doc: 'variance over one dim (keepdim) or all, divided by N − correction (default 1); NaN when N ≤ correction',
+  doc: 'variance over dims (a number, a list, or all; keepdim), divided by N − correction (default 1); NaN when N ≤ correction',
   plan: (ins, a) => ({ shape: planVar('var', ins[0], a).shape }),
   compose: (b, [x], a) => {
     const { divisor } = planVar('var', meta(b, x), a);
-    const mean = b.detach(b.op('mean', [x], { dim: a.dim, keepdim: true }));
-    const ss = b.op('sum', [b.op('square', [b.op('sub', [x, mean])])], { dim: a.dim, keepdim: a.keepdim });
+    const mean = b.detach(reduceOver(b, 'meanDims', x, { dim: a.dim, keepdim: true }));
+    const ss = reduceOver(b, 'sumDims', b.op('square', [b.op('sub', [x, mean])]), { dim: a.dim, keepdim: a.keepdim });
     return b.op('div', [ss, b.scalar(divisor)]);
   },
   tests: { cases: varCases(false) },
@@ -129,7 +130,7 @@ const std: CompositeDef<VarAttrs, 'std'> = {
   name: 'std',
   arity: 1,
   gradInputs: [0],
-  doc: '√var over one dim (keepdim) or all, same correction; the gradient is ∞ where all elements are equal',
+  doc: '√var over dims (a number, a list, or all; keepdim), same correction; the gradient is ∞ where all elements are equal',
   plan: (ins, a) => ({ shape: planVar('std', ins[0], a).shape }),
   compose: (b, [x], a) => b.op('sqrt', [b.op('var', [x], a)]),
   tests: { cases: varCases(true) },
@@ -148,6 +149,8 @@ function varCases(sqrt: boolean): TestCase<VarAttrs>[] {
   });
   return [
     ...cases,
+    ...multiDimCases(),
+    corr(rc([2, 3, 4, 5], [1, 3], true), 0),
     corr(rc([5, 7], 1), 0),
     corr(rc([17, 3], 0, true), 0),
     corr(rc([2, 9, 5]), 2.5),

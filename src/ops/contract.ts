@@ -133,6 +133,11 @@ const ceilTo = (x: number, m: number) => Math.ceil(x / m) * m;
 /** One arena block of `words`. */
 const block = (words: number) => ALIGN_WORDS + words;
 
+/** argsort: the indices of one segment of d elements and the merge sort's second buffer. */
+export function sortScratchWords(d: number): number {
+  return 2 * block(d);
+}
+
 /** gemmScratch(nMax): the MR×NR edge tile, the packed MC×KC block of A, the packed KC×nc panel of B. */
 export function gemmScratchWords(nMax: number): number {
   const { MR, NR, MC, KC, NC } = GEMM;

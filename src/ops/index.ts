@@ -24,6 +24,7 @@ import { MATH_OPS } from './math.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
+import { SORT_OPS } from './sort.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -41,6 +42,7 @@ const DECLARED = [
   ...INTEGER_OPS,
   ...INDEXING_OPS,
   ...MATH_OPS,
+  ...SORT_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

@@ -1,12 +1,16 @@
 /**
- * Reductions over one dim or all dims, softmax and log-softmax. Kernels: assembly/kernels/reduce.ts.
+ * Reductions (sum mean prod max min amax amin argmax argmin all any norm), softmax and log-softmax.
+ * Kernels: assembly/kernels/reduce.ts.
  *
- * Every op views its input as [outer, d, inner] around the reduced dim (all dims: [1, numel, 1]);
+ * The kernels reduce one block of adjacent dims; the public reductions are composites over them
+ * that take any dims (reduceOver). Every kernel views its input as [outer, d, inner] around the
+ * reduced block (all dims: [1, numel, 1]);
  * kernel params P0..P2 = outer, d, inner. A *segment* (o, ·, i) is the d elements reduced
  * together: element (o, k, i) is at index (o·d + k)·inner + i, the segment's result at o·inner + i.
  * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
  */
-import { ShapeError } from '../errors.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { contiguousView, permuteView } from './shape.js';
 import {
   aux,
   checkBool,
@@ -19,6 +23,9 @@ import {
   out,
   param,
   sizeOf,
+  type Builder,
+  type CompositeDef,
+  type DType,
   type Domain,
   type Meta,
   type OpSpec,
@@ -26,8 +33,8 @@ import {
 } from './types.js';
 
 export interface ReduceAttrs {
-  /** undefined: all elements. */
-  dim?: number;
+  /** A dim, a list of dims (negative count from the end; [] as undefined), or undefined/null: all dims. */
+  dim?: number | readonly number[] | null;
   keepdim?: boolean;
 }
 
@@ -53,29 +60,86 @@ export function forSegments(r: Int32Array, f: (e: number, ri: number, d: number,
   for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * d * inner + i, o * inner + i, d, inner);
 }
 
-/** Output shape and view of a reduction; keepdim keeps the reduced dims as 1. */
-export function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view: [number, number, number] } {
-  // null, like PyTorch's dim=None, reduces over all elements too.
-  const dim = a.dim === undefined || a.dim === null ? undefined : normDim(op, x.shape, a.dim);
+/**
+ * The reduced dims, normalised and sorted: every dim for undefined, null or [] (PyTorch's
+ * dim=None, and sum(dim=[])); none of a 0-d tensor. A dim listed twice is a ValueError (as PyTorch).
+ */
+export function reducedDims(op: string, shape: readonly number[], dim: ReduceAttrs['dim']): number[] {
+  const all = shape.map((_, i) => i);
+  if (dim === undefined || dim === null) return all;
+  const list = typeof dim === 'number' ? [dim] : dim;
+  if (!Array.isArray(list))
+    throw new ValueError(op, `dim must be an integer or an array of integers, got ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
+  if (list.length === 0) return all;
+  const dims = list.map((d) => normDim(op, shape, d));
+  dims.forEach((d, i) => {
+    if (dims.indexOf(d) !== i) throw new ValueError(op, `dim ${d} appears more than once in dims ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
+  });
+  return shape.length === 0 ? [] : dims.sort((a, b) => a - b);
+}
+
+/** Output shape and reduced dims of a reduction; keepdim keeps the reduced dims as 1. */
+export function planReduce(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; dims: number[]; count: number } {
+  const dims = reducedDims(op, x.shape, a.dim);
   checkBool(op, 'keepdim', a.keepdim);
-  const kept = (i: number) => dim !== undefined && i !== dim;
-  const shape = a.keepdim ? x.shape.map((s, i) => (kept(i) ? s : 1)) : x.shape.filter((_, i) => kept(i));
-  return { shape, view: segmentView(x.shape, dim) };
+  const shape = a.keepdim ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s)) : x.shape.filter((_, i) => !dims.includes(i));
+  return { shape, dims, count: sizeOf(dims.map((d) => x.shape[d])) };
+}
+
+/** Whether sorted dims are adjacent (one segment view covers them). */
+const adjacent = (dims: readonly number[]) => dims.every((d, i) => i === 0 || d === dims[i - 1] + 1);
+
+/**
+ * The [outer, d, inner] view of a reduction kernel: its dims must be adjacent (the composites
+ * move other dims out of the way first, see reduceOver).
+ */
+function planBlock(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view: [number, number, number] } {
+  const { shape, dims, count } = planReduce(op, x, a);
+  if (!adjacent(dims)) throw new ShapeError(op, `the kernel reduces adjacent dims only, got dims ${fmtShape(dims)} (internal: use the composite)`);
+  if (dims.length === 0) return { shape, view: [sizeOf(x.shape), 1, 1] };
+  return { shape, view: [sizeOf(x.shape.slice(0, dims[0])), count, sizeOf(x.shape.slice(dims[dims.length - 1] + 1))] };
+}
+
+/**
+ * Runs reduction kernel `kernel` over any dims. Adjacent dims are one segment view, so one record;
+ * otherwise the reduced dims are first moved last by a strided copy (the kept dims keep their
+ * order), reduced as one block, and the result reshaped for keepdim. One copy rather than one
+ * reduction per run of adjacent dims, because ties and NaN must see the whole segment at once
+ * (amax splits a tie's gradient evenly over all of it). copyIn/copyOut: the copy ops of the
+ * input's and the result's dtypes ('copy' for float32, 'copyInt' for int32).
+ */
+export function reduceOver<T>(b: Builder<T>, kernel: string, x: T, a: ReduceAttrs, copyIn = 'copy', copyOut = copyIn): T {
+  const shape = b.shape(x);
+  const { dims, shape: outShape } = planReduce(kernel, { shape, dtype: 'float32' }, a);
+  if (adjacent(dims)) return b.op(kernel, [x], { dim: dims, keepdim: a.keepdim });
+  const kept = shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const moved = b.op(copyIn, [x], permuteView(shape, [...kept, ...dims]));
+  const y = b.op(kernel, [moved], { dim: dims.map((_, j) => kept.length + j) });
+  return a.keepdim ? b.op(copyOut, [y], contiguousView(outShape)) : y;
+}
+
+/** A ShapeError for max/min/amax/amin/argmax/argmin over no elements (PyTorch refuses them too). */
+function checkNotEmpty(op: string, x: Meta, a: ReduceAttrs, count: number): void {
+  if (count === 0)
+    throw new ShapeError(
+      op,
+      `cannot reduce over an empty dim: tensor of shape ${fmtShape(x.shape)}${a.dim == null ? '' : `, dim ${fmtValue(a.dim)}`} has no ${op}`,
+    );
 }
 
 // ---- sum, mean ---------------------------------------------------------------------------------
 // out = Σ x, or (Σ x)/d for the mean (NaN for d = 0, as 0/0 in PyTorch). Params: the view and the
 // divisor (1 for the sum, d for the mean).
 
-function linear<N extends string>(name: N, mean: boolean, doc: string, cases: TestCase<ReduceAttrs>[]): OpSpec<ReduceAttrs, N> {
+function linear<N extends string>(name: N, label: string, mean: boolean, cases: TestCase<ReduceAttrs>[]): OpSpec<ReduceAttrs, N> {
   return {
     name,
     module: 'reduce',
     arity: 1,
     gradInputs: [0],
-    doc,
+    doc: `${label} over adjacent dims (the kernel of ${label})`,
     plan: (ins, a) => {
-      const { shape, view } = planReduce(name, ins[0], a);
+      const { shape, view } = planBlock(label, ins[0], a);
       return { shape, params: [...view, mean ? view[1] : 1] };
     },
     ref: {
@@ -101,25 +165,96 @@ function linear<N extends string>(name: N, mean: boolean, doc: string, cases: Te
   };
 }
 
-// ---- max, min ----------------------------------------------------------------------------------
+// ---- prod ----------------------------------------------------------------------------------------
+// The gradient of Π x with respect to x_k is the product of the others, computed without dividing
+// by x_k (PyTorch's rule): with no zero it is y/x_k; with exactly one zero only that element gets
+// a gradient (the product of the rest); with two or more zeros every product of the others has a
+// zero factor, so the gradient is 0. Both backends accumulate the product in float64.
 
-function extreme<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttrs, N> {
-  const beats = largest ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+/** [number of zeros, product of the non-zero elements] of segment (e, d, st) of h from base x. */
+function zerosAndProduct(h: Float64Array, x: number, e: number, d: number, st: number): [number, number, number] {
+  let zeros = 0,
+    p = 1,
+    at = -1;
+  for (let k = 0; k < d; k++) {
+    const v = h[x + e + k * st];
+    if (v === 0) {
+      zeros++;
+      at = k;
+    } else p *= v;
+  }
+  return [zeros, p, at];
+}
+
+const prodDims: OpSpec<ReduceAttrs, 'prodDims'> = {
+  name: 'prodDims',
+  module: 'reduce',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'product over adjacent dims (the kernel of prod)',
+  plan: (ins, a) => {
+    const { shape, view } = planBlock('prod', ins[0], a);
+    return { shape, params: view };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r);
+      forSegments(r, (e, ri, d, st) => {
+        let p = 1;
+        for (let k = 0; k < d; k++) p *= h[x + e + k * st];
+        h[y + ri] = p;
+      });
+    },
+    bwd: (h, r) => {
+      const x = inp(r, 0),
+        gx = gin(r, 0),
+        g = gout(r);
+      forSegments(r, (e, ri, d, st) => {
+        const [zeros, p, at] = zerosAndProduct(h, x, e, d, st);
+        if (zeros === 1) h[gx + e + at * st] += h[g + ri] * p;
+        else if (zeros === 0) for (let k = 0; k < d; k++) h[gx + e + k * st] += (h[g + ri] * p) / h[x + e + k * st];
+      });
+    },
+  },
+  tests: {
+    cases: [
+      ...reduceCases(),
+      rc([4, 0], 1),
+      rc([0, 3]),
+      // zeros: a 'mask' input is 0 or 1, so segments hold none, one or several zeros
+      rc([5, 7], 1, false, 'mask'),
+      rc([9, 8], 0, true, 'mask'),
+      rc([2, 3, 4, 5], [1, 2], false, 'mask'),
+    ],
+  },
+};
+
+// ---- max, min with a dim: the first arg-extreme (AUX0: its index per segment) ---------------------
+
+/** The index of the first largest (smallest) of a segment; NaN counts as larger and smaller than all. */
+function firstExtreme(h: Float64Array, x: number, e: number, d: number, st: number, largest: boolean): number {
+  let best = 0;
+  for (let k = 1; k < d; k++) {
+    const v = h[x + e + k * st],
+      b = h[x + e + best * st];
+    if ((largest ? v > b : v < b) || (Number.isNaN(v) && !Number.isNaN(b))) best = k;
+  }
+  return best;
+}
+
+function extreme<N extends string>(name: N, label: string, largest: boolean): OpSpec<ReduceAttrs, N> {
   return {
     name,
     module: 'reduce',
     arity: 1,
     gradInputs: [0],
     doc:
-      `${largest ? 'largest' : 'smallest'} element over one dim (keepdim) or all; the whole gradient goes to the first ` +
-      `(lowest-index) ${largest ? 'max' : 'min'} of a tie; NaN propagates (a segment holding NaN gives NaN, gradient to its first NaN)`,
+      `${label} over one dim (the kernel of ${label}(dim)): the whole gradient goes to the first ` +
+      `(lowest-index) ${label} of a tie; NaN propagates (a segment holding NaN gives NaN, gradient to its first NaN)`,
     plan: (ins, a) => {
-      const { shape, view } = planReduce(name, ins[0], a);
-      if (view[1] === 0)
-        throw new ShapeError(
-          name,
-          `cannot reduce over an empty dim: tensor of shape ${fmtShape(ins[0].shape)}${a.dim == null ? '' : `, dim ${a.dim}`} has no ${name}`,
-        );
+      const { shape, view } = planBlock(label, ins[0], a);
+      checkNotEmpty(label, ins[0], a, view[1]);
       return { shape, params: view, aux: [view[0] * view[2]] };
     },
     ref: {
@@ -128,12 +263,7 @@ function extreme<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttr
           y = out(r),
           idx = aux(r, 0);
         forSegments(r, (e, ri, d, st) => {
-          let best = 0;
-          for (let k = 1; k < d; k++) {
-            const v = h[x + e + k * st],
-              b = h[x + e + best * st];
-            if (beats(v, b) || (Number.isNaN(v) && !Number.isNaN(b))) best = k;
-          }
+          const best = firstExtreme(h, x, e, d, st, largest);
           h[y + ri] = h[x + e + best * st];
           h[idx + ri] = best;
         });
@@ -146,6 +276,82 @@ function extreme<N extends string>(name: N, largest: boolean): OpSpec<ReduceAttr
       },
     },
     tests: { cases: reduceCases() },
+  };
+}
+
+// ---- amax, amin: the gradient split evenly among ties (torch.amax; also max()/min() without dim) --
+
+/** Whether a equals the extreme y (NaN equals NaN: a NaN extreme came from the segment's NaNs). */
+const isExtreme = (a: number, y: number) => a === y || (Number.isNaN(a) && Number.isNaN(y));
+
+function amaxOp<N extends string>(name: N, label: string, largest: boolean): OpSpec<ReduceAttrs, N> {
+  return {
+    name,
+    module: 'reduce',
+    arity: 1,
+    gradInputs: [0],
+    doc: `${label} over adjacent dims (the kernel of ${label}): the gradient is split evenly among the elements equal to the result`,
+    plan: (ins, a) => {
+      const { shape, view } = planBlock(label, ins[0], a);
+      checkNotEmpty(label, ins[0], a, view[1]);
+      return { shape, params: view };
+    },
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0),
+          y = out(r);
+        forSegments(r, (e, ri, d, st) => (h[y + ri] = h[x + e + firstExtreme(h, x, e, d, st, largest) * st]));
+      },
+      bwd: (h, r) => {
+        const x = inp(r, 0),
+          y = out(r),
+          gx = gin(r, 0),
+          g = gout(r);
+        forSegments(r, (e, ri, d, st) => {
+          let ties = 0;
+          for (let k = 0; k < d; k++) if (isExtreme(h[x + e + k * st], h[y + ri])) ties++;
+          for (let k = 0; k < d; k++) if (isExtreme(h[x + e + k * st], h[y + ri])) h[gx + e + k * st] += h[g + ri] / ties;
+        });
+      },
+    },
+    tests: {
+      cases: [
+        ...reduceCases(),
+        rc([2, 3, 4, 5], [1, 2], true),
+        rc([2, 3, 4, 5], [0, 1, 2, 3]),
+        // (ties are not differentiable, so finite differences cannot check their even split: the
+        // examples check it against PyTorch's values)
+      ],
+    },
+  };
+}
+
+// ---- argmax, argmin: int32 index of the first arg-extreme (NaN counts as the extreme, as torch) -----
+
+function argOp<N extends string>(name: N, label: string, largest: boolean, dtype: DType): OpSpec<ReduceAttrs, N> {
+  return {
+    name,
+    module: 'reduce',
+    arity: 1,
+    inputDtypes: [dtype],
+    gradInputs: [],
+    doc: `int32 index of the first ${largest ? 'largest' : 'smallest'} element of a ${dtype} tensor along one dim, or into the flattened tensor${dtype === 'float32' ? '; a NaN wins' : ''}`,
+    plan: (ins, a) => {
+      if (a.dim != null && typeof a.dim !== 'number')
+        throw new ValueError(label, `dim must be an integer or undefined, got ${fmtValue(a.dim)} (tensor of shape ${fmtShape(ins[0].shape)})`);
+      const { shape, view } = planBlock(label, ins[0], a);
+      checkNotEmpty(label, ins[0], a, view[1]);
+      // Without a dim the index is into the flattened tensor; keepdim then keeps every dim as 1 (torch).
+      return { shape, params: a.dim == null ? [1, view[0] * view[1] * view[2], 1] : view, dtype: 'int32' };
+    },
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0),
+          y = out(r);
+        forSegments(r, (e, ri, d, st) => (h[y + ri] = firstExtreme(h, x, e, d, st, largest)));
+      },
+    },
+    tests: { cases: dtype === 'int32' ? intCases() : reduceCases() },
   };
 }
 
@@ -203,7 +409,7 @@ function softmaxLike<N extends string>(name: N, log: boolean, doc: string): OpSp
 // tail), four-lane column blocks (inner = 8, 20), blocks plus a tail (inner = 5, 7), tails alone
 // (inner = 3), 0-d tensors.
 
-export function rc(shape: number[], dim?: number, keepdim?: boolean, domain?: Domain): TestCase<ReduceAttrs> {
+export function rc(shape: number[], dim?: number | number[], keepdim?: boolean, domain?: Domain): TestCase<ReduceAttrs> {
   const name = `[${shape.join('x')}] ${dim === undefined ? 'all' : `dim ${dim}`}${keepdim ? ' keepdim' : ''}${domain ? ` in ${domain}` : ''}`;
   return { name, inputs: [{ shape, domain }], attrs: { dim, keepdim } };
 }
@@ -257,24 +463,293 @@ function softmaxCases(): TestCase<DimAttrs>[] {
   ];
 }
 
+// ---- int32 sum, amax, amin: a fold from init (no gradient) ------------------------------------------
+// The sum wraps as int32 arithmetic does (PyTorch's int32 sum is int64; ours stays int32, exact
+// until it overflows, then wrapped). The reference holds int32 values as exact float64.
+
+function intFold<N extends string>(
+  name: N,
+  label: string,
+  init: number,
+  fold: (acc: number, v: number) => number,
+  dtype: DType = 'int32',
+): OpSpec<ReduceAttrs, N> {
+  return {
+    name,
+    module: 'reduce',
+    arity: 1,
+    inputDtypes: ['int32'],
+    gradInputs: [],
+    doc: `${label} of an int32 tensor over adjacent dims (the kernel of ${label} on int32 tensors)`,
+    plan: (ins, a) => {
+      const { shape, view } = planBlock(label, ins[0], a);
+      return { shape, dtype, params: view };
+    },
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0),
+          y = out(r);
+        forSegments(r, (e, ri, d, st) => {
+          let acc = init;
+          for (let k = 0; k < d; k++) acc = fold(acc, h[x + e + k * st]);
+          h[y + ri] = acc;
+        });
+      },
+    },
+    tests: {
+      cases: [
+        ...intCases(),
+        ...asInt([rc([4, 0], 1), rc([17, 9], 0)]).map((c) => ({ ...c, inputs: [{ ...c.inputs[0], int: [-(2 ** 30), 2 ** 30] as [number, number] }] })),
+      ],
+    },
+  };
+}
+
+/** The cases as int32 inputs: values in [−5, 5), so segments hold ties. */
+function asInt(cases: TestCase<ReduceAttrs>[]): TestCase<ReduceAttrs>[] {
+  return cases.map((c) => ({
+    ...c,
+    name: `${c.name} int32`,
+    inputs: c.inputs.map((s) => ({ ...s, dtype: 'int32' as const, int: [-5, 5] as [number, number] })),
+  }));
+}
+function intCases(): TestCase<ReduceAttrs>[] {
+  return asInt(reduceCases());
+}
+
+/** Reductions over several dims at once: adjacent and not, keepdim, all of them, and an empty list (= all). */
+export function multiDimCases(): TestCase<ReduceAttrs>[] {
+  return [
+    rc([5, 7], [0, 1]),
+    rc([5, 7], []),
+    rc([3, 5, 7], [0, 1]),
+    rc([3, 5, 7], [0, 2], true),
+    rc([2, 3, 4, 5], [0, 2]),
+    rc([2, 3, 4, 5], [1, 3], true),
+    rc([2, 3, 4, 5], [-1, 0]),
+    rc([4, 1, 3], [1]),
+    rc([9, 2, 17], [2, 0]),
+  ];
+}
+
+// ---- the public reductions: composites over the kernels above, for any dims ------------------------
+
+interface ReductionOptions {
+  /** Refuse an empty reduction (max, min and their kin). */
+  nonEmpty?: boolean;
+  /** An int32 twin (no gradient, int32 result) of the public `label`, which its errors name. */
+  int32?: { label: string; out?: DType };
+}
+
+function reduction<N extends string>(
+  name: N,
+  kernel: string,
+  doc: string,
+  cases: TestCase<ReduceAttrs>[],
+  o: ReductionOptions = {},
+): CompositeDef<ReduceAttrs, N> {
+  const label = o.int32?.label ?? name;
+  return {
+    kind: 'composite',
+    name,
+    arity: 1,
+    inputDtypes: o.int32 ? ['int32'] : undefined,
+    gradInputs: o.int32 ? [] : [0],
+    doc,
+    plan: (ins, a) => {
+      const { shape, count } = planReduce(label, ins[0], a);
+      if (o.nonEmpty) checkNotEmpty(label, ins[0], a, count);
+      return { shape, dtype: o.int32 ? (o.int32.out ?? 'int32') : undefined };
+    },
+    compose: (b, [x], a) => (o.int32 ? reduceOver(b, kernel, x, a, 'copyInt', o.int32.out === 'float32' ? 'copy' : 'copyInt') : reduceOver(b, kernel, x, a)),
+    tests: { cases },
+  };
+}
+
+/**
+ * max/min: with one dim (a number), PyTorch's max(dim): the first arg-extreme takes the gradient
+ * (its index is what .indices and argmax report); without a dim, or with a list of dims (which
+ * torch.max does not take), torch.amax's rule: the gradient is split evenly among the ties.
+ */
+function maxLike<N extends string>(name: N, largest: boolean): CompositeDef<ReduceAttrs, N> {
+  const all = reduction(name, largest ? 'amaxDims' : 'aminDims', '', [], { nonEmpty: true });
+  return {
+    ...all,
+    doc:
+      `${largest ? 'largest' : 'smallest'} element: over one dim the gradient goes to the first arg-extreme (PyTorch's max(dim)); ` +
+      'over all elements or a list of dims it is split evenly among ties (torch.amax); NaN propagates',
+    plan: (ins, a) => {
+      const { shape, count } = planReduce(name, ins[0], a);
+      checkNotEmpty(name, ins[0], a, count);
+      return { shape };
+    },
+    compose: (b, [x], a) => (typeof a.dim === 'number' ? b.op(largest ? 'maxDim' : 'minDim', [x], a) : all.compose(b, [x], a)),
+    tests: { cases: [...reduceCases(), ...multiDimCases()] },
+  };
+}
+
+/**
+ * all/any: float32 0/1 masks (there is no bool dtype); nonzero, NaN included, is true. Counts the
+ * zeros (exact: a float32 sum of ones is exact below 2²⁴ elements per segment): all = no zero,
+ * any = fewer zeros than elements. Over no elements all is 1 and any 0, as PyTorch.
+ */
+function logical<N extends string>(name: N, every: boolean): CompositeDef<ReduceAttrs, N> {
+  return {
+    kind: 'composite',
+    name,
+    arity: 1,
+    gradInputs: [],
+    doc: `1 where ${every ? 'every' : 'any'} element is nonzero, else 0 (float32 mask; no gradient)`,
+    plan: (ins, a) => ({ shape: planReduce(name, ins[0], a).shape }),
+    compose: (b, [x], a) => {
+      const { count } = planReduce(name, { shape: b.shape(x), dtype: 'float32' }, a);
+      const zeros = reduceOver(b, 'sumDims', b.op('eq', [x, b.scalar(0)]), a);
+      return every ? b.op('eq', [zeros, b.scalar(0)]) : b.op('lt', [zeros, b.scalar(count)]);
+    },
+    tests: { cases: [...reduceCases(), ...multiDimCases(), rc([5, 7], 1, false, 'mask'), rc([9, 8], [0], true, 'mask'), rc([4, 0], 1), rc([0, 3])] },
+  };
+}
+
+// ---- norm ------------------------------------------------------------------------------------------
+export interface NormAttrs extends ReduceAttrs {
+  /** 2 by default; any number (±Infinity: max/min of |x|, 0: the count of nonzeros), or 'fro' (= 2). */
+  p?: number | 'fro';
+}
+
+function checkP(x: Meta, p: unknown): number {
+  if (p === 'fro') return 2;
+  if (typeof p !== 'number' || Number.isNaN(p))
+    throw new ValueError('norm', `p must be a number or 'fro', got ${fmtValue(p)} (tensor of shape ${fmtShape(x.shape)})`);
+  return p;
+}
+
+/**
+ * f(t) where t ≠ 0 and 0 where t = 0, with a gradient of 0 there: f sees 1 instead of 0 (inner
+ * where), so an infinite f'(0) never meets the 0 the outer where sends back (∞·0 = NaN).
+ */
+function zeroAtZero<T>(b: Builder<T>, t: T, f: (safe: T) => T): T {
+  const zero = b.op('eq', [t, b.scalar(0)]);
+  return b.op('where', [zero, b.scalar(0), f(b.op('where', [zero, b.scalar(1), t]))]);
+}
+
+/**
+ * (Σ |x|ᵖ)^(1/p) as torch.linalg.vector_norm. p = 2 squares (no abs); ±∞ are amax/amin of |x|
+ * (ties split the gradient evenly, as PyTorch); 0 counts nonzeros (no gradient); 1 sums |x|. The
+ * root of a zero sum, and |x|ᵖ at x = 0 for 0 < p < 1, have infinite slopes: zeroAtZero gives them
+ * PyTorch's gradient there, 0.
+ */
+const norm: CompositeDef<NormAttrs, 'norm'> = {
+  kind: 'composite',
+  name: 'norm',
+  arity: 1,
+  gradInputs: [0],
+  doc: "vector p-norm over dims (default 2, all elements): (Σ|x|ᵖ)^(1/p); ±∞, 0, 1 and 'fro'; gradient 0 at x = 0",
+  plan: (ins, a) => {
+    const p = checkP(ins[0], a.p);
+    const { shape, count } = planReduce('norm', ins[0], a);
+    if (Math.abs(p) === Infinity) checkNotEmpty('norm', ins[0], a, count);
+    return { shape };
+  },
+  compose: <T>(b: Builder<T>, [x]: readonly T[], a: NormAttrs) => {
+    const p = checkP({ shape: b.shape(x), dtype: 'float32' }, a.p ?? 2),
+      r = { dim: a.dim, keepdim: a.keepdim };
+    if (Math.abs(p) === Infinity) return reduceOver(b, p > 0 ? 'amaxDims' : 'aminDims', b.op('abs', [x]), r);
+    if (p === 0) return reduceOver(b, 'sumDims', b.op('sub', [b.scalar(1), b.op('eq', [x, b.scalar(0)])]), r);
+    if (p === 1) return reduceOver(b, 'sumDims', b.op('abs', [x]), r);
+    const power = (t: T) => b.op('pow', [t], { exponent: p });
+    const terms = p === 2 ? b.op('square', [x]) : p > 0 && p < 1 ? zeroAtZero(b, b.op('abs', [x]), power) : power(b.op('abs', [x]));
+    const s = reduceOver(b, 'sumDims', terms, r);
+    return zeroAtZero(b, s, (safe) => (p === 2 ? b.op('sqrt', [safe]) : b.op('pow', [safe], { exponent: 1 / p })));
+  },
+  tests: {
+    cases: [
+      // (p = 0 counts and has no gradient: its values are in the examples)
+      ...[2, 1, 3, 0.5, Infinity, -Infinity, 'fro' as const].flatMap((p): TestCase<NormAttrs>[] =>
+        [rc([1]), rc([7], undefined, false, 'awayFromZero'), rc([5, 7], 1, false, 'awayFromZero'), rc([2, 3, 4, 5], [0, 2], true, 'awayFromZero')].map((c) => ({
+          ...c,
+          name: `${c.name} p ${p}`,
+          attrs: { ...c.attrs, p },
+        })),
+      ),
+      { name: '[3x0] dim 1 p 2', inputs: [{ shape: [3, 0] }], attrs: { dim: 1, p: 2 } },
+      { name: '[0x3] p 1', inputs: [{ shape: [0, 3] }], attrs: { p: 1 } },
+    ],
+  },
+};
+
+const intDimCases = () => [...intCases(), ...asInt(multiDimCases())];
+
+/** max/min/amax/amin of int32, named as called: all amax/amin (no gradient, so no tie rule to choose). */
+const intExtreme = <N extends string>(name: N, label: string, largest: boolean) =>
+  reduction(name, largest ? 'amaxIntDims' : 'aminIntDims', `int32 ${largest ? 'largest' : 'smallest'} element over dims (${label})`, intDimCases(), {
+    nonEmpty: true,
+    int32: { label },
+  });
+
 export const REDUCE_OPS = defineOps(
-  // Empty segments (sum 0, mean NaN) only for the linear reductions: max and min refuse them.
-  linear('sum', false, 'sum over one dim (keepdim) or all elements; the sum of no elements is 0', [
-    ...reduceCases(),
-    rc([37, 29]),
-    rc([4, 0], 1),
-    rc([0, 3], 0, true),
-    rc([0, 3]),
-  ]),
-  linear('mean', true, 'mean over one dim (keepdim) or all elements; the mean of no elements is NaN', [
-    ...reduceCases(),
-    rc([37, 29]),
-    rc([4, 0], 1),
-    rc([0, 3], 0, true),
-    rc([0, 3]),
-  ]),
-  extreme('max', true),
-  extreme('min', false),
+  linear('sumDims', 'sum', false, [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])]),
+  linear('meanDims', 'mean', true, [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])]),
+  prodDims,
+  extreme('maxDim', 'max', true),
+  extreme('minDim', 'min', false),
+  amaxOp('amaxDims', 'amax', true),
+  amaxOp('aminDims', 'amin', false),
+  argOp('argmax', 'argmax', true, 'float32'),
+  argOp('argmin', 'argmin', false, 'float32'),
+  argOp('argmaxInt', 'argmax', true, 'int32'),
+  argOp('argminInt', 'argmin', false, 'int32'),
+  intFold('sumIntDims', 'sum', 0, (s, v) => (s + v) | 0),
+  intFold('amaxIntDims', 'amax', -(2 ** 31), Math.max),
+  intFold('aminIntDims', 'amin', 2 ** 31 - 1, Math.min),
+  // all/any of int32 masks (nonzero = true): float32 0/1, as all/any of float32
+  intFold('allIntDims', 'all', 1, (acc, v) => (acc !== 0 && v !== 0 ? 1 : 0), 'float32'),
+  intFold('anyIntDims', 'any', 0, (acc, v) => (acc !== 0 || v !== 0 ? 1 : 0), 'float32'),
   softmaxLike('softmax', false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
   softmaxLike('logSoftmax', true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
+  // Empty segments (sum 0, mean NaN, prod 1) only for the linear reductions: max and min refuse them.
+  reduction('sum', 'sumDims', 'sum over dims (a number, a list, or all; keepdim); the sum of no elements is 0', [
+    ...reduceCases(),
+    ...multiDimCases(),
+    rc([4, 0], 1),
+    rc([0, 3]),
+    rc([2, 0, 3], [0, 2]),
+  ]),
+  reduction('mean', 'meanDims', 'mean over dims (a number, a list, or all; keepdim); the mean of no elements is NaN', [
+    ...reduceCases(),
+    ...multiDimCases(),
+    rc([4, 0], 1),
+    rc([0, 3]),
+  ]),
+  reduction('prod', 'prodDims', 'product over dims; gradient the product of the others (exact with zeros); the product of no elements is 1', [
+    ...reduceCases(),
+    ...multiDimCases(),
+    rc([4, 0], 1),
+    rc([5, 7], [0, 1], false, 'mask'),
+    rc([2, 3, 4, 5], [1, 3], false, 'mask'),
+  ]),
+  maxLike('max', true),
+  maxLike('min', false),
+  reduction('amax', 'amaxDims', 'largest element over dims; the gradient is split evenly among ties (torch.amax)', [...reduceCases(), ...multiDimCases()], {
+    nonEmpty: true,
+  }),
+  reduction('amin', 'aminDims', 'smallest element over dims; the gradient is split evenly among ties (torch.amin)', [...reduceCases(), ...multiDimCases()], {
+    nonEmpty: true,
+  }),
+  logical('all', true),
+  logical('any', false),
+  norm,
+  // int32: sum wraps as int32 arithmetic; max/min/amax/amin (any dims) and argmax/argmin; no gradient.
+  reduction('sumInt', 'sumIntDims', 'int32 sum over dims (wraps on overflow, as int32 arithmetic)', intDimCases(), {
+    int32: { label: 'sum' },
+  }),
+  intExtreme('maxInt', 'max', true),
+  intExtreme('minInt', 'min', false),
+  intExtreme('amaxInt', 'amax', true),
+  intExtreme('aminInt', 'amin', false),
+  reduction('allInt', 'allIntDims', 'float32 1 where every int32 element over dims is nonzero, else 0', intDimCases(), {
+    int32: { label: 'all', out: 'float32' },
+  }),
+  reduction('anyInt', 'anyIntDims', 'float32 1 where any int32 element over dims is nonzero, else 0', intDimCases(), {
+    int32: { label: 'any', out: 'float32' },
+  }),
 );

@@ -96,24 +96,252 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [0, 0, 0, 1, 0, 0]);
     });
 
-    test('max/min ties: the first (lowest-index) extreme gets the whole gradient', () => {
-      // A row longer than one SIMD step, ties in different lanes and in the tail.
+    test("max()/min() over all elements split a tie's gradient evenly; max(dim) gives it to the first", () => {
+      // PyTorch: max() of [5, 1, 5, 5, 2, 5, 5, 5, 5] sends 1/7 to each 5 (a row longer than one SIMD step).
       let r = run((x) => x.max(), [5, 1, 5, 5, 2, 5, 5, 5, 5]);
       expectClose(r.y, [5]);
-      expectClose(r.g, [1, 0, 0, 0, 0, 0, 0, 0, 0]);
+      expectClose(r.g, [1 / 7, 0, 1 / 7, 1 / 7, 0, 1 / 7, 1 / 7, 1 / 7, 1 / 7]);
       r = run((x) => x.min(), [3, 0, 2, 0, 0]);
-      expectClose(r.g, [0, 1, 0, 0, 0]);
-      // Column kernels (dim 0 of [3, 5]): each column's first tie wins.
-      r = run(
-        (x) => x.max(0),
-        [
-          [1, 4, 4, 0, 2],
-          [4, 4, 1, 0, 2],
-          [4, 1, 4, 0, 2],
-        ],
-      );
+      expectClose(r.g, [0, 1 / 3, 0, 1 / 3, 1 / 3]);
+      // Column kernels (dim 0 of [3, 5]): each column's first tie wins, and .indices says which (torch: [1, 0, 0, 0, 0]).
+      const X = [
+        [1, 4, 4, 0, 2],
+        [4, 4, 1, 0, 2],
+        [4, 1, 4, 0, 2],
+      ];
+      r = run((x) => x.max(0), X);
       expectClose(r.y, [4, 4, 4, 0, 2]);
       expectClose(r.g, [0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      const { indices } = wg.max(wg.tensor(X), 0);
+      expect(indices.dtype).toBe('int32');
+      expect(Array.from(indices.data())).toEqual([1, 0, 0, 0, 0]);
+      const m = wg.tensor(X).min(1, true);
+      expect(m.indices.shape).toEqual([3, 1]);
+      expect(Array.from(m.indices.data())).toEqual([3, 3, 3]);
+      // A list of dims is amax's rule.
+      r = run(
+        (x) => x.max([0, 1]),
+        [
+          [1, 3],
+          [3, 0],
+        ],
+      );
+      expectClose(r.g, [0, 0.5, 0.5, 0]);
+    });
+
+    test('.indices after the input changed in place is an error; before, it is the indices of the values', () => {
+      const x = wg.tensor([
+        [1, 9],
+        [8, 2],
+      ]);
+      const y = x.max(1);
+      x.copy_(
+        wg.tensor([
+          [9, 1],
+          [2, 8],
+        ]),
+      );
+      expect(() => y.indices).toThrow(wg.ValueError);
+      expect(() => y.indices).toThrow('wasmgrad.max: .indices of max(dim 1): the input [2, 2] was modified in place after max ran');
+      const z = x.min(0);
+      expect(Array.from(z.indices.data())).toEqual([1, 0]);
+      x.zero_();
+      expect(Array.from(z.indices.data())).toEqual([1, 0]); // read before the change: kept
+    });
+
+    test('sum, mean over several dims (adjacent or not, negative, keepdim) as PyTorch', () => {
+      const A = Array.from({ length: 2 }, (_, i) => Array.from({ length: 3 }, (_, j) => Array.from({ length: 4 }, (_, k) => 12 * i + 4 * j + k)));
+      let r = run((x) => x.sum([0, 2]), A, [1, 2, 3]);
+      expect(r.shape).toEqual([3]);
+      expectClose(r.y, [60, 92, 124]);
+      expectClose(r.g, [1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3]);
+      r = run((x) => wg.sum(x, [2, 0], true), A, [1, 2, 3]);
+      expect(r.shape).toEqual([1, 3, 1]);
+      expectClose(r.y, [60, 92, 124]);
+      r = run((x) => x.mean([-1, 0]), A);
+      expectClose(r.y, [7.5, 11.5, 15.5]);
+      expectClose(r.g, new Array(24).fill(0.125));
+      expectClose(run((x) => x.sum([]), A).y, [276]); // [] reduces all dims, as torch.sum(dim=[])
+      expect(wg.zeros([2, 0, 3]).sum([0, 2]).shape).toEqual([0]);
+    });
+
+    test("prod: values and PyTorch's gradient with no, one and several zeros", () => {
+      let r = run(
+        (x) => x.prod(1),
+        [
+          [1, 0, 3, 0],
+          [2, 0, 4, 5],
+          [2, 3, 4, 5],
+        ],
+        [1, 2, 3],
+      );
+      expectClose(r.y, [0, 0, 120]);
+      expectClose(r.g, [0, 0, 0, 0, 0, 80, 0, 0, 180, 120, 90, 72]);
+      r = run(
+        (x) => wg.prod(x),
+        [
+          [2, 0.5],
+          [3, -1],
+        ],
+      );
+      expectClose(r.y, [-3]);
+      expectClose(r.g, [-1.5, -6, -1, 3]);
+      r = run(
+        (x) => x.prod(0),
+        [
+          [2, 0.5, 0],
+          [3, -1, 4],
+        ],
+      );
+      expectClose(r.y, [6, -0.5, 0]);
+      expectClose(r.g, [3, -1, 4, 2, 0.5, 0]);
+      expectClose(Array.from(wg.zeros([2, 0]).prod(1).data()), [1, 1]);
+    });
+
+    test('amax/amin: the gradient is split evenly among ties, across non-adjacent dims too', () => {
+      const X = [
+        [
+          [1, 3, 3],
+          [3, 0, 2],
+        ],
+        [
+          [3, 2, 1],
+          [1, 3, 3],
+        ],
+      ];
+      let r = run((x) => x.amax([0, 2]), X, [1, 2]);
+      expectClose(r.y, [3, 3]);
+      expectClose(r.g, [0, 1 / 3, 1 / 3, 2 / 3, 0, 0, 1 / 3, 0, 0, 0, 2 / 3, 2 / 3]);
+      r = run(
+        (x) => wg.amin(x, 1),
+        [
+          [1, 0, 0],
+          [2, 2, 5],
+        ],
+      );
+      expectClose(r.y, [0, 2]);
+      expectClose(r.g, [0, 0.5, 0.5, 0.5, 0.5, 0]);
+    });
+
+    test('argmax/argmin: int32, first occurrence, NaN wins, flattened without a dim', () => {
+      const x = wg.tensor([
+        [1, NaN, 3, NaN, 2],
+        [1, 5, 3, 5, 5],
+      ]);
+      expect(Array.from(x.argmax(1).data())).toEqual([1, 1]);
+      expect(Array.from(wg.argmin(x, 1).data())).toEqual([1, 0]);
+      const y = wg.tensor([
+        [1, 7, 3],
+        [9, -2, 9],
+      ]);
+      const a = y.argmax();
+      expect(a.dtype).toBe('int32');
+      expect(a.shape).toEqual([]);
+      expect(a.item()).toBe(3);
+      expect(y.argmax(undefined, true).shape).toEqual([1, 1]);
+      const b = y.argmin(0, true);
+      expect(b.shape).toEqual([1, 3]);
+      expect(Array.from(b.data())).toEqual([0, 1, 0]);
+    });
+
+    test('all/any: float32 masks of float32 or int32 tensors, NaN is true, empty dims as PyTorch (all 1, any 0)', () => {
+      const x = wg.tensor([
+        [1, NaN, 0],
+        [2, 3, 4],
+      ]);
+      expect(Array.from(x.all(1).data())).toEqual([0, 1]);
+      expect(Array.from(wg.any(x, 1).data())).toEqual([1, 1]);
+      expect(
+        Array.from(
+          wg
+            .tensor([
+              [0, 0],
+              [0, 1],
+            ])
+            .any(0)
+            .data(),
+        ),
+      ).toEqual([0, 1]);
+      expect(x.all().dtype).toBe('float32');
+      expect(x.all().item()).toBe(0);
+      expect(x.any([0, 1], true).shape).toEqual([1, 1]);
+      expect(Array.from(wg.zeros([2, 0]).all(1).data())).toEqual([1, 1]);
+      expect(Array.from(wg.zeros([2, 0]).any(1).data())).toEqual([0, 0]);
+      // int32 masks: nonzero is true; the result is a float32 mask too
+      const m = wg.tensor(
+        [
+          [1, -3, 0],
+          [2, 5, 7],
+        ],
+        { dtype: 'int32' },
+      );
+      expect(m.all(1).dtype).toBe('float32');
+      expect(Array.from(m.all(1).data())).toEqual([0, 1]);
+      expect(Array.from(wg.any(m, [0], true).data())).toEqual([1, 1, 1]);
+      expect(Array.from(wg.zeros([2, 0], { dtype: 'int32' }).all(1).data())).toEqual([1, 1]);
+      expect(() => m.any(2)).toThrow('wasmgrad.any: dim 2 is out of range for a tensor of shape [2, 3]');
+    });
+
+    test('norm: p = 2, 1, ±∞, 3, 0.5, fro, 0; gradient 0 at a zero vector and at zero elements (PyTorch)', () => {
+      const N = [
+        [3, -4, 0],
+        [0, 0, 0],
+      ];
+      const cases: [number | 'fro', number[], number[]][] = [
+        [2, [5, 0], [0.6, -0.8, 0, 0, 0, 0]],
+        [1, [7, 0], [1, -1, 0, 0, 0, 0]],
+        [Infinity, [4, 0], [0, -1, 0, 0, 0, 0]],
+        [-Infinity, [0, 0], [0, 0, 0, 0, 0, 0]],
+        [3, [4.497941445275415, 0], [0.4448513517305356, -0.7908468475209521, 0, 0, 0, 0]],
+        [0.5, [13.928203230275509, 0], [2.154700538379252, -1.8660254037844386, 0, 0, 0, 0]],
+        ['fro', [5, 0], [0.6, -0.8, 0, 0, 0, 0]],
+      ];
+      for (const [p, y, g] of cases) {
+        const r = run((x) => x.norm(p, 1), N);
+        expectClose(r.y, y);
+        expectClose(r.g, g);
+      }
+      expectClose(Array.from(wg.norm(wg.tensor(N), 0, 1).data()), [2, 0]);
+      let r = run((x) => wg.norm(x), N);
+      expectClose(r.y, [5]);
+      expectClose(r.g, [0.6, -0.8, 0, 0, 0, 0]);
+      r = run(
+        (x) => x.norm(Infinity),
+        [
+          [3, -3, 1],
+          [2, 3, 0],
+        ],
+      );
+      expectClose(r.y, [3]);
+      expectClose(r.g, [1 / 3, -1 / 3, 0, 0, 1 / 3, 0]);
+    });
+
+    test('logsumexp, var, varMean, stdMean over several dims', () => {
+      const A = Array.from({ length: 2 }, (_, i) => Array.from({ length: 3 }, (_, j) => Array.from({ length: 4 }, (_, k) => 12 * i + 4 * j + k)));
+      let r = run((x) => x.logsumexp([0, 2]), A);
+      expectClose(r.y, [15.440195842754672, 19.440195842754672, 23.440195842754672]);
+      const soft = [1.9697365605597577e-7, 5.354299099421009e-7, 1.4554493946090759e-6, 3.95632164160757e-6];
+      const hard = [0.032058406306428956, 0.08714378331212268, 0.23688136264051568, 0.6439103035663312];
+      expectClose(r.g, [...soft, ...soft, ...soft, ...hard, ...hard, ...hard]);
+      r = run((x) => x.var([0, 2], { correction: 0 }), A);
+      expectClose(r.y, [37.25, 37.25, 37.25]);
+      const lo = [-1.875, -1.625, -1.375, -1.125],
+        hi = [1.125, 1.375, 1.625, 1.875];
+      expectClose(r.g, [...lo, ...lo, ...lo, ...hi, ...hi, ...hi]);
+      const V = wg.tensor([
+        [1, 2, 4],
+        [3, 5, 9],
+      ]);
+      let [v, m] = V.varMean(1);
+      expectClose(Array.from(v.data()), [7 / 3, 28 / 3]);
+      expectClose(Array.from(m.data()), [7 / 3, 17 / 3]);
+      [v, m] = wg.stdMean(V, [0, 1], { keepdim: true });
+      expect(v.shape).toEqual([1, 1]);
+      expectClose(Array.from(v.data()), [Math.sqrt(8)]);
+      expectClose(Array.from(m.data()), [4]);
+      [v, m] = wg.varMean(V, 0, { correction: 0 });
+      expectClose(Array.from(v.data()), [1, 2.25, 6.25]);
+      expectClose(Array.from(m.data()), [2, 3.5, 6.5]);
     });
 
     test('max/min propagate NaN; the gradient goes to the first NaN', () => {
@@ -135,6 +363,37 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expectClose(r.y, [NaN, 0, 3, NaN, NaN]);
       expectClose(r.g, [0, 0, 1, 0, 0, 1, 1, 0, 1, 1]);
+    });
+
+    test('int32: sum stays int32 and wraps; max/min/amax/amin/argmax/argmin over dims; no gradient', () => {
+      const I = wg.tensor(
+        [
+          [3, -1, 7],
+          [7, 2, -5],
+        ],
+        { dtype: 'int32' },
+      );
+      const s = I.sum(1);
+      expect(s.dtype).toBe('int32');
+      expect(Array.from(s.data())).toEqual([9, 4]);
+      expect(I.sum().item()).toBe(13);
+      expect(Array.from(I.sum([0, 1], true).data())).toEqual([13]);
+      // 2³¹ − 1 + 1 wraps to −2³¹ (PyTorch would widen to int64 and give 2147483648).
+      expect(wg.tensor([2147483647, 1], { dtype: 'int32' }).sum().item()).toBe(-2147483648);
+      expect(Array.from(I.max(0).data())).toEqual([7, 2, 7]);
+      expect(Array.from(I.max(0).indices.data())).toEqual([1, 1, 0]);
+      expect(I.max().dtype).toBe('int32');
+      expect(I.max().item()).toBe(7);
+      expect(Array.from(wg.min(I, 1, true).data())).toEqual([-1, -5]);
+      expect(Array.from(I.amax([0, 1]).data())).toEqual([7]);
+      expect(Array.from(I.amin(0).data())).toEqual([3, -1, -5]);
+      // ties: the first index, as PyTorch
+      expect(I.argmax().item()).toBe(2);
+      expect(Array.from(I.argmax(1).data())).toEqual([2, 0]);
+      expect(Array.from(I.argmin(0).data())).toEqual([0, 0, 1]);
+      expect(I.sum(1).requiresGrad).toBe(false);
+      expect(() => I.mean()).toThrow(wg.DTypeError);
+      expect(() => wg.zeros([0], { dtype: 'int32' }).max()).toThrow('wasmgrad.max: cannot reduce over an empty dim');
     });
 
     test('softmax and logSoftmax values and gradients', () => {
@@ -188,6 +447,28 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.tensor(1).sum(1)).toThrow('wasmgrad.sum: dim 1 is out of range for a tensor of shape [] (expected an integer in [-1, 0])');
       expect(() => wg.zeros([3, 0]).max(1)).toThrow('wasmgrad.max: cannot reduce over an empty dim: tensor of shape [3, 0], dim 1 has no max');
       expect(() => wg.zeros([0]).min()).toThrow('wasmgrad.min: cannot reduce over an empty dim: tensor of shape [0] has no min');
+    });
+
+    test('errors: repeated dims, bad dim lists, argmax dims, norm p, extremes of nothing', () => {
+      const x = wg.tensor([M, M]);
+      expect(() => x.sum([0, -3])).toThrow(wg.ValueError);
+      expect(() => x.sum([0, -3])).toThrow('wasmgrad.sum: dim 0 appears more than once in dims [0, -3] (tensor of shape [2, 2, 3])');
+      expect(() => x.prod([1, 3])).toThrow('wasmgrad.prod: dim 3 is out of range for a tensor of shape [2, 2, 3] (expected an integer in [-3, 2])');
+      expect(() => x.mean([0.5])).toThrow('wasmgrad.mean: dim must be an integer, got 0.5');
+      expect(() => wg.sum(x, '1' as never)).toThrow('wasmgrad.sum: dim must be an integer or an array of integers, got "1"');
+      expect(() => wg.argmax(x, [0, 1] as never)).toThrow('wasmgrad.argmax: dim must be an integer or undefined, got [0, 1] (tensor of shape [2, 2, 3])');
+      expect(() => wg.zeros([0, 2]).argmax()).toThrow('wasmgrad.argmax: cannot reduce over an empty dim: tensor of shape [0, 2] has no argmax');
+      expect(() => wg.zeros([0, 2]).argmin(0)).toThrow('wasmgrad.argmin: cannot reduce over an empty dim: tensor of shape [0, 2], dim 0 has no argmin');
+      expect(() => wg.zeros([2, 0, 3]).amax([1, 2])).toThrow(
+        'wasmgrad.amax: cannot reduce over an empty dim: tensor of shape [2, 0, 3], dim [1, 2] has no amax',
+      );
+      expect(() => wg.zeros([2, 0]).max([0, 1])).toThrow(wg.ShapeError);
+      expect(() => x.norm('nuc' as never)).toThrow(wg.ValueError);
+      expect(() => x.norm('nuc' as never)).toThrow(`wasmgrad.norm: p must be a number or 'fro', got "nuc" (tensor of shape [2, 2, 3])`);
+      expect(() => x.norm(NaN)).toThrow("wasmgrad.norm: p must be a number or 'fro', got NaN");
+      expect(() => wg.zeros([0]).norm(Infinity)).toThrow('wasmgrad.norm: cannot reduce over an empty dim: tensor of shape [0] has no norm');
+      expect(() => x.any(0, 1 as never)).toThrow('wasmgrad.any: keepdim must be a boolean, got 1');
+      expect(() => x.varMean(0, { bessel: true } as never)).toThrow(wg.ValueError);
     });
   });
 }

@@ -1,0 +1,96 @@
+/**
+ * Sorting and scans as functions: sort, argsort, topk, cumsum, cumprod, cummax, cummin,
+ * logcumsumexp. Table: src/ops/sort.ts. sort/topk/cummax/cummin return { values, indices } (PyTorch's
+ * named tuples): the indices from an int32 index op, the values taken at them (takeAlong), whose
+ * backward scatters the gradient to those indices.
+ */
+import { ValueError, fmtShape, fmtValue } from '../errors.js';
+import { checkBool, checkOptions } from '../engine/check.js';
+import { apply } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
+import { op } from '../ops/index.js';
+import { sliceView } from '../ops/shape.js';
+import { planScan } from '../ops/sort.js';
+import { normDim } from '../ops/reduce.js';
+
+/** PyTorch's (values, indices) pairs: indices are int32. */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor;
+}
+
+export interface SortOptions {
+  /** Default −1. */
+  dim?: number;
+  descending?: boolean;
+  /** Accepted for PyTorch's signature: the sort is always stable. */
+  stable?: boolean;
+}
+
+/** Checks sort's options under fn's name (so a bad argument is named after what the user called). */
+function sortArgs(fn: string, x: Tensor, opts: SortOptions | undefined): { dim: number; descending: boolean } {
+  const { dim = -1, descending = false, stable } = checkOptions<SortOptions>(fn, opts, ['dim', 'descending', 'stable']);
+  checkBool(fn, 'descending', descending);
+  checkBool(fn, 'stable', stable);
+  planScan(fn, x, dim);
+  return { dim, descending };
+}
+
+/** The values of x at int32 indices along dim (float32 or int32 x), with the indices. */
+const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices => ({
+  values: apply(x.dtype === 'int32' ? op('takeAlongInt') : op('takeAlong'), [x, indices], { dim }),
+  indices,
+});
+const order = (x: Tensor, a: { dim: number; descending: boolean }): Tensor => apply(x.dtype === 'int32' ? op('argsortInt') : op('argsort'), [x], a);
+
+/** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort). */
+export const argsort = (x: Tensor, opts?: SortOptions): Tensor => order(x, sortArgs('argsort', x, opts));
+
+/** { values, indices } of x (float32 or int32) sorted along dim (stable; NaN the largest); the gradient follows the indices. */
+export function sort(x: Tensor, opts?: SortOptions): ValuesIndices {
+  const a = sortArgs('sort', x, opts);
+  return take(x, order(x, a), a.dim);
+}
+
+export interface TopkOptions {
+  /** Default −1. */
+  dim?: number;
+  /** true (default): the k largest, in descending order; false: the k smallest, ascending. */
+  largest?: boolean;
+  /** Accepted for PyTorch's signature: the result is always sorted. */
+  sorted?: boolean;
+}
+
+/**
+ * The k largest (smallest) elements along dim, as { values, indices }, sorted; ties keep index
+ * order (PyTorch leaves their order unspecified). k from 0 to the dim's size.
+ */
+export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
+  const { dim = -1, largest = true, sorted } = checkOptions<TopkOptions>('topk', opts, ['dim', 'largest', 'sorted']);
+  checkBool('topk', 'largest', largest);
+  checkBool('topk', 'sorted', sorted);
+  const [, d] = planScan('topk', x, dim);
+  if (!Number.isInteger(k) || k < 0 || k > d)
+    throw new ValueError('topk', `k must be an integer in [0, ${d}] (the size of dim ${dim} of a tensor of shape ${fmtShape(x.shape)}), got ${fmtValue(k)}`);
+  let indices = order(x, { dim, descending: largest });
+  if (k < d) {
+    const nd = normDim('topk', x.shape, dim);
+    indices = apply(op('copyInt'), [indices], sliceView(x.shape, nd, 0, k));
+  }
+  return take(x, indices, dim);
+}
+
+/** The running sum along dim; int32 stays int32, wrapping on overflow. */
+export const cumsum = (x: Tensor, dim: number): Tensor => apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
+/** The running product along dim; its gradient is exact where x holds zeros. */
+export const cumprod = (x: Tensor, dim: number): Tensor => apply(op('cumprod'), [x], { dim });
+/** log of the running Σ eˣ along dim, computed stably. */
+export const logcumsumexp = (x: Tensor, dim: number): Tensor => apply(op('logcumsumexp'), [x], { dim });
+
+function cumExtreme(largest: boolean, x: Tensor, dim: number): ValuesIndices {
+  return take(x, apply(op('cummaxIndex'), [x], { dim, largest }), dim);
+}
+/** { values, indices } of the running max along dim; ties take the later index, NaN sticks (torch.cummax). */
+export const cummax = (x: Tensor, dim: number): ValuesIndices => cumExtreme(true, x, dim);
+/** { values, indices } of the running min along dim, as cummax. */
+export const cummin = (x: Tensor, dim: number): ValuesIndices => cumExtreme(false, x, dim);

@@ -1,0 +1,368 @@
+/**
+ * Sorting and scans along one dim: argsort, cummaxIndex (cummax/cummin's indices), takeAlong (the
+ * values at those indices, with the gradient scattered back), cumsum, cumprod, logcumsumexp.
+ * Kernels: assembly/kernels/sort.ts. The public sort/topk/cummax (src/api/sort.ts) pair an index
+ * op with takeAlong, so one gradient rule (scatter to the index) serves all of them.
+ *
+ * Every op views its input as [outer, d, inner] around the dim, as the reductions do
+ * (src/ops/reduce.ts: P0..P2, elements of a segment `inner` apart), and keeps the input's shape.
+ */
+import { ValueError, fmtValue } from '../errors.js';
+import { sortScratchWords } from './contract.js';
+import { forSegments, normDim, segmentView } from './reduce.js';
+import {
+  checkBool,
+  defineOps,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  out,
+  param,
+  sizeOf,
+  type DType,
+  type Domain,
+  type InputSpec,
+  type Meta,
+  type OpSpec,
+  type TestCase,
+} from './types.js';
+
+export interface ScanAttrs {
+  /** The dim to sort or scan along (negative counts from the end). */
+  dim: number;
+}
+export interface SortAttrs extends ScanAttrs {
+  descending?: boolean;
+}
+export interface CumExtremeAttrs extends ScanAttrs {
+  /** true: cummax, false: cummin. */
+  largest: boolean;
+}
+
+/** The [outer, d, inner] view along attrs.dim, which must be given (as PyTorch's cumsum). */
+export function planScan(op: string, x: Meta, dim: unknown): [number, number, number] {
+  if (typeof dim !== 'number') throw new ValueError(op, `dim must be an integer, got ${fmtValue(dim)} (tensor of shape ${fmtShape(x.shape)})`);
+  return segmentView(x.shape, x.shape.length === 0 ? undefined : normDim(op, x.shape, dim));
+}
+
+/** Reference: the d values of the segment at e, st apart, from base x. */
+const segment = (h: Float64Array, x: number, e: number, d: number, st: number) => Array.from({ length: d }, (_, k) => h[x + e + k * st]);
+
+// ---- argsort -------------------------------------------------------------------------------------
+/**
+ * Order of a before b: ascending or descending, NaN the largest (first when descending, last when
+ * not), as torch.sort. Equal keys (NaN with NaN) are not before each other, so a stable sort keeps
+ * their order: the sort is always stable.
+ */
+function sortsBefore(a: number, b: number, descending: boolean): boolean {
+  const an = Number.isNaN(a),
+    bn = Number.isNaN(b);
+  if (descending) return (an && !bn) || a > b;
+  return (bn && !an) || a < b;
+}
+
+const argsort = <N extends string>(name: N, dtype: DType): OpSpec<SortAttrs, N> => ({
+  name,
+  module: 'sort',
+  arity: 1,
+  inputDtypes: [dtype],
+  gradInputs: [],
+  doc: `int32 indices that sort a ${dtype} tensor along a dim (stable; descending optional${dtype === 'float32' ? '; NaN sorts as the largest' : ''})`,
+  plan: (ins, a) => {
+    const view = planScan('argsort', ins[0], a.dim);
+    checkBool('argsort', 'descending', a.descending);
+    return {
+      shape: [...ins[0].shape],
+      dtype: 'int32',
+      params: [...view, a.descending ? 1 : 0],
+      workspace: sizeOf(ins[0].shape) > 0 ? sortScratchWords(view[1]) : 0,
+    };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r),
+        desc = param(r, 3) !== 0;
+      forSegments(r, (e, _, d, st) => {
+        const v = segment(h, x, e, d, st);
+        // Array.prototype.sort is stable: equal keys keep their index order.
+        const order = v.map((_, k) => k).sort((i, j) => (sortsBefore(v[i], v[j], desc) ? -1 : sortsBefore(v[j], v[i], desc) ? 1 : 0));
+        order.forEach((k, j) => (h[y + e + j * st] = k));
+      });
+    },
+  },
+  tests: { cases: dtype === 'int32' ? intCases(sortCases()) : sortCases() },
+});
+
+// ---- cummaxIndex ---------------------------------------------------------------------------------
+/**
+ * Index of the running max (min) as torch.cummax: a later element equal to the running extreme
+ * takes over (>=), and a NaN takes over and stays the extreme (each new NaN takes over again).
+ */
+function takesOver(v: number, cur: number, largest: boolean): boolean {
+  if (Number.isNaN(v)) return true;
+  if (Number.isNaN(cur)) return false;
+  return largest ? v >= cur : v <= cur;
+}
+
+const cummaxIndex: OpSpec<CumExtremeAttrs, 'cummaxIndex'> = {
+  name: 'cummaxIndex',
+  module: 'sort',
+  arity: 1,
+  gradInputs: [],
+  doc: 'int32 index of the running max (largest) or min along a dim; ties take the later index, NaN sticks (torch.cummax)',
+  plan: (ins, a) => {
+    const view = planScan(a.largest ? 'cummax' : 'cummin', ins[0], a.dim);
+    return { shape: [...ins[0].shape], dtype: 'int32', params: [...view, a.largest ? 1 : 0] };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r),
+        largest = param(r, 3) !== 0;
+      forSegments(r, (e, _, d, st) => {
+        let best = 0;
+        for (let k = 0; k < d; k++) {
+          if (takesOver(h[x + e + k * st], h[x + e + best * st], largest)) best = k;
+          h[y + e + k * st] = best;
+        }
+      });
+    },
+  },
+  tests: { cases: cummaxCases() },
+};
+
+// ---- takeAlong -----------------------------------------------------------------------------------
+/**
+ * out[o, k, i] = x[o, idx[o, k, i], i]: x [outer, dIn, inner], idx [outer, dOut, inner] (int32,
+ * in range: only index ops of this group make them). Backward scatters g back: gx[o, idx, i] += g.
+ * Params: outer, dIn, dOut, inner.
+ */
+function forTaken(h: Float64Array, r: Int32Array, f: (src: number, dst: number) => void): void {
+  const [outer, dIn, dOut, inner] = [0, 1, 2, 3].map((k) => param(r, k));
+  const idx = inp(r, 1);
+  for (let o = 0; o < outer; o++)
+    for (let k = 0; k < dOut; k++)
+      for (let i = 0; i < inner; i++) {
+        const dst = (o * dOut + k) * inner + i;
+        f((o * dIn + h[idx + dst]) * inner + i, dst);
+      }
+}
+
+const takeAlong = <N extends string>(name: N, dtype: DType): OpSpec<ScanAttrs, N> => ({
+  name,
+  module: 'sort',
+  arity: 2,
+  inputDtypes: [dtype, 'int32'],
+  gradInputs: dtype === 'float32' ? [0] : [],
+  doc: `${dtype} x at int32 indices along a dim (the values of sort, topk, cummax)${dtype === 'float32' ? '; gradient scattered back to the indices' : ''}`,
+  plan: ([x, idx], a) => {
+    const [outer, dIn, inner] = planScan('takeAlong', x, a.dim);
+    const dOut = x.shape.length === 0 ? 1 : idx.shape[normDim('takeAlong', x.shape, a.dim)];
+    return { shape: [...idx.shape], dtype, params: [outer, dIn, dOut, inner] };
+  },
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r);
+      forTaken(h, r, (src, dst) => (h[y + dst] = h[x + src]));
+    },
+    bwd: (h, r) => {
+      const gx = gin(r, 0),
+        g = gout(r);
+      forTaken(h, r, (src, dst) => (h[gx + src] += h[g + dst]));
+    },
+  },
+  tests: { cases: dtype === 'int32' ? intCases(takeCases()) : takeCases() },
+});
+
+// ---- cumsum, cumprod, logcumsumexp ------------------------------------------------------------------
+// Both backends accumulate in float64 (the WASM kernels too: one f64 add per element).
+
+/** An op mapping each segment to a segment of the same length: fwd(values) and bwd(values, outputs, grads). */
+function scan<N extends string>(
+  name: N,
+  doc: string,
+  fwd: (v: number[]) => number[],
+  bwd: (v: number[], y: number[], g: number[]) => number[],
+  cases: TestCase<ScanAttrs>[],
+): OpSpec<ScanAttrs, N> {
+  return {
+    name,
+    module: 'sort',
+    arity: 1,
+    gradInputs: [0],
+    doc,
+    plan: (ins, a) => ({ shape: [...ins[0].shape], params: planScan(name, ins[0], a.dim) }),
+    ref: {
+      fwd: (h, r) => {
+        const x = inp(r, 0),
+          y = out(r);
+        forSegments(r, (e, _, d, st) => fwd(segment(h, x, e, d, st)).forEach((v, k) => (h[y + e + k * st] = v)));
+      },
+      bwd: (h, r) => {
+        const x = inp(r, 0),
+          y = out(r),
+          gx = gin(r, 0),
+          g = gout(r);
+        forSegments(r, (e, _, d, st) =>
+          bwd(segment(h, x, e, d, st), segment(h, y, e, d, st), segment(h, g, e, d, st)).forEach((v, k) => (h[gx + e + k * st] += v)),
+        );
+      },
+    },
+    tests: { cases },
+  };
+}
+
+/** Running fold: out[k] = f(out[k − 1], v[k]), out[0] = v[0]. */
+function running(v: number[], f: (acc: number, x: number) => number): number[] {
+  const y: number[] = [];
+  v.forEach((x, k) => y.push(k === 0 ? x : f(y[k - 1], x)));
+  return y;
+}
+
+/** gx_k = Σ_{j ≥ k} g_j · term(j, k): the reference gradients, written as the definition. */
+const suffixSums = (d: number, term: (j: number, k: number) => number) =>
+  Array.from({ length: d }, (_, k) => Array.from({ length: d - k }, (_, i) => term(k + i, k)).reduce((s, t) => s + t, 0));
+
+/** log(eᵃ + eᵇ) without overflow; −∞ when both are −∞ (not −∞ − −∞ = NaN). */
+const logAddExp = (a: number, b: number) => {
+  const m = Math.max(a, b);
+  return m === -Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b)));
+};
+
+// ---- test cases ----------------------------------------------------------------------------------
+// Segments of 1, 7, 17 and 100 elements (the SIMD tile ± 1 and a long one), rows (inner = 1) and
+// columns (inner > 1), 0-d and 0-size tensors.
+
+function sc<A extends ScanAttrs>(shape: number[], attrs: A, domain?: Domain, extra?: InputSpec[]): TestCase<A> {
+  const more = Object.entries(attrs)
+    .filter(([k]) => k !== 'dim')
+    .map(([k, v]) => ` ${k} ${v}`)
+    .join('');
+  return { name: `[${shape.join('x')}] dim ${attrs.dim}${more}${domain ? ` in ${domain}` : ''}`, inputs: [{ shape, domain }, ...(extra ?? [])], attrs };
+}
+
+function scanCases(): TestCase<ScanAttrs>[] {
+  return [
+    sc([1], { dim: 0 }),
+    sc([], { dim: 0 }),
+    sc([7], { dim: -1 }),
+    sc([17], { dim: 0 }),
+    sc([5, 7], { dim: 1 }),
+    sc([5, 7], { dim: 0 }),
+    sc([3, 17], { dim: 1 }),
+    sc([2, 9, 5], { dim: 1 }),
+    sc([2, 3, 4, 5], { dim: -3 }),
+    sc([9, 1, 7], { dim: 1 }),
+    sc([0, 3], { dim: 1 }),
+    sc([3, 0], { dim: 1 }),
+  ];
+}
+
+/** Ties: 0/1 inputs ('mask') tie in almost every segment; long segments of 100. */
+function sortCases(): TestCase<SortAttrs>[] {
+  return [
+    ...scanCases(),
+    sc([100], { dim: 0 }),
+    sc([3, 100], { dim: 1, descending: true }),
+    sc([17, 3], { dim: 0, descending: true }),
+    sc([7, 5], { dim: 1 }, 'mask'),
+    sc([100], { dim: 0, descending: true }, 'mask'),
+    sc([17, 4], { dim: 0 }, 'mask'),
+  ];
+}
+
+function cummaxCases(): TestCase<CumExtremeAttrs>[] {
+  return [true, false].flatMap((largest) => [
+    ...scanCases().map((c) => ({ ...c, name: `${c.name} largest ${largest}`, attrs: { ...c.attrs!, largest } })),
+    sc([17], { dim: 0, largest }, 'mask'),
+    sc([7, 5], { dim: 0, largest }, 'mask'),
+  ]);
+}
+
+/** The cases with an int32 first input: values in [−5, 5), so sorts meet ties. */
+function intCases<A>(cases: TestCase<A>[]): TestCase<A>[] {
+  return cases.map((c) => ({
+    ...c,
+    name: `${c.name} int32`,
+    inputs: [{ ...c.inputs[0], dtype: 'int32' as const, int: [-5, 5] as [number, number] }, ...c.inputs.slice(1)],
+  }));
+}
+
+function takeCases(): TestCase<ScanAttrs>[] {
+  const t = (x: number[], dim: number, idx: number[]): TestCase<ScanAttrs> => {
+    const nd = x.length === 0 ? 0 : dim < 0 ? dim + x.length : dim;
+    return sc(x, { dim }, undefined, [{ shape: idx, dtype: 'int32', int: [0, x[nd] ?? 1] }]);
+  };
+  return [
+    t([1], 0, [1]),
+    t([], 0, []),
+    t([7], 0, [7]),
+    t([5, 7], 1, [5, 3]),
+    t([5, 7], 0, [9, 7]),
+    t([2, 17, 5], 1, [2, 17, 5]),
+    t([3, 9, 4], -2, [3, 1, 4]),
+    t([4, 3], 1, [4, 0]),
+  ];
+}
+
+// ---- cumsum of int32: wraps as int32 arithmetic (PyTorch's is int64), no gradient -------------------
+const cumsumInt: OpSpec<ScanAttrs, 'cumsumInt'> = {
+  name: 'cumsumInt',
+  module: 'sort',
+  arity: 1,
+  inputDtypes: ['int32'],
+  gradInputs: [],
+  doc: 'int32 running sum along a dim (wraps on overflow, as int32 arithmetic)',
+  plan: (ins, a) => ({ shape: [...ins[0].shape], dtype: 'int32', params: planScan('cumsum', ins[0], a.dim) }),
+  ref: {
+    fwd: (h, r) => {
+      const x = inp(r, 0),
+        y = out(r);
+      forSegments(r, (e, _, d, st) => running(segment(h, x, e, d, st), (s, v) => (s + v) | 0).forEach((v, k) => (h[y + e + k * st] = v)));
+    },
+  },
+  tests: {
+    cases: [
+      ...intCases(scanCases()),
+      ...intCases([sc([17], { dim: 0 })]).map((c) => ({ ...c, inputs: [{ ...c.inputs[0], int: [2 ** 29, 2 ** 30] as [number, number] }] })),
+    ],
+  },
+};
+
+export const SORT_OPS = defineOps(
+  argsort('argsort', 'float32'),
+  cummaxIndex,
+  takeAlong('takeAlong', 'float32'),
+  argsort('argsortInt', 'int32'),
+  takeAlong('takeAlongInt', 'int32'),
+  cumsumInt,
+  scan(
+    'cumsum',
+    'running sum along a dim; gradient the reversed running sum of g',
+    (v) => running(v, (s, x) => s + x),
+    (_v, _y, g) => suffixSums(g.length, (j) => g[j]),
+    scanCases(),
+  ),
+  scan(
+    'cumprod',
+    'running product along a dim; gradient Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i, exact with zeros (no division by x)',
+    (v) => running(v, (p, x) => p * x),
+    (v, _y, g) =>
+      suffixSums(g.length, (j, k) => {
+        let p = g[j];
+        for (let i = 0; i <= j; i++) if (i !== k) p *= v[i];
+        return p;
+      }),
+    [...scanCases(), sc([17], { dim: 0 }, 'mask'), sc([5, 7], { dim: 1 }, 'mask'), sc([9, 4], { dim: 0 }, 'mask')],
+  ),
+  scan(
+    'logcumsumexp',
+    'log of the running Σ eˣ along a dim, stable (running log-add-exp); gradient Σ_{j≥k} g_j·e^(x_k − y_j)',
+    (v) => running(v, logAddExp),
+    (v, y, g) => suffixSums(g.length, (j, k) => (v[k] === -Infinity ? 0 : g[j] * Math.exp(v[k] - y[j]))),
+    [...scanCases(), sc([5, 7], { dim: 1 }, [-1000, 1000]), sc([17], { dim: 0 }, [-80, 80])],
+  ),
+);
