@@ -44,7 +44,7 @@ const wasm = backend('wasm') as WasmBackend;
 wg.manualSeed(1);
 
 const X = wg.randn([N, IN]);
-const xs = Float32Array.from(X.values());
+const xs = Float32Array.from(X.rawValues());
 const labels = Int32Array.from({ length: N }, (_, i) => {
   let best = 0;
   for (let c = 1; c < CLASSES; c++) if (xs[i * IN + c] > xs[i * IN + best]) best = c;

@@ -52,7 +52,7 @@ function checkParamGrads(m: nn.Module, loss: () => wg.Tensor, tol = 1e-6): void 
   const eps = 1e-6;
   for (const [name, p] of m.namedParameters()) {
     const analytic = grad(p);
-    const base = Array.from(p.values());
+    const base = Array.from(p.rawValues());
     const numeric = base.map((_, k) => {
       const at = (d: number) => {
         setValues(

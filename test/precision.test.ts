@@ -69,8 +69,8 @@ function maxRelErr(got: ArrayLike<number>, want: ArrayLike<number>, scale: Array
 }
 const relErr = (got: number, want: number) => Math.abs(got - want) / Math.abs(want);
 
-const vals = (t: Tensor) => t.values();
-const grad = (t: Tensor) => t.grad!.values();
+const vals = (t: Tensor) => t.rawValues();
+const grad = (t: Tensor) => t.grad!.rawValues();
 const param = (x: Float32Array, shape: number[]) => wg.tensor(x, { shape, requiresGrad: true });
 
 for (const be of ['wasm', 'reference'] as const) {

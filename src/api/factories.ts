@@ -114,7 +114,7 @@ function probabilityRows(fn: string, probs: Tensor): Float64Array[] {
   if (probs.ndim !== 1 && probs.ndim !== 2) throw new ShapeError(fn, `probabilities must be 1-D or 2-D, got shape ${fmtShape(probs.shape)}`);
   const k = probs.shape[probs.ndim - 1];
   if (k === 0) throw new ShapeError(fn, `probabilities of shape ${fmtShape(probs.shape)} have no category`);
-  const v = Float64Array.from(probs.values(), Math.fround); // the float32 values, as on the WASM backend
+  const v = Float64Array.from(probs.rawValues(), Math.fround); // the float32 values, as on the WASM backend
   const bad = v.findIndex((p) => !Number.isFinite(p) || p < 0);
   if (bad >= 0) throw new ValueError(fn, `probabilities must be finite and non-negative, got ${fmtValue(v[bad])} at flat index ${bad}`);
   const rows = Array.from({ length: v.length / k }, (_, r) => v.subarray(r * k, (r + 1) * k));
@@ -194,7 +194,7 @@ export function bernoulli(x: Tensor, p?: number): Tensor {
     return make('bernoulli', [...x.shape], x.dtype, (be, ptr, n) => writeGenerated(be, ptr, n, x.dtype, () => (uniform() < p ? 1 : 0)));
   }
   if (x.dtype !== 'float32') throw new DTypeError('bernoulli', `probabilities must be a float32 tensor, got ${x.dtype} ${fmtShape(x.shape)} (or pass p)`);
-  const probs = Float64Array.from(x.values(), Math.fround); // the float32 values, as on the WASM backend
+  const probs = Float64Array.from(x.rawValues(), Math.fround); // the float32 values, as on the WASM backend
   const bad = probs.findIndex((q) => !(q >= 0 && q <= 1));
   if (bad >= 0) throw new ValueError('bernoulli', `probabilities must be in [0, 1], got ${fmtValue(probs[bad])} at flat index ${bad}`);
   return make('bernoulli', [...x.shape], 'float32', (be, ptr, n) => writeGenerated(be, ptr, n, 'float32', (i) => (uniform() < probs[i] ? 1 : 0)));

@@ -54,7 +54,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
     let ok = true;
     for (let i = 0; i < inputs.length; i++) {
       if (!inputs[i].requiresGrad || inputs[i].dtype !== 'float32') continue;
-      const analytic = xs[i].grad ? xs[i].grad!.values() : new Float64Array(inputs[i].size);
+      const analytic = xs[i].grad ? xs[i].grad!.rawValues() : new Float64Array(inputs[i].size);
       for (let k = 0; k < vals[i].length; k++) {
         const at = (delta: number) => {
           const v = Float64Array.from(vals[i]);

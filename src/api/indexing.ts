@@ -187,7 +187,7 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
   const shape = broadcastShapes('maskedSelect', [x.shape, mask.shape]);
   if (sink.mode !== 'off')
     sink.slow(`maskedSelect reads its mask ${fmtShape(mask.shape)} ${mask.dtype} in JavaScript: the result's size is the number of true elements`);
-  const m = mask.values();
+  const m = mask.rawValues();
   const picked: number[] = [];
   const { params } = planBroadcast('maskedSelect', [mask, { shape, dtype: 'float32' }]);
   forEachBroadcast(params, 1, (i, [j]) => {

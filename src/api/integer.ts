@@ -114,7 +114,7 @@ function checkDivisor(name: string, b: TensorLike): void {
     return;
   }
   if (sink.mode !== 'off') return;
-  const at = b.values().indexOf(0);
+  const at = b.rawValues().indexOf(0);
   if (at >= 0) throw new ValueError(name, `integer division by zero: the int32 divisor of shape ${fmtShape(b.shape)} holds 0 at flat index ${at}`);
 }
 

@@ -23,7 +23,7 @@ function checkLabels(loss: string, x: Tensor, labels: Tensor, ignoreIndex: numbe
     );
   planLabels(loss, x, labels);
   const C = x.shape[classDim(loss, x.shape)];
-  const v = labels.values();
+  const v = labels.rawValues();
   let ignored = false;
   for (let j = 0; j < v.length; j++) {
     if (v[j] === ignoreIndex) {

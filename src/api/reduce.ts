@@ -45,7 +45,8 @@ export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x,
 export const norm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor => apply(op('norm'), [x], { p, dim, keepdim });
 
 /** max(dim)/min(dim) values that also carry PyTorch's indices (int32, the first arg-extreme). */
-export type WithIndices = Tensor & { readonly indices: Tensor };
+/** A max(dim)/min(dim) result: the values tensor, also as its own `.values` field, with int32 `.indices` (PyTorch's namedtuple fields). */
+export type WithIndices = Tensor & { readonly values: Tensor; readonly indices: Tensor };
 
 /**
  * Gives y an `indices` property, computed by argmax/argmin on first access (most callers only use
@@ -69,6 +70,9 @@ function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepd
     },
     configurable: true,
   });
+  // PyTorch's (values, indices): `.values` is the result itself (shadowing Tensor.values(), which
+  // the library does not read: it reads rawValues()), so `const { values, indices } = x.max(1)` works.
+  Object.defineProperty(y, 'values', { value: y, configurable: true });
   return y as WithIndices;
 }
 

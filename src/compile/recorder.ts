@@ -420,7 +420,7 @@ class Recorder implements ReplaySink {
   markValidated(p: Program, args: readonly unknown[]): void {
     for (const i of p.bound?.readArgs ?? []) {
       const t = args[i] as Tensor;
-      const v = t.values(); // the run may have spilled it (its step ended): read it wherever it is
+      const v = t.rawValues(); // the run may have spilled it (its step ended): read it wherever it is
       let seen = p.seen.get(i) ?? new Uint8Array(64);
       for (let k = 0; k < v.length; k++) {
         const x = v[k];

@@ -41,7 +41,7 @@ function seedValues(root: Tensor, grad: Tensor | number | ArrayLike<number> | un
     grad.assertAlive('backward');
     if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i]))
       throw new ShapeError('backward', `seed shape ${fmtShape(grad.shape)} does not match tensor shape ${fmtShape(root.shape)}`);
-    return grad.values();
+    return grad.rawValues();
   }
   const isNumbers = Array.isArray(grad)
     ? grad.every((v) => typeof v === 'number')

@@ -43,7 +43,7 @@ export function checkFunction(fn: string, name: string, v: unknown): asserts v i
  * ValueError naming the value, its position among the indices, `target` and the valid range.
  */
 export function checkIndices(fn: string, idx: Tensor, n: number, target: string, wrap = false): void {
-  const v = idx.values();
+  const v = idx.rawValues();
   const lo = wrap ? -n : 0;
   for (let p = 0; p < v.length; p++) {
     if (v[p] >= lo && v[p] < n) continue;

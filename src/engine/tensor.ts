@@ -114,18 +114,27 @@ export class Tensor implements Meta {
   item(): number {
     this.assertAlive('item');
     if (this.size !== 1) throw new ShapeError('item', `tensor of shape ${fmtShape(this.shape)} has ${this.size} elements, not 1`);
-    return this.values()[0];
+    return this.rawValues()[0];
   }
 
   /** A copy of the elements: Float32Array for float32 tensors, Int32Array for int32. */
   data(): Float32Array | Int32Array {
-    const v = this.values();
+    const v = this.rawValues();
     if (v instanceof Float64Array) return this.dtype === 'int32' ? Int32Array.from(v) : Float32Array.from(v);
     return v;
   }
 
-  /** @internal The elements as the backend holds them (Float64Array on the reference backend). */
+  /**
+   * The elements as the backend holds them (Float64Array on the reference backend), without a
+   * copy where it can. The library reads through rawValues(): a result of max(dim)/min(dim) may
+   * carry PyTorch's `.values` field instead of this method.
+   */
   values(): Float32Array | Int32Array | Float64Array {
+    return this.rawValues();
+  }
+
+  /** @internal The elements as the backend holds them: what the library reads (values() may be shadowed, see above). */
+  rawValues(): Float32Array | Int32Array | Float64Array {
     this.checkUsable('data');
     const s = this.storage;
     sink.assertReadable(s, this.dtype);
@@ -136,7 +145,7 @@ export class Tensor implements Meta {
 
   /** Nested arrays like the tensor's shape (a number for a 0-d tensor). */
   toArray(): NestedArray {
-    const v = this.values();
+    const v = this.rawValues();
     const build = (dim: number, offset: number): NestedArray => {
       if (dim === this.shape.length) return v[offset];
       const stride = this.shape.slice(dim + 1).reduce((a, b) => a * b, 1);
@@ -175,7 +184,7 @@ export class Tensor implements Meta {
   toString(): string {
     let values: ArrayLike<number>;
     try {
-      values = this.values();
+      values = this.rawValues();
     } catch {
       return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''}${this.storage.alive ? '' : ', freed'})`;
     }

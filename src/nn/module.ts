@@ -304,7 +304,7 @@ function onBackendOf(target: Tensor, src: Tensor): Tensor {
   const prev = getBackend();
   setBackend(target.storage.backend.name);
   try {
-    return tensor(src.values(), { shape: src.shape, dtype: src.dtype });
+    return tensor(src.rawValues(), { shape: src.shape, dtype: src.dtype });
   } finally {
     setBackend(prev);
   }

@@ -369,7 +369,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const state: Record<number, ParamStateDict> = {};
     this.state.forEach((st, i) => {
       if (st === undefined) return;
-      state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.counters.values()[0]), ...st.buffers };
+      state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.counters.rawValues()[0]), ...st.buffers };
     });
     const group = { ...cloneHyper(this.syncLr()), params: this.params.map((_, i) => i) };
     return { state, paramGroups: [group] };
@@ -463,7 +463,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const st: ParamState = old !== undefined ? { ...old, buffers: {} } : this.newState(p, 0);
       writes.push([st.counters, Float32Array.of(entry.step, 0)]);
       for (const [n, t] of Object.entries(entry.buffers)) {
-        const values = t.values();
+        const values = t.rawValues();
         const mine = old?.buffers[n];
         if (mine !== undefined && mine.storage.alive) {
           st.buffers[n] = mine;
@@ -498,7 +498,7 @@ function cloneHyper<H extends Hyper>(h: H): H {
 function readStep(s: unknown): number | null {
   let v: number;
   if (typeof s === 'number') v = s;
-  else if (s instanceof Tensor && s.storage.alive && s.size === 1) v = s.values()[0];
+  else if (s instanceof Tensor && s.storage.alive && s.size === 1) v = s.rawValues()[0];
   else return null;
   return Number.isInteger(v) && v >= 0 ? v : null;
 }

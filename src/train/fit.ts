@@ -254,8 +254,8 @@ export async function fit(model: ModelLike, data: Dataset, options: FitOptions):
   // Shuffling reads the dataset once and draws from a generator local to this call; batches are
   // gathered into scratch arrays of one batch each.
   const next = cfg.shuffle ? sfc32(cfg.seed ?? nextU32()) : null;
-  const hostX = next ? data.x.values() : null;
-  const hostY = next ? data.y.values() : null;
+  const hostX = next ? data.x.rawValues() : null;
+  const hostY = next ? data.y.rawValues() : null;
   const scratch = (host: Float32Array | Float64Array | Int32Array, t: Tensor) => host.slice(0, Math.min(n, batchSize) * (t.size / n));
   const bufX = hostX && scratch(hostX, data.x);
   const bufY = hostY && scratch(hostY, data.y);

@@ -139,8 +139,8 @@ export function countCorrect(fn: string, pred: Tensor, target: Tensor): { correc
       `metric 'accuracy' needs int32 class ids of shape ${fmtShape(ps.slice(0, -1))} or ${target.dtype === 'float32' ? '' : 'float32 '}one-hot/probability targets of shape ${fmtShape(ps)}, got ${target.dtype} ${fmtShape(ts)} for predictions ${fmtShape(ps)}`,
       ShapeError,
     );
-  const p = pred.values(),
-    t = target.values();
+  const p = pred.rawValues(),
+    t = target.rawValues();
   const rows = p.length / c;
   let correct = 0;
   for (let r = 0, o = 0; r < rows; r++, o += c) {

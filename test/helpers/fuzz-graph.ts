@@ -167,12 +167,12 @@ export function runGraph(g: Graph, backend: BackendName, leaves: Float64Array[],
       const values = n.kind === 'leaf' ? leaves[id] : held?.get(id);
       const t = values ? wg.tensor(values, { shape: n.shape, dtype: n.dtype, requiresGrad: n.kind === 'leaf' && n.grad }) : invoke(n as CallNode, ts);
       ts.push(t);
-      run.values.push(Float64Array.from(t.values()));
+      run.values.push(Float64Array.from(t.rawValues()));
       run.shapes.push([...t.shape]);
     });
     if (held) return run;
     at = 'backward';
-    const grads = () => ts.map((t, id) => (g.nodes[id].kind === 'leaf' && t.grad ? Float64Array.from(t.grad.values()) : null));
+    const grads = () => ts.map((t, id) => (g.nodes[id].kind === 'leaf' && t.grad ? Float64Array.from(t.grad.rawValues()) : null));
     ts[g.loss].backward(undefined, { retainGraph: true });
     run.grads = grads();
     ts[g.loss].backward();

@@ -80,8 +80,8 @@ export function runOp(
   poisonOutput(backend, op, ins, attrs);
   wg.manualSeed(CASE_STREAM_SEED);
   const y = apply(op, ins, attrs);
-  const out = Float64Array.from(y.values());
-  const gradsNow = () => ins.map((t) => (t.grad ? Float64Array.from(t.grad.values()) : t.requiresGrad ? new Float64Array(t.size) : null));
+  const out = Float64Array.from(y.rawValues());
+  const gradsNow = () => ins.map((t) => (t.grad ? Float64Array.from(t.grad.rawValues()) : t.requiresGrad ? new Float64Array(t.size) : null));
   let grads: (Float64Array | null)[] = ins.map(() => null);
   let twice = grads;
   if (seed !== undefined && y.requiresGrad) {
@@ -124,7 +124,7 @@ export function runOverwrite(
     return gi;
   });
   launch(y.storage.backend, [rec], node.workspace);
-  return gins.map((t) => (t ? Float64Array.from(t.values()) : null));
+  return gins.map((t) => (t ? Float64Array.from(t.rawValues()) : null));
 }
 
 /** max |a - b| / max(1, max |b|): error relative to the reference's scale. */

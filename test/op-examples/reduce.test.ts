@@ -472,3 +472,23 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 }
+
+test("max(dim) and min(dim) destructure as PyTorch's (values, indices); the result is still the values tensor", () => {
+  wg.setBackend('wasm');
+  const x = wg.tensor(
+    [
+      [1, 5, 2],
+      [7, 0, 7],
+    ],
+    { requiresGrad: true },
+  );
+  const { values, indices } = x.max(1);
+  expect(Array.from(values.data())).toEqual([5, 7]);
+  expect(Array.from(indices.data())).toEqual([1, 0]);
+  const r = x.min(1);
+  expect(r.values).toBe(r);
+  expect(Array.from(r.data())).toEqual([1, 0]);
+  expect(r.item).toBeTypeOf('function');
+  x.max(1).sum().backward();
+  expect(Array.from(x.grad!.data())).toEqual([0, 1, 0, 1, 0, 0]);
+});
