@@ -10,6 +10,7 @@ import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
 import { initWasm } from './helpers/setup.js';
+import { loadSinStateDict as fillStateDict, sinFilled as filled } from './helpers/sin-fill.js';
 
 const REF = JSON.parse(readFileSync(new URL('./fixtures/attention-torch.json', import.meta.url), 'utf8'));
 
@@ -17,18 +18,6 @@ beforeAll(async () => {
   await initWasm();
 });
 
-const filled = (shape: number[], s: number, requiresGrad = true) =>
-  wg.tensor(
-    Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * s + 0.5) * 0.5),
-    { shape, requiresGrad },
-  );
-/** Loads the fixture's weights: entry k of the state dict gets scale 0.37 + 0.11·k. */
-function fillStateDict(m: wg.nn.AnyModule): void {
-  const sd = m.stateDict();
-  const loaded: Record<string, wg.Tensor> = {};
-  Object.entries(sd).forEach(([name, t], k) => (loaded[name] = filled([...t.shape], 0.37 + 0.11 * k, false)));
-  m.loadStateDict(loaded);
-}
 const vals = (t: wg.Tensor) => Array.from(t.data());
 const TOL = 2e-5;
 

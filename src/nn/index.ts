@@ -38,3 +38,13 @@ export {
   type DecoderLayerForwardOptions,
 } from './transformer.js';
 export { Mish, ELU, SELU, CELU, Hardswish, Hardsigmoid, Hardtanh, ReLU6, Softsign, LogSigmoid, Softplus } from './activations.js';
+export { GroupNorm, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './norm.js';
+export {
+  Conv1d,
+  ConvTranspose2d,
+  Upsample,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  type Conv1dModuleOptions,
+  type ConvTranspose2dModuleOptions,
+} from './conv-modules.js';

@@ -1,6 +1,6 @@
 /**
  * Normalisation layers, composed from existing ops so their gradients come from autodiff (a fused
- * kernel is a later performance task): BatchNorm1d, BatchNorm2d, LayerNorm.
+ * kernel is a later performance task): BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d.
  */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { filled } from '../api/creation.js';
@@ -13,6 +13,13 @@ import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
+
+/** Each row of [R, K] as (x − mean)/√(var + eps), with the biased variance (as PyTorch's layer_norm and group_norm). */
+function normaliseRows(rows: Tensor, eps: number): Tensor {
+  const centred = F.sub(rows, F.mean(rows, 1, true));
+  const variance = F.mean(F.square(centred), 1, true);
+  return F.div(centred, F.sqrt(F.add(variance, eps)));
+}
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -210,10 +217,7 @@ export class LayerNorm extends Module {
       throw new ShapeError('nn.LayerNorm', `expected an input [..., ${ns.join(', ')}], got shape ${fmtShape(x.shape)}`);
     // Rows of K = sizeOf(normalizedShape) values, each normalised on its own.
     const K = sizeOf(ns);
-    const rows = F.reshape(x, [x.size / K, K]);
-    const centred = F.sub(rows, F.mean(rows, 1, true));
-    const variance = F.mean(F.square(centred), 1, true); // biased, as PyTorch's layer_norm
-    let y = F.reshape(F.div(centred, F.sqrt(F.add(variance, this.eps))), x.shape);
+    let y = F.reshape(normaliseRows(F.reshape(x, [x.size / K, K]), this.eps), x.shape);
     if (this.weight) y = F.mul(y, this.weight);
     if (this.bias) y = F.add(y, this.bias);
     return y;
@@ -221,5 +225,119 @@ export class LayerNorm extends Module {
 
   override extraRepr(): string {
     return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.eps)}, elementwise_affine=${this.elementwiseAffine ? 'True' : 'False'}`;
+  }
+}
+
+/** x [N, C, *] normalised over each group of C/G channels and their positions, per sample. */
+function groupNormalise(x: Tensor, groups: number, eps: number): Tensor {
+  const R = x.shape[0] * groups;
+  return F.reshape(normaliseRows(F.reshape(x, [R, R === 0 ? 0 : x.size / R]), eps), x.shape);
+}
+
+/** Per-channel weight and bias laid along dim 1 of an [N, C, *] input. */
+function channelAffine(y: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
+  const along = (t: Tensor) => F.reshape(t, [t.size, ...y.shape.slice(2).map(() => 1)]);
+  if (weight) y = F.mul(y, along(weight));
+  if (bias) y = F.add(y, along(bias));
+  return y;
+}
+
+export interface GroupNormOptions {
+  eps?: number;
+  /** Learnable per-channel weight (init 1) and bias (init 0) (default true). */
+  affine?: boolean;
+}
+
+/**
+ * Group normalisation (PyTorch nn.GroupNorm): the C channels of [N, C, *] are split into numGroups
+ * groups, each normalised over its channels and positions per sample (no running statistics), then
+ * a per-channel affine. Composed from existing ops (a fused kernel is issue 12's later work).
+ */
+export class GroupNorm extends Module {
+  readonly eps: number;
+  readonly affine: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    opts: GroupNormOptions = {},
+  ) {
+    super();
+    checkInt('GroupNorm', 'numGroups', numGroups, 1);
+    checkInt('GroupNorm', 'numChannels', numChannels, 1);
+    if (numChannels % numGroups !== 0) throw new ValueError('nn.GroupNorm', `numChannels ${numChannels} must be divisible by numGroups ${numGroups}`);
+    const o = checkOptions<GroupNormOptions>('nn.GroupNorm', opts, ['eps', 'affine']);
+    this.eps = o.eps ?? 1e-5;
+    checkEps('nn.GroupNorm', this.eps);
+    checkBool('nn.GroupNorm', 'affine', o.affine);
+    this.affine = o.affine ?? true;
+    this.weight = this.affine ? this.registerParameter('weight', constantParameter('nn.GroupNorm', [numChannels], 1)) : null;
+    this.bias = this.affine ? this.registerParameter('bias', constantParameter('nn.GroupNorm', [numChannels], 0)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    checkTensor('nn.GroupNorm', 'input', x);
+    if (x.ndim < 2 || x.shape[1] !== this.numChannels)
+      throw new ShapeError('nn.GroupNorm', `expected an input [N, ${this.numChannels}, *], got shape ${fmtShape(x.shape)}`);
+    return channelAffine(groupNormalise(x, this.numGroups, this.eps), this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `${this.numGroups}, ${this.numChannels}, eps=${pyFloat(this.eps)}, affine=${this.affine ? 'True' : 'False'}`;
+  }
+}
+
+export interface InstanceNormOptions {
+  eps?: number;
+  /** Learnable per-channel weight and bias (default false, as PyTorch). */
+  affine?: boolean;
+  /** Running statistics are not supported: only false (PyTorch's default). */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Instance normalisation over H×W per sample and channel (PyTorch nn.InstanceNorm2d, whose
+ * defaults are affine false and no running statistics; trackRunningStats true is not supported).
+ */
+export class InstanceNorm2d extends Module {
+  readonly eps: number;
+  readonly affine: boolean;
+  readonly weight: Tensor | null;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly numFeatures: number,
+    opts: InstanceNormOptions = {},
+  ) {
+    super();
+    checkInt('InstanceNorm2d', 'numFeatures', numFeatures, 1);
+    const o = checkOptions<InstanceNormOptions>('nn.InstanceNorm2d', opts, ['eps', 'affine', 'trackRunningStats']);
+    this.eps = o.eps ?? 1e-5;
+    checkEps('nn.InstanceNorm2d', this.eps);
+    checkBool('nn.InstanceNorm2d', 'affine', o.affine);
+    if (o.trackRunningStats === true)
+      throw new ValueError('nn.InstanceNorm2d', 'trackRunningStats true is not supported (use BatchNorm2d for running statistics)');
+    this.affine = o.affine ?? false;
+    this.weight = this.affine ? this.registerParameter('weight', constantParameter('nn.InstanceNorm2d', [numFeatures], 1)) : null;
+    this.bias = this.affine ? this.registerParameter('bias', constantParameter('nn.InstanceNorm2d', [numFeatures], 0)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    checkTensor('nn.InstanceNorm2d', 'input', x);
+    const batched = x.ndim === 4;
+    if (!(batched || x.ndim === 3) || x.shape[batched ? 1 : 0] !== this.numFeatures)
+      throw new ShapeError(
+        'nn.InstanceNorm2d',
+        `expected an input [N, ${this.numFeatures}, H, W] or [${this.numFeatures}, H, W], got shape ${fmtShape(x.shape)}`,
+      );
+    const x4 = batched ? x : F.reshape(x, [1, ...x.shape]);
+    const y = channelAffine(groupNormalise(x4, this.numFeatures, this.eps), this.weight, this.bias);
+    return batched ? y : F.reshape(y, x.shape);
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=0.1, affine=${this.affine ? 'True' : 'False'}, track_running_stats=False`;
   }
 }
