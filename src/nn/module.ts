@@ -34,15 +34,21 @@ export interface LoadStateDictResult {
 
 const isPersistent = (t: Tensor) => t.storage.owner === 'persistent';
 
-export abstract class Module {
+/**
+ * A module whatever its forward takes and returns (children, registerModule): forward is
+ * x → Tensor by default; recurrent modules take a state too and return arrays, as PyTorch's tuples.
+ */
+export type AnyModule = Module<never[], unknown>;
+
+export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
   /** Training mode (true after construction); switched recursively by train() and eval(). */
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
-  private readonly _modules = new Map<string, Module>();
+  private readonly _modules = new Map<string, AnyModule>();
 
   /** Computes the module's output. */
-  abstract forward(x: Tensor): Tensor;
+  abstract forward(...args: In): Out;
 
   // ---- registration ------------------------------------------------------------------------
 
@@ -88,7 +94,7 @@ export abstract class Module {
   }
 
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
-  registerModule<M extends Module>(name: string, m: M): M {
+  registerModule<M extends AnyModule>(name: string, m: M): M {
     this.checkName('registerModule', name);
     if (!(m instanceof Module)) throw new ValueError(`nn.${this.constructor.name}.registerModule`, `'${name}' must be a Module, got ${fmtValue(m)}`);
     this._modules.set(name, m);
@@ -98,24 +104,24 @@ export abstract class Module {
   // ---- traversal ---------------------------------------------------------------------------
 
   /** The direct children as [name, module] pairs, in registration order. */
-  namedChildren(): [string, Module][] {
+  namedChildren(): [string, AnyModule][] {
     return [...this._modules];
   }
 
   /** The direct children, in registration order. */
-  children(): Module[] {
+  children(): AnyModule[] {
     return [...this._modules.values()];
   }
 
   /** This module and every descendant (depth first, pre-order) with dotted names; this one is ''. */
-  namedModules(prefix = ''): [string, Module][] {
-    const out: [string, Module][] = [[prefix, this]];
+  namedModules(prefix = ''): [string, AnyModule][] {
+    const out: [string, AnyModule][] = [[prefix, this]];
     for (const [name, m] of this._modules) out.push(...m.namedModules(prefix === '' ? name : `${prefix}.${name}`));
     return out;
   }
 
   /** This module and every descendant (depth first, pre-order). */
-  modules(): Module[] {
+  modules(): AnyModule[] {
     return this.namedModules().map(([, m]) => m);
   }
 
@@ -154,7 +160,7 @@ export abstract class Module {
   }
 
   /** One registry (parameters or buffers) of every module, dotted names, a shared tensor once under its first name. */
-  private namedTensors(registry: (m: Module) => Map<string, Tensor>): [string, Tensor][] {
+  private namedTensors(registry: (m: AnyModule) => Map<string, Tensor>): [string, Tensor][] {
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
     for (const [prefix, m] of this.namedModules())
@@ -174,7 +180,7 @@ export abstract class Module {
    */
   stateDict(): StateDict {
     const sd: StateDict = {};
-    const walk = (m: Module, prefix: string) => {
+    const walk = (m: AnyModule, prefix: string) => {
       for (const [name, t] of m._parameters) sd[prefix + name] = t;
       for (const [name, t] of m._buffers) sd[prefix + name] = t;
       for (const [name, c] of m._modules) walk(c, `${prefix}${name}.`);

@@ -7,7 +7,7 @@ import { noGrad } from '../engine/engine.js';
 import { ValueError, fmtValue } from '../errors.js';
 import { Tensor } from '../engine/tensor.js';
 import { fmtShape } from '../ops/types.js';
-import { Module } from './module.js';
+import { Module, type AnyModule } from './module.js';
 
 export interface SummaryOptions {
   /** Print the table with console.log (default true); it is returned either way. */
@@ -27,14 +27,14 @@ export function summary(model: Module, inputShape: readonly number[], options: S
   if (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d < 0))
     throw new ValueError('summary', `inputShape must be an array of sizes (integers ≥ 0), got ${fmtValue(inputShape)}`);
   const modules = model.namedModules();
-  const shapes = new Map<Module, string>();
+  const shapes = new Map<AnyModule, string>();
   // Each module's forward is wrapped for the one pass, then the prototype's forward shows again.
   for (const [, m] of modules) {
     const forward = m.forward;
     Object.defineProperty(m, 'forward', {
       configurable: true,
       writable: true,
-      value: (...args: Parameters<Module['forward']>) => {
+      value: (...args: never[]) => {
         const out = forward.apply(m, args);
         shapes.set(m, describe(out));
         return out;
