@@ -373,3 +373,211 @@ describe('values and gradients equal PyTorch 1.13', () => {
         for (const [name, g] of Object.entries(c.gw)) expectClose(r.params[name].grad!.data(), g, tol);
       });
 });
+
+describe('parameters, printing and errors', () => {
+  test("stateDict keys, order and shapes are PyTorch's; init is U(−1/√H, 1/√H) from the seeded stream", () => {
+    wg.setBackend('wasm');
+    wg.manualSeed(7);
+    const m = new wg.nn.LSTM(3, 4, { numLayers: 2, bidirectional: true });
+    const sd = m.stateDict();
+    // list(nn.LSTM(3, 4, num_layers=2, bidirectional=True).state_dict()) and the shapes, from PyTorch 1.13
+    expect(Object.keys(sd)).toEqual([
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'bias_hh_l0',
+      'weight_ih_l0_reverse',
+      'weight_hh_l0_reverse',
+      'bias_ih_l0_reverse',
+      'bias_hh_l0_reverse',
+      'weight_ih_l1',
+      'weight_hh_l1',
+      'bias_ih_l1',
+      'bias_hh_l1',
+      'weight_ih_l1_reverse',
+      'weight_hh_l1_reverse',
+      'bias_ih_l1_reverse',
+      'bias_hh_l1_reverse',
+    ]);
+    const shapes = [[16, 3], [16, 4], [16], [16], [16, 3], [16, 4], [16], [16], [16, 8], [16, 4], [16], [16], [16, 8], [16, 4], [16], [16]];
+    expect(Object.values(sd).map((t) => t.shape)).toEqual(shapes);
+    expect(m.parameters().every((p) => p.requiresGrad)).toBe(true);
+    const all = m.parameters().flatMap((p) => Array.from(p.data()));
+    expect(Math.max(...all.map(Math.abs))).toBeLessThanOrEqual(0.5);
+    expect(Math.max(...all)).toBeGreaterThan(0.45); // 1/√4 = 0.5: the whole range is used
+    expect(Math.min(...all)).toBeLessThan(-0.45);
+    // One stream, in registration order: the same seed builds the same model on the other backend.
+    wg.setBackend('reference');
+    wg.manualSeed(7);
+    const again = new wg.nn.LSTM(3, 4, { numLayers: 2, bidirectional: true });
+    expect(again.parameters().flatMap((p) => Array.from(p.data()))).toEqual(all);
+    expect(new wg.nn.GRU(3, 5, { bias: false }).stateDict()).toEqual({ weight_ih_l0: expect.anything(), weight_hh_l0: expect.anything() });
+    expect(new wg.nn.GRU(3, 5).stateDict().weight_hh_l0.shape).toEqual([15, 5]);
+    expect(new wg.nn.RNN(3, 5).stateDict().weight_ih_l0.shape).toEqual([5, 3]);
+  });
+
+  test('print as PyTorch', () => {
+    expect(String(new wg.nn.LSTM(10, 20, { numLayers: 2, batchFirst: true }))).toBe('LSTM(10, 20, num_layers=2, batch_first=True)');
+    expect(String(new wg.nn.RNN(3, 4, { nonlinearity: 'relu' }))).toBe('RNN(3, 4)');
+    expect(String(new wg.nn.GRU(2, 3, { bias: false, dropout: 0.25, bidirectional: true }))).toBe('GRU(2, 3, bias=False, dropout=0.25, bidirectional=True)');
+  });
+
+  test('bad options and inputs are clear errors naming the module and the shapes', () => {
+    wg.setBackend('wasm');
+    expect(() => new wg.nn.RNN(3, 4, { nonlinearity: 'gelu' as 'relu' })).toThrow(wg.ValueError);
+    expect(() => new wg.nn.RNN(3, 4, { nonlinearity: 'gelu' as 'relu' })).toThrow("wasmgrad.nn.RNN: nonlinearity must be 'tanh' or 'relu', got \"gelu\"");
+    expect(() => new wg.nn.GRU(3, 4, { nonlinearity: 'relu' } as wg.nn.RNNOptions)).toThrow("wasmgrad.nn.GRU: unknown option 'nonlinearity'");
+    expect(() => new wg.nn.LSTM(3, 0)).toThrow('wasmgrad.nn.LSTM: hiddenSize must be an integer ≥ 1, got 0');
+    expect(() => new wg.nn.LSTM(-1, 2)).toThrow('wasmgrad.nn.LSTM: inputSize must be an integer ≥ 0, got -1');
+    expect(() => new wg.nn.LSTM(3, 2, { numLayers: 0 })).toThrow('wasmgrad.nn.LSTM: numLayers must be an integer ≥ 1, got 0');
+    expect(() => new wg.nn.LSTM(3, 2, { dropout: 1.5 })).toThrow('wasmgrad.nn.LSTM: dropout must be a probability in [0, 1], got 1.5');
+    expect(() => new wg.nn.LSTM(3, 2, { batchFirst: 1 as unknown as boolean })).toThrow(/wasmgrad\.nn\.LSTM: batchFirst must be a boolean/);
+    const lstm = new wg.nn.LSTM(3, 4, { numLayers: 2 });
+    expect(() => lstm.forward(wg.zeros([5, 2, 2]))).toThrow(wg.ShapeError);
+    expect(() => lstm.forward(wg.zeros([5, 2, 2]))).toThrow('wasmgrad.nn.LSTM: expected an input [L, N, 3] or unbatched [L, 3], got shape [5, 2, 2]');
+    expect(() => lstm.forward(wg.zeros([5, 2, 1, 3]))).toThrow('got shape [5, 2, 1, 3]');
+    expect(() => lstm.forward(wg.zeros([0, 2, 3]))).toThrow('wasmgrad.nn.LSTM: expected a sequence length L > 0, got an input of shape [0, 2, 3]');
+    expect(() => lstm.forward(wg.zeros([5, 2, 3], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+    expect(() => lstm.forward(wg.zeros([5, 2, 3]), [wg.zeros([2, 2, 4]), wg.zeros([1, 2, 4])])).toThrow(
+      'wasmgrad.nn.LSTM: expected c0 of shape [2, 2, 4] (numLayers·numDirections, N, hiddenSize) for an input of shape [5, 2, 3], got [1, 2, 4]',
+    );
+    expect(() => lstm.forward(wg.zeros([5, 3]), [wg.zeros([2, 1, 4]), wg.zeros([2, 1, 4])])).toThrow(
+      'wasmgrad.nn.LSTM: expected h0 of shape [2, 4] (numLayers·numDirections, hiddenSize) for an input of shape [5, 3], got [2, 1, 4]',
+    );
+    expect(() => lstm.forward(wg.zeros([5, 2, 3]), wg.zeros([2, 2, 4]) as unknown as [wg.Tensor, wg.Tensor])).toThrow(
+      'wasmgrad.nn.LSTM: the initial state must be an array [h0, c0] of two tensors, got',
+    );
+    const gru = new wg.nn.GRU(3, 4, { batchFirst: true, bidirectional: true });
+    expect(() => gru.forward(wg.zeros([2, 5, 4]))).toThrow('wasmgrad.nn.GRU: expected an input [N, L, 3] or unbatched [L, 3], got shape [2, 5, 4]');
+    expect(() => gru.forward(wg.zeros([2, 5, 3]), wg.zeros([1, 2, 4]))).toThrow(
+      'wasmgrad.nn.GRU: expected h0 of shape [2, 2, 4] (numLayers·numDirections, N, hiddenSize) for an input of shape [2, 5, 3], got [1, 2, 4]',
+    );
+    expect(() => gru.forward(wg.zeros([2, 5, 3]), 3 as unknown as wg.Tensor)).toThrow('wasmgrad.nn.GRU: h0 must be a Tensor, got 3');
+  });
+});
+
+describe('sizes, dropout and nesting', () => {
+  for (const be of ['wasm', 'reference'] as const)
+    test(`${be}: an empty batch, an empty input size, one step`, () => {
+      wg.setBackend(be);
+      const lstm = new wg.nn.LSTM(3, 4, { numLayers: 2, bidirectional: true });
+      const x = wg.zeros([2, 0, 3], { requiresGrad: true });
+      const [out, [hn, cn]] = lstm.forward(x);
+      expect([out.shape, hn.shape, cn.shape]).toEqual([
+        [2, 0, 8],
+        [4, 0, 4],
+        [4, 0, 4],
+      ]);
+      out.sum().add(hn.sum()).backward();
+      expect(Array.from(lstm.parameters()[1].grad!.data()).every((g) => g === 0)).toBe(true);
+      // inputSize 0: x contributes nothing, as a zero input of size 1 does to the same module
+      const empty = new wg.nn.GRU(0, 2);
+      const one = new wg.nn.GRU(1, 2);
+      one.loadStateDict({ ...empty.stateDict(), weight_ih_l0: one.stateDict().weight_ih_l0 });
+      const [o0, h0] = empty.forward(wg.zeros([3, 2, 0]));
+      const [o1, h1] = one.forward(wg.zeros([3, 2, 1]));
+      expectClose(o0.data(), o1.data(), 1e-7);
+      expectClose(h0.data(), h1.data(), 1e-7);
+      // L = 1: out is hn for a one-layer, one-direction module
+      const rnn = new wg.nn.RNN(5, 7);
+      const [o, h] = rnn.forward(wg.randn([1, 3, 5]));
+      expect(o.shape).toEqual([1, 3, 7]);
+      expect(Array.from(o.data())).toEqual(Array.from(h.data()));
+    });
+
+  test('dropout acts between layers in training mode only, seeded', () => {
+    wg.setBackend('wasm');
+    const x = fill([4, 3, 2], X);
+    const make = (dropout: number, numLayers = 2) => {
+      wg.manualSeed(3);
+      return new wg.nn.GRU(2, 5, { numLayers, dropout });
+    };
+    const plain = make(0).forward(x)[0].data();
+    const drop = make(0.5);
+    wg.manualSeed(11);
+    const a = drop.forward(x)[0].data();
+    wg.manualSeed(11);
+    expect(drop.forward(x)[0].data()).toEqual(a); // the same seed drops the same units
+    expect(a).not.toEqual(plain);
+    drop.eval();
+    expect(drop.forward(x)[0].data()).toEqual(plain);
+    // one layer: nothing to drop between (PyTorch only warns)
+    expect(make(0.5, 1).forward(x)[0].data()).toEqual(make(0, 1).forward(x)[0].data());
+    // p = 1 zeroes the first layer's output: the result no longer depends on x
+    const all = make(1);
+    const xg = fill([4, 3, 2], X, true);
+    all.forward(xg)[0].sum().backward();
+    expect(Array.from(xg.grad!.data()).every((g) => g === 0)).toBe(true);
+    expect(all.forward(fill([4, 3, 2], Math.cos))[0].data()).toEqual(all.forward(x)[0].data());
+  });
+
+  test('a recurrent module inside a model: prefixed names and wg.summary', () => {
+    wg.setBackend('wasm');
+    const net = new SignNet();
+    expect(Object.keys(net.stateDict())).toEqual(['lstm.weight_ih_l0', 'lstm.weight_hh_l0', 'lstm.bias_ih_l0', 'lstm.bias_hh_l0', 'head.weight', 'head.bias']);
+    expect(wg.summary(net, [6, 2, 1], { print: false })).toMatch(/lstm: LSTM +\[\[6, 2, 8\], \[\[1, 2, 8\], \[1, 2, 8\]\]\] +352\n/); // 4·8·(1 + 8) + 2·4·8;
+  });
+});
+
+/** An LSTM reading a sequence of numbers, and a linear head on its last hidden state. */
+class SignNet extends wg.nn.Module {
+  readonly lstm = this.registerModule('lstm', new wg.nn.LSTM(1, 8));
+  readonly head = this.registerModule('head', new wg.nn.Linear(8, 1));
+  forward(x: wg.Tensor): wg.Tensor {
+    const [, [hn]] = this.lstm.forward(x);
+    return this.head.forward(hn.squeeze(0));
+  }
+}
+
+describe('training', () => {
+  /** Sequences of 6 numbers in [−1, 1] labelled 1 where their sum is positive: xs [6, 32, 1], ys [32, 1]. */
+  function signData(batches: number) {
+    wg.manualSeed(5);
+    return Array.from({ length: batches }, () => {
+      const x = wg.rand([6, 32, 1]).mul(2).sub(1);
+      const sums = x.sum(0).data();
+      return {
+        x: x.keep(),
+        y: wg.tensor(
+          Array.from(sums, (s) => (s > 0 ? 1 : 0)),
+          { shape: [32, 1] },
+        ),
+      };
+    });
+  }
+  function trainer() {
+    wg.manualSeed(1);
+    const net = new SignNet();
+    const opt = new wg.optim.Adam(net.parameters(), { lr: 0.02 });
+    const step = (x: wg.Tensor, y: wg.Tensor) => {
+      const loss = wg.losses.bceWithLogits(net.forward(x), y);
+      opt.zeroGrad();
+      loss.backward();
+      opt.step();
+      return loss;
+    };
+    return { net, step };
+  }
+
+  for (const be of ['wasm', 'reference'] as const)
+    test(`${be}: an LSTM learns the sign of a sum, eager and compiled alike, the compiled step replays fast`, () => {
+      wg.setBackend(be);
+      const data = signData(9);
+      const [test, ...train] = data;
+      const steps = 240;
+      const eager = trainer();
+      const eagerLosses = Array.from({ length: steps }, (_, i) => eager.step(train[i % 8].x, train[i % 8].y).item());
+      const comp = trainer();
+      const compiled = wg.compile(comp.step);
+      const losses = Array.from({ length: steps }, (_, i) => compiled(train[i % 8].x, train[i % 8].y).item());
+      expect(compiled.replayInfo()[0].mode).toBe('fast');
+      losses.forEach((l, i) => expect(l).toBeCloseTo(eagerLosses[i], 4));
+      const last = (ls: number[]) => ls.slice(-8).reduce((a, b) => a + b, 0) / 8;
+      expect(last(eagerLosses)).toBeLessThan(0.15 * eagerLosses[0]);
+      for (const { net } of [eager, comp]) {
+        const pred = wg.noGrad(() => net.forward(test.x)).data();
+        const right = test.y.data().filter((y, i) => (pred[i] > 0 ? 1 : 0) === y).length;
+        expect(right / 32).toBeGreaterThanOrEqual(0.9);
+      }
+    });
+});
