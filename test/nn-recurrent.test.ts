@@ -515,6 +515,7 @@ describe('sizes, dropout and nesting', () => {
     wg.setBackend('wasm');
     const net = new SignNet();
     expect(Object.keys(net.stateDict())).toEqual(['lstm.weight_ih_l0', 'lstm.weight_hh_l0', 'lstm.bias_ih_l0', 'lstm.bias_hh_l0', 'head.weight', 'head.bias']);
+    expect(wg.summary(new wg.nn.GRU(3, 4), [5, 3], { print: false })).toMatch(/^GRU +\[\[5, 4\], \[1, 4\]\] +108$/m); // 3·4·(3 + 4) + 2·3·4
     expect(wg.summary(net, [6, 2, 1], { print: false })).toMatch(/lstm: LSTM +\[\[6, 2, 8\], \[\[1, 2, 8\], \[1, 2, 8\]\]\] +352\n/); // 4·8·(1 + 8) + 2·4·8;
   });
 });
