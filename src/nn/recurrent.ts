@@ -12,7 +12,7 @@
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
-import { zeros } from '../api/creation.js';
+import { constant } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uniformParameter } from './init.js';
@@ -126,11 +126,10 @@ abstract class RecurrentBase<In extends unknown[], Out> extends Module<In, Out> 
     const { fn, hiddenSize: H, numDirections: D } = this;
     checkTensor(fn, 'input', x);
     if (x.dtype !== 'float32') throw new DTypeError(fn, `input must be a float32 tensor, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
-    const layout = this.batchFirst ? '[N, L, inputSize]' : '[L, N, inputSize]';
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[x.ndim - 1] !== this.inputSize)
       throw new ShapeError(
         fn,
-        `expected an input ${layout.replace('inputSize', String(this.inputSize))} or unbatched [L, ${this.inputSize}], got shape ${fmtShape(x.shape)}`,
+        `expected an input [${this.batchFirst ? 'N, L' : 'L, N'}, ${this.inputSize}] or unbatched [L, ${this.inputSize}], got shape ${fmtShape(x.shape)}`,
       );
     const batched = x.ndim === 3;
     // Inside, the layout is [L, N, in]; an unbatched input is a batch of one.
@@ -149,7 +148,9 @@ abstract class RecurrentBase<In extends unknown[], Out> extends Module<In, Out> 
         );
       return F.unbind(batched ? t : F.unsqueeze(t, 1), 0);
     });
-    const zero = starts.includes(null) ? zeros([N, H]) : null;
+    // A missing state is zeros: a 0-d constant expanded, a transient of the step (wg.zeros would
+    // allocate persistent memory at every eager call, freed only by the garbage collector).
+    const zero = starts.includes(null) ? F.expand(constant(0, x.storage.backend), [N, H]) : null;
     const finals: Tensor[][] = initial.map(() => []);
     let input = seq;
     for (let layer = 0; layer < this.numLayers; layer++) {
