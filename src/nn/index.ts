@@ -26,7 +26,6 @@ export {
   type PoolModuleOptions,
 } from './simple.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
+export { RNN, GRU, LSTM, type RecurrentOptions, type RNNOptions } from './recurrent.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export * as init from './initializers.js';
-export { RNN, GRU, LSTM, type RecurrentOptions, type RNNOptions } from './recurrent.js';
-export type { AnyModule } from './module.js';

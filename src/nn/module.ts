@@ -34,13 +34,16 @@ export interface LoadStateDictResult {
 
 const isPersistent = (t: Tensor) => t.storage.owner === 'persistent';
 
-/**
- * A module whatever its forward takes and returns (children, registerModule): forward is
- * x → Tensor by default; recurrent modules take a state too and return arrays, as PyTorch's tuples.
- */
-export type AnyModule = Module<never[], unknown>;
+/** A forward function's type: any arguments, any result (RNNs and attention return arrays, as PyTorch tuples). */
+export type Forward = (...args: never[]) => unknown;
+/** Any module, whatever its forward takes and returns (the children of a module, ModuleList items). */
+export type AnyModule = Module<Forward>;
 
-export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
+/**
+ * F is the type of forward; the default, x → Tensor, is what Sequential chains and fit trains.
+ * Modules with other signatures say theirs: `class MultiheadAttention extends Module<(q, k, v, opts?) => [Tensor, Tensor | null]>`.
+ */
+export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Training mode (true after construction); switched recursively by train() and eval(). */
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
@@ -48,7 +51,7 @@ export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
   private readonly _modules = new Map<string, AnyModule>();
 
   /** Computes the module's output. */
-  abstract forward(...args: In): Out;
+  abstract forward(...args: Parameters<F>): ReturnType<F>;
 
   // ---- registration ------------------------------------------------------------------------
 
@@ -115,7 +118,7 @@ export abstract class Module<In extends unknown[] = [x: Tensor], Out = Tensor> {
 
   /** This module and every descendant (depth first, pre-order) with dotted names; this one is ''. */
   namedModules(prefix = ''): [string, AnyModule][] {
-    const out: [string, AnyModule][] = [[prefix, this]];
+    const out: [string, AnyModule][] = [[prefix, this as AnyModule]];
     for (const [name, m] of this._modules) out.push(...m.namedModules(prefix === '' ? name : `${prefix}.${name}`));
     return out;
   }

@@ -17,7 +17,7 @@ import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uniformParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
-import { Module } from './module.js';
+import { Module, type Forward } from './module.js';
 
 export interface RecurrentOptions {
   /** Stacked layers (default 1); layer k ≥ 1 takes the previous layer's output, H·numDirections wide. */
@@ -56,7 +56,7 @@ const pyBool = (b: boolean) => (b ? 'True' : 'False');
  * directions and time steps. A subclass gives the number of gates and the cell's `step`; the state
  * is h (RNN, GRU) or [h, c] (LSTM), each [N, H] inside the loop.
  */
-abstract class RecurrentBase<In extends unknown[], Out> extends Module<In, Out> {
+abstract class RecurrentBase<F extends Forward> extends Module<F> {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
@@ -199,7 +199,7 @@ abstract class RecurrentBase<In extends unknown[], Out> extends Module<In, Out> 
  * out [L, N, dirs·H] holds the last layer's h at every step, hn [layers·dirs, N, H] every layer's
  * last h (the reverse direction's last is at t = 0).
  */
-export class RNN extends RecurrentBase<[x: Tensor, h0?: Tensor | null], [Tensor, Tensor]> {
+export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tensor, Tensor]> {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
@@ -228,7 +228,7 @@ export class RNN extends RecurrentBase<[x: Tensor, h0?: Tensor | null], [Tensor,
  * n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.
  * forward(x, h0?) → [out, hn] as RNN.
  */
-export class GRU extends RecurrentBase<[x: Tensor, h0?: Tensor | null], [Tensor, Tensor]> {
+export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super('nn.GRU', 3, inputSize, hiddenSize, checkOptions<RecurrentOptions>('nn.GRU', opts, OPTIONS));
   }
@@ -254,7 +254,7 @@ export class GRU extends RecurrentBase<[x: Tensor, h0?: Tensor | null], [Tensor,
  * i = σ(·), f = σ(·), g = tanh(·), o = σ(·) of W_i* x + b_i* + W_h* h + b_h*;
  * c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'). forward(x, [h0, c0]?) → [out, [hn, cn]].
  */
-export class LSTM extends RecurrentBase<[x: Tensor, hx?: readonly [Tensor, Tensor] | null], [Tensor, [Tensor, Tensor]]> {
+export class LSTM extends RecurrentBase<(x: Tensor, hx?: readonly [Tensor, Tensor] | null) => [Tensor, [Tensor, Tensor]]> {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super('nn.LSTM', 4, inputSize, hiddenSize, checkOptions<RecurrentOptions>('nn.LSTM', opts, OPTIONS));
   }

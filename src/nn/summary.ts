@@ -21,11 +21,8 @@ function describe(out: unknown): string {
   return out === null || out === undefined ? '-' : typeof out;
 }
 
-/**
- * The model's layers, output shapes and parameter counts (own parameters per row), with totals.
- * Any module whose forward takes one tensor first (an LSTM's state is optional) can be the model.
- */
-export function summary(model: Module<[x: Tensor, ...rest: never[]], unknown>, inputShape: readonly number[], options: SummaryOptions = {}): string {
+/** The model's layers, output shapes and parameter counts (own parameters per row), with totals. */
+export function summary(model: Module<(x: Tensor) => unknown>, inputShape: readonly number[], options: SummaryOptions = {}): string {
   if (!(model instanceof Module)) throw new ValueError('summary', `model must be a wg.nn.Module, got ${fmtValue(model)}`);
   if (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d < 0))
     throw new ValueError('summary', `inputShape must be an array of sizes (integers ≥ 0), got ${fmtValue(inputShape)}`);
