@@ -47,7 +47,7 @@ interface TorchCase {
   gw: Record<string, number[]>;
 }
 
-// Computed by PyTorch 1.13 in float64: inputSize 2, hiddenSize 3 everywhere.
+// Computed by PyTorch 1.13 in float64 (test/fixtures/recurrent-torch.py): inputSize 2, hiddenSize 3 everywhere.
 const TORCH: TorchCase[] = [
   {
     name: 'RNN tanh, 2 layers, bidirectional, zero h0',

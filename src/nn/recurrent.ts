@@ -56,7 +56,7 @@ const pyBool = (b: boolean) => (b ? 'True' : 'False');
  * directions and time steps. A subclass gives the number of gates and the cell's `step`; the state
  * is h (RNN, GRU) or [h, c] (LSTM), each [N, H] inside the loop.
  */
-abstract class RecurrentBase<F extends Forward> extends Module<F> {
+abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
