@@ -1,0 +1,277 @@
+/**
+ * Recurrent layers RNN, GRU and LSTM with PyTorch's formulas, gate order, defaults, parameter names
+ * (weight_ih_l0, bias_hh_l1_reverse, ...) and call forms (forward returns arrays where PyTorch
+ * returns tuples).
+ *
+ * The cells are composites of existing ops (linear, add, split, sigmoid, tanh, mul, sub), so
+ * autodiff, both backends and wg.compile need nothing new; a fused cell kernel can later replace
+ * `step` without changing the modules. Each layer and direction projects the whole sequence at
+ * once (one linear over [L·N, in]: x·W_ihᵀ + b_ih), then a time step costs one h·W_hhᵀ + b_hh
+ * (one linear over [N, H]) and the gate math.
+ */
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import * as F from '../api/functional.js';
+import { constant } from '../api/creation.js';
+import { fmtShape } from '../ops/types.js';
+import type { Tensor } from '../engine/tensor.js';
+import { uniformParameter } from './init.js';
+import { checkInt, pyFloat } from './layers.js';
+import { Module, type Forward } from './module.js';
+
+export interface RecurrentOptions {
+  /** Stacked layers (default 1); layer k ≥ 1 takes the previous layer's output, H·numDirections wide. */
+  numLayers?: number;
+  /** With false, no bias_ih / bias_hh parameters (default true). */
+  bias?: boolean;
+  /** Input and output as [N, L, features] instead of [L, N, features]; h0/c0 keep [layers·dirs, N, H]. */
+  batchFirst?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training mode only (default 0). */
+  dropout?: number;
+  /** A second direction per layer reading the sequence backwards; outputs are concatenated (forward first). */
+  bidirectional?: boolean;
+}
+
+export interface RNNOptions extends RecurrentOptions {
+  /** The cell's activation: h' = act(W_ih x + b_ih + W_hh h + b_hh) (default 'tanh'). */
+  nonlinearity?: 'tanh' | 'relu';
+}
+
+/** The parameters of one layer and direction. */
+interface CellWeights {
+  wIh: Tensor;
+  wHh: Tensor;
+  bIh: Tensor | null;
+  bHh: Tensor | null;
+}
+
+/** h·W_hhᵀ + b_hh for one step, [N, gates·H]. */
+const hidden = (h: Tensor, w: CellWeights): Tensor => F.linear(h, w.wHh, w.bHh);
+
+const OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
+const pyBool = (b: boolean) => (b ? 'True' : 'False');
+
+/**
+ * What RNN, GRU and LSTM share: options, parameters, input checks and the loop over layers,
+ * directions and time steps. A subclass gives the number of gates and the cell's `step`; the state
+ * is h (RNN, GRU) or [h, c] (LSTM), each [N, H] inside the loop.
+ */
+abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  /** Per layer, the forward direction then the reverse one: index layer·numDirections + direction. */
+  private readonly cells: CellWeights[] = [];
+
+  protected constructor(
+    /** 'nn.LSTM' etc., for errors. */
+    protected readonly fn: string,
+    gates: number,
+    inputSize: number,
+    hiddenSize: number,
+    o: RecurrentOptions,
+  ) {
+    super();
+    const kind = fn.slice(3);
+    this.inputSize = checkInt(kind, 'inputSize', inputSize, 0);
+    this.hiddenSize = checkInt(kind, 'hiddenSize', hiddenSize, 1);
+    this.numLayers = checkInt(kind, 'numLayers', o.numLayers ?? 1, 1);
+    const { bias = true, batchFirst = false, dropout = 0, bidirectional = false } = o;
+    checkBool(fn, 'bias', bias);
+    checkBool(fn, 'batchFirst', batchFirst);
+    checkBool(fn, 'bidirectional', bidirectional);
+    if (typeof dropout !== 'number' || !(dropout >= 0 && dropout <= 1))
+      throw new ValueError(fn, `dropout must be a probability in [0, 1], got ${fmtValue(dropout)}`);
+    this.bias = bias;
+    this.batchFirst = batchFirst;
+    this.dropout = dropout;
+    this.bidirectional = bidirectional;
+    // PyTorch's reset_parameters: every parameter from U(−1/√H, 1/√H), drawn in registration order.
+    const bound = 1 / Math.sqrt(hiddenSize);
+    const H = hiddenSize;
+    for (let layer = 0; layer < this.numLayers; layer++)
+      for (let dir = 0; dir < this.numDirections; dir++) {
+        const sfx = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
+        const inSize = layer === 0 ? inputSize : H * this.numDirections;
+        const param = (name: string, shape: number[]) => this.registerParameter(name + sfx, uniformParameter(fn, shape, bound));
+        const wIh = param('weight_ih', [gates * H, inSize]);
+        const wHh = param('weight_hh', [gates * H, H]);
+        const bIh = bias ? param('bias_ih', [gates * H]) : null;
+        const bHh = bias ? param('bias_hh', [gates * H]) : null;
+        this.cells.push({ wIh, wHh, bIh, bHh });
+      }
+  }
+
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  /**
+   * One time step: xp = W_ih x_t + b_ih [N, gates·H] (precomputed for the whole sequence), the
+   * state before the step (h, or h and c) → the state after it (h first).
+   */
+  protected abstract step(xp: Tensor, state: Tensor[], w: CellWeights): Tensor[];
+
+  /**
+   * The whole module: x [L, N, in] ([N, L, in] with batchFirst, or unbatched [L, in]) and the
+   * initial states (h0, and c0 for LSTM; null means zeros) each [layers·dirs, N, H] ([layers·dirs,
+   * H] unbatched) → the last layer's output [L, N, dirs·H] (same layout as x) and the final states
+   * stacked as the initial ones.
+   */
+  protected sequence(x: Tensor, initial: { name: string; t: Tensor | null }[]): [Tensor, Tensor[]] {
+    const { fn, hiddenSize: H, numDirections: D } = this;
+    checkTensor(fn, 'input', x);
+    if (x.dtype !== 'float32') throw new DTypeError(fn, `input must be a float32 tensor, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
+    if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[x.ndim - 1] !== this.inputSize)
+      throw new ShapeError(
+        fn,
+        `expected an input [${this.batchFirst ? 'N, L' : 'L, N'}, ${this.inputSize}] or unbatched [L, ${this.inputSize}], got shape ${fmtShape(x.shape)}`,
+      );
+    const batched = x.ndim === 3;
+    // Inside, the layout is [L, N, in]; an unbatched input is a batch of one.
+    const seq = !batched ? F.unsqueeze(x, 1) : this.batchFirst ? F.transpose(x, 0, 1) : x;
+    const [L, N] = seq.shape;
+    if (L === 0) throw new ShapeError(fn, `expected a sequence length L > 0, got an input of shape ${fmtShape(x.shape)}`);
+    const want = batched ? [this.numLayers * D, N, H] : [this.numLayers * D, H];
+    const starts = initial.map(({ name, t }) => {
+      if (t === null) return null;
+      checkTensor(fn, name, t);
+      if (t.dtype !== 'float32') throw new DTypeError(fn, `${name} must be a float32 tensor, got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+      if (t.ndim !== want.length || t.shape.some((d, k) => d !== want[k]))
+        throw new ShapeError(
+          fn,
+          `expected ${name} of shape ${fmtShape(want)} (numLayers·numDirections, ${batched ? 'N, ' : ''}hiddenSize) for an input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`,
+        );
+      return F.unbind(batched ? t : F.unsqueeze(t, 1), 0);
+    });
+    // A missing state is zeros: a 0-d constant expanded, a transient of the step (wg.zeros would
+    // allocate persistent memory at every eager call, freed only by the garbage collector).
+    const zero = starts.includes(null) ? F.expand(constant(0, x.storage.backend), [N, H]) : null;
+    const finals: Tensor[][] = initial.map(() => []);
+    let input = seq;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      if (layer > 0) input = this.dropBetweenLayers(input);
+      const outs: Tensor[] = [];
+      for (let dir = 0; dir < D; dir++) {
+        const k = layer * D + dir;
+        const w = this.cells[k];
+        const xp = F.unbind(F.linear(input, w.wIh, w.bIh), 0);
+        let state = starts.map((s) => (s === null ? zero! : s[k]));
+        const hs = new Array<Tensor>(L);
+        for (let i = 0; i < L; i++) {
+          const t = dir === 0 ? i : L - 1 - i;
+          state = this.step(xp[t], state, w);
+          hs[t] = state[0];
+        }
+        outs.push(F.stack(hs, 0));
+        state.forEach((s, j) => finals[j].push(s));
+      }
+      input = D === 1 ? outs[0] : F.cat(outs, 2);
+    }
+    const out = !batched ? F.squeeze(input, 1) : this.batchFirst ? F.transpose(input, 0, 1) : input;
+    return [out, finals.map((f) => (batched ? F.stack(f, 0) : F.squeeze(F.stack(f, 0), 1)))];
+  }
+
+  /** Dropout on a layer's output before the next layer (p = 1 zeroes, as PyTorch; the op takes p < 1). */
+  private dropBetweenLayers(x: Tensor): Tensor {
+    if (this.dropout === 1 && this.training) return F.mul(x, 0);
+    return F.dropout(x, this.dropout, this.training);
+  }
+
+  /** PyTorch's RNNBase.extra_repr: the sizes, then each option that differs from its default. */
+  override extraRepr(): string {
+    let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
+    if (!this.bias) s += `, bias=${pyBool(this.bias)}`;
+    if (this.batchFirst) s += `, batch_first=${pyBool(this.batchFirst)}`;
+    if (this.dropout !== 0) s += `, dropout=${pyFloat(this.dropout)}`;
+    if (this.bidirectional) s += `, bidirectional=${pyBool(this.bidirectional)}`;
+    return s;
+  }
+}
+
+/**
+ * Elman RNN: h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu). forward(x, h0?) → [out, hn]:
+ * out [L, N, dirs·H] holds the last layer's h at every step, hn [layers·dirs, N, H] every layer's
+ * last h (the reverse direction's last is at t = 0).
+ */
+export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tensor, Tensor]> {
+  readonly nonlinearity: 'tanh' | 'relu';
+
+  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+    const o = checkOptions<RNNOptions>('nn.RNN', opts, [...OPTIONS, 'nonlinearity']);
+    const { nonlinearity = 'tanh' } = o;
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
+      throw new ValueError('nn.RNN', `nonlinearity must be 'tanh' or 'relu', got ${fmtValue(nonlinearity)}`);
+    super('nn.RNN', 1, inputSize, hiddenSize, o);
+    this.nonlinearity = nonlinearity;
+  }
+
+  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+    const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0 }]);
+    return [out, hn];
+  }
+
+  protected step(xp: Tensor, [h]: Tensor[], w: CellWeights): Tensor[] {
+    const pre = F.add(xp, hidden(h, w));
+    return [this.nonlinearity === 'tanh' ? F.tanh(pre) : F.relu(pre)];
+  }
+}
+
+/**
+ * GRU with PyTorch's gates r, z, n (in that order in the weights' rows):
+ * r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+ * n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.
+ * forward(x, h0?) → [out, hn] as RNN.
+ */
+export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tensor, Tensor]> {
+  constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
+    super('nn.GRU', 3, inputSize, hiddenSize, checkOptions<RecurrentOptions>('nn.GRU', opts, OPTIONS));
+  }
+
+  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+    const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0 }]);
+    return [out, hn];
+  }
+
+  protected step(xp: Tensor, [h]: Tensor[], w: CellWeights): Tensor[] {
+    const H = this.hiddenSize;
+    const [xRz, xN] = F.split(xp, [2 * H, H], 1);
+    const [hRz, hN] = F.split(hidden(h, w), [2 * H, H], 1);
+    const [r, z] = F.split(F.sigmoid(F.add(xRz, hRz)), H, 1);
+    const n = F.tanh(F.add(xN, F.mul(r, hN)));
+    // (h − n)·z + n: PyTorch's CPU gru_cell writes h' this way, one rounding fewer than (1 − z)·n + z·h.
+    return [F.add(F.mul(F.sub(h, n), z), n)];
+  }
+}
+
+/**
+ * LSTM with PyTorch's gates i, f, g, o (in that order in the weights' rows):
+ * i = σ(·), f = σ(·), g = tanh(·), o = σ(·) of W_i* x + b_i* + W_h* h + b_h*;
+ * c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'). forward(x, [h0, c0]?) → [out, [hn, cn]].
+ */
+export class LSTM extends RecurrentBase<(x: Tensor, hx?: readonly [Tensor, Tensor] | null) => [Tensor, [Tensor, Tensor]]> {
+  constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
+    super('nn.LSTM', 4, inputSize, hiddenSize, checkOptions<RecurrentOptions>('nn.LSTM', opts, OPTIONS));
+  }
+
+  forward(x: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+    if (hx !== null && (!Array.isArray(hx) || hx.length !== 2))
+      throw new ValueError(this.fn, `the initial state must be an array [h0, c0] of two tensors, got ${fmtValue(hx)}`);
+    const [out, [hn, cn]] = this.sequence(x, [
+      { name: 'h0', t: hx === null ? null : hx[0] },
+      { name: 'c0', t: hx === null ? null : hx[1] },
+    ]);
+    return [out, [hn, cn]];
+  }
+
+  protected step(xp: Tensor, [h, c]: Tensor[], w: CellWeights): Tensor[] {
+    const [i, f, g, o] = F.split(F.add(xp, hidden(h, w)), this.hiddenSize, 1);
+    const c2 = F.add(F.mul(F.sigmoid(f), c), F.mul(F.sigmoid(i), F.tanh(g)));
+    return [F.mul(F.sigmoid(o), F.tanh(c2)), c2];
+  }
+}
