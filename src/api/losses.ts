@@ -5,7 +5,7 @@
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
-import { apply } from '../engine/engine.js';
+import { apply, internalTo } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as L from './loss.js';
@@ -31,7 +31,8 @@ function reduced(loss: string, reduction: Reduction | undefined, perElement: () 
   const r = reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`losses.${loss}`, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
   const l = perElement();
-  return r === 'none' ? l : r === 'sum' ? sum(l) : mean(l);
+  // the per-element losses are the reduction's alone: freed with the step, never copied out
+  return r === 'none' ? l : internalTo(l, r === 'sum' ? sum(l) : mean(l));
 }
 
 /** A per-element loss of (a, b) with only a reduction option. */

@@ -222,10 +222,21 @@ export function constant(value: number, be: Backend, dtype: DType = 'float32'): 
  * needed exactly while the output's node is.
  */
 function markInternal(owner: readonly Storage[], mark: number, out: Tensor): void {
-  for (let k = mark; k < owner.length; k++) {
-    const s = owner[k];
-    if (s !== out.storage && s.spills === 0 && s.graphOnly !== SCRATCH) s.graphOnly = out.node ?? SCRATCH;
-  }
+  for (let k = mark; k < owner.length; k++) internalStorage(owner[k], out);
+}
+
+function internalStorage(s: Storage, out: Tensor): void {
+  if (s !== out.storage && s.spills === 0 && s.graphOnly !== SCRATCH) s.graphOnly = out.node ?? SCRATCH;
+}
+
+/**
+ * @internal `inner` was made only to compute `out` and no caller can reach it (the per-sample losses
+ * a loss's reduction consumed): as a composite's internals, it lives while out's node needs it and
+ * is freed, not spilled, when its step ends.
+ */
+export function internalTo(inner: Tensor, out: Tensor): Tensor {
+  internalStorage(inner.storage, out);
+  return out;
 }
 
 /**
