@@ -45,3 +45,17 @@ test('examples/mnist-lenet.mjs trains LeNet-5 to at least 97% test accuracy in a
   const [accuracy] = read(out, /test accuracy: ([\d.]+)% on 2000 held-out digits/);
   expect(accuracy).toBeGreaterThanOrEqual(97);
 });
+
+test(
+  'examples/char-gpt.mjs: a two-layer causal transformer learns its paragraph (loss far below the uniform guess), in fast replay',
+  { timeout: 180_000 },
+  () => {
+    const out = run('examples/char-gpt.mjs');
+    const [uniform] = read(out, /uniform guess: ([\d.]+) nats/);
+    const [first, last] = read(out, /loss: ([\d.]+) at step 1, ([\d.]+) over the last 20 of 400 steps/);
+    expect(first).toBeGreaterThan(0.8 * uniform);
+    expect(last).toBeLessThan(1);
+    expect(out).toMatch(/fast replay\)/);
+    expect(out).toMatch(/sample: "Alice was beginning to get very [^\n]{40,}"/);
+  },
+);
