@@ -12,7 +12,7 @@
 // every output and every input row fit (likewise wp).
 import { arenaAlloc } from '../arena';
 import { hsum, madd } from '../simd';
-import { ConvGeom, at } from './conv';
+import { ConvGeom, at } from './conv-geom';
 
 @inline function padH(g: ConvGeom): i32 {
   return max((g.oh - 1) * g.sh + g.dh * (g.kh - 1) + 1, g.ph + g.h);
