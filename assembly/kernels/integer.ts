@@ -39,7 +39,7 @@ class IntMask<F> {
 /** float32 operands read as truth values (x ≠ 0, true for NaN), float32 1/0 result of F.f on 0/1. */
 class Truths<F> {
   @inline put(o: usize, a: usize, b: usize): void {
-    store<f32>(o, <f32>changetype<F>(0).f(<i32>(load<f32>(a) != 0), <i32>(load<f32>(b) != 0)));
+    store<f32>(o, <f32>changetype<F>(0).f(load<f32>(a) != 0 ? 1 : 0, load<f32>(b) != 0 ? 1 : 0));
   }
 }
 
@@ -69,11 +69,11 @@ class FloorMod {
     return (r != 0) && ((r ^ b) < 0) ? r + b : r;
   }
 }
-class Gt { @inline f(a: i32, b: i32): i32 { return <i32>(a > b); } }
-class Lt { @inline f(a: i32, b: i32): i32 { return <i32>(a < b); } }
-class Ge { @inline f(a: i32, b: i32): i32 { return <i32>(a >= b); } }
-class Le { @inline f(a: i32, b: i32): i32 { return <i32>(a <= b); } }
-class Eq { @inline f(a: i32, b: i32): i32 { return <i32>(a == b); } }
+class Gt { @inline f(a: i32, b: i32): i32 { return a > b ? 1 : 0; } }
+class Lt { @inline f(a: i32, b: i32): i32 { return a < b ? 1 : 0; } }
+class Ge { @inline f(a: i32, b: i32): i32 { return a >= b ? 1 : 0; } }
+class Le { @inline f(a: i32, b: i32): i32 { return a <= b ? 1 : 0; } }
+class Eq { @inline f(a: i32, b: i32): i32 { return a == b ? 1 : 0; } }
 class And { @inline f(a: i32, b: i32): i32 { return a & b; } }
 class Or { @inline f(a: i32, b: i32): i32 { return a | b; } }
 class Xor { @inline f(a: i32, b: i32): i32 { return a ^ b; } }
