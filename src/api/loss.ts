@@ -83,7 +83,7 @@ function unravel(j: number, shape: readonly number[]): number[] {
 
 /**
  * Per-sample cross-entropy: int32 class labels, or float32 probabilities of the logits' shape.
- * `safe`: labels made by ignoredLabels (already validated, and computed, so not readable in a compiled function).
+ * `safe`: labels ignoredLabels already validated (or made: computed, so not readable in a compiled function).
  */
 export function crossEntropyLoss(logits: Tensor, labels: Tensor, safe = false): Tensor {
   if (labels.dtype === 'float32') {

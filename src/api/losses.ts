@@ -102,7 +102,8 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
   );
   const { weight, labelSmoothing: eps = 0 } = opts;
   const ignoring = labels.dtype === 'int32' ? L.ignoredLabels('crossEntropy', logits, labels, opts.ignoreIndex) : null;
-  if (weight === undefined && eps === 0 && ignoring === null) return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels));
+  if (weight === undefined && eps === 0 && ignoring === null)
+    return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels, labels.dtype === 'int32'));
   if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1))
     throw new ValueError('losses.crossEntropy', `labelSmoothing must be a number in [0, 1], got ${fmtValue(eps)}`);
   if (logits.ndim === 0) throw new ShapeError('losses.crossEntropy', 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');

@@ -1,13 +1,35 @@
 /** Sequential: a chain of modules. */
 import { ValueError, fmtValue } from '../errors.js';
 import type { Tensor } from '../engine/tensor.js';
-import { Linear } from './layers.js';
+import { Conv2d, Linear } from './layers.js';
+import { BatchNorm1d, BatchNorm2d, LayerNorm } from './norm.js';
+import { internalTo } from '../engine/engine.js';
 import { Module, type AnyModule } from './module.js';
-import { ReLU } from './simple.js';
+import { AvgPool2d, Dropout, Flatten, GELU, LeakyReLU, MaxPool2d, ReLU, SiLU, Sigmoid, Tanh } from './simple.js';
 
 /** m is an instance of exactly `cls` (not a subclass) with the class's own forward. */
 const plain = (m: AnyModule, cls: abstract new (...args: never[]) => AnyModule): boolean =>
   Object.getPrototypeOf(m) === cls.prototype && !Object.prototype.hasOwnProperty.call(m, 'forward');
+
+/** Library layers whose forward keeps no reference to its input or output (exactly these classes, forward not replaced). */
+const STATELESS: readonly (abstract new (...args: never[]) => AnyModule)[] = [
+  Linear,
+  Conv2d,
+  ReLU,
+  LeakyReLU,
+  Tanh,
+  Sigmoid,
+  GELU,
+  SiLU,
+  MaxPool2d,
+  AvgPool2d,
+  Flatten,
+  Dropout,
+  BatchNorm1d,
+  BatchNorm2d,
+  LayerNorm,
+];
+const stateless = (m: AnyModule): boolean => STATELESS.some((cls) => plain(m, cls));
 
 /**
  * Modules registered as children '0', '1', … in order: what Sequential and ModuleList share
@@ -67,13 +89,22 @@ export class Sequential extends ModuleSequence<Module> {
    */
   forward(x: Tensor): Tensor {
     const layers = this.items;
+    // The last result if a stateless library layer made it here: no caller can reach it once the
+    // next stateless layer has consumed it, so it is internal to that layer's result (freed with
+    // its step instead of copied out, as a composite's intermediates).
+    let handOff: Tensor | null = null;
     for (let i = 0; i < layers.length; i++) {
       const m = layers[i];
       const next = layers[i + 1];
+      let y: Tensor;
       if (plain(m, Linear) && next !== undefined && plain(next, ReLU)) {
-        x = (m as Linear).forwardActivated(x, 'relu');
+        y = (m as Linear).forwardActivated(x, 'relu');
         i++;
-      } else x = m.forward(x);
+      } else y = m.forward(x);
+      const keepsNothing = stateless(m);
+      if (handOff !== null && keepsNothing) internalTo(handOff, y);
+      handOff = keepsNothing ? y : null;
+      x = y;
     }
     return x;
   }
