@@ -83,6 +83,20 @@ const TORCH = {
     0.0657963412215599, 0.0505, 0.03520365877844011, 0.02140463001152259, 0.010453658778440109, 0.0034227024433899004, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05,
     0.05, 0.025, 0.025, 0.025, 0.025, 0.0125, 0.0125, 0.0125, 0.0125, 0.00625, 0.00625,
   ],
+  chained: [
+    0.1, 0.09000000000000001, 0.08100000000000002, 0.07290000000000002, 0.06561000000000002, 0.02952450000000001, 0.02657205000000001, 0.02391484500000001,
+    0.021523360500000012, 0.01937102445000001, 0.004358480501250002, 0.003922632451125002, 0.0035303692060125015, 0.0031773322854112517, 0.0028595990568701267,
+    0.002573639151183114, 0.0023162752360648027, 0.0020846477124583226, 0.0018761829412124904, 0.0016885646470912415, 0.0015197081823821175,
+    0.0013677373641439057, 0.0012309636277295151, 0.0011078672649565636, 0.0009970805384609074, 0.0008973724846148167, 0.0008076352361533351,
+    0.0007268717125380016, 0.0006541845412842014, 0.0005887660871557813, 0.0005298894784402032, 0.0004769005305961829, 0.0004292104775365646,
+  ],
+  chained2: [
+    0.025, 0.043750000000000004, 0.06250000000000001, 0.04062500000000001, 0.05000000000000001, 0.05000000000000001, 0.025000000000000005, 0.025000000000000005,
+    0.025000000000000005, 0.012500000000000002, 0.012500000000000002, 0.012500000000000002, 0.006250000000000001, 0.006250000000000001, 0.006250000000000001,
+    0.0031250000000000006, 0.0031250000000000006, 0.0031250000000000006, 0.0015625000000000003, 0.0015625000000000003, 0.0015625000000000003,
+    0.0007812500000000002, 0.0007812500000000002, 0.0007812500000000002, 0.0003906250000000001, 0.0003906250000000001, 0.0003906250000000001,
+    0.00019531250000000004, 0.00019531250000000004, 0.00019531250000000004, 9.765625000000002e-5, 9.765625000000002e-5, 9.765625000000002e-5,
+  ],
   sequential2: [
     0.1, 0.09000000000000001, 0.08100000000000002, 0.07290000000000002, 0.06561000000000002, 0.05904900000000002, 0.05314410000000002, 0.04782969000000002,
     0.043046721000000024, 0.03874204890000002, 0.1, 0.1, 0.1, 0.010000000000000002, 0.010000000000000002, 0.010000000000000002, 0.010000000000000002,
@@ -204,6 +218,8 @@ const SCHEDULES: [keyof typeof TORCH, Make, ((i: number) => number)?][] = [
         milestones: [10],
       }),
   ],
+  ['chained', (o) => new L.ChainedScheduler([new L.ExponentialLR(o, { gamma: 0.9 }), new L.MultiStepLR(o, { milestones: [5, 10, 10], gamma: 0.5 })])],
+  ['chained2', (o) => new L.ChainedScheduler([new L.LinearWarmup(o, { warmupSteps: 4, startFactor: 0.25 }), new L.StepLR(o, { stepSize: 3, gamma: 0.5 })])],
 ];
 
 /** Steps a scheduler on a one-parameter SGD (lr 0.1) from epoch `from` to `to`, returning the lrs after each step. */
@@ -263,7 +279,7 @@ for (const be of BACKENDS)
         expect(schedB.stateDict()).toEqual(schedA.stateDict());
       });
 
-    for (const name of ['MultiStepLR', 'OneCycleLR'] as const)
+    for (const name of ['MultiStepLR', 'OneCycleLR', 'ChainedScheduler'] as const)
       test(`${name} stepped inside a compiled step replays fast and matches eager for 40 steps`, () => {
         wg.setBackend(be);
         const { xs, ys } = data(5);
@@ -412,6 +428,24 @@ describe('scheduler option errors', () => {
         return new L.SequentialLR(o, { schedulers: [new L.ReduceLROnPlateau(o) as never], milestones: [] });
       },
       'wasmgrad.optim.lr.SequentialLR: schedulers must be a non-empty array of schedulers with an epoch (not ReduceLROnPlateau or SequentialLR)',
+    ],
+    [
+      'ChainedScheduler child',
+      () => {
+        const o = sgd();
+        return new L.ChainedScheduler([new L.ExponentialLR(o, { gamma: 0.9 }), new L.CosineAnnealingLR(o, { tMax: 5 })]);
+      },
+      'wasmgrad.optim.lr.ChainedScheduler: schedulers[1] (CosineAnnealingLR) is not a multiplicative schedule (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0), so it cannot be chained',
+    ],
+    [
+      'ChainedScheduler warmup from 0',
+      () => new L.ChainedScheduler([new L.LinearWarmup(sgd(), { warmupSteps: 3 })]),
+      'wasmgrad.optim.lr.ChainedScheduler: schedulers[0] (LinearWarmup) is not a multiplicative schedule',
+    ],
+    [
+      'ChainedScheduler empty',
+      () => new L.ChainedScheduler([]),
+      'wasmgrad.optim.lr.ChainedScheduler: expects a non-empty array of closed-form schedulers (e.g. StepLR, ExponentialLR), got []',
     ],
   ];
   for (const [what, f, msg] of cases)

@@ -556,11 +556,15 @@ export function scheduleWords(epoch: number, base: number, constants: readonly n
 }
 
 /** How a launch of lrSchedule moves the epoch before writing the learning rate (code in P1). */
-const EPOCH_MOVES = { same: 0, next: 1, restart: 2 } as const;
+const EPOCH_MOVES = { same: 0, next: 1, restart: 2, chain: 3 } as const;
 
 export interface ScheduleAttrs {
   kind: ScheduleKind;
-  /** The epoch before writing: kept, moved on by 1 (a scheduler's step()) or set to 0 (SequentialLR's restart of a child). */
+  /**
+   * The epoch before writing: kept, moved on by 1 (a scheduler's step()) or set to 0 (SequentialLR's
+   * restart of a child); chain moves on by 1 and multiplies the block's lr by f(t)/f(t − 1) instead
+   * of setting it (PyTorch's chainable form, for ChainedScheduler of multiplicative schedules).
+   */
   epoch: keyof typeof EPOCH_MOVES;
 }
 
@@ -569,7 +573,7 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0`,
+  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and scales the lr by f(t)/f(t − 1))`,
   plan: (ins, a) => {
     const [sched, hyper] = ins;
     if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
@@ -587,9 +591,11 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
       const st = inp(r, 0),
         o = out(r);
       h.copyWithin(o, inp(r, 1), inp(r, 1) + HYPER_WORDS);
-      const move = param(r, 1);
-      h[st] = move === 2 ? 0 : h[st] + move;
-      const [hi, lo] = hyperPair(scheduledLr(SCHEDULE_OF_CODE[param(r, 0)], h[st], (k) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k]));
+      const move = param(r, 1),
+        kind = SCHEDULE_OF_CODE[param(r, 0)];
+      h[st] = move === 2 ? 0 : h[st] + (move === 3 ? 1 : move);
+      const f = (t: number) => scheduledLr(kind, t, (k) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k]);
+      const [hi, lo] = hyperPair(move === 3 ? (h[o] + h[o + 1]) * (f(h[st]) / f(h[st] - 1)) : f(h[st]));
       h[o] = hi;
       h[o + 1] = lo;
     },

@@ -4,7 +4,8 @@
  * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
  * The base learning rate is the optimizer's lr when its first scheduler was made (PyTorch's
  * initial_lr). The schedulers with a closed form live in memory and replay fast inside wg.compile;
- * LambdaLR, ReduceLROnPlateau and SequentialLR are driven by JavaScript (src/optim/schedulers.ts).
+ * so does ChainedScheduler of them; LambdaLR, ReduceLROnPlateau and SequentialLR are driven by
+ * JavaScript (src/optim/schedulers.ts).
  */
 import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
@@ -12,7 +13,16 @@ import { ValueError, fmtValue } from '../errors.js';
 import { ClosedFormLR, nonNeg, options, posInt, initialLr, type Schedulable } from './scheduler.js';
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
-export { LambdaLR, ReduceLROnPlateau, SequentialLR, type PlateauOptions, type PlateauState, type SequentialState } from './schedulers.js';
+export {
+  ChainedScheduler,
+  LambdaLR,
+  ReduceLROnPlateau,
+  SequentialLR,
+  type ChainedState,
+  type PlateauOptions,
+  type PlateauState,
+  type SequentialState,
+} from './schedulers.js';
 
 /** lr = baseLr · gamma^⌊t / stepSize⌋: decays by gamma every stepSize epochs. gamma defaults to 0.1. */
 export class StepLR extends ClosedFormLR {

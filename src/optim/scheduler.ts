@@ -8,7 +8,7 @@ import { applyInto } from '../engine/engine.js';
 import { allocPersistent } from '../engine/memory.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { SCHEDULE_WORDS, scheduleWords, type ScheduleAttrs, type ScheduleKind } from '../ops/optim.js';
+import { SCHEDULE_WORDS, scheduleWords, scheduledLr, type ScheduleAttrs, type ScheduleKind } from '../ops/optim.js';
 import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
 import { Optimizer } from './optimizer.js';
 import { op } from '../ops/index.js';
@@ -134,6 +134,26 @@ export abstract class ClosedFormLR extends RestartableLR<LRSchedulerState> {
 
   refresh(): void {
     this.launch('same');
+  }
+
+  /**
+   * @internal Whether the schedule is base · f(t) with f(t − 1) ≠ 0 after epoch 0, so that chaining
+   * it multiplies the lr by f(t)/f(t − 1) as PyTorch's chainable form (StepLR, ExponentialLR,
+   * MultiStepLR, LinearWarmup from a startFactor > 0; a warmup from 0 divides by zero in PyTorch).
+   */
+  get chainable(): boolean {
+    const [steps, startFactor] = this.constants;
+    return ['step', 'exponential', 'multistep'].includes(this.kind) || (this.kind === 'warmup' && (steps === 0 || startFactor > 0));
+  }
+
+  /** @internal f(t) at the current epoch for a base of 1 (the factor the schedule applies). */
+  factor(): number {
+    return scheduledLr(this.kind, this.lastEpoch, (k) => (k === 0 ? 1 : this.constants[k - 1]));
+  }
+
+  /** @internal ChainedScheduler's step: the epoch on by 1 and the optimizer's lr times f(t)/f(t − 1). */
+  chainStep(): void {
+    this.launch('chain');
   }
 
   stateDict(): LRSchedulerState {

@@ -1,6 +1,7 @@
 /**
  * The schedulers driven by JavaScript (torch.optim.lr_scheduler): LambdaLR (a user function),
- * ReduceLROnPlateau (reads a metric) and SequentialLR (picks a child scheduler by epoch). They set
+ * ReduceLROnPlateau (reads a metric) and SequentialLR (picks a child scheduler by epoch), and
+ * ChainedScheduler (whose children's steps are kernels, so it replays fast). The first three set
  * the learning rate through `opt.lr = x` (a hyperWrite launch); inside wg.compile their JavaScript
  * must run every call, so the program is slow, with the reason named.
  */
@@ -8,8 +9,8 @@ import { checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { fmtValue } from '../errors.js';
-import { LRScheduler, RestartableLR, checkEpochState, initialLr, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
+import { ValueError, fmtValue } from '../errors.js';
+import { ClosedFormLR, LRScheduler, RestartableLR, checkEpochState, initialLr, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
 
 /** lr = baseLr · lrLambda(t): any factor a JavaScript function computes from the epoch. */
 export class LambdaLR extends RestartableLR {
@@ -276,6 +277,67 @@ export class SequentialLR extends RestartableLR<SequentialState> {
       commits.forEach((c) => c());
       this.epoch = lastEpoch!;
       this.refresh();
+    };
+  }
+}
+
+export interface ChainedState {
+  schedulers: LRSchedulerState[];
+  /** The optimizer's lr (PyTorch saves _last_lr): the chained product, restored exactly. */
+  lastLr: number;
+}
+
+/**
+ * Steps every scheduler each time (PyTorch's ChainedScheduler): their factors multiply, as
+ * PyTorch's chainable forms, so each child's step multiplies the lr by f(t)/f(t − 1) in a kernel
+ * and a compiled step with it replays fast. The children must be multiplicative schedules of the
+ * same optimizer (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0): the lr
+ * is initialLr · Π fᵢ(tᵢ).
+ */
+export class ChainedScheduler extends LRScheduler<ChainedState> {
+  private readonly schedulers: readonly ClosedFormLR[];
+
+  constructor(schedulers: readonly ClosedFormLR[]) {
+    const err = (m: string) => new ValueError('optim.lr.ChainedScheduler', m);
+    if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof ClosedFormLR)))
+      throw err(`expects a non-empty array of closed-form schedulers (e.g. StepLR, ExponentialLR), got ${fmtValue(schedulers)}`);
+    schedulers.forEach((s, i) => {
+      if (s.optimizer !== schedulers[0].optimizer) throw err(`schedulers[${i}] drives another optimizer than schedulers[0]`);
+      if (!s.chainable)
+        throw err(
+          `schedulers[${i}] (${s.name}) is not a multiplicative schedule (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0), so it cannot be chained`,
+        );
+    });
+    super('ChainedScheduler', schedulers[0].optimizer);
+    this.schedulers = [...schedulers];
+    this.optimizer.lr = this.schedulers.reduce((lr, s) => lr * s.factor(), initialLr(this.optimizer));
+  }
+
+  get lastEpoch(): number {
+    return this.schedulers[0].lastEpoch;
+  }
+
+  step(): void {
+    for (const s of this.schedulers) s.chainStep();
+  }
+
+  stateDict(): ChainedState {
+    return { schedulers: this.schedulers.map((s) => s.stateDict()), lastLr: this.optimizer.lr };
+  }
+
+  planLoadStateDict(sd: ChainedState, origin: LoadOrigin = stateDictOrigin('optim.lr.ChainedScheduler')): () => void {
+    const { schedulers, lastLr } = (sd ?? {}) as Partial<ChainedState>;
+    if (!Array.isArray(schedulers) || schedulers.length !== this.schedulers.length)
+      throw origin.error(
+        `${origin.name({ field: 'schedulers' })} must hold the states of ${this.schedulers.length} schedulers, got ${fmtValue(schedulers)}`,
+        true,
+      );
+    if (typeof lastLr !== 'number' || !Number.isFinite(lastLr) || lastLr < 0)
+      throw origin.error(`${origin.name({ field: 'lastLr' })} must be a finite number ≥ 0, got ${fmtValue(lastLr)}`, true);
+    const commits = this.schedulers.map((s, i) => s.planLoadStateDict(schedulers[i], origin));
+    return () => {
+      commits.forEach((c) => c());
+      this.optimizer.lr = lastLr;
     };
   }
 }
