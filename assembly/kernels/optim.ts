@@ -217,23 +217,50 @@ export function f32_hyper_write_fwd(rec: usize): void {
 }
 
 // A schedule's learning rate into the lr pair of a hyperparameter block (src/ops/optim.ts
-// lrSchedule). IN0: [epoch, base, a, b as (hi, lo) pairs], IN1: the block; P0 kind, P1 advance. float64 throughout,
-// the closed forms of scheduledLr in the same order of operations.
+// lrSchedule). IN0: [epoch, base, constants as (hi, lo) pairs], IN1: the block; P0 kind, P1 the
+// epoch move (0 same, 1 next, 2 restart at 0, 3 chain: next, and the block's lr is multiplied by
+// f(t)/f(t − 1) instead of set). float64 throughout, the closed forms of scheduledLr in the same
+// order of operations.
+const MAX_MILESTONES = 16;
 export function f32_lr_schedule_fwd(rec: usize): void {
   const st = ptr(rec, IN), o = ptr(rec, OUT);
   memory.copy(o, ptr(rec, IN + 1), 40); // the other hyperparameters (in place: OUT = IN1)
-  if (param(rec, 1) != 0) store<f32>(st, load<f32>(st) + 1);
+  const move = param(rec, 1);
+  const by: i32 = move == 3 ? 1 : move;
+  store<f32>(st, move == 2 ? 0 : load<f32>(st) + <f32>by);
   const t = <f64>load<f32>(st);
-  const base = hyper(st + 4, 0), a = hyper(st + 4, 1), b = hyper(st + 4, 2);
+  const c = st + 4; // pair k of the schedule: hyper(c, k); pair 0 the base
   const kind = param(rec, 0);
-  let lr: f64;
-  if (kind == 0) lr = base * Math.pow(a, Math.floor(t / b));
-  else if (kind == 1) lr = base * Math.pow(a, t);
-  else if (kind == 2) lr = b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
-  else lr = a == 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
+  const lr = move == 3 ? hyper(o, 0) * (scheduledLr(kind, c, t) / scheduledLr(kind, c, t - 1)) : scheduledLr(kind, c, t);
   const hi = <f32>lr;
   store<f32>(o, hi);
   store<f32>(o + 4, <f32>(lr - <f64>hi));
+}
+
+function scheduledLr(kind: i32, c: usize, t: f64): f64 {
+  const base = hyper(c, 0), a = hyper(c, 1), b = hyper(c, 2);
+  if (kind == 0) return base * Math.pow(a, Math.floor(t / b));
+  if (kind == 1) return base * Math.pow(a, t);
+  if (kind == 2) return b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
+  if (kind == 3) return a == 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
+  if (kind == 4) return base * Math.pow(a, <f64>milestonesReached(c, t, min(<i32>b, MAX_MILESTONES)));
+  return oneCycleLr(c, t);
+}
+
+// MultiStepLR: how many of the count milestones (pairs 3…) are ≤ t.
+function milestonesReached(c: usize, t: f64, count: i32): i32 {
+  let n = 0;
+  for (let i = 0; i < count; i++) if (hyper(c, 3 + i) <= t) n++;
+  return n;
+}
+
+// OneCycleLR (PyTorch's get_lr): pair 1 linear?, 2 phases, 3… phase end steps, 6… end-point lrs.
+function oneCycleLr(c: usize, t: f64): f64 {
+  const phases = <i32>hyper(c, 2) >= 3 ? 3 : 2;
+  let i = 0, start: f64 = 0;
+  for (; i < phases - 1 && t > hyper(c, 3 + i); i++) start = hyper(c, 3 + i);
+  const pct = (t - start) / (hyper(c, 3 + i) - start), from = hyper(c, 6 + i), to = hyper(c, 7 + i);
+  return hyper(c, 1) != 0 ? (to - from) * pct + from : to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
 }
 
 // ---- gradient clipping ----------------------------------------------------------------------------

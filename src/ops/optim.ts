@@ -491,44 +491,81 @@ const hyperWrite: OpSpec<HyperWriteAttrs, 'hyperWrite'> = {
 };
 
 // ---- learning-rate schedules in memory (torch.optim.lr_scheduler closed forms) ---------------------
-// A scheduler keeps [epoch, base, a, b] in a block (numbers after the epoch as (hi, lo) pairs) and
-// writes the lr pair of its optimizer's hyperparameter block with the closed form at the epoch,
-// in float64; `advance` first adds 1 to the epoch. So a step of a schedule inside a compiled
-// function is a record of the program, and a replay advances the schedule by running it.
+// A scheduler keeps [epoch, base, constants…] in a block (the numbers after the epoch as (hi, lo)
+// pairs: pair k at words 1 + 2k, pair 0 the base learning rate) and writes the lr pair of its
+// optimizer's hyperparameter block with the closed form at the epoch, in float64; `epoch` first
+// moves the epoch on by 1 or back to 0. So a step of a schedule inside a compiled function is a
+// record of the program, and a replay advances the schedule by running it.
 export type ScheduleKind = keyof typeof SCHEDULE_KINDS;
-/** Per kind: the code in P0 and what a, b are. */
+/** Per kind: the code in P0 and what its constants (pairs 1, 2, …) are. */
 export const SCHEDULE_KINDS = {
-  step: { code: 0, a: 'gamma', b: 'stepSize' },
-  exponential: { code: 1, a: 'gamma', b: '' },
-  cosine: { code: 2, a: 'tMax', b: 'etaMin' },
-  warmup: { code: 3, a: 'warmupSteps', b: 'startFactor' },
+  step: { code: 0, constants: 'gamma, stepSize' },
+  exponential: { code: 1, constants: 'gamma' },
+  cosine: { code: 2, constants: 'tMax, etaMin' },
+  warmup: { code: 3, constants: 'warmupSteps, startFactor' },
+  multistep: { code: 4, constants: 'gamma, count, milestones (count of them, ≤ MAX_MILESTONES)' },
+  onecycle: { code: 5, constants: 'linear (0 = cos, 1 = linear), phases (2 or 3), phase end steps ×3, phase end-point lrs ×4' },
 } as const;
 const SCHEDULE_OF_CODE = Object.keys(SCHEDULE_KINDS) as ScheduleKind[];
-export const SCHEDULE_WORDS = 8;
+/** Pairs in a schedule block after the epoch (the base and 18 constants) and its words (+1 pad). */
+const SCHEDULE_PAIRS = 19;
+export const SCHEDULE_WORDS = 2 + 2 * SCHEDULE_PAIRS;
+/** The most milestones a MultiStepLR block holds (pairs after base, gamma and count). */
+export const MAX_MILESTONES = SCHEDULE_PAIRS - 3;
 
-/** The learning rate at epoch t from the base learning rate (PyTorch's closed forms). */
-export function scheduledLr(kind: ScheduleKind, t: number, base: number, a: number, b: number): number {
+/**
+ * The learning rate at epoch t; c(0) is the base learning rate, c(1), c(2), … the kind's constants
+ * (PyTorch's closed forms; OneCycleLR's get_lr, which has no other form).
+ */
+export function scheduledLr(kind: ScheduleKind, t: number, c: (k: number) => number): number {
+  const base = c(0);
   switch (kind) {
     case 'step':
-      return base * a ** Math.floor(t / b);
+      return base * c(1) ** Math.floor(t / c(2));
     case 'exponential':
-      return base * a ** t;
+      return base * c(1) ** t;
     case 'cosine':
-      return b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
+      return c(2) + ((base - c(2)) * (1 + Math.cos((Math.PI * t) / c(1)))) / 2;
     case 'warmup':
-      return a === 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
+      return c(1) === 0 ? base : base * (c(2) + ((1 - c(2)) * Math.min(t, c(1))) / c(1));
+    case 'multistep': {
+      // gamma^(number of milestones ≤ t, duplicates counted): PyTorch's bisect_right on the sorted list
+      const count = Math.min(Math.trunc(c(2)), MAX_MILESTONES);
+      let n = 0;
+      for (let i = 0; i < count; i++) if (c(3 + i) <= t) n++;
+      return base * c(1) ** n;
+    }
+    case 'onecycle': {
+      // the phase holding t (the last one past its end), then anneal from its start lr to its end lr
+      const phases = Math.trunc(c(2)) >= 3 ? 3 : 2;
+      let i = 0,
+        start = 0;
+      for (; i < phases - 1 && t > c(3 + i); i++) start = c(3 + i);
+      const pct = (t - start) / (c(3 + i) - start),
+        from = c(6 + i),
+        to = c(7 + i);
+      return c(1) !== 0 ? (to - from) * pct + from : to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
+    }
   }
 }
 
-/** A schedule block's words: [epoch, base, a, b as (hi, lo) pairs]. */
-export function scheduleWords(epoch: number, base: number, a: number, b: number): number[] {
-  return [epoch, ...hyperPair(base), ...hyperPair(a), ...hyperPair(b), 0];
+/** A schedule block's words: [epoch, base, constants as (hi, lo) pairs, zeros]. */
+export function scheduleWords(epoch: number, base: number, constants: readonly number[]): number[] {
+  const words = [epoch, ...hyperPair(base), ...constants.flatMap(hyperPair)];
+  return [...words, ...new Array<number>(SCHEDULE_WORDS - words.length).fill(0)];
 }
+
+/** How a launch of lrSchedule moves the epoch before writing the learning rate (code in P1). */
+const EPOCH_MOVES = { same: 0, next: 1, restart: 2, chain: 3 } as const;
 
 export interface ScheduleAttrs {
   kind: ScheduleKind;
-  /** Add 1 to the epoch before writing the learning rate (a scheduler's step()). */
-  advance: boolean;
+  /**
+   * The epoch before writing: kept, moved on by 1 (a scheduler's step()) or set to 0 (SequentialLR's
+   * restart of a child); chain moves on by 1 and multiplies the block's lr by f(t)/f(t − 1) instead
+   * of setting it (PyTorch's chainable form, for ChainedScheduler of multiplicative schedules).
+   */
+  epoch: keyof typeof EPOCH_MOVES;
 }
 
 const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
@@ -536,7 +573,7 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: "[schedule [8] = (epoch, base, a, b), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); advance: the epoch first moves on by 1",
+  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and scales the lr by f(t)/f(t − 1))`,
   plan: (ins, a) => {
     const [sched, hyper] = ins;
     if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
@@ -545,26 +582,30 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
         `expected a schedule block [${SCHEDULE_WORDS}] and a hyperparameter block [${HYPER_WORDS}], got ${fmtShape(sched.shape)} and ${fmtShape(hyper.shape)}`,
       );
     if (!Object.hasOwn(SCHEDULE_KINDS, a.kind)) throw new ValueError('lrSchedule', `kind must be one of ${SCHEDULE_OF_CODE.join(', ')}, got ${String(a.kind)}`);
-    return { shape: [HYPER_WORDS], params: [SCHEDULE_KINDS[a.kind].code, a.advance ? 1 : 0] };
+    if (!Object.hasOwn(EPOCH_MOVES, a.epoch))
+      throw new ValueError('lrSchedule', `epoch must be one of ${Object.keys(EPOCH_MOVES).join(', ')}, got ${String(a.epoch)}`);
+    return { shape: [HYPER_WORDS], params: [SCHEDULE_KINDS[a.kind].code, EPOCH_MOVES[a.epoch]] };
   },
   ref: {
     fwd: (h, r) => {
       const st = inp(r, 0),
         o = out(r);
       h.copyWithin(o, inp(r, 1), inp(r, 1) + HYPER_WORDS);
-      const pair = (k: number) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k];
-      if (param(r, 1) !== 0) h[st] += 1;
-      const [hi, lo] = hyperPair(scheduledLr(SCHEDULE_OF_CODE[param(r, 0)], h[st], pair(0), pair(1), pair(2)));
+      const move = param(r, 1),
+        kind = SCHEDULE_OF_CODE[param(r, 0)];
+      h[st] = move === 2 ? 0 : h[st] + (move === 3 ? 1 : move);
+      const f = (t: number) => scheduledLr(kind, t, (k) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k]);
+      const [hi, lo] = hyperPair(move === 3 ? (h[o] + h[o + 1]) * (f(h[st]) / f(h[st] - 1)) : f(h[st]));
       h[o] = hi;
       h[o + 1] = lo;
     },
   },
   tests: {
     cases: SCHEDULE_OF_CODE.flatMap((kind) =>
-      [false, true].map((advance) => ({
+      (Object.keys(EPOCH_MOVES) as ScheduleAttrs['epoch'][]).map((epoch) => ({
         inputs: [{ shape: [SCHEDULE_WORDS], domain: [1, 3] as [number, number] }, { shape: [HYPER_WORDS] }],
-        attrs: { kind, advance },
-        name: `${kind} advance ${advance}`,
+        attrs: { kind, epoch },
+        name: `${kind} epoch ${epoch}`,
       })),
     ),
   },

@@ -1,4 +1,4 @@
-/** Gradient clipping by total L2 norm (torch.nn.utils.clip_grad_norm_). */
+/** Gradient clipping: by total L2 norm (torch.nn.utils.clip_grad_norm_) and by value (clip_grad_value_). */
 import { add, clamp, div, sqrt, stack, sum } from '../api/functional.js';
 import { zeros } from '../api/creation.js';
 import { apply, applyInto, noGrad } from '../engine/engine.js';
@@ -43,6 +43,38 @@ export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: 
       'errorIfNonfinite reads the norm in JavaScript before the gradients are scaled, which a compiled function cannot do ' +
         '(its values are computed when the whole step runs): return the norm from the function and check it after the call, or clip outside it',
     );
+  const grads = gradsOf(FN, list);
+  return noGrad(() => {
+    if (grads.length === 0) return zeros([]);
+    const norm = sqrt(sum(stack(grads.map((g) => apply(op('gradSumSquares'), [g])))));
+    if (opts.errorIfNonfinite && !Number.isFinite(norm.item()))
+      throw new NonFiniteError(FN, `the total norm of the gradients is ${norm.item()}, so they cannot be clipped (gradients left unchanged)`);
+    const coef = clamp(div(maxNorm, add(norm, 1e-6)), null, 1);
+    for (const g of grads) applyInto(op('mul'), g, [g, coef]);
+    return norm;
+  });
+}
+
+/**
+ * Clamps every gradient element of `params` to [−clipValue, clipValue] in place, as PyTorch's
+ * clip_grad_value_ (parameters without a gradient are skipped; NaN stays NaN, as torch.clamp).
+ * It is one clamp launch per gradient, so a compiled step with it replays without its JavaScript.
+ */
+export function clipGradValue(params: Params | Tensor, clipValue: number): void {
+  const FN = 'optim.clipGradValue';
+  const list = paramList(FN, params, true);
+  // PyTorch accepts a negative clip_value (then clamp(min=−v, max=v) sets everything to max = v);
+  // that is never intended, so it is an error here, as NaN and a non-number are.
+  if (typeof clipValue !== 'number' || Number.isNaN(clipValue) || clipValue < 0)
+    throw new ValueError(FN, `clipValue must be a number ≥ 0, got ${fmtValue(clipValue)}`);
+  const grads = gradsOf(FN, list);
+  noGrad(() => {
+    for (const g of grads) applyInto(op('clamp'), g, [g], { min: -clipValue, max: clipValue });
+  });
+}
+
+/** The float32 gradients of the parameters that have one (a compiled function notes each read). */
+function gradsOf(FN: string, list: Tensor[]): Tensor[] {
   const grads: Tensor[] = [];
   list.forEach((p, i) => {
     const g = p.peekGrad();
@@ -53,13 +85,5 @@ export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: 
     if (g.dtype !== 'float32') throw new DTypeError(FN, `the gradient of params[${i}] is ${g.dtype}, expected float32`);
     grads.push(g);
   });
-  return noGrad(() => {
-    if (grads.length === 0) return zeros([]);
-    const norm = sqrt(sum(stack(grads.map((g) => apply(op('gradSumSquares'), [g])))));
-    if (opts.errorIfNonfinite && !Number.isFinite(norm.item()))
-      throw new NonFiniteError(FN, `the total norm of the gradients is ${norm.item()}, so they cannot be clipped (gradients left unchanged)`);
-    const coef = clamp(div(maxNorm, add(norm, 1e-6)), null, 1);
-    for (const g of grads) applyInto(op('mul'), g, [g, coef]);
-    return norm;
-  });
+  return grads;
 }

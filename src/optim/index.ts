@@ -4,5 +4,5 @@ export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamHyper } from './adam.js';
 export { RMSprop, type RMSpropOptions, type RMSpropHyper } from './rmsprop.js';
 export { Adagrad, type AdagradOptions, type AdagradHyper } from './adagrad.js';
-export { clipGradNorm, type ClipGradNormOptions } from './clip.js';
+export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export * as lr from './lr.js';

@@ -2,135 +2,30 @@
  * Learning-rate schedules (torch.optim.lr_scheduler), in PyTorch's closed forms. A scheduler sets
  * the optimizer's learning rate at construction (epoch 0) and at every `step()` (epoch 1, 2, …):
  * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
- * The base learning rate is the optimizer's lr when the scheduler is made.
+ * The base learning rate is the optimizer's lr when its first scheduler was made (PyTorch's
+ * initial_lr). The schedulers with a closed form live in memory and replay fast inside wg.compile;
+ * so does ChainedScheduler of them; LambdaLR, ReduceLROnPlateau and SequentialLR are driven by
+ * JavaScript (src/optim/schedulers.ts).
  */
-import { checkOptions } from '../engine/check.js';
-import { applyInto } from '../engine/engine.js';
-import { allocPersistent } from '../engine/memory.js';
-import { Tensor } from '../engine/tensor.js';
-import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { SCHEDULE_WORDS, scheduleWords, type ScheduleKind } from '../ops/optim.js';
-import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
-import { Optimizer } from './optimizer.js';
-import { op } from '../ops/index.js';
+import { sink } from '../engine/sink.js';
+import { MAX_MILESTONES } from '../ops/optim.js';
+import { ValueError, fmtValue } from '../errors.js';
+import { ClosedFormLR, nonNeg, options, posInt, initialLr, type Schedulable } from './scheduler.js';
 
-/** What a scheduler drives: a wasmgrad optimizer (its learning rate lives in memory). */
-export type Schedulable = Optimizer;
-
-export interface LRSchedulerState {
-  lastEpoch: number;
-  baseLrs: number[];
-}
-
-/**
- * The schedule lives in memory: [epoch, base, a, b] (src/ops/optim.ts lrSchedule), and each step()
- * is a launch of lrSchedule, which advances the epoch and writes the learning rate into the
- * optimizer's hyperparameter block. Inside a compiled function that launch is a record of the
- * program like any other, so a fast replay advances the schedule by running it.
- */
-export abstract class LRScheduler {
-  /** The learning rates of the parameter groups when the scheduler was made. */
-  readonly baseLrs: number[];
-  private readonly block: Tensor;
-
-  protected constructor(
-    readonly name: string,
-    readonly optimizer: Schedulable,
-    private readonly kind: ScheduleKind,
-    /** The schedule's constants a, b (see SCHEDULE_KINDS). */
-    private readonly constants: readonly [number, number],
-  ) {
-    if (!(optimizer instanceof Optimizer)) throw this.error(`expects an optimizer (e.g. new wg.optim.SGD(...)), got ${fmtValue(optimizer)}`);
-    this.baseLrs = [optimizer.lr];
-    const be = optimizer.params[0].storage.backend;
-    this.block = new Tensor([SCHEDULE_WORDS], 'float32', allocPersistent(be, SCHEDULE_WORDS, `optim.lr.${name} schedule`, true), false);
-    this.reset(0);
-  }
-
-  protected error(msg: string): WasmgradError {
-    return new ValueError(`optim.lr.${this.name}`, msg);
-  }
-
-  /** Number of step() calls so far (PyTorch's last_epoch), read from memory. */
-  get lastEpoch(): number {
-    return this.block.storage.backend.read(this.block.storage.ptr, 1, 'float32')[0];
-  }
-
-  /** Advances one epoch and sets the optimizer's learning rate. */
-  step(): void {
-    this.launch(true);
-  }
-
-  /** The learning rate of each parameter group, as last set by this scheduler. */
-  getLastLr(): number[] {
-    return [this.optimizer.lr];
-  }
-
-  stateDict(): LRSchedulerState {
-    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
-  }
-
-  loadStateDict(sd: LRSchedulerState): void {
-    this.planLoadStateDict(sd)();
-  }
-
-  /**
-   * @internal loadStateDict in two phases: validates everything, returns the commit. `origin` names
-   * the entries and picks the error classes (a checkpoint file reports its own keys).
-   */
-  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
-    const epoch = { field: 'lastEpoch' };
-    const lrs = { field: 'baseLrs' };
-    const { lastEpoch, baseLrs } = (sd ?? {}) as Partial<LRSchedulerState>;
-    if (!Number.isInteger(lastEpoch) || lastEpoch! < 0) throw origin.error(`${origin.name(epoch)} must be an integer ≥ 0, got ${fmtValue(lastEpoch)}`, true);
-    if (!Array.isArray(baseLrs) || baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
-      throw origin.error(`${origin.name(lrs)} must be an array of finite numbers ≥ 0, got ${fmtValue(baseLrs)}`, true);
-    if (baseLrs.length !== this.baseLrs.length)
-      throw origin.error(`${origin.name(lrs)} holds ${baseLrs.length} learning rates, the optimizer has ${this.baseLrs.length} parameter groups`, false);
-    return () => {
-      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
-      this.reset(lastEpoch!);
-    };
-  }
-
-  /** Writes the schedule at `epoch` and sets the learning rate of that epoch. */
-  private reset(epoch: number): void {
-    const s = this.block.storage;
-    s.backend.write(s.ptr, scheduleWords(epoch, this.baseLrs[0], ...this.constants), 'float32');
-    this.launch(false);
-  }
-
-  private launch(advance: boolean): void {
-    for (const block of this.optimizer.hyperBlocks()) applyInto(op('lrSchedule'), block, [this.block, block], { kind: this.kind, advance });
-  }
-}
-
-/** Reads and checks a scheduler's options: unknown keys and invalid values are errors. */
-function options<T extends object>(
-  sched: string,
-  opts: unknown,
-  defaults: { [K in keyof T]: T[K] | undefined },
-  check: { [K in keyof T]: (v: number) => boolean },
-  rule: { [K in keyof T]: string },
-): T {
-  const err = (m: string) => new ValueError(`optim.lr.${sched}`, m);
-  if (opts === undefined) throw err(`expects an options object { ${Object.keys(defaults).join(', ')} }, got undefined`);
-  const given = checkOptions(`optim.lr.${sched}`, opts, Object.keys(defaults));
-  const out: Record<string, number> = {};
-  for (const k of Object.keys(defaults) as (keyof T & string)[]) {
-    const v = given[k] !== undefined ? given[k] : defaults[k];
-    if (v === undefined) throw err(`the option ${k} is required`);
-    if (typeof v !== 'number' || !check[k](v)) throw err(`${k} must be ${rule[k]}, got ${fmtValue(v)}`);
-    out[k] = v;
-  }
-  return out as T;
-}
-
-const posInt = (v: number) => Number.isInteger(v) && v >= 1;
-const nonNeg = (v: number) => Number.isFinite(v) && v >= 0;
+export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
+export {
+  ChainedScheduler,
+  LambdaLR,
+  ReduceLROnPlateau,
+  SequentialLR,
+  type ChainedState,
+  type PlateauOptions,
+  type PlateauState,
+  type SequentialState,
+} from './schedulers.js';
 
 /** lr = baseLr · gamma^⌊t / stepSize⌋: decays by gamma every stepSize epochs. gamma defaults to 0.1. */
-export class StepLR extends LRScheduler {
+export class StepLR extends ClosedFormLR {
   readonly stepSize: number;
   readonly gamma: number;
   constructor(optimizer: Schedulable, opts: { stepSize: number; gamma?: number }) {
@@ -148,11 +43,11 @@ export class StepLR extends LRScheduler {
 }
 
 /** lr = baseLr · gamma^t. */
-export class ExponentialLR extends LRScheduler {
+export class ExponentialLR extends ClosedFormLR {
   readonly gamma: number;
   constructor(optimizer: Schedulable, opts: { gamma: number }) {
     const o = options<{ gamma: number }>('ExponentialLR', opts, { gamma: undefined }, { gamma: nonNeg }, { gamma: 'a finite number ≥ 0' });
-    super('ExponentialLR', optimizer, 'exponential', [o.gamma, 0]);
+    super('ExponentialLR', optimizer, 'exponential', [o.gamma]);
     this.gamma = o.gamma;
   }
 }
@@ -161,7 +56,7 @@ export class ExponentialLR extends LRScheduler {
  * lr = etaMin + (baseLr − etaMin) · (1 + cos(π·t / tMax)) / 2: half a cosine from baseLr at t = 0
  * down to etaMin at t = tMax (beyond tMax it follows the cosine back up, as PyTorch's closed form).
  */
-export class CosineAnnealingLR extends LRScheduler {
+export class CosineAnnealingLR extends ClosedFormLR {
   readonly tMax: number;
   readonly etaMin: number;
   constructor(optimizer: Schedulable, opts: { tMax: number; etaMin?: number }) {
@@ -184,7 +79,7 @@ export class CosineAnnealingLR extends LRScheduler {
  * (PyTorch's LinearLR with end_factor = 1 and total_iters = warmupSteps). startFactor defaults to 0,
  * so the first step runs with lr 0; warmupSteps = 0 means no warmup.
  */
-export class LinearWarmup extends LRScheduler {
+export class LinearWarmup extends ClosedFormLR {
   readonly warmupSteps: number;
   readonly startFactor: number;
   constructor(optimizer: Schedulable, opts: { warmupSteps: number; startFactor?: number }) {
@@ -198,5 +93,86 @@ export class LinearWarmup extends LRScheduler {
     super('LinearWarmup', optimizer, 'warmup', [o.warmupSteps, o.startFactor]);
     this.warmupSteps = o.warmupSteps;
     this.startFactor = o.startFactor;
+  }
+}
+
+/**
+ * lr = baseLr · gamma^(number of milestones ≤ t): decays by gamma at each milestone. The milestones
+ * are sorted and a repeated one counts as often as it appears, as PyTorch's Counter of them; at
+ * most MAX_MILESTONES (16: they live in the schedule's memory block).
+ */
+export class MultiStepLR extends ClosedFormLR {
+  readonly milestones: readonly number[];
+  readonly gamma: number;
+  constructor(optimizer: Schedulable, opts: { milestones: readonly number[]; gamma?: number }) {
+    const o = options<{ gamma: number }>('MultiStepLR', opts, { gamma: 0.1 }, { gamma: nonNeg }, { gamma: 'a finite number ≥ 0' }, ['milestones']);
+    const ms = (opts as { milestones?: unknown }).milestones;
+    const err = (m: string) => new ValueError('optim.lr.MultiStepLR', m);
+    if (!Array.isArray(ms) || ms.some((m) => !Number.isInteger(m) || m < 0)) throw err(`milestones must be an array of integers ≥ 0, got ${fmtValue(ms)}`);
+    if (ms.length > MAX_MILESTONES) throw err(`holds at most ${MAX_MILESTONES} milestones (they live in the schedule's memory block), got ${ms.length}`);
+    const sorted = [...(ms as number[])].sort((a, b) => a - b);
+    super('MultiStepLR', optimizer, 'multistep', [o.gamma, sorted.length, ...sorted]);
+    this.milestones = sorted;
+    this.gamma = o.gamma;
+  }
+}
+
+export interface OneCycleOptions {
+  maxLr: number;
+  /** The number of steps of the cycle; or give epochs and stepsPerEpoch (totalSteps = their product). */
+  totalSteps?: number;
+  epochs?: number;
+  stepsPerEpoch?: number;
+  pctStart?: number;
+  annealStrategy?: 'cos' | 'linear';
+  divFactor?: number;
+  finalDivFactor?: number;
+  threePhase?: boolean;
+}
+
+/**
+ * The 1cycle policy (PyTorch's OneCycleLR, learning rate only: momentum is not cycled). From
+ * maxLr/divFactor the lr rises to maxLr over pctStart of totalSteps, then anneals to
+ * maxLr/divFactor/finalDivFactor at step totalSteps − 1 (threePhase: rises, falls back to the
+ * initial lr symmetrically, then anneals to the minimum), by half cosines or lines. Stepping past
+ * totalSteps is a ValueError as in PyTorch, checked in eager mode (a fast replay runs no
+ * JavaScript, so inside wg.compile the schedule continues the last phase's curve instead).
+ */
+export class OneCycleLR extends ClosedFormLR {
+  readonly totalSteps: number;
+  constructor(optimizer: Schedulable, opts: OneCycleOptions) {
+    const N = 'OneCycleLR';
+    const o = options<{ maxLr: number; pctStart: number; divFactor: number; finalDivFactor: number }>(
+      N,
+      opts,
+      { maxLr: undefined, pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4 },
+      { maxLr: nonNeg, pctStart: (v) => v >= 0 && v <= 1, divFactor: (v) => Number.isFinite(v) && v > 0, finalDivFactor: (v) => Number.isFinite(v) && v > 0 },
+      { maxLr: 'a finite number ≥ 0', pctStart: 'a number in [0, 1]', divFactor: 'a finite number > 0', finalDivFactor: 'a finite number > 0' },
+      ['totalSteps', 'epochs', 'stepsPerEpoch', 'annealStrategy', 'threePhase'],
+    );
+    const { totalSteps, epochs, stepsPerEpoch, annealStrategy = 'cos', threePhase = false } = opts;
+    const err = (m: string) => new ValueError(`optim.lr.${N}`, m);
+    for (const [k, v] of Object.entries({ totalSteps, epochs, stepsPerEpoch }))
+      if (v !== undefined && !posInt(v)) throw err(`${k} must be an integer ≥ 1, got ${fmtValue(v)}`);
+    if (totalSteps === undefined && (epochs === undefined || stepsPerEpoch === undefined))
+      throw err(`needs totalSteps, or epochs and stepsPerEpoch, got ${fmtValue({ totalSteps, epochs, stepsPerEpoch })}`);
+    if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw err(`annealStrategy must be 'cos' or 'linear', got ${fmtValue(annealStrategy)}`);
+    if (typeof threePhase !== 'boolean') throw err(`threePhase must be a boolean, got ${fmtValue(threePhase)}`);
+    // PyTorch prefers totalSteps when both are given
+    const total = totalSteps ?? epochs! * stepsPerEpoch!;
+    const initial = o.maxLr / o.divFactor,
+      min = initial / o.finalDivFactor,
+      up = o.pctStart * total - 1;
+    // the phases' end steps and the lrs at their ends (PyTorch's _schedule_phases)
+    const ends = threePhase ? [up, 2 * o.pctStart * total - 2, total - 1] : [up, total - 1, 0];
+    const lrs = threePhase ? [initial, o.maxLr, initial, min] : [initial, o.maxLr, min, 0];
+    super(N, optimizer, 'onecycle', [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs], initialLr(optimizer, initial));
+    this.totalSteps = total;
+  }
+
+  override step(): void {
+    if (sink.mode === 'off' && this.lastEpoch + 1 > this.totalSteps)
+      throw this.error(`tried to step ${this.lastEpoch + 1} times, the specified number of total steps is ${this.totalSteps}`);
+    super.step();
   }
 }

@@ -1,0 +1,207 @@
+/**
+ * What every learning-rate scheduler shares (torch.optim.lr_scheduler): the optimizer it drives,
+ * its state dict (saved in checkpoints by class name), PyTorch's `initial_lr`, option checking, and
+ * the closed-form base class whose schedule lives in a memory block that `lrSchedule` advances.
+ */
+import { checkOptions } from '../engine/check.js';
+import { applyInto } from '../engine/engine.js';
+import { allocPersistent } from '../engine/memory.js';
+import { Tensor } from '../engine/tensor.js';
+import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
+import { SCHEDULE_WORDS, scheduleWords, scheduledLr, type ScheduleAttrs, type ScheduleKind } from '../ops/optim.js';
+import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
+import { Optimizer } from './optimizer.js';
+import { op } from '../ops/index.js';
+
+/** What a scheduler drives: a wasmgrad optimizer (its learning rate lives in memory). */
+export type Schedulable = Optimizer;
+
+/** The state of an epoch-counting scheduler (PyTorch's last_epoch and base_lrs). */
+export interface LRSchedulerState {
+  lastEpoch: number;
+  baseLrs: number[];
+}
+
+const initialLrs = new WeakMap<Optimizer, number>();
+
+/**
+ * PyTorch's param_group['initial_lr']: the learning rate when the first scheduler of an optimizer
+ * was made, the base of every later one (so schedulers made one after another for SequentialLR all
+ * start from the optimizer's lr, not from what the previous one set). OneCycleLR sets it itself.
+ */
+export function initialLr(optimizer: Optimizer, set?: number): number {
+  if (set !== undefined) initialLrs.set(optimizer, set);
+  else if (!initialLrs.has(optimizer)) initialLrs.set(optimizer, optimizer.lr);
+  return initialLrs.get(optimizer)!;
+}
+
+/** A learning-rate scheduler: `step()` once per epoch (or iteration) after `opt.step()`. */
+export abstract class LRScheduler<S extends object = object> {
+  protected constructor(
+    readonly name: string,
+    readonly optimizer: Schedulable,
+  ) {
+    if (!(optimizer instanceof Optimizer)) throw this.error(`expects an optimizer (e.g. new wg.optim.SGD(...)), got ${fmtValue(optimizer)}`);
+  }
+
+  protected error(msg: string): WasmgradError {
+    return new ValueError(`optim.lr.${this.name}`, msg);
+  }
+
+  /** Number of step() calls so far (PyTorch's last_epoch). */
+  abstract get lastEpoch(): number;
+
+  /** One epoch on (ReduceLROnPlateau takes the epoch's metric). */
+  abstract step(...args: never[]): void;
+
+  /** The learning rate of each parameter group, as last set. */
+  getLastLr(): number[] {
+    return [this.optimizer.lr];
+  }
+
+  abstract stateDict(): S;
+
+  loadStateDict(sd: S): void {
+    this.planLoadStateDict(sd)();
+  }
+
+  /**
+   * @internal loadStateDict in two phases: validates everything, returns the commit. `origin` names
+   * the entries and picks the error classes (a checkpoint file reports its own keys).
+   */
+  abstract planLoadStateDict(sd: S, origin?: LoadOrigin): () => void;
+}
+
+/** A scheduler SequentialLR can switch to: it restarts at epoch 0 and rewrites its current lr. */
+export abstract class RestartableLR<S extends object = LRSchedulerState> extends LRScheduler<S> {
+  /** @internal PyTorch's step(0): back to epoch 0 and its learning rate. */
+  abstract restart(): void;
+  /** @internal Writes the learning rate of the current epoch again. */
+  abstract refresh(): void;
+}
+
+/** Validates { lastEpoch, baseLrs } for `lrs` parameter groups. */
+export function checkEpochState(sd: LRSchedulerState, origin: LoadOrigin, lrs: number): LRSchedulerState {
+  const { lastEpoch, baseLrs } = (sd ?? {}) as Partial<LRSchedulerState>;
+  if (!Number.isInteger(lastEpoch) || lastEpoch! < 0)
+    throw origin.error(`${origin.name({ field: 'lastEpoch' })} must be an integer ≥ 0, got ${fmtValue(lastEpoch)}`, true);
+  const field = origin.name({ field: 'baseLrs' });
+  if (!Array.isArray(baseLrs) || baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
+    throw origin.error(`${field} must be an array of finite numbers ≥ 0, got ${fmtValue(baseLrs)}`, true);
+  if (baseLrs.length !== lrs) throw origin.error(`${field} holds ${baseLrs.length} learning rates, the optimizer has ${lrs} parameter groups`, false);
+  return { lastEpoch: lastEpoch!, baseLrs };
+}
+
+/**
+ * A schedule with a closed form lives in memory: [epoch, base, constants…] (src/ops/optim.ts
+ * lrSchedule), and each step() is a launch of lrSchedule, which advances the epoch and writes the
+ * learning rate into the optimizer's hyperparameter block. Inside a compiled function that launch
+ * is a record of the program like any other, so a fast replay advances the schedule by running it.
+ */
+export abstract class ClosedFormLR extends RestartableLR<LRSchedulerState> {
+  /** The learning rates of the parameter groups the schedule starts from. */
+  readonly baseLrs: number[];
+  private readonly block: Tensor;
+
+  protected constructor(
+    name: string,
+    optimizer: Schedulable,
+    private readonly kind: ScheduleKind,
+    /** The schedule's constants (see SCHEDULE_KINDS). */
+    private readonly constants: readonly number[],
+    base?: number,
+  ) {
+    super(name, optimizer);
+    this.baseLrs = [base ?? initialLr(optimizer)];
+    const be = optimizer.params[0].storage.backend;
+    this.block = new Tensor([SCHEDULE_WORDS], 'float32', allocPersistent(be, SCHEDULE_WORDS, `optim.lr.${name} schedule`, true), false);
+    this.reset(0);
+  }
+
+  /** Read from memory. */
+  get lastEpoch(): number {
+    return this.block.storage.backend.read(this.block.storage.ptr, 1, 'float32')[0];
+  }
+
+  /** Advances one epoch and sets the optimizer's learning rate. */
+  step(): void {
+    this.launch('next');
+  }
+
+  restart(): void {
+    this.launch('restart');
+  }
+
+  refresh(): void {
+    this.launch('same');
+  }
+
+  /**
+   * @internal Whether the schedule is base · f(t) with f(t − 1) ≠ 0 after epoch 0, so that chaining
+   * it multiplies the lr by f(t)/f(t − 1) as PyTorch's chainable form (StepLR, ExponentialLR,
+   * MultiStepLR, LinearWarmup from a startFactor > 0; a warmup from 0 divides by zero in PyTorch).
+   */
+  get chainable(): boolean {
+    const [steps, startFactor] = this.constants;
+    return ['step', 'exponential', 'multistep'].includes(this.kind) || (this.kind === 'warmup' && (steps === 0 || startFactor > 0));
+  }
+
+  /** @internal f(t) at the current epoch for a base of 1 (the factor the schedule applies). */
+  factor(): number {
+    return scheduledLr(this.kind, this.lastEpoch, (k) => (k === 0 ? 1 : this.constants[k - 1]));
+  }
+
+  /** @internal ChainedScheduler's step: the epoch on by 1 and the optimizer's lr times f(t)/f(t − 1). */
+  chainStep(): void {
+    this.launch('chain');
+  }
+
+  stateDict(): LRSchedulerState {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+  }
+
+  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
+    const { lastEpoch, baseLrs } = checkEpochState(sd, origin, this.baseLrs.length);
+    return () => {
+      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
+      this.reset(lastEpoch);
+    };
+  }
+
+  /** Writes the schedule at `epoch` and sets the learning rate of that epoch. */
+  private reset(epoch: number): void {
+    const s = this.block.storage;
+    s.backend.write(s.ptr, scheduleWords(epoch, this.baseLrs[0], this.constants), 'float32');
+    this.refresh();
+  }
+
+  private launch(epoch: ScheduleAttrs['epoch']): void {
+    for (const block of this.optimizer.hyperBlocks()) applyInto(op('lrSchedule'), block, [this.block, block], { kind: this.kind, epoch });
+  }
+}
+
+/** Reads and checks a scheduler's numeric options: unknown keys and invalid values are errors. */
+export function options<T extends object>(
+  sched: string,
+  opts: unknown,
+  defaults: { [K in keyof T]: T[K] | undefined },
+  check: { [K in keyof T]: (v: number) => boolean },
+  rule: { [K in keyof T]: string },
+  extra: readonly string[] = [],
+): T {
+  const err = (m: string) => new ValueError(`optim.lr.${sched}`, m);
+  const keys = [...extra, ...Object.keys(defaults)];
+  if (opts === undefined) throw err(`expects an options object { ${keys.join(', ')} }, got undefined`);
+  const given = checkOptions(`optim.lr.${sched}`, opts, keys);
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(defaults) as (keyof T & string)[]) {
+    const v = given[k] !== undefined ? given[k] : defaults[k];
+    if (v === undefined) throw err(`the option ${k} is required`);
+    if (typeof v !== 'number' || !check[k](v)) throw err(`${k} must be ${rule[k]}, got ${fmtValue(v)}`);
+    out[k] = v;
+  }
+  return out as T;
+}
+
+export const posInt = (v: number) => Number.isInteger(v) && v >= 1;
+export const nonNeg = (v: number) => Number.isFinite(v) && v >= 0;

@@ -1,0 +1,343 @@
+/**
+ * The schedulers driven by JavaScript (torch.optim.lr_scheduler): LambdaLR (a user function),
+ * ReduceLROnPlateau (reads a metric) and SequentialLR (picks a child scheduler by epoch), and
+ * ChainedScheduler (whose children's steps are kernels, so it replays fast). The first three set
+ * the learning rate through `opt.lr = x` (a hyperWrite launch); inside wg.compile their JavaScript
+ * must run every call, so the program is slow, with the reason named.
+ */
+import { checkOptions } from '../engine/check.js';
+import { sink } from '../engine/sink.js';
+import { Tensor } from '../engine/tensor.js';
+import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
+import { ValueError, fmtValue } from '../errors.js';
+import { ClosedFormLR, LRScheduler, RestartableLR, checkEpochState, initialLr, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
+
+/** lr = baseLr · lrLambda(t): any factor a JavaScript function computes from the epoch. */
+export class LambdaLR extends RestartableLR {
+  readonly baseLrs: number[];
+  private epoch = 0;
+  private readonly lrLambda: (epoch: number) => number;
+
+  constructor(optimizer: Schedulable, opts: { lrLambda: (epoch: number) => number }) {
+    super('LambdaLR', optimizer);
+    const { lrLambda } = checkOptions<{ lrLambda?: unknown }>('optim.lr.LambdaLR', opts, ['lrLambda']);
+    if (typeof lrLambda !== 'function') throw this.error(`lrLambda must be a function (epoch) => factor, got ${fmtValue(lrLambda)}`);
+    this.lrLambda = lrLambda as (epoch: number) => number;
+    this.baseLrs = [initialLr(optimizer)];
+    this.refresh();
+  }
+
+  get lastEpoch(): number {
+    return this.epoch;
+  }
+
+  step(): void {
+    this.epoch++;
+    this.refresh();
+  }
+
+  restart(): void {
+    this.epoch = 0;
+    this.refresh();
+  }
+
+  refresh(): void {
+    const f = this.lrLambda(this.epoch);
+    if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) throw this.error(`lrLambda(${this.epoch}) must return a finite number ≥ 0, got ${fmtValue(f)}`);
+    if (sink.mode !== 'off') sink.slow('optim.lr.LambdaLR: lrLambda is a JavaScript function, which a replay cannot run');
+    this.optimizer.lr = this.baseLrs[0] * f;
+  }
+
+  stateDict(): LRSchedulerState {
+    return { lastEpoch: this.epoch, baseLrs: [...this.baseLrs] };
+  }
+
+  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin('optim.lr.LambdaLR')): () => void {
+    const { lastEpoch, baseLrs } = checkEpochState(sd, origin, this.baseLrs.length);
+    return () => {
+      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
+      this.epoch = lastEpoch;
+      this.refresh();
+    };
+  }
+}
+
+export interface PlateauOptions {
+  mode?: 'min' | 'max';
+  factor?: number;
+  patience?: number;
+  threshold?: number;
+  thresholdMode?: 'rel' | 'abs';
+  cooldown?: number;
+  minLr?: number;
+  eps?: number;
+}
+
+/** ReduceLROnPlateau's state; a best of ±Infinity (no metric yet) is saved as a string, JSON having no Infinity. */
+export interface PlateauState {
+  lastEpoch: number;
+  best: number | 'Infinity' | '-Infinity';
+  numBadEpochs: number;
+  cooldownCounter: number;
+}
+
+/**
+ * Multiplies the lr by factor when the metric passed to step() has not improved for more than
+ * patience epochs (PyTorch's rules: improvement is below best·(1 − threshold) in 'min'/'rel' mode,
+ * best − threshold in 'abs', mirrored for 'max'; after a reduction, cooldown epochs count no bad
+ * epoch; the lr never goes below minLr, and a change smaller than eps is skipped). It reads the
+ * metric (and the lr) in JavaScript: call it outside a compiled step, with the metric it returned.
+ */
+export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
+  readonly mode: 'min' | 'max';
+  readonly thresholdMode: 'rel' | 'abs';
+  readonly factor: number;
+  readonly patience: number;
+  readonly threshold: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+  readonly eps: number;
+  private epoch = 0;
+  private best: number;
+  private numBadEpochs = 0;
+  private cooldownCounter = 0;
+
+  constructor(optimizer: Schedulable, opts: PlateauOptions = {}) {
+    super('ReduceLROnPlateau', optimizer);
+    const o = options<{ factor: number; patience: number; threshold: number; cooldown: number; minLr: number; eps: number }>(
+      this.name,
+      opts,
+      { factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, minLr: 0, eps: 1e-8 },
+      {
+        factor: (v) => v >= 0 && v < 1,
+        patience: (v) => Number.isInteger(v) && v >= 0,
+        threshold: (v) => Number.isFinite(v) && v >= 0,
+        cooldown: (v) => Number.isInteger(v) && v >= 0,
+        minLr: (v) => Number.isFinite(v) && v >= 0,
+        eps: (v) => Number.isFinite(v) && v >= 0,
+      },
+      {
+        factor: 'a number in [0, 1)',
+        patience: 'an integer ≥ 0',
+        threshold: 'a finite number ≥ 0',
+        cooldown: 'an integer ≥ 0',
+        minLr: 'a finite number ≥ 0',
+        eps: 'a finite number ≥ 0',
+      },
+      ['mode', 'thresholdMode'],
+    );
+    const { mode = 'min', thresholdMode = 'rel' } = opts;
+    if (mode !== 'min' && mode !== 'max') throw this.error(`mode must be 'min' or 'max', got ${fmtValue(mode)}`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw this.error(`thresholdMode must be 'rel' or 'abs', got ${fmtValue(thresholdMode)}`);
+    this.mode = mode;
+    this.thresholdMode = thresholdMode;
+    this.factor = o.factor;
+    this.patience = o.patience;
+    this.threshold = o.threshold;
+    this.cooldown = o.cooldown;
+    this.minLr = o.minLr;
+    this.eps = o.eps;
+    this.best = this.worst;
+  }
+
+  private get worst(): number {
+    return this.mode === 'min' ? Infinity : -Infinity;
+  }
+
+  get lastEpoch(): number {
+    return this.epoch;
+  }
+
+  /** One epoch with its metric (a number, or a one-element tensor read with item()). */
+  step(metric: number | Tensor): void {
+    const current = metric instanceof Tensor ? metric.item() : metric;
+    if (typeof current !== 'number') throw this.error(`step expects the metric as a number or a one-element tensor, got ${fmtValue(metric)}`);
+    this.epoch++;
+    if (this.isBetter(current)) {
+      this.best = current;
+      this.numBadEpochs = 0;
+    } else this.numBadEpochs++;
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      const old = this.optimizer.lr,
+        lr = Math.max(old * this.factor, this.minLr);
+      if (old - lr > this.eps) this.optimizer.lr = lr;
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+  }
+
+  private isBetter(a: number): boolean {
+    const { best, threshold: th } = this;
+    if (this.mode === 'min') return this.thresholdMode === 'rel' ? a < best * (1 - th) : a < best - th;
+    return this.thresholdMode === 'rel' ? a > best * (th + 1) : a > best + th;
+  }
+
+  stateDict(): PlateauState {
+    const best = Number.isFinite(this.best) ? this.best : this.best > 0 ? 'Infinity' : '-Infinity';
+    return { lastEpoch: this.epoch, best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
+  }
+
+  planLoadStateDict(sd: PlateauState, origin: LoadOrigin = stateDictOrigin('optim.lr.ReduceLROnPlateau')): () => void {
+    const s = (sd ?? {}) as Partial<PlateauState>;
+    for (const field of ['lastEpoch', 'numBadEpochs', 'cooldownCounter'] as const)
+      if (!Number.isInteger(s[field]) || s[field]! < 0) throw origin.error(`${origin.name({ field })} must be an integer ≥ 0, got ${fmtValue(s[field])}`, true);
+    const best = typeof s.best === 'string' ? Number(s.best) : s.best;
+    if (typeof best !== 'number' || Number.isNaN(best) || (typeof s.best === 'string' && Number.isFinite(best)))
+      throw origin.error(`${origin.name({ field: 'best' })} must be a number, 'Infinity' or '-Infinity', got ${fmtValue(s.best)}`, true);
+    return () => {
+      this.epoch = s.lastEpoch!;
+      this.best = best;
+      this.numBadEpochs = s.numBadEpochs!;
+      this.cooldownCounter = s.cooldownCounter!;
+    };
+  }
+}
+
+export interface SequentialState {
+  lastEpoch: number;
+  schedulers: LRSchedulerState[];
+}
+
+/**
+ * Runs schedulers one after another (PyTorch's SequentialLR): schedulers[i] from epoch
+ * milestones[i − 1] on, restarted at its epoch 0 there. The choice is JavaScript, so inside
+ * wg.compile the step runs its JavaScript every call (a slow program); each child's step is still
+ * one launch. The children must be made on the same optimizer, just before the SequentialLR.
+ */
+export class SequentialLR extends RestartableLR<SequentialState> {
+  readonly milestones: readonly number[];
+  private readonly schedulers: readonly RestartableLR<LRSchedulerState>[];
+  private epoch = 0;
+
+  constructor(optimizer: Schedulable, opts: { schedulers: readonly RestartableLR<LRSchedulerState>[]; milestones: readonly number[] }) {
+    super('SequentialLR', optimizer);
+    const { schedulers, milestones } = checkOptions<{ schedulers?: unknown; milestones?: unknown }>('optim.lr.SequentialLR', opts, [
+      'schedulers',
+      'milestones',
+    ]);
+    if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof RestartableLR) || s instanceof SequentialLR))
+      throw this.error(`schedulers must be a non-empty array of schedulers with an epoch (not ReduceLROnPlateau or SequentialLR), got ${fmtValue(schedulers)}`);
+    schedulers.forEach((s: RestartableLR, i) => {
+      if (s.optimizer !== optimizer) throw this.error(`schedulers[${i}] drives another optimizer than the SequentialLR's`);
+    });
+    if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1 || milestones.some((m) => !Number.isInteger(m) || m < 0))
+      throw this.error(`milestones must be ${schedulers.length - 1} integers ≥ 0 (one fewer than the schedulers), got ${fmtValue(milestones)}`);
+    this.schedulers = schedulers as RestartableLR<LRSchedulerState>[];
+    this.milestones = [...(milestones as number[])];
+    // PyTorch resets the lr to initial_lr and restarts the first scheduler at epoch 0
+    optimizer.lr = initialLr(optimizer);
+    this.schedulers[0].restart();
+  }
+
+  get lastEpoch(): number {
+    return this.epoch;
+  }
+
+  /** The index of the scheduler that runs at epoch t: PyTorch's bisect_right(milestones, t). */
+  private active(t: number): number {
+    return this.milestones.filter((m) => m <= t).length;
+  }
+
+  step(): void {
+    if (sink.mode !== 'off') sink.slow('optim.lr.SequentialLR: which scheduler steps is chosen in JavaScript');
+    this.epoch++;
+    const i = this.active(this.epoch);
+    if (i > 0 && this.milestones[i - 1] === this.epoch) this.schedulers[i].restart();
+    else this.schedulers[i].step();
+  }
+
+  restart(): void {
+    this.epoch = 0;
+    this.schedulers[0].restart();
+  }
+
+  refresh(): void {
+    this.schedulers[this.active(this.epoch)].refresh();
+  }
+
+  stateDict(): SequentialState {
+    return { lastEpoch: this.epoch, schedulers: this.schedulers.map((s) => s.stateDict()) };
+  }
+
+  planLoadStateDict(sd: SequentialState, origin: LoadOrigin = stateDictOrigin('optim.lr.SequentialLR')): () => void {
+    const { lastEpoch, schedulers } = (sd ?? {}) as Partial<SequentialState>;
+    if (!Number.isInteger(lastEpoch) || lastEpoch! < 0)
+      throw origin.error(`${origin.name({ field: 'lastEpoch' })} must be an integer ≥ 0, got ${fmtValue(lastEpoch)}`, true);
+    if (!Array.isArray(schedulers) || schedulers.length !== this.schedulers.length)
+      throw origin.error(
+        `${origin.name({ field: 'schedulers' })} must hold the states of ${this.schedulers.length} schedulers, got ${fmtValue(schedulers)}`,
+        true,
+      );
+    const commits = this.schedulers.map((s, i) => s.planLoadStateDict(schedulers[i], origin));
+    return () => {
+      commits.forEach((c) => c());
+      this.epoch = lastEpoch!;
+      this.refresh();
+    };
+  }
+}
+
+export interface ChainedState {
+  schedulers: LRSchedulerState[];
+  /** The optimizer's lr (PyTorch saves _last_lr): the chained product, restored exactly. */
+  lastLr: number;
+}
+
+/**
+ * Steps every scheduler each time (PyTorch's ChainedScheduler): their factors multiply, as
+ * PyTorch's chainable forms, so each child's step multiplies the lr by f(t)/f(t − 1) in a kernel
+ * and a compiled step with it replays fast. The children must be multiplicative schedules of the
+ * same optimizer (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0): the lr
+ * is initialLr · Π fᵢ(tᵢ).
+ */
+export class ChainedScheduler extends LRScheduler<ChainedState> {
+  private readonly schedulers: readonly ClosedFormLR[];
+
+  constructor(schedulers: readonly ClosedFormLR[]) {
+    const err = (m: string) => new ValueError('optim.lr.ChainedScheduler', m);
+    if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof ClosedFormLR)))
+      throw err(`expects a non-empty array of closed-form schedulers (e.g. StepLR, ExponentialLR), got ${fmtValue(schedulers)}`);
+    schedulers.forEach((s, i) => {
+      if (s.optimizer !== schedulers[0].optimizer) throw err(`schedulers[${i}] drives another optimizer than schedulers[0]`);
+      if (!s.chainable)
+        throw err(
+          `schedulers[${i}] (${s.name}) is not a multiplicative schedule (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0), so it cannot be chained`,
+        );
+    });
+    super('ChainedScheduler', schedulers[0].optimizer);
+    this.schedulers = [...schedulers];
+    this.optimizer.lr = this.schedulers.reduce((lr, s) => lr * s.factor(), initialLr(this.optimizer));
+  }
+
+  get lastEpoch(): number {
+    return this.schedulers[0].lastEpoch;
+  }
+
+  step(): void {
+    for (const s of this.schedulers) s.chainStep();
+  }
+
+  stateDict(): ChainedState {
+    return { schedulers: this.schedulers.map((s) => s.stateDict()), lastLr: this.optimizer.lr };
+  }
+
+  planLoadStateDict(sd: ChainedState, origin: LoadOrigin = stateDictOrigin('optim.lr.ChainedScheduler')): () => void {
+    const { schedulers, lastLr } = (sd ?? {}) as Partial<ChainedState>;
+    if (!Array.isArray(schedulers) || schedulers.length !== this.schedulers.length)
+      throw origin.error(
+        `${origin.name({ field: 'schedulers' })} must hold the states of ${this.schedulers.length} schedulers, got ${fmtValue(schedulers)}`,
+        true,
+      );
+    if (typeof lastLr !== 'number' || !Number.isFinite(lastLr) || lastLr < 0)
+      throw origin.error(`${origin.name({ field: 'lastLr' })} must be a finite number ≥ 0, got ${fmtValue(lastLr)}`, true);
+    const commits = this.schedulers.map((s, i) => s.planLoadStateDict(schedulers[i], origin));
+    return () => {
+      commits.forEach((c) => c());
+      this.optimizer.lr = lastLr;
+    };
+  }
+}
