@@ -24,6 +24,7 @@ import { sink } from './sink.js';
 import { Tensor } from './tensor.js';
 
 const NO_TENSORS: readonly Tensor[] = [];
+const NO_RECORD = new Int32Array(0);
 const NO_STORAGES: readonly Storage[] = [];
 
 /** The seed's values: 1 for a one-element root by default, else a number, a tensor or numbers of the root's size. */
@@ -223,6 +224,7 @@ export function backward(root: Tensor, grad?: Tensor | number | ArrayLike<number
       // (a list of losses) no longer keep the step's activations alive on the JS heap.
       node.inputs = NO_TENSORS;
       node.saved = NO_STORAGES;
+      node.rec = NO_RECORD; // nor the slab its record was cut from (src/ops/types.ts newRecord)
     }
   if (sink.mode !== 'off') sink.endStep();
   lifetimes.endStep();
