@@ -80,7 +80,11 @@ for (const name of ONLY) {
   for (const mode of ['eager', 'compiled']) {
     const fa = a[mode],
       fb = b[mode];
-    for (let i = 0; i < Math.min(w.chunk, 200); i++) (fa(i), fb(i)); // warm-up: tier-up, first spills
+    // warm-up: tier-up, first spills
+    for (let i = 0; i < Math.min(w.chunk, 200); i++) {
+      fa(i);
+      fb(i);
+    }
     const ratios = [];
     for (let r = 0; r < ROUNDS; r++) {
       const first = r % 2 === 0 ? fa : fb;
