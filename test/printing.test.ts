@@ -114,3 +114,20 @@ describe('wg.summary and numParameters', () => {
     expect(() => wg.summary(new wg.nn.Linear(2, 2), [1, 3], { print: false })).toThrow(/wasmgrad\.nn\.Linear: expected an input/);
   });
 });
+
+describe('a one-element tensor converts to its number where JavaScript wants a primitive', () => {
+  test('comparisons, unary plus, Number(); other sizes are a ShapeError; strings still print the tensor', () => {
+    const loss = wg.tensor(0.25);
+    // plain JavaScript compares through valueOf (TypeScript wants +loss or Number(loss))
+    const asJs = (t: wg.Tensor) => t as unknown as number;
+    expect(asJs(loss) < 0.5).toBe(true);
+    expect(+loss).toBe(0.25);
+    expect(Number(wg.tensor([3], { dtype: 'int32' }))).toBe(3);
+    expect(`${loss}`).toBe('tensor(0.2500)');
+    expect(() => +wg.tensor([1, 2])).toThrow('wasmgrad.valueOf: a tensor of shape [2] has 2 elements: only a one-element tensor converts to a number');
+    const p = wg.tensor([3, 4], { requiresGrad: true });
+    p.mul(p).sum().backward();
+    const norm = wg.optim.clipGradNorm([p], 1);
+    expect(asJs(norm) > 9.9 && asJs(norm) < 10.1).toBe(true);
+  });
+});

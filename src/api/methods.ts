@@ -191,7 +191,10 @@ declare module '../engine/tensor.js' {
 
 type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: never[]) => unknown ? K : never }[keyof Tensor], keyof TensorCore>;
 /** The members the engine's class itself defines (not installed here). */
-type TensorCore = Pick<Tensor, 'item' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'>;
+type TensorCore = Pick<
+  Tensor,
+  'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'
+>;
 
 const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   backward(grad, opts = {}) {

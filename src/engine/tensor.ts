@@ -117,6 +117,20 @@ export class Tensor implements Meta {
     return this.rawValues()[0];
   }
 
+  /**
+   * The number of a one-element tensor where JavaScript wants a primitive, as Python's float(t):
+   * `loss < 0.5`, `+norm`, `Number(t)`. Any other size is a ShapeError (as PyTorch's bool() of a
+   * multi-element tensor); string contexts use toString().
+   */
+  valueOf(): number {
+    if (this.size !== 1)
+      throw new ShapeError(
+        'valueOf',
+        `a tensor of shape ${fmtShape(this.shape)} has ${this.size} elements: only a one-element tensor converts to a number (use .item() or .data())`,
+      );
+    return this.item();
+  }
+
   /** A copy of the elements: Float32Array for float32 tensors, Int32Array for int32. */
   data(): Float32Array | Int32Array {
     const v = this.rawValues();
