@@ -124,6 +124,8 @@ describe('a one-element tensor converts to its number where JavaScript wants a p
     expect(+loss).toBe(0.25);
     expect(Number(wg.tensor([3], { dtype: 'int32' }))).toBe(3);
     expect(`${loss}`).toBe('tensor(0.2500)');
+    expect('loss ' + loss).toBe('loss tensor(0.2500)'); // + with a string prints, as for any object
+    expect('x ' + wg.tensor([1, 2])).toBe('x tensor([1., 2.])');
     expect(() => +wg.tensor([1, 2])).toThrow('wasmgrad.valueOf: a tensor of shape [2] has 2 elements: only a one-element tensor converts to a number');
     const p = wg.tensor([3, 4], { requiresGrad: true });
     p.mul(p).sum().backward();

@@ -189,7 +189,7 @@ declare module '../engine/tensor.js' {
   }
 }
 
-type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: never[]) => unknown ? K : never }[keyof Tensor], keyof TensorCore>;
+type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: never[]) => unknown ? K : never }[keyof Tensor], keyof TensorCore | symbol>;
 /** The members the engine's class itself defines (not installed here). */
 type TensorCore = Pick<
   Tensor,

@@ -131,6 +131,14 @@ export class Tensor implements Meta {
     return this.item();
   }
 
+  /**
+   * Coercion: a number where JavaScript asks for one (`<`, `*`, unary `+`, `Number(t)`: valueOf), the
+   * printed tensor otherwise (template strings, and `+` with a string, which never throws).
+   */
+  [Symbol.toPrimitive](hint: string): number | string {
+    return hint === 'number' ? this.valueOf() : this.toString();
+  }
+
   /** A copy of the elements: Float32Array for float32 tensors, Int32Array for int32. */
   data(): Float32Array | Int32Array {
     const v = this.rawValues();
