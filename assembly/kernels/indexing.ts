@@ -271,17 +271,17 @@ export function f32_tril_bwd(rec: usize): void { triBwd(rec); }
 export function f32_triu_fwd(rec: usize): void { triFwd(rec); }
 export function f32_triu_bwd(rec: usize): void { triBwd(rec); }
 
-// ---- int32 mask → float32 0/1 --------------------------------------------------------------
-export function f32_int_mask_fwd(rec: usize): void {
-  const o = ptr(rec, OUT), x = ptr(rec, IN), n = numel(rec);
+// ---- int32 x ≠ P0 as float32 0/1 --------------------------------------------------------------
+export function f32_not_equal_mask_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), x = ptr(rec, IN), n = numel(rec), value = param(rec, 0);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    // ne gives all-ones lanes where x ≠ 0: and-ed with the bits of 1.0f.
-    const one = f32x4.splat(1);
+    // ne gives all-ones lanes where x ≠ value: and-ed with the bits of 1.0f.
+    const one = f32x4.splat(1), v = i32x4.splat(value);
     for (; i + 4 <= n; i += 4) {
       const j = <usize>i << 2;
-      v128.store(o + j, v128.and(i32x4.ne(v128.load(x + j), i32x4.splat(0)), one));
+      v128.store(o + j, v128.and(i32x4.ne(v128.load(x + j), v), one));
     }
   }
-  for (; i < n; i++) store<f32>(o + (<usize>i << 2), load<i32>(x + (<usize>i << 2)) != 0 ? 1 : 0);
+  for (; i < n; i++) store<f32>(o + (<usize>i << 2), load<i32>(x + (<usize>i << 2)) != value ? 1 : 0);
 }

@@ -161,12 +161,7 @@ class BceWithLogits {
 export function f32_bce_with_logits_loss_fwd(rec: usize): void { pairFwd<BceWithLogits>(rec); }
 export function f32_bce_with_logits_loss_bwd(rec: usize): void { pairBwd<BceWithLogits>(rec); }
 
-// ---- int32 masks (P0 = the value): x ≠ value as float 0/1, and labels with ignoreIndex made safe to index
-
-export function f32_not_equal_mask_fwd(rec: usize): void {
-  const x = ptr(rec, IN), y = ptr(rec, OUT), ignore = param(rec, 0), n = numel(rec);
-  for (let i = 0; i < n; i++) store<f32>(y + (<usize>i << 2), load<i32>(x + (<usize>i << 2)) == ignore ? 0 : 1);
-}
+// ---- labels with ignoreIndex (P0) made safe to index: replaced by class 0 ---------------------
 export function f32_clear_ignored_labels_fwd(rec: usize): void {
   const x = ptr(rec, IN), y = ptr(rec, OUT), ignore = param(rec, 0), n = numel(rec);
   for (let i = 0; i < n; i++) {

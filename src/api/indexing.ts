@@ -161,7 +161,7 @@ export function index(x: Tensor, indices: Tensor | readonly (Tensor | number | n
 /** A float32 0/1 mask from a float32 (0/1) or int32 (nonzero = true) one. */
 function floatMask(fn: string, mask: unknown): Tensor {
   checkTensor(fn, 'mask', mask);
-  return mask.dtype === 'int32' ? apply(op('intMask'), [mask]) : mask;
+  return mask.dtype === 'int32' ? apply(op('notEqualMask'), [mask], { value: 0 }) : mask;
 }
 
 /**

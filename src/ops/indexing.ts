@@ -533,19 +533,23 @@ export const INDEXING_OPS = defineOps(
   triOp('tril', false),
   triOp('triu', true),
   {
-    name: 'intMask',
+    name: 'notEqualMask',
     module: 'indexing',
     arity: 1,
     inputDtypes: ['int32'],
     gradInputs: [],
-    doc: 'an int32 mask as float32: 1 where x ≠ 0, else 0 (masks are float32 0/1 or int32; there is no bool dtype)',
-    plan: (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] }),
+    doc: 'float32 1 where the int32 x ≠ value, else 0: int32 masks as float32 ones (value 0; there is no bool dtype), the samples a loss keeps (value ignoreIndex)',
+    plan: (ins: readonly Meta[], { value }: { value: number }) => {
+      if (!Number.isInteger(value) || Math.abs(value) > 2 ** 31 - 1)
+        throw new ValueError('notEqualMask', `value must be an int32 integer, got ${fmtValue(value)}`);
+      return { shape: [...ins[0].shape], params: [value] };
+    },
     ref: {
       fwd: (h, r) => {
-        for (let i = 0; i < numel(r); i++) h[out(r) + i] = h[inp(r, 0) + i] !== 0 ? 1 : 0;
+        for (let i = 0; i < numel(r); i++) h[out(r) + i] = h[inp(r, 0) + i] !== param(r, 0) ? 1 : 0;
       },
     },
-    tests: { cases: [[1], [3], [5, 7], [9], [17, 3], [0]].map((shape) => ({ inputs: [ints(shape, -2, 3)] })) },
-  } satisfies OpSpec<any, 'intMask'>,
+    tests: { cases: [[1], [3], [5, 7], [9], [17, 3], [0]].map((shape, i) => ({ inputs: [ints(shape, -2, 3)], attrs: { value: i % 3 === 0 ? 0 : i - 3 } })) },
+  } satisfies OpSpec<{ value: number }, 'notEqualMask'>,
   maskedFill,
 );

@@ -117,7 +117,7 @@ const nllOp: OpSpec<any, 'nllLoss'> = {
 
 // ---- ignoreIndex: labels equal to it contribute nothing (PyTorch's ignore_index, default −100) -----
 // The class-label kernels stay as they are: the loss runs on labels with the ignored ones replaced by
-// class 0 (clearIgnoredLabels), times a 0/1 mask of the kept samples (notEqualMask), and 'mean'
+// class 0 (clearIgnoredLabels), times a 0/1 mask of the kept samples (notEqualMask, src/ops/indexing.ts), and 'mean'
 // divides by the mask's sum; so an ignored sample gets no gradient and does not count.
 
 const ignoreAttrs = (value: number): number[] => {
@@ -130,25 +130,6 @@ const ignoreCases = (): TestCase<{ ignoreIndex: number }>[] =>
     inputs: [{ shape, dtype: 'int32', int: [-1, 3] }],
     attrs: { ignoreIndex: i % 2 === 0 ? -1 : 2 },
   }));
-
-/** Also how int32 masks become float 0/1 masks elsewhere (attention's int32 masks: value 0). */
-const notEqualMaskOp: OpSpec<{ value: number }, 'notEqualMask'> = {
-  name: 'notEqualMask',
-  module: 'loss',
-  arity: 1,
-  inputDtypes: ['int32'],
-  gradInputs: [],
-  doc: 'float32 1 where the int32 input differs from value, 0 where it equals it',
-  plan: ([x], { value }) => ({ shape: [...x.shape], params: ignoreAttrs(value) }),
-  ref: {
-    fwd: (h, r) => {
-      const x = inp(r, 0),
-        y = out(r);
-      for (let i = 0; i < numel(r); i++) h[y + i] = h[x + i] === param(r, 0) ? 0 : 1;
-    },
-  },
-  tests: { cases: ignoreCases().map((c) => ({ ...c, attrs: { value: c.attrs!.ignoreIndex } })) },
-};
 
 const clearIgnoredLabelsOp: OpSpec<{ ignoreIndex: number }, 'clearIgnoredLabels'> = {
   name: 'clearIgnoredLabels',
@@ -419,4 +400,4 @@ const PAIR_OPS = [
   }),
 ];
 
-export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, notEqualMaskOp, clearIgnoredLabelsOp, ...PAIR_OPS);
+export const LOSS_OPS = defineOps(crossEntropyOp, nllOp, softNllOp, clearIgnoredLabelsOp, ...PAIR_OPS);
