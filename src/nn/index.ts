@@ -49,3 +49,24 @@ export {
   type Conv1dModuleOptions,
   type ConvTranspose2dModuleOptions,
 } from './conv-modules.js';
+export {
+  MSELoss,
+  L1Loss,
+  HuberLoss,
+  SmoothL1Loss,
+  CrossEntropyLoss,
+  NLLLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  KLDivLoss,
+  MarginRankingLoss,
+  HingeEmbeddingLoss,
+} from './losses.js';
+export {
+  TransformerEncoder,
+  TransformerDecoder,
+  Transformer,
+  type EncoderForwardOptions,
+  type TransformerOptions,
+  type TransformerForwardOptions,
+} from './transformer.js';

@@ -5,11 +5,15 @@
  */
 import { checkOptions, checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
-import { ValueError, fmtValue } from '../errors.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { causalMask } from '../api/attention.js';
+import { fmtShape } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import { MultiheadAttention } from './attention.js';
+import { ModuleList } from './container.js';
+import { xavierUniform_ } from './initializers.js';
 import { Linear } from './layers.js';
-import { Module } from './module.js';
+import { Module, type AnyModule } from './module.js';
 import { LayerNorm } from './norm.js';
 import { Dropout } from './simple.js';
 
@@ -60,9 +64,12 @@ abstract class TransformerLayer<Fw extends (...args: never[]) => Tensor> extends
   protected readonly dropoutFF: Dropout;
   readonly normFirst: boolean;
   private readonly act: (x: Tensor) => Tensor;
+  /** The constructor's arguments, for the stacks' copies. */
+  protected readonly config: { dModel: number; nhead: number; options: Required<TransformerLayerOptions> };
 
   protected constructor(fn: string, dModel: number, nhead: number, o: Required<TransformerLayerOptions>, cross: boolean) {
     super();
+    this.config = { dModel, nhead, options: o };
     const attn = { dropout: o.dropout, bias: o.bias, batchFirst: o.batchFirst };
     this.selfAttn = this.registerModule('self_attn', new MultiheadAttention(dModel, nhead, attn));
     this.multiheadAttn = cross ? this.registerModule('multihead_attn', new MultiheadAttention(dModel, nhead, attn)) : null;
@@ -83,6 +90,17 @@ abstract class TransformerLayer<Fw extends (...args: never[]) => Tensor> extends
   /** linear2(dropout(activation(linear1(x)))), the block's own dropout applied by the caller. */
   protected feedForward(x: Tensor): Tensor {
     return this.linear2.forward(this.dropoutFF.forward(this.act(this.linear1.forward(x))));
+  }
+
+  /**
+   * A copy with the same options, weights, buffers and mode: what PyTorch's stacks get from
+   * copy.deepcopy(layer). A subclass with its own constructor signature must override it.
+   */
+  copy(): this {
+    const { dModel, nhead, options } = this.config;
+    const c = new (this.constructor as new (d: number, h: number, o: TransformerLayerOptions) => this)(dModel, nhead, options);
+    c.loadStateDict(this.stateDict());
+    return c.train(this.training);
   }
 
   /** x + block(norm(x)) with normFirst, else norm(x + block(x)). */
@@ -134,6 +152,8 @@ export interface DecoderLayerForwardOptions {
   memoryIsCausal?: boolean;
 }
 
+const DECODER_FORWARD_OPTIONS = ['tgtMask', 'memoryMask', 'tgtKeyPaddingMask', 'memoryKeyPaddingMask', 'tgtIsCausal', 'memoryIsCausal'] as const;
+
 /** Self-attention, attention over the encoder's memory, then feed-forward (PyTorch's TransformerDecoderLayer). */
 export class TransformerDecoderLayer extends TransformerLayer<(tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions) => Tensor> {
   readonly norm1: LayerNorm;
@@ -158,14 +178,7 @@ export class TransformerDecoderLayer extends TransformerLayer<(tgt: Tensor, memo
     const FN = 'nn.TransformerDecoderLayer';
     checkTensor(FN, 'tgt', tgt);
     checkTensor(FN, 'memory', memory);
-    const o = checkOptions<DecoderLayerForwardOptions>(FN, options, [
-      'tgtMask',
-      'memoryMask',
-      'tgtKeyPaddingMask',
-      'memoryKeyPaddingMask',
-      'tgtIsCausal',
-      'memoryIsCausal',
-    ]);
+    const o = checkOptions<DecoderLayerForwardOptions>(FN, options, DECODER_FORWARD_OPTIONS);
     const sa = (x: Tensor) =>
       this.dropout1.forward(
         this.selfAttn.forward(x, x, x, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false })[0],
@@ -182,5 +195,175 @@ export class TransformerDecoderLayer extends TransformerLayer<(tgt: Tensor, memo
     let x = this.residual(tgt, this.norm1, sa);
     x = this.residual(x, this.norm2, mha);
     return this.residual(x, this.norm3, (y) => this.dropout3.forward(this.feedForward(y)));
+  }
+}
+
+/** numLayers copies of `layer` under `layers.0…` (PyTorch's _get_clones: every copy starts with the layer's weights). */
+function clones<L extends AnyModule & { copy(): L }>(fn: string, layer: unknown, cls: abstract new (...a: never[]) => L, numLayers: number): ModuleList<L> {
+  if (!(layer instanceof cls)) throw new ValueError(fn, `expects a ${cls.name} to copy, got ${fmtValue(layer)}`);
+  if (!Number.isInteger(numLayers) || numLayers < 1) throw new ValueError(fn, `numLayers must be a positive integer, got ${fmtValue(numLayers)}`);
+  return new ModuleList(Array.from({ length: numLayers }, () => layer.copy()));
+}
+
+function optionalNorm(fn: string, norm: unknown): LayerNorm | null {
+  if (norm === undefined || norm === null) return null;
+  if (!(norm instanceof Module)) throw new ValueError(fn, `norm must be a Module (e.g. nn.LayerNorm) or null, got ${fmtValue(norm)}`);
+  return norm as LayerNorm;
+}
+
+export interface EncoderForwardOptions {
+  /** The attention mask of every layer (srcMask of TransformerEncoderLayer). */
+  mask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  isCausal?: boolean;
+}
+
+/** A stack of encoder layers and an optional final norm (PyTorch's TransformerEncoder; state-dict keys layers.0…, norm). */
+export class TransformerEncoder extends Module<(src: Tensor, options?: EncoderForwardOptions) => Tensor> {
+  readonly layers: ModuleList<TransformerEncoderLayer>;
+  readonly norm: LayerNorm | null;
+  readonly numLayers: number;
+
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options: { norm?: LayerNorm | Module | null } = {}) {
+    super();
+    const FN = 'nn.TransformerEncoder';
+    const { norm } = checkOptions<{ norm?: LayerNorm | Module | null }>(FN, options, ['norm']);
+    this.layers = this.registerModule('layers', clones(FN, encoderLayer, TransformerEncoderLayer, numLayers));
+    this.numLayers = numLayers;
+    const n = optionalNorm(FN, norm);
+    this.norm = n && this.registerModule('norm', n);
+  }
+
+  forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
+    const o = checkOptions<EncoderForwardOptions>('nn.TransformerEncoder', options, ['mask', 'srcKeyPaddingMask', 'isCausal']);
+    let x = src;
+    for (const layer of this.layers) x = layer.forward(x, { srcMask: o.mask, srcKeyPaddingMask: o.srcKeyPaddingMask, isCausal: o.isCausal });
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
+
+/** A stack of decoder layers and an optional final norm (PyTorch's TransformerDecoder). */
+export class TransformerDecoder extends Module<(tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions) => Tensor> {
+  readonly layers: ModuleList<TransformerDecoderLayer>;
+  readonly norm: LayerNorm | null;
+  readonly numLayers: number;
+
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, options: { norm?: LayerNorm | Module | null } = {}) {
+    super();
+    const FN = 'nn.TransformerDecoder';
+    const { norm } = checkOptions<{ norm?: LayerNorm | Module | null }>(FN, options, ['norm']);
+    this.layers = this.registerModule('layers', clones(FN, decoderLayer, TransformerDecoderLayer, numLayers));
+    this.numLayers = numLayers;
+    const n = optionalNorm(FN, norm);
+    this.norm = n && this.registerModule('norm', n);
+  }
+
+  forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
+    const o = checkOptions<DecoderLayerForwardOptions>('nn.TransformerDecoder', options, DECODER_FORWARD_OPTIONS);
+    let x = tgt;
+    for (const layer of this.layers) x = layer.forward(x, memory, o);
+    return this.norm ? this.norm.forward(x) : x;
+  }
+}
+
+export interface TransformerOptions extends TransformerLayerOptions {
+  numEncoderLayers?: number;
+  numDecoderLayers?: number;
+  /** Used instead of the default encoder stack (PyTorch's custom_encoder). */
+  customEncoder?: Module<(src: Tensor, options?: EncoderForwardOptions) => Tensor> | null;
+  customDecoder?: Module<(tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions) => Tensor> | null;
+}
+
+export interface TransformerForwardOptions {
+  srcMask?: Tensor | null;
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+  srcIsCausal?: boolean;
+  tgtIsCausal?: boolean;
+  memoryIsCausal?: boolean;
+}
+
+/**
+ * PyTorch's nn.Transformer: an encoder stack with a final LayerNorm, a decoder stack with a final
+ * LayerNorm (keys encoder.layers.0…, encoder.norm, decoder.…), every parameter of rank > 1
+ * re-initialised with xavierUniform_ as PyTorch's _reset_parameters does.
+ */
+export class Transformer extends Module<(src: Tensor, tgt: Tensor, options?: TransformerForwardOptions) => Tensor> {
+  readonly encoder: Module<(src: Tensor, options?: EncoderForwardOptions) => Tensor>;
+  readonly decoder: Module<(tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions) => Tensor>;
+  readonly dModel: number;
+  readonly nhead: number;
+  readonly batchFirst: boolean;
+
+  constructor(dModel = 512, nhead = 8, options: TransformerOptions = {}) {
+    super();
+    const FN = 'nn.Transformer';
+    const {
+      numEncoderLayers = 6,
+      numDecoderLayers = 6,
+      customEncoder,
+      customDecoder,
+      ...rest
+    } = checkOptions<TransformerOptions>(FN, options, [...OPTIONS, 'numEncoderLayers', 'numDecoderLayers', 'customEncoder', 'customDecoder']);
+    const o = layerOptions(FN, rest);
+    const norm = () => new LayerNorm(dModel, { eps: o.layerNormEps, bias: o.bias });
+    this.encoder = this.registerModule(
+      'encoder',
+      customEncoder ?? new TransformerEncoder(new TransformerEncoderLayer(dModel, nhead, o), numEncoderLayers, { norm: norm() }),
+    );
+    this.decoder = this.registerModule(
+      'decoder',
+      customDecoder ?? new TransformerDecoder(new TransformerDecoderLayer(dModel, nhead, o), numDecoderLayers, { norm: norm() }),
+    );
+    for (const p of this.parameters()) if (p.shape.length > 1) xavierUniform_(p);
+    this.dModel = dModel;
+    this.nhead = nhead;
+    this.batchFirst = o.batchFirst;
+  }
+
+  forward(src: Tensor, tgt: Tensor, options: TransformerForwardOptions = {}): Tensor {
+    const FN = 'nn.Transformer';
+    checkTensor(FN, 'src', src);
+    checkTensor(FN, 'tgt', tgt);
+    const o = checkOptions<TransformerForwardOptions>(FN, options, [
+      'srcMask',
+      'tgtMask',
+      'memoryMask',
+      'srcKeyPaddingMask',
+      'tgtKeyPaddingMask',
+      'memoryKeyPaddingMask',
+      'srcIsCausal',
+      'tgtIsCausal',
+      'memoryIsCausal',
+    ]);
+    const batched = src.shape.length === 3;
+    if (batched !== (tgt.shape.length === 3) || src.shape.length < 2 || src.shape.length > 3)
+      throw new ShapeError(
+        FN,
+        `src and tgt must both be [L, N, E] (or [N, L, E] with batchFirst) or both unbatched [L, E], got ${fmtShape(src.shape)} and ${fmtShape(tgt.shape)}`,
+      );
+    const nAxis = this.batchFirst ? 0 : 1;
+    if (batched && src.shape[nAxis] !== tgt.shape[nAxis])
+      throw new ShapeError(FN, `the batch sizes of src ${fmtShape(src.shape)} and tgt ${fmtShape(tgt.shape)} must be equal`);
+    if (src.shape.at(-1) !== this.dModel || tgt.shape.at(-1) !== this.dModel)
+      throw new ShapeError(FN, `the feature size of src ${fmtShape(src.shape)} and tgt ${fmtShape(tgt.shape)} must be dModel = ${this.dModel}`);
+    const memory = this.encoder.forward(src, { mask: o.srcMask, srcKeyPaddingMask: o.srcKeyPaddingMask, isCausal: o.srcIsCausal });
+    return this.decoder.forward(tgt, memory, {
+      tgtMask: o.tgtMask,
+      memoryMask: o.memoryMask,
+      tgtKeyPaddingMask: o.tgtKeyPaddingMask,
+      memoryKeyPaddingMask: o.memoryKeyPaddingMask,
+      tgtIsCausal: o.tgtIsCausal,
+      memoryIsCausal: o.memoryIsCausal,
+    });
+  }
+
+  /** The additive causal mask [sz, sz]: 0 on and below the diagonal, −∞ above (PyTorch's generate_square_subsequent_mask). */
+  static generateSquareSubsequentMask(sz: number): Tensor {
+    if (!Number.isInteger(sz) || sz < 0) throw new ValueError('nn.Transformer.generateSquareSubsequentMask', `sz must be an integer ≥ 0, got ${fmtValue(sz)}`);
+    return causalMask(sz, sz);
   }
 }
