@@ -75,6 +75,13 @@ export {
   addcmul,
   addcdiv,
   type AddcOptions,
+  hardshrink,
+  softshrink,
+  tanhshrink,
+  threshold,
+  softmin,
+  glu,
+  prelu,
 } from './math.js';
 // `var` is a reserved word: the function is `variance` here, exported as wg.var.
 export { sum, mean, max, min, softmax, logSoftmax, logsumexp, variance as var, std, type VarOptions } from './reduce.js';
@@ -86,7 +93,26 @@ export { reshape, flatten, transpose, permute, slice, cat, stack, embedding, dro
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';
 export { einsum } from './einsum.js';
-export { expand, repeat, tile, squeeze, unsqueeze, flip, roll, narrow, movedim, split, chunk, unbind, pad, type PadOptions } from './layout.js';
+export {
+  expand,
+  repeat,
+  tile,
+  squeeze,
+  unsqueeze,
+  flip,
+  roll,
+  narrow,
+  movedim,
+  split,
+  chunk,
+  unbind,
+  pad,
+  pixelShuffle,
+  pixelUnshuffle,
+  dropout1d,
+  dropout2d,
+  type PadOptions,
+} from './layout.js';
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
 export { eye, linspace, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';
 export { scaledDotProductAttention, type SdpaOptions } from './attention.js';

@@ -12,6 +12,9 @@ import type { PadMode } from '../ops/layout.js';
 import { contiguousView, flipView, normDim, permuteView, repeatView, stepView, type View } from '../ops/shape.js';
 import { fmtShape } from '../ops/types.js';
 import { op } from '../ops/index.js';
+import { ones } from './creation.js';
+import { dropout, reshape } from './shape.js';
+import { mul } from './elementwise.js';
 
 const ROLL = { float32: op('roll'), int32: op('rollInt') } as const;
 const PAD = op('pad');
@@ -209,3 +212,57 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
   const mode = o.mode ?? 'constant';
   return apply(PAD, [x], { pad: padding as number[], mode, value: mode === 'constant' ? (o.value ?? 0) : o.value });
 }
+
+/** r as a positive integer factor of pixelShuffle / pixelUnshuffle. */
+function factor(fn: string, r: unknown, x: Tensor): number {
+  if (!Number.isInteger(r) || (r as number) < 1)
+    throw new ValueError(fn, `the factor must be a positive integer, got ${fmtValue(r)} (x of shape ${fmtShape(x.shape)})`);
+  if (x.ndim < 3) throw new ShapeError(fn, `expects x of at least 3 dims [*, C, H, W], got ${fmtShape(x.shape)}`);
+  return r as number;
+}
+
+/**
+ * [*, C·r², H, W] → [*, C, H·r, W·r] (PyTorch's pixel_shuffle): out[c, h·r + i, w·r + j] =
+ * x[c·r² + i·r + j, h, w]. One strided copy: x read as [B, C, r, r, H, W], permuted to [B, C, H, r, W, r].
+ */
+export function pixelShuffle(x: Tensor, upscaleFactor: number): Tensor {
+  checkTensor('pixelShuffle', 'input', x);
+  const r = factor('pixelShuffle', upscaleFactor, x);
+  const [c2, h, w] = x.shape.slice(-3);
+  if (c2 % (r * r) !== 0) throw new ShapeError('pixelShuffle', `the channels ${c2} of x ${fmtShape(x.shape)} must be divisible by upscaleFactor² = ${r * r}`);
+  const lead = x.shape.slice(0, -3),
+    c = c2 / (r * r),
+    b = lead.reduce((p, d) => p * d, 1);
+  const y = copyView(x, permuteView([b, c, r, r, h, w], [0, 1, 4, 2, 5, 3]));
+  return reshape(y, [...lead, c, h * r, w * r]);
+}
+
+/** The inverse of pixelShuffle: [*, C, H·r, W·r] → [*, C·r², H, W]. */
+export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
+  checkTensor('pixelUnshuffle', 'input', x);
+  const r = factor('pixelUnshuffle', downscaleFactor, x);
+  const [c, hr, wr] = x.shape.slice(-3);
+  if (hr % r !== 0 || wr % r !== 0)
+    throw new ShapeError('pixelUnshuffle', `the height ${hr} and width ${wr} of x ${fmtShape(x.shape)} must be divisible by downscaleFactor = ${r}`);
+  const lead = x.shape.slice(0, -3),
+    b = lead.reduce((p, d) => p * d, 1);
+  const y = copyView(x, permuteView([b, c, hr / r, r, wr / r, r], [0, 1, 3, 5, 2, 4]));
+  return reshape(y, [...lead, c * r * r, hr / r, wr / r]);
+}
+
+/**
+ * Channel dropout: every channel of every sample is zeroed with probability p, the rest scaled by
+ * 1/(1 − p), one draw per channel (a mask [N, C, 1, …] from dropout on ones, times x).
+ */
+function channelDropout(fn: string, x: Tensor, p: number, training: boolean, spatial: number): Tensor {
+  checkTensor(fn, 'input', x);
+  if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2)
+    throw new ShapeError(fn, `expects x [N, C, ${spatial === 1 ? 'L' : 'H, W'}] or unbatched [C, ${spatial === 1 ? 'L' : 'H, W'}], got ${fmtShape(x.shape)}`);
+  if (training !== true || p === 0) return dropout(x, p, training); // checks p and training, then x itself
+  return mul(x, dropout(ones([...x.shape.slice(0, x.ndim - spatial), ...Array<number>(spatial).fill(1)]), p, true));
+}
+
+/** Zeroes whole channels of x [N, C, L] (or [C, L]) with probability p in training (PyTorch's dropout1d). */
+export const dropout1d = (x: Tensor, p = 0.5, training = true): Tensor => channelDropout('dropout1d', x, p, training, 1);
+/** Zeroes whole channels of x [N, C, H, W] (or [C, H, W]) with probability p in training (PyTorch's dropout2d). */
+export const dropout2d = (x: Tensor, p = 0.5, training = true): Tensor => channelDropout('dropout2d', x, p, training, 2);

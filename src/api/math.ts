@@ -81,3 +81,23 @@ export const addcmul = (t: Tensor, t1: TensorLike, t2: TensorLike, opts?: AddcOp
 /** t + value·t1/t2, broadcasting all three. */
 export const addcdiv = (t: Tensor, t1: TensorLike, t2: TensorLike, opts?: AddcOptions): Tensor =>
   apply(op('addcdiv'), operands('addcdiv', [t, t1, t2]), checkOptions<AddcOptions>('addcdiv', opts, ['value']));
+
+/** PyTorch's positional float (hardshrink(x, 0.3)) or an options object ({ lambd: 0.3 }). */
+const lambdOf = (lambd: number | { lambd?: number } | undefined, fn: string): { lambd?: number } =>
+  typeof lambd === 'object' && lambd !== null ? checkOptions<{ lambd?: number }>(fn, lambd, ['lambd']) : { lambd };
+/** x where |x| > lambd (default 0.5), else 0. */
+export const hardshrink = (x: Tensor, lambd?: number | { lambd?: number }): Tensor =>
+  apply(op('hardshrink'), operands('hardshrink', [x]), lambdOf(lambd, 'hardshrink'));
+/** x − lambd above lambd, x + lambd below −lambd, else 0 (default lambd 0.5). */
+export const softshrink = (x: Tensor, lambd?: number | { lambd?: number }): Tensor =>
+  apply(op('softshrink'), operands('softshrink', [x]), lambdOf(lambd, 'softshrink'));
+/** x − tanh(x). */
+export const tanhshrink = (x: Tensor): Tensor => apply(op('tanhshrink'), operands('tanhshrink', [x]), {});
+/** x where x > threshold, else value (PyTorch's F.threshold; both arguments required). */
+export const threshold = (x: Tensor, threshold: number, value: number): Tensor => apply(op('threshold'), operands('threshold', [x]), { threshold, value });
+/** softmax(−x) along dim (default the last). */
+export const softmin = (x: Tensor, dim?: number): Tensor => apply(op('softmin'), operands('softmin', [x]), { dim });
+/** The gated linear unit a·σ(b) of the halves a | b of x along dim (default −1). */
+export const glu = (x: Tensor, dim?: number): Tensor => apply(op('glu'), operands('glu', [x]), { dim });
+/** max(0, x) + weight·min(0, x); weight holds 1 value or one per channel (dim 1 of x). */
+export const prelu = (x: Tensor, weight: Tensor): Tensor => apply(op('prelu'), operands('prelu', [x, weight]), {});

@@ -91,6 +91,7 @@ declare module '../engine/tensor.js' {
     elu(opts?: { alpha?: number }): Tensor;
     celu(opts?: { alpha?: number }): Tensor;
     hardtanh(opts?: { minVal?: number; maxVal?: number }): Tensor;
+    hardshrink(lambd?: number | { lambd?: number }): Tensor;
     atan2(o: TensorLike): Tensor;
     logaddexp(o: TensorLike): Tensor;
     hypot(o: TensorLike): Tensor;
@@ -393,6 +394,9 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   hardtanh(opts) {
     return F.hardtanh(this, opts);
+  },
+  hardshrink(lambd) {
+    return F.hardshrink(this, lambd);
   },
   atan2(o) {
     return F.atan2(this, o);

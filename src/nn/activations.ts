@@ -6,6 +6,7 @@ import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
 import { pyFloat } from './layers.js';
+import { constantParameter } from './init.js';
 import { Module } from './module.js';
 
 /** A finite number option (PyTorch's float arguments). */
@@ -109,5 +110,107 @@ export class Softplus extends Module {
   }
   override extraRepr(): string {
     return `beta=${pyFloat(this.beta)}, threshold=${pyFloat(this.threshold)}`;
+  }
+}
+
+/** Hardshrink and Softshrink: one λ (default 0.5). */
+abstract class WithLambd extends Module {
+  readonly lambd: number;
+  constructor(lambd: number | { lambd?: number } = 0.5) {
+    super();
+    this.lambd = finite(new.target.name, 'lambd', option(lambd, 'lambd') ?? 0.5);
+  }
+  override extraRepr(): string {
+    return `${pyFloat(this.lambd)}`;
+  }
+}
+/** x where |x| > λ, else 0. */
+export class Hardshrink extends WithLambd {
+  forward(x: Tensor): Tensor {
+    return F.hardshrink(x, this.lambd);
+  }
+}
+/** x − λ above λ, x + λ below −λ, else 0. */
+export class Softshrink extends WithLambd {
+  forward(x: Tensor): Tensor {
+    return F.softshrink(x, this.lambd);
+  }
+}
+export class Tanhshrink extends Module {
+  forward(x: Tensor): Tensor {
+    return F.tanhshrink(x);
+  }
+}
+
+/** x where x > threshold, else value (both required, as PyTorch's nn.Threshold). */
+export class Threshold extends Module {
+  constructor(
+    readonly threshold: number,
+    readonly value: number,
+  ) {
+    super();
+    finite('Threshold', 'threshold', threshold);
+    finite('Threshold', 'value', value);
+  }
+  forward(x: Tensor): Tensor {
+    return F.threshold(x, this.threshold, this.value);
+  }
+  override extraRepr(): string {
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}`;
+  }
+}
+
+/** softmax(−x) along dim (PyTorch's nn.Softmin(dim)). */
+export class Softmin extends Module {
+  constructor(readonly dim?: number) {
+    super();
+    if (dim !== undefined && !Number.isInteger(dim)) throw new ValueError('nn.Softmin', `dim must be an integer, got ${fmtValue(dim)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.softmin(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim ?? 'None'}`;
+  }
+}
+
+/** softmax over the channels of [N, C, H, W] or [C, H, W] (dim −3), PyTorch's nn.Softmax2d. */
+export class Softmax2d extends Module {
+  forward(x: Tensor): Tensor {
+    if (x.ndim !== 3 && x.ndim !== 4) throw new ValueError('nn.Softmax2d', `expects x [N, C, H, W] or [C, H, W], got ${x.ndim} dims`);
+    return F.softmax(x, -3);
+  }
+}
+
+/** a·σ(b) for the halves of x along dim (default −1). */
+export class GLU extends Module {
+  constructor(readonly dim = -1) {
+    super();
+    if (!Number.isInteger(dim)) throw new ValueError('nn.GLU', `dim must be an integer, got ${fmtValue(dim)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.glu(x, this.dim);
+  }
+  override extraRepr(): string {
+    return `dim=${this.dim}`;
+  }
+}
+
+/** max(0, x) + a·min(0, x) with a learnable `weight` a [numParameters] (1, or one per channel), init 0.25. */
+export class PReLU extends Module {
+  /** [numParameters] (Module.numParameters() counts parameters, so the size is weight.shape[0]). */
+  readonly weight: Tensor;
+  constructor(numParameters: number | { numParameters?: number; init?: number } = 1, init = 0.25) {
+    super();
+    const o = typeof numParameters === 'object' && numParameters !== null ? numParameters : { numParameters, init };
+    const n = o.numParameters ?? 1;
+    if (!Number.isInteger(n) || n < 1) throw new ValueError('nn.PReLU', `numParameters must be a positive integer, got ${fmtValue(n)}`);
+    this.weight = this.registerParameter('weight', constantParameter('nn.PReLU', [n], finite('PReLU', 'init', o.init ?? 0.25)));
+  }
+  forward(x: Tensor): Tensor {
+    return F.prelu(x, this.weight);
+  }
+  override extraRepr(): string {
+    return `num_parameters=${this.weight.shape[0]}`;
   }
 }

@@ -70,3 +70,22 @@ export {
   type TransformerOptions,
   type TransformerForwardOptions,
 } from './transformer.js';
+export { Hardshrink, Softshrink, Tanhshrink, Threshold, Softmin, Softmax2d, GLU, PReLU } from './activations.js';
+export { Dropout1d, Dropout2d } from './simple.js';
+export {
+  MaxPool1d,
+  AvgPool1d,
+  AdaptiveAvgPool1d,
+  PixelShuffle,
+  PixelUnshuffle,
+  ConstantPad1d,
+  ConstantPad2d,
+  ZeroPad1d,
+  ZeroPad2d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  CircularPad1d,
+  CircularPad2d,
+} from './shape-modules.js';

@@ -169,7 +169,7 @@ export class Dropout extends Module {
   readonly p: number;
   constructor(p = 0.5) {
     super();
-    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError('nn.Dropout', `p must be a probability in [0, 1], got ${fmtValue(p)}`);
+    if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`nn.${new.target.name}`, `p must be a probability in [0, 1], got ${fmtValue(p)}`);
     this.p = p;
   }
   forward(x: Tensor): Tensor {
@@ -180,6 +180,20 @@ export class Dropout extends Module {
   }
   override extraRepr(): string {
     return `p=${this.p}`;
+  }
+}
+
+/** Zeroes whole channels of [N, C, L] (or [C, L]) with probability p in training (PyTorch's nn.Dropout1d). */
+export class Dropout1d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return this.p === 1 && this.training ? F.mul(F.dropout1d(x, 0, false), 0) : F.dropout1d(x, this.p, this.training);
+  }
+}
+
+/** Zeroes whole channels of [N, C, H, W] (or [C, H, W]) with probability p in training (PyTorch's nn.Dropout2d). */
+export class Dropout2d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return this.p === 1 && this.training ? F.mul(F.dropout2d(x, 0, false), 0) : F.dropout2d(x, this.p, this.training);
   }
 }
 

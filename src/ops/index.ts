@@ -24,6 +24,7 @@ import { MATH_OPS } from './math.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
+import { SHRINK_OPS } from './shrink.js';
 import { SORT_OPS } from './sort.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
@@ -43,6 +44,7 @@ const DECLARED = [
   ...INDEXING_OPS,
   ...MATH_OPS,
   ...SORT_OPS,
+  ...SHRINK_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

@@ -437,7 +437,7 @@ export function reduceCases(): TestCase<ReduceAttrs>[] {
   ];
 }
 
-function softmaxCases(): TestCase<DimAttrs>[] {
+export function softmaxCases(): TestCase<DimAttrs>[] {
   const c = (shape: number[], dim?: number, domain?: Domain): TestCase<DimAttrs> => ({
     name: `[${shape.join('x')}] dim ${dim ?? 'default'}${domain ? ` in ${domain}` : ''}`,
     inputs: [{ shape, domain }],

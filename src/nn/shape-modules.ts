@@ -1,0 +1,170 @@
+/**
+ * Parameter-free modules over layout and 1-D pooling functions (PyTorch's nn.MaxPool1d,
+ * nn.AvgPool1d, nn.AdaptiveAvgPool1d, nn.PixelShuffle, nn.PixelUnshuffle and the padding layers):
+ * each keeps its constructor's arguments and calls the function, which checks them and the input.
+ */
+import { checkOptions } from '../engine/check.js';
+import { ValueError, fmtValue } from '../errors.js';
+import * as F from '../api/functional.js';
+import type { Tensor } from '../engine/tensor.js';
+import type { PadMode } from '../ops/layout.js';
+import type { AvgPool1dOptions, MaxPool1dOptions } from '../ops/pool.js';
+import { Module } from './module.js';
+
+const pyBool = (b: boolean | undefined) => (b ? 'True' : 'False');
+
+/** Max over windows of x [N, C, L] (or [C, L]); stride defaults to the kernel size. */
+export class MaxPool1d extends Module {
+  readonly options: Readonly<MaxPool1dOptions>;
+  constructor(
+    readonly kernelSize: number,
+    options: MaxPool1dOptions = {},
+  ) {
+    super();
+    this.options = { ...checkOptions<MaxPool1dOptions>('nn.MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']) };
+  }
+  forward(x: Tensor): Tensor {
+    return F.maxPool1d(x, this.kernelSize, this.options);
+  }
+  override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=${this.kernelSize}, stride=${o.stride ?? this.kernelSize}, padding=${o.padding ?? 0}, dilation=${o.dilation ?? 1}, ceil_mode=${pyBool(o.ceilMode)}`;
+  }
+}
+
+/** Mean over windows of x [N, C, L] (or [C, L]); stride defaults to the kernel size. */
+export class AvgPool1d extends Module {
+  readonly options: Readonly<AvgPool1dOptions>;
+  constructor(
+    readonly kernelSize: number,
+    options: AvgPool1dOptions = {},
+  ) {
+    super();
+    this.options = { ...checkOptions<AvgPool1dOptions>('nn.AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']) };
+  }
+  forward(x: Tensor): Tensor {
+    return F.avgPool1d(x, this.kernelSize, this.options);
+  }
+  override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=(${this.kernelSize},), stride=(${o.stride ?? this.kernelSize},), padding=(${o.padding ?? 0},)`;
+  }
+}
+
+/** Mean pooling of x [N, C, L] to `outputSize` positions. */
+export class AdaptiveAvgPool1d extends Module {
+  constructor(readonly outputSize: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool1d(x, this.outputSize);
+  }
+  override extraRepr(): string {
+    return `output_size=${this.outputSize}`;
+  }
+}
+
+/** [*, C·r², H, W] → [*, C, H·r, W·r]. */
+export class PixelShuffle extends Module {
+  constructor(readonly upscaleFactor: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.pixelShuffle(x, this.upscaleFactor);
+  }
+  override extraRepr(): string {
+    return `upscale_factor=${this.upscaleFactor}`;
+  }
+}
+
+/** [*, C, H·r, W·r] → [*, C·r², H, W]. */
+export class PixelUnshuffle extends Module {
+  constructor(readonly downscaleFactor: number) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.pixelUnshuffle(x, this.downscaleFactor);
+  }
+  override extraRepr(): string {
+    return `downscale_factor=${this.downscaleFactor}`;
+  }
+}
+
+/**
+ * A padding layer over the last `dims` dims: one number pads every side, or (left, right[, top,
+ * bottom]) as PyTorch's tuple, which is also F.pad's order.
+ */
+abstract class PadNd extends Module {
+  readonly padding: readonly number[];
+  protected constructor(
+    dims: number,
+    padding: number | readonly number[],
+    readonly mode: PadMode,
+    readonly value = 0,
+  ) {
+    super();
+    const fn = `nn.${new.target.name}`;
+    const p = typeof padding === 'number' ? Array<number>(2 * dims).fill(padding) : Array.isArray(padding) ? [...padding] : null;
+    if (p === null || p.length !== 2 * dims || p.some((v) => !Number.isInteger(v)))
+      throw new ValueError(fn, `padding must be an integer or ${2 * dims} integers, got ${fmtValue(padding)}`);
+    if (typeof value !== 'number' || Number.isNaN(value)) throw new ValueError(fn, `value must be a number, got ${fmtValue(value)}`);
+    this.padding = p;
+  }
+  forward(x: Tensor): Tensor {
+    return F.pad(x, this.padding, this.mode === 'constant' ? { mode: 'constant', value: this.value } : { mode: this.mode });
+  }
+  override extraRepr(): string {
+    return this.mode === 'constant' ? `padding=(${this.padding.join(', ')}), value=${this.value}` : `(${this.padding.join(', ')})`;
+  }
+}
+
+export class ConstantPad1d extends PadNd {
+  constructor(padding: number | readonly number[], value: number) {
+    super(1, padding, 'constant', value);
+  }
+}
+export class ConstantPad2d extends PadNd {
+  constructor(padding: number | readonly number[], value: number) {
+    super(2, padding, 'constant', value);
+  }
+}
+export class ZeroPad1d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(1, padding, 'constant', 0);
+  }
+}
+export class ZeroPad2d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(2, padding, 'constant', 0);
+  }
+}
+export class ReflectionPad1d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(1, padding, 'reflect');
+  }
+}
+export class ReflectionPad2d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(2, padding, 'reflect');
+  }
+}
+export class ReplicationPad1d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(1, padding, 'replicate');
+  }
+}
+export class ReplicationPad2d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(2, padding, 'replicate');
+  }
+}
+export class CircularPad1d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(1, padding, 'circular');
+  }
+}
+export class CircularPad2d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(2, padding, 'circular');
+  }
+}
