@@ -24,6 +24,8 @@ declare module '../engine/tensor.js' {
      * The seed defaults to 1 for a one-element tensor. Frees the graph unless retainGraph.
      */
     backward(grad?: TensorLike | ArrayLike<number>, opts?: { retainGraph?: boolean }): void;
+    /** Sets requiresGrad on this leaf (PyTorch's requires_grad_) and returns it. */
+    requiresGrad_(requiresGrad?: boolean): Tensor;
     // ---- elementwise ----
     add(o: TensorLike): Tensor;
     sub(o: TensorLike): Tensor;
@@ -200,6 +202,10 @@ type TensorCore = Pick<
 const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   backward(grad, opts = {}) {
     backward(this, grad, opts);
+  },
+  requiresGrad_(requiresGrad = true) {
+    this.requiresGrad = requiresGrad;
+    return this;
   },
   // ---- elementwise ----
   add(o) {

@@ -127,6 +127,42 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return this.namedModules().map(([, m]) => m);
   }
 
+  /** Calls fn on every descendant, children before their parent, then on this module (PyTorch's apply); returns this. */
+  apply(fn: (m: AnyModule) => void): this {
+    if (typeof fn !== 'function') throw new ValueError(`nn.${this.constructor.name}.apply`, `expects a function of a module, got ${fmtValue(fn)}`);
+    for (const m of this._modules.values()) m.apply(fn);
+    fn(this as AnyModule);
+    return this;
+  }
+
+  /** The descendant at a dotted path ('encoder.layers.0'; '' is this module), or a ValueError naming the missing part. */
+  getSubmodule(target: string): AnyModule {
+    if (typeof target !== 'string') throw new ValueError(`nn.${this.constructor.name}.getSubmodule`, `target must be a dotted name, got ${fmtValue(target)}`);
+    let m: AnyModule = this as AnyModule;
+    if (target === '') return m;
+    for (const part of target.split('.')) {
+      const next = m._modules.get(part);
+      if (next === undefined)
+        throw new ValueError(
+          `nn.${this.constructor.name}.getSubmodule`,
+          `${m.constructor.name} has no submodule '${part}' (of '${target}'); it has ${fmtValue([...m._modules.keys()])}`,
+        );
+      m = next;
+    }
+    return m;
+  }
+
+  /** The parameter at a dotted path ('0.weight'), or a ValueError. */
+  getParameter(target: string): Tensor {
+    const fn = `nn.${this.constructor.name}.getParameter`;
+    if (typeof target !== 'string') throw new ValueError(fn, `target must be a dotted name, got ${fmtValue(target)}`);
+    const cut = target.lastIndexOf('.');
+    const owner = this.getSubmodule(cut < 0 ? '' : target.slice(0, cut));
+    const p = owner._parameters.get(target.slice(cut + 1));
+    if (p === undefined) throw new ValueError(fn, `${owner.constructor.name} has no parameter '${target.slice(cut + 1)}' (of '${target}')`);
+    return p;
+  }
+
   /**
    * Every parameter with its dotted name: a module's own parameters first, then its children's,
    * in registration order (PyTorch's named_parameters). A tensor registered twice (shared
@@ -277,6 +313,19 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Evaluation mode: train(false). */
   eval(): this {
     return this.train(false);
+  }
+
+  /** Sets requiresGrad on every parameter (false freezes them: no gradient, optimizers skip them); returns this. */
+  requiresGrad_(requiresGrad = true): this {
+    if (typeof requiresGrad !== 'boolean')
+      throw new ValueError(`nn.${this.constructor.name}.requiresGrad_`, `expects a boolean, got ${fmtValue(requiresGrad)}`);
+    let changed = false;
+    for (const p of this.parameters()) {
+      changed ||= p.requiresGrad !== requiresGrad;
+      p.requiresGrad = requiresGrad;
+    }
+    if (changed) jsState.version++; // compiled functions re-run their JS at their next call
+    return this;
   }
 
   /** Drops every parameter's gradient (sets .grad to null, as PyTorch's zero_grad(set_to_none=True)). */

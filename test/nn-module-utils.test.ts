@@ -1,0 +1,77 @@
+/** Module.apply, getSubmodule, getParameter, requiresGrad_ (freezing), and Tensor.requiresGrad_, as PyTorch's. */
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const vals = (t: wg.Tensor) => Array.from(t.data());
+
+describe('module utilities', () => {
+  beforeEach(() => wg.setBackend('wasm'));
+
+  const net = () => new wg.nn.Sequential(new wg.nn.Linear(3, 4), new wg.nn.ReLU(), new wg.nn.Sequential(new wg.nn.Linear(4, 2), new wg.nn.Tanh()));
+
+  test('apply visits children before their parent, depth first, and returns the module (the init idiom)', () => {
+    const m = net();
+    const seen: string[] = [];
+    expect(m.apply((x) => seen.push(x.constructor.name))).toBe(m);
+    expect(seen).toEqual(['Linear', 'ReLU', 'Linear', 'Tanh', 'Sequential', 'Sequential']);
+    m.apply((x) => {
+      if (x instanceof wg.nn.Linear) {
+        wg.nn.init.constant_(x.weight, 0.5);
+        if (x.bias) wg.nn.init.zeros_(x.bias);
+      }
+    });
+    expect(vals(m.forward(wg.ones([1, 3])))).toEqual(vals(wg.tanh(wg.full([1, 2], 0.5 * 4 * 1.5))));
+    expect(() => m.apply(3 as never)).toThrow(/nn\.Sequential\.apply: expects a function of a module, got 3/);
+  });
+
+  test('getSubmodule and getParameter follow dotted names', () => {
+    const m = net();
+    expect(m.getSubmodule('')).toBe(m);
+    expect(m.getSubmodule('2.0')).toBeInstanceOf(wg.nn.Linear);
+    expect(m.getParameter('2.0.bias')).toBe((m.getSubmodule('2.0') as wg.nn.Linear).bias);
+    expect(m.getParameter('0.weight').shape).toEqual([4, 3]);
+    expect(() => m.getSubmodule('2.5')).toThrow(/getSubmodule: Sequential has no submodule '5' \(of '2\.5'\); it has \["0", "1"\]/);
+    expect(() => m.getParameter('1.weight')).toThrow(/getParameter: ReLU has no parameter 'weight' \(of '1\.weight'\)/);
+  });
+
+  test('requiresGrad_(false) freezes: no gradient reaches the frozen parameters, the optimizer leaves them, and the rest trains', () => {
+    wg.manualSeed(1);
+    const m = net();
+    const frozen = m.getSubmodule('0').requiresGrad_(false);
+    expect(frozen.parameters().every((p) => !p.requiresGrad)).toBe(true);
+    const before = frozen.parameters().map(vals);
+    const head = m.getParameter('2.0.bias');
+    const headBefore = vals(head);
+    const opt = new wg.optim.SGD(
+      m.parameters().filter((p) => p.requiresGrad),
+      { lr: 0.1 },
+    );
+    for (let i = 0; i < 3; i++) {
+      opt.zeroGrad();
+      const loss = m.forward(wg.ones([2, 3])).sum();
+      loss.backward();
+      opt.step();
+    }
+    expect(frozen.parameters().map((p) => p.grad)).toEqual([null, null]);
+    expect(frozen.parameters().map(vals)).toEqual(before);
+    expect(vals(head)).not.toEqual(headBefore);
+    expect(m.numParameters(true)).toBe(4 * 2 + 2);
+    frozen.requiresGrad_();
+    expect(m.numParameters(true)).toBe(m.numParameters());
+  });
+
+  test('Tensor.requiresGrad_ sets the flag on a leaf and returns the tensor; a computed tensor refuses', () => {
+    const x = wg.tensor([1, 2, 3]);
+    expect(x.requiresGrad_()).toBe(x);
+    expect(x.requiresGrad).toBe(true);
+    x.mul(x).sum().backward();
+    expect(vals(x.grad!)).toEqual([2, 4, 6]);
+    expect(x.requiresGrad_(false).requiresGrad).toBe(false);
+    expect(() => x.requiresGrad_().mul(2).requiresGrad_()).toThrow(/can only be set on leaf tensors/);
+  });
+});
