@@ -22,6 +22,7 @@ import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
 import { MATH_OPS } from './math.js';
 import { OPTIM_OPS } from './optim.js';
+import { RECURRENT_OPS } from './recurrent.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
 import { SORT_OPS } from './sort.js';
@@ -43,6 +44,7 @@ const DECLARED = [
   ...INDEXING_OPS,
   ...MATH_OPS,
   ...SORT_OPS,
+  ...RECURRENT_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
