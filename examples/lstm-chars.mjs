@@ -48,16 +48,18 @@ class CharLSTM extends wg.nn.Module {
 const model = new CharLSTM();
 const opt = new wg.optim.Adam(model.parameters(), { lr: 3e-3 });
 
-/** A random batch of windows: inputs ids[s..s+T), targets shifted by one. */
+// Every window of T + 1 characters, as one int32 tensor [W, T + 1]: a batch is BATCH of its rows,
+// inputs their first T columns and targets their last T (the same characters shifted by one).
+const W = ids.length - T;
+const windows = wg.tensor(
+  Int32Array.from({ length: W * (T + 1) }, (_, k) => ids[Math.floor(k / (T + 1)) + (k % (T + 1))]),
+  { shape: [W, T + 1], dtype: 'int32' },
+);
+
+/** A random batch: inputs [BATCH, T] and targets [BATCH·T], cut outside the step (compile validates int32 inputs by value). */
 function batch() {
-  const x = new Int32Array(BATCH * T),
-    y = new Int32Array(BATCH * T);
-  const starts = wg.randint(0, ids.length - T - 1, [BATCH]).data();
-  starts.forEach((s, b) => {
-    x.set(ids.subarray(s, s + T), b * T);
-    y.set(ids.subarray(s + 1, s + T + 1), b * T);
-  });
-  return [wg.tensor(x, { shape: [BATCH, T], dtype: 'int32' }), wg.tensor(y, { shape: [BATCH * T], dtype: 'int32' })];
+  const rows = windows.indexSelect(0, wg.randint(0, W, [BATCH]));
+  return [rows.slice(1, 0, T), rows.slice(1, 1, T + 1).reshape([BATCH * T])];
 }
 
 function trainStep(x, y) {
