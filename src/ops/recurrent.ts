@@ -73,15 +73,16 @@ function planSequence(name: string, kind: number, ins: readonly Meta[], reverse:
 
 const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
-/** The loop's geometry: sizes, the time position of loop step s, and of the step before it. */
+/** A record's sizes, buffers (inputs, output, saved) and the time position of loop step s. */
 function geometry(r: Int32Array) {
   const L = param(r, 0),
     N = param(r, 1),
     H = param(r, 2),
     reverse = param(r, 3) === 1,
     kind = param(r, 4);
-  const G = GATES[kind];
-  return { L, N, H, G, GH: G * H, kind, at: (s: number) => (reverse ? L - 1 - s : s) };
+  const [xp, w, h0, extra] = [0, 1, 2, 3].map((i) => inp(r, i));
+  const buffers = { xp, w, h0, extra, y: out(r), sv: aux(r, 0), cs: aux(r, 1) };
+  return { L, N, H, GH: GATES[kind] * H, kind, at: (s: number) => (reverse ? L - 1 - s : s), ...buffers };
 }
 
 /** h·W_hhᵀ for one step: [N, G·H] from h [N, H] at a and W_hh [G·H, H] at w. */
@@ -97,14 +98,8 @@ function hiddenProduct(h: Float64Array, a: number, w: number, N: number, GH: num
 }
 
 function refForward(h: Float64Array, r: Int32Array): void {
-  const { L, N, H, GH, kind, at } = geometry(r);
-  const xp = inp(r, 0),
-    w = inp(r, 1),
-    extra = inp(r, 3),
-    y = out(r),
-    sv = aux(r, 0),
-    cs = aux(r, 1);
-  let hp = inp(r, 2),
+  const { L, N, H, GH, kind, at, xp, w, h0, extra, y, sv, cs } = geometry(r);
+  let hp = h0,
     cp = extra;
   for (let s = 0; s < L; s++) {
     const t = at(s);
@@ -150,14 +145,8 @@ function refForward(h: Float64Array, r: Int32Array): void {
  * GRU, whose h' = (h − n) ⊙ z + n also depends on h directly) and, for the LSTM, dc = dc' ⊙ f.
  */
 function refBackward(h: Float64Array, r: Int32Array): void {
-  const { L, N, H, GH, kind, at } = geometry(r);
-  const w = inp(r, 1),
-    h0 = inp(r, 2),
-    extra = inp(r, 3),
-    y = out(r),
-    g = gout(r),
-    sv = aux(r, 0),
-    cs = aux(r, 1);
+  const { L, N, H, GH, kind, at, w, h0, extra, y, sv, cs } = geometry(r);
+  const g = gout(r);
   const gxp = gin(r, 0),
     gw = gin(r, 1),
     gh0 = gin(r, 2),
