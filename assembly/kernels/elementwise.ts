@@ -541,7 +541,7 @@ export function f32_abs_bwd(rec: usize): void { unaryBwd<Abs>(rec); }
 // cancellation there: the result is ≥ 0.55; e^(2|x|) = +Inf gives 1); below, the odd polynomial
 // x + x·z·P(z), z = x², which keeps small x exact where 1 − 2/(e^(2|x|) + 1) would cancel. NaN
 // fails the |x| ≥ 0.625 test and goes through the polynomial, staying NaN.
-@inline function tanhV(x: v128): v128 {
+@inline export function tanhV(x: v128): v128 {
   const a = f32x4.abs(x);
   const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(expv(f32x4.add(a, a)), f32x4.splat(1))));
   const z = f32x4.mul(x, x);

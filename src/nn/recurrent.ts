@@ -3,16 +3,19 @@
  * (weight_ih_l0, bias_hh_l1_reverse, ...) and call forms (forward returns arrays where PyTorch
  * returns tuples).
  *
- * The cells are composites of existing ops (linear, add, split, sigmoid, tanh, mul, sub), so
- * autodiff, both backends and wg.compile need nothing new; a fused cell kernel can later replace
- * `step` without changing the modules. Each layer and direction projects the whole sequence at
- * once (one linear over [L·N, in]: x·W_ihᵀ + b_ih), then a time step costs one h·W_hhᵀ + b_hh
- * (one linear over [N, H]) and the gate math.
+ * Each layer and direction projects the whole sequence at once (one linear over [L·N, in]:
+ * x·W_ihᵀ + b_ih, with the parts of b_hh that only shift a gate's pre-activation folded into its
+ * bias), then runs the whole time loop in one fused op (src/ops/recurrent.ts: per step one
+ * h·W_hhᵀ GEMM and the gate maths in WASM), whose backward gives dxp for every step, so dW_ih and
+ * the input's gradient are that one linear's backward. Autodiff, both backends and wg.compile see
+ * ordinary ops.
  */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { constant } from '../api/creation.js';
+import { apply } from '../engine/engine.js';
+import { op } from '../ops/index.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uniformParameter } from './init.js';
@@ -44,9 +47,6 @@ interface CellWeights {
   bIh: Tensor | null;
   bHh: Tensor | null;
 }
-
-/** h·W_hhᵀ + b_hh for one step, [N, gates·H]. */
-const hidden = (h: Tensor, w: CellWeights): Tensor => F.linear(h, w.wHh, w.bHh);
 
 const OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
@@ -111,12 +111,6 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
   }
 
   /**
-   * One time step: xp = W_ih x_t + b_ih [N, gates·H] (precomputed for the whole sequence), the
-   * state before the step (h, or h and c) → the state after it (h first).
-   */
-  protected abstract step(xp: Tensor, state: Tensor[], w: CellWeights): Tensor[];
-
-  /**
    * The whole module: x [L, N, in] ([N, L, in] with batchFirst, or unbatched [L, in]) and the
    * initial states (h0, and c0 for LSTM; null means zeros) each [layers·dirs, N, H] ([layers·dirs,
    * H] unbatched) → the last layer's output [L, N, dirs·H] (same layout as x) and the final states
@@ -158,23 +152,31 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < D; dir++) {
         const k = layer * D + dir;
-        const w = this.cells[k];
-        const xp = F.unbind(F.linear(input, w.wIh, w.bIh), 0);
-        let state = starts.map((s) => (s === null ? zero! : s[k]));
-        const hs = new Array<Tensor>(L);
-        for (let i = 0; i < L; i++) {
-          const t = dir === 0 ? i : L - 1 - i;
-          state = this.step(xp[t], state, w);
-          hs[t] = state[0];
-        }
-        outs.push(F.stack(hs, 0));
-        state.forEach((s, j) => finals[j].push(s));
+        const [y, state] = this.recurrence(
+          input,
+          starts.map((s) => (s === null ? zero! : s[k])),
+          this.cells[k],
+          dir === 1,
+        );
+        // y holds h for every step (the LSTM's has cn as row L); hn is h at the last step run.
+        const hs = L === y.shape[0] ? y : F.narrow(y, 0, 0, L);
+        outs.push(hs);
+        finals[0].push(F.narrow(hs, 0, dir === 0 ? L - 1 : 0, 1));
+        if (state !== null) finals[1].push(state);
       }
       input = D === 1 ? outs[0] : F.cat(outs, 2);
     }
     const out = !batched ? F.squeeze(input, 1) : this.batchFirst ? F.transpose(input, 0, 1) : input;
-    return [out, finals.map((f) => (batched ? F.stack(f, 0) : F.squeeze(F.stack(f, 0), 1)))];
+    return [out, finals.map((f) => (batched ? F.cat(f, 0) : F.squeeze(F.cat(f, 0), 1)))];
   }
+
+  /**
+   * One layer and direction over the whole sequence [L, N, in] from the initial state (h, or h and
+   * c, each [N, H]): the input projection of all steps in one linear, then the fused time loop
+   * (src/ops/recurrent.ts) → h of every step [L, N, H] (the LSTM's with cn as row L) and, for the
+   * LSTM, cn [1, N, H].
+   */
+  protected abstract recurrence(input: Tensor, state: Tensor[], w: CellWeights, reverse: boolean): [Tensor, Tensor | null];
 
   /** Dropout on a layer's output before the next layer (p = 1 zeroes, as PyTorch; the op takes p < 1). */
   private dropBetweenLayers(x: Tensor): Tensor {
@@ -216,9 +218,9 @@ export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
     return [out, hn];
   }
 
-  protected step(xp: Tensor, [h]: Tensor[], w: CellWeights): Tensor[] {
-    const pre = F.add(xp, hidden(h, w));
-    return [this.nonlinearity === 'tanh' ? F.tanh(pre) : F.relu(pre)];
+  protected recurrence(input: Tensor, [h0]: Tensor[], w: CellWeights, reverse: boolean): [Tensor, null] {
+    const xp = F.linear(input, w.wIh, w.bIh && w.bHh && F.add(w.bIh, w.bHh));
+    return [apply(op('rnnSequence'), [xp, w.wHh, h0], { nonlinearity: this.nonlinearity, reverse }), null];
   }
 }
 
@@ -238,14 +240,19 @@ export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
     return [out, hn];
   }
 
-  protected step(xp: Tensor, [h]: Tensor[], w: CellWeights): Tensor[] {
+  protected recurrence(input: Tensor, [h0]: Tensor[], w: CellWeights, reverse: boolean): [Tensor, null] {
     const H = this.hiddenSize;
-    const [xRz, xN] = F.split(xp, [2 * H, H], 1);
-    const [hRz, hN] = F.split(hidden(h, w), [2 * H, H], 1);
-    const [r, z] = F.split(F.sigmoid(F.add(xRz, hRz)), H, 1);
-    const n = F.tanh(F.add(xN, F.mul(r, hN)));
-    // (h − n)·z + n: PyTorch's CPU gru_cell writes h' this way, one rounding fewer than (1 − z)·n + z·h.
-    return [F.add(F.mul(F.sub(h, n), z), n)];
+    // b_hr and b_hz only add to their gates' pre-activations: folded into the projection's bias;
+    // b_hn sits inside r ⊙ (W_hn h + b_hn) and goes to the op (zeros without biases).
+    let xb: Tensor | null = null,
+      bHn = F.expand(constant(0, input.storage.backend), [H]);
+    if (w.bIh && w.bHh) {
+      const [iRz, iN] = F.split(w.bIh, [2 * H, H]);
+      const [hRz, hN] = F.split(w.bHh, [2 * H, H]);
+      xb = F.cat([F.add(iRz, hRz), iN]);
+      bHn = hN;
+    }
+    return [apply(op('gruSequence'), [F.linear(input, w.wIh, xb), w.wHh, h0, bHn], { reverse }), null];
   }
 }
 
@@ -269,9 +276,9 @@ export class LSTM extends RecurrentBase<(x: Tensor, hx?: readonly [Tensor, Tenso
     return [out, [hn, cn]];
   }
 
-  protected step(xp: Tensor, [h, c]: Tensor[], w: CellWeights): Tensor[] {
-    const [i, f, g, o] = F.split(F.add(xp, hidden(h, w)), this.hiddenSize, 1);
-    const c2 = F.add(F.mul(F.sigmoid(f), c), F.mul(F.sigmoid(i), F.tanh(g)));
-    return [F.mul(F.sigmoid(o), F.tanh(c2)), c2];
+  protected recurrence(input: Tensor, [h0, c0]: Tensor[], w: CellWeights, reverse: boolean): [Tensor, Tensor] {
+    const xp = F.linear(input, w.wIh, w.bIh && w.bHh && F.add(w.bIh, w.bHh));
+    const y = apply(op('lstmSequence'), [xp, w.wHh, h0, c0], { reverse });
+    return [y, F.narrow(y, 0, input.shape[0], 1)];
   }
 }

@@ -22,6 +22,7 @@ import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
 import { MATH_OPS } from './math.js';
 import { OPTIM_OPS } from './optim.js';
+import { RECURRENT_OPS } from './recurrent.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
 import { SHRINK_OPS } from './shrink.js';
@@ -45,6 +46,7 @@ const DECLARED = [
   ...MATH_OPS,
   ...SORT_OPS,
   ...SHRINK_OPS,
+  ...RECURRENT_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
