@@ -1,5 +1,5 @@
 /**
- * nn.TransformerEncoder, nn.TransformerDecoder and nn.Transformer against PyTorch 1.13 in float64
+ * nn.TransformerEncoder, nn.TransformerDecoder, nn.Transformer and the recurrent cells against PyTorch 1.13 in float64
  * (test/fixtures/stacks-torch.py → stacks-torch.json: weights and inputs filled as
  * test/helpers/sin-fill.ts does), on both backends; and the loss modules, which must equal the
  * wg.losses function they wrap (those are checked against PyTorch in test/op-examples/).
@@ -90,6 +90,56 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 }
 
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`recurrent cells on ${be}`, () => {
+    beforeEach(() => wg.setBackend(be));
+
+    for (const [name, make] of [
+      ['rnn_tanh', () => new wg.nn.RNNCell(3, 4)],
+      ['rnn_relu', () => new wg.nn.RNNCell(3, 4, { nonlinearity: 'relu' })],
+      ['gru', () => new wg.nn.GRUCell(3, 4)],
+    ] as const)
+      test(`${name}: PyTorch's keys; one step's values and gradients; unbatched input with a zero state`, () => {
+        const cell = make();
+        expect(Object.keys(cell.stateDict())).toEqual(REF[`${name}_keys`]);
+        loadSinStateDict(cell);
+        const x = filled([2, 3], 0.9),
+          h = filled([2, 4], 0.6);
+        const h1 = cell.forward(x, h);
+        h1.mul(h1).sum().backward();
+        const ref = REF[name];
+        expectClose(vals(h1), ref.h, TOL);
+        expectClose(vals(x.grad!), ref.gx, TOL);
+        expectClose(vals(h.grad!), ref.gh, TOL);
+        expectClose(vals(cell.weightHh.grad!), ref.gw, TOL);
+        expectClose(vals(cell.biasHh!.grad!), ref.gb, TOL);
+        const hz = cell.forward(filled([3], 0.9));
+        expect(hz.shape).toEqual([4]);
+        expectClose(vals(hz), ref.hz, TOL);
+      });
+
+    test("lstm: PyTorch's keys; [h', c'] and the gradients of both; unbatched input with a zero state", () => {
+      const cell = new wg.nn.LSTMCell(3, 4);
+      expect(Object.keys(cell.stateDict())).toEqual(REF.lstm_keys);
+      loadSinStateDict(cell);
+      const x = filled([2, 3], 0.9),
+        h = filled([2, 4], 0.6),
+        c = filled([2, 4], 0.4);
+      const [h1, c1] = cell.forward(x, [h, c]);
+      h1.sum().add(c1.mul(c1).sum()).backward();
+      expectClose(vals(h1), REF.lstm.h, TOL);
+      expectClose(vals(c1), REF.lstm.c, TOL);
+      expectClose(vals(x.grad!), REF.lstm.gx, TOL);
+      expectClose(vals(h.grad!), REF.lstm.gh, TOL);
+      expectClose(vals(c.grad!), REF.lstm.gc, TOL);
+      expectClose(vals(cell.weightHh.grad!), REF.lstm.gw, TOL);
+      const [hz, cz] = cell.forward(filled([3], 0.9));
+      expectClose(vals(hz), REF.lstm.hz, TOL);
+      expectClose(vals(cz), REF.lstm.cz, TOL);
+    });
+  });
+}
+
 describe('transformer stacks: init, modes, compile, errors', () => {
   beforeEach(() => wg.setBackend('wasm'));
 
@@ -156,6 +206,50 @@ describe('transformer stacks: init, modes, compile, errors', () => {
     expect(() => tr.forward(wg.zeros([3, 2, 6]), wg.zeros([3, 2, 6]))).toThrow(/must be dModel = 8/);
     expect(() => tr.forward(wg.zeros([3, 2, 8]), wg.zeros([3, 8]))).toThrow(/both be \[L, N, E\]/);
     expect(() => wg.nn.Transformer.generateSquareSubsequentMask(-1)).toThrow(/sz must be an integer ≥ 0/);
+  });
+});
+
+describe('recurrent cells: a hand-written loop trains under compile; errors', () => {
+  beforeEach(() => wg.setBackend('wasm'));
+
+  test('an LSTMCell unrolled by hand learns like eager under wg.compile, in fast replay', () => {
+    const run = (compiled: boolean) => {
+      wg.manualSeed(2);
+      const cell = new wg.nn.LSTMCell(3, 8);
+      const head = new wg.nn.Linear(8, 1);
+      const opt = new wg.optim.Adam([...cell.parameters(), ...head.parameters()], { lr: 0.02 });
+      const xs = filled([5, 4, 3], 0.41, false),
+        target = filled([4, 1], 0.77, false);
+      const step = (x: wg.Tensor, t: wg.Tensor) => {
+        opt.zeroGrad();
+        let state: [wg.Tensor, wg.Tensor] | null = null;
+        for (const xt of wg.unbind(x, 0)) state = cell.forward(xt, state);
+        const loss = wg.losses.mse(head.forward(state![0]), t);
+        loss.backward();
+        opt.step();
+        return loss;
+      };
+      const f = compiled ? wg.compile(step) : step;
+      const losses = Array.from({ length: 15 }, () => f(xs, target).item());
+      if (compiled) for (const info of (f as ReturnType<typeof wg.compile>).replayInfo()) expect(info).toMatchObject({ mode: 'fast', reason: null });
+      return losses;
+    };
+    const eager = run(false);
+    expectClose(run(true), eager, 1e-5);
+    expect(eager[14]).toBeLessThan(0.5 * eager[0]);
+  });
+
+  test('errors name the cell and the shapes', () => {
+    const cell = new wg.nn.GRUCell(3, 4);
+    expect(() => cell.forward(wg.zeros([2, 5]))).toThrow(/nn\.GRUCell: expected an input \[N, 3\] or unbatched \[3\], got shape \[2, 5\]/);
+    expect(() => cell.forward(wg.zeros([2, 3]), wg.zeros([3, 4]))).toThrow(
+      /nn\.GRUCell: expected hx of shape \[2, 4\] for an input of shape \[2, 3\], got \[3, 4\]/,
+    );
+    expect(() => new wg.nn.LSTMCell(3, 4).forward(wg.zeros([3]), [wg.zeros([4])] as never)).toThrow(/nn\.LSTMCell: the state must be an array \[h, c\]/);
+    expect(() => new wg.nn.RNNCell(3, 4, { nonlinearity: 'gelu' as never })).toThrow(/nn\.RNNCell: nonlinearity must be 'tanh' or 'relu'/);
+    expect(() => new wg.nn.RNNCell(3, 0)).toThrow(/hiddenSize/);
+    expect(String(new wg.nn.RNNCell(3, 4, { bias: false, nonlinearity: 'relu' }))).toBe("RNNCell(3, 4, bias=False, nonlinearity='relu')");
+    expect(Object.keys(new wg.nn.LSTMCell(2, 3, { bias: false }).stateDict())).toEqual(['weight_ih', 'weight_hh']);
   });
 });
 

@@ -89,3 +89,4 @@ export {
   CircularPad1d,
   CircularPad2d,
 } from './shape-modules.js';
+export { RNNCell, GRUCell, LSTMCell } from './cells.js';

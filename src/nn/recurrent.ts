@@ -41,11 +41,44 @@ export interface RNNOptions extends RecurrentOptions {
 }
 
 /** The parameters of one layer and direction. */
-interface CellWeights {
+export interface CellWeights {
   wIh: Tensor;
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
+}
+
+// ---- one layer and direction: the input projection of all steps, then the fused time loop -------
+// input [L, N, in], states [N, H]; the result holds h for every step [L, N, H] (the LSTM's with cn
+// as row L). Shared by the sequence modules and the cells (src/nn/cells.ts: L = 1).
+
+/** h' = act(xp + W_hh h), with all of b_hh folded into the projection's bias. */
+export function rnnRecurrence(input: Tensor, h0: Tensor, w: CellWeights, reverse: boolean, nonlinearity: 'tanh' | 'relu'): Tensor {
+  const xp = F.linear(input, w.wIh, w.bIh && w.bHh && F.add(w.bIh, w.bHh));
+  return apply(op('rnnSequence'), [xp, w.wHh, h0], { nonlinearity, reverse });
+}
+
+/**
+ * The GRU: b_hr and b_hz only add to their gates' pre-activations and are folded into the
+ * projection's bias; b_hn sits inside r ⊙ (W_hn h + b_hn) and goes to the op (zeros without biases).
+ */
+export function gruRecurrence(input: Tensor, h0: Tensor, w: CellWeights, reverse: boolean): Tensor {
+  const H = w.wHh.shape[1];
+  let xb: Tensor | null = null,
+    bHn = F.expand(constant(0, input.storage.backend), [H]);
+  if (w.bIh && w.bHh) {
+    const [iRz, iN] = F.split(w.bIh, [2 * H, H]);
+    const [hRz, hN] = F.split(w.bHh, [2 * H, H]);
+    xb = F.cat([F.add(iRz, hRz), iN]);
+    bHn = hN;
+  }
+  return apply(op('gruSequence'), [F.linear(input, w.wIh, xb), w.wHh, h0, bHn], { reverse });
+}
+
+/** The LSTM, all of b_hh folded into the projection's bias; the result's row L is cn. */
+export function lstmRecurrence(input: Tensor, h0: Tensor, c0: Tensor, w: CellWeights, reverse: boolean): Tensor {
+  const xp = F.linear(input, w.wIh, w.bIh && w.bHh && F.add(w.bIh, w.bHh));
+  return apply(op('lstmSequence'), [xp, w.wHh, h0, c0], { reverse });
 }
 
 const OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
@@ -219,8 +252,7 @@ export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
   }
 
   protected recurrence(input: Tensor, [h0]: Tensor[], w: CellWeights, reverse: boolean): [Tensor, null] {
-    const xp = F.linear(input, w.wIh, w.bIh && w.bHh && F.add(w.bIh, w.bHh));
-    return [apply(op('rnnSequence'), [xp, w.wHh, h0], { nonlinearity: this.nonlinearity, reverse }), null];
+    return [rnnRecurrence(input, h0, w, reverse, this.nonlinearity), null];
   }
 }
 
@@ -241,18 +273,7 @@ export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
   }
 
   protected recurrence(input: Tensor, [h0]: Tensor[], w: CellWeights, reverse: boolean): [Tensor, null] {
-    const H = this.hiddenSize;
-    // b_hr and b_hz only add to their gates' pre-activations: folded into the projection's bias;
-    // b_hn sits inside r ⊙ (W_hn h + b_hn) and goes to the op (zeros without biases).
-    let xb: Tensor | null = null,
-      bHn = F.expand(constant(0, input.storage.backend), [H]);
-    if (w.bIh && w.bHh) {
-      const [iRz, iN] = F.split(w.bIh, [2 * H, H]);
-      const [hRz, hN] = F.split(w.bHh, [2 * H, H]);
-      xb = F.cat([F.add(iRz, hRz), iN]);
-      bHn = hN;
-    }
-    return [apply(op('gruSequence'), [F.linear(input, w.wIh, xb), w.wHh, h0, bHn], { reverse }), null];
+    return [gruRecurrence(input, h0, w, reverse), null];
   }
 }
 
@@ -277,8 +298,7 @@ export class LSTM extends RecurrentBase<(x: Tensor, hx?: readonly [Tensor, Tenso
   }
 
   protected recurrence(input: Tensor, [h0, c0]: Tensor[], w: CellWeights, reverse: boolean): [Tensor, Tensor] {
-    const xp = F.linear(input, w.wIh, w.bIh && w.bHh && F.add(w.bIh, w.bHh));
-    const y = apply(op('lstmSequence'), [xp, w.wHh, h0, c0], { reverse });
+    const y = lstmRecurrence(input, h0, c0, w, reverse);
     return [y, F.narrow(y, 0, input.shape[0], 1)];
   }
 }
