@@ -10,7 +10,7 @@
 import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, nonNeg, options, posInt, initialLr, type Schedulable } from './scheduler.js';
+import { ClosedFormLR, nonNeg, options, posInt, type Schedulable } from './scheduler.js';
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
 export {
@@ -166,7 +166,7 @@ export class OneCycleLR extends ClosedFormLR {
     // the phases' end steps and the lrs at their ends (PyTorch's _schedule_phases)
     const ends = threePhase ? [up, 2 * o.pctStart * total - 2, total - 1] : [up, total - 1, 0];
     const lrs = threePhase ? [initial, o.maxLr, initial, min] : [initial, o.maxLr, min, 0];
-    super(N, optimizer, 'onecycle', [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs], initialLr(optimizer, initial));
+    super(N, optimizer, 'onecycle', [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs], initial);
     this.totalSteps = total;
   }
 

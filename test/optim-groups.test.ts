@@ -1,0 +1,373 @@
+/**
+ * Optimizer parameter groups (issue 12 item 6, PyTorch's param_groups): `new wg.optim.AdamW([{ params,
+ * ...options }, ...], defaults)`, live `opt.paramGroups`, `addParamGroup`, per-group schedulers,
+ * state dicts and checkpoints with several groups, and the same inside wg.compile (fast replay).
+ *
+ * Expected values are PyTorch 1.13's (torch.optim and torch.optim.lr_scheduler, float32 model,
+ * printed to 9 significant digits), written here as literals. The model: Linear 3→2 with
+ * W = [[0.1, −0.2, 0.3], [0.4, 0.5, −0.6]], b = [0.05, −0.1], MSE loss on the fixed X, Y below.
+ */
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { expectClose } from './helpers/expect.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+afterEach(() => {
+  wg.setBackend('wasm');
+});
+
+const BACKENDS = ['wasm', 'reference'] as const;
+/** Float32 rounding over three steps: a few ulps of values ≤ 1. */
+const TOL = 3e-7;
+
+const X = [1.0, 2.0, -1.0, 0.5, -1.5, 2.0, -0.3, 0.8, 0.1, 2.0, 0.0, -0.5];
+const Y = [0.2, -0.4, 1.0, 0.3, -0.5, 0.6, 0.0, 1.2];
+
+function linear() {
+  const model = new wg.nn.Linear(3, 2);
+  model.loadStateDict({ weight: wg.tensor([0.1, -0.2, 0.3, 0.4, 0.5, -0.6], { shape: [2, 3] }), bias: wg.tensor([0.05, -0.1]) });
+  return { model, weight: model.weight, bias: model.bias! };
+}
+
+/** One training step on the fixed data: zeroGrad, MSE, backward, step. */
+function trainStep(model: wg.nn.Linear, opt: wg.optim.Optimizer, x: wg.Tensor, y: wg.Tensor): wg.Tensor {
+  opt.zeroGrad();
+  const loss = wg.losses.mse(model.forward(x), y);
+  loss.backward();
+  opt.step();
+  return loss;
+}
+
+const data = () => ({ x: wg.tensor(X, { shape: [4, 3] }), y: wg.tensor(Y, { shape: [4, 2] }) });
+const snapshot = (m: { weight: wg.Tensor; bias: wg.Tensor }) => ({ w: Array.from(m.weight.data()), b: Array.from(m.bias.data()) });
+
+// torch.optim.AdamW([{'params': [weight], 'weight_decay': 0.1, 'lr': 0.01}, {'params': [bias], 'weight_decay': 0}], lr=0.001)
+const ADAMW = [
+  { w: [0.109899998, -0.189799994, 0.289700031, 0.389600009, 0.489500016, -0.589400053], b: [0.050999999, -0.0989999995] },
+  { w: [0.11973954, -0.179658204, 0.279488444, 0.379238874, 0.479015648, -0.578815877], b: [0.0519913547, -0.0979988202] },
+  { w: [0.129474148, -0.169616297, 0.269441873, 0.368939251, 0.468550444, -0.568251014], b: [0.0529653095, -0.0969957337] },
+  { w: [0.139049456, -0.159724697, 0.259662092, 0.358726889, 0.458107978, -0.557709098], b: [0.0539098904, -0.0959900692] },
+];
+// torch.optim.SGD([{'params': [weight], 'lr': 0.1, 'momentum': 0.9}, {'params': [bias]}], lr=0.05)
+const SGD = [
+  { w: [0.116675004, -0.170300007, 0.281525016, 0.375775009, 0.313975006, -0.436300009], b: [0.0532499999, -0.0933749974] },
+  { w: [0.144645736, -0.121784925, 0.252885699, 0.341363966, 0.0131017696, -0.170400783], b: [0.0553264357, -0.0843170881] },
+  { w: [0.176919952, -0.0689893737, 0.225521043, 0.31609866, -0.30602935, 0.114482626], b: [0.0556066483, -0.0714406893] },
+];
+// torch.optim.SGD([{'params': [weight], 'lr': 0.1}, {'params': [bias], 'lr': 0.2}], lr=0.05) with
+// LambdaLR(opt, [lambda e: 0.5 ** e, lambda e: 1 / (e + 1)]): parameters and get_last_lr() after each step
+const LAMBDA = [
+  { w: [0.116675004, -0.170300007, 0.281525016, 0.375775009, 0.313975006, -0.436300009], b: [0.063000001, -0.0734999925], lr: [0.05, 0.1] },
+  { w: [0.122766621, -0.159565896, 0.275445998, 0.368675739, 0.246926665, -0.377164453], b: [0.0661778748, -0.0573716797], lr: [0.025, 0.06666666666666667] },
+  { w: [0.125438675, -0.154912278, 0.272963703, 0.365844399, 0.218021959, -0.35170868], b: [0.0675879344, -0.0464547053], lr: [0.0125, 0.05] },
+];
+
+const adamwGroups = (m: { weight: wg.Tensor; bias: wg.Tensor }) =>
+  new wg.optim.AdamW(
+    [
+      { params: [m.weight], weightDecay: 0.1, lr: 0.01 },
+      { params: [m.bias], weightDecay: 0 },
+    ],
+    { lr: 0.001 },
+  );
+
+const expectStep = (got: { w: number[]; b: number[] }, want: { w: number[]; b: number[] }) => {
+  expectClose(got.w, want.w, TOL);
+  expectClose(got.b, want.b, TOL);
+};
+
+describe.each(BACKENDS)('parameter groups against PyTorch 1.13 (%s)', (be) => {
+  test('AdamW with a decay group and a no-decay group: the parameters after each of 3 steps', () => {
+    wg.setBackend(be);
+    const m = linear();
+    const { x, y } = data();
+    const opt = adamwGroups(m);
+    expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1 },
+      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 },
+    ]);
+    expect(opt.paramGroups[0].params).toEqual([m.weight]);
+    expect(opt.paramGroups[1].params).toEqual([m.bias]);
+    expect(opt.params).toEqual([m.weight, m.bias]);
+    for (const want of ADAMW.slice(0, 3)) {
+      trainStep(m.model, opt, x, y);
+      expectStep(snapshot(m), want);
+    }
+  });
+
+  test('SGD with momentum in one group and plain SGD at the default lr in the other', () => {
+    wg.setBackend(be);
+    const m = linear();
+    const { x, y } = data();
+    const opt = new wg.optim.SGD([{ params: [m.weight], lr: 0.1, momentum: 0.9 }, { params: [m.bias] }], { lr: 0.05 });
+    expect(opt.paramGroups.map((g) => [g.lr, g.momentum])).toEqual([
+      [0.1, 0.9],
+      [0.05, 0],
+    ]);
+    for (const want of SGD) {
+      trainStep(m.model, opt, x, y);
+      expectStep(snapshot(m), want);
+    }
+    // momentum_buffer only where the group has momentum, as PyTorch
+    expect(Object.keys(opt.stateDict().state[0])).toEqual(['step', 'momentum_buffer']);
+    expect(Object.keys(opt.stateDict().state[1])).toEqual(['step']);
+  });
+
+  test('LambdaLR with one function per group: getLastLr() per group and the parameters', () => {
+    wg.setBackend(be);
+    const m = linear();
+    const { x, y } = data();
+    const opt = new wg.optim.SGD(
+      [
+        { params: [m.weight], lr: 0.1 },
+        { params: [m.bias], lr: 0.2 },
+      ],
+      { lr: 0.05 },
+    );
+    const sched = new wg.optim.lr.LambdaLR(opt, { lrLambda: [(e) => 0.5 ** e, (e) => 1 / (e + 1)] });
+    expect(sched.baseLrs).toEqual([0.1, 0.2]);
+    expect(sched.getLastLr()).toEqual([0.1, 0.2]);
+    for (const want of LAMBDA) {
+      trainStep(m.model, opt, x, y);
+      sched.step();
+      expectStep(snapshot(m), want);
+      expectClose(sched.getLastLr(), want.lr, 1e-12);
+    }
+  });
+
+  test('addParamGroup before the first step equals making the optimizer with both groups', () => {
+    wg.setBackend(be);
+    const m = linear();
+    const { x, y } = data();
+    const opt = new wg.optim.AdamW([m.weight], { lr: 0.01, weightDecay: 0.1 });
+    opt.addParamGroup({ params: [m.bias], weightDecay: 0, lr: 0.001 });
+    expect(opt.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([
+      [0.01, 0.1],
+      [0.001, 0],
+    ]);
+    for (const want of ADAMW.slice(0, 3)) {
+      trainStep(m.model, opt, x, y);
+      expectStep(snapshot(m), want);
+    }
+  });
+
+  test('paramGroups[1].lr changes that group only; opt.lr reads group 0 and sets every group', () => {
+    wg.setBackend(be);
+    const m = linear();
+    const opt = adamwGroups(m);
+    opt.paramGroups[1].lr = 0.002;
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.01, 0.002]);
+    expect(opt.lr).toBe(0.01);
+    opt.lr = 0.05;
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.05, 0.05]);
+    // one learning rate per group into stepping: group 1 at lr 0 leaves the bias alone
+    opt.paramGroups[1].lr = 0;
+    const { x, y } = data();
+    trainStep(m.model, opt, x, y);
+    expect(Array.from(m.bias.data())).toEqual([Math.fround(0.05), Math.fround(-0.1)]);
+    expect(Array.from(m.weight.data())).not.toEqual([0.1, -0.2, 0.3, 0.4, 0.5, -0.6].map(Math.fround));
+  });
+});
+
+describe.each(BACKENDS)('schedulers act on every group, as PyTorch 1.13 (%s)', (be) => {
+  /** SGD over two one-tensor groups with lrs 0.1 and 0.02 (defaults lr 0.05). */
+  const twoGroups = () => {
+    const a = wg.zeros([2], { requiresGrad: true }),
+      b = wg.zeros([2], { requiresGrad: true });
+    return new wg.optim.SGD(
+      [
+        { params: [a], lr: 0.1 },
+        { params: [b], lr: 0.02 },
+      ],
+      { lr: 0.05 },
+    );
+  };
+  /** getLastLr() at construction and after each of `n` steps (step(metric) when metrics are given). */
+  const lrs = (sched: wg.optim.lr.LRScheduler, n: number, metrics?: number[]) => {
+    const out = [sched.getLastLr()];
+    for (let i = 0; i < n; i++) {
+      if (metrics) (sched as wg.optim.lr.ReduceLROnPlateau).step(metrics[i]);
+      else (sched as { step(): void }).step();
+      out.push(sched.getLastLr());
+    }
+    return out;
+  };
+  const expectLrs = (got: number[][], want: number[][]) => {
+    expect(got.length).toBe(want.length);
+    got.forEach((row, i) => expectClose(row, want[i], 1e-9));
+  };
+
+  test('MultiStepLR([2, 4], gamma 0.5)', () => {
+    wg.setBackend(be);
+    const opt = twoGroups();
+    const s = new wg.optim.lr.MultiStepLR(opt, { milestones: [2, 4], gamma: 0.5 });
+    expect(s.baseLrs).toEqual([0.1, 0.02]);
+    expectLrs(lrs(s, 6), [
+      [0.1, 0.02],
+      [0.1, 0.02],
+      [0.05, 0.01],
+      [0.05, 0.01],
+      [0.025, 0.005],
+      [0.025, 0.005],
+      [0.025, 0.005],
+    ]);
+  });
+
+  test('OneCycleLR(maxLr 1, totalSteps 6): every group follows the same cycle', () => {
+    wg.setBackend(be);
+    const s = new wg.optim.lr.OneCycleLR(twoGroups(), { maxLr: 1, totalSteps: 6 });
+    expectLrs(
+      lrs(s, 5),
+      [0.04, 0.994415435451, 0.81174565395, 0.462637102667, 0.133477530189, 4e-6].map((v) => [v, v]),
+    );
+  });
+
+  test('ReduceLROnPlateau(factor 0.5, patience 0, minLr per group [0.03, 0])', () => {
+    wg.setBackend(be);
+    const s = new wg.optim.lr.ReduceLROnPlateau(twoGroups(), { factor: 0.5, patience: 0, minLr: [0.03, 0] });
+    expect(s.minLrs).toEqual([0.03, 0]);
+    expectLrs(lrs(s, 6, [1, 2, 3, 4, 5, 6]), [
+      [0.1, 0.02],
+      [0.1, 0.02],
+      [0.05, 0.01],
+      [0.03, 0.005],
+      [0.03, 0.0025],
+      [0.03, 0.00125],
+      [0.03, 0.000625],
+    ]);
+  });
+
+  test('SequentialLR of ExponentialLR(0.5) then StepLR(2, 0.1) at milestone 3', () => {
+    wg.setBackend(be);
+    const opt = twoGroups();
+    const a = new wg.optim.lr.ExponentialLR(opt, { gamma: 0.5 });
+    const b = new wg.optim.lr.StepLR(opt, { stepSize: 2, gamma: 0.1 });
+    const s = new wg.optim.lr.SequentialLR(opt, { schedulers: [a, b], milestones: [3] });
+    expectLrs(lrs(s, 6), [
+      [0.1, 0.02],
+      [0.05, 0.01],
+      [0.025, 0.005],
+      [0.1, 0.02],
+      [0.1, 0.02],
+      [0.01, 0.002],
+      [0.01, 0.002],
+    ]);
+  });
+
+  test('ChainedScheduler of ExponentialLR(0.9) and StepLR(2, 0.5)', () => {
+    wg.setBackend(be);
+    const opt = twoGroups();
+    const s = new wg.optim.lr.ChainedScheduler([new wg.optim.lr.ExponentialLR(opt, { gamma: 0.9 }), new wg.optim.lr.StepLR(opt, { stepSize: 2, gamma: 0.5 })]);
+    expectLrs(lrs(s, 6), [
+      [0.1, 0.02],
+      [0.09, 0.018],
+      [0.0405, 0.0081],
+      [0.03645, 0.00729],
+      [0.0164025, 0.0032805],
+      [0.01476225, 0.00295245],
+      [0.0066430125, 0.0013286025],
+    ]);
+    expectClose(s.stateDict().lastLr, [0.0066430125, 0.0013286025], 1e-9);
+  });
+});
+
+describe.each(BACKENDS)('parameter groups inside wg.compile (%s)', (be) => {
+  test('the AdamW groups compiled give PyTorch parameters and replay fast, also when paramGroups[1].lr changes between calls', () => {
+    wg.setBackend(be);
+    const { x, y } = data();
+    const run = (compiled: boolean) => {
+      const m = linear();
+      const opt = adamwGroups(m);
+      const step = (xb: wg.Tensor, yb: wg.Tensor) => trainStep(m.model, opt, xb, yb);
+      const f = compiled ? wg.compile(step) : step;
+      const after: ReturnType<typeof snapshot>[] = [];
+      for (let i = 0; i < 6; i++) {
+        if (i === 3) opt.paramGroups[1].lr = 0.05;
+        if (i === 4) opt.paramGroups[0].weightDecay = 0.5;
+        f(x, y);
+        after.push(snapshot(m));
+      }
+      return { after, f };
+    };
+    const eager = run(false),
+      compiled = run(true);
+    for (let i = 0; i < 3; i++) expectStep(compiled.after[i], ADAMW[i]);
+    expect(compiled.after).toEqual(eager.after);
+    // the bias moved by the new lr from step 4 on, not the weight's group
+    expect(Math.abs(eager.after[3].b[0] - eager.after[2].b[0])).toBeGreaterThan(0.02);
+    expect((compiled.f as ReturnType<typeof wg.compile>).replayInfo()[0]).toMatchObject({
+      mode: 'fast',
+      reason: null,
+      calls: { traces: 1, jsRuns: 1, fastRuns: 4 },
+    });
+  });
+
+  test('a closed-form scheduler stepping inside the compiled function sets every group and replays fast', () => {
+    wg.setBackend(be);
+    const { x, y } = data();
+    const run = (compiled: boolean) => {
+      const m = linear();
+      const opt = adamwGroups(m);
+      const sched = new wg.optim.lr.MultiStepLR(opt, { milestones: [1, 3], gamma: 0.5 });
+      const step = (xb: wg.Tensor, yb: wg.Tensor) => {
+        const loss = trainStep(m.model, opt, xb, yb);
+        sched.step();
+        return loss;
+      };
+      const f = compiled ? wg.compile(step) : step;
+      const lrs: number[][] = [];
+      const after: ReturnType<typeof snapshot>[] = [];
+      for (let i = 0; i < 5; i++) {
+        f(x, y);
+        lrs.push(sched.getLastLr());
+        after.push(snapshot(m));
+      }
+      return { lrs, after, f, epoch: sched.lastEpoch };
+    };
+    const eager = run(false),
+      compiled = run(true);
+    expectStep(compiled.after[0], ADAMW[0]);
+    expect(compiled.after).toEqual(eager.after);
+    expect(compiled.lrs).toEqual(eager.lrs);
+    expectClose(
+      compiled.lrs.flat(),
+      [
+        [0.005, 0.0005],
+        [0.005, 0.0005],
+        [0.0025, 0.00025],
+        [0.0025, 0.00025],
+        [0.0025, 0.00025],
+      ].flat(),
+      1e-12,
+    );
+    expect(compiled.epoch).toBe(5);
+    expect((compiled.f as ReturnType<typeof wg.compile>).replayInfo()[0]).toMatchObject({
+      mode: 'fast',
+      reason: null,
+      calls: { traces: 1, jsRuns: 1, fastRuns: 3 },
+    });
+  });
+
+  test('addParamGroup after compiling: the old program runs other ops (a CompileError, nothing stepped); a function compiled again steps the new group', () => {
+    wg.setBackend(be);
+    const { x, y } = data();
+    const m = linear();
+    const opt = new wg.optim.AdamW([m.weight], { lr: 0.01, weightDecay: 0.1 });
+    const f = wg.compile((xb: wg.Tensor, yb: wg.Tensor) => trainStep(m.model, opt, xb, yb));
+    f(x, y);
+    f(x, y);
+    const before = snapshot(m);
+    expect(before.b).toEqual([0.05, -0.1].map(Math.fround)); // not optimized yet
+    opt.addParamGroup({ params: [m.bias], lr: 0.001, weightDecay: 0 });
+    expect(() => f(x, y)).toThrow(wg.CompileError);
+    expect(snapshot(m)).toEqual(before);
+    const g = wg.compile((xb: wg.Tensor, yb: wg.Tensor) => trainStep(m.model, opt, xb, yb));
+    for (let i = 0; i < 4; i++) g(x, y);
+    expect(snapshot(m).b).not.toEqual(before.b);
+    expect(g.replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 2 } });
+  });
+});
