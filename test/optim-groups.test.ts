@@ -371,3 +371,325 @@ describe.each(BACKENDS)('parameter groups inside wg.compile (%s)', (be) => {
     expect(g.replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { traces: 1, jsRuns: 1, fastRuns: 2 } });
   });
 });
+
+describe.each(BACKENDS)('state dicts and checkpoints with several groups (%s)', (be) => {
+  /** The AdamW groups after `n` steps on the fixed data. */
+  const trained = (n: number) => {
+    const m = linear();
+    const opt = adamwGroups(m);
+    const { x, y } = data();
+    for (let i = 0; i < n; i++) trainStep(m.model, opt, x, y);
+    return { m, opt, x, y };
+  };
+
+  test("stateDict(): PyTorch's layout, the parameters numbered across the groups in order", () => {
+    wg.setBackend(be);
+    const { opt } = trained(3);
+    const sd = opt.stateDict();
+    // PyTorch 1.13: param_groups [{weight_decay 0.1, lr 0.01, betas, eps, ..., params [0]}, {weight_decay 0, lr 0.001, ..., params [1]}],
+    // state {0: [step, exp_avg, exp_avg_sq], 1: [...]}, step tensor(3.)
+    expect(sd.paramGroups).toEqual([
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, params: [0] },
+      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, params: [1] },
+    ]);
+    expect(Object.keys(sd.state)).toEqual(['0', '1']);
+    for (const [i, shape] of [
+      [0, [2, 3]],
+      [1, [2]],
+    ] as const) {
+      expect(Object.keys(sd.state[i])).toEqual(['step', 'exp_avg', 'exp_avg_sq']);
+      expect(sd.state[i].step.item()).toBe(3);
+      expect(sd.state[i].exp_avg.shape).toEqual(shape);
+    }
+  });
+
+  test('stateDict → loadStateDict into a fresh optimizer: the next step equals the uninterrupted one (and PyTorch)', () => {
+    wg.setBackend(be);
+    const a = trained(3);
+    const b = trained(0);
+    b.m.model.loadStateDict(a.m.model.stateDict());
+    b.opt.loadStateDict(a.opt.stateDict());
+    expect(b.opt.paramGroups.map((g) => ({ ...g }))).toEqual(a.opt.paramGroups.map((g) => ({ ...g })));
+    trainStep(a.m.model, a.opt, a.x, a.y);
+    trainStep(b.m.model, b.opt, b.x, b.y);
+    expect(snapshot(b.m)).toEqual(snapshot(a.m));
+    expectStep(snapshot(b.m), ADAMW[3]);
+  });
+
+  test('a checkpoint carries every group: saveCheckpoint → loadCheckpoint, then the same next step', () => {
+    wg.setBackend(be);
+    const a = trained(3);
+    a.opt.paramGroups[1].lr = 0.004; // a group's own change travels too
+    const sched = new wg.optim.lr.ExponentialLR(a.opt, { gamma: 0.5 });
+    sched.step();
+    const bytes = wg.saveCheckpoint({ model: a.m.model, optimizer: a.opt, scheduler: sched });
+    // the reference backend keeps float64 values, which the float32 file rounds: resume a from it too
+    if (be === 'reference') wg.loadCheckpoint(bytes, { model: a.m.model, optimizer: a.opt, scheduler: sched });
+    const b = trained(0);
+    const bSched = new wg.optim.lr.ExponentialLR(b.opt, { gamma: 0.5 });
+    wg.loadCheckpoint(bytes, { model: b.m.model, optimizer: b.opt, scheduler: bSched });
+    // the lrs as memory holds them (hi + lo float32 pairs: float64 to ~2⁻⁴⁸)
+    expect(b.opt.paramGroups.map((g) => g.lr)).toEqual(a.opt.paramGroups.map((g) => g.lr));
+    expectClose(
+      b.opt.paramGroups.map((g) => g.lr),
+      [0.005, 0.002],
+      1e-15,
+    );
+    expect(bSched.stateDict()).toEqual({ lastEpoch: 1, baseLrs: [0.01, 0.004] });
+    for (let i = 0; i < 2; i++) {
+      trainStep(a.m.model, a.opt, a.x, a.y);
+      sched.step();
+      trainStep(b.m.model, b.opt, b.x, b.y);
+      bSched.step();
+    }
+    expect(snapshot(b.m)).toEqual(snapshot(a.m));
+    expect(b.opt.paramGroups.map((g) => g.lr)).toEqual(a.opt.paramGroups.map((g) => g.lr));
+  });
+
+  test('a 1-group state into a 2-group optimizer: a StateDictError, nothing changed (state dict and checkpoint)', () => {
+    wg.setBackend(be);
+    const one = linear();
+    const single = new wg.optim.AdamW(one.model.parameters(), { lr: 0.01 });
+    const { x, y } = data();
+    trainStep(one.model, single, x, y);
+    const a = trained(2),
+      ref = trained(2);
+    const before = JSON.stringify([a.opt.paramGroups, a.opt.stateDict().paramGroups]);
+    expect(() => a.opt.loadStateDict(single.stateDict())).toThrow(wg.StateDictError);
+    expect(() => a.opt.loadStateDict(single.stateDict())).toThrow('wasmgrad.optim.AdamW: loadStateDict: paramGroups: expected 2 parameter groups, got 1');
+    const bytes = wg.saveCheckpoint({ model: one.model, optimizer: single });
+    expect(() => wg.loadCheckpoint(bytes, { model: a.m.model, optimizer: a.opt })).toThrow(wg.StateDictError);
+    expect(() => wg.loadCheckpoint(bytes, { optimizer: a.opt })).toThrow(
+      "wasmgrad.loadCheckpoint: the checkpoint's metadata key 'wasmgrad.optimizer' (paramGroups): expected 2 parameter groups, got 1",
+    );
+    // two groups of other sizes: the first group's list is longer than ours
+    const sd = a.opt.stateDict();
+    const resized = {
+      ...sd,
+      paramGroups: [
+        { ...sd.paramGroups[0], params: [0, 1] },
+        { ...sd.paramGroups[1], params: [] },
+      ],
+    };
+    expect(() => a.opt.loadStateDict(resized)).toThrow(
+      'wasmgrad.optim.AdamW: loadStateDict: paramGroups[0]: the group has 2 parameters, this optimizer has 1 in that group',
+    );
+    expect(JSON.stringify([a.opt.paramGroups, a.opt.stateDict().paramGroups])).toBe(before);
+    trainStep(a.m.model, a.opt, a.x, a.y);
+    trainStep(ref.m.model, ref.opt, ref.x, ref.y);
+    expect(snapshot(a.m)).toEqual(snapshot(ref.m));
+  });
+
+  test("saved parameter indices map to ours group by group (PyTorch's id_map)", () => {
+    wg.setBackend(be);
+    const a = trained(3);
+    const sd = a.opt.stateDict();
+    // the same state, numbered 7 and 4 by whoever saved it
+    const renumbered = {
+      state: { 7: sd.state[0], 4: sd.state[1] },
+      paramGroups: [
+        { ...sd.paramGroups[0], params: [7] },
+        { ...sd.paramGroups[1], params: [4] },
+      ],
+    };
+    const b = trained(0);
+    b.m.model.loadStateDict(a.m.model.stateDict());
+    b.opt.loadStateDict(renumbered);
+    trainStep(b.m.model, b.opt, b.x, b.y);
+    expectStep(snapshot(b.m), ADAMW[3]);
+    expect(() => b.opt.loadStateDict({ ...renumbered, state: { 5: sd.state[0] } })).toThrow(
+      "wasmgrad.optim.AdamW: loadStateDict: state[5] holds state for parameter index '5', but there are 2 parameters and no parameter group lists it",
+    );
+  });
+
+  test('a scheduler state with one base lr into a 2-group scheduler: a StateDictError', () => {
+    wg.setBackend(be);
+    const a = trained(0);
+    const s = new wg.optim.lr.StepLR(a.opt, { stepSize: 2 });
+    expect(() => s.loadStateDict({ lastEpoch: 1, baseLrs: [0.1] })).toThrow(
+      'wasmgrad.optim.lr.StepLR: loadStateDict: baseLrs holds 1 learning rates, the optimizer has 2 parameter groups',
+    );
+    const c = new wg.optim.lr.ChainedScheduler([s]);
+    expect(() => c.loadStateDict({ schedulers: [s.stateDict()], lastLr: [0.1] })).toThrow(
+      'wasmgrad.optim.lr.ChainedScheduler: loadStateDict: lastLr holds 1 learning rates, the optimizer has 2 parameter groups',
+    );
+    expect(a.opt.paramGroups.map((g) => g.lr)).toEqual([0.01, 0.001]);
+  });
+});
+
+describe.each(BACKENDS)('step, zeroGrad and clipping across groups (%s)', (be) => {
+  test('zeroGrad clears every group; clipGradNorm over opt.params clips the gradients of all groups together', () => {
+    wg.setBackend(be);
+    const m = linear();
+    const opt = adamwGroups(m);
+    const { x, y } = data();
+    wg.losses.mse(m.model.forward(x), y).backward();
+    const grads = opt.params.map((p) => Array.from(p.grad!.data()));
+    const norm = Math.hypot(...grads.flat());
+    expect(wg.optim.clipGradNorm(opt.params, norm / 2).item()).toBeCloseTo(norm, 5);
+    opt.params.forEach((p, i) =>
+      expectClose(
+        p.grad!.data(),
+        grads[i].map((v) => v / 2),
+        1e-6,
+      ),
+    );
+    opt.zeroGrad();
+    expect(opt.params.map((p) => p.grad)).toEqual([null, null]);
+  });
+
+  test("a step that fails on group 1's gradient leaves both groups' parameters and state untouched", () => {
+    wg.setBackend(be);
+    const m = linear();
+    const opt = adamwGroups(m);
+    m.weight.grad = wg.ones([2, 3]);
+    m.bias.grad = wg.ones([3]);
+    const before = snapshot(m);
+    expect(() => opt.step()).toThrow(wg.ShapeError);
+    expect(() => opt.step()).toThrow('wasmgrad.optim.AdamW: the gradient of params[1] has shape [3], but the parameter has shape [2]');
+    expect(snapshot(m)).toEqual(before);
+    expect(opt.stateDict().state).toEqual({});
+  });
+});
+
+describe('parameter group errors name the optimizer and the group, and change nothing', () => {
+  const leaf = (n = 2) => wg.zeros([n], { requiresGrad: true });
+  const cases: [string, () => unknown, typeof wg.WasmgradError, string][] = [
+    [
+      'an unknown option in a group',
+      () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], momentum: 0.9 }]),
+      wg.ValueError,
+      "wasmgrad.optim.AdamW: unknown option 'momentum' in paramGroups[1] (the options are params, lr, betas, eps, weightDecay)",
+    ],
+    [
+      'a bad value in a group',
+      () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], lr: -1 }]),
+      wg.ValueError,
+      'wasmgrad.optim.AdamW: paramGroups[1]: lr must be a finite number ≥ 0, got -1',
+    ],
+    [
+      'a bad pair in a group',
+      () => new wg.optim.AdamW([{ params: [leaf()], betas: [0.9, 1] }]),
+      wg.ValueError,
+      'wasmgrad.optim.AdamW: paramGroups[0]: betas[1] must be a finite number in [0, 1), got 1',
+    ],
+    [
+      'a bad default, which a group takes',
+      () => new wg.optim.AdamW([{ params: [leaf()], eps: 1e-6 }, { params: [leaf()] }], { eps: -1 }),
+      wg.ValueError,
+      'wasmgrad.optim.AdamW: paramGroups[1]: eps must be a finite number ≥ 0, got -1',
+    ],
+    [
+      'an empty params list',
+      () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [] }]),
+      wg.ValueError,
+      'wasmgrad.optim.AdamW: got an empty parameter list in paramGroups[1]',
+    ],
+    [
+      'a parameter in two groups',
+      () => {
+        const p = leaf();
+        return new wg.optim.AdamW([{ params: [p] }, { params: [leaf(), p] }]);
+      },
+      wg.ValueError,
+      'wasmgrad.optim.AdamW: some parameters appear in more than one parameter group: paramGroups[1].params[1] is also in paramGroups[0]',
+    ],
+    [
+      'a non-leaf tensor',
+      () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf().mul(2)] }]),
+      wg.ValueError,
+      "wasmgrad.optim.AdamW: paramGroups[1].params[0] [2] is not a leaf tensor (it was computed by 'mul'); optimize the tensors it was computed from",
+    ],
+    [
+      'a non-float tensor',
+      () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [wg.tensor([1, 2], { dtype: 'int32' })] }]),
+      wg.DTypeError,
+      'wasmgrad.optim.AdamW: paramGroups[1].params[0] is a int32 tensor; only float32 tensors can be optimized',
+    ],
+    [
+      'a group that is not an object',
+      () => new wg.optim.AdamW([{ params: [leaf()] }, 5 as unknown as wg.optim.ParamGroupInput]),
+      wg.ValueError,
+      'wasmgrad.optim.AdamW: paramGroups[1] must be an object { params, ...options }, got 5',
+    ],
+    [
+      'a group without params',
+      () => new wg.optim.AdamW([{ params: [leaf()] }, { lr: 0.1 } as unknown as wg.optim.ParamGroupInput]),
+      wg.ValueError,
+      'wasmgrad.optim.AdamW: paramGroups[1] must be an object { params, ...options }, got {lr: 0.1}',
+    ],
+    [
+      'an SGD group without lr and no default lr',
+      () => new wg.optim.SGD([{ params: [leaf()], lr: 0.1 }, { params: [leaf()] }]),
+      wg.ValueError,
+      'wasmgrad.optim.SGD: paramGroups[1] does not give lr, which has no default (it is required)',
+    ],
+    [
+      'LambdaLR with fewer functions than groups',
+      () => new wg.optim.lr.LambdaLR(new wg.optim.SGD([{ params: [leaf()] }, { params: [leaf()] }], { lr: 0.1 }), { lrLambda: [() => 1] }),
+      wg.ValueError,
+      'wasmgrad.optim.lr.LambdaLR: lrLambda holds 1 functions, the optimizer has 2 parameter groups (give one function, or one per group)',
+    ],
+    [
+      'LambdaLR with a list entry that is not a function',
+      () =>
+        new wg.optim.lr.LambdaLR(new wg.optim.SGD([{ params: [leaf()] }, { params: [leaf()] }], { lr: 0.1 }), {
+          lrLambda: [() => 1, 2 as unknown as wg.optim.lr.LrLambda],
+        }),
+      wg.ValueError,
+      'wasmgrad.optim.lr.LambdaLR: lrLambda[1] must be a function (epoch) => factor, got 2',
+    ],
+    [
+      'ReduceLROnPlateau with a minLr list of another length',
+      () => new wg.optim.lr.ReduceLROnPlateau(new wg.optim.SGD([{ params: [leaf()] }, { params: [leaf()] }], { lr: 0.1 }), { minLr: [0] }),
+      wg.ValueError,
+      'wasmgrad.optim.lr.ReduceLROnPlateau: minLr holds 1 values, the optimizer has 2 parameter groups',
+    ],
+    [
+      'ReduceLROnPlateau with a negative minLr in the list',
+      () => new wg.optim.lr.ReduceLROnPlateau(new wg.optim.SGD([{ params: [leaf()] }, { params: [leaf()] }], { lr: 0.1 }), { minLr: [0, -1] }),
+      wg.ValueError,
+      'wasmgrad.optim.lr.ReduceLROnPlateau: minLr[1] must be a finite number ≥ 0, got -1',
+    ],
+  ];
+  test.each(cases)('%s', (_, make, Kind, message) => {
+    expect(make).toThrow(Kind);
+    expect(make).toThrow(message);
+  });
+
+  test('addParamGroup with a parameter already in a group or a bad option: an error, no group added', () => {
+    const a = leaf(),
+      b = leaf();
+    const opt = new wg.optim.AdamW([a], { lr: 0.01 });
+    expect(() => opt.addParamGroup({ params: [b, a] })).toThrow(
+      'wasmgrad.optim.AdamW: some parameters appear in more than one parameter group: paramGroups[1].params[1] is also in paramGroups[0]',
+    );
+    expect(() => opt.addParamGroup({ params: [b], weightDecay: -1 })).toThrow(
+      'wasmgrad.optim.AdamW: paramGroups[1]: weightDecay must be a finite number ≥ 0, got -1',
+    );
+    expect(() => opt.addParamGroup({ params: [b], foo: 1 })).toThrow("wasmgrad.optim.AdamW: unknown option 'foo' in paramGroups[1]");
+    expect(opt.paramGroups.length).toBe(1);
+    expect(opt.params).toEqual([a]);
+    opt.addParamGroup({ params: [b], weightDecay: 0 });
+    expect(opt.paramGroups.map((g) => g.weightDecay)).toEqual([0.01, 0]);
+    expect(opt.params).toEqual([a, b]);
+  });
+
+  test('an invalid assignment to a group or to opt.lr changes no group', () => {
+    const opt = new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], lr: 0.02 }], { lr: 0.01 });
+    expect(() => (opt.paramGroups[1].lr = -1)).toThrow('wasmgrad.optim.AdamW: paramGroups[1]: lr must be a finite number ≥ 0, got -1');
+    expect(() => (opt.lr = NaN)).toThrow('wasmgrad.optim.AdamW: paramGroups[0]: lr must be a finite number ≥ 0, got NaN');
+    expect(() => (opt.paramGroups[0].betas = [2, 0.9])).toThrow(wg.ValueError);
+    expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 },
+      { lr: 0.02, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 },
+    ]);
+  });
+
+  test('a LambdaLR function failing for group 1 sets no group', () => {
+    const opt = new wg.optim.SGD([{ params: [leaf()] }, { params: [leaf()] }], { lr: 0.1 });
+    const s = new wg.optim.lr.LambdaLR(opt, { lrLambda: [(e) => 1 / (e + 1), (e) => (e === 0 ? 1 : NaN)] });
+    expect(() => s.step()).toThrow('wasmgrad.optim.lr.LambdaLR: lrLambda[1](1) must return a finite number ≥ 0, got NaN');
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.1, 0.1]);
+  });
+});

@@ -17,6 +17,7 @@ export {
   ChainedScheduler,
   LambdaLR,
   ReduceLROnPlateau,
+  type LrLambda,
   SequentialLR,
   type ChainedState,
   type PlateauOptions,

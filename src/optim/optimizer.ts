@@ -47,7 +47,8 @@ export type ParamStateDict = Record<string, Tensor>;
 
 export interface OptimizerStateDict<H extends Hyper = Hyper> {
   state: Record<number, ParamStateDict>;
-  paramGroups: (H & { params: number[] })[];
+  /** Each group's hyperparameters (H without its index signature) and `params`, its parameters' indices in `state`. */
+  paramGroups: ({ [K in keyof H as string extends K ? never : K]: H[K] } & { params: number[] })[];
 }
 
 interface ParamState {
