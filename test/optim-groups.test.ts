@@ -258,6 +258,21 @@ describe.each(BACKENDS)('schedulers act on every group, as PyTorch 1.13 (%s)', (
     ]);
   });
 
+  test('a group added after the schedulers were made keeps its lr (PyTorch zips base_lrs with the groups)', () => {
+    wg.setBackend(be);
+    const opt = twoGroups();
+    const step = new wg.optim.lr.StepLR(opt, { stepSize: 1, gamma: 0.5 });
+    const plateau = new wg.optim.lr.ReduceLROnPlateau(opt, { factor: 0.5, patience: 0 });
+    const lambda = new wg.optim.lr.LambdaLR(opt, { lrLambda: (e) => 1 / (e + 1) });
+    opt.addParamGroup({ params: [wg.zeros([2], { requiresGrad: true })], lr: 0.3 });
+    step.step();
+    plateau.step(1);
+    plateau.step(2);
+    lambda.step();
+    expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.05, 0.01, 0.3]);
+    expect(lambda.getLastLr()).toEqual([0.05, 0.01, 0.3]);
+  });
+
   test('ChainedScheduler of ExponentialLR(0.9) and StepLR(2, 0.5)', () => {
     wg.setBackend(be);
     const opt = twoGroups();

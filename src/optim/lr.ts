@@ -1,9 +1,9 @@
 /**
  * Learning-rate schedules (torch.optim.lr_scheduler), in PyTorch's closed forms. A scheduler sets
- * the optimizer's learning rate at construction (epoch 0) and at every `step()` (epoch 1, 2, …):
- * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
- * The base learning rate is the optimizer's lr when its first scheduler was made (PyTorch's
- * initial_lr). The schedulers with a closed form live in memory and replay fast inside wg.compile;
+ * the learning rate of every parameter group at construction (epoch 0) and at every `step()`
+ * (epoch 1, 2, …): call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you
+ * define it). Each group's base learning rate is its lr when the optimizer's first scheduler was
+ * made (PyTorch's initial_lr, one per group). The schedulers with a closed form live in memory and replay fast inside wg.compile;
  * so does ChainedScheduler of them; LambdaLR, ReduceLROnPlateau and SequentialLR are driven by
  * JavaScript (src/optim/schedulers.ts).
  */

@@ -1,18 +1,21 @@
 /**
- * The optimizer base class: parameters, one group of hyperparameters, per-parameter state, and the
- * step protocol every optimizer shares (validate everything, then create missing state, then run
- * one update kernel per parameter). Subclasses only say which state buffers they keep and which
- * kernel runs with which attributes.
+ * The optimizer base class: parameter groups, per-parameter state, and the step protocol every
+ * optimizer shares (validate everything, then create missing state, then run one update kernel per
+ * parameter). Subclasses only say which state buffers they keep and which kernel runs with which
+ * attributes.
  *
- * PyTorch's semantics (torch.optim.Optimizer): `step()` updates every parameter that has a gradient
- * and skips the others; `zeroGrad()` sets gradients to null (set_to_none); `stateDict()` is
- * `{ state: { [paramIndex]: { step, <buffers> } }, paramGroups: [{ ...hyperparameters, params }] }`
- * with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq, square_avg, sum) and
- * camelCase hyperparameters (our option names).
+ * PyTorch's semantics (torch.optim.Optimizer): the parameters are a list of tensors (one group) or
+ * of groups `[{ params, ...options }]` whose options override the defaults (the second argument);
+ * `step()` updates every parameter that has a gradient and skips the others; `zeroGrad()` sets
+ * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } },
+ * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
+ * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
+ * square_avg, sum) and camelCase hyperparameters (our option names).
  *
- * The hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
- * optimCoefficients), which the update kernels read: `opt.lr = x` and `opt.paramGroups[0].lr = x`
- * validate the value (a ValueError changes nothing) and write it there, and a step advances the
+ * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
+ * optimCoefficients), one hyperparameter block per group (and backend), which the update kernels
+ * of that group's parameters read: `opt.paramGroups[i].lr = x` validates the value (a ValueError
+ * changes nothing) and writes it there, `opt.lr = x` writes every group's, and a step advances the
  * counts in the kernels, so a compiled step replays without any JavaScript of the optimizer.
  *
  * Non-finite gradients are not scanned for (as in PyTorch: a scan would read every gradient back

@@ -192,7 +192,8 @@ export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
       this.numBadEpochs = 0;
     }
     if (this.numBadEpochs > this.patience) {
-      const old = this.getLastLr();
+      // the groups the scheduler was made with (one added later keeps its lr)
+      const old = this.getLastLr().slice(0, this.minLrs.length);
       const lrs = old.map((lr, i) => Math.max(lr * this.factor, this.minLrs[i]));
       // PyTorch skips a group whose change is within eps: it keeps its lr
       if (lrs.some((lr, i) => old[i] - lr > this.eps)) this.optimizer.setLrs(lrs.map((lr, i) => (old[i] - lr > this.eps ? lr : old[i])));
