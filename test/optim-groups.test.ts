@@ -80,11 +80,19 @@ const expectStep = (got: { w: number[]; b: number[] }, want: { w: number[]; b: n
   expectClose(got.b, want.b, TOL);
 };
 
+/** Trains m with opt on the fixed data, one step per expected state, checking each against PyTorch's. */
+function expectTrajectory(m: ReturnType<typeof linear>, opt: wg.optim.Optimizer, wants: readonly { w: number[]; b: number[] }[]) {
+  const { x, y } = data();
+  for (const want of wants) {
+    trainStep(m.model, opt, x, y);
+    expectStep(snapshot(m), want);
+  }
+}
+
 describe.each(BACKENDS)('parameter groups against PyTorch 1.13 (%s)', (be) => {
   test('AdamW with a decay group and a no-decay group: the parameters after each of 3 steps', () => {
     wg.setBackend(be);
     const m = linear();
-    const { x, y } = data();
     const opt = adamwGroups(m);
     expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
       { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1 },
@@ -93,25 +101,18 @@ describe.each(BACKENDS)('parameter groups against PyTorch 1.13 (%s)', (be) => {
     expect(opt.paramGroups[0].params).toEqual([m.weight]);
     expect(opt.paramGroups[1].params).toEqual([m.bias]);
     expect(opt.params).toEqual([m.weight, m.bias]);
-    for (const want of ADAMW.slice(0, 3)) {
-      trainStep(m.model, opt, x, y);
-      expectStep(snapshot(m), want);
-    }
+    expectTrajectory(m, opt, ADAMW.slice(0, 3));
   });
 
   test('SGD with momentum in one group and plain SGD at the default lr in the other', () => {
     wg.setBackend(be);
     const m = linear();
-    const { x, y } = data();
     const opt = new wg.optim.SGD([{ params: [m.weight], lr: 0.1, momentum: 0.9 }, { params: [m.bias] }], { lr: 0.05 });
     expect(opt.paramGroups.map((g) => [g.lr, g.momentum])).toEqual([
       [0.1, 0.9],
       [0.05, 0],
     ]);
-    for (const want of SGD) {
-      trainStep(m.model, opt, x, y);
-      expectStep(snapshot(m), want);
-    }
+    expectTrajectory(m, opt, SGD);
     // momentum_buffer only where the group has momentum, as PyTorch
     expect(Object.keys(opt.stateDict().state[0])).toEqual(['step', 'momentum_buffer']);
     expect(Object.keys(opt.stateDict().state[1])).toEqual(['step']);
@@ -142,17 +143,13 @@ describe.each(BACKENDS)('parameter groups against PyTorch 1.13 (%s)', (be) => {
   test('addParamGroup before the first step equals making the optimizer with both groups', () => {
     wg.setBackend(be);
     const m = linear();
-    const { x, y } = data();
     const opt = new wg.optim.AdamW([m.weight], { lr: 0.01, weightDecay: 0.1 });
     opt.addParamGroup({ params: [m.bias], weightDecay: 0, lr: 0.001 });
     expect(opt.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([
       [0.01, 0.1],
       [0.001, 0],
     ]);
-    for (const want of ADAMW.slice(0, 3)) {
-      trainStep(m.model, opt, x, y);
-      expectStep(snapshot(m), want);
-    }
+    expectTrajectory(m, opt, ADAMW.slice(0, 3));
   });
 
   test('paramGroups[1].lr changes that group only; opt.lr reads group 0 and sets every group', () => {
@@ -290,81 +287,67 @@ describe.each(BACKENDS)('schedulers act on every group, as PyTorch 1.13 (%s)', (
   });
 });
 
+/**
+ * The same training run eagerly and compiled, each on a fresh setup: `before(i)` runs before call
+ * i, `record()` after it. Returns both records and the compiled function's replayInfo().
+ */
+function eagerAndCompiled<T>(calls: number, setup: () => { step: (x: wg.Tensor, y: wg.Tensor) => unknown; record: () => T; before?: (i: number) => void }) {
+  const { x, y } = data();
+  const run = (compiled: boolean) => {
+    const { step, record, before } = setup();
+    const f = compiled ? wg.compile(step) : step;
+    const records: T[] = [];
+    for (let i = 0; i < calls; i++) {
+      before?.(i);
+      f(x, y);
+      records.push(record());
+    }
+    return { records, info: compiled ? (f as ReturnType<typeof wg.compile>).replayInfo() : [] };
+  };
+  return { eager: run(false), compiled: run(true) };
+}
+
 describe.each(BACKENDS)('parameter groups inside wg.compile (%s)', (be) => {
   test('the AdamW groups compiled give PyTorch parameters and replay fast, also when paramGroups[1].lr changes between calls', () => {
     wg.setBackend(be);
-    const { x, y } = data();
-    const run = (compiled: boolean) => {
+    const { eager, compiled } = eagerAndCompiled(6, () => {
       const m = linear();
       const opt = adamwGroups(m);
-      const step = (xb: wg.Tensor, yb: wg.Tensor) => trainStep(m.model, opt, xb, yb);
-      const f = compiled ? wg.compile(step) : step;
-      const after: ReturnType<typeof snapshot>[] = [];
-      for (let i = 0; i < 6; i++) {
+      const before = (i: number) => {
         if (i === 3) opt.paramGroups[1].lr = 0.05;
         if (i === 4) opt.paramGroups[0].weightDecay = 0.5;
-        f(x, y);
-        after.push(snapshot(m));
-      }
-      return { after, f };
-    };
-    const eager = run(false),
-      compiled = run(true);
-    for (let i = 0; i < 3; i++) expectStep(compiled.after[i], ADAMW[i]);
-    expect(compiled.after).toEqual(eager.after);
-    // the bias moved by the new lr from step 4 on, not the weight's group
-    expect(Math.abs(eager.after[3].b[0] - eager.after[2].b[0])).toBeGreaterThan(0.02);
-    expect((compiled.f as ReturnType<typeof wg.compile>).replayInfo()[0]).toMatchObject({
-      mode: 'fast',
-      reason: null,
-      calls: { traces: 1, jsRuns: 1, fastRuns: 4 },
+      };
+      return { step: (x: wg.Tensor, y: wg.Tensor) => trainStep(m.model, opt, x, y), record: () => snapshot(m), before };
     });
+    for (let i = 0; i < 3; i++) expectStep(compiled.records[i], ADAMW[i]);
+    expect(compiled.records).toEqual(eager.records);
+    // the bias moved by the new lr from step 4 on, not the weight's group
+    expect(Math.abs(eager.records[3].b[0] - eager.records[2].b[0])).toBeGreaterThan(0.02);
+    expect(compiled.info).toMatchObject([{ mode: 'fast', reason: null, calls: { traces: 1, jsRuns: 1, fastRuns: 4 } }]);
   });
 
   test('a closed-form scheduler stepping inside the compiled function sets every group and replays fast', () => {
     wg.setBackend(be);
-    const { x, y } = data();
-    const run = (compiled: boolean) => {
+    const { eager, compiled } = eagerAndCompiled(5, () => {
       const m = linear();
       const opt = adamwGroups(m);
       const sched = new wg.optim.lr.MultiStepLR(opt, { milestones: [1, 3], gamma: 0.5 });
-      const step = (xb: wg.Tensor, yb: wg.Tensor) => {
-        const loss = trainStep(m.model, opt, xb, yb);
+      const step = (x: wg.Tensor, y: wg.Tensor) => {
+        const loss = trainStep(m.model, opt, x, y);
         sched.step();
         return loss;
       };
-      const f = compiled ? wg.compile(step) : step;
-      const lrs: number[][] = [];
-      const after: ReturnType<typeof snapshot>[] = [];
-      for (let i = 0; i < 5; i++) {
-        f(x, y);
-        lrs.push(sched.getLastLr());
-        after.push(snapshot(m));
-      }
-      return { lrs, after, f, epoch: sched.lastEpoch };
-    };
-    const eager = run(false),
-      compiled = run(true);
-    expectStep(compiled.after[0], ADAMW[0]);
-    expect(compiled.after).toEqual(eager.after);
-    expect(compiled.lrs).toEqual(eager.lrs);
+      return { step, record: () => ({ ...snapshot(m), lrs: sched.getLastLr(), epoch: sched.lastEpoch }) };
+    });
+    expectStep(compiled.records[0], ADAMW[0]);
+    expect(compiled.records).toEqual(eager.records);
     expectClose(
-      compiled.lrs.flat(),
-      [
-        [0.005, 0.0005],
-        [0.005, 0.0005],
-        [0.0025, 0.00025],
-        [0.0025, 0.00025],
-        [0.0025, 0.00025],
-      ].flat(),
+      compiled.records.flatMap((r) => r.lrs),
+      [0.005, 0.0005, 0.005, 0.0005, 0.0025, 0.00025, 0.0025, 0.00025, 0.0025, 0.00025],
       1e-12,
     );
-    expect(compiled.epoch).toBe(5);
-    expect((compiled.f as ReturnType<typeof wg.compile>).replayInfo()[0]).toMatchObject({
-      mode: 'fast',
-      reason: null,
-      calls: { traces: 1, jsRuns: 1, fastRuns: 3 },
-    });
+    expect(compiled.records.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 5]);
+    expect(compiled.info).toMatchObject([{ mode: 'fast', reason: null, calls: { traces: 1, jsRuns: 1, fastRuns: 3 } }]);
   });
 
   test('addParamGroup after compiling: the old program runs other ops (a CompileError, nothing stepped); a function compiled again steps the new group', () => {
