@@ -390,6 +390,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    */
   step(): void {
     this.groups.forEach((g, i) => this.checkGroup(g.hyper, i));
+    // what each group's parameters run: their buffers (with initial values) and kind of update
+    const plans = new Map(this.groups.map((g) => [g, { wanted: this.buffers(g.hyper), kind: this.kind(g.hyper) }]));
     // 1. validate
     const work: { i: number; p: Tensor; g: Tensor }[] = [];
     this.params.forEach((p, i) => {
@@ -415,7 +417,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const fresh = work.map(({ i, p }) => {
       const group = this.groupOf[i];
       const made: Record<string, Tensor> = {};
-      for (const [name, init] of Object.entries(this.buffers(group.hyper)))
+      for (const [name, init] of Object.entries(plans.get(group)!.wanted))
         if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
       const st = this.state[i] ?? this.newState(p, 0);
       return { made, st, block: this.blockOn(group, p.storage.backend) };
@@ -423,8 +425,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     // 3. commit and run: per parameter the coefficients (advancing the step in memory), then the update
     work.forEach(({ i, p, g }, k) => {
       const { made, st, block } = fresh[k];
-      const h = this.groupOf[i].hyper,
-        kind = this.kind(h);
+      const group = this.groupOf[i],
+        { kind } = plans.get(group)!;
       this.state[i] = st;
       Object.assign(st.buffers, made);
       // fresh = 1: the buffers start now (SGD begins its momentum buffer at the gradient itself)
@@ -433,7 +435,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         st.prepared = { kind, block, run: prepareInto(op('optimCoefficients'), st.coefficients, [block, st.counters], { kind }) };
       this.current = st;
       try {
-        this.update(p, g, st.buffers, h);
+        this.update(p, g, st.buffers, group.hyper);
       } finally {
         this.current = null;
       }
