@@ -178,8 +178,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /**
    * Adds a group `{ params, ...options }` (PyTorch's add_param_group): its options override the
-   * defaults; its parameters must not be in another group. Compiled functions re-run their
-   * JavaScript at their next call (their step did not update these parameters).
+   * defaults; its parameters must not be in another group. A step compiled before steps other
+   * parameters now: its next call is a CompileError (nothing changed); compile it again.
    */
   addParamGroup(group: ParamGroupInput): void {
     const taken = new Map<unknown, number>();
