@@ -5,10 +5,12 @@
  *
  * Layout (every value a safetensors tensor or a __metadata__ string):
  *   model.<key>                        the model's state dict (model.0.weight, model.2.running_mean, …)
- *   optimizer.state.<i>.step           0-d F32, as PyTorch stores it (exact up to 2^24 steps)
+ *   optimizer.state.<i>.step           0-d F32, as PyTorch stores it (exact up to 2^24 steps); <i>
+ *                                      numbers the parameters across the groups in order
  *   optimizer.state.<i>.<buffer>       PyTorch's names: momentum_buffer, exp_avg, exp_avg_sq, …
  *   __metadata__ wasmgrad.checkpoint   '1' (format version)
- *                wasmgrad.optimizer    JSON { class, paramGroups } (hyperparameters, camelCase)
+ *                wasmgrad.optimizer    JSON { class, paramGroups }: every group's hyperparameters
+ *                                      (camelCase) and params (its parameters' indices)
  *                wasmgrad.scheduler    JSON { class, state: { lastEpoch, baseLrs } }
  *                wasmgrad.rng          JSON [a, b, c, d]: the global random stream at the save
  *                wasmgrad.metadata     JSON: the caller's own metadata object (any JSON values)

@@ -1,7 +1,7 @@
 /** Adagrad (torch.optim.Adagrad). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type OptimizerParams } from './optimizer.js';
 
 export interface AdagradOptions {
   lr?: number;
@@ -31,7 +31,7 @@ export interface AdagradHyper extends Hyper {
 export class Adagrad extends Optimizer<AdagradHyper> {
   protected readonly bufferNames = ['sum'];
 
-  constructor(params: Params, options: AdagradOptions = {}) {
+  constructor(params: OptimizerParams, options: AdagradOptions = {}) {
     super('Adagrad', params, options, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 });
   }
 

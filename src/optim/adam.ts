@@ -2,7 +2,7 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fmtValue } from '../errors.js';
-import { checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type OptimizerParams } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -33,7 +33,7 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
   protected constructor(
     name: string,
     private readonly decoupled: boolean,
-    params: Params,
+    params: OptimizerParams,
     options: AdamOptions | undefined,
     weightDecay: number,
   ) {
@@ -65,14 +65,14 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
 
 /** Adam: lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 (L2: added to the gradient). */
 export class Adam extends AdamBase {
-  constructor(params: Params, options: AdamOptions = {}) {
+  constructor(params: OptimizerParams, options: AdamOptions = {}) {
     super('Adam', false, params, options, 0);
   }
 }
 
 /** AdamW: Adam with decoupled weight decay p ← p·(1 − lr·weightDecay); weightDecay defaults to 1e-2. */
 export class AdamW extends AdamBase {
-  constructor(params: Params, options: AdamOptions = {}) {
+  constructor(params: OptimizerParams, options: AdamOptions = {}) {
     super('AdamW', true, params, options, 1e-2);
   }
 }

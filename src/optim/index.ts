@@ -1,5 +1,14 @@
 /** wg.optim: optimizers (update math in WASM kernels), gradient clipping and learning-rate schedules. */
-export { Optimizer, type Params, type Hyper, type OptimizerStateDict, type ParamStateDict } from './optimizer.js';
+export {
+  Optimizer,
+  type Params,
+  type OptimizerParams,
+  type ParamGroup,
+  type ParamGroupInput,
+  type Hyper,
+  type OptimizerStateDict,
+  type ParamStateDict,
+} from './optimizer.js';
 export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamHyper } from './adam.js';
 export { RMSprop, type RMSpropOptions, type RMSpropHyper } from './rmsprop.js';

@@ -1,22 +1,23 @@
 /**
  * Learning-rate schedules (torch.optim.lr_scheduler), in PyTorch's closed forms. A scheduler sets
- * the optimizer's learning rate at construction (epoch 0) and at every `step()` (epoch 1, 2, …):
- * call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you define it).
- * The base learning rate is the optimizer's lr when its first scheduler was made (PyTorch's
- * initial_lr). The schedulers with a closed form live in memory and replay fast inside wg.compile;
+ * the learning rate of every parameter group at construction (epoch 0) and at every `step()`
+ * (epoch 1, 2, …): call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you
+ * define it). Each group's base learning rate is its lr when the optimizer's first scheduler was
+ * made (PyTorch's initial_lr, one per group). The schedulers with a closed form live in memory and replay fast inside wg.compile;
  * so does ChainedScheduler of them; LambdaLR, ReduceLROnPlateau and SequentialLR are driven by
  * JavaScript (src/optim/schedulers.ts).
  */
 import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, nonNeg, options, posInt, initialLr, type Schedulable } from './scheduler.js';
+import { ClosedFormLR, nonNeg, options, posInt, type Schedulable } from './scheduler.js';
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
 export {
   ChainedScheduler,
   LambdaLR,
   ReduceLROnPlateau,
+  type LrLambda,
   SequentialLR,
   type ChainedState,
   type PlateauOptions,
@@ -166,7 +167,7 @@ export class OneCycleLR extends ClosedFormLR {
     // the phases' end steps and the lrs at their ends (PyTorch's _schedule_phases)
     const ends = threePhase ? [up, 2 * o.pctStart * total - 2, total - 1] : [up, total - 1, 0];
     const lrs = threePhase ? [initial, o.maxLr, initial, min] : [initial, o.maxLr, min, 0];
-    super(N, optimizer, 'onecycle', [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs], initialLr(optimizer, initial));
+    super(N, optimizer, 'onecycle', [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs], initial);
     this.totalSteps = total;
   }
 

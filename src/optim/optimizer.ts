@@ -1,18 +1,21 @@
 /**
- * The optimizer base class: parameters, one group of hyperparameters, per-parameter state, and the
- * step protocol every optimizer shares (validate everything, then create missing state, then run
- * one update kernel per parameter). Subclasses only say which state buffers they keep and which
- * kernel runs with which attributes.
+ * The optimizer base class: parameter groups, per-parameter state, and the step protocol every
+ * optimizer shares (validate everything, then create missing state, then run one update kernel per
+ * parameter). Subclasses only say which state buffers they keep and which kernel runs with which
+ * attributes.
  *
- * PyTorch's semantics (torch.optim.Optimizer): `step()` updates every parameter that has a gradient
- * and skips the others; `zeroGrad()` sets gradients to null (set_to_none); `stateDict()` is
- * `{ state: { [paramIndex]: { step, <buffers> } }, paramGroups: [{ ...hyperparameters, params }] }`
- * with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq, square_avg, sum) and
- * camelCase hyperparameters (our option names).
+ * PyTorch's semantics (torch.optim.Optimizer): the parameters are a list of tensors (one group) or
+ * of groups `[{ params, ...options }]` whose options override the defaults (the second argument);
+ * `step()` updates every parameter that has a gradient and skips the others; `zeroGrad()` sets
+ * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } },
+ * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
+ * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
+ * square_avg, sum) and camelCase hyperparameters (our option names).
  *
- * The hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
- * optimCoefficients), which the update kernels read: `opt.lr = x` and `opt.paramGroups[0].lr = x`
- * validate the value (a ValueError changes nothing) and write it there, and a step advances the
+ * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
+ * optimCoefficients), one hyperparameter block per group (and backend), which the update kernels
+ * of that group's parameters read: `opt.paramGroups[i].lr = x` validates the value (a ValueError
+ * changes nothing) and writes it there, `opt.lr = x` writes every group's, and a step advances the
  * counts in the kernels, so a compiled step replays without any JavaScript of the optimizer.
  *
  * Non-finite gradients are not scanned for (as in PyTorch: a scan would read every gradient back
@@ -47,7 +50,8 @@ export type ParamStateDict = Record<string, Tensor>;
 
 export interface OptimizerStateDict<H extends Hyper = Hyper> {
   state: Record<number, ParamStateDict>;
-  paramGroups: (H & { params: number[] })[];
+  /** Each group's hyperparameters (H without its index signature) and `params`, its parameters' indices in `state`. */
+  paramGroups: ({ [K in keyof H as string extends K ? never : K]: H[K] } & { params: number[] })[];
 }
 
 interface ParamState {
@@ -63,21 +67,24 @@ interface ParamState {
   buffers: Record<string, Tensor>;
 }
 
-/** Turns `params` into a checked array of distinct float32 leaf tensors that require grad. */
-export function paramList(where: string, params: Params | Tensor, allowEmpty = false): Tensor[] {
+/**
+ * Turns `params` into a checked array of distinct tensors; `prefix` names the group in messages
+ * ('paramGroups[1].' for the list-of-groups form).
+ */
+export function paramList(where: string, params: Params | Tensor, allowEmpty = false, prefix = ''): Tensor[] {
   let source: unknown = params;
   if (source instanceof Tensor) source = [source];
   else if (source !== null && typeof source === 'object' && typeof (source as { parameters?: unknown }).parameters === 'function')
     source = (source as { parameters(): Iterable<Tensor> }).parameters();
   if (source === null || typeof source !== 'object' || typeof (source as Iterable<unknown>)[Symbol.iterator] !== 'function')
-    throw new ValueError(where, `params must be an array of tensors or a module with parameters(), got ${fmtValue(params)}`);
+    throw new ValueError(where, `${prefix}params must be an array of tensors or a module with parameters(), got ${fmtValue(params)}`);
   const list = Array.from(source as Iterable<unknown>);
-  if (list.length === 0 && !allowEmpty) throw new ValueError(where, 'got an empty parameter list');
+  if (list.length === 0 && !allowEmpty) throw new ValueError(where, `got an empty parameter list${prefix ? ` in ${prefix.slice(0, -1)}` : ''}`);
   const seen = new Set<unknown>();
   list.forEach((p, i) => {
-    if (!(p instanceof Tensor)) throw new ValueError(where, `params[${i}] must be a Tensor, got ${fmtValue(p)}`);
+    if (!(p instanceof Tensor)) throw new ValueError(where, `${prefix}params[${i}] must be a Tensor, got ${fmtValue(p)}`);
     p.assertAlive(where);
-    if (seen.has(p.storage)) throw new ValueError(where, `params[${i}] appears twice in the parameter list`);
+    if (seen.has(p.storage)) throw new ValueError(where, `${prefix}params[${i}] appears twice in the parameter list`);
     seen.add(p.storage);
   });
   return list as Tensor[];
@@ -93,150 +100,257 @@ function persistentLike(like: Tensor, shape: readonly number[], label: string, v
   return new Tensor(shape, 'float32', s, false);
 }
 
-export abstract class Optimizer<H extends Hyper = Hyper> {
-  /** The parameters, in the order of the state dict's indices. */
+/**
+ * One entry of the list-of-groups form: `{ params, ...options }`, its options overriding the
+ * optimizer's defaults (the constructor's second argument), as torch.optim's param_groups.
+ */
+export type ParamGroupInput = { params: Params | Tensor } & Record<string, unknown>;
+
+/** What an optimizer takes: parameters (one group) or a list of groups. */
+export type OptimizerParams = Params | readonly ParamGroupInput[];
+
+/**
+ * A live parameter group (`opt.paramGroups[i]`): its parameters and hyperparameters. Assigning a
+ * hyperparameter validates it (a ValueError changes nothing) and writes the group's memory.
+ */
+export type ParamGroup<H extends Hyper = Hyper> = H & { readonly params: readonly Tensor[] };
+
+interface Group<H extends Hyper> {
   readonly params: readonly Tensor[];
+  /** The hyperparameter values (lr: as JavaScript last set it, see syncLr). */
+  readonly hyper: H;
+  /** The group's hyperparameter block per backend of its parameters (src/ops/optim.ts). */
+  readonly blocks: Map<Backend, Tensor>;
+  /** The lr pair last written from JavaScript (hyper.lr is exact while memory still holds it). */
+  lrWords: [number, number];
+}
+
+/** Whether `params` is the list-of-groups form (PyTorch looks at the first entry: a dict). */
+function isGroupList(params: unknown): params is readonly ParamGroupInput[] {
+  return Array.isArray(params) && params.length > 0 && params[0] !== null && typeof params[0] === 'object' && !(params[0] instanceof Tensor);
+}
+
+const freezePair = (v: HyperValue): HyperValue => (Array.isArray(v) ? (Object.freeze([...v]) as readonly [number, number]) : v);
+
+export abstract class Optimizer<H extends Hyper = Hyper> {
+  /** Every parameter, group after group: the order of the state dict's indices. */
+  readonly params: readonly Tensor[] = [];
   /**
-   * PyTorch's param_groups: one group holding the hyperparameters. Change them here (or through
-   * `lr`): each assignment is validated (a ValueError changes nothing) and written to memory.
+   * PyTorch's param_groups: live group objects `{ params, lr, ... }`. Assigning a hyperparameter
+   * (`opt.paramGroups[1].lr = 1e-3`) validates it (a ValueError changes nothing) and writes that
+   * group's memory, which a compiled step reads.
    */
-  readonly paramGroups: [H];
-  /** The hyperparameter values behind paramGroups[0]. */
-  private hyper: H;
-  /** The hyperparameter block in memory, per backend of the parameters (src/ops/optim.ts). */
-  private readonly blocks = new Map<Backend, Tensor>();
-  private state: (ParamState | undefined)[];
+  readonly paramGroups: readonly ParamGroup<H>[] = [];
+  /** The options every group starts from (PyTorch's defaults): the class defaults under the constructor's options. */
+  readonly defaults: Readonly<Partial<H>>;
+  private readonly groups: Group<H>[] = [];
+  /** The group of each parameter (as this.params). */
+  private readonly groupOf: Group<H>[] = [];
+  /** Built from a list of groups (or grown by addParamGroup): messages name the group. */
+  private grouped: boolean;
+  /** 'paramGroups[i]: ' while a group's hyperparameters are checked (this.error prefixes it). */
+  private label = '';
+  private state: (ParamState | undefined)[] = [];
 
   /**
    * @param name        for error messages, e.g. 'SGD'
-   * @param options     the user's options (unknown keys are an error)
+   * @param params      tensors, a module, or a list of groups `[{ params, ...options }]`
+   * @param options     the user's options, the defaults of every group (unknown keys are an error)
    * @param defaults    every hyperparameter with its default; `undefined` marks a required one
    */
   protected constructor(
     readonly name: string,
-    params: Params,
+    params: OptimizerParams,
     options: object | undefined,
     defaults: { [K in keyof H]: H[K] | undefined },
   ) {
-    this.params = paramList(`optim.${name}`, params);
-    this.params.forEach((p, i) => {
-      if (p.dtype !== 'float32') throw this.error(`params[${i}] is a ${p.dtype} tensor; only float32 tensors can be optimized`, DTypeError);
-      if (!p.requiresGrad) throw this.error(`params[${i}] ${fmtShape(p.shape)} does not require grad (make it with { requiresGrad: true })`);
-      if (!p.isLeaf)
-        throw this.error(
-          `params[${i}] ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`,
-        );
-    });
-    this.hyper = this.readOptions(options, defaults);
-    this.checkHyper(this.hyper);
-    this.paramGroups = [this.groupView()];
-    this.state = this.params.map(() => undefined);
-    for (const p of this.params) this.blockOn(p.storage.backend);
-    const words = this.words();
-    this.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
+    const opts = checkOptions(`optim.${name}`, options, Object.keys(defaults));
+    const merged: Record<string, unknown> = {};
+    for (const [k, d] of Object.entries(defaults)) merged[k] = opts[k] !== undefined ? opts[k] : d;
+    this.defaults = merged as Partial<H>;
+    this.grouped = isGroupList(params);
+    const inputs: readonly ParamGroupInput[] = this.grouped ? (params as readonly ParamGroupInput[]) : [{ params: params as Params }];
+    // every group is checked before any is made: a bad one changes nothing
+    const taken = new Map<unknown, number>();
+    const planned = inputs.map((input, g) => this.planGroup(input, g, taken));
+    for (const p of planned) this.addGroup(p);
   }
 
-  /** paramGroups[0]: an object whose entries read this.hyper (lr: from memory) and write through setHyper. */
-  private groupView(): H {
-    const view = {} as H;
-    for (const key of Object.keys(this.hyper))
+  /**
+   * Adds a group `{ params, ...options }` (PyTorch's add_param_group): its options override the
+   * defaults; its parameters must not be in another group. A step compiled before steps other
+   * parameters now: its next call is a CompileError (nothing changed); compile it again.
+   */
+  addParamGroup(group: ParamGroupInput): void {
+    const taken = new Map<unknown, number>();
+    this.groups.forEach((g, i) => g.params.forEach((p) => taken.set(p.storage, i)));
+    const planned = this.planGroup(group, this.groups.length, taken, true);
+    this.grouped = true;
+    this.addGroup(planned);
+    jsState.version++;
+  }
+
+  /** Validates group `g` (its parameters not in `taken`, which it joins) and returns its parameters and hyperparameters. */
+  private planGroup(input: unknown, g: number, taken: Map<unknown, number>, named = this.grouped): { params: Tensor[]; hyper: H } {
+    const at = named ? `paramGroups[${g}]` : '';
+    if (input === null || typeof input !== 'object' || Array.isArray(input) || input instanceof Tensor || !('params' in input))
+      throw this.error(`${at} must be an object { params, ...options }, got ${fmtValue(input)}`);
+    const { params: source, ...options } = input as ParamGroupInput;
+    const params = paramList(`optim.${this.name}`, source, false, named ? `${at}.` : '');
+    params.forEach((p, i) => {
+      const where = `${named ? `${at}.` : ''}params[${i}]`;
+      const other = taken.get(p.storage);
+      if (other !== undefined) throw this.error(`some parameters appear in more than one parameter group: ${where} is also in paramGroups[${other}]`);
+      if (p.dtype !== 'float32') throw this.error(`${where} is a ${p.dtype} tensor; only float32 tensors can be optimized`, DTypeError);
+      if (!p.requiresGrad) throw this.error(`${where} ${fmtShape(p.shape)} does not require grad (make it with { requiresGrad: true })`);
+      if (!p.isLeaf)
+        throw this.error(
+          `${where} ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`,
+        );
+    });
+    params.forEach((p) => taken.set(p.storage, g));
+    const hyper: Record<string, unknown> = {};
+    for (const [k, d] of Object.entries(this.defaults)) {
+      const v = (options as Record<string, unknown>)[k] !== undefined ? (options as Record<string, unknown>)[k] : d;
+      if (v === undefined) throw this.error(named ? `${at} does not give ${k}, which has no default (it is required)` : `the option ${k} is required`);
+      hyper[k] = freezePair(v as HyperValue); // frozen: a pair changes only by assignment, which writes memory
+    }
+    for (const k of Object.keys(options))
+      if (!Object.hasOwn(this.defaults, k))
+        throw this.error(`unknown option '${k}' in ${at} (the options are params, ${Object.keys(this.defaults).join(', ')})`);
+    this.checkGroup(hyper as H, g, named);
+    return { params, hyper: hyper as H };
+  }
+
+  /** Makes a checked group: its memory blocks, its live view and its parameters' places. */
+  private addGroup({ params, hyper }: { params: Tensor[]; hyper: H }): void {
+    const group: Group<H> = { params: Object.freeze(params), hyper, blocks: new Map(), lrWords: [NaN, NaN] };
+    for (const p of params) this.blockOn(group, p.storage.backend);
+    const words = this.words(hyper);
+    group.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
+    this.groups.push(group);
+    (this.paramGroups as ParamGroup<H>[]).push(this.groupView(group));
+    for (const p of params) {
+      (this.params as Tensor[]).push(p);
+      this.groupOf.push(group);
+      this.state.push(undefined);
+    }
+  }
+
+  /** Checks a group's hyperparameters; in the list form the messages name the group. */
+  private checkGroup(h: H, g: number, named = this.grouped): void {
+    this.label = named ? `paramGroups[${g}]: ` : '';
+    try {
+      this.checkHyper(h);
+    } finally {
+      this.label = '';
+    }
+  }
+
+  /** The live view of a group: entries read its hyperparameters (lr: from memory) and write through setHypers. */
+  private groupView(group: Group<H>): ParamGroup<H> {
+    const view = {} as ParamGroup<H>;
+    // params is not enumerable: { ...group } and JSON.stringify(group) give the hyperparameters alone
+    Object.defineProperty(view, 'params', { enumerable: false, value: group.params });
+    for (const key of Object.keys(group.hyper))
       Object.defineProperty(view, key, {
         enumerable: true,
-        get: () => (key === 'lr' ? this.lr : this.hyper[key]),
-        set: (v: HyperValue) => this.setHyper({ ...cloneHyper(this.syncLr()), [key]: Array.isArray(v) ? Object.freeze([...v]) : v }),
+        get: () => (key === 'lr' ? this.syncLr(group).lr : group.hyper[key]),
+        set: (v: HyperValue) => this.setHypers([[group, { ...cloneHyper(this.syncLr(group)), [key]: freezePair(v) }]]),
       });
     return view;
   }
 
   /**
-   * Validates `h` and makes it the hyperparameters (memory included). A change of which kernels a
-   * step runs (SGD's momentum switched on or off) bumps jsState: compiled functions re-run their JS.
+   * Validates every new hyperparameter set, then makes them the groups' (memory included). A change
+   * of which kernels a step runs (SGD's momentum switched on or off) bumps jsState: compiled
+   * functions re-run their JS.
    */
-  private setHyper(h: H): void {
+  private setHypers(changes: readonly (readonly [Group<H>, H])[]): void {
     if (sink.mode !== 'off') sink.slow(`optim.${this.name}: a hyperparameter is set inside the function`);
-    this.checkHyper(h);
-    const before = this.structure(this.hyper);
-    for (const [k, v] of Object.entries(h))
-      (this.hyper as Record<string, HyperValue>)[k] = Array.isArray(v) ? (Object.freeze([...v]) as readonly [number, number]) : v;
-    if (this.structure(h) !== before) jsState.version++;
-    // A launch, not a direct write: inside wg.compile it takes its place in the program.
-    const words = this.words();
-    for (const block of this.blocks.values()) applyInto(op('hyperWrite'), block, [], { words });
-    this.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
+    for (const [group, h] of changes) this.checkGroup(h, this.groups.indexOf(group));
+    const before = this.structure();
+    for (const [group, h] of changes) {
+      for (const [k, v] of Object.entries(h)) (group.hyper as Record<string, HyperValue>)[k] = freezePair(v);
+      // A launch, not a direct write: inside wg.compile it takes its place in the program.
+      const words = this.words(group.hyper);
+      for (const block of group.blocks.values()) applyInto(op('hyperWrite'), block, [], { words });
+      group.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
+    }
+    if (this.structure() !== before) jsState.version++;
   }
-
-  /** @internal The hyperparameter blocks (an LR scheduler writes their learning rate, src/optim/lr.ts). */
-  hyperBlocks(): Tensor[] {
-    return [...this.blocks.values()];
-  }
-
-  /** The lr pair last written from JavaScript (this.hyper.lr is exact while memory still holds it). */
-  private lrWords: [number, number] = [NaN, NaN];
 
   /**
-   * this.hyper.lr, brought up to date with memory: a scheduler's kernel may have written another
-   * learning rate since JavaScript last set it (hi + lo: float64 to ~2⁻⁴⁸).
+   * @internal The hyperparameter blocks with the index of their group (an LR scheduler writes
+   * their learning rate, src/optim/scheduler.ts).
    */
-  private syncLr(): H {
-    const block = this.blocks.values().next().value as Tensor;
+  hyperBlocks(): { group: number; block: Tensor }[] {
+    return this.groups.flatMap((g, group) => [...g.blocks.values()].map((block) => ({ group, block })));
+  }
+
+  /**
+   * The group's hyperparameters, lr brought up to date with memory: a scheduler's kernel may have
+   * written another learning rate since JavaScript last set it (hi + lo: float64 to ~2⁻⁴⁸).
+   */
+  private syncLr(group: Group<H>): H {
+    const block = group.blocks.values().next().value as Tensor;
     const [hi, lo] = block.storage.backend.read(block.storage.ptr, 2, 'float32');
-    if (hi !== this.lrWords[0] || lo !== this.lrWords[1]) {
-      this.hyper.lr = hi + lo;
-      this.lrWords = [hi, lo];
+    if (hi !== group.lrWords[0] || lo !== group.lrWords[1]) {
+      group.hyper.lr = hi + lo;
+      group.lrWords = [hi, lo];
     }
-    return this.hyper;
+    return group.hyper;
   }
 
-  /** What a step runs under h: its kind of update and its buffers (a change re-runs compiled functions' JS). */
-  private structure(h: H): string {
-    return `${this.kind(h)} ${Object.keys(this.buffers(h)).join()}`;
+  /** What a step runs: each group's kind of update and buffers (a change re-runs compiled functions' JS). */
+  private structure(): string {
+    return this.groups.map((g) => `${this.kind(g.hyper)} ${Object.keys(this.buffers(g.hyper)).join()}`).join('; ');
   }
 
-  /** The hyperparameter block on `be` (made on first use), as (hi, lo) pairs in the kind's slot order. */
-  private blockOn(be: Backend): Tensor {
-    let block = this.blocks.get(be);
+  /** The group's hyperparameter block on `be` (made on first use), as (hi, lo) pairs in the kind's slot order. */
+  private blockOn(group: Group<H>, be: Backend): Tensor {
+    let block = group.blocks.get(be);
     if (block === undefined) {
       block = persistentLike(
-        this.params.find((p) => p.storage.backend === be)!,
+        group.params.find((p) => p.storage.backend === be)!,
         [HYPER_WORDS],
         `optim.${this.name} hyperparameters`,
         0,
-        this.words(),
+        this.words(group.hyper),
         true,
       );
-      this.blocks.set(be, block);
+      group.blocks.set(be, block);
     }
     return block;
   }
 
-  /** The hyperparameter block's words: (hi, lo) pairs in the slot order of the kind. */
-  private words(): number[] {
-    const h = this.hyper as Record<string, HyperValue>;
+  /** A hyperparameter block's words: (hi, lo) pairs in the slot order of the kind. */
+  private words(hyper: H): number[] {
+    const h = hyper as Record<string, HyperValue>;
     const betas = h.betas as readonly number[] | undefined;
     const value = (slot: string) => (slot === 'beta1' ? betas![0] : slot === 'beta2' ? betas![1] : Number(h[slot]));
     const words = new Array<number>(HYPER_WORDS).fill(0);
-    COEFFICIENT_KINDS[this.kind(this.hyper)].slots.forEach((slot, k) => ([words[2 * k], words[2 * k + 1]] = hyperPair(value(slot))));
+    COEFFICIENT_KINDS[this.kind(hyper)].slots.forEach((slot, k) => ([words[2 * k], words[2 * k + 1]] = hyperPair(value(slot))));
     return words;
   }
 
-  /** The options merged over the defaults; unknown or missing required options are errors. */
-  private readOptions(options: object | undefined, defaults: { [K in keyof H]: H[K] | undefined }): H {
-    const opts = checkOptions(`optim.${this.name}`, options, Object.keys(defaults));
-    const h: Record<string, unknown> = {};
-    for (const [k, d] of Object.entries(defaults)) {
-      const v = opts[k] !== undefined ? opts[k] : d;
-      if (v === undefined) throw this.error(`the option ${k} is required`);
-      h[k] = Array.isArray(v) ? Object.freeze([...v]) : v; // frozen: a pair changes only by assignment, which writes memory
-    }
-    return h as H;
-  }
-
-  /** The learning rate (paramGroups[0].lr). */
+  /**
+   * The learning rate of paramGroups[0]. Assigning sets every group's learning rate (PyTorch has
+   * no optimizer.lr; this is `for g in param_groups: g['lr'] = x`).
+   */
   get lr(): number {
-    return this.syncLr().lr;
+    return this.syncLr(this.groups[0]).lr;
   }
   set lr(v: number) {
-    this.paramGroups[0].lr = v;
+    this.setLrs(this.groups.map(() => v));
+  }
+
+  /**
+   * @internal Sets paramGroups[i].lr to lrs[i] for every group lrs covers, all validated before
+   * any changes (the schedulers driven by JavaScript).
+   */
+  setLrs(lrs: readonly number[]): void {
+    this.setHypers(lrs.map((lr, i) => [this.groups[i], { ...cloneHyper(this.syncLr(this.groups[i])), lr }] as const));
   }
 
   // ---- what each optimizer defines ------------------------------------------------------------
@@ -251,9 +365,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Runs the update kernel of one parameter (through this.run). */
   protected abstract update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: H): void;
 
-  /** An error naming this optimizer (a ValueError unless another class is given). */
+  /** An error naming this optimizer (a ValueError unless another class is given) and the group being checked. */
   protected error(msg: string, Kind: ErrorClass = ValueError): WasmgradError {
-    return new Kind(`optim.${this.name}`, msg);
+    return new Kind(`optim.${this.name}`, this.label + msg);
   }
 
   /**
@@ -275,8 +389,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * parameters and the optimizer state as they were.
    */
   step(): void {
-    const h = this.hyper;
-    this.checkHyper(h);
+    this.groups.forEach((g, i) => this.checkGroup(g.hyper, i));
+    // what each group's parameters run: their buffers (with initial values) and kind of update
+    const plans = new Map(this.groups.map((g) => [g, { wanted: this.buffers(g.hyper), kind: this.kind(g.hyper) }]));
     // 1. validate
     const work: { i: number; p: Tensor; g: Tensor }[] = [];
     this.params.forEach((p, i) => {
@@ -299,18 +414,19 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       work.push({ i, p, g });
     });
     // 2. make missing state, not yet committed (a failure here changes nothing)
-    const wanted = this.buffers(h);
     const fresh = work.map(({ i, p }) => {
+      const group = this.groupOf[i];
       const made: Record<string, Tensor> = {};
-      for (const [name, init] of Object.entries(wanted))
+      for (const [name, init] of Object.entries(plans.get(group)!.wanted))
         if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
       const st = this.state[i] ?? this.newState(p, 0);
-      return { made, st, block: this.blockOn(p.storage.backend) };
+      return { made, st, block: this.blockOn(group, p.storage.backend) };
     });
     // 3. commit and run: per parameter the coefficients (advancing the step in memory), then the update
-    const kind = this.kind(h);
     work.forEach(({ i, p, g }, k) => {
       const { made, st, block } = fresh[k];
+      const group = this.groupOf[i],
+        { kind } = plans.get(group)!;
       this.state[i] = st;
       Object.assign(st.buffers, made);
       // fresh = 1: the buffers start now (SGD begins its momentum buffer at the gradient itself)
@@ -319,7 +435,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         st.prepared = { kind, block, run: prepareInto(op('optimCoefficients'), st.coefficients, [block, st.counters], { kind }) };
       this.current = st;
       try {
-        this.update(p, g, st.buffers, h);
+        this.update(p, g, st.buffers, group.hyper);
       } finally {
         this.current = null;
       }
@@ -371,8 +487,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (st === undefined) return;
       state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.counters.rawValues()[0]), ...st.buffers };
     });
-    const group = { ...cloneHyper(this.syncLr()), params: this.params.map((_, i) => i) };
-    return { state, paramGroups: [group] };
+    // PyTorch's numbering: the parameters group after group
+    let next = 0;
+    const paramGroups = this.groups.map((g) => ({ ...cloneHyper(this.syncLr(g)), params: g.params.map(() => next++) }));
+    return { state, paramGroups };
   }
 
   /**
@@ -396,52 +514,72 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     if (sd.state === null || typeof sd.state !== 'object')
       throw fail(`${name({ field: 'state' })} must be an object of per-parameter state, got ${fmtValue(sd.state)}`);
     if (!Array.isArray(sd.paramGroups)) throw fail(`${name({ field: 'paramGroups' })} must be an array of parameter groups, got ${fmtValue(sd.paramGroups)}`);
-    if (sd.paramGroups.length !== 1) throw fail(`${name({ field: 'paramGroups' })}: expected 1 parameter group, got ${sd.paramGroups.length}`, false);
-    const group = sd.paramGroups[0] as unknown as Record<string, unknown>;
-    const at = { field: 'paramGroups[0]' };
-    if (group === null || typeof group !== 'object' || Array.isArray(group))
-      throw fail(`${name(at)} must be an object of hyperparameters, got ${fmtValue(group)}`);
-    const current = this.hyper as Record<string, unknown>;
-    // hyperparameters
-    const h: Record<string, unknown> = cloneHyper(this.syncLr());
-    for (const [k, v] of Object.entries(group)) {
-      if (k === 'params') continue;
-      if (!Object.hasOwn(current, k)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(current).join(', ')})`);
-      h[k] = Array.isArray(v) ? [...v] : v;
-    }
-    try {
-      this.checkHyper(h as H);
-    } catch (e) {
-      throw origin.invalid(e, at);
-    }
-    const params = group.params;
-    if (params !== undefined) {
-      const list = { field: 'paramGroups[0].params' };
-      if (!Array.isArray(params) || !params.every((i) => Number.isInteger(i) && i >= 0))
-        throw fail(`${name(list)} must be an array of parameter indices, got ${fmtValue(params)}`);
-      if (params.length !== this.params.length)
-        throw fail(`${name(at)}: the group has ${params.length} parameters, this optimizer has ${this.params.length}`, false);
-    }
+    const count = this.groups.length;
+    if (sd.paramGroups.length !== count)
+      throw fail(`${name({ field: 'paramGroups' })}: expected ${count} parameter group${count === 1 ? '' : 's'}, got ${sd.paramGroups.length}`, false);
+    // Each group's hyperparameters; its saved parameter indices map to ours in order (PyTorch's id_map).
+    const hypers: H[] = [];
+    const idMap = new Map<number, number>();
+    let listed = true;
+    let first = 0;
+    sd.paramGroups.forEach((raw, g) => {
+      const group = raw as unknown as Record<string, unknown>;
+      const at = { field: `paramGroups[${g}]` };
+      if (group === null || typeof group !== 'object' || Array.isArray(group))
+        throw fail(`${name(at)} must be an object of hyperparameters, got ${fmtValue(group)}`);
+      const mine = this.groups[g];
+      const h: Record<string, unknown> = cloneHyper(this.syncLr(mine));
+      for (const [k, v] of Object.entries(group)) {
+        if (k === 'params') continue;
+        if (!Object.hasOwn(mine.hyper, k)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(mine.hyper).join(', ')})`);
+        h[k] = Array.isArray(v) ? [...v] : v;
+      }
+      try {
+        this.checkGroup(h as H, g);
+      } catch (e) {
+        throw origin.invalid(e, at);
+      }
+      hypers.push(h as H);
+      const params = group.params;
+      if (params === undefined) listed = false;
+      else {
+        if (!Array.isArray(params) || !params.every((i) => Number.isInteger(i) && i >= 0))
+          throw fail(`${name({ field: `paramGroups[${g}].params` })} must be an array of parameter indices, got ${fmtValue(params)}`);
+        if (params.length !== mine.params.length)
+          throw fail(
+            `${name(at)}: the group has ${params.length} parameters, this optimizer has ${mine.params.length}${count === 1 ? '' : ' in that group'}`,
+            false,
+          );
+        params.forEach((id: number, k) => {
+          if (idMap.has(id)) throw fail(`${name({ field: `paramGroups[${g}].params` })}: parameter index ${id} is listed twice`);
+          idMap.set(id, first + k);
+        });
+      }
+      first += mine.params.length;
+    });
     // per-parameter state
-    const required = Object.keys(this.buffers(h as H));
     const next: ({ step: number; buffers: Record<string, Tensor> } | undefined)[] = this.params.map(() => undefined);
     for (const [key, entry] of Object.entries(sd.state)) {
-      const i = Number(key);
       if (!/^\d+$/.test(key)) throw fail(`${name({ field: 'state' })}: '${key}' is not a parameter index`);
-      // Beyond the state's own parameter list (checked above to be as long as ours) the state is
-      // inconsistent in itself; without a list it may just come from a larger model.
-      if (i >= this.params.length)
-        throw fail(`${name({ param: key })} holds state for parameter index '${key}', but there are ${this.params.length} parameters`, params !== undefined);
-      if (entry === null || typeof entry !== 'object') throw fail(`${name({ param: i })} must be an object of tensors`);
+      // Beyond the groups' own parameter lists (checked above to be as long as ours) the state is
+      // inconsistent in itself; without lists it may just come from a larger model.
+      const i = listed ? idMap.get(Number(key)) : Number(key);
+      if (i === undefined || i >= this.params.length)
+        throw fail(
+          `${name({ param: key })} holds state for parameter index '${key}', but there are ${this.params.length} parameters${listed ? ' and no parameter group lists it' : ''}`,
+          listed,
+        );
+      const required = Object.keys(this.buffers(hypers[this.groups.indexOf(this.groupOf[i])]));
+      if (entry === null || typeof entry !== 'object') throw fail(`${name({ param: key })} must be an object of tensors`);
       const p = this.params[i];
       const step = readStep(entry.step);
-      if (step === null) throw fail(`${name({ param: i, entry: 'step' })} must be a non-negative integer (a number or one-element tensor)`);
-      for (const n of required) if (!(n in entry)) throw fail(`${name({ param: i })} has no '${n}' (needed by these hyperparameters)`);
+      if (step === null) throw fail(`${name({ param: key, entry: 'step' })} must be a non-negative integer (a number or one-element tensor)`);
+      for (const n of required) if (!(n in entry)) throw fail(`${name({ param: key })} has no '${n}' (needed by these hyperparameters)`);
       const buffers: Record<string, Tensor> = {};
       for (const [n, t] of Object.entries(entry)) {
         if (n === 'step') continue;
-        const where = name({ param: i, entry: n });
-        if (!this.bufferNames.includes(n)) throw fail(`unknown state '${n}' in ${name({ param: i })} (${this.name} keeps ${this.bufferNames.join(', ')})`);
+        const where = name({ param: key, entry: n });
+        if (!this.bufferNames.includes(n)) throw fail(`unknown state '${n}' in ${name({ param: key })} (${this.name} keeps ${this.bufferNames.join(', ')})`);
         if (!(t instanceof Tensor)) throw fail(`${where} is not a Tensor (got ${fmtValue(t)})`);
         if (!t.storage.alive) throw fail(`${where} was freed`);
         // float32 is the only dtype of optimizer state: another one is a malformed state; a shape
@@ -477,7 +615,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       // State that is not where a compiled step's records point makes compiled functions re-run their JS.
       if (states.some((st, i) => !sameBuffers(st, this.state[i]))) jsState.version++;
       this.state = states;
-      this.setHyper(h as H);
+      this.setHypers(this.groups.map((g, k) => [g, hypers[k]] as const));
     };
   }
 }

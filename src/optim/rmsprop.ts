@@ -1,7 +1,7 @@
 /** RMSprop (torch.optim.RMSprop, not centered). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type OptimizerParams } from './optimizer.js';
 
 export interface RMSpropOptions {
   lr?: number;
@@ -31,7 +31,7 @@ export interface RMSpropHyper extends Hyper {
 export class RMSprop extends Optimizer<RMSpropHyper> {
   protected readonly bufferNames = ['square_avg', 'momentum_buffer'];
 
-  constructor(params: Params, options: RMSpropOptions = {}) {
+  constructor(params: OptimizerParams, options: RMSpropOptions = {}) {
     super('RMSprop', params, options, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0 });
   }
 

@@ -22,17 +22,23 @@ export interface LRSchedulerState {
   baseLrs: number[];
 }
 
-const initialLrs = new WeakMap<Optimizer, number>();
+const initial = new WeakMap<Optimizer, number[]>();
 
 /**
- * PyTorch's param_group['initial_lr']: the learning rate when the first scheduler of an optimizer
- * was made, the base of every later one (so schedulers made one after another for SequentialLR all
- * start from the optimizer's lr, not from what the previous one set). OneCycleLR sets it itself.
+ * PyTorch's param_group['initial_lr'], one per group: a group's learning rate when the first
+ * scheduler of the optimizer was made, the base of every later one (so schedulers made one after
+ * another for SequentialLR all start from the optimizer's lrs, not from what the previous one
+ * set); a group added later starts from its lr when the next scheduler is made. OneCycleLR sets
+ * every group's (`set`).
  */
-export function initialLr(optimizer: Optimizer, set?: number): number {
-  if (set !== undefined) initialLrs.set(optimizer, set);
-  else if (!initialLrs.has(optimizer)) initialLrs.set(optimizer, optimizer.lr);
-  return initialLrs.get(optimizer)!;
+export function initialLrs(optimizer: Optimizer, set?: number): number[] {
+  const lrs = initial.get(optimizer) ?? [];
+  optimizer.paramGroups.forEach((g, i) => {
+    if (set !== undefined) lrs[i] = set;
+    else if (i >= lrs.length) lrs.push(g.lr);
+  });
+  initial.set(optimizer, lrs);
+  return [...lrs];
 }
 
 /** A learning-rate scheduler: `step()` once per epoch (or iteration) after `opt.step()`. */
@@ -56,7 +62,7 @@ export abstract class LRScheduler<S extends object = object> {
 
   /** The learning rate of each parameter group, as last set. */
   getLastLr(): number[] {
-    return [this.optimizer.lr];
+    return this.optimizer.paramGroups.map((g) => g.lr);
   }
 
   abstract stateDict(): S;
@@ -101,7 +107,12 @@ export function checkEpochState(sd: LRSchedulerState, origin: LoadOrigin, lrs: n
 export abstract class ClosedFormLR extends RestartableLR<LRSchedulerState> {
   /** The learning rates of the parameter groups the schedule starts from. */
   readonly baseLrs: number[];
-  private readonly block: Tensor;
+  /**
+   * One schedule block per hyperparameter block (a group's, on one backend), each with its group's
+   * base: the optimizer's blocks when the scheduler was made (a group added later is not
+   * scheduled, as PyTorch's zip of base_lrs with param_groups).
+   */
+  private readonly pairs: { group: number; block: Tensor; schedule: Tensor }[];
 
   protected constructor(
     name: string,
@@ -112,15 +123,18 @@ export abstract class ClosedFormLR extends RestartableLR<LRSchedulerState> {
     base?: number,
   ) {
     super(name, optimizer);
-    this.baseLrs = [base ?? initialLr(optimizer)];
-    const be = optimizer.params[0].storage.backend;
-    this.block = new Tensor([SCHEDULE_WORDS], 'float32', allocPersistent(be, SCHEDULE_WORDS, `optim.lr.${name} schedule`, true), false);
+    this.baseLrs = initialLrs(optimizer, base);
+    this.pairs = optimizer.hyperBlocks().map(({ group, block }) => {
+      const s = allocPersistent(block.storage.backend, SCHEDULE_WORDS, `optim.lr.${name} schedule`, true);
+      return { group, block, schedule: new Tensor([SCHEDULE_WORDS], 'float32', s, false) };
+    });
     this.reset(0);
   }
 
   /** Read from memory. */
   get lastEpoch(): number {
-    return this.block.storage.backend.read(this.block.storage.ptr, 1, 'float32')[0];
+    const s = this.pairs[0].schedule.storage;
+    return s.backend.read(s.ptr, 1, 'float32')[0];
   }
 
   /** Advances one epoch and sets the optimizer's learning rate. */
@@ -170,13 +184,13 @@ export abstract class ClosedFormLR extends RestartableLR<LRSchedulerState> {
 
   /** Writes the schedule at `epoch` and sets the learning rate of that epoch. */
   private reset(epoch: number): void {
-    const s = this.block.storage;
-    s.backend.write(s.ptr, scheduleWords(epoch, this.baseLrs[0], this.constants), 'float32');
+    for (const { group, schedule } of this.pairs)
+      schedule.storage.backend.write(schedule.storage.ptr, scheduleWords(epoch, this.baseLrs[group], this.constants), 'float32');
     this.refresh();
   }
 
   private launch(epoch: ScheduleAttrs['epoch']): void {
-    for (const block of this.optimizer.hyperBlocks()) applyInto(op('lrSchedule'), block, [this.block, block], { kind: this.kind, epoch });
+    for (const { block, schedule } of this.pairs) applyInto(op('lrSchedule'), block, [schedule, block], { kind: this.kind, epoch });
   }
 }
 

@@ -2,7 +2,7 @@
  * The schedulers driven by JavaScript (torch.optim.lr_scheduler): LambdaLR (a user function),
  * ReduceLROnPlateau (reads a metric) and SequentialLR (picks a child scheduler by epoch), and
  * ChainedScheduler (whose children's steps are kernels, so it replays fast). The first three set
- * the learning rate through `opt.lr = x` (a hyperWrite launch); inside wg.compile their JavaScript
+ * each group's learning rate through a hyperWrite launch (as `opt.paramGroups[i].lr = x`); inside wg.compile their JavaScript
  * must run every call, so the program is slow, with the reason named.
  */
 import { checkOptions } from '../engine/check.js';
@@ -10,20 +10,37 @@ import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, LRScheduler, RestartableLR, checkEpochState, initialLr, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
+import { ClosedFormLR, LRScheduler, RestartableLR, checkEpochState, initialLrs, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
 
-/** lr = baseLr · lrLambda(t): any factor a JavaScript function computes from the epoch. */
+export type LrLambda = (epoch: number) => number;
+
+/**
+ * lr = baseLr · lrLambda(t) for every group: any factor a JavaScript function computes from the
+ * epoch; with a list of functions (one per parameter group) group i follows lrLambda[i].
+ */
 export class LambdaLR extends RestartableLR {
   readonly baseLrs: number[];
   private epoch = 0;
-  private readonly lrLambda: (epoch: number) => number;
+  /** One function per group; `named`: given as a list (messages say which). */
+  private readonly lambdas: readonly LrLambda[];
+  private readonly named: boolean;
 
-  constructor(optimizer: Schedulable, opts: { lrLambda: (epoch: number) => number }) {
+  constructor(optimizer: Schedulable, opts: { lrLambda: LrLambda | readonly LrLambda[] }) {
     super('LambdaLR', optimizer);
     const { lrLambda } = checkOptions<{ lrLambda?: unknown }>('optim.lr.LambdaLR', opts, ['lrLambda']);
-    if (typeof lrLambda !== 'function') throw this.error(`lrLambda must be a function (epoch) => factor, got ${fmtValue(lrLambda)}`);
-    this.lrLambda = lrLambda as (epoch: number) => number;
-    this.baseLrs = [initialLr(optimizer)];
+    this.baseLrs = initialLrs(optimizer);
+    const groups = this.baseLrs.length;
+    this.named = Array.isArray(lrLambda);
+    if (this.named) {
+      const list = lrLambda as unknown[];
+      if (list.length !== groups)
+        throw this.error(`lrLambda holds ${list.length} functions, the optimizer has ${groups} parameter groups (give one function, or one per group)`);
+      list.forEach((f, i) => {
+        if (typeof f !== 'function') throw this.error(`lrLambda[${i}] must be a function (epoch) => factor, got ${fmtValue(f)}`);
+      });
+      this.lambdas = list as LrLambda[];
+    } else if (typeof lrLambda !== 'function') throw this.error(`lrLambda must be a function (epoch) => factor, got ${fmtValue(lrLambda)}`);
+    else this.lambdas = this.baseLrs.map(() => lrLambda as LrLambda);
     this.refresh();
   }
 
@@ -42,10 +59,15 @@ export class LambdaLR extends RestartableLR {
   }
 
   refresh(): void {
-    const f = this.lrLambda(this.epoch);
-    if (typeof f !== 'number' || !Number.isFinite(f) || f < 0) throw this.error(`lrLambda(${this.epoch}) must return a finite number ≥ 0, got ${fmtValue(f)}`);
+    // every factor first: a function that fails changes no group
+    const lrs = this.lambdas.map((fn, i) => {
+      const f = fn(this.epoch);
+      if (typeof f !== 'number' || !Number.isFinite(f) || f < 0)
+        throw this.error(`lrLambda${this.named ? `[${i}]` : ''}(${this.epoch}) must return a finite number ≥ 0, got ${fmtValue(f)}`);
+      return this.baseLrs[i] * f;
+    });
     if (sink.mode !== 'off') sink.slow('optim.lr.LambdaLR: lrLambda is a JavaScript function, which a replay cannot run');
-    this.optimizer.lr = this.baseLrs[0] * f;
+    this.optimizer.setLrs(lrs);
   }
 
   stateDict(): LRSchedulerState {
@@ -69,7 +91,8 @@ export interface PlateauOptions {
   threshold?: number;
   thresholdMode?: 'rel' | 'abs';
   cooldown?: number;
-  minLr?: number;
+  /** A floor for every group, or one per parameter group. */
+  minLr?: number | readonly number[];
   eps?: number;
 }
 
@@ -85,7 +108,8 @@ export interface PlateauState {
  * Multiplies the lr by factor when the metric passed to step() has not improved for more than
  * patience epochs (PyTorch's rules: improvement is below best·(1 − threshold) in 'min'/'rel' mode,
  * best − threshold in 'abs', mirrored for 'max'; after a reduction, cooldown epochs count no bad
- * epoch; the lr never goes below minLr, and a change smaller than eps is skipped). It reads the
+ * epoch; a group's lr never goes below its minLr, and a change smaller than eps is skipped), in
+ * every parameter group. It reads the
  * metric (and the lr) in JavaScript: call it outside a compiled step, with the metric it returned.
  */
 export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
@@ -95,7 +119,8 @@ export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
   readonly patience: number;
   readonly threshold: number;
   readonly cooldown: number;
-  readonly minLr: number;
+  /** The floor of each group's learning rate. */
+  readonly minLrs: readonly number[];
   readonly eps: number;
   private epoch = 0;
   private best: number;
@@ -104,16 +129,15 @@ export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
 
   constructor(optimizer: Schedulable, opts: PlateauOptions = {}) {
     super('ReduceLROnPlateau', optimizer);
-    const o = options<{ factor: number; patience: number; threshold: number; cooldown: number; minLr: number; eps: number }>(
+    const o = options<{ factor: number; patience: number; threshold: number; cooldown: number; eps: number }>(
       this.name,
       opts,
-      { factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, minLr: 0, eps: 1e-8 },
+      { factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, eps: 1e-8 },
       {
         factor: (v) => v >= 0 && v < 1,
         patience: (v) => Number.isInteger(v) && v >= 0,
         threshold: (v) => Number.isFinite(v) && v >= 0,
         cooldown: (v) => Number.isInteger(v) && v >= 0,
-        minLr: (v) => Number.isFinite(v) && v >= 0,
         eps: (v) => Number.isFinite(v) && v >= 0,
       },
       {
@@ -121,12 +145,11 @@ export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
         patience: 'an integer ≥ 0',
         threshold: 'a finite number ≥ 0',
         cooldown: 'an integer ≥ 0',
-        minLr: 'a finite number ≥ 0',
         eps: 'a finite number ≥ 0',
       },
-      ['mode', 'thresholdMode'],
+      ['mode', 'thresholdMode', 'minLr'],
     );
-    const { mode = 'min', thresholdMode = 'rel' } = opts;
+    const { mode = 'min', thresholdMode = 'rel', minLr = 0 } = opts;
     if (mode !== 'min' && mode !== 'max') throw this.error(`mode must be 'min' or 'max', got ${fmtValue(mode)}`);
     if (thresholdMode !== 'rel' && thresholdMode !== 'abs') throw this.error(`thresholdMode must be 'rel' or 'abs', got ${fmtValue(thresholdMode)}`);
     this.mode = mode;
@@ -135,7 +158,14 @@ export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
     this.patience = o.patience;
     this.threshold = o.threshold;
     this.cooldown = o.cooldown;
-    this.minLr = o.minLr;
+    const groups = optimizer.paramGroups.length;
+    const floors: unknown[] = Array.isArray(minLr) ? minLr : optimizer.paramGroups.map(() => minLr);
+    if (floors.length !== groups) throw this.error(`minLr holds ${floors.length} values, the optimizer has ${groups} parameter groups`);
+    floors.forEach((v, i) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        throw this.error(`minLr${Array.isArray(minLr) ? `[${i}]` : ''} must be a finite number ≥ 0, got ${fmtValue(v)}`);
+    });
+    this.minLrs = floors as number[];
     this.eps = o.eps;
     this.best = this.worst;
   }
@@ -162,9 +192,11 @@ export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
       this.numBadEpochs = 0;
     }
     if (this.numBadEpochs > this.patience) {
-      const old = this.optimizer.lr,
-        lr = Math.max(old * this.factor, this.minLr);
-      if (old - lr > this.eps) this.optimizer.lr = lr;
+      // the groups the scheduler was made with (one added later keeps its lr)
+      const old = this.getLastLr().slice(0, this.minLrs.length);
+      const lrs = old.map((lr, i) => Math.max(lr * this.factor, this.minLrs[i]));
+      // PyTorch skips a group whose change is within eps: it keeps its lr
+      if (lrs.some((lr, i) => old[i] - lr > this.eps)) this.optimizer.setLrs(lrs.map((lr, i) => (old[i] - lr > this.eps ? lr : old[i])));
       this.cooldownCounter = this.cooldown;
       this.numBadEpochs = 0;
     }
@@ -229,7 +261,7 @@ export class SequentialLR extends RestartableLR<SequentialState> {
     this.schedulers = schedulers as RestartableLR<LRSchedulerState>[];
     this.milestones = [...(milestones as number[])];
     // PyTorch resets the lr to initial_lr and restarts the first scheduler at epoch 0
-    optimizer.lr = initialLr(optimizer);
+    optimizer.setLrs(initialLrs(optimizer));
     this.schedulers[0].restart();
   }
 
@@ -283,16 +315,16 @@ export class SequentialLR extends RestartableLR<SequentialState> {
 
 export interface ChainedState {
   schedulers: LRSchedulerState[];
-  /** The optimizer's lr (PyTorch saves _last_lr): the chained product, restored exactly. */
-  lastLr: number;
+  /** Each group's lr (PyTorch saves _last_lr): the chained products, restored exactly. */
+  lastLr: number[];
 }
 
 /**
  * Steps every scheduler each time (PyTorch's ChainedScheduler): their factors multiply, as
  * PyTorch's chainable forms, so each child's step multiplies the lr by f(t)/f(t − 1) in a kernel
  * and a compiled step with it replays fast. The children must be multiplicative schedules of the
- * same optimizer (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0): the lr
- * is initialLr · Π fᵢ(tᵢ).
+ * same optimizer (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0): each
+ * group's lr is its initialLr · Π fᵢ(tᵢ).
  */
 export class ChainedScheduler extends LRScheduler<ChainedState> {
   private readonly schedulers: readonly ClosedFormLR[];
@@ -310,7 +342,8 @@ export class ChainedScheduler extends LRScheduler<ChainedState> {
     });
     super('ChainedScheduler', schedulers[0].optimizer);
     this.schedulers = [...schedulers];
-    this.optimizer.lr = this.schedulers.reduce((lr, s) => lr * s.factor(), initialLr(this.optimizer));
+    const factor = this.schedulers.reduce((f, s) => f * s.factor(), 1);
+    this.optimizer.setLrs(initialLrs(this.optimizer).map((lr) => lr * factor));
   }
 
   get lastEpoch(): number {
@@ -322,7 +355,7 @@ export class ChainedScheduler extends LRScheduler<ChainedState> {
   }
 
   stateDict(): ChainedState {
-    return { schedulers: this.schedulers.map((s) => s.stateDict()), lastLr: this.optimizer.lr };
+    return { schedulers: this.schedulers.map((s) => s.stateDict()), lastLr: this.getLastLr() };
   }
 
   planLoadStateDict(sd: ChainedState, origin: LoadOrigin = stateDictOrigin('optim.lr.ChainedScheduler')): () => void {
@@ -332,12 +365,15 @@ export class ChainedScheduler extends LRScheduler<ChainedState> {
         `${origin.name({ field: 'schedulers' })} must hold the states of ${this.schedulers.length} schedulers, got ${fmtValue(schedulers)}`,
         true,
       );
-    if (typeof lastLr !== 'number' || !Number.isFinite(lastLr) || lastLr < 0)
-      throw origin.error(`${origin.name({ field: 'lastLr' })} must be a finite number ≥ 0, got ${fmtValue(lastLr)}`, true);
+    const field = origin.name({ field: 'lastLr' });
+    if (!Array.isArray(lastLr) || lastLr.some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+      throw origin.error(`${field} must be an array of finite numbers ≥ 0 (one per parameter group), got ${fmtValue(lastLr)}`, true);
+    const groups = this.optimizer.paramGroups.length;
+    if (lastLr.length !== groups) throw origin.error(`${field} holds ${lastLr.length} learning rates, the optimizer has ${groups} parameter groups`, false);
     const commits = this.schedulers.map((s, i) => s.planLoadStateDict(schedulers[i], origin));
     return () => {
       commits.forEach((c) => c());
-      this.optimizer.lr = lastLr;
+      this.optimizer.setLrs(lastLr);
     };
   }
 }

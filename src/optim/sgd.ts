@@ -1,7 +1,7 @@
 /** SGD with optional momentum, dampening, Nesterov momentum and L2 weight decay (torch.optim.SGD). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type Params } from './optimizer.js';
+import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type OptimizerParams, type ParamGroupInput, type Params } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -32,7 +32,10 @@ export interface SGDHyper extends Hyper {
 export class SGD extends Optimizer<SGDHyper> {
   protected readonly bufferNames = ['momentum_buffer'];
 
-  constructor(params: Params, options: SGDOptions) {
+  constructor(params: Params, options: SGDOptions);
+  /** Groups may give lr themselves (a group without one takes the options'). */
+  constructor(params: readonly ParamGroupInput[], options?: Partial<SGDOptions>);
+  constructor(params: OptimizerParams, options?: Partial<SGDOptions>) {
     super('SGD', params, options, { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 });
   }
 
