@@ -25,6 +25,7 @@ import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
 import { SORT_OPS } from './sort.js';
+import { ATTENTION_OPS } from './attention.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -43,6 +44,7 @@ const DECLARED = [
   ...INDEXING_OPS,
   ...MATH_OPS,
   ...SORT_OPS,
+  ...ATTENTION_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
