@@ -10,11 +10,12 @@
 // computed, then zeroed in P and dS. The softmax of a row is reduce.ts's (max subtracted, the same
 // f32 exp and compensated sum as the softmax op), over the keys it attends only.
 //
-// Saving P versus recomputing it from the row log-sum-exp (flash attention): recomputing costs a
-// second Q·Kᵀ product and exp pass in backward, i.e. the forward's score work again, to save B·L·S
-// floats, which at the lengths trained here (L = S ≤ 256) are about what the composite path kept
-// anyway (scores and weights). Measured (bench/attention.ts): the score product + softmax is ~40%
-// of the fused forward, so recomputation would add ~10–15% to forward + backward; P is kept.
+// Saving P versus recomputing it in backward from the row log-sum-exp (flash attention): P is
+// B·L·S floats, at the lengths trained here (L = S ≤ 256) about what the composite path kept anyway
+// (scores and weights); recomputing costs a second Q·Kᵀ product and exp pass. Measured with
+// bench/attention.ts (causal, forward + backward, compiled, median CPU ms, three alternating runs)
+// against a build whose backward recomputed the scores and softmax: W7 (64 heads, L = 32, E = 16)
+// 0.48–0.50 → 0.67–0.68 ms, B·H = 8, L = 256, E = 64: 6.2–6.3 → 7.6–8.1 ms. P is kept.
 import { arenaAlloc } from '../arena';
 import { Lane1, madd } from '../simd';
 import { AUX, GIN, GOUT, IN, OUT, param, paramf, ptr } from '../record';
@@ -22,10 +23,14 @@ import { gemm, gemmScratch } from './gemm';
 import { Cols, Row } from './reduce';
 
 /**
- * Rows per causal block. The score product of 16 rows always takes gemm's dot-product path (no
- * packing); smaller blocks skip more of the triangle but call gemm more often.
+ * Rows per causal block: smaller blocks skip more of the triangle but call gemm more often, and the
+ * score product of at most DOT_M rows always takes gemm's dot-product path (no packing). Measured
+ * (bench/attention.ts, fused forward + backward, median CPU ms of two runs each): W7 RB = 8:
+ * 0.45, 0.46; 16: 0.48, 0.50; 32: 0.54, 0.54; L = 256, E = 64: 5.7, 6.0; 6.0, 5.9; 6.3, 6.1.
+ * Transposing K (and V in backward) first so that shallow products (E < 32) run on the micro-kernel
+ * instead of dot products was slower at W7 (0.54–0.57 ms with RB = 8).
  */
-const RB: i32 = 16;
+const RB: i32 = 8;
 
 /** Bytes of `n` floats. */
 @inline function f4(n: i32): usize {

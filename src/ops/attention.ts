@@ -133,7 +133,7 @@ const attention = {
 } satisfies OpSpec<AttentionAttrs, 'attention'>;
 
 /**
- * The table's cases: L, S, E over 1, odd sizes and the row block (16) ± 1, causal with L < S and
+ * The table's cases: L, S, E over 1, odd sizes, the causal row block (8) ± 1 and 16 ± 1, causal with L < S and
  * L > S, Ev ≠ E, masks of every broadcast form, and empty batches, rows and keys.
  */
 function attentionCases(): TestCase<AttentionAttrs>[] {
@@ -160,6 +160,8 @@ function attentionCases(): TestCase<AttentionAttrs>[] {
     mk(2, 5, 3, 4, 7, 'causal'),
     mk(2, 3, 7, 5, 2, 'causal'),
     mk(1, 17, 17, 5, 3, 'causal'),
+    mk(1, 9, 9, 3, 2, 'causal'),
+    mk(2, 8, 11, 4, 4, 'causal'),
     mk(1, 15, 16, 3, 4, 'causal'),
     mk(1, 33, 17, 2, 3, 'causal'),
     mk(1, 7, 17, 33, 5, 'none', 0.3),
