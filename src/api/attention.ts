@@ -1,18 +1,22 @@
 /**
  * wg.scaledDotProductAttention (PyTorch's F.scaled_dot_product_attention) and the masks attention
- * layers share. Composed from matmul, softmax (stable: the row max is subtracted) and dropout;
- * the fused kernel the issue plans would replace the composition without changing these functions.
+ * layers share. Without dropout it runs the fused `attention` op (src/ops/attention.ts: one kernel
+ * forward, one backward, the causal mask applied in the kernel); with dropoutP > 0 it is composed
+ * from matmul, softmax (stable: the row max is subtracted) and dropout, since the weights must
+ * exist to be dropped.
  */
 import { checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { fmtShape } from '../ops/types.js';
-import { arange } from './creation.js';
+import { broadcastShapes } from '../ops/broadcast.js';
+import { fmtShape, sizeOf } from '../ops/types.js';
+import { arange, constant } from './creation.js';
 import { gt, where } from './elementwise.js';
 import { matmul } from './linalg.js';
 import { softmax } from './reduce.js';
+import { expand } from './layout.js';
 import { dropout } from './shape.js';
 
 /**
@@ -79,10 +83,48 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
   if (o.isCausal !== undefined && typeof o.isCausal !== 'boolean') throw new ValueError(FN, `isCausal must be a boolean, got ${fmtValue(o.isCausal)}`);
   const mask = o.attnMask ?? null;
   if (o.isCausal && mask !== null) throw new ValueError(FN, 'takes attnMask or isCausal, not both (PyTorch): put the causal part into attnMask');
-  let scores = matmul(q, k, { transposeB: true }).mul(scale);
-  if (o.isCausal) scores = scores.add(causalMask(L, S));
-  else if (mask !== null) scores = scores.add(additiveMask(FN, 'attnMask', mask, true));
-  let weights = softmax(scores, -1);
-  if (p > 0) weights = dropout(weights, p, true);
-  return matmul(weights, v);
+  const additive = mask === null ? null : additiveMask(FN, 'attnMask', mask, true);
+  if (p > 0) {
+    let scores = matmul(q, k, { transposeB: true }).mul(scale);
+    if (o.isCausal) scores = scores.add(causalMask(L, S));
+    else if (additive !== null) scores = scores.add(additive);
+    return matmul(dropout(softmax(scores, -1), p, true), v);
+  }
+  // The fused op takes [B, L, E], [B, S, E], [B, S, Ev]: batch dims that differ between q, k and v
+  // are expanded first (their gradients are summed back by expand's backward).
+  const shapes = [q, k, v, ...(additive === null ? [] : [additive])].map((t) => t.shape.slice(0, -2));
+  let batch: number[];
+  try {
+    batch = broadcastShapes(FN, shapes);
+  } catch {
+    throw new ShapeError(
+      FN,
+      `the batch dims of query ${fmtShape(q.shape)}, key ${fmtShape(k.shape)}, value ${fmtShape(v.shape)}${additive === null ? '' : ` and attnMask ${fmtShape(additive.shape)}`} cannot be broadcast together`,
+    );
+  }
+  const B = sizeOf(batch);
+  const flat = (t: Tensor, rows: number) => {
+    const cols = t.shape[t.ndim - 1];
+    const full = t.ndim - 2 === batch.length && t.shape.every((d, i) => i >= batch.length || d === batch[i]);
+    return (full ? t : expand(t, [...batch, rows, cols])).reshape([B, rows, cols]);
+  };
+  let m: Tensor | null = null;
+  if (additive !== null) {
+    const [Lm, Sm] = additive.shape.slice(-2);
+    if (additive.ndim < 2 || (Lm !== 1 && Lm !== L) || (Sm !== 1 && Sm !== S))
+      throw new ShapeError(FN, `attnMask must broadcast to [..., ${L}, ${S}] (query's L, key's S), got ${fmtShape(additive.shape)}`);
+    // The kernel reads a mask [Lm, S] shared by every batch, or one per batch, without expanding it.
+    const rows = additive.shape.slice(0, -2).every((d) => d === 1) ? additive.reshape([Lm, Sm]) : flat(additive, Lm);
+    m = Sm === S ? rows : expand(rows, [...rows.shape.slice(0, -1), S]);
+  }
+  const y = fusedAttention(flat(q, L), flat(k, S), flat(v, S), m, scale, o.isCausal === true);
+  return y.reshape([...batch, L, v.shape[v.ndim - 1]]);
+}
+
+/**
+ * The fused op on q [B, L, E], k [B, S, E], v [B, S, Ev] with an additive float mask [Lm, S] or
+ * [Bm, Lm, S] (Bm ∈ {1, B}, Lm ∈ {1, L}) or the top-left causal mask: softmax(q·kᵀ·scale + mask)·v.
+ */
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, scale: number, causal: boolean): Tensor {
+  return apply(op('attention'), [q, k, v, mask ?? constant(0, q.storage.backend)], { scale, causal, mask: mask !== null });
 }

@@ -8,7 +8,7 @@ import { checkOptions, checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
-import { additiveMask, causalMask } from '../api/attention.js';
+import { additiveMask, causalMask, fusedAttention } from '../api/attention.js';
 import { fmtShape } from '../ops/types.js';
 import { constantParameter, uniformParameter } from './init.js';
 import { zeros_ } from './initializers.js';
@@ -149,12 +149,15 @@ export class MultiheadAttention extends Module<MhaForward> {
     let mask: Tensor | null = null;
     const attnMask = o.attnMask ?? null,
       keyPaddingMask = o.keyPaddingMask ?? null;
+    // Without returned or dropped weights the fused op runs (the causal mask alone in its kernel).
+    const fused = o.needWeights === false && !(this.dropout > 0 && this.training);
+    const causalOnly = fused && attnMask === null && keyPaddingMask === null && o.isCausal === true;
     if (attnMask !== null) {
       const m = additiveMask(FN, 'attnMask', attnMask, false);
       const ok = (m.ndim === 2 && m.shape[0] === L && m.shape[1] === S) || (m.ndim === 3 && m.shape[0] === N * H && m.shape[1] === L && m.shape[2] === S);
       if (!ok) throw new ShapeError(FN, `attnMask must be [${L}, ${S}] or [${N * H}, ${L}, ${S}] (N·heads, L, S), got ${fmtShape(m.shape)}`);
       mask = m;
-    } else if (o.isCausal) mask = causalMask(L, S);
+    } else if (o.isCausal && !causalOnly) mask = causalMask(L, S);
     if (keyPaddingMask !== null) {
       const kpm = additiveMask(FN, 'keyPaddingMask', keyPaddingMask, false);
       const want = batched ? [N, S] : [S];
@@ -167,17 +170,21 @@ export class MultiheadAttention extends Module<MhaForward> {
         .reshape([N * H, 1, S]);
       mask = mask === null ? perHead : mask.add(perHead);
     }
-    // PyTorch scales q before the product: q/√hd · kᵀ (+ mask)
-    let scores = F.matmul(q.mul(1 / Math.sqrt(hd)), k, { transposeB: true });
-    if (mask !== null) scores = scores.add(mask);
-    let weights = F.softmax(scores, -1);
-    if (this.dropout > 0 && this.training) weights = F.dropout(weights, this.dropout, true);
-    const attn = F.matmul(weights, v)
-      .transpose(0, 1)
-      .reshape([L * N, E]); // [N·H, L, hd] → [L, N·H, hd] → [L·N, E]
+    let weights: Tensor | null = null,
+      ctx: Tensor;
+    if (fused) ctx = fusedAttention(q, k, v, mask, 1 / Math.sqrt(hd), causalOnly);
+    else {
+      // PyTorch scales q before the product: q/√hd · kᵀ (+ mask)
+      let scores = F.matmul(q.mul(1 / Math.sqrt(hd)), k, { transposeB: true });
+      if (mask !== null) scores = scores.add(mask);
+      weights = F.softmax(scores, -1);
+      if (this.dropout > 0 && this.training) weights = F.dropout(weights, this.dropout, true);
+      ctx = F.matmul(weights, v);
+    }
+    const attn = ctx.transpose(0, 1).reshape([L * N, E]); // [N·H, L, hd] → [L, N·H, hd] → [L·N, E]
     let out = this.outProj.forward(attn).reshape([L, N, E]);
     out = !batched ? out.reshape([L, E]) : this.batchFirst ? out.transpose(0, 1) : out;
-    if (o.needWeights === false) return [out, null];
+    if (weights === null || o.needWeights === false) return [out, null];
     let w = weights.reshape([N, H, L, S]);
     if (o.averageAttnWeights ?? true) w = F.mean(w, 1);
     return [out, batched ? w : w.reshape(w.shape.slice(1))];

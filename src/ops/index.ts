@@ -27,6 +27,7 @@ import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
 import { SHRINK_OPS } from './shrink.js';
 import { SORT_OPS } from './sort.js';
+import { ATTENTION_OPS } from './attention.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -47,6 +48,7 @@ const DECLARED = [
   ...SORT_OPS,
   ...SHRINK_OPS,
   ...RECURRENT_OPS,
+  ...ATTENTION_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

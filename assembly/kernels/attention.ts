@@ -1,0 +1,165 @@
+// Fused scaled-dot-product attention (src/ops/attention.ts): per batch b,
+//   P = softmax_rows(scale·Q·Kᵀ + mask), O = P·V
+// with Q [L, E], K [S, E], V [S, Ev], P [L, S] saved in AUX0 for backward.
+//
+// The products run on gemm.ts (dot products for Q·Kᵀ and dO·Vᵀ, both operands along depth; the
+// in-place micro-kernel for P·V and the transposed products of backward). The causal mask is
+// top-left (query i attends keys j ≤ i) and never stored: rows go in blocks of RB, and a block
+// computes only the keys its last row attends, so about half the score, P·V and backward flops are
+// skipped (the triangle above the block diagonal); entries above the diagonal inside a block are
+// computed, then zeroed in P and dS. The softmax of a row is reduce.ts's (max subtracted, the same
+// f32 exp and compensated sum as the softmax op), over the keys it attends only.
+//
+// Saving P versus recomputing it in backward from the row log-sum-exp (flash attention): P is
+// B·L·S floats, at the lengths trained here (L = S ≤ 256) about what the composite path kept anyway
+// (scores and weights); recomputing costs a second Q·Kᵀ product and exp pass. Measured with
+// bench/attention.ts (causal, forward + backward, compiled, median CPU ms, three alternating runs)
+// against a build whose backward recomputed the scores and softmax: W7 (64 heads, L = 32, E = 16)
+// 0.48–0.50 → 0.67–0.68 ms, B·H = 8, L = 256, E = 64: 6.2–6.3 → 7.6–8.1 ms. P is kept.
+import { arenaAlloc } from '../arena';
+import { Lane1, madd } from '../simd';
+import { AUX, GIN, GOUT, IN, OUT, param, paramf, ptr } from '../record';
+import { gemm, gemmScratch } from './gemm';
+import { Cols, Row } from './reduce';
+
+/**
+ * Rows per causal block: smaller blocks skip more of the triangle but call gemm more often, and the
+ * score product of at most DOT_M rows always takes gemm's dot-product path (no packing). Measured
+ * (bench/attention.ts, fused forward + backward, median CPU ms of two runs each): W7 RB = 8:
+ * 0.45, 0.46; 16: 0.48, 0.50; 32: 0.54, 0.54; L = 256, E = 64: 5.7, 6.0; 6.0, 5.9; 6.3, 6.1.
+ * Transposing K (and V in backward) first so that shallow products (E < 32) run on the micro-kernel
+ * instead of dot products was slower at W7 (0.54–0.57 ms with RB = 8).
+ */
+const RB: i32 = 8;
+
+/** Bytes of `n` floats. */
+@inline function f4(n: i32): usize {
+  return <usize>n << 2;
+}
+
+/** x[j] = x[j]·scale + mask[j] for j < n (no mask when mask = 0). */
+@inline function scoreRow(x: usize, mask: usize, n: i32, scale: f32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const c = f32x4.splat(scale);
+    if (mask) for (; j + 4 <= n; j += 4) v128.store(x + f4(j), madd(v128.load(x + f4(j)), c, v128.load(mask + f4(j))));
+    else for (; j + 4 <= n; j += 4) v128.store(x + f4(j), f32x4.mul(v128.load(x + f4(j)), c));
+  }
+  for (; j < n; j++) store<f32>(x + f4(j), load<f32>(x + f4(j)) * scale + (mask ? load<f32>(mask + f4(j)) : 0));
+}
+
+/** The softmax of n contiguous floats in place, as the softmax op: e^(x − max) / Σ. */
+@inline function softmaxRow<R>(x: usize, n: i32): void {
+  const s = changetype<R>(0);
+  const z = s.expSum(x, x, n, 4, s.extreme(x, n, 4, true));
+  s.scale(x, n, 4, <f32>1 / z);
+}
+
+/**
+ * One row of softmax's backward: ds = p ⊙ (dp − d) (d = Σ_j p·dp = Σ_c dO·O), written over dp
+ * times `scale` (ready for dQ and dK); the unscaled ds is added into the mask's gradient gm (0:
+ * none).
+ */
+@inline function gradRow(dp: usize, p: usize, n: i32, d: f32, scale: f32, gm: usize): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const dv = f32x4.splat(d), c = f32x4.splat(scale);
+    for (; j + 4 <= n; j += 4) {
+      const s = f32x4.mul(v128.load(p + f4(j)), f32x4.sub(v128.load(dp + f4(j)), dv));
+      if (gm) v128.store(gm + f4(j), f32x4.add(v128.load(gm + f4(j)), s));
+      v128.store(dp + f4(j), f32x4.mul(s, c));
+    }
+  }
+  for (; j < n; j++) {
+    const s = load<f32>(p + f4(j)) * (load<f32>(dp + f4(j)) - d);
+    if (gm) store<f32>(gm + f4(j), load<f32>(gm + f4(j)) + s);
+    store<f32>(dp + f4(j), s * scale);
+  }
+}
+
+/** Keys row i attends: 0..n. */
+@inline function attended(i: i32, S: i32, causal: bool): i32 {
+  return causal ? min(i + 1, S) : S;
+}
+
+/** Zeroes row entries n..S (keys not attended). */
+@inline function clearFrom(row: usize, n: i32, S: i32): void {
+  if (n < S) memory.fill(row + f4(n), 0, f4(S - n));
+}
+
+@inline function forward<R>(rec: usize): void {
+  const B = param(rec, 0), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
+  const scale = paramf(rec, 5), causal = param(rec, 6) != 0, hasMask = param(rec, 7) != 0;
+  const q = ptr(rec, IN), k = ptr(rec, IN + 1), v = ptr(rec, IN + 2), mask = hasMask ? ptr(rec, IN + 3) : 0;
+  const o = ptr(rec, OUT), p = ptr(rec, AUX);
+  const ws = gemmScratch(max(S, Ev));
+  const rb = causal ? RB : L;
+  for (let b = 0; b < B; b++) {
+    const qb = q + f4(b * L * E), kb = k + f4(b * S * E), vb = v + f4(b * S * Ev), pb = p + f4(b * L * S), ob = o + f4(b * L * Ev);
+    const mb = hasMask ? mask + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
+    for (let i0 = 0; i0 < L; i0 += rb) {
+      const m = min(rb, L - i0), nk = causal ? min(i0 + m, S) : S;
+      const p0 = pb + f4(i0 * S);
+      gemm(m, nk, E, qb + f4(i0 * E), E, false, kb, E, true, p0, S, false, ws);
+      for (let i = i0; i < i0 + m; i++) {
+        const row = pb + f4(i * S), n = attended(i, S, causal);
+        scoreRow(row, hasMask ? mb + f4(i * mrs) : 0, n, scale);
+        softmaxRow<R>(row, n);
+        clearFrom(row, n, S);
+      }
+      gemm(m, Ev, nk, p0, S, false, vb, Ev, false, ob + f4(i0 * Ev), Ev, false, ws);
+    }
+  }
+}
+
+// Backward per batch, adding into every GIN: first by row blocks, dP = dO·Vᵀ over the block's keys,
+// turned row by row into scale·dS (gradRow, which also adds dS into the mask's gradient), then
+// dQ += scale·dS·K; then by key blocks, dK += (scale·dS)ᵀ·Q and dV += Pᵀ·dO over the rows that
+// attend those keys (causal: rows i ≥ the block's first key; the depth of those products is L −
+// j0). dS of one batch is kept whole ([L, S] scratch) for the key-block pass. The GEMMs read only
+// inputs, P, dO and dS, so aliased inputs (self-attention on one tensor) just add several times.
+@inline function backward<R>(rec: usize): void {
+  const B = param(rec, 0), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
+  const scale = paramf(rec, 5), causal = param(rec, 6) != 0, hasMask = param(rec, 7) != 0;
+  const q = ptr(rec, IN), k = ptr(rec, IN + 1), v = ptr(rec, IN + 2), o = ptr(rec, OUT), p = ptr(rec, AUX), g = ptr(rec, GOUT);
+  const gq = ptr(rec, GIN), gk = ptr(rec, GIN + 1), gv = ptr(rec, GIN + 2), gm = hasMask ? ptr(rec, GIN + 3) : 0;
+  const ds = arenaAlloc(f4(L * S));
+  const ws = gemmScratch(max(max(S, E), Ev));
+  const needDs = gq != 0 || gk != 0 || gm != 0;
+  const rb = causal ? RB : L, kbs = causal ? RB : S;
+  const r = changetype<R>(0);
+  for (let b = 0; b < B; b++) {
+    const qb = f4(b * L * E), kb = f4(b * S * E), vb = f4(b * S * Ev), pb = p + f4(b * L * S), ob = f4(b * L * Ev);
+    const gmb = gm ? gm + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
+    if (needDs)
+      for (let i0 = 0; i0 < L; i0 += rb) {
+        const m = min(rb, L - i0), nk = causal ? min(i0 + m, S) : S;
+        const d0 = ds + f4(i0 * S);
+        gemm(m, nk, Ev, g + ob + f4(i0 * Ev), Ev, false, v + vb, Ev, true, d0, S, false, ws);
+        for (let i = i0; i < i0 + m; i++) {
+          const row = ds + f4(i * S), n = attended(i, S, causal);
+          const d = r.dot(g + ob + f4(i * Ev), o + ob + f4(i * Ev), Ev, 4);
+          gradRow(row, pb + f4(i * S), n, d, scale, gmb ? gmb + f4(i * mrs) : 0);
+          clearFrom(row, n, S);
+        }
+        if (gq) gemm(m, E, nk, d0, S, false, k + kb, E, false, gq + qb + f4(i0 * E), E, true, ws);
+      }
+    if (gk == 0 && gv == 0) continue;
+    for (let j0 = 0; j0 < S; j0 += kbs) {
+      const nkb = min(kbs, S - j0), r0 = causal ? j0 : 0;
+      if (r0 >= L) break;
+      if (gk) gemm(nkb, E, L - r0, ds + f4(r0 * S + j0), S, true, q + qb + f4(r0 * E), E, false, gk + kb + f4(j0 * E), E, true, ws);
+      if (gv) gemm(nkb, Ev, L - r0, pb + f4(r0 * S + j0), S, true, g + ob + f4(r0 * Ev), Ev, false, gv + vb + f4(j0 * Ev), Ev, true, ws);
+    }
+  }
+}
+
+export function f32_attention_fwd(rec: usize): void {
+  if (ASC_FEATURE_SIMD) forward<Row>(rec);
+  else forward<Cols<Lane1, f32>>(rec);
+}
+
+export function f32_attention_bwd(rec: usize): void {
+  if (ASC_FEATURE_SIMD) backward<Row>(rec);
+  else backward<Cols<Lane1, f32>>(rec);
+}
