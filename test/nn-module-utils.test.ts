@@ -12,6 +12,12 @@ const vals = (t: wg.Tensor) => Array.from(t.data());
 describe('module utilities', () => {
   beforeEach(() => wg.setBackend('wasm'));
 
+  /** Inputs of mixed signs, so every layer's ReLU passes some gradient. */
+  const X = () =>
+    wg.tensor([
+      [1, -2, 3],
+      [-1, 2, 0.5],
+    ]);
   const net = () => new wg.nn.Sequential(new wg.nn.Linear(3, 4), new wg.nn.ReLU(), new wg.nn.Sequential(new wg.nn.Linear(4, 2), new wg.nn.Tanh()));
 
   test('apply visits children before their parent, depth first, and returns the module (the init idiom)', () => {
@@ -47,13 +53,11 @@ describe('module utilities', () => {
     const before = frozen.parameters().map(vals);
     const head = m.getParameter('2.0.bias');
     const headBefore = vals(head);
-    const opt = new wg.optim.SGD(
-      m.parameters().filter((p) => p.requiresGrad),
-      { lr: 0.1 },
-    );
+    // every parameter, frozen ones included, as PyTorch allows: they have no gradient, so steps skip them
+    const opt = new wg.optim.SGD(m.parameters(), { lr: 0.1 });
     for (let i = 0; i < 3; i++) {
       opt.zeroGrad();
-      const loss = m.forward(wg.ones([2, 3])).sum();
+      const loss = m.forward(X()).sum();
       loss.backward();
       opt.step();
     }
@@ -61,8 +65,37 @@ describe('module utilities', () => {
     expect(frozen.parameters().map(vals)).toEqual(before);
     expect(vals(head)).not.toEqual(headBefore);
     expect(m.numParameters(true)).toBe(4 * 2 + 2);
+    // unfrozen, the same optimizer trains them
     frozen.requiresGrad_();
     expect(m.numParameters(true)).toBe(m.numParameters());
+    opt.zeroGrad();
+    m.forward(X()).sum().backward();
+    opt.step();
+    expect(frozen.parameters().map(vals)).not.toEqual(before);
+  });
+
+  test('freezing is a reconfiguration for wg.compile: the old step refuses (changing nothing), a new one trains the rest fast', () => {
+    wg.manualSeed(4);
+    const m = net();
+    const opt = new wg.optim.Adam(m.parameters(), { lr: 0.05 });
+    const body = (x: wg.Tensor) => {
+      opt.zeroGrad();
+      const loss = m.forward(x).pow(2).sum();
+      loss.backward();
+      opt.step();
+      return loss;
+    };
+    const step = wg.compile(body);
+    for (let i = 0; i < 3; i++) step(X());
+    const first = m.getSubmodule('0').requiresGrad_(false);
+    const kept = m.parameters().map(vals);
+    expect(() => step(X())).toThrow(/compile: the model or optimizer was reconfigured .*requiresGrad_/);
+    expect(m.parameters().map(vals)).toEqual(kept);
+    const frozenStep = wg.compile(body);
+    for (let i = 0; i < 4; i++) frozenStep(X());
+    expect(first.parameters().map(vals)).toEqual(kept.slice(0, 2));
+    expect(vals(m.getParameter('2.0.weight'))).not.toEqual(kept[2]);
+    for (const info of frozenStep.replayInfo()) expect(info).toMatchObject({ mode: 'fast', reason: null });
   });
 
   test('Tensor.requiresGrad_ sets the flag on a leaf and returns the tensor; a computed tensor refuses', () => {

@@ -312,8 +312,8 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       if (e instanceof NotStaticError && program.jsStateVersion !== jsState.version)
         throw new CompileError(
           'compile',
-          `a module was switched with train()/eval() since this function last ran, and now it runs other ops (${e.message.replace(/^wasmgrad\.compile: /, '')}). ` +
-            'Switch back before calling it, or compile one function per mode (e.g. trainStep in train(), evalStep in eval()).',
+          `the model or optimizer was reconfigured since this function last ran (train()/eval(), requiresGrad_, addParamGroup, momentum switched on or off), and now it runs other ops (${e.message.replace(/^wasmgrad\.compile: /, '')}). ` +
+            'Switch back before calling it, or compile one function per configuration (e.g. trainStep in train(), evalStep in eval()).',
           { cause: e },
         );
       throw e;

@@ -28,7 +28,7 @@ import { checkOptions } from '../engine/check.js';
 import { applyInto, applyUpdate, fillRecord, launch, prepareInto, type PreparedInto } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { allocPersistent } from '../engine/memory.js';
+import { allocPersistent, makePersistent } from '../engine/memory.js';
 import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, HYPER_WORDS, hyperPair, type CoefficientKind } from '../ops/optim.js';
 import { fmtShape, sameShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
@@ -202,13 +202,18 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const other = taken.get(p.storage);
       if (other !== undefined) throw this.error(`some parameters appear in more than one parameter group: ${where} is also in paramGroups[${other}]`);
       if (p.dtype !== 'float32') throw this.error(`${where} is a ${p.dtype} tensor; only float32 tensors can be optimized`, DTypeError);
-      if (!p.requiresGrad) throw this.error(`${where} ${fmtShape(p.shape)} does not require grad (make it with { requiresGrad: true })`);
       if (!p.isLeaf)
         throw this.error(
           `${where} ${fmtShape(p.shape)} is not a leaf tensor (it was computed by '${p.node!.op.name}'); optimize the tensors it was computed from`,
         );
     });
-    params.forEach((p) => taken.set(p.storage, g));
+    // A frozen parameter (requiresGrad false) is accepted as PyTorch does: it has no gradient, so
+    // steps skip it until it is unfrozen; its block must not move meanwhile (the update records
+    // keep addresses), which requiresGrad = true would otherwise have ensured.
+    params.forEach((p) => {
+      taken.set(p.storage, g);
+      makePersistent(p.storage, `optim.${this.name}`);
+    });
     const hyper: Record<string, unknown> = {};
     for (const [k, d] of Object.entries(this.defaults)) {
       const v = (options as Record<string, unknown>)[k] !== undefined ? (options as Record<string, unknown>)[k] : d;
