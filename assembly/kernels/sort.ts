@@ -1,4 +1,4 @@
-// Sorting and scans along one dim (src/ops/sort.ts): argsort, cummaxIndex, takeAlong, cumsum,
+// Sorting and scans along one dim (src/ops/sort.ts): argsort, cummaxIndex, cumsum,
 // cumprod, logcumsumexp. Every op walks the [outer, d, inner] segments of reduce.ts (P0..P2) one at
 // a time: these are scalar kernels (sorting and scans are not hot in training). A segment's
 // elements are st bytes apart, and the output has the input's layout (y + xo).
@@ -86,33 +86,6 @@ class CummaxIndexFwd {
   }
 }
 export function f32_cummax_index_fwd(rec: usize): void { eachSegment1<CummaxIndexFwd>(rec); }
-
-// ---- takeAlong (P0..P3 = outer, dIn, dOut, inner; IN1: int32 indices into dIn) --------------------
-
-/** Calls f(x element offset, output element offset) in bytes for every output element. */
-@inline function eachTaken<F>(rec: usize): void {
-  const f = changetype<F>(0), idx = ptr(rec, IN + 1);
-  const outer = param(rec, 0), dIn = param(rec, 1), dOut = param(rec, 2), inner = param(rec, 3);
-  for (let o = 0; o < outer; o++)
-    for (let k = 0; k < dOut; k++)
-      for (let i = 0; i < inner; i++) {
-        const dst = (<usize>o * dOut + k) * inner + i;
-        f.at(rec, ((<usize>o * dIn + <usize>load<i32>(idx + (dst << 2))) * inner + i) << 2, dst << 2);
-      }
-}
-class TakeFwd {
-  @inline at(rec: usize, src: usize, dst: usize): void { store<f32>(ptr(rec, OUT) + dst, load<f32>(ptr(rec, IN) + src)); }
-}
-class TakeBwd {
-  @inline at(rec: usize, src: usize, dst: usize): void {
-    const gx = ptr(rec, GIN) + src;
-    store<f32>(gx, load<f32>(gx) + load<f32>(ptr(rec, GOUT) + dst));
-  }
-}
-export function f32_take_along_fwd(rec: usize): void { eachTaken<TakeFwd>(rec); }
-// f32 loads and stores copy bits unchanged, so the same copy serves int32 values.
-export function f32_take_along_int_fwd(rec: usize): void { eachTaken<TakeFwd>(rec); }
-export function f32_take_along_bwd(rec: usize): void { eachTaken<TakeBwd>(rec); }
 
 // ---- cumsum: y_k = Σ_{j≤k} x_j; gx_k += Σ_{j≥k} g_j (float64 running sums) ------------------------
 

@@ -1,7 +1,7 @@
 /**
  * Sorting and scans as functions: sort, argsort, topk, cumsum, cumprod, cummax, cummin,
  * logcumsumexp. Table: src/ops/sort.ts. sort/topk/cummax/cummin return { values, indices } (PyTorch's
- * named tuples): the indices from an int32 index op, the values taken at them (takeAlong), whose
+ * named tuples): the indices from an int32 index op, the values gathered at them, whose
  * backward scatters the gradient to those indices.
  */
 import { ValueError, fmtShape, fmtValue } from '../errors.js';
@@ -11,6 +11,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import { sliceView } from '../ops/shape.js';
 import { planScan } from '../ops/sort.js';
+import { planGather } from '../ops/indexing.js';
 import { normDim } from '../ops/reduce.js';
 
 /** PyTorch's (values, indices) pairs: indices are int32. */
@@ -36,9 +37,9 @@ function sortArgs(fn: string, x: Tensor, opts: SortOptions | undefined): { dim: 
   return { dim, descending };
 }
 
-/** The values of x at int32 indices along dim (float32 or int32 x), with the indices. */
+/** The values of x at int32 indices along dim (float32 or int32 x): gather's op (the indices are the sort's, in range), with the indices. */
 const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices => ({
-  values: apply(x.dtype === 'int32' ? op('takeAlongInt') : op('takeAlong'), [x, indices], { dim }),
+  values: apply(op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather'), [x, indices], planGather('gather', x, dim, indices).map),
   indices,
 });
 const order = (x: Tensor, a: { dim: number; descending: boolean }): Tensor => apply(x.dtype === 'int32' ? op('argsortInt') : op('argsort'), [x], a);

@@ -1,8 +1,8 @@
 /**
- * Sorting and scans along one dim: argsort, cummaxIndex (cummax/cummin's indices), takeAlong (the
- * values at those indices, with the gradient scattered back), cumsum, cumprod, logcumsumexp.
- * Kernels: assembly/kernels/sort.ts. The public sort/topk/cummax (src/api/sort.ts) pair an index
- * op with takeAlong, so one gradient rule (scatter to the index) serves all of them.
+ * Sorting and scans along one dim: argsort, cummaxIndex (cummax/cummin's indices), cumsum,
+ * cumprod, logcumsumexp. Kernels: assembly/kernels/sort.ts. The public sort/topk/cummax
+ * (src/api/sort.ts) pair an index op with gather's op (src/ops/indexing.ts), so one gradient rule
+ * (scatter to the index) serves all of them.
  *
  * Every op views its input as [outer, d, inner] around the dim, as the reductions do
  * (src/ops/reduce.ts: P0..P2, elements of a segment `inner` apart), and keeps the input's shape.
@@ -133,50 +133,6 @@ const cummaxIndex: OpSpec<CumExtremeAttrs, 'cummaxIndex'> = {
   tests: { cases: cummaxCases() },
 };
 
-// ---- takeAlong -----------------------------------------------------------------------------------
-/**
- * out[o, k, i] = x[o, idx[o, k, i], i]: x [outer, dIn, inner], idx [outer, dOut, inner] (int32,
- * in range: only index ops of this group make them). Backward scatters g back: gx[o, idx, i] += g.
- * Params: outer, dIn, dOut, inner.
- */
-function forTaken(h: Float64Array, r: Int32Array, f: (src: number, dst: number) => void): void {
-  const [outer, dIn, dOut, inner] = [0, 1, 2, 3].map((k) => param(r, k));
-  const idx = inp(r, 1);
-  for (let o = 0; o < outer; o++)
-    for (let k = 0; k < dOut; k++)
-      for (let i = 0; i < inner; i++) {
-        const dst = (o * dOut + k) * inner + i;
-        f((o * dIn + h[idx + dst]) * inner + i, dst);
-      }
-}
-
-const takeAlong = <N extends string>(name: N, dtype: DType): OpSpec<ScanAttrs, N> => ({
-  name,
-  module: 'sort',
-  arity: 2,
-  inputDtypes: [dtype, 'int32'],
-  gradInputs: dtype === 'float32' ? [0] : [],
-  doc: `${dtype} x at int32 indices along a dim (the values of sort, topk, cummax)${dtype === 'float32' ? '; gradient scattered back to the indices' : ''}`,
-  plan: ([x, idx], a) => {
-    const [outer, dIn, inner] = planScan('takeAlong', x, a.dim);
-    const dOut = x.shape.length === 0 ? 1 : idx.shape[normDim('takeAlong', x.shape, a.dim)];
-    return { shape: [...idx.shape], dtype, params: [outer, dIn, dOut, inner] };
-  },
-  ref: {
-    fwd: (h, r) => {
-      const x = inp(r, 0),
-        y = out(r);
-      forTaken(h, r, (src, dst) => (h[y + dst] = h[x + src]));
-    },
-    bwd: (h, r) => {
-      const gx = gin(r, 0),
-        g = gout(r);
-      forTaken(h, r, (src, dst) => (h[gx + src] += h[g + dst]));
-    },
-  },
-  tests: { cases: dtype === 'int32' ? intCases(takeCases()) : takeCases() },
-});
-
 // ---- cumsum, cumprod, logcumsumexp ------------------------------------------------------------------
 // Both backends accumulate in float64 (the WASM kernels too: one f64 add per element).
 
@@ -291,23 +247,6 @@ function intCases<A>(cases: TestCase<A>[]): TestCase<A>[] {
   }));
 }
 
-function takeCases(): TestCase<ScanAttrs>[] {
-  const t = (x: number[], dim: number, idx: number[]): TestCase<ScanAttrs> => {
-    const nd = x.length === 0 ? 0 : dim < 0 ? dim + x.length : dim;
-    return sc(x, { dim }, undefined, [{ shape: idx, dtype: 'int32', int: [0, x[nd] ?? 1] }]);
-  };
-  return [
-    t([1], 0, [1]),
-    t([], 0, []),
-    t([7], 0, [7]),
-    t([5, 7], 1, [5, 3]),
-    t([5, 7], 0, [9, 7]),
-    t([2, 17, 5], 1, [2, 17, 5]),
-    t([3, 9, 4], -2, [3, 1, 4]),
-    t([4, 3], 1, [4, 0]),
-  ];
-}
-
 // ---- cumsum of int32: wraps as int32 arithmetic (PyTorch's is int64), no gradient -------------------
 const cumsumInt: OpSpec<ScanAttrs, 'cumsumInt'> = {
   name: 'cumsumInt',
@@ -335,9 +274,7 @@ const cumsumInt: OpSpec<ScanAttrs, 'cumsumInt'> = {
 export const SORT_OPS = defineOps(
   argsort('argsort', 'float32'),
   cummaxIndex,
-  takeAlong('takeAlong', 'float32'),
   argsort('argsortInt', 'int32'),
-  takeAlong('takeAlongInt', 'int32'),
   cumsumInt,
   scan(
     'cumsum',
