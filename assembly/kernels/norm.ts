@@ -1,5 +1,8 @@
-// BatchNorm running statistics (src/ops/optim.ts, batchNormStatsUpdate): a few channels, scalar.
-import { IN, OUT, numel, param, paramf, ptr } from '../record';
+// Normalisation kernels: fused group/layer norm and batch norm (forward and backward), and the BatchNorm
+// running statistics (src/ops/optim.ts, batchNormStatsUpdate: a few channels, scalar).
+import { AUX, GIN, GOUT, IN, OUT, numel, param, paramf, ptr } from '../record';
+import { arenaAlloc } from '../arena';
+import { hsum, kahanAddAt, Lane1, Lane4, madd } from '../simd';
 
 export function f32_batch_norm_stats_update_fwd(rec: usize): void {
   const rm = ptr(rec, IN), rv = ptr(rec, IN + 1), nbt = ptr(rec, IN + 2), st = ptr(rec, IN + 3), o = ptr(rec, OUT);
@@ -24,5 +27,334 @@ export function f32_batch_norm_stats_update_fwd(rec: usize): void {
     const p = <usize>i << 2;
     store<f32>(rv + p, keep * load<f32>(rv + p) + takeVar * load<f32>(st + (<usize>(c + i) << 2)));
     store<f32>(o + p, keep * load<f32>(rm + p) + take * load<f32>(st + p));
+  }
+}
+
+// ---- fused normalisation: group norm (layer norm is its case G = 1, S = 1) and batch norm ---------
+// Statistics are centred on a shift, the first value of the row or channel: d = x − shift is exact
+// (Sterbenz) whenever x is within a factor 2 of the shift, which is exactly when cancellation would
+// hurt (a channel with mean 1e4 and std 1e-2 has d ~ 1e-2, not 1e4 ± an ulp of 1e-3). The mean of d
+// (dm, small) and Σ((x − shift) − dm)² then lose nothing to the magnitude of the mean, and the
+// normalised value is formed the same way, x̂ = ((x − shift) − dm)·rstd, never as x − mean with the
+// mean rounded to float32. Sums run in float32 lanes over CHUNK values and join a float64 total, so
+// their error stays at float32's level relative to one chunk, whatever the row's length.
+
+/** Floats summed in float32 (per lane) before the partial joins a float64 total. */
+const CHUNK: i32 = 64;
+
+/** Σ (x − shift) over len contiguous floats at p. */
+@inline function sumDiff(p: usize, len: i32, shift: f32): f64 {
+  let total: f64 = 0, k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), v4 = len & ~3;
+    while (k < v4) {
+      const end = min(k + CHUNK, v4);
+      let a = f32x4.splat(0);
+      for (; k < end; k += 4) a = f32x4.add(a, f32x4.sub(v128.load(p + (<usize>k << 2)), s));
+      total += <f64>hsum(a);
+    }
+  }
+  while (k < len) {
+    const end = min(k + CHUNK, len);
+    let a: f32 = 0;
+    for (; k < end; k++) a += load<f32>(p + (<usize>k << 2)) - shift;
+    total += <f64>a;
+  }
+  return total;
+}
+
+/** Σ ((x − shift) − dm)² over len contiguous floats at p: the second pass of a two-pass variance. */
+@inline function sumSq(p: usize, len: i32, shift: f32, dm: f32): f64 {
+  let total: f64 = 0, k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), v4 = len & ~3;
+    while (k < v4) {
+      const end = min(k + CHUNK, v4);
+      let a = f32x4.splat(0);
+      for (; k < end; k += 4) {
+        const e = f32x4.sub(f32x4.sub(v128.load(p + (<usize>k << 2)), s), m);
+        a = madd(e, e, a);
+      }
+      total += <f64>hsum(a);
+    }
+  }
+  while (k < len) {
+    const end = min(k + CHUNK, len);
+    let a: f32 = 0;
+    for (; k < end; k++) {
+      const e = load<f32>(p + (<usize>k << 2)) - shift - dm;
+      a += e * e;
+    }
+    total += <f64>a;
+  }
+  return total;
+}
+
+/** y = ((x − shift) − dm)·a + b over len contiguous floats (one channel's span: a = rstd·γ, b = β). */
+@inline function affineSpan(x: usize, y: usize, len: i32, shift: f32, dm: f32, a: f32, b: f32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), av = f32x4.splat(a), bv = f32x4.splat(b);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(y + o, madd(f32x4.sub(f32x4.sub(v128.load(x + o), s), m), av, bv));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    store<f32>(y + o, (load<f32>(x + o) - shift - dm) * a + b);
+  }
+}
+
+/** y = ((x − shift) − dm)·rstd·γ + β elementwise over a row whose every element is a channel (w, b: 0 when absent). */
+@inline function affineElements(x: usize, y: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, b: usize): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), zero = f32x4.splat(0);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2;
+      const a = w ? f32x4.mul(r, v128.load(w + o)) : r;
+      v128.store(y + o, madd(f32x4.sub(f32x4.sub(v128.load(x + o), s), m), a, b ? v128.load(b + o) : zero));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    const a = w ? rstd * load<f32>(w + o) : rstd;
+    store<f32>(y + o, (load<f32>(x + o) - shift - dm) * a + (b ? load<f32>(b + o) : 0));
+  }
+}
+
+// Backward sums of a span, Σ γ·g and Σ γ·g·e with e = (x − shift) − dm, added into these totals.
+let sumG: f64 = 0, sumGE: f64 = 0;
+
+/**
+ * dx += (a·g + c)·s + k2·e over a span: the fused input gradient of a normalisation, coefficients per
+ * span. a·g + c is formed before the scale s (1/std, large when the variance is below eps), so a
+ * gradient that cancels, g·γ − mean(g·γ) for a row of one value, is 0 exactly and not amplified.
+ */
+@inline function dxSpan(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, a: f32, c: f32, s: f32, k2: f32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const sh = f32x4.splat(shift), m = f32x4.splat(dm), av = f32x4.splat(a), cv = f32x4.splat(c), sv = f32x4.splat(s), b = f32x4.splat(k2);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2;
+      const e = f32x4.sub(f32x4.sub(v128.load(x + o), sh), m);
+      v128.store(dx + o, f32x4.add(v128.load(dx + o), madd(madd(v128.load(g + o), av, cv), sv, f32x4.mul(e, b))));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    const e = load<f32>(x + o) - shift - dm;
+    store<f32>(dx + o, load<f32>(dx + o) + ((load<f32>(g + o) * a + c) * s + e * k2));
+  }
+}
+
+/**
+ * Σ γ·g and Σ γ·g·e over a span into sumG, sumGE, and where every element is a channel (layer norm)
+ * g·x̂ into gw and g into gb per element (w, gw, gb: 0 when absent; a channel's span passes none). gw and gb take one term per row, over many rows: Kahan's
+ * compensation (kept at cw, cb) keeps those totals at float32's precision whatever the row count.
+ */
+@inline function gradElements(x: usize, g: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, gw: usize, gb: usize, cw: usize, cb: usize): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), v4 = len & ~3;
+    while (k < v4) {
+      const end = min(k + CHUNK, v4);
+      let a = f32x4.splat(0), c = f32x4.splat(0);
+      for (; k < end; k += 4) {
+        const o = <usize>k << 2, gv = v128.load(g + o);
+        const e = f32x4.sub(f32x4.sub(v128.load(x + o), s), m);
+        if (gw) kahanAddAt<Lane4, v128>(gw + o, cw + o, f32x4.mul(gv, f32x4.mul(e, r)));
+        if (gb) kahanAddAt<Lane4, v128>(gb + o, cb + o, gv);
+        const gg = w ? f32x4.mul(gv, v128.load(w + o)) : gv;
+        a = f32x4.add(a, gg);
+        c = madd(gg, e, c);
+      }
+      sumG += <f64>hsum(a);
+      sumGE += <f64>hsum(c);
+    }
+  }
+  while (k < len) {
+    const end = min(k + CHUNK, len);
+    let a: f32 = 0, c: f32 = 0;
+    for (; k < end; k++) {
+      const o = <usize>k << 2, gv = load<f32>(g + o);
+      const e = load<f32>(x + o) - shift - dm;
+      if (gw) kahanAddAt<Lane1, f32>(gw + o, cw + o, gv * (e * rstd));
+      if (gb) kahanAddAt<Lane1, f32>(gb + o, cb + o, gv);
+      const gg = w ? gv * load<f32>(w + o) : gv;
+      a += gg;
+      c += gg * e;
+    }
+    sumG += <f64>a;
+    sumGE += <f64>c;
+  }
+}
+
+/** dx += (γ·g + c)·rstd + k2·e elementwise (layer norm rows; w: 0 when absent), as dxSpan. */
+@inline function dxElements(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, c: f32, k2: f32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const sh = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), cv = f32x4.splat(c), b = f32x4.splat(k2);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2, gv = v128.load(g + o);
+      const e = f32x4.sub(f32x4.sub(v128.load(x + o), sh), m);
+      const gg = w ? madd(gv, v128.load(w + o), cv) : f32x4.add(gv, cv);
+      v128.store(dx + o, f32x4.add(v128.load(dx + o), madd(gg, r, f32x4.mul(e, b))));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    const e = load<f32>(x + o) - shift - dm;
+    const gg = (w ? load<f32>(g + o) * load<f32>(w + o) : load<f32>(g + o)) + c;
+    store<f32>(dx + o, load<f32>(dx + o) + (gg * rstd + e * k2));
+  }
+}
+
+/** 1/√(var + eps) in float64, rounded once (forward and backward compute it alike from the saved var). */
+@inline function rsqrtEps(v: f64, eps: f64): f32 {
+  return <f32>(1 / Math.sqrt(v + eps));
+}
+
+// Group norm over x [N, C, S] in rows of L = (C/G)·S values (row r = sample r / G, group r % G);
+// P0..6 = N, C, S, G, eps, has weight, has bias; AUX0 = [shift, dm, rstd] per row (3·N·G words).
+// Layer norm is x [R, K] with N = R, C = K, S = 1, G = 1: every element of a row is a channel.
+
+export function f32_group_norm_fwd(rec: usize): void {
+  const C = param(rec, 1), S = param(rec, 2), G = param(rec, 3), eps = <f64>paramf(rec, 4);
+  const w = param(rec, 5) ? ptr(rec, IN + 1) : 0, b = param(rec, 6) ? ptr(rec, IN + 2) : 0;
+  const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
+  const x = ptr(rec, IN), y = ptr(rec, OUT), st = ptr(rec, AUX);
+  for (let r = 0; r < rows; r++) {
+    const o = (<usize>r * <usize>L) << 2, xr = x + o, yr = y + o;
+    const shift: f32 = L > 0 ? load<f32>(xr) : 0;
+    const dm = <f32>(sumDiff(xr, L, shift) / <f64>L);
+    const rstd = rsqrtEps(sumSq(xr, L, shift, dm) / <f64>L, eps);
+    store<f32>(st + (<usize>r << 2), shift);
+    store<f32>(st + (<usize>(rows + r) << 2), dm);
+    store<f32>(st + (<usize>(2 * rows + r) << 2), rstd);
+    const c0 = <usize>((r % G) * Cg) << 2;
+    if (S == 1) affineElements(xr, yr, L, shift, dm, rstd, w ? w + c0 : 0, b ? b + c0 : 0);
+    else
+      for (let j = 0; j < Cg; j++) {
+        const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
+        affineSpan(xr + so, yr + so, S, shift, dm, w ? rstd * load<f32>(w + c) : rstd, b ? load<f32>(b + c) : 0);
+      }
+  }
+}
+
+// dx = rstd·(γg − mean(γg) − x̂·mean(γg·x̂)) per row, with x̂ = e·rstd: (γg + c)·rstd + k2·e with
+// c = −Σγg/L, k2 = −rstd³·Σγge/L; dγ_c += rstd·Σ_c g·e, dβ_c += Σ_c g.
+export function f32_group_norm_bwd(rec: usize): void {
+  const C = param(rec, 1), S = param(rec, 2), G = param(rec, 3);
+  const w = param(rec, 5) ? ptr(rec, IN + 1) : 0;
+  const gx = ptr(rec, GIN), gw = param(rec, 5) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 6) ? ptr(rec, GIN + 2) : 0;
+  const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
+  if (L == 0) return; // empty groups: no gradient (their statistics are NaN)
+  const x = ptr(rec, IN), g = ptr(rec, GOUT), st = ptr(rec, AUX);
+  // Kahan compensations of dγ and dβ, [C] each (the plan's workspace when there is a weight or bias).
+  const cw = param(rec, 5) | param(rec, 6) ? arenaAlloc(<usize>C << 3) : 0, cb = cw + (<usize>C << 2);
+  if (cw) memory.fill(cw, 0, <usize>C << 3);
+  for (let r = 0; r < rows; r++) {
+    const o = (<usize>r * <usize>L) << 2, xr = x + o, gr = g + o;
+    const shift = load<f32>(st + (<usize>r << 2)), dm = load<f32>(st + (<usize>(rows + r) << 2)), rstd = load<f32>(st + (<usize>(2 * rows + r) << 2));
+    const c0 = <usize>((r % G) * Cg) << 2;
+    let A: f64 = 0, B: f64 = 0;
+    if (S == 1) {
+      sumG = 0;
+      sumGE = 0;
+      gradElements(xr, gr, L, shift, dm, rstd, w ? w + c0 : 0, gw ? gw + c0 : 0, gb ? gb + c0 : 0, cw + c0, cb + c0);
+      A = sumG;
+      B = sumGE;
+    } else
+      for (let j = 0; j < Cg; j++) {
+        const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
+        sumG = 0;
+        sumGE = 0;
+        gradElements(xr + so, gr + so, S, shift, dm, rstd, 0, 0, 0, 0, 0);
+        if (gw) kahanAddAt<Lane1, f32>(gw + c, cw + c, <f32>(<f64>rstd * sumGE));
+        if (gb) kahanAddAt<Lane1, f32>(gb + c, cb + c, <f32>sumG);
+        const gamma: f64 = w ? <f64>load<f32>(w + c) : 1;
+        A += gamma * sumG;
+        B += gamma * sumGE;
+      }
+    if (!gx) continue;
+    const r64 = <f64>rstd;
+    const k2 = <f32>((-r64 * r64 * r64 * B) / <f64>L), cm = <f32>(-A / <f64>L);
+    if (S == 1) dxElements(xr, gr, gx + o, L, shift, dm, rstd, w ? w + c0 : 0, cm, k2);
+    else
+      for (let j = 0; j < Cg; j++) {
+        const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
+        dxSpan(xr + so, gr + so, gx + o + so, S, shift, dm, w ? load<f32>(w + c) : 1, cm, rstd, k2);
+      }
+  }
+}
+
+export function f32_layer_norm_fwd(rec: usize): void {
+  f32_group_norm_fwd(rec);
+}
+export function f32_layer_norm_bwd(rec: usize): void {
+  f32_group_norm_bwd(rec);
+}
+
+// Batch norm (training) over x [N, C, S] per channel c: n = N·S values in N spans of S, C·S apart.
+// P0..5 = N, C, S, eps, has weight, has bias; AUX0 = [mean; biased var] (2·C: the batch statistics
+// batchNormStatsUpdate reads), AUX1 = [shift; dm] (2·C).
+
+export function f32_batch_norm_fwd(rec: usize): void {
+  const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
+  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0, b = param(rec, 5) ? ptr(rec, IN + 2) : 0;
+  const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
+  const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
+  for (let c = 0; c < C; c++) {
+    const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
+    const shift: f32 = n > 0 ? load<f32>(x + co) : 0;
+    let total: f64 = 0;
+    for (let i = 0; i < N; i++) total += sumDiff(x + co + <usize>i * stride, S, shift);
+    const dm = <f32>(total / n);
+    total = 0;
+    for (let i = 0; i < N; i++) total += sumSq(x + co + <usize>i * stride, S, shift, dm);
+    const v = <f32>(total / n);
+    store<f32>(stats + cw, <f32>(<f64>shift + <f64>dm));
+    store<f32>(stats + ((<usize>C << 2) + cw), v);
+    store<f32>(sh + cw, shift);
+    store<f32>(sh + ((<usize>C << 2) + cw), dm);
+    const rstd = rsqrtEps(<f64>v, eps);
+    const a = w ? rstd * load<f32>(w + cw) : rstd, beta: f32 = b ? load<f32>(b + cw) : 0;
+    for (let i = 0; i < N; i++) {
+      const so = co + <usize>i * stride;
+      affineSpan(x + so, y + so, S, shift, dm, a, beta);
+    }
+  }
+}
+
+// dx = γ·rstd·(g − Σg/n − x̂·Σg·x̂/n) per channel: (g + c)·γ·rstd + k2·e with c = −Σg/n,
+// k2 = −γ·rstd³·Σge/n.
+export function f32_batch_norm_bwd(rec: usize): void {
+  const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
+  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0;
+  const gx = ptr(rec, GIN), gw = param(rec, 4) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 5) ? ptr(rec, GIN + 2) : 0;
+  const x = ptr(rec, IN), g = ptr(rec, GOUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
+  const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
+  if (n == 0) return; // an empty batch: no gradient (its statistics are NaN)
+  for (let c = 0; c < C; c++) {
+    const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
+    const shift = load<f32>(sh + cw), dm = load<f32>(sh + ((<usize>C << 2) + cw));
+    const rstd = rsqrtEps(<f64>load<f32>(stats + ((<usize>C << 2) + cw)), eps);
+    sumG = 0;
+    sumGE = 0;
+    for (let i = 0; i < N; i++) {
+      const so = co + <usize>i * stride;
+      gradElements(x + so, g + so, S, shift, dm, rstd, 0, 0, 0, 0, 0);
+    }
+    if (gw) store<f32>(gw + cw, load<f32>(gw + cw) + <f32>(<f64>rstd * sumGE));
+    if (gb) store<f32>(gb + cw, load<f32>(gb + cw) + <f32>sumG);
+    if (!gx) continue;
+    const r64 = <f64>rstd, gr: f64 = w ? <f64>load<f32>(w + cw) * r64 : r64;
+    const k2 = <f32>((-gr * r64 * r64 * sumGE) / n), cm = <f32>(-sumG / n);
+    for (let i = 0; i < N; i++) {
+      const so = co + <usize>i * stride;
+      dxSpan(x + so, g + so, gx + so, S, shift, dm, 1, cm, <f32>gr, k2);
+    }
   }
 }

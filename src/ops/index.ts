@@ -21,6 +21,7 @@ import { INDEXING_OPS } from './indexing.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
 import { MATH_OPS } from './math.js';
+import { NORMALIZATION_OPS } from './normalization.js';
 import { OPTIM_OPS } from './optim.js';
 import { REDUCE_OPS } from './reduce.js';
 import { SHAPE_OPS } from './shape.js';
@@ -43,6 +44,7 @@ const DECLARED = [
   ...INDEXING_OPS,
   ...MATH_OPS,
   ...SORT_OPS,
+  ...NORMALIZATION_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
