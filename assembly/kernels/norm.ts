@@ -2,7 +2,7 @@
 // running statistics (src/ops/optim.ts, batchNormStatsUpdate: a few channels, scalar).
 import { AUX, GIN, GOUT, IN, OUT, numel, param, paramf, ptr } from '../record';
 import { arenaAlloc } from '../arena';
-import { hsum, kahanAddAt, Lane1, Lane4, madd } from '../simd';
+import { BLOCK, hsum, kahanAddAt, Lane1, Lane4, madd } from '../simd';
 
 export function f32_batch_norm_stats_update_fwd(rec: usize): void {
   const rm = ptr(rec, IN), rv = ptr(rec, IN + 1), nbt = ptr(rec, IN + 2), st = ptr(rec, IN + 3), o = ptr(rec, OUT);
@@ -151,10 +151,10 @@ let sumG: f64 = 0, sumGE: f64 = 0;
 
 /**
  * Σ γ·g and Σ γ·g·e over a span into sumG, sumGE, and where every element is a channel (layer norm)
- * g·x̂ into gw and g into gb per element (w, gw, gb: 0 when absent; a channel's span passes none). gw and gb take one term per row, over many rows: Kahan's
- * compensation (kept at cw, cb) keeps those totals at float32's precision whatever the row count.
+ * g·x̂ into pw and g into pb per element: the partials of dγ and dβ over a block of rows, which
+ * flushPartials adds into the gradients (w, pw, pb: 0 when absent; a channel's span passes none).
  */
-@inline function gradElements(x: usize, g: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, gw: usize, gb: usize, cw: usize, cb: usize): void {
+@inline function gradElements(x: usize, g: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, pw: usize, pb: usize): void {
   let k = 0;
   if (ASC_FEATURE_SIMD) {
     const s = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), v4 = len & ~3;
@@ -164,8 +164,8 @@ let sumG: f64 = 0, sumGE: f64 = 0;
       for (; k < end; k += 4) {
         const o = <usize>k << 2, gv = v128.load(g + o);
         const e = f32x4.sub(f32x4.sub(v128.load(x + o), s), m);
-        if (gw) kahanAddAt<Lane4, v128>(gw + o, cw + o, f32x4.mul(gv, f32x4.mul(e, r)));
-        if (gb) kahanAddAt<Lane4, v128>(gb + o, cb + o, gv);
+        if (pw) v128.store(pw + o, madd(gv, f32x4.mul(e, r), v128.load(pw + o)));
+        if (pb) v128.store(pb + o, f32x4.add(v128.load(pb + o), gv));
         const gg = w ? f32x4.mul(gv, v128.load(w + o)) : gv;
         a = f32x4.add(a, gg);
         c = madd(gg, e, c);
@@ -180,8 +180,8 @@ let sumG: f64 = 0, sumGE: f64 = 0;
     for (; k < end; k++) {
       const o = <usize>k << 2, gv = load<f32>(g + o);
       const e = load<f32>(x + o) - shift - dm;
-      if (gw) kahanAddAt<Lane1, f32>(gw + o, cw + o, gv * (e * rstd));
-      if (gb) kahanAddAt<Lane1, f32>(gb + o, cb + o, gv);
+      if (pw) store<f32>(pw + o, load<f32>(pw + o) + gv * (e * rstd));
+      if (pb) store<f32>(pb + o, load<f32>(pb + o) + gv);
       const gg = w ? gv * load<f32>(w + o) : gv;
       a += gg;
       c += gg * e;
@@ -208,6 +208,25 @@ let sumG: f64 = 0, sumGE: f64 = 0;
     const e = load<f32>(x + o) - shift - dm;
     const gg = (w ? load<f32>(g + o) * load<f32>(w + o) : load<f32>(g + o)) + c;
     store<f32>(dx + o, load<f32>(dx + o) + (gg * rstd + e * k2));
+  }
+}
+
+/**
+ * g += p with Kahan's compensation kept at c, and p zeroed, over n floats: the second level of the
+ * layer-norm parameter gradients, whose partials p take BLOCK rows in plain float32 (as blockSum).
+ */
+@inline function flushPartials(g: usize, c: usize, p: usize, n: i32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD)
+    for (; k + 4 <= n; k += 4) {
+      const o = <usize>k << 2;
+      kahanAddAt<Lane4, v128>(g + o, c + o, v128.load(p + o));
+      v128.store(p + o, f32x4.splat(0));
+    }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    kahanAddAt<Lane1, f32>(g + o, c + o, load<f32>(p + o));
+    store<f32>(p + o, 0);
   }
 }
 
@@ -252,9 +271,12 @@ export function f32_group_norm_bwd(rec: usize): void {
   const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
   if (L == 0) return; // empty groups: no gradient (their statistics are NaN)
   const x = ptr(rec, IN), g = ptr(rec, GOUT), st = ptr(rec, AUX);
-  // Kahan compensations of dγ and dβ, [C] each (the plan's workspace when there is a weight or bias).
-  const cw = param(rec, 5) | param(rec, 6) ? arenaAlloc(<usize>C << 3) : 0, cb = cw + (<usize>C << 2);
-  if (cw) memory.fill(cw, 0, <usize>C << 3);
+  // dγ and dβ: Kahan compensations cw, cb (per-channel totals join them once per row) and, where
+  // every element is a channel, block partials pw, pb; [C] each, the plan's workspace when there is
+  // a weight or bias.
+  const cw = param(rec, 5) | param(rec, 6) ? arenaAlloc(<usize>C << 4) : 0;
+  if (cw) memory.fill(cw, 0, <usize>C << 4);
+  const cb = cw + (<usize>C << 2), pw = gw ? cw + (<usize>C << 3) : 0, pb = gb ? cw + (<usize>C * 12) : 0;
   for (let r = 0; r < rows; r++) {
     const o = (<usize>r * <usize>L) << 2, xr = x + o, gr = g + o;
     const shift = load<f32>(st + (<usize>r << 2)), dm = load<f32>(st + (<usize>(rows + r) << 2)), rstd = load<f32>(st + (<usize>(2 * rows + r) << 2));
@@ -263,15 +285,19 @@ export function f32_group_norm_bwd(rec: usize): void {
     if (S == 1) {
       sumG = 0;
       sumGE = 0;
-      gradElements(xr, gr, L, shift, dm, rstd, w ? w + c0 : 0, gw ? gw + c0 : 0, gb ? gb + c0 : 0, cw + c0, cb + c0);
+      gradElements(xr, gr, L, shift, dm, rstd, w ? w + c0 : 0, pw ? pw + c0 : 0, pb ? pb + c0 : 0);
       A = sumG;
       B = sumGE;
+      if ((r + 1) % BLOCK == 0 || r + 1 == rows) {
+        if (gw) flushPartials(gw, cw, pw, C);
+        if (gb) flushPartials(gb, cb, pb, C);
+      }
     } else
       for (let j = 0; j < Cg; j++) {
         const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
         sumG = 0;
         sumGE = 0;
-        gradElements(xr + so, gr + so, S, shift, dm, rstd, 0, 0, 0, 0, 0);
+        gradElements(xr + so, gr + so, S, shift, dm, rstd, 0, 0, 0);
         if (gw) kahanAddAt<Lane1, f32>(gw + c, cw + c, <f32>(<f64>rstd * sumGE));
         if (gb) kahanAddAt<Lane1, f32>(gb + c, cb + c, <f32>sumG);
         const gamma: f64 = w ? <f64>load<f32>(w + c) : 1;
@@ -345,7 +371,7 @@ export function f32_batch_norm_bwd(rec: usize): void {
     sumGE = 0;
     for (let i = 0; i < N; i++) {
       const so = co + <usize>i * stride;
-      gradElements(x + so, g + so, S, shift, dm, rstd, 0, 0, 0, 0, 0);
+      gradElements(x + so, g + so, S, shift, dm, rstd, 0, 0, 0);
     }
     if (gw) store<f32>(gw + cw, load<f32>(gw + cw) + <f32>(<f64>rstd * sumGE));
     if (gb) store<f32>(gb + cw, load<f32>(gb + cw) + <f32>sumG);

@@ -66,8 +66,8 @@ function channelView(fn: string, x: Meta): [number, number, number] {
   return [x.shape[0], x.shape[1], sizeOf(x.shape.slice(2))];
 }
 
-/** The group-norm backward's scratch: Kahan compensations of dweight and dbias, [C] each, when either is there. */
-const compensationWords = (a: AffineAttrs, C: number) => (a.weight || a.bias ? ALIGN_WORDS + 2 * C : 0);
+/** The group-norm backward's scratch when there is a weight or bias: dweight's and dbias's Kahan compensations and block partials, [C] each. */
+const compensationWords = (a: AffineAttrs, C: number) => (a.weight || a.bias ? ALIGN_WORDS + 4 * C : 0);
 
 function planLayerNorm(ins: readonly Meta[], a: LayerNormAttrs): Plan {
   const x = ins[0],
