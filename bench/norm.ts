@@ -59,6 +59,16 @@ const layerNorm = (shape: number[]): Case => ({
 const CASES: Case[] = [
   batchNorm2d(16, [64, 16, 14, 14]),
   batchNorm2d(6, [64, 6, 28, 28]),
+  {
+    name: 'BatchNorm1d(512) [256,512]',
+    shape: [256, 512],
+    fused: () => new wg.nn.BatchNorm1d(512, { trackRunningStats: false }),
+    composed: (m, x) => {
+      const { weight, bias } = m as wg.nn.BatchNorm1d;
+      return normalise(x, [0]).mul(weight!).add(bias!);
+    },
+    torch: 'torch.nn.BatchNorm1d(512, track_running_stats=False)',
+  },
   layerNorm([16 * 32, 128]),
   layerNorm([512, 768]),
   {

@@ -327,9 +327,130 @@ export function f32_layer_norm_bwd(rec: usize): void {
 // P0..5 = N, C, S, eps, has weight, has bias; AUX0 = [mean; biased var] (2·C: the batch statistics
 // batchNormStatsUpdate reads), AUX1 = [shift; dm] (2·C).
 
+// Batch norm of x [N, C] (S = 1): a channel's values are C apart, so these passes run along the
+// rows with four channels per vector, the per-channel quantities in [C] arrays: the shift and dm
+// in AUX1, the float32 partials (over CHUNK rows) and float64 totals, the coefficients in the
+// arena (the plan's workspace: 7·C words, what the backward takes).
+
+/** tot[c] = Σ_i e or Σ_i e² (square) over the rows, e = (x[i, c] − shift[c]) − dm[c] (dm: 0 for none). */
+@inline function columnSums(x: usize, N: i32, C: i32, shift: usize, dm: usize, square: bool, part: usize, tot: usize): void {
+  memory.fill(tot, 0, <usize>C << 3);
+  for (let i0 = 0; i0 < N; i0 += CHUNK) {
+    memory.fill(part, 0, <usize>C << 2);
+    for (let i = i0, i1 = min(i0 + CHUNK, N); i < i1; i++) {
+      const row = x + ((<usize>i * <usize>C) << 2);
+      let c = 0;
+      if (ASC_FEATURE_SIMD)
+        for (; c + 4 <= C; c += 4) {
+          const o = <usize>c << 2;
+          let e = f32x4.sub(v128.load(row + o), v128.load(shift + o));
+          if (dm) e = f32x4.sub(e, v128.load(dm + o));
+          v128.store(part + o, square ? madd(e, e, v128.load(part + o)) : f32x4.add(v128.load(part + o), e));
+        }
+      for (; c < C; c++) {
+        const o = <usize>c << 2;
+        const e = load<f32>(row + o) - load<f32>(shift + o) - (dm ? load<f32>(dm + o) : 0);
+        store<f32>(part + o, load<f32>(part + o) + (square ? e * e : e));
+      }
+    }
+    for (let c = 0; c < C; c++) store<f64>(tot + (<usize>c << 3), load<f64>(tot + (<usize>c << 3)) + <f64>load<f32>(part + (<usize>c << 2)));
+  }
+}
+
+function batchNormRowsFwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, b: usize): void {
+  const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), shift = ptr(rec, AUX + 1), dm = shift + (<usize>C << 2);
+  const tot = arenaAlloc(<usize>C * 20), part = tot + (<usize>C << 3), av = part + (<usize>C << 2), bv = av + (<usize>C << 2);
+  memory.copy(shift, x, <usize>C << 2); // the first row
+  columnSums(x, N, C, shift, 0, false, part, tot);
+  for (let c = 0; c < C; c++) store<f32>(dm + (<usize>c << 2), <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N));
+  columnSums(x, N, C, shift, dm, true, part, tot);
+  for (let c = 0; c < C; c++) {
+    const o = <usize>c << 2, v = <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N), rstd = rsqrtEps(<f64>v, eps);
+    store<f32>(stats + o, <f32>(<f64>load<f32>(shift + o) + <f64>load<f32>(dm + o)));
+    store<f32>(stats + (<usize>C << 2) + o, v);
+    store<f32>(av + o, w ? rstd * load<f32>(w + o) : rstd);
+    store<f32>(bv + o, b ? load<f32>(b + o) : 0);
+  }
+  for (let i = 0; i < N; i++) {
+    const ro = (<usize>i * <usize>C) << 2;
+    let c = 0;
+    if (ASC_FEATURE_SIMD)
+      for (; c + 4 <= C; c += 4) {
+        const o = <usize>c << 2;
+        const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+        v128.store(y + ro + o, madd(e, v128.load(av + o), v128.load(bv + o)));
+      }
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      store<f32>(y + ro + o, (load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o)) * load<f32>(av + o) + load<f32>(bv + o));
+    }
+  }
+}
+
+function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: usize, gw: usize, gb: usize): void {
+  const x = ptr(rec, IN), g = ptr(rec, GOUT), stats = ptr(rec, AUX), shift = ptr(rec, AUX + 1), dm = shift + (<usize>C << 2);
+  const tg = arenaAlloc(<usize>C * 28), tge = tg + (<usize>C << 3), pg = tge + (<usize>C << 3), pge = pg + (<usize>C << 2), sv = pge + (<usize>C << 2);
+  memory.fill(tg, 0, <usize>C << 4);
+  for (let i0 = 0; i0 < N; i0 += CHUNK) {
+    memory.fill(pg, 0, <usize>C << 3);
+    for (let i = i0, i1 = min(i0 + CHUNK, N); i < i1; i++) {
+      const ro = (<usize>i * <usize>C) << 2;
+      let c = 0;
+      if (ASC_FEATURE_SIMD)
+        for (; c + 4 <= C; c += 4) {
+          const o = <usize>c << 2, gv = v128.load(g + ro + o);
+          const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+          v128.store(pg + o, f32x4.add(v128.load(pg + o), gv));
+          v128.store(pge + o, madd(gv, e, v128.load(pge + o)));
+        }
+      for (; c < C; c++) {
+        const o = <usize>c << 2, gv = load<f32>(g + ro + o);
+        const e = load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o);
+        store<f32>(pg + o, load<f32>(pg + o) + gv);
+        store<f32>(pge + o, load<f32>(pge + o) + gv * e);
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      const o = <usize>c << 3, q = <usize>c << 2;
+      store<f64>(tg + o, load<f64>(tg + o) + <f64>load<f32>(pg + q));
+      store<f64>(tge + o, load<f64>(tge + o) + <f64>load<f32>(pge + q));
+    }
+  }
+  // Per channel as the strided path: dγ, dβ, then dx's coefficients (cm in pg, k2 in pge, γ·rstd in sv).
+  const n = <f64>N;
+  for (let c = 0; c < C; c++) {
+    const q = <usize>c << 2, sG = load<f64>(tg + (<usize>c << 3)), sGE = load<f64>(tge + (<usize>c << 3));
+    const r64 = <f64>rsqrtEps(<f64>load<f32>(stats + (<usize>C << 2) + q), eps);
+    if (gw) store<f32>(gw + q, load<f32>(gw + q) + <f32>(r64 * sGE));
+    if (gb) store<f32>(gb + q, load<f32>(gb + q) + <f32>sG);
+    const gr: f64 = w ? <f64>load<f32>(w + q) * r64 : r64;
+    store<f32>(pg + q, <f32>(-sG / n));
+    store<f32>(pge + q, <f32>((-gr * r64 * r64 * sGE) / n));
+    store<f32>(sv + q, <f32>gr);
+  }
+  if (!gx) return;
+  for (let i = 0; i < N; i++) {
+    const ro = (<usize>i * <usize>C) << 2;
+    let c = 0;
+    if (ASC_FEATURE_SIMD)
+      for (; c + 4 <= C; c += 4) {
+        const o = <usize>c << 2;
+        const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+        const d = madd(f32x4.add(v128.load(g + ro + o), v128.load(pg + o)), v128.load(sv + o), f32x4.mul(e, v128.load(pge + o)));
+        v128.store(gx + ro + o, f32x4.add(v128.load(gx + ro + o), d));
+      }
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      const e = load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o);
+      store<f32>(gx + ro + o, load<f32>(gx + ro + o) + ((load<f32>(g + ro + o) + load<f32>(pg + o)) * load<f32>(sv + o) + e * load<f32>(pge + o)));
+    }
+  }
+}
+
 export function f32_batch_norm_fwd(rec: usize): void {
   const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
   const w = param(rec, 4) ? ptr(rec, IN + 1) : 0, b = param(rec, 5) ? ptr(rec, IN + 2) : 0;
+  if (S == 1 && N > 0) return batchNormRowsFwd(rec, N, C, eps, w, b);
   const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
   const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
   for (let c = 0; c < C; c++) {
@@ -363,6 +484,7 @@ export function f32_batch_norm_bwd(rec: usize): void {
   const x = ptr(rec, IN), g = ptr(rec, GOUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
   const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
   if (n == 0) return; // an empty batch: no gradient (its statistics are NaN)
+  if (S == 1) return batchNormRowsBwd(rec, N, C, eps, w, gx, gw, gb);
   for (let c = 0; c < C; c++) {
     const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
     const shift = load<f32>(sh + cw), dm = load<f32>(sh + ((<usize>C << 2) + cw));

@@ -108,7 +108,13 @@ function planBatchNorm(ins: readonly Meta[], a: BatchNormAttrs): Plan {
   // n = 0 (an empty batch) is allowed as in PyTorch: an empty output and NaN statistics.
   if (N * S === 1) throw new ShapeError('batchNorm', `expected more than 1 value per channel when training, got input of shape ${fmtShape(ins[0].shape)}`);
   checkAffine('batchNorm', ins, a, [C]);
-  return { shape: [...ins[0].shape], params: [N, C, S, epsBits('batchNorm', a.eps ?? 1e-5), a.weight ? 1 : 0, a.bias ? 1 : 0], aux: [2 * C, 2 * C] };
+  return {
+    shape: [...ins[0].shape],
+    params: [N, C, S, epsBits('batchNorm', a.eps ?? 1e-5), a.weight ? 1 : 0, a.bias ? 1 : 0],
+    aux: [2 * C, 2 * C],
+    // x [N, C] runs along rows with per-channel arrays (norm.ts): the backward's 7·C words.
+    workspace: S === 1 && N > 0 ? ALIGN_WORDS + 7 * C : 0,
+  };
 }
 
 /**
@@ -301,6 +307,8 @@ export const NORMALIZATION_OPS = defineOps(
         channelCase([3, 3, 2, 3], 'bias', {}),
         channelCase([2, 2, 65], 'both', {}),
         channelCase([17, 3], 'both', {}),
+        channelCase([67, 9], 'both', {}, ', rows > 64 (two float32 chunks)'),
+        channelCase([4, 17], 'weight', {}),
         channelCase([0, 3, 4], 'both', {}),
       ],
     },
