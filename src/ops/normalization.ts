@@ -30,7 +30,7 @@ import {
 } from './types.js';
 
 /** Options shared by the three ops: eps, and whether the weight and bias slots hold tensors. */
-interface AffineAttrs {
+export interface AffineAttrs {
   /** Added to the variance under the square root (default 1e-5). */
   eps?: number;
   weight: boolean;
