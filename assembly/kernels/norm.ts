@@ -1,5 +1,8 @@
-// BatchNorm running statistics (src/ops/optim.ts, batchNormStatsUpdate): a few channels, scalar.
-import { IN, OUT, numel, param, paramf, ptr } from '../record';
+// Normalisation kernels: fused group/layer norm and batch norm (forward and backward), and the BatchNorm
+// running statistics (src/ops/optim.ts, batchNormStatsUpdate: a few channels, scalar).
+import { AUX, GIN, GOUT, IN, OUT, numel, param, paramf, ptr } from '../record';
+import { arenaAlloc } from '../arena';
+import { BLOCK, hsum, kahanAddAt, Lane1, Lane4, madd } from '../simd';
 
 export function f32_batch_norm_stats_update_fwd(rec: usize): void {
   const rm = ptr(rec, IN), rv = ptr(rec, IN + 1), nbt = ptr(rec, IN + 2), st = ptr(rec, IN + 3), o = ptr(rec, OUT);
@@ -24,5 +27,482 @@ export function f32_batch_norm_stats_update_fwd(rec: usize): void {
     const p = <usize>i << 2;
     store<f32>(rv + p, keep * load<f32>(rv + p) + takeVar * load<f32>(st + (<usize>(c + i) << 2)));
     store<f32>(o + p, keep * load<f32>(rm + p) + take * load<f32>(st + p));
+  }
+}
+
+// ---- fused normalisation: group norm (layer norm is its case G = 1, S = 1) and batch norm ---------
+// Statistics are centred on a shift, the first value of the row or channel: d = x − shift is exact
+// (Sterbenz) whenever x is within a factor 2 of the shift, which is exactly when cancellation would
+// hurt (a channel with mean 1e4 and std 1e-2 has d ~ 1e-2, not 1e4 ± an ulp of 1e-3). The mean of d
+// (dm, small) and Σ((x − shift) − dm)² then lose nothing to the magnitude of the mean, and the
+// normalised value is formed the same way, x̂ = ((x − shift) − dm)·rstd, never as x − mean with the
+// mean rounded to float32. Sums run in float32 lanes over CHUNK values and join a float64 total, so
+// their error stays at float32's level relative to one chunk, whatever the row's length.
+
+/** Floats summed in float32 (per lane) before the partial joins a float64 total. */
+const CHUNK: i32 = 64;
+
+/** Σ (x − shift) over len contiguous floats at p. */
+@inline function sumDiff(p: usize, len: i32, shift: f32): f64 {
+  let total: f64 = 0, k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), v4 = len & ~3;
+    while (k < v4) {
+      const end = min(k + CHUNK, v4);
+      let a = f32x4.splat(0);
+      for (; k < end; k += 4) a = f32x4.add(a, f32x4.sub(v128.load(p + (<usize>k << 2)), s));
+      total += <f64>hsum(a);
+    }
+  }
+  while (k < len) {
+    const end = min(k + CHUNK, len);
+    let a: f32 = 0;
+    for (; k < end; k++) a += load<f32>(p + (<usize>k << 2)) - shift;
+    total += <f64>a;
+  }
+  return total;
+}
+
+/** Σ ((x − shift) − dm)² over len contiguous floats at p: the second pass of a two-pass variance. */
+@inline function sumSq(p: usize, len: i32, shift: f32, dm: f32): f64 {
+  let total: f64 = 0, k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), v4 = len & ~3;
+    while (k < v4) {
+      const end = min(k + CHUNK, v4);
+      let a = f32x4.splat(0);
+      for (; k < end; k += 4) {
+        const e = f32x4.sub(f32x4.sub(v128.load(p + (<usize>k << 2)), s), m);
+        a = madd(e, e, a);
+      }
+      total += <f64>hsum(a);
+    }
+  }
+  while (k < len) {
+    const end = min(k + CHUNK, len);
+    let a: f32 = 0;
+    for (; k < end; k++) {
+      const e = load<f32>(p + (<usize>k << 2)) - shift - dm;
+      a += e * e;
+    }
+    total += <f64>a;
+  }
+  return total;
+}
+
+/** y = ((x − shift) − dm)·a + b over len contiguous floats (one channel's span: a = rstd·γ, b = β). */
+@inline function affineSpan(x: usize, y: usize, len: i32, shift: f32, dm: f32, a: f32, b: f32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), av = f32x4.splat(a), bv = f32x4.splat(b);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2;
+      v128.store(y + o, madd(f32x4.sub(f32x4.sub(v128.load(x + o), s), m), av, bv));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    store<f32>(y + o, (load<f32>(x + o) - shift - dm) * a + b);
+  }
+}
+
+/** y = ((x − shift) − dm)·rstd·γ + β elementwise over a row whose every element is a channel (w, b: 0 when absent). */
+@inline function affineElements(x: usize, y: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, b: usize): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), zero = f32x4.splat(0);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2;
+      const a = w ? f32x4.mul(r, v128.load(w + o)) : r;
+      v128.store(y + o, madd(f32x4.sub(f32x4.sub(v128.load(x + o), s), m), a, b ? v128.load(b + o) : zero));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    const a = w ? rstd * load<f32>(w + o) : rstd;
+    store<f32>(y + o, (load<f32>(x + o) - shift - dm) * a + (b ? load<f32>(b + o) : 0));
+  }
+}
+
+// Backward sums of a span, Σ γ·g and Σ γ·g·e with e = (x − shift) − dm, added into these totals.
+let sumG: f64 = 0, sumGE: f64 = 0;
+
+/**
+ * dx += (a·g + c)·s + k2·e over a span: the fused input gradient of a normalisation, coefficients per
+ * span. a·g + c is formed before the scale s (1/std, large when the variance is below eps), so a
+ * gradient that cancels, g·γ − mean(g·γ) for a row of one value, is 0 exactly and not amplified.
+ */
+@inline function dxSpan(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, a: f32, c: f32, s: f32, k2: f32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const sh = f32x4.splat(shift), m = f32x4.splat(dm), av = f32x4.splat(a), cv = f32x4.splat(c), sv = f32x4.splat(s), b = f32x4.splat(k2);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2;
+      const e = f32x4.sub(f32x4.sub(v128.load(x + o), sh), m);
+      v128.store(dx + o, f32x4.add(v128.load(dx + o), madd(madd(v128.load(g + o), av, cv), sv, f32x4.mul(e, b))));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    const e = load<f32>(x + o) - shift - dm;
+    store<f32>(dx + o, load<f32>(dx + o) + ((load<f32>(g + o) * a + c) * s + e * k2));
+  }
+}
+
+/**
+ * Σ γ·g and Σ γ·g·e over a span into sumG, sumGE, and where every element is a channel (layer norm)
+ * g·x̂ into pw and g into pb per element: the partials of dγ and dβ over a block of rows, which
+ * flushPartials adds into the gradients (w, pw, pb: 0 when absent; a channel's span passes none).
+ */
+@inline function gradElements(x: usize, g: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, pw: usize, pb: usize): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const s = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), v4 = len & ~3;
+    while (k < v4) {
+      const end = min(k + CHUNK, v4);
+      let a = f32x4.splat(0), c = f32x4.splat(0);
+      for (; k < end; k += 4) {
+        const o = <usize>k << 2, gv = v128.load(g + o);
+        const e = f32x4.sub(f32x4.sub(v128.load(x + o), s), m);
+        if (pw) v128.store(pw + o, madd(gv, f32x4.mul(e, r), v128.load(pw + o)));
+        if (pb) v128.store(pb + o, f32x4.add(v128.load(pb + o), gv));
+        const gg = w ? f32x4.mul(gv, v128.load(w + o)) : gv;
+        a = f32x4.add(a, gg);
+        c = madd(gg, e, c);
+      }
+      sumG += <f64>hsum(a);
+      sumGE += <f64>hsum(c);
+    }
+  }
+  while (k < len) {
+    const end = min(k + CHUNK, len);
+    let a: f32 = 0, c: f32 = 0;
+    for (; k < end; k++) {
+      const o = <usize>k << 2, gv = load<f32>(g + o);
+      const e = load<f32>(x + o) - shift - dm;
+      if (pw) store<f32>(pw + o, load<f32>(pw + o) + gv * (e * rstd));
+      if (pb) store<f32>(pb + o, load<f32>(pb + o) + gv);
+      const gg = w ? gv * load<f32>(w + o) : gv;
+      a += gg;
+      c += gg * e;
+    }
+    sumG += <f64>a;
+    sumGE += <f64>c;
+  }
+}
+
+/** dx += (γ·g + c)·rstd + k2·e elementwise (layer norm rows; w: 0 when absent), as dxSpan. */
+@inline function dxElements(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, c: f32, k2: f32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD) {
+    const sh = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), cv = f32x4.splat(c), b = f32x4.splat(k2);
+    for (; k + 4 <= len; k += 4) {
+      const o = <usize>k << 2, gv = v128.load(g + o);
+      const e = f32x4.sub(f32x4.sub(v128.load(x + o), sh), m);
+      const gg = w ? madd(gv, v128.load(w + o), cv) : f32x4.add(gv, cv);
+      v128.store(dx + o, f32x4.add(v128.load(dx + o), madd(gg, r, f32x4.mul(e, b))));
+    }
+  }
+  for (; k < len; k++) {
+    const o = <usize>k << 2;
+    const e = load<f32>(x + o) - shift - dm;
+    const gg = (w ? load<f32>(g + o) * load<f32>(w + o) : load<f32>(g + o)) + c;
+    store<f32>(dx + o, load<f32>(dx + o) + (gg * rstd + e * k2));
+  }
+}
+
+/**
+ * g += p with Kahan's compensation kept at c, and p zeroed, over n floats: the second level of the
+ * layer-norm parameter gradients, whose partials p take BLOCK rows in plain float32 (as blockSum).
+ */
+@inline function flushPartials(g: usize, c: usize, p: usize, n: i32): void {
+  let k = 0;
+  if (ASC_FEATURE_SIMD)
+    for (; k + 4 <= n; k += 4) {
+      const o = <usize>k << 2;
+      kahanAddAt<Lane4, v128>(g + o, c + o, v128.load(p + o));
+      v128.store(p + o, f32x4.splat(0));
+    }
+  for (; k < n; k++) {
+    const o = <usize>k << 2;
+    kahanAddAt<Lane1, f32>(g + o, c + o, load<f32>(p + o));
+    store<f32>(p + o, 0);
+  }
+}
+
+/** 1/√(var + eps) in float64, rounded once (forward and backward compute it alike from the saved var). */
+@inline function rsqrtEps(v: f64, eps: f64): f32 {
+  return <f32>(1 / Math.sqrt(v + eps));
+}
+
+// Group norm over x [N, C, S] in rows of L = (C/G)·S values (row r = sample r / G, group r % G);
+// P0..6 = N, C, S, G, eps, has weight, has bias; AUX0 = [shift, dm, rstd] per row (3·N·G words).
+// Layer norm is x [R, K] with N = R, C = K, S = 1, G = 1: every element of a row is a channel.
+
+export function f32_group_norm_fwd(rec: usize): void {
+  const C = param(rec, 1), S = param(rec, 2), G = param(rec, 3), eps = <f64>paramf(rec, 4);
+  const w = param(rec, 5) ? ptr(rec, IN + 1) : 0, b = param(rec, 6) ? ptr(rec, IN + 2) : 0;
+  const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
+  const x = ptr(rec, IN), y = ptr(rec, OUT), st = ptr(rec, AUX);
+  for (let r = 0; r < rows; r++) {
+    const o = (<usize>r * <usize>L) << 2, xr = x + o, yr = y + o;
+    const shift: f32 = L > 0 ? load<f32>(xr) : 0;
+    const dm = <f32>(sumDiff(xr, L, shift) / <f64>L);
+    const rstd = rsqrtEps(sumSq(xr, L, shift, dm) / <f64>L, eps);
+    store<f32>(st + (<usize>r << 2), shift);
+    store<f32>(st + (<usize>(rows + r) << 2), dm);
+    store<f32>(st + (<usize>(2 * rows + r) << 2), rstd);
+    const c0 = <usize>((r % G) * Cg) << 2;
+    if (S == 1) affineElements(xr, yr, L, shift, dm, rstd, w ? w + c0 : 0, b ? b + c0 : 0);
+    else
+      for (let j = 0; j < Cg; j++) {
+        const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
+        affineSpan(xr + so, yr + so, S, shift, dm, w ? rstd * load<f32>(w + c) : rstd, b ? load<f32>(b + c) : 0);
+      }
+  }
+}
+
+// dx = rstd·(γg − mean(γg) − x̂·mean(γg·x̂)) per row, with x̂ = e·rstd: (γg + c)·rstd + k2·e with
+// c = −Σγg/L, k2 = −rstd³·Σγge/L; dγ_c += rstd·Σ_c g·e, dβ_c += Σ_c g.
+export function f32_group_norm_bwd(rec: usize): void {
+  const C = param(rec, 1), S = param(rec, 2), G = param(rec, 3);
+  const w = param(rec, 5) ? ptr(rec, IN + 1) : 0;
+  const gx = ptr(rec, GIN), gw = param(rec, 5) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 6) ? ptr(rec, GIN + 2) : 0;
+  const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
+  if (L == 0) return; // empty groups: no gradient (their statistics are NaN)
+  const x = ptr(rec, IN), g = ptr(rec, GOUT), st = ptr(rec, AUX);
+  // dγ and dβ: Kahan compensations cw, cb (per-channel totals join them once per row) and, where
+  // every element is a channel, block partials pw, pb; [C] each, the plan's workspace when there is
+  // a weight or bias.
+  const cw = param(rec, 5) | param(rec, 6) ? arenaAlloc(<usize>C << 4) : 0;
+  if (cw) memory.fill(cw, 0, <usize>C << 4);
+  const cb = cw + (<usize>C << 2), pw = gw ? cw + (<usize>C << 3) : 0, pb = gb ? cw + (<usize>C * 12) : 0;
+  for (let r = 0; r < rows; r++) {
+    const o = (<usize>r * <usize>L) << 2, xr = x + o, gr = g + o;
+    const shift = load<f32>(st + (<usize>r << 2)), dm = load<f32>(st + (<usize>(rows + r) << 2)), rstd = load<f32>(st + (<usize>(2 * rows + r) << 2));
+    const c0 = <usize>((r % G) * Cg) << 2;
+    let A: f64 = 0, B: f64 = 0;
+    if (S == 1) {
+      sumG = 0;
+      sumGE = 0;
+      gradElements(xr, gr, L, shift, dm, rstd, w ? w + c0 : 0, pw ? pw + c0 : 0, pb ? pb + c0 : 0);
+      A = sumG;
+      B = sumGE;
+      if ((r + 1) % BLOCK == 0 || r + 1 == rows) {
+        if (gw) flushPartials(gw, cw, pw, C);
+        if (gb) flushPartials(gb, cb, pb, C);
+      }
+    } else
+      for (let j = 0; j < Cg; j++) {
+        const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
+        sumG = 0;
+        sumGE = 0;
+        gradElements(xr + so, gr + so, S, shift, dm, rstd, 0, 0, 0);
+        if (gw) kahanAddAt<Lane1, f32>(gw + c, cw + c, <f32>(<f64>rstd * sumGE));
+        if (gb) kahanAddAt<Lane1, f32>(gb + c, cb + c, <f32>sumG);
+        const gamma: f64 = w ? <f64>load<f32>(w + c) : 1;
+        A += gamma * sumG;
+        B += gamma * sumGE;
+      }
+    if (!gx) continue;
+    const r64 = <f64>rstd;
+    const k2 = <f32>((-r64 * r64 * r64 * B) / <f64>L), cm = <f32>(-A / <f64>L);
+    if (S == 1) dxElements(xr, gr, gx + o, L, shift, dm, rstd, w ? w + c0 : 0, cm, k2);
+    else
+      for (let j = 0; j < Cg; j++) {
+        const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
+        dxSpan(xr + so, gr + so, gx + o + so, S, shift, dm, w ? load<f32>(w + c) : 1, cm, rstd, k2);
+      }
+  }
+}
+
+export function f32_layer_norm_fwd(rec: usize): void {
+  f32_group_norm_fwd(rec);
+}
+export function f32_layer_norm_bwd(rec: usize): void {
+  f32_group_norm_bwd(rec);
+}
+
+// Batch norm (training) over x [N, C, S] per channel c: n = N·S values in N spans of S, C·S apart.
+// P0..5 = N, C, S, eps, has weight, has bias; AUX0 = [mean; biased var] (2·C: the batch statistics
+// batchNormStatsUpdate reads), AUX1 = [shift; dm] (2·C).
+
+// Batch norm of x [N, C] (S = 1): a channel's values are C apart, so these passes run along the
+// rows with four channels per vector, the per-channel quantities in [C] arrays: the shift and dm
+// in AUX1, the float32 partials (over CHUNK rows) and float64 totals, the coefficients in the
+// arena (the plan's workspace: 7·C words, what the backward takes).
+
+/** tot[c] = Σ_i e or Σ_i e² (square) over the rows, e = (x[i, c] − shift[c]) − dm[c] (dm: 0 for none). */
+@inline function columnSums(x: usize, N: i32, C: i32, shift: usize, dm: usize, square: bool, part: usize, tot: usize): void {
+  memory.fill(tot, 0, <usize>C << 3);
+  for (let i0 = 0; i0 < N; i0 += CHUNK) {
+    memory.fill(part, 0, <usize>C << 2);
+    for (let i = i0, i1 = min(i0 + CHUNK, N); i < i1; i++) {
+      const row = x + ((<usize>i * <usize>C) << 2);
+      let c = 0;
+      if (ASC_FEATURE_SIMD)
+        for (; c + 4 <= C; c += 4) {
+          const o = <usize>c << 2;
+          let e = f32x4.sub(v128.load(row + o), v128.load(shift + o));
+          if (dm) e = f32x4.sub(e, v128.load(dm + o));
+          v128.store(part + o, square ? madd(e, e, v128.load(part + o)) : f32x4.add(v128.load(part + o), e));
+        }
+      for (; c < C; c++) {
+        const o = <usize>c << 2;
+        const e = load<f32>(row + o) - load<f32>(shift + o) - (dm ? load<f32>(dm + o) : 0);
+        store<f32>(part + o, load<f32>(part + o) + (square ? e * e : e));
+      }
+    }
+    for (let c = 0; c < C; c++) store<f64>(tot + (<usize>c << 3), load<f64>(tot + (<usize>c << 3)) + <f64>load<f32>(part + (<usize>c << 2)));
+  }
+}
+
+function batchNormRowsFwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, b: usize): void {
+  const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), shift = ptr(rec, AUX + 1), dm = shift + (<usize>C << 2);
+  const tot = arenaAlloc(<usize>C * 20), part = tot + (<usize>C << 3), av = part + (<usize>C << 2), bv = av + (<usize>C << 2);
+  memory.copy(shift, x, <usize>C << 2); // the first row
+  columnSums(x, N, C, shift, 0, false, part, tot);
+  for (let c = 0; c < C; c++) store<f32>(dm + (<usize>c << 2), <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N));
+  columnSums(x, N, C, shift, dm, true, part, tot);
+  for (let c = 0; c < C; c++) {
+    const o = <usize>c << 2, v = <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N), rstd = rsqrtEps(<f64>v, eps);
+    store<f32>(stats + o, <f32>(<f64>load<f32>(shift + o) + <f64>load<f32>(dm + o)));
+    store<f32>(stats + (<usize>C << 2) + o, v);
+    store<f32>(av + o, w ? rstd * load<f32>(w + o) : rstd);
+    store<f32>(bv + o, b ? load<f32>(b + o) : 0);
+  }
+  for (let i = 0; i < N; i++) {
+    const ro = (<usize>i * <usize>C) << 2;
+    let c = 0;
+    if (ASC_FEATURE_SIMD)
+      for (; c + 4 <= C; c += 4) {
+        const o = <usize>c << 2;
+        const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+        v128.store(y + ro + o, madd(e, v128.load(av + o), v128.load(bv + o)));
+      }
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      store<f32>(y + ro + o, (load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o)) * load<f32>(av + o) + load<f32>(bv + o));
+    }
+  }
+}
+
+function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: usize, gw: usize, gb: usize): void {
+  const x = ptr(rec, IN), g = ptr(rec, GOUT), stats = ptr(rec, AUX), shift = ptr(rec, AUX + 1), dm = shift + (<usize>C << 2);
+  const tg = arenaAlloc(<usize>C * 28), tge = tg + (<usize>C << 3), pg = tge + (<usize>C << 3), pge = pg + (<usize>C << 2), sv = pge + (<usize>C << 2);
+  memory.fill(tg, 0, <usize>C << 4);
+  for (let i0 = 0; i0 < N; i0 += CHUNK) {
+    memory.fill(pg, 0, <usize>C << 3);
+    for (let i = i0, i1 = min(i0 + CHUNK, N); i < i1; i++) {
+      const ro = (<usize>i * <usize>C) << 2;
+      let c = 0;
+      if (ASC_FEATURE_SIMD)
+        for (; c + 4 <= C; c += 4) {
+          const o = <usize>c << 2, gv = v128.load(g + ro + o);
+          const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+          v128.store(pg + o, f32x4.add(v128.load(pg + o), gv));
+          v128.store(pge + o, madd(gv, e, v128.load(pge + o)));
+        }
+      for (; c < C; c++) {
+        const o = <usize>c << 2, gv = load<f32>(g + ro + o);
+        const e = load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o);
+        store<f32>(pg + o, load<f32>(pg + o) + gv);
+        store<f32>(pge + o, load<f32>(pge + o) + gv * e);
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      const o = <usize>c << 3, q = <usize>c << 2;
+      store<f64>(tg + o, load<f64>(tg + o) + <f64>load<f32>(pg + q));
+      store<f64>(tge + o, load<f64>(tge + o) + <f64>load<f32>(pge + q));
+    }
+  }
+  // Per channel as the strided path: dγ, dβ, then dx's coefficients (cm in pg, k2 in pge, γ·rstd in sv).
+  const n = <f64>N;
+  for (let c = 0; c < C; c++) {
+    const q = <usize>c << 2, sG = load<f64>(tg + (<usize>c << 3)), sGE = load<f64>(tge + (<usize>c << 3));
+    const r64 = <f64>rsqrtEps(<f64>load<f32>(stats + (<usize>C << 2) + q), eps);
+    if (gw) store<f32>(gw + q, load<f32>(gw + q) + <f32>(r64 * sGE));
+    if (gb) store<f32>(gb + q, load<f32>(gb + q) + <f32>sG);
+    const gr: f64 = w ? <f64>load<f32>(w + q) * r64 : r64;
+    store<f32>(pg + q, <f32>(-sG / n));
+    store<f32>(pge + q, <f32>((-gr * r64 * r64 * sGE) / n));
+    store<f32>(sv + q, <f32>gr);
+  }
+  if (!gx) return;
+  for (let i = 0; i < N; i++) {
+    const ro = (<usize>i * <usize>C) << 2;
+    let c = 0;
+    if (ASC_FEATURE_SIMD)
+      for (; c + 4 <= C; c += 4) {
+        const o = <usize>c << 2;
+        const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+        const d = madd(f32x4.add(v128.load(g + ro + o), v128.load(pg + o)), v128.load(sv + o), f32x4.mul(e, v128.load(pge + o)));
+        v128.store(gx + ro + o, f32x4.add(v128.load(gx + ro + o), d));
+      }
+    for (; c < C; c++) {
+      const o = <usize>c << 2;
+      const e = load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o);
+      store<f32>(gx + ro + o, load<f32>(gx + ro + o) + ((load<f32>(g + ro + o) + load<f32>(pg + o)) * load<f32>(sv + o) + e * load<f32>(pge + o)));
+    }
+  }
+}
+
+export function f32_batch_norm_fwd(rec: usize): void {
+  const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
+  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0, b = param(rec, 5) ? ptr(rec, IN + 2) : 0;
+  if (S == 1 && N > 0) return batchNormRowsFwd(rec, N, C, eps, w, b);
+  const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
+  const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
+  for (let c = 0; c < C; c++) {
+    const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
+    const shift: f32 = n > 0 ? load<f32>(x + co) : 0;
+    let total: f64 = 0;
+    for (let i = 0; i < N; i++) total += sumDiff(x + co + <usize>i * stride, S, shift);
+    const dm = <f32>(total / n);
+    total = 0;
+    for (let i = 0; i < N; i++) total += sumSq(x + co + <usize>i * stride, S, shift, dm);
+    const v = <f32>(total / n);
+    store<f32>(stats + cw, <f32>(<f64>shift + <f64>dm));
+    store<f32>(stats + ((<usize>C << 2) + cw), v);
+    store<f32>(sh + cw, shift);
+    store<f32>(sh + ((<usize>C << 2) + cw), dm);
+    const rstd = rsqrtEps(<f64>v, eps);
+    const a = w ? rstd * load<f32>(w + cw) : rstd, beta: f32 = b ? load<f32>(b + cw) : 0;
+    for (let i = 0; i < N; i++) {
+      const so = co + <usize>i * stride;
+      affineSpan(x + so, y + so, S, shift, dm, a, beta);
+    }
+  }
+}
+
+// dx = γ·rstd·(g − Σg/n − x̂·Σg·x̂/n) per channel: (g + c)·γ·rstd + k2·e with c = −Σg/n,
+// k2 = −γ·rstd³·Σge/n.
+export function f32_batch_norm_bwd(rec: usize): void {
+  const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
+  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0;
+  const gx = ptr(rec, GIN), gw = param(rec, 4) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 5) ? ptr(rec, GIN + 2) : 0;
+  const x = ptr(rec, IN), g = ptr(rec, GOUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
+  const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
+  if (n == 0) return; // an empty batch: no gradient (its statistics are NaN)
+  if (S == 1) return batchNormRowsBwd(rec, N, C, eps, w, gx, gw, gb);
+  for (let c = 0; c < C; c++) {
+    const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
+    const shift = load<f32>(sh + cw), dm = load<f32>(sh + ((<usize>C << 2) + cw));
+    const rstd = rsqrtEps(<f64>load<f32>(stats + ((<usize>C << 2) + cw)), eps);
+    sumG = 0;
+    sumGE = 0;
+    for (let i = 0; i < N; i++) {
+      const so = co + <usize>i * stride;
+      gradElements(x + so, g + so, S, shift, dm, rstd, 0, 0, 0);
+    }
+    if (gw) store<f32>(gw + cw, load<f32>(gw + cw) + <f32>(<f64>rstd * sumGE));
+    if (gb) store<f32>(gb + cw, load<f32>(gb + cw) + <f32>sumG);
+    if (!gx) continue;
+    const r64 = <f64>rstd, gr: f64 = w ? <f64>load<f32>(w + cw) * r64 : r64;
+    const k2 = <f32>((-gr * r64 * r64 * sumGE) / n), cm = <f32>(-sumG / n);
+    for (let i = 0; i < N; i++) {
+      const so = co + <usize>i * stride;
+      dxSpan(x + so, g + so, gx + so, S, shift, dm, 1, cm, <f32>gr, k2);
+    }
   }
 }

@@ -260,8 +260,12 @@ function applyComposite<A>(op: CompositeDef<A>, inputs: readonly Tensor[], attrs
   return out;
 }
 
-/** Runs one op of the table on tensors; records a graph node if a gradient will be needed. */
-export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {} as A): Tensor {
+/**
+ * Runs one op of the table on tensors; records a graph node if a gradient will be needed. `saved`,
+ * when given, receives the op's saved-for-backward blocks (batchNorm's batch statistics, which the
+ * running averages read), alive while the result's node is or until the step ends.
+ */
+export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {} as A, saved?: Storage[]): Tensor {
   if (isComposite(op)) return applyComposite(op, inputs, attrs);
   const be = backendOf(op.name, inputs);
   checkDtypes(op, inputs);
@@ -272,6 +276,7 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
   const out = allocTransient(be, n, op.name);
   let aux = NO_AUX;
   if (plan.aux !== undefined && plan.aux.length > 0) aux = plan.aux.map((w) => allocTransient(be, w, `${op.name} (saved for backward)`, op.name));
+  if (saved !== undefined) saved.push(...aux);
   const workspace = plan.workspace ?? 0;
   const rec = encode(op, inputs, out, aux, n, plan.params ?? NO_PARAMS, workspace);
   launch(be, [rec], workspace, op.name, inputs, plan);

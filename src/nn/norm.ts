@@ -1,25 +1,18 @@
 /**
- * Normalisation layers, composed from existing ops so their gradients come from autodiff (a fused
- * kernel is a later performance task): BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d.
+ * Normalisation layers on the fused kernels of src/ops/normalization.ts (through src/api/norm.ts):
+ * BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, InstanceNorm2d.
  */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { filled } from '../api/creation.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { applyUpdate, noGrad } from '../engine/engine.js';
 import * as F from '../api/functional.js';
-import { op } from '../ops/index.js';
-import { fmtShape, sizeOf } from '../ops/types.js';
+import { batchNormEval, batchNormTraining, checkMomentum } from '../api/norm.js';
+import { epsBits } from '../ops/normalization.js';
+import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
-
-/** Each row of [R, K] as (x − mean)/√(var + eps), with the biased variance (as PyTorch's layer_norm and group_norm). */
-function normaliseRows(rows: Tensor, eps: number): Tensor {
-  const centred = F.sub(rows, F.mean(rows, 1, true));
-  const variance = F.mean(F.square(centred), 1, true);
-  return F.div(centred, F.sqrt(F.add(variance, eps)));
-}
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -37,10 +30,6 @@ export interface BatchNormOptions {
    * true). When false there are no such buffers and batch statistics are used in both modes.
    */
   trackRunningStats?: boolean;
-}
-
-function checkEps(fn: string, eps: unknown): void {
-  if (typeof eps !== 'number' || !(eps >= 0) || !Number.isFinite(eps)) throw new ValueError(fn, `eps must be a finite number ≥ 0, got ${fmtValue(eps)}`);
 }
 
 /**
@@ -81,9 +70,8 @@ abstract class BatchNorm extends Module {
       affine = true,
       trackRunningStats = true,
     } = checkOptions<BatchNormOptions>(fn, opts, ['eps', 'momentum', 'affine', 'trackRunningStats']);
-    checkEps(fn, eps);
-    if (momentum !== null && (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)))
-      throw new ValueError(fn, `momentum must be a number in [0, 1] or null, got ${fmtValue(momentum)}`);
+    epsBits(fn, eps);
+    checkMomentum(fn, momentum, true);
     checkBool(fn, 'affine', affine);
     checkBool(fn, 'trackRunningStats', trackRunningStats);
     this.eps = eps;
@@ -102,44 +90,20 @@ abstract class BatchNorm extends Module {
   protected abstract checkInput(x: Tensor): void;
 
   forward(x: Tensor): Tensor {
-    checkTensor(`nn.${this.constructor.name}`, 'input', x);
+    const fn = `nn.${this.constructor.name}`;
+    checkTensor(fn, 'input', x);
     this.checkInput(x);
-    const [N, C] = x.shape;
-    const S = sizeOf(x.shape.slice(2));
-    // Per-channel tensors [C] broadcast against x as [1, C, 1, ...].
-    const bshape = x.shape.map((d, k) => (k === 1 ? C : 1));
-    const perChannel = (t: Tensor) => F.reshape(t, bshape);
-    // Mean over every dim but 1: over the trailing dims, then over the batch (equal group sizes).
-    const channelMean = (t: Tensor) => (x.ndim === 2 ? F.mean(t, 0) : F.mean(F.mean(F.reshape(t, [N, C, S]), 2), 0));
-
-    let xhat: Tensor;
-    if (this.training || this.runningMean === null) {
-      const n = N * S;
-      // n = 0 (an empty batch) is allowed, as PyTorch: an empty output, and the batch is only counted.
-      if (n === 1)
-        throw new ShapeError(`nn.${this.constructor.name}`, `expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
-      const mean = channelMean(x);
-      const centred = F.sub(x, perChannel(mean));
-      const variance = channelMean(F.square(centred)); // biased: divides by n
-      if (this.training && this.runningMean !== null) this.updateRunningStats(mean, variance, n);
-      xhat = F.div(centred, perChannel(F.sqrt(F.add(variance, this.eps))));
-    } else {
-      xhat = F.div(F.sub(x, perChannel(this.runningMean)), perChannel(F.sqrt(F.add(this.runningVar!, this.eps))));
-    }
-    return this.weight && this.bias ? F.add(F.mul(xhat, perChannel(this.weight)), perChannel(this.bias)) : xhat;
-  }
-
-  /** In place, outside the graph: count the batch and move the running averages towards it. */
-  private updateRunningStats(mean: Tensor, biasedVar: Tensor, n: number): void {
-    // One in-place kernel (formulas in src/ops/optim.ts): the count never comes back to JavaScript,
-    // so a compiled step with BatchNorm replays without running its JavaScript.
-    const stats = noGrad(() => F.stack([mean, biasedVar], 0));
-    applyUpdate(
-      op('batchNormStatsUpdate'),
-      [this.runningMean!, this.runningVar!, this.numBatchesTracked!, stats],
-      { momentum: this.momentum, count: n },
-      [0, 1, 2],
-    );
+    const affine = { weight: this.weight, bias: this.bias, eps: this.eps };
+    if (!this.training && this.runningMean !== null) return batchNormEval(fn, x, this.runningMean, this.runningVar!, affine);
+    // Batch statistics (and in training, the running averages moved in place by one kernel that
+    // reads the statistics the forward saved: the count never comes back to JavaScript, so a
+    // compiled step with BatchNorm replays without running its JavaScript).
+    const running =
+      this.training && this.runningMean !== null
+        ? { mean: this.runningMean, var: this.runningVar!, count: this.numBatchesTracked!, momentum: this.momentum }
+        : null;
+    if (x.size === x.shape[1]) throw new ShapeError(fn, `expected more than 1 value per channel when training, got input of shape ${fmtShape(x.shape)}`);
+    return batchNormTraining(fn, x, affine, running);
   }
 
   override extraRepr(): string {
@@ -200,7 +164,7 @@ export class LayerNorm extends Module {
       throw new ValueError('nn.LayerNorm', `normalizedShape must be a number or a non-empty array, got ${fmtValue(normalizedShape)}`);
     this.normalizedShape = Object.freeze(shape.map((d: unknown) => checkInt('LayerNorm', 'normalizedShape', d, 1)));
     const { eps = 1e-5, elementwiseAffine = true, bias = true } = checkOptions<LayerNormOptions>('nn.LayerNorm', opts, ['eps', 'elementwiseAffine', 'bias']);
-    checkEps('nn.LayerNorm', eps);
+    epsBits('nn.LayerNorm', eps);
     checkBool('nn.LayerNorm', 'elementwiseAffine', elementwiseAffine);
     checkBool('nn.LayerNorm', 'bias', bias);
     this.eps = eps;
@@ -215,31 +179,12 @@ export class LayerNorm extends Module {
       lead = x.ndim - ns.length;
     if (lead < 0 || ns.some((d, k) => x.shape[lead + k] !== d))
       throw new ShapeError('nn.LayerNorm', `expected an input [..., ${ns.join(', ')}], got shape ${fmtShape(x.shape)}`);
-    // Rows of K = sizeOf(normalizedShape) values, each normalised on its own.
-    const K = sizeOf(ns);
-    let y = F.reshape(normaliseRows(F.reshape(x, [x.size / K, K]), this.eps), x.shape);
-    if (this.weight) y = F.mul(y, this.weight);
-    if (this.bias) y = F.add(y, this.bias);
-    return y;
+    return F.layerNorm(x, ns, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
   override extraRepr(): string {
     return `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''}), eps=${pyFloat(this.eps)}, elementwise_affine=${this.elementwiseAffine ? 'True' : 'False'}`;
   }
-}
-
-/** x [N, C, *] normalised over each group of C/G channels and their positions, per sample. */
-function groupNormalise(x: Tensor, groups: number, eps: number): Tensor {
-  const R = x.shape[0] * groups;
-  return F.reshape(normaliseRows(F.reshape(x, [R, R === 0 ? 0 : x.size / R]), eps), x.shape);
-}
-
-/** Per-channel weight and bias laid along dim 1 of an [N, C, *] input. */
-function channelAffine(y: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
-  const along = (t: Tensor) => F.reshape(t, [t.size, ...y.shape.slice(2).map(() => 1)]);
-  if (weight) y = F.mul(y, along(weight));
-  if (bias) y = F.add(y, along(bias));
-  return y;
 }
 
 export interface GroupNormOptions {
@@ -251,7 +196,7 @@ export interface GroupNormOptions {
 /**
  * Group normalisation (PyTorch nn.GroupNorm): the C channels of [N, C, *] are split into numGroups
  * groups, each normalised over its channels and positions per sample (no running statistics), then
- * a per-channel affine. Composed from existing ops (a fused kernel is issue 12's later work).
+ * a per-channel affine, in one kernel (F.groupNorm).
  */
 export class GroupNorm extends Module {
   readonly eps: number;
@@ -270,7 +215,7 @@ export class GroupNorm extends Module {
     if (numChannels % numGroups !== 0) throw new ValueError('nn.GroupNorm', `numChannels ${numChannels} must be divisible by numGroups ${numGroups}`);
     const o = checkOptions<GroupNormOptions>('nn.GroupNorm', opts, ['eps', 'affine']);
     this.eps = o.eps ?? 1e-5;
-    checkEps('nn.GroupNorm', this.eps);
+    epsBits('nn.GroupNorm', this.eps);
     checkBool('nn.GroupNorm', 'affine', o.affine);
     this.affine = o.affine ?? true;
     this.weight = this.affine ? this.registerParameter('weight', constantParameter('nn.GroupNorm', [numChannels], 1)) : null;
@@ -281,7 +226,7 @@ export class GroupNorm extends Module {
     checkTensor('nn.GroupNorm', 'input', x);
     if (x.ndim < 2 || x.shape[1] !== this.numChannels)
       throw new ShapeError('nn.GroupNorm', `expected an input [N, ${this.numChannels}, *], got shape ${fmtShape(x.shape)}`);
-    return channelAffine(groupNormalise(x, this.numGroups, this.eps), this.weight, this.bias);
+    return F.groupNorm(x, this.numGroups, { weight: this.weight, bias: this.bias, eps: this.eps });
   }
 
   override extraRepr(): string {
@@ -315,7 +260,7 @@ export class InstanceNorm2d extends Module {
     checkInt('InstanceNorm2d', 'numFeatures', numFeatures, 1);
     const o = checkOptions<InstanceNormOptions>('nn.InstanceNorm2d', opts, ['eps', 'affine', 'trackRunningStats']);
     this.eps = o.eps ?? 1e-5;
-    checkEps('nn.InstanceNorm2d', this.eps);
+    epsBits('nn.InstanceNorm2d', this.eps);
     checkBool('nn.InstanceNorm2d', 'affine', o.affine);
     if (o.trackRunningStats === true)
       throw new ValueError('nn.InstanceNorm2d', 'trackRunningStats true is not supported (use BatchNorm2d for running statistics)');
@@ -333,7 +278,8 @@ export class InstanceNorm2d extends Module {
         `expected an input [N, ${this.numFeatures}, H, W] or [${this.numFeatures}, H, W], got shape ${fmtShape(x.shape)}`,
       );
     const x4 = batched ? x : F.reshape(x, [1, ...x.shape]);
-    const y = channelAffine(groupNormalise(x4, this.numFeatures, this.eps), this.weight, this.bias);
+    // One group per channel: group norm with numGroups = C.
+    const y = F.groupNorm(x4, this.numFeatures, { weight: this.weight, bias: this.bias, eps: this.eps });
     return batched ? y : F.reshape(y, x.shape);
   }
 

@@ -21,6 +21,7 @@ import { INDEXING_OPS } from './indexing.js';
 import { LINALG_OPS } from './linalg.js';
 import { LOSS_OPS } from './loss.js';
 import { MATH_OPS } from './math.js';
+import { NORMALIZATION_OPS } from './normalization.js';
 import { OPTIM_OPS } from './optim.js';
 import { RECURRENT_OPS } from './recurrent.js';
 import { REDUCE_OPS } from './reduce.js';
@@ -49,6 +50,7 @@ const DECLARED = [
   ...SHRINK_OPS,
   ...RECURRENT_OPS,
   ...ATTENTION_OPS,
+  ...NORMALIZATION_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

@@ -1,0 +1,158 @@
+/**
+ * The normalisations as functions, PyTorch's F.layer_norm, F.group_norm and F.batch_norm, on the
+ * fused kernels of src/ops/normalization.ts; the nn modules (src/nn/norm.ts) call these.
+ */
+import { constant } from './creation.js';
+import { add, mul, sub } from './elementwise.js';
+import { rsqrt } from './math.js';
+import { reshape } from './shape.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { apply, applyUpdate } from '../engine/engine.js';
+import type { Storage } from '../engine/storage.js';
+import { Tensor } from '../engine/tensor.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { op } from '../ops/index.js';
+import { epsBits } from '../ops/normalization.js';
+import { fmtShape, sameShape } from '../ops/types.js';
+
+export interface AffineNormOptions {
+  /** Multiplies the normalised values (default none: 1). */
+  weight?: Tensor | null;
+  /** Added after the weight (default none: 0). */
+  bias?: Tensor | null;
+  /** Added to the variance under the square root (default 1e-5). */
+  eps?: number;
+}
+
+/** Checks x and the weight and bias given (tensors; their shapes are the op's to check). */
+function checkAffine(fn: string, x: Tensor, o: AffineNormOptions): void {
+  checkTensor(fn, 'input', x);
+  if (o.weight != null) checkTensor(fn, 'weight', o.weight);
+  if (o.bias != null) checkTensor(fn, 'bias', o.bias);
+}
+
+/** [x, weight, bias] for a normalisation kernel: a missing weight or bias is a 0-d constant the kernel never reads. */
+function affineInputs(fn: string, x: Tensor, o: AffineNormOptions): [Tensor[], { weight: boolean; bias: boolean; eps: number }] {
+  checkAffine(fn, x, o);
+  const { weight, bias, eps = 1e-5 } = o;
+  const be = x.storage.backend;
+  return [[x, weight ?? constant(0, be), bias ?? constant(0, be)], { weight: weight != null, bias: bias != null, eps }];
+}
+
+/**
+ * PyTorch's `F.layer_norm`: x [..., *normalizedShape] normalised over its trailing
+ * `normalizedShape` dims (mean and biased variance per row), then `· weight + bias`, both of
+ * normalizedShape. One kernel forward and one backward.
+ */
+export function layerNorm(x: Tensor, normalizedShape: number | readonly number[], opts: AffineNormOptions = {}): Tensor {
+  const [inputs, a] = affineInputs('layerNorm', x, checkOptions<AffineNormOptions>('layerNorm', opts, ['weight', 'bias', 'eps']));
+  return apply(op('layerNorm'), inputs, { ...a, normalizedShape: typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape });
+}
+
+/**
+ * PyTorch's `F.group_norm`: the C channels of x [N, C, *] split into numGroups groups, each
+ * normalised per sample over its channels and positions, then a per-channel weight and bias [C].
+ */
+export function groupNorm(x: Tensor, numGroups: number, opts: AffineNormOptions = {}): Tensor {
+  const [inputs, a] = affineInputs('groupNorm', x, checkOptions<AffineNormOptions>('groupNorm', opts, ['weight', 'bias', 'eps']));
+  return apply(op('groupNorm'), inputs, { ...a, numGroups });
+}
+
+export interface BatchNormFnOptions extends AffineNormOptions {
+  /** Batch statistics (and running averages updated in place) if true, the running statistics if false (default false, as PyTorch). */
+  training?: boolean;
+  /** Weight of the batch statistics in the running averages (default 0.1), a number in [0, 1]. */
+  momentum?: number;
+}
+
+/** Running averages a training-mode batch norm updates: PyTorch's momentum (null: cumulative) and count. */
+export interface RunningStats {
+  mean: Tensor;
+  var: Tensor;
+  /** 0-d int32 count of batches, incremented by the update (num_batches_tracked). */
+  count: Tensor;
+  momentum: number | null;
+}
+
+/** Throws a ValueError unless momentum is a number in [0, 1] (or null where `allowNull`). */
+export function checkMomentum(fn: string, momentum: unknown, allowNull: boolean): void {
+  if (allowNull && momentum === null) return;
+  if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1))
+    throw new ValueError(fn, `momentum must be a number in [0, 1]${allowNull ? ' or null' : ''}, got ${fmtValue(momentum)}`);
+}
+
+/**
+ * Training-mode batch norm of x [N, C, *] with batch statistics: the fused kernel, then, given
+ * `running`, the running averages moved towards the batch's mean and unbiased variance in place
+ * (batchNormStatsUpdate reads the statistics the kernel saved: no second pass over x).
+ */
+export function batchNormTraining(fn: string, x: Tensor, opts: AffineNormOptions, running: RunningStats | null): Tensor {
+  const [inputs, a] = affineInputs(fn, x, opts);
+  const saved: Storage[] = [];
+  const y = apply(op('batchNorm'), inputs, a, saved);
+  if (running !== null) {
+    const C = x.shape[1];
+    applyUpdate(
+      op('batchNormStatsUpdate'),
+      [running.mean, running.var, running.count, new Tensor([2, C], 'float32', saved[0])],
+      { momentum: running.momentum, count: C === 0 ? 0 : x.size / C },
+      [0, 1, 2],
+    );
+  }
+  return y;
+}
+
+/**
+ * Eval-mode batch norm: (x − runningMean)·(weight/√(runningVar + eps)) + bias per channel, the
+ * per-channel factor computed on the C values first (x − mean first keeps a large mean exact).
+ */
+export function batchNormEval(fn: string, x: Tensor, runningMean: Tensor, runningVar: Tensor, opts: AffineNormOptions): Tensor {
+  checkAffine(fn, x, opts);
+  const { weight, bias, eps = 1e-5 } = opts;
+  epsBits(fn, eps);
+  const C = x.shape[1];
+  for (const [t, what] of [
+    [weight, 'weight'],
+    [bias, 'bias'],
+  ] as const)
+    if (t != null && !sameShape(t.shape, [C]))
+      throw new ShapeError(fn, `${what} must have shape [${C}] for an input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`);
+  const bshape = x.shape.map((d, k) => (k === 1 ? d : 1));
+  const perChannel = (t: Tensor) => reshape(t, bshape);
+  const scale = rsqrt(add(runningVar, eps));
+  const y = mul(sub(x, perChannel(runningMean)), perChannel(weight != null ? mul(scale, weight) : scale));
+  return bias != null ? add(y, perChannel(bias)) : y;
+}
+
+/**
+ * PyTorch's `F.batch_norm(x, runningMean, runningVar, { weight, bias, training, momentum, eps })`
+ * over x [N, C, *] per channel: training uses the batch mean and biased variance and, when running
+ * statistics are given, updates them in place (momentum; the unbiased variance n/(n − 1)·σ²);
+ * eval uses the running statistics, which it then requires.
+ */
+export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, opts: BatchNormFnOptions = {}): Tensor {
+  const o = checkOptions<BatchNormFnOptions>('batchNorm', opts, ['weight', 'bias', 'eps', 'training', 'momentum']);
+  const { training = false, momentum = 0.1, ...affine } = o;
+  checkTensor('batchNorm', 'input', x);
+  checkBool('batchNorm', 'training', training);
+  checkMomentum('batchNorm', momentum, false);
+  if ((runningMean == null) !== (runningVar == null))
+    throw new ValueError('batchNorm', 'runningMean and runningVar must be given together (or both null), got one of them');
+  if (runningMean != null && runningVar != null) {
+    checkTensor('batchNorm', 'runningMean', runningMean);
+    checkTensor('batchNorm', 'runningVar', runningVar);
+    const C = [x.shape[1] ?? 0];
+    if (x.ndim < 2 || !sameShape(runningMean.shape, C) || !sameShape(runningVar.shape, C))
+      throw new ShapeError(
+        'batchNorm',
+        `expected an input [N, C, *] with runningMean and runningVar [C], got input ${fmtShape(x.shape)}, runningMean ${fmtShape(runningMean.shape)}, runningVar ${fmtShape(runningVar.shape)}`,
+      );
+  }
+  if (training) {
+    const running = runningMean != null ? { mean: runningMean, var: runningVar!, count: constant(0, x.storage.backend, 'int32'), momentum } : null;
+    return batchNormTraining('batchNorm', x, affine, running);
+  }
+  if (runningMean == null)
+    throw new ValueError('batchNorm', 'eval mode (training false) normalises with the running statistics: runningMean and runningVar are required, got null');
+  return batchNormEval('batchNorm', x, runningMean, runningVar!, affine);
+}
