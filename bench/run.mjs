@@ -471,7 +471,7 @@ function report(results, gemm, m, loadEnd, browser) {
     }
   }
   if (rows.length) {
-    L.push('## Targets (from the performance issue)', '');
+    L.push('## Targets (the performance issue; W6–W8: issue #12)', '');
     L.push('| target | wanted | measured | status |', '|---|---|---|---|', ...rows, '');
   }
   return L.join('\n');
