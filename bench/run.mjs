@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// wasmgrad benchmark: training throughput of W1–W5 side by side with tfjs (cpu, wasm), jax-js and
-// brain.js, and G1 (SGEMM vs the measured WASM SIMD mul+add peak). See bench/README.md.
+// wasmgrad benchmark: training throughput of W1–W8 side by side with PyTorch (one thread), tfjs
+// (cpu, wasm), jax-js and brain.js, and G1 (SGEMM vs the measured WASM SIMD mul+add peak).
+// See bench/README.md.
 //
 //   node bench/run.mjs                 full run, writes bench/RESULTS.md
 //   node bench/run.mjs --quick         few short repeats (smoke test), writes nothing
 //   node bench/run.mjs --only W1,G1    a subset
 //   node bench/run.mjs --browser       W1, W3 in Chromium vs Node, tfjs-wasm, jax-js: RESULTS-browser.md
-//   options: --peers=tfjs-cpu,tfjs-wasm,jax-js,brain.js  --api=auto|compiled|nn|ops  --rounds=N
-//            --chunk=SECONDS  --save | --no-save
+//   node bench/run.mjs --only W6,W7,W8 --layers   also forward+backward per layer type vs PyTorch
+//   options: --peers=PyTorch,tfjs-cpu,tfjs-wasm,jax-js,brain.js  --api=auto|compiled|nn|ops
+//            --rounds=N  --chunk=SECONDS  --save | --no-save
 //
 // Method: every contender trains the same model (same initial weights, same batches in the same
-// order, same batch size, plain SGD lr 0.1) after a warm-up; then R rounds, each running one timed
+// order, same batch size, same optimizer) after a warm-up; then R rounds, each running one timed
 // chunk of steps per contender in a rotating order (ours, tfjs-cpu, tfjs-wasm, jax-js, …).
 // samples/s = median over rounds; ours/peer = median over rounds of the per-round ratio.
 import { execFileSync } from 'node:child_process';
@@ -21,10 +23,13 @@ import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { WORKLOADS, cellError, fmtRate, fmtRatio, median } from './common.mjs';
+import { measureLayers, layersReport } from './layers.mjs';
 import { FORMS, gemmFootnote, loadPeak, wasmgradGemm } from './gemm.mjs';
 import { brainRunner } from './runner-brain.mjs';
 import { jaxGemm, jaxRunner } from './runner-jax.mjs';
 import { tfjsGemm, tfjsRunner } from './runner-tfjs.mjs';
+import { torchInfo, torchRunner } from './runner-torch.mjs';
+import { loadText } from './text.mjs';
 import { API_NOTES, loadWasmgrad, mnistArrays, pickApi, wasmgradRunner } from './runner-wasmgrad.mjs';
 import { describeError, timer } from './timing.mjs';
 
@@ -40,7 +45,7 @@ const opt = (name) => {
   const next = argv[i + 1];
   return next !== undefined && !next.startsWith('--') ? next : true;
 };
-const known = new Set(['browser', 'quick', 'only', 'peers', 'api', 'rounds', 'chunk', 'save', 'no-save', 'help']);
+const known = new Set(['browser', 'quick', 'only', 'peers', 'api', 'rounds', 'chunk', 'save', 'no-save', 'layers', 'help']);
 for (const a of argv) {
   if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0])) {
     console.error(`bench: unknown option ${a}`);
@@ -52,7 +57,7 @@ if (opt('help')) {
     fs
       .readFileSync(fileURLToPath(import.meta.url), 'utf8')
       .split('\n')
-      .slice(1, 10)
+      .slice(1, 12)
       .map((l) => l.replace(/^\/\/ ?/, ''))
       .join('\n'),
   );
@@ -69,14 +74,14 @@ const ONLY =
         .filter(Boolean)
     : BROWSER
       ? ['W1', 'W3']
-      : ['W1', 'W2', 'W3', 'W4', 'W5', 'G1'];
-if (BROWSER && ONLY.includes('G1')) {
-  console.error('bench: --browser runs the training workloads W1…W5, not G1');
+      : ['W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W8', 'G1'];
+if (BROWSER && ONLY.some((id) => !['W1', 'W2', 'W3', 'W4', 'W5'].includes(id))) {
+  console.error('bench: --browser runs the training workloads W1…W5, not W6…W8 or G1');
   process.exit(2);
 }
 for (const id of ONLY) {
   if (!WORKLOADS[id] && id !== 'G1') {
-    console.error(`bench: --only: unknown workload ${id} (W1…W5, G1)`);
+    console.error(`bench: --only: unknown workload ${id} (W1…W8, G1)`);
     process.exit(2);
   }
 }
@@ -92,6 +97,7 @@ const CFG = QUICK
   : { rounds: 7, chunkSec: 0.8, warmSec: 2.5, minWarmSteps: 5, minChunkSteps: 3, gemmRounds: 5, gemmChunkSec: 0.3 };
 if (opt('rounds')) CFG.rounds = CFG.gemmRounds = Math.max(1, Number(opt('rounds')) | 0);
 if (opt('chunk')) CFG.chunkSec = Number(opt('chunk'));
+const LAYERS = Boolean(opt('layers'));
 const SAVE = opt('no-save') ? false : opt('save') ? true : !QUICK && (BROWSER || !opt('only'));
 const RESULTS_FILE = BROWSER ? 'RESULTS-browser.md' : 'RESULTS.md';
 
@@ -103,17 +109,24 @@ const TFJS_CPU = { name: 'tfjs-cpu', make: (s, i, b) => tfjsRunner('cpu', s, i, 
 const TFJS_WASM = { name: 'tfjs-wasm', make: (s, i, b) => tfjsRunner('wasm', s, i, b) };
 const JAX = { name: 'jax-js', make: jaxRunner };
 const BRAIN = { name: 'brain.js', make: brainRunner };
+const TORCH = { name: 'PyTorch', make: torchRunner };
 const OURS = { name: 'wasmgrad', make: (s, i, b) => wasmgradRunner(s, i, b, { api: API }) };
 // When "ours" is the compiled step, the same step run eagerly is shown too (not a target).
 const EAGER = { name: 'wasmgrad eager', make: (s, i, b) => wasmgradRunner(s, i, b, { api: 'nn', name: 'wasmgrad eager' }) };
 const CONTENDERS = {
-  W1: [OURS, EAGER, TFJS_CPU, TFJS_WASM, JAX],
-  W2: [OURS, EAGER, TFJS_CPU, TFJS_WASM, JAX],
-  W3: [OURS, EAGER, TFJS_CPU, TFJS_WASM, JAX],
-  W4: [OURS, EAGER, TFJS_CPU, TFJS_WASM, JAX],
-  W5: [OURS, EAGER, BRAIN, TFJS_CPU, TFJS_WASM, JAX],
+  W1: [OURS, EAGER, TORCH, TFJS_CPU, TFJS_WASM, JAX],
+  W2: [OURS, EAGER, TORCH, TFJS_CPU, TFJS_WASM, JAX],
+  W3: [OURS, EAGER, TORCH, TFJS_CPU, TFJS_WASM, JAX],
+  W4: [OURS, EAGER, TORCH, TFJS_CPU, TFJS_WASM, JAX],
+  W5: [OURS, EAGER, TORCH, BRAIN, TFJS_CPU, TFJS_WASM, JAX],
+  W6: [OURS, EAGER, TORCH, TFJS_WASM, { ...TFJS_CPU, optIn: true }],
+  W7: [OURS, EAGER, TORCH],
+  W8: [OURS, EAGER, TORCH],
 };
-const PEERS = ['wasmgrad in Node', 'wasmgrad eager', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'brain.js'];
+/** Why peers are missing on W6–W8 (shown under the table). */
+const NOT_RUN =
+  'W6–W8 peers: tfjs-wasm runs W6 (it stops at its missing Conv2DBackpropFilter kernel, as on W4); tfjs-cpu runs W6 only when named in `--peers` (≈ 100 s per step here: the warm-up alone takes over half an hour); jax-js is not run on W6 for the same reason (W4: 177 samples/s), nor are tfjs and jax-js on W7/W8, where attention and the LSTM would have to be written by hand in both.';
+const PEERS = ['wasmgrad in Node', 'wasmgrad eager', 'PyTorch', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'brain.js'];
 
 /** The issue's targets (ours/peer speed ratios, and GEMM as a fraction of the measured peak). */
 const TARGETS = [
@@ -125,6 +138,12 @@ const TARGETS = [
   { w: 'W3', peer: 'jax-js', min: 3 },
   { w: 'W4', peer: 'tfjs-cpu', min: 10 },
   { w: 'W5', peer: 'brain.js', min: 20 },
+  // Issue #12: native PyTorch CPU speed (one thread) on the modern workloads.
+  { w: 'W6', peer: 'PyTorch', min: 1 },
+  { w: 'W7', peer: 'PyTorch', min: 1 },
+  { w: 'W8', peer: 'PyTorch', min: 1 },
+  // Information only (no target): how far W1–W5 are from PyTorch.
+  ...['W1', 'W2', 'W3', 'W4', 'W5'].map((w) => ({ w, peer: 'PyTorch' })),
 ];
 const GEMM_TARGET = 0.85;
 const GEMM_TARGET_N = [512, 1024];
@@ -155,6 +174,8 @@ const { measure } = timer({ cfg: CFG, settle, log });
 function measureWorkload(spec, train) {
   const defs = CONTENDERS[spec.id]
     .filter((d) => d !== EAGER || OURS_API === 'compiled')
+    .filter((d) => d !== TORCH || TORCH_INFO.ok)
+    .filter((d) => !d.optIn || PEER_FILTER?.includes(d.name))
     .filter((d) => d === OURS || !PEER_FILTER || PEER_FILTER.includes(d.name));
   return measure(spec, defs, train);
 }
@@ -329,6 +350,7 @@ function machineLines(m, loadEnd) {
     `- machine: ${m.cpu}, ${m.cores} cores (shared: load average ${m.load} at start, ${loadEnd} at end)`,
     `- Node ${m.node}, ${m.date}; wasmgrad ${m.commit}, loaded from ${process.env.WASMGRAD_DIST ? `${process.env.WASMGRAD_DIST} (WASMGRAD_DIST: a private build of the working tree, bench/dev-build.sh)` : '../dist/index.js (the repo build)'}; step: ${API_NOTES[OURS_API]}`,
     `- peers: ${m.peers}`,
+    ...(TORCH_INFO.note ? [`- PyTorch peer: ${TORCH_INFO.note}`] : []),
   ];
 }
 
@@ -347,7 +369,7 @@ function report(results, gemm, m, loadEnd, browser) {
       `- browser: Chromium ${browser.version} headless (the system's chromium driven by playwright-core), one page, not cross-origin isolated (so jax-js runs its kernels on the page's thread, as in Node); wasmgrad build in the page: **${browser.build}**, in Node: **${m.build}**. The "wasmgrad in Node" column is the same workload in the Node process just before the page's run; its (×r) = Chromium / Node of the two medians.`,
     );
   L.push(
-    `- method: same model, initial weights, batches and SGD (lr 0.1) for every contender; warm-up ≥ ${CFG.warmSec} s; then ${CFG.rounds} rounds of ≈ ${CFG.chunkSec} s chunks per contender in rotating order; samples/s = median of rounds; (×r) = ours/peer, median of the per-round ratios (> 1: wasmgrad faster; in the "wasmgrad eager" column: compiled/eager). One thread everywhere.`,
+    `- method: same model, initial weights, batches and optimizer for every contender (W1–W5: SGD lr 0.1; W6, W8: Adam lr 1e-3; W7: AdamW lr 3e-4, weight decay 0.1); warm-up ≥ ${CFG.warmSec} s; then ${CFG.rounds} rounds of ≈ ${CFG.chunkSec} s chunks per contender in rotating order; samples/s = median of rounds; (×r) = ours/peer, median of the per-round ratios (> 1: wasmgrad faster; in the "wasmgrad eager" column: compiled/eager). One thread everywhere.`,
   );
   L.push('');
   if (works.length) {
@@ -371,9 +393,10 @@ function report(results, gemm, m, loadEnd, browser) {
     L.push(
       'How each ran: ' +
         [...notes].map(([n, s]) => `**${n}**: ${s}`).join('; ') +
-        '. tfjs: `optimizer.minimize` with `tf.train.sgd` and `tf.losses.softmaxCrossEntropy`; jax-js: the whole step (valueAndGrad + SGD update) in one `jit`.',
+        '. tfjs: `optimizer.minimize` with `tf.train.sgd` and `tf.losses.softmaxCrossEntropy`; jax-js: the whole step (valueAndGrad + SGD update) in one `jit`; PyTorch: `zero_grad(set_to_none=True)`, `F.cross_entropy`, `backward`, `optimizer.step()` in a Python loop.',
       '',
     );
+    if (works.some((w) => ['W6', 'W7', 'W8'].includes(w.spec.id))) L.push(NOT_RUN, '');
     const variants = works.filter((w) => w.contenders['jax-js']?.variant).map((w) => `${w.spec.id} ${w.contenders['jax-js'].variant}`);
     if (variants.length)
       L.push(
@@ -381,7 +404,7 @@ function report(results, gemm, m, loadEnd, browser) {
         '',
       );
     L.push(
-      'Same-model check: mean cross-entropy at step 1 (initial weights, batch 0) and step 5 (after 4 updates); all must agree up to float32 rounding.',
+      'Same-model check: mean cross-entropy at step 1 (initial weights, batch 0) and step 5 (after 4 updates); all must agree up to float32 rounding. Dropout (W6) is off for these five steps in every library, since each draws its masks from its own generator; it is on for the timed steps.',
       '',
     );
     L.push(`| workload | ${[oursLabel, ...peers].join(' | ')} |`);
@@ -432,8 +455,8 @@ function report(results, gemm, m, loadEnd, browser) {
     let measured, status;
     if (o.rate === undefined) [measured, status] = [o.error ?? 'not measured', 'not measured'];
     else if (!c || c.ratio === undefined) [measured, status] = [c?.error ?? 'peer not measured', 'not measured'];
-    else [measured, status] = [fmtRatio(c.ratio), c.ratio >= t.min ? 'met' : 'missed'];
-    rows.push(`| ${t.w} vs ${t.peer} | ≥ ×${t.min} | ${measured} | ${status} |`);
+    else [measured, status] = [fmtRatio(c.ratio), t.min === undefined ? 'information' : c.ratio >= t.min ? 'met' : 'not met'];
+    rows.push(`| ${t.w} vs ${t.peer} | ${t.min === undefined ? '–' : `≥ ×${t.min}`} | ${measured} | ${status} |`);
   }
   if (gemm) {
     for (const r of gemm.rows.filter((x) => GEMM_TARGET_N.includes(x.n))) {
@@ -442,13 +465,13 @@ function report(results, gemm, m, loadEnd, browser) {
       if (ours === undefined || !gemm.peakValue) [measured, status] = [r.cs.wasmgrad?.error ?? 'not measured', 'not measured'];
       else {
         const f = ours / gemm.peakValue;
-        [measured, status] = [`${(100 * f).toFixed(0)}% (${ours.toFixed(1)} / ${gemm.peakValue.toFixed(1)})`, f >= GEMM_TARGET ? 'met' : 'missed'];
+        [measured, status] = [`${(100 * f).toFixed(0)}% (${ours.toFixed(1)} / ${gemm.peakValue.toFixed(1)})`, f >= GEMM_TARGET ? 'met' : 'not met'];
       }
       rows.push(`| G1 ${r.form.label}${r.form.id !== 'AB' ? '*' : ''} n = ${r.n} | ≥ ${GEMM_TARGET * 100}% of peak | ${measured} | ${status} |`);
     }
   }
   if (rows.length) {
-    L.push('## Targets (from the performance issue)', '');
+    L.push('## Targets (the performance issue; W6–W8: issue #12)', '');
     L.push('| target | wanted | measured | status |', '|---|---|---|---|', ...rows, '');
   }
   return L.join('\n');
@@ -481,25 +504,29 @@ log(`wasmgrad bench${QUICK ? ' --quick' : ''}: ${ONLY.join(',')} on ${m.cpu} (${
 const OURS_API = pickApi(await loadWasmgrad(), API);
 m.build = (await loadWasmgrad()).info().build;
 log(`wasmgrad step: ${API_NOTES[OURS_API]}`);
+const TORCH_INFO = BROWSER || (PEER_FILTER && !PEER_FILTER.includes('PyTorch')) ? { ok: false } : await torchInfo();
+if (TORCH_INFO.note) log(TORCH_INFO.note);
 let results = [],
   browser;
 const need = ONLY.filter((id) => WORKLOADS[id]);
 if (need.length) {
-  const train = await mnistArrays();
+  const train = { ...(await mnistArrays()), ...loadText() };
   if (BROWSER) ({ results, browser } = await measureInChromium(need, train));
   else for (const id of need) results.push(await measureWorkload(WORKLOADS[id], train));
 }
 const gemm = ONLY.includes('G1') ? await measureGemm() : undefined;
-const text = report(
-  results,
-  gemm,
-  m,
-  os
-    .loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' '),
-  browser,
-);
+const layers = LAYERS ? await measureLayers(need, { cfg: CFG, log, settle, torch: TORCH_INFO.ok, api: OURS_API }) : undefined;
+const text =
+  report(
+    results,
+    gemm,
+    m,
+    os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
+    browser,
+  ) + (layers ? layersReport(layers) : '');
 console.log('\n' + text);
 if (SAVE) {
   fs.writeFileSync(path.join(here, RESULTS_FILE), text);

@@ -1,7 +1,7 @@
 // TensorFlow.js peers: the pure-JS 'cpu' backend and the 'wasm' backend (XNNPACK, SIMD), one thread.
 // The idiomatic tfjs training step: tf.variable parameters, optimizer.minimize(() => loss) with
 // tf.train.sgd, tf.losses.softmaxCrossEntropy (mean over the batch), dense weights [in, out], NHWC.
-import { LENET, LR, oihwToHwio, transpose2d } from './common.mjs';
+import { CNN, LENET, LR, oihwToHwio, transpose2d } from './common.mjs';
 
 let tf;
 let wasmReady;
@@ -53,19 +53,48 @@ export async function tfjsInfo(backend) {
   return `tfjs ${tf.version.tfjs} wasm (SIMD ${simd ? 'on' : 'off'}, threads ${wasmReady?.getThreadsCount?.() ?? '?'}${threads ? '' : ', multithread unsupported here'})`;
 }
 
-export async function tfjsRunner(backend, spec, init, batches) {
-  await loadTfjs();
-  await use(backend);
+/** tfjs variables of a [out, in] linear layer ([in, out] in tfjs) and of an OIHW conv (HWIO in tfjs). */
+const denseVar = (weight, bias) => {
+  const [out, inF] = weight.shape;
+  return { w: tf.variable(tf.tensor2d(transpose2d(weight.data, out, inF), [inF, out])), b: tf.variable(tf.tensor1d(bias.data)) };
+};
+const convVar = (weight, bias) => {
+  const [o, i, h, w] = weight.shape;
+  return { w: tf.variable(tf.tensor4d(oihwToHwio(weight.data, weight.shape), [h, w, i, o])), b: tf.variable(tf.tensor1d(bias.data)) };
+};
+
+/**
+ * W6 in tfjs (NHWC): conv 'same' (= pad 1 for 3×3), batch norm with the batch's statistics
+ * (tf.moments: biased variance, as PyTorch normalises with in training; tfjs keeps no running
+ * statistics, so it does a little less work), ReLU, max pool, tf.dropout, NCHW flatten, linear.
+ */
+function cnnModel(init) {
+  const p = Object.fromEntries(init.named);
+  const [c1, n1, c2, n2] = ['0', '1', '3', '4'];
+  const conv = [convVar(p[`${c1}.weight`], p[`${c1}.bias`]), convVar(p[`${c2}.weight`], p[`${c2}.bias`])];
+  const norm = [n1, n2].map((n) => ({ g: tf.variable(tf.tensor1d(p[`${n}.weight`].data)), b: tf.variable(tf.tensor1d(p[`${n}.bias`].data)) }));
+  const fc = denseVar(p['9.weight'], p['9.bias']);
+  const state = { dropout: false };
+  const forward = (x) => {
+    let h = x;
+    conv.forEach((c, i) => {
+      h = tf.add(tf.conv2d(h, c.w, 1, 'same'), c.b);
+      const { mean, variance } = tf.moments(h, [0, 1, 2]);
+      h = tf.relu(tf.batchNorm(h, mean, variance, norm[i].b, norm[i].g, 1e-5));
+    });
+    h = tf.maxPool(h, 2, 2, 'valid');
+    if (state.dropout) h = tf.dropout(h, CNN.dropout);
+    return tf.add(tf.matMul(tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [x.shape[0], CNN.fcIn]), fc.w), fc.b);
+  };
+  const vars = [...conv.flatMap((c) => [c.w, c.b]), ...norm.flatMap((n) => [n.g, n.b]), fc.w, fc.b];
+  return { forward, vars, afterCheck: () => (state.dropout = true) };
+}
+
+/** W1–W5 in tfjs: dense layers (and LeNet's convs, NHWC). */
+function classicModel(spec, init) {
   const B = spec.batch;
-  const dense = init.linear.map((l) => {
-    const [out, inF] = l.weight.shape;
-    return { w: tf.variable(tf.tensor2d(transpose2d(l.weight.data, out, inF), [inF, out])), b: tf.variable(tf.tensor1d(l.bias.data)) };
-  });
-  const conv = (init.conv ?? []).map((c) => ({
-    w: tf.variable(tf.tensor4d(oihwToHwio(c.weight.data, c.weight.shape), [c.weight.shape[2], c.weight.shape[3], c.weight.shape[1], c.weight.shape[0]])),
-    b: tf.variable(tf.tensor1d(c.bias.data)),
-    pad: c.pad,
-  }));
+  const dense = init.linear.map((l) => denseVar(l.weight, l.bias));
+  const conv = (init.conv ?? []).map((c) => ({ ...convVar(c.weight, c.bias), pad: c.pad }));
   const mlp = (h) => {
     dense.forEach((d, i) => {
       h = tf.add(tf.matMul(h, d.w), d.b);
@@ -82,11 +111,20 @@ export async function tfjsRunner(backend, spec, init, batches) {
           // NHWC → NCHW before flattening, so fc1 sees the features in PyTorch's order (same weights).
           return mlp(tf.reshape(tf.transpose(h, [0, 3, 1, 2]), [B, LENET.fc[0]]));
         };
+  return { forward, vars: [...dense, ...conv].flatMap((v) => [v.w, v.b]) };
+}
+
+export async function tfjsRunner(backend, spec, init, batches) {
+  await loadTfjs();
+  await use(backend);
+  const B = spec.batch;
+  const { forward, vars, afterCheck } = spec.kind === 'cnn' ? cnnModel(init) : classicModel(spec, init);
   const data = batches.map((b) => ({
     x: spec.kind === 'mlp' ? tf.tensor2d(b.x, [B, 784]) : tf.tensor4d(b.x, [B, 28, 28, 1]),
     y: tf.tensor2d(b.onehot, [B, 10]),
   }));
-  const opt = tf.train.sgd(LR);
+  // Adam with PyTorch's ε (tfjs defaults to 1e-7).
+  const opt = spec.opt ? tf.train.adam(spec.opt.lr, 0.9, 0.999, 1e-8) : tf.train.sgd(LR);
   const step = (i, wantLoss) => {
     const { x, y } = data[i % data.length];
     const cost = opt.minimize(() => tf.losses.softmaxCrossEntropy(y, forward(x)), wantLoss);
@@ -100,11 +138,12 @@ export async function tfjsRunner(backend, spec, init, batches) {
     note: await tfjsInfo(backend),
     enter: () => use(backend),
     step,
+    afterCheck,
     sync() {},
     async dispose() {
       await use(backend);
       for (const d of data) tf.dispose([d.x, d.y]);
-      for (const v of [...dense, ...conv]) tf.dispose([v.w, v.b]);
+      tf.dispose(vars);
       opt.dispose();
     },
   };

@@ -1,6 +1,6 @@
 // wasmgrad ("ours"), imported from the repo's build (../dist/index.js) so the bench measures what
 // users get. WASMGRAD_DIST / WASMGRAD_WASM point elsewhere for development (see dev-build.sh).
-import { LENET, LR } from './common.mjs';
+import { CNN, GPT, LENET, LR, LSTM, inputShape, isModern, isText } from './common.mjs';
 
 let wg;
 /** Loads and initialises wasmgrad once; returns the module. */
@@ -33,8 +33,8 @@ export function pickApi(wg, requested = 'auto') {
 }
 
 export const API_NOTES = {
-  compiled: 'wg.nn + wg.optim.SGD in wg.compile (whole-step replay)',
-  nn: 'wg.nn + wg.optim.SGD, eager',
+  compiled: 'wg.nn + wg.optim in wg.compile (whole-step replay)',
+  nn: 'wg.nn + wg.optim, eager',
   ops: 'eager ops + manual SGD',
 };
 
@@ -96,17 +96,85 @@ function nnModel(spec, init) {
   return { params, forward: (x) => model.forward(x) };
 }
 
+/** Copies `named` ([[name, { shape, data }]]) into the module's parameters, which must have exactly those names and shapes. */
+function loadNamed(module, named) {
+  const params = new Map(module.namedParameters());
+  const missing = named.filter(([n]) => !params.has(n)).map(([n]) => n);
+  const extra = [...params.keys()].filter((n) => !named.some(([m]) => m === n));
+  if (missing.length || extra.length)
+    throw new Error(`wg.nn model: parameters ${extra.join(', ') || '-'} not in the shared init; ${missing.join(', ') || '-'} missing`);
+  wg.noGrad(() => {
+    for (const [n, src] of named) {
+      const p = params.get(n);
+      if (p.shape.join() !== src.shape.join()) throw new Error(`wg.nn model: ${n} is [${p.shape}], the shared init [${src.shape}]`);
+      p.copy_(tensorOf(src, false));
+    }
+  });
+}
+
+/** W6–W8 with wg.nn modules (names = PyTorch's, see paramSpecs): { model, forward(x) → logits [rows, classes], dropouts }. */
+function modernModel(spec, init) {
+  const { nn } = wg;
+  const { vocab } = init;
+  let model, forward;
+  if (spec.kind === 'cnn') {
+    const { c1, c2, k, pad } = CNN;
+    model = new nn.Sequential(
+      new nn.Conv2d(1, c1, k, { padding: pad }),
+      new nn.BatchNorm2d(c1),
+      new nn.ReLU(),
+      new nn.Conv2d(c1, c2, k, { padding: pad }),
+      new nn.BatchNorm2d(c2),
+      new nn.ReLU(),
+      new nn.MaxPool2d(2),
+      new nn.Dropout(CNN.dropout),
+      new nn.Flatten(),
+      new nn.Linear(CNN.fcIn, CNN.classes),
+    );
+    forward = (x) => model.forward(x);
+  } else if (spec.kind === 'gpt') {
+    const { dModel: d, heads, ff, layers } = GPT;
+    model = new nn.Module();
+    const tok = model.registerModule('tok', new nn.Embedding(vocab, d));
+    const pos = model.registerModule('pos', new nn.Embedding(spec.seq, d));
+    const blocks = model.registerModule(
+      'blocks',
+      new nn.ModuleList(
+        Array.from({ length: layers }, () => new nn.TransformerEncoderLayer(d, heads, { dimFeedforward: ff, dropout: 0, batchFirst: true, normFirst: true })),
+      ),
+    );
+    const norm = model.registerModule('norm', new nn.LayerNorm(d));
+    const head = model.registerModule('head', new nn.Linear(d, vocab));
+    const positions = wg.arange(spec.seq, { dtype: 'int32' });
+    forward = (x) => {
+      let h = tok.forward(x).add(pos.forward(positions));
+      for (const block of blocks) h = block.forward(h, { isCausal: true });
+      return head.forward(norm.forward(h)).reshape([spec.batch * spec.seq, vocab]);
+    };
+  } else {
+    model = new nn.Module();
+    const emb = model.registerModule('emb', new nn.Embedding(vocab, LSTM.embed));
+    const lstm = model.registerModule('lstm', new nn.LSTM(LSTM.embed, LSTM.hidden, { batchFirst: true }));
+    const head = model.registerModule('head', new nn.Linear(LSTM.hidden, vocab));
+    forward = (x) => head.forward(lstm.forward(emb.forward(x))[0]).reshape([spec.batch * spec.seq, vocab]);
+  }
+  loadNamed(model, init.named);
+  return { params: model.parameters(), forward, dropouts: model.modules().filter((m) => m instanceof nn.Dropout) };
+}
+
 /** The wasmgrad runner for one workload. */
 export async function wasmgradRunner(spec, init, batches, { api = 'auto', name = 'wasmgrad' } = {}) {
   await loadWasmgrad();
   const how = pickApi(wg, api);
-  const { params, forward } = how === 'ops' ? opsModel(spec, init) : nnModel(spec, init);
-  const shapeX = spec.kind === 'mlp' ? [spec.batch, 784] : [spec.batch, 1, 28, 28];
+  if (how === 'ops' && isModern(spec)) throw new Error(`${spec.id} needs wg.nn (--api ops covers W1–W5 only)`);
+  const { params, forward, dropouts = [] } = isModern(spec) ? modernModel(spec, init) : how === 'ops' ? opsModel(spec, init) : nnModel(spec, init);
+  const text = isText(spec);
+  const shapeX = inputShape(spec);
   // Persistent batch tensors made once (as every peer does), outside the timed loop.
-  const data = batches.map((b) => ({ x: wg.tensor(b.x, { shape: shapeX }), y: wg.tensor(b.y, { dtype: 'int32' }) }));
-  let train;
+  const data = batches.map((b) => ({ x: wg.tensor(b.x, { shape: shapeX, dtype: text ? 'int32' : 'float32' }), y: wg.tensor(b.y, { dtype: 'int32' }) }));
+  let rawStep;
   if (how === 'ops') {
-    train = (x, y) => {
+    rawStep = (x, y) => {
       const loss = wg.losses.crossEntropy(forward(x), y);
       loss.backward();
       wg.noGrad(() => {
@@ -118,20 +186,30 @@ export async function wasmgradRunner(spec, init, batches, { api = 'auto', name =
       return loss;
     };
   } else {
-    const opt = new wg.optim.SGD(params, { lr: LR });
-    train = (x, y) => {
+    const { name: optName = 'SGD', ...optOptions } = spec.opt ?? { lr: LR };
+    const opt = new wg.optim[optName](params, optOptions);
+    rawStep = (x, y) => {
       const loss = wg.losses.crossEntropy(forward(x), y);
       opt.zeroGrad();
       loss.backward();
       opt.step();
       return loss;
     };
-    if (how === 'compiled') train = wg.compile(train);
   }
+  // Dropout is off (eval) for the checked steps 1–5. Its mode changes the ops a step runs, so the
+  // timed steps get their own compiled function, as users compile one step per mode.
+  const build = () => (how === 'compiled' ? wg.compile(rawStep) : rawStep);
+  let train = build();
+  for (const m of dropouts) m.eval();
+  const afterCheck = () => {
+    if (!dropouts.length) return;
+    for (const m of dropouts) m.train();
+    train = build();
+  };
   const step = (i, wantLoss) => {
     const { x, y } = data[i % data.length];
     const loss = train(x, y);
     return wantLoss ? loss.item() : undefined;
   };
-  return { name, note: API_NOTES[how], api: how, step, sync() {} };
+  return { name, note: API_NOTES[how], api: how, step, afterCheck, sync() {} };
 }

@@ -13,12 +13,18 @@ export function describeError(e, who) {
   return `failed: ${cellError(e)}`;
 }
 
-/** Returns { measure(spec, contenders) } for one host; contenders = [{ name, make(spec, init, batches) }], ours first. */
+/** Returns { measure(spec, contenders, train), measureWith(spec, contenders, init, batches) } for one host; contenders = [{ name, make(spec, init, batches) }], ours first. */
 export function timer({ cfg, settle, log }) {
   /** Runs `steps` training steps of a contender and returns the elapsed ms (clock stopped after sync). */
   async function chunk(c, steps) {
     await c.runner.enter?.();
     await settle();
+    if (c.runner.chunk) {
+      // A peer in another process (PyTorch) times its own steps: the message passing is not billed.
+      const ms = await c.runner.chunk(c.next, steps);
+      c.next += steps;
+      return ms;
+    }
     const step = c.runner.step;
     const t0 = now();
     for (let k = 0; k < steps; k++) {
@@ -65,6 +71,8 @@ export function timer({ cfg, settle, log }) {
         if (k === 4) c.loss5 = v;
       }
       c.next = 5;
+      // Dropout is off for the five checked steps (masks come from each library's own generator).
+      await c.runner.afterCheck?.();
       if (c.runner.variants) await pickVariant(c);
       // Warm-up in synced chunks (≥ 3, ≥ warmSec in all): wasm code tiers up from Liftoff to
       // TurboFan only on later calls, and jax-js compiles its kernels lazily at the first sync.
@@ -95,11 +103,14 @@ export function timer({ cfg, settle, log }) {
     }
   }
 
-  /** Measures one workload on the MNIST arrays `train` ({ x, y }); the result holds no runner (it can be posted). */
-  async function measure(spec, defs, train) {
+  /** Measures one workload on `train` (MNIST { x, y }, and the text's { text, vocab } for W7/W8); the result holds no runner (it can be posted). */
+  function measure(spec, defs, train) {
+    return measureWith(spec, defs, initParams(spec, train), makeBatches(spec, train));
+  }
+
+  /** As measure, with the initial weights and batches given (undefined for runners that bring their own). */
+  async function measureWith(spec, defs, init, batches) {
     log(`\n[${spec.id}] ${spec.title}`);
-    const init = initParams(spec);
-    const batches = makeBatches(train, spec.batch);
     const cs = defs.map((d) => ({ name: d.name, make: d.make, samples: [], perRound: [] }));
     for (const c of cs) await prepare(c, spec, init, batches);
     for (let r = 0; r < cfg.rounds; r++) {
@@ -149,5 +160,5 @@ export function timer({ cfg, settle, log }) {
     return result;
   }
 
-  return { measure };
+  return { measure, measureWith };
 }
