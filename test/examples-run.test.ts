@@ -47,15 +47,18 @@ test('examples/mnist-lenet.mjs trains LeNet-5 to at least 97% test accuracy in a
 });
 
 test(
-  'examples/char-gpt.mjs: a two-layer causal transformer learns its paragraph (loss far below the uniform guess), in fast replay',
+  'examples/char-gpt.mjs: a two-layer causal transformer learns its paragraph and lowers the held-out loss (groups, warmup + cosine, clipping), in fast replay',
   { timeout: 180_000 },
   () => {
     const out = run('examples/char-gpt.mjs');
     const [uniform] = read(out, /uniform guess: ([\d.]+) nats/);
     const [first, last] = read(out, /loss: ([\d.]+) at step 1, ([\d.]+) over the last 20 of 400 steps/);
     expect(first).toBeGreaterThan(0.8 * uniform);
-    expect(last).toBeLessThan(1);
+    expect(last).toBeLessThan(1.5);
+    const [valBefore, valAfter] = read(out, /validation loss on the held-out tenth: ([\d.]+) before training, ([\d.]+) after/);
+    expect(valBefore).toBeGreaterThan(0.9 * uniform);
+    expect(valAfter).toBeLessThan(3.1);
     expect(out).toMatch(/fast replay\)/);
-    expect(out).toMatch(/sample: "Alice was beginning to get very [^\n]{40,}"/);
+    expect(out).toMatch(/sample \(temperature 0\.8, top-5\): "Alice was beginning to get very [^\n]{40,}"/);
   },
 );
