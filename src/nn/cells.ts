@@ -9,19 +9,16 @@ import * as F from '../api/functional.js';
 import { constant } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
-import { uniformParameter } from './init.js';
 import { checkInt } from './layers.js';
 import { Module, type Forward } from './module.js';
-import { gruRecurrence, lstmRecurrence, rnnRecurrence, type CellWeights } from './recurrent.js';
+import { gruRecurrence, lstmRecurrence, registerCellWeights, rnnRecurrence, type CellWeights } from './recurrent.js';
 
 abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly bias: boolean;
-  readonly weightIh: Tensor;
-  readonly weightHh: Tensor;
-  readonly biasIh: Tensor | null;
-  readonly biasHh: Tensor | null;
+  /** weight_ih [G·H, in], weight_hh [G·H, H], bias_ih, bias_hh [G·H]. */
+  protected readonly weights: CellWeights;
 
   protected constructor(
     protected readonly fn: string,
@@ -36,16 +33,20 @@ abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
     this.hiddenSize = checkInt(kind, 'hiddenSize', hiddenSize, 1);
     checkBool(fn, 'bias', bias);
     this.bias = bias;
-    const bound = 1 / Math.sqrt(hiddenSize);
-    const param = (name: string, shape: number[]) => this.registerParameter(name, uniformParameter(fn, shape, bound));
-    this.weightIh = param('weight_ih', [gates * hiddenSize, inputSize]);
-    this.weightHh = param('weight_hh', [gates * hiddenSize, hiddenSize]);
-    this.biasIh = bias ? param('bias_ih', [gates * hiddenSize]) : null;
-    this.biasHh = bias ? param('bias_hh', [gates * hiddenSize]) : null;
+    this.weights = registerCellWeights(this, fn, gates, inputSize, hiddenSize, bias);
   }
 
-  protected get weights(): CellWeights {
-    return { wIh: this.weightIh, wHh: this.weightHh, bIh: this.biasIh, bHh: this.biasHh };
+  get weightIh(): Tensor {
+    return this.weights.wIh;
+  }
+  get weightHh(): Tensor {
+    return this.weights.wHh;
+  }
+  get biasIh(): Tensor | null {
+    return this.weights.bIh;
+  }
+  get biasHh(): Tensor | null {
+    return this.weights.bHh;
   }
 
   /**

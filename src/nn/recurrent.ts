@@ -20,7 +20,7 @@ import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { uniformParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
-import { Module, type Forward } from './module.js';
+import { Module, type AnyModule, type Forward } from './module.js';
 
 export interface RecurrentOptions {
   /** Stacked layers (default 1); layer k ≥ 1 takes the previous layer's output, H·numDirections wide. */
@@ -81,6 +81,18 @@ export function lstmRecurrence(input: Tensor, h0: Tensor, c0: Tensor, w: CellWei
   return apply(op('lstmSequence'), [xp, w.wHh, h0, c0], { reverse });
 }
 
+/**
+ * Registers one layer and direction's weight_ih, weight_hh, bias_ih, bias_hh (+ suffix) on m, in
+ * PyTorch's order, each from U(−1/√H, 1/√H) as PyTorch's reset_parameters (drawn in that order).
+ */
+export function registerCellWeights(m: AnyModule, fn: string, gates: number, inSize: number, H: number, bias: boolean, suffix = ''): CellWeights {
+  const bound = 1 / Math.sqrt(H);
+  const param = (name: string, shape: number[]) => m.registerParameter(name + suffix, uniformParameter(fn, shape, bound));
+  const wIh = param('weight_ih', [gates * H, inSize]);
+  const wHh = param('weight_hh', [gates * H, H]);
+  return { wIh, wHh, bIh: bias ? param('bias_ih', [gates * H]) : null, bHh: bias ? param('bias_hh', [gates * H]) : null };
+}
+
 const OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
@@ -123,19 +135,10 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     this.batchFirst = batchFirst;
     this.dropout = dropout;
     this.bidirectional = bidirectional;
-    // PyTorch's reset_parameters: every parameter from U(−1/√H, 1/√H), drawn in registration order.
-    const bound = 1 / Math.sqrt(hiddenSize);
-    const H = hiddenSize;
     for (let layer = 0; layer < this.numLayers; layer++)
       for (let dir = 0; dir < this.numDirections; dir++) {
-        const sfx = `_l${layer}${dir === 1 ? '_reverse' : ''}`;
-        const inSize = layer === 0 ? inputSize : H * this.numDirections;
-        const param = (name: string, shape: number[]) => this.registerParameter(name + sfx, uniformParameter(fn, shape, bound));
-        const wIh = param('weight_ih', [gates * H, inSize]);
-        const wHh = param('weight_hh', [gates * H, H]);
-        const bIh = bias ? param('bias_ih', [gates * H]) : null;
-        const bHh = bias ? param('bias_hh', [gates * H]) : null;
-        this.cells.push({ wIh, wHh, bIh, bHh });
+        const inSize = layer === 0 ? inputSize : hiddenSize * this.numDirections;
+        this.cells.push(registerCellWeights(this, fn, gates, inSize, hiddenSize, bias, `_l${layer}${dir === 1 ? '_reverse' : ''}`));
       }
   }
 
