@@ -39,7 +39,15 @@ for (const [build, id, execArgv] of [
 // built-package, example and real-browser runs and the long training runs, and without the reference-vs-finite-
 // differences half of ops.test.ts (~40 s of float64 differencing; for one op:
 // `npx vitest run --project simd test/ops.test.ts -t "op <name> "`).
-const SLOW = ['test/examples-run.test.ts', 'test/examples-run-lstm.test.ts', 'test/mainjob.test.ts', 'test/package.test.ts', 'test/convergence.test.ts', 'test/fuzz.test.ts', 'test/browser/**'];
+const SLOW = [
+  'test/examples-run.test.ts',
+  'test/examples-run-lstm.test.ts',
+  'test/mainjob.test.ts',
+  'test/package.test.ts',
+  'test/convergence.test.ts',
+  'test/fuzz.test.ts',
+  'test/browser/**',
+];
 const quick = { test: { ...shared, name: 'quick', include: ['test/**/*.test.ts'], exclude: SLOW, env: { ...env('simd', 'simd'), WASMGRAD_WASM_ONLY: '1' } } };
 
 export default defineConfig(({ mode }) => ({ test: { projects: mode === 'quick' ? [quick] : projects } }));
