@@ -12,3 +12,6 @@ export { terminalBar } from './progress.js';
 
 /** A local path (relative to the working directory) as a file: URL. */
 export const fileUrl = (path: string): URL => pathToFileURL(path);
+// The worker pool of wg.init({ threads }) (src/engine/backend/pool.ts).
+export { Worker } from 'node:worker_threads';
+export { availableParallelism } from 'node:os';
