@@ -25,12 +25,12 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-test('2 threads: matmul, linear (forward and backward) and MLP training bit-identical to 1 thread, and run to run', async () => {
+test('2 threads: matmul, linear, conv2d, attention (forward and backward) and MLP training bit-identical to 1 thread, and run to run', async () => {
   const [one, two, twoAgain] = await Promise.all([run(1, 'simd'), run(2, 'simd'), run(2, 'simd')]);
   expect([one.threads, two.threads, one.jobs]).toEqual([1, 2, 0]);
   // The large products and the MLP's GEMMs really were split (several jobs per product and step).
   expect(two.jobs).toBeGreaterThan(50);
-  expect(Object.keys(one.out)).toHaveLength(42);
+  expect(Object.keys(one.out)).toHaveLength(44);
   expect(two.out).toEqual(one.out);
   expect(twoAgain.out).toEqual(two.out);
   expect(twoAgain.jobs).toBe(two.jobs);

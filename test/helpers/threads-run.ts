@@ -2,7 +2,8 @@
  * One process of test/threads.test.ts: `node --import tsx threads-run.ts <threads> <build>` inits
  * wasmgrad with that many threads and prints, as one JSON line, wg.info().threads and a digest of
  * the raw float32 bits of every result: matmul (all transpose forms) and linear (with relu)
- * forward and backward on odd and large shapes, and a small MLP trained eagerly and compiled.
+ * forward and backward on odd and large shapes, a convolution and causal attention, and a small
+ * MLP trained eagerly and compiled.
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
@@ -61,6 +62,22 @@ for (const [m, k, n] of SHAPES) {
     .sum()
     .backward();
   out[`linear ${m}x${k}x${n}`] = [y, x.grad!, w.grad!, bias.grad!].map(digest).join();
+}
+
+// The other kernels built on gemm, forward and backward: at these sizes the convolution takes its
+// direct path and attention's block products stay below the split threshold, so they run inline
+// (checked: no job posted); they are here to show that a pool leaves them as they were.
+{
+  const x = param([4, 16, 32, 32]),
+    w = param([32, 16, 3, 3]),
+    b = param([32]);
+  const y = wg.conv2d(x, w, b, { padding: 1 });
+  y.mul(param(y.shape)).sum().backward();
+  out['conv2d'] = [y, x.grad!, w.grad!, b.grad!].map(digest).join();
+  const [q, k, v] = [param([2, 4, 256, 64]), param([2, 4, 256, 64]), param([2, 4, 256, 64])];
+  const o = wg.scaledDotProductAttention(q, k, v, { isCausal: true });
+  o.mul(param(o.shape)).sum().backward();
+  out['attention'] = [o, q.grad!, k.grad!, v.grad!].map(digest).join();
 }
 
 /** An MLP 64-256-10 (batch 128: its GEMMs are above the split threshold) trained for 5 steps. */
