@@ -65,9 +65,12 @@ export function poolPost(kind: i32): void {
 
 /**
  * Main instance: returns once every worker has finished its part of the job posted last. It polls
- * (the panels are balanced, so it polls for about one panel's imbalance): a version sleeping in
- * memory.atomic.wait32 between polls hung now and then in Node 20 with DONE already complete
- * (docs/internals.md, "Threads"); sleeping here is left to a later version that understands why.
+ * (the panels are balanced, so it polls for about one panel's imbalance). A version sleeping in
+ * memory.atomic.wait32 between polls hung now and then in Node 20 (V8 11.3) with DONE complete:
+ * only in Liftoff code (--liftoff-only hangs, --no-liftoff never did), and not when the loop
+ * re-read everything from globals after the wait, as if a local held across the wait were lost.
+ * Since the caller's locals (inlined into the GEMM kernels) would be held across it too, this
+ * waits without a call until that is understood (docs/internals.md, "Threads").
  */
 export function poolJoin(): void {
   const done = ctrl + (DONE << 2), want = threads - 1;
@@ -81,12 +84,15 @@ export function poolStop(): void {
   threads = 1;
 }
 
-/** Worker: waits until a job newer than `seen` is posted; returns its SEQ. */
+/**
+ * Worker: returns SEQ once it differs from `seen` (a job was posted) or after one sleep in
+ * Atomics.wait, which may also end spuriously: the caller calls again while it returns `seen`.
+ * Nothing is kept in a local across the wait (see poolJoin).
+ */
 export function poolWait(seen: i32): i32 {
-  const seq = ctrl + (SEQ << 2);
-  for (let s = 0; s < SPIN; s++) if (atomic.load<i32>(seq) != seen) return atomic.load<i32>(seq);
-  while (atomic.load<i32>(seq) == seen) atomic.wait<i32>(seq, seen);
-  return atomic.load<i32>(seq);
+  for (let s = 0; s < SPIN; s++) if (atomic.load<i32>(ctrl + (SEQ << 2)) != seen) return atomic.load<i32>(ctrl + (SEQ << 2));
+  atomic.wait<i32>(ctrl + (SEQ << 2), seen);
+  return atomic.load<i32>(ctrl + (SEQ << 2));
 }
 
 /** Worker: the kind of the job posted. */

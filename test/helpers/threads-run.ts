@@ -16,7 +16,7 @@ await wg.init({ threads, build });
 let state = 12345;
 /** Values in [-1, 1) from a 32-bit LCG. */
 const values = (n: number) => Float32Array.from({ length: n }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 31 - 1);
-const param = (shape: number[]) => wg.tensor(values(shape.reduce((a, b) => a * b, 1)), { shape, requiresGrad: true });
+const param = (shape: readonly number[]) => wg.tensor(values(shape.reduce((a, b) => a * b, 1)), { shape, requiresGrad: true });
 
 /** FNV-1a over the float32 bits: equal digests ⇔ (with overwhelming odds) equal bits. */
 const digest = (t: wg.Tensor) => {

@@ -76,7 +76,7 @@ interface WorkerData {
  * tier once that has compiled (it never swaps code inside a running call).
  */
 export const WORKER_SOURCE = `
-const { parentPort, workerData: d } = require('node:worker_threads');
+const { parentPort, workerData: d } = require('worker_threads');
 let ex;
 try {
   ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory, abort() { throw new WebAssembly.RuntimeError('wasmgrad worker: abort'); } } }).exports;
@@ -88,7 +88,9 @@ if (ex) {
   parentPort.postMessage({ ready: true });
   parentPort.close();
   for (let seen = 0; ; ) {
-    seen = ex.poolWait(seen);
+    let seq = ex.poolWait(seen);
+    while (seq === seen) seq = ex.poolWait(seen); // a spurious wake-up
+    seen = seq;
     try {
       if (!ex.poolWork(d.part, d.scratch)) break;
     } catch (e) {
@@ -132,12 +134,12 @@ export class Pool {
    * fails or is silent for poolHooks.timeoutMs.
    */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: PoolExports, ctrl: number, scratch: number[]): Promise<Pool> {
-    const { Worker } = await nodeHost('init', 'threads');
+    const { startWorker } = await nodeHost('init', 'threads');
     ex.poolSetup(ctrl, scratch.length + 1);
     const workers: NodeWorker[] = [];
     const answers = scratch.map((s, i) => {
       const data: WorkerData = { module, memory, ctrl, part: i + 1, scratch: s };
-      const w = new Worker(poolHooks.workerSource, { eval: true, workerData: data }) as NodeWorker;
+      const w = startWorker(poolHooks.workerSource, data) as unknown as NodeWorker;
       workers.push(w);
       const answer = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
