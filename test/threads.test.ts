@@ -84,6 +84,11 @@ test('a worker that fails to start, or does not answer: one thread and a notice 
   expect(silent.build).toBe('simd');
 });
 
+test('a worker whose part traps: the op raises a BackendError instead of hanging or returning a half-computed product', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/threads-fail.ts'], { timeout: 30_000 });
+  expect(JSON.parse(stdout)).toEqual({ threads: 2, message: 'BackendError: wasmgrad.matmul: WebAssembly abort: wasmgrad: a worker thread failed' });
+});
+
 test('threads: clear errors for bad values and for combinations that cannot thread', async () => {
   await expect(threadCount(0)).rejects.toThrow(/^wasmgrad\.init: threads must be an integer from 1 to 64 or 'auto', got 0$/);
   await expect(threadCount(2.5)).rejects.toThrow(/got 2\.5/);
