@@ -10,7 +10,7 @@
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import esbuild from 'rollup-plugin-esbuild';
 
-const WASM_FILES = ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm'];
+const WASM_FILES = ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm', 'wasmgrad-threads.wasm', 'wasmgrad-relaxed-threads.wasm'];
 const isModule = (id, path) => id.replace(/\\/g, '/').endsWith(path);
 
 // The packaged build's location: each file a literal new URL('./wasmgrad….wasm', import.meta.url)
@@ -25,6 +25,9 @@ const wasmBeside = {
       "  build === 'relaxed' ? new URL('./wasmgrad-relaxed.wasm', import.meta.url)",
       "  : build === 'scalar' ? new URL('./wasmgrad-scalar.wasm', import.meta.url)",
       "  : new URL('./wasmgrad.wasm', import.meta.url);",
+      'export const threadsWasmUrl = (build) =>',
+      "  build === 'relaxed' ? new URL('./wasmgrad-relaxed-threads.wasm', import.meta.url)",
+      "  : new URL('./wasmgrad-threads.wasm', import.meta.url);",
     ].join('\n');
   },
   writeBundle() {
@@ -34,7 +37,8 @@ const wasmBeside = {
 };
 
 // wasmgrad/inline: the bytes instead of a URL. The relaxed build is left out (it would add ~200 KB
-// of base64 for a few percent of speed); where relaxed SIMD is detected, the SIMD build runs.
+// of base64 for a few percent of speed); where relaxed SIMD is detected, the SIMD build runs. So
+// are the threads builds: wg.init({ threads }) from wasmgrad/inline runs on one thread, with a notice.
 const wasmInline = {
   name: 'wasm-inline',
   load(id) {
@@ -45,6 +49,7 @@ const wasmInline = {
       `const SCALAR = ${b64('wasmgrad-scalar.wasm')};`,
       'const bytes = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));',
       "export const defaultWasmUrl = (build) => bytes(build === 'scalar' ? SCALAR : SIMD);",
+      'export const threadsWasmUrl = () => null;',
     ].join('\n');
   },
 };

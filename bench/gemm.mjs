@@ -81,3 +81,91 @@ export function gemmFootnote(wg) {
       : 'wasmgrad: `a.matmul(b.transpose())` / `a.transpose().matmul(b)` (this build has no transpose flags): a strided transpose copy, then the GEMM, copy time included';
   return `\\* ${ours}. GFLOP/s counts 2n³ per product. Peers: tfjs-wasm \`tf.matMul(a, b, transposeA, transposeB)\`; jax-js \`jit(matmul)\` with \`.transpose()\` fused, plus a \`dataSync()\` of the result.`;
 }
+
+// ---- the --threads axis of G1 (issue 15) ------------------------------------------------------
+// `node bench/gemm.mjs --threads 1,2 [--n 256,512,1024] [--rounds 7]`: A·B at each thread count.
+// wg.init fixes the thread count for a process, so each count runs in its own child process
+// (wasmgrad from ../dist, or WASMGRAD_DIST), all alive at once; the parent asks them in turn, the
+// order alternating per round, for a chunk of products of ~0.3 s and reports the median rate per
+// count. Wall-clock time (not CPU time, which counts every thread's work) is what threads shorten.
+
+const CHUNK_MS = 300;
+
+async function threadsChild(threads) {
+  const url = process.env.WASMGRAD_DIST ? new URL(process.env.WASMGRAD_DIST, `file://${process.cwd()}/`) : new URL('../dist/index.js', import.meta.url);
+  const wg = await import(url.href);
+  await wg.init({ threads });
+  const gemms = new Map();
+  process.on('message', ({ n, calls }) => {
+    if (!gemms.has(n)) {
+      const g = wasmgradGemm(wg, n, 'AB');
+      for (let k = 0; k < 5; k++) g.run(); // tier-up
+      const t0 = performance.now();
+      g.run();
+      gemms.set(n, { g, calls: Math.max(2, Math.round(CHUNK_MS / (performance.now() - t0))) });
+    }
+    const e = gemms.get(n);
+    const t0 = performance.now();
+    for (let k = 0; k < (calls ?? e.calls); k++) e.g.run();
+    process.send({ ms: performance.now() - t0, calls: calls ?? e.calls });
+  });
+  process.send({ ready: true, threads: wg.info().threads, build: wg.info().build });
+}
+
+async function threadsAxis(args) {
+  const list = (name, dflt) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1].split(',').map((s) => (s === 'auto' ? s : Number(s))) : dflt;
+  };
+  const counts = list('threads', [1, 2]);
+  const sizes = list('n', [256, 512, 1024]);
+  const rounds = list('rounds', [7])[0];
+  const { fork } = await import('node:child_process');
+  const os = await import('node:os');
+  const kids = await Promise.all(
+    counts.map(
+      (t) =>
+        new Promise((resolve, reject) => {
+          const child = fork(fileURLToPath(import.meta.url), ['--child', String(t)], { execArgv: process.execArgv });
+          child.once('message', (m) => resolve({ t, child, info: m }));
+          child.once('error', reject);
+        }),
+    ),
+  );
+  const ask = (kid, n) => new Promise((resolve) => (kid.child.once('message', resolve), kid.child.send({ n })));
+  console.log(
+    `G1 A·B, threads axis: ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} before`,
+  );
+  for (const k of kids) console.log(`  threads ${k.t}: wasmgrad runs ${k.info.threads} thread(s), build ${k.info.build}`);
+  const rates = new Map(); // `${n} ${t}` → GFLOP/s per chunk
+  for (let r = 0; r < rounds; r++)
+    for (const n of sizes)
+      for (const kid of r % 2 ? [...kids].reverse() : kids) {
+        const { ms, calls } = await ask(kid, n);
+        const key = `${n} ${kid.t}`;
+        rates.set(key, [...(rates.get(key) ?? []), (2 * n ** 3 * calls) / ms / 1e6]);
+      }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  console.log(`\n| n | ${counts.map((t) => `${t} thread(s) GFLOP/s`).join(' | ')} | speedup (${counts.at(-1)} vs ${counts[0]}) |`);
+  console.log(`|---|${counts.map(() => '---|').join('')}---|`);
+  for (const n of sizes) {
+    const med = counts.map((t) => median(rates.get(`${n} ${t}`)));
+    console.log(`| ${n} | ${med.map((x) => x.toFixed(1)).join(' | ')} | ${(med.at(-1) / med[0]).toFixed(2)}× |`);
+  }
+  console.log(
+    `\n(${rounds} rounds, medians; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} after)`,
+  );
+  for (const k of kids) k.child.kill();
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--child') await threadsChild(args[1] === 'auto' ? 'auto' : Number(args[1]));
+  else await threadsAxis(args);
+}

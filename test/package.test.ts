@@ -32,7 +32,7 @@ test('package.json declares ESM, CJS and types (.d.ts for import, .d.cts for req
   }
   expect(pkg.exports['./node'].browser.import.default).toBe('./dist/node-browser.js');
   for (const f of [...targets(pkg.exports), pkg.main, pkg.module, pkg.types, pkg.unpkg]) expect(existsSync(new URL(f, root)), f).toBe(true);
-  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm']) {
+  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm', 'wasmgrad-threads.wasm', 'wasmgrad-relaxed-threads.wasm']) {
     expect(existsSync(new URL(`dist/${f}`, root)), f).toBe(true);
     expect(pkg.exports[`./${f}`], `exports['./${f}']`).toBe(`./dist/${f}`); // for bundlers that copy assets by subpath
   }
@@ -81,7 +81,7 @@ const KB = 1024;
 const gzipKB = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length / KB;
 
 test('sizes (issue 14 item 6): each .wasm ≤ 100 KB gzipped', () => {
-  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm']) {
+  for (const f of ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm', 'wasmgrad-threads.wasm', 'wasmgrad-relaxed-threads.wasm']) {
     const kb = gzipKB(readFileSync(new URL(`dist/${f}`, root)));
     console.log(`size: dist/${f} ${kb.toFixed(1)} KB gzipped`);
     expect(kb, f).toBeLessThanOrEqual(100);

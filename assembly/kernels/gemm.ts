@@ -26,6 +26,8 @@ import { arenaAlloc } from '../arena';
 import { madd } from '../simd';
 import { GIN, GOUT, IN, OUT, overwrites, param, ptr } from '../record';
 import { columnSums } from './reduce';
+import { jobWord, KIND_GEMM, poolJoin, poolPost, poolThreads } from '../pool';
+import { ALIGN_WORDS } from '../generated/contract';
 // Blocking and path cut-offs, declared in src/ops/contract.ts (GEMM), which also sizes the scratch
 // (gemmScratchWords): UNPACKED_M rows of op(A) at most are read unpacked (B not transposed); A·Bᵀ
 // with both operands along k takes dot products from depth DOT_K on, or up to DOT_M rows; a packed
@@ -43,15 +45,18 @@ export function gemmScratch(nMax: i32): usize {
 
 // ---- epilogues: what happens to an element of C once its sum is complete ---------------------
 // Classes of @inline methods passed as a type argument (docs/internals.md, generic kernels):
-// f on one float, v on four lanes.
+// f on one float, v on four lanes; id names the class in a pool job.
+const EPI_IDENTITY = 0, EPI_RELU = 1;
 
 class Identity {
+  @inline id(): i32 { return EPI_IDENTITY; }
   @inline f(x: f32): f32 { return x; }
   @inline v(x: v128): v128 { return x; }
 }
 
 /** x < 0 ? 0 : x, as the relu op: NaN stays NaN (pmax(x, 0) is that, in one maxps). */
 class Relu {
+  @inline id(): i32 { return EPI_RELU; }
   @inline f(x: f32): f32 { return x < 0 ? 0 : x; }
   @inline v(x: v128): v128 { return f32x4.pmax(x, f32x4.splat(0)); }
 }
@@ -352,6 +357,13 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
       for (let j = 0; j < n; j++) finish<E>(c + (<usize>(i * ldc + j) << 2), 0, accumulate, true, bias ? bias + (<usize>j << 2) : 0);
     return;
   }
+  if (ASC_FEATURE_THREADS) {
+    const path = gemmPath(m, k, transA, transB);
+    if (!gemmSplit<E>(path, m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, ws, bias)) gemmOn<E>(path, m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, ws, bias);
+    return;
+  }
+  // The single-thread builds dispatch directly (the same choice as gemmPath + gemmOn, written out
+  // so that their code stays exactly what it was before the threads builds existed).
   if (ASC_FEATURE_SIMD) {
     if (!transA && transB && (k >= DOT_K || m <= DOT_M)) gemmDot<E>(m, n, k, a, lda, b, ldb, c, ldc, accumulate, ws, bias);
     else {
@@ -361,6 +373,110 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
   } else {
     gemmScalar<E>(m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, bias);
   }
+}
+
+// The path of a product, as flags: dot products (A·Bᵀ, both along k), else the blocked GEMM packing
+// op(A) and/or op(B). Decided once on the whole product, so that every panel of a split (gemmSplit)
+// takes the path, hence the float operations, of the single-thread call.
+const PATH_DOT = 1, PATH_PACK_A = 2, PATH_PACK_B = 4;
+
+@inline function gemmPath(m: i32, k: i32, transA: bool, transB: bool): i32 {
+  if (!transA && transB && (k >= DOT_K || m <= DOT_M)) return PATH_DOT;
+  const small = m <= UNPACKED_M;
+  return (small ? 0 : PATH_PACK_A) | (transB || !small ? PATH_PACK_B : 0);
+}
+
+/** gemmWith's sums on `path` (op(A) element strides ars, aks; op(B)ᵀ brs, bks). */
+@inline function gemmOn<E>(
+  path: i32, m: i32, n: i32, k: i32, a: usize, ars: i32, aks: i32, b: usize, brs: i32, bks: i32,
+  c: usize, ldc: i32, accumulate: bool, ws: usize, bias: usize,
+): void {
+  if (ASC_FEATURE_SIMD) {
+    // Dot products only for A·Bᵀ, where ars is lda and brs is ldb.
+    if (path & PATH_DOT) gemmDot<E>(m, n, k, a, ars, b, brs, c, ldc, accumulate, ws, bias);
+    else gemmBlocked<E>(m, n, k, a, ars, aks, b, bks, c, ldc, accumulate, ws, bias, brs, (path & PATH_PACK_A) != 0, (path & PATH_PACK_B) != 0);
+  } else {
+    gemmScalar<E>(m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, bias);
+  }
+}
+
+// ---- the split across the worker pool (threads builds) ---------------------------------------
+// C is cut into panels of whole rows (when it has more rows than columns) or whole columns, one
+// per thread, each computed by gemmOn on the same path as the whole: an element of C gets exactly
+// the float operations, in the same order, as in the single-thread call (the reduction over k is
+// never split), so results are bit-identical whatever the thread count. Panels are multiples of
+// the micro-tile (MR rows, NR columns), so only the last one has ragged edges the whole had too.
+
+/**
+ * Multiply-adds from which a product is split: the workers wake within tens of microseconds
+ * (futex) when idle, a 64×128×128 product takes ~100 µs on one thread.
+ */
+const SPLIT_MACS: u64 = 1 << 20;
+
+// Job words (pool.ts jobWord) of a GEMM.
+const J_PATH = 0, J_EPI = 1, J_M = 2, J_N = 3, J_K = 4, J_A = 5, J_ARS = 6, J_AKS = 7, J_B = 8, J_BRS = 9, J_BKS = 10;
+const J_C = 11, J_LDC = 12, J_ACC = 13, J_BIAS = 14, J_ROWS = 15, J_CHUNK = 16;
+
+@inline function jobSet(w: i32, v: i32): void {
+  store<i32>(jobWord(w), v);
+}
+
+@inline function jobGet(w: i32): i32 {
+  return load<i32>(jobWord(w));
+}
+
+/** Runs the product across the pool and returns true, or false (nothing done) when it stays inline. */
+@inline function gemmSplit<E>(
+  path: i32, m: i32, n: i32, k: i32, a: usize, ars: i32, aks: i32, b: usize, brs: i32, bks: i32,
+  c: usize, ldc: i32, accumulate: bool, ws: usize, bias: usize,
+): bool {
+  const t = poolThreads();
+  if (t <= 1 || <u64>m * <u64>n * <u64>k < SPLIT_MACS) return false;
+  const rows = m > n, dim = rows ? m : n, align = rows ? MR : NR;
+  const chunk = (dim + t * align - 1) / (t * align) * align; // ⌈dim / t⌉ rounded up to whole tiles
+  if (chunk >= dim) return false;
+  jobSet(J_PATH, path); jobSet(J_EPI, changetype<E>(0).id());
+  jobSet(J_M, m); jobSet(J_N, n); jobSet(J_K, k);
+  jobSet(J_A, <i32>a); jobSet(J_ARS, ars); jobSet(J_AKS, aks);
+  jobSet(J_B, <i32>b); jobSet(J_BRS, brs); jobSet(J_BKS, bks);
+  jobSet(J_C, <i32>c); jobSet(J_LDC, ldc); jobSet(J_ACC, accumulate ? 1 : 0); jobSet(J_BIAS, <i32>bias);
+  jobSet(J_ROWS, rows ? 1 : 0); jobSet(J_CHUNK, chunk);
+  poolPost(KIND_GEMM);
+  gemmPanel<E>(0, ws);
+  poolJoin();
+  return true;
+}
+
+/** Panel `part` of the GEMM job posted (rows or columns [part·chunk, (part + 1)·chunk) of C), with scratch ws. */
+function gemmPanel<E>(part: i32, ws: usize): void {
+  const rows = jobGet(J_ROWS) != 0, chunk = jobGet(J_CHUNK);
+  let m = jobGet(J_M), n = jobGet(J_N);
+  const from = part * chunk, to = min(rows ? m : n, from + chunk);
+  if (from >= to) return;
+  let a = <usize>jobGet(J_A), b = <usize>jobGet(J_B), c = <usize>jobGet(J_C), bias = <usize>jobGet(J_BIAS);
+  const ars = jobGet(J_ARS), brs = jobGet(J_BRS), ldc = jobGet(J_LDC);
+  if (rows) {
+    a += <usize>from * ars << 2;
+    c += <usize>from * ldc << 2;
+    m = to - from;
+  } else {
+    b += <usize>from * brs << 2;
+    c += <usize>from << 2;
+    if (bias) bias += <usize>from << 2;
+    n = to - from;
+  }
+  gemmOn<E>(jobGet(J_PATH), m, n, jobGet(J_K), a, ars, jobGet(J_AKS), b, brs, jobGet(J_BKS), c, ldc, jobGet(J_ACC) != 0, ws, bias);
+}
+
+/** A worker's part of the GEMM job posted, with its own scratch (gemmScratch(NC) bytes at ws). */
+export function gemmJob(part: i32, ws: usize): void {
+  if (jobGet(J_EPI) == EPI_RELU) gemmPanel<Relu>(part, ws);
+  else gemmPanel<Identity>(part, ws);
+}
+
+/** Bytes of the scratch a worker needs for any panel: gemmScratch(NC) with its alignment slack. */
+export function gemmScratchBytes(): usize {
+  return <usize>(MR * NR + MC * KC + KC * NC + ALIGN_WORDS) << 2;
 }
 
 /** C[m×n] = op(A)·op(B), or C += … when `accumulate` (see gemmWith). */

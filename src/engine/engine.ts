@@ -5,6 +5,7 @@
 import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
 import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
+import type { ThreadsOption } from './backend/pool.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
 import { lifetimes, SCRATCH, type GraphUse, type Storage } from './storage.js';
 import { allocScratch, allocTransient } from './memory.js';
@@ -51,6 +52,12 @@ export interface InitOptions {
    * else scalar). With `wasm` given, the module must be that build.
    */
   build?: BuildName;
+  /**
+   * Threads for the big kernels (default 1): n, or 'auto' (the cores, at most 8). More than one
+   * runs the threads build over a worker pool in Node (README "Threads"); where that cannot run,
+   * one thread with a console notice.
+   */
+  threads?: ThreadsOption;
 }
 
 let initPromise: Promise<void> | null = null;
@@ -58,12 +65,12 @@ let initPromise: Promise<void> | null = null;
 export function init(opts: InitOptions = {}): Promise<void> {
   let o: InitOptions;
   try {
-    o = checkOptions<InitOptions>('init', opts, ['wasm', 'build', 'baseUrl']);
+    o = checkOptions<InitOptions>('init', opts, ['wasm', 'build', 'baseUrl', 'threads']);
   } catch (e) {
     return Promise.reject(e);
   }
   if (wasm) return Promise.resolve();
-  initPromise ??= WasmBackend.create(o.wasm, o.build, undefined, o.baseUrl).then(
+  initPromise ??= WasmBackend.create(o.wasm, o.build, undefined, o.baseUrl, o.threads).then(
     (b) => {
       wasm = b;
       // The global random stream moves into the module's memory, where the dropout kernel draws.
@@ -100,11 +107,13 @@ export interface Info {
   simd: boolean;
   /** Which build runs (null before init): 'relaxed-simd' (FMA), 'simd' or 'scalar'. */
   build: BuildId | null;
+  /** Threads the kernels split their work across: 1 unless wg.init({ threads }) started a pool. */
+  threads: number;
 }
 
 /** Facts about what runs, for users and bug reports. */
 export function info(): Info {
-  return { backend: currentName, wasmLoaded: wasm !== null, simd: wasm?.simd ?? false, build: wasm?.build ?? null };
+  return { backend: currentName, wasmLoaded: wasm !== null, simd: wasm?.simd ?? false, build: wasm?.build ?? null, threads: wasm?.threads ?? 1 };
 }
 
 /**

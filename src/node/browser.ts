@@ -23,3 +23,5 @@ export const readFileBytes = needsNode('node.readFileBytes', PRIMITIVE);
 export const readMnistDigits = needsNode('node.readMnistDigits', PRIMITIVE);
 export const fileUrl = needsNode('node.fileUrl', PRIMITIVE);
 export const terminalBar = needsNode('node.terminalBar', 'a terminal progress bar needs a Node TTY');
+export const startWorker = needsNode('node.startWorker', 'worker threads run in Node only');
+export const availableParallelism = needsNode('node.availableParallelism', 'use navigator.hardwareConcurrency');

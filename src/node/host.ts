@@ -5,6 +5,7 @@
  * src/engine/host.ts, whose dynamic import the build points at 'wasmgrad/node' (rollup.config.js).
  */
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 export { readFileAt, writeFileAtomic } from './files.js';
 export { readFileBytes } from './read.js';
 export { readMnistDigits } from './mnist.js';
@@ -12,3 +13,6 @@ export { terminalBar } from './progress.js';
 
 /** A local path (relative to the working directory) as a file: URL. */
 export const fileUrl = (path: string): URL => pathToFileURL(path);
+/** A worker_threads Worker running the CommonJS script `source` with `workerData` (the pool of wg.init({ threads }): src/engine/backend/pool.ts). */
+export const startWorker = (source: string, workerData: unknown): Worker => new Worker(source, { eval: true, workerData });
+export { availableParallelism } from 'node:os';

@@ -57,7 +57,7 @@ async function expectPageTrains(url: string, build: string) {
 const wasmFiles = (out: string) => readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
 
 describe.skipIf(!haveChromium)('bundler apps build without warnings and train in Chromium', () => {
-  test.skipIf(!nodeFreeMain)('Vite, no configuration: the three .wasm builds are emitted as assets', async () => {
+  test.skipIf(!nodeFreeMain)('Vite, no configuration: the five .wasm builds are emitted as assets', async () => {
     const { build, createLogger } = await import('vite');
     const warnings: string[] = [];
     const logger = createLogger('warn');
@@ -72,7 +72,7 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
       process.env.NODE_ENV = nodeEnv;
     }
     expect(warnings).toEqual([]);
-    expect(wasmFiles(join(app, 'dist'))).toHaveLength(3);
+    expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
     await expectTrains(join(app, 'dist'));
   });
 
@@ -100,7 +100,7 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
     const { warnings, errors } = stats.toJson({ all: false, warnings: true, errors: true });
     expect(errors).toEqual([]);
     expect(warnings?.map((w) => w.message)).toEqual([]);
-    expect(wasmFiles(join(app, 'dist'))).toHaveLength(3);
+    expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
     await expectTrains(app);
   });
 });

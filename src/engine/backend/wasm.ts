@@ -9,7 +9,8 @@ import { GrowingBlock, Heap } from '../heap.js';
 import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, specValue, type DType } from '../../ops/types.js';
 import { OPS, TABLE_HASH } from '../../ops/index.js';
 import { saveWords, savedInto, type Backend, type HostWords } from './types.js';
-import { defaultWasmUrl, type BuildName } from './wasm-url.js';
+import { defaultWasmUrl, threadsWasmUrl, type BuildName } from './wasm-url.js';
+import { Pool, threadCount, threadsUnavailable, type PoolExports, type ThreadsOption } from './pool.js';
 import { isNode, nodeHost } from '../host.js';
 export type { BuildName };
 
@@ -103,6 +104,12 @@ const hex = (h: number) => `0x${(h >>> 0).toString(16).padStart(8, '0')}`;
 
 /** The file of each packaged build, beside the bundle in dist/ (and in build/ from source). */
 const WASM_FILE: Record<BuildName, string> = { relaxed: 'wasmgrad-relaxed.wasm', simd: 'wasmgrad.wasm', scalar: 'wasmgrad-scalar.wasm' };
+const THREADS_FILE = { relaxed: 'wasmgrad-relaxed-threads.wasm', simd: 'wasmgrad-threads.wasm' } as const;
+/**
+ * The shared memory the threads builds import: their declared minimum (asconfig.json initialMemory,
+ * 1 MiB) to the 4 GiB maximum every build has; it grows as the single-thread builds' memory does.
+ */
+const SHARED_MEMORY = { initial: 16, maximum: 65536, shared: true } as const;
 
 /** What to do where the Node entry cannot load (a bundle for Node that left it out). */
 const NO_HOST = 'pass the module as bytes or a WebAssembly.Module';
@@ -127,10 +134,10 @@ async function toUrl(src: string | URL): Promise<URL> {
   }
 }
 
-/** The wasm file of `build` under `baseUrl` (a URL or a path, as toUrl reads it); a directory needs its trailing slash added. */
-async function underBase(baseUrl: string | URL, build: BuildName): Promise<URL> {
+/** The wasm file `file` under `baseUrl` (a URL or a path, as toUrl reads it); a directory needs its trailing slash added. */
+async function underBase(baseUrl: string | URL, file: string): Promise<URL> {
   const base = await toUrl(baseUrl);
-  return new URL(WASM_FILE[build], base.href.endsWith('/') ? base : new URL(`${base.href}/`));
+  return new URL(file, base.href.endsWith('/') ? base : new URL(`${base.href}/`));
 }
 
 /** Chromium and Firefox name the CSP directive when they refuse to compile WebAssembly. */
@@ -173,19 +180,46 @@ export class WasmBackend implements Backend {
   private readonly ws: GrowingBlock;
   /** What the running program was launched for: names an abort or a trap. */
   private running = 'init';
+  /** The worker pool of a threads build (wg.init({ threads })), else null. */
+  private pool: Pool | null = null;
 
   /**
    * Loads `src` if given (and reports the build it is), else the packaged `build`, else the
-   * fastest build the engine validates (detectBuild).
+   * fastest build the engine validates (detectBuild). With `threads` asking for more than one, the
+   * threads variant of that build over a worker pool, or (with a console notice saying why) one
+   * thread where threads cannot run or the pool fails to start.
    */
-  static async create(src?: WasmSource, build?: BuildName, warmUpRounds = WARM_UP_ROUNDS, baseUrl?: string | URL): Promise<WasmBackend> {
+  static async create(
+    src?: WasmSource,
+    build?: BuildName,
+    warmUpRounds = WARM_UP_ROUNDS,
+    baseUrl?: string | URL,
+    threads?: ThreadsOption,
+  ): Promise<WasmBackend> {
     if (build !== undefined && !Object.hasOwn(ID_OF, build))
       throw new ValueError('init', `unknown build ${fmtValue(build)} (use 'relaxed', 'simd' or 'scalar')`);
     if (src === undefined && build !== undefined && !NEEDS[build][0]())
       throw new BackendError('init', `the '${build}' build needs ${NEEDS[build][1]}, which this engine does not support`);
     if (src !== undefined && baseUrl !== undefined) throw new ValueError('init', 'give wasm (one module) or baseUrl (where the packaged builds are), not both');
     const chosen = build ?? detectBuild();
-    const module = await compile(src ?? (baseUrl !== undefined ? await underBase(baseUrl, chosen) : defaultWasmUrl(chosen)));
+    const n = await threadCount(threads);
+    if (n > 1 && src !== undefined) throw new ValueError('init', 'threads run the packaged threads builds: give baseUrl (or nothing) instead of wasm');
+    if (n > 1 && build === 'scalar') throw new ValueError('init', `threads need a SIMD build, got build 'scalar' with threads ${fmtValue(threads)}`);
+    let self = n > 1 ? await WasmBackend.threaded(chosen, n, baseUrl) : null;
+    self ??= await WasmBackend.instantiate(
+      await compile(src ?? (baseUrl !== undefined ? await underBase(baseUrl, WASM_FILE[chosen]) : defaultWasmUrl(chosen))),
+    );
+    if (src !== undefined && build !== undefined && self.build !== ID_OF[build])
+      throw new BackendError('init', `asked for the '${build}' build, but the module given is the '${self.build}' build`);
+    if (warmUpRounds > 0) {
+      self.warmUp(warmUpRounds);
+      if (isNode) await new Promise((r) => setTimeout(r, WARM_UP_SETTLE_MS));
+    }
+    return self;
+  }
+
+  /** Instantiates a wasmgrad build (over `memory` for the threads builds, which import theirs). */
+  private static async instantiate(module: WebAssembly.Module, memory?: WebAssembly.Memory): Promise<WasmBackend> {
     let self: WasmBackend | undefined;
     try {
       const instance = await WebAssembly.instantiate(module, {
@@ -196,6 +230,7 @@ export class WasmBackend implements Backend {
             const where = self && file ? ` (${self.string(file)}:${line}:${col})` : '';
             throw new BackendError(self?.running ?? 'init', `WebAssembly abort: ${text}${where}`);
           },
+          ...(memory ? { memory } : {}),
         },
       });
       self = new WasmBackend(instance.exports as unknown as Exports);
@@ -203,13 +238,39 @@ export class WasmBackend implements Backend {
       if (e instanceof WasmgradError) throw e;
       throw new BackendError('init', `the module is not a wasmgrad build: ${(e as Error)?.message ?? String(e)}`, { cause: e });
     }
-    if (src !== undefined && build !== undefined && self.build !== ID_OF[build])
-      throw new BackendError('init', `asked for the '${build}' build, but the module given is the '${self.build}' build`);
-    if (warmUpRounds > 0) {
-      self.warmUp(warmUpRounds);
-      if (isNode) await new Promise((r) => setTimeout(r, WARM_UP_SETTLE_MS));
-    }
     return self;
+  }
+
+  /**
+   * The threads variant of `build` over one shared memory with n − 1 workers, or null after a
+   * console notice saying why it runs on one thread instead (no SharedArrayBuffer, a page that is
+   * not cross-origin isolated, no SIMD, a missing file, a worker that fails or does not answer).
+   * The workers instantiate before anything else touches the memory: each instantiation rewrites
+   * the module's data segments (the random stream's state among them) with their initial bytes.
+   */
+  private static async threaded(build: BuildName, n: number, baseUrl?: string | URL): Promise<WasmBackend | null> {
+    const notice = (why: string) => {
+      console.warn(`wasmgrad.init: running on one thread instead of ${n}: ${why}`);
+      return null;
+    };
+    const why = threadsUnavailable();
+    if (why !== null) return notice(why);
+    if (build === 'scalar') return notice('this engine has no WebAssembly SIMD, which the threads builds need');
+    const url = baseUrl !== undefined ? await underBase(baseUrl, THREADS_FILE[build]) : threadsWasmUrl(build);
+    if (url === null) return notice('this entry (wasmgrad/inline) does not include the threads builds');
+    try {
+      const module = await compile(url);
+      const memory = new WebAssembly.Memory(SHARED_MEMORY);
+      const self = await WasmBackend.instantiate(module, memory);
+      const ex = self.ex as Exports & PoolExports;
+      const ctrl = self.heap.alloc(ex.poolCtrlWords(), 'init');
+      const scratch = Array.from({ length: n - 1 }, () => self.heap.alloc(Math.ceil(ex.poolScratchBytes() / 4), 'init') * 4);
+      self.pool = await Pool.start(module, memory, ex, ctrl * 4, scratch);
+      return self;
+    } catch (e) {
+      // The reason without its 'wasmgrad.init: ' prefix: the notice has its own.
+      return notice(e instanceof WasmgradError ? e.message.slice(`wasmgrad.${e.fn}: `.length) : ((e as Error)?.message ?? String(e)));
+    }
   }
 
   private constructor(ex: Exports) {
@@ -225,6 +286,16 @@ export class WasmBackend implements Backend {
     this.heap = new Heap((ex.heapBase() >>> 2) + 16384, (end) => this.ensure(end));
     this.tape = new GrowingBlock(this.heap);
     this.ws = new GrowingBlock(this.heap);
+  }
+
+  /** Threads a kernel can split its work across (1 without a pool). */
+  get threads(): number {
+    return this.pool?.threads ?? 1;
+  }
+
+  /** Jobs the kernels have split across the pool so far (0 without one). */
+  get poolJobs(): number {
+    return this.pool?.jobs ?? 0;
   }
 
   get simd(): boolean {

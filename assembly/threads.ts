@@ -1,0 +1,24 @@
+// The entry point of the threads builds (asconfig.json: threads, relaxed-threads): the module of
+// index.ts over an imported shared memory, plus what the worker pool needs (pool.ts). The main
+// instance calls poolSetup once; each worker instance (src/engine/backend/pool.ts) calls poolAttach
+// and then loops on poolWait / poolWork from JavaScript, so every job is a fresh call into code V8
+// has tiered up.
+import { gemmJob } from './kernels/gemm';
+import { CTRL_WORDS, jobKind, KIND_EXIT, poolDone } from './pool';
+
+export * from './index';
+export { poolAttach, poolFail, poolSetup, poolStop, poolWait } from './pool';
+export { gemmScratchBytes as poolScratchBytes } from './kernels/gemm';
+
+/** Words of the control block the main instance hands to poolSetup. */
+export function poolCtrlWords(): i32 {
+  return CTRL_WORDS;
+}
+
+/** Worker `part` (1…threads − 1) runs its part of the job posted with scratch ws; 0 when told to exit. */
+export function poolWork(part: i32, ws: usize): i32 {
+  if (jobKind() == KIND_EXIT) return 0;
+  gemmJob(part, ws);
+  poolDone();
+  return 1;
+}

@@ -1,0 +1,179 @@
+/**
+ * The worker pool of the threads builds (wg.init({ threads })): n − 1 workers, each an instance of
+ * the same compiled module over the main instance's shared WebAssembly.Memory. The main instance
+ * owns allocation and runs the tape; a kernel that splits its work (today the GEMMs,
+ * assembly/kernels/gemm.ts gemmSplit) posts a job into a control block in shared memory and the
+ * workers, blocked in Atomics.wait inside their loop (assembly/pool.ts), compute their part on the
+ * pointers it names. No message is posted per job; messages only start the workers.
+ *
+ * Workers never allocate and never run the interpreter, so they need no heap; each gets a scratch
+ * block from the main heap for its GEMM panels.
+ */
+import { BackendError, ValueError, fmtValue } from '../../errors.js';
+import { isNode, nodeHost } from '../host.js';
+
+/** What the threads builds export beyond the single-thread ones (assembly/threads.ts). */
+export interface PoolExports {
+  poolCtrlWords(): number;
+  poolScratchBytes(): number;
+  poolSetup(ctrl: number, threads: number): void;
+  poolStop(): void;
+}
+
+/** wg.init's `threads` option. */
+export type ThreadsOption = number | 'auto';
+
+/**
+ * 'auto' takes every core up to this many: a GEMM split into panels scales while each panel keeps
+ * whole packed blocks (NC = 1024 columns, MC = 64 rows), and past 8 panels of a typical training
+ * product (n ≤ 4096) the wake-up and the duplicated packing of the shared operand dominate.
+ */
+export const AUTO_MAX_THREADS = 8;
+/** The most threads wg.init accepts when asked for a number. */
+export const MAX_THREADS = 64;
+/** How long a worker has to instantiate the module and answer before the pool is given up. */
+export const START_TIMEOUT_MS = 10_000;
+
+/** The thread count `threads` asks for (1 when not given), or a ValueError. */
+export async function threadCount(threads: ThreadsOption | undefined): Promise<number> {
+  if (threads === undefined) return 1;
+  if (threads === 'auto') return Math.max(1, Math.min(await cores(), AUTO_MAX_THREADS));
+  if (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)
+    throw new ValueError('init', `threads must be an integer from 1 to ${MAX_THREADS} or 'auto', got ${fmtValue(threads)}`);
+  return threads;
+}
+
+async function cores(): Promise<number> {
+  if (isNode) return (await nodeHost('init', 'threads')).availableParallelism();
+  return (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+}
+
+/**
+ * Why threads cannot run here (the notice init prints before running on one thread), or null:
+ * shared memory needs SharedArrayBuffer, which browsers only give cross-origin-isolated pages.
+ */
+export function threadsUnavailable(): string | null {
+  if (!isNode && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true)
+    return 'the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
+  if (typeof SharedArrayBuffer === 'undefined') return 'this engine has no SharedArrayBuffer';
+  if (!isNode) return 'worker threads run in Node only so far (browsers: a later version)';
+  return null;
+}
+
+/** What a worker is given: the module, the memory, the control block and its part and scratch (byte addresses). */
+interface WorkerData {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  ctrl: number;
+  part: number;
+  scratch: number;
+}
+
+/**
+ * The worker's whole program (a CommonJS script, eval'd by worker_threads): instantiate, attach to
+ * the control block, say ready, then take jobs until told to exit. The job loop runs in
+ * JavaScript so that each job is a fresh call into the module, which V8 runs in its optimised
+ * tier once that has compiled (it never swaps code inside a running call).
+ */
+export const WORKER_SOURCE = `
+const { parentPort, workerData: d } = require('worker_threads');
+let ex;
+try {
+  ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory, abort() { throw new WebAssembly.RuntimeError('wasmgrad worker: abort'); } } }).exports;
+  ex.poolAttach(d.ctrl);
+} catch (e) {
+  parentPort.postMessage({ error: String((e && e.message) || e) });
+}
+if (ex) {
+  parentPort.postMessage({ ready: true });
+  parentPort.close();
+  for (let seen = 0; ; ) {
+    let seq = ex.poolWait(seen);
+    while (seq === seen) seq = ex.poolWait(seen); // a spurious wake-up
+    seen = seq;
+    try {
+      if (!ex.poolWork(d.part, d.scratch)) break;
+    } catch (e) {
+      ex.poolFail();
+    }
+  }
+}
+`;
+
+/** Test hook: the source the workers run (a test swaps it for one that fails or never answers). */
+export const poolHooks = { workerSource: WORKER_SOURCE, timeoutMs: START_TIMEOUT_MS };
+
+interface NodeWorker {
+  on(event: 'message', f: (m: { ready?: boolean; error?: string }) => void): void;
+  on(event: 'error', f: (e: Error) => void): void;
+  on(event: 'exit', f: (code: number) => void): void;
+  unref(): void;
+  removeAllListeners(event: 'message'): void;
+  terminate(): Promise<number>;
+}
+
+export class Pool {
+  private constructor(
+    private readonly ex: PoolExports,
+    private readonly workers: NodeWorker[],
+    private readonly seq: Int32Array,
+  ) {}
+
+  /** Jobs posted to the workers so far (the control block's SEQ word: assembly/pool.ts). */
+  get jobs(): number {
+    return Atomics.load(this.seq, 0);
+  }
+
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Starts `scratch.length` workers (part i + 1 with scratch[i]) and hands the control block to the
+   * main instance; resolves once every worker answered, or rejects (all workers stopped) when one
+   * fails or is silent for poolHooks.timeoutMs.
+   */
+  static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: PoolExports, ctrl: number, scratch: number[]): Promise<Pool> {
+    const { startWorker } = await nodeHost('init', 'threads');
+    ex.poolSetup(ctrl, scratch.length + 1);
+    const workers: NodeWorker[] = [];
+    const answers = scratch.map((s, i) => {
+      const data: WorkerData = { module, memory, ctrl, part: i + 1, scratch: s };
+      const w = startWorker(poolHooks.workerSource, data) as unknown as NodeWorker;
+      workers.push(w);
+      const answer = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new BackendError('init', `worker ${i + 1} did not answer within ${poolHooks.timeoutMs} ms`)),
+          poolHooks.timeoutMs,
+        );
+        const settle = (err?: string) => {
+          clearTimeout(timer);
+          // A 'message' listener keeps the worker's port, hence Node, alive: only the answer is awaited.
+          w.removeAllListeners('message');
+          if (err === undefined) resolve();
+          else reject(new BackendError('init', `worker ${i + 1} ${err}`));
+        };
+        w.on('message', (m) => settle(m.ready ? undefined : `failed to start: ${m.error ?? 'no answer'}`));
+        w.on('error', (e) => settle(`failed to start: ${e.message}`));
+        w.on('exit', (code) => settle(`exited with code ${code} before answering`));
+      });
+      // The workers never keep Node alive (they block in Atomics.wait for the life of the process);
+      // unref after the listeners, which ref the worker again when added.
+      w.unref();
+      return answer;
+    });
+    try {
+      await Promise.all(answers);
+    } catch (e) {
+      for (const w of workers) void w.terminate();
+      throw e;
+    }
+    return new Pool(ex, workers, new Int32Array(memory.buffer, ctrl, 1));
+  }
+
+  /** Tells the workers to leave their loop and terminates them (the module then runs on one thread). */
+  stop(): void {
+    this.ex.poolStop();
+    for (const w of this.workers) void w.terminate();
+  }
+}

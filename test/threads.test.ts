@@ -1,0 +1,106 @@
+/**
+ * wg.init({ threads }): the worker pool over shared memory (src/engine/backend/pool.ts) and the
+ * GEMM split (assembly/kernels/gemm.ts gemmSplit). Results with 2 threads are bit-identical to 1
+ * thread (and run to run), compared on the raw float32 bits in separate processes
+ * (test/helpers/threads-run.ts), which also shows that a process with a pool exits by itself.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterEach, expect, test, vi } from 'vitest';
+import * as wg from '../src/index.js';
+import { WasmBackend, relaxedSimdSupported } from '../src/engine/backend/wasm.js';
+import { AUTO_MAX_THREADS, poolHooks, threadCount, WORKER_SOURCE } from '../src/engine/backend/pool.js';
+
+const run = async (threads: number, build: 'simd' | 'relaxed', flags: string[] = []) => {
+  // A timeout: a process whose workers kept Node alive (or that hung in a join) fails the test.
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', 'test/helpers/threads-run.ts', String(threads), build], {
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout) as { threads: number; build: string; jobs: number; out: Record<string, string> };
+};
+
+afterEach(() => {
+  poolHooks.workerSource = WORKER_SOURCE;
+  poolHooks.timeoutMs = 10_000;
+  vi.restoreAllMocks();
+});
+
+test('2 threads: matmul, linear, conv2d, attention (forward and backward) and MLP training bit-identical to 1 thread, and run to run', async () => {
+  const [one, two, twoAgain] = await Promise.all([run(1, 'simd'), run(2, 'simd'), run(2, 'simd')]);
+  expect([one.threads, two.threads, one.jobs]).toEqual([1, 2, 0]);
+  // The large products and the MLP's GEMMs really were split (several jobs per product and step).
+  expect(two.jobs).toBeGreaterThan(50);
+  expect(Object.keys(one.out)).toHaveLength(44);
+  expect(two.out).toEqual(one.out);
+  expect(twoAgain.out).toEqual(two.out);
+  expect(twoAgain.jobs).toBe(two.jobs);
+});
+
+test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
+  const flags = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd']; // Node 20 (vitest.config.ts)
+  const [one, two] = await Promise.all([run(1, 'relaxed', flags), run(2, 'relaxed', flags)]);
+  expect([one.build, two.build, two.threads]).toEqual(['relaxed-simd', 'relaxed-simd', 2]);
+  expect(two.out).toEqual(one.out);
+});
+
+test('wg.init({ threads: 2 }) reports 2 threads and computes what the reference backend does', async () => {
+  await wg.init({ threads: 2, build: 'simd' });
+  expect(wg.info().threads).toBe(2);
+  const a = wg.tensor(
+    Float32Array.from({ length: 300 * 257 }, (_, i) => Math.sin(i)),
+    { shape: [300, 257] },
+  );
+  const b = wg.tensor(
+    Float32Array.from({ length: 257 * 130 }, (_, i) => Math.cos(i)),
+    { shape: [257, 130] },
+  );
+  const got = a.matmul(b).data();
+  wg.setBackend('reference');
+  const want = wg
+    .tensor(Array.from(a.data()), { shape: [300, 257] })
+    .matmul(wg.tensor(Array.from(b.data()), { shape: [257, 130] }))
+    .data();
+  wg.setBackend('wasm');
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
+  expect(worst).toBeLessThan(1e-5);
+});
+
+test('a worker that fails to start, or does not answer: one thread and a notice naming why', async () => {
+  const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+  poolHooks.workerSource = "throw new Error('no worker today')";
+  const failed = await WasmBackend.create(undefined, 'simd', 0, undefined, 2);
+  expect(failed.threads).toBe(1);
+  expect(warn).toHaveBeenLastCalledWith(
+    expect.stringMatching(/^wasmgrad\.init: running on one thread instead of 2: worker 1 failed to start: .*no worker today/),
+  );
+
+  poolHooks.workerSource = 'setInterval(() => {}, 1000)';
+  poolHooks.timeoutMs = 300;
+  const silent = await WasmBackend.create(undefined, 'simd', 0, undefined, 3);
+  expect(silent.threads).toBe(1);
+  expect(warn).toHaveBeenLastCalledWith('wasmgrad.init: running on one thread instead of 3: worker 1 did not answer within 300 ms');
+  // The fallback is the ordinary single-thread build, and it computes.
+  expect(silent.build).toBe('simd');
+});
+
+test('a worker whose part traps: the op raises a BackendError instead of hanging or returning a half-computed product', async () => {
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/threads-fail.ts'], { timeout: 30_000 });
+  expect(JSON.parse(stdout)).toEqual({ threads: 2, message: 'BackendError: wasmgrad.matmul: WebAssembly abort: wasmgrad: a worker thread failed' });
+});
+
+test('threads: clear errors for bad values and for combinations that cannot thread', async () => {
+  await expect(threadCount(0)).rejects.toThrow(/^wasmgrad\.init: threads must be an integer from 1 to 64 or 'auto', got 0$/);
+  await expect(threadCount(2.5)).rejects.toThrow(/got 2\.5/);
+  await expect(threadCount('all' as never)).rejects.toThrow(/got "all"/);
+  expect(await threadCount(undefined)).toBe(1);
+  const auto = await threadCount('auto');
+  expect(auto).toBeGreaterThanOrEqual(1);
+  expect(auto).toBeLessThanOrEqual(AUTO_MAX_THREADS);
+  await expect(WasmBackend.create(new Uint8Array(8), undefined, 0, undefined, 2)).rejects.toThrow(
+    /^wasmgrad\.init: threads run the packaged threads builds: give baseUrl \(or nothing\) instead of wasm$/,
+  );
+  await expect(WasmBackend.create(undefined, 'scalar', 0, undefined, 2)).rejects.toThrow(
+    /^wasmgrad\.init: threads need a SIMD build, got build 'scalar' with threads 2$/,
+  );
+});
