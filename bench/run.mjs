@@ -8,6 +8,7 @@
 //   node bench/run.mjs --only W1,G1    a subset
 //   node bench/run.mjs --browser       W1, W3 in Chromium vs Node, tfjs-wasm, jax-js: RESULTS-browser.md
 //   node bench/run.mjs --only W6,W7,W8 --layers   also forward+backward per layer type vs PyTorch
+//   node bench/run.mjs --threads 1,2,auto [--only W1,W2]   wasmgrad and PyTorch per thread count: RESULTS-threads.md
 //   options: --peers=PyTorch,tfjs-cpu,tfjs-wasm,jax-js,brain.js  --api=auto|compiled|nn|ops
 //            --rounds=N  --chunk=SECONDS  --save | --no-save
 //
@@ -31,6 +32,7 @@ import { tfjsGemm, tfjsRunner } from './runner-tfjs.mjs';
 import { torchInfo, torchRunner } from './runner-torch.mjs';
 import { loadText } from './text.mjs';
 import { API_NOTES, loadWasmgrad, mnistArrays, pickApi, wasmgradRunner } from './runner-wasmgrad.mjs';
+import { threadsAxis } from './threads.mjs';
 import { describeError, timer } from './timing.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +47,7 @@ const opt = (name) => {
   const next = argv[i + 1];
   return next !== undefined && !next.startsWith('--') ? next : true;
 };
-const known = new Set(['browser', 'quick', 'only', 'peers', 'api', 'rounds', 'chunk', 'save', 'no-save', 'layers', 'help']);
+const known = new Set(['browser', 'quick', 'only', 'peers', 'api', 'rounds', 'chunk', 'save', 'no-save', 'layers', 'threads', 'help']);
 for (const a of argv) {
   if (a.startsWith('--') && !known.has(a.slice(2).split('=')[0])) {
     console.error(`bench: unknown option ${a}`);
@@ -57,7 +59,7 @@ if (opt('help')) {
     fs
       .readFileSync(fileURLToPath(import.meta.url), 'utf8')
       .split('\n')
-      .slice(1, 12)
+      .slice(1, 13)
       .map((l) => l.replace(/^\/\/ ?/, ''))
       .join('\n'),
   );
@@ -98,8 +100,18 @@ const CFG = QUICK
 if (opt('rounds')) CFG.rounds = CFG.gemmRounds = Math.max(1, Number(opt('rounds')) | 0);
 if (opt('chunk')) CFG.chunkSec = Number(opt('chunk'));
 const LAYERS = Boolean(opt('layers'));
+const THREADS =
+  typeof opt('threads') === 'string'
+    ? opt('threads')
+        .split(',')
+        .map((s) => (s.trim() === 'auto' ? 'auto' : Number(s)))
+    : undefined;
+if (THREADS && (BROWSER || THREADS.some((t) => t !== 'auto' && !(Number.isInteger(t) && t >= 1)))) {
+  console.error(`bench: --threads takes thread counts ≥ 1 or 'auto' (e.g. 1,2,auto), in Node; got ${opt('threads')}`);
+  process.exit(2);
+}
 const SAVE = opt('no-save') ? false : opt('save') ? true : !QUICK && (BROWSER || !opt('only'));
-const RESULTS_FILE = BROWSER ? 'RESULTS-browser.md' : 'RESULTS.md';
+const RESULTS_FILE = BROWSER ? 'RESULTS-browser.md' : THREADS ? 'RESULTS-threads.md' : 'RESULTS.md';
 
 const log = (...a) => console.error(...a);
 const now = () => performance.now();
@@ -169,7 +181,7 @@ async function settle() {
   await new Promise((r) => setImmediate(r));
 }
 
-const { measure } = timer({ cfg: CFG, settle, log });
+const { measure, measureWith } = timer({ cfg: CFG, settle, log });
 
 function measureWorkload(spec, train) {
   const defs = CONTENDERS[spec.id]
@@ -506,6 +518,17 @@ m.build = (await loadWasmgrad()).info().build;
 log(`wasmgrad step: ${API_NOTES[OURS_API]}`);
 const TORCH_INFO = BROWSER || (PEER_FILTER && !PEER_FILTER.includes('PyTorch')) ? { ok: false } : await torchInfo();
 if (TORCH_INFO.note) log(TORCH_INFO.note);
+if (THREADS) {
+  // G1's thread axis is bench/gemm.mjs --threads; here the training workloads.
+  const ids = ONLY.filter((id) => WORKLOADS[id]);
+  const text = await threadsAxis(ids, THREADS, { measureWith, api: OURS_API, torch: TORCH_INFO.ok, log });
+  console.log('\n' + text);
+  if (SAVE) {
+    fs.writeFileSync(path.join(here, RESULTS_FILE), text);
+    log(`\nsaved bench/${RESULTS_FILE}`);
+  }
+  process.exit(0);
+}
 let results = [],
   browser;
 const need = ONLY.filter((id) => WORKLOADS[id]);

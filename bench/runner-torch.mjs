@@ -13,13 +13,15 @@ import { CNN, GPT, LENET, LR, LSTM, inputShape } from './common.mjs';
 const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';
 const SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'runner-torch.py');
 
-let server;
-/** Starts the Python process once; resolves to { request(msg) → reply, version } or rejects with why torch is unavailable. */
-function start() {
-  server ??= new Promise((resolve, reject) => {
+const servers = new Map(); // thread count → the Python process running torch on that many threads
+/** Starts the Python process for `threads` once; resolves to { request(msg) → reply, version } or rejects with why torch is unavailable. */
+function start(threads = 1) {
+  if (servers.has(threads)) return servers.get(threads);
+  const server = new Promise((resolve, reject) => {
+    const n = String(threads);
     const child = spawn(PYTHON, [SCRIPT], {
       stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+      env: { ...process.env, OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, BENCH_TORCH_THREADS: n },
     });
     const waiting = [];
     let stderr = '';
@@ -44,13 +46,14 @@ function start() {
       });
     request({ cmd: 'hello' }).then((r) => resolve({ request, ...r }), reject);
   });
+  servers.set(threads, server);
   return server;
 }
 
 /** { ok, note }: the PyTorch build (version, threads, BLAS and its measured GEMM rate), or why it is skipped. */
-export async function torchInfo() {
+export async function torchInfo(threads = 1) {
   try {
-    const s = await start();
+    const s = await start(threads);
     return {
       ok: true,
       note: `PyTorch ${s.version} CPU, torch.set_num_threads(${s.threads}); its build's BLAS: ${s.blas}, torch.mm 512×512×512 ${s.gemm.toFixed(1)} GFLOP/s on this thread`,
@@ -67,8 +70,8 @@ function writeTensors(file, tensors) {
   fs.writeFileSync(file, Buffer.concat(parts));
 }
 
-export async function torchRunner(spec, init, batches) {
-  const { request, version } = await start();
+export async function torchRunner(spec, init, batches, threads = 1) {
+  const { request, version, threads: got } = await start(threads);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasmgrad-bench-torch-'));
   try {
     writeTensors(
@@ -95,14 +98,14 @@ export async function torchRunner(spec, init, batches) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return loaded(request, version);
+  return loaded(request, version, got);
 }
 
 /** The runner of the workload (or layer) the Python process holds: steps, and chunks it times itself. */
-function loaded(request, version) {
+function loaded(request, version, threads = 1) {
   return {
     name: 'PyTorch',
-    note: `PyTorch ${version} CPU, one thread; timed inside Python (time.perf_counter per chunk)`,
+    note: `PyTorch ${version} CPU, ${threads === 1 ? 'one thread' : `${threads} threads`}; timed inside Python (time.perf_counter per chunk)`,
     step: async (i, wantLoss) => {
       const { loss } = await request({ cmd: 'step', i });
       return wantLoss ? loss : undefined;

@@ -1,9 +1,11 @@
 # PyTorch peer of the wasmgrad bench, driven by runner-torch.mjs over stdin/stdout: one JSON
-# request per line, one JSON reply per line. PyTorch on one thread, the idiomatic training step
+# request per line, one JSON reply per line. PyTorch on one thread (BENCH_TORCH_THREADS threads for
+# run.mjs --threads), the idiomatic training step
 # (zero_grad, F.cross_entropy, backward, optimizer.step) on the model, initial weights and batches
 # the bench wrote to a temp dir (common.mjs: names are the torch model's state-dict keys).
 # Steps are timed here (time.perf_counter around the loop), so the pipe is not billed.
 import json
+import os
 import sys
 import time
 
@@ -12,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(os.environ.get("BENCH_TORCH_THREADS", "1")))
 torch.set_num_interop_threads(1)
 
 

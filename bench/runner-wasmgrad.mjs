@@ -10,7 +10,9 @@ export async function loadWasmgrad() {
   const env = globalThis.process?.env ?? {};
   const url = env.WASMGRAD_DIST ? new URL(env.WASMGRAD_DIST, `file://${process.cwd()}/`) : new URL('../dist/index.js', import.meta.url);
   wg = await import(url.href);
-  await wg.init(env.WASMGRAD_WASM ? { wasm: env.WASMGRAD_WASM } : {});
+  // BENCH_THREADS: the wg.init thread count of this process (a child of run.mjs --threads).
+  const threads = env.BENCH_THREADS === undefined ? {} : { threads: env.BENCH_THREADS === 'auto' ? 'auto' : Number(env.BENCH_THREADS) };
+  await wg.init({ ...(env.WASMGRAD_WASM ? { wasm: env.WASMGRAD_WASM } : {}), ...threads });
   return wg;
 }
 

@@ -152,6 +152,7 @@ export function timer({ cfg, settle, log }) {
         variant: c.variant,
         rate: c.samples.length ? median(c.samples) : undefined,
         ratio: ratios.length ? median(ratios) : undefined,
+        perRound: c.perRound, // samples/s per round (undefined where it failed), for other ratios (run.mjs --threads)
         loss1: c.loss1,
         loss5: c.loss5,
         lossComparable: c.runner?.lossComparable !== false,
