@@ -521,7 +521,7 @@ if (TORCH_INFO.note) log(TORCH_INFO.note);
 if (THREADS) {
   // G1's thread axis is bench/gemm.mjs --threads; here the training workloads.
   const ids = ONLY.filter((id) => WORKLOADS[id]);
-  const text = await threadsAxis(ids, THREADS, { measureWith, api: OURS_API, torch: TORCH_INFO.ok, log });
+  const text = await threadsAxis(ids, THREADS, { measureWith, api: OURS_API, torch: TORCH_INFO, log });
   console.log('\n' + text);
   if (SAVE) {
     fs.writeFileSync(path.join(here, RESULTS_FILE), text);
