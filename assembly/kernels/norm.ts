@@ -357,6 +357,14 @@ export function f32_layer_norm_bwd(rec: usize): void {
   }
 }
 
+/** x − shift − dm at byte offset o of a row and of the per-channel arrays: a value centred on the shift, then on the mean's remainder dm (the one order every row loop of the [N, C] batch norm uses). */
+@inline function centredV(row: usize, shift: usize, dm: usize, o: usize): v128 {
+  return f32x4.sub(f32x4.sub(v128.load(row + o), v128.load(shift + o)), v128.load(dm + o));
+}
+@inline function centred(row: usize, shift: usize, dm: usize, o: usize): f32 {
+  return load<f32>(row + o) - load<f32>(shift + o) - load<f32>(dm + o);
+}
+
 function batchNormRowsFwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, b: usize): void {
   const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), shift = ptr(rec, AUX + 1), dm = shift + (<usize>C << 2);
   const tot = arenaAlloc(<usize>C * 20), part = tot + (<usize>C << 3), av = part + (<usize>C << 2), bv = av + (<usize>C << 2);
@@ -377,12 +385,12 @@ function batchNormRowsFwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, b: usi
     if (ASC_FEATURE_SIMD)
       for (; c + 4 <= C; c += 4) {
         const o = <usize>c << 2;
-        const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+        const e = centredV(x + ro, shift, dm, o);
         v128.store(y + ro + o, madd(e, v128.load(av + o), v128.load(bv + o)));
       }
     for (; c < C; c++) {
       const o = <usize>c << 2;
-      store<f32>(y + ro + o, (load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o)) * load<f32>(av + o) + load<f32>(bv + o));
+      store<f32>(y + ro + o, centred(x + ro, shift, dm, o) * load<f32>(av + o) + load<f32>(bv + o));
     }
   }
 }
@@ -399,13 +407,13 @@ function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: us
       if (ASC_FEATURE_SIMD)
         for (; c + 4 <= C; c += 4) {
           const o = <usize>c << 2, gv = v128.load(g + ro + o);
-          const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+          const e = centredV(x + ro, shift, dm, o);
           v128.store(pg + o, f32x4.add(v128.load(pg + o), gv));
           v128.store(pge + o, madd(gv, e, v128.load(pge + o)));
         }
       for (; c < C; c++) {
         const o = <usize>c << 2, gv = load<f32>(g + ro + o);
-        const e = load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o);
+        const e = centred(x + ro, shift, dm, o);
         store<f32>(pg + o, load<f32>(pg + o) + gv);
         store<f32>(pge + o, load<f32>(pge + o) + gv * e);
       }
@@ -435,13 +443,13 @@ function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: us
     if (ASC_FEATURE_SIMD)
       for (; c + 4 <= C; c += 4) {
         const o = <usize>c << 2;
-        const e = f32x4.sub(f32x4.sub(v128.load(x + ro + o), v128.load(shift + o)), v128.load(dm + o));
+        const e = centredV(x + ro, shift, dm, o);
         const d = madd(f32x4.add(v128.load(g + ro + o), v128.load(pg + o)), v128.load(sv + o), f32x4.mul(e, v128.load(pge + o)));
         v128.store(gx + ro + o, f32x4.add(v128.load(gx + ro + o), d));
       }
     for (; c < C; c++) {
       const o = <usize>c << 2;
-      const e = load<f32>(x + ro + o) - load<f32>(shift + o) - load<f32>(dm + o);
+      const e = centred(x + ro, shift, dm, o);
       store<f32>(gx + ro + o, load<f32>(gx + ro + o) + ((load<f32>(g + ro + o) + load<f32>(pg + o)) * load<f32>(sv + o) + e * load<f32>(pge + o)));
     }
   }
