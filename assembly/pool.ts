@@ -2,17 +2,27 @@
 // so the single-thread builds compile none of it). One instance, the main one, runs the tape
 // interpreter and owns allocation; the workers (src/engine/backend/pool.ts) are instances of the
 // same module over the same shared memory that only compute parts of a job on pointers given to
-// them. A job is posted by writing its fields into the control block and bumping SEQ; each worker
-// runs its part (poolWork in ../threads.ts) and adds 1 to DONE; the main instance runs part 0
-// itself and then waits for DONE to reach threads − 1. No message passing per job: Atomics only.
+// them. A job is a Task (a function of the module: its index is the same in every instance, and
+// its function object sits in the static data every instance shares) plus argument words. The
+// main instance writes them into the control block and bumps SEQ; each worker runs its part
+// (poolWork in ../threads.ts) and adds 1 to DONE; the main instance runs part 0 itself and then
+// waits for DONE to reach threads − 1. No message passing per job: Atomics only.
+//
+// A kernel splits only through poolRun, so a split job's parts never split again: during a job
+// poolThreads() is 1 on the main instance too, and the workers always see 1.
 //
 // Control block (i32 words, allocated by the TS heap and handed over by poolSetup): SEQ and DONE
 // sit on separate cache lines, so waiting workers polling SEQ do not bounce the line the finished
 // ones write.
 export const SEQ = 0;
 export const KIND = 1;
-/** First word of the job's own fields (gemm.ts: JOB_*). */
-export const JOB = 2;
+/** The job's task (its function object's address). */
+const TASK = 2;
+/** Threads taking part in the job (the workers' own count is always 1). */
+const PARTS = 3;
+/** First of the job's argument words (taskArg). */
+const ARGS = 4;
+export const ARG_WORDS = 28;
 export const DONE = 32;
 /** Set by a worker whose part failed (a trap): the main instance aborts after the join. */
 export const FAILED = 33;
@@ -20,7 +30,14 @@ export const CTRL_WORDS = 48;
 
 /** KIND: what the workers do with the job just posted. */
 export const KIND_EXIT = 0;
-export const KIND_GEMM = 1;
+export const KIND_TASK = 1;
+
+/**
+ * Part `part` of `parts` of a split kernel, reading its arguments from taskArg; ws is the scratch of
+ * the thread running it (the record's workspace on the main instance, the worker's own block
+ * of gemmScratchBytes otherwise).
+ */
+export type Task = (part: i32, parts: i32, ws: usize) => void;
 
 /**
  * Polls before sleeping: a job posted within this many loads of the previous one (back-to-back
@@ -30,6 +47,8 @@ const SPIN = 4096;
 
 let ctrl: usize = 0;
 let threads: i32 = 1;
+/** A job is running: its parts keep to one thread (poolThreads). */
+let busy = false;
 
 /** Main instance: the control block's byte address and the thread count (main included). */
 export function poolSetup(block: usize, n: i32): void {
@@ -45,18 +64,66 @@ export function poolAttach(block: usize): void {
   ctrl = block;
 }
 
-/** Threads taking part in a job (1: no pool, everything inline). */
+/** Threads a kernel may split its work across now (1: no pool, or inside a part of a job). */
 @inline export function poolThreads(): i32 {
-  return threads;
+  return busy ? 1 : threads;
 }
 
-/** The byte address of job word `w` of the control block. */
-@inline export function jobWord(w: i32): usize {
-  return ctrl + (<usize>(JOB + w) << 2);
+/** Main instance, before poolRun: argument word `w` (< ARG_WORDS) of the next job. */
+@inline export function setTaskArg(w: i32, v: i32): void {
+  store<i32>(ctrl + (<usize>(ARGS + w) << 2), v);
+}
+
+/** Inside a task: argument word `w` of the job. */
+@inline export function taskArg(w: i32): i32 {
+  return load<i32>(ctrl + (<usize>(ARGS + w) << 2));
+}
+
+/** Inside a task: argument word `w` as a byte address. */
+@inline export function taskPtr(w: i32): usize {
+  return <usize>load<i32>(ctrl + (<usize>(ARGS + w) << 2));
+}
+
+/**
+ * [from, to) of part `part` when `count` items are cut into `parts` runs of whole multiples of
+ * `align` (the last one ragged); empty for the parts past the end.
+ */
+@inline export function partFrom(count: i32, part: i32, parts: i32, align: i32): i32 {
+  return min(count, part * ((count + parts * align - 1) / (parts * align) * align));
+}
+
+/**
+ * Main instance: runs `task` on every thread (the arguments set with setTaskArg), part 0 here
+ * with scratch ws, and returns once all parts are done. Call only when poolThreads() > 1.
+ */
+export function poolRun(task: Task, ws: usize): void {
+  store<i32>(ctrl + (TASK << 2), <i32>changetype<usize>(task));
+  store<i32>(ctrl + (PARTS << 2), threads);
+  busy = true;
+  poolPost(KIND_TASK);
+  task(0, threads, ws);
+  busy = false;
+  poolJoin();
+}
+
+/**
+ * Main instance, after a trap inside part 0 of a job (src/engine/backend/pool.ts calls it when a
+ * run fails): waits for the workers' parts so that the next job starts clean.
+ */
+export function poolRecover(): void {
+  if (!busy) return;
+  busy = false;
+  while (atomic.load<i32>(ctrl + (DONE << 2)) != threads - 1) {}
+  atomic.store<i32>(ctrl + (FAILED << 2), 0);
+}
+
+/** Worker: runs its part of the job posted, with its scratch ws. */
+export function poolTask(part: i32, ws: usize): void {
+  changetype<Task>(<usize>load<i32>(ctrl + (TASK << 2)))(part, load<i32>(ctrl + (PARTS << 2)), ws);
 }
 
 /** Main instance: publishes the job whose fields are written (plain stores before the atomic add are visible to a worker that sees the new SEQ). */
-export function poolPost(kind: i32): void {
+function poolPost(kind: i32): void {
   atomic.store<i32>(ctrl + (KIND << 2), kind);
   atomic.store<i32>(ctrl + (DONE << 2), 0);
   atomic.add<i32>(ctrl + (SEQ << 2), 1);
@@ -72,10 +139,13 @@ export function poolPost(kind: i32): void {
  * Since the caller's locals (inlined into the GEMM kernels) would be held across it too, this
  * waits without a call until that is understood (docs/internals.md, "Threads").
  */
-export function poolJoin(): void {
+function poolJoin(): void {
   const done = ctrl + (DONE << 2), want = threads - 1;
   while (atomic.load<i32>(done) != want) {}
-  if (atomic.load<i32>(ctrl + (FAILED << 2))) abort('wasmgrad: a worker thread failed');
+  if (atomic.load<i32>(ctrl + (FAILED << 2))) {
+    atomic.store<i32>(ctrl + (FAILED << 2), 0);
+    abort('wasmgrad: a worker thread failed');
+  }
 }
 
 /** Main instance: asks the workers to leave their loop (src/engine/backend/pool.ts stops them so). */

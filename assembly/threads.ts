@@ -3,11 +3,10 @@
 // instance calls poolSetup once; each worker instance (src/engine/backend/pool.ts) calls poolAttach
 // and then loops on poolWait / poolWork from JavaScript, so every job is a fresh call into code V8
 // has tiered up.
-import { gemmJob } from './kernels/gemm';
-import { CTRL_WORDS, jobKind, KIND_EXIT, poolDone } from './pool';
+import { CTRL_WORDS, jobKind, KIND_EXIT, poolDone, poolTask } from './pool';
 
 export * from './index';
-export { poolAttach, poolFail, poolSetup, poolStop, poolWait } from './pool';
+export { poolAttach, poolFail, poolRecover, poolSetup, poolStop, poolWait } from './pool';
 export { gemmScratchBytes as poolScratchBytes } from './kernels/gemm';
 
 /** Words of the control block the main instance hands to poolSetup. */
@@ -18,7 +17,7 @@ export function poolCtrlWords(): i32 {
 /** Worker `part` (1…threads − 1) runs its part of the job posted with scratch ws; 0 when told to exit. */
 export function poolWork(part: i32, ws: usize): i32 {
   if (jobKind() == KIND_EXIT) return 0;
-  gemmJob(part, ws);
+  poolTask(part, ws);
   poolDone();
   return 1;
 }

@@ -26,7 +26,7 @@ import { arenaAlloc } from '../arena';
 import { madd } from '../simd';
 import { GIN, GOUT, IN, OUT, overwrites, param, ptr } from '../record';
 import { columnSums } from './reduce';
-import { jobWord, KIND_GEMM, poolJoin, poolPost, poolThreads } from '../pool';
+import { poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 import { ALIGN_WORDS } from '../generated/contract';
 // Blocking and path cut-offs, declared in src/ops/contract.ts (GEMM), which also sizes the scratch
 // (gemmScratchWords): UNPACKED_M rows of op(A) at most are read unpacked (B not transposed); A·Bᵀ
@@ -413,17 +413,9 @@ const PATH_DOT = 1, PATH_PACK_A = 2, PATH_PACK_B = 4;
  */
 const SPLIT_MACS: u64 = 1 << 20;
 
-// Job words (pool.ts jobWord) of a GEMM.
+// Argument words (pool.ts taskArg) of a split GEMM.
 const J_PATH = 0, J_EPI = 1, J_M = 2, J_N = 3, J_K = 4, J_A = 5, J_ARS = 6, J_AKS = 7, J_B = 8, J_BRS = 9, J_BKS = 10;
 const J_C = 11, J_LDC = 12, J_ACC = 13, J_BIAS = 14, J_ROWS = 15, J_CHUNK = 16;
-
-@inline function jobSet(w: i32, v: i32): void {
-  store<i32>(jobWord(w), v);
-}
-
-@inline function jobGet(w: i32): i32 {
-  return load<i32>(jobWord(w));
-}
 
 /** Runs the product across the pool and returns true, or false (nothing done) when it stays inline. */
 @inline function gemmSplit<E>(
@@ -435,26 +427,24 @@ const J_C = 11, J_LDC = 12, J_ACC = 13, J_BIAS = 14, J_ROWS = 15, J_CHUNK = 16;
   const rows = m > n, dim = rows ? m : n, align = rows ? MR : NR;
   const chunk = (dim + t * align - 1) / (t * align) * align; // ⌈dim / t⌉ rounded up to whole tiles
   if (chunk >= dim) return false;
-  jobSet(J_PATH, path); jobSet(J_EPI, changetype<E>(0).id());
-  jobSet(J_M, m); jobSet(J_N, n); jobSet(J_K, k);
-  jobSet(J_A, <i32>a); jobSet(J_ARS, ars); jobSet(J_AKS, aks);
-  jobSet(J_B, <i32>b); jobSet(J_BRS, brs); jobSet(J_BKS, bks);
-  jobSet(J_C, <i32>c); jobSet(J_LDC, ldc); jobSet(J_ACC, accumulate ? 1 : 0); jobSet(J_BIAS, <i32>bias);
-  jobSet(J_ROWS, rows ? 1 : 0); jobSet(J_CHUNK, chunk);
-  poolPost(KIND_GEMM);
-  gemmPanel<E>(0, ws);
-  poolJoin();
+  setTaskArg(J_PATH, path); setTaskArg(J_EPI, changetype<E>(0).id());
+  setTaskArg(J_M, m); setTaskArg(J_N, n); setTaskArg(J_K, k);
+  setTaskArg(J_A, <i32>a); setTaskArg(J_ARS, ars); setTaskArg(J_AKS, aks);
+  setTaskArg(J_B, <i32>b); setTaskArg(J_BRS, brs); setTaskArg(J_BKS, bks);
+  setTaskArg(J_C, <i32>c); setTaskArg(J_LDC, ldc); setTaskArg(J_ACC, accumulate ? 1 : 0); setTaskArg(J_BIAS, <i32>bias);
+  setTaskArg(J_ROWS, rows ? 1 : 0); setTaskArg(J_CHUNK, chunk);
+  poolRun(gemmTask, ws);
   return true;
 }
 
 /** Panel `part` of the GEMM job posted (rows or columns [part·chunk, (part + 1)·chunk) of C), with scratch ws. */
 function gemmPanel<E>(part: i32, ws: usize): void {
-  const rows = jobGet(J_ROWS) != 0, chunk = jobGet(J_CHUNK);
-  let m = jobGet(J_M), n = jobGet(J_N);
+  const rows = taskArg(J_ROWS) != 0, chunk = taskArg(J_CHUNK);
+  let m = taskArg(J_M), n = taskArg(J_N);
   const from = part * chunk, to = min(rows ? m : n, from + chunk);
   if (from >= to) return;
-  let a = <usize>jobGet(J_A), b = <usize>jobGet(J_B), c = <usize>jobGet(J_C), bias = <usize>jobGet(J_BIAS);
-  const ars = jobGet(J_ARS), brs = jobGet(J_BRS), ldc = jobGet(J_LDC);
+  let a = taskPtr(J_A), b = taskPtr(J_B), c = taskPtr(J_C), bias = taskPtr(J_BIAS);
+  const ars = taskArg(J_ARS), brs = taskArg(J_BRS), ldc = taskArg(J_LDC);
   if (rows) {
     a += <usize>from * ars << 2;
     c += <usize>from * ldc << 2;
@@ -465,12 +455,12 @@ function gemmPanel<E>(part: i32, ws: usize): void {
     if (bias) bias += <usize>from << 2;
     n = to - from;
   }
-  gemmOn<E>(jobGet(J_PATH), m, n, jobGet(J_K), a, ars, jobGet(J_AKS), b, brs, jobGet(J_BKS), c, ldc, jobGet(J_ACC) != 0, ws, bias);
+  gemmOn<E>(taskArg(J_PATH), m, n, taskArg(J_K), a, ars, taskArg(J_AKS), b, brs, taskArg(J_BKS), c, ldc, taskArg(J_ACC) != 0, ws, bias);
 }
 
-/** A worker's part of the GEMM job posted, with its own scratch (gemmScratch(NC) bytes at ws). */
-export function gemmJob(part: i32, ws: usize): void {
-  if (jobGet(J_EPI) == EPI_RELU) gemmPanel<Relu>(part, ws);
+/** A part of a split GEMM (pool.ts Task): the scratch is gemmScratch(NC) bytes at ws, or the record's. */
+function gemmTask(part: i32, parts: i32, ws: usize): void {
+  if (taskArg(J_EPI) == EPI_RELU) gemmPanel<Relu>(part, ws);
   else gemmPanel<Identity>(part, ws);
 }
 

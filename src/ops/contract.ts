@@ -123,6 +123,21 @@ export const CONTRACT = {
 } as const;
 
 // ---- scratch sizes ---------------------------------------------------------------------------
+// A kernel that splits a record across the worker pool (assembly/pool.ts poolRun) takes one
+// scratch block per part from the record's arena: its plan sizes that part by planThreads().
+
+let threads = 1;
+
+/** The most threads a worker pool of this process splits records across (1 without one): plans size per-part scratch by it. */
+export function planThreads(): number {
+  return threads;
+}
+
+/** Called when a pool of n threads starts (src/engine/backend/wasm.ts); only ever raises the count, since plans of other backends may still be replayed. */
+export function setPlanThreads(n: number): void {
+  threads = Math.max(threads, n);
+}
+
 // Words of scratch (plan().workspace) the kernels take from the arena (assembly/arena.ts), counted
 // as the arena counts them: every arenaAlloc costs ALIGN_WORDS of alignment slack plus its words.
 // The kernels allocate in the order these sums are written; the arena aborts a record that asks

@@ -18,6 +18,7 @@ export interface PoolExports {
   poolScratchBytes(): number;
   poolSetup(ctrl: number, threads: number): void;
   poolStop(): void;
+  poolRecover(): void;
 }
 
 /** wg.init's `threads` option. */
@@ -169,6 +170,11 @@ export class Pool {
       throw e;
     }
     return new Pool(ex, workers, new Int32Array(memory.buffer, ctrl, 1));
+  }
+
+  /** After a run that failed: lets the workers finish the job it left (assembly/pool.ts poolRecover). */
+  recover(): void {
+    this.ex.poolRecover();
   }
 
   /** Tells the workers to leave their loop and terminates them (the module then runs on one thread). */

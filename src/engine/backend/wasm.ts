@@ -8,6 +8,7 @@ import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.
 import { GrowingBlock, Heap } from '../heap.js';
 import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, specValue, type DType } from '../../ops/types.js';
 import { OPS, TABLE_HASH } from '../../ops/index.js';
+import { setPlanThreads } from '../../ops/contract.js';
 import { saveWords, savedInto, type Backend, type HostWords } from './types.js';
 import { defaultWasmUrl, threadsWasmUrl, type BuildName } from './wasm-url.js';
 import { Pool, threadCount, threadsUnavailable, type PoolExports, type ThreadsOption } from './pool.js';
@@ -266,6 +267,7 @@ export class WasmBackend implements Backend {
       const ctrl = self.heap.alloc(ex.poolCtrlWords(), 'init');
       const scratch = Array.from({ length: n - 1 }, () => self.heap.alloc(Math.ceil(ex.poolScratchBytes() / 4), 'init') * 4);
       self.pool = await Pool.start(module, memory, ex, ctrl * 4, scratch);
+      setPlanThreads(n);
       return self;
     } catch (e) {
       // The reason without its 'wasmgrad.init: ' prefix: the notice has its own.
@@ -421,6 +423,7 @@ export class WasmBackend implements Backend {
     try {
       this.ex.run(this.tape.ptr * 4, 0, recs.length);
     } catch (e) {
+      this.pool?.recover();
       if (e instanceof WebAssembly.RuntimeError) throw new BackendError(fn, `a WebAssembly kernel trapped: ${e.message}`, { cause: e });
       throw e;
     }
