@@ -45,15 +45,21 @@ export type Task = (part: i32, parts: i32, ws: usize) => void;
  */
 const SPIN = 4096;
 
+/** Milliseconds from a fixed origin (performance.now): the join's patience with a worker that stopped answering. */
+@external('env', 'poolNow') declare function poolNow(): f64;
+
 let ctrl: usize = 0;
 let threads: i32 = 1;
+/** How long the join waits for the workers at least, in ms (poolSetup). */
+let graceMs: f64 = 0;
 /** A job is running: its parts keep to one thread (poolThreads). */
 let busy = false;
 
-/** Main instance: the control block's byte address and the thread count (main included). */
-export function poolSetup(block: usize, n: i32): void {
+/** Main instance: the control block's byte address, the thread count (main included) and the join's least patience (ms). */
+export function poolSetup(block: usize, n: i32, grace: f64): void {
   ctrl = block;
   threads = n;
+  graceMs = grace;
   atomic.store<i32>(block + (SEQ << 2), 0);
   atomic.store<i32>(block + (DONE << 2), 0);
   atomic.store<i32>(block + (FAILED << 2), 0);
@@ -101,9 +107,12 @@ export function poolRun(task: Task, ws: usize): void {
   store<i32>(ctrl + (PARTS << 2), threads);
   busy = true;
   poolPost(KIND_TASK);
+  const start = poolNow();
   task(0, threads, ws);
   busy = false;
-  poolJoin();
+  const end = poolNow();
+  // The parts are balanced: a worker still busy 100 times longer than part 0 took has stopped.
+  poolJoin(end, max(graceMs, 100 * (end - start)));
 }
 
 /**
@@ -113,8 +122,7 @@ export function poolRun(task: Task, ws: usize): void {
 export function poolRecover(): void {
   if (!busy) return;
   busy = false;
-  while (atomic.load<i32>(ctrl + (DONE << 2)) != threads - 1) {}
-  atomic.store<i32>(ctrl + (FAILED << 2), 0);
+  if (joined(poolNow(), graceMs)) atomic.store<i32>(ctrl + (FAILED << 2), 0);
 }
 
 /** Worker: runs its part of the job posted, with its scratch ws. */
@@ -131,21 +139,43 @@ function poolPost(kind: i32): void {
 }
 
 /**
- * Main instance: returns once every worker has finished its part of the job posted last. It polls
- * (the panels are balanced, so it polls for about one panel's imbalance). A version sleeping in
- * memory.atomic.wait32 between polls hung now and then in Node 20 (V8 11.3) with DONE complete:
- * only in Liftoff code (--liftoff-only hangs, --no-liftoff never did), and not when the loop
- * re-read everything from globals after the wait, as if a local held across the wait were lost.
- * Since the caller's locals (inlined into the GEMM kernels) would be held across it too, this
- * waits without a call until that is understood (docs/internals.md, "Threads").
+ * Main instance: returns once every worker has finished its part of the job posted last, or aborts
+ * when one failed, or stopped answering for `patience` ms after `since`.
  */
-function poolJoin(): void {
-  const done = ctrl + (DONE << 2), want = threads - 1;
-  while (atomic.load<i32>(done) != want) {}
+function poolJoin(since: f64, patience: f64): void {
+  if (!joined(since, patience)) abort('wasmgrad: a worker thread stopped answering; wasmgrad runs on one thread from now on');
   if (atomic.load<i32>(ctrl + (FAILED << 2))) {
     atomic.store<i32>(ctrl + (FAILED << 2), 0);
     abort('wasmgrad: a worker thread failed');
   }
+}
+
+/**
+ * Polls DONE until every worker has finished (true), or gives up after `patience` ms from `since`
+ * (false): the pool is then abandoned, threads is 1, and src/engine/backend/pool.ts terminates
+ * the workers when it sees poolThreadsNow() drop. The clock is read once per 2¹⁶ polls.
+ *
+ * It polls, never sleeps (the panels are balanced, so it polls for about one part's imbalance).
+ * A version sleeping in memory.atomic.wait32 between polls hung now and then in Node 20 (V8 11.3)
+ * with DONE complete: only in Liftoff code (--liftoff-only hangs, --no-liftoff never did), and not
+ * when the loop re-read everything from globals after the wait, as if a local held across the wait
+ * were lost. Since the caller's locals would be held across it too, this waits without a sleep
+ * until that is understood (docs/internals.md, "Threads").
+ */
+function joined(since: f64, patience: f64): bool {
+  const done = ctrl + (DONE << 2), want = threads - 1;
+  for (let polls: u32 = 1; atomic.load<i32>(done) != want; polls++) {
+    if ((polls & 0xffff) == 0 && poolNow() - since > patience) {
+      threads = 1;
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Main instance: the threads kernels split across now (it drops to 1 when the pool is abandoned). */
+export function poolThreadsNow(): i32 {
+  return threads;
 }
 
 /** Main instance: asks the workers to leave their loop (src/engine/backend/pool.ts stops them so). */

@@ -1,17 +1,35 @@
 /**
- * A process of test/threads.test.ts whose worker traps in its part of every job (the worker
- * source swapped through poolHooks): prints the error a split matmul then raises, as JSON.
+ * A process of test/threads.test.ts whose worker breaks in its part of every job (the worker
+ * source swapped through poolHooks): `trap` (argv[2], the default) traps, `exit` ends the worker
+ * thread outright. Prints, as JSON, the error a split matmul then raises, the thread count after
+ * it, and whether the same product then computes correctly.
  */
 import * as wg from '../../src/index.js';
 import { poolHooks, WORKER_SOURCE } from '../../src/engine/backend/pool.js';
 
-poolHooks.workerSource = WORKER_SOURCE.replace('ex.poolWork(d.part, d.scratch)', '(() => { throw new WebAssembly.RuntimeError("unreachable"); })()');
+const broken = process.argv[2] === 'exit' ? 'process.exit(0)' : '(() => { throw new WebAssembly.RuntimeError("unreachable"); })()';
+poolHooks.workerSource = WORKER_SOURCE.replace('ex.poolWork(d.part, d.scratch)', broken);
+poolHooks.joinGraceMs = 300;
 await wg.init({ threads: 2, build: 'simd' });
-const a = wg.ones([256, 256]);
+const values = Float32Array.from({ length: 256 * 256 }, (_, i) => Math.sin(i));
+const product = () => {
+  const a = wg.tensor(values, { shape: [256, 256] });
+  return Array.from(a.matmul(a).data().slice(0, 4096));
+};
 let message = 'no error';
 try {
-  a.matmul(a).data();
+  product();
 } catch (e) {
   message = `${(e as Error).name}: ${(e as Error).message}`;
 }
-console.log(JSON.stringify({ threads: wg.info().threads, message }));
+const threads = wg.info().threads;
+let again: number[] | string;
+try {
+  again = product();
+} catch (e) {
+  again = `${(e as Error).name}: ${(e as Error).message}`;
+}
+wg.setBackend('reference');
+const want = product();
+const worst = typeof again === 'string' ? again : Math.max(...again.map((v, i) => Math.abs(v - want[i]) / (1 + Math.abs(want[i]))));
+console.log(JSON.stringify({ threads, message, worst }));

@@ -16,9 +16,10 @@ import { isNode, nodeHost } from '../host.js';
 export interface PoolExports {
   poolCtrlWords(): number;
   poolScratchBytes(): number;
-  poolSetup(ctrl: number, threads: number): void;
+  poolSetup(ctrl: number, threads: number, graceMs: number): void;
   poolStop(): void;
   poolRecover(): void;
+  poolThreadsNow(): number;
 }
 
 /** wg.init's `threads` option. */
@@ -34,6 +35,12 @@ export const AUTO_MAX_THREADS = 8;
 export const MAX_THREADS = 64;
 /** How long a worker has to instantiate the module and answer before the pool is given up. */
 export const START_TIMEOUT_MS = 10_000;
+/**
+ * How long a kernel's join waits at least for a worker's part before giving the pool up (it also
+ * waits 100 times as long as its own part took): parts are balanced, so a worker that far behind
+ * has died or hangs, and the main instance must not poll forever.
+ */
+export const JOIN_GRACE_MS = 20_000;
 
 /** The thread count `threads` asks for (1 when not given), or a ValueError. */
 export async function threadCount(threads: ThreadsOption | undefined): Promise<number> {
@@ -80,7 +87,7 @@ export const WORKER_SOURCE = `
 const { parentPort, workerData: d } = require('worker_threads');
 let ex;
 try {
-  ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory, abort() { throw new WebAssembly.RuntimeError('wasmgrad worker: abort'); } } }).exports;
+  ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory, poolNow: () => performance.now(), abort() { throw new WebAssembly.RuntimeError('wasmgrad worker: abort'); } } }).exports;
   ex.poolAttach(d.ctrl);
 } catch (e) {
   parentPort.postMessage({ error: String((e && e.message) || e) });
@@ -102,7 +109,7 @@ if (ex) {
 `;
 
 /** Test hook: the source the workers run (a test swaps it for one that fails or never answers). */
-export const poolHooks = { workerSource: WORKER_SOURCE, timeoutMs: START_TIMEOUT_MS };
+export const poolHooks = { workerSource: WORKER_SOURCE, timeoutMs: START_TIMEOUT_MS, joinGraceMs: JOIN_GRACE_MS };
 
 interface NodeWorker {
   on(event: 'message', f: (m: { ready?: boolean; error?: string }) => void): void;
@@ -136,7 +143,7 @@ export class Pool {
    */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: PoolExports, ctrl: number, scratch: number[]): Promise<Pool> {
     const { startWorker } = await nodeHost('init', 'threads');
-    ex.poolSetup(ctrl, scratch.length + 1);
+    ex.poolSetup(ctrl, scratch.length + 1, poolHooks.joinGraceMs);
     const workers: NodeWorker[] = [];
     const answers = scratch.map((s, i) => {
       const data: WorkerData = { module, memory, ctrl, part: i + 1, scratch: s };
@@ -172,12 +179,17 @@ export class Pool {
     return new Pool(ex, workers, new Int32Array(memory.buffer, ctrl, 1));
   }
 
-  /** After a run that failed: lets the workers finish the job it left (assembly/pool.ts poolRecover). */
-  recover(): void {
+  /**
+   * After a run that failed: lets the workers finish the job it left (assembly/pool.ts
+   * poolRecover). False when the pool was given up because a worker stopped answering: the caller
+   * then stops it and runs on one thread.
+   */
+  recover(): boolean {
     this.ex.poolRecover();
+    return this.ex.poolThreadsNow() > 1;
   }
 
-  /** Tells the workers to leave their loop and terminates them (the module then runs on one thread). */
+  /** Tells the workers to leave their loop (unless given up) and terminates them: the module then runs on one thread. */
   stop(): void {
     this.ex.poolStop();
     for (const w of this.workers) void w.terminate();

@@ -231,7 +231,8 @@ export class WasmBackend implements Backend {
             const where = self && file ? ` (${self.string(file)}:${line}:${col})` : '';
             throw new BackendError(self?.running ?? 'init', `WebAssembly abort: ${text}${where}`);
           },
-          ...(memory ? { memory } : {}),
+          // The threads builds' join reads a clock (assembly/pool.ts poolNow).
+          ...(memory ? { memory, poolNow: () => performance.now() } : {}),
         },
       });
       self = new WasmBackend(instance.exports as unknown as Exports);
@@ -423,7 +424,11 @@ export class WasmBackend implements Backend {
     try {
       this.ex.run(this.tape.ptr * 4, 0, recs.length);
     } catch (e) {
-      this.pool?.recover();
+      // A worker that stopped answering: its error (the abort) says the pool is given up.
+      if (this.pool && !this.pool.recover()) {
+        this.pool.stop();
+        this.pool = null;
+      }
       if (e instanceof WebAssembly.RuntimeError) throw new BackendError(fn, `a WebAssembly kernel trapped: ${e.message}`, { cause: e });
       throw e;
     }
