@@ -112,16 +112,21 @@ async function threadsChild(threads) {
   process.send({ ready: true, threads: wg.info().threads, build: wg.info().build });
 }
 
-async function threadsAxis(args) {
-  const list = (name, dflt) => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1].split(',').map((s) => (s === 'auto' ? s : Number(s))) : dflt;
-  };
-  const counts = list('threads', [1, 2]);
-  const sizes = list('n', [256, 512, 1024]);
-  const rounds = list('rounds', [7])[0];
+/**
+ * G1's threads axis: A·B at each of `counts` (numbers or 'auto') for each n in `sizes`, wasmgrad in
+ * one child process per count and, when `torchGemm` is given (runner-torch.mjs), PyTorch's torch.mm
+ * at the same counts ('auto' = the core count). Returns the report (markdown).
+ */
+export async function gemmThreadsAxis(counts, { sizes = [256, 512, 1024], rounds = 7, torchGemm } = {}) {
   const { fork } = await import('node:child_process');
   const os = await import('node:os');
+  const cores = os.cpus().length;
+  const fmtLoad = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ');
+  const loadBefore = fmtLoad();
   const kids = await Promise.all(
     counts.map(
       (t) =>
@@ -133,39 +138,59 @@ async function threadsAxis(args) {
     ),
   );
   const ask = (kid, n) => new Promise((resolve) => (kid.child.once('message', resolve), kid.child.send({ n })));
-  console.log(
-    `G1 A·B, threads axis: ${os.cpus().length} cores, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} before`,
-  );
-  for (const k of kids) console.log(`  threads ${k.t}: wasmgrad runs ${k.info.threads} thread(s), build ${k.info.build}`);
-  const rates = new Map(); // `${n} ${t}` → GFLOP/s per chunk
+  // 'auto': the count wasmgrad's own 'auto' child runs, which PyTorch is then given too.
+  const auto = kids.find((k) => k.t === 'auto')?.info.threads ?? cores;
+  // PyTorch per count: as many products as take ~CHUNK_MS, found from one timed product per n.
+  const torch = torchGemm
+    ? await Promise.all([...new Set(counts.map((t) => (t === 'auto' ? auto : t)))].map(async (t) => ({ t, mm: await torchGemm(t), calls: new Map() })))
+    : [];
+  const askTorch = async (tk, n) => {
+    if (!tk.calls.has(n)) tk.calls.set(n, Math.max(1, Math.round(CHUNK_MS / (await tk.mm(n, 1)))));
+    const calls = tk.calls.get(n);
+    return { ms: await tk.mm(n, calls), calls };
+  };
+  const rates = new Map(); // `${who} ${n} ${t}` → GFLOP/s per chunk
+  const add = (key, n, { ms, calls }) => rates.set(key, [...(rates.get(key) ?? []), (2 * n ** 3 * calls) / ms / 1e6]);
   for (let r = 0; r < rounds; r++)
-    for (const n of sizes)
-      for (const kid of r % 2 ? [...kids].reverse() : kids) {
-        const { ms, calls } = await ask(kid, n);
-        const key = `${n} ${kid.t}`;
-        rates.set(key, [...(rates.get(key) ?? []), (2 * n ** 3 * calls) / ms / 1e6]);
-      }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  console.log(`\n| n | ${counts.map((t) => `${t} thread(s) GFLOP/s`).join(' | ')} | speedup (${counts.at(-1)} vs ${counts[0]}) |`);
-  console.log(`|---|${counts.map(() => '---|').join('')}---|`);
-  for (const n of sizes) {
-    const med = counts.map((t) => median(rates.get(`${n} ${t}`)));
-    console.log(`| ${n} | ${med.map((x) => x.toFixed(1)).join(' | ')} | ${(med.at(-1) / med[0]).toFixed(2)}× |`);
-  }
-  console.log(
-    `\n(${rounds} rounds, medians; load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} after)`,
-  );
+    for (const n of sizes) {
+      for (const kid of r % 2 ? [...kids].reverse() : kids) add(`wasmgrad ${n} ${kid.t}`, n, await ask(kid, n));
+      for (const tk of torch) add(`PyTorch ${n} ${tk.t}`, n, await askTorch(tk, n));
+    }
   for (const k of kids) k.child.kill();
+  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const [t1, ...more] = counts;
+  const head = [
+    'n',
+    ...counts.map((t) => `wasmgrad ${t}T GFLOP/s`),
+    ...more.map((t) => `wasmgrad ${t}T/${t1}T`),
+    ...torch.map((tk) => `PyTorch ${tk.t}T GFLOP/s`),
+  ];
+  const lines = [
+    `## G1 A·B, threads axis (${counts.join(', ')}; 'auto' = ${auto} here)`,
+    '',
+    `${cores} cores, load average ${loadBefore} before, ${fmtLoad()} after; ${rounds} rounds, medians of wall-clock GFLOP/s per chunk of ~${CHUNK_MS} ms, order alternating per round.`,
+    ...kids.map((k) => `- threads ${k.t}: wasmgrad runs ${k.info.threads} thread(s), build ${k.info.build}`),
+    ...(torchGemm ? [] : ['- PyTorch: not run']),
+    '',
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+  ];
+  for (const n of sizes) {
+    const med = (who, t) => median(rates.get(`${who} ${n} ${t}`));
+    const ours = counts.map((t) => med('wasmgrad', t));
+    lines.push(
+      `| ${n} | ${[...ours.map((x) => x.toFixed(1)), ...ours.slice(1).map((x) => `${(x / ours[0]).toFixed(2)}×`), ...torch.map((tk) => med('PyTorch', tk.t).toFixed(1))].join(' | ')} |`,
+    );
+  }
+  return lines.join('\n') + '\n';
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
+  const list = (name, dflt) => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 ? args[i + 1].split(',').map((s) => (s === 'auto' ? s : Number(s))) : dflt;
+  };
   if (args[0] === '--child') await threadsChild(args[1] === 'auto' ? 'auto' : Number(args[1]));
-  else await threadsAxis(args);
+  else console.log(await gemmThreadsAxis(list('threads', [1, 2]), { sizes: list('n', [256, 512, 1024]), rounds: list('rounds', [7])[0] }));
 }

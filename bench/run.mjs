@@ -25,11 +25,11 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { WORKLOADS, cellError, fmtRate, fmtRatio, median } from './common.mjs';
 import { measureLayers, layersReport } from './layers.mjs';
-import { FORMS, gemmFootnote, loadPeak, wasmgradGemm } from './gemm.mjs';
+import { FORMS, gemmFootnote, gemmThreadsAxis, loadPeak, wasmgradGemm } from './gemm.mjs';
 import { brainRunner } from './runner-brain.mjs';
 import { jaxGemm, jaxRunner } from './runner-jax.mjs';
 import { tfjsGemm, tfjsRunner } from './runner-tfjs.mjs';
-import { torchInfo, torchRunner } from './runner-torch.mjs';
+import { torchGemm, torchInfo, torchRunner } from './runner-torch.mjs';
 import { loadText } from './text.mjs';
 import { API_NOTES, loadWasmgrad, mnistArrays, pickApi, wasmgradRunner } from './runner-wasmgrad.mjs';
 import { threadsAxis } from './threads.mjs';
@@ -519,9 +519,12 @@ log(`wasmgrad step: ${API_NOTES[OURS_API]}`);
 const TORCH_INFO = BROWSER || (PEER_FILTER && !PEER_FILTER.includes('PyTorch')) ? { ok: false } : await torchInfo();
 if (TORCH_INFO.note) log(TORCH_INFO.note);
 if (THREADS) {
-  // G1's thread axis is bench/gemm.mjs --threads; here the training workloads.
   const ids = ONLY.filter((id) => WORKLOADS[id]);
-  const text = await threadsAxis(ids, THREADS, { measureWith, api: OURS_API, torch: TORCH_INFO, log });
+  let text = ids.length ? await threadsAxis(ids, THREADS, { measureWith, api: OURS_API, torch: TORCH_INFO, log }) : '# wasmgrad bench: the --threads axis\n';
+  if (ONLY.includes('G1')) {
+    log('G1 on the threads axis…');
+    text += '\n' + (await gemmThreadsAxis(THREADS, { rounds: QUICK ? 3 : 7, torchGemm: TORCH_INFO.ok ? torchGemm : undefined }));
+  }
   console.log('\n' + text);
   if (SAVE) {
     fs.writeFileSync(path.join(here, RESULTS_FILE), text);

@@ -63,6 +63,12 @@ export async function torchInfo(threads = 1) {
   }
 }
 
+/** G1 on the threads axis: (n, calls) → wall-clock ms of `calls` torch.mm n×n×n products on `threads` threads. */
+export async function torchGemm(threads) {
+  const { request } = await start(threads);
+  return async (n, calls) => (await request({ cmd: 'gemm', n, calls })).ms;
+}
+
 /** Writes tensors [{ name, shape, data }] as the file runner-torch.py reads: a JSON header line, then the raw data. */
 function writeTensors(file, tensors) {
   const header = tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.data instanceof Int32Array ? 'int32' : 'float32' }));

@@ -215,6 +215,7 @@ class LayerBench:
 
 
 workload = None
+gemm_operands = {}  # n → (A, B) of the G1 threads axis
 
 
 def handle(msg):
@@ -238,6 +239,17 @@ def handle(msg):
         t0 = time.perf_counter()
         for k in range(msg["steps"]):
             workload.step(msg["from"] + k)
+        return {"ms": (time.perf_counter() - t0) * 1000}
+    if cmd == "gemm":
+        # G1 on the threads axis: `calls` products A·B at n×n×n, wall-clock ms.
+        n = msg["n"]
+        if n not in gemm_operands:
+            gemm_operands[n] = (torch.randn(n, n), torch.randn(n, n))
+            torch.mm(*gemm_operands[n])
+        a, b = gemm_operands[n]
+        t0 = time.perf_counter()
+        for _ in range(msg["calls"]):
+            torch.mm(a, b)
         return {"ms": (time.perf_counter() - t0) * 1000}
     if cmd == "dispose":
         workload = None
