@@ -193,7 +193,7 @@ function webWorker(d: WorkerData): Starting {
     w = new Worker(url, { name: `wasmgrad pool ${d.part}` });
   } catch (e) {
     URL.revokeObjectURL(url);
-    // Firefox throws a SecurityError where Chromium reports a violation event.
+    // An engine that refuses the worker by throwing (not Chromium: it reports a violation event).
     const policy = (e as Error)?.name === 'SecurityError' ? `: blob: workers are refused, ${ALLOW_BLOB_WORKERS}` : '';
     return { answer: Promise.reject(fail(`could not be created (${(e as Error)?.message ?? String(e)})${policy}`)), stop() {} };
   }

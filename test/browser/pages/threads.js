@@ -103,6 +103,3 @@ export async function run(wg, threads, jobsNow, opts = {}) {
   record('mlp compiled', () => train(true));
   return { threads: wg.info().threads, build: wg.info().build, out, jobs };
 }
-
-/** The cases of `run` that are below the split threshold. */
-export const SMALL_CASES = SMALL.flatMap(([m, k, n]) => [`matmul ${m}x${k}x${n}`, `linear ${m}x${k}x${n}`]);
