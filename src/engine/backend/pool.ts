@@ -4,7 +4,8 @@
  * owns allocation and runs the tape; a kernel that splits its work (today the GEMMs,
  * assembly/kernels/gemm.ts gemmSplit) posts a job into a control block in shared memory and the
  * workers, blocked in Atomics.wait inside their loop (assembly/pool.ts), compute their part on the
- * pointers it names. No message is posted per job; messages only start the workers.
+ * pointers it names. No message is posted per job; messages only start the workers: worker_threads
+ * in Node, Web Workers from a Blob URL in browsers (cross-origin-isolated pages and their workers).
  *
  * Workers never allocate and never run the interpreter, so they need no heap; each gets a scratch
  * block from the main heap for its GEMM panels.
@@ -120,7 +121,7 @@ if (ex) {
  * from the ESM entry, the script-tag build and bundles alike): its data is the first message; it
  * never returns to its event loop after answering, it blocks in Atomics.wait between jobs.
  */
-export const WEB_WORKER_SOURCE = `${WORKER_CORE}
+const WEB_WORKER_SOURCE = `${WORKER_CORE}
 onmessage = ({ data: d }) => {
   onmessage = null;
   let ex;
@@ -135,8 +136,8 @@ onmessage = ({ data: d }) => {
 };
 `;
 
-/** Test hook: the sources the workers run (a test swaps them for ones that fail or never answer). */
-export const poolHooks = { workerSource: WORKER_SOURCE, webWorkerSource: WEB_WORKER_SOURCE, timeoutMs: START_TIMEOUT_MS };
+/** Test hook: the source the Node workers run (a test swaps it for one that fails or never answers). */
+export const poolHooks = { workerSource: WORKER_SOURCE, timeoutMs: START_TIMEOUT_MS };
 
 /** A worker on its way: its answer (resolves once it is ready, rejects with why it is not) and how to end it. */
 interface Starting {
@@ -186,7 +187,7 @@ const ALLOW_BLOB_WORKERS = "allow them in the Content Security Policy, e.g. work
  * is what turns that case into a clear message instead of a timeout.
  */
 function webWorker(d: WorkerData): Starting {
-  const url = URL.createObjectURL(new Blob([poolHooks.webWorkerSource], { type: 'text/javascript' }));
+  const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
   const fail = (why: string) => new BackendError('init', `worker ${d.part} ${why}`);
   let w: Worker;
   try {
