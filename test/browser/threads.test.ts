@@ -154,6 +154,13 @@ describe.skipIf(!haveChromium)('threads in Chromium', () => {
     ]);
   });
 
+  test('a context without Web Workers (a service worker, say): one thread and a notice saying so', async () => {
+    const { value, warnings, errors } = await onPage(isolated, `(() => { delete window.Worker; return ${fallback('/dist/index.js')}; })()`);
+    expect(errors).toEqual([]);
+    expect(value).toEqual({ threads: 1, sum: 300 ** 3 });
+    expect(warnings).toEqual([`${NOTICE}this context cannot start Web Workers`]);
+  });
+
   test('a Worker constructor that throws a SecurityError: one thread and the same advice', async () => {
     const refuse = `window.Worker = class { constructor() { throw new DOMException('blob: refused', 'SecurityError'); } };`;
     const { value, warnings, errors } = await onPage(isolated, `(() => { ${refuse} return ${fallback('/dist/index.js')}; })()`);
