@@ -52,8 +52,9 @@ function start() {
 }
 
 const handlers = {
-  ready({ build, simd }) {
+  ready({ build, simd, threads }) {
     $('build').textContent = build ?? (simd ? 'simd' : 'scalar');
+    $('threads').textContent = String(threads);
   },
   progress(m) {
     document.body.dataset.epoch = String(m.epoch);

@@ -2,7 +2,7 @@
 // training step. It is also the example of README's "Training in a Worker"; the protocol:
 //
 //   page → worker                                          worker → page
-//   { type: 'train', images, labels, nTrain, options }      { type: 'ready', build, simd }
+//   { type: 'train', images, labels, nTrain, options }      { type: 'ready', build, simd, threads }
 //   { type: 'predict', id, pixels }  (784 floats in [0,1])  { type: 'progress', epoch, epochs, batch, batches,
 //   { type: 'stop' }                                            loss, accuracy, samplesPerSec }
 //                                                             (loss, accuracy: of the batches since the last progress)
@@ -129,10 +129,13 @@ function predict(pixels) {
   return probs;
 }
 
+// Threads need shared memory, which a browser gives only to a cross-origin-isolated page and its
+// workers (npm run demo sends COOP/COEP): then the big products split across every core ('auto').
+// Elsewhere one thread, without asking for more (which would only add init's console notice).
 // Messages may arrive before init finishes (the page does not wait for 'ready'): each awaits it.
-const ready = wg.init().then(() => {
-  const { build, simd } = wg.info();
-  postMessage({ type: 'ready', build, simd });
+const ready = wg.init(self.crossOriginIsolated ? { threads: 'auto' } : {}).then(() => {
+  const { build, simd, threads } = wg.info();
+  postMessage({ type: 'ready', build, simd, threads });
 });
 ready.catch((e) => postMessage({ type: 'error', message: `wg.init failed: ${e instanceof Error ? e.message : String(e)}` }));
 

@@ -54,8 +54,8 @@ export interface InitOptions {
   build?: BuildName;
   /**
    * Threads for the big kernels (default 1): n, or 'auto' (the cores, at most 8). More than one
-   * runs the threads build over a worker pool in Node (README "Threads"); where that cannot run,
-   * one thread with a console notice.
+   * runs the threads build over a worker pool in Node and in cross-origin-isolated browsers
+   * (README "Threads"); where that cannot run, one thread with a console notice.
    */
   threads?: ThreadsOption;
 }

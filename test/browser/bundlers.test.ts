@@ -30,34 +30,34 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Serves the built app from `site` (its web root) and checks that its page trains: the loss fell by 5x. */
-async function expectTrains(site: string, build = 'relaxed-simd') {
+/** Serves the built app from `site` (its web root) and checks that its page trains on `threads`: the loss fell by 5x. */
+async function expectTrains(site: string, build = 'relaxed-simd', threads = 1) {
   const server = await serve(site);
   try {
-    await expectPageTrains(server.url + '/', build);
+    await expectPageTrains(server.url + '/', build, threads);
   } finally {
     await server.close();
   }
 }
 
-async function expectPageTrains(url: string, build: string) {
+async function expectPageTrains(url: string, build: string, threads: number) {
   const { page, errors } = await openPage(browser, url);
   const text = await page
     .waitForFunction(() => document.querySelector('#result')?.textContent || null, null, { timeout: 30_000 })
     .catch(() => {
       throw new Error(`${url}: no #result after 30 s; page errors: ${errors.join('; ') || 'none'}`);
     });
-  const r = JSON.parse((await text.jsonValue()) as string) as { losses?: number[]; build?: string; error?: string };
+  const r = JSON.parse((await text.jsonValue()) as string) as { losses?: number[]; build?: string; threads?: number; error?: string };
   expect(r.error).toBeUndefined();
   expect(errors).toEqual([]);
-  expect(r.build).toBe(build);
+  expect([r.build, r.threads]).toEqual([build, threads]);
   expect(r.losses!.at(-1)!).toBeLessThan(r.losses![0] / 5);
 }
 
 const wasmFiles = (out: string) => readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
 
 describe.skipIf(!haveChromium)('bundler apps build without warnings and train in Chromium', () => {
-  test.skipIf(!nodeFreeMain)('Vite, no configuration: the five .wasm builds are emitted as assets', async () => {
+  test.skipIf(!nodeFreeMain)('Vite, no configuration: the five .wasm builds are emitted as assets; 2 threads', async () => {
     const { build, createLogger } = await import('vite');
     const warnings: string[] = [];
     const logger = createLogger('warn');
@@ -73,7 +73,7 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
     }
     expect(warnings).toEqual([]);
     expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
-    await expectTrains(join(app, 'dist'));
+    await expectTrains(join(app, 'dist'), 'relaxed-simd', 2);
   });
 
   test.skipIf(!inline)('esbuild with the inline entry (wasmgrad/inline): one file, no .wasm to serve', async () => {

@@ -2,7 +2,8 @@
  * The demo (issue 14 item 4) in Chromium: the page trains MNIST in its Worker and the loss it
  * displays falls within seconds; a screenshot goes to test/browser/artifacts/demo.png.
  * Against the DOM contract at the top of demo/index.html: #loss is the latest loss as a plain
- * decimal ("–" before the first batch), #build the build the worker runs, body[data-status].
+ * decimal ("–" before the first batch), #build the build the worker runs, #threads its thread count,
+ * body[data-status].
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -68,6 +69,9 @@ describe.skipIf(!haveChromium || !haveDemo)('demo in Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'demo.png'), fullPage: true });
     expect(await page.evaluate(() => document.querySelector('#build')?.textContent)).toMatch(/^relaxed/);
+    // The server sends COOP/COEP (as npm run demo does), so the worker runs threads: 'auto': the cores, at most 8.
+    const auto = await page.evaluate(() => String(Math.min(navigator.hardwareConcurrency, 8)));
+    expect(await page.evaluate(() => document.querySelector('#threads')?.textContent)).toBe(auto);
     expect(errors).toEqual([]);
   });
 });

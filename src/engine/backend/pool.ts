@@ -4,7 +4,8 @@
  * owns allocation and runs the tape; a kernel that splits its work (today the GEMMs,
  * assembly/kernels/gemm.ts gemmSplit) posts a job into a control block in shared memory and the
  * workers, blocked in Atomics.wait inside their loop (assembly/pool.ts), compute their part on the
- * pointers it names. No message is posted per job; messages only start the workers.
+ * pointers it names. No message is posted per job; messages only start the workers: worker_threads
+ * in Node, Web Workers from a Blob URL in browsers (cross-origin-isolated pages and their workers).
  *
  * Workers never allocate and never run the interpreter, so they need no heap; each gets a scratch
  * block from the main heap for its GEMM panels.
@@ -58,13 +59,14 @@ async function cores(): Promise<number> {
 
 /**
  * Why threads cannot run here (the notice init prints before running on one thread), or null:
- * shared memory needs SharedArrayBuffer, which browsers only give cross-origin-isolated pages.
+ * shared memory needs SharedArrayBuffer, which browsers only give cross-origin-isolated pages
+ * (and their workers).
  */
 export function threadsUnavailable(): string | null {
   if (!isNode && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true)
     return 'the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp';
   if (typeof SharedArrayBuffer === 'undefined') return 'this engine has no SharedArrayBuffer';
-  if (!isNode) return 'worker threads run in Node only so far (browsers: a later version)';
+  if (!isNode && typeof Worker === 'undefined') return 'this context cannot start Web Workers';
   return null;
 }
 
@@ -78,23 +80,19 @@ interface WorkerData {
 }
 
 /**
- * The worker's whole program (a CommonJS script, eval'd by worker_threads): instantiate, attach to
- * the control block, say ready, then take jobs until told to exit. The job loop runs in
- * JavaScript so that each job is a fresh call into the module, which V8 runs in its optimised
- * tier once that has compiled (it never swaps code inside a running call).
+ * What every worker runs, in Node and in browsers: `attach(d)` instantiates the module over the
+ * shared memory and attaches to the control block (it throws if it cannot); `serve(ex, d)` takes
+ * jobs until told to exit. The job loop runs in JavaScript so that each job is a fresh call into
+ * the module, which the engine runs in its optimised tier once that has compiled (V8 never swaps
+ * code inside a running call).
  */
-export const WORKER_SOURCE = `
-const { parentPort, workerData: d } = require('worker_threads');
-let ex;
-try {
-  ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory, poolNow: () => performance.now(), abort() { throw new WebAssembly.RuntimeError('wasmgrad worker: abort'); } } }).exports;
+const WORKER_CORE = `
+function attach(d) {
+  const ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory, poolNow: () => performance.now(), abort() { throw new WebAssembly.RuntimeError('wasmgrad worker: abort'); } } }).exports;
   ex.poolAttach(d.ctrl);
-} catch (e) {
-  parentPort.postMessage({ error: String((e && e.message) || e) });
+  return ex;
 }
-if (ex) {
-  parentPort.postMessage({ ready: true });
-  parentPort.close();
+function serve(ex, d) {
   for (let seen = 0; ; ) {
     let seq = ex.poolWait(seen);
     while (seq === seen) seq = ex.poolWait(seen); // a spurious wake-up
@@ -106,13 +104,59 @@ if (ex) {
     }
   }
 }
+const why = (e) => String((e && e.message) || e);
 `;
 
-/** Test hook: the source the workers run (a test swaps it for one that fails or never answers). */
+/** The Node worker (a CommonJS script eval'd by worker_threads, its data in workerData). */
+export const WORKER_SOURCE = `${WORKER_CORE}
+const { parentPort, workerData: d } = require('worker_threads');
+let ex;
+try {
+  ex = attach(d);
+} catch (e) {
+  parentPort.postMessage({ error: why(e) });
+}
+if (ex) {
+  parentPort.postMessage({ ready: true });
+  parentPort.close();
+  serve(ex, d);
+}
+`;
+
+/**
+ * The browser worker (a classic script from a Blob URL, so it needs no file of its own and works
+ * from the ESM entry, the script-tag build and bundles alike): its data is the first message; it
+ * never returns to its event loop after answering, it blocks in Atomics.wait between jobs.
+ */
+const WEB_WORKER_SOURCE = `${WORKER_CORE}
+onmessage = ({ data: d }) => {
+  onmessage = null;
+  let ex;
+  try {
+    ex = attach(d);
+  } catch (e) {
+    postMessage({ error: why(e) });
+    return;
+  }
+  postMessage({ ready: true });
+  serve(ex, d);
+};
+`;
+
+/** Test hook: the source the Node workers run (a test swaps it for one that fails or never answers). */
 export const poolHooks = { workerSource: WORKER_SOURCE, timeoutMs: START_TIMEOUT_MS, joinGraceMs: JOIN_GRACE_MS };
 
+/** A worker on its way: its answer (resolves once it is ready, rejects with why it is not) and how to end it. */
+interface Starting {
+  answer: Promise<void>;
+  stop(): void;
+}
+
+/** A worker's first answer: `ready`, or why it could not instantiate. */
+type Answer = { ready?: boolean; error?: string };
+
 interface NodeWorker {
-  on(event: 'message', f: (m: { ready?: boolean; error?: string }) => void): void;
+  on(event: 'message', f: (m: Answer) => void): void;
   on(event: 'error', f: (e: Error) => void): void;
   on(event: 'exit', f: (code: number) => void): void;
   unref(): void;
@@ -120,10 +164,91 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
+/** Part `d.part` on a worker_threads Worker. */
+function nodeWorker(startWorker: (source: string, data: unknown) => unknown, d: WorkerData): Starting {
+  const w = startWorker(poolHooks.workerSource, d) as NodeWorker;
+  const answer = new Promise<void>((resolve, reject) => {
+    const settle = (err?: string) => {
+      // A 'message' listener keeps the worker's port, hence Node, alive: only the answer is awaited.
+      w.removeAllListeners('message');
+      if (err === undefined) resolve();
+      else reject(new BackendError('init', `worker ${d.part} ${err}`));
+    };
+    w.on('message', (m) => settle(m.ready ? undefined : `failed to start: ${m.error ?? 'no answer'}`));
+    w.on('error', (e) => settle(`failed to start: ${e.message}`));
+    w.on('exit', (code) => settle(`exited with code ${code} before answering`));
+  });
+  // The workers never keep Node alive (they block in Atomics.wait for the life of the process);
+  // unref after the listeners, which ref the worker again when added.
+  w.unref();
+  return { answer, stop: () => void w.terminate() };
+}
+
+/** What a page (or a worker) that refuses blob: workers must allow, in the notice. */
+const ALLOW_BLOB_WORKERS = "allow them in the Content Security Policy, e.g. worker-src 'self' blob:";
+
+/**
+ * Part `d.part` on a Web Worker from a Blob URL. A Content Security Policy without `blob:` in
+ * worker-src (or its fallbacks child-src, script-src) blocks such a worker silently in Chromium:
+ * no exception, no error event, only a securitypolicyviolation event on the creating global, which
+ * is what turns that case into a clear message instead of a timeout.
+ */
+function webWorker(d: WorkerData): Starting {
+  const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+  const fail = (why: string) => new BackendError('init', `worker ${d.part} ${why}`);
+  let w: Worker;
+  try {
+    w = new Worker(url, { name: `wasmgrad pool ${d.part}` });
+  } catch (e) {
+    URL.revokeObjectURL(url);
+    // An engine that refuses the worker by throwing (not Chromium: it reports a violation event).
+    const policy = (e as Error)?.name === 'SecurityError' ? `: blob: workers are refused, ${ALLOW_BLOB_WORKERS}` : '';
+    return { answer: Promise.reject(fail(`could not be created (${(e as Error)?.message ?? String(e)})${policy}`)), stop() {} };
+  }
+  const scope = globalThis as unknown as Pick<EventTarget, 'addEventListener' | 'removeEventListener'>;
+  let blocked: (e: Event) => void = () => {};
+  const done = () => {
+    scope.removeEventListener?.('securitypolicyviolation', blocked);
+    URL.revokeObjectURL(url);
+    w.onmessage = w.onerror = null;
+  };
+  const answer = new Promise<void>((resolve, reject) => {
+    blocked = (e) => {
+      const v = e as SecurityPolicyViolationEvent;
+      if (v.effectiveDirective === 'worker-src' && v.blockedURI.startsWith('blob'))
+        reject(fail(`was blocked by the Content Security Policy (${v.violatedDirective}): ${ALLOW_BLOB_WORKERS}`));
+    };
+    scope.addEventListener?.('securitypolicyviolation', blocked);
+    w.onmessage = ({ data: m }: MessageEvent<Answer>) => (m.ready ? resolve() : reject(fail(`failed to start: ${m.error ?? 'no answer'}`)));
+    w.onerror = (e) => {
+      e.preventDefault(); // reported here, not as an uncaught error of the page
+      reject(fail(`failed to start: ${e.message || 'its script did not run'}`));
+    };
+  }).finally(done);
+  w.postMessage(d);
+  return {
+    answer,
+    stop: () => {
+      done();
+      w.terminate();
+    },
+  };
+}
+
+/** `answer`, or a BackendError once part `part` has been silent for poolHooks.timeoutMs. */
+function inTime(answer: Promise<void>, part: number): Promise<void> {
+  const ms = poolHooks.timeoutMs;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new BackendError('init', `worker ${part} did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+}
+
 export class Pool {
   private constructor(
     private readonly ex: PoolExports,
-    private readonly workers: NodeWorker[],
+    private readonly workers: Starting[],
     private readonly seq: Int32Array,
   ) {}
 
@@ -137,43 +262,21 @@ export class Pool {
   }
 
   /**
-   * Starts `scratch.length` workers (part i + 1 with scratch[i]) and hands the control block to the
-   * main instance; resolves once every worker answered, or rejects (all workers stopped) when one
-   * fails or is silent for poolHooks.timeoutMs.
+   * Starts `scratch.length` workers (part i + 1 with scratch[i]): worker_threads in Node, Web
+   * Workers elsewhere. Hands the control block to the main instance; resolves once every worker
+   * answered, or rejects (all workers stopped) when one fails or is silent for poolHooks.timeoutMs.
    */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: PoolExports, ctrl: number, scratch: number[]): Promise<Pool> {
-    const { startWorker } = await nodeHost('init', 'threads');
+    const startWorker = isNode ? (await nodeHost('init', 'threads')).startWorker : null;
     ex.poolSetup(ctrl, scratch.length + 1, poolHooks.joinGraceMs);
-    const workers: NodeWorker[] = [];
-    const answers = scratch.map((s, i) => {
-      const data: WorkerData = { module, memory, ctrl, part: i + 1, scratch: s };
-      const w = startWorker(poolHooks.workerSource, data) as unknown as NodeWorker;
-      workers.push(w);
-      const answer = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new BackendError('init', `worker ${i + 1} did not answer within ${poolHooks.timeoutMs} ms`)),
-          poolHooks.timeoutMs,
-        );
-        const settle = (err?: string) => {
-          clearTimeout(timer);
-          // A 'message' listener keeps the worker's port, hence Node, alive: only the answer is awaited.
-          w.removeAllListeners('message');
-          if (err === undefined) resolve();
-          else reject(new BackendError('init', `worker ${i + 1} ${err}`));
-        };
-        w.on('message', (m) => settle(m.ready ? undefined : `failed to start: ${m.error ?? 'no answer'}`));
-        w.on('error', (e) => settle(`failed to start: ${e.message}`));
-        w.on('exit', (code) => settle(`exited with code ${code} before answering`));
-      });
-      // The workers never keep Node alive (they block in Atomics.wait for the life of the process);
-      // unref after the listeners, which ref the worker again when added.
-      w.unref();
-      return answer;
+    const workers = scratch.map((s, i) => {
+      const d: WorkerData = { module, memory, ctrl, part: i + 1, scratch: s };
+      return startWorker ? nodeWorker(startWorker, d) : webWorker(d);
     });
     try {
-      await Promise.all(answers);
+      await Promise.all(workers.map((w, i) => inTime(w.answer, i + 1)));
     } catch (e) {
-      for (const w of workers) void w.terminate();
+      for (const w of workers) w.stop();
       throw e;
     }
     return new Pool(ex, workers, new Int32Array(memory.buffer, ctrl, 1));
@@ -192,6 +295,6 @@ export class Pool {
   /** Tells the workers to leave their loop (unless given up) and terminates them: the module then runs on one thread. */
   stop(): void {
     this.ex.poolStop();
-    for (const w of this.workers) void w.terminate();
+    for (const w of this.workers) w.stop();
   }
 }
