@@ -46,6 +46,7 @@ test('the relaxed-SIMD threads build: bit-identical to its own single-thread bui
 test('wg.init({ threads: 2 }) reports 2 threads and computes what the reference backend does', async () => {
   await wg.init({ threads: 2, build: 'simd' });
   expect(wg.info().threads).toBe(2);
+  expect(wg.info().threadsNote).toBeNull();
   const a = wg.tensor(
     Float32Array.from({ length: 300 * 257 }, (_, i) => Math.sin(i)),
     { shape: [300, 257] },
@@ -71,6 +72,7 @@ test('a worker that fails to start, or does not answer: one thread and a notice 
   poolHooks.workerSource = "throw new Error('no worker today')";
   const failed = await WasmBackend.create(undefined, 'simd', 0, undefined, 2);
   expect(failed.threads).toBe(1);
+  expect(failed.threadsNote).toBe(warn.mock.lastCall?.[0]);
   expect(warn).toHaveBeenLastCalledWith(
     expect.stringMatching(/^wasmgrad\.init: running on one thread instead of 2: worker 1 failed to start: .*no worker today/),
   );
@@ -95,11 +97,12 @@ test('a worker whose part traps: the op raises a BackendError instead of hanging
 
 test('a worker thread that dies in a job: a BackendError after the join gives up, then one thread, and the op computes', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/threads-fail.ts', 'exit'], { timeout: 30_000 });
-  const got = JSON.parse(stdout) as { threads: number; message: string; worst: number };
+  const got = JSON.parse(stdout) as { threads: number; note: string; message: string; worst: number };
   expect(got.message).toBe(
     'BackendError: wasmgrad.matmul: WebAssembly abort: wasmgrad: a worker thread stopped answering; wasmgrad runs on one thread from now on',
   );
   expect(got.threads).toBe(1);
+  expect(got.note).toBe('wasmgrad.matmul: a worker thread stopped answering: the pool of 2 threads was stopped, wasmgrad runs on one thread');
   expect(got.worst).toBeLessThan(1e-5);
 });
 

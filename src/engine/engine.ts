@@ -109,11 +109,20 @@ export interface Info {
   build: BuildId | null;
   /** Threads the kernels split their work across: 1 unless wg.init({ threads }) started a pool. */
   threads: number;
+  /** Why threads is lower than wg.init({ threads }) asked for (the console notice's text: e.g. a page that is not cross-origin isolated), or null. */
+  threadsNote: string | null;
 }
 
 /** Facts about what runs, for users and bug reports. */
 export function info(): Info {
-  return { backend: currentName, wasmLoaded: wasm !== null, simd: wasm?.simd ?? false, build: wasm?.build ?? null, threads: wasm?.threads ?? 1 };
+  return {
+    backend: currentName,
+    wasmLoaded: wasm !== null,
+    simd: wasm?.simd ?? false,
+    build: wasm?.build ?? null,
+    threads: wasm?.threads ?? 1,
+    threadsNote: wasm?.threadsNote ?? null,
+  };
 }
 
 /**

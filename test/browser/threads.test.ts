@@ -88,10 +88,10 @@ async function expectSplitAndEqual(r: Run) {
   expect(r.out).toEqual(one.out);
 }
 
-/** wg.init({ threads: 2 }) from `entry`, then a product; the pool's notices (console.warn) and wg.info().threads. */
+/** wg.init({ threads: 2 }) from `entry`, then a product; the pool's notices (console.warn), wg.info().threads and its threadsNote (the notice). */
 const fallback = (entry: string) =>
   `import('${entry}').then(async (wg) => { await wg.init({ threads: 2 }); await wg.init({ threads: 2 }); const a = wg.ones([300, 300]);` +
-  ` return { threads: wg.info().threads, sum: a.matmul(a).sum().item() }; })`;
+  ` return { threads: wg.info().threads, note: wg.info().threadsNote, sum: a.matmul(a).sum().item() }; })`;
 
 const NOTICE = 'wasmgrad.init: running on one thread instead of 2: ';
 
@@ -129,7 +129,7 @@ describe.skipIf(!haveChromium)('threads in Chromium', () => {
   test('a page that is not cross-origin isolated: one thread and one notice naming COOP and COEP', async () => {
     const { value, warnings, errors } = await onPage(plain, fallback('/dist/index.js'));
     expect(errors).toEqual([]);
-    expect(value).toEqual({ threads: 1, sum: 300 ** 3 });
+    expect(value).toEqual({ threads: 1, note: warnings[0], sum: 300 ** 3 });
     expect(warnings).toEqual([
       `${NOTICE}the page is not cross-origin isolated: serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp`,
     ]);
@@ -138,13 +138,13 @@ describe.skipIf(!haveChromium)('threads in Chromium', () => {
   test('the inline entry has no threads builds: one thread and one notice saying so', async () => {
     const { value, warnings, errors } = await onPage(isolated, fallback('/dist/inline.js'));
     expect(errors).toEqual([]);
-    expect(value).toEqual({ threads: 1, sum: 300 ** 3 });
+    expect(value).toEqual({ threads: 1, note: warnings[0], sum: 300 ** 3 });
     expect(warnings).toEqual([`${NOTICE}this entry (wasmgrad/inline) does not include the threads builds`]);
   });
 
   test('a Content Security Policy refusing blob: workers: one thread and a notice naming worker-src blob:, not a timeout', async () => {
     const { value, warnings, errors } = await onPage(isolated, fallback('/dist/index.js'), '/test/browser/pages/csp.html');
-    expect(value).toEqual({ threads: 1, sum: 300 ** 3 });
+    expect(value).toEqual({ threads: 1, note: warnings[0], sum: 300 ** 3 });
     expect(warnings).toEqual([
       `${NOTICE}worker 1 was blocked by the Content Security Policy (worker-src): allow them in the Content Security Policy, e.g. worker-src 'self' blob:`,
     ]);
@@ -157,7 +157,7 @@ describe.skipIf(!haveChromium)('threads in Chromium', () => {
   test('a context without Web Workers (a service worker, say): one thread and a notice saying so', async () => {
     const { value, warnings, errors } = await onPage(isolated, `(() => { delete window.Worker; return ${fallback('/dist/index.js')}; })()`);
     expect(errors).toEqual([]);
-    expect(value).toEqual({ threads: 1, sum: 300 ** 3 });
+    expect(value).toEqual({ threads: 1, note: warnings[0], sum: 300 ** 3 });
     expect(warnings).toEqual([`${NOTICE}this context cannot start Web Workers`]);
   });
 
@@ -165,7 +165,7 @@ describe.skipIf(!haveChromium)('threads in Chromium', () => {
     const refuse = `window.Worker = class { constructor() { throw new DOMException('blob: refused', 'SecurityError'); } };`;
     const { value, warnings, errors } = await onPage(isolated, `(() => { ${refuse} return ${fallback('/dist/index.js')}; })()`);
     expect(errors).toEqual([]);
-    expect(value).toEqual({ threads: 1, sum: 300 ** 3 });
+    expect(value).toEqual({ threads: 1, note: warnings[0], sum: 300 ** 3 });
     expect(warnings).toEqual([
       `${NOTICE}worker 1 could not be created (blob: refused): blob: workers are refused, allow them in the Content Security Policy, e.g. worker-src 'self' blob:`,
     ]);
@@ -176,7 +176,7 @@ describe.skipIf(!haveChromium)('threads in Chromium', () => {
     const drop = `const post = Worker.prototype.postMessage; Worker.prototype.postMessage = function (m) { return post.call(this, { ...m, module: null }); };`;
     const { value, warnings, errors } = await onPage(isolated, `(() => { ${drop} return ${fallback('/dist/index.js')}; })()`);
     expect(errors).toEqual([]);
-    expect(value).toEqual({ threads: 1, sum: 300 ** 3 });
+    expect(value).toEqual({ threads: 1, note: warnings[0], sum: 300 ** 3 });
     expect(warnings).toEqual([expect.stringMatching(/^wasmgrad\.init: running on one thread instead of 2: worker 1 failed to start: .*WebAssembly\.Instance/)]);
   });
 });

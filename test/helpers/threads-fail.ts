@@ -22,7 +22,7 @@ try {
 } catch (e) {
   message = `${(e as Error).name}: ${(e as Error).message}`;
 }
-const threads = wg.info().threads;
+const { threads, threadsNote: note } = wg.info();
 let again: number[] | string;
 try {
   again = product();
@@ -32,4 +32,4 @@ try {
 wg.setBackend('reference');
 const want = product();
 const worst = typeof again === 'string' ? again : Math.max(...again.map((v, i) => Math.abs(v - want[i]) / (1 + Math.abs(want[i]))));
-console.log(JSON.stringify({ threads, message, worst }));
+console.log(JSON.stringify({ threads, note, message, worst }));

@@ -206,10 +206,12 @@ export class WasmBackend implements Backend {
     const n = await threadCount(threads);
     if (n > 1 && src !== undefined) throw new ValueError('init', 'threads run the packaged threads builds: give baseUrl (or nothing) instead of wasm');
     if (n > 1 && build === 'scalar') throw new ValueError('init', `threads need a SIMD build, got build 'scalar' with threads ${fmtValue(threads)}`);
-    let self = n > 1 ? await WasmBackend.threaded(chosen, n, baseUrl) : null;
-    self ??= await WasmBackend.instantiate(
-      await compile(src ?? (baseUrl !== undefined ? await underBase(baseUrl, WASM_FILE[chosen]) : defaultWasmUrl(chosen))),
-    );
+    const pooled = n > 1 ? await WasmBackend.threaded(chosen, n, baseUrl) : null;
+    const self =
+      pooled instanceof WasmBackend
+        ? pooled
+        : await WasmBackend.instantiate(await compile(src ?? (baseUrl !== undefined ? await underBase(baseUrl, WASM_FILE[chosen]) : defaultWasmUrl(chosen))));
+    if (typeof pooled === 'string') self.threadsNote = pooled;
     if (src !== undefined && build !== undefined && self.build !== ID_OF[build])
       throw new BackendError('init', `asked for the '${build}' build, but the module given is the '${self.build}' build`);
     if (warmUpRounds > 0) {
@@ -244,16 +246,17 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * The threads variant of `build` over one shared memory with n − 1 workers, or null after a
-   * console notice saying why it runs on one thread instead (no SharedArrayBuffer, a page that is
+   * The threads variant of `build` over one shared memory with n − 1 workers, or the text of the
+   * console notice it printed saying why it runs on one thread instead (no SharedArrayBuffer, a page that is
    * not cross-origin isolated, no SIMD, a missing file, a worker that fails or does not answer).
    * The workers instantiate before anything else touches the memory: each instantiation rewrites
    * the module's data segments (the random stream's state among them) with their initial bytes.
    */
-  private static async threaded(build: BuildName, n: number, baseUrl?: string | URL): Promise<WasmBackend | null> {
+  private static async threaded(build: BuildName, n: number, baseUrl?: string | URL): Promise<WasmBackend | string> {
     const notice = (why: string) => {
-      console.warn(`wasmgrad.init: running on one thread instead of ${n}: ${why}`);
-      return null;
+      const text = `wasmgrad.init: running on one thread instead of ${n}: ${why}`;
+      console.warn(text);
+      return text;
     };
     const why = threadsUnavailable();
     if (why !== null) return notice(why);
@@ -290,6 +293,9 @@ export class WasmBackend implements Backend {
     this.tape = new GrowingBlock(this.heap);
     this.ws = new GrowingBlock(this.heap);
   }
+
+  /** Why the kernels run on fewer threads than wg.init asked for (the notice init printed, or the error that gave the pool up), else null. */
+  threadsNote: string | null = null;
 
   /** Threads a kernel can split its work across (1 without a pool). */
   get threads(): number {
@@ -426,6 +432,7 @@ export class WasmBackend implements Backend {
     } catch (e) {
       // A worker that stopped answering: its error (the abort) says the pool is given up.
       if (this.pool && !this.pool.recover()) {
+        this.threadsNote = `wasmgrad.${fn}: a worker thread stopped answering: the pool of ${this.pool.threads} threads was stopped, wasmgrad runs on one thread`;
         this.pool.stop();
         this.pool = null;
       }
