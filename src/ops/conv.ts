@@ -5,7 +5,16 @@
  * gathers the three groups.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { depthwiseWords, directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
+import {
+  depthwiseWords,
+  directImagePartsWords,
+  directInputWords,
+  directWeightGradPartsWords,
+  directWeightGradWords,
+  directWeightWords,
+  im2colScratchWords,
+  planThreads,
+} from './contract.js';
 import { POOL_OPS } from './pool.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { contiguousView } from './shape.js';
@@ -119,10 +128,17 @@ export function directConvWords(params: readonly number[], transposed: boolean):
     og = g.o / g.groups,
     eh = g.dh * (g.kh - 1),
     ew = g.dw * (g.kw - 1);
+  // With a pool, each pass may also take its parts' buffers (directImagePartsWords, directWeightGradPartsWords).
+  const t = planThreads();
   const input = directInputWords(cg, g.oh + eh, g.ow + ew, g.kh, g.kw, g.dw);
-  const forward = input + directWeightWords(cg, g.oh + eh, g.ow + ew, og, g.kh, g.kw, g.dh);
-  const inputGrad = directInputWords(og, g.h + eh, g.w + ew, g.kh, g.kw, g.dw) + directWeightWords(og, g.h + eh, g.w + ew, cg, g.kh, g.kw, g.dh);
-  const weightGrad = directWeightGradWords(g.oh * g.ow, cg * g.kh * g.kw, og);
+  const forward =
+    input + directWeightWords(cg, g.oh + eh, g.ow + ew, og, g.kh, g.kw, g.dh) + directImagePartsWords(t, cg, g.oh + eh, g.ow + ew, og, g.kh, g.kw, g.dh, g.dw);
+  const inputGrad =
+    directInputWords(og, g.h + eh, g.w + ew, g.kh, g.kw, g.dw) +
+    directWeightWords(og, g.h + eh, g.w + ew, cg, g.kh, g.kw, g.dh) +
+    directImagePartsWords(t, og, g.h + eh, g.w + ew, cg, g.kh, g.kw, g.dh, g.dw);
+  const weightGrad =
+    directWeightGradWords(g.oh * g.ow, cg * g.kh * g.kw, og) + directWeightGradPartsWords(t, cg, g.oh + eh, g.ow + ew, g.kh, g.kw, g.dw, g.oh * g.ow, og);
   return transposed ? { fwd: inputGrad, bwd: forward + weightGrad } : { fwd: forward, bwd: inputGrad + input + weightGrad };
 }
 
