@@ -1,6 +1,6 @@
 /**
- * The W6 kernels split across the worker pool (assembly/kernels/conv.ts "the direct path across the
- * worker pool"): results with 2 threads are bit-identical to 1 thread and run to run, compared on
+ * The W6 kernels split across the worker pool (the direct convolutions of assembly/kernels/conv.ts,
+ * batch norm in norm.ts, the pools in pool.ts, each in its section "across the worker pool"): results with 2 threads are bit-identical to 1 thread and run to run, compared on
  * the raw float32 bits in separate processes (test/helpers/threads-conv-run.ts), with jobs posted
  * exactly where the work is above the split threshold.
  */
@@ -23,7 +23,15 @@ const run = async (threads: number, build: 'simd' | 'relaxed', flags: string[] =
 };
 
 /** Cases below the split threshold (2²⁰ multiply-adds) or without two pieces to cut: they run inline. */
-const INLINE = ['conv 1x1x5x5 k3 small', 'conv 3x3x7x7 k3 small', 'conv 5x3x17x17 k3 small'];
+const INLINE = [
+  'conv 1x1x5x5 k3 small',
+  'conv 3x3x7x7 k3 small',
+  'conv 5x3x17x17 k3 small',
+  'batchNorm 3x5x7x7',
+  'batchNorm 2x3x17x17',
+  'maxPool 2x3x7x7 k2',
+  'avgPool 3x5x9x9 k3',
+];
 
 test('2 threads: the W6 kernels forward and backward, and a CNN trained eagerly and compiled, bit-identical to 1 thread and run to run', async () => {
   const [one, two, twoAgain] = await Promise.all([run(1, 'simd'), run(2, 'simd'), run(2, 'simd')]);
@@ -33,6 +41,9 @@ test('2 threads: the W6 kernels forward and backward, and a CNN trained eagerly 
   // Forward, input gradient and weight gradient each split (one image: only the weight gradient).
   expect(two.jobs['conv 9x16x28x28 W6 second']).toBe(3);
   expect(two.jobs['conv 1x16x32x32 k3 one image']).toBe(1);
+  // Batch norm and the pools: one job per record, forward and backward.
+  expect(two.jobs['batchNorm 16x16x28x28']).toBe(2);
+  expect(two.jobs['maxPool 16x32x28x28 k2 W6']).toBe(2);
   expect(two.out).toEqual(one.out);
   expect(twoAgain.out).toEqual(two.out);
   expect(twoAgain.jobs).toEqual(two.jobs);

@@ -228,6 +228,11 @@ export function directWeightGradPartsWords(
   return block(3 * parts) + parts * part;
 }
 
+/** The pools cut across `parts` threads (assembly/kernels/pool.ts planeSplit): part 0's narrowed copy of the record (nothing for one part). */
+export function planeSplitWords(parts: number): number {
+  return parts > 1 ? block(REC_WORDS) : 0;
+}
+
 /** The weight-gradient sums of the direct backward: Gᵀ per image and dWᵀ, channels padded to WO. */
 export function directWeightGradWords(ohw: number, ckk: number, cout: number): number {
   const co = ceilTo(cout, CONV.WO);

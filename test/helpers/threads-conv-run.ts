@@ -71,6 +71,38 @@ record('convTranspose 5x24x18x18 k3', () => {
   return grads(wg.convTranspose2d(x, w, b, { padding: 1 }), [x, w, b]);
 });
 
+// Batch norm (training) over [N, C, H, W], split by channels: values N·C·H·W below and above 2¹⁶.
+for (const shape of [
+  [3, 5, 7, 7],
+  [2, 3, 17, 17],
+  [16, 16, 28, 28],
+  [5, 7, 33, 65],
+]) {
+  record(`batchNorm ${shape.join('x')}`, () => {
+    const x = param(shape),
+      w = param([shape[1]]),
+      b = param([shape[1]]);
+    return grads(wg.batchNorm(x, null, null, { weight: w, bias: b, training: true }), [x, w, b]);
+  });
+}
+// Pools, split by (image, channel) planes: planes·(H·W + OH·OW) below and above 2¹⁶.
+const POOLS: [string, number[], (x: wg.Tensor) => wg.Tensor][] = [
+  ['maxPool 2x3x7x7 k2', [2, 3, 7, 7], (x) => wg.maxPool2d(x, 2)],
+  ['maxPool 16x32x28x28 k2 W6', [16, 32, 28, 28], (x) => wg.maxPool2d(x, 2)],
+  ['maxPool 5x17x33x31 k3 s2 p1 ceil', [5, 17, 33, 31], (x) => wg.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })],
+  ['avgPool 3x5x9x9 k3', [3, 5, 9, 9], (x) => wg.avgPool2d(x, 3)],
+  ['avgPool 7x17x33x31 k3 s1 p1', [7, 17, 33, 31], (x) => wg.avgPool2d(x, 3, { stride: 1, padding: 1 })],
+  ['adaptiveAvgPool 9x16x33x33 to 5', [9, 16, 33, 33], (x) => wg.adaptiveAvgPool2d(x, 5)],
+  ['adaptiveMaxPool 9x16x33x33 to 5', [9, 16, 33, 33], (x) => wg.adaptiveMaxPool2d(x, 5)],
+];
+for (const [name, shape, f] of POOLS) {
+  record(name, () => {
+    const x = param(shape);
+    return grads(f(x), [x]);
+  });
+}
+record('maxPool indices 16x32x28x28', () => wg.maxPool2d(param([16, 32, 28, 28]), 2, { returnIndices: true }));
+
 /** A W6-like CNN (conv-BN-ReLU ×2, max pool, linear) trained for 3 steps with Adam. */
 function train(compiled: boolean) {
   wg.manualSeed(3);
