@@ -27,6 +27,8 @@ const INLINE = [
   'conv 1x1x5x5 k3 small',
   'conv 3x3x7x7 k3 small',
   'conv 5x3x17x17 k3 small',
+  'conv 2x4x9x9 k3 s2 small',
+  'conv 3x5x9x9 k3 depthwise small',
   'batchNorm 3x5x7x7',
   'batchNorm 2x3x17x17',
   'maxPool 2x3x7x7 k2',
@@ -41,6 +43,8 @@ test('2 threads: the W6 kernels forward and backward, and a CNN trained eagerly 
   // Forward, input gradient and weight gradient each split (one image: only the weight gradient).
   expect(two.jobs['conv 9x16x28x28 W6 second']).toBe(3);
   expect(two.jobs['conv 1x16x32x32 k3 one image']).toBe(1);
+  // im2col and depthwise: forward and input gradient.
+  expect([two.jobs['conv 7x16x33x31 k3 s2 im2col'], two.jobs['conv 7x17x33x31 k3 depthwise']]).toEqual([2, 2]);
   // Batch norm and the pools: one job per record, forward and backward.
   expect(two.jobs['batchNorm 16x16x28x28']).toBe(2);
   expect(two.jobs['maxPool 16x32x28x28 k2 W6']).toBe(2);

@@ -28,7 +28,7 @@ import { gemm, gemmScratch } from './gemm';
 // Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
 import { DO, DP, WO } from '../generated/contract';
 import { sumRun } from './reduce';
-import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwiseWeightGrad, isDepthwise } from './depthwise';
+import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwisePlaneBytes, depthwiseWeightGrad, isDepthwise } from './depthwise';
 import { ConvGeom, at } from './conv-geom';
 import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 
@@ -629,6 +629,61 @@ function colBackward(g: ConvGeom, x: usize, wt: usize, gout: usize, gx: usize, g
   }
 }
 
+// ---- the im2col and depthwise paths across the worker pool (threads builds) --------------------
+// Their passes that are independent per image (conv2d's forward and input gradient) loop over the
+// images of the geometry they are given, so each part runs the routine itself on a copy of the
+// geometry narrowed to its run of images, with the image pointers moved on and scratch of its own
+// (column matrix or padded plane; a worker's GEMMs use its own block): the single-thread operations
+// per image, bit-identical. The weight gradients sum over the images and stay inline (their GEMMs
+// split by themselves when large).
+
+// The passes of an image-run job, and its arguments (imageRunsTask).
+const PASS_DEPTHWISE_FWD = 0, PASS_DEPTHWISE_DX = 1, PASS_COL_FWD = 2, PASS_COL_DX = 3;
+const J_PASS = 0, J_RUNS = 1, J_RUN_N = 2, J_RUN_SRC = 3, J_RUN_SRC_WORDS = 4, J_RUN_DST = 5, J_RUN_DST_WORDS = 6;
+const J_RUN_W = 7, J_RUN_B = 8, J_RUN_ADD = 9;
+
+/**
+ * Runs `pass` over g's images (src and dst `srcWords` and `dstWords` floats per image) across the
+ * pool and returns true, or false (nothing done) when it stays inline. Each part gets a narrowed
+ * copy of g and its own scratch (a pair of addresses per part, 0 for a part past the images); ws
+ * is part 0's GEMM scratch (the im2col passes).
+ */
+function imageRuns(g: ConvGeom, pass: i32, src: usize, srcWords: i32, dst: usize, dstWords: i32, wt: usize, b: usize, add: bool, ws: usize): bool {
+  const t = splitThreads(g, g.n);
+  if (t == 1) return false;
+  let scratch = depthwisePlaneBytes(g);
+  if (pass >= PASS_COL_FWD) scratch = isPointwise(g) ? 0 : <usize>(g.c / g.groups * g.kh * g.kw * g.oh * g.ow) << 2;
+  const runs = arenaAlloc(<usize>(2 * t) << 2);
+  for (let p = 0; p < t; p++) {
+    const e = runs + (<usize>(2 * p) << 2), count = partFrom(g.n, p + 1, t, 1) - partFrom(g.n, p, t, 1);
+    store<usize>(e, 0);
+    if (!count) continue;
+    const gp = arenaAlloc(offsetof<ConvGeom>());
+    memory.copy(gp, changetype<usize>(g), offsetof<ConvGeom>());
+    changetype<ConvGeom>(gp).n = count;
+    store<usize>(e, gp);
+    store<usize>(e, scratch ? arenaAlloc(scratch) : 0, 4);
+  }
+  setTaskArg(J_PASS, pass); setTaskArg(J_RUNS, <i32>runs); setTaskArg(J_RUN_N, g.n);
+  setTaskArg(J_RUN_SRC, <i32>src); setTaskArg(J_RUN_SRC_WORDS, srcWords); setTaskArg(J_RUN_DST, <i32>dst); setTaskArg(J_RUN_DST_WORDS, dstWords);
+  setTaskArg(J_RUN_W, <i32>wt); setTaskArg(J_RUN_B, <i32>b); setTaskArg(J_RUN_ADD, add ? 1 : 0);
+  poolRun(imageRunsTask, ws);
+  return true;
+}
+
+/** Part `part` of an image-run job (pool.ts Task): the pass over its run of images, on its geometry and scratch. */
+function imageRunsTask(part: i32, parts: i32, ws: usize): void {
+  const e = taskPtr(J_RUNS) + (<usize>(2 * part) << 2), gp = load<usize>(e);
+  if (!gp) return;
+  const g = changetype<ConvGeom>(gp), scratch = load<usize>(e, 4), from = <usize>partFrom(taskArg(J_RUN_N), part, parts, 1);
+  const src = taskPtr(J_RUN_SRC) + ((from * <usize>taskArg(J_RUN_SRC_WORDS)) << 2), dst = taskPtr(J_RUN_DST) + ((from * <usize>taskArg(J_RUN_DST_WORDS)) << 2);
+  const wt = taskPtr(J_RUN_W), b = taskPtr(J_RUN_B), add = taskArg(J_RUN_ADD) != 0, pass = taskArg(J_PASS);
+  if (pass == PASS_DEPTHWISE_FWD) depthwiseForward(g, scratch, src, wt, b, dst, add);
+  else if (pass == PASS_DEPTHWISE_DX) depthwiseInputGrad(g, scratch, src, wt, dst, add);
+  else if (pass == PASS_COL_FWD) colForward(g, src, wt, b, dst, add, scratch, ws);
+  else colBackward(g, 0, wt, src, dst, 0, scratch, ws);
+}
+
 // ---- per-channel sums and broadcasts (the biases) ----------------------------------------------
 
 /**
@@ -670,6 +725,9 @@ export function f32_conv_2d_fwd(rec: usize): void {
   const g = geom(rec);
   const x = ptr(rec, IN), wt = ptr(rec, IN + 1), b = g.bias ? ptr(rec, IN + 2) : 0, out = ptr(rec, OUT);
   if (isDepthwise(g)) {
+    if (ASC_FEATURE_THREADS) {
+      if (imageRuns(g, PASS_DEPTHWISE_FWD, x, g.c * g.h * g.w, out, g.o * g.oh * g.ow, wt, b, false, 0)) return;
+    }
     depthwiseForward(g, depthwisePlane(g), x, wt, b, out, false);
     return;
   }
@@ -678,6 +736,9 @@ export function f32_conv_2d_fwd(rec: usize): void {
       directForward(g, forwardDirect(g), x, wt, b, out, false);
       return;
     }
+  }
+  if (ASC_FEATURE_THREADS) {
+    if (splitThreads(g, g.n) > 1 && imageRuns(g, PASS_COL_FWD, x, g.c * g.h * g.w, out, g.o * g.oh * g.ow, wt, b, false, colGemmScratch(g))) return;
   }
   const col = colMatrix(g);
   colForward(g, x, wt, b, out, false, col, colGemmScratch(g));
@@ -689,6 +750,12 @@ export function f32_conv_2d_bwd(rec: usize): void {
   if (gb && g.bias) channelSums(gb, gout, g.n, g.o, g.oh * g.ow, !overwrites(rec, 2));
   if (isDepthwise(g)) {
     const pad = depthwisePlane(g);
+    if (ASC_FEATURE_THREADS) {
+      if (gx && imageRuns(g, PASS_DEPTHWISE_DX, gout, g.o * g.oh * g.ow, gx, g.c * g.h * g.w, wt, 0, !overwrites(rec, 0), 0)) {
+        if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
+        return;
+      }
+    }
     if (gx) depthwiseInputGrad(g, pad, gout, wt, gx, !overwrites(rec, 0));
     if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
     return;
@@ -704,6 +771,13 @@ export function f32_conv_2d_bwd(rec: usize): void {
   // Every image and group adds: an overwritten gradient is cleared first.
   if (gx && overwrites(rec, 0)) memory.fill(gx, 0, <usize>(g.n * g.c * g.h * g.w) << 2);
   if (gw && overwrites(rec, 1)) memory.fill(gw, 0, <usize>(g.o * (g.c / g.groups) * g.kh * g.kw) << 2);
+  if (ASC_FEATURE_THREADS) {
+    // The input gradient by images across the pool, then the weight gradient (a sum over the images) here.
+    if (gx && imageRuns(g, PASS_COL_DX, gout, g.o * g.oh * g.ow, gx, g.c * g.h * g.w, wt, 0, true, ws)) {
+      colBackward(g, x, wt, gout, 0, gw, col, ws);
+      return;
+    }
+  }
   colBackward(g, x, wt, gout, gx, gw, col, ws);
 }
 

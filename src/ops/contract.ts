@@ -228,6 +228,16 @@ export function directWeightGradPartsWords(
   return block(3 * parts) + parts * part;
 }
 
+/**
+ * conv2d's per-image passes of the depthwise and im2col paths cut across `parts` threads
+ * (assembly/kernels/conv.ts imageRuns; nothing for one part): a table of two words per part, and
+ * per part a copy of the convolution's geometry (17 words) and `scratch` words of its own (a
+ * padded plane or a column matrix; none for a pointwise conv).
+ */
+export function imageRunWords(parts: number, scratch: number): number {
+  return parts > 1 ? block(2 * parts) + parts * (block(17) + (scratch ? block(scratch) : 0)) : 0;
+}
+
 /** The pools cut across `parts` threads (assembly/kernels/pool.ts planeSplit): part 0's narrowed copy of the record (nothing for one part). */
 export function planeSplitWords(parts: number): number {
   return parts > 1 ? block(REC_WORDS) : 0;

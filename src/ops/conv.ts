@@ -13,6 +13,7 @@ import {
   directWeightGradWords,
   directWeightWords,
   im2colScratchWords,
+  imageRunWords,
   planThreads,
 } from './contract.js';
 import { POOL_OPS } from './pool.js';
@@ -99,10 +100,10 @@ const isDepthwise = (g: ConvGeometry) => g.groups === g.c && g.o === g.c;
  * The depthwise kernels' scratch: one padded plane reaching every tap of every output and every
  * input row (padH, padW in assembly/kernels/depthwise.ts), and the weight gradient's sums.
  */
-function depthwiseScratch(g: ConvGeometry, weightGrad: boolean): number {
+function depthwiseScratch(g: ConvGeometry, weightGrad: boolean, parts: number): number {
   const hp = Math.max((g.oh - 1) * g.sh + g.dh * (g.kh - 1) + 1, g.ph + g.h),
     wp = Math.max((g.ow - 1) * g.sw + g.dw * (g.kw - 1) + 1, g.pw + g.w);
-  return depthwiseWords(hp, wp, g.kh * g.kw, weightGrad);
+  return depthwiseWords(hp, wp, g.kh * g.kw, weightGrad) + imageRunWords(parts, hp * wp);
 }
 
 /** Whether the SIMD builds run g through the direct kernels (isDirect): stride 1, more than 1×1, each side's padding in [0, d·(k − 1)]. */
@@ -144,10 +145,12 @@ export function directConvWords(params: readonly number[], transposed: boolean):
 
 /** The plan of either op: its geometry as params, and the scratch of the depthwise kernels, or of the im2col path or the direct one, whichever is larger. */
 function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
-  if (isDepthwise(g)) return { shape, params: toParams(g), workspace: depthwiseScratch(g, true) };
+  // With a pool, conv2d's (not convTranspose2d's) per-image passes of the depthwise and im2col paths take their parts' buffers too.
+  const parts = transposed ? 1 : planThreads();
+  if (isDepthwise(g)) return { shape, params: toParams(g), workspace: depthwiseScratch(g, true, parts) };
   const cgkk = (g.c / g.groups) * g.kh * g.kw,
     ohw = g.oh * g.ow;
-  const im2col = im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk));
+  const im2col = im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk)) + imageRunWords(parts, isPointwise(g) ? 0 : cgkk * ohw);
   const params = toParams(g),
     direct = directConvWords(params, transposed);
   return { shape, params, workspace: direct ? Math.max(im2col, direct.fwd, direct.bwd) : im2col };

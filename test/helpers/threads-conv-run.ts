@@ -2,7 +2,7 @@
  * One process of test/threads-conv.test.ts: `node --import tsx threads-conv-run.ts <threads> <build>`
  * inits wasmgrad with that many threads and prints, as one JSON line, wg.info().threads, the jobs
  * each case posted to the pool, and a digest of the raw float32 bits of every result: the W6
- * kernels (direct convolutions, grouped and transposed ones, batch norm, max and average pooling)
+ * kernels (direct, im2col and depthwise convolutions, grouped and transposed ones, batch norm, the pools)
  * forward and backward on shapes above and below their split thresholds, odd ones among them, and
  * a small W6-like CNN trained eagerly and compiled.
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
@@ -54,6 +54,14 @@ const CONVS: [string, number[], number, number, wg.Conv2dOptions][] = [
   ['conv 9x16x28x28 W6 second', [9, 16, 28, 28], 32, 3, { padding: 1 }],
   ['conv 4x8x20x20 groups 2', [4, 8, 20, 20], 32, 3, { padding: 1, groups: 2 }],
   ['conv 3x6x19x21 k5 same dilation 2', [3, 6, 19, 21], 24, 5, { padding: 'same', dilation: 2 }],
+  // The im2col path (stride 2, a pointwise 1×1) and the depthwise kernels: forward and input
+  // gradient split by images, the weight gradient inline.
+  ['conv 2x4x9x9 k3 s2 small', [2, 4, 9, 9], 8, 3, { stride: 2 }],
+  ['conv 7x16x33x31 k3 s2 im2col', [7, 16, 33, 31], 17, 3, { stride: 2, padding: 1 }],
+  ['conv 5x32x17x17 k1 pointwise', [5, 32, 17, 17], 33, 1, {}],
+  ['conv 3x5x9x9 k3 depthwise small', [3, 5, 9, 9], 5, 3, { padding: 1, groups: 5 }],
+  ['conv 7x17x33x31 k3 depthwise', [7, 17, 33, 31], 17, 3, { padding: 1, groups: 17 }],
+  ['conv 9x16x56x56 k5 s2 depthwise', [9, 16, 56, 56], 16, 5, { stride: 2, padding: 2, groups: 16 }],
 ];
 for (const [name, shape, o, k, opts] of CONVS) {
   record(name, () => {
