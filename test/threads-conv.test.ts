@@ -1,8 +1,10 @@
 /**
- * The W6 kernels split across the worker pool (the direct convolutions of assembly/kernels/conv.ts,
- * batch norm in norm.ts, the pools in pool.ts, each in its section "across the worker pool"): results with 2 threads are bit-identical to 1 thread and run to run, compared on
- * the raw float32 bits in separate processes (test/helpers/threads-conv-run.ts), with jobs posted
- * exactly where the work is above the split threshold.
+ * The W6 kernels split across the worker pool (the convolutions of assembly/kernels/conv.ts, batch
+ * norm in norm.ts, the pools in pool.ts, each in its section "across the worker pool"): results
+ * with 2 threads are bit-identical to 1 thread and run to run, compared on the raw float32 bits in
+ * separate processes (test/helpers/threads-conv-run.ts), with jobs posted exactly where the work is
+ * above the split threshold. A plan that undercounted the parts' scratch would abort its record
+ * (the arena's bound), so these runs also check the plans at 2 threads.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
