@@ -28,8 +28,9 @@ import { gemm, gemmScratch } from './gemm';
 // Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
 import { DO, DP, WO } from '../generated/contract';
 import { sumRun } from './reduce';
-import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwiseWeightGrad, isDepthwise } from './depthwise';
+import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwisePlaneBytes, depthwiseWeightGrad, isDepthwise } from './depthwise';
 import { ConvGeom, at } from './conv-geom';
+import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 
 @inline function geom(rec: usize): ConvGeom {
   return changetype<ConvGeom>(rec + (<usize>P << 2));
@@ -388,9 +389,16 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
 function directForward(g: ConvGeom, d: Direct, x: usize, wt: usize, b: usize, out: usize, add: bool): void {
   const cg = d.cin, og = d.cout, kk = g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
   directWeights(d);
+  const parts = ASC_FEATURE_THREADS ? imageParts(g, d) : 0;
   for (let q = 0; q < g.groups; q++) {
     packWeights(d, wt, q * og * cg * kk, cg * kk, kk, g.kw, 1);
     const bq = b ? b + (<usize>(q * og) << 2) : 0;
+    if (ASC_FEATURE_THREADS) {
+      if (parts) {
+        runImages(parts, g.n, x + at(0, g.c, q * cg, hw), g.c * hw, out + at(0, g.o, q * og, ohw), g.o * ohw, bq, add);
+        continue;
+      }
+    }
     for (let img = 0; img < g.n; img++) directImage(d, x + at(img, g.c, q * cg, hw), out + at(img, g.o, q * og, ohw), bq, add);
   }
 }
@@ -403,14 +411,24 @@ function directInputGrad(g: ConvGeom, gout: usize, wt: usize, gx: usize, add: bo
   const cg = g.c / g.groups, og = g.o / g.groups, kk = g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
   const dT = direct(og, g.oh, g.ow, g.dh * (g.kh - 1) - g.ph, g.dw * (g.kw - 1) - g.pw, g.h, g.w, cg, g.kh, g.kw, g.dh, g.dw);
   directWeights(dT);
+  const parts = ASC_FEATURE_THREADS ? imageParts(g, dT) : 0;
   for (let q = 0; q < g.groups; q++) {
     packWeights(dT, wt, q * og * cg * kk + kk - 1, kk, cg * kk, -g.kw, -1);
+    if (ASC_FEATURE_THREADS) {
+      if (parts) {
+        runImages(parts, g.n, gout + at(0, g.o, q * og, ohw), g.o * ohw, gx + at(0, g.c, q * cg, hw), g.c * hw, 0, add);
+        continue;
+      }
+    }
     for (let img = 0; img < g.n; img++) directImage(dT, gout + at(img, g.o, q * og, ohw), gx + at(img, g.c, q * cg, hw), 0, add);
   }
 }
 
 /** gw (+)= the weight gradient on d = forwardDirect(g): per group, the dWᵀ sums over the images (weightGradImage), transposed into dW. */
 function directWeightGrad(g: ConvGeom, d: Direct, x: usize, gout: usize, gw: usize, add: bool): void {
+  if (ASC_FEATURE_THREADS) {
+    if (weightGradSplit(g, d, x, gout, gw, add)) return;
+  }
   const cg = d.cin, og = d.cout, ckk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
   const co = (og + WO - 1) / WO * WO;
   const gtBytes = <usize>(ohw * co) << 2, accBytes = <usize>(ckk * co) << 2;
@@ -429,6 +447,128 @@ function directWeightGrad(g: ConvGeom, d: Direct, x: usize, gout: usize, gw: usi
     for (let o = 0; o < og; o++)
       for (let k = 0; k < ckk; k++) {
         const p = gw + (<usize>((q * og + o) * ckk + k) << 2), s = load<f32>(acc + (<usize>(k * co + o) << 2));
+        store<f32>(p, add ? load<f32>(p) + s : s);
+      }
+  }
+}
+
+// ---- the direct path across the worker pool (threads builds) ------------------------------------
+// Forward and input gradient: the images are independent, so they are cut into one run per thread,
+// each run through directImage with a Direct of its own (padded planes, output buffer) sharing the
+// tap offsets and the weights packed before the job. Weight gradient: its sums run over the images,
+// so it is cut by output channels instead, in whole WO tiles; each part pads every image into its
+// own planes, transposes its channels of G and sums its dWᵀ tiles image by image as one thread does
+// (weightGradImage on a Direct of its channels). Every output element gets the single-thread float
+// operations in the same order: results are bit-identical for any thread count. The single-thread
+// builds must stay byte-identical, so the part's weight-gradient loop is written out beside
+// directWeightGrad's rather than shared with it.
+
+/** Multiply-adds of a pass from which it is split (as gemm.ts's products: a wake-up costs tens of µs). */
+const SPLIT_MACS: u64 = 1 << 20;
+
+/** Threads to cut `items` independent pieces of one of g's direct passes across (all three take the same multiply-adds), 1 to stay inline. */
+function splitThreads(g: ConvGeom, items: i32): i32 {
+  const t = poolThreads(), macs = <u64>g.n * <u64>(g.o * g.oh * g.ow) * <u64>(g.c / g.groups * g.kh * g.kw);
+  return t > 1 && items > 1 && macs >= SPLIT_MACS ? t : 1;
+}
+
+/** A Direct of cout channels for another part: d's geometry, tap offsets and packed weights, and its own zeroed padded planes (as direct()'s). */
+function directCopy(d: Direct, cout: i32): Direct {
+  const p = changetype<Direct>(arenaAlloc(offsetof<Direct>()));
+  memory.copy(changetype<usize>(p), changetype<usize>(d), offsetof<Direct>());
+  p.cout = cout;
+  const bytes = <usize>(d.cin * d.hp * d.wp + DP + d.dw * (d.kw - 1)) << 2;
+  p.xpad = arenaAlloc(bytes);
+  memory.fill(p.xpad, 0, bytes);
+  return p;
+}
+
+// Arguments of an image job (imagesTask).
+const J_PARTS = 0, J_N = 1, J_SRC = 2, J_SRC_WORDS = 3, J_DST = 4, J_DST_WORDS = 5, J_BIAS = 6, J_ADD = 7;
+
+/**
+ * The table of the parts' Directs for cutting d's images across the pool (d itself for part 0; the
+ * others with their own padded planes and output buffer), or 0 when the pass stays inline. After
+ * directWeights(d): the copies share its packed weights.
+ */
+function imageParts(g: ConvGeom, d: Direct): usize {
+  const t = splitThreads(g, g.n);
+  if (t == 1) return 0;
+  const table = arenaAlloc(<usize>t << 2), rows = (d.cout + DO - 1) / DO * DO;
+  store<usize>(table, changetype<usize>(d));
+  for (let p = 1; p < t; p++) {
+    const c = directCopy(d, d.cout);
+    c.cbuf = arenaAlloc(<usize>(rows * d.cols) << 2);
+    store<usize>(table + (<usize>p << 2), changetype<usize>(c));
+  }
+  return table;
+}
+
+/** directImage over images [0, n) of src (srcWords floats apart) into dst (dstWords apart), a run of images per part. */
+function runImages(parts: usize, n: i32, src: usize, srcWords: i32, dst: usize, dstWords: i32, bias: usize, add: bool): void {
+  setTaskArg(J_PARTS, <i32>parts); setTaskArg(J_N, n);
+  setTaskArg(J_SRC, <i32>src); setTaskArg(J_SRC_WORDS, srcWords); setTaskArg(J_DST, <i32>dst); setTaskArg(J_DST_WORDS, dstWords);
+  setTaskArg(J_BIAS, <i32>bias); setTaskArg(J_ADD, add ? 1 : 0);
+  poolRun(imagesTask, 0);
+}
+
+/** Part `part` of an image job (pool.ts Task): its run of images, on its own Direct. */
+function imagesTask(part: i32, parts: i32, ws: usize): void {
+  const d = changetype<Direct>(load<usize>(taskPtr(J_PARTS) + (<usize>part << 2)));
+  const n = taskArg(J_N), src = taskPtr(J_SRC), dst = taskPtr(J_DST), bias = taskPtr(J_BIAS), add = taskArg(J_ADD) != 0;
+  const srcBytes = <usize>taskArg(J_SRC_WORDS) << 2, dstBytes = <usize>taskArg(J_DST_WORDS) << 2;
+  for (let img = partFrom(n, part, parts, 1), end = partFrom(n, part + 1, parts, 1); img < end; img++)
+    directImage(d, src + <usize>img * srcBytes, dst + <usize>img * dstBytes, bias, add);
+}
+
+// Arguments of a weight-gradient job (weightGradTask).
+const J_GEOM = 0, J_SLICES = 1, J_X = 2, J_G = 3, J_GW = 4, J_GW_ADD = 5;
+
+/**
+ * directWeightGrad across the pool, cut by output channels (whole WO tiles of each group): each part
+ * gets a Direct of its channels with its own padded planes, Gᵀ and dWᵀ sums (a triple of addresses
+ * per part, 0 for a part past the channels). False (nothing done) when it stays inline.
+ */
+function weightGradSplit(g: ConvGeom, d: Direct, x: usize, gout: usize, gw: usize, add: bool): bool {
+  const og = d.cout, t = splitThreads(g, og / WO);
+  if (t == 1) return false;
+  const ckk = d.cin * g.kh * g.kw, ohw = g.oh * g.ow, slices = arenaAlloc(<usize>(3 * t) << 2);
+  for (let p = 0; p < t; p++) {
+    const e = slices + (<usize>(3 * p) << 2), count = partFrom(og, p + 1, t, WO) - partFrom(og, p, t, WO);
+    store<usize>(e, count ? changetype<usize>(directCopy(d, count)) : 0);
+    if (!count) continue;
+    const co = (count + WO - 1) / WO * WO;
+    store<usize>(e, arenaAlloc(<usize>(ohw * co) << 2), 4);
+    store<usize>(e, arenaAlloc(<usize>(ckk * co) << 2), 8);
+  }
+  setTaskArg(J_GEOM, <i32>changetype<usize>(g)); setTaskArg(J_SLICES, <i32>slices);
+  setTaskArg(J_X, <i32>x); setTaskArg(J_G, <i32>gout); setTaskArg(J_GW, <i32>gw); setTaskArg(J_GW_ADD, add ? 1 : 0);
+  poolRun(weightGradTask, 0);
+  return true;
+}
+
+/** Part `part` of a weight-gradient job (pool.ts Task): directWeightGrad's sums for its channels [o0, o0 + d.cout) of every group. */
+function weightGradTask(part: i32, parts: i32, ws: usize): void {
+  const e = taskPtr(J_SLICES) + (<usize>(3 * part) << 2), d = changetype<Direct>(load<usize>(e));
+  if (!changetype<usize>(d)) return;
+  const g = changetype<ConvGeom>(taskPtr(J_GEOM)), gt = load<usize>(e, 4), acc = load<usize>(e, 8);
+  const x = taskPtr(J_X), gout = taskPtr(J_G), gw = taskPtr(J_GW), add = taskArg(J_GW_ADD) != 0;
+  const cg = d.cin, og = g.o / g.groups, count = d.cout, o0 = partFrom(og, part, parts, WO);
+  const ckk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow, co = (count + WO - 1) / WO * WO;
+  const accBytes = <usize>(ckk * co) << 2;
+  memory.fill(gt, 0, <usize>(ohw * co) << 2);
+  for (let q = 0; q < g.groups; q++) {
+    memory.fill(acc, 0, accBytes);
+    for (let img = 0; img < g.n; img++) {
+      padImage(d, x + at(img, g.c, q * cg, hw));
+      const gn = gout + at(img, g.o, q * og + o0, ohw);
+      for (let p = 0; p < ohw; p++)
+        for (let o = 0; o < count; o++) store<f32>(gt + (<usize>(p * co + o) << 2), load<f32>(gn + (<usize>(o * ohw + p) << 2)));
+      weightGradImage(d, gt, acc);
+    }
+    for (let o = 0; o < count; o++)
+      for (let k = 0; k < ckk; k++) {
+        const p = gw + (<usize>((q * og + o0 + o) * ckk + k) << 2), s = load<f32>(acc + (<usize>(k * co + o) << 2));
         store<f32>(p, add ? load<f32>(p) + s : s);
       }
   }
@@ -489,6 +629,61 @@ function colBackward(g: ConvGeom, x: usize, wt: usize, gout: usize, gx: usize, g
   }
 }
 
+// ---- the im2col and depthwise paths across the worker pool (threads builds) --------------------
+// Their passes that are independent per image (conv2d's forward and input gradient) loop over the
+// images of the geometry they are given, so each part runs the routine itself on a copy of the
+// geometry narrowed to its run of images, with the image pointers moved on and scratch of its own
+// (column matrix or padded plane; a worker's GEMMs use its own block): the single-thread operations
+// per image, bit-identical. The weight gradients sum over the images and stay inline (their GEMMs
+// split by themselves when large).
+
+// The passes of an image-run job, and its arguments (imageRunsTask).
+const PASS_DEPTHWISE_FWD = 0, PASS_DEPTHWISE_DX = 1, PASS_COL_FWD = 2, PASS_COL_DX = 3;
+const J_PASS = 0, J_RUNS = 1, J_RUN_N = 2, J_RUN_SRC = 3, J_RUN_SRC_WORDS = 4, J_RUN_DST = 5, J_RUN_DST_WORDS = 6;
+const J_RUN_W = 7, J_RUN_B = 8, J_RUN_ADD = 9;
+
+/**
+ * Runs `pass` over g's images (src and dst `srcWords` and `dstWords` floats per image) across the
+ * pool and returns true, or false (nothing done) when it stays inline. Each part gets a narrowed
+ * copy of g and its own scratch (a pair of addresses per part, 0 for a part past the images); ws
+ * is part 0's GEMM scratch (the im2col passes).
+ */
+function imageRuns(g: ConvGeom, pass: i32, src: usize, srcWords: i32, dst: usize, dstWords: i32, wt: usize, b: usize, add: bool, ws: usize): bool {
+  const t = splitThreads(g, g.n);
+  if (t == 1) return false;
+  let scratch = depthwisePlaneBytes(g);
+  if (pass >= PASS_COL_FWD) scratch = isPointwise(g) ? 0 : <usize>(g.c / g.groups * g.kh * g.kw * g.oh * g.ow) << 2;
+  const runs = arenaAlloc(<usize>(2 * t) << 2);
+  for (let p = 0; p < t; p++) {
+    const e = runs + (<usize>(2 * p) << 2), count = partFrom(g.n, p + 1, t, 1) - partFrom(g.n, p, t, 1);
+    store<usize>(e, 0);
+    if (!count) continue;
+    const gp = arenaAlloc(offsetof<ConvGeom>());
+    memory.copy(gp, changetype<usize>(g), offsetof<ConvGeom>());
+    changetype<ConvGeom>(gp).n = count;
+    store<usize>(e, gp);
+    store<usize>(e, scratch ? arenaAlloc(scratch) : 0, 4);
+  }
+  setTaskArg(J_PASS, pass); setTaskArg(J_RUNS, <i32>runs); setTaskArg(J_RUN_N, g.n);
+  setTaskArg(J_RUN_SRC, <i32>src); setTaskArg(J_RUN_SRC_WORDS, srcWords); setTaskArg(J_RUN_DST, <i32>dst); setTaskArg(J_RUN_DST_WORDS, dstWords);
+  setTaskArg(J_RUN_W, <i32>wt); setTaskArg(J_RUN_B, <i32>b); setTaskArg(J_RUN_ADD, add ? 1 : 0);
+  poolRun(imageRunsTask, ws);
+  return true;
+}
+
+/** Part `part` of an image-run job (pool.ts Task): the pass over its run of images, on its geometry and scratch. */
+function imageRunsTask(part: i32, parts: i32, ws: usize): void {
+  const e = taskPtr(J_RUNS) + (<usize>(2 * part) << 2), gp = load<usize>(e);
+  if (!gp) return;
+  const g = changetype<ConvGeom>(gp), scratch = load<usize>(e, 4), from = <usize>partFrom(taskArg(J_RUN_N), part, parts, 1);
+  const src = taskPtr(J_RUN_SRC) + ((from * <usize>taskArg(J_RUN_SRC_WORDS)) << 2), dst = taskPtr(J_RUN_DST) + ((from * <usize>taskArg(J_RUN_DST_WORDS)) << 2);
+  const wt = taskPtr(J_RUN_W), b = taskPtr(J_RUN_B), add = taskArg(J_RUN_ADD) != 0, pass = taskArg(J_PASS);
+  if (pass == PASS_DEPTHWISE_FWD) depthwiseForward(g, scratch, src, wt, b, dst, add);
+  else if (pass == PASS_DEPTHWISE_DX) depthwiseInputGrad(g, scratch, src, wt, dst, add);
+  else if (pass == PASS_COL_FWD) colForward(g, src, wt, b, dst, add, scratch, ws);
+  else colBackward(g, 0, wt, src, dst, 0, scratch, ws);
+}
+
 // ---- per-channel sums and broadcasts (the biases) ----------------------------------------------
 
 /**
@@ -530,6 +725,9 @@ export function f32_conv_2d_fwd(rec: usize): void {
   const g = geom(rec);
   const x = ptr(rec, IN), wt = ptr(rec, IN + 1), b = g.bias ? ptr(rec, IN + 2) : 0, out = ptr(rec, OUT);
   if (isDepthwise(g)) {
+    if (ASC_FEATURE_THREADS) {
+      if (imageRuns(g, PASS_DEPTHWISE_FWD, x, g.c * g.h * g.w, out, g.o * g.oh * g.ow, wt, b, false, 0)) return;
+    }
     depthwiseForward(g, depthwisePlane(g), x, wt, b, out, false);
     return;
   }
@@ -538,6 +736,9 @@ export function f32_conv_2d_fwd(rec: usize): void {
       directForward(g, forwardDirect(g), x, wt, b, out, false);
       return;
     }
+  }
+  if (ASC_FEATURE_THREADS) {
+    if (splitThreads(g, g.n) > 1 && imageRuns(g, PASS_COL_FWD, x, g.c * g.h * g.w, out, g.o * g.oh * g.ow, wt, b, false, colGemmScratch(g))) return;
   }
   const col = colMatrix(g);
   colForward(g, x, wt, b, out, false, col, colGemmScratch(g));
@@ -549,6 +750,12 @@ export function f32_conv_2d_bwd(rec: usize): void {
   if (gb && g.bias) channelSums(gb, gout, g.n, g.o, g.oh * g.ow, !overwrites(rec, 2));
   if (isDepthwise(g)) {
     const pad = depthwisePlane(g);
+    if (ASC_FEATURE_THREADS) {
+      if (gx && imageRuns(g, PASS_DEPTHWISE_DX, gout, g.o * g.oh * g.ow, gx, g.c * g.h * g.w, wt, 0, !overwrites(rec, 0), 0)) {
+        if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
+        return;
+      }
+    }
     if (gx) depthwiseInputGrad(g, pad, gout, wt, gx, !overwrites(rec, 0));
     if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
     return;
@@ -564,6 +771,13 @@ export function f32_conv_2d_bwd(rec: usize): void {
   // Every image and group adds: an overwritten gradient is cleared first.
   if (gx && overwrites(rec, 0)) memory.fill(gx, 0, <usize>(g.n * g.c * g.h * g.w) << 2);
   if (gw && overwrites(rec, 1)) memory.fill(gw, 0, <usize>(g.o * (g.c / g.groups) * g.kh * g.kw) << 2);
+  if (ASC_FEATURE_THREADS) {
+    // The input gradient by images across the pool, then the weight gradient (a sum over the images) here.
+    if (gx && imageRuns(g, PASS_COL_DX, gout, g.o * g.oh * g.ow, gx, g.c * g.h * g.w, wt, 0, true, ws)) {
+      colBackward(g, x, wt, gout, 0, gw, col, ws);
+      return;
+    }
+  }
   colBackward(g, x, wt, gout, gx, gw, col, ws);
 }
 

@@ -27,6 +27,11 @@ import { ConvGeom, at } from './conv-geom';
   return g.groups == g.c && g.o == g.c;
 }
 
+/** Bytes of one padded plane. */
+@inline export function depthwisePlaneBytes(g: ConvGeom): usize {
+  return <usize>(padH(g) * padW(g)) << 2;
+}
+
 /** The record's padded plane (its scratch words: src/ops/contract.ts depthwiseWords). */
 @inline export function depthwisePlane(g: ConvGeom): usize {
   return arenaAlloc(<usize>(padH(g) * padW(g)) << 2);

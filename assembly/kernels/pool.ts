@@ -6,7 +6,9 @@
 // (one v128.load when sw = 1, a 4-lane gather otherwise). Border columns, whose window is clipped
 // by the padding or by ceil mode's last window, go through the scalar path. Rows are clipped the
 // same way for both paths. The scalar build takes the scalar path for every column.
-import { AUX, GIN, GOUT, IN, OUT, P, ptr } from '../record';
+import { AUX, GIN, GOUT, IN, OUT, P, REC_WORDS, ptr } from '../record';
+import { arenaAlloc } from '../arena';
+import { partFrom, poolRun, poolThreads, setTaskArg, taskPtr } from '../pool';
 import { endInside, firstInside } from './conv';
 
 /**
@@ -144,15 +146,24 @@ function maxPool(g: PoolGeom, x: usize, out: usize, arg: usize): void {
 }
 
 export function f32_max_pool_2d_fwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_max_pool_2d_fwd)) return;
+  }
   maxPool(geom(rec), ptr(rec, IN), ptr(rec, OUT), ptr(rec, AUX));
 }
 
 export function f32_max_pool_2d_bwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_max_pool_2d_bwd)) return;
+  }
   const gx = ptr(rec, GIN);
   if (gx) scatterToArgmax(geom(rec), gx, ptr(rec, GOUT), ptr(rec, AUX));
 }
 
 export function f32_max_pool_2d_indices_fwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_max_pool_2d_indices_fwd)) return;
+  }
   maxPool(geom(rec), ptr(rec, IN), 0, ptr(rec, OUT));
 }
 
@@ -171,6 +182,9 @@ export function f32_max_pool_2d_indices_fwd(rec: usize): void {
 }
 
 export function f32_avg_pool_2d_fwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_avg_pool_2d_fwd)) return;
+  }
   const g = geom(rec);
   const h = g.h, w = g.w, oh = g.oh, ow = g.ow, kh = g.kh, kw = g.kw, sh = g.sh, sw = g.sw, ph = g.ph, pw = g.pw;
   const x = ptr(rec, IN), out = ptr(rec, OUT);
@@ -204,6 +218,9 @@ export function f32_avg_pool_2d_fwd(rec: usize): void {
 // hit four neighbouring inputs at every tap, so interior columns add one vector per tap (no lane
 // collides with another); other strides scatter one value at a time.
 export function f32_avg_pool_2d_bwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_avg_pool_2d_bwd)) return;
+  }
   const g = geom(rec);
   const h = g.h, w = g.w, oh = g.oh, ow = g.ow, kh = g.kh, kw = g.kw, sh = g.sh, sw = g.sw, ph = g.ph, pw = g.pw;
   const gx = ptr(rec, GIN), gout = ptr(rec, GOUT);
@@ -265,19 +282,31 @@ function adaptiveMax(g: PoolGeom, x: usize, out: usize, arg: usize): void {
 }
 
 export function f32_adaptive_max_pool_2d_fwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_adaptive_max_pool_2d_fwd)) return;
+  }
   adaptiveMax(geom(rec), ptr(rec, IN), ptr(rec, OUT), ptr(rec, AUX));
 }
 
 export function f32_adaptive_max_pool_2d_bwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_adaptive_max_pool_2d_bwd)) return;
+  }
   const gx = ptr(rec, GIN);
   if (gx) scatterToArgmax(geom(rec), gx, ptr(rec, GOUT), ptr(rec, AUX));
 }
 
 export function f32_adaptive_max_pool_2d_indices_fwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_adaptive_max_pool_2d_indices_fwd)) return;
+  }
   adaptiveMax(geom(rec), ptr(rec, IN), 0, ptr(rec, OUT));
 }
 
 export function f32_adaptive_avg_pool_2d_fwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_adaptive_avg_pool_2d_fwd)) return;
+  }
   const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT);
   for (let plane = 0; plane < g.planes; plane++) {
     const xp = x + (<usize>(plane * g.h * g.w) << 2);
@@ -293,6 +322,9 @@ export function f32_adaptive_avg_pool_2d_fwd(rec: usize): void {
 }
 
 export function f32_adaptive_avg_pool_2d_bwd(rec: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    if (planeSplit(rec, f32_adaptive_avg_pool_2d_bwd)) return;
+  }
   const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT);
   if (gx == 0) return;
   for (let plane = 0; plane < g.planes; plane++) {
@@ -306,4 +338,50 @@ export function f32_adaptive_avg_pool_2d_bwd(rec: usize): void {
       }
     }
   }
+}
+
+// ---- across the worker pool (threads builds) ---------------------------------------------------
+// Every kernel above works plane by plane, and a plane's results (its outputs, indices, or input
+// gradient: a window never crosses planes) depend on that plane alone. A record is cut into runs of
+// planes, one per thread, and each part runs the kernel itself on its own copy of the record whose
+// plane count and buffer pointers (input, output, AUX and the gradients) are narrowed to its run:
+// the same code in the same order per plane, so results are bit-identical for any thread count.
+// (Inside a part poolThreads() is 1, so the kernel runs inline there.)
+
+/** Values read and written (planes × (H·W + OH·OW)) from which a pool record is split: ~2¹⁶ values take longer than a wake-up. */
+const SPLIT_VALUES: u64 = 1 << 16;
+
+type Kernel = (rec: usize) => void;
+
+/** Runs `kernel` on the record's planes across the pool and returns true, or false (nothing done) when it stays inline. */
+function planeSplit(rec: usize, kernel: Kernel): bool {
+  const g = geom(rec), t = poolThreads();
+  if (t <= 1 || g.planes < 2 || <u64>g.planes * <u64>(g.h * g.w + g.oh * g.ow) < SPLIT_VALUES) return false;
+  setTaskArg(0, <i32>rec);
+  setTaskArg(1, <i32>changetype<usize>(kernel));
+  // Part 0's record copy; a worker writes its copy into its own scratch.
+  poolRun(planeTask, arenaAlloc(<usize>REC_WORDS << 2));
+  return true;
+}
+
+/** Pointer field k of record copy r moved on by `words` (0, no buffer, stays 0). */
+@inline function shiftField(r: usize, k: i32, words: i32): void {
+  const v = load<i32>(r + (<usize>k << 2));
+  if (v) store<i32>(r + (<usize>k << 2), v + words);
+}
+
+/** Part `part` of a plane job (pool.ts Task; arguments: the record, the kernel): the kernel on a copy of the record narrowed to its planes, written at ws. */
+function planeTask(part: i32, parts: i32, ws: usize): void {
+  const rec = taskPtr(0), g = geom(rec);
+  const from = partFrom(g.planes, part, parts, 1), to = partFrom(g.planes, part + 1, parts, 1);
+  if (from >= to) return;
+  memory.copy(ws, rec, <usize>REC_WORDS << 2);
+  const inWords = from * g.h * g.w, outWords = from * g.oh * g.ow;
+  shiftField(ws, IN, inWords);
+  shiftField(ws, GIN, inWords);
+  shiftField(ws, OUT, outWords);
+  shiftField(ws, GOUT, outWords);
+  shiftField(ws, AUX, outWords);
+  store<i32>(ws + (<usize>P << 2), to - from);
+  changetype<Kernel>(taskPtr(1))(ws);
 }

@@ -183,6 +183,66 @@ export function directWeightWords(cin: number, hp: number, wp: number, cout: num
   return block(rows * cin * kh * kw) + block(rows * ceilTo(oh * wp, CONV.DP));
 }
 
+/**
+ * The direct kernels cut across a pool of `parts` threads (assembly/kernels/conv.ts; nothing for one
+ * part). An image split (forward, input gradient: imageParts) gives every part but the first a copy
+ * of the Direct struct with its own padded planes (as directInputWords') and output buffer (as
+ * directWeightWords'), listed in a table of one word per part.
+ */
+export function directImagePartsWords(
+  parts: number,
+  cin: number,
+  hp: number,
+  wp: number,
+  cout: number,
+  kh: number,
+  kw: number,
+  dh: number,
+  dw: number,
+): number {
+  if (parts <= 1) return 0;
+  const oh = hp - dh * (kh - 1);
+  const part = block(CONV.DIRECT_WORDS) + block(cin * hp * wp + CONV.DP + dw * (kw - 1)) + block(ceilTo(cout, CONV.DO) * ceilTo(oh * wp, CONV.DP));
+  return block(parts) + (parts - 1) * part;
+}
+
+/**
+ * A weight-gradient split (weightGradSplit): output channels cut into runs of whole WO tiles, each
+ * part a Direct struct of its channels with its own padded planes, Gᵀ and dWᵀ sums (at most
+ * ⌈cout / (parts·WO)⌉·WO channels), listed in a table of three words per part.
+ */
+export function directWeightGradPartsWords(
+  parts: number,
+  cin: number,
+  hp: number,
+  wp: number,
+  kh: number,
+  kw: number,
+  dw: number,
+  ohw: number,
+  cout: number,
+): number {
+  if (parts <= 1) return 0;
+  const co = Math.ceil(cout / (parts * CONV.WO)) * CONV.WO;
+  const part = block(CONV.DIRECT_WORDS) + block(cin * hp * wp + CONV.DP + dw * (kw - 1)) + block(ohw * co) + block(cin * kh * kw * co);
+  return block(3 * parts) + parts * part;
+}
+
+/**
+ * conv2d's per-image passes of the depthwise and im2col paths cut across `parts` threads
+ * (assembly/kernels/conv.ts imageRuns; nothing for one part): a table of two words per part, and
+ * per part a copy of the convolution's geometry (17 words) and `scratch` words of its own (a
+ * padded plane or a column matrix; none for a pointwise conv).
+ */
+export function imageRunWords(parts: number, scratch: number): number {
+  return parts > 1 ? block(2 * parts) + parts * (block(17) + (scratch ? block(scratch) : 0)) : 0;
+}
+
+/** The pools cut across `parts` threads (assembly/kernels/pool.ts planeSplit): part 0's narrowed copy of the record (nothing for one part). */
+export function planeSplitWords(parts: number): number {
+  return parts > 1 ? block(REC_WORDS) : 0;
+}
+
 /** The weight-gradient sums of the direct backward: Gᵀ per image and dWᵀ, channels padded to WO. */
 export function directWeightGradWords(ohw: number, ckk: number, cout: number): number {
   const co = ceilTo(cout, CONV.WO);

@@ -5,7 +5,17 @@
  * gathers the three groups.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { depthwiseWords, directInputWords, directWeightGradWords, directWeightWords, im2colScratchWords } from './contract.js';
+import {
+  depthwiseWords,
+  directImagePartsWords,
+  directInputWords,
+  directWeightGradPartsWords,
+  directWeightGradWords,
+  directWeightWords,
+  im2colScratchWords,
+  imageRunWords,
+  planThreads,
+} from './contract.js';
 import { POOL_OPS } from './pool.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { contiguousView } from './shape.js';
@@ -90,10 +100,10 @@ const isDepthwise = (g: ConvGeometry) => g.groups === g.c && g.o === g.c;
  * The depthwise kernels' scratch: one padded plane reaching every tap of every output and every
  * input row (padH, padW in assembly/kernels/depthwise.ts), and the weight gradient's sums.
  */
-function depthwiseScratch(g: ConvGeometry, weightGrad: boolean): number {
+function depthwiseScratch(g: ConvGeometry, weightGrad: boolean, parts: number): number {
   const hp = Math.max((g.oh - 1) * g.sh + g.dh * (g.kh - 1) + 1, g.ph + g.h),
     wp = Math.max((g.ow - 1) * g.sw + g.dw * (g.kw - 1) + 1, g.pw + g.w);
-  return depthwiseWords(hp, wp, g.kh * g.kw, weightGrad);
+  return depthwiseWords(hp, wp, g.kh * g.kw, weightGrad) + imageRunWords(parts, hp * wp);
 }
 
 /** Whether the SIMD builds run g through the direct kernels (isDirect): stride 1, more than 1×1, each side's padding in [0, d·(k − 1)]. */
@@ -119,19 +129,28 @@ export function directConvWords(params: readonly number[], transposed: boolean):
     og = g.o / g.groups,
     eh = g.dh * (g.kh - 1),
     ew = g.dw * (g.kw - 1);
+  // With a pool, each pass may also take its parts' buffers (directImagePartsWords, directWeightGradPartsWords).
+  const t = planThreads();
   const input = directInputWords(cg, g.oh + eh, g.ow + ew, g.kh, g.kw, g.dw);
-  const forward = input + directWeightWords(cg, g.oh + eh, g.ow + ew, og, g.kh, g.kw, g.dh);
-  const inputGrad = directInputWords(og, g.h + eh, g.w + ew, g.kh, g.kw, g.dw) + directWeightWords(og, g.h + eh, g.w + ew, cg, g.kh, g.kw, g.dh);
-  const weightGrad = directWeightGradWords(g.oh * g.ow, cg * g.kh * g.kw, og);
+  const forward =
+    input + directWeightWords(cg, g.oh + eh, g.ow + ew, og, g.kh, g.kw, g.dh) + directImagePartsWords(t, cg, g.oh + eh, g.ow + ew, og, g.kh, g.kw, g.dh, g.dw);
+  const inputGrad =
+    directInputWords(og, g.h + eh, g.w + ew, g.kh, g.kw, g.dw) +
+    directWeightWords(og, g.h + eh, g.w + ew, cg, g.kh, g.kw, g.dh) +
+    directImagePartsWords(t, og, g.h + eh, g.w + ew, cg, g.kh, g.kw, g.dh, g.dw);
+  const weightGrad =
+    directWeightGradWords(g.oh * g.ow, cg * g.kh * g.kw, og) + directWeightGradPartsWords(t, cg, g.oh + eh, g.ow + ew, g.kh, g.kw, g.dw, g.oh * g.ow, og);
   return transposed ? { fwd: inputGrad, bwd: forward + weightGrad } : { fwd: forward, bwd: inputGrad + input + weightGrad };
 }
 
 /** The plan of either op: its geometry as params, and the scratch of the depthwise kernels, or of the im2col path or the direct one, whichever is larger. */
 function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
-  if (isDepthwise(g)) return { shape, params: toParams(g), workspace: depthwiseScratch(g, true) };
+  // With a pool, conv2d's (not convTranspose2d's) per-image passes of the depthwise and im2col paths take their parts' buffers too.
+  const parts = transposed ? 1 : planThreads();
+  if (isDepthwise(g)) return { shape, params: toParams(g), workspace: depthwiseScratch(g, true, parts) };
   const cgkk = (g.c / g.groups) * g.kh * g.kw,
     ohw = g.oh * g.ow;
-  const im2col = im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk));
+  const im2col = im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk)) + imageRunWords(parts, isPointwise(g) ? 0 : cgkk * ohw);
   const params = toParams(g),
     direct = directConvWords(params, transposed);
   return { shape, params, workspace: direct ? Math.max(im2col, direct.fwd, direct.bwd) : im2col };

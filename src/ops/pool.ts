@@ -5,6 +5,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { contiguousView } from './shape.js';
+import { planeSplitWords, planThreads } from './contract.js';
 import { aux, defineOps, fmtShape, gin, gout, inp, out, param, type CompositeDef, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 import { checkRank, outSize, pair, perDim } from './window.js';
 
@@ -74,7 +75,11 @@ function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs, max: boole
       op,
       `kernel ${kh}×${kw}${dh * dw > 1 ? ` with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than` : ' is larger than'} the padded input ${h + 2 * ph}×${w + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`,
     );
-  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, countPad ? 1 : 0, divisor] };
+  return {
+    shape: [n, c, oh, ow],
+    params: [n * c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, countPad ? 1 : 0, divisor],
+    workspace: planeSplitWords(planThreads()),
+  };
 }
 
 /**
@@ -288,7 +293,7 @@ function planAdaptive(op: string, [x]: readonly Meta[], { outputSize }: Adaptive
     throw new ValueError(op, `outputSize must be a positive integer or an [h, w] pair of them (null keeps the input's), got ${fmtValue(outputSize)}`);
   const oh = size[0] ?? h,
     ow = size[1] ?? w;
-  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow] };
+  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow], workspace: planeSplitWords(planThreads()) };
 }
 
 /** Calls f(output index, plane offset, rows, cols) for every adaptive window (steps of 1). */

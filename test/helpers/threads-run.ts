@@ -64,9 +64,9 @@ for (const [m, k, n] of SHAPES) {
   out[`linear ${m}x${k}x${n}`] = [y, x.grad!, w.grad!, bias.grad!].map(digest).join();
 }
 
-// The other kernels built on gemm, forward and backward: at these sizes the convolution takes its
-// direct path and attention's block products stay below the split threshold, so they run inline
-// (checked: no job posted); they are here to show that a pool leaves them as they were.
+// The other kernels built on gemm, forward and backward: the convolution takes its direct path,
+// which splits by images and output channels (test/threads-conv.test.ts covers it case by case),
+// and attention's block products stay below the GEMM split threshold.
 {
   const x = param([4, 16, 32, 32]),
     w = param([32, 16, 3, 3]),

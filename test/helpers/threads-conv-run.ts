@@ -1,0 +1,152 @@
+/**
+ * One process of test/threads-conv.test.ts: `node --import tsx threads-conv-run.ts <threads> <build>`
+ * inits wasmgrad with that many threads and prints, as one JSON line, wg.info().threads, the jobs
+ * each case posted to the pool, and a digest of the raw float32 bits of every result: the W6
+ * kernels (direct, im2col and depthwise convolutions, grouped and transposed ones, batch norm, the pools)
+ * forward and backward on shapes above and below their split thresholds, odd ones among them, and
+ * a small W6-like CNN trained eagerly and compiled.
+ * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
+ */
+import * as wg from '../../src/index.js';
+import { backend } from '../../src/engine/engine.js';
+import type { WasmBackend } from '../../src/engine/backend/wasm.js';
+
+const [threads, build] = [Number(process.argv[2]), process.argv[3] as 'simd' | 'relaxed'];
+await wg.init({ threads, build });
+const pool = backend('wasm') as WasmBackend;
+
+let state = 12345;
+/** Values in [-1, 1) from a 32-bit LCG. */
+const values = (n: number) => Float32Array.from({ length: n }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 31 - 1);
+const param = (shape: readonly number[]) => wg.tensor(values(shape.reduce((a, b) => a * b, 1)), { shape, requiresGrad: true });
+
+/** FNV-1a over the float32 bits: equal digests ⇔ (with overwhelming odds) equal bits. */
+const digest = (t: wg.Tensor) => {
+  let h = 0x811c9dc5;
+  for (const w of new Uint32Array(Float32Array.from(t.data()).buffer)) h = Math.imul(h ^ w, 0x01000193) >>> 0;
+  return h.toString(16);
+};
+
+const out: Record<string, string> = {};
+const jobs: Record<string, number> = {};
+/** Runs f (forward, a weighted sum, backward) and records its results' digests and the jobs it posted. */
+function record(name: string, f: () => wg.Tensor[]) {
+  const before = pool.poolJobs;
+  out[name] = f().map(digest).join();
+  jobs[name] = pool.poolJobs - before;
+}
+/** y, then the gradients of Σ y·r (r fixed) for the given tensors. */
+function grads(y: wg.Tensor, of: wg.Tensor[]) {
+  y.mul(param(y.shape)).sum().backward();
+  return [y, ...of.map((t) => t.grad!)];
+}
+
+// conv2d, direct path (stride 1, 3×3 or 5×5): [n, c, h, w], out channels, options. Sizes below the
+// split threshold (2²⁰ multiply-adds) and above it, odd channel counts (17: a weight-gradient cut
+// into 16 + 1 channels), one image (only the weight gradient splits), groups, dilation, 'same'.
+const CONVS: [string, number[], number, number, wg.Conv2dOptions][] = [
+  ['conv 1x1x5x5 k3 small', [1, 1, 5, 5], 1, 3, { padding: 1 }],
+  ['conv 3x3x7x7 k3 small', [3, 3, 7, 7], 5, 3, { padding: 1 }],
+  ['conv 5x3x17x17 k3 small', [5, 3, 17, 17], 17, 3, { padding: 1 }],
+  ['conv 7x5x17x17 k3 odd', [7, 5, 17, 17], 17, 3, { padding: 1 }],
+  ['conv 1x16x32x32 k3 one image', [1, 16, 32, 32], 32, 3, { padding: 1 }],
+  ['conv 16x1x28x28 W6 first', [16, 1, 28, 28], 16, 3, { padding: 1 }],
+  ['conv 9x16x28x28 W6 second', [9, 16, 28, 28], 32, 3, { padding: 1 }],
+  ['conv 4x8x20x20 groups 2', [4, 8, 20, 20], 32, 3, { padding: 1, groups: 2 }],
+  ['conv 3x6x19x21 k5 same dilation 2', [3, 6, 19, 21], 24, 5, { padding: 'same', dilation: 2 }],
+  // The im2col path (stride 2, a pointwise 1×1) and the depthwise kernels: forward and input
+  // gradient split by images, the weight gradient inline.
+  ['conv 2x4x9x9 k3 s2 small', [2, 4, 9, 9], 8, 3, { stride: 2 }],
+  ['conv 7x16x33x31 k3 s2 im2col', [7, 16, 33, 31], 17, 3, { stride: 2, padding: 1 }],
+  ['conv 5x32x17x17 k1 pointwise', [5, 32, 17, 17], 33, 1, {}],
+  ['conv 3x5x9x9 k3 depthwise small', [3, 5, 9, 9], 5, 3, { padding: 1, groups: 5 }],
+  ['conv 7x17x33x31 k3 depthwise', [7, 17, 33, 31], 17, 3, { padding: 1, groups: 17 }],
+  ['conv 9x16x56x56 k5 s2 depthwise', [9, 16, 56, 56], 16, 5, { stride: 2, padding: 2, groups: 16 }],
+];
+for (const [name, shape, o, k, opts] of CONVS) {
+  record(name, () => {
+    const x = param(shape),
+      w = param([o, shape[1] / (opts.groups ?? 1), k, k]),
+      b = param([o]);
+    return grads(wg.conv2d(x, w, b, opts), [x, w, b]);
+  });
+}
+// convTranspose2d at stride 1 runs the same direct passes with the roles swapped.
+record('convTranspose 5x24x18x18 k3', () => {
+  const x = param([5, 24, 18, 18]),
+    w = param([24, 16, 3, 3]),
+    b = param([16]);
+  return grads(wg.convTranspose2d(x, w, b, { padding: 1 }), [x, w, b]);
+});
+
+// Batch norm (training) over [N, C, H, W], split by channels: values N·C·H·W below and above 2¹⁶.
+for (const shape of [
+  [3, 5, 7, 7],
+  [2, 3, 17, 17],
+  [16, 16, 28, 28],
+  [5, 7, 33, 65],
+]) {
+  record(`batchNorm ${shape.join('x')}`, () => {
+    const x = param(shape),
+      w = param([shape[1]]),
+      b = param([shape[1]]);
+    return grads(wg.batchNorm(x, null, null, { weight: w, bias: b, training: true }), [x, w, b]);
+  });
+}
+// Pools, split by (image, channel) planes: planes·(H·W + OH·OW) below and above 2¹⁶.
+const POOLS: [string, number[], (x: wg.Tensor) => wg.Tensor][] = [
+  ['maxPool 2x3x7x7 k2', [2, 3, 7, 7], (x) => wg.maxPool2d(x, 2)],
+  ['maxPool 16x32x28x28 k2 W6', [16, 32, 28, 28], (x) => wg.maxPool2d(x, 2)],
+  ['maxPool 5x17x33x31 k3 s2 p1 ceil', [5, 17, 33, 31], (x) => wg.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true })],
+  ['avgPool 3x5x9x9 k3', [3, 5, 9, 9], (x) => wg.avgPool2d(x, 3)],
+  ['avgPool 7x17x33x31 k3 s1 p1', [7, 17, 33, 31], (x) => wg.avgPool2d(x, 3, { stride: 1, padding: 1 })],
+  ['adaptiveAvgPool 9x16x33x33 to 5', [9, 16, 33, 33], (x) => wg.adaptiveAvgPool2d(x, 5)],
+  ['adaptiveMaxPool 9x16x33x33 to 5', [9, 16, 33, 33], (x) => wg.adaptiveMaxPool2d(x, 5)],
+];
+for (const [name, shape, f] of POOLS) {
+  record(name, () => {
+    const x = param(shape);
+    return grads(f(x), [x]);
+  });
+}
+record('maxPool indices 16x32x28x28', () => wg.maxPool2d(param([16, 32, 28, 28]), 2, { returnIndices: true }));
+
+/** A W6-like CNN (conv-BN-ReLU ×2, max pool, linear) trained for 3 steps with Adam. */
+function train(compiled: boolean) {
+  wg.manualSeed(3);
+  const { nn } = wg;
+  const model = new nn.Sequential(
+    new nn.Conv2d(1, 16, 3, { padding: 1 }),
+    new nn.BatchNorm2d(16),
+    new nn.ReLU(),
+    new nn.Conv2d(16, 32, 3, { padding: 1 }),
+    new nn.BatchNorm2d(32),
+    new nn.ReLU(),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(32 * 7 * 7, 10),
+  );
+  const opt = new wg.optim.Adam(model.parameters(), { lr: 0.01 });
+  const step = (x: wg.Tensor, y: wg.Tensor) => {
+    const loss = wg.losses.crossEntropy(model.forward(x), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+  const run = compiled ? wg.compile(step) : step;
+  const losses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const x = wg.tensor(values(16 * 14 * 14), { shape: [16, 1, 14, 14] });
+    const y = wg.tensor(Int32Array.from({ length: 16 }, (_, j) => (j * 7 + i) % 10));
+    losses.push(run(x, y).item());
+  }
+  return [losses.join(), ...Object.values(model.stateDict()).map(digest)].join();
+}
+for (const compiled of [false, true]) {
+  const before = pool.poolJobs;
+  out[`cnn ${compiled ? 'compiled' : 'eager'}`] = train(compiled);
+  jobs[`cnn ${compiled ? 'compiled' : 'eager'}`] = pool.poolJobs - before;
+}
+
+console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs, out }));
