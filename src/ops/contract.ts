@@ -122,6 +122,14 @@ export const CONTRACT = {
   ...CONV,
 } as const;
 
+// ---- splitting records across the worker pool (assembly/split.ts, OpSpec.split) --------------
+/**
+ * Elements from which an op's record runs in parts across the pool (OpSpec.split.min): MAP for the
+ * memory-bound maps and updates, COSTLY for maps that compute more per element (transcendental
+ * functions), REDUCE (input elements) for reductions over many segments.
+ */
+export const SPLIT = { MAP: 1 << 17, COSTLY: 1 << 15, REDUCE: 1 << 17 } as const;
+
 // ---- scratch sizes ---------------------------------------------------------------------------
 // A kernel that splits a record across the worker pool (assembly/pool.ts poolRun) takes one
 // scratch block per part from the record's arena: its plan sizes that part by planThreads().

@@ -1,6 +1,6 @@
 /** Elementwise ops: unary maps, broadcasting binary ops and `where`. Kernels: assembly/kernels/elementwise.ts. */
 import { broadcastExtent, forEachBroadcast, planBroadcast, type BroadcastPlan } from './broadcast.js';
-import { ALIGN_WORDS } from './contract.js';
+import { ALIGN_WORDS, SPLIT } from './contract.js';
 import { ValueError, fmtValue } from '../errors.js';
 import {
   R,
@@ -50,6 +50,7 @@ export function unary<A = Record<string, never>, N extends string = string>(name
     module: spec.module ?? 'elementwise',
     arity: 1,
     gradInputs: [0],
+    split: { cut: 'flat', min: SPLIT.MAP },
     doc: spec.doc,
     plan: (ins: readonly Meta[], attrs: A) => ({ shape: [...ins[0].shape], params: (spec.params?.(attrs, ins[0]) ?? []).map(f32bits) }),
     ref: {
@@ -298,6 +299,7 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
     module: spec.module ?? 'elementwise',
     arity: 2,
     gradInputs: da ? [0, 1] : [],
+    split: { cut: 'rows', min: SPLIT.MAP },
     doc: spec.doc,
     plan: (ins: readonly Meta[]) => {
       const p = planBroadcast(spec.fn ?? name, ins);
@@ -354,6 +356,7 @@ const whereOp: OpSpec<any, 'where'> = {
   module: 'elementwise',
   arity: 3,
   gradInputs: [1, 2],
+  split: { cut: 'rows', min: SPLIT.MAP },
   doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
   plan: (ins: readonly Meta[]) => {
     const p = planBroadcast('where', ins);
