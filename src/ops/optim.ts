@@ -208,7 +208,7 @@ function adamParams(a: AdamAttrs): number[] {
 const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
   name: 'adamUpdate',
   module: 'optim',
-  split: { cut: 'flat', min: SPLIT.MAP },
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 4,
   gradInputs: [],
   doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
@@ -301,7 +301,7 @@ const rmspropCases = (domains: ('any' | 'positive')[], momentum: number) =>
 const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
   name: 'rmspropUpdate',
   module: 'optim',
-  split: { cut: 'flat', min: SPLIT.MAP },
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 3,
   gradInputs: [],
   doc: 'RMSprop step without momentum, in place on the parameter and the square average',
@@ -313,7 +313,7 @@ const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
 const rmspropMomentumUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropMomentumUpdate'> = {
   name: 'rmspropMomentumUpdate',
   module: 'optim',
-  split: { cut: 'flat', min: SPLIT.MAP },
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 4,
   gradInputs: [],
   doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
@@ -333,7 +333,7 @@ const adagradParams = (a: AdagradAttrs) => [a.lr / (1 + (a.step - 1) * a.lrDecay
 const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
   name: 'adagradUpdate',
   module: 'optim',
-  split: { cut: 'flat', min: SPLIT.MAP },
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 3,
   gradInputs: [],
   doc: 'Adagrad step, in place on the parameter and the sum of squared gradients',

@@ -67,10 +67,10 @@ const REDUCE: Record<string, (x: wg.Tensor, dim: number) => wg.Tensor> = {
 };
 
 const out: Record<string, string> = {};
-/** Sizes: 1, odd, a SIMD tile ± 1, and 16-float blocks ± 1: all below the threshold (2¹⁷). */
+/** Sizes: 1, odd, a SIMD tile ± 1, and 16-float blocks ± 1: all below the thresholds (src/ops/contract.ts SPLIT). */
 const SMALL = [1, 3, 5, 7, 15, 16, 17, 33, 4097];
-/** Around and well above the threshold, odd and even, so that part boundaries and tails vary. */
-const LARGE = [131071, 131072, 131073, 131089, 300007];
+/** Around the thresholds (SPLIT.COSTLY = 2¹⁶, SPLIT.MAP = 2¹⁸) and above, so that part boundaries and tails vary. */
+const LARGE = [65535, 65537, 262143, 262144, 262145, 300007];
 
 function maps(sizes: number[]) {
   for (const n of sizes) {
@@ -194,9 +194,9 @@ const small = jobs();
 
 maps(LARGE);
 broadcasts(1023, 257);
-broadcasts(4099, 33);
-reductions(1027, 129, 1);
-reductions(517, 17, 33);
+broadcasts(8191, 33);
+reductions(4099, 129, 1);
+reductions(1031, 17, 33);
 updates(300007);
 out['train eager'] = train(false);
 out['train compiled'] = train(true);
