@@ -1,7 +1,8 @@
 /**
- * Record cuts across the worker pool (assembly/split.ts, OpSpec.split): unary and broadcasting
- * binary maps, where, reductions over many segments and the optimizer updates, forward and
- * backward, eager and in a compiled training step. Every element gets the single-thread kernel's
+ * Record cuts across the worker pool (assembly/split.ts, OpSpec.split) and the column sums of bias
+ * gradients (reduce.ts columnSums): unary and broadcasting binary maps, where, reductions over many
+ * segments and the optimizer updates, forward and backward, eager and in a compiled training step.
+ * Every element gets the single-thread kernel's
  * float operations, so 2 threads give the raw float32 bits of 1 thread (and the same run to run),
  * compared in separate processes (test/helpers/threads-elem-run.ts).
  */
@@ -25,7 +26,7 @@ test('2 threads: maps, where, reductions, updates and training bit-identical to 
   // Nothing below the thresholds was split; the large records were (several jobs per case).
   expect(two.jobs.small).toBe(0);
   expect(two.jobs.all).toBeGreaterThan(200);
-  expect(Object.keys(one.out)).toHaveLength(304);
+  expect(Object.keys(one.out)).toHaveLength(308);
   expect(two.out).toEqual(one.out);
   expect(twoAgain.out).toEqual(two.out);
   expect(twoAgain.jobs).toEqual(two.jobs);

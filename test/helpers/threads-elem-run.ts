@@ -3,8 +3,9 @@
  * inits wasmgrad with that many threads and prints, as one JSON line, a digest of the raw float32
  * bits of every result of the kernels split by record cuts (assembly/split.ts): unary maps,
  * broadcasting binary ops and where (forward and backward), reductions over many segments, the
- * optimizer updates, and a training step eager and compiled; with the pool's job counts of the small
- * shapes (below the split threshold) and of everything.
+ * optimizer updates, and a training step eager and compiled; and of bias gradients (reduce.ts
+ * columnSums, split by columns); with the pool's job counts of the small shapes (below the split
+ * thresholds) and of everything.
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
@@ -128,6 +129,11 @@ function broadcasts(rows: number, cols: number) {
   );
 }
 
+/** linear with a bias: the bias gradient is a column sum of the output gradient (reduce.ts columnSums). */
+function linears(rows: number, cols: number) {
+  check(`linear ${rows}x${cols}`, [[rows, 16], [cols, 16], [cols]], (x, w, b) => wg.linear(x, w, b));
+}
+
 function reductions(outer: number, d: number, inner: number) {
   const s = `${outer}x${d}x${inner}`;
   for (const [name, f] of Object.entries(REDUCE)) {
@@ -194,6 +200,10 @@ const SETS = {
       [5, 17, 3],
       [3, 1025, 1],
     ],
+    linears: [
+      [17, 33],
+      [257, 63],
+    ],
     update: 4097,
   },
   large: {
@@ -206,6 +216,10 @@ const SETS = {
       [4099, 129, 1],
       [1031, 17, 33],
     ],
+    linears: [
+      [1024, 520],
+      [1031, 517],
+    ],
     update: 300007,
   },
 };
@@ -214,6 +228,7 @@ for (const [set, c] of Object.entries(SETS)) {
   maps(c.sizes);
   for (const [rows, cols] of c.broadcasts) broadcasts(rows, cols);
   for (const [outer, d, inner] of c.reductions) reductions(outer, d, inner);
+  for (const [rows, cols] of c.linears) linears(rows, cols);
   updates(c.update);
   posted[set] = jobs();
 }
