@@ -29,16 +29,25 @@ for (const op of OPS) {
 
 const ops: string[] = [HEADER];
 for (const [mod, fns] of byModule) ops.push(`import { ${fns.join(', ')} } from '../kernels/${mod}';`);
+ops.push("import { splitFlat, splitOuter, splitRows } from '../split';");
 ops.push('');
 for (const op of OPS) ops.push(`export const OP_${snake(op.name).toUpperCase()}: i32 = ${op.opcode};`);
 ops.push('');
 ops.push('/** FNV-1a of the contract and the op table (src/ops/contract.ts contractHash). */');
 ops.push(`export function tableHash(): u32 {`, `  return 0x${TABLE_HASH.toString(16).padStart(8, '0')};`, '}', '');
+// An op declaring `split` runs its kernels through assembly/split.ts in the threads builds (the
+// single-thread builds compile none of it).
+const SPLIT = { flat: 'splitFlat', rows: 'splitRows', outer: 'splitOuter' } as const;
+const call = (op: (typeof OPS)[number], dir: 'fwd' | 'bwd') => {
+  const k = kernel(op.name, dir);
+  const split = op.split ? `if (ASC_FEATURE_THREADS) { if (${SPLIT[op.split.cut]}(rec, ${k}, ${op.split.min})) return; } ` : '';
+  return `${split}${k}(rec); return;`;
+};
 ops.push('export function dispatchForward(op: i32, rec: usize): void {', '  switch (op) {');
-for (const op of OPS) ops.push(`    case ${op.opcode}: ${kernel(op.name, 'fwd')}(rec); return;`);
+for (const op of OPS) ops.push(`    case ${op.opcode}: ${call(op, 'fwd')}`);
 ops.push('  }', '  abort("wasmgrad: unknown opcode in forward tape");', '}', '');
 ops.push('export function dispatchBackward(op: i32, rec: usize): void {', '  switch (op) {');
-for (const op of OPS) if (op.gradInputs.length > 0) ops.push(`    case ${op.opcode}: ${kernel(op.name, 'bwd')}(rec); return;`);
+for (const op of OPS) if (op.gradInputs.length > 0) ops.push(`    case ${op.opcode}: ${call(op, 'bwd')}`);
 ops.push('  }', '  abort("wasmgrad: op has no backward kernel");', '}', '');
 
 const dir = new URL('../assembly/generated/', import.meta.url);

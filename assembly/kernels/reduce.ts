@@ -15,6 +15,7 @@
 // instantiation inlines into its own loop.
 import { AUX, GIN, GOUT, IN, OUT, param, ptr } from '../record';
 import { blockSum, hsum, Lane1, Lane4 } from '../simd';
+import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 
 // ---- segments ------------------------------------------------------------------------------------
 // The loops an op runs along its segments: n elements `st` bytes apart from x (and from y, g, ...,
@@ -157,10 +158,40 @@ export function sumRun(x: usize, n: i32): f32 {
 
 /** out[j] = Σ_i x[i·cols + j] over `rows` rows (added into out[j] when `add`): column sums, such as bias gradients. */
 export function columnSums(x: usize, rows: i32, cols: i32, out: usize, add: bool): void {
-  const st = <usize>cols << 2;
+  if (ASC_FEATURE_THREADS) if (splitColumns(x, rows, cols, out, add)) return;
+  columnsOf(x, rows, cols, <usize>cols << 2, out, add);
+}
+
+/** columnSums of `cols` columns whose rows are st bytes apart (all of them, or a run of a split). */
+@inline function columnsOf(x: usize, rows: i32, cols: i32, st: usize, out: usize, add: bool): void {
   let j = 0;
   if (ASC_FEATURE_SIMD) for (; j + 4 <= cols; j += 4) storeSum<Lane4, v128>(out + (<usize>j << 2), V4.sum(x + (<usize>j << 2), rows, st), add);
   for (; j < cols; j++) storeSum<Lane1, f32>(out + (<usize>j << 2), V1.sum(x + (<usize>j << 2), rows, st), add);
+}
+
+// With a pool, column sums of at least SPLIT_SUMS elements (SPLIT.SUM in src/ops/contract.ts) run
+// as runs of whole 4-column groups, one per thread: every column is summed by the same operations
+// (SIMD group or scalar tail, rows in order) as in one thread.
+const SPLIT_SUMS = 1 << 19;
+const C_X = 0, C_ROWS = 1, C_COLS = 2, C_OUT = 3, C_ADD = 4;
+
+function splitColumns(x: usize, rows: i32, cols: i32, out: usize, add: bool): bool {
+  if (poolThreads() <= 1 || cols < 8 || rows * cols < SPLIT_SUMS) return false;
+  setTaskArg(C_X, <i32>x);
+  setTaskArg(C_ROWS, rows);
+  setTaskArg(C_COLS, cols);
+  setTaskArg(C_OUT, <i32>out);
+  setTaskArg(C_ADD, add ? 1 : 0);
+  poolRun(columnsTask, 0);
+  return true;
+}
+
+/** Columns [from, to) of the split column sums (pool.ts Task; no scratch). */
+function columnsTask(part: i32, parts: i32, ws: usize): void {
+  const cols = taskArg(C_COLS), from = partFrom(cols, part, parts, 4), to = partFrom(cols, part + 1, parts, 4);
+  if (from >= to) return;
+  const at = <usize>from << 2;
+  columnsOf(taskPtr(C_X) + at, taskArg(C_ROWS), to - from, <usize>cols << 2, taskPtr(C_OUT) + at, taskArg(C_ADD) != 0);
 }
 
 /**

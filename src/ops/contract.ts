@@ -122,6 +122,17 @@ export const CONTRACT = {
   ...CONV,
 } as const;
 
+// ---- splitting records across the worker pool (assembly/split.ts, OpSpec.split) --------------
+/**
+ * Elements from which an op's record runs in parts across the pool (OpSpec.split.min), by the work
+ * per element: a job costs ~10–15 µs (posting, waking, joining; measured with every record split),
+ * so a record splits from ~60 µs of single-thread work. MAP: memory-bound maps, fills and SGD (relu
+ * over 2¹⁸ floats took 69 µs); COSTLY: transcendental maps and softmax (exp over 2¹⁶: 95 µs, gelu
+ * 242 µs); UPDATE: Adam, RMSprop, Adagrad (Adam over 2¹⁷: 82 µs); SUM: sums and extremes over many
+ * segments (2¹⁹ input elements: ~38 µs, a sum is one add per element).
+ */
+export const SPLIT = { MAP: 1 << 18, COSTLY: 1 << 16, UPDATE: 1 << 17, SUM: 1 << 19 } as const;
+
 // ---- scratch sizes ---------------------------------------------------------------------------
 // A kernel that splits a record across the worker pool (assembly/pool.ts poolRun) takes one
 // scratch block per part from the record's arena: its plan sizes that part by planThreads().

@@ -3,11 +3,13 @@
  * seeding the root gradient), so a whole backward pass is one program of records.
  * Kernels: assembly/kernels/core.ts.
  */
+import { SPLIT } from './contract.js';
 import { defineOps, f32bits, numel, out, paramf, type OpSpec } from './types.js';
 
 const fillOp: OpSpec<{ shape: number[]; value: number }, 'fill'> = {
   name: 'fill',
   module: 'core',
+  split: { cut: 'flat', min: SPLIT.MAP },
   arity: 0,
   gradInputs: [],
   doc: 'out[i] = value (float32)',

@@ -1,6 +1,6 @@
 /** Elementwise ops: unary maps, broadcasting binary ops and `where`. Kernels: assembly/kernels/elementwise.ts. */
 import { broadcastExtent, forEachBroadcast, planBroadcast, type BroadcastPlan } from './broadcast.js';
-import { ALIGN_WORDS } from './contract.js';
+import { ALIGN_WORDS, SPLIT } from './contract.js';
 import { ValueError, fmtValue } from '../errors.js';
 import {
   R,
@@ -38,6 +38,8 @@ export interface UnarySpec<A> {
   domain?: Domain;
   /** Validates the attributes and gives the float parameters (at most 2). */
   params?: (attrs: A, x: Meta) => number[];
+  /** Computes a transcendental function per element: splits across the pool from SPLIT.COSTLY elements, not SPLIT.MAP. */
+  costly?: boolean;
   /** Test variants: attributes and domain; the first runs on every test shape, others on a few. */
   variants?: { attrs: A; domain?: Domain }[];
 }
@@ -50,6 +52,7 @@ export function unary<A = Record<string, never>, N extends string = string>(name
     module: spec.module ?? 'elementwise',
     arity: 1,
     gradInputs: [0],
+    split: { cut: 'flat', min: spec.costly ? SPLIT.COSTLY : SPLIT.MAP },
     doc: spec.doc,
     plan: (ins: readonly Meta[], attrs: A) => ({ shape: [...ins[0].shape], params: (spec.params?.(attrs, ins[0]) ?? []).map(f32bits) }),
     ref: {
@@ -222,6 +225,8 @@ export interface BinarySpec {
   doc: string;
   /** Test domains of a and b (default 'any'). */
   domains?: [Domain, Domain];
+  /** As UnarySpec.costly. */
+  costly?: boolean;
 }
 
 export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
@@ -298,6 +303,7 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
     module: spec.module ?? 'elementwise',
     arity: 2,
     gradInputs: da ? [0, 1] : [],
+    split: { cut: 'rows', min: spec.costly ? SPLIT.COSTLY : SPLIT.MAP },
     doc: spec.doc,
     plan: (ins: readonly Meta[]) => {
       const p = planBroadcast(spec.fn ?? name, ins);
@@ -354,6 +360,7 @@ const whereOp: OpSpec<any, 'where'> = {
   module: 'elementwise',
   arity: 3,
   gradInputs: [1, 2],
+  split: { cut: 'rows', min: SPLIT.MAP },
   doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
   plan: (ins: readonly Meta[]) => {
     const p = planBroadcast('where', ins);
@@ -420,24 +427,33 @@ export const ELEMENTWISE_OPS = defineOps(
   whereOp,
   unary('relu', { f: (x) => (x < 0 ? 0 : x), df: (x) => (x > 0 ? 1 : 0), doc: 'max(x, 0); gradient 0 at x = 0', domain: 'awayFromZero' }),
   unary('neg', { f: (x) => -x, df: () => -1, doc: '−x' }),
-  unary('exp', { f: Math.exp, df: (_, y) => y, doc: 'eˣ; backward from the saved output', variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }] }),
-  unary('log', { f: Math.log, df: (x) => 1 / x, doc: 'natural log', domain: 'positive' }),
+  unary('exp', {
+    costly: true,
+    f: Math.exp,
+    df: (_, y) => y,
+    doc: 'eˣ; backward from the saved output',
+    variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }],
+  }),
+  unary('log', { costly: true, f: Math.log, df: (x) => 1 / x, doc: 'natural log', domain: 'positive' }),
   unary('sqrt', { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', domain: 'positive' }),
   unary('abs', { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', domain: 'awayFromZero' }),
   // square is a composite (x·x, src/ops/composite.ts): its kernel did not pay (docs/internals.md).
   unary('tanh', {
+    costly: true,
     f: Math.tanh,
     df: (_, y) => 1 - y * y,
     doc: 'tanh x; backward 1 − y² from the saved output',
     variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }],
   }),
   unary('sigmoid', {
+    costly: true,
     f: sigmoid1,
     df: (_, y) => y * (1 - y),
     doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',
     variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 30] }],
   }),
   unary('gelu', {
+    costly: true,
     f: (x) => x * normalCdf(x),
     df: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
     doc: "x·Φ(x) with the exact erf form (PyTorch's default)",
@@ -446,6 +462,7 @@ export const ELEMENTWISE_OPS = defineOps(
   // PyTorch's softplus: x where βx > threshold, else log(1 + e^(βx))/β in the stable form
   // (max(βx, 0) + log1p(e^−|βx|))/β, whose exp never overflows; derivative σ(βx) (1 above).
   unary<{ beta: number; threshold: number }, 'softplus'>('softplus', {
+    costly: true,
     f: (x, [b, t]) => (b * x > t ? x : (Math.max(b * x, 0) + Math.log1p(Math.exp(-Math.abs(b * x)))) / b),
     df: (x, _, [b, t]) => (b * x > t ? 1 : sigmoid1(b * x)),
     doc: 'log(1 + e^(βx))/β, stable; x where βx > threshold (PyTorch defaults β = 1, threshold 20)',
@@ -480,6 +497,7 @@ export const ELEMENTWISE_OPS = defineOps(
     variants: [{ attrs: { min: -0.5, max: 1.25 } }, { attrs: { min: -1, max: null } }, { attrs: { min: null, max: 0.75 } }],
   }),
   unary<{ exponent: number }, 'pow'>('pow', {
+    costly: true,
     f: (x, [e]) => Math.pow(x, e),
     df: (x, _, [e]) => (e === 0 ? 0 : e * Math.pow(x, e - 1)),
     doc: 'xᵉ for a number e (negative x: real only for integer e, else NaN); gradient e·x^(e−1), 0 for e = 0',

@@ -10,8 +10,9 @@ import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES, binary, erf, erfc, finiteParam, sigmoid1, unary, type BinarySpec, type UnarySpec } from './elementwise.js';
 import { defineOps, fmtShape, type CompositeDef, type Domain, type Meta } from './types.js';
 
-const un = <A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>) => unary<A, N>(name, { module: 'math', ...spec });
-const bin = <N extends string>(name: N, spec: BinarySpec) => binary(name, { module: 'math', ...spec });
+// Most maps here evaluate float64 library functions: costly unless they say otherwise.
+const un = <A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>) => unary<A, N>(name, { module: 'math', costly: true, ...spec });
+const bin = <N extends string>(name: N, spec: BinarySpec) => binary(name, { module: 'math', costly: true, ...spec });
 
 /** The default test domain and a second, wide one (large |x|, where stable forms matter). */
 const wide = (domain: Domain, far: Domain) => [
@@ -188,21 +189,28 @@ export const MATH_OPS = defineOps(
     variants: wide([-0.9, 0.9], [-0.999, 0.999]),
   }),
   // ---- rounding: zero gradient (PyTorch), frac gradient 1 ----
-  un('sign', { f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), df: () => 0, doc: '1, −1 or 0 (also for NaN, as PyTorch); zero gradient', domain: 'awayFromZero' }),
+  un('sign', {
+    costly: false,
+    f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+    df: () => 0,
+    doc: '1, −1 or 0 (also for NaN, as PyTorch); zero gradient',
+    domain: 'awayFromZero',
+  }),
   un<{ decimals?: number }, 'round'>('round', {
+    costly: false,
     f: roundDecimals,
     df: () => 0,
     doc: 'round half to even, optionally to `decimals` places (in float32 arithmetic as PyTorch); zero gradient',
     params: roundParams,
     variants: [{ attrs: { decimals: 0 }, domain: [-10, 10] }, { attrs: { decimals: 2 } }, { attrs: { decimals: -1 }, domain: [-200, 200] }],
   }),
-  un('floor', { f: Math.floor, df: () => 0, doc: '⌊x⌋; zero gradient', variants: wide('any', [-100, 100]) }),
-  un('ceil', { f: Math.ceil, df: () => 0, doc: '⌈x⌉; zero gradient', variants: wide('any', [-100, 100]) }),
-  un('trunc', { f: Math.trunc, df: () => 0, doc: 'x rounded toward 0; zero gradient', variants: wide('any', [-100, 100]) }),
-  un('frac', { f: (x) => x - Math.trunc(x), df: () => 1, doc: 'x − trunc x (sign of x); gradient 1', variants: wide('any', [-100, 100]) }),
+  un('floor', { costly: false, f: Math.floor, df: () => 0, doc: '⌊x⌋; zero gradient', variants: wide('any', [-100, 100]) }),
+  un('ceil', { costly: false, f: Math.ceil, df: () => 0, doc: '⌈x⌉; zero gradient', variants: wide('any', [-100, 100]) }),
+  un('trunc', { costly: false, f: Math.trunc, df: () => 0, doc: 'x rounded toward 0; zero gradient', variants: wide('any', [-100, 100]) }),
+  un('frac', { costly: false, f: (x) => x - Math.trunc(x), df: () => 1, doc: 'x − trunc x (sign of x); gradient 1', variants: wide('any', [-100, 100]) }),
   // ---- powers and logarithms ----
-  un('reciprocal', { f: (x) => 1 / x, df: (_, y) => -y * y, doc: '1/x; gradient −y²', domain: 'awayFromZero' }),
-  un('rsqrt', { f: (x) => 1 / Math.sqrt(x), df: (_, y) => -0.5 * y * y * y, doc: '1/√x; gradient −y³/2', domain: 'positive' }),
+  un('reciprocal', { costly: false, f: (x) => 1 / x, df: (_, y) => -y * y, doc: '1/x; gradient −y²', domain: 'awayFromZero' }),
+  un('rsqrt', { costly: false, f: (x) => 1 / Math.sqrt(x), df: (_, y) => -0.5 * y * y * y, doc: '1/√x; gradient −y³/2', domain: 'positive' }),
   un('log2', { f: Math.log2, df: (x) => 1 / (x * Math.LN2), doc: 'log₂ x', variants: wide('positive', [1e-3, 1e6]) }),
   un('log10', { f: Math.log10, df: (x) => 1 / (x * Math.LN10), doc: 'log₁₀ x', variants: wide('positive', [1e-3, 1e6]) }),
   un('log1p', { f: Math.log1p, df: (x) => 1 / (1 + x), doc: 'ln(1 + x), exact near 0', variants: wide([-0.9, 2], [-1e-4, 1e-4]) }),
@@ -251,25 +259,34 @@ export const MATH_OPS = defineOps(
     ],
   }),
   un('hardswish', {
+    costly: false,
     f: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
     df: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1),
     doc: 'x·relu6(x + 3)/6; gradient x/3 + 1/2 on [−3, 3] (both ends included, PyTorch)',
     variants: wide('any', [-5, 5]),
   }),
   un('hardsigmoid', {
+    costly: false,
     f: (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
     df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
     doc: 'relu6(x + 3)/6; gradient 1/6 on (−3, 3), 0 at the ends (PyTorch)',
     variants: wide('any', [-5, 5]),
   }),
   un<HardtanhAttrs, 'hardtanh'>('hardtanh', {
+    costly: false,
     f: (x, [lo, hi]) => Math.min(Math.max(x, lo), hi),
     df: (x, _, [lo, hi]) => (x <= lo || x >= hi ? 0 : 1),
     doc: 'min(max(x, minVal), maxVal) (defaults −1, 1); gradient 1 strictly inside, 0 at the bounds (PyTorch)',
     params: ({ minVal = -1, maxVal = 1 }, x) => [finiteParam('hardtanh', 'minVal', minVal, x), finiteParam('hardtanh', 'maxVal', maxVal, x)],
     variants: [{ attrs: { minVal: -1, maxVal: 1 } }, { attrs: { minVal: -0.5, maxVal: 1.5 } }, { attrs: { minVal: 0, maxVal: 6 }, domain: [-3, 9] }],
   }),
-  un('softsign', { f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2, doc: 'x/(1 + |x|)', variants: wide('any', [-1e3, 1e3]) }),
+  un('softsign', {
+    costly: false,
+    f: (x) => x / (1 + Math.abs(x)),
+    df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+    doc: 'x/(1 + |x|)',
+    variants: wide('any', [-1e3, 1e3]),
+  }),
   un('logsigmoid', {
     f: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
     df: (x) => sigmoid1(-x),

@@ -21,6 +21,7 @@
  * torch.no_grad.
  */
 import { ShapeError, ValueError } from '../errors.js';
+import { SPLIT } from './contract.js';
 import { defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
 // ---- attributes (what the optimizers pass; the kernels only see the params they produce) -----
@@ -117,6 +118,7 @@ function sgdParams(a: SgdAttrs, withMomentum: boolean): number[] {
 const sgdUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdUpdate'> = {
   name: 'sgdUpdate',
   module: 'optim',
+  split: { cut: 'flat', min: SPLIT.MAP },
   arity: 2,
   gradInputs: [],
   doc: 'SGD step without momentum, in place: p ← p − lr·(g + wd·p)',
@@ -149,6 +151,7 @@ const sgdUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdUpdate'> = {
 const sgdMomentumUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdMomentumUpdate'> = {
   name: 'sgdMomentumUpdate',
   module: 'optim',
+  split: { cut: 'flat', min: SPLIT.MAP },
   arity: 3,
   gradInputs: [],
   doc: 'SGD step with a momentum buffer (optionally Nesterov), in place on the parameter and the buffer',
@@ -205,6 +208,7 @@ function adamParams(a: AdamAttrs): number[] {
 const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
   name: 'adamUpdate',
   module: 'optim',
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 4,
   gradInputs: [],
   doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
@@ -297,6 +301,7 @@ const rmspropCases = (domains: ('any' | 'positive')[], momentum: number) =>
 const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
   name: 'rmspropUpdate',
   module: 'optim',
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 3,
   gradInputs: [],
   doc: 'RMSprop step without momentum, in place on the parameter and the square average',
@@ -308,6 +313,7 @@ const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
 const rmspropMomentumUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropMomentumUpdate'> = {
   name: 'rmspropMomentumUpdate',
   module: 'optim',
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 4,
   gradInputs: [],
   doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
@@ -327,6 +333,7 @@ const adagradParams = (a: AdagradAttrs) => [a.lr / (1 + (a.step - 1) * a.lrDecay
 const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
   name: 'adagradUpdate',
   module: 'optim',
+  split: { cut: 'flat', min: SPLIT.UPDATE },
   arity: 3,
   gradInputs: [],
   doc: 'Adagrad step, in place on the parameter and the sum of squared gradients',
@@ -637,6 +644,7 @@ const gradSumSquares: OpSpec<any, 'gradSumSquares'> = {
 const gradScale: OpSpec<ScaleAttrs, 'gradScale'> = {
   name: 'gradScale',
   module: 'optim',
+  split: { cut: 'flat', min: SPLIT.MAP },
   arity: 1,
   gradInputs: [],
   doc: 'factor · x; in place on x through applyUpdate (gradient clipping)',

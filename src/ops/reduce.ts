@@ -10,6 +10,7 @@
  * The cross-entropy and NLL losses (loss.ts) use the same view with d = the class dim.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { SPLIT } from './contract.js';
 import { contiguousView, permuteView } from './shape.js';
 import {
   aux,
@@ -135,6 +136,7 @@ function linear<N extends string>(name: N, label: string, mean: boolean, cases: 
   return {
     name,
     module: 'reduce',
+    split: { cut: 'outer', min: SPLIT.SUM },
     arity: 1,
     gradInputs: [0],
     doc: `${label} over adjacent dims (the kernel of ${label})`,
@@ -189,6 +191,7 @@ function zerosAndProduct(h: Float64Array, x: number, e: number, d: number, st: n
 const prodDims: OpSpec<ReduceAttrs, 'prodDims'> = {
   name: 'prodDims',
   module: 'reduce',
+  split: { cut: 'outer', min: SPLIT.SUM },
   arity: 1,
   gradInputs: [0],
   doc: 'product over adjacent dims (the kernel of prod)',
@@ -247,6 +250,7 @@ function extreme<N extends string>(name: N, label: string, largest: boolean): Op
   return {
     name,
     module: 'reduce',
+    split: { cut: 'outer', min: SPLIT.SUM },
     arity: 1,
     gradInputs: [0],
     doc:
@@ -288,6 +292,7 @@ function amaxOp<N extends string>(name: N, label: string, largest: boolean): OpS
   return {
     name,
     module: 'reduce',
+    split: { cut: 'outer', min: SPLIT.SUM },
     arity: 1,
     gradInputs: [0],
     doc: `${label} over adjacent dims (the kernel of ${label}): the gradient is split evenly among the elements equal to the result`,
@@ -332,6 +337,7 @@ function argOp<N extends string>(name: N, label: string, largest: boolean, dtype
   return {
     name,
     module: 'reduce',
+    split: { cut: 'outer', min: SPLIT.SUM },
     arity: 1,
     inputDtypes: [dtype],
     gradInputs: [],
@@ -366,6 +372,7 @@ function softmaxLike<N extends string>(name: N, log: boolean, doc: string): OpSp
   return {
     name,
     module: 'reduce',
+    split: { cut: 'outer', min: SPLIT.COSTLY },
     arity: 1,
     gradInputs: [0],
     doc,

@@ -165,6 +165,14 @@ export interface OpSpec<A = any, N extends string = string> {
    * that GIN buffer (its full extent, even where the gradient is 0) instead of adding into it.
    */
   overwritesGrad?: boolean;
+  /**
+   * With a worker pool, how a record of at least `min` elements (of the output; of the input for
+   * 'outer') runs in parts (assembly/split.ts; the generated dispatch applies it to both kernels):
+   * 'flat' every tensor but AUX holds N contiguous elements, 'rows' a broadcast plan cut along its
+   * outermost dim, 'outer' an [outer, d, inner] segment view (P0..P2) cut along outer. Never for an
+   * op that draws from the random stream.
+   */
+  split?: { cut: 'flat' | 'rows' | 'outer'; min: number };
   /** One-line description for the docs. */
   doc: string;
   tests: OpTests<A>;
