@@ -1,10 +1,10 @@
 /**
  * One process of test/threads-attn.test.ts: `node --import tsx threads-attn-run.ts <threads> <build>
  * [small]` inits wasmgrad with that many threads and prints, as one JSON line, wg.info().threads,
- * the pool jobs posted and a digest of the raw float32 bits of every result of the fused attention
- * (forward and backward) on shapes below and above its split threshold, odd ones, and a
- * self-attention training step, eager and compiled. With `small`, only the shapes below the
- * threshold run (no job may be posted).
+ * the pool jobs posted (in all and by each forward) and a digest of the raw float32 bits of every
+ * result of the fused attention and the recurrences (forward and backward) on shapes below and
+ * above their split thresholds, odd ones, and a self-attention and an LSTM trained eagerly and
+ * compiled. With `small`, only the shapes below the thresholds run.
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
@@ -43,13 +43,49 @@ const LARGE: [number, number, number, number, number, Form][] = [
   [2, 256, 256, 64, 64, 'causal'],
 ];
 
+const pool = backend('wasm') as WasmBackend;
+/** f's result and the pool jobs it posted. */
+const counted = <T>(f: () => T): [T, number] => {
+  const before = pool.poolJobs;
+  return [f(), pool.poolJobs - before];
+};
+
 const out: Record<string, string> = {};
+/** Jobs posted by each case's forward. */
+const forwardJobs: Record<string, number> = {};
 for (const [B, L, S, E, Ev, form] of only === 'small' ? SMALL : [...SMALL, ...LARGE]) {
+  const key = `attention ${B}x${L}x${S}x${E}x${Ev} ${form}`;
   const [q, k, v] = [param([B, L, E]), param([B, S, E]), param([B, S, Ev])];
   const mask = form === 'mask' ? param([B, L, S]) : form === 'maskShared' ? param([L, S]) : undefined;
-  const o = wg.scaledDotProductAttention(q, k, v, { isCausal: form === 'causal', attnMask: mask });
+  const [o, jobs] = counted(() => wg.scaledDotProductAttention(q, k, v, { isCausal: form === 'causal', attnMask: mask }));
+  forwardJobs[key] = jobs;
   o.mul(param(o.shape)).sum().backward();
-  out[`attention ${B}x${L}x${S}x${E}x${Ev} ${form}`] = [o, q.grad!, k.grad!, v.grad!, ...(mask ? [mask.grad!] : [])].map(digest).join();
+  out[key] = [o, q.grad!, k.grad!, v.grad!, ...(mask ? [mask.grad!] : [])].map(digest).join();
+}
+
+/** [kind, L, N, input, H]: a recurrence below the split threshold (or with too few rows to cut), then above it. */
+type Kind = 'LSTM' | 'GRU' | 'RNN';
+const SMALL_RNN: [Kind, number, number, number, number][] = [
+  ['LSTM', 1, 1, 1, 1],
+  ['LSTM', 50, 3, 16, 32], // 3 rows: less than one MR tile per part
+  ['GRU', 7, 17, 5, 7],
+  ['RNN', 17, 5, 3, 33],
+];
+const LARGE_RNN: [Kind, number, number, number, number][] = [
+  ['LSTM', 50, 32, 64, 128], // W8
+  ['GRU', 60, 40, 8, 16], // depth 16 < DOT_K, 20 rows per part: the whole's path (blocked) in each part
+  ['RNN', 17, 5, 3, 257], // odd: parts of 4 and 1 rows
+  ['LSTM', 9, 17, 7, 129],
+];
+for (const [kind, L, N, I, H] of only === 'small' ? SMALL_RNN : [...SMALL_RNN, ...LARGE_RNN]) {
+  const key = `${kind} L${L} N${N} ${I}->${H}`;
+  wg.manualSeed(L * 1000 + N);
+  const net = kind === 'LSTM' ? new wg.nn.LSTM(I, H) : kind === 'GRU' ? new wg.nn.GRU(I, H) : new wg.nn.RNN(I, H);
+  const x = param([L, N, I]);
+  const [y, jobs] = counted(() => (net.forward(x) as [wg.Tensor, unknown])[0]);
+  forwardJobs[key] = jobs;
+  y.mul(param(y.shape)).sum().backward();
+  out[key] = [y, x.grad!, ...net.parameters().map((p) => p.grad!)].map(digest).join();
 }
 
 /** Causal self-attention on one tensor (q = k = v: the gradients alias) trained for 3 steps, eager or compiled. */
@@ -71,10 +107,34 @@ function train(compiled: boolean) {
   for (let i = 0; i < 3; i++) losses.push(run(wg.tensor(values(64 * 32 * 16), { shape: [64, 32, 16] })).item());
   return [losses.join(), digest(x), digest(w)].join();
 }
+/** W8 in small: Embedding-free LSTM(16, 64) over 20 steps, batch 24, + Linear(64, 10), Adam, 3 steps. */
+function trainLstm(compiled: boolean) {
+  wg.manualSeed(7);
+  const lstm = new wg.nn.LSTM(16, 64),
+    head = new wg.nn.Linear(64, 10);
+  const opt = new wg.optim.Adam([...lstm.parameters(), ...head.parameters()], { lr: 0.01 });
+  const step = (x: wg.Tensor, y: wg.Tensor) => {
+    const [h] = lstm.forward(x);
+    const loss = wg.losses.crossEntropy(head.forward(h.reshape([20 * 24, 64])), y);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+  const run = compiled ? wg.compile(step) : step;
+  const losses: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const x = wg.tensor(values(20 * 24 * 16), { shape: [20, 24, 16] });
+    const y = wg.tensor(Int32Array.from({ length: 20 * 24 }, (_, j) => (j * 7 + i) % 10));
+    losses.push(run(x, y).item());
+  }
+  return [losses.join(), ...lstm.parameters().map(digest), ...head.parameters().map(digest)].join();
+}
 if (only !== 'small') {
   out['self-attention eager'] = train(false);
   out['self-attention compiled'] = train(true);
+  out['lstm eager'] = trainLstm(false);
+  out['lstm compiled'] = trainLstm(true);
 }
 
-const jobs = (backend('wasm') as WasmBackend).poolJobs;
-console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs, out }));
+console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs: pool.poolJobs, forwardJobs, out }));
