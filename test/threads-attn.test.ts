@@ -1,6 +1,6 @@
 /**
- * The fused attention split across the worker pool by (batch, head) pairs, and the recurrences'
- * forward by batch rows (assembly/kernels/attention.ts, recurrent.ts): forward and backward, eager
+ * The fused attention split across the worker pool by (batch, head) pairs, and the recurrences by
+ * batch rows (assembly/kernels/attention.ts, recurrent.ts): forward and backward, eager
  * and compiled, at 1 and 2 threads in separate processes (test/helpers/threads-attn-run.ts) give
  * bit-identical float32 results, run to run too; records above the thresholds really post a job,
  * small ones none.

@@ -44,7 +44,7 @@ const block = (words: number) => ALIGN_WORDS + words;
  * step's h·W_hhᵀ [N, G·H] and a GEMM scratch for G·H columns (one per part when a pool splits
  * the record's rows, assembly/kernels/recurrent.ts); backward, the hidden-side
  * pre-activation gradients of every step [L, N, G·H] (for the one dW_hh GEMM at the end), the
- * carried dh [N, H] (and dc for the LSTM) and a GEMM scratch for H columns.
+ * carried dh [N, H] (and dc for the LSTM) and a GEMM scratch for H columns (one per part).
  */
 function planSequence(name: string, kind: number, ins: readonly Meta[], reverse: unknown): Plan {
   checkBool(name, 'reverse', reverse);
@@ -61,7 +61,7 @@ function planSequence(name: string, kind: number, ins: readonly Meta[], reverse:
   if (kind === GRU && !sameShape(ins[3].shape, [H])) throw new ShapeError(name, `${what}: b_hn must be ${fmtShape([H])}, ${given}`);
   if (kind === LSTM && !sameShape(ins[3].shape, [N, H])) throw new ShapeError(name, `${what}: c0 must be ${fmtShape([N, H])}, ${given}`);
   const fwd = block(N * G * H) + planThreads() * gemmScratchWords(G * H);
-  const bwd = block(L * N * G * H) + block(N * H) * (kind === LSTM ? 2 : 1) + gemmScratchWords(H);
+  const bwd = block(L * N * G * H) + block(N * H) * (kind === LSTM ? 2 : 1) + planThreads() * gemmScratchWords(H);
   return {
     shape: kind === LSTM ? [L + 1, N, H] : [L, N, H],
     params: [L, N, H, reverse === true ? 1 : 0, kind],
