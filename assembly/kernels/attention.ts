@@ -175,7 +175,7 @@ const RB: i32 = 8;
 // different batches are disjoint (q, k, v and their gradients are [B, ·, ·]); the one shared
 // target is a mask gradient broadcast over batches (mask batch stride 0), where batches add into
 // the same rows in batch order: that backward stays on one thread. Each part's backward needs its
-// own dS block [L, S] and each part gemm scratch: the main instance takes them from the arena
+// own dS block [L, S] and each part its gemm scratch: the main instance takes them from the arena
 // before posting (parts gemm blocks, then parts·L·S words; the plan counts planThreads() of each:
 // attentionScratchWords), so both directions index one layout (the workers' own scratch goes
 // unused).
@@ -183,9 +183,9 @@ const RB: i32 = 8;
 /**
  * Multiply-adds of the score and P·V products over the attended keys (backward takes about twice
  * that) from which a record is split. Measured (compiled causal forward + backward, L = S = 32,
- * E = 16, wall ms, medians of 15 × 40 steps, 1 vs 2 threads in alternating processes, load 8–9):
- * B = 16 (2.7·10⁵) 0.19 vs 0.19–0.38, B = 32 (5.4·10⁵) 0.43–0.52 vs 0.34–0.49, B = 64 (W7,
- * 1.1·10⁶) 0.91 vs 0.52–0.56.
+ * E = 16, wall ms, medians of 15 × 40 steps, 1 vs 2 threads in three alternating pairs of
+ * processes, load 8–9): B = 16 (2.7·10⁵) 0.19–0.23 vs 0.19–0.38; B = 32 (5.4·10⁵) 0.43–0.52 vs
+ * 0.34–1.03; B = 64 (W7's heads, 1.1·10⁶) 0.91–1.84 vs 0.52–0.65.
  */
 const SPLIT_MACS: u64 = 1 << 19;
 

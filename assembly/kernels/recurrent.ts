@@ -365,9 +365,7 @@ function split(rec: usize, kind: i32, backward: bool): bool {
   partScratch(t, H);
   poolRun(recurrenceBwdTask, taskPtr(J_WS));
   // The sums over all rows, on this thread: part `t` of t has no rows.
-  if (kind == LSTM) sequenceBwd(rec, LSTM, t, t);
-  else if (kind == GRU) sequenceBwd(rec, GRU, t, t);
-  else sequenceBwd(rec, kind, t, t);
+  bwdPart(rec, kind, t, t);
   return true;
 }
 
@@ -379,7 +377,14 @@ function partScratch(t: i32, cols: i32): void {
   for (let i = 2; i < t; i++) gemmScratch(cols);
 }
 
-// The tasks (pool.ts Task; their scratch is the job's, see above).
+// The tasks (pool.ts Task; their scratch is the job's, see above). A part dispatches on the kind
+// read at run time to the instantiations with LSTM and GRU constant, as the exported kernels do.
+
+@inline function bwdPart(rec: usize, kind: i32, part: i32, parts: i32): void {
+  if (kind == LSTM) sequenceBwd(rec, LSTM, part, parts);
+  else if (kind == GRU) sequenceBwd(rec, GRU, part, parts);
+  else sequenceBwd(rec, kind, part, parts);
+}
 
 function recurrenceFwdTask(part: i32, parts: i32, ws: usize): void {
   const rec = taskPtr(J_REC), kind = taskArg(J_KIND);
@@ -389,10 +394,7 @@ function recurrenceFwdTask(part: i32, parts: i32, ws: usize): void {
 }
 
 function recurrenceBwdTask(part: i32, parts: i32, ws: usize): void {
-  const rec = taskPtr(J_REC), kind = taskArg(J_KIND);
-  if (kind == LSTM) sequenceBwd(rec, LSTM, part, parts);
-  else if (kind == GRU) sequenceBwd(rec, GRU, part, parts);
-  else sequenceBwd(rec, kind, part, parts);
+  bwdPart(taskPtr(J_REC), taskArg(J_KIND), part, parts);
 }
 
 @inline function fwd(rec: usize, kind: i32): void {

@@ -88,40 +88,46 @@ for (const [kind, L, N, I, H] of only === 'small' ? SMALL_RNN : [...SMALL_RNN, .
   out[key] = [y, x.grad!, ...net.parameters().map((p) => p.grad!)].map(digest).join();
 }
 
+/** A training step (zero the gradients, the loss's backward, the optimizer's step), compiled or eager. */
+function trainingStep<A extends wg.Tensor[]>(opt: wg.optim.Optimizer, lossOf: (...a: A) => wg.Tensor, compiled: boolean) {
+  const step = (...a: A) => {
+    const loss = lossOf(...a);
+    opt.zeroGrad();
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+  return compiled ? wg.compile(step) : step;
+}
+
 /** Causal self-attention on one tensor (q = k = v: the gradients alias) trained for 3 steps, eager or compiled. */
 function train(compiled: boolean) {
   wg.manualSeed(5);
   const x = param([64, 32, 16]);
   const w = param([16, 16]);
-  const opt = new wg.optim.SGD([x, w], { lr: 0.1 });
-  const step = (t: wg.Tensor) => {
-    const h = wg.matmul(x, w);
-    const loss = wg.scaledDotProductAttention(h, h, h, { isCausal: true }).mul(t).sum();
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-  const run = compiled ? wg.compile(step) : step;
+  const run = trainingStep(
+    new wg.optim.SGD([x, w], { lr: 0.1 }),
+    (t: wg.Tensor) => {
+      const h = wg.matmul(x, w);
+      return wg.scaledDotProductAttention(h, h, h, { isCausal: true }).mul(t).sum();
+    },
+    compiled,
+  );
   const losses: number[] = [];
   for (let i = 0; i < 3; i++) losses.push(run(wg.tensor(values(64 * 32 * 16), { shape: [64, 32, 16] })).item());
   return [losses.join(), digest(x), digest(w)].join();
 }
-/** W8 in small: Embedding-free LSTM(16, 64) over 20 steps, batch 24, + Linear(64, 10), Adam, 3 steps. */
+
+/** W8 in small: an LSTM(16, 64) over 20 steps, batch 24, and Linear(64, 10) trained with Adam for 3 steps. */
 function trainLstm(compiled: boolean) {
   wg.manualSeed(7);
   const lstm = new wg.nn.LSTM(16, 64),
     head = new wg.nn.Linear(64, 10);
-  const opt = new wg.optim.Adam([...lstm.parameters(), ...head.parameters()], { lr: 0.01 });
-  const step = (x: wg.Tensor, y: wg.Tensor) => {
-    const [h] = lstm.forward(x);
-    const loss = wg.losses.crossEntropy(head.forward(h.reshape([20 * 24, 64])), y);
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-  const run = compiled ? wg.compile(step) : step;
+  const run = trainingStep(
+    new wg.optim.Adam([...lstm.parameters(), ...head.parameters()], { lr: 0.01 }),
+    (x: wg.Tensor, y: wg.Tensor) => wg.losses.crossEntropy(head.forward(lstm.forward(x)[0].reshape([20 * 24, 64])), y),
+    compiled,
+  );
   const losses: number[] = [];
   for (let i = 0; i < 3; i++) {
     const x = wg.tensor(values(20 * 24 * 16), { shape: [20, 24, 16] });
