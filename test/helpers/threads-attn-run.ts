@@ -2,9 +2,9 @@
  * One process of test/threads-attn.test.ts: `node --import tsx threads-attn-run.ts <threads> <build>
  * [small]` inits wasmgrad with that many threads and prints, as one JSON line, wg.info().threads,
  * the pool jobs posted (in all and by each forward) and a digest of the raw float32 bits of every
- * result of the fused attention and the recurrences (forward and backward) on shapes below and
- * above their split thresholds, odd ones, and a self-attention and an LSTM trained eagerly and
- * compiled. With `small`, only the shapes below the thresholds run.
+ * result of the fused attention, the recurrences and cross-entropy (forward and backward) on shapes
+ * below and above their split thresholds, odd ones, and a self-attention and an LSTM trained
+ * eagerly and compiled. With `small`, only the shapes below the thresholds run.
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
@@ -86,6 +86,30 @@ for (const [kind, L, N, I, H] of only === 'small' ? SMALL_RNN : [...SMALL_RNN, .
   forwardJobs[key] = jobs;
   y.mul(param(y.shape)).sum().backward();
   out[key] = [y, x.grad!, ...net.parameters().map((p) => p.grad!)].map(digest).join();
+}
+
+/** [rows, classes, inner]: cross-entropy with int32 labels (class dim 1), below and above its split threshold. */
+const SMALL_CE = [
+  [1, 1, 1],
+  [512, 42, 1], // W7's
+  [17, 5, 3],
+];
+const LARGE_CE = [
+  [1600, 42, 1], // W8's
+  [3001, 33, 1], // odd rows: a ragged last part
+  [700, 42, 7], // class dim in the middle: stays on one thread
+];
+for (const [rows, C, inner] of only === 'small' ? SMALL_CE : [...SMALL_CE, ...LARGE_CE]) {
+  const key = `crossEntropy ${rows}x${C}x${inner}`;
+  const x = param(inner === 1 ? [rows, C] : [rows, C, inner]);
+  const y = wg.tensor(
+    Int32Array.from({ length: rows * inner }, (_, j) => (j * 7) % C),
+    { shape: inner === 1 ? [rows] : [rows, inner] },
+  );
+  const [loss, jobs] = counted(() => wg.losses.crossEntropy(x, y, { reduction: 'none' }));
+  forwardJobs[key] = jobs;
+  loss.mul(param(loss.shape)).sum().backward();
+  out[key] = [loss, x.grad!].map(digest).join();
 }
 
 /** A training step (zero the gradients, the loss's backward, the optimizer's step), compiled or eager. */
