@@ -17,6 +17,7 @@
 // against a build whose backward recomputed the scores and softmax: W7 (64 heads, L = 32, E = 16)
 // 0.48–0.50 → 0.67–0.68 ms, B·H = 8, L = 256, E = 64: 6.2–6.3 → 7.6–8.1 ms. P is kept.
 import { arenaAlloc } from '../arena';
+import { poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 import { Lane1, madd } from '../simd';
 import { AUX, GIN, GOUT, IN, OUT, param, paramf, ptr } from '../record';
 import { gemm, gemmScratch } from './gemm';
@@ -87,14 +88,22 @@ const RB: i32 = 8;
   if (n < S) memory.fill(row + f4(n), 0, f4(S - n));
 }
 
-@inline function forward<R>(rec: usize): void {
-  const B = param(rec, 0), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
+/**
+ * Part `part` of `parts` of the forward: batches [part·run, min(B, (part + 1)·run)) with run the
+ * job's J_RUN, and the part's gemm scratch in the job's block. One thread calls it with (0, 1) and
+ * takes the scratch here: then every job term folds away and the single-thread builds compile the
+ * loop they always had (the loop starts at 0 and skips the batches before the part's first for the
+ * same reason).
+ */
+@inline function forward<R>(rec: usize, part: i32, parts: i32): void {
+  const B = parts == 1 ? param(rec, 0) : min(param(rec, 0), (part + 1) * taskArg(J_RUN)), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
   const scale = paramf(rec, 5), causal = param(rec, 6) != 0, hasMask = param(rec, 7) != 0;
   const q = ptr(rec, IN), k = ptr(rec, IN + 1), v = ptr(rec, IN + 2), mask = hasMask ? ptr(rec, IN + 3) : 0;
   const o = ptr(rec, OUT), p = ptr(rec, AUX);
-  const ws = gemmScratch(max(S, Ev));
+  const ws = parts == 1 ? gemmScratch(max(S, Ev)) : taskPtr(J_WS) + <usize>part * taskArg(J_WS_STRIDE);
   const rb = causal ? RB : L;
-  for (let b = 0; b < B; b++) {
+  for (let b = 0, first = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
+    if (<u32>b < <u32>first) continue;
     const qb = q + f4(b * L * E), kb = k + f4(b * S * E), vb = v + f4(b * S * Ev), pb = p + f4(b * L * S), ob = o + f4(b * L * Ev);
     const mb = hasMask ? mask + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
     for (let i0 = 0; i0 < L; i0 += rb) {
@@ -118,17 +127,22 @@ const RB: i32 = 8;
 // attend those keys (causal: rows i ≥ the block's first key; the depth of those products is L −
 // j0). dS of one batch is kept whole ([L, S] scratch) for the key-block pass. The GEMMs read only
 // inputs, P, dO and dS, so aliased inputs (self-attention on one tensor) just add several times.
-@inline function backward<R>(rec: usize): void {
-  const B = param(rec, 0), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
+/**
+ * Part `part` of `parts` of the backward (batches as forward's). Its scratch, dS [L, S] and the
+ * gemm scratch, is taken here on one thread, else the part's in the job's blocks (split).
+ */
+@inline function backward<R>(rec: usize, part: i32, parts: i32): void {
+  const B = parts == 1 ? param(rec, 0) : min(param(rec, 0), (part + 1) * taskArg(J_RUN)), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
   const scale = paramf(rec, 5), causal = param(rec, 6) != 0, hasMask = param(rec, 7) != 0;
   const q = ptr(rec, IN), k = ptr(rec, IN + 1), v = ptr(rec, IN + 2), o = ptr(rec, OUT), p = ptr(rec, AUX), g = ptr(rec, GOUT);
   const gq = ptr(rec, GIN), gk = ptr(rec, GIN + 1), gv = ptr(rec, GIN + 2), gm = hasMask ? ptr(rec, GIN + 3) : 0;
-  const ds = arenaAlloc(f4(L * S));
-  const ws = gemmScratch(max(max(S, E), Ev));
+  const ds = parts == 1 ? arenaAlloc(f4(L * S)) : taskPtr(J_DS) + f4(part * L * S);
+  const ws = parts == 1 ? gemmScratch(max(max(S, E), Ev)) : taskPtr(J_WS) + <usize>part * taskArg(J_WS_STRIDE);
   const needDs = gq != 0 || gk != 0 || gm != 0;
   const rb = causal ? RB : L, kbs = causal ? RB : S;
   const r = changetype<R>(0);
-  for (let b = 0; b < B; b++) {
+  for (let b = 0, first = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
+    if (<u32>b < <u32>first) continue;
     const qb = f4(b * L * E), kb = f4(b * S * E), vb = f4(b * S * Ev), pb = p + f4(b * L * S), ob = f4(b * L * Ev);
     const gmb = gm ? gm + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
     if (needDs)
@@ -154,12 +168,76 @@ const RB: i32 = 8;
   }
 }
 
+// ---- the split across the worker pool (threads builds) ---------------------------------------
+// Batches (batch × head pairs) are independent: a part takes a run of whole batches and computes
+// their P, O and gradients with the calls of the single-thread loop, so every element gets the
+// same float operations in the same order (bit-identical for any thread count). GIN slices of
+// different batches are disjoint (q, k, v and their gradients are [B, ·, ·]); the one shared
+// target is a mask gradient broadcast over batches (mask batch stride 0), where batches add into
+// the same rows in batch order: that backward stays on one thread. Each part's backward needs its
+// own dS block [L, S] and each part its gemm scratch: the main instance takes them from the arena
+// before posting (parts gemm blocks, then parts·L·S words; the plan counts planThreads() of each:
+// attentionScratchWords), so both directions index one layout (the workers' own scratch goes
+// unused).
+
+/**
+ * Multiply-adds of the score and P·V products over the attended keys (backward takes about twice
+ * that) from which a record is split. Measured (compiled causal forward + backward, L = S = 32,
+ * E = 16, wall ms, medians of 15 × 40 steps, 1 vs 2 threads in three alternating pairs of
+ * processes, load 8–9): B = 16 (2.7·10⁵) 0.19–0.23 vs 0.19–0.38; B = 32 (5.4·10⁵) 0.43–0.52 vs
+ * 0.34–1.03; B = 64 (W7's heads, 1.1·10⁶) 0.91–1.84 vs 0.52–0.65.
+ */
+const SPLIT_MACS: u64 = 1 << 19;
+
+const FWD = 0, BWD = 1;
+// Argument words of a split attention record.
+const J_REC = 0, J_RUN = 1, J_DS = 2, J_WS = 3, J_WS_STRIDE = 4;
+
+/**
+ * Posts direction `dir` of the record across the pool and returns true, or false when it stays on
+ * this thread (small work, or a mask gradient shared by the batches).
+ */
+function split(rec: usize, dir: i32): bool {
+  const t = poolThreads(), B = param(rec, 0), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
+  if (t <= 1 || B < 2) return false;
+  // Keys attended in all: L·S, or the causal triangle's rows min(i + 1, S).
+  const C = min(L, S), pairs: u64 = param(rec, 6) ? <u64>C * (C + 1) / 2 + <u64>(L - C) * S : <u64>L * S;
+  if (<u64>B * pairs * <u64>(E + Ev) < SPLIT_MACS) return false;
+  if (dir == BWD && param(rec, 7) && param(rec, 8) == 0 && ptr(rec, GIN + 3)) return false;
+  setTaskArg(J_REC, <i32>rec);
+  setTaskArg(J_RUN, (B + t - 1) / t);
+  // Equal blocks from the bump allocator lie a constant stride apart (t ≥ 2 here).
+  const cols = dir == FWD ? max(S, Ev) : max(max(S, E), Ev), ws = gemmScratch(cols);
+  setTaskArg(J_WS_STRIDE, <i32>(gemmScratch(cols) - ws));
+  for (let i = 2; i < t; i++) gemmScratch(cols);
+  setTaskArg(J_WS, <i32>ws);
+  if (dir == FWD) poolRun(attentionFwdTask, ws);
+  else {
+    setTaskArg(J_DS, <i32>arenaAlloc(f4(t * L * S)));
+    poolRun(attentionBwdTask, ws);
+  }
+  return true;
+}
+
+// The tasks (pool.ts Task; their scratch is the job's, see above). The threads builds are SIMD
+// builds, hence Row.
+
+function attentionFwdTask(part: i32, parts: i32, ws: usize): void {
+  forward<Row>(taskPtr(J_REC), part, parts);
+}
+
+function attentionBwdTask(part: i32, parts: i32, ws: usize): void {
+  backward<Row>(taskPtr(J_REC), part, parts);
+}
+
 export function f32_attention_fwd(rec: usize): void {
-  if (ASC_FEATURE_SIMD) forward<Row>(rec);
-  else forward<Cols<Lane1, f32>>(rec);
+  if (ASC_FEATURE_THREADS) if (split(rec, FWD)) return;
+  if (ASC_FEATURE_SIMD) forward<Row>(rec, 0, 1);
+  else forward<Cols<Lane1, f32>>(rec, 0, 1);
 }
 
 export function f32_attention_bwd(rec: usize): void {
-  if (ASC_FEATURE_SIMD) backward<Row>(rec);
-  else backward<Cols<Lane1, f32>>(rec);
+  if (ASC_FEATURE_THREADS) if (split(rec, BWD)) return;
+  if (ASC_FEATURE_SIMD) backward<Row>(rec, 0, 1);
+  else backward<Cols<Lane1, f32>>(rec, 0, 1);
 }

@@ -21,10 +21,15 @@
 // large |x| (elementwise.ts): saturated gates give exact 0/1 and ±1, never NaN, and their
 // derivatives y(1 − y), 1 − y² are then 0.
 import { arenaAlloc } from '../arena';
+import { DOT_K, DOT_M, MR, UNPACKED_M } from '../generated/contract';
+import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 import { AUX, GIN, GOUT, IN, OUT, param, ptr } from '../record';
 import { Lane1, Lane4 } from '../simd';
 import { sigmoid1, sigmoidV, tanhV } from './elementwise';
 import { gemm, gemmScratch } from './gemm';
+
+/** Kernels may run as a part of a pool job (threads builds only: elsewhere the job terms compile away). */
+const JOB = ASC_FEATURE_THREADS;
 
 const RNN_TANH: i32 = 0, RNN_RELU: i32 = 1, GRU: i32 = 2, LSTM: i32 = 3;
 
@@ -187,20 +192,26 @@ function addInto(dst: usize, src: usize, n: i32): void {
   for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(dst + (<usize>i << 2)) + load<f32>(src + (<usize>i << 2)));
 }
 
-@inline function sequenceFwd(rec: usize, kind: i32): void {
+/**
+ * Part `part` of `parts` of the forward: batch rows [n0, n1) (rowsFrom) through every step, with
+ * the job's shared gh and the part's gemm scratch; one thread (0, 1) takes all rows and its scratch
+ * here (the job terms fold away: the single-thread builds compile the loop they always had).
+ */
+@inline function sequenceFwd(rec: usize, kind: i32, part: i32, parts: i32): void {
   const L = param(rec, 0), N = param(rec, 1), H = param(rec, 2), reverse = param(rec, 3) != 0;
   const GH = gates(kind) * H, relu = kind == RNN_RELU;
   const xp = ptr(rec, IN), w = ptr(rec, IN + 1), extra = ptr(rec, IN + 3);
   const y = ptr(rec, OUT), sv = ptr(rec, AUX), cs = ptr(rec, AUX + 1);
-  const gh = arenaAlloc(<usize>N * GH << 2);
-  const ws = gemmScratch(GH);
+  const gh = JOB && parts > 1 ? taskPtr(J_GH) : arenaAlloc(<usize>N * GH << 2);
+  const ws = JOB && parts > 1 ? taskPtr(J_WS) + <usize>part * taskArg(J_WS_STRIDE) : gemmScratch(GH);
   const hb = <usize>H << 2, gb = <usize>GH << 2, rowH = <usize>N * hb;
   const H4 = ASC_FEATURE_SIMD ? H & ~3 : 0;
+  const n0 = JOB && parts > 1 ? rowsFrom(N, part, parts) : 0, n1 = JOB && parts > 1 ? rowsFrom(N, part + 1, parts) : N;
   let hp = ptr(rec, IN + 2), cp = extra;
   for (let s = 0; s < L; s++) {
     const t = <usize>at(s, L, reverse);
-    gemm(N, GH, H, hp, H, false, w, H, true, gh, GH, false, ws);
-    for (let n: usize = 0; n < <usize>N; n++) {
+    gemm(n1 - n0, GH, H, hp + <usize>n0 * hb, H, false, w, H, true, gh + <usize>n0 * gb, GH, false, ws);
+    for (let n: usize = <usize>n0; n < <usize>n1; n++) {
       const x = xp + (t * N + n) * gb, q = gh + n * gb, yr = y + t * rowH + n * hb;
       if (kind == LSTM) {
         const svr = sv + (t * N + n) * 4 * hb, cpr = cp + n * hb, csr = cs + t * rowH + n * hb;
@@ -219,29 +230,44 @@ function addInto(dst: usize, src: usize, n: i32): void {
     cp = cs + t * rowH;
   }
   // The LSTM's row L: the last cell state (c0 for an empty sequence).
-  if (kind == LSTM) memory.copy(y + <usize>L * rowH, cp, rowH);
+  if (kind == LSTM) {
+    if (JOB && parts > 1) memory.copy(y + <usize>L * rowH + <usize>n0 * hb, cp + <usize>n0 * hb, <usize>(n1 - n0) * hb);
+    else memory.copy(y + <usize>L * rowH, cp, rowH);
+  }
 }
 
-@inline function sequenceBwd(rec: usize, kind: i32): void {
+/**
+ * Part `part` of `parts` of the backward: the loop over the steps for its rows (as sequenceFwd)
+ * with the job's dA, dh, dc. After the join the main instance calls it with part = parts (no rows:
+ * the loop does nothing) for the sums over all rows; one thread (0, 1) does everything, with its
+ * buffers taken here.
+ */
+@inline function sequenceBwd(rec: usize, kind: i32, part: i32, parts: i32): void {
   const L = param(rec, 0), N = param(rec, 1), H = param(rec, 2), reverse = param(rec, 3) != 0;
   const GH = gates(kind) * H, relu = kind == RNN_RELU;
   const w = ptr(rec, IN + 1), h0 = ptr(rec, IN + 2), extra = ptr(rec, IN + 3);
   const y = ptr(rec, OUT), g = ptr(rec, GOUT), sv = ptr(rec, AUX), cs = ptr(rec, AUX + 1);
   const gx = ptr(rec, GIN), gw = ptr(rec, GIN + 1), gh0 = ptr(rec, GIN + 2), gex = ptr(rec, GIN + 3);
   const hb = <usize>H << 2, gb = <usize>GH << 2, rowH = <usize>N * hb, rowG = <usize>N * gb;
-  const dA = arenaAlloc(<usize>L * rowG);
-  const dhc = arenaAlloc(rowH);
-  const dcc = kind == LSTM ? arenaAlloc(rowH) : 0;
-  const ws = gemmScratch(H);
+  const dA = JOB && parts > 1 ? taskPtr(J_DA) : arenaAlloc(<usize>L * rowG);
+  const dhc = JOB && parts > 1 ? taskPtr(J_DHC) : arenaAlloc(rowH);
+  const dcc = kind == LSTM ? (JOB && parts > 1 ? taskPtr(J_DCC) : arenaAlloc(rowH)) : 0;
+  const ws = JOB && parts > 1 ? taskPtr(J_WS) + <usize>(part % parts) * taskArg(J_WS_STRIDE) : gemmScratch(H);
   const H4 = ASC_FEATURE_SIMD ? H & ~3 : 0;
-  memory.fill(dhc, 0, rowH);
+  const n0 = JOB && parts > 1 ? rowsFrom(N, part, parts) : 0, n1 = JOB && parts > 1 ? rowsFrom(N, part + 1, parts) : N;
   // The LSTM's cn is row L of the output: its gradient starts the carried dc.
-  if (kind == LSTM) memory.copy(dcc, g + <usize>L * rowH, rowH);
+  if (JOB && parts > 1) {
+    memory.fill(dhc + <usize>n0 * hb, 0, <usize>(n1 - n0) * hb);
+    if (kind == LSTM) memory.copy(dcc + <usize>n0 * hb, g + <usize>L * rowH + <usize>n0 * hb, <usize>(n1 - n0) * hb);
+  } else {
+    memory.fill(dhc, 0, rowH);
+    if (kind == LSTM) memory.copy(dcc, g + <usize>L * rowH, rowH);
+  }
   for (let s = L - 1; s >= 0; s--) {
     const t = <usize>at(s, L, reverse);
     const prev = <usize>at(s - 1, L, reverse);
     const hp = s > 0 ? y + prev * rowH : h0, cp = s > 0 ? cs + prev * rowH : extra;
-    for (let n: usize = 0; n < <usize>N; n++) {
+    for (let n: usize = <usize>n0; n < <usize>n1; n++) {
       const gr = g + t * rowH + n * hb, dhr = dhc + n * hb, dAr = dA + t * rowG + n * gb, gxr = gx ? gx + t * rowG + n * gb : 0;
       if (kind == LSTM) {
         const dcr = dcc + n * hb, cpr = cp + n * hb, svr = sv + (t * N + n) * 4 * hb, csr = cs + t * rowH + n * hb;
@@ -258,8 +284,10 @@ function addInto(dst: usize, src: usize, n: i32): void {
       }
     }
     // The carried dh = dA_t·W_hh (the GRU adds it to its direct part dh·z).
-    gemm(N, H, GH, dA + t * rowG, GH, false, w, H, false, dhc, H, kind == GRU, ws);
+    if (JOB && parts > 1) gemm(n1 - n0, H, GH, dA + t * rowG + <usize>n0 * gb, GH, false, w, H, false, dhc + <usize>n0 * hb, H, kind == GRU, ws);
+    else gemm(N, H, GH, dA + t * rowG, GH, false, w, H, false, dhc, H, kind == GRU, ws);
   }
+  if (JOB && parts > 1 && part < parts) return;
   if (gw && L > 0) {
     // dW_hh += Σ_t dA_tᵀ·h_prev,t: the steps whose h_prev is the output at the neighbouring time
     // (t − 1 forward, t + 1 reverse: L − 1 contiguous rows of both), then the step after h0.
@@ -279,13 +307,113 @@ function addInto(dst: usize, src: usize, n: i32): void {
   }
 }
 
+// ---- the split across the worker pool (threads builds) ---------------------------------------
+// The batch rows of a recurrence never meet inside the time loop: row n's h_t and c_t depend only
+// on row n's h_{t−1}, c_{t−1} and inputs, and backward's carried dh, dc of row n only on row n's
+// dA_t (dA_t·W_hh mixes columns, not rows). So a part takes a run of whole rows through the entire
+// loop, and a record costs one job, not one per step (the single-thread path's per-step GEMM
+// splits by columns with a join each, its gate maths not at all). Backward's sums over all rows
+// and steps (dW_hh, db_hn) and the initial states' gradients follow on the main instance after the
+// join, as on one thread after the loop. An element gets the single-thread float operations in
+// the same order as long as each part's rows take the GEMM path the whole took (gemm.ts gemmPath:
+// dot products for h·W_hhᵀ from depth DOT_K on or up to DOT_M rows, in 2-row tiles; dA·W_hh read
+// in place up to UNPACKED_M rows): rows are cut in multiples of MR, and a record whose parts would
+// change path stays on one thread. The main instance takes the shared buffers (gh; dA, dh, dc:
+// parts write disjoint rows) and one gemm scratch per part from the arena before posting (the
+// plan counts planThreads() of them).
+
+/**
+ * Multiply-adds of the record's per-step products (L·N·G·H·H) from which it is split: one job per
+ * record, whose wake-up (tens of µs) the GEMM split's threshold (gemm.ts SPLIT_MACS) also pays for.
+ */
+const SPLIT_MACS: u64 = 1 << 20;
+
+// Argument words of a split recurrence.
+const J_REC = 0, J_KIND = 1, J_WS = 2, J_WS_STRIDE = 3, J_GH = 4, J_DA = 4, J_DHC = 5, J_DCC = 6;
+
+/** First batch row of part `part`: runs of whole MR-row tiles, the last one ragged. */
+@inline function rowsFrom(N: i32, part: i32, parts: i32): i32 {
+  return partFrom(N, part, parts, MR);
+}
+
+/** Whether every part's rows take the GEMM path of all N rows: both on the same side of `cut` rows. */
+@inline function samePath(N: i32, parts: i32, cut: i32): bool {
+  return N <= cut || N - rowsFrom(N, parts - 1, parts) > cut;
+}
+
+/**
+ * Posts the forward (or backward's loop) of a recurrence of `kind` across the pool and returns
+ * true, or false when it stays on this thread.
+ */
+function split(rec: usize, kind: i32, backward: bool): bool {
+  const t = poolThreads(), L = param(rec, 0), N = param(rec, 1), H = param(rec, 2), GH = gates(kind) * H;
+  if (t <= 1 || rowsFrom(N, 1, t) >= N) return false;
+  if (<u64>L * <u64>N * <u64>GH * <u64>H < SPLIT_MACS) return false;
+  if (backward ? !samePath(N, t, UNPACKED_M) : H < DOT_K && !samePath(N, t, DOT_M)) return false;
+  setTaskArg(J_REC, <i32>rec);
+  setTaskArg(J_KIND, kind);
+  if (!backward) {
+    setTaskArg(J_GH, <i32>arenaAlloc(<usize>N * GH << 2));
+    partScratch(t, GH);
+    poolRun(recurrenceFwdTask, taskPtr(J_WS));
+    return true;
+  }
+  const rowH = <usize>N * H << 2;
+  setTaskArg(J_DA, <i32>arenaAlloc(<usize>L * N * GH << 2));
+  setTaskArg(J_DHC, <i32>arenaAlloc(rowH));
+  setTaskArg(J_DCC, kind == LSTM ? <i32>arenaAlloc(rowH) : 0);
+  partScratch(t, H);
+  poolRun(recurrenceBwdTask, taskPtr(J_WS));
+  // The sums over all rows, on this thread: part `t` of t has no rows.
+  bwdPart(rec, kind, t, t);
+  return true;
+}
+
+/** One gemm scratch (for products of `cols` columns) per part, a constant stride apart: the job's J_WS, J_WS_STRIDE. */
+function partScratch(t: i32, cols: i32): void {
+  const ws = gemmScratch(cols);
+  setTaskArg(J_WS, <i32>ws);
+  setTaskArg(J_WS_STRIDE, <i32>(gemmScratch(cols) - ws));
+  for (let i = 2; i < t; i++) gemmScratch(cols);
+}
+
+// The tasks (pool.ts Task; their scratch is the job's, see above). A part dispatches on the kind
+// read at run time to the instantiations with LSTM and GRU constant, as the exported kernels do.
+
+@inline function bwdPart(rec: usize, kind: i32, part: i32, parts: i32): void {
+  if (kind == LSTM) sequenceBwd(rec, LSTM, part, parts);
+  else if (kind == GRU) sequenceBwd(rec, GRU, part, parts);
+  else sequenceBwd(rec, kind, part, parts);
+}
+
+function recurrenceFwdTask(part: i32, parts: i32, ws: usize): void {
+  const rec = taskPtr(J_REC), kind = taskArg(J_KIND);
+  if (kind == LSTM) sequenceFwd(rec, LSTM, part, parts);
+  else if (kind == GRU) sequenceFwd(rec, GRU, part, parts);
+  else sequenceFwd(rec, kind, part, parts);
+}
+
+function recurrenceBwdTask(part: i32, parts: i32, ws: usize): void {
+  bwdPart(taskPtr(J_REC), taskArg(J_KIND), part, parts);
+}
+
+@inline function fwd(rec: usize, kind: i32): void {
+  if (ASC_FEATURE_THREADS) if (split(rec, kind, false)) return;
+  sequenceFwd(rec, kind, 0, 1);
+}
+
+@inline function bwd(rec: usize, kind: i32): void {
+  if (ASC_FEATURE_THREADS) if (split(rec, kind, true)) return;
+  sequenceBwd(rec, kind, 0, 1);
+}
+
 export function f32_rnn_sequence_fwd(rec: usize): void {
-  sequenceFwd(rec, param(rec, 4) == RNN_RELU ? RNN_RELU : RNN_TANH);
+  fwd(rec, param(rec, 4) == RNN_RELU ? RNN_RELU : RNN_TANH);
 }
 export function f32_rnn_sequence_bwd(rec: usize): void {
-  sequenceBwd(rec, param(rec, 4) == RNN_RELU ? RNN_RELU : RNN_TANH);
+  bwd(rec, param(rec, 4) == RNN_RELU ? RNN_RELU : RNN_TANH);
 }
-export function f32_gru_sequence_fwd(rec: usize): void { sequenceFwd(rec, GRU); }
-export function f32_gru_sequence_bwd(rec: usize): void { sequenceBwd(rec, GRU); }
-export function f32_lstm_sequence_fwd(rec: usize): void { sequenceFwd(rec, LSTM); }
-export function f32_lstm_sequence_bwd(rec: usize): void { sequenceBwd(rec, LSTM); }
+export function f32_gru_sequence_fwd(rec: usize): void { fwd(rec, GRU); }
+export function f32_gru_sequence_bwd(rec: usize): void { bwd(rec, GRU); }
+export function f32_lstm_sequence_fwd(rec: usize): void { fwd(rec, LSTM); }
+export function f32_lstm_sequence_bwd(rec: usize): void { bwd(rec, LSTM); }

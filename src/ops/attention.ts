@@ -10,7 +10,7 @@
  * aux: the attention weights P [B, L, S] (see the kernel file for why P is kept, not recomputed).
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { ALIGN_WORDS, gemmScratchWords } from './contract.js';
+import { attentionScratchWords } from './contract.js';
 import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, paramf, sameShape, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
 export interface AttentionAttrs {
@@ -45,13 +45,13 @@ function planAttention([q, k, v, m]: readonly Meta[], attrs: AttentionAttrs): Pl
     maskRow = lm === 1 ? 0 : S;
     maskBatch = bm === 1 ? 0 : lm * S;
   }
-  // Backward: dS [L, S] of one batch, then the GEMMs' scratch (the widest product has S, E or Ev
-  // columns); the forward needs only the latter.
+  // Backward: dS [L, S] of one batch (per part when split), then the GEMMs' scratch (the widest
+  // product has S, E or Ev columns); the forward needs only the latter.
   return {
     shape: [B, L, Ev],
     params: [B, L, S, E, Ev, f32bits(attrs.scale), attrs.causal ? 1 : 0, attrs.mask ? 1 : 0, maskBatch, maskRow],
     aux: [B * L * S],
-    workspace: ALIGN_WORDS + L * S + gemmScratchWords(Math.max(S, E, Ev)),
+    workspace: attentionScratchWords(L, S, Math.max(S, E, Ev)),
   };
 }
 

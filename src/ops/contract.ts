@@ -170,6 +170,14 @@ export function gemmScratchWords(nMax: number): number {
   return block(MR * NR + MC * KC + KC * Math.min(NC, ceilTo(nMax, NR)));
 }
 
+/**
+ * Fused attention: backward's dS [L, S] of one batch and its products' gemm scratch, one of each
+ * per part when a pool splits the record (assembly/kernels/attention.ts).
+ */
+export function attentionScratchWords(L: number, S: number, gemmColumns: number): number {
+  return block(planThreads() * L * S) + planThreads() * gemmScratchWords(gemmColumns);
+}
+
 /** The column matrix of im2col ([C·kh·kw, OH·OW]; none for a pointwise conv) and its GEMMs' scratch. */
 export function im2colScratchWords(ckk: number, ohw: number, pointwise: boolean, gemmColumns: number): number {
   return (pointwise ? 0 : block(ckk * ohw)) + gemmScratchWords(gemmColumns);

@@ -17,7 +17,7 @@
  * params: [L, N, H, reverse, kind] with kind 0 = RNN tanh, 1 = RNN relu, 2 = GRU, 3 = LSTM.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { ALIGN_WORDS, gemmScratchWords } from './contract.js';
+import { ALIGN_WORDS, gemmScratchWords, planThreads } from './contract.js';
 import { aux, checkBool, defineOps, fmtShape, gin, gout, inp, out, param, sameShape, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
 const RNN_TANH = 0,
@@ -41,9 +41,10 @@ const block = (words: number) => ALIGN_WORDS + words;
 /**
  * Shapes of xp [L, N, G·H], W_hh [G·H, H], h0 [N, H] and the extra input (b_hn [H] or c0 [N, H]);
  * the workspace is the larger of the two kernels' allocations, in their order: forward, the
- * step's h·W_hhᵀ [N, G·H] and a GEMM scratch for G·H columns; backward, the hidden-side
+ * step's h·W_hhᵀ [N, G·H] and a GEMM scratch for G·H columns (one per part when a pool splits
+ * the record's rows, assembly/kernels/recurrent.ts); backward, the hidden-side
  * pre-activation gradients of every step [L, N, G·H] (for the one dW_hh GEMM at the end), the
- * carried dh [N, H] (and dc for the LSTM) and a GEMM scratch for H columns.
+ * carried dh [N, H] (and dc for the LSTM) and a GEMM scratch for H columns (one per part).
  */
 function planSequence(name: string, kind: number, ins: readonly Meta[], reverse: unknown): Plan {
   checkBool(name, 'reverse', reverse);
@@ -59,8 +60,8 @@ function planSequence(name: string, kind: number, ins: readonly Meta[], reverse:
   if (!sameShape(h0.shape, [N, H])) throw new ShapeError(name, `${what}: h0 must be ${fmtShape([N, H])}, ${given}`);
   if (kind === GRU && !sameShape(ins[3].shape, [H])) throw new ShapeError(name, `${what}: b_hn must be ${fmtShape([H])}, ${given}`);
   if (kind === LSTM && !sameShape(ins[3].shape, [N, H])) throw new ShapeError(name, `${what}: c0 must be ${fmtShape([N, H])}, ${given}`);
-  const fwd = block(N * G * H) + gemmScratchWords(G * H);
-  const bwd = block(L * N * G * H) + block(N * H) * (kind === LSTM ? 2 : 1) + gemmScratchWords(H);
+  const fwd = block(N * G * H) + planThreads() * gemmScratchWords(G * H);
+  const bwd = block(L * N * G * H) + block(N * H) * (kind === LSTM ? 2 : 1) + planThreads() * gemmScratchWords(H);
   return {
     shape: kind === LSTM ? [L + 1, N, H] : [L, N, H],
     params: [L, N, H, reverse === true ? 1 : 0, kind],
