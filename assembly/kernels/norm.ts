@@ -463,28 +463,7 @@ export function f32_batch_norm_fwd(rec: usize): void {
   if (ASC_FEATURE_THREADS) {
     if (batchNormSplit(rec, false)) return;
   }
-  const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
-  const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
-  for (let c = 0; c < C; c++) {
-    const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
-    const shift: f32 = n > 0 ? load<f32>(x + co) : 0;
-    let total: f64 = 0;
-    for (let i = 0; i < N; i++) total += sumDiff(x + co + <usize>i * stride, S, shift);
-    const dm = <f32>(total / n);
-    total = 0;
-    for (let i = 0; i < N; i++) total += sumSq(x + co + <usize>i * stride, S, shift, dm);
-    const v = <f32>(total / n);
-    store<f32>(stats + cw, <f32>(<f64>shift + <f64>dm));
-    store<f32>(stats + ((<usize>C << 2) + cw), v);
-    store<f32>(sh + cw, shift);
-    store<f32>(sh + ((<usize>C << 2) + cw), dm);
-    const rstd = rsqrtEps(<f64>v, eps);
-    const a = w ? rstd * load<f32>(w + cw) : rstd, beta: f32 = b ? load<f32>(b + cw) : 0;
-    for (let i = 0; i < N; i++) {
-      const so = co + <usize>i * stride;
-      affineSpan(x + so, y + so, S, shift, dm, a, beta);
-    }
-  }
+  for (let c = 0; c < C; c++) batchNormChannelFwd(rec, c);
 }
 
 // dx = γ·rstd·(g − Σg/n − x̂·Σg·x̂/n) per channel: (g + c)·γ·rstd + k2·e with c = −Σg/n,
@@ -493,40 +472,18 @@ export function f32_batch_norm_bwd(rec: usize): void {
   const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
   const w = param(rec, 4) ? ptr(rec, IN + 1) : 0;
   const gx = ptr(rec, GIN), gw = param(rec, 4) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 5) ? ptr(rec, GIN + 2) : 0;
-  const x = ptr(rec, IN), g = ptr(rec, GOUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
-  const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
-  if (n == 0) return; // an empty batch: no gradient (its statistics are NaN)
+  if (<f64>N * <f64>S == 0) return; // an empty batch: no gradient (its statistics are NaN)
   if (S == 1) return batchNormRowsBwd(rec, N, C, eps, w, gx, gw, gb);
   if (ASC_FEATURE_THREADS) {
     if (batchNormSplit(rec, true)) return;
   }
-  for (let c = 0; c < C; c++) {
-    const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
-    const shift = load<f32>(sh + cw), dm = load<f32>(sh + ((<usize>C << 2) + cw));
-    const rstd = rsqrtEps(<f64>load<f32>(stats + ((<usize>C << 2) + cw)), eps);
-    sumG = 0;
-    sumGE = 0;
-    for (let i = 0; i < N; i++) {
-      const so = co + <usize>i * stride;
-      gradElements(x + so, g + so, S, shift, dm, rstd, 0, 0, 0);
-    }
-    if (gw) store<f32>(gw + cw, load<f32>(gw + cw) + <f32>(<f64>rstd * sumGE));
-    if (gb) store<f32>(gb + cw, load<f32>(gb + cw) + <f32>sumG);
-    if (!gx) continue;
-    const r64 = <f64>rstd, gr: f64 = w ? <f64>load<f32>(w + cw) * r64 : r64;
-    const k2 = <f32>((-gr * r64 * r64 * sumGE) / n), cm = <f32>(-sumG / n);
-    for (let i = 0; i < N; i++) {
-      const so = co + <usize>i * stride;
-      dxSpan(x + so, g + so, gx + so, S, shift, dm, 1, cm, <f32>gr, k2);
-    }
-  }
+  for (let c = 0; c < C; c++) batchNormChannelBwd(rec, c);
 }
 
 // ---- batch norm of [N, C, S] across the worker pool (threads builds) -----------------------------
 // Channels are independent: they are cut into one run per thread, and each channel's statistics,
 // normalised values and gradients are computed by one part in the single-thread order, so results
-// are bit-identical for any thread count. The single-thread builds must stay byte-identical, so the
-// per-channel bodies below are written out beside the kernels' loops rather than shared with them.
+// are bit-identical for any thread count. The kernels' own loops run the same per-channel bodies.
 
 /** Values (N·C·S) from which the batch norm is split: a few passes of ~1 ns each over 2¹⁶ values outweigh a wake-up. */
 const SPLIT_VALUES: u64 = 1 << 16;
@@ -554,13 +511,13 @@ function batchNormBwdTask(part: i32, parts: i32, ws: usize): void {
 }
 
 /** Channel c of f32_batch_norm_fwd: statistics into AUX, y. */
-function batchNormChannelFwd(rec: usize, c: i32): void {
+@inline function batchNormChannelFwd(rec: usize, c: i32): void {
   const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
   const w = param(rec, 4) ? ptr(rec, IN + 1) : 0, b = param(rec, 5) ? ptr(rec, IN + 2) : 0;
   const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), sh = ptr(rec, AUX + 1);
   const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
   const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
-  const shift: f32 = load<f32>(x + co);
+  const shift: f32 = n > 0 ? load<f32>(x + co) : 0;
   let total: f64 = 0;
   for (let i = 0; i < N; i++) total += sumDiff(x + co + <usize>i * stride, S, shift);
   const dm = <f32>(total / n);
@@ -577,7 +534,7 @@ function batchNormChannelFwd(rec: usize, c: i32): void {
 }
 
 /** Channel c of f32_batch_norm_bwd: dγ, dβ and dx of its values. */
-function batchNormChannelBwd(rec: usize, c: i32): void {
+@inline function batchNormChannelBwd(rec: usize, c: i32): void {
   const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
   const w = param(rec, 4) ? ptr(rec, IN + 1) : 0;
   const gx = ptr(rec, GIN), gw = param(rec, 4) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 5) ? ptr(rec, GIN + 2) : 0;

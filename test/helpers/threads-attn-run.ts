@@ -8,23 +8,9 @@
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
-import { backend } from '../../src/engine/engine.js';
-import type { WasmBackend } from '../../src/engine/backend/wasm.js';
+import { digest, jobs as poolJobs, param, rest, values } from './threads-common.js';
 
-const [threads, build, only] = [Number(process.argv[2]), process.argv[3] as 'simd' | 'relaxed', process.argv[4]];
-await wg.init({ threads, build });
-
-let state = 12345;
-/** Values in [-1, 1) from a 32-bit LCG. */
-const values = (n: number) => Float32Array.from({ length: n }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 31 - 1);
-const param = (shape: readonly number[]) => wg.tensor(values(shape.reduce((a, b) => a * b, 1)), { shape, requiresGrad: true });
-
-/** FNV-1a over the float32 bits: equal digests ⇔ (with overwhelming odds) equal bits. */
-const digest = (t: wg.Tensor) => {
-  let h = 0x811c9dc5;
-  for (const w of new Uint32Array(Float32Array.from(t.data()).buffer)) h = Math.imul(h ^ w, 0x01000193) >>> 0;
-  return h.toString(16);
-};
+const only = rest[0];
 
 type Form = 'none' | 'causal' | 'mask' | 'maskShared';
 /** [B, L, S, E, Ev, form]; the first ones are below the split threshold (2¹⁹ multiply-adds over the attended keys). */
@@ -43,11 +29,10 @@ const LARGE: [number, number, number, number, number, Form][] = [
   [2, 256, 256, 64, 64, 'causal'],
 ];
 
-const pool = backend('wasm') as WasmBackend;
 /** f's result and the pool jobs it posted. */
 const counted = <T>(f: () => T): [T, number] => {
-  const before = pool.poolJobs;
-  return [f(), pool.poolJobs - before];
+  const before = poolJobs();
+  return [f(), poolJobs() - before];
 };
 
 const out: Record<string, string> = {};
@@ -167,4 +152,4 @@ if (only !== 'small') {
   out['lstm compiled'] = trainLstm(true);
 }
 
-console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs: pool.poolJobs, forwardJobs, out }));
+console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs: poolJobs(), forwardJobs, out }));

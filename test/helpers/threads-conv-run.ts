@@ -8,32 +8,15 @@
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
-import { backend } from '../../src/engine/engine.js';
-import type { WasmBackend } from '../../src/engine/backend/wasm.js';
-
-const [threads, build] = [Number(process.argv[2]), process.argv[3] as 'simd' | 'relaxed'];
-await wg.init({ threads, build });
-const pool = backend('wasm') as WasmBackend;
-
-let state = 12345;
-/** Values in [-1, 1) from a 32-bit LCG. */
-const values = (n: number) => Float32Array.from({ length: n }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 31 - 1);
-const param = (shape: readonly number[]) => wg.tensor(values(shape.reduce((a, b) => a * b, 1)), { shape, requiresGrad: true });
-
-/** FNV-1a over the float32 bits: equal digests ⇔ (with overwhelming odds) equal bits. */
-const digest = (t: wg.Tensor) => {
-  let h = 0x811c9dc5;
-  for (const w of new Uint32Array(Float32Array.from(t.data()).buffer)) h = Math.imul(h ^ w, 0x01000193) >>> 0;
-  return h.toString(16);
-};
+import { digest, jobs as poolJobs, param, values } from './threads-common.js';
 
 const out: Record<string, string> = {};
 const jobs: Record<string, number> = {};
 /** Runs f (forward, a weighted sum, backward) and records its results' digests and the jobs it posted. */
 function record(name: string, f: () => wg.Tensor[]) {
-  const before = pool.poolJobs;
+  const before = poolJobs();
   out[name] = f().map(digest).join();
-  jobs[name] = pool.poolJobs - before;
+  jobs[name] = poolJobs() - before;
 }
 /** y, then the gradients of Σ y·r (r fixed) for the given tensors. */
 function grads(y: wg.Tensor, of: wg.Tensor[]) {
@@ -144,9 +127,9 @@ function train(compiled: boolean) {
   return [losses.join(), ...Object.values(model.stateDict()).map(digest)].join();
 }
 for (const compiled of [false, true]) {
-  const before = pool.poolJobs;
+  const before = poolJobs();
   out[`cnn ${compiled ? 'compiled' : 'eager'}`] = train(compiled);
-  jobs[`cnn ${compiled ? 'compiled' : 'eager'}`] = pool.poolJobs - before;
+  jobs[`cnn ${compiled ? 'compiled' : 'eager'}`] = poolJobs() - before;
 }
 
 console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs, out }));

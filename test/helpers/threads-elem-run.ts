@@ -9,27 +9,7 @@
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
-import { backend } from '../../src/engine/engine.js';
-import type { WasmBackend } from '../../src/engine/backend/wasm.js';
-
-const [threads, build] = [Number(process.argv[2]), process.argv[3] as 'simd' | 'relaxed'];
-await wg.init({ threads, build });
-const jobs = () => (backend('wasm') as WasmBackend).poolJobs;
-
-let state = 12345;
-/** Values in [-1, 1) from a 32-bit LCG. */
-const values = (n: number) => Float32Array.from({ length: n }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 31 - 1);
-const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-const param = (shape: readonly number[]) => wg.tensor(values(numel(shape)), { shape, requiresGrad: true });
-
-/** FNV-1a over the float32 (or int32) bits: equal digests ⇔ (with overwhelming odds) equal bits. */
-const digest = (t: wg.Tensor) => {
-  const d = t.data();
-  const words = d instanceof Int32Array ? new Uint32Array(d.buffer, d.byteOffset, d.length) : new Uint32Array(Float32Array.from(d).buffer);
-  let h = 0x811c9dc5;
-  for (const w of words) h = Math.imul(h ^ w, 0x01000193) >>> 0;
-  return h.toString(16);
-};
+import { digest, jobs, numel, param, values } from './threads-common.js';
 
 /** Runs f on fresh inputs, backward through a weighted sum of its result, and digests it and the inputs' gradients. */
 function check(name: string, shapes: readonly (readonly number[])[], f: (...xs: wg.Tensor[]) => wg.Tensor) {

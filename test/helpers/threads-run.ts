@@ -7,23 +7,7 @@
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
-import { backend } from '../../src/engine/engine.js';
-import type { WasmBackend } from '../../src/engine/backend/wasm.js';
-
-const [threads, build] = [Number(process.argv[2]), process.argv[3] as 'simd' | 'relaxed'];
-await wg.init({ threads, build });
-
-let state = 12345;
-/** Values in [-1, 1) from a 32-bit LCG. */
-const values = (n: number) => Float32Array.from({ length: n }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 31 - 1);
-const param = (shape: readonly number[]) => wg.tensor(values(shape.reduce((a, b) => a * b, 1)), { shape, requiresGrad: true });
-
-/** FNV-1a over the float32 bits: equal digests ⇔ (with overwhelming odds) equal bits. */
-const digest = (t: wg.Tensor) => {
-  let h = 0x811c9dc5;
-  for (const w of new Uint32Array(Float32Array.from(t.data()).buffer)) h = Math.imul(h ^ w, 0x01000193) >>> 0;
-  return h.toString(16);
-};
+import { digest, jobs as poolJobs, param, values } from './threads-common.js';
 
 const out: Record<string, string> = {};
 // [m, k, n]: odd sizes around the micro-tile (4×8) and the split threshold (2²⁰ multiply-adds),
@@ -104,5 +88,5 @@ function train(compiled: boolean) {
 out['mlp eager'] = train(false);
 out['mlp compiled'] = train(true);
 
-const jobs = (backend('wasm') as WasmBackend).poolJobs;
+const jobs = poolJobs();
 console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs, out }));

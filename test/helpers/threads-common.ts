@@ -1,0 +1,30 @@
+/**
+ * What the threads runners (test/helpers/threads-*run.ts, one child process each) share: wasmgrad
+ * initialised from argv (`<threads> <build>`), inputs from a fixed integer sequence (not the RNG,
+ * so every run sees the same values), a digest of raw bits, and the pool's job counter.
+ */
+import * as wg from '../../src/index.js';
+import { backend } from '../../src/engine/engine.js';
+import type { WasmBackend } from '../../src/engine/backend/wasm.js';
+
+/** argv: the thread count, the build, and any further arguments. */
+export const [threads, build, ...rest] = [Number(process.argv[2]), process.argv[3] as 'simd' | 'relaxed', ...process.argv.slice(4)];
+await wg.init({ threads, build });
+
+/** Jobs the kernels have posted to the pool so far. */
+export const jobs = () => (backend('wasm') as WasmBackend).poolJobs;
+
+let state = 12345;
+/** Values in [-1, 1) from a 32-bit LCG. */
+export const values = (n: number) => Float32Array.from({ length: n }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 31 - 1);
+export const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+export const param = (shape: readonly number[]) => wg.tensor(values(numel(shape)), { shape, requiresGrad: true });
+
+/** FNV-1a over the float32 (or int32) bits: equal digests ⇔ (with overwhelming odds) equal bits. */
+export const digest = (t: wg.Tensor) => {
+  const d = t.data();
+  const words = d instanceof Int32Array ? new Uint32Array(d.buffer, d.byteOffset, d.length) : new Uint32Array(Float32Array.from(d).buffer);
+  let h = 0x811c9dc5;
+  for (const w of words) h = Math.imul(h ^ w, 0x01000193) >>> 0;
+  return h.toString(16);
+};
