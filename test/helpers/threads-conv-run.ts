@@ -8,7 +8,7 @@
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
-import { digest, jobs as poolJobs, param, values } from './threads-common.js';
+import { digest, jobs as poolJobs, param, trainDigest } from './threads-common.js';
 
 const out: Record<string, string> = {};
 const jobs: Record<string, number> = {};
@@ -109,22 +109,7 @@ function train(compiled: boolean) {
     new nn.Flatten(),
     new nn.Linear(32 * 7 * 7, 10),
   );
-  const opt = new wg.optim.Adam(model.parameters(), { lr: 0.01 });
-  const step = (x: wg.Tensor, y: wg.Tensor) => {
-    const loss = wg.losses.crossEntropy(model.forward(x), y);
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-  const run = compiled ? wg.compile(step) : step;
-  const losses: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const x = wg.tensor(values(16 * 14 * 14), { shape: [16, 1, 14, 14] });
-    const y = wg.tensor(Int32Array.from({ length: 16 }, (_, j) => (j * 7 + i) % 10));
-    losses.push(run(x, y).item());
-  }
-  return [losses.join(), ...Object.values(model.stateDict()).map(digest)].join();
+  return trainDigest(model, [16, 1, 14, 14], 3, compiled);
 }
 for (const compiled of [false, true]) {
   const before = poolJobs();

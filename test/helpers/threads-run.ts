@@ -7,7 +7,7 @@
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
-import { digest, jobs as poolJobs, param, values } from './threads-common.js';
+import { digest, jobs as poolJobs, param, trainDigest } from './threads-common.js';
 
 const out: Record<string, string> = {};
 // [m, k, n]: odd sizes around the micro-tile (4×8) and the split threshold (2²⁰ multiply-adds),
@@ -68,22 +68,7 @@ for (const [m, k, n] of SHAPES) {
 function train(compiled: boolean) {
   wg.manualSeed(3);
   const model = new wg.nn.Sequential(new wg.nn.Linear(64, 256), new wg.nn.ReLU(), new wg.nn.Linear(256, 10));
-  const opt = new wg.optim.Adam(model.parameters(), { lr: 0.01 });
-  const step = (x: wg.Tensor, y: wg.Tensor) => {
-    const loss = wg.losses.crossEntropy(model.forward(x), y);
-    opt.zeroGrad();
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-  const run = compiled ? wg.compile(step) : step;
-  const losses: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const x = wg.tensor(values(128 * 64), { shape: [128, 64] });
-    const y = wg.tensor(Int32Array.from({ length: 128 }, (_, j) => (j * 7 + i) % 10));
-    losses.push(run(x, y).item());
-  }
-  return [losses.join(), ...Object.values(model.stateDict()).map(digest)].join();
+  return trainDigest(model, [128, 64], 5, compiled);
 }
 out['mlp eager'] = train(false);
 out['mlp compiled'] = train(true);
