@@ -40,10 +40,14 @@ export const KIND_TASK = 1;
 export type Task = (part: i32, parts: i32, ws: usize) => void;
 
 /**
- * Polls before sleeping: a job posted within this many loads of the previous one (back-to-back
- * GEMMs of one step) is picked up without the tens of microseconds a futex wake-up costs.
+ * Polls before sleeping: a job posted within this many loads of the previous one is picked up
+ * without the tens of microseconds a futex wake-up costs. 2¹⁷ loads take ~30–60 µs here, which
+ * covers the gaps of small inline records between a step's jobs (W7: layer norms, residual adds).
+ * Measured W7 / W6 at 2 over 1 thread (bench --threads 1,2, same machine, one run each): 4096
+ * polls ×1.42 / ×1.82, 2¹⁷ ×1.53 / ×1.82 (twice), 2¹⁸ ×1.61 / ×1.70, 2¹⁹ ×1.34 / ×1.69: longer
+ * spins start taking the core from the main thread's other work on a shared 2-core machine.
  */
-const SPIN = 4096;
+const SPIN = 1 << 17;
 
 /** Milliseconds from a fixed origin (performance.now): the join's patience with a worker that stopped answering. */
 @external('env', 'poolNow') declare function poolNow(): f64;
