@@ -210,8 +210,7 @@ export function poolFail(): void {
   poolDone();
 }
 
-/** Worker: its part of the job is written (its stores are visible to the main instance once it sees DONE). */
+/** Worker: its part of the job is written (its stores are visible to the main instance once it sees DONE; it polls DONE, so nobody is notified). */
 export function poolDone(): void {
   atomic.add<i32>(ctrl + (DONE << 2), 1);
-  atomic.notify(ctrl + (DONE << 2));
 }

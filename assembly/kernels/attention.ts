@@ -20,7 +20,7 @@ import { arenaAlloc } from '../arena';
 import { poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 import { Lane1, madd } from '../simd';
 import { AUX, GIN, GOUT, IN, OUT, param, paramf, ptr } from '../record';
-import { gemm, gemmScratch } from './gemm';
+import { gemm, gemmScratch, gemmScratchParts, partGemmScratch } from './gemm';
 import { Cols, Row } from './reduce';
 
 /**
@@ -91,19 +91,16 @@ const RB: i32 = 8;
 /**
  * Part `part` of `parts` of the forward: batches [part·run, min(B, (part + 1)·run)) with run the
  * job's J_RUN, and the part's gemm scratch in the job's block. One thread calls it with (0, 1) and
- * takes the scratch here: then every job term folds away and the single-thread builds compile the
- * loop they always had (the loop starts at 0 and skips the batches before the part's first for the
- * same reason).
+ * takes the scratch here.
  */
 @inline function forward<R>(rec: usize, part: i32, parts: i32): void {
   const B = parts == 1 ? param(rec, 0) : min(param(rec, 0), (part + 1) * taskArg(J_RUN)), L = param(rec, 1), S = param(rec, 2), E = param(rec, 3), Ev = param(rec, 4);
   const scale = paramf(rec, 5), causal = param(rec, 6) != 0, hasMask = param(rec, 7) != 0;
   const q = ptr(rec, IN), k = ptr(rec, IN + 1), v = ptr(rec, IN + 2), mask = hasMask ? ptr(rec, IN + 3) : 0;
   const o = ptr(rec, OUT), p = ptr(rec, AUX);
-  const ws = parts == 1 ? gemmScratch(max(S, Ev)) : taskPtr(J_WS) + <usize>part * taskArg(J_WS_STRIDE);
+  const ws = parts == 1 ? gemmScratch(max(S, Ev)) : partGemmScratch(part, J_WS);
   const rb = causal ? RB : L;
-  for (let b = 0, first = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
-    if (<u32>b < <u32>first) continue;
+  for (let b = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
     const qb = q + f4(b * L * E), kb = k + f4(b * S * E), vb = v + f4(b * S * Ev), pb = p + f4(b * L * S), ob = o + f4(b * L * Ev);
     const mb = hasMask ? mask + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
     for (let i0 = 0; i0 < L; i0 += rb) {
@@ -137,12 +134,11 @@ const RB: i32 = 8;
   const q = ptr(rec, IN), k = ptr(rec, IN + 1), v = ptr(rec, IN + 2), o = ptr(rec, OUT), p = ptr(rec, AUX), g = ptr(rec, GOUT);
   const gq = ptr(rec, GIN), gk = ptr(rec, GIN + 1), gv = ptr(rec, GIN + 2), gm = hasMask ? ptr(rec, GIN + 3) : 0;
   const ds = parts == 1 ? arenaAlloc(f4(L * S)) : taskPtr(J_DS) + f4(part * L * S);
-  const ws = parts == 1 ? gemmScratch(max(max(S, E), Ev)) : taskPtr(J_WS) + <usize>part * taskArg(J_WS_STRIDE);
+  const ws = parts == 1 ? gemmScratch(max(max(S, E), Ev)) : partGemmScratch(part, J_WS);
   const needDs = gq != 0 || gk != 0 || gm != 0;
   const rb = causal ? RB : L, kbs = causal ? RB : S;
   const r = changetype<R>(0);
-  for (let b = 0, first = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
-    if (<u32>b < <u32>first) continue;
+  for (let b = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
     const qb = f4(b * L * E), kb = f4(b * S * E), vb = f4(b * S * Ev), pb = p + f4(b * L * S), ob = f4(b * L * Ev);
     const gmb = gm ? gm + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
     if (needDs)
@@ -191,7 +187,7 @@ const SPLIT_MACS: u64 = 1 << 19;
 
 const FWD = 0, BWD = 1;
 // Argument words of a split attention record.
-const J_REC = 0, J_RUN = 1, J_DS = 2, J_WS = 3, J_WS_STRIDE = 4;
+const J_REC = 0, J_RUN = 1, J_DS = 2, J_WS = 3; // J_WS + 1: gemmScratchParts' stride
 
 /**
  * Posts direction `dir` of the record across the pool and returns true, or false when it stays on
@@ -206,11 +202,7 @@ function split(rec: usize, dir: i32): bool {
   if (dir == BWD && param(rec, 7) && param(rec, 8) == 0 && ptr(rec, GIN + 3)) return false;
   setTaskArg(J_REC, <i32>rec);
   setTaskArg(J_RUN, (B + t - 1) / t);
-  // Equal blocks from the bump allocator lie a constant stride apart (t ≥ 2 here).
-  const cols = dir == FWD ? max(S, Ev) : max(max(S, E), Ev), ws = gemmScratch(cols);
-  setTaskArg(J_WS_STRIDE, <i32>(gemmScratch(cols) - ws));
-  for (let i = 2; i < t; i++) gemmScratch(cols);
-  setTaskArg(J_WS, <i32>ws);
+  const ws = gemmScratchParts(t, dir == FWD ? max(S, Ev) : max(max(S, E), Ev), J_WS);
   if (dir == FWD) poolRun(attentionFwdTask, ws);
   else {
     setTaskArg(J_DS, <i32>arenaAlloc(f4(t * L * S)));

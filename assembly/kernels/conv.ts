@@ -429,24 +429,33 @@ function directWeightGrad(g: ConvGeom, d: Direct, x: usize, gout: usize, gw: usi
   if (ASC_FEATURE_THREADS) {
     if (weightGradSplit(g, d, x, gout, gw, add)) return;
   }
-  const cg = d.cin, og = d.cout, ckk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
-  const co = (og + WO - 1) / WO * WO;
-  const gtBytes = <usize>(ohw * co) << 2, accBytes = <usize>(ckk * co) << 2;
-  const gt = arenaAlloc(gtBytes), acc = arenaAlloc(accBytes);
-  // Channels past og stay zero in every group's Gᵀ.
-  memory.fill(gt, 0, gtBytes);
+  const co = (d.cout + WO - 1) / WO * WO;
+  const gt = arenaAlloc(<usize>(g.oh * g.ow * co) << 2), acc = arenaAlloc(<usize>(d.cin * g.kh * g.kw * co) << 2);
+  weightGradChannels(g, d, 0, x, gout, gw, add, gt, acc);
+}
+
+/**
+ * gw (+)= output channels [o0, o0 + d.cout) of every group's weight gradient (all of them on one
+ * thread, a part's run of them across the pool): per group, Gᵀ of those channels (gt, ohw × co)
+ * and the dWᵀ sums over the images (acc, ckk × co; co = d.cout padded to WO) in image order.
+ */
+function weightGradChannels(g: ConvGeom, d: Direct, o0: i32, x: usize, gout: usize, gw: usize, add: bool, gt: usize, acc: usize): void {
+  const cg = d.cin, og = g.o / g.groups, count = d.cout, ckk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
+  const co = (count + WO - 1) / WO * WO, accBytes = <usize>(ckk * co) << 2;
+  // Channels past count stay zero in every group's Gᵀ.
+  memory.fill(gt, 0, <usize>(ohw * co) << 2);
   for (let q = 0; q < g.groups; q++) {
     memory.fill(acc, 0, accBytes);
     for (let img = 0; img < g.n; img++) {
       padImage(d, x + at(img, g.c, q * cg, hw));
-      const gn = gout + at(img, g.o, q * og, ohw);
+      const gn = gout + at(img, g.o, q * og + o0, ohw);
       for (let p = 0; p < ohw; p++)
-        for (let o = 0; o < og; o++) store<f32>(gt + (<usize>(p * co + o) << 2), load<f32>(gn + (<usize>(o * ohw + p) << 2)));
+        for (let o = 0; o < count; o++) store<f32>(gt + (<usize>(p * co + o) << 2), load<f32>(gn + (<usize>(o * ohw + p) << 2)));
       weightGradImage(d, gt, acc);
     }
-    for (let o = 0; o < og; o++)
+    for (let o = 0; o < count; o++)
       for (let k = 0; k < ckk; k++) {
-        const p = gw + (<usize>((q * og + o) * ckk + k) << 2), s = load<f32>(acc + (<usize>(k * co + o) << 2));
+        const p = gw + (<usize>((q * og + o0 + o) * ckk + k) << 2), s = load<f32>(acc + (<usize>(k * co + o) << 2));
         store<f32>(p, add ? load<f32>(p) + s : s);
       }
   }
@@ -458,10 +467,8 @@ function directWeightGrad(g: ConvGeom, d: Direct, x: usize, gout: usize, gw: usi
 // tap offsets and the weights packed before the job. Weight gradient: its sums run over the images,
 // so it is cut by output channels instead, in whole WO tiles; each part pads every image into its
 // own planes, transposes its channels of G and sums its dWᵀ tiles image by image as one thread does
-// (weightGradImage on a Direct of its channels). Every output element gets the single-thread float
-// operations in the same order: results are bit-identical for any thread count. The single-thread
-// builds must stay byte-identical, so the part's weight-gradient loop is written out beside
-// directWeightGrad's rather than shared with it.
+// (weightGradChannels on a Direct of its channels). Every output element gets the single-thread
+// float operations in the same order: results are bit-identical for any thread count.
 
 /** Multiply-adds of a pass from which it is split (as gemm.ts's products: a wake-up costs tens of µs). */
 const SPLIT_MACS: u64 = 1 << 20;
@@ -547,31 +554,13 @@ function weightGradSplit(g: ConvGeom, d: Direct, x: usize, gout: usize, gw: usiz
   return true;
 }
 
-/** Part `part` of a weight-gradient job (pool.ts Task): directWeightGrad's sums for its channels [o0, o0 + d.cout) of every group. */
+/** Part `part` of a weight-gradient job (pool.ts Task): directWeightGrad's sums for its channels of every group. */
 function weightGradTask(part: i32, parts: i32, ws: usize): void {
   const e = taskPtr(J_SLICES) + (<usize>(3 * part) << 2), d = changetype<Direct>(load<usize>(e));
   if (!changetype<usize>(d)) return;
-  const g = changetype<ConvGeom>(taskPtr(J_GEOM)), gt = load<usize>(e, 4), acc = load<usize>(e, 8);
-  const x = taskPtr(J_X), gout = taskPtr(J_G), gw = taskPtr(J_GW), add = taskArg(J_GW_ADD) != 0;
-  const cg = d.cin, og = g.o / g.groups, count = d.cout, o0 = partFrom(og, part, parts, WO);
-  const ckk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow, co = (count + WO - 1) / WO * WO;
-  const accBytes = <usize>(ckk * co) << 2;
-  memory.fill(gt, 0, <usize>(ohw * co) << 2);
-  for (let q = 0; q < g.groups; q++) {
-    memory.fill(acc, 0, accBytes);
-    for (let img = 0; img < g.n; img++) {
-      padImage(d, x + at(img, g.c, q * cg, hw));
-      const gn = gout + at(img, g.o, q * og + o0, ohw);
-      for (let p = 0; p < ohw; p++)
-        for (let o = 0; o < count; o++) store<f32>(gt + (<usize>(p * co + o) << 2), load<f32>(gn + (<usize>(o * ohw + p) << 2)));
-      weightGradImage(d, gt, acc);
-    }
-    for (let o = 0; o < count; o++)
-      for (let k = 0; k < ckk; k++) {
-        const p = gw + (<usize>((q * og + o0 + o) * ckk + k) << 2), s = load<f32>(acc + (<usize>(k * co + o) << 2));
-        store<f32>(p, add ? load<f32>(p) + s : s);
-      }
-  }
+  const g = changetype<ConvGeom>(taskPtr(J_GEOM));
+  const o0 = partFrom(g.o / g.groups, part, parts, WO);
+  weightGradChannels(g, d, o0, taskPtr(J_X), taskPtr(J_G), taskPtr(J_GW), taskArg(J_GW_ADD) != 0, load<usize>(e, 4), load<usize>(e, 8));
 }
 
 // ---- the im2col path, group by group ----------------------------------------------------------

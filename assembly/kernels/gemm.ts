@@ -357,22 +357,11 @@ function pack(dst: usize, src: usize, rows: i32, kc: i32, rs: i32, ks: i32, w: i
       for (let j = 0; j < n; j++) finish<E>(c + (<usize>(i * ldc + j) << 2), 0, accumulate, true, bias ? bias + (<usize>j << 2) : 0);
     return;
   }
+  const path = gemmPath(m, k, transA, transB);
   if (ASC_FEATURE_THREADS) {
-    const path = gemmPath(m, k, transA, transB);
-    if (!gemmSplit<E>(path, m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, ws, bias)) gemmOn<E>(path, m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, ws, bias);
-    return;
+    if (gemmSplit<E>(path, m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, ws, bias)) return;
   }
-  // The single-thread builds dispatch directly (the same choice as gemmPath + gemmOn, written out
-  // so that their code stays exactly what it was before the threads builds existed).
-  if (ASC_FEATURE_SIMD) {
-    if (!transA && transB && (k >= DOT_K || m <= DOT_M)) gemmDot<E>(m, n, k, a, lda, b, ldb, c, ldc, accumulate, ws, bias);
-    else {
-      const small = m <= UNPACKED_M;
-      gemmBlocked<E>(m, n, k, a, ars, aks, b, bks, c, ldc, accumulate, ws, bias, brs, !small, transB || !small);
-    }
-  } else {
-    gemmScalar<E>(m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, bias);
-  }
+  gemmOn<E>(path, m, n, k, a, ars, aks, b, brs, bks, c, ldc, accumulate, ws, bias);
 }
 
 // The path of a product, as flags: dot products (A·Bᵀ, both along k), else the blocked GEMM packing
@@ -462,6 +451,25 @@ function gemmPanel<E>(part: i32, ws: usize): void {
 function gemmTask(part: i32, parts: i32, ws: usize): void {
   if (taskArg(J_EPI) == EPI_RELU) gemmPanel<Relu>(part, ws);
   else gemmPanel<Identity>(part, ws);
+}
+
+/**
+ * Main instance, before a job whose parts each need gemmScratch(cols) of their own: takes `parts`
+ * (≥ 2) such blocks from the arena, which lie a constant stride apart (equal blocks from a bump
+ * allocator), and stores the first one's address and the stride in argument words `at`, `at` + 1.
+ * Returns part 0's block; partGemmScratch reads part p's.
+ */
+export function gemmScratchParts(parts: i32, cols: i32, at: i32): usize {
+  const ws = gemmScratch(cols);
+  setTaskArg(at, <i32>ws);
+  setTaskArg(at + 1, <i32>(gemmScratch(cols) - ws));
+  for (let i = 2; i < parts; i++) gemmScratch(cols);
+  return ws;
+}
+
+/** Inside a task: part `part`'s block of gemmScratchParts(…, at). */
+@inline export function partGemmScratch(part: i32, at: i32): usize {
+  return taskPtr(at) + <usize>part * taskArg(at + 1);
 }
 
 /** Bytes of the scratch a worker needs for any panel: gemmScratch(NC) with its alignment slack. */

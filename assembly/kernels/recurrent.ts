@@ -26,7 +26,7 @@ import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '..
 import { AUX, GIN, GOUT, IN, OUT, param, ptr } from '../record';
 import { Lane1, Lane4 } from '../simd';
 import { sigmoid1, sigmoidV, tanhV } from './elementwise';
-import { gemm, gemmScratch } from './gemm';
+import { gemm, gemmScratch, gemmScratchParts, partGemmScratch } from './gemm';
 
 /** Kernels may run as a part of a pool job (threads builds only: elsewhere the job terms compile away). */
 const JOB = ASC_FEATURE_THREADS;
@@ -195,7 +195,7 @@ function addInto(dst: usize, src: usize, n: i32): void {
 /**
  * Part `part` of `parts` of the forward: batch rows [n0, n1) (rowsFrom) through every step, with
  * the job's shared gh and the part's gemm scratch; one thread (0, 1) takes all rows and its scratch
- * here (the job terms fold away: the single-thread builds compile the loop they always had).
+ * here.
  */
 @inline function sequenceFwd(rec: usize, kind: i32, part: i32, parts: i32): void {
   const L = param(rec, 0), N = param(rec, 1), H = param(rec, 2), reverse = param(rec, 3) != 0;
@@ -203,10 +203,10 @@ function addInto(dst: usize, src: usize, n: i32): void {
   const xp = ptr(rec, IN), w = ptr(rec, IN + 1), extra = ptr(rec, IN + 3);
   const y = ptr(rec, OUT), sv = ptr(rec, AUX), cs = ptr(rec, AUX + 1);
   const gh = JOB && parts > 1 ? taskPtr(J_GH) : arenaAlloc(<usize>N * GH << 2);
-  const ws = JOB && parts > 1 ? taskPtr(J_WS) + <usize>part * taskArg(J_WS_STRIDE) : gemmScratch(GH);
+  const ws = JOB && parts > 1 ? partGemmScratch(part, J_WS) : gemmScratch(GH);
   const hb = <usize>H << 2, gb = <usize>GH << 2, rowH = <usize>N * hb;
   const H4 = ASC_FEATURE_SIMD ? H & ~3 : 0;
-  const n0 = JOB && parts > 1 ? rowsFrom(N, part, parts) : 0, n1 = JOB && parts > 1 ? rowsFrom(N, part + 1, parts) : N;
+  const n0 = rowsFrom(N, part, parts), n1 = rowsFrom(N, part + 1, parts);
   let hp = ptr(rec, IN + 2), cp = extra;
   for (let s = 0; s < L; s++) {
     const t = <usize>at(s, L, reverse);
@@ -230,10 +230,7 @@ function addInto(dst: usize, src: usize, n: i32): void {
     cp = cs + t * rowH;
   }
   // The LSTM's row L: the last cell state (c0 for an empty sequence).
-  if (kind == LSTM) {
-    if (JOB && parts > 1) memory.copy(y + <usize>L * rowH + <usize>n0 * hb, cp + <usize>n0 * hb, <usize>(n1 - n0) * hb);
-    else memory.copy(y + <usize>L * rowH, cp, rowH);
-  }
+  if (kind == LSTM) memory.copy(y + <usize>L * rowH + <usize>n0 * hb, cp + <usize>n0 * hb, <usize>(n1 - n0) * hb);
 }
 
 /**
@@ -252,17 +249,12 @@ function addInto(dst: usize, src: usize, n: i32): void {
   const dA = JOB && parts > 1 ? taskPtr(J_DA) : arenaAlloc(<usize>L * rowG);
   const dhc = JOB && parts > 1 ? taskPtr(J_DHC) : arenaAlloc(rowH);
   const dcc = kind == LSTM ? (JOB && parts > 1 ? taskPtr(J_DCC) : arenaAlloc(rowH)) : 0;
-  const ws = JOB && parts > 1 ? taskPtr(J_WS) + <usize>(part % parts) * taskArg(J_WS_STRIDE) : gemmScratch(H);
+  const ws = JOB && parts > 1 ? partGemmScratch(part % parts, J_WS) : gemmScratch(H);
   const H4 = ASC_FEATURE_SIMD ? H & ~3 : 0;
-  const n0 = JOB && parts > 1 ? rowsFrom(N, part, parts) : 0, n1 = JOB && parts > 1 ? rowsFrom(N, part + 1, parts) : N;
+  const n0 = rowsFrom(N, part, parts), n1 = rowsFrom(N, part + 1, parts);
   // The LSTM's cn is row L of the output: its gradient starts the carried dc.
-  if (JOB && parts > 1) {
-    memory.fill(dhc + <usize>n0 * hb, 0, <usize>(n1 - n0) * hb);
-    if (kind == LSTM) memory.copy(dcc + <usize>n0 * hb, g + <usize>L * rowH + <usize>n0 * hb, <usize>(n1 - n0) * hb);
-  } else {
-    memory.fill(dhc, 0, rowH);
-    if (kind == LSTM) memory.copy(dcc, g + <usize>L * rowH, rowH);
-  }
+  memory.fill(dhc + <usize>n0 * hb, 0, <usize>(n1 - n0) * hb);
+  if (kind == LSTM) memory.copy(dcc + <usize>n0 * hb, g + <usize>L * rowH + <usize>n0 * hb, <usize>(n1 - n0) * hb);
   for (let s = L - 1; s >= 0; s--) {
     const t = <usize>at(s, L, reverse);
     const prev = <usize>at(s - 1, L, reverse);
@@ -284,8 +276,7 @@ function addInto(dst: usize, src: usize, n: i32): void {
       }
     }
     // The carried dh = dA_t·W_hh (the GRU adds it to its direct part dh·z).
-    if (JOB && parts > 1) gemm(n1 - n0, H, GH, dA + t * rowG + <usize>n0 * gb, GH, false, w, H, false, dhc + <usize>n0 * hb, H, kind == GRU, ws);
-    else gemm(N, H, GH, dA + t * rowG, GH, false, w, H, false, dhc, H, kind == GRU, ws);
+    gemm(n1 - n0, H, GH, dA + t * rowG + <usize>n0 * gb, GH, false, w, H, false, dhc + <usize>n0 * hb, H, kind == GRU, ws);
   }
   if (JOB && parts > 1 && part < parts) return;
   if (gw && L > 0) {
@@ -329,7 +320,8 @@ function addInto(dst: usize, src: usize, n: i32): void {
 const SPLIT_MACS: u64 = 1 << 20;
 
 // Argument words of a split recurrence.
-const J_REC = 0, J_KIND = 1, J_WS = 2, J_WS_STRIDE = 3, J_GH = 4, J_DA = 4, J_DHC = 5, J_DCC = 6;
+// J_WS + 1: gemmScratchParts' stride.
+const J_REC = 0, J_KIND = 1, J_WS = 2, J_GH = 4, J_DA = 4, J_DHC = 5, J_DCC = 6;
 
 /** First batch row of part `part`: runs of whole MR-row tiles, the last one ragged. */
 @inline function rowsFrom(N: i32, part: i32, parts: i32): i32 {
@@ -354,27 +346,17 @@ function split(rec: usize, kind: i32, backward: bool): bool {
   setTaskArg(J_KIND, kind);
   if (!backward) {
     setTaskArg(J_GH, <i32>arenaAlloc(<usize>N * GH << 2));
-    partScratch(t, GH);
-    poolRun(recurrenceFwdTask, taskPtr(J_WS));
+    poolRun(recurrenceFwdTask, gemmScratchParts(t, GH, J_WS));
     return true;
   }
   const rowH = <usize>N * H << 2;
   setTaskArg(J_DA, <i32>arenaAlloc(<usize>L * N * GH << 2));
   setTaskArg(J_DHC, <i32>arenaAlloc(rowH));
   setTaskArg(J_DCC, kind == LSTM ? <i32>arenaAlloc(rowH) : 0);
-  partScratch(t, H);
-  poolRun(recurrenceBwdTask, taskPtr(J_WS));
+  poolRun(recurrenceBwdTask, gemmScratchParts(t, H, J_WS));
   // The sums over all rows, on this thread: part `t` of t has no rows.
   bwdPart(rec, kind, t, t);
   return true;
-}
-
-/** One gemm scratch (for products of `cols` columns) per part, a constant stride apart: the job's J_WS, J_WS_STRIDE. */
-function partScratch(t: i32, cols: i32): void {
-  const ws = gemmScratch(cols);
-  setTaskArg(J_WS, <i32>ws);
-  setTaskArg(J_WS_STRIDE, <i32>(gemmScratch(cols) - ws));
-  for (let i = 2; i < t; i++) gemmScratch(cols);
 }
 
 // The tasks (pool.ts Task; their scratch is the job's, see above). A part dispatches on the kind

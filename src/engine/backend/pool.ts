@@ -1,8 +1,8 @@
 /**
  * The worker pool of the threads builds (wg.init({ threads })): n − 1 workers, each an instance of
  * the same compiled module over the main instance's shared WebAssembly.Memory. The main instance
- * owns allocation and runs the tape; a kernel that splits its work (today the GEMMs,
- * assembly/kernels/gemm.ts gemmSplit) posts a job into a control block in shared memory and the
+ * owns allocation and runs the tape; a kernel that splits its work (assembly/pool.ts poolRun: GEMMs,
+ * convolutions, attention, big maps, …) posts a job into a control block in shared memory and the
  * workers, blocked in Atomics.wait inside their loop (assembly/pool.ts), compute their part on the
  * pointers it names. No message is posted per job; messages only start the workers: worker_threads
  * in Node, Web Workers from a Blob URL in browsers (cross-origin-isolated pages and their workers).
