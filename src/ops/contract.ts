@@ -189,7 +189,17 @@ export function im2colScratchWords(ckk: number, ohw: number, pointwise: boolean,
  * tap's dw·(kw − 1).
  */
 export function directInputWords(cin: number, hp: number, wp: number, kh: number, kw: number, dw: number): number {
-  return block(CONV.DIRECT_WORDS) + block(cin * kh * kw) + block(cin * hp * wp + CONV.DP + dw * (kw - 1));
+  return block(CONV.DIRECT_WORDS) + block(cin * kh * kw) + paddedPlanesWords(cin, hp, wp, kw, dw);
+}
+
+/** direct()'s zero-padded input planes with the slack the last tile reads past them. */
+function paddedPlanesWords(cin: number, hp: number, wp: number, kw: number, dw: number): number {
+  return block(cin * hp * wp + CONV.DP + dw * (kw - 1));
+}
+
+/** directWeights()' output buffer: oh·wp padded-width positions, whole DP tiles, per channel (rounded up to DO). */
+function directOutputWords(cout: number, oh: number, wp: number): number {
+  return block(ceilTo(cout, CONV.DO) * ceilTo(oh * wp, CONV.DP));
 }
 
 /**
@@ -197,9 +207,7 @@ export function directInputWords(cin: number, hp: number, wp: number, kh: number
  * oh·wp padded-width positions rounded up to whole DP tiles, per channel.
  */
 export function directWeightWords(cin: number, hp: number, wp: number, cout: number, kh: number, kw: number, dh: number): number {
-  const rows = ceilTo(cout, CONV.DO),
-    oh = hp - dh * (kh - 1);
-  return block(rows * cin * kh * kw) + block(rows * ceilTo(oh * wp, CONV.DP));
+  return block(ceilTo(cout, CONV.DO) * cin * kh * kw) + directOutputWords(cout, hp - dh * (kh - 1), wp);
 }
 
 /**
@@ -220,8 +228,7 @@ export function directImagePartsWords(
   dw: number,
 ): number {
   if (parts <= 1) return 0;
-  const oh = hp - dh * (kh - 1);
-  const part = block(CONV.DIRECT_WORDS) + block(cin * hp * wp + CONV.DP + dw * (kw - 1)) + block(ceilTo(cout, CONV.DO) * ceilTo(oh * wp, CONV.DP));
+  const part = block(CONV.DIRECT_WORDS) + paddedPlanesWords(cin, hp, wp, kw, dw) + directOutputWords(cout, hp - dh * (kh - 1), wp);
   return block(parts) + (parts - 1) * part;
 }
 
@@ -243,7 +250,7 @@ export function directWeightGradPartsWords(
 ): number {
   if (parts <= 1) return 0;
   const co = Math.ceil(cout / (parts * CONV.WO)) * CONV.WO;
-  const part = block(CONV.DIRECT_WORDS) + block(cin * hp * wp + CONV.DP + dw * (kw - 1)) + block(ohw * co) + block(cin * kh * kw * co);
+  const part = block(CONV.DIRECT_WORDS) + paddedPlanesWords(cin, hp, wp, kw, dw) + block(ohw * co) + block(cin * kh * kw * co);
   return block(3 * parts) + parts * part;
 }
 
