@@ -116,6 +116,63 @@ for (const be of ['wasm', 'reference'] as const) {
       }
     });
 
+    // needWeights false runs the attention op on the projections' own layout (heads read in place,
+    // self-attention projected once into [·, ·, 3E]); needWeights true composes matmul and softmax
+    // over copied heads. Both must agree in every layout, with every mask, in values and gradients.
+    test('MultiheadAttention: the fused path (heads read in place) equals the composed one in every layout', () => {
+      const cases = [
+        { batchFirst: false, shape: [5, 3, 6], form: 'self' },
+        { batchFirst: true, shape: [3, 5, 6], form: 'self' },
+        { batchFirst: false, shape: [5, 6], form: 'self' },
+        { batchFirst: true, shape: [3, 5, 6], form: 'cross' },
+        { batchFirst: false, shape: [5, 3, 6], form: 'kdim' },
+      ] as const;
+      for (const { batchFirst, shape, form } of cases) {
+        const m = new wg.nn.MultiheadAttention(6, 3, { batchFirst, ...(form === 'kdim' ? { kdim: 4, vdim: 5 } : {}) });
+        fillStateDict(m);
+        const batched = shape.length === 3;
+        const [N, L] = !batched ? [1, shape[0]] : batchFirst ? [shape[0], shape[1]] : [shape[1], shape[0]];
+        const S = form === 'self' ? L : L + 2;
+        const kvShape = (c: number) => (!batched ? [S, c] : batchFirst ? [N, S, c] : [S, N, c]);
+        const masks = [
+          {},
+          { isCausal: true },
+          { attnMask: filled([L, S], 0.7, false) },
+          ...(batched
+            ? [
+                {
+                  keyPaddingMask: wg.tensor(
+                    Int32Array.from({ length: N * S }, (_, i) => +(i % S === S - 1 && i < S)),
+                    { shape: [N, S] },
+                  ),
+                },
+              ]
+            : []),
+        ];
+        for (const mask of masks) {
+          const run = (needWeights: boolean) => {
+            const q = filled([...shape], 0.3);
+            const k = form === 'self' ? q : filled(kvShape(form === 'kdim' ? 4 : 6), 0.45);
+            const v = form === 'self' ? q : form === 'cross' ? k : filled(kvShape(5), 0.6);
+            for (const p of m.parameters()) p.grad = null;
+            const [o] = m.forward(q, k, v, { ...mask, needWeights });
+            o.mul(o).sum().backward();
+            return [o, q.grad!, ...(form === 'self' ? [] : [k.grad!]), ...m.parameters().map((p) => p.grad!)].map(vals);
+          };
+          const [fused, composed] = [run(false), run(true)];
+          const what = `${form} ${batchFirst ? 'batchFirst ' : ''}[${shape.join(', ')}] ${Object.keys(mask).join() || 'no mask'}`;
+          expect(fused.length, what).toBe(composed.length);
+          fused.forEach((f, i) => {
+            try {
+              expectClose(f, composed[i], TOL);
+            } catch (e) {
+              throw new Error(`${what}, result ${i}: ${(e as Error).message}`, { cause: e });
+            }
+          });
+        }
+      }
+    });
+
     test('TransformerEncoderLayer: post-norm and pre-norm, relu and gelu, key padding; keys and gradients', () => {
       for (const normFirst of [false, true])
         for (const activation of ['relu', 'gelu'] as const) {

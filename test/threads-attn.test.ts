@@ -59,11 +59,11 @@ const SMALL_FORWARDS = {
   'crossEntropy 17x5x3': 0,
 };
 
-test('2 threads: attention, recurrences and cross-entropy forward and backward (odd shapes, masks, causal; self-attention and an LSTM trained eagerly and compiled) bit-identical to 1 thread, and run to run', async () => {
+test('2 threads: attention, recurrences and cross-entropy forward and backward (odd shapes, masks, causal; self-attention, a transformer encoder layer and an LSTM trained eagerly and compiled) bit-identical to 1 thread, and run to run', async () => {
   const [one, two, twoAgain] = await Promise.all([run(1, 'simd'), run(2, 'simd'), run(2, 'simd')]);
   expect([one.threads, two.threads, one.jobs]).toEqual([1, 2, 0]);
   expect(two.forwardJobs).toEqual({ ...SMALL_FORWARDS, ...SPLIT_FORWARDS });
-  expect(Object.keys(one.out)).toHaveLength(28);
+  expect(Object.keys(one.out)).toHaveLength(30);
   expect(two.out).toEqual(one.out);
   expect(twoAgain.out).toEqual(two.out);
   expect(twoAgain.jobs).toBe(two.jobs);

@@ -78,6 +78,22 @@ const RB: i32 = 8;
   }
 }
 
+// Layout (src/ops/attention.ts): P10 = heads H; for q, k, v (t = 0, 1, 2) P11 + 3t.. = offset,
+// batch stride, row stride; the output (and its gradient) P20, P21 = batch stride, row stride.
+// Batch b = n·H + h starts at offset + n·batch stride + h·(head width); rows are a row stride apart.
+
+/** Element offset of batch b's first row in tensor t (0 q, 1 k, 2 v, 3 the output). */
+@inline function batchAt(rec: usize, t: i32, b: i32): i32 {
+  const H = param(rec, 10), width = t < 2 ? param(rec, 3) : param(rec, 4);
+  const off = t < 3 ? param(rec, 11 + 3 * t) : 0, sN = t < 3 ? param(rec, 12 + 3 * t) : param(rec, 20);
+  return off + (b / H) * sN + (b % H) * width;
+}
+
+/** Row stride of tensor t. */
+@inline function rowStride(rec: usize, t: i32): i32 {
+  return t < 3 ? param(rec, 13 + 3 * t) : param(rec, 21);
+}
+
 /** Keys row i attends: 0..n. */
 @inline function attended(i: i32, S: i32, causal: bool): i32 {
   return causal ? min(i + 1, S) : S;
@@ -100,20 +116,21 @@ const RB: i32 = 8;
   const o = ptr(rec, OUT), p = ptr(rec, AUX);
   const ws = parts == 1 ? gemmScratch(max(S, Ev)) : partGemmScratch(part, J_WS);
   const rb = causal ? RB : L;
+  const sq = rowStride(rec, 0), sk = rowStride(rec, 1), sv = rowStride(rec, 2), so = rowStride(rec, 3);
   for (let b = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
-    const qb = q + f4(b * L * E), kb = k + f4(b * S * E), vb = v + f4(b * S * Ev), pb = p + f4(b * L * S), ob = o + f4(b * L * Ev);
+    const qb = q + f4(batchAt(rec, 0, b)), kb = k + f4(batchAt(rec, 1, b)), vb = v + f4(batchAt(rec, 2, b)), pb = p + f4(b * L * S), ob = o + f4(batchAt(rec, 3, b));
     const mb = hasMask ? mask + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
     for (let i0 = 0; i0 < L; i0 += rb) {
       const m = min(rb, L - i0), nk = causal ? min(i0 + m, S) : S;
       const p0 = pb + f4(i0 * S);
-      gemm(m, nk, E, qb + f4(i0 * E), E, false, kb, E, true, p0, S, false, ws);
+      gemm(m, nk, E, qb + f4(i0 * sq), sq, false, kb, sk, true, p0, S, false, ws);
       for (let i = i0; i < i0 + m; i++) {
         const row = pb + f4(i * S), n = attended(i, S, causal);
         scoreRow(row, hasMask ? mb + f4(i * mrs) : 0, n, scale);
         softmaxRow<R>(row, n);
         clearFrom(row, n, S);
       }
-      gemm(m, Ev, nk, p0, S, false, vb, Ev, false, ob + f4(i0 * Ev), Ev, false, ws);
+      gemm(m, Ev, nk, p0, S, false, vb, sv, false, ob + f4(i0 * so), so, false, ws);
     }
   }
 }
@@ -138,28 +155,29 @@ const RB: i32 = 8;
   const needDs = gq != 0 || gk != 0 || gm != 0;
   const rb = causal ? RB : L, kbs = causal ? RB : S;
   const r = changetype<R>(0);
+  const sq = rowStride(rec, 0), sk = rowStride(rec, 1), sv = rowStride(rec, 2), so = rowStride(rec, 3);
   for (let b = parts == 1 ? 0 : part * taskArg(J_RUN); b < B; b++) {
-    const qb = f4(b * L * E), kb = f4(b * S * E), vb = f4(b * S * Ev), pb = p + f4(b * L * S), ob = f4(b * L * Ev);
+    const qb = f4(batchAt(rec, 0, b)), kb = f4(batchAt(rec, 1, b)), vb = f4(batchAt(rec, 2, b)), pb = p + f4(b * L * S), ob = f4(batchAt(rec, 3, b));
     const gmb = gm ? gm + f4(b * param(rec, 8)) : 0, mrs = param(rec, 9);
     if (needDs)
       for (let i0 = 0; i0 < L; i0 += rb) {
         const m = min(rb, L - i0), nk = causal ? min(i0 + m, S) : S;
         const d0 = ds + f4(i0 * S);
-        gemm(m, nk, Ev, g + ob + f4(i0 * Ev), Ev, false, v + vb, Ev, true, d0, S, false, ws);
+        gemm(m, nk, Ev, g + ob + f4(i0 * so), so, false, v + vb, sv, true, d0, S, false, ws);
         for (let i = i0; i < i0 + m; i++) {
           const row = ds + f4(i * S), n = attended(i, S, causal);
-          const d = r.dot(g + ob + f4(i * Ev), o + ob + f4(i * Ev), Ev, 4);
+          const d = r.dot(g + ob + f4(i * so), o + ob + f4(i * so), Ev, 4);
           gradRow(row, pb + f4(i * S), n, d, scale, gmb ? gmb + f4(i * mrs) : 0);
           clearFrom(row, n, S);
         }
-        if (gq) gemm(m, E, nk, d0, S, false, k + kb, E, false, gq + qb + f4(i0 * E), E, true, ws);
+        if (gq) gemm(m, E, nk, d0, S, false, k + kb, sk, false, gq + qb + f4(i0 * sq), sq, true, ws);
       }
     if (gk == 0 && gv == 0) continue;
     for (let j0 = 0; j0 < S; j0 += kbs) {
       const nkb = min(kbs, S - j0), r0 = causal ? j0 : 0;
       if (r0 >= L) break;
-      if (gk) gemm(nkb, E, L - r0, ds + f4(r0 * S + j0), S, true, q + qb + f4(r0 * E), E, false, gk + kb + f4(j0 * E), E, true, ws);
-      if (gv) gemm(nkb, Ev, L - r0, pb + f4(r0 * S + j0), S, true, g + ob + f4(r0 * Ev), Ev, false, gv + vb + f4(j0 * Ev), Ev, true, ws);
+      if (gk) gemm(nkb, E, L - r0, ds + f4(r0 * S + j0), S, true, q + qb + f4(r0 * sq), sq, false, gk + kb + f4(j0 * sk), sk, true, ws);
+      if (gv) gemm(nkb, Ev, L - r0, pb + f4(r0 * S + j0), S, true, g + ob + f4(r0 * so), so, false, gv + vb + f4(j0 * sv), sv, true, ws);
     }
   }
 }

@@ -12,6 +12,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { fmtShape, sizeOf } from '../ops/types.js';
+import type { HeadLayout } from '../ops/attention.js';
 import { arange, constant } from './creation.js';
 import { gt, where } from './elementwise.js';
 import { matmul } from './linalg.js';
@@ -124,7 +125,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
 /**
  * The fused op on q [B, L, E], k [B, S, E], v [B, S, Ev] with an additive float mask [Lm, S] or
  * [Bm, Lm, S] (Bm ∈ {1, B}, Lm ∈ {1, L}) or the top-left causal mask: softmax(q·kᵀ·scale + mask)·v.
+ * With `heads`, q, k and v are projections whose heads the op reads in place (src/ops/attention.ts).
  */
-export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, scale: number, causal: boolean): Tensor {
-  return apply(op('attention'), [q, k, v, mask ?? constant(0, q.storage.backend)], { scale, causal, mask: mask !== null });
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, scale: number, causal: boolean, heads?: HeadLayout): Tensor {
+  return apply(op('attention'), [q, k, v, mask ?? constant(0, q.storage.backend)], { scale, causal, mask: mask !== null, ...(heads && { heads }) });
 }

@@ -126,26 +126,18 @@ export class MultiheadAttention extends Module<MhaForward> {
         FN,
         `query, key and value must all be 3-D (batched) or 2-D (unbatched), got ${fmtShape(query.shape)}, ${fmtShape(key.shape)}, ${fmtShape(value.shape)}`,
       );
-    // to [L, N, ·]
-    const seqFirst = (t: Tensor) => (!batched ? t.unsqueeze(1) : this.batchFirst ? t.transpose(0, 1) : t);
-    const q0 = seqFirst(query),
-      k0 = seqFirst(key),
-      v0 = seqFirst(value);
-    const [L, N, E] = q0.shape;
-    const S = k0.shape[0];
-    if (E !== this.embedDim || k0.shape[2] !== this.kdim || v0.shape[2] !== this.vdim || k0.shape[1] !== N || v0.shape[1] !== N || v0.shape[0] !== S)
+    // [len, N, C] of each (the layout is read from the shapes: a transpose would be a copy)
+    const dims = (t: Tensor) => (!batched ? [t.shape[0], 1, t.shape[1]] : this.batchFirst ? [t.shape[1], t.shape[0], t.shape[2]] : [...t.shape]);
+    const [L, N, E] = dims(query),
+      [S, Nk, Ck] = dims(key),
+      [Sv, Nv, Cv] = dims(value);
+    if (E !== this.embedDim || Ck !== this.kdim || Cv !== this.vdim || Nk !== N || Nv !== N || Sv !== S)
       throw new ShapeError(
         FN,
         `expects query [L, N, ${this.embedDim}], key [S, N, ${this.kdim}], value [S, N, ${this.vdim}]${this.batchFirst ? ' (batchFirst: N first)' : ''}, got ${fmtShape(query.shape)}, ${fmtShape(key.shape)}, ${fmtShape(value.shape)}`,
       );
     const H = this.numHeads,
       hd = this.headDim;
-    const [[wq, bq], [wk, bk], [wv, bv]] = this.projections();
-    // [len, N, E] → [N·H, len, hd]
-    const heads = (t: Tensor, len: number) => t.reshape([len, N * H, hd]).transpose(0, 1);
-    const q = heads(F.linear(q0, wq, bq), L),
-      k = heads(F.linear(k0, wk, bk), S),
-      v = heads(F.linear(v0, wv, bv), S);
     let mask: Tensor | null = null;
     const attnMask = o.attnMask ?? null,
       keyPaddingMask = o.keyPaddingMask ?? null;
@@ -170,24 +162,51 @@ export class MultiheadAttention extends Module<MhaForward> {
         .reshape([N * H, 1, S]);
       mask = mask === null ? perHead : mask.add(perHead);
     }
-    let weights: Tensor | null = null,
-      ctx: Tensor;
-    if (fused) ctx = fusedAttention(q, k, v, mask, 1 / Math.sqrt(hd), causalOnly);
-    else {
-      // PyTorch scales q before the product: q/√hd · kᵀ (+ mask)
-      let scores = F.matmul(q.mul(1 / Math.sqrt(hd)), k, { transposeB: true });
-      if (mask !== null) scores = scores.add(mask);
-      weights = F.softmax(scores, -1);
-      if (this.dropout > 0 && this.training) weights = F.dropout(weights, this.dropout, true);
-      ctx = F.matmul(weights, v);
-    }
+    if (fused) return [this.fusedForward(query, key, value, batched, mask, causalOnly), null];
+    // The weights are returned or dropped: composed from matmul and softmax over [N·H, len, hd].
+    const seqFirst = (t: Tensor) => (!batched ? t.reshape([t.shape[0], 1, t.shape[1]]) : this.batchFirst ? t.transpose(0, 1) : t); // to [len, N, ·]
+    const [[wq, bq], [wk, bk], [wv, bv]] = this.projections();
+    // [len, N, E] → [N·H, len, hd]
+    const heads = (t: Tensor, len: number) => t.reshape([len, N * H, hd]).transpose(0, 1);
+    const q = heads(F.linear(seqFirst(query), wq, bq), L),
+      k = heads(F.linear(seqFirst(key), wk, bk), S),
+      v = heads(F.linear(seqFirst(value), wv, bv), S);
+    // PyTorch scales q before the product: q/√hd · kᵀ (+ mask)
+    let scores = F.matmul(q.mul(1 / Math.sqrt(hd)), k, { transposeB: true });
+    if (mask !== null) scores = scores.add(mask);
+    let weights = F.softmax(scores, -1);
+    if (this.dropout > 0 && this.training) weights = F.dropout(weights, this.dropout, true);
+    const ctx = F.matmul(weights, v);
     const attn = ctx.transpose(0, 1).reshape([L * N, E]); // [N·H, L, hd] → [L, N·H, hd] → [L·N, E]
     let out = this.outProj.forward(attn).reshape([L, N, E]);
     out = !batched ? out.reshape([L, E]) : this.batchFirst ? out.transpose(0, 1) : out;
-    if (weights === null || o.needWeights === false) return [out, null];
+    if (o.needWeights === false) return [out, null];
     let w = weights.reshape([N, H, L, S]);
     if (o.averageAttnWeights ?? true) w = F.mean(w, 1);
     return [out, batched ? w : w.reshape(w.shape.slice(1))];
+  }
+
+  /**
+   * The fused path: the projections run on the inputs' own layout ([N, len, ·] or [len, N, ·];
+   * unbatched as [1, len, ·]) and the attention op reads the heads where they land, writing its
+   * output in the query's layout for out_proj, so no head is copied out or back. Self-attention
+   * (one tensor as query, key and value) with packed weights projects once, to [·, ·, 3E].
+   */
+  private fusedForward(query: Tensor, key: Tensor, value: Tensor, batched: boolean, mask: Tensor | null, causal: boolean): Tensor {
+    const E = this.embedDim;
+    const asBatch = (t: Tensor) => (batched ? t : t.reshape([1, ...t.shape]));
+    let q: Tensor, k: Tensor, v: Tensor, offsets: [number, number, number];
+    if (this.inProjWeight !== null && query === key && key === value) {
+      q = k = v = F.linear(asBatch(query), this.inProjWeight, this.inProjBias);
+      offsets = [0, E, 2 * E];
+    } else {
+      const [[wq, bq], [wk, bk], [wv, bv]] = this.projections();
+      [q, k, v] = [F.linear(asBatch(query), wq, bq), F.linear(asBatch(key), wk, bk), F.linear(asBatch(value), wv, bv)];
+      offsets = [0, 0, 0];
+    }
+    const heads = { count: this.numHeads, dim: this.headDim, batchFirst: !batched || this.batchFirst, offsets };
+    const out = this.outProj.forward(fusedAttention(q, k, v, mask, 1 / Math.sqrt(this.headDim), causal, heads));
+    return batched ? out : out.reshape(out.shape.slice(1));
   }
 
   override extraRepr(): string {

@@ -3,8 +3,8 @@
  * [small]` inits wasmgrad with that many threads and prints, as one JSON line, wg.info().threads,
  * the pool jobs posted (in all and by each forward) and a digest of the raw float32 bits of every
  * result of the fused attention, the recurrences and cross-entropy (forward and backward) on shapes
- * below and above their split thresholds, odd ones, and a self-attention and an LSTM trained
- * eagerly and compiled. With `small`, only the shapes below the thresholds run.
+ * below and above their split thresholds, odd ones, and a self-attention, a transformer encoder
+ * layer and an LSTM trained eagerly and compiled. With `small`, only the shapes below the thresholds run.
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
@@ -127,6 +127,25 @@ function train(compiled: boolean) {
   return [losses.join(), digest(x), digest(w)].join();
 }
 
+/**
+ * W7 in small: a pre-norm causal TransformerEncoderLayer (batchFirst, 4 heads of 16: the attention
+ * op reads the heads in place from the packed [16, 32, 192] projection, and its gradients of q, k
+ * and v land in one buffer) trained with AdamW for 3 steps.
+ */
+function trainEncoder(compiled: boolean) {
+  wg.manualSeed(9);
+  const layer = new wg.nn.TransformerEncoderLayer(64, 4, { dimFeedforward: 128, dropout: 0, batchFirst: true, normFirst: true });
+  const run = trainingStep(
+    new wg.optim.AdamW(layer.parameters(), { lr: 0.01 }),
+    (x: wg.Tensor, t: wg.Tensor) => layer.forward(x, { isCausal: true }).mul(t).sum(),
+    compiled,
+  );
+  const losses: number[] = [];
+  for (let i = 0; i < 3; i++)
+    losses.push(run(wg.tensor(values(16 * 32 * 64), { shape: [16, 32, 64] }), wg.tensor(values(16 * 32 * 64), { shape: [16, 32, 64] })).item());
+  return [losses.join(), ...layer.parameters().map(digest)].join();
+}
+
 /** W8 in small: an LSTM(16, 64) over 20 steps, batch 24, and Linear(64, 10) trained with Adam for 3 steps. */
 function trainLstm(compiled: boolean) {
   wg.manualSeed(7);
@@ -150,6 +169,8 @@ if (only !== 'small') {
   out['self-attention compiled'] = train(true);
   out['lstm eager'] = trainLstm(false);
   out['lstm compiled'] = trainLstm(true);
+  out['encoder layer eager'] = trainEncoder(false);
+  out['encoder layer compiled'] = trainEncoder(true);
 }
 
 console.log(JSON.stringify({ threads: wg.info().threads, build: wg.info().build, jobs: poolJobs(), forwardJobs, out }));

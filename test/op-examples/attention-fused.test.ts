@@ -294,6 +294,22 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(att([q, k, v, wg.zeros([3, 1])], { ...plain, mask: true })).toThrow(`${SDPA}attnMask must be [Lm, 5] or [Bm, Lm, 5]`);
       expect(att([q, k, v, wg.zeros([5])], { ...plain, mask: true })).toThrow(`${SDPA}attnMask must be [Lm, 5] or [Bm, Lm, 5]`);
+      // heads read in place (nn.MultiheadAttention's layout): [N, len, C] here, 2 heads of 2
+      const heads = (h: object) => ({ ...plain, heads: { count: 2, dim: 2, batchFirst: true, offsets: [0, 0, 0], ...h } });
+      const p = wg.zeros([2, 3, 12]);
+      expect(att([p, p, p, none], heads({ offsets: [0, 4, 9] }))).toThrow(`${SDPA}value [2, 3, 12] has no columns 9…12 for 2 heads of 2`);
+      expect(att([p, wg.zeros([3, 3, 12]), p, none], heads({}))).toThrow(
+        `${SDPA}with heads ([N, len, C]), key and value must have query's N and the same length, got query [2, 3, 12], key [3, 3, 12], value [2, 3, 12]`,
+      );
+      expect(att([p, p, wg.zeros([2, 4, 12]), none], heads({ batchFirst: false }))).toThrow(
+        `${SDPA}with heads ([len, N, C]), key and value must have query's N and the same length`,
+      );
+      expect(att([p, p, p, none], heads({ count: 0 }))).toThrow(`${SDPA}heads must be { count ≥ 1, dim ≥ 0, batchFirst, offsets: [q, k, v] ≥ 0 }`);
+      expect(att([p, p, p, none], heads({ offsets: [0, -1, 0] }))).toThrow(`${SDPA}heads must be`);
+      expect(att([q, k, v, none], heads({}))).not.toThrow(); // [2, 3, 4] holds 2 heads of 2 at offset 0
+      expect(att([q, k, v, wg.zeros([5, 3, 5])], { ...heads({}), mask: true })).toThrow(
+        `${SDPA}attnMask must be [Lm, 5] or [Bm, Lm, 5] with Lm ∈ {1, 3} and Bm ∈ {1, 4}`,
+      );
     });
   });
 }
