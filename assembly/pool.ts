@@ -26,7 +26,9 @@ export const ARG_WORDS = 28;
 export const DONE = 32;
 /** Set by a worker whose part failed (a trap): the main instance aborts after the join. */
 export const FAILED = 33;
-export const CTRL_WORDS = 48;
+/** Workers asleep in Atomics.wait (or about to be): a post notifies only when some are. */
+const SLEEPERS = 48;
+export const CTRL_WORDS = 64;
 
 /** KIND: what the workers do with the job just posted. */
 export const KIND_EXIT = 0;
@@ -67,6 +69,7 @@ export function poolSetup(block: usize, n: i32, grace: f64): void {
   atomic.store<i32>(block + (SEQ << 2), 0);
   atomic.store<i32>(block + (DONE << 2), 0);
   atomic.store<i32>(block + (FAILED << 2), 0);
+  atomic.store<i32>(block + (SLEEPERS << 2), 0);
 }
 
 /** Worker instance: the control block to read jobs from (it never posts, so it keeps one thread). */
@@ -134,12 +137,18 @@ export function poolTask(part: i32, ws: usize): void {
   changetype<Task>(<usize>load<i32>(ctrl + (TASK << 2)))(part, load<i32>(ctrl + (PARTS << 2)), ws);
 }
 
-/** Main instance: publishes the job whose fields are written (plain stores before the atomic add are visible to a worker that sees the new SEQ). */
+/**
+ * Main instance: publishes the job whose fields are written (plain stores before the atomic add are
+ * visible to a worker that sees the new SEQ). Atomics.notify takes a lock and may enter the kernel
+ * even with nobody waiting, so it runs only when a worker has counted itself into SLEEPERS: every
+ * atomic is sequentially consistent, so either this load sees the count, or the worker's wait,
+ * which compares SEQ after counting itself, sees the new SEQ and returns at once (poolWait).
+ */
 function poolPost(kind: i32): void {
   atomic.store<i32>(ctrl + (KIND << 2), kind);
   atomic.store<i32>(ctrl + (DONE << 2), 0);
   atomic.add<i32>(ctrl + (SEQ << 2), 1);
-  atomic.notify(ctrl + (SEQ << 2));
+  if (atomic.load<i32>(ctrl + (SLEEPERS << 2)) != 0) atomic.notify(ctrl + (SEQ << 2));
 }
 
 /**
@@ -195,7 +204,9 @@ export function poolStop(): void {
  */
 export function poolWait(seen: i32): i32 {
   for (let s = 0; s < SPIN; s++) if (atomic.load<i32>(ctrl + (SEQ << 2)) != seen) return atomic.load<i32>(ctrl + (SEQ << 2));
+  atomic.add<i32>(ctrl + (SLEEPERS << 2), 1);
   atomic.wait<i32>(ctrl + (SEQ << 2), seen);
+  atomic.sub<i32>(ctrl + (SLEEPERS << 2), 1);
   return atomic.load<i32>(ctrl + (SEQ << 2));
 }
 

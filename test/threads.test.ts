@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, expect, test, vi } from 'vitest';
 import * as wg from '../src/index.js';
+import { backend } from '../src/engine/engine.js';
 import { WasmBackend, relaxedSimdSupported } from '../src/engine/backend/wasm.js';
 import { AUTO_MAX_THREADS, poolHooks, threadCount, WORKER_SOURCE } from '../src/engine/backend/pool.js';
 
@@ -65,6 +66,29 @@ test('wg.init({ threads: 2 }) reports 2 threads and computes what the reference 
   let worst = 0;
   for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i] - want[i]) / (1 + Math.abs(want[i])));
   expect(worst).toBeLessThan(1e-5);
+});
+
+// Workers poll for ~30–60 µs after a job, then sleep in Atomics.wait, and a post notifies only when
+// one counted itself asleep (assembly/pool.ts poolPost): jobs posted right after one another and
+// after pauses long enough to sleep must all be taken up (a lost wake-up would hang the join).
+test('jobs posted back to back and after the workers fell asleep all run, with the same result', async () => {
+  await wg.init({ threads: 2, build: 'simd' });
+  const a = wg.tensor(
+    Float32Array.from({ length: 200 * 160 }, (_, i) => Math.sin(i)),
+    { shape: [200, 160] },
+  );
+  const b = wg.tensor(
+    Float32Array.from({ length: 160 * 140 }, (_, i) => Math.cos(i)),
+    { shape: [160, 140] },
+  );
+  const first = Array.from(a.matmul(b).data());
+  const pool = () => (backend('wasm') as WasmBackend).poolJobs;
+  const before = pool();
+  for (const pause of [0, 0, 20, 0, 50, 5, 0, 100]) {
+    if (pause) await new Promise((r) => setTimeout(r, pause));
+    expect(Array.from(a.matmul(b).data())).toEqual(first);
+  }
+  expect(pool() - before).toBe(8);
 });
 
 test('a worker that fails to start, or does not answer: one thread and a notice naming why', async () => {
