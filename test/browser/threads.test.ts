@@ -5,7 +5,7 @@
  * to one thread's (each thread count in its own page load) and run to run. Where threads cannot
  * run, one thread and a single console notice saying why: a page without COOP/COEP, the inline
  * entry, a Content Security Policy refusing blob: workers (reported by an event, or thrown), a
- * worker that fails to instantiate.
+ * worker that fails to instantiate, a worker that never answers (the start timeout).
  * One browser launch for all of them; the pages run test/browser/pages/threads.js.
  */
 import { fileURLToPath } from 'node:url';
@@ -169,6 +169,17 @@ describe.skipIf(!haveChromium)('threads in Chromium', () => {
     expect(warnings).toEqual([
       `${NOTICE}worker 1 could not be created (blob: refused): blob: workers are refused, allow them in the Content Security Policy, e.g. worker-src 'self' blob:`,
     ]);
+  });
+
+  test('a worker that never answers: one thread after the start timeout (10 s) and a notice, not a hang', { timeout: 60_000 }, async () => {
+    // The workers never receive their module (the message is dropped), so none answers.
+    const mute = `Worker.prototype.postMessage = function () {};`;
+    const started = Date.now();
+    const { value, warnings, errors } = await onPage(isolated, `(() => { ${mute} return ${fallback('/dist/index.js')}; })()`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(10_000);
+    expect(errors).toEqual([]);
+    expect(value).toEqual({ threads: 1, note: warnings[0], sum: 300 ** 3 });
+    expect(warnings).toEqual([`${NOTICE}worker 1 did not answer within 10000 ms`]);
   });
 
   test('a worker that cannot instantiate the module: one thread and a notice naming why', async () => {
