@@ -7,12 +7,14 @@ import { arenaReset } from './arena';
 import { dispatchBackward, dispatchForward } from './generated/ops';
 import { field, FLAG_BACKWARD, GOUT, OPCODE, OPCODE_MASK, REC_WORDS } from './record';
 import { STREAM } from './kernels/shape';
+import { poolActive } from './pool';
 
 export { arenaDemand, arenaRecord } from './arena';
 export { f32_first_nonfinite } from './debug';
 export { tableHash } from './generated/ops';
 
 export function run(tape: usize, from: i32, to: i32): void {
+  if (ASC_FEATURE_THREADS) poolActive(true);
   for (let i = from; i < to; i++) {
     const rec = tape + ((<usize>i * REC_WORDS) << 2);
     const op = field(rec, OPCODE);
@@ -25,6 +27,7 @@ export function run(tape: usize, from: i32, to: i32): void {
       dispatchForward(op, rec);
     }
   }
+  if (ASC_FEATURE_THREADS) poolActive(false);
 }
 
 /** Byte address of the global random stream's 4 words (src/random.ts keeps a view of them). */

@@ -28,6 +28,8 @@ export const DONE = 32;
 export const FAILED = 33;
 /** Workers asleep in Atomics.wait (or about to be): a post notifies only when some are. */
 const SLEEPERS = 48;
+/** 1 while the main instance runs records (poolActive): idle workers keep polling instead of sleeping. */
+const ACTIVE = 49;
 export const CTRL_WORDS = 64;
 
 /** KIND: what the workers do with the job just posted. */
@@ -42,12 +44,12 @@ export const KIND_TASK = 1;
 export type Task = (part: i32, parts: i32, ws: usize) => void;
 
 /**
- * Polls before sleeping: a job posted within this many loads of the previous one is picked up
- * without the tens of microseconds a futex wake-up costs. 2¹⁷ loads take ~30–60 µs here, which
- * covers the gaps of small inline records between a step's jobs (W7: layer norms, residual adds).
- * Measured W7 / W6 at 2 over 1 thread (bench --threads 1,2, same machine, one run each): 4096
- * polls ×1.42 / ×1.82, 2¹⁷ ×1.53 / ×1.82 (twice), 2¹⁸ ×1.61 / ×1.70, 2¹⁹ ×1.34 / ×1.69: longer
- * spins start taking the core from the main thread's other work on a shared 2-core machine.
+ * Polls per round: an idle worker polls SEQ in rounds of this many loads (~30–60 µs here) while a
+ * run is active (ACTIVE), and sleeps after one round once it is not. Before ACTIVE, one round was
+ * all the spin there was, tuned on the gaps of small inline records between a step's jobs (W7 /
+ * W6 at 2 over 1 thread, bench --threads 1,2, one run each): 4096 polls ×1.42 / ×1.82, 2¹⁷ ×1.53 /
+ * ×1.82 (twice), 2¹⁸ ×1.61 / ×1.70, 2¹⁹ ×1.34 / ×1.69: longer spins took the core from the main
+ * thread's JavaScript between steps on a shared 2-core machine, which ACTIVE now leaves alone.
  */
 const SPIN = 1 << 17;
 
@@ -70,6 +72,19 @@ export function poolSetup(block: usize, n: i32, grace: f64): void {
   atomic.store<i32>(block + (DONE << 2), 0);
   atomic.store<i32>(block + (FAILED << 2), 0);
   atomic.store<i32>(block + (SLEEPERS << 2), 0);
+  atomic.store<i32>(block + (ACTIVE << 2), 0);
+}
+
+/**
+ * Main instance, around a run of records (index.ts run; poolRecover and poolStop clear it after a
+ * failed one). While it is set, workers between jobs poll instead of sleeping: a step's jobs are
+ * separated by inline records (norms, residual adds, small updates) that together take far longer
+ * than SPIN, and a futex wake-up costs tens of microseconds per job. Between runs (JavaScript,
+ * data loading) workers sleep after SPIN polls as before, so they hold a core only while a step
+ * that may post jobs runs.
+ */
+export function poolActive(on: bool): void {
+  if (ctrl) atomic.store<i32>(ctrl + (ACTIVE << 2), on ? 1 : 0);
 }
 
 /** Worker instance: the control block to read jobs from (it never posts, so it keeps one thread). */
@@ -127,6 +142,7 @@ export function poolRun(task: Task, ws: usize): void {
  * run fails): waits for the workers' parts so that the next job starts clean.
  */
 export function poolRecover(): void {
+  poolActive(false);
   if (!busy) return;
   busy = false;
   if (joined(poolNow(), graceMs)) atomic.store<i32>(ctrl + (FAILED << 2), 0);
@@ -172,8 +188,11 @@ function poolJoin(since: f64, patience: f64): void {
  * A version sleeping in memory.atomic.wait32 between polls hung now and then in Node 20 (V8 11.3)
  * with DONE complete: only in Liftoff code (--liftoff-only hangs, --no-liftoff never did), and not
  * when the loop re-read everything from globals after the wait, as if a local held across the wait
- * were lost. Since the caller's locals would be held across it too, this waits without a sleep
- * until that is understood (docs/internals.md, "Threads").
+ * were lost. That is what happens: poolWait's first count of SLEEPERS kept the word's address in a
+ * local across its wait, and under --liftoff --no-wasm-tier-up the decrement after the wait missed
+ * the word (the count only grew; with --no-liftoff it was right). So no wait here keeps a local
+ * across it. The join still polls: a page's main thread may not wait at all, and the parts are
+ * balanced (docs/internals.md, "Threads").
  */
 function joined(since: f64, patience: f64): bool {
   const done = ctrl + (DONE << 2), want = threads - 1;
@@ -186,6 +205,11 @@ function joined(since: f64, patience: f64): bool {
   return true;
 }
 
+/** Main instance: workers asleep in Atomics.wait now (tests check that they sleep between runs). */
+export function poolSleepers(): i32 {
+  return atomic.load<i32>(ctrl + (SLEEPERS << 2));
+}
+
 /** Main instance: the threads kernels split across now (it drops to 1 when the pool is abandoned). */
 export function poolThreadsNow(): i32 {
   return threads;
@@ -193,6 +217,7 @@ export function poolThreadsNow(): i32 {
 
 /** Main instance: asks the workers to leave their loop (src/engine/backend/pool.ts stops them so). */
 export function poolStop(): void {
+  poolActive(false);
   if (threads > 1) poolPost(KIND_EXIT);
   threads = 1;
 }
@@ -203,10 +228,14 @@ export function poolStop(): void {
  * Nothing is kept in a local across the wait (see poolJoin).
  */
 export function poolWait(seen: i32): i32 {
-  for (let s = 0; s < SPIN; s++) if (atomic.load<i32>(ctrl + (SEQ << 2)) != seen) return atomic.load<i32>(ctrl + (SEQ << 2));
-  atomic.add<i32>(ctrl + (SLEEPERS << 2), 1);
+  do {
+    for (let s = 0; s < SPIN; s++) if (atomic.load<i32>(ctrl + (SEQ << 2)) != seen) return atomic.load<i32>(ctrl + (SEQ << 2));
+  } while (atomic.load<i32>(ctrl + (ACTIVE << 2)) != 0);
+  // SLEEPERS through the instruction's offset immediate: an address computed once would be held
+  // in a local across the wait, which Node 20's Liftoff loses (see joined).
+  atomic.add<i32>(ctrl, 1, SLEEPERS << 2);
   atomic.wait<i32>(ctrl + (SEQ << 2), seen);
-  atomic.sub<i32>(ctrl + (SLEEPERS << 2), 1);
+  atomic.sub<i32>(ctrl, 1, SLEEPERS << 2);
   return atomic.load<i32>(ctrl + (SEQ << 2));
 }
 

@@ -6,7 +6,7 @@
 import { CTRL_WORDS, jobKind, KIND_EXIT, poolDone, poolTask } from './pool';
 
 export * from './index';
-export { poolAttach, poolFail, poolRecover, poolSetup, poolStop, poolThreadsNow, poolWait } from './pool';
+export { poolAttach, poolFail, poolRecover, poolSetup, poolSleepers, poolStop, poolThreadsNow, poolWait } from './pool';
 export { gemmScratchBytes as poolScratchBytes } from './kernels/gemm';
 
 /** Words of the control block the main instance hands to poolSetup. */

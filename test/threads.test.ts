@@ -89,6 +89,9 @@ test('jobs posted back to back and after the workers fell asleep all run, with t
     expect(Array.from(a.matmul(b).data())).toEqual(first);
   }
   expect(pool() - before).toBe(8);
+  // Between runs the worker polls for a moment, then sleeps: it holds a core only while records run.
+  await new Promise((r) => setTimeout(r, 50));
+  expect((backend('wasm') as WasmBackend).poolSleeping).toBe(1);
 });
 
 test('a worker that fails to start, or does not answer: one thread and a notice naming why', async () => {
@@ -112,9 +115,10 @@ test('a worker that fails to start, or does not answer: one thread and a notice 
 
 test('a worker whose part traps: the op raises a BackendError instead of hanging or returning a half-computed product; the pool stays', async () => {
   const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/threads-fail.ts', 'trap'], { timeout: 30_000 });
-  const got = JSON.parse(stdout) as { threads: number; message: string; worst: number | string };
+  const got = JSON.parse(stdout) as { threads: number; message: string; worst: number | string; sleeping: number };
   expect(got.message).toBe('BackendError: wasmgrad.matmul: WebAssembly abort: wasmgrad: a worker thread failed');
   expect(got.threads).toBe(2);
+  expect(got.sleeping).toBe(1); // the failed run did not leave the worker polling
   // Its next job traps again: the pool is kept for a trap (a bug in a kernel), which is reported each time.
   expect(got.worst).toBe(got.message);
 });

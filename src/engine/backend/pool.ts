@@ -21,6 +21,7 @@ export interface PoolExports {
   poolStop(): void;
   poolRecover(): void;
   poolThreadsNow(): number;
+  poolSleepers(): number;
 }
 
 /** wg.init's `threads` option. */
@@ -259,6 +260,11 @@ export class Pool {
 
   get threads(): number {
     return this.workers.length + 1;
+  }
+
+  /** Workers asleep in Atomics.wait now: all of them some time after a run (assembly/pool.ts poolActive). */
+  get sleeping(): number {
+    return this.ex.poolSleepers();
   }
 
   /**

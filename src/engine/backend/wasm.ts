@@ -307,6 +307,11 @@ export class WasmBackend implements Backend {
     return this.pool?.jobs ?? 0;
   }
 
+  /** The pool's workers asleep now (0 without a pool). */
+  get poolSleeping(): number {
+    return this.pool?.sleeping ?? 0;
+  }
+
   get simd(): boolean {
     return this.ex.simd() === 1;
   }
