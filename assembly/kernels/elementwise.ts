@@ -8,7 +8,7 @@
 //   binary op: f(a, b) / v(a, b); da, db / vda, vdb (a, b, y): partial derivatives
 // The vector forms are compiled only in the SIMD builds: every f32x4 loop sits in
 // `if (ASC_FEATURE_SIMD)` and the scalar loop after it takes whatever is left (all of it without SIMD).
-import { GIN, GOUT, IN, numel, OUT, param, paramf, ptr } from '../record';
+import { GIN, GOUT, IN, numel, OUT, overwrites, param, paramf, ptr } from '../record';
 import { arenaAlloc } from '../arena';
 import { BLOCK, expv, hsum, kahanAddAt, Lane1, Lane4, log1pv, logv, madd } from '../simd';
 import { rowOffset } from '../strided';
@@ -54,20 +54,21 @@ class Contig {
   /** Where the shares of the row at byte offset `off` of gradient g go; s: its Summed, or 0. */
   @inline gradRow(s: usize, g: usize, off: usize): usize { return s ? changetype<Summed>(s).row(off) : g + off; }
   @inline compRow(s: usize, off: usize): usize { return 0; }
-  @inline addVec(g: usize, c: usize, i: i32, d: v128, sum: v128): v128 {
+  /** Adds d (set: writes it, the gradient being overwritten: see writes). */
+  @inline addVec(g: usize, c: usize, i: i32, d: v128, sum: v128, set: bool): v128 {
     const q = g + (<usize>i << 2);
-    v128.store(q, f32x4.add(v128.load(q), d));
+    v128.store(q, set ? d : f32x4.add(v128.load(q), d));
     return sum;
   }
-  /** Adds a·b (one FMA in the relaxed build). */
-  @inline maddVec(g: usize, c: usize, i: i32, a: v128, b: v128, sum: v128): v128 {
+  /** Adds a·b (one FMA in the relaxed build; set: writes a·b). */
+  @inline maddVec(g: usize, c: usize, i: i32, a: v128, b: v128, sum: v128, set: bool): v128 {
     const q = g + (<usize>i << 2);
-    v128.store(q, madd(a, b, v128.load(q)));
+    v128.store(q, set ? f32x4.mul(a, b) : madd(a, b, v128.load(q)));
     return sum;
   }
-  @inline add(g: usize, c: usize, i: i32, d: f32, sum: f32): f32 {
+  @inline add(g: usize, c: usize, i: i32, d: f32, sum: f32, set: bool): f32 {
     const q = g + (<usize>i << 2);
-    store<f32>(q, load<f32>(q) + d);
+    store<f32>(q, set ? d : load<f32>(q) + d);
     return sum;
   }
   /** The end of a block: a Bcast input adds the block's sum into its gradient. */
@@ -80,9 +81,9 @@ class Bcast {
   @inline vec(p: usize, i: i32): v128 { return v128.load32_splat(p); }
   @inline gradRow(s: usize, g: usize, off: usize): usize { return g + off; }
   @inline compRow(s: usize, off: usize): usize { return s ? changetype<Summed>(s).c + off : 0; }
-  @inline addVec(g: usize, c: usize, i: i32, d: v128, sum: v128): v128 { return f32x4.add(sum, d); }
-  @inline maddVec(g: usize, c: usize, i: i32, a: v128, b: v128, sum: v128): v128 { return madd(a, b, sum); }
-  @inline add(g: usize, c: usize, i: i32, d: f32, sum: f32): f32 { return sum + d; }
+  @inline addVec(g: usize, c: usize, i: i32, d: v128, sum: v128, set: bool): v128 { return f32x4.add(sum, d); }
+  @inline maddVec(g: usize, c: usize, i: i32, a: v128, b: v128, sum: v128, set: bool): v128 { return madd(a, b, sum); }
+  @inline add(g: usize, c: usize, i: i32, d: f32, sum: f32, set: bool): f32 { return sum + d; }
   @inline flushVec(g: usize, c: usize, sum: v128): void { this.flush(g, c, hsum(sum)); }
   @inline flush(g: usize, c: usize, sum: f32): void {
     if (c) kahanAddAt<Lane1, f32>(g, c, sum);
@@ -91,16 +92,32 @@ class Bcast {
 }
 
 /**
- * Runs K's `run<A, B>(rec, sa, sb)` with A, B the access types of inputs `first` and `first + 1`;
- * sa, sb: their Summed gradients (0 when not summed, and in the forward kernels).
+ * Runs K's `run<A, B>(rec, sa, sb, wa, wb)` with A, B the access types of inputs `first` and
+ * `first + 1`; sa, sb: their Summed gradients (0 when not summed, and in the forward kernels); wa,
+ * wb: their gradients are written, not added into (writes; false in the forward kernels).
  */
-@inline function withAccess<K>(rec: usize, first: i32, sa: usize, sb: usize): void {
+@inline function withAccess<K>(rec: usize, first: i32, sa: usize, sb: usize, wa: bool, wb: bool): void {
   const k = changetype<K>(0);
   const a = innerStride(rec, first) != 0, b = innerStride(rec, first + 1) != 0;
-  if (a && b) k.run<Contig, Contig>(rec, sa, sb);
-  else if (a) k.run<Contig, Bcast>(rec, sa, sb);
-  else if (b) k.run<Bcast, Contig>(rec, sa, sb);
-  else k.run<Bcast, Bcast>(rec, sa, sb);
+  if (a && b) k.run<Contig, Contig>(rec, sa, sb, wa, wb);
+  else if (a) k.run<Contig, Bcast>(rec, sa, sb, wa, wb);
+  else if (b) k.run<Bcast, Contig>(rec, sa, sb, wa, wb);
+  else k.run<Bcast, Bcast>(rec, sa, sb, wa, wb);
+}
+
+/**
+ * Whether input `which`'s gradient is written rather than added into: the record overwrites it
+ * (FLAG_OVERWRITE: a fresh buffer, not zero-filled) and the input has the output's shape, so each
+ * element receives exactly one share. An overwritten gradient of a broadcast input, which receives
+ * several, is cleared here and then summed into as usual.
+ */
+function writes(rec: usize, which: i32): bool {
+  const gin = ptr(rec, GIN + which);
+  if (gin == 0 || !overwrites(rec, which)) return false;
+  const e = extent(rec, which);
+  if (e == <usize>numel(rec) && innerStride(rec, which) != 0) return true;
+  memory.fill(gin, 0, e << 2);
+  return false;
 }
 
 // ---- un-broadcasting sums ------------------------------------------------------------------
@@ -178,7 +195,7 @@ function summed(rec: usize, which: i32, gin: usize): usize {
 
 // ---- binary ops with broadcasting ----------------------------------------------------------
 class BinaryFwd<Op> {
-  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize, wa: bool, wb: bool): void {
     const op = changetype<Op>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
     const inner = innerLen(rec), rows = rowCount(rec);
@@ -196,7 +213,7 @@ class BinaryFwd<Op> {
 // broadcast input receives the sum over the broadcast dims (un-broadcasting). The row runs in blocks
 // of BLOCK steps (f32x4, then single floats) so that a Bcast input's register sums stay short.
 class BinaryBwd<Op> {
-  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize, wa: bool, wb: bool): void {
     const op = changetype<Op>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const o = ptr(rec, OUT), a = ptr(rec, IN), b = ptr(rec, IN + 1);
     const g = ptr(rec, GOUT), ga = ptr(rec, GIN), gb = ptr(rec, GIN + 1);
@@ -215,8 +232,8 @@ class BinaryBwd<Op> {
           for (; i < end; i += 4) {
             const j = <usize>i << 2;
             const x = ka.vec(pa, i), y = kb.vec(pb, i), z = v128.load(po + j), gz = v128.load(pg + j);
-            if (ga) va = ka.maddVec(pga, pca, i, gz, op.vda(x, y, z), va);
-            if (gb) vb = kb.maddVec(pgb, pcb, i, gz, op.vdb(x, y, z), vb);
+            if (ga) va = ka.maddVec(pga, pca, i, gz, op.vda(x, y, z), va, wa);
+            if (gb) vb = kb.maddVec(pgb, pcb, i, gz, op.vdb(x, y, z), vb, wb);
           }
           if (ga) ka.flushVec(pga, pca, va);
           if (gb) kb.flushVec(pgb, pcb, vb);
@@ -228,8 +245,8 @@ class BinaryBwd<Op> {
         for (; i < end; i++) {
           const j = <usize>i << 2;
           const x = load<f32>(ka.elem(pa, i)), y = load<f32>(kb.elem(pb, i)), z = load<f32>(po + j), gz = load<f32>(pg + j);
-          if (ga) ta = ka.add(pga, pca, i, gz * op.da(x, y, z), ta);
-          if (gb) tb = kb.add(pgb, pcb, i, gz * op.db(x, y, z), tb);
+          if (ga) ta = ka.add(pga, pca, i, gz * op.da(x, y, z), ta, wa);
+          if (gb) tb = kb.add(pgb, pcb, i, gz * op.db(x, y, z), tb, wb);
         }
         if (ga) ka.flush(pga, pca, ta);
         if (gb) kb.flush(pgb, pcb, tb);
@@ -240,16 +257,17 @@ class BinaryBwd<Op> {
   }
 }
 
-@inline export function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0, 0, 0); }
+@inline export function binaryFwd<Op>(rec: usize): void { withAccess<BinaryFwd<Op>>(rec, 0, 0, 0, false, false); }
 @inline export function binaryBwd<Op>(rec: usize): void {
-  withAccess<BinaryBwd<Op>>(rec, 0, summed(rec, 0, ptr(rec, GIN)), summed(rec, 1, ptr(rec, GIN + 1)));
+  const wa = writes(rec, 0), wb = writes(rec, 1);
+  withAccess<BinaryBwd<Op>>(rec, 0, summed(rec, 0, ptr(rec, GIN)), summed(rec, 1, ptr(rec, GIN + 1)), wa, wb);
 }
 
 // ---- where(cond, a, b): the same iteration over three inputs --------------------------------
 // Inputs 1, 2 (a, b) go through withAccess; the condition's access type C is a class parameter.
 // cond ≠ 0 is true (NaN too, as in PyTorch's bool(NaN)).
 class WhereFwd<C> {
-  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize, wa: bool, wb: bool): void {
     const kc = changetype<C>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const o = ptr(rec, OUT), c = ptr(rec, IN), a = ptr(rec, IN + 1), b = ptr(rec, IN + 2);
     const inner = innerLen(rec), rows = rowCount(rec);
@@ -274,7 +292,7 @@ class WhereFwd<C> {
 // The output gradient goes to a where cond holds and to b elsewhere (none to cond); blocks as in
 // BinaryBwd.
 class WhereBwd<C> {
-  @inline run<A, B>(rec: usize, sa: usize, sb: usize): void {
+  @inline run<A, B>(rec: usize, sa: usize, sb: usize, wa: bool, wb: bool): void {
     const kc = changetype<C>(0), ka = changetype<A>(0), kb = changetype<B>(0);
     const c = ptr(rec, IN), g = ptr(rec, GOUT), ga = ptr(rec, GIN + 1), gb = ptr(rec, GIN + 2);
     const inner = innerLen(rec), rows = rowCount(rec);
@@ -290,8 +308,8 @@ class WhereBwd<C> {
           let va = f32x4.splat(0), vb = f32x4.splat(0);
           for (; i < end; i += 4) {
             const m = f32x4.ne(kc.vec(pc, i), f32x4.splat(0)), gz = v128.load(pg + (<usize>i << 2));
-            if (ga) va = ka.addVec(pga, pca, i, v128.and(gz, m), va);
-            if (gb) vb = kb.addVec(pgb, pcb, i, v128.andnot(gz, m), vb);
+            if (ga) va = ka.addVec(pga, pca, i, v128.and(gz, m), va, wa);
+            if (gb) vb = kb.addVec(pgb, pcb, i, v128.andnot(gz, m), vb, wb);
           }
           if (ga) ka.flushVec(pga, pca, va);
           if (gb) kb.flushVec(pgb, pcb, vb);
@@ -302,8 +320,8 @@ class WhereBwd<C> {
         let ta: f32 = 0, tb: f32 = 0;
         for (; i < end; i++) {
           const t = load<f32>(kc.elem(pc, i)) != 0, gz = load<f32>(pg + (<usize>i << 2));
-          if (ga) ta = ka.add(pga, pca, i, t ? gz : 0, ta);
-          if (gb) tb = kb.add(pgb, pcb, i, t ? 0 : gz, tb);
+          if (ga) ta = ka.add(pga, pca, i, t ? gz : 0, ta, wa);
+          if (gb) tb = kb.add(pgb, pcb, i, t ? 0 : gz, tb, wb);
         }
         if (ga) ka.flush(pga, pca, ta);
         if (gb) kb.flush(pgb, pcb, tb);
@@ -315,13 +333,14 @@ class WhereBwd<C> {
 }
 
 export function f32_where_fwd(rec: usize): void {
-  if (innerStride(rec, 0)) withAccess<WhereFwd<Contig>>(rec, 1, 0, 0);
-  else withAccess<WhereFwd<Bcast>>(rec, 1, 0, 0);
+  if (innerStride(rec, 0)) withAccess<WhereFwd<Contig>>(rec, 1, 0, 0, false, false);
+  else withAccess<WhereFwd<Bcast>>(rec, 1, 0, 0, false, false);
 }
 export function f32_where_bwd(rec: usize): void {
+  const wa = writes(rec, 1), wb = writes(rec, 2);
   const sa = summed(rec, 1, ptr(rec, GIN + 1)), sb = summed(rec, 2, ptr(rec, GIN + 2));
-  if (innerStride(rec, 0)) withAccess<WhereBwd<Contig>>(rec, 1, sa, sb);
-  else withAccess<WhereBwd<Bcast>>(rec, 1, sa, sb);
+  if (innerStride(rec, 0)) withAccess<WhereBwd<Contig>>(rec, 1, sa, sb, wa, wb);
+  else withAccess<WhereBwd<Bcast>>(rec, 1, sa, sb, wa, wb);
 }
 
 // ---- unary ---------------------------------------------------------------------------------
@@ -334,21 +353,30 @@ export function f32_where_bwd(rec: usize): void {
   for (; i < n; i++) store<f32>(o + (<usize>i << 2), op.f(load<f32>(x + (<usize>i << 2)), p, q));
 }
 
+// gx += g·dy/dx, or gx = g·dy/dx when the record overwrites its fresh gradient buffer (FLAG_OVERWRITE:
+// no zero-fill before, no read of gx; the product is the same float, up to the sign of a zero).
 @inline export function unaryBwd<Op>(rec: usize): void {
   const op = changetype<Op>(0);
   const o = ptr(rec, OUT), x = ptr(rec, IN), g = ptr(rec, GOUT), gx = ptr(rec, GIN);
   if (gx == 0) return;
-  const n = numel(rec), p = paramf(rec, 0), q = paramf(rec, 1);
+  const n = numel(rec), p = paramf(rec, 0), q = paramf(rec, 1), add = !overwrites(rec, 0);
   let i = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; i + 4 <= n; i += 4) {
-      const j = <usize>i << 2;
-      v128.store(gx + j, madd(v128.load(g + j), op.vd(v128.load(x + j), v128.load(o + j), p, q), v128.load(gx + j)));
-    }
+    if (add)
+      for (; i + 4 <= n; i += 4) {
+        const j = <usize>i << 2;
+        v128.store(gx + j, madd(v128.load(g + j), op.vd(v128.load(x + j), v128.load(o + j), p, q), v128.load(gx + j)));
+      }
+    else
+      for (; i + 4 <= n; i += 4) {
+        const j = <usize>i << 2;
+        v128.store(gx + j, f32x4.mul(v128.load(g + j), op.vd(v128.load(x + j), v128.load(o + j), p, q)));
+      }
   }
   for (; i < n; i++) {
     const j = <usize>i << 2;
-    store<f32>(gx + j, load<f32>(gx + j) + load<f32>(g + j) * op.d(load<f32>(x + j), load<f32>(o + j), p, q));
+    const d = load<f32>(g + j) * op.d(load<f32>(x + j), load<f32>(o + j), p, q);
+    store<f32>(gx + j, add ? load<f32>(gx + j) + d : d);
   }
 }
 

@@ -4,6 +4,7 @@ import { ALIGN_WORDS, SPLIT } from './contract.js';
 import { ValueError, fmtValue } from '../errors.js';
 import {
   R,
+  clearOverwritten,
   defineOps,
   f32bits,
   fmtShape,
@@ -52,6 +53,7 @@ export function unary<A = Record<string, never>, N extends string = string>(name
     module: spec.module ?? 'elementwise',
     arity: 1,
     gradInputs: [0],
+    overwritesGrad: true,
     split: { cut: 'flat', min: spec.costly ? SPLIT.COSTLY : SPLIT.MAP },
     doc: spec.doc,
     plan: (ins: readonly Meta[], attrs: A) => ({ shape: [...ins[0].shape], params: (spec.params?.(attrs, ins[0]) ?? []).map(f32bits) }),
@@ -68,6 +70,7 @@ export function unary<A = Record<string, never>, N extends string = string>(name
           g = gout(r),
           gx = gin(r, 0),
           p = params(r);
+        clearOverwritten(h, r, [numel(r)]);
         if (gx) for (let i = 0; i < numel(r); i++) h[gx + i] += h[g + i] * spec.df(h[x + i], h[o + i], p);
       },
     },
@@ -238,6 +241,11 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
       g = gout(r),
       ga = gin(r, 0),
       gb = gin(r, 1);
+    clearOverwritten(
+      h,
+      r,
+      [0, 1].map((j) => broadcastExtent(r.subarray(R.P), j)),
+    );
     forEachBroadcast(r.subarray(R.P), 2, (i, [ia, ib]) => {
       const x = h[a + ia],
         y = h[b + ib],
@@ -303,6 +311,7 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
     module: spec.module ?? 'elementwise',
     arity: 2,
     gradInputs: da ? [0, 1] : [],
+    overwritesGrad: da !== undefined,
     split: { cut: 'rows', min: spec.costly ? SPLIT.COSTLY : SPLIT.MAP },
     doc: spec.doc,
     plan: (ins: readonly Meta[]) => {
@@ -360,6 +369,7 @@ const whereOp: OpSpec<any, 'where'> = {
   module: 'elementwise',
   arity: 3,
   gradInputs: [1, 2],
+  overwritesGrad: true,
   split: { cut: 'rows', min: SPLIT.MAP },
   doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
   plan: (ins: readonly Meta[]) => {
@@ -379,6 +389,11 @@ const whereOp: OpSpec<any, 'where'> = {
         g = gout(r),
         ga = gin(r, 1),
         gb = gin(r, 2);
+      clearOverwritten(
+        h,
+        r,
+        [0, 1, 2].map((j) => (j === 0 ? 0 : broadcastExtent(r.subarray(R.P), j))),
+      );
       forEachBroadcast(r.subarray(R.P), 3, (i, [ic, ia, ib]) => {
         if (h[c + ic] !== 0) {
           if (ga) h[ga + ia] += h[g + i];
