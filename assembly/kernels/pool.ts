@@ -6,7 +6,7 @@
 // (one v128.load when sw = 1, a 4-lane gather otherwise). Border columns, whose window is clipped
 // by the padding or by ceil mode's last window, go through the scalar path. Rows are clipped the
 // same way for both paths. The scalar build takes the scalar path for every column.
-import { AUX, GIN, GOUT, IN, OUT, P, REC_WORDS, ptr } from '../record';
+import { AUX, GIN, GOUT, IN, OUT, overwrites, P, REC_WORDS, ptr } from '../record';
 import { arenaAlloc } from '../arena';
 import { partFrom, poolRun, poolThreads, setTaskArg, taskPtr } from '../pool';
 import { endInside, firstInside } from './conv';
@@ -89,13 +89,23 @@ import { endInside, firstInside } from './conv';
 }
 
 /**
+ * Where a backward record overwrites its fresh input gradient (FLAG_OVERWRITE), each kernel below
+ * clears a plane of it right before scattering into that plane, instead of the whole buffer being
+ * zero-filled by a record of its own: the plane is then still in cache when the scatter reads it.
+ */
+@inline function clearPlane(rec: usize, gp: usize, g: PoolGeom): void {
+  if (overwrites(rec, 0)) memory.fill(gp, 0, <usize>(g.h * g.w) << 2);
+}
+
+/**
  * The gradient of a max goes to the saved argmax. Overlapping windows (stride < kernel, adaptive
  * windows) can route several outputs to the same input, so this is a scalar scatter-add.
  */
-function scatterToArgmax(g: PoolGeom, gx: usize, gout: usize, arg: usize): void {
+function scatterToArgmax(rec: usize, g: PoolGeom, gx: usize, gout: usize, arg: usize): void {
   const hw = g.h * g.w, ohw = g.oh * g.ow;
   for (let plane = 0; plane < g.planes; plane++) {
     const gp = gx + (<usize>(plane * hw) << 2);
+    clearPlane(rec, gp, g);
     for (let t = plane * ohw, end = t + ohw; t < end; t++) {
       const p = gp + (<usize>load<i32>(arg + (<usize>t << 2)) << 2);
       store<f32>(p, load<f32>(p) + load<f32>(gout + (<usize>t << 2)));
@@ -157,7 +167,7 @@ export function f32_max_pool_2d_bwd(rec: usize): void {
     if (planeSplit(rec, f32_max_pool_2d_bwd)) return;
   }
   const gx = ptr(rec, GIN);
-  if (gx) scatterToArgmax(geom(rec), gx, ptr(rec, GOUT), ptr(rec, AUX));
+  if (gx) scatterToArgmax(rec, geom(rec), gx, ptr(rec, GOUT), ptr(rec, AUX));
 }
 
 export function f32_max_pool_2d_indices_fwd(rec: usize): void {
@@ -229,6 +239,7 @@ export function f32_avg_pool_2d_bwd(rec: usize): void {
   const lo = min(firstInside(-pw, sw), ow), hi = max(lo, endInside(kw - 1 - pw, sw, w, ow));
   for (let plane = 0; plane < g.planes; plane++) {
     const gp = gx + (<usize>(plane * h * w) << 2);
+    clearPlane(rec, gp, g);
     for (let oy = 0; oy < oh; oy++) {
       const y0 = oy * sh - ph, ylo = max(y0, 0), yhi = min(y0 + kh, h);
       const go = gout + (<usize>((plane * oh + oy) * ow) << 2);
@@ -293,7 +304,7 @@ export function f32_adaptive_max_pool_2d_bwd(rec: usize): void {
     if (planeSplit(rec, f32_adaptive_max_pool_2d_bwd)) return;
   }
   const gx = ptr(rec, GIN);
-  if (gx) scatterToArgmax(geom(rec), gx, ptr(rec, GOUT), ptr(rec, AUX));
+  if (gx) scatterToArgmax(rec, geom(rec), gx, ptr(rec, GOUT), ptr(rec, AUX));
 }
 
 export function f32_adaptive_max_pool_2d_indices_fwd(rec: usize): void {
@@ -329,6 +340,7 @@ export function f32_adaptive_avg_pool_2d_bwd(rec: usize): void {
   if (gx == 0) return;
   for (let plane = 0; plane < g.planes; plane++) {
     const gp = gx + (<usize>(plane * g.h * g.w) << 2);
+    clearPlane(rec, gp, g);
     for (let oy = 0; oy < g.oh; oy++) {
       const ylo = adaptiveLo(oy, g.h, g.oh), yhi = adaptiveHi(oy, g.h, g.oh);
       for (let ox = 0; ox < g.ow; ox++) {

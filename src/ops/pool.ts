@@ -6,7 +6,22 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { contiguousView } from './shape.js';
 import { planeSplitWords, planThreads } from './contract.js';
-import { aux, defineOps, fmtShape, gin, gout, inp, out, param, type CompositeDef, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import {
+  aux,
+  clearOverwritten,
+  defineOps,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  out,
+  param,
+  type CompositeDef,
+  type Meta,
+  type OpSpec,
+  type Plan,
+  type TestCase,
+} from './types.js';
 import { checkRank, outSize, pair, perDim } from './window.js';
 
 /** The options every window pool has. */
@@ -53,6 +68,9 @@ function poolSize(size: number, k: number, s: number, p: number, d: number, ceil
   const o = outSize(size, k, s, 2 * p + s - 1, d);
   return (o - 1) * s >= size + p ? o - 1 : o;
 }
+
+/** Elements of a pool record's input (params N·C, H, W first, in every pool's layout): its gradient's extent. */
+const inputSize = (r: Int32Array) => param(r, 0) * param(r, 1) * param(r, 2);
 
 // params: [N·C, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw, countIncludePad, divisorOverride]
 function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs, max: boolean): Plan {
@@ -189,6 +207,7 @@ function maxPoolOps<A, N extends string, NI extends string>(
     module: 'pool',
     arity: 1,
     gradInputs: [0],
+    overwritesGrad: true,
     doc: `Max over ${windows}; the gradient goes to the first maximum, whose index is saved in AUX0`,
     plan: (ins: readonly Meta[], attrs: A): Plan => {
       const p = plan(ins, attrs);
@@ -206,6 +225,7 @@ function maxPoolOps<A, N extends string, NI extends string>(
         const gx = gin(r, 0),
           g = gout(r),
           arg = aux(r, 0);
+        clearOverwritten(h, r, [inputSize(r)]);
         if (gx) each(r, (oi, plane) => (h[gx + plane + h[arg + oi]] += h[g + oi]));
       },
     },
@@ -254,6 +274,7 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
   module: 'pool',
   arity: 1,
   gradInputs: [0],
+  overwritesGrad: true,
   doc: 'Mean over kh×kw windows (stride, padding, ceilMode); divides by the window size counting padding (countIncludePad, default), or the input values only, or divisorOverride',
   plan: (ins: readonly Meta[], attrs: PoolAttrs): Plan => planPool('avgPool2d', ins, attrs, false),
   ref: {
@@ -271,6 +292,7 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
       const gx = gin(r, 0),
         g = gout(r),
         w = param(r, 2);
+      clearOverwritten(h, r, [inputSize(r)]);
       if (gx)
         forEachWindow(r, (oi, plane, ys, xs, y0, x0) => {
           const v = h[g + oi] / avgDivisor(r, ys, xs, y0, x0);
@@ -318,6 +340,7 @@ const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
   module: 'pool',
   arity: 1,
   gradInputs: [0],
+  overwritesGrad: true,
   doc: 'Mean over adaptive windows giving outputSize [oh, ow] (PyTorch: rows floor(i·H/oh) to ceil((i+1)·H/oh))',
   plan: (ins: readonly Meta[], attrs: AdaptiveAttrs): Plan => planAdaptive('adaptiveAvgPool2d', ins, attrs),
   ref: {
@@ -335,6 +358,7 @@ const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
       const gx = gin(r, 0),
         g = gout(r),
         w = param(r, 2);
+      clearOverwritten(h, r, [inputSize(r)]);
       if (gx)
         forEachAdaptive(r, (oi, plane, ys, xs) => {
           const v = h[g + oi] / ((ys[1] - ys[0]) * (xs[1] - xs[0]));
