@@ -93,19 +93,53 @@ export function splitRows(rec: usize, kernel: Kernel, min: i32): bool {
 
 /**
  * A record viewing its input as [outer, d, inner] (P0..P2, reduce.ts) with at least `min` input
- * elements: cut along outer, so every segment is reduced whole by one part. The input and its
- * gradient advance by d·inner per item, the output, its gradient and AUX (per-segment results, or
- * input-shaped ones for softmax) by N / outer.
+ * elements: every segment is reduced whole by one part. Cut along outer when there are enough
+ * segment blocks to balance the parts: the input and its gradient advance by d·inner per item, the
+ * output, its gradient and AUX by N / outer (per-segment results, or input-shaped ones such as
+ * softmax's output), AUX by d·inner when `auxInput` (cross-entropy's saved softmax). Otherwise
+ * (outer small, inner long: a reduction over a tensor's first dim) cut along inner, at multiples
+ * of 16 columns: every buffer holds column i of a block at +i, so all pointers advance by the
+ * part's first column, and the part keeps the whole record's row stride (innerStride).
  */
-export function splitOuter(rec: usize, kernel: Kernel, min: i32): bool {
-  const outer = param(rec, 0), block = param(rec, 1) * param(rec, 2);
-  if (!pays(outer, outer * block, min)) return false;
-  const per = numel(rec) / outer;
-  for (let w = OUT; w < OUT + POINTERS; w++) shift(w, per);
-  shift(IN, block);
-  shift(GIN, block);
-  post(rec, kernel, outer, 1, per, 0);
+export function splitOuter(rec: usize, kernel: Kernel, min: i32, auxInput: bool = false): bool {
+  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2), block = d * inner;
+  if (outer >= OUTER_PER_THREAD * poolThreads() || inner < 32) {
+    if (!pays(outer, outer * block, min)) return false;
+    const per = numel(rec) / outer;
+    for (let w = OUT; w < OUT + POINTERS; w++) shift(w, per);
+    shift(IN, block);
+    shift(GIN, block);
+    if (auxInput) for (let w = AUX; w < OUT + POINTERS; w++) shift(w, block);
+    post(rec, kernel, outer, 1, per, 0);
+    return true;
+  }
+  if (!pays(inner, outer * block, min)) return false;
+  for (let w = OUT; w < OUT + POINTERS; w++) shift(w, 1);
+  // N is (output elements per column)·inner for every op of this view.
+  post(rec, kernel, inner, 16, numel(rec) / inner, 2);
   return true;
+}
+
+/**
+ * Segment blocks per thread from which splitOuter cuts along outer: with fewer, whole blocks would
+ * leave the parts unbalanced (3 blocks on 2 threads: 2 and 1), so long rows are cut by columns.
+ */
+const OUTER_PER_THREAD = 4;
+
+// The sub-record a part runs after an inner cut (its address: the static slot or a worker's scratch,
+// never a record of the tape) and the whole record's inner, which stays its row stride while P2
+// shrinks to the part's columns. Per instance (each part sets its own before running the kernel).
+let innerCut: usize = 0;
+let innerCutStride: i32 = 0;
+
+/**
+ * The number of elements between rows of the [outer, d, inner] view of `rec` whose P2 is `inner`:
+ * inner itself, except in a sub-record of an inner cut (threads builds only), whose P2 counts its
+ * columns. reduce.ts's segment walks read it, so whole records and parts run one body.
+ */
+@inline export function innerStride(rec: usize, inner: i32): i32 {
+  if (ASC_FEATURE_THREADS) if (rec == innerCut) return innerCutStride;
+  return inner;
 }
 
 /**
@@ -125,5 +159,8 @@ function cutTask(part: i32, parts: i32, ws: usize): void {
   store<i32>(ws + (<usize>N << 2), (to - from) * taskArg(A_PER));
   const dim = taskArg(A_DIM);
   if (dim >= 0) store<i32>(ws + (<usize>(P + dim) << 2), to - from);
+  // An inner cut (dim 2 of the segment view) keeps the whole record's inner as the row stride.
+  innerCut = dim == 2 ? ws : 0;
+  innerCutStride = param(rec, 2);
   changetype<Kernel>(taskPtr(A_KERNEL))(ws);
 }

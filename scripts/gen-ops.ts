@@ -39,8 +39,10 @@ ops.push(`export function tableHash(): u32 {`, `  return 0x${TABLE_HASH.toString
 // single-thread builds compile none of it).
 const SPLIT = { flat: 'splitFlat', rows: 'splitRows', outer: 'splitOuter' } as const;
 const call = (op: (typeof OPS)[number], dir: 'fwd' | 'bwd') => {
+  if (op.split?.aux && op.split.cut !== 'outer') throw new Error(`gen-ops: ${op.name} declares split.aux, which only an 'outer' cut takes`);
   const k = kernel(op.name, dir);
-  const split = op.split ? `if (ASC_FEATURE_THREADS) { if (${SPLIT[op.split.cut]}(rec, ${k}, ${op.split.min})) return; } ` : '';
+  const aux = op.split?.aux === 'input' ? ', true' : '';
+  const split = op.split ? `if (ASC_FEATURE_THREADS) { if (${SPLIT[op.split.cut]}(rec, ${k}, ${op.split.min}${aux})) return; } ` : '';
   return `${split}${k}(rec); return;`;
 };
 ops.push('export function dispatchForward(op: i32, rec: usize): void {', '  switch (op) {');

@@ -1,10 +1,9 @@
 // Fused loss kernels: softmax cross-entropy with class labels, NLL, −Σ target·logProbs, and the
 // per-element losses. The class-label ops and softNll use reduce.ts's [outer, C, inner] segments
 // (P0..P2, C = the class dim); labels are int32 class ids checked in TS.
-import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 import { AUX, GIN, GOUT, IN, OUT, numel, param, paramf, ptr } from '../record';
 import { Lane1, Lane4 } from '../simd';
-import { eachSegment, Row, scatterAdd } from './reduce';
+import { eachSegment, scatterAdd } from './reduce';
 
 // ---- cross-entropy with int32 labels (AUX0: the softmax, shaped like the logits) -------------------
 
@@ -27,57 +26,13 @@ class CrossEntropyBwd {
     s.axpy(ptr(rec, GIN) + xo, ptr(rec, AUX) + xo, C, st, l.load(ptr(rec, GOUT) + ro));
   }
 }
-export function f32_cross_entropy_loss_fwd(rec: usize): void {
-  if (ASC_FEATURE_THREADS) if (splitRows(rec, false)) return;
-  eachSegment<CrossEntropyFwd>(rec);
-}
+// Split across the worker pool by the op table's outer cut (assembly/split.ts, AUX cut like the
+// logits): a part runs both loops on whole [C, inner] blocks, so each element gets the same
+// operations in the same order (the softmax part of the gradient, then −g at the label).
+export function f32_cross_entropy_loss_fwd(rec: usize): void { eachSegment<CrossEntropyFwd>(rec); }
 export function f32_cross_entropy_loss_bwd(rec: usize): void {
-  if (ASC_FEATURE_THREADS) if (splitRows(rec, true)) return;
   eachSegment<CrossEntropyBwd>(rec);
   scatterAdd(rec, ptr(rec, IN + 1), -1);
-}
-
-// The split across the worker pool (threads builds): with the class dim last (inner = 1) a row's
-// loss and gradient involve that row only, so a part takes a run of rows and does for each what
-// eachSegment and scatterAdd do (the softmax part of the gradient, then −g at the label: the same
-// operations on every element in the same order, so bit-identical for any thread count). Class
-// dims in the middle (inner > 1) stay on one thread.
-
-/**
- * Logits (rows · classes) from which a record is split. Measured (compiled forward + backward of
- * [rows, 42], wall µs, medians of 21 × 50 steps, three alternating rounds, load ~1.5): 1600 rows
- * (W8, 6.7·10⁴) 190–194 on one thread vs 115–119 split, 4096 rows 495–497 vs 250–257; split
- * from 2¹² logits instead, 128 and 256 rows got slower (18 → 29–45, 32 → 35–75) and 512–1024
- * rows varied (62 → 37–155, 122 → 65–218).
- */
-const SPLIT_LOGITS: u64 = 1 << 16;
-
-// Argument words of a split cross-entropy.
-const J_REC = 0, J_BWD = 1;
-
-/** Posts the record's forward or backward across the pool and returns true, or false when it stays on this thread. */
-function splitRows(rec: usize, backward: bool): bool {
-  const t = poolThreads(), rows = param(rec, 0);
-  if (t <= 1 || param(rec, 2) != 1 || rows < 2 || <u64>rows * <u64>param(rec, 1) < SPLIT_LOGITS) return false;
-  setTaskArg(J_REC, <i32>rec);
-  setTaskArg(J_BWD, backward ? 1 : 0);
-  poolRun(crossEntropyTask, 0);
-  return true;
-}
-
-/** Rows [partFrom(part), partFrom(part + 1)) of the job's record (pool.ts Task; no scratch). The threads builds are SIMD builds, hence Row. */
-function crossEntropyTask(part: i32, parts: i32, ws: usize): void {
-  const rec = taskPtr(J_REC), rows = param(rec, 0), C = param(rec, 1), backward = taskArg(J_BWD) != 0;
-  const labels = ptr(rec, IN + 1), gx = ptr(rec, GIN), g = ptr(rec, GOUT);
-  for (let o = partFrom(rows, part, parts, 1), end = partFrom(rows, part + 1, parts, 1); o < end; o++) {
-    const xo = <usize>o * C << 2, ro = <usize>o << 2;
-    if (!backward) changetype<CrossEntropyFwd>(0).run<Row, Lane1>(rec, xo, ro, C, 4);
-    else {
-      changetype<CrossEntropyBwd>(0).run<Row, Lane1>(rec, xo, ro, C, 4);
-      const e = gx + xo + (<usize>load<i32>(labels + ro) << 2);
-      store<f32>(e, load<f32>(e) + <f32>-1 * load<f32>(g + ro));
-    }
-  }
 }
 
 // ---- nll: −logProbs[label] -----------------------------------------------------------------------

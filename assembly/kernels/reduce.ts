@@ -4,8 +4,9 @@
 //
 // Every op here views its input as [outer, d, inner] around the reduced dim (params P0..P2):
 // element (o, k, i) sits at word (o·d + k)·inner + i, and the *segment* (o, ·, i) is the d elements
-// reduced together, inner words apart; its result sits at word o·inner + i. `eachSegment` walks
-// all segments:
+// reduced together, inner words apart; its result sits at word o·inner + i. (A part of a record cut
+// along inner, assembly/split.ts, walks columns 0..P2 − 1 of rows still `innerStride` words long.)
+// `eachSegment` walks all segments:
 //  - inner == 1: one contiguous row per o, SIMD along the row (`Row`);
 //  - inner > 1: four neighbouring segments i..i+3 at once, one per f32x4 lane (`Cols<Lane4>`,
 //    their results are contiguous too), then the inner % 4 left one by one (`Cols<Lane1>`).
@@ -16,6 +17,7 @@
 import { AUX, GIN, GOUT, IN, OUT, param, ptr } from '../record';
 import { blockSum, hsum, Lane1, Lane4 } from '../simd';
 import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
+import { innerStride } from '../split';
 
 // ---- segments ------------------------------------------------------------------------------------
 // The loops an op runs along its segments: n elements `st` bytes apart from x (and from y, g, ...,
@@ -201,13 +203,13 @@ function columnsTask(part: i32, parts: i32, ws: usize): void {
  */
 @inline export function eachSegment<K>(rec: usize): void {
   const op = changetype<K>(0);
-  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2);
-  const st = <usize>inner << 2;
+  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2), stride = innerStride(rec, inner);
+  const st = <usize>stride << 2;
   for (let o = 0; o < outer; o++) {
-    const x0 = <usize>o * d * inner, r0 = <usize>o * inner;
+    const x0 = <usize>o * d * stride, r0 = <usize>o * stride;
     let i = 0;
     if (ASC_FEATURE_SIMD) {
-      if (inner == 1) {
+      if (stride == 1) {
         op.run<Row, Lane1>(rec, x0 << 2, r0 << 2, d, st);
         continue;
       }
@@ -223,11 +225,11 @@ function columnsTask(part: i32, parts: i32, ws: usize): void {
  */
 export function scatterAdd(rec: usize, idx: usize, sign: f32): void {
   const gx = ptr(rec, GIN), g = ptr(rec, GOUT);
-  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2);
+  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2), stride = innerStride(rec, inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
-      const r = (<usize>o * inner + i) << 2;
-      const e = ((<usize>o * d + load<i32>(idx + r)) * inner + i) << 2;
+      const r = (<usize>o * stride + i) << 2;
+      const e = ((<usize>o * d + load<i32>(idx + r)) * stride + i) << 2;
       store<f32>(gx + e, load<f32>(gx + e) + sign * load<f32>(g + r));
     }
   }
@@ -260,10 +262,10 @@ export function f32_mean_dims_bwd(rec: usize): void { eachSegment<SumBwd>(rec); 
  */
 @inline export function eachSegment1<K>(rec: usize): void {
   const op = changetype<K>(0);
-  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2);
-  const st = <usize>inner << 2;
+  const outer = param(rec, 0), d = param(rec, 1), inner = param(rec, 2), stride = innerStride(rec, inner);
+  const st = <usize>stride << 2;
   for (let o = 0; o < outer; o++)
-    for (let i = 0; i < inner; i++) op.seg(rec, (<usize>o * d * inner + i) << 2, (<usize>o * inner + i) << 2, d, st);
+    for (let i = 0; i < inner; i++) op.seg(rec, (<usize>o * d * stride + i) << 2, (<usize>o * stride + i) << 2, d, st);
 }
 
 // ---- prod (float64 accumulation) ------------------------------------------------------------------

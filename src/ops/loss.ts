@@ -9,6 +9,7 @@
  * Errors name the public loss (wasmgrad.losses.<name>).
  */
 import { forSegments, normDim, segmentView } from './reduce.js';
+import { SPLIT } from './contract.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
   aux,
@@ -55,6 +56,9 @@ export function planLabels(loss: string, x: Meta, labels: Meta): [number, number
 const crossEntropyOp: OpSpec<any, 'crossEntropyLoss'> = {
   name: 'crossEntropyLoss',
   module: 'loss',
+  // Whole [C, inner] blocks per part (a segment's loss and gradient involve that segment only);
+  // AUX, the softmax, is shaped like the logits.
+  split: { cut: 'outer', min: SPLIT.COSTLY, aux: 'input' },
   arity: 2,
   inputDtypes: ['float32', 'int32'],
   gradInputs: [0],

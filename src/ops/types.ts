@@ -170,9 +170,10 @@ export interface OpSpec<A = any, N extends string = string> {
    * 'outer') runs in parts (assembly/split.ts; the generated dispatch applies it to both kernels):
    * 'flat' every tensor but AUX holds N contiguous elements, 'rows' a broadcast plan cut along its
    * outermost dim, 'outer' an [outer, d, inner] segment view (P0..P2) cut along outer. Never for an
-   * op that draws from the random stream.
+   * op that draws from the random stream. `aux: 'input'` ('outer' only): AUX holds input-shaped
+   * buffers (cross-entropy's softmax), cut like the input rather than like the output.
    */
-  split?: { cut: 'flat' | 'rows' | 'outer'; min: number };
+  split?: { cut: 'flat' | 'rows' | 'outer'; min: number; aux?: 'input' };
   /** One-line description for the docs. */
   doc: string;
   tests: OpTests<A>;

@@ -82,7 +82,7 @@ const SMALL_CE = [
 const LARGE_CE = [
   [1600, 42, 1], // W8's
   [3001, 33, 1], // odd rows: a ragged last part
-  [700, 42, 7], // class dim in the middle: stays on one thread
+  [700, 42, 7], // class dim in the middle
 ];
 for (const [rows, C, inner] of only === 'small' ? SMALL_CE : [...SMALL_CE, ...LARGE_CE]) {
   const key = `crossEntropy ${rows}x${C}x${inner}`;
