@@ -2,7 +2,7 @@
 // embedding and dropout. The data movement is two run helpers: copyRun fills a contiguous output
 // run from a strided input run, addRun adds a contiguous gradient run back into a strided one.
 // Params are planned in src/ops/shape.ts.
-import { AUX, field, GIN, ginIndex, GOUT, IN, inIndex, NIN, numel, OUT, param, paramf, ptr } from '../record';
+import { AUX, field, GIN, ginIndex, GOUT, IN, inIndex, NIN, numel, OUT, overwrites, param, paramf, ptr } from '../record';
 import { rowOffset } from '../strided';
 import { sumRun } from './reduce';
 import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
@@ -20,6 +20,13 @@ import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '..
     }
   }
   for (; i < n; i++) store<u32>(dst + (<usize>i << 2), load<u32>(src + ((<usize>i * <usize>stride) << 2)));
+}
+
+/** dst[k·stride] = src[k] for k < n: copyRun's mirror, a bijective view's gradient written back. */
+@inline function setRun(dst: usize, stride: i32, src: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD && stride == 1) for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
+  for (; i < n; i++) store<u32>(dst + ((<usize>i * <usize>stride) << 2), load<u32>(src + (<usize>i << 2)));
 }
 
 /**
@@ -44,7 +51,7 @@ import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '..
   }
 }
 
-// ---- strided copy (params: [rank, shape[rank], strides[rank], offset]) --------------------
+// ---- strided copy (params: [rank, shape[rank], strides[rank], offset, input size]) ---------
 // The output is row-major over `shape`; its element at multi-index idx is
 // input[offset + Σ idx·strides]. The plan is collapsed, so the innermost dim is one long run.
 
@@ -65,10 +72,11 @@ import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '..
 
 /**
  * Output elements [from, to) of the copy (all of them, or a part's): forward copies them, backward
- * adds their gradient back into the input's. Rows go in order and each element is its own
- * load-add-store, so outputs reading the same input element (broadcast dims) all add into it.
+ * adds their gradient back into the input's (set: writes it, see f32_copy_bwd). Rows go in order
+ * and each element is its own load-add-store, so outputs reading the same input element (broadcast
+ * dims) all add into it.
  */
-function copyElements(rec: usize, from: i32, to: i32, backward: bool): void {
+function copyElements(rec: usize, from: i32, to: i32, backward: bool, set: bool): void {
   if (from >= to) return; // also an empty plan, whose run length is 0
   const inner = runLength(rec), stride = runStride(rec);
   // y: the output (its gradient), contiguous; x: the input (its gradient), strided.
@@ -77,8 +85,9 @@ function copyElements(rec: usize, from: i32, to: i32, backward: bool): void {
   while (from < to) {
     const n = min(inner - at, to - from);
     const xs = x + rowStart(rec, row) + ((<usize>at * <usize>stride) << 2), ys = y + (<usize>from << 2);
-    if (backward) addRun(xs, stride, ys, n);
-    else copyRun(ys, xs, n, stride);
+    if (!backward) copyRun(ys, xs, n, stride);
+    else if (set) setRun(xs, stride, ys, n);
+    else addRun(xs, stride, ys, n);
     from += n;
     row++;
     at = 0;
@@ -86,14 +95,24 @@ function copyElements(rec: usize, from: i32, to: i32, backward: bool): void {
 }
 
 export function f32_copy_fwd(rec: usize): void {
-  if (ASC_FEATURE_THREADS) if (splitCopy(rec, false)) return;
-  copyElements(rec, 0, numel(rec), false);
+  if (ASC_FEATURE_THREADS) if (splitCopy(rec, false, false)) return;
+  copyElements(rec, 0, numel(rec), false, false);
 }
 export function f32_copy_int_fwd(rec: usize): void { f32_copy_fwd(rec); }
+
+/**
+ * A record that overwrites its fresh input gradient (FLAG_OVERWRITE) writes it when the view is a
+ * bijection (a reshape, permute or flip: every input element read exactly once), and otherwise
+ * (slices, broadcasts) clears it here and adds as usual.
+ */
 export function f32_copy_bwd(rec: usize): void {
-  if (ptr(rec, GIN) == 0) return;
-  if (ASC_FEATURE_THREADS) if (splitCopy(rec, true)) return;
-  copyElements(rec, 0, numel(rec), true);
+  const gx = ptr(rec, GIN);
+  if (gx == 0) return;
+  const fresh = overwrites(rec, 0), size = param(rec, 2 + 2 * param(rec, 0));
+  const set = fresh && size == numel(rec) && injective(rec);
+  if (fresh && !set) memory.fill(gx, 0, <usize>size << 2);
+  if (ASC_FEATURE_THREADS) if (splitCopy(rec, true, set)) return;
+  copyElements(rec, 0, numel(rec), true, set);
 }
 
 // With a pool, a large copy runs as runs of 16-element blocks of its output, one run per thread
@@ -111,13 +130,14 @@ export function f32_copy_bwd(rec: usize): void {
  * [4096, 64] 167–174 vs 86, 512² 294–324 vs 152. W7's [512, 64] (2¹⁵) takes 23 µs and stays inline.
  */
 const SPLIT_RUNS = 1 << 20, SPLIT_GATHERS = 1 << 17;
-const K_REC = 0, K_BWD = 1;
+const K_REC = 0, K_BWD = 1, K_SET = 2;
 
-function splitCopy(rec: usize, backward: bool): bool {
+function splitCopy(rec: usize, backward: bool, set: bool): bool {
   if (poolThreads() <= 1 || numel(rec) < (runStride(rec) == 1 ? SPLIT_RUNS : SPLIT_GATHERS)) return false;
   if (backward && !injective(rec)) return false;
   setTaskArg(K_REC, <i32>rec);
   setTaskArg(K_BWD, backward ? 1 : 0);
+  setTaskArg(K_SET, set ? 1 : 0);
   poolRun(copyTask, 0);
   return true;
 }
@@ -125,7 +145,7 @@ function splitCopy(rec: usize, backward: bool): bool {
 /** Output elements [partFrom(part), partFrom(part + 1)) of the job's copy, cut at multiples of 16 (pool.ts Task; no scratch). */
 function copyTask(part: i32, parts: i32, ws: usize): void {
   const rec = taskPtr(K_REC), n = numel(rec);
-  copyElements(rec, partFrom(n, part, parts, 16), partFrom(n, part + 1, parts, 16), taskArg(K_BWD) != 0);
+  copyElements(rec, partFrom(n, part, parts, 16), partFrom(n, part + 1, parts, 16), taskArg(K_BWD) != 0, taskArg(K_SET) != 0);
 }
 
 /**
@@ -250,7 +270,7 @@ const M2: u32 = 0xc2b2ae35;
   return v128.xor(h, i32x4.shr_u(h, 16));
 }
 
-/** dst = mask·scale·src (forward) or dst += mask·scale·src (backward, accumulate). */
+/** dst = mask·scale·src (forward, and a backward that overwrites its fresh gradient) or dst += mask·scale·src (accumulate). */
 @inline function maskedScale(rec: usize, seed: u32, dst: usize, src: usize, accumulate: bool): void {
   const n = numel(rec);
   const thr = <u32>param(rec, 0), scale = paramf(rec, 1);
@@ -282,5 +302,5 @@ export function f32_dropout_fwd(rec: usize): void {
 }
 export function f32_dropout_bwd(rec: usize): void {
   const gx = ptr(rec, GIN);
-  if (gx != 0) maskedScale(rec, load<u32>(ptr(rec, AUX)), gx, ptr(rec, GOUT), true);
+  if (gx != 0) maskedScale(rec, load<u32>(ptr(rec, AUX)), gx, ptr(rec, GOUT), !overwrites(rec, 0));
 }

@@ -21,6 +21,7 @@ import {
   R,
   aux,
   checkDim,
+  clearOverwritten,
   defineOps,
   f32bits,
   fmtShape,
@@ -29,6 +30,7 @@ import {
   inp,
   numel,
   out,
+  overwrites,
   param,
   paramf,
   sizeOf,
@@ -121,7 +123,7 @@ export function broadcastView(from: readonly number[], to: readonly number[]): V
  * Validates a view against the input (it must stay inside it, so kernels never read out of
  * bounds) and collapses it like a broadcast plan: size-1 dims are dropped and an outer dim merges
  * into the next one when its stride is the next one's span, so a reshape becomes one contiguous
- * run. Kernel params: [rank, shape[rank], strides[rank], offset].
+ * run. Kernel params: [rank, shape[rank], strides[rank], offset, the input's size].
  */
 function planCopy(op: string, input: Meta, v: View): number[] {
   const isIndex = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
@@ -148,7 +150,7 @@ function planCopy(op: string, input: Meta, v: View): number[] {
       op,
       `view ${fmtShape(v.shape)} (strides ${fmtShape(v.strides)}, offset ${offset}) reads elements ${first}..${last} of an input of shape ${fmtShape(input.shape)}`,
     );
-  if (n === 0) return [1, 0, 0, 0];
+  if (n === 0) return [1, 0, 0, 0, sizeOf(input.shape)];
   const dims: { d: number; st: number }[] = [];
   for (let k = 0; k < v.shape.length; k++) {
     const d = v.shape[k],
@@ -163,7 +165,7 @@ function planCopy(op: string, input: Meta, v: View): number[] {
   if (dims.length === 0) dims.push({ d: 1, st: 1 });
   if (dims.length > MAX_RANK)
     throw new ShapeError(op, `views of more than ${MAX_RANK} non-mergeable dimensions are not supported (shape ${fmtShape(v.shape)})`);
-  return [dims.length, ...dims.map((x) => x.d), ...dims.map((x) => x.st), offset];
+  return [dims.length, ...dims.map((x) => x.d), ...dims.map((x) => x.st), offset, sizeOf(input.shape)];
 }
 
 // The copy params [rank, shape, strides, offset] start like a one-input broadcast plan, so the
@@ -178,6 +180,7 @@ const copyBwd: RefKernel = (h, r) => {
   const gx = gin(r, 0),
     g = gout(r);
   if (!gx) return;
+  clearOverwritten(h, r, [param(r, 2 + 2 * param(r, 0))]);
   const base = gx + viewOffset(r);
   forEachBroadcast(r.subarray(R.P), 1, (i, [j]) => (h[base + j] += h[g + i]));
 };
@@ -190,6 +193,7 @@ function copyOp<N extends string>(name: N, dtype: DType, cases: TestCase<View>[]
     arity: 1,
     inputDtypes: [dtype],
     gradInputs: float ? [0] : [],
+    overwritesGrad: float,
     doc: `${dtype} strided copy of a view of x (reshape, permute, slice, broadcast)${float ? '; backward adds the gradient back through the view' : ''}`,
     plan: (ins, v) => ({ shape: [...(v.as ?? v.shape)], dtype, params: planCopy(name, ins[0], v) }),
     ref: float ? { fwd: copyFwd, bwd: copyBwd } : { fwd: copyFwd },
@@ -594,6 +598,7 @@ export const SHAPE_OPS = defineOps(
     module: 'shape',
     arity: 1,
     gradInputs: [0],
+    overwritesGrad: true,
     doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), the seed drawn from the global stream when the kernel runs and saved for backward',
     plan: (ins: readonly Meta[], a: DropoutAttrs) => {
       checkP(a.p);
@@ -605,7 +610,7 @@ export const SHAPE_OPS = defineOps(
         dropoutMap(h, r, out(r), inp(r, 0), false);
       },
       bwd: (h, r) => {
-        if (gin(r, 0)) dropoutMap(h, r, gin(r, 0), gout(r), true);
+        if (gin(r, 0)) dropoutMap(h, r, gin(r, 0), gout(r), !overwrites(r, 0));
       },
     },
     tests: {
