@@ -275,8 +275,8 @@ function groupNormRowsFwd(rec: usize, r0: i32, r1: i32): void {
 // dx = rstd·(γg − mean(γg) − x̂·mean(γg·x̂)) per row, with x̂ = e·rstd: (γg + c)·rstd + k2·e with
 // c = −Σγg/L, k2 = −rstd³·Σγge/L; dγ_c += rstd·Σ_c g·e, dβ_c += Σ_c g.
 export function f32_group_norm_bwd(rec: usize): void {
-  const C = param(rec, 1), rows = param(rec, 0) * param(rec, 3);
-  if (C / param(rec, 3) * param(rec, 2) == 0) return; // empty groups: no gradient (their statistics are NaN)
+  const C = param(rec, 1), G = param(rec, 3), rows = param(rec, 0) * G;
+  if ((C / G) * param(rec, 2) == 0) return; // empty groups: no gradient (their statistics are NaN)
   // dγ and dβ: Kahan compensations cw, cb (per-channel totals join them once per row) and, where
   // every element is a channel, block partials pw, pb; [C] each, the plan's workspace when there is
   // a weight or bias.
@@ -364,7 +364,12 @@ function groupNormRowsBwd(rec: usize, r0: i32, r1: i32, cw: usize, defer: usize)
 // output gets the single-thread float operations in the same order: bit-identical for any thread
 // count.
 
-/** Values (N·C·S) from which group and layer norm split. */
+/**
+ * Values (N·C·S) from which group and layer norm split: W7's layer norms, [512, 64] = 2¹⁵ (~23 µs
+ * forward, ~30 backward on one thread), are the case. A compiled step of one forward + backward
+ * went from 52 to 38 µs at 2 threads while a core was free, and lost when none was
+ * (docs/internals.md 6b); splits of smaller rows were not measured to pay.
+ */
 const NORM_SPLIT_VALUES: u64 = 1 << 15;
 
 // Argument words of a split group norm.
