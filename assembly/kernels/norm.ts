@@ -3,7 +3,7 @@
 import { AUX, GIN, GOUT, IN, OUT, numel, param, paramf, ptr } from '../record';
 import { arenaAlloc } from '../arena';
 import { BLOCK, hsum, kahanAddAt, Lane1, Lane4, madd } from '../simd';
-import { partFrom, poolRun, poolThreads, setTaskArg, taskPtr } from '../pool';
+import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 
 export function f32_batch_norm_stats_update_fwd(rec: usize): void {
   const rm = ptr(rec, IN), rv = ptr(rec, IN + 1), nbt = ptr(rec, IN + 2), st = ptr(rec, IN + 3), o = ptr(rec, OUT);
@@ -241,11 +241,20 @@ let sumG: f64 = 0, sumGE: f64 = 0;
 // Layer norm is x [R, K] with N = R, C = K, S = 1, G = 1: every element of a row is a channel.
 
 export function f32_group_norm_fwd(rec: usize): void {
+  const rows = param(rec, 0) * param(rec, 3);
+  if (ASC_FEATURE_THREADS) {
+    if (groupNormSplit(rec, false, 0, rows)) return;
+  }
+  groupNormRowsFwd(rec, 0, rows);
+}
+
+/** Rows [r0, r1) of f32_group_norm_fwd: their statistics into AUX, their outputs. */
+function groupNormRowsFwd(rec: usize, r0: i32, r1: i32): void {
   const C = param(rec, 1), S = param(rec, 2), G = param(rec, 3), eps = <f64>paramf(rec, 4);
   const w = param(rec, 5) ? ptr(rec, IN + 1) : 0, b = param(rec, 6) ? ptr(rec, IN + 2) : 0;
   const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
   const x = ptr(rec, IN), y = ptr(rec, OUT), st = ptr(rec, AUX);
-  for (let r = 0; r < rows; r++) {
+  for (let r = r0; r < r1; r++) {
     const o = (<usize>r * <usize>L) << 2, xr = x + o, yr = y + o;
     const shift: f32 = L > 0 ? load<f32>(xr) : 0;
     const dm = <f32>(sumDiff(xr, L, shift) / <f64>L);
@@ -266,32 +275,55 @@ export function f32_group_norm_fwd(rec: usize): void {
 // dx = rstd·(γg − mean(γg) − x̂·mean(γg·x̂)) per row, with x̂ = e·rstd: (γg + c)·rstd + k2·e with
 // c = −Σγg/L, k2 = −rstd³·Σγge/L; dγ_c += rstd·Σ_c g·e, dβ_c += Σ_c g.
 export function f32_group_norm_bwd(rec: usize): void {
-  const C = param(rec, 1), S = param(rec, 2), G = param(rec, 3);
-  const w = param(rec, 5) ? ptr(rec, IN + 1) : 0;
-  const gx = ptr(rec, GIN), gw = param(rec, 5) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 6) ? ptr(rec, GIN + 2) : 0;
-  const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
-  if (L == 0) return; // empty groups: no gradient (their statistics are NaN)
-  const x = ptr(rec, IN), g = ptr(rec, GOUT), st = ptr(rec, AUX);
+  const C = param(rec, 1), G = param(rec, 3), rows = param(rec, 0) * G;
+  if ((C / G) * param(rec, 2) == 0) return; // empty groups: no gradient (their statistics are NaN)
   // dγ and dβ: Kahan compensations cw, cb (per-channel totals join them once per row) and, where
   // every element is a channel, block partials pw, pb; [C] each, the plan's workspace when there is
   // a weight or bias.
   const cw = param(rec, 5) | param(rec, 6) ? arenaAlloc(<usize>C << 4) : 0;
   if (cw) memory.fill(cw, 0, <usize>C << 4);
-  const cb = cw + (<usize>C << 2), pw = gw ? cw + (<usize>C << 3) : 0, pb = gb ? cw + (<usize>C * 12) : 0;
-  for (let r = 0; r < rows; r++) {
+  if (ASC_FEATURE_THREADS) {
+    if (groupNormSplit(rec, true, cw, rows)) return;
+  }
+  groupNormRowsBwd(rec, 0, rows, cw, 0);
+}
+
+/** dγ_c and dβ_c += one row's per-channel totals v (rstd·Σ_c g·e) and u (Σ_c g), with Kahan's compensation (g: 0 when absent). */
+@inline function addChannel(gw: usize, gb: usize, cw: usize, c: usize, v: f32, u: f32, C: i32): void {
+  if (gw) kahanAddAt<Lane1, f32>(gw + c, cw + c, v);
+  if (gb) kahanAddAt<Lane1, f32>(gb + c, cw + (<usize>C << 2) + c, u);
+}
+
+/**
+ * Rows [r0, r1) of f32_group_norm_bwd, dx and their share of dγ, dβ (cw: the compensations and
+ * partials). On one thread (defer = 0) dγ and dβ take each row's totals, or a block's partials, as
+ * they come. In a split job they are deferred to `defer`, for groupNormAddDeferred to add in the
+ * single-thread order after the join: with S = 1 the partials of block b at defer + b·2C words
+ * (pw, then pb; the parts' rows are whole blocks), else row r's per-channel totals at defer +
+ * r·2·C/G words (v, u per channel).
+ */
+function groupNormRowsBwd(rec: usize, r0: i32, r1: i32, cw: usize, defer: usize): void {
+  const C = param(rec, 1), S = param(rec, 2), G = param(rec, 3);
+  const w = param(rec, 5) ? ptr(rec, IN + 1) : 0;
+  const gx = ptr(rec, GIN), gw = param(rec, 5) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 6) ? ptr(rec, GIN + 2) : 0;
+  const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
+  const x = ptr(rec, IN), g = ptr(rec, GOUT), st = ptr(rec, AUX);
+  const cb = cw + (<usize>C << 2);
+  for (let r = r0; r < r1; r++) {
     const o = (<usize>r * <usize>L) << 2, xr = x + o, gr = g + o;
     const shift = load<f32>(st + (<usize>r << 2)), dm = load<f32>(st + (<usize>(rows + r) << 2)), rstd = load<f32>(st + (<usize>(2 * rows + r) << 2));
     const c0 = <usize>((r % G) * Cg) << 2;
     let A: f64 = 0, B: f64 = 0;
     if (S == 1) {
+      const p = defer ? defer + <usize>(r / BLOCK) * (<usize>C << 3) : cw + (<usize>C << 3);
       sumG = 0;
       sumGE = 0;
-      gradElements(xr, gr, L, shift, dm, rstd, w ? w + c0 : 0, pw ? pw + c0 : 0, pb ? pb + c0 : 0);
+      gradElements(xr, gr, L, shift, dm, rstd, w ? w + c0 : 0, gw ? p + c0 : 0, gb ? p + (<usize>C << 2) + c0 : 0);
       A = sumG;
       B = sumGE;
-      if ((r + 1) % BLOCK == 0 || r + 1 == rows) {
-        if (gw) flushPartials(gw, cw, pw, C);
-        if (gb) flushPartials(gb, cb, pb, C);
+      if (!defer && ((r + 1) % BLOCK == 0 || r + 1 == rows)) {
+        if (gw) flushPartials(gw, cw, p, C);
+        if (gb) flushPartials(gb, cb, p + (<usize>C << 2), C);
       }
     } else
       for (let j = 0; j < Cg; j++) {
@@ -299,8 +331,13 @@ export function f32_group_norm_bwd(rec: usize): void {
         sumG = 0;
         sumGE = 0;
         gradElements(xr + so, gr + so, S, shift, dm, rstd, 0, 0, 0);
-        if (gw) kahanAddAt<Lane1, f32>(gw + c, cw + c, <f32>(<f64>rstd * sumGE));
-        if (gb) kahanAddAt<Lane1, f32>(gb + c, cb + c, <f32>sumG);
+        const v = <f32>(<f64>rstd * sumGE), u = <f32>sumG;
+        if (!defer) addChannel(gw, gb, cw, c, v, u, C);
+        else {
+          const d = defer + ((<usize>r * <usize>Cg + <usize>j) << 3);
+          store<f32>(d, v);
+          store<f32>(d + 4, u);
+        }
         const gamma: f64 = w ? <f64>load<f32>(w + c) : 1;
         A += gamma * sumG;
         B += gamma * sumGE;
@@ -315,6 +352,80 @@ export function f32_group_norm_bwd(rec: usize): void {
         dxSpan(xr + so, gr + so, gx + o + so, S, shift, dm, w ? load<f32>(w + c) : 1, cm, rstd, k2);
       }
   }
+}
+
+// ---- group and layer norm across the worker pool (threads builds) ----------------------------------
+// Rows are independent: a row's statistics, outputs, sums Σγg, Σγge and input gradient involve that
+// row only, so parts take runs of rows and run the kernels' own row loop on them. dγ and dβ add
+// every row into the same [C] sums, in row order with Kahan's compensation: the parts defer what
+// they would add (with S = 1, each 16-row block's float32 partials, formed from zero over the
+// block's rows as on one thread; else each row's per-channel totals) into per-block or per-row
+// scratch, and the main instance adds them after the join in the single-thread order. So every
+// output gets the single-thread float operations in the same order: bit-identical for any thread
+// count.
+
+/**
+ * Values (N·C·S) from which group and layer norm split: W7's layer norms, [512, 64] = 2¹⁵ (~23 µs
+ * forward, ~30 backward on one thread), are the case. A compiled step of one forward + backward
+ * went from 52 to 38 µs at 2 threads while a core was free, and lost when none was
+ * (docs/internals.md 6b); splits of smaller rows were not measured to pay.
+ */
+const NORM_SPLIT_VALUES: u64 = 1 << 15;
+
+// Argument words of a split group norm.
+const G_REC = 0, G_CW = 1, G_DEFER = 2, G_ALIGN = 3, G_BWD = 4;
+
+/**
+ * Runs the group-norm record's rows across the pool and returns true, or false (nothing done) when
+ * it stays inline; backward: cw as f32_group_norm_bwd allocated it (0 without weight and bias).
+ */
+function groupNormSplit(rec: usize, backward: bool, cw: usize, rows: i32): bool {
+  const C = param(rec, 1), S = param(rec, 2), t = poolThreads();
+  // A backward with S = 1 cuts whole blocks, so that each block's partials are one part's.
+  const align = backward && S == 1 ? BLOCK : 1;
+  if (t <= 1 || rows <= align || <u64>rows * <u64>(C / param(rec, 3)) * <u64>S < NORM_SPLIT_VALUES) return false;
+  let defer: usize = 0;
+  if (cw) {
+    const bytes = (S == 1 ? <usize>((rows + BLOCK - 1) / BLOCK) * <usize>C : <usize>param(rec, 0) * <usize>C) << 3;
+    defer = arenaAlloc(bytes);
+    if (S == 1) memory.fill(defer, 0, bytes);
+  }
+  setTaskArg(G_REC, <i32>rec);
+  setTaskArg(G_CW, <i32>cw);
+  setTaskArg(G_DEFER, <i32>defer);
+  setTaskArg(G_ALIGN, align);
+  setTaskArg(G_BWD, backward ? 1 : 0);
+  poolRun(groupNormTask, 0);
+  if (defer) groupNormAddDeferred(rec, rows, cw, defer);
+  return true;
+}
+
+/** Part `part` of a group norm (pool.ts Task): its run of rows, forward or backward. */
+function groupNormTask(part: i32, parts: i32, ws: usize): void {
+  const rec = taskPtr(G_REC), rows = param(rec, 0) * param(rec, 3), align = taskArg(G_ALIGN);
+  const r0 = partFrom(rows, part, parts, align), r1 = partFrom(rows, part + 1, parts, align);
+  if (taskArg(G_BWD)) groupNormRowsBwd(rec, r0, r1, taskPtr(G_CW), taskPtr(G_DEFER));
+  else groupNormRowsFwd(rec, r0, r1);
+}
+
+/** After a split backward: the deferred block partials (S = 1) or row totals added into dγ, dβ in row order, as groupNormRowsBwd does on one thread. */
+function groupNormAddDeferred(rec: usize, rows: i32, cw: usize, defer: usize): void {
+  const C = param(rec, 1), S = param(rec, 2), Cg = C / param(rec, 3);
+  const gw = param(rec, 5) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 6) ? ptr(rec, GIN + 2) : 0;
+  if (S == 1)
+    for (let b = 0; b * BLOCK < rows; b++) {
+      const p = defer + <usize>b * (<usize>C << 3);
+      if (gw) flushPartials(gw, cw, p, C);
+      if (gb) flushPartials(gb, cw + (<usize>C << 2), p + (<usize>C << 2), C);
+    }
+  else
+    for (let r = 0; r < rows; r++) {
+      const c0 = <usize>((r % param(rec, 3)) * Cg) << 2;
+      for (let j = 0; j < Cg; j++) {
+        const d = defer + ((<usize>r * <usize>Cg + <usize>j) << 3);
+        addChannel(gw, gb, cw, c0 + (<usize>j << 2), load<f32>(d), load<f32>(d + 4), C);
+      }
+    }
 }
 
 export function f32_layer_norm_fwd(rec: usize): void {
@@ -333,28 +444,28 @@ export function f32_layer_norm_bwd(rec: usize): void {
 // in AUX1, the float32 partials (over CHUNK rows) and float64 totals, the coefficients in the
 // arena (the plan's workspace: 7·C words, what the backward takes).
 
-/** tot[c] = Σ_i e or Σ_i e² (square) over the rows, e = (x[i, c] − shift[c]) − dm[c] (dm: 0 for none). */
-@inline function columnSums(x: usize, N: i32, C: i32, shift: usize, dm: usize, square: bool, part: usize, tot: usize): void {
-  memory.fill(tot, 0, <usize>C << 3);
+/** tot[c] = Σ_i e or Σ_i e² (square) over the rows for the channels c in [c0, c1), e = (x[i, c] − shift[c]) − dm[c] (dm: 0 for none). */
+@inline function columnSums(x: usize, N: i32, C: i32, c0: i32, c1: i32, shift: usize, dm: usize, square: bool, part: usize, tot: usize): void {
+  memory.fill(tot + (<usize>c0 << 3), 0, <usize>(c1 - c0) << 3);
   for (let i0 = 0; i0 < N; i0 += CHUNK) {
-    memory.fill(part, 0, <usize>C << 2);
+    memory.fill(part + (<usize>c0 << 2), 0, <usize>(c1 - c0) << 2);
     for (let i = i0, i1 = min(i0 + CHUNK, N); i < i1; i++) {
       const row = x + ((<usize>i * <usize>C) << 2);
-      let c = 0;
+      let c = c0;
       if (ASC_FEATURE_SIMD)
-        for (; c + 4 <= C; c += 4) {
+        for (; c + 4 <= c1; c += 4) {
           const o = <usize>c << 2;
           let e = f32x4.sub(v128.load(row + o), v128.load(shift + o));
           if (dm) e = f32x4.sub(e, v128.load(dm + o));
           v128.store(part + o, square ? madd(e, e, v128.load(part + o)) : f32x4.add(v128.load(part + o), e));
         }
-      for (; c < C; c++) {
+      for (; c < c1; c++) {
         const o = <usize>c << 2;
         const e = load<f32>(row + o) - load<f32>(shift + o) - (dm ? load<f32>(dm + o) : 0);
         store<f32>(part + o, load<f32>(part + o) + (square ? e * e : e));
       }
     }
-    for (let c = 0; c < C; c++) store<f64>(tot + (<usize>c << 3), load<f64>(tot + (<usize>c << 3)) + <f64>load<f32>(part + (<usize>c << 2)));
+    for (let c = c0; c < c1; c++) store<f64>(tot + (<usize>c << 3), load<f64>(tot + (<usize>c << 3)) + <f64>load<f32>(part + (<usize>c << 2)));
   }
 }
 
@@ -366,14 +477,29 @@ export function f32_layer_norm_bwd(rec: usize): void {
   return load<f32>(row + o) - load<f32>(shift + o) - load<f32>(dm + o);
 }
 
-function batchNormRowsFwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, b: usize): void {
+function batchNormRowsFwd(rec: usize): void {
+  const C = param(rec, 1), tot = arenaAlloc(<usize>C * 20);
+  if (ASC_FEATURE_THREADS) {
+    if (batchNormRowsSplit(rec, false, tot)) return;
+  }
+  batchNormColumnsFwd(rec, 0, C, tot);
+}
+
+/**
+ * Channels [c0, c1) of the [N, C] forward (c0 a multiple of 4, c1 too or C: each channel takes the
+ * SIMD or the scalar path it takes in the whole row); tot: the float64 totals, then the float32
+ * partials and the coefficients a, b ([C] each).
+ */
+function batchNormColumnsFwd(rec: usize, c0: i32, c1: i32, tot: usize): void {
+  const N = param(rec, 0), C = param(rec, 1), eps = <f64>paramf(rec, 3);
+  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0, b = param(rec, 5) ? ptr(rec, IN + 2) : 0;
   const x = ptr(rec, IN), y = ptr(rec, OUT), stats = ptr(rec, AUX), shift = ptr(rec, AUX + 1), dm = shift + (<usize>C << 2);
-  const tot = arenaAlloc(<usize>C * 20), part = tot + (<usize>C << 3), av = part + (<usize>C << 2), bv = av + (<usize>C << 2);
-  memory.copy(shift, x, <usize>C << 2); // the first row
-  columnSums(x, N, C, shift, 0, false, part, tot);
-  for (let c = 0; c < C; c++) store<f32>(dm + (<usize>c << 2), <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N));
-  columnSums(x, N, C, shift, dm, true, part, tot);
-  for (let c = 0; c < C; c++) {
+  const part = tot + (<usize>C << 3), av = part + (<usize>C << 2), bv = av + (<usize>C << 2);
+  memory.copy(shift + (<usize>c0 << 2), x + (<usize>c0 << 2), <usize>(c1 - c0) << 2); // the first row
+  columnSums(x, N, C, c0, c1, shift, 0, false, part, tot);
+  for (let c = c0; c < c1; c++) store<f32>(dm + (<usize>c << 2), <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N));
+  columnSums(x, N, C, c0, c1, shift, dm, true, part, tot);
+  for (let c = c0; c < c1; c++) {
     const o = <usize>c << 2, v = <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N), rstd = rsqrtEps(<f64>v, eps);
     store<f32>(stats + o, <f32>(<f64>load<f32>(shift + o) + <f64>load<f32>(dm + o)));
     store<f32>(stats + (<usize>C << 2) + o, v);
@@ -382,44 +508,62 @@ function batchNormRowsFwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, b: usi
   }
   for (let i = 0; i < N; i++) {
     const ro = (<usize>i * <usize>C) << 2;
-    let c = 0;
+    let c = c0;
     if (ASC_FEATURE_SIMD)
-      for (; c + 4 <= C; c += 4) {
+      for (; c + 4 <= c1; c += 4) {
         const o = <usize>c << 2;
         const e = centredV(x + ro, shift, dm, o);
         v128.store(y + ro + o, madd(e, v128.load(av + o), v128.load(bv + o)));
       }
-    for (; c < C; c++) {
+    for (; c < c1; c++) {
       const o = <usize>c << 2;
       store<f32>(y + ro + o, centred(x + ro, shift, dm, o) * load<f32>(av + o) + load<f32>(bv + o));
     }
   }
 }
 
-function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: usize, gw: usize, gb: usize): void {
+function batchNormRowsBwd(rec: usize): void {
+  const C = param(rec, 1), tg = arenaAlloc(<usize>C * 28);
+  if (ASC_FEATURE_THREADS) {
+    if (batchNormRowsSplit(rec, true, tg)) return;
+  }
+  batchNormColumnsBwd(rec, 0, C, tg);
+}
+
+/**
+ * Channels [c0, c1) of the [N, C] backward (cut as batchNormColumnsFwd); tg: the float64 totals
+ * Σg, Σg·e, then the float32 partials of each and the coefficients' third array ([C] each).
+ */
+function batchNormColumnsBwd(rec: usize, c0: i32, c1: i32, tg: usize): void {
+  const N = param(rec, 0), C = param(rec, 1), eps = <f64>paramf(rec, 3);
+  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0;
+  const gx = ptr(rec, GIN), gw = param(rec, 4) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 5) ? ptr(rec, GIN + 2) : 0;
   const x = ptr(rec, IN), g = ptr(rec, GOUT), stats = ptr(rec, AUX), shift = ptr(rec, AUX + 1), dm = shift + (<usize>C << 2);
-  const tg = arenaAlloc(<usize>C * 28), tge = tg + (<usize>C << 3), pg = tge + (<usize>C << 3), pge = pg + (<usize>C << 2), sv = pge + (<usize>C << 2);
-  memory.fill(tg, 0, <usize>C << 4);
+  const tge = tg + (<usize>C << 3), pg = tge + (<usize>C << 3), pge = pg + (<usize>C << 2), sv = pge + (<usize>C << 2);
+  const o0 = <usize>c0 << 2, n4 = <usize>(c1 - c0) << 2;
+  memory.fill(tg + (o0 << 1), 0, n4 << 1);
+  memory.fill(tge + (o0 << 1), 0, n4 << 1);
   for (let i0 = 0; i0 < N; i0 += CHUNK) {
-    memory.fill(pg, 0, <usize>C << 3);
+    memory.fill(pg + o0, 0, n4);
+    memory.fill(pge + o0, 0, n4);
     for (let i = i0, i1 = min(i0 + CHUNK, N); i < i1; i++) {
       const ro = (<usize>i * <usize>C) << 2;
-      let c = 0;
+      let c = c0;
       if (ASC_FEATURE_SIMD)
-        for (; c + 4 <= C; c += 4) {
+        for (; c + 4 <= c1; c += 4) {
           const o = <usize>c << 2, gv = v128.load(g + ro + o);
           const e = centredV(x + ro, shift, dm, o);
           v128.store(pg + o, f32x4.add(v128.load(pg + o), gv));
           v128.store(pge + o, madd(gv, e, v128.load(pge + o)));
         }
-      for (; c < C; c++) {
+      for (; c < c1; c++) {
         const o = <usize>c << 2, gv = load<f32>(g + ro + o);
         const e = centred(x + ro, shift, dm, o);
         store<f32>(pg + o, load<f32>(pg + o) + gv);
         store<f32>(pge + o, load<f32>(pge + o) + gv * e);
       }
     }
-    for (let c = 0; c < C; c++) {
+    for (let c = c0; c < c1; c++) {
       const o = <usize>c << 3, q = <usize>c << 2;
       store<f64>(tg + o, load<f64>(tg + o) + <f64>load<f32>(pg + q));
       store<f64>(tge + o, load<f64>(tge + o) + <f64>load<f32>(pge + q));
@@ -427,7 +571,7 @@ function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: us
   }
   // Per channel as the strided path: dγ, dβ, then dx's coefficients (cm in pg, k2 in pge, γ·rstd in sv).
   const n = <f64>N;
-  for (let c = 0; c < C; c++) {
+  for (let c = c0; c < c1; c++) {
     const q = <usize>c << 2, sG = load<f64>(tg + (<usize>c << 3)), sGE = load<f64>(tge + (<usize>c << 3));
     const r64 = <f64>rsqrtEps(<f64>load<f32>(stats + (<usize>C << 2) + q), eps);
     if (gw) store<f32>(gw + q, load<f32>(gw + q) + <f32>(r64 * sGE));
@@ -440,15 +584,15 @@ function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: us
   if (!gx) return;
   for (let i = 0; i < N; i++) {
     const ro = (<usize>i * <usize>C) << 2;
-    let c = 0;
+    let c = c0;
     if (ASC_FEATURE_SIMD)
-      for (; c + 4 <= C; c += 4) {
+      for (; c + 4 <= c1; c += 4) {
         const o = <usize>c << 2;
         const e = centredV(x + ro, shift, dm, o);
         const d = madd(f32x4.add(v128.load(g + ro + o), v128.load(pg + o)), v128.load(sv + o), f32x4.mul(e, v128.load(pge + o)));
         v128.store(gx + ro + o, f32x4.add(v128.load(gx + ro + o), d));
       }
-    for (; c < C; c++) {
+    for (; c < c1; c++) {
       const o = <usize>c << 2;
       const e = centred(x + ro, shift, dm, o);
       store<f32>(gx + ro + o, load<f32>(gx + ro + o) + ((load<f32>(g + ro + o) + load<f32>(pg + o)) * load<f32>(sv + o) + e * load<f32>(pge + o)));
@@ -457,23 +601,19 @@ function batchNormRowsBwd(rec: usize, N: i32, C: i32, eps: f64, w: usize, gx: us
 }
 
 export function f32_batch_norm_fwd(rec: usize): void {
-  const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
-  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0, b = param(rec, 5) ? ptr(rec, IN + 2) : 0;
-  if (S == 1 && N > 0) return batchNormRowsFwd(rec, N, C, eps, w, b);
+  if (param(rec, 2) == 1 && param(rec, 0) > 0) return batchNormRowsFwd(rec);
   if (ASC_FEATURE_THREADS) {
     if (batchNormSplit(rec, false)) return;
   }
-  for (let c = 0; c < C; c++) batchNormChannelFwd(rec, c);
+  for (let c = 0, C = param(rec, 1); c < C; c++) batchNormChannelFwd(rec, c);
 }
 
 // dx = γ·rstd·(g − Σg/n − x̂·Σg·x̂/n) per channel: (g + c)·γ·rstd + k2·e with c = −Σg/n,
 // k2 = −γ·rstd³·Σge/n.
 export function f32_batch_norm_bwd(rec: usize): void {
-  const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2), eps = <f64>paramf(rec, 3);
-  const w = param(rec, 4) ? ptr(rec, IN + 1) : 0;
-  const gx = ptr(rec, GIN), gw = param(rec, 4) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 5) ? ptr(rec, GIN + 2) : 0;
+  const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2);
   if (<f64>N * <f64>S == 0) return; // an empty batch: no gradient (its statistics are NaN)
-  if (S == 1) return batchNormRowsBwd(rec, N, C, eps, w, gx, gw, gb);
+  if (S == 1) return batchNormRowsBwd(rec);
   if (ASC_FEATURE_THREADS) {
     if (batchNormSplit(rec, true)) return;
   }
@@ -508,6 +648,32 @@ function batchNormFwdTask(part: i32, parts: i32, ws: usize): void {
 function batchNormBwdTask(part: i32, parts: i32, ws: usize): void {
   const rec = taskPtr(0), C = param(rec, 1);
   for (let c = partFrom(C, part, parts, 1), end = partFrom(C, part + 1, parts, 1); c < end; c++) batchNormChannelBwd(rec, c);
+}
+
+// Over [N, C] (S = 1) the channels are columns: parts take runs of whole 16-column groups (so each
+// channel keeps its SIMD or scalar path, and no two parts write into one 64-byte line of a row) and
+// run the kernels' column passes on them, every channel summed over the rows in the single-thread
+// order, from the same threshold.
+
+// Argument words of a split [N, C] batch norm.
+const B_REC = 0, B_SCRATCH = 1, B_BWD = 2;
+
+/** Runs the [N, C] batch norm's channels across the pool and returns true, or false when it stays inline (scratch: the per-channel arrays of the column passes). */
+function batchNormRowsSplit(rec: usize, backward: bool, scratch: usize): bool {
+  const N = param(rec, 0), C = param(rec, 1), t = poolThreads();
+  if (t <= 1 || C < 32 || <u64>N * <u64>C < SPLIT_VALUES) return false;
+  setTaskArg(B_REC, <i32>rec);
+  setTaskArg(B_SCRATCH, <i32>scratch);
+  setTaskArg(B_BWD, backward ? 1 : 0);
+  poolRun(batchNormColumnsTask, 0);
+  return true;
+}
+
+/** Part `part` of an [N, C] batch norm (pool.ts Task): its run of 16-channel groups. */
+function batchNormColumnsTask(part: i32, parts: i32, ws: usize): void {
+  const rec = taskPtr(B_REC), C = param(rec, 1), c0 = partFrom(C, part, parts, 16), c1 = partFrom(C, part + 1, parts, 16);
+  if (taskArg(B_BWD)) batchNormColumnsBwd(rec, c0, c1, taskPtr(B_SCRATCH));
+  else batchNormColumnsFwd(rec, c0, c1, taskPtr(B_SCRATCH));
 }
 
 /** Channel c of f32_batch_norm_fwd: statistics into AUX, y. */

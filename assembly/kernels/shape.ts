@@ -219,10 +219,41 @@ export function f32_embedding_fwd(rec: usize): void {
 
 // Scatter-add in index order: a row picked several times accumulates every position's gradient.
 export function f32_embedding_bwd(rec: usize): void {
-  const g = ptr(rec, GOUT), idx = ptr(rec, IN), gw = ptr(rec, GIN + 1);
-  if (gw == 0) return;
+  if (ptr(rec, GIN + 1) == 0) return;
+  if (ASC_FEATURE_THREADS) {
+    if (embeddingSplit(rec)) return;
+  }
+  embeddingColumnsBwd(rec, 0, param(rec, 0));
+}
+
+/** Columns [c0, c1) of the embedding backward: every position in order adds those columns of its gradient row into its table row's. */
+function embeddingColumnsBwd(rec: usize, c0: i32, c1: i32): void {
+  const g = ptr(rec, GOUT) + (<usize>c0 << 2), idx = ptr(rec, IN), gw = ptr(rec, GIN + 1) + (<usize>c0 << 2);
   const d = param(rec, 0), n = param(rec, 1), count = param(rec, 2);
-  for (let p = 0; p < count; p++) addRun(gw + ((rowIndex(idx, p, n) * d) << 2), 1, g + ((<usize>p * d) << 2), d);
+  for (let p = 0; p < count; p++) addRun(gw + ((rowIndex(idx, p, n) * d) << 2), 1, g + ((<usize>p * d) << 2), c1 - c0);
+}
+
+// The embedding backward across the worker pool (threads builds): by columns of the table, in
+// runs of 16 (whole 64-byte lines of a row); each part walks every position in order over its
+// columns, so each gradient element receives the single-thread adds in the same order (one add
+// per element, on the SIMD or the scalar path alike): bit-identical for any thread count.
+
+/** Gradient elements added (count·d) from which the embedding backward splits: one add each, as the plain maps (SPLIT.MAP in src/ops/contract.ts). */
+const EMBEDDING_SPLIT: u64 = 1 << 18;
+
+/** Runs the embedding backward's columns across the pool and returns true, or false when it stays inline. */
+function embeddingSplit(rec: usize): bool {
+  const d = param(rec, 0), t = poolThreads();
+  if (t <= 1 || d < 32 || <u64>param(rec, 2) * <u64>d < EMBEDDING_SPLIT) return false;
+  setTaskArg(0, <i32>rec);
+  poolRun(embeddingTask, 0);
+  return true;
+}
+
+/** Part `part` of an embedding backward (pool.ts Task; argument 0: the record): its run of columns. */
+function embeddingTask(part: i32, parts: i32, ws: usize): void {
+  const rec = taskPtr(0), d = param(rec, 0);
+  embeddingColumnsBwd(rec, partFrom(d, part, parts, 16), partFrom(d, part + 1, parts, 16));
 }
 
 // ---- dropout (params: [threshold, scale as f32 bits]; AUX 0: the seed) --------------------

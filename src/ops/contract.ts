@@ -269,6 +269,17 @@ export function planeSplitWords(parts: number): number {
   return parts > 1 ? block(REC_WORDS) : 0;
 }
 
+/**
+ * Group and layer norm's backward with a weight or bias cut across `parts` threads
+ * (assembly/kernels/norm.ts groupNormSplit; nothing for one part): what dγ and dβ defer until the
+ * join, the [C] partials of each per 16-row block (rows = N·G, S = 1), else two totals per row and
+ * channel of its group (2·N·C).
+ */
+export function groupNormDeferWords(parts: number, N: number, C: number, S: number, G: number): number {
+  if (parts <= 1) return 0;
+  return block(S === 1 ? Math.ceil((N * G) / 16) * 2 * C : 2 * N * C);
+}
+
 /** The weight-gradient sums of the direct backward: Gᵀ per image and dWᵀ, channels padded to WO. */
 export function directWeightGradWords(ohw: number, ckk: number, cout: number): number {
   const co = ceilTo(cout, CONV.WO);

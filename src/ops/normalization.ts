@@ -9,7 +9,7 @@
  * mean 1e4 and std 1e-2 keeps its variance; the reference works in float64 throughout.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { ALIGN_WORDS } from './contract.js';
+import { ALIGN_WORDS, groupNormDeferWords, planThreads } from './contract.js';
 import {
   aux,
   defineOps,
@@ -66,8 +66,12 @@ function channelView(fn: string, x: Meta): [number, number, number] {
   return [x.shape[0], x.shape[1], sizeOf(x.shape.slice(2))];
 }
 
-/** The group-norm backward's scratch when there is a weight or bias: dweight's and dbias's Kahan compensations and block partials, [C] each. */
-const compensationWords = (a: AffineAttrs, C: number) => (a.weight || a.bias ? ALIGN_WORDS + 4 * C : 0);
+/**
+ * The group-norm backward's scratch when there is a weight or bias: dweight's and dbias's Kahan
+ * compensations and block partials, [C] each, then what the parts defer when a pool splits it.
+ */
+const affineGradWords = (a: AffineAttrs, N: number, C: number, S: number, G: number) =>
+  a.weight || a.bias ? ALIGN_WORDS + 4 * C + groupNormDeferWords(planThreads(), N, C, S, G) : 0;
 
 function planLayerNorm(ins: readonly Meta[], a: LayerNormAttrs): Plan {
   const x = ins[0],
@@ -85,7 +89,7 @@ function planLayerNorm(ins: readonly Meta[], a: LayerNormAttrs): Plan {
     shape: [...x.shape],
     params: [R, K, 1, 1, epsBits('layerNorm', a.eps ?? 1e-5), a.weight ? 1 : 0, a.bias ? 1 : 0],
     aux: [3 * R],
-    workspace: compensationWords(a, K),
+    workspace: affineGradWords(a, R, K, 1, 1),
   };
 }
 
@@ -99,7 +103,7 @@ function planGroupNorm(ins: readonly Meta[], a: GroupNormAttrs): Plan {
     shape: [...ins[0].shape],
     params: [N, C, S, G, epsBits('groupNorm', a.eps ?? 1e-5), a.weight ? 1 : 0, a.bias ? 1 : 0],
     aux: [3 * N * G],
-    workspace: compensationWords(a, C),
+    workspace: affineGradWords(a, N, C, S, G),
   };
 }
 
