@@ -45,6 +45,8 @@ test('2 threads: the W6 kernels forward and backward, and a CNN trained eagerly 
   // Forward, input gradient and weight gradient each split (one image: only the weight gradient).
   expect(two.jobs['conv 9x16x28x28 W6 second']).toBe(3);
   expect(two.jobs['conv 1x16x32x32 k3 one image']).toBe(1);
+  // A bias gradient (a sum per channel over the images and planes) of ≥ 2¹⁹ values: one job more.
+  expect(two.jobs['conv 12x8x28x28 k3 bias gradient split'] - two.jobs['conv 12x8x28x28 k3 no bias']).toBe(1);
   // im2col and depthwise: forward and input gradient.
   expect([two.jobs['conv 7x16x33x31 k3 s2 im2col'], two.jobs['conv 7x17x33x31 k3 depthwise']]).toEqual([2, 2]);
   // Batch norm and the pools: one job per record, forward and backward (the max pool's backward

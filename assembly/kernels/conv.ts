@@ -678,15 +678,40 @@ function imageRunsTask(part: i32, parts: i32, ws: usize): void {
 /**
  * db (+)= Σ G over the images and the plane of each channel: each image's plane is a long sum
  * (reduce.ts sumRun), and the planes' sums, one per image, add into a float64 total (a scalar, so
- * float64 is the simplest accurate accumulator: no compensation needed).
+ * float64 is the simplest accurate accumulator: no compensation needed). Channels are independent:
+ * with a pool, from SPLIT_SUMS values, runs of channels go to the threads (bit-identical).
  */
 function channelSums(db: usize, gsrc: usize, n: i32, chs: i32, plane: i32, add: bool): void {
-  for (let ch = 0; ch < chs; ch++) {
+  if (ASC_FEATURE_THREADS) {
+    if (poolThreads() > 1 && chs > 1 && <u64>n * <u64>chs * <u64>plane >= SPLIT_SUMS) {
+      setTaskArg(J_SUM_DB, <i32>db); setTaskArg(J_SUM_G, <i32>gsrc); setTaskArg(J_SUM_N, n);
+      setTaskArg(J_SUM_CHS, chs); setTaskArg(J_SUM_PLANE, plane); setTaskArg(J_SUM_ADD, add ? 1 : 0);
+      poolRun(channelSumsTask, 0);
+      return;
+    }
+  }
+  channelRange(db, gsrc, n, chs, plane, add, 0, chs);
+}
+
+/** Channels [from, to) of channelSums. */
+@inline function channelRange(db: usize, gsrc: usize, n: i32, chs: i32, plane: i32, add: bool, from: i32, to: i32): void {
+  for (let ch = from; ch < to; ch++) {
     let s: f64 = 0;
     for (let img = 0; img < n; img++) s += sumRun(gsrc + at(img, chs, ch, plane), plane);
     const p = db + (<usize>ch << 2);
     store<f32>(p, add ? <f32>(<f64>load<f32>(p) + s) : <f32>s);
   }
+}
+
+/** Values (images × channels × plane) from which the bias gradient splits: one pass of ~2¹⁹ floats outweighs a job (as reduce.ts's column sums). */
+const SPLIT_SUMS: u64 = 1 << 19;
+// Arguments of a channel-sums job.
+const J_SUM_DB = 0, J_SUM_G = 1, J_SUM_N = 2, J_SUM_CHS = 3, J_SUM_PLANE = 4, J_SUM_ADD = 5;
+
+/** Part `part` of a channel-sums job (pool.ts Task; no scratch): its run of channels. */
+function channelSumsTask(part: i32, parts: i32, ws: usize): void {
+  const chs = taskArg(J_SUM_CHS);
+  channelRange(taskPtr(J_SUM_DB), taskPtr(J_SUM_G), taskArg(J_SUM_N), chs, taskArg(J_SUM_PLANE), taskArg(J_SUM_ADD) != 0, partFrom(chs, part, parts, 1), partFrom(chs, part + 1, parts, 1));
 }
 
 /** out[img][ch][·] += b[ch]. */

@@ -35,6 +35,7 @@ const CONVS: [string, number[], number, number, wg.Conv2dOptions][] = [
   ['conv 1x16x32x32 k3 one image', [1, 16, 32, 32], 32, 3, { padding: 1 }],
   ['conv 16x1x28x28 W6 first', [16, 1, 28, 28], 16, 3, { padding: 1 }],
   ['conv 9x16x28x28 W6 second', [9, 16, 28, 28], 32, 3, { padding: 1 }],
+  ['conv 12x8x28x28 k3 bias gradient split', [12, 8, 28, 28], 64, 3, { padding: 1 }], // 12·64·784 ≥ 2¹⁹ bias-gradient values
   ['conv 4x8x20x20 groups 2', [4, 8, 20, 20], 32, 3, { padding: 1, groups: 2 }],
   ['conv 3x6x19x21 k5 same dilation 2', [3, 6, 19, 21], 24, 5, { padding: 'same', dilation: 2 }],
   // The im2col path (stride 2, a pointwise 1×1) and the depthwise kernels: forward and input
@@ -54,6 +55,12 @@ for (const [name, shape, o, k, opts] of CONVS) {
     return grads(wg.conv2d(x, w, b, opts), [x, w, b]);
   });
 }
+// The same convolution as the bias-gradient case without a bias: the jobs its bias gradient posts.
+record('conv 12x8x28x28 k3 no bias', () => {
+  const x = param([12, 8, 28, 28]),
+    w = param([64, 8, 3, 3]);
+  return grads(wg.conv2d(x, w, null, { padding: 1 }), [x, w]);
+});
 // convTranspose2d at stride 1 runs the same direct passes with the roles swapped.
 record('convTranspose 5x24x18x18 k3', () => {
   const x = param([5, 24, 18, 18]),
