@@ -5,10 +5,8 @@
  * bit-identical float32 results, run to run too; records above the thresholds really post a job,
  * small ones none.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
-import { relaxedSimdSupported } from '../src/engine/backend/wasm.js';
+import { runChild } from './helpers/threads-child.js';
 
 interface Run {
   threads: number;
@@ -18,16 +16,7 @@ interface Run {
   out: Record<string, string>;
 }
 
-const run = async (threads: number, build: 'simd' | 'relaxed', only = '', flags: string[] = []) => {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [...flags, '--import', 'tsx', 'test/helpers/threads-attn-run.ts', String(threads), build, only],
-    {
-      timeout: 120_000,
-    },
-  );
-  return JSON.parse(stdout) as Run;
-};
+const run = (threads: number, build: 'simd' | 'relaxed', only = '') => runChild<Run>('threads-attn-run.ts', threads, build, [only], 120_000);
 
 /** Jobs each forward posts at 2 threads: one per split record (W8's LSTM also splits its input projection GEMM; cross-entropy with the class dim in the middle splits too: test/threads-red.test.ts). */
 const SPLIT_FORWARDS = {
@@ -77,8 +66,7 @@ test('2 threads: attention, recurrences and cross-entropy below the split thresh
 });
 
 test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
-  const flags = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd']; // Node 20 (vitest.config.ts)
-  const [one, two] = await Promise.all([run(1, 'relaxed', '', flags), run(2, 'relaxed', '', flags)]);
+  const [one, two] = await Promise.all([run(1, 'relaxed'), run(2, 'relaxed')]);
   expect([one.build, two.build, two.threads]).toEqual(['relaxed-simd', 'relaxed-simd', 2]);
   expect(two.forwardJobs).toEqual({ ...SMALL_FORWARDS, ...SPLIT_FORWARDS });
   expect(two.out).toEqual(one.out);

@@ -6,10 +6,8 @@
  * above the split threshold. A plan that undercounted the parts' scratch would abort its record
  * (the arena's bound), so these runs also check the plans at 2 threads.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
-import { relaxedSimdSupported } from '../src/engine/backend/wasm.js';
+import { runChild } from './helpers/threads-child.js';
 
 interface Run {
   threads: number;
@@ -17,12 +15,7 @@ interface Run {
   jobs: Record<string, number>;
   out: Record<string, string>;
 }
-const run = async (threads: number, build: 'simd' | 'relaxed', flags: string[] = []) => {
-  const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', 'test/helpers/threads-conv-run.ts', String(threads), build], {
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout) as Run;
-};
+const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-conv-run.ts', threads, build);
 
 /** Cases below the split threshold (2²⁰ multiply-adds) or without two pieces to cut: they run inline. */
 const INLINE = [
@@ -59,8 +52,7 @@ test('2 threads: the W6 kernels forward and backward, and a CNN trained eagerly 
 });
 
 test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
-  const flags = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd']; // Node 20 (vitest.config.ts)
-  const [one, two] = await Promise.all([run(1, 'relaxed', flags), run(2, 'relaxed', flags)]);
+  const [one, two] = await Promise.all([run(1, 'relaxed'), run(2, 'relaxed')]);
   expect([one.build, two.build, two.threads]).toEqual(['relaxed-simd', 'relaxed-simd', 2]);
   expect(Object.values(two.jobs).some((j) => j > 0)).toBe(true);
   expect(two.out).toEqual(one.out);

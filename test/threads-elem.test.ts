@@ -6,19 +6,12 @@
  * float operations, so 2 threads give the raw float32 bits of 1 thread (and the same run to run),
  * compared in separate processes (test/helpers/threads-elem-run.ts).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
-import { relaxedSimdSupported } from '../src/engine/backend/wasm.js';
+import { runChild } from './helpers/threads-child.js';
 
 type Run = { threads: number; build: string; jobs: { small: number; all: number }; out: Record<string, string> };
 
-const run = async (threads: number, build: 'simd' | 'relaxed', flags: string[] = []) => {
-  const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', 'test/helpers/threads-elem-run.ts', String(threads), build], {
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout) as Run;
-};
+const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-elem-run.ts', threads, build);
 
 test('2 threads: maps, where, reductions, updates and training bit-identical to 1 thread, and run to run; small records stay inline', async () => {
   const [one, two, twoAgain] = await Promise.all([run(1, 'simd'), run(2, 'simd'), run(2, 'simd')]);
@@ -33,8 +26,7 @@ test('2 threads: maps, where, reductions, updates and training bit-identical to 
 }, 120_000);
 
 test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
-  const flags = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd']; // Node 20 (vitest.config.ts)
-  const [one, two] = await Promise.all([run(1, 'relaxed', flags), run(2, 'relaxed', flags)]);
+  const [one, two] = await Promise.all([run(1, 'relaxed'), run(2, 'relaxed')]);
   expect([one.build, two.build, two.threads]).toEqual(['relaxed-simd', 'relaxed-simd', 2]);
   expect(two.jobs.all).toBeGreaterThan(200);
   expect(two.out).toEqual(one.out);

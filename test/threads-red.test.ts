@@ -6,20 +6,13 @@
  * same run to run), forward and backward, eager and in a compiled training step, compared in
  * separate processes (test/helpers/threads-red-run.ts).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { expect, test } from 'vitest';
-import { relaxedSimdSupported } from '../src/engine/backend/wasm.js';
+import { runChild } from './helpers/threads-child.js';
 
 type Jobs = { fwd: number; bwd: number };
 type Run = { threads: number; build: string; jobs: Record<string, Jobs>; out: Record<string, string> };
 
-const run = async (threads: number, build: 'simd' | 'relaxed', flags: string[] = []) => {
-  const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', 'test/helpers/threads-red-run.ts', String(threads), build], {
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout) as Run;
-};
+const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-red-run.ts', threads, build);
 
 /** Case names by the runner's naming: below the thresholds, above them, above but kept on one thread. */
 const kind = (name: string) => (name.includes(' small') ? 'small' : name.includes(' inline') ? 'inline' : 'large');
@@ -47,7 +40,7 @@ test('2 threads: cross-entropy, reductions over dim 0 and copies bit-identical t
 }, 120_000);
 
 test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
-  const relaxed = (threads: number) => run(threads, 'relaxed', relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd']); // Node 20 (vitest.config.ts)
+  const relaxed = (threads: number) => run(threads, 'relaxed');
   const [one, two] = await Promise.all([relaxed(1), relaxed(2)]);
   expect(two.out).toEqual(one.out);
   // one case of each kind of cut: outer (K-dim cross-entropy, 9 samples), inner (3 samples; a sum over dim 0), output rows (a transpose)

@@ -7,18 +7,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, expect, test, vi } from 'vitest';
+import { runChild } from './helpers/threads-child.js';
 import * as wg from '../src/index.js';
 import { backend } from '../src/engine/engine.js';
-import { WasmBackend, relaxedSimdSupported } from '../src/engine/backend/wasm.js';
+import { WasmBackend } from '../src/engine/backend/wasm.js';
 import { AUTO_MAX_THREADS, poolHooks, threadCount, WORKER_SOURCE } from '../src/engine/backend/pool.js';
 
-const run = async (threads: number, build: 'simd' | 'relaxed', flags: string[] = []) => {
-  // A timeout: a process whose workers kept Node alive (or that hung in a join) fails the test.
-  const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', 'test/helpers/threads-run.ts', String(threads), build], {
-    timeout: 30_000,
-  });
-  return JSON.parse(stdout) as { threads: number; build: string; jobs: number; out: Record<string, string> };
-};
+// A timeout: a process whose workers kept Node alive (or that hung in a join) fails the test.
+const run = (threads: number, build: 'simd' | 'relaxed') =>
+  runChild<{ threads: number; build: string; jobs: number; out: Record<string, string> }>('threads-run.ts', threads, build, [], 30_000);
 
 afterEach(() => {
   poolHooks.workerSource = WORKER_SOURCE;
@@ -38,8 +35,7 @@ test('2 threads: matmul, linear, conv2d, attention (forward and backward) and ML
 });
 
 test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
-  const flags = relaxedSimdSupported() ? [] : ['--experimental-wasm-relaxed-simd']; // Node 20 (vitest.config.ts)
-  const [one, two] = await Promise.all([run(1, 'relaxed', flags), run(2, 'relaxed', flags)]);
+  const [one, two] = await Promise.all([run(1, 'relaxed'), run(2, 'relaxed')]);
   expect([one.build, two.build, two.threads]).toEqual(['relaxed-simd', 'relaxed-simd', 2]);
   expect(two.out).toEqual(one.out);
 });

@@ -1,0 +1,17 @@
+/**
+ * What the threads test files share: one process of a threads runner (test/helpers/threads-*run.ts,
+ * argv `<threads> <build> [more]`), whose one JSON line is returned parsed. The relaxed build gets
+ * Node 20's flag (vitest.config.ts). A timeout fails the test: a process whose workers kept Node
+ * alive, or that hung in a join, never prints.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { relaxedSimdSupported } from '../../src/engine/backend/wasm.js';
+
+export async function runChild<T>(runner: string, threads: number, build: 'simd' | 'relaxed', more: string[] = [], timeout = 60_000): Promise<T> {
+  const flags = build === 'relaxed' && !relaxedSimdSupported() ? ['--experimental-wasm-relaxed-simd'] : [];
+  const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', `test/helpers/${runner}`, String(threads), build, ...more], {
+    timeout,
+  });
+  return JSON.parse(stdout) as T;
+}
