@@ -1,6 +1,6 @@
 // Normalisation kernels: fused group/layer norm and batch norm (forward and backward), and the BatchNorm
 // running statistics (src/ops/optim.ts, batchNormStatsUpdate: a few channels, scalar).
-import { AUX, GIN, GOUT, IN, OUT, numel, param, paramf, ptr } from '../record';
+import { AUX, GIN, GOUT, IN, OUT, numel, overwrites, param, paramf, ptr } from '../record';
 import { arenaAlloc } from '../arena';
 import { BLOCK, hsum, kahanAddAt, Lane1, Lane4, madd } from '../simd';
 import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
@@ -132,21 +132,24 @@ let sumG: f64 = 0, sumGE: f64 = 0;
  * dx += (a·g + c)·s + k2·e over a span: the fused input gradient of a normalisation, coefficients per
  * span. a·g + c is formed before the scale s (1/std, large when the variance is below eps), so a
  * gradient that cancels, g·γ − mean(g·γ) for a row of one value, is 0 exactly and not amplified.
+ * set: dx is written instead (the record overwrites its fresh input gradient, FLAG_OVERWRITE).
  */
-@inline function dxSpan(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, a: f32, c: f32, s: f32, k2: f32): void {
+@inline function dxSpan(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, a: f32, c: f32, s: f32, k2: f32, set: bool): void {
   let k = 0;
   if (ASC_FEATURE_SIMD) {
     const sh = f32x4.splat(shift), m = f32x4.splat(dm), av = f32x4.splat(a), cv = f32x4.splat(c), sv = f32x4.splat(s), b = f32x4.splat(k2);
     for (; k + 4 <= len; k += 4) {
       const o = <usize>k << 2;
       const e = f32x4.sub(f32x4.sub(v128.load(x + o), sh), m);
-      v128.store(dx + o, f32x4.add(v128.load(dx + o), madd(madd(v128.load(g + o), av, cv), sv, f32x4.mul(e, b))));
+      const d = madd(madd(v128.load(g + o), av, cv), sv, f32x4.mul(e, b));
+      v128.store(dx + o, set ? d : f32x4.add(v128.load(dx + o), d));
     }
   }
   for (; k < len; k++) {
     const o = <usize>k << 2;
     const e = load<f32>(x + o) - shift - dm;
-    store<f32>(dx + o, load<f32>(dx + o) + ((load<f32>(g + o) * a + c) * s + e * k2));
+    const d = (load<f32>(g + o) * a + c) * s + e * k2;
+    store<f32>(dx + o, set ? d : load<f32>(dx + o) + d);
   }
 }
 
@@ -192,8 +195,8 @@ let sumG: f64 = 0, sumGE: f64 = 0;
   }
 }
 
-/** dx += (γ·g + c)·rstd + k2·e elementwise (layer norm rows; w: 0 when absent), as dxSpan. */
-@inline function dxElements(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, c: f32, k2: f32): void {
+/** dx += (γ·g + c)·rstd + k2·e elementwise (layer norm rows; w: 0 when absent), as dxSpan (set: written). */
+@inline function dxElements(x: usize, g: usize, dx: usize, len: i32, shift: f32, dm: f32, rstd: f32, w: usize, c: f32, k2: f32, set: bool): void {
   let k = 0;
   if (ASC_FEATURE_SIMD) {
     const sh = f32x4.splat(shift), m = f32x4.splat(dm), r = f32x4.splat(rstd), cv = f32x4.splat(c), b = f32x4.splat(k2);
@@ -201,14 +204,16 @@ let sumG: f64 = 0, sumGE: f64 = 0;
       const o = <usize>k << 2, gv = v128.load(g + o);
       const e = f32x4.sub(f32x4.sub(v128.load(x + o), sh), m);
       const gg = w ? madd(gv, v128.load(w + o), cv) : f32x4.add(gv, cv);
-      v128.store(dx + o, f32x4.add(v128.load(dx + o), madd(gg, r, f32x4.mul(e, b))));
+      const d = madd(gg, r, f32x4.mul(e, b));
+      v128.store(dx + o, set ? d : f32x4.add(v128.load(dx + o), d));
     }
   }
   for (; k < len; k++) {
     const o = <usize>k << 2;
     const e = load<f32>(x + o) - shift - dm;
     const gg = (w ? load<f32>(g + o) * load<f32>(w + o) : load<f32>(g + o)) + c;
-    store<f32>(dx + o, load<f32>(dx + o) + (gg * rstd + e * k2));
+    const d = gg * rstd + e * k2;
+    store<f32>(dx + o, set ? d : load<f32>(dx + o) + d);
   }
 }
 
@@ -276,6 +281,7 @@ function groupNormRowsFwd(rec: usize, r0: i32, r1: i32): void {
 // c = −Σγg/L, k2 = −rstd³·Σγge/L; dγ_c += rstd·Σ_c g·e, dβ_c += Σ_c g.
 export function f32_group_norm_bwd(rec: usize): void {
   const C = param(rec, 1), G = param(rec, 3), rows = param(rec, 0) * G;
+  clearAffine(rec, 5, 6);
   if ((C / G) * param(rec, 2) == 0) return; // empty groups: no gradient (their statistics are NaN)
   // dγ and dβ: Kahan compensations cw, cb (per-channel totals join them once per row) and, where
   // every element is a channel, block partials pw, pb; [C] each, the plan's workspace when there is
@@ -286,6 +292,17 @@ export function f32_group_norm_bwd(rec: usize): void {
     if (groupNormSplit(rec, true, cw, rows)) return;
   }
   groupNormRowsBwd(rec, 0, rows, cw, 0);
+}
+
+/**
+ * A backward record that overwrites its fresh dγ or dβ (FLAG_OVERWRITE on inputs 1, 2; [C] each,
+ * present when params `hasW`, `hasB` say so) has them cleared here, before any row adds into them:
+ * they are sums over every row. The input gradient is written where it is computed (set).
+ */
+function clearAffine(rec: usize, hasW: i32, hasB: i32): void {
+  const bytes = <usize>param(rec, 1) << 2;
+  if (param(rec, hasW) && overwrites(rec, 1)) memory.fill(ptr(rec, GIN + 1), 0, bytes);
+  if (param(rec, hasB) && overwrites(rec, 2)) memory.fill(ptr(rec, GIN + 2), 0, bytes);
 }
 
 /** dγ_c and dβ_c += one row's per-channel totals v (rstd·Σ_c g·e) and u (Σ_c g), with Kahan's compensation (g: 0 when absent). */
@@ -308,7 +325,7 @@ function groupNormRowsBwd(rec: usize, r0: i32, r1: i32, cw: usize, defer: usize)
   const gx = ptr(rec, GIN), gw = param(rec, 5) ? ptr(rec, GIN + 1) : 0, gb = param(rec, 6) ? ptr(rec, GIN + 2) : 0;
   const Cg = C / G, L = Cg * S, rows = param(rec, 0) * G;
   const x = ptr(rec, IN), g = ptr(rec, GOUT), st = ptr(rec, AUX);
-  const cb = cw + (<usize>C << 2);
+  const cb = cw + (<usize>C << 2), set = overwrites(rec, 0);
   for (let r = r0; r < r1; r++) {
     const o = (<usize>r * <usize>L) << 2, xr = x + o, gr = g + o;
     const shift = load<f32>(st + (<usize>r << 2)), dm = load<f32>(st + (<usize>(rows + r) << 2)), rstd = load<f32>(st + (<usize>(2 * rows + r) << 2));
@@ -345,11 +362,11 @@ function groupNormRowsBwd(rec: usize, r0: i32, r1: i32, cw: usize, defer: usize)
     if (!gx) continue;
     const r64 = <f64>rstd;
     const k2 = <f32>((-r64 * r64 * r64 * B) / <f64>L), cm = <f32>(-A / <f64>L);
-    if (S == 1) dxElements(xr, gr, gx + o, L, shift, dm, rstd, w ? w + c0 : 0, cm, k2);
+    if (S == 1) dxElements(xr, gr, gx + o, L, shift, dm, rstd, w ? w + c0 : 0, cm, k2, set);
     else
       for (let j = 0; j < Cg; j++) {
         const so = (<usize>j * <usize>S) << 2, c = c0 + (<usize>j << 2);
-        dxSpan(xr + so, gr + so, gx + o + so, S, shift, dm, w ? load<f32>(w + c) : 1, cm, rstd, k2);
+        dxSpan(xr + so, gr + so, gx + o + so, S, shift, dm, w ? load<f32>(w + c) : 1, cm, rstd, k2, set);
       }
   }
 }
@@ -582,6 +599,7 @@ function batchNormColumnsBwd(rec: usize, c0: i32, c1: i32, tg: usize): void {
     store<f32>(sv + q, <f32>gr);
   }
   if (!gx) return;
+  const set = overwrites(rec, 0);
   for (let i = 0; i < N; i++) {
     const ro = (<usize>i * <usize>C) << 2;
     let c = c0;
@@ -590,12 +608,13 @@ function batchNormColumnsBwd(rec: usize, c0: i32, c1: i32, tg: usize): void {
         const o = <usize>c << 2;
         const e = centredV(x + ro, shift, dm, o);
         const d = madd(f32x4.add(v128.load(g + ro + o), v128.load(pg + o)), v128.load(sv + o), f32x4.mul(e, v128.load(pge + o)));
-        v128.store(gx + ro + o, f32x4.add(v128.load(gx + ro + o), d));
+        v128.store(gx + ro + o, set ? d : f32x4.add(v128.load(gx + ro + o), d));
       }
     for (; c < c1; c++) {
       const o = <usize>c << 2;
       const e = centred(x + ro, shift, dm, o);
-      store<f32>(gx + ro + o, load<f32>(gx + ro + o) + ((load<f32>(g + ro + o) + load<f32>(pg + o)) * load<f32>(sv + o) + e * load<f32>(pge + o)));
+      const d = (load<f32>(g + ro + o) + load<f32>(pg + o)) * load<f32>(sv + o) + e * load<f32>(pge + o);
+      store<f32>(gx + ro + o, set ? d : load<f32>(gx + ro + o) + d);
     }
   }
 }
@@ -612,6 +631,7 @@ export function f32_batch_norm_fwd(rec: usize): void {
 // k2 = −γ·rstd³·Σge/n.
 export function f32_batch_norm_bwd(rec: usize): void {
   const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2);
+  clearAffine(rec, 4, 5);
   if (<f64>N * <f64>S == 0) return; // an empty batch: no gradient (its statistics are NaN)
   if (S == 1) return batchNormRowsBwd(rec);
   if (ASC_FEATURE_THREADS) {
@@ -719,6 +739,6 @@ function batchNormColumnsTask(part: i32, parts: i32, ws: usize): void {
   const k2 = <f32>((-gr * r64 * r64 * sumGE) / n), cm = <f32>(-sumG / n);
   for (let i = 0; i < N; i++) {
     const so = co + <usize>i * stride;
-    dxSpan(x + so, g + so, gx + so, S, shift, dm, 1, cm, <f32>gr, k2);
+    dxSpan(x + so, g + so, gx + so, S, shift, dm, 1, cm, <f32>gr, k2, overwrites(rec, 0));
   }
 }

@@ -12,6 +12,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { ALIGN_WORDS, groupNormDeferWords, planThreads } from './contract.js';
 import {
   aux,
+  clearOverwritten,
   defineOps,
   f32bits,
   fmtShape,
@@ -198,6 +199,13 @@ function batchNormGroups(r: Int32Array): Group[] {
   return Array.from({ length: C }, (_, c) => ({ n: N * S, at: (j: number) => (Math.floor(j / S) * C + c) * S + (j % S), channel: () => c }));
 }
 
+/**
+ * The sizes of a norm record's input gradients (x, weight, bias): every norm's params start N, C, S
+ * (layer norm's are rows, row length, 1), and its weight and bias are [C]. The kernels overwrite
+ * fresh ones (overwritesGrad: dx written where it is computed, dγ and dβ cleared first).
+ */
+const normGradSizes = (r: Int32Array) => [param(r, 0) * param(r, 1) * param(r, 2), param(r, 1), param(r, 1)];
+
 /** The reference of the group-norm kernel (layer norm shares it): AUX0 = [shift, dm, rstd] per row as the kernel, shift = mean. */
 const groupNormRef = {
   fwd: (h: Float64Array, r: Int32Array) => {
@@ -209,7 +217,10 @@ const groupNormRef = {
       h[aux(r, 0) + 2 * groups.length + row] = 1 / Math.sqrt(v + paramf(r, 4));
     });
   },
-  bwd: (h: Float64Array, r: Int32Array) => groupNormGroups(r).forEach((grp) => refBackward(h, r, grp, 4, 5)),
+  bwd: (h: Float64Array, r: Int32Array) => {
+    clearOverwritten(h, r, normGradSizes(r));
+    groupNormGroups(r).forEach((grp) => refBackward(h, r, grp, 4, 5));
+  },
 };
 
 // ---- test cases: sizes 0, 1, odd, the SIMD tile ± 1 and the float32 chunk (64) ± 1 ------------------
@@ -241,6 +252,7 @@ export const NORMALIZATION_OPS = defineOps(
     module: 'norm',
     arity: 3,
     gradInputs: [0, 1, 2],
+    overwritesGrad: true,
     doc: "PyTorch's F.layer_norm: each row of the trailing normalizedShape dims as (x − mean)/√(var + eps)·weight + bias (biased variance); saves shift, mean and 1/std per row",
     plan: planLayerNorm,
     ref: groupNormRef,
@@ -265,6 +277,7 @@ export const NORMALIZATION_OPS = defineOps(
     module: 'norm',
     arity: 3,
     gradInputs: [0, 1, 2],
+    overwritesGrad: true,
     doc: "PyTorch's F.group_norm: x [N, C, *] normalised per sample over each of numGroups groups of C/numGroups channels and their positions, then a per-channel weight and bias",
     plan: planGroupNorm,
     ref: groupNormRef,
@@ -287,6 +300,7 @@ export const NORMALIZATION_OPS = defineOps(
     module: 'norm',
     arity: 3,
     gradInputs: [0, 1, 2],
+    overwritesGrad: true,
     doc: "PyTorch's F.batch_norm in training mode: x [N, C, *] normalised per channel with the batch mean and biased variance, then a per-channel weight and bias; saves [mean; var] (AUX0, what batchNormStatsUpdate reads) and the shift",
     plan: planBatchNorm,
     ref: {
@@ -298,7 +312,10 @@ export const NORMALIZATION_OPS = defineOps(
           h[aux(r, 1) + c] = mean;
           h[aux(r, 1) + all.length + c] = 0;
         }),
-      bwd: (h, r) => batchNormGroups(r).forEach((grp) => refBackward(h, r, grp, 3, 4)),
+      bwd: (h, r) => {
+        clearOverwritten(h, r, normGradSizes(r));
+        batchNormGroups(r).forEach((grp) => refBackward(h, r, grp, 3, 4));
+      },
     },
     tests: {
       cases: [
