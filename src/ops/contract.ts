@@ -264,6 +264,15 @@ export function imageRunWords(parts: number, scratch: number): number {
   return parts > 1 ? block(2 * parts) + parts * (block(17) + (scratch ? block(scratch) : 0)) : 0;
 }
 
+/**
+ * The depthwise weight gradient cut by channels across `parts` threads
+ * (assembly/kernels/depthwise.ts weightGradSplit; nothing for one part): a table of two words per
+ * part, and per part a padded plane and its float64 sums, two words per tap.
+ */
+export function depthwiseWeightGradWords(parts: number, plane: number, taps: number): number {
+  return parts > 1 ? block(2 * parts) + parts * (block(plane) + block(2 * taps)) : 0;
+}
+
 /** The pools cut across `parts` threads (assembly/kernels/pool.ts planeSplit): part 0's narrowed copy of the record (nothing for one part). */
 export function planeSplitWords(parts: number): number {
   return parts > 1 ? block(REC_WORDS) : 0;

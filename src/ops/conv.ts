@@ -6,6 +6,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
+  depthwiseWeightGradWords,
   depthwiseWords,
   directImagePartsWords,
   directInputWords,
@@ -98,12 +99,16 @@ const isDepthwise = (g: ConvGeometry) => g.groups === g.c && g.o === g.c;
 
 /**
  * The depthwise kernels' scratch: one padded plane reaching every tap of every output and every
- * input row (padH, padW in assembly/kernels/depthwise.ts), and the weight gradient's sums.
+ * input row (padH, padW in assembly/kernels/depthwise.ts), and the weight gradient's sums; with a
+ * pool, the image passes' parts (`parts`) and the weight gradient's (conv2d's and
+ * convTranspose2d's backward both split it by channels, so planThreads() of them).
  */
 function depthwiseScratch(g: ConvGeometry, weightGrad: boolean, parts: number): number {
   const hp = Math.max((g.oh - 1) * g.sh + g.dh * (g.kh - 1) + 1, g.ph + g.h),
     wp = Math.max((g.ow - 1) * g.sw + g.dw * (g.kw - 1) + 1, g.pw + g.w);
-  return depthwiseWords(hp, wp, g.kh * g.kw, weightGrad) + imageRunWords(parts, hp * wp);
+  const taps = g.kh * g.kw;
+  const weightGradParts = weightGrad ? depthwiseWeightGradWords(planThreads(), hp * wp, taps) : 0;
+  return depthwiseWords(hp, wp, taps, weightGrad) + imageRunWords(parts, hp * wp) + weightGradParts;
 }
 
 /** Whether the SIMD builds run g through the direct kernels (isDirect): stride 1, more than 1×1, each side's padding in [0, d·(k − 1)]. */

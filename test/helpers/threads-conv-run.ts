@@ -68,6 +68,13 @@ record('convTranspose 5x24x18x18 k3', () => {
     b = param([16]);
   return grads(wg.convTranspose2d(x, w, b, { padding: 1 }), [x, w, b]);
 });
+// A depthwise convTranspose2d: its backward's weight gradient runs the depthwise kernel with the
+// roles of x and G swapped, split by channels as conv2d's (its plan counts the parts' scratch).
+record('convTranspose 8x16x40x40 k3 depthwise', () => {
+  const x = param([8, 16, 40, 40]),
+    w = param([16, 1, 3, 3]);
+  return grads(wg.convTranspose2d(x, w, null, { padding: 1, groups: 16 }), [x, w]);
+});
 
 // Batch norm (training) over [N, C, H, W], split by channels: values N·C·H·W below and above 2¹⁶.
 for (const shape of [
