@@ -53,6 +53,14 @@ export type Task = (part: i32, parts: i32, ws: usize) => void;
  */
 const SPIN = 1 << 17;
 
+/**
+ * Rounds of SPIN polls a worker keeps up while a run is active (~0.5–1 ms): the gaps between a
+ * step's jobs are far shorter (W7's inline stretches), and a run that posts nothing for longer
+ * (a small model with threads on) should not hold a core the whole time; past it a job pays one
+ * wake-up, small against the millisecond without one.
+ */
+const ACTIVE_ROUNDS = 16;
+
 /** Milliseconds from a fixed origin (performance.now): the join's patience with a worker that stopped answering. */
 @external('env', 'poolNow') declare function poolNow(): f64;
 
@@ -228,9 +236,10 @@ export function poolStop(): void {
  * Nothing is kept in a local across the wait (see poolJoin).
  */
 export function poolWait(seen: i32): i32 {
+  let rounds = 0;
   do {
     for (let s = 0; s < SPIN; s++) if (atomic.load<i32>(ctrl + (SEQ << 2)) != seen) return atomic.load<i32>(ctrl + (SEQ << 2));
-  } while (atomic.load<i32>(ctrl + (ACTIVE << 2)) != 0);
+  } while (atomic.load<i32>(ctrl + (ACTIVE << 2)) != 0 && ++rounds < ACTIVE_ROUNDS);
   // SLEEPERS through the instruction's offset immediate: an address computed once would be held
   // in a local across the wait, which Node 20's Liftoff loses (see joined).
   atomic.add<i32>(ctrl, 1, SLEEPERS << 2);
