@@ -27,7 +27,7 @@ import { madd } from '../simd';
 import { gemm, gemmScratch } from './gemm';
 // Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
 import { DO, DP, WO } from '../generated/contract';
-import { sumRun } from './reduce';
+import { SPLIT_SUMS, sumRun } from './reduce';
 import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwisePlaneBytes, depthwiseWeightGrad, isDepthwise } from './depthwise';
 import { ConvGeom, at } from './conv-geom';
 import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
@@ -673,17 +673,55 @@ function imageRunsTask(part: i32, parts: i32, ws: usize): void {
   else colBackward(g, 0, wt, src, dst, 0, scratch, ws);
 }
 
+// The depthwise weight gradient: a channel's kh·kw sums run over that channel's images only, so
+// runs of channels go to the threads (splitThreads: for a depthwise g its multiply-adds are the
+// weight gradient's), each summing its channels as one thread does (bit-identical), on a padded
+// plane and float64 sums of its own from the arena, allocated before posting (the plan counts
+// them: src/ops/contract.ts depthwiseWeightGradWords).
+
+// Arguments of a depthwise weight-gradient job: the geometry, x, G, dW, add, the parts' scratch table.
+const J_DW_GEOM = 0, J_DW_X = 1, J_DW_G = 2, J_DW_GW = 3, J_DW_ADD = 4, J_DW_SCRATCH = 5;
+
+/** gw (+)= the depthwise weight gradient, across the pool when it pays. */
+function depthwiseWeights(g: ConvGeom, pad: usize, x: usize, gout: usize, gw: usize, add: bool): void {
+  const kk = <usize>(g.kh * g.kw) << 3;
+  if (ASC_FEATURE_THREADS) {
+    const t = splitThreads(g, g.c);
+    if (t > 1) {
+      const table = arenaAlloc(<usize>(2 * t) << 2);
+      for (let p = 0; p < t; p++) {
+        store<u32>(table + (<usize>(2 * p) << 2), <u32>depthwisePlane(g));
+        store<u32>(table + (<usize>(2 * p + 1) << 2), <u32>arenaAlloc(kk));
+      }
+      setTaskArg(J_DW_GEOM, <i32>changetype<usize>(g)); setTaskArg(J_DW_X, <i32>x); setTaskArg(J_DW_G, <i32>gout);
+      setTaskArg(J_DW_GW, <i32>gw); setTaskArg(J_DW_ADD, add ? 1 : 0); setTaskArg(J_DW_SCRATCH, <i32>table);
+      poolRun(depthwiseWeightsTask, 0);
+      return;
+    }
+  }
+  depthwiseWeightGrad(g, pad, arenaAlloc(kk), x, gout, gw, add, 0, g.c);
+}
+
+/** Part `part` of a depthwise weight-gradient job (pool.ts Task): its run of channels, on its own scratch. */
+function depthwiseWeightsTask(part: i32, parts: i32, ws: usize): void {
+  const g = changetype<ConvGeom>(taskPtr(J_DW_GEOM)), e = taskPtr(J_DW_SCRATCH) + (<usize>(2 * part) << 2);
+  const c0 = partFrom(g.c, part, parts, 1), c1 = partFrom(g.c, part + 1, parts, 1);
+  if (c0 >= c1) return;
+  depthwiseWeightGrad(g, <usize>load<u32>(e), <usize>load<u32>(e, 4), taskPtr(J_DW_X), taskPtr(J_DW_G), taskPtr(J_DW_GW), taskArg(J_DW_ADD) != 0, c0, c1);
+}
+
 // ---- per-channel sums and broadcasts (the biases) ----------------------------------------------
 
 /**
  * db (+)= Σ G over the images and the plane of each channel: each image's plane is a long sum
  * (reduce.ts sumRun), and the planes' sums, one per image, add into a float64 total (a scalar, so
  * float64 is the simplest accurate accumulator: no compensation needed). Channels are independent:
- * with a pool, from SPLIT_SUMS values, runs of channels go to the threads (bit-identical).
+ * with a pool, from SPLIT_SUMS values (reduce.ts's column sums' threshold), runs of channels go to
+ * the threads (bit-identical).
  */
 function channelSums(db: usize, gsrc: usize, n: i32, chs: i32, plane: i32, add: bool): void {
   if (ASC_FEATURE_THREADS) {
-    if (poolThreads() > 1 && chs > 1 && <u64>n * <u64>chs * <u64>plane >= SPLIT_SUMS) {
+    if (poolThreads() > 1 && chs > 1 && <u64>n * <u64>chs * <u64>plane >= <u64>SPLIT_SUMS) {
       setTaskArg(J_SUM_DB, <i32>db); setTaskArg(J_SUM_G, <i32>gsrc); setTaskArg(J_SUM_N, n);
       setTaskArg(J_SUM_CHS, chs); setTaskArg(J_SUM_PLANE, plane); setTaskArg(J_SUM_ADD, add ? 1 : 0);
       poolRun(channelSumsTask, 0);
@@ -703,8 +741,6 @@ function channelSums(db: usize, gsrc: usize, n: i32, chs: i32, plane: i32, add: 
   }
 }
 
-/** Values (images × channels × plane) from which the bias gradient splits: one pass of ~2¹⁹ floats outweighs a job (as reduce.ts's column sums). */
-const SPLIT_SUMS: u64 = 1 << 19;
 // Arguments of a channel-sums job.
 const J_SUM_DB = 0, J_SUM_G = 1, J_SUM_N = 2, J_SUM_CHS = 3, J_SUM_PLANE = 4, J_SUM_ADD = 5;
 
@@ -766,12 +802,12 @@ export function f32_conv_2d_bwd(rec: usize): void {
     const pad = depthwisePlane(g);
     if (ASC_FEATURE_THREADS) {
       if (gx && imageRuns(g, PASS_DEPTHWISE_DX, gout, g.o * g.oh * g.ow, gx, g.c * g.h * g.w, wt, 0, !overwrites(rec, 0), 0)) {
-        if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
+        if (gw) depthwiseWeights(g, pad, x, gout, gw, !overwrites(rec, 1));
         return;
       }
     }
     if (gx) depthwiseInputGrad(g, pad, gout, wt, gx, !overwrites(rec, 0));
-    if (gw) depthwiseWeightGrad(g, pad, x, gout, gw, !overwrites(rec, 1));
+    if (gw) depthwiseWeights(g, pad, x, gout, gw, !overwrites(rec, 1));
     return;
   }
   if (ASC_FEATURE_SIMD) {
@@ -828,7 +864,7 @@ export function f32_conv_transpose_2d_bwd(rec: usize): void {
   if (isDepthwise(g)) {
     const pad = depthwisePlane(g);
     if (gx) depthwiseForward(g, pad, gout, wt, 0, gx, !overwrites(rec, 0));
-    if (gw) depthwiseWeightGrad(g, pad, gout, x, gw, !overwrites(rec, 1));
+    if (gw) depthwiseWeights(g, pad, gout, x, gw, !overwrites(rec, 1));
     return;
   }
   if (ASC_FEATURE_SIMD) {

@@ -11,7 +11,6 @@
 // The padded plane is hp × wp with hp = max((OH − 1)·sh + dh·(kh − 1) + 1, ph + H): every tap of
 // every output and every input row fit (likewise wp).
 import { arenaAlloc } from '../arena';
-import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from '../pool';
 import { hsum, madd } from '../simd';
 import { ConvGeom, at } from './conv-geom';
 
@@ -152,19 +151,12 @@ export function depthwiseInputGrad(g: ConvGeom, pad: usize, gout: usize, wt: usi
 }
 
 /**
- * gw (+)= the weight gradient: per channel and tap, Σ over the images of the dot product of G with
- * the shifted padded input (two f32x4 accumulators over the whole plane at stride 1, one
- * horizontal sum per tap and image), the images' sums added in float64.
+ * gw (+)= the weight gradient of channels [c0, c1): per channel and tap, Σ over the images of the
+ * dot product of G with the shifted padded input (two f32x4 accumulators over the whole plane at
+ * stride 1, one horizontal sum per tap and image), the images' sums added in float64 at acc (kh·kw
+ * of them). A channel's sums involve that channel only: conv.ts cuts the channels across the pool.
  */
-export function depthwiseWeightGrad(g: ConvGeom, pad: usize, x: usize, gout: usize, gw: usize, add: bool): void {
-  if (ASC_FEATURE_THREADS) {
-    if (weightGradSplit(g, x, gout, gw, add)) return;
-  }
-  weightGradChannels(g, pad, arenaAlloc(<usize>(g.kh * g.kw) << 3), x, gout, gw, add, 0, g.c);
-}
-
-/** Channels [c0, c1) of depthwiseWeightGrad, with a padded plane and kh·kw float64 sums of scratch. */
-function weightGradChannels(g: ConvGeom, pad: usize, acc: usize, x: usize, gout: usize, gw: usize, add: bool, c0: i32, c1: i32): void {
+export function depthwiseWeightGrad(g: ConvGeom, pad: usize, acc: usize, x: usize, gout: usize, gw: usize, add: bool, c0: i32, c1: i32): void {
   const hp = padH(g), wp = padW(g), kh = g.kh, kw = g.kw, kk = kh * kw, hw = g.h * g.w, ohw = g.oh * g.ow;
   const oh = g.oh, ow = g.ow, sw = g.sw, padRow = <usize>(g.sh * wp) << 2, gRow = <usize>ow << 2;
   for (let c = c0; c < c1; c++) {
@@ -207,35 +199,3 @@ function weightGradChannels(g: ConvGeom, pad: usize, acc: usize, x: usize, gout:
   }
 }
 
-// ---- the weight gradient across the worker pool (threads builds) --------------------------------
-// A channel's kh·kw sums run over every image of that channel only, so runs of channels go to the
-// threads, each summing its channels as one thread does (bit-identical); each part takes a padded
-// plane and its float64 sums from the arena, allocated by the main instance before posting (the
-// plan counts them: src/ops/contract.ts depthwiseWeightGradWords).
-
-/** Multiply-adds (images × output positions × channels × taps) from which the weight gradient splits, as gemm.ts's products. */
-const SPLIT_MACS: u64 = 1 << 20;
-// Arguments of a weight-gradient job: the geometry, x, G, dW, add, the parts' scratch table.
-const J_GEOM = 0, J_X = 1, J_G = 2, J_GW = 3, J_ADD = 4, J_SCRATCH = 5;
-
-function weightGradSplit(g: ConvGeom, x: usize, gout: usize, gw: usize, add: bool): bool {
-  const t = poolThreads();
-  if (t <= 1 || g.c < 2 || <u64>g.n * <u64>(g.oh * g.ow) * <u64>g.c * <u64>(g.kh * g.kw) < SPLIT_MACS) return false;
-  const table = arenaAlloc(<usize>(2 * t) << 2);
-  for (let p = 0; p < t; p++) {
-    store<u32>(table + (<usize>(2 * p) << 2), <u32>depthwisePlane(g));
-    store<u32>(table + (<usize>(2 * p + 1) << 2), <u32>arenaAlloc(<usize>(g.kh * g.kw) << 3));
-  }
-  setTaskArg(J_GEOM, <i32>changetype<usize>(g)); setTaskArg(J_X, <i32>x); setTaskArg(J_G, <i32>gout);
-  setTaskArg(J_GW, <i32>gw); setTaskArg(J_ADD, add ? 1 : 0); setTaskArg(J_SCRATCH, <i32>table);
-  poolRun(weightGradTask, 0);
-  return true;
-}
-
-/** Part `part` of a weight-gradient job (pool.ts Task): its run of channels, on its own scratch. */
-function weightGradTask(part: i32, parts: i32, ws: usize): void {
-  const g = changetype<ConvGeom>(taskPtr(J_GEOM)), e = taskPtr(J_SCRATCH) + (<usize>(2 * part) << 2);
-  const c0 = partFrom(g.c, part, parts, 1), c1 = partFrom(g.c, part + 1, parts, 1);
-  if (c0 >= c1) return;
-  weightGradChannels(g, <usize>load<u32>(e), <usize>load<u32>(e, 4), taskPtr(J_X), taskPtr(J_G), taskPtr(J_GW), taskArg(J_ADD) != 0, c0, c1);
-}

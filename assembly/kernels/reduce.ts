@@ -174,7 +174,7 @@ export function columnSums(x: usize, rows: i32, cols: i32, out: usize, add: bool
 // With a pool, column sums of at least SPLIT_SUMS elements (SPLIT.SUM in src/ops/contract.ts) run
 // as runs of whole 4-column groups, one per thread: every column is summed by the same operations
 // (SIMD group or scalar tail, rows in order) as in one thread.
-const SPLIT_SUMS = 1 << 19;
+export const SPLIT_SUMS: i32 = 1 << 19;
 const C_X = 0, C_ROWS = 1, C_COLS = 2, C_OUT = 3, C_ADD = 4;
 
 function splitColumns(x: usize, rows: i32, cols: i32, out: usize, add: bool): bool {

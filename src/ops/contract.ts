@@ -266,7 +266,7 @@ export function imageRunWords(parts: number, scratch: number): number {
 
 /**
  * The depthwise weight gradient cut by channels across `parts` threads
- * (assembly/kernels/depthwise.ts weightGradSplit; nothing for one part): a table of two words per
+ * (assembly/kernels/conv.ts depthwiseWeights; nothing for one part): a table of two words per
  * part, and per part a padded plane and its float64 sums, two words per tap.
  */
 export function depthwiseWeightGradWords(parts: number, plane: number, taps: number): number {
