@@ -178,30 +178,55 @@ function injective(rec: usize): bool {
 // len_j elements follows the blocks of inputs 0..j-1. Inputs past the 4 fixed slots have their
 // pointers in the record's end words (inIndex, ginIndex).
 
-function joinFwd(rec: usize): void {
-  const o = ptr(rec, OUT), outer = param(rec, 0), total = param(rec, 1);
-  let at = 0;
-  for (let j = 0; j < field(rec, NIN); j++) {
-    const x = ptr(rec, inIndex(j)), len = param(rec, 2 + j);
-    for (let row = 0; row < outer; row++) copyRun(o + ((<usize>row * total + at) << 2), x + ((<usize>row * len) << 2), len, 1);
+/**
+ * Rows [r0, r1) of the join, and of each block only elements [partFrom(len, part), partFrom(len,
+ * part + 1)) (part 0 of 1: whole blocks). Forward copies the blocks in; backward adds each block of
+ * the gradient into its input's. Inputs may alias (cat([x, x])): then one gradient element gets
+ * the adds of several blocks, in block order, and always in the same part (aliased blocks have the
+ * same length, so the same cut).
+ */
+function joinRows(rec: usize, r0: i32, r1: i32, part: i32, parts: i32, backward: bool): void {
+  const total = param(rec, 1), y = backward ? ptr(rec, GOUT) : ptr(rec, OUT);
+  for (let j = 0, at = 0; j < field(rec, NIN); j++) {
+    const len = param(rec, 2 + j), from = partFrom(len, part, parts, 16), n = partFrom(len, part + 1, parts, 16) - from;
+    const x = ptr(rec, backward ? ginIndex(j) : inIndex(j));
+    const xs = x + ((<usize>r0 * len + from) << 2), ys = y + ((<usize>r0 * total + at + from) << 2);
+    if (!backward) for (let row = 0; row < r1 - r0; row++) copyRun(ys + ((<usize>row * total) << 2), xs + ((<usize>row * len) << 2), n, 1);
+    else if (x != 0) for (let row = 0; row < r1 - r0; row++) addRun(xs + ((<usize>row * len) << 2), 1, ys + ((<usize>row * total) << 2), n);
     at += len;
   }
 }
 
-// Inputs may alias (cat([x, x])): their blocks are added one after the other.
-function joinBwd(rec: usize): void {
-  const g = ptr(rec, GOUT), outer = param(rec, 0), total = param(rec, 1);
-  let at = 0;
-  for (let j = 0; j < field(rec, NIN); j++) {
-    const gx = ptr(rec, ginIndex(j)), len = param(rec, 2 + j);
-    if (gx != 0) for (let row = 0; row < outer; row++) addRun(gx + ((<usize>row * len) << 2), 1, g + ((<usize>row * total + at) << 2), len);
-    at += len;
-  }
+function join(rec: usize, backward: bool): void {
+  if (ASC_FEATURE_THREADS) if (splitJoin(rec, backward)) return;
+  joinRows(rec, 0, param(rec, 0), 0, 1, backward);
 }
 
-export function f32_cat_fwd(rec: usize): void { joinFwd(rec); }
-export function f32_cat_bwd(rec: usize): void { joinBwd(rec); }
-export function f32_cat_int_fwd(rec: usize): void { joinFwd(rec); }
+export function f32_cat_fwd(rec: usize): void { join(rec, false); }
+export function f32_cat_bwd(rec: usize): void { join(rec, true); }
+export function f32_cat_int_fwd(rec: usize): void { join(rec, false); }
+
+// With a pool, a join of at least SPLIT_RUNS elements (contiguous runs, as the copies') runs as
+// runs of whole rows, one per thread, or, with fewer than JOIN_ROWS rows (cat along dim 0 has one),
+// every part takes its 16-element-aligned share of each block. Either way an input (gradient)
+// element is touched by one part with the single-thread operations: bit-identical for any count.
+const JOIN_ROWS = 16;
+const J_REC = 0, J_BWD = 1;
+
+function splitJoin(rec: usize, backward: bool): bool {
+  if (poolThreads() <= 1 || numel(rec) < SPLIT_RUNS) return false;
+  setTaskArg(J_REC, <i32>rec);
+  setTaskArg(J_BWD, backward ? 1 : 0);
+  poolRun(joinTask, 0);
+  return true;
+}
+
+/** Part `part` of a join job (pool.ts Task; no scratch): its run of rows, or its share of every block. */
+function joinTask(part: i32, parts: i32, ws: usize): void {
+  const rec = taskPtr(J_REC), outer = param(rec, 0), backward = taskArg(J_BWD) != 0;
+  if (outer < JOIN_ROWS) joinRows(rec, 0, outer, part, parts, backward);
+  else joinRows(rec, partFrom(outer, part, parts, 1), partFrom(outer, part + 1, parts, 1), 0, 1, backward);
+}
 
 // ---- embedding (params: [d, n, count]) -----------------------------------------------------
 /** Row index at position p; TS checked every index, so a bad one means a corrupted tape. */

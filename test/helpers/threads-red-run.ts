@@ -4,8 +4,8 @@
  * each case posted to the pool, and a digest of the raw float32 (int32) bits of every result:
  * cross-entropy with int32 labels (class dim last and in the middle), reductions over a tensor's
  * first dim (and over the middle dim of a few long blocks), strided copies (transposes, permutes,
- * slices, flips, expands, int32) forward and backward, and a training step through all of them,
- * eager and compiled. A case named `… small` is below its split threshold (it must post no job),
+ * slices, flips, expands, int32), cat and stack forward and backward, and a training step through
+ * all of them, eager and compiled. A case named `… small` is below its split threshold (it must post no job),
  * `… large` above it (it must post some); `… inline` is large but must stay on one thread.
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
@@ -19,16 +19,20 @@ const jobs: Record<string, { fwd: number; bwd: number }> = {};
  * fixed g: digests of y and x.grad, and the jobs the forward and the backward posted.
  */
 function record(name: string, shape: readonly number[], f: (x: wg.Tensor) => wg.Tensor) {
-  const x = param(shape);
+  recordAll(name, [shape], ([x]) => f(x));
+}
+/** record with several inputs (xs[k] of shapes[k]): digests of y and of every xs[k].grad. */
+function recordAll(name: string, shapes: readonly (readonly number[])[], f: (xs: wg.Tensor[]) => wg.Tensor) {
+  const xs = shapes.map(param);
   // x.grad exists (all ones) before the counted backward, which then adds into it: no zero fill
   // (a job of its own from 2¹⁸ elements) is counted with the op's backward.
-  x.sum().backward();
+  for (const x of xs) x.sum().backward();
   const before = poolJobs();
-  const y = f(x);
+  const y = f(xs);
   const fwd = poolJobs() - before;
   y.backward(wg.tensor(values(numel(y.shape)), { shape: y.shape }));
   jobs[name] = { fwd, bwd: poolJobs() - before - fwd };
-  out[name] = [y, x.grad!].map(digest).join();
+  out[name] = [y, ...xs.map((x) => x.grad!)].map(digest).join();
 }
 /** A forward-only result (int32 indices, int32 copies): its digest and the jobs it posted. */
 function recordForward(name: string, f: () => wg.Tensor) {
@@ -129,9 +133,29 @@ for (const [name, shape, f] of COPIES) {
   recordForward(`copyInt ${name}`, () => f(xi));
 }
 
+// ---- cat / stack -------------------------------------------------------------------------------
+// Split from 2²⁰ output elements: by runs of whole rows, or with fewer than 16 rows (cat along dim
+// 0 has one) every part takes its share of each block; cat([x, x]) adds two blocks into one gradient.
+const JOINS: [string, string, (xs: wg.Tensor[]) => wg.Tensor][] = [
+  ['cat dim 1 small', '3x5 3x7', (xs) => wg.cat(xs, 1)],
+  ['cat dim 1 small', '512x64 512x64 512x64', (xs) => wg.cat(xs, 1)],
+  ['cat dim 1 large', '2048x300 2048x213', (xs) => wg.cat(xs, 1)],
+  ['cat dim 0 large', '700x1031 331x1031', (xs) => wg.cat(xs, 0)],
+  ['cat dim 1 large', '3x349527 3x5 3x17', (xs) => wg.cat(xs, 1)],
+  ['cat [x, x] dim 1 large', '1031x517', ([x]) => wg.cat([x, x], 1)],
+  ['cat [x, x, x] dim 0 large', '524291', ([x]) => wg.cat([x, x, x], 0)],
+  ['stack dim 1 large', '1031x347 1031x347 1031x347', (xs) => wg.stack(xs, 1)],
+  ['stack dim 0 large', '524309 524309', (xs) => wg.stack(xs, 0)],
+];
+for (const [kind, shapes, f] of JOINS) {
+  const dims = shapes.split(' ').map((s) => s.split('x').map(Number));
+  recordAll(`${kind} ${shapes}`, dims, f);
+  recordForward(`catInt ${kind} ${shapes}`, () => f(dims.map(ints)));
+}
+
 /**
  * 3 SGD steps on a linear map whose [2048, 256] output goes through a transpose, a reduction over
- * dim 0, a max over dim 0 and cross-entropy (each above its threshold); `compiled`: replayed by wg.compile.
+ * dim 0, a max over dim 0, a cat and cross-entropy (each above its threshold); `compiled`: replayed by wg.compile.
  */
 function train(compiled: boolean) {
   const w = param([64, 256]);
@@ -139,7 +163,12 @@ function train(compiled: boolean) {
   const step = (x: wg.Tensor, y: wg.Tensor) => {
     opt.zeroGrad();
     const h = x.matmul(w);
-    const loss = wg.losses.crossEntropy(h, y).add(h.transpose(0, 1).relu().mean()).add(wg.mean(h, 0).square().sum()).add(wg.max(h, 0).values.mean());
+    const loss = wg.losses
+      .crossEntropy(h, y)
+      .add(h.transpose(0, 1).relu().mean())
+      .add(wg.mean(h, 0).square().sum())
+      .add(wg.max(h, 0).values.mean())
+      .add(wg.cat([h, h.relu()], 1).square().mean());
     loss.backward();
     opt.step();
     return loss;
