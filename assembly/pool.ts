@@ -4,9 +4,13 @@
 // same module over the same shared memory that only compute parts of a job on pointers given to
 // them. A job is a Task (a function of the module: its index is the same in every instance, and
 // its function object sits in the static data every instance shares) plus argument words. The
-// main instance writes them into the control block and bumps SEQ; each worker runs its part
-// (poolWork in ../threads.ts) and adds 1 to DONE; the main instance runs part 0 itself and then
-// waits for DONE to reach threads − 1. No message passing per job: Atomics only.
+// main instance writes them into the control block and bumps SEQ; part 0 is the main instance's,
+// parts 1 … threads − 1 go to whoever claims them first (CLAIM): each worker claims and runs parts
+// until none is left (poolWork in ../threads.ts), and so does the main instance after part 0, so a
+// worker the OS has not scheduled yet costs one part's time, not a wait for its time slice. Each
+// part done adds 1 to DONE; the main instance waits for DONE to reach threads − 1. A part computes
+// the same on any thread (its own range, scratch of the same size), so who runs it never changes
+// a bit. No message passing per job: Atomics only.
 //
 // A kernel splits only through poolRun, so a split job's parts never split again: during a job
 // poolThreads() is 1 on the main instance too, and the workers always see 1.
@@ -26,6 +30,8 @@ export const ARG_WORDS = 28;
 export const DONE = 32;
 /** Set by a worker whose part failed (a trap): the main instance aborts after the join. */
 export const FAILED = 33;
+/** The next part to hand out (from 1; parts ≥ PARTS: none left). Reset by every post. */
+const CLAIM = 34;
 /** Workers asleep in Atomics.wait (or about to be): a post notifies only when some are. */
 const SLEEPERS = 48;
 /** 1 while the main instance runs records (poolActive): idle workers keep polling instead of sleeping. */
@@ -70,6 +76,10 @@ let threads: i32 = 1;
 let graceMs: f64 = 0;
 /** A job is running: its parts keep to one thread (poolThreads). */
 let busy = false;
+/** Main instance: parts of workers' share it ran itself, so far (poolTaken, for tests). */
+let taken = 0;
+/** Worker instance: it is running a part it claimed (poolFail counts that part as done). */
+let claimed = false;
 
 /** Main instance: the control block's byte address, the thread count (main included) and the join's least patience (ms). */
 export function poolSetup(block: usize, n: i32, grace: f64): void {
@@ -139,6 +149,12 @@ export function poolRun(task: Task, ws: usize): void {
   poolPost(KIND_TASK);
   const start = poolNow();
   task(0, threads, ws);
+  // Parts no worker has claimed yet run here: their scratch needs are a part's, which part 0's ws covers.
+  for (let p = claimPart(); p < threads; p = claimPart()) {
+    task(p, threads, ws);
+    taken++;
+    poolDone();
+  }
   busy = false;
   const end = poolNow();
   // The parts are balanced: a worker still busy 100 times longer than part 0 took has stopped.
@@ -156,9 +172,23 @@ export function poolRecover(): void {
   if (joined(poolNow(), graceMs)) atomic.store<i32>(ctrl + (FAILED << 2), 0);
 }
 
-/** Worker: runs its part of the job posted, with its scratch ws. */
-export function poolTask(part: i32, ws: usize): void {
-  changetype<Task>(<usize>load<i32>(ctrl + (TASK << 2)))(part, load<i32>(ctrl + (PARTS << 2)), ws);
+/** The next unclaimed part of the job posted (≥ its PARTS when none is left). */
+@inline function claimPart(): i32 {
+  return atomic.add<i32>(ctrl + (CLAIM << 2), 1);
+}
+
+/**
+ * Worker: claims and runs parts of the job posted, with its scratch ws, until none is left. A
+ * worker that wakes late may find none (the main instance took them), or claim a part of the next
+ * job, whose fields were all written before CLAIM was reset for it: either is right.
+ */
+export function poolTasks(ws: usize): void {
+  for (let p = claimPart(); p < load<i32>(ctrl + (PARTS << 2)); p = claimPart()) {
+    claimed = true;
+    changetype<Task>(<usize>load<i32>(ctrl + (TASK << 2)))(p, load<i32>(ctrl + (PARTS << 2)), ws);
+    claimed = false;
+    poolDone();
+  }
 }
 
 /**
@@ -171,6 +201,7 @@ export function poolTask(part: i32, ws: usize): void {
 function poolPost(kind: i32): void {
   atomic.store<i32>(ctrl + (KIND << 2), kind);
   atomic.store<i32>(ctrl + (DONE << 2), 0);
+  atomic.store<i32>(ctrl + (CLAIM << 2), 1);
   atomic.add<i32>(ctrl + (SEQ << 2), 1);
   if (atomic.load<i32>(ctrl + (SLEEPERS << 2)) != 0) atomic.notify(ctrl + (SEQ << 2));
 }
@@ -213,6 +244,11 @@ function joined(since: f64, patience: f64): bool {
   return true;
 }
 
+/** Main instance: parts of the workers' share it ran itself so far (tests check that a late worker's part is taken). */
+export function poolTaken(): i32 {
+  return taken;
+}
+
 /** Main instance: workers asleep in Atomics.wait now (tests check that they sleep between runs). */
 export function poolSleepers(): i32 {
   return atomic.load<i32>(ctrl + (SLEEPERS << 2));
@@ -253,13 +289,17 @@ export function poolWait(seen: i32): i32 {
   return atomic.load<i32>(ctrl + (KIND << 2));
 }
 
-/** Worker: its part of the job trapped (src/engine/backend/pool.ts catches it); counts as done so the main instance does not wait forever. */
+/**
+ * Worker: a trap in poolWork (src/engine/backend/pool.ts catches it). A part it was running counts
+ * as done, so the main instance does not wait forever, and FAILED makes that job's join abort.
+ */
 export function poolFail(): void {
   atomic.store<i32>(ctrl + (FAILED << 2), 1);
-  poolDone();
+  if (claimed) poolDone();
+  claimed = false;
 }
 
-/** Worker: its part of the job is written (its stores are visible to the main instance once it sees DONE; it polls DONE, so nobody is notified). */
-export function poolDone(): void {
+/** A part of the job is written (its stores are visible to the main instance once it sees DONE; it polls DONE, so nobody is notified). */
+function poolDone(): void {
   atomic.add<i32>(ctrl + (DONE << 2), 1);
 }

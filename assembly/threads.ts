@@ -3,10 +3,10 @@
 // instance calls poolSetup once; each worker instance (src/engine/backend/pool.ts) calls poolAttach
 // and then loops on poolWait / poolWork from JavaScript, so every job is a fresh call into code V8
 // has tiered up.
-import { CTRL_WORDS, jobKind, KIND_EXIT, poolDone, poolTask } from './pool';
+import { CTRL_WORDS, jobKind, KIND_EXIT, poolTasks } from './pool';
 
 export * from './index';
-export { poolAttach, poolFail, poolRecover, poolSetup, poolSleepers, poolStop, poolThreadsNow, poolWait } from './pool';
+export { poolAttach, poolFail, poolRecover, poolSetup, poolSleepers, poolStop, poolTaken, poolThreadsNow, poolWait } from './pool';
 export { gemmScratchBytes as poolScratchBytes } from './kernels/gemm';
 
 /** Words of the control block the main instance hands to poolSetup. */
@@ -14,10 +14,9 @@ export function poolCtrlWords(): i32 {
   return CTRL_WORDS;
 }
 
-/** Worker `part` (1…threads − 1) runs its part of the job posted with scratch ws; 0 when told to exit. */
-export function poolWork(part: i32, ws: usize): i32 {
+/** A worker runs the parts of the job posted that it claims, with scratch ws; 0 when told to exit. */
+export function poolWork(ws: usize): i32 {
   if (jobKind() == KIND_EXIT) return 0;
-  poolTask(part, ws);
-  poolDone();
+  poolTasks(ws);
   return 1;
 }

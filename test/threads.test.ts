@@ -109,24 +109,43 @@ test('a worker that fails to start, or does not answer: one thread and a notice 
   expect(silent.build).toBe('simd');
 });
 
+type Failed = { threads: number; note: string | null; message: string; worst: number | string; sleeping: number; taken: number };
+/** test/helpers/threads-fail.ts in `mode` (how its worker misbehaves). */
+const failing = async (mode: string) =>
+  JSON.parse((await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/threads-fail.ts', mode], { timeout: 30_000 })).stdout) as Failed;
+
 test('a worker whose part traps: the op raises a BackendError instead of hanging or returning a half-computed product; the pool stays', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/threads-fail.ts', 'trap'], { timeout: 30_000 });
-  const got = JSON.parse(stdout) as { threads: number; message: string; worst: number | string; sleeping: number };
+  const got = await failing('trap');
   expect(got.message).toBe('BackendError: wasmgrad.matmul: WebAssembly abort: wasmgrad: a worker thread failed');
   expect(got.threads).toBe(2);
   expect(got.sleeping).toBe(1); // the failed run did not leave the worker polling
-  // Its next job traps again: the pool is kept for a trap (a bug in a kernel), which is reported each time.
+  // Its next part traps again: the pool is kept for a trap (a bug in a kernel), which is reported each time.
   expect(got.worst).toBe(got.message);
 });
 
-test('a worker thread that dies in a job: a BackendError after the join gives up, then one thread, and the op computes', async () => {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/threads-fail.ts', 'exit'], { timeout: 30_000 });
-  const got = JSON.parse(stdout) as { threads: number; note: string; message: string; worst: number };
+test('a worker thread that dies in a job holding a part: a BackendError after the join gives up, then one thread, and the op computes', async () => {
+  const got = await failing('exit');
   expect(got.message).toBe(
     'BackendError: wasmgrad.matmul: WebAssembly abort: wasmgrad: a worker thread stopped answering; wasmgrad runs on one thread from now on',
   );
   expect(got.threads).toBe(1);
   expect(got.note).toBe('wasmgrad.matmul: a worker thread stopped answering: the pool of 2 threads was stopped, wasmgrad runs on one thread');
+  expect(got.worst).toBeLessThan(1e-5);
+});
+
+test('a worker that is late to a job: the main thread runs its part, nothing fails, the pool stays', async () => {
+  const got = await failing('late');
+  expect([got.message, got.threads, got.note]).toEqual(['no error', 2, null]);
+  expect(got.taken).toBeGreaterThanOrEqual(1);
+  expect(got.worst).toBeLessThan(1e-5);
+});
+
+test('a worker thread that ends between jobs: its parts run on the main thread, then the pool is dropped with a notice', async () => {
+  const got = await failing('gone');
+  expect(got.message).toBe('no error');
+  expect(got.taken).toBeGreaterThanOrEqual(1);
+  expect(got.threads).toBe(1);
+  expect(got.note).toBe('wasmgrad.matmul: worker 1 exited: the pool of 2 threads was stopped, wasmgrad runs on one thread');
   expect(got.worst).toBeLessThan(1e-5);
 });
 

@@ -22,6 +22,7 @@ export interface PoolExports {
   poolRecover(): void;
   poolThreadsNow(): number;
   poolSleepers(): number;
+  poolTaken(): number;
 }
 
 /** wg.init's `threads` option. */
@@ -71,12 +72,12 @@ export function threadsUnavailable(): string | null {
   return null;
 }
 
-/** What a worker is given: the module, the memory, the control block and its part and scratch (byte addresses). */
+/** What a worker is given: the module, the memory, the control block and its scratch (byte addresses), and its number (1 …, for messages). */
 interface WorkerData {
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   ctrl: number;
-  part: number;
+  index: number;
   scratch: number;
 }
 
@@ -99,7 +100,7 @@ function serve(ex, d) {
     while (seq === seen) seq = ex.poolWait(seen); // a spurious wake-up
     seen = seq;
     try {
-      if (!ex.poolWork(d.part, d.scratch)) break;
+      if (!ex.poolWork(d.scratch)) break;
     } catch (e) {
       ex.poolFail();
     }
@@ -165,20 +166,27 @@ interface NodeWorker {
   terminate(): Promise<number>;
 }
 
-/** Part `d.part` on a worker_threads Worker. */
-function nodeWorker(startWorker: (source: string, data: unknown) => unknown, d: WorkerData): Starting {
+/**
+ * Worker `d.index` on worker_threads; `exited(index)` once it ends after answering (a worker that
+ * dies between jobs holds no part: the main thread runs its parts until the pool is dropped).
+ */
+function nodeWorker(startWorker: (source: string, data: unknown) => unknown, d: WorkerData, exited: (index: number) => void): Starting {
   const w = startWorker(poolHooks.workerSource, d) as NodeWorker;
   const answer = new Promise<void>((resolve, reject) => {
     const settle = (err?: string) => {
       // A 'message' listener keeps the worker's port, hence Node, alive: only the answer is awaited.
       w.removeAllListeners('message');
       if (err === undefined) resolve();
-      else reject(new BackendError('init', `worker ${d.part} ${err}`));
+      else reject(new BackendError('init', `worker ${d.index} ${err}`));
     };
     w.on('message', (m) => settle(m.ready ? undefined : `failed to start: ${m.error ?? 'no answer'}`));
     w.on('error', (e) => settle(`failed to start: ${e.message}`));
     w.on('exit', (code) => settle(`exited with code ${code} before answering`));
   });
+  answer.then(
+    () => w.on('exit', () => exited(d.index)),
+    () => {},
+  );
   // The workers never keep Node alive (they block in Atomics.wait for the life of the process);
   // unref after the listeners, which ref the worker again when added.
   w.unref();
@@ -189,17 +197,17 @@ function nodeWorker(startWorker: (source: string, data: unknown) => unknown, d: 
 const ALLOW_BLOB_WORKERS = "allow them in the Content Security Policy, e.g. worker-src 'self' blob:";
 
 /**
- * Part `d.part` on a Web Worker from a Blob URL. A Content Security Policy without `blob:` in
+ * Worker `d.index` as a Web Worker from a Blob URL. A Content Security Policy without `blob:` in
  * worker-src (or its fallbacks child-src, script-src) blocks such a worker silently in Chromium:
  * no exception, no error event, only a securitypolicyviolation event on the creating global, which
  * is what turns that case into a clear message instead of a timeout.
  */
 function webWorker(d: WorkerData): Starting {
   const url = URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
-  const fail = (why: string) => new BackendError('init', `worker ${d.part} ${why}`);
+  const fail = (why: string) => new BackendError('init', `worker ${d.index} ${why}`);
   let w: Worker;
   try {
-    w = new Worker(url, { name: `wasmgrad pool ${d.part}` });
+    w = new Worker(url, { name: `wasmgrad pool ${d.index}` });
   } catch (e) {
     URL.revokeObjectURL(url);
     // An engine that refuses the worker by throwing (not Chromium: it reports a violation event).
@@ -251,7 +259,13 @@ export class Pool {
     private readonly ex: PoolExports,
     private readonly workers: Starting[],
     private readonly seq: Int32Array,
+    private readonly lost: { worker: number },
   ) {}
+
+  /** The first worker that ended after answering (Node: its 'exit' event), or 0. */
+  get exited(): number {
+    return this.lost.worker;
+  }
 
   /** Jobs posted to the workers so far (the control block's SEQ word: assembly/pool.ts). */
   get jobs(): number {
@@ -267,17 +281,26 @@ export class Pool {
     return this.ex.poolSleepers();
   }
 
+  /** Parts of jobs the main thread ran because no worker had claimed them yet (assembly/pool.ts poolRun). */
+  get taken(): number {
+    return this.ex.poolTaken();
+  }
+
   /**
-   * Starts `scratch.length` workers (part i + 1 with scratch[i]): worker_threads in Node, Web
+   * Starts `scratch.length` workers (worker i + 1 with scratch[i]): worker_threads in Node, Web
    * Workers elsewhere. Hands the control block to the main instance; resolves once every worker
    * answered, or rejects (all workers stopped) when one fails or is silent for poolHooks.timeoutMs.
    */
   static async start(module: WebAssembly.Module, memory: WebAssembly.Memory, ex: PoolExports, ctrl: number, scratch: number[]): Promise<Pool> {
     const startWorker = isNode ? (await nodeHost('init', 'threads')).startWorker : null;
     ex.poolSetup(ctrl, scratch.length + 1, poolHooks.joinGraceMs);
+    const lost = { worker: 0 };
+    const exited = (index: number) => {
+      lost.worker ||= index;
+    };
     const workers = scratch.map((s, i) => {
-      const d: WorkerData = { module, memory, ctrl, part: i + 1, scratch: s };
-      return startWorker ? nodeWorker(startWorker, d) : webWorker(d);
+      const d: WorkerData = { module, memory, ctrl, index: i + 1, scratch: s };
+      return startWorker ? nodeWorker(startWorker, d, exited) : webWorker(d);
     });
     try {
       await Promise.all(workers.map((w, i) => inTime(w.answer, i + 1)));
@@ -285,7 +308,7 @@ export class Pool {
       for (const w of workers) w.stop();
       throw e;
     }
-    return new Pool(ex, workers, new Int32Array(memory.buffer, ctrl, 1));
+    return new Pool(ex, workers, new Int32Array(memory.buffer, ctrl, 1), lost);
   }
 
   /**

@@ -312,6 +312,11 @@ export class WasmBackend implements Backend {
     return this.pool?.sleeping ?? 0;
   }
 
+  /** Parts of the workers' share the main thread ran itself so far (0 without a pool). */
+  get poolTaken(): number {
+    return this.pool?.taken ?? 0;
+  }
+
   get simd(): boolean {
     return this.ex.simd() === 1;
   }
@@ -430,20 +435,26 @@ export class WasmBackend implements Backend {
 
   /** Runs the records in one interpreter call; an abort or a trap becomes a BackendError naming `fn`. */
   run(recs: readonly Int32Array[], workspace: number, fn = 'run'): void {
+    // A worker that ended between jobs held no part (the main thread ran its parts): drop the pool now.
+    if (this.pool?.exited) this.dropPool(`wasmgrad.${fn}: worker ${this.pool.exited} exited`);
     this.load(recs, workspace, fn);
     this.running = fn;
     try {
       this.ex.run(this.tape.ptr * 4, 0, recs.length);
     } catch (e) {
       // A worker that stopped answering: its error (the abort) says the pool is given up.
-      if (this.pool && !this.pool.recover()) {
-        this.threadsNote = `wasmgrad.${fn}: a worker thread stopped answering: the pool of ${this.pool.threads} threads was stopped, wasmgrad runs on one thread`;
-        this.pool.stop();
-        this.pool = null;
-      }
+      if (this.pool && !this.pool.recover()) this.dropPool(`wasmgrad.${fn}: a worker thread stopped answering`);
       if (e instanceof WebAssembly.RuntimeError) throw new BackendError(fn, `a WebAssembly kernel trapped: ${e.message}`, { cause: e });
       throw e;
     }
+  }
+
+  /** Stops the pool for good, with the note wg.info() reports (`why` names the op and the cause): one thread from here on. */
+  private dropPool(why: string): void {
+    if (!this.pool) return;
+    this.threadsNote = `${why}: the pool of ${this.pool.threads} threads was stopped, wasmgrad runs on one thread`;
+    this.pool.stop();
+    this.pool = null;
   }
 
   /**
