@@ -78,7 +78,7 @@ let graceMs: f64 = 0;
 let busy = false;
 /** Main instance: parts of workers' share it ran itself, so far (poolTaken, for tests). */
 let taken = 0;
-/** Worker instance: it is running a part it claimed (poolFail counts that part as done). */
+/** This instance is running a part it claimed (a trap in it: poolFail, poolRecover count it done). */
 let claimed = false;
 
 /** Main instance: the control block's byte address, the thread count (main included) and the join's least patience (ms). */
@@ -151,9 +151,8 @@ export function poolRun(task: Task, ws: usize): void {
   task(0, threads, ws);
   // Parts no worker has claimed yet run here: their scratch needs are a part's, which part 0's ws covers.
   for (let p = claimPart(); p < threads; p = claimPart()) {
-    task(p, threads, ws);
+    runClaimed(task, p, ws);
     taken++;
-    poolDone();
   }
   busy = false;
   const end = poolNow();
@@ -162,13 +161,16 @@ export function poolRun(task: Task, ws: usize): void {
 }
 
 /**
- * Main instance, after a trap inside part 0 of a job (src/engine/backend/pool.ts calls it when a
- * run fails): waits for the workers' parts so that the next job starts clean.
+ * Main instance, after a trap inside its part of a job (part 0 or one it took; src/engine/backend/pool.ts
+ * calls it when a run fails): waits for the workers' parts so that the next job starts clean.
  */
 export function poolRecover(): void {
   poolActive(false);
   if (!busy) return;
   busy = false;
+  // A trap in a part it took from the workers: that part is over too.
+  if (claimed) poolDone();
+  claimed = false;
   if (joined(poolNow(), graceMs)) atomic.store<i32>(ctrl + (FAILED << 2), 0);
 }
 
@@ -183,12 +185,15 @@ export function poolRecover(): void {
  * job, whose fields were all written before CLAIM was reset for it: either is right.
  */
 export function poolTasks(ws: usize): void {
-  for (let p = claimPart(); p < load<i32>(ctrl + (PARTS << 2)); p = claimPart()) {
-    claimed = true;
-    changetype<Task>(<usize>load<i32>(ctrl + (TASK << 2)))(p, load<i32>(ctrl + (PARTS << 2)), ws);
-    claimed = false;
-    poolDone();
-  }
+  for (let p = claimPart(); p < load<i32>(ctrl + (PARTS << 2)); p = claimPart()) runClaimed(changetype<Task>(<usize>load<i32>(ctrl + (TASK << 2))), p, ws);
+}
+
+/** Runs claimed part `part` on this thread; `claimed` tells poolFail / poolRecover that a trap left it unfinished, so they count it done. */
+function runClaimed(task: Task, part: i32, ws: usize): void {
+  claimed = true;
+  task(part, load<i32>(ctrl + (PARTS << 2)), ws);
+  claimed = false;
+  poolDone();
 }
 
 /**
