@@ -316,8 +316,14 @@ function weightGradImage(d: Direct, gt: usize, acc: usize): void {
 function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool, t0: i32, t1: i32): void {
   const h = g.h, w = g.w, kh = g.kh, kw = g.kw, oh = g.oh, ow = g.ow;
   const sh = g.sh, sw = g.sw, ph = g.ph, pw = g.pw, dh = g.dh, dw = g.dw;
-  for (let t = t0; t < t1; t++) {
-    const ch = t / (kh * kw), i = t / kw % kh, j = t % kw;
+  // Tap t0's (c, i, j), then each next tap's by carries (no divisions per tap: with small output
+  // planes they would cost a good part of the walk).
+  let ch = t0 / (kh * kw), i = t0 / kw % kh, j = t0 % kw;
+  for (let t = t0; t < t1; t++, j++) {
+    if (j == kw) {
+      j = 0;
+      if (++i == kh) { i = 0; ch++; }
+    }
     const row = col + (<usize>((t - t0) * oh * ow) << 2);
     const offX = j * dw - pw;
     const lo = min(firstInside(offX, sw), ow), hi = max(lo, endInside(offX, sw, w, ow));
