@@ -40,9 +40,10 @@ test('2 threads: the W6 kernels forward and backward, and a CNN trained eagerly 
   expect(two.jobs['conv 1x16x32x32 k3 one image']).toBe(1);
   // A bias gradient (a sum per channel over the images and planes) of ≥ 2¹⁹ values: one job more.
   expect(two.jobs['conv 12x8x28x28 k3 bias gradient split'] - two.jobs['conv 12x8x28x28 k3 no bias']).toBe(1);
-  // im2col: forward and input gradient; depthwise: those and the weight gradient (by channels).
+  // im2col: forward and input gradient, and the weight gradient (by taps: threads-colconv.test.ts);
+  // depthwise: those and the weight gradient (by channels).
   // A depthwise convTranspose2d splits only its weight gradient (its image passes stay inline).
-  expect([two.jobs['conv 7x16x33x31 k3 s2 im2col'], two.jobs['conv 7x17x33x31 k3 depthwise']]).toEqual([2, 3]);
+  expect([two.jobs['conv 7x16x33x31 k3 s2 im2col'], two.jobs['conv 7x17x33x31 k3 depthwise']]).toEqual([3, 3]);
   expect(two.jobs['convTranspose 8x16x40x40 k3 depthwise']).toBe(1);
   // Batch norm and the pools: one job per record, forward and backward (the max pool's backward
   // clears its fresh input gradient plane by plane inside its parts: no fill record before it).

@@ -24,9 +24,10 @@
 import { arenaAlloc } from '../arena';
 import { GIN, GOUT, IN, OUT, P, overwrites, ptr } from '../record';
 import { madd } from '../simd';
-import { gemm, gemmScratch } from './gemm';
-// Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels.
-import { DO, DP, WO } from '../generated/contract';
+import { gemm, gemmScratch, gemmScratchParts, partGemmScratch } from './gemm';
+// Tile sizes, declared in src/ops/contract.ts (CONV) with the scratch sizes of the direct kernels;
+// NR: the GEMM micro-tile's columns (the im2col weight gradient's cut).
+import { DO, DP, NR, WO } from '../generated/contract';
 import { SPLIT_SUMS, sumRun } from './reduce';
 import { depthwiseForward, depthwiseInputGrad, depthwisePlane, depthwisePlaneBytes, depthwiseWeightGrad, isDepthwise } from './depthwise';
 import { ConvGeom, at } from './conv-geom';
@@ -307,46 +308,45 @@ function weightGradImage(d: Direct, gt: usize, acc: usize): void {
 }
 
 /**
- * Walks every (tap, output pixel) pair of one group of one image (its cg channels). toCol (im2col):
- * col[(c·kh + i)·kw + j][oy·OW + ox] = x[c][oy·sh − ph + i·dh][ox·sw − pw + j·dw], 0 in the
- * padding. Otherwise its adjoint (col2im): x[c][iy][ix] += col[…] for every tap reading inside.
+ * Walks the (tap, output pixel) pairs of taps [t0, t1) of one group of one image (its cg channels;
+ * tap t = (c·kh + i)·kw + j is row t of the column matrix, held at col + 4·(t − t0)·OH·OW). toCol
+ * (im2col): col[t][oy·OW + ox] = x[c][oy·sh − ph + i·dh][ox·sw − pw + j·dw], 0 in the padding.
+ * Otherwise its adjoint (col2im): x[c][iy][ix] += col[…] for every tap reading inside, tap by tap.
  */
-function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
-  const c = g.c / g.groups, h = g.h, w = g.w, kh = g.kh, kw = g.kw, oh = g.oh, ow = g.ow;
+function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool, t0: i32, t1: i32): void {
+  const h = g.h, w = g.w, kh = g.kh, kw = g.kw, oh = g.oh, ow = g.ow;
   const sh = g.sh, sw = g.sw, ph = g.ph, pw = g.pw, dh = g.dh, dw = g.dw;
-  for (let ch = 0; ch < c; ch++) {
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const row = col + (<usize>(((ch * kh + i) * kw + j) * oh * ow) << 2);
-        const offX = j * dw - pw;
-        const lo = min(firstInside(offX, sw), ow), hi = max(lo, endInside(offX, sw, w, ow));
-        for (let oy = 0; oy < oh; oy++) {
-          const iy = oy * sh - ph + i * dh;
-          const d = row + (<usize>(oy * ow) << 2);
-          const inside = iy >= 0 && iy < h;
-          if (toCol) {
-            // Padding columns and rows are zeros.
-            memory.fill(d, 0, <usize>(inside ? lo : ow) << 2);
-            if (!inside) continue;
-            memory.fill(d + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
-          } else if (!inside) continue;
-          const s = x + (<usize>((ch * h + iy) * w + lo * sw + offX) << 2);
-          if (toCol) gatherRow(d + (<usize>lo << 2), s, hi - lo, sw);
-          else scatterAddRow(s, d + (<usize>lo << 2), hi - lo, sw);
-        }
-      }
+  // Tap t0's (c, i, j), then each next tap's by carries (no divisions per tap: with small output
+  // planes they would cost a good part of the walk).
+  let ch = t0 / (kh * kw), i = t0 / kw % kh, j = t0 % kw;
+  for (let t = t0; t < t1; t++, j++) {
+    if (j == kw) {
+      j = 0;
+      if (++i == kh) { i = 0; ch++; }
+    }
+    const row = col + (<usize>((t - t0) * oh * ow) << 2);
+    const offX = j * dw - pw;
+    const lo = min(firstInside(offX, sw), ow), hi = max(lo, endInside(offX, sw, w, ow));
+    for (let oy = 0; oy < oh; oy++) {
+      const iy = oy * sh - ph + i * dh;
+      const d = row + (<usize>(oy * ow) << 2);
+      const inside = iy >= 0 && iy < h;
+      if (toCol) {
+        // Padding columns and rows are zeros.
+        memory.fill(d, 0, <usize>(inside ? lo : ow) << 2);
+        if (!inside) continue;
+        memory.fill(d + (<usize>hi << 2), 0, <usize>(ow - hi) << 2);
+      } else if (!inside) continue;
+      const s = x + (<usize>((ch * h + iy) * w + lo * sw + offX) << 2);
+      if (toCol) gatherRow(d + (<usize>lo << 2), s, hi - lo, sw);
+      else scatterAddRow(s, d + (<usize>lo << 2), hi - lo, sw);
     }
   }
 }
 
-/** col = im2col(x[n], one group). */
-@inline function im2col(g: ConvGeom, x: usize, col: usize): void {
-  walkColumns(g, x, col, true);
-}
-
 /** gx[n] (one group) += col2im(dcol). */
 @inline function col2imAdd(g: ConvGeom, dcol: usize, gx: usize): void {
-  walkColumns(g, gx, dcol, false);
+  walkColumns(g, gx, dcol, false, 0, g.c / g.groups * g.kh * g.kw);
 }
 
 /** A 1×1 kernel at stride 1 without padding reading every input pixel (a transposed conv's output padding can leave the last rows unread). */
@@ -354,11 +354,14 @@ function walkColumns(g: ConvGeom, x: usize, col: usize, toCol: bool): void {
   return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.ph == 0 && g.pw == 0 && g.oh == g.h && g.ow == g.w;
 }
 
-/** The column matrix of image x (one group): x itself for a pointwise conv, else im2col into col. */
-@inline function columns(g: ConvGeom, x: usize, col: usize): usize {
-  if (isPointwise(g)) return x;
-  im2col(g, x, col);
-  return col;
+/**
+ * Rows [t0, t1) of the column matrix of image x (one group): x's channels t0.. for a pointwise conv,
+ * else im2col of those taps into rows (their first at rows).
+ */
+@inline function columns(g: ConvGeom, x: usize, rows: usize, t0: i32, t1: i32): usize {
+  if (isPointwise(g)) return x + (<usize>(t0 * g.h * g.w) << 2);
+  walkColumns(g, x, rows, true, t0, t1);
+  return rows;
 }
 
 /**
@@ -591,29 +594,42 @@ function colForward(g: ConvGeom, x: usize, wt: usize, b: usize, out: usize, add:
           for (; t < ohw; t++) store<f32>(row + (<usize>t << 2), bv);
         }
       }
-      const src = columns(g, x + at(img, g.c, q * cg, hw), col);
+      const src = columns(g, x + at(img, g.c, q * cg, hw), col, 0, cgkk);
       gemm(og, ohw, cgkk, wt + (<usize>(q * og * cgkk) << 2), cgkk, false, src, ohw, false, on, ohw, add || b != 0, ws);
     }
   }
 }
 
-/** gw += G·colᵀ and gx += col2im(Wᵀ·G) per image and group (either pointer 0: not wanted). */
-function colBackward(g: ConvGeom, x: usize, wt: usize, gout: usize, gx: usize, gw: usize, col: usize, ws: usize): void {
+/** gx += col2im(Wᵀ·G) per image and group. */
+function colInputGrad(g: ConvGeom, wt: usize, gout: usize, gx: usize, col: usize, ws: usize): void {
   const cg = g.c / g.groups, og = g.o / g.groups, cgkk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
   const pointwise = isPointwise(g);
   for (let img = 0; img < g.n; img++) {
     for (let q = 0; q < g.groups; q++) {
       const gn = gout + at(img, g.o, q * og, ohw), xq = at(img, g.c, q * cg, hw), wq = wt + (<usize>(q * og * cgkk) << 2);
-      // dW[og, cgkk] += G[n][og, OHW] · colᵀ
-      if (gw) gemm(og, cgkk, ohw, gn, ohw, false, columns(g, x + xq, col), ohw, true, gw + (<usize>(q * og * cgkk) << 2), cgkk, true, ws);
-      if (gx) {
-        // dcol[cgkk, OHW] = Wᵀ · G[n], then col2im adds each tap back where it was read from.
-        if (pointwise) gemm(cgkk, ohw, og, wq, cgkk, true, gn, ohw, false, gx + xq, ohw, true, ws);
-        else {
-          gemm(cgkk, ohw, og, wq, cgkk, true, gn, ohw, false, col, ohw, false, ws);
-          col2imAdd(g, col, gx + xq);
-        }
+      // dcol[cgkk, OHW] = Wᵀ · G[n], then col2im adds each tap back where it was read from.
+      if (pointwise) gemm(cgkk, ohw, og, wq, cgkk, true, gn, ohw, false, gx + xq, ohw, true, ws);
+      else {
+        gemm(cgkk, ohw, og, wq, cgkk, true, gn, ohw, false, col, ohw, false, ws);
+        col2imAdd(g, col, gx + xq);
       }
+    }
+  }
+}
+
+/**
+ * gw += G·colᵀ in columns (taps) [t0, t1) of every group's dW[og, cg·kh·kw] (all of them on one
+ * thread, a part's run of them across the pool): per image in order and group, those rows of the
+ * column matrix (im2col into their rows of col; x's own rows for a pointwise conv), then
+ * dW[og, t0..t1) += G[n][og, OH·OW] · rowsᵀ.
+ */
+function colWeightTaps(g: ConvGeom, x: usize, gout: usize, gw: usize, col: usize, ws: usize, t0: i32, t1: i32): void {
+  const cg = g.c / g.groups, og = g.o / g.groups, cgkk = cg * g.kh * g.kw, hw = g.h * g.w, ohw = g.oh * g.ow;
+  const rows = col + (<usize>(t0 * ohw) << 2);
+  for (let img = 0; img < g.n; img++) {
+    for (let q = 0; q < g.groups; q++) {
+      const src = columns(g, x + at(img, g.c, q * cg, hw), rows, t0, t1);
+      gemm(og, t1 - t0, ohw, gout + at(img, g.o, q * og, ohw), ohw, false, src, ohw, true, gw + (<usize>(q * og * cgkk + t0) << 2), cgkk, true, ws);
     }
   }
 }
@@ -623,8 +639,8 @@ function colBackward(g: ConvGeom, x: usize, wt: usize, gout: usize, gx: usize, g
 // images of the geometry they are given, so each part runs the routine itself on a copy of the
 // geometry narrowed to its run of images, with the image pointers moved on and scratch of its own
 // (column matrix or padded plane; a worker's GEMMs use its own block): the single-thread operations
-// per image, bit-identical. The weight gradients sum over the images and stay inline (their GEMMs
-// split by themselves when large).
+// per image, bit-identical. The weight gradients sum over the images: the im2col one is cut by taps
+// (colWeightGrad), the depthwise one by channels (depthwiseWeights).
 
 // The passes of an image-run job, and its arguments (imageRunsTask).
 const PASS_DEPTHWISE_FWD = 0, PASS_DEPTHWISE_DX = 1, PASS_COL_FWD = 2, PASS_COL_DX = 3;
@@ -670,7 +686,44 @@ function imageRunsTask(part: i32, parts: i32, ws: usize): void {
   if (pass == PASS_DEPTHWISE_FWD) depthwiseForward(g, scratch, src, wt, b, dst, add);
   else if (pass == PASS_DEPTHWISE_DX) depthwiseInputGrad(g, scratch, src, wt, dst, add);
   else if (pass == PASS_COL_FWD) colForward(g, src, wt, b, dst, add, scratch, ws);
-  else colBackward(g, 0, wt, src, dst, 0, scratch, ws);
+  else colInputGrad(g, wt, src, dst, scratch, ws);
+}
+
+// The im2col weight gradient: dW[og, cg·kh·kw] of a group sums G[n]·colᵀ over the images, but its
+// columns (the taps) are independent, so runs of taps go to the threads, cut at multiples of NR.
+// Each part walks every image in order and every group as one thread does (colWeightTaps), im2cols
+// only its rows of the column matrix (the record's: the rows of different parts are disjoint) and
+// runs the GEMM on its columns of dW. gemm.ts decides a product's path from m and k alone and tiles
+// its columns in NR-wide micro-panels from column 0, so a run starting at a multiple of NR gets the
+// whole product's tiles, hence its float operations, for its columns (as gemm.ts's own column
+// split): bit-identical for any thread count. Each part has its own GEMM scratch from the arena
+// (gemmScratchParts, counted by the plan: src/ops/contract.ts colWeightGradWords).
+
+// Arguments of an im2col weight-gradient job (colWeightTask); J_CW_WS + 1: gemmScratchParts' stride.
+const J_CW_GEOM = 0, J_CW_X = 1, J_CW_G = 2, J_CW_GW = 3, J_CW_COL = 4, J_CW_WS = 5;
+
+/** gw += the im2col path's weight gradient (col: the column matrix, ws: gemmScratch(≥ cg·kh·kw)), across the pool when it pays. */
+function colWeightGrad(g: ConvGeom, x: usize, gout: usize, gw: usize, col: usize, ws: usize): void {
+  const cgkk = g.c / g.groups * g.kh * g.kw;
+  if (ASC_FEATURE_THREADS) {
+    const t = splitThreads(g, (cgkk + NR - 1) / NR);
+    if (t > 1) {
+      setTaskArg(J_CW_GEOM, <i32>changetype<usize>(g)); setTaskArg(J_CW_X, <i32>x); setTaskArg(J_CW_G, <i32>gout);
+      setTaskArg(J_CW_GW, <i32>gw); setTaskArg(J_CW_COL, <i32>col);
+      // Part 0's run is the longest: every part's GEMM fits a scratch for its columns.
+      poolRun(colWeightTask, gemmScratchParts(t, partFrom(cgkk, 1, t, NR), J_CW_WS));
+      return;
+    }
+  }
+  colWeightTaps(g, x, gout, gw, col, ws, 0, cgkk);
+}
+
+/** Part `part` of an im2col weight-gradient job (pool.ts Task): its run of taps, on its GEMM scratch. */
+function colWeightTask(part: i32, parts: i32, ws: usize): void {
+  const g = changetype<ConvGeom>(taskPtr(J_CW_GEOM)), cgkk = g.c / g.groups * g.kh * g.kw;
+  const t0 = partFrom(cgkk, part, parts, NR), t1 = partFrom(cgkk, part + 1, parts, NR);
+  if (t0 >= t1) return;
+  colWeightTaps(g, taskPtr(J_CW_X), taskPtr(J_CW_G), taskPtr(J_CW_GW), taskPtr(J_CW_COL), partGemmScratch(part, J_CW_WS), t0, t1);
 }
 
 // The depthwise weight gradient: a channel's kh·kw sums run over that channel's images only, so
@@ -821,14 +874,13 @@ export function f32_conv_2d_bwd(rec: usize): void {
   // Every image and group adds: an overwritten gradient is cleared first.
   if (gx && overwrites(rec, 0)) memory.fill(gx, 0, <usize>(g.n * g.c * g.h * g.w) << 2);
   if (gw && overwrites(rec, 1)) memory.fill(gw, 0, <usize>(g.o * (g.c / g.groups) * g.kh * g.kw) << 2);
-  if (ASC_FEATURE_THREADS) {
-    // The input gradient by images across the pool, then the weight gradient (a sum over the images) here.
-    if (gx && imageRuns(g, PASS_COL_DX, gout, g.o * g.oh * g.ow, gx, g.c * g.h * g.w, wt, 0, true, ws)) {
-      colBackward(g, x, wt, gout, 0, gw, col, ws);
-      return;
-    }
+  if (gx) {
+    // By images across the pool, or here.
+    let inline = true;
+    if (ASC_FEATURE_THREADS) inline = !imageRuns(g, PASS_COL_DX, gout, g.o * g.oh * g.ow, gx, g.c * g.h * g.w, wt, 0, true, ws);
+    if (inline) colInputGrad(g, wt, gout, gx, col, ws);
   }
-  colBackward(g, x, wt, gout, gx, gw, col, ws);
+  if (gw) colWeightGrad(g, x, gout, gw, col, ws);
 }
 
 // ---- convTranspose2d ---------------------------------------------------------------------------
@@ -852,7 +904,7 @@ export function f32_conv_transpose_2d_fwd(rec: usize): void {
   if (!done) {
     const col = colMatrix(g), ws = colGemmScratch(g);
     memory.fill(out, 0, <usize>(g.n * g.c * g.h * g.w) << 2);
-    colBackward(g, 0, wt, x, out, 0, col, ws);
+    colInputGrad(g, wt, x, out, col, ws);
   }
   if (g.bias) addChannels(out, ptr(rec, IN + 2), g.n, g.c, g.h * g.w);
 }
@@ -879,6 +931,6 @@ export function f32_conv_transpose_2d_bwd(rec: usize): void {
   if (gx) colForward(g, gout, wt, 0, gx, !overwrites(rec, 0), col, ws);
   if (gw) {
     if (overwrites(rec, 1)) memory.fill(gw, 0, <usize>(g.o * (g.c / g.groups) * g.kh * g.kw) << 2);
-    colBackward(g, gout, wt, x, 0, gw, col, ws);
+    colWeightGrad(g, gout, x, gw, col, ws);
   }
 }

@@ -273,6 +273,17 @@ export function depthwiseWeightGradWords(parts: number, plane: number, taps: num
   return parts > 1 ? block(2 * parts) + parts * (block(plane) + block(2 * taps)) : 0;
 }
 
+/**
+ * The im2col weight gradient cut by taps across `parts` threads (assembly/kernels/conv.ts
+ * colWeightGrad; nothing for one part, or for `taps` ≤ NR, one column group): per part a GEMM
+ * scratch for the longest run of taps, ⌈taps / (parts·NR)⌉·NR columns. The parts' rows of the
+ * column matrix are the record's own (im2colScratchWords).
+ */
+export function colWeightGradWords(parts: number, taps: number): number {
+  if (parts <= 1 || taps <= GEMM.NR) return 0;
+  return parts * gemmScratchWords(Math.min(taps, ceilTo(Math.ceil(taps / parts), GEMM.NR)));
+}
+
 /** The pools cut across `parts` threads (assembly/kernels/pool.ts planeSplit): part 0's narrowed copy of the record (nothing for one part). */
 export function planeSplitWords(parts: number): number {
   return parts > 1 ? block(REC_WORDS) : 0;

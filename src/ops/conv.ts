@@ -6,6 +6,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
+  colWeightGradWords,
   depthwiseWeightGradWords,
   depthwiseWords,
   directImagePartsWords,
@@ -155,7 +156,11 @@ function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
   if (isDepthwise(g)) return { shape, params: toParams(g), workspace: depthwiseScratch(g, true, parts) };
   const cgkk = (g.c / g.groups) * g.kh * g.kw,
     ohw = g.oh * g.ow;
-  const im2col = im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk)) + imageRunWords(parts, isPointwise(g) ? 0 : cgkk * ohw);
+  // Both backwards may cut the im2col weight gradient by taps (colWeightGradWords).
+  const im2col =
+    im2colScratchWords(cgkk, ohw, isPointwise(g), Math.max(ohw, cgkk)) +
+    imageRunWords(parts, isPointwise(g) ? 0 : cgkk * ohw) +
+    colWeightGradWords(planThreads(), cgkk);
   const params = toParams(g),
     direct = directConvWords(params, transposed);
   return { shape, params, workspace: direct ? Math.max(im2col, direct.fwd, direct.bwd) : im2col };

@@ -39,7 +39,7 @@ const CONVS: [string, number[], number, number, wg.Conv2dOptions][] = [
   ['conv 4x8x20x20 groups 2', [4, 8, 20, 20], 32, 3, { padding: 1, groups: 2 }],
   ['conv 3x6x19x21 k5 same dilation 2', [3, 6, 19, 21], 24, 5, { padding: 'same', dilation: 2 }],
   // The im2col path (stride 2, a pointwise 1×1) and the depthwise kernels: forward and input
-  // gradient split by images, the weight gradient inline.
+  // gradient split by images, the weight gradient by taps (im2col) or channels (depthwise).
   ['conv 2x4x9x9 k3 s2 small', [2, 4, 9, 9], 8, 3, { stride: 2 }],
   ['conv 7x16x33x31 k3 s2 im2col', [7, 16, 33, 31], 17, 3, { stride: 2, padding: 1 }],
   ['conv 5x32x17x17 k1 pointwise', [5, 32, 17, 17], 33, 1, {}],
