@@ -7,15 +7,9 @@
  * record (the arena's bound), so these runs also check the plans at 2 threads.
  */
 import { expect, test } from 'vitest';
-import { runChild } from './helpers/threads-child.js';
+import { threadsRunner } from './helpers/threads-child.js';
 
-interface Run {
-  threads: number;
-  build: string;
-  jobs: Record<string, number>;
-  out: Record<string, string>;
-}
-const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-colconv-run.ts', threads, build);
+const run = threadsRunner<Record<string, number>>('threads-colconv-run.ts');
 
 /**
  * Weight gradients that stay inline: under 2²⁰ multiply-adds (one channel at 7 images: 968,688),

@@ -7,15 +7,9 @@
  * (the arena's bound), so these runs also check the plans at 2 threads.
  */
 import { expect, test } from 'vitest';
-import { runChild } from './helpers/threads-child.js';
+import { threadsRunner } from './helpers/threads-child.js';
 
-interface Run {
-  threads: number;
-  build: string;
-  jobs: Record<string, number>;
-  out: Record<string, string>;
-}
-const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-conv-run.ts', threads, build);
+const run = threadsRunner<Record<string, number>>('threads-conv-run.ts');
 
 /** Cases below the split threshold (2²⁰ multiply-adds) or without two pieces to cut: they run inline. */
 const INLINE = [

@@ -7,11 +7,9 @@
  * compared in separate processes (test/helpers/threads-elem-run.ts).
  */
 import { expect, test } from 'vitest';
-import { runChild } from './helpers/threads-child.js';
+import { threadsRunner } from './helpers/threads-child.js';
 
-type Run = { threads: number; build: string; jobs: { small: number; all: number }; out: Record<string, string> };
-
-const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-elem-run.ts', threads, build);
+const run = threadsRunner<{ small: number; all: number }>('threads-elem-run.ts');
 
 test('2 threads: maps, where, reductions, updates and training bit-identical to 1 thread, and run to run; small records stay inline', async () => {
   const [one, two, twoAgain] = await Promise.all([run(1, 'simd'), run(2, 'simd'), run(2, 'simd')]);

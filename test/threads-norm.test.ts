@@ -7,15 +7,9 @@
  * arena's bound), so these runs also check the plans at 2 threads.
  */
 import { expect, test } from 'vitest';
-import { runChild } from './helpers/threads-child.js';
+import { threadsRunner } from './helpers/threads-child.js';
 
-interface Run {
-  threads: number;
-  build: string;
-  jobs: Record<string, number>;
-  out: Record<string, string>;
-}
-const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-norm-run.ts', threads, build);
+const run = threadsRunner<Record<string, number>>('threads-norm-run.ts');
 
 /**
  * Cases that post no job: group and layer norm below 2¹⁵ values, batch norm over [N, C] below 2¹⁶

@@ -7,12 +7,10 @@
  * separate processes (test/helpers/threads-red-run.ts).
  */
 import { expect, test } from 'vitest';
-import { runChild } from './helpers/threads-child.js';
+import { threadsRunner } from './helpers/threads-child.js';
 
 type Jobs = { fwd: number; bwd: number };
-type Run = { threads: number; build: string; jobs: Record<string, Jobs>; out: Record<string, string> };
-
-const run = (threads: number, build: 'simd' | 'relaxed') => runChild<Run>('threads-red-run.ts', threads, build);
+const run = threadsRunner<Record<string, Jobs>>('threads-red-run.ts');
 
 /** Case names by the runner's naming: below the thresholds, above them, above but kept on one thread. */
 const kind = (name: string) => (name.includes(' small') ? 'small' : name.includes(' inline') ? 'inline' : 'large');

@@ -15,3 +15,17 @@ export async function runChild<T>(runner: string, threads: number, build: 'simd'
   });
   return JSON.parse(stdout) as T;
 }
+
+/** What the threads runners print: the thread count, the build, the jobs posted (per case, J) and the digests per case. */
+export interface ThreadsRun<J> {
+  threads: number;
+  build: string;
+  jobs: J;
+  out: Record<string, string>;
+}
+
+/** `run(threads, build)` for one runner file: its ThreadsRun at that thread count and build. */
+export const threadsRunner =
+  <J>(runner: string) =>
+  (threads: number, build: 'simd' | 'relaxed') =>
+    runChild<ThreadsRun<J>>(runner, threads, build);
