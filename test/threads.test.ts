@@ -34,6 +34,13 @@ test('2 threads: matmul, linear, conv2d, attention (forward and backward) and ML
   expect(twoAgain.jobs).toBe(two.jobs);
 });
 
+test('3 threads (on 2 cores, parts often go to whichever thread is free, the main one included): bit-identical to 1 thread', async () => {
+  const [one, three] = await Promise.all([run(1, 'simd'), run(3, 'simd')]);
+  expect(three.threads).toBe(3);
+  expect(three.jobs).toBeGreaterThan(50);
+  expect(three.out).toEqual(one.out);
+});
+
 test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
   const [one, two] = await Promise.all([run(1, 'relaxed'), run(2, 'relaxed')]);
   expect([one.build, two.build, two.threads]).toEqual(['relaxed-simd', 'relaxed-simd', 2]);
