@@ -3,9 +3,10 @@
  * including a batch made with wg.tensor every step, eager and compiled. (`npm run soak` runs the
  * 20,000-step versions and also watches the JS heap and RSS.)
  */
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { backend } from '../src/engine/engine.js';
+import { lifetimes } from '../src/engine/storage.js';
 import type { WasmBackend } from '../src/engine/backend/wasm.js';
 import { initWasm } from './helpers/setup.js';
 
@@ -105,6 +106,91 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expectFlat(measure(be, (i) => step(i % 3).item()));
       expect(step.replayInfo()[0].mode).toBe('rerun');
+    });
+  });
+}
+
+// Loops that never call backward() (evaluation, inference; outside noGrad or inside one noGrad
+// around the whole loop): the generations turn over by volume instead of by step, so memory stays
+// flat and every result a handle still holds stays readable. turnOverWords is lowered so that the
+// 2,000 iterations turn over every few of them (each makes ~8,200 words).
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`loops without backward() on ${be}: flat memory, held results intact`, () => {
+    let before: number;
+    beforeEach(() => {
+      before = lifetimes.turnOverWords;
+      lifetimes.turnOverWords = 1 << 16;
+      wg.setBackend(be);
+    });
+    afterEach(() => {
+      lifetimes.turnOverWords = before;
+    });
+    /** Operands, and a result kept every 500 iterations with what it must equal (recomputed after the loop). */
+    const operands = () => {
+      wg.manualSeed(4);
+      return [wg.randn([64, 64]), wg.randn([64, 64])];
+    };
+    const expectIntact = (a: wg.Tensor, b: wg.Tensor, kept: [number, wg.Tensor][]) => {
+      expect(kept.length).toBeGreaterThanOrEqual(4);
+      for (const [i, c] of kept) expect([i, Array.from(c.data())]).toEqual([i, Array.from(wg.noGrad(() => a.matmul(b).add(i)).data())]);
+    };
+
+    test('eager, outside noGrad', () => {
+      const [a, b] = operands();
+      const kept: [number, wg.Tensor][] = [];
+      expectFlat(
+        measure(be, (i) => {
+          const c = a.matmul(b).add(i);
+          if (i % 500 === 0) kept.push([i, c]);
+        }),
+      );
+      expectIntact(a, b, kept);
+    });
+
+    test('inside one noGrad around the whole loop, and what it returns', () => {
+      const [a, b] = operands();
+      const kept: [number, wg.Tensor][] = [];
+      const heap = backend(be).heap;
+      let afterWarmUp = 0;
+      const first = wg.noGrad(() => {
+        let made: wg.Tensor | null = null;
+        for (let i = 0; i < STEPS; i++) {
+          const c = a.matmul(b).add(i);
+          made ??= c;
+          if (i % 500 === 0) kept.push([i, c]);
+          if (i === WARM_UP) afterWarmUp = heap.highWater;
+        }
+        return made!;
+      });
+      expect(heap.highWater).toBe(afterWarmUp);
+      expectIntact(a, b, [[0, first], ...kept]);
+    });
+
+    test('a training step whose forward turns the generations over: the same losses and weights as without', () => {
+      const run = (words: number) => {
+        lifetimes.turnOverWords = words;
+        lifetimes.largestStep = 0; // as in a fresh process: no step has run yet
+        wg.manualSeed(2);
+        const model = new wg.nn.Sequential(new wg.nn.Linear(32, 64), new wg.nn.Tanh(), new wg.nn.Linear(64, 64), new wg.nn.Tanh(), new wg.nn.Linear(64, 5));
+        const opt = new wg.optim.SGD(model.parameters(), { lr: 0.1 });
+        const x = wg.randn([48, 32]);
+        const y = wg.tensor(Int32Array.from({ length: 48 }, (_, k) => k % 5));
+        const losses: number[] = [];
+        for (let s = 0; s < 3; s++) {
+          opt.zeroGrad();
+          const loss = wg.losses.crossEntropy(model.forward(x), y);
+          loss.backward();
+          opt.step();
+          losses.push(loss.item());
+        }
+        return [losses, ...model.parameters().map((p) => Array.from(p.data()))];
+      };
+      // 256 words: the first step's forward turns over after nearly every op, spilling the graph's
+      // activations, which its backward makes resident again.
+      const turnOvers = lifetimes.turnOvers;
+      const small = run(256);
+      expect(lifetimes.turnOvers - turnOvers).toBeGreaterThanOrEqual(5);
+      expect(small).toEqual(run(1 << 26));
     });
   });
 }

@@ -284,6 +284,8 @@ function applyComposite<A>(op: CompositeDef<A>, inputs: readonly Tensor[], attrs
  * running averages read), alive while the result's node is or until the step ends.
  */
 export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {} as A, saved?: Storage[]): Tensor {
+  // No block address is held yet: the generations may turn over here (a loop without backward()).
+  if (sink.mode === 'off') lifetimes.settle();
   if (isComposite(op)) return applyComposite(op, inputs, attrs);
   const be = backendOf(op.name, inputs);
   checkDtypes(op, inputs);

@@ -9,9 +9,12 @@
  * "Memory and lifetimes", has the design, the rejected alternatives and the measurements):
  * - a step generation: results of ops, and tensors made by creation functions in user code
  *   (wg.tensor, zeros, randn, ...). A step ends when backward() finishes; the blocks of step k stay
- *   resident during steps k and k+1 and are retired when step k+2 begins;
+ *   resident during steps k and k+1 and are retired when step k+2 begins. Code that never calls
+ *   backward() (an evaluation loop) turns the generations over by volume instead: once the current
+ *   one holds lifetimes.turnOverWords words (64 MB, or twice the largest step), at the next op;
  * - a noGrad scope: what wg.noGrad(fn) made and did not return is retired when fn returns (what it
- *   returns moves to the enclosing owner);
+ *   returns moves to the enclosing owner); a long fn (a loop) turns its own pair of generations
+ *   over by volume in the same way;
  * - 'persistent': parameters (leaves that require grad), module buffers, optimizer state, leaf
  *   gradients, loaded state dicts, hoisted compile constants, kept tensors, and storages made
  *   resident again after a second spill. Freed on dispose() or when the Storage object is
@@ -44,7 +47,7 @@ export function allocTransient(be: Backend, words: number, label: string, fn = l
 
 function ownedBy(owner: Storage[], be: Backend, words: number, label: string, fn: string): Storage {
   const s = new Storage(be, be.heap.alloc(words, fn), words, owner, label, lifetimes.step);
-  owner.push(s);
+  lifetimes.place(s, owner);
   return s;
 }
 
@@ -91,11 +94,7 @@ export function ensureResident(s: Storage, fn: string): Storage {
   s.backend.restore(s.ptr, s.spilled!);
   s.spilled = null;
   if (s.spills > 1) s.persist();
-  else {
-    const owner = lifetimes.transientOwner();
-    s.owner = owner;
-    owner.push(s);
-  }
+  else lifetimes.place(s);
   return s;
 }
 
@@ -118,8 +117,6 @@ export function makePersistent(s: Storage, fn: string): void {
 export function demote(s: Storage): void {
   if (s.owner !== 'persistent' || !s.alive) return;
   s.unpersist();
-  const owner = lifetimes.transientOwner();
-  s.owner = owner;
-  owner.push(s);
+  lifetimes.place(s);
   if (!s.exposed) s.graphOnly = SCRATCH;
 }

@@ -104,46 +104,104 @@ export class Storage {
   }
 }
 
+/**
+ * A pair of generations: the blocks made since the pair last turned over (`current`) and those of
+ * the turn before (`previous`), with the words placed in `current`. The step generations are one
+ * pair (it turns over when backward() finishes), each noGrad scope another.
+ */
+interface Generations {
+  current: OwnerList;
+  previous: OwnerList;
+  words: number;
+}
+
+const generations = (): Generations => ({ current: [], previous: [], words: 0 });
+
+/**
+ * Words (64 MB) made in the innermost pair after which it turns over at the next op (settle), at
+ * the least: code that never calls backward() (an evaluation loop, with or without noGrad around
+ * it) keeps about two such spans resident instead of everything it ever made. After a training
+ * step, twice the largest step, so that a step's blocks do not turn over before its backward (the
+ * first step of a model whose step makes more than 64 MB does: its activations are spilled and
+ * made resident again by its backward, results unchanged).
+ */
+const TURN_OVER_WORDS = 1 << 24;
+
 /** Step generations and noGrad scopes. */
 class Lifetimes {
   step = 0;
-  private current: OwnerList = [];
-  private previous: OwnerList = [];
-  private readonly scopes: OwnerList[] = [];
+  /** The least words after which a generation pair turns over without a step (tests lower it). */
+  turnOverWords = TURN_OVER_WORDS;
+  /** Turn-overs by volume so far (settle; tests check that theirs happened). */
+  turnOvers = 0;
+  /** The largest step generation so far, in words (tests reset it). */
+  largestStep = 0;
+  private readonly steps = generations();
+  private readonly scopes: Generations[] = [];
+
+  private innermost(): Generations {
+    return this.scopes.length > 0 ? this.scopes[this.scopes.length - 1] : this.steps;
+  }
 
   transientOwner(): OwnerList {
-    return this.scopes.length > 0 ? this.scopes[this.scopes.length - 1] : this.current;
+    return this.innermost().current;
+  }
+
+  /** Puts s in `owner`; its words count toward the turn-over of the pair whose current list that is. */
+  place(s: Storage, owner: OwnerList = this.transientOwner()): void {
+    s.owner = owner;
+    owner.push(s);
+    const g = this.innermost();
+    if (owner === g.current) g.words += s.words;
   }
 
   /** Called when backward() finishes: retire step k-1, keep step k resident for one more step. */
   endStep(): void {
-    retireAll(this.previous);
-    this.previous = this.current;
-    this.current = [];
+    this.largestStep = Math.max(this.largestStep, this.steps.words);
+    turnOver(this.steps);
     this.step++;
+  }
+
+  /**
+   * Before an op (engine.ts apply, where no block address is held yet): turns the innermost pair
+   * over once its current list holds turnOverWords (or twice the largest step) words. What the
+   * previous list held is retired as at a step's end: a tensor a handle may still reach is spilled
+   * and stays valid, the rest is freed.
+   */
+  settle(): void {
+    const g = this.innermost();
+    if (g.words < Math.max(this.turnOverWords, 2 * this.largestStep)) return;
+    turnOver(g);
+    this.turnOvers++;
   }
 
   /** Whether `list` is a step generation or noGrad scope (a compiled program's pinned list is not). */
   owns(list: OwnerList): boolean {
-    return list === this.current || list === this.previous || this.scopes.includes(list);
+    const mine = (g: Generations) => list === g.current || list === g.previous;
+    return mine(this.steps) || this.scopes.some(mine);
   }
 
   openScope(): void {
-    this.scopes.push([]);
+    this.scopes.push(generations());
   }
 
   /** Retires a scope's blocks except `survivors`, which move to the enclosing owner. */
   closeScope(survivors: Set<Storage>): void {
     const scope = this.scopes.pop()!;
-    const parent = this.transientOwner();
-    for (const s of scope) {
-      if (s.owner !== scope) continue;
-      if (survivors.has(s)) {
-        s.owner = parent;
-        parent.push(s);
-      } else s.retire();
-    }
+    for (const list of [scope.previous, scope.current])
+      for (const s of list) {
+        if (s.owner !== list) continue;
+        if (survivors.has(s)) this.place(s);
+        else s.retire();
+      }
   }
+}
+
+function turnOver(g: Generations): void {
+  retireAll(g.previous);
+  g.previous = g.current;
+  g.current = [];
+  g.words = 0;
 }
 
 function retireAll(list: OwnerList): void {
