@@ -134,8 +134,9 @@ class Lifetimes {
   turnOverWords = TURN_OVER_WORDS;
   /** Turn-overs by volume so far (settle; tests check that theirs happened). */
   turnOvers = 0;
-  /** The largest step generation so far, in words (tests reset it). */
+  /** The most words a step made so far, and this step's so far (turn-overs do not reset it); tests reset the first. */
   largestStep = 0;
+  private stepWords = 0;
   private readonly steps = generations();
   private readonly scopes: Generations[] = [];
 
@@ -153,11 +154,13 @@ class Lifetimes {
     owner.push(s);
     const g = this.innermost();
     if (owner === g.current) g.words += s.words;
+    if (owner === this.steps.current) this.stepWords += s.words;
   }
 
   /** Called when backward() finishes: retire step k-1, keep step k resident for one more step. */
   endStep(): void {
-    this.largestStep = Math.max(this.largestStep, this.steps.words);
+    this.largestStep = Math.max(this.largestStep, this.stepWords);
+    this.stepWords = 0;
     turnOver(this.steps);
     this.step++;
   }
