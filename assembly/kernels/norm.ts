@@ -494,12 +494,22 @@ export function f32_layer_norm_bwd(rec: usize): void {
   return load<f32>(row + o) - load<f32>(shift + o) - load<f32>(dm + o);
 }
 
-function batchNormRowsFwd(rec: usize): void {
-  const C = param(rec, 1), tot = arenaAlloc(<usize>C * 20);
+/**
+ * Batch norm over [N, C] (S = 1): the channels are columns, summed down the rows. Scratch per
+ * channel: 20 bytes forward (batchNormColumnsFwd's tot), 28 backward (batchNormColumnsBwd's tg).
+ */
+function batchNormRows(rec: usize, backward: bool): void {
+  const C = param(rec, 1), scratch = arenaAlloc(<usize>C * (backward ? 28 : 20));
   if (ASC_FEATURE_THREADS) {
-    if (batchNormRowsSplit(rec, false, tot)) return;
+    if (batchNormRowsSplit(rec, backward, scratch)) return;
   }
-  batchNormColumnsFwd(rec, 0, C, tot);
+  batchNormColumns(rec, backward, 0, C, scratch);
+}
+
+/** Channels [c0, c1) of the [N, C] forward or backward, on the whole record's scratch. */
+@inline function batchNormColumns(rec: usize, backward: bool, c0: i32, c1: i32, scratch: usize): void {
+  if (backward) batchNormColumnsBwd(rec, c0, c1, scratch);
+  else batchNormColumnsFwd(rec, c0, c1, scratch);
 }
 
 /**
@@ -537,14 +547,6 @@ function batchNormColumnsFwd(rec: usize, c0: i32, c1: i32, tot: usize): void {
       store<f32>(y + ro + o, centred(x + ro, shift, dm, o) * load<f32>(av + o) + load<f32>(bv + o));
     }
   }
-}
-
-function batchNormRowsBwd(rec: usize): void {
-  const C = param(rec, 1), tg = arenaAlloc(<usize>C * 28);
-  if (ASC_FEATURE_THREADS) {
-    if (batchNormRowsSplit(rec, true, tg)) return;
-  }
-  batchNormColumnsBwd(rec, 0, C, tg);
 }
 
 /**
@@ -620,7 +622,7 @@ function batchNormColumnsBwd(rec: usize, c0: i32, c1: i32, tg: usize): void {
 }
 
 export function f32_batch_norm_fwd(rec: usize): void {
-  if (param(rec, 2) == 1 && param(rec, 0) > 0) return batchNormRowsFwd(rec);
+  if (param(rec, 2) == 1 && param(rec, 0) > 0) return batchNormRows(rec, false);
   if (ASC_FEATURE_THREADS) {
     if (batchNormSplit(rec, false)) return;
   }
@@ -633,7 +635,7 @@ export function f32_batch_norm_bwd(rec: usize): void {
   const N = param(rec, 0), C = param(rec, 1), S = param(rec, 2);
   clearAffine(rec, 4, 5);
   if (<f64>N * <f64>S == 0) return; // an empty batch: no gradient (its statistics are NaN)
-  if (S == 1) return batchNormRowsBwd(rec);
+  if (S == 1) return batchNormRows(rec, true);
   if (ASC_FEATURE_THREADS) {
     if (batchNormSplit(rec, true)) return;
   }
@@ -692,8 +694,7 @@ function batchNormRowsSplit(rec: usize, backward: bool, scratch: usize): bool {
 /** Part `part` of an [N, C] batch norm (pool.ts Task): its run of 16-channel groups. */
 function batchNormColumnsTask(part: i32, parts: i32, ws: usize): void {
   const rec = taskPtr(B_REC), C = param(rec, 1), c0 = partFrom(C, part, parts, 16), c1 = partFrom(C, part + 1, parts, 16);
-  if (taskArg(B_BWD)) batchNormColumnsBwd(rec, c0, c1, taskPtr(B_SCRATCH));
-  else batchNormColumnsFwd(rec, c0, c1, taskPtr(B_SCRATCH));
+  batchNormColumns(rec, taskArg(B_BWD) != 0, c0, c1, taskPtr(B_SCRATCH));
 }
 
 /** Channel c of f32_batch_norm_fwd: statistics into AUX, y. */

@@ -172,21 +172,19 @@ interface NodeWorker {
  */
 function nodeWorker(startWorker: (source: string, data: unknown) => unknown, d: WorkerData, exited: (index: number) => void): Starting {
   const w = startWorker(poolHooks.workerSource, d) as NodeWorker;
+  let ready = false;
   const answer = new Promise<void>((resolve, reject) => {
     const settle = (err?: string) => {
       // A 'message' listener keeps the worker's port, hence Node, alive: only the answer is awaited.
       w.removeAllListeners('message');
-      if (err === undefined) resolve();
+      ready = err === undefined;
+      if (ready) resolve();
       else reject(new BackendError('init', `worker ${d.index} ${err}`));
     };
     w.on('message', (m) => settle(m.ready ? undefined : `failed to start: ${m.error ?? 'no answer'}`));
     w.on('error', (e) => settle(`failed to start: ${e.message}`));
-    w.on('exit', (code) => settle(`exited with code ${code} before answering`));
+    w.on('exit', (code) => (ready ? exited(d.index) : settle(`exited with code ${code} before answering`)));
   });
-  answer.then(
-    () => w.on('exit', () => exited(d.index)),
-    () => {},
-  );
   // The workers never keep Node alive (they block in Atomics.wait for the life of the process);
   // unref after the listeners, which ref the worker again when added.
   w.unref();
