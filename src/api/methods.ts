@@ -110,6 +110,14 @@ declare module '../engine/tensor.js' {
     permute(dims: readonly number[]): Tensor;
     reshape(shape: readonly number[] | number): Tensor;
     flatten(startDim?: number): Tensor;
+    /** A differentiable copy in a block of its own (PyTorch's clone). */
+    clone(): Tensor;
+    /** This tensor: wasmgrad tensors are always contiguous (PyTorch's contiguous() of a contiguous tensor). */
+    contiguous(): Tensor;
+    /** The number of elements, as `size` (PyTorch's numel()). */
+    numel(): number;
+    /** toArray() (PyTorch's tolist()): nested arrays of numbers, a number for a 0-d tensor. */
+    tolist(): ReturnType<Tensor['toArray']>;
     slice(dim: number, start: number, end?: number): Tensor;
     expand(shape: readonly number[] | number): Tensor;
     repeat(reps: readonly number[] | number): Tensor;
@@ -443,6 +451,19 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   flatten(startDim = 0) {
     return F.flatten(this, startDim);
+  },
+  clone() {
+    return F.clone(this);
+  },
+  contiguous() {
+    this.assertAlive('contiguous');
+    return this;
+  },
+  numel() {
+    return this.size;
+  },
+  tolist() {
+    return this.toArray();
   },
   slice(dim, start, end) {
     return F.slice(this, dim, start, end);

@@ -75,6 +75,12 @@ export function flatten(x: Tensor, startDim = 0): Tensor {
   return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]));
 }
 
+/** A copy of x in a block of its own, differentiable (PyTorch's clone; grads flow back to x). */
+export function clone(x: Tensor): Tensor {
+  checkTensor('clone', 'input', x);
+  return copyView(x, contiguousView(x.shape));
+}
+
 /** Swaps dims d0 and d1 (default the last two); a tensor with fewer than 2 dims is copied unchanged. */
 export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
   checkTensor('transpose', 'input', x);

@@ -378,6 +378,45 @@ for (const be of BACKENDS) {
   });
 }
 
+test("PyTorch's clone, contiguous, numel and tolist", () => {
+  for (const be of BACKENDS) {
+    wg.setBackend(be);
+    const x = leaf([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
+    const c = x.clone();
+    expect(c).not.toBe(x);
+    expect(c.shape).toEqual([2, 3]);
+    expect(c.requiresGrad).toBe(true);
+    expect(c.toArray()).toEqual(x.toArray());
+    // The copy owns its block: writing into it leaves x as it was; grads flow back through it.
+    wg.noGrad(() => c.detach().zero_());
+    expect(vals(x)).toEqual([1, -2, 3, 4, 5, -6]);
+    wg.clone(x)
+      .mul(wg.tensor([1, 2, 3]))
+      .sum()
+      .backward();
+    expect(vals(x.grad!)).toEqual([1, 2, 3, 1, 2, 3]);
+    const i = ints([7, -1, 0], [3]).clone();
+    expect(i.dtype).toBe('int32');
+    expect(vals(i)).toEqual([7, -1, 0]);
+    expect(wg.tensor(2.5).clone().shape).toEqual([]);
+    expect(wg.zeros([0, 4]).clone().shape).toEqual([0, 4]);
+    expect(x.contiguous()).toBe(x);
+    expect(x.numel()).toBe(6);
+    expect(wg.zeros([3, 0, 2]).numel()).toBe(0);
+    expect(wg.tensor(4).numel()).toBe(1);
+    expect(x.tolist()).toEqual([
+      [1, -2, 3],
+      [4, 5, -6],
+    ]);
+    expect(wg.tensor(4).tolist()).toBe(4);
+  }
+  wg.setBackend('wasm');
+  expect(() => wg.clone([1, 2] as never)).toThrow(/wasmgrad\.clone: .*input/);
+});
+
 test('dropout draws the same mask on both backends', () => {
   const masks = BACKENDS.map((be) => {
     wg.setBackend(be);
