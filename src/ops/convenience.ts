@@ -338,9 +338,9 @@ export function selectView(fn: string, shape: readonly number[], dim: number, in
 export function repeatInterleaveView(fn: string, shape: readonly number[], repeats: number, dim?: number | null): View {
   if (!Number.isInteger(repeats) || repeats < 0)
     throw new ValueError(fn, `repeats must be an integer ≥ 0, got ${fmtValue(repeats)} (tensor of shape ${fmtShape(shape)})`);
+  if (dim != null && shape.length === 0) throw new ShapeError(fn, `a 0-d tensor has no dim ${fmtValue(dim)} to repeat along (leave dim out)`);
   const s = dim == null ? [shape.reduce((a, n) => a * n, 1)] : shape;
-  const d = dim == null ? 0 : normDim(fn, dim, Math.max(s.length, 1), s);
-  if (s.length === 0) return { shape: [repeats], strides: [0] }; // a 0-d tensor with dim 0 or -1: [repeats]
+  const d = dim == null ? 0 : normDim(fn, dim, s.length, s);
   const st = contiguousView(s).strides;
   return {
     shape: s.flatMap((n, k) => (k === d ? [n, repeats] : [n])),

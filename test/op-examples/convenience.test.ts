@@ -543,6 +543,7 @@ describe('convenience errors', () => {
     expect(() => ints([1, 2]).select(0, 2)).toThrow(/wasmgrad\.select: index 2 is out of range/);
     expect(() => wg.repeatInterleave(m(2), -1)).toThrow('wasmgrad.repeatInterleave: repeats must be an integer ≥ 0, got -1 (tensor of shape [2])');
     expect(() => wg.repeatInterleave(m(2), 1.5)).toThrow(/repeatInterleave: repeats must be an integer ≥ 0, got 1.5/);
+    expect(() => wg.repeatInterleave(wg.tensor(1), 2, 0)).toThrow('wasmgrad.repeatInterleave: a 0-d tensor has no dim 0 to repeat along (leave dim out)');
     expect(() => wg.repeatInterleave(m(2, 2), 2, 2)).toThrow(
       'wasmgrad.repeatInterleave: dim 2 is out of range for a tensor of shape [2, 2] (expected an integer in [-2, 1])',
     );
@@ -568,4 +569,36 @@ describe('convenience errors', () => {
     expect(() => wg.empty([-1])).toThrow(/wasmgrad\.empty: .*shape/);
     expect(() => wg.emptyLike([1] as never)).toThrow(/wasmgrad\.zerosLike: /);
   });
+});
+
+test('inside wg.compile: oneHot, mm, normalize, diagonal and isfinite replay as they run eagerly', () => {
+  wg.setBackend('wasm');
+  const run = (compiled: boolean) => {
+    const w = wg.tensor([[1, 2, 3]], { requiresGrad: true });
+    const body = (labels: wg.Tensor, x: wg.Tensor) => {
+      const h = wg.oneHot(labels, 3).float();
+      const loss = wg
+        .normalize(x.mm(w).add(h.mul(w)))
+        .diagonal()
+        .sum()
+        .add(wg.isfinite(x).sum());
+      loss.backward();
+      return loss;
+    };
+    const step = compiled ? wg.compile(body) : body;
+    return [
+      [0, 1],
+      [2, 2],
+      [1, 0],
+    ].map((l) => {
+      const loss = step(ints(l), wg.tensor([[1], [2]])).item();
+      const grad = vals(w.grad!);
+      w.grad = null;
+      return [loss, ...grad];
+    });
+  };
+  expect(run(true)).toEqual(run(false));
+  const step = wg.compile((labels: wg.Tensor) => wg.oneHot(labels, 3).sum());
+  expect(step(ints([0, 2])).item()).toBe(2);
+  expect(() => step(ints([0, 5]))).toThrow('wasmgrad.oneHot: index 5 at position [1] of indices [2] is out of range for 3 classes (valid: 0..2)');
 });
