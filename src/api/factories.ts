@@ -78,7 +78,7 @@ export const randLike = (x: Tensor, opts?: Opts): Tensor => generated('randLike'
 
 // ---- random integers and samples -----------------------------------------------------------
 /** A uniform integer in [0, r), r ≤ 2³², without modulo bias: 32-bit draws from the top partial block of r are redrawn. */
-function below(r: number): number {
+export function below(r: number): number {
   const limit = 2 ** 32 - (2 ** 32 % r);
   for (;;) {
     const x = nextU32();

@@ -120,3 +120,36 @@ export { gather, scatter, scatterAdd, indexAdd, indexSelect, take, index, masked
 export { conv1d, convTranspose2d, adaptiveAvgPool2d, adaptiveMaxPool2d, interpolate } from './conv.js';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d } from './conv.js';
 export { layerNorm, groupNorm, batchNorm, type AffineNormOptions, type BatchNormFnOptions } from './norm.js';
+export {
+  mm,
+  bmm,
+  mv,
+  dot,
+  outer,
+  isnan,
+  isinf,
+  isfinite,
+  nanToNum,
+  isclose,
+  allclose,
+  equal,
+  oneHot,
+  normalize,
+  randperm,
+  select,
+  diagonal,
+  repeatInterleave,
+  diag,
+  trace,
+  t,
+  swapaxes,
+  swapdims,
+  moveaxis,
+  broadcastTo,
+  hstack,
+  vstack,
+  meshgrid,
+  empty,
+  emptyLike,
+} from './convenience.js';
+export type { DiagonalAttrs as DiagonalOptions, IscloseAttrs as IscloseOptions, NormalizeAttrs as NormalizeOptions } from '../ops/convenience.js';

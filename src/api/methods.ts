@@ -16,6 +16,8 @@ import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
 import type { DType } from '../ops/types.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 
 declare module '../engine/tensor.js' {
   interface Tensor {
@@ -197,6 +199,45 @@ declare module '../engine/tensor.js' {
     // ---- sampling ----
     multinomial(numSamples: number, opts?: { replacement?: boolean }): Tensor;
     bernoulli(p?: number): Tensor;
+    // ---- PyTorch conveniences (src/api/convenience.ts) ----
+    /** The number of dims, as `ndim` (PyTorch's dim()). */
+    dim(): number;
+    /** 2-D: transposed; 0-d and 1-D: unchanged; more dims: ShapeError (PyTorch's t()). */
+    t(): Tensor;
+    mm(o: Tensor): Tensor;
+    bmm(o: Tensor): Tensor;
+    mv(v: Tensor): Tensor;
+    dot(o: Tensor): Tensor;
+    outer(o: Tensor): Tensor;
+    isnan(): Tensor;
+    isinf(): Tensor;
+    isfinite(): Tensor;
+    nanToNum(opts?: { nan?: number; posinf?: number; neginf?: number }): Tensor;
+    isclose(o: Tensor, opts?: IscloseAttrs): Tensor;
+    allclose(o: Tensor, opts?: IscloseAttrs): boolean;
+    /** Same shape and equal elements (a JS boolean). */
+    equal(o: Tensor): boolean;
+    /** to('int32'): int32 stands in for PyTorch's int64 (long). */
+    long(): Tensor;
+    /** where(cond, this, other) (PyTorch's x.where(cond, y)). */
+    where(cond: TensorLike, other: TensorLike): Tensor;
+    expandAs(o: Tensor): Tensor;
+    reshapeAs(o: Tensor): Tensor;
+    /** to(o.dtype). */
+    typeAs(o: Tensor): Tensor;
+    select(dim: number, index: number): Tensor;
+    swapaxes(axis0: number, axis1: number): Tensor;
+    swapdims(dim0: number, dim1: number): Tensor;
+    moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
+    broadcastTo(shape: readonly number[] | number): Tensor;
+    repeatInterleave(repeats: number, dim?: number | null): Tensor;
+    diag(diagonal?: number): Tensor;
+    diagonal(opts?: DiagonalAttrs): Tensor;
+    trace(): Tensor;
+    /** Fills with a number or a 0-d tensor (in place, same rules as copy_). */
+    fill_(value: number | Tensor): this;
+    div_(o: TensorLike): this;
+    clamp_(min: number | null, max: number | null): this;
   }
 }
 
@@ -666,6 +707,104 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   bernoulli(p) {
     return F.bernoulli(this, p);
+  },
+  // ---- PyTorch conveniences ----
+  dim() {
+    return this.ndim;
+  },
+  t() {
+    return F.t(this);
+  },
+  mm(o) {
+    return F.mm(this, o);
+  },
+  bmm(o) {
+    return F.bmm(this, o);
+  },
+  mv(v) {
+    return F.mv(this, v);
+  },
+  dot(o) {
+    return F.dot(this, o);
+  },
+  outer(o) {
+    return F.outer(this, o);
+  },
+  isnan() {
+    return F.isnan(this);
+  },
+  isinf() {
+    return F.isinf(this);
+  },
+  isfinite() {
+    return F.isfinite(this);
+  },
+  nanToNum(opts) {
+    return F.nanToNum(this, opts);
+  },
+  isclose(o, opts) {
+    return F.isclose(this, o, opts);
+  },
+  allclose(o, opts) {
+    return F.allclose(this, o, opts);
+  },
+  equal(o) {
+    return F.equal(this, o);
+  },
+  long() {
+    return to(this, 'int32');
+  },
+  where(cond, other) {
+    return F.where(cond, this, other);
+  },
+  expandAs(o) {
+    return F.expand(this, o.shape);
+  },
+  reshapeAs(o) {
+    return F.reshape(this, o.shape);
+  },
+  typeAs(o) {
+    return to(this, o.dtype);
+  },
+  select(dim, index) {
+    return F.select(this, dim, index);
+  },
+  swapaxes(axis0, axis1) {
+    return F.swapaxes(this, axis0, axis1);
+  },
+  swapdims(dim0, dim1) {
+    return F.swapdims(this, dim0, dim1);
+  },
+  moveaxis(source, destination) {
+    return F.moveaxis(this, source, destination);
+  },
+  broadcastTo(shape) {
+    return F.broadcastTo(this, shape);
+  },
+  repeatInterleave(repeats, dim) {
+    return F.repeatInterleave(this, repeats, dim);
+  },
+  diag(diagonal = 0) {
+    return F.diag(this, diagonal);
+  },
+  diagonal(opts) {
+    return F.diagonal(this, opts);
+  },
+  trace() {
+    return F.trace(this);
+  },
+  fill_(value) {
+    if (value instanceof Tensor && value.ndim !== 0)
+      throw new ShapeError('fill_', `the value must be a number or a 0-d tensor, got a tensor of shape ${fmtShape(value.shape)}`);
+    return this.copy_(value);
+  },
+  div_(o) {
+    if (this.dtype === 'int32')
+      throw new DTypeError('div_', `true division gives float32, which cannot be written into this int32 tensor ${fmtShape(this.shape)}`);
+    return this.copy_(F.div(this, o));
+  },
+  clamp_(min, max) {
+    return this.copy_(F.clamp(this, min, max));
   },
 };
 

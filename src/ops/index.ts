@@ -29,6 +29,7 @@ import { SHAPE_OPS } from './shape.js';
 import { SHRINK_OPS } from './shrink.js';
 import { SORT_OPS } from './sort.js';
 import { ATTENTION_OPS } from './attention.js';
+import { CONVENIENCE_OPS } from './convenience.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -51,6 +52,7 @@ const DECLARED = [
   ...RECURRENT_OPS,
   ...ATTENTION_OPS,
   ...NORMALIZATION_OPS,
+  ...CONVENIENCE_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
