@@ -11,6 +11,7 @@ import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as L from './loss.js';
 import { logSoftmax, mean, sum } from './reduce.js';
 import { embedding } from './shape.js';
+import { where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 
@@ -165,8 +166,15 @@ function classLabelReduce(loss: string, reduction: Reduction | undefined, per: T
   const kept = ignoring?.kept ?? null;
   const perKept = kept ? per.mul(kept) : per;
   const denom = wy && kept ? wy.mul(kept) : (wy ?? kept);
-  if (denom !== null && (reduction === undefined || reduction === 'mean')) return sum(perKept).div(sum(denom));
-  return reduced(loss, reduction, () => perKept);
+  if (denom === null || (reduction !== undefined && reduction !== 'mean')) return reduced(loss, reduction, () => perKept);
+  const total = sum(denom);
+  if (kept === null) return sum(perKept).div(total); // kept samples whose weights sum to 0: NaN value and gradients, as PyTorch
+  // Every sample ignored: PyTorch's value is 0/0 = NaN but its gradient is 0 (no sample reaches the
+  // loss). Dividing by 1 there and adding a constant NaN gives both (0/0 would make the gradient NaN).
+  const none = sum(kept).eq(0);
+  return sum(perKept)
+    .div(where(none, 1, total))
+    .add(where(none, NaN, 0));
 }
 
 export interface NllOptions {

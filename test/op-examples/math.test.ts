@@ -343,6 +343,21 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.atan2(wg.tensor([NaN]), 1).item()).toBeNaN();
       expect(wg.logaddexp(wg.tensor([NaN]), 1).item()).toBeNaN();
     });
+
+    test('threshold keeps NaN and passes its gradient; prelu of a 0-d x is 0-d (PyTorch 1.13)', () => {
+      const x = wg.tensor([NaN, 0.5, 1, 2], { requiresGrad: true });
+      const y = wg.threshold(x, 1, -5);
+      y.sum().backward();
+      // F.threshold(x, 1., -5.): x ≤ threshold takes the value, NaN is not ≤ 1
+      expect(Array.from(y.data())).toEqual([NaN, -5, -5, 2]);
+      expect(Array.from(x.grad!.data())).toEqual([1, 0, 0, 1]);
+      const x0 = wg.tensor(-2, { requiresGrad: true }),
+        w = wg.tensor([0.25], { requiresGrad: true });
+      const p = wg.prelu(x0, w);
+      p.backward();
+      expect(p.shape).toEqual([]);
+      expect([p.item(), x0.grad!.item(), ...w.grad!.data()]).toEqual([-0.5, 0.25, -2]);
+    });
   });
 }
 
