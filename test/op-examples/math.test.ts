@@ -344,6 +344,20 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.logaddexp(wg.tensor([NaN]), 1).item()).toBeNaN();
     });
 
+    test("relu passes the gradient at NaN (PyTorch's threshold_backward); pow with a tensor exponent is C's pow (1 to any power is 1)", () => {
+      const x = wg.tensor([NaN, -1, 0, 2, 7], { requiresGrad: true });
+      wg.relu(x).sum().backward();
+      expect(Array.from(x.grad!.data())).toEqual([1, 0, 0, 1, 1]);
+      // torch.pow(a, b) and the gradients of its sum
+      const a = wg.tensor([1, 1, -1, 1, 2], { requiresGrad: true }),
+        b = wg.tensor([NaN, Infinity, -Infinity, 3, NaN], { requiresGrad: true });
+      const y = wg.pow(a, b);
+      y.sum().backward();
+      expect(Array.from(y.data())).toEqual([1, 1, 1, 1, NaN]);
+      expect(Array.from(a.grad!.data())).toEqual([NaN, Infinity, -Infinity, 3, NaN]);
+      expect(Array.from(b.grad!.data())).toEqual([0, 0, NaN, 0, NaN]);
+    });
+
     test('threshold keeps NaN and passes its gradient; prelu of a 0-d x is 0-d (PyTorch 1.13)', () => {
       const x = wg.tensor([NaN, 0.5, 1, 2], { requiresGrad: true });
       const y = wg.threshold(x, 1, -5);
