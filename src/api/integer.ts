@@ -135,6 +135,23 @@ export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => division('f
 /** a − b·⌊a / b⌋, with the sign of b (Python's %); int32 as floorDivide; float32 gradients as PyTorch. */
 export const remainder = (a: TensorLike, b: TensorLike): Tensor => division('remainder', 'intRemainder', a, b);
 
+/**
+ * C's fmod a − trunc(a/b)·b, the sign of a. Both operands int32 (tensors or integer numbers): int32
+ * as PyTorch, exact (through float32 it was not beyond 2²⁴), a zero divisor a ValueError as for
+ * remainder; else the math library's float32 kernel (int32 operands promoted).
+ */
+export function fmod(a: TensorLike, b: TensorLike): Tensor {
+  firstTensor('fmod', [a, b]);
+  if (!intCall([a, b])) return apply(op('fmod'), operands('fmod', [a, b], true));
+  checkDivisor('fmod', b);
+  const [ia, ib] = intOperands('fmod', [a, b]);
+  const r = apply(op('intRemainder'), [ia, ib]); // Python's %: the sign of b
+  // a and b of opposite signs: a nonzero remainder moves by b to take a's sign (−7 % 2 = 1, fmod −1)
+  const negative = (t: Tensor) => apply(op('intLt'), intOperands('fmod', [t, 0]));
+  const flip = logicalAnd(r, logicalXor(negative(ia), negative(ib)));
+  return apply(op('intWhere'), [flip, apply(op('intSub'), [r, ib]), r]);
+}
+
 // ---- logical ops: nonzero = true (NaN too), any dtype, float32 0/1 masks ----------------------
 const logical =
   (name: OpName) =>
