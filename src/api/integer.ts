@@ -46,14 +46,16 @@ export function operands(name: OpName, args: readonly unknown[], promote = false
 const asFloat = (t: Tensor): Tensor => (t.dtype === 'int32' ? toFloat(t) : t);
 
 /**
- * cond ≠ 0 ? a : b. int32 a and b (tensors or integers, one a tensor) give int32, exactly, as
+ * cond ≠ 0 ? a : b. int32 a and b (int32 tensors or integer numbers) give int32, exactly, as
  * PyTorch; otherwise float32 (int32 values cast). cond may be float32 or int32 (nonzero = true).
  */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const be = firstTensor('where', [cond, a, b]).storage.backend;
-  if (!intCall([a, b])) return apply(op('where'), operands('where', [cond, a, b], true));
+  // two integer numbers give an integer tensor too (PyTorch's where(c, 1, 0) is int64)
+  const ints = intCall([a, b]) || (Number.isInteger(a) && Number.isInteger(b));
+  if (!ints) return apply(op('where'), operands('where', [cond, a, b], true));
   const c = cond instanceof Tensor ? asFloat(cond) : constant(cond, be);
-  return apply(op('intWhere'), [c, ...intOperands('where', [a, b])]);
+  return apply(op('intWhere'), [c, ...intOperands('where', [a, b], be)]);
 }
 
 /** Whether PyTorch's promotion keeps the call in int32: an int32 tensor, no float32 one, only integer numbers. */
@@ -61,9 +63,8 @@ function intCall(args: readonly unknown[]): boolean {
   return args.some((a) => a instanceof Tensor && a.dtype === 'int32') && args.every((a) => (a instanceof Tensor ? a.dtype === 'int32' : Number.isInteger(a)));
 }
 
-/** The inputs of int32 op `name`: integer numbers become 0-d int32 constants (wasmgrad has no int64 for larger ones). */
-function intOperands(name: string, args: readonly (Tensor | number)[]): Tensor[] {
-  const be = firstTensor(name, args).storage.backend;
+/** The inputs of int32 op `name`: integer numbers become 0-d int32 constants on `be` (wasmgrad has no int64 for larger ones). */
+function intOperands(name: string, args: readonly (Tensor | number)[], be = firstTensor(name, args).storage.backend): Tensor[] {
   return args.map((a) => {
     if (a instanceof Tensor) return a;
     if (a < INT32_MIN || a > INT32_MAX)

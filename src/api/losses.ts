@@ -349,7 +349,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   return sum(per).div(input.ndim === 0 ? 1 : input.shape[0]);
 }
 
-/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting. */
+/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting; y may be int32. */
 export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
   const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
     'marginRanking',
@@ -360,11 +360,12 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?
     ],
     opts,
     ['margin', 'reduction'],
+    ['y'],
   );
-  return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, y], { margin: o.margin }));
+  return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
 }
 
-/** x where y = 1, max(0, margin − x) where y = −1 (PyTorch HingeEmbeddingLoss, margin 1), broadcasting. */
+/** x where y = 1, max(0, margin − x) where y = −1 (PyTorch HingeEmbeddingLoss, margin 1), broadcasting; y may be int32. */
 export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
   const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
     'hingeEmbedding',
@@ -374,6 +375,7 @@ export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; re
     ],
     opts,
     ['margin', 'reduction'],
+    ['target'],
   );
-  return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, y], { margin: o.margin }));
+  return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, to(y, 'float32')], { margin: o.margin }));
 }

@@ -166,6 +166,10 @@ for (const be of ['wasm', 'reference'] as const) {
       h.backward();
       expect(h.item()).toBe(1.5);
       expectClose(vals(x.grad!), [-1, -1, 1]);
+      // int32 targets y, as PyTorch takes them: F.margin_ranking_loss([1, 2], [0, 1], int [1, −1]) = 0.5, F.hinge_embedding_loss([0.3, 2], int [1, −1]) = 0.15
+      const iy = wg.tensor([1, -1], { dtype: 'int32' });
+      expectClose(vals(wg.losses.marginRanking(wg.tensor([1, 2]), wg.tensor([0, 1]), iy)), [0.5]);
+      expectClose(vals(wg.losses.hingeEmbedding(wg.tensor([0.3, 2]), iy)), [0.15]);
       // F.kl_div(i, t, reduction='none'): xlogy(t, t) − t·i is NaN for t < 0
       const i = wg.tensor([-1, -2, -1], { requiresGrad: true });
       const k = wg.losses.klDiv(i, wg.tensor([-0.5, 0.5, 0]), { reduction: 'none' });

@@ -51,6 +51,13 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(f(wg.pow(i32([50000, -3, 2]), 1))).toEqual(['int32', [50000, -3, 2]]);
     });
 
+    test('where of two integer numbers is int32 (torch.where(c, 1, 0) is an integer tensor); a fractional one makes it float32', () => {
+      const c = wg.tensor([1, 0, NaN]);
+      const y = wg.where(c, 1, -2);
+      expect([y.dtype, ...y.data()]).toEqual(['int32', 1, -2, 1]);
+      expect(wg.where(c, 1, 0.5).dtype).toBe('float32');
+    });
+
     test('fmod of int32 is exact with the sign of a (torch.fmod; through float32 2147483647 fmod −3 was 2)', () => {
       const x = i32([MIN, MAX, -7, -7, 7, 7, 0]);
       const y = wg.fmod(x, i32([3, -3, 2, -2, 2, -2, 5]));
