@@ -1,5 +1,5 @@
 /** The elementwise ops as functions (wg.add, wg.exp, ...): numbers mix with tensors as 0-d constants. Table: src/ops/elementwise.ts. */
-import { intClamp, operands, promoted } from './integer.js';
+import { divide, intClamp, operands, promoted } from './integer.js';
 import { checkOptions } from '../engine/check.js';
 import { DTypeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { apply } from '../engine/engine.js';
@@ -30,8 +30,13 @@ export const bin =
 export const add = bin('add', 'intAdd');
 export const sub = bin('sub', 'intSub');
 export const mul = bin('mul', 'intMul');
-/** True division: int32 operands give float32 (PyTorch). */
-export const div = bin('div');
+export interface DivOptions {
+  /** PyTorch's rounding_mode: undefined (true division), 'trunc' (toward zero) or 'floor' (floorDivide). */
+  roundingMode?: 'trunc' | 'floor';
+}
+/** True division: int32 operands give float32 (PyTorch); `roundingMode` 'trunc' or 'floor' rounds the quotient (int32 stays int32). */
+export const div = (a: TensorLike, b: TensorLike, opts?: DivOptions): Tensor =>
+  divide(a, b, checkOptions<DivOptions>('div', opts, ['roundingMode']).roundingMode);
 /** Elementwise max; NaN if either is NaN; a tie sends half the gradient to each. */
 export const maximum = bin('maximum', 'intMaximum');
 /** Elementwise min; NaN if either is NaN; a tie sends half the gradient to each. */

@@ -147,10 +147,35 @@ export function fmod(a: TensorLike, b: TensorLike): Tensor {
   checkDivisor('fmod', b);
   const [ia, ib] = intOperands('fmod', [a, b]);
   const r = apply(op('intRemainder'), [ia, ib]); // Python's %: the sign of b
-  // a and b of opposite signs: a nonzero remainder moves by b to take a's sign (−7 % 2 = 1, fmod −1)
-  const negative = (t: Tensor) => apply(op('intLt'), intOperands('fmod', [t, 0]));
-  const flip = logicalAnd(r, logicalXor(negative(ia), negative(ib)));
-  return apply(op('intWhere'), [flip, apply(op('intSub'), [r, ib]), r]);
+  // a nonzero remainder moves by b to take a's sign (−7 % 2 = 1, fmod −1)
+  return apply(op('intWhere'), [floorMisses('fmod', ia, ib, r), apply(op('intSub'), [r, ib]), r]);
+}
+
+/**
+ * Where floor and truncation part for int32 a / b (r = a mod b, Python's): a and b of opposite signs
+ * with a nonzero remainder, as a float32 mask. There trunc(a/b) = ⌊a/b⌋ + 1 and fmod = r − b.
+ */
+function floorMisses(name: string, a: Tensor, b: Tensor, r: Tensor): Tensor {
+  const negative = (t: Tensor) => apply(op('intLt'), intOperands(name, [t, 0]));
+  return logicalAnd(r, logicalXor(negative(a), negative(b)));
+}
+
+/**
+ * a / b with PyTorch's rounding_mode: undefined is true division (float32); 'floor' is floorDivide;
+ * 'trunc' rounds toward zero (int32: exact, a zero divisor a ValueError; float32: trunc(a / b)).
+ * A rounded quotient has no gradient, as floorDivide (PyTorch's is 0; through trunc(a / b) it would
+ * be 0·∞ = NaN where b = 0).
+ */
+export function divide(a: TensorLike, b: TensorLike, roundingMode: 'trunc' | 'floor' | undefined): Tensor {
+  if (roundingMode === undefined) return promoted('div', null, a, b);
+  if (roundingMode === 'floor') return floorDivide(a, b);
+  if (roundingMode !== 'trunc') throw new ValueError('div', `roundingMode must be 'trunc', 'floor' or undefined, got ${fmtValue(roundingMode)}`);
+  firstTensor('div', [a, b]);
+  if (!intCall([a, b])) return apply(op('trunc'), [promoted('div', null, a, b).detach()]);
+  checkDivisor('div', b);
+  const [ia, ib] = intOperands('div', [a, b]);
+  const q = apply(op('intFloorDivide'), [ia, ib]);
+  return apply(op('intWhere'), [floorMisses('div', ia, ib, apply(op('intRemainder'), [ia, ib])), apply(op('intAdd'), intOperands('div', [q, 1])), q]);
 }
 
 // ---- logical ops: nonzero = true (NaN too), any dtype, float32 0/1 masks ----------------------
