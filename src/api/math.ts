@@ -1,6 +1,6 @@
 /** The math library and the activations beyond relu/gelu/softplus as functions (wg.sin, wg.elu, ...). Table: src/ops/math.ts. */
-import { bin, real, un } from './elementwise.js';
-import { intClamp, operands, promoted } from './integer.js';
+import { bin, le, real, un } from './elementwise.js';
+import { intClamp, operands, promoted, where } from './integer.js';
 import { checkOptions } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
@@ -106,8 +106,14 @@ export const softshrink = (x: Tensor, lambd?: number | { lambd?: number }): Tens
   apply(op('softshrink'), operands('softshrink', [x]), lambdOf(lambd, 'softshrink'));
 /** x − tanh(x) (an int32 x is cast to float32, as PyTorch). */
 export const tanhshrink = (x: Tensor): Tensor => apply(op('tanhshrink'), operands('tanhshrink', [x], true), {});
-/** x where x > threshold, else value (PyTorch's F.threshold; both arguments required). */
-export const threshold = (x: Tensor, threshold: number, value: number): Tensor => apply(op('threshold'), operands('threshold', [x]), { threshold, value });
+/**
+ * value where x ≤ threshold, else x (PyTorch's F.threshold; both arguments required). An int32 x
+ * stays int32, threshold and value truncated to integers as PyTorch casts them.
+ */
+export const threshold = (x: Tensor, threshold: number, value: number): Tensor =>
+  x instanceof Tensor && x.dtype === 'int32' && Number.isFinite(threshold) && Number.isFinite(value)
+    ? where(le(x, Math.trunc(threshold)), Math.trunc(value), x)
+    : apply(op('threshold'), operands('threshold', [x]), { threshold, value });
 /** softmax(−x) along dim (default the last). */
 export const softmin = (x: Tensor, dim?: number): Tensor => apply(op('softmin'), operands('softmin', [x]), { dim });
 /** The gated linear unit a·σ(b) of the halves a | b of x along dim (default −1). */

@@ -37,6 +37,8 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(f(wg.relu(i32([-3, 0, 5])))).toEqual(['int32', [0, 0, 5]]);
       expect(f(wg.sign(i32([-7, 0, 3])))).toEqual(['int32', [-1, 0, 1]]);
       expect(f(wg.relu6(i32([-1, 3, 9])))).toEqual(['int32', [0, 3, 6]]);
+      // F.threshold of int32 casts threshold and value to integers: (1.5, −5.5) acts as (1, −5)
+      expect(f(wg.threshold(i32([-3, 1, 2, 5]), 1.5, -5.5))).toEqual(['int32', [-5, -5, 2, 5]]);
       expect(f(wg.hardtanh(i32([-5, 0, 5]), { minVal: -2, maxVal: 3 }))).toEqual(['int32', [-2, 0, 3]]);
       for (const g of [wg.floor, wg.ceil, wg.trunc, wg.round]) {
         const x = i32([MIN, -3, 7]);
