@@ -63,3 +63,19 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 }
+
+test("BCELoss and BCEWithLogitsLoss take PyTorch's weight and posWeight as buffers ('weight', 'pos_weight') and equal the functions", () => {
+  wg.setBackend('wasm');
+  const weight = wg.tensor([1, 0.5, 2]),
+    posWeight = wg.tensor([2, 1, 3]);
+  const m = new wg.nn.BCEWithLogitsLoss({ weight, posWeight });
+  expect(Object.keys(m.stateDict())).toEqual(['weight', 'pos_weight']);
+  expect(Object.keys(new wg.nn.BCELoss({ weight }).stateDict())).toEqual(['weight']);
+  const x = wg.tensor([[0.5, -1, 2]]),
+    t = wg.tensor([[1, 0, 0.5]]);
+  expect(m.forward(x, t).item()).toBe(wg.losses.bceWithLogits(x, t, { weight, posWeight }).item());
+  expect(new wg.nn.BCELoss({ weight, reduction: 'sum' }).forward(x.sigmoid(), t).item()).toBe(
+    wg.losses.bce(x.sigmoid(), t, { weight, reduction: 'sum' }).item(),
+  );
+  expect(() => new wg.nn.BCEWithLogitsLoss({ pos_weight: posWeight } as never)).toThrow(/nn.BCEWithLogitsLoss: unknown option 'pos_weight'/);
+});

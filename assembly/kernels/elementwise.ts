@@ -506,10 +506,11 @@ export function f32_eq_fwd(rec: usize): void { binaryFwd<Eq>(rec); }
 // ---- unary ops -----------------------------------------------------------------------------
 class Relu {
   // NaN propagates as in PyTorch: both forms keep x unless x < 0. pmax(x, 0) is one maxps.
+  // The gradient is PyTorch's threshold_backward: 0 where x ≤ 0, else passed (NaN passes it too).
   @inline f(x: f32, p: f32, q: f32): f32 { return x < 0 ? 0 : x; }
   @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.pmax(x, f32x4.splat(0)); }
-  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x > 0 ? 1 : 0; }
-  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return ones(f32x4.gt(x, f32x4.splat(0))); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { return x <= 0 ? 0 : 1; }
+  @inline vd(x: v128, y: v128, p: f32, q: f32): v128 { return v128.andnot(f32x4.splat(1), f32x4.le(x, f32x4.splat(0))); }
 }
 export function f32_relu_fwd(rec: usize): void { unaryFwd<Relu>(rec); }
 export function f32_relu_bwd(rec: usize): void { unaryBwd<Relu>(rec); }

@@ -592,11 +592,13 @@ class Hypot {
 export function f32_hypot_fwd(rec: usize): void { binaryFwd<F64Binary<Hypot>>(rec); }
 export function f32_hypot_bwd(rec: usize): void { binaryBwd<F64Binary<Hypot>>(rec); }
 
-// aᵇ (C pow: pow(1, NaN) = pow(−1, ±∞) = 1). PyTorch's gradients: b·a^(b−1), 0 where b = 0; y·ln a,
-// 0 where a = 0 and b ≥ 0 (NaN for a < 0, the real log's).
+// aᵇ as C's pow (PyTorch's): pow(1, NaN) = pow(−1, ±∞) = 1, where AssemblyScript's Math.pow follows
+// JavaScript's (NaN). PyTorch's gradients: b·a^(b−1), 0 where b = 0; y·ln a, 0 where a = 0 and b ≥ 0
+// (NaN for a < 0, the real log's).
+@inline function cpow(a: f64, b: f64): f64 { return a == 1 || (a == -1 && abs(b) == Infinity) ? 1 : Math.pow(a, b); }
 class PowTensor {
-  @inline f(a: f64, b: f64): f64 { return Math.pow(a, b); }
-  @inline da(a: f64, b: f64, y: f64): f64 { return b == 0 ? 0 : b * Math.pow(a, b - 1); }
+  @inline f(a: f64, b: f64): f64 { return cpow(a, b); }
+  @inline da(a: f64, b: f64, y: f64): f64 { return b == 0 ? 0 : b * cpow(a, b - 1); }
   @inline db(a: f64, b: f64, y: f64): f64 { return a == 0 && b >= 0 ? 0 : y * Math.log(a); }
 }
 export function f32_pow_tensor_fwd(rec: usize): void { binaryFwd<F64Binary<PowTensor>>(rec); }

@@ -46,14 +46,16 @@ export function operands(name: OpName, args: readonly unknown[], promote = false
 const asFloat = (t: Tensor): Tensor => (t.dtype === 'int32' ? toFloat(t) : t);
 
 /**
- * cond ≠ 0 ? a : b. int32 a and b (tensors or integers, one a tensor) give int32, exactly, as
+ * cond ≠ 0 ? a : b. int32 a and b (int32 tensors or integer numbers) give int32, exactly, as
  * PyTorch; otherwise float32 (int32 values cast). cond may be float32 or int32 (nonzero = true).
  */
 export function where(cond: TensorLike, a: TensorLike, b: TensorLike): Tensor {
   const be = firstTensor('where', [cond, a, b]).storage.backend;
-  if (!intCall([a, b])) return apply(op('where'), operands('where', [cond, a, b], true));
+  // two integer numbers give an integer tensor too (PyTorch's where(c, 1, 0) is int64)
+  const ints = intCall([a, b]) || (Number.isInteger(a) && Number.isInteger(b));
+  if (!ints) return apply(op('where'), operands('where', [cond, a, b], true));
   const c = cond instanceof Tensor ? asFloat(cond) : constant(cond, be);
-  return apply(op('intWhere'), [c, ...intOperands('where', [a, b])]);
+  return apply(op('intWhere'), [c, ...intOperands('where', [a, b], be)]);
 }
 
 /** Whether PyTorch's promotion keeps the call in int32: an int32 tensor, no float32 one, only integer numbers. */
@@ -61,9 +63,8 @@ function intCall(args: readonly unknown[]): boolean {
   return args.some((a) => a instanceof Tensor && a.dtype === 'int32') && args.every((a) => (a instanceof Tensor ? a.dtype === 'int32' : Number.isInteger(a)));
 }
 
-/** The inputs of int32 op `name`: integer numbers become 0-d int32 constants (wasmgrad has no int64 for larger ones). */
-function intOperands(name: string, args: readonly (Tensor | number)[]): Tensor[] {
-  const be = firstTensor(name, args).storage.backend;
+/** The inputs of int32 op `name`: integer numbers become 0-d int32 constants on `be` (wasmgrad has no int64 for larger ones). */
+function intOperands(name: string, args: readonly (Tensor | number)[], be = firstTensor(name, args).storage.backend): Tensor[] {
   return args.map((a) => {
     if (a instanceof Tensor) return a;
     if (a < INT32_MIN || a > INT32_MAX)
@@ -134,6 +135,48 @@ function division(name: 'floorDivide' | 'remainder', intName: OpName, a: TensorL
 export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => division('floorDivide', 'intFloorDivide', a, b);
 /** a − b·⌊a / b⌋, with the sign of b (Python's %); int32 as floorDivide; float32 gradients as PyTorch. */
 export const remainder = (a: TensorLike, b: TensorLike): Tensor => division('remainder', 'intRemainder', a, b);
+
+/**
+ * C's fmod a − trunc(a/b)·b, the sign of a. Both operands int32 (tensors or integer numbers): int32
+ * as PyTorch, exact (through float32 it was not beyond 2²⁴), a zero divisor a ValueError as for
+ * remainder; else the math library's float32 kernel (int32 operands promoted).
+ */
+export function fmod(a: TensorLike, b: TensorLike): Tensor {
+  firstTensor('fmod', [a, b]);
+  if (!intCall([a, b])) return apply(op('fmod'), operands('fmod', [a, b], true));
+  checkDivisor('fmod', b);
+  const [ia, ib] = intOperands('fmod', [a, b]);
+  const r = apply(op('intRemainder'), [ia, ib]); // Python's %: the sign of b
+  // a nonzero remainder moves by b to take a's sign (−7 % 2 = 1, fmod −1)
+  return apply(op('intWhere'), [floorMisses('fmod', ia, ib, r), apply(op('intSub'), [r, ib]), r]);
+}
+
+/**
+ * Where floor and truncation part for int32 a / b (r = a mod b, Python's): a and b of opposite signs
+ * with a nonzero remainder, as a float32 mask. There trunc(a/b) = ⌊a/b⌋ + 1 and fmod = r − b.
+ */
+function floorMisses(name: string, a: Tensor, b: Tensor, r: Tensor): Tensor {
+  const negative = (t: Tensor) => apply(op('intLt'), intOperands(name, [t, 0]));
+  return logicalAnd(r, logicalXor(negative(a), negative(b)));
+}
+
+/**
+ * a / b with PyTorch's rounding_mode: undefined is true division (float32); 'floor' is floorDivide;
+ * 'trunc' rounds toward zero (int32: exact, a zero divisor a ValueError; float32: trunc(a / b)).
+ * A rounded quotient has no gradient, as floorDivide (PyTorch's is 0; through trunc(a / b) it would
+ * be 0·∞ = NaN where b = 0).
+ */
+export function divide(a: TensorLike, b: TensorLike, roundingMode: 'trunc' | 'floor' | undefined): Tensor {
+  if (roundingMode === undefined) return promoted('div', null, a, b);
+  if (roundingMode === 'floor') return floorDivide(a, b);
+  if (roundingMode !== 'trunc') throw new ValueError('div', `roundingMode must be 'trunc', 'floor' or undefined, got ${fmtValue(roundingMode)}`);
+  firstTensor('div', [a, b]);
+  if (!intCall([a, b])) return apply(op('trunc'), [promoted('div', null, a, b).detach()]);
+  checkDivisor('div', b);
+  const [ia, ib] = intOperands('div', [a, b]);
+  const q = apply(op('intFloorDivide'), [ia, ib]);
+  return apply(op('intWhere'), [floorMisses('div', ia, ib, apply(op('intRemainder'), [ia, ib])), apply(op('intAdd'), intOperands('div', [q, 1])), q]);
+}
 
 // ---- logical ops: nonzero = true (NaN too), any dtype, float32 0/1 masks ----------------------
 const logical =

@@ -11,20 +11,42 @@ import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as L from './loss.js';
 import { logSoftmax, mean, sum } from './reduce.js';
 import { embedding } from './shape.js';
+import { expand } from './layout.js';
+import { softplus } from './elementwise.js';
+import { sink } from '../engine/sink.js';
+import { broadcastShapes } from '../ops/broadcast.js';
+import { sameShape } from '../ops/types.js';
+import { to, where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-/** Checks a loss's arguments: two live tensors (float32 unless `labels` may be int32), options with known keys. */
-function lossArgs<O extends object>(loss: string, args: [string, unknown][], opts: unknown, known: readonly string[]): O {
+/**
+ * Checks a loss's arguments: live tensors, float32 except `labels` (int32 class ids too) and the
+ * arguments named in `ints` (int32 too, cast by the loss as PyTorch promotes them), options with known keys.
+ */
+function lossArgs<O extends object>(loss: string, args: [string, unknown][], opts: unknown, known: readonly string[], ints: readonly string[] = []): O {
   const fn = `losses.${loss}`;
   for (const [name, t] of args) {
     checkTensor(fn, name, t);
-    if (t.dtype !== 'float32' && !(name === 'labels' && t.dtype === 'int32'))
+    if (t.dtype !== 'float32' && !((name === 'labels' || ints.includes(name)) && t.dtype === 'int32'))
       throw new DTypeError(fn, `${name} must be a float32 tensor${name === 'labels' ? ' (probabilities) or int32 class ids' : ''}, got ${fmtValue(t)}`);
   }
   return checkOptions<O>(fn, opts, known);
+}
+
+/**
+ * pred and target of a regression loss (mse, l1, huber, smoothL1) as PyTorch takes them: an int32
+ * target cast to float32, and shapes that differ broadcast together (PyTorch warns that this is
+ * likely a mistake but computes it; shapes that do not broadcast are a ShapeError).
+ */
+function regressionPair(loss: string, pred: Tensor, target: Tensor): [Tensor, Tensor] {
+  const t = to(target, 'float32');
+  if (sameShape(pred.shape, t.shape)) return [pred, t];
+  const shape = broadcastShapes(`losses.${loss}`, [pred.shape, t.shape]);
+  const full = (x: Tensor) => (sameShape(x.shape, shape) ? x : expand(x, shape));
+  return [full(pred), full(t)];
 }
 
 function reduced(loss: string, reduction: Reduction | undefined, perElement: () => Tensor): Tensor {
@@ -35,27 +57,29 @@ function reduced(loss: string, reduction: Reduction | undefined, perElement: () 
   return r === 'none' ? l : internalTo(l, r === 'sum' ? sum(l) : mean(l));
 }
 
-/** A per-element loss of (a, b) with only a reduction option. */
+/** A per-element regression loss of (pred, target) with only a reduction option (target int32 or broadcasting, see regressionPair). */
 const pairLoss =
-  (loss: string, names: [string, string], per: (a: Tensor, b: Tensor) => Tensor) =>
-  (a: Tensor, b: Tensor, opts: { reduction?: Reduction } = {}): Tensor => {
+  (loss: string, per: (a: Tensor, b: Tensor) => Tensor) =>
+  (pred: Tensor, target: Tensor, opts: { reduction?: Reduction } = {}): Tensor => {
     const o = lossArgs<{ reduction?: Reduction }>(
       loss,
       [
-        [names[0], a],
-        [names[1], b],
+        ['pred', pred],
+        ['target', target],
       ],
       opts,
       ['reduction'],
+      ['target'],
     );
-    return reduced(loss, o.reduction, () => per(a, b));
+    const [p, t] = regressionPair(loss, pred, target);
+    return reduced(loss, o.reduction, () => per(p, t));
   };
 
 /** Squared error (pred − target)². */
-export const mse = pairLoss('mse', ['pred', 'target'], L.mseLoss);
+export const mse = pairLoss('mse', L.mseLoss);
 
 /** Absolute error |pred − target|; its gradient is sign(pred − target), 0 where they are equal. */
-export const l1 = pairLoss('l1', ['pred', 'target'], L.l1Loss);
+export const l1 = pairLoss('l1', L.l1Loss);
 
 /** Huber loss (PyTorch HuberLoss): ½e² for |e| < delta, delta·(|e| − ½delta) beyond; delta > 0, default 1. */
 export function huber(pred: Tensor, target: Tensor, opts: { delta?: number; reduction?: Reduction } = {}): Tensor {
@@ -67,8 +91,10 @@ export function huber(pred: Tensor, target: Tensor, opts: { delta?: number; redu
     ],
     opts,
     ['delta', 'reduction'],
+    ['target'],
   );
-  return reduced('huber', o.reduction, () => L.huberLoss(pred, target, o.delta ?? 1));
+  const [p, t] = regressionPair('huber', pred, target);
+  return reduced('huber', o.reduction, () => L.huberLoss(p, t, o.delta ?? 1));
 }
 
 export interface CrossEntropyOptions {
@@ -165,8 +191,15 @@ function classLabelReduce(loss: string, reduction: Reduction | undefined, per: T
   const kept = ignoring?.kept ?? null;
   const perKept = kept ? per.mul(kept) : per;
   const denom = wy && kept ? wy.mul(kept) : (wy ?? kept);
-  if (denom !== null && (reduction === undefined || reduction === 'mean')) return sum(perKept).div(sum(denom));
-  return reduced(loss, reduction, () => perKept);
+  if (denom === null || (reduction !== undefined && reduction !== 'mean')) return reduced(loss, reduction, () => perKept);
+  const total = sum(denom);
+  if (kept === null) return sum(perKept).div(total); // kept samples whose weights sum to 0: NaN value and gradients, as PyTorch
+  // Every sample ignored: PyTorch's value is 0/0 = NaN but its gradient is 0 (no sample reaches the
+  // loss). Dividing by 1 there and adding a constant NaN gives both (0/0 would make the gradient NaN).
+  const none = sum(kept).eq(0);
+  return sum(perKept)
+    .div(where(none, 1, total))
+    .add(where(none, NaN, 0));
 }
 
 export interface NllOptions {
@@ -194,11 +227,86 @@ export function nll(logProbs: Tensor, labels: Tensor, options: NllOptions = {}):
   return weightedClassLoss('nll', opts.reduction, L.nllLoss(logProbs, ids, ignoring !== null), opts.weight, ids, ignoring);
 }
 
-/** Binary cross-entropy of probabilities, each log clamped at −100 (PyTorch BCELoss). */
-export const bce = pairLoss('bce', ['prob', 'target'], L.bceLoss);
+export interface BceOptions {
+  reduction?: Reduction;
+  /** Per-element weights broadcast against the losses (PyTorch `weight`, e.g. one per class along the last dim). */
+  weight?: Tensor;
+}
 
-/** Binary cross-entropy of logits, stable for any |x| (PyTorch BCEWithLogitsLoss). */
-export const bceWithLogits = pairLoss('bceWithLogits', ['logits', 'target'], L.bceWithLogitsLoss);
+/**
+ * A float32 weight of a binary cross-entropy option that broadcasts to the input's shape `x`
+ * (no gradient is taken for it, as PyTorch refuses one).
+ */
+function checkBceWeight(loss: string, name: string, w: unknown, x: Tensor): Tensor | null {
+  if (w === undefined) return null;
+  const fn = `losses.${loss}`;
+  checkTensor(fn, name, w);
+  if (w.dtype !== 'float32') throw new DTypeError(fn, `${name} must be a float32 tensor, got ${fmtValue(w)}`);
+  if (!sameShape(broadcastShapes(fn, [x.shape, w.shape]), x.shape))
+    throw new ShapeError(fn, `${name} ${fmtShape(w.shape)} must broadcast to the input's shape ${fmtShape(x.shape)}`);
+  return w;
+}
+
+/**
+ * PyTorch raises for probabilities outside [0, 1] (and NaN): so does bce, in eager mode, naming the
+ * first one (logits passed here by mistake). Inside wg.compile the values are not read.
+ */
+function checkProbabilities(prob: Tensor): void {
+  if (sink.mode !== 'off') return;
+  const v = prob.rawValues();
+  for (let i = 0; i < v.length; i++)
+    if (!(v[i] >= 0 && v[i] <= 1))
+      throw new ValueError(
+        'losses.bce',
+        `prob must hold probabilities in [0, 1] (for logits use bceWithLogits), got ${fmtValue(v[i])} at flat index ${i} of ${fmtShape(prob.shape)}`,
+      );
+}
+
+/** Binary cross-entropy of probabilities, each log clamped at −100 (PyTorch BCELoss); probabilities outside [0, 1] are a ValueError. */
+export function bce(prob: Tensor, target: Tensor, opts: BceOptions = {}): Tensor {
+  const o = lossArgs<BceOptions>(
+    'bce',
+    [
+      ['prob', prob],
+      ['target', target],
+    ],
+    opts,
+    ['reduction', 'weight'],
+  );
+  const weight = checkBceWeight('bce', 'weight', o.weight, prob);
+  checkProbabilities(prob);
+  // 'mean' averages the weighted losses over every element, as PyTorch
+  return reduced('bce', o.reduction, () => (weight ? L.bceLoss(prob, target).mul(weight) : L.bceLoss(prob, target)));
+}
+
+export interface BceWithLogitsOptions extends BceOptions {
+  /** Weight of the positive term, broadcast against the target (PyTorch `pos_weight`, one per class along the last dim). */
+  posWeight?: Tensor;
+}
+
+/**
+ * Binary cross-entropy of logits, stable for any |x| (PyTorch BCEWithLogitsLoss). With posWeight p:
+ * −[p·t·log σ(x) + (1 − t)·log(1 − σ(x))], i.e. the plain loss plus (p − 1)·t·softplus(−x), whose
+ * softplus stays exact at large |x|.
+ */
+export function bceWithLogits(logits: Tensor, target: Tensor, opts: BceWithLogitsOptions = {}): Tensor {
+  const o = lossArgs<BceWithLogitsOptions>(
+    'bceWithLogits',
+    [
+      ['logits', logits],
+      ['target', target],
+    ],
+    opts,
+    ['reduction', 'weight', 'posWeight'],
+  );
+  const weight = checkBceWeight('bceWithLogits', 'weight', o.weight, logits),
+    pos = checkBceWeight('bceWithLogits', 'posWeight', o.posWeight, logits);
+  return reduced('bceWithLogits', o.reduction, () => {
+    const plain = L.bceWithLogitsLoss(logits, target);
+    const per = pos ? plain.add(pos.sub(1).mul(target).mul(softplus(logits.neg()))) : plain;
+    return weight ? per.mul(weight) : per;
+  });
+}
 
 /** Smooth L1 (PyTorch SmoothL1Loss): ½e²/β for |e| < β, |e| − ½β beyond; β ≥ 0, default 1 (β = 0 is L1). */
 export function smoothL1(pred: Tensor, target: Tensor, opts: { beta?: number; reduction?: Reduction } = {}): Tensor {
@@ -210,8 +318,10 @@ export function smoothL1(pred: Tensor, target: Tensor, opts: { beta?: number; re
     ],
     opts,
     ['beta', 'reduction'],
+    ['target'],
   );
-  return reduced('smoothL1', o.reduction, () => apply(op('smoothL1Loss'), [pred, target], { beta: o.beta }));
+  const [p, t] = regressionPair('smoothL1', pred, target);
+  return reduced('smoothL1', o.reduction, () => apply(op('smoothL1Loss'), [p, t], { beta: o.beta }));
 }
 
 export interface KlDivOptions {
@@ -239,7 +349,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   return sum(per).div(input.ndim === 0 ? 1 : input.shape[0]);
 }
 
-/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting. */
+/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting; y may be int32. */
 export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
   const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
     'marginRanking',
@@ -250,11 +360,12 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?
     ],
     opts,
     ['margin', 'reduction'],
+    ['y'],
   );
-  return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, y], { margin: o.margin }));
+  return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
 }
 
-/** x where y = 1, max(0, margin − x) where y = −1 (PyTorch HingeEmbeddingLoss, margin 1), broadcasting. */
+/** x where y = 1, max(0, margin − x) where y = −1 (PyTorch HingeEmbeddingLoss, margin 1), broadcasting; y may be int32. */
 export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
   const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
     'hingeEmbedding',
@@ -264,6 +375,7 @@ export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; re
     ],
     opts,
     ['margin', 'reduction'],
+    ['target'],
   );
-  return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, y], { margin: o.margin }));
+  return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, to(y, 'float32')], { margin: o.margin }));
 }

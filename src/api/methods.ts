@@ -7,7 +7,7 @@
 import { backward } from '../engine/autodiff.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
-import type { GeluOptions, SoftplusOptions } from './elementwise.js';
+import type { DivOptions, GeluOptions, SoftplusOptions } from './elementwise.js';
 import * as F from './functional.js';
 import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
@@ -32,7 +32,7 @@ declare module '../engine/tensor.js' {
     add(o: TensorLike): Tensor;
     sub(o: TensorLike): Tensor;
     mul(o: TensorLike): Tensor;
-    div(o: TensorLike): Tensor;
+    div(o: TensorLike, opts?: DivOptions): Tensor;
     neg(): Tensor;
     pow(exponent: TensorLike): Tensor;
     exp(): Tensor;
@@ -266,8 +266,8 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   mul(o) {
     return F.mul(this, o);
   },
-  div(o) {
-    return F.div(this, o);
+  div(o, opts) {
+    return F.div(this, o, opts);
   },
   neg() {
     return F.neg(this);

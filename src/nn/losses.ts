@@ -2,19 +2,19 @@
  * Loss modules (PyTorch's nn.MSELoss, nn.CrossEntropyLoss, …): each holds its options and calls the
  * wg.losses function of the same loss, so the maths and its checks live in one place. Option names
  * and unknown-option errors are checked when the module is built; tensors when forward runs. As in
- * PyTorch, a class `weight` is a buffer (in stateDict as 'weight').
+ * PyTorch, a class `weight` is a buffer (in stateDict as 'weight'), and BCEWithLogitsLoss's `posWeight` too ('pos_weight').
  */
 import { checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
 import * as losses from '../api/losses.js';
-import type { CrossEntropyOptions, KlDivOptions, NllOptions, Reduction } from '../api/losses.js';
+import type { BceOptions, BceWithLogitsOptions, CrossEntropyOptions, KlDivOptions, NllOptions, Reduction } from '../api/losses.js';
 import { Module } from './module.js';
 
 type Forward2 = (input: Tensor, target: Tensor) => Tensor;
 type Forward3 = (input1: Tensor, input2: Tensor, target: Tensor) => Tensor;
 
-abstract class Loss<O extends { reduction?: string; weight?: Tensor }, Fw extends Forward2 | Forward3 = Forward2> extends Module<Fw> {
+abstract class Loss<O extends { reduction?: string; weight?: Tensor; posWeight?: Tensor }, Fw extends Forward2 | Forward3 = Forward2> extends Module<Fw> {
   /** The options given, passed to the loss function on every call. */
   readonly options: Readonly<O>;
 
@@ -25,6 +25,7 @@ abstract class Loss<O extends { reduction?: string; weight?: Tensor }, Fw extend
     if (o.reduction !== undefined && !reductions.includes(o.reduction))
       throw new ValueError(fn, `reduction must be ${reductions.map((r) => `'${r}'`).join(', ')}, got ${fmtValue(o.reduction)}`);
     if (o.weight !== undefined && o.weight !== null) o.weight = this.registerBuffer('weight', o.weight);
+    if (o.posWeight !== undefined && o.posWeight !== null) o.posWeight = this.registerBuffer('pos_weight', o.posWeight);
     this.options = o;
   }
 
@@ -90,20 +91,20 @@ export class NLLLoss extends Loss<NllOptions> {
   }
 }
 
-/** Probabilities against targets in [0, 1]; no per-element `weight` option (see README). */
-export class BCELoss extends Loss<ReductionOnly> {
-  constructor(options?: ReductionOnly) {
-    super(options, ['reduction']);
+/** Probabilities against targets in [0, 1], with PyTorch's per-element `weight`. */
+export class BCELoss extends Loss<BceOptions> {
+  constructor(options?: BceOptions) {
+    super(options, ['reduction', 'weight']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.bce(input, target, this.options);
   }
 }
 
-/** Logits against targets in [0, 1]; no `weight` / `posWeight` options (see README). */
-export class BCEWithLogitsLoss extends Loss<ReductionOnly> {
-  constructor(options?: ReductionOnly) {
-    super(options, ['reduction']);
+/** Logits against targets in [0, 1], with PyTorch's `weight` and `posWeight`. */
+export class BCEWithLogitsLoss extends Loss<BceWithLogitsOptions> {
+  constructor(options?: BceWithLogitsOptions) {
+    super(options, ['reduction', 'weight', 'posWeight']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.bceWithLogits(input, target, this.options);

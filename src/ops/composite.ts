@@ -165,9 +165,15 @@ const lerp: CompositeDef<any, 'lerp'> = {
   name: 'lerp',
   arity: 3,
   gradInputs: [0, 1, 2],
-  doc: 'start + weight·(end − start), broadcasting all three; gradients 1 − weight, weight, end − start',
+  doc: 'start + weight·(end − start) for weight < 0.5, else end − (end − start)·(1 − weight), broadcasting all three; gradients 1 − weight, weight, end − start',
   plan: (ins) => ({ shape: planBroadcast('lerp', ins).shape }),
-  compose: (b, [start, end, weight]) => b.op('add', [start, b.op('mul', [weight, b.op('sub', [end, start])])]),
+  // PyTorch's two-sided form: measured from the nearer end, so weight 1 gives exactly end (start + 1·(end − start) rounds)
+  compose: (b, [start, end, weight]) => {
+    const diff = b.op('sub', [end, start]);
+    const fromStart = b.op('add', [start, b.op('mul', [weight, diff])]);
+    const fromEnd = b.op('sub', [end, b.op('mul', [diff, b.op('sub', [b.scalar(1), weight])])]);
+    return b.op('where', [b.op('lt', [weight, b.scalar(0.5)]), fromStart, fromEnd]);
+  },
   tests: {
     cases: TERNARY_SHAPES.map((shapes) => ({ inputs: [{ shape: shapes[0] }, { shape: shapes[1] }, { shape: shapes[2], domain: 'unit' as Domain }] })),
   },

@@ -85,9 +85,9 @@ export interface KlDivAttrs {
 }
 /**
  * Pointwise KL term of log-probabilities x against a target t: t·(log t − x), 0 where t = 0 (t log t
- * → 0), as PyTorch's xlogy form; with logTarget the target is given as log t: eᵗ·(t − x).
- * log t is taken of max(t, tiny) where t = 0 selects 0, so neither value nor gradient meets log 0:
- * the gradient w.r.t. a zero target is 0 here (PyTorch 1.13 gives NaN there).
+ * → 0), as PyTorch's xlogy form (NaN for t < 0, as PyTorch); with logTarget the target is given as
+ * log t: eᵗ·(t − x). log t is taken of t + [t = 0], so where t = 0 it is log 1 = 0 and neither value
+ * nor gradient meets log 0: the gradient w.r.t. a zero target is 0 here (PyTorch 1.13 gives NaN there).
  */
 const klDivLoss: CompositeDef<KlDivAttrs, 'klDivLoss'> = {
   kind: 'composite',
@@ -98,8 +98,7 @@ const klDivLoss: CompositeDef<KlDivAttrs, 'klDivLoss'> = {
   plan: broadcastPlan('losses.klDiv'),
   compose: (b, [x, t], { logTarget = false }) => {
     if (logTarget) return b.op('mul', [b.op('exp', [t]), b.op('sub', [t, x])]);
-    const pos = b.op('gt', [t, b.scalar(0)]);
-    const safe = b.op('add', [masked(b, pos, t), not(b, pos)]); // t where t > 0, else 1 (log 1 = 0)
+    const safe = b.op('add', [t, b.op('eq', [t, b.scalar(0)])]); // t, or 1 where t = 0 (log 1 = 0)
     return b.op('mul', [t, b.op('sub', [b.op('log', [safe]), x])]);
   },
   tests: {
@@ -124,7 +123,10 @@ const klDivLoss: CompositeDef<KlDivAttrs, 'klDivLoss'> = {
 export interface MarginAttrs {
   margin?: number;
 }
-/** max(0, −y·(x1 − x2) + margin), broadcasting (PyTorch margin_ranking_loss, margin 0 by default). */
+/**
+ * max(0, −y·(x1 − x2) + margin), broadcasting (PyTorch margin_ranking_loss, margin 0 by default).
+ * The hinge is clamp(·, 0), whose gradient passes at 0 as PyTorch's clamp_min (relu's is 0 there).
+ */
 const marginRankingLoss: CompositeDef<MarginAttrs, 'marginRankingLoss'> = {
   kind: 'composite',
   name: 'marginRankingLoss',
@@ -135,7 +137,8 @@ const marginRankingLoss: CompositeDef<MarginAttrs, 'marginRankingLoss'> = {
     checkNumber('losses.marginRanking', 'margin', margin, -Infinity);
     return broadcastPlan('losses.marginRanking')(ins);
   },
-  compose: (b, [x1, x2, y], { margin = 0 }) => b.op('relu', [b.op('add', [b.op('mul', [b.op('neg', [y]), b.op('sub', [x1, x2])]), b.scalar(margin)])]),
+  compose: (b, [x1, x2, y], { margin = 0 }) =>
+    b.op('clamp', [b.op('add', [b.op('mul', [b.op('neg', [y]), b.op('sub', [x1, x2])]), b.scalar(margin)])], { min: 0, max: null }),
   tests: {
     // |x1 − x2| ≥ 0.4 with y = ±1 keeps the hinge's argument away from 0 (finite differences).
     cases: PAIR_SHAPES.slice(0, 6).map((shape, i) => ({
@@ -166,7 +169,8 @@ const hingeEmbeddingLoss: CompositeDef<MarginAttrs, 'hingeEmbeddingLoss'> = {
   compose: (b, [x, y], { margin = 1 }) => {
     const notNeg = not(b, b.op('eq', [y, b.scalar(-1)]));
     const notPos = not(b, b.op('eq', [y, b.scalar(1)]));
-    const hinge = b.op('relu', [b.op('sub', [b.scalar(margin), x])]);
+    // clamp, not relu: at margin − x = 0 the gradient passes, as PyTorch's clamp_min
+    const hinge = b.op('clamp', [b.op('sub', [b.scalar(margin), x])], { min: 0, max: null });
     return b.op('add', [masked(b, notNeg, x), masked(b, notPos, hinge)]);
   },
   tests: {

@@ -440,7 +440,12 @@ export const ELEMENTWISE_OPS = defineOps(
   compare('le', (a, b) => a <= b, '≤'),
   compare('eq', (a, b) => a === b, '='),
   whereOp,
-  unary('relu', { f: (x) => (x < 0 ? 0 : x), df: (x) => (x > 0 ? 1 : 0), doc: 'max(x, 0); gradient 0 at x = 0', domain: 'awayFromZero' }),
+  unary('relu', {
+    f: (x) => (x < 0 ? 0 : x),
+    df: (x) => (x <= 0 ? 0 : 1),
+    doc: 'max(x, 0); gradient 0 where x ≤ 0 (NaN passes it, as PyTorch)',
+    domain: 'awayFromZero',
+  }),
   unary('neg', { f: (x) => -x, df: () => -1, doc: '−x' }),
   unary('exp', {
     costly: true,

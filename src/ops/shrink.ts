@@ -73,20 +73,23 @@ export interface ThresholdAttrs {
   value: number;
 }
 
-/** x where x > threshold, else value; gradient 1 where x > threshold (PyTorch's threshold_backward). */
+/**
+ * value where x ≤ threshold, else x; gradient 0 where x ≤ threshold (PyTorch's threshold and
+ * threshold_backward test x ≤ threshold, so NaN is kept and passes its gradient).
+ */
 const threshold: CompositeDef<ThresholdAttrs, 'threshold'> = {
   kind: 'composite',
   name: 'threshold',
   arity: 1,
   gradInputs: [0],
-  doc: 'x where x > threshold, else value',
+  doc: 'value where x ≤ threshold, else x (NaN kept)',
   plan: (ins, a) => {
     for (const k of ['threshold', 'value'] as const)
       if (typeof a[k] !== 'number' || Number.isNaN(a[k]))
         throw new ValueError('threshold', `${k} must be a number, got ${fmtValue(a[k])} (x of shape ${fmtShape(ins[0].shape)})`);
     return keepShape(ins);
   },
-  compose: (b, [x], a) => b.op('where', [b.op('gt', [x, b.scalar(a.threshold)]), x, b.scalar(a.value)]),
+  compose: (b, [x], a) => b.op('where', [b.op('le', [x, b.scalar(a.threshold)]), b.scalar(a.value), x]),
   tests: { cases: [...unaryCases({ threshold: 0.1, value: 20 }, 'awayFromZero'), ...unaryCases({ threshold: -1, value: -3 }).slice(0, 3)] },
 };
 
@@ -153,7 +156,8 @@ function planPrelu([x, w]: readonly Meta[]): { shape: number[]; wView: number[] 
   const channels = x.shape.length >= 2 ? x.shape[1] : x.shape.length === 1 ? x.shape[0] : 1;
   if (w.shape[0] !== 1 && w.shape[0] !== channels)
     throw new ValueError('prelu', `weight ${fmtShape(w.shape)} must have 1 element or one per channel (${channels}) of x ${fmtShape(x.shape)}`);
-  const wView = w.shape[0] === 1 || x.shape.length < 2 ? [w.shape[0]] : [w.shape[0], ...x.shape.slice(2).map(() => 1)];
+  // a 0-d x keeps its shape (PyTorch): its single weight is read as a 0-d tensor
+  const wView = x.shape.length === 0 ? [] : w.shape[0] === 1 || x.shape.length < 2 ? [w.shape[0]] : [w.shape[0], ...x.shape.slice(2).map(() => 1)];
   planBroadcast('prelu', [x, { shape: wView, dtype: 'float32' }]);
   return { shape: [...x.shape], wView };
 }

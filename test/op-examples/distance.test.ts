@@ -59,6 +59,28 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(vals(wg.losses.crossEntropy(x, ids([2, 1, 0, 1]), { ignoreIndex: 7 })), vals(wg.losses.crossEntropy(x, ids([2, 1, 0, 1]))));
     });
 
+    test('every sample ignored: NaN loss but zero gradients (PyTorch), with smoothing and weights too', () => {
+      const x = wg.tensor(X, { requiresGrad: true });
+      const none = ids([-100, -100, -100, -100]);
+      for (const l of [
+        wg.losses.crossEntropy(x, none),
+        wg.losses.crossEntropy(x, none, { labelSmoothing: 0.1 }),
+        wg.losses.crossEntropy(x, none, { weight: wg.tensor([1, 2, 0.5]) }),
+        wg.losses.nll(x, none),
+      ]) {
+        x.grad = null;
+        l.backward();
+        expect(l.item()).toBeNaN();
+        expect(Array.from(x.grad!.data())).toEqual(new Array(12).fill(0));
+      }
+      // kept samples whose class weights sum to 0: 0/0 in value and gradient, as PyTorch
+      const l = wg.losses.crossEntropy(x, ids([0, 1, 2, 0]), { weight: wg.tensor([0, 0, 0]) });
+      x.grad = null;
+      l.backward();
+      expect(l.item()).toBeNaN();
+      expect(Array.from(x.grad!.data()).every(Number.isNaN)).toBe(true);
+    });
+
     test('nll with ignoreIndex and class weights', () => {
       const lp = wg.tensor(X).logSoftmax(1);
       expectClose(vals(wg.losses.nll(lp, ids([2, -100, 0, 1]), { weight: wg.tensor([1, 2, 0.5]) })), [1.1828741]);
@@ -127,8 +149,33 @@ for (const be of ['wasm', 'reference'] as const) {
       const l = wg.losses.hingeEmbedding(x, yh, { margin: 2 });
       l.backward();
       expectClose(vals(l), [1.2]);
-      // y = 1: 1; y = −1 inside the margin: −1; outside: 0; y = 0 gets both terms: 1 − 1
-      expectClose(vals(x.grad!), [0.25, -0.25, 0, 0]);
+      // y = 1: 1; y = −1 inside the margin and at it (clamp_min passes the gradient at 0): −1; y = 0 gets both terms: 1 − 1
+      expectClose(vals(x.grad!), [0.25, -0.25, -0.25, 0]);
+    });
+
+    test('marginRanking and hingeEmbedding at the hinge: the gradient passes (PyTorch clamp_min); klDiv of a negative target is NaN', () => {
+      const a = wg.tensor([1, 2, 0], { requiresGrad: true }),
+        b = wg.tensor([1, 2.5, 0], { requiresGrad: true });
+      const l = wg.losses.marginRanking(a, b, wg.tensor([1, -1, -1]), { reduction: 'sum' });
+      l.backward();
+      expect(l.item()).toBe(0);
+      expectClose(vals(a.grad!), [-1, 0, 1]);
+      expectClose(vals(b.grad!), [1, 0, -1]);
+      const x = wg.tensor([1, 0.5, 1], { requiresGrad: true });
+      const h = wg.losses.hingeEmbedding(x, wg.tensor([-1, -1, 1]), { reduction: 'sum' });
+      h.backward();
+      expect(h.item()).toBe(1.5);
+      expectClose(vals(x.grad!), [-1, -1, 1]);
+      // int32 targets y, as PyTorch takes them: F.margin_ranking_loss([1, 2], [0, 1], int [1, −1]) = 0.5, F.hinge_embedding_loss([0.3, 2], int [1, −1]) = 0.15
+      const iy = wg.tensor([1, -1], { dtype: 'int32' });
+      expectClose(vals(wg.losses.marginRanking(wg.tensor([1, 2]), wg.tensor([0, 1]), iy)), [0.5]);
+      expectClose(vals(wg.losses.hingeEmbedding(wg.tensor([0.3, 2]), iy)), [0.15]);
+      // F.kl_div(i, t, reduction='none'): xlogy(t, t) − t·i is NaN for t < 0
+      const i = wg.tensor([-1, -2, -1], { requiresGrad: true });
+      const k = wg.losses.klDiv(i, wg.tensor([-0.5, 0.5, 0]), { reduction: 'none' });
+      k.sum().backward();
+      expectClose(vals(k), [NaN, 0.6534264, 0]);
+      expectClose(vals(i.grad!), [0.5, -0.5, 0]);
     });
 
     test('cosineSimilarity (a zero vector gives 0), pairwiseDistance (eps added), cdist', () => {

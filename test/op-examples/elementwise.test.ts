@@ -271,6 +271,22 @@ for (const be of ['wasm', 'reference'] as const) {
         expectClose(r.g[0], g);
       }
     });
+
+    test("lerp is PyTorch's two-sided form: weight ≥ 0.5 is measured from end, so weight 1 gives end exactly", () => {
+      const s = wg.tensor([1e8, 1e8, 1e8, 2], { requiresGrad: true }),
+        e = wg.tensor([1, 1, 1, 4], { requiresGrad: true }),
+        w = wg.tensor([1, 0.7, 0.5, 0.25], { requiresGrad: true });
+      const y = wg.lerp(s, e, w);
+      y.mul(wg.tensor([1, 2, 3, 4]))
+        .sum()
+        .backward();
+      // torch.lerp (float32): start + w·(end − start) would give 0 and 30000000 for the first two
+      expect(y.data()[0]).toBe(1);
+      expectClose(Array.from(y.data()), [1, 30000002, 50000000, 2.5]);
+      expectClose(Array.from(s.grad!.data()), [0, 0.6, 1.5, 3]);
+      expectClose(Array.from(e.grad!.data()), [1, 1.4, 1.5, 1]);
+      expectClose(Array.from(w.grad!.data()), [-1e8, -2e8, -3e8, 8]);
+    });
   });
 }
 

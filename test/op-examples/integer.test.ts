@@ -27,6 +27,66 @@ for (const be of ['wasm', 'reference'] as const) {
       ]);
     const b = () => i32([2, -3, 4]);
 
+    test('unary ops of int32 as PyTorch: floating functions give float32, relu/sign/rounding/square/pow stay int32', () => {
+      const f = (t: wg.Tensor) => [t.dtype, Array.from(t.data())];
+      // torch.exp / sqrt / pow(·, 0.5) of int32 tensors: float32
+      expect(f(wg.exp(i32([0, 1, 2])))).toEqual(['float32', [1, Math.fround(2.7182817459106445), Math.fround(7.389056205749512)]]);
+      expect(f(i32([4, 2]).sqrt())).toEqual(['float32', [2, Math.fround(1.4142135381698608)]]);
+      expect(f(wg.pow(i32([4, 2]), 0.5))).toEqual(['float32', [2, Math.fround(1.4142135381698608)]]);
+      expect(f(wg.sigmoid(i32([0])))).toEqual(['float32', [0.5]]);
+      expect(f(wg.relu(i32([-3, 0, 5])))).toEqual(['int32', [0, 0, 5]]);
+      expect(f(wg.sign(i32([-7, 0, 3])))).toEqual(['int32', [-1, 0, 1]]);
+      expect(f(wg.relu6(i32([-1, 3, 9])))).toEqual(['int32', [0, 3, 6]]);
+      // F.threshold of int32 casts threshold and value to integers: (1.5, −5.5) acts as (1, −5)
+      expect(f(wg.threshold(i32([-3, 1, 2, 5]), 1.5, -5.5))).toEqual(['int32', [-5, -5, 2, 5]]);
+      expect(f(wg.hardtanh(i32([-5, 0, 5]), { minVal: -2, maxVal: 3 }))).toEqual(['int32', [-2, 0, 3]]);
+      for (const g of [wg.floor, wg.ceil, wg.trunc, wg.round]) {
+        const x = i32([MIN, -3, 7]);
+        const y = g(x);
+        expect(f(y)).toEqual(['int32', [MIN, -3, 7]]);
+        expect(y).not.toBe(x);
+      }
+      // torch.square / pow of int32: exact int32 products, wrapping (50000² = 2.5e9 wraps)
+      expect(f(wg.square(i32([50000, -3, 2])))).toEqual(['int32', [-1794967296, 9, 4]]);
+      expect(f(wg.pow(i32([50000, -3, 2]), 3))).toEqual(['int32', [-728182784, -27, 8]]);
+      expect(f(wg.pow(i32([50000, -3, 2]), 0))).toEqual(['int32', [1, 1, 1]]);
+      expect(f(wg.pow(i32([50000, -3, 2]), 1))).toEqual(['int32', [50000, -3, 2]]);
+    });
+
+    test("div's roundingMode as torch.div: 'trunc' toward zero, 'floor' is floorDivide; int32 stays int32 and exact; no gradient", () => {
+      const a = i32([-7, 7, -7, 7, 0, MIN, MAX, -1]),
+        b = i32([2, -2, -2, 2, 3, 3, -3, 5]);
+      const t = wg.div(a, b, { roundingMode: 'trunc' });
+      expect([t.dtype, ...t.data()]).toEqual(['int32', -3, -3, 3, 3, 0, -715827882, -715827882, 0]);
+      expect(Array.from(a.div(b, { roundingMode: 'floor' }).data())).toEqual(Array.from(wg.floorDivide(a, b).data()));
+      const x = wg.tensor([-7, 7, 5.5, -5.5], { requiresGrad: true });
+      const y = x.div(wg.tensor([2, -2, 2, 2]), { roundingMode: 'trunc' });
+      expect([y.dtype, y.requiresGrad, ...y.data()]).toEqual(['float32', false, -3, -3, 2, -2]);
+      expect(wg.div(i32([1, 7]), i32([2, 4])).dtype).toBe('float32');
+      expect(() => wg.div(a, i32([1, 0, 1, 1, 1, 1, 1, 1]), { roundingMode: 'trunc' })).toThrow(
+        new ValueError('div', 'integer division by zero: the int32 divisor of shape [8] holds 0 at flat index 1'),
+      );
+      expect(() => wg.div(x, 2, { roundingMode: 'round' as 'floor' })).toThrow(
+        new ValueError('div', `roundingMode must be 'trunc', 'floor' or undefined, got "round"`),
+      );
+      expect(() => wg.div(x, 2, { rounding: 'floor' } as never)).toThrow(/div: unknown option 'rounding'/);
+    });
+
+    test('where of two integer numbers is int32 (torch.where(c, 1, 0) is an integer tensor); a fractional one makes it float32', () => {
+      const c = wg.tensor([1, 0, NaN]);
+      const y = wg.where(c, 1, -2);
+      expect([y.dtype, ...y.data()]).toEqual(['int32', 1, -2, 1]);
+      expect(wg.where(c, 1, 0.5).dtype).toBe('float32');
+    });
+
+    test('fmod of int32 is exact with the sign of a (torch.fmod; through float32 2147483647 fmod −3 was 2)', () => {
+      const x = i32([MIN, MAX, -7, -7, 7, 7, 0]);
+      const y = wg.fmod(x, i32([3, -3, 2, -2, 2, -2, 5]));
+      expect([y.dtype, ...y.data()]).toEqual(['int32', -2, 1, -1, -1, 1, 1, 0]);
+      expect(Array.from(x.fmod(3).data())).toEqual([-2, 1, -1, -1, 1, 1, 0]);
+      expect(wg.fmod(x, 2.5).dtype).toBe('float32');
+    });
+
     test('add, sub, mul stay int32 and wrap at the int32 limits (broadcasting)', () => {
       const cases: [wg.Tensor, wg.NestedArray][] = [
         [
@@ -259,7 +319,17 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => i32([1, 2]).add(wg.tensor([1, 2, 3]))).toThrow(/add: shapes \[2\] and \[3\] cannot be broadcast/);
       expect(() => i32([1]).clamp(null, NaN)).toThrow(/clamp: max must be a number or null, got NaN/);
       expect(() => i32([1]).clamp(null, null)).toThrow(/clamp: needs at least one bound/);
-      expect(() => i32([1]).exp()).toThrow(/exp: input 0 must be float32, got int32/);
+      // functions PyTorch has no integer kernel for stay refused (F.gelu of an int tensor raises too)
+      expect(() => i32([1]).gelu()).toThrow(/gelu: input 0 must be float32, got int32/);
+      expect(() => wg.round(i32([1]), { decimals: 1 })).toThrow(/round: input 0 must be float32, got int32/);
+      expect(() => wg.pow(i32([2]), -1)).toThrow(
+        new ValueError('pow', 'integers to negative integer powers are not allowed (PyTorch), got exponent -1 for an int32 x of shape [1]'),
+      );
+      expect(() => wg.pow(i32([2]), i32([3]))).toThrow(DTypeError);
+      expect(() => wg.pow(2, i32([3]))).toThrow(/pow: an int32 power with a tensor exponent is not supported/);
+      expect(() => wg.fmod(i32([1, 2]), i32([1, 0]))).toThrow(
+        new ValueError('fmod', 'integer division by zero: the int32 divisor of shape [2] holds 0 at flat index 1'),
+      );
       expect(() => wg.add(1, 2)).toThrow(/add: needs a Tensor argument, got only numbers \(1, 2\)/);
       expect(() => i32([1]).add('1' as never)).toThrow(/add: argument 2 must be a Tensor or a number, got "1"/);
     });

@@ -222,6 +222,57 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(run((p, t) => wg.losses.huber(p, t), pred, zero).y, [4.625 / 5]);
     });
 
+    test('regression losses broadcast pred and target and take an int32 target (PyTorch); bce weight, bceWithLogits weight and posWeight', () => {
+      const p = () => wg.tensor([[1, 2, 3], [0, -1, 4]], { requiresGrad: true }); // prettier-ignore
+      const t = wg.tensor([1.5, 2, -1]);
+      // F.mse_loss, F.l1_loss, F.huber_loss, F.smooth_l1_loss of p [2, 3] against t [3], and p's gradient
+      const cases: [(a: wg.Tensor, b: wg.Tensor) => wg.Tensor, number, number[]][] = [
+        [wg.losses.mse, 8.75, [-0.1666667, 0, 1.3333334, -0.5, -1, 1.6666667]],
+        [wg.losses.l1, 2.3333333, [-0.1666667, 0, 0.1666667, -0.1666667, -0.1666667, 0.1666667]],
+        [wg.losses.huber, 1.9375, [-0.0833333, 0, 0.1666667, -0.1666667, -0.1666667, 0.1666667]],
+        [wg.losses.smoothL1, 1.9375, [-0.0833333, 0, 0.1666667, -0.1666667, -0.1666667, 0.1666667]],
+      ];
+      for (const [f, value, grad] of cases) {
+        const x = p();
+        const l = f(x, t);
+        l.backward();
+        expectClose([l.item()], [value]);
+        expectClose(Array.from(x.grad!.data()), grad);
+      }
+      expectClose(
+        [
+          wg.losses
+            .mse(
+              p(),
+              wg.tensor(
+                [
+                  [1, 2, 3],
+                  [0, 0, 0],
+                ],
+                { dtype: 'int32' },
+              ),
+            )
+            .item(),
+        ],
+        [2.8333333],
+      );
+      // F.binary_cross_entropy_with_logits(x, y, pos_weight=[2, 0.5, 3], weight=[[1], [0.5]], reduction='none')
+      const x = wg.tensor([[1000, -1000, 0], [2, -3, 0.5]], { requiresGrad: true }); // prettier-ignore
+      const y = wg.tensor([[0, 1, 0.5], [1, 1, 0]]); // prettier-ignore
+      const posWeight = wg.tensor([2, 0.5, 3]);
+      const l = wg.losses.bceWithLogits(x, y, { posWeight, weight: wg.tensor([[1], [0.5]]), reduction: 'none' });
+      l.sum().backward();
+      expectClose(Array.from(l.data()), [1000, 500, 1.3862944, 0.126928, 0.7621468, 0.4870385]);
+      expectClose(Array.from(x.grad!.data()), [1, -0.5, -0.5, -0.119203, -0.2381435, 0.3112297]);
+      expectClose([wg.losses.bceWithLogits(x, y, { posWeight }).item()], [250.6897583]);
+      // F.binary_cross_entropy(q, t, weight=[2, 1, 0.5])
+      const q = wg.tensor([0.2, 0.9, 0.5], { requiresGrad: true });
+      const b = wg.losses.bce(q, wg.tensor([0, 1, 1]), { weight: wg.tensor([2, 1, 0.5]) });
+      b.backward();
+      expectClose([b.item()], [0.2994071]);
+      expectClose(Array.from(q.grad!.data()), [0.8333333, -0.3703704, -0.3333333]);
+    });
+
     test('errors: labels (dtype, shape, range), shapes, reduction, delta', () => {
       const logits = wg.tensor([
         [1, 2, 3],
@@ -260,10 +311,28 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => apply(op('softNllLoss'), [logits, wg.zeros([3])], { dim: 1 })).toThrow(`${CE}probability targets [3] must have the logits' shape [2, 3]`);
       const a = wg.zeros([2, 3]),
         b = wg.zeros([3]);
-      expect(() => wg.losses.mse(a, b)).toThrow('wasmgrad.losses.mse: pred [2, 3] and target [3] must have the same shape');
-      expect(() => wg.losses.l1(a, b)).toThrow('wasmgrad.losses.l1: pred [2, 3] and target [3] must have the same shape');
-      expect(() => wg.losses.huber(a, b)).toThrow('wasmgrad.losses.huber: pred [2, 3] and target [3] must have the same shape');
+      // the regression losses broadcast pred and target (PyTorch); shapes that do not broadcast are refused
+      const c = wg.zeros([2]);
+      expect(() => wg.losses.mse(a, c)).toThrow(new wg.ShapeError('losses.mse', 'shapes [2, 3] and [2] cannot be broadcast together (dim 1: 3 vs 2)'));
+      expect(() => wg.losses.l1(a, c)).toThrow(new wg.ShapeError('losses.l1', 'shapes [2, 3] and [2] cannot be broadcast together (dim 1: 3 vs 2)'));
+      expect(() => wg.losses.huber(a, c)).toThrow(new wg.ShapeError('losses.huber', 'shapes [2, 3] and [2] cannot be broadcast together (dim 1: 3 vs 2)'));
       expect(() => wg.losses.bce(a, b)).toThrow('wasmgrad.losses.bce: prob [2, 3] and target [3] must have the same shape');
+      expect(() => wg.losses.bce(wg.tensor([0.5, 1.5]), wg.tensor([1, 0]))).toThrow(
+        new wg.ValueError('losses.bce', 'prob must hold probabilities in [0, 1] (for logits use bceWithLogits), got 1.5 at flat index 1 of [2]'),
+      );
+      expect(() => wg.losses.bce(wg.tensor([NaN]), wg.tensor([1]))).toThrow(/losses.bce: prob must hold probabilities in \[0, 1\].*got NaN at flat index 0/);
+      expect(() => wg.losses.bce(wg.tensor([0.5]), wg.tensor([1]), { weight: wg.tensor([1], { dtype: 'int32' }) })).toThrow(
+        new wg.DTypeError('losses.bce', 'weight must be a float32 tensor, got Tensor([1], int32)'),
+      );
+      expect(() => wg.losses.bceWithLogits(wg.tensor([0.5]), wg.tensor([1]), { posWeight: [2] as never })).toThrow(
+        /losses.bceWithLogits: posWeight must be a Tensor/,
+      );
+      expect(() => wg.losses.bceWithLogits(a, a, { posWeight: wg.ones([2]) })).toThrow(
+        new wg.ShapeError('losses.bceWithLogits', 'shapes [2, 3] and [2] cannot be broadcast together (dim 1: 3 vs 2)'),
+      );
+      expect(() => wg.losses.bce(wg.tensor([0.5]), wg.tensor([1]), { weight: wg.ones([2]) })).toThrow(
+        new wg.ShapeError('losses.bce', "weight [2] must broadcast to the input's shape [1]"),
+      );
       expect(() => wg.losses.bceWithLogits(a, b)).toThrow('wasmgrad.losses.bceWithLogits: logits [2, 3] and target [3] must have the same shape');
       expect(() => wg.losses.huber(a, a, { delta: 0 })).toThrow('wasmgrad.losses.huber: delta must be a positive number, got 0');
       expect(() => wg.losses.huber(a, a, { delta: NaN })).toThrow('wasmgrad.losses.huber: delta must be a positive number, got NaN');

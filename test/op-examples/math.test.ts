@@ -343,6 +343,35 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.atan2(wg.tensor([NaN]), 1).item()).toBeNaN();
       expect(wg.logaddexp(wg.tensor([NaN]), 1).item()).toBeNaN();
     });
+
+    test("relu passes the gradient at NaN (PyTorch's threshold_backward); pow with a tensor exponent is C's pow (1 to any power is 1)", () => {
+      const x = wg.tensor([NaN, -1, 0, 2, 7], { requiresGrad: true });
+      wg.relu(x).sum().backward();
+      expect(Array.from(x.grad!.data())).toEqual([1, 0, 0, 1, 1]);
+      // torch.pow(a, b) and the gradients of its sum
+      const a = wg.tensor([1, 1, -1, 1, 2], { requiresGrad: true }),
+        b = wg.tensor([NaN, Infinity, -Infinity, 3, NaN], { requiresGrad: true });
+      const y = wg.pow(a, b);
+      y.sum().backward();
+      expect(Array.from(y.data())).toEqual([1, 1, 1, 1, NaN]);
+      expect(Array.from(a.grad!.data())).toEqual([NaN, Infinity, -Infinity, 3, NaN]);
+      expect(Array.from(b.grad!.data())).toEqual([0, 0, NaN, 0, NaN]);
+    });
+
+    test('threshold keeps NaN and passes its gradient; prelu of a 0-d x is 0-d (PyTorch 1.13)', () => {
+      const x = wg.tensor([NaN, 0.5, 1, 2], { requiresGrad: true });
+      const y = wg.threshold(x, 1, -5);
+      y.sum().backward();
+      // F.threshold(x, 1., -5.): x ≤ threshold takes the value, NaN is not ≤ 1
+      expect(Array.from(y.data())).toEqual([NaN, -5, -5, 2]);
+      expect(Array.from(x.grad!.data())).toEqual([1, 0, 0, 1]);
+      const x0 = wg.tensor(-2, { requiresGrad: true }),
+        w = wg.tensor([0.25], { requiresGrad: true });
+      const p = wg.prelu(x0, w);
+      p.backward();
+      expect(p.shape).toEqual([]);
+      expect([p.item(), x0.grad!.item(), ...w.grad!.data()]).toEqual([-0.5, 0.25, -2]);
+    });
   });
 }
 
@@ -396,6 +425,8 @@ describe('math errors', () => {
     expect(() => wg.sin('x' as never)).toThrow(new wg.ValueError('sin', 'argument 1 must be a Tensor or a number, got "x"'));
     expect(() => wg.atan2(1, 2)).toThrow(new wg.ValueError('atan2', 'needs a Tensor argument, got only numbers (1, 2)'));
     expect(() => wg.pow(2, 3 as never)).toThrow(new wg.ValueError('pow', 'needs a Tensor argument, got only numbers (2, 3)'));
-    expect(() => wg.erf(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+    // erf of an int32 tensor is float32 (PyTorch's promotion); mish has no integer form in PyTorch either
+    expect(wg.erf(wg.tensor([1], { dtype: 'int32' })).dtype).toBe('float32');
+    expect(() => wg.mish(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
   });
 });
