@@ -109,7 +109,8 @@ declare module '../engine/tensor.js' {
     transpose(d0?: number, d1?: number): Tensor;
     permute(dims: readonly number[]): Tensor;
     reshape(shape: readonly number[] | number): Tensor;
-    flatten(startDim?: number): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
     slice(dim: number, start: number, end?: number): Tensor;
     expand(shape: readonly number[] | number): Tensor;
     repeat(reps: readonly number[] | number): Tensor;
@@ -441,8 +442,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   reshape(shape) {
     return F.reshape(this, shape);
   },
-  flatten(startDim = 0) {
-    return F.flatten(this, startDim);
+  flatten(startDim = 0, endDim = -1) {
+    return F.flatten(this, startDim, endDim);
+  },
+  unflatten(dim, sizes) {
+    return F.unflatten(this, dim, sizes);
   },
   slice(dim, start, end) {
     return F.slice(this, dim, start, end);

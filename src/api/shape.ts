@@ -68,11 +68,31 @@ export function reshape(x: Tensor, shape: readonly number[] | number): Tensor {
   return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
 }
 
-/** Merges dims startDim..end into one (PyTorch flatten(start_dim)); a 0-d tensor becomes [1]. */
-export function flatten(x: Tensor, startDim = 0): Tensor {
+/** Merges dims startDim..endDim (both included, default all) into one (torch.flatten); a 0-d tensor becomes [1]. */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   checkTensor('flatten', 'input', x);
-  const s = normDim('flatten', startDim, Math.max(x.ndim, 1), x.shape);
-  return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]));
+  const s = normDim('flatten', startDim, Math.max(x.ndim, 1), x.shape),
+    e = normDim('flatten', endDim, Math.max(x.ndim, 1), x.shape);
+  if (s > e) throw new ShapeError('flatten', `startDim ${startDim} comes after endDim ${endDim} (dims ${s} > ${e}) for a tensor of shape ${fmtShape(x.shape)}`);
+  return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]));
+}
+
+/**
+ * Splits dim `dim` into `sizes` (torch.unflatten): their product must be the dim's size; one
+ * size may be -1 (inferred, as in reshape).
+ */
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  checkTensor('unflatten', 'input', x);
+  if (x.ndim === 0) throw new ShapeError('unflatten', 'cannot unflatten a 0-d tensor (it has no dims)');
+  const d = normDim('unflatten', dim, x.ndim, x.shape);
+  if (!Array.isArray(sizes) || sizes.length === 0)
+    throw new ValueError('unflatten', `sizes must be a non-empty array of integers, got ${fmtValue(sizes)} (tensor of shape ${fmtShape(x.shape)})`);
+  const known = sizes.reduce((a, k) => (k === -1 ? a : a * k), 1);
+  const ok = sizes.every((k) => Number.isInteger(k) && k >= -1) && sizes.filter((k) => k === -1).length <= 1;
+  const filled = sizes.map((k) => (k === -1 && known > 0 ? x.shape[d] / known : k));
+  if (!ok || !filled.every((k) => Number.isInteger(k) && k >= 0) || sizeOf(filled) !== x.shape[d])
+    throw new ShapeError('unflatten', `cannot split dim ${d} of size ${x.shape[d]} (tensor of shape ${fmtShape(x.shape)}) into ${fmtValue(sizes)}`);
+  return copyView(x, contiguousView([...x.shape.slice(0, d), ...filled, ...x.shape.slice(d + 1)]));
 }
 
 /** Swaps dims d0 and d1 (default the last two); a tensor with fewer than 2 dims is copied unchanged. */
