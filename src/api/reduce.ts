@@ -1,6 +1,6 @@
 /** Reductions, softmax and log-softmax as functions. Table: src/ops/reduce.ts, src/ops/composite.ts. */
-import { ValueError, fmtShape } from '../errors.js';
-import { checkOptions } from '../engine/check.js';
+import { ValueError, fmtShape, fmtValue } from '../errors.js';
+import { checkBool, checkOptions } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { VarAttrs } from '../ops/composite.js';
@@ -104,12 +104,18 @@ export const logsumexp = (x: Tensor, dim?: Dims, keepdim = false): Tensor => app
 export interface VarOptions {
   /** Subtracted from the element count N in the divisor N − correction (default 1, unbiased). */
   correction?: number;
+  /** PyTorch 1.13's older spelling: true is correction 1, false correction 0 (give one of the two). */
+  unbiased?: boolean;
   keepdim?: boolean;
 }
-const varOptions = (fn: string, dim: Dims | undefined, opts: VarOptions | undefined): VarAttrs => ({
-  dim,
-  ...checkOptions<VarOptions>(fn, opts, ['correction', 'keepdim']),
-});
+function varOptions(fn: string, dim: Dims | undefined, opts: VarOptions | undefined): VarAttrs {
+  const { unbiased, ...o } = checkOptions<VarOptions>(fn, opts, ['correction', 'unbiased', 'keepdim']);
+  if (unbiased === undefined) return { dim, ...o };
+  checkBool(fn, 'unbiased', unbiased);
+  if (o.correction !== undefined)
+    throw new ValueError(fn, `give correction or unbiased, not both (got correction ${fmtValue(o.correction)} and unbiased ${fmtValue(unbiased)})`);
+  return { dim, ...o, correction: unbiased ? 1 : 0 };
+}
 /** Variance over dims (all elements when undefined): Σ (x − mean)² / max(0, N − correction). */
 export const variance = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('var'), [x], varOptions('var', dim, opts));
 /** Standard deviation: √var, with the same options. */

@@ -344,6 +344,43 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(Array.from(m.data()), [2, 3.5, 6.5]);
     });
 
+    test("std/var take torch 1.13's unbiased flag; std's gradient is 0 where it is 0 (torch's std_backward)", () => {
+      // torch.std(V, 1, unbiased=False) and its gradient for the seed [1, 2] (torch 1.13)
+      let r = run(
+        (x) => x.std(1, { unbiased: false }),
+        [
+          [1, 2, 4],
+          [3, 5, 9],
+        ],
+        [1, 2],
+      );
+      expectClose(r.y, [1.2472190856933594, 2.4944381713867188]);
+      expectClose(r.g, [-0.35634833574295044, -0.08908706903457642, 0.44543546438217163, -0.7126966714859009, -0.17817413806915283, 0.8908709287643433]);
+      r = run(
+        (x) => wg.var(x, 1, { unbiased: true, keepdim: true }),
+        [
+          [1, 2, 4],
+          [3, 5, 9],
+        ],
+      );
+      expect(r.shape).toEqual([2, 1]);
+      expectClose(r.y, [7 / 3, 28 / 3]);
+      // A constant row: torch.std gives 0 and the gradient 0 (not NaN from √'s infinite slope at 0).
+      r = run(
+        (x) => x.std(1),
+        [
+          [2, 2, 2],
+          [1, 3, 5],
+        ],
+      );
+      expectClose(r.y, [0, 2]);
+      expectClose(r.g, [0, 0, 0, -0.5, 0, 0.5]);
+      // One element per row with correction 0: var is 0 exactly, std's gradient 0 (torch: [[0], [0]]).
+      r = run((x) => wg.std(x, 1, { correction: 0 }), [[7], [8]]);
+      expectClose(r.y, [0, 0]);
+      expectClose(r.g, [0, 0]);
+    });
+
     test('max/min propagate NaN; the gradient goes to the first NaN', () => {
       let r = run(
         (x) => x.max(1),
