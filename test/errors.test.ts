@@ -167,7 +167,12 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
   ['permute: not an array', () => T().permute(any(1)), ValueError, /permute: dims must be an array of dim indices, got 1/],
   ['slice: start a string', () => T().slice(1, any('0')), ValueError, /slice: start and end must be integers, got "0" and undefined/],
   ['cat: not an array', () => wg.cat(any(T())), ValueError, /cat: expects a non-empty array of tensors, got Tensor\(\[2, 3\], float32\)/],
-  ['stack: mixed dtypes', () => wg.stack([ids([1]), wg.ones([1])]), DTypeError, /stack: tensors must share one dtype/],
+  [
+    'stack: mixed dtypes promote, shapes must match',
+    () => wg.stack([ids([1]), wg.ones([2])]),
+    ShapeError,
+    /stack: tensors must all have the same shape, got shapes \[1\], \[2\]/,
+  ],
   ['clamp: no bound', () => T().clamp(null, null), ValueError, /clamp: needs at least one bound, got min = null and max = null/],
   ['pow: exponent a string', () => T().pow(any('2')), ValueError, /pow: exponent must be a finite number, got "2"/],
   ['leakyRelu: NaN slope', () => T().leakyRelu(NaN), ValueError, /leakyRelu: slope must be a finite number, got NaN/],

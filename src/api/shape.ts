@@ -1,5 +1,6 @@
 /** Copies and layout ops as functions: reshape, permute, slice, cat, stack, embedding, dropout, copy_. Table: src/ops/shape.ts. */
 import { lift } from './creation.js';
+import { to } from './integer.js';
 import { checkIndices, checkTensor } from '../engine/check.js';
 import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
@@ -153,8 +154,9 @@ function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: bo
   if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(op, `expects a non-empty array of tensors, got ${fmtValue(xs)}`);
   xs.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
   const desc = () => xs.map((t) => `${t.dtype} ${fmtShape(t.shape)} (${t.storage.backend.name})`).join(', ');
-  if (xs.some((t) => t.dtype !== xs[0].dtype)) throw new DTypeError(op, `tensors must share one dtype, got ${desc()}`);
   if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw new BackendError(op, `tensors live on different backends: ${desc()}`);
+  // PyTorch's promotion: int32 with float32 joins as float32 (the int32 tensors cast first).
+  if (xs.some((t) => t.dtype !== xs[0].dtype)) xs = xs.map((t) => to(t, 'float32'));
   const p = planJoin(
     op,
     xs.map((t) => t.shape),

@@ -72,6 +72,27 @@ for (const be of BACKENDS) {
       expect(wg.flatten(wg.tensor(3)).toArray()).toEqual([3]);
     });
 
+    test('cat/stack of int32 with float32 give float32, as torch (the int32 tensors cast, the float32 ones get the gradient)', () => {
+      const f = leaf([[0.5, -1.5]]);
+      const i = ints([3, -4, 16777217, 0], [2, 2]);
+      const y = wg.cat([i, f]);
+      expect(y.dtype).toBe('float32');
+      expect(y.toArray()).toEqual([
+        [3, -4],
+        [16777216, 0], // int32 → float32 rounds to nearest beyond 2²⁴, as torch's cast
+        [0.5, -1.5],
+      ]);
+      y.backward([1, 2, 3, 4, 5, 6]);
+      expect(f.grad!.toArray()).toEqual([[5, 6]]);
+      const s = wg.stack([ints([1, 2]), wg.tensor([0.25, 0.5])], 1);
+      expect(s.dtype).toBe('float32');
+      expect(s.toArray()).toEqual([
+        [1, 0.25],
+        [2, 0.5],
+      ]);
+      expect(wg.cat([ints([1]), ints([2])]).dtype).toBe('int32');
+    });
+
     test('flatten(startDim, endDim) merges only dims startDim..endDim (torch.flatten(x, 1, 2) is [2, 12, 5])', () => {
       const x = wg.arange(120).reshape([2, 3, 4, 5]);
       expect(x.flatten(1, 2).shape).toEqual([2, 12, 5]);
@@ -463,9 +484,6 @@ describe('shape op errors', () => {
     expect(() => wg.cat([x(), wg.zeros([3])])).toThrow('wasmgrad.cat: tensors must have the same number of dimensions, got shapes [2, 3], [3]');
     expect(() => wg.cat([wg.tensor(1), wg.tensor(2)])).toThrow(/cat: 0-d tensors cannot be concatenated \(use stack\), got shapes \[\], \[\]/);
     expect(() => wg.cat([x(), x()], 2)).toThrow(/cat: dim 2 is out of range for a tensor of shape \[2, 3\]/);
-    expect(() => wg.cat([x(), wg.zeros([2, 3], { dtype: 'int32' })])).toThrow(
-      'wasmgrad.cat: tensors must share one dtype, got float32 [2, 3] (reference), int32 [2, 3] (reference)',
-    );
     expect(() => wg.stack([x(), wg.zeros([3, 2])])).toThrow('wasmgrad.stack: tensors must all have the same shape, got shapes [2, 3], [3, 2]');
     expect(() => wg.stack([x(), x()], 3)).toThrow(/stack: dim 3 is out of range .* \(expected an integer in \[-3, 2\]\)/);
     wg.setBackend('wasm');
