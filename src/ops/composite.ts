@@ -7,7 +7,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
-import { multiDimCases, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
+import { limitAtZero, multiDimCases, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
 import { contiguousView } from './shape.js';
 import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
@@ -134,13 +134,8 @@ const std: CompositeDef<VarAttrs, 'std'> = {
   plan: (ins, a) => ({ shape: planVar('std', ins[0], a).shape }),
   // Where var is exactly 0 (equal elements, or one element with correction 0), √ has an infinite
   // slope and var a zero gradient: their product would be NaN. PyTorch's std_backward sets the
-  // gradient there to 0; here √ reads 1 at those positions and its result is replaced by 0, so no
-  // gradient reaches var from them (and no ∞·0 is formed).
-  compose: (b, [x], a) => {
-    const v = b.op('var', [x], a);
-    const zero = b.op('eq', [v, b.scalar(0)]);
-    return b.op('where', [zero, b.scalar(0), b.op('sqrt', [b.op('where', [zero, b.scalar(1), v])])]);
-  },
+  // gradient there to 0, as limitAtZero does.
+  compose: (b, [x], a) => limitAtZero(b, b.op('var', [x], a), (v) => b.op('sqrt', [v])),
   tests: { cases: varCases() },
 };
 

@@ -295,12 +295,23 @@ for (const be of ['wasm', 'reference'] as const) {
         [3, [4.497941445275415, 0], [0.4448513517305356, -0.7908468475209521, 0, 0, 0, 0]],
         [0.5, [13.928203230275509, 0], [2.154700538379252, -1.8660254037844386, 0, 0, 0, 0]],
         ['fro', [5, 0], [0.6, -0.8, 0, 0, 0, 0]],
+        // p < 0: a zero element makes the norm 0 and, as torch's, every gradient 0 (not NaN)
+        [-1, [0, 0], [0, 0, 0, 0, 0, 0]],
       ];
       for (const [p, y, g] of cases) {
         const r = run((x) => x.norm(p, 1), N);
         expectClose(r.y, y);
         expectClose(r.g, g);
       }
+      const neg = run(
+        (x) => x.norm(-1, 1),
+        [
+          [3, -4, 1],
+          [1, 2, -4],
+        ],
+      );
+      expectClose(neg.y, [0.6315789222717285, 0.5714285969734192]);
+      expectClose(neg.g, [0.04432132467627525, -0.024930745363235474, 0.3988919258117676, 0.3265306353569031, 0.08163265883922577, -0.020408164709806442]);
       expectClose(Array.from(wg.norm(wg.tensor(N), 0, 1).data()), [2, 0]);
       let r = run((x) => wg.norm(x), N);
       expectClose(r.y, [5]);
