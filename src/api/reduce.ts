@@ -7,6 +7,7 @@ import type { VarAttrs } from '../ops/composite.js';
 import { op, type OpName } from '../ops/index.js';
 import type { ReduceAttrs } from '../ops/reduce.js';
 import type { TableOp } from '../ops/types.js';
+import { to } from './integer.js';
 
 /** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
 export type Dims = number | readonly number[];
@@ -98,8 +99,9 @@ export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 
 export const softmax = (x: Tensor, dim = -1): Tensor => apply(op('softmax'), [x], { dim });
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => apply(op('logSoftmax'), [x], { dim });
-/** log Σ eˣ over dims (all elements when undefined), computed stably; −∞ over an empty dim. */
-export const logsumexp = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('logsumexp'), [x], { dim, keepdim });
+/** log Σ eˣ over dims (all elements when undefined), computed stably; −∞ over an empty dim. int32 x is cast to float32 first (torch's result dtype). */
+export const logsumexp = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
+  apply(op('logsumexp'), [x?.dtype === 'int32' ? to(x, 'float32') : x], { dim, keepdim });
 
 export interface VarOptions {
   /** Subtracted from the element count N in the divisor N − correction (default 1, unbiased). */

@@ -74,7 +74,8 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
   if (!Number.isInteger(k) || k < 0 || k > d)
     throw new ValueError('topk', `k must be an integer in [0, ${d}] (the size of dim ${dim} of a tensor of shape ${fmtShape(x.shape)}), got ${fmtValue(k)}`);
   let indices = order(x, { dim, descending: largest });
-  if (k < d) {
+  // A 0-d x has its one element whatever k (0 or 1): torch.topk returns it 0-d, as here.
+  if (k < d && x.ndim > 0) {
     const nd = normDim('topk', x.shape, dim);
     indices = apply(op('copyInt'), [indices], sliceView(x.shape, nd, 0, k));
   }

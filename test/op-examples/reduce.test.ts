@@ -327,6 +327,21 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [1 / 3, -1 / 3, 0, 0, 1 / 3, 0]);
     });
 
+    test('logsumexp of int32 is float32, as torch', () => {
+      const y = wg.logsumexp(
+        wg.tensor(
+          [
+            [1, 2, 3],
+            [0, 0, 0],
+          ],
+          { dtype: 'int32' },
+        ),
+        1,
+      );
+      expect(y.dtype).toBe('float32');
+      expectClose(Array.from(y.data()), [3.4076058864593506, 1.0986123085021973]);
+    });
+
     test('logsumexp, var, varMean, stdMean over several dims', () => {
       const A = Array.from({ length: 2 }, (_, i) => Array.from({ length: 3 }, (_, j) => Array.from({ length: 4 }, (_, k) => 12 * i + 4 * j + k)));
       let r = run((x) => x.logsumexp([0, 2]), A);

@@ -174,6 +174,14 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.zeros([3, 0]).sort().indices.shape).toEqual([3, 0]);
       expect(wg.zeros([0, 4]).cumprod(1).shape).toEqual([0, 4]);
       expect(wg.zeros([2, 0]).topk(0).values.shape).toEqual([2, 0]);
+      // torch.topk of a 0-d tensor gives the element, 0-d, for k = 0 as for k = 1
+      for (const k of [0, 1]) {
+        const t = wg.tensor(3.5).topk(k);
+        expect(t.values.shape).toEqual([]);
+        expect(Array.from(t.values.data())).toEqual([3.5]);
+        expect(Array.from(t.indices.data())).toEqual([0]);
+      }
+      expect(() => wg.tensor(3.5).topk(2)).toThrow(/topk: k must be an integer in \[0, 1\]/);
     });
 
     test('int32: sort, argsort, topk and cumsum keep int32 values (no gradient)', () => {
