@@ -107,17 +107,19 @@ declare module '../engine/tensor.js' {
     // ---- linear algebra, shapes ----
     matmul(o: Tensor, opts?: MatmulOptions): Tensor;
     transpose(d0?: number, d1?: number): Tensor;
-    permute(dims: readonly number[]): Tensor;
-    reshape(shape: readonly number[] | number): Tensor;
+    /** dims as an array or as separate numbers (x.permute(2, 0, 1), as PyTorch). */
+    permute(dims: readonly number[] | number, ...more: number[]): Tensor;
+    /** The shape as an array or as separate numbers (x.reshape(3, -1), as PyTorch). */
+    reshape(shape: readonly number[] | number, ...more: number[]): Tensor;
     flatten(startDim?: number, endDim?: number): Tensor;
     unflatten(dim: number, sizes: readonly number[]): Tensor;
     slice(dim: number, start: number, end?: number): Tensor;
-    expand(shape: readonly number[] | number): Tensor;
-    repeat(reps: readonly number[] | number): Tensor;
-    tile(reps: readonly number[] | number): Tensor;
+    expand(shape: readonly number[] | number, ...more: number[]): Tensor;
+    repeat(reps: readonly number[] | number, ...more: number[]): Tensor;
+    tile(reps: readonly number[] | number, ...more: number[]): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     unsqueeze(dim: number): Tensor;
-    flip(dims: number | readonly number[]): Tensor;
+    flip(dims: number | readonly number[], ...more: number[]): Tensor;
     roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
@@ -199,6 +201,15 @@ type TensorCore = Pick<
   Tensor,
   'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'
 >;
+
+/**
+ * PyTorch's varargs forms (x.reshape(2, 3), x.permute(1, 0), x.flip(0, 1)): separate numbers as
+ * one array. Without them a trailing number would be dropped silently (x.repeat(2, 1) of a 1-D
+ * tensor tiling [2n] instead of [2, n]); an array followed by numbers reaches the function as a
+ * nested array, which its validation rejects.
+ */
+const spread = (first: readonly number[] | number, more: readonly number[]): readonly number[] | number =>
+  more.length === 0 ? first : ([first, ...more] as number[]);
 
 const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   backward(grad, opts = {}) {
@@ -436,11 +447,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   transpose(d0?, d1?) {
     return F.transpose(this, d0, d1);
   },
-  permute(dims) {
-    return F.permute(this, dims);
+  permute(dims, ...more) {
+    return F.permute(this, typeof dims === 'number' ? [dims, ...more] : (spread(dims, more) as number[]));
   },
-  reshape(shape) {
-    return F.reshape(this, shape);
+  reshape(shape, ...more) {
+    return F.reshape(this, spread(shape, more));
   },
   flatten(startDim = 0, endDim = -1) {
     return F.flatten(this, startDim, endDim);
@@ -451,14 +462,14 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   slice(dim, start, end) {
     return F.slice(this, dim, start, end);
   },
-  expand(shape) {
-    return F.expand(this, shape);
+  expand(shape, ...more) {
+    return F.expand(this, spread(shape, more));
   },
-  repeat(reps) {
-    return F.repeat(this, reps);
+  repeat(reps, ...more) {
+    return F.repeat(this, spread(reps, more));
   },
-  tile(reps) {
-    return F.tile(this, reps);
+  tile(reps, ...more) {
+    return F.tile(this, spread(reps, more));
   },
   squeeze(dim?) {
     return F.squeeze(this, dim);
@@ -466,8 +477,8 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   unsqueeze(dim) {
     return F.unsqueeze(this, dim);
   },
-  flip(dims) {
-    return F.flip(this, dims);
+  flip(dims, ...more) {
+    return F.flip(this, spread(dims, more));
   },
   roll(shifts, dims?) {
     return F.roll(this, shifts, dims);

@@ -93,6 +93,27 @@ for (const be of BACKENDS) {
       expect(wg.cat([ints([1]), ints([2])]).dtype).toBe('int32');
     });
 
+    test("reshape and permute take PyTorch's separate numbers (x.reshape(3, -1), x.permute(1, 0))", () => {
+      const m = wg.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      expect(m.reshape(3, -1).toArray()).toEqual([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
+      expect(m.permute(1, 0).toArray()).toEqual([
+        [1, 4],
+        [2, 5],
+        [3, 6],
+      ]);
+      expect(wg.tensor([1, 2, 3]).permute(0).toArray()).toEqual([1, 2, 3]);
+      expect(wg.zeros([2, 3, 4]).permute(-1, 0, 1).shape).toEqual([4, 2, 3]);
+      expect(m.reshape(6).shape).toEqual([6]);
+      expect(() => m.reshape([3], 2)).toThrow(/reshape: shape must be an array of integers ≥ -1, got \[\[3\], 2\]/);
+    });
+
     test('flatten(startDim, endDim) merges only dims startDim..endDim (torch.flatten(x, 1, 2) is [2, 12, 5])', () => {
       const x = wg.arange(120).reshape([2, 3, 4, 5]);
       expect(x.flatten(1, 2).shape).toEqual([2, 12, 5]);
