@@ -131,9 +131,10 @@ declare module '../engine/tensor.js' {
     mean(dim?: Dims, keepdim?: boolean): Tensor;
     /** Over one dim: the values, carrying `.indices` (int32, PyTorch's first arg-max). */
     max(dim: number, keepdim?: boolean): WithIndices;
-    max(dim?: Dims, keepdim?: boolean): Tensor;
+    /** With a tensor: the elementwise maximum (torch's x.max(other)). */
+    max(dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
     min(dim: number, keepdim?: boolean): WithIndices;
-    min(dim?: Dims, keepdim?: boolean): Tensor;
+    min(dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
     logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
@@ -505,10 +506,10 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   mean(dim?, keepdim = false) {
     return F.mean(this, dim, keepdim);
   },
-  max(dim?: Dims, keepdim = false) {
+  max(dim?: Dims | Tensor, keepdim = false) {
     return F.max(this, dim, keepdim) as WithIndices;
   },
-  min(dim?: Dims, keepdim = false) {
+  min(dim?: Dims | Tensor, keepdim = false) {
     return F.min(this, dim, keepdim) as WithIndices;
   },
   softmax(dim = -1) {

@@ -2,12 +2,13 @@
 import { ValueError, fmtShape, fmtValue } from '../errors.js';
 import { checkBool, checkOptions } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import type { VarAttrs } from '../ops/composite.js';
 import { op, type OpName } from '../ops/index.js';
 import type { ReduceAttrs } from '../ops/reduce.js';
 import type { TableOp } from '../ops/types.js';
 import { to } from './integer.js';
+import { maximum, minimum } from './elementwise.js';
 
 /** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
 export type Dims = number | readonly number[];
@@ -77,23 +78,26 @@ function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepd
   return y as WithIndices;
 }
 
-function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
+function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | Tensor | undefined, keepdim: boolean): Tensor {
+  // torch.max(a, b) with a tensor b is the elementwise maximum (its gradient split half/half at ties).
+  if (dim instanceof Tensor) return (fn === 'max' ? maximum : minimum)(x, dim);
   const y = reduce(x, fn, fn === 'max' ? 'maxInt' : 'minInt', { dim, keepdim });
   return typeof dim === 'number' ? withIndices(fn, y, x, dim, keepdim) : y;
 }
 /**
  * The largest element: over one dim (with `.indices`; the gradient goes to the first arg-max), or
- * over all elements or a list of dims (the gradient split evenly among ties, as PyTorch).
+ * over all elements or a list of dims (the gradient split evenly among ties, as PyTorch); with a
+ * tensor in place of the dim, the elementwise maximum (torch.max(a, b)).
  */
 export function max(x: Tensor, dim: number, keepdim?: boolean): WithIndices;
-export function max(x: Tensor, dim?: Dims, keepdim?: boolean): Tensor;
-export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function max(x: Tensor, dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
+export function max(x: Tensor, dim?: Dims | Tensor, keepdim = false): Tensor {
   return extreme('max', x, dim, keepdim);
 }
-/** The smallest element, as max. */
+/** The smallest element, as max (with a tensor: the elementwise minimum). */
 export function min(x: Tensor, dim: number, keepdim?: boolean): WithIndices;
-export function min(x: Tensor, dim?: Dims, keepdim?: boolean): Tensor;
-export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function min(x: Tensor, dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
+export function min(x: Tensor, dim?: Dims | Tensor, keepdim = false): Tensor {
   return extreme('min', x, dim, keepdim);
 }
 

@@ -327,6 +327,21 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [1 / 3, -1 / 3, 0, 0, 1 / 3, 0]);
     });
 
+    test('max/min with a tensor are the elementwise maximum/minimum, as torch.max(a, b)', () => {
+      for (const [fn, y, ga, gb] of [
+        ['max', [2, 5, 2], [0, 2, 2], [1, 0, 2]],
+        ['min', [1, 2, 2], [1, 0, 2], [0, 2, 2]],
+      ] as const) {
+        const a = wg.tensor([1, 5, 2], { requiresGrad: true }),
+          b = wg.tensor([2, 2, 2], { requiresGrad: true });
+        const r = fn === 'max' ? a.max(b) : wg.min(a, b);
+        r.backward([1, 2, 4]);
+        expect(Array.from(r.data())).toEqual(y);
+        expect(Array.from(a.grad!.data())).toEqual(ga); // a tie splits the gradient half/half (torch)
+        expect(Array.from(b.grad!.data())).toEqual(gb);
+      }
+    });
+
     test('logsumexp of int32 is float32, as torch', () => {
       const y = wg.logsumexp(
         wg.tensor(
