@@ -1,6 +1,6 @@
 /** Reductions, softmax and log-softmax as functions. Table: src/ops/reduce.ts, src/ops/composite.ts. */
 import { ValueError, fmtShape, fmtValue } from '../errors.js';
-import { checkBool, checkOptions } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor } from '../engine/tensor.js';
 import type { VarAttrs } from '../ops/composite.js';
@@ -13,8 +13,11 @@ import { maximum, minimum } from './elementwise.js';
 /** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
 export type Dims = number | readonly number[];
 
-/** Runs reduction `float` on a float32 x, its int32 twin `int` (no gradient, int32 result) on an int32 x. */
-const reduce = (x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor => apply(op(x.dtype === 'int32' ? int : float) as TableOp<ReduceAttrs>, [x], a);
+/** Runs reduction `float` on a float32 x, its int32 twin `int` (no gradient, int32 result) on an int32 x; fn names the caller in errors. */
+function reduce(fn: string, x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor {
+  checkTensor(fn, 'input', x);
+  return apply(op(x.dtype === 'int32' ? int : float) as TableOp<ReduceAttrs>, [x], a);
+}
 
 /**
  * The composite for a list of dims, its kernel for one dim or all (one block of dims, which the
@@ -25,24 +28,24 @@ const reduce = (x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor =
 const block = (dim: Dims | undefined | null, composite: OpName, kernel: OpName): OpName => (typeof dim === 'number' || dim == null ? kernel : composite);
 
 /** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
-export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('sum', x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
 export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
   apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
 /** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
 export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
   apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amax', 'amaxInt', { dim, keepdim });
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amax', x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amin', 'aminInt', { dim, keepdim });
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amin', x, 'amin', 'aminInt', { dim, keepdim });
 /** int32 index of the first largest element along dim (undefined: into the flattened tensor); NaN is the largest. */
-export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmax', 'argmaxInt', { dim, keepdim });
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce('argmax', x, 'argmax', 'argmaxInt', { dim, keepdim });
 /** int32 index of the first smallest element along dim (undefined: into the flattened tensor); NaN is the smallest. */
-export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmin', 'argminInt', { dim, keepdim });
+export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce('argmin', x, 'argmin', 'argminInt', { dim, keepdim });
 /** float32 1 where every element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
-export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'all', 'allInt', { dim, keepdim });
+export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('all', x, 'all', 'allInt', { dim, keepdim });
 /** float32 1 where any element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
-export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'any', 'anyInt', { dim, keepdim });
+export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('any', x, 'any', 'anyInt', { dim, keepdim });
 /** The vector p-norm over dims (all elements by default): p a number (±Infinity, 0, 1, 2, …) or 'fro'. */
 export const norm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor => apply(op('norm'), [x], { p, dim, keepdim });
 
@@ -81,7 +84,7 @@ function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepd
 function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | Tensor | undefined, keepdim: boolean): Tensor {
   // torch.max(a, b) with a tensor b is the elementwise maximum (its gradient split half/half at ties).
   if (dim instanceof Tensor) return (fn === 'max' ? maximum : minimum)(x, dim);
-  const y = reduce(x, fn, fn === 'max' ? 'maxInt' : 'minInt', { dim, keepdim });
+  const y = reduce(fn, x, fn, fn === 'max' ? 'maxInt' : 'minInt', { dim, keepdim });
   return typeof dim === 'number' ? withIndices(fn, y, x, dim, keepdim) : y;
 }
 /**
@@ -104,8 +107,10 @@ export function min(x: Tensor, dim?: Dims | Tensor, keepdim = false): Tensor {
 export const softmax = (x: Tensor, dim = -1): Tensor => apply(op('softmax'), [x], { dim });
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => apply(op('logSoftmax'), [x], { dim });
 /** log Σ eˣ over dims (all elements when undefined), computed stably; −∞ over an empty dim. int32 x is cast to float32 first (torch's result dtype). */
-export const logsumexp = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op('logsumexp'), [x?.dtype === 'int32' ? to(x, 'float32') : x], { dim, keepdim });
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkTensor('logsumexp', 'input', x);
+  return apply(op('logsumexp'), [x.dtype === 'int32' ? to(x, 'float32') : x], { dim, keepdim });
+}
 
 export interface VarOptions {
   /** Subtracted from the element count N in the divisor N − correction (default 1, unbiased). */

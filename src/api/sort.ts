@@ -5,7 +5,7 @@
  * backward scatters the gradient to those indices.
  */
 import { ValueError, fmtShape, fmtValue } from '../errors.js';
-import { checkBool, checkOptions } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
@@ -83,7 +83,10 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
 }
 
 /** The running sum along dim; int32 stays int32, wrapping on overflow. */
-export const cumsum = (x: Tensor, dim: number): Tensor => apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
+export function cumsum(x: Tensor, dim: number): Tensor {
+  checkTensor('cumsum', 'input', x);
+  return apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
+}
 /** The running product along dim; its gradient is exact where x holds zeros. */
 export const cumprod = (x: Tensor, dim: number): Tensor => apply(op('cumprod'), [x], { dim });
 /** log of the running Σ eˣ along dim, computed stably. */

@@ -570,3 +570,22 @@ test("max(dim) and min(dim) destructure as PyTorch's (values, indices); the resu
   x.max(1).sum().backward();
   expect(Array.from(x.grad!.data())).toEqual([0, 1, 0, 1, 0, 0]);
 });
+
+test('a missing input is a ValueError naming the function, not a TypeError from reading its dtype', () => {
+  const fns = {
+    sum: wg.sum,
+    amax: wg.amax,
+    amin: wg.amin,
+    argmax: wg.argmax,
+    argmin: wg.argmin,
+    all: wg.all,
+    any: wg.any,
+    max: wg.max,
+    min: wg.min,
+    logsumexp: wg.logsumexp,
+    cumsum: wg.cumsum,
+  };
+  for (const [name, f] of Object.entries(fns))
+    for (const bad of [undefined, null])
+      expect(() => (f as (x: unknown) => unknown)(bad)).toThrow(new wg.ValueError(name, `input must be a Tensor, got ${String(bad)}`));
+});
