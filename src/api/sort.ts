@@ -14,10 +14,24 @@ import { planScan } from '../ops/sort.js';
 import { planGather } from '../ops/indexing.js';
 import { normDim } from '../ops/reduce.js';
 
-/** PyTorch's (values, indices) pairs: indices are int32. */
-export interface ValuesIndices {
+/**
+ * PyTorch's (values, indices) named tuples: indices are int32. Iterable as the pair, so PyTorch's
+ * unpacking `values, indices = torch.sort(x)` reads `const [values, indices] = wg.sort(x)`.
+ */
+export interface ValuesIndices extends Iterable<Tensor> {
   values: Tensor;
   indices: Tensor;
+}
+
+function pair(values: Tensor, indices: Tensor): ValuesIndices {
+  return {
+    values,
+    indices,
+    *[Symbol.iterator]() {
+      yield values;
+      yield indices;
+    },
+  };
 }
 
 export interface SortOptions {
@@ -38,10 +52,8 @@ function sortArgs(fn: string, x: Tensor, opts: SortOptions | undefined): { dim: 
 }
 
 /** The values of x at int32 indices along dim (float32 or int32 x): gather's op (the indices are the sort's, in range), with the indices. */
-const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices => ({
-  values: apply(op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather'), [x, indices], planGather('gather', x, dim, indices).map),
-  indices,
-});
+const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices =>
+  pair(apply(op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather'), [x, indices], planGather('gather', x, dim, indices).map), indices);
 const order = (x: Tensor, a: { dim: number; descending: boolean }): Tensor => apply(x.dtype === 'int32' ? op('argsortInt') : op('argsort'), [x], a);
 
 /** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort). */

@@ -168,6 +168,19 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(n.indices.data())).toEqual([0, 1, 1, 3, 4, 4]);
     });
 
+    test("sort, topk, cummax and cummin unpack as PyTorch's tuples: const [values, indices] = wg.sort(x)", () => {
+      const x = wg.tensor([3, 1, 2]);
+      const [v, i] = wg.sort(x);
+      expect(Array.from(v.data())).toEqual([1, 2, 3]);
+      expect(Array.from(i.data())).toEqual([1, 2, 0]);
+      const [tv, ti] = x.topk(2, { largest: false });
+      expect(Array.from(tv.data())).toEqual([1, 2]);
+      expect(Array.from(ti.data())).toEqual([1, 2]);
+      const r = x.cummin(0);
+      expect([...r]).toEqual([r.values, r.indices]);
+      expect(Array.from(r.indices.data())).toEqual([0, 1, 1]);
+    });
+
     test('0-d and 0-size tensors', () => {
       expectClose(Array.from(wg.tensor(2.5).cumsum(0).data()), [2.5]);
       expect(wg.tensor(2.5).sort().values.shape).toEqual([]);
