@@ -51,7 +51,7 @@ export const norm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = fal
 
 /** max(dim)/min(dim) values that also carry PyTorch's indices (int32, the first arg-extreme). */
 /** A max(dim)/min(dim) result: the values tensor, also as its own `.values` field, with int32 `.indices` (PyTorch's namedtuple fields). */
-export type WithIndices = Tensor & { readonly values: Tensor; readonly indices: Tensor };
+export type WithIndices = Tensor & { readonly values: Tensor; readonly indices: Tensor } & Iterable<Tensor>;
 
 /**
  * Gives y an `indices` property, computed by argmax/argmin on first access (most callers only use
@@ -78,6 +78,14 @@ function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepd
   // PyTorch's (values, indices): `.values` is the result itself (shadowing Tensor.values(), which
   // the library does not read: it reads rawValues()), so `const { values, indices } = x.max(1)` works.
   Object.defineProperty(y, 'values', { value: y, configurable: true });
+  // PyTorch's unpacking `values, indices = x.max(1)`: this result (only) iterates as the pair.
+  Object.defineProperty(y, Symbol.iterator, {
+    *value() {
+      yield y;
+      yield (y as WithIndices).indices;
+    },
+    configurable: true,
+  });
   return y as WithIndices;
 }
 

@@ -563,6 +563,9 @@ test("max(dim) and min(dim) destructure as PyTorch's (values, indices); the resu
   const { values, indices } = x.max(1);
   expect(Array.from(values.data())).toEqual([5, 7]);
   expect(Array.from(indices.data())).toEqual([1, 0]);
+  const [v, i] = wg.min(x, 0); // PyTorch's `v, i = x.min(0)`
+  expect(Array.from(v.data())).toEqual([1, 0, 2]);
+  expect(Array.from(i.data())).toEqual([0, 1, 0]);
   const r = x.min(1);
   expect(r.values).toBe(r);
   expect(Array.from(r.data())).toEqual([1, 0]);
