@@ -151,9 +151,11 @@ declare module '../engine/tensor.js' {
     varMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
     stdMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
     // ---- sorting, scans ----
-    sort(opts?: SortOptions): ValuesIndices;
-    argsort(opts?: SortOptions): Tensor;
-    topk(k: number, opts?: TopkOptions): ValuesIndices;
+    /** Options, or PyTorch's positional (dim, descending). */
+    sort(opts?: SortOptions | number, descending?: boolean): ValuesIndices;
+    argsort(opts?: SortOptions | number, descending?: boolean): Tensor;
+    /** Options, or PyTorch's positional (dim, largest, sorted). */
+    topk(k: number, opts?: TopkOptions | number, largest?: boolean, sorted?: boolean): ValuesIndices;
     cumsum(dim: number): Tensor;
     cumprod(dim: number): Tensor;
     cummax(dim: number): ValuesIndices;
@@ -592,14 +594,14 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
     return F.stdMean(this, dim, opts);
   },
   // ---- sorting, scans ----
-  sort(opts?) {
-    return F.sort(this, opts);
+  sort(opts?, descending?) {
+    return F.sort(this, opts, descending);
   },
-  argsort(opts?) {
-    return F.argsort(this, opts);
+  argsort(opts?, descending?) {
+    return F.argsort(this, opts, descending);
   },
-  topk(k, opts?) {
-    return F.topk(this, k, opts);
+  topk(k, opts?, largest?, sorted?) {
+    return F.topk(this, k, opts, largest, sorted);
   },
   cumsum(dim) {
     return F.cumsum(this, dim);

@@ -42,6 +42,19 @@ export interface SortOptions {
   stable?: boolean;
 }
 
+/**
+ * PyTorch's positional form (`x.sort(1, true)`, `x.topk(3, 0, false)`): a dim number in place of
+ * the options object, the flags after it in PyTorch's order, as the options object. Flags after
+ * an options object are a ValueError (they would be ignored).
+ */
+function positional<T extends { dim?: number }>(fn: string, opts: T | number | undefined, flags: Partial<T>): T | undefined {
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<T>;
+  if (typeof opts === 'number') return { dim: opts, ...given } as T;
+  if (Object.keys(given).length > 0)
+    throw new ValueError(fn, `positional flags (${Object.keys(given).join(', ')}) follow a dim number, not an options object: put them in the options`);
+  return opts;
+}
+
 /** Checks sort's options under fn's name (so a bad argument is named after what the user called). */
 function sortArgs(fn: string, x: Tensor, opts: SortOptions | undefined): { dim: number; descending: boolean } {
   const { dim = -1, descending = false, stable } = checkOptions<SortOptions>(fn, opts, ['dim', 'descending', 'stable']);
@@ -56,12 +69,13 @@ const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices =>
   pair(apply(op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather'), [x, indices], planGather('gather', x, dim, indices).map), indices);
 const order = (x: Tensor, a: { dim: number; descending: boolean }): Tensor => apply(x.dtype === 'int32' ? op('argsortInt') : op('argsort'), [x], a);
 
-/** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort). */
-export const argsort = (x: Tensor, opts?: SortOptions): Tensor => order(x, sortArgs('argsort', x, opts));
+/** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort); `argsort(x, dim, descending)` as PyTorch's too. */
+export const argsort = (x: Tensor, opts?: SortOptions | number, descending?: boolean): Tensor =>
+  order(x, sortArgs('argsort', x, positional('argsort', opts, { descending })));
 
-/** { values, indices } of x (float32 or int32) sorted along dim (stable; NaN the largest); the gradient follows the indices. */
-export function sort(x: Tensor, opts?: SortOptions): ValuesIndices {
-  const a = sortArgs('sort', x, opts);
+/** { values, indices } of x (float32 or int32) sorted along dim (stable; NaN the largest); the gradient follows the indices; `sort(x, dim, descending)` as PyTorch's too. */
+export function sort(x: Tensor, opts?: SortOptions | number, descending?: boolean): ValuesIndices {
+  const a = sortArgs('sort', x, positional('sort', opts, { descending }));
   return take(x, order(x, a), a.dim);
 }
 
@@ -76,16 +90,18 @@ export interface TopkOptions {
 
 /**
  * The k largest (smallest) elements along dim, as { values, indices }, sorted; ties keep index
- * order (PyTorch leaves their order unspecified). k from 0 to the dim's size.
+ * order (PyTorch leaves their order unspecified). k from 0 to the dim's size. `topk(x, k, dim,
+ * largest, sorted)` as PyTorch's too.
  */
-export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
-  const { dim = -1, largest = true, sorted } = checkOptions<TopkOptions>('topk', opts, ['dim', 'largest', 'sorted']);
-  checkBool('topk', 'largest', largest);
-  checkBool('topk', 'sorted', sorted);
+export function topk(x: Tensor, k: number, opts?: TopkOptions | number, largest?: boolean, sorted?: boolean): ValuesIndices {
+  const o = checkOptions<TopkOptions>('topk', positional('topk', opts, { largest, sorted }), ['dim', 'largest', 'sorted']);
+  const { dim = -1, largest: big = true } = o;
+  checkBool('topk', 'largest', big);
+  checkBool('topk', 'sorted', o.sorted);
   const [, d] = planScan('topk', x, dim);
   if (!Number.isInteger(k) || k < 0 || k > d)
     throw new ValueError('topk', `k must be an integer in [0, ${d}] (the size of dim ${dim} of a tensor of shape ${fmtShape(x.shape)}), got ${fmtValue(k)}`);
-  let indices = order(x, { dim, descending: largest });
+  let indices = order(x, { dim, descending: big });
   // A 0-d x has its one element whatever k (0 or 1): torch.topk returns it 0-d, as here.
   if (k < d && x.ndim > 0) {
     const nd = normDim('topk', x.shape, dim);

@@ -168,6 +168,35 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(n.indices.data())).toEqual([0, 1, 1, 3, 4, 4]);
     });
 
+    test("sort, argsort and topk take PyTorch's positional (dim, flags) too: x.sort(0, true), x.topk(1, 0, false)", () => {
+      const x = wg.tensor([
+        [3, 1, 2],
+        [0, 5, 4],
+      ]);
+      const [v, i] = x.sort(0, true);
+      expect(v.toArray()).toEqual([
+        [3, 5, 4],
+        [0, 1, 2],
+      ]);
+      expect(i.toArray()).toEqual([
+        [0, 1, 1],
+        [1, 0, 0],
+      ]);
+      expect(wg.argsort(x, 1, true).toArray()).toEqual([
+        [0, 2, 1],
+        [1, 2, 0],
+      ]);
+      expect(x.topk(1, 0, false).values.toArray()).toEqual([[0, 1, 2]]);
+      expect(x.topk(2, 1).indices.toArray()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      expect(() => x.sort({ dim: 0 }, true)).toThrow(
+        new wg.ValueError('sort', 'positional flags (descending) follow a dim number, not an options object: put them in the options'),
+      );
+      expect(() => x.topk(1, 0, 'yes' as never)).toThrow(new wg.ValueError('topk', 'largest must be a boolean, got "yes"'));
+    });
+
     test("sort, topk, cummax and cummin unpack as PyTorch's tuples: const [values, indices] = wg.sort(x)", () => {
       const x = wg.tensor([3, 1, 2]);
       const [v, i] = wg.sort(x);
