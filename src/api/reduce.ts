@@ -1,5 +1,5 @@
 /** Reductions, softmax and log-softmax as functions. Table: src/ops/reduce.ts, src/ops/composite.ts. */
-import { ValueError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor } from '../engine/tensor.js';
@@ -29,11 +29,17 @@ const block = (dim: Dims | undefined | null, composite: OpName, kernel: OpName):
 
 /** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
 export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('sum', x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+/** x, checked float32 under fn's name (the kernel `block` picks would name itself, e.g. prodDims). */
+function floatInput(fn: string, x: Tensor): Tensor {
+  checkTensor(fn, 'input', x);
+  if (x.dtype !== 'float32') throw new DTypeError(fn, `input 0 must be float32, got ${x.dtype} (a tensor of shape ${fmtShape(x.shape)})`);
+  return x;
+}
 export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
+  apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [floatInput('mean', x)], { dim, keepdim });
 /** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
 export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
+  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', x)], { dim, keepdim });
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amax', x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */
