@@ -29,8 +29,8 @@ const block = (dim: Dims | undefined | null, composite: OpName, kernel: OpName):
 
 /** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
 export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('sum', x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
-/** x, checked float32 under fn's name (the kernel `block` picks would name itself, e.g. prodDims). */
-function floatInput(fn: string, x: Tensor): Tensor {
+/** x, checked float32 under fn's name (the kernel a function picks would name itself, e.g. prodDims, cummaxIndex). */
+export function floatInput(fn: string, x: Tensor): Tensor {
   checkTensor(fn, 'input', x);
   if (x.dtype !== 'float32') throw new DTypeError(fn, `input 0 must be float32, got ${x.dtype} (a tensor of shape ${fmtShape(x.shape)})`);
   return x;

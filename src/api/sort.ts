@@ -13,6 +13,7 @@ import { sliceView } from '../ops/shape.js';
 import { planScan } from '../ops/sort.js';
 import { planGather } from '../ops/indexing.js';
 import { normDim } from '../ops/reduce.js';
+import { floatInput } from './reduce.js';
 
 /**
  * PyTorch's (values, indices) named tuples: indices are int32. Iterable as the pair, so PyTorch's
@@ -121,6 +122,9 @@ export const cumprod = (x: Tensor, dim: number): Tensor => apply(op('cumprod'), 
 export const logcumsumexp = (x: Tensor, dim: number): Tensor => apply(op('logcumsumexp'), [x], { dim });
 
 function cumExtreme(largest: boolean, x: Tensor, dim: number): ValuesIndices {
+  // Checked here so that errors name cummax/cummin, not the shared index op (cummaxIndex).
+  const fn = largest ? 'cummax' : 'cummin';
+  planScan(fn, floatInput(fn, x), dim);
   return take(x, apply(op('cummaxIndex'), [x], { dim, largest }), dim);
 }
 /** { values, indices } of the running max along dim; ties take the later index, NaN sticks (torch.cummax). */

@@ -260,6 +260,11 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => x.logcumsumexp(0.5)).toThrow('wasmgrad.logcumsumexp: dim must be an integer, got 0.5');
       expect(() => x.cummax(-3)).toThrow('wasmgrad.cummax: dim -3 is out of range');
       expect(() => x.cummin(5)).toThrow('wasmgrad.cummin: dim 5 is out of range');
+      // int32 cummax/cummin are not supported: the error names the function, not the shared kernel (cummaxIndex)
+      const i = wg.tensor([1, 2], { dtype: 'int32' });
+      expect(() => i.cummax(0)).toThrow(new wg.DTypeError('cummax', 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+      expect(() => wg.cummin(i, 0)).toThrow(new wg.DTypeError('cummin', 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+      expect(() => wg.cummin(null as never, 0)).toThrow(new wg.ValueError('cummin', 'input must be a Tensor, got null'));
     });
   });
 }
