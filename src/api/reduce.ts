@@ -3,7 +3,7 @@ import { DTypeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor } from '../engine/tensor.js';
-import type { VarAttrs } from '../ops/composite.js';
+import { planVar, type VarAttrs } from '../ops/composite.js';
 import { op, type OpName } from '../ops/index.js';
 import type { ReduceAttrs } from '../ops/reduce.js';
 import type { TableOp } from '../ops/types.js';
@@ -150,6 +150,7 @@ const withMean =
   (fn: 'varMean' | 'stdMean', spread: 'var' | 'std') =>
   (x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tensor] => {
     const a = varOptions(fn, dim, opts);
+    planVar(fn, floatInput(fn, x), a); // errors name varMean/stdMean, not the var/std inside
     return [apply(op(spread), [x], a), mean(x, dim, a.keepdim ?? false)];
   };
 /** [var, mean] over dims, with var's options. */

@@ -95,7 +95,7 @@ export interface VarAttrs extends ReduceAttrs {
   correction?: number;
 }
 
-function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
+export function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
   const { shape, count } = planReduce(op, x, a);
   const c = a.correction ?? 1;
   if (typeof c !== 'number' || !Number.isFinite(c))

@@ -547,6 +547,12 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.zeros([0]).norm(Infinity)).toThrow('wasmgrad.norm: cannot reduce over an empty dim: tensor of shape [0] has no norm');
       expect(() => x.any(0, 1 as never)).toThrow('wasmgrad.any: keepdim must be a boolean, got 1');
       expect(() => x.varMean(0, { bessel: true } as never)).toThrow(wg.ValueError);
+      // the checks of var/std inside name varMean/stdMean, the functions called
+      expect(() => x.varMean(3)).toThrow('wasmgrad.varMean: dim 3 is out of range for a tensor of shape [2, 2, 3]');
+      expect(() => wg.stdMean(x, 0, { correction: NaN })).toThrow('wasmgrad.stdMean: correction must be a finite number, got NaN');
+      expect(() => wg.stdMean(wg.tensor([1], { dtype: 'int32' }))).toThrow(
+        new wg.DTypeError('stdMean', 'input 0 must be float32, got int32 (a tensor of shape [1])'),
+      );
     });
   });
 }
