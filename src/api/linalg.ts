@@ -1,5 +1,6 @@
 /** matmul and linear as functions. Table: src/ops/linalg.ts. */
 import { constant } from './creation.js';
+import { expand } from './layout.js';
 import { checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -25,6 +26,11 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor | null, opts: LinearOpti
   checkTensor('linear', 'input', x);
   checkTensor('linear', 'weight', w);
   if (b != null) checkTensor('linear', 'bias', b);
+  const o = checkOptions<LinearOptions>('linear', opts, ['activation']);
+  // PyTorch's other forms: a 1-D weight [K] without bias is x·w ([..., K] → [...]); a 0-d or
+  // one-element bias broadcasts over the outputs (addmm's), expanded here to one per row of w.
+  if (w.ndim === 1 && b == null && (o.activation ?? 'none') === 'none' && x.ndim >= 1 && x.shape[x.ndim - 1] === w.shape[0]) return matmul(x, w);
+  if (b != null && b.size === 1 && b.ndim <= 1 && w.ndim === 2) b = expand(b, [w.shape[0]]);
   const bias = b ?? constant(0, x.storage.backend);
-  return apply(op('linear'), [x, w, bias], { ...checkOptions<LinearOptions>('linear', opts, ['activation']), bias: b != null });
+  return apply(op('linear'), [x, w, bias], { ...o, bias: b != null });
 }

@@ -109,9 +109,12 @@ declare module '../engine/tensor.js' {
     // ---- linear algebra, shapes ----
     matmul(o: Tensor, opts?: MatmulOptions): Tensor;
     transpose(d0?: number, d1?: number): Tensor;
-    permute(dims: readonly number[]): Tensor;
-    reshape(shape: readonly number[] | number): Tensor;
-    flatten(startDim?: number): Tensor;
+    /** dims as an array or as separate numbers (x.permute(2, 0, 1), as PyTorch). */
+    permute(dims: readonly number[] | number, ...more: number[]): Tensor;
+    /** The shape as an array or as separate numbers (x.reshape(3, -1), as PyTorch). */
+    reshape(shape: readonly number[] | number, ...more: number[]): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    unflatten(dim: number, sizes: readonly number[]): Tensor;
     /** A differentiable copy in a block of its own (PyTorch's clone). */
     clone(): Tensor;
     /** This tensor: wasmgrad tensors are always contiguous (PyTorch's contiguous() of a contiguous tensor). */
@@ -121,12 +124,12 @@ declare module '../engine/tensor.js' {
     /** toArray() (PyTorch's tolist()): nested arrays of numbers, a number for a 0-d tensor. */
     tolist(): ReturnType<Tensor['toArray']>;
     slice(dim: number, start: number, end?: number): Tensor;
-    expand(shape: readonly number[] | number): Tensor;
-    repeat(reps: readonly number[] | number): Tensor;
-    tile(reps: readonly number[] | number): Tensor;
+    expand(shape: readonly number[] | number, ...more: number[]): Tensor;
+    repeat(reps: readonly number[] | number, ...more: number[]): Tensor;
+    tile(reps: readonly number[] | number, ...more: number[]): Tensor;
     squeeze(dim?: number | readonly number[]): Tensor;
     unsqueeze(dim: number): Tensor;
-    flip(dims: number | readonly number[]): Tensor;
+    flip(dims: number | readonly number[], ...more: number[]): Tensor;
     roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor;
     narrow(dim: number, start: number, length: number): Tensor;
     movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
@@ -138,9 +141,10 @@ declare module '../engine/tensor.js' {
     mean(dim?: Dims, keepdim?: boolean): Tensor;
     /** Over one dim: the values, carrying `.indices` (int32, PyTorch's first arg-max). */
     max(dim: number, keepdim?: boolean): WithIndices;
-    max(dim?: Dims, keepdim?: boolean): Tensor;
+    /** With a tensor: the elementwise maximum (torch's x.max(other)). */
+    max(dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
     min(dim: number, keepdim?: boolean): WithIndices;
-    min(dim?: Dims, keepdim?: boolean): Tensor;
+    min(dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
     logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
@@ -157,9 +161,11 @@ declare module '../engine/tensor.js' {
     varMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
     stdMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
     // ---- sorting, scans ----
-    sort(opts?: SortOptions): ValuesIndices;
-    argsort(opts?: SortOptions): Tensor;
-    topk(k: number, opts?: TopkOptions): ValuesIndices;
+    /** Options, or PyTorch's positional (dim, descending). */
+    sort(opts?: SortOptions | number, descending?: boolean): ValuesIndices;
+    argsort(opts?: SortOptions | number, descending?: boolean): Tensor;
+    /** Options, or PyTorch's positional (dim, largest, sorted). */
+    topk(k: number, opts?: TopkOptions | number, largest?: boolean, sorted?: boolean): ValuesIndices;
     cumsum(dim: number): Tensor;
     cumprod(dim: number): Tensor;
     cummax(dim: number): ValuesIndices;
@@ -247,6 +253,15 @@ type TensorCore = Pick<
   Tensor,
   'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'
 >;
+
+/**
+ * PyTorch's varargs forms (x.reshape(2, 3), x.permute(1, 0), x.flip(0, 1)): separate numbers as
+ * one array. Without them a trailing number would be dropped silently (x.repeat(2, 1) of a 1-D
+ * tensor tiling [2n] instead of [2, n]); an array followed by numbers reaches the function as a
+ * nested array, which its validation rejects.
+ */
+const spread = (first: readonly number[] | number, more: readonly number[]): readonly number[] | number =>
+  more.length === 0 ? first : ([first, ...more] as number[]);
 
 const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   backward(grad, opts = {}) {
@@ -484,14 +499,17 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   transpose(d0?, d1?) {
     return F.transpose(this, d0, d1);
   },
-  permute(dims) {
-    return F.permute(this, dims);
+  permute(dims, ...more) {
+    return F.permute(this, typeof dims === 'number' ? [dims, ...more] : (spread(dims, more) as number[]));
   },
-  reshape(shape) {
-    return F.reshape(this, shape);
+  reshape(shape, ...more) {
+    return F.reshape(this, spread(shape, more));
   },
-  flatten(startDim = 0) {
-    return F.flatten(this, startDim);
+  flatten(startDim = 0, endDim = -1) {
+    return F.flatten(this, startDim, endDim);
+  },
+  unflatten(dim, sizes) {
+    return F.unflatten(this, dim, sizes);
   },
   clone() {
     return F.clone(this);
@@ -509,14 +527,14 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   slice(dim, start, end) {
     return F.slice(this, dim, start, end);
   },
-  expand(shape) {
-    return F.expand(this, shape);
+  expand(shape, ...more) {
+    return F.expand(this, spread(shape, more));
   },
-  repeat(reps) {
-    return F.repeat(this, reps);
+  repeat(reps, ...more) {
+    return F.repeat(this, spread(reps, more));
   },
-  tile(reps) {
-    return F.tile(this, reps);
+  tile(reps, ...more) {
+    return F.tile(this, spread(reps, more));
   },
   squeeze(dim?) {
     return F.squeeze(this, dim);
@@ -524,8 +542,8 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   unsqueeze(dim) {
     return F.unsqueeze(this, dim);
   },
-  flip(dims) {
-    return F.flip(this, dims);
+  flip(dims, ...more) {
+    return F.flip(this, spread(dims, more));
   },
   roll(shifts, dims?) {
     return F.roll(this, shifts, dims);
@@ -552,10 +570,10 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   mean(dim?, keepdim = false) {
     return F.mean(this, dim, keepdim);
   },
-  max(dim?: Dims, keepdim = false) {
+  max(dim?: Dims | Tensor, keepdim = false) {
     return F.max(this, dim, keepdim) as WithIndices;
   },
-  min(dim?: Dims, keepdim = false) {
+  min(dim?: Dims | Tensor, keepdim = false) {
     return F.min(this, dim, keepdim) as WithIndices;
   },
   softmax(dim = -1) {
@@ -638,14 +656,14 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
     return F.stdMean(this, dim, opts);
   },
   // ---- sorting, scans ----
-  sort(opts?) {
-    return F.sort(this, opts);
+  sort(opts?, descending?) {
+    return F.sort(this, opts, descending);
   },
-  argsort(opts?) {
-    return F.argsort(this, opts);
+  argsort(opts?, descending?) {
+    return F.argsort(this, opts, descending);
   },
-  topk(k, opts?) {
-    return F.topk(this, k, opts);
+  topk(k, opts?, largest?, sorted?) {
+    return F.topk(this, k, opts, largest, sorted);
   },
   cumsum(dim) {
     return F.cumsum(this, dim);

@@ -1,18 +1,23 @@
 /** Reductions, softmax and log-softmax as functions. Table: src/ops/reduce.ts, src/ops/composite.ts. */
-import { ValueError, fmtShape } from '../errors.js';
-import { checkOptions } from '../engine/check.js';
+import { DTypeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
-import type { VarAttrs } from '../ops/composite.js';
+import { Tensor } from '../engine/tensor.js';
+import { planVar, type VarAttrs } from '../ops/composite.js';
 import { op, type OpName } from '../ops/index.js';
 import type { ReduceAttrs } from '../ops/reduce.js';
 import type { TableOp } from '../ops/types.js';
+import { to } from './integer.js';
+import { maximum, minimum } from './elementwise.js';
 
 /** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
 export type Dims = number | readonly number[];
 
-/** Runs reduction `float` on a float32 x, its int32 twin `int` (no gradient, int32 result) on an int32 x. */
-const reduce = (x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor => apply(op(x.dtype === 'int32' ? int : float) as TableOp<ReduceAttrs>, [x], a);
+/** Runs reduction `float` on a float32 x, its int32 twin `int` (no gradient, int32 result) on an int32 x; fn names the caller in errors. */
+function reduce(fn: string, x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor {
+  checkTensor(fn, 'input', x);
+  return apply(op(x.dtype === 'int32' ? int : float) as TableOp<ReduceAttrs>, [x], a);
+}
 
 /**
  * The composite for a list of dims, its kernel for one dim or all (one block of dims, which the
@@ -23,30 +28,36 @@ const reduce = (x: Tensor, float: OpName, int: OpName, a: ReduceAttrs): Tensor =
 const block = (dim: Dims | undefined | null, composite: OpName, kernel: OpName): OpName => (typeof dim === 'number' || dim == null ? kernel : composite);
 
 /** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
-export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('sum', x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+/** x, checked float32 under fn's name (the kernel a function picks would name itself, e.g. prodDims, cummaxIndex). */
+export function floatInput(fn: string, x: Tensor): Tensor {
+  checkTensor(fn, 'input', x);
+  if (x.dtype !== 'float32') throw new DTypeError(fn, `input 0 must be float32, got ${x.dtype} (a tensor of shape ${fmtShape(x.shape)})`);
+  return x;
+}
 export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
+  apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [floatInput('mean', x)], { dim, keepdim });
 /** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
 export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [x], { dim, keepdim });
+  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', x)], { dim, keepdim });
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
-export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amax', 'amaxInt', { dim, keepdim });
+export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amax', x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */
-export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'amin', 'aminInt', { dim, keepdim });
+export const amin = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amin', x, 'amin', 'aminInt', { dim, keepdim });
 /** int32 index of the first largest element along dim (undefined: into the flattened tensor); NaN is the largest. */
-export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmax', 'argmaxInt', { dim, keepdim });
+export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce('argmax', x, 'argmax', 'argmaxInt', { dim, keepdim });
 /** int32 index of the first smallest element along dim (undefined: into the flattened tensor); NaN is the smallest. */
-export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce(x, 'argmin', 'argminInt', { dim, keepdim });
+export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => reduce('argmin', x, 'argmin', 'argminInt', { dim, keepdim });
 /** float32 1 where every element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
-export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'all', 'allInt', { dim, keepdim });
+export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('all', x, 'all', 'allInt', { dim, keepdim });
 /** float32 1 where any element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
-export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce(x, 'any', 'anyInt', { dim, keepdim });
+export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('any', x, 'any', 'anyInt', { dim, keepdim });
 /** The vector p-norm over dims (all elements by default): p a number (±Infinity, 0, 1, 2, …) or 'fro'. */
 export const norm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor => apply(op('norm'), [x], { p, dim, keepdim });
 
 /** max(dim)/min(dim) values that also carry PyTorch's indices (int32, the first arg-extreme). */
 /** A max(dim)/min(dim) result: the values tensor, also as its own `.values` field, with int32 `.indices` (PyTorch's namedtuple fields). */
-export type WithIndices = Tensor & { readonly values: Tensor; readonly indices: Tensor };
+export type WithIndices = Tensor & { readonly values: Tensor; readonly indices: Tensor } & Iterable<Tensor>;
 
 /**
  * Gives y an `indices` property, computed by argmax/argmin on first access (most callers only use
@@ -73,43 +84,63 @@ function withIndices(fn: 'max' | 'min', y: Tensor, x: Tensor, dim: number, keepd
   // PyTorch's (values, indices): `.values` is the result itself (shadowing Tensor.values(), which
   // the library does not read: it reads rawValues()), so `const { values, indices } = x.max(1)` works.
   Object.defineProperty(y, 'values', { value: y, configurable: true });
+  // PyTorch's unpacking `values, indices = x.max(1)`: this result (only) iterates as the pair.
+  Object.defineProperty(y, Symbol.iterator, {
+    *value() {
+      yield y;
+      yield (y as WithIndices).indices;
+    },
+    configurable: true,
+  });
   return y as WithIndices;
 }
 
-function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
-  const y = reduce(x, fn, fn === 'max' ? 'maxInt' : 'minInt', { dim, keepdim });
+function extreme(fn: 'max' | 'min', x: Tensor, dim: Dims | Tensor | undefined, keepdim: boolean): Tensor {
+  // torch.max(a, b) with a tensor b is the elementwise maximum (its gradient split half/half at ties).
+  if (dim instanceof Tensor) return (fn === 'max' ? maximum : minimum)(x, dim);
+  const y = reduce(fn, x, fn, fn === 'max' ? 'maxInt' : 'minInt', { dim, keepdim });
   return typeof dim === 'number' ? withIndices(fn, y, x, dim, keepdim) : y;
 }
 /**
  * The largest element: over one dim (with `.indices`; the gradient goes to the first arg-max), or
- * over all elements or a list of dims (the gradient split evenly among ties, as PyTorch).
+ * over all elements or a list of dims (the gradient split evenly among ties, as PyTorch); with a
+ * tensor in place of the dim, the elementwise maximum (torch.max(a, b)).
  */
 export function max(x: Tensor, dim: number, keepdim?: boolean): WithIndices;
-export function max(x: Tensor, dim?: Dims, keepdim?: boolean): Tensor;
-export function max(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function max(x: Tensor, dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
+export function max(x: Tensor, dim?: Dims | Tensor, keepdim = false): Tensor {
   return extreme('max', x, dim, keepdim);
 }
-/** The smallest element, as max. */
+/** The smallest element, as max (with a tensor: the elementwise minimum). */
 export function min(x: Tensor, dim: number, keepdim?: boolean): WithIndices;
-export function min(x: Tensor, dim?: Dims, keepdim?: boolean): Tensor;
-export function min(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export function min(x: Tensor, dimOrOther?: Dims | Tensor, keepdim?: boolean): Tensor;
+export function min(x: Tensor, dim?: Dims | Tensor, keepdim = false): Tensor {
   return extreme('min', x, dim, keepdim);
 }
 
 export const softmax = (x: Tensor, dim = -1): Tensor => apply(op('softmax'), [x], { dim });
 export const logSoftmax = (x: Tensor, dim = -1): Tensor => apply(op('logSoftmax'), [x], { dim });
-/** log Σ eˣ over dims (all elements when undefined), computed stably; −∞ over an empty dim. */
-export const logsumexp = (x: Tensor, dim?: Dims, keepdim = false): Tensor => apply(op('logsumexp'), [x], { dim, keepdim });
+/** log Σ eˣ over dims (all elements when undefined), computed stably; −∞ over an empty dim. int32 x is cast to float32 first (torch's result dtype). */
+export function logsumexp(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+  checkTensor('logsumexp', 'input', x);
+  return apply(op('logsumexp'), [x.dtype === 'int32' ? to(x, 'float32') : x], { dim, keepdim });
+}
 
 export interface VarOptions {
   /** Subtracted from the element count N in the divisor N − correction (default 1, unbiased). */
   correction?: number;
+  /** PyTorch 1.13's older spelling: true is correction 1, false correction 0 (give one of the two). */
+  unbiased?: boolean;
   keepdim?: boolean;
 }
-const varOptions = (fn: string, dim: Dims | undefined, opts: VarOptions | undefined): VarAttrs => ({
-  dim,
-  ...checkOptions<VarOptions>(fn, opts, ['correction', 'keepdim']),
-});
+function varOptions(fn: string, dim: Dims | undefined, opts: VarOptions | undefined): VarAttrs {
+  const { unbiased, ...o } = checkOptions<VarOptions>(fn, opts, ['correction', 'unbiased', 'keepdim']);
+  if (unbiased === undefined) return { dim, ...o };
+  checkBool(fn, 'unbiased', unbiased);
+  if (o.correction !== undefined)
+    throw new ValueError(fn, `give correction or unbiased, not both (got correction ${fmtValue(o.correction)} and unbiased ${fmtValue(unbiased)})`);
+  return { dim, ...o, correction: unbiased ? 1 : 0 };
+}
 /** Variance over dims (all elements when undefined): Σ (x − mean)² / max(0, N − correction). */
 export const variance = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('var'), [x], varOptions('var', dim, opts));
 /** Standard deviation: √var, with the same options. */
@@ -119,6 +150,7 @@ const withMean =
   (fn: 'varMean' | 'stdMean', spread: 'var' | 'std') =>
   (x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tensor] => {
     const a = varOptions(fn, dim, opts);
+    planVar(fn, floatInput(fn, x), a); // errors name varMean/stdMean, not the var/std inside
     return [apply(op(spread), [x], a), mean(x, dim, a.keepdim ?? false)];
   };
 /** [var, mean] over dims, with var's options. */

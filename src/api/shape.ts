@@ -1,5 +1,6 @@
 /** Copies and layout ops as functions: reshape, permute, slice, cat, stack, embedding, dropout, copy_. Table: src/ops/shape.ts. */
 import { lift } from './creation.js';
+import { to } from './integer.js';
 import { checkIndices, checkTensor } from '../engine/check.js';
 import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
@@ -68,11 +69,31 @@ export function reshape(x: Tensor, shape: readonly number[] | number): Tensor {
   return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
 }
 
-/** Merges dims startDim..end into one (PyTorch flatten(start_dim)); a 0-d tensor becomes [1]. */
-export function flatten(x: Tensor, startDim = 0): Tensor {
+/** Merges dims startDim..endDim (both included, default all) into one (torch.flatten); a 0-d tensor becomes [1]. */
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   checkTensor('flatten', 'input', x);
-  const s = normDim('flatten', startDim, Math.max(x.ndim, 1), x.shape);
-  return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s))]));
+  const s = normDim('flatten', startDim, Math.max(x.ndim, 1), x.shape),
+    e = normDim('flatten', endDim, Math.max(x.ndim, 1), x.shape);
+  if (s > e) throw new ShapeError('flatten', `startDim ${startDim} comes after endDim ${endDim} (dims ${s} > ${e}) for a tensor of shape ${fmtShape(x.shape)}`);
+  return copyView(x, contiguousView([...x.shape.slice(0, s), sizeOf(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)]));
+}
+
+/**
+ * Splits dim `dim` into `sizes` (torch.unflatten): their product must be the dim's size; one
+ * size may be -1 (inferred, as in reshape).
+ */
+export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Tensor {
+  checkTensor('unflatten', 'input', x);
+  if (x.ndim === 0) throw new ShapeError('unflatten', 'cannot unflatten a 0-d tensor (it has no dims)');
+  const d = normDim('unflatten', dim, x.ndim, x.shape);
+  if (!Array.isArray(sizes) || sizes.length === 0)
+    throw new ValueError('unflatten', `sizes must be a non-empty array of integers, got ${fmtValue(sizes)} (tensor of shape ${fmtShape(x.shape)})`);
+  const known = sizes.reduce((a, k) => (k === -1 ? a : a * k), 1);
+  const ok = sizes.every((k) => Number.isInteger(k) && k >= -1) && sizes.filter((k) => k === -1).length <= 1;
+  const filled = sizes.map((k) => (k === -1 && known > 0 ? x.shape[d] / known : k));
+  if (!ok || !filled.every((k) => Number.isInteger(k) && k >= 0) || sizeOf(filled) !== x.shape[d])
+    throw new ShapeError('unflatten', `cannot split dim ${d} of size ${x.shape[d]} (tensor of shape ${fmtShape(x.shape)}) into ${fmtValue(sizes)}`);
+  return copyView(x, contiguousView([...x.shape.slice(0, d), ...filled, ...x.shape.slice(d + 1)]));
 }
 
 /** A copy of x in a block of its own, differentiable (PyTorch's clone; grads flow back to x). */
@@ -139,8 +160,9 @@ function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: bo
   if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(op, `expects a non-empty array of tensors, got ${fmtValue(xs)}`);
   xs.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
   const desc = () => xs.map((t) => `${t.dtype} ${fmtShape(t.shape)} (${t.storage.backend.name})`).join(', ');
-  if (xs.some((t) => t.dtype !== xs[0].dtype)) throw new DTypeError(op, `tensors must share one dtype, got ${desc()}`);
   if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw new BackendError(op, `tensors live on different backends: ${desc()}`);
+  // PyTorch's promotion: int32 with float32 joins as float32 (the int32 tensors cast first).
+  if (xs.some((t) => t.dtype !== xs[0].dtype)) xs = xs.map((t) => to(t, 'float32'));
   const p = planJoin(
     op,
     xs.map((t) => t.shape),

@@ -5,7 +5,7 @@
  * backward scatters the gradient to those indices.
  */
 import { ValueError, fmtShape, fmtValue } from '../errors.js';
-import { checkBool, checkOptions } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
@@ -13,11 +13,26 @@ import { sliceView } from '../ops/shape.js';
 import { planScan } from '../ops/sort.js';
 import { planGather } from '../ops/indexing.js';
 import { normDim } from '../ops/reduce.js';
+import { floatInput } from './reduce.js';
 
-/** PyTorch's (values, indices) pairs: indices are int32. */
-export interface ValuesIndices {
+/**
+ * PyTorch's (values, indices) named tuples: indices are int32. Iterable as the pair, so PyTorch's
+ * unpacking `values, indices = torch.sort(x)` reads `const [values, indices] = wg.sort(x)`.
+ */
+export interface ValuesIndices extends Iterable<Tensor> {
   values: Tensor;
   indices: Tensor;
+}
+
+function pair(values: Tensor, indices: Tensor): ValuesIndices {
+  return {
+    values,
+    indices,
+    *[Symbol.iterator]() {
+      yield values;
+      yield indices;
+    },
+  };
 }
 
 export interface SortOptions {
@@ -26,6 +41,19 @@ export interface SortOptions {
   descending?: boolean;
   /** Accepted for PyTorch's signature: the sort is always stable. */
   stable?: boolean;
+}
+
+/**
+ * PyTorch's positional form (`x.sort(1, true)`, `x.topk(3, 0, false)`): a dim number in place of
+ * the options object, the flags after it in PyTorch's order, as the options object. Flags after
+ * an options object are a ValueError (they would be ignored).
+ */
+function positional<T extends { dim?: number }>(fn: string, opts: T | number | undefined, flags: Partial<T>): T | undefined {
+  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<T>;
+  if (typeof opts === 'number') return { dim: opts, ...given } as T;
+  if (Object.keys(given).length > 0)
+    throw new ValueError(fn, `positional flags (${Object.keys(given).join(', ')}) follow a dim number, not an options object: put them in the options`);
+  return opts;
 }
 
 /** Checks sort's options under fn's name (so a bad argument is named after what the user called). */
@@ -38,18 +66,17 @@ function sortArgs(fn: string, x: Tensor, opts: SortOptions | undefined): { dim: 
 }
 
 /** The values of x at int32 indices along dim (float32 or int32 x): gather's op (the indices are the sort's, in range), with the indices. */
-const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices => ({
-  values: apply(op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather'), [x, indices], planGather('gather', x, dim, indices).map),
-  indices,
-});
+const take = (x: Tensor, indices: Tensor, dim: number): ValuesIndices =>
+  pair(apply(op(x.dtype === 'int32' ? 'indexGatherInt' : 'indexGather'), [x, indices], planGather('gather', x, dim, indices).map), indices);
 const order = (x: Tensor, a: { dim: number; descending: boolean }): Tensor => apply(x.dtype === 'int32' ? op('argsortInt') : op('argsort'), [x], a);
 
-/** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort). */
-export const argsort = (x: Tensor, opts?: SortOptions): Tensor => order(x, sortArgs('argsort', x, opts));
+/** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort); `argsort(x, dim, descending)` as PyTorch's too. */
+export const argsort = (x: Tensor, opts?: SortOptions | number, descending?: boolean): Tensor =>
+  order(x, sortArgs('argsort', x, positional('argsort', opts, { descending })));
 
-/** { values, indices } of x (float32 or int32) sorted along dim (stable; NaN the largest); the gradient follows the indices. */
-export function sort(x: Tensor, opts?: SortOptions): ValuesIndices {
-  const a = sortArgs('sort', x, opts);
+/** { values, indices } of x (float32 or int32) sorted along dim (stable; NaN the largest); the gradient follows the indices; `sort(x, dim, descending)` as PyTorch's too. */
+export function sort(x: Tensor, opts?: SortOptions | number, descending?: boolean): ValuesIndices {
+  const a = sortArgs('sort', x, positional('sort', opts, { descending }));
   return take(x, order(x, a), a.dim);
 }
 
@@ -64,17 +91,20 @@ export interface TopkOptions {
 
 /**
  * The k largest (smallest) elements along dim, as { values, indices }, sorted; ties keep index
- * order (PyTorch leaves their order unspecified). k from 0 to the dim's size.
+ * order (PyTorch leaves their order unspecified). k from 0 to the dim's size. `topk(x, k, dim,
+ * largest, sorted)` as PyTorch's too.
  */
-export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
-  const { dim = -1, largest = true, sorted } = checkOptions<TopkOptions>('topk', opts, ['dim', 'largest', 'sorted']);
-  checkBool('topk', 'largest', largest);
-  checkBool('topk', 'sorted', sorted);
+export function topk(x: Tensor, k: number, opts?: TopkOptions | number, largest?: boolean, sorted?: boolean): ValuesIndices {
+  const o = checkOptions<TopkOptions>('topk', positional('topk', opts, { largest, sorted }), ['dim', 'largest', 'sorted']);
+  const { dim = -1, largest: big = true } = o;
+  checkBool('topk', 'largest', big);
+  checkBool('topk', 'sorted', o.sorted);
   const [, d] = planScan('topk', x, dim);
   if (!Number.isInteger(k) || k < 0 || k > d)
     throw new ValueError('topk', `k must be an integer in [0, ${d}] (the size of dim ${dim} of a tensor of shape ${fmtShape(x.shape)}), got ${fmtValue(k)}`);
-  let indices = order(x, { dim, descending: largest });
-  if (k < d) {
+  let indices = order(x, { dim, descending: big });
+  // A 0-d x has its one element whatever k (0 or 1): torch.topk returns it 0-d, as here.
+  if (k < d && x.ndim > 0) {
     const nd = normDim('topk', x.shape, dim);
     indices = apply(op('copyInt'), [indices], sliceView(x.shape, nd, 0, k));
   }
@@ -82,13 +112,19 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions): ValuesIndices {
 }
 
 /** The running sum along dim; int32 stays int32, wrapping on overflow. */
-export const cumsum = (x: Tensor, dim: number): Tensor => apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
+export function cumsum(x: Tensor, dim: number): Tensor {
+  checkTensor('cumsum', 'input', x);
+  return apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
+}
 /** The running product along dim; its gradient is exact where x holds zeros. */
 export const cumprod = (x: Tensor, dim: number): Tensor => apply(op('cumprod'), [x], { dim });
 /** log of the running Σ eˣ along dim, computed stably. */
 export const logcumsumexp = (x: Tensor, dim: number): Tensor => apply(op('logcumsumexp'), [x], { dim });
 
 function cumExtreme(largest: boolean, x: Tensor, dim: number): ValuesIndices {
+  // Checked here so that errors name cummax/cummin, not the shared index op (cummaxIndex).
+  const fn = largest ? 'cummax' : 'cummin';
+  planScan(fn, floatInput(fn, x), dim);
   return take(x, apply(op('cummaxIndex'), [x], { dim, largest }), dim);
 }
 /** { values, indices } of the running max along dim; ties take the later index, NaN sticks (torch.cummax). */

@@ -7,7 +7,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
-import { multiDimCases, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
+import { limitAtZero, multiDimCases, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
 import { contiguousView } from './shape.js';
 import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
@@ -95,7 +95,7 @@ export interface VarAttrs extends ReduceAttrs {
   correction?: number;
 }
 
-function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
+export function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
   const { shape, count } = planReduce(op, x, a);
   const c = a.correction ?? 1;
   if (typeof c !== 'number' || !Number.isFinite(c))
@@ -122,7 +122,7 @@ const variance: CompositeDef<VarAttrs, 'var'> = {
     const ss = reduceOver(b, 'sumDims', b.op('square', [b.op('sub', [x, mean])]), { dim: a.dim, keepdim: a.keepdim });
     return b.op('div', [ss, b.scalar(divisor)]);
   },
-  tests: { cases: varCases(false) },
+  tests: { cases: varCases() },
 };
 
 const std: CompositeDef<VarAttrs, 'std'> = {
@@ -130,17 +130,20 @@ const std: CompositeDef<VarAttrs, 'std'> = {
   name: 'std',
   arity: 1,
   gradInputs: [0],
-  doc: '√var over dims (a number, a list, or all; keepdim), same correction; the gradient is ∞ where all elements are equal',
+  doc: '√var over dims (a number, a list, or all; keepdim), same correction; the gradient is 0 where var is 0 (as PyTorch)',
   plan: (ins, a) => ({ shape: planVar('std', ins[0], a).shape }),
-  compose: (b, [x], a) => b.op('sqrt', [b.op('var', [x], a)]),
-  tests: { cases: varCases(true) },
+  // Where var is exactly 0 (equal elements, or one element with correction 0), √ has an infinite
+  // slope and var a zero gradient: their product would be NaN. PyTorch's std_backward sets the
+  // gradient there to 0, as limitAtZero does.
+  compose: (b, [x], a) => limitAtZero(b, b.op('var', [x], a), (v) => b.op('sqrt', [v])),
+  tests: { cases: varCases() },
 };
 
 /**
  * 0-d tensors and single-element segments divide by 0 with correction 1 (NaN in both backends);
- * with correction 0 their variance is 0 exactly, where std is not differentiable (var only).
+ * with correction 0 their variance is 0 exactly (std's gradient there is PyTorch's 0).
  */
-function varCases(sqrt: boolean): TestCase<VarAttrs>[] {
+function varCases(): TestCase<VarAttrs>[] {
   const cases: TestCase<VarAttrs>[] = reduceCases().filter((c) => c.inputs[0].shape.length > 0 && c.inputs[0].shape.join() !== '1');
   const corr = (c: TestCase<VarAttrs>, correction: number): TestCase<VarAttrs> => ({
     ...c,
@@ -154,7 +157,8 @@ function varCases(sqrt: boolean): TestCase<VarAttrs>[] {
     corr(rc([5, 7], 1), 0),
     corr(rc([17, 3], 0, true), 0),
     corr(rc([2, 9, 5]), 2.5),
-    ...(sqrt ? [] : [corr(rc([1]), 0)]),
+    corr(rc([1]), 0),
+    corr(rc([3, 1], 1, true), 0),
     corr(rc([4, 0], 1), 0),
   ];
 }

@@ -631,19 +631,21 @@ function checkP(x: Meta, p: unknown): number {
 }
 
 /**
- * f(t) where t ≠ 0 and 0 where t = 0, with a gradient of 0 there: f sees 1 instead of 0 (inner
- * where), so an infinite f'(0) never meets the 0 the outer where sends back (∞·0 = NaN).
+ * f(t) where t ≠ 0 and `atZero` (f's limit there) where t = 0, with a gradient of 0 there: f sees
+ * 1 instead of 0 (inner where), so an infinite f'(0) never meets the 0 the outer where sends back
+ * (∞·0 = NaN). PyTorch's gradient at such points is 0 (std, norms).
  */
-function zeroAtZero<T>(b: Builder<T>, t: T, f: (safe: T) => T): T {
+export function limitAtZero<T>(b: Builder<T>, t: T, f: (safe: T) => T, atZero = 0): T {
   const zero = b.op('eq', [t, b.scalar(0)]);
-  return b.op('where', [zero, b.scalar(0), f(b.op('where', [zero, b.scalar(1), t]))]);
+  return b.op('where', [zero, b.scalar(atZero), f(b.op('where', [zero, b.scalar(1), t]))]);
 }
 
 /**
  * (Σ |x|ᵖ)^(1/p) as torch.linalg.vector_norm. p = 2 squares (no abs); ±∞ are amax/amin of |x|
  * (ties split the gradient evenly, as PyTorch); 0 counts nonzeros (no gradient); 1 sums |x|. The
- * root of a zero sum, and |x|ᵖ at x = 0 for 0 < p < 1, have infinite slopes: zeroAtZero gives them
- * PyTorch's gradient there, 0.
+ * root of a zero sum, and |x|ᵖ at x = 0 for p < 1, have infinite slopes: limitAtZero gives them
+ * PyTorch's gradient there, 0 (for p < 0 a zero element makes the sum ∞ and the norm 0, so every
+ * element's gradient is 0, as PyTorch's).
  */
 const norm: CompositeDef<NormAttrs, 'norm'> = {
   kind: 'composite',
@@ -664,14 +666,14 @@ const norm: CompositeDef<NormAttrs, 'norm'> = {
     if (p === 0) return reduceOver(b, 'sumDims', b.op('sub', [b.scalar(1), b.op('eq', [x, b.scalar(0)])]), r);
     if (p === 1) return reduceOver(b, 'sumDims', b.op('abs', [x]), r);
     const power = (t: T) => b.op('pow', [t], { exponent: p });
-    const terms = p === 2 ? b.op('square', [x]) : p > 0 && p < 1 ? zeroAtZero(b, b.op('abs', [x]), power) : power(b.op('abs', [x]));
+    const terms = p === 2 ? b.op('square', [x]) : p < 1 ? limitAtZero(b, b.op('abs', [x]), power, p > 0 ? 0 : Infinity) : power(b.op('abs', [x]));
     const s = reduceOver(b, 'sumDims', terms, r);
-    return zeroAtZero(b, s, (safe) => (p === 2 ? b.op('sqrt', [safe]) : b.op('pow', [safe], { exponent: 1 / p })));
+    return limitAtZero(b, s, (safe) => (p === 2 ? b.op('sqrt', [safe]) : b.op('pow', [safe], { exponent: 1 / p })));
   },
   tests: {
     cases: [
       // (p = 0 counts and has no gradient: its values are in the examples)
-      ...[2, 1, 3, 0.5, Infinity, -Infinity, 'fro' as const].flatMap((p): TestCase<NormAttrs>[] =>
+      ...[2, 1, 3, 0.5, -1, -2.5, Infinity, -Infinity, 'fro' as const].flatMap((p): TestCase<NormAttrs>[] =>
         [rc([1]), rc([7], undefined, false, 'awayFromZero'), rc([5, 7], 1, false, 'awayFromZero'), rc([2, 3, 4, 5], [0, 2], true, 'awayFromZero')].map((c) => ({
           ...c,
           name: `${c.name} p ${p}`,

@@ -203,7 +203,11 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ShapeError('logsumexp', 'dim 2 is out of range for a tensor of shape [2, 3] (expected an integer in [-2, 1])'),
       );
       expect(() => x.var(0, { correction: NaN })).toThrow(new wg.ValueError('var', 'correction must be a finite number, got NaN (tensor of shape [2, 3])'));
-      expect(() => x.std(0, { unbiased: false } as never)).toThrow(new wg.ValueError('std', "unknown option 'unbiased' (the options are correction, keepdim)"));
+      expect(() => x.std(0, { ddof: 0 } as never)).toThrow(new wg.ValueError('std', "unknown option 'ddof' (the options are correction, unbiased, keepdim)"));
+      expect(() => x.std(0, { unbiased: 1 } as never)).toThrow(new wg.ValueError('std', 'unbiased must be a boolean, got 1'));
+      expect(() => x.var(0, { unbiased: false, correction: 0 })).toThrow(
+        new wg.ValueError('var', 'give correction or unbiased, not both (got correction 0 and unbiased false)'),
+      );
       expect(() => x.std(0, { keepdim: 1 } as never)).toThrow(new wg.ValueError('std', 'keepdim must be a boolean, got 1'));
       expect(() => x.lerp(wg.zeros([3, 2]), 0.5)).toThrow(
         new wg.ShapeError('lerp', 'shapes [2, 3] and [3, 2] and [] cannot be broadcast together (dim 0: 2 vs 3)'),

@@ -32,6 +32,37 @@ for (const be of BACKENDS) {
   describe(`layout ops on ${be}`, () => {
     beforeAll(() => wg.setBackend(be));
 
+    test("methods take PyTorch's separate numbers: x.repeat(2, 1) of a 1-D tensor is [2, 3] (not [6])", () => {
+      expect(run([1, 2, 3], (t) => t.repeat(2, 1))).toEqual({
+        y: [
+          [1, 2, 3],
+          [1, 2, 3],
+        ],
+        gx: [5, 7, 9],
+      });
+      expect(wg.tensor([1, 2, 3]).tile(2, 2).toArray()).toEqual([
+        [1, 2, 3, 1, 2, 3],
+        [1, 2, 3, 1, 2, 3],
+      ]);
+      expect(wg.tensor([1, 2, 3]).expand(2, -1).toArray()).toEqual([
+        [1, 2, 3],
+        [1, 2, 3],
+      ]);
+      const m = wg.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      expect(m.flip(0, 1).toArray()).toEqual([
+        [6, 5, 4],
+        [3, 2, 1],
+      ]);
+      expect(m.flip(1).toArray()).toEqual([
+        [3, 2, 1],
+        [6, 5, 4],
+      ]);
+      expect(() => m.repeat([2], 1)).toThrow(/repeat: reps must be non-negative integers, got \[\[2\], 1\]/);
+    });
+
     test('expand: new leading dims, -1 keeps a dim, the gradient sums the copies', () => {
       expect(run([[1, 2, 3]], (t) => t.expand([2, 2, 3]))).toEqual({
         y: [

@@ -121,6 +121,40 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 }
 
+for (const be of ['wasm', 'reference'] as const)
+  test(`linear's other PyTorch forms: a 1-D weight, a 0-d or one-element bias (${be})`, () => {
+    wg.setBackend(be);
+    const x = wg.tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { requiresGrad: true },
+    );
+    const w = wg.tensor([0.5, -1, 2], { requiresGrad: true });
+    const y = wg.linear(x, w); // torch: F.linear(x, w) = x·w, shape [2]
+    expect(y.toArray()).toEqual([4.5, 9]);
+    y.backward([1, 2]);
+    expect(grad(x)).toEqual([0.5, -1, 2, 1, -2, 4]);
+    expect(grad(w)).toEqual([9, 12, 15]);
+    const W = wg.tensor([
+      [0.5, -1, 2],
+      [1, 0, -1],
+    ]);
+    for (const shape of [[1], []]) {
+      const b = wg.tensor(shape.length ? [0.25] : 0.25, { requiresGrad: true });
+      const z = wg.linear(x.detach(), W, b);
+      expect(z.toArray()).toEqual([
+        [4.75, -1.75],
+        [9.25, -1.75],
+      ]);
+      z.backward([1, 2, 3, 4]);
+      expect(grad(b)).toEqual([10]); // torch: the bias gradient sums over every output
+    }
+    expect(() => wg.linear(x, W, wg.zeros([3]))).toThrow(/linear: bias must have shape \[2\]/);
+    expect(() => wg.linear(x, w, wg.tensor(1))).toThrow(wg.ShapeError); // torch: "mat2 must be a matrix"
+  });
+
 describe('matmul errors', () => {
   test('inner dims must agree, naming both shapes', () => {
     expect(() => wg.matmul(wg.zeros([2, 3]), wg.zeros([4, 5]))).toThrow(

@@ -295,12 +295,23 @@ for (const be of ['wasm', 'reference'] as const) {
         [3, [4.497941445275415, 0], [0.4448513517305356, -0.7908468475209521, 0, 0, 0, 0]],
         [0.5, [13.928203230275509, 0], [2.154700538379252, -1.8660254037844386, 0, 0, 0, 0]],
         ['fro', [5, 0], [0.6, -0.8, 0, 0, 0, 0]],
+        // p < 0: a zero element makes the norm 0 and, as torch's, every gradient 0 (not NaN)
+        [-1, [0, 0], [0, 0, 0, 0, 0, 0]],
       ];
       for (const [p, y, g] of cases) {
         const r = run((x) => x.norm(p, 1), N);
         expectClose(r.y, y);
         expectClose(r.g, g);
       }
+      const neg = run(
+        (x) => x.norm(-1, 1),
+        [
+          [3, -4, 1],
+          [1, 2, -4],
+        ],
+      );
+      expectClose(neg.y, [0.6315789222717285, 0.5714285969734192]);
+      expectClose(neg.g, [0.04432132467627525, -0.024930745363235474, 0.3988919258117676, 0.3265306353569031, 0.08163265883922577, -0.020408164709806442]);
       expectClose(Array.from(wg.norm(wg.tensor(N), 0, 1).data()), [2, 0]);
       let r = run((x) => wg.norm(x), N);
       expectClose(r.y, [5]);
@@ -314,6 +325,36 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expectClose(r.y, [3]);
       expectClose(r.g, [1 / 3, -1 / 3, 0, 0, 1 / 3, 0]);
+    });
+
+    test('max/min with a tensor are the elementwise maximum/minimum, as torch.max(a, b)', () => {
+      for (const [fn, y, ga, gb] of [
+        ['max', [2, 5, 2], [0, 2, 2], [1, 0, 2]],
+        ['min', [1, 2, 2], [1, 0, 2], [0, 2, 2]],
+      ] as const) {
+        const a = wg.tensor([1, 5, 2], { requiresGrad: true }),
+          b = wg.tensor([2, 2, 2], { requiresGrad: true });
+        const r = fn === 'max' ? a.max(b) : wg.min(a, b);
+        r.backward([1, 2, 4]);
+        expect(Array.from(r.data())).toEqual(y);
+        expect(Array.from(a.grad!.data())).toEqual(ga); // a tie splits the gradient half/half (torch)
+        expect(Array.from(b.grad!.data())).toEqual(gb);
+      }
+    });
+
+    test('logsumexp of int32 is float32, as torch', () => {
+      const y = wg.logsumexp(
+        wg.tensor(
+          [
+            [1, 2, 3],
+            [0, 0, 0],
+          ],
+          { dtype: 'int32' },
+        ),
+        1,
+      );
+      expect(y.dtype).toBe('float32');
+      expectClose(Array.from(y.data()), [3.4076058864593506, 1.0986123085021973]);
     });
 
     test('logsumexp, var, varMean, stdMean over several dims', () => {
@@ -342,6 +383,43 @@ for (const be of ['wasm', 'reference'] as const) {
       [v, m] = wg.varMean(V, 0, { correction: 0 });
       expectClose(Array.from(v.data()), [1, 2.25, 6.25]);
       expectClose(Array.from(m.data()), [2, 3.5, 6.5]);
+    });
+
+    test("std/var take torch 1.13's unbiased flag; std's gradient is 0 where it is 0 (torch's std_backward)", () => {
+      // torch.std(V, 1, unbiased=False) and its gradient for the seed [1, 2] (torch 1.13)
+      let r = run(
+        (x) => x.std(1, { unbiased: false }),
+        [
+          [1, 2, 4],
+          [3, 5, 9],
+        ],
+        [1, 2],
+      );
+      expectClose(r.y, [1.2472190856933594, 2.4944381713867188]);
+      expectClose(r.g, [-0.35634833574295044, -0.08908706903457642, 0.44543546438217163, -0.7126966714859009, -0.17817413806915283, 0.8908709287643433]);
+      r = run(
+        (x) => wg.var(x, 1, { unbiased: true, keepdim: true }),
+        [
+          [1, 2, 4],
+          [3, 5, 9],
+        ],
+      );
+      expect(r.shape).toEqual([2, 1]);
+      expectClose(r.y, [7 / 3, 28 / 3]);
+      // A constant row: torch.std gives 0 and the gradient 0 (not NaN from √'s infinite slope at 0).
+      r = run(
+        (x) => x.std(1),
+        [
+          [2, 2, 2],
+          [1, 3, 5],
+        ],
+      );
+      expectClose(r.y, [0, 2]);
+      expectClose(r.g, [0, 0, 0, -0.5, 0, 0.5]);
+      // One element per row with correction 0: var is 0 exactly, std's gradient 0 (torch: [[0], [0]]).
+      r = run((x) => wg.std(x, 1, { correction: 0 }), [[7], [8]]);
+      expectClose(r.y, [0, 0]);
+      expectClose(r.g, [0, 0]);
     });
 
     test('max/min propagate NaN; the gradient goes to the first NaN', () => {
@@ -469,6 +547,12 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.zeros([0]).norm(Infinity)).toThrow('wasmgrad.norm: cannot reduce over an empty dim: tensor of shape [0] has no norm');
       expect(() => x.any(0, 1 as never)).toThrow('wasmgrad.any: keepdim must be a boolean, got 1');
       expect(() => x.varMean(0, { bessel: true } as never)).toThrow(wg.ValueError);
+      // the checks of var/std inside name varMean/stdMean, the functions called
+      expect(() => x.varMean(3)).toThrow('wasmgrad.varMean: dim 3 is out of range for a tensor of shape [2, 2, 3]');
+      expect(() => wg.stdMean(x, 0, { correction: NaN })).toThrow('wasmgrad.stdMean: correction must be a finite number, got NaN');
+      expect(() => wg.stdMean(wg.tensor([1], { dtype: 'int32' }))).toThrow(
+        new wg.DTypeError('stdMean', 'input 0 must be float32, got int32 (a tensor of shape [1])'),
+      );
     });
   });
 }
@@ -485,10 +569,42 @@ test("max(dim) and min(dim) destructure as PyTorch's (values, indices); the resu
   const { values, indices } = x.max(1);
   expect(Array.from(values.data())).toEqual([5, 7]);
   expect(Array.from(indices.data())).toEqual([1, 0]);
+  const [v, i] = wg.min(x, 0); // PyTorch's `v, i = x.min(0)`
+  expect(Array.from(v.data())).toEqual([1, 0, 2]);
+  expect(Array.from(i.data())).toEqual([0, 1, 0]);
   const r = x.min(1);
   expect(r.values).toBe(r);
   expect(Array.from(r.data())).toEqual([1, 0]);
   expect(r.item).toBeTypeOf('function');
   x.max(1).sum().backward();
   expect(Array.from(x.grad!.data())).toEqual([0, 1, 0, 1, 0, 0]);
+});
+
+test('mean and prod of int32 are DTypeErrors naming the function called (not its kernel, meanDims/prodDims)', () => {
+  const i = wg.tensor([1, 2], { dtype: 'int32' });
+  for (const dim of [undefined, 0, [0]])
+    for (const [name, f] of [
+      ['mean', wg.mean],
+      ['prod', wg.prod],
+    ] as const)
+      expect(() => f(i, dim)).toThrow(new wg.DTypeError(name, 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+});
+
+test('a missing input is a ValueError naming the function, not a TypeError from reading its dtype', () => {
+  const fns = {
+    sum: wg.sum,
+    amax: wg.amax,
+    amin: wg.amin,
+    argmax: wg.argmax,
+    argmin: wg.argmin,
+    all: wg.all,
+    any: wg.any,
+    max: wg.max,
+    min: wg.min,
+    logsumexp: wg.logsumexp,
+    cumsum: wg.cumsum,
+  };
+  for (const [name, f] of Object.entries(fns))
+    for (const bad of [undefined, null])
+      expect(() => (f as (x: unknown) => unknown)(bad)).toThrow(new wg.ValueError(name, `input must be a Tensor, got ${String(bad)}`));
 });

@@ -168,12 +168,62 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(n.indices.data())).toEqual([0, 1, 1, 3, 4, 4]);
     });
 
+    test("sort, argsort and topk take PyTorch's positional (dim, flags) too: x.sort(0, true), x.topk(1, 0, false)", () => {
+      const x = wg.tensor([
+        [3, 1, 2],
+        [0, 5, 4],
+      ]);
+      const [v, i] = x.sort(0, true);
+      expect(v.toArray()).toEqual([
+        [3, 5, 4],
+        [0, 1, 2],
+      ]);
+      expect(i.toArray()).toEqual([
+        [0, 1, 1],
+        [1, 0, 0],
+      ]);
+      expect(wg.argsort(x, 1, true).toArray()).toEqual([
+        [0, 2, 1],
+        [1, 2, 0],
+      ]);
+      expect(x.topk(1, 0, false).values.toArray()).toEqual([[0, 1, 2]]);
+      expect(x.topk(2, 1).indices.toArray()).toEqual([
+        [0, 2],
+        [1, 2],
+      ]);
+      expect(() => x.sort({ dim: 0 }, true)).toThrow(
+        new wg.ValueError('sort', 'positional flags (descending) follow a dim number, not an options object: put them in the options'),
+      );
+      expect(() => x.topk(1, 0, 'yes' as never)).toThrow(new wg.ValueError('topk', 'largest must be a boolean, got "yes"'));
+    });
+
+    test("sort, topk, cummax and cummin unpack as PyTorch's tuples: const [values, indices] = wg.sort(x)", () => {
+      const x = wg.tensor([3, 1, 2]);
+      const [v, i] = wg.sort(x);
+      expect(Array.from(v.data())).toEqual([1, 2, 3]);
+      expect(Array.from(i.data())).toEqual([1, 2, 0]);
+      const [tv, ti] = x.topk(2, { largest: false });
+      expect(Array.from(tv.data())).toEqual([1, 2]);
+      expect(Array.from(ti.data())).toEqual([1, 2]);
+      const r = x.cummin(0);
+      expect([...r]).toEqual([r.values, r.indices]);
+      expect(Array.from(r.indices.data())).toEqual([0, 1, 1]);
+    });
+
     test('0-d and 0-size tensors', () => {
       expectClose(Array.from(wg.tensor(2.5).cumsum(0).data()), [2.5]);
       expect(wg.tensor(2.5).sort().values.shape).toEqual([]);
       expect(wg.zeros([3, 0]).sort().indices.shape).toEqual([3, 0]);
       expect(wg.zeros([0, 4]).cumprod(1).shape).toEqual([0, 4]);
       expect(wg.zeros([2, 0]).topk(0).values.shape).toEqual([2, 0]);
+      // torch.topk of a 0-d tensor gives the element, 0-d, for k = 0 as for k = 1
+      for (const k of [0, 1]) {
+        const t = wg.tensor(3.5).topk(k);
+        expect(t.values.shape).toEqual([]);
+        expect(Array.from(t.values.data())).toEqual([3.5]);
+        expect(Array.from(t.indices.data())).toEqual([0]);
+      }
+      expect(() => wg.tensor(3.5).topk(2)).toThrow(/topk: k must be an integer in \[0, 1\]/);
     });
 
     test('int32: sort, argsort, topk and cumsum keep int32 values (no gradient)', () => {
@@ -210,6 +260,11 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => x.logcumsumexp(0.5)).toThrow('wasmgrad.logcumsumexp: dim must be an integer, got 0.5');
       expect(() => x.cummax(-3)).toThrow('wasmgrad.cummax: dim -3 is out of range');
       expect(() => x.cummin(5)).toThrow('wasmgrad.cummin: dim 5 is out of range');
+      // int32 cummax/cummin are not supported: the error names the function, not the shared kernel (cummaxIndex)
+      const i = wg.tensor([1, 2], { dtype: 'int32' });
+      expect(() => i.cummax(0)).toThrow(new wg.DTypeError('cummax', 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+      expect(() => wg.cummin(i, 0)).toThrow(new wg.DTypeError('cummin', 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+      expect(() => wg.cummin(null as never, 0)).toThrow(new wg.ValueError('cummin', 'input must be a Tensor, got null'));
     });
   });
 }
