@@ -5,9 +5,23 @@ import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
+import { reshape } from './shape.js';
 import type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
 import type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
+import type { Size2 } from '../ops/window.js';
+
+/**
+ * PyTorch's unbatched form: an input of rank `batched` − 1 (e.g. [C, H, W] for a 2-D op) runs as a
+ * batch of one, and the batch dim is removed from every result (a gradient flows through both
+ * reshapes); other ranks go to `f` unchanged, whose plan names the ranks it takes.
+ */
+function unbatched<R extends Tensor | [Tensor, Tensor]>(x: Tensor, batched: number, f: (x: Tensor) => R): R {
+  if (x.ndim !== batched - 1) return f(x);
+  const strip = (t: Tensor) => reshape(t, t.shape.slice(1));
+  const r = f(reshape(x, [1, ...x.shape]));
+  return (Array.isArray(r) ? [strip(r[0]), strip(r[1])] : strip(r)) as R;
+}
 
 /** The tensors of a convolution; without b, a 0-d placeholder fills the bias input and the kernels skip the bias entirely. */
 function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefined): [Tensor, Tensor, Tensor] {
@@ -27,13 +41,15 @@ function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefin
  */
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const o = checkOptions<Conv2dOptions>('conv2d', opts, ['stride', 'padding', 'dilation', 'groups']);
-  return apply(op('conv2d'), convInputs('conv2d', x, w, b), { ...o, bias: b != null });
+  const inputs = convInputs('conv2d', x, w, b);
+  return unbatched(x, 4, (x4) => apply(op('conv2d'), [x4, inputs[1], inputs[2]], { ...o, bias: b != null }));
 }
 
 /** 1-D convolution: x [N, C, L], w [O, C/groups, k], optional bias [O] → [N, O, OL]; options as conv2d's, per dim numbers or [n]. */
 export function conv1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
   const o = checkOptions<Conv1dOptions>('conv1d', opts, ['stride', 'padding', 'dilation', 'groups']);
-  return apply(op('conv1d'), convInputs('conv1d', x, w, b), { ...o, bias: b != null });
+  const inputs = convInputs('conv1d', x, w, b);
+  return unbatched(x, 3, (x3) => apply(op('conv1d'), [x3, inputs[1], inputs[2]], { ...o, bias: b != null }));
 }
 
 /**
@@ -44,7 +60,8 @@ export function conv1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv1dOpti
  */
 export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
   const o = checkOptions<ConvTranspose2dOptions>('convTranspose2d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
-  return apply(op('convTranspose2d'), convInputs('convTranspose2d', x, w, b), { ...o, bias: b != null });
+  const inputs = convInputs('convTranspose2d', x, w, b);
+  return unbatched(x, 4, (x4) => apply(op('convTranspose2d'), [x4, inputs[1], inputs[2]], { ...o, bias: b != null }));
 }
 
 export interface MaxPool2dCallOptions extends MaxPool2dOptions {
@@ -57,16 +74,18 @@ export interface MaxPool2dCallOptions extends MaxPool2dOptions {
  * input or its left padding). With returnIndices, [values, indices]: int32 positions iy·W + ix of
  * each maximum within its input plane (PyTorch's), computed by a second, forward-only kernel.
  */
-export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool2dCallOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, k: number | [number, number], opts?: MaxPool2dCallOptions & { returnIndices?: false }): Tensor;
-export function maxPool2d(x: Tensor, k: number | [number, number], opts?: MaxPool2dCallOptions): Tensor | [Tensor, Tensor];
-export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool2dCallOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, k: Size2, opts?: MaxPool2dCallOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: Tensor, k: Size2, opts?: MaxPool2dCallOptions): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions = {}): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool2d', 'input', x);
   const { returnIndices, ...o } = checkOptions<MaxPool2dCallOptions>('maxPool2d', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   checkBool('maxPool2d', 'ceilMode', o.ceilMode);
   checkBool('maxPool2d', 'returnIndices', returnIndices);
-  const values = apply(op('maxPool2d'), [x], { ...o, kernel: k });
-  return returnIndices ? [values, apply(op('maxPool2dIndices'), [x], { ...o, kernel: k })] : values;
+  return unbatched(x, 4, (x4): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('maxPool2d'), [x4], { ...o, kernel: k });
+    return returnIndices ? [values, apply(op('maxPool2dIndices'), [x4], { ...o, kernel: k })] : values;
+  });
 }
 
 /**
@@ -75,18 +94,18 @@ export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool
  * padding (countIncludePad, default true; ceil mode's last windows are clipped to the padded
  * input) or only the input values it covers (countIncludePad false).
  */
-export function avgPool2d(x: Tensor, k: number | [number, number], opts: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, k: Size2, opts: AvgPool2dOptions = {}): Tensor {
   checkTensor('avgPool2d', 'input', x);
   const o = checkOptions<AvgPool2dOptions>('avgPool2d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   checkBool('avgPool2d', 'ceilMode', o.ceilMode);
   checkBool('avgPool2d', 'countIncludePad', o.countIncludePad);
-  return apply(op('avgPool2d'), [x], { ...o, kernel: k });
+  return unbatched(x, 4, (x4) => apply(op('avgPool2d'), [x4], { ...o, kernel: k }));
 }
 
 /** Mean over PyTorch's adaptive windows giving [N, C, oh, ow]; outputSize a number, or [oh, ow] with null keeping that dim. */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
   checkTensor('adaptiveAvgPool2d', 'input', x);
-  return apply(op('adaptiveAvgPool2d'), [x], { outputSize });
+  return unbatched(x, 4, (x4) => apply(op('adaptiveAvgPool2d'), [x4], { outputSize }));
 }
 
 /** Max over PyTorch's adaptive windows; with returnIndices, [values, int32 indices within each input plane]. */
@@ -97,8 +116,10 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { r
   checkTensor('adaptiveMaxPool2d', 'input', x);
   const { returnIndices } = checkOptions<{ returnIndices?: boolean }>('adaptiveMaxPool2d', opts, ['returnIndices']);
   checkBool('adaptiveMaxPool2d', 'returnIndices', returnIndices);
-  const values = apply(op('adaptiveMaxPool2d'), [x], { outputSize });
-  return returnIndices ? [values, apply(op('adaptiveMaxPool2dIndices'), [x], { outputSize })] : values;
+  return unbatched(x, 4, (x4): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('adaptiveMaxPool2d'), [x4], { outputSize });
+    return returnIndices ? [values, apply(op('adaptiveMaxPool2dIndices'), [x4], { outputSize })] : values;
+  });
 }
 
 /** Max pooling of x [N, C, L] over windows of k (maxPool2d's rules with 1×k windows); stride defaults to k. */
@@ -106,7 +127,7 @@ export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dOption
   checkTensor('maxPool1d', 'input', x);
   const o = checkOptions<MaxPool1dOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode']);
   checkBool('maxPool1d', 'ceilMode', o.ceilMode);
-  return apply(op('maxPool1d'), [x], { ...o, kernel: k });
+  return unbatched(x, 3, (x3) => apply(op('maxPool1d'), [x3], { ...o, kernel: k }));
 }
 
 /** Average pooling of x [N, C, L] over windows of k (avgPool2d's rules with 1×k windows); stride defaults to k. */
@@ -115,13 +136,13 @@ export function avgPool1d(x: Tensor, k: number | [number], opts: AvgPool1dOption
   const o = checkOptions<AvgPool1dOptions>('avgPool1d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   checkBool('avgPool1d', 'ceilMode', o.ceilMode);
   checkBool('avgPool1d', 'countIncludePad', o.countIncludePad);
-  return apply(op('avgPool1d'), [x], { ...o, kernel: k });
+  return unbatched(x, 3, (x3) => apply(op('avgPool1d'), [x3], { ...o, kernel: k }));
 }
 
 /** Mean of x [N, C, L] over PyTorch's adaptive windows giving [N, C, outputSize]. */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
   checkTensor('adaptiveAvgPool1d', 'input', x);
-  return apply(op('adaptiveAvgPool1d'), [x], { outputSize });
+  return unbatched(x, 3, (x3) => apply(op('adaptiveAvgPool1d'), [x3], { outputSize }));
 }
 
 /**

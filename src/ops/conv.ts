@@ -22,15 +22,15 @@ import { POOL_OPS } from './pool.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { contiguousView } from './shape.js';
 import { clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type CompositeDef, type Meta, type OpSpec, type Plan } from './types.js';
-import { checkRank, outSize, pair, perDim } from './window.js';
+import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
 
 /** Padding of a convolution: per side of each dim, or 'same' (output size = input size, stride 1), or 'valid' (none). */
 export type ConvPadding<P> = number | P | 'same' | 'valid';
 
 export interface Conv2dOptions {
-  stride?: number | [number, number];
-  padding?: ConvPadding<[number, number]>;
-  dilation?: number | [number, number];
+  stride?: Size2;
+  padding?: ConvPadding<[number] | [number, number]>;
+  dilation?: Size2;
   groups?: number;
 }
 export interface Conv1dOptions {
@@ -40,11 +40,11 @@ export interface Conv1dOptions {
   groups?: number;
 }
 export interface ConvTranspose2dOptions {
-  stride?: number | [number, number];
-  padding?: number | [number, number];
-  outputPadding?: number | [number, number];
+  stride?: Size2;
+  padding?: Size2;
+  outputPadding?: Size2;
   groups?: number;
-  dilation?: number | [number, number];
+  dilation?: Size2;
 }
 
 /** Attributes of the ops: the options, plus whether input 2 is a real bias (false: it is never read). */
@@ -173,7 +173,7 @@ function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
  * shape and geometry (a 1-D one as 2-D with H = 1). Shapes in messages are the caller's.
  */
 function planConvNd(op: string, dims: number, [x, w, b]: readonly Meta[], attrs: ConvAttrs | Conv1dAttrs): { shape: number[]; geometry: ConvGeometry } {
-  const layout = dims === 2 ? ['[N, C, H, W]', '[O, C/groups, kh, kw]'] : ['[N, C, L]', '[O, C/groups, k]'];
+  const layout = dims === 2 ? ['[N, C, H, W] (or [C, H, W] unbatched)', '[O, C/groups, kh, kw]'] : ['[N, C, L] (or [C, L] unbatched)', '[O, C/groups, k]'];
   checkRank(op, 'input', dims + 2, layout[0], x);
   checkRank(op, 'weight', dims + 2, layout[1], w);
   const [n, c, ...size] = x.shape,
@@ -422,7 +422,7 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
  */
 function planConvTranspose([x, w, b]: readonly Meta[], attrs: ConvTransposeAttrs): Plan {
   const op = 'convTranspose2d';
-  checkRank(op, 'input', 4, '[N, inC, H, W]', x);
+  checkRank(op, 'input', 4, '[N, inC, H, W] (or [inC, H, W] unbatched)', x);
   checkRank(op, 'weight', 4, '[inC, outC/groups, kh, kw]', w);
   const [n, c, h, wd] = x.shape,
     [cw, og, kh, kw] = w.shape;

@@ -22,18 +22,18 @@ import {
   type Plan,
   type TestCase,
 } from './types.js';
-import { checkRank, outSize, pair, perDim } from './window.js';
+import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
 
 /** The options every window pool has. */
 export interface PoolOptions {
   /** Defaults to the kernel size. */
-  stride?: number | [number, number];
-  padding?: number | [number, number];
+  stride?: Size2;
+  padding?: Size2;
   /** Round the output size up (the last window starting inside the input or its left padding). */
   ceilMode?: boolean;
 }
 export interface MaxPool2dOptions extends PoolOptions {
-  dilation?: number | [number, number];
+  dilation?: Size2;
 }
 export interface AvgPool2dOptions extends PoolOptions {
   /** Divide by the whole window, padding included (default true), or by the input values it covers. */
@@ -42,7 +42,7 @@ export interface AvgPool2dOptions extends PoolOptions {
 }
 /** Attributes of the window pools: the options and the kernel size. */
 export interface PoolAttrs extends MaxPool2dOptions, AvgPool2dOptions {
-  kernel: number | [number, number];
+  kernel: Size2;
 }
 /** An adaptive pool's output size: a number, or [oh, ow] where null keeps that input dim. */
 export type AdaptiveSize = number | [number | null, number | null];
@@ -51,7 +51,7 @@ export interface AdaptiveAttrs {
 }
 
 function checkPlanes(op: string, x: Meta): [number, number, number, number] {
-  checkRank(op, 'input', 4, '[N, C, H, W]', x);
+  checkRank(op, 'input', 4, '[N, C, H, W] (or [C, H, W] unbatched)', x);
   const [n, c, h, w] = x.shape;
   if (c === 0 || h === 0 || w === 0)
     throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
@@ -412,7 +412,7 @@ function lift1d(op: string, a: Pool1dAttrs): PoolAttrs {
 
 /** [N, C, L] checked, as the [N, C, 1, L] the 2-D op runs on. */
 function lift3d(op: string, x: Meta): Meta {
-  checkRank(op, 'input', 3, '[N, C, L]', x);
+  checkRank(op, 'input', 3, '[N, C, L] (or [C, L] unbatched)', x);
   const [n, c, l] = x.shape;
   if (c === 0 || l === 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels and length (only the batch dim N may be 0)`);
   return { shape: [n, c, 1, l], dtype: x.dtype };
