@@ -122,6 +122,30 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(grad(m), TORCH.mask.gm, TOL);
     });
 
+    test('a saturated softmax (scores ~30 apart) keeps the small gradients of q and k (PyTorch float64)', () => {
+      // dS = P ⊙ (dP − d) with d = Σ_j P·dP: the kernel summed d as Σ_c dO·O before, whose rounding of
+      // O left dK 1.6% (of its largest element) off here; now ~1e-6, as PyTorch's float32.
+      const t = (data: number[], shape: number[]) => wg.tensor(data, { shape, requiresGrad: true });
+      const q = t([0.5, -0.75, 2, 2, -0.5, 2, 1.5, 1.5], [1, 2, 4]),
+        k = t([1.25, -0.5, -0.5, 0, 0.25, -0.25, 1.25, 1.75, -1.25, 0.25, -2, 0, 0, 0.25, -1.75, 1.75], [1, 4, 4]),
+        v = t([-1.5, 1.5, -1.5, -1.75, -1.5, 1, 2, 1.75, -0.75, -1.75, 1.25, 1.5], [1, 4, 3]);
+      const y = wg.scaledDotProductAttention(q, k, v, { scale: 4 });
+      y.backward(wg.tensor([-0.75, 0.5, 0, -0.5, 0.75, 0.25], { shape: [1, 2, 3] }));
+      expectClose(vals(y), [-1.75, -1.5, 1, -1.75, -1.499996, 1.000001], TOL);
+      const gk = [
+        -1.327184e-11, 1.24067e-10, 2.385585e-10, 2.385585e-10, 5.997954e-6, -2.399192e-5, -1.799416e-5, -1.799416e-5, -2.565405e-11, 1.026162e-10,
+        7.696214e-11, 7.696214e-11, -5.997916e-6, 2.39917e-5, 1.799384e-5, 1.799384e-5,
+      ];
+      const gq = [4.97587e-11, -1.459353e-13, -1.836714e-10, -9.937142e-11, -2.998958e-6, 5.997934e-6, -3.598789e-5, -2.356121e-10];
+      for (const [got, want] of [
+        [grad(k), gk],
+        [grad(q), gq],
+      ]) {
+        const top = Math.max(...want.map(Math.abs));
+        got.forEach((g, i) => expect(Math.abs(g - want[i]), `index ${i}: got ${g}, want ${want[i]}`).toBeLessThanOrEqual(1e-4 * top));
+      }
+    });
+
     test('isCausal is top-left aligned when L < S (batch and head dims, scale 0.5) and when L > S', () => {
       const q = filled([1, 2, 4, 3], 0.8),
         k = filled([1, 2, 6, 3], 1.1),
