@@ -7,7 +7,8 @@ import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import { reshape } from './shape.js';
 import type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
-import type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions } from '../ops/pool.js';
+import { adaptive1d, lift1d } from '../ops/pool.js';
+import type { AdaptiveAttrs, AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolAttrs } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import type { Size2 } from '../ops/window.js';
 
@@ -122,12 +123,35 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { r
   });
 }
 
-/** Max pooling of x [N, C, L] over windows of k (maxPool2d's rules with 1×k windows); stride defaults to k. */
-export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dOptions = {}): Tensor {
+/**
+ * The int32 indices of a 1-D max pool: the 2-D argmax kernel `indices2d` on [N, C, 1, L] (a
+ * position iy·L + ix in a one-row plane is ix, PyTorch's 1-D index), reshaped to the values' shape.
+ */
+function indices1d(values: Tensor, x3: Tensor, indices2d: 'maxPool2dIndices' | 'adaptiveMaxPool2dIndices', attrs: PoolAttrs | AdaptiveAttrs): Tensor {
+  const [n, c, l] = x3.shape;
+  return reshape(apply(op(indices2d), [reshape(x3, [n, c, 1, l])], attrs), values.shape);
+}
+
+export interface MaxPool1dCallOptions extends MaxPool1dOptions {
+  returnIndices?: boolean;
+}
+
+/**
+ * Max pooling of x [N, C, L] over windows of k (maxPool2d's rules with 1×k windows); stride
+ * defaults to k. With returnIndices, [values, int32 positions along L].
+ */
+export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dCallOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, k: number | [number], opts?: MaxPool1dCallOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(x: Tensor, k: number | [number], opts?: MaxPool1dCallOptions): Tensor | [Tensor, Tensor];
+export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dCallOptions = {}): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool1d', 'input', x);
-  const o = checkOptions<MaxPool1dOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode']);
+  const { returnIndices, ...o } = checkOptions<MaxPool1dCallOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   checkBool('maxPool1d', 'ceilMode', o.ceilMode);
-  return unbatched(x, 3, (x3) => apply(op('maxPool1d'), [x3], { ...o, kernel: k }));
+  checkBool('maxPool1d', 'returnIndices', returnIndices);
+  return unbatched(x, 3, (x3): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('maxPool1d'), [x3], { ...o, kernel: k });
+    return returnIndices ? [values, indices1d(values, x3, 'maxPool2dIndices', lift1d('maxPool1d', { ...o, kernel: k }))] : values;
+  });
 }
 
 /** Average pooling of x [N, C, L] over windows of k (avgPool2d's rules with 1×k windows); stride defaults to k. */
@@ -140,9 +164,23 @@ export function avgPool1d(x: Tensor, k: number | [number], opts: AvgPool1dOption
 }
 
 /** Mean of x [N, C, L] over PyTorch's adaptive windows giving [N, C, outputSize]. */
-export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number | [number]): Tensor {
   checkTensor('adaptiveAvgPool1d', 'input', x);
   return unbatched(x, 3, (x3) => apply(op('adaptiveAvgPool1d'), [x3], { outputSize }));
+}
+
+/** Max of x [N, C, L] over PyTorch's adaptive windows giving [N, C, outputSize]; with returnIndices, [values, int32 positions along L]. */
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  checkTensor('adaptiveMaxPool1d', 'input', x);
+  const { returnIndices } = checkOptions<{ returnIndices?: boolean }>('adaptiveMaxPool1d', opts, ['returnIndices']);
+  checkBool('adaptiveMaxPool1d', 'returnIndices', returnIndices);
+  return unbatched(x, 3, (x3): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('adaptiveMaxPool1d'), [x3], { outputSize });
+    return returnIndices ? [values, indices1d(values, x3, 'adaptiveMaxPool2dIndices', adaptive1d('adaptiveMaxPool1d', outputSize))] : values;
+  });
 }
 
 /**

@@ -397,7 +397,7 @@ export interface Pool1dAttrs extends MaxPool1dOptions, AvgPool1dOptions {
 }
 
 /** A 1-D pool's attributes as the 2-D pool's on [N, C, 1, L]: windows one row high. */
-function lift1d(op: string, a: Pool1dAttrs): PoolAttrs {
+export function lift1d(op: string, a: Pool1dAttrs): PoolAttrs {
   const along = (name: string, v: unknown, min: number, h: number): [number, number] => [h, perDim(op, name, v, 1, min)[0]];
   const kernel = along('kernel size', a.kernel, 1, 1);
   return {
@@ -421,7 +421,7 @@ function lift3d(op: string, x: Meta): Meta {
 /** A 1-D pool as a composite: the 2-D op `pool2d` between two reshapes, with its attributes lifted by `attrs`. */
 function pool1d<A, N extends string>(
   name: N,
-  pool2d: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d',
+  pool2d: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d',
   attrs: (a: A) => PoolAttrs | AdaptiveAttrs,
   doc: string,
   cases: TestCase<A>[],
@@ -429,8 +429,9 @@ function pool1d<A, N extends string>(
   const planned = (x: Meta, a: A): number[] => {
     const lifted = lift3d(name, x),
       a2 = attrs(a);
-    const { shape } =
-      pool2d === 'adaptiveAvgPool2d' ? planAdaptive(name, [lifted], a2 as AdaptiveAttrs) : planPool(name, [lifted], a2 as PoolAttrs, pool2d === 'maxPool2d');
+    const { shape } = pool2d.startsWith('adaptive')
+      ? planAdaptive(name, [lifted], a2 as AdaptiveAttrs)
+      : planPool(name, [lifted], a2 as PoolAttrs, pool2d === 'maxPool2d');
     return [shape[0], shape[1], shape[3]];
   };
   return {
@@ -464,17 +465,25 @@ const avgPool1dOp = pool1d('avgPool1d', 'avgPool2d', (a: Pool1dAttrs) => lift1d(
   ...pool1dCases,
   { inputs: [{ shape: [1, 2, 7] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false' },
 ]);
-const adaptiveAvgPool1dOp = pool1d(
-  'adaptiveAvgPool1d',
-  'adaptiveAvgPool2d',
-  ({ outputSize }: { outputSize: number }): AdaptiveAttrs => ({ outputSize: [1, perDim('adaptiveAvgPool1d', 'outputSize', outputSize, 1, 1)[0]] }),
-  'adaptiveAvgPool2d on [N, C, 1, L] to [1, outputSize]',
-  [
-    { inputs: [{ shape: [1, 1, 1] }], attrs: { outputSize: 1 } },
-    { inputs: [{ shape: [2, 3, 17] }], attrs: { outputSize: 5 }, name: 'overlapping windows' },
-    { inputs: [{ shape: [0, 2, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
-  ],
-);
+/** An adaptive 1-D pool's output size (a number or [n]) as the 2-D pool's [1, n]. */
+export const adaptive1d = (op: string, outputSize: number | [number]): AdaptiveAttrs => ({ outputSize: [1, perDim(op, 'outputSize', outputSize, 1, 1)[0]] });
+const adaptive1dCases: TestCase<{ outputSize: number | [number] }>[] = [
+  { inputs: [{ shape: [1, 1, 1] }], attrs: { outputSize: 1 } },
+  { inputs: [{ shape: [2, 3, 17] }], attrs: { outputSize: 5 }, name: 'overlapping windows' },
+  { inputs: [{ shape: [1, 2, 3] }], attrs: { outputSize: 7 }, name: 'larger than the input' },
+  { inputs: [{ shape: [0, 2, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
+];
+/** An adaptive 1-D pool: the 2-D one on [N, C, 1, L] to [1, outputSize]. */
+const adaptive1dOp = <N extends string>(name: N, pool2d: 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d') =>
+  pool1d(
+    name,
+    pool2d,
+    ({ outputSize }: { outputSize: number | [number] }) => adaptive1d(name, outputSize),
+    `${pool2d} on [N, C, 1, L] to [1, outputSize]`,
+    adaptive1dCases,
+  );
+const adaptiveAvgPool1dOp = adaptive1dOp('adaptiveAvgPool1d', 'adaptiveAvgPool2d');
+const adaptiveMaxPool1dOp = adaptive1dOp('adaptiveMaxPool1d', 'adaptiveMaxPool2d');
 
 export const POOL_OPS = defineOps(
   maxPool2dOp,
@@ -486,4 +495,5 @@ export const POOL_OPS = defineOps(
   maxPool1dOp,
   avgPool1dOp,
   adaptiveAvgPool1dOp,
+  adaptiveMaxPool1dOp,
 );

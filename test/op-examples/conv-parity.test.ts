@@ -402,6 +402,40 @@ const CASES: Case[] = [
       ],
     ],
   },
+  // 1-D max pools with indices (the 2-D argmax kernels on [N, C, 1, L]).
+  {
+    name: 'maxPool1d with returnIndices (ties: the first), ceilMode, padding, dilation',
+    inputs: [[[2, 3, 9], 7, 11, 5]],
+    run: ([x]) => wg.maxPool1d(x, 3, { stride: 2, padding: 1, dilation: 2, ceilMode: true, returnIndices: true }),
+    shape: [2, 3, 4],
+    out: [1.25, 1.25, 1.25, 0.0, 0.5, 1.25, 1.25, 1.25, -0.25, 0.5, 1.25, 1.25, 1.0, 1.0, 0.5, 0.5, 1.0, 1.0, 1.0, -0.25, 0.25, 1.0, 1.0, 1.0],
+    indices: [3, 3, 3, 7, 3, 5, 5, 5, 3, 5, 7, 7, 1, 1, 7, 7, 3, 3, 3, 7, 3, 5, 5, 5],
+    grads: [
+      [
+        0.0, 0.0, 0.0, -0.25, 0.0, 0.0, 0.0, -0.5, 0.0, 0.0, 0.0, 0.0, 0.75, 0.0, -0.75, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0,
+        0.0, 0.0, 0.0, 0.0, 0.0, -0.25, 0.0, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 0.25, 0.0, 0.0, 0.0, 0.0, -0.25, 0.0, -0.25, 0.0, 0.0, 0.0,
+      ],
+    ],
+  },
+  {
+    name: 'adaptiveMaxPool1d with returnIndices, overlapping windows',
+    inputs: [[[2, 2, 7], 7, 11, 5]],
+    run: ([x]) => wg.adaptiveMaxPool1d(x, 4, { returnIndices: true }),
+    shape: [2, 2, 4],
+    out: [0.5, 1.25, 1.25, 1.0, 0.0, 0.75, 0.5, 0.5, 1.25, 1.0, 1.0, 0.75, -0.25, 0.5, 1.25, 0.25],
+    indices: [1, 3, 3, 6, 0, 2, 5, 5, 0, 3, 3, 6, 0, 2, 4, 5],
+    grads: [
+      [0.0, -0.75, 0.0, 0.5, 0.0, 0.0, -0.5, 0.75, 0.0, 0.25, 0.0, 0.0, -1.0, 0.0, 0.5, 0.0, 0.0, -0.5, 0.0, 0.0, 0.75, 0.25, 0.0, -0.25, 0.0, -0.75, 0.5, 0.0],
+    ],
+  },
+  {
+    name: 'adaptiveMaxPool1d, output larger than the input, unbatched',
+    inputs: [[[3, 3], 7, 11, 5]],
+    run: ([x]) => wg.adaptiveMaxPool1d(x, [5]),
+    shape: [3, 5],
+    out: [-1.25, 0.5, 0.5, 0.5, -0.5, 1.25, 1.25, 0.25, 0.25, -0.75, 1.0, 1.0, 0.0, 0.0, -1.0],
+    grads: [[-0.75, 0.0, 0.75, 0.0, -0.25, 0.0, 0.25, 0.0, -0.75]],
+  },
 ];
 
 for (const be of ['wasm', 'reference'] as const) {
