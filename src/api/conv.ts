@@ -1,6 +1,7 @@
 /** Convolutions, pools and interpolate as functions. Tables: src/ops/conv.ts, pool.ts, resample.ts. */
 import { constant } from './creation.js';
-import { ValueError, fmtValue } from '../errors.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { fmtShape } from '../ops/types.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -9,7 +10,7 @@ import { reshape } from './shape.js';
 import type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
 import { adaptive1d, lift1d } from '../ops/pool.js';
 import type { AdaptiveAttrs, AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolAttrs } from '../ops/pool.js';
-import type { InterpolateOptions } from '../ops/resample.js';
+import { resampleSize, type InterpolateOptions } from '../ops/resample.js';
 import type { Size2 } from '../ops/window.js';
 
 /**
@@ -183,16 +184,59 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts
   });
 }
 
+/** The spatial dims each mode takes (PyTorch raises for the others): 1 = [N, C, L], 2 = [N, C, H, W]. */
+const MODE_DIMS: Record<string, readonly number[]> = { nearest: [1, 2], 'nearest-exact': [1, 2], linear: [1], bilinear: [2], area: [1, 2] };
+
+/** A 1-D size or scale factor (a number or [n]) as the 2-D op's [1, n] on [N, C, 1, L]. */
+function along1d(name: string, v: number | readonly number[] | undefined, one: number): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : v.length === 1 ? v[0] : undefined;
+  if (n === undefined)
+    throw new ValueError('interpolate', `${name} must be a number or [n] for an input [N, C, L] (one spatial dim, as PyTorch), got ${fmtValue(v)}`);
+  return [one, n];
+}
+
 /**
- * Resizes x [N, C, H, W] to size [oh, ow] or by scaleFactor (output floor(H · scaleFactor)), mode
- * 'nearest' (default; PyTorch's legacy nearest: source floor(dst · scale)) or 'bilinear'
- * (alignCorners default false), with PyTorch's source positions and gradients.
+ * Resizes x [N, C, H, W] (modes 'nearest', 'nearest-exact', 'bilinear') or [N, C, L] ('nearest',
+ * 'nearest-exact', 'linear') to size or by scaleFactor (output floor(In · scaleFactor)), with
+ * PyTorch's source positions and gradients: 'nearest' is its legacy floor(dst · scale),
+ * 'nearest-exact' floor((dst + ½) · scale); the linear modes take alignCorners (default false);
+ * the scale is 1 / scaleFactor when given, In / Out with recomputeScaleFactor or a size.
  */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkTensor('interpolate', 'input', x);
-  const { mode = 'nearest', ...o } = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+  const {
+    mode = 'nearest',
+    antialias,
+    ...o
+  } = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']);
   checkBool('interpolate', 'alignCorners', o.alignCorners);
-  if (mode === 'nearest') return apply(op('interpolateNearest'), [x], o);
-  if (mode === 'bilinear') return apply(op('interpolateBilinear'), [x], o);
-  throw new ValueError('interpolate', `mode must be 'nearest' or 'bilinear', got ${fmtValue(mode)}`);
+  checkBool('interpolate', 'recomputeScaleFactor', o.recomputeScaleFactor);
+  checkBool('interpolate', 'antialias', antialias);
+  const dims = MODE_DIMS[mode as string];
+  if (!Object.hasOwn(MODE_DIMS, mode as string))
+    throw new ValueError('interpolate', `mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear' or 'area', got ${fmtValue(mode)}`);
+  if (antialias) throw new ValueError('interpolate', `antialias true is not supported (PyTorch's default false is), with mode ${fmtValue(mode)}`);
+  if (!dims.includes(x.ndim - 2))
+    throw new ShapeError(
+      'interpolate',
+      `mode '${mode}' takes ${dims.map((d) => (d === 1 ? 'an input [N, C, L]' : 'an input [N, C, H, W]')).join(' or ')}, got shape ${fmtShape(x.shape)}`,
+    );
+  const linear = mode === 'linear' || mode === 'bilinear';
+  const run = (x4: Tensor, a: typeof o) => {
+    if (linear) return apply(op('interpolateBilinear'), [x4], a);
+    if (mode !== 'area') return apply(op('interpolateNearest'), [x4], { ...a, exact: mode === 'nearest-exact' });
+    // 'area' is PyTorch's adaptive average pool to the output size (no scale, no corners).
+    if (a.alignCorners !== undefined)
+      throw new ValueError(
+        'interpolate',
+        `alignCorners applies to the linear modes only (as PyTorch), got alignCorners ${fmtValue(a.alignCorners)} with mode 'area'`,
+      );
+    return apply(op('adaptiveAvgPool2d'), [x4], { outputSize: resampleSize(x4, a).out });
+  };
+  if (x.ndim === 4) return run(x, o);
+  // [N, C, L] as [N, C, 1, L]: the row dim keeps its size, which both kernels copy.
+  const [n, c, l] = x.shape;
+  const y = run(reshape(x, [n, c, 1, l]), { ...o, size: along1d('size', o.size, 1), scaleFactor: along1d('scaleFactor', o.scaleFactor, 1) });
+  return reshape(y, [n, c, y.shape[3]]);
 }

@@ -436,6 +436,119 @@ const CASES: Case[] = [
     out: [-1.25, 0.5, 0.5, 0.5, -0.5, 1.25, 1.25, 0.25, 0.25, -0.75, 1.0, 1.0, 0.0, 0.0, -1.0],
     grads: [[-0.75, 0.0, 0.75, 0.0, -0.25, 0.0, 0.25, 0.0, -0.75]],
   },
+  // interpolate's 'nearest-exact', the 1-D modes on [N, C, L] and recomputeScaleFactor.
+  {
+    name: "interpolate 'nearest-exact', scaleFactor [1.7, 0.6]",
+    inputs: [[[1, 2, 5, 6], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { scaleFactor: [1.7, 0.6], mode: 'nearest-exact' }),
+    shape: [1, 2, 8, 3],
+    out: [
+      -0.5, 1.0, 0.75, -0.5, 1.0, 0.75, 0.5, 0.25, 0.0, -0.25, -0.5, 1.0, -0.25, -0.5, 1.0, 0.75, 0.5, 0.25, 0.75, 0.5, 0.25, 0.0, -0.25, -0.5, 1.0, 0.75, 0.5,
+      1.0, 0.75, 0.5, 0.25, 0.0, -0.25, -0.5, 1.0, 0.75, -0.5, 1.0, 0.75, 0.5, 0.25, 0.0, 0.5, 0.25, 0.0, -0.25, -0.5, 1.0,
+    ],
+    grads: [
+      [
+        -1.25, 0.0, 1.25, 0.0, 0.25, 0.0, -0.25, 0.0, -0.75, 0.0, 0.5, 0.0, 0.25, 0.0, -0.75, 0.0, 0.0, 0.0, 1.25, 0.0, 0.25, 0.0, -0.75, 0.0, -0.75, 0.0, 0.5,
+        0.0, 0.0, 0.0, -0.75, 0.0, 0.0, 0.0, 0.75, 0.0, 0.0, 0.0, -0.5, 0.0, 0.75, 0.0, 0.75, 0.0, -0.25, 0.0, -1.25, 0.0, 0.0, 0.0, 0.75, 0.0, -0.25, 0.0,
+        -0.5, 0.0, 0.75, 0.0, 0.25, 0.0,
+      ],
+    ],
+  },
+  {
+    name: "interpolate 'nearest-exact' to size [7, 4]",
+    inputs: [[[1, 1, 3, 5], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { size: [7, 4], mode: 'nearest-exact' }),
+    shape: [1, 1, 7, 4],
+    out: [
+      -0.5, 0.25, 0.0, 0.75, -0.5, 0.25, 0.0, 0.75, -0.25, 0.5, 0.25, 1.0, -0.25, 0.5, 0.25, 1.0, -0.25, 0.5, 0.25, 1.0, 0.0, 0.75, 0.5, -0.5, 0.0, 0.75, 0.5,
+      -0.5,
+    ],
+    grads: [[0.0, 0.75, 0.0, -0.25, -1.25, 0.75, -0.75, 0.0, -0.5, 1.5, -0.75, 0.0, 0.0, 0.75, -0.25]],
+  },
+  {
+    name: "interpolate 'linear' on [N, C, L], scaleFactor 2.5",
+    inputs: [[[2, 2, 4], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { scaleFactor: 2.5, mode: 'linear' }),
+    shape: [2, 2, 10],
+    out: [
+      -0.5, -0.425, -0.125, 0.175, 0.475, 0.775, 0.9, 0.5, 0.1, 0.0, 0.75, 0.65, 0.25, -0.15, -0.025, 0.275, 0.4, 0.0, -0.4, -0.5, 0.25, 0.325, 0.625, 0.925,
+      0.7, 0.3, 0.075, 0.375, 0.675, 0.75, -0.25, -0.175, 0.125, 0.425, 0.2, -0.2, -0.425, -0.125, 0.175, 0.25,
+    ],
+    grads: [[-0.35, 0.2, -0.15, 0.05, 0.275, -0.4, -0.05, 0.675, -0.675, 0.05, 0.4, -0.275, -0.05, 0.15, -0.2, 0.35]],
+  },
+  {
+    name: "interpolate 'linear' on [N, C, L], alignCorners, size [3]",
+    inputs: [[[1, 2, 7], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { size: [3], mode: 'linear', alignCorners: true }),
+    shape: [1, 2, 3],
+    out: [-0.5, 0.0, 0.5, -0.5, 0.0, 0.5],
+    grads: [[-0.75, 0.0, 0.0, 0.5, 0.0, 0.0, 0.0, -0.5, 0.0, 0.0, 0.75, 0.0, 0.0, 0.25]],
+  },
+  {
+    name: "interpolate 'nearest' on [N, C, L], size 11",
+    inputs: [[[1, 2, 4], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { size: 11 }),
+    shape: [1, 2, 11],
+    out: [-0.5, -0.5, -0.5, 0.25, 0.25, 0.25, 1.0, 1.0, 1.0, 0.0, 0.0, 0.75, 0.75, 0.75, -0.25, -0.25, -0.25, 0.5, 0.5, 0.5, -0.5, -0.5],
+    grads: [[-0.25, 0.5, -0.5, -0.5, 0.75, -0.25, 0.5, -1.0]],
+  },
+  {
+    name: "interpolate 'nearest-exact' on [N, C, L], scaleFactor 0.7",
+    inputs: [[[1, 1, 9], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { scaleFactor: 0.7, mode: 'nearest-exact' }),
+    shape: [1, 1, 6],
+    out: [-0.5, 1.0, 0.0, -0.25, 0.5, -0.5],
+    grads: [[-0.75, 0.0, 0.5, 0.0, 0.0, -0.5, 0.75, 0.25, 0.0]],
+  },
+  {
+    name: "interpolate 'bilinear', recomputeScaleFactor (scale In / Out, not 1 / 1.7)",
+    inputs: [[[1, 1, 3, 4], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { scaleFactor: 1.7, mode: 'bilinear', recomputeScaleFactor: true }),
+    shape: [1, 1, 5, 6],
+    out: [
+      -0.5, -0.125, 0.375, 0.875, 0.5, 0.0, 0.0, 0.025, 0.175, 0.675, 0.3, -0.2, 0.75, 0.25, -0.125, 0.375, 0.0, -0.5, 0.45, 0.475, 0.45, 0.25, 0.225, 0.25,
+      0.25, 0.625, 0.833333, 0.166667, 0.375, 0.75,
+    ],
+    grads: [[-0.875, 0.191667, -0.141667, 0.925, 0.225, -0.733333, 0.058333, -0.2, 0.4, 0.416667, -0.791667, 0.275]],
+  },
+  {
+    name: "interpolate 'nearest', recomputeScaleFactor",
+    inputs: [[[1, 1, 5, 3], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { scaleFactor: 1.7, recomputeScaleFactor: true }),
+    shape: [1, 1, 8, 5],
+    out: [
+      -0.5, -0.5, 0.25, 0.25, 1.0, -0.5, -0.5, 0.25, 0.25, 1.0, 0.0, 0.0, 0.75, 0.75, -0.25, 0.0, 0.0, 0.75, 0.75, -0.25, 0.5, 0.5, -0.5, -0.5, 0.25, 1.0, 1.0,
+      0.0, 0.0, 0.75, 1.0, 1.0, 0.0, 0.0, 0.75, -0.25, -0.25, 0.5, 0.5, -0.5,
+    ],
+    grads: [[-0.25, -0.75, 0.75, 0.75, 0.25, -0.5, -1.0, 0.5, -0.5, 0.5, 0.0, 0.25, -0.25, -0.5, 0.75]],
+  },
+  {
+    name: "interpolate 'area' (adaptive average pool) to size [3, 4]",
+    inputs: [[[1, 2, 5, 7], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { size: [3, 4], mode: 'area' }),
+    shape: [1, 2, 3, 4],
+    out: [
+      -0.125, 0.416667, 0.166667, 0.125, -0.125, 0.416667, 0.166667, 0.125, -0.125, 0.416667, 0.166667, 0.125, -0.125, 0.416667, 0.166667, 0.125, -0.125,
+      0.416667, 0.166667, 0.125, -0.125, 0.416667, 0.166667, 0.125,
+    ],
+    grads: [
+      [
+        -0.1875, -0.104167, 0.083333, 0.083333, 0.0, -0.125, -0.125, -0.0625, 0.048611, 0.111111, 0.083333, -0.027778, -0.277778, -0.25, 0.125, 0.152778,
+        0.027778, 0.0, -0.027778, -0.152778, -0.125, 0.25, 0.277778, 0.027778, -0.083333, -0.111111, -0.048611, 0.0625, 0.125, 0.125, 0.0, -0.083333, -0.083333,
+        0.104167, 0.1875, 0.0625, 0.020833, -0.041667, -0.166667, -0.125, 0.0, 0.125, 0.0625, -0.034722, -0.097222, -0.138889, -0.041667, 0.125, 0.166667, 0.0,
+        -0.055556, -0.055556, 0.027778, 0.083333, 0.125, 0.041667, -0.0625, -0.243056, -0.180556, -0.013889, 0.166667, 0.208333, 0.041667, -0.0625, -0.1875,
+        -0.125, -0.041667, 0.083333, 0.083333, 0.0,
+      ],
+    ],
+  },
+  {
+    name: "interpolate 'area' on [N, C, L], scaleFactor 0.6",
+    inputs: [[[1, 2, 8], 3, 7, 2]],
+    run: ([x]) => wg.interpolate(x, { scaleFactor: 0.6, mode: 'area' }),
+    shape: [1, 2, 4],
+    out: [-0.125, 0.5, 0.25, 0.0, 0.625, 0.375, 0.125, -0.125],
+    grads: [[-0.375, -0.375, 0.25, 0.25, 0.0, 0.0, -0.25, -0.25, 0.375, 0.375, 0.125, 0.125, -0.125, -0.125, -0.375, -0.375]],
+  },
 ];
 
 for (const be of ['wasm', 'reference'] as const) {
@@ -562,10 +675,28 @@ describe('errors of the new options', () => {
     );
     expect(() => wg.interpolate(p(), { size: 2, scaleFactor: 2 })).toThrow(wg.ValueError);
     expect(() => wg.interpolate(p(), { size: 6, alignCorners: true })).toThrow(
-      /^wasmgrad\.interpolate: alignCorners applies to mode 'bilinear' only \(as PyTorch\), got alignCorners true with mode 'nearest'$/,
+      /^wasmgrad\.interpolate: alignCorners applies to the linear modes only \(as PyTorch\), got alignCorners true with mode 'nearest'$/,
     );
-    expect(() => wg.interpolate(p(), { size: 6, mode: 'bicubic' as 'nearest' })).toThrow(
-      /^wasmgrad\.interpolate: mode must be 'nearest' or 'bilinear', got "bicubic"$/,
+    expect(() => wg.interpolate(p(), { size: 6, mode: 'trilinear' as 'nearest' })).toThrow(
+      /^wasmgrad\.interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear' or 'area', got "trilinear"$/,
+    );
+    expect(() => wg.interpolate(p(), { size: 6, mode: 'linear' })).toThrow(
+      /^wasmgrad\.interpolate: mode 'linear' takes an input \[N, C, L\], got shape \[1, 1, 3, 4\]$/,
+    );
+    expect(() => wg.interpolate(wg.zeros([1, 3, 4]), { size: 2, mode: 'bilinear' })).toThrow(
+      /^wasmgrad\.interpolate: mode 'bilinear' takes an input \[N, C, H, W\], got shape \[1, 3, 4\]$/,
+    );
+    expect(() => wg.interpolate(wg.zeros([1, 3, 4, 2, 2]), { size: 2 })).toThrow(
+      /^wasmgrad\.interpolate: mode 'nearest' takes an input \[N, C, L\] or an input \[N, C, H, W\], got shape \[1, 3, 4, 2, 2\]$/,
+    );
+    expect(() => wg.interpolate(wg.zeros([1, 3, 4]), { size: [2, 2] })).toThrow(
+      /^wasmgrad\.interpolate: size must be a number or \[n\] for an input \[N, C, L\] \(one spatial dim, as PyTorch\), got \[2, 2\]$/,
+    );
+    expect(() => wg.interpolate(p(), { size: 6, mode: 'bilinear', antialias: true })).toThrow(
+      /^wasmgrad\.interpolate: antialias true is not supported \(PyTorch's default false is\), with mode "bilinear"$/,
+    );
+    expect(() => wg.interpolate(p(), { size: 6, recomputeScaleFactor: true })).toThrow(
+      /^wasmgrad\.interpolate: recomputeScaleFactor is not meaningful with an explicit size \(as PyTorch\), got size 6$/,
     );
     expect(() => wg.interpolate(p(), { size: [2, 2.5] })).toThrow(
       /^wasmgrad\.interpolate: size must be a positive integer or an \[h, w\] pair of them, got \[2, 2\.5\]$/,
@@ -574,7 +705,6 @@ describe('errors of the new options', () => {
     expect(() => wg.interpolate(p(), { scaleFactor: 0.2 })).toThrow(
       /^wasmgrad\.interpolate: the output would be 0×0 \(input \[1, 1, 3, 4\], scaleFactor 0\.2\)$/,
     );
-    expect(() => wg.interpolate(wg.zeros([1, 3, 4]), { size: 2 })).toThrow(wg.ShapeError);
   });
 });
 
