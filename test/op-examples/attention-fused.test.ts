@@ -146,6 +146,29 @@ for (const be of ['wasm', 'reference'] as const) {
       }
     });
 
+    test('a 1-D mask [S] and a 0-d mask broadcast as PyTorch (as [1, S] and [1, 1]), gradient included', () => {
+      const q = filled([2, 3, 4], 1.0),
+        k = filled([2, 5, 4], 1.3),
+        v = filled([2, 5, 3], 1.7);
+      for (const [m, rows] of [
+        [wg.tensor([0, -1, 0.5, -Infinity, 2], { requiresGrad: true }), [1, 5]],
+        [wg.tensor(0.25, { requiresGrad: true }), [1, 1]],
+      ] as const) {
+        const y = wg.scaledDotProductAttention(q, k, v, { attnMask: m });
+        const m2 = m.detach().reshape(rows).expand([3, 5]);
+        m2.requiresGrad = true;
+        const y2 = wg.scaledDotProductAttention(q, k, v, { attnMask: m2 });
+        expect(y.shape).toEqual([2, 3, 3]);
+        expectClose(vals(y), vals(y2), 1e-6);
+        y.mul(weights(y.shape)).sum().backward();
+        y2.mul(weights(y2.shape)).sum().backward();
+        // The broadcast mask's gradient is the sum over the rows it stands for.
+        const g2 = grad(m2);
+        const want = rows[1] === 5 ? [0, 1, 2, 3, 4].map((j) => g2[j] + g2[5 + j] + g2[10 + j]) : [g2.reduce((a, b) => a + b, 0)];
+        expectClose(grad(m), want, 1e-5);
+      }
+    });
+
     test('isCausal is top-left aligned when L < S (batch and head dims, scale 0.5) and when L > S', () => {
       const q = filled([1, 2, 4, 3], 0.8),
         k = filled([1, 2, 6, 3], 1.1),
@@ -293,7 +316,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(sdpa({ isCausal: true, attnMask: wg.zeros([3, 5]) })).toThrow(`${SDPA}takes attnMask or isCausal, not both (PyTorch)`);
       expect(sdpa({ causal: true })).toThrow(/scaledDotProductAttention.*causal/);
       expect(sdpa({ attnMask: wg.zeros([4, 5]) })).toThrow(`${SDPA}attnMask must broadcast to [..., 3, 5] (query's L, key's S), got [4, 5]`);
-      expect(sdpa({ attnMask: wg.zeros([5]) })).toThrow(`${SDPA}attnMask must broadcast to [..., 3, 5] (query's L, key's S), got [5]`);
+      expect(sdpa({ attnMask: wg.zeros([4]) })).toThrow(`${SDPA}attnMask must broadcast to [..., 3, 5] (query's L, key's S), got [4]`);
       expect(sdpa({ attnMask: wg.zeros([3, 3, 5]) })).toThrow(
         `${SDPA}the batch dims of query [2, 3, 4], key [2, 5, 4], value [2, 5, 6] and attnMask [3, 3, 5] cannot be broadcast together`,
       );
