@@ -1,4 +1,4 @@
-// interpolate on NCHW planes: nearest and bilinear, scalar (resampling is rarely hot in training:
+// interpolate on NCHW planes: nearest, bilinear and bicubic, scalar (resampling is rarely hot in training:
 // one layer of a decoder). Source positions are computed in float32 as PyTorch's CPU kernels do,
 // and as src/ops/resample.ts's reference does, so both backends read the same pixels.
 import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
@@ -118,4 +118,68 @@ export function f32_interpolate_bilinear_bwd(rec: usize): void {
       }
     }
   }
+}
+
+// ---- bicubic: 4×4 taps per output (PyTorch's upsample_bicubic2d on the CPU) ----------------------
+
+/** PyTorch's bicubic source position: bilinear's, never clamped (taps past the border are clamped instead). */
+@inline function cubicSource(o: i32, scale: f32, align: bool): f32 {
+  return align ? scale * <f32>o : scale * (<f32>o + 0.5) - 0.5;
+}
+
+/**
+ * Weight k (0..3) of the taps at offsets −1, 0, 1, 2 from floor(position), t = position − floor:
+ * Keys' cubic convolution with A = −0.75 in float32 (PyTorch's get_cubic_upsample_coefficients),
+ * ((A + 2)·d − (A + 3))·d² + 1 for the inner taps, ((A·d − 5A)·d + 8A)·d − 4A for the outer.
+ */
+@inline function cubicWeight(t: f32, k: i32): f32 {
+  const A: f32 = -0.75;
+  const d: f32 = k == 0 ? t + 1 : k == 1 ? t : k == 2 ? <f32>1 - t : (<f32>1 - t) + 1;
+  if (k == 1 || k == 2) return ((A + 2) * d - (A + 3)) * d * d + 1;
+  return ((A * d - 5 * A) * d + 8 * A) * d - 4 * A;
+}
+
+/** Tap k's index: floor(position) − 1 + k clamped into [0, size − 1]. */
+@inline function cubicIndex(i: i32, k: i32, size: i32): i32 {
+  return min(max(i - 1 + k, 0), size - 1);
+}
+
+/**
+ * Forward: each output is Σ wy·wx·x over its 16 taps. Backward, the adjoint: each output adds its
+ * gradient times the same weights into its taps (clamped taps repeat a pixel, so every add is its
+ * own load-add-store).
+ */
+function bicubic(rec: usize, backward: bool): void {
+  const g = geom(rec), align = g.flag != 0;
+  const x = backward ? ptr(rec, GIN) : ptr(rec, IN), y = backward ? ptr(rec, GOUT) : ptr(rec, OUT);
+  if (x == 0) return;
+  for (let p = 0; p < g.planes; p++) {
+    const xp = x + (<usize>(p * g.h * g.w) << 2);
+    for (let oy = 0; oy < g.oh; oy++) {
+      const sy = cubicSource(oy, g.sy, align), iy = <i32>Mathf.floor(sy), ty = sy - <f32>iy;
+      const yr = y + (<usize>((p * g.oh + oy) * g.ow) << 2);
+      for (let ox = 0; ox < g.ow; ox++) {
+        const sx = cubicSource(ox, g.sx, align), ix = <i32>Mathf.floor(sx), tx = sx - <f32>ix;
+        const at = yr + (<usize>ox << 2), v = backward ? load<f32>(at) : 0;
+        let acc: f32 = 0;
+        for (let j = 0; j < 4; j++) {
+          const row = xp + (<usize>(cubicIndex(iy, j, g.h) * g.w) << 2), wy = cubicWeight(ty, j);
+          for (let i = 0; i < 4; i++) {
+            const q = row + (<usize>cubicIndex(ix, i, g.w) << 2), wt = wy * cubicWeight(tx, i);
+            if (backward) store<f32>(q, load<f32>(q) + wt * v);
+            else acc += wt * load<f32>(q);
+          }
+        }
+        if (!backward) store<f32>(at, acc);
+      }
+    }
+  }
+}
+
+export function f32_interpolate_bicubic_fwd(rec: usize): void {
+  bicubic(rec, false);
+}
+
+export function f32_interpolate_bicubic_bwd(rec: usize): void {
+  bicubic(rec, true);
 }

@@ -185,7 +185,7 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts
 }
 
 /** The spatial dims each mode takes (PyTorch raises for the others): 1 = [N, C, L], 2 = [N, C, H, W]. */
-const MODE_DIMS: Record<string, readonly number[]> = { nearest: [1, 2], 'nearest-exact': [1, 2], linear: [1], bilinear: [2], area: [1, 2] };
+const MODE_DIMS: Record<string, readonly number[]> = { nearest: [1, 2], 'nearest-exact': [1, 2], linear: [1], bilinear: [2], bicubic: [2], area: [1, 2] };
 
 /** A 1-D size or scale factor (a number or [n]) as the 2-D op's [1, n] on [N, C, 1, L]. */
 function along1d(name: string, v: number | readonly number[] | undefined, one: number): [number, number] | undefined {
@@ -197,11 +197,12 @@ function along1d(name: string, v: number | readonly number[] | undefined, one: n
 }
 
 /**
- * Resizes x [N, C, H, W] (modes 'nearest', 'nearest-exact', 'bilinear') or [N, C, L] ('nearest',
- * 'nearest-exact', 'linear') to size or by scaleFactor (output floor(In · scaleFactor)), with
- * PyTorch's source positions and gradients: 'nearest' is its legacy floor(dst · scale),
- * 'nearest-exact' floor((dst + ½) · scale); the linear modes take alignCorners (default false);
- * the scale is 1 / scaleFactor when given, In / Out with recomputeScaleFactor or a size.
+ * Resizes x [N, C, H, W] (modes 'nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area') or
+ * [N, C, L] ('nearest', 'nearest-exact', 'linear', 'area') to size or by scaleFactor (output
+ * floor(In · scaleFactor)), with PyTorch's source positions and gradients: 'nearest' is its legacy
+ * floor(dst · scale), 'nearest-exact' floor((dst + ½) · scale); the linear and cubic modes take
+ * alignCorners (default false); 'area' is an adaptive average pool to the output size; the scale
+ * is 1 / scaleFactor when given, In / Out with recomputeScaleFactor or a size.
  */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkTensor('interpolate', 'input', x);
@@ -215,7 +216,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkBool('interpolate', 'antialias', antialias);
   const dims = MODE_DIMS[mode as string];
   if (!Object.hasOwn(MODE_DIMS, mode as string))
-    throw new ValueError('interpolate', `mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear' or 'area', got ${fmtValue(mode)}`);
+    throw new ValueError('interpolate', `mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic' or 'area', got ${fmtValue(mode)}`);
   if (antialias) throw new ValueError('interpolate', `antialias true is not supported (PyTorch's default false is), with mode ${fmtValue(mode)}`);
   if (!dims.includes(x.ndim - 2))
     throw new ShapeError(
@@ -225,6 +226,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   const linear = mode === 'linear' || mode === 'bilinear';
   const run = (x4: Tensor, a: typeof o) => {
     if (linear) return apply(op('interpolateBilinear'), [x4], a);
+    if (mode === 'bicubic') return apply(op('interpolateBicubic'), [x4], a);
     if (mode !== 'area') return apply(op('interpolateNearest'), [x4], { ...a, exact: mode === 'nearest-exact' });
     // 'area' is PyTorch's adaptive average pool to the output size (no scale, no corners).
     if (a.alignCorners !== undefined)

@@ -1,5 +1,5 @@
 /**
- * Resampling, NCHW: interpolate's nearest (legacy and exact) and bilinear modes; the 1-D modes on
+ * Resampling, NCHW: interpolate's nearest (legacy and exact), bilinear and bicubic modes; the 1-D modes on
  * [N, C, L] run these on [N, C, 1, L] (src/api/conv.ts). Kernels:
  * assembly/kernels/resample.ts. Source positions are computed in float32 on both backends exactly
  * as PyTorch's CPU kernels compute them (each step rounded to float32: Math.fround here), so both
@@ -14,8 +14,8 @@ export interface InterpolateOptions {
   size?: number | [number] | [number, number];
   /** Output = floor(input · scaleFactor) per dim; the kernels then use 1 / scaleFactor as the scale, as PyTorch. */
   scaleFactor?: number | [number] | [number, number];
-  /** 'nearest' (default), 'nearest-exact', 'area' and 'bilinear' on [N, C, H, W]; 'nearest', 'nearest-exact', 'area' and 'linear' on [N, C, L]. */
-  mode?: 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'area';
+  /** 'nearest' (default), 'nearest-exact', 'area', 'bilinear' and 'bicubic' on [N, C, H, W]; 'nearest', 'nearest-exact', 'area' and 'linear' on [N, C, L]. */
+  mode?: 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'area';
   /** linear modes only: map the corner pixels' centres onto each other (scale (In − 1) / (Out − 1)). */
   alignCorners?: boolean;
   /** With scaleFactor: the kernels use In / Out, not 1 / scaleFactor, as the scale (PyTorch's recompute_scale_factor). */
@@ -115,8 +115,26 @@ function linearSource(o: number, size: number, n: number, scale: number, align: 
   return [i0, i0 < size - 1 ? i0 + 1 : i0, Math.min(Math.max(src - i0, 0), 1)];
 }
 
+/**
+ * PyTorch's bicubic source taps of output o: the position as bilinear's but never clamped, its floor
+ * i and t = position − i in float32, then 4 taps i − 1 … i + 2 clamped into the input, weighted by
+ * Keys' cubic convolution with A = −0.75 in float32 (PyTorch's get_cubic_upsample_coefficients).
+ */
+function cubicTaps(o: number, size: number, scale: number, align: boolean): [number[], number[]] {
+  const src = align ? f32(scale * o) : f32(f32(scale * f32(o + 0.5)) - 0.5);
+  const i = Math.floor(src),
+    t = f32(src - i);
+  const A = -0.75;
+  // |d| ≤ 1: ((A + 2)·d − (A + 3))·d² + 1; 1 < |d| < 2: ((A·d − 5A)·d + 8A)·d − 4A.
+  const near = (d: number) => f32(f32(f32(f32(f32(A + 2) * d) - (A + 3)) * d) * d) + 1;
+  const far = (d: number) => f32(f32(f32(f32(f32(f32(A * d) - 5 * A) * d) + 8 * A) * d) - 4 * A);
+  const u = f32(1 - t);
+  const weights = [far(f32(t + 1)), near(t), near(u), far(f32(u + 1))].map(f32);
+  return [[-1, 0, 1, 2].map((k) => Math.min(Math.max(i + k, 0), size - 1)), weights];
+}
+
 /** Calls f(output index, input index, weight) for every (output, source pixel) pair of the record. */
-function forEachSource(r: Int32Array, linear: boolean, f: (oi: number, xi: number, wt: number) => void): void {
+function forEachSource(r: Int32Array, kind: Kind, f: (oi: number, xi: number, wt: number) => void): void {
   const [planes, h, w, oh, ow] = Array.from({ length: 5 }, (_, k) => param(r, k));
   const sy = bitsf32(param(r, 5)),
     sx = bitsf32(param(r, 6)),
@@ -126,8 +144,14 @@ function forEachSource(r: Int32Array, linear: boolean, f: (oi: number, xi: numbe
       for (let ox = 0; ox < ow; ox++) {
         const oi = (p * oh + oy) * ow + ox,
           base = p * h * w;
-        if (!linear) {
+        if (kind === 'nearest') {
           f(oi, base + nearestIndex(oy, h, oh, sy, flag) * w + nearestIndex(ox, w, ow, sx, flag), 1);
+          continue;
+        }
+        if (kind === 'cubic') {
+          const [ys, wy] = cubicTaps(oy, h, sy, flag),
+            [xs, wx] = cubicTaps(ox, w, sx, flag);
+          for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) f(oi, base + ys[j] * w + xs[i], wy[j] * wx[i]);
           continue;
         }
         const [y0, y1, ly] = linearSource(oy, h, oh, sy, flag),
@@ -139,26 +163,29 @@ function forEachSource(r: Int32Array, linear: boolean, f: (oi: number, xi: numbe
       }
 }
 
-function resampleOp<N extends string>(name: N, linear: boolean, doc: string, cases: TestCase<ResampleAttrs>[]): OpSpec<ResampleAttrs, N> {
+/** The three families of kernels: one source, two per dim, four per dim. */
+type Kind = 'nearest' | 'linear' | 'cubic';
+
+function resampleOp<N extends string>(name: N, kind: Kind, doc: string, cases: TestCase<ResampleAttrs>[]): OpSpec<ResampleAttrs, N> {
   return {
     name,
     module: 'resample',
     arity: 1,
     gradInputs: [0],
     doc,
-    plan: (ins: readonly Meta[], attrs: ResampleAttrs): Plan => planResample(ins, attrs, linear),
+    plan: (ins: readonly Meta[], attrs: ResampleAttrs): Plan => planResample(ins, attrs, kind !== 'nearest'),
     ref: {
       fwd: (h: Float64Array, r: Int32Array) => {
         const x = inp(r, 0),
           o = out(r),
           n = param(r, 0) * param(r, 3) * param(r, 4);
         h.fill(0, o, o + n);
-        forEachSource(r, linear, (oi, xi, wt) => (h[o + oi] += wt * h[x + xi]));
+        forEachSource(r, kind, (oi, xi, wt) => (h[o + oi] += wt * h[x + xi]));
       },
       bwd: (h: Float64Array, r: Int32Array) => {
         const gx = gin(r, 0),
           g = gout(r);
-        if (gx) forEachSource(r, linear, (oi, xi, wt) => (h[gx + xi] += wt * h[g + oi]));
+        if (gx) forEachSource(r, kind, (oi, xi, wt) => (h[gx + xi] += wt * h[g + oi]));
       },
     },
     tests: { cases },
@@ -177,7 +204,7 @@ const common: TestCase<ResampleAttrs>[] = [
 
 const interpolateNearestOp = resampleOp(
   'interpolateNearest',
-  false,
+  'nearest',
   "interpolate mode 'nearest' (PyTorch's legacy nearest: source floor(dst · scale)) or, with exact, 'nearest-exact' (floor((dst + ½) · scale))",
   [
     ...common,
@@ -185,12 +212,23 @@ const interpolateNearestOp = resampleOp(
     { inputs: [{ shape: [1, 1, 5, 3] }], attrs: { scaleFactor: 1.7, recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
   ],
 );
-const interpolateBilinearOp = resampleOp('interpolateBilinear', true, "interpolate mode 'bilinear', alignCorners false or true", [
+const linearCases: TestCase<ResampleAttrs>[] = [
   ...common,
   { inputs: [{ shape: [1, 2, 4, 5] }], attrs: { size: [7, 9], alignCorners: true }, name: 'alignCorners' },
   { inputs: [{ shape: [1, 1, 5, 6] }], attrs: { scaleFactor: [0.6, 3], alignCorners: true }, name: 'alignCorners, scaleFactor' },
   { inputs: [{ shape: [1, 1, 4, 4] }], attrs: { size: [1, 3], alignCorners: true }, name: 'alignCorners, one output row' },
   { inputs: [{ shape: [1, 2, 5, 3] }], attrs: { scaleFactor: [1.7, 2.6], recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
-]);
+];
+const interpolateBilinearOp = resampleOp('interpolateBilinear', 'linear', "interpolate mode 'bilinear', alignCorners false or true", linearCases);
+const interpolateBicubicOp = resampleOp(
+  'interpolateBicubic',
+  'cubic',
+  "interpolate mode 'bicubic' (Keys, A = −0.75, taps clamped into the input), alignCorners false or true",
+  [
+    ...linearCases,
+    { inputs: [{ shape: [1, 1, 2, 3] }], attrs: { size: [5, 7] }, name: 'taps past both borders' },
+    { inputs: [{ shape: [2, 3, 9, 17] }], attrs: { size: [4, 6] }, name: 'downsampling' },
+  ],
+);
 
-export const RESAMPLE_OPS = defineOps(interpolateNearestOp, interpolateBilinearOp);
+export const RESAMPLE_OPS = defineOps(interpolateNearestOp, interpolateBilinearOp, interpolateBicubicOp);
