@@ -3,7 +3,9 @@
  * fused kernels of src/ops/normalization.ts; the nn modules (src/nn/norm.ts) call these.
  */
 import { constant } from './creation.js';
-import { add, mul, sub } from './elementwise.js';
+import { avgPool2d } from './conv.js';
+import { add, div, mul, pow, sub } from './elementwise.js';
+import { pad } from './layout.js';
 import { rsqrt } from './math.js';
 import { reshape } from './shape.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
@@ -13,7 +15,7 @@ import { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { op } from '../ops/index.js';
 import { epsBits } from '../ops/normalization.js';
-import { fmtShape, sameShape } from '../ops/types.js';
+import { fmtShape, sameShape, sizeOf } from '../ops/types.js';
 
 export interface AffineNormOptions {
   /** Multiplies the normalised values (default none: 1). */
@@ -155,4 +157,36 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (runningMean == null)
     throw new ValueError('batchNorm', 'eval mode (training false) normalises with the running statistics: runningMean and runningVar are required, got null');
   return batchNormEval('batchNorm', x, runningMean, runningVar!, affine);
+}
+
+export interface LocalResponseNormOptions {
+  /** Multiplies the window's mean square (default 1e-4). */
+  alpha?: number;
+  /** The exponent of the divisor (default 0.75). */
+  beta?: number;
+  /** Added to the scaled mean square (default 1). */
+  k?: number;
+}
+
+/**
+ * PyTorch's `F.local_response_norm`: x [N, C, *] divided by (k + alpha · mean of x² over `size`
+ * neighbouring channels)^beta, the window reaching floor(size / 2) channels before and
+ * floor((size − 1) / 2) after, zeros past the ends (the mean still divides by size). Composed, as
+ * PyTorch's: squares, a zero pad and an average pool along the channels, then the power.
+ */
+export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNormOptions = {}): Tensor {
+  checkTensor('localResponseNorm', 'input', x);
+  const { alpha = 1e-4, beta = 0.75, k = 1 } = checkOptions<LocalResponseNormOptions>('localResponseNorm', opts, ['alpha', 'beta', 'k']);
+  if (!Number.isInteger(size) || size < 1) throw new ValueError('localResponseNorm', `size must be a positive integer, got ${fmtValue(size)}`);
+  for (const [name, v] of [
+    ['alpha', alpha],
+    ['beta', beta],
+    ['k', k],
+  ] as const)
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError('localResponseNorm', `${name} must be a finite number, got ${fmtValue(v)}`);
+  if (x.ndim < 3) throw new ShapeError('localResponseNorm', `expected an input [N, C, *] of at least 3 dims (as PyTorch), got shape ${fmtShape(x.shape)}`);
+  const [n, c] = x.shape;
+  const squares = reshape(mul(x, x), [n, 1, c, sizeOf(x.shape.slice(2))]);
+  const windows = avgPool2d(pad(squares, [0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)]), [size, 1], { stride: 1 });
+  return div(x, pow(add(mul(reshape(windows, x.shape), alpha), k), beta));
 }

@@ -343,6 +343,49 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(vals(m.bias!.grad!), [0.9244303, 0.8132872, -1.721876], TOL);
     });
 
+    test('localResponseNorm: defaults on [2, 5, 3]; size 4 (window past both ends), alpha, beta, k on [1, 4, 2, 2]', () => {
+      const x = sinT([2, 5, 3], 0.7, { requiresGrad: true });
+      const y = wg.localResponseNorm(x, 3);
+      backward(y, 0.3);
+      expectClose(
+        vals(y),
+        [
+          0.841456, 0.9916312, 0.6754394, 0.04157911, -0.611835, -0.9774932, -0.8834214, -0.3738627, 0.3115297, 0.8504046, 0.9893209, 0.6629444, 0.02477498,
+          -0.6250492, -0.9809019, -0.8754192, -0.3582194, 0.3274701, 0.8591295, 0.9867347, 0.6502635, 0.007962887, -0.6380828, -0.9840279, -0.8671695,
+          -0.3424679, 0.3433021, 0.8676114, 0.98388, 0.6374143,
+        ],
+        TOL,
+      );
+      expectClose(
+        vals(x.grad!),
+        [
+          0.8414246, 0.9635026, 0.9995353, 0.9462639, 0.8084798, 0.5984501, 0.3349443, 0.04155558, -0.2555118, -0.5297834, -0.7567665, -0.9161376, -0.9936725,
+          -0.9824232, -0.883411, -0.7054823, -0.4645792, -0.1821661, 0.1165137, 0.4048372, 0.656982, 0.8504052, 0.9678677, 0.9988862, 0.9406721, 0.7984425,
+          0.5849118, 0.3191097, 0.02478701, -0.2717579,
+        ],
+        TOL,
+      );
+      const x4 = sinT([1, 4, 2, 2], 0.9, { requiresGrad: true });
+      const y4 = wg.localResponseNorm(x4, 4, { alpha: 0.5, beta: 0.3, k: 2 });
+      backward(y4, 0.3);
+      expectClose(
+        vals(y4),
+        [
+          0.6631432, 0.7496206, 0.2714564, -0.4225747, -0.7717229, -0.5579226, 0.09393131, 0.6668442, 0.7250125, 0.2522578, -0.4327013, -0.769514, -0.540598,
+          0.1069959, 0.684703, 0.7259704,
+        ],
+        TOL,
+      );
+      expectClose(
+        vals(x4.grad!),
+        [
+          0.6690834, 0.7548827, 0.8023979, 0.7596201, 0.6383325, 0.4768477, 0.2698155, 0.03881317, -0.1890238, -0.4125265, -0.6066701, -0.7014565, -0.7664404,
+          -0.7878715, -0.695609, -0.5533721,
+        ],
+        TOL,
+      );
+    });
+
     test('statistics keep the variance of values around 1e4 with a spread of 1e-2 (as the float64 reference)', () => {
       // float32 values on both backends (the reference's heap is float64): ~20 steps of 2⁻¹⁰ apart.
       const big = (shape: number[], s: number) =>
@@ -453,6 +496,16 @@ describe('normalisation errors', () => {
     // A rejected call changed nothing.
     expect(vals(rm)).toEqual([0, 0, 0]);
     expect(vals(rv)).toEqual([1, 1, 1]);
+  });
+
+  test('localResponseNorm: size, input rank, options', () => {
+    const x = wg.zeros([2, 5, 3]);
+    expect(() => wg.localResponseNorm(x, 0)).toThrow(new ValueError('localResponseNorm', 'size must be a positive integer, got 0'));
+    expect(() => wg.localResponseNorm(wg.zeros([2, 5]), 3)).toThrow(
+      new ShapeError('localResponseNorm', 'expected an input [N, C, *] of at least 3 dims (as PyTorch), got shape [2, 5]'),
+    );
+    expect(() => wg.localResponseNorm(x, 3, { beta: NaN })).toThrow(new ValueError('localResponseNorm', 'beta must be a finite number, got NaN'));
+    expect(() => wg.localResponseNorm(x, 3, { bias: 1 } as object)).toThrow(ValueError);
   });
 
   test('the modules name themselves', () => {
