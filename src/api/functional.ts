@@ -121,4 +121,4 @@ export { conv1d, convTranspose2d, adaptiveAvgPool2d, adaptiveMaxPool2d, interpol
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d } from './conv.js';
 export { adaptiveMaxPool1d } from './conv.js';
 export { layerNorm, groupNorm, batchNorm, type AffineNormOptions, type BatchNormFnOptions } from './norm.js';
-export { localResponseNorm, type LocalResponseNormOptions } from './norm.js';
+export { localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
