@@ -311,8 +311,9 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
 function planAdaptive(op: string, [x]: readonly Meta[], { outputSize }: AdaptiveAttrs): Plan {
   const [n, c, h, w] = checkPlanes(op, x);
   const size = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => d === null || (Number.isInteger(d) && d >= 1)))
-    throw new ValueError(op, `outputSize must be a positive integer or an [h, w] pair of them (null keeps the input's), got ${fmtValue(outputSize)}`);
+  // 0 gives an empty output (PyTorch's; the input's gradient is then 0).
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => d === null || (Number.isInteger(d) && d >= 0)))
+    throw new ValueError(op, `outputSize must be a non-negative integer or an [h, w] pair of them (null keeps the input's), got ${fmtValue(outputSize)}`);
   const oh = size[0] ?? h,
     ow = size[1] ?? w;
   return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow], workspace: planeSplitWords(planThreads()) };
@@ -332,6 +333,7 @@ const adaptiveCases: TestCase<AdaptiveAttrs>[] = [
   { inputs: [{ shape: [1, 2, 7, 17] }], attrs: { outputSize: [3, 5] }, name: 'overlapping windows' },
   { inputs: [{ shape: [1, 1, 4, 6] }], attrs: { outputSize: [2, 3] }, name: 'exact division' },
   { inputs: [{ shape: [1, 2, 3, 5] }], attrs: { outputSize: [5, null] }, name: 'larger than the input, null keeps W' },
+  { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { outputSize: [0, 3] }, name: 'an empty output' },
   { inputs: [{ shape: [0, 2, 5, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
 ];
 
@@ -466,11 +468,12 @@ const avgPool1dOp = pool1d('avgPool1d', 'avgPool2d', (a: Pool1dAttrs) => lift1d(
   { inputs: [{ shape: [1, 2, 7] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false' },
 ]);
 /** An adaptive 1-D pool's output size (a number or [n]) as the 2-D pool's [1, n]. */
-export const adaptive1d = (op: string, outputSize: number | [number]): AdaptiveAttrs => ({ outputSize: [1, perDim(op, 'outputSize', outputSize, 1, 1)[0]] });
+export const adaptive1d = (op: string, outputSize: number | [number]): AdaptiveAttrs => ({ outputSize: [1, perDim(op, 'outputSize', outputSize, 1, 0)[0]] });
 const adaptive1dCases: TestCase<{ outputSize: number | [number] }>[] = [
   { inputs: [{ shape: [1, 1, 1] }], attrs: { outputSize: 1 } },
   { inputs: [{ shape: [2, 3, 17] }], attrs: { outputSize: 5 }, name: 'overlapping windows' },
   { inputs: [{ shape: [1, 2, 3] }], attrs: { outputSize: 7 }, name: 'larger than the input' },
+  { inputs: [{ shape: [2, 2, 3] }], attrs: { outputSize: 0 }, name: 'an empty output' },
   { inputs: [{ shape: [0, 2, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
 ];
 /** An adaptive 1-D pool: the 2-D one on [N, C, 1, L] to [1, outputSize]. */

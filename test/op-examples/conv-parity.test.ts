@@ -678,9 +678,12 @@ describe('errors of the new options', () => {
   });
   test('adaptive pools', () => {
     const p = () => wg.zeros([1, 1, 5, 5]);
-    expect(() => wg.adaptiveAvgPool2d(p(), 0)).toThrow(
-      /^wasmgrad\.adaptiveAvgPool2d: outputSize must be a positive integer or an \[h, w\] pair of them \(null keeps the input's\), got 0$/,
+    expect(() => wg.adaptiveAvgPool2d(p(), -1)).toThrow(
+      /^wasmgrad\.adaptiveAvgPool2d: outputSize must be a non-negative integer or an \[h, w\] pair of them \(null keeps the input's\), got -1$/,
     );
+    // 0 is an empty output, as PyTorch (values and indices alike).
+    const [v, i] = wg.adaptiveMaxPool2d(p(), [0, 2], { returnIndices: true });
+    expect([v.shape, i.shape, i.dtype]).toEqual([[1, 1, 0, 2], [1, 1, 0, 2], 'int32']);
     expect(() => wg.adaptiveMaxPool2d(p(), [2] as unknown as number)).toThrow(wg.ValueError);
     expect(() => wg.adaptiveAvgPool2d(wg.zeros([5, 5]), 2)).toThrow(
       /^wasmgrad\.adaptiveAvgPool2d: input must be 4-D \[N, C, H, W\] \(or \[C, H, W\] unbatched\), got shape \[5, 5\]$/,
@@ -700,7 +703,9 @@ describe('errors of the new options', () => {
     );
     expect(() => wg.avgPool1d(p(), 2, { dilation: 2 } as object)).toThrow(/unknown option 'dilation'/);
     expect(() => wg.maxPool1d(p(), 2, { padding: 2 })).toThrow(wg.ValueError);
-    expect(() => wg.adaptiveAvgPool1d(p(), 0)).toThrow(/^wasmgrad\.adaptiveAvgPool1d: outputSize must be a positive integer or a list of 1 of them, got 0$/);
+    expect(() => wg.adaptiveAvgPool1d(p(), 1.5)).toThrow(
+      /^wasmgrad\.adaptiveAvgPool1d: outputSize must be a non-negative integer or a list of 1 of them, got 1\.5$/,
+    );
   });
   test('interpolate', () => {
     const p = () => wg.zeros([1, 1, 3, 4]);
