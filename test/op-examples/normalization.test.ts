@@ -343,6 +343,40 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(vals(m.bias!.grad!), [0.9244303, 0.8132872, -1.721876], TOL);
     });
 
+    test('batchNorm in training with eps 0: a constant channel gives its bias and no gradient (PyTorch), not NaN', () => {
+      // [N, C] (the column kernels) and [N, C, S] (the channel kernels); channel 0 is constant.
+      for (const [data, shape, g, y, gx, gw, gb] of [
+        [
+          [2, 1, 2, 3, 2, 5, 2, 7],
+          [4, 2],
+          [1, 2, -1, 0.5, 3, -1, 0.25, 1],
+          [0.5, -2.3416408, 0.5, -1.4472136, 0.5, -0.5527864, 0.5, 0.3416408],
+          [0, 0.3130495, 0, -0.1565248, 0, -0.626099, 0, 0.4695743],
+          [0, -2.0124612],
+          [3.25, 2.5],
+        ],
+        [
+          [2, 2, 1, 3, 2, 2, 5, 7],
+          [2, 2, 2],
+          [1, 2, -1, 0.5, 3, -1, 0.25, 1],
+          [0.5, 0.5, -2.3416408, -1.4472136, 0.5, 0.5, -0.5527864, 0.3416408],
+          [0, 0, -0.1453444, 0.2683282, 0, 0, -0.1006231, -0.0223607],
+          [0, 2.5714782],
+          [5, 0.75],
+        ],
+      ]) {
+        const x = wg.tensor(data, { shape, requiresGrad: true }),
+          w = wg.tensor([3, 1], { requiresGrad: true }),
+          b = wg.tensor([0.5, -1], { requiresGrad: true });
+        const out = wg.batchNorm(x, null, null, { weight: w, bias: b, training: true, eps: 0 });
+        out.backward(wg.tensor(g, { shape }));
+        expectClose(vals(out), y, TOL);
+        expectClose(vals(x.grad!), gx, TOL);
+        expectClose(vals(w.grad!), gw, TOL);
+        expectClose(vals(b.grad!), gb, TOL);
+      }
+    });
+
     test('instanceNorm: instance statistics with weight, bias and running statistics (momentum 0.2); useInputStats false', () => {
       const x = sinT([2, 3, 4], 0.7, { requiresGrad: true }),
         w = sinT([3], 1.1, { requiresGrad: true }),
