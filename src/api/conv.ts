@@ -7,7 +7,7 @@ import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import { reshape } from './shape.js';
-import type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
+import type { Conv1dOptions, Conv2dOptions, ConvTranspose1dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
 import { adaptive1d, lift1d } from '../ops/pool.js';
 import type { AdaptiveAttrs, AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolAttrs } from '../ops/pool.js';
 import { resampleSize, type InterpolateOptions } from '../ops/resample.js';
@@ -64,6 +64,17 @@ export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: C
   const o = checkOptions<ConvTranspose2dOptions>('convTranspose2d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
   const inputs = convInputs('convTranspose2d', x, w, b);
   return unbatched(x, 4, (x4) => apply(op('convTranspose2d'), [x4, inputs[1], inputs[2]], { ...o, bias: b != null }));
+}
+
+/**
+ * Transposed 1-D convolution (PyTorch's conv_transpose1d): x [N, inC, L] (or [inC, L]),
+ * w [inC, outC/groups, k], optional bias [outC] → [N, outC, OL] with
+ * OL = (L − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1; convTranspose2d on one row.
+ */
+export function convTranspose1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: ConvTranspose1dOptions = {}): Tensor {
+  const o = checkOptions<ConvTranspose1dOptions>('convTranspose1d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
+  const inputs = convInputs('convTranspose1d', x, w, b);
+  return unbatched(x, 3, (x3) => apply(op('convTranspose1d'), [x3, inputs[1], inputs[2]], { ...o, bias: b != null }));
 }
 
 export interface MaxPool2dCallOptions extends MaxPool2dOptions {

@@ -583,6 +583,53 @@ const CASES: Case[] = [
       ],
     ],
   },
+  // convTranspose1d: convTranspose2d on one row.
+  {
+    name: 'convTranspose1d, groups 2, stride 2, padding 1, outputPadding 1, dilation 2',
+    inputs: [
+      [[2, 4, 5], 3, 7, 2],
+      [[4, 3, 3], 5, 9, 4],
+      [[6], 1, 3, 1],
+    ],
+    run: ([x, w, b]) => wg.convTranspose1d(x, w, b, { stride: 2, padding: 1, outputPadding: 1, groups: 2, dilation: 2 }),
+    shape: [2, 6, 12],
+    out: [
+      -0.25, -1.1875, -0.25, 0.0, -0.25, -0.9375, -0.25, -2.3125, -0.25, 0.0, -0.25, -1.5625, 0.0, 0.75, 0.0, -0.6875, 0.0, 0.4375, 0.0, 1.125, 0.0, -0.6875,
+      0.0, 1.3125, 0.25, -0.6875, 0.25, 0.875, 0.25, 0.6875, 0.25, 0.0625, 0.25, 2.0, 0.25, 0.25, -0.25, -1.9375, -0.25, 0.25, -0.25, -2.875, -0.25, 1.0, -0.25,
+      -1.375, -0.25, 0.3125, 0.0, 0.75, 0.0, -0.8125, 0.0, 2.0625, 0.0, -1.1875, 0.0, 1.3125, 0.0, -0.5625, 0.25, 0.0625, 0.25, 2.0625, 0.25, -0.3125, 0.25,
+      1.6875, 0.25, -0.5, 0.25, 0.25, -0.25, 0.8125, -0.25, -2.125, -0.25, 0.0, -0.25, -0.9375, -0.25, -0.5625, -0.25, -0.4375, 0.0, -1.0, 0.0, 1.6875, 0.0,
+      -0.6875, 0.0, 0.4375, 0.0, 0.25, 0.0, 0.1875, 0.25, 1.6875, 0.25, -0.6875, 0.25, 0.875, 0.25, 0.6875, 0.25, 0.5, 0.25, 0.25, -0.25, -0.375, -0.25,
+      -2.3125, -0.25, 0.25, -0.25, -2.875, -0.25, 0.25, -0.25, -1.1875, 0.0, -0.125, 0.0, 1.125, 0.0, -0.8125, 0.0, 2.0625, 0.0, -0.8125, 0.0, 0.9375, 0.25,
+      0.6875, 0.25, 0.0625, 0.25, 2.0625, 0.25, -0.3125, 0.25, 1.5, 0.25, 0.25,
+    ],
+    grads: [
+      [
+        1.75, -2.0, 2.375, -2.0, 1.0625, 1.75, -2.0, 2.375, -2.0, 1.0625, 0.0625, -0.25, -1.5625, 2.375, -2.0, 0.0625, -0.25, -1.5625, 2.375, -2.0, -1.1875,
+        2.375, -2.0, 1.0625, -0.25, -1.1875, 2.375, -2.0, 1.0625, -0.25, 0.1875, -1.5625, 2.375, -2.0, 2.375, 0.1875, -1.5625, 2.375, -2.0, 2.375,
+      ],
+      [
+        -1.375, -0.6875, 1.375, 0.5, -1.0, -0.6875, -0.6875, 0.0, -1.0, 0.4375, -1.3125, 1.3125, -0.9375, 0.875, -1.3125, 0.75, -1.3125, 0.875, -1.125, 2.5,
+        -1.75, 0.8125, -1.125, 2.5, -0.3125, 0.0625, -1.125, -0.75, 1.5, -1.3125, 1.0, -0.9375, 1.5, -0.3125, 1.4375, -0.9375,
+      ],
+      [0.25, -0.25, -0.75, 0.5, 0.0, -0.5],
+    ],
+  },
+  {
+    name: 'convTranspose1d unbatched [inC, L], sizes as [n]',
+    inputs: [
+      [[3, 4], 3, 7, 2],
+      [[3, 2, 2], 5, 9, 4],
+      [[2], 1, 3, 1],
+    ],
+    run: ([x, w, b]) => wg.convTranspose1d(x, w, b, { stride: [3], padding: [1] }),
+    shape: [2, 9],
+    out: [-0.0625, -0.25, -0.375, -1.375, -0.25, -1.5, 0.375, -0.25, 0.0, 0.3125, 0.0, 0.125, -0.875, 0.0, -0.875, 1.0, 0.0, 0.3125],
+    grads: [
+      [-0.1875, -0.5625, 0.5, -0.125, -0.5625, -0.3125, 0.375, -0.125, 0.75, 0.5, -0.3125, -0.125],
+      [0.25, 0.0, -0.5625, 0.5625, -0.125, -0.5625, -0.3125, 0.1875, 0.375, -0.6875, 0.375, 0.25],
+      [-0.25, -0.5],
+    ],
+  },
 ];
 
 for (const be of ['wasm', 'reference'] as const) {
@@ -675,6 +722,20 @@ describe('errors of the new options', () => {
     expect(() => wg.avgPool2d(p(), 2, { divisorOverride: 0 })).toThrow(/^wasmgrad\.avgPool2d: divisorOverride must be a non-zero integer, got 0$/);
     expect(() => wg.avgPool2d(p(), 2, { divisorOverride: 1.5 })).toThrow(wg.ValueError);
     expect(() => wg.avgPool2d(p(), 2, { countIncludePad: null as unknown as boolean })).toThrow(wg.ValueError);
+  });
+  test('convTranspose1d', () => {
+    const x = () => wg.zeros([1, 2, 5]),
+      w = () => wg.zeros([2, 3, 3]);
+    expect(() => wg.convTranspose1d(x(), w(), null, { stride: [1, 2] as unknown as [number] })).toThrow(
+      /^wasmgrad\.convTranspose1d: stride must be a positive integer or a list of 1 of them, got \[1, 2\]$/,
+    );
+    expect(() => wg.convTranspose1d(wg.zeros([1, 2, 5, 1]), w())).toThrow(
+      /^wasmgrad\.convTranspose1d: input must be 3-D \[N, inC, L\] \(or \[inC, L\] unbatched\), got shape \[1, 2, 5, 1\]$/,
+    );
+    expect(() => wg.convTranspose1d(x(), wg.zeros([3, 3, 3]))).toThrow(
+      /^wasmgrad\.convTranspose1d: input \[1, 2, 5\] has 2 channels but weight \[3, 3, 3\] expects 3/,
+    );
+    expect(() => wg.convTranspose1d(x(), w(), null, { outputPadding: 1 })).toThrow(wg.ValueError);
   });
   test('adaptive pools', () => {
     const p = () => wg.zeros([1, 1, 5, 5]);
