@@ -57,7 +57,8 @@ const RB: i32 = 8;
 }
 
 /**
- * One row of softmax's backward: ds = p ⊙ (dp − d) (d = Σ_j p·dp = Σ_c dO·O), written over dp
+ * One row of softmax's backward: ds = p ⊙ (dp − d), d = Σ_j p·dp (as PyTorch; the equal Σ_c dO·O
+ * loses the small dp − d of a saturated row to O's rounding: 10× the error of dK at scores ~100), written over dp
  * times `scale` (ready for dQ and dK); the unscaled ds is added into the mask's gradient gm (0:
  * none).
  */
@@ -166,7 +167,7 @@ const RB: i32 = 8;
         gemm(m, nk, Ev, g + ob + f4(i0 * so), so, false, v + vb, sv, true, d0, S, false, ws);
         for (let i = i0; i < i0 + m; i++) {
           const row = ds + f4(i * S), n = attended(i, S, causal);
-          const d = r.dot(g + ob + f4(i * so), o + ob + f4(i * so), Ev, 4);
+          const d = r.dot(row, pb + f4(i * S), n, 4);
           gradRow(row, pb + f4(i * S), n, d, scale, gmb ? gmb + f4(i * mrs) : 0);
           clearFrom(row, n, S);
         }

@@ -241,6 +241,11 @@ let sumG: f64 = 0, sumGE: f64 = 0;
   return <f32>(1 / Math.sqrt(v + eps));
 }
 
+/** Batch norm's 1/√(var + eps): 0 where both are 0 (PyTorch's training-mode InvStd: a constant channel with eps 0 gives its bias, no NaN). */
+@inline function batchRstd(v: f64, eps: f64): f32 {
+  return v == 0 && eps == 0 ? 0 : rsqrtEps(v, eps);
+}
+
 // Group norm over x [N, C, S] in rows of L = (C/G)·S values (row r = sample r / G, group r % G);
 // P0..6 = N, C, S, G, eps, has weight, has bias; AUX0 = [shift, dm, rstd] per row (3·N·G words).
 // Layer norm is x [R, K] with N = R, C = K, S = 1, G = 1: every element of a row is a channel.
@@ -527,7 +532,7 @@ function batchNormColumnsFwd(rec: usize, c0: i32, c1: i32, tot: usize): void {
   for (let c = c0; c < c1; c++) store<f32>(dm + (<usize>c << 2), <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N));
   columnSums(x, N, C, c0, c1, shift, dm, true, part, tot);
   for (let c = c0; c < c1; c++) {
-    const o = <usize>c << 2, v = <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N), rstd = rsqrtEps(<f64>v, eps);
+    const o = <usize>c << 2, v = <f32>(load<f64>(tot + (<usize>c << 3)) / <f64>N), rstd = batchRstd(<f64>v, eps);
     store<f32>(stats + o, <f32>(<f64>load<f32>(shift + o) + <f64>load<f32>(dm + o)));
     store<f32>(stats + (<usize>C << 2) + o, v);
     store<f32>(av + o, w ? rstd * load<f32>(w + o) : rstd);
@@ -592,7 +597,7 @@ function batchNormColumnsBwd(rec: usize, c0: i32, c1: i32, tg: usize): void {
   const n = <f64>N;
   for (let c = c0; c < c1; c++) {
     const q = <usize>c << 2, sG = load<f64>(tg + (<usize>c << 3)), sGE = load<f64>(tge + (<usize>c << 3));
-    const r64 = <f64>rsqrtEps(<f64>load<f32>(stats + (<usize>C << 2) + q), eps);
+    const r64 = <f64>batchRstd(<f64>load<f32>(stats + (<usize>C << 2) + q), eps);
     if (gw) store<f32>(gw + q, load<f32>(gw + q) + <f32>(r64 * sGE));
     if (gb) store<f32>(gb + q, load<f32>(gb + q) + <f32>sG);
     const gr: f64 = w ? <f64>load<f32>(w + q) * r64 : r64;
@@ -715,7 +720,7 @@ function batchNormColumnsTask(part: i32, parts: i32, ws: usize): void {
   store<f32>(stats + ((<usize>C << 2) + cw), v);
   store<f32>(sh + cw, shift);
   store<f32>(sh + ((<usize>C << 2) + cw), dm);
-  const rstd = rsqrtEps(<f64>v, eps);
+  const rstd = batchRstd(<f64>v, eps);
   const a = w ? rstd * load<f32>(w + cw) : rstd, beta: f32 = b ? load<f32>(b + cw) : 0;
   for (let i = 0; i < N; i++) affineSpan(x + co + <usize>i * stride, y + co + <usize>i * stride, S, shift, dm, a, beta);
 }
@@ -729,7 +734,7 @@ function batchNormColumnsTask(part: i32, parts: i32, ws: usize): void {
   const n = <f64>N * <f64>S, stride = (<usize>C * <usize>S) << 2;
   const co = (<usize>c * <usize>S) << 2, cw = <usize>c << 2;
   const shift = load<f32>(sh + cw), dm = load<f32>(sh + ((<usize>C << 2) + cw));
-  const rstd = rsqrtEps(<f64>load<f32>(stats + ((<usize>C << 2) + cw)), eps);
+  const rstd = batchRstd(<f64>load<f32>(stats + ((<usize>C << 2) + cw)), eps);
   sumG = 0;
   sumGE = 0;
   for (let i = 0; i < N; i++) gradElements(x + co + <usize>i * stride, g + co + <usize>i * stride, S, shift, dm, rstd, 0, 0, 0);

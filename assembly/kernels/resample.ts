@@ -1,19 +1,24 @@
-// interpolate on NCHW planes: nearest and bilinear, scalar (resampling is rarely hot in training:
+// interpolate on NCHW planes: nearest, bilinear and bicubic, scalar (resampling is rarely hot in training:
 // one layer of a decoder). Source positions are computed in float32 as PyTorch's CPU kernels do,
 // and as src/ops/resample.ts's reference does, so both backends read the same pixels.
 import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
 
-/** The kernel parameters as laid out by src/ops/resample.ts (record words P0..P7). */
+/** The kernel parameters as laid out by src/ops/resample.ts (record words P0..P7; flag: alignCorners for bilinear, nearest-exact for nearest). */
 @unmanaged class ResampleGeom {
-  planes: i32; h: i32; w: i32; oh: i32; ow: i32; sy: f32; sx: f32; align: i32;
+  planes: i32; h: i32; w: i32; oh: i32; ow: i32; sy: f32; sx: f32; flag: i32;
 }
 
 @inline function geom(rec: usize): ResampleGeom {
   return changetype<ResampleGeom>(rec + (<usize>P << 2));
 }
 
-/** PyTorch's legacy nearest source: floor(dst · scale) in float32, at most size − 1; the same size and twice the size are exact. */
-@inline function nearestIndex(o: i32, size: i32, n: i32, scale: f32): i32 {
+/**
+ * PyTorch's nearest source, at most size − 1: legacy floor(dst · scale) in float32, the same size
+ * and twice the size exact; nearest-exact floor((dst + ½) · scale) with the product in float64
+ * rounded to float32 (PyTorch's floorf of a double).
+ */
+@inline function nearestIndex(o: i32, size: i32, n: i32, scale: f32, exact: bool): i32 {
+  if (exact) return min(<i32>Mathf.floor(<f32>((<f64>o + 0.5) * <f64>scale)), size - 1);
   if (n == size) return o;
   if (n == 2 * size) return o >> 1;
   return min(<i32>Mathf.floor(<f32>o * scale), size - 1);
@@ -40,27 +45,27 @@ import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
 }
 
 export function f32_interpolate_nearest_fwd(rec: usize): void {
-  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT);
+  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT), exact = g.flag != 0;
   for (let p = 0; p < g.planes; p++) {
     const xp = x + (<usize>(p * g.h * g.w) << 2);
     for (let oy = 0; oy < g.oh; oy++) {
-      const row = xp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy) * g.w) << 2);
+      const row = xp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy, exact) * g.w) << 2);
       const o = out + (<usize>((p * g.oh + oy) * g.ow) << 2);
-      for (let ox = 0; ox < g.ow; ox++) store<f32>(o + (<usize>ox << 2), load<f32>(row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx) << 2)));
+      for (let ox = 0; ox < g.ow; ox++) store<f32>(o + (<usize>ox << 2), load<f32>(row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx, exact) << 2)));
     }
   }
 }
 
 export function f32_interpolate_nearest_bwd(rec: usize): void {
-  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT);
+  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT), exact = g.flag != 0;
   if (gx == 0) return;
   for (let p = 0; p < g.planes; p++) {
     const gp = gx + (<usize>(p * g.h * g.w) << 2);
     for (let oy = 0; oy < g.oh; oy++) {
-      const row = gp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy) * g.w) << 2);
+      const row = gp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy, exact) * g.w) << 2);
       const go = gout + (<usize>((p * g.oh + oy) * g.ow) << 2);
       for (let ox = 0; ox < g.ow; ox++) {
-        const q = row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx) << 2);
+        const q = row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx, exact) << 2);
         store<f32>(q, load<f32>(q) + load<f32>(go + (<usize>ox << 2)));
       }
     }
@@ -68,7 +73,7 @@ export function f32_interpolate_nearest_bwd(rec: usize): void {
 }
 
 export function f32_interpolate_bilinear_fwd(rec: usize): void {
-  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT), align = g.align != 0;
+  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT), align = g.flag != 0;
   for (let p = 0; p < g.planes; p++) {
     const xp = x + (<usize>(p * g.h * g.w) << 2);
     for (let oy = 0; oy < g.oh; oy++) {
@@ -91,7 +96,7 @@ export function f32_interpolate_bilinear_fwd(rec: usize): void {
 // Each output adds its gradient into its four sources with the forward's weights; neighbouring
 // outputs share sources, so this is a scalar scatter-add.
 export function f32_interpolate_bilinear_bwd(rec: usize): void {
-  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT), align = g.align != 0;
+  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT), align = g.flag != 0;
   if (gx == 0) return;
   for (let p = 0; p < g.planes; p++) {
     const gp = gx + (<usize>(p * g.h * g.w) << 2);
@@ -113,4 +118,68 @@ export function f32_interpolate_bilinear_bwd(rec: usize): void {
       }
     }
   }
+}
+
+// ---- bicubic: 4×4 taps per output (PyTorch's upsample_bicubic2d on the CPU) ----------------------
+
+/** PyTorch's bicubic source position: bilinear's, never clamped (taps past the border are clamped instead). */
+@inline function cubicSource(o: i32, scale: f32, align: bool): f32 {
+  return align ? scale * <f32>o : scale * (<f32>o + 0.5) - 0.5;
+}
+
+/**
+ * Weight k (0..3) of the taps at offsets −1, 0, 1, 2 from floor(position), t = position − floor:
+ * Keys' cubic convolution with A = −0.75 in float32 (PyTorch's get_cubic_upsample_coefficients),
+ * ((A + 2)·d − (A + 3))·d² + 1 for the inner taps, ((A·d − 5A)·d + 8A)·d − 4A for the outer.
+ */
+@inline function cubicWeight(t: f32, k: i32): f32 {
+  const A: f32 = -0.75;
+  const d: f32 = k == 0 ? t + 1 : k == 1 ? t : k == 2 ? <f32>1 - t : (<f32>1 - t) + 1;
+  if (k == 1 || k == 2) return ((A + 2) * d - (A + 3)) * d * d + 1;
+  return ((A * d - 5 * A) * d + 8 * A) * d - 4 * A;
+}
+
+/** Tap k's index: floor(position) − 1 + k clamped into [0, size − 1]. */
+@inline function cubicIndex(i: i32, k: i32, size: i32): i32 {
+  return min(max(i - 1 + k, 0), size - 1);
+}
+
+/**
+ * Forward: each output is Σ wy·wx·x over its 16 taps. Backward, the adjoint: each output adds its
+ * gradient times the same weights into its taps (clamped taps repeat a pixel, so every add is its
+ * own load-add-store).
+ */
+function bicubic(rec: usize, backward: bool): void {
+  const g = geom(rec), align = g.flag != 0;
+  const x = backward ? ptr(rec, GIN) : ptr(rec, IN), y = backward ? ptr(rec, GOUT) : ptr(rec, OUT);
+  if (x == 0) return;
+  for (let p = 0; p < g.planes; p++) {
+    const xp = x + (<usize>(p * g.h * g.w) << 2);
+    for (let oy = 0; oy < g.oh; oy++) {
+      const sy = cubicSource(oy, g.sy, align), iy = <i32>Mathf.floor(sy), ty = sy - <f32>iy;
+      const yr = y + (<usize>((p * g.oh + oy) * g.ow) << 2);
+      for (let ox = 0; ox < g.ow; ox++) {
+        const sx = cubicSource(ox, g.sx, align), ix = <i32>Mathf.floor(sx), tx = sx - <f32>ix;
+        const at = yr + (<usize>ox << 2), v = backward ? load<f32>(at) : 0;
+        let acc: f32 = 0;
+        for (let j = 0; j < 4; j++) {
+          const row = xp + (<usize>(cubicIndex(iy, j, g.h) * g.w) << 2), wy = cubicWeight(ty, j);
+          for (let i = 0; i < 4; i++) {
+            const q = row + (<usize>cubicIndex(ix, i, g.w) << 2), wt = wy * cubicWeight(tx, i);
+            if (backward) store<f32>(q, load<f32>(q) + wt * v);
+            else acc += wt * load<f32>(q);
+          }
+        }
+        if (!backward) store<f32>(at, acc);
+      }
+    }
+  }
+}
+
+export function f32_interpolate_bicubic_fwd(rec: usize): void {
+  bicubic(rec, false);
+}
+
+export function f32_interpolate_bicubic_bwd(rec: usize): void {
+  bicubic(rec, true);
 }

@@ -84,7 +84,9 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
   if (o.isCausal !== undefined && typeof o.isCausal !== 'boolean') throw new ValueError(FN, `isCausal must be a boolean, got ${fmtValue(o.isCausal)}`);
   const mask = o.attnMask ?? null;
   if (o.isCausal && mask !== null) throw new ValueError(FN, 'takes attnMask or isCausal, not both (PyTorch): put the causal part into attnMask');
-  const additive = mask === null ? null : additiveMask(FN, 'attnMask', mask, true);
+  const given = mask === null ? null : additiveMask(FN, 'attnMask', mask, true);
+  // A mask of fewer than 2 dims broadcasts as a row [1, S] (or [1, 1]), as PyTorch's broadcasting.
+  const additive = given === null || given.ndim >= 2 ? given : given.reshape([1, given.shape[0] ?? 1]);
   if (p > 0) {
     let scores = matmul(q, k, { transposeB: true }).mul(scale);
     if (o.isCausal) scores = scores.add(causalMask(L, S));
@@ -112,8 +114,8 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
   let m: Tensor | null = null;
   if (additive !== null) {
     const [Lm, Sm] = additive.shape.slice(-2);
-    if (additive.ndim < 2 || (Lm !== 1 && Lm !== L) || (Sm !== 1 && Sm !== S))
-      throw new ShapeError(FN, `attnMask must broadcast to [..., ${L}, ${S}] (query's L, key's S), got ${fmtShape(additive.shape)}`);
+    if ((Lm !== 1 && Lm !== L) || (Sm !== 1 && Sm !== S))
+      throw new ShapeError(FN, `attnMask must broadcast to [..., ${L}, ${S}] (query's L, key's S), got ${fmtShape(given!.shape)}`);
     // The kernel reads a mask [Lm, S] shared by every batch, or one per batch, without expanding it.
     const rows = additive.shape.slice(0, -2).every((d) => d === 1) ? additive.reshape([Lm, Sm]) : flat(additive, Lm);
     m = Sm === S ? rows : expand(rows, [...rows.shape.slice(0, -1), S]);

@@ -1,13 +1,29 @@
 /** Convolutions, pools and interpolate as functions. Tables: src/ops/conv.ts, pool.ts, resample.ts. */
 import { constant } from './creation.js';
-import { ValueError, fmtValue } from '../errors.js';
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { fmtShape } from '../ops/types.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
-import type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
-import type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions } from '../ops/pool.js';
-import type { InterpolateOptions } from '../ops/resample.js';
+import { reshape } from './shape.js';
+import type { Conv1dOptions, Conv2dOptions, ConvTranspose1dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
+import { adaptive1d, lift1d } from '../ops/pool.js';
+import type { AdaptiveAttrs, AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolAttrs } from '../ops/pool.js';
+import { resampleSize, type InterpolateOptions } from '../ops/resample.js';
+import type { Size2 } from '../ops/window.js';
+
+/**
+ * PyTorch's unbatched form: an input of rank `batched` − 1 (e.g. [C, H, W] for a 2-D op) runs as a
+ * batch of one, and the batch dim is removed from every result (a gradient flows through both
+ * reshapes); other ranks go to `f` unchanged, whose plan names the ranks it takes.
+ */
+function unbatched<R extends Tensor | [Tensor, Tensor]>(x: Tensor, batched: number, f: (x: Tensor) => R): R {
+  if (x.ndim !== batched - 1) return f(x);
+  const strip = (t: Tensor) => reshape(t, t.shape.slice(1));
+  const r = f(reshape(x, [1, ...x.shape]));
+  return (Array.isArray(r) ? [strip(r[0]), strip(r[1])] : strip(r)) as R;
+}
 
 /** The tensors of a convolution; without b, a 0-d placeholder fills the bias input and the kernels skip the bias entirely. */
 function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefined): [Tensor, Tensor, Tensor] {
@@ -27,13 +43,15 @@ function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefin
  */
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const o = checkOptions<Conv2dOptions>('conv2d', opts, ['stride', 'padding', 'dilation', 'groups']);
-  return apply(op('conv2d'), convInputs('conv2d', x, w, b), { ...o, bias: b != null });
+  const inputs = convInputs('conv2d', x, w, b);
+  return unbatched(x, 4, (x4) => apply(op('conv2d'), [x4, inputs[1], inputs[2]], { ...o, bias: b != null }));
 }
 
 /** 1-D convolution: x [N, C, L], w [O, C/groups, k], optional bias [O] → [N, O, OL]; options as conv2d's, per dim numbers or [n]. */
 export function conv1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
   const o = checkOptions<Conv1dOptions>('conv1d', opts, ['stride', 'padding', 'dilation', 'groups']);
-  return apply(op('conv1d'), convInputs('conv1d', x, w, b), { ...o, bias: b != null });
+  const inputs = convInputs('conv1d', x, w, b);
+  return unbatched(x, 3, (x3) => apply(op('conv1d'), [x3, inputs[1], inputs[2]], { ...o, bias: b != null }));
 }
 
 /**
@@ -44,7 +62,19 @@ export function conv1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv1dOpti
  */
 export function convTranspose2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: ConvTranspose2dOptions = {}): Tensor {
   const o = checkOptions<ConvTranspose2dOptions>('convTranspose2d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
-  return apply(op('convTranspose2d'), convInputs('convTranspose2d', x, w, b), { ...o, bias: b != null });
+  const inputs = convInputs('convTranspose2d', x, w, b);
+  return unbatched(x, 4, (x4) => apply(op('convTranspose2d'), [x4, inputs[1], inputs[2]], { ...o, bias: b != null }));
+}
+
+/**
+ * Transposed 1-D convolution (PyTorch's conv_transpose1d): x [N, inC, L] (or [inC, L]),
+ * w [inC, outC/groups, k], optional bias [outC] → [N, outC, OL] with
+ * OL = (L − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1; convTranspose2d on one row.
+ */
+export function convTranspose1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: ConvTranspose1dOptions = {}): Tensor {
+  const o = checkOptions<ConvTranspose1dOptions>('convTranspose1d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'dilation']);
+  const inputs = convInputs('convTranspose1d', x, w, b);
+  return unbatched(x, 3, (x3) => apply(op('convTranspose1d'), [x3, inputs[1], inputs[2]], { ...o, bias: b != null }));
 }
 
 export interface MaxPool2dCallOptions extends MaxPool2dOptions {
@@ -57,16 +87,18 @@ export interface MaxPool2dCallOptions extends MaxPool2dOptions {
  * input or its left padding). With returnIndices, [values, indices]: int32 positions iy·W + ix of
  * each maximum within its input plane (PyTorch's), computed by a second, forward-only kernel.
  */
-export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool2dCallOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, k: number | [number, number], opts?: MaxPool2dCallOptions & { returnIndices?: false }): Tensor;
-export function maxPool2d(x: Tensor, k: number | [number, number], opts?: MaxPool2dCallOptions): Tensor | [Tensor, Tensor];
-export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool2dCallOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, k: Size2, opts?: MaxPool2dCallOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: Tensor, k: Size2, opts?: MaxPool2dCallOptions): Tensor | [Tensor, Tensor];
+export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions = {}): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool2d', 'input', x);
   const { returnIndices, ...o } = checkOptions<MaxPool2dCallOptions>('maxPool2d', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   checkBool('maxPool2d', 'ceilMode', o.ceilMode);
   checkBool('maxPool2d', 'returnIndices', returnIndices);
-  const values = apply(op('maxPool2d'), [x], { ...o, kernel: k });
-  return returnIndices ? [values, apply(op('maxPool2dIndices'), [x], { ...o, kernel: k })] : values;
+  return unbatched(x, 4, (x4): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('maxPool2d'), [x4], { ...o, kernel: k });
+    return returnIndices ? [values, apply(op('maxPool2dIndices'), [x4], { ...o, kernel: k })] : values;
+  });
 }
 
 /**
@@ -75,18 +107,18 @@ export function maxPool2d(x: Tensor, k: number | [number, number], opts: MaxPool
  * padding (countIncludePad, default true; ceil mode's last windows are clipped to the padded
  * input) or only the input values it covers (countIncludePad false).
  */
-export function avgPool2d(x: Tensor, k: number | [number, number], opts: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, k: Size2, opts: AvgPool2dOptions = {}): Tensor {
   checkTensor('avgPool2d', 'input', x);
   const o = checkOptions<AvgPool2dOptions>('avgPool2d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   checkBool('avgPool2d', 'ceilMode', o.ceilMode);
   checkBool('avgPool2d', 'countIncludePad', o.countIncludePad);
-  return apply(op('avgPool2d'), [x], { ...o, kernel: k });
+  return unbatched(x, 4, (x4) => apply(op('avgPool2d'), [x4], { ...o, kernel: k }));
 }
 
 /** Mean over PyTorch's adaptive windows giving [N, C, oh, ow]; outputSize a number, or [oh, ow] with null keeping that dim. */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
   checkTensor('adaptiveAvgPool2d', 'input', x);
-  return apply(op('adaptiveAvgPool2d'), [x], { outputSize });
+  return unbatched(x, 4, (x4) => apply(op('adaptiveAvgPool2d'), [x4], { outputSize }));
 }
 
 /** Max over PyTorch's adaptive windows; with returnIndices, [values, int32 indices within each input plane]. */
@@ -97,16 +129,41 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { r
   checkTensor('adaptiveMaxPool2d', 'input', x);
   const { returnIndices } = checkOptions<{ returnIndices?: boolean }>('adaptiveMaxPool2d', opts, ['returnIndices']);
   checkBool('adaptiveMaxPool2d', 'returnIndices', returnIndices);
-  const values = apply(op('adaptiveMaxPool2d'), [x], { outputSize });
-  return returnIndices ? [values, apply(op('adaptiveMaxPool2dIndices'), [x], { outputSize })] : values;
+  return unbatched(x, 4, (x4): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('adaptiveMaxPool2d'), [x4], { outputSize });
+    return returnIndices ? [values, apply(op('adaptiveMaxPool2dIndices'), [x4], { outputSize })] : values;
+  });
 }
 
-/** Max pooling of x [N, C, L] over windows of k (maxPool2d's rules with 1×k windows); stride defaults to k. */
-export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dOptions = {}): Tensor {
+/**
+ * The int32 indices of a 1-D max pool: the 2-D argmax kernel `indices2d` on [N, C, 1, L] (a
+ * position iy·L + ix in a one-row plane is ix, PyTorch's 1-D index), reshaped to the values' shape.
+ */
+function indices1d(values: Tensor, x3: Tensor, indices2d: 'maxPool2dIndices' | 'adaptiveMaxPool2dIndices', attrs: PoolAttrs | AdaptiveAttrs): Tensor {
+  const [n, c, l] = x3.shape;
+  return reshape(apply(op(indices2d), [reshape(x3, [n, c, 1, l])], attrs), values.shape);
+}
+
+export interface MaxPool1dCallOptions extends MaxPool1dOptions {
+  returnIndices?: boolean;
+}
+
+/**
+ * Max pooling of x [N, C, L] over windows of k (maxPool2d's rules with 1×k windows); stride
+ * defaults to k. With returnIndices, [values, int32 positions along L].
+ */
+export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dCallOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, k: number | [number], opts?: MaxPool1dCallOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(x: Tensor, k: number | [number], opts?: MaxPool1dCallOptions): Tensor | [Tensor, Tensor];
+export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dCallOptions = {}): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool1d', 'input', x);
-  const o = checkOptions<MaxPool1dOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode']);
+  const { returnIndices, ...o } = checkOptions<MaxPool1dCallOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
   checkBool('maxPool1d', 'ceilMode', o.ceilMode);
-  return apply(op('maxPool1d'), [x], { ...o, kernel: k });
+  checkBool('maxPool1d', 'returnIndices', returnIndices);
+  return unbatched(x, 3, (x3): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('maxPool1d'), [x3], { ...o, kernel: k });
+    return returnIndices ? [values, indices1d(values, x3, 'maxPool2dIndices', lift1d('maxPool1d', { ...o, kernel: k }))] : values;
+  });
 }
 
 /** Average pooling of x [N, C, L] over windows of k (avgPool2d's rules with 1×k windows); stride defaults to k. */
@@ -115,25 +172,84 @@ export function avgPool1d(x: Tensor, k: number | [number], opts: AvgPool1dOption
   const o = checkOptions<AvgPool1dOptions>('avgPool1d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   checkBool('avgPool1d', 'ceilMode', o.ceilMode);
   checkBool('avgPool1d', 'countIncludePad', o.countIncludePad);
-  return apply(op('avgPool1d'), [x], { ...o, kernel: k });
+  return unbatched(x, 3, (x3) => apply(op('avgPool1d'), [x3], { ...o, kernel: k }));
 }
 
 /** Mean of x [N, C, L] over PyTorch's adaptive windows giving [N, C, outputSize]. */
-export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number | [number]): Tensor {
   checkTensor('adaptiveAvgPool1d', 'input', x);
-  return apply(op('adaptiveAvgPool1d'), [x], { outputSize });
+  return unbatched(x, 3, (x3) => apply(op('adaptiveAvgPool1d'), [x3], { outputSize }));
+}
+
+/** Max of x [N, C, L] over PyTorch's adaptive windows giving [N, C, outputSize]; with returnIndices, [values, int32 positions along L]. */
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts?: { returnIndices?: boolean }): Tensor | [Tensor, Tensor];
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  checkTensor('adaptiveMaxPool1d', 'input', x);
+  const { returnIndices } = checkOptions<{ returnIndices?: boolean }>('adaptiveMaxPool1d', opts, ['returnIndices']);
+  checkBool('adaptiveMaxPool1d', 'returnIndices', returnIndices);
+  return unbatched(x, 3, (x3): Tensor | [Tensor, Tensor] => {
+    const values = apply(op('adaptiveMaxPool1d'), [x3], { outputSize });
+    return returnIndices ? [values, indices1d(values, x3, 'adaptiveMaxPool2dIndices', adaptive1d('adaptiveMaxPool1d', outputSize))] : values;
+  });
+}
+
+/** The spatial dims each mode takes (PyTorch raises for the others): 1 = [N, C, L], 2 = [N, C, H, W]. */
+const MODE_DIMS: Record<string, readonly number[]> = { nearest: [1, 2], 'nearest-exact': [1, 2], linear: [1], bilinear: [2], bicubic: [2], area: [1, 2] };
+
+/** A 1-D size or scale factor (a number or [n]) as the 2-D op's [1, n] on [N, C, 1, L]. */
+function along1d(name: string, v: number | readonly number[] | undefined, one: number): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  const n = typeof v === 'number' ? v : v.length === 1 ? v[0] : undefined;
+  if (n === undefined)
+    throw new ValueError('interpolate', `${name} must be a number or [n] for an input [N, C, L] (one spatial dim, as PyTorch), got ${fmtValue(v)}`);
+  return [one, n];
 }
 
 /**
- * Resizes x [N, C, H, W] to size [oh, ow] or by scaleFactor (output floor(H · scaleFactor)), mode
- * 'nearest' (default; PyTorch's legacy nearest: source floor(dst · scale)) or 'bilinear'
- * (alignCorners default false), with PyTorch's source positions and gradients.
+ * Resizes x [N, C, H, W] (modes 'nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area') or
+ * [N, C, L] ('nearest', 'nearest-exact', 'linear', 'area') to size or by scaleFactor (output
+ * floor(In · scaleFactor)), with PyTorch's source positions and gradients: 'nearest' is its legacy
+ * floor(dst · scale), 'nearest-exact' floor((dst + ½) · scale); the linear and cubic modes take
+ * alignCorners (default false); 'area' is an adaptive average pool to the output size; the scale
+ * is 1 / scaleFactor when given, In / Out with recomputeScaleFactor or a size.
  */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkTensor('interpolate', 'input', x);
-  const { mode = 'nearest', ...o } = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+  const {
+    mode = 'nearest',
+    antialias,
+    ...o
+  } = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']);
   checkBool('interpolate', 'alignCorners', o.alignCorners);
-  if (mode === 'nearest') return apply(op('interpolateNearest'), [x], o);
-  if (mode === 'bilinear') return apply(op('interpolateBilinear'), [x], o);
-  throw new ValueError('interpolate', `mode must be 'nearest' or 'bilinear', got ${fmtValue(mode)}`);
+  checkBool('interpolate', 'recomputeScaleFactor', o.recomputeScaleFactor);
+  checkBool('interpolate', 'antialias', antialias);
+  const dims = MODE_DIMS[mode as string];
+  if (!Object.hasOwn(MODE_DIMS, mode as string))
+    throw new ValueError('interpolate', `mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic' or 'area', got ${fmtValue(mode)}`);
+  if (antialias) throw new ValueError('interpolate', `antialias true is not supported (PyTorch's default false is), with mode ${fmtValue(mode)}`);
+  if (!dims.includes(x.ndim - 2))
+    throw new ShapeError(
+      'interpolate',
+      `mode '${mode}' takes ${dims.map((d) => (d === 1 ? 'an input [N, C, L]' : 'an input [N, C, H, W]')).join(' or ')}, got shape ${fmtShape(x.shape)}`,
+    );
+  const linear = mode === 'linear' || mode === 'bilinear';
+  const run = (x4: Tensor, a: typeof o) => {
+    if (linear) return apply(op('interpolateBilinear'), [x4], a);
+    if (mode === 'bicubic') return apply(op('interpolateBicubic'), [x4], a);
+    if (mode !== 'area') return apply(op('interpolateNearest'), [x4], { ...a, exact: mode === 'nearest-exact' });
+    // 'area' is PyTorch's adaptive average pool to the output size (no scale, no corners).
+    if (a.alignCorners !== undefined)
+      throw new ValueError(
+        'interpolate',
+        `alignCorners applies to the linear modes only (as PyTorch), got alignCorners ${fmtValue(a.alignCorners)} with mode 'area'`,
+      );
+    return apply(op('adaptiveAvgPool2d'), [x4], { outputSize: resampleSize(x4, a).out });
+  };
+  if (x.ndim === 4) return run(x, o);
+  // [N, C, L] as [N, C, 1, L]: the row dim keeps its size, which both kernels copy.
+  const [n, c, l] = x.shape;
+  const y = run(reshape(x, [n, c, 1, l]), { ...o, size: along1d('size', o.size, 1), scaleFactor: along1d('scaleFactor', o.scaleFactor, 1) });
+  return reshape(y, [n, c, y.shape[3]]);
 }

@@ -120,6 +120,7 @@ export { scaledDotProductAttention, type SdpaOptions } from './attention.js';
 export { gather, scatter, scatterAdd, indexAdd, indexSelect, take, index, maskedFill, maskedSelect, tril, triu, type ScatterReduce } from './indexing.js';
 export { conv1d, convTranspose2d, adaptiveAvgPool2d, adaptiveMaxPool2d, interpolate } from './conv.js';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d } from './conv.js';
+export { adaptiveMaxPool1d, convTranspose1d } from './conv.js';
 export { layerNorm, groupNorm, batchNorm, type AffineNormOptions, type BatchNormFnOptions } from './norm.js';
 export {
   mm,
@@ -154,3 +155,4 @@ export {
   emptyLike,
 } from './convenience.js';
 export type { DiagonalAttrs as DiagonalOptions, IscloseAttrs as IscloseOptions, NormalizeAttrs as NormalizeOptions } from '../ops/convenience.js';
+export { localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';

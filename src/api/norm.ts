@@ -3,17 +3,20 @@
  * fused kernels of src/ops/normalization.ts; the nn modules (src/nn/norm.ts) call these.
  */
 import { constant } from './creation.js';
-import { add, mul, sub } from './elementwise.js';
+import { avgPool2d } from './conv.js';
+import { add, div, mul, pow, sub } from './elementwise.js';
+import { pad } from './layout.js';
 import { rsqrt } from './math.js';
-import { reshape } from './shape.js';
+import { mean, variance } from './reduce.js';
+import { copyInto, reshape } from './shape.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
-import { apply, applyUpdate } from '../engine/engine.js';
+import { apply, applyUpdate, noGrad } from '../engine/engine.js';
 import type { Storage } from '../engine/storage.js';
 import { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { op } from '../ops/index.js';
 import { epsBits } from '../ops/normalization.js';
-import { fmtShape, sameShape } from '../ops/types.js';
+import { fmtShape, sameShape, sizeOf } from '../ops/types.js';
 
 export interface AffineNormOptions {
   /** Multiplies the normalised values (default none: 1). */
@@ -102,6 +105,17 @@ export function batchNormTraining(fn: string, x: Tensor, opts: AffineNormOptions
   return y;
 }
 
+/** Throws a ShapeError unless the weight and bias given are [C] for x [N, C, *]. */
+function checkChannelAffine(fn: string, x: Tensor, { weight, bias }: AffineNormOptions): void {
+  const C = x.shape[1];
+  for (const [t, what] of [
+    [weight, 'weight'],
+    [bias, 'bias'],
+  ] as const)
+    if (t != null && !sameShape(t.shape, [C]))
+      throw new ShapeError(fn, `${what} must have shape [${C}] for an input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`);
+}
+
 /**
  * Eval-mode batch norm: (x − runningMean)·(weight/√(runningVar + eps)) + bias per channel, the
  * per-channel factor computed on the C values first (x − mean first keeps a large mean exact).
@@ -110,18 +124,28 @@ export function batchNormEval(fn: string, x: Tensor, runningMean: Tensor, runnin
   checkAffine(fn, x, opts);
   const { weight, bias, eps = 1e-5 } = opts;
   epsBits(fn, eps);
-  const C = x.shape[1];
-  for (const [t, what] of [
-    [weight, 'weight'],
-    [bias, 'bias'],
-  ] as const)
-    if (t != null && !sameShape(t.shape, [C]))
-      throw new ShapeError(fn, `${what} must have shape [${C}] for an input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`);
+  checkChannelAffine(fn, x, opts);
   const bshape = x.shape.map((d, k) => (k === 1 ? d : 1));
   const perChannel = (t: Tensor) => reshape(t, bshape);
   const scale = rsqrt(add(runningVar, eps));
   const y = mul(sub(x, perChannel(runningMean)), perChannel(weight != null ? mul(scale, weight) : scale));
   return bias != null ? add(y, perChannel(bias)) : y;
+}
+
+/** Checks running statistics given to a functional norm: both or neither, each [C] for x [N, C, *]. */
+function checkRunning(fn: string, x: Tensor, runningMean: Tensor | null, runningVar: Tensor | null): void {
+  if ((runningMean == null) !== (runningVar == null))
+    throw new ValueError(fn, 'runningMean and runningVar must be given together (or both null), got one of them');
+  if (runningMean != null && runningVar != null) {
+    checkTensor(fn, 'runningMean', runningMean);
+    checkTensor(fn, 'runningVar', runningVar);
+    const C = [x.shape[1] ?? 0];
+    if (x.ndim < 2 || !sameShape(runningMean.shape, C) || !sameShape(runningVar.shape, C))
+      throw new ShapeError(
+        fn,
+        `expected an input [N, C, *] with runningMean and runningVar [C], got input ${fmtShape(x.shape)}, runningMean ${fmtShape(runningMean.shape)}, runningVar ${fmtShape(runningVar.shape)}`,
+      );
+  }
 }
 
 /**
@@ -136,18 +160,7 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   checkTensor('batchNorm', 'input', x);
   checkBool('batchNorm', 'training', training);
   checkMomentum('batchNorm', momentum, false);
-  if ((runningMean == null) !== (runningVar == null))
-    throw new ValueError('batchNorm', 'runningMean and runningVar must be given together (or both null), got one of them');
-  if (runningMean != null && runningVar != null) {
-    checkTensor('batchNorm', 'runningMean', runningMean);
-    checkTensor('batchNorm', 'runningVar', runningVar);
-    const C = [x.shape[1] ?? 0];
-    if (x.ndim < 2 || !sameShape(runningMean.shape, C) || !sameShape(runningVar.shape, C))
-      throw new ShapeError(
-        'batchNorm',
-        `expected an input [N, C, *] with runningMean and runningVar [C], got input ${fmtShape(x.shape)}, runningMean ${fmtShape(runningMean.shape)}, runningVar ${fmtShape(runningVar.shape)}`,
-      );
-  }
+  checkRunning('batchNorm', x, runningMean, runningVar);
   if (training) {
     const running = runningMean != null ? { mean: runningMean, var: runningVar!, count: constant(0, x.storage.backend, 'int32'), momentum } : null;
     return batchNormTraining('batchNorm', x, affine, running);
@@ -155,4 +168,84 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
   if (runningMean == null)
     throw new ValueError('batchNorm', 'eval mode (training false) normalises with the running statistics: runningMean and runningVar are required, got null');
   return batchNormEval('batchNorm', x, runningMean, runningVar!, affine);
+}
+
+export interface LocalResponseNormOptions {
+  /** Multiplies the window's mean square (default 1e-4). */
+  alpha?: number;
+  /** The exponent of the divisor (default 0.75). */
+  beta?: number;
+  /** Added to the scaled mean square (default 1). */
+  k?: number;
+}
+
+/**
+ * PyTorch's `F.local_response_norm`: x [N, C, *] divided by (k + alpha · mean of x² over `size`
+ * neighbouring channels)^beta, the window reaching floor(size / 2) channels before and
+ * floor((size − 1) / 2) after, zeros past the ends (the mean still divides by size). Composed, as
+ * PyTorch's: squares, a zero pad and an average pool along the channels, then the power.
+ */
+export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNormOptions = {}): Tensor {
+  checkTensor('localResponseNorm', 'input', x);
+  const { alpha = 1e-4, beta = 0.75, k = 1 } = checkOptions<LocalResponseNormOptions>('localResponseNorm', opts, ['alpha', 'beta', 'k']);
+  if (!Number.isInteger(size) || size < 1) throw new ValueError('localResponseNorm', `size must be a positive integer, got ${fmtValue(size)}`);
+  for (const [name, v] of [
+    ['alpha', alpha],
+    ['beta', beta],
+    ['k', k],
+  ] as const)
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError('localResponseNorm', `${name} must be a finite number, got ${fmtValue(v)}`);
+  if (x.ndim < 3) throw new ShapeError('localResponseNorm', `expected an input [N, C, *] of at least 3 dims (as PyTorch), got shape ${fmtShape(x.shape)}`);
+  const [n, c] = x.shape;
+  const squares = reshape(mul(x, x), [n, 1, c, sizeOf(x.shape.slice(2))]);
+  const windows = avgPool2d(pad(squares, [0, 0, Math.floor(size / 2), Math.floor((size - 1) / 2)]), [size, 1], { stride: 1 });
+  return div(x, pow(add(mul(reshape(windows, x.shape), alpha), k), beta));
+}
+
+export interface InstanceNormFnOptions extends AffineNormOptions {
+  /** Normalise each (sample, channel) by its own statistics (default true) or by the running statistics. */
+  useInputStats?: boolean;
+  /** Weight of the batch's statistics in the running averages (default 0.1), a number in [0, 1]. */
+  momentum?: number;
+}
+
+/**
+ * PyTorch's `F.instance_norm(x, runningMean, runningVar, { weight, bias, useInputStats, momentum,
+ * eps })` over x [N, C, *]: each sample's channel normalised over its positions (group norm with C
+ * groups, the fused kernels), then a per-channel weight and bias. Given running statistics, they
+ * move in place towards the batch's mean of the instance means and of the unbiased instance
+ * variances, as PyTorch's; useInputStats false normalises with them instead (eval batch norm).
+ */
+export function instanceNorm(x: Tensor, runningMean: Tensor | null = null, runningVar: Tensor | null = null, opts: InstanceNormFnOptions = {}): Tensor {
+  const FN = 'instanceNorm';
+  const {
+    useInputStats = true,
+    momentum = 0.1,
+    ...affine
+  } = checkOptions<InstanceNormFnOptions>(FN, opts, ['weight', 'bias', 'eps', 'useInputStats', 'momentum']);
+  checkTensor(FN, 'input', x);
+  checkBool(FN, 'useInputStats', useInputStats);
+  checkMomentum(FN, momentum, false);
+  checkRunning(FN, x, runningMean, runningVar);
+  if (x.ndim < 2) throw new ShapeError(FN, `expected an input [N, C, *] (at least 2 dims), got shape ${fmtShape(x.shape)}`);
+  checkChannelAffine(FN, x, affine);
+  if (!useInputStats) {
+    if (runningMean == null || runningVar == null)
+      throw new ValueError(FN, 'useInputStats false normalises with the running statistics: runningMean and runningVar are required, got null');
+    return batchNormEval(FN, x, runningMean, runningVar, affine);
+  }
+  const [N, C] = x.shape,
+    S = sizeOf(x.shape.slice(2));
+  if (S <= 1)
+    throw new ValueError(FN, `expected more than 1 spatial element when using the input statistics (as PyTorch), got input of shape ${fmtShape(x.shape)}`);
+  const [inputs, a] = affineInputs(FN, x, affine);
+  const y = apply(op('groupNorm'), inputs, { ...a, numGroups: C });
+  if (runningMean != null && runningVar != null && N > 0)
+    noGrad(() => {
+      const rows = reshape(x, [N, C, S]);
+      const update = (running: Tensor, batch: Tensor) => copyInto(running, add(mul(running, 1 - momentum), mul(mean(batch, 0), momentum)));
+      update(runningMean, mean(rows, 2));
+      update(runningVar, variance(rows, 2));
+    });
+  return y;
 }

@@ -181,9 +181,9 @@ const attention = {
         }
       });
     },
-    // dV += Pᵀ·dO; dP = dO·vᵀ; dS = P ⊙ (dP − Σ_c dO ⊙ O) (the row's Σ_j P·dP, as softmax's
-    // backward); dmask += dS; dq += scale·dS·k; dk += scale·dSᵀ·q. Every gradient has its
-    // tensor's layout.
+    // dV += Pᵀ·dO; dP = dO·vᵀ; dS = P ⊙ (dP − Σ_c dO ⊙ O) (equal to the row's Σ_j P·dP, which the
+    // float32 kernel sums, as softmax's backward); dmask += dS; dq += scale·dS·k;
+    // dk += scale·dSᵀ·q. Every gradient has its tensor's layout.
     bwd: (h, r) => {
       const [S, E, Ev] = [param(r, 2), param(r, 3), param(r, 4)],
         scale = paramf(r, 5);

@@ -21,16 +21,30 @@ import {
 import { POOL_OPS } from './pool.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { contiguousView } from './shape.js';
-import { clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type CompositeDef, type Meta, type OpSpec, type Plan } from './types.js';
-import { checkRank, outSize, pair, perDim } from './window.js';
+import {
+  clearOverwritten,
+  defineOps,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  out,
+  param,
+  type CompositeDef,
+  type Meta,
+  type OpSpec,
+  type Plan,
+  type TestCase,
+} from './types.js';
+import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
 
 /** Padding of a convolution: per side of each dim, or 'same' (output size = input size, stride 1), or 'valid' (none). */
 export type ConvPadding<P> = number | P | 'same' | 'valid';
 
 export interface Conv2dOptions {
-  stride?: number | [number, number];
-  padding?: ConvPadding<[number, number]>;
-  dilation?: number | [number, number];
+  stride?: Size2;
+  padding?: ConvPadding<[number] | [number, number]>;
+  dilation?: Size2;
   groups?: number;
 }
 export interface Conv1dOptions {
@@ -40,11 +54,11 @@ export interface Conv1dOptions {
   groups?: number;
 }
 export interface ConvTranspose2dOptions {
-  stride?: number | [number, number];
-  padding?: number | [number, number];
-  outputPadding?: number | [number, number];
+  stride?: Size2;
+  padding?: Size2;
+  outputPadding?: Size2;
   groups?: number;
-  dilation?: number | [number, number];
+  dilation?: Size2;
 }
 
 /** Attributes of the ops: the options, plus whether input 2 is a real bias (false: it is never read). */
@@ -173,7 +187,7 @@ function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
  * shape and geometry (a 1-D one as 2-D with H = 1). Shapes in messages are the caller's.
  */
 function planConvNd(op: string, dims: number, [x, w, b]: readonly Meta[], attrs: ConvAttrs | Conv1dAttrs): { shape: number[]; geometry: ConvGeometry } {
-  const layout = dims === 2 ? ['[N, C, H, W]', '[O, C/groups, kh, kw]'] : ['[N, C, L]', '[O, C/groups, k]'];
+  const layout = dims === 2 ? ['[N, C, H, W] (or [C, H, W] unbatched)', '[O, C/groups, kh, kw]'] : ['[N, C, L] (or [C, L] unbatched)', '[O, C/groups, k]'];
   checkRank(op, 'input', dims + 2, layout[0], x);
   checkRank(op, 'weight', dims + 2, layout[1], w);
   const [n, c, ...size] = x.shape,
@@ -418,29 +432,24 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
  * OH = (H − 1)·stride − 2·padding + dilation·(kh − 1) + outputPadding + 1: the adjoint of the
  * convolution [N, outC, OH, OW] → [N, inC, H, W] with the same weight, whose geometry the record
  * holds (that convolution's output is exactly H × W: outputPadding < stride or < dilation adds
- * rows no output reads).
+ * rows no output reads). Errors name `op` and the shapes of `shown` (convTranspose1d's own 3-D ones).
  */
-function planConvTranspose([x, w, b]: readonly Meta[], attrs: ConvTransposeAttrs): Plan {
-  const op = 'convTranspose2d';
-  checkRank(op, 'input', 4, '[N, inC, H, W]', x);
+function planConvTranspose([x, w, b]: readonly Meta[], attrs: ConvTransposeAttrs, op = 'convTranspose2d', shown: readonly Meta[] = [x, w]): Plan {
+  const [xs, ws] = shown.map((t) => fmtShape(t.shape));
+  checkRank(op, 'input', 4, '[N, inC, H, W] (or [inC, H, W] unbatched)', x);
   checkRank(op, 'weight', 4, '[inC, outC/groups, kh, kw]', w);
   const [n, c, h, wd] = x.shape,
     [cw, og, kh, kw] = w.shape;
   const groups = attrs.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(op, `groups must be a positive integer, got ${fmtValue(groups)}`);
-  if (c !== cw)
-    throw new ShapeError(op, `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} expects ${cw} (weight dim 0 is the input channels)`);
-  if (c % groups !== 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} has ${c} channels, not a multiple of groups ${groups}`);
-  if (c === 0 || h === 0 || wd === 0)
-    throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
-  if (og === 0 || kh === 0 || kw === 0) throw new ShapeError(op, `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1×1`);
+  if (c !== cw) throw new ShapeError(op, `input ${xs} has ${c} channels but weight ${ws} expects ${cw} (weight dim 0 is the input channels)`);
+  if (c % groups !== 0) throw new ShapeError(op, `input ${xs} has ${c} channels, not a multiple of groups ${groups}`);
+  if (c === 0 || h === 0 || wd === 0) throw new ShapeError(op, `input ${xs} needs non-zero channels, height and width (only the batch dim N may be 0)`);
+  if (og === 0 || kh === 0 || kw === 0) throw new ShapeError(op, `weight ${ws} needs at least one output channel and a kernel of at least 1×1`);
   const outC = og * groups,
     bias = attrs.bias ?? true;
   if (bias && (b.shape.length !== 1 || b.shape[0] !== outC))
-    throw new ShapeError(
-      op,
-      `bias must have shape [${outC}] (output channels: weight ${fmtShape(w.shape)} dim 1 × groups ${groups}), got ${fmtShape(b.shape)}`,
-    );
+    throw new ShapeError(op, `bias must have shape [${outC}] (output channels: weight ${ws} dim 1 × groups ${groups}), got ${fmtShape(b.shape)}`);
   const [sh, sw] = pair(op, 'stride', attrs.stride ?? 1, 1);
   const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
   const [oph, opw] = pair(op, 'outputPadding', attrs.outputPadding ?? 0, 0);
@@ -455,7 +464,7 @@ function planConvTranspose([x, w, b]: readonly Meta[], attrs: ConvTransposeAttrs
   if (outH < 1 || outW < 1)
     throw new ShapeError(
       op,
-      `the output would be ${outH}×${outW} (input ${fmtShape(x.shape)}, kernel ${kh}×${kw}, stride ${fmtValue([sh, sw])}, padding ${fmtValue([ph, pw])})`,
+      `the output would be ${outH}×${outW} (input ${xs}, kernel ${kh}×${kw}, stride ${fmtValue([sh, sw])}, padding ${fmtValue([ph, pw])})`,
     );
   const geometry = { n, c: outC, h: outH, w: outW, o: c, kh, kw, oh: h, ow: wd, sh, sw, ph, pw, dh, dw, bias, groups };
   return convPlan([n, outC, outH, outW], geometry, true);
@@ -470,7 +479,7 @@ const convTranspose2dOp: OpSpec<ConvTransposeAttrs, 'convTranspose2d'> = {
   doc:
     'convTranspose2d(x [N,inC,H,W], w [inC,outC/groups,kh,kw], b [outC]) with stride, padding, outputPadding, groups, dilation: the adjoint (input gradient) of conv2d. ' +
     'Without a bias, a 0-d constant fills the bias slot with attribute bias: false.',
-  plan: planConvTranspose,
+  plan: (ins: readonly Meta[], attrs: ConvTransposeAttrs): Plan => planConvTranspose(ins, attrs),
   ref: convReference(true),
   tests: {
     cases: [
@@ -511,47 +520,122 @@ const convTranspose2dOp: OpSpec<ConvTransposeAttrs, 'convTranspose2d'> = {
   },
 };
 
-// ---- conv1d ------------------------------------------------------------------------------------
+// ---- conv1d and convTranspose1d: the 2-D ops on one row ------------------------------------------
 
-const conv1dOp: CompositeDef<Conv1dAttrs, 'conv1d'> = {
-  kind: 'composite',
-  name: 'conv1d',
-  arity: 3,
-  gradInputs: [0, 1, 2],
-  doc: 'conv1d(x [N,C,L], w [O,C/groups,k], b [O]): conv2d on [N, C, 1, L] with a 1×k kernel',
-  plan: (ins, attrs) => ({ shape: planConvNd('conv1d', 1, ins, attrs).shape }),
-  compose: (b, [x, w, bias], attrs) => {
-    const { shape } = planConvNd(
-      'conv1d',
-      1,
-      [x, w, bias].map((t) => ({ shape: b.shape(t), dtype: 'float32' as const })),
-      attrs,
-    );
-    const up = (t: typeof x) => b.op('copy', [t], contiguousView([...b.shape(t).slice(0, 2), 1, b.shape(t)[2]]));
-    const lift = (v: number | [number] | undefined, one: number) => (v === undefined ? undefined : [one, typeof v === 'number' ? v : v[0]]);
-    const padding = attrs.padding === 'same' || attrs.padding === 'valid' ? attrs.padding : lift(attrs.padding, 0);
-    const y = b.op('conv2d', [up(x), up(w), bias], {
-      stride: lift(attrs.stride, 1),
-      padding,
-      dilation: lift(attrs.dilation, 1),
-      groups: attrs.groups,
-      bias: attrs.bias,
-    });
-    return b.op('copy', [y], contiguousView(shape));
-  },
-  tests: {
-    cases: [
-      { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
-      { inputs: [{ shape: [2, 3, 17] }, { shape: [5, 3, 3] }, { shape: [5] }], attrs: { padding: 1 }, name: 'k 3, padding 1' },
-      { inputs: [{ shape: [2, 4, 9] }, { shape: [4, 2, 4] }, { shape: [4] }], attrs: { padding: 'same', groups: 2 }, name: "'same', even kernel, groups 2" },
-      {
-        inputs: [{ shape: [1, 3, 11] }, { shape: [3, 1, 3] }, { shape: [], noGrad: true }],
-        attrs: { stride: 2, dilation: 2, groups: 3, bias: false },
-        name: 'depthwise, stride 2, dilation 2, no bias',
-      },
-      { inputs: [{ shape: [0, 2, 5] }, { shape: [3, 2, 3] }, { shape: [3] }], attrs: { padding: 'valid' }, name: 'N = 0' },
-    ],
-  },
+/** [a, b, L] as [a, b, 1, L]: a 1-D input or weight as the 2-D op's, one row high. */
+const rowOf = (shape: readonly number[]) => [shape[0], shape[1], 1, shape[2]];
+/** A 1-D size (a number or [n]) as the 2-D op's [one, n]. */
+const lift = (v: number | readonly number[] | undefined, one: number): [number, number] | undefined =>
+  v === undefined ? undefined : [one, typeof v === 'number' ? v : v[0]];
+
+/** A 1-D convolution as a composite: the 2-D op `op2d` on [N, C, 1, L] with a one-row weight, reshaped back. */
+function rowConv<A, N extends string>(
+  name: N,
+  op2d: 'conv2d' | 'convTranspose2d',
+  plan1d: (ins: readonly Meta[], a: A) => number[],
+  attrs2d: (a: A) => ConvAttrs | ConvTransposeAttrs,
+  doc: string,
+  cases: TestCase<A>[],
+): CompositeDef<A, N> {
+  return {
+    kind: 'composite',
+    name,
+    arity: 3,
+    gradInputs: [0, 1, 2],
+    doc,
+    plan: (ins, a) => ({ shape: plan1d(ins, a) }),
+    compose: (b, [x, w, bias], a) => {
+      const shape = plan1d(
+        [x, w, bias].map((t) => ({ shape: b.shape(t), dtype: 'float32' as const })),
+        a,
+      );
+      const up = (t: typeof x) => b.op('copy', [t], contiguousView(rowOf(b.shape(t))));
+      return b.op('copy', [b.op(op2d, [up(x), up(w), bias], attrs2d(a))], contiguousView(shape));
+    },
+    tests: { cases },
+  };
+}
+
+const conv1dOp = rowConv(
+  'conv1d',
+  'conv2d',
+  (ins, a: Conv1dAttrs) => planConvNd('conv1d', 1, ins, a).shape,
+  (a: Conv1dAttrs): ConvAttrs => ({
+    stride: lift(a.stride, 1),
+    padding: a.padding === 'same' || a.padding === 'valid' ? a.padding : lift(a.padding, 0),
+    dilation: lift(a.dilation, 1),
+    groups: a.groups,
+    bias: a.bias,
+  }),
+  'conv1d(x [N,C,L], w [O,C/groups,k], b [O]): conv2d on [N, C, 1, L] with a 1×k kernel',
+  [
+    { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
+    { inputs: [{ shape: [2, 3, 17] }, { shape: [5, 3, 3] }, { shape: [5] }], attrs: { padding: 1 }, name: 'k 3, padding 1' },
+    { inputs: [{ shape: [2, 4, 9] }, { shape: [4, 2, 4] }, { shape: [4] }], attrs: { padding: 'same', groups: 2 }, name: "'same', even kernel, groups 2" },
+    {
+      inputs: [{ shape: [1, 3, 11] }, { shape: [3, 1, 3] }, { shape: [], noGrad: true }],
+      attrs: { stride: 2, dilation: 2, groups: 3, bias: false },
+      name: 'depthwise, stride 2, dilation 2, no bias',
+    },
+    { inputs: [{ shape: [0, 2, 5] }, { shape: [3, 2, 3] }, { shape: [3] }], attrs: { padding: 'valid' }, name: 'N = 0' },
+  ],
+);
+
+export interface ConvTranspose1dOptions {
+  stride?: number | [number];
+  padding?: number | [number];
+  outputPadding?: number | [number];
+  groups?: number;
+  dilation?: number | [number];
+}
+export interface ConvTranspose1dAttrs extends ConvTranspose1dOptions {
+  bias?: boolean;
+}
+
+/** convTranspose1d's attributes (each a number or [n], checked) as convTranspose2d's on one row. */
+const transpose1dAttrs = (a: ConvTranspose1dAttrs): ConvTransposeAttrs => {
+  const one = (name: string, v: number | [number] | undefined, min: number, h: number): [number, number] | undefined =>
+    v === undefined ? undefined : [h, perDim('convTranspose1d', name, v, 1, min)[0]];
+  return {
+    stride: one('stride', a.stride, 1, 1),
+    padding: one('padding', a.padding, 0, 0),
+    outputPadding: one('outputPadding', a.outputPadding, 0, 0),
+    dilation: one('dilation', a.dilation, 1, 1),
+    groups: a.groups,
+    bias: a.bias,
+  };
 };
 
-export const CONV_OPS = defineOps(conv2dOp, convTranspose2dOp, conv1dOp, ...POOL_OPS, ...RESAMPLE_OPS);
+/** convTranspose1d's output shape: x [N, inC, L] and w [inC, outC/groups, k] checked, planned as the 2-D op on one row. */
+function planConvTranspose1d([x, w, b]: readonly Meta[], attrs: ConvTranspose1dAttrs): number[] {
+  const op = 'convTranspose1d';
+  checkRank(op, 'input', 3, '[N, inC, L] (or [inC, L] unbatched)', x);
+  checkRank(op, 'weight', 3, '[inC, outC/groups, k]', w);
+  const { shape } = planConvTranspose([{ ...x, shape: rowOf(x.shape) }, { ...w, shape: rowOf(w.shape) }, b], transpose1dAttrs(attrs), op, [x, w]);
+  return [shape[0], shape[1], shape[3]];
+}
+
+const convTranspose1dOp = rowConv(
+  'convTranspose1d',
+  'convTranspose2d',
+  planConvTranspose1d,
+  transpose1dAttrs,
+  'convTranspose1d(x [N,inC,L], w [inC,outC/groups,k], b [outC]): convTranspose2d on [N, inC, 1, L] with a 1×k kernel',
+  [
+    { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
+    {
+      inputs: [{ shape: [2, 3, 7] }, { shape: [3, 2, 3] }, { shape: [2] }],
+      attrs: { stride: 2, padding: 1, outputPadding: 1 },
+      name: 'stride 2, outputPadding 1',
+    },
+    {
+      inputs: [{ shape: [1, 4, 5] }, { shape: [4, 3, 4] }, { shape: [], noGrad: true }],
+      attrs: { groups: 2, dilation: 2, bias: false },
+      name: 'groups 2, dilation 2, no bias',
+    },
+    { inputs: [{ shape: [2, 2, 17] }, { shape: [2, 1, 3] }, { shape: [2] }], attrs: { groups: 2, padding: [1] }, name: 'depthwise, L 17' },
+    { inputs: [{ shape: [0, 2, 5] }, { shape: [2, 3, 3] }, { shape: [3] }], attrs: { stride: 3 }, name: 'N = 0' },
+  ],
+);
+
+export const CONV_OPS = defineOps(conv2dOp, convTranspose2dOp, conv1dOp, convTranspose1dOp, ...POOL_OPS, ...RESAMPLE_OPS);

@@ -141,14 +141,21 @@ function moments(h: Float64Array, x: number, grp: Group): [number, number] {
   return [mean, v / grp.n];
 }
 
+/**
+ * 1/√(var + eps). Batch norm's (`batch`) is 0 where both are 0, as PyTorch's training-mode InvStd:
+ * a constant channel with eps 0 gives its bias and no gradient, where layer and group norm give
+ * 0·∞ = NaN (also PyTorch's).
+ */
+const invStd = (v: number, eps: number, batch: boolean) => (batch && v === 0 && eps === 0 ? 0 : 1 / Math.sqrt(v + eps));
+
 /** y = (x − mean)·rstd·γ + β over one group, f32-rounded eps as the kernels read it; returns the statistics. */
-function refForward(h: Float64Array, r: Int32Array, grp: Group, epsAt: number, wAt: number): [number, number] {
+function refForward(h: Float64Array, r: Int32Array, grp: Group, epsAt: number, wAt: number, batch: boolean): [number, number] {
   const x = inp(r, 0),
     w = param(r, wAt) ? inp(r, 1) : 0,
     b = param(r, wAt + 1) ? inp(r, 2) : 0,
     y = out(r);
   const [mean, v] = moments(h, x, grp);
-  const rstd = 1 / Math.sqrt(v + paramf(r, epsAt));
+  const rstd = invStd(v, paramf(r, epsAt), batch);
   for (let j = 0; j < grp.n; j++) {
     const p = grp.at(j),
       c = grp.channel(j);
@@ -158,13 +165,13 @@ function refForward(h: Float64Array, r: Int32Array, grp: Group, epsAt: number, w
 }
 
 /** dx = rstd·(γg − mean(γg) − x̂·mean(γg·x̂)), dγ_c += Σ g·x̂, dβ_c += Σ g over one group (statistics recomputed). */
-function refBackward(h: Float64Array, r: Int32Array, grp: Group, epsAt: number, wAt: number): void {
+function refBackward(h: Float64Array, r: Int32Array, grp: Group, epsAt: number, wAt: number, batch: boolean): void {
   const x = inp(r, 0),
     g = gout(r),
     w = param(r, wAt) ? inp(r, 1) : 0,
     [gx, gw, gb] = [gin(r, 0), param(r, wAt) ? gin(r, 1) : 0, param(r, wAt + 1) ? gin(r, 2) : 0];
   const [mean, v] = moments(h, x, grp);
-  const rstd = 1 / Math.sqrt(v + paramf(r, epsAt));
+  const rstd = invStd(v, paramf(r, epsAt), batch);
   const xhat = (j: number) => (h[x + grp.at(j)] - mean) * rstd;
   let A = 0,
     B = 0;
@@ -211,7 +218,7 @@ const groupNormRef = {
   fwd: (h: Float64Array, r: Int32Array) => {
     const groups = groupNormGroups(r);
     groups.forEach((grp, row) => {
-      const [mean, v] = refForward(h, r, grp, 4, 5);
+      const [mean, v] = refForward(h, r, grp, 4, 5, false);
       h[aux(r, 0) + row] = mean;
       h[aux(r, 0) + groups.length + row] = 0;
       h[aux(r, 0) + 2 * groups.length + row] = 1 / Math.sqrt(v + paramf(r, 4));
@@ -219,7 +226,7 @@ const groupNormRef = {
   },
   bwd: (h: Float64Array, r: Int32Array) => {
     clearOverwritten(h, r, normGradSizes(r));
-    groupNormGroups(r).forEach((grp) => refBackward(h, r, grp, 4, 5));
+    groupNormGroups(r).forEach((grp) => refBackward(h, r, grp, 4, 5, false));
   },
 };
 
@@ -306,7 +313,7 @@ export const NORMALIZATION_OPS = defineOps(
     ref: {
       fwd: (h, r) =>
         batchNormGroups(r).forEach((grp, c, all) => {
-          const [mean, v] = refForward(h, r, grp, 3, 4);
+          const [mean, v] = refForward(h, r, grp, 3, 4, true);
           h[aux(r, 0) + c] = mean;
           h[aux(r, 0) + all.length + c] = v;
           h[aux(r, 1) + c] = mean;
@@ -314,7 +321,7 @@ export const NORMALIZATION_OPS = defineOps(
         }),
       bwd: (h, r) => {
         clearOverwritten(h, r, normGradSizes(r));
-        batchNormGroups(r).forEach((grp) => refBackward(h, r, grp, 3, 4));
+        batchNormGroups(r).forEach((grp) => refBackward(h, r, grp, 3, 4, true));
       },
     },
     tests: {

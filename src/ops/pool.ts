@@ -22,18 +22,18 @@ import {
   type Plan,
   type TestCase,
 } from './types.js';
-import { checkRank, outSize, pair, perDim } from './window.js';
+import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
 
 /** The options every window pool has. */
 export interface PoolOptions {
   /** Defaults to the kernel size. */
-  stride?: number | [number, number];
-  padding?: number | [number, number];
+  stride?: Size2;
+  padding?: Size2;
   /** Round the output size up (the last window starting inside the input or its left padding). */
   ceilMode?: boolean;
 }
 export interface MaxPool2dOptions extends PoolOptions {
-  dilation?: number | [number, number];
+  dilation?: Size2;
 }
 export interface AvgPool2dOptions extends PoolOptions {
   /** Divide by the whole window, padding included (default true), or by the input values it covers. */
@@ -42,7 +42,7 @@ export interface AvgPool2dOptions extends PoolOptions {
 }
 /** Attributes of the window pools: the options and the kernel size. */
 export interface PoolAttrs extends MaxPool2dOptions, AvgPool2dOptions {
-  kernel: number | [number, number];
+  kernel: Size2;
 }
 /** An adaptive pool's output size: a number, or [oh, ow] where null keeps that input dim. */
 export type AdaptiveSize = number | [number | null, number | null];
@@ -51,7 +51,7 @@ export interface AdaptiveAttrs {
 }
 
 function checkPlanes(op: string, x: Meta): [number, number, number, number] {
-  checkRank(op, 'input', 4, '[N, C, H, W]', x);
+  checkRank(op, 'input', 4, '[N, C, H, W] (or [C, H, W] unbatched)', x);
   const [n, c, h, w] = x.shape;
   if (c === 0 || h === 0 || w === 0)
     throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
@@ -311,8 +311,9 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
 function planAdaptive(op: string, [x]: readonly Meta[], { outputSize }: AdaptiveAttrs): Plan {
   const [n, c, h, w] = checkPlanes(op, x);
   const size = typeof outputSize === 'number' ? [outputSize, outputSize] : outputSize;
-  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => d === null || (Number.isInteger(d) && d >= 1)))
-    throw new ValueError(op, `outputSize must be a positive integer or an [h, w] pair of them (null keeps the input's), got ${fmtValue(outputSize)}`);
+  // 0 gives an empty output (PyTorch's; the input's gradient is then 0).
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => d === null || (Number.isInteger(d) && d >= 0)))
+    throw new ValueError(op, `outputSize must be a non-negative integer or an [h, w] pair of them (null keeps the input's), got ${fmtValue(outputSize)}`);
   const oh = size[0] ?? h,
     ow = size[1] ?? w;
   return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow], workspace: planeSplitWords(planThreads()) };
@@ -332,6 +333,7 @@ const adaptiveCases: TestCase<AdaptiveAttrs>[] = [
   { inputs: [{ shape: [1, 2, 7, 17] }], attrs: { outputSize: [3, 5] }, name: 'overlapping windows' },
   { inputs: [{ shape: [1, 1, 4, 6] }], attrs: { outputSize: [2, 3] }, name: 'exact division' },
   { inputs: [{ shape: [1, 2, 3, 5] }], attrs: { outputSize: [5, null] }, name: 'larger than the input, null keeps W' },
+  { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { outputSize: [0, 3] }, name: 'an empty output' },
   { inputs: [{ shape: [0, 2, 5, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
 ];
 
@@ -397,7 +399,7 @@ export interface Pool1dAttrs extends MaxPool1dOptions, AvgPool1dOptions {
 }
 
 /** A 1-D pool's attributes as the 2-D pool's on [N, C, 1, L]: windows one row high. */
-function lift1d(op: string, a: Pool1dAttrs): PoolAttrs {
+export function lift1d(op: string, a: Pool1dAttrs): PoolAttrs {
   const along = (name: string, v: unknown, min: number, h: number): [number, number] => [h, perDim(op, name, v, 1, min)[0]];
   const kernel = along('kernel size', a.kernel, 1, 1);
   return {
@@ -412,7 +414,7 @@ function lift1d(op: string, a: Pool1dAttrs): PoolAttrs {
 
 /** [N, C, L] checked, as the [N, C, 1, L] the 2-D op runs on. */
 function lift3d(op: string, x: Meta): Meta {
-  checkRank(op, 'input', 3, '[N, C, L]', x);
+  checkRank(op, 'input', 3, '[N, C, L] (or [C, L] unbatched)', x);
   const [n, c, l] = x.shape;
   if (c === 0 || l === 0) throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels and length (only the batch dim N may be 0)`);
   return { shape: [n, c, 1, l], dtype: x.dtype };
@@ -421,7 +423,7 @@ function lift3d(op: string, x: Meta): Meta {
 /** A 1-D pool as a composite: the 2-D op `pool2d` between two reshapes, with its attributes lifted by `attrs`. */
 function pool1d<A, N extends string>(
   name: N,
-  pool2d: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d',
+  pool2d: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d',
   attrs: (a: A) => PoolAttrs | AdaptiveAttrs,
   doc: string,
   cases: TestCase<A>[],
@@ -429,8 +431,9 @@ function pool1d<A, N extends string>(
   const planned = (x: Meta, a: A): number[] => {
     const lifted = lift3d(name, x),
       a2 = attrs(a);
-    const { shape } =
-      pool2d === 'adaptiveAvgPool2d' ? planAdaptive(name, [lifted], a2 as AdaptiveAttrs) : planPool(name, [lifted], a2 as PoolAttrs, pool2d === 'maxPool2d');
+    const { shape } = pool2d.startsWith('adaptive')
+      ? planAdaptive(name, [lifted], a2 as AdaptiveAttrs)
+      : planPool(name, [lifted], a2 as PoolAttrs, pool2d === 'maxPool2d');
     return [shape[0], shape[1], shape[3]];
   };
   return {
@@ -464,17 +467,26 @@ const avgPool1dOp = pool1d('avgPool1d', 'avgPool2d', (a: Pool1dAttrs) => lift1d(
   ...pool1dCases,
   { inputs: [{ shape: [1, 2, 7] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false' },
 ]);
-const adaptiveAvgPool1dOp = pool1d(
-  'adaptiveAvgPool1d',
-  'adaptiveAvgPool2d',
-  ({ outputSize }: { outputSize: number }): AdaptiveAttrs => ({ outputSize: [1, perDim('adaptiveAvgPool1d', 'outputSize', outputSize, 1, 1)[0]] }),
-  'adaptiveAvgPool2d on [N, C, 1, L] to [1, outputSize]',
-  [
-    { inputs: [{ shape: [1, 1, 1] }], attrs: { outputSize: 1 } },
-    { inputs: [{ shape: [2, 3, 17] }], attrs: { outputSize: 5 }, name: 'overlapping windows' },
-    { inputs: [{ shape: [0, 2, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
-  ],
-);
+/** An adaptive 1-D pool's output size (a number or [n]) as the 2-D pool's [1, n]. */
+export const adaptive1d = (op: string, outputSize: number | [number]): AdaptiveAttrs => ({ outputSize: [1, perDim(op, 'outputSize', outputSize, 1, 0)[0]] });
+const adaptive1dCases: TestCase<{ outputSize: number | [number] }>[] = [
+  { inputs: [{ shape: [1, 1, 1] }], attrs: { outputSize: 1 } },
+  { inputs: [{ shape: [2, 3, 17] }], attrs: { outputSize: 5 }, name: 'overlapping windows' },
+  { inputs: [{ shape: [1, 2, 3] }], attrs: { outputSize: 7 }, name: 'larger than the input' },
+  { inputs: [{ shape: [2, 2, 3] }], attrs: { outputSize: 0 }, name: 'an empty output' },
+  { inputs: [{ shape: [0, 2, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
+];
+/** An adaptive 1-D pool: the 2-D one on [N, C, 1, L] to [1, outputSize]. */
+const adaptive1dOp = <N extends string>(name: N, pool2d: 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d') =>
+  pool1d(
+    name,
+    pool2d,
+    ({ outputSize }: { outputSize: number | [number] }) => adaptive1d(name, outputSize),
+    `${pool2d} on [N, C, 1, L] to [1, outputSize]`,
+    adaptive1dCases,
+  );
+const adaptiveAvgPool1dOp = adaptive1dOp('adaptiveAvgPool1d', 'adaptiveAvgPool2d');
+const adaptiveMaxPool1dOp = adaptive1dOp('adaptiveMaxPool1d', 'adaptiveMaxPool2d');
 
 export const POOL_OPS = defineOps(
   maxPool2dOp,
@@ -486,4 +498,5 @@ export const POOL_OPS = defineOps(
   maxPool1dOp,
   avgPool1dOp,
   adaptiveAvgPool1dOp,
+  adaptiveMaxPool1dOp,
 );

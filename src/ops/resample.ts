@@ -1,5 +1,6 @@
 /**
- * Resampling, NCHW: interpolate's nearest and bilinear modes. Kernels:
+ * Resampling, NCHW: interpolate's nearest (legacy and exact), bilinear and bicubic modes; the 1-D modes on
+ * [N, C, L] run these on [N, C, 1, L] (src/api/conv.ts). Kernels:
  * assembly/kernels/resample.ts. Source positions are computed in float32 on both backends exactly
  * as PyTorch's CPU kernels compute them (each step rounded to float32: Math.fround here), so both
  * pick the same source pixels; the weights are then exact differences of those float32 values.
@@ -9,15 +10,23 @@ import { bitsf32, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type
 import { checkRank } from './window.js';
 
 export interface InterpolateOptions {
-  /** The output [oh, ow] (a number for both); or scaleFactor. */
-  size?: number | [number, number];
+  /** The output [oh, ow] (a number for both; [n] or a number on [N, C, L]); or scaleFactor. */
+  size?: number | [number] | [number, number];
   /** Output = floor(input · scaleFactor) per dim; the kernels then use 1 / scaleFactor as the scale, as PyTorch. */
-  scaleFactor?: number | [number, number];
-  mode?: 'nearest' | 'bilinear';
-  /** bilinear only: map the corner pixels' centres onto each other (scale (In − 1) / (Out − 1)). */
+  scaleFactor?: number | [number] | [number, number];
+  /** 'nearest' (default), 'nearest-exact', 'area', 'bilinear' and 'bicubic' on [N, C, H, W]; 'nearest', 'nearest-exact', 'area' and 'linear' on [N, C, L]. */
+  mode?: 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'area';
+  /** linear modes only: map the corner pixels' centres onto each other (scale (In − 1) / (Out − 1)). */
   alignCorners?: boolean;
+  /** With scaleFactor: the kernels use In / Out, not 1 / scaleFactor, as the scale (PyTorch's recompute_scale_factor). */
+  recomputeScaleFactor?: boolean;
+  /** Only false (PyTorch's default) is supported. */
+  antialias?: boolean;
 }
-export type ResampleAttrs = Omit<InterpolateOptions, 'mode'>;
+export interface ResampleAttrs extends Omit<InterpolateOptions, 'mode' | 'antialias'> {
+  /** nearest only: PyTorch's 'nearest-exact' (source floor((dst + ½) · scale)). */
+  exact?: boolean;
+}
 
 const f32 = Math.fround;
 
@@ -30,13 +39,20 @@ function perDim(name: string, v: unknown, integer: boolean): [number, number] {
 }
 
 /**
- * params: [N·C, H, W, OH, OW, scaleH, scaleW (float32 bits), alignCorners]. The scale is
- * PyTorch's: 1 / scaleFactor when given, else In / Out; with alignCorners (In − 1) / (Out − 1), 0
- * for one output.
+ * params: [N·C, H, W, OH, OW, scaleH, scaleW (float32 bits), alignCorners (bilinear) or exact
+ * (nearest)]. The scale is PyTorch's: 1 / scaleFactor when given (and not recomputed), else
+ * In / Out; with alignCorners (In − 1) / (Out − 1), 0 for one output.
  */
-function planResample([x]: readonly Meta[], attrs: ResampleAttrs, linear: boolean): Plan {
+/**
+ * The checked output [oh, ow] of x [N, C, H, W] for size or scaleFactor (floor(In · scaleFactor)),
+ * and the factors given; also what mode 'area' (an adaptive average pool to that size) reads.
+ */
+export function resampleSize(
+  x: Meta,
+  attrs: Pick<ResampleAttrs, 'size' | 'scaleFactor' | 'recomputeScaleFactor'>,
+): { out: [number, number]; factors?: [number, number] } {
   checkRank('interpolate', 'input', 4, '[N, C, H, W]', x);
-  const [n, c, h, w] = x.shape;
+  const [, c, h, w] = x.shape;
   if (c === 0 || h === 0 || w === 0)
     throw new ShapeError('interpolate', `input ${fmtShape(x.shape)} needs non-zero channels, height and width (only the batch dim N may be 0)`);
   if ((attrs.size === undefined) === (attrs.scaleFactor === undefined))
@@ -44,27 +60,44 @@ function planResample([x]: readonly Meta[], attrs: ResampleAttrs, linear: boolea
       'interpolate',
       `give exactly one of size and scaleFactor, got size ${fmtValue(attrs.size)} and scaleFactor ${fmtValue(attrs.scaleFactor)}`,
     );
+  if (attrs.recomputeScaleFactor && attrs.size !== undefined)
+    throw new ValueError('interpolate', `recomputeScaleFactor is not meaningful with an explicit size (as PyTorch), got size ${fmtValue(attrs.size)}`);
+  const factors = attrs.scaleFactor === undefined ? undefined : perDim('scaleFactor', attrs.scaleFactor, false);
+  const out: [number, number] = factors ? [Math.floor(h * factors[0]), Math.floor(w * factors[1])] : perDim('size', attrs.size, true);
+  if (out[0] < 1 || out[1] < 1)
+    throw new ShapeError('interpolate', `the output would be ${out[0]}×${out[1]} (input ${fmtShape(x.shape)}, scaleFactor ${fmtValue(attrs.scaleFactor)})`);
+  return { out, factors };
+}
+
+function planResample([x]: readonly Meta[], attrs: ResampleAttrs, linear: boolean): Plan {
+  const {
+    out: [oh, ow],
+    factors,
+  } = resampleSize(x, attrs);
+  const [n, c, h, w] = x.shape;
   const align = attrs.alignCorners ?? false;
   if (!linear && attrs.alignCorners !== undefined)
     throw new ValueError(
       'interpolate',
-      `alignCorners applies to mode 'bilinear' only (as PyTorch), got alignCorners ${fmtValue(attrs.alignCorners)} with mode 'nearest'`,
+      `alignCorners applies to the linear modes only (as PyTorch), got alignCorners ${fmtValue(attrs.alignCorners)} with mode '${attrs.exact ? 'nearest-exact' : 'nearest'}'`,
     );
-  const factors = attrs.scaleFactor === undefined ? undefined : perDim('scaleFactor', attrs.scaleFactor, false);
-  const [oh, ow] = factors ? [Math.floor(h * factors[0]), Math.floor(w * factors[1])] : perDim('size', attrs.size, true);
-  if (oh < 1 || ow < 1)
-    throw new ShapeError('interpolate', `the output would be ${oh}×${ow} (input ${fmtShape(x.shape)}, scaleFactor ${fmtValue(attrs.scaleFactor)})`);
   const scale = (size: number, o: number, factor: number | undefined) => {
     if (linear && align) return o > 1 ? f32(f32(size - 1) / (o - 1)) : 0;
     return factor !== undefined ? f32(1 / factor) : f32(f32(size) / o);
   };
-  const sy = scale(h, oh, factors?.[0]),
-    sx = scale(w, ow, factors?.[1]);
-  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, f32bits(sy), f32bits(sx), align ? 1 : 0] };
+  const given = attrs.recomputeScaleFactor ? undefined : factors;
+  const sy = scale(h, oh, given?.[0]),
+    sx = scale(w, ow, given?.[1]);
+  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, f32bits(sy), f32bits(sx), (linear ? align : attrs.exact) ? 1 : 0] };
 }
 
-/** PyTorch's nearest source index (legacy 'nearest'): floor(dst · scale) in float32, clipped; the same size and twice the size are exact. */
-function nearestIndex(o: number, size: number, n: number, scale: number): number {
+/**
+ * PyTorch's nearest source index: legacy 'nearest' floor(dst · scale) in float32, clipped, the
+ * same size and twice the size exact; 'nearest-exact' floor((dst + ½) · scale), the product in
+ * float64 rounded to float32 (its C++ floorf of a double), clipped.
+ */
+function nearestIndex(o: number, size: number, n: number, scale: number, exact: boolean): number {
+  if (exact) return Math.min(Math.floor(f32((o + 0.5) * scale)), size - 1);
   if (n === size) return o;
   if (n === 2 * size) return o >> 1;
   return Math.min(Math.floor(f32(o * scale)), size - 1);
@@ -82,23 +115,47 @@ function linearSource(o: number, size: number, n: number, scale: number, align: 
   return [i0, i0 < size - 1 ? i0 + 1 : i0, Math.min(Math.max(src - i0, 0), 1)];
 }
 
+/**
+ * PyTorch's bicubic source taps of output o: the position as bilinear's but never clamped, its floor
+ * i and t = position − i in float32, then 4 taps i − 1 … i + 2 clamped into the input, weighted by
+ * Keys' cubic convolution with A = −0.75 in float32 (PyTorch's get_cubic_upsample_coefficients).
+ */
+function cubicTaps(o: number, size: number, scale: number, align: boolean): [number[], number[]] {
+  const src = align ? f32(scale * o) : f32(f32(scale * f32(o + 0.5)) - 0.5);
+  const i = Math.floor(src),
+    t = f32(src - i);
+  const A = -0.75;
+  // |d| ≤ 1: ((A + 2)·d − (A + 3))·d² + 1; 1 < |d| < 2: ((A·d − 5A)·d + 8A)·d − 4A.
+  const near = (d: number) => f32(f32(f32(f32(f32(A + 2) * d) - (A + 3)) * d) * d) + 1;
+  const far = (d: number) => f32(f32(f32(f32(f32(f32(A * d) - 5 * A) * d) + 8 * A) * d) - 4 * A);
+  const u = f32(1 - t);
+  const weights = [far(f32(t + 1)), near(t), near(u), far(f32(u + 1))].map(f32);
+  return [[-1, 0, 1, 2].map((k) => Math.min(Math.max(i + k, 0), size - 1)), weights];
+}
+
 /** Calls f(output index, input index, weight) for every (output, source pixel) pair of the record. */
-function forEachSource(r: Int32Array, linear: boolean, f: (oi: number, xi: number, wt: number) => void): void {
+function forEachSource(r: Int32Array, kind: Kind, f: (oi: number, xi: number, wt: number) => void): void {
   const [planes, h, w, oh, ow] = Array.from({ length: 5 }, (_, k) => param(r, k));
   const sy = bitsf32(param(r, 5)),
     sx = bitsf32(param(r, 6)),
-    align = param(r, 7) !== 0;
+    flag = param(r, 7) !== 0;
   for (let p = 0; p < planes; p++)
     for (let oy = 0; oy < oh; oy++)
       for (let ox = 0; ox < ow; ox++) {
         const oi = (p * oh + oy) * ow + ox,
           base = p * h * w;
-        if (!linear) {
-          f(oi, base + nearestIndex(oy, h, oh, sy) * w + nearestIndex(ox, w, ow, sx), 1);
+        if (kind === 'nearest') {
+          f(oi, base + nearestIndex(oy, h, oh, sy, flag) * w + nearestIndex(ox, w, ow, sx, flag), 1);
           continue;
         }
-        const [y0, y1, ly] = linearSource(oy, h, oh, sy, align),
-          [x0, x1, lx] = linearSource(ox, w, ow, sx, align);
+        if (kind === 'cubic') {
+          const [ys, wy] = cubicTaps(oy, h, sy, flag),
+            [xs, wx] = cubicTaps(ox, w, sx, flag);
+          for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) f(oi, base + ys[j] * w + xs[i], wy[j] * wx[i]);
+          continue;
+        }
+        const [y0, y1, ly] = linearSource(oy, h, oh, sy, flag),
+          [x0, x1, lx] = linearSource(ox, w, ow, sx, flag);
         f(oi, base + y0 * w + x0, (1 - ly) * (1 - lx));
         f(oi, base + y0 * w + x1, (1 - ly) * lx);
         f(oi, base + y1 * w + x0, ly * (1 - lx));
@@ -106,26 +163,29 @@ function forEachSource(r: Int32Array, linear: boolean, f: (oi: number, xi: numbe
       }
 }
 
-function resampleOp<N extends string>(name: N, linear: boolean, doc: string, cases: TestCase<ResampleAttrs>[]): OpSpec<ResampleAttrs, N> {
+/** The three families of kernels: one source, two per dim, four per dim. */
+type Kind = 'nearest' | 'linear' | 'cubic';
+
+function resampleOp<N extends string>(name: N, kind: Kind, doc: string, cases: TestCase<ResampleAttrs>[]): OpSpec<ResampleAttrs, N> {
   return {
     name,
     module: 'resample',
     arity: 1,
     gradInputs: [0],
     doc,
-    plan: (ins: readonly Meta[], attrs: ResampleAttrs): Plan => planResample(ins, attrs, linear),
+    plan: (ins: readonly Meta[], attrs: ResampleAttrs): Plan => planResample(ins, attrs, kind !== 'nearest'),
     ref: {
       fwd: (h: Float64Array, r: Int32Array) => {
         const x = inp(r, 0),
           o = out(r),
           n = param(r, 0) * param(r, 3) * param(r, 4);
         h.fill(0, o, o + n);
-        forEachSource(r, linear, (oi, xi, wt) => (h[o + oi] += wt * h[x + xi]));
+        forEachSource(r, kind, (oi, xi, wt) => (h[o + oi] += wt * h[x + xi]));
       },
       bwd: (h: Float64Array, r: Int32Array) => {
         const gx = gin(r, 0),
           g = gout(r);
-        if (gx) forEachSource(r, linear, (oi, xi, wt) => (h[gx + xi] += wt * h[g + oi]));
+        if (gx) forEachSource(r, kind, (oi, xi, wt) => (h[gx + xi] += wt * h[g + oi]));
       },
     },
     tests: { cases },
@@ -144,15 +204,31 @@ const common: TestCase<ResampleAttrs>[] = [
 
 const interpolateNearestOp = resampleOp(
   'interpolateNearest',
-  false,
-  "interpolate mode 'nearest' (PyTorch's legacy nearest: source floor(dst · scale))",
-  common,
+  'nearest',
+  "interpolate mode 'nearest' (PyTorch's legacy nearest: source floor(dst · scale)) or, with exact, 'nearest-exact' (floor((dst + ½) · scale))",
+  [
+    ...common,
+    ...common.map((c) => ({ ...c, attrs: { ...c.attrs, exact: true }, name: `nearest-exact: ${c.name ?? fmtValue(c.attrs)}` })),
+    { inputs: [{ shape: [1, 1, 5, 3] }], attrs: { scaleFactor: 1.7, recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
+  ],
 );
-const interpolateBilinearOp = resampleOp('interpolateBilinear', true, "interpolate mode 'bilinear', alignCorners false or true", [
+const linearCases: TestCase<ResampleAttrs>[] = [
   ...common,
   { inputs: [{ shape: [1, 2, 4, 5] }], attrs: { size: [7, 9], alignCorners: true }, name: 'alignCorners' },
   { inputs: [{ shape: [1, 1, 5, 6] }], attrs: { scaleFactor: [0.6, 3], alignCorners: true }, name: 'alignCorners, scaleFactor' },
   { inputs: [{ shape: [1, 1, 4, 4] }], attrs: { size: [1, 3], alignCorners: true }, name: 'alignCorners, one output row' },
-]);
+  { inputs: [{ shape: [1, 2, 5, 3] }], attrs: { scaleFactor: [1.7, 2.6], recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
+];
+const interpolateBilinearOp = resampleOp('interpolateBilinear', 'linear', "interpolate mode 'bilinear', alignCorners false or true", linearCases);
+const interpolateBicubicOp = resampleOp(
+  'interpolateBicubic',
+  'cubic',
+  "interpolate mode 'bicubic' (Keys, A = −0.75, taps clamped into the input), alignCorners false or true",
+  [
+    ...linearCases,
+    { inputs: [{ shape: [1, 1, 2, 3] }], attrs: { size: [5, 7] }, name: 'taps past both borders' },
+    { inputs: [{ shape: [2, 3, 9, 17] }], attrs: { size: [4, 6] }, name: 'downsampling' },
+  ],
+);
 
-export const RESAMPLE_OPS = defineOps(interpolateNearestOp, interpolateBilinearOp);
+export const RESAMPLE_OPS = defineOps(interpolateNearestOp, interpolateBilinearOp, interpolateBicubicOp);

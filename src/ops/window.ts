@@ -5,9 +5,9 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { fmtShape, type Meta } from './types.js';
 
-/** A number or a list of `dims` numbers as a list of `dims`, each an integer ≥ min. */
+/** A number, or a list of `dims` numbers or of one (PyTorch repeats it), as a list of `dims`, each an integer ≥ min. */
 export function perDim(op: string, name: string, v: unknown, dims: number, min: number): number[] {
-  const p = typeof v === 'number' ? Array<number>(dims).fill(v) : v;
+  const p = typeof v === 'number' || (Array.isArray(v) && v.length === 1) ? Array<number>(dims).fill(typeof v === 'number' ? v : (v as number[])[0]) : v;
   if (!Array.isArray(p) || p.length !== dims || !p.every((d) => Number.isInteger(d) && d >= min))
     throw new ValueError(
       op,
@@ -15,6 +15,9 @@ export function perDim(op: string, name: string, v: unknown, dims: number, min: 
     );
   return p as number[];
 }
+
+/** A 2-D op's per-dim argument: a number, [h, w], or [n] for both (as PyTorch). */
+export type Size2 = number | [number] | [number, number];
 
 /** A number or [h, w] pair as [h, w], each an integer ≥ min. */
 export const pair = (op: string, name: string, v: unknown, min: number) => perDim(op, name, v, 2, min) as [number, number];

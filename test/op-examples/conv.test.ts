@@ -140,7 +140,9 @@ describe('conv2d errors', () => {
   const x = () => wg.zeros([1, 3, 5, 5]);
   const w = () => wg.zeros([2, 3, 3, 3]);
   test('ranks', () => {
-    expect(() => wg.conv2d(wg.zeros([3, 5, 5]), w())).toThrow(/wasmgrad\.conv2d: input must be 4-D \[N, C, H, W\], got shape \[3, 5, 5\]/);
+    expect(() => wg.conv2d(wg.zeros([5, 5]), w())).toThrow(
+      /wasmgrad\.conv2d: input must be 4-D \[N, C, H, W\] \(or \[C, H, W\] unbatched\), got shape \[5, 5\]/,
+    );
     expect(() => wg.conv2d(x(), wg.zeros([2, 3, 3]))).toThrow(/wasmgrad\.conv2d: weight must be 4-D \[O, C\/groups, kh, kw\], got shape \[2, 3, 3\]/);
   });
   test('channels must match', () => {
@@ -163,7 +165,9 @@ describe('conv2d errors', () => {
 
 describe('pool errors', () => {
   test('input rank', () => {
-    expect(() => wg.maxPool2d(wg.zeros([4, 4]), 2)).toThrow(/wasmgrad\.maxPool2d: input must be 4-D \[N, C, H, W\], got shape \[4, 4\]/);
+    expect(() => wg.maxPool2d(wg.zeros([4, 4]), 2)).toThrow(
+      /wasmgrad\.maxPool2d: input must be 4-D \[N, C, H, W\] \(or \[C, H, W\] unbatched\), got shape \[4, 4\]/,
+    );
   });
   test('kernel, stride, padding', () => {
     expect(() => wg.avgPool2d(wg.zeros([1, 1, 4, 4]), 0)).toThrow(/wasmgrad\.avgPool2d: kernel size must be a positive integer/);

@@ -343,6 +343,133 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(vals(m.bias!.grad!), [0.9244303, 0.8132872, -1.721876], TOL);
     });
 
+    test('batchNorm in training with eps 0: a constant channel gives its bias and no gradient (PyTorch), not NaN', () => {
+      // [N, C] (the column kernels) and [N, C, S] (the channel kernels); channel 0 is constant.
+      for (const [data, shape, g, y, gx, gw, gb] of [
+        [
+          [2, 1, 2, 3, 2, 5, 2, 7],
+          [4, 2],
+          [1, 2, -1, 0.5, 3, -1, 0.25, 1],
+          [0.5, -2.3416408, 0.5, -1.4472136, 0.5, -0.5527864, 0.5, 0.3416408],
+          [0, 0.3130495, 0, -0.1565248, 0, -0.626099, 0, 0.4695743],
+          [0, -2.0124612],
+          [3.25, 2.5],
+        ],
+        [
+          [2, 2, 1, 3, 2, 2, 5, 7],
+          [2, 2, 2],
+          [1, 2, -1, 0.5, 3, -1, 0.25, 1],
+          [0.5, 0.5, -2.3416408, -1.4472136, 0.5, 0.5, -0.5527864, 0.3416408],
+          [0, 0, -0.1453444, 0.2683282, 0, 0, -0.1006231, -0.0223607],
+          [0, 2.5714782],
+          [5, 0.75],
+        ],
+      ]) {
+        const x = wg.tensor(data, { shape, requiresGrad: true }),
+          w = wg.tensor([3, 1], { requiresGrad: true }),
+          b = wg.tensor([0.5, -1], { requiresGrad: true });
+        const out = wg.batchNorm(x, null, null, { weight: w, bias: b, training: true, eps: 0 });
+        out.backward(wg.tensor(g, { shape }));
+        expectClose(vals(out), y, TOL);
+        expectClose(vals(x.grad!), gx, TOL);
+        expectClose(vals(w.grad!), gw, TOL);
+        expectClose(vals(b.grad!), gb, TOL);
+      }
+    });
+
+    test('instanceNorm: instance statistics with weight, bias and running statistics (momentum 0.2); useInputStats false', () => {
+      const x = sinT([2, 3, 4], 0.7, { requiresGrad: true }),
+        w = sinT([3], 1.1, { requiresGrad: true }),
+        b = sinT([3], 0.4, { requiresGrad: true });
+      const rm = wg.tensor([0.5, -0.25, 0.125]),
+        rv = wg.tensor([1.5, 0.75, 2]);
+      const y = wg.instanceNorm(x, rm, rv, { weight: w, bias: b, momentum: 0.2 });
+      backward(y, 0.3);
+      expectClose(
+        vals(y),
+        [
+          1.315742, 1.665047, 0.9296575, -0.5445627, 1.349331, 0.01634614, 0.3592792, 2.216843, 1.063848, 0.9401326, 0.90824, 0.9831699, 2.216916, 0.8180074,
+          0.0519436, 0.2790167, -0.336993, 0.7797276, 1.645621, 1.853444, 0.8907043, 0.9506246, 1.010894, 1.043167,
+        ],
+        TOL,
+      );
+      expectClose(
+        vals(x.grad!),
+        [
+          -0.2118625, 0.08091174, 0.1460703, -0.01511958, 1.51958, 0.02956951, -0.7445415, -0.8046079, -0.0278919, -0.0398857, -0.007105508, 0.07488311,
+          0.0402443, -0.2007023, -0.132786, 0.2932441, 0.0749696, -0.1241968, -0.1488128, 0.19804, 0.002250852, -0.003192698, -0.001476062, 0.002417908,
+        ],
+        TOL,
+      );
+      expectClose(vals(w.grad!), [-0.3329597, 0.7366597, -1.142744], TOL);
+      expectClose(vals(b.grad!), [0.1857642, 1.658172, 1.015939], TOL);
+      // Moved towards the batch's mean of the instance means and of the unbiased instance variances.
+      expectClose(vals(rm), [0.4023374, -0.2257885, 0.1462596], TOL);
+      expectClose(vals(rv), [1.237825, 0.6449328, 1.660827], TOL);
+      const x2 = sinT([2, 3, 2, 2], 0.9, { requiresGrad: true });
+      const y2 = wg.instanceNorm(x2, wg.tensor([0.5, -0.25, 0.125]), wg.tensor([1.5, 0.75, 2]), { useInputStats: false, eps: 1e-3 });
+      backward(y2, 0.3);
+      expectClose(
+        vals(y2),
+        [
+          0.278717, 0.3642811, -0.1346867, -0.8405775, -0.8581685, -0.5256623, 0.4229727, 1.269828, 0.5766645, 0.137214, -0.4729512, -0.7920701, -0.9741845,
+          -0.299365, 0.2931567, 0.354972, 0.6382607, -0.3554712, -0.8618715, -0.4977065, 0.01758644, 0.5249974, 0.568227, 0.1145599,
+        ],
+        TOL,
+      );
+      expectClose(
+        vals(x2.grad!),
+        [
+          0.6868293, 0.7864799, 0.8158765, 0.7723934, 0.9329495, 0.6905958, 0.3865534, 0.04798124, -0.1806497, -0.3745571, -0.5350064, -0.6476653, -0.811075,
+          -0.801902, -0.7210974, -0.5758793, -0.5361191, -0.2102031, 0.1344898, 0.4671691, 0.4644436, 0.6011992, 0.6842515, 0.7061817,
+        ],
+        TOL,
+      );
+    });
+
+    test('localResponseNorm: defaults on [2, 5, 3]; size 4 (window past both ends), alpha, beta, k on [1, 4, 2, 2]', () => {
+      const x = sinT([2, 5, 3], 0.7, { requiresGrad: true });
+      const y = wg.localResponseNorm(x, 3);
+      backward(y, 0.3);
+      expectClose(
+        vals(y),
+        [
+          0.841456, 0.9916312, 0.6754394, 0.04157911, -0.611835, -0.9774932, -0.8834214, -0.3738627, 0.3115297, 0.8504046, 0.9893209, 0.6629444, 0.02477498,
+          -0.6250492, -0.9809019, -0.8754192, -0.3582194, 0.3274701, 0.8591295, 0.9867347, 0.6502635, 0.007962887, -0.6380828, -0.9840279, -0.8671695,
+          -0.3424679, 0.3433021, 0.8676114, 0.98388, 0.6374143,
+        ],
+        TOL,
+      );
+      expectClose(
+        vals(x.grad!),
+        [
+          0.8414246, 0.9635026, 0.9995353, 0.9462639, 0.8084798, 0.5984501, 0.3349443, 0.04155558, -0.2555118, -0.5297834, -0.7567665, -0.9161376, -0.9936725,
+          -0.9824232, -0.883411, -0.7054823, -0.4645792, -0.1821661, 0.1165137, 0.4048372, 0.656982, 0.8504052, 0.9678677, 0.9988862, 0.9406721, 0.7984425,
+          0.5849118, 0.3191097, 0.02478701, -0.2717579,
+        ],
+        TOL,
+      );
+      const x4 = sinT([1, 4, 2, 2], 0.9, { requiresGrad: true });
+      const y4 = wg.localResponseNorm(x4, 4, { alpha: 0.5, beta: 0.3, k: 2 });
+      backward(y4, 0.3);
+      expectClose(
+        vals(y4),
+        [
+          0.6631432, 0.7496206, 0.2714564, -0.4225747, -0.7717229, -0.5579226, 0.09393131, 0.6668442, 0.7250125, 0.2522578, -0.4327013, -0.769514, -0.540598,
+          0.1069959, 0.684703, 0.7259704,
+        ],
+        TOL,
+      );
+      expectClose(
+        vals(x4.grad!),
+        [
+          0.6690834, 0.7548827, 0.8023979, 0.7596201, 0.6383325, 0.4768477, 0.2698155, 0.03881317, -0.1890238, -0.4125265, -0.6066701, -0.7014565, -0.7664404,
+          -0.7878715, -0.695609, -0.5533721,
+        ],
+        TOL,
+      );
+    });
+
     test('statistics keep the variance of values around 1e4 with a spread of 1e-2 (as the float64 reference)', () => {
       // float32 values on both backends (the reference's heap is float64): ~20 steps of 2⁻¹⁰ apart.
       const big = (shape: number[], s: number) =>
@@ -453,6 +580,35 @@ describe('normalisation errors', () => {
     // A rejected call changed nothing.
     expect(vals(rm)).toEqual([0, 0, 0]);
     expect(vals(rv)).toEqual([1, 1, 1]);
+  });
+
+  test('instanceNorm: spatial size, statistics, shapes, options', () => {
+    const x = wg.zeros([2, 3, 4]);
+    expect(() => wg.instanceNorm(wg.zeros([2, 3, 1]))).toThrow(
+      new ValueError('instanceNorm', 'expected more than 1 spatial element when using the input statistics (as PyTorch), got input of shape [2, 3, 1]'),
+    );
+    expect(() => wg.instanceNorm(x, null, null, { useInputStats: false })).toThrow(
+      new ValueError('instanceNorm', 'useInputStats false normalises with the running statistics: runningMean and runningVar are required, got null'),
+    );
+    expect(() => wg.instanceNorm(x, null, null, { weight: wg.ones([4]) })).toThrow(
+      new ShapeError('instanceNorm', 'weight must have shape [3] for an input of shape [2, 3, 4], got [4]'),
+    );
+    expect(() => wg.instanceNorm(x, wg.zeros([4]), wg.ones([4]))).toThrow(
+      new ShapeError('instanceNorm', 'expected an input [N, C, *] with runningMean and runningVar [C], got input [2, 3, 4], runningMean [4], runningVar [4]'),
+    );
+    expect(() => wg.instanceNorm(x, wg.zeros([3]), null)).toThrow(ValueError);
+    expect(() => wg.instanceNorm(wg.zeros([3]))).toThrow(new ShapeError('instanceNorm', 'expected an input [N, C, *] (at least 2 dims), got shape [3]'));
+    expect(() => wg.instanceNorm(x, null, null, { momentum: 2 })).toThrow(new ValueError('instanceNorm', 'momentum must be a number in [0, 1], got 2'));
+  });
+
+  test('localResponseNorm: size, input rank, options', () => {
+    const x = wg.zeros([2, 5, 3]);
+    expect(() => wg.localResponseNorm(x, 0)).toThrow(new ValueError('localResponseNorm', 'size must be a positive integer, got 0'));
+    expect(() => wg.localResponseNorm(wg.zeros([2, 5]), 3)).toThrow(
+      new ShapeError('localResponseNorm', 'expected an input [N, C, *] of at least 3 dims (as PyTorch), got shape [2, 5]'),
+    );
+    expect(() => wg.localResponseNorm(x, 3, { beta: NaN })).toThrow(new ValueError('localResponseNorm', 'beta must be a finite number, got NaN'));
+    expect(() => wg.localResponseNorm(x, 3, { bias: 1 } as object)).toThrow(ValueError);
   });
 
   test('the modules name themselves', () => {
