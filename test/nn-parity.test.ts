@@ -1,0 +1,123 @@
+/**
+ * Module behaviour found by probing against PyTorch 1.13: Embedding's paddingIdx and the unbatched
+ * inputs ([C, L], [C, H, W]) the convolution and pooling modules accept as PyTorch does. Expected
+ * values are PyTorch's, written as literals.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { expectClose } from './helpers/expect.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+for (const be of ['wasm', 'reference'] as const)
+  describe(`on ${be}`, () => {
+    test('Embedding paddingIdx: the row is zero at init, looked up as it is, and gets no gradient', () => {
+      wg.setBackend(be);
+      wg.manualSeed(3);
+      const fresh = new wg.nn.Embedding(5, 3, { paddingIdx: 1 });
+      expect(Array.from(fresh.weight.data().slice(3, 6))).toEqual([0, 0, 0]);
+      expect(
+        fresh.weight
+          .data()
+          .slice(0, 3)
+          .every((v) => v !== 0),
+      ).toBe(true);
+      // The other rows are the draws of an Embedding without padding from the same seed.
+      wg.manualSeed(3);
+      const plain = new wg.nn.Embedding(5, 3);
+      expect(Array.from(fresh.weight.data().slice(6))).toEqual(Array.from(plain.weight.data().slice(6)));
+
+      // torch: e = nn.Embedding(4, 2, padding_idx=-1); weight [[1,2],[3,4],[5,6],[7,8]];
+      // (e([[3,0],[1,3]]) * [[[1,2],[3,4]],[[5,6],[7,8]]]).sum().backward()
+      const e = new wg.nn.Embedding(4, 2, { paddingIdx: -1 });
+      expect(e.paddingIdx).toBe(3);
+      expect(String(e)).toBe('Embedding(4, 2, padding_idx=3)');
+      e.loadStateDict({
+        weight: wg.tensor([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+          [7, 8],
+        ]),
+      });
+      const y = e.forward(
+        wg.tensor(
+          [
+            [3, 0],
+            [1, 3],
+          ],
+          { dtype: 'int32' },
+        ),
+      );
+      expect(Array.from(y.data())).toEqual([7, 8, 1, 2, 3, 4, 7, 8]);
+      y.mul(
+        wg.tensor([
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [5, 6],
+            [7, 8],
+          ],
+        ]),
+      )
+        .sum()
+        .backward();
+      expect(Array.from(e.weight.grad!.data())).toEqual([3, 4, 5, 6, 0, 0, 0, 0]);
+    });
+
+    test('Embedding options: paddingIdx out of range and unknown options are ValueErrors', () => {
+      wg.setBackend(be);
+      expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 4 })).toThrow('wasmgrad.nn.Embedding: paddingIdx must be an integer in [-4, 3] or null, got 4');
+      expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: -5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got -5');
+      expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 1.5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got 1.5');
+      expect(() => new wg.nn.Embedding(4, 2, { maxNorm: 1 } as never)).toThrow(wg.ValueError);
+      expect(() => new wg.nn.Embedding(4, 2, { maxNorm: 1 } as never)).toThrow("wasmgrad.nn.Embedding: unknown option 'maxNorm'");
+      expect(new wg.nn.Embedding(4, 2, { paddingIdx: null }).paddingIdx).toBeNull();
+    });
+
+    test('convolution and pooling modules take unbatched inputs as PyTorch: the same as a batch of one', () => {
+      wg.setBackend(be);
+      wg.manualSeed(5);
+      const cases: [wg.nn.Module<(x: wg.Tensor) => wg.Tensor | [wg.Tensor, wg.Tensor]>, number[]][] = [
+        [new wg.nn.Conv1d(3, 4, 3, { padding: 1 }), [3, 7]],
+        [new wg.nn.Conv2d(2, 3, 3, { stride: 2 }), [2, 5, 5]],
+        [new wg.nn.ConvTranspose2d(3, 2, 3, { stride: 2 }), [3, 4, 5]],
+        [new wg.nn.MaxPool2d(2), [2, 4, 5]],
+        [new wg.nn.AvgPool2d(3, { padding: 1 }), [2, 4, 5]],
+        [new wg.nn.AdaptiveAvgPool2d([2, 3]), [2, 4, 5]],
+        [new wg.nn.AdaptiveMaxPool2d(2), [2, 4, 5]],
+        [new wg.nn.MaxPool1d(2), [2, 5]],
+        [new wg.nn.AvgPool1d(2), [2, 5]],
+        [new wg.nn.AdaptiveAvgPool1d(3), [2, 7]],
+      ];
+      for (const [m, shape] of cases) {
+        // float32 values, so that the reference backend's two inputs are the same numbers
+        const values = wg.randn(shape).data();
+        const x = wg.tensor(values, { shape, requiresGrad: true });
+        const xb = wg.tensor(values, { shape: [1, ...shape], requiresGrad: true });
+        const y = m.forward(x) as wg.Tensor;
+        const yb = m.forward(xb) as wg.Tensor;
+        expect(y.shape, String(m)).toEqual(yb.shape.slice(1));
+        expect(Array.from(y.data())).toEqual(Array.from(yb.data()));
+        const w = wg.tensor(wg.randn(y.shape).data(), { shape: y.shape });
+        y.mul(w).sum().backward();
+        yb.mul(w.reshape(yb.shape)).sum().backward();
+        expectClose(x.grad!.data(), xb.grad!.data(), 1e-6);
+      }
+      const [out, idx] = new wg.nn.AdaptiveMaxPool2d(2, true).forward(wg.arange(12).reshape([1, 3, 4])) as [wg.Tensor, wg.Tensor];
+      expect([out.shape, idx.shape]).toEqual([
+        [1, 2, 2],
+        [1, 2, 2],
+      ]);
+      // torch: nn.Conv2d(2, 3, 3)(torch.ones(3, 5, 5)) raises "expected input[1, 3, 5, 5] to have 2 channels"
+      expect(() => new wg.nn.Conv2d(2, 3, 3).forward(wg.ones([3, 5, 5]))).toThrow(
+        'wasmgrad.nn.Conv2d: expected an input [N, 2, H, W] or [2, H, W], got shape [3, 5, 5]',
+      );
+      expect(() => new wg.nn.Conv1d(3, 4, 3).forward(wg.ones([5]))).toThrow('wasmgrad.nn.Conv1d: expected an input [N, 3, L] or [3, L], got shape [5]');
+    });
+  });
