@@ -542,6 +542,38 @@ for (const be of BACKENDS)
       expect(after).toBeCloseTo(1, 5);
     });
 
+    test("normType: PyTorch's p-norms and the max norm (torch 1.13 clip_grad_norm_ values)", () => {
+      wg.setBackend(be);
+      const a = wg.tensor([0, 0], { requiresGrad: true });
+      const b = wg.zeros([2, 2], { requiresGrad: true });
+      // torch.nn.utils.clip_grad_norm_([a, b], 5.0, norm_type=p) with grads [3, -4] and [[1, -2], [0.5, 12]]
+      const cases: [number | 'inf', number, number[]][] = [
+        [2, 13.200379371643066, [1.1363308429718018, -1.5151078701019287, 0.3787769675254822, -0.7575539350509644, 0.1893884837627411, 4.545323371887207]],
+        ['inf', 12, [1.2499998807907104, -1.6666665077209473, 0.4166666269302368, -0.8333332538604736, 0.2083333134651184, 4.999999523162842]],
+        [Infinity, 12, [1.2499998807907104, -1.6666665077209473, 0.4166666269302368, -0.8333332538604736, 0.2083333134651184, 4.999999523162842]],
+        [1, 22.5, [0.6666666269302368, -0.8888888359069824, 0.2222222089767456, -0.4444444179534912, 0.1111111044883728, 2.6666665077209473]],
+        [3, 12.227435111999512, [1.2267494201660156, -1.6356658935546875, 0.4089164733886719, -0.8178329467773438, 0.20445823669433594, 4.9069976806640625]],
+        [
+          0.5,
+          106.45024108886719,
+          [0.14091090857982635, -0.1878812164068222, 0.04697030410170555, -0.0939406082034111, 0.023485152050852776, 0.5636436343193054],
+        ],
+      ];
+      for (const [normType, total, grads] of cases) {
+        a.grad = wg.tensor([3, -4]);
+        b.grad = wg.tensor([
+          [1, -2],
+          [0.5, 12],
+        ]);
+        expect(Math.abs(wg.optim.clipGradNorm([a, b], 5, { normType }).item() - total) / total, `normType ${normType}`).toBeLessThan(1e-6);
+        expect(normErr([...vals(a.grad), ...vals(b.grad)], grads), `normType ${normType}`).toBeLessThan(1e-6);
+      }
+      for (const bad of [0, -1, NaN, '2', 'fro'])
+        expect(() => wg.optim.clipGradNorm([a, b], 5, { normType: bad as number })).toThrow(
+          `wasmgrad.optim.clipGradNorm: normType must be a number > 0, Infinity or 'inf', got ${typeof bad === 'string' ? `"${bad}"` : bad}`,
+        );
+    });
+
     test('errors: bad maxNorm; non-finite norm with errorIfNonfinite leaves gradients unchanged', () => {
       wg.setBackend(be);
       const a = wg.tensor([0, 0], { requiresGrad: true });
