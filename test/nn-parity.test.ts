@@ -120,4 +120,33 @@ for (const be of ['wasm', 'reference'] as const)
       );
       expect(() => new wg.nn.Conv1d(3, 4, 3).forward(wg.ones([5]))).toThrow('wasmgrad.nn.Conv1d: expected an input [N, 3, L] or [3, L], got shape [5]');
     });
+
+    test('BatchNorm loads a state dict without num_batches_tracked (older PyTorch, some exporters) with the count at 0, as PyTorch', () => {
+      wg.setBackend(be);
+      const model = new wg.nn.Sequential(new wg.nn.Linear(3, 2), new wg.nn.BatchNorm1d(2, { momentum: null }));
+      model.forward(wg.randn([4, 3]));
+      const bn = model.getSubmodule('1') as wg.nn.BatchNorm1d;
+      expect(bn.numBatchesTracked!.item()).toBe(1);
+      const sd = { ...model.stateDict() };
+      delete sd['1.num_batches_tracked'];
+      const saved = Array.from(bn.runningVar!.data());
+      expect(model.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+      expect(bn.numBatchesTracked!.item()).toBe(0);
+      expect(Array.from(bn.runningVar!.data())).toEqual(saved);
+      // the next batch is then the first of a cumulative average (momentum null): running_var is its unbiased variance
+      const x = wg.tensor([
+        [1, 2],
+        [3, 5],
+        [0, -1],
+      ]);
+      bn.forward(x);
+      expectClose(bn.runningVar!.data(), [7 / 3, 9], 1e-6);
+      // any other missing entry is still an error
+      delete sd['1.running_var'];
+      expect(() => model.loadStateDict(sd)).toThrow("missing key(s): '1.running_var'");
+      expect(new wg.nn.BatchNorm2d(2, { trackRunningStats: false }).loadStateDict({ weight: wg.ones([2]), bias: wg.zeros([2]) })).toEqual({
+        missingKeys: [],
+        unexpectedKeys: [],
+      });
+    });
   });

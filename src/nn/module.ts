@@ -228,6 +228,15 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   /**
+   * Values for this module's own state-dict entries (local names) that a loaded state dict may
+   * lack: loadStateDict writes them instead of reporting the key missing. BatchNorm's
+   * num_batches_tracked is 0, as PyTorch fills it in for state dicts saved without it.
+   */
+  defaultsForMissingState(): Record<string, number> {
+    return {};
+  }
+
+  /**
    * Copies the values of a state dict (plain object or Map of name → Tensor) into this model's
    * parameters and buffers, in place (the tensors an optimizer holds stay the same objects).
    * Everything is validated first: missing and unexpected keys (when strict), non-tensors,
@@ -256,7 +265,15 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
       throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${fmtValue(sd)}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
     const want = this.stateDict();
-    const missingKeys = Object.keys(want).filter((k) => !got.has(k));
+    // Entries a module fills in when a state dict lacks them (PyTorch's _load_from_state_dict for
+    // state dicts without its version metadata, as every safetensors file is): not missing.
+    const filled = new Map<string, number>();
+    for (const [prefix, m] of this.namedModules())
+      for (const [name, v] of Object.entries(m.defaultsForMissingState())) {
+        const key = prefix === '' ? name : `${prefix}.${name}`;
+        if (!got.has(key)) filled.set(key, v);
+      }
+    const missingKeys = Object.keys(want).filter((k) => !got.has(k) && !filled.has(k));
     const wantKeys = new Set(Object.keys(want));
     const unexpectedKeys = [...got.keys()].filter((k) => !wantKeys.has(k));
     const problems: string[] = [];
@@ -292,6 +309,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     const commit = () =>
       noGrad(() => {
         for (const [target, src] of sources) if (src.storage !== target.storage) target.copy_(src);
+        for (const [k, v] of filled) want[k].copy_(v);
       });
     return { result: { missingKeys, unexpectedKeys }, commit };
   }

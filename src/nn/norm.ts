@@ -89,6 +89,11 @@ abstract class BatchNorm extends Module {
   /** Throws unless x has a shape this layer accepts. */
   protected abstract checkInput(x: Tensor): void;
 
+  /** Older PyTorch state dicts and some exporters have no num_batches_tracked: it starts at 0 (as PyTorch loads them). */
+  override defaultsForMissingState(): Record<string, number> {
+    return this.trackRunningStats ? { num_batches_tracked: 0 } : {};
+  }
+
   forward(x: Tensor): Tensor {
     const fn = `nn.${this.constructor.name}`;
     checkTensor(fn, 'input', x);
