@@ -38,8 +38,10 @@ const gradAt = (seed: number, step: number, n: number) => data(1000 * seed + ste
 // ---- PyTorch's update rules in float64, written from torch/optim/*.py ---------------------------
 type State = Record<string, Float64Array>;
 /** One torch.optim step on p (in place) with gradient g at step t ≥ 1; returns nothing. */
-function torchStep(kind: Kind, o: Opts, p: Float64Array, g: ArrayLike<number>, st: State, t: number): void {
+function torchStep(kind: Kind, o: Opts, p: Float64Array, grad: ArrayLike<number>, st: State, t: number): void {
   const n = p.length;
+  // maximize: every torch.optim update starts from −grad
+  const g = o.maximize ? Array.from(grad, (v) => -v) : grad;
   const z = () => new Float64Array(n);
   if (kind === 'SGD') {
     const { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 } = o;
@@ -109,6 +111,11 @@ const CONFIGS: [Kind, Opts][] = [
   ['RMSprop', { lr: 0.01, alpha: 0.95, momentum: 0.9, weightDecay: 0.05 }],
   ['Adagrad', {}],
   ['Adagrad', { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, initialAccumulatorValue: 0.1, eps: 1e-6 }],
+  ['SGD', { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.01, maximize: true }],
+  ['Adam', { lr: 0.01, weightDecay: 0.1, maximize: true }],
+  ['AdamW', { lr: 0.02, maximize: true }],
+  ['RMSprop', { lr: 0.01, momentum: 0.9, weightDecay: 0.05, maximize: true }],
+  ['Adagrad', { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, maximize: true }],
 ];
 const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
 
@@ -141,6 +148,7 @@ describe('optimizers match PyTorch formulas', () => {
           });
           opt.step();
           params.forEach((p, k) => {
+            expect(Array.from(p.grad!.data()), 'the step leaves the gradient as it was').toEqual(gradAt(k, t, sizes[k]));
             expect(normErr(vals(p), want[k]), `param ${k} after step ${t}`).toBeLessThanOrEqual(TOL[be]);
             const got = stateOf(opt, k);
             expect(Object.keys(got).sort()).toEqual(Object.keys(wantState[k]).sort());
@@ -184,6 +192,31 @@ describe('optimizers match PyTorch formulas', () => {
       const st = opt.stateDict().state[0];
       expect(Array.from(st.momentum_buffer.data())).toEqual([4, 6]);
       expect(st.step.item()).toBe(4);
+    }
+  });
+
+  test('maximize: torch 1.13 SGD(lr=0.5, momentum=0.5, weight_decay=0.1, maximize=True) values; the gradient is left as it was', () => {
+    for (const be of BACKENDS) {
+      wg.setBackend(be);
+      const p = wg.tensor([1, 2], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.5, momentum: 0.5, weightDecay: 0.1, maximize: true });
+      expect(opt.paramGroups[0].maximize).toBe(true);
+      const want = [
+        [1.9500000476837158, 3.9000000953674316, -1.899999976158142, -3.799999952316284],
+        [4.327500343322754, 8.655000686645508, -4.755000114440918, -9.510000228881836],
+      ];
+      [
+        [2, 4],
+        [4, 8],
+      ].forEach((g, t) => {
+        p.grad = wg.tensor(g);
+        opt.step();
+        expect(normErr([...vals(p), ...vals(opt.stateDict().state[0].momentum_buffer)], want[t])).toBeLessThan(1e-6);
+        expect(Array.from(p.grad.data())).toEqual(g);
+      });
+      expect(opt.stateDict().paramGroups[0].maximize).toBe(true);
+      expect(() => new wg.optim.Adam([p], { maximize: 1 as unknown as boolean })).toThrow('wasmgrad.optim.Adam: maximize must be true or false, got 1');
+      expect(() => (opt.paramGroups[0].maximize = 'yes' as unknown as boolean)).toThrow('wasmgrad.optim.SGD: maximize must be true or false, got "yes"');
     }
   });
 
@@ -314,7 +347,7 @@ for (const be of BACKENDS)
       expect(Object.keys(sd.state)).toEqual(['0', '1']);
       expect(Object.keys(sd.state[0]).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'step']);
       expect(sd.state[1].step.item()).toBe(3);
-      expect(sd.paramGroups).toEqual([{ lr: 0.01, betas: [0.8, 0.99], eps: 1e-8, weightDecay: 0.1, params: [0, 1] }]);
+      expect(sd.paramGroups).toEqual([{ lr: 0.01, betas: [0.8, 0.99], eps: 1e-8, weightDecay: 0.1, maximize: false, params: [0, 1] }]);
 
       const p2 = mk();
       p2.forEach((p, k) => wg.noGrad(() => p.storage.backend.write(p.storage.ptr, p1[k].rawValues(), 'float32')));

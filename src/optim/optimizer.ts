@@ -42,7 +42,15 @@ export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
 export type HyperValue = number | boolean | readonly [number, number];
 export interface Hyper {
   lr: number;
+  /** Step along +gradient (PyTorch's maximize): every optimizer has it. */
+  maximize: boolean;
   [key: string]: HyperValue;
+}
+
+/** The option every optimizer takes (as PyTorch's). */
+export interface MaximizeOption {
+  /** Maximize the objective: each update uses −gradient, the gradient itself is left as it was (default false). */
+  maximize?: boolean;
 }
 
 /** One parameter's optimizer state: `step` (a 0-d tensor) and its buffers, by PyTorch name. */
@@ -247,6 +255,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     this.label = named ? `paramGroups[${g}]: ` : '';
     try {
       this.checkHyper(h);
+      checkBool((m) => this.error(m), 'maximize', h.maximize);
     } finally {
       this.label = '';
     }
@@ -309,7 +318,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** What a step runs: each group's kind of update and buffers (a change re-runs compiled functions' JS). */
   private structure(): string {
-    return this.groups.map((g) => `${this.kind(g.hyper)} ${Object.keys(this.buffers(g.hyper)).join()}`).join('; ');
+    return this.groups.map((g) => `${this.kind(g.hyper)}${g.hyper.maximize ? ' maximize' : ''} ${Object.keys(this.buffers(g.hyper)).join()}`).join('; ');
   }
 
   /** The group's hyperparameter block on `be` (made on first use), as (hi, lo) pairs in the kind's slot order. */
@@ -439,10 +448,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (st.prepared?.kind !== kind || st.prepared.block !== block)
         st.prepared = { kind, block, run: prepareInto(op('optimCoefficients'), st.coefficients, [block, st.counters], { kind }) };
       this.current = st;
+      // maximize: PyTorch's update of −g. The gradient is negated in place around the update
+      // (exact both ways, and launches like the update, so a compiled step replays them).
+      const maximize = group.hyper.maximize;
+      if (maximize) applyInto(op('neg'), g, [g]);
       try {
         this.update(p, g, st.buffers, group.hyper);
       } finally {
         this.current = null;
+        if (maximize) applyInto(op('neg'), g, [g]);
       }
     });
   }
