@@ -21,6 +21,17 @@ function data(n: number) {
 
 /** PyTorch 1.13 lr sequences (param_groups[0]['lr'] after construction and after each step), SGD lr 0.1. */
 const TORCH = {
+  cyclic: [
+    0.01, 0.04, 0.07, 0.1, 0.082, 0.064, 0.046000000000000006, 0.028000000000000004, 0.01, 0.025, 0.04, 0.05500000000000001, 0.046000000000000006,
+    0.037000000000000005, 0.028000000000000004, 0.019000000000000003, 0.01, 0.0175, 0.025, 0.0325, 0.028000000000000004, 0.0235, 0.019000000000000003, 0.0145,
+    0.01, 0.01375, 0.0175, 0.02125, 0.019000000000000003, 0.01675, 0.0145, 0.01225, 0.01,
+  ],
+  cyclic_exp: [
+    0.001, 0.005050000000000001, 0.008290000000000002, 0.004280500000000001, 0.001, 0.0036572050000000006, 0.005782969000000001, 0.0031523360500000006, 0.001,
+    0.0027433922005000006, 0.0041381059609000015, 0.0024121476824050005, 0.001, 0.0021438396227480504, 0.0030589113209464913, 0.0019265100944259208, 0.001,
+    0.001750473176484996, 0.002350851717672993, 0.001607883272952847, 0.001, 0.001492385451091806, 0.0018862938119652507, 0.001398832215384363, 0.001,
+    0.0013230540944613339, 0.0015814973700304011, 0.0012616738165136805, 0.001, 0.0012119557913760812, 0.0013815204244769462, 0.0011716841910146259, 0.001,
+  ],
   linear: [
     0.025, 0.034375, 0.043750000000000004, 0.053125, 0.0625, 0.071875, 0.08124999999999999, 0.090625, 0.09999999999999999, 0.09999999999999999,
     0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999,
@@ -290,6 +301,9 @@ const SCHEDULES: [keyof typeof TORCH, Make, ((i: number) => number)?][] = [
         milestones: [5, 9],
       }),
   ],
+  // cycleMomentum off: the checkpoint test below trains with Adam (the momentum has its own test)
+  ['cyclic', (o) => new L.CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, stepSizeDown: 5, mode: 'triangular2', cycleMomentum: false })],
+  ['cyclic_exp', (o) => new L.CyclicLR(o, { baseLr: 0.001, maxLr: 0.01, stepSizeUp: 2, mode: 'exp_range', gamma: 0.9, cycleMomentum: false })],
   ['chained', (o) => new L.ChainedScheduler([new L.ExponentialLR(o, { gamma: 0.9 }), new L.MultiStepLR(o, { milestones: [5, 10, 10], gamma: 0.5 })])],
   ['chained2', (o) => new L.ChainedScheduler([new L.LinearWarmup(o, { warmupSteps: 4, startFactor: 0.25 }), new L.StepLR(o, { stepSize: 3, gamma: 0.5 })])],
 ];
@@ -400,6 +414,19 @@ for (const be of BACKENDS)
         );
       });
 
+    test("CyclicLR cycles SGD's momentum against the lr (torch 1.13 values)", () => {
+      wg.setBackend(be);
+      const opt = new wg.optim.SGD([wg.zeros([1], { requiresGrad: true })], { lr: 0.1 });
+      const sched = new L.CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, stepSizeDown: 5, mode: 'triangular2' });
+      const momenta = [opt.paramGroups[0].momentum];
+      for (let i = 0; i < 9; i++) {
+        sched.step();
+        momenta.push(opt.paramGroups[0].momentum);
+      }
+      const want = [0.9, 0.8666666666666667, 0.8333333333333334, 0.8, 0.8200000000000001, 0.8400000000000001, 0.86, 0.88, 0.9, 0.8833333333333333];
+      momenta.forEach((m, i) => expect(Math.abs(m - want[i]), `step ${i}`).toBeLessThan(1e-12));
+    });
+
     test('OneCycleLR: stepping past totalSteps is a ValueError, as PyTorch', () => {
       wg.setBackend(be);
       const sched = new L.OneCycleLR(sgd(), { maxLr: 0.4, totalSteps: 3 });
@@ -491,6 +518,27 @@ describe('scheduler option errors', () => {
       'MultiplicativeLR factor',
       () => new L.MultiplicativeLR(sgd(), { lrLambda: (e) => (e < 1 ? 0.5 : -1) }).step(),
       'wasmgrad.optim.lr.MultiplicativeLR: lrLambda(1) must return a finite number ≥ 0, got -1',
+    ],
+    [
+      'CyclicLR momentum on Adam',
+      () => new L.CyclicLR(new wg.optim.Adam([wg.zeros([1], { requiresGrad: true })]), { baseLr: 0.01, maxLr: 0.1 }),
+      'wasmgrad.optim.lr.CyclicLR: cycleMomentum needs an optimizer with momentum (SGD, RMSprop), got Adam: pass cycleMomentum: false',
+    ],
+    ['CyclicLR maxLr', () => new L.CyclicLR(sgd(), { baseLr: 0.01 } as never), 'wasmgrad.optim.lr.CyclicLR: the option maxLr is required'],
+    [
+      'CyclicLR baseLr per group',
+      () => new L.CyclicLR(sgd(), { baseLr: [0.01, 0.02], maxLr: 0.1 }),
+      'wasmgrad.optim.lr.CyclicLR: baseLr holds 2 values, the optimizer has 1 parameter groups',
+    ],
+    [
+      'CyclicLR mode',
+      () => new L.CyclicLR(sgd(), { baseLr: 0.01, maxLr: 0.1, mode: 'sine' as never }),
+      "wasmgrad.optim.lr.CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range', got \"sine\"",
+    ],
+    [
+      'CyclicLR stepSizeUp',
+      () => new L.CyclicLR(sgd(), { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 0 }),
+      'wasmgrad.optim.lr.CyclicLR: stepSizeUp must be a number > 0, got 0',
     ],
     [
       'ReduceLROnPlateau factor',

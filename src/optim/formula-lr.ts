@@ -247,3 +247,116 @@ export class MultiplicativeLR extends LambdaSchedule {
     return lr;
   }
 }
+
+export interface CyclicLROptions {
+  /** The lower bound of the cycle: a number, or one per parameter group (required). */
+  baseLr: number | readonly number[];
+  /** The upper bound of the cycle: a number, or one per parameter group (required). */
+  maxLr: number | readonly number[];
+  /** Steps from baseLr up to maxLr (default 2000). */
+  stepSizeUp?: number;
+  /** Steps back down (default stepSizeUp). */
+  stepSizeDown?: number | null;
+  /** 'triangular' (default), 'triangular2' (the amplitude halves each cycle) or 'exp_range' (times gamma^t). */
+  mode?: 'triangular' | 'triangular2' | 'exp_range';
+  /** exp_range's factor per step (default 1). */
+  gamma?: number;
+  /** A custom amplitude factor of the cycle number (or of the step, with scaleMode 'iterations'); replaces mode. */
+  scaleFn?: ((x: number) => number) | null;
+  scaleMode?: 'cycle' | 'iterations';
+  /** Cycle the optimizer's momentum inversely to the lr, between maxMomentum and baseMomentum (default true). */
+  cycleMomentum?: boolean;
+  baseMomentum?: number | readonly number[];
+  maxMomentum?: number | readonly number[];
+}
+
+const CYCLIC_OPTIONS = [
+  'baseLr',
+  'maxLr',
+  'stepSizeUp',
+  'stepSizeDown',
+  'mode',
+  'gamma',
+  'scaleFn',
+  'scaleMode',
+  'cycleMomentum',
+  'baseMomentum',
+  'maxMomentum',
+] as const;
+
+/**
+ * PyTorch's CyclicLR, stepped once per batch: the lr goes from baseLr up to maxLr in stepSizeUp
+ * steps and back in stepSizeDown, cycle after cycle; with cycleMomentum (the default, which needs
+ * an optimizer with momentum: SGD or RMSprop) the momentum goes the other way, from maxMomentum
+ * down to baseMomentum. At step t, with cycle c = ⌊1 + t/(up + down)⌋ and x = 1 + t/(up + down) − c,
+ * the rise is x/ratio while x ≤ ratio = up/(up + down), else (x − 1)/(ratio − 1), and
+ * lr = baseLr + (maxLr − baseLr)·rise·scale, momentum = maxMomentum − (maxMomentum − baseMomentum)·rise·scale,
+ * scale = 1 (triangular), 1/2^(c−1) (triangular2), gamma^t (exp_range) or scaleFn(c or t).
+ * The groups' lrs are set to baseLr when it is made, which is also its base (PyTorch's base_lrs).
+ */
+export class CyclicLR extends FormulaLR {
+  readonly maxLrs: readonly number[];
+  readonly baseMomentums: readonly number[] | null;
+  readonly maxMomentums: readonly number[] | null;
+  private readonly totalSize: number;
+  private readonly stepRatio: number;
+  private readonly scale: (x: number) => number;
+  private readonly scaleMode: 'cycle' | 'iterations';
+
+  constructor(optimizer: Schedulable, opts: CyclicLROptions) {
+    super('CyclicLR', optimizer, FORMULA);
+    const o = checkOptions<CyclicLROptions>('optim.lr.CyclicLR', opts, CYCLIC_OPTIONS);
+    const groups = this.baseLrs.length;
+    const perGroup = (name: string, v: unknown, required: boolean): number[] => {
+      if (v === undefined && required) throw this.error(`the option ${name} is required`);
+      const list = Array.isArray(v) ? v : Array.from({ length: groups }, () => v);
+      if (list.length !== groups) throw this.error(`${name} holds ${list.length} values, the optimizer has ${groups} parameter groups`);
+      if (list.some((x) => !nonNeg(x))) throw this.error(`${name} must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(v)}`);
+      return list as number[];
+    };
+    const baseLrs = perGroup('baseLr', o.baseLr, true);
+    this.maxLrs = perGroup('maxLr', o.maxLr, true);
+    const { stepSizeUp = 2000, stepSizeDown = null, mode = 'triangular', gamma = 1, scaleFn = null, cycleMomentum = true } = o;
+    for (const [k, v] of Object.entries({ stepSizeUp, stepSizeDown: stepSizeDown ?? 1 }))
+      if (!(Number.isFinite(v) && v > 0)) throw this.error(`${k} must be a number > 0, got ${fmtValue(v)}`);
+    if (!['triangular', 'triangular2', 'exp_range'].includes(mode))
+      throw this.error(`mode must be 'triangular', 'triangular2' or 'exp_range', got ${fmtValue(mode)}`);
+    if (!nonNeg(gamma)) throw this.error(`gamma must be a finite number ≥ 0, got ${fmtValue(gamma)}`);
+    if (scaleFn !== null && typeof scaleFn !== 'function') throw this.error(`scaleFn must be a function (x) => factor or null, got ${fmtValue(scaleFn)}`);
+    const scaleMode = scaleFn !== null ? (o.scaleMode ?? 'cycle') : mode === 'exp_range' ? 'iterations' : 'cycle';
+    if (scaleMode !== 'cycle' && scaleMode !== 'iterations') throw this.error(`scaleMode must be 'cycle' or 'iterations', got ${fmtValue(scaleMode)}`);
+    if (typeof cycleMomentum !== 'boolean') throw this.error(`cycleMomentum must be true or false, got ${fmtValue(cycleMomentum)}`);
+    if (cycleMomentum && !Object.hasOwn(optimizer.paramGroups[0], 'momentum'))
+      throw this.error(`cycleMomentum needs an optimizer with momentum (SGD, RMSprop), got ${optimizer.name}: pass cycleMomentum: false`);
+    this.baseMomentums = cycleMomentum ? perGroup('baseMomentum', o.baseMomentum ?? 0.8, true) : null;
+    this.maxMomentums = cycleMomentum ? perGroup('maxMomentum', o.maxMomentum ?? 0.9, true) : null;
+    this.totalSize = stepSizeUp + (stepSizeDown ?? stepSizeUp);
+    this.stepRatio = stepSizeUp / this.totalSize;
+    this.scaleMode = scaleMode;
+    this.scale = scaleFn ?? (mode === 'triangular' ? () => 1 : mode === 'triangular2' ? (c) => 1 / 2 ** (c - 1) : (t) => gamma ** t);
+    this.baseLrs.splice(0, groups, ...baseLrs);
+    this.refresh();
+  }
+
+  /** The rise (0 at the bottom, 1 at the top of the cycle) times the scale, at step t. */
+  private height(t: number): number {
+    const cycle = Math.floor(1 + t / this.totalSize);
+    const x = 1 + t / this.totalSize - cycle;
+    const rise = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const s = this.scale(this.scaleMode === 'cycle' ? cycle : t);
+    if (typeof s !== 'number' || !Number.isFinite(s))
+      throw this.error(`scaleFn(${this.scaleMode === 'cycle' ? cycle : t}) must return a finite number, got ${fmtValue(s)}`);
+    return rise * s;
+  }
+
+  protected lrAt(t: number, i: number): number {
+    return this.baseLrs[i] + (this.maxLrs[i] - this.baseLrs[i]) * this.height(t);
+  }
+
+  override refresh(): void {
+    super.refresh();
+    if (this.maxMomentums === null) return;
+    const h = this.height(this.lastEpoch);
+    this.maxMomentums.forEach((max, i) => (this.optimizer.paramGroups[i].momentum = max - (max - this.baseMomentums![i]) * h));
+  }
+}

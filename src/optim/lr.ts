@@ -6,7 +6,7 @@
  * made (PyTorch's initial_lr, one per group). The schedulers with a closed form live in memory and replay fast inside wg.compile;
  * so does ChainedScheduler of them; LambdaLR, ReduceLROnPlateau and SequentialLR are driven by
  * JavaScript (src/optim/schedulers.ts), as are LinearLR, ConstantLR, PolynomialLR,
- * CosineAnnealingWarmRestarts and MultiplicativeLR (src/optim/formula-lr.ts).
+ * CosineAnnealingWarmRestarts, MultiplicativeLR and CyclicLR (src/optim/formula-lr.ts).
  */
 import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
@@ -14,7 +14,18 @@ import { ValueError, fmtValue } from '../errors.js';
 import { ClosedFormLR, nonNeg, options, posInt, type Schedulable } from './scheduler.js';
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
-export { FormulaLR, LambdaLR, type LrLambda, LinearLR, ConstantLR, PolynomialLR, CosineAnnealingWarmRestarts, MultiplicativeLR } from './formula-lr.js';
+export {
+  FormulaLR,
+  LambdaLR,
+  type LrLambda,
+  LinearLR,
+  ConstantLR,
+  PolynomialLR,
+  CosineAnnealingWarmRestarts,
+  MultiplicativeLR,
+  CyclicLR,
+  type CyclicLROptions,
+} from './formula-lr.js';
 export {
   ChainedScheduler,
   ReduceLROnPlateau,
