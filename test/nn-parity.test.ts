@@ -149,4 +149,35 @@ for (const be of ['wasm', 'reference'] as const)
         unexpectedKeys: [],
       });
     });
+
+    test("assigning a module's parameter field ties it, as PyTorch (lm.weight = emb.weight): one parameter, two state-dict names", () => {
+      wg.setBackend(be);
+      const emb = new wg.nn.Embedding(4, 3);
+      const lin = new wg.nn.Linear(3, 4, { bias: false });
+      emb.loadStateDict({
+        weight: wg.tensor(
+          Array.from({ length: 12 }, (_, i) => i / 10),
+          { shape: [4, 3] },
+        ),
+      });
+      (lin as { weight: wg.Tensor }).weight = emb.weight;
+      const m = new wg.nn.Sequential(emb, lin);
+      expect(m.parameters()).toEqual([emb.weight]);
+      expect(m.namedParameters().map(([k]) => k)).toEqual(['0.weight']);
+      expect(Object.keys(m.stateDict())).toEqual(['0.weight', '1.weight']);
+      expect(m.stateDict()['1.weight']).toBe(emb.weight);
+      // torch: the same model, y and the summed gradient of both uses
+      const y = m.forward(wg.tensor([[1, 3]], { dtype: 'int32' }));
+      expectClose(y.data(), [0.14, 0.5, 0.86, 1.22, 0.32, 1.22, 2.12, 3.02], 1e-6);
+      y.mul(wg.arange(8).reshape([1, 2, 4]))
+        .sum()
+        .backward();
+      expectClose(emb.weight.grad!.data(), [3.6, 4, 4.4, 9, 10.2, 11.4, 6, 6.8, 7.6, 18.6, 21.8, 25], 1e-6);
+      // the field accepts only what registerParameter does
+      expect(() => ((lin as { weight: unknown }).weight = wg.ones([4, 3]))).toThrow(
+        "wasmgrad.nn.Linear.weight: 'weight' must be a float32 leaf tensor with requiresGrad",
+      );
+      expect(() => ((lin as { weight: unknown }).weight = 3)).toThrow("wasmgrad.nn.Linear.weight: 'weight' must be a Tensor, got 3");
+      expect(lin.weight).toBe(emb.weight);
+    });
   });

@@ -72,14 +72,38 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    */
   registerParameter(name: string, t: Tensor): Tensor {
     this.checkName('registerParameter', name);
-    this.checkTensor('registerParameter', name, t);
+    this.checkParameter('registerParameter', name, t);
+    this._parameters.set(name, t);
+    this.liveField(name, this._parameters, (v) => this.checkParameter(name, name, v));
+    return t;
+  }
+
+  private checkParameter(kind: string, name: string, t: Tensor): void {
+    this.checkTensor(kind, name, t);
     if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
       throw new ValueError(
-        `nn.${this.constructor.name}.registerParameter`,
+        `nn.${this.constructor.name}.${kind}`,
         `'${name}' must be a float32 leaf tensor with requiresGrad, got ${fmtValue(t)}${t.requiresGrad ? '' : ' without requiresGrad'}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,
       );
-    this._parameters.set(name, t);
-    return t;
+  }
+
+  /**
+   * A field of the registered name (Linear's `weight`, …) becomes a view of the registry: assigning
+   * it registers the new tensor, as PyTorch's Module.__setattr__ does, so `lm.weight = emb.weight`
+   * ties the two (one parameter, two state-dict names). Names without such a field
+   * (`in_proj_weight`, `weight_ih_l0`, which modules keep under other fields) are left alone.
+   */
+  private liveField(name: string, registry: Map<string, Tensor>, check: (t: Tensor) => void): void {
+    if (!Object.hasOwn(this, name)) return;
+    Object.defineProperty(this, name, {
+      get: () => registry.get(name),
+      set: (t: Tensor) => {
+        check(t);
+        registry.set(name, t);
+      },
+      enumerable: true,
+      configurable: true,
+    });
   }
 
   /**
@@ -92,6 +116,10 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     this.checkTensor('registerBuffer', name, t);
     makePersistent(t.storage, `nn.${this.constructor.name}.registerBuffer`);
     this._buffers.set(name, t);
+    this.liveField(name, this._buffers, (v) => {
+      this.checkTensor(name, name, v);
+      makePersistent(v.storage, `nn.${this.constructor.name}.${name}`);
+    });
     return t;
   }
 
