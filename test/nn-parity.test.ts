@@ -180,4 +180,21 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => ((lin as { weight: unknown }).weight = 3)).toThrow("wasmgrad.nn.Linear.weight: 'weight' must be a Tensor, got 3");
       expect(lin.weight).toBe(emb.weight);
     });
+
+    test('Module.zeroGrad(setToNone): null by default (PyTorch ≥ 2.0), zeros in place with false (PyTorch 1.13 zero_grad())', () => {
+      wg.setBackend(be);
+      const m = new wg.nn.Sequential(new wg.nn.Linear(2, 3), new wg.nn.Linear(3, 1, { bias: false }));
+      m.forward(wg.ones([4, 2]))
+        .sum()
+        .backward();
+      const grads = m.parameters().map((p) => p.grad!);
+      m.zeroGrad(false);
+      m.parameters().forEach((p, i) => {
+        expect(p.grad).toBe(grads[i]);
+        expect(Array.from(p.grad!.data()).every((v) => v === 0)).toBe(true);
+      });
+      m.zeroGrad();
+      expect(m.parameters().map((p) => p.grad)).toEqual([null, null, null]);
+      expect(() => m.zeroGrad('no' as unknown as boolean)).toThrow('wasmgrad.nn.Sequential.zeroGrad: setToNone must be a boolean, got "no"');
+    });
   });

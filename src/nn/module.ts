@@ -14,6 +14,7 @@ import { jsState } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
+import { zeroGrads } from '../optim/zero-grad.js';
 
 /** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
 export type StateDict = Record<string, Tensor>;
@@ -374,9 +375,9 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return this;
   }
 
-  /** Drops every parameter's gradient (sets .grad to null, as PyTorch's zero_grad(set_to_none=True)). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /** Clears every parameter's gradient: sets it to null (setToNone, PyTorch ≥ 2.0's default) or fills it with zeros (PyTorch 1.13's default). */
+  zeroGrad(setToNone = true): void {
+    zeroGrads(`nn.${this.constructor.name}.zeroGrad`, this.parameters(), setToNone);
   }
 
   // ---- printing ----------------------------------------------------------------------------

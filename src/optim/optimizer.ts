@@ -25,7 +25,7 @@
  */
 import type { Backend } from '../engine/backend/types.js';
 import { checkOptions } from '../engine/check.js';
-import { applyInto, applyUpdate, fillRecord, launch, prepareInto, type PreparedInto } from '../engine/engine.js';
+import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent, makePersistent } from '../engine/memory.js';
@@ -34,6 +34,7 @@ import { fmtShape, sameShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
+import { zeroGrads } from './zero-grad.js';
 
 /** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
 export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
@@ -472,27 +473,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
   zeroGrad(setToNone = true): void {
-    if (typeof setToNone !== 'boolean') throw new ValueError(`optim.${this.name}.zeroGrad`, `setToNone must be a boolean, got ${fmtValue(setToNone)}`);
-    // Inside wg.compile: cleared gradients let the program use its own buffers whatever it finds;
-    // zeroed ones are filled by a record of the program, so a replay needs the very same tensors.
-    if (sink.mode !== 'off')
-      for (const p of this.params) {
-        if (setToNone) sink.gradCleared(p);
-        else sink.gradRead(p, p.grad);
-      }
-    for (const p of this.params) {
-      const g = p.peekGrad();
-      if (g === null) continue;
-      if (setToNone || !g.storage.alive) p.grad = null;
-      else {
-        g.storage.version++;
-        launch(g.storage.backend, [fillRecord(g.storage.ptr, g.size, 0)], 0, `optim.${this.name}.zeroGrad`);
-        if (sink.mode !== 'off') {
-          sink.uses(g.storage);
-          sink.bump(g.storage);
-        }
-      }
-    }
+    zeroGrads(`optim.${this.name}.zeroGrad`, this.params, setToNone);
   }
 
   // ---- checkpoints --------------------------------------------------------------------------------
