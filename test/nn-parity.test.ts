@@ -197,4 +197,36 @@ for (const be of ['wasm', 'reference'] as const)
       expect(m.parameters().map((p) => p.grad)).toEqual([null, null, null]);
       expect(() => m.zeroGrad('no' as unknown as boolean)).toThrow('wasmgrad.nn.Sequential.zeroGrad: setToNone must be a boolean, got "no"');
     });
+
+    test("Sequential of named modules (PyTorch's nn.Sequential(OrderedDict(...))): PyTorch's keys and printout", () => {
+      wg.setBackend(be);
+      const make = () =>
+        new Map<string, wg.nn.Module>([
+          ['fc', new wg.nn.Linear(2, 3)],
+          ['act', new wg.nn.ReLU()],
+          ['bn', new wg.nn.BatchNorm1d(3)],
+        ]);
+      for (const m of [new wg.nn.Sequential(make()), new wg.nn.Sequential(Object.fromEntries(make()))]) {
+        expect(Object.keys(m.stateDict())).toEqual([
+          'fc.weight',
+          'fc.bias',
+          'bn.weight',
+          'bn.bias',
+          'bn.running_mean',
+          'bn.running_var',
+          'bn.num_batches_tracked',
+        ]);
+        expect(String(m)).toBe(
+          'Sequential(\n  (fc): Linear(in_features=2, out_features=3, bias=True)\n  (act): ReLU()\n  (bn): BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n)',
+        );
+        expect(m.at(2)).toBe(m.getSubmodule('bn'));
+        // append numbers by position, as PyTorch: '3.weight'
+        m.append(new wg.nn.Linear(3, 1));
+        expect(Object.keys(m.stateDict()).slice(-2)).toEqual(['3.weight', '3.bias']);
+        expect(m.forward(wg.ones([4, 2])).shape).toEqual([4, 1]);
+      }
+      expect(() => new wg.nn.Sequential(new Map([['a.b', new wg.nn.ReLU()]]))).toThrow(
+        'nn.Sequential.registerModule: a name must be a non-empty string without \'.\', got "a.b"',
+      );
+    });
   });
