@@ -229,4 +229,29 @@ for (const be of ['wasm', 'reference'] as const)
         'nn.Sequential.registerModule: a name must be a non-empty string without \'.\', got "a.b"',
       );
     });
+
+    test('Embedding.fromPretrained: frozen by default, the padding row keeps its values (torch 1.13 from_pretrained)', () => {
+      wg.setBackend(be);
+      const w = wg.tensor([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
+      const e = wg.nn.Embedding.fromPretrained(w, { paddingIdx: 1 });
+      expect(e.weight.requiresGrad).toBe(false);
+      expect(e.weight).not.toBe(w);
+      expect(String(e)).toBe('Embedding(3, 2, padding_idx=1)');
+      expect(Array.from(e.forward(wg.tensor([1, 2], { dtype: 'int32' })).data())).toEqual([3, 4, 5, 6]);
+      const e2 = wg.nn.Embedding.fromPretrained(w, { freeze: false, paddingIdx: 1 });
+      e2.forward(wg.tensor([1, 2, 1], { dtype: 'int32' }))
+        .sum()
+        .backward();
+      expect(Array.from(e2.weight.grad!.data())).toEqual([0, 0, 0, 0, 1, 1]);
+      expect(() => wg.nn.Embedding.fromPretrained(wg.ones([3]))).toThrow(
+        'wasmgrad.nn.Embedding.fromPretrained: embeddings must be 2-D [numEmbeddings, embeddingDim], got shape [3]',
+      );
+      expect(() => wg.nn.Embedding.fromPretrained(wg.ones([2, 2], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+      expect(() => wg.nn.Embedding.fromPretrained(w, { freeze: 'no' as unknown as boolean })).toThrow(wg.ValueError);
+      expect(() => wg.nn.Embedding.fromPretrained(w, { maxNorm: 1 } as never)).toThrow("unknown option 'maxNorm'");
+    });
   });

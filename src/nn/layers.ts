@@ -1,7 +1,8 @@
 /** Layers with weights: Linear, Conv2d, Embedding. */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
-import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
+import { tensor } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
@@ -170,7 +171,8 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   readonly weight: Tensor;
 
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}) {
+  /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}, pretrained?: Tensor) {
     super();
     this.numEmbeddings = checkInt('Embedding', 'numEmbeddings', numEmbeddings, 1);
     this.embeddingDim = checkInt('Embedding', 'embeddingDim', embeddingDim, 1);
@@ -179,7 +181,27 @@ export class Embedding extends Module {
     if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings))
       throw new ValueError('nn.Embedding', `paddingIdx must be an integer in [${-numEmbeddings}, ${numEmbeddings - 1}] or null, got ${fmtValue(paddingIdx)}`);
     this.paddingIdx = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
-    this.weight = this.registerParameter('weight', normalParameter('nn.Embedding', numEmbeddings, embeddingDim, this.paddingIdx));
+    const weight =
+      pretrained === undefined
+        ? normalParameter('nn.Embedding', numEmbeddings, embeddingDim, this.paddingIdx)
+        : tensor(pretrained.data(), { shape: [numEmbeddings, embeddingDim], requiresGrad: true });
+    this.weight = this.registerParameter('weight', weight);
+  }
+
+  /**
+   * An Embedding holding a copy of `embeddings` [numEmbeddings, embeddingDim] (PyTorch's
+   * from_pretrained, whose weight shares the tensor instead), frozen (requiresGrad false) unless
+   * `freeze` is false. A paddingIdx row keeps its given values (it gets no gradient).
+   */
+  static fromPretrained(embeddings: Tensor, opts: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
+    const FN = 'nn.Embedding.fromPretrained';
+    checkTensor(FN, 'embeddings', embeddings);
+    if (embeddings.ndim !== 2) throw new ShapeError(FN, `embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(embeddings.shape)}`);
+    if (embeddings.dtype !== 'float32') throw new DTypeError(FN, `embeddings must be float32, got ${embeddings.dtype}`);
+    const { freeze = true, ...rest } = checkOptions<EmbeddingOptions & { freeze?: boolean }>(FN, opts, ['freeze', 'paddingIdx']);
+    checkBool(FN, 'freeze', freeze);
+    const [n, d] = embeddings.shape;
+    return new Embedding(n, d, rest, embeddings).requiresGrad_(!freeze);
   }
 
   forward(idx: Tensor): Tensor {
