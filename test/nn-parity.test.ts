@@ -254,4 +254,61 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => wg.nn.Embedding.fromPretrained(w, { freeze: 'no' as unknown as boolean })).toThrow(wg.ValueError);
       expect(() => wg.nn.Embedding.fromPretrained(w, { maxNorm: 1 } as never)).toThrow("unknown option 'maxNorm'");
     });
+
+    test('InstanceNorm1d, CosineSimilarity, PairwiseDistance, UpsamplingNearest2d/Bilinear2d: torch 1.13 values', () => {
+      wg.setBackend(be);
+      const x = wg.tensor([
+        [
+          [1, 2, 4],
+          [0, -1, 3],
+        ],
+      ]);
+      expectClose(
+        new wg.nn.InstanceNorm1d(2).forward(x).data(),
+        [-1.0690414905548096, -0.2672603130340576, 1.3363019227981567, -0.3922315835952759, -0.9805789589881897, 1.3728106021881104],
+        1e-6,
+      );
+      expect(
+        new wg.nn.InstanceNorm1d(2).forward(
+          wg.tensor([
+            [1, 2, 4],
+            [0, -1, 3],
+          ]),
+        ).shape,
+      ).toEqual([2, 3]);
+      expect(() => new wg.nn.InstanceNorm1d(2).forward(wg.ones([1, 3, 4]))).toThrow(
+        'wasmgrad.nn.InstanceNorm1d: expected an input [N, 2, L] or [2, L], got shape [1, 3, 4]',
+      );
+      const a = wg.tensor([
+        [1, 2, 3],
+        [0, 1, 0],
+      ]);
+      const b = wg.tensor([
+        [2, 0, 1],
+        [1, 1, 1],
+      ]);
+      expectClose(new wg.nn.CosineSimilarity().forward(a, b).data(), [0.5976142883300781, 0.5773502588272095], 1e-6);
+      expectClose(new wg.nn.PairwiseDistance().forward(a, b).data(), [3.0000009536743164, 1.4142121076583862], 1e-6);
+      expect(() => new wg.nn.PairwiseDistance({ q: 1 } as never)).toThrow("wasmgrad.nn.PairwiseDistance: unknown option 'q'");
+      const u = wg.tensor([
+        [
+          [
+            [1, 2],
+            [3, 4],
+          ],
+        ],
+      ]);
+      expectClose(
+        new wg.nn.UpsamplingBilinear2d({ scaleFactor: 2 }).forward(u).data(),
+        [
+          1, 1.3333332538604736, 1.6666667461395264, 2, 1.6666666269302368, 2, 2.3333332538604736, 2.6666667461395264, 2.3333334922790527, 2.6666665077209473,
+          3, 3.3333334922790527, 3, 3.3333332538604736, 3.6666667461395264, 4.000000476837158,
+        ],
+        1e-6,
+      );
+      expect(Array.from(new wg.nn.UpsamplingNearest2d({ size: [3, 3] }).forward(u).data())).toEqual([1, 1, 2, 1, 1, 2, 3, 3, 4]);
+      expect(() => new wg.nn.UpsamplingNearest2d({ scaleFactor: 2, mode: 'bilinear' } as never)).toThrow(
+        "wasmgrad.nn.UpsamplingNearest2d: unknown option 'mode'",
+      );
+    });
   });

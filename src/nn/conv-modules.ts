@@ -171,6 +171,20 @@ export class Upsample extends Module {
   }
 }
 
+/** PyTorch's nn.UpsamplingNearest2d: Upsample with mode 'nearest' ({ size } or { scaleFactor }). */
+export class UpsamplingNearest2d extends Upsample {
+  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>) {
+    super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingNearest2d', options, ['size', 'scaleFactor']), mode: 'nearest' });
+  }
+}
+
+/** PyTorch's nn.UpsamplingBilinear2d: Upsample with mode 'bilinear' and alignCorners true. */
+export class UpsamplingBilinear2d extends Upsample {
+  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>) {
+    super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingBilinear2d', options, ['size', 'scaleFactor']), mode: 'bilinear', alignCorners: true });
+  }
+}
+
 /** Average pooling to a fixed output size (PyTorch nn.AdaptiveAvgPool2d). */
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: AdaptiveSize) {
