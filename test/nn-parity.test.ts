@@ -311,4 +311,9 @@ for (const be of ['wasm', 'reference'] as const)
         "wasmgrad.nn.UpsamplingNearest2d: unknown option 'mode'",
       );
     });
+
+    test("Dropout's printout is PyTorch's", () => {
+      expect(String(new wg.nn.Dropout(0))).toBe('Dropout(p=0.0, inplace=False)');
+      expect(String(new wg.nn.Dropout2d(0.25))).toBe('Dropout2d(p=0.25, inplace=False)');
+    });
   });

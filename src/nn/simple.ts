@@ -175,7 +175,7 @@ export class Dropout extends Module {
     return F.dropout(x, this.p, this.training);
   }
   override extraRepr(): string {
-    return `p=${this.p}`;
+    return `p=${pyFloat(this.p)}, inplace=False`;
   }
 }
 
