@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
 import { initWasm } from './helpers/setup.js';
+import { loadSinStateDict, sinFilled } from './helpers/sin-fill.js';
 
 beforeAll(async () => {
   await initWasm();
@@ -315,5 +316,78 @@ for (const be of ['wasm', 'reference'] as const)
     test("Dropout's printout is PyTorch's", () => {
       expect(String(new wg.nn.Dropout(0))).toBe('Dropout(p=0.0, inplace=False)');
       expect(String(new wg.nn.Dropout2d(0.25))).toBe('Dropout2d(p=0.25, inplace=False)');
+    });
+
+    test("TransformerEncoder reproduces PyTorch's nested-tensor inference path: zeros at padded positions before the norm (torch 1.13 values)", () => {
+      wg.setBackend(be);
+      const make = (opts: wg.nn.TransformerEncoderOptions = {}, layer: wg.nn.TransformerLayerOptions = {}) => {
+        const m = new wg.nn.TransformerEncoder(new wg.nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, batchFirst: true, ...layer }), 1, {
+          norm: new wg.nn.LayerNorm(4),
+          ...opts,
+        });
+        loadSinStateDict(m);
+        return m.eval();
+      };
+      const x = sinFilled([2, 3, 4], 0.9, false);
+      const mask = wg.tensor(
+        [
+          [0, 0, 1],
+          [0, 0, 0],
+        ],
+        { dtype: 'int32' },
+      );
+      // torch: with torch.no_grad(): m(x, src_key_padding_mask=mask); and with x.requires_grad_()
+      const nested = [
+        0.238257, 1.0385274, -0.1299518, 0.0745198, 0.2351358, 1.0266018, -0.0460754, -0.0208463, 0.2397128, 0.3728526, -0.4091386, -0.1869383, 0.2342363,
+        1.0250478, -0.0405019, -0.0287396, 0.2637682, 1.0217059, -0.1538357, 0.1190335, 0.2292329, 1.0388297, -0.085154, 0.0189057,
+      ];
+      const dense = [...nested];
+      dense.splice(8, 4, 0.2582019, 1.0256735, -0.1516921, 0.1125415);
+      const run = (m: wg.nn.TransformerEncoder, input: wg.Tensor, srcKeyPaddingMask = mask) => Array.from(m.forward(input, { srcKeyPaddingMask }).data());
+      expectClose(
+        wg.noGrad(() => run(make(), x)),
+        nested,
+        2e-6,
+      );
+      expectClose(run(make(), sinFilled([2, 3, 4], 0.9, true)), dense, 2e-6); // gradients recorded: PyTorch's dense path
+      expectClose(
+        wg.noGrad(() => run(make({ enableNestedTensor: false }), x)),
+        dense,
+        2e-6,
+      );
+      // not taken: padding not at the end of a row (maskCheck), pre-norm layers, an odd head count
+      const gap = wg.tensor(
+        [
+          [0, 1, 0],
+          [0, 0, 0],
+        ],
+        { dtype: 'int32' },
+      );
+      const dense1 = wg.noGrad(() => run(make({ enableNestedTensor: false }), x, gap));
+      expect(wg.noGrad(() => run(make(), x, gap))).toEqual(dense1);
+      // maskCheck false: PyTorch keeps the first kₙ positions of each row whatever the mask says (torch 1.13 mask_check=False)
+      expectClose(
+        wg.noGrad(() => run(make({ maskCheck: false }), x, gap)),
+        nested,
+        2e-6,
+      );
+      // a float mask: nonzero (−∞ or not) is padding on this path, as PyTorch's logical_not
+      expectClose(
+        wg.noGrad(() =>
+          run(
+            make(),
+            x,
+            wg.tensor([
+              [0, 0, -1],
+              [0, 0, 0],
+            ]),
+          ),
+        ),
+        nested,
+        2e-6,
+      );
+      const pre = wg.noGrad(() => run(make({}, { normFirst: true }), x));
+      expect(pre).toEqual(wg.noGrad(() => run(make({ enableNestedTensor: false }, { normFirst: true }), x)));
+      expect(() => make({ enableNestedTensor: 1 as unknown as boolean })).toThrow('wasmgrad.nn.TransformerEncoder: enableNestedTensor must be');
     });
   });

@@ -69,6 +69,7 @@ export {
   TransformerDecoder,
   Transformer,
   type EncoderForwardOptions,
+  type TransformerEncoderOptions,
   type TransformerOptions,
   type TransformerForwardOptions,
 } from './transformer.js';
