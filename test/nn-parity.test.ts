@@ -390,4 +390,13 @@ for (const be of ['wasm', 'reference'] as const)
       expect(pre).toEqual(wg.noGrad(() => run(make({ enableNestedTensor: false }, { normFirst: true }), x)));
       expect(() => make({ enableNestedTensor: 1 as unknown as boolean })).toThrow('wasmgrad.nn.TransformerEncoder: enableNestedTensor must be');
     });
+
+    test('RNN, GRU and LSTM have flattenParameters() (a no-op, as PyTorch on CPU)', () => {
+      wg.setBackend(be);
+      for (const m of [new wg.nn.RNN(2, 3), new wg.nn.GRU(2, 3), new wg.nn.LSTM(2, 3)]) {
+        const before = Object.values(m.stateDict()).map((t) => Array.from(t.data()));
+        expect(m.flattenParameters()).toBeUndefined();
+        expect(Object.values(m.stateDict()).map((t) => Array.from(t.data()))).toEqual(before);
+      }
+    });
   });
