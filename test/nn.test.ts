@@ -293,7 +293,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(vals(conv.forward(x))).toEqual([38, 48, 68, 78]);
       expect(new nn.Conv2d(3, 5, 3, { stride: 2, padding: 1 }).forward(wg.zeros([2, 3, 7, 7])).shape).toEqual([2, 5, 4, 4]);
       expect(new nn.Conv2d(1, 2, 3, { dilation: 2 }).forward(wg.zeros([1, 1, 7, 7])).shape).toEqual([1, 2, 3, 3]);
-      expect(() => conv.forward(wg.zeros([1, 2, 3, 3]))).toThrow(/Conv2d: expected an input \[N, 1, H, W\], got shape \[1, 2, 3, 3\]/);
+      expect(() => conv.forward(wg.zeros([1, 2, 3, 3]))).toThrow(/Conv2d: expected an input \[N, 1, H, W\] or \[1, H, W\], got shape \[1, 2, 3, 3\]/);
       const x4 = wg.tensor([1, 5, 2, 0, 3, 4, 8, 7, 0, 0, 1, 1, 9, 0, 1, 2], { shape: [1, 1, 4, 4] });
       expect(vals(new nn.MaxPool2d(2).forward(x4))).toEqual([5, 8, 9, 2]);
       expect(vals(new nn.AvgPool2d(2).forward(x4))).toEqual([13 / 4, 17 / 4, 9 / 4, 5 / 4]);

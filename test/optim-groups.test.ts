@@ -95,8 +95,8 @@ describe.each(BACKENDS)('parameter groups against PyTorch 1.13 (%s)', (be) => {
     const m = linear();
     const opt = adamwGroups(m);
     expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1 },
-      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0 },
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, maximize: false },
+      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
     ]);
     expect(opt.paramGroups[0].params).toEqual([m.weight]);
     expect(opt.paramGroups[1].params).toEqual([m.bias]);
@@ -326,6 +326,38 @@ describe.each(BACKENDS)('parameter groups inside wg.compile (%s)', (be) => {
     expect(compiled.info).toMatchObject([{ mode: 'fast', reason: null, calls: { traces: 1, jsRuns: 1, fastRuns: 4 } }]);
   });
 
+  test('maximize and clipGradNorm with normType Infinity compiled equal eager and replay fast; switching maximize between calls is a reconfiguration', () => {
+    wg.setBackend(be);
+    const { eager, compiled } = eagerAndCompiled(5, () => {
+      const m = linear();
+      const o = adamwGroups(m);
+      o.paramGroups[0].maximize = true;
+      const step = (x: wg.Tensor, y: wg.Tensor) => {
+        o.zeroGrad();
+        const loss = wg.losses.mse(m.model.forward(x), y);
+        loss.backward();
+        const norm = wg.optim.clipGradNorm(m.model.parameters(), 0.05, { normType: Infinity });
+        o.step();
+        return [loss, norm];
+      };
+      return { step, record: () => ({ ...snapshot(m), g: Array.from(m.weight.grad!.data()) }) };
+    });
+    expect(compiled.records).toEqual(eager.records);
+    // the weight (group 0, maximize) moves up its clipped gradient: AdamW's first step is ≈ +lr·sign(g) after the decay
+    const w0 = [0.1, -0.2, 0.3, 0.4, 0.5, -0.6];
+    eager.records[0].w.forEach((w, i) => expect(Math.sign(w - w0[i] * (1 - 0.01 * 0.1))).toBe(Math.sign(eager.records[0].g[i])));
+    expect(Math.max(...eager.records[0].g.map(Math.abs))).toBeCloseTo(0.05, 5);
+    expect(compiled.info).toMatchObject([{ mode: 'fast', reason: null, calls: { traces: 1, jsRuns: 1, fastRuns: 3 } }]);
+    // as momentum switched on or off: the compiled step now runs other ops
+    const m = linear();
+    const o2 = adamwGroups(m);
+    const f = wg.compile((x: wg.Tensor, y: wg.Tensor) => trainStep(m.model, o2, x, y));
+    const { x, y } = data();
+    f(x, y);
+    o2.paramGroups[1].maximize = true;
+    expect(() => f(x, y)).toThrow(/reconfigured/);
+  });
+
   test('a closed-form scheduler stepping inside the compiled function sets every group and replays fast', () => {
     wg.setBackend(be);
     const { eager, compiled } = eagerAndCompiled(5, () => {
@@ -387,8 +419,8 @@ describe.each(BACKENDS)('state dicts and checkpoints with several groups (%s)', 
     // PyTorch 1.13: param_groups [{weight_decay 0.1, lr 0.01, betas, eps, ..., params [0]}, {weight_decay 0, lr 0.001, ..., params [1]}],
     // state {0: [step, exp_avg, exp_avg_sq], 1: [...]}, step tensor(3.)
     expect(sd.paramGroups).toEqual([
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, params: [0] },
-      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, params: [1] },
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, maximize: false, params: [0] },
+      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, params: [1] },
     ]);
     expect(Object.keys(sd.state)).toEqual(['0', '1']);
     for (const [i, shape] of [
@@ -557,7 +589,7 @@ describe('parameter group errors name the optimizer and the group, and change no
       'an unknown option in a group',
       () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], momentum: 0.9 }]),
       wg.ValueError,
-      "wasmgrad.optim.AdamW: unknown option 'momentum' in paramGroups[1] (the options are params, lr, betas, eps, weightDecay)",
+      "wasmgrad.optim.AdamW: unknown option 'momentum' in paramGroups[1] (the options are params, lr, betas, eps, weightDecay, maximize)",
     ],
     [
       'a bad value in a group',
@@ -679,8 +711,8 @@ describe('parameter group errors name the optimizer and the group, and change no
     expect(() => (opt.lr = NaN)).toThrow('wasmgrad.optim.AdamW: paramGroups[0]: lr must be a finite number ≥ 0, got NaN');
     expect(() => (opt.paramGroups[0].betas = [2, 0.9])).toThrow(wg.ValueError);
     expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 },
-      { lr: 0.02, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01 },
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maximize: false },
+      { lr: 0.02, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maximize: false },
     ]);
   });
 

@@ -38,8 +38,10 @@ const gradAt = (seed: number, step: number, n: number) => data(1000 * seed + ste
 // ---- PyTorch's update rules in float64, written from torch/optim/*.py ---------------------------
 type State = Record<string, Float64Array>;
 /** One torch.optim step on p (in place) with gradient g at step t ≥ 1; returns nothing. */
-function torchStep(kind: Kind, o: Opts, p: Float64Array, g: ArrayLike<number>, st: State, t: number): void {
+function torchStep(kind: Kind, o: Opts, p: Float64Array, grad: ArrayLike<number>, st: State, t: number): void {
   const n = p.length;
+  // maximize: every torch.optim update starts from −grad
+  const g = o.maximize ? Array.from(grad, (v) => -v) : grad;
   const z = () => new Float64Array(n);
   if (kind === 'SGD') {
     const { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 } = o;
@@ -109,6 +111,11 @@ const CONFIGS: [Kind, Opts][] = [
   ['RMSprop', { lr: 0.01, alpha: 0.95, momentum: 0.9, weightDecay: 0.05 }],
   ['Adagrad', {}],
   ['Adagrad', { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, initialAccumulatorValue: 0.1, eps: 1e-6 }],
+  ['SGD', { lr: 0.05, momentum: 0.8, nesterov: true, weightDecay: 0.01, maximize: true }],
+  ['Adam', { lr: 0.01, weightDecay: 0.1, maximize: true }],
+  ['AdamW', { lr: 0.02, maximize: true }],
+  ['RMSprop', { lr: 0.01, momentum: 0.9, weightDecay: 0.05, maximize: true }],
+  ['Adagrad', { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, maximize: true }],
 ];
 const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
 
@@ -141,6 +148,7 @@ describe('optimizers match PyTorch formulas', () => {
           });
           opt.step();
           params.forEach((p, k) => {
+            expect(Array.from(p.grad!.data()), 'the step leaves the gradient as it was').toEqual(gradAt(k, t, sizes[k]));
             expect(normErr(vals(p), want[k]), `param ${k} after step ${t}`).toBeLessThanOrEqual(TOL[be]);
             const got = stateOf(opt, k);
             expect(Object.keys(got).sort()).toEqual(Object.keys(wantState[k]).sort());
@@ -184,6 +192,31 @@ describe('optimizers match PyTorch formulas', () => {
       const st = opt.stateDict().state[0];
       expect(Array.from(st.momentum_buffer.data())).toEqual([4, 6]);
       expect(st.step.item()).toBe(4);
+    }
+  });
+
+  test('maximize: torch 1.13 SGD(lr=0.5, momentum=0.5, weight_decay=0.1, maximize=True) values; the gradient is left as it was', () => {
+    for (const be of BACKENDS) {
+      wg.setBackend(be);
+      const p = wg.tensor([1, 2], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.5, momentum: 0.5, weightDecay: 0.1, maximize: true });
+      expect(opt.paramGroups[0].maximize).toBe(true);
+      const want = [
+        [1.9500000476837158, 3.9000000953674316, -1.899999976158142, -3.799999952316284],
+        [4.327500343322754, 8.655000686645508, -4.755000114440918, -9.510000228881836],
+      ];
+      [
+        [2, 4],
+        [4, 8],
+      ].forEach((g, t) => {
+        p.grad = wg.tensor(g);
+        opt.step();
+        expect(normErr([...vals(p), ...vals(opt.stateDict().state[0].momentum_buffer)], want[t])).toBeLessThan(1e-6);
+        expect(Array.from(p.grad.data())).toEqual(g);
+      });
+      expect(opt.stateDict().paramGroups[0].maximize).toBe(true);
+      expect(() => new wg.optim.Adam([p], { maximize: 1 as unknown as boolean })).toThrow('wasmgrad.optim.Adam: maximize must be true or false, got 1');
+      expect(() => (opt.paramGroups[0].maximize = 'yes' as unknown as boolean)).toThrow('wasmgrad.optim.SGD: maximize must be true or false, got "yes"');
     }
   });
 
@@ -314,7 +347,7 @@ for (const be of BACKENDS)
       expect(Object.keys(sd.state)).toEqual(['0', '1']);
       expect(Object.keys(sd.state[0]).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'step']);
       expect(sd.state[1].step.item()).toBe(3);
-      expect(sd.paramGroups).toEqual([{ lr: 0.01, betas: [0.8, 0.99], eps: 1e-8, weightDecay: 0.1, params: [0, 1] }]);
+      expect(sd.paramGroups).toEqual([{ lr: 0.01, betas: [0.8, 0.99], eps: 1e-8, weightDecay: 0.1, maximize: false, params: [0, 1] }]);
 
       const p2 = mk();
       p2.forEach((p, k) => wg.noGrad(() => p.storage.backend.write(p.storage.ptr, p1[k].rawValues(), 'float32')));
@@ -540,6 +573,38 @@ for (const be of BACKENDS)
       expect(Math.abs(norm - want) / want).toBeLessThan(1e-6);
       const after = Math.sqrt(ps.flatMap((p) => Array.from(vals(p.grad!))).reduce((s, x) => s + x * x, 0));
       expect(after).toBeCloseTo(1, 5);
+    });
+
+    test("normType: PyTorch's p-norms and the max norm (torch 1.13 clip_grad_norm_ values)", () => {
+      wg.setBackend(be);
+      const a = wg.tensor([0, 0], { requiresGrad: true });
+      const b = wg.zeros([2, 2], { requiresGrad: true });
+      // torch.nn.utils.clip_grad_norm_([a, b], 5.0, norm_type=p) with grads [3, -4] and [[1, -2], [0.5, 12]]
+      const cases: [number | 'inf', number, number[]][] = [
+        [2, 13.200379371643066, [1.1363308429718018, -1.5151078701019287, 0.3787769675254822, -0.7575539350509644, 0.1893884837627411, 4.545323371887207]],
+        ['inf', 12, [1.2499998807907104, -1.6666665077209473, 0.4166666269302368, -0.8333332538604736, 0.2083333134651184, 4.999999523162842]],
+        [Infinity, 12, [1.2499998807907104, -1.6666665077209473, 0.4166666269302368, -0.8333332538604736, 0.2083333134651184, 4.999999523162842]],
+        [1, 22.5, [0.6666666269302368, -0.8888888359069824, 0.2222222089767456, -0.4444444179534912, 0.1111111044883728, 2.6666665077209473]],
+        [3, 12.227435111999512, [1.2267494201660156, -1.6356658935546875, 0.4089164733886719, -0.8178329467773438, 0.20445823669433594, 4.9069976806640625]],
+        [
+          0.5,
+          106.45024108886719,
+          [0.14091090857982635, -0.1878812164068222, 0.04697030410170555, -0.0939406082034111, 0.023485152050852776, 0.5636436343193054],
+        ],
+      ];
+      for (const [normType, total, grads] of cases) {
+        a.grad = wg.tensor([3, -4]);
+        b.grad = wg.tensor([
+          [1, -2],
+          [0.5, 12],
+        ]);
+        expect(Math.abs(wg.optim.clipGradNorm([a, b], 5, { normType }).item() - total) / total, `normType ${normType}`).toBeLessThan(1e-6);
+        expect(normErr([...vals(a.grad), ...vals(b.grad)], grads), `normType ${normType}`).toBeLessThan(1e-6);
+      }
+      for (const bad of [0, -1, NaN, '2', 'fro'])
+        expect(() => wg.optim.clipGradNorm([a, b], 5, { normType: bad as number })).toThrow(
+          `wasmgrad.optim.clipGradNorm: normType must be a number > 0, Infinity or 'inf', got ${typeof bad === 'string' ? `"${bad}"` : bad}`,
+        );
     });
 
     test('errors: bad maxNorm; non-finite norm with errorIfNonfinite leaves gradients unchanged', () => {

@@ -21,6 +21,69 @@ function data(n: number) {
 
 /** PyTorch 1.13 lr sequences (param_groups[0]['lr'] after construction and after each step), SGD lr 0.1. */
 const TORCH = {
+  cyclic: [
+    0.01, 0.04, 0.07, 0.1, 0.082, 0.064, 0.046000000000000006, 0.028000000000000004, 0.01, 0.025, 0.04, 0.05500000000000001, 0.046000000000000006,
+    0.037000000000000005, 0.028000000000000004, 0.019000000000000003, 0.01, 0.0175, 0.025, 0.0325, 0.028000000000000004, 0.0235, 0.019000000000000003, 0.0145,
+    0.01, 0.01375, 0.0175, 0.02125, 0.019000000000000003, 0.01675, 0.0145, 0.01225, 0.01,
+  ],
+  cyclic_exp: [
+    0.001, 0.005050000000000001, 0.008290000000000002, 0.004280500000000001, 0.001, 0.0036572050000000006, 0.005782969000000001, 0.0031523360500000006, 0.001,
+    0.0027433922005000006, 0.0041381059609000015, 0.0024121476824050005, 0.001, 0.0021438396227480504, 0.0030589113209464913, 0.0019265100944259208, 0.001,
+    0.001750473176484996, 0.002350851717672993, 0.001607883272952847, 0.001, 0.001492385451091806, 0.0018862938119652507, 0.001398832215384363, 0.001,
+    0.0013230540944613339, 0.0015814973700304011, 0.0012616738165136805, 0.001, 0.0012119557913760812, 0.0013815204244769462, 0.0011716841910146259, 0.001,
+  ],
+  linear: [
+    0.025, 0.034375, 0.043750000000000004, 0.053125, 0.0625, 0.071875, 0.08124999999999999, 0.090625, 0.09999999999999999, 0.09999999999999999,
+    0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999,
+    0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999,
+    0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999, 0.09999999999999999,
+    0.09999999999999999, 0.09999999999999999,
+  ],
+  linear_down: [
+    0.1, 0.09100000000000001, 0.08200000000000002, 0.07300000000000002, 0.06400000000000002, 0.055000000000000014, 0.04600000000000001, 0.03700000000000001,
+    0.02800000000000001, 0.01900000000000001, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007,
+    0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007,
+    0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007,
+    0.010000000000000007, 0.010000000000000007, 0.010000000000000007, 0.010000000000000007,
+  ],
+  linear_default: [
+    0.03333333333333333, 0.04666666666666667, 0.060000000000000005, 0.07333333333333335, 0.08666666666666668, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1,
+    0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1,
+  ],
+  constant: [
+    0.05, 0.05, 0.05, 0.05, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1,
+    0.1, 0.1, 0.1,
+  ],
+  polynomial: [
+    0.1, 0.08100000000000002, 0.06400000000000002, 0.048999999999999995, 0.036000000000000004, 0.025000000000000005, 0.016000000000000007, 0.009000000000000008,
+    0.004, 0.001, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
+  ],
+  warm_restarts: [
+    0.1, 0.07525000000000001, 0.025750000000000012, 0.1, 0.09336825748732973, 0.07525000000000001, 0.0505, 0.025750000000000012, 0.007631742512670284, 0.1,
+    0.09831332840130888, 0.09336825748732973, 0.0855017856687341, 0.07525000000000001, 0.06331154273257478, 0.0505, 0.03768845726742523, 0.025750000000000012,
+    0.0154982143312659, 0.007631742512670284, 0.0026866715986911243, 0.1, 0.09957652063800362, 0.09831332840130888, 0.0962320368593087, 0.09336825748732973,
+    0.08977099034441614, 0.0855017856687341, 0.08063369073593167, 0.07525000000000001, 0.06944282990207196, 0.06331154273257478, 0.05696104651489257,
+  ],
+  warm_restarts1: [
+    0.1, 0.09045084971874738, 0.06545084971874737, 0.03454915028125263, 0.009549150281252633, 0.1, 0.09045084971874738, 0.06545084971874737,
+    0.03454915028125263, 0.009549150281252633, 0.1, 0.09045084971874738, 0.06545084971874737, 0.03454915028125263, 0.009549150281252633, 0.1,
+    0.09045084971874738, 0.06545084971874737, 0.03454915028125263, 0.009549150281252633, 0.1, 0.09045084971874738, 0.06545084971874737, 0.03454915028125263,
+    0.009549150281252633, 0.1, 0.09045084971874738, 0.06545084971874737, 0.03454915028125263, 0.009549150281252633, 0.1, 0.09045084971874738,
+    0.06545084971874737,
+  ],
+  multiplicative: [
+    0.1, 0.09000000000000001, 0.08910000000000001, 0.08019000000000001, 0.07938810000000002, 0.07144929000000001, 0.07073479710000001, 0.06366131739000001,
+    0.06302470421610001, 0.05672223379449001, 0.05615501145654511, 0.0505395103108906, 0.05003411520778169, 0.04503070368700352, 0.04458039665013348,
+    0.040122356985120136, 0.039721133415268936, 0.03574902007374205, 0.035391529873004625, 0.031852376885704164, 0.03153385311684712, 0.028380467805162412,
+    0.028096663127110788, 0.02528699681439971, 0.02503412684625571, 0.02253071416163014, 0.022305407020013837, 0.020074866318012453, 0.019874117654832327,
+    0.017886705889349094, 0.017707838830455604, 0.015937054947410045, 0.015777684397935945,
+  ],
+  sequential3: [
+    0.010000000000000002, 0.028000000000000004, 0.046000000000000006, 0.064, 0.082, 0.05, 0.05, 0.05, 0.1, 0.1, 0.095, 0.09000000000000001, 0.085,
+    0.08000000000000002, 0.07500000000000001, 0.07, 0.06500000000000002, 0.06000000000000001, 0.055000000000000014, 0.05000000000000001, 0.045000000000000005,
+    0.040000000000000015, 0.03500000000000001, 0.030000000000000016, 0.025000000000000012, 0.020000000000000004, 0.01500000000000001, 0.010000000000000002,
+    0.005000000000000006, 0.0, 0.0, 0.0, 0.0,
+  ],
   multistep: [
     0.1, 0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.0125, 0.0125, 0.0125, 0.0125, 0.0125, 0.0125, 0.0125, 0.0125, 0.00625, 0.00625,
     0.00625, 0.00625, 0.00625, 0.00625, 0.00625, 0.00625, 0.00625, 0.00625, 0.003125, 0.003125, 0.003125,
@@ -218,6 +281,29 @@ const SCHEDULES: [keyof typeof TORCH, Make, ((i: number) => number)?][] = [
         milestones: [10],
       }),
   ],
+  ['linear', (o) => new L.LinearLR(o, { startFactor: 0.25, totalIters: 8 })],
+  ['linear_down', (o) => new L.LinearLR(o, { startFactor: 1, endFactor: 0.1, totalIters: 10 })],
+  ['linear_default', (o) => new L.LinearLR(o)],
+  ['constant', (o) => new L.ConstantLR(o, { factor: 0.5, totalIters: 4 })],
+  ['polynomial', (o) => new L.PolynomialLR(o, { totalIters: 10, power: 2 })],
+  ['warm_restarts', (o) => new L.CosineAnnealingWarmRestarts(o, { t0: 3, tMult: 2, etaMin: 0.001 })],
+  ['warm_restarts1', (o) => new L.CosineAnnealingWarmRestarts(o, { t0: 5 })],
+  ['multiplicative', (o) => new L.MultiplicativeLR(o, { lrLambda: (e) => (e % 2 ? 0.9 : 0.99) })],
+  [
+    'sequential3',
+    (o) =>
+      new L.SequentialLR(o, {
+        schedulers: [
+          new L.LinearLR(o, { startFactor: 0.1, totalIters: 5 }),
+          new L.ConstantLR(o, { factor: 0.5, totalIters: 3 }),
+          new L.PolynomialLR(o, { totalIters: 20 }),
+        ],
+        milestones: [5, 9],
+      }),
+  ],
+  // cycleMomentum off: the checkpoint test below trains with Adam (the momentum has its own test)
+  ['cyclic', (o) => new L.CyclicLR(o, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, stepSizeDown: 5, mode: 'triangular2', cycleMomentum: false })],
+  ['cyclic_exp', (o) => new L.CyclicLR(o, { baseLr: 0.001, maxLr: 0.01, stepSizeUp: 2, mode: 'exp_range', gamma: 0.9, cycleMomentum: false })],
   ['chained', (o) => new L.ChainedScheduler([new L.ExponentialLR(o, { gamma: 0.9 }), new L.MultiStepLR(o, { milestones: [5, 10, 10], gamma: 0.5 })])],
   ['chained2', (o) => new L.ChainedScheduler([new L.LinearWarmup(o, { warmupSteps: 4, startFactor: 0.25 }), new L.StepLR(o, { stepSize: 3, gamma: 0.5 })])],
 ];
@@ -298,14 +384,19 @@ for (const be of BACKENDS)
         expect(compiled.replayInfo()[0]).toMatchObject({ mode: 'fast', calls: { fastRuns: 38 } });
       });
 
-    for (const name of ['LambdaLR', 'SequentialLR'] as const)
+    for (const name of ['LambdaLR', 'SequentialLR', 'LinearLR'] as const)
       test(`${name} inside a compiled step runs its JavaScript every call (a slow program that says why) and matches eager`, () => {
         wg.setBackend(be);
         const { xs, ys } = data(5);
         const make = (opt: wg.optim.Optimizer) =>
           name === 'LambdaLR'
             ? new L.LambdaLR(opt, { lrLambda: (e) => 0.9 ** e })
-            : new L.SequentialLR(opt, { schedulers: [new L.LinearWarmup(opt, { warmupSteps: 4 }), new L.ExponentialLR(opt, { gamma: 0.9 })], milestones: [4] });
+            : name === 'LinearLR'
+              ? new L.LinearLR(opt, { startFactor: 0.2, endFactor: 0.5, totalIters: 6 })
+              : new L.SequentialLR(opt, {
+                  schedulers: [new L.LinearWarmup(opt, { warmupSteps: 4 }), new L.ExponentialLR(opt, { gamma: 0.9 })],
+                  milestones: [4],
+                });
         const eager = setup((opt) => ({ sched: make(opt) }));
         const want = Array.from({ length: 12 }, (_, i) => [eager.step(xs[i % 5], ys[i % 5]).item(), eager.opt.lr]);
         const comp = setup((opt) => ({ sched: make(opt) }));
@@ -317,9 +408,24 @@ for (const be of BACKENDS)
         expect(info.reason).toMatch(
           name === 'LambdaLR'
             ? /optim\.lr\.LambdaLR: lrLambda is a JavaScript function/
-            : /optim\.lr\.SequentialLR: which scheduler steps is chosen in JavaScript/,
+            : name === 'LinearLR'
+              ? /optim\.lr\.LinearLR: its lr is computed in JavaScript/
+              : /optim\.lr\.SequentialLR: which scheduler steps is chosen in JavaScript/,
         );
       });
+
+    test("CyclicLR cycles SGD's momentum against the lr (torch 1.13 values)", () => {
+      wg.setBackend(be);
+      const opt = new wg.optim.SGD([wg.zeros([1], { requiresGrad: true })], { lr: 0.1 });
+      const sched = new L.CyclicLR(opt, { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 3, stepSizeDown: 5, mode: 'triangular2' });
+      const momenta = [opt.paramGroups[0].momentum];
+      for (let i = 0; i < 9; i++) {
+        sched.step();
+        momenta.push(opt.paramGroups[0].momentum);
+      }
+      const want = [0.9, 0.8666666666666667, 0.8333333333333334, 0.8, 0.8200000000000001, 0.8400000000000001, 0.86, 0.88, 0.9, 0.8833333333333333];
+      momenta.forEach((m, i) => expect(Math.abs(m - want[i]), `step ${i}`).toBeLessThan(1e-12));
+    });
 
     test('OneCycleLR: stepping past totalSteps is a ValueError, as PyTorch', () => {
       wg.setBackend(be);
@@ -387,6 +493,52 @@ describe('scheduler option errors', () => {
       'LambdaLR factor',
       () => new L.LambdaLR(sgd(), { lrLambda: () => NaN }),
       'wasmgrad.optim.lr.LambdaLR: lrLambda(0) must return a finite number ≥ 0, got NaN',
+    ],
+    ['LinearLR startFactor', () => new L.LinearLR(sgd(), { startFactor: 0 }), 'wasmgrad.optim.lr.LinearLR: startFactor must be a number in (0, 1], got 0'],
+    ['LinearLR endFactor', () => new L.LinearLR(sgd(), { endFactor: 1.5 }), 'wasmgrad.optim.lr.LinearLR: endFactor must be a number in [0, 1], got 1.5'],
+    ['LinearLR totalIters', () => new L.LinearLR(sgd(), { totalIters: 0 }), 'wasmgrad.optim.lr.LinearLR: totalIters must be an integer ≥ 1, got 0'],
+    ['ConstantLR factor', () => new L.ConstantLR(sgd(), { factor: -0.5 }), 'wasmgrad.optim.lr.ConstantLR: factor must be a number in [0, 1], got -0.5'],
+    ['PolynomialLR power', () => new L.PolynomialLR(sgd(), { power: NaN }), 'wasmgrad.optim.lr.PolynomialLR: power must be a finite number ≥ 0, got NaN'],
+    [
+      'CosineAnnealingWarmRestarts t0',
+      () => new L.CosineAnnealingWarmRestarts(sgd(), { t0: 2.5 }),
+      'wasmgrad.optim.lr.CosineAnnealingWarmRestarts: t0 must be an integer ≥ 1, got 2.5',
+    ],
+    [
+      'CosineAnnealingWarmRestarts without t0',
+      () => new L.CosineAnnealingWarmRestarts(sgd(), {} as { t0: number }),
+      'wasmgrad.optim.lr.CosineAnnealingWarmRestarts: the option t0 is required',
+    ],
+    [
+      'CosineAnnealingWarmRestarts PyTorch name',
+      () => new L.CosineAnnealingWarmRestarts(sgd(), { T_0: 5 } as unknown as { t0: number }),
+      "wasmgrad.optim.lr.CosineAnnealingWarmRestarts: unknown option 'T_0'",
+    ],
+    [
+      'MultiplicativeLR factor',
+      () => new L.MultiplicativeLR(sgd(), { lrLambda: (e) => (e < 1 ? 0.5 : -1) }).step(),
+      'wasmgrad.optim.lr.MultiplicativeLR: lrLambda(1) must return a finite number ≥ 0, got -1',
+    ],
+    [
+      'CyclicLR momentum on Adam',
+      () => new L.CyclicLR(new wg.optim.Adam([wg.zeros([1], { requiresGrad: true })]), { baseLr: 0.01, maxLr: 0.1 }),
+      'wasmgrad.optim.lr.CyclicLR: cycleMomentum needs an optimizer with momentum (SGD, RMSprop), got Adam: pass cycleMomentum: false',
+    ],
+    ['CyclicLR maxLr', () => new L.CyclicLR(sgd(), { baseLr: 0.01 } as never), 'wasmgrad.optim.lr.CyclicLR: the option maxLr is required'],
+    [
+      'CyclicLR baseLr per group',
+      () => new L.CyclicLR(sgd(), { baseLr: [0.01, 0.02], maxLr: 0.1 }),
+      'wasmgrad.optim.lr.CyclicLR: baseLr holds 2 values, the optimizer has 1 parameter groups',
+    ],
+    [
+      'CyclicLR mode',
+      () => new L.CyclicLR(sgd(), { baseLr: 0.01, maxLr: 0.1, mode: 'sine' as never }),
+      "wasmgrad.optim.lr.CyclicLR: mode must be 'triangular', 'triangular2' or 'exp_range', got \"sine\"",
+    ],
+    [
+      'CyclicLR stepSizeUp',
+      () => new L.CyclicLR(sgd(), { baseLr: 0.01, maxLr: 0.1, stepSizeUp: 0 }),
+      'wasmgrad.optim.lr.CyclicLR: stepSizeUp must be a number > 0, got 0',
     ],
     [
       'ReduceLROnPlateau factor',

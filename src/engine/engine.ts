@@ -125,6 +125,11 @@ export function info(): Info {
   };
 }
 
+/** Whether ops record gradients now: false inside noGrad (PyTorch's torch.is_grad_enabled()). */
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
 /**
  * Runs fn without recording gradients. The blocks of what fn made and did not return are retired
  * when fn returns (spilled if a handle may reach them, see memory.ts); the returned tensors, also

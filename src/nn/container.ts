@@ -48,9 +48,9 @@ abstract class ModuleSequence<M extends AnyModule> extends Module {
     for (const m of modules) this.append(m);
   }
 
-  /** Adds a module at the end (named by its index). */
-  append(m: M): this {
-    this.registerModule(String(this.items.length), m);
+  /** Adds a module at the end, named by its index unless a name is given (PyTorch's OrderedDict form). */
+  append(m: M, name = String(this.items.length)): this {
+    this.registerModule(name, m);
     this.items.push(m);
     return this;
   }
@@ -75,11 +75,17 @@ abstract class ModuleSequence<M extends AnyModule> extends Module {
 
 /**
  * Runs modules one after the other: forward(x) = mₖ(…m₁(m₀(x))). The children are named '0',
- * '1', ... so parameters are '0.weight', '0.bias', ... as in PyTorch.
+ * '1', ... so parameters are '0.weight', '0.bias', ... as in PyTorch; or, given one Map (or plain
+ * object) of name → module, PyTorch's `nn.Sequential(OrderedDict(...))`: 'conv1.weight', ….
  */
 export class Sequential extends ModuleSequence<Module> {
-  constructor(...modules: Module[]) {
-    super('Sequential', modules);
+  constructor(...modules: Module[]);
+  constructor(named: ReadonlyMap<string, Module> | Readonly<Record<string, Module>>);
+  constructor(...modules: Module[] | [ReadonlyMap<string, Module> | Readonly<Record<string, Module>>]) {
+    const [first] = modules;
+    const named = modules.length === 1 && first !== null && typeof first === 'object' && !(first instanceof Module);
+    super('Sequential', named ? [] : (modules as Module[]));
+    if (named) for (const [name, m] of first instanceof Map ? first : Object.entries(first)) this.append(m, name);
   }
 
   /**

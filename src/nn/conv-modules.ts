@@ -12,7 +12,7 @@ import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import { fmtShape } from '../ops/types.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkInt, checkPair, pyPair } from './layers.js';
+import { checkInt, checkPair, pyPair, unbatched } from './layers.js';
 import { Module } from './module.js';
 
 /** A number or [n] as n, an integer ≥ min. */
@@ -61,11 +61,13 @@ export class Conv1d extends Module {
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv1d', [outChannels], bound)) : null;
   }
 
-  forward(x: Tensor): Tensor {
-    checkTensor('nn.Conv1d', 'input', x);
-    if (x.ndim !== 3 || x.shape[1] !== this.inChannels)
-      throw new ShapeError('nn.Conv1d', `expected an input [N, ${this.inChannels}, L], got shape ${fmtShape(x.shape)}`);
-    return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  forward(input: Tensor): Tensor {
+    checkTensor('nn.Conv1d', 'input', input);
+    return unbatched(input, 3, (x) => {
+      if (x.ndim !== 3 || x.shape[1] !== this.inChannels)
+        throw new ShapeError('nn.Conv1d', `expected an input [N, ${this.inChannels}, L] or [${this.inChannels}, L], got shape ${fmtShape(input.shape)}`);
+      return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    });
   }
 
   override extraRepr(): string {
@@ -127,16 +129,16 @@ export class ConvTranspose2d extends Module {
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.ConvTranspose2d', [outChannels], bound)) : null;
   }
 
-  forward(x: Tensor): Tensor {
-    checkTensor('nn.ConvTranspose2d', 'input', x);
-    if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
-      throw new ShapeError('nn.ConvTranspose2d', `expected an input [N, ${this.inChannels}, H, W], got shape ${fmtShape(x.shape)}`);
-    return F.convTranspose2d(x, this.weight, this.bias, {
-      stride: this.stride,
-      padding: this.padding,
-      outputPadding: this.outputPadding,
-      groups: this.groups,
-      dilation: this.dilation,
+  forward(input: Tensor): Tensor {
+    checkTensor('nn.ConvTranspose2d', 'input', input);
+    return unbatched(input, 4, (x) => {
+      if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
+        throw new ShapeError(
+          'nn.ConvTranspose2d',
+          `expected an input [N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W], got shape ${fmtShape(input.shape)}`,
+        );
+      const { stride, padding, outputPadding, groups, dilation } = this;
+      return F.convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation });
     });
   }
 
@@ -169,13 +171,27 @@ export class Upsample extends Module {
   }
 }
 
+/** PyTorch's nn.UpsamplingNearest2d: Upsample with mode 'nearest' ({ size } or { scaleFactor }). */
+export class UpsamplingNearest2d extends Upsample {
+  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>) {
+    super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingNearest2d', options, ['size', 'scaleFactor']), mode: 'nearest' });
+  }
+}
+
+/** PyTorch's nn.UpsamplingBilinear2d: Upsample with mode 'bilinear' and alignCorners true. */
+export class UpsamplingBilinear2d extends Upsample {
+  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>) {
+    super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingBilinear2d', options, ['size', 'scaleFactor']), mode: 'bilinear', alignCorners: true });
+  }
+}
+
 /** Average pooling to a fixed output size (PyTorch nn.AdaptiveAvgPool2d). */
 export class AdaptiveAvgPool2d extends Module {
   constructor(readonly outputSize: AdaptiveSize) {
     super();
   }
   forward(x: Tensor): Tensor {
-    return F.adaptiveAvgPool2d(x, this.outputSize);
+    return unbatched(x, 4, (x) => F.adaptiveAvgPool2d(x, this.outputSize));
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;
@@ -192,7 +208,9 @@ export class AdaptiveMaxPool2d extends Module<(x: Tensor) => Tensor | [Tensor, T
     checkBool('nn.AdaptiveMaxPool2d', 'returnIndices', returnIndices);
   }
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
-    return this.returnIndices ? F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(x, this.outputSize);
+    return unbatched<Tensor | [Tensor, Tensor]>(x, 4, (x) =>
+      this.returnIndices ? F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(x, this.outputSize),
+    );
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;

@@ -39,11 +39,13 @@ export {
   type DecoderLayerForwardOptions,
 } from './transformer.js';
 export { Mish, ELU, SELU, CELU, Hardswish, Hardsigmoid, Hardtanh, ReLU6, Softsign, LogSigmoid, Softplus } from './activations.js';
-export { GroupNorm, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './norm.js';
+export { GroupNorm, InstanceNorm1d, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './norm.js';
 export {
   Conv1d,
   ConvTranspose2d,
   Upsample,
+  UpsamplingNearest2d,
+  UpsamplingBilinear2d,
   AdaptiveAvgPool2d,
   AdaptiveMaxPool2d,
   type Conv1dModuleOptions,
@@ -67,6 +69,7 @@ export {
   TransformerDecoder,
   Transformer,
   type EncoderForwardOptions,
+  type TransformerEncoderOptions,
   type TransformerOptions,
   type TransformerForwardOptions,
 } from './transformer.js';
@@ -90,3 +93,4 @@ export {
   CircularPad2d,
 } from './shape-modules.js';
 export { RNNCell, GRUCell, LSTMCell } from './cells.js';
+export { CosineSimilarity, PairwiseDistance } from './distance.js';

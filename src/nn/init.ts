@@ -13,9 +13,17 @@ export function uniformParameter(fn: string, shape: readonly number[], bound: nu
   return generated(fn, shape, () => -bound + 2 * bound * uniform(), { requiresGrad: true });
 }
 
-/** A parameter with values drawn from N(mean, std²). */
-export function normalParameter(fn: string, shape: readonly number[], mean = 0, std = 1): Tensor {
-  return generated(fn, shape, () => mean + std * normal(), { requiresGrad: true });
+/**
+ * A [rows, cols] parameter drawn from N(0, 1), with row `zeroRow` (if not null) then set to zeros
+ * (Embedding's padding row): every element is drawn, so the stream moves as without it.
+ */
+export function normalParameter(fn: string, rows: number, cols: number, zeroRow: number | null): Tensor {
+  let i = 0;
+  const draw = () => {
+    const v = normal();
+    return Math.floor(i++ / cols) === zeroRow ? 0 : v;
+  };
+  return generated(fn, [rows, cols], draw, { requiresGrad: true });
 }
 
 /** A parameter filled with one value (BatchNorm/LayerNorm weight 1, bias 0). */

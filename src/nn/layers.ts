@@ -1,9 +1,10 @@
 /** Layers with weights: Linear, Conv2d, Embedding. */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
-import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
+import { tensor } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
-import type { Tensor } from '../engine/tensor.js';
+import { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
 import { Module } from './module.js';
 
@@ -18,6 +19,17 @@ export function checkPair(where: string, name: string, v: unknown, min: number):
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2) throw new ValueError(`nn.${where}`, `${name} must be a number or an [h, w] pair, got ${fmtValue(v)}`);
   return [checkInt(where, name, p[0], min), checkInt(where, name, p[1], min)];
+}
+
+/**
+ * PyTorch's unbatched inputs: x with `rank − 1` dims runs through f as a batch of one ([1, ...x])
+ * and the batch dim is removed from the result (from each, for an array of results); any other x
+ * goes to f unchanged (f checks it).
+ */
+export function unbatched<R extends Tensor | Tensor[]>(x: Tensor, rank: number, f: (x: Tensor) => R): R {
+  if (!(x instanceof Tensor) || x.ndim !== rank - 1) return f(x);
+  const r = f(F.unsqueeze(x, 0));
+  return (Array.isArray(r) ? r.map((t) => F.squeeze(t, 0)) : F.squeeze(r, 0)) as R;
 }
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
@@ -83,7 +95,7 @@ export interface Conv2dModuleOptions {
 }
 
 /**
- * 2-D convolution over x [N, inChannels, H, W] → [N, outChannels, OH, OW] (cross-correlation, as
+ * 2-D convolution over x [N, inChannels, H, W] → [N, outChannels, OH, OW] (or unbatched [inChannels, H, W]; cross-correlation, as
  * PyTorch). weight [outChannels, inChannels/groups, kh, kw], bias [outChannels], both from
  * U(−1/√fan_in, 1/√fan_in) with fan_in = (inChannels/groups)·kh·kw.
  */
@@ -120,11 +132,13 @@ export class Conv2d extends Module {
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv2d', [outChannels], bound)) : null;
   }
 
-  forward(x: Tensor): Tensor {
-    checkTensor('nn.Conv2d', 'input', x);
-    if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
-      throw new ShapeError('nn.Conv2d', `expected an input [N, ${this.inChannels}, H, W], got shape ${fmtShape(x.shape)}`);
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  forward(input: Tensor): Tensor {
+    checkTensor('nn.Conv2d', 'input', input);
+    return unbatched(input, 4, (x) => {
+      if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
+        throw new ShapeError('nn.Conv2d', `expected an input [N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W], got shape ${fmtShape(input.shape)}`);
+      return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    });
   }
 
   override extraRepr(): string {
@@ -138,6 +152,14 @@ export class Conv2d extends Module {
   }
 }
 
+export interface EmbeddingOptions {
+  /**
+   * A row index (negative counts from the end, as PyTorch) whose row is initialised to zeros and
+   * receives no gradient: lookups of it return the row's current value, but training never moves it.
+   */
+  paddingIdx?: number | null;
+}
+
 /**
  * A lookup table: int32 indices of any shape → [...idx.shape, embeddingDim], rows of weight
  * [numEmbeddings, embeddingDim] initialised from N(0, 1) (PyTorch's default).
@@ -145,21 +167,53 @@ export class Conv2d extends Module {
 export class Embedding extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
+  /** The padding row, in [0, numEmbeddings) (a negative paddingIdx is stored wrapped, as PyTorch), or null. */
+  readonly paddingIdx: number | null;
   readonly weight: Tensor;
 
-  constructor(numEmbeddings: number, embeddingDim: number) {
+  /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}, pretrained?: Tensor) {
     super();
     this.numEmbeddings = checkInt('Embedding', 'numEmbeddings', numEmbeddings, 1);
     this.embeddingDim = checkInt('Embedding', 'embeddingDim', embeddingDim, 1);
-    this.weight = this.registerParameter('weight', normalParameter('nn.Embedding', [numEmbeddings, embeddingDim]));
+    // PyTorch's max_norm, scale_grad_by_freq and sparse are not offered: an unknown option is an error.
+    const { paddingIdx = null } = checkOptions<EmbeddingOptions>('nn.Embedding', opts, ['paddingIdx']);
+    if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings))
+      throw new ValueError('nn.Embedding', `paddingIdx must be an integer in [${-numEmbeddings}, ${numEmbeddings - 1}] or null, got ${fmtValue(paddingIdx)}`);
+    this.paddingIdx = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+    const weight =
+      pretrained === undefined
+        ? normalParameter('nn.Embedding', numEmbeddings, embeddingDim, this.paddingIdx)
+        : tensor(pretrained.data(), { shape: [numEmbeddings, embeddingDim], requiresGrad: true });
+    this.weight = this.registerParameter('weight', weight);
+  }
+
+  /**
+   * An Embedding holding a copy of `embeddings` [numEmbeddings, embeddingDim] (PyTorch's
+   * from_pretrained, whose weight shares the tensor instead), frozen (requiresGrad false) unless
+   * `freeze` is false. A paddingIdx row keeps its given values (it gets no gradient).
+   */
+  static fromPretrained(embeddings: Tensor, opts: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
+    const FN = 'nn.Embedding.fromPretrained';
+    checkTensor(FN, 'embeddings', embeddings);
+    if (embeddings.ndim !== 2) throw new ShapeError(FN, `embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(embeddings.shape)}`);
+    if (embeddings.dtype !== 'float32') throw new DTypeError(FN, `embeddings must be float32, got ${embeddings.dtype}`);
+    const { freeze = true, ...rest } = checkOptions<EmbeddingOptions & { freeze?: boolean }>(FN, opts, ['freeze', 'paddingIdx']);
+    checkBool(FN, 'freeze', freeze);
+    const [n, d] = embeddings.shape;
+    return new Embedding(n, d, rest, embeddings).requiresGrad_(!freeze);
   }
 
   forward(idx: Tensor): Tensor {
     checkTensor('nn.Embedding', 'input', idx);
-    return F.embedding(idx, this.weight);
+    const out = F.embedding(idx, this.weight);
+    if (this.paddingIdx === null) return out;
+    // PyTorch's padding_idx: the looked-up value stays, but its gradient does not reach the row. The
+    // rows picked at the padding index come from a detached copy, so their gradient stops there.
+    return F.where(F.unsqueeze(F.eq(idx, this.paddingIdx), -1), out.detach(), out);
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}`;
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
   }
 }

@@ -14,6 +14,7 @@ import { jsState } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
+import { zeroGrads } from '../optim/zero-grad.js';
 
 /** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
 export type StateDict = Record<string, Tensor>;
@@ -72,14 +73,38 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    */
   registerParameter(name: string, t: Tensor): Tensor {
     this.checkName('registerParameter', name);
-    this.checkTensor('registerParameter', name, t);
+    this.checkParameter('registerParameter', name, t);
+    this._parameters.set(name, t);
+    this.liveField(name, this._parameters, (v) => this.checkParameter(name, name, v));
+    return t;
+  }
+
+  private checkParameter(kind: string, name: string, t: Tensor): void {
+    this.checkTensor(kind, name, t);
     if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
       throw new ValueError(
-        `nn.${this.constructor.name}.registerParameter`,
+        `nn.${this.constructor.name}.${kind}`,
         `'${name}' must be a float32 leaf tensor with requiresGrad, got ${fmtValue(t)}${t.requiresGrad ? '' : ' without requiresGrad'}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,
       );
-    this._parameters.set(name, t);
-    return t;
+  }
+
+  /**
+   * A field of the registered name (Linear's `weight`, …) becomes a view of the registry: assigning
+   * it registers the new tensor, as PyTorch's Module.__setattr__ does, so `lm.weight = emb.weight`
+   * ties the two (one parameter, two state-dict names). Names without such a field
+   * (`in_proj_weight`, `weight_ih_l0`, which modules keep under other fields) are left alone.
+   */
+  private liveField(name: string, registry: Map<string, Tensor>, check: (t: Tensor) => void): void {
+    if (!Object.hasOwn(this, name)) return;
+    Object.defineProperty(this, name, {
+      get: () => registry.get(name),
+      set: (t: Tensor) => {
+        check(t);
+        registry.set(name, t);
+      },
+      enumerable: true,
+      configurable: true,
+    });
   }
 
   /**
@@ -92,6 +117,10 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     this.checkTensor('registerBuffer', name, t);
     makePersistent(t.storage, `nn.${this.constructor.name}.registerBuffer`);
     this._buffers.set(name, t);
+    this.liveField(name, this._buffers, (v) => {
+      this.checkTensor(name, name, v);
+      makePersistent(v.storage, `nn.${this.constructor.name}.${name}`);
+    });
     return t;
   }
 
@@ -228,6 +257,15 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   /**
+   * Values for this module's own state-dict entries (local names) that a loaded state dict may
+   * lack: loadStateDict writes them instead of reporting the key missing. BatchNorm's
+   * num_batches_tracked is 0, as PyTorch fills it in for state dicts saved without it.
+   */
+  defaultsForMissingState(): Record<string, number> {
+    return {};
+  }
+
+  /**
    * Copies the values of a state dict (plain object or Map of name → Tensor) into this model's
    * parameters and buffers, in place (the tensors an optimizer holds stay the same objects).
    * Everything is validated first: missing and unexpected keys (when strict), non-tensors,
@@ -256,7 +294,15 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
       throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${fmtValue(sd)}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
     const want = this.stateDict();
-    const missingKeys = Object.keys(want).filter((k) => !got.has(k));
+    // Entries a module fills in when a state dict lacks them (PyTorch's _load_from_state_dict for
+    // state dicts without its version metadata, as every safetensors file is): not missing.
+    const filled = new Map<string, number>();
+    for (const [prefix, m] of this.namedModules())
+      for (const [name, v] of Object.entries(m.defaultsForMissingState())) {
+        const key = prefix === '' ? name : `${prefix}.${name}`;
+        if (!got.has(key)) filled.set(key, v);
+      }
+    const missingKeys = Object.keys(want).filter((k) => !got.has(k) && !filled.has(k));
     const wantKeys = new Set(Object.keys(want));
     const unexpectedKeys = [...got.keys()].filter((k) => !wantKeys.has(k));
     const problems: string[] = [];
@@ -292,6 +338,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     const commit = () =>
       noGrad(() => {
         for (const [target, src] of sources) if (src.storage !== target.storage) target.copy_(src);
+        for (const [k, v] of filled) want[k].copy_(v);
       });
     return { result: { missingKeys, unexpectedKeys }, commit };
   }
@@ -328,9 +375,9 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return this;
   }
 
-  /** Drops every parameter's gradient (sets .grad to null, as PyTorch's zero_grad(set_to_none=True)). */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /** Clears every parameter's gradient: sets it to null (setToNone, PyTorch ≥ 2.0's default) or fills it with zeros (PyTorch 1.13's default). */
+  zeroGrad(setToNone = true): void {
+    zeroGrads(`nn.${this.constructor.name}.zeroGrad`, this.parameters(), setToNone);
   }
 
   // ---- printing ----------------------------------------------------------------------------

@@ -89,6 +89,11 @@ abstract class BatchNorm extends Module {
   /** Throws unless x has a shape this layer accepts. */
   protected abstract checkInput(x: Tensor): void;
 
+  /** Older PyTorch state dicts and some exporters have no num_batches_tracked: it starts at 0 (as PyTorch loads them). */
+  override defaultsForMissingState(): Record<string, number> {
+    return this.trackRunningStats ? { num_batches_tracked: 0 } : {};
+  }
+
   forward(x: Tensor): Tensor {
     const fn = `nn.${this.constructor.name}`;
     checkTensor(fn, 'input', x);
@@ -243,47 +248,66 @@ export interface InstanceNormOptions {
 }
 
 /**
- * Instance normalisation over H×W per sample and channel (PyTorch nn.InstanceNorm2d, whose
- * defaults are affine false and no running statistics; trackRunningStats true is not supported).
+ * Instance normalisation over the spatial dims per sample and channel (PyTorch's InstanceNorm1d
+ * and InstanceNorm2d, whose defaults are affine false and no running statistics; trackRunningStats
+ * true is not supported): group norm with one group per channel.
  */
-export class InstanceNorm2d extends Module {
+abstract class InstanceNorm extends Module {
   readonly eps: number;
   readonly affine: boolean;
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 
-  constructor(
+  protected constructor(
+    private readonly name: string,
+    /** The spatial dims after [N, C]: 1 (L) or 2 (H, W). */
+    private readonly spatial: readonly string[],
     readonly numFeatures: number,
-    opts: InstanceNormOptions = {},
+    opts: InstanceNormOptions,
   ) {
     super();
-    checkInt('InstanceNorm2d', 'numFeatures', numFeatures, 1);
-    const o = checkOptions<InstanceNormOptions>('nn.InstanceNorm2d', opts, ['eps', 'affine', 'trackRunningStats']);
+    const fn = `nn.${name}`;
+    checkInt(name, 'numFeatures', numFeatures, 1);
+    const o = checkOptions<InstanceNormOptions>(fn, opts, ['eps', 'affine', 'trackRunningStats']);
     this.eps = o.eps ?? 1e-5;
-    epsBits('nn.InstanceNorm2d', this.eps);
-    checkBool('nn.InstanceNorm2d', 'affine', o.affine);
-    if (o.trackRunningStats === true)
-      throw new ValueError('nn.InstanceNorm2d', 'trackRunningStats true is not supported (use BatchNorm2d for running statistics)');
+    epsBits(fn, this.eps);
+    checkBool(fn, 'affine', o.affine);
+    if (o.trackRunningStats === true) throw new ValueError(fn, 'trackRunningStats true is not supported (use BatchNorm for running statistics)');
     this.affine = o.affine ?? false;
-    this.weight = this.affine ? this.registerParameter('weight', constantParameter('nn.InstanceNorm2d', [numFeatures], 1)) : null;
-    this.bias = this.affine ? this.registerParameter('bias', constantParameter('nn.InstanceNorm2d', [numFeatures], 0)) : null;
+    this.weight = this.affine ? this.registerParameter('weight', constantParameter(fn, [numFeatures], 1)) : null;
+    this.bias = this.affine ? this.registerParameter('bias', constantParameter(fn, [numFeatures], 0)) : null;
   }
 
   forward(x: Tensor): Tensor {
-    checkTensor('nn.InstanceNorm2d', 'input', x);
-    const batched = x.ndim === 4;
-    if (!(batched || x.ndim === 3) || x.shape[batched ? 1 : 0] !== this.numFeatures)
-      throw new ShapeError(
-        'nn.InstanceNorm2d',
-        `expected an input [N, ${this.numFeatures}, H, W] or [${this.numFeatures}, H, W], got shape ${fmtShape(x.shape)}`,
-      );
-    const x4 = batched ? x : F.reshape(x, [1, ...x.shape]);
+    const fn = `nn.${this.name}`;
+    checkTensor(fn, 'input', x);
+    const rank = 2 + this.spatial.length;
+    const batched = x.ndim === rank;
+    if (!(batched || x.ndim === rank - 1) || x.shape[batched ? 1 : 0] !== this.numFeatures) {
+      const dims = this.spatial.join(', ');
+      throw new ShapeError(fn, `expected an input [N, ${this.numFeatures}, ${dims}] or [${this.numFeatures}, ${dims}], got shape ${fmtShape(x.shape)}`);
+    }
+    const xb = batched ? x : F.reshape(x, [1, ...x.shape]);
     // One group per channel: group norm with numGroups = C.
-    const y = F.groupNorm(x4, this.numFeatures, { weight: this.weight, bias: this.bias, eps: this.eps });
+    const y = F.groupNorm(xb, this.numFeatures, { weight: this.weight, bias: this.bias, eps: this.eps });
     return batched ? y : F.reshape(y, x.shape);
   }
 
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=0.1, affine=${this.affine ? 'True' : 'False'}, track_running_stats=False`;
+  }
+}
+
+/** Instance normalisation of x [N, C, L] or [C, L] over L. See InstanceNorm. */
+export class InstanceNorm1d extends InstanceNorm {
+  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+    super('InstanceNorm1d', ['L'], numFeatures, opts);
+  }
+}
+
+/** Instance normalisation of x [N, C, H, W] or [C, H, W] over H×W. See InstanceNorm. */
+export class InstanceNorm2d extends InstanceNorm {
+  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+    super('InstanceNorm2d', ['H', 'W'], numFeatures, opts);
   }
 }

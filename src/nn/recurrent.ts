@@ -221,6 +221,12 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
   }
 
   /** PyTorch's RNNBase.extra_repr: the sizes, then each option that differs from its default. */
+  /**
+   * PyTorch's flatten_parameters(), which compacts cuDNN weights: a no-op here (the weights are
+   * always contiguous), kept so that code calling it before forward runs unchanged.
+   */
+  flattenParameters(): void {}
+
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;

@@ -9,6 +9,7 @@ import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { PadMode } from '../ops/layout.js';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../ops/pool.js';
+import { unbatched } from './layers.js';
 import { Module } from './module.js';
 
 const pyBool = (b: boolean | undefined) => (b ? 'True' : 'False');
@@ -24,7 +25,7 @@ export class MaxPool1d extends Module {
     this.options = { ...checkOptions<MaxPool1dOptions>('nn.MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']) };
   }
   forward(x: Tensor): Tensor {
-    return F.maxPool1d(x, this.kernelSize, this.options);
+    return unbatched(x, 3, (x) => F.maxPool1d(x, this.kernelSize, this.options));
   }
   override extraRepr(): string {
     const o = this.options;
@@ -43,7 +44,7 @@ export class AvgPool1d extends Module {
     this.options = { ...checkOptions<AvgPool1dOptions>('nn.AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']) };
   }
   forward(x: Tensor): Tensor {
-    return F.avgPool1d(x, this.kernelSize, this.options);
+    return unbatched(x, 3, (x) => F.avgPool1d(x, this.kernelSize, this.options));
   }
   override extraRepr(): string {
     const o = this.options;
@@ -51,13 +52,13 @@ export class AvgPool1d extends Module {
   }
 }
 
-/** Mean pooling of x [N, C, L] to `outputSize` positions. */
+/** Mean pooling of x [N, C, L] (or [C, L]) to `outputSize` positions. */
 export class AdaptiveAvgPool1d extends Module {
   constructor(readonly outputSize: number) {
     super();
   }
   forward(x: Tensor): Tensor {
-    return F.adaptiveAvgPool1d(x, this.outputSize);
+    return unbatched(x, 3, (x) => F.adaptiveAvgPool1d(x, this.outputSize));
   }
   override extraRepr(): string {
     return `output_size=${this.outputSize}`;

@@ -5,7 +5,7 @@ import * as F from '../api/functional.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from '../ops/pool.js';
-import { checkPair, pyFloat, pyPair } from './layers.js';
+import { checkPair, pyFloat, pyPair, unbatched } from './layers.js';
 import { Module } from './module.js';
 
 /** max(x, 0) elementwise. */
@@ -89,7 +89,7 @@ abstract class Pool2d extends Module {
   }
 }
 
-/** Max over k×k windows of x [N, C, H, W]; stride defaults to the kernel size. */
+/** Max over k×k windows of x [N, C, H, W] (or unbatched [C, H, W]); stride defaults to the kernel size. */
 export class MaxPool2d extends Pool2d {
   readonly dilation: [number, number];
   constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions = {}) {
@@ -97,14 +97,15 @@ export class MaxPool2d extends Pool2d {
     this.dilation = checkPair('MaxPool2d', 'dilation', opts.dilation ?? 1, 1);
   }
   forward(x: Tensor): Tensor {
-    return F.maxPool2d(x, this.kernelSize, { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode });
+    const { stride, padding, dilation, ceilMode } = this;
+    return unbatched(x, 4, (x) => F.maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode }));
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');
   }
 }
 
-/** Mean over k×k windows of x [N, C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
+/** Mean over k×k windows of x [N, C, H, W] or [C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
 export class AvgPool2d extends Pool2d {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | undefined;
@@ -115,13 +116,8 @@ export class AvgPool2d extends Pool2d {
     this.divisorOverride = opts.divisorOverride;
   }
   forward(x: Tensor): Tensor {
-    return F.avgPool2d(x, this.kernelSize, {
-      stride: this.stride,
-      padding: this.padding,
-      ceilMode: this.ceilMode,
-      countIncludePad: this.countIncludePad,
-      divisorOverride: this.divisorOverride,
-    });
+    const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
+    return unbatched(x, 4, (x) => F.avgPool2d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride }));
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.countIncludePad ? '' : ', count_include_pad=False');
@@ -179,7 +175,7 @@ export class Dropout extends Module {
     return F.dropout(x, this.p, this.training);
   }
   override extraRepr(): string {
-    return `p=${this.p}`;
+    return `p=${pyFloat(this.p)}, inplace=False`;
   }
 }
 

@@ -3,12 +3,14 @@
  * multihead_attn, linear1, linear2, norm1…3, dropout…), defaults and forward (post-norm by
  * default, pre-norm with normFirst), so their state dicts load from PyTorch and back.
  */
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { isGradEnabled } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { causalMask } from '../api/attention.js';
 import { fmtShape } from '../ops/types.js';
 import * as F from '../api/functional.js';
+import { arange } from '../api/creation.js';
 import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
 import { xavierUniform_ } from './initializers.js';
@@ -64,6 +66,8 @@ abstract class TransformerLayer<Fw extends (...args: never[]) => Tensor> extends
   protected readonly dropoutFF: Dropout;
   readonly normFirst: boolean;
   private readonly act: (x: Tensor) => Tensor;
+  /** The activation option: 'relu', 'gelu' or the function given. */
+  readonly activation: 'relu' | 'gelu' | ((x: Tensor) => Tensor);
   /** The constructor's arguments, for the stacks' copies. */
   protected readonly config: { dModel: number; nhead: number; options: Required<TransformerLayerOptions> };
 
@@ -77,7 +81,7 @@ abstract class TransformerLayer<Fw extends (...args: never[]) => Tensor> extends
     this.dropoutFF = this.registerModule('dropout', new Dropout(o.dropout));
     this.linear2 = this.registerModule('linear2', new Linear(o.dimFeedforward, dModel, { bias: o.bias }));
     this.normFirst = o.normFirst;
-    const a = o.activation;
+    const a = (this.activation = o.activation);
     this.act = a === 'relu' ? F.relu : a === 'gelu' ? (x) => F.gelu(x) : a;
     if (!Number.isInteger(o.dimFeedforward) || o.dimFeedforward < 1)
       throw new ValueError(fn, `dimFeedforward must be a positive integer, got ${fmtValue(o.dimFeedforward)}`);
@@ -218,27 +222,86 @@ export interface EncoderForwardOptions {
   isCausal?: boolean;
 }
 
+export interface TransformerEncoderOptions {
+  /** A final LayerNorm (or module) after the layers (default none). */
+  norm?: LayerNorm | Module | null;
+  /**
+   * PyTorch's nested-tensor inference path (default true, as PyTorch 1.13): in eval mode without
+   * gradients, with a srcKeyPaddingMask and batchFirst, PyTorch drops the padded positions and
+   * returns zeros there (before the final norm). Its results, those zeros included, are reproduced;
+   * false computes every position, as PyTorch's other paths do.
+   */
+  enableNestedTensor?: boolean;
+  /** With enableNestedTensor: take that path only when each row's padding is at its end (default true, as PyTorch). */
+  maskCheck?: boolean;
+}
+
 /** A stack of encoder layers and an optional final norm (PyTorch's TransformerEncoder; state-dict keys layers.0…, norm). */
 export class TransformerEncoder extends Module<(src: Tensor, options?: EncoderForwardOptions) => Tensor> {
   readonly layers: ModuleList<TransformerEncoderLayer>;
   readonly norm: LayerNorm | null;
   readonly numLayers: number;
+  readonly enableNestedTensor: boolean;
+  readonly maskCheck: boolean;
 
-  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options: { norm?: LayerNorm | Module | null } = {}) {
+  constructor(encoderLayer: TransformerEncoderLayer, numLayers: number, options: TransformerEncoderOptions = {}) {
     super();
     const FN = 'nn.TransformerEncoder';
-    const { norm } = checkOptions<{ norm?: LayerNorm | Module | null }>(FN, options, ['norm']);
+    const o = checkOptions<TransformerEncoderOptions>(FN, options, ['norm', 'enableNestedTensor', 'maskCheck']);
+    checkBool(FN, 'enableNestedTensor', o.enableNestedTensor);
+    checkBool(FN, 'maskCheck', o.maskCheck);
     this.layers = this.registerModule('layers', clones(FN, encoderLayer, TransformerEncoderLayer, numLayers));
     this.numLayers = numLayers;
-    const n = optionalNorm(FN, norm);
+    const n = optionalNorm(FN, o.norm);
     this.norm = n && this.registerModule('norm', n);
+    this.enableNestedTensor = o.enableNestedTensor ?? true;
+    this.maskCheck = o.maskCheck ?? true;
   }
 
   forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
     const o = checkOptions<EncoderForwardOptions>('nn.TransformerEncoder', options, ['mask', 'srcKeyPaddingMask', 'isCausal']);
+    const nested = o.srcKeyPaddingMask && this.nestedPath(src, o) ? this.nestedMasks(o.srcKeyPaddingMask) : null;
+    const srcKeyPaddingMask = nested ? nested.layers : o.srcKeyPaddingMask;
     let x = src;
-    for (const layer of this.layers) x = layer.forward(x, { srcMask: o.mask, srcKeyPaddingMask: o.srcKeyPaddingMask, isCausal: o.isCausal });
+    for (const layer of this.layers) x = layer.forward(x, { srcMask: o.mask, srcKeyPaddingMask, isCausal: o.isCausal });
+    if (nested) x = F.where(F.unsqueeze(nested.dropped, -1), 0, x);
     return this.norm ? this.norm.forward(x) : x;
+  }
+
+  /** PyTorch 1.13's conditions for its nested-tensor path (TransformerEncoder.forward), all but the mask's alignment. */
+  private nestedPath(src: Tensor, o: EncoderForwardOptions): boolean {
+    const first = this.layers.at(0);
+    return (
+      this.enableNestedTensor &&
+      Object.getPrototypeOf(first) === TransformerEncoderLayer.prototype &&
+      !first.normFirst &&
+      !first.training &&
+      first.selfAttn.batchFirst &&
+      (first.activation === 'relu' || first.activation === 'gelu') &&
+      src.ndim === 3 &&
+      !o.mask &&
+      !o.isCausal &&
+      first.selfAttn.numHeads % 2 === 0 &&
+      !(isGradEnabled() && [src, ...first.parameters()].some((t) => t.requiresGrad))
+    );
+  }
+
+  /**
+   * PyTorch's nested tensor from mask [N, S] (nonzero = padding), as masks: row n keeps its first
+   * kₙ positions, kₙ its count of kept ones, and drops the rest (zeros in the output). With
+   * maskCheck PyTorch takes this path only when every row's padding is at its end, else its dense
+   * path with the mask as given: here the choice is an op on the data (`aligned`), so nothing is
+   * read in JavaScript and it also runs inside wg.compile. Returns the layers' padding mask and the
+   * positions to zero.
+   */
+  private nestedMasks(mask: Tensor): { layers: Tensor; dropped: Tensor } {
+    const S = mask.shape[mask.ndim - 1];
+    const kept = F.eq(mask, 0);
+    const left = F.ge(F.unsqueeze(arange(S, { dtype: 'int32' }), 0), F.sum(kept, -1, true)); // 1 past the first kₙ
+    if (!this.maskCheck) return { layers: left.int(), dropped: left };
+    const aligned = F.all(F.eq(left, F.sub(1, kept)));
+    const asMask = mask.dtype === 'int32' ? left.int() : F.where(left, -Infinity, 0);
+    return { layers: F.where(aligned, asMask, mask), dropped: F.mul(left, aligned) };
   }
 }
 

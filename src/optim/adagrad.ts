@@ -1,9 +1,9 @@
 /** Adagrad (torch.optim.Adagrad). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
 
-export interface AdagradOptions {
+export interface AdagradOptions extends MaximizeOption {
   lr?: number;
   lrDecay?: number;
   weightDecay?: number;
@@ -32,7 +32,7 @@ export class Adagrad extends Optimizer<AdagradHyper> {
   protected readonly bufferNames = ['sum'];
 
   constructor(params: OptimizerParams, options: AdagradOptions = {}) {
-    super('Adagrad', params, options, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 });
+    super('Adagrad', params, options, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
   }
 
   protected checkHyper(h: AdagradHyper): void {

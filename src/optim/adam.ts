@@ -2,9 +2,9 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fmtValue } from '../errors.js';
-import { checkNumber, Optimizer, type Hyper, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
 
-export interface AdamOptions {
+export interface AdamOptions extends MaximizeOption {
   lr?: number;
   betas?: readonly [number, number];
   eps?: number;
@@ -37,7 +37,7 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     options: AdamOptions | undefined,
     weightDecay: number,
   ) {
-    super(name, params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay });
+    super(name, params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, maximize: false });
   }
 
   protected checkHyper(h: AdamHyper): void {

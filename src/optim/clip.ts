@@ -1,5 +1,5 @@
 /** Gradient clipping: by total L2 norm (torch.nn.utils.clip_grad_norm_) and by value (clip_grad_value_). */
-import { add, clamp, div, sqrt, stack, sum } from '../api/functional.js';
+import { add, amax, clamp, div, norm as pNorm, sqrt, stack, sum } from '../api/functional.js';
 import { zeros } from '../api/creation.js';
 import { apply, applyInto, noGrad } from '../engine/engine.js';
 import { op } from '../ops/index.js';
@@ -15,13 +15,19 @@ export interface ClipGradNormOptions {
    * It reads the norm in JavaScript, so it cannot be used inside wg.compile (a CompileError).
    */
   errorIfNonfinite?: boolean;
+  /**
+   * The p of the p-norm (default 2, PyTorch's norm_type): a number > 0, Infinity or 'inf' (the
+   * largest |g| over all gradients).
+   */
+  normType?: number | 'inf';
 }
 
 /**
- * Clips the gradients of `params` so that their total L2 norm (all gradients viewed as one vector)
- * is at most maxNorm, as PyTorch does:
+ * Clips the gradients of `params` so that their total p-norm (all gradients viewed as one vector;
+ * L2 by default) is at most maxNorm, as PyTorch does:
  *
- *     norm = √(Σ_params Σ g²)
+ *     norm = √(Σ_params Σ g²)          (normType 2; p: the p-norm of the per-gradient p-norms,
+ *                                        which is the p-norm of all elements; ∞: max |g|)
  *     coef = min(1, maxNorm / (norm + 1e-6));  every g ← coef·g   (in place)
  *
  * Parameters without a gradient are skipped. Returns the total norm before clipping as a 0-d
@@ -35,8 +41,12 @@ export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: 
   const FN = 'optim.clipGradNorm';
   const list = paramList(FN, params, true);
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm) || maxNorm < 0) throw new ValueError(FN, `maxNorm must be a number ≥ 0, got ${fmtValue(maxNorm)}`);
-  const opts = checkOptions<ClipGradNormOptions>(FN, options, ['errorIfNonfinite']);
+  const opts = checkOptions<ClipGradNormOptions>(FN, options, ['errorIfNonfinite', 'normType']);
   checkBool(FN, 'errorIfNonfinite', opts.errorIfNonfinite);
+  const p = opts.normType === 'inf' ? Infinity : (opts.normType ?? 2);
+  // PyTorch's p ≤ 0 norms are no norms (0 counts nonzeros; negative p is not a vector norm) and
+  // would make clipping meaningless.
+  if (typeof p !== 'number' || !(p > 0)) throw new ValueError(FN, `normType must be a number > 0, Infinity or 'inf', got ${fmtValue(opts.normType)}`);
   if (opts.errorIfNonfinite && sink.mode !== 'off')
     throw new CompileError(
       FN,
@@ -46,7 +56,12 @@ export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: 
   const grads = gradsOf(FN, list);
   return noGrad(() => {
     if (grads.length === 0) return zeros([]);
-    const norm = sqrt(sum(stack(grads.map((g) => apply(op('gradSumSquares'), [g])))));
+    const norm =
+      p === 2
+        ? sqrt(sum(stack(grads.map((g) => apply(op('gradSumSquares'), [g])))))
+        : p === Infinity
+          ? amax(stack(grads.map((g) => amax(g.abs()))))
+          : pNorm(stack(grads.map((g) => pNorm(g, p))), p);
     if (opts.errorIfNonfinite && !Number.isFinite(norm.item()))
       throw new NonFiniteError(FN, `the total norm of the gradients is ${norm.item()}, so they cannot be clipped (gradients left unchanged)`);
     const coef = clamp(div(maxNorm, add(norm, 1e-6)), null, 1);

@@ -6,6 +6,7 @@ export {
   type ParamGroup,
   type ParamGroupInput,
   type Hyper,
+  type MaximizeOption,
   type OptimizerStateDict,
   type ParamStateDict,
 } from './optimizer.js';

@@ -5,7 +5,8 @@
  * define it). Each group's base learning rate is its lr when the optimizer's first scheduler was
  * made (PyTorch's initial_lr, one per group). The schedulers with a closed form live in memory and replay fast inside wg.compile;
  * so does ChainedScheduler of them; LambdaLR, ReduceLROnPlateau and SequentialLR are driven by
- * JavaScript (src/optim/schedulers.ts).
+ * JavaScript (src/optim/schedulers.ts), as are LinearLR, ConstantLR, PolynomialLR,
+ * CosineAnnealingWarmRestarts, MultiplicativeLR and CyclicLR (src/optim/formula-lr.ts).
  */
 import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
@@ -14,10 +15,20 @@ import { ClosedFormLR, nonNeg, options, posInt, type Schedulable } from './sched
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
 export {
-  ChainedScheduler,
+  FormulaLR,
   LambdaLR,
-  ReduceLROnPlateau,
   type LrLambda,
+  LinearLR,
+  ConstantLR,
+  PolynomialLR,
+  CosineAnnealingWarmRestarts,
+  MultiplicativeLR,
+  CyclicLR,
+  type CyclicLROptions,
+} from './formula-lr.js';
+export {
+  ChainedScheduler,
+  ReduceLROnPlateau,
   SequentialLR,
   type ChainedState,
   type PlateauOptions,

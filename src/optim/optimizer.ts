@@ -25,7 +25,7 @@
  */
 import type { Backend } from '../engine/backend/types.js';
 import { checkOptions } from '../engine/check.js';
-import { applyInto, applyUpdate, fillRecord, launch, prepareInto, type PreparedInto } from '../engine/engine.js';
+import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent, makePersistent } from '../engine/memory.js';
@@ -34,6 +34,7 @@ import { fmtShape, sameShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
+import { zeroGrads } from './zero-grad.js';
 
 /** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
 export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
@@ -42,7 +43,15 @@ export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
 export type HyperValue = number | boolean | readonly [number, number];
 export interface Hyper {
   lr: number;
+  /** Step along +gradient (PyTorch's maximize): every optimizer has it. */
+  maximize: boolean;
   [key: string]: HyperValue;
+}
+
+/** The option every optimizer takes (as PyTorch's). */
+export interface MaximizeOption {
+  /** Maximize the objective: each update uses −gradient, the gradient itself is left as it was (default false). */
+  maximize?: boolean;
 }
 
 /** One parameter's optimizer state: `step` (a 0-d tensor) and its buffers, by PyTorch name. */
@@ -247,6 +256,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     this.label = named ? `paramGroups[${g}]: ` : '';
     try {
       this.checkHyper(h);
+      checkBool((m) => this.error(m), 'maximize', h.maximize);
     } finally {
       this.label = '';
     }
@@ -309,7 +319,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** What a step runs: each group's kind of update and buffers (a change re-runs compiled functions' JS). */
   private structure(): string {
-    return this.groups.map((g) => `${this.kind(g.hyper)} ${Object.keys(this.buffers(g.hyper)).join()}`).join('; ');
+    return this.groups.map((g) => `${this.kind(g.hyper)}${g.hyper.maximize ? ' maximize' : ''} ${Object.keys(this.buffers(g.hyper)).join()}`).join('; ');
   }
 
   /** The group's hyperparameter block on `be` (made on first use), as (hi, lo) pairs in the kind's slot order. */
@@ -439,10 +449,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (st.prepared?.kind !== kind || st.prepared.block !== block)
         st.prepared = { kind, block, run: prepareInto(op('optimCoefficients'), st.coefficients, [block, st.counters], { kind }) };
       this.current = st;
+      // maximize: PyTorch's update of −g. The gradient is negated in place around the update
+      // (exact both ways, and launches like the update, so a compiled step replays them).
+      const maximize = group.hyper.maximize;
+      if (maximize) applyInto(op('neg'), g, [g]);
       try {
         this.update(p, g, st.buffers, group.hyper);
       } finally {
         this.current = null;
+        if (maximize) applyInto(op('neg'), g, [g]);
       }
     });
   }
@@ -458,27 +473,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
   zeroGrad(setToNone = true): void {
-    if (typeof setToNone !== 'boolean') throw new ValueError(`optim.${this.name}.zeroGrad`, `setToNone must be a boolean, got ${fmtValue(setToNone)}`);
-    // Inside wg.compile: cleared gradients let the program use its own buffers whatever it finds;
-    // zeroed ones are filled by a record of the program, so a replay needs the very same tensors.
-    if (sink.mode !== 'off')
-      for (const p of this.params) {
-        if (setToNone) sink.gradCleared(p);
-        else sink.gradRead(p, p.grad);
-      }
-    for (const p of this.params) {
-      const g = p.peekGrad();
-      if (g === null) continue;
-      if (setToNone || !g.storage.alive) p.grad = null;
-      else {
-        g.storage.version++;
-        launch(g.storage.backend, [fillRecord(g.storage.ptr, g.size, 0)], 0, `optim.${this.name}.zeroGrad`);
-        if (sink.mode !== 'off') {
-          sink.uses(g.storage);
-          sink.bump(g.storage);
-        }
-      }
-    }
+    zeroGrads(`optim.${this.name}.zeroGrad`, this.params, setToNone);
   }
 
   // ---- checkpoints --------------------------------------------------------------------------------

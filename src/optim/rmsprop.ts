@@ -1,9 +1,9 @@
 /** RMSprop (torch.optim.RMSprop, not centered). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
 
-export interface RMSpropOptions {
+export interface RMSpropOptions extends MaximizeOption {
   lr?: number;
   alpha?: number;
   eps?: number;
@@ -32,7 +32,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
   protected readonly bufferNames = ['square_avg', 'momentum_buffer'];
 
   constructor(params: OptimizerParams, options: RMSpropOptions = {}) {
-    super('RMSprop', params, options, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0 });
+    super('RMSprop', params, options, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, maximize: false });
   }
 
   protected checkHyper(h: RMSpropHyper): void {

@@ -1,8 +1,8 @@
 /**
- * The schedulers driven by JavaScript (torch.optim.lr_scheduler): LambdaLR (a user function),
- * ReduceLROnPlateau (reads a metric) and SequentialLR (picks a child scheduler by epoch), and
- * ChainedScheduler (whose children's steps are kernels, so it replays fast). The first three set
- * each group's learning rate through a hyperWrite launch (as `opt.paramGroups[i].lr = x`); inside wg.compile their JavaScript
+ * The schedulers that combine others or read a metric (torch.optim.lr_scheduler): ReduceLROnPlateau
+ * (reads a metric) and SequentialLR (picks a child scheduler by epoch), and ChainedScheduler (whose
+ * children's steps are kernels, so it replays fast). The first two set each group's learning rate
+ * through a hyperWrite launch (as `opt.paramGroups[i].lr = x`); inside wg.compile their JavaScript
  * must run every call, so the program is slow, with the reason named.
  */
 import { checkOptions } from '../engine/check.js';
@@ -10,79 +10,7 @@ import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, LRScheduler, RestartableLR, checkEpochState, initialLrs, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
-
-export type LrLambda = (epoch: number) => number;
-
-/**
- * lr = baseLr · lrLambda(t) for every group: any factor a JavaScript function computes from the
- * epoch; with a list of functions (one per parameter group) group i follows lrLambda[i].
- */
-export class LambdaLR extends RestartableLR {
-  readonly baseLrs: number[];
-  private epoch = 0;
-  /** One function per group; `named`: given as a list (messages say which). */
-  private readonly lambdas: readonly LrLambda[];
-  private readonly named: boolean;
-
-  constructor(optimizer: Schedulable, opts: { lrLambda: LrLambda | readonly LrLambda[] }) {
-    super('LambdaLR', optimizer);
-    const { lrLambda } = checkOptions<{ lrLambda?: unknown }>('optim.lr.LambdaLR', opts, ['lrLambda']);
-    this.baseLrs = initialLrs(optimizer);
-    const groups = this.baseLrs.length;
-    this.named = Array.isArray(lrLambda);
-    if (this.named) {
-      const list = lrLambda as unknown[];
-      if (list.length !== groups)
-        throw this.error(`lrLambda holds ${list.length} functions, the optimizer has ${groups} parameter groups (give one function, or one per group)`);
-      list.forEach((f, i) => {
-        if (typeof f !== 'function') throw this.error(`lrLambda[${i}] must be a function (epoch) => factor, got ${fmtValue(f)}`);
-      });
-      this.lambdas = list as LrLambda[];
-    } else if (typeof lrLambda !== 'function') throw this.error(`lrLambda must be a function (epoch) => factor, got ${fmtValue(lrLambda)}`);
-    else this.lambdas = this.baseLrs.map(() => lrLambda as LrLambda);
-    this.refresh();
-  }
-
-  get lastEpoch(): number {
-    return this.epoch;
-  }
-
-  step(): void {
-    this.epoch++;
-    this.refresh();
-  }
-
-  restart(): void {
-    this.epoch = 0;
-    this.refresh();
-  }
-
-  refresh(): void {
-    // every factor first: a function that fails changes no group
-    const lrs = this.lambdas.map((fn, i) => {
-      const f = fn(this.epoch);
-      if (typeof f !== 'number' || !Number.isFinite(f) || f < 0)
-        throw this.error(`lrLambda${this.named ? `[${i}]` : ''}(${this.epoch}) must return a finite number ≥ 0, got ${fmtValue(f)}`);
-      return this.baseLrs[i] * f;
-    });
-    if (sink.mode !== 'off') sink.slow('optim.lr.LambdaLR: lrLambda is a JavaScript function, which a replay cannot run');
-    this.optimizer.setLrs(lrs);
-  }
-
-  stateDict(): LRSchedulerState {
-    return { lastEpoch: this.epoch, baseLrs: [...this.baseLrs] };
-  }
-
-  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin('optim.lr.LambdaLR')): () => void {
-    const { lastEpoch, baseLrs } = checkEpochState(sd, origin, this.baseLrs.length);
-    return () => {
-      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
-      this.epoch = lastEpoch;
-      this.refresh();
-    };
-  }
-}
+import { ClosedFormLR, LRScheduler, RestartableLR, initialLrs, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
 
 export interface PlateauOptions {
   mode?: 'min' | 'max';

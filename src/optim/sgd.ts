@@ -1,9 +1,19 @@
 /** SGD with optional momentum, dampening, Nesterov momentum and L2 weight decay (torch.optim.SGD). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkBool, checkFinite, checkNumber, Optimizer, type Hyper, type OptimizerParams, type ParamGroupInput, type Params } from './optimizer.js';
+import {
+  checkBool,
+  checkFinite,
+  checkNumber,
+  Optimizer,
+  type Hyper,
+  type MaximizeOption,
+  type OptimizerParams,
+  type ParamGroupInput,
+  type Params,
+} from './optimizer.js';
 
-export interface SGDOptions {
+export interface SGDOptions extends MaximizeOption {
   lr: number;
   momentum?: number;
   dampening?: number;
@@ -36,7 +46,7 @@ export class SGD extends Optimizer<SGDHyper> {
   /** Groups may give lr themselves (a group without one takes the options'). */
   constructor(params: readonly ParamGroupInput[], options?: Partial<SGDOptions>);
   constructor(params: OptimizerParams, options?: Partial<SGDOptions>) {
-    super('SGD', params, options, { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 });
+    super('SGD', params, options, { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false });
   }
 
   protected checkHyper(h: SGDHyper): void {

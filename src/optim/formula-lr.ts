@@ -1,0 +1,362 @@
+/**
+ * Schedules computed in JavaScript from the epoch (torch.optim.lr_scheduler): the FormulaLR base
+ * (epoch count, state dict, restart for SequentialLR) and PyTorch's LinearLR, ConstantLR,
+ * PolynomialLR, CosineAnnealingWarmRestarts, LambdaLR and MultiplicativeLR on it. Each step sets every group's lr through a hyperWrite launch (as
+ * `opt.paramGroups[i].lr = x`), so inside wg.compile the step's JavaScript must run every call (a
+ * slow program, with the reason named); the closed forms of lr.ts replay without it.
+ */
+import { checkOptions } from '../engine/check.js';
+import { sink } from '../engine/sink.js';
+import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
+import { fmtValue } from '../errors.js';
+import { RestartableLR, checkEpochState, initialLrs, nonNeg, options, posInt, type LRSchedulerState, type Schedulable } from './scheduler.js';
+
+/** A schedule whose lr at epoch t is a JavaScript function of t and the group. */
+export abstract class FormulaLR extends RestartableLR {
+  /** Each group's initial lr (PyTorch's base_lrs). */
+  readonly baseLrs: number[];
+  private epoch = 0;
+
+  /** `why`: the reason a compiled step must run this scheduler's JavaScript. */
+  protected constructor(
+    name: string,
+    optimizer: Schedulable,
+    private readonly why: string,
+  ) {
+    super(name, optimizer);
+    this.baseLrs = initialLrs(optimizer);
+  }
+
+  /** Group i's learning rate at epoch t (throws a ValueError, changing nothing, for a bad one). */
+  protected abstract lrAt(t: number, i: number): number;
+
+  get lastEpoch(): number {
+    return this.epoch;
+  }
+
+  step(): void {
+    this.epoch++;
+    this.refresh();
+  }
+
+  restart(): void {
+    this.epoch = 0;
+    this.refresh();
+  }
+
+  refresh(): void {
+    // every group's lr first: a failure changes no group
+    const lrs = this.baseLrs.map((_, i) => this.lrAt(this.epoch, i));
+    if (sink.mode !== 'off') sink.slow(`optim.lr.${this.name}: ${this.why}`);
+    this.optimizer.setLrs(lrs);
+  }
+
+  stateDict(): LRSchedulerState {
+    return { lastEpoch: this.epoch, baseLrs: [...this.baseLrs] };
+  }
+
+  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
+    const { lastEpoch, baseLrs } = checkEpochState(sd, origin, this.baseLrs.length);
+    return () => {
+      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
+      this.epoch = lastEpoch;
+      this.refresh();
+    };
+  }
+}
+
+const unit = (v: number) => v >= 0 && v <= 1;
+const FORMULA = 'its lr is computed in JavaScript';
+
+/**
+ * lr = baseLr · (startFactor + (endFactor − startFactor) · min(t, totalIters) / totalIters): from
+ * startFactor·baseLr to endFactor·baseLr over totalIters epochs, then constant (PyTorch's LinearLR:
+ * startFactor 1/3, endFactor 1, totalIters 5 by default). LinearWarmup is the closed form of the
+ * endFactor 1 case that replays fast inside wg.compile.
+ */
+export class LinearLR extends FormulaLR {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+  constructor(optimizer: Schedulable, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    const o = options<{ startFactor: number; endFactor: number; totalIters: number }>(
+      'LinearLR',
+      opts,
+      { startFactor: 1 / 3, endFactor: 1, totalIters: 5 },
+      // PyTorch's ranges: a start factor of 0 would make its chainable form divide by zero
+      { startFactor: (v) => v > 0 && v <= 1, endFactor: unit, totalIters: posInt },
+      { startFactor: 'a number in (0, 1]', endFactor: 'a number in [0, 1]', totalIters: 'an integer ≥ 1' },
+    );
+    super('LinearLR', optimizer, FORMULA);
+    this.startFactor = o.startFactor;
+    this.endFactor = o.endFactor;
+    this.totalIters = o.totalIters;
+    this.refresh();
+  }
+  protected lrAt(t: number, i: number): number {
+    return this.baseLrs[i] * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(t, this.totalIters)) / this.totalIters);
+  }
+}
+
+/** lr = baseLr · factor for t < totalIters, then baseLr (PyTorch's ConstantLR: factor 1/3, totalIters 5). */
+export class ConstantLR extends FormulaLR {
+  readonly factor: number;
+  readonly totalIters: number;
+  constructor(optimizer: Schedulable, opts: { factor?: number; totalIters?: number } = {}) {
+    const o = options<{ factor: number; totalIters: number }>(
+      'ConstantLR',
+      opts,
+      { factor: 1 / 3, totalIters: 5 },
+      { factor: unit, totalIters: (v) => Number.isInteger(v) && v >= 0 },
+      { factor: 'a number in [0, 1]', totalIters: 'an integer ≥ 0' },
+    );
+    super('ConstantLR', optimizer, FORMULA);
+    this.factor = o.factor;
+    this.totalIters = o.totalIters;
+    this.refresh();
+  }
+  protected lrAt(t: number, i: number): number {
+    return this.baseLrs[i] * (t < this.totalIters ? this.factor : 1);
+  }
+}
+
+/** lr = baseLr · (1 − min(t, totalIters)/totalIters)^power: to 0 at totalIters (PyTorch's PolynomialLR: totalIters 5, power 1). */
+export class PolynomialLR extends FormulaLR {
+  readonly totalIters: number;
+  readonly power: number;
+  constructor(optimizer: Schedulable, opts: { totalIters?: number; power?: number } = {}) {
+    const o = options<{ totalIters: number; power: number }>(
+      'PolynomialLR',
+      opts,
+      { totalIters: 5, power: 1 },
+      { totalIters: posInt, power: nonNeg },
+      { totalIters: 'an integer ≥ 1', power: 'a finite number ≥ 0' },
+    );
+    super('PolynomialLR', optimizer, FORMULA);
+    this.totalIters = o.totalIters;
+    this.power = o.power;
+    this.refresh();
+  }
+  protected lrAt(t: number, i: number): number {
+    return this.baseLrs[i] * (1 - Math.min(t, this.totalIters) / this.totalIters) ** this.power;
+  }
+}
+
+/**
+ * SGDR (PyTorch's CosineAnnealingWarmRestarts, stepped once per epoch): cosine annealing from
+ * baseLr to etaMin over a period of t0 epochs, restarting at baseLr when a period ends; each period
+ * is tMult times longer than the previous. lr = etaMin + (baseLr − etaMin)·(1 + cos(π·tCur/tI))/2,
+ * tCur the epochs since the last restart, tI the current period. Fractional epochs are not taken.
+ */
+export class CosineAnnealingWarmRestarts extends FormulaLR {
+  readonly t0: number;
+  readonly tMult: number;
+  readonly etaMin: number;
+  constructor(optimizer: Schedulable, opts: { t0: number; tMult?: number; etaMin?: number }) {
+    const o = options<{ t0: number; tMult: number; etaMin: number }>(
+      'CosineAnnealingWarmRestarts',
+      opts,
+      { t0: undefined, tMult: 1, etaMin: 0 },
+      { t0: posInt, tMult: posInt, etaMin: nonNeg },
+      { t0: 'an integer ≥ 1', tMult: 'an integer ≥ 1', etaMin: 'a finite number ≥ 0' },
+    );
+    super('CosineAnnealingWarmRestarts', optimizer, FORMULA);
+    this.t0 = o.t0;
+    this.tMult = o.tMult;
+    this.etaMin = o.etaMin;
+    this.refresh();
+  }
+  protected lrAt(t: number, i: number): number {
+    // whole periods are subtracted in integers, as PyTorch's step() does one epoch at a time
+    let tCur = t,
+      tI = this.t0;
+    while (tCur >= tI) {
+      tCur -= tI;
+      tI *= this.tMult;
+    }
+    return this.etaMin + ((this.baseLrs[i] - this.etaMin) * (1 + Math.cos((Math.PI * tCur) / tI))) / 2;
+  }
+}
+
+/** A user's factor function of the epoch. */
+export type LrLambda = (epoch: number) => number;
+
+/** The schedules of user functions: `option` takes one function, or a list of one per parameter group. */
+abstract class LambdaSchedule extends FormulaLR {
+  private readonly fns: readonly LrLambda[];
+  /** Given as a list (messages name the entry). */
+  private readonly listed: boolean;
+
+  protected constructor(
+    name: string,
+    optimizer: Schedulable,
+    private readonly option: string,
+    opts: unknown,
+  ) {
+    super(name, optimizer, `${option} is a JavaScript function, which a replay cannot run`);
+    const given = checkOptions<Record<string, unknown>>(`optim.lr.${name}`, opts, [option])[option];
+    const groups = this.baseLrs.length;
+    this.listed = Array.isArray(given);
+    if (Array.isArray(given)) {
+      if (given.length !== groups)
+        throw this.error(`${option} holds ${given.length} functions, the optimizer has ${groups} parameter groups (give one function, or one per group)`);
+      given.forEach((f, i) => {
+        if (typeof f !== 'function') throw this.error(`${option}[${i}] must be a function (epoch) => factor, got ${fmtValue(f)}`);
+      });
+      this.fns = given as LrLambda[];
+    } else if (typeof given !== 'function') throw this.error(`${option} must be a function (epoch) => factor, got ${fmtValue(given)}`);
+    else this.fns = this.baseLrs.map(() => given as LrLambda);
+  }
+
+  /** Group i's function at epoch t, checked to be a finite number ≥ 0. */
+  protected factorAt(t: number, i: number): number {
+    const f = this.fns[i](t);
+    if (typeof f !== 'number' || !Number.isFinite(f) || f < 0)
+      throw this.error(`${this.option}${this.listed ? `[${i}]` : ''}(${t}) must return a finite number ≥ 0, got ${fmtValue(f)}`);
+    return f;
+  }
+}
+
+/**
+ * lr = baseLr · lrLambda(t) for every group: any factor a JavaScript function computes from the
+ * epoch; with a list of functions (one per parameter group) group i follows lrLambda[i].
+ */
+export class LambdaLR extends LambdaSchedule {
+  constructor(optimizer: Schedulable, opts: { lrLambda: LrLambda | readonly LrLambda[] }) {
+    super('LambdaLR', optimizer, 'lrLambda', opts);
+    this.refresh();
+  }
+  protected lrAt(t: number, i: number): number {
+    return this.baseLrs[i] * this.factorAt(t, i);
+  }
+}
+
+/**
+ * lr(t) = lr(t − 1) · lrLambda(t) from epoch 1 on (PyTorch's MultiplicativeLR), that is baseLr ·
+ * Π_{k=1..t} lrLambda(k): recomputed from the base, so a loaded state continues the same products
+ * (an lr set by hand between steps is not carried on, unlike PyTorch, which multiplies the current lr).
+ */
+export class MultiplicativeLR extends LambdaSchedule {
+  constructor(optimizer: Schedulable, opts: { lrLambda: LrLambda | readonly LrLambda[] }) {
+    super('MultiplicativeLR', optimizer, 'lrLambda', opts);
+    this.refresh();
+  }
+  protected lrAt(t: number, i: number): number {
+    let lr = this.baseLrs[i];
+    for (let k = 1; k <= t; k++) lr *= this.factorAt(k, i);
+    return lr;
+  }
+}
+
+export interface CyclicLROptions {
+  /** The lower bound of the cycle: a number, or one per parameter group (required). */
+  baseLr: number | readonly number[];
+  /** The upper bound of the cycle: a number, or one per parameter group (required). */
+  maxLr: number | readonly number[];
+  /** Steps from baseLr up to maxLr (default 2000). */
+  stepSizeUp?: number;
+  /** Steps back down (default stepSizeUp). */
+  stepSizeDown?: number | null;
+  /** 'triangular' (default), 'triangular2' (the amplitude halves each cycle) or 'exp_range' (times gamma^t). */
+  mode?: 'triangular' | 'triangular2' | 'exp_range';
+  /** exp_range's factor per step (default 1). */
+  gamma?: number;
+  /** A custom amplitude factor of the cycle number (or of the step, with scaleMode 'iterations'); replaces mode. */
+  scaleFn?: ((x: number) => number) | null;
+  scaleMode?: 'cycle' | 'iterations';
+  /** Cycle the optimizer's momentum inversely to the lr, between maxMomentum and baseMomentum (default true). */
+  cycleMomentum?: boolean;
+  baseMomentum?: number | readonly number[];
+  maxMomentum?: number | readonly number[];
+}
+
+const CYCLIC_OPTIONS = [
+  'baseLr',
+  'maxLr',
+  'stepSizeUp',
+  'stepSizeDown',
+  'mode',
+  'gamma',
+  'scaleFn',
+  'scaleMode',
+  'cycleMomentum',
+  'baseMomentum',
+  'maxMomentum',
+] as const;
+
+/**
+ * PyTorch's CyclicLR, stepped once per batch: the lr goes from baseLr up to maxLr in stepSizeUp
+ * steps and back in stepSizeDown, cycle after cycle; with cycleMomentum (the default, which needs
+ * an optimizer with momentum: SGD or RMSprop) the momentum goes the other way, from maxMomentum
+ * down to baseMomentum. At step t, with cycle c = ⌊1 + t/(up + down)⌋ and x = 1 + t/(up + down) − c,
+ * the rise is x/ratio while x ≤ ratio = up/(up + down), else (x − 1)/(ratio − 1), and
+ * lr = baseLr + (maxLr − baseLr)·rise·scale, momentum = maxMomentum − (maxMomentum − baseMomentum)·rise·scale,
+ * scale = 1 (triangular), 1/2^(c−1) (triangular2), gamma^t (exp_range) or scaleFn(c or t).
+ * The groups' lrs are set to baseLr when it is made, which is also its base (PyTorch's base_lrs).
+ */
+export class CyclicLR extends FormulaLR {
+  readonly maxLrs: readonly number[];
+  readonly baseMomentums: readonly number[] | null;
+  readonly maxMomentums: readonly number[] | null;
+  private readonly totalSize: number;
+  private readonly stepRatio: number;
+  private readonly scale: (x: number) => number;
+  private readonly scaleMode: 'cycle' | 'iterations';
+
+  constructor(optimizer: Schedulable, opts: CyclicLROptions) {
+    super('CyclicLR', optimizer, FORMULA);
+    const o = checkOptions<CyclicLROptions>('optim.lr.CyclicLR', opts, CYCLIC_OPTIONS);
+    const groups = this.baseLrs.length;
+    const perGroup = (name: string, v: unknown, required: boolean): number[] => {
+      if (v === undefined && required) throw this.error(`the option ${name} is required`);
+      const list = Array.isArray(v) ? v : Array.from({ length: groups }, () => v);
+      if (list.length !== groups) throw this.error(`${name} holds ${list.length} values, the optimizer has ${groups} parameter groups`);
+      if (list.some((x) => !nonNeg(x))) throw this.error(`${name} must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(v)}`);
+      return list as number[];
+    };
+    const baseLrs = perGroup('baseLr', o.baseLr, true);
+    this.maxLrs = perGroup('maxLr', o.maxLr, true);
+    const { stepSizeUp = 2000, stepSizeDown = null, mode = 'triangular', gamma = 1, scaleFn = null, cycleMomentum = true } = o;
+    for (const [k, v] of Object.entries({ stepSizeUp, stepSizeDown: stepSizeDown ?? 1 }))
+      if (!(Number.isFinite(v) && v > 0)) throw this.error(`${k} must be a number > 0, got ${fmtValue(v)}`);
+    if (!['triangular', 'triangular2', 'exp_range'].includes(mode))
+      throw this.error(`mode must be 'triangular', 'triangular2' or 'exp_range', got ${fmtValue(mode)}`);
+    if (!nonNeg(gamma)) throw this.error(`gamma must be a finite number ≥ 0, got ${fmtValue(gamma)}`);
+    if (scaleFn !== null && typeof scaleFn !== 'function') throw this.error(`scaleFn must be a function (x) => factor or null, got ${fmtValue(scaleFn)}`);
+    const scaleMode = scaleFn !== null ? (o.scaleMode ?? 'cycle') : mode === 'exp_range' ? 'iterations' : 'cycle';
+    if (scaleMode !== 'cycle' && scaleMode !== 'iterations') throw this.error(`scaleMode must be 'cycle' or 'iterations', got ${fmtValue(scaleMode)}`);
+    if (typeof cycleMomentum !== 'boolean') throw this.error(`cycleMomentum must be true or false, got ${fmtValue(cycleMomentum)}`);
+    if (cycleMomentum && !Object.hasOwn(optimizer.paramGroups[0], 'momentum'))
+      throw this.error(`cycleMomentum needs an optimizer with momentum (SGD, RMSprop), got ${optimizer.name}: pass cycleMomentum: false`);
+    this.baseMomentums = cycleMomentum ? perGroup('baseMomentum', o.baseMomentum ?? 0.8, true) : null;
+    this.maxMomentums = cycleMomentum ? perGroup('maxMomentum', o.maxMomentum ?? 0.9, true) : null;
+    this.totalSize = stepSizeUp + (stepSizeDown ?? stepSizeUp);
+    this.stepRatio = stepSizeUp / this.totalSize;
+    this.scaleMode = scaleMode;
+    this.scale = scaleFn ?? (mode === 'triangular' ? () => 1 : mode === 'triangular2' ? (c) => 1 / 2 ** (c - 1) : (t) => gamma ** t);
+    this.baseLrs.splice(0, groups, ...baseLrs);
+    this.refresh();
+  }
+
+  /** The rise (0 at the bottom, 1 at the top of the cycle) times the scale, at step t. */
+  private height(t: number): number {
+    const cycle = Math.floor(1 + t / this.totalSize);
+    const x = 1 + t / this.totalSize - cycle;
+    const rise = x <= this.stepRatio ? x / this.stepRatio : (x - 1) / (this.stepRatio - 1);
+    const s = this.scale(this.scaleMode === 'cycle' ? cycle : t);
+    if (typeof s !== 'number' || !Number.isFinite(s))
+      throw this.error(`scaleFn(${this.scaleMode === 'cycle' ? cycle : t}) must return a finite number, got ${fmtValue(s)}`);
+    return rise * s;
+  }
+
+  protected lrAt(t: number, i: number): number {
+    return this.baseLrs[i] + (this.maxLrs[i] - this.baseLrs[i]) * this.height(t);
+  }
+
+  override refresh(): void {
+    super.refresh();
+    if (this.maxMomentums === null) return;
+    const h = this.height(this.lastEpoch);
+    this.maxMomentums.forEach((max, i) => (this.optimizer.paramGroups[i].momentum = max - (max - this.baseMomentums![i]) * h));
+  }
+}
