@@ -4,15 +4,14 @@
  * state-dict names (DESIGN.md section 5: Conv1d [outC, inC/groups, k], ConvTranspose2d
  * [inC, outC/groups, kh, kw]).
  */
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
-import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
-import { fmtShape } from '../ops/types.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkInt, checkPair, pyPair, unbatched } from './layers.js';
+import { checkConvInput, checkInt, checkPair, pyPair } from './layers.js';
 import { Module } from './module.js';
 
 /** A number or [n] as n, an integer ≥ min. */
@@ -61,13 +60,9 @@ export class Conv1d extends Module {
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv1d', [outChannels], bound)) : null;
   }
 
-  forward(input: Tensor): Tensor {
-    checkTensor('nn.Conv1d', 'input', input);
-    return unbatched(input, 3, (x) => {
-      if (x.ndim !== 3 || x.shape[1] !== this.inChannels)
-        throw new ShapeError('nn.Conv1d', `expected an input [N, ${this.inChannels}, L] or [${this.inChannels}, L], got shape ${fmtShape(input.shape)}`);
-      return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
-    });
+  forward(x: Tensor): Tensor {
+    checkConvInput('nn.Conv1d', x, this.inChannels, 'L');
+    return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {
@@ -129,17 +124,10 @@ export class ConvTranspose2d extends Module {
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.ConvTranspose2d', [outChannels], bound)) : null;
   }
 
-  forward(input: Tensor): Tensor {
-    checkTensor('nn.ConvTranspose2d', 'input', input);
-    return unbatched(input, 4, (x) => {
-      if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
-        throw new ShapeError(
-          'nn.ConvTranspose2d',
-          `expected an input [N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W], got shape ${fmtShape(input.shape)}`,
-        );
-      const { stride, padding, outputPadding, groups, dilation } = this;
-      return F.convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation });
-    });
+  forward(x: Tensor): Tensor {
+    checkConvInput('nn.ConvTranspose2d', x, this.inChannels, 'H, W');
+    const { stride, padding, outputPadding, groups, dilation } = this;
+    return F.convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation });
   }
 
   override extraRepr(): string {
@@ -191,7 +179,7 @@ export class AdaptiveAvgPool2d extends Module {
     super();
   }
   forward(x: Tensor): Tensor {
-    return unbatched(x, 4, (x) => F.adaptiveAvgPool2d(x, this.outputSize));
+    return F.adaptiveAvgPool2d(x, this.outputSize);
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;
@@ -208,9 +196,7 @@ export class AdaptiveMaxPool2d extends Module<(x: Tensor) => Tensor | [Tensor, T
     checkBool('nn.AdaptiveMaxPool2d', 'returnIndices', returnIndices);
   }
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
-    return unbatched<Tensor | [Tensor, Tensor]>(x, 4, (x) =>
-      this.returnIndices ? F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(x, this.outputSize),
-    );
+    return this.returnIndices ? F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(x, this.outputSize);
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;

@@ -22,14 +22,14 @@ export function checkPair(where: string, name: string, v: unknown, min: number):
 }
 
 /**
- * PyTorch's unbatched inputs: x with `rank − 1` dims runs through f as a batch of one ([1, ...x])
- * and the batch dim is removed from the result (from each, for an array of results); any other x
- * goes to f unchanged (f checks it).
+ * The input check of a convolution module: x is [N, inChannels, *spatial] or, as PyTorch accepts,
+ * unbatched [inChannels, *spatial] (the functional op runs that as a batch of one).
  */
-export function unbatched<R extends Tensor | Tensor[]>(x: Tensor, rank: number, f: (x: Tensor) => R): R {
-  if (!(x instanceof Tensor) || x.ndim !== rank - 1) return f(x);
-  const r = f(F.unsqueeze(x, 0));
-  return (Array.isArray(r) ? r.map((t) => F.squeeze(t, 0)) : F.squeeze(r, 0)) as R;
+export function checkConvInput(fn: string, x: Tensor, inChannels: number, spatial: string): void {
+  checkTensor(fn, 'input', x);
+  const rank = spatial.split(',').length + 2;
+  if ((x.ndim !== rank && x.ndim !== rank - 1) || x.shape[x.ndim - rank + 1] !== inChannels)
+    throw new ShapeError(fn, `expected an input [N, ${inChannels}, ${spatial}] or [${inChannels}, ${spatial}], got shape ${fmtShape(x.shape)}`);
 }
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
@@ -132,13 +132,9 @@ export class Conv2d extends Module {
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv2d', [outChannels], bound)) : null;
   }
 
-  forward(input: Tensor): Tensor {
-    checkTensor('nn.Conv2d', 'input', input);
-    return unbatched(input, 4, (x) => {
-      if (x.ndim !== 4 || x.shape[1] !== this.inChannels)
-        throw new ShapeError('nn.Conv2d', `expected an input [N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W], got shape ${fmtShape(input.shape)}`);
-      return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
-    });
+  forward(x: Tensor): Tensor {
+    checkConvInput('nn.Conv2d', x, this.inChannels, 'H, W');
+    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {

@@ -9,7 +9,6 @@ import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { PadMode } from '../ops/layout.js';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../ops/pool.js';
-import { unbatched } from './layers.js';
 import { Module } from './module.js';
 
 const pyBool = (b: boolean | undefined) => (b ? 'True' : 'False');
@@ -25,7 +24,7 @@ export class MaxPool1d extends Module {
     this.options = { ...checkOptions<MaxPool1dOptions>('nn.MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']) };
   }
   forward(x: Tensor): Tensor {
-    return unbatched(x, 3, (x) => F.maxPool1d(x, this.kernelSize, this.options));
+    return F.maxPool1d(x, this.kernelSize, this.options);
   }
   override extraRepr(): string {
     const o = this.options;
@@ -44,7 +43,7 @@ export class AvgPool1d extends Module {
     this.options = { ...checkOptions<AvgPool1dOptions>('nn.AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']) };
   }
   forward(x: Tensor): Tensor {
-    return unbatched(x, 3, (x) => F.avgPool1d(x, this.kernelSize, this.options));
+    return F.avgPool1d(x, this.kernelSize, this.options);
   }
   override extraRepr(): string {
     const o = this.options;
@@ -58,7 +57,7 @@ export class AdaptiveAvgPool1d extends Module {
     super();
   }
   forward(x: Tensor): Tensor {
-    return unbatched(x, 3, (x) => F.adaptiveAvgPool1d(x, this.outputSize));
+    return F.adaptiveAvgPool1d(x, this.outputSize);
   }
   override extraRepr(): string {
     return `output_size=${this.outputSize}`;

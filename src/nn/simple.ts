@@ -5,7 +5,7 @@ import * as F from '../api/functional.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from '../ops/pool.js';
-import { checkPair, pyFloat, pyPair, unbatched } from './layers.js';
+import { checkPair, pyFloat, pyPair } from './layers.js';
 import { Module } from './module.js';
 
 /** max(x, 0) elementwise. */
@@ -98,7 +98,7 @@ export class MaxPool2d extends Pool2d {
   }
   forward(x: Tensor): Tensor {
     const { stride, padding, dilation, ceilMode } = this;
-    return unbatched(x, 4, (x) => F.maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode }));
+    return F.maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode });
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');
@@ -117,7 +117,7 @@ export class AvgPool2d extends Pool2d {
   }
   forward(x: Tensor): Tensor {
     const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
-    return unbatched(x, 4, (x) => F.avgPool2d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride }));
+    return F.avgPool2d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.countIncludePad ? '' : ', count_include_pad=False');
