@@ -391,6 +391,15 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => make({ enableNestedTensor: 1 as unknown as boolean })).toThrow('wasmgrad.nn.TransformerEncoder: enableNestedTensor must be');
     });
 
+    test('Upsample passes recomputeScaleFactor to interpolate (torch 1.13 literals)', () => {
+      wg.setBackend(be);
+      const x = wg.arange(9).reshape([1, 1, 3, 3]);
+      const up = (recomputeScaleFactor?: boolean) => new wg.nn.Upsample({ scaleFactor: 1.5, mode: 'bilinear', recomputeScaleFactor }).forward(x);
+      const near = (got: wg.Tensor, want: number[]) => Array.from(got.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+      near(up(true), [0, 0.625, 1.375, 2, 1.875, 2.5, 3.25, 3.875, 4.125, 4.75, 5.5, 6.125, 6, 6.625, 7.375, 8]);
+      near(up(), [0, 0.5, 7 / 6, 11 / 6, 1.5, 2, 8 / 3, 10 / 3, 3.5, 4, 14 / 3, 16 / 3, 5.5, 6, 20 / 3, 22 / 3]);
+    });
+
     test('RNN, GRU and LSTM have flattenParameters() (a no-op, as PyTorch on CPU)', () => {
       wg.setBackend(be);
       for (const m of [new wg.nn.RNN(2, 3), new wg.nn.GRU(2, 3), new wg.nn.LSTM(2, 3)]) {

@@ -146,8 +146,8 @@ export class Upsample extends Module {
   constructor(options: InterpolateOptions) {
     super();
     if (options === null || typeof options !== 'object')
-      throw new ValueError('nn.Upsample', `expects options { size | scaleFactor, mode, alignCorners }, got ${fmtValue(options)}`);
-    this.options = checkOptions<InterpolateOptions>('nn.Upsample', options, ['size', 'scaleFactor', 'mode', 'alignCorners']);
+      throw new ValueError('nn.Upsample', `expects options { size | scaleFactor, mode, alignCorners, recomputeScaleFactor }, got ${fmtValue(options)}`);
+    this.options = checkOptions<InterpolateOptions>('nn.Upsample', options, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
   }
   forward(x: Tensor): Tensor {
     return F.interpolate(x, this.options);
