@@ -9,9 +9,9 @@
 // (assembly/simd.ts): the main loop runs it on f32x4 (SIMD builds), the tail on single floats (the
 // whole range in the scalar build). Float params are read once, outside the loops; their splats are
 // loop-invariant and hoisted. Products added to something go through l.madd (one FMA in the relaxed
-// build). `hasBuf` and `nesterov` are compile-time constants at every call site: after inlining, the
+// build). `hasBuf`, `nesterov`, `amsgrad` and `centered` are compile-time constants at every call site: after inlining, the
 // optimizer folds the branches away.
-import { AUX, field, IN, numel, OUT, P, param, paramf, ptr } from '../record';
+import { AUX, field, IN, inIndex, numel, OUT, P, param, paramf, ptr } from '../record';
 import { Lane1, Lane4 } from '../simd';
 
 /** Byte address of an update's coefficients: the AUX0 block, else the record's params. */
@@ -66,47 +66,68 @@ export function f32_sgd_momentum_update_fwd(rec: usize): void {
 
 // ---- Adam / AdamW: params [l2, decay, 1−β1, β2, 1−β2, stepSize, √bc2, ε] ----------------------------
 //   d = g + l2·p;  m += (1−β1)(d − m);  v = β2·v + (1−β2)·d²;  p = p·decay − stepSize·m / (√v/√bc2 + ε)
+//   amsgrad: vmax = max(vmax, v) (NaN wins, as torch.maximum), which replaces v in the denominator
 @inline function adamLanes<L, V>(
-  o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
+  o: usize, p: usize, g: usize, m: usize, v: usize, vmax: usize, j: usize,
   l2: f32, decay: f32, omb1: f32, b2: f32, omb2: f32, stepSize: f32, bc2sqrt: f32, eps: f32,
+  amsgrad: bool,
 ): void {
   const l = changetype<L>(0);
   const x = l.load(p + j);
   const d = l.madd(l.splat(l2), x, l.load(g + j));
   const m0 = l.load(m + j);
   const mi = l.madd(l.splat(omb1), l.sub(d, m0), m0);
-  const vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
+  let vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
   l.store(m + j, mi);
   l.store(v + j, vi);
+  if (amsgrad) {
+    vi = l.max(l.load(vmax + j), vi);
+    l.store(vmax + j, vi);
+  }
   const denom = l.add(l.div(l.sqrt(vi), l.splat(bc2sqrt)), l.splat(eps));
   l.store(o + j, l.sub(l.mul(x, l.splat(decay)), l.div(l.mul(l.splat(stepSize), mi), denom)));
 }
 
-export function f32_adam_update_fwd(rec: usize): void {
+@inline function adam(rec: usize, amsgrad: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
+  const vmax: usize = amsgrad ? ptr(rec, inIndex(4)) : 0;
   const c = coefficients(rec);
   const l2 = cf(c, 0), decay = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), omb2 = cf(c, 4);
   const stepSize = cf(c, 5), bc2sqrt = cf(c, 6), eps = cf(c, 7);
   const n = numel(rec);
   let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps);
-  for (; i < n; i++) adamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps);
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamLanes<Lane4, v128>(o, p, g, m, v, vmax, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps, amsgrad);
+  for (; i < n; i++) adamLanes<Lane1, f32>(o, p, g, m, v, vmax, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps, amsgrad);
 }
 
-// ---- RMSprop: params [lr, wd, α, 1−α, ε, momentum] --------------------------------------------------
+export function f32_adam_update_fwd(rec: usize): void {
+  adam(rec, false);
+}
+export function f32_adam_amsgrad_update_fwd(rec: usize): void {
+  adam(rec, true);
+}
+
+// ---- RMSprop: params [lr, wd, α, 1−α, ε, momentum]; inputs [p, g, s, buf (momentum), ḡ (centered)] ----
 //   d = g + wd·p;  s = α·s + (1−α)·d²;  step = d / (√s + ε)
+//   centered: ḡ = α·ḡ + (1−α)·d and step = d / (√(s − ḡ·ḡ) + ε)  (torch: square_avg.addcmul(ḡ, ḡ, value=-1))
 //   momentum: buf = momentum·buf + step, p −= lr·buf;  otherwise p −= lr·step
 @inline function rmspropLanes<L, V>(
-  o: usize, p: usize, g: usize, s: usize, b: usize, j: usize,
+  o: usize, p: usize, g: usize, s: usize, b: usize, ga: usize, j: usize,
   lr: f32, wd: f32, alpha: f32, oma: f32, eps: f32, momentum: f32,
-  hasBuf: bool,
+  hasBuf: bool, centered: bool,
 ): void {
   const l = changetype<L>(0);
   const x = l.load(p + j);
   const d = l.madd(l.splat(wd), x, l.load(g + j));
   const si = l.madd(l.splat(alpha), l.load(s + j), l.mul(l.mul(l.splat(oma), d), d));
   l.store(s + j, si);
-  let step = l.div(d, l.add(l.sqrt(si), l.splat(eps)));
+  let variance = si;
+  if (centered) {
+    const gi = l.madd(l.splat(alpha), l.load(ga + j), l.mul(l.splat(oma), d));
+    l.store(ga + j, gi);
+    variance = l.madd(l.neg(gi), gi, si);
+  }
+  let step = l.div(d, l.add(l.sqrt(variance), l.splat(eps)));
   if (hasBuf) {
     step = l.madd(l.splat(momentum), l.load(b + j), step);
     l.store(b + j, step);
@@ -114,22 +135,29 @@ export function f32_adam_update_fwd(rec: usize): void {
   l.store(o + j, l.sub(x, l.mul(l.splat(lr), step)));
 }
 
-@inline function rmsprop(rec: usize, hasBuf: bool): void {
+@inline function rmsprop(rec: usize, hasBuf: bool, centered: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), s = ptr(rec, IN + 2);
   const b: usize = hasBuf ? ptr(rec, IN + 3) : 0;
+  const ga: usize = centered ? ptr(rec, inIndex(hasBuf ? 4 : 3)) : 0;
   const c = coefficients(rec);
   const lr = cf(c, 0), wd = cf(c, 1), alpha = cf(c, 2), oma = cf(c, 3), eps = cf(c, 4), momentum = cf(c, 5);
   const n = numel(rec);
   let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) rmspropLanes<Lane4, v128>(o, p, g, s, b, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf);
-  for (; i < n; i++) rmspropLanes<Lane1, f32>(o, p, g, s, b, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf);
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) rmspropLanes<Lane4, v128>(o, p, g, s, b, ga, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf, centered);
+  for (; i < n; i++) rmspropLanes<Lane1, f32>(o, p, g, s, b, ga, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf, centered);
 }
 
 export function f32_rmsprop_update_fwd(rec: usize): void {
-  rmsprop(rec, false);
+  rmsprop(rec, false, false);
 }
 export function f32_rmsprop_momentum_update_fwd(rec: usize): void {
-  rmsprop(rec, true);
+  rmsprop(rec, true, false);
+}
+export function f32_rmsprop_centered_update_fwd(rec: usize): void {
+  rmsprop(rec, false, true);
+}
+export function f32_rmsprop_centered_momentum_update_fwd(rec: usize): void {
+  rmsprop(rec, true, true);
 }
 
 // ---- Adagrad: params [clr, wd, ε] ----------------------------------------------------------------

@@ -2,7 +2,8 @@
  * Optimizer update kernels and the two gradient-clipping helpers. Kernels: assembly/kernels/optim.ts.
  *
  * Update ops take [param, grad, state...] and write the updated parameter into OUT, reading the
- * old one from IN0; they update their state buffers (IN2, IN3) in place. The optimizers run them
+ * old one from IN0; they update their state buffers (IN2, IN3, and a fifth input, which sits in
+ * the record's end words as a variadic op's: contract.ts inWord) in place. The optimizers run them
  * with `applyUpdate`, which sets OUT = IN0, so the parameter is updated in place too. Run through
  * `apply` (the op-table harness) they leave IN0 alone and return the new parameter as a fresh
  * tensor, which is what the harness compares across backends. Every kernel reads all values of an
@@ -22,7 +23,7 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { SPLIT } from './contract.js';
-import { defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import { defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R, type Domain, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
 // ---- attributes (what the optimizers pass; the kernels only see the params they produce) -----
 export interface SgdAttrs {
@@ -92,7 +93,7 @@ function eachElement(r: Int32Array, body: (i: number) => void): void {
 
 const SIZES = [1, 3, 5, 9, 17];
 /** Harness cases: every input of the parameter's shape, on sizes around the SIMD width. */
-function cases<A>(domains: ('any' | 'positive')[], attrs: A[]): TestCase<A>[] {
+function cases<A>(domains: Domain[], attrs: A[]): TestCase<A>[] {
   const all: TestCase<A>[] = [];
   for (const a of attrs)
     for (const n of SIZES) all.push({ inputs: domains.map((domain) => ({ shape: [n], domain })), attrs: a, name: `[${n}] ${JSON.stringify(a)}` });
@@ -205,72 +206,94 @@ function adamParams(a: AdamAttrs): number[] {
   return [l2, decay, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / bc1, Math.sqrt(bc2), a.eps];
 }
 
-const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
-  name: 'adamUpdate',
-  module: 'optim',
-  split: { cut: 'flat', min: SPLIT.UPDATE },
-  arity: 4,
-  gradInputs: [],
-  doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
-  plan: (ins, a) => {
-    if (a !== null && !(a.step >= 1)) throw new ValueError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
-    return planUpdate('adamUpdate', ins, a === null ? [] : adamParams(a));
-  },
-  ref: {
-    fwd: (h, r) => {
-      const o = out(r),
-        p = inp(r, 0),
-        g = inp(r, 1),
-        m = inp(r, 2),
-        v = inp(r, 3),
-        c = coefficients(h, r);
-      const l2 = c(0),
-        decay = c(1),
-        omb1 = c(2),
-        b2 = c(3),
-        omb2 = c(4);
-      const stepSize = c(5),
-        bc2sqrt = c(6),
-        eps = c(7);
-      eachElement(r, (i) => {
-        const x = h[p + i];
-        const d = h[g + i] + l2 * x;
-        const mi = h[m + i] + omb1 * (d - h[m + i]);
-        const vi = b2 * h[v + i] + omb2 * d * d;
-        h[m + i] = mi;
-        h[v + i] = vi;
-        h[o + i] = x * decay - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
-      });
-    },
-  },
-  tests: {
-    cases: cases(
-      ['any', 'any', 'any', 'positive'],
-      [
-        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 },
-        { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, step: 3 },
-        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 7 },
-      ],
-    ),
-  },
-};
+/** The reference Adam update; amsgrad: IN4 keeps max(v) over the steps and divides by its root instead. */
+function adamRef(amsgrad: boolean): (h: Float64Array, r: Int32Array) => void {
+  return (h, r) => {
+    const o = out(r),
+      p = inp(r, 0),
+      g = inp(r, 1),
+      m = inp(r, 2),
+      v = inp(r, 3),
+      vmax = amsgrad ? inp(r, 4) : 0,
+      c = coefficients(h, r);
+    const l2 = c(0),
+      decay = c(1),
+      omb1 = c(2),
+      b2 = c(3),
+      omb2 = c(4);
+    const stepSize = c(5),
+      bc2sqrt = c(6),
+      eps = c(7);
+    eachElement(r, (i) => {
+      const x = h[p + i];
+      const d = h[g + i] + l2 * x;
+      const mi = h[m + i] + omb1 * (d - h[m + i]);
+      let vi = b2 * h[v + i] + omb2 * d * d;
+      h[m + i] = mi;
+      h[v + i] = vi;
+      if (amsgrad) {
+        // torch.maximum: a NaN on either side wins (Math.max does the same)
+        vi = Math.max(h[vmax + i], vi);
+        h[vmax + i] = vi;
+      }
+      h[o + i] = x * decay - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
+    });
+  };
+}
 
-// ---- RMSprop (torch/optim/rmsprop.py, _single_tensor_rmsprop, centered=False) -------------------
+const adamCases = (domains: Domain[]) =>
+  cases(domains, [
+    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, step: 3 },
+    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 7 },
+  ]);
+
+/** The Adam update op, plain or amsgrad (one more buffer; same coefficients). */
+function adamOp<N extends string>(name: N, amsgrad: boolean, doc: string) {
+  const spec: OpSpec<UpdateAttrs<AdamAttrs>, N> = {
+    name,
+    module: 'optim',
+    split: { cut: 'flat', min: SPLIT.UPDATE },
+    arity: amsgrad ? 5 : 4,
+    gradInputs: [],
+    doc,
+    plan: (ins, a) => {
+      if (a !== null && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
+      return planUpdate(name, ins, a === null ? [] : adamParams(a));
+    },
+    ref: { fwd: adamRef(amsgrad) },
+    tests: { cases: adamCases(amsgrad ? ['any', 'any', 'any', 'positive', 'positive'] : ['any', 'any', 'any', 'positive']) },
+  };
+  return spec;
+}
+
+const adamUpdate = adamOp('adamUpdate', false, 'Adam / AdamW step, in place on the parameter and both moment buffers');
+// AMSGrad (amsgrad=True): vmax ← max(vmax, v) after the moments, and vmax replaces v in the
+// denominator, p ← p − (lr / (1 − β1^t)) · m / (√vmax / √(1 − β2^t) + ε).
+const adamAmsgradUpdate = adamOp(
+  'adamAmsgradUpdate',
+  true,
+  'Adam / AdamW step with amsgrad, in place on the parameter, both moment buffers and the running maximum of the second moment',
+);
+
+// ---- RMSprop (torch/optim/rmsprop.py, _single_tensor_rmsprop) ------------------------------------
 //   d = g + wd·p
 //   s ← α·s + (1 − α)·d²
-//   a = √s + ε
+//   not centered: a = √s + ε
+//   centered:     ḡ ← α·ḡ + (1 − α)·d;  a = √(s − ḡ²) + ε      (grad_avg: s − ḡ² estimates the variance)
 //   no momentum: p ← p − lr·d / a
 //   momentum:    buf ← momentum·buf + d / a;  p ← p − lr·buf
-// params: [lr, wd, α, 1 − α, ε, momentum]
+// params: [lr, wd, α, 1 − α, ε, momentum]. Inputs [p, g, s], then buf (momentum), then ḡ (centered).
 const rmspropParams = (a: RmspropAttrs) => [a.lr, a.weightDecay, a.alpha, 1 - a.alpha, a.eps, a.momentum];
 
-function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => void {
+function rmspropRef(withMomentum: boolean, centered: boolean): (h: Float64Array, r: Int32Array) => void {
   return (h, r) => {
     const o = out(r),
       p = inp(r, 0),
       g = inp(r, 1),
       s = inp(r, 2),
-      b = inp(r, 3),
+      b = withMomentum ? inp(r, 3) : 0,
+      ga = centered ? inp(r, withMomentum ? 4 : 3) : 0,
       c = coefficients(h, r);
     const lr = c(0),
       wd = c(1),
@@ -283,7 +306,13 @@ function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => 
       const d = h[g + i] + wd * x;
       const si = alpha * h[s + i] + oma * d * d;
       h[s + i] = si;
-      const step = d / (Math.sqrt(si) + eps);
+      let variance = si;
+      if (centered) {
+        const gi = alpha * h[ga + i] + oma * d;
+        h[ga + i] = gi;
+        variance = si - gi * gi;
+      }
+      const step = d / (Math.sqrt(variance) + eps);
       if (withMomentum) {
         h[b + i] = mom * h[b + i] + step;
         h[o + i] = x - lr * h[b + i];
@@ -292,35 +321,59 @@ function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => 
   };
 }
 
-const rmspropCases = (domains: ('any' | 'positive')[], momentum: number) =>
+// A centered case needs s ≥ ḡ² (true of the optimizer's state, which starts at zero): s is drawn
+// in [1, 3] and ḡ in [−0.5, 0.5], and then s − ḡ² stays ≥ α·(s₀ − ḡ₀²) > 0 after the update.
+const rmspropCases = (domains: Domain[], momentum: number) =>
   cases(domains, [
     { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum },
     { lr: 1e-2, alpha: 0.9, eps: 1e-6, weightDecay: 0.1, momentum },
   ]);
 
-const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
-  name: 'rmspropUpdate',
-  module: 'optim',
-  split: { cut: 'flat', min: SPLIT.UPDATE },
-  arity: 3,
-  gradInputs: [],
-  doc: 'RMSprop step without momentum, in place on the parameter and the square average',
-  plan: (ins, a) => planUpdate('rmspropUpdate', ins, a === null ? [] : rmspropParams(a)),
-  ref: { fwd: rmspropRef(false) },
-  tests: { cases: rmspropCases(['any', 'any', 'positive'], 0) },
-};
+/** The RMSprop update op of one (momentum, centered) combination. */
+function rmspropOp<N extends string>(name: N, arity: number, withMomentum: boolean, centered: boolean, doc: string, domains: Domain[]) {
+  const spec: OpSpec<UpdateAttrs<RmspropAttrs>, N> = {
+    name,
+    module: 'optim',
+    split: { cut: 'flat', min: SPLIT.UPDATE },
+    arity,
+    gradInputs: [],
+    doc,
+    plan: (ins, a) => planUpdate(name, ins, a === null ? [] : rmspropParams(a)),
+    ref: { fwd: rmspropRef(withMomentum, centered) },
+    tests: { cases: rmspropCases(domains, withMomentum ? 0.9 : 0) },
+  };
+  return spec;
+}
 
-const rmspropMomentumUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropMomentumUpdate'> = {
-  name: 'rmspropMomentumUpdate',
-  module: 'optim',
-  split: { cut: 'flat', min: SPLIT.UPDATE },
-  arity: 4,
-  gradInputs: [],
-  doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
-  plan: (ins, a) => planUpdate('rmspropMomentumUpdate', ins, a === null ? [] : rmspropParams(a)),
-  ref: { fwd: rmspropRef(true) },
-  tests: { cases: rmspropCases(['any', 'any', 'positive', 'any'], 0.9) },
-};
+const rmspropUpdate = rmspropOp('rmspropUpdate', 3, false, false, 'RMSprop step without momentum, in place on the parameter and the square average', [
+  'any',
+  'any',
+  'positive',
+]);
+const rmspropMomentumUpdate = rmspropOp(
+  'rmspropMomentumUpdate',
+  4,
+  true,
+  false,
+  'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
+  ['any', 'any', 'positive', 'any'],
+);
+const rmspropCenteredUpdate = rmspropOp(
+  'rmspropCenteredUpdate',
+  4,
+  false,
+  true,
+  'Centered RMSprop step without momentum, in place on the parameter, the square average and the gradient average',
+  ['any', 'any', [1, 3], [-0.5, 0.5]],
+);
+const rmspropCenteredMomentumUpdate = rmspropOp(
+  'rmspropCenteredMomentumUpdate',
+  5,
+  true,
+  true,
+  'Centered RMSprop step with momentum, in place on the parameter, the square average, the buffer and the gradient average',
+  ['any', 'any', [1, 3], 'any', [-0.5, 0.5]],
+);
 
 // ---- Adagrad (torch/optim/adagrad.py, _single_tensor_adagrad) -------------------------------------
 //   d = g + wd·p
@@ -762,8 +815,11 @@ export const OPTIM_OPS = defineOps(
   sgdUpdate,
   sgdMomentumUpdate,
   adamUpdate,
+  adamAmsgradUpdate,
   rmspropUpdate,
   rmspropMomentumUpdate,
+  rmspropCenteredUpdate,
+  rmspropCenteredMomentumUpdate,
   adagradUpdate,
   gradSumSquares,
   gradScale,
