@@ -13,7 +13,8 @@
 // (elementwise.ts, math.ts), reductions over many segments (reduce.ts), optimizer updates
 // (optim.ts) and fills; never for a kernel that draws from the random stream (sequential).
 import { partFrom, poolRun, poolThreads, setTaskArg, taskArg, taskPtr } from './pool';
-import { AUX, field, FLAG_BACKWARD, GIN, GOUT, IN, N, NIN, numel, OPCODE, OUT, P, param, ptr, REC_WORDS } from './record';
+import { AUX, field, FLAG_BACKWARD, GIN, GOUT, IN, inIndex, N, NIN, numel, OPCODE, OUT, P, param, ptr, REC_WORDS } from './record';
+import { MAX_INPUTS } from './generated/contract';
 
 /** A kernel of the op table (f32_<name>_fwd / _bwd), run on a sub-record. */
 export type Kernel = (rec: usize) => void;
@@ -156,6 +157,13 @@ function cutTask(part: i32, parts: i32, ws: usize): void {
     const at = <usize>(OUT + k) << 2, p = load<i32>(rec + at);
     if (p != 0) store<i32>(ws + at, p + from * taskArg(A_SHIFT + k)); // 0 = no buffer stays 0
   }
+  // A flat record's inputs past the fixed slots (updates with five buffers: amsgrad, centered
+  // RMSprop with momentum) sit at the record's end and advance as IN0..3 do.
+  if (taskArg(A_DIM) < 0)
+    for (let k = MAX_INPUTS; k < field(rec, NIN); k++) {
+      const at = <usize>inIndex(k) << 2, p = load<i32>(rec + at);
+      if (p != 0) store<i32>(ws + at, p + from);
+    }
   store<i32>(ws + (<usize>N << 2), (to - from) * taskArg(A_PER));
   const dim = taskArg(A_DIM);
   if (dim >= 0) store<i32>(ws + (<usize>(P + dim) << 2), to - from);

@@ -373,7 +373,7 @@ describe.each(['wasm', 'reference'] as const)('corrupted checkpoints (%s backend
     [
       'an extra optimizer.state tensor',
       (t) => (t['optimizer.state.2.momentum_buffer'] = wg.zeros([7])),
-      "unknown state 'momentum_buffer' in the checkpoint's optimizer.state.2 (Adam keeps exp_avg, exp_avg_sq)",
+      "unknown state 'momentum_buffer' in the checkpoint's optimizer.state.2 (Adam keeps exp_avg, exp_avg_sq, max_exp_avg_sq)",
     ],
     [
       'state of a parameter the file does not list',

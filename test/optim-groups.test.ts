@@ -4,12 +4,13 @@
  * state dicts and checkpoints with several groups, and the same inside wg.compile (fast replay).
  *
  * Expected values are PyTorch 1.13's (torch.optim and torch.optim.lr_scheduler, float32 model,
- * printed to 9 significant digits), written here as literals. The model: Linear 3→2 with
- * W = [[0.1, −0.2, 0.3], [0.4, 0.5, −0.6]], b = [0.05, −0.1], MSE loss on the fixed X, Y below.
+ * printed to 9 significant digits), written here as literals. The model and data:
+ * test/helpers/optim-fixture.ts.
  */
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
+import { fixtureData, fixtureLinear } from './helpers/optim-fixture.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {
@@ -24,12 +25,8 @@ const BACKENDS = ['wasm', 'reference'] as const;
 /** Float32 rounding over three steps: a few ulps of values ≤ 1. */
 const TOL = 3e-7;
 
-const X = [1.0, 2.0, -1.0, 0.5, -1.5, 2.0, -0.3, 0.8, 0.1, 2.0, 0.0, -0.5];
-const Y = [0.2, -0.4, 1.0, 0.3, -0.5, 0.6, 0.0, 1.2];
-
 function linear() {
-  const model = new wg.nn.Linear(3, 2);
-  model.loadStateDict({ weight: wg.tensor([0.1, -0.2, 0.3, 0.4, 0.5, -0.6], { shape: [2, 3] }), bias: wg.tensor([0.05, -0.1]) });
+  const model = fixtureLinear();
   return { model, weight: model.weight, bias: model.bias! };
 }
 
@@ -42,7 +39,7 @@ function trainStep(model: wg.nn.Linear, opt: wg.optim.Optimizer, x: wg.Tensor, y
   return loss;
 }
 
-const data = () => ({ x: wg.tensor(X, { shape: [4, 3] }), y: wg.tensor(Y, { shape: [4, 2] }) });
+const data = fixtureData;
 const snapshot = (m: { weight: wg.Tensor; bias: wg.Tensor }) => ({ w: Array.from(m.weight.data()), b: Array.from(m.bias.data()) });
 
 // torch.optim.AdamW([{'params': [weight], 'weight_decay': 0.1, 'lr': 0.01}, {'params': [bias], 'weight_decay': 0}], lr=0.001)
@@ -95,8 +92,8 @@ describe.each(BACKENDS)('parameter groups against PyTorch 1.13 (%s)', (be) => {
     const m = linear();
     const opt = adamwGroups(m);
     expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, maximize: false },
-      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false },
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, amsgrad: false, maximize: false },
+      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false },
     ]);
     expect(opt.paramGroups[0].params).toEqual([m.weight]);
     expect(opt.paramGroups[1].params).toEqual([m.bias]);
@@ -419,8 +416,8 @@ describe.each(BACKENDS)('state dicts and checkpoints with several groups (%s)', 
     // PyTorch 1.13: param_groups [{weight_decay 0.1, lr 0.01, betas, eps, ..., params [0]}, {weight_decay 0, lr 0.001, ..., params [1]}],
     // state {0: [step, exp_avg, exp_avg_sq], 1: [...]}, step tensor(3.)
     expect(sd.paramGroups).toEqual([
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, maximize: false, params: [0] },
-      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false, params: [1] },
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.1, amsgrad: false, maximize: false, params: [0] },
+      { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, params: [1] },
     ]);
     expect(Object.keys(sd.state)).toEqual(['0', '1']);
     for (const [i, shape] of [
@@ -589,7 +586,7 @@ describe('parameter group errors name the optimizer and the group, and change no
       'an unknown option in a group',
       () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], momentum: 0.9 }]),
       wg.ValueError,
-      "wasmgrad.optim.AdamW: unknown option 'momentum' in paramGroups[1] (the options are params, lr, betas, eps, weightDecay, maximize)",
+      "wasmgrad.optim.AdamW: unknown option 'momentum' in paramGroups[1] (the options are params, lr, betas, eps, weightDecay, amsgrad, maximize)",
     ],
     [
       'a bad value in a group',
@@ -711,8 +708,8 @@ describe('parameter group errors name the optimizer and the group, and change no
     expect(() => (opt.lr = NaN)).toThrow('wasmgrad.optim.AdamW: paramGroups[0]: lr must be a finite number ≥ 0, got NaN');
     expect(() => (opt.paramGroups[0].betas = [2, 0.9])).toThrow(wg.ValueError);
     expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
-      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maximize: false },
-      { lr: 0.02, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, maximize: false },
+      { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, maximize: false },
+      { lr: 0.02, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, maximize: false },
     ]);
   });
 

@@ -19,7 +19,7 @@ const BACKENDS = ['wasm', 'reference'] as const;
 /** wasm runs in float32; the reference in float64 with float32-rounded hyperparameters. */
 const TOL = { wasm: 2e-5, reference: 1e-6 };
 
-type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adamax' | 'RAdam';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the options of any of the five optimizers, read as numbers by the formulas below
 type Opts = Record<string, any>;
 /** new wg.optim[kind](params, opts), for the table-driven tests. */
@@ -61,6 +61,7 @@ function torchStep(kind: Kind, o: Opts, p: Float64Array, grad: ArrayLike<number>
     const [b1, b2] = betas;
     st.exp_avg ??= z();
     st.exp_avg_sq ??= z();
+    if (o.amsgrad) st.max_exp_avg_sq ??= z();
     const bc1 = 1 - b1 ** t,
       bc2 = 1 - b2 ** t;
     for (let i = 0; i < n; i++) {
@@ -68,17 +69,40 @@ function torchStep(kind: Kind, o: Opts, p: Float64Array, grad: ArrayLike<number>
       if (kind === 'AdamW') p[i] *= 1 - lr * weightDecay;
       else d += weightDecay * p[i];
       const m = (st.exp_avg[i] = b1 * st.exp_avg[i] + (1 - b1) * d);
-      const v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
+      let v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
+      if (o.amsgrad) v = st.max_exp_avg_sq[i] = Math.max(st.max_exp_avg_sq[i], v);
       p[i] -= (lr / bc1) * (m / (Math.sqrt(v) / Math.sqrt(bc2) + eps));
     }
+  } else if (kind === 'Adamax' || kind === 'RAdam') {
+    const { lr = kind === 'Adamax' ? 2e-3 : 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = o;
+    const [b1, b2] = betas;
+    const second = kind === 'Adamax' ? 'exp_inf' : 'exp_avg_sq';
+    st.exp_avg ??= z();
+    st[second] ??= z();
+    const bc1 = 1 - b1 ** t,
+      bc2 = 1 - b2 ** t;
+    const rhoInf = 2 / (1 - b2) - 1,
+      rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+    const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const m = (st.exp_avg[i] = b1 * st.exp_avg[i] + (1 - b1) * d);
+      if (kind === 'Adamax') p[i] -= (lr / bc1) * (m / (st.exp_inf[i] = Math.max(b2 * st.exp_inf[i], Math.abs(d) + eps)));
+      else {
+        const v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
+        p[i] -= rhoT > 5 ? ((m / bc1) * lr * rect * Math.sqrt(bc2)) / (Math.sqrt(v) + eps) : (m / bc1) * lr;
+      }
+    }
   } else if (kind === 'RMSprop') {
-    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0 } = o;
+    const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = o;
     st.square_avg ??= z();
     if (momentum > 0) st.momentum_buffer ??= z();
+    if (centered) st.grad_avg ??= z();
     for (let i = 0; i < n; i++) {
       const d = g[i] + weightDecay * p[i];
       const s = (st.square_avg[i] = alpha * st.square_avg[i] + (1 - alpha) * d * d);
-      const avg = Math.sqrt(s) + eps;
+      const ga = centered ? (st.grad_avg[i] = alpha * st.grad_avg[i] + (1 - alpha) * d) : 0;
+      const avg = Math.sqrt(s - ga * ga) + eps;
       if (momentum > 0) {
         st.momentum_buffer[i] = momentum * st.momentum_buffer[i] + d / avg;
         p[i] -= lr * st.momentum_buffer[i];
@@ -116,6 +140,16 @@ const CONFIGS: [Kind, Opts][] = [
   ['AdamW', { lr: 0.02, maximize: true }],
   ['RMSprop', { lr: 0.01, momentum: 0.9, weightDecay: 0.05, maximize: true }],
   ['Adagrad', { lr: 0.1, lrDecay: 0.05, weightDecay: 0.1, maximize: true }],
+  ['Adam', { lr: 0.01, amsgrad: true }],
+  ['Adam', { lr: 0.01, betas: [0.8, 0.99], weightDecay: 0.1, amsgrad: true, maximize: true }],
+  ['AdamW', { lr: 0.02, weightDecay: 0.2, amsgrad: true }],
+  ['RMSprop', { lr: 0.01, centered: true }],
+  ['RMSprop', { lr: 0.01, alpha: 0.9, weightDecay: 0.05, centered: true }],
+  ['RMSprop', { lr: 0.01, momentum: 0.9, centered: true, maximize: true }],
+  ['Adamax', {}],
+  ['Adamax', { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, maximize: true }],
+  ['RAdam', {}],
+  ['RAdam', { lr: 0.01, betas: [0.8, 0.9], weightDecay: 0.1, maximize: true }],
 ];
 const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
 
@@ -347,7 +381,7 @@ for (const be of BACKENDS)
       expect(Object.keys(sd.state)).toEqual(['0', '1']);
       expect(Object.keys(sd.state[0]).sort()).toEqual(['exp_avg', 'exp_avg_sq', 'step']);
       expect(sd.state[1].step.item()).toBe(3);
-      expect(sd.paramGroups).toEqual([{ lr: 0.01, betas: [0.8, 0.99], eps: 1e-8, weightDecay: 0.1, maximize: false, params: [0, 1] }]);
+      expect(sd.paramGroups).toEqual([{ lr: 0.01, betas: [0.8, 0.99], eps: 1e-8, weightDecay: 0.1, amsgrad: false, maximize: false, params: [0, 1] }]);
 
       const p2 = mk();
       p2.forEach((p, k) => wg.noGrad(() => p.storage.backend.write(p.storage.ptr, p1[k].rawValues(), 'float32')));
@@ -436,6 +470,14 @@ describe('validation errors name the optimizer and the bad value', () => {
     ['negative weight decay', () => new wg.optim.Adagrad([p()], { weightDecay: -1 }), /optim\.Adagrad: weightDecay must/],
     ['alpha > 1', () => new wg.optim.RMSprop([p()], { alpha: 1.5 }), /optim\.RMSprop: alpha must be a finite number in \[0, 1\], got 1\.5/],
     ['negative lrDecay', () => new wg.optim.Adagrad([p()], { lrDecay: -1 }), /optim\.Adagrad: lrDecay must/],
+    ['Adamax beta2 = 1', () => new wg.optim.Adamax([p()], { betas: [0.9, 1] }), /optim\.Adamax: betas\[1\] must be a finite number in \[0, 1\), got 1/],
+    ['RAdam negative eps', () => new wg.optim.RAdam([p()], { eps: -1 }), /optim\.RAdam: eps must be a finite number ≥ 0, got -1/],
+    ['amsgrad not a boolean', () => new wg.optim.AdamW([p()], { amsgrad: 1 as unknown as boolean }), /optim\.AdamW: amsgrad must be true or false, got 1/],
+    [
+      'centered not a boolean',
+      () => new wg.optim.RMSprop([p()], { centered: 'yes' as unknown as boolean }),
+      /optim\.RMSprop: centered must be true or false, got "yes"/,
+    ],
     ['unknown option', () => new wg.optim.Adam([p()], { weight_decay: 0.1 } as object), /optim\.Adam: unknown option 'weight_decay'/],
     ['empty params', () => new wg.optim.Adam([]), /optim\.Adam: got an empty parameter list/],
     ['not tensors', () => new wg.optim.Adam([1, 2] as unknown as Tensor[]), /optim\.Adam: params\[0\] must be a Tensor, got 1/],
@@ -528,7 +570,12 @@ describe('validation errors name the optimizer and the bad value', () => {
         [{ ...good, state: { 3: s0 } }, /state for parameter index '3', but there are 1 parameters/],
         [{ ...good, state: { 0: { ...s0, step: wg.tensor(1.5) } } }, /state\[0\]\.step must be a non-negative integer/],
         [{ ...good, state: { 0: { step: s0.step, exp_avg: s0.exp_avg } } }, /state\[0\] has no 'exp_avg_sq'/],
-        [{ ...good, state: { 0: { ...s0, momentum_buffer: s0.exp_avg } } }, /unknown state 'momentum_buffer' in state\[0\] \(Adam keeps exp_avg, exp_avg_sq\)/],
+        [
+          { ...good, state: { 0: { ...s0, momentum_buffer: s0.exp_avg } } },
+          /unknown state 'momentum_buffer' in state\[0\] \(Adam keeps exp_avg, exp_avg_sq, max_exp_avg_sq\)/,
+        ],
+        [{ ...good, paramGroups: [{ ...g0, amsgrad: true }] }, /state\[0\] has no 'max_exp_avg_sq' \(needed by these hyperparameters\)/],
+        [{ ...good, paramGroups: [{ ...g0, amsgrad: 1 }] }, /optim\.Adam: amsgrad must be true or false, got 1/],
         [{ ...good, state: { 0: { ...s0, exp_avg: wg.zeros([4]) } } }, /state\[0\]\.exp_avg is float32 \[4\], parameter 0 needs float32 \[3\]/],
         [{ ...good, state: { 0: { ...s0, exp_avg: [1, 2, 3] } } }, /state\[0\]\.exp_avg is not a Tensor/],
       ];

@@ -9,9 +9,9 @@
 // (assembly/simd.ts): the main loop runs it on f32x4 (SIMD builds), the tail on single floats (the
 // whole range in the scalar build). Float params are read once, outside the loops; their splats are
 // loop-invariant and hoisted. Products added to something go through l.madd (one FMA in the relaxed
-// build). `hasBuf` and `nesterov` are compile-time constants at every call site: after inlining, the
+// build). `hasBuf`, `nesterov`, `amsgrad` and `centered` are compile-time constants at every call site: after inlining, the
 // optimizer folds the branches away.
-import { AUX, field, IN, numel, OUT, P, param, paramf, ptr } from '../record';
+import { AUX, field, IN, inIndex, numel, OUT, P, param, paramf, ptr } from '../record';
 import { Lane1, Lane4 } from '../simd';
 
 /** Byte address of an update's coefficients: the AUX0 block, else the record's params. */
@@ -66,47 +66,68 @@ export function f32_sgd_momentum_update_fwd(rec: usize): void {
 
 // ---- Adam / AdamW: params [l2, decay, 1−β1, β2, 1−β2, stepSize, √bc2, ε] ----------------------------
 //   d = g + l2·p;  m += (1−β1)(d − m);  v = β2·v + (1−β2)·d²;  p = p·decay − stepSize·m / (√v/√bc2 + ε)
+//   amsgrad: vmax = max(vmax, v) (NaN wins, as torch.maximum), which replaces v in the denominator
 @inline function adamLanes<L, V>(
-  o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
+  o: usize, p: usize, g: usize, m: usize, v: usize, vmax: usize, j: usize,
   l2: f32, decay: f32, omb1: f32, b2: f32, omb2: f32, stepSize: f32, bc2sqrt: f32, eps: f32,
+  amsgrad: bool,
 ): void {
   const l = changetype<L>(0);
   const x = l.load(p + j);
   const d = l.madd(l.splat(l2), x, l.load(g + j));
   const m0 = l.load(m + j);
   const mi = l.madd(l.splat(omb1), l.sub(d, m0), m0);
-  const vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
+  let vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
   l.store(m + j, mi);
   l.store(v + j, vi);
+  if (amsgrad) {
+    vi = l.max(l.load(vmax + j), vi);
+    l.store(vmax + j, vi);
+  }
   const denom = l.add(l.div(l.sqrt(vi), l.splat(bc2sqrt)), l.splat(eps));
   l.store(o + j, l.sub(l.mul(x, l.splat(decay)), l.div(l.mul(l.splat(stepSize), mi), denom)));
 }
 
-export function f32_adam_update_fwd(rec: usize): void {
+@inline function adam(rec: usize, amsgrad: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
+  const vmax: usize = amsgrad ? ptr(rec, inIndex(4)) : 0;
   const c = coefficients(rec);
   const l2 = cf(c, 0), decay = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), omb2 = cf(c, 4);
   const stepSize = cf(c, 5), bc2sqrt = cf(c, 6), eps = cf(c, 7);
   const n = numel(rec);
   let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps);
-  for (; i < n; i++) adamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps);
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamLanes<Lane4, v128>(o, p, g, m, v, vmax, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps, amsgrad);
+  for (; i < n; i++) adamLanes<Lane1, f32>(o, p, g, m, v, vmax, <usize>i << 2, l2, decay, omb1, b2, omb2, stepSize, bc2sqrt, eps, amsgrad);
 }
 
-// ---- RMSprop: params [lr, wd, α, 1−α, ε, momentum] --------------------------------------------------
+export function f32_adam_update_fwd(rec: usize): void {
+  adam(rec, false);
+}
+export function f32_adam_amsgrad_update_fwd(rec: usize): void {
+  adam(rec, true);
+}
+
+// ---- RMSprop: params [lr, wd, α, 1−α, ε, momentum]; inputs [p, g, s, buf (momentum), ḡ (centered)] ----
 //   d = g + wd·p;  s = α·s + (1−α)·d²;  step = d / (√s + ε)
+//   centered: ḡ = α·ḡ + (1−α)·d and step = d / (√(s − ḡ·ḡ) + ε)  (torch: square_avg.addcmul(ḡ, ḡ, value=-1))
 //   momentum: buf = momentum·buf + step, p −= lr·buf;  otherwise p −= lr·step
 @inline function rmspropLanes<L, V>(
-  o: usize, p: usize, g: usize, s: usize, b: usize, j: usize,
+  o: usize, p: usize, g: usize, s: usize, b: usize, ga: usize, j: usize,
   lr: f32, wd: f32, alpha: f32, oma: f32, eps: f32, momentum: f32,
-  hasBuf: bool,
+  hasBuf: bool, centered: bool,
 ): void {
   const l = changetype<L>(0);
   const x = l.load(p + j);
   const d = l.madd(l.splat(wd), x, l.load(g + j));
   const si = l.madd(l.splat(alpha), l.load(s + j), l.mul(l.mul(l.splat(oma), d), d));
   l.store(s + j, si);
-  let step = l.div(d, l.add(l.sqrt(si), l.splat(eps)));
+  let variance = si;
+  if (centered) {
+    const gi = l.madd(l.splat(alpha), l.load(ga + j), l.mul(l.splat(oma), d));
+    l.store(ga + j, gi);
+    variance = l.madd(l.neg(gi), gi, si);
+  }
+  let step = l.div(d, l.add(l.sqrt(variance), l.splat(eps)));
   if (hasBuf) {
     step = l.madd(l.splat(momentum), l.load(b + j), step);
     l.store(b + j, step);
@@ -114,22 +135,29 @@ export function f32_adam_update_fwd(rec: usize): void {
   l.store(o + j, l.sub(x, l.mul(l.splat(lr), step)));
 }
 
-@inline function rmsprop(rec: usize, hasBuf: bool): void {
+@inline function rmsprop(rec: usize, hasBuf: bool, centered: bool): void {
   const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), s = ptr(rec, IN + 2);
   const b: usize = hasBuf ? ptr(rec, IN + 3) : 0;
+  const ga: usize = centered ? ptr(rec, inIndex(hasBuf ? 4 : 3)) : 0;
   const c = coefficients(rec);
   const lr = cf(c, 0), wd = cf(c, 1), alpha = cf(c, 2), oma = cf(c, 3), eps = cf(c, 4), momentum = cf(c, 5);
   const n = numel(rec);
   let i = 0;
-  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) rmspropLanes<Lane4, v128>(o, p, g, s, b, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf);
-  for (; i < n; i++) rmspropLanes<Lane1, f32>(o, p, g, s, b, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf);
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) rmspropLanes<Lane4, v128>(o, p, g, s, b, ga, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf, centered);
+  for (; i < n; i++) rmspropLanes<Lane1, f32>(o, p, g, s, b, ga, <usize>i << 2, lr, wd, alpha, oma, eps, momentum, hasBuf, centered);
 }
 
 export function f32_rmsprop_update_fwd(rec: usize): void {
-  rmsprop(rec, false);
+  rmsprop(rec, false, false);
 }
 export function f32_rmsprop_momentum_update_fwd(rec: usize): void {
-  rmsprop(rec, true);
+  rmsprop(rec, true, false);
+}
+export function f32_rmsprop_centered_update_fwd(rec: usize): void {
+  rmsprop(rec, false, true);
+}
+export function f32_rmsprop_centered_momentum_update_fwd(rec: usize): void {
+  rmsprop(rec, true, true);
 }
 
 // ---- Adagrad: params [clr, wd, ε] ----------------------------------------------------------------
@@ -151,6 +179,63 @@ export function f32_adagrad_update_fwd(rec: usize): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adagradLanes<Lane4, v128>(o, p, g, s, <usize>i << 2, clr, wd, eps);
   for (; i < n; i++) adagradLanes<Lane1, f32>(o, p, g, s, <usize>i << 2, clr, wd, eps);
+}
+
+// ---- Adamax: params [wd, β1, 1−β1, β2, ε, clr] ----------------------------------------------------
+//   d = g + wd·p;  m = β1·m + (1−β1)·d;  u = max(β2·u, |d| + ε) (NaN wins, as torch.amax);  p −= clr·(m/u)
+@inline function adamaxLanes<L, V>(o: usize, p: usize, g: usize, m: usize, u: usize, j: usize, wd: f32, b1: f32, omb1: f32, b2: f32, eps: f32, clr: f32): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const mi = l.madd(l.splat(b1), l.load(m + j), l.mul(l.splat(omb1), d));
+  const ui = l.max(l.mul(l.splat(b2), l.load(u + j)), l.add(l.abs(d), l.splat(eps)));
+  l.store(m + j, mi);
+  l.store(u + j, ui);
+  l.store(o + j, l.sub(x, l.mul(l.splat(clr), l.div(mi, ui))));
+}
+
+export function f32_adamax_update_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), u = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), b1 = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), eps = cf(c, 4), clr = cf(c, 5);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamaxLanes<Lane4, v128>(o, p, g, m, u, <usize>i << 2, wd, b1, omb1, b2, eps, clr);
+  for (; i < n; i++) adamaxLanes<Lane1, f32>(o, p, g, m, u, <usize>i << 2, wd, b1, omb1, b2, eps, clr);
+}
+
+// ---- RAdam: params [wd, β1, 1−β1, β2, 1−β2, k, ε, rectified] ----------------------------------------
+//   d = g + wd·p;  m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²
+//   rectified: p −= k·m / (√v + ε);  otherwise p −= k·m   (k folds lr, 1/(1 − β1^t) and the rectification)
+@inline function radamLanes<L, V>(
+  o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
+  wd: f32, b1: f32, omb1: f32, b2: f32, omb2: f32, k: f32, eps: f32,
+  rectified: bool,
+): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const mi = l.madd(l.splat(b1), l.load(m + j), l.mul(l.splat(omb1), d));
+  const vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
+  l.store(m + j, mi);
+  l.store(v + j, vi);
+  const step = l.mul(l.splat(k), mi);
+  l.store(o + j, l.sub(x, rectified ? l.div(step, l.add(l.sqrt(vi), l.splat(eps))) : step));
+}
+
+@inline function radam(rec: usize, rectified: bool): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), b1 = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), omb2 = cf(c, 4), k = cf(c, 5), eps = cf(c, 6);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) radamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, wd, b1, omb1, b2, omb2, k, eps, rectified);
+  for (; i < n; i++) radamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, wd, b1, omb1, b2, omb2, k, eps, rectified);
+}
+
+export function f32_radam_update_fwd(rec: usize): void {
+  if (cf(coefficients(rec), 7) != 0) radam(rec, true);
+  else radam(rec, false);
 }
 
 // ---- coefficients from memory (src/ops/optim.ts optimCoefficients) --------------------------------
@@ -203,11 +288,35 @@ export function f32_optim_coefficients_fwd(rec: usize): void {
     store<f32>(o + 12, <f32>(1 - alpha));
     store<f32>(o + 16, <f32>hyper(h, 2));
     store<f32>(o + 20, <f32>hyper(h, 4));
-  } else {
+  } else if (kind == 5) {
     // Adagrad: slots lr, lrDecay, wd, ε → [lr / (1 + (t − 1)·lrDecay), wd, ε]
     store<f32>(o, <f32>(hyper(h, 0) / (1 + (t - 1) * hyper(h, 1))));
     store<f32>(o + 4, <f32>hyper(h, 2));
     store<f32>(o + 8, <f32>hyper(h, 3));
+  } else {
+    // Adamax (6) / RAdam (7): slots lr, β1, β2, ε, wd → [wd, β1, 1 − β1, β2, then the kind's]
+    const lr = hyper(h, 0), b1 = hyper(h, 1), b2 = hyper(h, 2), eps = hyper(h, 3);
+    const bc1 = 1 - Math.pow(b1, t);
+    store<f32>(o, <f32>hyper(h, 4));
+    store<f32>(o + 4, <f32>b1);
+    store<f32>(o + 8, <f32>(1 - b1));
+    store<f32>(o + 12, <f32>b2);
+    if (kind == 6) {
+      // … ε, lr/(1 − β1^t)
+      store<f32>(o + 16, <f32>eps);
+      store<f32>(o + 20, <f32>(lr / bc1));
+    } else {
+      // … 1 − β2, k, ε, rectified (src/ops/optim.ts radamParams, the same operations)
+      const bc2 = 1 - Math.pow(b2, t);
+      const rhoInf = 2 / (1 - b2) - 1;
+      const rhoT = rhoInf - (2 * t * Math.pow(b2, t)) / bc2;
+      const rectified = rhoT > 5;
+      const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+      store<f32>(o + 16, <f32>(1 - b2));
+      store<f32>(o + 20, <f32>(rectified ? (lr * rect * Math.sqrt(bc2)) / bc1 : lr / bc1));
+      store<f32>(o + 24, <f32>eps);
+      store<f32>(o + 28, rectified ? 1 : 0);
+    }
   }
 }
 

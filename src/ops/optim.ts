@@ -2,7 +2,8 @@
  * Optimizer update kernels and the two gradient-clipping helpers. Kernels: assembly/kernels/optim.ts.
  *
  * Update ops take [param, grad, state...] and write the updated parameter into OUT, reading the
- * old one from IN0; they update their state buffers (IN2, IN3) in place. The optimizers run them
+ * old one from IN0; they update their state buffers (IN2, IN3, and a fifth input, which sits in
+ * the record's end words as a variadic op's: contract.ts inWord) in place. The optimizers run them
  * with `applyUpdate`, which sets OUT = IN0, so the parameter is updated in place too. Run through
  * `apply` (the op-table harness) they leave IN0 alone and return the new parameter as a fresh
  * tensor, which is what the harness compares across backends. Every kernel reads all values of an
@@ -22,7 +23,7 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { SPLIT } from './contract.js';
-import { defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import { defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R, type Domain, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
 
 // ---- attributes (what the optimizers pass; the kernels only see the params they produce) -----
 export interface SgdAttrs {
@@ -52,6 +53,15 @@ export interface RmspropAttrs {
   eps: number;
   weightDecay: number;
   momentum: number;
+}
+/** Adamax and RAdam: Adam's hyperparameters (L2 weight decay only) at step t ≥ 1. */
+export interface AdamFamilyAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  step: number;
 }
 export interface AdagradAttrs {
   lr: number;
@@ -92,7 +102,7 @@ function eachElement(r: Int32Array, body: (i: number) => void): void {
 
 const SIZES = [1, 3, 5, 9, 17];
 /** Harness cases: every input of the parameter's shape, on sizes around the SIMD width. */
-function cases<A>(domains: ('any' | 'positive')[], attrs: A[]): TestCase<A>[] {
+function cases<A>(domains: Domain[], attrs: A[]): TestCase<A>[] {
   const all: TestCase<A>[] = [];
   for (const a of attrs)
     for (const n of SIZES) all.push({ inputs: domains.map((domain) => ({ shape: [n], domain })), attrs: a, name: `[${n}] ${JSON.stringify(a)}` });
@@ -205,72 +215,94 @@ function adamParams(a: AdamAttrs): number[] {
   return [l2, decay, 1 - a.beta1, a.beta2, 1 - a.beta2, a.lr / bc1, Math.sqrt(bc2), a.eps];
 }
 
-const adamUpdate: OpSpec<UpdateAttrs<AdamAttrs>, 'adamUpdate'> = {
-  name: 'adamUpdate',
-  module: 'optim',
-  split: { cut: 'flat', min: SPLIT.UPDATE },
-  arity: 4,
-  gradInputs: [],
-  doc: 'Adam / AdamW step, in place on the parameter and both moment buffers',
-  plan: (ins, a) => {
-    if (a !== null && !(a.step >= 1)) throw new ValueError('adamUpdate', `step must be ≥ 1, got ${a.step}`);
-    return planUpdate('adamUpdate', ins, a === null ? [] : adamParams(a));
-  },
-  ref: {
-    fwd: (h, r) => {
-      const o = out(r),
-        p = inp(r, 0),
-        g = inp(r, 1),
-        m = inp(r, 2),
-        v = inp(r, 3),
-        c = coefficients(h, r);
-      const l2 = c(0),
-        decay = c(1),
-        omb1 = c(2),
-        b2 = c(3),
-        omb2 = c(4);
-      const stepSize = c(5),
-        bc2sqrt = c(6),
-        eps = c(7);
-      eachElement(r, (i) => {
-        const x = h[p + i];
-        const d = h[g + i] + l2 * x;
-        const mi = h[m + i] + omb1 * (d - h[m + i]);
-        const vi = b2 * h[v + i] + omb2 * d * d;
-        h[m + i] = mi;
-        h[v + i] = vi;
-        h[o + i] = x * decay - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
-      });
-    },
-  },
-  tests: {
-    cases: cases(
-      ['any', 'any', 'any', 'positive'],
-      [
-        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 },
-        { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, step: 3 },
-        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 7 },
-      ],
-    ),
-  },
-};
+/** The reference Adam update; amsgrad: IN4 keeps max(v) over the steps and divides by its root instead. */
+function adamRef(amsgrad: boolean): (h: Float64Array, r: Int32Array) => void {
+  return (h, r) => {
+    const o = out(r),
+      p = inp(r, 0),
+      g = inp(r, 1),
+      m = inp(r, 2),
+      v = inp(r, 3),
+      vmax = amsgrad ? inp(r, 4) : 0,
+      c = coefficients(h, r);
+    const l2 = c(0),
+      decay = c(1),
+      omb1 = c(2),
+      b2 = c(3),
+      omb2 = c(4);
+    const stepSize = c(5),
+      bc2sqrt = c(6),
+      eps = c(7);
+    eachElement(r, (i) => {
+      const x = h[p + i];
+      const d = h[g + i] + l2 * x;
+      const mi = h[m + i] + omb1 * (d - h[m + i]);
+      let vi = b2 * h[v + i] + omb2 * d * d;
+      h[m + i] = mi;
+      h[v + i] = vi;
+      if (amsgrad) {
+        // torch.maximum: a NaN on either side wins (Math.max does the same)
+        vi = Math.max(h[vmax + i], vi);
+        h[vmax + i] = vi;
+      }
+      h[o + i] = x * decay - (stepSize * mi) / (Math.sqrt(vi) / bc2sqrt + eps);
+    });
+  };
+}
 
-// ---- RMSprop (torch/optim/rmsprop.py, _single_tensor_rmsprop, centered=False) -------------------
+const adamCases = (domains: Domain[]) =>
+  cases(domains, [
+    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, decoupled: false, step: 1 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, decoupled: false, step: 3 },
+    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, decoupled: true, step: 7 },
+  ]);
+
+/** The Adam update op, plain or amsgrad (one more buffer; same coefficients). */
+function adamOp<N extends string>(name: N, amsgrad: boolean, doc: string) {
+  const spec: OpSpec<UpdateAttrs<AdamAttrs>, N> = {
+    name,
+    module: 'optim',
+    split: { cut: 'flat', min: SPLIT.UPDATE },
+    arity: amsgrad ? 5 : 4,
+    gradInputs: [],
+    doc,
+    plan: (ins, a) => {
+      if (a !== null && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
+      return planUpdate(name, ins, a === null ? [] : adamParams(a));
+    },
+    ref: { fwd: adamRef(amsgrad) },
+    tests: { cases: adamCases(amsgrad ? ['any', 'any', 'any', 'positive', 'positive'] : ['any', 'any', 'any', 'positive']) },
+  };
+  return spec;
+}
+
+const adamUpdate = adamOp('adamUpdate', false, 'Adam / AdamW step, in place on the parameter and both moment buffers');
+// AMSGrad (amsgrad=True): vmax ← max(vmax, v) after the moments, and vmax replaces v in the
+// denominator, p ← p − (lr / (1 − β1^t)) · m / (√vmax / √(1 − β2^t) + ε).
+const adamAmsgradUpdate = adamOp(
+  'adamAmsgradUpdate',
+  true,
+  'Adam / AdamW step with amsgrad, in place on the parameter, both moment buffers and the running maximum of the second moment',
+);
+
+// ---- RMSprop (torch/optim/rmsprop.py, _single_tensor_rmsprop) ------------------------------------
 //   d = g + wd·p
 //   s ← α·s + (1 − α)·d²
-//   a = √s + ε
+//   not centered: a = √s + ε
+//   centered:     ḡ ← α·ḡ + (1 − α)·d;  a = √(s − ḡ²) + ε      (grad_avg: s − ḡ² estimates the variance)
 //   no momentum: p ← p − lr·d / a
 //   momentum:    buf ← momentum·buf + d / a;  p ← p − lr·buf
-// params: [lr, wd, α, 1 − α, ε, momentum]
+// params: [lr, wd, α, 1 − α, ε, momentum]. Inputs [p, g, s], then buf (momentum), then ḡ (centered).
 const rmspropParams = (a: RmspropAttrs) => [a.lr, a.weightDecay, a.alpha, 1 - a.alpha, a.eps, a.momentum];
 
-function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => void {
+function rmspropRef(withMomentum: boolean, centered: boolean): (h: Float64Array, r: Int32Array) => void {
   return (h, r) => {
     const o = out(r),
       p = inp(r, 0),
       g = inp(r, 1),
       s = inp(r, 2),
-      b = inp(r, 3),
+      b = withMomentum ? inp(r, 3) : 0,
+      ga = centered ? inp(r, withMomentum ? 4 : 3) : 0,
       c = coefficients(h, r);
     const lr = c(0),
       wd = c(1),
@@ -283,7 +315,13 @@ function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => 
       const d = h[g + i] + wd * x;
       const si = alpha * h[s + i] + oma * d * d;
       h[s + i] = si;
-      const step = d / (Math.sqrt(si) + eps);
+      let variance = si;
+      if (centered) {
+        const gi = alpha * h[ga + i] + oma * d;
+        h[ga + i] = gi;
+        variance = si - gi * gi;
+      }
+      const step = d / (Math.sqrt(variance) + eps);
       if (withMomentum) {
         h[b + i] = mom * h[b + i] + step;
         h[o + i] = x - lr * h[b + i];
@@ -292,35 +330,59 @@ function rmspropRef(withMomentum: boolean): (h: Float64Array, r: Int32Array) => 
   };
 }
 
-const rmspropCases = (domains: ('any' | 'positive')[], momentum: number) =>
+// A centered case needs s ≥ ḡ² (true of the optimizer's state, which starts at zero): s is drawn
+// in [1, 3] and ḡ in [−0.5, 0.5], and then s − ḡ² stays ≥ α·(s₀ − ḡ₀²) > 0 after the update.
+const rmspropCases = (domains: Domain[], momentum: number) =>
   cases(domains, [
     { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum },
     { lr: 1e-2, alpha: 0.9, eps: 1e-6, weightDecay: 0.1, momentum },
   ]);
 
-const rmspropUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropUpdate'> = {
-  name: 'rmspropUpdate',
-  module: 'optim',
-  split: { cut: 'flat', min: SPLIT.UPDATE },
-  arity: 3,
-  gradInputs: [],
-  doc: 'RMSprop step without momentum, in place on the parameter and the square average',
-  plan: (ins, a) => planUpdate('rmspropUpdate', ins, a === null ? [] : rmspropParams(a)),
-  ref: { fwd: rmspropRef(false) },
-  tests: { cases: rmspropCases(['any', 'any', 'positive'], 0) },
-};
+/** The RMSprop update op of one (momentum, centered) combination. */
+function rmspropOp<N extends string>(name: N, arity: number, withMomentum: boolean, centered: boolean, doc: string, domains: Domain[]) {
+  const spec: OpSpec<UpdateAttrs<RmspropAttrs>, N> = {
+    name,
+    module: 'optim',
+    split: { cut: 'flat', min: SPLIT.UPDATE },
+    arity,
+    gradInputs: [],
+    doc,
+    plan: (ins, a) => planUpdate(name, ins, a === null ? [] : rmspropParams(a)),
+    ref: { fwd: rmspropRef(withMomentum, centered) },
+    tests: { cases: rmspropCases(domains, withMomentum ? 0.9 : 0) },
+  };
+  return spec;
+}
 
-const rmspropMomentumUpdate: OpSpec<UpdateAttrs<RmspropAttrs>, 'rmspropMomentumUpdate'> = {
-  name: 'rmspropMomentumUpdate',
-  module: 'optim',
-  split: { cut: 'flat', min: SPLIT.UPDATE },
-  arity: 4,
-  gradInputs: [],
-  doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
-  plan: (ins, a) => planUpdate('rmspropMomentumUpdate', ins, a === null ? [] : rmspropParams(a)),
-  ref: { fwd: rmspropRef(true) },
-  tests: { cases: rmspropCases(['any', 'any', 'positive', 'any'], 0.9) },
-};
+const rmspropUpdate = rmspropOp('rmspropUpdate', 3, false, false, 'RMSprop step without momentum, in place on the parameter and the square average', [
+  'any',
+  'any',
+  'positive',
+]);
+const rmspropMomentumUpdate = rmspropOp(
+  'rmspropMomentumUpdate',
+  4,
+  true,
+  false,
+  'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
+  ['any', 'any', 'positive', 'any'],
+);
+const rmspropCenteredUpdate = rmspropOp(
+  'rmspropCenteredUpdate',
+  4,
+  false,
+  true,
+  'Centered RMSprop step without momentum, in place on the parameter, the square average and the gradient average',
+  ['any', 'any', [1, 3], [-0.5, 0.5]],
+);
+const rmspropCenteredMomentumUpdate = rmspropOp(
+  'rmspropCenteredMomentumUpdate',
+  5,
+  true,
+  true,
+  'Centered RMSprop step with momentum, in place on the parameter, the square average, the buffer and the gradient average',
+  ['any', 'any', [1, 3], 'any', [-0.5, 0.5]],
+);
 
 // ---- Adagrad (torch/optim/adagrad.py, _single_tensor_adagrad) -------------------------------------
 //   d = g + wd·p
@@ -371,6 +433,109 @@ const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
   },
 };
 
+// ---- Adamax (torch/optim/adamax.py, _single_tensor_adamax) --------------------------------------
+//   d = g + wd·p
+//   m ← β1·m + (1 − β1)·d                    (exp_avg)
+//   u ← max(β2·u, |d| + ε)                   (exp_inf: torch.amax of the two, NaN wins)
+//   p ← p − (lr / (1 − β1^t)) · m / u
+// params: [wd, β1, 1 − β1, β2, ε, lr/(1 − β1^t)]
+function adamaxParams(a: AdamFamilyAttrs): number[] {
+  return [a.weightDecay, a.beta1, 1 - a.beta1, a.beta2, a.eps, a.lr / (1 - a.beta1 ** a.step)];
+}
+
+// ---- RAdam (torch/optim/radam.py, _single_tensor_radam) -----------------------------------------
+//   d = g + wd·p;  m ← β1·m + (1 − β1)·d;  v ← β2·v + (1 − β2)·d²
+//   ρ∞ = 2/(1 − β2) − 1,  ρt = ρ∞ − 2t·β2^t/(1 − β2^t)   (the length of the approximated SMA)
+//   ρt > 5:  p ← p − m/(1 − β1^t) · lr·r·√(1 − β2^t) / (√v + ε),  r = √((ρt−4)(ρt−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρt))
+//   else:    p ← p − m/(1 − β1^t) · lr                     (un-adapted: the variance is not yet tractable)
+// params: [wd, β1, 1 − β1, β2, 1 − β2, k, ε, rectified] with k = lr·r·√(1 − β2^t)/(1 − β1^t), or
+// lr/(1 − β1^t) when not rectified (rectified 0).
+function radamParams(a: AdamFamilyAttrs): number[] {
+  const t = a.step,
+    b2 = a.beta2;
+  const bc1 = 1 - a.beta1 ** t,
+    bc2 = 1 - b2 ** t;
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+  const head = [a.weightDecay, a.beta1, 1 - a.beta1, b2, 1 - b2];
+  if (!(rhoT > 5)) return [...head, a.lr / bc1, a.eps, 0];
+  const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+  return [...head, (a.lr * rect * Math.sqrt(bc2)) / bc1, a.eps, 1];
+}
+
+/**
+ * An Adam-family update over [p, g, m, second moment] from `params` (coefficient 0 is the L2 weight
+ * decay): `body` gives one element's new (m, second, p) from p, d = g + wd·p, the old m and second.
+ */
+function adamFamilyOp<N extends string>(
+  name: N,
+  doc: string,
+  params: (a: AdamFamilyAttrs) => number[],
+  body: (x: number, d: number, m: number, second: number, c: (k: number) => number) => [number, number, number],
+  attrs: AdamFamilyAttrs[],
+) {
+  const spec: OpSpec<UpdateAttrs<AdamFamilyAttrs>, N> = {
+    name,
+    module: 'optim',
+    split: { cut: 'flat', min: SPLIT.UPDATE },
+    arity: 4,
+    gradInputs: [],
+    doc,
+    plan: (ins, a) => {
+      if (a !== null && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
+      return planUpdate(name, ins, a === null ? [] : params(a));
+    },
+    ref: {
+      fwd: (h, r) => {
+        const o = out(r),
+          p = inp(r, 0),
+          g = inp(r, 1),
+          m = inp(r, 2),
+          s = inp(r, 3),
+          c = coefficients(h, r);
+        eachElement(r, (i) => {
+          const x = h[p + i];
+          [h[m + i], h[s + i], h[o + i]] = body(x, h[g + i] + c(0) * x, h[m + i], h[s + i], c);
+        });
+      },
+    },
+    tests: { cases: cases(['any', 'any', 'any', 'positive'], attrs) },
+  };
+  return spec;
+}
+
+const adamaxUpdate = adamFamilyOp(
+  'adamaxUpdate',
+  'Adamax step, in place on the parameter, the first moment and the infinity norm',
+  adamaxParams,
+  (x, d, m, u, c) => {
+    const mi = c(1) * m + c(2) * d;
+    const ui = Math.max(c(3) * u, Math.abs(d) + c(4));
+    return [mi, ui, x - c(5) * (mi / ui)];
+  },
+  [
+    { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.9, eps: 1e-6, weightDecay: 0.1, step: 4 },
+  ],
+);
+
+const radamUpdate = adamFamilyOp(
+  'radamUpdate',
+  'RAdam step (rectified once ρt > 5), in place on the parameter and both moment buffers',
+  radamParams,
+  (x, d, m, v, c) => {
+    const mi = c(1) * m + c(2) * d;
+    const vi = c(3) * v + c(4) * d * d;
+    const k = c(5);
+    return [mi, vi, x - (c(7) !== 0 ? (k * mi) / (Math.sqrt(vi) + c(6)) : k * mi)];
+  },
+  [
+    { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 6 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0, step: 20 },
+  ],
+);
+
 // ---- coefficients from memory (the optimizers' path) --------------------------------------------
 // An optimizer keeps its hyperparameters in a float32 block (one per optimizer) and each parameter's
 // counters [step, fresh] in another (fresh = 1: its state buffers were just made, SGD's "first
@@ -396,6 +561,8 @@ export const COEFFICIENT_KINDS = {
   adamw: { code: 3, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
   rmsprop: { code: 4, slots: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum'] },
   adagrad: { code: 5, slots: ['lr', 'lrDecay', 'weightDecay', 'eps'] },
+  adamax: { code: 6, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
+  radam: { code: 7, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
 } as const;
 const KIND_OF_CODE = Object.keys(COEFFICIENT_KINDS) as CoefficientKind[];
 
@@ -423,6 +590,9 @@ function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: 
       return rmspropParams({ lr: v.lr, alpha: v.alpha, eps: v.eps, weightDecay: v.weightDecay, momentum: v.momentum });
     case 'adagrad':
       return adagradParams({ lr: v.lr, lrDecay: v.lrDecay, weightDecay: v.weightDecay, eps: v.eps, step });
+    case 'adamax':
+    case 'radam':
+      return (kind === 'adamax' ? adamaxParams : radamParams)({ lr: v.lr, beta1: v.beta1, beta2: v.beta2, eps: v.eps, weightDecay: v.weightDecay, step });
   }
 }
 
@@ -762,9 +932,14 @@ export const OPTIM_OPS = defineOps(
   sgdUpdate,
   sgdMomentumUpdate,
   adamUpdate,
+  adamAmsgradUpdate,
   rmspropUpdate,
   rmspropMomentumUpdate,
+  rmspropCenteredUpdate,
+  rmspropCenteredMomentumUpdate,
   adagradUpdate,
+  adamaxUpdate,
+  radamUpdate,
   gradSumSquares,
   gradScale,
   batchNormStatsUpdate,

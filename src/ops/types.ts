@@ -145,7 +145,7 @@ export interface OpSpec<A = any, N extends string = string> {
   name: N;
   /** The AS module under assembly/kernels/ that exports the kernels. */
   module: string;
-  /** Number of tensor inputs (at most MAX_INPUTS, unless variadic). */
+  /** Number of tensor inputs (past MAX_INPUTS they sit in the record's end words, as a variadic op's). */
   arity: number;
   /**
    * A call passes 1..arity inputs (cat, stack); inputs past MAX_INPUTS sit in the record's end

@@ -1,20 +1,38 @@
 /** Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim.Adam / AdamW. */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { fmtValue } from '../errors.js';
-import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { fmtValue, type WasmgradError } from '../errors.js';
+import { checkBool, checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
 
-export interface AdamOptions extends MaximizeOption {
+/** The options of the Adam family (Adam, AdamW, Adamax, RAdam). */
+export interface BetasOptions extends MaximizeOption {
   lr?: number;
   betas?: readonly [number, number];
   eps?: number;
   weightDecay?: number;
 }
-export interface AdamHyper extends Hyper {
+export interface BetasHyper extends Hyper {
   lr: number;
   betas: readonly [number, number];
   eps: number;
   weightDecay: number;
+}
+export interface AdamOptions extends BetasOptions {
+  /** AMSGrad: divide by the running maximum of the second moment (default false). */
+  amsgrad?: boolean;
+}
+export interface AdamHyper extends BetasHyper {
+  amsgrad: boolean;
+}
+
+/** Checks the hyperparameters the Adam family shares: lr, betas in [0, 1), eps, weightDecay. */
+export function checkBetasHyper(err: (m: string) => WasmgradError, h: BetasHyper): void {
+  checkNumber(err, 'lr', h.lr, 0);
+  if (!Array.isArray(h.betas) || h.betas.length !== 2) throw err(`betas must be a pair [beta1, beta2], got ${fmtValue(h.betas)}`);
+  checkNumber(err, 'betas[0]', h.betas[0], 0, { below: 1 });
+  checkNumber(err, 'betas[1]', h.betas[1], 0, { below: 1 });
+  checkNumber(err, 'eps', h.eps, 0);
+  checkNumber(err, 'weightDecay', h.weightDecay, 0);
 }
 
 /**
@@ -23,12 +41,13 @@ export interface AdamHyper extends Hyper {
  *     AdamW: p ← p·(1 − lr·weightDecay)          Adam: g ← g + weightDecay·p
  *     m ← β1·m + (1 − β1)·g                      (first moment, exp_avg)
  *     v ← β2·v + (1 − β2)·g²                     (second moment, exp_avg_sq)
+ *     amsgrad: v̂ ← max(v̂, v), and v̂ replaces v below (max_exp_avg_sq)
  *     p ← p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
  *
- * State per parameter: step, exp_avg, exp_avg_sq.
+ * State per parameter: step, exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad).
  */
 abstract class AdamBase extends Optimizer<AdamHyper> {
-  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
+  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'];
 
   protected constructor(
     name: string,
@@ -37,33 +56,31 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     options: AdamOptions | undefined,
     weightDecay: number,
   ) {
-    super(name, params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, maximize: false });
+    super(name, params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false });
   }
 
   protected checkHyper(h: AdamHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
-    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw err(`betas must be a pair [beta1, beta2], got ${fmtValue(h.betas)}`);
-    checkNumber(err, 'betas[0]', h.betas[0], 0, { below: 1 });
-    checkNumber(err, 'betas[1]', h.betas[1], 0, { below: 1 });
-    checkNumber(err, 'eps', h.eps, 0);
-    checkNumber(err, 'weightDecay', h.weightDecay, 0);
+    checkBetasHyper(err, h);
+    checkBool(err, 'amsgrad', h.amsgrad);
   }
 
-  protected buffers(): Record<string, number> {
-    return { exp_avg: 0, exp_avg_sq: 0 };
+  protected buffers(h: AdamHyper): Record<string, number> {
+    return h.amsgrad ? { exp_avg: 0, exp_avg_sq: 0, max_exp_avg_sq: 0 } : { exp_avg: 0, exp_avg_sq: 0 };
   }
 
   protected kind(): 'adam' | 'adamw' {
     return this.decoupled ? 'adamw' : 'adam';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
-    this.run(op('adamUpdate'), [p, g, buffers.exp_avg, buffers.exp_avg_sq], [0, 2, 3]);
+  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: AdamHyper): void {
+    const { exp_avg: m, exp_avg_sq: v, max_exp_avg_sq: vmax } = buffers;
+    if (h.amsgrad) this.run(op('adamAmsgradUpdate'), [p, g, m, v, vmax], [0, 2, 3, 4]);
+    else this.run(op('adamUpdate'), [p, g, m, v], [0, 2, 3]);
   }
 }
 
-/** Adam: lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 (L2: added to the gradient). */
+/** Adam: lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 (L2: added to the gradient), amsgrad = false. */
 export class Adam extends AdamBase {
   constructor(params: OptimizerParams, options: AdamOptions = {}) {
     super('Adam', false, params, options, 0);

@@ -1,7 +1,7 @@
-/** RMSprop (torch.optim.RMSprop, not centered). */
+/** RMSprop (torch.optim.RMSprop), plain or centered. */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { checkBool, checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
 
 export interface RMSpropOptions extends MaximizeOption {
   lr?: number;
@@ -9,6 +9,8 @@ export interface RMSpropOptions extends MaximizeOption {
   eps?: number;
   weightDecay?: number;
   momentum?: number;
+  /** Normalize by an estimate of the gradient's variance instead of its second moment (default false). */
+  centered?: boolean;
 }
 export interface RMSpropHyper extends Hyper {
   lr: number;
@@ -16,6 +18,7 @@ export interface RMSpropHyper extends Hyper {
   eps: number;
   weightDecay: number;
   momentum: number;
+  centered: boolean;
 }
 
 /**
@@ -23,16 +26,18 @@ export interface RMSpropHyper extends Hyper {
  *
  *     g ← g + weightDecay·p
  *     s ← α·s + (1 − α)·g²                       (square_avg)
- *     momentum > 0:  buf ← momentum·buf + g / (√s + ε);  p ← p − lr·buf
- *     otherwise:     p ← p − lr·g / (√s + ε)
+ *     a = √s + ε,  or centered:  ḡ ← α·ḡ + (1 − α)·g (grad_avg),  a = √(s − ḡ²) + ε
+ *     momentum > 0:  buf ← momentum·buf + g / a;  p ← p − lr·buf
+ *     otherwise:     p ← p − lr·g / a
  *
- * Defaults lr = 1e-2, alpha = 0.99, eps = 1e-8. State: step, square_avg, momentum_buffer (momentum > 0).
+ * Defaults lr = 1e-2, alpha = 0.99, eps = 1e-8. State: step, square_avg, momentum_buffer (momentum > 0),
+ * grad_avg (centered).
  */
 export class RMSprop extends Optimizer<RMSpropHyper> {
-  protected readonly bufferNames = ['square_avg', 'momentum_buffer'];
+  protected readonly bufferNames = ['square_avg', 'momentum_buffer', 'grad_avg'];
 
   constructor(params: OptimizerParams, options: RMSpropOptions = {}) {
-    super('RMSprop', params, options, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, maximize: false });
+    super('RMSprop', params, options, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
   }
 
   protected checkHyper(h: RMSpropHyper): void {
@@ -42,10 +47,11 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     checkNumber(err, 'eps', h.eps, 0);
     checkNumber(err, 'weightDecay', h.weightDecay, 0);
     checkNumber(err, 'momentum', h.momentum, 0);
+    checkBool(err, 'centered', h.centered);
   }
 
   protected buffers(h: RMSpropHyper): Record<string, number> {
-    return h.momentum > 0 ? { square_avg: 0, momentum_buffer: 0 } : { square_avg: 0 };
+    return { square_avg: 0, ...(h.momentum > 0 && { momentum_buffer: 0 }), ...(h.centered && { grad_avg: 0 }) };
   }
 
   protected kind(): 'rmsprop' {
@@ -53,8 +59,11 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
   }
 
   protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: RMSpropHyper): void {
-    const { square_avg: s, momentum_buffer: buf } = buffers;
-    if (h.momentum > 0) this.run(op('rmspropMomentumUpdate'), [p, g, s, buf], [0, 2, 3]);
+    const { square_avg: s, momentum_buffer: buf, grad_avg: ga } = buffers;
+    if (h.centered) {
+      if (h.momentum > 0) this.run(op('rmspropCenteredMomentumUpdate'), [p, g, s, buf, ga], [0, 2, 3, 4]);
+      else this.run(op('rmspropCenteredUpdate'), [p, g, s, ga], [0, 2, 3]);
+    } else if (h.momentum > 0) this.run(op('rmspropMomentumUpdate'), [p, g, s, buf], [0, 2, 3]);
     else this.run(op('rmspropUpdate'), [p, g, s], [0, 2]);
   }
 }
