@@ -168,7 +168,7 @@ describe('fast replay (no JavaScript per call)', () => {
     comp.model.eval(); // Dropout becomes the identity: the step runs other ops
     const before = state(comp.model);
     expect(() => compiled(xs[4], ys[4])).toThrow(
-      /^wasmgrad\.compile: the model or optimizer was reconfigured since this function last ran \(train\(\)\/eval\(\), requiresGrad_, addParamGroup, momentum switched on or off\), and now it runs other ops \(the step function did not repeat its recorded work/,
+      /^wasmgrad\.compile: the model or optimizer was reconfigured since this function last ran \(train\(\)\/eval\(\), requiresGrad_, addParamGroup, momentum, amsgrad or centered switched on or off\), and now it runs other ops \(the step function did not repeat its recorded work/,
     );
     expect(state(comp.model)).toEqual(before);
     comp.model.train();

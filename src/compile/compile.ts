@@ -312,7 +312,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
       if (e instanceof NotStaticError && program.jsStateVersion !== jsState.version)
         throw new CompileError(
           'compile',
-          `the model or optimizer was reconfigured since this function last ran (train()/eval(), requiresGrad_, addParamGroup, momentum switched on or off), and now it runs other ops (${e.message.replace(/^wasmgrad\.compile: /, '')}). ` +
+          `the model or optimizer was reconfigured since this function last ran (train()/eval(), requiresGrad_, addParamGroup, momentum, amsgrad or centered switched on or off), and now it runs other ops (${e.message.replace(/^wasmgrad\.compile: /, '')}). ` +
             'Switch back before calling it, or compile one function per configuration (e.g. trainStep in train(), evalStep in eval()).',
           { cause: e },
         );
