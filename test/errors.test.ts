@@ -444,6 +444,12 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     ValueError,
     /^wasmgrad\.assertStateDictMatches: options must be an object \{ strict, fn \}, got null$/,
   ],
+  [
+    'optimizer step(closure): refused, not silently skipped',
+    () => new wg.optim.SGD([leaf()], { lr: 0.1 }).step(any<never>(() => 1)),
+    ValueError,
+    /^wasmgrad\.optim\.SGD\.step: takes no arguments \(step\(closure\) is not supported: .*\), got a function$/,
+  ],
   // A second argument is not the function the error names (it was an internal parameter).
   [
     'readHeader(tensor, 0)',
