@@ -418,6 +418,57 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     ShapeError,
     /predict: x must have at least one sample along its first dim, got shape \[0, 2\]/,
   ],
+  // ---- found by the bad-input fuzzer: a non-tensor or a bad entry reached a property read
+  ['sort(null)', () => wg.sort(any(null)), ValueError, /^wasmgrad\.sort: input must be a Tensor, got null$/],
+  ['argsort([1, 2])', () => wg.argsort(any([1, 2])), ValueError, /^wasmgrad\.argsort: input must be a Tensor, got \[1, 2\]$/],
+  ['topk(undefined, 1)', () => wg.topk(any(undefined), 1), ValueError, /^wasmgrad\.topk: input must be a Tensor, got undefined$/],
+  ['sort of a disposed tensor', () => disposed().sort(), RecycledTensorError, /^wasmgrad\.sort: /],
+  ['expandAs(null)', () => T().expandAs(any(null)), ValueError, /^wasmgrad\.expandAs: other must be a Tensor, got null$/],
+  ['reshapeAs(undefined)', () => T().reshapeAs(any(undefined)), ValueError, /^wasmgrad\.reshapeAs: other must be a Tensor, got undefined$/],
+  ['typeAs(a disposed tensor)', () => T().typeAs(disposed()), RecycledTensorError, /^wasmgrad\.typeAs: /],
+  [
+    'nn.Softmax2d.forward(undefined)',
+    () => new wg.nn.Softmax2d().forward(any(undefined)),
+    ValueError,
+    /^wasmgrad\.nn\.Softmax2d: x must be a Tensor, got undefined$/,
+  ],
+  [
+    'nn.ModuleDict([1, 2])',
+    () => new wg.nn.ModuleDict(any<never>([1, 2])),
+    ValueError,
+    /^wasmgrad\.nn\.ModuleDict: expects an object or \[key, module\] entries, got the entry 1$/,
+  ],
+  [
+    'assertStateDictMatches: options null',
+    () => wg.assertStateDictMatches({ a: T() }, { a: T() }, any(null)),
+    ValueError,
+    /^wasmgrad\.assertStateDictMatches: options must be an object \{ strict, fn \}, got null$/,
+  ],
+  [
+    'optimizer step(closure): refused, not silently skipped',
+    () => new wg.optim.SGD([leaf()], { lr: 0.1 }).step(any<never>(() => 1)),
+    ValueError,
+    /^wasmgrad\.optim\.SGD\.step: takes no arguments \(step\(closure\) is not supported: .*\), got a function$/,
+  ],
+  // A second argument is not the function the error names (it was an internal parameter).
+  [
+    'readHeader(tensor, 0)',
+    () => (wg.readHeader as (...a: unknown[]) => unknown)(T(), 0),
+    ValueError,
+    /^wasmgrad\.readHeader: expected the file's bytes .* got Tensor\(\[2, 3\], float32\)$/,
+  ],
+  [
+    'readHeader(tensor, Symbol())',
+    () => (wg.readHeader as (...a: unknown[]) => unknown)(T(), Symbol('s')),
+    ValueError,
+    /^wasmgrad\.readHeader: expected the file's bytes/,
+  ],
+  [
+    'loadWithMetadata(tensor, null)',
+    () => (wg.loadWithMetadata as (...a: unknown[]) => unknown)(T(), null),
+    ValueError,
+    /^wasmgrad\.loadWithMetadata: expected the file's bytes/,
+  ],
 ];
 
 for (const be of ['wasm', 'reference'] as const)

@@ -5,6 +5,7 @@
  * src/index.ts imports this module, so every tensor a user sees has them.
  */
 import { backward } from '../engine/autodiff.js';
+import { checkTensor } from '../engine/check.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
 import type { DivOptions, GeluOptions, SoftplusOptions } from './elementwise.js';
@@ -776,12 +777,15 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
     return F.where(cond, this, other);
   },
   expandAs(o) {
+    checkTensor('expandAs', 'other', o);
     return F.expand(this, o.shape);
   },
   reshapeAs(o) {
+    checkTensor('reshapeAs', 'other', o);
     return F.reshape(this, o.shape);
   },
   typeAs(o) {
+    checkTensor('typeAs', 'other', o);
     return to(this, o.dtype);
   },
   select(dim, index) {

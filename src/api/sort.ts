@@ -58,6 +58,7 @@ function positional<T extends { dim?: number }>(fn: string, opts: T | number | u
 
 /** Checks sort's options under fn's name (so a bad argument is named after what the user called). */
 function sortArgs(fn: string, x: Tensor, opts: SortOptions | undefined): { dim: number; descending: boolean } {
+  checkTensor(fn, 'input', x);
   const { dim = -1, descending = false, stable } = checkOptions<SortOptions>(fn, opts, ['dim', 'descending', 'stable']);
   checkBool(fn, 'descending', descending);
   checkBool(fn, 'stable', stable);
@@ -95,6 +96,7 @@ export interface TopkOptions {
  * largest, sorted)` as PyTorch's too.
  */
 export function topk(x: Tensor, k: number, opts?: TopkOptions | number, largest?: boolean, sorted?: boolean): ValuesIndices {
+  checkTensor('topk', 'input', x);
   const o = checkOptions<TopkOptions>('topk', positional('topk', opts, { largest, sorted }), ['dim', 'largest', 'sorted']);
   const { dim = -1, largest: big = true } = o;
   checkBool('topk', 'largest', big);

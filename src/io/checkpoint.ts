@@ -24,7 +24,7 @@ import type { Optimizer, OptimizerStateDict, ParamStateDict } from '../optim/opt
 import type { Tensor } from '../engine/tensor.js';
 import { checkRngState, getRngState, setRngState } from '../random.js';
 import { checkpointOrigin } from './origin.js';
-import { loadWithMetadata, serialize, stateDictEntries, type StateDict, type StateDictSource } from './safetensors.js';
+import { decode, serialize, stateDictEntries, type StateDict, type StateDictSource } from './safetensors.js';
 
 export interface CheckpointParts {
   /** The model (or its state dict). */
@@ -215,6 +215,6 @@ export function restoreCheckpoint(
 
 /** Loads checkpoint bytes made by wg.saveCheckpoint into a model, optimizer and scheduler. */
 export function loadCheckpoint(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, into: CheckpointTargets): { metadata: Record<string, unknown> } {
-  const { stateDict, metadata } = loadWithMetadata(bytes, 'loadCheckpoint');
+  const { stateDict, metadata } = decode(bytes, 'loadCheckpoint');
   return restoreCheckpoint(stateDict, metadata, into, 'loadCheckpoint');
 }

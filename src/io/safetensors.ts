@@ -245,8 +245,8 @@ const isIndex = (x: Json | undefined): x is number => typeof x === 'number' && N
  * sizes, JSON, dtypes, shapes, and that the data_offsets tile the data buffer exactly. Anything
  * wrong is a FileFormatError saying what.
  */
-export function readHeader(input: Uint8Array | ArrayBuffer | ArrayBufferView, fn = 'readHeader'): SafetensorsHeader {
-  return parseHeader(toBytes(input, fn), fn);
+export function readHeader(input: Uint8Array | ArrayBuffer | ArrayBufferView): SafetensorsHeader {
+  return parseHeader(toBytes(input, 'readHeader'), 'readHeader');
 }
 
 /** readHeader of the bytes of `file` (a path, for messages) as `fn` reads them. */
@@ -446,11 +446,8 @@ function makePersistent(shape: number[], dtype: DType, data: Float32Array | Int3
  * Reads safetensors bytes into a state dict (plain object name → persistent Tensor on the current
  * backend, in header order) plus the file's __metadata__ (null when absent).
  */
-export function loadWithMetadata(
-  bytes: Uint8Array | ArrayBuffer | ArrayBufferView,
-  fn = 'loadWithMetadata',
-): { stateDict: StateDict; metadata: Record<string, string> | null } {
-  return decode(bytes, fn);
+export function loadWithMetadata(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): { stateDict: StateDict; metadata: Record<string, string> | null } {
+  return decode(bytes, 'loadWithMetadata');
 }
 
 /** loadWithMetadata of the bytes of `file` (a path, for messages) as `fn` reads them. */
@@ -479,5 +476,5 @@ export function decode(
  * (JS objects list integer-like keys such as '0' first in ascending order, whatever the header order.)
  */
 export function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): StateDict {
-  return loadWithMetadata(bytes, 'load').stateDict;
+  return decode(bytes, 'load').stateDict;
 }

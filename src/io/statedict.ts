@@ -1,5 +1,6 @@
 /** Checking a loaded state dict against what a model expects (for nn Module.loadStateDict and users). */
 import { StateDictError } from '../errors.js';
+import { checkOptions } from '../engine/check.js';
 import { fmtShape } from '../ops/types.js';
 import { stateDictEntries, type StateDictSource } from './safetensors.js';
 
@@ -15,7 +16,8 @@ export interface StateDictMatchOptions {
  * `loaded`: missing keys, unexpected keys (both ignored when strict is false), and shape or dtype
  * mismatches of the keys both have. Returns normally when `loaded` can be copied into `expected`.
  */
-export function assertStateDictMatches(expected: StateDictSource, loaded: StateDictSource, opts: StateDictMatchOptions = {}): void {
+export function assertStateDictMatches(expected: StateDictSource, loaded: StateDictSource, options?: StateDictMatchOptions): void {
+  const opts = checkOptions<StateDictMatchOptions>('assertStateDictMatches', options, ['strict', 'fn']);
   const fn = opts.fn ?? 'assertStateDictMatches';
   const strict = opts.strict ?? true;
   const want = new Map(stateDictEntries(expected, fn));

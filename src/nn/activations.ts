@@ -5,6 +5,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
+import { checkTensor } from '../engine/check.js';
 import { pyFloat } from './layers.js';
 import { constantParameter } from './init.js';
 import { Module } from './module.js';
@@ -177,6 +178,7 @@ export class Softmin extends Module {
 /** softmax over the channels of [N, C, H, W] or [C, H, W] (dim −3), PyTorch's nn.Softmax2d. */
 export class Softmax2d extends Module {
   forward(x: Tensor): Tensor {
+    checkTensor('nn.Softmax2d', 'x', x);
     if (x.ndim !== 3 && x.ndim !== 4) throw new ValueError('nn.Softmax2d', `expects x [N, C, H, W] or [C, H, W], got ${x.ndim} dims`);
     return F.softmax(x, -3);
   }

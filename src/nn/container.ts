@@ -144,8 +144,12 @@ export class ModuleDict<M extends AnyModule = Module> extends Module {
     super();
     if (modules === null || typeof modules !== 'object')
       throw new ValueError('nn.ModuleDict', `expects an object or entries of modules, got ${fmtValue(modules)}`);
-    const entries = Symbol.iterator in modules ? [...(modules as Iterable<[string, M]>)] : Object.entries(modules);
-    for (const [k, m] of entries) this.set(k, m);
+    const entries: unknown[] = Symbol.iterator in modules ? [...(modules as Iterable<unknown>)] : Object.entries(modules);
+    for (const e of entries) {
+      if (!Array.isArray(e) || e.length !== 2)
+        throw new ValueError('nn.ModuleDict', `expects an object or [key, module] entries, got the entry ${fmtValue(e)}`);
+      this.set(e[0] as string, e[1] as M);
+    }
   }
 
   /** Adds (registers) a module under `key`. */

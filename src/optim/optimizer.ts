@@ -403,7 +403,13 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * Everything is validated before the first kernel runs, so a step that throws leaves the
    * parameters and the optimizer state as they were.
    */
-  step(): void {
+  step(...args: never[]): void {
+    // PyTorch's step(closure) re-evaluates the loss; silently ignoring a closure would skip it.
+    if (args.length > 0)
+      throw new ValueError(
+        `optim.${this.name}.step`,
+        `takes no arguments (step(closure) is not supported: compute the loss and call backward() before step()), got ${fmtValue(args[0])}`,
+      );
     this.groups.forEach((g, i) => this.checkGroup(g.hyper, i));
     // what each group's parameters run: their buffers (with initial values) and kind of update
     const plans = new Map(this.groups.map((g) => [g, { wanted: this.buffers(g.hyper), kind: this.kind(g.hyper) }]));
