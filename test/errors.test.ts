@@ -445,10 +445,10 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     /^wasmgrad\.assertStateDictMatches: options must be an object \{ strict, fn \}, got null$/,
   ],
   [
-    'optimizer step(closure): refused, not silently skipped',
-    () => new wg.optim.SGD([leaf()], { lr: 0.1 }).step(any<never>(() => 1)),
+    'optimizer step(closure): a closure that is not a function',
+    () => new wg.optim.SGD([leaf()], { lr: 0.1 }).step(any<never>(1)),
     ValueError,
-    /^wasmgrad\.optim\.SGD\.step: takes no arguments \(step\(closure\) is not supported: .*\), got a function$/,
+    /^wasmgrad\.optim\.SGD\.step: closure must be a function that computes the loss and calls backward\(\), got 1$/,
   ],
   // A second argument is not the function the error names (it was an internal parameter).
   [

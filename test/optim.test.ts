@@ -254,6 +254,26 @@ describe('optimizers match PyTorch formulas', () => {
     }
   });
 
+  test("step(closure) as PyTorch's: calls it (zeroGrad, loss, backward), updates, returns the loss (torch 1.13 values)", () => {
+    for (const be of BACKENDS) {
+      wg.setBackend(be);
+      const w = wg.tensor([1, -2, 3], { requiresGrad: true });
+      const x = wg.tensor([0.5, 1, -1]);
+      const opt = new wg.optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+      const closure = () => {
+        opt.zeroGrad();
+        const loss = w.mul(x).sum().sub(1).square();
+        loss.backward();
+        return loss;
+      };
+      const losses = [0, 1, 2].map(() => opt.step(closure)!.item());
+      [30.25, 9.150625228881836, 0.31781408190727234].forEach((v, i) => expect(losses[i]).toBeCloseTo(v, 4));
+      Array.from(w.data()).forEach((v, i) => expect(v).toBeCloseTo([3.0088748931884766, 2.0177500247955322, -1.0177499055862427][i], 5));
+      expect(opt.step()).toBeUndefined();
+    }
+    wg.setBackend('wasm');
+  });
+
   test('hand-computed: the first Adam step moves every element by lr·sign(g) (up to eps)', () => {
     for (const be of BACKENDS) {
       wg.setBackend(be);

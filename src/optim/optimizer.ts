@@ -401,15 +401,14 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /**
    * One update of every parameter that has a gradient (the others are skipped, as in PyTorch).
    * Everything is validated before the first kernel runs, so a step that throws leaves the
-   * parameters and the optimizer state as they were.
+   * parameters and the optimizer state as they were. With a closure (PyTorch's step(closure)),
+   * calls it first (it zeroes the gradients, computes the loss and calls backward()), then updates
+   * with the gradients it left, and returns what it returned.
    */
-  step(...args: never[]): void {
-    // PyTorch's step(closure) re-evaluates the loss; silently ignoring a closure would skip it.
-    if (args.length > 0)
-      throw new ValueError(
-        `optim.${this.name}.step`,
-        `takes no arguments (step(closure) is not supported: compute the loss and call backward() before step()), got ${fmtValue(args[0])}`,
-      );
+  step<L = undefined>(closure?: () => L): L | undefined {
+    if (closure !== undefined && typeof closure !== 'function')
+      throw new ValueError(`optim.${this.name}.step`, `closure must be a function that computes the loss and calls backward(), got ${fmtValue(closure)}`);
+    const loss = closure?.();
     this.groups.forEach((g, i) => this.checkGroup(g.hyper, i));
     // what each group's parameters run: their buffers (with initial values) and kind of update
     const plans = new Map(this.groups.map((g) => [g, { wanted: this.buffers(g.hyper), kind: this.kind(g.hyper) }]));
@@ -466,6 +465,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         if (maximize) applyInto(op('neg'), g, [g]);
       }
     });
+    return loss;
   }
 
   /** A parameter's state without buffers: counters [step, 0] and its coefficient block. */
