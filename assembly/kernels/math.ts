@@ -595,7 +595,7 @@ export function f32_hypot_bwd(rec: usize): void { binaryBwd<F64Binary<Hypot>>(re
 // aᵇ as C's pow (PyTorch's): pow(1, NaN) = pow(−1, ±∞) = 1, where AssemblyScript's Math.pow follows
 // JavaScript's (NaN). PyTorch's gradients: b·a^(b−1), 0 where b = 0; y·ln a, 0 where a = 0 and b ≥ 0
 // (NaN for a < 0, the real log's).
-@inline function cpow(a: f64, b: f64): f64 { return a == 1 || (a == -1 && abs(b) == Infinity) ? 1 : Math.pow(a, b); }
+function cpow(a: f64, b: f64): f64 { return a == 1 || (a == -1 && abs(b) == Infinity) ? 1 : Math.pow(a, b); }
 class PowTensor {
   @inline f(a: f64, b: f64): f64 { return cpow(a, b); }
   @inline da(a: f64, b: f64, y: f64): f64 { return b == 0 ? 0 : b * cpow(a, b - 1); }
