@@ -26,7 +26,7 @@ import { below, onesLike, zerosLike } from './factories.js';
 import { operands, to } from './integer.js';
 import { expand, movedim } from './layout.js';
 import { all, sum } from './reduce.js';
-import { cat, clone, reshape, transpose } from './shape.js';
+import { cat, clone, reshape, tensorList, transpose } from './shape.js';
 
 type Opts = Omit<CreateOptions, 'shape'>;
 
@@ -210,12 +210,6 @@ export const moveaxis = movedim;
 export const broadcastTo = expand;
 
 // ---- joins and grids ----------------------------------------------------------------------------
-function tensorList(fn: string, tensors: unknown): Tensor[] {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(fn, `expects a non-empty array of tensors, got ${fmtValue(tensors)}`);
-  tensors.forEach((x, i) => checkTensor(fn, `tensors[${i}]`, x));
-  return tensors as Tensor[];
-}
-
 /** torch.hstack: 0-d tensors become [1]; joined along dim 0 when the first is 1-D, else along dim 1. */
 export function hstack(tensors: readonly Tensor[]): Tensor {
   const xs = tensorList('hstack', tensors).map((x) => (x.ndim === 0 ? reshape(x, [1]) : x));

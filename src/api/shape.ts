@@ -151,14 +151,20 @@ export function stack(xs: readonly Tensor[], dim = 0): Tensor {
   return join('stack', xs, dim, true);
 }
 
+/** `tensors` checked to be a non-empty array of live tensors (cat, stack, hstack, vstack, meshgrid). */
+export function tensorList(fn: string, tensors: unknown): Tensor[] {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ValueError(fn, `expects a non-empty array of tensors, got ${fmtValue(tensors)}`);
+  tensors.forEach((x, i) => checkTensor(fn, `tensors[${i}]`, x));
+  return tensors as Tensor[];
+}
+
 /**
  * cat/stack of any number of tensors: one record holds up to JOIN_MAX (17) inputs, so longer lists
  * are joined in balanced groups (stacked or concatenated) whose results are concatenated along the
  * same dim: log17(k) passes over the data, and the gradient reaches every input through the tree.
  */
 function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: boolean): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(op, `expects a non-empty array of tensors, got ${fmtValue(xs)}`);
-  xs.forEach((t, i) => checkTensor(op, `tensors[${i}]`, t));
+  tensorList(op, xs);
   const desc = () => xs.map((t) => `${t.dtype} ${fmtShape(t.shape)} (${t.storage.backend.name})`).join(', ');
   if (xs.some((t) => t.storage.backend !== xs[0].storage.backend)) throw new BackendError(op, `tensors live on different backends: ${desc()}`);
   // PyTorch's promotion: int32 with float32 joins as float32 (the int32 tensors cast first).
