@@ -11,7 +11,7 @@ import * as F from '../api/functional.js';
 import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkConvInput, checkInt, checkPair, pyPair } from './layers.js';
+import { checkChannelsInput, checkInt, checkPair, pyPair } from './layers.js';
 import { Module } from './module.js';
 
 /** A number or [n] as n, an integer ≥ min. */
@@ -61,7 +61,7 @@ export class Conv1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkConvInput('nn.Conv1d', x, this.inChannels, 'L');
+    checkChannelsInput('nn.Conv1d', x, this.inChannels, 'L');
     return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 
@@ -125,7 +125,7 @@ export class ConvTranspose2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkConvInput('nn.ConvTranspose2d', x, this.inChannels, 'H, W');
+    checkChannelsInput('nn.ConvTranspose2d', x, this.inChannels, 'H, W');
     const { stride, padding, outputPadding, groups, dilation } = this;
     return F.convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation });
   }

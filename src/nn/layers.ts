@@ -22,10 +22,11 @@ export function checkPair(where: string, name: string, v: unknown, min: number):
 }
 
 /**
- * The input check of a convolution module: x is [N, inChannels, *spatial] or, as PyTorch accepts,
- * unbatched [inChannels, *spatial] (the functional op runs that as a batch of one).
+ * The input check of a module over channels (convolutions, instance norm): x is
+ * [N, inChannels, *spatial] or, as PyTorch accepts, unbatched [inChannels, *spatial]; `spatial`
+ * names the spatial dims ('L' or 'H, W').
  */
-export function checkConvInput(fn: string, x: Tensor, inChannels: number, spatial: string): void {
+export function checkChannelsInput(fn: string, x: Tensor, inChannels: number, spatial: string): void {
   checkTensor(fn, 'input', x);
   const rank = spatial.split(',').length + 2;
   if ((x.ndim !== rank && x.ndim !== rank - 1) || x.shape[x.ndim - rank + 1] !== inChannels)
@@ -133,7 +134,7 @@ export class Conv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    checkConvInput('nn.Conv2d', x, this.inChannels, 'H, W');
+    checkChannelsInput('nn.Conv2d', x, this.inChannels, 'H, W');
     return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
   }
 

@@ -11,7 +11,7 @@ import { epsBits } from '../ops/normalization.js';
 import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
-import { checkInt, pyFloat } from './layers.js';
+import { checkChannelsInput, checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
 
 export interface BatchNormOptions {
@@ -279,14 +279,8 @@ abstract class InstanceNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const fn = `nn.${this.name}`;
-    checkTensor(fn, 'input', x);
-    const rank = 2 + this.spatial.length;
-    const batched = x.ndim === rank;
-    if (!(batched || x.ndim === rank - 1) || x.shape[batched ? 1 : 0] !== this.numFeatures) {
-      const dims = this.spatial.join(', ');
-      throw new ShapeError(fn, `expected an input [N, ${this.numFeatures}, ${dims}] or [${this.numFeatures}, ${dims}], got shape ${fmtShape(x.shape)}`);
-    }
+    checkChannelsInput(`nn.${this.name}`, x, this.numFeatures, this.spatial.join(', '));
+    const batched = x.ndim === 2 + this.spatial.length;
     const xb = batched ? x : F.reshape(x, [1, ...x.shape]);
     // One group per channel: group norm with numGroups = C.
     const y = F.groupNorm(xb, this.numFeatures, { weight: this.weight, bias: this.bias, eps: this.eps });
