@@ -330,12 +330,12 @@ const rmspropCases = (domains: Domain[], momentum: number) =>
   ]);
 
 /** The RMSprop update op of one (momentum, centered) combination. */
-function rmspropOp<N extends string>(name: N, arity: number, withMomentum: boolean, centered: boolean, doc: string, domains: Domain[]) {
+function rmspropOp<N extends string>(name: N, withMomentum: boolean, centered: boolean, doc: string, domains: Domain[]) {
   const spec: OpSpec<UpdateAttrs<RmspropAttrs>, N> = {
     name,
     module: 'optim',
     split: { cut: 'flat', min: SPLIT.UPDATE },
-    arity,
+    arity: domains.length, // p, g, s, then buf and/or ḡ: one test domain per input
     gradInputs: [],
     doc,
     plan: (ins, a) => planUpdate(name, ins, a === null ? [] : rmspropParams(a)),
@@ -345,14 +345,13 @@ function rmspropOp<N extends string>(name: N, arity: number, withMomentum: boole
   return spec;
 }
 
-const rmspropUpdate = rmspropOp('rmspropUpdate', 3, false, false, 'RMSprop step without momentum, in place on the parameter and the square average', [
+const rmspropUpdate = rmspropOp('rmspropUpdate', false, false, 'RMSprop step without momentum, in place on the parameter and the square average', [
   'any',
   'any',
   'positive',
 ]);
 const rmspropMomentumUpdate = rmspropOp(
   'rmspropMomentumUpdate',
-  4,
   true,
   false,
   'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
@@ -360,7 +359,6 @@ const rmspropMomentumUpdate = rmspropOp(
 );
 const rmspropCenteredUpdate = rmspropOp(
   'rmspropCenteredUpdate',
-  4,
   false,
   true,
   'Centered RMSprop step without momentum, in place on the parameter, the square average and the gradient average',
@@ -368,7 +366,6 @@ const rmspropCenteredUpdate = rmspropOp(
 );
 const rmspropCenteredMomentumUpdate = rmspropOp(
   'rmspropCenteredMomentumUpdate',
-  5,
   true,
   true,
   'Centered RMSprop step with momentum, in place on the parameter, the square average, the buffer and the gradient average',
