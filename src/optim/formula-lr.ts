@@ -7,12 +7,11 @@
  */
 import { checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
-import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { fmtValue } from '../errors.js';
-import { RestartableLR, checkEpochState, initialLrs, nonNeg, options, posInt, type LRSchedulerState, type Schedulable } from './scheduler.js';
+import { EpochLR, initialLrs, nonNeg, options, posInt, type Schedulable } from './scheduler.js';
 
 /** A schedule whose lr at epoch t is a JavaScript function of t and the group. */
-export abstract class FormulaLR extends RestartableLR {
+export abstract class FormulaLR extends EpochLR {
   /** Each group's initial lr (PyTorch's base_lrs). */
   readonly baseLrs: number[];
   private epoch = 0;
@@ -40,8 +39,7 @@ export abstract class FormulaLR extends RestartableLR {
   }
 
   restart(): void {
-    this.epoch = 0;
-    this.refresh();
+    this.restore(0);
   }
 
   refresh(): void {
@@ -51,17 +49,9 @@ export abstract class FormulaLR extends RestartableLR {
     this.optimizer.setLrs(lrs);
   }
 
-  stateDict(): LRSchedulerState {
-    return { lastEpoch: this.epoch, baseLrs: [...this.baseLrs] };
-  }
-
-  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
-    const { lastEpoch, baseLrs } = checkEpochState(sd, origin, this.baseLrs.length);
-    return () => {
-      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
-      this.epoch = lastEpoch;
-      this.refresh();
-    };
+  protected restore(lastEpoch: number): void {
+    this.epoch = lastEpoch;
+    this.refresh();
   }
 }
 

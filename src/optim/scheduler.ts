@@ -99,12 +99,36 @@ export function checkEpochState(sd: LRSchedulerState, origin: LoadOrigin, lrs: n
 }
 
 /**
+ * A restartable schedule whose whole state is its epoch and each group's base learning rate (the
+ * closed forms and FormulaLR): its state dict and the load of one; `restore` moves to a loaded
+ * epoch and writes that epoch's learning rate.
+ */
+export abstract class EpochLR extends RestartableLR<LRSchedulerState> {
+  /** The learning rates of the parameter groups the schedule starts from (PyTorch's base_lrs). */
+  abstract readonly baseLrs: number[];
+
+  protected abstract restore(lastEpoch: number): void;
+
+  stateDict(): LRSchedulerState {
+    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
+  }
+
+  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
+    const { lastEpoch, baseLrs } = checkEpochState(sd, origin, this.baseLrs.length);
+    return () => {
+      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
+      this.restore(lastEpoch);
+    };
+  }
+}
+
+/**
  * A schedule with a closed form lives in memory: [epoch, base, constants…] (src/ops/optim.ts
  * lrSchedule), and each step() is a launch of lrSchedule, which advances the epoch and writes the
  * learning rate into the optimizer's hyperparameter block. Inside a compiled function that launch
  * is a record of the program like any other, so a fast replay advances the schedule by running it.
  */
-export abstract class ClosedFormLR extends RestartableLR<LRSchedulerState> {
+export abstract class ClosedFormLR extends EpochLR {
   /** The learning rates of the parameter groups the schedule starts from. */
   readonly baseLrs: number[];
   /**
@@ -170,16 +194,8 @@ export abstract class ClosedFormLR extends RestartableLR<LRSchedulerState> {
     this.launch('chain');
   }
 
-  stateDict(): LRSchedulerState {
-    return { lastEpoch: this.lastEpoch, baseLrs: [...this.baseLrs] };
-  }
-
-  planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
-    const { lastEpoch, baseLrs } = checkEpochState(sd, origin, this.baseLrs.length);
-    return () => {
-      this.baseLrs.splice(0, this.baseLrs.length, ...baseLrs);
-      this.reset(lastEpoch);
-    };
+  protected restore(lastEpoch: number): void {
+    this.reset(lastEpoch);
   }
 
   /** Writes the schedule at `epoch` and sets the learning rate of that epoch. */
