@@ -44,23 +44,29 @@ export function eye(n: number, m?: number | Opts, opts?: Opts): Tensor {
  * (one step gives start).
  */
 export function linspace(start: number, end: number, steps: number, opts?: Opts): Tensor {
+  const { n, at } = linspacePoints('linspace', start, end, steps);
+  const o = createOptions('linspace', opts, OPTS, ['float32']);
+  return make('linspace', [n], 'float32', (be, p) => writeGenerated(be, p, n, 'float32', at), o.requiresGrad, `${start}, ${end}, ${n}`);
+}
+
+/** linspace's arguments checked (errors naming `fn`: linspace, logspace) and its i-th value in float32. */
+export function linspacePoints(fn: string, start: number, end: number, steps: number): { n: number; at: (i: number) => number } {
   for (const [what, v] of [
     ['start', start],
     ['end', end],
   ] as const)
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError('linspace', `${what} must be a finite number, got ${fmtValue(v)}`);
-  const n = count('linspace', 'steps', steps);
-  const o = createOptions('linspace', opts, OPTS, ['float32']);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(fn, `${what} must be a finite number, got ${fmtValue(v)}`);
+  const n = count(fn, 'steps', steps);
   const f = Math.fround;
   const a = f(start),
     b = f(end);
   const step = n > 1 ? f(f(b - a) / (n - 1)) : 0;
-  const at = (i: number) => (n === 1 ? a : i < n >> 1 ? f(a + f(step * i)) : f(b - f(step * (n - 1 - i))));
-  return make('linspace', [n], 'float32', (be, p) => writeGenerated(be, p, n, 'float32', at), o.requiresGrad, `${start}, ${end}, ${n}`);
+  return { n, at: (i: number) => (n === 1 ? a : i < n >> 1 ? f(a + f(step * i)) : f(b - f(step * (n - 1 - i)))) };
 }
 
 // ---- *Like: x's shape, and its dtype unless the options give one ----------------------------
-const like = (fn: string, x: unknown, opts: Opts | undefined): Opts => {
+/** The options of a *Like (or new*) function: checked, with x's dtype unless they give one. */
+export const like = (fn: string, x: unknown, opts: Opts | undefined): Opts => {
   checkTensor(fn, 'the first argument', x);
   const o = checkOptions<Opts>(fn, opts, OPTS);
   return { ...o, dtype: o.dtype ?? x.dtype };

@@ -50,22 +50,27 @@ function scalarLike(value: number, target: Tensor): Tensor {
 
 /** A copy of x with a new shape of the same size; one dim may be -1 (inferred). */
 export function reshape(x: Tensor, shape: readonly number[] | number): Tensor {
-  checkTensor('reshape', 'input', x);
+  return reshapeNamed('reshape', x, shape);
+}
+
+/** reshape's rules, its errors naming `fn` (reshape, view). */
+export function reshapeNamed(fn: string, x: Tensor, shape: readonly number[] | number): Tensor {
+  checkTensor(fn, 'input', x);
   const given = shape;
   if (typeof shape === 'number') shape = [shape];
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1))
-    throw new ShapeError('reshape', `shape must be an array of integers ≥ -1, got ${fmtValue(given)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ShapeError(fn, `shape must be an array of integers ≥ -1, got ${fmtValue(given)} (tensor of shape ${fmtShape(x.shape)})`);
   const holes = shape.filter((d) => d === -1).length;
-  if (holes > 1) throw new ShapeError('reshape', `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (holes > 1) throw new ShapeError(fn, `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
   const n = x.size,
     known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
   if (holes === 1 && known === 0 && n === 0)
     throw new ShapeError(
-      'reshape',
+      fn,
       `cannot reshape a tensor of shape ${fmtShape(x.shape)} (0 elements) into ${fmtShape(shape)}: the other dims multiply to 0, so the -1 could be any size`,
     );
   const fits = holes === 1 ? known > 0 && n % known === 0 : known === n;
-  if (!fits) throw new ShapeError('reshape', `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
+  if (!fits) throw new ShapeError(fn, `cannot reshape a tensor of shape ${fmtShape(x.shape)} (${n} elements) into ${fmtShape(shape)}`);
   return copyView(x, contiguousView(shape.map((d) => (d === -1 ? n / known : d))));
 }
 
