@@ -156,3 +156,36 @@ export {
 } from './convenience.js';
 export type { DiagonalAttrs as DiagonalOptions, IscloseAttrs as IscloseOptions, NormalizeAttrs as NormalizeOptions } from '../ops/convenience.js';
 export { localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
+export {
+  view,
+  viewAs,
+  isTensor,
+  numel,
+  isFloatingPoint,
+  ravel,
+  atleast1d,
+  atleast2d,
+  atleast3d,
+  dstack,
+  columnStack,
+  rowStack,
+  tensorSplit,
+  hsplit,
+  vsplit,
+  dsplit,
+  fliplr,
+  flipud,
+  rot90,
+  diagEmbed,
+  diagflat,
+  vander,
+  blockDiag,
+  cartesianProd,
+  combinations,
+  broadcastShapes,
+  broadcastTensors,
+  trilIndices,
+  triuIndices,
+  logspace,
+} from './parity-shape.js';
+export type { DiagEmbedAttrs as DiagEmbedOptions, VanderAttrs as VanderOptions } from '../ops/parity-shape.js';

@@ -19,6 +19,12 @@ import { to } from './integer.js';
 import type { DType } from '../ops/types.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
+import * as P from './parity-shape.js';
+import type { DiagEmbedAttrs } from '../ops/parity-shape.js';
+import type { NestedArray } from '../engine/tensor.js';
+import { empty } from './convenience.js';
+import { full, ones, tensor, zeros, type CreateOptions } from './creation.js';
+import { like } from './factories.js';
 
 declare module '../engine/tensor.js' {
   interface Tensor {
@@ -245,6 +251,51 @@ declare module '../engine/tensor.js' {
     fill_(value: number | Tensor): this;
     div_(o: TensorLike): this;
     clamp_(min: number | null, max: number | null): this;
+    // ---- PyTorch parity: views, tensor facts, new*, random fills (src/api/parity-shape.ts) ----
+    /** reshape's rules and errors (one -1, same size), as a copy: writes into it do not reach this tensor. view(dtype) is a DTypeError. */
+    view(shape: readonly number[] | number | DType, ...more: number[]): Tensor;
+    /** view(other.shape). */
+    viewAs(other: Tensor): Tensor;
+    /** PyTorch's type string ('torch.FloatTensor', 'torch.IntTensor'). */
+    type(): string;
+    /** This tensor as dtype ('float32', 'int32' or their torch names), as to(dtype). */
+    type(dtype: DType | string): Tensor;
+    /** Bytes per element: 4 (float32 and int32). */
+    elementSize(): number;
+    /** true: every tensor here is contiguous. */
+    isContiguous(): boolean;
+    /** Whether the dtype is float32. */
+    isFloatingPoint(): boolean;
+    /** The contiguous row-major strides (empty dims counted as 1, as PyTorch). */
+    stride(): number[];
+    /** The stride of one dim (negative from the end). */
+    stride(dim: number): number;
+    /** The number of elements (numel). */
+    nelement(): number;
+    /** zeros(size) with this tensor's dtype unless opts gives one. */
+    newZeros(size: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
+    newOnes(size: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
+    newFull(size: readonly number[] | number, fillValue: number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
+    /** Zeros, as wg.empty (no uninitialised memory is handed out). */
+    newEmpty(size: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
+    /** wg.tensor(data) with this tensor's dtype unless opts gives one. */
+    newTensor(data: NestedArray | ArrayLike<number>, opts?: CreateOptions): Tensor;
+    /** Fills with U(from, to) (0, 1) from the seeded stream, in place (same rules as copy_). */
+    uniform_(from?: number, to?: number): this;
+    /** Fills with N(mean, std²) (0, 1) from the seeded stream, in place. */
+    normal_(mean?: number, std?: number): this;
+    /** Fills with 1 with probability p (0.5), else 0, in place. */
+    bernoulli_(p?: number): this;
+    ravel(): Tensor;
+    tensorSplit(indicesOrSections: number | readonly number[], dim?: number): Tensor[];
+    hsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
+    vsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
+    dsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
+    fliplr(): Tensor;
+    flipud(): Tensor;
+    rot90(k?: number, dims?: readonly number[]): Tensor;
+    diagEmbed(opts?: DiagEmbedAttrs): Tensor;
+    diagflat(offset?: number): Tensor;
   }
 }
 
@@ -827,6 +878,91 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   clamp_(min, max) {
     return this.copy_(F.clamp(this, min, max));
+  },
+  // ---- PyTorch parity (src/api/parity-shape.ts) ----
+  view(shape, ...more) {
+    return P.view(this, typeof shape === 'string' ? shape : spread(shape, more));
+  },
+  viewAs(other) {
+    return P.viewAs(this, other);
+  },
+  type(dtype?: DType | string) {
+    return P.type(this, dtype) as Tensor & string;
+  },
+  elementSize() {
+    this.assertAlive('elementSize');
+    return 4;
+  },
+  isContiguous() {
+    this.assertAlive('isContiguous');
+    return true;
+  },
+  isFloatingPoint() {
+    return P.isFloatingPoint(this);
+  },
+  stride(dim?: number) {
+    return P.stride(this, dim) as number & number[];
+  },
+  nelement() {
+    return this.size;
+  },
+  newZeros(size, opts) {
+    return zeros(size, like('newZeros', this, opts));
+  },
+  newOnes(size, opts) {
+    return ones(size, like('newOnes', this, opts));
+  },
+  newFull(size, fillValue, opts) {
+    return full(size, fillValue, like('newFull', this, opts));
+  },
+  newEmpty(size, opts) {
+    return empty(size, like('newEmpty', this, opts));
+  },
+  newTensor(data, opts) {
+    const { shape, ...rest } = opts ?? {};
+    return tensor(data, { ...like('newTensor', this, rest), ...(shape === undefined ? {} : { shape }) });
+  },
+  uniform_(from = 0, to = 1) {
+    P.uniform_(this, from, to);
+    return this;
+  },
+  normal_(mean = 0, std = 1) {
+    P.normal_(this, mean, std);
+    return this;
+  },
+  bernoulli_(p = 0.5) {
+    P.bernoulli_(this, p);
+    return this;
+  },
+  ravel() {
+    return P.ravel(this);
+  },
+  tensorSplit(indicesOrSections, dim = 0) {
+    return P.tensorSplit(this, indicesOrSections, dim);
+  },
+  hsplit(sectionsOrIndices) {
+    return P.hsplit(this, sectionsOrIndices);
+  },
+  vsplit(sectionsOrIndices) {
+    return P.vsplit(this, sectionsOrIndices);
+  },
+  dsplit(sectionsOrIndices) {
+    return P.dsplit(this, sectionsOrIndices);
+  },
+  fliplr() {
+    return P.fliplr(this);
+  },
+  flipud() {
+    return P.flipud(this);
+  },
+  rot90(k = 1, dims = [0, 1]) {
+    return P.rot90(this, k, dims);
+  },
+  diagEmbed(opts) {
+    return P.diagEmbed(this, opts);
+  },
+  diagflat(offset = 0) {
+    return P.diagflat(this, offset);
   },
 };
 
