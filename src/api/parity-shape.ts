@@ -349,10 +349,9 @@ export function combinations(x: Tensor, opts: { r?: number; withReplacement?: bo
     pick[j]++;
     for (let m = j + 1; m < r; m++) pick[m] = withReplacement ? pick[j] : pick[m - 1] + 1;
   }
-  return take(
-    x,
-    make('combinations', [count, r], 'int32', (be, p) => be.write(p, idx, 'int32')),
-  );
+  // The indices depend on n, r and withReplacement only: inside wg.compile they are a constant of the program.
+  const index = make('combinations', [count, r], 'int32', (be, p) => be.write(p, idx, 'int32'), false, `${n}, ${r}, ${withReplacement}`);
+  return take(x, index);
 }
 
 /** torch.broadcast_shapes: the shape the given shapes (arrays, or numbers as 1-D shapes) broadcast to. */

@@ -590,6 +590,36 @@ for (const be of BACKENDS) {
   });
 }
 
+test('inside wg.compile: view, rot90, diagEmbed, vander, blockDiag, combinations, tensorSplit replay as they run eagerly, fast', () => {
+  wg.setBackend('wasm');
+  const run = (compiled: boolean) => {
+    const w = wg.tensor([1, -2, 3, 0.5], { requiresGrad: true });
+    const body = (x: wg.Tensor) => {
+      const a = x.mul(w).view(2, -1).rot90(1, [1, 0]);
+      const b = wg.diagEmbed(wg.vander(w, { N: 3 }).sum(1), { offset: 1 });
+      const [c, d] = wg.tensorSplit(wg.combinations(w).prod(1), [2]);
+      const loss = wg.blockDiag(a, b).sum().add(c.sum()).add(d.mul(d).sum());
+      loss.backward();
+      return loss;
+    };
+    const step = compiled ? wg.compile(body) : body;
+    const out = [
+      [1, 2, 3, 4],
+      [0.5, 0, -1, 2],
+      [3, 3, 3, 3],
+    ].map((v) => {
+      const loss = step(wg.tensor(v)).item();
+      const grad = Array.from(w.grad!.data());
+      w.grad = null;
+      return [loss, ...grad];
+    });
+    return { out, modes: compiled ? (step as ReturnType<typeof wg.compile>).replayInfo().map((r) => r.mode) : null };
+  };
+  const compiled = run(true);
+  expect(compiled.out).toEqual(run(false).out);
+  expect(compiled.modes).toEqual(['fast']);
+});
+
 describe('PyTorch parity shapes: errors', () => {
   beforeAll(() => wg.setBackend('wasm'));
 
