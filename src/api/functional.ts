@@ -156,3 +156,19 @@ export {
 } from './convenience.js';
 export type { DiagonalAttrs as DiagonalOptions, IscloseAttrs as IscloseOptions, NormalizeAttrs as NormalizeOptions } from '../ops/convenience.js';
 export { localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
+export {
+  bilinear,
+  rmsNorm,
+  unfold,
+  fold,
+  channelShuffle,
+  lpPool1d,
+  lpPool2d,
+  alphaDropout,
+  featureAlphaDropout,
+  rrelu,
+  type RmsNormOptions,
+  type UnfoldOptions,
+  type LpPoolOptions,
+  type RreluOptions,
+} from './parity-nn.js';
