@@ -488,6 +488,49 @@ for (const be of ['wasm', 'reference'] as const)
       );
     });
 
+    test('MaxUnpool1d / MaxUnpool2d with maxPool indices: torch values, outputSize, gradient = output gradient at the index', () => {
+      wg.setBackend(be);
+      const m2 = new wg.nn.MaxUnpool2d(2);
+      expect(String(m2)).toBe('MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))');
+      expect(String(new wg.nn.MaxUnpool1d(3, 1, 1))).toBe('MaxUnpool1d(kernel_size=(3,), stride=(1,), padding=(1,))');
+      expect(String(new wg.nn.MaxUnpool2d([2, 3], [1, 2]))).toBe('MaxUnpool2d(kernel_size=(2, 3), stride=(1, 2), padding=(0, 0))');
+      const [v, i] = wg.maxPool2d(sinFilled([1, 2, 5, 6], 0.9, false), 2, { stride: 2, returnIndices: true });
+      // torch: i = [1, 8, 10, 13, 15, 22, 6, 8, 5, 13, 20, 22]
+      expect(Array.from(i.data())).toEqual([1, 8, 10, 13, 15, 22, 6, 8, 5, 13, 20, 22]);
+      v.requiresGrad = true;
+      const y = m2.forward(v, i, [5, 6]);
+      expect(y.shape).toEqual([1, 2, 5, 6]);
+      expectClose(
+        y.data(),
+        [
+          0, 0.4927249, 0, 0, 0, 0, 0, 0, 0.4940841, 0, -0.0375756, 0, 0, -0.1791146, 0, 0.4953037, 0, 0, 0, 0, 0, 0, 0.4963832, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+          0, 0, 0.2757134, 0.498121, 0, -0.0709996, 0, 0, 0, 0, 0.4987787, 0, 0, 0, 0, 0, 0, 0.4992954, 0, -0.0876006, 0, 0, 0, 0, 0, 0, 0,
+        ],
+        TOL,
+      );
+      backprop(y);
+      expectClose(
+        v.grad!.data(),
+        [0.4660195, -0.0910813, 0.469, -0.0871634, -0.4999951, -0.0954293, 0.2686611, 0.4612164, -0.0661759, -0.3641804, -0.4045094, -0.3583685],
+        TOL,
+      );
+      expect(m2.forward(v, i).shape).toEqual([1, 2, 4, 6]); // the default size
+      expect(m2.forward(v, i, [1, 2, 5, 7]).shape).toEqual([1, 2, 5, 7]); // with N, C as torch allows
+
+      // 1-D with padding, unbatched [C, L]; overlapping windows pick index 1 twice, both get its gradient
+      const [v1, i1] = wg.maxPool1d(sinFilled([2, 7], 0.9, false), 3, { stride: 2, padding: 1, returnIndices: true });
+      expect(Array.from(i1.data())).toEqual([1, 1, 3, 6, 1, 1, 3, 6]);
+      const y1 = new wg.nn.MaxUnpool1d(3, 2, 1).forward(v1, i1);
+      expectClose(y1.data(), [0, 0.4927249, 0, -0.0291871, 0, 0, -0.1869383, 0, 0.4940841, 0, -0.0375756, 0, 0, -0.1791146], TOL);
+      const s = wg.tensor([[[3, 3, 5]]], { requiresGrad: true });
+      const u = wg.maxUnpool1d(s, wg.tensor([[[1, 1, 4]]], { dtype: 'int32' }), 3, { stride: 1 });
+      expect(Array.from(u.data())).toEqual([0, 3, 0, 0, 5]);
+      u.mul(wg.tensor([1, 2, 3, 4, 5]))
+        .sum()
+        .backward();
+      expect(Array.from(s.grad!.data())).toEqual([2, 2, 5]); // torch: [2, 2, 5]
+    });
+
     test('AlphaDropout / FeatureAlphaDropout: eval identity, the dropout hash mask, torch affine map, statistics', () => {
       wg.setBackend(be);
       const m = new wg.nn.AlphaDropout(0.2);
@@ -612,6 +655,51 @@ describe('errors name the op and what was given', () => {
     expect(() => wg.lpPool1d(wg.ones([1, 2, 5]), 2, 0)).toThrow(/wasmgrad\.lpPool1d: kernelSize must be a positive integer/);
     expect(() => wg.lpPool2d(img, 2, 2, { padding: 1 } as never)).toThrow(/wasmgrad\.lpPool2d: .*padding/);
 
+    const pooled = wg.ones([1, 1, 2, 2]),
+      idx = wg.tensor(
+        [
+          [
+            [
+              [0, 1],
+              [2, 3],
+            ],
+          ],
+        ],
+        { dtype: 'int32' },
+      );
+    expect(() =>
+      wg.maxUnpool2d(
+        pooled,
+        wg.tensor(
+          [
+            [
+              [
+                [0, 1],
+                [2, 16],
+              ],
+            ],
+          ],
+          { dtype: 'int32' },
+        ),
+        2,
+      ),
+    ).toThrow('wasmgrad.maxUnpool2d: index 16 at position [0, 0, 1, 1] of indices [1, 1, 2, 2] is out of range for an output plane of [4, 4] (valid: 0..15)');
+    expect(() => wg.maxUnpool2d(pooled, wg.ones([1, 1, 2, 2]), 2)).toThrow(
+      "wasmgrad.maxUnpool2d: expects a float32 input and int32 indices (maxPool's returnIndices), got float32 and float32",
+    );
+    expect(() => wg.maxUnpool2d(pooled, wg.tensor([[[0, 1]]], { dtype: 'int32' }), 2)).toThrow(
+      'wasmgrad.maxUnpool2d: expects an input [N, C, H, W] (or [C, H, W]) and indices of its shape, got [1, 1, 2, 2] and [1, 1, 2]',
+    );
+    expect(() => wg.maxUnpool2d(pooled, idx, 2, { outputSize: [6, 4] })).toThrow(
+      'wasmgrad.maxUnpool2d: outputSize must be 2 sizes (or 4 with N, C), each strictly between default − stride and default + stride (default [4, 4], stride [2, 2]), got [6, 4]',
+    );
+    expect(() => wg.maxUnpool1d(wg.ones([1, 2]), wg.tensor([[0, 1]], { dtype: 'int32' }), 2, { padding: 3 })).toThrow(
+      'wasmgrad.maxUnpool1d: padding [3] leaves an output of [-2] for an input [1, 2]',
+    );
+    expect(() => wg.maxUnpool1d(wg.ones([1, 2]), wg.tensor([[0, 1]], { dtype: 'int32' }), 0)).toThrow(
+      /wasmgrad\.maxUnpool1d: kernelSize must be a positive integer/,
+    );
+    expect(() => new wg.nn.MaxUnpool2d(2, null, -1)).toThrow(/wasmgrad\.nn\.MaxUnpool2d: padding must be a non-negative integer/);
     expect(() => wg.alphaDropout(x, 1.2, true)).toThrow('wasmgrad.alphaDropout: p must be a probability in [0, 1], got 1.2');
     expect(() => wg.alphaDropout(x, 0.5, 1 as never)).toThrow(/wasmgrad\.alphaDropout: training must be a boolean/);
     expect(() => wg.featureAlphaDropout(wg.ones([3]), 0.5, true)).toThrow(

@@ -1,23 +1,24 @@
 /**
  * The functions behind the nn modules ported for parity with torch.nn: F.bilinear, F.rms_norm,
  * F.unfold, F.fold (composites of src/ops/parity-nn.ts), and F.channel_shuffle, F.lp_pool1d/2d,
- * F.alpha_dropout, F.feature_alpha_dropout, F.rrelu written over existing ops.
+ * F.alpha_dropout, F.feature_alpha_dropout, F.rrelu, F.max_unpool1d/2d written over existing ops.
  */
 import { avgPool1d, avgPool2d } from './conv.js';
-import { constant, ones } from './creation.js';
+import { constant, ones, zeros } from './creation.js';
 import { abs, add, ge, gt, leakyRelu, mul, pow, relu, sub, where } from './elementwise.js';
 import { randLike } from './factories.js';
 import { sign } from './math.js';
+import { scatter } from './indexing.js';
 import { dropout, reshape, transpose } from './shape.js';
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { op } from '../ops/index.js';
 import type { FoldAttrs, UnfoldAttrs } from '../ops/parity-nn.js';
 import { checkP } from '../ops/shape.js';
-import { fmtShape } from '../ops/types.js';
-import { pair, type Size2 } from '../ops/window.js';
+import { fmtShape, sameShape, sizeOf } from '../ops/types.js';
+import { pair, perDim, type Size2 } from '../ops/window.js';
 
 /** y = x1ᵀ·W·x2 + b per row (torch F.bilinear): x1 [*, in1], x2 [*, in2], weight [out, in1, in2], bias [out] → [*, out]. */
 export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
@@ -169,3 +170,61 @@ export function rrelu(x: Tensor, opts: RreluOptions = {}): Tensor {
   const slopes = add(mul(randLike(x), upper - lower), lower);
   return where(gt(x, 0), x, mul(x, slopes));
 }
+
+export interface MaxUnpoolOptions<S> {
+  /** Defaults to the kernel size. */
+  stride?: S | null;
+  padding?: S;
+  /** The spatial output size (or with the leading [N, C]); default (in − 1)·stride + kernel − 2·padding. */
+  outputSize?: readonly number[] | number | null;
+}
+
+/**
+ * torch's max_unpool: every value of x [N, C, *spatial] (or [C, *spatial]) is written at its
+ * int32 index (maxPool's returnIndices: a position within its output plane) of a zero plane of
+ * the output size, a scatter along the flattened plane, so the gradient of each value is the
+ * output gradient at its index (indices shared by overlapping windows each get it, as torch).
+ * An outputSize must lie strictly within stride of the default, as torch checks.
+ */
+function maxUnpool(fn: string, spatial: number, x: Tensor, indices: Tensor, kernelSize: Size2, opts: MaxUnpoolOptions<Size2>): Tensor {
+  checkTensor(fn, 'input', x);
+  checkTensor(fn, 'indices', indices);
+  const o = checkOptions<MaxUnpoolOptions<Size2>>(fn, opts, ['stride', 'padding', 'outputSize']);
+  if (x.dtype !== 'float32' || indices.dtype !== 'int32')
+    throw new DTypeError(fn, `expects a float32 input and int32 indices (maxPool's returnIndices), got ${x.dtype} and ${indices.dtype}`);
+  const layout = spatial === 1 ? 'L' : 'H, W';
+  if ((x.ndim !== spatial + 1 && x.ndim !== spatial + 2) || !sameShape(x.shape, indices.shape))
+    throw new ShapeError(
+      fn,
+      `expects an input [N, C, ${layout}] (or [C, ${layout}]) and indices of its shape, got ${fmtShape(x.shape)} and ${fmtShape(indices.shape)}`,
+    );
+  const k = perDim(fn, 'kernelSize', kernelSize, spatial, 1);
+  const s = perDim(fn, 'stride', o.stride ?? k, spatial, 1);
+  const p = perDim(fn, 'padding', o.padding ?? 0, spatial, 0);
+  const inner = x.shape.slice(-spatial);
+  const lead = x.shape.slice(0, -spatial);
+  const byDefault = inner.map((n, d) => (n - 1) * s[d] + k[d] - 2 * p[d]);
+  let size = byDefault;
+  if (o.outputSize != null) {
+    const given = typeof o.outputSize === 'number' ? [o.outputSize] : [...o.outputSize];
+    size = given.length === spatial + 2 ? given.slice(2) : given;
+    if (size.length !== spatial || size.some((v, d) => !Number.isInteger(v) || !(byDefault[d] - s[d] < v && v < byDefault[d] + s[d])))
+      throw new ValueError(
+        fn,
+        `outputSize must be ${spatial} sizes (or ${spatial + 2} with N, C), each strictly between default − stride and default + stride (default ${fmtShape(byDefault)}, stride ${fmtShape(s)}), got ${fmtValue(o.outputSize)}`,
+      );
+  }
+  if (size.some((v) => v < 0)) throw new ShapeError(fn, `padding ${fmtShape(p)} leaves an output of ${fmtShape(size)} for an input ${fmtShape(x.shape)}`);
+  const plane = sizeOf(size),
+    n = sizeOf(inner);
+  checkIndices(fn, indices, plane, `an output plane of ${fmtShape(size)}`);
+  const y = scatter(zeros([...lead, plane]), lead.length, reshape(indices, [...lead, n]), reshape(x, [...lead, n]));
+  return reshape(y, [...lead, ...size]);
+}
+
+/** Partial inverse of maxPool1d (torch F.max_unpool1d): values of x [N, C, L] placed at their indices, zeros elsewhere. */
+export const maxUnpool1d = (x: Tensor, indices: Tensor, kernelSize: number | [number], opts: MaxUnpoolOptions<number | [number]> = {}): Tensor =>
+  maxUnpool('maxUnpool1d', 1, x, indices, kernelSize, opts);
+/** Partial inverse of maxPool2d (torch F.max_unpool2d): values of x [N, C, H, W] placed at their indices, zeros elsewhere. */
+export const maxUnpool2d = (x: Tensor, indices: Tensor, kernelSize: Size2, opts: MaxUnpoolOptions<Size2> = {}): Tensor =>
+  maxUnpool('maxUnpool2d', 2, x, indices, kernelSize, opts);

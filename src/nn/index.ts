@@ -107,6 +107,8 @@ export {
   AlphaDropout,
   FeatureAlphaDropout,
   RReLU,
+  MaxUnpool1d,
+  MaxUnpool2d,
   type ConvTranspose1dModuleOptions,
   type UnfoldModuleOptions,
 } from './parity-layers.js';

@@ -1,13 +1,14 @@
 /**
  * torch.nn modules ported for parity, with PyTorch's arguments, defaults, initialisation and
  * state-dict names: ConvTranspose1d and Bilinear (with weights); AdaptiveMaxPool1d, ChannelShuffle,
- * LPPool1d, LPPool2d, Unfold, Fold, AlphaDropout, FeatureAlphaDropout and RReLU (without).
+ * LPPool1d, LPPool2d, Unfold, Fold, AlphaDropout, FeatureAlphaDropout, RReLU, MaxUnpool1d and
+ * MaxUnpool2d (without).
  */
 import { checkBool, checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
-import type { Size2 } from '../ops/window.js';
+import { perDim, type Size2 } from '../ops/window.js';
 import { fanInBound, uniformParameter } from './init.js';
 import { checkChannelsInput, checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
@@ -256,5 +257,43 @@ export class RReLU extends Module {
   }
   override extraRepr(): string {
     return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}`;
+  }
+}
+
+/** PyTorch's MaxUnpool1d and MaxUnpool2d: kernel, stride (default the kernel) and padding per spatial dim, printed as torch does. */
+abstract class MaxUnpool extends Module<(x: Tensor, indices: Tensor, outputSize?: readonly number[] | null) => Tensor> {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  constructor(spatial: number, kernelSize: Size2, stride: Size2 | null, padding: Size2) {
+    super();
+    const fn = `nn.${new.target.name}`;
+    this.kernelSize = perDim(fn, 'kernelSize', kernelSize, spatial, 1);
+    this.stride = perDim(fn, 'stride', stride ?? kernelSize, spatial, 1);
+    this.padding = perDim(fn, 'padding', padding, spatial, 0);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
+  }
+}
+
+/** Partial inverse of MaxPool1d (PyTorch nn.MaxUnpool1d): forward(x, indices, outputSize?). */
+export class MaxUnpool1d extends MaxUnpool {
+  constructor(kernelSize: number | [number], stride: number | [number] | null = null, padding: number | [number] = 0) {
+    super(1, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    return F.maxUnpool1d(x, indices, this.kernelSize[0], { stride: this.stride[0], padding: this.padding[0], outputSize });
+  }
+}
+
+/** Partial inverse of MaxPool2d (PyTorch nn.MaxUnpool2d): forward(x, indices, outputSize?). */
+export class MaxUnpool2d extends MaxUnpool {
+  constructor(kernelSize: Size2, stride: Size2 | null = null, padding: Size2 = 0) {
+    super(2, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    const [kh, kw] = this.kernelSize;
+    return F.maxUnpool2d(x, indices, [kh, kw], { stride: [this.stride[0], this.stride[1]], padding: [this.padding[0], this.padding[1]], outputSize });
   }
 }
