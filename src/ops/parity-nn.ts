@@ -251,7 +251,10 @@ function oneHotTaps<T>(b: Builder<T>, c: number, taps: number, k: readonly numbe
 /**
  * col2im, the adjoint of unfold: every block's taps are added back at their positions. That is a
  * transposed convolution of the [N, C·kh·kw, bh, bw] blocks, in C groups, with one-hot taps; the
- * output padding adds the rows and columns past the last block that outputSize asks for.
+ * output padding adds the rows and columns past the last block that outputSize asks for. It
+ * multiplies by kh·kw taps where a copy-based col2im would add once, yet measured (bench/fold.ts,
+ * forward + backward, median of 21 interleaved rounds) it took 0.94× unfold's time on
+ * [8, 16, 32, 32] with k 3 and 1.40× on [8, 32, 16, 16] with k 5.
  */
 const fold: CompositeDef<FoldAttrs, 'fold'> = {
   kind: 'composite',
