@@ -189,3 +189,22 @@ export {
   logspace,
 } from './parity-shape.js';
 export type { DiagEmbedAttrs as DiagEmbedOptions, VanderAttrs as VanderOptions } from '../ops/parity-shape.js';
+export {
+  bilinear,
+  rmsNorm,
+  unfold,
+  fold,
+  channelShuffle,
+  lpPool1d,
+  lpPool2d,
+  alphaDropout,
+  featureAlphaDropout,
+  rrelu,
+  maxUnpool1d,
+  maxUnpool2d,
+  type MaxUnpoolOptions,
+  type RmsNormOptions,
+  type UnfoldOptions,
+  type LpPoolOptions,
+  type RreluOptions,
+} from './parity-nn.js';

@@ -94,3 +94,23 @@ export {
 } from './shape-modules.js';
 export { RNNCell, GRUCell, LSTMCell } from './cells.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
+export { RMSNorm, LocalResponseNorm, type RMSNormOptions } from './norm.js';
+export {
+  ConvTranspose1d,
+  Bilinear,
+  AdaptiveMaxPool1d,
+  ChannelShuffle,
+  LPPool1d,
+  LPPool2d,
+  Unfold,
+  Fold,
+  AlphaDropout,
+  FeatureAlphaDropout,
+  RReLU,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  type ConvTranspose1dModuleOptions,
+  type UnfoldModuleOptions,
+} from './parity-layers.js';
+export { ParameterList, ParameterDict } from './parameter-containers.js';
+export * as utils from './utils.js';

@@ -305,3 +305,72 @@ export class InstanceNorm2d extends InstanceNorm {
     super('InstanceNorm2d', ['H', 'W'], numFeatures, opts);
   }
 }
+
+export interface RMSNormOptions {
+  /** Added to the mean square; default (omitted or null) float32's machine epsilon 2⁻²³, as torch's finfo(x.dtype).eps. */
+  eps?: number | null;
+  /** Learnable weight of normalizedShape, init 1 (default true). */
+  elementwiseAffine?: boolean;
+}
+
+/**
+ * Root-mean-square normalisation over the trailing dims `normalizedShape` (PyTorch ≥ 2.4's
+ * nn.RMSNorm): y = x / √(mean(x²) + eps) · weight. No mean is subtracted and there is no bias.
+ */
+export class RMSNorm extends Module {
+  readonly normalizedShape: readonly number[];
+  readonly eps: number | null;
+  readonly elementwiseAffine: boolean;
+  /** γ of normalizedShape, init 1 (null without elementwiseAffine). */
+  readonly weight: Tensor | null;
+
+  constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
+    super();
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+    if (!Array.isArray(shape) || shape.length === 0)
+      throw new ValueError('nn.RMSNorm', `normalizedShape must be a number or a non-empty array, got ${fmtValue(normalizedShape)}`);
+    this.normalizedShape = Object.freeze(shape.map((d: unknown) => checkInt('RMSNorm', 'normalizedShape', d, 1)));
+    const { eps = null, elementwiseAffine = true } = checkOptions<RMSNormOptions>('nn.RMSNorm', opts, ['eps', 'elementwiseAffine']);
+    if (eps !== null && (typeof eps !== 'number' || !Number.isFinite(eps) || eps < 0))
+      throw new ValueError('nn.RMSNorm', `eps must be a finite number ≥ 0 or null, got ${fmtValue(eps)}`);
+    checkBool('nn.RMSNorm', 'elementwiseAffine', elementwiseAffine);
+    this.eps = eps;
+    this.elementwiseAffine = elementwiseAffine;
+    this.weight = elementwiseAffine ? this.registerParameter('weight', constantParameter('nn.RMSNorm', this.normalizedShape, 1)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.rmsNorm(x, this.normalizedShape, { weight: this.weight, eps: this.eps });
+  }
+
+  override extraRepr(): string {
+    const ns = `(${this.normalizedShape.join(', ')}${this.normalizedShape.length === 1 ? ',' : ''})`;
+    return `${ns}, eps=${this.eps === null ? 'None' : pyFloat(this.eps)}, elementwise_affine=${this.elementwiseAffine ? 'True' : 'False'}`;
+  }
+}
+
+/** Divides each channel by its neighbours' mean square (PyTorch nn.LocalResponseNorm(size, alpha = 1e-4, beta = 0.75, k = 1)). */
+export class LocalResponseNorm extends Module {
+  readonly alpha: number;
+  readonly beta: number;
+  readonly k: number;
+  constructor(
+    readonly size: number,
+    opts: F.LocalResponseNormOptions = {},
+  ) {
+    super();
+    checkInt('LocalResponseNorm', 'size', size, 1);
+    const { alpha = 1e-4, beta = 0.75, k = 1 } = checkOptions<F.LocalResponseNormOptions>('nn.LocalResponseNorm', opts, ['alpha', 'beta', 'k']);
+    this.alpha = alpha;
+    this.beta = beta;
+    this.k = k;
+  }
+
+  forward(x: Tensor): Tensor {
+    return F.localResponseNorm(x, this.size, { alpha: this.alpha, beta: this.beta, k: this.k });
+  }
+
+  override extraRepr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
+  }
+}

@@ -31,6 +31,7 @@ import { SORT_OPS } from './sort.js';
 import { ATTENTION_OPS } from './attention.js';
 import { CONVENIENCE_OPS } from './convenience.js';
 import { PARITY_SHAPE_OPS } from './parity-shape.js';
+import { PARITY_NN_OPS } from './parity-nn.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -55,6 +56,7 @@ const DECLARED = [
   ...NORMALIZATION_OPS,
   ...CONVENIENCE_OPS,
   ...PARITY_SHAPE_OPS,
+  ...PARITY_NN_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

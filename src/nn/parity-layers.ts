@@ -1,0 +1,299 @@
+/**
+ * torch.nn modules ported for parity, with PyTorch's arguments, defaults, initialisation and
+ * state-dict names: ConvTranspose1d and Bilinear (with weights); AdaptiveMaxPool1d, ChannelShuffle,
+ * LPPool1d, LPPool2d, Unfold, Fold, AlphaDropout, FeatureAlphaDropout, RReLU, MaxUnpool1d and
+ * MaxUnpool2d (without).
+ */
+import { checkBool, checkOptions } from '../engine/check.js';
+import type { Tensor } from '../engine/tensor.js';
+import { ValueError, fmtValue } from '../errors.js';
+import * as F from '../api/functional.js';
+import { perDim, type Size2 } from '../ops/window.js';
+import { fanInBound, uniformParameter } from './init.js';
+import { checkChannelsInput, checkInt, pyFloat } from './layers.js';
+import { Module } from './module.js';
+import { Dropout } from './simple.js';
+
+const pyBool = (b: boolean) => (b ? 'True' : 'False');
+/** A 1-D size as torch prints it: (k,). */
+const pyOne = (k: number) => `(${k},)`;
+/** A number or a per-dim list as torch prints the argument: 2 or (2, 3). */
+const pyTuple = (v: Size2 | readonly number[]) => (typeof v === 'number' ? String(v) : `(${v.join(', ')}${v.length === 1 ? ',' : ''})`);
+
+export interface ConvTranspose1dModuleOptions {
+  stride?: number | [number];
+  padding?: number | [number];
+  outputPadding?: number | [number];
+  groups?: number;
+  bias?: boolean;
+  dilation?: number | [number];
+}
+
+/** A number or [n] as n, an integer ≥ min. */
+function single(name: string, v: unknown, min: number): number {
+  return checkInt('ConvTranspose1d', name, Array.isArray(v) && v.length === 1 ? v[0] : v, min);
+}
+
+/**
+ * Transposed 1-D convolution over [N, inC, L] (PyTorch nn.ConvTranspose1d): weight
+ * [inC, outC/groups, k]; PyTorch's kaiming_uniform_(a = √5) on that layout gives
+ * U(±1/√fanIn) with fanIn = (outC/groups)·k, and the bias the same bound.
+ */
+export class ConvTranspose1d extends Module {
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly outputPadding: number;
+  readonly dilation: number;
+  readonly groups: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | [number],
+    opts: ConvTranspose1dModuleOptions = {},
+  ) {
+    super();
+    checkInt('ConvTranspose1d', 'inChannels', inChannels, 1);
+    checkInt('ConvTranspose1d', 'outChannels', outChannels, 1);
+    this.kernelSize = single('kernelSize', kernelSize, 1);
+    const o = checkOptions<ConvTranspose1dModuleOptions>('nn.ConvTranspose1d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation']);
+    checkBool('nn.ConvTranspose1d', 'bias', o.bias);
+    this.stride = single('stride', o.stride ?? 1, 1);
+    this.padding = single('padding', o.padding ?? 0, 0);
+    this.outputPadding = single('outputPadding', o.outputPadding ?? 0, 0);
+    this.dilation = single('dilation', o.dilation ?? 1, 1);
+    this.groups = checkInt('ConvTranspose1d', 'groups', o.groups ?? 1, 1);
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
+      throw new ValueError('nn.ConvTranspose1d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
+    const bound = fanInBound((outChannels / this.groups) * this.kernelSize);
+    this.weight = this.registerParameter('weight', uniformParameter('nn.ConvTranspose1d', [inChannels, outChannels / this.groups, this.kernelSize], bound));
+    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.ConvTranspose1d', [outChannels], bound)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    checkChannelsInput('nn.ConvTranspose1d', x, this.inChannels, 'L');
+    const { stride, padding, outputPadding, groups, dilation } = this;
+    return F.convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation });
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyOne(this.kernelSize)}, stride=${pyOne(this.stride)}`;
+    if (this.padding !== 0) s += `, padding=${pyOne(this.padding)}`;
+    if (this.outputPadding !== 0) s += `, output_padding=${pyOne(this.outputPadding)}`;
+    if (this.dilation !== 1) s += `, dilation=${pyOne(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    return this.bias === null ? `${s}, bias=False` : s;
+  }
+}
+
+/**
+ * y = x1ᵀ·W·x2 + b (PyTorch nn.Bilinear): x1 [*, in1], x2 [*, in2] → [*, out]; weight
+ * [out, in1, in2] and bias [out], both U(±1/√in1) (torch's reset_parameters).
+ */
+export class Bilinear extends Module<(x1: Tensor, x2: Tensor) => Tensor> {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly in1Features: number,
+    readonly in2Features: number,
+    readonly outFeatures: number,
+    opts: { bias?: boolean } = {},
+  ) {
+    super();
+    checkInt('Bilinear', 'in1Features', in1Features, 1);
+    checkInt('Bilinear', 'in2Features', in2Features, 1);
+    checkInt('Bilinear', 'outFeatures', outFeatures, 1);
+    const { bias = true } = checkOptions<{ bias?: boolean }>('nn.Bilinear', opts, ['bias']);
+    checkBool('nn.Bilinear', 'bias', bias);
+    const bound = fanInBound(in1Features);
+    this.weight = this.registerParameter('weight', uniformParameter('nn.Bilinear', [outFeatures, in1Features, in2Features], bound));
+    this.bias = bias ? this.registerParameter('bias', uniformParameter('nn.Bilinear', [outFeatures], bound)) : null;
+  }
+
+  forward(x1: Tensor, x2: Tensor): Tensor {
+    return F.bilinear(x1, x2, this.weight, this.bias);
+  }
+
+  override extraRepr(): string {
+    return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${pyBool(this.bias !== null)}`;
+  }
+}
+
+/** Max pooling of x [N, C, L] (or [C, L]) to `outputSize` positions (PyTorch nn.AdaptiveMaxPool1d; returnIndices gives [out, indices]). */
+export class AdaptiveMaxPool1d extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
+  constructor(
+    readonly outputSize: number,
+    readonly returnIndices = false,
+  ) {
+    super();
+    checkBool('nn.AdaptiveMaxPool1d', 'returnIndices', returnIndices);
+  }
+  forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    return F.adaptiveMaxPool1d(x, this.outputSize, { returnIndices: this.returnIndices });
+  }
+  override extraRepr(): string {
+    return `output_size=${this.outputSize}`;
+  }
+}
+
+/** Interleaves the channels of [N, C, *] from `groups` groups (PyTorch nn.ChannelShuffle). */
+export class ChannelShuffle extends Module {
+  constructor(readonly groups: number) {
+    super();
+    checkInt('ChannelShuffle', 'groups', groups, 1);
+  }
+  forward(x: Tensor): Tensor {
+    return F.channelShuffle(x, this.groups);
+  }
+  override extraRepr(): string {
+    return `groups=${this.groups}`;
+  }
+}
+
+/** PyTorch's LPPool1d and LPPool2d: the power, the window and the function differ; arguments and repr are shared. */
+abstract class LPPool<S extends Size2> extends Module {
+  constructor(
+    readonly normType: number,
+    readonly kernelSize: S,
+    readonly stride: S | null = null,
+    readonly ceilMode = false,
+  ) {
+    super();
+  }
+  override extraRepr(): string {
+    return `norm_type=${this.normType}, kernel_size=${pyTuple(this.kernelSize)}, stride=${this.stride === null ? 'None' : pyTuple(this.stride)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+/** (Σ over each window of xᵖ)^(1/p) over [N, C, L] (PyTorch nn.LPPool1d; stride defaults to kernelSize). */
+export class LPPool1d extends LPPool<number> {
+  forward(x: Tensor): Tensor {
+    return F.lpPool1d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+  }
+}
+
+/** (Σ over each window of xᵖ)^(1/p) over [N, C, H, W] (PyTorch nn.LPPool2d; stride defaults to kernelSize). */
+export class LPPool2d extends LPPool<Size2> {
+  forward(x: Tensor): Tensor {
+    return F.lpPool2d(x, this.normType, this.kernelSize, { stride: this.stride, ceilMode: this.ceilMode });
+  }
+}
+
+export interface UnfoldModuleOptions {
+  dilation?: Size2;
+  padding?: Size2;
+  stride?: Size2;
+}
+
+/** im2col (PyTorch nn.Unfold): [N, C, H, W] → [N, C·kh·kw, L] sliding blocks. */
+export class Unfold extends Module {
+  readonly options: Readonly<UnfoldModuleOptions>;
+  constructor(
+    readonly kernelSize: Size2,
+    options: UnfoldModuleOptions = {},
+  ) {
+    super();
+    this.options = { ...checkOptions<UnfoldModuleOptions>('nn.Unfold', options, ['dilation', 'padding', 'stride']) };
+  }
+  forward(x: Tensor): Tensor {
+    return F.unfold(x, this.kernelSize, this.options);
+  }
+  override extraRepr(): string {
+    const o = this.options;
+    return `kernel_size=${pyTuple(this.kernelSize)}, dilation=${pyTuple(o.dilation ?? 1)}, padding=${pyTuple(o.padding ?? 0)}, stride=${pyTuple(o.stride ?? 1)}`;
+  }
+}
+
+/** col2im (PyTorch nn.Fold): [N, C·kh·kw, L] → [N, C, H, W], overlapping blocks summed. */
+export class Fold extends Module {
+  readonly options: Readonly<UnfoldModuleOptions>;
+  constructor(
+    readonly outputSize: Size2,
+    readonly kernelSize: Size2,
+    options: UnfoldModuleOptions = {},
+  ) {
+    super();
+    this.options = { ...checkOptions<UnfoldModuleOptions>('nn.Fold', options, ['dilation', 'padding', 'stride']) };
+  }
+  forward(x: Tensor): Tensor {
+    return F.fold(x, this.outputSize, this.kernelSize, this.options);
+  }
+  override extraRepr(): string {
+    const o = this.options;
+    return `output_size=${pyTuple(this.outputSize)}, kernel_size=${pyTuple(this.kernelSize)}, dilation=${pyTuple(o.dilation ?? 1)}, padding=${pyTuple(o.padding ?? 0)}, stride=${pyTuple(o.stride ?? 1)}`;
+  }
+}
+
+/** Alpha dropout in training, the identity in eval (PyTorch nn.AlphaDropout, default p 0.5): keeps SELU's zero mean and unit variance. */
+export class AlphaDropout extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return F.alphaDropout(x, this.p, this.training);
+  }
+}
+
+/** Alpha dropout of whole channels of [N, C, *] in training (PyTorch nn.FeatureAlphaDropout, default p 0.5). */
+export class FeatureAlphaDropout extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return F.featureAlphaDropout(x, this.p, this.training);
+  }
+}
+
+/** Randomized leaky ReLU (PyTorch nn.RReLU(lower = 1/8, upper = 1/3)): random slopes in training, (lower + upper)/2 in eval. */
+export class RReLU extends Module {
+  constructor(
+    readonly lower = 1 / 8,
+    readonly upper = 1 / 3,
+  ) {
+    super();
+    if (typeof lower !== 'number' || typeof upper !== 'number' || !Number.isFinite(lower) || !Number.isFinite(upper) || lower > upper)
+      throw new ValueError('nn.RReLU', `lower and upper must be finite numbers with lower ≤ upper, got ${fmtValue(lower)} and ${fmtValue(upper)}`);
+  }
+  forward(x: Tensor): Tensor {
+    return F.rrelu(x, { lower: this.lower, upper: this.upper, training: this.training });
+  }
+  override extraRepr(): string {
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}`;
+  }
+}
+
+/** PyTorch's MaxUnpool1d and MaxUnpool2d: kernel, stride (default the kernel) and padding per spatial dim, printed as torch does. */
+abstract class MaxUnpool extends Module<(x: Tensor, indices: Tensor, outputSize?: readonly number[] | null) => Tensor> {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  constructor(spatial: number, kernelSize: Size2, stride: Size2 | null, padding: Size2) {
+    super();
+    const fn = `nn.${new.target.name}`;
+    this.kernelSize = perDim(fn, 'kernelSize', kernelSize, spatial, 1);
+    this.stride = perDim(fn, 'stride', stride ?? kernelSize, spatial, 1);
+    this.padding = perDim(fn, 'padding', padding, spatial, 0);
+  }
+  override extraRepr(): string {
+    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
+  }
+}
+
+/** Partial inverse of MaxPool1d (PyTorch nn.MaxUnpool1d): forward(x, indices, outputSize?). */
+export class MaxUnpool1d extends MaxUnpool {
+  constructor(kernelSize: number | [number], stride: number | [number] | null = null, padding: number | [number] = 0) {
+    super(1, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    return F.maxUnpool1d(x, indices, this.kernelSize[0], { stride: this.stride[0], padding: this.padding[0], outputSize });
+  }
+}
+
+/** Partial inverse of MaxPool2d (PyTorch nn.MaxUnpool2d): forward(x, indices, outputSize?). */
+export class MaxUnpool2d extends MaxUnpool {
+  constructor(kernelSize: Size2, stride: Size2 | null = null, padding: Size2 = 0) {
+    super(2, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    const [kh, kw] = this.kernelSize;
+    return F.maxUnpool2d(x, indices, [kh, kw], { stride: [this.stride[0], this.stride[1]], padding: [this.padding[0], this.padding[1]], outputSize });
+  }
+}
