@@ -114,3 +114,4 @@ export {
 } from './parity-layers.js';
 export { ParameterList, ParameterDict } from './parameter-containers.js';
 export * as utils from './utils.js';
+export * as functional from './functional.js';
