@@ -1,5 +1,5 @@
 /**
- * Conv1d, ConvTranspose2d, Upsample, AdaptiveAvgPool2d and AdaptiveMaxPool2d modules over the
+ * Conv1d, ConvTranspose1d/2d, Upsample, AdaptiveAvgPool2d and AdaptiveMaxPool2d modules over the
  * functions of src/api/conv.ts, with PyTorch's arguments, weight layouts, initialisation and
  * state-dict names (DESIGN.md section 5: Conv1d [outC, inC/groups, k], ConvTranspose2d
  * [inC, outC/groups, kh, kw]).
@@ -84,59 +84,101 @@ export interface ConvTranspose2dModuleOptions {
   dilation?: number | [number, number];
 }
 
+export interface ConvTranspose1dModuleOptions {
+  stride?: number | [number];
+  padding?: number | [number];
+  outputPadding?: number | [number];
+  groups?: number;
+  bias?: boolean;
+  dilation?: number | [number];
+}
+
 /**
- * Transposed 2-D convolution (PyTorch nn.ConvTranspose2d): weight [inC, outC/groups, kh, kw]; its
- * init is PyTorch's kaiming_uniform_(a = √5) on that layout, so fanIn = (outC/groups)·kh·kw, the
- * bias U(±1/√fanIn) too.
+ * The transposed convolutions (PyTorch nn.ConvTranspose1d/2d) over [N, inC, *spatial]: weight
+ * [inC, outC/groups, *k]; PyTorch's init is kaiming_uniform_(a = √5) on that layout, so
+ * U(±1/√fanIn) with fanIn = (outC/groups)·∏k, the bias the same bound. S is a size per spatial
+ * dim: a number for 1-D (as Conv1d), an [h, w] pair for 2-D.
  */
-export class ConvTranspose2d extends Module {
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
-  readonly outputPadding: [number, number];
-  readonly dilation: [number, number];
+abstract class ConvTransposeNd<S extends number | [number, number]> extends Module {
+  readonly kernelSize: S;
+  readonly stride: S;
+  readonly padding: S;
+  readonly outputPadding: S;
+  readonly dilation: S;
   readonly groups: number;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
   constructor(
+    private readonly kind: 'ConvTranspose1d' | 'ConvTranspose2d',
     readonly inChannels: number,
     readonly outChannels: number,
-    kernelSize: number | [number, number],
-    opts: ConvTranspose2dModuleOptions = {},
+    kernelSize: unknown,
+    opts: ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions,
   ) {
     super();
-    checkInt('ConvTranspose2d', 'inChannels', inChannels, 1);
-    checkInt('ConvTranspose2d', 'outChannels', outChannels, 1);
-    this.kernelSize = checkPair('ConvTranspose2d', 'kernelSize', kernelSize, 1);
-    const o = checkOptions<ConvTranspose2dModuleOptions>('nn.ConvTranspose2d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation']);
-    checkBool('nn.ConvTranspose2d', 'bias', o.bias);
-    this.stride = checkPair('ConvTranspose2d', 'stride', o.stride ?? 1, 1);
-    this.padding = checkPair('ConvTranspose2d', 'padding', o.padding ?? 0, 0);
-    this.outputPadding = checkPair('ConvTranspose2d', 'outputPadding', o.outputPadding ?? 0, 0);
-    this.dilation = checkPair('ConvTranspose2d', 'dilation', o.dilation ?? 1, 1);
-    this.groups = checkInt('ConvTranspose2d', 'groups', o.groups ?? 1, 1);
+    const where = `nn.${kind}`;
+    const size = (name: string, v: unknown, min: number) => (kind === 'ConvTranspose1d' ? checkSingle(kind, name, v, min) : checkPair(kind, name, v, min)) as S;
+    checkInt(kind, 'inChannels', inChannels, 1);
+    checkInt(kind, 'outChannels', outChannels, 1);
+    this.kernelSize = size('kernelSize', kernelSize, 1);
+    const o = checkOptions<ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions>(where, opts, [
+      'stride',
+      'padding',
+      'outputPadding',
+      'groups',
+      'bias',
+      'dilation',
+    ]);
+    checkBool(where, 'bias', o.bias);
+    this.stride = size('stride', o.stride ?? 1, 1);
+    this.padding = size('padding', o.padding ?? 0, 0);
+    this.outputPadding = size('outputPadding', o.outputPadding ?? 0, 0);
+    this.dilation = size('dilation', o.dilation ?? 1, 1);
+    this.groups = checkInt(kind, 'groups', o.groups ?? 1, 1);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
-      throw new ValueError('nn.ConvTranspose2d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
-    const [kh, kw] = this.kernelSize;
-    const bound = fanInBound((outChannels / this.groups) * kh * kw);
-    this.weight = this.registerParameter('weight', uniformParameter('nn.ConvTranspose2d', [inChannels, outChannels / this.groups, kh, kw], bound));
-    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.ConvTranspose2d', [outChannels], bound)) : null;
+      throw new ValueError(where, `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
+    const taps = perDim(this.kernelSize);
+    const bound = fanInBound((outChannels / this.groups) * taps.reduce((a, b) => a * b, 1));
+    this.weight = this.registerParameter('weight', uniformParameter(where, [inChannels, outChannels / this.groups, ...taps], bound));
+    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter(where, [outChannels], bound)) : null;
   }
 
   forward(x: Tensor): Tensor {
-    checkChannelsInput('nn.ConvTranspose2d', x, this.inChannels, 'H, W');
     const { stride, padding, outputPadding, groups, dilation } = this;
-    return F.convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation });
+    if (this.kind === 'ConvTranspose1d') {
+      checkChannelsInput('nn.ConvTranspose1d', x, this.inChannels, 'L');
+      return F.convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation } as ConvTranspose1dModuleOptions);
+    }
+    checkChannelsInput('nn.ConvTranspose2d', x, this.inChannels, 'H, W');
+    return F.convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation } as ConvTranspose2dModuleOptions);
   }
 
   override extraRepr(): string {
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
-    if (this.padding.some((p) => p !== 0)) s += `, padding=${pyPair(this.padding)}`;
-    if (this.outputPadding.some((p) => p !== 0)) s += `, output_padding=${pyPair(this.outputPadding)}`;
-    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyPair(this.dilation)}`;
+    const py = (v: S) => (typeof v === 'number' ? `(${v},)` : pyPair(v));
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}`;
+    if (perDim(this.padding).some((p) => p !== 0)) s += `, padding=${py(this.padding)}`;
+    if (perDim(this.outputPadding).some((p) => p !== 0)) s += `, output_padding=${py(this.outputPadding)}`;
+    if (perDim(this.dilation).some((d) => d !== 1)) s += `, dilation=${py(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     return this.bias === null ? `${s}, bias=False` : s;
+  }
+}
+
+/** A size per spatial dim as a list. */
+const perDim = (v: number | readonly number[]): number[] => (typeof v === 'number' ? [v] : [...v]);
+
+/** Transposed 1-D convolution over [N, inC, L] (PyTorch nn.ConvTranspose1d): weight [inC, outC/groups, k]. */
+export class ConvTranspose1d extends ConvTransposeNd<number> {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number], opts: ConvTranspose1dModuleOptions = {}) {
+    super('ConvTranspose1d', inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+/** Transposed 2-D convolution over [N, inC, H, W] (PyTorch nn.ConvTranspose2d): weight [inC, outC/groups, kh, kw]. */
+export class ConvTranspose2d extends ConvTransposeNd<[number, number]> {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: ConvTranspose2dModuleOptions = {}) {
+    super('ConvTranspose2d', inChannels, outChannels, kernelSize, opts);
   }
 }
 

@@ -95,8 +95,8 @@ export {
 export { RNNCell, GRUCell, LSTMCell } from './cells.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { RMSNorm, LocalResponseNorm, type RMSNormOptions } from './norm.js';
+export { ConvTranspose1d, type ConvTranspose1dModuleOptions } from './conv-modules.js';
 export {
-  ConvTranspose1d,
   Bilinear,
   AdaptiveMaxPool1d,
   ChannelShuffle,
@@ -109,7 +109,6 @@ export {
   RReLU,
   MaxUnpool1d,
   MaxUnpool2d,
-  type ConvTranspose1dModuleOptions,
   type UnfoldModuleOptions,
 } from './parity-layers.js';
 export { ParameterList, ParameterDict } from './parameter-containers.js';

@@ -1,6 +1,6 @@
 /**
  * torch.nn modules ported for parity, with PyTorch's arguments, defaults, initialisation and
- * state-dict names: ConvTranspose1d and Bilinear (with weights); AdaptiveMaxPool1d, ChannelShuffle,
+ * state-dict names: Bilinear (with weights); AdaptiveMaxPool1d, ChannelShuffle,
  * LPPool1d, LPPool2d, Unfold, Fold, AlphaDropout, FeatureAlphaDropout, RReLU, MaxUnpool1d and
  * MaxUnpool2d (without).
  */
@@ -10,84 +10,13 @@ import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { perDim, type Size2 } from '../ops/window.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkChannelsInput, checkInt, pyFloat } from './layers.js';
+import { checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
 import { Dropout } from './simple.js';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
-/** A 1-D size as torch prints it: (k,). */
-const pyOne = (k: number) => `(${k},)`;
 /** A number or a per-dim list as torch prints the argument: 2 or (2, 3). */
 const pyTuple = (v: Size2 | readonly number[]) => (typeof v === 'number' ? String(v) : `(${v.join(', ')}${v.length === 1 ? ',' : ''})`);
-
-export interface ConvTranspose1dModuleOptions {
-  stride?: number | [number];
-  padding?: number | [number];
-  outputPadding?: number | [number];
-  groups?: number;
-  bias?: boolean;
-  dilation?: number | [number];
-}
-
-/** A number or [n] as n, an integer ≥ min. */
-function single(name: string, v: unknown, min: number): number {
-  return checkInt('ConvTranspose1d', name, Array.isArray(v) && v.length === 1 ? v[0] : v, min);
-}
-
-/**
- * Transposed 1-D convolution over [N, inC, L] (PyTorch nn.ConvTranspose1d): weight
- * [inC, outC/groups, k]; PyTorch's kaiming_uniform_(a = √5) on that layout gives
- * U(±1/√fanIn) with fanIn = (outC/groups)·k, and the bias the same bound.
- */
-export class ConvTranspose1d extends Module {
-  readonly kernelSize: number;
-  readonly stride: number;
-  readonly padding: number;
-  readonly outputPadding: number;
-  readonly dilation: number;
-  readonly groups: number;
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernelSize: number | [number],
-    opts: ConvTranspose1dModuleOptions = {},
-  ) {
-    super();
-    checkInt('ConvTranspose1d', 'inChannels', inChannels, 1);
-    checkInt('ConvTranspose1d', 'outChannels', outChannels, 1);
-    this.kernelSize = single('kernelSize', kernelSize, 1);
-    const o = checkOptions<ConvTranspose1dModuleOptions>('nn.ConvTranspose1d', opts, ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation']);
-    checkBool('nn.ConvTranspose1d', 'bias', o.bias);
-    this.stride = single('stride', o.stride ?? 1, 1);
-    this.padding = single('padding', o.padding ?? 0, 0);
-    this.outputPadding = single('outputPadding', o.outputPadding ?? 0, 0);
-    this.dilation = single('dilation', o.dilation ?? 1, 1);
-    this.groups = checkInt('ConvTranspose1d', 'groups', o.groups ?? 1, 1);
-    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
-      throw new ValueError('nn.ConvTranspose1d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
-    const bound = fanInBound((outChannels / this.groups) * this.kernelSize);
-    this.weight = this.registerParameter('weight', uniformParameter('nn.ConvTranspose1d', [inChannels, outChannels / this.groups, this.kernelSize], bound));
-    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.ConvTranspose1d', [outChannels], bound)) : null;
-  }
-
-  forward(x: Tensor): Tensor {
-    checkChannelsInput('nn.ConvTranspose1d', x, this.inChannels, 'L');
-    const { stride, padding, outputPadding, groups, dilation } = this;
-    return F.convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation });
-  }
-
-  override extraRepr(): string {
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyOne(this.kernelSize)}, stride=${pyOne(this.stride)}`;
-    if (this.padding !== 0) s += `, padding=${pyOne(this.padding)}`;
-    if (this.outputPadding !== 0) s += `, output_padding=${pyOne(this.outputPadding)}`;
-    if (this.dilation !== 1) s += `, dilation=${pyOne(this.dilation)}`;
-    if (this.groups !== 1) s += `, groups=${this.groups}`;
-    return this.bias === null ? `${s}, bias=False` : s;
-  }
-}
 
 /**
  * y = x1ᵀ·W·x2 + b (PyTorch nn.Bilinear): x1 [*, in1], x2 [*, in2] → [*, out]; weight
