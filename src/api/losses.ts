@@ -4,7 +4,7 @@
  * reduction 'mean' (default) averages over every element (cross-entropy / nll: over the samples
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkFunction, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply, internalTo } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
@@ -12,7 +12,7 @@ import * as L from './loss.js';
 import { logSoftmax, mean, sum } from './reduce.js';
 import { embedding } from './shape.js';
 import { expand } from './layout.js';
-import { softplus } from './elementwise.js';
+import { clamp, minimum, softplus } from './elementwise.js';
 import { sink } from '../engine/sink.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { sameShape } from '../ops/types.js';
@@ -378,4 +378,279 @@ export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; re
     ['target'],
   );
   return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, to(y, 'float32')], { margin: o.margin }));
+}
+
+// ---- the losses of src/ops/loss-extra.ts -------------------------------------------------------------
+
+export interface CosineEmbeddingOptions {
+  margin?: number;
+  reduction?: Reduction;
+}
+/**
+ * 1 − cos(x1, x2) where y = 1 and max(0, cos − margin) where y = −1 (PyTorch CosineEmbeddingLoss,
+ * margin 0): x1, x2 [N, D] with y [N] (int32 or float32 ±1), or [D] with a 0-d y.
+ */
+export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: CosineEmbeddingOptions = {}): Tensor {
+  const o = lossArgs<CosineEmbeddingOptions>(
+    'cosineEmbedding',
+    [
+      ['x1', x1],
+      ['x2', x2],
+      ['y', y],
+    ],
+    options,
+    ['margin', 'reduction'],
+    ['y'],
+  );
+  return reduced('cosineEmbedding', o.reduction, () => apply(op('cosineEmbeddingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
+}
+
+export interface TripletMarginOptions {
+  margin?: number;
+  /** The norm of the distance (PyTorch `p`, default 2). */
+  p?: number;
+  eps?: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance (the harder negative). */
+  swap?: boolean;
+  reduction?: Reduction;
+}
+/**
+ * max(0, margin + d(anchor, positive) − d(anchor, negative)) with d = pairwiseDistance (PyTorch
+ * TripletMarginLoss: margin 1, p 2, eps 1e-6): inputs [N, D] (or [D]) with the same number of dims.
+ */
+export function tripletMargin(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginOptions = {}): Tensor {
+  const o = lossArgs<TripletMarginOptions>(
+    'tripletMargin',
+    [
+      ['anchor', anchor],
+      ['positive', positive],
+      ['negative', negative],
+    ],
+    options,
+    ['margin', 'p', 'eps', 'swap', 'reduction'],
+  );
+  checkBool('losses.tripletMargin', 'swap', o.swap);
+  if (o.p !== undefined && (typeof o.p !== 'number' || !(o.p >= 0)))
+    throw new ValueError('losses.tripletMargin', `p must be a number ≥ 0 or Infinity, got ${fmtValue(o.p)}`);
+  const { margin, p, eps, swap } = o;
+  return reduced('tripletMargin', o.reduction, () => apply(op('tripletMarginLoss'), [anchor, positive, negative], { margin, p, eps, swap }));
+}
+
+export interface TripletMarginWithDistanceOptions {
+  /** (x1, x2) => distances; default wg.pairwiseDistance (p 2, eps 1e-6). */
+  distanceFunction?: (x1: Tensor, x2: Tensor) => Tensor;
+  margin?: number;
+  swap?: boolean;
+  reduction?: Reduction;
+}
+/**
+ * tripletMargin with any distance (PyTorch TripletMarginWithDistanceLoss, margin 1): max(0, margin +
+ * d(a, p) − d(a, n)), d(a, n) replaced by min(d(a, n), d(p, n)) with swap. The distance's results
+ * broadcast; without a distanceFunction it is tripletMargin's pairwise distance.
+ */
+export function tripletMarginWithDistance(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginWithDistanceOptions = {}): Tensor {
+  const fn = 'losses.tripletMarginWithDistance';
+  const o = lossArgs<TripletMarginWithDistanceOptions>(
+    'tripletMarginWithDistance',
+    [
+      ['anchor', anchor],
+      ['positive', positive],
+      ['negative', negative],
+    ],
+    options,
+    ['distanceFunction', 'margin', 'swap', 'reduction'],
+  );
+  const { distanceFunction: d, margin = 1, swap = false } = o;
+  checkBool(fn, 'swap', swap);
+  if (typeof margin !== 'number' || !Number.isFinite(margin)) throw new ValueError(fn, `margin must be a finite number, got ${fmtValue(margin)}`);
+  if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: o.reduction });
+  checkFunction(fn, 'distanceFunction', d);
+  const dist = (x1: Tensor, x2: Tensor): Tensor => {
+    const r = d(x1, x2);
+    if (!(r instanceof Tensor) || r.dtype !== 'float32') throw new ValueError(fn, `distanceFunction must return a float32 Tensor, got ${fmtValue(r)}`);
+    return r;
+  };
+  return reduced('tripletMarginWithDistance', o.reduction, () => {
+    const dn = swap ? minimum(dist(anchor, negative), dist(positive, negative)) : dist(anchor, negative);
+    return clamp(dist(anchor, positive).add(margin).sub(dn), 0);
+  });
+}
+
+/** log(1 + e^(−y·x)) (PyTorch SoftMarginLoss; y ±1, int32 or float32, broadcasting), stable where PyTorch's overflows to ∞. */
+export function softMargin(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const o = lossArgs<{ reduction?: Reduction }>(
+    'softMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['reduction'],
+    ['target'],
+  );
+  return reduced('softMargin', o.reduction, () => apply(op('softMarginLoss'), [input, to(target, 'float32')]));
+}
+
+export interface PoissonNllOptions {
+  /** input is log λ (default true): loss eˣ − t·x; false: λ − t·log(λ + eps). */
+  logInput?: boolean;
+  /** Add Stirling's approximation of log(t!) where t > 1. */
+  full?: boolean;
+  eps?: number;
+  reduction?: Reduction;
+}
+/** Poisson negative log-likelihood (PyTorch PoissonNLLLoss: logInput true, full false, eps 1e-8), broadcasting; target may be int32 counts. */
+export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
+  const fn = 'losses.poissonNll';
+  const o = lossArgs<PoissonNllOptions>(
+    'poissonNll',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['logInput', 'full', 'eps', 'reduction'],
+    ['target'],
+  );
+  checkBool(fn, 'logInput', o.logInput);
+  checkBool(fn, 'full', o.full);
+  return reduced('poissonNll', o.reduction, () =>
+    apply(op('poissonNllLoss'), [input, to(target, 'float32')], { logInput: o.logInput, full: o.full, eps: o.eps }),
+  );
+}
+
+export interface GaussianNllOptions {
+  /** Add the constant ½·log(2π). */
+  full?: boolean;
+  /** var is clamped at eps (in value only, as PyTorch). */
+  eps?: number;
+  reduction?: Reduction;
+}
+/**
+ * Gaussian negative log-likelihood ½(log var + (input − target)²/var) (PyTorch GaussianNLLLoss: full
+ * false, eps 1e-6). var has the input's shape, or it without its last dim, or that dim as 1 (one
+ * variance per sample: PyTorch's homoscedastic forms); input and target broadcast. A negative
+ * variance is a ValueError (read in eager mode, as PyTorch; inside wg.compile values are not read).
+ */
+export function gaussianNll(input: Tensor, target: Tensor, variance: Tensor, options: GaussianNllOptions = {}): Tensor {
+  const fn = 'losses.gaussianNll';
+  const o = lossArgs<GaussianNllOptions>(
+    'gaussianNll',
+    [
+      ['input', input],
+      ['target', target],
+      ['var', variance],
+    ],
+    options,
+    ['full', 'eps', 'reduction'],
+  );
+  checkBool(fn, 'full', o.full);
+  const x = input.shape,
+    v = variance.shape;
+  let va = variance;
+  if (!sameShape(x, v)) {
+    if (sameShape(x.slice(0, -1), v)) va = variance.reshape([...v, 1]);
+    else if (!(x.length > 0 && v.length === x.length && sameShape(x.slice(0, -1), v.slice(0, -1)) && v[v.length - 1] === 1))
+      throw new ShapeError(
+        fn,
+        `var ${fmtShape(v)} must have the input's shape ${fmtShape(x)}, or it without its last dim ${fmtShape(x.slice(0, -1))}, or that dim as 1`,
+      );
+  }
+  if (sink.mode === 'off') {
+    const vals = variance.rawValues();
+    const at = vals.findIndex((e) => e < 0);
+    if (at >= 0) throw new ValueError(fn, `var must be ≥ 0 everywhere, got ${fmtValue(vals[at])} at flat index ${at} of ${fmtShape(v)}`);
+  }
+  return reduced('gaussianNll', o.reduction, () => apply(op('gaussianNllLoss'), [input, target, va], { full: o.full, eps: o.eps }));
+}
+
+/**
+ * Multi-label soft margin (PyTorch MultiLabelSoftMarginLoss): per sample, the mean over the classes
+ * (last dim) of −[t·log σ(x) + (1 − t)·log σ(−x)], which is bceWithLogits per class, times an
+ * optional `weight` broadcast against the input (e.g. [C]).
+ */
+export function multiLabelSoftMargin(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
+  const o = lossArgs<BceOptions>(
+    'multiLabelSoftMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['weight', 'reduction'],
+    ['target'],
+  );
+  if (input.ndim === 0) throw new ShapeError('losses.multiLabelSoftMargin', 'input needs a class dim (its last): got a 0-d tensor');
+  const weight = checkBceWeight('multiLabelSoftMargin', 'weight', o.weight, input);
+  const t = to(target, 'float32');
+  if (!sameShape(t.shape, input.shape))
+    throw new ShapeError('losses.multiLabelSoftMargin', `input ${fmtShape(input.shape)} and target ${fmtShape(t.shape)} must have the same shape`);
+  return reduced('multiLabelSoftMargin', o.reduction, () => {
+    const per = L.bceWithLogitsLoss(input, t);
+    return mean(weight ? per.mul(weight) : per, -1);
+  });
+}
+
+export interface MultiMarginOptions {
+  /** 1 (hinge) or 2 (squared hinge). */
+  p?: 1 | 2;
+  margin?: number;
+  /** Per-class weights [C]: a sample's loss is scaled by the weight of its class. */
+  weight?: Tensor;
+  reduction?: Reduction;
+}
+/**
+ * Multi-class hinge loss (PyTorch MultiMarginLoss: p 1, margin 1): per sample Σ_{j≠y}
+ * max(0, margin − x[y] + x[j])ᵖ / C, of input [N, C] (or [C]) and int32 class ids [N] (or []).
+ */
+export function multiMargin(input: Tensor, target: Tensor, options: MultiMarginOptions = {}): Tensor {
+  const fn = 'losses.multiMargin';
+  const o = lossArgs<MultiMarginOptions>(
+    'multiMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['p', 'margin', 'weight', 'reduction'],
+    ['target'],
+  );
+  if (target.dtype !== 'int32') throw new DTypeError(fn, `target must be int32 class ids, got ${fmtValue(target)}`);
+  const { p, margin, weight } = o;
+  const MULTI_MARGIN = op('multiMarginLoss');
+  MULTI_MARGIN.plan([input, target], { p, margin }); // shapes first: the labels are read next
+  const C = input.shape[input.ndim - 1];
+  checkIndices(fn, target, C, `the ${C} classes of input ${fmtShape(input.shape)}`);
+  if (weight !== undefined) checkWeight('multiMargin', weight, C, input);
+  return reduced('multiMargin', o.reduction, () => {
+    const per = apply(MULTI_MARGIN, [input, target], { p, margin });
+    return weight ? per.mul(classWeights(weight, target)) : per;
+  });
+}
+
+/**
+ * Multi-label hinge loss (PyTorch MultiLabelMarginLoss): per sample Σ over its target classes j and
+ * the other classes k of max(0, 1 − (x[j] − x[k])) / C. Input [N, C] (or [C]); target int32 of the
+ * same shape listing each sample's classes, ended by the first −1 (entries after it are ignored).
+ */
+export function multiLabelMargin(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const fn = 'losses.multiLabelMargin';
+  const o = lossArgs<{ reduction?: Reduction }>(
+    'multiLabelMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['reduction'],
+    ['target'],
+  );
+  if (target.dtype !== 'int32') throw new DTypeError(fn, `target must be int32 class ids (−1 ends a sample's list), got ${fmtValue(target)}`);
+  const MULTI_LABEL_MARGIN = op('multiLabelMarginLoss');
+  MULTI_LABEL_MARGIN.plan([input, target], {}); // shapes first: the targets are read next
+  const C = input.shape[input.ndim - 1];
+  const v = target.rawValues();
+  const at = v.findIndex((c) => !(c >= -1 && c < C));
+  if (at >= 0) throw new ValueError(fn, `target ${v[at]} at flat index ${at} of ${fmtShape(target.shape)} is out of range (expected −1..${C - 1})`);
+  return reduced('multiLabelMargin', o.reduction, () => apply(MULTI_LABEL_MARGIN, [input, target]));
 }

@@ -63,6 +63,15 @@ export {
   KLDivLoss,
   MarginRankingLoss,
   HingeEmbeddingLoss,
+  CosineEmbeddingLoss,
+  TripletMarginLoss,
+  TripletMarginWithDistanceLoss,
+  SoftMarginLoss,
+  PoissonNLLLoss,
+  GaussianNLLLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  MultiLabelMarginLoss,
 } from './losses.js';
 export {
   TransformerEncoder,

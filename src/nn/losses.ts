@@ -8,7 +8,20 @@ import { checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
 import * as losses from '../api/losses.js';
-import type { BceOptions, BceWithLogitsOptions, CrossEntropyOptions, KlDivOptions, NllOptions, Reduction } from '../api/losses.js';
+import type {
+  BceOptions,
+  BceWithLogitsOptions,
+  CosineEmbeddingOptions,
+  CrossEntropyOptions,
+  GaussianNllOptions,
+  KlDivOptions,
+  MultiMarginOptions,
+  NllOptions,
+  PoissonNllOptions,
+  Reduction,
+  TripletMarginOptions,
+  TripletMarginWithDistanceOptions,
+} from '../api/losses.js';
 import { Module } from './module.js';
 
 type Forward2 = (input: Tensor, target: Tensor) => Tensor;
@@ -137,5 +150,92 @@ export class HingeEmbeddingLoss extends Loss<MarginOptions> {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.hingeEmbedding(input, target, this.options);
+  }
+}
+
+export class CosineEmbeddingLoss extends Loss<CosineEmbeddingOptions, Forward3> {
+  constructor(options?: CosineEmbeddingOptions) {
+    super(options, ['margin', 'reduction']);
+  }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return losses.cosineEmbedding(input1, input2, target, this.options);
+  }
+}
+
+/** forward(anchor, positive, negative). */
+export class TripletMarginLoss extends Loss<TripletMarginOptions, Forward3> {
+  constructor(options?: TripletMarginOptions) {
+    super(options, ['margin', 'p', 'eps', 'swap', 'reduction']);
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return losses.tripletMargin(anchor, positive, negative, this.options);
+  }
+}
+
+/** forward(anchor, positive, negative) with a JavaScript `distanceFunction` (default pairwise distance). */
+export class TripletMarginWithDistanceLoss extends Loss<TripletMarginWithDistanceOptions, Forward3> {
+  constructor(options?: TripletMarginWithDistanceOptions) {
+    super(options, ['distanceFunction', 'margin', 'swap', 'reduction']);
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return losses.tripletMarginWithDistance(anchor, positive, negative, this.options);
+  }
+}
+
+export class SoftMarginLoss extends Loss<ReductionOnly> {
+  constructor(options?: ReductionOnly) {
+    super(options, ['reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.softMargin(input, target, this.options);
+  }
+}
+
+export class PoissonNLLLoss extends Loss<PoissonNllOptions> {
+  constructor(options?: PoissonNllOptions) {
+    super(options, ['logInput', 'full', 'eps', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.poissonNll(input, target, this.options);
+  }
+}
+
+/** forward(input, target, var). */
+export class GaussianNLLLoss extends Loss<GaussianNllOptions, Forward3> {
+  constructor(options?: GaussianNllOptions) {
+    super(options, ['full', 'eps', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+    return losses.gaussianNll(input, target, variance, this.options);
+  }
+}
+
+/** With PyTorch's per-class `weight` (a buffer). */
+export class MultiLabelSoftMarginLoss extends Loss<BceOptions> {
+  constructor(options?: BceOptions) {
+    super(options, ['weight', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.multiLabelSoftMargin(input, target, this.options);
+  }
+}
+
+/** Input [N, C] against int32 class ids [N], with PyTorch's per-class `weight` (a buffer). */
+export class MultiMarginLoss extends Loss<MultiMarginOptions> {
+  constructor(options?: MultiMarginOptions) {
+    super(options, ['p', 'margin', 'weight', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.multiMargin(input, target, this.options);
+  }
+}
+
+/** Input [N, C] against int32 target class lists [N, C] ended by −1. */
+export class MultiLabelMarginLoss extends Loss<ReductionOnly> {
+  constructor(options?: ReductionOnly) {
+    super(options, ['reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.multiLabelMargin(input, target, this.options);
   }
 }

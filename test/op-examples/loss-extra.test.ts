@@ -1,0 +1,549 @@
+/**
+ * The losses of src/ops/loss-extra.ts through wg.losses and their nn modules: values and gradients
+ * against PyTorch 1.13 (float64, written here as literals) on both backends, and every error path.
+ */
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import * as wg from '../../src/index.js';
+import { expectClose } from '../helpers/expect.js';
+import { initWasm } from '../helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+/**
+ * PyTorch's result (flattened), its shape, and the gradients of its sum per input (null: no
+ * gradient taken). One deviation is edited in: poissonNll's target gradient at t = 0 with full
+ * (pn_full, pn_lin) is that of the terms without Stirling's, −x and −log(x + eps) (1 and −1e-8
+ * here); PyTorch's is NaN (t·log t's derivative at 0, −∞, times the mask's 0).
+ */
+const TORCH = {
+  cos_none: {
+    y: [0.775455643, 0.277964473, 0],
+    shape: [3],
+    g: [
+      [-0.0213851768, 0.219198062, -0.139003649, 0.215979699, 0.323969548, 0.107989849, 0, 0, 0],
+      [-0.165106145, -0.484311357, -0.451290128, 0, -0.377964473, 0.377964473, 0, 0, 0],
+      null,
+    ],
+  },
+  cos_mean: {
+    y: [0.351140039],
+    shape: [],
+    g: [
+      [-0.00712839227, 0.0730660208, -0.0463345498, 0.071993233, 0.107989849, 0.0359966165, 0, 0, 0],
+      [-0.0550353815, -0.161437119, -0.150430043, 0, -0.125988158, 0.125988158, 0, 0, 0],
+      null,
+    ],
+  },
+  cos_sum: {
+    y: [1.05342012],
+    shape: [],
+    g: [
+      [-0.0213851768, 0.219198062, -0.139003649, 0.215979699, 0.323969548, 0.107989849, 0, 0, 0],
+      [-0.165106145, -0.484311357, -0.451290128, 0, -0.377964473, 0.377964473, 0, 0, 0],
+      null,
+    ],
+  },
+  cos_1d: { y: [0.208695968], shape: [], g: [[0.235528306, -0.113292097, -0.00298137097], [0.0223966404, 0.187317356, 0.24025487], null] },
+  tm: {
+    y: [0.581624104, 2.15759599],
+    shape: [2],
+    g: [
+      [-0.106735321, 0.10674047, 0.0880385395, 1.44773851, -0.229195401, 0.229193074],
+      [0.408245569, -0.408253734, 0.81649522, -0.577350654, 0.577349499, -0.577350654],
+      [-0.301510248, 0.301513263, -0.90453376, -0.870387858, -0.348154099, 0.34815758],
+    ],
+  },
+  tm_swap: {
+    y: [0.320685032, 0.90989],
+    shape: [2],
+    g: [
+      [-0.408245569, 0.408253734, -0.81649522, -0.685993433, -0.514494646, 0.514498076],
+      [0.643945996, -0.643958875, 1.759304, 1.26333985, -0.0628633215, 0.0628483444],
+      [-0.235700427, 0.235705141, -0.94280878, -0.57734642, 0.577357967, -0.57734642],
+    ],
+  },
+  tm_p1: {
+    y: [1.751],
+    shape: [],
+    g: [
+      [0, 0, 0, 1, 0, 0],
+      [0.5, -0.5, 0.5, -0.5, 0.5, -0.5],
+      [-0.5, 0.5, -0.5, -0.5, -0.5, 0.5],
+    ],
+  },
+  tmd: {
+    y: [0, 0.837434751],
+    shape: [2],
+    g: [
+      [0, 0, 0, 0.217774898, -0.278192853, -0.108887449],
+      [0, 0, 0, -0.316227766, 0.316227766, -0.316227766],
+      [0, 0, 0, -0.0729059816, -0.0350774063, 0.0646524743],
+    ],
+  },
+  tmd_swap: {
+    y: [1.74071118],
+    shape: [],
+    g: [
+      [-0.474242859, -0.158080953, -0.421549208, -0.0885328, -0.0603632727, 0.0442664],
+      [1.16930993, -0.0278283908, 2.22730629, 0.0764515524, 0.0362666578, -0.0693601004],
+      [0.139986842, 0.979907893, -1.11989473, -0.00304460882, 0.0212776639, 0.000172989137],
+    ],
+  },
+  tmd_default: {
+    y: [1.36961005],
+    shape: [],
+    g: [
+      [-0.0533676603, 0.0533702352, 0.0440192698, 0.723869256, -0.1145977, 0.114596537],
+      [0.204122784, -0.204126867, 0.40824761, -0.288675327, 0.28867475, -0.288675327],
+      [-0.150755124, 0.150756632, -0.45226688, -0.435193929, -0.174077049, 0.17407879],
+    ],
+  },
+  sm: {
+    y: [0.474076984, 2.12692801, 3.04858735, 0.64439666, 0.313261688, 0.693147181],
+    shape: [2, 3],
+    g: [[-0.377540669, -0.880797078, 0.952574127, 0.475020813, -0.268941421, 0.5], null],
+  },
+  sm_mean: { y: [1.21673298], shape: [], g: [[-0.0629234448, -0.146799513, 0.158762354, 0.0791701354, -0.0448235702, 0.0833333333], null] },
+  pn: {
+    y: [1.14872127, 0.367879441, 1.3890561, 0.905170918, 3.73168907, 1.94081822],
+    shape: [2, 3],
+    g: [
+      [0.648721271, 0.367879441, 4.3890561, -0.894829082, 3.98168907, -3.25918178],
+      [-0.5, 1, -2, -0.1, -1.5, 0.3],
+    ],
+  },
+  pn_full: {
+    y: [1.14872127, 0.367879441, 3.15313764, 1.5569774, 3.73168907, 5.09808138],
+    shape: [2, 3],
+    g: [
+      [0.648721271, 0.367879441, 4.3890561, -0.894829082, 3.98168907, -3.25918178],
+      [-0.5, 1, -0.734721045, 0.843147181, -1.5, 1.81129436],
+    ],
+  },
+  pn_lin: {
+    y: [3.13419755],
+    shape: [],
+    g: [
+      [-0.16666666, 0.166666667, -0.0833333321, -3.16666633, 0.111111111, -2.05555548],
+      [0.115524527, 0, 0.095355295, 0.540955362, -0.0675775191, 0.452544522],
+    ],
+  },
+  pn_lin0: { y: [18.4206807, 2], shape: [2], g: [[-99999999, 1], null] },
+  gn: {
+    y: [-0.0965735903, 0.5, 0.59657359, 4993.09224, 1.06468026, 0.904397181],
+    shape: [2, 3],
+    g: [
+      [-1, -1, -0.5, 100000, 3.33333333, -0.325],
+      [1, 1, 0.5, -100000, -3.33333333, 0.325],
+      [0.5, 0, 0.125, -4999500000, -3.88888889, 0.0721875],
+    ],
+  },
+  gn_hom: {
+    y: [1.40643853],
+    shape: [],
+    g: [
+      [-0.166666667, -0.333333333, -0.333333333, 0.00833333333, 0.0833333333, -0.108333333],
+      [0.166666667, 0.333333333, 0.333333333, -0.00833333333, -0.0833333333, 0.108333333],
+      [-0.25, 0.06875],
+    ],
+  },
+  gn_hom1: {
+    y: [3.21084313],
+    shape: [],
+    g: [
+      [-1, -2, -2, 0.25, 2.5, -3.25],
+      [1, 2, 2, -0.25, -2.5, 3.25],
+      [-1.5, -4.6875],
+    ],
+  },
+  mls: {
+    y: [0.442155482, 0.535329764],
+    shape: [2],
+    g: [
+      [-0.0943851672, 0.0672353553, -0.0298007305, 0.143610629, 0.131244797, -0.045606381, -0.143610629, -0.0722626243],
+      [-0.125, 0.25, -0.5, -0.075, -0.025, -0.375, 0.075, -0.225],
+    ],
+  },
+  mls_w: {
+    y: [0.49174679],
+    shape: [],
+    g: [
+      [-0.0471925836, 0.0672353553, -0.00745018263, 0.0718053146, 0.0656223984, -0.045606381, -0.0359026573, -0.0361313122],
+      [-0.0625, 0.25, -0.125, -0.0375, -0.0125, -0.375, 0.01875, -0.1125],
+      null,
+    ],
+  },
+  mm: { y: [0, 1.2, 0.475], shape: [3], g: [[0, 0, 0, 0, -0.75, 0.25, 0.25, 0.25, 0.25, -0.5, 0.25, 0], null] },
+  mm_p2w: { y: [0.704166667], shape: [], g: [[0, 0, 0, 0, -0.65, 0.35, 0.05, 0.25, 0.233333333, -0.433333333, 0.2, 0], null, null] },
+  mm_1d: { y: [0.975], shape: [], g: [[0.25, 0, 0.25, -0.5], null] },
+  mlm: { y: [1.3, 0, 1.1], shape: [3], g: [[-0.25, 0, 0.5, -0.25, 0, 0, 0, 0, 0.5, 0.5, -1, 0], null] },
+  mlm_1d: { y: [0], shape: [], g: [[0, 0, 0, 0], null] },
+  mlm_1d2: { y: [2.6], shape: [], g: [[0.5, -0.5, 0.5, -0.5], null] },
+};
+
+type Case = keyof typeof TORCH;
+/** An input: float32 with a gradient, float32 without ('f'), or int32 ('i'). */
+type In = [number | number[] | number[][], 'g' | 'f' | 'i'];
+const g = (v: In[0]): In => [v, 'g'];
+const f = (v: In[0]): In => [v, 'f'];
+const i = (v: In[0]): In => [v, 'i'];
+
+const x1 = [
+  [1, 2, 3],
+  [0.5, -1, 2],
+  [-1, 0.3, 0.2],
+];
+const x2 = [
+  [0.2, -1, 1],
+  [1, 1, 1],
+  [2, 0.1, -0.5],
+];
+const a = [
+  [0.1, 0.5, -0.3],
+  [1, 0, 2],
+];
+const p = [
+  [0.2, 0.4, -0.1],
+  [0, 1, 1],
+];
+const pSwap = [
+  [0.2, 0.4, -0.1],
+  [1.4, 0.3, 1.7],
+];
+const n = [
+  [0.3, 0.3, 0.3],
+  [1.5, 0.2, 1.8],
+];
+const smX = [
+  [0.5, -2, 3],
+  [-0.1, 1, 0],
+];
+const smY = [
+  [1, 1, -1],
+  [-1, 1, -1],
+];
+const px = [
+  [0.5, -1, 2],
+  [0.1, 1.5, -0.3],
+];
+const pt = [
+  [1, 0, 3],
+  [2, 0.5, 4],
+];
+const gt = [
+  [1, 0, 3],
+  [0, 0.5, 1],
+];
+const mx = [
+  [0.5, -1, 2, 0.3],
+  [0.1, 1.5, -0.3, 0.9],
+];
+const mt = [
+  [1, 0, 1, 0],
+  [0, 1, 1, 1],
+];
+const cx = [...mx, [0.2, 0.2, 0.1, -2]];
+const L = wg.losses;
+const cosDistance = (u: wg.Tensor, v: wg.Tensor) => wg.cosineSimilarity(u, v).neg().add(1);
+
+const CASES: Record<Case, [(...t: wg.Tensor[]) => wg.Tensor, In[]]> = {
+  cos_none: [(u, v, y) => L.cosineEmbedding(u, v, y, { margin: 0.1, reduction: 'none' }), [g(x1), g(x2), i([1, -1, -1])]],
+  cos_mean: [(u, v, y) => L.cosineEmbedding(u, v, y, { margin: 0.1 }), [g(x1), g(x2), i([1, -1, -1])]],
+  cos_sum: [(u, v, y) => new wg.nn.CosineEmbeddingLoss({ margin: 0.1, reduction: 'sum' }).forward(u, v, y), [g(x1), g(x2), f([1, -1, -1])]],
+  cos_1d: [(u, v, y) => L.cosineEmbedding(u, v, y, { reduction: 'none' }), [g([1, 2, 3]), g([3, -1, 0.5]), i(-1)]],
+  tm: [(u, v, w) => L.tripletMargin(u, v, w, { reduction: 'none' }), [g(a), g(p), g(n)]],
+  tm_swap: [(u, v, w) => new wg.nn.TripletMarginLoss({ swap: true, margin: 0.5, reduction: 'none' }).forward(u, v, w), [g(a), g(pSwap), g(n)]],
+  tm_p1: [(u, v, w) => L.tripletMargin(u, v, w, { p: 1, eps: 1e-3 }), [g(a), g(p), g(n)]],
+  tmd: [(u, v, w) => L.tripletMarginWithDistance(u, v, w, { distanceFunction: cosDistance, margin: 0.5, reduction: 'none' }), [g(a), g(p), g(n)]],
+  tmd_swap: [
+    (u, v, w) => new wg.nn.TripletMarginWithDistanceLoss({ distanceFunction: cosDistance, swap: true, reduction: 'sum' }).forward(u, v, w),
+    [g(a), g(pSwap), g(n)],
+  ],
+  tmd_default: [(u, v, w) => L.tripletMarginWithDistance(u, v, w), [g(a), g(p), g(n)]],
+  sm: [(x, y) => L.softMargin(x, y, { reduction: 'none' }), [g(smX), f(smY)]],
+  sm_mean: [(x, y) => new wg.nn.SoftMarginLoss().forward(x, y), [g(smX), i(smY)]],
+  pn: [(x, t) => L.poissonNll(x, t, { reduction: 'none' }), [g(px), g(pt)]],
+  pn_full: [(x, t) => L.poissonNll(x, t, { full: true, reduction: 'none' }), [g(px), g(pt)]],
+  pn_lin: [
+    (x, t) => new wg.nn.PoissonNLLLoss({ logInput: false, full: true }).forward(x, t),
+    [
+      g([
+        [0.5, 1, 2],
+        [0.1, 1.5, 0.3],
+      ]),
+      g(pt),
+    ],
+  ],
+  pn_lin0: [(x, t) => L.poissonNll(x, t, { logInput: false, reduction: 'none' }), [g([0, 2]), i([1, 0])]],
+  gn: [
+    (x, t, v) => L.gaussianNll(x, t, v, { reduction: 'none' }),
+    [
+      g(px),
+      g(gt),
+      g([
+        [0.5, 1, 2],
+        [1e-8, 0.3, 4],
+      ]),
+    ],
+  ],
+  gn_hom: [(x, t, v) => L.gaussianNll(x, t, v, { full: true }), [g(px), g(gt), g([0.5, 2])]],
+  gn_hom1: [(x, t, v) => new wg.nn.GaussianNLLLoss({ eps: 0.4, reduction: 'sum' }).forward(x, t, v), [g(px), g(gt), g([[0.5], [0.2]])]],
+  mls: [(x, t) => L.multiLabelSoftMargin(x, t, { reduction: 'none' }), [g(mx), g(mt)]],
+  mls_w: [(x, t, w) => new wg.nn.MultiLabelSoftMarginLoss({ weight: w }).forward(x, t), [g(mx), g(mt), f([1, 2, 0.5, 1])]],
+  mm: [(x, y) => L.multiMargin(x, y, { reduction: 'none' }), [g(cx), i([2, 0, 1])]],
+  mm_p2w: [(x, y, w) => new wg.nn.MultiMarginLoss({ p: 2, margin: 0.7, weight: w }).forward(x, y), [g(cx), i([2, 0, 1]), f([1, 2, 0.5, 3])]],
+  mm_1d: [(x, y) => L.multiMargin(x, y, { reduction: 'none' }), [g([0.5, -1, 2, 0.3]), i(3)]],
+  mlm: [
+    (x, y) => L.multiLabelMargin(x, y, { reduction: 'none' }),
+    [
+      g(cx),
+      i([
+        [3, 0, -1, 1],
+        [1, 2, 3, 0],
+        [2, 2, -1, -1],
+      ]),
+    ],
+  ],
+  mlm_1d: [(x, y) => new wg.nn.MultiLabelMarginLoss().forward(x, y), [g([0.5, -1, 2, 0.3]), i([-1, 0, 1, 2])]],
+  mlm_1d2: [(x, y) => L.multiLabelMargin(x, y, { reduction: 'none' }), [g([0.5, -1, 2, 0.3]), i([1, 3, -1, 0])]],
+};
+
+const make = ([v, kind]: In): wg.Tensor => wg.tensor(v, kind === 'i' ? { dtype: 'int32' } : { requiresGrad: kind === 'g' });
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`extra losses on ${be}: PyTorch values and gradients`, () => {
+    beforeEach(() => wg.setBackend(be));
+    const tol = be === 'wasm' ? 2e-5 : 1e-6;
+    for (const [name, [fn, inputs]] of Object.entries(CASES)) {
+      test(name, () => {
+        const want = TORCH[name as Case];
+        const ts = inputs.map(make);
+        const y = fn(...ts);
+        expect(y.shape).toEqual(want.shape);
+        expectClose(y.data(), want.y, tol);
+        y.sum().backward();
+        want.g.forEach((gw, k) => {
+          if (gw === null) expect(ts[k].grad, `input ${k} has no gradient`).toBeNull();
+          else expectClose(ts[k].grad!.data(), gw, tol);
+        });
+      });
+    }
+  });
+}
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`extra losses on ${be}: edges`, () => {
+    beforeEach(() => wg.setBackend(be));
+    test('empty batches: mean NaN, sum 0, none empty', () => {
+      const x = wg.zeros([0, 3], { requiresGrad: true });
+      const y = wg.tensor([], { dtype: 'int32' });
+      expect(L.multiMargin(x, y).item()).toBeNaN();
+      expect(L.multiMargin(x, y, { reduction: 'sum' }).item()).toBe(0);
+      expect(L.multiLabelMargin(x, wg.zeros([0, 3]).int(), { reduction: 'none' }).shape).toEqual([0]);
+      const s = L.cosineEmbedding(x, x, wg.zeros([0]), { reduction: 'sum' });
+      s.backward();
+      expect(s.item()).toBe(0);
+      expect(x.grad!.shape).toEqual([0, 3]);
+    });
+    test('softMargin stays finite where PyTorch overflows: log(1 + e^100) = 100', () => {
+      expectClose(L.softMargin(wg.tensor([100, -100]), wg.tensor([-1, 1], { dtype: 'int32' }), { reduction: 'none' }).data(), [100, 100]);
+    });
+    test('multiMargin and multiLabelMargin replay inside wg.compile with new labels', () => {
+      const x = wg.tensor(cx, { requiresGrad: true });
+      const step = wg.compile((y: wg.Tensor, t: wg.Tensor) => {
+        const loss = L.multiMargin(x, y).add(L.multiLabelMargin(x, t));
+        loss.backward();
+        return loss;
+      });
+      const t = wg.tensor(
+        [
+          [3, 0, -1, 1],
+          [1, 2, 3, 0],
+          [2, 2, -1, -1],
+        ],
+        { dtype: 'int32' },
+      );
+      for (const labels of [
+        [2, 0, 1],
+        [0, 3, 3],
+        [2, 0, 1],
+      ]) {
+        x.grad = null;
+        const y = wg.tensor(labels, { dtype: 'int32' });
+        const got = step(y, t).item();
+        const gotGrad = Array.from(x.grad!.data());
+        x.grad = null;
+        const eager = L.multiMargin(x, y).add(L.multiLabelMargin(x, t));
+        eager.backward();
+        expectClose([got], [eager.item()], 1e-6);
+        expectClose(gotGrad, x.grad!.data(), 1e-6);
+      }
+      expectClose([step(wg.tensor([2, 0, 1], { dtype: 'int32' }), t).item()], [(0 + 1.2 + 0.475) / 3 + (1.3 + 0 + 1.1) / 3], 2e-5);
+    });
+  });
+}
+
+describe('extra losses: errors name the loss, what was expected and what was given', () => {
+  const z = (shape: number[]) => wg.zeros(shape);
+  const ids = (v: number[] | number[][]) => wg.tensor(v, { dtype: 'int32' });
+  const errors: [string, () => unknown, new (...a: never[]) => Error, string][] = [
+    [
+      'cosineEmbedding 2-d y',
+      () => L.cosineEmbedding(z([2, 3]), z([2, 3]), z([2, 1])),
+      wg.ShapeError,
+      'cosineEmbedding: target y must be 0-d or 1-d (multi-target is not supported), got [2, 1]',
+    ],
+    ['cosineEmbedding ranks', () => L.cosineEmbedding(z([2, 3]), z([3]), z([2])), wg.ShapeError, 'a 1-d target y needs 2-d x1 and x2, got [2, 3] and [3]'],
+    [
+      'cosineEmbedding margin',
+      () => L.cosineEmbedding(z([2, 3]), z([2, 3]), z([2]), { margin: NaN }),
+      wg.ValueError,
+      'margin must be a finite number, got NaN',
+    ],
+    ['cosineEmbedding int32 x1', () => L.cosineEmbedding(ids([[1]]), z([1, 1]), z([1])), wg.DTypeError, 'x1 must be a float32 tensor'],
+    ['cosineEmbedding option', () => L.cosineEmbedding(z([2, 3]), z([2, 3]), z([2]), { marg: 1 } as never), wg.ValueError, "unknown option 'marg'"],
+    [
+      'cosineEmbedding reduction',
+      () => L.cosineEmbedding(z([2, 3]), z([2, 3]), z([2]), { reduction: 'avg' as never }),
+      wg.ValueError,
+      `reduction must be 'mean', 'sum' or 'none', got "avg"`,
+    ],
+    [
+      'tripletMargin ranks',
+      () => L.tripletMargin(z([2, 3]), z([3]), z([2, 3])),
+      wg.ShapeError,
+      'must have the same number of dims, got [2, 3], [3] and [2, 3]',
+    ],
+    ['tripletMargin 0-d', () => L.tripletMargin(z([]), z([]), z([])), wg.ShapeError, 'the inputs need at least 1 dim, got 0-d tensors'],
+    ['tripletMargin p', () => L.tripletMargin(z([2, 3]), z([2, 3]), z([2, 3]), { p: -1 }), wg.ValueError, 'p must be a number ≥ 0 or Infinity, got -1'],
+    ['tripletMargin swap', () => L.tripletMargin(z([2, 3]), z([2, 3]), z([2, 3]), { swap: 1 as never }), wg.ValueError, 'swap must be a boolean, got 1'],
+    [
+      'tripletMargin broadcast',
+      () => L.tripletMargin(z([2, 3]), z([3, 3]), z([2, 3])),
+      wg.ShapeError,
+      'tripletMargin: shapes [2, 3] and [3, 3] and [2, 3] cannot be broadcast',
+    ],
+    [
+      'tripletMarginWithDistance function',
+      () => L.tripletMarginWithDistance(z([2, 3]), z([2, 3]), z([2, 3]), { distanceFunction: 3 as never }),
+      wg.ValueError,
+      'distanceFunction must be a function, got 3',
+    ],
+    [
+      'tripletMarginWithDistance result',
+      () => L.tripletMarginWithDistance(z([2, 3]), z([2, 3]), z([2, 3]), { distanceFunction: (() => 1) as never }),
+      wg.ValueError,
+      'distanceFunction must return a float32 Tensor, got 1',
+    ],
+    [
+      'tripletMarginWithDistance margin',
+      () => L.tripletMarginWithDistance(z([2, 3]), z([2, 3]), z([2, 3]), { margin: Infinity }),
+      wg.ValueError,
+      'margin must be a finite number, got Infinity',
+    ],
+    ['softMargin shapes', () => L.softMargin(z([2, 3]), z([2, 4])), wg.ShapeError, 'softMargin: shapes [2, 3] and [2, 4] cannot be broadcast together'],
+    ['poissonNll logInput', () => L.poissonNll(z([2]), z([2]), { logInput: 'yes' as never }), wg.ValueError, 'logInput must be a boolean, got "yes"'],
+    ['poissonNll eps', () => L.poissonNll(z([2]), z([2]), { eps: NaN }), wg.ValueError, 'poissonNll: eps must be a finite number, got NaN'],
+    [
+      'gaussianNll var shape',
+      () => L.gaussianNll(z([2, 3]), z([2, 3]), z([3])),
+      wg.ShapeError,
+      "var [3] must have the input's shape [2, 3], or it without its last dim [2], or that dim as 1",
+    ],
+    [
+      'gaussianNll negative var',
+      () => L.gaussianNll(z([2, 3]), z([2, 3]), wg.tensor([1, -0.5])),
+      wg.ValueError,
+      'var must be ≥ 0 everywhere, got -0.5 at flat index 1 of [2]',
+    ],
+    ['gaussianNll full', () => L.gaussianNll(z([2, 3]), z([2, 3]), z([2, 3]), { full: 0 as never }), wg.ValueError, 'full must be a boolean, got 0'],
+    ['multiLabelSoftMargin 0-d', () => L.multiLabelSoftMargin(z([]), z([])), wg.ShapeError, 'input needs a class dim (its last): got a 0-d tensor'],
+    [
+      'multiLabelSoftMargin shapes',
+      () => L.multiLabelSoftMargin(z([2, 3]), z([2, 4])),
+      wg.ShapeError,
+      'input [2, 3] and target [2, 4] must have the same shape',
+    ],
+    [
+      'multiLabelSoftMargin weight',
+      () => L.multiLabelSoftMargin(z([2, 3]), z([2, 3]), { weight: z([4]) }),
+      wg.ShapeError,
+      'shapes [2, 3] and [4] cannot be broadcast',
+    ],
+    ['multiMargin p', () => L.multiMargin(z([2, 3]), ids([0, 1]), { p: 3 as never }), wg.ValueError, 'p must be 1 or 2, got 3'],
+    ['multiMargin float target', () => L.multiMargin(z([2, 3]), z([2])), wg.DTypeError, 'target must be int32 class ids, got Tensor([2], float32)'],
+    [
+      'multiMargin label range',
+      () => L.multiMargin(z([2, 3]), ids([0, 3])),
+      wg.ValueError,
+      'index 3 at position [1] of indices [2] is out of range for the 3 classes of input [2, 3] (valid: 0..2)',
+    ],
+    ['multiMargin rank', () => L.multiMargin(z([2, 3, 4]), ids([[0, 1, 2, 0]])), wg.ShapeError, 'input must be [N, C] or [C], got [2, 3, 4]'],
+    ['multiMargin target shape', () => L.multiMargin(z([2, 3]), ids([0, 1, 1])), wg.ShapeError, 'target [3] does not fit input [2, 3]: expected int32 [2]'],
+    [
+      'multiMargin weight',
+      () => L.multiMargin(z([2, 3]), ids([0, 1]), { weight: z([2]) }),
+      wg.ShapeError,
+      'weight must be a float32 tensor of shape [3] (one per class of input [2, 3]), got [2]',
+    ],
+    ['multiMargin no classes', () => L.multiMargin(z([2, 0]), ids([0, 1])), wg.ShapeError, 'input [2, 0] has no classes for its 2 samples'],
+    [
+      'multiLabelMargin float target',
+      () => L.multiLabelMargin(z([2, 3]), z([2, 3])),
+      wg.DTypeError,
+      "target must be int32 class ids (−1 ends a sample's list)",
+    ],
+    [
+      'multiLabelMargin below −1',
+      () =>
+        L.multiLabelMargin(
+          z([2, 3]),
+          ids([
+            [0, -2, 1],
+            [0, 1, 2],
+          ]),
+        ),
+      wg.ValueError,
+      'target -2 at flat index 1 of [2, 3] is out of range (expected −1..2)',
+    ],
+    [
+      'multiLabelMargin past C',
+      () =>
+        L.multiLabelMargin(
+          z([2, 3]),
+          ids([
+            [0, 1, 1],
+            [3, 1, 2],
+          ]),
+        ),
+      wg.ValueError,
+      'target 3 at flat index 3 of [2, 3] is out of range (expected −1..2)',
+    ],
+    [
+      'multiLabelMargin target shape',
+      () => L.multiLabelMargin(z([2, 3]), ids([0, 1])),
+      wg.ShapeError,
+      'target [2] does not fit input [2, 3]: expected int32 [2, 3]',
+    ],
+    ['nn.MultiMarginLoss option', () => new wg.nn.MultiMarginLoss({ q: 1 } as never), wg.ValueError, "nn.MultiMarginLoss: unknown option 'q'"],
+    [
+      'nn.GaussianNLLLoss reduction',
+      () => new wg.nn.GaussianNLLLoss({ reduction: 'batchmean' as never }),
+      wg.ValueError,
+      `nn.GaussianNLLLoss: reduction must be 'mean', 'sum', 'none', got "batchmean"`,
+    ],
+  ];
+  for (const [name, fn, cls, message] of errors)
+    test(name, () => {
+      expect(fn).toThrow(cls);
+      expect(fn).toThrow(message);
+    });
+
+  test('weights are module buffers, as in PyTorch', () => {
+    const w = wg.tensor([1, 2, 0.5]);
+    expect(Object.keys(new wg.nn.MultiMarginLoss({ weight: w }).stateDict())).toEqual(['weight']);
+    expect(Object.keys(new wg.nn.MultiLabelSoftMarginLoss({ weight: w }).stateDict())).toEqual(['weight']);
+  });
+});
