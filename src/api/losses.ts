@@ -19,6 +19,8 @@ import { sameShape } from '../ops/types.js';
 import { to, where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
+import { arange, tensor } from './creation.js';
+import { isinf } from './convenience.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -653,4 +655,78 @@ export function multiLabelMargin(input: Tensor, target: Tensor, options: { reduc
   const at = v.findIndex((c) => !(c >= -1 && c < C));
   if (at >= 0) throw new ValueError(fn, `target ${v[at]} at flat index ${at} of ${fmtShape(target.shape)} is out of range (expected −1..${C - 1})`);
   return reduced('multiLabelMargin', o.reduction, () => apply(MULTI_LABEL_MARGIN, [input, target]));
+}
+
+export interface CtcOptions {
+  /** The blank class (default 0). */
+  blank?: number;
+  /** 'mean' (default) divides each sample's loss by its target length (at least 1), then averages over the batch. */
+  reduction?: Reduction;
+  /** Infinite losses (no alignment fits the input length) and their gradients become 0. */
+  zeroInfinity?: boolean;
+}
+/**
+ * Connectionist temporal classification (PyTorch CTCLoss): logProbs [T, N, C] (log-softmax
+ * outputs), targets int32 [N, S] padded (entries past a sample's target length are ignored),
+ * inputLengths and targetLengths int32 [N] (or number arrays), each sample's input length in 1..T
+ * and target length in 0..S; target ids in 0..C−1 (values read in eager mode). The gradient with
+ * respect to logProbs is PyTorch's: the true gradient plus exp(logProbs) at the sample's steps,
+ * which log_softmax's backward cancels, so logits get the exact softmax − occupancy either way.
+ */
+export function ctc(
+  logProbs: Tensor,
+  targets: Tensor,
+  inputLengths: Tensor | readonly number[],
+  targetLengths: Tensor | readonly number[],
+  options: CtcOptions = {},
+): Tensor {
+  const fn = 'losses.ctc';
+  const lengths = (t: Tensor | readonly number[]) => (t instanceof Tensor ? t : tensor(t as number[], { dtype: 'int32' }));
+  const il = lengths(inputLengths),
+    tl = lengths(targetLengths);
+  const o = lossArgs<CtcOptions>(
+    'ctc',
+    [
+      ['logProbs', logProbs],
+      ['targets', targets],
+      ['inputLengths', il],
+      ['targetLengths', tl],
+    ],
+    options,
+    ['blank', 'reduction', 'zeroInfinity'],
+    ['targets', 'inputLengths', 'targetLengths'],
+  );
+  for (const [what, t] of [
+    ['targets', targets],
+    ['inputLengths', il],
+    ['targetLengths', tl],
+  ] as const)
+    if (t.dtype !== 'int32') throw new DTypeError(fn, `${what} must be int32, got ${fmtValue(t)}`);
+  checkBool(fn, 'zeroInfinity', o.zeroInfinity);
+  const CTC = op('ctcLoss');
+  CTC.plan([logProbs, targets, il, tl], { blank: o.blank }); // shapes and blank first: the values are read next
+  const [T, N, C] = logProbs.shape,
+    S = targets.shape[1];
+  const ins = il.rawValues(),
+    tls = tl.rawValues(),
+    ys = targets.rawValues();
+  for (let n = 0; n < N; n++) {
+    if (!(ins[n] >= 1 && ins[n] <= T)) throw new ValueError(fn, `inputLengths[${n}] = ${ins[n]} must be in 1..${T} (the input's T)`);
+    if (!(tls[n] >= 0 && tls[n] <= S)) throw new ValueError(fn, `targetLengths[${n}] = ${tls[n]} must be in 0..${S} (the targets' S)`);
+    for (let s = 0; s < tls[n]; s++)
+      if (!(ys[n * S + s] >= 0 && ys[n * S + s] < C))
+        throw new ValueError(fn, `target ${ys[n * S + s]} at [${n}, ${s}] is out of range for ${C} classes (expected 0..${C - 1})`);
+  }
+  const r = o.reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(fn, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  const nll = apply(CTC, [logProbs, targets, il, tl], { blank: o.blank });
+  // PyTorch's extra exp(logProbs) in the gradient, at each sample's first inputLength steps: a term of value exactly 0 (e − e)
+  const e = logProbs.exp();
+  const steps = arange(T)
+    .reshape([T, 1, 1])
+    .lt(to(il, 'float32').reshape([1, N, 1]));
+  const withGrad = nll.add(sum(steps.mul(e.sub(e.detach())), [0, 2]));
+  const per = o.zeroInfinity ? where(isinf(nll), 0, withGrad) : withGrad;
+  if (r === 'none') return per;
+  return r === 'sum' ? sum(per) : mean(per.div(clamp(to(tl, 'float32'), 1)));
 }

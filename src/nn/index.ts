@@ -72,6 +72,7 @@ export {
   MultiLabelSoftMarginLoss,
   MultiMarginLoss,
   MultiLabelMarginLoss,
+  CTCLoss,
 } from './losses.js';
 export {
   TransformerEncoder,

@@ -12,6 +12,7 @@ import type {
   BceOptions,
   BceWithLogitsOptions,
   CosineEmbeddingOptions,
+  CtcOptions,
   CrossEntropyOptions,
   GaussianNllOptions,
   KlDivOptions,
@@ -26,8 +27,12 @@ import { Module } from './module.js';
 
 type Forward2 = (input: Tensor, target: Tensor) => Tensor;
 type Forward3 = (input1: Tensor, input2: Tensor, target: Tensor) => Tensor;
+type Forward4 = (input: Tensor, target: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]) => Tensor;
 
-abstract class Loss<O extends { reduction?: string; weight?: Tensor; posWeight?: Tensor }, Fw extends Forward2 | Forward3 = Forward2> extends Module<Fw> {
+abstract class Loss<
+  O extends { reduction?: string; weight?: Tensor; posWeight?: Tensor },
+  Fw extends Forward2 | Forward3 | Forward4 = Forward2,
+> extends Module<Fw> {
   /** The options given, passed to the loss function on every call. */
   readonly options: Readonly<O>;
 
@@ -237,5 +242,15 @@ export class MultiLabelMarginLoss extends Loss<ReductionOnly> {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.multiLabelMargin(input, target, this.options);
+  }
+}
+
+/** forward(logProbs [T, N, C], targets int32 [N, S], inputLengths [N], targetLengths [N]). */
+export class CTCLoss extends Loss<CtcOptions, Forward4> {
+  constructor(options?: CtcOptions) {
+    super(options, ['blank', 'reduction', 'zeroInfinity']);
+  }
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]): Tensor {
+    return losses.ctc(logProbs, targets, inputLengths, targetLengths, this.options);
   }
 }

@@ -10,7 +10,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import type { MarginAttrs } from './distance.js';
 import { planGather } from './indexing.js';
-import { contiguousView } from './shape.js';
+import { broadcastView, contiguousView, sliceView } from './shape.js';
 import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta } from './types.js';
 
 const meta = <T>(b: Builder<T>, x: T, dtype: 'float32' | 'int32' = 'float32'): Meta => ({ shape: b.shape(x), dtype });
@@ -256,7 +256,7 @@ const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
 
 // ---- multiMargin, multiLabelMargin -------------------------------------------------------------------
 /** The float 0..C−1 as a [C] tensor: a cumulative sum of ones (exact in float32 up to 2²⁴). */
-const classIds = <T>(b: Builder<T>, C: number): T => b.op('sub', [b.op('cumsum', [b.op('fill', [], { shape: [C], value: 1 })], { dim: 0 }), b.scalar(1)]);
+const arange = <T>(b: Builder<T>, C: number): T => b.op('sub', [b.op('cumsum', [b.op('fill', [], { shape: [C], value: 1 })], { dim: 0 }), b.scalar(1)]);
 
 /** x as [N, C]: a single sample [C] becomes [1, C]. */
 function rows(loss: string, x: Meta, y: Meta, yRank: 'labels' | 'same'): [number, number] {
@@ -299,7 +299,7 @@ const multiMarginLoss: CompositeDef<MultiMarginAttrs, 'multiMarginLoss'> = {
     const yi = b.op('copyInt', [y], contiguousView([N, 1]));
     const xy = b.op('indexGather', [x2, yi], planGather('losses.multiMargin', { shape: [N, C], dtype: 'float32' }, 1, { shape: [N, 1], dtype: 'int32' }).map);
     const h = b.op('relu', [b.op('add', [b.op('sub', [x2, xy]), b.scalar(margin)])]);
-    const other = b.op('sub', [b.scalar(1), b.op('eq', [classIds(b, C), y2])]);
+    const other = b.op('sub', [b.scalar(1), b.op('eq', [arange(b, C), y2])]);
     const terms = b.op('mul', [p === 2 ? b.op('mul', [h, h]) : h, other]);
     return reshape(b, b.op('div', [b.op('sum', [terms], { dim: 1, keepdim: false }), b.scalar(C)]), b.shape(y));
   },
@@ -345,7 +345,7 @@ const multiLabelMarginLoss: CompositeDef<object, 'multiLabelMarginLoss'> = {
   compose: (b, [x, y]) => {
     const [N, C] = rows('multiLabelMargin', meta(b, x), meta(b, y, 'int32'), 'same');
     const kept = b.op('cumprod', [reshape(b, b.op('notEqualMask', [y], { value: -1 }), [N, C])], { dim: 1 });
-    const isClass = b.op('eq', [reshape(b, b.op('toFloat', [y]), [N, C, 1]), classIds(b, C)]); // [N, position, class]
+    const isClass = b.op('eq', [reshape(b, b.op('toFloat', [y]), [N, C, 1]), arange(b, C)]); // [N, position, class]
     const count = b.op('sum', [b.op('mul', [isClass, reshape(b, kept, [N, C, 1])])], { dim: 1, keepdim: false });
     const nonTarget = b.op('eq', [count, b.scalar(0)]);
     const x2 = reshape(b, x, [N, C]);
@@ -365,6 +365,142 @@ const multiLabelMarginLoss: CompositeDef<object, 'multiLabelMarginLoss'> = {
   },
 };
 
+// ---- ctc ----------------------------------------------------------------------------------------------
+export interface CtcAttrs {
+  blank?: number;
+}
+/** T, N, C, S of logProbs [T, N, C], targets [N, S], inputLengths [N], targetLengths [N]. */
+function planCtcShapes([lp, tg, il, tl]: readonly Meta[]): [number, number, number, number] {
+  const fn = 'losses.ctc';
+  if (lp.shape.length !== 3) throw new ShapeError(fn, `logProbs must be [T, N, C], got ${fmtShape(lp.shape)}`);
+  const [T, N, C] = lp.shape;
+  if (tg.shape.length !== 2 || tg.shape[0] !== N)
+    throw new ShapeError(fn, `targets must be int32 [N, S] padded (N = ${N} from logProbs ${fmtShape(lp.shape)}), got ${fmtShape(tg.shape)}`);
+  for (const [what, t] of [
+    ['inputLengths', il],
+    ['targetLengths', tl],
+  ] as const)
+    if (t.shape.length !== 1 || t.shape[0] !== N) throw new ShapeError(fn, `${what} must be int32 [${N}] (one per sample), got ${fmtShape(t.shape)}`);
+  return [T, N, C, tg.shape[1]];
+}
+
+/**
+ * log(Σ eᵃ) of same-shape terms that may be −∞, with gradients that are never NaN: the detached
+ * max is taken as 0 where every term is −∞ (no −∞ − (−∞)), and where the sum is 0 the log is of 1
+ * and the result −∞ by `where` (no log 0 in the backward, whose 1/0 times a 0 gradient is NaN).
+ */
+function logSumExp<T>(b: Builder<T>, terms: T[]): T {
+  const ninf = b.scalar(-Infinity);
+  const max = b.detach(terms.slice(1).reduce((m, t) => b.op('maximum', [m, t]), terms[0]));
+  const m = b.op('where', [b.op('gt', [max, ninf]), max, b.scalar(0)]);
+  const s = terms.map((t) => b.op('exp', [b.op('sub', [t, m])])).reduce((x, y) => b.op('add', [x, y]));
+  const pos = b.op('gt', [s, b.scalar(0)]);
+  return b.op('where', [pos, b.op('add', [m, b.op('log', [b.op('where', [pos, s, b.scalar(1)])])]), ninf]);
+}
+
+/**
+ * Per-sample CTC negative log-likelihood −log p(target | x) (PyTorch ctc_loss's value), by the
+ * forward recursion in log space over the extended target l' = (blank, y₁, blank, …, y_S, blank):
+ * α₀ = lp₀ at s = 0, 1; α_t(s) = lp_t(l'_s) + log(e^α(s) + e^α(s−1) + [l'_s ≠ l'_{s−2}]·e^α(s−2)),
+ * frozen once t reaches the sample's input length; the loss is −log(e^α(2S_n) + e^α(2S_n − 1)).
+ * Padded targets (s ≥ S_n) are read as blank, so any value there is harmless; positions past
+ * 2S_n + 1 never feed the ones read. The gradient is autodiff's through the recursion (the true
+ * gradient; src/api/losses.ts adds PyTorch's extra term). Infeasible samples give +∞.
+ */
+const ctcLoss: CompositeDef<CtcAttrs, 'ctcLoss'> = {
+  kind: 'composite',
+  name: 'ctcLoss',
+  arity: 4,
+  inputDtypes: ['float32', 'int32', 'int32', 'int32'],
+  gradInputs: [0],
+  doc: 'per-sample CTC loss −log p(target | x) of logProbs [T, N, C], padded int32 targets [N, S] and int32 input and target lengths [N] (blank 0)',
+  plan: (ins, { blank = 0 }) => {
+    const [, N, C] = planCtcShapes(ins);
+    if (!Number.isInteger(blank) || blank < 0 || blank >= C)
+      throw new ValueError('losses.ctc', `blank must be a class id in 0..${C - 1}, got ${fmtValue(blank)}`);
+    return { shape: [N] };
+  },
+  compose: (b, [lp, tg, il, tl], { blank = 0 }) => {
+    const [T, N, , S] = planCtcShapes([meta(b, lp), meta(b, tg, 'int32'), meta(b, il, 'int32'), meta(b, tl, 'int32')]);
+    const L = 2 * S + 1,
+      ninf = (shape: number[]) => b.op('fill', [], { shape, value: -Infinity });
+    const full = (shape: number[], value: number) => b.op('fill', [], { shape, value });
+    const lengths = (t: typeof lp) => reshape(b, b.op('toFloat', [t]), [N, 1]);
+    const targetLen = lengths(tl),
+      inputLen = lengths(il);
+    // l' [N, L] as floats (class ids are exact), padded targets read as blank
+    const kept = b.op('lt', [arange(b, S), targetLen]);
+    const y = b.op('where', [kept, b.op('toFloat', [tg]), b.scalar(blank)]);
+    const pairs = b.op('cat', [full([N, S, 1], blank), reshape(b, y, [N, S, 1])], { dim: 2 });
+    const ext = b.op('cat', [reshape(b, pairs, [N, 2 * S]), full([N, 1], blank)], { dim: 1 });
+    // the emissions lp_t(l'_s) for every t: [T, N, L]
+    const idx = b.op('copyInt', [b.op('toInt', [reshape(b, ext, [1, N, L])])], broadcastView([1, N, L], [T, N, L]));
+    const map = planGather('losses.ctc', meta(b, lp), 2, { shape: [T, N, L], dtype: 'int32' }).map;
+    const emit = b.op('indexGather', [lp, idx], map);
+    const at = (t: number) => reshape(b, b.op('copy', [emit], sliceView([T, N, L], 0, t, t + 1)), [N, L]);
+    const shift = (a: typeof lp, k: number) =>
+      L > k ? b.op('cat', [ninf([N, k]), b.op('copy', [a], sliceView([N, L], 1, 0, L - k))], { dim: 1 }) : ninf([N, L]);
+    // the skip s−2 → s where l'_s ≠ l'_{s−2} (never for s < 2)
+    const skip =
+      L > 2
+        ? b.op(
+            'cat',
+            [
+              full([N, 2], 0),
+              b.op('sub', [b.scalar(1), b.op('eq', [b.op('copy', [ext], sliceView([N, L], 1, 2, L)), b.op('copy', [ext], sliceView([N, L], 1, 0, L - 2))])]),
+            ],
+            { dim: 1 },
+          )
+        : null;
+    const first = b.op('lt', [arange(b, L), b.scalar(2)]); // s = 0, 1
+    let alpha = b.op('where', [first, at(0), b.scalar(-Infinity)]);
+    for (let t = 1; t < T; t++) {
+      const terms = [alpha, shift(alpha, 1)];
+      if (skip) terms.push(b.op('where', [skip, shift(alpha, 2), b.scalar(-Infinity)]));
+      const next = b.op('add', [at(t), logSumExp(b, terms)]);
+      alpha = b.op('where', [b.op('gt', [inputLen, b.scalar(t)]), next, alpha]);
+    }
+    // −log(e^α(2S_n) + e^α(2S_n − 1)), the second −∞ for an empty target
+    const read = (pos: typeof lp) =>
+      b.op(
+        'indexGather',
+        [alpha, b.op('toInt', [pos])],
+        planGather('losses.ctc', { shape: [N, L], dtype: 'float32' }, 1, { shape: [N, 1], dtype: 'int32' }).map,
+      );
+    const last = b.op('mul', [targetLen, b.scalar(2)]);
+    const before = b.op('where', [
+      b.op('gt', [targetLen, b.scalar(0)]),
+      read(b.op('maximum', [b.op('sub', [last, b.scalar(1)]), b.scalar(0)])),
+      b.scalar(-Infinity),
+    ]);
+    return reshape(b, b.op('neg', [logSumExp(b, [read(last), before])]), [N]);
+  },
+  tests: {
+    // Random logits stand in for log-probabilities (the recursion is smooth in them). Input lengths
+    // from 2S + 1 up make every target reachable (no infinite loss); blank 0 and targets 1..C−1,
+    // plus cases with blank as a target value and another blank.
+    cases: (
+      [
+        [1, 1, 2, 0, [1, 2], [0, 1], {}],
+        [3, 2, 3, 1, [3, 4], [0, 2], {}],
+        [5, 3, 4, 2, [5, 6], [0, 3], {}],
+        [9, 2, 5, 3, [7, 10], [0, 4], {}],
+        [7, 4, 3, 2, [5, 8], [0, 3], { blank: 2 }],
+        [8, 1, 9, 3, [8, 9], [3, 4], {}],
+      ] as [number, number, number, number, [number, number], [number, number], CtcAttrs][]
+    ).map(([T, N, C, S, inputLen, targetLen, attrs]) => ({
+      name: `T ${T}, N ${N}, C ${C}, S ${S}${attrs.blank ? `, blank ${attrs.blank}` : ''}`,
+      inputs: [
+        { shape: [T, N, C] },
+        { shape: [N, S], dtype: 'int32' as const, int: [0, C] as [number, number] },
+        { shape: [N], dtype: 'int32' as const, int: inputLen },
+        { shape: [N], dtype: 'int32' as const, int: targetLen },
+      ],
+      attrs,
+    })),
+  },
+};
+
 export const LOSS_EXTRA_OPS = defineOps(
   cosineEmbeddingLoss,
   tripletMarginLoss,
@@ -373,4 +509,5 @@ export const LOSS_EXTRA_OPS = defineOps(
   gaussianNllLoss,
   multiMarginLoss,
   multiLabelMarginLoss,
+  ctcLoss,
 );

@@ -385,6 +385,151 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 }
 
+/**
+ * PyTorch 1.13 (float64): F.ctc_loss(x.log_softmax(2), targets, [6, 4, 3], [3, 2, 3]); sample 2
+ * cannot fit its 3 steps (loss ∞). Its gradients for logProbs as a leaf and for the logits x are
+ * the same numbers (softmax − occupancy: see losses.ctc); `g` with reduction 'sum' (or 'none'
+ * summed) and zeroInfinity, `gMean` with 'mean'. Without zeroInfinity they are NaN for sample 2
+ * and g's for samples 0 and 1.
+ */
+const CTC = {
+  x: [
+    -0.22, 0.15, 0.67, -0.51, -1.59, -0.75, 0.65, 0.91, 0.15, -0.81, 1.59, -0.35, 0.55, 1.15, -0.12, 0.55, -0.46, 1.06, -2.22, -0.47, -1.35, -0.28, 0.17, 0.76,
+    0.18, 0.63, 1, -0.22, -0.58, -1.22, -0.27, 0.2, -0.09, -0.35, -0.42, -1.66, -0.35, -0.77, -0.7, -1.91, -0.03, 0.29, 0.33, -1.08, 0.54, 0.79, -0.91, -1.1,
+    -0.46, -0.19, -0.95, -0.98, 1.11, -0.77, 0.98, 1.42, 0.7, 0.32, 1.17, 0.38, 1.22, 1.22, 0.06, 0.8, -0.53, 1.45, 0.15, 2.17, -1.5, -0.73, 0.56, 0.62, -0.55,
+    -0.17, 0.18, 0.47, -0.92, 0.36, -0.88, 1.16, 0.41, -0.21, 1.17, 1.14, 1.06, 0.67, -0.29, -1.45, -1.61, 1.07,
+  ],
+  y: { none: [5.39938312, 4.95090535, Infinity], noneZeroInf: [5.39938312, 4.95090535, 0], meanZeroInf: [1.42508235], sumZeroInf: [10.3502885] },
+  g: [
+    0.0954313469, -0.679520223, 0.413769329, 0.127142517, 0.0431770301, -0.161670347, 0.295657327, 0.383446883, -0.58609622, 0.0686623563, 0, 0, 0, 0, 0,
+    0.0612606313, -0.0393598795, -0.144485603, 0.0181483438, 0.104436508, -0.0117217775, -0.0158094637, 0.214115403, -0.40285146, 0.216267298, 0, 0, 0, 0, 0,
+    -0.138272356, 0.257725279, -0.439075367, 0.165402331, 0.154220112, -0.000359904976, -0.361248007, 0.231216839, 0.0564435293, 0.0739475434, 0, 0, 0, 0, 0,
+    -0.35207484, 0.0915444768, -0.0711119685, 0.143570318, 0.188072013, -0.324415144, -0.565523425, 0.438245387, 0.06687191, 0.384821272, 0, 0, 0, 0, 0,
+    -0.326384374, 0.318035108, -0.255880906, 0.208963957, 0.055266215, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.0140725329, 0.0566355019, -0.582991989, 0.0589468405,
+    0.453337114, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  ],
+  gMean: [
+    0.010603483, -0.075502247, 0.0459743699, 0.0141269464, 0.00479744778, -0.0269450578, 0.0492762212, 0.0639078139, -0.0976827033, 0.0114437261, 0, 0, 0, 0, 0,
+    0.00680673681, -0.00437331994, -0.0160539559, 0.00201648264, 0.0116040564, -0.00195362958, -0.00263491062, 0.0356859005, -0.06714191, 0.0360445497, 0, 0, 0,
+    0, 0, -0.0153635951, 0.0286361422, -0.0487861518, 0.0183780368, 0.017135568, -5.99841627e-5, -0.0602080012, 0.0385361399, 0.00940725488, 0.0123245906, 0, 0,
+    0, 0, 0, -0.0391194267, 0.0101716085, -0.00790132984, 0.0159522576, 0.0208968904, -0.0540691907, -0.0942539042, 0.0730408978, 0.0111453183, 0.0641368787, 0,
+    0, 0, 0, 0, -0.0362649305, 0.0353372343, -0.0284312118, 0.0232182174, 0.00614069055, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.00156361477, 0.00629283354,
+    -0.0647768877, 0.00654964895, 0.0503707905, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  ],
+};
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`losses.ctc on ${be}: PyTorch values and gradients`, () => {
+    beforeEach(() => wg.setBackend(be));
+    const tol = be === 'wasm' ? 2e-5 : 1e-6;
+    const targets = () =>
+      wg.tensor(
+        [
+          [1, 2, 2],
+          [3, 1, 0],
+          [4, 4, 4],
+        ],
+        { dtype: 'int32' },
+      );
+    /** The loss and the gradients of its sum for logProbs as a leaf (glp) and for the logits x under logSoftmax (gx). */
+    function run(opts: wg.losses.CtcOptions, lengthsAsArrays = false) {
+      const il = () => (lengthsAsArrays ? [6, 4, 3] : wg.tensor([6, 4, 3], { dtype: 'int32' }));
+      const tl = () => (lengthsAsArrays ? [3, 2, 3] : wg.tensor([3, 2, 3], { dtype: 'int32' }));
+      const x = wg.tensor(CTC.x, { shape: [6, 3, 5], requiresGrad: true });
+      const lp = wg.tensor(x.logSoftmax(2).data(), { shape: [6, 3, 5], requiresGrad: true });
+      const y = L.ctc(lp, targets(), il(), tl(), opts);
+      y.sum().backward();
+      L.ctc(x.logSoftmax(2), targets(), il(), tl(), opts).sum().backward();
+      return { y: data(y), glp: data(lp.grad), gx: data(x.grad) };
+    }
+    const data = (t: wg.Tensor | null) => Array.from(t!.data());
+    const sample = (v: number[], n: number) => v.filter((_, i) => Math.floor(i / 5) % 3 === n);
+
+    test('zeroInfinity: the impossible sample gives 0 and no gradient; reductions none, mean (per target length), sum', () => {
+      for (const [reduction, y, g] of [
+        ['none', CTC.y.noneZeroInf, CTC.g],
+        ['mean', CTC.y.meanZeroInf, CTC.gMean],
+        ['sum', CTC.y.sumZeroInf, CTC.g],
+      ] as const) {
+        const r = run({ reduction, zeroInfinity: true }, reduction === 'sum');
+        expectClose(r.y, y, tol);
+        expectClose(r.glp, g, tol);
+        expectClose(r.gx, g, tol);
+      }
+    });
+
+    test('without zeroInfinity: ∞ for the impossible sample, the others’ values and gradients as PyTorch', () => {
+      const r = run({ reduction: 'none' });
+      expectClose(r.y.slice(0, 2), CTC.y.none.slice(0, 2), tol);
+      expect(r.y[2]).toBe(Infinity);
+      for (const n of [0, 1]) {
+        expectClose(sample(r.glp, n), sample(CTC.g, n), tol);
+        expectClose(sample(r.gx, n), sample(CTC.g, n), tol);
+      }
+      // PyTorch's gradient there is NaN; here it is the finite exp(logProbs) term alone
+      expect(sample(r.glp, 2).every(Number.isFinite)).toBe(true);
+      expect(run({}).y).toEqual([Infinity]);
+    });
+
+    test('replays inside wg.compile with new lengths', () => {
+      const x = wg.tensor(CTC.x, { shape: [6, 3, 5], requiresGrad: true });
+      const loss = (il: wg.Tensor, tl: wg.Tensor) => L.ctc(x.logSoftmax(2), targets(), il, tl, { zeroInfinity: true });
+      const step = wg.compile((il: wg.Tensor, tl: wg.Tensor) => {
+        const y = loss(il, tl);
+        y.backward();
+        return y;
+      });
+      for (const [il, tl] of [
+        [
+          [6, 4, 3],
+          [3, 2, 3],
+        ],
+        [
+          [5, 6, 6],
+          [2, 1, 3],
+        ],
+        [
+          [6, 4, 3],
+          [3, 2, 3],
+        ],
+      ]) {
+        const ilT = wg.tensor(il, { dtype: 'int32' }),
+          tlT = wg.tensor(tl, { dtype: 'int32' });
+        x.grad = null;
+        const got = step(ilT, tlT).item();
+        const gotGrad = data(x.grad);
+        x.grad = null;
+        const eager = loss(ilT, tlT);
+        eager.backward();
+        expectClose([got], [eager.item()], 1e-6);
+        expectClose(gotGrad, data(x.grad), 1e-6);
+      }
+      x.grad = null;
+      expectClose([step(wg.tensor([6, 4, 3], { dtype: 'int32' }), wg.tensor([3, 2, 3], { dtype: 'int32' })).item()], CTC.y.meanZeroInf, tol);
+    });
+
+    test('nn.CTCLoss and the blank option', () => {
+      const lp = wg.tensor(CTC.x, { shape: [6, 3, 5] }).logSoftmax(2);
+      const il = wg.tensor([6, 4, 3], { dtype: 'int32' }),
+        tl = wg.tensor([3, 2, 3], { dtype: 'int32' });
+      const m = new wg.nn.CTCLoss({ reduction: 'sum', zeroInfinity: true });
+      expectClose(m.forward(lp, targets(), il, tl).data(), CTC.y.sumZeroInf, tol);
+      // blank 4 with the targets' 4s read as classes 0: the same loss as blank 0 with the class ids swapped
+      const swap = wg.tensor([4, 1, 2, 3, 0], { dtype: 'int32' });
+      const lpSwapped = wg.indexSelect(lp, 2, swap);
+      const ids = wg.tensor(
+        [
+          [1, 2, 2],
+          [3, 1, 4],
+          [0, 0, 0],
+        ],
+        { dtype: 'int32' },
+      );
+      expectClose(L.ctc(lpSwapped, ids, il, tl, { blank: 4, reduction: 'sum', zeroInfinity: true }).data(), CTC.y.sumZeroInf, tol);
+    });
+  });
+}
+
 describe('extra losses: errors name the loss, what was expected and what was given', () => {
   const z = (shape: number[]) => wg.zeros(shape);
   const ids = (v: number[] | number[][]) => wg.tensor(v, { dtype: 'int32' });
@@ -526,6 +671,32 @@ describe('extra losses: errors name the loss, what was expected and what was giv
       () => L.multiLabelMargin(z([2, 3]), ids([0, 1])),
       wg.ShapeError,
       'target [2] does not fit input [2, 3]: expected int32 [2, 3]',
+    ],
+    ['ctc logProbs rank', () => L.ctc(z([6, 5]), ids([[1]]), [6], [1]), wg.ShapeError, 'ctc: logProbs must be [T, N, C], got [6, 5]'],
+    [
+      'ctc targets shape',
+      () => L.ctc(z([6, 2, 5]), ids([1, 2]), [6, 6], [1, 1]),
+      wg.ShapeError,
+      'targets must be int32 [N, S] padded (N = 2 from logProbs [6, 2, 5]), got [2]',
+    ],
+    ['ctc lengths shape', () => L.ctc(z([6, 2, 5]), ids([[1], [2]]), [6], [1, 1]), wg.ShapeError, 'inputLengths must be int32 [2] (one per sample), got [1]'],
+    ['ctc float targets', () => L.ctc(z([6, 1, 5]), z([1, 1]), [6], [1]), wg.DTypeError, 'targets must be int32, got Tensor([1, 1], float32)'],
+    ['ctc blank', () => L.ctc(z([6, 1, 5]), ids([[1]]), [6], [1], { blank: 5 }), wg.ValueError, 'blank must be a class id in 0..4, got 5'],
+    ['ctc input length', () => L.ctc(z([6, 1, 5]), ids([[1]]), [7], [1]), wg.ValueError, "inputLengths[0] = 7 must be in 1..6 (the input's T)"],
+    ['ctc input length 0', () => L.ctc(z([6, 1, 5]), ids([[1]]), [0], [1]), wg.ValueError, 'inputLengths[0] = 0 must be in 1..6'],
+    ['ctc target length', () => L.ctc(z([6, 2, 5]), ids([[1], [2]]), [6, 6], [1, 2]), wg.ValueError, 'targetLengths[1] = 2 must be in 0..1'],
+    ['ctc target id', () => L.ctc(z([6, 1, 5]), ids([[1, 5]]), [6], [2]), wg.ValueError, 'target 5 at [0, 1] is out of range for 5 classes (expected 0..4)'],
+    [
+      'ctc zeroInfinity',
+      () => L.ctc(z([6, 1, 5]), ids([[1]]), [6], [1], { zeroInfinity: 'yes' as never }),
+      wg.ValueError,
+      'zeroInfinity must be a boolean, got "yes"',
+    ],
+    [
+      'ctc reduction',
+      () => L.ctc(z([6, 1, 5]), ids([[1]]), [6], [1], { reduction: 'batchmean' as never }),
+      wg.ValueError,
+      `reduction must be 'mean', 'sum' or 'none', got "batchmean"`,
     ],
     ['nn.MultiMarginLoss option', () => new wg.nn.MultiMarginLoss({ q: 1 } as never), wg.ValueError, "nn.MultiMarginLoss: unknown option 'q'"],
     [
