@@ -15,11 +15,13 @@ import { expand } from './layout.js';
 import { clamp, minimum, softplus } from './elementwise.js';
 import { sink } from '../engine/sink.js';
 import { broadcastShapes } from '../ops/broadcast.js';
+import { planTake } from '../ops/indexing.js';
 import { sameShape } from '../ops/types.js';
 import { to, where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { arange, tensor } from './creation.js';
+import { cumsum } from './sort.js';
 import { isinf } from './convenience.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -667,11 +669,12 @@ export interface CtcOptions {
 }
 /**
  * Connectionist temporal classification (PyTorch CTCLoss): logProbs [T, N, C] (log-softmax
- * outputs), targets int32 [N, S] padded (entries past a sample's target length are ignored),
- * inputLengths and targetLengths int32 [N] (or number arrays), each sample's input length in 1..T
- * and target length in 0..S; target ids in 0..C−1 (values read in eager mode). The gradient with
- * respect to logProbs is PyTorch's: the true gradient plus exp(logProbs) at the sample's steps,
- * which log_softmax's backward cancels, so logits get the exact softmax − occupancy either way.
+ * outputs); targets int32, either [N, S] padded (entries past a sample's target length are
+ * ignored) or PyTorch's 1-D concatenation of every sample's targets; inputLengths and
+ * targetLengths int32 [N] (or number arrays), each input length in 1..T; target ids in 0..C−1
+ * (values read in eager mode). The gradient with respect to logProbs is PyTorch's: the true
+ * gradient plus exp(logProbs) at the sample's steps, which log_softmax's backward cancels, so
+ * logits get the exact softmax − occupancy either way.
  */
 export function ctc(
   logProbs: Tensor,
@@ -703,30 +706,60 @@ export function ctc(
   ] as const)
     if (t.dtype !== 'int32') throw new DTypeError(fn, `${what} must be int32, got ${fmtValue(t)}`);
   checkBool(fn, 'zeroInfinity', o.zeroInfinity);
-  const CTC = op('ctcLoss');
-  CTC.plan([logProbs, targets, il, tl], { blank: o.blank }); // shapes and blank first: the values are read next
-  const [T, N, C] = logProbs.shape,
-    S = targets.shape[1];
-  const ins = il.rawValues(),
-    tls = tl.rawValues(),
-    ys = targets.rawValues();
-  for (let n = 0; n < N; n++) {
-    if (!(ins[n] >= 1 && ins[n] <= T)) throw new ValueError(fn, `inputLengths[${n}] = ${ins[n]} must be in 1..${T} (the input's T)`);
-    if (!(tls[n] >= 0 && tls[n] <= S)) throw new ValueError(fn, `targetLengths[${n}] = ${tls[n]} must be in 0..${S} (the targets' S)`);
-    for (let s = 0; s < tls[n]; s++)
-      if (!(ys[n * S + s] >= 0 && ys[n * S + s] < C))
-        throw new ValueError(fn, `target ${ys[n * S + s]} at [${n}, ${s}] is out of range for ${C} classes (expected 0..${C - 1})`);
-  }
   const r = o.reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(fn, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
-  const nll = apply(CTC, [logProbs, targets, il, tl], { blank: o.blank });
+  const CTC = op('ctcLoss');
+  // shapes and blank first (concatenated targets as the [N, total] they are padded to at most): the values are read next
+  const flat = targets.ndim === 1;
+  CTC.plan([logProbs, flat ? { shape: [logProbs.shape[1] ?? 0, targets.size], dtype: 'int32' } : targets, il, tl], { blank: o.blank });
+  const [T, N] = logProbs.shape;
+  const ins = il.rawValues();
+  for (let n = 0; n < N; n++) if (!(ins[n] >= 1 && ins[n] <= T)) throw new ValueError(fn, `inputLengths[${n}] = ${ins[n]} must be in 1..${T} (the input's T)`);
+  const { padded, used, tooLong } = ctcTargets(fn, logProbs.shape, targets, tl);
+  const nll = apply(CTC, [logProbs, padded, il, used], { blank: o.blank });
   // PyTorch's extra exp(logProbs) in the gradient, at each sample's first inputLength steps: a term of value exactly 0 (e − e)
   const e = logProbs.exp();
   const steps = arange(T)
     .reshape([T, 1, 1])
     .lt(to(il, 'float32').reshape([1, N, 1]));
   const withGrad = nll.add(sum(steps.mul(e.sub(e.detach())), [0, 2]));
-  const per = o.zeroInfinity ? where(isinf(nll), 0, withGrad) : withGrad;
+  const all = tooLong ? where(tooLong, Infinity, withGrad) : withGrad;
+  const per = o.zeroInfinity ? where(isinf(all), 0, all) : all;
   if (r === 'none') return per;
   return r === 'sum' ? sum(per) : mean(per.div(clamp(to(tl, 'float32'), 1)));
+}
+
+/**
+ * CTC targets as [N, S] with the lengths the recursion reads, their values checked. Padded targets
+ * are used as given (lengths in 0..S). The 1-D concatenation is gathered into [N, S] with
+ * S = min(total, T), a shape the values do not change (compiled functions replay it): a target
+ * longer than T fits no alignment, so it is cut to S and `tooLong` marks its loss as ∞ (PyTorch's
+ * value).
+ */
+function ctcTargets(fn: string, [T, N, C]: readonly number[], targets: Tensor, tl: Tensor): { padded: Tensor; used: Tensor; tooLong: Tensor | null } {
+  const flat = targets.ndim === 1,
+    total = targets.size,
+    S = flat ? Math.min(total, T) : targets.shape[1];
+  const tls = tl.rawValues(),
+    ys = targets.rawValues();
+  let offset = 0;
+  for (let n = 0; n < N; n++) {
+    if (!(tls[n] >= 0 && (flat || tls[n] <= S)))
+      throw new ValueError(fn, `targetLengths[${n}] = ${tls[n]} must be ${flat ? '≥ 0' : `in 0..${S} (the targets' S)`}`);
+    const at = flat ? offset : n * S;
+    if (flat && offset + tls[n] > total)
+      throw new ShapeError(
+        fn,
+        `targets ${fmtShape(targets.shape)} hold ${total} concatenated ids, fewer than the targetLengths' sum (${offset + tls[n]} by sample ${n})`,
+      );
+    for (let s = 0; s < tls[n]; s++)
+      if (!(ys[at + s] >= 0 && ys[at + s] < C))
+        throw new ValueError(fn, `target ${ys[at + s]} at ${flat ? `[${at + s}]` : `[${n}, ${s}]`} is out of range for ${C} classes (expected 0..${C - 1})`);
+    offset += tls[n];
+  }
+  if (!flat) return { padded: targets, used: tl, tooLong: null };
+  const starts = cumsum(tl, 0).sub(tl).reshape([N, 1]);
+  const positions = clamp(starts.add(arange(S, { dtype: 'int32' }).reshape([1, S])), 0, Math.max(total - 1, 0));
+  // positions are clamped into range, so the gather runs without take's value check (which a compiled step cannot make on computed indices)
+  return { padded: apply(op('indexGatherInt'), [targets, positions], planTake(targets, positions)), used: minimum(tl, S), tooLong: tl.gt(S) };
 }

@@ -375,7 +375,10 @@ function planCtcShapes([lp, tg, il, tl]: readonly Meta[]): [number, number, numb
   if (lp.shape.length !== 3) throw new ShapeError(fn, `logProbs must be [T, N, C], got ${fmtShape(lp.shape)}`);
   const [T, N, C] = lp.shape;
   if (tg.shape.length !== 2 || tg.shape[0] !== N)
-    throw new ShapeError(fn, `targets must be int32 [N, S] padded (N = ${N} from logProbs ${fmtShape(lp.shape)}), got ${fmtShape(tg.shape)}`);
+    throw new ShapeError(
+      fn,
+      `targets must be int32 [N, S] padded (N = ${N} from logProbs ${fmtShape(lp.shape)}) or 1-D concatenated, got ${fmtShape(tg.shape)}`,
+    );
   for (const [what, t] of [
     ['inputLengths', il],
     ['targetLengths', tl],

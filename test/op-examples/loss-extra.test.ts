@@ -508,6 +508,47 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose([step(wg.tensor([6, 4, 3], { dtype: 'int32' }), wg.tensor([3, 2, 3], { dtype: 'int32' })).item()], CTC.y.meanZeroInf, tol);
     });
 
+    test("PyTorch's 1-D concatenated targets, a target longer than the input (∞) included", () => {
+      // F.ctc_loss(x.log_softmax(2), tensor([1, 2, 3, 1, 4, 4, 4, 4, 4, 2]), [4, 4, 3], [2, 3, 5]), x [4, 3, 5]
+      const x = wg.tensor(
+        [
+          -0.22, 0.15, 0.67, -0.51, -1.59, -0.75, 0.65, 0.91, 0.15, -0.81, 1.59, -0.35, 0.55, 1.15, -0.12, 0.55, -0.46, 1.06, -2.22, -0.47, -1.35, -0.28, 0.17,
+          0.76, 0.18, 0.63, 1.0, -0.22, -0.58, -1.22, -0.27, 0.2, -0.09, -0.35, -0.42, -1.66, -0.35, -0.77, -0.7, -1.91, -0.03, 0.29, 0.33, -1.08, 0.29, 0.08,
+          0.09, 0.18, -0.53, 1.45, 0.15, 2.17, -0.45, 0.91, 0.11, 0.37, -0.55, -0.17, -0.03, 3.12,
+        ],
+        { shape: [4, 3, 5], requiresGrad: true },
+      );
+      const flat = wg.tensor([1, 2, 3, 1, 4, 4, 4, 4, 4, 2], { dtype: 'int32' });
+      const none = L.ctc(x.logSoftmax(2), flat, [4, 4, 3], [2, 3, 5], { reduction: 'none' });
+      expectClose(data(none).slice(0, 2), [3.74709012, 5.49921682], tol);
+      expect(data(none)[2]).toBe(Infinity);
+      // compiled, with the lengths as arguments (the concatenated targets' gather needs no values read)
+      const step = wg.compile((il: wg.Tensor, tl: wg.Tensor) => {
+        const loss = L.ctc(x.logSoftmax(2), flat, il, tl, { reduction: 'sum', zeroInfinity: true });
+        loss.backward();
+        return loss;
+      });
+      for (let k = 0; k < 3; k++) {
+        x.grad = null;
+        expectClose([step(wg.tensor([4, 4, 3], { dtype: 'int32' }), wg.tensor([2, 3, 5], { dtype: 'int32' })).item()], [9.24630694], tol);
+      }
+      x.grad = null;
+      const y = L.ctc(x.logSoftmax(2), flat, [4, 4, 3], [2, 3, 5], { reduction: 'sum', zeroInfinity: true });
+      y.backward();
+      expectClose(data(y), [9.24630694], tol);
+      expectClose(
+        data(x.grad),
+        [
+          -0.0138477315, -0.570241145, 0.413769329, 0.127142517, 0.0431770301, -0.118130138, 0.295657327, 0.383446883, -0.629636429, 0.0686623563, 0, 0, 0, 0,
+          0, -0.0558257803, -0.131241568, 0.0644824966, 0.0181483438, 0.104436508, -0.0101375287, -0.145590053, 0.214115403, -0.27465512, 0.216267298, 0, 0, 0,
+          0, 0, -0.0667823056, 0.12202515, -0.374865288, 0.165402331, 0.154220112, 0.0501386073, -0.53206155, 0.231216839, 0.247981952, 0.00272415203, 0, 0, 0,
+          0, 0, -0.266972004, 0.133007698, -0.455810145, 0.0715507511, 0.5182237, 0.0457361855, 0.618595096, 0.0450354939, 0.17546699, -0.884833765, 0, 0, 0, 0,
+          0,
+        ],
+        tol,
+      );
+    });
+
     test('nn.CTCLoss and the blank option', () => {
       const lp = wg.tensor(CTC.x, { shape: [6, 3, 5] }).logSoftmax(2);
       const il = wg.tensor([6, 4, 3], { dtype: 'int32' }),
@@ -675,9 +716,9 @@ describe('extra losses: errors name the loss, what was expected and what was giv
     ['ctc logProbs rank', () => L.ctc(z([6, 5]), ids([[1]]), [6], [1]), wg.ShapeError, 'ctc: logProbs must be [T, N, C], got [6, 5]'],
     [
       'ctc targets shape',
-      () => L.ctc(z([6, 2, 5]), ids([1, 2]), [6, 6], [1, 1]),
+      () => L.ctc(z([6, 2, 5]), ids([[1], [2], [3]]), [6, 6], [1, 1]),
       wg.ShapeError,
-      'targets must be int32 [N, S] padded (N = 2 from logProbs [6, 2, 5]), got [2]',
+      'targets must be int32 [N, S] padded (N = 2 from logProbs [6, 2, 5]) or 1-D concatenated, got [3, 1]',
     ],
     ['ctc lengths shape', () => L.ctc(z([6, 2, 5]), ids([[1], [2]]), [6], [1, 1]), wg.ShapeError, 'inputLengths must be int32 [2] (one per sample), got [1]'],
     ['ctc float targets', () => L.ctc(z([6, 1, 5]), z([1, 1]), [6], [1]), wg.DTypeError, 'targets must be int32, got Tensor([1, 1], float32)'],
@@ -685,6 +726,14 @@ describe('extra losses: errors name the loss, what was expected and what was giv
     ['ctc input length', () => L.ctc(z([6, 1, 5]), ids([[1]]), [7], [1]), wg.ValueError, "inputLengths[0] = 7 must be in 1..6 (the input's T)"],
     ['ctc input length 0', () => L.ctc(z([6, 1, 5]), ids([[1]]), [0], [1]), wg.ValueError, 'inputLengths[0] = 0 must be in 1..6'],
     ['ctc target length', () => L.ctc(z([6, 2, 5]), ids([[1], [2]]), [6, 6], [1, 2]), wg.ValueError, 'targetLengths[1] = 2 must be in 0..1'],
+    [
+      'ctc concatenated too short',
+      () => L.ctc(z([6, 2, 5]), ids([1, 2]), [6, 6], [1, 2]),
+      wg.ShapeError,
+      "targets [2] hold 2 concatenated ids, fewer than the targetLengths' sum (3 by sample 1)",
+    ],
+    ['ctc concatenated target id', () => L.ctc(z([6, 2, 5]), ids([1, 2, 7]), [6, 6], [1, 2]), wg.ValueError, 'target 7 at [2] is out of range for 5 classes'],
+    ['ctc negative target length', () => L.ctc(z([6, 1, 5]), ids([1]), [6], [-1]), wg.ValueError, 'targetLengths[0] = -1 must be ≥ 0'],
     ['ctc target id', () => L.ctc(z([6, 1, 5]), ids([[1, 5]]), [6], [2]), wg.ValueError, 'target 5 at [0, 1] is out of range for 5 classes (expected 0..4)'],
     [
       'ctc zeroInfinity',
