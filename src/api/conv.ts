@@ -6,8 +6,18 @@ import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
-import { reshape } from './shape.js';
-import type { Conv1dOptions, Conv2dOptions, ConvTranspose1dOptions, ConvTranspose2dOptions } from '../ops/conv.js';
+import { reshape, slice } from './shape.js';
+import { expand } from './layout.js';
+import { sum } from './reduce.js';
+import {
+  convNoChannelsShape,
+  type Conv1dAttrs,
+  type ConvAttrs,
+  type Conv1dOptions,
+  type Conv2dOptions,
+  type ConvTranspose1dOptions,
+  type ConvTranspose2dOptions,
+} from '../ops/conv.js';
 import { adaptive1d, lift1d } from '../ops/pool.js';
 import type { AdaptiveAttrs, AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolAttrs } from '../ops/pool.js';
 import { resampleSize, type InterpolateOptions } from '../ops/resample.js';
@@ -44,14 +54,31 @@ function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefin
 export function conv2d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv2dOptions = {}): Tensor {
   const o = checkOptions<Conv2dOptions>('conv2d', opts, ['stride', 'padding', 'dilation', 'groups']);
   const inputs = convInputs('conv2d', x, w, b);
-  return unbatched(x, 4, (x4) => apply(op('conv2d'), [x4, inputs[1], inputs[2]], { ...o, bias: b != null }));
+  const attrs = { ...o, bias: b != null };
+  return unbatched(x, 4, (x4) => noChannels('conv2d', 4, [x4, inputs[1], inputs[2]], attrs) ?? apply(op('conv2d'), [x4, inputs[1], inputs[2]], attrs));
+}
+
+/**
+ * PyTorch's conv2d or conv1d over no input channels (x [N, 0, …] of rank `rank`), else null: an
+ * empty [N, 0, *out] that still reaches x, w and the bias, so each gets its (zero, or empty)
+ * gradient as in PyTorch. The sums of the empty x and w are exactly 0 and b's slice is empty, so
+ * adding them changes nothing but the graph.
+ */
+function noChannels(fn: 'conv1d' | 'conv2d', rank: number, [x, w, b]: Tensor[], attrs: ConvAttrs | Conv1dAttrs): Tensor | null {
+  if (x.ndim !== rank || x.shape[1] !== 0) return null;
+  const shape = convNoChannelsShape(fn, [x, w, b], attrs);
+  const empty = expand(sum(x).add(sum(w)), shape);
+  if (!attrs.bias) return empty;
+  const noBias = reshape(slice(b, 0, 0, 0), [1, 0, ...shape.slice(2).map(() => 1)]);
+  return empty.add(noBias);
 }
 
 /** 1-D convolution: x [N, C, L], w [O, C/groups, k], optional bias [O] → [N, O, OL]; options as conv2d's, per dim numbers or [n]. */
 export function conv1d(x: Tensor, w: Tensor, b?: Tensor | null, opts: Conv1dOptions = {}): Tensor {
   const o = checkOptions<Conv1dOptions>('conv1d', opts, ['stride', 'padding', 'dilation', 'groups']);
   const inputs = convInputs('conv1d', x, w, b);
-  return unbatched(x, 3, (x3) => apply(op('conv1d'), [x3, inputs[1], inputs[2]], { ...o, bias: b != null }));
+  const attrs = { ...o, bias: b != null };
+  return unbatched(x, 3, (x3) => noChannels('conv1d', 3, [x3, inputs[1], inputs[2]], attrs) ?? apply(op('conv1d'), [x3, inputs[1], inputs[2]], attrs));
 }
 
 /**

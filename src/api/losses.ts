@@ -4,7 +4,7 @@
  * reduction 'mean' (default) averages over every element (cross-entropy / nll: over the samples
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkFunction, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply, internalTo } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
@@ -12,13 +12,17 @@ import * as L from './loss.js';
 import { logSoftmax, mean, sum } from './reduce.js';
 import { embedding } from './shape.js';
 import { expand } from './layout.js';
-import { softplus } from './elementwise.js';
+import { clamp, minimum, softplus } from './elementwise.js';
 import { sink } from '../engine/sink.js';
 import { broadcastShapes } from '../ops/broadcast.js';
+import { planTake } from '../ops/indexing.js';
 import { sameShape } from '../ops/types.js';
 import { to, where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
+import { arange, tensor } from './creation.js';
+import { cumsum } from './sort.js';
+import { isinf } from './convenience.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -378,4 +382,384 @@ export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; re
     ['target'],
   );
   return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, to(y, 'float32')], { margin: o.margin }));
+}
+
+// ---- the losses of src/ops/loss-extra.ts -------------------------------------------------------------
+
+export interface CosineEmbeddingOptions {
+  margin?: number;
+  reduction?: Reduction;
+}
+/**
+ * 1 − cos(x1, x2) where y = 1 and max(0, cos − margin) where y = −1 (PyTorch CosineEmbeddingLoss,
+ * margin 0): x1, x2 [N, D] with y [N] (int32 or float32 ±1), or [D] with a 0-d y.
+ */
+export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: CosineEmbeddingOptions = {}): Tensor {
+  const o = lossArgs<CosineEmbeddingOptions>(
+    'cosineEmbedding',
+    [
+      ['x1', x1],
+      ['x2', x2],
+      ['y', y],
+    ],
+    options,
+    ['margin', 'reduction'],
+    ['y'],
+  );
+  return reduced('cosineEmbedding', o.reduction, () => apply(op('cosineEmbeddingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
+}
+
+export interface TripletMarginOptions {
+  margin?: number;
+  /** The norm of the distance (PyTorch `p`, default 2). */
+  p?: number;
+  eps?: number;
+  /** Use min(d(a, n), d(p, n)) as the negative distance (the harder negative). */
+  swap?: boolean;
+  reduction?: Reduction;
+}
+/**
+ * max(0, margin + d(anchor, positive) − d(anchor, negative)) with d = pairwiseDistance (PyTorch
+ * TripletMarginLoss: margin 1, p 2, eps 1e-6): inputs [N, D] (or [D]) with the same number of dims.
+ */
+export function tripletMargin(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginOptions = {}): Tensor {
+  const o = lossArgs<TripletMarginOptions>(
+    'tripletMargin',
+    [
+      ['anchor', anchor],
+      ['positive', positive],
+      ['negative', negative],
+    ],
+    options,
+    ['margin', 'p', 'eps', 'swap', 'reduction'],
+  );
+  checkBool('losses.tripletMargin', 'swap', o.swap);
+  if (o.p !== undefined && (typeof o.p !== 'number' || !(o.p >= 0)))
+    throw new ValueError('losses.tripletMargin', `p must be a number ≥ 0 or Infinity, got ${fmtValue(o.p)}`);
+  const { margin, p, eps, swap } = o;
+  return reduced('tripletMargin', o.reduction, () => apply(op('tripletMarginLoss'), [anchor, positive, negative], { margin, p, eps, swap }));
+}
+
+export interface TripletMarginWithDistanceOptions {
+  /** (x1, x2) => distances; default wg.pairwiseDistance (p 2, eps 1e-6). */
+  distanceFunction?: (x1: Tensor, x2: Tensor) => Tensor;
+  margin?: number;
+  swap?: boolean;
+  reduction?: Reduction;
+}
+/**
+ * tripletMargin with any distance (PyTorch TripletMarginWithDistanceLoss, margin 1): max(0, margin +
+ * d(a, p) − d(a, n)), d(a, n) replaced by min(d(a, n), d(p, n)) with swap. The distance's results
+ * broadcast; without a distanceFunction it is tripletMargin's pairwise distance.
+ */
+export function tripletMarginWithDistance(anchor: Tensor, positive: Tensor, negative: Tensor, options: TripletMarginWithDistanceOptions = {}): Tensor {
+  const fn = 'losses.tripletMarginWithDistance';
+  const o = lossArgs<TripletMarginWithDistanceOptions>(
+    'tripletMarginWithDistance',
+    [
+      ['anchor', anchor],
+      ['positive', positive],
+      ['negative', negative],
+    ],
+    options,
+    ['distanceFunction', 'margin', 'swap', 'reduction'],
+  );
+  const { distanceFunction: d, margin = 1, swap = false } = o;
+  checkBool(fn, 'swap', swap);
+  if (typeof margin !== 'number' || !Number.isFinite(margin)) throw new ValueError(fn, `margin must be a finite number, got ${fmtValue(margin)}`);
+  if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: o.reduction });
+  checkFunction(fn, 'distanceFunction', d);
+  const dist = (x1: Tensor, x2: Tensor): Tensor => {
+    const r = d(x1, x2);
+    if (!(r instanceof Tensor) || r.dtype !== 'float32') throw new ValueError(fn, `distanceFunction must return a float32 Tensor, got ${fmtValue(r)}`);
+    return r;
+  };
+  return reduced('tripletMarginWithDistance', o.reduction, () => {
+    const dn = swap ? minimum(dist(anchor, negative), dist(positive, negative)) : dist(anchor, negative);
+    return clamp(dist(anchor, positive).add(margin).sub(dn), 0);
+  });
+}
+
+/** log(1 + e^(−y·x)) (PyTorch SoftMarginLoss; y ±1, int32 or float32, broadcasting), stable where PyTorch's overflows to ∞. */
+export function softMargin(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const o = lossArgs<{ reduction?: Reduction }>(
+    'softMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['reduction'],
+    ['target'],
+  );
+  return reduced('softMargin', o.reduction, () => apply(op('softMarginLoss'), [input, to(target, 'float32')]));
+}
+
+export interface PoissonNllOptions {
+  /** input is log λ (default true): loss eˣ − t·x; false: λ − t·log(λ + eps). */
+  logInput?: boolean;
+  /** Add Stirling's approximation of log(t!) where t > 1. */
+  full?: boolean;
+  eps?: number;
+  reduction?: Reduction;
+}
+/** Poisson negative log-likelihood (PyTorch PoissonNLLLoss: logInput true, full false, eps 1e-8), broadcasting; target may be int32 counts. */
+export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOptions = {}): Tensor {
+  const fn = 'losses.poissonNll';
+  const o = lossArgs<PoissonNllOptions>(
+    'poissonNll',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['logInput', 'full', 'eps', 'reduction'],
+    ['target'],
+  );
+  checkBool(fn, 'logInput', o.logInput);
+  checkBool(fn, 'full', o.full);
+  return reduced('poissonNll', o.reduction, () =>
+    apply(op('poissonNllLoss'), [input, to(target, 'float32')], { logInput: o.logInput, full: o.full, eps: o.eps }),
+  );
+}
+
+export interface GaussianNllOptions {
+  /** Add the constant ½·log(2π). */
+  full?: boolean;
+  /** var is clamped at eps (in value only, as PyTorch). */
+  eps?: number;
+  reduction?: Reduction;
+}
+/**
+ * Gaussian negative log-likelihood ½(log var + (input − target)²/var) (PyTorch GaussianNLLLoss: full
+ * false, eps 1e-6). var has the input's shape, or it without its last dim, or that dim as 1 (one
+ * variance per sample: PyTorch's homoscedastic forms); input and target broadcast. A negative
+ * variance is a ValueError (read in eager mode, as PyTorch; inside wg.compile values are not read).
+ */
+export function gaussianNll(input: Tensor, target: Tensor, variance: Tensor, options: GaussianNllOptions = {}): Tensor {
+  const fn = 'losses.gaussianNll';
+  const o = lossArgs<GaussianNllOptions>(
+    'gaussianNll',
+    [
+      ['input', input],
+      ['target', target],
+      ['var', variance],
+    ],
+    options,
+    ['full', 'eps', 'reduction'],
+  );
+  checkBool(fn, 'full', o.full);
+  const x = input.shape,
+    v = variance.shape;
+  let va = variance;
+  if (!sameShape(x, v)) {
+    if (sameShape(x.slice(0, -1), v)) va = variance.reshape([...v, 1]);
+    else if (!(x.length > 0 && v.length === x.length && sameShape(x.slice(0, -1), v.slice(0, -1)) && v[v.length - 1] === 1))
+      throw new ShapeError(
+        fn,
+        `var ${fmtShape(v)} must have the input's shape ${fmtShape(x)}, or it without its last dim ${fmtShape(x.slice(0, -1))}, or that dim as 1`,
+      );
+  }
+  if (sink.mode === 'off') {
+    const vals = variance.rawValues();
+    const at = vals.findIndex((e) => e < 0);
+    if (at >= 0) throw new ValueError(fn, `var must be ≥ 0 everywhere, got ${fmtValue(vals[at])} at flat index ${at} of ${fmtShape(v)}`);
+  }
+  return reduced('gaussianNll', o.reduction, () => apply(op('gaussianNllLoss'), [input, target, va], { full: o.full, eps: o.eps }));
+}
+
+/**
+ * Multi-label soft margin (PyTorch MultiLabelSoftMarginLoss): per sample, the mean over the classes
+ * (last dim) of −[t·log σ(x) + (1 − t)·log σ(−x)], which is bceWithLogits per class, times an
+ * optional `weight` broadcast against the input (e.g. [C]).
+ */
+export function multiLabelSoftMargin(input: Tensor, target: Tensor, options: BceOptions = {}): Tensor {
+  const o = lossArgs<BceOptions>(
+    'multiLabelSoftMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['weight', 'reduction'],
+    ['target'],
+  );
+  if (input.ndim === 0) throw new ShapeError('losses.multiLabelSoftMargin', 'input needs a class dim (its last): got a 0-d tensor');
+  const weight = checkBceWeight('multiLabelSoftMargin', 'weight', o.weight, input);
+  const t = to(target, 'float32');
+  if (!sameShape(t.shape, input.shape))
+    throw new ShapeError('losses.multiLabelSoftMargin', `input ${fmtShape(input.shape)} and target ${fmtShape(t.shape)} must have the same shape`);
+  return reduced('multiLabelSoftMargin', o.reduction, () => {
+    const per = L.bceWithLogitsLoss(input, t);
+    return mean(weight ? per.mul(weight) : per, -1);
+  });
+}
+
+export interface MultiMarginOptions {
+  /** 1 (hinge) or 2 (squared hinge). */
+  p?: 1 | 2;
+  margin?: number;
+  /** Per-class weights [C]: a sample's loss is scaled by the weight of its class. */
+  weight?: Tensor;
+  reduction?: Reduction;
+}
+/**
+ * Multi-class hinge loss (PyTorch MultiMarginLoss: p 1, margin 1): per sample Σ_{j≠y}
+ * max(0, margin − x[y] + x[j])ᵖ / C, of input [N, C] (or [C]) and int32 class ids [N] (or []).
+ */
+export function multiMargin(input: Tensor, target: Tensor, options: MultiMarginOptions = {}): Tensor {
+  const fn = 'losses.multiMargin';
+  const o = lossArgs<MultiMarginOptions>(
+    'multiMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['p', 'margin', 'weight', 'reduction'],
+    ['target'],
+  );
+  if (target.dtype !== 'int32') throw new DTypeError(fn, `target must be int32 class ids, got ${fmtValue(target)}`);
+  const { p, margin, weight } = o;
+  const MULTI_MARGIN = op('multiMarginLoss');
+  MULTI_MARGIN.plan([input, target], { p, margin }); // shapes first: the labels are read next
+  const C = input.shape[input.ndim - 1];
+  checkIndices(fn, target, C, `the ${C} classes of input ${fmtShape(input.shape)}`);
+  if (weight !== undefined) checkWeight('multiMargin', weight, C, input);
+  return reduced('multiMargin', o.reduction, () => {
+    const per = apply(MULTI_MARGIN, [input, target], { p, margin });
+    return weight ? per.mul(classWeights(weight, target)) : per;
+  });
+}
+
+/**
+ * Multi-label hinge loss (PyTorch MultiLabelMarginLoss): per sample Σ over its target classes j and
+ * the other classes k of max(0, 1 − (x[j] − x[k])) / C. Input [N, C] (or [C]); target int32 of the
+ * same shape listing each sample's classes, ended by the first −1 (entries after it are ignored).
+ */
+export function multiLabelMargin(input: Tensor, target: Tensor, options: { reduction?: Reduction } = {}): Tensor {
+  const fn = 'losses.multiLabelMargin';
+  const o = lossArgs<{ reduction?: Reduction }>(
+    'multiLabelMargin',
+    [
+      ['input', input],
+      ['target', target],
+    ],
+    options,
+    ['reduction'],
+    ['target'],
+  );
+  if (target.dtype !== 'int32') throw new DTypeError(fn, `target must be int32 class ids (−1 ends a sample's list), got ${fmtValue(target)}`);
+  const MULTI_LABEL_MARGIN = op('multiLabelMarginLoss');
+  MULTI_LABEL_MARGIN.plan([input, target], {}); // shapes first: the targets are read next
+  const C = input.shape[input.ndim - 1];
+  const v = target.rawValues();
+  const at = v.findIndex((c) => !(c >= -1 && c < C));
+  if (at >= 0) throw new ValueError(fn, `target ${v[at]} at flat index ${at} of ${fmtShape(target.shape)} is out of range (expected −1..${C - 1})`);
+  return reduced('multiLabelMargin', o.reduction, () => apply(MULTI_LABEL_MARGIN, [input, target]));
+}
+
+export interface CtcOptions {
+  /** The blank class (default 0). */
+  blank?: number;
+  /** 'mean' (default) divides each sample's loss by its target length (at least 1), then averages over the batch. */
+  reduction?: Reduction;
+  /** Infinite losses (no alignment fits the input length) and their gradients become 0. */
+  zeroInfinity?: boolean;
+}
+/**
+ * Connectionist temporal classification (PyTorch CTCLoss): logProbs [T, N, C] (log-softmax
+ * outputs); targets int32, either [N, S] padded (entries past a sample's target length are
+ * ignored) or PyTorch's 1-D concatenation of every sample's targets; inputLengths and
+ * targetLengths int32 [N] (or number arrays), each input length in 1..T; target ids in 0..C−1
+ * (values read in eager mode). The gradient with respect to logProbs is PyTorch's: the true
+ * gradient plus exp(logProbs) at the sample's steps, which log_softmax's backward cancels, so
+ * logits get the exact softmax − occupancy either way.
+ */
+export function ctc(
+  logProbs: Tensor,
+  targets: Tensor,
+  inputLengths: Tensor | readonly number[],
+  targetLengths: Tensor | readonly number[],
+  options: CtcOptions = {},
+): Tensor {
+  const fn = 'losses.ctc';
+  const lengths = (t: Tensor | readonly number[]) => (t instanceof Tensor ? t : tensor(t as number[], { dtype: 'int32' }));
+  const il = lengths(inputLengths),
+    tl = lengths(targetLengths);
+  const o = lossArgs<CtcOptions>(
+    'ctc',
+    [
+      ['logProbs', logProbs],
+      ['targets', targets],
+      ['inputLengths', il],
+      ['targetLengths', tl],
+    ],
+    options,
+    ['blank', 'reduction', 'zeroInfinity'],
+    ['targets', 'inputLengths', 'targetLengths'],
+  );
+  for (const [what, t] of [
+    ['targets', targets],
+    ['inputLengths', il],
+    ['targetLengths', tl],
+  ] as const)
+    if (t.dtype !== 'int32') throw new DTypeError(fn, `${what} must be int32, got ${fmtValue(t)}`);
+  checkBool(fn, 'zeroInfinity', o.zeroInfinity);
+  const r = o.reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(fn, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  const CTC = op('ctcLoss');
+  // shapes and blank first (concatenated targets as the [N, total] they are padded to at most): the values are read next
+  const flat = targets.ndim === 1;
+  CTC.plan([logProbs, flat ? { shape: [logProbs.shape[1] ?? 0, targets.size], dtype: 'int32' } : targets, il, tl], { blank: o.blank });
+  const [T, N] = logProbs.shape;
+  const ins = il.rawValues();
+  for (let n = 0; n < N; n++) if (!(ins[n] >= 1 && ins[n] <= T)) throw new ValueError(fn, `inputLengths[${n}] = ${ins[n]} must be in 1..${T} (the input's T)`);
+  const { padded, used, tooLong } = ctcTargets(fn, logProbs.shape, targets, tl);
+  const nll = apply(CTC, [logProbs, padded, il, used], { blank: o.blank });
+  // PyTorch's extra exp(logProbs) in the gradient, at each sample's first inputLength steps: a term of value exactly 0 (e − e)
+  const e = logProbs.exp();
+  const steps = arange(T)
+    .reshape([T, 1, 1])
+    .lt(to(il, 'float32').reshape([1, N, 1]));
+  const withGrad = nll.add(sum(steps.mul(e.sub(e.detach())), [0, 2]));
+  const all = tooLong ? where(tooLong, Infinity, withGrad) : withGrad;
+  const per = o.zeroInfinity ? where(isinf(all), 0, all) : all;
+  if (r === 'none') return per;
+  return r === 'sum' ? sum(per) : mean(per.div(clamp(to(tl, 'float32'), 1)));
+}
+
+/**
+ * CTC targets as [N, S] with the lengths the recursion reads, their values checked. Padded targets
+ * are used as given (lengths in 0..S). The 1-D concatenation is gathered into [N, S] with
+ * S = min(total, T), a shape the values do not change (compiled functions replay it): a target
+ * longer than T fits no alignment, so it is cut to S and `tooLong` marks its loss as ∞ (PyTorch's
+ * value).
+ */
+function ctcTargets(fn: string, [T, N, C]: readonly number[], targets: Tensor, tl: Tensor): { padded: Tensor; used: Tensor; tooLong: Tensor | null } {
+  const flat = targets.ndim === 1,
+    total = targets.size,
+    S = flat ? Math.min(total, T) : targets.shape[1];
+  const tls = tl.rawValues(),
+    ys = targets.rawValues();
+  let offset = 0;
+  for (let n = 0; n < N; n++) {
+    if (!(tls[n] >= 0 && (flat || tls[n] <= S)))
+      throw new ValueError(fn, `targetLengths[${n}] = ${tls[n]} must be ${flat ? '≥ 0' : `in 0..${S} (the targets' S)`}`);
+    const at = flat ? offset : n * S;
+    if (flat && offset + tls[n] > total)
+      throw new ShapeError(
+        fn,
+        `targets ${fmtShape(targets.shape)} hold ${total} concatenated ids, fewer than the targetLengths' sum (${offset + tls[n]} by sample ${n})`,
+      );
+    for (let s = 0; s < tls[n]; s++)
+      if (!(ys[at + s] >= 0 && ys[at + s] < C))
+        throw new ValueError(fn, `target ${ys[at + s]} at ${flat ? `[${at + s}]` : `[${n}, ${s}]`} is out of range for ${C} classes (expected 0..${C - 1})`);
+    offset += tls[n];
+  }
+  if (!flat) return { padded: targets, used: tl, tooLong: null };
+  const starts = cumsum(tl, 0).sub(tl).reshape([N, 1]);
+  const positions = clamp(starts.add(arange(S, { dtype: 'int32' }).reshape([1, S])), 0, Math.max(total - 1, 0));
+  // positions are clamped into range, so the gather runs without take's value check (which a compiled step cannot make on computed indices)
+  return { padded: apply(op('indexGatherInt'), [targets, positions], planTake(targets, positions)), used: minimum(tl, S), tooLong: tl.gt(S) };
 }

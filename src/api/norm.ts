@@ -9,6 +9,7 @@ import { pad } from './layout.js';
 import { rsqrt } from './math.js';
 import { mean, variance } from './reduce.js';
 import { copyInto, reshape } from './shape.js';
+import { expand } from './layout.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply, applyUpdate, noGrad } from '../engine/engine.js';
 import type { Storage } from '../engine/storage.js';
@@ -211,8 +212,8 @@ export interface InstanceNormFnOptions extends AffineNormOptions {
 
 /**
  * PyTorch's `F.instance_norm(x, runningMean, runningVar, { weight, bias, useInputStats, momentum,
- * eps })` over x [N, C, *]: each sample's channel normalised over its positions (group norm with C
- * groups, the fused kernels), then a per-channel weight and bias. Given running statistics, they
+ * eps })` over x [N, C, *]: each sample's channel normalised over its positions (the fused batch-norm
+ * kernels over [1, N·C, *], as PyTorch), then a per-channel weight and bias. Given running statistics, they
  * move in place towards the batch's mean of the instance means and of the unbiased instance
  * variances, as PyTorch's; useInputStats false normalises with them instead (eval batch norm).
  */
@@ -238,8 +239,12 @@ export function instanceNorm(x: Tensor, runningMean: Tensor | null = null, runni
     S = sizeOf(x.shape.slice(2));
   if (S <= 1)
     throw new ValueError(FN, `expected more than 1 spatial element when using the input statistics (as PyTorch), got input of shape ${fmtShape(x.shape)}`);
-  const [inputs, a] = affineInputs(FN, x, affine);
-  const y = apply(op('groupNorm'), inputs, { ...a, numGroups: C });
+  // PyTorch's instance norm is batch norm over x as [1, N·C, S], the weight and bias repeated per
+  // sample: so here too, which keeps its rule for a constant instance with eps 0 (InvStd is 0 where
+  // the variance and eps are both 0: the bias and no gradient, where group norm gives 0·∞ = NaN).
+  const perInstance = (t: Tensor | null | undefined) => (t == null ? t : reshape(expand(reshape(t, [1, C]), [N, C]), [N * C]));
+  const instances = { ...affine, weight: perInstance(affine.weight), bias: perInstance(affine.bias) };
+  const y = reshape(batchNormTraining(FN, reshape(x, [1, N * C, S]), instances, null), x.shape);
   if (runningMean != null && runningVar != null && N > 0)
     noGrad(() => {
       const rows = reshape(x, [N, C, S]);

@@ -63,6 +63,16 @@ export {
   KLDivLoss,
   MarginRankingLoss,
   HingeEmbeddingLoss,
+  CosineEmbeddingLoss,
+  TripletMarginLoss,
+  TripletMarginWithDistanceLoss,
+  SoftMarginLoss,
+  PoissonNLLLoss,
+  GaussianNLLLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  MultiLabelMarginLoss,
+  CTCLoss,
 } from './losses.js';
 export {
   TransformerEncoder,

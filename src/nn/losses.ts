@@ -8,13 +8,31 @@ import { checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
 import * as losses from '../api/losses.js';
-import type { BceOptions, BceWithLogitsOptions, CrossEntropyOptions, KlDivOptions, NllOptions, Reduction } from '../api/losses.js';
+import type {
+  BceOptions,
+  BceWithLogitsOptions,
+  CosineEmbeddingOptions,
+  CtcOptions,
+  CrossEntropyOptions,
+  GaussianNllOptions,
+  KlDivOptions,
+  MultiMarginOptions,
+  NllOptions,
+  PoissonNllOptions,
+  Reduction,
+  TripletMarginOptions,
+  TripletMarginWithDistanceOptions,
+} from '../api/losses.js';
 import { Module } from './module.js';
 
 type Forward2 = (input: Tensor, target: Tensor) => Tensor;
 type Forward3 = (input1: Tensor, input2: Tensor, target: Tensor) => Tensor;
+type Forward4 = (input: Tensor, target: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]) => Tensor;
 
-abstract class Loss<O extends { reduction?: string; weight?: Tensor; posWeight?: Tensor }, Fw extends Forward2 | Forward3 = Forward2> extends Module<Fw> {
+abstract class Loss<
+  O extends { reduction?: string; weight?: Tensor; posWeight?: Tensor },
+  Fw extends Forward2 | Forward3 | Forward4 = Forward2,
+> extends Module<Fw> {
   /** The options given, passed to the loss function on every call. */
   readonly options: Readonly<O>;
 
@@ -137,5 +155,102 @@ export class HingeEmbeddingLoss extends Loss<MarginOptions> {
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.hingeEmbedding(input, target, this.options);
+  }
+}
+
+export class CosineEmbeddingLoss extends Loss<CosineEmbeddingOptions, Forward3> {
+  constructor(options?: CosineEmbeddingOptions) {
+    super(options, ['margin', 'reduction']);
+  }
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    return losses.cosineEmbedding(input1, input2, target, this.options);
+  }
+}
+
+/** forward(anchor, positive, negative). */
+export class TripletMarginLoss extends Loss<TripletMarginOptions, Forward3> {
+  constructor(options?: TripletMarginOptions) {
+    super(options, ['margin', 'p', 'eps', 'swap', 'reduction']);
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return losses.tripletMargin(anchor, positive, negative, this.options);
+  }
+}
+
+/** forward(anchor, positive, negative) with a JavaScript `distanceFunction` (default pairwise distance). */
+export class TripletMarginWithDistanceLoss extends Loss<TripletMarginWithDistanceOptions, Forward3> {
+  constructor(options?: TripletMarginWithDistanceOptions) {
+    super(options, ['distanceFunction', 'margin', 'swap', 'reduction']);
+  }
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    return losses.tripletMarginWithDistance(anchor, positive, negative, this.options);
+  }
+}
+
+export class SoftMarginLoss extends Loss<ReductionOnly> {
+  constructor(options?: ReductionOnly) {
+    super(options, ['reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.softMargin(input, target, this.options);
+  }
+}
+
+export class PoissonNLLLoss extends Loss<PoissonNllOptions> {
+  constructor(options?: PoissonNllOptions) {
+    super(options, ['logInput', 'full', 'eps', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.poissonNll(input, target, this.options);
+  }
+}
+
+/** forward(input, target, var). */
+export class GaussianNLLLoss extends Loss<GaussianNllOptions, Forward3> {
+  constructor(options?: GaussianNllOptions) {
+    super(options, ['full', 'eps', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
+    return losses.gaussianNll(input, target, variance, this.options);
+  }
+}
+
+/** With PyTorch's per-class `weight` (a buffer). */
+export class MultiLabelSoftMarginLoss extends Loss<BceOptions> {
+  constructor(options?: BceOptions) {
+    super(options, ['weight', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.multiLabelSoftMargin(input, target, this.options);
+  }
+}
+
+/** Input [N, C] against int32 class ids [N], with PyTorch's per-class `weight` (a buffer). */
+export class MultiMarginLoss extends Loss<MultiMarginOptions> {
+  constructor(options?: MultiMarginOptions) {
+    super(options, ['p', 'margin', 'weight', 'reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.multiMargin(input, target, this.options);
+  }
+}
+
+/** Input [N, C] against int32 target class lists [N, C] ended by −1. */
+export class MultiLabelMarginLoss extends Loss<ReductionOnly> {
+  constructor(options?: ReductionOnly) {
+    super(options, ['reduction']);
+  }
+  forward(input: Tensor, target: Tensor): Tensor {
+    return losses.multiLabelMargin(input, target, this.options);
+  }
+}
+
+/** forward(logProbs [T, N, C], targets int32 [N, S], inputLengths [N], targetLengths [N]). */
+export class CTCLoss extends Loss<CtcOptions, Forward4> {
+  constructor(options?: CtcOptions) {
+    super(options, ['blank', 'reduction', 'zeroInfinity']);
+  }
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]): Tensor {
+    return losses.ctc(logProbs, targets, inputLengths, targetLengths, this.options);
   }
 }

@@ -186,7 +186,13 @@ function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
  * Checks a convolution with `dims` spatial dims (1 or 2) as PyTorch does and returns its output
  * shape and geometry (a 1-D one as 2-D with H = 1). Shapes in messages are the caller's.
  */
-function planConvNd(op: string, dims: number, [x, w, b]: readonly Meta[], attrs: ConvAttrs | Conv1dAttrs): { shape: number[]; geometry: ConvGeometry } {
+function planConvNd(
+  op: string,
+  dims: number,
+  [x, w, b]: readonly Meta[],
+  attrs: ConvAttrs | Conv1dAttrs,
+  noChannels = false,
+): { shape: number[]; geometry: ConvGeometry } {
   const layout = dims === 2 ? ['[N, C, H, W] (or [C, H, W] unbatched)', '[O, C/groups, kh, kw]'] : ['[N, C, L] (or [C, L] unbatched)', '[O, C/groups, k]'];
   checkRank(op, 'input', dims + 2, layout[0], x);
   checkRank(op, 'weight', dims + 2, layout[1], w);
@@ -200,8 +206,9 @@ function planConvNd(op: string, dims: number, [x, w, b]: readonly Meta[], attrs:
       `input ${fmtShape(x.shape)} has ${c} channels but weight ${fmtShape(w.shape)} with groups ${groups} expects ${cw * groups} (weight dim 1 is the input channels per group)`,
     );
   if (o % groups !== 0) throw new ShapeError(op, `weight ${fmtShape(w.shape)} has ${o} output channels, not a multiple of groups ${groups}`);
-  // As PyTorch, only the batch may be empty (N = 0 gives an empty output).
-  if (c === 0 || size.includes(0))
+  // As PyTorch, the batch may be empty (N = 0 gives an empty output); no input channels only
+  // through convNoChannelsShape (the kernels never see C = 0).
+  if ((c === 0 && !noChannels) || size.includes(0))
     throw new ShapeError(op, `input ${fmtShape(x.shape)} needs non-zero channels and spatial sizes (only the batch dim N may be 0)`);
   if (o === 0 || k.includes(0))
     throw new ShapeError(op, `weight ${fmtShape(w.shape)} needs at least one output channel and a kernel of at least 1 in each dim`);
@@ -238,6 +245,16 @@ function planConvNd(op: string, dims: number, [x, w, b]: readonly Meta[], attrs:
     [ph, pw] = lift(before, 0),
     [dh, dw] = lift(dilation, 1);
   return { shape: [n, o, ...outs], geometry: { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, bias, groups } };
+}
+
+/**
+ * The result's shape of conv2d (dims 2) or conv1d (dims 1) over an input with no channels, after
+ * every other check of the op's plan: [N, 0, *out], PyTorch's eager rule (no input channels give
+ * no output channels, whatever the weight's O).
+ */
+export function convNoChannelsShape(op: 'conv1d' | 'conv2d', ins: readonly Meta[], attrs: ConvAttrs | Conv1dAttrs): number[] {
+  const [n, , ...outs] = planConvNd(op, op === 'conv2d' ? 2 : 1, ins, attrs, true).shape;
+  return [n, 0, ...outs];
 }
 
 // ---- reference kernels -------------------------------------------------------------------------

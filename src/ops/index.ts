@@ -32,6 +32,7 @@ import { ATTENTION_OPS } from './attention.js';
 import { CONVENIENCE_OPS } from './convenience.js';
 import { PARITY_SHAPE_OPS } from './parity-shape.js';
 import { PARITY_NN_OPS } from './parity-nn.js';
+import { LOSS_EXTRA_OPS } from './loss-extra.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -57,6 +58,7 @@ const DECLARED = [
   ...CONVENIENCE_OPS,
   ...PARITY_SHAPE_OPS,
   ...PARITY_NN_OPS,
+  ...LOSS_EXTRA_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

@@ -77,8 +77,9 @@ const affineGradWords = (a: AffineAttrs, N: number, C: number, S: number, G: num
 function planLayerNorm(ins: readonly Meta[], a: LayerNormAttrs): Plan {
   const x = ins[0],
     ns = a.normalizedShape;
-  if (!Array.isArray(ns) || ns.length === 0 || !ns.every((d) => Number.isInteger(d) && d >= 1))
-    throw new ValueError('layerNorm', `normalizedShape must be a non-empty array of positive integers, got ${fmtValue(ns)}`);
+  // A zero-size normalizedShape is allowed, as PyTorch: rows of no values, an empty result.
+  if (!Array.isArray(ns) || ns.length === 0 || !ns.every((d) => Number.isInteger(d) && d >= 0))
+    throw new ValueError('layerNorm', `normalizedShape must be a non-empty array of non-negative integers, got ${fmtValue(ns)}`);
   const lead = x.shape.length - ns.length;
   if (lead < 0 || ns.some((d, k) => x.shape[lead + k] !== d))
     throw new ShapeError('layerNorm', `normalizedShape ${fmtShape(ns)} must match the trailing dims of the input, got shape ${fmtShape(x.shape)}`);
@@ -276,6 +277,9 @@ export const NORMALIZATION_OPS = defineOps(
         layerNormCase([4, 129], 1, 'both'),
         layerNormCase([3, 2, 2, 4], 3, 'both'),
         layerNormCase([0, 4], 1, 'both'),
+        // a zero-size normalized shape (PyTorch): rows of no values
+        layerNormCase([3, 0], 1, 'both'),
+        layerNormCase([3, 4, 0], 2, 'weight'),
       ],
     },
   } satisfies OpSpec<LayerNormAttrs, 'layerNorm'>,
