@@ -21,6 +21,16 @@ const LOSSES: [keyof typeof F, keyof typeof wg.losses][] = [
   ['klDiv', 'klDiv'],
   ['marginRankingLoss', 'marginRanking'],
   ['hingeEmbeddingLoss', 'hingeEmbedding'],
+  ['cosineEmbeddingLoss', 'cosineEmbedding'],
+  ['tripletMarginLoss', 'tripletMargin'],
+  ['tripletMarginWithDistanceLoss', 'tripletMarginWithDistance'],
+  ['softMarginLoss', 'softMargin'],
+  ['poissonNllLoss', 'poissonNll'],
+  ['gaussianNllLoss', 'gaussianNll'],
+  ['multilabelSoftMarginLoss', 'multiLabelSoftMargin'],
+  ['multiMarginLoss', 'multiMargin'],
+  ['multilabelMarginLoss', 'multiLabelMargin'],
+  ['ctcLoss', 'ctc'],
 ];
 
 test('every F entry that is not a loss is the wg function of the same name', () => {
