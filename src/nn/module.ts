@@ -10,7 +10,7 @@
 import { getBackend, noGrad, setBackend } from '../engine/engine.js';
 import { tensor } from '../api/creation.js';
 import { StateDictError, ValueError, fmtValue } from '../errors.js';
-import { jsState } from '../engine/sink.js';
+import { jsState, sink } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
@@ -39,6 +39,15 @@ export type Forward = (...args: never[]) => unknown;
 /** Any module, whatever its forward takes and returns (the children of a module, ModuleList items). */
 export type AnyModule = Module<Forward>;
 
+/** What registerForwardPreHook/registerForwardHook return: remove() unregisters the hook. */
+export interface ModuleHookHandle {
+  remove(): void;
+}
+/** fn(module, args) before forward: undefined keeps the arguments, an array replaces them, another value becomes the one argument. */
+export type ForwardPreHook = (module: AnyModule, args: unknown[]) => unknown;
+/** fn(module, args, output) after forward: undefined keeps the output, anything else replaces it. */
+export type ForwardHook = (module: AnyModule, args: unknown[], output: unknown) => unknown;
+
 /**
  * F is the type of forward; the default, x → Tensor, is what Sequential chains and fit trains.
  * Modules with other signatures say theirs: `class MultiheadAttention extends Module<(q, k, v, opts?) => [Tensor, Tensor | null]>`.
@@ -49,6 +58,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private readonly _parameters = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
   private readonly _modules = new Map<string, AnyModule>();
+  private readonly _forwardPreHooks: ForwardPreHook[] = [];
+  private readonly _forwardHooks: ForwardHook[] = [];
 
   /** Computes the module's output. */
   abstract forward(...args: Parameters<F>): ReturnType<F>;
@@ -378,6 +389,67 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Clears every parameter's gradient: sets it to null (setToNone, PyTorch ≥ 2.0's default) or fills it with zeros (PyTorch 1.13's default). */
   zeroGrad(setToNone = true): void {
     zeroGrads(`nn.${this.constructor.name}.zeroGrad`, this.parameters(), setToNone);
+  }
+
+  // ---- forward hooks ------------------------------------------------------------------------
+
+  /**
+   * PyTorch's register_forward_pre_hook: fn(module, args) runs before every forward call, also
+   * when a parent calls this module, and may return replacement arguments.
+   */
+  registerForwardPreHook(fn: ForwardPreHook): ModuleHookHandle {
+    return this.addHook('registerForwardPreHook', this._forwardPreHooks, fn);
+  }
+
+  /**
+   * PyTorch's register_forward_hook: fn(module, args, output) runs after every forward call, also
+   * when a parent calls this module, and may return a replacement output.
+   */
+  registerForwardHook(fn: ForwardHook): ModuleHookHandle {
+    return this.addHook('registerForwardHook', this._forwardHooks, fn);
+  }
+
+  /**
+   * Containers and layers call their children's `forward` directly, so a hooked module gets an own
+   * `forward` property that runs its hooks around its class's forward: every caller goes through
+   * it, no module needs to know. It is removed with the last hook.
+   */
+  private addHook<H>(kind: string, list: H[], fn: H): ModuleHookHandle {
+    if (typeof fn !== 'function') throw new ValueError(`nn.${this.constructor.name}.${kind}`, `expects a function, got ${fmtValue(fn)}`);
+    list.push(fn);
+    if (this._forwardPreHooks.length + this._forwardHooks.length === 1) {
+      const inner = this.forward;
+      Object.defineProperty(this, 'forward', {
+        configurable: true,
+        writable: true,
+        value: (...args: unknown[]) => this.runHooked(inner, args),
+      });
+    }
+    let removed = false;
+    return {
+      remove: () => {
+        if (removed) return;
+        removed = true;
+        list.splice(list.lastIndexOf(fn), 1); // a function registered twice: each handle removes one
+        if (this._forwardPreHooks.length + this._forwardHooks.length === 0) delete (this as { forward?: unknown }).forward;
+      },
+    };
+  }
+
+  private runHooked(inner: (...args: never[]) => unknown, args: unknown[]): unknown {
+    // Hooks are JavaScript around the ops: a compiled step re-runs its JavaScript every call so
+    // that they run every call, as in eager mode.
+    if (sink.mode !== 'off') sink.slow(`nn.${this.constructor.name} has forward hooks (JavaScript that runs on every call)`);
+    for (const h of [...this._forwardPreHooks]) {
+      const r = h(this as AnyModule, args);
+      if (r !== undefined) args = Array.isArray(r) ? r : [r];
+    }
+    let out = inner.apply(this, args as never[]);
+    for (const h of [...this._forwardHooks]) {
+      const r = h(this as AnyModule, args, out);
+      if (r !== undefined) out = r;
+    }
+    return out;
   }
 
   // ---- printing ----------------------------------------------------------------------------
