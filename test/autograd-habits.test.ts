@@ -107,6 +107,13 @@ for (const be of ['wasm', 'reference'] as const) {
         expect(vals(x.grad)).toEqual([6, 12]);
       });
 
+      test('a hook on a leaf root: backward of the leaf itself goes through it (torch: [3, 3])', () => {
+        const x = leaf([1, 2]);
+        x.registerHook((g) => g.mul(3));
+        x.backward(wg.tensor([1, 1]));
+        expect(vals(x.grad)).toEqual([3, 3]);
+      });
+
       test('a hook on the root sees the seed (torch: seen 1, y.grad 1, x.grad [4, 8])', () => {
         const x = leaf([1, 2]);
         const y = x.mul(x).sum();
@@ -207,6 +214,11 @@ for (const be of ['wasm', 'reference'] as const) {
         ]);
         expect(vals(wg.autograd.grad(a.mul(b), a, { gradOutputs: wg.tensor([1, 10]) })[0])).toEqual([3, 40]);
         expect(vals(wg.autograd.grad(a.mul(b), a, { gradOutputs: [1, 10] })[0])).toEqual([3, 40]);
+        const r = a.mul(2);
+        r.retainGrad();
+        expect(vals(wg.autograd.grad(r.mul(r).sum(), a)[0])).toEqual([8, 16]);
+        expect(vals(r.grad)).toEqual([4, 8]); // torch fills a retained gradient during autograd.grad too
+        expect(a.grad).toBeNull();
       });
 
       test('grad errors: unused input, non-scalar without seed, createGraph, freed graph, no grad', () => {

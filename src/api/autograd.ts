@@ -40,8 +40,8 @@ function isSeedList(v: unknown): boolean {
 
 /**
  * The gradients of the outputs w.r.t. each input (PyTorch's torch.autograd.grad): an array, one
- * tensor per input (null for an unused input with allowUnused). Nothing is added to any .grad.
- * Eager only (a CompileError inside wg.compile).
+ * tensor per input (null for an unused input with allowUnused). Nothing is added to the leaves' .grad (a
+ * retained non-leaf's .grad is filled, as PyTorch's). Eager only (a CompileError inside wg.compile).
  */
 export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
   const fn = 'autograd.grad';

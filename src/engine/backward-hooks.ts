@@ -1,6 +1,6 @@
 /**
  * Tensor hooks (t.registerHook, t.retainGrad) and the backward pass that runs them, which also
- * serves wg.autograd.grad (gradients returned, .grad untouched) and backward's `inputs` naming a
+ * serves wg.autograd.grad (gradients returned, leaves' .grad untouched) and backward's `inputs` naming a
  * non-leaf. Eager only: a hook is JavaScript in the middle of a backward pass, which a compiled
  * program (one WebAssembly call per step) cannot stop for, so inside wg.compile it is a CompileError.
  *
@@ -223,12 +223,11 @@ export function backwardWithHooks(req: BackwardRequest, order: Tensor[]): (Tenso
     lifetimes.held--;
   }
   if (!req.retainGraph) freeGraph(order);
+  // Retained gradients are filled by autograd.grad too, as PyTorch's retain_grad hook.
+  for (const [t, g] of retained) accumulate(t, g);
   let result: (Tensor | null)[] | undefined;
   if (req.capture) result = req.targets!.map((t) => delivered.get(t) ?? null);
-  else {
-    for (const [t, g] of retained) accumulate(t, g);
-    for (const [t, g] of delivered) accumulate(t, g);
-  }
+  else for (const [t, g] of delivered) accumulate(t, g);
   lifetimes.endStep();
   return result;
 }
