@@ -176,6 +176,15 @@ for (const be of ['wasm', 'reference'] as const) {
         expect(vals(b.grad)).toEqual([102, 104]);
       });
 
+      test('a backward pass started inside a hook is an AutogradError (the pass that called it is not finished)', () => {
+        const x = leaf([1, 2]);
+        const other = leaf([3]);
+        const h = x.mul(2);
+        h.registerHook(() => wg.enableGrad(() => other.mul(2).sum().backward()));
+        expect(() => h.sum().backward()).toThrow(/backward: cannot run inside a tensor hook/);
+        expect([x.grad, other.grad]).toEqual([null, null]);
+      });
+
       test('bad hooks and bad replacements are typed errors naming the tensor', () => {
         const x = leaf([1, 2]);
         expect(() => wg.tensor([1]).registerHook((g) => g)).toThrow(wg.AutogradError);

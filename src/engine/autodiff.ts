@@ -35,7 +35,7 @@ import {
   type BackwardRequest,
   type Seed,
 } from './backward-graph.js';
-import { backwardWithHooks, needsHookedPass } from './backward-hooks.js';
+import { backwardWithHooks, needsHookedPass, refuseInsideHook } from './backward-hooks.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
@@ -58,6 +58,7 @@ export function backward(root: Tensor, grad?: Seed, options: BackwardOptions = {
  * roots do not depend on).
  */
 export function runBackward(req: BackwardRequest): (Tensor | null)[] | undefined {
+  refuseInsideHook(req.fn);
   const order = topoOrder(req.roots);
   if (needsHookedPass(req, order)) return backwardWithHooks(req, order);
   if (req.roots.length === 1 && req.roots[0].node === null) backwardOfLeaf(req.roots[0], req.seeds[0], req.targets);

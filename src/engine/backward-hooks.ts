@@ -96,6 +96,7 @@ function reason(req: BackwardRequest): string {
 function runHooks(t: Tensor, g: Tensor, retained: [Tensor, Tensor][]): Tensor {
   const prev = isGradEnabled();
   setGradEnabled(false);
+  hooksRunning++;
   try {
     for (const h of [...t.hooks!]) {
       if (h === RETAIN_GRAD) {
@@ -107,8 +108,24 @@ function runHooks(t: Tensor, g: Tensor, retained: [Tensor, Tensor][]): Tensor {
     }
     return g;
   } finally {
+    hooksRunning--;
     setGradEnabled(prev);
   }
+}
+
+/** Hooks running now (a hook of a pass, not nested passes). */
+let hooksRunning = 0;
+
+/**
+ * Refuses a backward pass started by a hook: a pass ends its step, which would retire blocks the
+ * interrupted pass's records still point at (PyTorch allows this reentrant backward).
+ */
+export function refuseInsideHook(fn: string): void {
+  if (hooksRunning > 0)
+    throw new AutogradError(
+      fn,
+      'cannot run inside a tensor hook: the backward pass that called the hook is not finished (compute what the hook needs before backward)',
+    );
 }
 
 function checkReplacement(t: Tensor, g: Tensor, r: unknown): Tensor {
