@@ -437,6 +437,31 @@ for (const be of ['wasm', 'reference'] as const) {
         h.remove();
       });
 
+      test("backward's inputs naming leaves replays fast, as eager: only those leaves get gradients", () => {
+        const run = (compiled: boolean) => {
+          const w = leaf([0.5, -1, 2]);
+          const b = leaf([0.25]);
+          const fn = (x: wg.Tensor) => {
+            const loss = x.mul(w).add(b).tanh().sum();
+            loss.backward(undefined, { inputs: [w] });
+            return loss;
+          };
+          const step = compiled ? wg.compile(fn) : fn;
+          for (let k = 0; k < 5; k++) step(wg.tensor([1, 2, 3].map((v) => v * (k + 1))));
+          return { w, b, info: compiled ? (step as ReturnType<typeof wg.compile>).replayInfo() : null };
+        };
+        const eager = run(false);
+        const comp = run(true);
+        // the first call finds no gradient, the others accumulate: two programs, the second replayed fast
+        expect(comp.info!.map((i) => [i.variant, i.mode])).toEqual([
+          [0, 'pending'],
+          [1, 'fast'],
+        ]);
+        expect(comp.b.grad).toBeNull();
+        close(vals(comp.w.grad), vals(eager.w.grad));
+        expect(eager.b.grad).toBeNull();
+      });
+
       test('forward hooks run on every call of a compiled step (its JavaScript re-runs), with the eager losses', () => {
         wg.manualSeed(11);
         const model = new wg.nn.Sequential(new wg.nn.Linear(3, 4), new wg.nn.Tanh(), new wg.nn.Linear(4, 1));
