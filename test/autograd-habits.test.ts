@@ -371,6 +371,82 @@ for (const be of ['wasm', 'reference'] as const) {
       });
     });
 
+    describe('module full backward hooks', () => {
+      const linear = () => {
+        const lin = new wg.nn.Linear(3, 2);
+        wg.noGrad(() => {
+          lin.weight.copy_(wg.tensor([0.1, -0.2, 0.3, 0.4, 0.5, -0.6], { shape: [2, 3] }));
+          lin.bias!.copy_(wg.tensor([0.05, -0.05]));
+        });
+        return lin;
+      };
+
+      test('see gradInput and gradOutput and may replace gradInput (torch 1.13 values); an input without grad gives null', () => {
+        const lin = linear();
+        const seen: [(number[] | null)[], number[][]][] = [];
+        const handle = lin.registerFullBackwardHook((_m, gi, go) => {
+          seen.push([gi.map((g) => (g === null ? null : vals(g))), go.map(vals)]);
+          return gi[0] === null ? undefined : [gi[0].mul(2)];
+        });
+        const x = leaf([1, 2, 3], [1, 3]);
+        const y = lin.forward(x);
+        y.mul(y).sum().backward();
+        expect(seen.length).toBe(1);
+        close(seen[0][0][0]!, [-0.23, -0.71, 0.93]);
+        close(seen[0][1][0], [1.3, -0.9]);
+        close(vals(x.grad), [-0.46, -1.42, 1.86]);
+        close(vals(lin.weight.grad), [1.3, 2.6, 3.9, -0.9, -1.8, -2.7]);
+        seen.length = 0;
+        const y2 = lin.forward(wg.tensor([[1, 2, 3]]));
+        y2.mul(y2).sum().backward();
+        expect(seen.length).toBe(1);
+        expect(seen[0][0]).toEqual([null]);
+        close(seen[0][1][0], [1.3, -0.9]);
+        handle.remove();
+        expect(Object.hasOwn(lin, 'forward')).toBe(false);
+      });
+
+      test('only its own share of a shared input, inside Sequential; errors for what it cannot isolate', () => {
+        const lin = linear();
+        let gradIn: number[] = [];
+        lin.registerFullBackwardHook((_m, gi) => {
+          gradIn = vals(gi[0]);
+        });
+        const model = new wg.nn.Sequential(lin);
+        const x = leaf([1, 2, 3], [1, 3]);
+        // x also feeds the loss directly: the hook sees d(sum y)/dx = column sums of W only
+        model.forward(x).sum().add(x.sum()).backward();
+        close(gradIn, [0.5, 0.3, -0.3]);
+        close(vals(x.grad), [1.5, 1.3, 0.7]);
+
+        class Product extends wg.nn.Module<(a: wg.Tensor, b: wg.Tensor) => wg.Tensor> {
+          forward(a: wg.Tensor, b: wg.Tensor) {
+            return a.mul(b);
+          }
+        }
+        const bad = new Product();
+        bad.registerFullBackwardHook(() => undefined);
+        expect(() => bad.forward(leaf([1, 2]), leaf([3, 4]))).toThrow(
+          /nn.Product.registerFullBackwardHook: supports a forward with at most one tensor that requires grad, this call passes 2/,
+        );
+        expect(vals(bad.forward(leaf([1, 2]), wg.tensor([3, 4])))).toEqual([3, 8]); // one that requires grad: fine
+        const lstm = new wg.nn.LSTM(2, 2);
+        lstm.registerFullBackwardHook(() => undefined);
+        expect(() => lstm.forward(leaf([1, 2], [1, 1, 2]))).toThrow(/supports a forward that returns one Tensor/);
+        const wrong = linear();
+        wrong.registerFullBackwardHook(() => [null, null]);
+        expect(() =>
+          wrong
+            .forward(leaf([1, 2, 3], [1, 3]))
+            .sum()
+            .backward(),
+        ).toThrow(/a hook must return undefined or an array of 1 gradient\(s\)/);
+        const compiled = linear();
+        compiled.registerFullBackwardHook(() => undefined);
+        expect(() => wg.compile((x: wg.Tensor) => compiled.forward(x).sum())(wg.tensor([[1, 2, 3]]))).toThrow(wg.CompileError);
+      });
+    });
+
     describe('autograd.functional', () => {
       test('jacobian of one input and of two (torch values)', () => {
         const f = (x: wg.Tensor) => wg.stack([x.slice(0, 0, 1).mul(x.slice(0, 1, 2)), x.slice(0, 0, 1).exp(), x.slice(0, 1, 2).pow(3)]).reshape([3]);

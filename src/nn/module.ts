@@ -7,9 +7,11 @@
  * in its constructor (each returns what it registers, so `this.weight = this.registerParameter(...)`
  * reads naturally). Nothing is discovered by scanning properties.
  */
-import { getBackend, noGrad, setBackend } from '../engine/engine.js';
+import { getBackend, isGradEnabled, noGrad, setBackend } from '../engine/engine.js';
+import { registerHook } from '../engine/backward-hooks.js';
+import { clone } from '../api/shape.js';
 import { tensor } from '../api/creation.js';
-import { StateDictError, ValueError, fmtValue } from '../errors.js';
+import { CompileError, StateDictError, ValueError, fmtValue } from '../errors.js';
 import { jsState, sink } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape } from '../ops/types.js';
@@ -47,6 +49,12 @@ export interface ModuleHookHandle {
 export type ForwardPreHook = (module: AnyModule, args: unknown[]) => unknown;
 /** fn(module, args, output) after forward: undefined keeps the output, anything else replaces it. */
 export type ForwardHook = (module: AnyModule, args: unknown[], output: unknown) => unknown;
+/**
+ * fn(module, gradInput, gradOutput) during backward, once the gradient w.r.t. the module's input is
+ * known: gradInput has one entry per forward argument (null where it is not a tensor that requires
+ * grad), gradOutput one for the output. Undefined keeps gradInput, an array replaces it.
+ */
+export type FullBackwardHook = (module: AnyModule, gradInput: (Tensor | null)[], gradOutput: Tensor[]) => (Tensor | null)[] | undefined | void;
 
 /**
  * F is the type of forward; the default, x → Tensor, is what Sequential chains and fit trains.
@@ -60,6 +68,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private readonly _modules = new Map<string, AnyModule>();
   private readonly _forwardPreHooks: ForwardPreHook[] = [];
   private readonly _forwardHooks: ForwardHook[] = [];
+  private readonly _backwardHooks: FullBackwardHook[] = [];
 
   /** Computes the module's output. */
   abstract forward(...args: Parameters<F>): ReturnType<F>;
@@ -410,6 +419,17 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   /**
+   * PyTorch's register_full_backward_hook, for a forward that takes at most one tensor requiring
+   * grad and returns one Tensor (Linear, Conv, activations, norms, Sequential; other calls are a
+   * ValueError when they run): PyTorch isolates the gradient w.r.t. several inputs with one node over
+   * all of them, which the op table has no counterpart for. The input goes through a clone (an
+   * identity op), whose gradient is the module's alone; eager only (tensor hooks).
+   */
+  registerFullBackwardHook(fn: FullBackwardHook): ModuleHookHandle {
+    return this.addHook('registerFullBackwardHook', this._backwardHooks, fn);
+  }
+
+  /**
    * Containers and layers call their children's `forward` directly, so a hooked module gets an own
    * `forward` property that runs its hooks around its class's forward: every caller goes through
    * it, no module needs to know. It is removed with the last hook.
@@ -417,7 +437,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private addHook<H>(kind: string, list: H[], fn: H): ModuleHookHandle {
     if (typeof fn !== 'function') throw new ValueError(`nn.${this.constructor.name}.${kind}`, `expects a function, got ${fmtValue(fn)}`);
     list.push(fn);
-    if (this._forwardPreHooks.length + this._forwardHooks.length === 1) {
+    if (this.hookCount() === 1) {
       const inner = this.forward;
       Object.defineProperty(this, 'forward', {
         configurable: true,
@@ -431,7 +451,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
         if (removed) return;
         removed = true;
         list.splice(list.lastIndexOf(fn), 1); // a function registered twice: each handle removes one
-        if (this._forwardPreHooks.length + this._forwardHooks.length === 0) delete (this as { forward?: unknown }).forward;
+        if (this.hookCount() === 0) delete (this as { forward?: unknown }).forward;
       },
     };
   }
@@ -444,12 +464,62 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
       const r = h(this as AnyModule, args);
       if (r !== undefined) args = Array.isArray(r) ? r : [r];
     }
+    if (this._backwardHooks.length > 0 && sink.mode !== 'off')
+      throw new CompileError(
+        `nn.${this.constructor.name}.registerFullBackwardHook`,
+        'a backward hook is JavaScript inside the backward pass, which a compiled step runs as one WebAssembly call: remove it, or call the step without wg.compile',
+      );
+    const backward = this._backwardHooks.length > 0 && isGradEnabled() ? this.isolateInput(args) : null;
     let out = inner.apply(this, args as never[]);
+    if (backward !== null) this.hookBackward(args, backward, out);
     for (const h of [...this._forwardHooks]) {
       const r = h(this as AnyModule, args, out);
       if (r !== undefined) out = r;
     }
     return out;
+  }
+
+  private hookCount(): number {
+    return this._forwardPreHooks.length + this._forwardHooks.length + this._backwardHooks.length;
+  }
+
+  /** Replaces the one argument that requires grad by its clone (in `args`); returns its index, -1 if none. */
+  private isolateInput(args: unknown[]): number {
+    const fn = `nn.${this.constructor.name}.registerFullBackwardHook`;
+    const k = args.map((a, i) => (a instanceof Tensor && a.requiresGrad ? i : -1)).filter((i) => i >= 0);
+    if (k.length > 1)
+      throw new ValueError(fn, `supports a forward with at most one tensor that requires grad, this call passes ${k.length} (arguments ${k.join(', ')})`);
+    if (k.length === 1) args[k[0]] = clone(args[k[0]] as Tensor);
+    return k[0] ?? -1;
+  }
+
+  /** Hooks the output's and the isolated input's gradients so that the backward hooks see both. */
+  private hookBackward(args: unknown[], k: number, out: unknown): void {
+    const fn = `nn.${this.constructor.name}.registerFullBackwardHook`;
+    if (!(out instanceof Tensor)) throw new ValueError(fn, `supports a forward that returns one Tensor, this one returned ${fmtValue(out)}`);
+    if (!out.requiresGrad) return;
+    let gradOutput: Tensor[] = [];
+    const run = (gradInput: (Tensor | null)[]) => {
+      for (const h of [...this._backwardHooks]) {
+        const r = h(this as AnyModule, gradInput, gradOutput);
+        if (r === undefined) continue;
+        if (!Array.isArray(r) || r.length !== args.length)
+          throw new ValueError(fn, `a hook must return undefined or an array of ${args.length} gradient(s) (one per forward argument), got ${fmtValue(r)}`);
+        gradInput = r;
+      }
+      return gradInput;
+    };
+    const none = () => args.map(() => null);
+    registerHook(out, (g) => {
+      gradOutput = [g];
+      if (k < 0) run(none());
+    });
+    if (k >= 0)
+      registerHook(args[k] as Tensor, (g) => {
+        const gradInput = none() as (Tensor | null)[];
+        gradInput[k] = g;
+        return run(gradInput)[k] ?? undefined;
+      });
   }
 
   // ---- printing ----------------------------------------------------------------------------
