@@ -350,6 +350,13 @@ for (const be of ['wasm', 'reference'] as const) {
         seen.remove();
         close(vals(model.forward(x)), before);
         expect(Object.hasOwn(model.at(2), 'forward')).toBe(false);
+        const custom = (t: wg.Tensor) => t.mul(-1);
+        const act = model.at(1);
+        act.forward = custom; // a forward set on the instance is wrapped, then restored
+        const neg = act.registerForwardHook((_m, _a, out) => (out as wg.Tensor).mul(3));
+        expect(vals(act.forward(wg.tensor([1, -2])))).toEqual([-3, 6]);
+        neg.remove();
+        expect(act.forward).toBe(custom);
         expect(shapes.length).toBe(2);
       });
 

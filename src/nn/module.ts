@@ -69,6 +69,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private readonly _forwardPreHooks: ForwardPreHook[] = [];
   private readonly _forwardHooks: ForwardHook[] = [];
   private readonly _backwardHooks: FullBackwardHook[] = [];
+  /** The instance's own forward before hooks wrapped it (null: the class's). */
+  private _ownForward: PropertyDescriptor | null = null;
 
   /** Computes the module's output. */
   abstract forward(...args: Parameters<F>): ReturnType<F>;
@@ -438,6 +440,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     if (typeof fn !== 'function') throw new ValueError(`nn.${this.constructor.name}.${kind}`, `expects a function, got ${fmtValue(fn)}`);
     list.push(fn);
     if (this.hookCount() === 1) {
+      // A forward the user set on the instance is wrapped too, and shows again with the last hook gone.
+      this._ownForward = Object.getOwnPropertyDescriptor(this, 'forward') ?? null;
       const inner = this.forward;
       Object.defineProperty(this, 'forward', {
         configurable: true,
@@ -451,7 +455,9 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
         if (removed) return;
         removed = true;
         list.splice(list.lastIndexOf(fn), 1); // a function registered twice: each handle removes one
-        if (this.hookCount() === 0) delete (this as { forward?: unknown }).forward;
+        if (this.hookCount() > 0) return;
+        if (this._ownForward === null) delete (this as { forward?: unknown }).forward;
+        else Object.defineProperty(this, 'forward', this._ownForward);
       },
     };
   }
