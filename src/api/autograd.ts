@@ -119,7 +119,7 @@ function outputsOf(fn: string, f: Fn, leaves: Tensor[]): { outputs: Tensor[]; si
  * array of inputs an array (one per input), an array of outputs an array of those. One backward
  * pass per output element, on the backend that is current.
  */
-export function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
+function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
   const fn = 'autograd.functional.jacobian';
   checkFunction(fn, 'fn', f);
   const leaves = leavesOf(fn, inputs);
@@ -144,7 +144,7 @@ export function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] 
  * returns [output, vjp], the output detached, vjp shaped like the inputs (a Tensor for a single
  * input, else an array). v may be omitted for a one-element output (seed 1).
  */
-export function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tensor[], Tensor | Tensor[]] {
+function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tensor[], Tensor | Tensor[]] {
   const fn = 'autograd.functional.vjp';
   checkFunction(fn, 'fn', f);
   const leaves = leavesOf(fn, inputs);
