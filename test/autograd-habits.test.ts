@@ -483,6 +483,21 @@ for (const be of ['wasm', 'reference'] as const) {
         ]);
       });
 
+      test("results live on the inputs' backend, whichever is current", () => {
+        const other = be === 'wasm' ? 'reference' : 'wasm';
+        wg.setBackend(other);
+        const x = wg.tensor([1, 2]);
+        wg.setBackend(be);
+        const J = wg.autograd.functional.jacobian((a) => a.mul(a), x) as wg.Tensor;
+        const [, v] = wg.autograd.functional.vjp((a) => a.mul(2).sum(), [x, x]) as [wg.Tensor, wg.Tensor[]];
+        expect([J.storage.backend.name, v[1].storage.backend.name]).toEqual([other, other]);
+        expect([vals(J), vals(v[0]), vals(v[1])]).toEqual([
+          [2, 0, 0, 4],
+          [2, 2],
+          [0, 0],
+        ]);
+      });
+
       test('vjp (torch values) and its errors', () => {
         const g = (x: wg.Tensor, w: wg.Tensor) => x.matmul(w).tanh();
         const x = wg.tensor([0.5, -1, 2, 0.25], { shape: [2, 2] });

@@ -11,6 +11,7 @@ import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { tensor } from './creation.js';
 import { enableGrad } from './grad-mode.js';
+import { getBackend, setBackend } from '../engine/engine.js';
 import { clone } from './shape.js';
 
 export interface GradOptions {
@@ -103,6 +104,17 @@ function leavesOf(fn: string, inputs: Inputs): Tensor[] {
   });
 }
 
+/** A float32 tensor of these values on the backend `like` lives on. */
+function valuesOn(like: Tensor, values: Float64Array, shape: readonly number[]): Tensor {
+  const prev = getBackend();
+  setBackend(like.storage.backend.name);
+  try {
+    return tensor(values, { shape });
+  } finally {
+    setBackend(prev);
+  }
+}
+
 /** fn's result on the leaves, with grad recording on: its tensors as a list, and whether it was one Tensor. */
 function outputsOf(fn: string, f: Fn, leaves: Tensor[]): { outputs: Tensor[]; single: boolean } {
   const out = enableGrad(() => f(...leaves));
@@ -117,7 +129,7 @@ function outputsOf(fn: string, f: Fn, leaves: Tensor[]): { outputs: Tensor[]; si
  * shape O and an input of shape I, a tensor of shape [...O, ...I] with entry [o, i] = ∂out[o]/∂in[i],
  * zero where the output does not depend on the input. A single input and output give a Tensor, an
  * array of inputs an array (one per input), an array of outputs an array of those. One backward
- * pass per output element, on the backend that is current.
+ * pass per output element.
  */
 function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
   const fn = 'autograd.functional.jacobian';
@@ -133,7 +145,7 @@ function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
         const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: leaves, capture: true })!;
         grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
       }
-    return rows.map((r, i) => tensor(r, { shape: [...o.shape, ...leaves[i].shape] }));
+    return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
   });
   const perOutput = jac.map((js) => (inputs instanceof Tensor ? js[0] : js));
   return (single ? perOutput[0] : perOutput) as Tensor | Tensor[] | Tensor[][];
@@ -151,7 +163,7 @@ function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tenso
   const { outputs, single } = outputsOf(fn, f, leaves);
   outputs.forEach((o, k) => checkRequiresGrad(fn, `output ${k}`, o));
   const grads = runBackward({ fn, roots: outputs, seeds: seedsOf(fn, outputs, v), retainGraph: false, targets: leaves, capture: true })!;
-  const products = grads.map((g, i) => g ?? tensor(new Float64Array(leaves[i].size), { shape: leaves[i].shape }));
+  const products = grads.map((g, i) => g ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape));
   const detached = outputs.map((o) => o.detach());
   return [single ? detached[0] : detached, inputs instanceof Tensor ? products[0] : products];
 }
