@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { lifetimes } from '../src/engine/storage.js';
+import { backend } from '../src/engine/engine.js';
 import { initWasm } from './helpers/setup.js';
 import { expectClose } from './helpers/expect.js';
 
@@ -81,6 +82,29 @@ for (const be of ['wasm', 'reference'] as const) {
         );
         expect(vals(kept.x.grad)).toEqual(vals(plain.x.grad));
         expect(vals(kept.w.grad)).toEqual(vals(plain.w.grad));
+      });
+
+      test('a loop retaining a gradient every step keeps memory flat; a retained .grad held stays readable', () => {
+        const heap = backend(be).heap;
+        const x = leaf(
+          fill(4096, (i) => Math.sin(i)),
+          [64, 64],
+        );
+        let first: wg.Tensor | null = null;
+        const step = () => {
+          const h = x.mul(2);
+          h.retainGrad();
+          h.mul(h).sum().backward();
+          first ??= h.grad;
+        };
+        for (let i = 0; i < 10; i++) step();
+        const after = heap.inUse;
+        for (let i = 0; i < 50; i++) step();
+        expect(heap.inUse).toBeLessThanOrEqual(after);
+        close(
+          vals(first),
+          fill(4096, (i) => 4 * Math.sin(i)),
+        );
       });
 
       test('retainGrad on a leaf is a no-op; on a tensor without grad an AutogradError', () => {

@@ -140,13 +140,18 @@ function checkReplacement(t: Tensor, g: Tensor, r: unknown): Tensor {
   return r;
 }
 
-/** Adds g into t's .grad (made, zero, when there is none): the step the hooks' pass defers to its end. */
+/**
+ * Adds g into t's .grad (made when there is none): the step the hooks' pass defers to its end. A
+ * leaf's is persistent, as the pass without hooks makes it; a non-leaf's belongs to the current
+ * step like the tensor itself (spilled if held), so a loop retaining a gradient every step stays
+ * flat without waiting for the garbage collector.
+ */
 function accumulate(t: Tensor, g: Tensor): void {
   const had = t.peekGrad();
   const be = t.storage.backend;
   const add = g.rawValues();
   if (had === null || !had.storage.alive) {
-    const s = allocPersistent(be, t.size, 'grad', false, 'backward');
+    const s = t.node === null ? allocPersistent(be, t.size, 'grad', false, 'backward') : allocTransient(be, t.size, 'grad', 'backward');
     be.write(s.ptr, add, 'float32');
     t.grad = new Tensor(t.shape, 'float32', s, false);
     return;
