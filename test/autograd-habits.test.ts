@@ -522,6 +522,27 @@ for (const be of ['wasm', 'reference'] as const) {
         ]);
       });
 
+      test('a loop calling vjp and jacobian keeps memory flat; an output that is an input stays readable', () => {
+        const heap = backend(be).heap;
+        const x = wg.tensor(
+          fill(4096, (i) => Math.cos(i)),
+          { shape: [64, 64] },
+        );
+        const step = () => {
+          wg.autograd.functional.vjp((a) => a.mul(a).sum(), x);
+          wg.autograd.functional.jacobian((a) => a.sum(), x);
+        };
+        const [same, ones] = wg.autograd.functional.vjp((a) => a, wg.tensor([1, 2]), [1, 1]) as [wg.Tensor, wg.Tensor]; // fn returned its input
+        for (let i = 0; i < 10; i++) step();
+        const after = heap.inUse;
+        for (let i = 0; i < 40; i++) step();
+        expect(heap.inUse).toBeLessThanOrEqual(after);
+        expect([vals(same), vals(ones)]).toEqual([
+          [1, 2],
+          [1, 1],
+        ]);
+      });
+
       test('vjp (torch values) and its errors', () => {
         const g = (x: wg.Tensor, w: wg.Tensor) => x.matmul(w).tanh();
         const x = wg.tensor([0.5, -1, 2, 0.25], { shape: [2, 2] });

@@ -12,6 +12,7 @@ import { Tensor } from '../engine/tensor.js';
 import { tensor } from './creation.js';
 import { enableGrad } from './grad-mode.js';
 import { getBackend, setBackend } from '../engine/engine.js';
+import { demote } from '../engine/memory.js';
 import { clone } from './shape.js';
 
 export interface GradOptions {
@@ -115,13 +116,31 @@ function valuesOn(like: Tensor, values: Float64Array, shape: readonly number[]):
   }
 }
 
-/** fn's result on the leaves, with grad recording on: its tensors as a list, and whether it was one Tensor. */
-function outputsOf(fn: string, f: Fn, leaves: Tensor[]): { outputs: Tensor[]; single: boolean } {
-  const out = enableGrad(() => f(...leaves));
-  const list = out instanceof Tensor ? [out] : out;
-  if (!Array.isArray(list) || list.length === 0 || list.some((o) => !(o instanceof Tensor)))
-    throw new ValueError(fn, `the function must return a Tensor or an array of Tensors, got ${fmtValue(out)}`);
-  return { outputs: list as Tensor[], single: out instanceof Tensor };
+/**
+ * Runs fn on fresh leaves copied from the inputs (PyTorch's functional API does the same) with grad
+ * recording on, then `body` on the leaves and fn's tensors (`single`: fn returned one Tensor, not an
+ * array). The leaves' blocks then go to the current step instead of staying persistent (a
+ * requiresGrad leaf is made so, and only the garbage collector would free it): a loop calling
+ * jacobian stays flat. They are freed with the step, or spilled if an output shares one (fn returned
+ * an input).
+ */
+function atLeaves<T>(fn: string, f: Fn, inputs: Inputs, body: (leaves: Tensor[], outputs: Tensor[], single: boolean) => T): T {
+  checkFunction(fn, 'fn', f);
+  const leaves = leavesOf(fn, inputs);
+  let outputs: Tensor[] = [];
+  try {
+    const out = enableGrad(() => f(...leaves));
+    const list = out instanceof Tensor ? [out] : out;
+    if (!Array.isArray(list) || list.length === 0 || list.some((o) => !(o instanceof Tensor)))
+      throw new ValueError(fn, `the function must return a Tensor or an array of Tensors, got ${fmtValue(out)}`);
+    outputs = list as Tensor[];
+    return body(leaves, outputs, out instanceof Tensor);
+  } finally {
+    for (const l of leaves) {
+      demote(l.storage);
+      if (outputs.some((o) => o.storage === l.storage)) l.storage.graphOnly = null;
+    }
+  }
 }
 
 /**
@@ -133,22 +152,21 @@ function outputsOf(fn: string, f: Fn, leaves: Tensor[]): { outputs: Tensor[]; si
  */
 function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
   const fn = 'autograd.functional.jacobian';
-  checkFunction(fn, 'fn', f);
-  const leaves = leavesOf(fn, inputs);
-  const { outputs, single } = outputsOf(fn, f, leaves);
-  const jac = outputs.map((o) => {
-    const rows = leaves.map((x) => new Float64Array(o.size * x.size));
-    if (o.requiresGrad)
-      for (let j = 0; j < o.size; j++) {
-        const seed = new Float64Array(o.size);
-        seed[j] = 1;
-        const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: leaves, capture: true })!;
-        grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
-      }
-    return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
+  return atLeaves(fn, f, inputs, (leaves, outputs, single) => {
+    const jac = outputs.map((o) => {
+      const rows = leaves.map((x) => new Float64Array(o.size * x.size));
+      if (o.requiresGrad)
+        for (let j = 0; j < o.size; j++) {
+          const seed = new Float64Array(o.size);
+          seed[j] = 1;
+          const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: leaves, capture: true })!;
+          grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
+        }
+      return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
+    });
+    const perOutput = jac.map((js) => (inputs instanceof Tensor ? js[0] : js));
+    return (single ? perOutput[0] : perOutput) as Tensor | Tensor[] | Tensor[][];
   });
-  const perOutput = jac.map((js) => (inputs instanceof Tensor ? js[0] : js));
-  return (single ? perOutput[0] : perOutput) as Tensor | Tensor[] | Tensor[][];
 }
 
 /**
@@ -158,14 +176,13 @@ function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
  */
 function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tensor[], Tensor | Tensor[]] {
   const fn = 'autograd.functional.vjp';
-  checkFunction(fn, 'fn', f);
-  const leaves = leavesOf(fn, inputs);
-  const { outputs, single } = outputsOf(fn, f, leaves);
-  outputs.forEach((o, k) => checkRequiresGrad(fn, `output ${k}`, o));
-  const grads = runBackward({ fn, roots: outputs, seeds: seedsOf(fn, outputs, v), retainGraph: false, targets: leaves, capture: true })!;
-  const products = grads.map((g, i) => g ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape));
-  const detached = outputs.map((o) => o.detach());
-  return [single ? detached[0] : detached, inputs instanceof Tensor ? products[0] : products];
+  return atLeaves(fn, f, inputs, (leaves, outputs, single) => {
+    outputs.forEach((o, k) => checkRequiresGrad(fn, `output ${k}`, o));
+    const grads = runBackward({ fn, roots: outputs, seeds: seedsOf(fn, outputs, v), retainGraph: false, targets: leaves, capture: true })!;
+    const products = grads.map((g, i) => g ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape));
+    const detached = outputs.map((o) => o.detach());
+    return [single ? detached[0] : detached, inputs instanceof Tensor ? products[0] : products] as [Tensor | Tensor[], Tensor | Tensor[]];
+  });
 }
 
 /** torch.autograd.functional's namespace. */
