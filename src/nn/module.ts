@@ -41,7 +41,7 @@ export type Forward = (...args: never[]) => unknown;
 /** Any module, whatever its forward takes and returns (the children of a module, ModuleList items). */
 export type AnyModule = Module<Forward>;
 
-/** What registerForwardPreHook/registerForwardHook return: remove() unregisters the hook. */
+/** What the register…Hook methods return: remove() unregisters the hook. */
 export interface ModuleHookHandle {
   remove(): void;
 }
@@ -402,7 +402,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     zeroGrads(`nn.${this.constructor.name}.zeroGrad`, this.parameters(), setToNone);
   }
 
-  // ---- forward hooks ------------------------------------------------------------------------
+  // ---- hooks -------------------------------------------------------------------------------
 
   /**
    * PyTorch's register_forward_pre_hook: fn(module, args) runs before every forward call, also
@@ -465,19 +465,19 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private runHooked(inner: (...args: never[]) => unknown, args: unknown[]): unknown {
     // Hooks are JavaScript around the ops: a compiled step re-runs its JavaScript every call so
     // that they run every call, as in eager mode.
-    if (sink.mode !== 'off') sink.slow(`nn.${this.constructor.name} has forward hooks (JavaScript that runs on every call)`);
-    for (const h of [...this._forwardPreHooks]) {
-      const r = h(this as AnyModule, args);
-      if (r !== undefined) args = Array.isArray(r) ? r : [r];
-    }
     if (this._backwardHooks.length > 0 && sink.mode !== 'off')
       throw new CompileError(
         `nn.${this.constructor.name}.registerFullBackwardHook`,
         'a backward hook is JavaScript inside the backward pass, which a compiled step runs as one WebAssembly call: remove it, or call the step without wg.compile',
       );
-    const backward = this._backwardHooks.length > 0 && isGradEnabled() ? this.isolateInput(args) : null;
+    if (sink.mode !== 'off') sink.slow(`nn.${this.constructor.name} has forward hooks (JavaScript that runs on every call)`);
+    for (const h of [...this._forwardPreHooks]) {
+      const r = h(this as AnyModule, args);
+      if (r !== undefined) args = Array.isArray(r) ? r : [r];
+    }
+    const isolated = this._backwardHooks.length > 0 && isGradEnabled() ? this.isolateInput(args) : null;
     let out = inner.apply(this, args as never[]);
-    if (backward !== null) this.hookBackward(args, backward, out);
+    if (isolated !== null) this.hookBackward(args, isolated, out);
     for (const h of [...this._forwardHooks]) {
       const r = h(this as AnyModule, args, out);
       if (r !== undefined) out = r;
