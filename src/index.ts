@@ -39,4 +39,8 @@ export * from './io/index.js';
 export * as nn from './nn/index.js';
 export { summary, type SummaryOptions } from './nn/summary.js';
 export { compile } from './compile/compile.js';
+export * as autograd from './api/autograd.js';
+export { enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './api/grad-mode.js';
+export type { GradFn, GradHook } from './engine/tensor.js';
+export type { RemovableHandle } from './engine/backward-hooks.js';
 export * from './train/index.js';

@@ -4,7 +4,9 @@
  * they are installed on Tensor.prototype here, and declaration merging gives them their types.
  * src/index.ts imports this module, so every tensor a user sees has them.
  */
-import { backward } from '../engine/autodiff.js';
+import { backward, type BackwardOptions } from '../engine/autodiff.js';
+import { registerHook, retainGrad, type RemovableHandle } from '../engine/backward-hooks.js';
+import type { GradHook } from '../engine/tensor.js';
 import { checkTensor } from '../engine/check.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
@@ -32,7 +34,14 @@ declare module '../engine/tensor.js' {
      * Backpropagates from this tensor: adds d(this)/d(leaf) · seed into every leaf's .grad.
      * The seed defaults to 1 for a one-element tensor. Frees the graph unless retainGraph.
      */
-    backward(grad?: TensorLike | ArrayLike<number>, opts?: { retainGraph?: boolean }): void;
+    backward(grad?: TensorLike | ArrayLike<number>, opts?: BackwardOptions): void;
+    /** Makes backward() fill this non-leaf's .grad (accumulating, as a leaf's); a no-op on leaves. Eager only. */
+    retainGrad(): void;
+    /**
+     * fn(grad) runs when backward computes the gradient w.r.t. this tensor (a leaf's before it is
+     * added to .grad) and may return a replacement of the same shape. Eager only.
+     */
+    registerHook(fn: GradHook): RemovableHandle;
     /** Sets requiresGrad on this leaf (PyTorch's requires_grad_) and returns it. */
     requiresGrad_(requiresGrad?: boolean): Tensor;
     // ---- elementwise ----
@@ -322,6 +331,12 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   requiresGrad_(requiresGrad = true) {
     this.requiresGrad = requiresGrad;
     return this;
+  },
+  retainGrad() {
+    retainGrad(this);
+  },
+  registerHook(fn) {
+    return registerHook(this, fn);
   },
   // ---- elementwise ----
   add(o) {

@@ -131,6 +131,15 @@ export function isGradEnabled(): boolean {
 }
 
 /**
+ * Switches gradient recording on or off (PyTorch's torch.set_grad_enabled as a function). Memory
+ * scopes are noGrad's alone: this only changes what ops record.
+ */
+export function setGradEnabled(enabled: boolean): void {
+  if (typeof enabled !== 'boolean') throw new ValueError('setGradEnabled', `expects a boolean, got ${fmtValue(enabled)}`);
+  gradEnabled = enabled;
+}
+
+/**
  * Runs fn without recording gradients. The blocks of what fn made and did not return are retired
  * when fn returns (spilled if a handle may reach them, see memory.ts); the returned tensors, also
  * inside arrays or plain objects, stay resident with the enclosing owner.

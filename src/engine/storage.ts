@@ -134,6 +134,11 @@ class Lifetimes {
   turnOverWords = TURN_OVER_WORDS;
   /** Turn-overs by volume so far (settle; tests check that theirs happened). */
   turnOvers = 0;
+  /**
+   * While above zero, settle() does not turn over: a backward pass that stops to run tensor hooks
+   * (user code, which may run ops) holds block addresses in its records across those calls.
+   */
+  held = 0;
   /** The most words a step made so far, and this step's so far (turn-overs do not reset it); tests reset the first. */
   largestStep = 0;
   private stepWords = 0;
@@ -173,7 +178,7 @@ class Lifetimes {
    */
   settle(): void {
     const g = this.innermost();
-    if (g.words < Math.max(this.turnOverWords, 2 * this.largestStep)) return;
+    if (this.held > 0 || g.words < Math.max(this.turnOverWords, 2 * this.largestStep)) return;
     turnOver(g);
     this.turnOvers++;
   }

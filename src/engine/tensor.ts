@@ -24,6 +24,36 @@ export interface GraphNode {
   freed: boolean;
 }
 
+/**
+ * A tensor hook (registerHook): sees the gradient w.r.t. its tensor during backward and may return
+ * a replacement of the same shape.
+ */
+export type GradHook = (grad: Tensor) => Tensor | undefined | void;
+/** retainGrad's place among a tensor's hooks: PyTorch 1.13 runs it in registration order with them. */
+export const RETAIN_GRAD = Symbol('retainGrad');
+export type HookEntry = GradHook | typeof RETAIN_GRAD;
+
+/**
+ * t.gradFn: the op that made a non-leaf tensor, for inspection. `name()` is PyTorch's form built
+ * from wasmgrad's op name without its Dim/Dims suffix ('mul' → 'MulBackward0', 'sumDims' →
+ * 'SumBackward0', 'matmul' → 'MatmulBackward0' where PyTorch says MmBackward0): it matches
+ * PyTorch's where the op names agree (add, mul, exp, relu, sum, mean, ...), and a composite shows
+ * its last primitive (x.square() is a mul).
+ */
+export class GradFn {
+  constructor(
+    /** wasmgrad's op name ('mul', 'matmul', 'sumDims'). */
+    readonly op: string,
+  ) {}
+  name(): string {
+    const base = this.op.replace(/Dims?$/, '');
+    return `${base[0].toUpperCase()}${base.slice(1)}Backward0`;
+  }
+  toString(): string {
+    return `<${this.name()}>`;
+  }
+}
+
 export type TensorLike = Tensor | number;
 export type NestedArray = number | NestedArray[];
 
@@ -35,6 +65,8 @@ export class Tensor implements Meta {
   node: GraphNode | null = null;
   private _grad: Tensor | null = null;
   private _requiresGrad: boolean;
+  /** @internal Backward hooks in registration order (registerHook, retainGrad), or null. */
+  hooks: HookEntry[] | null = null;
 
   /** @internal Use wg.tensor(), wg.zeros(), ... to make tensors. */
   constructor(shape: readonly number[], dtype: DType, storage: Storage, requiresGrad = false) {
@@ -50,8 +82,17 @@ export class Tensor implements Meta {
   get size(): number {
     return this.shape.reduce((a, b) => a * b, 1);
   }
+  /** PyTorch's rule: tensors that do not require grad are leaves, and so are those made by the user (no gradFn). */
   get isLeaf(): boolean {
     return this.node === null;
+  }
+  /** The op that made this tensor when gradients flow through it; null for leaves. */
+  get gradFn(): GradFn | null {
+    return this.node === null ? null : new GradFn(this.node.op.name);
+  }
+  /** Whether retainGrad() was called on this non-leaf (false for leaves, as PyTorch). */
+  get retainsGrad(): boolean {
+    return this.hooks?.includes(RETAIN_GRAD) ?? false;
   }
   /**
    * Accumulated gradient of a leaf that requires grad (null until a backward reaches it).

@@ -7,10 +7,12 @@
  * in its constructor (each returns what it registers, so `this.weight = this.registerParameter(...)`
  * reads naturally). Nothing is discovered by scanning properties.
  */
-import { getBackend, noGrad, setBackend } from '../engine/engine.js';
+import { getBackend, isGradEnabled, noGrad, setBackend } from '../engine/engine.js';
+import { registerHook } from '../engine/backward-hooks.js';
+import { clone } from '../api/shape.js';
 import { tensor } from '../api/creation.js';
-import { StateDictError, ValueError, fmtValue } from '../errors.js';
-import { jsState } from '../engine/sink.js';
+import { CompileError, StateDictError, ValueError, fmtValue } from '../errors.js';
+import { jsState, sink } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
@@ -39,6 +41,21 @@ export type Forward = (...args: never[]) => unknown;
 /** Any module, whatever its forward takes and returns (the children of a module, ModuleList items). */
 export type AnyModule = Module<Forward>;
 
+/** What the register…Hook methods return: remove() unregisters the hook. */
+export interface ModuleHookHandle {
+  remove(): void;
+}
+/** fn(module, args) before forward: undefined keeps the arguments, an array replaces them, another value becomes the one argument. */
+export type ForwardPreHook = (module: AnyModule, args: unknown[]) => unknown;
+/** fn(module, args, output) after forward: undefined keeps the output, anything else replaces it. */
+export type ForwardHook = (module: AnyModule, args: unknown[], output: unknown) => unknown;
+/**
+ * fn(module, gradInput, gradOutput) during backward, once the gradient w.r.t. the module's input is
+ * known: gradInput has one entry per forward argument (null where it is not a tensor that requires
+ * grad), gradOutput one for the output. Undefined keeps gradInput, an array replaces it.
+ */
+export type FullBackwardHook = (module: AnyModule, gradInput: (Tensor | null)[], gradOutput: Tensor[]) => (Tensor | null)[] | undefined | void;
+
 /**
  * F is the type of forward; the default, x → Tensor, is what Sequential chains and fit trains.
  * Modules with other signatures say theirs: `class MultiheadAttention extends Module<(q, k, v, opts?) => [Tensor, Tensor | null]>`.
@@ -49,6 +66,11 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private readonly _parameters = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
   private readonly _modules = new Map<string, AnyModule>();
+  private readonly _forwardPreHooks: ForwardPreHook[] = [];
+  private readonly _forwardHooks: ForwardHook[] = [];
+  private readonly _backwardHooks: FullBackwardHook[] = [];
+  /** The instance's own forward before hooks wrapped it (null: the class's). */
+  private _ownForward: PropertyDescriptor | null = null;
 
   /** Computes the module's output. */
   abstract forward(...args: Parameters<F>): ReturnType<F>;
@@ -378,6 +400,132 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Clears every parameter's gradient: sets it to null (setToNone, PyTorch ≥ 2.0's default) or fills it with zeros (PyTorch 1.13's default). */
   zeroGrad(setToNone = true): void {
     zeroGrads(`nn.${this.constructor.name}.zeroGrad`, this.parameters(), setToNone);
+  }
+
+  // ---- hooks -------------------------------------------------------------------------------
+
+  /**
+   * PyTorch's register_forward_pre_hook: fn(module, args) runs before every forward call, also
+   * when a parent calls this module, and may return replacement arguments.
+   */
+  registerForwardPreHook(fn: ForwardPreHook): ModuleHookHandle {
+    return this.addHook('registerForwardPreHook', this._forwardPreHooks, fn);
+  }
+
+  /**
+   * PyTorch's register_forward_hook: fn(module, args, output) runs after every forward call, also
+   * when a parent calls this module, and may return a replacement output.
+   */
+  registerForwardHook(fn: ForwardHook): ModuleHookHandle {
+    return this.addHook('registerForwardHook', this._forwardHooks, fn);
+  }
+
+  /**
+   * PyTorch's register_full_backward_hook, for a forward that takes at most one tensor requiring
+   * grad and returns one Tensor (Linear, Conv, activations, norms, Sequential; other calls are a
+   * ValueError when they run): PyTorch isolates the gradient w.r.t. several inputs with one node over
+   * all of them, which the op table has no counterpart for. The input goes through a clone (an
+   * identity op), whose gradient is the module's alone; eager only (tensor hooks).
+   */
+  registerFullBackwardHook(fn: FullBackwardHook): ModuleHookHandle {
+    return this.addHook('registerFullBackwardHook', this._backwardHooks, fn);
+  }
+
+  /**
+   * Containers and layers call their children's `forward` directly, so a hooked module gets an own
+   * `forward` property that runs its hooks around its class's forward: every caller goes through
+   * it, no module needs to know. It is removed with the last hook.
+   */
+  private addHook<H>(kind: string, list: H[], fn: H): ModuleHookHandle {
+    if (typeof fn !== 'function') throw new ValueError(`nn.${this.constructor.name}.${kind}`, `expects a function, got ${fmtValue(fn)}`);
+    list.push(fn);
+    if (this.hookCount() === 1) {
+      // A forward the user set on the instance is wrapped too, and shows again with the last hook gone.
+      this._ownForward = Object.getOwnPropertyDescriptor(this, 'forward') ?? null;
+      const inner = this.forward;
+      Object.defineProperty(this, 'forward', {
+        configurable: true,
+        writable: true,
+        value: (...args: unknown[]) => this.runHooked(inner, args),
+      });
+    }
+    let removed = false;
+    return {
+      remove: () => {
+        if (removed) return;
+        removed = true;
+        list.splice(list.lastIndexOf(fn), 1); // a function registered twice: each handle removes one
+        if (this.hookCount() > 0) return;
+        if (this._ownForward === null) delete (this as { forward?: unknown }).forward;
+        else Object.defineProperty(this, 'forward', this._ownForward);
+      },
+    };
+  }
+
+  private runHooked(inner: (...args: never[]) => unknown, args: unknown[]): unknown {
+    // Hooks are JavaScript around the ops: a compiled step re-runs its JavaScript every call so
+    // that they run every call, as in eager mode.
+    if (this._backwardHooks.length > 0 && sink.mode !== 'off')
+      throw new CompileError(
+        `nn.${this.constructor.name}.registerFullBackwardHook`,
+        'a backward hook is JavaScript inside the backward pass, which a compiled step runs as one WebAssembly call: remove it, or call the step without wg.compile',
+      );
+    if (sink.mode !== 'off') sink.slow(`nn.${this.constructor.name} has forward hooks (JavaScript that runs on every call)`);
+    for (const h of [...this._forwardPreHooks]) {
+      const r = h(this as AnyModule, args);
+      if (r !== undefined) args = Array.isArray(r) ? r : [r];
+    }
+    const isolated = this._backwardHooks.length > 0 && isGradEnabled() ? this.isolateInput(args) : null;
+    let out = inner.apply(this, args as never[]);
+    if (isolated !== null) this.hookBackward(args, isolated, out);
+    for (const h of [...this._forwardHooks]) {
+      const r = h(this as AnyModule, args, out);
+      if (r !== undefined) out = r;
+    }
+    return out;
+  }
+
+  private hookCount(): number {
+    return this._forwardPreHooks.length + this._forwardHooks.length + this._backwardHooks.length;
+  }
+
+  /** Replaces the one argument that requires grad by its clone (in `args`); returns its index, -1 if none. */
+  private isolateInput(args: unknown[]): number {
+    const fn = `nn.${this.constructor.name}.registerFullBackwardHook`;
+    const k = args.map((a, i) => (a instanceof Tensor && a.requiresGrad ? i : -1)).filter((i) => i >= 0);
+    if (k.length > 1)
+      throw new ValueError(fn, `supports a forward with at most one tensor that requires grad, this call passes ${k.length} (arguments ${k.join(', ')})`);
+    if (k.length === 1) args[k[0]] = clone(args[k[0]] as Tensor);
+    return k[0] ?? -1;
+  }
+
+  /** Hooks the output's and the isolated input's gradients so that the backward hooks see both. */
+  private hookBackward(args: unknown[], k: number, out: unknown): void {
+    const fn = `nn.${this.constructor.name}.registerFullBackwardHook`;
+    if (!(out instanceof Tensor)) throw new ValueError(fn, `supports a forward that returns one Tensor, this one returned ${fmtValue(out)}`);
+    if (!out.requiresGrad) return;
+    let gradOutput: Tensor[] = [];
+    const run = (gradInput: (Tensor | null)[]) => {
+      for (const h of [...this._backwardHooks]) {
+        const r = h(this as AnyModule, gradInput, gradOutput);
+        if (r === undefined) continue;
+        if (!Array.isArray(r) || r.length !== args.length)
+          throw new ValueError(fn, `a hook must return undefined or an array of ${args.length} gradient(s) (one per forward argument), got ${fmtValue(r)}`);
+        gradInput = r;
+      }
+      return gradInput;
+    };
+    const none = () => args.map(() => null);
+    registerHook(out, (g) => {
+      gradOutput = [g];
+      if (k < 0) run(none());
+    });
+    if (k >= 0)
+      registerHook(args[k] as Tensor, (g) => {
+        const gradInput = none() as (Tensor | null)[];
+        gradInput[k] = g;
+        return run(gradInput)[k] ?? undefined;
+      });
   }
 
   // ---- printing ----------------------------------------------------------------------------

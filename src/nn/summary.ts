@@ -28,7 +28,9 @@ export function summary(model: Module<(x: Tensor) => unknown>, inputShape: reado
     throw new ValueError('summary', `inputShape must be an array of sizes (integers ≥ 0), got ${fmtValue(inputShape)}`);
   const modules = model.namedModules();
   const shapes = new Map<AnyModule, string>();
-  // Each module's forward is wrapped for the one pass, then the prototype's forward shows again.
+  // Each module's forward is wrapped for the one pass, then its own forward shows again (the
+  // class's, or the one running its forward hooks).
+  const own = new Map(modules.map(([, m]) => [m, Object.getOwnPropertyDescriptor(m, 'forward')]));
   for (const [, m] of modules) {
     const forward = m.forward;
     Object.defineProperty(m, 'forward', {
@@ -44,7 +46,10 @@ export function summary(model: Module<(x: Tensor) => unknown>, inputShape: reado
   try {
     noGrad(() => model.forward(zeros(inputShape)));
   } finally {
-    for (const [, m] of modules) delete (m as { forward?: unknown }).forward;
+    for (const [m, d] of own) {
+      if (d === undefined) delete (m as { forward?: unknown }).forward;
+      else Object.defineProperty(m, 'forward', d);
+    }
   }
   const seen = new Set<Tensor>();
   const rows = modules.map(([name, m]) => {

@@ -1,0 +1,189 @@
+/**
+ * wg.autograd: PyTorch's torch.autograd functions. grad() returns gradients without touching
+ * .grad, backward() backpropagates from several tensors at once, and functional.jacobian / vjp
+ * build on grad() for learners (one backward pass per output element, float32).
+ */
+import { runBackward } from '../engine/autodiff.js';
+import { checkRequiresGrad, reachedBy, seedValues, tensorList, topoOrder, type Seed } from '../engine/backward-graph.js';
+import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/check.js';
+import { AutogradError, DTypeError, ValueError, fmtValue } from '../errors.js';
+import { fmtShape } from '../ops/types.js';
+import { Tensor } from '../engine/tensor.js';
+import { tensor } from './creation.js';
+import { enableGrad } from './grad-mode.js';
+import { getBackend, setBackend } from '../engine/engine.js';
+import { demote } from '../engine/memory.js';
+import { clone } from './shape.js';
+
+export interface GradOptions {
+  /** The seed of each output (PyTorch's grad_outputs): needed for outputs of more than one element. */
+  gradOutputs?: Seed | readonly Seed[];
+  /** Keep the graph for another backward pass (default false). */
+  retainGraph?: boolean;
+  /** An input the outputs do not depend on gets null instead of an error (default false). */
+  allowUnused?: boolean;
+  /** Only false: the backward kernels are not differentiable ops, so there is no double backward. */
+  createGraph?: boolean;
+}
+
+/** One seed per output: `gradOutputs` as a list (a single Tensor or number seeds a single output). */
+function seedsOf(fn: string, outputs: readonly Tensor[], gradOutputs: Seed | readonly Seed[] | undefined): ArrayLike<number>[] {
+  const list =
+    gradOutputs === undefined ? outputs.map(() => undefined) : outputs.length === 1 && !isSeedList(gradOutputs) ? [gradOutputs as Seed] : gradOutputs;
+  if (!Array.isArray(list) || list.length !== outputs.length)
+    throw new ValueError(fn, `gradOutputs must give one seed per output (${outputs.length}), got ${fmtValue(gradOutputs)}`);
+  return outputs.map((o, k) => seedValues(fn, o, list[k] as Seed));
+}
+
+/** An array whose items are seeds of their own (tensors, arrays or null), not one seed's numbers. */
+function isSeedList(v: unknown): boolean {
+  return Array.isArray(v) && v.some((s) => typeof s !== 'number');
+}
+
+/**
+ * The gradients of the outputs w.r.t. each input (PyTorch's torch.autograd.grad): an array, one
+ * tensor per input (null for an unused input with allowUnused). Nothing is added to the leaves' .grad (a
+ * retained non-leaf's .grad is filled, as PyTorch's). Eager only (a CompileError inside wg.compile).
+ */
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const fn = 'autograd.grad';
+  const opts = checkOptions<GradOptions>(fn, options, ['gradOutputs', 'retainGraph', 'allowUnused', 'createGraph']);
+  for (const k of ['retainGraph', 'allowUnused', 'createGraph'] as const) checkBool(fn, k, opts[k]);
+  if (opts.createGraph)
+    throw new AutogradError(
+      fn,
+      'createGraph: true (double backward) is not supported: backward kernels run as records, not as differentiable ops, so a gradient has no graph of its own',
+    );
+  const roots = tensorList(fn, 'outputs', outputs);
+  const targets = tensorList(fn, 'inputs', inputs);
+  const seeds = seedsOf(fn, roots, opts.gradOutputs);
+  const order = topoOrder(roots);
+  // (A freed graph no longer lists its inputs: the pass names that error instead.)
+  if (!opts.allowUnused && !order.some((t) => t.node!.freed)) {
+    const reached = reachedBy(roots, order);
+    const k = targets.findIndex((t) => !reached.has(t));
+    if (k >= 0)
+      throw new AutogradError(
+        fn,
+        `inputs[${k}] ${fmtShape(targets[k].shape)} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
+      );
+  }
+  return runBackward({ fn, roots, seeds, retainGraph: opts.retainGraph ?? false, targets, capture: true })!;
+}
+
+export interface AutogradBackwardOptions {
+  retainGraph?: boolean;
+  /** Accumulate only into these tensors' .grad. */
+  inputs?: Tensor | readonly Tensor[];
+}
+
+/**
+ * Backpropagates from several tensors at once (PyTorch's torch.autograd.backward): the sum of
+ * their gradients, each seeded by its entry of gradTensors (1 for one-element tensors by default),
+ * accumulated into .grad.
+ */
+export function backward(tensors: Tensor | readonly Tensor[], gradTensors?: Seed | readonly Seed[], options: AutogradBackwardOptions = {}): void {
+  const fn = 'autograd.backward';
+  const opts = checkOptions<AutogradBackwardOptions>(fn, options, ['retainGraph', 'inputs']);
+  checkBool(fn, 'retainGraph', opts.retainGraph);
+  const roots = tensorList(fn, 'tensors', tensors);
+  const targets = opts.inputs === undefined ? null : tensorList(fn, 'inputs', opts.inputs);
+  runBackward({ fn, roots, seeds: seedsOf(fn, roots, gradTensors), retainGraph: opts.retainGraph ?? false, targets, capture: false });
+}
+
+type Inputs = Tensor | readonly Tensor[];
+type Fn = (...xs: Tensor[]) => Tensor | readonly Tensor[];
+
+/** Copies of the inputs as fresh leaves that require grad (PyTorch's functional API does the same). */
+function leavesOf(fn: string, inputs: Inputs): Tensor[] {
+  const list = inputs instanceof Tensor ? [inputs] : inputs;
+  if (!Array.isArray(list) || list.length === 0) throw new ValueError(fn, `inputs must be a Tensor or a non-empty array of Tensors, got ${fmtValue(inputs)}`);
+  return list.map((x: unknown, i) => {
+    checkTensor(fn, `inputs[${i}]`, x);
+    if (x.dtype !== 'float32') throw new DTypeError(fn, `inputs[${i}] must be float32 to differentiate, got ${x.dtype} ${fmtShape(x.shape)}`);
+    return clone(x.detach()).requiresGrad_();
+  });
+}
+
+/** A float32 tensor of these values on the backend `like` lives on. */
+function valuesOn(like: Tensor, values: Float64Array, shape: readonly number[]): Tensor {
+  const prev = getBackend();
+  setBackend(like.storage.backend.name);
+  try {
+    return tensor(values, { shape });
+  } finally {
+    setBackend(prev);
+  }
+}
+
+/**
+ * Runs fn on fresh leaves copied from the inputs (PyTorch's functional API does the same) with grad
+ * recording on, then `body` on the leaves and fn's tensors (`single`: fn returned one Tensor, not an
+ * array). The leaves' blocks then go to the current step instead of staying persistent (a
+ * requiresGrad leaf is made so, and only the garbage collector would free it): a loop calling
+ * jacobian stays flat. They are freed with the step, or spilled if an output shares one (fn returned
+ * an input).
+ */
+function atLeaves<T>(fn: string, f: Fn, inputs: Inputs, body: (leaves: Tensor[], outputs: Tensor[], single: boolean) => T): T {
+  checkFunction(fn, 'fn', f);
+  const leaves = leavesOf(fn, inputs);
+  let outputs: Tensor[] = [];
+  try {
+    const out = enableGrad(() => f(...leaves));
+    const list = out instanceof Tensor ? [out] : out;
+    if (!Array.isArray(list) || list.length === 0 || list.some((o) => !(o instanceof Tensor)))
+      throw new ValueError(fn, `the function must return a Tensor or an array of Tensors, got ${fmtValue(out)}`);
+    outputs = list as Tensor[];
+    return body(leaves, outputs, out instanceof Tensor);
+  } finally {
+    for (const l of leaves) {
+      demote(l.storage);
+      if (outputs.some((o) => o.storage === l.storage)) l.storage.graphOnly = null;
+    }
+  }
+}
+
+/**
+ * The Jacobian of fn at inputs (PyTorch's torch.autograd.functional.jacobian): for an output of
+ * shape O and an input of shape I, a tensor of shape [...O, ...I] with entry [o, i] = ∂out[o]/∂in[i],
+ * zero where the output does not depend on the input. A single input and output give a Tensor, an
+ * array of inputs an array (one per input), an array of outputs an array of those. One backward
+ * pass per output element.
+ */
+function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
+  const fn = 'autograd.functional.jacobian';
+  return atLeaves(fn, f, inputs, (leaves, outputs, single) => {
+    const jac = outputs.map((o) => {
+      const rows = leaves.map((x) => new Float64Array(o.size * x.size));
+      if (o.requiresGrad)
+        for (let j = 0; j < o.size; j++) {
+          const seed = new Float64Array(o.size);
+          seed[j] = 1;
+          const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: leaves, capture: true })!;
+          grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
+        }
+      return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
+    });
+    const perOutput = jac.map((js) => (inputs instanceof Tensor ? js[0] : js));
+    return (single ? perOutput[0] : perOutput) as Tensor | Tensor[] | Tensor[][];
+  });
+}
+
+/**
+ * The vector-Jacobian product vᵀ·J of fn at inputs (PyTorch's torch.autograd.functional.vjp):
+ * returns [output, vjp], the output detached, vjp shaped like the inputs (a Tensor for a single
+ * input, else an array). v may be omitted for a one-element output (seed 1).
+ */
+function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tensor[], Tensor | Tensor[]] {
+  const fn = 'autograd.functional.vjp';
+  return atLeaves(fn, f, inputs, (leaves, outputs, single) => {
+    outputs.forEach((o, k) => checkRequiresGrad(fn, `output ${k}`, o));
+    const grads = runBackward({ fn, roots: outputs, seeds: seedsOf(fn, outputs, v), retainGraph: false, targets: leaves, capture: true })!;
+    const products = grads.map((g, i) => g ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape));
+    const detached = outputs.map((o) => o.detach());
+    return [single ? detached[0] : detached, inputs instanceof Tensor ? products[0] : products] as [Tensor | Tensor[], Tensor | Tensor[]];
+  });
+}
+
+/** torch.autograd.functional's namespace. */
+export const functional = { jacobian, vjp };
