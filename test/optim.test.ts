@@ -19,7 +19,7 @@ const BACKENDS = ['wasm', 'reference'] as const;
 /** wasm runs in float32; the reference in float64 with float32-rounded hyperparameters. */
 const TOL = { wasm: 2e-5, reference: 1e-6 };
 
-type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adamax' | 'RAdam';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the options of any of the five optimizers, read as numbers by the formulas below
 type Opts = Record<string, any>;
 /** new wg.optim[kind](params, opts), for the table-driven tests. */
@@ -72,6 +72,26 @@ function torchStep(kind: Kind, o: Opts, p: Float64Array, grad: ArrayLike<number>
       let v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
       if (o.amsgrad) v = st.max_exp_avg_sq[i] = Math.max(st.max_exp_avg_sq[i], v);
       p[i] -= (lr / bc1) * (m / (Math.sqrt(v) / Math.sqrt(bc2) + eps));
+    }
+  } else if (kind === 'Adamax' || kind === 'RAdam') {
+    const { lr = kind === 'Adamax' ? 2e-3 : 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = o;
+    const [b1, b2] = betas;
+    const second = kind === 'Adamax' ? 'exp_inf' : 'exp_avg_sq';
+    st.exp_avg ??= z();
+    st[second] ??= z();
+    const bc1 = 1 - b1 ** t,
+      bc2 = 1 - b2 ** t;
+    const rhoInf = 2 / (1 - b2) - 1,
+      rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+    const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const m = (st.exp_avg[i] = b1 * st.exp_avg[i] + (1 - b1) * d);
+      if (kind === 'Adamax') p[i] -= (lr / bc1) * (m / (st.exp_inf[i] = Math.max(b2 * st.exp_inf[i], Math.abs(d) + eps)));
+      else {
+        const v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
+        p[i] -= rhoT > 5 ? ((m / bc1) * lr * rect * Math.sqrt(bc2)) / (Math.sqrt(v) + eps) : (m / bc1) * lr;
+      }
     }
   } else if (kind === 'RMSprop') {
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = o;
@@ -126,6 +146,10 @@ const CONFIGS: [Kind, Opts][] = [
   ['RMSprop', { lr: 0.01, centered: true }],
   ['RMSprop', { lr: 0.01, alpha: 0.9, weightDecay: 0.05, centered: true }],
   ['RMSprop', { lr: 0.01, momentum: 0.9, centered: true, maximize: true }],
+  ['Adamax', {}],
+  ['Adamax', { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, maximize: true }],
+  ['RAdam', {}],
+  ['RAdam', { lr: 0.01, betas: [0.8, 0.9], weightDecay: 0.1, maximize: true }],
 ];
 const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
 
@@ -466,6 +490,8 @@ describe('validation errors name the optimizer and the bad value', () => {
     ['negative weight decay', () => new wg.optim.Adagrad([p()], { weightDecay: -1 }), /optim\.Adagrad: weightDecay must/],
     ['alpha > 1', () => new wg.optim.RMSprop([p()], { alpha: 1.5 }), /optim\.RMSprop: alpha must be a finite number in \[0, 1\], got 1\.5/],
     ['negative lrDecay', () => new wg.optim.Adagrad([p()], { lrDecay: -1 }), /optim\.Adagrad: lrDecay must/],
+    ['Adamax beta2 = 1', () => new wg.optim.Adamax([p()], { betas: [0.9, 1] }), /optim\.Adamax: betas\[1\] must be a finite number in \[0, 1\), got 1/],
+    ['RAdam negative eps', () => new wg.optim.RAdam([p()], { eps: -1 }), /optim\.RAdam: eps must be a finite number ≥ 0, got -1/],
     ['amsgrad not a boolean', () => new wg.optim.AdamW([p()], { amsgrad: 1 as unknown as boolean }), /optim\.AdamW: amsgrad must be true or false, got 1/],
     [
       'centered not a boolean',

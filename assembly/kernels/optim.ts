@@ -181,6 +181,63 @@ export function f32_adagrad_update_fwd(rec: usize): void {
   for (; i < n; i++) adagradLanes<Lane1, f32>(o, p, g, s, <usize>i << 2, clr, wd, eps);
 }
 
+// ---- Adamax: params [wd, β1, 1−β1, β2, ε, clr] ----------------------------------------------------
+//   d = g + wd·p;  m = β1·m + (1−β1)·d;  u = max(β2·u, |d| + ε) (NaN wins, as torch.amax);  p −= clr·(m/u)
+@inline function adamaxLanes<L, V>(o: usize, p: usize, g: usize, m: usize, u: usize, j: usize, wd: f32, b1: f32, omb1: f32, b2: f32, eps: f32, clr: f32): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const mi = l.madd(l.splat(b1), l.load(m + j), l.mul(l.splat(omb1), d));
+  const ui = l.max(l.mul(l.splat(b2), l.load(u + j)), l.add(l.abs(d), l.splat(eps)));
+  l.store(m + j, mi);
+  l.store(u + j, ui);
+  l.store(o + j, l.sub(x, l.mul(l.splat(clr), l.div(mi, ui))));
+}
+
+export function f32_adamax_update_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), u = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), b1 = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), eps = cf(c, 4), clr = cf(c, 5);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamaxLanes<Lane4, v128>(o, p, g, m, u, <usize>i << 2, wd, b1, omb1, b2, eps, clr);
+  for (; i < n; i++) adamaxLanes<Lane1, f32>(o, p, g, m, u, <usize>i << 2, wd, b1, omb1, b2, eps, clr);
+}
+
+// ---- RAdam: params [wd, β1, 1−β1, β2, 1−β2, k, ε, rectified] ----------------------------------------
+//   d = g + wd·p;  m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²
+//   rectified: p −= k·m / (√v + ε);  otherwise p −= k·m   (k folds lr, 1/(1 − β1^t) and the rectification)
+@inline function radamLanes<L, V>(
+  o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
+  wd: f32, b1: f32, omb1: f32, b2: f32, omb2: f32, k: f32, eps: f32,
+  rectified: bool,
+): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const mi = l.madd(l.splat(b1), l.load(m + j), l.mul(l.splat(omb1), d));
+  const vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
+  l.store(m + j, mi);
+  l.store(v + j, vi);
+  const step = l.mul(l.splat(k), mi);
+  l.store(o + j, l.sub(x, rectified ? l.div(step, l.add(l.sqrt(vi), l.splat(eps))) : step));
+}
+
+@inline function radam(rec: usize, rectified: bool): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), b1 = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), omb2 = cf(c, 4), k = cf(c, 5), eps = cf(c, 6);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) radamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, wd, b1, omb1, b2, omb2, k, eps, rectified);
+  for (; i < n; i++) radamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, wd, b1, omb1, b2, omb2, k, eps, rectified);
+}
+
+export function f32_radam_update_fwd(rec: usize): void {
+  if (cf(coefficients(rec), 7) != 0) radam(rec, true);
+  else radam(rec, false);
+}
+
 // ---- coefficients from memory (src/ops/optim.ts optimCoefficients) --------------------------------
 // IN0: hyperparameters as float32 (hi, lo) pairs, value = hi + lo in float64; IN1: counters
 // [step, fresh]; OUT: the update's coefficients, computed in float64 with the formulas of the TS
@@ -231,11 +288,35 @@ export function f32_optim_coefficients_fwd(rec: usize): void {
     store<f32>(o + 12, <f32>(1 - alpha));
     store<f32>(o + 16, <f32>hyper(h, 2));
     store<f32>(o + 20, <f32>hyper(h, 4));
-  } else {
+  } else if (kind == 5) {
     // Adagrad: slots lr, lrDecay, wd, ε → [lr / (1 + (t − 1)·lrDecay), wd, ε]
     store<f32>(o, <f32>(hyper(h, 0) / (1 + (t - 1) * hyper(h, 1))));
     store<f32>(o + 4, <f32>hyper(h, 2));
     store<f32>(o + 8, <f32>hyper(h, 3));
+  } else {
+    // Adamax (6) / RAdam (7): slots lr, β1, β2, ε, wd → [wd, β1, 1 − β1, β2, then the kind's]
+    const lr = hyper(h, 0), b1 = hyper(h, 1), b2 = hyper(h, 2), eps = hyper(h, 3);
+    const bc1 = 1 - Math.pow(b1, t);
+    store<f32>(o, <f32>hyper(h, 4));
+    store<f32>(o + 4, <f32>b1);
+    store<f32>(o + 8, <f32>(1 - b1));
+    store<f32>(o + 12, <f32>b2);
+    if (kind == 6) {
+      // … ε, lr/(1 − β1^t)
+      store<f32>(o + 16, <f32>eps);
+      store<f32>(o + 20, <f32>(lr / bc1));
+    } else {
+      // … 1 − β2, k, ε, rectified (src/ops/optim.ts radamParams, the same operations)
+      const bc2 = 1 - Math.pow(b2, t);
+      const rhoInf = 2 / (1 - b2) - 1;
+      const rhoT = rhoInf - (2 * t * Math.pow(b2, t)) / bc2;
+      const rectified = rhoT > 5;
+      const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+      store<f32>(o + 16, <f32>(1 - b2));
+      store<f32>(o + 20, <f32>(rectified ? (lr * rect * Math.sqrt(bc2)) / bc1 : lr / bc1));
+      store<f32>(o + 24, <f32>eps);
+      store<f32>(o + 28, rectified ? 1 : 0);
+    }
   }
 }
 

@@ -54,6 +54,15 @@ export interface RmspropAttrs {
   weightDecay: number;
   momentum: number;
 }
+/** Adamax and RAdam: Adam's hyperparameters (L2 weight decay only) at step t ≥ 1. */
+export interface AdamFamilyAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  step: number;
+}
 export interface AdagradAttrs {
   lr: number;
   eps: number;
@@ -421,6 +430,109 @@ const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
   },
 };
 
+// ---- Adamax (torch/optim/adamax.py, _single_tensor_adamax) --------------------------------------
+//   d = g + wd·p
+//   m ← β1·m + (1 − β1)·d                    (exp_avg)
+//   u ← max(β2·u, |d| + ε)                   (exp_inf: torch.amax of the two, NaN wins)
+//   p ← p − (lr / (1 − β1^t)) · m / u
+// params: [wd, β1, 1 − β1, β2, ε, lr/(1 − β1^t)]
+function adamaxParams(a: AdamFamilyAttrs): number[] {
+  return [a.weightDecay, a.beta1, 1 - a.beta1, a.beta2, a.eps, a.lr / (1 - a.beta1 ** a.step)];
+}
+
+// ---- RAdam (torch/optim/radam.py, _single_tensor_radam) -----------------------------------------
+//   d = g + wd·p;  m ← β1·m + (1 − β1)·d;  v ← β2·v + (1 − β2)·d²
+//   ρ∞ = 2/(1 − β2) − 1,  ρt = ρ∞ − 2t·β2^t/(1 − β2^t)   (the length of the approximated SMA)
+//   ρt > 5:  p ← p − m/(1 − β1^t) · lr·r·√(1 − β2^t) / (√v + ε),  r = √((ρt−4)(ρt−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρt))
+//   else:    p ← p − m/(1 − β1^t) · lr                     (un-adapted: the variance is not yet tractable)
+// params: [wd, β1, 1 − β1, β2, 1 − β2, k, ε, rectified] with k = lr·r·√(1 − β2^t)/(1 − β1^t), or
+// lr/(1 − β1^t) when not rectified (rectified 0).
+function radamParams(a: AdamFamilyAttrs): number[] {
+  const t = a.step,
+    b2 = a.beta2;
+  const bc1 = 1 - a.beta1 ** t,
+    bc2 = 1 - b2 ** t;
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+  const head = [a.weightDecay, a.beta1, 1 - a.beta1, b2, 1 - b2];
+  if (!(rhoT > 5)) return [...head, a.lr / bc1, a.eps, 0];
+  const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+  return [...head, (a.lr * rect * Math.sqrt(bc2)) / bc1, a.eps, 1];
+}
+
+/**
+ * An Adam-family update over [p, g, m, second moment] from `params` (coefficient 0 is the L2 weight
+ * decay): `body` gives one element's new (m, second, p) from p, d = g + wd·p, the old m and second.
+ */
+function adamFamilyOp<N extends string>(
+  name: N,
+  doc: string,
+  params: (a: AdamFamilyAttrs) => number[],
+  body: (x: number, d: number, m: number, second: number, c: (k: number) => number) => [number, number, number],
+  attrs: AdamFamilyAttrs[],
+) {
+  const spec: OpSpec<UpdateAttrs<AdamFamilyAttrs>, N> = {
+    name,
+    module: 'optim',
+    split: { cut: 'flat', min: SPLIT.UPDATE },
+    arity: 4,
+    gradInputs: [],
+    doc,
+    plan: (ins, a) => {
+      if (a !== null && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
+      return planUpdate(name, ins, a === null ? [] : params(a));
+    },
+    ref: {
+      fwd: (h, r) => {
+        const o = out(r),
+          p = inp(r, 0),
+          g = inp(r, 1),
+          m = inp(r, 2),
+          s = inp(r, 3),
+          c = coefficients(h, r);
+        eachElement(r, (i) => {
+          const x = h[p + i];
+          [h[m + i], h[s + i], h[o + i]] = body(x, h[g + i] + c(0) * x, h[m + i], h[s + i], c);
+        });
+      },
+    },
+    tests: { cases: cases(['any', 'any', 'any', 'positive'], attrs) },
+  };
+  return spec;
+}
+
+const adamaxUpdate = adamFamilyOp(
+  'adamaxUpdate',
+  'Adamax step, in place on the parameter, the first moment and the infinity norm',
+  adamaxParams,
+  (x, d, m, u, c) => {
+    const mi = c(1) * m + c(2) * d;
+    const ui = Math.max(c(3) * u, Math.abs(d) + c(4));
+    return [mi, ui, x - c(5) * (mi / ui)];
+  },
+  [
+    { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.9, eps: 1e-6, weightDecay: 0.1, step: 4 },
+  ],
+);
+
+const radamUpdate = adamFamilyOp(
+  'radamUpdate',
+  'RAdam step (rectified once ρt > 5), in place on the parameter and both moment buffers',
+  radamParams,
+  (x, d, m, v, c) => {
+    const mi = c(1) * m + c(2) * d;
+    const vi = c(3) * v + c(4) * d * d;
+    const k = c(5);
+    return [mi, vi, x - (c(7) !== 0 ? (k * mi) / (Math.sqrt(vi) + c(6)) : k * mi)];
+  },
+  [
+    { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 6 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0, step: 20 },
+  ],
+);
+
 // ---- coefficients from memory (the optimizers' path) --------------------------------------------
 // An optimizer keeps its hyperparameters in a float32 block (one per optimizer) and each parameter's
 // counters [step, fresh] in another (fresh = 1: its state buffers were just made, SGD's "first
@@ -446,6 +558,8 @@ export const COEFFICIENT_KINDS = {
   adamw: { code: 3, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
   rmsprop: { code: 4, slots: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum'] },
   adagrad: { code: 5, slots: ['lr', 'lrDecay', 'weightDecay', 'eps'] },
+  adamax: { code: 6, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
+  radam: { code: 7, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
 } as const;
 const KIND_OF_CODE = Object.keys(COEFFICIENT_KINDS) as CoefficientKind[];
 
@@ -473,6 +587,9 @@ function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: 
       return rmspropParams({ lr: v.lr, alpha: v.alpha, eps: v.eps, weightDecay: v.weightDecay, momentum: v.momentum });
     case 'adagrad':
       return adagradParams({ lr: v.lr, lrDecay: v.lrDecay, weightDecay: v.weightDecay, eps: v.eps, step });
+    case 'adamax':
+    case 'radam':
+      return (kind === 'adamax' ? adamaxParams : radamParams)({ lr: v.lr, beta1: v.beta1, beta2: v.beta2, eps: v.eps, weightDecay: v.weightDecay, step });
   }
 }
 
@@ -818,6 +935,8 @@ export const OPTIM_OPS = defineOps(
   rmspropCenteredUpdate,
   rmspropCenteredMomentumUpdate,
   adagradUpdate,
+  adamaxUpdate,
+  radamUpdate,
   gradSumSquares,
   gradScale,
   batchNormStatsUpdate,

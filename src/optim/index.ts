@@ -14,5 +14,7 @@ export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
 export { Adam, AdamW, type AdamOptions, type AdamHyper } from './adam.js';
 export { RMSprop, type RMSpropOptions, type RMSpropHyper } from './rmsprop.js';
 export { Adagrad, type AdagradOptions, type AdagradHyper } from './adagrad.js';
+export { Adamax, type AdamaxOptions, type AdamaxHyper } from './adamax.js';
+export { RAdam, type RAdamOptions, type RAdamHyper } from './radam.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export * as lr from './lr.js';

@@ -10,7 +10,7 @@
  * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } },
  * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
  * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
- * square_avg, sum) and camelCase hyperparameters (our option names).
+ * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf) and camelCase hyperparameters (our option names).
  *
  * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
  * optimCoefficients), one hyperparameter block per group (and backend), which the update kernels
