@@ -16,7 +16,7 @@
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
-import { fixtureData, fixtureLinear } from './helpers/optim-fixture.js';
+import { fixtureData, fixtureLinear, fixtureSnapshot, fixtureStep, fixtureTrain, makeOptimizer } from './helpers/optim-fixture.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {
@@ -480,39 +480,12 @@ const TORCH: Case[] = [
 ];
 
 const linear = fixtureLinear;
-
-const make = (kind: Kind, model: wg.nn.Linear, opts: Record<string, unknown>): wg.optim.Optimizer =>
-  new (wg.optim[kind] as unknown as new (p: wg.optim.Params, o: object) => wg.optim.Optimizer)(model, opts);
-
-/** A training step on the fixed data: zeroGrad, MSE, backward, step. */
-function stepFn(model: wg.nn.Linear, opt: wg.optim.Optimizer) {
-  return (x: wg.Tensor, y: wg.Tensor) => {
-    opt.zeroGrad();
-    const loss = wg.losses.mse(model.forward(x), y);
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-}
-
+const make = makeOptimizer;
+const stepFn = fixtureStep;
 const data = fixtureData;
-const snapshot = (m: wg.nn.Linear) => [...m.weight.data(), ...m.bias!.data()];
+const snapshot = fixtureSnapshot;
+const train = fixtureTrain;
 const label = (c: Pick<Case, 'kind' | 'opts'>) => `${c.kind} ${JSON.stringify(c.opts)}`;
-
-/** `calls` steps of a fresh model and optimizer, eager or compiled: the parameters after each. */
-function train(c: Pick<Case, 'kind' | 'opts'>, calls: number, compiled: boolean) {
-  const model = linear();
-  const opt = make(c.kind, model, c.opts);
-  const step = stepFn(model, opt);
-  const f = compiled ? wg.compile(step) : step;
-  const { x, y } = data();
-  const records: number[][] = [];
-  for (let i = 0; i < calls; i++) {
-    f(x, y);
-    records.push(snapshot(model));
-  }
-  return { records, model, opt, info: compiled ? (f as ReturnType<typeof wg.compile>).replayInfo() : [] };
-}
 
 describe.each(BACKENDS)('amsgrad, centered RMSprop, Adamax and RAdam follow PyTorch 1.13 for 20 steps (%s)', (be) => {
   for (const c of TORCH)

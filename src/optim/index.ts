@@ -16,5 +16,7 @@ export { RMSprop, type RMSpropOptions, type RMSpropHyper } from './rmsprop.js';
 export { Adagrad, type AdagradOptions, type AdagradHyper } from './adagrad.js';
 export { Adamax, type AdamaxOptions, type AdamaxHyper } from './adamax.js';
 export { RAdam, type RAdamOptions, type RAdamHyper } from './radam.js';
+export { Adadelta, type AdadeltaOptions, type AdadeltaHyper } from './adadelta.js';
+export { NAdam, type NAdamOptions, type NAdamHyper } from './nadam.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export * as lr from './lr.js';
