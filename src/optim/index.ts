@@ -18,5 +18,6 @@ export { Adamax, type AdamaxOptions, type AdamaxHyper } from './adamax.js';
 export { RAdam, type RAdamOptions, type RAdamHyper } from './radam.js';
 export { Adadelta, type AdadeltaOptions, type AdadeltaHyper } from './adadelta.js';
 export { NAdam, type NAdamOptions, type NAdamHyper } from './nadam.js';
+export { LBFGS, type LBFGSOptions } from './lbfgs.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export * as lr from './lr.js';
