@@ -1,8 +1,8 @@
 /**
  * Adadelta and NAdam against PyTorch over 20 training steps, eager and inside wg.compile (the same
  * bits), then their state: state dicts with PyTorch's keys (square_avg, acc_delta; mu_product,
- * exp_avg, exp_avg_sq), a load mid-run continuing exactly as the uninterrupted run, and PyTorch's
- * MNIST recipe (Adadelta lr 1 with StepLR gamma 0.7) compiled.
+ * exp_avg, exp_avg_sq), a load mid-run (from a state dict or a checkpoint file) continuing exactly
+ * as the uninterrupted run, and PyTorch's MNIST recipe (Adadelta lr 1 with StepLR gamma 0.7) compiled.
  *
  * Expected values are torch 1.13's (float32, one thread, printed to 9 significant digits), written
  * here as literals; model and data: test/helpers/optim-fixture.ts; `steps[t]` is [W (row-major), b]
@@ -275,6 +275,26 @@ describe.each(BACKENDS)('their state (%s)', (be) => {
     // and an optimizer without it rejects one
     const adam = new wg.optim.Adam(fixtureLinear());
     expect(() => adam.loadStateDict({ state: sd.state, paramGroups: adam.stateDict().paramGroups })).toThrow(/optim\.Adam: .*unknown state 'mu_product'/);
+  });
+
+  test("NAdam's state, mu_product included, goes through a checkpoint file (optimizer.state.<i>.mu_product)", () => {
+    wg.setBackend(be);
+    const c = TORCH[4];
+    const { x, y } = fixtureData();
+    const a = train(c, 5, false);
+    const bytes = wg.saveCheckpoint({ model: a.model, optimizer: a.opt });
+    expect(wg.readHeader(bytes).tensors.map((e) => e.name)).toContain('optimizer.state.0.mu_product');
+    // The file holds float32; the reference backend's state is float64, so its uninterrupted run
+    // continues from the same float32-rounded state (as test/checkpoint.test.ts).
+    if (be === 'reference') wg.loadCheckpoint(bytes, { model: a.model, optimizer: a.opt });
+    const whole = stepFn(a.model, a.opt);
+    for (let t = 5; t < 8; t++) whole(x, y);
+    const model = fixtureLinear();
+    const opt = make(c.kind, model, {});
+    wg.loadCheckpoint(bytes, { model, optimizer: opt });
+    const step = stepFn(model, opt);
+    for (let t = 5; t < 8; t++) step(x, y);
+    expect(snapshot(model)).toEqual(snapshot(a.model));
   });
 
   test("PyTorch's MNIST recipe, Adadelta lr 1 with StepLR(stepSize 1, gamma 0.7): compiled replays equal eager, the lr from memory", () => {
