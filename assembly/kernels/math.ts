@@ -557,12 +557,13 @@ export function f32_gelu_tanh_fwd(rec: usize): void { unaryFwd<GeluTanh>(rec); }
 export function f32_gelu_tanh_bwd(rec: usize): void { unaryBwd<GeluTanh>(rec); }
 
 // ---- binary, broadcasting (float64) --------------------------------------------------------------
-// One instantiation of the broadcasting templates serves all seven maps: F64Binary<BinaryMap> calls
-// the map chosen by `binaryMap` through one switch per element. These maps cost a libm call or
-// several float64 operations per element already, and a copy of the templates per map (four access
-// patterns each, forward and backward) cost ~6 KB gzipped of every .wasm. The arithmetic of each
-// element is unchanged, so are the results. `binaryMap` is a global of the instance running the
-// kernel: a worker of the threads builds sets its own when it runs its part of the record.
+// One instantiation of the broadcasting templates serves all seven maps: BinaryMap calls the map
+// chosen by `binaryMap` through one switch per element of the scalar loops and per four lanes of the
+// SIMD loops. These maps cost a libm call or several float64 operations per element already, and a
+// copy of the templates per map (four access patterns each, forward and backward) cost ~7 KB
+// gzipped of every .wasm. The arithmetic of each element is unchanged, so are the results.
+// `binaryMap` is a global of the instance running the kernel: a worker of the threads builds sets
+// its own when it runs its part of the record.
 const ATAN2 = 0, LOGADDEXP = 1, HYPOT = 2, POW_TENSOR = 3, FMOD = 4, REMAINDER = 5, FLOOR_DIVIDE = 6;
 let binaryMap = ATAN2;
 
@@ -690,17 +691,52 @@ function mapDb(a: f64, b: f64, y: f64): f64 {
     default: return changetype<Remainder>(0).db(a, b, y);
   }
 }
-/** The map `binaryMap` names, as an op of float64 methods for F64Binary. */
+// The vector forms switch once per four lanes, each case F64Binary's four lanes of its map inline.
+function mapV(a: v128, b: v128): v128 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<F64Binary<Atan2>>(0).v(a, b);
+    case LOGADDEXP: return changetype<F64Binary<Logaddexp>>(0).v(a, b);
+    case HYPOT: return changetype<F64Binary<Hypot>>(0).v(a, b);
+    case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).v(a, b);
+    case FMOD: return changetype<F64Binary<Fmod>>(0).v(a, b);
+    case REMAINDER: return changetype<F64Binary<Remainder>>(0).v(a, b);
+    default: return changetype<F64Binary<FloorDivide>>(0).v(a, b);
+  }
+}
+function mapVda(a: v128, b: v128, y: v128): v128 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<F64Binary<Atan2>>(0).vda(a, b, y);
+    case LOGADDEXP: return changetype<F64Binary<Logaddexp>>(0).vda(a, b, y);
+    case HYPOT: return changetype<F64Binary<Hypot>>(0).vda(a, b, y);
+    case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).vda(a, b, y);
+    case FMOD: return changetype<F64Binary<Fmod>>(0).vda(a, b, y);
+    default: return changetype<F64Binary<Remainder>>(0).vda(a, b, y);
+  }
+}
+function mapVdb(a: v128, b: v128, y: v128): v128 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<F64Binary<Atan2>>(0).vdb(a, b, y);
+    case LOGADDEXP: return changetype<F64Binary<Logaddexp>>(0).vdb(a, b, y);
+    case HYPOT: return changetype<F64Binary<Hypot>>(0).vdb(a, b, y);
+    case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).vdb(a, b, y);
+    case FMOD: return changetype<F64Binary<Fmod>>(0).vdb(a, b, y);
+    default: return changetype<F64Binary<Remainder>>(0).vdb(a, b, y);
+  }
+}
+/** The map `binaryMap` names, as the f32 op the broadcasting templates take. */
 class BinaryMap {
-  @inline f(a: f64, b: f64): f64 { return mapF(a, b); }
-  @inline da(a: f64, b: f64, y: f64): f64 { return mapDa(a, b, y); }
-  @inline db(a: f64, b: f64, y: f64): f64 { return mapDb(a, b, y); }
+  @inline f(a: f32, b: f32): f32 { return <f32>mapF(<f64>a, <f64>b); }
+  @inline da(a: f32, b: f32, y: f32): f32 { return <f32>mapDa(<f64>a, <f64>b, <f64>y); }
+  @inline db(a: f32, b: f32, y: f32): f32 { return <f32>mapDb(<f64>a, <f64>b, <f64>y); }
+  @inline v(a: v128, b: v128): v128 { return mapV(a, b); }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return mapVda(a, b, y); }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return mapVdb(a, b, y); }
 }
 function mapFwd(rec: usize, map: i32): void {
   binaryMap = map;
-  binaryFwd<F64Binary<BinaryMap>>(rec);
+  binaryFwd<BinaryMap>(rec);
 }
 function mapBwd(rec: usize, map: i32): void {
   binaryMap = map;
-  binaryBwd<F64Binary<BinaryMap>>(rec);
+  binaryBwd<BinaryMap>(rec);
 }
