@@ -19,7 +19,7 @@ const BACKENDS = ['wasm', 'reference'] as const;
 /** wasm runs in float32; the reference in float64 with float32-rounded hyperparameters. */
 const TOL = { wasm: 2e-5, reference: 1e-6 };
 
-type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
+type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adamax' | 'RAdam' | 'Adadelta' | 'NAdam';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the options of any of the five optimizers, read as numbers by the formulas below
 type Opts = Record<string, any>;
 /** new wg.optim[kind](params, opts), for the table-driven tests. */
@@ -72,6 +72,54 @@ function torchStep(kind: Kind, o: Opts, p: Float64Array, grad: ArrayLike<number>
       let v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
       if (o.amsgrad) v = st.max_exp_avg_sq[i] = Math.max(st.max_exp_avg_sq[i], v);
       p[i] -= (lr / bc1) * (m / (Math.sqrt(v) / Math.sqrt(bc2) + eps));
+    }
+  } else if (kind === 'Adamax' || kind === 'RAdam') {
+    const { lr = kind === 'Adamax' ? 2e-3 : 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 } = o;
+    const [b1, b2] = betas;
+    const second = kind === 'Adamax' ? 'exp_inf' : 'exp_avg_sq';
+    st.exp_avg ??= z();
+    st[second] ??= z();
+    const bc1 = 1 - b1 ** t,
+      bc2 = 1 - b2 ** t;
+    const rhoInf = 2 / (1 - b2) - 1,
+      rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+    const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const m = (st.exp_avg[i] = b1 * st.exp_avg[i] + (1 - b1) * d);
+      if (kind === 'Adamax') p[i] -= (lr / bc1) * (m / (st.exp_inf[i] = Math.max(b2 * st.exp_inf[i], Math.abs(d) + eps)));
+      else {
+        const v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
+        p[i] -= rhoT > 5 ? ((m / bc1) * lr * rect * Math.sqrt(bc2)) / (Math.sqrt(v) + eps) : (m / bc1) * lr;
+      }
+    }
+  } else if (kind === 'Adadelta') {
+    const { lr = 1, rho = 0.9, eps = 1e-6, weightDecay = 0 } = o;
+    st.square_avg ??= z();
+    st.acc_delta ??= z();
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const s = (st.square_avg[i] = rho * st.square_avg[i] + (1 - rho) * d * d);
+      const delta = (Math.sqrt(st.acc_delta[i] + eps) / Math.sqrt(s + eps)) * d;
+      st.acc_delta[i] = rho * st.acc_delta[i] + (1 - rho) * delta * delta;
+      p[i] -= lr * delta;
+    }
+  } else if (kind === 'NAdam') {
+    // torch ≥ 2.0's _single_tensor_nadam (mu_product: a float32 tensor times the float32 μt)
+    const { lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3 } = o;
+    const [b1, b2] = betas;
+    const mu = (k: number) => b1 * (1 - 0.5 * 0.96 ** (k * momentumDecay));
+    st.mu_product ??= Float64Array.of(1);
+    st.exp_avg ??= z();
+    st.exp_avg_sq ??= z();
+    const product = (st.mu_product[0] = Math.fround(st.mu_product[0] * Math.fround(mu(t))));
+    const bc2 = 1 - b2 ** t;
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      const m = (st.exp_avg[i] = b1 * st.exp_avg[i] + (1 - b1) * d);
+      const v = (st.exp_avg_sq[i] = b2 * st.exp_avg_sq[i] + (1 - b2) * d * d);
+      const q = Math.sqrt(v / bc2) + eps;
+      p[i] -= ((lr * (1 - mu(t))) / (1 - product)) * (d / q) + ((lr * mu(t + 1)) / (1 - product * mu(t + 1))) * (m / q);
     }
   } else if (kind === 'RMSprop') {
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = o;
@@ -126,6 +174,14 @@ const CONFIGS: [Kind, Opts][] = [
   ['RMSprop', { lr: 0.01, centered: true }],
   ['RMSprop', { lr: 0.01, alpha: 0.9, weightDecay: 0.05, centered: true }],
   ['RMSprop', { lr: 0.01, momentum: 0.9, centered: true, maximize: true }],
+  ['Adamax', {}],
+  ['Adamax', { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, maximize: true }],
+  ['RAdam', {}],
+  ['RAdam', { lr: 0.01, betas: [0.8, 0.9], weightDecay: 0.1, maximize: true }],
+  ['Adadelta', {}],
+  ['Adadelta', { lr: 0.5, rho: 0.95, eps: 1e-4, weightDecay: 0.1, maximize: true }],
+  ['NAdam', {}],
+  ['NAdam', { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, momentumDecay: 0.04, maximize: true }],
 ];
 const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
 
@@ -466,6 +522,20 @@ describe('validation errors name the optimizer and the bad value', () => {
     ['negative weight decay', () => new wg.optim.Adagrad([p()], { weightDecay: -1 }), /optim\.Adagrad: weightDecay must/],
     ['alpha > 1', () => new wg.optim.RMSprop([p()], { alpha: 1.5 }), /optim\.RMSprop: alpha must be a finite number in \[0, 1\], got 1\.5/],
     ['negative lrDecay', () => new wg.optim.Adagrad([p()], { lrDecay: -1 }), /optim\.Adagrad: lrDecay must/],
+    ['Adamax beta2 = 1', () => new wg.optim.Adamax([p()], { betas: [0.9, 1] }), /optim\.Adamax: betas\[1\] must be a finite number in \[0, 1\), got 1/],
+    ['RAdam negative eps', () => new wg.optim.RAdam([p()], { eps: -1 }), /optim\.RAdam: eps must be a finite number ≥ 0, got -1/],
+    ['Adadelta rho > 1', () => new wg.optim.Adadelta([p()], { rho: 1.5 }), /optim\.Adadelta: rho must be a finite number in \[0, 1\], got 1\.5/],
+    ['Adadelta negative lr', () => new wg.optim.Adadelta([p()], { lr: -1 }), /optim\.Adadelta: lr must be a finite number ≥ 0, got -1/],
+    ['Adadelta negative eps', () => new wg.optim.Adadelta([p()], { eps: -1e-6 }), /optim\.Adadelta: eps must be a finite number ≥ 0, got -0\.000001/],
+    ['Adadelta negative weight decay', () => new wg.optim.Adadelta([p()], { weightDecay: -0.1 }), /optim\.Adadelta: weightDecay must .*got -0\.1/],
+    [
+      'NAdam negative momentumDecay',
+      () => new wg.optim.NAdam([p()], { momentumDecay: -1e-3 }),
+      /optim\.NAdam: momentumDecay must be a finite number ≥ 0, got -0\.001/,
+    ],
+    ['NAdam beta1 = 1', () => new wg.optim.NAdam([p()], { betas: [1, 0.999] }), /optim\.NAdam: betas\[0\] must be a finite number in \[0, 1\), got 1/],
+    ['NAdam NaN lr', () => new wg.optim.NAdam([p()], { lr: NaN }), /optim\.NAdam: lr must .*got NaN/],
+    ['NAdam unknown option', () => new wg.optim.NAdam([p()], { momentum_decay: 0.1 } as object), /optim\.NAdam: unknown option 'momentum_decay'/],
     ['amsgrad not a boolean', () => new wg.optim.AdamW([p()], { amsgrad: 1 as unknown as boolean }), /optim\.AdamW: amsgrad must be true or false, got 1/],
     [
       'centered not a boolean',

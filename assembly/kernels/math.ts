@@ -557,14 +557,24 @@ export function f32_gelu_tanh_fwd(rec: usize): void { unaryFwd<GeluTanh>(rec); }
 export function f32_gelu_tanh_bwd(rec: usize): void { unaryBwd<GeluTanh>(rec); }
 
 // ---- binary, broadcasting (float64) --------------------------------------------------------------
+// One instantiation of the broadcasting templates serves all seven maps: BinaryMap calls the map
+// chosen by `binaryMap` through one switch per element of the scalar loops and per four lanes of the
+// SIMD loops. These maps cost a libm call or several float64 operations per element already, and a
+// copy of the templates per map (four access patterns each, forward and backward) cost ~7 KB
+// gzipped of every .wasm. The arithmetic of each element is unchanged, so are the results.
+// `binaryMap` is a global of the instance running the kernel: a worker of the threads builds sets
+// its own when it runs its part of the record.
+const ATAN2 = 0, LOGADDEXP = 1, HYPOT = 2, POW_TENSOR = 3, FMOD = 4, REMAINDER = 5, FLOOR_DIVIDE = 6;
+let binaryMap = ATAN2;
+
 // a² + b² cannot overflow in float64 for float32 inputs.
 class Atan2 {
   @inline f(a: f64, b: f64): f64 { return Math.atan2(a, b); }
   @inline da(a: f64, b: f64, y: f64): f64 { return b / (a * a + b * b); }
   @inline db(a: f64, b: f64, y: f64): f64 { return -a / (a * a + b * b); }
 }
-export function f32_atan_2_fwd(rec: usize): void { binaryFwd<F64Binary<Atan2>>(rec); }
-export function f32_atan_2_bwd(rec: usize): void { binaryBwd<F64Binary<Atan2>>(rec); }
+export function f32_atan_2_fwd(rec: usize): void { mapFwd(rec, ATAN2); }
+export function f32_atan_2_bwd(rec: usize): void { mapBwd(rec, ATAN2); }
 
 /** σ(x) in float64 without overflow. */
 @inline function sigmoid64(x: f64): f64 {
@@ -581,16 +591,16 @@ class Logaddexp {
   @inline da(a: f64, b: f64, y: f64): f64 { return sigmoid64(a - b); }
   @inline db(a: f64, b: f64, y: f64): f64 { return sigmoid64(b - a); }
 }
-export function f32_logaddexp_fwd(rec: usize): void { binaryFwd<F64Binary<Logaddexp>>(rec); }
-export function f32_logaddexp_bwd(rec: usize): void { binaryBwd<F64Binary<Logaddexp>>(rec); }
+export function f32_logaddexp_fwd(rec: usize): void { mapFwd(rec, LOGADDEXP); }
+export function f32_logaddexp_bwd(rec: usize): void { mapBwd(rec, LOGADDEXP); }
 
 class Hypot {
   @inline f(a: f64, b: f64): f64 { return Math.hypot(a, b); }
   @inline da(a: f64, b: f64, y: f64): f64 { return a / y; }
   @inline db(a: f64, b: f64, y: f64): f64 { return b / y; }
 }
-export function f32_hypot_fwd(rec: usize): void { binaryFwd<F64Binary<Hypot>>(rec); }
-export function f32_hypot_bwd(rec: usize): void { binaryBwd<F64Binary<Hypot>>(rec); }
+export function f32_hypot_fwd(rec: usize): void { mapFwd(rec, HYPOT); }
+export function f32_hypot_bwd(rec: usize): void { mapBwd(rec, HYPOT); }
 
 // aᵇ as C's pow (PyTorch's): pow(1, NaN) = pow(−1, ±∞) = 1, where AssemblyScript's Math.pow follows
 // JavaScript's (NaN). PyTorch's gradients: b·a^(b−1), 0 where b = 0; y·ln a, 0 where a = 0 and b ≥ 0
@@ -601,8 +611,8 @@ class PowTensor {
   @inline da(a: f64, b: f64, y: f64): f64 { return b == 0 ? 0 : b * cpow(a, b - 1); }
   @inline db(a: f64, b: f64, y: f64): f64 { return a == 0 && b >= 0 ? 0 : y * Math.log(a); }
 }
-export function f32_pow_tensor_fwd(rec: usize): void { binaryFwd<F64Binary<PowTensor>>(rec); }
-export function f32_pow_tensor_bwd(rec: usize): void { binaryBwd<F64Binary<PowTensor>>(rec); }
+export function f32_pow_tensor_fwd(rec: usize): void { mapFwd(rec, POW_TENSOR); }
+export function f32_pow_tensor_bwd(rec: usize): void { mapBwd(rec, POW_TENSOR); }
 
 // fmod, remainder and floorDivide follow PyTorch's float kernels: fmod is exact; fmod's gradient
 // wrt b is −trunc(a/b) with PyTorch's float32 quotient (a float64 quotient of float32 values rounded
@@ -629,8 +639,8 @@ class Fmod {
   @inline da(a: f64, b: f64, y: f64): f64 { return 1; }
   @inline db(a: f64, b: f64, y: f64): f64 { return -Math.trunc(<f64><f32>(a / b)); }
 }
-export function f32_fmod_fwd(rec: usize): void { binaryFwd<F64Binary<Fmod>>(rec); }
-export function f32_fmod_bwd(rec: usize): void { binaryBwd<F64Binary<Fmod>>(rec); }
+export function f32_fmod_fwd(rec: usize): void { mapFwd(rec, FMOD); }
+export function f32_fmod_bwd(rec: usize): void { mapBwd(rec, FMOD); }
 
 // Python's %: fmod moved into b's sign by adding b (rounded to float32 once, with the output, as
 // PyTorch's float32 sum).
@@ -642,10 +652,91 @@ class Remainder {
   @inline da(a: f64, b: f64, y: f64): f64 { return 1; }
   @inline db(a: f64, b: f64, y: f64): f64 { return -floorDivide64(a, b); }
 }
-export function f32_remainder_fwd(rec: usize): void { binaryFwd<F64Binary<Remainder>>(rec); }
-export function f32_remainder_bwd(rec: usize): void { binaryBwd<F64Binary<Remainder>>(rec); }
+export function f32_remainder_fwd(rec: usize): void { mapFwd(rec, REMAINDER); }
+export function f32_remainder_bwd(rec: usize): void { mapBwd(rec, REMAINDER); }
 
 class FloorDivide {
   @inline f(a: f64, b: f64): f64 { return floorDivide64(a, b); }
 }
-export function f32_floor_divide_fwd(rec: usize): void { binaryFwd<F64Binary<FloorDivide>>(rec); }
+export function f32_floor_divide_fwd(rec: usize): void { mapFwd(rec, FLOOR_DIVIDE); }
+
+function mapF(a: f64, b: f64): f64 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<Atan2>(0).f(a, b);
+    case LOGADDEXP: return changetype<Logaddexp>(0).f(a, b);
+    case HYPOT: return changetype<Hypot>(0).f(a, b);
+    case POW_TENSOR: return changetype<PowTensor>(0).f(a, b);
+    case FMOD: return changetype<Fmod>(0).f(a, b);
+    case REMAINDER: return changetype<Remainder>(0).f(a, b);
+    default: return changetype<FloorDivide>(0).f(a, b);
+  }
+}
+function mapDa(a: f64, b: f64, y: f64): f64 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<Atan2>(0).da(a, b, y);
+    case LOGADDEXP: return changetype<Logaddexp>(0).da(a, b, y);
+    case HYPOT: return changetype<Hypot>(0).da(a, b, y);
+    case POW_TENSOR: return changetype<PowTensor>(0).da(a, b, y);
+    case FMOD: return changetype<Fmod>(0).da(a, b, y);
+    default: return changetype<Remainder>(0).da(a, b, y);
+  }
+}
+function mapDb(a: f64, b: f64, y: f64): f64 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<Atan2>(0).db(a, b, y);
+    case LOGADDEXP: return changetype<Logaddexp>(0).db(a, b, y);
+    case HYPOT: return changetype<Hypot>(0).db(a, b, y);
+    case POW_TENSOR: return changetype<PowTensor>(0).db(a, b, y);
+    case FMOD: return changetype<Fmod>(0).db(a, b, y);
+    default: return changetype<Remainder>(0).db(a, b, y);
+  }
+}
+// The vector forms switch once per four lanes, each case F64Binary's four lanes of its map inline.
+function mapV(a: v128, b: v128): v128 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<F64Binary<Atan2>>(0).v(a, b);
+    case LOGADDEXP: return changetype<F64Binary<Logaddexp>>(0).v(a, b);
+    case HYPOT: return changetype<F64Binary<Hypot>>(0).v(a, b);
+    case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).v(a, b);
+    case FMOD: return changetype<F64Binary<Fmod>>(0).v(a, b);
+    case REMAINDER: return changetype<F64Binary<Remainder>>(0).v(a, b);
+    default: return changetype<F64Binary<FloorDivide>>(0).v(a, b);
+  }
+}
+function mapVda(a: v128, b: v128, y: v128): v128 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<F64Binary<Atan2>>(0).vda(a, b, y);
+    case LOGADDEXP: return changetype<F64Binary<Logaddexp>>(0).vda(a, b, y);
+    case HYPOT: return changetype<F64Binary<Hypot>>(0).vda(a, b, y);
+    case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).vda(a, b, y);
+    case FMOD: return changetype<F64Binary<Fmod>>(0).vda(a, b, y);
+    default: return changetype<F64Binary<Remainder>>(0).vda(a, b, y);
+  }
+}
+function mapVdb(a: v128, b: v128, y: v128): v128 {
+  switch (binaryMap) {
+    case ATAN2: return changetype<F64Binary<Atan2>>(0).vdb(a, b, y);
+    case LOGADDEXP: return changetype<F64Binary<Logaddexp>>(0).vdb(a, b, y);
+    case HYPOT: return changetype<F64Binary<Hypot>>(0).vdb(a, b, y);
+    case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).vdb(a, b, y);
+    case FMOD: return changetype<F64Binary<Fmod>>(0).vdb(a, b, y);
+    default: return changetype<F64Binary<Remainder>>(0).vdb(a, b, y);
+  }
+}
+/** The map `binaryMap` names, as the f32 op the broadcasting templates take. */
+class BinaryMap {
+  @inline f(a: f32, b: f32): f32 { return <f32>mapF(<f64>a, <f64>b); }
+  @inline da(a: f32, b: f32, y: f32): f32 { return <f32>mapDa(<f64>a, <f64>b, <f64>y); }
+  @inline db(a: f32, b: f32, y: f32): f32 { return <f32>mapDb(<f64>a, <f64>b, <f64>y); }
+  @inline v(a: v128, b: v128): v128 { return mapV(a, b); }
+  @inline vda(a: v128, b: v128, y: v128): v128 { return mapVda(a, b, y); }
+  @inline vdb(a: v128, b: v128, y: v128): v128 { return mapVdb(a, b, y); }
+}
+function mapFwd(rec: usize, map: i32): void {
+  binaryMap = map;
+  binaryFwd<BinaryMap>(rec);
+}
+function mapBwd(rec: usize, map: i32): void {
+  binaryMap = map;
+  binaryBwd<BinaryMap>(rec);
+}

@@ -181,9 +181,119 @@ export function f32_adagrad_update_fwd(rec: usize): void {
   for (; i < n; i++) adagradLanes<Lane1, f32>(o, p, g, s, <usize>i << 2, clr, wd, eps);
 }
 
+// ---- Adamax: params [wd, β1, 1−β1, β2, ε, clr] ----------------------------------------------------
+//   d = g + wd·p;  m = β1·m + (1−β1)·d;  u = max(β2·u, |d| + ε) (NaN wins, as torch.amax);  p −= clr·(m/u)
+@inline function adamaxLanes<L, V>(o: usize, p: usize, g: usize, m: usize, u: usize, j: usize, wd: f32, b1: f32, omb1: f32, b2: f32, eps: f32, clr: f32): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const mi = l.madd(l.splat(b1), l.load(m + j), l.mul(l.splat(omb1), d));
+  const ui = l.max(l.mul(l.splat(b2), l.load(u + j)), l.add(l.abs(d), l.splat(eps)));
+  l.store(m + j, mi);
+  l.store(u + j, ui);
+  l.store(o + j, l.sub(x, l.mul(l.splat(clr), l.div(mi, ui))));
+}
+
+export function f32_adamax_update_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), u = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), b1 = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), eps = cf(c, 4), clr = cf(c, 5);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adamaxLanes<Lane4, v128>(o, p, g, m, u, <usize>i << 2, wd, b1, omb1, b2, eps, clr);
+  for (; i < n; i++) adamaxLanes<Lane1, f32>(o, p, g, m, u, <usize>i << 2, wd, b1, omb1, b2, eps, clr);
+}
+
+// ---- RAdam: params [wd, β1, 1−β1, β2, 1−β2, k, ε, rectified] ----------------------------------------
+//   d = g + wd·p;  m = β1·m + (1−β1)·d;  v = β2·v + (1−β2)·d²
+//   rectified: p −= k·m / (√v + ε);  otherwise p −= k·m   (k folds lr, 1/(1 − β1^t) and the rectification)
+@inline function radamLanes<L, V>(
+  o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
+  wd: f32, b1: f32, omb1: f32, b2: f32, omb2: f32, k: f32, eps: f32,
+  rectified: bool,
+): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const mi = l.madd(l.splat(b1), l.load(m + j), l.mul(l.splat(omb1), d));
+  const vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
+  l.store(m + j, mi);
+  l.store(v + j, vi);
+  const step = l.mul(l.splat(k), mi);
+  l.store(o + j, l.sub(x, rectified ? l.div(step, l.add(l.sqrt(vi), l.splat(eps))) : step));
+}
+
+@inline function radam(rec: usize, rectified: bool): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), b1 = cf(c, 1), omb1 = cf(c, 2), b2 = cf(c, 3), omb2 = cf(c, 4), k = cf(c, 5), eps = cf(c, 6);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) radamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, wd, b1, omb1, b2, omb2, k, eps, rectified);
+  for (; i < n; i++) radamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, wd, b1, omb1, b2, omb2, k, eps, rectified);
+}
+
+export function f32_radam_update_fwd(rec: usize): void {
+  if (cf(coefficients(rec), 7) != 0) radam(rec, true);
+  else radam(rec, false);
+}
+
+// ---- Adadelta: params [wd, lr, ρ, 1−ρ, ε] ----------------------------------------------------------
+//   d = g + wd·p;  s = ρ·s + (1−ρ)·d²;  δ = √(a + ε) / √(s + ε) · d;  a = ρ·a + (1−ρ)·δ²;  p −= lr·δ
+@inline function adadeltaLanes<L, V>(o: usize, p: usize, g: usize, s: usize, a: usize, j: usize, lr: f32, wd: f32, rho: f32, omr: f32, eps: f32): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const si = l.madd(l.splat(rho), l.load(s + j), l.mul(l.mul(l.splat(omr), d), d));
+  const a0 = l.load(a + j);
+  const delta = l.mul(l.div(l.sqrt(l.add(a0, l.splat(eps))), l.sqrt(l.add(si, l.splat(eps)))), d);
+  l.store(s + j, si);
+  l.store(a + j, l.madd(l.splat(rho), a0, l.mul(l.mul(l.splat(omr), delta), delta)));
+  l.store(o + j, l.sub(x, l.mul(l.splat(lr), delta)));
+}
+
+export function f32_adadelta_update_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), s = ptr(rec, IN + 2), a = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), lr = cf(c, 1), rho = cf(c, 2), omr = cf(c, 3), eps = cf(c, 4);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) adadeltaLanes<Lane4, v128>(o, p, g, s, a, <usize>i << 2, lr, wd, rho, omr, eps);
+  for (; i < n; i++) adadeltaLanes<Lane1, f32>(o, p, g, s, a, <usize>i << 2, lr, wd, rho, omr, eps);
+}
+
+// ---- NAdam: params [wd, 1−β1, β2, 1−β2, √bc2, ε, cg, cm] ------------------------------------------
+//   d = g + wd·p;  m += (1−β1)(d − m);  v = β2·v + (1−β2)·d²;  q = √v/√bc2 + ε
+//   p += cg·d / q;  p += cm·m / q   (two addcdiv, rounded in turn; cg, cm < 0 fold lr and the μ products)
+@inline function nadamLanes<L, V>(
+  o: usize, p: usize, g: usize, m: usize, v: usize, j: usize,
+  wd: f32, omb1: f32, b2: f32, omb2: f32, bc2sqrt: f32, eps: f32, cg: f32, cm: f32,
+): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.madd(l.splat(wd), x, l.load(g + j));
+  const m0 = l.load(m + j);
+  const mi = l.madd(l.splat(omb1), l.sub(d, m0), m0);
+  const vi = l.madd(l.splat(b2), l.load(v + j), l.mul(l.mul(l.splat(omb2), d), d));
+  l.store(m + j, mi);
+  l.store(v + j, vi);
+  const q = l.add(l.div(l.sqrt(vi), l.splat(bc2sqrt)), l.splat(eps));
+  l.store(o + j, l.add(l.add(x, l.div(l.mul(l.splat(cg), d), q)), l.div(l.mul(l.splat(cm), mi), q)));
+}
+
+export function f32_nadam_update_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), omb1 = cf(c, 1), b2 = cf(c, 2), omb2 = cf(c, 3), bc2sqrt = cf(c, 4), eps = cf(c, 5), cg = cf(c, 6), cm = cf(c, 7);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) nadamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, wd, omb1, b2, omb2, bc2sqrt, eps, cg, cm);
+  for (; i < n; i++) nadamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, wd, omb1, b2, omb2, bc2sqrt, eps, cg, cm);
+}
+
 // ---- coefficients from memory (src/ops/optim.ts optimCoefficients) --------------------------------
 // IN0: hyperparameters as float32 (hi, lo) pairs, value = hi + lo in float64; IN1: counters
-// [step, fresh]; OUT: the update's coefficients, computed in float64 with the formulas of the TS
+// [step, fresh, NAdam's μ product]; OUT: the update's coefficients, computed in float64 with the formulas of the TS
 // params path (same operations in the same order) and rounded to float32 once. P0: the kind.
 
 /** Hyperparameter k of the block at h, in float64. */
@@ -231,17 +341,69 @@ export function f32_optim_coefficients_fwd(rec: usize): void {
     store<f32>(o + 12, <f32>(1 - alpha));
     store<f32>(o + 16, <f32>hyper(h, 2));
     store<f32>(o + 20, <f32>hyper(h, 4));
-  } else {
+  } else if (kind == 5) {
     // Adagrad: slots lr, lrDecay, wd, ε → [lr / (1 + (t − 1)·lrDecay), wd, ε]
     store<f32>(o, <f32>(hyper(h, 0) / (1 + (t - 1) * hyper(h, 1))));
     store<f32>(o + 4, <f32>hyper(h, 2));
     store<f32>(o + 8, <f32>hyper(h, 3));
+  } else if (kind <= 7) {
+    // Adamax (6) / RAdam (7): slots lr, β1, β2, ε, wd → [wd, β1, 1 − β1, β2, then the kind's]
+    const lr = hyper(h, 0), b1 = hyper(h, 1), b2 = hyper(h, 2), eps = hyper(h, 3);
+    const bc1 = 1 - Math.pow(b1, t);
+    store<f32>(o, <f32>hyper(h, 4));
+    store<f32>(o + 4, <f32>b1);
+    store<f32>(o + 8, <f32>(1 - b1));
+    store<f32>(o + 12, <f32>b2);
+    if (kind == 6) {
+      // … ε, lr/(1 − β1^t)
+      store<f32>(o + 16, <f32>eps);
+      store<f32>(o + 20, <f32>(lr / bc1));
+    } else {
+      // … 1 − β2, k, ε, rectified (src/ops/optim.ts radamParams, the same operations)
+      const bc2 = 1 - Math.pow(b2, t);
+      const rhoInf = 2 / (1 - b2) - 1;
+      const rhoT = rhoInf - (2 * t * Math.pow(b2, t)) / bc2;
+      const rectified = rhoT > 5;
+      const rect = rectified ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+      store<f32>(o + 16, <f32>(1 - b2));
+      store<f32>(o + 20, <f32>(rectified ? (lr * rect * Math.sqrt(bc2)) / bc1 : lr / bc1));
+      store<f32>(o + 24, <f32>eps);
+      store<f32>(o + 28, rectified ? 1 : 0);
+    }
+  } else if (kind == 8) {
+    // Adadelta: slots lr, ρ, ε, wd → [wd, lr, ρ, 1 − ρ, ε]
+    const rho = hyper(h, 1);
+    store<f32>(o, <f32>hyper(h, 3));
+    store<f32>(o + 4, <f32>hyper(h, 0));
+    store<f32>(o + 8, <f32>rho);
+    store<f32>(o + 12, <f32>(1 - rho));
+    store<f32>(o + 16, <f32>hyper(h, 2));
+  } else {
+    // NAdam: slots lr, β1, β2, ε, wd, ψ (momentumDecay) → [wd, 1 − β1, β2, 1 − β2, √(1 − β2^t), ε, cg, cm]
+    // with μt = β1·(1 − 0.96^(tψ)/2), the product μ1…μt kept per parameter as float32 (counter 2,
+    // PyTorch's mu_product tensor: float32 times the float32 μt), cg = −lr·(1 − μt)/(1 − μ1…μt) and
+    // cm = −lr·μt+1/(1 − μ1…μt·μt+1) (src/ops/optim.ts nadamParams, the same operations).
+    const lr = hyper(h, 0), b1 = hyper(h, 1), b2 = hyper(h, 2), psi = hyper(h, 5);
+    const mu = b1 * (1 - 0.5 * Math.pow(0.96, t * psi)), muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
+    const product = <f64>(load<f32>(counters + 8) * <f32>mu);
+    store<f32>(counters + 8, <f32>product);
+    store<f32>(o, <f32>hyper(h, 4));
+    store<f32>(o + 4, <f32>(1 - b1));
+    store<f32>(o + 8, <f32>b2);
+    store<f32>(o + 12, <f32>(1 - b2));
+    store<f32>(o + 16, <f32>Math.sqrt(1 - Math.pow(b2, t)));
+    store<f32>(o + 20, <f32>hyper(h, 3));
+    store<f32>(o + 24, <f32>((-lr * (1 - mu)) / (1 - product)));
+    store<f32>(o + 28, <f32>((-lr * muNext) / (1 - product * muNext)));
   }
 }
 
-// The 10 words of a hyperparameter block, from the params (src/ops/optim.ts hyperWrite).
+/** Bytes of a hyperparameter block: HYPER_WORDS (src/ops/optim.ts) = 12 words, six (hi, lo) pairs. */
+const HYPER_BYTES: usize = 48;
+
+// The words of a hyperparameter block, from the params (src/ops/optim.ts hyperWrite).
 export function f32_hyper_write_fwd(rec: usize): void {
-  memory.copy(ptr(rec, OUT), rec + (<usize>P << 2), 40);
+  memory.copy(ptr(rec, OUT), rec + (<usize>P << 2), HYPER_BYTES);
 }
 
 // A schedule's learning rate into the lr pair of a hyperparameter block (src/ops/optim.ts
@@ -252,7 +414,7 @@ export function f32_hyper_write_fwd(rec: usize): void {
 const MAX_MILESTONES = 16;
 export function f32_lr_schedule_fwd(rec: usize): void {
   const st = ptr(rec, IN), o = ptr(rec, OUT);
-  memory.copy(o, ptr(rec, IN + 1), 40); // the other hyperparameters (in place: OUT = IN1)
+  memory.copy(o, ptr(rec, IN + 1), HYPER_BYTES); // the other hyperparameters (in place: OUT = IN1)
   const move = param(rec, 1);
   const by: i32 = move == 3 ? 1 : move;
   store<f32>(st, move == 2 ? 0 : load<f32>(st) + <f32>by);

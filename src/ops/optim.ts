@@ -54,6 +54,27 @@ export interface RmspropAttrs {
   weightDecay: number;
   momentum: number;
 }
+/** Adamax and RAdam: Adam's hyperparameters (L2 weight decay only) at step t ≥ 1. */
+export interface AdamFamilyAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  step: number;
+}
+/** NAdam: Adam's hyperparameters, the momentum decay ψ and μ1·…·μt−1 before step t (1 at t = 1). */
+export interface NadamAttrs extends AdamFamilyAttrs {
+  momentumDecay: number;
+  /** PyTorch's mu_product before this step: a float32 value. */
+  muProduct: number;
+}
+export interface AdadeltaAttrs {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+}
 export interface AdagradAttrs {
   lr: number;
   eps: number;
@@ -421,10 +442,184 @@ const adagradUpdate: OpSpec<UpdateAttrs<AdagradAttrs>, 'adagradUpdate'> = {
   },
 };
 
+// ---- Adamax (torch/optim/adamax.py, _single_tensor_adamax) --------------------------------------
+//   d = g + wd·p
+//   m ← β1·m + (1 − β1)·d                    (exp_avg)
+//   u ← max(β2·u, |d| + ε)                   (exp_inf: torch.amax of the two, NaN wins)
+//   p ← p − (lr / (1 − β1^t)) · m / u
+// params: [wd, β1, 1 − β1, β2, ε, lr/(1 − β1^t)]
+function adamaxParams(a: AdamFamilyAttrs): number[] {
+  return [a.weightDecay, a.beta1, 1 - a.beta1, a.beta2, a.eps, a.lr / (1 - a.beta1 ** a.step)];
+}
+
+// ---- RAdam (torch/optim/radam.py, _single_tensor_radam) -----------------------------------------
+//   d = g + wd·p;  m ← β1·m + (1 − β1)·d;  v ← β2·v + (1 − β2)·d²
+//   ρ∞ = 2/(1 − β2) − 1,  ρt = ρ∞ − 2t·β2^t/(1 − β2^t)   (the length of the approximated SMA)
+//   ρt > 5:  p ← p − m/(1 − β1^t) · lr·r·√(1 − β2^t) / (√v + ε),  r = √((ρt−4)(ρt−2)ρ∞ / ((ρ∞−4)(ρ∞−2)ρt))
+//   else:    p ← p − m/(1 − β1^t) · lr                     (un-adapted: the variance is not yet tractable)
+// params: [wd, β1, 1 − β1, β2, 1 − β2, k, ε, rectified] with k = lr·r·√(1 − β2^t)/(1 − β1^t), or
+// lr/(1 − β1^t) when not rectified (rectified 0).
+function radamParams(a: AdamFamilyAttrs): number[] {
+  const t = a.step,
+    b2 = a.beta2;
+  const bc1 = 1 - a.beta1 ** t,
+    bc2 = 1 - b2 ** t;
+  const rhoInf = 2 / (1 - b2) - 1;
+  const rhoT = rhoInf - (2 * t * b2 ** t) / bc2;
+  const head = [a.weightDecay, a.beta1, 1 - a.beta1, b2, 1 - b2];
+  if (!(rhoT > 5)) return [...head, a.lr / bc1, a.eps, 0];
+  const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+  return [...head, (a.lr * rect * Math.sqrt(bc2)) / bc1, a.eps, 1];
+}
+
+/**
+ * An update over [p, g, two state buffers] from `params` (coefficient 0 is the L2 weight decay):
+ * `body` gives one element's new (first buffer, second buffer, p) from p, d = g + wd·p and the old
+ * buffers. The test inputs of the buffers are drawn from `domains`.
+ */
+function twoBufferOp<N extends string, A extends { weightDecay: number; step?: number }>(
+  name: N,
+  doc: string,
+  params: (a: A) => number[],
+  body: (x: number, d: number, first: number, second: number, c: (k: number) => number) => [number, number, number],
+  attrs: A[],
+  domains: [Domain, Domain] = ['any', 'positive'],
+) {
+  const spec: OpSpec<UpdateAttrs<A>, N> = {
+    name,
+    module: 'optim',
+    split: { cut: 'flat', min: SPLIT.UPDATE },
+    arity: 4,
+    gradInputs: [],
+    doc,
+    plan: (ins, a) => {
+      if (a !== null && a.step !== undefined && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
+      return planUpdate(name, ins, a === null ? [] : params(a));
+    },
+    ref: {
+      fwd: (h, r) => {
+        const o = out(r),
+          p = inp(r, 0),
+          g = inp(r, 1),
+          m = inp(r, 2),
+          s = inp(r, 3),
+          c = coefficients(h, r);
+        eachElement(r, (i) => {
+          const x = h[p + i];
+          [h[m + i], h[s + i], h[o + i]] = body(x, h[g + i] + c(0) * x, h[m + i], h[s + i], c);
+        });
+      },
+    },
+    tests: { cases: cases(['any', 'any', ...domains], attrs) },
+  };
+  return spec;
+}
+
+const adamaxUpdate = twoBufferOp(
+  'adamaxUpdate',
+  'Adamax step, in place on the parameter, the first moment and the infinity norm',
+  adamaxParams,
+  (x, d, m, u, c) => {
+    const mi = c(1) * m + c(2) * d;
+    const ui = Math.max(c(3) * u, Math.abs(d) + c(4));
+    return [mi, ui, x - c(5) * (mi / ui)];
+  },
+  [
+    { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.9, eps: 1e-6, weightDecay: 0.1, step: 4 },
+  ],
+);
+
+const radamUpdate = twoBufferOp(
+  'radamUpdate',
+  'RAdam step (rectified once ρt > 5), in place on the parameter and both moment buffers',
+  radamParams,
+  (x, d, m, v, c) => {
+    const mi = c(1) * m + c(2) * d;
+    const vi = c(3) * v + c(4) * d * d;
+    const k = c(5);
+    return [mi, vi, x - (c(7) !== 0 ? (k * mi) / (Math.sqrt(vi) + c(6)) : k * mi)];
+  },
+  [
+    { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 6 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0, step: 20 },
+  ],
+);
+
+// ---- NAdam (torch/optim/nadam.py: torch ≥ 2.0's _single_tensor_nadam, torch 1.13's _multi_tensor_nadam)
+//   d = g + wd·p;  μt = β1·(1 − 0.96^(tψ)/2);  Πt = Πt−1·μt  (mu_product, a float32 tensor)
+//   m ← m + (1 − β1)·(d − m);  v ← β2·v + (1 − β2)·d²;  q = √v/√(1 − β2^t) + ε
+//   p ← p − lr·(1 − μt)/(1 − Πt) · d/q;  p ← p − lr·μt+1/(1 − Πt·μt+1) · m/q
+// torch 1.13's single-tensor path divides the second term by 1 − Πt·μt·μt+1 (μt twice), a bug
+// fixed in torch 2.0 (pytorch#92699); its foreach path and later versions agree with the above.
+// params: [wd, 1 − β1, β2, 1 − β2, √(1 − β2^t), ε, cg, cm], cg and cm the two (negative) step sizes.
+const nadamMu = (a: NadamAttrs, t: number) => a.beta1 * (1 - 0.5 * 0.96 ** (t * a.momentumDecay));
+
+/** Πt, PyTorch's mu_product after step t: the float32 product of Πt−1 and the float32 μt. */
+export const nadamProduct = (a: NadamAttrs) => Math.fround(a.muProduct * Math.fround(nadamMu(a, a.step)));
+
+function nadamParams(a: NadamAttrs): number[] {
+  const mu = nadamMu(a, a.step),
+    muNext = nadamMu(a, a.step + 1),
+    product = nadamProduct(a);
+  return [
+    a.weightDecay,
+    1 - a.beta1,
+    a.beta2,
+    1 - a.beta2,
+    Math.sqrt(1 - a.beta2 ** a.step),
+    a.eps,
+    (-a.lr * (1 - mu)) / (1 - product),
+    (-a.lr * muNext) / (1 - product * muNext),
+  ];
+}
+
+const nadamUpdate = twoBufferOp(
+  'nadamUpdate',
+  'NAdam step, in place on the parameter and both moment buffers',
+  nadamParams,
+  (x, d, m, v, c) => {
+    const mi = m + c(1) * (d - m);
+    const vi = c(2) * v + c(3) * d * d;
+    const q = Math.sqrt(vi) / c(4) + c(5);
+    return [mi, vi, x + (c(6) * d) / q + (c(7) * mi) / q];
+  },
+  [
+    { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, muProduct: 1, step: 1 },
+    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, momentumDecay: 4e-2, muProduct: 0.3, step: 5 },
+  ],
+);
+
+// ---- Adadelta (torch/optim/adadelta.py, _single_tensor_adadelta) --------------------------------
+//   d = g + wd·p
+//   s ← ρ·s + (1 − ρ)·d²                       (square_avg)
+//   δ = √(a + ε) / √(s + ε) · d                (the step in the units of p: Zeiler's ratio of RMSs)
+//   a ← ρ·a + (1 − ρ)·δ²                       (acc_delta)
+//   p ← p − lr·δ
+// params: [wd, lr, ρ, 1 − ρ, ε]
+const adadeltaParams = (a: AdadeltaAttrs) => [a.weightDecay, a.lr, a.rho, 1 - a.rho, a.eps];
+
+const adadeltaUpdate = twoBufferOp(
+  'adadeltaUpdate',
+  'Adadelta step, in place on the parameter, the square average and the accumulated update',
+  adadeltaParams,
+  (x, d, s, a, c) => {
+    const si = c(2) * s + c(3) * d * d;
+    const delta = (Math.sqrt(a + c(4)) / Math.sqrt(si + c(4))) * d;
+    return [si, c(2) * a + c(3) * delta * delta, x - c(1) * delta];
+  },
+  [
+    { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 },
+    { lr: 0.5, rho: 0.95, eps: 1e-3, weightDecay: 0.1 },
+  ],
+  ['positive', 'positive'],
+);
+
 // ---- coefficients from memory (the optimizers' path) --------------------------------------------
 // An optimizer keeps its hyperparameters in a float32 block (one per optimizer) and each parameter's
-// counters [step, fresh] in another (fresh = 1: its state buffers were just made, SGD's "first
-// step of the momentum buffer"). Before each update, optimCoefficients advances the step and writes
+// counters [step, fresh, Π] in another (fresh = 1: its state buffers were just made, SGD's "first
+// step of the momentum buffer"; Π: NAdam's mu_product, 1 for the other kinds). Before each update, optimCoefficients advances the step and writes
 // the update's coefficients into a per-parameter block, which the update reads through AUX0. The
 // step, the learning rate and the rest are then memory the kernels read: `opt.lr = x`, a
 // checkpoint load or a scheduler write them, and a replayed step advances them itself.
@@ -446,11 +641,17 @@ export const COEFFICIENT_KINDS = {
   adamw: { code: 3, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
   rmsprop: { code: 4, slots: ['lr', 'alpha', 'eps', 'weightDecay', 'momentum'] },
   adagrad: { code: 5, slots: ['lr', 'lrDecay', 'weightDecay', 'eps'] },
+  adamax: { code: 6, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
+  radam: { code: 7, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
+  adadelta: { code: 8, slots: ['lr', 'rho', 'eps', 'weightDecay'] },
+  nadam: { code: 9, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'momentumDecay'] },
 } as const;
 const KIND_OF_CODE = Object.keys(COEFFICIENT_KINDS) as CoefficientKind[];
 
-/** Words of a hyperparameter block (the widest kind) and of a coefficient block (Adam's 8). */
-export const HYPER_WORDS = 10;
+/** Words of a hyperparameter block (the widest kind: NAdam's 6 pairs) and of a coefficient block (Adam's 8). */
+export const HYPER_WORDS = 12;
+/** Words of a parameter's counters: step, fresh, NAdam's mu_product. */
+export const COUNTER_WORDS = 3;
 export const COEFFICIENT_WORDS = 8;
 
 /** The (hi, lo) float32 pair holding v (see above). */
@@ -459,8 +660,20 @@ export function hyperPair(v: number): [number, number] {
   return [hi, Math.fround(v - hi)];
 }
 
-/** The coefficients of `kind` from hyperparameter values and the step t (after its increment). */
-function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: number, first: boolean): number[] {
+/** NAdam's attributes from hyperparameter values, the step t and Πt−1. */
+const nadamAttrs = (v: Record<string, number>, step: number, muProduct: number): NadamAttrs => ({
+  lr: v.lr,
+  beta1: v.beta1,
+  beta2: v.beta2,
+  eps: v.eps,
+  weightDecay: v.weightDecay,
+  momentumDecay: v.momentumDecay,
+  muProduct,
+  step,
+});
+
+/** The coefficients of `kind` from hyperparameter values, the step t (after its increment) and NAdam's Πt−1. */
+function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: number, first: boolean, muProduct: number): number[] {
   switch (kind) {
     case 'sgd':
       return sgdParams({ lr: v.lr, weightDecay: v.weightDecay }, false);
@@ -473,6 +686,13 @@ function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: 
       return rmspropParams({ lr: v.lr, alpha: v.alpha, eps: v.eps, weightDecay: v.weightDecay, momentum: v.momentum });
     case 'adagrad':
       return adagradParams({ lr: v.lr, lrDecay: v.lrDecay, weightDecay: v.weightDecay, eps: v.eps, step });
+    case 'adamax':
+    case 'radam':
+      return (kind === 'adamax' ? adamaxParams : radamParams)({ lr: v.lr, beta1: v.beta1, beta2: v.beta2, eps: v.eps, weightDecay: v.weightDecay, step });
+    case 'adadelta':
+      return adadeltaParams({ lr: v.lr, rho: v.rho, eps: v.eps, weightDecay: v.weightDecay });
+    case 'nadam':
+      return nadamParams(nadamAttrs(v, step, muProduct));
   }
 }
 
@@ -481,13 +701,13 @@ const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: "An optimizer update's coefficients from [hyperparameter pairs [10], counters [2] = (step, fresh)]; advances the step and clears fresh in place",
+  doc: "An optimizer update's coefficients from [hyperparameter pairs [12], counters [3] = (step, fresh, NAdam's mu_product)]; advances the step (and NAdam's mu_product) and clears fresh in place",
   plan: (ins, a) => {
     const [hyper, counters] = ins;
-    if (hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS || counters.shape.length !== 1 || counters.shape[0] !== 2)
+    if (hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS || counters.shape.length !== 1 || counters.shape[0] !== COUNTER_WORDS)
       throw new ShapeError(
         'optimCoefficients',
-        `expected a hyperparameter block [${HYPER_WORDS}] and counters [2], got ${fmtShape(hyper.shape)} and ${fmtShape(counters.shape)}`,
+        `expected a hyperparameter block [${HYPER_WORDS}] and counters [${COUNTER_WORDS}], got ${fmtShape(hyper.shape)} and ${fmtShape(counters.shape)}`,
       );
     if (!Object.hasOwn(COEFFICIENT_KINDS, a.kind))
       throw new ValueError('optimCoefficients', `kind must be one of ${KIND_OF_CODE.join(', ')}, got ${String(a.kind)}`);
@@ -505,7 +725,9 @@ const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
       const first = h[counters + 1] !== 0;
       h[counters] = step;
       h[counters + 1] = 0;
-      const c = coefficientsOf(kind, v, step, first);
+      const muProduct = h[counters + 2];
+      if (kind === 'nadam') h[counters + 2] = nadamProduct(nadamAttrs(v, step, muProduct));
+      const c = coefficientsOf(kind, v, step, first, muProduct);
       for (let k = 0; k < COEFFICIENT_WORDS; k++) h[o + k] = k < c.length ? Math.fround(c[k]) : 0;
     },
   },
@@ -513,7 +735,7 @@ const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
     cases: KIND_OF_CODE.map((kind) => ({
       inputs: [
         { shape: [HYPER_WORDS], domain: 'unit' as const },
-        { shape: [2], domain: 'mask' as const },
+        { shape: [COUNTER_WORDS], domain: 'mask' as const },
       ],
       attrs: { kind },
       name: kind,
@@ -534,7 +756,7 @@ const hyperWrite: OpSpec<HyperWriteAttrs, 'hyperWrite'> = {
   module: 'optim',
   arity: 0,
   gradInputs: [],
-  doc: 'Writes an optimizer hyperparameter block [10] from the params',
+  doc: `Writes an optimizer hyperparameter block [${HYPER_WORDS}] from the params`,
   plan: (_ins, a) => {
     if (a.words.length !== HYPER_WORDS) throw new ValueError('hyperWrite', `expected ${HYPER_WORDS} words, got ${a.words.length}`);
     return { shape: [HYPER_WORDS], params: a.words.map(f32bits) };
@@ -544,7 +766,7 @@ const hyperWrite: OpSpec<HyperWriteAttrs, 'hyperWrite'> = {
       for (let k = 0; k < HYPER_WORDS; k++) h[out(r) + k] = paramf(r, k);
     },
   },
-  tests: { cases: [{ inputs: [], attrs: { words: [0.5, 1e-9, 0.9, -2e-9, 0.999, 0, 1e-8, 0, 0.25, 3e-9] } }] },
+  tests: { cases: [{ inputs: [], attrs: { words: [0.5, 1e-9, 0.9, -2e-9, 0.999, 0, 1e-8, 0, 0.25, 3e-9, 4e-3, -1e-10] } }] },
 };
 
 // ---- learning-rate schedules in memory (torch.optim.lr_scheduler closed forms) ---------------------
@@ -630,7 +852,7 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [10]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and scales the lr by f(t)/f(t − 1))`,
+  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [${HYPER_WORDS}]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and scales the lr by f(t)/f(t − 1))`,
   plan: (ins, a) => {
     const [sched, hyper] = ins;
     if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
@@ -818,6 +1040,10 @@ export const OPTIM_OPS = defineOps(
   rmspropCenteredUpdate,
   rmspropCenteredMomentumUpdate,
   adagradUpdate,
+  adamaxUpdate,
+  radamUpdate,
+  adadeltaUpdate,
+  nadamUpdate,
   gradSumSquares,
   gradScale,
   batchNormStatsUpdate,

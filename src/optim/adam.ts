@@ -1,23 +1,38 @@
 /** Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim.Adam / AdamW. */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { fmtValue } from '../errors.js';
+import { fmtValue, type WasmgradError } from '../errors.js';
 import { checkBool, checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
 
-export interface AdamOptions extends MaximizeOption {
+/** The options of the Adam family (Adam, AdamW, Adamax, RAdam). */
+export interface BetasOptions extends MaximizeOption {
   lr?: number;
   betas?: readonly [number, number];
   eps?: number;
   weightDecay?: number;
-  /** AMSGrad: divide by the running maximum of the second moment (default false). */
-  amsgrad?: boolean;
 }
-export interface AdamHyper extends Hyper {
+export interface BetasHyper extends Hyper {
   lr: number;
   betas: readonly [number, number];
   eps: number;
   weightDecay: number;
+}
+export interface AdamOptions extends BetasOptions {
+  /** AMSGrad: divide by the running maximum of the second moment (default false). */
+  amsgrad?: boolean;
+}
+export interface AdamHyper extends BetasHyper {
   amsgrad: boolean;
+}
+
+/** Checks the hyperparameters the Adam family shares: lr, betas in [0, 1), eps, weightDecay. */
+export function checkBetasHyper(err: (m: string) => WasmgradError, h: BetasHyper): void {
+  checkNumber(err, 'lr', h.lr, 0);
+  if (!Array.isArray(h.betas) || h.betas.length !== 2) throw err(`betas must be a pair [beta1, beta2], got ${fmtValue(h.betas)}`);
+  checkNumber(err, 'betas[0]', h.betas[0], 0, { below: 1 });
+  checkNumber(err, 'betas[1]', h.betas[1], 0, { below: 1 });
+  checkNumber(err, 'eps', h.eps, 0);
+  checkNumber(err, 'weightDecay', h.weightDecay, 0);
 }
 
 /**
@@ -46,12 +61,7 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
 
   protected checkHyper(h: AdamHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
-    if (!Array.isArray(h.betas) || h.betas.length !== 2) throw err(`betas must be a pair [beta1, beta2], got ${fmtValue(h.betas)}`);
-    checkNumber(err, 'betas[0]', h.betas[0], 0, { below: 1 });
-    checkNumber(err, 'betas[1]', h.betas[1], 0, { below: 1 });
-    checkNumber(err, 'eps', h.eps, 0);
-    checkNumber(err, 'weightDecay', h.weightDecay, 0);
+    checkBetasHyper(err, h);
     checkBool(err, 'amsgrad', h.amsgrad);
   }
 

@@ -10,7 +10,8 @@
  * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } },
  * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
  * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
- * square_avg, sum) and camelCase hyperparameters (our option names).
+ * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta; NAdam's mu_product, a 0-d
+ * tensor) and camelCase hyperparameters (our option names).
  *
  * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
  * optimCoefficients), one hyperparameter block per group (and backend), which the update kernels
@@ -29,7 +30,7 @@ import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engin
 import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent, makePersistent } from '../engine/memory.js';
-import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, HYPER_WORDS, hyperPair, type CoefficientKind } from '../ops/optim.js';
+import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, COUNTER_WORDS, HYPER_WORDS, hyperPair, type CoefficientKind } from '../ops/optim.js';
 import { fmtShape, sameShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
@@ -64,7 +65,10 @@ export interface OptimizerStateDict<H extends Hyper = Hyper> {
 }
 
 interface ParamState {
-  /** [step, fresh]: PyTorch's state['step'] and "the buffers were just made" (src/ops/optim.ts). */
+  /**
+   * [step, fresh, Π]: PyTorch's state['step'], "the buffers were just made" and the scalar state of
+   * `counterState` (NAdam's mu_product; 1 for the others) (src/ops/optim.ts).
+   */
   counters: Tensor;
   /** The coefficients of this parameter's update, written by optimCoefficients each step. */
   coefficients: Tensor;
@@ -375,6 +379,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   protected abstract buffers(h: H): Record<string, number>;
   /** Every buffer name this optimizer may keep (for loadStateDict). */
   protected abstract readonly bufferNames: readonly string[];
+  /** The name of a per-parameter number kept in counter word 2 and in the state dict (NAdam's mu_product), or null. */
+  protected readonly counterState: string | null = null;
   /** Which coefficients its updates read under hyperparameters h (src/ops/optim.ts). */
   protected abstract kind(h: H): CoefficientKind;
   /** Runs the update kernel of one parameter (through this.run). */
@@ -468,10 +474,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return loss;
   }
 
-  /** A parameter's state without buffers: counters [step, 0] and its coefficient block. */
+  /** A parameter's state without buffers: counters [step, 0, 1] and its coefficient block. */
   private newState(p: Tensor, step: number): ParamState {
     return {
-      counters: persistentLike(p, [2], `optim.${this.name} step`, 0, [step, 0], true),
+      counters: persistentLike(p, [COUNTER_WORDS], `optim.${this.name} step`, 0, [step, 0, 1], true),
       coefficients: persistentLike(p, [COEFFICIENT_WORDS], `optim.${this.name} coefficients`, 0, undefined, true),
       buffers: {},
     };
@@ -491,7 +497,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const state: Record<number, ParamStateDict> = {};
     this.state.forEach((st, i) => {
       if (st === undefined) return;
-      state[i] = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, st.counters.rawValues()[0]), ...st.buffers };
+      const [step, , scalar] = st.counters.rawValues();
+      const entry: ParamStateDict = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, step) };
+      if (this.counterState !== null) entry[this.counterState] = persistentLike(this.params[i], [], `optim.${this.name} ${this.counterState}`, scalar);
+      state[i] = Object.assign(entry, st.buffers);
     });
     // PyTorch's numbering: the parameters group after group
     let next = 0;
@@ -564,7 +573,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       first += mine.params.length;
     });
     // per-parameter state
-    const next: ({ step: number; buffers: Record<string, Tensor> } | undefined)[] = this.params.map(() => undefined);
+    const next: ({ step: number; scalar: number; buffers: Record<string, Tensor> } | undefined)[] = this.params.map(() => undefined);
     for (const [key, entry] of Object.entries(sd.state)) {
       if (!/^\d+$/.test(key)) throw fail(`${name({ field: 'state' })}: '${key}' is not a parameter index`);
       // Beyond the groups' own parameter lists (checked above to be as long as ours) the state is
@@ -581,9 +590,17 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const step = readStep(entry.step);
       if (step === null) throw fail(`${name({ param: key, entry: 'step' })} must be a non-negative integer (a number or one-element tensor)`);
       for (const n of required) if (!(n in entry)) throw fail(`${name({ param: key })} has no '${n}' (needed by these hyperparameters)`);
+      const scalarName = this.counterState;
+      let scalar = 1;
+      if (scalarName !== null) {
+        if (!(scalarName in entry)) throw fail(`${name({ param: key })} has no '${scalarName}'`);
+        const v = readScalar(entry[scalarName]);
+        if (v === null) throw fail(`${name({ param: key, entry: scalarName })} must be a finite number (a number or one-element tensor)`);
+        scalar = v;
+      }
       const buffers: Record<string, Tensor> = {};
       for (const [n, t] of Object.entries(entry)) {
-        if (n === 'step') continue;
+        if (n === 'step' || n === scalarName) continue;
         const where = name({ param: key, entry: n });
         if (!this.bufferNames.includes(n)) throw fail(`unknown state '${n}' in ${name({ param: key })} (${this.name} keeps ${this.bufferNames.join(', ')})`);
         if (!(t instanceof Tensor)) throw fail(`${where} is not a Tensor (got ${fmtValue(t)})`);
@@ -594,7 +611,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
           throw fail(`${where} is ${t.dtype} ${fmtShape(t.shape)}, parameter ${i} needs float32 ${fmtShape(p.shape)}`, t.dtype !== 'float32');
         buffers[n] = t;
       }
-      next[i] = { step, buffers };
+      next[i] = { step, scalar, buffers };
     }
     // Values go into the state already in memory (a compiled step's records point there), else
     // into blocks made now: the commit allocates nothing, so it cannot fail (out of memory) after
@@ -605,7 +622,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const p = this.params[i];
       const old = this.state[i];
       const st: ParamState = old !== undefined ? { ...old, buffers: {} } : this.newState(p, 0);
-      writes.push([st.counters, Float32Array.of(entry.step, 0)]);
+      writes.push([st.counters, Float32Array.of(entry.step, 0, entry.scalar)]);
       for (const [n, t] of Object.entries(entry.buffers)) {
         const values = t.rawValues();
         const mine = old?.buffers[n];
@@ -639,12 +656,19 @@ function cloneHyper<H extends Hyper>(h: H): H {
   return c as H;
 }
 
+/** A state dict's number: a number or a live one-element tensor, else null. */
+function readScalar(s: unknown): number | null {
+  if (typeof s === 'number') return Number.isFinite(s) ? s : null;
+  if (s instanceof Tensor && s.storage.alive && s.size === 1) {
+    const v = s.rawValues()[0];
+    return Number.isFinite(v) ? v : null;
+  }
+  return null;
+}
+
 function readStep(s: unknown): number | null {
-  let v: number;
-  if (typeof s === 'number') v = s;
-  else if (s instanceof Tensor && s.storage.alive && s.size === 1) v = s.rawValues()[0];
-  else return null;
-  return Number.isInteger(v) && v >= 0 ? v : null;
+  const v = readScalar(s);
+  return v !== null && Number.isInteger(v) && v >= 0 ? v : null;
 }
 
 // ---- option parsing and validation helpers ------------------------------------------------------

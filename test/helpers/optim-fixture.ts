@@ -15,3 +15,36 @@ export function fixtureLinear(): wg.nn.Linear {
 }
 
 export const fixtureData = () => ({ x: wg.tensor(X, { shape: [4, 3] }), y: wg.tensor(Y, { shape: [4, 2] }) });
+
+/** new wg.optim[kind](model, opts): the table-driven optimizer tests name optimizers by class. */
+export const makeOptimizer = (kind: string, model: wg.nn.Linear, opts: Record<string, unknown>): wg.optim.Optimizer =>
+  new (wg.optim[kind as 'Adam'] as unknown as new (p: wg.optim.Params, o: object) => wg.optim.Optimizer)(model, opts);
+
+/** A training step on the fixture data: zeroGrad, MSE, backward, step. */
+export function fixtureStep(model: wg.nn.Linear, opt: wg.optim.Optimizer) {
+  return (x: wg.Tensor, y: wg.Tensor) => {
+    opt.zeroGrad();
+    const loss = wg.losses.mse(model.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+}
+
+/** The parameters [W (row-major), b]. */
+export const fixtureSnapshot = (m: wg.nn.Linear) => [...m.weight.data(), ...m.bias!.data()];
+
+/** `calls` steps of the fixture model under a fresh wg.optim[kind](opts), eager or compiled: the parameters after each. */
+export function fixtureTrain(c: { kind: string; opts: Record<string, unknown> }, calls: number, compiled: boolean) {
+  const model = fixtureLinear();
+  const opt = makeOptimizer(c.kind, model, c.opts);
+  const step = fixtureStep(model, opt);
+  const f = compiled ? wg.compile(step) : step;
+  const { x, y } = fixtureData();
+  const records: number[][] = [];
+  for (let i = 0; i < calls; i++) {
+    f(x, y);
+    records.push(fixtureSnapshot(model));
+  }
+  return { records, model, opt, info: compiled ? (f as ReturnType<typeof wg.compile>).replayInfo() : [] };
+}

@@ -135,6 +135,10 @@ function updates(n: number) {
     rmsprop: (ps) => new wg.optim.RMSprop(ps, { lr: 0.01, momentum: 0.5 }),
     amsgrad: (ps) => new wg.optim.Adam(ps, { lr: 0.01, weightDecay: 0.01, amsgrad: true }),
     centered: (ps) => new wg.optim.RMSprop(ps, { lr: 0.01, momentum: 0.5, centered: true }),
+    adamax: (ps) => new wg.optim.Adamax(ps, { lr: 0.01, weightDecay: 0.01 }),
+    radam: (ps) => new wg.optim.RAdam(ps, { lr: 0.01, betas: [0.9, 0.9] }),
+    adadelta: (ps) => new wg.optim.Adadelta(ps, { weightDecay: 0.01 }),
+    nadam: (ps) => new wg.optim.NAdam(ps, { lr: 0.01, weightDecay: 0.01 }),
     adagrad: (ps) => new wg.optim.Adagrad(ps, { lr: 0.1 }),
   };
   for (const [name, f] of Object.entries(make)) {
