@@ -1,0 +1,685 @@
+/**
+ * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
+ * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
+ * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross. Each checks its
+ * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
+ * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
+ * aliases: src/api/parity-math.ts.
+ */
+import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { broadcastShapes } from './broadcast.js';
+import { TERNARY_SHAPES } from './elementwise.js';
+import { limitAtZero } from './reduce.js';
+import { contiguousView, permuteView } from './shape.js';
+import { checkDim, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+
+const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
+const LN2 = Math.LN2;
+
+const reshape = <T>(b: Builder<T>, x: T, shape: readonly number[]) => b.op('copy', [x], contiguousView(shape));
+const shapes = (ins: readonly { shape: readonly number[] }[]) => ins.map((m) => fmtShape(m.shape)).join(' and ');
+const numberAttr = (fn: string, what: string, v: unknown, ins: readonly Meta[]): number => {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(fn, `${what} must be a number, got ${fmtValue(v)} (inputs of shapes ${shapes(ins)})`);
+  return v;
+};
+
+// ---- elementwise --------------------------------------------------------------------------------
+const UNARY: number[][] = [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4], [0], [3, 0]];
+// where's operand shapes taken two at a time (broadcasting both ways, 0-d, 0-size), and a 0-d first operand
+const BINARY: number[][][] = [
+  ...TERNARY_SHAPES.map(([a, b]) => [a, b]),
+  [[], [5]],
+  [
+    [5, 1],
+    [5, 2 * TILE + 1],
+  ],
+];
+const unaryCases = (domain: Domain = 'any'): TestCase[] => UNARY.map((shape) => ({ inputs: [{ shape, domain }] }));
+const binaryCases = (domains: [Domain, Domain] = ['any', 'any']): TestCase[] =>
+  BINARY.map(([a, b]) => ({
+    inputs: [
+      { shape: a, domain: domains[0] },
+      { shape: b, domain: domains[1] },
+    ],
+  }));
+
+function elementwise<N extends string>(
+  name: N,
+  arity: 1 | 2,
+  gradInputs: number[],
+  doc: string,
+  compose: <T>(b: Builder<T>, xs: readonly T[]) => T,
+  cases: TestCase[],
+): CompositeDef<Record<string, never>, N> {
+  return {
+    kind: 'composite',
+    name,
+    arity,
+    gradInputs,
+    doc,
+    plan: (ins) => ({
+      shape: broadcastShapes(
+        name,
+        ins.map((m) => m.shape),
+      ),
+    }),
+    compose: (b, xs) => compose(b, xs),
+    tests: { cases },
+  };
+}
+
+/**
+ * x·log y, 0 where x = 0 (y = 0 and y = ∞ included) unless y is NaN. PyTorch's gradients are
+ * log y for x (0 where x = 0 and y ≤ 0) and x/y for y. log sees 1 in place of the y it must not
+ * meet (x = 0 with y ≤ 0 or y = ∞), so its backward never multiplies the 0 that where sends back
+ * by an infinite 1/y. Differs from PyTorch at two degenerate points only: x = 0 with y = ∞ (x's
+ * gradient 0, PyTorch's ∞) and x = y = 0 (y's gradient 0, PyTorch's NaN).
+ */
+const xlogy = elementwise(
+  'xlogy',
+  2,
+  [0, 1],
+  'x·log(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log(y) and x/y',
+  (b, [x, y]) => {
+    const outside = b.op('maximum', [b.op('le', [y, b.scalar(0)]), b.op('eq', [y, b.scalar(Infinity)])]);
+    const degenerate = b.op('mul', [b.op('eq', [x, b.scalar(0)]), outside]);
+    return b.op('mul', [x, b.op('log', [b.op('where', [degenerate, b.scalar(1), y])])]);
+  },
+  [
+    ...binaryCases(['any', 'positive']),
+    {
+      inputs: [
+        { shape: [5, TILE + 1], domain: 'mask' },
+        { shape: [TILE + 1], domain: 'positive' },
+      ],
+      name: 'x ∈ {0, 1}',
+    },
+  ],
+);
+
+/** fmax/fmin: NaN-ignoring; PyTorch routes the whole gradient to x where x wins or ties, or y is NaN. */
+const nanIgnoring = <N extends string>(name: N, wins: 'ge' | 'le', what: string) =>
+  elementwise(
+    name,
+    2,
+    [0, 1],
+    `elementwise ${what}, ignoring NaN (the other operand; NaN only if both are); broadcasting; the gradient goes to x at ties (torch.${name})`,
+    (b, [x, y]) => b.op('where', [b.op('maximum', [b.op(wins, [x, y]), b.op('eq', [b.op('eq', [y, y]), b.scalar(0)])]), x, y]),
+    binaryCases(),
+  );
+const fmax = nanIgnoring('fmax', 'ge', 'max');
+const fmin = nanIgnoring('fmin', 'le', 'min');
+
+/**
+ * |x| with the sign of y. y's sign bit is read without dividing (1/−0 = −∞ would be a non-finite
+ * intermediate): atan2(y, −1) is −π for y = −0 and +π for +0, negative exactly where y's sign is.
+ * NaN's sign bit cannot be read this way: a NaN y counts as positive. x's gradient is PyTorch's,
+ * sign(x)·sign(y) (0 at x = 0); y gets none.
+ */
+const copysign = elementwise(
+  'copysign',
+  2,
+  [0],
+  '|x| with the sign of y (−0 included; NaN y: positive); broadcasting; gradient sign(x)·sign(y) for x, none for y',
+  (b, [x, y]) => {
+    const negative = b.op('lt', [b.op('atan2', [y, b.scalar(-1)]), b.scalar(0)]);
+    return b.op('mul', [b.op('abs', [x]), b.op('sub', [b.scalar(1), b.op('mul', [negative, b.scalar(2)])])]);
+  },
+  [...binaryCases(['awayFromZero', 'awayFromZero'])],
+);
+
+/** sin(πx)/(πx), 1 at x = 0 with gradient 0 there (PyTorch's); πx is rounded to float32 first, as PyTorch computes it. */
+const sinc = elementwise(
+  'sinc',
+  1,
+  [0],
+  'sin(πx)/(πx), 1 at 0 (gradient 0 there)',
+  (b, [x]) =>
+    limitAtZero(
+      b,
+      x,
+      (safe) => {
+        const px = b.op('mul', [safe, b.scalar(Math.PI)]);
+        return b.op('div', [b.op('sin', [px]), px]);
+      },
+      1,
+    ),
+  [...unaryCases([-4, 4]), { inputs: [{ shape: [TILE + 1], domain: 'mask' }], name: '[9] x ∈ {0, 1}' }],
+);
+
+/**
+ * log₂(2ˣ + 2ʸ) = logaddexp(x·ln2, y·ln2)/ln2: the stable kernel (infinities of one sign give
+ * that infinity, the larger operand is factored out), its gradient 2ˣ/(2ˣ + 2ʸ) by the chain rule.
+ */
+const logaddexp2 = elementwise(
+  'logaddexp2',
+  2,
+  [0, 1],
+  'log₂(2ˣ + 2ʸ), stable; broadcasting',
+  (b, [x, y]) => {
+    const scaled = [x, y].map((t) => b.op('mul', [t, b.scalar(LN2)]));
+    return b.op('div', [b.op('logaddexp', scaled), b.scalar(LN2)]);
+  },
+  [
+    ...binaryCases(),
+    {
+      inputs: [
+        { shape: [TILE + 1], domain: [-200, 200] },
+        { shape: [TILE + 1], domain: [-200, 200] },
+      ],
+      name: 'wide',
+    },
+  ],
+);
+
+/** 0 for x < 0, values for x = 0, 1 for x > 0 (NaN x: 0, as PyTorch); no gradient (PyTorch has none). */
+const heaviside = elementwise(
+  'heaviside',
+  2,
+  [],
+  'step: 0 for x < 0, values where x = 0, 1 for x > 0; broadcasting; no gradient',
+  (b, [x, values]) => b.op('where', [b.op('eq', [x, b.scalar(0)]), b.detach(values), b.op('gt', [x, b.scalar(0)])]),
+  [...binaryCases(['mask', 'any']), { inputs: [{ shape: [TILE + 1] }, { shape: [1] }] }],
+);
+
+/** logit's eps: null (no clamp) or a number (x clamped to [eps, 1 − eps]). */
+export interface LogitAttrs {
+  eps?: number | null;
+}
+/**
+ * log(z/(1 − z)), z = x or x clamped to [eps, 1 − eps] (PyTorch's formula and order); clamp's
+ * gradient gives PyTorch's: 1/(z(1 − z)) inside the range, 0 outside it.
+ */
+const logit: CompositeDef<LogitAttrs, 'logit'> = {
+  kind: 'composite',
+  name: 'logit',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'log(x/(1 − x)), x clamped to [eps, 1 − eps] when eps is given (gradient 0 outside)',
+  plan: (ins, { eps = null }) => {
+    if (eps !== null) numberAttr('logit', 'eps', eps, ins);
+    return { shape: [...ins[0].shape] };
+  },
+  compose: (b, [x], { eps = null }) => {
+    const z = eps === null ? x : b.op('clamp', [x], { min: eps, max: 1 - eps });
+    return b.op('log', [b.op('div', [z, b.op('sub', [b.scalar(1), z])])]);
+  },
+  tests: {
+    cases: [
+      ...unaryCases('unit'),
+      ...[[1], [TILE + 1], [5, 7]].map((shape): TestCase<LogitAttrs> => ({
+        inputs: [{ shape, domain: [-0.5, 1.5] }],
+        attrs: { eps: 0.2 },
+        name: `${fmtShape(shape)} eps 0.2`,
+      })),
+    ],
+  },
+};
+
+// ---- renorm -------------------------------------------------------------------------------------
+export interface RenormAttrs {
+  p: number;
+  dim: number;
+  maxnorm: number;
+}
+function planRenorm(x: Meta, { p, dim, maxnorm }: RenormAttrs): number {
+  if (x.shape.length === 0) throw new ShapeError('renorm', 'needs at least 1 dim, got a 0-d tensor');
+  if (typeof p !== 'number' || !(p > 0)) throw new ValueError('renorm', `p must be a number > 0, got ${fmtValue(p)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (typeof maxnorm !== 'number' || !(maxnorm >= 0))
+    throw new ValueError('renorm', `maxnorm must be a number ≥ 0, got ${fmtValue(maxnorm)} (tensor of shape ${fmtShape(x.shape)})`);
+  return checkDim('renorm', dim, x.shape.length, x.shape);
+}
+/**
+ * Each slice along dim with p-norm > maxnorm scaled by maxnorm/(norm + 1e-7), PyTorch's factor;
+ * the norm is not detached, so the gradient goes through it, as PyTorch's renorm_backward.
+ */
+const renorm: CompositeDef<RenormAttrs, 'renorm'> = {
+  kind: 'composite',
+  name: 'renorm',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'each slice along dim whose p-norm exceeds maxnorm scaled to maxnorm (factor maxnorm/(norm + 1e-7))',
+  plan: (ins, a) => {
+    planRenorm(ins[0], a);
+    return { shape: [...ins[0].shape] };
+  },
+  compose: (b, [x], a) => {
+    const d = planRenorm({ shape: b.shape(x), dtype: 'float32' }, a);
+    const others = b.shape(x).flatMap((_, k) => (k === d ? [] : [k]));
+    // a 1-D tensor's slices are its elements: the norm of one element is |x| for every p
+    const norm = others.length === 0 ? b.op('abs', [x]) : b.op('norm', [x], { p: a.p, dim: others, keepdim: true });
+    const factor = b.op('div', [b.scalar(a.maxnorm), b.op('add', [norm, b.scalar(1e-7)])]);
+    return b.op('mul', [x, b.op('where', [b.op('gt', [norm, b.scalar(a.maxnorm)]), factor, b.scalar(1)])]);
+  },
+  tests: {
+    cases: [
+      { inputs: [{ shape: [5, 3] }], attrs: { p: 2, dim: 0, maxnorm: 1.5 } },
+      { inputs: [{ shape: [3, TILE + 1] }], attrs: { p: 1, dim: 1, maxnorm: 3 } },
+      { inputs: [{ shape: [2, 3, 4] }], attrs: { p: 3, dim: 1, maxnorm: 2 } },
+      { inputs: [{ shape: [17] }], attrs: { p: 2, dim: 0, maxnorm: 1 } },
+      { inputs: [{ shape: [TILE - 1, 2] }], attrs: { p: 2, dim: -1, maxnorm: 100 }, name: '[7x2] nothing scaled' },
+      { inputs: [{ shape: [0, 3] }], attrs: { p: 2, dim: 0, maxnorm: 1 } },
+      { inputs: [{ shape: [1, 1] }], attrs: { p: 2, dim: 0, maxnorm: 0.1 } },
+    ].map((c) => ({ ...c, name: c.name ?? `${fmtShape(c.inputs[0].shape)} ${JSON.stringify(c.attrs)}` })),
+  },
+};
+
+// ---- beta·input + alpha·product -------------------------------------------------------------------
+export interface AddProductAttrs {
+  beta?: number;
+  alpha?: number;
+}
+type Product = 'mm' | 'mv' | 'outer' | 'bmm' | 'addbmm';
+/** The product's shape from the two factors' shapes, or what is wrong with them. */
+const PRODUCTS: Record<Product, { want: string; ranks: [number, number]; shape: (a: readonly number[], b: readonly number[]) => number[] | string }> = {
+  mm: { want: 'two 2-D matrices', ranks: [2, 2], shape: ([m, k], [k2, n]) => (k === k2 ? [m, n] : `mat1 has ${k} columns, mat2 has ${k2} rows`) },
+  mv: {
+    want: 'a 2-D matrix and a 1-D vector',
+    ranks: [2, 1],
+    shape: ([m, k], [k2]) => (k === k2 ? [m] : `the matrix has ${k} columns, the vector ${k2} elements`),
+  },
+  outer: { want: 'two 1-D vectors', ranks: [1, 1], shape: ([n], [m]) => [n, m] },
+  bmm: {
+    want: 'two 3-D batches of matrices',
+    ranks: [3, 3],
+    shape: ([bs, m, k], [bs2, k2, n]) =>
+      bs !== bs2 ? `batch sizes ${bs} and ${bs2} differ` : k === k2 ? [bs, m, n] : `the matrices of batch1 have ${k} columns, those of batch2 ${k2} rows`,
+  },
+  addbmm: {
+    want: 'two 3-D batches of matrices',
+    ranks: [3, 3],
+    shape: ([bs, m, k], [bs2, k2, n]) =>
+      bs !== bs2 ? `batch sizes ${bs} and ${bs2} differ` : k === k2 ? [m, n] : `the matrices of batch1 have ${k} columns, those of batch2 ${k2} rows`,
+  },
+};
+
+function planAddProduct(name: string, kind: Product, ins: readonly Meta[], a: AddProductAttrs): number[] {
+  const { want, ranks, shape } = PRODUCTS[kind];
+  numberAttr(name, 'beta', a.beta ?? 1, ins);
+  numberAttr(name, 'alpha', a.alpha ?? 1, ins);
+  const factors = ins.slice(1);
+  if (factors.some((m, i) => m.shape.length !== ranks[i])) throw new ShapeError(name, `expects ${want} to multiply, got shapes ${shapes(factors)}`);
+  const s = shape(factors[0].shape, factors[1].shape);
+  if (typeof s === 'string') throw new ShapeError(name, `shapes ${shapes(factors)} cannot be multiplied (${s})`);
+  const input = ins[0].shape;
+  const fits = input.length <= s.length && input.every((d, k) => d === 1 || d === s[s.length - input.length + k]);
+  if (!fits) throw new ShapeError(name, `input of shape ${fmtShape(input)} does not broadcast to the product's shape ${fmtShape(s)}`);
+  return s;
+}
+
+/** Σ_b batch1[b]·batch2[b] as one product: [n, B·k] (batch1 read as [n, B, k]) times [B·k, p]. */
+function batchSum<T>(b: Builder<T>, x: T, y: T): T {
+  const [bs, n, k] = b.shape(x);
+  const p = b.shape(y)[2];
+  const rows = b.op('copy', [x], { shape: [n, bs, k], strides: [k, n * k, 1], as: [n, bs * k] });
+  return b.op('matmul', [rows, reshape(b, y, [bs * k, p])]);
+}
+
+/**
+ * beta·input + alpha·(product of the factors), input broadcast to the product's shape. beta = 0
+ * ignores input's values (NaN and ∞ included), as PyTorch, and still gives it PyTorch's zero
+ * gradient: where with a false condition yields 0 and routes 0 back. A factor of 1 is not applied.
+ */
+function addProduct<N extends string>(name: N, kind: Product, doc: string, cases: number[][][]): CompositeDef<AddProductAttrs, N> {
+  return {
+    kind: 'composite',
+    name,
+    arity: 3,
+    gradInputs: [0, 1, 2],
+    doc,
+    plan: (ins, a) => ({ shape: planAddProduct(name, kind, ins, a) }),
+    compose: (b, [input, x, y], { beta = 1, alpha = 1 }) => {
+      const product = kind === 'addbmm' ? batchSum(b, x, y) : b.op(kind, [x, y]);
+      const scaled = alpha === 1 ? product : b.op('mul', [product, b.scalar(alpha)]);
+      const added = beta === 0 ? b.op('where', [b.scalar(0), input, b.scalar(0)]) : beta === 1 ? input : b.op('mul', [input, b.scalar(beta)]);
+      return b.op('add', [added, scaled]);
+    },
+    tests: {
+      cases: cases.flatMap((s, i): TestCase<AddProductAttrs>[] => {
+        const inputs = s.map((shape) => ({ shape }));
+        const attrs = [{}, { beta: 0.5, alpha: -2 }, { beta: 0, alpha: 3 }][i % 3];
+        return [{ inputs, attrs, name: `${s.map(fmtShape).join(' ')} ${JSON.stringify(attrs)}` }];
+      }),
+    },
+  };
+}
+const addmm = addProduct('addmm', 'mm', 'beta·input + alpha·(mat1·mat2), [m, k]·[k, n], input broadcast to [m, n] (torch.addmm)', [
+  [
+    [3, TILE + 1],
+    [3, 5],
+    [5, TILE + 1],
+  ],
+  [[TILE + 1], [2, 7], [7, TILE + 1]],
+  [
+    [1, 1],
+    [17, 3],
+    [3, 4],
+  ],
+  [[], [1, 1], [1, 1]],
+  [
+    [5, 1],
+    [5, 0],
+    [0, 3],
+  ],
+  [
+    [0, 2],
+    [0, 3],
+    [3, 2],
+  ],
+]);
+const addmv = addProduct('addmv', 'mv', 'beta·input + alpha·(mat·vec), [m, k]·[k], input broadcast to [m] (torch.addmv)', [
+  [[5], [5, TILE - 1], [TILE - 1]],
+  [[1], [17, 3], [3]],
+  [[], [TILE + 1, 1], [1]],
+  [[3], [3, 0], [0]],
+  [[0], [0, 4], [4]],
+]);
+const addr = addProduct('addr', 'outer', 'beta·input + alpha·(vec1 ⊗ vec2), [n]⊗[m], input broadcast to [n, m] (torch.addr)', [
+  [[3, TILE + 1], [3], [TILE + 1]],
+  [[5], [TILE - 1], [5]],
+  [[17, 1], [17], [2]],
+  [[], [1], [1]],
+  [[0, 3], [0], [3]],
+]);
+const baddbmm = addProduct('baddbmm', 'bmm', 'beta·input + alpha·(batch1·batch2), [b, m, k]·[b, k, n], input broadcast to [b, m, n] (torch.baddbmm)', [
+  [
+    [2, 3, 4],
+    [2, 3, 5],
+    [2, 5, 4],
+  ],
+  [[4], [3, TILE + 1, TILE - 1], [3, TILE - 1, 4]],
+  [
+    [1, 1, 1],
+    [1, 1, 1],
+    [1, 1, 1],
+  ],
+  [
+    [2, 1, 3],
+    [2, 1, 0],
+    [2, 0, 3],
+  ],
+  [
+    [0, 2, 2],
+    [0, 2, 3],
+    [0, 3, 2],
+  ],
+]);
+const addbmm = addProduct('addbmm', 'addbmm', 'beta·input + alpha·Σ_b batch1[b]·batch2[b], [b, m, k]·[b, k, n], input broadcast to [m, n] (torch.addbmm)', [
+  [
+    [3, 4],
+    [2, 3, 5],
+    [2, 5, 4],
+  ],
+  [[TILE + 1], [3, 5, TILE - 1], [3, TILE - 1, TILE + 1]],
+  [
+    [1, 1],
+    [1, 1, 1],
+    [1, 1, 1],
+  ],
+  [
+    [2, 3],
+    [0, 2, 4],
+    [0, 4, 3],
+  ],
+  [
+    [2, 1],
+    [17, 2, 1],
+    [17, 1, 1],
+  ],
+]);
+
+// ---- inner, kron, tensordot, cross --------------------------------------------------------------
+const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
+
+function planInner(ins: readonly Meta[]): number[] {
+  const [a, b] = ins.map((m) => m.shape);
+  if (a.length === 0 || b.length === 0) return a.length === 0 ? [...b] : [...a];
+  if (a[a.length - 1] !== b[b.length - 1])
+    throw new ShapeError('inner', `the last dims must match, got shapes ${shapes(ins)} (${a[a.length - 1]} and ${b[b.length - 1]} elements)`);
+  return [...a.slice(0, -1), ...b.slice(0, -1)];
+}
+/** Σ over the last dims: a as [M, k] times b as [N, k] transposed (one product), reshaped; a 0-d operand multiplies. */
+const inner: CompositeDef<Record<string, never>, 'inner'> = {
+  kind: 'composite',
+  name: 'inner',
+  arity: 2,
+  gradInputs: [0, 1],
+  doc: 'Σ over the last dims of a and b → a.shape[:-1] + b.shape[:-1]; a 0-d operand multiplies (torch.inner)',
+  plan: (ins) => ({ shape: planInner(ins) }),
+  compose: (b, [x, y]) => {
+    const [sx, sy] = [b.shape(x), b.shape(y)];
+    if (sx.length === 0 || sy.length === 0) return b.op('mul', [x, y]);
+    const k = sx[sx.length - 1];
+    const rows = (t: typeof x, s: readonly number[]) => reshape(b, t, [size(s.slice(0, -1)), k]);
+    const product = b.op('matmul', [rows(x, sx), rows(y, sy)], { transposeB: true });
+    return reshape(b, product, [...sx.slice(0, -1), ...sy.slice(0, -1)]);
+  },
+  tests: {
+    cases: [
+      [[3], [3]],
+      [
+        [2, 5],
+        [4, 5],
+      ],
+      [
+        [TILE + 1, TILE - 1],
+        [2, 3, TILE - 1],
+      ],
+      [[], [5]],
+      [[17, 1], []],
+      [[1], [1]],
+      [
+        [0, 3],
+        [2, 3],
+      ],
+      [[2, 0], [0]],
+    ].map((s) => ({ inputs: s.map((shape) => ({ shape })) })),
+  },
+};
+
+/** Both shapes with leading 1s to one rank; the result's dim k is a[k]·b[k]. */
+function kronShapes(ins: readonly Meta[]): [number[], number[]] {
+  const n = Math.max(ins[0].shape.length, ins[1].shape.length);
+  const pad = (s: readonly number[]) => [...new Array<number>(n - s.length).fill(1), ...s];
+  return [pad(ins[0].shape), pad(ins[1].shape)];
+}
+/** a as [a₀, 1, a₁, 1, …] times b as [1, b₀, 1, b₁, …] (one broadcasting mul), read as [a₀b₀, a₁b₁, …]. */
+const kron: CompositeDef<Record<string, never>, 'kron'> = {
+  kind: 'composite',
+  name: 'kron',
+  arity: 2,
+  gradInputs: [0, 1],
+  doc: 'Kronecker product: dim k of size a[k]·b[k], element (i·b[k] + j) = a[i]·b[j] per dim (torch.kron)',
+  plan: (ins) => {
+    const [sa, sb] = kronShapes(ins);
+    return { shape: sa.map((d, k) => d * sb[k]) };
+  },
+  compose: (b, [x, y]) => {
+    const [sa, sb] = kronShapes([x, y].map((t) => ({ shape: b.shape(t), dtype: 'float32' })));
+    const prod = b.op('mul', [
+      reshape(
+        b,
+        x,
+        sa.flatMap((d) => [d, 1]),
+      ),
+      reshape(
+        b,
+        y,
+        sb.flatMap((d) => [1, d]),
+      ),
+    ]);
+    return reshape(
+      b,
+      prod,
+      sa.map((d, k) => d * sb[k]),
+    );
+  },
+  tests: {
+    cases: [
+      [[3], [2]],
+      [
+        [2, 3],
+        [TILE + 1, 1],
+      ],
+      [[5], [2, 3]],
+      [[2, 1, 3], [TILE - 1]],
+      [[], [3]],
+      [
+        [1, 1],
+        [1, 1],
+      ],
+      [
+        [0, 3],
+        [2, 2],
+      ],
+      [[17], [1]],
+    ].map((s) => ({ inputs: s.map((shape) => ({ shape })) })),
+  },
+};
+
+/** tensordot's dims: a count n (a's last n with b's first n) or the two lists of contracted dims. */
+export interface TensordotAttrs {
+  dims?: number | readonly [number | readonly number[], number | readonly number[]];
+}
+function planTensordot(ins: readonly Meta[], { dims = 2 }: TensordotAttrs): { da: number[]; db: number[]; shape: number[] } {
+  const [a, b] = ins.map((m) => m.shape);
+  let da: number[], db: number[];
+  if (typeof dims === 'number') {
+    if (!Number.isInteger(dims) || dims < 0 || dims > a.length || dims > b.length)
+      throw new ValueError('tensordot', `dims must be an integer in [0, ${Math.min(a.length, b.length)}], got ${fmtValue(dims)} (shapes ${shapes(ins)})`);
+    da = a.map((_, k) => k).slice(a.length - dims);
+    db = b.map((_, k) => k).slice(0, dims);
+  } else {
+    const list = (v: unknown) => (typeof v === 'number' ? [v] : v);
+    if (!Array.isArray(dims) || dims.length !== 2 || !Array.isArray(list(dims[0])) || !Array.isArray(list(dims[1])))
+      throw new ValueError('tensordot', `dims must be an integer or a pair of lists of dims, got ${fmtValue(dims)}`);
+    const [la, lb] = [list(dims[0]) as number[], list(dims[1]) as number[]];
+    if (la.length !== lb.length)
+      throw new ValueError('tensordot', `the two lists of dims must have one length, got ${fmtValue(dims)} (${la.length} and ${lb.length} dims)`);
+    da = la.map((d) => checkDim('tensordot', d, a.length, a));
+    db = lb.map((d) => checkDim('tensordot', d, b.length, b));
+    for (const [l, s] of [
+      [da, a],
+      [db, b],
+    ] as const)
+      if (new Set(l).size !== l.length) throw new ValueError('tensordot', `a dim is contracted twice in ${fmtValue(dims)} (tensor of shape ${fmtShape(s)})`);
+  }
+  da.forEach((d, i) => {
+    if (a[d] !== b[db[i]])
+      throw new ShapeError('tensordot', `contracted dims differ in size: dim ${d} of a (${a[d]}) and dim ${db[i]} of b (${b[db[i]]}), shapes ${shapes(ins)}`);
+  });
+  const freeA = a.flatMap((s, k) => (da.includes(k) ? [] : [s]));
+  const freeB = b.flatMap((s, k) => (db.includes(k) ? [] : [s]));
+  return { da, db, shape: [...freeA, ...freeB] };
+}
+/** a's free dims then its contracted ones as [M, K], b's contracted ones then its free ones as [K, N]: one product. */
+const tensordot: CompositeDef<TensordotAttrs, 'tensordot'> = {
+  kind: 'composite',
+  name: 'tensordot',
+  arity: 2,
+  gradInputs: [0, 1],
+  doc: 'Σ over pairs of dims of a and b (dims: a count, default 2, or two lists) → a’s free dims then b’s (torch.tensordot)',
+  plan: (ins, a) => ({ shape: planTensordot(ins, a).shape }),
+  compose: (b, [x, y], attrs) => {
+    const [sx, sy] = [b.shape(x), b.shape(y)];
+    const { da, db, shape } = planTensordot(
+      [sx, sy].map((s) => ({ shape: s, dtype: 'float32' })),
+      attrs,
+    );
+    const K = size(da.map((d) => sx[d]));
+    const freeX = sx.map((_, k) => k).filter((k) => !da.includes(k));
+    const freeY = sy.map((_, k) => k).filter((k) => !db.includes(k));
+    const M = size(freeX.map((k) => sx[k])),
+      N = size(freeY.map((k) => sy[k]));
+    const left = b.op('copy', [x], { ...permuteView(sx, [...freeX, ...da]), as: [M, K] });
+    const right = b.op('copy', [y], { ...permuteView(sy, [...db, ...freeY]), as: [K, N] });
+    return reshape(b, b.op('matmul', [left, right]), shape);
+  },
+  tests: {
+    cases: (
+      [
+        { inputs: [{ shape: [3, 4, 5] }, { shape: [4, 5, 2] }], attrs: {} },
+        { inputs: [{ shape: [TILE + 1, 3] }, { shape: [3, TILE - 1] }], attrs: { dims: 1 } },
+        { inputs: [{ shape: [2, 3] }, { shape: [5] }], attrs: { dims: 0 } },
+        {
+          inputs: [{ shape: [3, 4, 5] }, { shape: [5, 3, 2] }],
+          attrs: {
+            dims: [
+              [0, 2],
+              [1, 0],
+            ],
+          },
+        },
+        { inputs: [{ shape: [17, 2] }, { shape: [17] }], attrs: { dims: [0, 0] } },
+        { inputs: [{ shape: [1, 1] }, { shape: [1, 1] }], attrs: { dims: 2 } },
+        { inputs: [{ shape: [0, 3] }, { shape: [3, 2] }], attrs: { dims: 1 } },
+        { inputs: [{ shape: [2, 0] }, { shape: [0, 3] }], attrs: { dims: 1 } },
+      ] as { inputs: { shape: number[] }[]; attrs: TensordotAttrs }[]
+    ).map((c): TestCase<TensordotAttrs> => ({ ...c, name: `${shapes(c.inputs)} dims ${JSON.stringify(c.attrs.dims ?? 2)}` })),
+  },
+};
+
+/** cross's dim: null (torch 1.13: the first dim of a of size 3) or a dim of the broadcast shape. */
+export interface CrossAttrs {
+  dim?: number | null;
+}
+function planCross(ins: readonly Meta[], { dim = null }: CrossAttrs): { shape: number[]; dim: number } {
+  const [a, b] = ins.map((m) => m.shape);
+  if (a.length !== b.length) throw new ShapeError('cross', `a and b must have the same number of dims, got shapes ${shapes(ins)}`);
+  const shape = broadcastShapes('cross', [a, b]);
+  let d: number;
+  if (dim === null) {
+    d = a.indexOf(3);
+    if (d < 0) throw new ShapeError('cross', `no dim of size 3 in a of shape ${fmtShape(a)} (pass dim)`);
+  } else d = checkDim('cross', dim, shape.length, shape);
+  if (a[d] !== 3 || b[d] !== 3) throw new ShapeError('cross', `dim ${d} must have size 3 in both a and b, got shapes ${shapes(ins)}`);
+  return { shape, dim: d };
+}
+/** c = roll(a, −1)·roll(b, −2) − roll(a, −2)·roll(b, −1) along dim: cᵢ = aᵢ₊₁bᵢ₊₂ − aᵢ₊₂bᵢ₊₁ (indices mod 3). */
+const cross: CompositeDef<CrossAttrs, 'cross'> = {
+  kind: 'composite',
+  name: 'cross',
+  arity: 2,
+  gradInputs: [0, 1],
+  doc: 'cross product of 3-vectors along dim (default: the first dim of a of size 3, as torch 1.13); broadcasting',
+  plan: (ins, a) => ({ shape: planCross(ins, a).shape }),
+  compose: (b, [x, y], a) => {
+    const { dim } = planCross(
+      [x, y].map((t) => ({ shape: b.shape(t), dtype: 'float32' })),
+      a,
+    );
+    const roll = (t: typeof x, shifts: number) => b.op('roll', [t], { shifts: [shifts], dims: [dim] });
+    return b.op('sub', [b.op('mul', [roll(x, -1), roll(y, -2)]), b.op('mul', [roll(x, -2), roll(y, -1)])]);
+  },
+  tests: {
+    cases: [
+      { inputs: [{ shape: [3] }, { shape: [3] }], attrs: {} },
+      { inputs: [{ shape: [TILE + 1, 3] }, { shape: [TILE + 1, 3] }], attrs: {} },
+      { inputs: [{ shape: [3, 5] }, { shape: [3, 5] }], attrs: { dim: 0 } },
+      { inputs: [{ shape: [2, 3, 3] }, { shape: [1, 3, 3] }], attrs: { dim: -1 } },
+      { inputs: [{ shape: [17, 3] }, { shape: [1, 3] }], attrs: { dim: 1 } },
+      { inputs: [{ shape: [0, 3] }, { shape: [0, 3] }], attrs: {} },
+    ].map((c): TestCase<CrossAttrs> => ({ ...c, name: `${shapes(c.inputs)} dim ${c.attrs.dim ?? 'default'}` })),
+  },
+};
+
+export const PARITY_MATH_OPS = defineOps(
+  xlogy,
+  fmax,
+  fmin,
+  copysign,
+  sinc,
+  logaddexp2,
+  heaviside,
+  logit,
+  renorm,
+  addmm,
+  addmv,
+  addr,
+  baddbmm,
+  addbmm,
+  inner,
+  kron,
+  tensordot,
+  cross,
+);
