@@ -188,6 +188,8 @@ export {
   floatPower,
   dist,
   renorm,
+  lgamma,
+  digamma,
   isposinf,
   isneginf,
   isreal,

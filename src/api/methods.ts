@@ -280,6 +280,8 @@ declare module '../engine/tensor.js' {
     floatPower(e: TensorLike): Tensor;
     dist(o: Tensor, p?: number): Tensor;
     renorm(p: number, dim: number, maxnorm: number): Tensor;
+    lgamma(): Tensor;
+    digamma(): Tensor;
     isposinf(): Tensor;
     isneginf(): Tensor;
     isreal(): Tensor;
@@ -969,6 +971,12 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   renorm(p, dim, maxnorm) {
     return F.renorm(this, p, dim, maxnorm);
+  },
+  lgamma() {
+    return F.lgamma(this);
+  },
+  digamma() {
+    return F.digamma(this);
   },
   isposinf() {
     return F.isposinf(this);

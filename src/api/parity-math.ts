@@ -2,7 +2,7 @@
  * PyTorch names that ported code calls and wasmgrad lacked: ne and the comparison aliases, the
  * arithmetic aliases (clip, absolute, sgn, multiply, …), more elementwise functions (xlogy, logit,
  * fmax/fmin, copysign, sinc, logaddexp2, heaviside, ldexp, floatPower, …), the classification masks
- * (signbit, isposinf, isneginf, isreal, isin), the add-a-product forms (addmm, addmv, addr,
+ * (signbit, isposinf, isneginf, isreal, isin), lgamma and digamma, the add-a-product forms (addmm, addmv, addr,
  * baddbmm, addbmm), inner, kron, tensordot, cross, diff, trapezoid and cumulativeTrapezoid.
  * Differentiable composites live in src/ops/parity-math.ts; the rest are thin functions over the
  * API. int32 operands follow PyTorch where it keeps integers (ne, fmax/fmin, diff, heaviside) and are
@@ -146,6 +146,16 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
   const attrs = { p, dim, maxnorm };
   return apply(op('renorm'), operands('renorm', [x], true, attrs), attrs);
 }
+
+// ---- special functions ------------------------------------------------------------------------
+const special = (name: 'lgamma' | 'digamma') => (x: Tensor) => {
+  checkTensor(name, 'input', x);
+  return apply(op(name), operands(name, [x], true));
+};
+/** log|Γ(x)|, +∞ at the poles (0, negative integers) and ±∞; gradient digamma (int32 cast to float32). */
+export const lgamma = special('lgamma');
+/** ψ(x) = d/dx log Γ(x) as torch 1.13 (ψ(0) = −∞, ψ(−0) = ∞, NaN at negative integers); gradient trigamma. */
+export const digamma = special('digamma');
 
 // ---- classification masks -----------------------------------------------------------------------
 /** 1 where x = +∞ (float32 mask; int32: all 0). */

@@ -1,7 +1,7 @@
 /**
  * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
  * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
- * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross. Each checks its
+ * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma. Each checks its
  * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
  * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
  * aliases: src/api/parity-math.ts.
@@ -663,6 +663,179 @@ const cross: CompositeDef<CrossAttrs, 'cross'> = {
   },
 };
 
+/** Positive sizes and shapes, [0.05, 30] (the recurrences and the asymptotic branch) and three intervals of the reflection. */
+const gammaCases = (): TestCase[] => [
+  ...unaryCases('positive'),
+  ...[[1], [TILE + 1], [5, 7]].flatMap((shape): TestCase[] => [
+    { inputs: [{ shape, domain: [0.05, 30] }], name: `${fmtShape(shape)} x ∈ [0.05, 30]` },
+    // the reflection, kept 0.2 from the poles (finite differences need a smooth neighbourhood)
+    ...(
+      [
+        [-0.8, -0.2],
+        [-4.8, -4.2],
+        [-9.8, -9.2],
+      ] as [number, number][]
+    ).map((d): TestCase => ({ inputs: [{ shape, domain: d }], name: `${fmtShape(shape)} x ∈ [${d}]` })),
+  ]),
+];
+
+/**
+ * What digamma and lgamma start from: the mask x < 0 (where they reflect), frac(x) (the reflection's
+ * argument, exact) and the mask of the negative integers (poles), with the constant and where helpers.
+ */
+function reflection<T>(b: Builder<T>, x: T) {
+  const s = (v: number) => b.scalar(v);
+  const where = (c: T, t: T, f: T) => b.op('where', [c, t, f]);
+  const negative = b.op('lt', [x, s(0)]);
+  const r = b.op('frac', [x]);
+  return { s, where, negative, r, negInt: b.op('mul', [negative, b.op('eq', [r, s(0)])]) };
+}
+
+// ---- digamma ------------------------------------------------------------------------------------
+/** Cephes' asymptotic coefficients as PyTorch's float32 calc_digamma holds them (a polynomial in 1/x²). */
+const PSI_ASYMPTOTIC = [
+  8.33333333333333333333e-2, -2.10927960927960927961e-2, 7.57575757575757575758e-3, -4.16666666666666666667e-3, 3.96825396825396825397e-3,
+  -8.33333333333333333333e-3, 8.33333333333333333333e-2,
+];
+const PSI_10 = 2.25175258906672110764; // ψ(10)
+const TRIGAMMA_10 = 0.10516633568168575; // ψ'(10) = π²/6 − Σ_{k<10} 1/k²
+const RECURRENCE_STEPS = 10; // x > 0 reaches 10 within 10 steps of +1
+
+/**
+ * π·cot(πr) for r in (−1, 0), accurate in float32 (PyTorch takes π/tan(πr) in float64): r moves
+ * by 1 into v ∈ [−1/2, 1/2) (exact), then |v| < 1/4 takes π/tan(πv), whose small argument rounds
+ * relatively little, and |v| ≥ 1/4 takes −π·tan(π(v ∓ 1/2)) (cot θ = −tan(θ − π/2); v ∓ 1/2
+ * exact), small near cot's zero at v = ±1/2 where π/tan would lose every digit.
+ */
+function piCot<T>(b: Builder<T>, r: T): T {
+  const s = (v: number) => b.scalar(v);
+  const v = b.op('where', [b.op('lt', [r, s(-0.5)]), b.op('add', [r, s(1)]), r]);
+  const near = b.op('lt', [b.op('abs', [v]), s(0.25)]);
+  const direct = b.op('div', [s(Math.PI), b.op('tan', [b.op('mul', [b.op('where', [near, v, s(0.125)]), s(Math.PI)])])]);
+  const shifted = b.op('sub', [v, b.op('where', [b.op('gt', [v, s(0)]), s(0.5), s(-0.5)])]);
+  const viaTan = b.op('mul', [b.op('tan', [b.op('mul', [shifted, s(Math.PI)])]), s(-Math.PI)]);
+  return b.op('where', [near, direct, viaTan]);
+}
+
+/**
+ * ψ(x) as PyTorch 1.13's float32 calc_digamma (Cephes), step for step so that the float32
+ * roundings are the same: x < 0 reflects to ψ(1 − x) − π·cot(π·frac(x)) (piCot); then ψ(x) = ψ(x + 1) − 1/x
+ * until x ≥ 10 (a fixed 10 masked steps, each adding 1 only where x < 10, as the loop does), and
+ * ψ(10) exactly or the asymptotic log x − 1/(2x) − z·P(z), z = 1/x². Poles: ψ(±0) = ∓∞, a
+ * negative integer NaN. Each branch computes on a safe stand-in where it is not taken (frac −1/4,
+ * x = 1), so no masked infinity turns the gradient NaN; the gradient (trigamma) is autodiff's
+ * through the same steps, 0 at the poles (PyTorch's is ∞ or NaN there). Measured against torch 1.13
+ * on 40,022 float32 points in [−10, 30] (WASM): x > 0 within 2 ulp at the 99th percentile, x < 0 within
+ * 16; every difference within 4·2⁻²³·max(|ψ|, 1), the large ulp counts only near ψ's zeros, where
+ * the reflection's terms cancel (torch's own float32 result is as far from the float64 value there).
+ * The gradient is within 2.7e-7 relative of float64 trigamma (torch 1.13's float32 trigamma: 3.4e-3).
+ */
+const digamma: CompositeDef<Record<string, never>, 'digamma'> = {
+  kind: 'composite',
+  name: 'digamma',
+  arity: 1,
+  gradInputs: [0],
+  doc: "ψ(x) = d/dx log Γ(x), PyTorch 1.13's float32 algorithm; ψ(0) = −∞, ψ(−0) = ∞, NaN at negative integers; gradient trigamma",
+  plan: (ins) => ({ shape: [...ins[0].shape] }),
+  compose: (b, [x]) => {
+    const { s, where, negative, r, negInt: pole } = reflection(b, x);
+    const reflect = b.op('sub', [negative, pole]);
+    const zero = b.op('eq', [x, s(0)]);
+    const y = where(negative, b.op('sub', [s(1), x]), x);
+    let xs = where(b.op('maximum', [zero, pole]), s(1), y);
+    let acc = s(0);
+    for (let k = 0; k < RECURRENCE_STEPS; k++) {
+      const below = b.op('lt', [xs, s(10)]);
+      acc = b.op('sub', [acc, where(below, b.op('div', [s(1), xs]), s(0))]);
+      xs = where(below, b.op('add', [xs, s(1)]), xs);
+    }
+    const z = b.op('div', [s(1), b.op('mul', [xs, xs])]);
+    const poly = PSI_ASYMPTOTIC.slice(1).reduce((p, c) => b.op('add', [b.op('mul', [p, z]), s(c)]), s(PSI_ASYMPTOTIC[0]));
+    const asymptotic = b.op('sub', [b.op('sub', [b.op('add', [acc, b.op('log', [xs])]), b.op('div', [s(0.5), xs])]), b.op('mul', [z, poly])]);
+    // ψ(10) is a constant to the value but not to the gradient: (xs − xs) adds 0 with slope ψ'(10)
+    const at10 = b.op('add', [b.op('add', [acc, s(PSI_10)]), b.op('mul', [b.op('sub', [xs, b.detach(xs)]), s(TRIGAMMA_10)])]);
+    const psi = where(b.op('eq', [xs, s(10)]), at10, asymptotic);
+    const cot = piCot(b, where(reflect, r, s(-0.25)));
+    const value = where(reflect, b.op('sub', [psi, cot]), psi);
+    const atZero = where(b.op('lt', [b.op('atan2', [x, s(-1)]), s(0)]), s(Infinity), s(-Infinity));
+    return where(zero, atZero, where(pole, s(NaN), value));
+  },
+  tests: { cases: gammaCases() },
+};
+
+// ---- lgamma -------------------------------------------------------------------------------------
+/**
+ * log Γ(2 + u) = u·Q(u) on u ∈ [−1/2, 1/2): Q of degree 13, fitted here for relative error (a
+ * weighted least-squares fit iterated towards minimax on 600 Chebyshev points; 1.1e-10 in float64,
+ * 1.6e-7 evaluated by Horner in float32 over 200,000 points). Coefficients are float32 values.
+ */
+const LGAMMA_Q = [
+  0.42278432846069336, 0.32246702909469604, -0.0673523023724556, 0.020580807700753212, -0.00738555146381259, 0.0028905232902616262, -0.001192746451124549,
+  0.0005094914231449366, -0.00022325650206767023, 0.0001006535385386087, -4.427482417668216e-5, 1.658262226555962e-5, -1.1382222510292195e-5,
+  9.667290214565583e-6,
+];
+const LOG_SQRT_2PI = 0.9189385332046727; // log √(2π)
+const STIRLING_FROM = 13;
+
+/**
+ * log|Γ(x)|. x ≥ 13: Stirling, (x − 1/2)(log x − 1) + (log √(2π) − 1/2) + 1/(12x) − 1/(360x³) +
+ * 1/(1260x⁵) (written so that x·log x and −x do not cancel; the next term is below 1e-10). 0 < x < 13:
+ * moved into [3/2, 5/2) by Γ(x + 1) = x·Γ(x), the factors gathered in two products (down: up to 11
+ * exact x − k, up: x and x + 1), then log Γ = u·Q(u) + log(down) − log(up), u = x + up steps − 2
+ * computed as one exact difference (x + 1 would round, and cost 800 ulp near x = 1): relative
+ * accuracy at the zero x = 2 (Q carries the factor u) and near x = 1 (log Γ(x + 1) − log x cancel
+ * less than a factor 2; reducing into [2, 3) instead lost up to 4000 ulp just below 2). x < 0: the reflection
+ * log(π/|sin πx|) − log Γ(1 − x), sin taken of frac(x) moved into [−1/2, 1/2) (exact, small where
+ * |sin| is). Poles (0, negative integers, −∞): +∞ with gradient 0 (PyTorch's is ∓∞ or NaN). Masked
+ * branches compute on safe stand-ins (2, 13, 1/2). The gradient (digamma) is autodiff's. Measured
+ * against torch 1.13 (glibc's lgammaf) on 40,022 float32 points in [−10, 30] (WASM): x > 0 within 5 ulp
+ * (99th percentile 2); x < 0 within 7.5·2⁻²³·max(|log Γ|, 1), large ulp counts only near the zeros
+ * of log|Γ| between the poles, where the reflection's terms cancel (glibc treats those specially).
+ */
+const lgamma: CompositeDef<Record<string, never>, 'lgamma'> = {
+  kind: 'composite',
+  name: 'lgamma',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'log|Γ(x)|: +∞ at 0, negative integers and ±∞; gradient digamma(x)',
+  plan: (ins) => ({ shape: [...ins[0].shape] }),
+  compose: (b, [x]) => {
+    const { s, where, negative, r, negInt } = reflection(b, x);
+    const pole = b.op('maximum', [b.op('maximum', [negInt, b.op('eq', [x, s(0)])]), b.op('eq', [x, s(-Infinity)])]);
+    const y = where(pole, s(2.5), where(negative, b.op('sub', [s(1), x]), x));
+    const big = b.op('ge', [y, s(STIRLING_FROM)]);
+    // Stirling
+    const yb = where(big, y, s(STIRLING_FROM));
+    const inv = b.op('div', [s(1), yb]);
+    const inv2 = b.op('mul', [inv, inv]);
+    const series = b.op('mul', [inv, b.op('add', [s(1 / 12), b.op('mul', [inv2, b.op('add', [s(-1 / 360), b.op('mul', [inv2, s(1 / 1260)])])])])]);
+    const lead = b.op('mul', [b.op('sub', [yb, s(0.5)]), b.op('sub', [b.op('log', [yb]), s(1)])]);
+    const stirling = b.op('add', [b.op('add', [lead, s(LOG_SQRT_2PI - 0.5)]), series]);
+    // into [3/2, 5/2)
+    let t = where(big, s(2), y);
+    let down = s(1);
+    for (let k = 0; k < STIRLING_FROM - 2; k++) {
+      const m = b.op('ge', [t, s(2.5)]);
+      t = where(m, b.op('sub', [t, s(1)]), t);
+      down = where(m, b.op('mul', [down, t]), down);
+    }
+    // t ∈ (0, 5/2): one step up below 3/2, two below 1/2; u = t + steps − 2 taken as one exact difference
+    const [up1, up2] = [1.5, 0.5].map((c) => b.op('lt', [t, s(c)]));
+    const up = b.op('mul', [where(up1, t, s(1)), where(up2, b.op('add', [t, s(1)]), s(1))]);
+    const u = where(up2, t, b.op('sub', [t, where(up1, s(1), s(2))]));
+    const q = LGAMMA_Q.slice(0, -1).reduceRight((p, c) => b.op('add', [b.op('mul', [p, u]), s(c)]), s(LGAMMA_Q[LGAMMA_Q.length - 1]));
+    const mid = b.op('add', [b.op('mul', [u, q]), b.op('sub', [b.op('log', [down]), b.op('log', [up])])]);
+    const positive = where(big, stirling, mid);
+    // reflection
+    const v = where(b.op('lt', [r, s(-0.5)]), b.op('add', [r, s(1)]), r);
+    const vs = where(b.op('sub', [negative, negInt]), v, s(0.5));
+    const logSin = b.op('log', [b.op('abs', [b.op('sin', [b.op('mul', [vs, s(Math.PI)])])])]);
+    const reflected = b.op('sub', [b.op('sub', [s(Math.log(Math.PI)), logSin]), positive]);
+    return where(pole, s(Infinity), where(negative, reflected, positive));
+  },
+  tests: { cases: gammaCases() },
+};
+
 export const PARITY_MATH_OPS = defineOps(
   xlogy,
   fmax,
@@ -682,4 +855,6 @@ export const PARITY_MATH_OPS = defineOps(
   kron,
   tensordot,
   cross,
+  digamma,
+  lgamma,
 );

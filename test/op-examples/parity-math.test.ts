@@ -783,6 +783,45 @@ for (const be of BACKENDS) {
       expect(wg.isin(wg.tensor([1, 2]), wg.zeros([0])).toArray()).toEqual([0, 0]);
     });
 
+    test('lgamma and digamma: torch 1.13 values, gradients (digamma, trigamma) and poles', () => {
+      const at = [0.5, 1, 2, 2.5, 7.25, 20, -0.5, -2.5, 1e-3];
+      let x = leaf(at);
+      check(
+        wg.lgamma(x),
+        [x],
+        [
+          [0.5723649263381958, 0, 0, 0.28468286991119385, 7.052185535430908, 39.33988571166992, 1.2655121088027954, -0.056243717670440674, 6.90717887878418],
+          [
+            -1.9635108709335327, -1.1544318199157715, 1.2683526277542114, 2.812627077102661, 9.552268028259277, 17.823143005371094, 0.2554294168949127,
+            8.8252534866333, -9005.1796875,
+          ],
+        ],
+      );
+      x = leaf(at);
+      check(
+        x.digamma(),
+        [x],
+        [
+          [
+            -1.9635108709335327, -0.5772159099578857, 0.4227842092514038, 0.7031567692756653, 1.9104535579681396, 2.9705238342285156, 0.03648991510272026,
+            1.1031566858291626, -1000.5755615234375,
+          ],
+          [
+            4.934802055358887, 3.289868116378784, 1.9348021745681763, 1.9614310264587402, 0.7393962144851685, 0.3076249361038208, 62.54361343383789,
+            76.31398010253906, 9000014,
+          ],
+        ],
+      );
+      const poles = wg.tensor([0, -0, -1, -3, inf, -inf, NaN]);
+      expect(poles.lgamma().toArray()).toEqual([inf, inf, inf, inf, inf, inf, NaN]);
+      expect(wg.digamma(poles).toArray()).toEqual([-inf, inf, NaN, NaN, inf, NaN, NaN]);
+      // at a pole the gradient is 0 here (torch's is ±∞ or NaN): the value there is constant
+      const p = leaf([0, -2]);
+      wg.lgamma(p).sum().backward();
+      expect(p.grad!.toArray()).toEqual([0, 0]);
+      close(wg.lgamma(ints([1, 2, 5])).toArray(), [0, 0, 3.178053855895996]);
+    });
+
     test('every error names the function and what it was given', () => {
       const m = wg.ones([2, 3]);
       const err = (f: () => unknown, type: new (...a: never[]) => Error, msg: RegExp) => {
@@ -851,6 +890,8 @@ for (const be of BACKENDS) {
       err(() => wg.isin(m, 'x' as never), wg.ValueError, /isin: testElements must be a Tensor or a number, got "x"/);
       err(() => wg.isin(m, m, { invert: 1 as never }), wg.ValueError, /isin: invert must be a boolean, got 1/);
       err(() => wg.isposinf(null as never), wg.ValueError, /isposinf: input must be a Tensor/);
+      err(() => wg.lgamma([1] as never), wg.ValueError, /wasmgrad\.lgamma: input must be a Tensor, got \[1\]/);
+      err(() => wg.digamma(2 as never), wg.ValueError, /wasmgrad\.digamma: input must be a Tensor, got 2/);
     });
   });
 }
