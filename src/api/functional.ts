@@ -190,6 +190,7 @@ export {
   renorm,
   lgamma,
   digamma,
+  i0,
   isposinf,
   isneginf,
   isreal,

@@ -282,6 +282,7 @@ declare module '../engine/tensor.js' {
     renorm(p: number, dim: number, maxnorm: number): Tensor;
     lgamma(): Tensor;
     digamma(): Tensor;
+    i0(): Tensor;
     isposinf(): Tensor;
     isneginf(): Tensor;
     isreal(): Tensor;
@@ -977,6 +978,9 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   digamma() {
     return F.digamma(this);
+  },
+  i0() {
+    return F.i0(this);
   },
   isposinf() {
     return F.isposinf(this);

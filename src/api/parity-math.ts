@@ -2,7 +2,7 @@
  * PyTorch names that ported code calls and wasmgrad lacked: ne and the comparison aliases, the
  * arithmetic aliases (clip, absolute, sgn, multiply, …), more elementwise functions (xlogy, logit,
  * fmax/fmin, copysign, sinc, logaddexp2, heaviside, ldexp, floatPower, …), the classification masks
- * (signbit, isposinf, isneginf, isreal, isin), lgamma and digamma, the add-a-product forms (addmm, addmv, addr,
+ * (signbit, isposinf, isneginf, isreal, isin), lgamma, digamma and i0, the add-a-product forms (addmm, addmv, addr,
  * baddbmm, addbmm), inner, kron, tensordot, cross, diff, trapezoid and cumulativeTrapezoid.
  * Differentiable composites live in src/ops/parity-math.ts; the rest are thin functions over the
  * API. int32 operands follow PyTorch where it keeps integers (ne, fmax/fmin, diff, heaviside) and are
@@ -148,7 +148,7 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
 }
 
 // ---- special functions ------------------------------------------------------------------------
-const special = (name: 'lgamma' | 'digamma') => (x: Tensor) => {
+const special = (name: 'lgamma' | 'digamma' | 'i0') => (x: Tensor) => {
   checkTensor(name, 'input', x);
   return apply(op(name), operands(name, [x], true));
 };
@@ -156,6 +156,8 @@ const special = (name: 'lgamma' | 'digamma') => (x: Tensor) => {
 export const lgamma = special('lgamma');
 /** ψ(x) = d/dx log Γ(x) as torch 1.13 (ψ(0) = −∞, ψ(−0) = ∞, NaN at negative integers); gradient trigamma. */
 export const digamma = special('digamma');
+/** The modified Bessel function I₀ (torch.i0); gradient I₁. */
+export const i0 = special('i0');
 
 // ---- classification masks -----------------------------------------------------------------------
 /** 1 where x = +∞ (float32 mask; int32: all 0). */

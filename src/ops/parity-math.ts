@@ -1,7 +1,7 @@
 /**
  * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
  * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
- * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma. Each checks its
+ * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, i0. Each checks its
  * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
  * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
  * aliases: src/api/parity-math.ts.
@@ -679,6 +679,11 @@ const gammaCases = (): TestCase[] => [
   ]),
 ];
 
+/** c₀ + t·(c₁ + t·(c₂ + …)) (coefficients lowest first), in float32 steps as C's Horner loops round. */
+function horner<T>(b: Builder<T>, c: readonly number[], t: T): T {
+  return c.slice(0, -1).reduceRight((p, k) => b.op('add', [b.op('mul', [p, t]), b.scalar(k)]), b.scalar(c[c.length - 1]));
+}
+
 /**
  * What digamma and lgamma start from: the mask x < 0 (where they reflect), frac(x) (the reflection's
  * argument, exact) and the mask of the negative integers (poles), with the constant and where helpers.
@@ -692,7 +697,7 @@ function reflection<T>(b: Builder<T>, x: T) {
 }
 
 // ---- digamma ------------------------------------------------------------------------------------
-/** Cephes' asymptotic coefficients as PyTorch's float32 calc_digamma holds them (a polynomial in 1/x²). */
+/** Cephes' asymptotic coefficients as PyTorch's float32 calc_digamma holds them (a polynomial in 1/x², highest power first as polevl takes them). */
 const PSI_ASYMPTOTIC = [
   8.33333333333333333333e-2, -2.10927960927960927961e-2, 7.57575757575757575758e-3, -4.16666666666666666667e-3, 3.96825396825396825397e-3,
   -8.33333333333333333333e-3, 8.33333333333333333333e-2,
@@ -751,7 +756,7 @@ const digamma: CompositeDef<Record<string, never>, 'digamma'> = {
       xs = where(below, b.op('add', [xs, s(1)]), xs);
     }
     const z = b.op('div', [s(1), b.op('mul', [xs, xs])]);
-    const poly = PSI_ASYMPTOTIC.slice(1).reduce((p, c) => b.op('add', [b.op('mul', [p, z]), s(c)]), s(PSI_ASYMPTOTIC[0]));
+    const poly = horner(b, [...PSI_ASYMPTOTIC].reverse(), z);
     const asymptotic = b.op('sub', [b.op('sub', [b.op('add', [acc, b.op('log', [xs])]), b.op('div', [s(0.5), xs])]), b.op('mul', [z, poly])]);
     // ψ(10) is a constant to the value but not to the gradient: (xs − xs) adds 0 with slope ψ'(10)
     const at10 = b.op('add', [b.op('add', [acc, s(PSI_10)]), b.op('mul', [b.op('sub', [xs, b.detach(xs)]), s(TRIGAMMA_10)])]);
@@ -825,7 +830,7 @@ const lgamma: CompositeDef<Record<string, never>, 'lgamma'> = {
     const [up1, up2] = [1.5, 0.5].map((c) => b.op('lt', [t, s(c)]));
     const up = b.op('mul', [where(up1, t, s(1)), where(up2, b.op('add', [t, s(1)]), s(1))]);
     const u = where(up2, t, b.op('sub', [t, where(up1, s(1), s(2))]));
-    const q = LGAMMA_Q.slice(0, -1).reduceRight((p, c) => b.op('add', [b.op('mul', [p, u]), s(c)]), s(LGAMMA_Q[LGAMMA_Q.length - 1]));
+    const q = horner(b, LGAMMA_Q, u);
     const mid = b.op('add', [b.op('mul', [u, q]), b.op('sub', [b.op('log', [down]), b.op('log', [up])])]);
     const positive = where(big, stirling, mid);
     // reflection
@@ -836,6 +841,47 @@ const lgamma: CompositeDef<Record<string, never>, 'lgamma'> = {
     return where(pole, s(Infinity), where(negative, reflected, positive));
   },
   tests: { cases: gammaCases() },
+};
+
+// ---- i0 -----------------------------------------------------------------------------------------
+const I0_SWITCH = 10;
+/** 1/(k!)², k = 0..16: I₀'s power series in t = x²/4 (all terms positive, so Horner does not cancel). */
+const I0_SERIES = Array.from({ length: 17 }, (_, k) => 1 / Array.from({ length: k }, (__, j) => j + 1).reduce((p, j) => p * j * j, 1));
+/** ((2k − 1)!!)²/(k!·8ᵏ), k = 0..9: the asymptotic series of I₀(x)·√(2πx)/eˣ in 1/x. */
+const I0_ASYMPTOTIC = Array.from({ length: 10 }, (_, k) => k).reduce<number[]>((a, k) => [...a, k === 0 ? 1 : (a[k - 1] * (2 * k - 1) ** 2) / (8 * k)], []);
+
+/**
+ * The modified Bessel function I₀. |x| < 10: Σ (x²/4)ᵏ/(k!)², 17 terms (the next is below 2e-9 of
+ * the sum); |x| ≥ 10: eˣ·(Σ aₖ/xᵏ)/√(2πx), 10 terms (the asymptotic series' next term is below
+ * 1e-9 there), the small factor multiplied last so that eˣ overflows where PyTorch's does (|x| >
+ * 88.72). Neither is PyTorch's Chebyshev form (Cephes' coefficients); measured (npx tsx
+ * bench/special-accuracy.ts i0) against torch 1.13 on 40,021 points in [−90, 90]: within 6 ulp (99th
+ * percentile 3; torch's own float32 sum is off by up to 6e-7 relative, its i0(0) is 0.99999994).
+ * Gradient I₁ by autodiff through both series (PyTorch: i1), within 4.4e-7 relative of float64 I₁.
+ */
+const i0: CompositeDef<Record<string, never>, 'i0'> = {
+  kind: 'composite',
+  name: 'i0',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'modified Bessel function of the first kind, order 0; ∞ past |x| = 88.72 as PyTorch; gradient I₁',
+  plan: (ins) => ({ shape: [...ins[0].shape] }),
+  compose: (b, [x]) => {
+    const s = (v: number) => b.scalar(v);
+    const ax = b.op('abs', [x]);
+    const big = b.op('ge', [ax, s(I0_SWITCH)]);
+    const xs = b.op('where', [big, s(0), x]);
+    const series = horner(b, I0_SERIES, b.op('mul', [b.op('mul', [xs, xs]), s(0.25)]));
+    const xa = b.op('where', [big, ax, s(I0_SWITCH)]);
+    const tail = b.op('div', [horner(b, I0_ASYMPTOTIC, b.op('div', [s(1), xa])), b.op('sqrt', [b.op('mul', [xa, s(2 * Math.PI)])])]);
+    return b.op('where', [big, b.op('mul', [b.op('exp', [xa]), tail]), series]);
+  },
+  tests: {
+    cases: [
+      ...unaryCases('any'),
+      ...[[1], [TILE + 1], [5, 7]].map((shape): TestCase => ({ inputs: [{ shape, domain: [-30, 30] }], name: `${fmtShape(shape)} x ∈ [−30, 30]` })),
+    ],
+  },
 };
 
 export const PARITY_MATH_OPS = defineOps(
@@ -859,4 +905,5 @@ export const PARITY_MATH_OPS = defineOps(
   cross,
   digamma,
   lgamma,
+  i0,
 );

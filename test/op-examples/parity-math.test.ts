@@ -822,6 +822,26 @@ for (const be of BACKENDS) {
       close(wg.lgamma(ints([1, 2, 5])).toArray(), [0, 0, 3.178053855895996]);
     });
 
+    test('i0: torch 1.13 values and gradient (I₁), overflow past 88.72 as torch, int32 cast', () => {
+      const x = leaf([0, 0.5, -1, 3, -9.5, 10, 12.25, -40]);
+      // torch's i0(0) is 0.99999994 (its float32 Chebyshev sum); here exactly 1, within close()'s tolerance
+      check(
+        x.i0(),
+        [x],
+        [
+          [
+            0.9999999403953552, 1.063483476638794, 1.2660659551620483, 4.880792617797852, 1753.48095703125, 2815.71630859375, 24075.73828125,
+            1.4894775857577984e16,
+          ],
+          [0, 0.5157885551452637, -1.6954772472381592, 15.813482284545898, -8292.265625, 16025.927734375, 161497.765625, -1.1765917737497395e17],
+        ],
+      );
+      close(wg.i0(wg.tensor([88, inf, -inf, NaN])).toArray(), [7.034019512534214e36, NaN, NaN, NaN]);
+      // eˣ overflows float32 past 88.72 (torch's too); the reference computes in float64 and does not
+      if (be === 'wasm') expect(wg.i0(wg.tensor([89, -90])).toArray()).toEqual([inf, inf]);
+      close(wg.i0(ints([2, -3])).toArray(), [2.279585123062134, 4.880792617797852]);
+    });
+
     test('every error names the function and what it was given', () => {
       const m = wg.ones([2, 3]);
       const err = (f: () => unknown, type: new (...a: never[]) => Error, msg: RegExp) => {
@@ -892,6 +912,7 @@ for (const be of BACKENDS) {
       err(() => wg.isposinf(null as never), wg.ValueError, /isposinf: input must be a Tensor/);
       err(() => wg.lgamma([1] as never), wg.ValueError, /wasmgrad\.lgamma: input must be a Tensor, got \[1\]/);
       err(() => wg.digamma(2 as never), wg.ValueError, /wasmgrad\.digamma: input must be a Tensor, got 2/);
+      err(() => wg.i0('x' as never), wg.ValueError, /wasmgrad\.i0: input must be a Tensor/);
     });
   });
 }
