@@ -191,6 +191,8 @@ export {
   lgamma,
   digamma,
   i0,
+  gcd,
+  lcm,
   isposinf,
   isneginf,
   isreal,

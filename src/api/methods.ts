@@ -283,6 +283,8 @@ declare module '../engine/tensor.js' {
     lgamma(): Tensor;
     digamma(): Tensor;
     i0(): Tensor;
+    gcd(o: Tensor): Tensor;
+    lcm(o: Tensor): Tensor;
     isposinf(): Tensor;
     isneginf(): Tensor;
     isreal(): Tensor;
@@ -981,6 +983,12 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   i0() {
     return F.i0(this);
+  },
+  gcd(o) {
+    return F.gcd(this, o);
+  },
+  lcm(o) {
+    return F.lcm(this, o);
   },
   isposinf() {
     return F.isposinf(this);

@@ -2,7 +2,7 @@
  * PyTorch names that ported code calls and wasmgrad lacked: ne and the comparison aliases, the
  * arithmetic aliases (clip, absolute, sgn, multiply, …), more elementwise functions (xlogy, logit,
  * fmax/fmin, copysign, sinc, logaddexp2, heaviside, ldexp, floatPower, …), the classification masks
- * (signbit, isposinf, isneginf, isreal, isin), lgamma, digamma and i0, the add-a-product forms (addmm, addmv, addr,
+ * (signbit, isposinf, isneginf, isreal, isin), lgamma, digamma and i0, gcd and lcm (int32), the add-a-product forms (addmm, addmv, addr,
  * baddbmm, addbmm), inner, kron, tensordot, cross, diff, trapezoid and cumulativeTrapezoid.
  * Differentiable composites live in src/ops/parity-math.ts; the rest are thin functions over the
  * API. int32 operands follow PyTorch where it keeps integers (ne, fmax/fmin, diff, heaviside) and are
@@ -11,16 +11,18 @@
 import { checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
-import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { broadcastShapes } from '../ops/broadcast.js';
+import { sink } from '../engine/sink.js';
 import { op } from '../ops/index.js';
 import type { AddProductAttrs, CrossAttrs, LogitAttrs, TensordotAttrs } from '../ops/parity-math.js';
 import { checkDim } from '../ops/types.js';
 import { abs, add, clamp, div, eq, ge, gt, le, lt, maximum, minimum, mul, neg, pow, sub } from './elementwise.js';
-import { operands, to } from './integer.js';
+import { floorDivide, operands, to, where } from './integer.js';
 import { atan2, exp2, sign } from './math.js';
 import { onesLike, zerosLike } from './factories.js';
-import { narrow } from './layout.js';
-import { any, norm, sum } from './reduce.js';
+import { expand, narrow } from './layout.js';
+import { all, any, norm, sum } from './reduce.js';
 import { select } from './convenience.js';
 import { cat, reshape } from './shape.js';
 import { cumsum } from './sort.js';
@@ -194,6 +196,49 @@ export function isin(elements: Tensor, testElements: TensorLike, opts: IsinOptio
   const test = testElements instanceof Tensor ? reshape(testElements, [testElements.size]) : testElements;
   const found = any(eq(reshape(elements, [...elements.shape, 1]), test), -1);
   return invert ? sub(1, found) : found;
+}
+
+// ---- gcd, lcm (int32) ------------------------------------------------------------------------------
+/** Euclid's steps never exceed 45 below 2³¹ (the worst case is consecutive Fibonacci numbers; F₄₇ > 2³¹). */
+const EUCLID_STEPS = 46;
+
+function intPair(name: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
+  checkTensor(name, 'input', a);
+  checkTensor(name, 'other', b);
+  for (const t of [a, b])
+    if (t.dtype !== 'int32') throw new DTypeError(name, `expects int32 tensors (as torch, which has no float gcd), got ${a.dtype} and ${b.dtype}`);
+  const shape = broadcastShapes(
+    name,
+    [a, b].map((t) => t.shape),
+  );
+  return [expand(a, shape), expand(b, shape)];
+}
+
+/**
+ * The greatest common divisor of |a| and |b|, elementwise, broadcasting (torch.gcd; gcd(0, 0) = 0):
+ * Euclid's (a, b) → (b mod a, a) as masked int32 steps, at most 46; in eager mode it stops once every
+ * remainder is 0 (inside wg.compile all 46 are recorded). −2³¹ has no int32 absolute value: where
+ * torch's C remainder and wasmgrad's floored one part on it, the sign can differ (gcd(−2³¹, 4): torch
+ * 4, here −4; gcd(−2³¹, 6) = −2 and gcd(−2³¹, 0) = −2³¹ in both).
+ */
+export function gcd(a: Tensor, b: Tensor): Tensor {
+  let [x, y] = intPair('gcd', a, b).map((t) => abs(t));
+  for (let k = 0; k < EUCLID_STEPS; k++) {
+    const live = ne(x, 0);
+    const r = apply(op('intRemainder'), [y, where(live, x, 1)]);
+    [x, y] = [where(live, r, x), where(live, x, y)];
+    if (sink.mode === 'off' && all(eq(x, 0)).item() !== 0) break;
+  }
+  return y;
+}
+
+/** |a·b| / gcd(a, b), elementwise (torch.lcm; 0 where either is 0), int32 wrapping as torch's. */
+export function lcm(a: Tensor, b: Tensor): Tensor {
+  const [x, y] = intPair('lcm', a, b);
+  const g = gcd(x, y);
+  const zero = eq(g, 0);
+  // g divides x exactly, so the floored quotient is C's
+  return where(zero, 0, abs(mul(floorDivide(x, where(zero, 1, g)), y)));
 }
 
 // ---- add a product, contractions -----------------------------------------------------------------

@@ -842,6 +842,32 @@ for (const be of BACKENDS) {
       close(wg.i0(ints([2, -3])).toArray(), [2.279585123062134, 4.880792617797852]);
     });
 
+    test('gcd and lcm of int32 (signs, zeros, wrapping and broadcasting as torch)', () => {
+      const a = ints([12, -12, 0, 0, 7, 2147483647, 46368, -9]),
+        b = ints([18, 8, 0, -5, 0, 2147483646, 28657, -6]);
+      const g = a.gcd(b);
+      expect([g.dtype, g.toArray()]).toEqual(['int32', [6, 4, 0, 5, 7, 1, 1, 3]]);
+      expect(wg.lcm(a, b).toArray()).toEqual([36, 24, 0, 0, 0, 2147483646, 1328767776, 18]);
+      expect(wg.gcd(ints([[4], [6]]), ints([6, 9, 10])).toArray()).toEqual([
+        [2, 1, 2],
+        [6, 3, 2],
+      ]);
+      expect(
+        ints([65536, -4])
+          .lcm(ints([65537, 6]))
+          .toArray(),
+      ).toEqual([65536, 12]);
+      // −2³¹ has no int32 absolute value: where torch's C remainder and the floored one part, results differ in sign (4 here, −4)
+      const min = ints([-2147483648, -2147483648, -2147483648]);
+      expect(wg.gcd(min, ints([6, 0, 4])).toArray()).toEqual([-2, -2147483648, -4]);
+      expect(wg.lcm(min, ints([6, 0, 4])).toArray()).toEqual([-2147483648, 0, -2147483648]);
+      expect(wg.gcd(ints([]), ints([])).shape).toEqual([0]);
+      // inside wg.compile every Euclid step is recorded (no early stop), so a replay reaches any input's gcd
+      const f = wg.compile((x: wg.Tensor, y: wg.Tensor) => wg.gcd(x, y));
+      expect(f(ints([12, 7]), ints([18, 0])).toArray()).toEqual([6, 7]);
+      expect(f(ints([1836311903, 9]), ints([1134903170, -6])).toArray()).toEqual([1, 3]);
+    });
+
     test('every error names the function and what it was given', () => {
       const m = wg.ones([2, 3]);
       const err = (f: () => unknown, type: new (...a: never[]) => Error, msg: RegExp) => {
@@ -913,6 +939,13 @@ for (const be of BACKENDS) {
       err(() => wg.lgamma([1] as never), wg.ValueError, /wasmgrad\.lgamma: input must be a Tensor, got \[1\]/);
       err(() => wg.digamma(2 as never), wg.ValueError, /wasmgrad\.digamma: input must be a Tensor, got 2/);
       err(() => wg.i0('x' as never), wg.ValueError, /wasmgrad\.i0: input must be a Tensor/);
+      err(
+        () => wg.gcd(wg.ones([2]), ints([1, 2])),
+        wg.DTypeError,
+        /wasmgrad\.gcd: expects int32 tensors \(as torch, which has no float gcd\), got float32 and int32/,
+      );
+      err(() => wg.lcm(ints([1, 2]), ints([1, 2, 3])), wg.ShapeError, /wasmgrad\.lcm: .*\[2\].*\[3\]/);
+      err(() => wg.gcd(ints([1]), 3 as never), wg.ValueError, /wasmgrad\.gcd: other must be a Tensor, got 3/);
     });
   });
 }
