@@ -193,6 +193,7 @@ export {
   i0,
   gcd,
   lcm,
+  nextafter,
   isposinf,
   isneginf,
   isreal,

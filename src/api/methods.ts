@@ -285,6 +285,7 @@ declare module '../engine/tensor.js' {
     i0(): Tensor;
     gcd(o: Tensor): Tensor;
     lcm(o: Tensor): Tensor;
+    nextafter(o: TensorLike): Tensor;
     isposinf(): Tensor;
     isneginf(): Tensor;
     isreal(): Tensor;
@@ -989,6 +990,9 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   lcm(o) {
     return F.lcm(this, o);
+  },
+  nextafter(o) {
+    return F.nextafter(this, o);
   },
   isposinf() {
     return F.isposinf(this);

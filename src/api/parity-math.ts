@@ -161,6 +161,9 @@ export const digamma = special('digamma');
 /** The modified Bessel function I₀ (torch.i0); gradient I₁. */
 export const i0 = special('i0');
 
+/** The next float32 after a in the direction of b (b where a = b); no gradient; int32 cast to float32. */
+export const nextafter = (a: TensorLike, b: TensorLike): Tensor => apply(op('nextafter'), operands('nextafter', [a, b], true));
+
 // ---- classification masks -----------------------------------------------------------------------
 /** 1 where x = +∞ (float32 mask; int32: all 0). */
 export function isposinf(x: Tensor): Tensor {

@@ -1,7 +1,7 @@
 /**
  * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
  * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
- * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, i0. Each checks its
+ * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, i0; nextafter. Each checks its
  * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
  * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
  * aliases: src/api/parity-math.ts.
@@ -884,6 +884,56 @@ const i0: CompositeDef<Record<string, never>, 'i0'> = {
   },
 };
 
+// ---- nextafter ----------------------------------------------------------------------------------
+const F32_MAX = 3.4028234663852886e38; // (2 − 2⁻²³)·2¹²⁷
+const MIN_EXPONENT = -126; // below it float32 is subnormal, spaced 2⁻¹⁴⁹ as at 2⁻¹²⁶
+
+/**
+ * The float32 after x in the direction of y, from arithmetic alone (no bit access): e = ⌊log₂|x|⌋,
+ * corrected by one either way against exp2 (exact at integers), so the spacing at x is 2^(max(e, −126) − 23);
+ * a step towards 0 from a power of two (not subnormal) is half that. x + step is exact in both
+ * backends (the reference's float64 holds the float32 neighbour). x = y gives y (so ±0 keep y's sign), NaN
+ * NaN, 0 ±2⁻¹⁴⁹, ±∞ ±F32_MAX; F32_MAX + its spacing overflows to ∞ in float32, as nextafter does. No gradient.
+ */
+const nextafter = elementwise(
+  'nextafter',
+  2,
+  [],
+  'the next float32 after x towards y (y itself where x = y); broadcasting; no gradient',
+  (b, [x0, y0]) => {
+    const [x, y] = [b.detach(x0), b.detach(y0)];
+    const s = (v: number) => b.scalar(v);
+    const where = (c: typeof x, t: typeof x, f: typeof x) => b.op('where', [c, t, f]);
+    const ax = b.op('abs', [x]);
+    let e = b.op('floor', [b.op('log2', [ax])]);
+    e = where(b.op('gt', [b.op('exp2', [e]), ax]), b.op('sub', [e, s(1)]), e);
+    e = where(b.op('le', [b.op('exp2', [b.op('add', [e, s(1)])]), ax]), b.op('add', [e, s(1)]), e);
+    const normal = b.op('gt', [e, s(MIN_EXPONENT)]);
+    const spacing = b.op('exp2', [b.op('sub', [b.op('maximum', [e, s(MIN_EXPONENT)]), s(23)])]);
+    const up = b.op('gt', [y, x]);
+    const towardZero = b.op('eq', [up, b.op('lt', [x, s(0)])]);
+    const half = b.op('mul', [b.op('mul', [towardZero, normal]), b.op('eq', [b.op('exp2', [e]), ax])]);
+    const step = b.op('mul', [spacing, b.op('sub', [s(1), b.op('mul', [half, s(0.5)])])]);
+    const direction = b.op('sub', [b.op('mul', [up, s(2)]), s(1)]);
+    const finite = b.op('add', [x, b.op('mul', [step, direction])]);
+    const atZero = b.op('mul', [direction, s(2 ** -149)]);
+    const atInf = b.op('mul', [b.op('sign', [x]), s(F32_MAX)]);
+    const moved = where(b.op('eq', [x, s(0)]), atZero, where(b.op('eq', [ax, s(Infinity)]), atInf, finite));
+    const nan = b.op('maximum', [b.op('isnan', [x]), b.op('isnan', [y])]);
+    return where(nan, s(NaN), where(b.op('eq', [x, y]), y, moved));
+  },
+  [
+    ...binaryCases(),
+    {
+      inputs: [
+        { shape: [TILE + 1], domain: [-1e30, 1e30] },
+        { shape: [TILE + 1], domain: [-1e30, 1e30] },
+      ],
+      name: 'wide',
+    },
+  ],
+);
+
 export const PARITY_MATH_OPS = defineOps(
   xlogy,
   fmax,
@@ -906,4 +956,5 @@ export const PARITY_MATH_OPS = defineOps(
   digamma,
   lgamma,
   i0,
+  nextafter,
 );

@@ -868,6 +868,46 @@ for (const be of BACKENDS) {
       expect(f(ints([1836311903, 9]), ints([1134903170, -6])).toArray()).toEqual([1, 3]);
     });
 
+    test('nextafter: the float32 neighbours torch 1.13 gives (powers of two, subnormals, 0, ±∞, NaN, x = y)', () => {
+      const F32_MAX = 3.4028234663852886e38,
+        MIN_NORMAL = 1.1754943508222875e-38;
+      const x = [1, 1, 0, 0, F32_MAX, inf, -inf, 2, 2, -2, -2, 1.401298464324817e-45, MIN_NORMAL, MIN_NORMAL, NaN, 1, 5.5];
+      const y = [2, 0, 1, -1, inf, 0, 0, 0, 3, 0, -3, 0, 0, 1, 1, NaN, 5.5];
+      // read as float32 (data()): the reference holds F32_MAX + its spacing = 2¹²⁸ in float64, ∞ once float32
+      expect(Array.from(wg.nextafter(wg.tensor(x), wg.tensor(y)).data())).toEqual([
+        1.0000001192092896,
+        0.9999999403953552,
+        1.401298464324817e-45,
+        -1.401298464324817e-45,
+        inf,
+        F32_MAX,
+        -F32_MAX,
+        1.9999998807907104,
+        2.000000238418579,
+        -1.9999998807907104,
+        -2.000000238418579,
+        0,
+        1.1754942106924411e-38,
+        1.175494490952134e-38,
+        NaN,
+        NaN,
+        5.5,
+      ]);
+      expect(
+        Object.is(
+          (
+            wg
+              .tensor([0])
+              .nextafter(wg.tensor([-0]))
+              .toArray() as number[]
+          )[0],
+          -0,
+        ),
+      ).toBe(true);
+      expect(wg.nextafter(ints([3]), 4).toArray()).toEqual([3.0000002384185791]);
+      expect(wg.nextafter(leaf([1]), 2).requiresGrad).toBe(false);
+    });
+
     test('every error names the function and what it was given', () => {
       const m = wg.ones([2, 3]);
       const err = (f: () => unknown, type: new (...a: never[]) => Error, msg: RegExp) => {
@@ -946,6 +986,7 @@ for (const be of BACKENDS) {
       );
       err(() => wg.lcm(ints([1, 2]), ints([1, 2, 3])), wg.ShapeError, /wasmgrad\.lcm: .*\[2\].*\[3\]/);
       err(() => wg.gcd(ints([1]), 3 as never), wg.ValueError, /wasmgrad\.gcd: other must be a Tensor, got 3/);
+      err(() => wg.nextafter(wg.ones([2]), wg.ones([3])), wg.ShapeError, /wasmgrad\.nextafter: .*\[2\].*\[3\]/);
     });
   });
 }
