@@ -1,9 +1,10 @@
 /**
  * PyTorch names that ported code calls and wasmgrad lacked: ne and the comparison aliases, the
  * arithmetic aliases (clip, absolute, sgn, multiply, …), more elementwise functions (xlogy, logit,
- * fmax/fmin, copysign, sinc, logaddexp2, heaviside, ldexp, floatPower, …), the classification masks
- * (signbit, isposinf, isneginf, isreal, isin), lgamma, digamma and i0, gcd and lcm (int32), the add-a-product forms (addmm, addmv, addr,
- * baddbmm, addbmm), inner, kron, tensordot, cross, diff, trapezoid and cumulativeTrapezoid.
+ * fmax/fmin, copysign, sinc, logaddexp2, heaviside, ldexp, floatPower, nextafter, …), the
+ * classification masks (signbit, isposinf, isneginf, isreal, isin), lgamma, digamma and i0, gcd and
+ * lcm (int32), the add-a-product forms (addmm, addmv, addr, baddbmm, addbmm), inner, kron,
+ * tensordot, cross, diff, trapezoid and cumulativeTrapezoid.
  * Differentiable composites live in src/ops/parity-math.ts; the rest are thin functions over the
  * API. int32 operands follow PyTorch where it keeps integers (ne, fmax/fmin, diff, heaviside) and are
  * cast to float32 where PyTorch computes in floating point.
@@ -32,7 +33,13 @@ const isInt = (v: TensorLike) => (v instanceof Tensor ? v.dtype === 'int32' : Nu
 
 // ---- comparisons and arithmetic aliases ---------------------------------------------------------
 /** a ≠ b as a float32 0/1 mask, broadcasting, no gradient; NaN ≠ everything (itself included); int32 exact. */
-export const ne = (a: TensorLike, b: TensorLike): Tensor => sub(1, eq(a, b));
+export function ne(a: TensorLike, b: TensorLike): Tensor {
+  [a, b].forEach((t, i) => {
+    if (!(t instanceof Tensor) && typeof t !== 'number') throw new ValueError('ne', `argument ${i + 1} must be a Tensor or a number, got ${fmtValue(t)}`);
+  });
+  if (a instanceof Tensor && b instanceof Tensor) broadcastShapes('ne', [a.shape, b.shape]);
+  return sub(1, eq(a, b));
+}
 /** torch.not_equal = ne. */
 export const notEqual = ne;
 /** torch.greater = gt. */
