@@ -335,8 +335,10 @@ export interface TrapezoidOptions {
  * The spacing of trapezoid and cumulativeTrapezoid along dim, and y (float32) with dim resolved:
  * a number dx, or the differences of x (a 1-D x lies along dim).
  */
-function spacing(fn: string, y: Tensor, opts: TrapezoidOptions): { y: Tensor; d: number; dx: Tensor | number } {
+function spacing(fn: string, y: Tensor, xOrOpts: Tensor | TrapezoidOptions, more: TrapezoidOptions): { y: Tensor; d: number; dx: Tensor | number } {
   checkTensor(fn, 'y', y);
+  // torch's positional x: (y, x, {dim}) as well as (y, {x, dx, dim})
+  const opts = xOrOpts instanceof Tensor ? { ...checkOptions<TrapezoidOptions>(fn, more, ['dim']), x: xOrOpts } : xOrOpts;
   const { x, dx, dim = -1 } = checkOptions<TrapezoidOptions>(fn, opts, ['x', 'dx', 'dim']);
   if (y.ndim === 0) throw new ShapeError(fn, 'expects y with at least 1 dim, got a 0-d tensor');
   const d = checkDim(fn, dim, y.ndim, y.shape);
@@ -358,19 +360,20 @@ function spacing(fn: string, y: Tensor, opts: TrapezoidOptions): { y: Tensor; d:
 const pairSums = (y: Tensor, d: number) => add(narrow(y, d, 0, y.shape[d] - 1), narrow(y, d, 1, y.shape[d] - 1));
 
 /**
- * ∫y along dim by the trapezoidal rule (torch.trapezoid): with a number dx PyTorch's
+ * ∫y along dim by the trapezoidal rule (torch.trapezoid; x also positional: trapezoid(y, x, {dim})):
+ * with a number dx PyTorch's
  * (Σy − (y₀ + yₙ)/2)·dx, with x Σ Δx·(yᵢ + yᵢ₊₁)/2; 0 over an empty dim.
  */
-export function trapezoid(y: Tensor, opts: TrapezoidOptions = {}): Tensor {
-  const { y: yf, d, dx } = spacing('trapezoid', y, opts);
+export function trapezoid(y: Tensor, xOrOpts: Tensor | TrapezoidOptions = {}, opts: { dim?: number } = {}): Tensor {
+  const { y: yf, d, dx } = spacing('trapezoid', y, xOrOpts, opts);
   if (yf.shape[d] === 0) return sum(yf, d);
   if (typeof dx === 'number') return mul(sub(sum(yf, d), mul(add(select(yf, d, 0), select(yf, d, -1)), 0.5)), dx);
   return div(sum(mul(dx, pairSums(yf, d)), d), 2);
 }
 
 /** The running trapezoidal integral along dim (torch.cumulative_trapezoid): one element fewer along dim. */
-export function cumulativeTrapezoid(y: Tensor, opts: TrapezoidOptions = {}): Tensor {
-  const { y: yf, d, dx } = spacing('cumulativeTrapezoid', y, opts);
+export function cumulativeTrapezoid(y: Tensor, xOrOpts: Tensor | TrapezoidOptions = {}, opts: { dim?: number } = {}): Tensor {
+  const { y: yf, d, dx } = spacing('cumulativeTrapezoid', y, xOrOpts, opts);
   if (yf.shape[d] === 0) return yf;
   return cumsum(typeof dx === 'number' ? mul(pairSums(yf, d), dx / 2) : div(mul(dx, pairSums(yf, d)), 2), d);
 }

@@ -755,6 +755,9 @@ for (const be of BACKENDS) {
         ],
       );
       expect(wg.trapezoid(wg.zeros([2, 0])).toArray()).toEqual([0, 0]);
+      // torch's positional x
+      close(wg.trapezoid(y(), wg.tensor([0, 1, 3])).toArray(), [6.5, 3]);
+      close(wg.cumulativeTrapezoid(y(), wg.tensor([0, 1]), { dim: 0 }).toArray(), [[2.5, 1, 2]]);
       expect(wg.cumulativeTrapezoid(wg.zeros([2, 0])).shape).toEqual([2, 0]);
     });
 
@@ -974,6 +977,7 @@ for (const be of BACKENDS) {
       err(() => wg.cumulativeTrapezoid(m, { x: wg.ones([1, 1, 3]) }), wg.ShapeError, /cumulativeTrapezoid: x must be 1-D or have y's 2 dims/);
       err(() => wg.trapezoid(wg.tensor(1)), wg.ShapeError, /trapezoid: expects y with at least 1 dim/);
       err(() => wg.trapezoid(m, { dx: 'x' as never }), wg.ValueError, /trapezoid: dx must be a number, got "x"/);
+      err(() => wg.trapezoid(m, wg.ones([3]), { dx: 1 } as never), wg.ValueError, /trapezoid: unknown option 'dx' \(the options are dim\)/);
       err(() => wg.isin(m, 'x' as never), wg.ValueError, /isin: testElements must be a Tensor or a number, got "x"/);
       err(() => wg.isin(m, m, { invert: 1 as never }), wg.ValueError, /isin: invert must be a boolean, got 1/);
       err(() => wg.isposinf(null as never), wg.ValueError, /isposinf: input must be a Tensor/);
