@@ -27,6 +27,8 @@ import type { NestedArray } from '../engine/tensor.js';
 import { empty } from './convenience.js';
 import { full, ones, tensor, zeros, type CreateOptions } from './creation.js';
 import { like } from './factories.js';
+import type { AddProductAttrs } from '../ops/parity-math.js';
+import type { DiffOptions } from './parity-math.js';
 
 declare module '../engine/tensor.js' {
   interface Tensor {
@@ -305,6 +307,58 @@ declare module '../engine/tensor.js' {
     rot90(k?: number, dims?: readonly number[]): Tensor;
     diagEmbed(opts?: DiagEmbedAttrs): Tensor;
     diagflat(offset?: number): Tensor;
+    // ---- more elementwise and linear algebra (src/api/parity-math.ts) ----
+    /** this ≠ o as a float32 0/1 mask (no gradient). */
+    ne(o: TensorLike): Tensor;
+    notEqual(o: TensorLike): Tensor;
+    greater(o: TensorLike): Tensor;
+    less(o: TensorLike): Tensor;
+    greaterEqual(o: TensorLike): Tensor;
+    lessEqual(o: TensorLike): Tensor;
+    clip(min: number | null, max: number | null): Tensor;
+    clampMin(min: number): Tensor;
+    clampMax(max: number): Tensor;
+    absolute(): Tensor;
+    sgn(): Tensor;
+    trueDivide(o: TensorLike): Tensor;
+    negative(): Tensor;
+    multiply(o: TensorLike): Tensor;
+    subtract(o: TensorLike): Tensor;
+    divide(o: TensorLike, opts?: DivOptions): Tensor;
+    xlogy(o: TensorLike): Tensor;
+    logit(eps?: number | null): Tensor;
+    deg2rad(): Tensor;
+    rad2deg(): Tensor;
+    fmax(o: TensorLike): Tensor;
+    fmin(o: TensorLike): Tensor;
+    copysign(o: TensorLike): Tensor;
+    sinc(): Tensor;
+    logaddexp2(o: TensorLike): Tensor;
+    heaviside(values: TensorLike): Tensor;
+    signbit(): Tensor;
+    ldexp(e: TensorLike): Tensor;
+    floatPower(e: TensorLike): Tensor;
+    dist(o: Tensor, p?: number): Tensor;
+    renorm(p: number, dim: number, maxnorm: number): Tensor;
+    lgamma(): Tensor;
+    digamma(): Tensor;
+    i0(): Tensor;
+    gcd(o: Tensor): Tensor;
+    lcm(o: Tensor): Tensor;
+    nextafter(o: TensorLike): Tensor;
+    isposinf(): Tensor;
+    isneginf(): Tensor;
+    isreal(): Tensor;
+    /** beta·this + alpha·(mat1·mat2). */
+    addmm(mat1: Tensor, mat2: Tensor, opts?: AddProductAttrs): Tensor;
+    addmv(mat: Tensor, vec: Tensor, opts?: AddProductAttrs): Tensor;
+    addr(vec1: Tensor, vec2: Tensor, opts?: AddProductAttrs): Tensor;
+    baddbmm(batch1: Tensor, batch2: Tensor, opts?: AddProductAttrs): Tensor;
+    addbmm(batch1: Tensor, batch2: Tensor, opts?: AddProductAttrs): Tensor;
+    inner(o: Tensor): Tensor;
+    kron(o: Tensor): Tensor;
+    cross(o: Tensor, dim?: number | null): Tensor;
+    diff(opts?: DiffOptions): Tensor;
   }
 }
 
@@ -978,6 +1032,154 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   diagflat(offset = 0) {
     return P.diagflat(this, offset);
+  },
+  // ---- more elementwise and linear algebra (src/api/parity-math.ts) ----
+  ne(o) {
+    return F.ne(this, o);
+  },
+  notEqual(o) {
+    return F.notEqual(this, o);
+  },
+  greater(o) {
+    return F.greater(this, o);
+  },
+  less(o) {
+    return F.less(this, o);
+  },
+  greaterEqual(o) {
+    return F.greaterEqual(this, o);
+  },
+  lessEqual(o) {
+    return F.lessEqual(this, o);
+  },
+  clip(min, max) {
+    return F.clip(this, min, max);
+  },
+  clampMin(min) {
+    return F.clampMin(this, min);
+  },
+  clampMax(max) {
+    return F.clampMax(this, max);
+  },
+  absolute() {
+    return F.absolute(this);
+  },
+  sgn() {
+    return F.sgn(this);
+  },
+  trueDivide(o) {
+    return F.trueDivide(this, o);
+  },
+  negative() {
+    return F.negative(this);
+  },
+  multiply(o) {
+    return F.multiply(this, o);
+  },
+  subtract(o) {
+    return F.subtract(this, o);
+  },
+  divide(o, opts) {
+    return F.divide(this, o, opts);
+  },
+  xlogy(o) {
+    return F.xlogy(this, o);
+  },
+  logit(eps) {
+    return F.logit(this, eps);
+  },
+  deg2rad() {
+    return F.deg2rad(this);
+  },
+  rad2deg() {
+    return F.rad2deg(this);
+  },
+  fmax(o) {
+    return F.fmax(this, o);
+  },
+  fmin(o) {
+    return F.fmin(this, o);
+  },
+  copysign(o) {
+    return F.copysign(this, o);
+  },
+  sinc() {
+    return F.sinc(this);
+  },
+  logaddexp2(o) {
+    return F.logaddexp2(this, o);
+  },
+  heaviside(values) {
+    return F.heaviside(this, values);
+  },
+  signbit() {
+    return F.signbit(this);
+  },
+  ldexp(e) {
+    return F.ldexp(this, e);
+  },
+  floatPower(e) {
+    return F.floatPower(this, e);
+  },
+  dist(o, p) {
+    return F.dist(this, o, p);
+  },
+  renorm(p, dim, maxnorm) {
+    return F.renorm(this, p, dim, maxnorm);
+  },
+  lgamma() {
+    return F.lgamma(this);
+  },
+  digamma() {
+    return F.digamma(this);
+  },
+  i0() {
+    return F.i0(this);
+  },
+  gcd(o) {
+    return F.gcd(this, o);
+  },
+  lcm(o) {
+    return F.lcm(this, o);
+  },
+  nextafter(o) {
+    return F.nextafter(this, o);
+  },
+  isposinf() {
+    return F.isposinf(this);
+  },
+  isneginf() {
+    return F.isneginf(this);
+  },
+  isreal() {
+    return F.isreal(this);
+  },
+  addmm(mat1, mat2, opts) {
+    return F.addmm(this, mat1, mat2, opts);
+  },
+  addmv(mat, vec, opts) {
+    return F.addmv(this, mat, vec, opts);
+  },
+  addr(vec1, vec2, opts) {
+    return F.addr(this, vec1, vec2, opts);
+  },
+  baddbmm(batch1, batch2, opts) {
+    return F.baddbmm(this, batch1, batch2, opts);
+  },
+  addbmm(batch1, batch2, opts) {
+    return F.addbmm(this, batch1, batch2, opts);
+  },
+  inner(o) {
+    return F.inner(this, o);
+  },
+  kron(o) {
+    return F.kron(this, o);
+  },
+  cross(o, dim) {
+    return F.cross(this, o, dim);
+  },
+  diff(opts) {
+    return F.diff(this, opts);
   },
 };
 

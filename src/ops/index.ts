@@ -33,6 +33,7 @@ import { CONVENIENCE_OPS } from './convenience.js';
 import { PARITY_SHAPE_OPS } from './parity-shape.js';
 import { PARITY_NN_OPS } from './parity-nn.js';
 import { LOSS_EXTRA_OPS } from './loss-extra.js';
+import { PARITY_MATH_OPS } from './parity-math.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -59,6 +60,7 @@ const DECLARED = [
   ...PARITY_SHAPE_OPS,
   ...PARITY_NN_OPS,
   ...LOSS_EXTRA_OPS,
+  ...PARITY_MATH_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 
