@@ -156,3 +156,20 @@ export {
 } from './convenience.js';
 export type { DiagonalAttrs as DiagonalOptions, IscloseAttrs as IscloseOptions, NormalizeAttrs as NormalizeOptions } from '../ops/convenience.js';
 export { localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
+export {
+  median,
+  nanmedian,
+  kthvalue,
+  mode,
+  msort,
+  quantile,
+  nanquantile,
+  nansum,
+  nanmean,
+  countNonzero,
+  aminmax,
+  takeAlongDim,
+  type QuantileOptions,
+  type MinMax,
+} from './statistics.js';
+export type { Interpolation } from '../ops/statistics.js';

@@ -14,6 +14,7 @@ import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
 import type { Dims, VarOptions, WithIndices } from './reduce.js';
 import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
+import type { MinMax, QuantileOptions } from './statistics.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
 import type { DType } from '../ops/types.js';
@@ -245,6 +246,22 @@ declare module '../engine/tensor.js' {
     fill_(value: number | Tensor): this;
     div_(o: TensorLike): this;
     clamp_(min: number | null, max: number | null): this;
+    // ---- statistics ----
+    median(): Tensor;
+    median(dim: number, keepdim?: boolean): ValuesIndices;
+    nanmedian(): Tensor;
+    nanmedian(dim: number, keepdim?: boolean): ValuesIndices;
+    kthvalue(k: number, dim?: number, keepdim?: boolean): ValuesIndices;
+    mode(dim?: number, keepdim?: boolean): ValuesIndices;
+    msort(): Tensor;
+    /** q a number, a list or a 1-D tensor; a number as opts is the dim. */
+    quantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
+    nanquantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
+    nansum(dim?: Dims, keepdim?: boolean): Tensor;
+    nanmean(dim?: Dims, keepdim?: boolean): Tensor;
+    countNonzero(dim?: Dims): Tensor;
+    aminmax(opts?: { dim?: number; keepdim?: boolean }): MinMax;
+    takeAlongDim(indices: Tensor, dim?: number): Tensor;
   }
 }
 
@@ -827,6 +844,43 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   clamp_(min, max) {
     return this.copy_(F.clamp(this, min, max));
+  },
+  // ---- statistics ----
+  median(dim?: number, keepdim?: boolean) {
+    return (dim === undefined ? F.median(this) : F.median(this, dim, keepdim)) as Tensor & ValuesIndices;
+  },
+  nanmedian(dim?: number, keepdim?: boolean) {
+    return (dim === undefined ? F.nanmedian(this) : F.nanmedian(this, dim, keepdim)) as Tensor & ValuesIndices;
+  },
+  kthvalue(k, dim, keepdim) {
+    return F.kthvalue(this, k, dim, keepdim);
+  },
+  mode(dim, keepdim) {
+    return F.mode(this, dim, keepdim);
+  },
+  msort() {
+    return F.msort(this);
+  },
+  quantile(q, opts) {
+    return F.quantile(this, q, opts);
+  },
+  nanquantile(q, opts) {
+    return F.nanquantile(this, q, opts);
+  },
+  nansum(dim, keepdim) {
+    return F.nansum(this, dim, keepdim);
+  },
+  nanmean(dim, keepdim) {
+    return F.nanmean(this, dim, keepdim);
+  },
+  countNonzero(dim) {
+    return F.countNonzero(this, dim);
+  },
+  aminmax(opts) {
+    return F.aminmax(this, opts);
+  },
+  takeAlongDim(indices, dim) {
+    return F.takeAlongDim(this, indices, dim);
   },
 };
 

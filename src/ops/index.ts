@@ -30,6 +30,7 @@ import { SHRINK_OPS } from './shrink.js';
 import { SORT_OPS } from './sort.js';
 import { ATTENTION_OPS } from './attention.js';
 import { CONVENIENCE_OPS } from './convenience.js';
+import { STATISTICS_OPS } from './statistics.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -53,6 +54,7 @@ const DECLARED = [
   ...ATTENTION_OPS,
   ...NORMALIZATION_OPS,
   ...CONVENIENCE_OPS,
+  ...STATISTICS_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

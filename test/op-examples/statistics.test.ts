@@ -1,0 +1,346 @@
+/**
+ * Hand-checked values of median, nanmedian, kthvalue, mode, msort, quantile, nanquantile, nansum,
+ * nanmean, countNonzero, aminmax and takeAlongDim: values, int32 indices and gradients from
+ * PyTorch 1.13 (the gradient of Σ y·[1, 2, 3, …]), on both backends; NaN, ties, and every error
+ * path of src/api/statistics.ts and src/ops/statistics.ts.
+ */
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import * as wg from '../../src/index.js';
+import { expectClose } from '../helpers/expect.js';
+import { initWasm } from '../helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const X = [
+  [0.5, -1.25, 3.0, 2.0, -0.75, 1.5, 0.25],
+  [4.0, 1.0, -2.0, 0.0, 3.5, -1.0, 2.5],
+  [1.75, -0.5, 0.75, -3.0, 2.25, 1.25, -2.5],
+];
+const N = [
+  [1, NaN, 3, 2],
+  [NaN, NaN, NaN, NaN],
+  [4, NaN, NaN, 1],
+  [2, 5, 1, 3],
+];
+const M = [
+  [1, 2, 2, 1, 3, 3, 1],
+  [5, 4, 4, 5, 6, 6, 0],
+  [NaN, 2, NaN, 2, 7, 7, 7],
+];
+
+/** y = f(x), seeded with [1, 2, 3, …]: y's values and shape, the indices if it has them, x's gradient. */
+function run(f: (x: wg.Tensor) => wg.Tensor | wg.ValuesIndices, x: number[][]) {
+  const t = wg.tensor(x, { requiresGrad: true });
+  const r = f(t);
+  const y = r instanceof wg.Tensor ? r : r.values;
+  y.backward(Array.from({ length: y.size }, (_, k) => k + 1));
+  const indices = r instanceof wg.Tensor ? undefined : r.indices;
+  if (indices) {
+    expect(indices.dtype).toBe('int32');
+    expect(indices.shape).toEqual(y.shape);
+  }
+  return { shape: y.shape, v: Array.from(y.data()), i: indices && Array.from(indices.data()), g: Array.from(t.grad!.data()) };
+}
+
+/** A gradient with `value` at the given flat positions of a [rows, cols] input, 0 elsewhere. */
+const at = (n: number, entries: Record<number, number>) => Array.from({ length: n }, (_, k) => entries[k] ?? 0);
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`statistics on ${be}`, () => {
+    beforeEach(() => wg.setBackend(be));
+
+    test('median: all elements (0-d) and along a dim, the gradient to the chosen element', () => {
+      let r = run((x) => x.median(), X);
+      expect(r.shape).toEqual([]);
+      expectClose(r.v, [0.75]);
+      expectClose(r.g, at(21, { 16: 1 }));
+      r = run((x) => wg.median(x, 1), X);
+      expectClose(r.v, [0.5, 1, 0.75]);
+      expect(r.i).toEqual([0, 1, 2]);
+      expectClose(r.g, at(21, { 0: 1, 8: 2, 16: 3 }));
+      r = run((x) => x.median(0, true), X);
+      expect(r.shape).toEqual([1, 7]);
+      expectClose(r.v, [1.75, -0.5, 0.75, 0, 2.25, 1.25, 0.25]);
+      expect(r.i).toEqual([2, 2, 2, 1, 2, 2, 0]);
+      expectClose(r.g, [0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 4, 0, 0, 0, 1, 2, 3, 0, 5, 6, 0]);
+    });
+
+    test('median with NaN: NaN at the first NaN; nanmedian: the median of the rest', () => {
+      let r = run((x) => x.median(1), N);
+      expectClose(r.v, [NaN, NaN, NaN, 2]);
+      expect(r.i).toEqual([1, 0, 1, 0]);
+      expectClose(r.g, at(16, { 1: 1, 4: 2, 9: 3, 12: 4 }));
+      r = run((x) => wg.nanmedian(x, 1), N);
+      expectClose(r.v, [2, NaN, 1, 2]);
+      // PyTorch's index in the all-NaN row comes from its selection algorithm (2 here, 0 for
+      // [NaN, NaN]); ours is the first NaN
+      expect(r.i).toEqual([3, 0, 3, 0]);
+      expectClose(r.g, at(16, { 3: 1, 4: 2, 11: 3, 12: 4 }));
+      // over all elements the gradient is shared by the elements equal to the result (the NaNs, for NaN)
+      r = run((x) => x.median(), N);
+      expectClose(r.v, [NaN]);
+      expectClose(
+        r.g,
+        [0, 1, 0, 0, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 0].map((v) => v / 7),
+      );
+      r = run((x) => wg.nanmedian(x), N);
+      expectClose(r.v, [2]);
+      expectClose(r.g, at(16, { 3: 0.5, 12: 0.5 }));
+      expectClose(Array.from(wg.median(wg.zeros([0])).data()), [NaN]);
+      expectClose(Array.from(wg.nanmedian(wg.tensor([NaN, NaN])).data()), [NaN]);
+      expect(wg.median(wg.zeros([0, 3]), 1).values.shape).toEqual([0]);
+    });
+
+    test('kthvalue: the k-th smallest along a dim (default −1), NaN the largest', () => {
+      let r = run((x) => x.kthvalue(3), X);
+      expectClose(r.v, [0.25, 0, -0.5]);
+      expect(r.i).toEqual([6, 3, 1]);
+      expectClose(r.g, at(21, { 6: 1, 10: 2, 15: 3 }));
+      r = run((x) => wg.kthvalue(x, 2, 0, true), X);
+      expect(r.shape).toEqual([1, 7]);
+      expectClose(r.v, [1.75, -0.5, 0.75, 0, 2.25, 1.25, 0.25]);
+      expect(r.i).toEqual([2, 2, 2, 1, 2, 2, 0]);
+      r = run((x) => x.kthvalue(3, 1), N);
+      expectClose(r.v, [3, NaN, NaN, 3]);
+      // rows 1 and 2 pick among equal NaNs: PyTorch gives index 2 in both, we the stable sort's
+      expect([r.i![0], r.i![3]]).toEqual([2, 3]);
+      expect(N[1][r.i![1]]).toBeNaN();
+      expect(N[2][r.i![2]]).toBeNaN();
+      const [v, i] = wg.tensor(2.5).kthvalue(1);
+      expect(v.shape).toEqual([]);
+      expect(Array.from(i.data())).toEqual([0]);
+    });
+
+    test('mode: the smallest most frequent value, at its last index; each NaN counts alone', () => {
+      let r = run((x) => x.mode(1), M);
+      expectClose(r.v, [1, 4, 7]);
+      expect(r.i).toEqual([6, 2, 6]);
+      expectClose(r.g, at(21, { 6: 1, 9: 2, 20: 3 }));
+      r = run((x) => wg.mode(x, 0, true), M);
+      expect(r.shape).toEqual([1, 7]);
+      expectClose(r.v, [1, 2, 2, 1, 3, 3, 0]);
+      expect(r.i).toEqual([0, 2, 0, 0, 0, 0, 1]);
+      expectClose(r.g, [1, 0, 3, 4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 7, 0, 2, 0, 0, 0, 0, 0]);
+      r = run((x) => x.mode(), X);
+      expectClose(r.v, [-1.25, -2, -3]);
+      expect(r.i).toEqual([1, 2, 3]);
+      const m = wg.tensor([1, 1, 2, 2, 3, 3, 1, 2]).mode();
+      expect([m.values.item(), m.indices.item()]).toEqual([1, 6]);
+      const n = wg.tensor([NaN, NaN]).mode();
+      expect(n.values.item()).toBeNaN();
+      expect(n.indices.item()).toBe(0);
+    });
+
+    test('msort sorts along dim 0', () => {
+      const r = run((x) => x.msort(), X);
+      expectClose(r.v, [0.5, -1.25, -2, -3, -0.75, -1, -2.5, 1.75, -0.5, 0.75, 0, 2.25, 1.25, 0.25, 4, 1, 3, 2, 3.5, 1.5, 2.5]);
+      expectClose(r.g, [1, 2, 17, 18, 5, 20, 14, 15, 16, 3, 11, 19, 6, 21, 8, 9, 10, 4, 12, 13, 7]);
+    });
+
+    test('quantile: the five interpolations along a dim, q first in the result', () => {
+      const q = wg.tensor([0, 0.25, 0.6, 1]);
+      const want: Record<string, { v: number[]; g: number[] }> = {
+        linear: {
+          v: [-1.25, -2, -3, -0.25, -0.5, -1.5, 1.1, 1.9, 1.05, 3, 4, 2.25],
+          g: [2.8, 1, 10, 0, 2, 4.2, 2, 11, 3.2, 2, 2.5, 0, 2.5, 4.8, 0, 3, 3.6, 3, 12, 5.4, 3],
+        },
+        lower: { v: [-1.25, -2, -3, -0.75, -1, -2.5, 0.5, 1, 0.75, 3, 4, 2.25], g: [7, 1, 10, 0, 4, 0, 0, 11, 8, 2, 0, 0, 5, 0, 0, 0, 9, 3, 12, 0, 6] },
+        higher: { v: [-1.25, -2, -3, 0.25, 0, -0.5, 1.5, 2.5, 1.25, 3, 4, 2.25], g: [0, 1, 10, 0, 0, 7, 4, 11, 0, 2, 5, 0, 0, 8, 0, 6, 0, 3, 12, 9, 0] },
+        midpoint: {
+          v: [-1.25, -2, -3, -0.25, -0.5, -1.5, 1, 1.75, 1, 3, 4, 2.25],
+          g: [3.5, 1, 10, 0, 2, 3.5, 2, 11, 4, 2, 2.5, 0, 2.5, 4, 0, 3, 4.5, 3, 12, 4.5, 3],
+        },
+        nearest: { v: [-1.25, -2, -3, 0.25, 0, -0.5, 1.5, 2.5, 1.25, 3, 4, 2.25], g: [0, 1, 10, 0, 0, 7, 4, 11, 0, 2, 5, 0, 0, 8, 0, 6, 0, 3, 12, 9, 0] },
+      };
+      for (const [interpolation, w] of Object.entries(want)) {
+        const r = run((x) => x.quantile(q, { dim: 1, interpolation: interpolation as wg.Interpolation }), X);
+        expect(r.shape).toEqual([4, 3]);
+        expectClose(r.v, w.v, 1e-6);
+        expectClose(r.g, w.g, 1e-5);
+      }
+    });
+
+    test('quantile: all elements, keepdim, a number or a list as q', () => {
+      let r = run((x) => wg.quantile(x, 0.3), X);
+      expect(r.shape).toEqual([]);
+      expectClose(r.v, [-0.5]);
+      expectClose(r.g, at(21, { 15: 1 }));
+      r = run((x) => x.quantile([0.5, 0.9], { dim: 0, keepdim: true }), X);
+      expect(r.shape).toEqual([2, 1, 7]);
+      expectClose(r.v, [1.75, -0.5, 0.75, 0, 2.25, 1.25, 0.25, 3.55, 0.7, 2.55, 1.6, 3.25, 1.45, 2.05], 1e-6);
+      expectClose(r.g, [0, 0, 8, 8.8, 0, 10.4, 9.8, 6.4, 7.2, 0, 6.2, 9.6, 0, 11.2, 2.6, 3.8, 5, 0, 7.4, 8.6, 0], 1e-5);
+      expect(wg.quantile(wg.tensor(X), 0.5, { keepdim: true }).shape).toEqual([1, 1]);
+      expect(wg.quantile(wg.tensor(X), 0.5, 1).shape).toEqual([3]);
+      expect(wg.quantile(wg.tensor(2.5), [0.1, 0.7]).toArray()).toEqual([2.5, 2.5]);
+    });
+
+    test('quantile with NaN gives NaN; nanquantile ranks the rest', () => {
+      const q = [0.2, 0.5];
+      let r = run((x) => x.quantile(q, { dim: 1 }), N);
+      expectClose(r.v, [NaN, NaN, NaN, 1.6, NaN, NaN, NaN, 2.5], 1e-6);
+      expectClose(r.g, [0, 6, 0, 0, 0, 0, 0, 8, 0, 0, 10, 0, 6.4, 0, 1.6, 4], 1e-5);
+      r = run((x) => wg.nanquantile(x, q, { dim: 1 }), N);
+      expectClose(r.v, [1.4, NaN, 1.6, 1.6, 2, NaN, 2.5, 2.5], 1e-6);
+      expectClose(r.g, [0.6, 0, 0, 5.4, 8, 0, 0, 0, 4.1, 0, 0, 5.9, 6.4, 0, 1.6, 4], 1e-5);
+      r = run((x) => x.nanquantile(q, { dim: 1, interpolation: 'nearest' }), N);
+      expectClose(r.v, [1, NaN, 1, 2, 2, NaN, 1, 3]);
+      expectClose(r.g, [1, 0, 0, 5, 8, 0, 0, 0, 0, 0, 0, 10, 4, 0, 0, 8]);
+    });
+
+    test('nansum and nanmean skip NaN (gradient 0 there)', () => {
+      let r = run((x) => x.nansum(), N);
+      expectClose(r.v, [22]);
+      expectClose(r.g, [1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1]);
+      r = run((x) => wg.nansum(x, 1), N);
+      expectClose(r.v, [6, 0, 5, 11]);
+      expectClose(r.g, [1, 0, 1, 1, 0, 0, 0, 0, 3, 0, 0, 3, 4, 4, 4, 4]);
+      r = run((x) => x.nansum(0, true), N);
+      expect(r.shape).toEqual([1, 4]);
+      expectClose(r.v, [7, 5, 4, 6]);
+      r = run((x) => wg.nanmean(x), N);
+      expectClose(r.v, [22 / 9]);
+      expectClose(
+        r.g,
+        [1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 1, 1].map((v) => v / 9),
+      );
+      r = run((x) => x.nanmean(1), N);
+      expectClose(r.v, [2, NaN, 2.5, 2.75]);
+      // (PyTorch's gradient in the all-NaN row is NaN, from 0·∞; ours is 0 there as at every NaN)
+      expectClose([...r.g.slice(0, 4), ...r.g.slice(8)], [1 / 3, 0, 1 / 3, 1 / 3, 1.5, 0, 0, 1.5, 1, 1, 1, 1]);
+      expect(wg.nanmean(wg.tensor(N), [0, 1], true).shape).toEqual([1, 1]);
+      expect(wg.nansum(wg.tensor([[1, 2]], { dtype: 'int32' })).dtype).toBe('int32');
+    });
+
+    test('countNonzero counts NaN as nonzero; int32 too', () => {
+      const z = wg.tensor([
+        [0, 1, NaN],
+        [0, 0, -2],
+      ]);
+      const c = wg.countNonzero(z);
+      expect(c.dtype).toBe('int32');
+      expect(c.item()).toBe(3);
+      expect(z.countNonzero(0).toArray()).toEqual([0, 1, 2]);
+      expect(z.countNonzero([0, 1]).item()).toBe(3);
+      expect(
+        wg
+          .tensor(
+            [
+              [0, 3, 0],
+              [-1, 0, 0],
+            ],
+            { dtype: 'int32' },
+          )
+          .countNonzero(1)
+          .toArray(),
+      ).toEqual([1, 1]);
+    });
+
+    test('aminmax returns (min, max)', () => {
+      const x = wg.tensor(X);
+      const [lo, hi] = wg.aminmax(x);
+      expect([lo.item(), hi.item()]).toEqual([-3, 4]);
+      const r = x.aminmax({ dim: 1, keepdim: true });
+      expect(r.min.toArray()).toEqual([[-1.25], [-2], [-3]]);
+      expect(r.max.toArray()).toEqual([[3], [4], [2.25]]);
+      expect(wg.aminmax(wg.tensor([3, 1, 2], { dtype: 'int32' })).max.dtype).toBe('int32');
+    });
+
+    test('takeAlongDim: along a dim with broadcasting, or flattened; gradient as gather', () => {
+      const idx = (v: number[][] | number[]) => wg.tensor(v, { dtype: 'int32' });
+      let r = run(
+        (x) =>
+          x.takeAlongDim(
+            idx([
+              [0, 6, 2],
+              [1, 1, 5],
+              [3, 0, 0],
+            ]),
+            1,
+          ),
+        X,
+      );
+      expectClose(r.v, [0.5, 0.25, 3, 1, 1, -1, -3, 1.75, 1.75]);
+      expectClose(r.g, [1, 0, 3, 0, 0, 0, 2, 0, 9, 0, 0, 0, 6, 0, 17, 0, 0, 7, 0, 0, 0]);
+      r = run((x) => wg.takeAlongDim(x, idx([[2, 0, 1, 2, 0, 1, 1]]), 0), X);
+      expectClose(r.v, [1.75, -1.25, -2, -3, -0.75, -1, 2.5]);
+      r = run((x) => x.takeAlongDim(idx([20, 0, 7])), X);
+      expectClose(r.v, [-2.5, 0.5, 4]);
+      expectClose(r.g, at(21, { 0: 2, 7: 3, 20: 1 }));
+      // x [1, 7] broadcasts against indices [2, 1] outside the dim
+      expect(wg.takeAlongDim(wg.tensor([X[0]]), idx([[1], [3]]), 1).toArray()).toEqual([[-1.25], [2]]);
+    });
+
+    test('.indices is computed on first access, and refuses an input changed in place since', () => {
+      const x = wg.tensor([3, 1, 2]);
+      const r = x.median(0);
+      x.add_(1);
+      expect(() => r.indices).toThrow(new wg.ValueError('median', '.indices: the input [3] was modified in place after median ran; read .indices first'));
+      const [v, i] = wg.tensor([3, 1, 2]).median(0);
+      expect([v.item(), i.item()]).toEqual([2, 2]);
+    });
+
+    test('errors name the function, the argument and the shape', () => {
+      const x = wg.tensor(X);
+      expect(() => x.kthvalue(8)).toThrow(
+        new wg.ValueError('kthvalue', 'k must be an integer in [1, 7] (the size of dim -1 of a tensor of shape [3, 7]), got 8'),
+      );
+      expect(() => x.kthvalue(1.5, 0)).toThrow('wasmgrad.kthvalue: k must be an integer in [1, 3] (the size of dim 0 of a tensor of shape [3, 7]), got 1.5');
+      expect(() => wg.zeros([3, 0]).median(1)).toThrow(new wg.ShapeError('median', 'cannot select along dim 1 of size 0 (tensor of shape [3, 0])'));
+      expect(() => wg.zeros([3, 0]).mode()).toThrow(new wg.ShapeError('mode', 'cannot select along dim -1 of size 0 (tensor of shape [3, 0])'));
+      expect(() => x.median(2)).toThrow(new wg.ShapeError('median', 'dim 2 is out of range for a tensor of shape [3, 7] (expected an integer in [-2, 1])'));
+      expect(() => x.nanmedian(0.5)).toThrow(new wg.ValueError('nanmedian', 'dim must be an integer, got 0.5 (tensor of shape [3, 7])'));
+      expect(() => x.mode(0, 1 as never)).toThrow(new wg.ValueError('mode', 'keepdim must be a boolean, got 1'));
+      expect(() => wg.median(wg.tensor([1, 2], { dtype: 'int32' }))).toThrow(
+        new wg.DTypeError('median', 'input 0 must be float32, got int32 (a tensor of shape [2])'),
+      );
+      expect(() => x.quantile(1.5)).toThrow(new wg.ValueError('quantile', 'q values must be in [0, 1], got 1.5'));
+      expect(() => x.quantile([0.5, NaN])).toThrow(new wg.ValueError('quantile', 'q values must be in [0, 1], got [0.5, NaN]'));
+      expect(() => x.nanquantile(wg.tensor([0.5, -0.25]))).toThrow(
+        new wg.ValueError('nanquantile', 'q values must be in [0, 1], got -0.25 at q[1] (q of shape [2])'),
+      );
+      expect(() => x.quantile(wg.tensor([[0.5]]))).toThrow(new wg.ShapeError('quantile', 'q must be a number, a 0-d or a 1-d tensor, got q of shape [1, 1]'));
+      expect(() => x.quantile(wg.tensor([0], { dtype: 'int32' }))).toThrow(
+        new wg.DTypeError('quantile', 'q must be a float32 tensor, got an int32 tensor of shape [1]'),
+      );
+      expect(() => x.quantile('half' as never)).toThrow(
+        new wg.ValueError('quantile', 'q must be a number, an array of numbers or a float32 tensor, got "half"'),
+      );
+      expect(() => x.quantile(0.5, { interpolation: 'cubic' as never })).toThrow(
+        new wg.ValueError('quantile', "interpolation must be one of 'linear', 'lower', 'higher', 'midpoint', 'nearest', got \"cubic\""),
+      );
+      expect(() => x.quantile(0.5, { axis: 0 } as never)).toThrow("wasmgrad.quantile: unknown option 'axis' (the options are dim, keepdim, interpolation)");
+      expect(() => wg.zeros([0, 3]).quantile(0.5, 1)).toThrow(new wg.ShapeError('quantile', 'the input must be non-empty, got a tensor of shape [0, 3]'));
+      expect(() => x.quantile(0.5, { dim: [0, 1] as never })).toThrow(
+        new wg.ValueError('quantile', 'dim must be an integer or undefined, got [0, 1] (tensor of shape [3, 7])'),
+      );
+      expect(() => x.nanquantile(0.5, { dim: 2 })).toThrow(wg.ShapeError);
+      expect(() => wg.tensor([1], { dtype: 'int32' }).nanmean()).toThrow(wg.DTypeError);
+      expect(() => x.nansum(3)).toThrow(new wg.ShapeError('nansum', 'dim 3 is out of range for a tensor of shape [3, 7] (expected an integer in [-2, 1])'));
+      expect(() => x.countNonzero([0, 0])).toThrow(new wg.ValueError('countNonzero', 'dim 0 appears more than once in dims [0, 0] (tensor of shape [3, 7])'));
+      expect(() => wg.zeros([2, 0]).aminmax({ dim: 1 })).toThrow(
+        new wg.ShapeError('aminmax', 'cannot reduce over an empty dim: tensor of shape [2, 0], dim 1 has no min or max'),
+      );
+      expect(() => wg.zeros([0]).aminmax()).toThrow(wg.ShapeError);
+      expect(() => x.aminmax({ dim: [0] as never })).toThrow(
+        new wg.ValueError('aminmax', 'dim must be an integer or undefined, got [0] (tensor of shape [3, 7])'),
+      );
+      expect(() => x.takeAlongDim(wg.tensor([[0]]), 1)).toThrow(
+        new wg.DTypeError('takeAlongDim', 'indices must be an int32 tensor, got a float32 tensor of shape [1, 1]'),
+      );
+      const i = wg.tensor([[0, 7]], { dtype: 'int32' });
+      expect(() => x.takeAlongDim(i, 1)).toThrow(
+        new wg.ValueError(
+          'takeAlongDim',
+          'index 7 at position [0, 1] of indices [1, 2] is out of range for dim 1 of size 7 of an input of shape [3, 7] (valid: 0..6)',
+        ),
+      );
+      expect(() => x.takeAlongDim(wg.tensor([21], { dtype: 'int32' }))).toThrow(/takeAlongDim: index 21 at position \[0\] of indices \[1\] is out of range/);
+      expect(() => x.takeAlongDim(wg.tensor([0], { dtype: 'int32' }), 0)).toThrow(
+        new wg.ShapeError('takeAlongDim', 'input and indices must have the same number of dims, got input [3, 7] and indices [1]'),
+      );
+      expect(() => x.takeAlongDim(wg.tensor([[0], [1]], { dtype: 'int32' }), 1)).toThrow(wg.ShapeError);
+    });
+  });
+}
