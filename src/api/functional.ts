@@ -169,6 +169,9 @@ export {
   countNonzero,
   aminmax,
   takeAlongDim,
+  cov,
+  corrcoef,
+  type CovOptions,
   type QuantileOptions,
   type MinMax,
 } from './statistics.js';

@@ -14,7 +14,7 @@ import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
 import type { Dims, VarOptions, WithIndices } from './reduce.js';
 import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
-import type { MinMax, QuantileOptions } from './statistics.js';
+import type { CovOptions, MinMax, QuantileOptions } from './statistics.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
 import type { DType } from '../ops/types.js';
@@ -262,6 +262,8 @@ declare module '../engine/tensor.js' {
     countNonzero(dim?: Dims): Tensor;
     aminmax(opts?: { dim?: number; keepdim?: boolean }): MinMax;
     takeAlongDim(indices: Tensor, dim?: number): Tensor;
+    cov(opts?: CovOptions): Tensor;
+    corrcoef(): Tensor;
   }
 }
 
@@ -881,6 +883,12 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   takeAlongDim(indices, dim) {
     return F.takeAlongDim(this, indices, dim);
+  },
+  cov(opts) {
+    return F.cov(this, opts);
+  },
+  corrcoef() {
+    return F.corrcoef(this);
   },
 };
 

@@ -197,3 +197,45 @@ export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number): Tensor {
     broadcastTo(indices, shape),
   );
 }
+
+export interface CovOptions {
+  /** Subtracted from the (weighted) number of observations in the divisor (default 1). */
+  correction?: number;
+  /** int32 repeat count of each observation (1-D, one per column), ≥ 0. */
+  fweights?: Tensor;
+  /** float32 weight of each observation (1-D, one per column), ≥ 0. */
+  aweights?: Tensor;
+}
+
+/**
+ * A weight vector of cov as float32 (ones when not given), its dtype and signs checked: the values
+ * are read in JavaScript, so inside wg.compile weights make the function re-run its JavaScript.
+ */
+function covWeights(x: Tensor, w: unknown, what: 'fweights' | 'aweights'): Tensor {
+  const cols = x.ndim === 2 ? x.shape[1] : (x.shape[0] ?? 1);
+  if (w === undefined) return tensor(new Array<number>(cols).fill(1));
+  checkTensor('cov', what, w);
+  const dtype = what === 'fweights' ? 'int32' : 'float32';
+  if (w.dtype !== dtype)
+    throw new DTypeError(
+      'cov',
+      `${what} must be a${dtype === 'int32' ? 'n' : ''} ${dtype} tensor, got a${w.dtype === 'int32' ? 'n' : ''} ${w.dtype} tensor of shape ${fmtShape(w.shape)}`,
+    );
+  if (sink.mode !== 'off') sink.slow(`cov reads ${what} ${fmtShape(w.shape)} in JavaScript to check they are ≥ 0`);
+  const v = w.rawValues();
+  const at = v.findIndex((e) => !(e >= 0));
+  if (at >= 0) throw new ValueError('cov', `${what} must be ≥ 0, got ${fmtValue(v[at])} at ${what}[${at}]`);
+  return w.dtype === 'int32' ? apply(op('toFloat'), [w]) : w;
+}
+
+/**
+ * The covariance matrix of the rows (variables) of x over its columns (observations), as torch.cov:
+ * divided by N − correction (weighted: Σw − correction·Σ(w·aweights)/Σw); one variable gives 0-d.
+ */
+export function cov(x: Tensor, opts?: CovOptions): Tensor {
+  const { correction, fweights, aweights } = checkOptions<CovOptions>('cov', opts, ['correction', 'fweights', 'aweights']);
+  floatInput('cov', x);
+  return apply(op('cov'), [x, covWeights(x, fweights, 'fweights'), covWeights(x, aweights, 'aweights')], { correction });
+}
+/** Pearson correlation coefficients of the rows of x (torch.corrcoef), clipped to [−1, 1]. */
+export const corrcoef = (x: Tensor): Tensor => apply(op('corrcoef'), [floatInput('corrcoef', x)], {});

@@ -404,6 +404,99 @@ const countNonzero: CompositeDef<ReduceAttrs, 'countNonzero'> = {
   tests: { tol: 0, cases: [...nanCases(), rc([5, 7], 1, false, 'mask'), rc([2, 3, 4, 5], [0, 2], true, 'mask')] },
 };
 
+// ---- cov, corrcoef -----------------------------------------------------------------------------
+
+export interface CovAttrs {
+  /** Subtracted from the (weighted) observation count in the divisor (default 1). */
+  correction?: number;
+}
+
+/** x as [variables, observations] (a 1-D x is one variable, a 0-d one observation), validated. */
+export function planCov(fn: string, x: Meta, a: CovAttrs): { rows: number; cols: number; shape: number[] } {
+  if (x.shape.length > 2) throw new ShapeError(fn, `the input must have at most 2 dims (variables × observations), got a tensor of shape ${fmtShape(x.shape)}`);
+  const c = a.correction ?? 1;
+  if (typeof c !== 'number' || !Number.isFinite(c)) throw new ValueError(fn, `correction must be a finite number, got ${fmtValue(a.correction)}`);
+  const [rows, cols] = x.shape.length === 2 ? x.shape : [1, x.shape[0] ?? 1];
+  // PyTorch squeezes the [rows, rows] result: one variable gives a 0-d tensor
+  return { rows, cols, shape: rows === 1 ? [] : [rows, rows] };
+}
+
+/**
+ * torch.cov with observation weights w = fweights·aweights (the API passes ones for a weight not
+ * given, which gives exactly the unweighted formulas): the weighted mean μ = Σ w·x / Σ w, and
+ * (x − μ)·(w·(x − μ))ᵀ divided by Σw − correction·Σ(w·aweights)/Σw, or 0 where that is ≤ 0
+ * (PyTorch's rule: the entries become ±∞ or NaN).
+ */
+const cov: CompositeDef<CovAttrs, 'cov'> = {
+  kind: 'composite',
+  name: 'cov',
+  arity: 3,
+  gradInputs: [0, 2],
+  doc: 'covariance matrix of the rows (variables) of x over its columns (observations), with frequency and observation weights; a 0-d result for one variable',
+  plan: (ins, a) => {
+    const { cols, shape } = planCov('cov', ins[0], a);
+    ins.slice(1).forEach((w, i) => {
+      if (w.shape.length !== 1 || w.shape[0] !== cols)
+        throw new ShapeError(
+          'cov',
+          `${i === 0 ? 'fweights' : 'aweights'} must be 1-D with one weight per observation (${cols}), got shape ${fmtShape(w.shape)}`,
+        );
+    });
+    return { shape };
+  },
+  compose: (b, [x, fw, aw], a) => {
+    const { rows, cols, shape } = planCov('cov', meta(b, x), a);
+    const x2 = b.shape(x).length === 2 ? x : b.op('copy', [x], contiguousView([rows, cols]));
+    const w = b.op('mul', [fw, aw]);
+    const wsum = b.op('sumDims', [w], {});
+    const mu = b.op('div', [b.op('sumDims', [b.op('mul', [x2, w])], { dim: 1, keepdim: true }), wsum]);
+    const n = b.op('sub', [wsum, b.op('mul', [b.scalar(a.correction ?? 1), b.op('div', [b.op('sumDims', [b.op('mul', [w, aw])], {}), wsum])])]);
+    const divisor = b.op('where', [b.op('gt', [n, b.scalar(0)]), n, b.scalar(0)]);
+    const xc = b.op('sub', [x2, mu]);
+    const c = b.op('div', [b.op('matmul', [xc, b.op('mul', [xc, w])], { transposeB: true }), divisor]);
+    return shape.length === 2 ? c : b.op('copy', [c], contiguousView(shape));
+  },
+  tests: { cases: covCases() },
+};
+
+function covCases(): TestCase<CovAttrs>[] {
+  const c = (shape: number[], correction?: number): TestCase<CovAttrs> => {
+    const cols = shape.length === 2 ? shape[1] : (shape[0] ?? 1);
+    return {
+      name: `[${shape.join('x')}] correction ${correction ?? 'default'}`,
+      inputs: [{ shape }, { shape: [cols], domain: [1, 4], noGrad: true }, { shape: [cols], domain: 'positive' }],
+      attrs: { correction },
+    };
+  };
+  return [c([3, 5]), c([1, 7]), c([7]), c([4, 9], 0), c([2, 17], 2), c([5, 8]), c([9, 3], 1.5), c([2, 1], 0), c([]), c([3, 0], 0)];
+}
+
+/**
+ * torch.corrcoef: cov(x) / (σᵢ σⱼ) with σ = √diag(cov), clipped to [−1, 1] (rounding can step
+ * past ±1); a 0-d covariance (one variable) gives c / c.
+ */
+const corrcoef: CompositeDef<Record<string, never>, 'corrcoef'> = {
+  kind: 'composite',
+  name: 'corrcoef',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'Pearson correlation coefficients of the rows (variables) of x, clipped to [−1, 1]',
+  plan: (ins) => ({ shape: planCov('corrcoef', ins[0], {}).shape }),
+  compose: (b, [x]) => {
+    const { cols } = planCov('corrcoef', meta(b, x), {});
+    const ones = b.op('fill', [], { shape: [cols], value: 1 });
+    const c = b.op('cov', [x, ones, ones], {});
+    const shape = b.shape(c);
+    if (shape.length === 0) return b.op('div', [c, c]);
+    const sd = b.op('sqrt', [b.op('diagonal', [c], {})]);
+    const across = b.op('div', [b.op('div', [c, b.op('copy', [sd], contiguousView([shape[0], 1]))]), sd]);
+    return b.op('clamp', [across], { min: -1, max: 1 });
+  },
+  tests: {
+    cases: [[3, 5], [1, 7], [7], [4, 9], [2, 17], [5, 8], [9, 3], []].map((shape) => ({ name: `[${shape.join('x')}]`, inputs: [{ shape }] })),
+  },
+};
+
 export const STATISTICS_OPS = defineOps(
   kthvalue,
   kthvalueIndex,
@@ -419,4 +512,6 @@ export const STATISTICS_OPS = defineOps(
   nansum,
   nanmean,
   countNonzero,
+  cov,
+  corrcoef,
 );

@@ -272,6 +272,81 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.takeAlongDim(wg.tensor([X[0]]), idx([[1], [3]]), 1).toArray()).toEqual([[-1.25], [2]]);
     });
 
+    test('cov: rows are variables; correction, frequency and observation weights; corrcoef', () => {
+      const fweights = wg.tensor([1, 2, 0, 3, 1, 1, 2], { dtype: 'int32' });
+      const aweights = wg.tensor([0.5, 1, 2, 0.25, 1.5, 1, 0.75]);
+      let r = run((x) => x.cov(), X);
+      expect(r.shape).toEqual([3, 3]);
+      expectClose(r.v, [2.291667, -2.458333, -0.447917, -2.458333, 5.226191, 0.895834, -0.447917, 0.895834, 4.291667], 1e-6);
+      expectClose(
+        r.g,
+        [
+          5.690476, -1.642857, -1.142857, -5.726191, 5.607143, 0.190476, -2.976191, 8.595239, -3.404762, -1.238095, -7.654762, 7.678571, 0.095238, -4.071429,
+          11.5, -5.166667, -1.333333, -9.583334, 9.75, 0, -5.166667,
+        ],
+        1e-5,
+      );
+      r = run((x) => wg.cov(x, { correction: 0, fweights, aweights }), X);
+      expectClose(r.v, [1.301724, -0.827586, -0.607759, -0.827586, 2.605232, 0.85107, -0.607759, 0.85107, 3.724435], 1e-6);
+      expectClose(
+        r.g,
+        [
+          2.388823, -2.582639, 0, -3.502973, 7.06302, 0.225922, -3.592152, 3.713437, -5.008324, 0, -4.516052, 10.002378, 0.39239, -4.583829, 5.03805, -7.434008,
+          0, -5.529132, 12.941735, 0.558858, -5.575505,
+        ],
+        1e-5,
+      );
+      r = run((x) => x.cov({ fweights, correction: 2 }), X);
+      expectClose(r.v, [1.944531, -1.307813, -1.477344, -1.307813, 3.190625, 1.660938, -1.477344, 1.660938, 5.022656], 1e-6);
+      // aweights receive a gradient too (they are float32, as PyTorch's)
+      const a = wg.tensor([0.5, 1, 2, 0.25, 1.5, 1, 0.75], { requiresGrad: true });
+      const c = wg.cov(wg.tensor(X), { aweights: a });
+      expectClose(Array.from(c.data()), [3.261266, -3.80192, -0.073472, -3.80192, 6.549766, 0.533307, -0.073472, 0.533307, 2.958856], 1e-6);
+      c.backward(Array.from({ length: 9 }, (_, k) => k + 1));
+      expectClose(Array.from(a.grad!.data()), [10.7105, -2.134393, -4.336719, 9.981696, 7.552846, -7.236275, -1.514453], 1e-5);
+      // one variable: 0-d; no degrees of freedom left: ∞ (PyTorch's divisor 0)
+      r = run((x) => wg.cov(x), [X[0]]);
+      expect(r.shape).toEqual([]);
+      expectClose(r.v, [2.291667], 1e-6);
+      expectClose(r.g, [-0.083333, -0.666667, 0.75, 0.416667, -0.5, 0.25, -0.166667], 1e-5);
+      expect(wg.cov(wg.tensor([[1, 2]]), { correction: 2 }).item()).toBe(Infinity);
+      r = run((x) => x.corrcoef(), X);
+      expectClose(r.v, [1, -0.71035, -0.142826, -0.71035, 1, 0.189157, -0.142826, 0.189157, 1], 1e-6);
+      expectClose(
+        r.g,
+        [
+          1.65216, -1.134692, 0.421589, -1.407271, 1.256099, 0.355501, -1.143386, 0.937016, -0.831608, 0.857908, -1.175687, 0.796431, 0.722286, -1.306345,
+          1.191908, -1.10959, -0.388221, 0.243366, 0.257567, -0.716393, 0.521363,
+        ],
+        1e-5,
+      );
+      expect(wg.corrcoef(wg.tensor(X[0])).item()).toBe(1);
+    });
+
+    test('cov errors', () => {
+      const x = wg.tensor(X);
+      expect(() => wg.cov(wg.zeros([2, 2, 2]))).toThrow(
+        new wg.ShapeError('cov', 'the input must have at most 2 dims (variables × observations), got a tensor of shape [2, 2, 2]'),
+      );
+      expect(() => wg.corrcoef(wg.zeros([2, 2, 2]))).toThrow(wg.ShapeError);
+      expect(() => x.cov({ correction: NaN })).toThrow(new wg.ValueError('cov', 'correction must be a finite number, got NaN'));
+      expect(() => x.cov({ fweights: wg.tensor([1, 2]) })).toThrow(
+        new wg.DTypeError('cov', 'fweights must be an int32 tensor, got a float32 tensor of shape [2]'),
+      );
+      expect(() => x.cov({ aweights: wg.tensor([1, 2], { dtype: 'int32' }) })).toThrow(
+        new wg.DTypeError('cov', 'aweights must be a float32 tensor, got an int32 tensor of shape [2]'),
+      );
+      expect(() => x.cov({ fweights: wg.tensor([1, 2], { dtype: 'int32' }) })).toThrow(
+        new wg.ShapeError('cov', 'fweights must be 1-D with one weight per observation (7), got shape [2]'),
+      );
+      expect(() => x.cov({ aweights: wg.tensor([1, 1, 1, -1, 1, 1, 1]) })).toThrow(new wg.ValueError('cov', 'aweights must be ≥ 0, got -1 at aweights[3]'));
+      expect(() => x.cov({ fweights: wg.tensor([1, 1, 1, 1, 1, 1, -2], { dtype: 'int32' }) })).toThrow(
+        new wg.ValueError('cov', 'fweights must be ≥ 0, got -2 at fweights[6]'),
+      );
+      expect(() => x.cov({ ddof: 1 } as never)).toThrow("wasmgrad.cov: unknown option 'ddof' (the options are correction, fweights, aweights)");
+      expect(() => wg.cov(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+    });
+
     test('.indices is computed on first access, and refuses an input changed in place since', () => {
       const x = wg.tensor([3, 1, 2]);
       const r = x.median(0);
