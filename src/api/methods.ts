@@ -14,7 +14,7 @@ import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
 import type { Dims, VarOptions, WithIndices } from './reduce.js';
 import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
-import type { CovOptions, MinMax, QuantileOptions } from './statistics.js';
+import type { CovOptions, HistcOptions, MinMax, QuantileOptions, UniqueOptions } from './statistics.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
 import type { DType } from '../ops/types.js';
@@ -264,6 +264,12 @@ declare module '../engine/tensor.js' {
     takeAlongDim(indices: Tensor, dim?: number): Tensor;
     cov(opts?: CovOptions): Tensor;
     corrcoef(): Tensor;
+    histc(opts?: HistcOptions): Tensor;
+    nonzero(opts?: { asTuple?: boolean }): Tensor | Tensor[];
+    argwhere(): Tensor;
+    unique(opts?: UniqueOptions): Tensor | Tensor[];
+    uniqueConsecutive(opts?: Omit<UniqueOptions, 'sorted'>): Tensor | Tensor[];
+    bincount(opts?: { weights?: Tensor; minlength?: number }): Tensor;
   }
 }
 
@@ -889,6 +895,24 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   corrcoef() {
     return F.corrcoef(this);
+  },
+  histc(opts) {
+    return F.histc(this, opts);
+  },
+  nonzero(opts) {
+    return F.nonzero(this, opts);
+  },
+  argwhere() {
+    return F.argwhere(this);
+  },
+  unique(opts) {
+    return F.unique(this, opts);
+  },
+  uniqueConsecutive(opts) {
+    return F.uniqueConsecutive(this, opts);
+  },
+  bincount(opts) {
+    return F.bincount(this, opts);
   },
 };
 

@@ -497,6 +497,149 @@ const corrcoef: CompositeDef<Record<string, never>, 'corrcoef'> = {
   },
 };
 
+// ---- searchsorted, histc ---------------------------------------------------------------------------
+
+export interface SearchAttrs {
+  /** false: the first index i with sorted[i] ≥ v (left); true: with sorted[i] > v (right). */
+  right?: boolean;
+}
+
+/** sorted 1-D, or with values' leading dims (values: same rank); the result has values' shape. */
+export function planSearch(fn: string, sorted: Meta, values: Meta): number[] {
+  const ss = sorted.shape,
+    vs = values.shape;
+  if (ss.length === 0) throw new ShapeError(fn, `the sorted sequence must have at least 1 dim, got a 0-d tensor (values ${fmtShape(vs)})`);
+  if (ss.length > 1 && (vs.length !== ss.length || ss.slice(0, -1).some((d, k) => d !== vs[k])))
+    throw new ShapeError(
+      fn,
+      `a sorted sequence of more than 1 dim needs values with the same leading dims, got sorted ${fmtShape(ss)} and values ${fmtShape(vs)}`,
+    );
+  return [...vs];
+}
+
+/**
+ * The insertion index of each value as a count: the elements of its row that come before it,
+ * those not ≥ v (left) or not > v (right). This is what a binary search returns on a sorted row
+ * (PyTorch's), NaN values included (nothing is ≥ NaN: they go to the end); every comparison is
+ * made, O(rows·values·M), which needs no loop over the data.
+ */
+const searchsorted: CompositeDef<SearchAttrs, 'searchsorted'> = {
+  kind: 'composite',
+  name: 'searchsorted',
+  arity: 2,
+  gradInputs: [],
+  doc: 'int32 insertion indices of values into the rows of a sorted sequence (left: first ≥ value; right: first > value)',
+  plan: (ins, a) => {
+    checkBool('searchsorted', 'right', a.right);
+    return { shape: planSearch('searchsorted', ins[0], ins[1]), dtype: 'int32' };
+  },
+  compose: (b, [sorted, values], a) => {
+    const ss = b.shape(sorted);
+    const v = b.op('copy', [values], contiguousView([...b.shape(values), 1]));
+    const s = ss.length === 1 ? sorted : b.op('copy', [sorted], contiguousView([...ss.slice(0, -1), 1, ss[ss.length - 1]]));
+    const before = b.op('sub', [b.scalar(1), b.op(a.right ? 'gt' : 'ge', [s, v])]);
+    return toIndex(b, b.op('sumDims', [before], { dim: -1 }));
+  },
+  tests: {
+    tol: 0,
+    cases: [
+      ...[
+        [[1], [3]],
+        [[7], [5, 3]],
+        [[9], []],
+        [[17], [2, 9]],
+        [[0], [4]],
+        [
+          [3, 8],
+          [3, 5],
+        ],
+        [
+          [2, 3, 7],
+          [2, 3, 1],
+        ],
+        [
+          [4, 0],
+          [4, 2],
+        ],
+      ].flatMap(([s, v]) =>
+        [false, true].map((right): TestCase<SearchAttrs> => ({
+          name: `sorted [${s}] values [${v}] right ${right}`,
+          inputs: [{ shape: s }, { shape: v }],
+          attrs: { right },
+        })),
+      ),
+      // ties: values equal to elements (0/1 against 0/1), where left and right differ
+      {
+        name: 'ties left',
+        inputs: [
+          { shape: [7], domain: 'mask' },
+          { shape: [5], domain: 'mask' },
+        ],
+        attrs: { right: false },
+      },
+      {
+        name: 'ties right',
+        inputs: [
+          { shape: [9], domain: 'mask' },
+          { shape: [3, 4], domain: 'mask' },
+        ],
+        attrs: { right: true },
+      },
+    ],
+  },
+};
+
+export interface HistcAttrs {
+  bins: number;
+  min: number;
+  max: number;
+}
+
+export function checkHistc(x: Meta, a: HistcAttrs): void {
+  if (!Number.isInteger(a.bins) || a.bins < 1) throw new ValueError('histc', `bins must be a positive integer, got ${fmtValue(a.bins)}`);
+  if (!Number.isFinite(a.min) || !Number.isFinite(a.max))
+    throw new ValueError('histc', `range of [${fmtValue(a.min)}, ${fmtValue(a.max)}] is not finite (tensor of shape ${fmtShape(x.shape)})`);
+  if (!(a.max > a.min)) throw new ValueError('histc', `max must be larger than min, got min ${fmtValue(a.min)} and max ${fmtValue(a.max)}`);
+}
+
+/**
+ * Counts of the elements in [min, max] in `bins` equal bins, as torch.histc: bin ⌊(x − min)·bins /
+ * (max − min)⌋ (in that order, as PyTorch computes it), x = max in the last bin; elements outside
+ * are not counted, and a NaN counts in the first bin (as PyTorch 1.13's CPU histc). A scatter-add
+ * of those flags at the (clamped, NaN-free) bin.
+ */
+const histc: CompositeDef<HistcAttrs, 'histc'> = {
+  kind: 'composite',
+  name: 'histc',
+  arity: 1,
+  gradInputs: [],
+  doc: 'float32 histogram of the elements in [min, max] over bins equal bins (x = max in the last, NaN in the first); the API takes the data range for min = max',
+  plan: (ins, a) => {
+    checkHistc(ins[0], a);
+    return { shape: [a.bins] };
+  },
+  compose: (b, [x], { bins, min, max }) => {
+    const n = sizeOf(b.shape(x));
+    const flat = b.op('copy', [x], contiguousView([n]));
+    const inside = b.op('mul', [b.op('ge', [flat, b.scalar(min)]), b.op('le', [flat, b.scalar(max)])]);
+    const pos = b.op('floor', [b.op('div', [b.op('mul', [b.op('sub', [flat, b.scalar(min)]), b.scalar(bins)]), b.scalar(max - min)])]);
+    const bin = toIndex(b, b.op('clamp', [b.op('where', [inside, pos, b.scalar(0)])], { min: 0, max: bins - 1 }));
+    const counted = b.op('maximum', [inside, b.op('isnan', [flat])]);
+    const { map } = planGather('histc', { shape: [bins], dtype: 'float32' }, 0, { shape: [n], dtype: 'int32' });
+    return b.op('indexScatter', [b.op('fill', [], { shape: [bins], value: 0 }), bin, counted], { ...map, src: [1], mode: 'add' });
+  },
+  tests: {
+    tol: 0,
+    cases: [
+      ...[[1], [7], [5, 9], [17, 3], [0], []].map((shape, i): TestCase<HistcAttrs> => ({
+        inputs: [{ shape }],
+        attrs: { bins: [1, 3, 8, 9, 4, 5][i], min: -1.5, max: 1.5 },
+      })),
+      { name: 'all inside, 100 bins', inputs: [{ shape: [33] }], attrs: { bins: 100, min: -2, max: 2 } },
+    ],
+  },
+};
+
 export const STATISTICS_OPS = defineOps(
   kthvalue,
   kthvalueIndex,
@@ -514,4 +657,6 @@ export const STATISTICS_OPS = defineOps(
   countNonzero,
   cov,
   corrcoef,
+  searchsorted,
+  histc,
 );

@@ -347,6 +347,153 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.cov(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
     });
 
+    test('searchsorted and bucketize: left and right, rows, sorter, numbers, NaN at the end', () => {
+      const s = wg.tensor([1, 3, 5, 7, 9]);
+      const v = wg.tensor([
+        [3, 6, 9],
+        [3, NaN, 0],
+      ]);
+      const left = wg.searchsorted(s, v);
+      expect(left.dtype).toBe('int32');
+      expect(left.toArray()).toEqual([
+        [1, 3, 4],
+        [1, 5, 0],
+      ]);
+      expect(wg.searchsorted(s, v, { right: true }).toArray()).toEqual([
+        [2, 3, 5],
+        [2, 5, 0],
+      ]);
+      const rows = wg.tensor([
+        [1, 3, 5, 7, 9],
+        [2, 4, 6, 8, 10],
+      ]);
+      expect(
+        wg
+          .searchsorted(
+            rows,
+            wg.tensor([
+              [3, 6, 9],
+              [3, 6, 9],
+            ]),
+            { side: 'right' },
+          )
+          .toArray(),
+      ).toEqual([
+        [2, 3, 5],
+        [1, 3, 4],
+      ]);
+      const sorter = wg.tensor([1, 3, 0, 4, 2], { dtype: 'int32' });
+      expect(wg.searchsorted(wg.tensor([5, 1, 9, 3, 7]), wg.tensor([3, 6]), { sorter }).toArray()).toEqual([1, 3]);
+      const one = wg.searchsorted(wg.tensor([1, 3, 5]), 4);
+      expect([one.shape, one.item()]).toEqual([[], 2]);
+      expect(wg.searchsorted(wg.tensor([1, 3, 5], { dtype: 'int32' }), wg.tensor([3], { dtype: 'int32' })).toArray()).toEqual([1]);
+      const x = wg.tensor([
+        [1, 3, 6],
+        [9, 0, 5],
+      ]);
+      expect(wg.bucketize(x, s).toArray()).toEqual([
+        [0, 1, 3],
+        [4, 0, 2],
+      ]);
+      expect(wg.bucketize(x, s, { right: true }).toArray()).toEqual([
+        [1, 2, 3],
+        [5, 0, 3],
+      ]);
+    });
+
+    test('histc: edges, the last bin takes max, outliers skipped, NaN in the first bin, the data range for min = max', () => {
+      // PyTorch 1.13 counts a NaN in the first bin
+      expect(wg.histc(wg.tensor([1, 2, 1, 4, 2.5, NaN]), { bins: 4, min: 0, max: 3 }).toArray()).toEqual([1, 2, 1, 1]);
+      expect(wg.histc(wg.tensor([1, 2, 1, 4, 2.5]), { bins: 4, min: 0, max: 3 }).toArray()).toEqual([0, 2, 1, 1]);
+      expect(wg.tensor([1, 2, 1, 4, 2.5]).histc({ bins: 4 }).toArray()).toEqual([2, 1, 1, 1]);
+      expect(wg.histc(wg.tensor([2, 2, 2]), { bins: 4 }).toArray()).toEqual([0, 0, 3, 0]);
+      expect(wg.histc(wg.tensor([2, 2, 2]), { bins: 4, min: 3, max: 3 }).toArray()).toEqual([0, 0, 3, 0]);
+      expect(wg.histc(wg.tensor([0, 0.1, 0.2, 0.3, 0.7, 1]), { bins: 10, min: 0, max: 1 }).toArray()).toEqual([1, 1, 1, 1, 0, 0, 0, 1, 0, 1]);
+      const h = wg.histc(wg.zeros([0]));
+      expect([h.shape, h.dtype, wg.sum(h).item()]).toEqual([[100], 'float32', 0]);
+    });
+
+    test('nonzero and argwhere: coordinates in row-major order (NaN counts), or one tensor per dim', () => {
+      const x = wg.tensor([
+        [0, 1, 0],
+        [NaN, 0, 2],
+      ]);
+      const n = wg.nonzero(x) as wg.Tensor;
+      expect(n.dtype).toBe('int32');
+      expect(n.toArray()).toEqual([
+        [0, 1],
+        [1, 0],
+        [1, 2],
+      ]);
+      expect((x.nonzero({ asTuple: true }) as wg.Tensor[]).map((t) => t.toArray())).toEqual([
+        [0, 1, 1],
+        [1, 0, 2],
+      ]);
+      expect((wg.nonzero(wg.tensor(3)) as wg.Tensor).shape).toEqual([1, 0]);
+      expect((wg.nonzero(wg.tensor(3), { asTuple: true }) as wg.Tensor[]).map((t) => t.toArray())).toEqual([[0]]);
+      expect((wg.nonzero(wg.zeros([2, 3])) as wg.Tensor).shape).toEqual([0, 2]);
+      expect(wg.argwhere(wg.tensor([0, 4, 0, 5], { dtype: 'int32' })).toArray()).toEqual([[1], [3]]);
+    });
+
+    test('unique and uniqueConsecutive, with inverse and counts', () => {
+      const [u, inv, counts] = wg.unique(wg.tensor([3, 1, 1, 3, 2]), { returnInverse: true, returnCounts: true }) as wg.Tensor[];
+      expect(u.toArray()).toEqual([1, 2, 3]);
+      expect(inv.dtype).toBe('int32');
+      expect(inv.toArray()).toEqual([2, 0, 0, 2, 1]);
+      expect(counts.toArray()).toEqual([2, 1, 2]);
+      expect((wg.tensor([3, 1, 1, 3, 2]).unique({ sorted: false }) as wg.Tensor).toArray()).toEqual([1, 2, 3]);
+      // NaN sorts last and each NaN is its own value (PyTorch 1.13's CPU unique mis-sorts NaN)
+      expectClose(Array.from((wg.unique(wg.tensor([3, NaN, 1, NaN])) as wg.Tensor).data()), [1, 3, NaN, NaN]);
+      const i = wg.unique(
+        wg.tensor(
+          [
+            [4, 2],
+            [4, 7],
+          ],
+          { dtype: 'int32' },
+        ),
+        { returnInverse: true },
+      ) as wg.Tensor[];
+      expect([i[0].dtype, i[0].toArray(), i[1].toArray()]).toEqual([
+        'int32',
+        [2, 4, 7],
+        [
+          [1, 0],
+          [1, 2],
+        ],
+      ]);
+      const [c, ci, cc] = wg.uniqueConsecutive(wg.tensor([1, 1, 2, 2, 3, 1, 1, NaN, NaN]), { returnInverse: true, returnCounts: true }) as wg.Tensor[];
+      expectClose(Array.from(c.data()), [1, 2, 3, 1, NaN, NaN]);
+      expect(ci.toArray()).toEqual([0, 0, 1, 1, 2, 3, 3, 4, 5]);
+      expect(cc.toArray()).toEqual([2, 2, 1, 2, 1, 1]);
+      expect((wg.unique(wg.zeros([0])) as wg.Tensor).shape).toEqual([0]);
+    });
+
+    test('bincount: counts (int32) or summed weights; minlength', () => {
+      const x = wg.tensor([1, 1, 3, 0, 1], { dtype: 'int32' });
+      const c = wg.bincount(x);
+      expect([c.dtype, c.toArray()]).toEqual(['int32', [1, 3, 0, 1]]);
+      expect(wg.tensor([1, 1, 3], { dtype: 'int32' }).bincount({ minlength: 6 }).toArray()).toEqual([0, 2, 0, 1, 0, 0]);
+      const w = wg.tensor([0.5, 1, 2], { requiresGrad: true });
+      const b = wg.bincount(wg.tensor([1, 1, 3], { dtype: 'int32' }), { weights: w });
+      expect(b.toArray()).toEqual([0, 1.5, 0, 2]);
+      b.backward([1, 2, 3, 4]);
+      expect(w.grad!.toArray()).toEqual([2, 2, 4]);
+      expect(wg.bincount(wg.zeros([0], { dtype: 'int32' })).shape).toEqual([0]);
+    });
+
+    test('data-dependent shapes inside wg.compile re-run their JavaScript every call', () => {
+      const f = wg.compile((x: wg.Tensor) => wg.argwhere(x));
+      expect(f(wg.tensor([0, 1, 1])).toArray()).toEqual([[1], [2]]);
+      expect(f(wg.tensor([1, 0, 0])).toArray()).toEqual([[0]]);
+      expect(f(wg.tensor([1, 1, 1])).toArray()).toEqual([[0], [1], [2]]);
+      const g = wg.compile((x: wg.Tensor, q: wg.Tensor) => wg.quantile(x, q));
+      const x = wg.tensor([1, 2, 3, 4, 5]);
+      expect(g(x, wg.tensor(0.5)).item()).toBe(3);
+      expect(g(x, wg.tensor(0.25)).item()).toBe(2);
+      expect(() => g(x, wg.tensor(2))).toThrow(new wg.ValueError('quantile', 'q values must be in [0, 1], got 2 at q[0] (q of shape [])'));
+    });
+
     test('.indices is computed on first access, and refuses an input changed in place since', () => {
       const x = wg.tensor([3, 1, 2]);
       const r = x.median(0);
@@ -416,6 +563,49 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ShapeError('takeAlongDim', 'input and indices must have the same number of dims, got input [3, 7] and indices [1]'),
       );
       expect(() => x.takeAlongDim(wg.tensor([[0], [1]], { dtype: 'int32' }), 1)).toThrow(wg.ShapeError);
+      const s = wg.tensor([1, 3, 5]);
+      expect(() => wg.searchsorted(wg.tensor(1), s)).toThrow(
+        new wg.ShapeError('searchsorted', 'the sorted sequence must have at least 1 dim, got a 0-d tensor (values [3])'),
+      );
+      expect(() => wg.searchsorted(wg.zeros([2, 3]), wg.zeros([3, 1]))).toThrow(
+        new wg.ShapeError('searchsorted', 'a sorted sequence of more than 1 dim needs values with the same leading dims, got sorted [2, 3] and values [3, 1]'),
+      );
+      expect(() => wg.searchsorted(s, 2, { side: 'middle' as never })).toThrow(
+        new wg.ValueError('searchsorted', "side must be 'left' or 'right', got \"middle\""),
+      );
+      expect(() => wg.searchsorted(s, 2, { side: 'left', right: true })).toThrow(
+        new wg.ValueError('searchsorted', 'side "left" and right true disagree: give one of them'),
+      );
+      expect(() => wg.searchsorted(s, 2, { right: 1 as never })).toThrow(new wg.ValueError('searchsorted', 'right must be a boolean, got 1'));
+      expect(() => wg.searchsorted(s, 2, { sorter: wg.tensor([0, 1, 2]) })).toThrow(
+        new wg.ShapeError('searchsorted', "sorter must be an int32 tensor of the sorted sequence's shape [3], got float32 [3]"),
+      );
+      expect(() => wg.searchsorted(s, 2, { sorter: wg.tensor([0, 3, 1], { dtype: 'int32' }) })).toThrow(
+        /searchsorted: index 3 at position \[1\] of indices \[3\] is out of range/,
+      );
+      expect(() => wg.bucketize(s, wg.zeros([2, 2]))).toThrow(new wg.ShapeError('bucketize', 'boundaries must be 1-D, got a tensor of shape [2, 2]'));
+      expect(() => wg.histc(s, { bins: 0 })).toThrow(new wg.ValueError('histc', 'bins must be a positive integer, got 0'));
+      expect(() => wg.histc(s, { bins: 4, min: 3, max: 1 })).toThrow(new wg.ValueError('histc', 'max must be larger than min, got min 3 and max 1'));
+      expect(() => wg.histc(wg.tensor([1, Infinity]), { bins: 4 })).toThrow(
+        new wg.ValueError('histc', 'range of [1, Infinity] is not finite (tensor of shape [2])'),
+      );
+      expect(() => wg.histc(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+      expect(() => wg.nonzero(s, { asTuple: 1 as never })).toThrow(new wg.ValueError('nonzero', 'asTuple must be a boolean, got 1'));
+      expect(() => wg.unique(s, { dim: 0 })).toThrow(
+        new wg.ValueError('unique', 'dim is not supported (got dim 0): unique values of the flattened tensor only'),
+      );
+      expect(() => wg.uniqueConsecutive(s, { sorted: true } as never)).toThrow("wasmgrad.uniqueConsecutive: unknown option 'sorted'");
+      expect(() => wg.unique(s, { returnCounts: 'yes' as never })).toThrow(new wg.ValueError('unique', 'returnCounts must be a boolean, got "yes"'));
+      expect(() => wg.bincount(s)).toThrow(new wg.DTypeError('bincount', 'the input must be an int32 tensor, got a float32 tensor of shape [3]'));
+      const neg = wg.tensor([0, 2, -1], { dtype: 'int32' });
+      expect(() => wg.bincount(neg)).toThrow(new wg.ValueError('bincount', 'the input must hold values ≥ 0, got -1 at position 2'));
+      expect(() => wg.bincount(wg.zeros([2, 2], { dtype: 'int32' }))).toThrow(
+        new wg.ShapeError('bincount', 'the input must be 1-D, got a tensor of shape [2, 2]'),
+      );
+      expect(() => wg.bincount(neg.abs(), { minlength: -1 })).toThrow(new wg.ValueError('bincount', 'minlength must be an integer ≥ 0, got -1'));
+      expect(() => wg.bincount(neg.abs(), { weights: wg.ones([2]) })).toThrow(
+        new wg.ShapeError('bincount', "weights must be a float32 tensor of the input's shape [3], got float32 [2]"),
+      );
     });
   });
 }
