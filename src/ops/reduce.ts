@@ -574,6 +574,31 @@ function reduction<N extends string>(
 }
 
 /**
+ * amax/amin: the kernel's result and gradient (split evenly among ties), except that a segment
+ * holding NaN sends NaN to all its elements, as torch.amax's backward (g·(x = y)/count, 0/0 there;
+ * max() over all elements keeps the kernel's split among the NaNs, as torch.max()). The NaN comes
+ * from a term that is 0 in every other segment, forward and backward: Σ where(nan, x, 0)·c with
+ * c = NaN in the NaN segments and 1 elsewhere (a constant), so only those segments' elements see
+ * c's NaN in their gradient, and their result is NaN already.
+ */
+function nanPoisoned<N extends string>(name: N, kernel: string, label: string): CompositeDef<ReduceAttrs, N> {
+  const plain = reduction(name, kernel, '', [...reduceCases(), ...multiDimCases()], { nonEmpty: true });
+  return {
+    ...plain,
+    doc: `${label} element over dims; the gradient is split evenly among ties, and is NaN over a segment holding NaN (torch.${name})`,
+    compose: (b, [x], a) => {
+      const shape = planReduce(name, { shape: b.shape(x), dtype: 'float32' }, a).shape;
+      const y = reduceOver(b, kernel, x, { dim: a.dim, keepdim: true });
+      const nan = b.op('isnan', [b.detach(y)]);
+      const c = b.op('where', [nan, b.scalar(NaN), b.scalar(1)]);
+      const poison = reduceOver(b, 'sumDims', b.op('mul', [b.op('where', [nan, x, b.scalar(0)]), c]), { dim: a.dim, keepdim: true });
+      const z = b.op('add', [y, poison]);
+      return a.keepdim ? z : b.op('copy', [z], contiguousView(shape));
+    },
+  };
+}
+
+/**
  * max/min: with one dim (a number), PyTorch's max(dim): the first arg-extreme takes the gradient
  * (its index is what .indices and argmax report); without a dim, or with a list of dims (which
  * torch.max does not take), torch.amax's rule: the gradient is split evenly among the ties.
@@ -738,12 +763,8 @@ export const REDUCE_OPS = defineOps(
   ]),
   maxLike('max', true),
   maxLike('min', false),
-  reduction('amax', 'amaxDims', 'largest element over dims; the gradient is split evenly among ties (torch.amax)', [...reduceCases(), ...multiDimCases()], {
-    nonEmpty: true,
-  }),
-  reduction('amin', 'aminDims', 'smallest element over dims; the gradient is split evenly among ties (torch.amin)', [...reduceCases(), ...multiDimCases()], {
-    nonEmpty: true,
-  }),
+  nanPoisoned('amax', 'amaxDims', 'largest'),
+  nanPoisoned('amin', 'aminDims', 'smallest'),
   logical('all', true),
   logical('any', false),
   norm,

@@ -609,3 +609,37 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 }
+
+// Fixes to the reductions (src/ops/reduce.ts, src/ops/composite.ts), each a repro against PyTorch 1.13.
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`reduction fixes on ${be}`, () => {
+    beforeEach(() => wg.setBackend(be));
+
+    test('amax/amin: a segment holding NaN gets NaN gradients everywhere (torch.amax); max() keeps its split among the NaNs', () => {
+      const x = [
+        [1, NaN, 3, NaN],
+        [1, 2, 3, 3],
+      ];
+      let r = run((t) => t.amax(1), x);
+      expectClose(r.v, [NaN, 3]);
+      expectClose(r.g, [NaN, NaN, NaN, NaN, 0, 0, 1, 1]);
+      r = run((t) => wg.amin(t, 1, true), x);
+      expect(r.shape).toEqual([2, 1]);
+      expectClose(r.v, [NaN, 1]);
+      expectClose(r.g, [NaN, NaN, NaN, NaN, 2, 0, 0, 0]);
+      r = run((t) => t.amax([0, 1]), x);
+      expectClose(r.g, [NaN, NaN, NaN, NaN, NaN, NaN, NaN, NaN]);
+      r = run(
+        (t) => t.amax(0),
+        [
+          [1, NaN],
+          [3, 4],
+        ],
+      );
+      expectClose(r.v, [3, NaN]);
+      expectClose(r.g, [0, NaN, 1, NaN]);
+      r = run((t) => t.max(), x);
+      expectClose(r.g, [0, 0.5, 0, 0.5, 0, 0, 0, 0]);
+    });
+  });
+}
