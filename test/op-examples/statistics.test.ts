@@ -641,5 +641,31 @@ for (const be of ['wasm', 'reference'] as const) {
       r = run((t) => t.max(), x);
       expectClose(r.g, [0, 0.5, 0, 0.5, 0, 0, 0, 0]);
     });
+
+    test('std/var of float32 values whose squares overflow: finite where PyTorch is (std of ±3e19 is 4.2e19)', () => {
+      expectClose(Array.from(wg.tensor([3e19, -3e19]).std().data()), [4.2426407e19], 1e-6);
+      // the variance itself, 1.8e39, is past float32 (∞ as PyTorch's); the float64 reference holds it
+      expect(wg.tensor([3e19, -3e19]).var().item()).toBe(be === 'wasm' ? Infinity : 1.8e39);
+      expectClose(
+        Array.from(
+          wg
+            .tensor([
+              [3e19, -3e19],
+              [1, 2],
+            ])
+            .std(1)
+            .data(),
+        ),
+        [4.2426407e19, 0.70710677],
+        1e-6,
+      );
+      const r = run((t) => t.std(), [[3e19, -3e19, 1e19]]);
+      expectClose(r.v, [3.0550505e19], 1e-6);
+      expectClose(r.g, [0.4364358, -0.5455447, 0.1091089], 1e-5);
+      // 20 values ±1e19: Σ (x − mean)² = 2e39 overflows float32, the variance 1.05e38 does not
+      const big = wg.tensor([...new Array<number>(10).fill(1e19), ...new Array<number>(10).fill(-1e19)]);
+      expectClose(Array.from(big.var().data()), [1.0526316e38], 1e-6);
+      expectClose(Array.from(big.std().data()), [1.0259784e19], 1e-6);
+    });
   });
 }
