@@ -642,6 +642,20 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [0, 0.5, 0, 0.5, 0, 0, 0, 0]);
     });
 
+    test('prod accumulates in float32 on WASM: [1e20, 1e20, 1e-20] is ∞ (as PyTorch; the float64 reference gives 1e20)', () => {
+      const r = run(
+        (t) => t.prod(1),
+        [
+          [1e20, 1e20, 1e-20],
+          [2, 3, 4],
+        ],
+      );
+      if (be === 'wasm') {
+        expect(r.v).toEqual([Infinity, 24]);
+        expect(r.g).toEqual([Infinity, Infinity, Infinity, 12 * 2, 8 * 2, 6 * 2]);
+      } else expectClose(r.v, [1e20, 24]);
+    });
+
     test('std/var of float32 values whose squares overflow: finite where PyTorch is (std of ±3e19 is 4.2e19)', () => {
       expectClose(Array.from(wg.tensor([3e19, -3e19]).std().data()), [4.2426407e19], 1e-6);
       // the variance itself, 1.8e39, is past float32 (∞ as PyTorch's); the float64 reference holds it
