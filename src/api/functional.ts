@@ -171,6 +171,11 @@ export {
   takeAlongDim,
   cov,
   corrcoef,
+  type CovOptions,
+  type QuantileOptions,
+  type MinMax,
+} from './statistics.js';
+export {
   searchsorted,
   bucketize,
   histc,
@@ -179,11 +184,8 @@ export {
   unique,
   uniqueConsecutive,
   bincount,
-  type CovOptions,
   type SearchsortedOptions,
   type HistcOptions,
   type UniqueOptions,
-  type QuantileOptions,
-  type MinMax,
-} from './statistics.js';
+} from './counting.js';
 export type { Interpolation } from '../ops/statistics.js';
