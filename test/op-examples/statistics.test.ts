@@ -482,6 +482,27 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.bincount(wg.zeros([0], { dtype: 'int32' })).shape).toEqual([0]);
     });
 
+    test('the fixed-shape composites replay inside wg.compile with new data', () => {
+      const f = wg.compile((x: wg.Tensor) => {
+        const m = x.median(1);
+        return wg.stack([m.values, x.kthvalue(2).values, x.mode().values, x.nanmean(1), wg.quantile(x, 0.5, 1), wg.histc(x, { bins: 3, min: 0, max: 9 })]);
+      });
+      const x1 = [
+        [5, 1, 3],
+        [2, 2, 9],
+        [7, 4, 4],
+      ];
+      const x2 = [
+        [0, 8, 6],
+        [1, 1, 1],
+        [3, NaN, 2],
+      ];
+      for (let k = 0; k < 3; k++) {
+        expectClose(Array.from(f(wg.tensor(x1)).data()), [3, 2, 4, 3, 2, 4, 1, 2, 4, 3, 13 / 3, 5, 3, 2, 4, 3, 4, 2], 1e-6);
+        expectClose(Array.from(f(wg.tensor(x2)).data()), [6, 1, NaN, 6, 1, 3, 0, 1, 2, 14 / 3, 1, 2.5, 6, 1, NaN, 6, 1, 2], 1e-6);
+      }
+    });
+
     test('data-dependent shapes inside wg.compile re-run their JavaScript every call', () => {
       const f = wg.compile((x: wg.Tensor) => wg.argwhere(x));
       expect(f(wg.tensor([0, 1, 1])).toArray()).toEqual([[1], [2]]);
