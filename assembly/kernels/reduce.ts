@@ -268,33 +268,35 @@ export function f32_mean_dims_bwd(rec: usize): void { eachSegment<SumBwd>(rec); 
     for (let i = 0; i < inner; i++) op.seg(rec, (<usize>o * d * stride + i) << 2, (<usize>o * stride + i) << 2, d, st);
 }
 
-// ---- prod (float64 accumulation) ------------------------------------------------------------------
-// The gradient of Π x by x_k is the product of the others, never y/x_k where x_k = 0: with no zero
-// it is y/x_k; with one zero only that element gets the product of the rest; with more, 0.
+// ---- prod (float32 accumulation, as PyTorch's float32 prod) -----------------------------------------
+// Accumulated in float32 so that a product past float32's range is ±∞ (or 0) at the step where it
+// leaves it, as torch.prod: [1e20, 1e20, 1e-20] is ∞, where a float64 product would come back to
+// 1e20. The gradient of Π x by x_k is the product of the others, never y/x_k where x_k = 0: with no
+// zero it is (g·p)/x_k; with one zero only that element gets the product of the rest; with more, 0.
 
 class ProdFwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
-    let x = ptr(rec, IN) + xo, p: f64 = 1;
-    for (let k = 0; k < d; k++, x += st) p *= <f64>load<f32>(x);
-    store<f32>(ptr(rec, OUT) + ro, <f32>p);
+    let x = ptr(rec, IN) + xo, p: f32 = 1;
+    for (let k = 0; k < d; k++, x += st) p *= load<f32>(x);
+    store<f32>(ptr(rec, OUT) + ro, p);
   }
 }
 class ProdBwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
-    const x = ptr(rec, IN) + xo, gx = ptr(rec, GIN) + xo, g = <f64>load<f32>(ptr(rec, GOUT) + ro);
-    let zeros = 0, at: usize = 0, p: f64 = 1;
+    const x = ptr(rec, IN) + xo, gx = ptr(rec, GIN) + xo, g = load<f32>(ptr(rec, GOUT) + ro);
+    let zeros = 0, at: usize = 0, p: f32 = 1;
     for (let k = 0; k < d; k++) {
-      const v = <f64>load<f32>(x + <usize>k * st);
+      const v = load<f32>(x + <usize>k * st);
       if (v == 0) {
         zeros++;
         at = <usize>k * st;
       } else p *= v;
     }
-    if (zeros == 1) store<f32>(gx + at, load<f32>(gx + at) + <f32>(g * p));
+    if (zeros == 1) store<f32>(gx + at, load<f32>(gx + at) + g * p);
     else if (zeros == 0)
       for (let k = 0; k < d; k++) {
         const e = <usize>k * st;
-        store<f32>(gx + e, load<f32>(gx + e) + <f32>((g * p) / <f64>load<f32>(x + e)));
+        store<f32>(gx + e, load<f32>(gx + e) + (g * p) / load<f32>(x + e));
       }
   }
 }
@@ -350,6 +352,7 @@ export function f32_argmax_fwd(rec: usize): void { eachSegment<ArgFwd<Largest>>(
 export function f32_argmin_fwd(rec: usize): void { eachSegment<ArgFwd<Smallest>>(rec); }
 
 // ---- amax, amin: gx += g / (number of elements equal to y) on each of them (NaN ties with NaN) ----
+// With P3 set (torch.amax's rule), a NaN result sends NaN to every element of its segment instead.
 
 class AmaxFwd<E> {
   @inline run<S, L>(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
@@ -363,12 +366,13 @@ class AmaxFwd<E> {
 class AmaxBwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
     const x = ptr(rec, IN) + xo, gx = ptr(rec, GIN) + xo, y = load<f32>(ptr(rec, OUT) + ro);
+    const poison = y != y && param(rec, 3) != 0;
     let n = 0;
     for (let k = 0; k < d; k++) if (ties(load<f32>(x + <usize>k * st), y)) n++;
-    const share = load<f32>(ptr(rec, GOUT) + ro) / <f32>n;
+    const share = poison ? <f32>NaN : load<f32>(ptr(rec, GOUT) + ro) / <f32>n;
     for (let k = 0; k < d; k++) {
       const e = <usize>k * st;
-      if (ties(load<f32>(x + e), y)) store<f32>(gx + e, load<f32>(gx + e) + share);
+      if (poison || ties(load<f32>(x + e), y)) store<f32>(gx + e, load<f32>(gx + e) + share);
     }
   }
 }

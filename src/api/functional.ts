@@ -267,3 +267,36 @@ export {
   type TrapezoidOptions,
 } from './parity-math.js';
 export type { AddProductAttrs as AddProductOptions } from '../ops/parity-math.js';
+export {
+  median,
+  nanmedian,
+  kthvalue,
+  mode,
+  msort,
+  quantile,
+  nanquantile,
+  nansum,
+  nanmean,
+  countNonzero,
+  aminmax,
+  takeAlongDim,
+  cov,
+  corrcoef,
+  type CovOptions,
+  type QuantileOptions,
+  type MinMax,
+} from './statistics.js';
+export {
+  searchsorted,
+  bucketize,
+  histc,
+  nonzero,
+  argwhere,
+  unique,
+  uniqueConsecutive,
+  bincount,
+  type SearchsortedOptions,
+  type HistcOptions,
+  type UniqueOptions,
+} from './counting.js';
+export type { Interpolation } from '../ops/statistics.js';

@@ -16,6 +16,8 @@ import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
 import type { Dims, VarOptions, WithIndices } from './reduce.js';
 import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
+import type { CovOptions, MinMax, QuantileOptions } from './statistics.js';
+import type { HistcOptions, UniqueOptions } from './counting.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
 import type { DType } from '../ops/types.js';
@@ -359,6 +361,30 @@ declare module '../engine/tensor.js' {
     kron(o: Tensor): Tensor;
     cross(o: Tensor, dim?: number | null): Tensor;
     diff(opts?: DiffOptions): Tensor;
+    // ---- statistics ----
+    median(): Tensor;
+    median(dim: number, keepdim?: boolean): ValuesIndices;
+    nanmedian(): Tensor;
+    nanmedian(dim: number, keepdim?: boolean): ValuesIndices;
+    kthvalue(k: number, dim?: number, keepdim?: boolean): ValuesIndices;
+    mode(dim?: number, keepdim?: boolean): ValuesIndices;
+    msort(): Tensor;
+    /** q a number, a list or a 1-D tensor; a number as opts is the dim. */
+    quantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
+    nanquantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
+    nansum(dim?: Dims, keepdim?: boolean): Tensor;
+    nanmean(dim?: Dims, keepdim?: boolean): Tensor;
+    countNonzero(dim?: Dims): Tensor;
+    aminmax(opts?: { dim?: number; keepdim?: boolean }): MinMax;
+    takeAlongDim(indices: Tensor, dim?: number): Tensor;
+    cov(opts?: CovOptions): Tensor;
+    corrcoef(): Tensor;
+    histc(opts?: HistcOptions): Tensor;
+    nonzero(opts?: { asTuple?: boolean }): Tensor | Tensor[];
+    argwhere(): Tensor;
+    unique(opts?: UniqueOptions): Tensor | Tensor[];
+    uniqueConsecutive(opts?: Omit<UniqueOptions, 'sorted'>): Tensor | Tensor[];
+    bincount(opts?: { weights?: Tensor; minlength?: number }): Tensor;
   }
 }
 
@@ -1180,6 +1206,67 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   diff(opts) {
     return F.diff(this, opts);
+  },
+  // ---- statistics ----
+  median(dim?: number, keepdim?: boolean) {
+    return (dim === undefined ? F.median(this) : F.median(this, dim, keepdim)) as Tensor & ValuesIndices;
+  },
+  nanmedian(dim?: number, keepdim?: boolean) {
+    return (dim === undefined ? F.nanmedian(this) : F.nanmedian(this, dim, keepdim)) as Tensor & ValuesIndices;
+  },
+  kthvalue(k, dim, keepdim) {
+    return F.kthvalue(this, k, dim, keepdim);
+  },
+  mode(dim, keepdim) {
+    return F.mode(this, dim, keepdim);
+  },
+  msort() {
+    return F.msort(this);
+  },
+  quantile(q, opts) {
+    return F.quantile(this, q, opts);
+  },
+  nanquantile(q, opts) {
+    return F.nanquantile(this, q, opts);
+  },
+  nansum(dim, keepdim) {
+    return F.nansum(this, dim, keepdim);
+  },
+  nanmean(dim, keepdim) {
+    return F.nanmean(this, dim, keepdim);
+  },
+  countNonzero(dim) {
+    return F.countNonzero(this, dim);
+  },
+  aminmax(opts) {
+    return F.aminmax(this, opts);
+  },
+  takeAlongDim(indices, dim) {
+    return F.takeAlongDim(this, indices, dim);
+  },
+  cov(opts) {
+    return F.cov(this, opts);
+  },
+  corrcoef() {
+    return F.corrcoef(this);
+  },
+  histc(opts) {
+    return F.histc(this, opts);
+  },
+  nonzero(opts) {
+    return F.nonzero(this, opts);
+  },
+  argwhere() {
+    return F.argwhere(this);
+  },
+  unique(opts) {
+    return F.unique(this, opts);
+  },
+  uniqueConsecutive(opts) {
+    return F.uniqueConsecutive(this, opts);
+  },
+  bincount(opts) {
+    return F.bincount(this, opts);
   },
 };
 

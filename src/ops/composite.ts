@@ -95,20 +95,37 @@ export interface VarAttrs extends ReduceAttrs {
   correction?: number;
 }
 
-export function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number } {
+export function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; divisor: number; count: number } {
   const { shape, count } = planReduce(op, x, a);
   const c = a.correction ?? 1;
   if (typeof c !== 'number' || !Number.isFinite(c))
     throw new ValueError(op, `correction must be a finite number, got ${fmtValue(a.correction)} (tensor of shape ${fmtShape(x.shape)})`);
   // PyTorch divides by max(0, N − correction): N ≤ correction gives NaN (or ∞), never a negative variance.
-  return { shape, divisor: Math.max(0, count - c) };
+  return { shape, divisor: Math.max(0, count - c), count };
 }
 
 /**
- * Σ (x − mean)² / (N − correction), the two-pass form (no cancellation of Σx² − N·mean²). The mean
- * is detached: Σ (x − μ) = 0 makes the gradient through it vanish, and the rest is exactly
- * PyTorch's 2(x − mean)/(N − correction).
+ * Σ (x − mean)² / (N − correction), the two-pass form (no cancellation of Σx² − N·mean²), returned
+ * as q·s² with q = Σ ((x − mean)/s)² / (N − correction): s is a power of two near max |x − mean|, so
+ * the scaling is exact and (x − mean)² cannot overflow float32 where the variance (or, for std,
+ * √variance) is finite: torch.tensor([3e19, -3e19]).std() is 4.2e19, not ∞. s = 1 where that max is
+ * 0 (or the dims are empty). The mean and s are detached: Σ (x − μ) = 0 makes the gradient through
+ * the mean vanish, s is any constant, and the rest is exactly PyTorch's 2(x − mean)/(N − correction).
  */
+function scaledVariance<T>(b: Builder<T>, x: T, a: VarAttrs): { q: T; s: T } {
+  const { divisor, shape, count } = planVar('var', meta(b, x), a);
+  const r = { dim: a.dim, keepdim: true };
+  const d = b.op('sub', [x, b.detach(reduceOver(b, 'meanDims', x, r))]);
+  let s = b.scalar(1);
+  if (count > 0) {
+    const p = b.op('exp2', [b.op('floor', [b.op('log2', [reduceOver(b, 'amaxDims', b.op('abs', [d]), r)])])]);
+    s = b.detach(b.op('where', [b.op('eq', [p, b.scalar(0)]), b.scalar(1), p]));
+  }
+  const q = b.op('div', [reduceOver(b, 'sumDims', b.op('square', [b.op('div', [d, s])]), { dim: a.dim, keepdim: a.keepdim }), b.scalar(divisor)]);
+  // s has the keepdim shape that divides d; the result's shape without keepdim
+  return { q, s: count > 0 && !a.keepdim ? b.op('copy', [s], contiguousView(shape)) : s };
+}
+
 const variance: CompositeDef<VarAttrs, 'var'> = {
   kind: 'composite',
   name: 'var',
@@ -117,10 +134,9 @@ const variance: CompositeDef<VarAttrs, 'var'> = {
   doc: 'variance over dims (a number, a list, or all; keepdim), divided by N − correction (default 1); NaN when N ≤ correction',
   plan: (ins, a) => ({ shape: planVar('var', ins[0], a).shape }),
   compose: (b, [x], a) => {
-    const { divisor } = planVar('var', meta(b, x), a);
-    const mean = b.detach(reduceOver(b, 'meanDims', x, { dim: a.dim, keepdim: true }));
-    const ss = reduceOver(b, 'sumDims', b.op('square', [b.op('sub', [x, mean])]), { dim: a.dim, keepdim: a.keepdim });
-    return b.op('div', [ss, b.scalar(divisor)]);
+    const { q, s } = scaledVariance(b, x, a);
+    // (q·s)·s: q·s² could overflow where the variance itself does not
+    return b.op('mul', [b.op('mul', [q, s]), s]);
   },
   tests: { cases: varCases() },
 };
@@ -132,10 +148,14 @@ const std: CompositeDef<VarAttrs, 'std'> = {
   gradInputs: [0],
   doc: '√var over dims (a number, a list, or all; keepdim), same correction; the gradient is 0 where var is 0 (as PyTorch)',
   plan: (ins, a) => ({ shape: planVar('std', ins[0], a).shape }),
-  // Where var is exactly 0 (equal elements, or one element with correction 0), √ has an infinite
-  // slope and var a zero gradient: their product would be NaN. PyTorch's std_backward sets the
-  // gradient there to 0, as limitAtZero does.
-  compose: (b, [x], a) => limitAtZero(b, b.op('var', [x], a), (v) => b.op('sqrt', [v])),
+  // s·√q, never forming the variance (finite std of values whose variance overflows). Where q is
+  // exactly 0 (equal elements, or one element with correction 0), √ has an infinite slope and q a
+  // zero gradient: their product would be NaN. PyTorch's std_backward sets the gradient there to
+  // 0, as limitAtZero does.
+  compose: (b, [x], a) => {
+    const { q, s } = scaledVariance(b, x, a);
+    return b.op('mul', [limitAtZero(b, q, (v) => b.op('sqrt', [v])), s]);
+  },
   tests: { cases: varCases() },
 };
 

@@ -34,6 +34,7 @@ import { PARITY_SHAPE_OPS } from './parity-shape.js';
 import { PARITY_NN_OPS } from './parity-nn.js';
 import { LOSS_EXTRA_OPS } from './loss-extra.js';
 import { PARITY_MATH_OPS } from './parity-math.js';
+import { STATISTICS_OPS } from './statistics.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -61,6 +62,7 @@ const DECLARED = [
   ...PARITY_NN_OPS,
   ...LOSS_EXTRA_OPS,
   ...PARITY_MATH_OPS,
+  ...STATISTICS_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

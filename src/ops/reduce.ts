@@ -109,13 +109,13 @@ function planBlock(op: string, x: Meta, a: ReduceAttrs): { shape: number[]; view
  * (amax splits a tie's gradient evenly over all of it). copyIn/copyOut: the copy ops of the
  * input's and the result's dtypes ('copy' for float32, 'copyInt' for int32).
  */
-export function reduceOver<T>(b: Builder<T>, kernel: string, x: T, a: ReduceAttrs, copyIn = 'copy', copyOut = copyIn): T {
+export function reduceOver<T>(b: Builder<T>, kernel: string, x: T, a: ReduceAttrs, copyIn = 'copy', copyOut = copyIn, kernelAttrs: object = {}): T {
   const shape = b.shape(x);
   const { dims, shape: outShape } = planReduce(kernel, { shape, dtype: 'float32' }, a);
-  if (adjacent(dims)) return b.op(kernel, [x], { dim: dims, keepdim: a.keepdim });
+  if (adjacent(dims)) return b.op(kernel, [x], { ...kernelAttrs, dim: dims, keepdim: a.keepdim });
   const kept = shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const moved = b.op(copyIn, [x], permuteView(shape, [...kept, ...dims]));
-  const y = b.op(kernel, [moved], { dim: dims.map((_, j) => kept.length + j) });
+  const y = b.op(kernel, [moved], { ...kernelAttrs, dim: dims.map((_, j) => kept.length + j) });
   return a.keepdim ? b.op(copyOut, [y], contiguousView(outShape)) : y;
 }
 
@@ -171,7 +171,9 @@ function linear<N extends string>(name: N, label: string, mean: boolean, cases: 
 // The gradient of Π x with respect to x_k is the product of the others, computed without dividing
 // by x_k (PyTorch's rule): with no zero it is y/x_k; with exactly one zero only that element gets
 // a gradient (the product of the rest); with two or more zeros every product of the others has a
-// zero factor, so the gradient is 0. Both backends accumulate the product in float64.
+// zero factor, so the gradient is 0. The WASM kernel multiplies in float32, as PyTorch's float32
+// prod (a product past float32's range stays ±∞ even if later factors would bring it back); the
+// reference, as every reference kernel, in float64.
 
 /** [number of zeros, product of the non-zero elements] of segment (e, d, st) of h from base x. */
 function zerosAndProduct(h: Float64Array, x: number, e: number, d: number, st: number): [number, number, number] {
@@ -288,18 +290,24 @@ function extreme<N extends string>(name: N, label: string, largest: boolean): Op
 /** Whether a equals the extreme y (NaN equals NaN: a NaN extreme came from the segment's NaNs). */
 const isExtreme = (a: number, y: number) => a === y || (Number.isNaN(a) && Number.isNaN(y));
 
-function amaxOp<N extends string>(name: N, label: string, largest: boolean): OpSpec<ReduceAttrs, N> {
+export interface AmaxAttrs extends ReduceAttrs {
+  /** torch.amax's backward: a segment whose result is NaN gets NaN gradients everywhere (not max()'s split among its NaNs). */
+  nanGradient?: boolean;
+}
+
+function amaxOp<N extends string>(name: N, label: string, largest: boolean): OpSpec<AmaxAttrs, N> {
   return {
     name,
     module: 'reduce',
     split: { cut: 'outer', min: SPLIT.SUM },
     arity: 1,
     gradInputs: [0],
-    doc: `${label} over adjacent dims (the kernel of ${label}): the gradient is split evenly among the elements equal to the result`,
+    doc: `${label} over adjacent dims (the kernel of ${label}): the gradient is split evenly among the elements equal to the result (NaN among the NaNs, or, nanGradient, NaN to all)`,
     plan: (ins, a) => {
       const { shape, view } = planBlock(label, ins[0], a);
       checkNotEmpty(label, ins[0], a, view[1]);
-      return { shape, params: view };
+      checkBool(label, 'nanGradient', a.nanGradient);
+      return { shape, params: [...view, a.nanGradient ? 1 : 0] };
     },
     ref: {
       fwd: (h, r) => {
@@ -312,7 +320,12 @@ function amaxOp<N extends string>(name: N, label: string, largest: boolean): OpS
           y = out(r),
           gx = gin(r, 0),
           g = gout(r);
+        const poison = param(r, 3) !== 0;
         forSegments(r, (e, ri, d, st) => {
+          if (poison && Number.isNaN(h[y + ri])) {
+            for (let k = 0; k < d; k++) h[gx + e + k * st] = NaN;
+            return;
+          }
           let ties = 0;
           for (let k = 0; k < d; k++) if (isExtreme(h[x + e + k * st], h[y + ri])) ties++;
           for (let k = 0; k < d; k++) if (isExtreme(h[x + e + k * st], h[y + ri])) h[gx + e + k * st] += h[g + ri] / ties;
@@ -574,6 +587,19 @@ function reduction<N extends string>(
 }
 
 /**
+ * amax/amin: the kernel's result and its gradient split evenly among ties, with torch.amax's rule
+ * for NaN (nanGradient): a segment holding NaN sends NaN to all its elements (g·(x = y)/count is 0/0
+ * there). max() over all elements keeps the kernel's split among the NaNs, as torch.max().
+ */
+function nanPoisoned<N extends string>(name: N, kernel: string, label: string): CompositeDef<ReduceAttrs, N> {
+  return {
+    ...reduction(name, kernel, '', [...reduceCases(), ...multiDimCases()], { nonEmpty: true }),
+    doc: `${label} element over dims; the gradient is split evenly among ties, and is NaN over a segment holding NaN (torch.${name})`,
+    compose: (b, [x], a) => reduceOver(b, kernel, x, a, 'copy', 'copy', { nanGradient: true }),
+  };
+}
+
+/**
  * max/min: with one dim (a number), PyTorch's max(dim): the first arg-extreme takes the gradient
  * (its index is what .indices and argmax report); without a dim, or with a list of dims (which
  * torch.max does not take), torch.amax's rule: the gradient is split evenly among the ties.
@@ -738,12 +764,8 @@ export const REDUCE_OPS = defineOps(
   ]),
   maxLike('max', true),
   maxLike('min', false),
-  reduction('amax', 'amaxDims', 'largest element over dims; the gradient is split evenly among ties (torch.amax)', [...reduceCases(), ...multiDimCases()], {
-    nonEmpty: true,
-  }),
-  reduction('amin', 'aminDims', 'smallest element over dims; the gradient is split evenly among ties (torch.amin)', [...reduceCases(), ...multiDimCases()], {
-    nonEmpty: true,
-  }),
+  nanPoisoned('amax', 'amaxDims', 'largest'),
+  nanPoisoned('amin', 'aminDims', 'smallest'),
   logical('all', true),
   logical('any', false),
   norm,

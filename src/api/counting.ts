@@ -1,0 +1,230 @@
+/**
+ * Searching and counting as functions: searchsorted, bucketize, histc (table: src/ops/statistics.ts),
+ * and the functions whose result's size depends on the data, read in JavaScript: nonzero, argwhere,
+ * unique, uniqueConsecutive, bincount.
+ */
+import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
+import { apply } from '../engine/engine.js';
+import { sink } from '../engine/sink.js';
+import type { Tensor } from '../engine/tensor.js';
+import { op } from '../ops/index.js';
+import { tensor, zeros } from './creation.js';
+import { gather, scatterAdd } from './indexing.js';
+import { amax, amin, floatInput } from './reduce.js';
+
+/**
+ * t's values read in JavaScript, for `reason` (a check, or a result whose size depends on them).
+ * Inside wg.compile that makes the function re-run its JavaScript every call (maskedSelect's rule),
+ * so every call is checked and sized from its own data.
+ */
+export function readValues(fn: string, t: Tensor, reason: string): Float32Array | Int32Array | Float64Array {
+  if (sink.mode !== 'off') sink.slow(`${fn} reads ${fmtShape(t.shape)} ${t.dtype} values in JavaScript: ${reason}`);
+  return t.rawValues();
+}
+
+export interface SearchsortedOptions {
+  /** false (default): the first index with sorted ≥ value; true: with sorted > value. */
+  right?: boolean;
+  /** 'left' or 'right', the same choice as `right` (give one, or two that agree). */
+  side?: 'left' | 'right';
+  /** int32 indices that sort each row of an unsorted sequence (its shape). */
+  sorter?: Tensor;
+}
+
+/** x as float32 for a comparison (int32 is cast: exact up to 2²⁴ in magnitude). */
+const asFloat = (x: Tensor) => (x.dtype === 'int32' ? apply(op('toFloat'), [x]) : x);
+
+/**
+ * int32 indices at which the values would be inserted into the rows of sortedSequence (1-D, or
+ * with the values' leading dims) to keep them sorted, as torch.searchsorted; values a tensor or a
+ * number (a 0-d result). float32 or int32 inputs.
+ */
+export function searchsorted(sortedSequence: Tensor, values: Tensor | number, opts?: SearchsortedOptions): Tensor {
+  const { right, side, sorter } = checkOptions<SearchsortedOptions>('searchsorted', opts, ['right', 'side', 'sorter']);
+  checkTensor('searchsorted', 'sortedSequence', sortedSequence);
+  checkBool('searchsorted', 'right', right);
+  if (side !== undefined && side !== 'left' && side !== 'right') throw new ValueError('searchsorted', `side must be 'left' or 'right', got ${fmtValue(side)}`);
+  if (side !== undefined && right !== undefined && right !== (side === 'right'))
+    throw new ValueError('searchsorted', `side ${fmtValue(side)} and right ${fmtValue(right)} disagree: give one of them`);
+  const v = typeof values === 'number' ? tensor(values) : values;
+  checkTensor('searchsorted', 'values', v);
+  let s = sortedSequence;
+  if (sorter !== undefined) {
+    checkTensor('searchsorted', 'sorter', sorter);
+    if (sorter.dtype !== 'int32' || sorter.shape.join() !== s.shape.join())
+      throw new ShapeError(
+        'searchsorted',
+        `sorter must be an int32 tensor of the sorted sequence's shape ${fmtShape(s.shape)}, got ${sorter.dtype} ${fmtShape(sorter.shape)}`,
+      );
+    const m = s.shape[s.ndim - 1] ?? 1;
+    checkIndices('searchsorted', sorter, m, `the last dim (size ${m}) of a sorted sequence of shape ${fmtShape(s.shape)}`);
+    s = gather(s, -1, sorter);
+  }
+  return apply(op('searchsorted'), [asFloat(s), asFloat(v)], { right: right ?? side === 'right' });
+}
+
+/** int32 index of the bucket of each element among 1-D sorted boundaries (torch.bucketize: searchsorted with the arguments swapped). */
+export function bucketize(input: Tensor | number, boundaries: Tensor, opts?: { right?: boolean }): Tensor {
+  const { right } = checkOptions<{ right?: boolean }>('bucketize', opts, ['right']);
+  checkTensor('bucketize', 'boundaries', boundaries);
+  if (boundaries.ndim !== 1) throw new ShapeError('bucketize', `boundaries must be 1-D, got a tensor of shape ${fmtShape(boundaries.shape)}`);
+  return searchsorted(boundaries, input, { right });
+}
+
+export interface HistcOptions {
+  /** Default 100. */
+  bins?: number;
+  /** min = max (both 0 by default): the data's smallest and largest element (±1 if they are equal). */
+  min?: number;
+  max?: number;
+}
+
+/**
+ * float32 histogram of x's elements in [min, max] over `bins` equal bins (torch.histc); elements
+ * outside are not counted, x = max counts in the last bin, NaN in the first (as PyTorch). min = max
+ * takes the data's range, read in JavaScript.
+ */
+export function histc(x: Tensor, opts?: HistcOptions): Tensor {
+  const { bins = 100, ...range } = checkOptions<HistcOptions>('histc', opts, ['bins', 'min', 'max']);
+  floatInput('histc', x);
+  let { min = 0, max = 0 } = range;
+  if (min === max && x.size > 0) {
+    min = readValues('histc', amin(x), 'the data range sets the bins')[0];
+    max = readValues('histc', amax(x), 'the data range sets the bins')[0];
+  }
+  if (min === max) {
+    min -= 1;
+    max += 1;
+  }
+  return apply(op('histc'), [x], { bins, min, max });
+}
+
+/** Flat index p of an array of `shape` as its coordinates. */
+const coordinates = (p: number, shape: readonly number[]) => {
+  const c = new Array<number>(shape.length);
+  for (let k = shape.length - 1; k >= 0; k--) {
+    c[k] = p % shape[k];
+    p = Math.floor(p / shape[k]);
+  }
+  return c;
+};
+
+/**
+ * int32 coordinates of x's nonzero elements (NaN included), one row each in row-major order: [n,
+ * ndim]; with asTuple one int32 [n] tensor per dim (a 0-d x as 1-D). The size depends on the
+ * values, read in JavaScript (inside wg.compile: maskedSelect's rule).
+ */
+export function nonzero(x: Tensor, opts: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+  const { asTuple = false } = checkOptions<{ asTuple?: boolean }>('nonzero', opts, ['asTuple']);
+  checkTensor('nonzero', 'input', x);
+  checkBool('nonzero', 'asTuple', asTuple);
+  const v = readValues('nonzero', x, "the result's size is the number of nonzero elements");
+  const rows: number[][] = [];
+  v.forEach((e, p) => e !== 0 && rows.push(coordinates(p, x.shape)));
+  if (!asTuple) return tensor(rows.flat(), { shape: [rows.length, x.ndim], dtype: 'int32' });
+  if (x.ndim === 0)
+    return [
+      tensor(
+        rows.map(() => 0),
+        { shape: [rows.length], dtype: 'int32' },
+      ),
+    ];
+  return x.shape.map((_, k) =>
+    tensor(
+      rows.map((r) => r[k]),
+      { shape: [rows.length], dtype: 'int32' },
+    ),
+  );
+}
+/** nonzero(x) as [n, ndim] int32 coordinates (torch.argwhere). */
+export const argwhere = (x: Tensor): Tensor => nonzero(x) as Tensor;
+
+export interface UniqueOptions {
+  /** Accepted for PyTorch's signature: the result is always sorted (PyTorch's CPU order for false is unspecified). */
+  sorted?: boolean;
+  /** Also return, for each element of x, the index of its value in the result (int32, x's shape). */
+  returnInverse?: boolean;
+  /** Also return how many elements each value has (int32). */
+  returnCounts?: boolean;
+  /** Not supported: unique rows or slices along a dim. */
+  dim?: number;
+}
+
+/** The runs of equal values of `v` as (value, count) pairs, and for each element its run's number (NaN ≠ NaN: each NaN a run). */
+function runs(v: ArrayLike<number>, order: readonly number[]): { values: number[]; counts: number[]; inverse: number[] } {
+  const values: number[] = [],
+    counts: number[] = [],
+    inverse = new Array<number>(order.length);
+  order.forEach((p, j) => {
+    if (j === 0 || v[p] !== v[order[j - 1]]) {
+      values.push(v[p]);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse[p] = values.length - 1;
+  });
+  return { values, counts, inverse };
+}
+
+function uniqueResult(fn: string, x: Tensor, o: UniqueOptions, sortValues: boolean): Tensor | Tensor[] {
+  checkTensor(fn, 'input', x);
+  checkBool(fn, 'sorted', o.sorted);
+  checkBool(fn, 'returnInverse', o.returnInverse);
+  checkBool(fn, 'returnCounts', o.returnCounts);
+  if (o.dim !== undefined) throw new ValueError(fn, `dim is not supported (got dim ${fmtValue(o.dim)}): unique values of the flattened tensor only`);
+  const v = readValues(fn, x, "the result's size is the number of distinct values");
+  const order = Array.from(v, (_, p) => p);
+  // NaN sorts last, each NaN its own value (PyTorch 1.13's CPU unique mis-sorts NaN)
+  if (sortValues) order.sort((a, b) => (Number.isNaN(v[a]) ? (Number.isNaN(v[b]) ? a - b : 1) : Number.isNaN(v[b]) ? -1 : v[a] - v[b] || a - b));
+  const r = runs(v, order);
+  const out = [tensor(r.values, { shape: [r.values.length], dtype: x.dtype })];
+  if (o.returnInverse) out.push(tensor(r.inverse, { shape: x.shape, dtype: 'int32' }));
+  if (o.returnCounts) out.push(tensor(r.counts, { shape: [r.counts.length], dtype: 'int32' }));
+  return out.length === 1 ? out[0] : out;
+}
+
+/**
+ * The distinct values of x, sorted (NaN last, each NaN distinct), as a 1-D tensor of x's dtype; with
+ * returnInverse / returnCounts the array [values, inverse?, counts?] (PyTorch's tuple). Read in
+ * JavaScript: the size depends on the values.
+ */
+export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
+  return uniqueResult('unique', x, checkOptions<UniqueOptions>('unique', opts, ['sorted', 'returnInverse', 'returnCounts', 'dim']), true);
+}
+/** x (flattened) with each run of consecutive equal values kept once; returnInverse / returnCounts as unique. */
+export function uniqueConsecutive(x: Tensor, opts: Omit<UniqueOptions, 'sorted'> = {}): Tensor | Tensor[] {
+  return uniqueResult('uniqueConsecutive', x, checkOptions<UniqueOptions>('uniqueConsecutive', opts, ['returnInverse', 'returnCounts', 'dim']), false);
+}
+
+/**
+ * Occurrences of each value 0..max of a 1-D int32 x of non-negative values (int32 [max(max + 1,
+ * minlength)]), or the sums of the float32 weights at each value (a scatter-add: weights get its
+ * gradient). The length depends on the values, read in JavaScript.
+ */
+export function bincount(x: Tensor, opts: { weights?: Tensor; minlength?: number } = {}): Tensor {
+  const { weights, minlength = 0 } = checkOptions<{ weights?: Tensor; minlength?: number }>('bincount', opts, ['weights', 'minlength']);
+  checkTensor('bincount', 'input', x);
+  if (x.dtype !== 'int32') throw new DTypeError('bincount', `the input must be an int32 tensor, got a ${x.dtype} tensor of shape ${fmtShape(x.shape)}`);
+  if (x.ndim !== 1) throw new ShapeError('bincount', `the input must be 1-D, got a tensor of shape ${fmtShape(x.shape)}`);
+  if (!Number.isInteger(minlength) || minlength < 0) throw new ValueError('bincount', `minlength must be an integer ≥ 0, got ${fmtValue(minlength)}`);
+  const v = readValues('bincount', x, "the result's length is the largest value + 1");
+  const bad = v.findIndex((e) => e < 0);
+  if (bad >= 0) throw new ValueError('bincount', `the input must hold values ≥ 0, got ${v[bad]} at position ${bad}`);
+  const n = Math.max(
+    minlength,
+    Array.from(v).reduce((m, e) => Math.max(m, e + 1), 0),
+  );
+  if (weights === undefined) {
+    const counts = new Array<number>(n).fill(0);
+    v.forEach((e) => counts[e]++);
+    return tensor(counts, { shape: [n], dtype: 'int32' });
+  }
+  checkTensor('bincount', 'weights', weights);
+  if (weights.dtype !== 'float32' || weights.shape.join() !== x.shape.join())
+    throw new ShapeError(
+      'bincount',
+      `weights must be a float32 tensor of the input's shape ${fmtShape(x.shape)}, got ${weights.dtype} ${fmtShape(weights.shape)}`,
+    );
+  return scatterAdd(zeros([n]), 0, x, weights);
+}
