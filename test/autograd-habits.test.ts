@@ -61,6 +61,28 @@ for (const be of ['wasm', 'reference'] as const) {
         expect(vals(x2.grad)).toEqual([80, 160, 240]);
       });
 
+      test('retainGrad after a first hook sees the result of every hook, later ones too (torch 1.13: y.grad = [13, 25], then [7, 13])', () => {
+        // torch: x = [1, 2], y = 3x, hooks g·2, retain_grad(), g+1, then (y·y).sum().backward()
+        const x = leaf([1, 2]);
+        const y = x.mul(3);
+        y.registerHook((g) => g.mul(2));
+        y.retainGrad();
+        y.registerHook((g) => g.add(1));
+        y.mul(y).sum().backward();
+        expect(vals(y.grad)).toEqual([13, 25]);
+        expect(vals(x.grad)).toEqual([39, 75]);
+        // the same with the first hook removed before backward: torch y.grad = [7, 13], x.grad = [21, 39]
+        const x2 = leaf([1, 2]);
+        const y2 = x2.mul(3);
+        const first = y2.registerHook((g) => g.mul(2));
+        y2.retainGrad();
+        y2.registerHook((g) => g.add(1));
+        first.remove();
+        y2.mul(y2).sum().backward();
+        expect(vals(y2.grad)).toEqual([7, 13]);
+        expect(vals(x2.grad)).toEqual([21, 39]);
+      });
+
       test('a matmul graph of odd sizes: the retained gradient is 1 − tanh², the leaves get what the pass without hooks gives', () => {
         const xv = fill(15, (i) => Math.cos(i * 0.7));
         const wv = fill(35, (i) => Math.sin(i * 0.3) * 0.5);

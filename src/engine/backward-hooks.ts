@@ -21,7 +21,7 @@ import { allocPersistent, allocScratch, allocTransient, ensureResident } from '.
 import { AutogradError, BackendError, CompileError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { FLAG_BACKWARD, R, fmtShape, ginWord } from '../ops/types.js';
 import { sink } from './sink.js';
-import { RETAIN_GRAD, Tensor, type GradHook } from './tensor.js';
+import { RETAIN_GRAD, RETAIN_GRAD_FINAL, Tensor, type GradHook } from './tensor.js';
 import { claimFresh, freeGraph, prepareGraph, seedRoots, type BackwardRequest } from './backward-graph.js';
 
 /** What registerHook returns: remove() unregisters the hook (again: nothing). */
@@ -65,7 +65,7 @@ export function retainGrad(t: Tensor): void {
   if (!t.requiresGrad) throw new AutogradError('retainGrad', `cannot retain the gradient of a ${describe(t)} that does not require grad`);
   if (t.node === null || t.retainsGrad) return;
   refuseInCompile('retainGrad', 'retainGrad() (a non-leaf .grad filled in JavaScript)');
-  (t.hooks ??= []).push(RETAIN_GRAD);
+  (t.hooks ??= []).push(t.hooks.length > 0 ? RETAIN_GRAD_FINAL : RETAIN_GRAD);
 }
 
 /** Whether this pass must stop for hooks, return gradients, or deliver to a non-leaf: then it is backwardWithHooks. */
@@ -89,23 +89,26 @@ function reason(req: BackwardRequest): string {
 }
 
 /**
- * Runs t's hooks on its gradient g, in registration order: each sees the previous one's result;
- * retainGrad's place notes the gradient there for t's .grad. Gradients are not recorded meanwhile
- * (PyTorch runs hooks with grad mode off unless createGraph).
+ * Runs t's hooks on its gradient g, in registration order: each sees the previous one's result.
+ * t's .grad gets the incoming gradient (RETAIN_GRAD) or the last hook's result (RETAIN_GRAD_FINAL),
+ * see tensor.ts. Gradients are not recorded meanwhile (PyTorch runs hooks with grad mode off
+ * unless createGraph).
  */
 function runHooks(t: Tensor, g: Tensor, retained: [Tensor, Tensor][]): Tensor {
   const prev = isGradEnabled();
   setGradEnabled(false);
   hooksRunning++;
   try {
+    let retainFinal = false;
     for (const h of [...t.hooks!]) {
-      if (h === RETAIN_GRAD) {
-        retained.push([t, g]);
-        continue;
+      if (h === RETAIN_GRAD) retained.push([t, g]);
+      else if (h === RETAIN_GRAD_FINAL) retainFinal = true;
+      else {
+        const r = h(g);
+        if (r !== undefined) g = checkReplacement(t, g, r);
       }
-      const r = h(g);
-      if (r !== undefined) g = checkReplacement(t, g, r);
     }
+    if (retainFinal) retained.push([t, g]);
     return g;
   } finally {
     hooksRunning--;
