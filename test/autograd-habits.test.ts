@@ -252,6 +252,42 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     describe('wg.autograd.grad, wg.autograd.backward, backward inputs', () => {
+      test('hooks where torch 1.13 runs them: grad captures a target before its hooks, runs no leaf hook, skips branches that reach no input', () => {
+        // torch: a = [1, 2], hook g·10 on a; autograd.grad((a·a).sum(), a) → [2, 4], the hook not called
+        const a = leaf([1, 2]);
+        const calls: number[][] = [];
+        a.registerHook((g) => (calls.push(vals(g)), g.mul(10)));
+        expect(vals(wg.autograd.grad(a.mul(a).sum(), a)[0])).toEqual([2, 4]);
+        expect(calls).toEqual([]);
+        expect(a.grad).toBeNull();
+        // y = 3a with hook g·10: grad((y·y).sum(), [y, a]) → y: [6, 12] (before the hook), a: [180, 360]
+        const y = a.mul(3);
+        y.registerHook((g) => (calls.push(vals(g)), g.mul(10)));
+        const [gy, ga] = wg.autograd.grad(y.mul(y).sum(), [y, a]);
+        expect([vals(gy), vals(ga), calls]).toEqual([[6, 12], [180, 360], [[6, 12]]]);
+        // backward({inputs: [y]}) runs y's hook and accumulates its result: y.grad = [60, 120]
+        const y2 = leaf([1, 2]).mul(3);
+        y2.registerHook((g) => g.mul(10));
+        y2.mul(y2)
+          .sum()
+          .backward(undefined, { inputs: [y2] });
+        expect(vals(y2.grad)).toEqual([60, 120]);
+        // a branch that reaches no input (w = 2b, hooked and retained) runs nothing: w.grad null, no call
+        for (const capture of [true, false]) {
+          const p = leaf([1, 2]);
+          const b = leaf([1, 2]);
+          const w = b.mul(2);
+          const seen: number[] = [];
+          w.registerHook(() => void seen.push(1));
+          w.retainGrad();
+          const z = p.mul(3).sum().add(w.sum());
+          if (capture) expect(vals(wg.autograd.grad(z, [p])[0])).toEqual([3, 3]);
+          else z.backward(undefined, { inputs: [p] });
+          expect([seen, w.grad, b.grad]).toEqual([[], null, null]);
+          if (!capture) expect(vals(p.grad)).toEqual([3, 3]);
+        }
+      });
+
       test('grad returns gradients without touching .grad (torch values)', () => {
         const a = leaf([1, 2]);
         const b = leaf([3, 4]);
