@@ -618,6 +618,16 @@ for (const be of ['wasm', 'reference'] as const) {
         expect(() => wg.autograd.functional.jacobian(g, wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
         expect(() => wg.autograd.functional.jacobian(3 as never, x)).toThrow(wg.ValueError);
       });
+
+      test('vjp: an output that does not depend on the inputs adds zero (torch strict=False: [1] and [0, 0]; [2, 2])', () => {
+        const [o, v] = wg.autograd.functional.vjp(() => wg.ones([]), wg.tensor([1, 2])) as [wg.Tensor, wg.Tensor];
+        expect([o.item(), vals(v)]).toEqual([1, [0, 0]]);
+        const two = (a: wg.Tensor) => [a.mul(2), wg.ones([3])];
+        const [, v2] = wg.autograd.functional.vjp(two, wg.tensor([1, 2]), [wg.tensor([1, 1]), wg.tensor([1, 2, 3])]) as [wg.Tensor[], wg.Tensor];
+        expect(vals(v2)).toEqual([2, 2]);
+        // its seed is still checked (torch: "v has invalid size")
+        expect(() => wg.autograd.functional.vjp(() => wg.ones([3]), wg.tensor([1, 2]), wg.tensor([1, 2]))).toThrow(wg.ShapeError);
+      });
     });
 
     describe('inside wg.compile', () => {
