@@ -534,6 +534,18 @@ for (const be of ['wasm', 'reference'] as const) {
         compiled.registerFullBackwardHook(() => undefined);
         expect(() => wg.compile((x: wg.Tensor) => compiled.forward(x).sum())(wg.tensor([[1, 2, 3]]))).toThrow(wg.CompileError);
       });
+
+      test('under autograd.grad it fires where torch 1.13 does: not for the weight alone when the input requires grad', () => {
+        const lin = linear();
+        let fired = 0;
+        lin.registerFullBackwardHook(() => void fired++);
+        const counts = [leaf([1, 2, 3], [1, 3]), wg.tensor([[1, 2, 3]]), leaf([1, 2, 3], [1, 3])].map((x, k) => {
+          fired = 0;
+          wg.autograd.grad(lin.forward(x).sum(), k < 2 ? [lin.weight] : [x]);
+          return fired;
+        });
+        expect(counts).toEqual([0, 1, 1]); // torch: [], [1], [1]
+      });
     });
 
     describe('autograd.functional', () => {
