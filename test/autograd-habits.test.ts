@@ -61,6 +61,28 @@ for (const be of ['wasm', 'reference'] as const) {
         expect(vals(x2.grad)).toEqual([80, 160, 240]);
       });
 
+      test('retainGrad after a first hook sees the result of every hook, later ones too (torch 1.13: y.grad = [13, 25], then [7, 13])', () => {
+        // torch: x = [1, 2], y = 3x, hooks g·2, retain_grad(), g+1, then (y·y).sum().backward()
+        const x = leaf([1, 2]);
+        const y = x.mul(3);
+        y.registerHook((g) => g.mul(2));
+        y.retainGrad();
+        y.registerHook((g) => g.add(1));
+        y.mul(y).sum().backward();
+        expect(vals(y.grad)).toEqual([13, 25]);
+        expect(vals(x.grad)).toEqual([39, 75]);
+        // the same with the first hook removed before backward: torch y.grad = [7, 13], x.grad = [21, 39]
+        const x2 = leaf([1, 2]);
+        const y2 = x2.mul(3);
+        const first = y2.registerHook((g) => g.mul(2));
+        y2.retainGrad();
+        y2.registerHook((g) => g.add(1));
+        first.remove();
+        y2.mul(y2).sum().backward();
+        expect(vals(y2.grad)).toEqual([7, 13]);
+        expect(vals(x2.grad)).toEqual([21, 39]);
+      });
+
       test('a matmul graph of odd sizes: the retained gradient is 1 − tanh², the leaves get what the pass without hooks gives', () => {
         const xv = fill(15, (i) => Math.cos(i * 0.7));
         const wv = fill(35, (i) => Math.sin(i * 0.3) * 0.5);
@@ -230,6 +252,42 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     describe('wg.autograd.grad, wg.autograd.backward, backward inputs', () => {
+      test('hooks where torch 1.13 runs them: grad captures a target before its hooks, runs no leaf hook, skips branches that reach no input', () => {
+        // torch: a = [1, 2], hook g·10 on a; autograd.grad((a·a).sum(), a) → [2, 4], the hook not called
+        const a = leaf([1, 2]);
+        const calls: number[][] = [];
+        a.registerHook((g) => (calls.push(vals(g)), g.mul(10)));
+        expect(vals(wg.autograd.grad(a.mul(a).sum(), a)[0])).toEqual([2, 4]);
+        expect(calls).toEqual([]);
+        expect(a.grad).toBeNull();
+        // y = 3a with hook g·10: grad((y·y).sum(), [y, a]) → y: [6, 12] (before the hook), a: [180, 360]
+        const y = a.mul(3);
+        y.registerHook((g) => (calls.push(vals(g)), g.mul(10)));
+        const [gy, ga] = wg.autograd.grad(y.mul(y).sum(), [y, a]);
+        expect([vals(gy), vals(ga), calls]).toEqual([[6, 12], [180, 360], [[6, 12]]]);
+        // backward({inputs: [y]}) runs y's hook and accumulates its result: y.grad = [60, 120]
+        const y2 = leaf([1, 2]).mul(3);
+        y2.registerHook((g) => g.mul(10));
+        y2.mul(y2)
+          .sum()
+          .backward(undefined, { inputs: [y2] });
+        expect(vals(y2.grad)).toEqual([60, 120]);
+        // a branch that reaches no input (w = 2b, hooked and retained) runs nothing: w.grad null, no call
+        for (const capture of [true, false]) {
+          const p = leaf([1, 2]);
+          const b = leaf([1, 2]);
+          const w = b.mul(2);
+          const seen: number[] = [];
+          w.registerHook(() => void seen.push(1));
+          w.retainGrad();
+          const z = p.mul(3).sum().add(w.sum());
+          if (capture) expect(vals(wg.autograd.grad(z, [p])[0])).toEqual([3, 3]);
+          else z.backward(undefined, { inputs: [p] });
+          expect([seen, w.grad, b.grad]).toEqual([[], null, null]);
+          if (!capture) expect(vals(p.grad)).toEqual([3, 3]);
+        }
+      });
+
       test('grad returns gradients without touching .grad (torch values)', () => {
         const a = leaf([1, 2]);
         const b = leaf([3, 4]);
@@ -476,6 +534,18 @@ for (const be of ['wasm', 'reference'] as const) {
         compiled.registerFullBackwardHook(() => undefined);
         expect(() => wg.compile((x: wg.Tensor) => compiled.forward(x).sum())(wg.tensor([[1, 2, 3]]))).toThrow(wg.CompileError);
       });
+
+      test('under autograd.grad it fires where torch 1.13 does: not for the weight alone when the input requires grad', () => {
+        const lin = linear();
+        let fired = 0;
+        lin.registerFullBackwardHook(() => void fired++);
+        const counts = [leaf([1, 2, 3], [1, 3]), wg.tensor([[1, 2, 3]]), leaf([1, 2, 3], [1, 3])].map((x, k) => {
+          fired = 0;
+          wg.autograd.grad(lin.forward(x).sum(), k < 2 ? [lin.weight] : [x]);
+          return fired;
+        });
+        expect(counts).toEqual([0, 1, 1]); // torch: [], [1], [1]
+      });
     });
 
     describe('autograd.functional', () => {
@@ -559,6 +629,16 @@ for (const be of ['wasm', 'reference'] as const) {
         expect(() => wg.autograd.functional.vjp(() => 3 as never, x)).toThrow(/must return a Tensor or an array of Tensors, got 3/);
         expect(() => wg.autograd.functional.jacobian(g, wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
         expect(() => wg.autograd.functional.jacobian(3 as never, x)).toThrow(wg.ValueError);
+      });
+
+      test('vjp: an output that does not depend on the inputs adds zero (torch strict=False: [1] and [0, 0]; [2, 2])', () => {
+        const [o, v] = wg.autograd.functional.vjp(() => wg.ones([]), wg.tensor([1, 2])) as [wg.Tensor, wg.Tensor];
+        expect([o.item(), vals(v)]).toEqual([1, [0, 0]]);
+        const two = (a: wg.Tensor) => [a.mul(2), wg.ones([3])];
+        const [, v2] = wg.autograd.functional.vjp(two, wg.tensor([1, 2]), [wg.tensor([1, 1]), wg.tensor([1, 2, 3])]) as [wg.Tensor[], wg.Tensor];
+        expect(vals(v2)).toEqual([2, 2]);
+        // its seed is still checked (torch: "v has invalid size")
+        expect(() => wg.autograd.functional.vjp(() => wg.ones([3]), wg.tensor([1, 2]), wg.tensor([1, 2]))).toThrow(wg.ShapeError);
       });
     });
 

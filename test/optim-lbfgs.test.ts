@@ -214,6 +214,47 @@ describe('what LBFGS refuses', () => {
     }
   });
 
+  test('a closure failing part-way leaves the parameters and the history as before the step', () => {
+    for (const lineSearchFn of [null, 'strong_wolfe'] as const) {
+      const x = wg.tensor([1, 2], { requiresGrad: true });
+      const opt = new wg.optim.LBFGS([x], { lineSearchFn, maxIter: 4 });
+      // the third evaluation of a step throws, or returns a loss that is not a scalar
+      let failure: 'none' | 'throw' | 'non-scalar' = 'none';
+      let calls = 0;
+      const closure = () => {
+        calls++;
+        if (calls === 3 && failure === 'throw') throw new ValueError('test', 'the closure failed');
+        opt.zeroGrad();
+        const l = x.sub(1.5).pow(4).sum().add(x.square().sum().mul(0.3));
+        l.backward();
+        return calls === 3 && failure === 'non-scalar' ? l.reshape([1]).expand([2]) : l;
+      };
+      opt.step(closure); // a first step: a history to keep
+      const before = [Array.from(x.data()), opt.counts];
+      for (const f of ['throw', 'non-scalar'] as const) {
+        failure = f;
+        calls = 0;
+        expect(() => opt.step(closure)).toThrow(ValueError);
+        expect(calls).toBe(3);
+        expect([Array.from(x.data()), opt.counts]).toEqual(before);
+      }
+      // the next step goes on as that of an optimizer that never failed
+      failure = 'none';
+      opt.step(closure);
+      const y = wg.tensor([1, 2], { requiresGrad: true });
+      const twin = new wg.optim.LBFGS([y], { lineSearchFn, maxIter: 4 });
+      const twinClosure = () => {
+        twin.zeroGrad();
+        const l = y.sub(1.5).pow(4).sum().add(y.square().sum().mul(0.3));
+        l.backward();
+        return l;
+      };
+      twin.step(twinClosure);
+      twin.step(twinClosure);
+      expect([Array.from(x.data()), opt.counts]).toEqual([Array.from(y.data()), twin.counts]);
+    }
+  });
+
   test('maxEval defaults to ⌊1.25·maxIter⌋ and a zero gradient returns at once', () => {
     expect(new wg.optim.LBFGS([p()], { maxIter: 7 }).maxEval).toBe(8);
     const x = wg.tensor([0, 0], { requiresGrad: true });

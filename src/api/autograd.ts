@@ -4,7 +4,7 @@
  * build on grad() for learners (one backward pass per output element, float32).
  */
 import { runBackward } from '../engine/autodiff.js';
-import { checkRequiresGrad, reachedBy, seedValues, tensorList, topoOrder, type Seed } from '../engine/backward-graph.js';
+import { reachedBy, seedValues, tensorList, topoOrder, type Seed } from '../engine/backward-graph.js';
 import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/check.js';
 import { AutogradError, DTypeError, ValueError, fmtValue } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
@@ -177,8 +177,13 @@ function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
 function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tensor[], Tensor | Tensor[]] {
   const fn = 'autograd.functional.vjp';
   return atLeaves(fn, f, inputs, (leaves, outputs, single) => {
-    outputs.forEach((o, k) => checkRequiresGrad(fn, `output ${k}`, o));
-    const grads = runBackward({ fn, roots: outputs, seeds: seedsOf(fn, outputs, v), retainGraph: false, targets: leaves, capture: true })!;
+    // An output that does not depend on the inputs adds nothing (PyTorch's strict=False default).
+    const seeds = seedsOf(fn, outputs, v);
+    const live = outputs.flatMap((o, k) => (o.requiresGrad ? [k] : []));
+    const grads =
+      live.length === 0
+        ? leaves.map(() => null)
+        : runBackward({ fn, roots: live.map((k) => outputs[k]), seeds: live.map((k) => seeds[k]), retainGraph: false, targets: leaves, capture: true })!;
     const products = grads.map((g, i) => g ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape));
     const detached = outputs.map((o) => o.detach());
     return [single ? detached[0] : detached, inputs instanceof Tensor ? products[0] : products] as [Tensor | Tensor[], Tensor | Tensor[]];

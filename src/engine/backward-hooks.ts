@@ -21,7 +21,7 @@ import { allocPersistent, allocScratch, allocTransient, ensureResident } from '.
 import { AutogradError, BackendError, CompileError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { FLAG_BACKWARD, R, fmtShape, ginWord } from '../ops/types.js';
 import { sink } from './sink.js';
-import { RETAIN_GRAD, Tensor, type GradHook } from './tensor.js';
+import { RETAIN_GRAD, RETAIN_GRAD_FINAL, Tensor, type GradHook } from './tensor.js';
 import { claimFresh, freeGraph, prepareGraph, seedRoots, type BackwardRequest } from './backward-graph.js';
 
 /** What registerHook returns: remove() unregisters the hook (again: nothing). */
@@ -65,7 +65,7 @@ export function retainGrad(t: Tensor): void {
   if (!t.requiresGrad) throw new AutogradError('retainGrad', `cannot retain the gradient of a ${describe(t)} that does not require grad`);
   if (t.node === null || t.retainsGrad) return;
   refuseInCompile('retainGrad', 'retainGrad() (a non-leaf .grad filled in JavaScript)');
-  (t.hooks ??= []).push(RETAIN_GRAD);
+  (t.hooks ??= []).push(t.hooks.length > 0 ? RETAIN_GRAD_FINAL : RETAIN_GRAD);
 }
 
 /** Whether this pass must stop for hooks, return gradients, or deliver to a non-leaf: then it is backwardWithHooks. */
@@ -89,23 +89,26 @@ function reason(req: BackwardRequest): string {
 }
 
 /**
- * Runs t's hooks on its gradient g, in registration order: each sees the previous one's result;
- * retainGrad's place notes the gradient there for t's .grad. Gradients are not recorded meanwhile
- * (PyTorch runs hooks with grad mode off unless createGraph).
+ * Runs t's hooks on its gradient g, in registration order: each sees the previous one's result.
+ * t's .grad gets the incoming gradient (RETAIN_GRAD) or the last hook's result (RETAIN_GRAD_FINAL),
+ * see tensor.ts. Gradients are not recorded meanwhile (PyTorch runs hooks with grad mode off
+ * unless createGraph).
  */
 function runHooks(t: Tensor, g: Tensor, retained: [Tensor, Tensor][]): Tensor {
   const prev = isGradEnabled();
   setGradEnabled(false);
   hooksRunning++;
   try {
+    let retainFinal = false;
     for (const h of [...t.hooks!]) {
-      if (h === RETAIN_GRAD) {
-        retained.push([t, g]);
-        continue;
+      if (h === RETAIN_GRAD) retained.push([t, g]);
+      else if (h === RETAIN_GRAD_FINAL) retainFinal = true;
+      else {
+        const r = h(g);
+        if (r !== undefined) g = checkReplacement(t, g, r);
       }
-      const r = h(g);
-      if (r !== undefined) g = checkReplacement(t, g, r);
     }
+    if (retainFinal) retained.push([t, g]);
     return g;
   } finally {
     hooksRunning--;
@@ -201,16 +204,32 @@ export function backwardWithHooks(req: BackwardRequest, order: Tensor[]): (Tenso
     fills = [];
     backs = [];
   };
-  /** t's gradient as complete now: flushed, zero if nothing wrote it, through t's hooks. */
-  const gradient = (t: Tensor, retained: [Tensor, Tensor][]): Tensor => {
+  // PyTorch 1.13 runs only the backward functions on a path to a requested input (`order` is
+  // inputs first): a tensor whose backward leads to no target runs no hooks and retains nothing.
+  const leadsToTarget = new Set<Tensor>();
+  if (targets !== null)
+    for (const t of order)
+      if (
+        t.node!.op.gradInputs.some((i) => t.node!.inputs[i]?.requiresGrad === true && (targets.has(t.node!.inputs[i]) || leadsToTarget.has(t.node!.inputs[i])))
+      )
+        leadsToTarget.add(t);
+  // Where hooks run: autograd.grad captures a target's gradient before its hooks and never runs a
+  // leaf's (PyTorch's AccumulateGrad does not run there); backward's `inputs` run a target's hooks
+  // and accumulate their result.
+  const runsHooks = (t: Tensor): boolean => targets === null || (t.node === null ? !req.capture : leadsToTarget.has(t) || (!req.capture && targets.has(t)));
+  /** t's gradient as complete now: flushed, zero if nothing wrote it (before t's hooks). */
+  const gradient = (t: Tensor): Tensor => {
     const s = bufferOf(t);
     const size = fresh.get(s.ptr);
     if (size !== undefined) {
       fills.push(fillRecord(s.ptr, size, 0));
       fresh.delete(s.ptr);
     }
-    const g = new Tensor(t.shape, 'float32', s, false);
-    if (t.hooks === null) return g;
+    return new Tensor(t.shape, 'float32', s, false);
+  };
+  /** g through t's hooks, where they run. */
+  const hooked = (t: Tensor, g: Tensor, retained: [Tensor, Tensor][]): Tensor => {
+    if (t.hooks === null || !runsHooks(t)) return g;
     flush();
     return runHooks(t, g, retained);
   };
@@ -222,8 +241,9 @@ export function backwardWithHooks(req: BackwardRequest, order: Tensor[]): (Tenso
     for (let k = order.length - 1; k >= 0; k--) {
       const t = order[k];
       const node = t.node!;
-      const g = gradient(t, retained);
-      if (targets?.has(t)) delivered.set(t, g);
+      const incoming = gradient(t);
+      const g = hooked(t, incoming, retained);
+      if (targets?.has(t)) delivered.set(t, req.capture ? incoming : g);
       // A copy: the graph stays intact if a hook throws later in the pass.
       const b = Int32Array.from(node.rec);
       b[R.GOUT] = g.storage.ptr;
@@ -239,7 +259,7 @@ export function backwardWithHooks(req: BackwardRequest, order: Tensor[]): (Tenso
       backs.push(b);
     }
     for (const r of req.roots) if (r.node === null && wantLeaf(r) && !leaves.includes(r)) leaves.push(r);
-    for (const x of leaves) delivered.set(x, gradient(x, retained));
+    for (const x of leaves) delivered.set(x, hooked(x, gradient(x), retained));
     flush();
   } finally {
     lifetimes.held--;

@@ -29,9 +29,15 @@ export interface GraphNode {
  * a replacement of the same shape.
  */
 export type GradHook = (grad: Tensor) => Tensor | undefined | void;
-/** retainGrad's place among a tensor's hooks: PyTorch 1.13 runs it in registration order with them. */
+/**
+ * retainGrad's entry among a tensor's hooks. PyTorch 1.13 keeps all of a tensor's Python hooks in
+ * one pre-hook, registered with the first of them, and retain_grad's hook beside it: retain_grad()
+ * called before the first registerHook sees the incoming gradient (RETAIN_GRAD), called after one
+ * it sees the result of every hook, those registered later too (RETAIN_GRAD_FINAL).
+ */
 export const RETAIN_GRAD = Symbol('retainGrad');
-export type HookEntry = GradHook | typeof RETAIN_GRAD;
+export const RETAIN_GRAD_FINAL = Symbol('retainGradFinal');
+export type HookEntry = GradHook | typeof RETAIN_GRAD | typeof RETAIN_GRAD_FINAL;
 
 /**
  * t.gradFn: the op that made a non-leaf tensor, for inspection. `name()` is PyTorch's form built
@@ -92,7 +98,7 @@ export class Tensor implements Meta {
   }
   /** Whether retainGrad() was called on this non-leaf (false for leaves, as PyTorch). */
   get retainsGrad(): boolean {
-    return this.hooks?.includes(RETAIN_GRAD) ?? false;
+    return this.hooks?.some((h) => h === RETAIN_GRAD || h === RETAIN_GRAD_FINAL) ?? false;
   }
   /**
    * Accumulated gradient of a leaf that requires grad (null until a backward reaches it).

@@ -294,6 +294,21 @@ export class LBFGS {
       if (v instanceof Tensor && v.size === 1) return v.item();
       throw new ValueError(FN, `the closure must return the loss (a number or a one-element tensor), got ${fmtValue(v)}`);
     };
+    // A closure that throws (or returns no loss) part-way leaves the parameters and the history as
+    // they were before this step (PyTorch keeps the moved parameters and a broken state).
+    const x0 = this.values();
+    const saved = this.state && { ...this.state, oldDirs: [...this.state.oldDirs], oldStps: [...this.state.oldStps], ro: [...this.state.ro] };
+    try {
+      return this.iterate(closure, lossOf);
+    } catch (e) {
+      this.setValues(x0);
+      this.state = saved;
+      throw e;
+    }
+  }
+
+  /** step's iterations, after its checks. */
+  private iterate(closure: Closure, lossOf: (v: Tensor | number) => number): Tensor | number {
     const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize } = this;
 
     const origLoss = closure();
