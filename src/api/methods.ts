@@ -300,7 +300,7 @@ declare module '../engine/tensor.js' {
     /** Fills with 1 with probability p (0.5), else 0, in place. */
     bernoulli_(p?: number): this;
     ravel(): Tensor;
-    tensorSplit(indicesOrSections: number | readonly number[], dim?: number): Tensor[];
+    tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim?: number): Tensor[];
     hsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
     vsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
     dsplit(sectionsOrIndices: number | readonly number[]): Tensor[];

@@ -209,6 +209,22 @@ for (const be of BACKENDS) {
         [2, 1],
       ]);
       expect(wg.tensorSplit(m(0), 2).map((t) => t.shape)).toEqual([[0], [0]]);
+      // torch.tensor_split(torch.arange(7), torch.tensor([2, 5])) and (…, torch.tensor(3)): an int32 tensor as PyTorch's int64 one
+      expect(wg.tensorSplit(wg.arange(7), ints([2, 5])).map((t) => t.toArray())).toEqual([
+        [0, 1],
+        [2, 3, 4],
+        [5, 6],
+      ]);
+      expect(
+        wg
+          .arange(7)
+          .tensorSplit(ints(3))
+          .map((t) => t.toArray()),
+      ).toEqual([
+        [0, 1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
       x = leaf([
         [1, 2, 3, 4],
         [5, 6, 7, 8],
@@ -666,6 +682,13 @@ describe('PyTorch parity shapes: errors', () => {
     expect(() => wg.tensorSplit(m(7), 0)).toThrow('wasmgrad.tensorSplit: sections must be an integer ≥ 1 or an array of indices, got 0 (tensor of shape [7])');
     expect(() => wg.tensorSplit(m(7), [1.5])).toThrow('wasmgrad.tensorSplit: indices must be integers, got [1.5] (tensor of shape [7])');
     expect(() => wg.tensorSplit(wg.tensor(1), 1)).toThrow('wasmgrad.tensorSplit: expects a tensor with at least 1 dim, got a 0-d tensor');
+    expect(() => wg.tensorSplit(m(7), 2 ** 31)).toThrow(
+      'wasmgrad.tensorSplit: sections must be at most 16777216 (one tensor per piece), got 2147483648 (tensor of shape [7])',
+    );
+    expect(() => wg.tensorSplit(m(7), wg.tensor([1.5]))).toThrow(
+      'wasmgrad.tensorSplit: indicesOrSections must be an int32 tensor (or a number or an array), got a float32 tensor [1]',
+    );
+    expect(() => wg.tensorSplit(m(7), ints([[1]]))).toThrow('wasmgrad.tensorSplit: indicesOrSections must be a 0-d or 1-D int32 tensor, got shape [1, 1]');
     expect(() => wg.tensorSplit(m(2, 3), 2, 2)).toThrow(
       'wasmgrad.tensorSplit: dim 2 is out of range for a tensor of shape [2, 3] (expected an integer in [-2, 1])',
     );
