@@ -321,6 +321,18 @@ for (const be of ['wasm', 'reference'] as const)
       expect(pl.at(0).requiresGrad && !plain.requiresGrad).toBe(true);
       const p = wg.zeros([2], { requiresGrad: true });
       expect(new wg.nn.ParameterDict(new Map([['w', p]])).get('w')).toBe(p);
+      // torch 1.13: ParameterDict({'w': …, 'b': …}).state_dict() keys ['b', 'w'] (a dict's items go in sorted);
+      // ParameterDict(OrderedDict(w=…, b=…)) keeps ['w', 'b']: a Map here
+      const two = { w: wg.zeros([1]), b: wg.zeros([2]) };
+      expect(Object.keys(new wg.nn.ParameterDict(two).stateDict())).toEqual(['b', 'w']);
+      expect(new wg.nn.ParameterDict(two).parameters().map((q) => q.shape)).toEqual([[2], [1]]);
+      expect(Object.keys(new wg.nn.ParameterDict(new Map(Object.entries(two))).stateDict())).toEqual(['w', 'b']);
+      expect(
+        new wg.nn.ParameterDict()
+          .set('w', two.w)
+          .update({ c: wg.zeros([1]), a: wg.zeros([1]) })
+          .keys(),
+      ).toEqual(['w', 'a', 'c']);
       // loading a state dict written under torch's names
       m.loadStateDict({ ...m.stateDict(), 'plist.1': wg.tensor([1, 2, 3, 4]), 'pdict.beta': wg.tensor([[5, 6]]) });
       expect(Array.from(m.plist.at(1).data())).toEqual([1, 2, 3, 4]);
