@@ -258,12 +258,13 @@ const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
 /** The float 0..C−1 as a [C] tensor: a cumulative sum of ones (exact in float32 up to 2²⁴). */
 const arange = <T>(b: Builder<T>, C: number): T => b.op('sub', [b.op('cumsum', [b.op('fill', [], { shape: [C], value: 1 })], { dim: 0 }), b.scalar(1)]);
 
-/** x as [N, C]: a single sample [C] becomes [1, C]. */
+/** x as [N, C]: a single sample [C] becomes [1, C] (its label 0-d or, as PyTorch also takes, [1]). */
 function rows(loss: string, x: Meta, y: Meta, yRank: 'labels' | 'same'): [number, number] {
   const fn = `losses.${loss}`;
   if (x.shape.length !== 1 && x.shape.length !== 2) throw new ShapeError(fn, `input must be [N, C] or [C], got ${fmtShape(x.shape)}`);
   const want = yRank === 'same' ? x.shape : x.shape.slice(0, -1);
-  if (y.shape.length !== want.length || y.shape.some((d, i) => d !== want[i]))
+  const oneLabel = yRank === 'labels' && x.shape.length === 1 && y.shape.length === 1 && y.shape[0] === 1;
+  if (!oneLabel && (y.shape.length !== want.length || y.shape.some((d, i) => d !== want[i])))
     throw new ShapeError(fn, `target ${fmtShape(y.shape)} does not fit input ${fmtShape(x.shape)}: expected int32 ${fmtShape(want)}`);
   const C = x.shape[x.shape.length - 1];
   if (C === 0 && y.shape.length > 0 && y.shape[0] > 0) throw new ShapeError(fn, `input ${fmtShape(x.shape)} has no classes for its ${y.shape[0]} samples`);
@@ -313,12 +314,13 @@ const multiMarginLoss: CompositeDef<MultiMarginAttrs, 'multiMarginLoss'> = {
         [[4, 9], { margin: 0.1 }],
         [[5, 17], { p: 2, margin: 0.1 }],
         [[8], {}],
+        [[5], { margin: 0.1 }, [1]],
         [[0, 3], {}],
-      ] as [number[], MultiMarginAttrs][]
-    ).map(([shape, attrs]) => ({
+      ] as [number[], MultiMarginAttrs, number[]?][]
+    ).map(([shape, attrs, labels = shape.slice(0, -1)]) => ({
       inputs: [
         { shape, domain: [-0.4, 0.4] as Domain },
-        { shape: shape.slice(0, -1), dtype: 'int32' as const, int: [0, shape[shape.length - 1]] as [number, number] },
+        { shape: labels, dtype: 'int32' as const, int: [0, shape[shape.length - 1]] as [number, number] },
       ],
       attrs,
     })),
