@@ -215,7 +215,9 @@ export interface GaussianNllAttrs {
 /**
  * ½(log v + (x − t)²/v) (+ ½log 2π with full), v = max(var, eps) in value only: PyTorch clamps a
  * clone of var under no_grad, so the gradient reaches var as if unclamped. Written as
- * detach(max(var, eps)) + (var − detach(var)): the second term is exactly 0 with gradient 1.
+ * var + detach(relu(eps − var)): the added term is exactly 0 once var ≥ eps (so an infinite var
+ * stays ∞, where var − detach(var) would be ∞ − ∞ = NaN) and lifts a smaller var to eps (within
+ * one rounding), with gradient 1 to var either way.
  * var arrives shaped to broadcast against x (src/api/losses.ts applies PyTorch's rules).
  */
 const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
@@ -229,7 +231,7 @@ const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
     return { shape: broadcastShapes('losses.gaussianNll', [x.shape, t.shape, v.shape]) };
   },
   compose: (b, [x, t, v], { full = false, eps = 1e-6 }) => {
-    const vc = b.op('add', [b.detach(b.op('clamp', [v], { min: eps, max: null })), b.op('sub', [v, b.detach(v)])]);
+    const vc = b.op('add', [v, b.detach(b.op('relu', [b.op('sub', [b.scalar(eps), v])]))]);
     const e = b.op('sub', [x, t]);
     const loss = b.op('mul', [b.scalar(0.5), b.op('add', [b.op('log', [vc]), b.op('div', [b.op('mul', [e, e]), vc])])]);
     return full ? b.op('add', [loss, b.scalar(0.5 * Math.log(2 * Math.PI))]) : loss;

@@ -339,6 +339,28 @@ for (const be of ['wasm', 'reference'] as const) {
 for (const be of ['wasm', 'reference'] as const) {
   describe(`extra losses on ${be}: edges`, () => {
     beforeEach(() => wg.setBackend(be));
+    test('gaussianNll at var ∞ and below eps: PyTorch 1.13 values and gradients', () => {
+      // F.gaussian_nll_loss(x, tensor([1., 0.]), var, reduction='none') with var [inf, 1]: [inf, 2]
+      let x = wg.tensor([1, 2], { requiresGrad: true }),
+        v = wg.tensor([Infinity, 1], { requiresGrad: true });
+      const none = L.gaussianNll(x, wg.tensor([1, 0]), v, { reduction: 'none' });
+      expect(Array.from(none.data())).toEqual([Infinity, 2]);
+      none.slice(0, 1, 2).sum().backward();
+      expect([Array.from(x.grad!.data()), Array.from(v.grad!.data())]).toEqual([
+        [0, 2],
+        [0, -1.5],
+      ]);
+      // var [0, 1e-9] is clamped to eps 1e-6 in value, its gradient as if unclamped: loss 1999986.25,
+      // x̄ [0, 2e6], v̄ [5e5, −1999999467520]
+      x = wg.tensor([1, 2], { requiresGrad: true });
+      v = wg.tensor([0, 1e-9], { requiresGrad: true });
+      const sum = L.gaussianNll(x, wg.tensor([1, 0]), v, { reduction: 'sum' });
+      sum.backward();
+      expectClose(Array.from(sum.data()), [1999986.25], 1e-6);
+      expectClose(Array.from(x.grad!.data()), [0, 2e6], 1e-6);
+      expectClose(Array.from(v.grad!.data()), [5e5, -1999999467520], 1e-6);
+    });
+
     test('empty batches: mean NaN, sum 0, none empty', () => {
       const x = wg.zeros([0, 3], { requiresGrad: true });
       const y = wg.tensor([], { dtype: 'int32' });
