@@ -401,6 +401,18 @@ for (const be of ['wasm', 'reference'] as const)
         [1, 0],
         [1, 0],
       ]);
+      // token ids: pad_sequence([tensor([1, 2]), tensor([3])], batch_first=True, padding_value=-1) → [[1, 2], [3, -1]] (int64 there)
+      const ids = wg.nn.utils.rnn.padSequence([wg.tensor([1, 2], { dtype: 'int32' }), wg.tensor([3], { dtype: 'int32' })], {
+        batchFirst: true,
+        paddingValue: -1,
+      });
+      expect([ids.dtype, ids.toArray()]).toEqual([
+        'int32',
+        [
+          [1, 2],
+          [3, -1],
+        ],
+      ]);
     });
 
     test('Unfold / Fold and wg.unfold / wg.fold: torch values and gradients, fold(unfold) multiplies by the overlap count', () => {
@@ -748,6 +760,12 @@ describe('errors name the op and what was given', () => {
     expect(() => wg.nn.utils.rnn.padSequence([])).toThrow('wasmgrad.nn.utils.rnn.padSequence: expects a non-empty array of tensors [L, *], got []');
     expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2, 3]), wg.ones([2, 4])])).toThrow(
       'wasmgrad.nn.utils.rnn.padSequence: every sequence must be [L, 3] like sequences[0] [2, 3], got sequences[1] [2, 4]',
+    );
+    expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2]), wg.ones([1], { dtype: 'int32' })])).toThrow(
+      'wasmgrad.nn.utils.rnn.padSequence: every sequence must be float32 like sequences[0], got sequences[1] int32',
+    );
+    expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2], { dtype: 'int32' })], { paddingValue: 0.5 })).toThrow(
+      'wasmgrad.nn.utils.rnn.padSequence: paddingValue must be an integer for int32 sequences, got 0.5',
     );
     expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2])], { paddingValue: '0' } as never)).toThrow(
       'wasmgrad.nn.utils.rnn.padSequence: paddingValue must be a number, got "0"',
