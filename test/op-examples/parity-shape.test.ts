@@ -92,6 +92,10 @@ for (const be of BACKENDS) {
       expect(i.newZeros(2).dtype).toBe('int32');
       expect(i.newOnes([2], { dtype: 'float32' }).dtype).toBe('float32');
       expect(i.newOnes(3).toArray()).toEqual([1, 1, 1]);
+      // PyTorch's varargs form: x.new_zeros(2, 3), x.new_ones(1, 2, dtype=…), x.new_empty(2, 1)
+      expect([x.newZeros(2, 3).shape, i.newZeros(2, 3).dtype]).toEqual([[2, 3], 'int32']);
+      expect(i.newOnes(1, 2, { dtype: 'float32' }).toArray()).toEqual([[1, 1]]);
+      expect(x.newEmpty(2, 1).shape).toEqual([2, 1]);
       expect(x.newFull([2], 7).toArray()).toEqual([7, 7]);
       expect(i.newFull([1], -3).dtype).toBe('int32');
       expect(x.newEmpty([2]).toArray()).toEqual([0, 0]);
@@ -659,6 +663,8 @@ describe('PyTorch parity shapes: errors', () => {
     expect(() => wg.isFloatingPoint(1 as never)).toThrow(/wasmgrad\.isFloatingPoint: input must be a Tensor/);
     expect(() => m(2).newZeros([-1])).toThrow(/wasmgrad\.zeros: shape must be an array of non-negative integers/);
     expect(() => m(2).newOnes([1], { device: 'cpu' } as never)).toThrow("wasmgrad.newOnes: unknown option 'device'");
+    expect(() => m(2).newZeros(2, -1)).toThrow(/wasmgrad\.zeros: shape must be an array of non-negative integers/);
+    expect(() => m(2).newOnes(2, 3, { device: 'cpu' } as never)).toThrow("wasmgrad.newOnes: unknown option 'device'");
     expect(() => m(2).newFull([1], 1.5, { dtype: 'int32' })).toThrow(/wasmgrad\.full: int32 data must be 32-bit integers, got 1.5/);
     expect(() => ints([1]).newTensor([1.5])).toThrow(/wasmgrad\.tensor: int32 data must be 32-bit integers, got 1.5/);
     expect(() => ints([1, 2]).uniform_()).toThrow(
