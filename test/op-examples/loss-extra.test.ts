@@ -361,6 +361,10 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(Array.from(v.grad!.data()), [5e5, -1999999467520], 1e-6);
     });
 
+    test('multiMargin propagates a NaN input (PyTorch 1.13 skips the NaN hinge and gives 0.6667 here)', () => {
+      expect(L.multiMargin(wg.tensor([[NaN, 1, 2]]), wg.tensor([1], { dtype: 'int32' })).item()).toBeNaN();
+    });
+
     test('empty batches: mean NaN, sum 0, none empty', () => {
       const x = wg.zeros([0, 3], { requiresGrad: true });
       const y = wg.tensor([], { dtype: 'int32' });
