@@ -732,7 +732,9 @@ export function ctc(
 
 /**
  * PyTorch's unbatched CTC: logProbs [T, C], targets [S], one input and one target length (0-d or
- * [1] tensors, or one-number arrays), as a batch of one; reduction 'none' gives the 0-d loss.
+ * [1] tensors, or one-number arrays), as a batch of one whose targets are the 1-D concatenated
+ * form; reduction 'none' gives the 0-d loss. The int32 arguments go in unreshaped: inside
+ * wg.compile their values are read, which only a function's own arguments allow.
  */
 function unbatchedCtc(logProbs: Tensor, targets: Tensor, il: Tensor, tl: Tensor, options: CtcOptions): Tensor {
   const fn = 'losses.ctc';
@@ -745,7 +747,7 @@ function unbatchedCtc(logProbs: Tensor, targets: Tensor, il: Tensor, tl: Tensor,
     if (t.ndim > 1 || t.size !== 1)
       throw new ShapeError(fn, `unbatched logProbs ${fmtShape(logProbs.shape)} takes one ${what} (0-d or [1]), got ${fmtShape(t.shape)}`);
   const [T, C] = logProbs.shape;
-  return ctc(logProbs.reshape([T, 1, C]), targets.reshape([1, targets.size]), il.reshape([1]), tl.reshape([1]), options).reshape([]);
+  return ctc(logProbs.reshape([T, 1, C]), targets, il, tl, options).reshape([]);
 }
 
 /**

@@ -373,7 +373,7 @@ const multiLabelMarginLoss: CompositeDef<object, 'multiLabelMarginLoss'> = {
 export interface CtcAttrs {
   blank?: number;
 }
-/** T, N, C, S of logProbs [T, N, C], targets [N, S], inputLengths [N], targetLengths [N]. */
+/** T, N, C, S of logProbs [T, N, C], targets [N, S], inputLengths [N], targetLengths [N] (0-d for N = 1: PyTorch's unbatched lengths). */
 function planCtcShapes([lp, tg, il, tl]: readonly Meta[]): [number, number, number, number] {
   const fn = 'losses.ctc';
   if (lp.shape.length !== 3) throw new ShapeError(fn, `logProbs must be [T, N, C], got ${fmtShape(lp.shape)}`);
@@ -387,7 +387,8 @@ function planCtcShapes([lp, tg, il, tl]: readonly Meta[]): [number, number, numb
     ['inputLengths', il],
     ['targetLengths', tl],
   ] as const)
-    if (t.shape.length !== 1 || t.shape[0] !== N) throw new ShapeError(fn, `${what} must be int32 [${N}] (one per sample), got ${fmtShape(t.shape)}`);
+    if (!(t.shape.length === 1 ? t.shape[0] === N : t.shape.length === 0 && N === 1))
+      throw new ShapeError(fn, `${what} must be int32 [${N}] (one per sample), got ${fmtShape(t.shape)}`);
   return [T, N, C, tg.shape[1]];
 }
 

@@ -624,6 +624,14 @@ for (const be of ['wasm', 'reference'] as const) {
         [-0.0922627449, -0.252829194, 0.1883156, 0.15677616, -0.265264153, -0.0603694022, -0.0240544975, 0.349687845],
         tol,
       );
+      // compiled with its int32 arguments (values read from the function's own arguments), new targets each call
+      const step = wg.compile((t: wg.Tensor, n: wg.Tensor, k: wg.Tensor) => L.ctc(lp.detach(), t, n, k, { reduction: 'sum' }));
+      for (let r = 0; r < 2; r++) expectClose(data(step(y, il, wg.tensor(2, { dtype: 'int32' }))), [4.46644163], tol);
+      expectClose(
+        data(step(wg.tensor([2, 1], { dtype: 'int32' }), wg.tensor(4, { dtype: 'int32' }), wg.tensor(1, { dtype: 'int32' }))),
+        data(L.ctc(lp.detach(), wg.tensor([2, 1], { dtype: 'int32' }), [4], [1], { reduction: 'sum' })),
+        1e-6,
+      );
     });
   });
 }
