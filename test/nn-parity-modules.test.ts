@@ -321,6 +321,18 @@ for (const be of ['wasm', 'reference'] as const)
       expect(pl.at(0).requiresGrad && !plain.requiresGrad).toBe(true);
       const p = wg.zeros([2], { requiresGrad: true });
       expect(new wg.nn.ParameterDict(new Map([['w', p]])).get('w')).toBe(p);
+      // torch 1.13: ParameterDict({'w': …, 'b': …}).state_dict() keys ['b', 'w'] (a dict's items go in sorted);
+      // ParameterDict(OrderedDict(w=…, b=…)) keeps ['w', 'b']: a Map here
+      const two = { w: wg.zeros([1]), b: wg.zeros([2]) };
+      expect(Object.keys(new wg.nn.ParameterDict(two).stateDict())).toEqual(['b', 'w']);
+      expect(new wg.nn.ParameterDict(two).parameters().map((q) => q.shape)).toEqual([[2], [1]]);
+      expect(Object.keys(new wg.nn.ParameterDict(new Map(Object.entries(two))).stateDict())).toEqual(['w', 'b']);
+      expect(
+        new wg.nn.ParameterDict()
+          .set('w', two.w)
+          .update({ c: wg.zeros([1]), a: wg.zeros([1]) })
+          .keys(),
+      ).toEqual(['w', 'a', 'c']);
       // loading a state dict written under torch's names
       m.loadStateDict({ ...m.stateDict(), 'plist.1': wg.tensor([1, 2, 3, 4]), 'pdict.beta': wg.tensor([[5, 6]]) });
       expect(Array.from(m.plist.at(1).data())).toEqual([1, 2, 3, 4]);
@@ -388,6 +400,18 @@ for (const be of ['wasm', 'reference'] as const)
       expect(wg.nn.utils.rnn.padSequence([wg.ones([2]), wg.ones([0])]).toArray()).toEqual([
         [1, 0],
         [1, 0],
+      ]);
+      // token ids: pad_sequence([tensor([1, 2]), tensor([3])], batch_first=True, padding_value=-1) → [[1, 2], [3, -1]] (int64 there)
+      const ids = wg.nn.utils.rnn.padSequence([wg.tensor([1, 2], { dtype: 'int32' }), wg.tensor([3], { dtype: 'int32' })], {
+        batchFirst: true,
+        paddingValue: -1,
+      });
+      expect([ids.dtype, ids.toArray()]).toEqual([
+        'int32',
+        [
+          [1, 2],
+          [3, -1],
+        ],
       ]);
     });
 
@@ -736,6 +760,12 @@ describe('errors name the op and what was given', () => {
     expect(() => wg.nn.utils.rnn.padSequence([])).toThrow('wasmgrad.nn.utils.rnn.padSequence: expects a non-empty array of tensors [L, *], got []');
     expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2, 3]), wg.ones([2, 4])])).toThrow(
       'wasmgrad.nn.utils.rnn.padSequence: every sequence must be [L, 3] like sequences[0] [2, 3], got sequences[1] [2, 4]',
+    );
+    expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2]), wg.ones([1], { dtype: 'int32' })])).toThrow(
+      'wasmgrad.nn.utils.rnn.padSequence: every sequence must be float32 like sequences[0], got sequences[1] int32',
+    );
+    expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2], { dtype: 'int32' })], { paddingValue: 0.5 })).toThrow(
+      'wasmgrad.nn.utils.rnn.padSequence: paddingValue must be an integer for int32 sequences, got 0.5',
     );
     expect(() => wg.nn.utils.rnn.padSequence([wg.ones([2])], { paddingValue: '0' } as never)).toThrow(
       'wasmgrad.nn.utils.rnn.padSequence: paddingValue must be a number, got "0"',

@@ -669,7 +669,7 @@ export interface CtcOptions {
 }
 /**
  * Connectionist temporal classification (PyTorch CTCLoss): logProbs [T, N, C] (log-softmax
- * outputs); targets int32, either [N, S] padded (entries past a sample's target length are
+ * outputs; [T, C] unbatched, as PyTorch); targets int32, either [N, S] padded (entries past a sample's target length are
  * ignored) or PyTorch's 1-D concatenation of every sample's targets; inputLengths and
  * targetLengths int32 [N] (or number arrays), each input length in 1..T; target ids in 0..C−1
  * (values read in eager mode). The gradient with respect to logProbs is PyTorch's: the true
@@ -685,6 +685,7 @@ export function ctc(
 ): Tensor {
   const fn = 'losses.ctc';
   const lengths = (t: Tensor | readonly number[]) => (t instanceof Tensor ? t : tensor(t as number[], { dtype: 'int32' }));
+  if (logProbs instanceof Tensor && logProbs.ndim === 2) return unbatchedCtc(logProbs, targets, lengths(inputLengths), lengths(targetLengths), options);
   const il = lengths(inputLengths),
     tl = lengths(targetLengths);
   const o = lossArgs<CtcOptions>(
@@ -727,6 +728,26 @@ export function ctc(
   const per = o.zeroInfinity ? where(isinf(all), 0, all) : all;
   if (r === 'none') return per;
   return r === 'sum' ? sum(per) : mean(per.div(clamp(to(tl, 'float32'), 1)));
+}
+
+/**
+ * PyTorch's unbatched CTC: logProbs [T, C], targets [S], one input and one target length (0-d or
+ * [1] tensors, or one-number arrays), as a batch of one whose targets are the 1-D concatenated
+ * form; reduction 'none' gives the 0-d loss. The int32 arguments go in unreshaped: inside
+ * wg.compile their values are read, which only a function's own arguments allow.
+ */
+function unbatchedCtc(logProbs: Tensor, targets: Tensor, il: Tensor, tl: Tensor, options: CtcOptions): Tensor {
+  const fn = 'losses.ctc';
+  checkTensor(fn, 'targets', targets);
+  if (targets.ndim !== 1) throw new ShapeError(fn, `unbatched logProbs ${fmtShape(logProbs.shape)} takes 1-D targets [S], got ${fmtShape(targets.shape)}`);
+  for (const [what, t] of [
+    ['inputLengths', il],
+    ['targetLengths', tl],
+  ] as const)
+    if (t.ndim > 1 || t.size !== 1)
+      throw new ShapeError(fn, `unbatched logProbs ${fmtShape(logProbs.shape)} takes one ${what} (0-d or [1]), got ${fmtShape(t.shape)}`);
+  const [T, C] = logProbs.shape;
+  return ctc(logProbs.reshape([T, 1, C]), targets, il, tl, options).reshape([]);
 }
 
 /**

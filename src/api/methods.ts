@@ -287,10 +287,14 @@ declare module '../engine/tensor.js' {
     nelement(): number;
     /** zeros(size) with this tensor's dtype unless opts gives one. */
     newZeros(size: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
+    /** PyTorch's varargs form: newZeros(2, 3) is newZeros([2, 3]) (newOnes, newEmpty too). */
+    newZeros(...sizeThenOpts: [...size: number[], opts: Omit<CreateOptions, 'shape'>] | number[]): Tensor;
     newOnes(size: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
+    newOnes(...sizeThenOpts: [...size: number[], opts: Omit<CreateOptions, 'shape'>] | number[]): Tensor;
     newFull(size: readonly number[] | number, fillValue: number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
     /** Zeros, as wg.empty (no uninitialised memory is handed out). */
     newEmpty(size: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
+    newEmpty(...sizeThenOpts: [...size: number[], opts: Omit<CreateOptions, 'shape'>] | number[]): Tensor;
     /** wg.tensor(data) with this tensor's dtype unless opts gives one. */
     newTensor(data: NestedArray | ArrayLike<number>, opts?: CreateOptions): Tensor;
     /** Fills with U(from, to) (0, 1) from the seeded stream, in place (same rules as copy_). */
@@ -300,7 +304,7 @@ declare module '../engine/tensor.js' {
     /** Fills with 1 with probability p (0.5), else 0, in place. */
     bernoulli_(p?: number): this;
     ravel(): Tensor;
-    tensorSplit(indicesOrSections: number | readonly number[], dim?: number): Tensor[];
+    tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim?: number): Tensor[];
     hsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
     vsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
     dsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
@@ -1001,16 +1005,19 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   nelement() {
     return this.size;
   },
-  newZeros(size, opts) {
+  newZeros(...args: unknown[]) {
+    const [size, opts] = P.newSizeArgs(args);
     return zeros(size, like('newZeros', this, opts));
   },
-  newOnes(size, opts) {
+  newOnes(...args: unknown[]) {
+    const [size, opts] = P.newSizeArgs(args);
     return ones(size, like('newOnes', this, opts));
   },
   newFull(size, fillValue, opts) {
     return full(size, fillValue, like('newFull', this, opts));
   },
-  newEmpty(size, opts) {
+  newEmpty(...args: unknown[]) {
+    const [size, opts] = P.newSizeArgs(args);
     return empty(size, like('newEmpty', this, opts));
   },
   newTensor(data, opts) {

@@ -19,6 +19,7 @@ import { normal, uniform } from '../random.js';
 import { checkShape, createOptions, generated, make, writeGenerated, zeros, type CreateOptions } from './creation.js';
 import { diag, meshgrid, vstack } from './convenience.js';
 import { bernoulli, linspacePoints } from './factories.js';
+import { readValues } from './counting.js';
 import { take } from './indexing.js';
 import { to } from './integer.js';
 import { expand, flip, split } from './layout.js';
@@ -89,6 +90,16 @@ export function type(x: Tensor, dtype?: DType | string): string | DType | Tensor
       `unknown type ${fmtValue(dtype)} (wasmgrad tensors are 'float32' ('torch.FloatTensor') or 'int32' ('torch.IntTensor'); tensor of shape ${fmtShape(x.shape)})`,
     );
   return to(x, want);
+}
+
+/**
+ * The size and options of x.newZeros / newOnes / newEmpty, which take PyTorch's varargs form too:
+ * newZeros(2, 3) (or newZeros(2, 3, opts)) is newZeros([2, 3]) (opts), as x.new_zeros(2, 3).
+ */
+export function newSizeArgs(args: readonly unknown[]): [readonly number[] | number, Opts | undefined] {
+  if (args.length < 2 || typeof args[1] !== 'number') return [args[0] as readonly number[] | number, args[1] as Opts | undefined];
+  const k = args.findIndex((a) => typeof a !== 'number');
+  return k < 0 ? [args as number[], undefined] : [args.slice(0, k) as number[], args[k] as Opts | undefined];
 }
 
 // ---- in-place random fills -----------------------------------------------------------------------
@@ -186,11 +197,24 @@ export const rowStack = vstack;
 /**
  * torch.tensor_split: `sections` (an integer n ≥ 1) gives n pieces along dim, the first size % n
  * of them one longer; `indices` (an array) cuts before each index, as Python slices
- * x[0:i₀], x[i₀:i₁], …, x[iₖ:] (negative from the end, clamped, possibly empty).
+ * x[0:i₀], x[i₀:i₁], …, x[iₖ:] (negative from the end, clamped, possibly empty). As PyTorch, an
+ * int32 tensor works too: 0-d for sections, 1-D for indices (its values are read in JavaScript).
  */
-export function tensorSplit(x: Tensor, indicesOrSections: number | readonly number[], dim = 0): Tensor[] {
-  return splitAlong('tensorSplit', x, indicesOrSections, dim);
+export function tensorSplit(x: Tensor, indicesOrSections: number | readonly number[] | Tensor, dim = 0): Tensor[] {
+  return splitAlong('tensorSplit', x, indicesOrSections instanceof Tensor ? splitArgOf(indicesOrSections) : indicesOrSections, dim);
 }
+
+/** tensorSplit's int32 tensor argument as a number (0-d: sections) or an array (1-D: indices). */
+function splitArgOf(t: Tensor): number | number[] {
+  if (t.dtype !== 'int32')
+    throw new DTypeError('tensorSplit', `indicesOrSections must be an int32 tensor (or a number or an array), got a ${t.dtype} tensor ${fmtShape(t.shape)}`);
+  if (t.ndim > 1) throw new ShapeError('tensorSplit', `indicesOrSections must be a 0-d or 1-D int32 tensor, got shape ${fmtShape(t.shape)}`);
+  const v = Array.from(readValues('tensorSplit', t, 'the split points choose the number and sizes of the pieces'));
+  return t.ndim === 0 ? v[0] : v;
+}
+
+/** The most pieces one split makes (each a tensor handle): far past any dim, short of exhausting the JavaScript heap. */
+const MAX_PIECES = 2 ** 24;
 
 function splitAlong(fn: string, x: Tensor, arg: number | readonly number[], dim: number): Tensor[] {
   checkTensor(fn, 'input', x);
@@ -203,6 +227,8 @@ function splitAlong(fn: string, x: Tensor, arg: number | readonly number[], dim:
   }
   if (typeof arg !== 'number' || !Number.isInteger(arg) || arg < 1)
     throw new ValueError(fn, `sections must be an integer ≥ 1 or an array of indices, got ${fmtValue(arg)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (arg > MAX_PIECES)
+    throw new ValueError(fn, `sections must be at most ${MAX_PIECES} (one tensor per piece), got ${arg} (tensor of shape ${fmtShape(x.shape)})`);
   const size = x.shape[d],
     base = Math.floor(size / arg);
   return split(

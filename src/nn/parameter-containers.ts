@@ -77,11 +77,11 @@ export class ParameterList extends Module<() => never> implements Iterable<Tenso
   }
 }
 
-/** Parameters under string keys in insertion order (PyTorch nn.ParameterDict); state-dict names are the keys. */
+/** Parameters under string keys in insertion order (PyTorch nn.ParameterDict; a plain object's keys go in sorted, as torch's dict); state-dict names are the keys. */
 export class ParameterDict extends Module<() => never> implements Iterable<[string, Tensor]> {
   private readonly entries = new Map<string, Tensor>();
 
-  /** From a Map or a plain object of key → tensor, in its order. */
+  /** From a Map (in its order, as torch's OrderedDict) or a plain object (its keys sorted, as torch's dict) of key → tensor. */
   constructor(parameters: ReadonlyMap<string, Tensor> | Record<string, Tensor> = {}) {
     super();
     if (parameters === null || typeof parameters !== 'object')
@@ -98,9 +98,13 @@ export class ParameterDict extends Module<() => never> implements Iterable<[stri
     return this;
   }
 
-  /** Adds every entry of a Map or plain object, in its order. */
+  /**
+   * Adds every entry of a Map in its order, or of a plain object in sorted key order: torch 1.13's
+   * update sorts a plain dict's items (an OrderedDict keeps its order), and that order is the
+   * order of parameters() and of the state dict, which optimizer state and parametersToVector follow.
+   */
   update(parameters: ReadonlyMap<string, Tensor> | Record<string, Tensor>): this {
-    const pairs = parameters instanceof Map ? [...parameters] : Object.entries(parameters);
+    const pairs = parameters instanceof Map ? [...parameters] : Object.entries(parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     for (const [k, v] of pairs) this.set(k, v);
     return this;
   }

@@ -2,12 +2,13 @@
  * wg.nn.utils: torch.nn.utils' parameters_to_vector, vector_to_parameters, clip_grad_norm_ and
  * clip_grad_value_ (wg.optim's, under torch's names), and rnn.padSequence (pad_sequence).
  */
-import { cat, pad, reshape, slice, stack } from '../api/functional.js';
+import { full } from '../api/creation.js';
+import { cat, reshape, slice, stack } from '../api/functional.js';
 import { copyInto } from '../api/shape.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { noGrad } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 import { clipGradNorm, clipGradValue } from '../optim/clip.js';
 import { paramList, type Params } from '../optim/optimizer.js';
@@ -53,9 +54,10 @@ export interface PadSequenceOptions {
 }
 
 /**
- * Pads sequences [L_i, *] (same trailing dims) with paddingValue to the longest length T and
- * stacks them into [T, B, *] (or [B, T, *] with batchFirst), as torch.nn.utils.rnn.pad_sequence.
- * Made of pad and stack, so gradients flow back into every sequence.
+ * Pads sequences [L_i, *] (same trailing dims, one dtype: float32, or int32 token ids) with
+ * paddingValue to the longest length T and stacks them into [T, B, *] (or [B, T, *] with
+ * batchFirst), as torch.nn.utils.rnn.pad_sequence. Made of cat and stack, so gradients flow back
+ * into every sequence.
  */
 function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptions = {}): Tensor {
   const fn = 'nn.utils.rnn.padSequence';
@@ -71,9 +73,14 @@ function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptions = {}
       fn,
       `every sequence must be [L, ${trail.join(', ') || '*'}] like sequences[0] ${fmtShape(sequences[0].shape)}, got sequences[${bad}] ${fmtShape(sequences[bad].shape)}`,
     );
+  const dtype = sequences[0].dtype;
+  const other = sequences.findIndex((s) => s.dtype !== dtype);
+  if (other >= 0) throw new DTypeError(fn, `every sequence must be ${dtype} like sequences[0], got sequences[${other}] ${sequences[other].dtype}`);
+  if (dtype === 'int32' && !Number.isInteger(paddingValue))
+    throw new ValueError(fn, `paddingValue must be an integer for int32 sequences, got ${fmtValue(paddingValue)}`);
   const longest = Math.max(...sequences.map((s) => s.shape[0]));
-  const noPad = Array<number>(2 * trail.length).fill(0);
-  const padded = sequences.map((s) => (s.shape[0] === longest ? s : pad(s, [...noPad, 0, longest - s.shape[0]], { value: paddingValue })));
+  // the padding is a block of paddingValue catted after each shorter sequence: int32 token ids pad as float32 values do
+  const padded = sequences.map((s) => (s.shape[0] === longest ? s : cat([s, full([longest - s.shape[0], ...trail], paddingValue, { dtype })], 0)));
   return stack(padded, batchFirst ? 0 : 1);
 }
 

@@ -215,7 +215,9 @@ export interface GaussianNllAttrs {
 /**
  * ½(log v + (x − t)²/v) (+ ½log 2π with full), v = max(var, eps) in value only: PyTorch clamps a
  * clone of var under no_grad, so the gradient reaches var as if unclamped. Written as
- * detach(max(var, eps)) + (var − detach(var)): the second term is exactly 0 with gradient 1.
+ * var + detach(relu(eps − var)): the added term is exactly 0 once var ≥ eps (so an infinite var
+ * stays ∞, where var − detach(var) would be ∞ − ∞ = NaN) and lifts a smaller var to eps (within
+ * one rounding), with gradient 1 to var either way.
  * var arrives shaped to broadcast against x (src/api/losses.ts applies PyTorch's rules).
  */
 const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
@@ -229,7 +231,7 @@ const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
     return { shape: broadcastShapes('losses.gaussianNll', [x.shape, t.shape, v.shape]) };
   },
   compose: (b, [x, t, v], { full = false, eps = 1e-6 }) => {
-    const vc = b.op('add', [b.detach(b.op('clamp', [v], { min: eps, max: null })), b.op('sub', [v, b.detach(v)])]);
+    const vc = b.op('add', [v, b.detach(b.op('relu', [b.op('sub', [b.scalar(eps), v])]))]);
     const e = b.op('sub', [x, t]);
     const loss = b.op('mul', [b.scalar(0.5), b.op('add', [b.op('log', [vc]), b.op('div', [b.op('mul', [e, e]), vc])])]);
     return full ? b.op('add', [loss, b.scalar(0.5 * Math.log(2 * Math.PI))]) : loss;
@@ -258,12 +260,13 @@ const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
 /** The float 0..C−1 as a [C] tensor: a cumulative sum of ones (exact in float32 up to 2²⁴). */
 const arange = <T>(b: Builder<T>, C: number): T => b.op('sub', [b.op('cumsum', [b.op('fill', [], { shape: [C], value: 1 })], { dim: 0 }), b.scalar(1)]);
 
-/** x as [N, C]: a single sample [C] becomes [1, C]. */
+/** x as [N, C]: a single sample [C] becomes [1, C] (its label 0-d or, as PyTorch also takes, [1]). */
 function rows(loss: string, x: Meta, y: Meta, yRank: 'labels' | 'same'): [number, number] {
   const fn = `losses.${loss}`;
   if (x.shape.length !== 1 && x.shape.length !== 2) throw new ShapeError(fn, `input must be [N, C] or [C], got ${fmtShape(x.shape)}`);
   const want = yRank === 'same' ? x.shape : x.shape.slice(0, -1);
-  if (y.shape.length !== want.length || y.shape.some((d, i) => d !== want[i]))
+  const oneLabel = yRank === 'labels' && x.shape.length === 1 && y.shape.length === 1 && y.shape[0] === 1;
+  if (!oneLabel && (y.shape.length !== want.length || y.shape.some((d, i) => d !== want[i])))
     throw new ShapeError(fn, `target ${fmtShape(y.shape)} does not fit input ${fmtShape(x.shape)}: expected int32 ${fmtShape(want)}`);
   const C = x.shape[x.shape.length - 1];
   if (C === 0 && y.shape.length > 0 && y.shape[0] > 0) throw new ShapeError(fn, `input ${fmtShape(x.shape)} has no classes for its ${y.shape[0]} samples`);
@@ -313,12 +316,13 @@ const multiMarginLoss: CompositeDef<MultiMarginAttrs, 'multiMarginLoss'> = {
         [[4, 9], { margin: 0.1 }],
         [[5, 17], { p: 2, margin: 0.1 }],
         [[8], {}],
+        [[5], { margin: 0.1 }, [1]],
         [[0, 3], {}],
-      ] as [number[], MultiMarginAttrs][]
-    ).map(([shape, attrs]) => ({
+      ] as [number[], MultiMarginAttrs, number[]?][]
+    ).map(([shape, attrs, labels = shape.slice(0, -1)]) => ({
       inputs: [
         { shape, domain: [-0.4, 0.4] as Domain },
-        { shape: shape.slice(0, -1), dtype: 'int32' as const, int: [0, shape[shape.length - 1]] as [number, number] },
+        { shape: labels, dtype: 'int32' as const, int: [0, shape[shape.length - 1]] as [number, number] },
       ],
       attrs,
     })),
@@ -369,7 +373,7 @@ const multiLabelMarginLoss: CompositeDef<object, 'multiLabelMarginLoss'> = {
 export interface CtcAttrs {
   blank?: number;
 }
-/** T, N, C, S of logProbs [T, N, C], targets [N, S], inputLengths [N], targetLengths [N]. */
+/** T, N, C, S of logProbs [T, N, C], targets [N, S], inputLengths [N], targetLengths [N] (0-d for N = 1: PyTorch's unbatched lengths). */
 function planCtcShapes([lp, tg, il, tl]: readonly Meta[]): [number, number, number, number] {
   const fn = 'losses.ctc';
   if (lp.shape.length !== 3) throw new ShapeError(fn, `logProbs must be [T, N, C], got ${fmtShape(lp.shape)}`);
@@ -383,7 +387,8 @@ function planCtcShapes([lp, tg, il, tl]: readonly Meta[]): [number, number, numb
     ['inputLengths', il],
     ['targetLengths', tl],
   ] as const)
-    if (t.shape.length !== 1 || t.shape[0] !== N) throw new ShapeError(fn, `${what} must be int32 [${N}] (one per sample), got ${fmtShape(t.shape)}`);
+    if (!(t.shape.length === 1 ? t.shape[0] === N : t.shape.length === 0 && N === 1))
+      throw new ShapeError(fn, `${what} must be int32 [${N}] (one per sample), got ${fmtShape(t.shape)}`);
   return [T, N, C, tg.shape[1]];
 }
 

@@ -178,6 +178,8 @@ const TORCH = {
   mm: { y: [0, 1.2, 0.475], shape: [3], g: [[0, 0, 0, 0, -0.75, 0.25, 0.25, 0.25, 0.25, -0.5, 0.25, 0], null] },
   mm_p2w: { y: [0.704166667], shape: [], g: [[0, 0, 0, 0, -0.65, 0.35, 0.05, 0.25, 0.233333333, -0.433333333, 0.2, 0], null, null] },
   mm_1d: { y: [0.975], shape: [], g: [[0.25, 0, 0.25, -0.5], null] },
+  // F.multi_margin_loss(x, tensor([3]), reduction='none'): a [C] input's label as [1] (torch also takes it) gives [1]
+  mm_1d_label1: { y: [0.975], shape: [1], g: [[0.25, 0, 0.25, -0.5], null] },
   mlm: { y: [1.3, 0, 1.1], shape: [3], g: [[-0.25, 0, 0.5, -0.25, 0, 0, 0, 0, 0.5, 0.5, -1, 0], null] },
   mlm_1d: { y: [0], shape: [], g: [[0, 0, 0, 0], null] },
   mlm_1d2: { y: [2.6], shape: [], g: [[0.5, -0.5, 0.5, -0.5], null] },
@@ -295,6 +297,7 @@ const CASES: Record<Case, [(...t: wg.Tensor[]) => wg.Tensor, In[]]> = {
   mm: [(x, y) => L.multiMargin(x, y, { reduction: 'none' }), [g(cx), i([2, 0, 1])]],
   mm_p2w: [(x, y, w) => new wg.nn.MultiMarginLoss({ p: 2, margin: 0.7, weight: w }).forward(x, y), [g(cx), i([2, 0, 1]), f([1, 2, 0.5, 3])]],
   mm_1d: [(x, y) => L.multiMargin(x, y, { reduction: 'none' }), [g([0.5, -1, 2, 0.3]), i(3)]],
+  mm_1d_label1: [(x, y) => L.multiMargin(x, y, { reduction: 'none' }), [g([0.5, -1, 2, 0.3]), i([3])]],
   mlm: [
     (x, y) => L.multiLabelMargin(x, y, { reduction: 'none' }),
     [
@@ -336,6 +339,32 @@ for (const be of ['wasm', 'reference'] as const) {
 for (const be of ['wasm', 'reference'] as const) {
   describe(`extra losses on ${be}: edges`, () => {
     beforeEach(() => wg.setBackend(be));
+    test('gaussianNll at var ∞ and below eps: PyTorch 1.13 values and gradients', () => {
+      // F.gaussian_nll_loss(x, tensor([1., 0.]), var, reduction='none') with var [inf, 1]: [inf, 2]
+      let x = wg.tensor([1, 2], { requiresGrad: true }),
+        v = wg.tensor([Infinity, 1], { requiresGrad: true });
+      const none = L.gaussianNll(x, wg.tensor([1, 0]), v, { reduction: 'none' });
+      expect(Array.from(none.data())).toEqual([Infinity, 2]);
+      none.slice(0, 1, 2).sum().backward();
+      expect([Array.from(x.grad!.data()), Array.from(v.grad!.data())]).toEqual([
+        [0, 2],
+        [0, -1.5],
+      ]);
+      // var [0, 1e-9] is clamped to eps 1e-6 in value, its gradient as if unclamped: loss 1999986.25,
+      // x̄ [0, 2e6], v̄ [5e5, −1999999467520]
+      x = wg.tensor([1, 2], { requiresGrad: true });
+      v = wg.tensor([0, 1e-9], { requiresGrad: true });
+      const sum = L.gaussianNll(x, wg.tensor([1, 0]), v, { reduction: 'sum' });
+      sum.backward();
+      expectClose(Array.from(sum.data()), [1999986.25], 1e-6);
+      expectClose(Array.from(x.grad!.data()), [0, 2e6], 1e-6);
+      expectClose(Array.from(v.grad!.data()), [5e5, -1999999467520], 1e-6);
+    });
+
+    test('multiMargin propagates a NaN input (PyTorch 1.13 skips the NaN hinge and gives 0.6667 here)', () => {
+      expect(L.multiMargin(wg.tensor([[NaN, 1, 2]]), wg.tensor([1], { dtype: 'int32' })).item()).toBeNaN();
+    });
+
     test('empty batches: mean NaN, sum 0, none empty', () => {
       const x = wg.zeros([0, 3], { requiresGrad: true });
       const y = wg.tensor([], { dtype: 'int32' });
@@ -568,6 +597,42 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expectClose(L.ctc(lpSwapped, ids, il, tl, { blank: 4, reduction: 'sum', zeroInfinity: true }).data(), CTC.y.sumZeroInf, tol);
     });
+
+    test("PyTorch's unbatched form: logProbs [T, C], targets [S], 0-d lengths", () => {
+      // torch.manual_seed(0); lp = torch.randn(5, 4).log_softmax(1); F.ctc_loss(lp, tensor([1, 2]), tensor(5), tensor(2), reduction=…)
+      const lp = wg.tensor(
+        [
+          [-1.85175014, -1.87827039, -0.97648883, -1.15978909],
+          [-1.61173379, -3.76566839, -2.55193377, -0.35756719],
+          [-1.61034703, -2.23615575, -0.63478321, -1.8123939],
+          [-1.08754134, -0.89057326, -1.53060913, -3.3205843],
+          [-1.7452302, -1.41804767, -0.67207628, -2.62331986],
+        ],
+        { requiresGrad: true },
+      );
+      const y = wg.tensor([1, 2], { dtype: 'int32' }),
+        il = wg.tensor(5, { dtype: 'int32' });
+      const none = L.ctc(lp, y, il, [2], { reduction: 'none' });
+      expect(none.shape).toEqual([]);
+      expectClose(data(none), [4.46644163], tol);
+      expectClose(data(L.ctc(lp, y, il, wg.tensor([2], { dtype: 'int32' }), { reduction: 'sum' })), [4.46644163], tol);
+      const mean = new wg.nn.CTCLoss().forward(lp, y, il, wg.tensor(2, { dtype: 'int32' }));
+      expectClose(data(mean), [2.23322082], tol);
+      mean.backward();
+      expectClose(
+        data(lp.grad!).slice(0, 8),
+        [-0.0922627449, -0.252829194, 0.1883156, 0.15677616, -0.265264153, -0.0603694022, -0.0240544975, 0.349687845],
+        tol,
+      );
+      // compiled with its int32 arguments (values read from the function's own arguments), new targets each call
+      const step = wg.compile((t: wg.Tensor, n: wg.Tensor, k: wg.Tensor) => L.ctc(lp.detach(), t, n, k, { reduction: 'sum' }));
+      for (let r = 0; r < 2; r++) expectClose(data(step(y, il, wg.tensor(2, { dtype: 'int32' }))), [4.46644163], tol);
+      expectClose(
+        data(step(wg.tensor([2, 1], { dtype: 'int32' }), wg.tensor(4, { dtype: 'int32' }), wg.tensor(1, { dtype: 'int32' }))),
+        data(L.ctc(lp.detach(), wg.tensor([2, 1], { dtype: 'int32' }), [4], [1], { reduction: 'sum' })),
+        1e-6,
+      );
+    });
   });
 }
 
@@ -713,7 +778,14 @@ describe('extra losses: errors name the loss, what was expected and what was giv
       wg.ShapeError,
       'target [2] does not fit input [2, 3]: expected int32 [2, 3]',
     ],
-    ['ctc logProbs rank', () => L.ctc(z([6, 5]), ids([[1]]), [6], [1]), wg.ShapeError, 'ctc: logProbs must be [T, N, C], got [6, 5]'],
+    ['ctc logProbs rank', () => L.ctc(z([6]), ids([[1]]), [6], [1]), wg.ShapeError, 'ctc: logProbs must be [T, N, C], got [6]'],
+    ['ctc unbatched targets', () => L.ctc(z([6, 5]), ids([[1]]), [6], [1]), wg.ShapeError, 'ctc: unbatched logProbs [6, 5] takes 1-D targets [S], got [1, 1]'],
+    [
+      'ctc unbatched lengths',
+      () => L.ctc(z([6, 5]), ids([1]), [6, 6], [1]),
+      wg.ShapeError,
+      'ctc: unbatched logProbs [6, 5] takes one inputLengths (0-d or [1]), got [2]',
+    ],
     [
       'ctc targets shape',
       () => L.ctc(z([6, 2, 5]), ids([[1], [2], [3]]), [6, 6], [1, 1]),

@@ -92,6 +92,10 @@ for (const be of BACKENDS) {
       expect(i.newZeros(2).dtype).toBe('int32');
       expect(i.newOnes([2], { dtype: 'float32' }).dtype).toBe('float32');
       expect(i.newOnes(3).toArray()).toEqual([1, 1, 1]);
+      // PyTorch's varargs form: x.new_zeros(2, 3), x.new_ones(1, 2, dtype=…), x.new_empty(2, 1)
+      expect([x.newZeros(2, 3).shape, i.newZeros(2, 3).dtype]).toEqual([[2, 3], 'int32']);
+      expect(i.newOnes(1, 2, { dtype: 'float32' }).toArray()).toEqual([[1, 1]]);
+      expect(x.newEmpty(2, 1).shape).toEqual([2, 1]);
       expect(x.newFull([2], 7).toArray()).toEqual([7, 7]);
       expect(i.newFull([1], -3).dtype).toBe('int32');
       expect(x.newEmpty([2]).toArray()).toEqual([0, 0]);
@@ -209,6 +213,22 @@ for (const be of BACKENDS) {
         [2, 1],
       ]);
       expect(wg.tensorSplit(m(0), 2).map((t) => t.shape)).toEqual([[0], [0]]);
+      // torch.tensor_split(torch.arange(7), torch.tensor([2, 5])) and (…, torch.tensor(3)): an int32 tensor as PyTorch's int64 one
+      expect(wg.tensorSplit(wg.arange(7), ints([2, 5])).map((t) => t.toArray())).toEqual([
+        [0, 1],
+        [2, 3, 4],
+        [5, 6],
+      ]);
+      expect(
+        wg
+          .arange(7)
+          .tensorSplit(ints(3))
+          .map((t) => t.toArray()),
+      ).toEqual([
+        [0, 1, 2],
+        [3, 4],
+        [5, 6],
+      ]);
       x = leaf([
         [1, 2, 3, 4],
         [5, 6, 7, 8],
@@ -643,6 +663,8 @@ describe('PyTorch parity shapes: errors', () => {
     expect(() => wg.isFloatingPoint(1 as never)).toThrow(/wasmgrad\.isFloatingPoint: input must be a Tensor/);
     expect(() => m(2).newZeros([-1])).toThrow(/wasmgrad\.zeros: shape must be an array of non-negative integers/);
     expect(() => m(2).newOnes([1], { device: 'cpu' } as never)).toThrow("wasmgrad.newOnes: unknown option 'device'");
+    expect(() => m(2).newZeros(2, -1)).toThrow(/wasmgrad\.zeros: shape must be an array of non-negative integers/);
+    expect(() => m(2).newOnes(2, 3, { device: 'cpu' } as never)).toThrow("wasmgrad.newOnes: unknown option 'device'");
     expect(() => m(2).newFull([1], 1.5, { dtype: 'int32' })).toThrow(/wasmgrad\.full: int32 data must be 32-bit integers, got 1.5/);
     expect(() => ints([1]).newTensor([1.5])).toThrow(/wasmgrad\.tensor: int32 data must be 32-bit integers, got 1.5/);
     expect(() => ints([1, 2]).uniform_()).toThrow(
@@ -666,6 +688,13 @@ describe('PyTorch parity shapes: errors', () => {
     expect(() => wg.tensorSplit(m(7), 0)).toThrow('wasmgrad.tensorSplit: sections must be an integer ≥ 1 or an array of indices, got 0 (tensor of shape [7])');
     expect(() => wg.tensorSplit(m(7), [1.5])).toThrow('wasmgrad.tensorSplit: indices must be integers, got [1.5] (tensor of shape [7])');
     expect(() => wg.tensorSplit(wg.tensor(1), 1)).toThrow('wasmgrad.tensorSplit: expects a tensor with at least 1 dim, got a 0-d tensor');
+    expect(() => wg.tensorSplit(m(7), 2 ** 31)).toThrow(
+      'wasmgrad.tensorSplit: sections must be at most 16777216 (one tensor per piece), got 2147483648 (tensor of shape [7])',
+    );
+    expect(() => wg.tensorSplit(m(7), wg.tensor([1.5]))).toThrow(
+      'wasmgrad.tensorSplit: indicesOrSections must be an int32 tensor (or a number or an array), got a float32 tensor [1]',
+    );
+    expect(() => wg.tensorSplit(m(7), ints([[1]]))).toThrow('wasmgrad.tensorSplit: indicesOrSections must be a 0-d or 1-D int32 tensor, got shape [1, 1]');
     expect(() => wg.tensorSplit(m(2, 3), 2, 2)).toThrow(
       'wasmgrad.tensorSplit: dim 2 is out of range for a tensor of shape [2, 3] (expected an integer in [-2, 1])',
     );
