@@ -1,12 +1,13 @@
 /** Copies and layout ops as functions: reshape, permute, slice, cat, stack, embedding, dropout, copy_. Table: src/ops/shape.ts. */
 import { lift } from './creation.js';
+import { mul } from './elementwise.js';
 import { to } from './integer.js';
 import { checkIndices, checkTensor } from '../engine/check.js';
 import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { JOIN_MAX, broadcastView, checkP, contiguousView, normDim, permuteView, planEmbedding, planJoin, sliceView, type View } from '../ops/shape.js';
+import { JOIN_MAX, broadcastView, contiguousView, normDim, permuteView, planEmbedding, planJoin, sliceView, type View } from '../ops/shape.js';
 import { fmtShape, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
@@ -205,11 +206,12 @@ export function embedding(idx: Tensor, weight: Tensor): Tensor {
  * Inverted dropout: in training, zeroes each element with probability p and scales the others by
  * 1/(1-p); otherwise (or with p = 0) returns x itself. The mask's seed is drawn from the global
  * stream when the kernel runs (wg.manualSeed makes it reproducible; a compiled replay draws too).
+ * Defaults are F.dropout's (p 0.5, training true); p = 1 gives x·0, as PyTorch (the op takes p < 1).
  */
-export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+export function dropout(x: Tensor, p = 0.5, training = true): Tensor {
   checkTensor('dropout', 'input', x);
-  checkP(p);
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError('dropout', `p must be a probability in [0, 1], got ${fmtValue(p)}`);
   if (typeof training !== 'boolean') throw new ValueError('dropout', `training must be a boolean, got ${fmtValue(training)}`);
   if (!training || p === 0) return x;
-  return apply(DROPOUT, [x], { p });
+  return p === 1 ? mul(x, 0) : apply(DROPOUT, [x], { p });
 }

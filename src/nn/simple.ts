@@ -170,8 +170,6 @@ export class Dropout extends Module {
   }
   forward(x: Tensor): Tensor {
     checkTensor('nn.Dropout', 'input', x);
-    // p = 1 drops everything (PyTorch returns zeros); the dropout op itself takes p in [0, 1).
-    if (this.p === 1 && this.training) return F.mul(x, 0);
     return F.dropout(x, this.p, this.training);
   }
   override extraRepr(): string {

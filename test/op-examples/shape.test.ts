@@ -447,6 +447,21 @@ for (const be of BACKENDS) {
       expect(vals(wg.dropout(big, 0.5, true))).toEqual(a);
       expect(b).not.toEqual(a);
     });
+
+    test("dropout's defaults are F.dropout's (p 0.5, training true), and p = 1 gives x·0 with zero gradient (PyTorch)", () => {
+      const big = wg.ones([64]);
+      wg.manualSeed(5);
+      const d = vals(wg.dropout(big));
+      wg.manualSeed(5);
+      expect(vals(wg.dropout(big, 0.5, true))).toEqual(d);
+      expect(new Set(d)).toEqual(new Set([0, 2]));
+      const x = wg.tensor([1, -2, 3], { requiresGrad: true });
+      const y = wg.dropout(x, 1, true);
+      expect(vals(y)).toEqual([0, -0, 0]);
+      y.sum().backward();
+      expect(vals(x.grad!)).toEqual([0, 0, 0]);
+      expect(vals(wg.dropout(x, 1, false))).toEqual([1, -2, 3]);
+    });
   });
 }
 
@@ -564,9 +579,9 @@ describe('shape op errors', () => {
   });
 
   test('dropout', () => {
-    for (const p of [1, -0.1, NaN, '0.5'])
+    for (const p of [1.5, -0.1, NaN, '0.5'])
       expect(() => wg.dropout(x(), p as number, true)).toThrow(
-        `wasmgrad.dropout: p must be a probability in [0, 1), got ${typeof p === 'string' ? JSON.stringify(p) : p}`,
+        `wasmgrad.dropout: p must be a probability in [0, 1], got ${typeof p === 'string' ? JSON.stringify(p) : p}`,
       );
     expect(() => wg.dropout(x(), 0.5, 1 as unknown as boolean)).toThrow('wasmgrad.dropout: training must be a boolean, got 1');
   });
