@@ -210,6 +210,32 @@ for (const be of ['wasm', 'reference'] as const)
       expectClose(m.forward(sinFilled([3, 5], 0.3, false)).data(), TORCH.convT1d_y.slice(0, 40), TOL);
     });
 
+    test("ConvTranspose1d/2d forward(x, outputSize) pick the output padding as PyTorch's output_size", () => {
+      wg.setBackend(be);
+      wg.manualSeed(2);
+      const m1 = new wg.nn.ConvTranspose1d(3, 2, 3, { stride: 2 });
+      const x1 = wg.randn([1, 3, 4]);
+      // size without output padding: (4 − 1)·2 + (3 − 1) + 1 = 9; reachable 9..10
+      const y1 = m1.forward(x1, [10]);
+      expect(y1.shape).toEqual([1, 2, 10]);
+      expect(Array.from(y1.data())).toEqual(Array.from(wg.convTranspose1d(x1, m1.weight, m1.bias, { stride: 2, outputPadding: 1 }).data()));
+      expect(m1.forward(x1, [1, 2, 9]).shape).toEqual([1, 2, 9]);
+      expect(m1.forward(x1, null).shape).toEqual([1, 2, 9]);
+      expect(() => m1.forward(x1, [11])).toThrow(
+        'wasmgrad.nn.ConvTranspose1d: outputSize 11 of spatial dim 0 is not reachable: it must be in [9, 10] for input [1, 3, 4]',
+      );
+      expect(() => m1.forward(x1, [1, 10])).toThrow(
+        'wasmgrad.nn.ConvTranspose1d: outputSize must list 1 spatial size (or the whole output shape), got [1, 10]',
+      );
+      const m2 = new wg.nn.ConvTranspose2d(2, 3, 3, { stride: 2, outputPadding: 1 });
+      const x2 = wg.randn([2, 4, 5]);
+      // unbatched [C, H, W]: minimum sizes 9 and 11; the module's own outputPadding is replaced
+      const y2 = m2.forward(x2, [10, 11]);
+      expect(y2.shape).toEqual([3, 10, 11]);
+      expect(Array.from(y2.data())).toEqual(Array.from(wg.convTranspose2d(x2, m2.weight, m2.bias, { stride: 2, outputPadding: [1, 0] }).data()));
+      expect(() => m2.forward(x2, [10, 13])).toThrow(/outputSize 13 of spatial dim 1 is not reachable: it must be in \[11, 12\]/);
+    });
+
     test('Bilinear and wg.bilinear: torch names, shapes, values and gradients of all four inputs', () => {
       wg.setBackend(be);
       const m = new wg.nn.Bilinear(3, 2, 4);

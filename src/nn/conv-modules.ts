@@ -7,6 +7,7 @@
 import { checkBool, checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
+import { fmtShape } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
@@ -144,14 +145,39 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter(where, [outChannels], bound)) : null;
   }
 
-  forward(x: Tensor): Tensor {
-    const { stride, padding, outputPadding, groups, dilation } = this;
-    if (this.kind === 'ConvTranspose1d') {
-      checkChannelsInput('nn.ConvTranspose1d', x, this.inChannels, 'L');
-      return F.convTranspose1d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation } as ConvTranspose1dModuleOptions);
-    }
-    checkChannelsInput('nn.ConvTranspose2d', x, this.inChannels, 'H, W');
-    return F.convTranspose2d(x, this.weight, this.bias, { stride, padding, outputPadding, groups, dilation } as ConvTranspose2dModuleOptions);
+  /**
+   * outputSize (PyTorch's output_size: the spatial sizes, or the whole output shape) picks the
+   * output padding in place of the module's: each size must lie in [min, min + stride − 1], where
+   * min = (in − 1)·stride − 2·padding + dilation·(k − 1) + 1 is the size without output padding.
+   */
+  forward(x: Tensor, outputSize?: readonly number[] | null): Tensor {
+    const oneD = this.kind === 'ConvTranspose1d';
+    checkChannelsInput(`nn.${this.kind}`, x, this.inChannels, oneD ? 'L' : 'H, W');
+    const { stride, padding, groups, dilation } = this;
+    const outputPadding = outputSize === undefined || outputSize === null ? this.outputPadding : this.paddingFor(x, outputSize);
+    const opts = { stride, padding, outputPadding, groups, dilation };
+    return oneD
+      ? F.convTranspose1d(x, this.weight, this.bias, opts as ConvTranspose1dModuleOptions)
+      : F.convTranspose2d(x, this.weight, this.bias, opts as ConvTranspose2dModuleOptions);
+  }
+
+  private paddingFor(x: Tensor, outputSize: readonly number[]): S {
+    const where = `nn.${this.kind}`;
+    const [k, st, pad, dil] = [this.kernelSize, this.stride, this.padding, this.dilation].map(perDim);
+    const d = k.length;
+    if (!Array.isArray(outputSize) || (outputSize.length !== d && outputSize.length !== x.ndim))
+      throw new ValueError(where, `outputSize must list ${d} spatial size${d > 1 ? 's' : ''} (or the whole output shape), got ${fmtValue(outputSize)}`);
+    const sizes = outputSize.slice(outputSize.length - d);
+    const res = sizes.map((size, i) => {
+      const min = (x.shape[x.ndim - d + i] - 1) * st[i] - 2 * pad[i] + dil[i] * (k[i] - 1) + 1;
+      if (!Number.isInteger(size) || size < min || size > min + st[i] - 1)
+        throw new ValueError(
+          where,
+          `outputSize ${fmtValue(size)} of spatial dim ${i} is not reachable: it must be in [${min}, ${min + st[i] - 1}] for input ${fmtShape(x.shape)}`,
+        );
+      return size - min;
+    });
+    return (this.kind === 'ConvTranspose1d' ? res[0] : res) as S;
   }
 
   override extraRepr(): string {
