@@ -26,7 +26,7 @@ export function readValues(fn: string, t: Tensor, reason: string): Float32Array 
 export interface SearchsortedOptions {
   /** false (default): the first index with sorted ≥ value; true: with sorted > value. */
   right?: boolean;
-  /** 'left' or 'right', the same choice as `right` (give one, or two that agree). */
+  /** 'left' or 'right', the same choice as `right`, and it wins over `right: false` (side 'left' with right true is an error), as PyTorch. */
   side?: 'left' | 'right';
   /** int32 indices that sort each row of an unsorted sequence (its shape). */
   sorter?: Tensor;
@@ -45,8 +45,8 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
   checkTensor('searchsorted', 'sortedSequence', sortedSequence);
   checkBool('searchsorted', 'right', right);
   if (side !== undefined && side !== 'left' && side !== 'right') throw new ValueError('searchsorted', `side must be 'left' or 'right', got ${fmtValue(side)}`);
-  if (side !== undefined && right !== undefined && right !== (side === 'right'))
-    throw new ValueError('searchsorted', `side ${fmtValue(side)} and right ${fmtValue(right)} disagree: give one of them`);
+  // PyTorch rejects only side 'left' with right true; side 'right' wins over right false
+  if (side === 'left' && right === true) throw new ValueError('searchsorted', 'side "left" and right true are opposites: give one of them');
   const v = typeof values === 'number' ? tensor(values) : values;
   checkTensor('searchsorted', 'values', v);
   let s = sortedSequence;
@@ -61,7 +61,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
     checkIndices('searchsorted', sorter, m, `the last dim (size ${m}) of a sorted sequence of shape ${fmtShape(s.shape)}`);
     s = gather(s, -1, sorter);
   }
-  return apply(op('searchsorted'), [asFloat(s), asFloat(v)], { right: right ?? side === 'right' });
+  return apply(op('searchsorted'), [asFloat(s), asFloat(v)], { right: side === undefined ? right === true : side === 'right' });
 }
 
 /** int32 index of the bucket of each element among 1-D sorted boundaries (torch.bucketize: searchsorted with the arguments swapped). */

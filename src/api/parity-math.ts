@@ -141,12 +141,14 @@ export function floatPower(x: TensorLike, e: TensorLike): Tensor {
   return pow(f(x), f(e));
 }
 
-/** ‖a − b‖_p over all elements (p = 2; ±Infinity, 0 and any number as norm), broadcasting. */
+/** ‖a − b‖_p over all elements (p = 2; ±Infinity, 0 and any number as norm), broadcasting; 0 for empty tensors. */
 export function dist(a: Tensor, b: Tensor, p = 2): Tensor {
   checkTensor('dist', 'input', a);
   checkTensor('dist', 'other', b);
   if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError('dist', `p must be a number, got ${fmtValue(p)}`);
-  return norm(sub(float(a), float(b)), p);
+  const d = sub(float(a), float(b));
+  // torch.dist of empty tensors is 0 for every p; norm has no max/min of nothing (±∞), the empty sum is that 0
+  return d.size === 0 && !Number.isFinite(p) ? sum(d) : norm(d, p);
 }
 
 /** Each slice along dim whose p-norm exceeds maxnorm scaled down to maxnorm (torch.renorm). */

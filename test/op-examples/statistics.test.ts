@@ -595,8 +595,10 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ValueError('searchsorted', "side must be 'left' or 'right', got \"middle\""),
       );
       expect(() => wg.searchsorted(s, 2, { side: 'left', right: true })).toThrow(
-        new wg.ValueError('searchsorted', 'side "left" and right true disagree: give one of them'),
+        new wg.ValueError('searchsorted', 'side "left" and right true are opposites: give one of them'),
       );
+      // torch.searchsorted(torch.tensor([1., 3, 5]), torch.tensor([3., 5]), right=False, side='right') -> [2, 3]: side wins
+      expect(wg.searchsorted(s, wg.tensor([3, 5]), { side: 'right', right: false }).toArray()).toEqual([2, 3]);
       expect(() => wg.searchsorted(s, 2, { right: 1 as never })).toThrow(new wg.ValueError('searchsorted', 'right must be a boolean, got 1'));
       expect(() => wg.searchsorted(s, 2, { sorter: wg.tensor([0, 1, 2]) })).toThrow(
         new wg.ShapeError('searchsorted', "sorter must be an int32 tensor of the sorted sequence's shape [3], got float32 [3]"),
