@@ -9,7 +9,7 @@ import { apply } from '../engine/engine.js';
 import { sink } from '../engine/sink.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
-import { tensor, zeros } from './creation.js';
+import { filled, make, tensor } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { amax, amin, floatInput } from './reduce.js';
 
@@ -215,16 +215,19 @@ export function bincount(x: Tensor, opts: { weights?: Tensor; minlength?: number
     minlength,
     Array.from(v).reduce((m, e) => Math.max(m, e + 1), 0),
   );
-  if (weights === undefined) {
-    const counts = new Array<number>(n).fill(0);
-    v.forEach((e) => counts[e]++);
-    return tensor(counts, { shape: [n], dtype: 'int32' });
-  }
+  // the result is allocated before anything is counted: a length the heap cannot hold (minlength
+  // 2³¹) is bincount's OutOfMemoryError, not the JavaScript engine's crash
+  if (weights === undefined)
+    return make('bincount', [n], 'int32', (be, p) => {
+      const counts = new Int32Array(n);
+      v.forEach((e) => counts[e]++);
+      be.write(p, counts, 'int32');
+    });
   checkTensor('bincount', 'weights', weights);
   if (weights.dtype !== 'float32' || weights.shape.join() !== x.shape.join())
     throw new ShapeError(
       'bincount',
       `weights must be a float32 tensor of the input's shape ${fmtShape(x.shape)}, got ${weights.dtype} ${fmtShape(weights.shape)}`,
     );
-  return scatterAdd(zeros([n]), 0, x, weights);
+  return scatterAdd(filled('bincount', [n], 0, {}), 0, x, weights);
 }

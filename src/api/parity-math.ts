@@ -132,6 +132,7 @@ export function signbit(x: Tensor): Tensor {
 /** x·2ᵉ (float32; int32 cast); gradients 2ᵉ and x·2ᵉ·ln 2 as torch.ldexp (which is x·pow(2, e)). */
 export function ldexp(x: Tensor, e: TensorLike): Tensor {
   checkTensor('ldexp', 'input', x);
+  if (!(e instanceof Tensor) && typeof e !== 'number') throw new ValueError('ldexp', `other must be a Tensor or a number, got ${fmtValue(e)}`);
   return mul(float(x), e instanceof Tensor ? exp2(e) : 2 ** e);
 }
 

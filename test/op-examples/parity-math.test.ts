@@ -939,6 +939,8 @@ for (const be of BACKENDS) {
       err(() => wg.heaviside(wg.ones([2]), wg.ones([3])), wg.ShapeError, /wasmgrad\.heaviside/);
       err(() => wg.sinc(3 as never), wg.ValueError, /wasmgrad\.sinc: input must be a Tensor, got 3/);
       err(() => wg.dist(m, m, 'x' as never), wg.ValueError, /wasmgrad\.dist: p must be a number, got "x"/);
+      err(() => wg.ldexp(m, 3n as never), wg.ValueError, /wasmgrad\.ldexp: other must be a Tensor or a number, got 3n/);
+      err(() => m.ldexp(Symbol('e') as never), wg.ValueError, /wasmgrad\.ldexp: other must be a Tensor or a number/);
       err(() => wg.renorm(wg.tensor(1), 2, 0, 1), wg.ShapeError, /wasmgrad\.renorm: needs at least 1 dim/);
       err(() => wg.renorm(m, 0, 0, 1), wg.ValueError, /wasmgrad\.renorm: p must be a number > 0, got 0/);
       err(() => wg.renorm(m, 2, 0, -1), wg.ValueError, /wasmgrad\.renorm: maxnorm must be a number ≥ 0, got -1/);

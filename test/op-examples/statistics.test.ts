@@ -626,6 +626,10 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ShapeError('bincount', 'the input must be 1-D, got a tensor of shape [2, 2]'),
       );
       expect(() => wg.bincount(neg.abs(), { minlength: -1 })).toThrow(new wg.ValueError('bincount', 'minlength must be an integer ≥ 0, got -1'));
+      // the result is allocated before the counting: a length the heap cannot hold is a typed error (it crashed Node)
+      expect(() => wg.bincount(neg.abs(), { minlength: 2 ** 31 })).toThrow(wg.OutOfMemoryError);
+      expect(() => wg.bincount(neg.abs(), { minlength: 2 ** 31 })).toThrow(/^wasmgrad\.bincount: out of memory/);
+      expect(() => wg.bincount(neg.abs(), { weights: wg.ones([3]), minlength: 2 ** 31 })).toThrow(/^wasmgrad\.bincount: out of memory/);
       expect(() => wg.bincount(neg.abs(), { weights: wg.ones([2]) })).toThrow(
         new wg.ShapeError('bincount', "weights must be a float32 tensor of the input's shape [3], got float32 [2]"),
       );
