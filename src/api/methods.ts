@@ -317,9 +317,9 @@ declare module '../engine/tensor.js' {
     less(o: TensorLike): Tensor;
     greaterEqual(o: TensorLike): Tensor;
     lessEqual(o: TensorLike): Tensor;
-    clip(min: number | null, max: number | null): Tensor;
-    clampMin(min: number): Tensor;
-    clampMax(max: number): Tensor;
+    clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    clampMin(min: number | Tensor): Tensor;
+    clampMax(max: number | Tensor): Tensor;
     absolute(): Tensor;
     sgn(): Tensor;
     trueDivide(o: TensorLike): Tensor;

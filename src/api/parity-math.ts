@@ -50,12 +50,28 @@ export const less = lt;
 export const greaterEqual = ge;
 /** torch.less_equal = le. */
 export const lessEqual = le;
-/** torch.clip = clamp. */
-export const clip = clamp;
-/** max(x, min) (torch.clamp_min). */
-export const clampMin = (x: Tensor, min: number): Tensor => clamp(x, min, null);
-/** min(x, max) (torch.clamp_max). */
-export const clampMax = (x: Tensor, max: number): Tensor => clamp(x, null, max);
+/**
+ * x clamped by a tensor bound (torch.clamp_min/clamp_max with a Tensor), broadcasting: x where
+ * `keeps` (x ≥ min, x ≤ max: ties keep x), the bound where it wins, NaN where either is NaN (neither
+ * compares), as torch. The gradient is torch's: x's where x is kept, the bound's where it wins, none
+ * at a NaN. int32 x and bound stay int32.
+ */
+function clampByTensor(x: Tensor, bound: Tensor, keeps: (x: Tensor, bound: Tensor) => Tensor, wins: (x: Tensor, bound: Tensor) => Tensor): Tensor {
+  checkTensor('clamp', 'input', x);
+  // int32 has no NaN: int32 operands stay int32, as torch's
+  const other = x.dtype === 'int32' && bound.dtype === 'int32' ? bound : where(wins(x, bound), bound, NaN);
+  return where(keeps(x, bound), x, other);
+}
+/** max(x, min) (torch.clamp_min); min a number or a tensor broadcasting with x. */
+export const clampMin = (x: Tensor, min: number | Tensor): Tensor => (min instanceof Tensor ? clampByTensor(x, min, ge, lt) : clamp(x, min, null));
+/** min(x, max) (torch.clamp_max); max a number or a tensor broadcasting with x. */
+export const clampMax = (x: Tensor, max: number | Tensor): Tensor => (max instanceof Tensor ? clampByTensor(x, max, le, gt) : clamp(x, null, max));
+/** torch.clip = clamp; a tensor min or max (torch's clamp.Tensor) is min(max(x, min), max) by clampMin and clampMax. */
+export function clip(x: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor {
+  if (!(min instanceof Tensor) && !(max instanceof Tensor)) return clamp(x, min, max);
+  const low = min === null ? x : clampMin(x, min);
+  return max === null ? low : clampMax(low, max);
+}
 /** torch.absolute = abs. */
 export const absolute = abs;
 /** torch.sgn: sign for real tensors. */

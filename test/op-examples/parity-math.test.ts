@@ -74,6 +74,42 @@ for (const be of BACKENDS) {
       );
       expect(wg.clampMin(wg.tensor([-2, 0.5, 3]), 0).toArray()).toEqual([0, 0.5, 3]);
       expect(wg.tensor([-2, 0.5, 3]).clampMax(1).toArray()).toEqual([-2, 0.5, 1]);
+      // tensor bounds (torch's clamp.Tensor): ties keep x, NaN in either propagates with no gradient
+      let xt = leaf([-1, 0.5, 2, NaN, 1, 3]);
+      const bt = leaf([0, NaN, 1, 1, 1, 3]);
+      check(
+        wg.clampMin(xt, bt),
+        [xt, bt],
+        [
+          [0, NaN, 2, NaN, 1, 3],
+          [0, 0, 3, 0, 5, 6],
+          [1, 0, 0, 0, 0, 0],
+        ],
+      );
+      xt = leaf([
+        [-1, 0.5, 2],
+        [0.2, 1, -3],
+      ]);
+      const lo = leaf([0, 0.6, -1]),
+        hi = leaf([[1.5], [0.1]]);
+      check(
+        xt.clip(lo, hi),
+        [xt, lo, hi],
+        [
+          [
+            [0, 0.6000000238418579, 1.5],
+            [0.10000000149011612, 0.10000000149011612, -1],
+          ],
+          [
+            [0, 0, 0],
+            [0, 0, 0],
+          ],
+          [1, 2, 6],
+          [[3], [9]],
+        ],
+      );
+      const it = ints([5, -2, 3]).clampMax(ints([1, 1, 3]));
+      expect([it.dtype, it.toArray()]).toEqual(['int32', [1, -2, 3]]);
       const ci = ints([-5, 2, 9]).clampMin(0);
       expect([ci.dtype, ci.toArray()]).toEqual(['int32', [0, 2, 9]]);
       expect(wg.absolute(ints([-3, 4])).toArray()).toEqual([3, 4]);
