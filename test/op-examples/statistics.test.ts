@@ -321,6 +321,19 @@ for (const be of ['wasm', 'reference'] as const) {
         1e-5,
       );
       expect(wg.corrcoef(wg.tensor(X[0])).item()).toBe(1);
+      // int32 observations are cast, as torch.cov(torch.tensor([[1, 2, 4], [0, 5, 1]], dtype=torch.int32)) (float32)
+      const xi = wg.tensor(
+        [
+          [1, 2, 4],
+          [0, 5, 1],
+        ],
+        { dtype: 'int32' },
+      );
+      const ci = xi.cov();
+      expect(ci.dtype).toBe('float32');
+      const closeTo = (t: wg.Tensor, want: number[]) => Array.from(t.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+      closeTo(ci, [2.3333334922790527, 0, 0, 7]);
+      closeTo(wg.corrcoef(xi), [1, 0, 0, 1]);
     });
 
     test('cov errors', () => {
@@ -344,7 +357,13 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ValueError('cov', 'fweights must be ≥ 0, got -2 at fweights[6]'),
       );
       expect(() => x.cov({ ddof: 1 } as never)).toThrow("wasmgrad.cov: unknown option 'ddof' (the options are correction, fweights, aweights)");
-      expect(() => wg.cov(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+      // torch: RuntimeError cov(): weights sum to zero, can't be normalized
+      expect(() => x.cov({ fweights: wg.tensor([0, 0, 0, 0, 0, 0, 0], { dtype: 'int32' }) })).toThrow(
+        new wg.ValueError('cov', 'the weights sum to 0 (fweights × aweights over 7 observations): the covariance cannot be normalized'),
+      );
+      expect(() => x.cov({ fweights: wg.tensor([1, 0, 0, 0, 0, 0, 0], { dtype: 'int32' }), aweights: wg.tensor([0, 1, 1, 1, 1, 1, 1]) })).toThrow(
+        /wasmgrad\.cov: the weights sum to 0/,
+      );
     });
 
     test('searchsorted and bucketize: left and right, rows, sorter, numbers, NaN at the end', () => {
