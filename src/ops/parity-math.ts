@@ -203,8 +203,9 @@ export interface LogitAttrs {
   eps?: number | null;
 }
 /**
- * log(z/(1 − z)), z = x or x clamped to [eps, 1 − eps] (PyTorch's formula and order); clamp's
- * gradient gives PyTorch's: 1/(z(1 − z)) inside the range, 0 outside it.
+ * log(z/(1 − z)), z = x or x clamped to [eps, 1 − eps] (PyTorch's formula and order: below eps
+ * first, so eps > 0.5 gives eps below it and 1 − eps elsewhere); the gradient is PyTorch's,
+ * 1/(z(1 − z)) inside the range (its bounds included), 0 outside it.
  */
 const logit: CompositeDef<LogitAttrs, 'logit'> = {
   kind: 'composite',
@@ -217,7 +218,9 @@ const logit: CompositeDef<LogitAttrs, 'logit'> = {
     return { shape: [...ins[0].shape] };
   },
   compose: (b, [x], { eps = null }) => {
-    const z = eps === null ? x : b.op('clamp', [x], { min: eps, max: 1 - eps });
+    // PyTorch's x < lo ? lo : (x > hi ? hi : x), not clamp: with eps > 0.5 (lo > hi) x < lo gives lo
+    const [lo, hi] = [b.scalar(eps ?? 0), b.scalar(1 - (eps ?? 0))];
+    const z = eps === null ? x : b.op('where', [b.op('lt', [x, lo]), lo, b.op('where', [b.op('gt', [x, hi]), hi, x])]);
     return b.op('log', [b.op('div', [z, b.op('sub', [b.scalar(1), z])])]);
   },
   tests: {
@@ -228,6 +231,7 @@ const logit: CompositeDef<LogitAttrs, 'logit'> = {
         attrs: { eps: 0.2 },
         name: `${fmtShape(shape)} eps 0.2`,
       })),
+      { inputs: [{ shape: [TILE + 1], domain: [-0.5, 1.5] }], attrs: { eps: 0.7 }, name: '[9] eps 0.7 (lo > hi)' },
     ],
   },
 };

@@ -165,6 +165,16 @@ for (const be of BACKENDS) {
         ],
       );
       close(wg.tensor([0, 1, 2, -1]).logit().toArray(), [-inf, inf, NaN, NaN]);
+      // eps > 0.5: torch takes lo = eps below it and hi = 1 − eps elsewhere (clamp would give hi everywhere)
+      x = leaf([0.1, 0.5, 0.9, 0.3, 0.7]);
+      check(
+        x.logit(0.7),
+        [x],
+        [
+          [0.8472978472709656, 0.8472978472709656, -0.8472977876663208, 0.8472978472709656, -0.8472977876663208],
+          [0, 0, 0, 0, 0],
+        ],
+      );
     });
 
     test('deg2rad, rad2deg (int32 cast to float32), sinc (1 at 0, gradient 0 there)', () => {
