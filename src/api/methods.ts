@@ -370,8 +370,8 @@ declare module '../engine/tensor.js' {
     mode(dim?: number, keepdim?: boolean): ValuesIndices;
     msort(): Tensor;
     /** q a number, a list or a 1-D tensor; a number as opts is the dim. */
-    quantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
-    nanquantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
+    quantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor;
+    nanquantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor;
     nansum(dim?: Dims, keepdim?: boolean): Tensor;
     nanmean(dim?: Dims, keepdim?: boolean): Tensor;
     countNonzero(dim?: Dims): Tensor;
@@ -1223,11 +1223,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   msort() {
     return F.msort(this);
   },
-  quantile(q, opts) {
-    return F.quantile(this, q, opts);
+  quantile(q, opts, keepdim) {
+    return F.quantile(this, q, opts, keepdim);
   },
-  nanquantile(q, opts) {
-    return F.nanquantile(this, q, opts);
+  nanquantile(q, opts, keepdim) {
+    return F.nanquantile(this, q, opts, keepdim);
   },
   nansum(dim, keepdim) {
     return F.nansum(this, dim, keepdim);

@@ -108,20 +108,31 @@ function quantiles(fn: string, q: unknown): Tensor {
   return q;
 }
 
-function quantileOf(fn: 'quantile' | 'nanquantile', x: Tensor, q: number | readonly number[] | Tensor, opts: QuantileOptions | number | undefined): Tensor {
-  const o = checkOptions<QuantileOptions>(fn, typeof opts === 'number' ? { dim: opts } : opts, ['dim', 'keepdim', 'interpolation']);
+function quantileOf(
+  fn: 'quantile' | 'nanquantile',
+  x: Tensor,
+  q: number | readonly number[] | Tensor,
+  opts: QuantileOptions | number | undefined,
+  keepdim: boolean | undefined,
+): Tensor {
+  // torch's positional (q, dim, keepdim): keepdim after a number dim (an options object carries its own)
+  if (keepdim !== undefined && typeof opts !== 'number')
+    throw new ValueError(fn, `a positional keepdim (${fmtValue(keepdim)}) follows a number dim; with options give { keepdim } there`);
+  const o = checkOptions<QuantileOptions>(fn, typeof opts === 'number' ? { dim: opts, keepdim } : opts, ['dim', 'keepdim', 'interpolation']);
   const a: QuantileAttrs = { ...o, ignoreNan: fn === 'nanquantile' };
   return apply(op('quantile'), [floatInput(fn, x), quantiles(fn, q)], a);
 }
 /**
  * The q-th quantiles (q a number, or a list / 1-D tensor: its dim comes first in the result) of
- * all elements or along opts.dim (a number as opts is the dim); NaN where a segment holds NaN. The
- * gradient of 'linear' goes to the two neighbours with the interpolation weights.
+ * all elements or along opts.dim (a number as opts is the dim, and keepdim may follow it, torch's
+ * positional form); NaN where a segment holds NaN. The gradient of 'linear' goes to the two
+ * neighbours with the interpolation weights.
  */
-export const quantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor => quantileOf('quantile', x, q, opts);
+export const quantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor =>
+  quantileOf('quantile', x, q, opts, keepdim);
 /** quantile of the non-NaN elements (NaN where all are NaN). */
-export const nanquantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor =>
-  quantileOf('nanquantile', x, q, opts);
+export const nanquantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor =>
+  quantileOf('nanquantile', x, q, opts, keepdim);
 
 /** Σ over dims treating NaN as 0 (gradient 0 there); an int32 x sums as sum does (it holds no NaN). */
 export function nansum(x: Tensor, dim?: Dims, keepdim = false): Tensor {

@@ -173,6 +173,17 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [0, 0, 8, 8.8, 0, 10.4, 9.8, 6.4, 7.2, 0, 6.2, 9.6, 0, 11.2, 2.6, 3.8, 5, 0, 7.4, 8.6, 0], 1e-5);
       expect(wg.quantile(wg.tensor(X), 0.5, { keepdim: true }).shape).toEqual([1, 1]);
       expect(wg.quantile(wg.tensor(X), 0.5, 1).shape).toEqual([3]);
+      // torch's positional keepdim after a number dim (it was silently ignored): torch.quantile(x, 0.5, 0, True)
+      const p = wg.tensor([
+        [1, 5, 2, 8],
+        [3, 0, 7, 4],
+        [6, 9, 1, 2],
+      ]);
+      expect(wg.quantile(p, 0.5, 0, true).toArray()).toEqual([[3, 5, 2, 4]]);
+      expect(p.nanquantile(0.25, 1, true).toArray()).toEqual([[1.75], [2.25], [1.75]]);
+      expect(() => p.quantile(0.5, { dim: 0 }, true)).toThrow(
+        new wg.ValueError('quantile', 'a positional keepdim (true) follows a number dim; with options give { keepdim } there'),
+      );
       expect(wg.quantile(wg.tensor(2.5), [0.1, 0.7]).toArray()).toEqual([2.5, 2.5]);
     });
 
