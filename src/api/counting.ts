@@ -9,7 +9,7 @@ import { apply } from '../engine/engine.js';
 import { sink } from '../engine/sink.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
-import { tensor, zeros } from './creation.js';
+import { filled, make, tensor } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { amax, amin, floatInput } from './reduce.js';
 
@@ -26,7 +26,7 @@ export function readValues(fn: string, t: Tensor, reason: string): Float32Array 
 export interface SearchsortedOptions {
   /** false (default): the first index with sorted ≥ value; true: with sorted > value. */
   right?: boolean;
-  /** 'left' or 'right', the same choice as `right` (give one, or two that agree). */
+  /** 'left' or 'right', the same choice as `right`, and it wins over `right: false` (side 'left' with right true is an error), as PyTorch. */
   side?: 'left' | 'right';
   /** int32 indices that sort each row of an unsorted sequence (its shape). */
   sorter?: Tensor;
@@ -45,8 +45,8 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
   checkTensor('searchsorted', 'sortedSequence', sortedSequence);
   checkBool('searchsorted', 'right', right);
   if (side !== undefined && side !== 'left' && side !== 'right') throw new ValueError('searchsorted', `side must be 'left' or 'right', got ${fmtValue(side)}`);
-  if (side !== undefined && right !== undefined && right !== (side === 'right'))
-    throw new ValueError('searchsorted', `side ${fmtValue(side)} and right ${fmtValue(right)} disagree: give one of them`);
+  // PyTorch rejects only side 'left' with right true; side 'right' wins over right false
+  if (side === 'left' && right === true) throw new ValueError('searchsorted', 'side "left" and right true are opposites: give one of them');
   const v = typeof values === 'number' ? tensor(values) : values;
   checkTensor('searchsorted', 'values', v);
   let s = sortedSequence;
@@ -61,7 +61,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
     checkIndices('searchsorted', sorter, m, `the last dim (size ${m}) of a sorted sequence of shape ${fmtShape(s.shape)}`);
     s = gather(s, -1, sorter);
   }
-  return apply(op('searchsorted'), [asFloat(s), asFloat(v)], { right: right ?? side === 'right' });
+  return apply(op('searchsorted'), [asFloat(s), asFloat(v)], { right: side === undefined ? right === true : side === 'right' });
 }
 
 /** int32 index of the bucket of each element among 1-D sorted boundaries (torch.bucketize: searchsorted with the arguments swapped). */
@@ -215,16 +215,19 @@ export function bincount(x: Tensor, opts: { weights?: Tensor; minlength?: number
     minlength,
     Array.from(v).reduce((m, e) => Math.max(m, e + 1), 0),
   );
-  if (weights === undefined) {
-    const counts = new Array<number>(n).fill(0);
-    v.forEach((e) => counts[e]++);
-    return tensor(counts, { shape: [n], dtype: 'int32' });
-  }
+  // the result is allocated before anything is counted: a length the heap cannot hold (minlength
+  // 2³¹) is bincount's OutOfMemoryError, not the JavaScript engine's crash
+  if (weights === undefined)
+    return make('bincount', [n], 'int32', (be, p) => {
+      const counts = new Int32Array(n);
+      v.forEach((e) => counts[e]++);
+      be.write(p, counts, 'int32');
+    });
   checkTensor('bincount', 'weights', weights);
   if (weights.dtype !== 'float32' || weights.shape.join() !== x.shape.join())
     throw new ShapeError(
       'bincount',
       `weights must be a float32 tensor of the input's shape ${fmtShape(x.shape)}, got ${weights.dtype} ${fmtShape(weights.shape)}`,
     );
-  return scatterAdd(zeros([n]), 0, x, weights);
+  return scatterAdd(filled('bincount', [n], 0, {}), 0, x, weights);
 }

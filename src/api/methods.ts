@@ -321,9 +321,9 @@ declare module '../engine/tensor.js' {
     less(o: TensorLike): Tensor;
     greaterEqual(o: TensorLike): Tensor;
     lessEqual(o: TensorLike): Tensor;
-    clip(min: number | null, max: number | null): Tensor;
-    clampMin(min: number): Tensor;
-    clampMax(max: number): Tensor;
+    clip(min?: number | Tensor | null, max?: number | Tensor | null): Tensor;
+    clampMin(min: number | Tensor): Tensor;
+    clampMax(max: number | Tensor): Tensor;
     absolute(): Tensor;
     sgn(): Tensor;
     trueDivide(o: TensorLike): Tensor;
@@ -374,8 +374,8 @@ declare module '../engine/tensor.js' {
     mode(dim?: number, keepdim?: boolean): ValuesIndices;
     msort(): Tensor;
     /** q a number, a list or a 1-D tensor; a number as opts is the dim. */
-    quantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
-    nanquantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor;
+    quantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor;
+    nanquantile(q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor;
     nansum(dim?: Dims, keepdim?: boolean): Tensor;
     nanmean(dim?: Dims, keepdim?: boolean): Tensor;
     countNonzero(dim?: Dims): Tensor;
@@ -1230,11 +1230,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   msort() {
     return F.msort(this);
   },
-  quantile(q, opts) {
-    return F.quantile(this, q, opts);
+  quantile(q, opts, keepdim) {
+    return F.quantile(this, q, opts, keepdim);
   },
-  nanquantile(q, opts) {
-    return F.nanquantile(this, q, opts);
+  nanquantile(q, opts, keepdim) {
+    return F.nanquantile(this, q, opts, keepdim);
   },
   nansum(dim, keepdim) {
     return F.nansum(this, dim, keepdim);

@@ -50,12 +50,28 @@ export const less = lt;
 export const greaterEqual = ge;
 /** torch.less_equal = le. */
 export const lessEqual = le;
-/** torch.clip = clamp. */
-export const clip = clamp;
-/** max(x, min) (torch.clamp_min). */
-export const clampMin = (x: Tensor, min: number): Tensor => clamp(x, min, null);
-/** min(x, max) (torch.clamp_max). */
-export const clampMax = (x: Tensor, max: number): Tensor => clamp(x, null, max);
+/**
+ * x clamped by a tensor bound (torch.clamp_min/clamp_max with a Tensor), broadcasting: x where
+ * `keeps` (x ≥ min, x ≤ max: ties keep x), the bound where it wins, NaN where either is NaN (neither
+ * compares), as torch. The gradient is torch's: x's where x is kept, the bound's where it wins, none
+ * at a NaN. int32 x and bound stay int32.
+ */
+function clampByTensor(x: Tensor, bound: Tensor, keeps: (x: Tensor, bound: Tensor) => Tensor, wins: (x: Tensor, bound: Tensor) => Tensor): Tensor {
+  checkTensor('clamp', 'input', x);
+  // int32 has no NaN: int32 operands stay int32, as torch's
+  const other = x.dtype === 'int32' && bound.dtype === 'int32' ? bound : where(wins(x, bound), bound, NaN);
+  return where(keeps(x, bound), x, other);
+}
+/** max(x, min) (torch.clamp_min); min a number or a tensor broadcasting with x. */
+export const clampMin = (x: Tensor, min: number | Tensor): Tensor => (min instanceof Tensor ? clampByTensor(x, min, ge, lt) : clamp(x, min, null));
+/** min(x, max) (torch.clamp_max); max a number or a tensor broadcasting with x. */
+export const clampMax = (x: Tensor, max: number | Tensor): Tensor => (max instanceof Tensor ? clampByTensor(x, max, le, gt) : clamp(x, null, max));
+/** torch.clip = clamp; a tensor min or max (torch's clamp.Tensor) is min(max(x, min), max) by clampMin and clampMax. */
+export function clip(x: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor {
+  if (!(min instanceof Tensor) && !(max instanceof Tensor)) return clamp(x, min, max);
+  const low = min === null ? x : clampMin(x, min);
+  return max === null ? low : clampMax(low, max);
+}
 /** torch.absolute = abs. */
 export const absolute = abs;
 /** torch.sgn: sign for real tensors. */
@@ -132,6 +148,7 @@ export function signbit(x: Tensor): Tensor {
 /** x·2ᵉ (float32; int32 cast); gradients 2ᵉ and x·2ᵉ·ln 2 as torch.ldexp (which is x·pow(2, e)). */
 export function ldexp(x: Tensor, e: TensorLike): Tensor {
   checkTensor('ldexp', 'input', x);
+  if (!(e instanceof Tensor) && typeof e !== 'number') throw new ValueError('ldexp', `other must be a Tensor or a number, got ${fmtValue(e)}`);
   return mul(float(x), e instanceof Tensor ? exp2(e) : 2 ** e);
 }
 
@@ -141,12 +158,14 @@ export function floatPower(x: TensorLike, e: TensorLike): Tensor {
   return pow(f(x), f(e));
 }
 
-/** ‖a − b‖_p over all elements (p = 2; ±Infinity, 0 and any number as norm), broadcasting. */
+/** ‖a − b‖_p over all elements (p = 2; ±Infinity, 0 and any number as norm), broadcasting; 0 for empty tensors. */
 export function dist(a: Tensor, b: Tensor, p = 2): Tensor {
   checkTensor('dist', 'input', a);
   checkTensor('dist', 'other', b);
   if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError('dist', `p must be a number, got ${fmtValue(p)}`);
-  return norm(sub(float(a), float(b)), p);
+  const d = sub(float(a), float(b));
+  // torch.dist of empty tensors is 0 for every p; norm has no max/min of nothing (±∞), the empty sum is that 0
+  return d.size === 0 && !Number.isFinite(p) ? sum(d) : norm(d, p);
 }
 
 /** Each slice along dim whose p-norm exceeds maxnorm scaled down to maxnorm (torch.renorm). */

@@ -108,20 +108,31 @@ function quantiles(fn: string, q: unknown): Tensor {
   return q;
 }
 
-function quantileOf(fn: 'quantile' | 'nanquantile', x: Tensor, q: number | readonly number[] | Tensor, opts: QuantileOptions | number | undefined): Tensor {
-  const o = checkOptions<QuantileOptions>(fn, typeof opts === 'number' ? { dim: opts } : opts, ['dim', 'keepdim', 'interpolation']);
+function quantileOf(
+  fn: 'quantile' | 'nanquantile',
+  x: Tensor,
+  q: number | readonly number[] | Tensor,
+  opts: QuantileOptions | number | undefined,
+  keepdim: boolean | undefined,
+): Tensor {
+  // torch's positional (q, dim, keepdim): keepdim after a number dim (an options object carries its own)
+  if (keepdim !== undefined && typeof opts !== 'number')
+    throw new ValueError(fn, `a positional keepdim (${fmtValue(keepdim)}) follows a number dim; with options give { keepdim } there`);
+  const o = checkOptions<QuantileOptions>(fn, typeof opts === 'number' ? { dim: opts, keepdim } : opts, ['dim', 'keepdim', 'interpolation']);
   const a: QuantileAttrs = { ...o, ignoreNan: fn === 'nanquantile' };
   return apply(op('quantile'), [floatInput(fn, x), quantiles(fn, q)], a);
 }
 /**
  * The q-th quantiles (q a number, or a list / 1-D tensor: its dim comes first in the result) of
- * all elements or along opts.dim (a number as opts is the dim); NaN where a segment holds NaN. The
- * gradient of 'linear' goes to the two neighbours with the interpolation weights.
+ * all elements or along opts.dim (a number as opts is the dim, and keepdim may follow it, torch's
+ * positional form); NaN where a segment holds NaN. The gradient of 'linear' goes to the two
+ * neighbours with the interpolation weights.
  */
-export const quantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor => quantileOf('quantile', x, q, opts);
+export const quantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor =>
+  quantileOf('quantile', x, q, opts, keepdim);
 /** quantile of the non-NaN elements (NaN where all are NaN). */
-export const nanquantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number): Tensor =>
-  quantileOf('nanquantile', x, q, opts);
+export const nanquantile = (x: Tensor, q: number | readonly number[] | Tensor, opts?: QuantileOptions | number, keepdim?: boolean): Tensor =>
+  quantileOf('nanquantile', x, q, opts, keepdim);
 
 /** Σ over dims treating NaN as 0 (gradient 0 there); an int32 x sums as sum does (it holds no NaN). */
 export function nansum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
@@ -208,12 +219,16 @@ export interface CovOptions {
 }
 
 /**
- * A weight vector of cov as float32 (ones when not given), its dtype and signs checked: the values
- * are read in JavaScript, so inside wg.compile weights make the function re-run its JavaScript.
+ * A weight vector of cov as float32 with its values (ones when not given), its dtype and signs
+ * checked: the values are read in JavaScript, so inside wg.compile weights make the function re-run
+ * its JavaScript.
  */
-function covWeights(x: Tensor, w: unknown, what: 'fweights' | 'aweights'): Tensor {
+function covWeights(x: Tensor, w: unknown, what: 'fweights' | 'aweights'): { t: Tensor; v: ArrayLike<number> } {
   const cols = x.ndim === 2 ? x.shape[1] : (x.shape[0] ?? 1);
-  if (w === undefined) return tensor(new Array<number>(cols).fill(1));
+  if (w === undefined) {
+    const ones = new Array<number>(cols).fill(1);
+    return { t: tensor(ones), v: ones };
+  }
   checkTensor('cov', what, w);
   const dtype = what === 'fweights' ? 'int32' : 'float32';
   if (w.dtype !== dtype)
@@ -224,17 +239,28 @@ function covWeights(x: Tensor, w: unknown, what: 'fweights' | 'aweights'): Tenso
   const v = readValues('cov', w, `${what} must be ≥ 0`);
   const at = v.findIndex((e) => !(e >= 0));
   if (at >= 0) throw new ValueError('cov', `${what} must be ≥ 0, got ${fmtValue(v[at])} at ${what}[${at}]`);
-  return w.dtype === 'int32' ? apply(op('toFloat'), [w]) : w;
+  return { t: w.dtype === 'int32' ? apply(op('toFloat'), [w]) : w, v };
+}
+
+/** x as float32 for cov and corrcoef: int32 observations are cast (torch's result is floating point too). */
+function observations(fn: string, x: Tensor): Tensor {
+  checkTensor(fn, 'input', x);
+  return x.dtype === 'int32' ? apply(op('toFloat'), [x]) : x;
 }
 
 /**
  * The covariance matrix of the rows (variables) of x over its columns (observations), as torch.cov:
  * divided by N − correction (weighted: Σw − correction·Σ(w·aweights)/Σw); one variable gives 0-d.
+ * int32 x is cast to float32. Weights whose products sum to 0 are a ValueError, as torch.
  */
 export function cov(x: Tensor, opts?: CovOptions): Tensor {
   const { correction, fweights, aweights } = checkOptions<CovOptions>('cov', opts, ['correction', 'fweights', 'aweights']);
-  floatInput('cov', x);
-  return apply(op('cov'), [x, covWeights(x, fweights, 'fweights'), covWeights(x, aweights, 'aweights')], { correction });
+  const xf = observations('cov', x);
+  const f = covWeights(x, fweights, 'fweights'),
+    a = covWeights(x, aweights, 'aweights');
+  if ((fweights !== undefined || aweights !== undefined) && f.v.length === a.v.length && Array.from(f.v).every((e, i) => e * a.v[i] === 0))
+    throw new ValueError('cov', `the weights sum to 0 (fweights × aweights over ${f.v.length} observations): the covariance cannot be normalized`);
+  return apply(op('cov'), [xf, f.t, a.t], { correction });
 }
-/** Pearson correlation coefficients of the rows of x (torch.corrcoef), clipped to [−1, 1]. */
-export const corrcoef = (x: Tensor): Tensor => apply(op('corrcoef'), [floatInput('corrcoef', x)], {});
+/** Pearson correlation coefficients of the rows of x (torch.corrcoef), clipped to [−1, 1]; int32 x cast to float32. */
+export const corrcoef = (x: Tensor): Tensor => apply(op('corrcoef'), [observations('corrcoef', x)], {});

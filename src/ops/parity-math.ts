@@ -9,7 +9,6 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
-import { limitAtZero } from './reduce.js';
 import { contiguousView, permuteView } from './shape.js';
 import { checkDim, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
@@ -128,23 +127,40 @@ const copysign = elementwise(
   [...binaryCases(['awayFromZero', 'awayFromZero'])],
 );
 
-/** sin(πx)/(πx), 1 at x = 0 with gradient 0 there (PyTorch's); πx is rounded to float32 first, as PyTorch computes it. */
+/**
+ * Below |πx| = 0.6, sinc is its Taylor series in u = (πx)²: 1 − u/6 + u²/120 − u³/5040 + u⁴/362880
+ * (the next term's share of the slope is < 1e-7 there). The quotient's own gradient,
+ * π(cos(πx)·πx − sin(πx))/(πx)², subtracts two terms near 1/x to get one near −π²x/3: a relative
+ * error of ~3ε/(πx)² (8e-4 at x = −0.005, NaN once (πx)² underflows). PyTorch's sinc_backward
+ * rounds the same formula more favourably; the series gives its values to float32 precision.
+ */
+const SINC_SERIES_BELOW = 0.6 / Math.PI;
+const SINC_SERIES = [1, -1 / 6, 1 / 120, -1 / 5040, 1 / 362880];
+
+/** sin(πx)/(πx) with πx rounded to float32 first, as PyTorch computes it; the series near 0 (1 at 0, gradient 0 there). */
 const sinc = elementwise(
   'sinc',
   1,
   [0],
   'sin(πx)/(πx), 1 at 0 (gradient 0 there)',
-  (b, [x]) =>
-    limitAtZero(
-      b,
-      x,
-      (safe) => {
-        const px = b.op('mul', [safe, b.scalar(Math.PI)]);
-        return b.op('div', [b.op('sin', [px]), px]);
-      },
-      1,
-    ),
-  [...unaryCases([-4, 4]), { inputs: [{ shape: [TILE + 1], domain: 'mask' }], name: '[9] x ∈ {0, 1}' }],
+  (b, [x]) => {
+    const small = b.op('lt', [b.op('abs', [x]), b.scalar(SINC_SERIES_BELOW)]);
+    // the quotient on 1 where the series is used: its 0/0 must not reach the gradient through where
+    const px = b.op('mul', [b.op('where', [small, b.scalar(1), x]), b.scalar(Math.PI)]);
+    const quotient = b.op('div', [b.op('sin', [px]), px]);
+    const pxs = b.op('mul', [x, b.scalar(Math.PI)]);
+    const u = b.op('mul', [pxs, pxs]);
+    const series = SINC_SERIES.slice(0, -1).reduceRight(
+      (acc, c) => b.op('add', [b.scalar(c), b.op('mul', [u, acc])]),
+      b.scalar(SINC_SERIES[SINC_SERIES.length - 1]),
+    );
+    return b.op('where', [small, series, quotient]);
+  },
+  [
+    ...unaryCases([-4, 4]),
+    { inputs: [{ shape: [TILE + 1], domain: [-0.3, 0.3] }], name: '[9] x near 0 (the series)' },
+    { inputs: [{ shape: [TILE + 1], domain: 'mask' }], name: '[9] x ∈ {0, 1}' },
+  ],
 );
 
 /**
@@ -187,8 +203,9 @@ export interface LogitAttrs {
   eps?: number | null;
 }
 /**
- * log(z/(1 − z)), z = x or x clamped to [eps, 1 − eps] (PyTorch's formula and order); clamp's
- * gradient gives PyTorch's: 1/(z(1 − z)) inside the range, 0 outside it.
+ * log(z/(1 − z)), z = x or x clamped to [eps, 1 − eps] (PyTorch's formula and order: below eps
+ * first, so eps > 0.5 gives eps below it and 1 − eps elsewhere); the gradient is PyTorch's,
+ * 1/(z(1 − z)) inside the range (its bounds included), 0 outside it.
  */
 const logit: CompositeDef<LogitAttrs, 'logit'> = {
   kind: 'composite',
@@ -201,7 +218,9 @@ const logit: CompositeDef<LogitAttrs, 'logit'> = {
     return { shape: [...ins[0].shape] };
   },
   compose: (b, [x], { eps = null }) => {
-    const z = eps === null ? x : b.op('clamp', [x], { min: eps, max: 1 - eps });
+    // PyTorch's x < lo ? lo : (x > hi ? hi : x), not clamp: with eps > 0.5 (lo > hi) x < lo gives lo
+    const [lo, hi] = [b.scalar(eps ?? 0), b.scalar(1 - (eps ?? 0))];
+    const z = eps === null ? x : b.op('where', [b.op('lt', [x, lo]), lo, b.op('where', [b.op('gt', [x, hi]), hi, x])]);
     return b.op('log', [b.op('div', [z, b.op('sub', [b.scalar(1), z])])]);
   },
   tests: {
@@ -212,6 +231,7 @@ const logit: CompositeDef<LogitAttrs, 'logit'> = {
         attrs: { eps: 0.2 },
         name: `${fmtShape(shape)} eps 0.2`,
       })),
+      { inputs: [{ shape: [TILE + 1], domain: [-0.5, 1.5] }], attrs: { eps: 0.7 }, name: '[9] eps 0.7 (lo > hi)' },
     ],
   },
 };

@@ -173,6 +173,17 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(r.g, [0, 0, 8, 8.8, 0, 10.4, 9.8, 6.4, 7.2, 0, 6.2, 9.6, 0, 11.2, 2.6, 3.8, 5, 0, 7.4, 8.6, 0], 1e-5);
       expect(wg.quantile(wg.tensor(X), 0.5, { keepdim: true }).shape).toEqual([1, 1]);
       expect(wg.quantile(wg.tensor(X), 0.5, 1).shape).toEqual([3]);
+      // torch's positional keepdim after a number dim (it was silently ignored): torch.quantile(x, 0.5, 0, True)
+      const p = wg.tensor([
+        [1, 5, 2, 8],
+        [3, 0, 7, 4],
+        [6, 9, 1, 2],
+      ]);
+      expect(wg.quantile(p, 0.5, 0, true).toArray()).toEqual([[3, 5, 2, 4]]);
+      expect(p.nanquantile(0.25, 1, true).toArray()).toEqual([[1.75], [2.25], [1.75]]);
+      expect(() => p.quantile(0.5, { dim: 0 }, true)).toThrow(
+        new wg.ValueError('quantile', 'a positional keepdim (true) follows a number dim; with options give { keepdim } there'),
+      );
       expect(wg.quantile(wg.tensor(2.5), [0.1, 0.7]).toArray()).toEqual([2.5, 2.5]);
     });
 
@@ -321,6 +332,19 @@ for (const be of ['wasm', 'reference'] as const) {
         1e-5,
       );
       expect(wg.corrcoef(wg.tensor(X[0])).item()).toBe(1);
+      // int32 observations are cast, as torch.cov(torch.tensor([[1, 2, 4], [0, 5, 1]], dtype=torch.int32)) (float32)
+      const xi = wg.tensor(
+        [
+          [1, 2, 4],
+          [0, 5, 1],
+        ],
+        { dtype: 'int32' },
+      );
+      const ci = xi.cov();
+      expect(ci.dtype).toBe('float32');
+      const closeTo = (t: wg.Tensor, want: number[]) => Array.from(t.data()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 6));
+      closeTo(ci, [2.3333334922790527, 0, 0, 7]);
+      closeTo(wg.corrcoef(xi), [1, 0, 0, 1]);
     });
 
     test('cov errors', () => {
@@ -344,7 +368,13 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ValueError('cov', 'fweights must be ≥ 0, got -2 at fweights[6]'),
       );
       expect(() => x.cov({ ddof: 1 } as never)).toThrow("wasmgrad.cov: unknown option 'ddof' (the options are correction, fweights, aweights)");
-      expect(() => wg.cov(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+      // torch: RuntimeError cov(): weights sum to zero, can't be normalized
+      expect(() => x.cov({ fweights: wg.tensor([0, 0, 0, 0, 0, 0, 0], { dtype: 'int32' }) })).toThrow(
+        new wg.ValueError('cov', 'the weights sum to 0 (fweights × aweights over 7 observations): the covariance cannot be normalized'),
+      );
+      expect(() => x.cov({ fweights: wg.tensor([1, 0, 0, 0, 0, 0, 0], { dtype: 'int32' }), aweights: wg.tensor([0, 1, 1, 1, 1, 1, 1]) })).toThrow(
+        /wasmgrad\.cov: the weights sum to 0/,
+      );
     });
 
     test('searchsorted and bucketize: left and right, rows, sorter, numbers, NaN at the end', () => {
@@ -595,8 +625,10 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ValueError('searchsorted', "side must be 'left' or 'right', got \"middle\""),
       );
       expect(() => wg.searchsorted(s, 2, { side: 'left', right: true })).toThrow(
-        new wg.ValueError('searchsorted', 'side "left" and right true disagree: give one of them'),
+        new wg.ValueError('searchsorted', 'side "left" and right true are opposites: give one of them'),
       );
+      // torch.searchsorted(torch.tensor([1., 3, 5]), torch.tensor([3., 5]), right=False, side='right') -> [2, 3]: side wins
+      expect(wg.searchsorted(s, wg.tensor([3, 5]), { side: 'right', right: false }).toArray()).toEqual([2, 3]);
       expect(() => wg.searchsorted(s, 2, { right: 1 as never })).toThrow(new wg.ValueError('searchsorted', 'right must be a boolean, got 1'));
       expect(() => wg.searchsorted(s, 2, { sorter: wg.tensor([0, 1, 2]) })).toThrow(
         new wg.ShapeError('searchsorted', "sorter must be an int32 tensor of the sorted sequence's shape [3], got float32 [3]"),
@@ -624,6 +656,10 @@ for (const be of ['wasm', 'reference'] as const) {
         new wg.ShapeError('bincount', 'the input must be 1-D, got a tensor of shape [2, 2]'),
       );
       expect(() => wg.bincount(neg.abs(), { minlength: -1 })).toThrow(new wg.ValueError('bincount', 'minlength must be an integer ≥ 0, got -1'));
+      // the result is allocated before the counting: a length the heap cannot hold is a typed error (it crashed Node)
+      expect(() => wg.bincount(neg.abs(), { minlength: 2 ** 31 })).toThrow(wg.OutOfMemoryError);
+      expect(() => wg.bincount(neg.abs(), { minlength: 2 ** 31 })).toThrow(/^wasmgrad\.bincount: out of memory/);
+      expect(() => wg.bincount(neg.abs(), { weights: wg.ones([3]), minlength: 2 ** 31 })).toThrow(/^wasmgrad\.bincount: out of memory/);
       expect(() => wg.bincount(neg.abs(), { weights: wg.ones([2]) })).toThrow(
         new wg.ShapeError('bincount', "weights must be a float32 tensor of the input's shape [3], got float32 [2]"),
       );
