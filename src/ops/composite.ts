@@ -134,8 +134,16 @@ const variance: CompositeDef<VarAttrs, 'var'> = {
   doc: 'variance over dims (a number, a list, or all; keepdim), divided by N − correction (default 1); NaN when N ≤ correction',
   plan: (ins, a) => ({ shape: planVar('var', ins[0], a).shape }),
   compose: (b, [x], a) => {
+    const { divisor } = planVar('var', meta(b, x), a);
+    if (divisor > 0) {
+      // Σ d·(d/divisor): no term exceeds the variance, so neither the value nor the gradient
+      // 2·d/divisor overflows where the variance is finite (the scaled form's backward multiplies
+      // by s² before dividing: ∞ for values near 1e19, PyTorch's gradient is finite there).
+      const d = b.op('sub', [x, b.detach(reduceOver(b, 'meanDims', x, { dim: a.dim, keepdim: true }))]);
+      return reduceOver(b, 'sumDims', b.op('mul', [d, b.op('div', [d, b.scalar(divisor)])]), { dim: a.dim, keepdim: a.keepdim });
+    }
+    // N ≤ correction: Σ (x − mean)² / 0 is ∞, or NaN when every deviation is 0 (as PyTorch)
     const { q, s } = scaledVariance(b, x, a);
-    // (q·s)·s: q·s² could overflow where the variance itself does not
     return b.op('mul', [b.op('mul', [q, s]), s]);
   },
   tests: { cases: varCases() },

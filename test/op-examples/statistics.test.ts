@@ -736,7 +736,20 @@ for (const be of ['wasm', 'reference'] as const) {
       // 20 values ±1e19: Σ (x − mean)² = 2e39 overflows float32, the variance 1.05e38 does not
       const big = wg.tensor([...new Array<number>(10).fill(1e19), ...new Array<number>(10).fill(-1e19)]);
       expectClose(Array.from(big.var().data()), [1.0526316e38], 1e-6);
-      expectClose(Array.from(big.std().data()), [1.0259784e19], 1e-6);
+      expectClose(Array.from(big.std().data()), [1.0259784e19], 1e-6); // var's gradient 2(x − mean)/(N − 1) stays finite (PyTorch 1.13 values) even where var is ∞
+      const gv = run((t) => t.var(), [[3e19, -3e19, 1e19]]);
+      expectClose(gv.g, [2.6666667e19, -3.3333335e19, 6.6666667e18], 1e-6);
+      const x = wg.tensor(
+        [
+          [3e18, -3e18, 1e18],
+          [1, 2, 4],
+        ],
+        { requiresGrad: true },
+      );
+      const v = x.var(1, { correction: 0 });
+      expectClose(Array.from(v.data()), [6.2222218e36, 1.5555556], 1e-6);
+      v.sum().backward();
+      expectClose(Array.from(x.grad!.data()), [1.7777777e18, -2.2222222e18, 4.4444442e17, -0.8888889, -0.2222222, 1.1111112], 1e-5);
     });
   });
 }
