@@ -194,7 +194,7 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
   ['conv2d: stride 0', () => wg.conv2d(x4(), wg.ones([1, 2, 3, 3]), null, { stride: 0 }), ValueError, /conv2d: stride must be a positive integer .* got 0/],
   ['maxPool2d: input not a tensor', () => wg.maxPool2d(any([1]), 2), ValueError, /maxPool2d: input must be a Tensor, got \[1\]/],
   ['maxPool2d: kernel a string', () => wg.maxPool2d(x4(), any('2')), ValueError, /maxPool2d: kernel size must be a positive integer .* got "2"/],
-  ['dropout: p = 1', () => wg.dropout(T(), 1, true), ValueError, /dropout: p must be a probability in \[0, 1\), got 1/],
+  ['dropout: p = 1.5', () => wg.dropout(T(), 1.5, true), ValueError, /dropout: p must be a probability in \[0, 1\], got 1.5/],
   ['dropout: input not a tensor', () => wg.dropout(any('x'), 0.5, false), ValueError, /dropout: input must be a Tensor, got "x"/],
   [
     'embedding: float indices',

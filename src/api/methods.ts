@@ -69,7 +69,7 @@ declare module '../engine/tensor.js' {
     silu(): Tensor;
     /** this + weight·(end − this). */
     lerp(end: TensorLike, weight: TensorLike): Tensor;
-    clamp(min: number | null, max: number | null): Tensor;
+    clamp(min: number | Tensor | null, max?: number | Tensor | null): Tensor;
     maximum(o: TensorLike): Tensor;
     minimum(o: TensorLike): Tensor;
     gt(o: TensorLike): Tensor;
@@ -263,7 +263,7 @@ declare module '../engine/tensor.js' {
     /** Fills with a number or a 0-d tensor (in place, same rules as copy_). */
     fill_(value: number | Tensor): this;
     div_(o: TensorLike): this;
-    clamp_(min: number | null, max: number | null): this;
+    clamp_(min: number | Tensor | null, max?: number | Tensor | null): this;
     // ---- PyTorch parity: views, tensor facts, new*, random fills (src/api/parity-shape.ts) ----
     /** reshape's rules and errors (one -1, same size), as a copy: writes into it do not reach this tensor. view(dtype) is a DTypeError. */
     view(shape: readonly number[] | number | DType, ...more: number[]): Tensor;

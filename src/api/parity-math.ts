@@ -18,7 +18,7 @@ import { sink } from '../engine/sink.js';
 import { op } from '../ops/index.js';
 import type { AddProductAttrs, CrossAttrs, LogitAttrs, TensordotAttrs } from '../ops/parity-math.js';
 import { checkDim } from '../ops/types.js';
-import { abs, add, clamp, div, eq, ge, gt, le, lt, maximum, minimum, mul, neg, pow, sub } from './elementwise.js';
+import { abs, add, clamp as clampNumbers, div, eq, ge, gt, le, lt, maximum, minimum, mul, neg, pow, sub } from './elementwise.js';
 import { floorDivide, operands, to, where } from './integer.js';
 import { atan2, exp2, sign } from './math.js';
 import { onesLike, zerosLike } from './factories.js';
@@ -63,15 +63,20 @@ function clampByTensor(x: Tensor, bound: Tensor, keeps: (x: Tensor, bound: Tenso
   return where(keeps(x, bound), x, other);
 }
 /** max(x, min) (torch.clamp_min); min a number or a tensor broadcasting with x. */
-export const clampMin = (x: Tensor, min: number | Tensor): Tensor => (min instanceof Tensor ? clampByTensor(x, min, ge, lt) : clamp(x, min, null));
+export const clampMin = (x: Tensor, min: number | Tensor): Tensor => (min instanceof Tensor ? clampByTensor(x, min, ge, lt) : clampNumbers(x, min, null));
 /** min(x, max) (torch.clamp_max); max a number or a tensor broadcasting with x. */
-export const clampMax = (x: Tensor, max: number | Tensor): Tensor => (max instanceof Tensor ? clampByTensor(x, max, le, gt) : clamp(x, null, max));
-/** torch.clip = clamp; a tensor min or max (torch's clamp.Tensor) is min(max(x, min), max) by clampMin and clampMax. */
-export function clip(x: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor {
-  if (!(min instanceof Tensor) && !(max instanceof Tensor)) return clamp(x, min, max);
+export const clampMax = (x: Tensor, max: number | Tensor): Tensor => (max instanceof Tensor ? clampByTensor(x, max, le, gt) : clampNumbers(x, null, max));
+/**
+ * torch.clamp (and torch.clip): numbers run the clamp op; a tensor min or max (torch's clamp.Tensor)
+ * is min(max(x, min), max) by clampMin and clampMax.
+ */
+export function clamp(x: Tensor, min: number | Tensor | null = null, max: number | Tensor | null = null): Tensor {
+  if (!(min instanceof Tensor) && !(max instanceof Tensor)) return clampNumbers(x, min, max);
   const low = min === null ? x : clampMin(x, min);
   return max === null ? low : clampMax(low, max);
 }
+/** torch.clip = clamp. */
+export const clip = clamp;
 /** torch.absolute = abs. */
 export const absolute = abs;
 /** torch.sgn: sign for real tensors. */
