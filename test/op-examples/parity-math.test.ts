@@ -108,29 +108,8 @@ for (const be of BACKENDS) {
           [[3], [9]],
         ],
       );
-      // torch.clamp takes the same tensor bounds as clip (the clamp.Tensor overload)
-      const xc = leaf([
-        [-1, 0.5, 2],
-        [0.2, 1, -3],
-      ]);
-      const loc = leaf([0, 0.6, -1]),
-        hic = leaf([[1.5], [0.1]]);
-      check(
-        wg.clamp(xc, loc, hic),
-        [xc, loc, hic],
-        [
-          [
-            [0, 0.6000000238418579, 1.5],
-            [0.10000000149011612, 0.10000000149011612, -1],
-          ],
-          [
-            [0, 0, 0],
-            [0, 0, 0],
-          ],
-          [1, 2, 6],
-          [[3], [9]],
-        ],
-      );
+      // torch.clamp takes the same tensor bounds as clip (the clamp.Tensor overload): one function
+      expect(wg.clip).toBe(wg.clamp);
       expect(
         wg
           .tensor([-2, 0.5, 3])
@@ -138,7 +117,6 @@ for (const be of BACKENDS) {
           .toArray(),
       ).toEqual([0, 0.5, 3]);
       expect(wg.tensor([-2, 0.5, 3]).clamp(null, wg.tensor(1)).toArray()).toEqual([-2, 0.5, 1]);
-      expect(wg.clip).toBe(wg.clamp);
       const it = ints([5, -2, 3]).clampMax(ints([1, 1, 3]));
       expect([it.dtype, it.toArray()]).toEqual(['int32', [1, -2, 3]]);
       const ci = ints([-5, 2, 9]).clampMin(0);
