@@ -109,6 +109,16 @@ export interface MaxPool2dCallOptions extends MaxPool2dOptions {
 }
 
 /**
+ * PyTorch's positional pooling arguments (F.max_pool2d(x, 2, 2), F.avg_pool2d(x, 3, 2, 1)): a
+ * number or list after the kernel is the stride and the next one the padding; an options object
+ * is taken as it is.
+ */
+function poolOptions<O>(opts: O | Size2 | undefined, padding: Size2 | undefined): O {
+  if (typeof opts !== 'number' && !Array.isArray(opts)) return (opts ?? {}) as O;
+  return (padding === undefined ? { stride: opts } : { stride: opts, padding }) as O;
+}
+
+/**
  * Max pooling over k×k (or [kh, kw]) windows; stride defaults to the kernel size, padding (≤ k/2)
  * to 0, dilation to 1; ceilMode rounds the output size up (the last window starting inside the
  * input or its left padding). With returnIndices, [values, indices]: int32 positions iy·W + ix of
@@ -117,9 +127,16 @@ export interface MaxPool2dCallOptions extends MaxPool2dOptions {
 export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(x: Tensor, k: Size2, opts?: MaxPool2dCallOptions & { returnIndices?: false }): Tensor;
 export function maxPool2d(x: Tensor, k: Size2, opts?: MaxPool2dCallOptions): Tensor | [Tensor, Tensor];
-export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool2d(x: Tensor, k: Size2, stride: Size2, padding?: Size2): Tensor;
+export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions | Size2 = {}, padding?: Size2): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool2d', 'input', x);
-  const { returnIndices, ...o } = checkOptions<MaxPool2dCallOptions>('maxPool2d', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  const { returnIndices, ...o } = checkOptions<MaxPool2dCallOptions>('maxPool2d', poolOptions(opts, padding), [
+    'stride',
+    'padding',
+    'dilation',
+    'ceilMode',
+    'returnIndices',
+  ]);
   checkBool('maxPool2d', 'ceilMode', o.ceilMode);
   checkBool('maxPool2d', 'returnIndices', returnIndices);
   return unbatched(x, 4, (x4): Tensor | [Tensor, Tensor] => {
@@ -134,9 +151,11 @@ export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions = {}):
  * padding (countIncludePad, default true; ceil mode's last windows are clipped to the padded
  * input) or only the input values it covers (countIncludePad false).
  */
-export function avgPool2d(x: Tensor, k: Size2, opts: AvgPool2dOptions = {}): Tensor {
+export function avgPool2d(x: Tensor, k: Size2, opts?: AvgPool2dOptions): Tensor;
+export function avgPool2d(x: Tensor, k: Size2, stride: Size2, padding?: Size2): Tensor;
+export function avgPool2d(x: Tensor, k: Size2, opts: AvgPool2dOptions | Size2 = {}, padding?: Size2): Tensor {
   checkTensor('avgPool2d', 'input', x);
-  const o = checkOptions<AvgPool2dOptions>('avgPool2d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
+  const o = checkOptions<AvgPool2dOptions>('avgPool2d', poolOptions(opts, padding), ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride']);
   checkBool('avgPool2d', 'ceilMode', o.ceilMode);
   checkBool('avgPool2d', 'countIncludePad', o.countIncludePad);
   return unbatched(x, 4, (x4) => apply(op('avgPool2d'), [x4], { ...o, kernel: k }));
@@ -182,9 +201,21 @@ export interface MaxPool1dCallOptions extends MaxPool1dOptions {
 export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dCallOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(x: Tensor, k: number | [number], opts?: MaxPool1dCallOptions & { returnIndices?: false }): Tensor;
 export function maxPool1d(x: Tensor, k: number | [number], opts?: MaxPool1dCallOptions): Tensor | [Tensor, Tensor];
-export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dCallOptions = {}): Tensor | [Tensor, Tensor] {
+export function maxPool1d(x: Tensor, k: number | [number], stride: number | [number], padding?: number | [number]): Tensor;
+export function maxPool1d(
+  x: Tensor,
+  k: number | [number],
+  opts: MaxPool1dCallOptions | number | [number] = {},
+  padding?: number | [number],
+): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool1d', 'input', x);
-  const { returnIndices, ...o } = checkOptions<MaxPool1dCallOptions>('maxPool1d', opts, ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  const { returnIndices, ...o } = checkOptions<MaxPool1dCallOptions>('maxPool1d', poolOptions(opts, padding), [
+    'stride',
+    'padding',
+    'dilation',
+    'ceilMode',
+    'returnIndices',
+  ]);
   checkBool('maxPool1d', 'ceilMode', o.ceilMode);
   checkBool('maxPool1d', 'returnIndices', returnIndices);
   return unbatched(x, 3, (x3): Tensor | [Tensor, Tensor] => {
@@ -194,9 +225,11 @@ export function maxPool1d(x: Tensor, k: number | [number], opts: MaxPool1dCallOp
 }
 
 /** Average pooling of x [N, C, L] over windows of k (avgPool2d's rules with 1×k windows); stride defaults to k. */
-export function avgPool1d(x: Tensor, k: number | [number], opts: AvgPool1dOptions = {}): Tensor {
+export function avgPool1d(x: Tensor, k: number | [number], opts?: AvgPool1dOptions): Tensor;
+export function avgPool1d(x: Tensor, k: number | [number], stride: number | [number], padding?: number | [number]): Tensor;
+export function avgPool1d(x: Tensor, k: number | [number], opts: AvgPool1dOptions | number | [number] = {}, padding?: number | [number]): Tensor {
   checkTensor('avgPool1d', 'input', x);
-  const o = checkOptions<AvgPool1dOptions>('avgPool1d', opts, ['stride', 'padding', 'ceilMode', 'countIncludePad']);
+  const o = checkOptions<AvgPool1dOptions>('avgPool1d', poolOptions(opts, padding), ['stride', 'padding', 'ceilMode', 'countIncludePad']);
   checkBool('avgPool1d', 'ceilMode', o.ceilMode);
   checkBool('avgPool1d', 'countIncludePad', o.countIncludePad);
   return unbatched(x, 3, (x3) => apply(op('avgPool1d'), [x3], { ...o, kernel: k }));

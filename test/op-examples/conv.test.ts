@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
 import { initWasm } from '../helpers/setup.js';
+import { expectClose } from '../helpers/expect.js';
 
 beforeAll(async () => {
   await initWasm();
@@ -70,6 +71,20 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 
   describe(`maxPool2d (${be})`, () => {
+    test("PyTorch's positional stride and padding (F.max_pool2d(x, 3, 2, 1)), 2-D and 1-D, max and average", () => {
+      wg.setBackend(be);
+      const x = wg.arange(1, 26).reshape([1, 1, 5, 5]);
+      const x2 = wg.where(wg.eq(x, 13), -7, x);
+      expect(vals(wg.maxPool2d(x2, 3, 2, 1))).toEqual([7, 9, 10, 17, 19, 20, 22, 24, 25]);
+      expectClose(vals(wg.avgPool2d(x2, 3, 2, 1)), [1.7777778, 3.6666667, 3.1111112, 7.6666665, 10.777778, 9.666667, 8.444445, 13.666667, 9.777778], 1e-6);
+      expect(wg.maxPool2d(x2, 2, 1).shape).toEqual([1, 1, 4, 4]);
+      expect(vals(wg.maxPool2d(x2, 2, [1, 1]))).toEqual(vals(wg.maxPool2d(x2, 2, { stride: 1 })));
+      const y = wg.tensor([1, -3, 4, 0, 2, 6, 5], { shape: [1, 1, 7] });
+      expect(vals(wg.maxPool1d(y, 3, 2, 1))).toEqual([1, 4, 6, 6]);
+      expect(vals(wg.avgPool1d(y, 2, 1))).toEqual([-1, 0.5, 2, 1, 4, 5.5]);
+      expect(wg.nn.functional.maxPool2d).toBe(wg.maxPool2d);
+    });
+
     test('2×2 windows route the gradient to each maximum', () => {
       wg.setBackend(be);
       const x = wg.tensor([1, 5, 2, 0, 3, 4, 8, 7, 0, 0, 1, 1, 9, 0, 1, 2], { shape: [1, 1, 4, 4], requiresGrad: true });
