@@ -14,7 +14,7 @@ import { broadcastShapes as broadcastShapeOf } from '../ops/broadcast.js';
 import { op } from '../ops/index.js';
 import { rot90View, type DiagEmbedAttrs, type Rot90Attrs, type VanderAttrs } from '../ops/parity-shape.js';
 import { normDim } from '../ops/shape.js';
-import type { DType } from '../ops/types.js';
+import { checkFinite, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { checkShape, createOptions, generated, make, writeGenerated, zeros, type CreateOptions } from './creation.js';
 import { diag, meshgrid, vstack } from './convenience.js';
@@ -103,11 +103,6 @@ export function newSizeArgs(args: readonly unknown[]): [readonly number[] | numb
 }
 
 // ---- in-place random fills -----------------------------------------------------------------------
-/** A finite number argument of fn. */
-function finite(fn: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(fn, `${what} must be a finite number, got ${fmtValue(v)}`);
-  return v;
-}
 
 /** Writes draw() into every element of the float32 tensor x, in row-major order, under copy_'s rules (noGrad for tensors that require grad). */
 function drawInto(fn: string, x: Tensor, draw: () => number): Tensor {
@@ -119,15 +114,15 @@ function drawInto(fn: string, x: Tensor, draw: () => number): Tensor {
 
 /** x.uniform_(from = 0, to = 1): U(from, to) from the seeded stream, in place. */
 export function uniform_(x: Tensor, from = 0, to = 1): Tensor {
-  const [a, b] = [finite('uniform_', 'from', from), finite('uniform_', 'to', to)];
+  const [a, b] = [checkFinite('uniform_', 'from', from), checkFinite('uniform_', 'to', to)];
   if (a > b) throw new ValueError('uniform_', `expects from ≤ to, got from = ${a}, to = ${b}`);
   return drawInto('uniform_', x, () => a + (b - a) * uniform());
 }
 
 /** x.normal_(mean = 0, std = 1): N(mean, std²) from the seeded stream, in place. */
 export function normal_(x: Tensor, mean = 0, std = 1): Tensor {
-  const m = finite('normal_', 'mean', mean),
-    s = finite('normal_', 'std', std);
+  const m = checkFinite('normal_', 'mean', mean),
+    s = checkFinite('normal_', 'std', std);
   if (s < 0) throw new ValueError('normal_', `expects std ≥ 0, got ${s}`);
   return drawInto('normal_', x, () => m + s * normal());
 }

@@ -3,6 +3,7 @@
  * function with the constructor's options; PyTorch's positional arguments or one options object.
  */
 import { ValueError, fmtValue } from '../errors.js';
+import { checkFinite } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkTensor } from '../engine/check.js';
@@ -10,11 +11,8 @@ import { pyFloat } from './layers.js';
 import { constantParameter } from './init.js';
 import { Module } from './module.js';
 
-/** A finite number option (PyTorch's float arguments). */
-function finite(fn: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`nn.${fn}`, `${what} must be a finite number, got ${fmtValue(v)}`);
-  return v;
-}
+/** A finite number option of module fn (PyTorch's float arguments). */
+const finite = (fn: string, what: string, v: unknown): number => checkFinite(`nn.${fn}`, what, v);
 /** The first constructor argument as a number or as the options object holding `key`. */
 const option = <K extends string>(first: number | Partial<Record<K, number>> | undefined, key: K): number | undefined =>
   typeof first === 'object' && first !== null ? first[key] : first;

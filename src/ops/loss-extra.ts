@@ -11,16 +11,13 @@ import { broadcastShapes } from './broadcast.js';
 import type { MarginAttrs } from './distance.js';
 import { planGather } from './indexing.js';
 import { broadcastView, contiguousView, sliceView } from './shape.js';
-import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta } from './types.js';
+import { checkFinite, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta } from './types.js';
 
 const meta = <T>(b: Builder<T>, x: T, dtype: 'float32' | 'int32' = 'float32'): Meta => ({ shape: b.shape(x), dtype });
 const reshape = <T>(b: Builder<T>, x: T, shape: readonly number[]): T => b.op('copy', [x], contiguousView(shape));
 const clampMin0 = <T>(b: Builder<T>, x: T): T => b.op('clamp', [x], { min: 0, max: null });
 
-function finite(loss: string, what: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(`losses.${loss}`, `${what} must be a finite number, got ${fmtValue(v)}`);
-  return v;
-}
+const finite = (loss: string, what: string, v: unknown): number => checkFinite(`losses.${loss}`, what, v);
 
 // ---- cosineEmbedding ------------------------------------------------------------------------------
 /** The cosine's shape: x1, x2 [N, D] with y [N], or [D] with a 0-d y (PyTorch's rule), the vectors broadcasting. */

@@ -271,6 +271,12 @@ export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) 
 /** Whether two shapes are equal. */
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
+/** v as a finite number, else a ValueError naming fn and the argument (PyTorch's float arguments). */
+export function checkFinite(fn: string, what: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(fn, `${what} must be a finite number, got ${fmtValue(v)}`);
+  return v;
+}
+
 /** Throws a ValueError unless v is undefined or a boolean. */
 export function checkBool(fn: string, name: string, v: unknown): void {
   if (v !== undefined && typeof v !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${fmtValue(v)}`);
