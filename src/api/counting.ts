@@ -11,6 +11,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import { filled, make, tensor } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
+import { to } from './integer.js';
 import { amax, amin, floatInput } from './reduce.js';
 
 /**
@@ -31,9 +32,6 @@ export interface SearchsortedOptions {
   /** int32 indices that sort each row of an unsorted sequence (its shape). */
   sorter?: Tensor;
 }
-
-/** x as float32 for a comparison (int32 is cast: exact up to 2²⁴ in magnitude). */
-const asFloat = (x: Tensor) => (x.dtype === 'int32' ? apply(op('toFloat'), [x]) : x);
 
 /**
  * int32 indices at which the values would be inserted into the rows of sortedSequence (1-D, or
@@ -61,7 +59,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
     checkIndices('searchsorted', sorter, m, `the last dim (size ${m}) of a sorted sequence of shape ${fmtShape(s.shape)}`);
     s = gather(s, -1, sorter);
   }
-  return apply(op('searchsorted'), [asFloat(s), asFloat(v)], { right: side === undefined ? right === true : side === 'right' });
+  return apply(op('searchsorted'), [to(s, 'float32'), to(v, 'float32')], { right: side === undefined ? right === true : side === 'right' });
 }
 
 /** int32 index of the bucket of each element among 1-D sorted boundaries (torch.bucketize: searchsorted with the arguments swapped). */

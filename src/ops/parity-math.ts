@@ -10,7 +10,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
 import { contiguousView, permuteView } from './shape.js';
-import { checkDim, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+import { checkDim, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const LN2 = Math.LN2;
@@ -449,7 +449,6 @@ const addbmm = addProduct('addbmm', 'addbmm', 'beta·input + alpha·Σ_b batch1[
 ]);
 
 // ---- inner, kron, tensordot, cross --------------------------------------------------------------
-const size = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
 
 function planInner(ins: readonly Meta[]): number[] {
   const [a, b] = ins.map((m) => m.shape);
@@ -470,7 +469,7 @@ const inner: CompositeDef<Record<string, never>, 'inner'> = {
     const [sx, sy] = [b.shape(x), b.shape(y)];
     if (sx.length === 0 || sy.length === 0) return b.op('mul', [x, y]);
     const k = sx[sx.length - 1];
-    const rows = (t: typeof x, s: readonly number[]) => reshape(b, t, [size(s.slice(0, -1)), k]);
+    const rows = (t: typeof x, s: readonly number[]) => reshape(b, t, [sizeOf(s.slice(0, -1)), k]);
     const product = b.op('matmul', [rows(x, sx), rows(y, sy)], { transposeB: true });
     return reshape(b, product, [...sx.slice(0, -1), ...sy.slice(0, -1)]);
   },
@@ -606,11 +605,11 @@ const tensordot: CompositeDef<TensordotAttrs, 'tensordot'> = {
       [sx, sy].map((s) => ({ shape: s, dtype: 'float32' })),
       attrs,
     );
-    const K = size(da.map((d) => sx[d]));
+    const K = sizeOf(da.map((d) => sx[d]));
     const freeX = sx.map((_, k) => k).filter((k) => !da.includes(k));
     const freeY = sy.map((_, k) => k).filter((k) => !db.includes(k));
-    const M = size(freeX.map((k) => sx[k])),
-      N = size(freeY.map((k) => sy[k]));
+    const M = sizeOf(freeX.map((k) => sx[k])),
+      N = sizeOf(freeY.map((k) => sy[k]));
     const left = b.op('copy', [x], { ...permuteView(sx, [...freeX, ...da]), as: [M, K] });
     const right = b.op('copy', [y], { ...permuteView(sy, [...db, ...freeY]), as: [K, N] });
     return reshape(b, b.op('matmul', [left, right]), shape);
