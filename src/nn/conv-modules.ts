@@ -139,7 +139,7 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
     this.groups = checkInt(kind, 'groups', o.groups ?? 1, 1);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
       throw new ValueError(where, `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
-    const taps = perDim(this.kernelSize);
+    const taps = asList(this.kernelSize);
     const bound = fanInBound((outChannels / this.groups) * taps.reduce((a, b) => a * b, 1));
     this.weight = this.registerParameter('weight', uniformParameter(where, [inChannels, outChannels / this.groups, ...taps], bound));
     this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter(where, [outChannels], bound)) : null;
@@ -163,7 +163,7 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
 
   private paddingFor(x: Tensor, outputSize: readonly number[]): S {
     const where = `nn.${this.kind}`;
-    const [k, st, pad, dil] = [this.kernelSize, this.stride, this.padding, this.dilation].map(perDim);
+    const [k, st, pad, dil] = [this.kernelSize, this.stride, this.padding, this.dilation].map(asList);
     const d = k.length;
     if (!Array.isArray(outputSize) || (outputSize.length !== d && outputSize.length !== x.ndim))
       throw new ValueError(where, `outputSize must list ${d} spatial size${d > 1 ? 's' : ''} (or the whole output shape), got ${fmtValue(outputSize)}`);
@@ -183,16 +183,16 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
   override extraRepr(): string {
     const py = (v: S) => (typeof v === 'number' ? `(${v},)` : pyPair(v));
     let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${py(this.kernelSize)}, stride=${py(this.stride)}`;
-    if (perDim(this.padding).some((p) => p !== 0)) s += `, padding=${py(this.padding)}`;
-    if (perDim(this.outputPadding).some((p) => p !== 0)) s += `, output_padding=${py(this.outputPadding)}`;
-    if (perDim(this.dilation).some((d) => d !== 1)) s += `, dilation=${py(this.dilation)}`;
+    if (asList(this.padding).some((p) => p !== 0)) s += `, padding=${py(this.padding)}`;
+    if (asList(this.outputPadding).some((p) => p !== 0)) s += `, output_padding=${py(this.outputPadding)}`;
+    if (asList(this.dilation).some((d) => d !== 1)) s += `, dilation=${py(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     return this.bias === null ? `${s}, bias=False` : s;
   }
 }
 
-/** A size per spatial dim as a list. */
-const perDim = (v: number | readonly number[]): number[] => (typeof v === 'number' ? [v] : [...v]);
+/** A checked size per spatial dim (one number for 1-D) as a list. */
+const asList = (v: number | readonly number[]): number[] => (typeof v === 'number' ? [v] : [...v]);
 
 /** Transposed 1-D convolution over [N, inC, L] (PyTorch nn.ConvTranspose1d): weight [inC, outC/groups, k]. */
 export class ConvTranspose1d extends ConvTransposeNd<number> {
