@@ -8,6 +8,7 @@
 // here at the package's own 'wasmgrad/node': Node resolves it to node.js (sharing the main entry's
 // chunks, so one engine), bundlers targeting browsers to node-browser.js, so they never see node:fs.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import MagicString from 'magic-string';
 import esbuild from 'rollup-plugin-esbuild';
 
 const WASM_FILES = ['wasmgrad.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm', 'wasmgrad-threads.wasm', 'wasmgrad-relaxed-threads.wasm'];
@@ -69,6 +70,32 @@ const tsResolve = (nodeHost) => ({
 });
 const SELF_NODE = { id: 'wasmgrad/node', external: true };
 
+// The op table's `tests` (the harness's cases) and `doc` (one line for the docs) are for test/ and
+// docs/, not for users: the published bundles leave them out of every object literal of src/ops/
+// (~56 KB of ~570 minified). Nothing at runtime reads them (test/package.test.ts checks the bundle);
+// the init warm-up runs its own copy of the cases it needs (src/engine/backend/warm-up-cases.ts).
+const DEV_ONLY = new Set(['tests', 'doc']);
+const stripOpCases = {
+  name: 'strip-op-cases',
+  transform(code, id) {
+    if (!/[\\/]src[\\/]ops[\\/][^\\/]+\.ts$/.test(id)) return null;
+    const s = new MagicString(code);
+    const visit = (node) => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (node === null || typeof node !== 'object' || typeof node.type !== 'string') return;
+      if (node.type === 'ObjectExpression')
+        node.properties.forEach((p, i) => {
+          if (p.type !== 'Property' || p.computed || !DEV_ONLY.has(p.key.name ?? p.key.value)) return;
+          const next = node.properties[i + 1];
+          s.remove(p.start, next ? next.start : p.end);
+        });
+      for (const key in node) if (key !== 'type') visit(node[key]);
+    };
+    visit(this.parse(code));
+    return { code: s.toString(), map: s.generateMap({ hires: true }) };
+  },
+};
+
 // Tensor and the op modules refer to each other only inside functions, never at load time.
 const onwarn = (w, warn) => {
   if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w);
@@ -92,20 +119,20 @@ export default [
     input: { index: 'src/index.ts', node: 'src/node/index.ts', 'node-browser': 'src/node/browser.ts' },
     external,
     onwarn,
-    plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' })],
+    plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' }), stripOpCases],
     output: esmAndCjs('[name]'),
   },
   {
     input: { inline: 'src/index.ts' },
     external,
     onwarn,
-    plugins: [tsResolve(SELF_NODE), wasmInline, esbuild({ target: 'es2022' })],
+    plugins: [tsResolve(SELF_NODE), wasmInline, esbuild({ target: 'es2022' }), stripOpCases],
     output: esmAndCjs('[name]'),
   },
   {
     input: 'src/index.ts',
     onwarn,
-    plugins: [tsResolve('src/node/browser.ts'), wasmBeside, esbuild({ target: 'es2022', minify: true })],
+    plugins: [tsResolve('src/node/browser.ts'), wasmBeside, esbuild({ target: 'es2022', minify: true }), stripOpCases],
     output: { file: 'dist/wasmgrad.iife.js', format: 'iife', name: 'wasmgrad', sourcemap: true, inlineDynamicImports: true },
   },
 ];

@@ -4,12 +4,14 @@
  *    GEMM blocking, convolution tiles) as an AS constant of the same name;
  *  - assembly/generated/ops.ts: the opcodes (an op's position in the table, OPS in
  *    src/ops/index.ts), the interpreter's forward/backward dispatch, and tableHash(), which the
- *    WASM backend compares with the TS side's TABLE_HASH at init.
+ *    WASM backend compares with the TS side's TABLE_HASH at init;
+ *  - src/engine/backend/warm-up-cases.ts: the case of each op the init warm-up runs.
  * Op `name` maps to kernels f32_<snake_name>_fwd / _bwd exported by assembly/kernels/<module>.ts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { CONTRACT } from '../src/ops/contract.js';
 import { OPS, TABLE_HASH } from '../src/ops/index.js';
+import type { TestCase } from '../src/ops/types.js';
 
 // A capital starts a word and so does a digit run, unless the digits end a word: conv2d → conv_2d,
 // cat2 → cat_2, l1Loss → l1_loss.
@@ -51,6 +53,46 @@ ops.push('  }', '  abort("wasmgrad: unknown opcode in forward tape");', '}', '')
 ops.push('export function dispatchBackward(op: i32, rec: usize): void {', '  switch (op) {');
 for (const op of OPS) if (op.gradInputs.length > 0) ops.push(`    case ${op.opcode}: ${call(op, 'bwd')}`);
 ops.push('  }', '  abort("wasmgrad: op has no backward kernel");', '}', '');
+
+// The init warm-up's program (src/engine/backend/wasm.ts warmUp): per opcode, the op's largest test
+// case. The published bundle leaves the table's test cases out (rollup.config.js), so the warm-up
+// reads this copy of the one case it runs, written compactly: [shapes, attrs?, specs?] where specs
+// maps an input's index to the InputSpec fields that differ from a float32 input of domain 'any'.
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+const inputSize = (c: TestCase) => c.inputs.reduce((t, s) => t + size(s.shape), 0);
+const literal = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(literal).join(', ')}]`
+    : v !== null && typeof v === 'object'
+      ? `{${Object.entries(v)
+          .map(([k, x]) => ` ${/^([A-Za-z_$][\w$]*|\d+)$/.test(k) ? k : JSON.stringify(k)}: ${literal(x)}`)
+          .join(',')} }`.replace('{ }', '{}')
+      : JSON.stringify(v);
+const warmUpCase = (op: (typeof OPS)[number]) => {
+  const c = op.tests.cases.reduce((a, b) => (inputSize(b) > inputSize(a) ? b : a));
+  const specs: Record<number, object> = {};
+  // the fields that change a drawn value: the dtype, the domain, an int32 range (not the shape, not noGrad)
+  const drawn = (k: string, v: unknown) => (k === 'dtype' && v !== 'float32') || (k === 'domain' && v !== 'any') || k === 'int';
+  c.inputs.forEach((s, i) => {
+    const differs = Object.entries(s).filter(([k, v]) => drawn(k, v));
+    if (differs.length > 0) specs[i] = Object.fromEntries(differs);
+  });
+  const entry: unknown[] = [c.inputs.map((s) => s.shape)];
+  if (c.attrs !== undefined || Object.keys(specs).length > 0) entry.push(c.attrs ?? {});
+  if (Object.keys(specs).length > 0) entry.push(specs);
+  return literal(entry);
+};
+const warmUp = [
+  HEADER,
+  "import type { InputSpec } from '../../ops/types.js';",
+  '',
+  '/** Per opcode, the largest test case of the op: [input shapes, attrs?, non-default InputSpec fields by input?]. */',
+  'export const WARM_UP_CASES: [number[][], object?, Record<number, Omit<InputSpec, "shape">>?][] = [',
+  ...OPS.map((op) => `  ${warmUpCase(op)}, // ${op.name}`),
+  '];',
+  '',
+];
+writeFileSync(new URL('../src/engine/backend/warm-up-cases.ts', import.meta.url), warmUp.join('\n'));
 
 const dir = new URL('../assembly/generated/', import.meta.url);
 mkdirSync(dir, { recursive: true });

@@ -6,7 +6,8 @@
  */
 import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.js';
 import { GrowingBlock, Heap } from '../heap.js';
-import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, specValue, type DType } from '../../ops/types.js';
+import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, specValue, type DType, type TestCase } from '../../ops/types.js';
+import { WARM_UP_CASES } from './warm-up-cases.js';
 import { OPS, TABLE_HASH } from '../../ops/index.js';
 import { setPlanThreads } from '../../ops/contract.js';
 import { saveWords, savedInto, type Backend, type HostWords } from './types.js';
@@ -463,9 +464,10 @@ export class WasmBackend implements Backend {
    * (--wasm-dynamic-tiering, on since V8 9.x) runs each function in Liftoff until its budget
    * (--wasm-tiering-budget, ~1.8 MB of executed code in Node 20) is spent in that function's own
    * loops and returns, then compiles it with TurboFan in the background; only calls made after that
-   * use the new code (no on-stack replacement). Each op runs its largest table case, an elementwise
-   * one (inputs of one shape, e.g. unary maps, optimizer updates, per-element losses) on
-   * WARM_UP_ELEMENTS floats instead, so its loop spends the budget in a few calls. Touches
+   * use the new code (no on-stack replacement). Each op runs its largest table case (copied by
+   * scripts/gen-ops.ts into warm-up-cases.ts, since the published bundle has no test cases), an
+   * elementwise one (inputs of one shape, e.g. unary maps, optimizer updates, per-element losses)
+   * on WARM_UP_ELEMENTS floats instead, so its loop spends the budget in a few calls. Touches
    * neither the RNG nor any tensor; the buffers go back to the heap.
    */
   warmUp(rounds: number): void {
@@ -488,9 +490,8 @@ export class WasmBackend implements Backend {
     const recs: Int32Array[] = [];
     let workspace = 0;
     for (const op of OPS) {
-      const largest = op.tests.cases.reduce((a, c) =>
-        c.inputs.reduce((t, s) => t + size(s.shape), 0) > a.inputs.reduce((t, s) => t + size(s.shape), 0) ? c : a,
-      );
+      const [shapes, attrs, specs] = WARM_UP_CASES[op.opcode];
+      const largest: TestCase = { inputs: shapes.map((shape, i) => ({ shape, ...specs?.[i] })), attrs };
       const flat = { ...largest, inputs: largest.inputs.map((s) => ({ ...s, shape: [WARM_UP_ELEMENTS] })) };
       const sameShape = largest.inputs.every((s) => s.shape.join() === largest.inputs[0].shape.join());
       const planOf = (tc: typeof largest) =>
