@@ -4,7 +4,7 @@
  */
 import { ReferenceBackend } from './backend/reference.js';
 import type { Backend, BackendName } from './backend/types.js';
-import { WasmBackend, type BuildId, type BuildName, type WasmSource } from './backend/wasm.js';
+import type { WasmBackend, BuildId, BuildName, WasmSource } from './backend/wasm.js';
 import type { ThreadsOption } from './backend/pool.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
 import { lifetimes, SCRATCH, type GraphUse, type Storage } from './storage.js';
@@ -70,17 +70,21 @@ export function init(opts: InitOptions = {}): Promise<void> {
     return Promise.reject(e);
   }
   if (wasm) return Promise.resolve();
-  initPromise ??= WasmBackend.create(o.wasm, o.build, undefined, o.baseUrl, o.threads).then(
-    (b) => {
-      wasm = b;
-      // The global random stream moves into the module's memory, where the dropout kernel draws.
-      moveStream(() => b.streamWords());
-    },
-    (e) => {
-      initPromise = null;
-      throw e;
-    },
-  );
+  // The WebAssembly backend's code loads with the module it drives: bundlers put it in a chunk of
+  // its own, which a page fetches only when it calls init (the reference backend needs none of it).
+  initPromise ??= import('./backend/wasm.js')
+    .then(({ WasmBackend }) => WasmBackend.create(o.wasm, o.build, undefined, o.baseUrl, o.threads))
+    .then(
+      (b) => {
+        wasm = b;
+        // The global random stream moves into the module's memory, where the dropout kernel draws.
+        moveStream(() => b.streamWords());
+      },
+      (e) => {
+        initPromise = null;
+        throw e;
+      },
+    );
   return initPromise;
 }
 
