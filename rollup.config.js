@@ -1,12 +1,14 @@
 // Builds dist/ from src/ (README "Install and entries"):
-//   index.js / index.cjs         the main entry, no Node built-in reachable; the .wasm builds beside it
+//   index.js / index.cjs         the main entry, no Node built-in reachable; the .wasm builds beside it.
+//                                The ESM side is a tree of modules (dist/engine/, dist/ops/, …, one
+//                                per source module) for bundlers to tree-shake; the CJS side a bundle
 //   node.js / node.cjs           'wasmgrad/node': file IO, the MNIST loader, the terminal bar
 //   node-browser.js / .cjs       'wasmgrad/node' under the `browser` condition: throws a clear error
 //   inline.js / inline.cjs       'wasmgrad/inline': the SIMD and scalar builds embedded (base64)
 //   wasmgrad.iife.js             a <script> tag build, global `wasmgrad`, finds the .wasm next to itself
 // The main entry loads the Node primitives with a dynamic import (src/engine/host.ts) that points
 // here at the package's own 'wasmgrad/node': Node resolves it to node.js (sharing the main entry's
-// chunks, so one engine), bundlers targeting browsers to node-browser.js, so they never see node:fs.
+// modules, so one engine), bundlers targeting browsers to node-browser.js, so they never see node:fs.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import MagicString from 'magic-string';
 import esbuild from 'rollup-plugin-esbuild';
@@ -17,25 +19,28 @@ const isModule = (id, path) => id.replace(/\\/g, '/').endsWith(path);
 // The packaged build's location: each file a literal new URL('./wasmgrad….wasm', import.meta.url)
 // beside the bundle, which bundlers (Vite, webpack 5, esbuild with the file loader) rewrite; in the
 // IIFE, rollup renders import.meta.url as the script's document.currentScript.src.
-const wasmBeside = {
+// `up` is the way from the module's output file to dist/: '../../' where the ESM tree keeps
+// src/engine/backend/, '' where it sits in a chunk or bundle at the top of dist/.
+const wasmBeside = (up) => ({
   name: 'wasm-beside',
   load(id) {
     if (!isModule(id, '/src/engine/backend/wasm-url.ts')) return null;
+    const url = (f) => `new URL('${up || './'}${f}', import.meta.url)`;
     return [
       'export const defaultWasmUrl = (build) =>',
-      "  build === 'relaxed' ? new URL('./wasmgrad-relaxed.wasm', import.meta.url)",
-      "  : build === 'scalar' ? new URL('./wasmgrad-scalar.wasm', import.meta.url)",
-      "  : new URL('./wasmgrad.wasm', import.meta.url);",
+      `  build === 'relaxed' ? ${url('wasmgrad-relaxed.wasm')}`,
+      `  : build === 'scalar' ? ${url('wasmgrad-scalar.wasm')}`,
+      `  : ${url('wasmgrad.wasm')};`,
       'export const threadsWasmUrl = (build) =>',
-      "  build === 'relaxed' ? new URL('./wasmgrad-relaxed-threads.wasm', import.meta.url)",
-      "  : new URL('./wasmgrad-threads.wasm', import.meta.url);",
+      `  build === 'relaxed' ? ${url('wasmgrad-relaxed-threads.wasm')}`,
+      `  : ${url('wasmgrad-threads.wasm')};`,
     ].join('\n');
   },
   writeBundle() {
     mkdirSync('dist', { recursive: true });
     for (const f of WASM_FILES) copyFileSync(`build/${f}`, `dist/${f}`);
   },
-};
+});
 
 // wasmgrad/inline: the bytes instead of a URL. The relaxed build is left out (it would add ~200 KB
 // of base64 for a few percent of speed); where relaxed SIMD is detected, the SIMD build runs. So
@@ -114,13 +119,28 @@ const esmAndCjs = (entry) => [
   },
 ];
 
+const ENTRIES = { index: 'src/index.ts', node: 'src/node/index.ts', 'node-browser': 'src/node/browser.ts' };
+// The ESM entry ships as a tree of modules (one file per source module under dist/), which lets an
+// app's bundler drop the modules it does not use (nn layers, optimizers, compile, IO). package.json
+// `sideEffects` names the one module run for its effect, src/api/methods.ts (it installs the
+// Tensor methods); rollup is told the same, so it keeps no bare `import './x.js'` of another
+// module, which a bundler trusting `sideEffects` would drop with a warning.
+const ownSideEffects = (id, external) => external || isModule(id, '/src/api/methods.ts');
 export default [
   {
-    input: { index: 'src/index.ts', node: 'src/node/index.ts', 'node-browser': 'src/node/browser.ts' },
+    input: ENTRIES,
     external,
     onwarn,
-    plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' }), stripOpCases],
-    output: esmAndCjs('[name]'),
+    treeshake: { moduleSideEffects: ownSideEffects },
+    plugins: [tsResolve(SELF_NODE), wasmBeside('../../'), esbuild({ target: 'es2022' }), stripOpCases],
+    output: { dir: 'dist', format: 'es', preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js', sourcemap: true },
+  },
+  {
+    input: ENTRIES,
+    external,
+    onwarn,
+    plugins: [tsResolve(SELF_NODE), wasmBeside(''), esbuild({ target: 'es2022' }), stripOpCases],
+    output: esmAndCjs('[name]')[1],
   },
   {
     input: { inline: 'src/index.ts' },
@@ -132,7 +152,7 @@ export default [
   {
     input: 'src/index.ts',
     onwarn,
-    plugins: [tsResolve('src/node/browser.ts'), wasmBeside, esbuild({ target: 'es2022', minify: true }), stripOpCases],
+    plugins: [tsResolve('src/node/browser.ts'), wasmBeside(''), esbuild({ target: 'es2022', minify: true }), stripOpCases],
     output: { file: 'dist/wasmgrad.iife.js', format: 'iife', name: 'wasmgrad', sourcemap: true, inlineDynamicImports: true },
   },
 ];

@@ -40,17 +40,21 @@ test.each([
   expect(await gradOfSquares(wg)).toEqual([2, 4]);
 });
 
-test('wasmgrad/inline carries its modules: no .wasm URL in it, the main entry has one per build', () => {
-  const wasmUrl = /new URL\(['"]\.\/wasmgrad[a-z-]*\.wasm['"], import\.meta\.url\)/g;
+test('wasmgrad/inline carries its modules: no .wasm URL in it; the main entry has one per build, each at its file in dist/', () => {
+  const wasmUrl = /new URL\(['"]([./]*wasmgrad[a-z-]*\.wasm)['"], import\.meta\.url\)/g;
   for (const f of ['inline.js', 'inline.cjs']) expect(readFileSync(dist(f), 'utf8').match(wasmUrl), f).toBeNull();
-  // the chunks the main entry loads, statically or lazily (the WebAssembly backend's on init)
-  const chunks = new Set<string>();
-  const follow = (file: string) => {
-    for (const [, c] of readFileSync(dist(file), 'utf8').matchAll(/(?:from |import\()'\.\/(chunk-[\w-]+\.js)'/g))
-      if (!chunks.has(c)) follow((chunks.add(c), c));
+  // the modules the main entry loads, statically or lazily (the WebAssembly backend's on init)
+  const seen = new Set<string>();
+  const urls: string[] = [];
+  const follow = (file: URL) => {
+    if (seen.has(file.href)) return;
+    seen.add(file.href);
+    const code = readFileSync(file, 'utf8');
+    for (const [, wasm] of code.matchAll(wasmUrl)) urls.push(relative(fileURLToPath(dist('')), fileURLToPath(new URL(wasm, file))));
+    for (const [, rel] of code.matchAll(/(?:from |import\()'(\.[^']+\.js)'/g)) follow(new URL(rel, file));
   };
-  follow('index.js');
-  expect([...chunks].flatMap((c) => readFileSync(dist(c), 'utf8').match(wasmUrl) ?? [])).toHaveLength(5); // three builds, two threads builds
+  follow(dist('index.js'));
+  expect(urls.sort()).toEqual(['wasmgrad-relaxed-threads.wasm', 'wasmgrad-relaxed.wasm', 'wasmgrad-scalar.wasm', 'wasmgrad-threads.wasm', 'wasmgrad.wasm']);
 });
 
 test.each([

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,26 +54,65 @@ test('the CommonJS bundle loads the build asked for and computes', async () => {
   expect(Array.from(wg.tensor([1, 2]).add(1).data())).toEqual([2, 3]);
 });
 
-test('a bundler honouring package.json sideEffects keeps the Tensor methods (installed by src/api/methods.ts)', async () => {
+// The ESM entry is a tree of modules (rollup preserveModules), so a bundler drops what an app does
+// not use; package.json sideEffects names the one module that must run for its effect.
+test('a bundler tree-shakes the ESM entry by package.json sideEffects: unused nn and optim go, the Tensor methods stay', async () => {
+  // rollup, the tree-shaker of Vite's production builds (Vite 7 runs its port, rolldown)
+  const { rollup } = await import('rollup');
+  const app = [
+    "import { init, ones, nn } from 'wasmgrad';",
+    'export async function run(bytes) {',
+    '  await init({ wasm: bytes });',
+    '  return new nn.Linear(2, 3).forward(ones([1, 2])).add(1).sum().item();',
+    '}',
+  ].join('\n');
+  const bundle = await rollup({
+    input: 'app',
+    external: ['wasmgrad/node'],
+    onwarn: (w, warn) => void (w.code !== 'CIRCULAR_DEPENDENCY' && warn(w)),
+    plugins: [
+      {
+        name: 'app',
+        resolveId: (id) => (id === 'app' ? id : id === 'wasmgrad' ? fileURLToPath(new URL('dist/index.js', root)) : null),
+        load: (id) => (id === 'app' ? app : null),
+      },
+    ],
+  });
+  const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
+  const text = output[0].code;
+  expect(text).toContain('nn.Linear');
+  // esbuild does not tree-shake a nested namespace (nn.Linear), but it drops what an app never
+  // names, and keeps src/api/methods.ts only because package.json sideEffects lists it
   const { build } = await import('esbuild');
-  const out = await build({
-    entryPoints: [new URL('src/index.ts', root).pathname],
+  const flat = await build({
+    stdin: {
+      contents: app.replace(', nn }', ' }').replace('new nn.Linear(2, 3).forward(ones([1, 2]))', 'ones([1, 2]).mul(2)'),
+      resolveDir: fileURLToPath(root),
+      loader: 'js',
+    },
     bundle: true,
     write: false,
     format: 'esm',
     platform: 'node',
+    external: ['wasmgrad/node'],
     logLevel: 'silent',
   });
-  const file = new URL(`../node_modules/.cache/wasmgrad-sideeffects-${process.pid}.mjs`, import.meta.url);
-  const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
-  mkdirSync(new URL('.', file), { recursive: true });
-  writeFileSync(file, out.outputFiles[0].text);
-  try {
-    const wg = await import(file.href);
-    await wg.init({ wasm: readFileSync(new URL('build/wasmgrad.wasm', root)) });
-    expect(wg.ones([2]).add(1).sum().item()).toBe(4);
-  } finally {
-    rmSync(file);
+  const results = [
+    ['rollup', text, (y: number) => Number.isFinite(y)], // a random Linear's outputs + 1, summed
+    ['esbuild', flat.outputFiles[0].text, (y: number) => y === 6], // (1·2 + 1) · 2
+  ] as const;
+  for (const [bundler, code, ok] of results) {
+    for (const unused of ['TransformerEncoderLayer', 'LBFGS', 'CosineAnnealingWarmRestarts']) expect(code, bundler).not.toContain(unused);
+    const file = new URL(`../node_modules/.cache/wasmgrad-treeshake-${bundler}-${process.pid}.mjs`, import.meta.url);
+    mkdirSync(new URL('.', file), { recursive: true });
+    writeFileSync(file, code);
+    try {
+      const { run } = await import(file.href);
+      const y = await run(readFileSync(new URL('build/wasmgrad.wasm', root)));
+      expect(ok(y), `${bundler}: ${y}`).toBe(true);
+    } finally {
+      rmSync(file);
+    }
   }
 });
 
