@@ -76,6 +76,24 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
     await expectTrains(join(app, 'dist'), 'relaxed-simd', 2);
   });
 
+  test.skipIf(!nodeFreeMain)('the Vite dev server, no configuration: its dependency pre-bundling keeps the .wasm URLs right; 2 threads', async () => {
+    const { createServer, createLogger } = await import('vite');
+    const warnings: string[] = [];
+    const logger = createLogger('warn');
+    logger.warn = logger.warnOnce = logger.error = (msg) => void warnings.push(msg);
+    const app = join(dir, 'apps/vite');
+    // the headers of a cross-origin isolated page, for the threads build (README "Threads")
+    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+    const server = await createServer({ root: app, configFile: false, customLogger: logger, server: { port: 0, headers }, cacheDir: join(dir, '.vite-dev') });
+    try {
+      await server.listen();
+      await expectPageTrains(server.resolvedUrls!.local[0], 'relaxed-simd', 2);
+    } finally {
+      await server.close();
+    }
+    expect(warnings).toEqual([]);
+  });
+
   test.skipIf(!inline)('esbuild with the inline entry (wasmgrad/inline): one file, no .wasm to serve', async () => {
     const { build } = await import('esbuild');
     const app = join(dir, 'apps/esbuild');
