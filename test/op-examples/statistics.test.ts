@@ -499,6 +499,96 @@ for (const be of ['wasm', 'reference'] as const) {
       expect((wg.unique(wg.zeros([0])) as wg.Tensor).shape).toEqual([0]);
     });
 
+    test('unique and uniqueConsecutive along a dim: slices sorted lexicographically (PyTorch 1.13 values)', () => {
+      const all = { returnInverse: true, returnCounts: true };
+      const got = (r: wg.Tensor | wg.Tensor[]) => (r as wg.Tensor[]).map((t) => [t.dtype, t.shape, t.toArray()]);
+      const m = wg.tensor(
+        [
+          [3, 1, 3],
+          [2, 2, 2],
+          [3, 1, 3],
+        ],
+        { dtype: 'int32' },
+      );
+      expect(got(wg.unique(m, { dim: 1, ...all }))).toEqual([
+        [
+          'int32',
+          [3, 2],
+          [
+            [1, 3],
+            [2, 2],
+            [1, 3],
+          ],
+        ],
+        ['int32', [3], [1, 0, 1]],
+        ['int32', [2], [1, 2]],
+      ]);
+      // consecutive: columns 0 and 2 are equal but not adjacent
+      expect(got(m.uniqueConsecutive({ dim: -1, ...all }))[2]).toEqual(['int32', [3], [1, 1, 1]]);
+      expect(got(wg.uniqueConsecutive(m, { dim: 0, returnCounts: true }))[1]).toEqual(['int32', [3], [1, 1, 1]]);
+      const x = wg.tensor([
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 9],
+          [3, 4],
+        ],
+      ]);
+      expect(got(x.unique({ dim: 0, ...all }))).toEqual([
+        [
+          'float32',
+          [2, 2, 2],
+          [
+            [
+              [0, 9],
+              [3, 4],
+            ],
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+        ],
+        ['int32', [3], [1, 1, 0]],
+        ['int32', [2], [1, 2]],
+      ]);
+      expect(got(wg.unique(x, { dim: 2, ...all })).slice(1)).toEqual([
+        ['int32', [2], [0, 1]],
+        ['int32', [2], [1, 1]],
+      ]);
+      // a slice holding NaN equals no slice (PyTorch's at::equal); we sort NaN above every number, where
+      // PyTorch 1.13's comparison treats NaN as equal to anything and leaves the order unspecified
+      // (it gives [[0, 5, 1], [1, 2, NaN], [1, 2, NaN], [1, 2, 3]] here)
+      const [u, inv, counts] = wg.unique(
+        wg.tensor([
+          [1, 2, NaN],
+          [1, 2, NaN],
+          [0, 5, 1],
+          [1, 2, 3],
+        ]),
+        { dim: 0, ...all },
+      ) as wg.Tensor[];
+      expectClose(Array.from(u.data()), [0, 5, 1, 1, 2, 3, 1, 2, NaN, 1, 2, NaN]);
+      expect([inv.toArray(), counts.toArray()]).toEqual([
+        [2, 3, 0, 1],
+        [1, 1, 1, 1],
+      ]);
+      // −0 equals 0: the first in order is kept
+      expect(Object.is((wg.unique(wg.tensor([-0, 0, 1]), { dim: 0 }) as wg.Tensor).toArray()[0 as never], -0)).toBe(true);
+      // an empty dim along which to find slices gives empty results
+      expect(got(wg.unique(wg.zeros([3, 0]), { dim: 1, ...all }))).toEqual([
+        ['float32', [3, 0], [[], [], []]],
+        ['int32', [0], []],
+        ['int32', [0], []],
+      ]);
+    });
+
     test('bincount: counts (int32) or summed weights; minlength', () => {
       const x = wg.tensor([1, 1, 3, 0, 1], { dtype: 'int32' });
       const c = wg.bincount(x);
@@ -644,8 +734,15 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(() => wg.histc(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
       expect(() => wg.nonzero(s, { asTuple: 1 as never })).toThrow(new wg.ValueError('nonzero', 'asTuple must be a boolean, got 1'));
-      expect(() => wg.unique(s, { dim: 0 })).toThrow(
-        new wg.ValueError('unique', 'dim is not supported (got dim 0): unique values of the flattened tensor only'),
+      expect(() => wg.unique(wg.zeros([3, 0]), { dim: 0 })).toThrow(
+        new wg.ShapeError('unique', 'dim 0 of size 3 leaves empty slices (tensor of shape [3, 0]): only an empty dim 0 is allowed'),
+      );
+      expect(() => wg.uniqueConsecutive(wg.zeros([0, 0]), { dim: 1 })).toThrow(
+        new wg.ShapeError('uniqueConsecutive', 'a tensor of shape [0, 0] has more than one empty dim'),
+      );
+      expect(() => wg.unique(wg.tensor(3), { dim: 0 })).toThrow(new wg.ShapeError('unique', 'dim 0 needs a tensor with dims, got a 0-d tensor'));
+      expect(() => wg.unique(s, { dim: 1 })).toThrow(
+        new wg.ShapeError('unique', 'dim 1 is out of range for a tensor of shape [3] (expected an integer in [-1, 0])'),
       );
       expect(() => wg.uniqueConsecutive(s, { sorted: true } as never)).toThrow("wasmgrad.uniqueConsecutive: unknown option 'sorted'");
       expect(() => wg.unique(s, { returnCounts: 'yes' as never })).toThrow(new wg.ValueError('unique', 'returnCounts must be a boolean, got "yes"'));
