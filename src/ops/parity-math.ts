@@ -889,7 +889,7 @@ const polygamma: CompositeDef<PolygammaAttrs, 'polygamma'> = {
   name: 'polygamma',
   arity: 1,
   gradInputs: [0],
-  doc: 'ψ⁽ⁿ⁾(x), the n-th derivative of digamma (n ≥ 0 an integer); (−1)ⁿ⁺¹∞ at the poles; gradient ψ⁽ⁿ⁺¹⁾',
+  doc: 'the n-th derivative of digamma; gradient polygamma(n + 1, x)',
   plan: (ins, { n }) => {
     if (!Number.isInteger(n) || n < 0) throw new ValueError('polygamma', `n must be an integer ≥ 0, got ${fmtValue(n)}`);
     return { shape: [...ins[0].shape] };
@@ -956,7 +956,7 @@ const mvlgamma: CompositeDef<{ p: number }, 'mvlgamma'> = {
   name: 'mvlgamma',
   arity: 1,
   gradInputs: [0],
-  doc: 'the multivariate log-gamma function of dimension p (defined for x > (p − 1)/2; gradient Σ ψ(x − i/2))',
+  doc: 'the multivariate log-gamma function of dimension p',
   plan: (ins, { p }) => {
     if (!Number.isInteger(p) || p < 1) throw new ValueError('mvlgamma', `p must be an integer ≥ 1, got ${fmtValue(p)}`);
     return { shape: [...ins[0].shape] };

@@ -465,6 +465,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(k.indices.toArray()).toEqual([4, 1, 4]);
       const m = wg.median(x);
       expect([m.dtype, m.shape, m.item()]).toEqual(['int32', [], 1]);
+      expect(x.nanmedian().item()).toBe(1);
       expect(wg.msort(x).toArray()).toEqual([
         [-5, -2, 1, 1, -5, 1, 0],
         [1, 1, 7, 3, -2, 2, 1],
