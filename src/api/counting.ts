@@ -9,6 +9,8 @@ import { apply } from '../engine/engine.js';
 import { sink } from '../engine/sink.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
+import { normDim } from '../ops/reduce.js';
+import { sizeOf } from '../ops/types.js';
 import { filled, make, tensor } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { to } from './integer.js';
@@ -141,28 +143,12 @@ export const argwhere = (x: Tensor): Tensor => nonzero(x) as Tensor;
 export interface UniqueOptions {
   /** Accepted for PyTorch's signature: the result is always sorted (PyTorch's CPU order for false is unspecified). */
   sorted?: boolean;
-  /** Also return, for each element of x, the index of its value in the result (int32, x's shape). */
+  /** Also return, for each element of x (each slice along dim), the index of its value (slice) in the result (int32). */
   returnInverse?: boolean;
-  /** Also return how many elements each value has (int32). */
+  /** Also return how many elements (slices) each value (slice) has (int32). */
   returnCounts?: boolean;
-  /** Not supported: unique rows or slices along a dim. */
+  /** Unique slices along this dim instead of the values of the flattened tensor. */
   dim?: number;
-}
-
-/** The runs of equal values of `v` as (value, count) pairs, and for each element its run's number (NaN ≠ NaN: each NaN a run). */
-function runs(v: ArrayLike<number>, order: readonly number[]): { values: number[]; counts: number[]; inverse: number[] } {
-  const values: number[] = [],
-    counts: number[] = [],
-    inverse = new Array<number>(order.length);
-  order.forEach((p, j) => {
-    if (j === 0 || v[p] !== v[order[j - 1]]) {
-      values.push(v[p]);
-      counts.push(0);
-    }
-    counts[counts.length - 1]++;
-    inverse[p] = values.length - 1;
-  });
-  return { values, counts, inverse };
 }
 
 function uniqueResult(fn: string, x: Tensor, o: UniqueOptions, sortValues: boolean): Tensor | Tensor[] {
@@ -170,27 +156,64 @@ function uniqueResult(fn: string, x: Tensor, o: UniqueOptions, sortValues: boole
   checkBool(fn, 'sorted', o.sorted);
   checkBool(fn, 'returnInverse', o.returnInverse);
   checkBool(fn, 'returnCounts', o.returnCounts);
-  if (o.dim !== undefined) throw new ValueError(fn, `dim is not supported (got dim ${fmtValue(o.dim)}): unique values of the flattened tensor only`);
-  const v = readValues(fn, x, "the result's size is the number of distinct values");
-  const order = Array.from(v, (_, p) => p);
-  // NaN sorts last, each NaN its own value (PyTorch 1.13's CPU unique mis-sorts NaN)
-  if (sortValues) order.sort((a, b) => (Number.isNaN(v[a]) ? (Number.isNaN(v[b]) ? a - b : 1) : Number.isNaN(v[b]) ? -1 : v[a] - v[b] || a - b));
-  const r = runs(v, order);
-  const out = [tensor(r.values, { shape: [r.values.length], dtype: x.dtype })];
-  if (o.returnInverse) out.push(tensor(r.inverse, { shape: x.shape, dtype: 'int32' }));
-  if (o.returnCounts) out.push(tensor(r.counts, { shape: [r.counts.length], dtype: 'int32' }));
+  const s = x.shape;
+  if (o.dim !== undefined && s.length === 0) throw new ShapeError(fn, `dim ${fmtValue(o.dim)} needs a tensor with dims, got a 0-d tensor`);
+  const d = o.dim === undefined ? -1 : normDim(fn, s, o.dim);
+  // slice r (of n) has the elements (a, b), a over the dims before d, b over those after: v[(a·n + r)·B + b]
+  const n = d < 0 ? x.size : s[d],
+    A = d < 0 ? 1 : sizeOf(s.slice(0, d)),
+    B = d < 0 ? 1 : sizeOf(s.slice(d + 1)),
+    m = A * B;
+  if (d >= 0 && m === 0 && n > 0)
+    throw new ShapeError(fn, `dim ${o.dim} of size ${n} leaves empty slices (tensor of shape ${fmtShape(s)}): only an empty dim ${o.dim} is allowed`);
+  if (d >= 0 && n === 0 && s.filter((e) => e === 0).length > 1) throw new ShapeError(fn, `a tensor of shape ${fmtShape(s)} has more than one empty dim`);
+  const v = readValues(fn, x, `the result's size is the number of distinct ${d < 0 ? 'values' : 'slices'}`);
+  const at = (r: number, j: number) => v[(Math.floor(j / B) * n + r) * B + (j % B)];
+  // lexicographic, NaN above every number (PyTorch 1.13's CPU comparison treats NaN as equal to anything, which leaves its order unspecified)
+  const cmp = (p: number, q: number) => {
+    for (let j = 0; j < m; j++) {
+      const a = at(p, j),
+        b = at(q, j);
+      if (a < b || (b !== b && a === a)) return -1;
+      if (a > b || (a !== a && b === b)) return 1;
+    }
+    return p - q;
+  };
+  const order = Array.from({ length: n }, (_, r) => r);
+  if (sortValues) order.sort(cmp);
+  // runs of equal slices (NaN ≠ NaN: a slice holding NaN is a run of its own, as at::equal)
+  const same = (p: number, q: number) => {
+    for (let j = 0; j < m; j++) if (at(p, j) !== at(q, j)) return false;
+    return true;
+  };
+  const kept: number[] = [],
+    counts: number[] = [],
+    inverse = new Array<number>(n);
+  order.forEach((r, k) => {
+    if (k === 0 || !same(r, order[k - 1])) {
+      kept.push(r);
+      counts.push(0);
+    }
+    counts[counts.length - 1]++;
+    inverse[r] = kept.length - 1;
+  });
+  const u = kept.length;
+  const values = Array.from({ length: A * u * B }, (_, i) => at(kept[Math.floor(i / B) % u], Math.floor(i / (u * B)) * B + (i % B)));
+  const out = [tensor(values, { shape: d < 0 ? [u] : s.map((e, k) => (k === d ? u : e)), dtype: x.dtype })];
+  if (o.returnInverse) out.push(tensor(inverse, { shape: d < 0 ? s : [n], dtype: 'int32' }));
+  if (o.returnCounts) out.push(tensor(counts, { shape: [u], dtype: 'int32' }));
   return out.length === 1 ? out[0] : out;
 }
 
 /**
- * The distinct values of x, sorted (NaN last, each NaN distinct), as a 1-D tensor of x's dtype; with
- * returnInverse / returnCounts the array [values, inverse?, counts?] (PyTorch's tuple). Read in
- * JavaScript: the size depends on the values.
+ * The distinct values of x, sorted (NaN last, each NaN distinct), as a 1-D tensor of x's dtype, or
+ * with dim the distinct slices along dim, sorted lexicographically; with returnInverse /
+ * returnCounts the array [values, inverse?, counts?] (PyTorch's tuple). Read in JavaScript.
  */
 export function unique(x: Tensor, opts: UniqueOptions = {}): Tensor | Tensor[] {
   return uniqueResult('unique', x, checkOptions<UniqueOptions>('unique', opts, ['sorted', 'returnInverse', 'returnCounts', 'dim']), true);
 }
-/** x (flattened) with each run of consecutive equal values kept once; returnInverse / returnCounts as unique. */
+/** x (flattened, or its slices along dim) with each run of consecutive equal values (slices) kept once; returnInverse / returnCounts as unique. */
 export function uniqueConsecutive(x: Tensor, opts: Omit<UniqueOptions, 'sorted'> = {}): Tensor | Tensor[] {
   return uniqueResult('uniqueConsecutive', x, checkOptions<UniqueOptions>('uniqueConsecutive', opts, ['returnInverse', 'returnCounts', 'dim']), false);
 }

@@ -242,6 +242,8 @@ export {
   renorm,
   lgamma,
   digamma,
+  polygamma,
+  mvlgamma,
   i0,
   gcd,
   lcm,

@@ -348,6 +348,8 @@ declare module '../engine/tensor.js' {
     renorm(p: number, dim: number, maxnorm: number): Tensor;
     lgamma(): Tensor;
     digamma(): Tensor;
+    polygamma(n: number): Tensor;
+    mvlgamma(p: number): Tensor;
     i0(): Tensor;
     gcd(o: Tensor): Tensor;
     lcm(o: Tensor): Tensor;
@@ -1165,6 +1167,12 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   digamma() {
     return F.digamma(this);
+  },
+  polygamma(n) {
+    return F.polygamma(n, this);
+  },
+  mvlgamma(p) {
+    return F.mvlgamma(this, p);
   },
   i0() {
     return F.i0(this);

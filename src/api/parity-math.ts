@@ -189,6 +189,16 @@ const special = (name: 'lgamma' | 'digamma' | 'i0') => (x: Tensor) => {
 export const lgamma = special('lgamma');
 /** ψ(x) = d/dx log Γ(x) as torch 1.13 (ψ(0) = −∞, ψ(−0) = ∞, NaN at negative integers); gradient trigamma. */
 export const digamma = special('digamma');
+/** ψ⁽ⁿ⁾(x), the n-th derivative of digamma (torch.polygamma(n, x), n ≥ 0); gradient ψ⁽ⁿ⁺¹⁾; int32 cast to float32. */
+export function polygamma(n: number, x: Tensor): Tensor {
+  checkTensor('polygamma', 'input', x);
+  return apply(op('polygamma'), operands('polygamma', [x], true, { n }), { n });
+}
+/** The multivariate log-gamma of dimension p (torch.mvlgamma), defined for x > (p − 1)/2 (+∞ at lgamma's poles below, unchecked as torch 1.13); int32 cast to float32. */
+export function mvlgamma(x: Tensor, p: number): Tensor {
+  checkTensor('mvlgamma', 'input', x);
+  return apply(op('mvlgamma'), operands('mvlgamma', [x], true, { p }), { p });
+}
 /** The modified Bessel function I₀ (torch.i0); gradient I₁. */
 export const i0 = special('i0');
 

@@ -11,7 +11,7 @@ import { Tensor } from '../engine/tensor.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { op } from '../ops/index.js';
 import { normDim } from '../ops/reduce.js';
-import type { Interpolation, QuantileAttrs, SelectAttrs } from '../ops/statistics.js';
+import type { Interpolation, QuantileAttrs, SelectAttrs, SelectKind } from '../ops/statistics.js';
 import { broadcastTo } from './convenience.js';
 import { readValues } from './counting.js';
 import { tensor } from './creation.js';
@@ -23,16 +23,13 @@ import { sort, type ValuesIndices } from './sort.js';
 /**
  * { values, indices } of a selection: the values now, the int32 indices (a second sort) on first
  * access, as max(dim)'s: most callers read only the values. The input must still hold the values
- * the selection ran on.
+ * the selection ran on. int32 x: the int32 pair of composites, exact, no gradient.
  */
-function selected(
-  fn: string,
-  values: 'kthvalue' | 'medianDim' | 'nanmedianDim' | 'mode',
-  index: 'kthvalueIndex' | 'medianIndex' | 'nanmedianIndex' | 'modeIndex',
-  x: Tensor,
-  a: SelectAttrs,
-): ValuesIndices {
-  const v = apply(op(values), [floatInput(fn, x)], a);
+function selected(fn: SelectKind, x: Tensor, a: SelectAttrs): ValuesIndices {
+  checkTensor(fn, 'input', x);
+  const int = x.dtype === 'int32';
+  const ai = int ? { ...a, of: fn } : a;
+  const v = apply(op(int ? 'selectInt' : fn === 'kthvalue' || fn === 'mode' ? fn : `${fn}Dim`), [int ? x : floatInput(fn, x)], ai);
   const version = x.storage.version;
   let indices: Tensor | undefined;
   return {
@@ -41,7 +38,7 @@ function selected(
       if (indices === undefined) {
         if (x.storage.version !== version)
           throw new ValueError(fn, `.indices: the input ${fmtShape(x.shape)} was modified in place after ${fn} ran; read .indices first`);
-        indices = apply(op(index), [x], a);
+        indices = apply(op(int ? 'selectIntIndex' : `${fn}Index`), [x], ai);
       }
       return indices;
     },
@@ -53,8 +50,12 @@ function selected(
 }
 
 function medianOf(fn: 'median' | 'nanmedian', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor | ValuesIndices {
-  if (dim === undefined) return apply(op(fn), [floatInput(fn, x)], {});
-  return fn === 'median' ? selected(fn, 'medianDim', 'medianIndex', x, { dim, keepdim }) : selected(fn, 'nanmedianDim', 'nanmedianIndex', x, { dim, keepdim });
+  checkTensor(fn, 'input', x);
+  if (dim !== undefined) return selected(fn, x, { dim, keepdim });
+  if (x.dtype !== 'int32') return apply(op(fn), [floatInput(fn, x)], {});
+  // float32's NaN for no elements has no int32 counterpart (PyTorch 1.13 returns −2³¹)
+  if (x.size === 0) throw new ShapeError(fn, `an empty int32 tensor (shape ${fmtShape(x.shape)}) has no median`);
+  return selected(fn, reshape(x, [-1]), { dim: 0 }).values;
 }
 
 /**
@@ -74,10 +75,9 @@ export function nanmedian(x: Tensor, dim?: number, keepdim = false): Tensor | Va
   return medianOf('nanmedian', x, dim, keepdim);
 }
 /** { values, indices } of the k-th smallest element along dim (k from 1; NaN sorts as the largest). */
-export const kthvalue = (x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices =>
-  selected('kthvalue', 'kthvalue', 'kthvalueIndex', x, { k, dim, keepdim });
+export const kthvalue = (x: Tensor, k: number, dim = -1, keepdim = false): ValuesIndices => selected('kthvalue', x, { k, dim, keepdim });
 /** { values, indices } of the most frequent value along dim: the smallest of those tied, at the index of its last occurrence (PyTorch 1.13 on the CPU). */
-export const mode = (x: Tensor, dim = -1, keepdim = false): ValuesIndices => selected('mode', 'mode', 'modeIndex', x, { dim, keepdim });
+export const mode = (x: Tensor, dim = -1, keepdim = false): ValuesIndices => selected('mode', x, { dim, keepdim });
 /** x sorted along dim 0 (torch.msort): sort(x, 0).values. */
 export const msort = (x: Tensor): Tensor => sort(x, 0).values;
 

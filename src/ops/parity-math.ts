@@ -1,7 +1,7 @@
 /**
  * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
  * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
- * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, i0; nextafter. Each checks its
+ * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, polygamma, mvlgamma, i0; nextafter. Each checks its
  * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
  * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
  * aliases: src/api/parity-math.ts.
@@ -9,6 +9,7 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
+import { arange } from './loss-extra.js';
 import { contiguousView, permuteView } from './shape.js';
 import { checkDim, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
@@ -862,6 +863,119 @@ const lgamma: CompositeDef<Record<string, never>, 'lgamma'> = {
   tests: { cases: gammaCases() },
 };
 
+// ---- polygamma ----------------------------------------------------------------------------------
+/** B₂ₖ, k = 1..12, for the asymptotic series. */
+const BERNOULLI = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 / 510, 43867 / 798, -174611 / 330, 854513 / 138, -236364091 / 2730];
+const factorial = (n: number): number => (n < 2 ? 1 : n * factorial(n - 1));
+
+export interface PolygammaAttrs {
+  /** The order, an integer ≥ 0 (0: digamma). */
+  n: number;
+}
+
+/**
+ * ψ⁽ⁿ⁾(x) = (−1)ⁿ⁺¹ n! Σₖ (x + k)⁻⁽ⁿ⁺¹⁾ for n ≥ 1 (n = 0: digamma). y = x, or 1 − x for x < 0, is
+ * raised past X₀ = max(8, ⌈n/2⌉ + 2): the terms with y + k < X₀ are summed at once along a trailing
+ * axis of X₀ shifts, then at z = y + (their count) the asymptotic series (n − 1)! z⁻ⁿ (1 + n/(2z) +
+ * n Σ B₂ₖ (n + 1)…(n + 2k − 1)/(2k)! z⁻²ᵏ) takes the rest, with the terms that stay above 2⁻²⁸ at
+ * z = X₀. x < 0 reflects: ψ⁽ⁿ⁾(x) = (−1)ⁿ ψ⁽ⁿ⁾(1 − x) − π dⁿ/dxⁿ cot πx, the derivative a polynomial
+ * in C = π cot(π frac x) (piCot; Pₖ₊₁(c) = −(1 + c²) Pₖ′(c), all its coefficients of one sign, so
+ * Horner does not cancel). The gradient ψ⁽ⁿ⁺¹⁾ is autodiff's through the same steps. Poles (0, the
+ * negative integers) give (−1)ⁿ⁺¹∞ with gradient 0, and ±∞ what torch 1.13 gives: n = 1 0 and NaN,
+ * n ≥ 2 NaN and (−1)ⁿ⁺¹∞. Measured: see the README's rules.
+ */
+const polygamma: CompositeDef<PolygammaAttrs, 'polygamma'> = {
+  kind: 'composite',
+  name: 'polygamma',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'the n-th derivative of digamma; gradient polygamma(n + 1, x)',
+  plan: (ins, { n }) => {
+    if (!Number.isInteger(n) || n < 0) throw new ValueError('polygamma', `n must be an integer ≥ 0, got ${fmtValue(n)}`);
+    return { shape: [...ins[0].shape] };
+  },
+  compose: (b, [x], { n }) => {
+    if (n === 0) return b.op('digamma', [x]);
+    const { s, where, negative, r, negInt } = reflection(b, x);
+    const sign = n % 2 ? 1 : -1;
+    const pole = b.op('maximum', [negInt, b.op('eq', [x, s(0)])]);
+    const y = where(pole, s(1), where(negative, b.op('sub', [s(1), x]), x));
+    const X0 = Math.max(8, Math.ceil(n / 2) + 2);
+    // m!·v⁻⁽ᵐ⁺¹⁾ as (v/2ᵉ)⁻⁽ᵐ⁺¹⁾·(m!/2ᵉ⁽ᵐ⁺¹⁾), 2ᵉ ≈ m!^(1/(m+1)): the division is exact, the factor near 1,
+    // so neither m! (∞ in float32 from 34!) nor the power (z⁻³⁰ underflows at z = 30) leaves float32's range
+    const scaled = (v: typeof x, m: number) => {
+      const lg = Array.from({ length: m }, (_, k) => Math.log2(k + 1)).reduce((a, l) => a + l, 0);
+      const e = Math.round(lg / (m + 1));
+      return b.op('mul', [b.op('pow', [b.op('mul', [v, s(2 ** -e)])], { exponent: -m - 1 }), s(2 ** (lg - e * (m + 1)))]);
+    };
+    const t = b.op('add', [reshape(b, y, [...b.shape(y), 1]), arange(b, X0)]);
+    const below = b.op('lt', [t, s(X0)]);
+    const head = b.op('sumDims', [where(below, scaled(t, n), s(0))], { dim: -1 });
+    const z = b.op('add', [y, b.op('sumDims', [below], { dim: -1 })]);
+    const coef: number[] = [];
+    for (let k = 1, rise = n + 1; k <= BERNOULLI.length; k++, rise *= (n + 2 * k - 2) * (n + 2 * k - 1)) {
+      coef.push((n * BERNOULLI[k - 1] * rise) / factorial(2 * k));
+      if (Math.abs(coef[k - 1]) * X0 ** (-2 * k) < 2 ** -28) break;
+    }
+    const w = b.op('pow', [z], { exponent: -2 });
+    const series = b.op('add', [b.op('add', [s(1), b.op('div', [s(n / 2), z])]), b.op('mul', [w, horner(b, coef, w)])]);
+    const psi = b.op('mul', [b.op('add', [head, b.op('mul', [scaled(z, n - 1), series])]), s(sign)]);
+    // π dⁿ/dxⁿ cot πx = Σⱼ pⱼ πⁿ⁺¹⁻ʲ Cʲ (only the powers of C of n + 1's parity occur)
+    let p = [0, 1];
+    for (let k = 0; k < n; k++) {
+      const d = p.slice(1).map((c, j) => c * (j + 1));
+      p = [...d, 0, 0].map((_, j) => -((d[j] ?? 0) + (d[j - 2] ?? 0)));
+    }
+    const C = piCot(b, where(b.op('sub', [negative, negInt]), r, s(-0.25)));
+    const cot = horner(
+      b,
+      p.map((c, j) => c * Math.PI ** (n + 1 - j)),
+      C,
+    );
+    const value = where(negative, b.op('sub', [b.op('mul', [psi, s(n % 2 ? -1 : 1)]), cot]), psi);
+    const inf = s(sign * Infinity);
+    const ends = n === 1 ? [s(0), s(NaN)] : [s(NaN), inf];
+    return where(pole, inf, where(b.op('eq', [x, s(Infinity)]), ends[0], where(b.op('eq', [x, s(-Infinity)]), ends[1], value)));
+  },
+  tests: {
+    cases: [
+      ...[1, 2, 3, 4].flatMap((n) => gammaCases().map((c) => ({ ...c, attrs: { n } }))),
+      // digamma, and higher orders (m!/2ᵉ⁽ᵐ⁺¹⁾ inexact in float32 from 13)
+      ...[0, 7, 13, 20].flatMap((n) =>
+        gammaCases()
+          .filter((_, i) => i < 4 || i % 4 === 1)
+          .map((c) => ({ ...c, attrs: { n } })),
+      ),
+    ].map((c) => ({ ...c, name: `${c.name ?? fmtShape(c.inputs[0].shape)} n ${c.attrs.n}` })),
+  },
+};
+
+/** torch.mvlgamma: log Γₚ(x) = p(p − 1)/4·log π + Σᵢ₌₀ᵖ⁻¹ log Γ(x − i/2), the p shifts along a trailing axis; gradient Σ ψ(x − i/2). */
+const mvlgamma: CompositeDef<{ p: number }, 'mvlgamma'> = {
+  kind: 'composite',
+  name: 'mvlgamma',
+  arity: 1,
+  gradInputs: [0],
+  doc: 'the multivariate log-gamma function of dimension p',
+  plan: (ins, { p }) => {
+    if (!Number.isInteger(p) || p < 1) throw new ValueError('mvlgamma', `p must be an integer ≥ 1, got ${fmtValue(p)}`);
+    return { shape: [...ins[0].shape] };
+  },
+  compose: (b, [x], { p }) => {
+    const t = b.op('sub', [reshape(b, x, [...b.shape(x), 1]), b.op('mul', [arange(b, p), b.scalar(0.5)])]);
+    return b.op('add', [b.op('sumDims', [b.op('lgamma', [t])], { dim: -1 }), b.scalar((p * (p - 1) * Math.log(Math.PI)) / 4)]);
+  },
+  tests: {
+    cases: [1, 2, 3, 5].flatMap((p) =>
+      UNARY.map((shape): TestCase<{ p: number }> => ({
+        inputs: [{ shape, domain: [(p - 1) / 2 + 0.2, p + 4] }],
+        attrs: { p },
+        name: `${fmtShape(shape)} p ${p}`,
+      })),
+    ),
+  },
+};
+
 // ---- i0 -----------------------------------------------------------------------------------------
 const I0_SWITCH = 10;
 /** 1/(k!)², k = 0..16: I₀'s power series in t = x²/4 (all terms positive, so Horner does not cancel). */
@@ -974,6 +1088,8 @@ export const PARITY_MATH_OPS = defineOps(
   cross,
   digamma,
   lgamma,
+  polygamma,
+  mvlgamma,
   i0,
   nextafter,
 );

@@ -13,7 +13,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { planGather, type ScatterMap } from './indexing.js';
 import { multiDimCases, normDim, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
 import { broadcastView, contiguousView, permuteView, sliceView } from './shape.js';
-import { checkBool, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+import { checkBool, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type DType, type InputSpec, type Meta, type TestCase } from './types.js';
 
 const meta = <T>(b: Builder<T>, t: T, dtype: Meta['dtype'] = 'float32'): Meta => ({ shape: b.shape(t), dtype });
 
@@ -31,40 +31,47 @@ const nanCount = <T>(b: Builder<T>, x: T, d: number) => b.op('sumDims', [b.op('i
 
 // ---- selections along one dim: kthvalue, median, nanmedian, mode ------------------------------------
 
+export type SelectKind = 'kthvalue' | 'median' | 'nanmedian' | 'mode';
+
 export interface SelectAttrs {
   /** The dim to select along (negative counts from the end); kthvalue and mode default to −1. */
   dim?: number | null;
   keepdim?: boolean;
   /** kthvalue: the rank, 1 = the smallest. */
   k?: number;
+  /** The int32 selections (selectInt, selectIntIndex): which one. */
+  of?: SelectKind;
 }
 
 /**
- * The index of the selected element of each segment of x along d, keepdim-shaped int32 (x has at
- * least one dim and d is non-empty).
+ * The index of the selected element of each segment of x (float32, or int32 with int) along d,
+ * keepdim-shaped int32 (x has at least one dim and d is non-empty).
  */
-type Chooser = <T>(b: Builder<T>, x: T, d: number, a: SelectAttrs) => T;
+type Chooser = <T>(b: Builder<T>, x: T, d: number, a: SelectAttrs, int: boolean) => T;
+
+const argsortOf = <T>(b: Builder<T>, x: T, d: number, int: boolean) => b.op(int ? 'argsortInt' : 'argsort', [x], { dim: d });
 
 /** The sorted order's entry at a rank per segment (a number, or a float32 tensor of the keepdim shape). */
-function sortedAt<T>(b: Builder<T>, x: T, d: number, rank: number | T): T {
-  const order = b.op('argsort', [x], { dim: d });
+function sortedAt<T>(b: Builder<T>, x: T, d: number, rank: number | T, int = false): T {
+  const order = argsortOf(b, x, d, int);
   if (typeof rank === 'number') return b.op('copyInt', [order], sliceView(b.shape(x), d, rank, rank + 1));
   return gatherAlong(b, order, d, toIndex(b, rank), true);
 }
 
 /** kthvalue: the k-th smallest (NaN sorts as the largest). */
-const kthChooser: Chooser = (b, x, d, a) => sortedAt(b, x, d, (a.k ?? 1) - 1);
+const kthChooser: Chooser = (b, x, d, a, int) => sortedAt(b, x, d, (a.k ?? 1) - 1, int);
 
 /**
  * median: the lower median, rank ⌊(n − 1)/2⌋; a segment holding NaN gives its first NaN, which is
  * the sorted order's entry at rank (n − NaN count): NaNs sort last, in index order (stable).
  * nanmedian: the lower median of the c non-NaN values, rank ⌊(c − 1)/2⌋, or 0 with none (its first
- * NaN, as PyTorch's (c − 1)/2 truncated in C).
+ * NaN, as PyTorch's (c − 1)/2 truncated in C). int32 holds no NaN: both are rank ⌊(n − 1)/2⌋.
  */
 const medianChooser =
   (ignoreNan: boolean): Chooser =>
-  (b, x, d) => {
+  (b, x, d, _, int) => {
     const n = b.shape(x)[d];
+    if (int) return sortedAt(b, x, d, Math.floor((n - 1) / 2), true);
     const nan = nanCount(b, x, d);
     if (!ignoreNan)
       return sortedAt(b, x, d, b.op('where', [b.op('gt', [nan, b.scalar(0)]), b.op('sub', [b.scalar(n), nan]), b.scalar(Math.floor((n - 1) / 2))]));
@@ -82,11 +89,13 @@ const medianChooser =
  * and its last position in the stable order (the running total of lengths, less one) holds the
  * largest index of that value.
  */
-const modeChooser: Chooser = (b, x, d) => {
+const modeChooser: Chooser = (b, x, d, _, int) => {
   const shape = b.shape(x);
-  const order = b.op('argsort', [x], { dim: d });
-  const sorted = gatherAlong(b, x, d, order);
-  const starts = b.op('sub', [b.scalar(1), b.op('eq', [sorted, b.op('roll', [sorted], { shifts: [1], dims: [d] })])]);
+  const order = argsortOf(b, x, d, int);
+  const sorted = gatherAlong(b, x, d, order, int);
+  // int32 compares exactly (intEq), not as float32
+  const rolled = b.op(int ? 'rollInt' : 'roll', [sorted], { shifts: [1], dims: [d] });
+  const starts = b.op('sub', [b.scalar(1), b.op(int ? 'intEq' : 'eq', [sorted, rolled])]);
   const run = b.op('cumsum', [starts], { dim: d });
   const runId = toIndex(b, b.op('sub', [run, b.op('copy', [run], sliceView(shape, d, 0, 1))]));
   const { map } = planGather('mode', { shape, dtype: 'float32' }, d, { shape, dtype: 'int32' });
@@ -96,6 +105,8 @@ const modeChooser: Chooser = (b, x, d) => {
   const last = b.op('sub', [gatherAlong(b, b.op('cumsum', [lengths], { dim: d }), d, longest), b.scalar(1)]);
   return gatherAlong(b, order, d, toIndex(b, last), true);
 };
+
+const CHOOSERS: Record<SelectKind, Chooser> = { kthvalue: kthChooser, median: medianChooser(false), nanmedian: medianChooser(true), mode: modeChooser };
 
 /** The dim a selection runs along (0 for a 0-d x), and the result's shape. */
 function planSelect(fn: string, x: Meta, a: SelectAttrs): { d: number; shape: number[] } {
@@ -110,20 +121,21 @@ function planSelect(fn: string, x: Meta, a: SelectAttrs): { d: number; shape: nu
   return { d, shape: x.shape.length === 0 ? [] : a.keepdim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d) };
 }
 
-/** Runs `choose` on x (a 0-d x as [1]) and hands f the index with the x it indexes and the dim. */
-function select<T>(b: Builder<T>, fn: string, x: T, a: SelectAttrs, choose: Chooser, f: (x1: T, d: number, idx: T) => T, int: boolean): T {
+/** The selection `fn` on x (float32, or int32 with int; a 0-d x as [1]): the chosen values (x's dtype), or with indices their int32 indices. */
+function select<T>(b: Builder<T>, fn: SelectKind, x: T, a: SelectAttrs, int: boolean, indices: boolean): T {
   const { d, shape } = planSelect(fn, meta(b, x), a);
   const zeroD = b.shape(x).length === 0;
-  const x1 = zeroD ? b.op('copy', [x], contiguousView([1])) : x;
-  const y = f(x1, d, choose(b, x1, d, a));
-  return a.keepdim && !zeroD ? y : b.op(int ? 'copyInt' : 'copy', [y], contiguousView(shape));
+  const x1 = zeroD ? b.op(int ? 'copyInt' : 'copy', [x], contiguousView([1])) : x;
+  const idx = CHOOSERS[fn](b, x1, d, a, int);
+  const y = indices ? idx : gatherAlong(b, x1, d, idx, int);
+  return a.keepdim && !zeroD ? y : b.op(int || indices ? 'copyInt' : 'copy', [y], contiguousView(shape));
 }
 
 /** Shapes reaching the sort's and the gather's paths: 1, odd, the SIMD tile ± 1, several dims, 0-d, empty non-selected dims. */
-function selectCases(extra: { k?: number } = {}, domain?: Domain): TestCase<SelectAttrs>[] {
+function selectCases(extra: Omit<SelectAttrs, 'dim' | 'keepdim'> = {}, draw: Omit<InputSpec, 'shape'> = {}): TestCase<SelectAttrs>[] {
   const c = (shape: number[], dim?: number, keepdim?: boolean): TestCase<SelectAttrs> => ({
-    name: `[${shape.join('x')}] dim ${dim ?? 'default'}${keepdim ? ' keepdim' : ''}${domain ? ` in ${domain}` : ''}`,
-    inputs: [{ shape, domain }],
+    name: `[${shape.join('x')}] dim ${dim ?? 'default'}${keepdim ? ' keepdim' : ''} ${JSON.stringify({ ...draw, ...extra })}`,
+    inputs: [{ shape, ...draw }],
     attrs: { dim, keepdim, ...extra },
   });
   return [
@@ -144,35 +156,40 @@ function selectCases(extra: { k?: number } = {}, domain?: Domain): TestCase<Sele
 
 /**
  * A selection as two composites: `name` the values (the gradient to the chosen elements) and
- * `nameIndex` their int32 indices (what the API's `.indices` reads).
+ * `nameIndex` their int32 indices (what the API's `.indices` reads). Without a kind, the int32
+ * pair: attrs.of names the selection, the values are int32, nothing has a gradient.
  */
 function selection<N extends string, I extends string>(
   name: N,
   index: I,
-  label: string,
-  choose: Chooser,
+  kind: SelectKind | undefined,
   doc: string,
   cases: TestCase<SelectAttrs>[],
   ties: TestCase<SelectAttrs>[],
 ) {
+  const int = kind === undefined;
+  const of = (a: SelectAttrs): SelectKind => {
+    const k = kind ?? a.of;
+    if (k === undefined || !(k in CHOOSERS)) throw new ValueError(name, `of must be one of ${Object.keys(CHOOSERS).join(', ')}, got ${fmtValue(k)}`);
+    return k;
+  };
+  const common = { kind: 'composite' as const, arity: 1, inputDtypes: int ? (['int32'] as DType[]) : undefined };
   const values: CompositeDef<SelectAttrs, N> = {
-    kind: 'composite',
+    ...common,
     name,
-    arity: 1,
-    gradInputs: [0],
-    doc: `${doc}; the gradient goes to the chosen element`,
-    plan: (ins, a) => ({ shape: planSelect(label, ins[0], a).shape }),
-    compose: (b, [x], a) => select(b, label, x, a, choose, (x1, d, idx) => gatherAlong(b, x1, d, idx), false),
-    tests: { cases },
+    gradInputs: int ? [] : [0],
+    doc: int ? doc : `${doc}; the gradient goes to the chosen element`,
+    plan: (ins, a) => ({ shape: planSelect(of(a), ins[0], a).shape, dtype: ins[0].dtype }),
+    compose: (b, [x], a) => select(b, of(a), x, a, int, false),
+    tests: { tol: int ? 0 : undefined, cases },
   };
   const indices: CompositeDef<SelectAttrs, I> = {
-    kind: 'composite',
+    ...common,
     name: index,
-    arity: 1,
     gradInputs: [],
     doc: `int32 index of ${name}'s element along the dim`,
-    plan: (ins, a) => ({ shape: planSelect(label, ins[0], a).shape, dtype: 'int32' }),
-    compose: (b, [x], a) => select(b, label, x, a, choose, (_, __, idx) => idx, true),
+    plan: (ins, a) => ({ shape: planSelect(of(a), ins[0], a).shape, dtype: 'int32' }),
+    compose: (b, [x], a) => select(b, of(a), x, a, int, true),
     tests: { tol: 0, cases: [...cases, ...ties] },
   };
   return [values, indices] as const;
@@ -189,37 +206,48 @@ const [kthvalue, kthvalueIndex] = selection(
   'kthvalue',
   'kthvalueIndex',
   'kthvalue',
-  kthChooser,
   'the k-th smallest element along a dim (default −1; NaN the largest)',
   [...kthCases, ...selectCases({ k: 1 }).filter((c) => c.inputs[0].shape.includes(0))],
-  selectCases({ k: 2 }, 'mask').filter(reaches(2)),
+  selectCases({ k: 2 }, { domain: 'mask' }).filter(reaches(2)),
 );
 const [medianDim, medianIndex] = selection(
   'medianDim',
   'medianIndex',
   'median',
-  medianChooser(false),
   'the lower median along a dim; NaN (the first) where the segment holds NaN',
   selectCases(),
-  selectCases({}, 'mask'),
+  selectCases({}, { domain: 'mask' }),
 );
 const [nanmedianDim, nanmedianIndex] = selection(
   'nanmedianDim',
   'nanmedianIndex',
   'nanmedian',
-  medianChooser(true),
   'the lower median of the non-NaN elements along a dim; NaN where all are NaN',
   selectCases(),
-  selectCases({}, 'mask'),
+  selectCases({}, { domain: 'mask' }),
 );
 const [mode, modeIndex] = selection(
   'mode',
   'modeIndex',
   'mode',
-  modeChooser,
   'the most frequent element along a dim (default −1; the smallest of those tied, at its last index)',
   selectCases(),
-  selectCases({}, 'mask'),
+  selectCases({}, { domain: 'mask' }),
+);
+
+/** The int32 selections' cases: every kind on small values (ties), and values past 2²⁴ that float32 would merge. */
+const intCases = (['kthvalue', 'median', 'nanmedian', 'mode'] as const).flatMap((of) =>
+  [[-3, 4] as [number, number], [2 ** 24 + 1, 2 ** 24 + 4] as [number, number]].flatMap((int) =>
+    selectCases({ of, k: of === 'kthvalue' ? 2 : undefined }, { dtype: 'int32', int }).filter(reaches(of === 'kthvalue' ? 2 : 1)),
+  ),
+);
+const [selectInt, selectIntIndex] = selection(
+  'selectInt',
+  'selectIntIndex',
+  undefined,
+  'kthvalue, median, nanmedian or mode (attrs.of) of an int32 tensor along a dim: int32 values, exact',
+  intCases,
+  [],
 );
 
 /**
@@ -649,6 +677,8 @@ export const STATISTICS_OPS = defineOps(
   nanmedianIndex,
   mode,
   modeIndex,
+  selectInt,
+  selectIntIndex,
   medianAll('median', 'medianDim'),
   medianAll('nanmedian', 'nanmedianDim'),
   quantile,

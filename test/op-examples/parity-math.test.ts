@@ -893,6 +893,81 @@ for (const be of BACKENDS) {
       close(wg.lgamma(ints([1, 2, 5])).toArray(), [0, 0, 3.178053855895996]);
     });
 
+    test('polygamma: torch 1.13 values and gradients (ψ⁽ⁿ⁺¹⁾) for n = 0..4, poles and ±∞, int32 cast', () => {
+      const at = [0.3, 1.7, -0.7, -3.45, 5];
+      const want: [number[], number[]][] = [
+        [
+          [-3.502523899078369, 0.20854812860488892, -2.0739524364471436, 1.8739359378814697, 1.5061177015304565],
+          [12.245363235473633, 1.5864657163619995, 42.858543395996094, 39.461387634277344, 1.1066148281097412],
+        ],
+        [
+          [12.245363235473633, 0.7932328581809998, 14.286181449890137, 9.865346908569336, 0.2213229537010193],
+          [-75.27252960205078, -1.2081780433654785, -208.32485961914062, 40.02039337158203, -0.24394866824150085],
+        ],
+        [
+          [-75.27252960205078, -0.6040890216827393, -69.44161987304688, 10.005098342895508, -0.04878973215818405],
+          [743.1416625976562, 1.7791239023208618, 2304.3935546875, 858.8120727539062, 0.10713914036750793],
+        ],
+        [
+          [743.1416625976562, 0.8895619511604309, 768.1312255859375, 214.70301818847656, 0.021427828818559647],
+          [-9883.466796875, -3.8212192058563232, -29222.0078125, 3299.37060546875, -0.07031595706939697],
+        ],
+        [
+          [-9883.466796875, -1.9106096029281616, -9740.6689453125, 824.8426513671875, -0.014063190668821335],
+          [164634.796875, 10.6903657913208, 496964.34375, 75236.5390625, 0.061307549476623535],
+        ],
+      ];
+      want.forEach((w, n) => {
+        const x = leaf(at);
+        check(n % 2 ? x.polygamma(n) : wg.polygamma(n, x), [x], w);
+      });
+      // poles: (−1)ⁿ⁺¹∞ (torch's float32 trigamma gives 1.29e15 at −1, a rounding of sin(−π)); ±∞ as torch 1.13
+      const poles = wg.tensor([0, -0, -1, -3, inf, -inf, NaN]);
+      expect(wg.polygamma(1, poles).toArray()).toEqual([inf, inf, inf, inf, 0, NaN, NaN]);
+      expect(wg.polygamma(2, poles).toArray()).toEqual([-inf, -inf, -inf, -inf, NaN, -inf, NaN]);
+      expect(poles.polygamma(3).toArray()).toEqual([inf, inf, inf, inf, NaN, inf, NaN]);
+      const p = leaf([0, -2]);
+      wg.polygamma(2, p).sum().backward();
+      expect(p.grad!.toArray()).toEqual([0, 0]);
+      close(ints([2, 3]).polygamma(1).toArray(), [0.6449340581893921, 0.3949340581893921]);
+      // higher orders (scaled powers past 12!): torch 1.13 at x = 5; at −7.5 mpmath's −0.0820205917 (torch's
+      // Hurwitz sum cancels terms of 2²¹·20! there and gives −4.2e8)
+      close(wg.polygamma(13, wg.tensor([5])).toArray(), [1.1106531620025635]);
+      close(wg.polygamma(20, wg.tensor([5, -7.5])).toArray(), [-5217.71435546875, -0.08202059166405253]);
+    });
+
+    test("mvlgamma: torch 1.13 values and gradients, +∞ below (p − 1)/2 at lgamma's poles, int32 cast", () => {
+      let x = leaf([2.5, 3, 1.25, 10]);
+      check(
+        wg.mvlgamma(x, 3),
+        [x],
+        [
+          [1.8809953927993774, 2.694924831390381, 3.110126495361328, 36.81285858154297],
+          [1.1624308824539185, 4.097450256347656, -16.622304916381836, 26.36052703857422],
+        ],
+      );
+      x = leaf([
+        [0.5, 2],
+        [7, 0.01],
+      ]);
+      check(
+        x.mvlgamma(1),
+        [x],
+        [
+          [
+            [0.5723649263381958, 0],
+            [6.579251289367676, 4.599479675292969],
+          ],
+          [
+            [-1.9635108709335327, 0.8455684185028076],
+            [5.618352890014648, -402.2435607910156],
+          ],
+        ],
+      );
+      expect(wg.mvlgamma(wg.tensor([0.5, 1, -0.5, NaN]), 3).toArray()).toEqual([inf, inf, inf, NaN]);
+      close(wg.mvlgamma(ints([2, 3]), 2).toArray(), [0.4515827000141144, 1.5501949787139893]);
+    });
+
     test('i0: torch 1.13 values and gradient (I₁), overflow past 88.72 as torch, int32 cast', () => {
       const x = leaf([0, 0.5, -1, 3, -9.5, 10, 12.25, -40]);
       // torch's i0(0) is 0.99999994 (its float32 Chebyshev sum); here exactly 1, within close()'s tolerance
@@ -1054,6 +1129,11 @@ for (const be of BACKENDS) {
       err(() => wg.lgamma([1] as never), wg.ValueError, /wasmgrad\.lgamma: input must be a Tensor, got \[1\]/);
       err(() => wg.digamma(2 as never), wg.ValueError, /wasmgrad\.digamma: input must be a Tensor, got 2/);
       err(() => wg.i0('x' as never), wg.ValueError, /wasmgrad\.i0: input must be a Tensor/);
+      err(() => wg.polygamma(-1, m), wg.ValueError, /^wasmgrad\.polygamma: n must be an integer ≥ 0, got -1$/);
+      err(() => m.polygamma(1.5), wg.ValueError, /^wasmgrad\.polygamma: n must be an integer ≥ 0, got 1\.5$/);
+      err(() => wg.polygamma(1, [1] as never), wg.ValueError, /wasmgrad\.polygamma: input must be a Tensor, got \[1\]/);
+      err(() => wg.mvlgamma(m, 0), wg.ValueError, /^wasmgrad\.mvlgamma: p must be an integer ≥ 1, got 0$/);
+      err(() => wg.mvlgamma(ints([1]), 2.5), wg.ValueError, /^wasmgrad\.mvlgamma: p must be an integer ≥ 1, got 2\.5$/);
       err(
         () => wg.gcd(wg.ones([2]), ints([1, 2])),
         wg.DTypeError,

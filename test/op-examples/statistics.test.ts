@@ -6,6 +6,8 @@
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
+import { apply } from '../../src/engine/engine.js';
+import { op } from '../../src/ops/index.js';
 import { expectClose } from '../helpers/expect.js';
 import { initWasm } from '../helpers/setup.js';
 
@@ -443,6 +445,46 @@ for (const be of ['wasm', 'reference'] as const) {
       expect([h.shape, h.dtype, wg.sum(h).item()]).toEqual([[100], 'float32', 0]);
     });
 
+    test('int32 median, nanmedian, kthvalue, mode, msort: int32 values and indices, exact (PyTorch 1.13 values)', () => {
+      const x = wg.tensor(
+        [
+          [7, -2, 7, 4, -2, 9, 0],
+          [1, 1, 1, 1, 1, 1, 1],
+          [-5, 3, 8, 3, -5, 2, 3],
+        ],
+        { dtype: 'int32' },
+      );
+      const got = (r: wg.ValuesIndices) => [r.values.dtype, r.values.shape, r.values.toArray(), r.indices.toArray()];
+      expect(got(x.median(0, true))).toEqual(['int32', [1, 7], [[1, 1, 7, 3, -2, 2, 1]], [[1, 1, 0, 2, 0, 2, 1]]]);
+      expect(got(wg.nanmedian(x, 1))).toEqual(['int32', [3], [4, 1, 3], [3, 3, 1]]);
+      expect(got(x.mode(0))).toEqual(['int32', [7], [-5, -2, 1, 1, -5, 1, 0], [2, 0, 1, 1, 2, 1, 0]]);
+      expect(got(wg.mode(x))).toEqual(['int32', [3], [-2, 1, 3], [4, 6, 6]]);
+      const k = x.kthvalue(2);
+      expect(k.values.toArray()).toEqual([-2, 1, -5]);
+      // among equal values the stable sort's (PyTorch's quickselect gives [1, 4, 4])
+      expect(k.indices.toArray()).toEqual([4, 1, 4]);
+      const m = wg.median(x);
+      expect([m.dtype, m.shape, m.item()]).toEqual(['int32', [], 1]);
+      expect(x.nanmedian().item()).toBe(1);
+      expect(wg.msort(x).toArray()).toEqual([
+        [-5, -2, 1, 1, -5, 1, 0],
+        [1, 1, 7, 3, -2, 2, 1],
+        [7, 3, 8, 4, 1, 9, 3],
+      ]);
+      // values past 2²⁴ stay distinct (float32 would merge 16777217 into 16777216)
+      const big = wg.mode(wg.tensor([16777217, 16777216, 16777217, 16777216, 16777216], { dtype: 'int32' }));
+      expect([big.values.item(), big.indices.item()]).toEqual([16777216, 4]);
+      expect(
+        wg
+          .tensor([2 ** 31 - 1, -(2 ** 31), 2 ** 31 - 1], { dtype: 'int32' })
+          .mode()
+          .values.item(),
+      ).toBe(2 ** 31 - 1);
+      const [v, i] = wg.median(wg.tensor(7, { dtype: 'int32' }), 0);
+      expect([v.shape, v.item(), i.item()]).toEqual([[], 7, 0]);
+      expect(x.median(1).values.requiresGrad).toBe(false);
+    });
+
     test('nonzero and argwhere: coordinates in row-major order (NaN counts), or one tensor per dim', () => {
       const x = wg.tensor([
         [0, 1, 0],
@@ -497,6 +539,96 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(ci.toArray()).toEqual([0, 0, 1, 1, 2, 3, 3, 4, 5]);
       expect(cc.toArray()).toEqual([2, 2, 1, 2, 1, 1]);
       expect((wg.unique(wg.zeros([0])) as wg.Tensor).shape).toEqual([0]);
+    });
+
+    test('unique and uniqueConsecutive along a dim: slices sorted lexicographically (PyTorch 1.13 values)', () => {
+      const all = { returnInverse: true, returnCounts: true };
+      const got = (r: wg.Tensor | wg.Tensor[]) => (r as wg.Tensor[]).map((t) => [t.dtype, t.shape, t.toArray()]);
+      const m = wg.tensor(
+        [
+          [3, 1, 3],
+          [2, 2, 2],
+          [3, 1, 3],
+        ],
+        { dtype: 'int32' },
+      );
+      expect(got(wg.unique(m, { dim: 1, ...all }))).toEqual([
+        [
+          'int32',
+          [3, 2],
+          [
+            [1, 3],
+            [2, 2],
+            [1, 3],
+          ],
+        ],
+        ['int32', [3], [1, 0, 1]],
+        ['int32', [2], [1, 2]],
+      ]);
+      // consecutive: columns 0 and 2 are equal but not adjacent
+      expect(got(m.uniqueConsecutive({ dim: -1, ...all }))[2]).toEqual(['int32', [3], [1, 1, 1]]);
+      expect(got(wg.uniqueConsecutive(m, { dim: 0, returnCounts: true }))[1]).toEqual(['int32', [3], [1, 1, 1]]);
+      const x = wg.tensor([
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 9],
+          [3, 4],
+        ],
+      ]);
+      expect(got(x.unique({ dim: 0, ...all }))).toEqual([
+        [
+          'float32',
+          [2, 2, 2],
+          [
+            [
+              [0, 9],
+              [3, 4],
+            ],
+            [
+              [1, 2],
+              [3, 4],
+            ],
+          ],
+        ],
+        ['int32', [3], [1, 1, 0]],
+        ['int32', [2], [1, 2]],
+      ]);
+      expect(got(wg.unique(x, { dim: 2, ...all })).slice(1)).toEqual([
+        ['int32', [2], [0, 1]],
+        ['int32', [2], [1, 1]],
+      ]);
+      // a slice holding NaN equals no slice (PyTorch's at::equal); we sort NaN above every number, where
+      // PyTorch 1.13's comparison treats NaN as equal to anything and leaves the order unspecified
+      // (it gives [[0, 5, 1], [1, 2, NaN], [1, 2, NaN], [1, 2, 3]] here)
+      const [u, inv, counts] = wg.unique(
+        wg.tensor([
+          [1, 2, NaN],
+          [1, 2, NaN],
+          [0, 5, 1],
+          [1, 2, 3],
+        ]),
+        { dim: 0, ...all },
+      ) as wg.Tensor[];
+      expectClose(Array.from(u.data()), [0, 5, 1, 1, 2, 3, 1, 2, NaN, 1, 2, NaN]);
+      expect([inv.toArray(), counts.toArray()]).toEqual([
+        [2, 3, 0, 1],
+        [1, 1, 1, 1],
+      ]);
+      // −0 equals 0: the first in order is kept
+      expect(Object.is((wg.unique(wg.tensor([-0, 0, 1]), { dim: 0 }) as wg.Tensor).toArray()[0 as never], -0)).toBe(true);
+      // an empty dim along which to find slices gives empty results
+      expect(got(wg.unique(wg.zeros([3, 0]), { dim: 1, ...all }))).toEqual([
+        ['float32', [3, 0], [[], [], []]],
+        ['int32', [0], []],
+        ['int32', [0], []],
+      ]);
     });
 
     test('bincount: counts (int32) or summed weights; minlength', () => {
@@ -565,8 +697,16 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => x.median(2)).toThrow(new wg.ShapeError('median', 'dim 2 is out of range for a tensor of shape [3, 7] (expected an integer in [-2, 1])'));
       expect(() => x.nanmedian(0.5)).toThrow(new wg.ValueError('nanmedian', 'dim must be an integer, got 0.5 (tensor of shape [3, 7])'));
       expect(() => x.mode(0, 1 as never)).toThrow(new wg.ValueError('mode', 'keepdim must be a boolean, got 1'));
-      expect(() => wg.median(wg.tensor([1, 2], { dtype: 'int32' }))).toThrow(
-        new wg.DTypeError('median', 'input 0 must be float32, got int32 (a tensor of shape [2])'),
+      expect(() => wg.median(wg.zeros([2, 0], { dtype: 'int32' }))).toThrow(new wg.ShapeError('median', 'an empty int32 tensor (shape [2, 0]) has no median'));
+      expect(() => wg.tensor([1, 2], { dtype: 'int32' }).kthvalue(3)).toThrow(
+        new wg.ValueError('kthvalue', 'k must be an integer in [1, 2] (the size of dim -1 of a tensor of shape [2]), got 3'),
+      );
+      // the int32 pair's own attribute (the API always sets it)
+      expect(() => apply(op('selectInt'), [wg.tensor([1], { dtype: 'int32' })], { of: 'max' as never })).toThrow(
+        new wg.ValueError('selectInt', 'of must be one of kthvalue, median, nanmedian, mode, got "max"'),
+      );
+      expect(() => wg.zeros([3, 0], { dtype: 'int32' }).mode()).toThrow(
+        new wg.ShapeError('mode', 'cannot select along dim -1 of size 0 (tensor of shape [3, 0])'),
       );
       expect(() => x.quantile(1.5)).toThrow(new wg.ValueError('quantile', 'q values must be in [0, 1], got 1.5'));
       expect(() => x.quantile([0.5, NaN])).toThrow(new wg.ValueError('quantile', 'q values must be in [0, 1], got [0.5, NaN]'));
@@ -644,8 +784,15 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(() => wg.histc(wg.tensor([1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
       expect(() => wg.nonzero(s, { asTuple: 1 as never })).toThrow(new wg.ValueError('nonzero', 'asTuple must be a boolean, got 1'));
-      expect(() => wg.unique(s, { dim: 0 })).toThrow(
-        new wg.ValueError('unique', 'dim is not supported (got dim 0): unique values of the flattened tensor only'),
+      expect(() => wg.unique(wg.zeros([3, 0]), { dim: 0 })).toThrow(
+        new wg.ShapeError('unique', 'dim 0 of size 3 leaves empty slices (tensor of shape [3, 0]): only an empty dim 0 is allowed'),
+      );
+      expect(() => wg.uniqueConsecutive(wg.zeros([0, 0]), { dim: 1 })).toThrow(
+        new wg.ShapeError('uniqueConsecutive', 'a tensor of shape [0, 0] has more than one empty dim'),
+      );
+      expect(() => wg.unique(wg.tensor(3), { dim: 0 })).toThrow(new wg.ShapeError('unique', 'dim 0 needs a tensor with dims, got a 0-d tensor'));
+      expect(() => wg.unique(s, { dim: 1 })).toThrow(
+        new wg.ShapeError('unique', 'dim 1 is out of range for a tensor of shape [3] (expected an integer in [-1, 0])'),
       );
       expect(() => wg.uniqueConsecutive(s, { sorted: true } as never)).toThrow("wasmgrad.uniqueConsecutive: unknown option 'sorted'");
       expect(() => wg.unique(s, { returnCounts: 'yes' as never })).toThrow(new wg.ValueError('unique', 'returnCounts must be a boolean, got "yes"'));
