@@ -122,10 +122,11 @@ const esmAndCjs = (entry) => [
 const ENTRIES = { index: 'src/index.ts', node: 'src/node/index.ts', 'node-browser': 'src/node/browser.ts' };
 // The ESM entry ships as a tree of modules (one file per source module under dist/), which lets an
 // app's bundler drop the modules it does not use (nn layers, optimizers, compile, IO). package.json
-// `sideEffects` names the one module run for its effect, src/api/methods.ts (it installs the
-// Tensor methods); rollup is told the same, so it keeps no bare `import './x.js'` of another
-// module, which a bundler trusting `sideEffects` would drop with a warning.
-const ownSideEffects = (id, external) => external || isModule(id, '/src/api/methods.ts');
+// `sideEffects` names the modules run for their effect: src/api/methods.ts (it installs the Tensor
+// methods) and the entry importing it (else a bundler skips the entry, a side-effect-free barrel,
+// and its bare import with it). Rollup is told the same, so it keeps no bare `import './x.js'` of
+// another module, which a bundler trusting `sideEffects` would drop with a warning.
+const ownSideEffects = (id, external) => external || isModule(id, '/src/api/methods.ts') || isModule(id, '/src/index.ts');
 export default [
   {
     input: ENTRIES,

@@ -57,23 +57,58 @@ async function expectPageTrains(url: string, build: string, threads: number) {
 const wasmFiles = (out: string) => readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
 
 describe.skipIf(!haveChromium)('bundler apps build without warnings and train in Chromium', () => {
-  test.skipIf(!nodeFreeMain)('Vite with no configuration: the five .wasm builds are emitted as assets, no chunk over its 500 kB line; 2 threads', async () => {
+  /** `vite build` of test/browser/apps/<name> with no configuration: the warnings, and the size of the JS a page loads first. */
+  async function viteBuild(name: string) {
     const { build, createLogger } = await import('vite');
     const warnings: string[] = [];
     const logger = createLogger('warn');
     logger.warn = logger.warnOnce = logger.error = (msg) => void warnings.push(msg);
-    const app = join(dir, 'apps/vite');
+    const app = join(dir, 'apps', name);
     // Vite takes production mode from NODE_ENV, which vitest sets to 'test': build as `vite build` does.
     const nodeEnv = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
+    let out;
     try {
-      await build({ root: app, configFile: false, customLogger: logger, build: { outDir: 'dist', emptyOutDir: true } });
+      out = await build({ root: app, configFile: false, customLogger: logger, build: { outDir: 'dist', emptyOutDir: true } });
     } finally {
       process.env.NODE_ENV = nodeEnv;
     }
+    // the entry chunk and the chunks it imports statically (not the lazy ones: init's backend, fit)
+    type Chunk = { type: 'chunk'; fileName: string; isEntry: boolean; imports: string[]; code: string };
+    const { output } = (Array.isArray(out) ? out[0] : out) as { output: (Chunk | { type: 'asset' })[] };
+    const chunks = output.filter((c): c is Chunk => c.type === 'chunk');
+    const byName = new Map(chunks.map((c) => [c.fileName, c]));
+    const eager = new Set<string>();
+    const take = (f: string) => {
+      if (eager.has(f)) return;
+      eager.add(f);
+      for (const i of byName.get(f)!.imports) take(i);
+    };
+    for (const c of chunks) if (c.isEntry) take(c.fileName);
+    const eagerBytes = [...eager].reduce((t, f) => t + byName.get(f)!.code.length, 0);
+    console.log(`size: Vite app ${name}, the JS a page loads first: ${(eagerBytes / 1000).toFixed(1)} kB minified`);
+    return { app, warnings, eagerBytes };
+  }
+  let namespaceBytes = 0;
+
+  test.skipIf(!nodeFreeMain)('Vite with no configuration: the five .wasm builds are emitted as assets, no chunk over its 500 kB line; 2 threads', async () => {
+    const { app, warnings, eagerBytes } = await viteBuild('vite');
     expect(warnings).toEqual([]);
     expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
     await expectTrains(join(app, 'dist'), 'relaxed-simd', 2);
+    namespaceBytes = eagerBytes;
+  });
+
+  test.skipIf(!nodeFreeMain)('Vite tree-shakes an app that names what it uses, and keeps the Tensor methods (package.json sideEffects)', async () => {
+    const { app, warnings, eagerBytes } = await viteBuild('vite-named');
+    expect(warnings).toEqual([]);
+    await expectTrains(join(app, 'dist'));
+    // the app above passes the whole namespace around, so it keeps everything; this one keeps the
+    // op library and what it names (nn.Linear, Adam, …), not the other layers, optimizers or IO
+    if (namespaceBytes > 0) expect(eagerBytes).toBeLessThan(0.75 * namespaceBytes);
+    const js = readdirSync(join(app, 'dist/assets')).filter((f) => f.endsWith('.js'));
+    const code = js.map((f) => readFileSync(join(app, 'dist/assets', f), 'utf8')).join('\n');
+    for (const unused of ['TransformerEncoderLayer', 'LBFGS', 'CosineAnnealingWarmRestarts']) expect(code).not.toContain(unused);
   });
 
   test.skipIf(!nodeFreeMain)('the Vite dev server, no configuration: its dependency pre-bundling keeps the .wasm URLs right; 2 threads', async () => {
