@@ -607,3 +607,8 @@ describe('scheduler option errors', () => {
       expect(f).toThrow(msg);
     });
 });
+
+test("wg.optim.lrScheduler is PyTorch's path to the same schedules (torch.optim.lr_scheduler)", () => {
+  expect(wg.optim.lrScheduler).toBe(wg.optim.lr);
+  expect(wg.optim.lrScheduler.OneCycleLR).toBe(wg.optim.lr.OneCycleLR);
+});

@@ -21,3 +21,5 @@ export { NAdam, type NAdamOptions, type NAdamHyper } from './nadam.js';
 export { LBFGS, type LBFGSOptions } from './lbfgs.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export * as lr from './lr.js';
+/** PyTorch's path for the schedules (torch.optim.lr_scheduler): the same namespace as wg.optim.lr. */
+export * as lrScheduler from './lr.js';
