@@ -6,6 +6,8 @@
 //   node-browser.js / .cjs       'wasmgrad/node' under the `browser` condition: throws a clear error
 //   inline.js / inline.cjs       'wasmgrad/inline': the SIMD and scalar builds embedded (base64)
 //   wasmgrad.iife.js             a <script> tag build, global `wasmgrad`, finds the .wasm next to itself
+//   wasmgrad.esm.js              the same as one ES module file, for pages importing it with no bundler
+//                                (index.js's module tree is ~140 requests there)
 // The main entry loads the Node primitives with a dynamic import (src/engine/host.ts) that points
 // here at the package's own 'wasmgrad/node': Node resolves it to node.js (sharing the main entry's
 // modules, so one engine), bundlers targeting browsers to node-browser.js, so they never see node:fs.
@@ -154,6 +156,9 @@ export default [
     input: 'src/index.ts',
     onwarn,
     plugins: [tsResolve('src/node/browser.ts'), wasmBeside(''), esbuild({ target: 'es2022', minify: true }), stripOpCases],
-    output: { file: 'dist/wasmgrad.iife.js', format: 'iife', name: 'wasmgrad', sourcemap: true, inlineDynamicImports: true },
+    output: [
+      { file: 'dist/wasmgrad.iife.js', format: 'iife', name: 'wasmgrad', sourcemap: true, inlineDynamicImports: true },
+      { file: 'dist/wasmgrad.esm.js', format: 'es', sourcemap: true, inlineDynamicImports: true },
+    ],
   },
 ];

@@ -48,6 +48,18 @@ describe.skipIf(!haveChromium)('entries in Chromium', () => {
     );
   });
 
+  test('one-file ES module (dist/wasmgrad.esm.js, for pages without a bundler): textbook gradients in one request', async () => {
+    const { page, errors } = await openPage(browser, server.url + PAGE);
+    const scripts: string[] = [];
+    page.on('request', (r) => void (r.url().includes('/dist/') && r.url().endsWith('.js') && scripts.push(r.url())));
+    await expectTextbook(
+      page,
+      new Function(`return Promise.all([import('/dist/wasmgrad.esm.js'), import('${TRAIN}')]).then(([wg, t]) => t.textbook(wg))`) as () => Promise<unknown>,
+      errors,
+    );
+    expect(scripts).toEqual([server.url + '/dist/wasmgrad.esm.js']);
+  });
+
   // The IIFE and inline entries come from the entry-points work of issue 14; skipped until they are built.
   test.skipIf(!existsSync(ROOT + IIFE))(`script-tag build (${IIFE}, global wasmgrad): textbook gradients`, async () => {
     const { page, errors } = await openPage(browser, server.url + PAGE);
