@@ -16,7 +16,7 @@
 // 'mlp', epochs, batchSize, lr }. A predict message is answered between training batches: fit
 // yields to the event loop every 50 ms in a Worker (options.yieldEveryMs), which is what lets
 // messages in while it trains.
-import * as wg from '../dist/index.js';
+import * as wg from '../dist/wasmgrad.esm.js'; // the one-file build: a page with no bundler loads it in one request
 
 const PROGRESS_MS = 100;
 let model = null;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from './static-server.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-for (const need of ['dist/index.js', 'demo/data/mnist-10k.bin'])
+for (const need of ['dist/wasmgrad.esm.js', 'demo/data/mnist-10k.bin'])
   if (!statSync(join(ROOT, need), { throwIfNoEntry: false }))
     console.warn(`serve: ${need} is missing: run \`npm run build\` and \`npm run build:demo\` (npm run demo does the latter)`);
 
