@@ -410,7 +410,226 @@ type TensorCore = Pick<
 const spread = (first: readonly number[] | number, more: readonly number[]): readonly number[] | number =>
   more.length === 0 ? first : ([first, ...more] as number[]);
 
-const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
+/** Tensor[K] as a function: the tensor, then the method's arguments, the same result. */
+type TensorFirst<K extends MethodName> = Tensor[K] extends (...args: infer A) => infer R ? (t: Tensor, ...args: A) => R : never;
+
+/**
+ * The methods that are their function with the tensor first, t.name(...args) = name(t, ...args)
+ * (F: src/api/functional.ts, P: src/api/parity-shape.ts), each checked against its declaration
+ * above. The methods that reorder, default or spread their arguments are written out in `methods`.
+ */
+const forwarded = {
+  add: F.add,
+  sub: F.sub,
+  mul: F.mul,
+  div: F.div,
+  neg: F.neg,
+  pow: F.pow,
+  exp: F.exp,
+  log: F.log,
+  sqrt: F.sqrt,
+  abs: F.abs,
+  square: F.square,
+  tanh: F.tanh,
+  sigmoid: F.sigmoid,
+  relu: F.relu,
+  gelu: F.gelu,
+  softplus: F.softplus,
+  silu: F.silu,
+  lerp: F.lerp,
+  clamp: F.clamp,
+  maximum: F.maximum,
+  minimum: F.minimum,
+  gt: F.gt,
+  lt: F.lt,
+  ge: F.ge,
+  le: F.le,
+  eq: F.eq,
+  sin: F.sin,
+  cos: F.cos,
+  tan: F.tan,
+  asin: F.asin,
+  acos: F.acos,
+  atan: F.atan,
+  sinh: F.sinh,
+  cosh: F.cosh,
+  asinh: F.asinh,
+  acosh: F.acosh,
+  atanh: F.atanh,
+  erf: F.erf,
+  erfc: F.erfc,
+  erfinv: F.erfinv,
+  sign: F.sign,
+  floor: F.floor,
+  ceil: F.ceil,
+  trunc: F.trunc,
+  frac: F.frac,
+  reciprocal: F.reciprocal,
+  rsqrt: F.rsqrt,
+  log2: F.log2,
+  log10: F.log10,
+  log1p: F.log1p,
+  exp2: F.exp2,
+  expm1: F.expm1,
+  mish: F.mish,
+  selu: F.selu,
+  hardswish: F.hardswish,
+  hardsigmoid: F.hardsigmoid,
+  relu6: F.relu6,
+  softsign: F.softsign,
+  logsigmoid: F.logsigmoid,
+  round: F.round,
+  elu: F.elu,
+  celu: F.celu,
+  hardtanh: F.hardtanh,
+  hardshrink: F.hardshrink,
+  atan2: F.atan2,
+  logaddexp: F.logaddexp,
+  hypot: F.hypot,
+  fmod: F.fmod,
+  remainder: F.remainder,
+  floorDivide: F.floorDivide,
+  addcmul: F.addcmul,
+  addcdiv: F.addcdiv,
+  matmul: F.matmul,
+  transpose: F.transpose,
+  unflatten: F.unflatten,
+  clone: F.clone,
+  slice: F.slice,
+  squeeze: F.squeeze,
+  unsqueeze: F.unsqueeze,
+  roll: F.roll,
+  narrow: F.narrow,
+  movedim: F.movedim,
+  var: F.var,
+  std: F.std,
+  gather: F.gather,
+  scatter: F.scatter,
+  scatterAdd: F.scatterAdd,
+  indexAdd: F.indexAdd,
+  indexSelect: F.indexSelect,
+  take: F.take,
+  index: F.index,
+  maskedFill: F.maskedFill,
+  maskedSelect: F.maskedSelect,
+  varMean: F.varMean,
+  stdMean: F.stdMean,
+  sort: F.sort,
+  argsort: F.argsort,
+  topk: F.topk,
+  cumsum: F.cumsum,
+  cumprod: F.cumprod,
+  cummax: F.cummax,
+  cummin: F.cummin,
+  logcumsumexp: F.logcumsumexp,
+  logicalAnd: F.logicalAnd,
+  logicalOr: F.logicalOr,
+  logicalXor: F.logicalXor,
+  logicalNot: F.logicalNot,
+  multinomial: F.multinomial,
+  bernoulli: F.bernoulli,
+  t: F.t,
+  mm: F.mm,
+  bmm: F.bmm,
+  mv: F.mv,
+  dot: F.dot,
+  outer: F.outer,
+  isnan: F.isnan,
+  isinf: F.isinf,
+  isfinite: F.isfinite,
+  nanToNum: F.nanToNum,
+  isclose: F.isclose,
+  allclose: F.allclose,
+  equal: F.equal,
+  select: F.select,
+  swapaxes: F.swapaxes,
+  swapdims: F.swapdims,
+  moveaxis: F.moveaxis,
+  broadcastTo: F.broadcastTo,
+  repeatInterleave: F.repeatInterleave,
+  diagonal: F.diagonal,
+  trace: F.trace,
+  ne: F.ne,
+  notEqual: F.notEqual,
+  greater: F.greater,
+  less: F.less,
+  greaterEqual: F.greaterEqual,
+  lessEqual: F.lessEqual,
+  clip: F.clip,
+  clampMin: F.clampMin,
+  clampMax: F.clampMax,
+  absolute: F.absolute,
+  sgn: F.sgn,
+  trueDivide: F.trueDivide,
+  negative: F.negative,
+  multiply: F.multiply,
+  subtract: F.subtract,
+  divide: F.divide,
+  xlogy: F.xlogy,
+  logit: F.logit,
+  deg2rad: F.deg2rad,
+  rad2deg: F.rad2deg,
+  fmax: F.fmax,
+  fmin: F.fmin,
+  copysign: F.copysign,
+  sinc: F.sinc,
+  logaddexp2: F.logaddexp2,
+  heaviside: F.heaviside,
+  signbit: F.signbit,
+  ldexp: F.ldexp,
+  floatPower: F.floatPower,
+  dist: F.dist,
+  renorm: F.renorm,
+  lgamma: F.lgamma,
+  digamma: F.digamma,
+  mvlgamma: F.mvlgamma,
+  i0: F.i0,
+  gcd: F.gcd,
+  lcm: F.lcm,
+  nextafter: F.nextafter,
+  isposinf: F.isposinf,
+  isneginf: F.isneginf,
+  isreal: F.isreal,
+  addmm: F.addmm,
+  addmv: F.addmv,
+  addr: F.addr,
+  baddbmm: F.baddbmm,
+  addbmm: F.addbmm,
+  inner: F.inner,
+  kron: F.kron,
+  cross: F.cross,
+  diff: F.diff,
+  kthvalue: F.kthvalue,
+  mode: F.mode,
+  msort: F.msort,
+  quantile: F.quantile,
+  nanquantile: F.nanquantile,
+  nansum: F.nansum,
+  nanmean: F.nanmean,
+  countNonzero: F.countNonzero,
+  aminmax: F.aminmax,
+  takeAlongDim: F.takeAlongDim,
+  cov: F.cov,
+  corrcoef: F.corrcoef,
+  histc: F.histc,
+  nonzero: F.nonzero,
+  argwhere: F.argwhere,
+  unique: F.unique,
+  uniqueConsecutive: F.uniqueConsecutive,
+  bincount: F.bincount,
+  viewAs: P.viewAs,
+  isFloatingPoint: P.isFloatingPoint,
+  ravel: P.ravel,
+  hsplit: P.hsplit,
+  vsplit: P.vsplit,
+  dsplit: P.dsplit,
+  fliplr: P.fliplr,
+  flipud: P.flipud,
+  diagEmbed: P.diagEmbed,
+} satisfies { [K in MethodName]?: TensorFirst<K> };
+type Forwarded = keyof typeof forwarded;
+
+const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<Tensor> = {
   backward(grad, opts = {}) {
     backward(this, grad, opts);
   },
@@ -425,233 +644,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
     return registerHook(this, fn);
   },
   // ---- elementwise ----
-  add(o) {
-    return F.add(this, o);
-  },
-  sub(o) {
-    return F.sub(this, o);
-  },
-  mul(o) {
-    return F.mul(this, o);
-  },
-  div(o, opts) {
-    return F.div(this, o, opts);
-  },
-  neg() {
-    return F.neg(this);
-  },
-  pow(exponent) {
-    return F.pow(this, exponent);
-  },
-  exp() {
-    return F.exp(this);
-  },
-  log() {
-    return F.log(this);
-  },
-  sqrt() {
-    return F.sqrt(this);
-  },
-  abs() {
-    return F.abs(this);
-  },
-  square() {
-    return F.square(this);
-  },
-  tanh() {
-    return F.tanh(this);
-  },
-  sigmoid() {
-    return F.sigmoid(this);
-  },
-  relu() {
-    return F.relu(this);
-  },
   leakyRelu(slope = 0.01) {
     return F.leakyRelu(this, slope);
   },
-  gelu(opts) {
-    return F.gelu(this, opts);
-  },
-  softplus(opts) {
-    return F.softplus(this, opts);
-  },
-  silu() {
-    return F.silu(this);
-  },
-  lerp(end, weight) {
-    return F.lerp(this, end, weight);
-  },
-  clamp(min, max) {
-    return F.clamp(this, min, max);
-  },
-  maximum(o) {
-    return F.maximum(this, o);
-  },
-  minimum(o) {
-    return F.minimum(this, o);
-  },
-  gt(o) {
-    return F.gt(this, o);
-  },
-  lt(o) {
-    return F.lt(this, o);
-  },
-  ge(o) {
-    return F.ge(this, o);
-  },
-  le(o) {
-    return F.le(this, o);
-  },
-  eq(o) {
-    return F.eq(this, o);
-  },
   // ---- math library, activations (src/api/math.ts) ----
-  sin() {
-    return F.sin(this);
-  },
-  cos() {
-    return F.cos(this);
-  },
-  tan() {
-    return F.tan(this);
-  },
-  asin() {
-    return F.asin(this);
-  },
-  acos() {
-    return F.acos(this);
-  },
-  atan() {
-    return F.atan(this);
-  },
-  sinh() {
-    return F.sinh(this);
-  },
-  cosh() {
-    return F.cosh(this);
-  },
-  asinh() {
-    return F.asinh(this);
-  },
-  acosh() {
-    return F.acosh(this);
-  },
-  atanh() {
-    return F.atanh(this);
-  },
-  erf() {
-    return F.erf(this);
-  },
-  erfc() {
-    return F.erfc(this);
-  },
-  erfinv() {
-    return F.erfinv(this);
-  },
-  sign() {
-    return F.sign(this);
-  },
-  floor() {
-    return F.floor(this);
-  },
-  ceil() {
-    return F.ceil(this);
-  },
-  trunc() {
-    return F.trunc(this);
-  },
-  frac() {
-    return F.frac(this);
-  },
-  reciprocal() {
-    return F.reciprocal(this);
-  },
-  rsqrt() {
-    return F.rsqrt(this);
-  },
-  log2() {
-    return F.log2(this);
-  },
-  log10() {
-    return F.log10(this);
-  },
-  log1p() {
-    return F.log1p(this);
-  },
-  exp2() {
-    return F.exp2(this);
-  },
-  expm1() {
-    return F.expm1(this);
-  },
-  mish() {
-    return F.mish(this);
-  },
-  selu() {
-    return F.selu(this);
-  },
-  hardswish() {
-    return F.hardswish(this);
-  },
-  hardsigmoid() {
-    return F.hardsigmoid(this);
-  },
-  relu6() {
-    return F.relu6(this);
-  },
-  softsign() {
-    return F.softsign(this);
-  },
-  logsigmoid() {
-    return F.logsigmoid(this);
-  },
-  round(opts) {
-    return F.round(this, opts);
-  },
-  elu(opts) {
-    return F.elu(this, opts);
-  },
-  celu(opts) {
-    return F.celu(this, opts);
-  },
-  hardtanh(opts) {
-    return F.hardtanh(this, opts);
-  },
-  hardshrink(lambd) {
-    return F.hardshrink(this, lambd);
-  },
-  atan2(o) {
-    return F.atan2(this, o);
-  },
-  logaddexp(o) {
-    return F.logaddexp(this, o);
-  },
-  hypot(o) {
-    return F.hypot(this, o);
-  },
-  fmod(o) {
-    return F.fmod(this, o);
-  },
-  remainder(o) {
-    return F.remainder(this, o);
-  },
-  floorDivide(o) {
-    return F.floorDivide(this, o);
-  },
-  addcmul(t1, t2, opts) {
-    return F.addcmul(this, t1, t2, opts);
-  },
-  addcdiv(t1, t2, opts) {
-    return F.addcdiv(this, t1, t2, opts);
-  },
   // ---- linear algebra, shapes ----
-  matmul(o, opts) {
-    return F.matmul(this, o, opts);
-  },
-  transpose(d0?, d1?) {
-    return F.transpose(this, d0, d1);
-  },
   permute(dims, ...more) {
     return F.permute(this, typeof dims === 'number' ? [dims, ...more] : (spread(dims, more) as number[]));
   },
@@ -660,12 +657,6 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   },
   flatten(startDim = 0, endDim = -1) {
     return F.flatten(this, startDim, endDim);
-  },
-  unflatten(dim, sizes) {
-    return F.unflatten(this, dim, sizes);
-  },
-  clone() {
-    return F.clone(this);
   },
   contiguous() {
     this.assertAlive('contiguous');
@@ -677,9 +668,6 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   tolist() {
     return this.toArray();
   },
-  slice(dim, start, end) {
-    return F.slice(this, dim, start, end);
-  },
   expand(shape, ...more) {
     return F.expand(this, spread(shape, more));
   },
@@ -689,23 +677,8 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   tile(reps, ...more) {
     return F.tile(this, spread(reps, more));
   },
-  squeeze(dim?) {
-    return F.squeeze(this, dim);
-  },
-  unsqueeze(dim) {
-    return F.unsqueeze(this, dim);
-  },
   flip(dims, ...more) {
     return F.flip(this, spread(dims, more));
-  },
-  roll(shifts, dims?) {
-    return F.roll(this, shifts, dims);
-  },
-  narrow(dim, start, length) {
-    return F.narrow(this, dim, start, length);
-  },
-  movedim(source, destination) {
-    return F.movedim(this, source, destination);
   },
   split(sizeOrSections, dim = 0) {
     return F.split(this, sizeOrSections, dim);
@@ -738,40 +711,7 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   logsumexp(dim?, keepdim = false) {
     return F.logsumexp(this, dim, keepdim);
   },
-  var(dim?, opts?) {
-    return F.var(this, dim, opts);
-  },
-  std(dim?, opts?) {
-    return F.std(this, dim, opts);
-  },
   // ---- indexing and selection (int32 indices) ----
-  gather(dim, index) {
-    return F.gather(this, dim, index);
-  },
-  scatter(dim, index, src, opts) {
-    return F.scatter(this, dim, index, src, opts);
-  },
-  scatterAdd(dim, index, src) {
-    return F.scatterAdd(this, dim, index, src);
-  },
-  indexAdd(dim, index, source, opts) {
-    return F.indexAdd(this, dim, index, source, opts);
-  },
-  indexSelect(dim, index) {
-    return F.indexSelect(this, dim, index);
-  },
-  take(index) {
-    return F.take(this, index);
-  },
-  index(indices, dim?) {
-    return F.index(this, indices, dim);
-  },
-  maskedFill(mask, value) {
-    return F.maskedFill(this, mask, value);
-  },
-  maskedSelect(mask) {
-    return F.maskedSelect(this, mask);
-  },
   tril(diagonal = 0) {
     return F.tril(this, diagonal);
   },
@@ -802,37 +742,7 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   norm(p = 2, dim?, keepdim = false) {
     return F.norm(this, p, dim, keepdim);
   },
-  varMean(dim?, opts?) {
-    return F.varMean(this, dim, opts);
-  },
-  stdMean(dim?, opts?) {
-    return F.stdMean(this, dim, opts);
-  },
   // ---- sorting, scans ----
-  sort(opts?, descending?) {
-    return F.sort(this, opts, descending);
-  },
-  argsort(opts?, descending?) {
-    return F.argsort(this, opts, descending);
-  },
-  topk(k, opts?, largest?, sorted?) {
-    return F.topk(this, k, opts, largest, sorted);
-  },
-  cumsum(dim) {
-    return F.cumsum(this, dim);
-  },
-  cumprod(dim) {
-    return F.cumprod(this, dim);
-  },
-  cummax(dim) {
-    return F.cummax(this, dim);
-  },
-  cummin(dim) {
-    return F.cummin(this, dim);
-  },
-  logcumsumexp(dim) {
-    return F.logcumsumexp(this, dim);
-  },
   // ---- in-place (inside wg.noGrad for tensors that require grad) ----
   copy_(src) {
     copyInto(this, src);
@@ -860,67 +770,10 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   int() {
     return to(this, 'int32');
   },
-  logicalAnd(o) {
-    return F.logicalAnd(this, o);
-  },
-  logicalOr(o) {
-    return F.logicalOr(this, o);
-  },
-  logicalXor(o) {
-    return F.logicalXor(this, o);
-  },
-  logicalNot() {
-    return F.logicalNot(this);
-  },
   // ---- sampling ----
-  multinomial(numSamples, opts) {
-    return F.multinomial(this, numSamples, opts);
-  },
-  bernoulli(p) {
-    return F.bernoulli(this, p);
-  },
   // ---- PyTorch conveniences ----
   dim() {
     return this.ndim;
-  },
-  t() {
-    return F.t(this);
-  },
-  mm(o) {
-    return F.mm(this, o);
-  },
-  bmm(o) {
-    return F.bmm(this, o);
-  },
-  mv(v) {
-    return F.mv(this, v);
-  },
-  dot(o) {
-    return F.dot(this, o);
-  },
-  outer(o) {
-    return F.outer(this, o);
-  },
-  isnan() {
-    return F.isnan(this);
-  },
-  isinf() {
-    return F.isinf(this);
-  },
-  isfinite() {
-    return F.isfinite(this);
-  },
-  nanToNum(opts) {
-    return F.nanToNum(this, opts);
-  },
-  isclose(o, opts) {
-    return F.isclose(this, o, opts);
-  },
-  allclose(o, opts) {
-    return F.allclose(this, o, opts);
-  },
-  equal(o) {
-    return F.equal(this, o);
   },
   long() {
     return to(this, 'int32');
@@ -940,32 +793,8 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
     checkTensor('typeAs', 'other', o);
     return to(this, o.dtype);
   },
-  select(dim, index) {
-    return F.select(this, dim, index);
-  },
-  swapaxes(axis0, axis1) {
-    return F.swapaxes(this, axis0, axis1);
-  },
-  swapdims(dim0, dim1) {
-    return F.swapdims(this, dim0, dim1);
-  },
-  moveaxis(source, destination) {
-    return F.moveaxis(this, source, destination);
-  },
-  broadcastTo(shape) {
-    return F.broadcastTo(this, shape);
-  },
-  repeatInterleave(repeats, dim) {
-    return F.repeatInterleave(this, repeats, dim);
-  },
   diag(diagonal = 0) {
     return F.diag(this, diagonal);
-  },
-  diagonal(opts) {
-    return F.diagonal(this, opts);
-  },
-  trace() {
-    return F.trace(this);
   },
   fill_(value) {
     if (value instanceof Tensor && value.ndim !== 0)
@@ -984,9 +813,6 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   view(shape, ...more) {
     return P.view(this, typeof shape === 'string' ? shape : spread(shape, more));
   },
-  viewAs(other) {
-    return P.viewAs(this, other);
-  },
   type(dtype?: DType | string) {
     return P.type(this, dtype) as Tensor & string;
   },
@@ -997,9 +823,6 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   isContiguous() {
     this.assertAlive('isContiguous');
     return true;
-  },
-  isFloatingPoint() {
-    return P.isFloatingPoint(this);
   },
   stride(dim?: number) {
     return P.stride(this, dim) as number & number[];
@@ -1038,189 +861,18 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
     P.bernoulli_(this, p);
     return this;
   },
-  ravel() {
-    return P.ravel(this);
-  },
   tensorSplit(indicesOrSections, dim = 0) {
     return P.tensorSplit(this, indicesOrSections, dim);
   },
-  hsplit(sectionsOrIndices) {
-    return P.hsplit(this, sectionsOrIndices);
-  },
-  vsplit(sectionsOrIndices) {
-    return P.vsplit(this, sectionsOrIndices);
-  },
-  dsplit(sectionsOrIndices) {
-    return P.dsplit(this, sectionsOrIndices);
-  },
-  fliplr() {
-    return P.fliplr(this);
-  },
-  flipud() {
-    return P.flipud(this);
-  },
   rot90(k = 1, dims = [0, 1]) {
     return P.rot90(this, k, dims);
-  },
-  diagEmbed(opts) {
-    return P.diagEmbed(this, opts);
   },
   diagflat(offset = 0) {
     return P.diagflat(this, offset);
   },
   // ---- more elementwise and linear algebra (src/api/parity-math.ts) ----
-  ne(o) {
-    return F.ne(this, o);
-  },
-  notEqual(o) {
-    return F.notEqual(this, o);
-  },
-  greater(o) {
-    return F.greater(this, o);
-  },
-  less(o) {
-    return F.less(this, o);
-  },
-  greaterEqual(o) {
-    return F.greaterEqual(this, o);
-  },
-  lessEqual(o) {
-    return F.lessEqual(this, o);
-  },
-  clip(min, max) {
-    return F.clip(this, min, max);
-  },
-  clampMin(min) {
-    return F.clampMin(this, min);
-  },
-  clampMax(max) {
-    return F.clampMax(this, max);
-  },
-  absolute() {
-    return F.absolute(this);
-  },
-  sgn() {
-    return F.sgn(this);
-  },
-  trueDivide(o) {
-    return F.trueDivide(this, o);
-  },
-  negative() {
-    return F.negative(this);
-  },
-  multiply(o) {
-    return F.multiply(this, o);
-  },
-  subtract(o) {
-    return F.subtract(this, o);
-  },
-  divide(o, opts) {
-    return F.divide(this, o, opts);
-  },
-  xlogy(o) {
-    return F.xlogy(this, o);
-  },
-  logit(eps) {
-    return F.logit(this, eps);
-  },
-  deg2rad() {
-    return F.deg2rad(this);
-  },
-  rad2deg() {
-    return F.rad2deg(this);
-  },
-  fmax(o) {
-    return F.fmax(this, o);
-  },
-  fmin(o) {
-    return F.fmin(this, o);
-  },
-  copysign(o) {
-    return F.copysign(this, o);
-  },
-  sinc() {
-    return F.sinc(this);
-  },
-  logaddexp2(o) {
-    return F.logaddexp2(this, o);
-  },
-  heaviside(values) {
-    return F.heaviside(this, values);
-  },
-  signbit() {
-    return F.signbit(this);
-  },
-  ldexp(e) {
-    return F.ldexp(this, e);
-  },
-  floatPower(e) {
-    return F.floatPower(this, e);
-  },
-  dist(o, p) {
-    return F.dist(this, o, p);
-  },
-  renorm(p, dim, maxnorm) {
-    return F.renorm(this, p, dim, maxnorm);
-  },
-  lgamma() {
-    return F.lgamma(this);
-  },
-  digamma() {
-    return F.digamma(this);
-  },
   polygamma(n) {
     return F.polygamma(n, this);
-  },
-  mvlgamma(p) {
-    return F.mvlgamma(this, p);
-  },
-  i0() {
-    return F.i0(this);
-  },
-  gcd(o) {
-    return F.gcd(this, o);
-  },
-  lcm(o) {
-    return F.lcm(this, o);
-  },
-  nextafter(o) {
-    return F.nextafter(this, o);
-  },
-  isposinf() {
-    return F.isposinf(this);
-  },
-  isneginf() {
-    return F.isneginf(this);
-  },
-  isreal() {
-    return F.isreal(this);
-  },
-  addmm(mat1, mat2, opts) {
-    return F.addmm(this, mat1, mat2, opts);
-  },
-  addmv(mat, vec, opts) {
-    return F.addmv(this, mat, vec, opts);
-  },
-  addr(vec1, vec2, opts) {
-    return F.addr(this, vec1, vec2, opts);
-  },
-  baddbmm(batch1, batch2, opts) {
-    return F.baddbmm(this, batch1, batch2, opts);
-  },
-  addbmm(batch1, batch2, opts) {
-    return F.addbmm(this, batch1, batch2, opts);
-  },
-  inner(o) {
-    return F.inner(this, o);
-  },
-  kron(o) {
-    return F.kron(this, o);
-  },
-  cross(o, dim) {
-    return F.cross(this, o, dim);
-  },
-  diff(opts) {
-    return F.diff(this, opts);
   },
   // ---- statistics ----
   median(dim?: number, keepdim?: boolean) {
@@ -1229,60 +881,11 @@ const methods: { [K in MethodName]: Tensor[K] } & ThisType<Tensor> = {
   nanmedian(dim?: number, keepdim?: boolean) {
     return (dim === undefined ? F.nanmedian(this) : F.nanmedian(this, dim, keepdim)) as Tensor & ValuesIndices;
   },
-  kthvalue(k, dim, keepdim) {
-    return F.kthvalue(this, k, dim, keepdim);
-  },
-  mode(dim, keepdim) {
-    return F.mode(this, dim, keepdim);
-  },
-  msort() {
-    return F.msort(this);
-  },
-  quantile(q, opts, keepdim) {
-    return F.quantile(this, q, opts, keepdim);
-  },
-  nanquantile(q, opts, keepdim) {
-    return F.nanquantile(this, q, opts, keepdim);
-  },
-  nansum(dim, keepdim) {
-    return F.nansum(this, dim, keepdim);
-  },
-  nanmean(dim, keepdim) {
-    return F.nanmean(this, dim, keepdim);
-  },
-  countNonzero(dim) {
-    return F.countNonzero(this, dim);
-  },
-  aminmax(opts) {
-    return F.aminmax(this, opts);
-  },
-  takeAlongDim(indices, dim) {
-    return F.takeAlongDim(this, indices, dim);
-  },
-  cov(opts) {
-    return F.cov(this, opts);
-  },
-  corrcoef() {
-    return F.corrcoef(this);
-  },
-  histc(opts) {
-    return F.histc(this, opts);
-  },
-  nonzero(opts) {
-    return F.nonzero(this, opts);
-  },
-  argwhere() {
-    return F.argwhere(this);
-  },
-  unique(opts) {
-    return F.unique(this, opts);
-  },
-  uniqueConsecutive(opts) {
-    return F.uniqueConsecutive(this, opts);
-  },
-  bincount(opts) {
-    return F.bincount(this, opts);
-  },
 };
 
-for (const [name, fn] of Object.entries(methods)) Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+const install = (name: string, fn: unknown) => Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+for (const [name, fn] of Object.entries(methods)) install(name, fn);
+for (const [name, fn] of Object.entries(forwarded) as [string, (t: Tensor, ...args: unknown[]) => unknown][])
+  install(name, function (this: Tensor, ...args: unknown[]) {
+    return fn(this, ...args);
+  });
