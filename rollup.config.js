@@ -21,13 +21,12 @@ const isModule = (id, path) => id.replace(/\\/g, '/').endsWith(path);
 // The packaged build's location: each file a literal new URL('./wasmgrad….wasm', import.meta.url)
 // beside the bundle, which bundlers (Vite, webpack 5, esbuild with the file loader) rewrite; in the
 // IIFE, rollup renders import.meta.url as the script's document.currentScript.src.
-// `up` is the way from the module's output file to dist/: '../../' where the ESM tree keeps
-// src/engine/backend/, '' where it sits in a chunk or bundle at the top of dist/.
-const wasmBeside = (up) => ({
+const WASM_URL_MODULE = '/src/engine/backend/wasm-url.ts';
+const wasmBeside = {
   name: 'wasm-beside',
   load(id) {
-    if (!isModule(id, '/src/engine/backend/wasm-url.ts')) return null;
-    const url = (f) => `new URL('${up || './'}${f}', import.meta.url)`;
+    if (!isModule(id, WASM_URL_MODULE)) return null;
+    const url = (f) => `new URL('./${f}', import.meta.url)`;
     return [
       'export const defaultWasmUrl = (build) =>',
       `  build === 'relaxed' ? ${url('wasmgrad-relaxed.wasm')}`,
@@ -42,7 +41,7 @@ const wasmBeside = (up) => ({
     mkdirSync('dist', { recursive: true });
     for (const f of WASM_FILES) copyFileSync(`build/${f}`, `dist/${f}`);
   },
-});
+};
 
 // wasmgrad/inline: the bytes instead of a URL. The relaxed build is left out (it would add ~200 KB
 // of base64 for a few percent of speed); where relaxed SIMD is detected, the SIMD build runs. So
@@ -135,14 +134,24 @@ export default [
     external,
     onwarn,
     treeshake: { moduleSideEffects: ownSideEffects },
-    plugins: [tsResolve(SELF_NODE), wasmBeside('../../'), esbuild({ target: 'es2022' }), stripOpCases],
-    output: { dir: 'dist', format: 'es', preserveModules: true, preserveModulesRoot: 'src', entryFileNames: '[name].js', sourcemap: true },
+    plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' }), stripOpCases],
+    // wasm-url.js goes to the top of dist/, beside the .wasm files, so that its URLs stay
+    // './wasmgrad….wasm' wherever a bundler that does not rewrite them puts the module: copying the
+    // files next to such a bundle is then enough (README "Bundlers").
+    output: {
+      dir: 'dist',
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: 'src',
+      entryFileNames: (c) => (isModule(c.facadeModuleId ?? '', WASM_URL_MODULE) ? 'wasm-url.js' : '[name].js'),
+      sourcemap: true,
+    },
   },
   {
     input: ENTRIES,
     external,
     onwarn,
-    plugins: [tsResolve(SELF_NODE), wasmBeside(''), esbuild({ target: 'es2022' }), stripOpCases],
+    plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' }), stripOpCases],
     output: esmAndCjs('[name]')[1],
   },
   {
@@ -155,7 +164,7 @@ export default [
   {
     input: 'src/index.ts',
     onwarn,
-    plugins: [tsResolve('src/node/browser.ts'), wasmBeside(''), esbuild({ target: 'es2022', minify: true }), stripOpCases],
+    plugins: [tsResolve('src/node/browser.ts'), wasmBeside, esbuild({ target: 'es2022', minify: true }), stripOpCases],
     output: [
       { file: 'dist/wasmgrad.iife.js', format: 'iife', name: 'wasmgrad', sourcemap: true, inlineDynamicImports: true },
       { file: 'dist/wasmgrad.esm.js', format: 'es', sourcemap: true, inlineDynamicImports: true },

@@ -38,6 +38,22 @@ test('package.json declares ESM, CJS and types (.d.ts for import, .d.cts for req
   }
 });
 
+// Resolvers that ignore `exports` (Parcel 2 by default, older bundlers) find wasmgrad/node and
+// wasmgrad/inline as folders with a package.json naming the same files as the exports map.
+test('wasmgrad/node and wasmgrad/inline also resolve as folders, to the files the exports map names', () => {
+  for (const entry of ['node', 'inline']) {
+    const stub = JSON.parse(readFileSync(new URL(`${entry}/package.json`, root), 'utf8'));
+    const e = pkg.exports[`./${entry}`];
+    const at = (f: string) => new URL(f, new URL(`${entry}/`, root)).href;
+    const exported = (f: string) => new URL(f, root).href;
+    expect(at(stub.main), entry).toBe(exported(e.require.default));
+    expect(at(stub.module), entry).toBe(exported(e.import.default));
+    expect(at(stub.types), entry).toBe(exported(e.import.types));
+    if (entry === 'node') expect(at(stub.browser)).toBe(exported(e.browser.import.default));
+    expect(pkg.files).toContain(entry);
+  }
+});
+
 test('the ESM bundle loads the build the engine runs best and trains a step', async () => {
   const wg = await import(new URL(pkg.exports['.'].import.default, root).href);
   await wg.init();

@@ -139,6 +139,18 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
     await expectTrains(app, 'simd'); // the inline entry embeds the SIMD and scalar builds
   });
 
+  test.skipIf(!nodeFreeMain)('esbuild with the main entry, code splitting, and the .wasm files copied next to the bundle', async () => {
+    const { build } = await import('esbuild');
+    const app = join(dir, 'apps/esbuild-copy');
+    const out = join(app, 'dist');
+    const r = await build({ entryPoints: [join(app, 'main.js')], bundle: true, format: 'esm', splitting: true, outdir: out, logLevel: 'silent' });
+    expect(r.warnings).toEqual([]);
+    expect(r.errors).toEqual([]);
+    const pkgDist = join(dir, 'node_modules/wasmgrad/dist');
+    for (const f of readdirSync(pkgDist).filter((f) => f.endsWith('.wasm'))) cpSync(join(pkgDist, f), join(out, f));
+    await expectTrains(app);
+  });
+
   /** The README's webpack config: the .wasm builds and the library's JS are over webpack's 244 KiB hint (about 100 KB gzipped each). */
   const WEBPACK_PERFORMANCE = { maxAssetSize: 1024 * 1024, maxEntrypointSize: 1024 * 1024 };
   test.skipIf(!nodeFreeMain)('webpack 5, production mode, no loaders: the .wasm builds are emitted as asset modules', async () => {
