@@ -93,6 +93,9 @@ const MAX_CHARS = 40;
  * their first items, tensors by shape and dtype, plain objects with their first keys, other
  * objects by class. The one formatter of the library's messages.
  */
+/** Marks this copy's Tensor class (src/engine/tensor.ts), so that fmtValue can tell another copy's tensors. */
+export const OWN_TENSOR = Symbol('wasmgrad.Tensor');
+
 export function fmtValue(v: unknown, depth = 0): string {
   switch (typeof v) {
     case 'string':
@@ -120,8 +123,14 @@ export function fmtValue(v: unknown, depth = 0): string {
     return `${prefix}[${shown.join(', ')}]`;
   }
   const o = v as { shape?: unknown; dtype?: unknown };
-  if (Array.isArray(o.shape) && typeof o.dtype === 'string') return `Tensor(${fmtShape(o.shape)}, ${o.dtype})`;
   const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(o.shape) && typeof o.dtype === 'string') {
+    const t = `Tensor(${fmtShape(o.shape)}, ${o.dtype})`;
+    // The ESM and the CommonJS build loaded side by side (or two installs) are two libraries whose
+    // Tensor classes differ: `instanceof` fails on the other's tensors, which print the same.
+    const foreign = !(OWN_TENSOR in o) && proto?.constructor?.name === 'Tensor';
+    return foreign ? `${t} of another copy of wasmgrad (its ESM and CommonJS builds, or two installs, do not share tensors: load it one way)` : t;
+  }
   if (proto === Object.prototype || proto === null) {
     if (depth >= 2) return '{…}';
     const keys = Object.keys(v);

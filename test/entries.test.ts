@@ -40,6 +40,18 @@ test.each([
   expect(await gradOfSquares(wg)).toEqual([2, 4]);
 });
 
+test("the ESM and the CommonJS build in one process: each refuses the other's tensors, saying why", async () => {
+  const esm = await import(dist('index.js').href);
+  const cjs = requireDist('index.cjs');
+  await Promise.all([esm.init(), cjs.init()]);
+  const t = esm.tensor([2]);
+  expect(() => cjs.add(t, 1)).toThrow(
+    /argument 1 must be a Tensor or a number, got Tensor\(\[1\], float32\) of another copy of wasmgrad \(its ESM and CommonJS builds/,
+  );
+  expect(() => esm.linear(cjs.ones([3]), esm.ones([2, 3]))).toThrow(/input must be a Tensor, got Tensor\(\[3\], float32\) of another copy of wasmgrad/);
+  expect(cjs.add(cjs.tensor([2]), 1).item()).toBe(3); // its own are fine
+});
+
 test('wasmgrad/inline carries its modules: no .wasm URL in it; the main entry has one per build, each at its file in dist/', () => {
   const wasmUrl = /new URL\(['"]([./]*wasmgrad[a-z-]*\.wasm)['"], import\.meta\.url\)/g;
   for (const f of ['inline.js', 'inline.cjs']) expect(readFileSync(dist(f), 'utf8').match(wasmUrl), f).toBeNull();

@@ -4,7 +4,7 @@
  * are installed by the API layer (src/api/methods.ts), above the engine; every op is also a
  * function on the `wg` namespace.
  */
-import { AutogradError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { AutogradError, DTypeError, OWN_TENSOR, RecycledTensorError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { type Storage } from './storage.js';
 import { demote, ensureResident, makePersistent } from './memory.js';
 import { formatTensor } from './format.js';
@@ -64,6 +64,9 @@ export type TensorLike = Tensor | number;
 export type NestedArray = number | NestedArray[];
 
 export class Tensor implements Meta {
+  get [OWN_TENSOR](): true {
+    return true;
+  }
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly storage: Storage;
