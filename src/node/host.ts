@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { availableParallelism as cores } from 'node:os';
 export { readFileAt, writeFileAtomic } from './files.js';
 export { readFileBytes } from './read.js';
 export { readMnistDigits } from './mnist.js';
@@ -13,6 +14,9 @@ export { terminalBar } from './progress.js';
 
 /** A local path (relative to the working directory) as a file: URL. */
 export const fileUrl = (path: string): URL => pathToFileURL(path);
+// The declarations of this entry name no Node type (its .d.ts must type-check without @types/node
+// in a browser project): the worker is `unknown` to its one user, which types what it calls.
 /** A worker_threads Worker running the CommonJS script `source` with `workerData` (the pool of wg.init({ threads }): src/engine/backend/pool.ts). */
-export const startWorker = (source: string, workerData: unknown): Worker => new Worker(source, { eval: true, workerData });
-export { availableParallelism } from 'node:os';
+export const startWorker = (source: string, workerData: unknown): unknown => new Worker(source, { eval: true, workerData });
+/** The CPU cores Node may use (os.availableParallelism). */
+export const availableParallelism = (): number => cores();

@@ -64,10 +64,16 @@ describe.skipIf(!ctsTypes)('TypeScript consumers typecheck', () => {
     { resolution: 'node16', module: 'node16', files: { 'esm.mts': ESM_IMPORT, 'cjs.cts': `import wg = require('wasmgrad');\n` } },
     { resolution: 'nodenext', module: 'nodenext', files: { 'esm.mts': ESM_IMPORT, 'cjs.cts': `import wg = require('wasmgrad');\n` } },
     { resolution: 'bundler', module: 'esnext', files: { 'app.ts': ESM_IMPORT } },
+    // wasmgrad/node's declarations name no Node type either (its browser stub shares them)
+    {
+      resolution: 'bundler',
+      module: 'esnext',
+      files: { 'node.ts': `${ESM_IMPORT}import { saveFile, mnist } from 'wasmgrad/node';\nexport const fns = [saveFile, mnist];\n` },
+    },
   ];
   for (const { resolution, module, files } of variants)
     test(`moduleResolution ${resolution}: ${Object.keys(files).join(', ')}`, () => {
-      const sub = join(dir, `ts-${resolution}`);
+      const sub = join(dir, `ts-${resolution}-${Object.keys(files)[0]}`);
       mkdirSync(sub, { recursive: true });
       for (const [name, header] of Object.entries(files)) writeFileSync(join(sub, name), header + USAGE);
       const compilerOptions = {
