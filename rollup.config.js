@@ -107,18 +107,16 @@ const onwarn = (w, warn) => {
   if (w.code !== 'CIRCULAR_DEPENDENCY') warn(w);
 };
 const external = [/^node:/, 'cli-progress', 'wasmgrad/node'];
-const esmAndCjs = (entry) => [
-  { dir: 'dist', format: 'es', entryFileNames: `${entry}.js`, chunkFileNames: 'chunk-[hash].js', sourcemap: true },
-  {
-    dir: 'dist',
-    format: 'cjs',
-    entryFileNames: `${entry}.cjs`,
-    chunkFileNames: 'chunk-[hash].cjs',
-    sourcemap: true,
-    exports: 'named',
-    dynamicImportInCjs: false,
-  },
-];
+const esm = { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunk-[hash].js', sourcemap: true };
+const cjs = {
+  dir: 'dist',
+  format: 'cjs',
+  entryFileNames: '[name].cjs',
+  chunkFileNames: 'chunk-[hash].cjs',
+  sourcemap: true,
+  exports: 'named',
+  dynamicImportInCjs: false,
+};
 
 const ENTRIES = { index: 'src/index.ts', node: 'src/node/index.ts', 'node-browser': 'src/node/browser.ts' };
 // The ESM entry ships as a tree of modules (one file per source module under dist/), which lets an
@@ -135,31 +133,25 @@ export default [
     onwarn,
     treeshake: { moduleSideEffects: ownSideEffects },
     plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' }), stripOpCases],
-    // wasm-url.js goes to the top of dist/, beside the .wasm files, so that its URLs stay
-    // './wasmgrad….wasm' wherever a bundler that does not rewrite them puts the module: copying the
-    // files next to such a bundle is then enough (README "Bundlers").
-    output: {
-      dir: 'dist',
-      format: 'es',
-      preserveModules: true,
-      preserveModulesRoot: 'src',
-      entryFileNames: (c) => (isModule(c.facadeModuleId ?? '', WASM_URL_MODULE) ? 'wasm-url.js' : '[name].js'),
-      sourcemap: true,
-    },
-  },
-  {
-    input: ENTRIES,
-    external,
-    onwarn,
-    plugins: [tsResolve(SELF_NODE), wasmBeside, esbuild({ target: 'es2022' }), stripOpCases],
-    output: esmAndCjs('[name]')[1],
+    output: [
+      {
+        // wasm-url.js goes to the top of dist/, beside the .wasm files, so that its URLs stay
+        // './wasmgrad….wasm' wherever a bundler that does not rewrite them puts the module: copying
+        // the files next to such a bundle is then enough (README "Bundlers").
+        ...esm,
+        preserveModules: true,
+        preserveModulesRoot: 'src',
+        entryFileNames: (c) => (isModule(c.facadeModuleId ?? '', WASM_URL_MODULE) ? 'wasm-url.js' : '[name].js'),
+      },
+      cjs,
+    ],
   },
   {
     input: { inline: 'src/index.ts' },
     external,
     onwarn,
     plugins: [tsResolve(SELF_NODE), wasmInline, esbuild({ target: 'es2022' }), stripOpCases],
-    output: esmAndCjs('[name]'),
+    output: [esm, cjs],
   },
   {
     input: 'src/index.ts',
