@@ -35,19 +35,20 @@ export interface UnarySpec<A> {
   /** dy/dx from x and the output y kept from the forward. */
   df: (x: number, y: number, p: Params) => number;
   doc: string;
-  /** Input domain of the default test cases (default 'any'). */
-  domain?: Domain;
   /** Validates the attributes and gives the float parameters (at most 2). */
   params?: (attrs: A, x: Meta) => number[];
   /** Computes a transcendental function per element: splits across the pool from SPLIT.COSTLY elements, not SPLIT.MAP. */
   costly?: boolean;
-  /** Test variants: attributes and domain; the first runs on every test shape, others on a few. */
-  variants?: { attrs: A; domain?: Domain }[];
+  /**
+   * Test data (stripped from the published build with the op's own `tests`): the input domain of
+   * the default cases (default 'any'), or variants: attributes and domain, the first on every test
+   * shape, the others on a few.
+   */
+  tests?: { domain?: Domain; variants?: { attrs: A; domain?: Domain }[] };
 }
 
 export function unary<A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>): OpSpec<A, N> {
   const params = (r: Int32Array): Params => [paramf(r, 0), paramf(r, 1)];
-  const variants = spec.variants ?? [{ attrs: {} as A, domain: spec.domain }];
   return {
     name,
     module: spec.module ?? 'elementwise',
@@ -75,7 +76,7 @@ export function unary<A = Record<string, never>, N extends string = string>(name
       },
     },
     tests: {
-      cases: variants.flatMap(({ attrs, domain }, k) =>
+      cases: unaryVariants(spec).flatMap(({ attrs, domain }, k, variants) =>
         (k === 0 ? [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5], [0], [3, 0]] : [[1], [TILE + 1], [5, 7]]).map((shape): TestCase<A> => ({
           inputs: [{ shape, domain }],
           attrs,
@@ -84,6 +85,10 @@ export function unary<A = Record<string, never>, N extends string = string>(name
       ),
     },
   };
+}
+
+function unaryVariants<A>({ tests: t }: UnarySpec<A>) {
+  return t?.variants ?? [{ attrs: {} as A, domain: t?.domain }];
 }
 
 function caseName(shapes: number[][], attrs: unknown, domain?: Domain): string {
@@ -226,11 +231,64 @@ export interface BinarySpec {
   da?: (a: number, b: number, y: number) => number;
   db?: (a: number, b: number, y: number) => number;
   doc: string;
-  /** Test domains of a and b (default 'any'). */
-  domains?: [Domain, Domain];
+  /** Test domains of a and b (default 'any'), stripped from the published build with the op's `tests`. */
+  tests?: { domains: [Domain, Domain] };
   /** As UnarySpec.costly. */
   costly?: boolean;
 }
+
+/** Test operand shapes of the broadcasting binary ops. */
+const BINARY_PAIRS: [number[], number[]][] = [
+  [[1], [1]],
+  [[3], [3]],
+  [[7], []],
+  [[], [5]],
+  [[TILE + 1], [TILE + 1]],
+  [[4, TILE - 1], [TILE - 1]],
+  [
+    [3, 1],
+    [1, 5],
+  ],
+  [
+    [2, 3, 4],
+    [3, 1],
+  ],
+  [
+    [17, 3],
+    [17, 1],
+  ],
+  [
+    [2, 1, 5],
+    [4, 1],
+  ],
+  [
+    [5, 17],
+    [5, 1],
+  ],
+  [
+    [3, 1],
+    [3, 2 * TILE + 1],
+  ],
+  // 0-size: an empty dim broadcast against 1 stays empty, the non-empty operand gets a zero gradient.
+  [[0], [1]],
+  [[2, 0, 3], [3]],
+  [
+    [0, 1],
+    [1, 5],
+  ],
+  // Summed gradients (≥ 8 shares per element, assembly/kernels/elementwise.ts): contiguous rows,
+  // more than BLOCK = 16 of them at one offset, and runs of rows at changing offsets; broadcast
+  // rows of several blocks of 16 steps plus a tail.
+  [[17, TILE + 1], [TILE + 1]],
+  [
+    [3, 9, 5],
+    [3, 1, 5],
+  ],
+  [
+    [2, 73],
+    [2, 1],
+  ],
+];
 
 export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
   const { f, da, db } = spec;
@@ -254,58 +312,6 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
       if (gb) h[gb + ib] += h[g + i] * db!(x, y, z);
     });
   };
-  const [domA, domB] = spec.domains ?? ['any', 'any'];
-  const pairs: [number[], number[]][] = [
-    [[1], [1]],
-    [[3], [3]],
-    [[7], []],
-    [[], [5]],
-    [[TILE + 1], [TILE + 1]],
-    [[4, TILE - 1], [TILE - 1]],
-    [
-      [3, 1],
-      [1, 5],
-    ],
-    [
-      [2, 3, 4],
-      [3, 1],
-    ],
-    [
-      [17, 3],
-      [17, 1],
-    ],
-    [
-      [2, 1, 5],
-      [4, 1],
-    ],
-    [
-      [5, 17],
-      [5, 1],
-    ],
-    [
-      [3, 1],
-      [3, 2 * TILE + 1],
-    ],
-    // 0-size: an empty dim broadcast against 1 stays empty, the non-empty operand gets a zero gradient.
-    [[0], [1]],
-    [[2, 0, 3], [3]],
-    [
-      [0, 1],
-      [1, 5],
-    ],
-    // Summed gradients (≥ 8 shares per element, assembly/kernels/elementwise.ts): contiguous rows,
-    // more than BLOCK = 16 of them at one offset, and runs of rows at changing offsets; broadcast
-    // rows of several blocks of 16 steps plus a tail.
-    [[17, TILE + 1], [TILE + 1]],
-    [
-      [3, 9, 5],
-      [3, 1, 5],
-    ],
-    [
-      [2, 73],
-      [2, 1],
-    ],
-  ];
   return {
     name,
     module: spec.module ?? 'elementwise',
@@ -328,10 +334,10 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
       bwd: da ? bwd : undefined,
     },
     tests: {
-      cases: pairs.map(([a, b]) => ({
+      cases: BINARY_PAIRS.map(([a, b]) => ({
         inputs: [
-          { shape: a, domain: domA },
-          { shape: b, domain: domB },
+          { shape: a, domain: spec.tests?.domains[0] ?? 'any' },
+          { shape: b, domain: spec.tests?.domains[1] ?? 'any' },
         ],
       })),
     },
@@ -343,7 +349,7 @@ const share = (tie: boolean, lose: boolean) => (tie ? 0.5 : lose ? 0 : 1);
 
 /** Comparisons: float32 1/0 masks without gradient; inputs of 0s and 1s so that ties occur. */
 const compare = <N extends string>(name: N, f: (a: number, b: number) => boolean, sym: string) =>
-  binary(name, { f: (a, b) => (f(a, b) ? 1 : 0), doc: `a ${sym} b as 1/0, broadcasting; no gradient`, domains: ['mask', 'mask'] });
+  binary(name, { f: (a, b) => (f(a, b) ? 1 : 0), doc: `a ${sym} b as 1/0, broadcasting; no gradient`, tests: { domains: ['mask', 'mask'] } });
 
 // ---- where(cond, a, b) ---------------------------------------------------------------------
 /** Shapes of three broadcasting operands for test cases (where, lerp): sizes 1, odd, tile ± 1, 0. */
@@ -421,7 +427,7 @@ export const ELEMENTWISE_OPS = defineOps(
   binary('sub', { f: (a, b) => a - b, da: () => 1, db: () => -1, doc: 'a − b, broadcasting' }),
   binary('mul', { f: (a, b) => a * b, da: (_, b) => b, db: (a) => a, doc: 'a · b, broadcasting' }),
   // d(a/b)/db = −a/b² taken as −y/b: no b² to overflow or underflow.
-  binary('div', { f: (a, b) => a / b, da: (_, b) => 1 / b, db: (_, b, y) => -y / b, doc: 'a / b, broadcasting', domains: ['any', 'awayFromZero'] }),
+  binary('div', { f: (a, b) => a / b, da: (_, b) => 1 / b, db: (_, b, y) => -y / b, doc: 'a / b, broadcasting', tests: { domains: ['any', 'awayFromZero'] } }),
   binary('maximum', {
     f: Math.max,
     da: (a, b) => share(a === b, a < b),
@@ -444,7 +450,7 @@ export const ELEMENTWISE_OPS = defineOps(
     f: (x) => (x < 0 ? 0 : x),
     df: (x) => (x <= 0 ? 0 : 1),
     doc: 'max(x, 0); gradient 0 where x ≤ 0 (NaN passes it, as PyTorch)',
-    domain: 'awayFromZero',
+    tests: { domain: 'awayFromZero' },
   }),
   unary('neg', { f: (x) => -x, df: () => -1, doc: '−x' }),
   unary('exp', {
@@ -452,32 +458,32 @@ export const ELEMENTWISE_OPS = defineOps(
     f: Math.exp,
     df: (_, y) => y,
     doc: 'eˣ; backward from the saved output',
-    variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }],
+    tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }] },
   }),
-  unary('log', { costly: true, f: Math.log, df: (x) => 1 / x, doc: 'natural log', domain: 'positive' }),
-  unary('sqrt', { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', domain: 'positive' }),
-  unary('abs', { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', domain: 'awayFromZero' }),
+  unary('log', { costly: true, f: Math.log, df: (x) => 1 / x, doc: 'natural log', tests: { domain: 'positive' } }),
+  unary('sqrt', { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', tests: { domain: 'positive' } }),
+  unary('abs', { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', tests: { domain: 'awayFromZero' } }),
   // square is a composite (x·x, src/ops/composite.ts): its kernel did not pay (docs/internals.md).
   unary('tanh', {
     costly: true,
     f: Math.tanh,
     df: (_, y) => 1 - y * y,
     doc: 'tanh x; backward 1 − y² from the saved output',
-    variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }],
+    tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }] },
   }),
   unary('sigmoid', {
     costly: true,
     f: sigmoid1,
     df: (_, y) => y * (1 - y),
     doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',
-    variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 30] }],
+    tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 30] }] },
   }),
   unary('gelu', {
     costly: true,
     f: (x) => x * normalCdf(x),
     df: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
     doc: "x·Φ(x) with the exact erf form (PyTorch's default)",
-    variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }],
+    tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }] },
   }),
   // PyTorch's softplus: x where βx > threshold, else log(1 + e^(βx))/β in the stable form
   // (max(βx, 0) + log1p(e^−|βx|))/β, whose exp never overflows; derivative σ(βx) (1 above).
@@ -487,24 +493,28 @@ export const ELEMENTWISE_OPS = defineOps(
     df: (x, _, [b, t]) => (b * x > t ? 1 : sigmoid1(b * x)),
     doc: 'log(1 + e^(βx))/β, stable; x where βx > threshold (PyTorch defaults β = 1, threshold 20)',
     params: ({ beta, threshold }, x) => [finiteParam('softplus', 'beta', beta, x), finiteParam('softplus', 'threshold', threshold, x)],
-    variants: [
-      { attrs: { beta: 1, threshold: 20 } },
-      { attrs: { beta: 1, threshold: 20 }, domain: [-30, 19] },
-      { attrs: { beta: 2.5, threshold: 4 }, domain: [-5, 5] },
-      { attrs: { beta: 0.5, threshold: 20 }, domain: [-60, 30] },
-      { attrs: { beta: -1.5, threshold: 3 }, domain: [-5, 5] },
-    ],
+    tests: {
+      variants: [
+        { attrs: { beta: 1, threshold: 20 } },
+        { attrs: { beta: 1, threshold: 20 }, domain: [-30, 19] },
+        { attrs: { beta: 2.5, threshold: 4 }, domain: [-5, 5] },
+        { attrs: { beta: 0.5, threshold: 20 }, domain: [-60, 30] },
+        { attrs: { beta: -1.5, threshold: 3 }, domain: [-5, 5] },
+      ],
+    },
   }),
   unary<{ slope: number }, 'leakyRelu'>('leakyRelu', {
     f: (x, [s]) => (x > 0 ? x : s * x),
     df: (x, _, [s]) => (x > 0 ? 1 : s),
     doc: 'x for x > 0, else slope·x',
     params: ({ slope }, x) => [finiteParam('leakyRelu', 'slope', slope, x)],
-    variants: [
-      { attrs: { slope: 0.01 }, domain: 'awayFromZero' },
-      { attrs: { slope: 0.2 }, domain: 'awayFromZero' },
-      { attrs: { slope: -1.5 }, domain: 'awayFromZero' },
-    ],
+    tests: {
+      variants: [
+        { attrs: { slope: 0.01 }, domain: 'awayFromZero' },
+        { attrs: { slope: 0.2 }, domain: 'awayFromZero' },
+        { attrs: { slope: -1.5 }, domain: 'awayFromZero' },
+      ],
+    },
   }),
   unary<{ min: number | null; max: number | null }, 'clamp'>('clamp', {
     f: (x, [lo, hi]) => {
@@ -514,7 +524,7 @@ export const ELEMENTWISE_OPS = defineOps(
     df: (x, _, [lo, hi]) => (x >= lo && x <= hi ? 1 : 0),
     doc: 'min(max(x, min), max) (a null bound is absent; min > max gives max, as PyTorch); gradient where min ≤ x ≤ max',
     params: clampBounds,
-    variants: [{ attrs: { min: -0.5, max: 1.25 } }, { attrs: { min: -1, max: null } }, { attrs: { min: null, max: 0.75 } }],
+    tests: { variants: [{ attrs: { min: -0.5, max: 1.25 } }, { attrs: { min: -1, max: null } }, { attrs: { min: null, max: 0.75 } }] },
   }),
   unary<{ exponent: number }, 'pow'>('pow', {
     costly: true,
@@ -522,15 +532,17 @@ export const ELEMENTWISE_OPS = defineOps(
     df: (x, _, [e]) => (e === 0 ? 0 : e * Math.pow(x, e - 1)),
     doc: 'xᵉ for a number e (negative x: real only for integer e, else NaN); gradient e·x^(e−1), 0 for e = 0',
     params: ({ exponent }, x) => [finiteParam('pow', 'exponent', exponent, x)],
-    variants: [
-      { attrs: { exponent: 2 } },
-      { attrs: { exponent: 3 } },
-      { attrs: { exponent: -1 }, domain: 'awayFromZero' },
-      { attrs: { exponent: 0.5 }, domain: 'positive' },
-      { attrs: { exponent: -1.5 }, domain: 'positive' },
-      { attrs: { exponent: 0 } },
-      { attrs: { exponent: 1 } },
-    ],
+    tests: {
+      variants: [
+        { attrs: { exponent: 2 } },
+        { attrs: { exponent: 3 } },
+        { attrs: { exponent: -1 }, domain: 'awayFromZero' },
+        { attrs: { exponent: 0.5 }, domain: 'positive' },
+        { attrs: { exponent: -1.5 }, domain: 'positive' },
+        { attrs: { exponent: 0 } },
+        { attrs: { exponent: 1 } },
+      ],
+    },
   }),
 );
 

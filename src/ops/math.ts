@@ -163,30 +163,40 @@ const relu6: CompositeDef<any, 'relu6'> = {
 
 export const MATH_OPS = defineOps(
   // ---- trigonometric and hyperbolic ----
-  un('sin', { f: Math.sin, df: (x) => Math.cos(x), doc: 'sin x', variants: wide('any', [-100, 100]) }),
-  un('cos', { f: Math.cos, df: (x) => -Math.sin(x), doc: 'cos x', variants: wide('any', [-100, 100]) }),
-  un('tan', { f: Math.tan, df: (_, y) => 1 + y * y, doc: 'tan x; gradient 1 + y² from the saved output', domain: [-1.5, 1.5] }),
-  un('asin', { f: Math.asin, df: (x) => 1 / Math.sqrt(1 - x * x), doc: 'arcsin x; NaN outside [−1, 1]', domain: [-0.95, 0.95] }),
-  un('acos', { f: Math.acos, df: (x) => -1 / Math.sqrt(1 - x * x), doc: 'arccos x; NaN outside [−1, 1]', domain: [-0.95, 0.95] }),
-  un('atan', { f: Math.atan, df: (x) => 1 / (1 + x * x), doc: 'arctan x', variants: wide('any', [-1e3, 1e3]) }),
-  un('sinh', { f: Math.sinh, df: (x) => Math.cosh(x), doc: 'sinh x', variants: wide('any', [-20, 20]) }),
-  un('cosh', { f: Math.cosh, df: (x) => Math.sinh(x), doc: 'cosh x', variants: wide('any', [-20, 20]) }),
-  un('asinh', { f: Math.asinh, df: (x) => 1 / Math.sqrt(1 + x * x), doc: 'arsinh x (no overflow at large |x|)', variants: wide('any', [-1e6, 1e6]) }),
+  un('sin', { f: Math.sin, df: (x) => Math.cos(x), doc: 'sin x', tests: { variants: wide('any', [-100, 100]) } }),
+  un('cos', { f: Math.cos, df: (x) => -Math.sin(x), doc: 'cos x', tests: { variants: wide('any', [-100, 100]) } }),
+  un('tan', { f: Math.tan, df: (_, y) => 1 + y * y, doc: 'tan x; gradient 1 + y² from the saved output', tests: { domain: [-1.5, 1.5] } }),
+  un('asin', { f: Math.asin, df: (x) => 1 / Math.sqrt(1 - x * x), doc: 'arcsin x; NaN outside [−1, 1]', tests: { domain: [-0.95, 0.95] } }),
+  un('acos', { f: Math.acos, df: (x) => -1 / Math.sqrt(1 - x * x), doc: 'arccos x; NaN outside [−1, 1]', tests: { domain: [-0.95, 0.95] } }),
+  un('atan', { f: Math.atan, df: (x) => 1 / (1 + x * x), doc: 'arctan x', tests: { variants: wide('any', [-1e3, 1e3]) } }),
+  un('sinh', { f: Math.sinh, df: (x) => Math.cosh(x), doc: 'sinh x', tests: { variants: wide('any', [-20, 20]) } }),
+  un('cosh', { f: Math.cosh, df: (x) => Math.sinh(x), doc: 'cosh x', tests: { variants: wide('any', [-20, 20]) } }),
+  un('asinh', {
+    f: Math.asinh,
+    df: (x) => 1 / Math.sqrt(1 + x * x),
+    doc: 'arsinh x (no overflow at large |x|)',
+    tests: { variants: wide('any', [-1e6, 1e6]) },
+  }),
   un('acosh', {
     f: Math.acosh,
     df: (x) => 1 / Math.sqrt((x - 1) * (x + 1)),
     doc: 'arcosh x; NaN below 1',
-    variants: wide([1.05, 3], [1.05, 1e6]),
+    tests: { variants: wide([1.05, 3], [1.05, 1e6]) },
   }),
-  un('atanh', { f: Math.atanh, df: (x) => 1 / (1 - x * x), doc: 'artanh x; ±∞ at ±1, NaN outside', domain: [-0.95, 0.95] }),
+  un('atanh', { f: Math.atanh, df: (x) => 1 / (1 - x * x), doc: 'artanh x; ±∞ at ±1, NaN outside', tests: { domain: [-0.95, 0.95] } }),
   // ---- error function ----
-  un('erf', { f: erf, df: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x), doc: 'erf x (Cody)', variants: wide('any', [-6, 6]) }),
-  un('erfc', { f: erfc, df: (x) => -TWO_OVER_SQRT_PI * Math.exp(-x * x), doc: '1 − erf x, without cancellation for large x', variants: wide('any', [-3, 9]) }),
+  un('erf', { f: erf, df: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x), doc: 'erf x (Cody)', tests: { variants: wide('any', [-6, 6]) } }),
+  un('erfc', {
+    f: erfc,
+    df: (x) => -TWO_OVER_SQRT_PI * Math.exp(-x * x),
+    doc: '1 − erf x, without cancellation for large x',
+    tests: { variants: wide('any', [-3, 9]) },
+  }),
   un('erfinv', {
     f: erfinv,
     df: (_, y) => Math.exp(y * y) / TWO_OVER_SQRT_PI,
     doc: 'the inverse of erf on (−1, 1); ±∞ at ±1, NaN outside',
-    variants: wide([-0.9, 0.9], [-0.999, 0.999]),
+    tests: { variants: wide([-0.9, 0.9], [-0.999, 0.999]) },
   }),
   // ---- rounding: zero gradient (PyTorch), frac gradient 1 ----
   un('sign', {
@@ -194,7 +204,7 @@ export const MATH_OPS = defineOps(
     f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
     df: () => 0,
     doc: '1, −1 or 0 (also for NaN, as PyTorch); zero gradient',
-    domain: 'awayFromZero',
+    tests: { domain: 'awayFromZero' },
   }),
   un<{ decimals?: number }, 'round'>('round', {
     costly: false,
@@ -202,20 +212,26 @@ export const MATH_OPS = defineOps(
     df: () => 0,
     doc: 'round half to even, optionally to `decimals` places (in float32 arithmetic as PyTorch); zero gradient',
     params: roundParams,
-    variants: [{ attrs: { decimals: 0 }, domain: [-10, 10] }, { attrs: { decimals: 2 } }, { attrs: { decimals: -1 }, domain: [-200, 200] }],
+    tests: { variants: [{ attrs: { decimals: 0 }, domain: [-10, 10] }, { attrs: { decimals: 2 } }, { attrs: { decimals: -1 }, domain: [-200, 200] }] },
   }),
-  un('floor', { costly: false, f: Math.floor, df: () => 0, doc: '⌊x⌋; zero gradient', variants: wide('any', [-100, 100]) }),
-  un('ceil', { costly: false, f: Math.ceil, df: () => 0, doc: '⌈x⌉; zero gradient', variants: wide('any', [-100, 100]) }),
-  un('trunc', { costly: false, f: Math.trunc, df: () => 0, doc: 'x rounded toward 0; zero gradient', variants: wide('any', [-100, 100]) }),
-  un('frac', { costly: false, f: (x) => x - Math.trunc(x), df: () => 1, doc: 'x − trunc x (sign of x); gradient 1', variants: wide('any', [-100, 100]) }),
+  un('floor', { costly: false, f: Math.floor, df: () => 0, doc: '⌊x⌋; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
+  un('ceil', { costly: false, f: Math.ceil, df: () => 0, doc: '⌈x⌉; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
+  un('trunc', { costly: false, f: Math.trunc, df: () => 0, doc: 'x rounded toward 0; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
+  un('frac', {
+    costly: false,
+    f: (x) => x - Math.trunc(x),
+    df: () => 1,
+    doc: 'x − trunc x (sign of x); gradient 1',
+    tests: { variants: wide('any', [-100, 100]) },
+  }),
   // ---- powers and logarithms ----
-  un('reciprocal', { costly: false, f: (x) => 1 / x, df: (_, y) => -y * y, doc: '1/x; gradient −y²', domain: 'awayFromZero' }),
-  un('rsqrt', { costly: false, f: (x) => 1 / Math.sqrt(x), df: (_, y) => -0.5 * y * y * y, doc: '1/√x; gradient −y³/2', domain: 'positive' }),
-  un('log2', { f: Math.log2, df: (x) => 1 / (x * Math.LN2), doc: 'log₂ x', variants: wide('positive', [1e-3, 1e6]) }),
-  un('log10', { f: Math.log10, df: (x) => 1 / (x * Math.LN10), doc: 'log₁₀ x', variants: wide('positive', [1e-3, 1e6]) }),
-  un('log1p', { f: Math.log1p, df: (x) => 1 / (1 + x), doc: 'ln(1 + x), exact near 0', variants: wide([-0.9, 2], [-1e-4, 1e-4]) }),
-  un('exp2', { f: (x) => 2 ** x, df: (_, y) => y * Math.LN2, doc: '2ˣ', variants: wide('any', [-60, 60]) }),
-  un('expm1', { f: Math.expm1, df: (_, y) => y + 1, doc: 'eˣ − 1, exact near 0', variants: wide('any', [-1e-4, 1e-4]) }),
+  un('reciprocal', { costly: false, f: (x) => 1 / x, df: (_, y) => -y * y, doc: '1/x; gradient −y²', tests: { domain: 'awayFromZero' } }),
+  un('rsqrt', { costly: false, f: (x) => 1 / Math.sqrt(x), df: (_, y) => -0.5 * y * y * y, doc: '1/√x; gradient −y³/2', tests: { domain: 'positive' } }),
+  un('log2', { f: Math.log2, df: (x) => 1 / (x * Math.LN2), doc: 'log₂ x', tests: { variants: wide('positive', [1e-3, 1e6]) } }),
+  un('log10', { f: Math.log10, df: (x) => 1 / (x * Math.LN10), doc: 'log₁₀ x', tests: { variants: wide('positive', [1e-3, 1e6]) } }),
+  un('log1p', { f: Math.log1p, df: (x) => 1 / (1 + x), doc: 'ln(1 + x), exact near 0', tests: { variants: wide([-0.9, 2], [-1e-4, 1e-4]) } }),
+  un('exp2', { f: (x) => 2 ** x, df: (_, y) => y * Math.LN2, doc: '2ˣ', tests: { variants: wide('any', [-60, 60]) } }),
+  un('expm1', { f: Math.expm1, df: (_, y) => y + 1, doc: 'eˣ − 1, exact near 0', tests: { variants: wide('any', [-1e-4, 1e-4]) } }),
   // ---- activations ----
   un('mish', {
     f: (x) => x * Math.tanh(softplus1(x)),
@@ -224,25 +240,27 @@ export const MATH_OPS = defineOps(
       return t + x * sigmoid1(x) * (1 - t * t);
     },
     doc: 'x·tanh(softplus x)',
-    variants: wide('any', [-30, 30]),
+    tests: { variants: wide('any', [-30, 30]) },
   }),
   un<{ alpha?: number }, 'elu'>('elu', {
     f: eluF,
     df: eluD,
     doc: 'x for x > 0, else α(eˣ − 1) (default α 1); gradient α at 0 (PyTorch)',
     params: ({ alpha = 1 }, x) => [finiteParam('elu', 'alpha', alpha, x), 1],
-    variants: [
-      { attrs: { alpha: 1 }, domain: 'awayFromZero' },
-      { attrs: { alpha: 0.5 }, domain: [-20, 5] },
-      { attrs: { alpha: -1.5 }, domain: 'awayFromZero' },
-    ],
+    tests: {
+      variants: [
+        { attrs: { alpha: 1 }, domain: 'awayFromZero' },
+        { attrs: { alpha: 0.5 }, domain: [-20, 5] },
+        { attrs: { alpha: -1.5 }, domain: 'awayFromZero' },
+      ],
+    },
   }),
   un('selu', {
     f: eluF,
     df: eluD,
     doc: 'scale·elu(x, α) with SELU’s α ≈ 1.6733, scale ≈ 1.0507',
     params: () => [SELU_ALPHA, SELU_SCALE],
-    variants: wide('awayFromZero', [-20, 5]),
+    tests: { variants: wide('awayFromZero', [-20, 5]) },
   }),
   un<{ alpha?: number }, 'celu'>('celu', {
     f: (x, [a]) => (x > 0 ? x : a * Math.expm1(x / a)),
@@ -253,24 +271,26 @@ export const MATH_OPS = defineOps(
         throw new ValueError('celu', `alpha must not be 0 (it divides x), got 0 (x of shape ${fmtShape(x.shape)})`);
       return [alpha];
     },
-    variants: [
-      { attrs: { alpha: 1 }, domain: 'awayFromZero' },
-      { attrs: { alpha: 2.5 }, domain: [-20, 5] },
-    ],
+    tests: {
+      variants: [
+        { attrs: { alpha: 1 }, domain: 'awayFromZero' },
+        { attrs: { alpha: 2.5 }, domain: [-20, 5] },
+      ],
+    },
   }),
   un('hardswish', {
     costly: false,
     f: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
     df: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1),
     doc: 'x·relu6(x + 3)/6; gradient x/3 + 1/2 on [−3, 3] (both ends included, PyTorch)',
-    variants: wide('any', [-5, 5]),
+    tests: { variants: wide('any', [-5, 5]) },
   }),
   un('hardsigmoid', {
     costly: false,
     f: (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
     df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
     doc: 'relu6(x + 3)/6; gradient 1/6 on (−3, 3), 0 at the ends (PyTorch)',
-    variants: wide('any', [-5, 5]),
+    tests: { variants: wide('any', [-5, 5]) },
   }),
   un<HardtanhAttrs, 'hardtanh'>('hardtanh', {
     costly: false,
@@ -278,20 +298,20 @@ export const MATH_OPS = defineOps(
     df: (x, _, [lo, hi]) => (x <= lo || x >= hi ? 0 : 1),
     doc: 'min(max(x, minVal), maxVal) (defaults −1, 1); gradient 1 strictly inside, 0 at the bounds (PyTorch)',
     params: ({ minVal = -1, maxVal = 1 }, x) => [finiteParam('hardtanh', 'minVal', minVal, x), finiteParam('hardtanh', 'maxVal', maxVal, x)],
-    variants: [{ attrs: { minVal: -1, maxVal: 1 } }, { attrs: { minVal: -0.5, maxVal: 1.5 } }, { attrs: { minVal: 0, maxVal: 6 }, domain: [-3, 9] }],
+    tests: { variants: [{ attrs: { minVal: -1, maxVal: 1 } }, { attrs: { minVal: -0.5, maxVal: 1.5 } }, { attrs: { minVal: 0, maxVal: 6 }, domain: [-3, 9] }] },
   }),
   un('softsign', {
     costly: false,
     f: (x) => x / (1 + Math.abs(x)),
     df: (x) => 1 / (1 + Math.abs(x)) ** 2,
     doc: 'x/(1 + |x|)',
-    variants: wide('any', [-1e3, 1e3]),
+    tests: { variants: wide('any', [-1e3, 1e3]) },
   }),
   un('logsigmoid', {
     f: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
     df: (x) => sigmoid1(-x),
     doc: 'log σ(x) = −softplus(−x), stable at large |x|; gradient σ(−x)',
-    variants: wide('any', [-50, 50]),
+    tests: { variants: wide('any', [-50, 50]) },
   }),
   un('geluTanh', {
     f: (x) => x * geluTanhS(x),
@@ -300,7 +320,7 @@ export const MATH_OPS = defineOps(
       return s + 2 * x * s * (1 - s) * GELU_K * (1 + 3 * GELU_C * x * x);
     },
     doc: "gelu's tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))), as x·σ(2u)",
-    variants: wide('any', [-10, 10]),
+    tests: { variants: wide('any', [-10, 10]) },
   }),
   // ---- binary, broadcasting ----
   bin('atan2', {
@@ -327,26 +347,26 @@ export const MATH_OPS = defineOps(
     da: (a, b) => (b === 0 ? 0 : b * cpow(a, b - 1)),
     db: (a, b, y) => (a === 0 && b >= 0 ? 0 : y * Math.log(a)),
     doc: 'aᵇ with a tensor exponent, broadcasting; gradients b·a^(b−1) (0 where b = 0) and aᵇ·ln a (0 where a = 0 and b ≥ 0), as PyTorch',
-    domains: ['positive', 'any'],
+    tests: { domains: ['positive', 'any'] },
   }),
   bin('fmod', {
     f: (a, b) => a % b,
     da: () => 1,
     db: (a, b) => -Math.trunc(fr(a / b)),
     doc: 'C fmod: a − trunc(a/b)·b, the sign of a; gradients 1 and −trunc(a/b)',
-    domains: ['any', 'awayFromZero'],
+    tests: { domains: ['any', 'awayFromZero'] },
   }),
   bin('remainder', {
     f: remainder1,
     da: () => 1,
     db: (a, b) => -floorDivide1(a, b),
     doc: "Python's %: a − floor(a/b)·b, the sign of b; gradients 1 and −floorDivide(a, b) (PyTorch's)",
-    domains: ['any', 'awayFromZero'],
+    tests: { domains: ['any', 'awayFromZero'] },
   }),
   bin('floorDivide', {
     f: floorDivide1,
     doc: 'floor(a/b) (PyTorch’s float floor division), broadcasting; not differentiable (PyTorch 1.13 has no gradient for it)',
-    domains: ['any', 'awayFromZero'],
+    tests: { domains: ['any', 'awayFromZero'] },
   }),
   // ---- composites ----
   relu6,
