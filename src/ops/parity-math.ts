@@ -11,7 +11,7 @@ import { broadcastShapes } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
 import { arange } from './loss-extra.js';
 import { contiguousView, permuteView } from './shape.js';
-import { checkDim, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+import { checkDim, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Domain, type Meta, type OpInfo, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const LN2 = Math.LN2;
@@ -47,16 +47,14 @@ function elementwise<N extends string>(
   name: N,
   arity: 1 | 2,
   gradInputs: number[],
-  doc: string,
   compose: <T>(b: Builder<T>, xs: readonly T[]) => T,
-  cases: TestCase[],
+  info: OpInfo,
 ): CompositeDef<Record<string, never>, N> {
   return {
     kind: 'composite',
     name,
     arity,
     gradInputs,
-    doc,
     plan: (ins) => ({
       shape: broadcastShapes(
         name,
@@ -64,7 +62,7 @@ function elementwise<N extends string>(
       ),
     }),
     compose: (b, xs) => compose(b, xs),
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -79,34 +77,34 @@ const xlogy = elementwise(
   'xlogy',
   2,
   [0, 1],
-  'x·log(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log(y) and x/y',
   (b, [x, y]) => {
     const outside = b.op('maximum', [b.op('le', [y, b.scalar(0)]), b.op('eq', [y, b.scalar(Infinity)])]);
     const degenerate = b.op('mul', [b.op('eq', [x, b.scalar(0)]), outside]);
     return b.op('mul', [x, b.op('log', [b.op('where', [degenerate, b.scalar(1), y])])]);
   },
-  [
-    ...binaryCases(['any', 'positive']),
-    {
-      inputs: [
-        { shape: [5, TILE + 1], domain: 'mask' },
-        { shape: [TILE + 1], domain: 'positive' },
+  {
+    doc: 'x·log(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log(y) and x/y',
+    tests: {
+      cases: [
+        ...binaryCases(['any', 'positive']),
+        {
+          inputs: [
+            { shape: [5, TILE + 1], domain: 'mask' },
+            { shape: [TILE + 1], domain: 'positive' },
+          ],
+          name: 'x ∈ {0, 1}',
+        },
       ],
-      name: 'x ∈ {0, 1}',
     },
-  ],
+  },
 );
 
 /** fmax/fmin: NaN-ignoring; PyTorch routes the whole gradient to x where x wins or ties, or y is NaN. */
 const nanIgnoring = <N extends string>(name: N, wins: 'ge' | 'le', what: string) =>
-  elementwise(
-    name,
-    2,
-    [0, 1],
-    `elementwise ${what}, ignoring NaN (the other operand; NaN only if both are); broadcasting; the gradient goes to x at ties (torch.${name})`,
-    (b, [x, y]) => b.op('where', [b.op('maximum', [b.op(wins, [x, y]), b.op('eq', [b.op('eq', [y, y]), b.scalar(0)])]), x, y]),
-    binaryCases(),
-  );
+  elementwise(name, 2, [0, 1], (b, [x, y]) => b.op('where', [b.op('maximum', [b.op(wins, [x, y]), b.op('eq', [b.op('eq', [y, y]), b.scalar(0)])]), x, y]), {
+    doc: `elementwise ${what}, ignoring NaN (the other operand; NaN only if both are); broadcasting; the gradient goes to x at ties (torch.${name})`,
+    tests: { cases: binaryCases() },
+  });
 const fmax = nanIgnoring('fmax', 'ge', 'max');
 const fmin = nanIgnoring('fmin', 'le', 'min');
 
@@ -120,12 +118,14 @@ const copysign = elementwise(
   'copysign',
   2,
   [0],
-  '|x| with the sign of y (−0 included; NaN y: positive); broadcasting; gradient sign(x)·sign(y) for x, none for y',
   (b, [x, y]) => {
     const negative = b.op('lt', [b.op('atan2', [y, b.scalar(-1)]), b.scalar(0)]);
     return b.op('mul', [b.op('abs', [x]), b.op('sub', [b.scalar(1), b.op('mul', [negative, b.scalar(2)])])]);
   },
-  [...binaryCases(['awayFromZero', 'awayFromZero'])],
+  {
+    doc: '|x| with the sign of y (−0 included; NaN y: positive); broadcasting; gradient sign(x)·sign(y) for x, none for y',
+    tests: { cases: [...binaryCases(['awayFromZero', 'awayFromZero'])] },
+  },
 );
 
 /**
@@ -143,7 +143,6 @@ const sinc = elementwise(
   'sinc',
   1,
   [0],
-  'sin(πx)/(πx), 1 at 0 (gradient 0 there)',
   (b, [x]) => {
     const small = b.op('lt', [b.op('abs', [x]), b.scalar(SINC_SERIES_BELOW)]);
     // the quotient on 1 where the series is used: its 0/0 must not reach the gradient through where
@@ -157,11 +156,16 @@ const sinc = elementwise(
     );
     return b.op('where', [small, series, quotient]);
   },
-  [
-    ...unaryCases([-4, 4]),
-    { inputs: [{ shape: [TILE + 1], domain: [-0.3, 0.3] }], name: '[9] x near 0 (the series)' },
-    { inputs: [{ shape: [TILE + 1], domain: 'mask' }], name: '[9] x ∈ {0, 1}' },
-  ],
+  {
+    doc: 'sin(πx)/(πx), 1 at 0 (gradient 0 there)',
+    tests: {
+      cases: [
+        ...unaryCases([-4, 4]),
+        { inputs: [{ shape: [TILE + 1], domain: [-0.3, 0.3] }], name: '[9] x near 0 (the series)' },
+        { inputs: [{ shape: [TILE + 1], domain: 'mask' }], name: '[9] x ∈ {0, 1}' },
+      ],
+    },
+  },
 );
 
 /**
@@ -172,21 +176,25 @@ const logaddexp2 = elementwise(
   'logaddexp2',
   2,
   [0, 1],
-  'log₂(2ˣ + 2ʸ), stable; broadcasting',
   (b, [x, y]) => {
     const scaled = [x, y].map((t) => b.op('mul', [t, b.scalar(LN2)]));
     return b.op('div', [b.op('logaddexp', scaled), b.scalar(LN2)]);
   },
-  [
-    ...binaryCases(),
-    {
-      inputs: [
-        { shape: [TILE + 1], domain: [-200, 200] },
-        { shape: [TILE + 1], domain: [-200, 200] },
+  {
+    doc: 'log₂(2ˣ + 2ʸ), stable; broadcasting',
+    tests: {
+      cases: [
+        ...binaryCases(),
+        {
+          inputs: [
+            { shape: [TILE + 1], domain: [-200, 200] },
+            { shape: [TILE + 1], domain: [-200, 200] },
+          ],
+          name: 'wide',
+        },
       ],
-      name: 'wide',
     },
-  ],
+  },
 );
 
 /** 0 for x < 0, values for x = 0, 1 for x > 0 (NaN x: 0, as PyTorch); no gradient (PyTorch has none). */
@@ -194,9 +202,11 @@ const heaviside = elementwise(
   'heaviside',
   2,
   [],
-  'step: 0 for x < 0, values where x = 0, 1 for x > 0; broadcasting; no gradient',
   (b, [x, values]) => b.op('where', [b.op('eq', [x, b.scalar(0)]), b.detach(values), b.op('gt', [x, b.scalar(0)])]),
-  [...binaryCases(['mask', 'any']), { inputs: [{ shape: [TILE + 1] }, { shape: [1] }] }],
+  {
+    doc: 'step: 0 for x < 0, values where x = 0, 1 for x > 0; broadcasting; no gradient',
+    tests: { cases: [...binaryCases(['mask', 'any']), { inputs: [{ shape: [TILE + 1] }, { shape: [1] }] }] },
+  },
 );
 
 /** logit's eps: null (no clamp) or a number (x clamped to [eps, 1 − eps]). */
@@ -336,18 +346,24 @@ function batchSum<T>(b: Builder<T>, x: T, y: T): T {
   return b.op('matmul', [rows, reshape(b, y, [bs * k, p])]);
 }
 
+/** Test cases of an add-product op: its operands' shapes, under default, scaled and beta = 0 attributes in turn. */
+const productCases = (shapes: number[][][]): TestCase<AddProductAttrs>[] =>
+  shapes.map((s, i) => {
+    const attrs = [{}, { beta: 0.5, alpha: -2 }, { beta: 0, alpha: 3 }][i % 3];
+    return { inputs: s.map((shape) => ({ shape })), attrs, name: `${s.map(fmtShape).join(' ')} ${JSON.stringify(attrs)}` };
+  });
+
 /**
  * beta·input + alpha·(product of the factors), input broadcast to the product's shape. beta = 0
  * ignores input's values (NaN and ∞ included), as PyTorch, and still gives it PyTorch's zero
  * gradient: where with a false condition yields 0 and routes 0 back. A factor of 1 is not applied.
  */
-function addProduct<N extends string>(name: N, kind: Product, doc: string, cases: number[][][]): CompositeDef<AddProductAttrs, N> {
+function addProduct<N extends string>(name: N, kind: Product, info: OpInfo<AddProductAttrs>): CompositeDef<AddProductAttrs, N> {
   return {
     kind: 'composite',
     name,
     arity: 3,
     gradInputs: [0, 1, 2],
-    doc,
     plan: (ins, a) => ({ shape: planAddProduct(name, kind, ins, a) }),
     compose: (b, [input, x, y], { beta = 1, alpha = 1 }) => {
       const product = kind === 'addbmm' ? batchSum(b, x, y) : b.op(kind, [x, y]);
@@ -355,99 +371,118 @@ function addProduct<N extends string>(name: N, kind: Product, doc: string, cases
       const added = beta === 0 ? b.op('where', [b.scalar(0), input, b.scalar(0)]) : beta === 1 ? input : b.op('mul', [input, b.scalar(beta)]);
       return b.op('add', [added, scaled]);
     },
-    tests: {
-      cases: cases.flatMap((s, i): TestCase<AddProductAttrs>[] => {
-        const inputs = s.map((shape) => ({ shape }));
-        const attrs = [{}, { beta: 0.5, alpha: -2 }, { beta: 0, alpha: 3 }][i % 3];
-        return [{ inputs, attrs, name: `${s.map(fmtShape).join(' ')} ${JSON.stringify(attrs)}` }];
-      }),
-    },
+    ...info,
   };
 }
-const addmm = addProduct('addmm', 'mm', 'beta·input + alpha·(mat1·mat2), [m, k]·[k, n], input broadcast to [m, n] (torch.addmm)', [
-  [
-    [3, TILE + 1],
-    [3, 5],
-    [5, TILE + 1],
-  ],
-  [[TILE + 1], [2, 7], [7, TILE + 1]],
-  [
-    [1, 1],
-    [17, 3],
-    [3, 4],
-  ],
-  [[], [1, 1], [1, 1]],
-  [
-    [5, 1],
-    [5, 0],
-    [0, 3],
-  ],
-  [
-    [0, 2],
-    [0, 3],
-    [3, 2],
-  ],
-]);
-const addmv = addProduct('addmv', 'mv', 'beta·input + alpha·(mat·vec), [m, k]·[k], input broadcast to [m] (torch.addmv)', [
-  [[5], [5, TILE - 1], [TILE - 1]],
-  [[1], [17, 3], [3]],
-  [[], [TILE + 1, 1], [1]],
-  [[3], [3, 0], [0]],
-  [[0], [0, 4], [4]],
-]);
-const addr = addProduct('addr', 'outer', 'beta·input + alpha·(vec1 ⊗ vec2), [n]⊗[m], input broadcast to [n, m] (torch.addr)', [
-  [[3, TILE + 1], [3], [TILE + 1]],
-  [[5], [TILE - 1], [5]],
-  [[17, 1], [17], [2]],
-  [[], [1], [1]],
-  [[0, 3], [0], [3]],
-]);
-const baddbmm = addProduct('baddbmm', 'bmm', 'beta·input + alpha·(batch1·batch2), [b, m, k]·[b, k, n], input broadcast to [b, m, n] (torch.baddbmm)', [
-  [
-    [2, 3, 4],
-    [2, 3, 5],
-    [2, 5, 4],
-  ],
-  [[4], [3, TILE + 1, TILE - 1], [3, TILE - 1, 4]],
-  [
-    [1, 1, 1],
-    [1, 1, 1],
-    [1, 1, 1],
-  ],
-  [
-    [2, 1, 3],
-    [2, 1, 0],
-    [2, 0, 3],
-  ],
-  [
-    [0, 2, 2],
-    [0, 2, 3],
-    [0, 3, 2],
-  ],
-]);
-const addbmm = addProduct('addbmm', 'addbmm', 'beta·input + alpha·Σ_b batch1[b]·batch2[b], [b, m, k]·[b, k, n], input broadcast to [m, n] (torch.addbmm)', [
-  [
-    [3, 4],
-    [2, 3, 5],
-    [2, 5, 4],
-  ],
-  [[TILE + 1], [3, 5, TILE - 1], [3, TILE - 1, TILE + 1]],
-  [
-    [1, 1],
-    [1, 1, 1],
-    [1, 1, 1],
-  ],
-  [
-    [2, 3],
-    [0, 2, 4],
-    [0, 4, 3],
-  ],
-  [
-    [2, 1],
-    [17, 2, 1],
-    [17, 1, 1],
-  ],
-]);
+const addmm = addProduct('addmm', 'mm', {
+  doc: 'beta·input + alpha·(mat1·mat2), [m, k]·[k, n], input broadcast to [m, n] (torch.addmm)',
+  tests: {
+    cases: productCases([
+      [
+        [3, TILE + 1],
+        [3, 5],
+        [5, TILE + 1],
+      ],
+      [[TILE + 1], [2, 7], [7, TILE + 1]],
+      [
+        [1, 1],
+        [17, 3],
+        [3, 4],
+      ],
+      [[], [1, 1], [1, 1]],
+      [
+        [5, 1],
+        [5, 0],
+        [0, 3],
+      ],
+      [
+        [0, 2],
+        [0, 3],
+        [3, 2],
+      ],
+    ]),
+  },
+});
+const addmv = addProduct('addmv', 'mv', {
+  doc: 'beta·input + alpha·(mat·vec), [m, k]·[k], input broadcast to [m] (torch.addmv)',
+  tests: {
+    cases: productCases([
+      [[5], [5, TILE - 1], [TILE - 1]],
+      [[1], [17, 3], [3]],
+      [[], [TILE + 1, 1], [1]],
+      [[3], [3, 0], [0]],
+      [[0], [0, 4], [4]],
+    ]),
+  },
+});
+const addr = addProduct('addr', 'outer', {
+  doc: 'beta·input + alpha·(vec1 ⊗ vec2), [n]⊗[m], input broadcast to [n, m] (torch.addr)',
+  tests: {
+    cases: productCases([
+      [[3, TILE + 1], [3], [TILE + 1]],
+      [[5], [TILE - 1], [5]],
+      [[17, 1], [17], [2]],
+      [[], [1], [1]],
+      [[0, 3], [0], [3]],
+    ]),
+  },
+});
+const baddbmm = addProduct('baddbmm', 'bmm', {
+  doc: 'beta·input + alpha·(batch1·batch2), [b, m, k]·[b, k, n], input broadcast to [b, m, n] (torch.baddbmm)',
+  tests: {
+    cases: productCases([
+      [
+        [2, 3, 4],
+        [2, 3, 5],
+        [2, 5, 4],
+      ],
+      [[4], [3, TILE + 1, TILE - 1], [3, TILE - 1, 4]],
+      [
+        [1, 1, 1],
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+      [
+        [2, 1, 3],
+        [2, 1, 0],
+        [2, 0, 3],
+      ],
+      [
+        [0, 2, 2],
+        [0, 2, 3],
+        [0, 3, 2],
+      ],
+    ]),
+  },
+});
+const addbmm = addProduct('addbmm', 'addbmm', {
+  doc: 'beta·input + alpha·Σ_b batch1[b]·batch2[b], [b, m, k]·[b, k, n], input broadcast to [m, n] (torch.addbmm)',
+  tests: {
+    cases: productCases([
+      [
+        [3, 4],
+        [2, 3, 5],
+        [2, 5, 4],
+      ],
+      [[TILE + 1], [3, 5, TILE - 1], [3, TILE - 1, TILE + 1]],
+      [
+        [1, 1],
+        [1, 1, 1],
+        [1, 1, 1],
+      ],
+      [
+        [2, 3],
+        [0, 2, 4],
+        [0, 4, 3],
+      ],
+      [
+        [2, 1],
+        [17, 2, 1],
+        [17, 1, 1],
+      ],
+    ]),
+  },
+});
 
 // ---- inner, kron, tensordot, cross --------------------------------------------------------------
 
@@ -1032,7 +1067,6 @@ const nextafter = elementwise(
   'nextafter',
   2,
   [],
-  'the next float32 after x towards y (y itself where x = y); broadcasting; no gradient',
   (b, [x0, y0]) => {
     const [x, y] = [b.detach(x0), b.detach(y0)];
     const s = (v: number) => b.scalar(v);
@@ -1055,16 +1089,21 @@ const nextafter = elementwise(
     const nan = b.op('maximum', [b.op('isnan', [x]), b.op('isnan', [y])]);
     return where(nan, s(NaN), where(b.op('eq', [x, y]), y, moved));
   },
-  [
-    ...binaryCases(),
-    {
-      inputs: [
-        { shape: [TILE + 1], domain: [-1e30, 1e30] },
-        { shape: [TILE + 1], domain: [-1e30, 1e30] },
+  {
+    doc: 'the next float32 after x towards y (y itself where x = y); broadcasting; no gradient',
+    tests: {
+      cases: [
+        ...binaryCases(),
+        {
+          inputs: [
+            { shape: [TILE + 1], domain: [-1e30, 1e30] },
+            { shape: [TILE + 1], domain: [-1e30, 1e30] },
+          ],
+          name: 'wide',
+        },
       ],
-      name: 'wide',
     },
-  ],
+  },
 );
 
 export const PARITY_MATH_OPS = defineOps(

@@ -224,6 +224,13 @@ export interface CompositeDef<A = any, N extends string = string> {
   tests: OpTests<A>;
 }
 
+/**
+ * An op's doc and test cases as a factory takes them: one object literal whose `doc` and `tests`
+ * the published build strips (as every such property in src/ops), where positional arguments
+ * would ship. The factory spreads it into the op.
+ */
+export type OpInfo<A = any> = Pick<CompositeDef<A>, 'doc' | 'tests'>;
+
 /** An entry of the op table: a kernel op (OpDef) or a composite. */
 export type TableOp<A = any> = OpDef<A> | CompositeDef<A>;
 
