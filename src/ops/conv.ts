@@ -34,7 +34,7 @@ import {
   type Meta,
   type OpSpec,
   type Plan,
-  type TestCase,
+  type OpInfo,
 } from './types.js';
 import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
 
@@ -551,15 +551,13 @@ function rowConv<A, N extends string>(
   op2d: 'conv2d' | 'convTranspose2d',
   plan1d: (ins: readonly Meta[], a: A) => number[],
   attrs2d: (a: A) => ConvAttrs | ConvTransposeAttrs,
-  doc: string,
-  cases: TestCase<A>[],
+  info: OpInfo<A>,
 ): CompositeDef<A, N> {
   return {
     kind: 'composite',
     name,
     arity: 3,
     gradInputs: [0, 1, 2],
-    doc,
     plan: (ins, a) => ({ shape: plan1d(ins, a) }),
     compose: (b, [x, w, bias], a) => {
       const shape = plan1d(
@@ -569,7 +567,7 @@ function rowConv<A, N extends string>(
       const up = (t: typeof x) => b.op('copy', [t], contiguousView(rowOf(b.shape(t))));
       return b.op('copy', [b.op(op2d, [up(x), up(w), bias], attrs2d(a))], contiguousView(shape));
     },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -584,18 +582,22 @@ const conv1dOp = rowConv(
     groups: a.groups,
     bias: a.bias,
   }),
-  'conv1d(x [N,C,L], w [O,C/groups,k], b [O]): conv2d on [N, C, 1, L] with a 1×k kernel',
-  [
-    { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
-    { inputs: [{ shape: [2, 3, 17] }, { shape: [5, 3, 3] }, { shape: [5] }], attrs: { padding: 1 }, name: 'k 3, padding 1' },
-    { inputs: [{ shape: [2, 4, 9] }, { shape: [4, 2, 4] }, { shape: [4] }], attrs: { padding: 'same', groups: 2 }, name: "'same', even kernel, groups 2" },
-    {
-      inputs: [{ shape: [1, 3, 11] }, { shape: [3, 1, 3] }, { shape: [], noGrad: true }],
-      attrs: { stride: 2, dilation: 2, groups: 3, bias: false },
-      name: 'depthwise, stride 2, dilation 2, no bias',
+  {
+    doc: 'conv1d(x [N,C,L], w [O,C/groups,k], b [O]): conv2d on [N, C, 1, L] with a 1×k kernel',
+    tests: {
+      cases: [
+        { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
+        { inputs: [{ shape: [2, 3, 17] }, { shape: [5, 3, 3] }, { shape: [5] }], attrs: { padding: 1 }, name: 'k 3, padding 1' },
+        { inputs: [{ shape: [2, 4, 9] }, { shape: [4, 2, 4] }, { shape: [4] }], attrs: { padding: 'same', groups: 2 }, name: "'same', even kernel, groups 2" },
+        {
+          inputs: [{ shape: [1, 3, 11] }, { shape: [3, 1, 3] }, { shape: [], noGrad: true }],
+          attrs: { stride: 2, dilation: 2, groups: 3, bias: false },
+          name: 'depthwise, stride 2, dilation 2, no bias',
+        },
+        { inputs: [{ shape: [0, 2, 5] }, { shape: [3, 2, 3] }, { shape: [3] }], attrs: { padding: 'valid' }, name: 'N = 0' },
+      ],
     },
-    { inputs: [{ shape: [0, 2, 5] }, { shape: [3, 2, 3] }, { shape: [3] }], attrs: { padding: 'valid' }, name: 'N = 0' },
-  ],
+  },
 );
 
 export interface ConvTranspose1dOptions {
@@ -632,27 +634,25 @@ function planConvTranspose1d([x, w, b]: readonly Meta[], attrs: ConvTranspose1dA
   return [shape[0], shape[1], shape[3]];
 }
 
-const convTranspose1dOp = rowConv(
-  'convTranspose1d',
-  'convTranspose2d',
-  planConvTranspose1d,
-  transpose1dAttrs,
-  'convTranspose1d(x [N,inC,L], w [inC,outC/groups,k], b [outC]): convTranspose2d on [N, inC, 1, L] with a 1×k kernel',
-  [
-    { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
-    {
-      inputs: [{ shape: [2, 3, 7] }, { shape: [3, 2, 3] }, { shape: [2] }],
-      attrs: { stride: 2, padding: 1, outputPadding: 1 },
-      name: 'stride 2, outputPadding 1',
-    },
-    {
-      inputs: [{ shape: [1, 4, 5] }, { shape: [4, 3, 4] }, { shape: [], noGrad: true }],
-      attrs: { groups: 2, dilation: 2, bias: false },
-      name: 'groups 2, dilation 2, no bias',
-    },
-    { inputs: [{ shape: [2, 2, 17] }, { shape: [2, 1, 3] }, { shape: [2] }], attrs: { groups: 2, padding: [1] }, name: 'depthwise, L 17' },
-    { inputs: [{ shape: [0, 2, 5] }, { shape: [2, 3, 3] }, { shape: [3] }], attrs: { stride: 3 }, name: 'N = 0' },
-  ],
-);
+const convTranspose1dOp = rowConv('convTranspose1d', 'convTranspose2d', planConvTranspose1d, transpose1dAttrs, {
+  doc: 'convTranspose1d(x [N,inC,L], w [inC,outC/groups,k], b [outC]): convTranspose2d on [N, inC, 1, L] with a 1×k kernel',
+  tests: {
+    cases: [
+      { inputs: [{ shape: [1, 1, 1] }, { shape: [1, 1, 1] }, { shape: [1] }] },
+      {
+        inputs: [{ shape: [2, 3, 7] }, { shape: [3, 2, 3] }, { shape: [2] }],
+        attrs: { stride: 2, padding: 1, outputPadding: 1 },
+        name: 'stride 2, outputPadding 1',
+      },
+      {
+        inputs: [{ shape: [1, 4, 5] }, { shape: [4, 3, 4] }, { shape: [], noGrad: true }],
+        attrs: { groups: 2, dilation: 2, bias: false },
+        name: 'groups 2, dilation 2, no bias',
+      },
+      { inputs: [{ shape: [2, 2, 17] }, { shape: [2, 1, 3] }, { shape: [2] }], attrs: { groups: 2, padding: [1] }, name: 'depthwise, L 17' },
+      { inputs: [{ shape: [0, 2, 5] }, { shape: [2, 3, 3] }, { shape: [3] }], attrs: { stride: 3 }, name: 'N = 0' },
+    ],
+  },
+});
 
 export const CONV_OPS = defineOps(conv2dOp, convTranspose2dOp, conv1dOp, convTranspose1dOp, ...POOL_OPS, ...RESAMPLE_OPS);

@@ -8,7 +8,7 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { contiguousView, normDim, type View } from './shape.js';
-import { defineOps, fmtShape, type Builder, type CompositeDef, type Meta, type TestCase } from './types.js';
+import { defineOps, fmtShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const SIZES = [0, 1, 3, TILE - 1, TILE + 1, 17];
@@ -24,15 +24,13 @@ function product<N extends string>(
   want: [number, number],
   what: string,
   shape: (a: readonly number[], b: readonly number[]) => number[] | string,
-  doc: string,
-  list: readonly (readonly number[][])[],
+  info: OpInfo,
 ): CompositeDef<Record<string, never>, N> {
   return {
     kind: 'composite',
     name,
     arity: 2,
     gradInputs: [0, 1],
-    doc,
     plan: (ins) => {
       if (ins.some((m, i) => m.shape.length !== want[i])) throw new ShapeError(name, `expects ${what}, got shapes ${shapes(ins)}`);
       const s = shape(ins[0].shape, ins[1].shape);
@@ -40,95 +38,101 @@ function product<N extends string>(
       return { shape: s };
     },
     compose: (b, [x, y]) => b.op('matmul', [x, y]),
-    tests: { cases: cases(list) },
+    ...info,
   };
 }
-const mm = product(
-  'mm',
-  [2, 2],
-  'two 2-D matrices',
-  ([m, k], [k2, n]) => (k === k2 ? [m, n] : `mat1 has ${k} columns, mat2 has ${k2} rows`),
-  'matrix product of 2-D [m, k]·[k, n] → [m, n] (torch.mm: no broadcasting)',
-  SIZES.map((k) => [
-    [3, k],
-    [k, TILE + 1],
-  ]).concat([
-    [
-      [1, 1],
-      [1, 1],
-    ],
-    [
-      [0, 5],
-      [5, 2],
-    ],
-    [
-      [TILE - 1, 4],
-      [4, 0],
-    ],
-  ]),
-);
+const mm = product('mm', [2, 2], 'two 2-D matrices', ([m, k], [k2, n]) => (k === k2 ? [m, n] : `mat1 has ${k} columns, mat2 has ${k2} rows`), {
+  doc: 'matrix product of 2-D [m, k]·[k, n] → [m, n] (torch.mm: no broadcasting)',
+  tests: {
+    cases: cases(
+      SIZES.map((k) => [
+        [3, k],
+        [k, TILE + 1],
+      ]).concat([
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        [
+          [0, 5],
+          [5, 2],
+        ],
+        [
+          [TILE - 1, 4],
+          [4, 0],
+        ],
+      ]),
+    ),
+  },
+});
 const bmm = product(
   'bmm',
   [3, 3],
   'two 3-D batches of matrices',
   ([bs, m, k], [bs2, k2, n]) =>
     bs !== bs2 ? `batch sizes ${bs} and ${bs2} differ` : k === k2 ? [bs, m, n] : `the matrices of batch1 have ${k} columns, those of batch2 ${k2} rows`,
-  'batched matrix product [b, m, k]·[b, k, n] → [b, m, n] (torch.bmm: equal batch sizes, no broadcasting)',
-  [
-    [
-      [2, 3, 5],
-      [2, 5, 4],
-    ],
-    [
-      [1, 1, 1],
-      [1, 1, 1],
-    ],
-    [
-      [3, TILE + 1, TILE - 1],
-      [3, TILE - 1, 17],
-    ],
-    [
-      [0, 2, 3],
-      [0, 3, 4],
-    ],
-    [
-      [2, 3, 0],
-      [2, 0, 4],
-    ],
-  ],
+  {
+    doc: 'batched matrix product [b, m, k]·[b, k, n] → [b, m, n] (torch.bmm: equal batch sizes, no broadcasting)',
+    tests: {
+      cases: cases([
+        [
+          [2, 3, 5],
+          [2, 5, 4],
+        ],
+        [
+          [1, 1, 1],
+          [1, 1, 1],
+        ],
+        [
+          [3, TILE + 1, TILE - 1],
+          [3, TILE - 1, 17],
+        ],
+        [
+          [0, 2, 3],
+          [0, 3, 4],
+        ],
+        [
+          [2, 3, 0],
+          [2, 0, 4],
+        ],
+      ]),
+    },
+  },
 );
 const mv = product(
   'mv',
   [2, 1],
   'a 2-D matrix and a 1-D vector',
   ([m, k], [k2]) => (k === k2 ? [m] : `the matrix has ${k} columns, the vector ${k2} elements`),
-  'matrix-vector product [m, k]·[k] → [m] (torch.mv)',
-  SIZES.map((k) => [[5, k], [k]]).concat([
-    [[0, 3], [3]],
-    [[1, 1], [1]],
-  ]),
+  {
+    doc: 'matrix-vector product [m, k]·[k] → [m] (torch.mv)',
+    tests: {
+      cases: cases(
+        SIZES.map((k) => [[5, k], [k]]).concat([
+          [[0, 3], [3]],
+          [[1, 1], [1]],
+        ]),
+      ),
+    },
+  },
 );
-const dot = product(
-  'dot',
-  [1, 1],
-  'two 1-D tensors',
-  ([n], [n2]) => (n === n2 ? [] : `${n} and ${n2} elements`),
-  'inner product of two 1-D tensors of one length → 0-d (torch.dot)',
-  SIZES.map((n) => [[n], [n]]),
-);
+const dot = product('dot', [1, 1], 'two 1-D tensors', ([n], [n2]) => (n === n2 ? [] : `${n} and ${n2} elements`), {
+  doc: 'inner product of two 1-D tensors of one length → 0-d (torch.dot)',
+  tests: { cases: cases(SIZES.map((n) => [[n], [n]])) },
+});
 /** a ⊗ b = a as a column times b as a row: one broadcasting mul ([n, 1]·[m] → [n, m]). */
 const outer: CompositeDef<Record<string, never>, 'outer'> = {
-  ...product(
-    'outer',
-    [1, 1],
-    'two 1-D tensors',
-    ([n], [m]) => [n, m],
-    'outer product of 1-D [n] and [m] → [n, m] (torch.outer)',
-    SIZES.map((n) => [[n], [Math.max(TILE + 1 - n, 2)]]).concat([
-      [[5], [0]],
-      [[1], [1]],
-    ]),
-  ),
+  ...product('outer', [1, 1], 'two 1-D tensors', ([n], [m]) => [n, m], {
+    doc: 'outer product of 1-D [n] and [m] → [n, m] (torch.outer)',
+    tests: {
+      cases: cases(
+        SIZES.map((n) => [[n], [Math.max(TILE + 1 - n, 2)]]).concat([
+          [[5], [0]],
+          [[1], [1]],
+        ]),
+      ),
+    },
+  }),
   compose: (b, [x, y]) => b.op('mul', [toShape(b, x, [b.shape(x)[0], 1]), y]),
 };
 
@@ -349,64 +353,67 @@ export function repeatInterleaveView(fn: string, shape: readonly number[], repea
   };
 }
 
-function viewOp<A, N extends string>(name: N, doc: string, view: (shape: readonly number[], a: A) => View, list: TestCase<A>[]): CompositeDef<A, N> {
+function viewOp<A, N extends string>(name: N, view: (shape: readonly number[], a: A) => View, info: OpInfo<A>): CompositeDef<A, N> {
   return {
     kind: 'composite',
     name,
     arity: 1,
     gradInputs: [0],
-    doc,
     plan: (ins, a) => {
       const v = view(ins[0].shape, a);
       return { shape: v.as ?? v.shape };
     },
     compose: (b, [x], a) => b.op('copy', [x], view(b.shape(x), a)),
-    tests: { cases: list },
+    ...info,
   };
 }
 const one = <A>(shape: number[], attrs: A): TestCase<A> => ({ inputs: [{ shape }], attrs, name: `${fmtShape(shape)} ${JSON.stringify(attrs)}` });
 
-const diagonal = viewOp<DiagonalAttrs, 'diagonal'>(
-  'diagonal',
-  'the diagonal of dims dim1, dim2 (default 0, 1) at offset, as the last dim (torch.diagonal)',
-  (shape, a) => diagonalView('diagonal', shape, a),
-  [
-    one([3, 3], {}),
-    one([1, 1], {}),
-    one([TILE + 1, TILE - 1], { offset: 2 }),
-    one([5, 17], { offset: -3 }),
-    one([2, 3, 4], { offset: 1, dim1: 1, dim2: 2 }),
-    one([2, 3, 4], { offset: -1, dim1: 2, dim2: 0 }),
-    one([3, 4], { offset: 7 }),
-    one([0, 4], {}),
-  ],
-);
-const select = viewOp<{ dim: number; index: number }, 'select'>(
-  'select',
-  'the slice at index along dim, dim removed (x.select; negative index from the end)',
-  (shape, { dim, index }) => selectView('select', shape, dim, index),
-  [
-    one([3], { dim: 0, index: 1 }),
-    one([TILE + 1, 3], { dim: 0, index: -1 }),
-    one([2, 17, 5], { dim: 1, index: 8 }),
-    one([1, 0], { dim: 0, index: 0 }),
-    one([4, 1], { dim: -1, index: 0 }),
-  ],
-);
+const diagonal = viewOp<DiagonalAttrs, 'diagonal'>('diagonal', (shape, a) => diagonalView('diagonal', shape, a), {
+  doc: 'the diagonal of dims dim1, dim2 (default 0, 1) at offset, as the last dim (torch.diagonal)',
+  tests: {
+    cases: [
+      one([3, 3], {}),
+      one([1, 1], {}),
+      one([TILE + 1, TILE - 1], { offset: 2 }),
+      one([5, 17], { offset: -3 }),
+      one([2, 3, 4], { offset: 1, dim1: 1, dim2: 2 }),
+      one([2, 3, 4], { offset: -1, dim1: 2, dim2: 0 }),
+      one([3, 4], { offset: 7 }),
+      one([0, 4], {}),
+    ],
+  },
+});
+const select = viewOp<{ dim: number; index: number }, 'select'>('select', (shape, { dim, index }) => selectView('select', shape, dim, index), {
+  doc: 'the slice at index along dim, dim removed (x.select; negative index from the end)',
+  tests: {
+    cases: [
+      one([3], { dim: 0, index: 1 }),
+      one([TILE + 1, 3], { dim: 0, index: -1 }),
+      one([2, 17, 5], { dim: 1, index: 8 }),
+      one([1, 0], { dim: 0, index: 0 }),
+      one([4, 1], { dim: -1, index: 0 }),
+    ],
+  },
+});
 const repeatInterleave = viewOp<{ repeats: number; dim?: number | null }, 'repeatInterleave'>(
   'repeatInterleave',
-  'each element repeated `repeats` times along dim (flattened without dim) (torch.repeat_interleave with an integer)',
   (shape, { repeats, dim }) => repeatInterleaveView('repeatInterleave', shape, repeats, dim),
-  [
-    one([3], { repeats: 2 }),
-    one([2, 3], { repeats: 3 }),
-    one([TILE + 1, 2], { repeats: 2, dim: 0 }),
-    one([2, TILE - 1], { repeats: 1, dim: -1 }),
-    one([2, 3, 5], { repeats: 4, dim: 1 }),
-    one([3, 2], { repeats: 0, dim: 0 }),
-    one([0, 2], { repeats: 3, dim: 1 }),
-    one([], { repeats: 5 }),
-  ],
+  {
+    doc: 'each element repeated `repeats` times along dim (flattened without dim) (torch.repeat_interleave with an integer)',
+    tests: {
+      cases: [
+        one([3], { repeats: 2 }),
+        one([2, 3], { repeats: 3 }),
+        one([TILE + 1, 2], { repeats: 2, dim: 0 }),
+        one([2, TILE - 1], { repeats: 1, dim: -1 }),
+        one([2, 3, 5], { repeats: 4, dim: 1 }),
+        one([3, 2], { repeats: 0, dim: 0 }),
+        one([0, 2], { repeats: 3, dim: 1 }),
+        one([], { repeats: 5 }),
+      ],
+    },
+  },
 );
 
 /**

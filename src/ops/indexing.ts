@@ -40,6 +40,7 @@ import {
   type OpSpec,
   type RefKernel,
   type TestCase,
+  type OpInfo,
 } from './types.js';
 
 const stridesOf = (shape: readonly number[]): number[] => contiguousView(shape).strides;
@@ -429,7 +430,7 @@ function indexAddCase(x: number[], dim: number, n: number, alpha: number): TestC
  * The gather of float32 data (differentiable) or of int32 data (labels, indices: the same kernel,
  * a bit copy, without gradient).
  */
-function gatherOp<N extends string>(name: N, dtype: DType, cases: TestCase<IndexMap>[]): OpSpec<IndexMap, N> {
+function gatherOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<IndexMap>, 'tests'>): OpSpec<IndexMap, N> {
   const float = dtype === 'float32';
   return {
     name,
@@ -449,7 +450,7 @@ function gatherOp<N extends string>(name: N, dtype: DType, cases: TestCase<Index
       ),
     }),
     ref: float ? { fwd: gatherFwd, bwd: gatherBwd } : { fwd: gatherFwd },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -487,8 +488,8 @@ const gatherIntCases = [0, 2, 6, 9, 15, 20].map((k): TestCase<IndexMap> => {
 });
 
 export const INDEXING_OPS = defineOps(
-  gatherOp('indexGather', 'float32', gatherCases),
-  gatherOp('indexGatherInt', 'int32', gatherIntCases),
+  gatherOp('indexGather', 'float32', { tests: { cases: gatherCases } }),
+  gatherOp('indexGatherInt', 'int32', { tests: { cases: gatherIntCases } }),
   {
     name: 'indexScatter',
     module: 'indexing',

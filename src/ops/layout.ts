@@ -7,7 +7,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastView, contiguousView, stepView, type View } from './shape.js';
-import { checkDim, defineOps, fmtShape, type Builder, type CompositeDef, type DType, type Meta, type TestCase } from './types.js';
+import { checkDim, defineOps, fmtShape, type Builder, type CompositeDef, type DType, type Meta, type TestCase, type OpInfo } from './types.js';
 
 /** The strided copies the composites take of a float32 or int32 tensor (copy, copyInt). */
 function views(dtype: DType) {
@@ -48,7 +48,7 @@ export function planRoll(x: Meta, a: RollAttrs): { dim: number; k: number }[] {
   });
 }
 
-function rollOp<N extends string>(name: N, dtype: DType, cases: TestCase<RollAttrs>[]): CompositeDef<RollAttrs, N> {
+function rollOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<RollAttrs>, 'tests'>): CompositeDef<RollAttrs, N> {
   const { view, narrowed } = views(dtype);
   return {
     kind: 'composite',
@@ -73,7 +73,7 @@ function rollOp<N extends string>(name: N, dtype: DType, cases: TestCase<RollAtt
       // A composite never returns its input (nothing rolled: a copy).
       return flat || y === x ? view(b, y, contiguousView(shape)) : y;
     },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -208,17 +208,21 @@ function padCases(): TestCase<PadAttrs>[] {
 }
 
 export const LAYOUT_OPS = defineOps(
-  rollOp('roll', 'float32', [
-    rollCase([1], [1], []),
-    rollCase([], [2], []),
-    rollCase([17], [-3], [0]),
-    rollCase([5, 7], [2, -1], [0, 1]),
-    rollCase([3, 9], [10], [-1]),
-    rollCase([2, 3, 4], [5], []),
-    rollCase([4, 3], [4], [0]),
-    rollCase([0, 3], [1], [0]),
-    rollCase([2, 0], [1], []),
-  ]),
-  rollOp('rollInt', 'int32', [rollCase([5, 7], [2, -1], [0, 1], 'int32'), rollCase([9], [4], [], 'int32')]),
+  rollOp('roll', 'float32', {
+    tests: {
+      cases: [
+        rollCase([1], [1], []),
+        rollCase([], [2], []),
+        rollCase([17], [-3], [0]),
+        rollCase([5, 7], [2, -1], [0, 1]),
+        rollCase([3, 9], [10], [-1]),
+        rollCase([2, 3, 4], [5], []),
+        rollCase([4, 3], [4], [0]),
+        rollCase([0, 3], [1], [0]),
+        rollCase([2, 0], [1], []),
+      ],
+    },
+  }),
+  rollOp('rollInt', 'int32', { tests: { cases: [rollCase([5, 7], [2, -1], [0, 1], 'int32'), rollCase([9], [4], [], 'int32')] } }),
   pad,
 );

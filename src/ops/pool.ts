@@ -21,6 +21,7 @@ import {
   type OpSpec,
   type Plan,
   type TestCase,
+  type OpInfo,
 } from './types.js';
 import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
 
@@ -200,7 +201,7 @@ function maxPoolOps<A, N extends string, NI extends string>(
   windows: string,
   plan: (ins: readonly Meta[], attrs: A) => Plan,
   each: Windows,
-  cases: TestCase<A>[],
+  info: Pick<OpInfo<A>, 'tests'>,
 ): [OpSpec<A, N>, OpSpec<A, NI>] {
   const values: OpSpec<A, N> = {
     name,
@@ -230,7 +231,7 @@ function maxPoolOps<A, N extends string, NI extends string>(
       },
     },
     // Random continuous inputs: ties, where the gradient jumps, have probability 0.
-    tests: { cases },
+    ...info,
   };
   const argmax: OpSpec<A, NI> = {
     name: indices,
@@ -247,7 +248,7 @@ function maxPoolOps<A, N extends string, NI extends string>(
         each(r, (oi, plane, ys, xs) => (h[o + oi] = windowMax(h, x + plane, ys, xs, w)[1]));
       },
     },
-    tests: { cases },
+    ...info,
   };
   return [values, argmax];
 }
@@ -258,7 +259,7 @@ const [maxPool2dOp, maxPool2dIndicesOp] = maxPoolOps(
   'kh×kw windows (stride, padding acting as −∞, dilation, ceilMode)',
   (ins, attrs: PoolAttrs) => planPool('maxPool2d', ins, attrs, true),
   forEachWindow,
-  maxCases,
+  { tests: { cases: maxCases } },
 );
 
 /** avgPool2d's divisor: divisorOverride, or the window clipped to the padded input (countIncludePad), or to the input. */
@@ -377,7 +378,7 @@ const [adaptiveMaxPool2dOp, adaptiveMaxPool2dIndicesOp] = maxPoolOps(
   'adaptive windows giving outputSize [oh, ow]',
   (ins, attrs: AdaptiveAttrs) => planAdaptive('adaptiveMaxPool2d', ins, attrs),
   forEachAdaptive,
-  adaptiveCases,
+  { tests: { cases: adaptiveCases } },
 );
 
 // ---- 1-D pools: the 2-D ones on [N, C, 1, L] ----------------------------------------------------
@@ -425,8 +426,7 @@ function pool1d<A, N extends string>(
   name: N,
   pool2d: 'maxPool2d' | 'avgPool2d' | 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d',
   attrs: (a: A) => PoolAttrs | AdaptiveAttrs,
-  doc: string,
-  cases: TestCase<A>[],
+  info: OpInfo<A>,
 ): CompositeDef<A, N> {
   const planned = (x: Meta, a: A): number[] => {
     const lifted = lift3d(name, x),
@@ -441,7 +441,6 @@ function pool1d<A, N extends string>(
     name,
     arity: 1,
     gradInputs: [0],
-    doc,
     plan: ([x], a) => ({ shape: planned(x, a) }),
     compose: (b, [x], a) => {
       const meta: Meta = { shape: b.shape(x), dtype: 'float32' },
@@ -449,7 +448,7 @@ function pool1d<A, N extends string>(
       const y = b.op(pool2d, [b.op('copy', [x], contiguousView(lift3d(name, meta).shape))], attrs(a));
       return b.op('copy', [y], contiguousView(shape));
     },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -459,14 +458,19 @@ const pool1dCases: TestCase<Pool1dAttrs>[] = [
   { inputs: [{ shape: [0, 2, 5] }], attrs: { kernel: 2 }, name: 'N = 0' },
 ];
 
-const maxPool1dOp = pool1d('maxPool1d', 'maxPool2d', (a: Pool1dAttrs) => lift1d('maxPool1d', a), 'maxPool2d on [N, C, 1, L] with 1×k windows', [
-  ...pool1dCases,
-  { inputs: [{ shape: [1, 2, 9] }], attrs: { kernel: 2, stride: 1, dilation: 3 }, name: 'dilation 3' },
-]);
-const avgPool1dOp = pool1d('avgPool1d', 'avgPool2d', (a: Pool1dAttrs) => lift1d('avgPool1d', a), 'avgPool2d on [N, C, 1, L] with 1×k windows', [
-  ...pool1dCases,
-  { inputs: [{ shape: [1, 2, 7] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false' },
-]);
+const maxPool1dOp = pool1d('maxPool1d', 'maxPool2d', (a: Pool1dAttrs) => lift1d('maxPool1d', a), {
+  doc: 'maxPool2d on [N, C, 1, L] with 1×k windows',
+  tests: { cases: [...pool1dCases, { inputs: [{ shape: [1, 2, 9] }], attrs: { kernel: 2, stride: 1, dilation: 3 }, name: 'dilation 3' }] },
+});
+const avgPool1dOp = pool1d('avgPool1d', 'avgPool2d', (a: Pool1dAttrs) => lift1d('avgPool1d', a), {
+  doc: 'avgPool2d on [N, C, 1, L] with 1×k windows',
+  tests: {
+    cases: [
+      ...pool1dCases,
+      { inputs: [{ shape: [1, 2, 7] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false' },
+    ],
+  },
+});
 /** An adaptive 1-D pool's output size (a number or [n]) as the 2-D pool's [1, n]. */
 export const adaptive1d = (op: string, outputSize: number | [number]): AdaptiveAttrs => ({ outputSize: [1, perDim(op, 'outputSize', outputSize, 1, 0)[0]] });
 const adaptive1dCases: TestCase<{ outputSize: number | [number] }>[] = [
@@ -478,13 +482,10 @@ const adaptive1dCases: TestCase<{ outputSize: number | [number] }>[] = [
 ];
 /** An adaptive 1-D pool: the 2-D one on [N, C, 1, L] to [1, outputSize]. */
 const adaptive1dOp = <N extends string>(name: N, pool2d: 'adaptiveAvgPool2d' | 'adaptiveMaxPool2d') =>
-  pool1d(
-    name,
-    pool2d,
-    ({ outputSize }: { outputSize: number | [number] }) => adaptive1d(name, outputSize),
-    `${pool2d} on [N, C, 1, L] to [1, outputSize]`,
-    adaptive1dCases,
-  );
+  pool1d(name, pool2d, ({ outputSize }: { outputSize: number | [number] }) => adaptive1d(name, outputSize), {
+    doc: `${pool2d} on [N, C, 1, L] to [1, outputSize]`,
+    tests: { cases: adaptive1dCases },
+  });
 const adaptiveAvgPool1dOp = adaptive1dOp('adaptiveAvgPool1d', 'adaptiveAvgPool2d');
 const adaptiveMaxPool1dOp = adaptive1dOp('adaptiveMaxPool1d', 'adaptiveMaxPool2d');
 

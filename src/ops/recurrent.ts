@@ -18,7 +18,23 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { ALIGN_WORDS, gemmScratchWords, planThreads } from './contract.js';
-import { aux, checkBool, defineOps, fmtShape, gin, gout, inp, out, param, sameShape, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import {
+  aux,
+  checkBool,
+  defineOps,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  out,
+  param,
+  sameShape,
+  type Meta,
+  type OpSpec,
+  type Plan,
+  type TestCase,
+  type OpInfo,
+} from './types.js';
 
 const RNN_TANH = 0,
   RNN_RELU = 1,
@@ -239,21 +255,14 @@ function sequenceCases<A extends SequenceAttrs>(G: number, extra: (N: number, H:
   });
 }
 
-const sequenceOp = <A extends SequenceAttrs, N extends string>(
-  name: N,
-  arity: number,
-  kindOf: (a: A) => number,
-  doc: string,
-  cases: TestCase<A>[],
-): OpSpec<A, N> => ({
+const sequenceOp = <A extends SequenceAttrs, N extends string>(name: N, arity: number, kindOf: (a: A) => number, info: OpInfo<A>): OpSpec<A, N> => ({
   name,
   module: 'recurrent',
   arity,
   gradInputs: [...Array(arity).keys()],
   plan: (ins, a) => planSequence(name, kindOf(a), ins, a.reverse),
   ref: { fwd: refForward, bwd: refBackward },
-  doc,
-  tests: { cases },
+  ...info,
 });
 
 function rnnKind(a: RnnSequenceAttrs): number {
@@ -264,25 +273,16 @@ function rnnKind(a: RnnSequenceAttrs): number {
 }
 
 export const RECURRENT_OPS = defineOps(
-  sequenceOp<RnnSequenceAttrs, 'rnnSequence'>(
-    'rnnSequence',
-    3,
-    rnnKind,
-    'Elman RNN over a sequence: h_t = act(xp_t + W_hh h_{t−1}) for every step, [L, N, H]',
-    sequenceCases(1, () => null, [{}, { nonlinearity: 'relu', reverse: true }, { reverse: true }, { nonlinearity: 'relu' }]),
-  ),
-  sequenceOp<SequenceAttrs, 'gruSequence'>(
-    'gruSequence',
-    4,
-    () => GRU,
-    'GRU over a sequence (gates r, z, n; b_hn inside r ⊙ (W_hn h + b_hn)): h at every step, [L, N, H]',
-    sequenceCases(3, (_, H) => [H], [{}, { reverse: true }]),
-  ),
-  sequenceOp<SequenceAttrs, 'lstmSequence'>(
-    'lstmSequence',
-    4,
-    () => LSTM,
-    'LSTM over a sequence (gates i, f, g, o): h at every step and the last cell state, [L + 1, N, H]',
-    sequenceCases(4, (N, H) => [N, H], [{}, { reverse: true }]),
-  ),
+  sequenceOp<RnnSequenceAttrs, 'rnnSequence'>('rnnSequence', 3, rnnKind, {
+    doc: 'Elman RNN over a sequence: h_t = act(xp_t + W_hh h_{t−1}) for every step, [L, N, H]',
+    tests: { cases: sequenceCases(1, () => null, [{}, { nonlinearity: 'relu', reverse: true }, { reverse: true }, { nonlinearity: 'relu' }]) },
+  }),
+  sequenceOp<SequenceAttrs, 'gruSequence'>('gruSequence', 4, () => GRU, {
+    doc: 'GRU over a sequence (gates r, z, n; b_hn inside r ⊙ (W_hn h + b_hn)): h at every step, [L, N, H]',
+    tests: { cases: sequenceCases(3, (_, H) => [H], [{}, { reverse: true }]) },
+  }),
+  sequenceOp<SequenceAttrs, 'lstmSequence'>('lstmSequence', 4, () => LSTM, {
+    doc: 'LSTM over a sequence (gates i, f, g, o): h at every step and the last cell state, [L + 1, N, H]',
+    tests: { cases: sequenceCases(4, (N, H) => [N, H], [{}, { reverse: true }]) },
+  }),
 );

@@ -31,6 +31,7 @@ import {
   type Meta,
   type OpSpec,
   type TestCase,
+  type OpInfo,
 } from './types.js';
 
 export interface ReduceAttrs {
@@ -132,7 +133,7 @@ function checkNotEmpty(op: string, x: Meta, a: ReduceAttrs, count: number): void
 // out = Σ x, or (Σ x)/d for the mean (NaN for d = 0, as 0/0 in PyTorch). Params: the view and the
 // divisor (1 for the sum, d for the mean).
 
-function linear<N extends string>(name: N, label: string, mean: boolean, cases: TestCase<ReduceAttrs>[]): OpSpec<ReduceAttrs, N> {
+function linear<N extends string>(name: N, label: string, mean: boolean, info: Pick<OpInfo<ReduceAttrs>, 'tests'>): OpSpec<ReduceAttrs, N> {
   return {
     name,
     module: 'reduce',
@@ -163,7 +164,7 @@ function linear<N extends string>(name: N, label: string, mean: boolean, cases: 
         });
       },
     },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -561,13 +562,7 @@ interface ReductionOptions {
   int32?: { label: string; out?: DType };
 }
 
-function reduction<N extends string>(
-  name: N,
-  kernel: string,
-  doc: string,
-  cases: TestCase<ReduceAttrs>[],
-  o: ReductionOptions = {},
-): CompositeDef<ReduceAttrs, N> {
+function reduction<N extends string>(name: N, kernel: string, info: OpInfo<ReduceAttrs>, o: ReductionOptions = {}): CompositeDef<ReduceAttrs, N> {
   const label = o.int32?.label ?? name;
   return {
     kind: 'composite',
@@ -575,14 +570,13 @@ function reduction<N extends string>(
     arity: 1,
     inputDtypes: o.int32 ? ['int32'] : undefined,
     gradInputs: o.int32 ? [] : [0],
-    doc,
     plan: (ins, a) => {
       const { shape, count } = planReduce(label, ins[0], a);
       if (o.nonEmpty) checkNotEmpty(label, ins[0], a, count);
       return { shape, dtype: o.int32 ? (o.int32.out ?? 'int32') : undefined };
     },
     compose: (b, [x], a) => (o.int32 ? reduceOver(b, kernel, x, a, 'copyInt', o.int32.out === 'float32' ? 'copy' : 'copyInt') : reduceOver(b, kernel, x, a)),
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -593,7 +587,7 @@ function reduction<N extends string>(
  */
 function nanPoisoned<N extends string>(name: N, kernel: string, label: string): CompositeDef<ReduceAttrs, N> {
   return {
-    ...reduction(name, kernel, '', [...reduceCases(), ...multiDimCases()], { nonEmpty: true }),
+    ...reduction(name, kernel, { doc: '', tests: { cases: [...reduceCases(), ...multiDimCases()] } }, { nonEmpty: true }),
     doc: `${label} element over dims; the gradient is split evenly among ties, and is NaN over a segment holding NaN (torch.${name})`,
     compose: (b, [x], a) => reduceOver(b, kernel, x, a, 'copy', 'copy', { nanGradient: true }),
   };
@@ -605,7 +599,7 @@ function nanPoisoned<N extends string>(name: N, kernel: string, label: string): 
  * torch.max does not take), torch.amax's rule: the gradient is split evenly among the ties.
  */
 function maxLike<N extends string>(name: N, largest: boolean): CompositeDef<ReduceAttrs, N> {
-  const all = reduction(name, largest ? 'amaxDims' : 'aminDims', '', [], { nonEmpty: true });
+  const all = reduction(name, largest ? 'amaxDims' : 'aminDims', { doc: '', tests: { cases: [] } }, { nonEmpty: true });
   return {
     ...all,
     doc:
@@ -716,14 +710,23 @@ const intDimCases = () => [...intCases(), ...asInt(multiDimCases())];
 
 /** max/min/amax/amin of int32, named as called: all amax/amin (no gradient, so no tie rule to choose). */
 const intExtreme = <N extends string>(name: N, label: string, largest: boolean) =>
-  reduction(name, largest ? 'amaxIntDims' : 'aminIntDims', `int32 ${largest ? 'largest' : 'smallest'} element over dims (${label})`, intDimCases(), {
-    nonEmpty: true,
-    int32: { label },
-  });
+  reduction(
+    name,
+    largest ? 'amaxIntDims' : 'aminIntDims',
+    { doc: `int32 ${largest ? 'largest' : 'smallest'} element over dims (${label})`, tests: { cases: intDimCases() } },
+    {
+      nonEmpty: true,
+      int32: { label },
+    },
+  );
 
 export const REDUCE_OPS = defineOps(
-  linear('sumDims', 'sum', false, [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])]),
-  linear('meanDims', 'mean', true, [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])]),
+  linear('sumDims', 'sum', false, {
+    tests: { cases: [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])] },
+  }),
+  linear('meanDims', 'mean', true, {
+    tests: { cases: [...reduceCases(), rc([37, 29]), rc([4, 0], 1), rc([0, 3], 0, true), rc([0, 3]), rc([2, 3, 4, 5], [1, 2])] },
+  }),
   prodDims,
   extreme('maxDim', 'max', true),
   extreme('minDim', 'min', false),
@@ -742,26 +745,18 @@ export const REDUCE_OPS = defineOps(
   softmaxLike('softmax', false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
   softmaxLike('logSoftmax', true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
   // Empty segments (sum 0, mean NaN, prod 1) only for the linear reductions: max and min refuse them.
-  reduction('sum', 'sumDims', 'sum over dims (a number, a list, or all; keepdim); the sum of no elements is 0', [
-    ...reduceCases(),
-    ...multiDimCases(),
-    rc([4, 0], 1),
-    rc([0, 3]),
-    rc([2, 0, 3], [0, 2]),
-  ]),
-  reduction('mean', 'meanDims', 'mean over dims (a number, a list, or all; keepdim); the mean of no elements is NaN', [
-    ...reduceCases(),
-    ...multiDimCases(),
-    rc([4, 0], 1),
-    rc([0, 3]),
-  ]),
-  reduction('prod', 'prodDims', 'product over dims; gradient the product of the others (exact with zeros); the product of no elements is 1', [
-    ...reduceCases(),
-    ...multiDimCases(),
-    rc([4, 0], 1),
-    rc([5, 7], [0, 1], false, 'mask'),
-    rc([2, 3, 4, 5], [1, 3], false, 'mask'),
-  ]),
+  reduction('sum', 'sumDims', {
+    doc: 'sum over dims (a number, a list, or all; keepdim); the sum of no elements is 0',
+    tests: { cases: [...reduceCases(), ...multiDimCases(), rc([4, 0], 1), rc([0, 3]), rc([2, 0, 3], [0, 2])] },
+  }),
+  reduction('mean', 'meanDims', {
+    doc: 'mean over dims (a number, a list, or all; keepdim); the mean of no elements is NaN',
+    tests: { cases: [...reduceCases(), ...multiDimCases(), rc([4, 0], 1), rc([0, 3])] },
+  }),
+  reduction('prod', 'prodDims', {
+    doc: 'product over dims; gradient the product of the others (exact with zeros); the product of no elements is 1',
+    tests: { cases: [...reduceCases(), ...multiDimCases(), rc([4, 0], 1), rc([5, 7], [0, 1], false, 'mask'), rc([2, 3, 4, 5], [1, 3], false, 'mask')] },
+  }),
   maxLike('max', true),
   maxLike('min', false),
   nanPoisoned('amax', 'amaxDims', 'largest'),
@@ -770,17 +765,32 @@ export const REDUCE_OPS = defineOps(
   logical('any', false),
   norm,
   // int32: sum wraps as int32 arithmetic; max/min/amax/amin (any dims) and argmax/argmin; no gradient.
-  reduction('sumInt', 'sumIntDims', 'int32 sum over dims (wraps on overflow, as int32 arithmetic)', intDimCases(), {
-    int32: { label: 'sum' },
-  }),
+  reduction(
+    'sumInt',
+    'sumIntDims',
+    { doc: 'int32 sum over dims (wraps on overflow, as int32 arithmetic)', tests: { cases: intDimCases() } },
+    {
+      int32: { label: 'sum' },
+    },
+  ),
   intExtreme('maxInt', 'max', true),
   intExtreme('minInt', 'min', false),
   intExtreme('amaxInt', 'amax', true),
   intExtreme('aminInt', 'amin', false),
-  reduction('allInt', 'allIntDims', 'float32 1 where every int32 element over dims is nonzero, else 0', intDimCases(), {
-    int32: { label: 'all', out: 'float32' },
-  }),
-  reduction('anyInt', 'anyIntDims', 'float32 1 where any int32 element over dims is nonzero, else 0', intDimCases(), {
-    int32: { label: 'any', out: 'float32' },
-  }),
+  reduction(
+    'allInt',
+    'allIntDims',
+    { doc: 'float32 1 where every int32 element over dims is nonzero, else 0', tests: { cases: intDimCases() } },
+    {
+      int32: { label: 'all', out: 'float32' },
+    },
+  ),
+  reduction(
+    'anyInt',
+    'anyIntDims',
+    { doc: 'float32 1 where any int32 element over dims is nonzero, else 0', tests: { cases: intDimCases() } },
+    {
+      int32: { label: 'any', out: 'float32' },
+    },
+  ),
 );

@@ -6,7 +6,7 @@
  * pick the same source pixels; the weights are then exact differences of those float32 values.
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { bitsf32, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import { bitsf32, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase, type OpInfo } from './types.js';
 import { checkRank } from './window.js';
 
 export interface InterpolateOptions {
@@ -166,13 +166,12 @@ function forEachSource(r: Int32Array, kind: Kind, f: (oi: number, xi: number, wt
 /** The three families of kernels: one source, two per dim, four per dim. */
 type Kind = 'nearest' | 'linear' | 'cubic';
 
-function resampleOp<N extends string>(name: N, kind: Kind, doc: string, cases: TestCase<ResampleAttrs>[]): OpSpec<ResampleAttrs, N> {
+function resampleOp<N extends string>(name: N, kind: Kind, info: OpInfo<ResampleAttrs>): OpSpec<ResampleAttrs, N> {
   return {
     name,
     module: 'resample',
     arity: 1,
     gradInputs: [0],
-    doc,
     plan: (ins: readonly Meta[], attrs: ResampleAttrs): Plan => planResample(ins, attrs, kind !== 'nearest'),
     ref: {
       fwd: (h: Float64Array, r: Int32Array) => {
@@ -188,7 +187,7 @@ function resampleOp<N extends string>(name: N, kind: Kind, doc: string, cases: T
         if (gx) forEachSource(r, kind, (oi, xi, wt) => (h[gx + xi] += wt * h[g + oi]));
       },
     },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -202,16 +201,16 @@ const common: TestCase<ResampleAttrs>[] = [
   { inputs: [{ shape: [0, 2, 3, 3] }], attrs: { size: 5 }, name: 'N = 0' },
 ];
 
-const interpolateNearestOp = resampleOp(
-  'interpolateNearest',
-  'nearest',
-  "interpolate mode 'nearest' (PyTorch's legacy nearest: source floor(dst · scale)) or, with exact, 'nearest-exact' (floor((dst + ½) · scale))",
-  [
-    ...common,
-    ...common.map((c) => ({ ...c, attrs: { ...c.attrs, exact: true }, name: `nearest-exact: ${c.name ?? fmtValue(c.attrs)}` })),
-    { inputs: [{ shape: [1, 1, 5, 3] }], attrs: { scaleFactor: 1.7, recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
-  ],
-);
+const interpolateNearestOp = resampleOp('interpolateNearest', 'nearest', {
+  doc: "interpolate mode 'nearest' (PyTorch's legacy nearest: source floor(dst · scale)) or, with exact, 'nearest-exact' (floor((dst + ½) · scale))",
+  tests: {
+    cases: [
+      ...common,
+      ...common.map((c) => ({ ...c, attrs: { ...c.attrs, exact: true }, name: `nearest-exact: ${c.name ?? fmtValue(c.attrs)}` })),
+      { inputs: [{ shape: [1, 1, 5, 3] }], attrs: { scaleFactor: 1.7, recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
+    ],
+  },
+});
 const linearCases: TestCase<ResampleAttrs>[] = [
   ...common,
   { inputs: [{ shape: [1, 2, 4, 5] }], attrs: { size: [7, 9], alignCorners: true }, name: 'alignCorners' },
@@ -219,16 +218,19 @@ const linearCases: TestCase<ResampleAttrs>[] = [
   { inputs: [{ shape: [1, 1, 4, 4] }], attrs: { size: [1, 3], alignCorners: true }, name: 'alignCorners, one output row' },
   { inputs: [{ shape: [1, 2, 5, 3] }], attrs: { scaleFactor: [1.7, 2.6], recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
 ];
-const interpolateBilinearOp = resampleOp('interpolateBilinear', 'linear', "interpolate mode 'bilinear', alignCorners false or true", linearCases);
-const interpolateBicubicOp = resampleOp(
-  'interpolateBicubic',
-  'cubic',
-  "interpolate mode 'bicubic' (Keys, A = −0.75, taps clamped into the input), alignCorners false or true",
-  [
-    ...linearCases,
-    { inputs: [{ shape: [1, 1, 2, 3] }], attrs: { size: [5, 7] }, name: 'taps past both borders' },
-    { inputs: [{ shape: [2, 3, 9, 17] }], attrs: { size: [4, 6] }, name: 'downsampling' },
-  ],
-);
+const interpolateBilinearOp = resampleOp('interpolateBilinear', 'linear', {
+  doc: "interpolate mode 'bilinear', alignCorners false or true",
+  tests: { cases: linearCases },
+});
+const interpolateBicubicOp = resampleOp('interpolateBicubic', 'cubic', {
+  doc: "interpolate mode 'bicubic' (Keys, A = −0.75, taps clamped into the input), alignCorners false or true",
+  tests: {
+    cases: [
+      ...linearCases,
+      { inputs: [{ shape: [1, 1, 2, 3] }], attrs: { size: [5, 7] }, name: 'taps past both borders' },
+      { inputs: [{ shape: [2, 3, 9, 17] }], attrs: { size: [4, 6] }, name: 'downsampling' },
+    ],
+  },
+});
 
 export const RESAMPLE_OPS = defineOps(interpolateNearestOp, interpolateBilinearOp, interpolateBicubicOp);

@@ -39,6 +39,7 @@ import {
   type OpSpec,
   type RefKernel,
   type TestCase,
+  type OpInfo,
 } from './types.js';
 
 function contiguousStrides(shape: readonly number[]): number[] {
@@ -185,7 +186,7 @@ const copyBwd: RefKernel = (h, r) => {
   forEachBroadcast(r.subarray(R.P), 1, (i, [j]) => (h[base + j] += h[g + i]));
 };
 
-function copyOp<N extends string>(name: N, dtype: DType, cases: TestCase<View>[]): OpSpec<View, N> {
+function copyOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<View>, 'tests'>): OpSpec<View, N> {
   const float = dtype === 'float32';
   return {
     name,
@@ -197,7 +198,7 @@ function copyOp<N extends string>(name: N, dtype: DType, cases: TestCase<View>[]
     doc: `${dtype} strided copy of a view of x (reshape, permute, slice, broadcast)${float ? '; backward adds the gradient back through the view' : ''}`,
     plan: (ins, v) => ({ shape: [...(v.as ?? v.shape)], dtype, params: planCopy(name, ins[0], v) }),
     ref: float ? { fwd: copyFwd, bwd: copyBwd } : { fwd: copyFwd },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -314,7 +315,7 @@ const joinBwd: RefKernel = (h, r) =>
  */
 export const JOIN_MAX = Math.floor((MAX_PARAMS + 2 * MAX_INPUTS - 2) / 3);
 
-function joinOp<N extends string>(name: N, dtype: DType, cases: TestCase<CatAttrs>[]): OpSpec<CatAttrs, N> {
+function joinOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<CatAttrs>, 'tests'>): OpSpec<CatAttrs, N> {
   const float = dtype === 'float32';
   return {
     name,
@@ -334,7 +335,7 @@ function joinOp<N extends string>(name: N, dtype: DType, cases: TestCase<CatAttr
       return { shape: p.shape, dtype, params: p.params };
     },
     ref: float ? { fwd: joinFwd, bwd: joinBwd } : { fwd: joinFwd },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -563,10 +564,10 @@ const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
 });
 
 export const SHAPE_OPS = defineOps(
-  copyOp('copy', 'float32', copyCases),
-  joinOp('cat', 'float32', joinCases),
-  copyOp('copyInt', 'int32', copyIntCases),
-  joinOp('catInt', 'int32', joinIntCases),
+  copyOp('copy', 'float32', { tests: { cases: copyCases } }),
+  joinOp('cat', 'float32', { tests: { cases: joinCases } }),
+  copyOp('copyInt', 'int32', { tests: { cases: copyIntCases } }),
+  joinOp('catInt', 'int32', { tests: { cases: joinIntCases } }),
   {
     name: 'embedding',
     module: 'shape',

@@ -26,6 +26,7 @@ import {
   type Meta,
   type OpSpec,
   type TestCase,
+  type OpInfo,
 } from './types.js';
 
 export interface ScanAttrs {
@@ -139,17 +140,15 @@ const cummaxIndex: OpSpec<CumExtremeAttrs, 'cummaxIndex'> = {
 /** An op mapping each segment to a segment of the same length: fwd(values) and bwd(values, outputs, grads). */
 function scan<N extends string>(
   name: N,
-  doc: string,
   fwd: (v: number[]) => number[],
   bwd: (v: number[], y: number[], g: number[]) => number[],
-  cases: TestCase<ScanAttrs>[],
+  info: OpInfo<ScanAttrs>,
 ): OpSpec<ScanAttrs, N> {
   return {
     name,
     module: 'sort',
     arity: 1,
     gradInputs: [0],
-    doc,
     plan: (ins, a) => ({ shape: [...ins[0].shape], params: planScan(name, ins[0], a.dim) }),
     ref: {
       fwd: (h, r) => {
@@ -167,7 +166,7 @@ function scan<N extends string>(
         );
       },
     },
-    tests: { cases },
+    ...info,
   };
 }
 
@@ -278,14 +277,12 @@ export const SORT_OPS = defineOps(
   cumsumInt,
   scan(
     'cumsum',
-    'running sum along a dim; gradient the reversed running sum of g',
     (v) => running(v, (s, x) => s + x),
     (_v, _y, g) => suffixSums(g.length, (j) => g[j]),
-    scanCases(),
+    { doc: 'running sum along a dim; gradient the reversed running sum of g', tests: { cases: scanCases() } },
   ),
   scan(
     'cumprod',
-    'running product along a dim; gradient Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i, exact with zeros (no division by x)',
     (v) => running(v, (p, x) => p * x),
     (v, _y, g) =>
       suffixSums(g.length, (j, k) => {
@@ -293,13 +290,18 @@ export const SORT_OPS = defineOps(
         for (let i = 0; i <= j; i++) if (i !== k) p *= v[i];
         return p;
       }),
-    [...scanCases(), sc([17], { dim: 0 }, 'mask'), sc([5, 7], { dim: 1 }, 'mask'), sc([9, 4], { dim: 0 }, 'mask')],
+    {
+      doc: 'running product along a dim; gradient Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i, exact with zeros (no division by x)',
+      tests: { cases: [...scanCases(), sc([17], { dim: 0 }, 'mask'), sc([5, 7], { dim: 1 }, 'mask'), sc([9, 4], { dim: 0 }, 'mask')] },
+    },
   ),
   scan(
     'logcumsumexp',
-    'log of the running Σ eˣ along a dim, stable (running log-add-exp); gradient Σ_{j≥k} g_j·e^(x_k − y_j)',
     (v) => running(v, logAddExp),
     (v, y, g) => suffixSums(g.length, (j, k) => (v[k] === -Infinity ? 0 : g[j] * Math.exp(v[k] - y[j]))),
-    [...scanCases(), sc([5, 7], { dim: 1 }, [-1000, 1000]), sc([17], { dim: 0 }, [-80, 80])],
+    {
+      doc: 'log of the running Σ eˣ along a dim, stable (running log-add-exp); gradient Σ_{j≥k} g_j·e^(x_k − y_j)',
+      tests: { cases: [...scanCases(), sc([5, 7], { dim: 1 }, [-1000, 1000]), sc([17], { dim: 0 }, [-80, 80])] },
+    },
   ),
 );

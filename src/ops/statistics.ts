@@ -163,9 +163,8 @@ function selection<N extends string, I extends string>(
   name: N,
   index: I,
   kind: SelectKind | undefined,
-  doc: string,
-  cases: TestCase<SelectAttrs>[],
-  ties: TestCase<SelectAttrs>[],
+  // the doc, the cases and the ties (the index's own cases) as one object literal the published build strips, as OpInfo
+  info: { doc: string; tests: { cases: TestCase<SelectAttrs>[]; ties: TestCase<SelectAttrs>[] } },
 ) {
   const int = kind === undefined;
   const of = (a: SelectAttrs): SelectKind => {
@@ -178,10 +177,10 @@ function selection<N extends string, I extends string>(
     ...common,
     name,
     gradInputs: int ? [] : [0],
-    doc: int ? doc : `${doc}; the gradient goes to the chosen element`,
+    doc: int ? info.doc : `${info.doc}; the gradient goes to the chosen element`,
     plan: (ins, a) => ({ shape: planSelect(of(a), ins[0], a).shape, dtype: ins[0].dtype }),
     compose: (b, [x], a) => select(b, of(a), x, a, int, false),
-    tests: { tol: int ? 0 : undefined, cases },
+    tests: { tol: int ? 0 : undefined, cases: info.tests.cases },
   };
   const indices: CompositeDef<SelectAttrs, I> = {
     ...common,
@@ -190,7 +189,7 @@ function selection<N extends string, I extends string>(
     doc: `int32 index of ${name}'s element along the dim`,
     plan: (ins, a) => ({ shape: planSelect(of(a), ins[0], a).shape, dtype: 'int32' }),
     compose: (b, [x], a) => select(b, of(a), x, a, int, true),
-    tests: { tol: 0, cases: [...cases, ...ties] },
+    tests: { tol: 0, cases: [...info.tests.cases, ...info.tests.ties] },
   };
   return [values, indices] as const;
 }
@@ -202,38 +201,25 @@ const reaches = (k: number) => (c: TestCase<SelectAttrs>) => {
   return (shape[d < 0 ? d + shape.length : d] ?? 1) >= k;
 };
 const kthCases = [1, 2, 3].flatMap((k) => selectCases({ k }).filter((c) => reaches(k)(c) && !c.inputs[0].shape.includes(0)));
-const [kthvalue, kthvalueIndex] = selection(
-  'kthvalue',
-  'kthvalueIndex',
-  'kthvalue',
-  'the k-th smallest element along a dim (default −1; NaN the largest)',
-  [...kthCases, ...selectCases({ k: 1 }).filter((c) => c.inputs[0].shape.includes(0))],
-  selectCases({ k: 2 }, { domain: 'mask' }).filter(reaches(2)),
-);
-const [medianDim, medianIndex] = selection(
-  'medianDim',
-  'medianIndex',
-  'median',
-  'the lower median along a dim; NaN (the first) where the segment holds NaN',
-  selectCases(),
-  selectCases({}, { domain: 'mask' }),
-);
-const [nanmedianDim, nanmedianIndex] = selection(
-  'nanmedianDim',
-  'nanmedianIndex',
-  'nanmedian',
-  'the lower median of the non-NaN elements along a dim; NaN where all are NaN',
-  selectCases(),
-  selectCases({}, { domain: 'mask' }),
-);
-const [mode, modeIndex] = selection(
-  'mode',
-  'modeIndex',
-  'mode',
-  'the most frequent element along a dim (default −1; the smallest of those tied, at its last index)',
-  selectCases(),
-  selectCases({}, { domain: 'mask' }),
-);
+const [kthvalue, kthvalueIndex] = selection('kthvalue', 'kthvalueIndex', 'kthvalue', {
+  doc: 'the k-th smallest element along a dim (default −1; NaN the largest)',
+  tests: {
+    cases: [...kthCases, ...selectCases({ k: 1 }).filter((c) => c.inputs[0].shape.includes(0))],
+    ties: selectCases({ k: 2 }, { domain: 'mask' }).filter(reaches(2)),
+  },
+});
+const [medianDim, medianIndex] = selection('medianDim', 'medianIndex', 'median', {
+  doc: 'the lower median along a dim; NaN (the first) where the segment holds NaN',
+  tests: { cases: selectCases(), ties: selectCases({}, { domain: 'mask' }) },
+});
+const [nanmedianDim, nanmedianIndex] = selection('nanmedianDim', 'nanmedianIndex', 'nanmedian', {
+  doc: 'the lower median of the non-NaN elements along a dim; NaN where all are NaN',
+  tests: { cases: selectCases(), ties: selectCases({}, { domain: 'mask' }) },
+});
+const [mode, modeIndex] = selection('mode', 'modeIndex', 'mode', {
+  doc: 'the most frequent element along a dim (default −1; the smallest of those tied, at its last index)',
+  tests: { cases: selectCases(), ties: selectCases({}, { domain: 'mask' }) },
+});
 
 /** The int32 selections' cases: every kind on small values (ties), and values past 2²⁴ that float32 would merge. */
 const intCases = (['kthvalue', 'median', 'nanmedian', 'mode'] as const).flatMap((of) =>
@@ -241,14 +227,10 @@ const intCases = (['kthvalue', 'median', 'nanmedian', 'mode'] as const).flatMap(
     selectCases({ of, k: of === 'kthvalue' ? 2 : undefined }, { dtype: 'int32', int }).filter(reaches(of === 'kthvalue' ? 2 : 1)),
   ),
 );
-const [selectInt, selectIntIndex] = selection(
-  'selectInt',
-  'selectIntIndex',
-  undefined,
-  'kthvalue, median, nanmedian or mode (attrs.of) of an int32 tensor along a dim: int32 values, exact',
-  intCases,
-  [],
-);
+const [selectInt, selectIntIndex] = selection('selectInt', 'selectIntIndex', undefined, {
+  doc: 'kthvalue, median, nanmedian or mode (attrs.of) of an int32 tensor along a dim: int32 values, exact',
+  tests: { cases: intCases, ties: [] },
+});
 
 /**
  * median/nanmedian over all elements (no dim): the 0-d lower median v of the flattened x, NaN for
