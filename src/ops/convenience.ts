@@ -137,13 +137,13 @@ const outer: CompositeDef<Record<string, never>, 'outer'> = {
 };
 
 // ---- float classification: float32 0/1 masks, no gradient ---------------------------------------
-function mask<N extends string>(name: N, doc: string, compose: <T>(b: Builder<T>, x: T) => T): CompositeDef<Record<string, never>, N> {
+function mask<N extends string>(name: N, compose: <T>(b: Builder<T>, x: T) => T, info: { doc: string }): CompositeDef<Record<string, never>, N> {
   return {
     kind: 'composite',
     name,
     arity: 1,
     gradInputs: [],
-    doc,
+    doc: info.doc,
     plan: keepShape,
     compose: (b, [x]) => compose(b, x),
     // The drawn values are finite; NaN and ±∞ are in test/op-examples/convenience.test.ts.
@@ -153,13 +153,13 @@ function mask<N extends string>(name: N, doc: string, compose: <T>(b: Builder<T>
 // Written so that no primitive writes a NaN or ±∞ (only 0/1 masks): they run under
 // wg.setDebug({ checkFinite: true }), which stops at any op that writes one. NaN is the one value
 // unequal to itself and compares false with everything, so x < ∞ and x > −∞ hold exactly for finite x.
-const isnan = mask('isnan', '1 where x is NaN, else 0 (float32 mask, no gradient)', (b, x) => b.op('eq', [b.op('eq', [x, x]), b.scalar(0)]));
-const isinf = mask('isinf', '1 where x is ±∞, else 0 (float32 mask, no gradient)', (b, x) =>
-  b.op('maximum', [b.op('eq', [x, b.scalar(Infinity)]), b.op('eq', [x, b.scalar(-Infinity)])]),
-);
-const isfinite = mask('isfinite', '1 where x is neither NaN nor ±∞, else 0 (float32 mask, no gradient)', (b, x) =>
-  b.op('mul', [b.op('lt', [x, b.scalar(Infinity)]), b.op('gt', [x, b.scalar(-Infinity)])]),
-);
+const isnan = mask('isnan', (b, x) => b.op('eq', [b.op('eq', [x, x]), b.scalar(0)]), { doc: '1 where x is NaN, else 0 (float32 mask, no gradient)' });
+const isinf = mask('isinf', (b, x) => b.op('maximum', [b.op('eq', [x, b.scalar(Infinity)]), b.op('eq', [x, b.scalar(-Infinity)])]), {
+  doc: '1 where x is ±∞, else 0 (float32 mask, no gradient)',
+});
+const isfinite = mask('isfinite', (b, x) => b.op('mul', [b.op('lt', [x, b.scalar(Infinity)]), b.op('gt', [x, b.scalar(-Infinity)])]), {
+  doc: '1 where x is neither NaN nor ±∞, else 0 (float32 mask, no gradient)',
+});
 
 /** nanToNum's replacements, resolved by the API (posinf/neginf default to float32's largest finite values). */
 export interface NanToNumAttrs {

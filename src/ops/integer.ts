@@ -26,26 +26,28 @@ function floorMod(a: number, b: number): number {
   return b === 0 ? 0 : a - b * Math.floor(a / b);
 }
 
+/** Dtype and value range of a test operand. */
+type Draw = Omit<InputSpec, 'shape'>;
+
 // ---- binary, broadcasting ------------------------------------------------------------------
 /** Shape pairs: sizes 1, odd, tile ± 1, broadcasting both ways, 0 (the first two of elementwise's three-operand shapes). */
 const PAIRS = TERNARY_SHAPES.map(([a, b]) => [a, b]);
 
 /**
  * A broadcasting binary op: `f` on the two operands' values, `op` the public name errors give,
- * `dtype` the result's (int32 for arithmetic, float32 masks for comparisons). Each entry of
- * `draws` (dtype and value range of both operands; the full int32 range exercises wrapping) runs
- * on every shape pair.
+ * `from` the operands' dtype, `dtype` the result's (int32 for arithmetic, float32 masks for
+ * comparisons). Each entry of `tests.draws` (dtype and value range of both operands; the full int32
+ * range exercises wrapping) runs on every shape pair.
  */
 function binary<N extends string>(
   name: N,
-  spec: { op: string; f: (a: number, b: number) => number; doc: string; dtype: DType; draws: Omit<InputSpec, 'shape'>[] },
+  spec: { op: string; f: (a: number, b: number) => number; doc: string; from: DType; dtype: DType; tests: { draws: Draw[] } },
 ): OpSpec<Record<string, never>, N> {
-  const inputDtype = spec.draws[0].dtype ?? 'float32';
   return {
     name,
     module: 'integer',
     arity: 2,
-    inputDtypes: [inputDtype, inputDtype],
+    inputDtypes: [spec.from, spec.from],
     gradInputs: [],
     doc: spec.doc,
     plan: (ins: readonly Meta[]) => ({ ...planBroadcast(spec.op, ins), dtype: spec.dtype }),
@@ -59,7 +61,7 @@ function binary<N extends string>(
     },
     tests: {
       tol: 0, // integers and masks are exact
-      cases: spec.draws.flatMap((draw) =>
+      cases: spec.tests.draws.flatMap((draw) =>
         PAIRS.map(([a, b]): TestCase => ({
           inputs: [a, b].map((shape) => ({ ...draw, shape })),
           name: `[${a.join('x')}] [${b.join('x')}] ${JSON.stringify(draw.int ?? draw.domain)}`,
@@ -71,14 +73,29 @@ function binary<N extends string>(
 
 const FULL: [number, number] = [INT32_MIN, INT32_MAX + 1];
 const SMALL: [number, number] = [-9, 10]; // ties and zeros occur
-const ints = (...ranges: [number, number][]) => ranges.map((int) => ({ dtype: 'int32' as DType, int }));
-const intArith = <N extends string>(name: N, op: string, f: (a: number, b: number) => number, doc: string, draws = ints(SMALL, FULL)) =>
-  binary(name, { op, f, doc, dtype: 'int32', draws });
+const ints = (...ranges: [number, number][]): Draw[] => ranges.map((int) => ({ dtype: 'int32', int }));
+/** int32 arithmetic; its draws default to small values and the full range. */
+const intArith = <N extends string>(name: N, op: string, f: (a: number, b: number) => number, info: { doc: string; tests?: { draws: Draw[] } }) =>
+  binary(name, { op, f, doc: info.doc, from: 'int32', dtype: 'int32', tests: { draws: info.tests?.draws ?? ints(SMALL, FULL) } });
 const intCompare = <N extends string>(name: N, op: string, f: (a: number, b: number) => boolean, sym: string) =>
-  binary(name, { op, f: (a, b) => (f(a, b) ? 1 : 0), doc: `int32 a ${sym} b as a float32 1/0 mask`, dtype: 'float32', draws: ints(SMALL, FULL) });
+  binary(name, {
+    op,
+    f: (a, b) => (f(a, b) ? 1 : 0),
+    doc: `int32 a ${sym} b as a float32 1/0 mask`,
+    from: 'int32',
+    dtype: 'float32',
+    tests: { draws: ints(SMALL, FULL) },
+  });
 /** a, b nonzero = true (NaN too, as PyTorch's bool(NaN)); int32 operands are cast to float32 first, which keeps them nonzero. */
-const logical = <N extends string>(name: N, f: (a: boolean, b: boolean) => boolean, doc: string) =>
-  binary(name, { op: name, f: (a, b) => (f(a !== 0, b !== 0) ? 1 : 0), doc, dtype: 'float32', draws: [{ domain: 'mask' }, { domain: 'any' }] });
+const logical = <N extends string>(name: N, f: (a: boolean, b: boolean) => boolean, info: { doc: string }) =>
+  binary(name, {
+    op: name,
+    f: (a, b) => (f(a !== 0, b !== 0) ? 1 : 0),
+    doc: info.doc,
+    from: 'float32',
+    dtype: 'float32',
+    tests: { draws: [{ domain: 'mask' }, { domain: 'any' }] },
+  });
 
 // ---- unary ---------------------------------------------------------------------------------
 const UNARY_SHAPES = [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [0], [3, 0]];
@@ -91,7 +108,7 @@ function unary<A, N extends string>(
     from: DType;
     to: DType;
     params?: (attrs: A, x: Meta) => number[];
-    cases: { attrs?: A; range: [number, number] }[];
+    tests: { cases: { attrs?: A; range: [number, number] }[] };
   },
 ): OpSpec<A, N> {
   return {
@@ -112,7 +129,7 @@ function unary<A, N extends string>(
     },
     tests: {
       tol: 0,
-      cases: spec.cases.flatMap(({ attrs, range }) =>
+      cases: spec.tests.cases.flatMap(({ attrs, range }) =>
         UNARY_SHAPES.map((shape): TestCase<A> => ({
           inputs: [spec.from === 'int32' ? { shape, dtype: 'int32', int: range } : { shape, domain: range }],
           attrs,
@@ -170,47 +187,41 @@ const intWhere: OpSpec<Record<string, never>, 'intWhere'> = {
 
 // ---- the table -----------------------------------------------------------------------------
 export const INTEGER_OPS = defineOps(
-  intArith('intAdd', 'add', (a, b) => (a + b) | 0, 'int32 a + b, wrapping'),
-  intArith('intSub', 'sub', (a, b) => (a - b) | 0, 'int32 a − b, wrapping'),
-  intArith('intMul', 'mul', (a, b) => Math.imul(a, b), 'int32 a · b, wrapping'),
-  intArith(
-    'intFloorDivide',
-    'floorDivide',
-    floorDiv,
-    'int32 ⌊a / b⌋ (Python //); INT32_MIN // −1 wraps to INT32_MIN; the kernel gives 0 for b = 0 (the API refuses it eagerly)',
-    ints(SMALL, FULL, [-3, 4]),
-  ),
-  intArith(
-    'intRemainder',
-    'remainder',
-    floorMod,
-    'int32 a mod b with the sign of b (Python %); 0 for b = 0 (refused eagerly by the API)',
-    ints(SMALL, FULL, [-3, 4]),
-  ),
-  intArith('intMaximum', 'maximum', Math.max, 'int32 elementwise max'),
-  intArith('intMinimum', 'minimum', Math.min, 'int32 elementwise min'),
+  intArith('intAdd', 'add', (a, b) => (a + b) | 0, { doc: 'int32 a + b, wrapping' }),
+  intArith('intSub', 'sub', (a, b) => (a - b) | 0, { doc: 'int32 a − b, wrapping' }),
+  intArith('intMul', 'mul', (a, b) => Math.imul(a, b), { doc: 'int32 a · b, wrapping' }),
+  intArith('intFloorDivide', 'floorDivide', floorDiv, {
+    doc: 'int32 ⌊a / b⌋ (Python //); INT32_MIN // −1 wraps to INT32_MIN; the kernel gives 0 for b = 0 (the API refuses it eagerly)',
+    tests: { draws: ints(SMALL, FULL, [-3, 4]) },
+  }),
+  intArith('intRemainder', 'remainder', floorMod, {
+    doc: 'int32 a mod b with the sign of b (Python %); 0 for b = 0 (refused eagerly by the API)',
+    tests: { draws: ints(SMALL, FULL, [-3, 4]) },
+  }),
+  intArith('intMaximum', 'maximum', Math.max, { doc: 'int32 elementwise max' }),
+  intArith('intMinimum', 'minimum', Math.min, { doc: 'int32 elementwise min' }),
   intCompare('intGt', 'gt', (a, b) => a > b, '>'),
   intCompare('intLt', 'lt', (a, b) => a < b, '<'),
   intCompare('intGe', 'ge', (a, b) => a >= b, '≥'),
   intCompare('intLe', 'le', (a, b) => a <= b, '≤'),
   intCompare('intEq', 'eq', (a, b) => a === b, '='),
   intWhere,
-  logical('logicalAnd', (a, b) => a && b, 'a ≠ 0 and b ≠ 0 as a float32 1/0 mask, broadcasting'),
-  logical('logicalOr', (a, b) => a || b, 'a ≠ 0 or b ≠ 0 as a float32 1/0 mask, broadcasting'),
-  logical('logicalXor', (a, b) => a !== b, 'exactly one of a ≠ 0, b ≠ 0 as a float32 1/0 mask, broadcasting'),
+  logical('logicalAnd', (a, b) => a && b, { doc: 'a ≠ 0 and b ≠ 0 as a float32 1/0 mask, broadcasting' }),
+  logical('logicalOr', (a, b) => a || b, { doc: 'a ≠ 0 or b ≠ 0 as a float32 1/0 mask, broadcasting' }),
+  logical('logicalXor', (a, b) => a !== b, { doc: 'exactly one of a ≠ 0, b ≠ 0 as a float32 1/0 mask, broadcasting' }),
   unary('intNeg', {
     f: (x) => -x | 0,
     doc: 'int32 −x (−INT32_MIN wraps to INT32_MIN)',
     from: 'int32',
     to: 'int32',
-    cases: [{ range: SMALL }, { range: FULL }],
+    tests: { cases: [{ range: SMALL }, { range: FULL }] },
   }),
   unary('intAbs', {
     f: (x) => Math.abs(x) | 0,
     doc: 'int32 |x| (|INT32_MIN| wraps to INT32_MIN)',
     from: 'int32',
     to: 'int32',
-    cases: [{ range: SMALL }, { range: FULL }],
+    tests: { cases: [{ range: SMALL }, { range: FULL }] },
   }),
   unary<{ min: number | null; max: number | null }, 'intClamp'>('intClamp', {
     f: (x, [lo, hi]) => Math.min(Math.max(x, lo), hi),
@@ -218,24 +229,26 @@ export const INTEGER_OPS = defineOps(
     from: 'int32',
     to: 'int32',
     params: intBounds,
-    cases: [
-      { attrs: { min: -3, max: 4 }, range: SMALL },
-      { attrs: { min: null, max: 0 }, range: FULL },
-      { attrs: { min: 5, max: 2 }, range: SMALL },
-    ],
+    tests: {
+      cases: [
+        { attrs: { min: -3, max: 4 }, range: SMALL },
+        { attrs: { min: null, max: 0 }, range: FULL },
+        { attrs: { min: 5, max: 2 }, range: SMALL },
+      ],
+    },
   }),
   unary('toInt', {
     f: truncInt,
     doc: 'float32 → int32: truncation toward zero; NaN, ±∞ and out-of-range values give INT32_MIN (as PyTorch on x86)',
     from: 'float32',
     to: 'int32',
-    cases: [{ range: [-20, 20] }, { range: [-3e9, 3e9] }],
+    tests: { cases: [{ range: [-20, 20] }, { range: [-3e9, 3e9] }] },
   }),
   unary('toFloat', {
     f: Math.fround,
     doc: 'int32 → float32, rounding to nearest even beyond 2^24',
     from: 'int32',
     to: 'float32',
-    cases: [{ range: SMALL }, { range: FULL }],
+    tests: { cases: [{ range: SMALL }, { range: FULL }] },
   }),
 );

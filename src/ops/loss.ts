@@ -265,9 +265,8 @@ interface PairSpec<N extends string> {
   args: [string, string];
   f: Formula;
   doc: string;
-  /** Test domains of the two inputs, and cases beyond the standard shapes. */
-  domains: [Domain, Domain];
-  extraCases?: TestCase<PairAttrs>[];
+  /** Test domains of the two inputs, and cases beyond the standard shapes (stripped from the published build with the op's tests). */
+  tests: { domains: [Domain, Domain]; extraCases?: TestCase<PairAttrs>[] };
   /** The op's constant c (param P0) from its attrs, validated. */
   constant?: (a: PairAttrs) => number;
 }
@@ -276,7 +275,7 @@ interface PairSpec<N extends string> {
 const PAIR_SHAPES = [[1], [3], [5, 7], [7], [9], [17, 3], [2, 3, 4, 5], [0], [2, 0]];
 
 function pairLoss<N extends string>(s: PairSpec<N>): OpSpec<PairAttrs, N> {
-  const { f, loss, args, domains } = s;
+  const { f, loss, args } = s;
   const elementwise = (h: Float64Array, r: Int32Array, fn: (p: number, t: number, c: number, i: number) => void) => {
     const p = inp(r, 0),
       t = inp(r, 1),
@@ -310,11 +309,11 @@ function pairLoss<N extends string>(s: PairSpec<N>): OpSpec<PairAttrs, N> {
       cases: [
         ...PAIR_SHAPES.map((shape) => ({
           inputs: [
-            { shape, domain: domains[0] },
-            { shape, domain: domains[1] },
+            { shape, domain: s.tests.domains[0] },
+            { shape, domain: s.tests.domains[1] },
           ],
         })),
-        ...(s.extraCases ?? []),
+        ...(s.tests.extraCases ?? []),
       ],
     },
   };
@@ -331,7 +330,7 @@ const PAIR_OPS = [
     args: ['pred', 'target'],
     doc: 'per-element squared error (p − t)²',
     f: { loss: (p, t) => (p - t) ** 2, dp: (p, t) => 2 * (p - t), dt: (p, t) => -2 * (p - t) },
-    domains: ['any', 'any'],
+    tests: { domains: ['any', 'any'] },
   }),
   pairLoss({
     name: 'l1Loss',
@@ -340,7 +339,7 @@ const PAIR_OPS = [
     doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
     f: { loss: (p, t) => Math.abs(p - t), dp: (p, t) => sign(p - t), dt: (p, t) => -sign(p - t) },
     // |p| ≥ 0.2 and |t| ≤ 0.1 keep p − t away from the kink at 0, with both signs.
-    domains: ['awayFromZero', [-0.1, 0.1]],
+    tests: { domains: ['awayFromZero', [-0.1, 0.1]] },
   }),
   pairLoss({
     name: 'huberLoss',
@@ -353,8 +352,8 @@ const PAIR_OPS = [
       dp: (p, t, d) => huberGrad(p - t, d),
       dt: (p, t, d) => -huberGrad(p - t, d),
     },
-    domains: ['any', 'any'],
-    extraCases: [{ name: '[5x7] delta 0.5', inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], attrs: { delta: 0.5 } }],
+    tests: { domains: ['any', 'any'], extraCases: [{ name: '[5x7] delta 0.5', inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], attrs: { delta: 0.5 } }] },
+
     constant: (a) => {
       const delta = a.delta ?? 1;
       if (typeof delta !== 'number' || !(delta > 0 && Number.isFinite(delta)))
@@ -373,16 +372,18 @@ const PAIR_OPS = [
       dp: (p, t) => (p - t) / Math.max(p * (1 - p), 1e-12),
       dt: (p) => clampLog(Math.log1p(-p)) - clampLog(Math.log(p)),
     },
-    domains: ['unit', 'unit'],
-    extraCases: [
-      {
-        name: '[3x5] 0/1 targets',
-        inputs: [
-          { shape: [3, 5], domain: 'unit' },
-          { shape: [3, 5], domain: 'mask' },
-        ],
-      },
-    ],
+    tests: {
+      domains: ['unit', 'unit'],
+      extraCases: [
+        {
+          name: '[3x5] 0/1 targets',
+          inputs: [
+            { shape: [3, 5], domain: 'unit' },
+            { shape: [3, 5], domain: 'mask' },
+          ],
+        },
+      ],
+    },
   }),
   pairLoss({
     name: 'bceWithLogitsLoss',
@@ -391,16 +392,18 @@ const PAIR_OPS = [
     doc: 'per-element binary cross-entropy of logits, stable: max(x, 0) − x·t + log1p(e^−|x|)',
     // max(x, 0) − x·t + ln(1 + e^−|x|) = −(t·ln σ(x) + (1 − t)·ln(1 − σ(x))) without overflow
     f: { loss: (x, t) => Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x))), dp: (x, t) => 1 / (1 + Math.exp(-x)) - t, dt: (x) => -x },
-    domains: [[-6, 6], 'unit'],
-    extraCases: [
-      {
-        name: '[3x5] 0/1 targets',
-        inputs: [
-          { shape: [3, 5], domain: [-6, 6] },
-          { shape: [3, 5], domain: 'mask' },
-        ],
-      },
-    ],
+    tests: {
+      domains: [[-6, 6], 'unit'],
+      extraCases: [
+        {
+          name: '[3x5] 0/1 targets',
+          inputs: [
+            { shape: [3, 5], domain: [-6, 6] },
+            { shape: [3, 5], domain: 'mask' },
+          ],
+        },
+      ],
+    },
   }),
 ];
 

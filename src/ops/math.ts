@@ -127,12 +127,12 @@ function planAddc(name: string, ins: readonly Meta[], { value = 1 }: AddcAttrs) 
     throw new ValueError(name, `value must be a finite number, got ${fmtValue(value)} (input of shape ${fmtShape(ins[0].shape)})`);
   return { shape: planBroadcast(name, ins).shape };
 }
-const addc = <N extends string>(name: N, inner: 'mul' | 'div', doc: string): CompositeDef<AddcAttrs, N> => ({
+const addc = <N extends string>(name: N, inner: 'mul' | 'div', info: { doc: string }): CompositeDef<AddcAttrs, N> => ({
   kind: 'composite',
   name,
   arity: 3,
   gradInputs: [0, 1, 2],
-  doc,
+  doc: info.doc,
   plan: (ins, a) => planAddc(name, ins, a),
   compose: (b, [t, t1, t2], { value = 1 }) => {
     const prod = b.op(inner, [t1, t2]);
@@ -370,6 +370,6 @@ export const MATH_OPS = defineOps(
   }),
   // ---- composites ----
   relu6,
-  addc('addcmul', 'mul', 't + value·t1·t2, broadcasting all three (value default 1)'),
-  addc('addcdiv', 'div', 't + value·t1/t2, broadcasting all three (value default 1)'),
+  addc('addcmul', 'mul', { doc: 't + value·t1·t2, broadcasting all three (value default 1)' }),
+  addc('addcdiv', 'div', { doc: 't + value·t1/t2, broadcasting all three (value default 1)' }),
 );

@@ -270,14 +270,14 @@ const adamCases = (domains: Domain[]) =>
   ]);
 
 /** The Adam update op, plain or amsgrad (one more buffer; same coefficients). */
-function adamOp<N extends string>(name: N, amsgrad: boolean, doc: string) {
+function adamOp<N extends string>(name: N, amsgrad: boolean, info: { doc: string }) {
   const spec: OpSpec<UpdateAttrs<AdamAttrs>, N> = {
     name,
     module: 'optim',
     split: { cut: 'flat', min: SPLIT.UPDATE },
     arity: amsgrad ? 5 : 4,
     gradInputs: [],
-    doc,
+    doc: info.doc,
     plan: (ins, a) => {
       if (a !== null && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
       return planUpdate(name, ins, a === null ? [] : adamParams(a));
@@ -288,14 +288,12 @@ function adamOp<N extends string>(name: N, amsgrad: boolean, doc: string) {
   return spec;
 }
 
-const adamUpdate = adamOp('adamUpdate', false, 'Adam / AdamW step, in place on the parameter and both moment buffers');
+const adamUpdate = adamOp('adamUpdate', false, { doc: 'Adam / AdamW step, in place on the parameter and both moment buffers' });
 // AMSGrad (amsgrad=True): vmax ← max(vmax, v) after the moments, and vmax replaces v in the
 // denominator, p ← p − (lr / (1 − β1^t)) · m / (√vmax / √(1 − β2^t) + ε).
-const adamAmsgradUpdate = adamOp(
-  'adamAmsgradUpdate',
-  true,
-  'Adam / AdamW step with amsgrad, in place on the parameter, both moment buffers and the running maximum of the second moment',
-);
+const adamAmsgradUpdate = adamOp('adamAmsgradUpdate', true, {
+  doc: 'Adam / AdamW step with amsgrad, in place on the parameter, both moment buffers and the running maximum of the second moment',
+});
 
 // ---- RMSprop (torch/optim/rmsprop.py, _single_tensor_rmsprop) ------------------------------------
 //   d = g + wd·p
@@ -350,48 +348,38 @@ const rmspropCases = (domains: Domain[], momentum: number) =>
     { lr: 1e-2, alpha: 0.9, eps: 1e-6, weightDecay: 0.1, momentum },
   ]);
 
-/** The RMSprop update op of one (momentum, centered) combination. */
-function rmspropOp<N extends string>(name: N, withMomentum: boolean, centered: boolean, doc: string, domains: Domain[]) {
+/** The RMSprop update op of one (momentum, centered) combination; one test domain per input. */
+function rmspropOp<N extends string>(name: N, withMomentum: boolean, centered: boolean, info: { doc: string; tests: { domains: Domain[] } }) {
   const spec: OpSpec<UpdateAttrs<RmspropAttrs>, N> = {
     name,
     module: 'optim',
     split: { cut: 'flat', min: SPLIT.UPDATE },
-    arity: domains.length, // p, g, s, then buf and/or ḡ: one test domain per input
+    arity: 3 + +withMomentum + +centered, // p, g, s, then buf and/or ḡ
     gradInputs: [],
-    doc,
+    doc: info.doc,
     plan: (ins, a) => planUpdate(name, ins, a === null ? [] : rmspropParams(a)),
     ref: { fwd: rmspropRef(withMomentum, centered) },
-    tests: { cases: rmspropCases(domains, withMomentum ? 0.9 : 0) },
+    tests: { cases: rmspropCases(info.tests.domains, withMomentum ? 0.9 : 0) },
   };
   return spec;
 }
 
-const rmspropUpdate = rmspropOp('rmspropUpdate', false, false, 'RMSprop step without momentum, in place on the parameter and the square average', [
-  'any',
-  'any',
-  'positive',
-]);
-const rmspropMomentumUpdate = rmspropOp(
-  'rmspropMomentumUpdate',
-  true,
-  false,
-  'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
-  ['any', 'any', 'positive', 'any'],
-);
-const rmspropCenteredUpdate = rmspropOp(
-  'rmspropCenteredUpdate',
-  false,
-  true,
-  'Centered RMSprop step without momentum, in place on the parameter, the square average and the gradient average',
-  ['any', 'any', [1, 3], [-0.5, 0.5]],
-);
-const rmspropCenteredMomentumUpdate = rmspropOp(
-  'rmspropCenteredMomentumUpdate',
-  true,
-  true,
-  'Centered RMSprop step with momentum, in place on the parameter, the square average, the buffer and the gradient average',
-  ['any', 'any', [1, 3], 'any', [-0.5, 0.5]],
-);
+const rmspropUpdate = rmspropOp('rmspropUpdate', false, false, {
+  doc: 'RMSprop step without momentum, in place on the parameter and the square average',
+  tests: { domains: ['any', 'any', 'positive'] },
+});
+const rmspropMomentumUpdate = rmspropOp('rmspropMomentumUpdate', true, false, {
+  doc: 'RMSprop step with momentum, in place on the parameter, the square average and the buffer',
+  tests: { domains: ['any', 'any', 'positive', 'any'] },
+});
+const rmspropCenteredUpdate = rmspropOp('rmspropCenteredUpdate', false, true, {
+  doc: 'Centered RMSprop step without momentum, in place on the parameter, the square average and the gradient average',
+  tests: { domains: ['any', 'any', [1, 3], [-0.5, 0.5]] },
+});
+const rmspropCenteredMomentumUpdate = rmspropOp('rmspropCenteredMomentumUpdate', true, true, {
+  doc: 'Centered RMSprop step with momentum, in place on the parameter, the square average, the buffer and the gradient average',
+  tests: { domains: ['any', 'any', [1, 3], 'any', [-0.5, 0.5]] },
+});
 
 // ---- Adagrad (torch/optim/adagrad.py, _single_tensor_adagrad) -------------------------------------
 //   d = g + wd·p
@@ -475,15 +463,14 @@ function radamParams(a: AdamFamilyAttrs): number[] {
 /**
  * An update over [p, g, two state buffers] from `params` (coefficient 0 is the L2 weight decay):
  * `body` gives one element's new (first buffer, second buffer, p) from p, d = g + wd·p and the old
- * buffers. The test inputs of the buffers are drawn from `domains`.
+ * buffers. Tested under each of `tests.attrs`, the buffers drawn from `tests.domains` (default
+ * any and positive).
  */
 function twoBufferOp<N extends string, A extends { weightDecay: number; step?: number }>(
   name: N,
-  doc: string,
   params: (a: A) => number[],
   body: (x: number, d: number, first: number, second: number, c: (k: number) => number) => [number, number, number],
-  attrs: A[],
-  domains: [Domain, Domain] = ['any', 'positive'],
+  info: { doc: string; tests: { attrs: A[]; domains?: [Domain, Domain] } },
 ) {
   const spec: OpSpec<UpdateAttrs<A>, N> = {
     name,
@@ -491,7 +478,7 @@ function twoBufferOp<N extends string, A extends { weightDecay: number; step?: n
     split: { cut: 'flat', min: SPLIT.UPDATE },
     arity: 4,
     gradInputs: [],
-    doc,
+    doc: info.doc,
     plan: (ins, a) => {
       if (a !== null && a.step !== undefined && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
       return planUpdate(name, ins, a === null ? [] : params(a));
@@ -510,29 +497,32 @@ function twoBufferOp<N extends string, A extends { weightDecay: number; step?: n
         });
       },
     },
-    tests: { cases: cases(['any', 'any', ...domains], attrs) },
+    tests: { cases: cases(['any', 'any', ...(info.tests.domains ?? ['any', 'positive'])], info.tests.attrs) },
   };
   return spec;
 }
 
 const adamaxUpdate = twoBufferOp(
   'adamaxUpdate',
-  'Adamax step, in place on the parameter, the first moment and the infinity norm',
   adamaxParams,
   (x, d, m, u, c) => {
     const mi = c(1) * m + c(2) * d;
     const ui = Math.max(c(3) * u, Math.abs(d) + c(4));
     return [mi, ui, x - c(5) * (mi / ui)];
   },
-  [
-    { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
-    { lr: 1e-2, beta1: 0.8, beta2: 0.9, eps: 1e-6, weightDecay: 0.1, step: 4 },
-  ],
+  {
+    doc: 'Adamax step, in place on the parameter, the first moment and the infinity norm',
+    tests: {
+      attrs: [
+        { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+        { lr: 1e-2, beta1: 0.8, beta2: 0.9, eps: 1e-6, weightDecay: 0.1, step: 4 },
+      ],
+    },
+  },
 );
 
 const radamUpdate = twoBufferOp(
   'radamUpdate',
-  'RAdam step (rectified once ρt > 5), in place on the parameter and both moment buffers',
   radamParams,
   (x, d, m, v, c) => {
     const mi = c(1) * m + c(2) * d;
@@ -540,11 +530,16 @@ const radamUpdate = twoBufferOp(
     const k = c(5);
     return [mi, vi, x - (c(7) !== 0 ? (k * mi) / (Math.sqrt(vi) + c(6)) : k * mi)];
   },
-  [
-    { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
-    { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 6 },
-    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0, step: 20 },
-  ],
+  {
+    doc: 'RAdam step (rectified once ρt > 5), in place on the parameter and both moment buffers',
+    tests: {
+      attrs: [
+        { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1 },
+        { lr: 1e-2, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.1, step: 6 },
+        { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0, step: 20 },
+      ],
+    },
+  },
 );
 
 // ---- NAdam (torch/optim/nadam.py: torch ≥ 2.0's _single_tensor_nadam, torch 1.13's _multi_tensor_nadam)
@@ -577,7 +572,6 @@ function nadamParams(a: NadamAttrs): number[] {
 
 const nadamUpdate = twoBufferOp(
   'nadamUpdate',
-  'NAdam step, in place on the parameter and both moment buffers',
   nadamParams,
   (x, d, m, v, c) => {
     const mi = m + c(1) * (d - m);
@@ -585,10 +579,15 @@ const nadamUpdate = twoBufferOp(
     const q = Math.sqrt(vi) / c(4) + c(5);
     return [mi, vi, x + (c(6) * d) / q + (c(7) * mi) / q];
   },
-  [
-    { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, muProduct: 1, step: 1 },
-    { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, momentumDecay: 4e-2, muProduct: 0.3, step: 5 },
-  ],
+  {
+    doc: 'NAdam step, in place on the parameter and both moment buffers',
+    tests: {
+      attrs: [
+        { lr: 2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, muProduct: 1, step: 1 },
+        { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, momentumDecay: 4e-2, muProduct: 0.3, step: 5 },
+      ],
+    },
+  },
 );
 
 // ---- Adadelta (torch/optim/adadelta.py, _single_tensor_adadelta) --------------------------------
@@ -602,18 +601,22 @@ const adadeltaParams = (a: AdadeltaAttrs) => [a.weightDecay, a.lr, a.rho, 1 - a.
 
 const adadeltaUpdate = twoBufferOp(
   'adadeltaUpdate',
-  'Adadelta step, in place on the parameter, the square average and the accumulated update',
   adadeltaParams,
   (x, d, s, a, c) => {
     const si = c(2) * s + c(3) * d * d;
     const delta = (Math.sqrt(a + c(4)) / Math.sqrt(si + c(4))) * d;
     return [si, c(2) * a + c(3) * delta * delta, x - c(1) * delta];
   },
-  [
-    { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 },
-    { lr: 0.5, rho: 0.95, eps: 1e-3, weightDecay: 0.1 },
-  ],
-  ['positive', 'positive'],
+  {
+    doc: 'Adadelta step, in place on the parameter, the square average and the accumulated update',
+    tests: {
+      attrs: [
+        { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 },
+        { lr: 0.5, rho: 0.95, eps: 1e-3, weightDecay: 0.1 },
+      ],
+      domains: ['positive', 'positive'],
+    },
+  },
 );
 
 // ---- coefficients from memory (the optimizers' path) --------------------------------------------

@@ -382,14 +382,14 @@ export interface DimAttrs {
   dim?: number;
 }
 
-function softmaxLike<N extends string>(name: N, log: boolean, doc: string): OpSpec<DimAttrs, N> {
+function softmaxLike<N extends string>(name: N, log: boolean, info: { doc: string }): OpSpec<DimAttrs, N> {
   return {
     name,
     module: 'reduce',
     split: { cut: 'outer', min: SPLIT.COSTLY },
     arity: 1,
     gradInputs: [0],
-    doc,
+    doc: info.doc,
     plan: (ins, a) => ({ shape: [...ins[0].shape], params: segmentView(ins[0].shape, normDim(name, ins[0].shape, a.dim ?? -1)) }),
     ref: {
       fwd: (h, r) => {
@@ -742,8 +742,8 @@ export const REDUCE_OPS = defineOps(
   // all/any of int32 masks (nonzero = true): float32 0/1, as all/any of float32
   intFold('allIntDims', 'all', 1, (acc, v) => (acc !== 0 && v !== 0 ? 1 : 0), 'float32'),
   intFold('anyIntDims', 'any', 0, (acc, v) => (acc !== 0 || v !== 0 ? 1 : 0), 'float32'),
-  softmaxLike('softmax', false, 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)'),
-  softmaxLike('logSoftmax', true, 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)'),
+  softmaxLike('softmax', false, { doc: 'softmax along a dim (default −1): e^(x − max) / Σ e^(x − max)' }),
+  softmaxLike('logSoftmax', true, { doc: 'log-softmax along a dim (default −1): (x − max) − ln Σ e^(x − max)' }),
   // Empty segments (sum 0, mean NaN, prod 1) only for the linear reductions: max and min refuse them.
   reduction('sum', 'sumDims', {
     doc: 'sum over dims (a number, a list, or all; keepdim); the sum of no elements is 0',
