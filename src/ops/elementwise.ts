@@ -238,57 +238,59 @@ export interface BinarySpec {
 }
 
 /** Test operand shapes of the broadcasting binary ops. */
-const BINARY_PAIRS: [number[], number[]][] = [
-  [[1], [1]],
-  [[3], [3]],
-  [[7], []],
-  [[], [5]],
-  [[TILE + 1], [TILE + 1]],
-  [[4, TILE - 1], [TILE - 1]],
-  [
-    [3, 1],
-    [1, 5],
-  ],
-  [
-    [2, 3, 4],
-    [3, 1],
-  ],
-  [
-    [17, 3],
-    [17, 1],
-  ],
-  [
-    [2, 1, 5],
-    [4, 1],
-  ],
-  [
-    [5, 17],
-    [5, 1],
-  ],
-  [
-    [3, 1],
-    [3, 2 * TILE + 1],
-  ],
-  // 0-size: an empty dim broadcast against 1 stays empty, the non-empty operand gets a zero gradient.
-  [[0], [1]],
-  [[2, 0, 3], [3]],
-  [
-    [0, 1],
-    [1, 5],
-  ],
-  // Summed gradients (≥ 8 shares per element, assembly/kernels/elementwise.ts): contiguous rows,
-  // more than BLOCK = 16 of them at one offset, and runs of rows at changing offsets; broadcast
-  // rows of several blocks of 16 steps plus a tail.
-  [[17, TILE + 1], [TILE + 1]],
-  [
-    [3, 9, 5],
-    [3, 1, 5],
-  ],
-  [
-    [2, 73],
-    [2, 1],
-  ],
-];
+function BINARY_PAIRS(): [number[], number[]][] {
+  return [
+    [[1], [1]],
+    [[3], [3]],
+    [[7], []],
+    [[], [5]],
+    [[TILE + 1], [TILE + 1]],
+    [[4, TILE - 1], [TILE - 1]],
+    [
+      [3, 1],
+      [1, 5],
+    ],
+    [
+      [2, 3, 4],
+      [3, 1],
+    ],
+    [
+      [17, 3],
+      [17, 1],
+    ],
+    [
+      [2, 1, 5],
+      [4, 1],
+    ],
+    [
+      [5, 17],
+      [5, 1],
+    ],
+    [
+      [3, 1],
+      [3, 2 * TILE + 1],
+    ],
+    // 0-size: an empty dim broadcast against 1 stays empty, the non-empty operand gets a zero gradient.
+    [[0], [1]],
+    [[2, 0, 3], [3]],
+    [
+      [0, 1],
+      [1, 5],
+    ],
+    // Summed gradients (≥ 8 shares per element, assembly/kernels/elementwise.ts): contiguous rows,
+    // more than BLOCK = 16 of them at one offset, and runs of rows at changing offsets; broadcast
+    // rows of several blocks of 16 steps plus a tail.
+    [[17, TILE + 1], [TILE + 1]],
+    [
+      [3, 9, 5],
+      [3, 1, 5],
+    ],
+    [
+      [2, 73],
+      [2, 1],
+    ],
+  ];
+}
 
 export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any, N> {
   const { f, da, db } = spec;
@@ -334,7 +336,7 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
       bwd: da ? bwd : undefined,
     },
     tests: {
-      cases: BINARY_PAIRS.map(([a, b]) => ({
+      cases: BINARY_PAIRS().map(([a, b]) => ({
         inputs: [
           { shape: a, domain: spec.tests?.domains[0] ?? 'any' },
           { shape: b, domain: spec.tests?.domains[1] ?? 'any' },

@@ -143,49 +143,55 @@ function windowMax(h: Float64Array, x: number, ys: readonly number[], xs: readon
   return [m, idx];
 }
 
-const poolCases: TestCase<PoolAttrs>[] = [
-  { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { kernel: 1 } },
-  { inputs: [{ shape: [2, 3, 5, 5] }], attrs: { kernel: 2 }, name: 'k 2 (stride 2, odd size drops the last row)' },
-  { inputs: [{ shape: [1, 3, 7, 7] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'k 3, stride 2, padding 1' },
-  { inputs: [{ shape: [2, 1, 5, 7] }], attrs: { kernel: 3, stride: 1, padding: 1 }, name: 'k 3, stride 1, padding 1' },
-  { inputs: [{ shape: [1, 3, 7, 5] }], attrs: { kernel: [3, 2], stride: [2, 1], padding: [1, 0] }, name: 'per-axis kernel, stride, padding' },
-  { inputs: [{ shape: [1, 1, 9, 13] }], attrs: { kernel: 2, stride: 1 }, name: 'k 2 stride 1, several vector steps' },
-  { inputs: [{ shape: [2, 2, 7, 17] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'W 17, stride 2 gather' },
-  { inputs: [{ shape: [1, 1, 1, 5] }], attrs: { kernel: [1, 3], stride: 1 } },
-  { inputs: [{ shape: [0, 3, 5, 5] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'N = 0' },
-  // ceil mode: odd sizes get a last, clipped window; with padding the last start must stay inside.
-  { inputs: [{ shape: [1, 2, 5, 7] }], attrs: { kernel: 2, ceilMode: true }, name: 'ceilMode, k 2 on 5×7' },
-  { inputs: [{ shape: [2, 1, 7, 17] }], attrs: { kernel: 3, stride: 2, padding: 1, ceilMode: true }, name: 'ceilMode, k 3 stride 2 padding 1, W 17' },
-  {
-    inputs: [{ shape: [1, 1, 6, 9] }],
-    attrs: { kernel: [3, 2], stride: [2, 3], padding: [1, 1], ceilMode: true },
-    name: 'ceilMode, window past the padded input',
-  },
-];
+function poolCases(): TestCase<PoolAttrs>[] {
+  return [
+    { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { kernel: 1 } },
+    { inputs: [{ shape: [2, 3, 5, 5] }], attrs: { kernel: 2 }, name: 'k 2 (stride 2, odd size drops the last row)' },
+    { inputs: [{ shape: [1, 3, 7, 7] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'k 3, stride 2, padding 1' },
+    { inputs: [{ shape: [2, 1, 5, 7] }], attrs: { kernel: 3, stride: 1, padding: 1 }, name: 'k 3, stride 1, padding 1' },
+    { inputs: [{ shape: [1, 3, 7, 5] }], attrs: { kernel: [3, 2], stride: [2, 1], padding: [1, 0] }, name: 'per-axis kernel, stride, padding' },
+    { inputs: [{ shape: [1, 1, 9, 13] }], attrs: { kernel: 2, stride: 1 }, name: 'k 2 stride 1, several vector steps' },
+    { inputs: [{ shape: [2, 2, 7, 17] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'W 17, stride 2 gather' },
+    { inputs: [{ shape: [1, 1, 1, 5] }], attrs: { kernel: [1, 3], stride: 1 } },
+    { inputs: [{ shape: [0, 3, 5, 5] }], attrs: { kernel: 3, stride: 2, padding: 1 }, name: 'N = 0' },
+    // ceil mode: odd sizes get a last, clipped window; with padding the last start must stay inside.
+    { inputs: [{ shape: [1, 2, 5, 7] }], attrs: { kernel: 2, ceilMode: true }, name: 'ceilMode, k 2 on 5×7' },
+    { inputs: [{ shape: [2, 1, 7, 17] }], attrs: { kernel: 3, stride: 2, padding: 1, ceilMode: true }, name: 'ceilMode, k 3 stride 2 padding 1, W 17' },
+    {
+      inputs: [{ shape: [1, 1, 6, 9] }],
+      attrs: { kernel: [3, 2], stride: [2, 3], padding: [1, 1], ceilMode: true },
+      name: 'ceilMode, window past the padded input',
+    },
+  ];
+}
 
-const maxCases: TestCase<PoolAttrs>[] = [
-  ...poolCases,
-  { inputs: [{ shape: [1, 2, 7, 9] }], attrs: { kernel: 3, stride: 1, dilation: 2 }, name: 'dilation 2' },
-  { inputs: [{ shape: [2, 1, 9, 17] }], attrs: { kernel: 3, stride: 1, padding: 1, dilation: [1, 2] }, name: 'dilation [1, 2], padding, vector columns' },
-  { inputs: [{ shape: [1, 1, 8, 11] }], attrs: { kernel: 2, stride: 2, dilation: 3, ceilMode: true, padding: 1 }, name: 'dilation 3, ceilMode, padding' },
-];
+function maxCases(): TestCase<PoolAttrs>[] {
+  return [
+    ...poolCases(),
+    { inputs: [{ shape: [1, 2, 7, 9] }], attrs: { kernel: 3, stride: 1, dilation: 2 }, name: 'dilation 2' },
+    { inputs: [{ shape: [2, 1, 9, 17] }], attrs: { kernel: 3, stride: 1, padding: 1, dilation: [1, 2] }, name: 'dilation [1, 2], padding, vector columns' },
+    { inputs: [{ shape: [1, 1, 8, 11] }], attrs: { kernel: 2, stride: 2, dilation: 3, ceilMode: true, padding: 1 }, name: 'dilation 3, ceilMode, padding' },
+  ];
+}
 
-const avgCases: TestCase<PoolAttrs>[] = [
-  ...poolCases,
-  { inputs: [{ shape: [1, 2, 7, 9] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false, padding 1' },
-  { inputs: [{ shape: [2, 1, 5, 17] }], attrs: { kernel: 3, stride: 1, padding: 1, countIncludePad: false }, name: 'countIncludePad false, stride 1, W 17' },
-  {
-    inputs: [{ shape: [1, 1, 6, 7] }],
-    attrs: { kernel: [3, 2], stride: 2, padding: 1, ceilMode: true, countIncludePad: false },
-    name: 'countIncludePad false, ceilMode',
-  },
-  {
-    inputs: [{ shape: [1, 2, 5, 7] }],
-    attrs: { kernel: 3, stride: 2, padding: 1, ceilMode: true },
-    name: 'countIncludePad, ceilMode: divisor clipped to the padded input',
-  },
-  { inputs: [{ shape: [2, 1, 5, 9] }], attrs: { kernel: 3, stride: 1, padding: 1, divisorOverride: 4 }, name: 'divisorOverride 4' },
-];
+function avgCases(): TestCase<PoolAttrs>[] {
+  return [
+    ...poolCases(),
+    { inputs: [{ shape: [1, 2, 7, 9] }], attrs: { kernel: 3, stride: 2, padding: 1, countIncludePad: false }, name: 'countIncludePad false, padding 1' },
+    { inputs: [{ shape: [2, 1, 5, 17] }], attrs: { kernel: 3, stride: 1, padding: 1, countIncludePad: false }, name: 'countIncludePad false, stride 1, W 17' },
+    {
+      inputs: [{ shape: [1, 1, 6, 7] }],
+      attrs: { kernel: [3, 2], stride: 2, padding: 1, ceilMode: true, countIncludePad: false },
+      name: 'countIncludePad false, ceilMode',
+    },
+    {
+      inputs: [{ shape: [1, 2, 5, 7] }],
+      attrs: { kernel: 3, stride: 2, padding: 1, ceilMode: true },
+      name: 'countIncludePad, ceilMode: divisor clipped to the padded input',
+    },
+    { inputs: [{ shape: [2, 1, 5, 9] }], attrs: { kernel: 3, stride: 1, padding: 1, divisorOverride: 4 }, name: 'divisorOverride 4' },
+  ];
+}
 
 /** Calls f(output index, plane offset, rows, cols) for every window of a record. */
 type Windows = (r: Int32Array, f: (oi: number, plane: number, ys: [number, number, number], xs: [number, number, number]) => void) => void;
@@ -259,7 +265,7 @@ const [maxPool2dOp, maxPool2dIndicesOp] = maxPoolOps(
   'kh×kw windows (stride, padding acting as −∞, dilation, ceilMode)',
   (ins, attrs: PoolAttrs) => planPool('maxPool2d', ins, attrs, true),
   forEachWindow,
-  { tests: { cases: maxCases } },
+  { tests: { cases: maxCases() } },
 );
 
 /** avgPool2d's divisor: divisorOverride, or the window clipped to the padded input (countIncludePad), or to the input. */
@@ -301,7 +307,7 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
         });
     },
   },
-  tests: { cases: avgCases },
+  tests: { cases: avgCases() },
 };
 
 // ---- adaptive pools ----------------------------------------------------------------------------
@@ -328,15 +334,17 @@ const forEachAdaptive: Windows = (r, f) => {
     for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) f((p * oh + oy) * ow + ox, p * h * w, span(oy, h, oh), span(ox, w, ow));
 };
 
-const adaptiveCases: TestCase<AdaptiveAttrs>[] = [
-  { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { outputSize: 1 } },
-  { inputs: [{ shape: [2, 3, 7, 5] }], attrs: { outputSize: 1 }, name: 'global' },
-  { inputs: [{ shape: [1, 2, 7, 17] }], attrs: { outputSize: [3, 5] }, name: 'overlapping windows' },
-  { inputs: [{ shape: [1, 1, 4, 6] }], attrs: { outputSize: [2, 3] }, name: 'exact division' },
-  { inputs: [{ shape: [1, 2, 3, 5] }], attrs: { outputSize: [5, null] }, name: 'larger than the input, null keeps W' },
-  { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { outputSize: [0, 3] }, name: 'an empty output' },
-  { inputs: [{ shape: [0, 2, 5, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
-];
+function adaptiveCases(): TestCase<AdaptiveAttrs>[] {
+  return [
+    { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { outputSize: 1 } },
+    { inputs: [{ shape: [2, 3, 7, 5] }], attrs: { outputSize: 1 }, name: 'global' },
+    { inputs: [{ shape: [1, 2, 7, 17] }], attrs: { outputSize: [3, 5] }, name: 'overlapping windows' },
+    { inputs: [{ shape: [1, 1, 4, 6] }], attrs: { outputSize: [2, 3] }, name: 'exact division' },
+    { inputs: [{ shape: [1, 2, 3, 5] }], attrs: { outputSize: [5, null] }, name: 'larger than the input, null keeps W' },
+    { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { outputSize: [0, 3] }, name: 'an empty output' },
+    { inputs: [{ shape: [0, 2, 5, 5] }], attrs: { outputSize: 2 }, name: 'N = 0' },
+  ];
+}
 
 const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
   name: 'adaptiveAvgPool2d',
@@ -369,7 +377,7 @@ const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
         });
     },
   },
-  tests: { cases: adaptiveCases },
+  tests: { cases: adaptiveCases() },
 };
 
 const [adaptiveMaxPool2dOp, adaptiveMaxPool2dIndicesOp] = maxPoolOps(
@@ -378,7 +386,7 @@ const [adaptiveMaxPool2dOp, adaptiveMaxPool2dIndicesOp] = maxPoolOps(
   'adaptive windows giving outputSize [oh, ow]',
   (ins, attrs: AdaptiveAttrs) => planAdaptive('adaptiveMaxPool2d', ins, attrs),
   forEachAdaptive,
-  { tests: { cases: adaptiveCases } },
+  { tests: { cases: adaptiveCases() } },
 );
 
 // ---- 1-D pools: the 2-D ones on [N, C, 1, L] ----------------------------------------------------

@@ -191,42 +191,46 @@ function resampleOp<N extends string>(name: N, kind: Kind, info: OpInfo<Resample
   };
 }
 
-const common: TestCase<ResampleAttrs>[] = [
-  { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { size: 1 } },
-  { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { size: [3, 2] }, name: '1×1 → 3×2' },
-  { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { scaleFactor: 2 }, name: 'scaleFactor 2' },
-  { inputs: [{ shape: [1, 2, 5, 7] }], attrs: { size: [3, 17] }, name: 'down in H, up to 17 in W' },
-  { inputs: [{ shape: [1, 1, 7, 3] }], attrs: { scaleFactor: [0.5, 1.7] }, name: 'scaleFactor [0.5, 1.7]' },
-  { inputs: [{ shape: [1, 2, 3, 3] }], attrs: { scaleFactor: 1.2 }, name: 'scaleFactor 1.2 keeps the size: a copy' },
-  { inputs: [{ shape: [0, 2, 3, 3] }], attrs: { size: 5 }, name: 'N = 0' },
-];
+function resampleCases(): TestCase<ResampleAttrs>[] {
+  return [
+    { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { size: 1 } },
+    { inputs: [{ shape: [1, 1, 1, 1] }], attrs: { size: [3, 2] }, name: '1×1 → 3×2' },
+    { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { scaleFactor: 2 }, name: 'scaleFactor 2' },
+    { inputs: [{ shape: [1, 2, 5, 7] }], attrs: { size: [3, 17] }, name: 'down in H, up to 17 in W' },
+    { inputs: [{ shape: [1, 1, 7, 3] }], attrs: { scaleFactor: [0.5, 1.7] }, name: 'scaleFactor [0.5, 1.7]' },
+    { inputs: [{ shape: [1, 2, 3, 3] }], attrs: { scaleFactor: 1.2 }, name: 'scaleFactor 1.2 keeps the size: a copy' },
+    { inputs: [{ shape: [0, 2, 3, 3] }], attrs: { size: 5 }, name: 'N = 0' },
+  ];
+}
 
 const interpolateNearestOp = resampleOp('interpolateNearest', 'nearest', {
   doc: "interpolate mode 'nearest' (PyTorch's legacy nearest: source floor(dst · scale)) or, with exact, 'nearest-exact' (floor((dst + ½) · scale))",
   tests: {
     cases: [
-      ...common,
-      ...common.map((c) => ({ ...c, attrs: { ...c.attrs, exact: true }, name: `nearest-exact: ${c.name ?? fmtValue(c.attrs)}` })),
+      ...resampleCases(),
+      ...resampleCases().map((c) => ({ ...c, attrs: { ...c.attrs, exact: true }, name: `nearest-exact: ${c.name ?? fmtValue(c.attrs)}` })),
       { inputs: [{ shape: [1, 1, 5, 3] }], attrs: { scaleFactor: 1.7, recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
     ],
   },
 });
-const linearCases: TestCase<ResampleAttrs>[] = [
-  ...common,
-  { inputs: [{ shape: [1, 2, 4, 5] }], attrs: { size: [7, 9], alignCorners: true }, name: 'alignCorners' },
-  { inputs: [{ shape: [1, 1, 5, 6] }], attrs: { scaleFactor: [0.6, 3], alignCorners: true }, name: 'alignCorners, scaleFactor' },
-  { inputs: [{ shape: [1, 1, 4, 4] }], attrs: { size: [1, 3], alignCorners: true }, name: 'alignCorners, one output row' },
-  { inputs: [{ shape: [1, 2, 5, 3] }], attrs: { scaleFactor: [1.7, 2.6], recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
-];
+function linearCases(): TestCase<ResampleAttrs>[] {
+  return [
+    ...resampleCases(),
+    { inputs: [{ shape: [1, 2, 4, 5] }], attrs: { size: [7, 9], alignCorners: true }, name: 'alignCorners' },
+    { inputs: [{ shape: [1, 1, 5, 6] }], attrs: { scaleFactor: [0.6, 3], alignCorners: true }, name: 'alignCorners, scaleFactor' },
+    { inputs: [{ shape: [1, 1, 4, 4] }], attrs: { size: [1, 3], alignCorners: true }, name: 'alignCorners, one output row' },
+    { inputs: [{ shape: [1, 2, 5, 3] }], attrs: { scaleFactor: [1.7, 2.6], recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
+  ];
+}
 const interpolateBilinearOp = resampleOp('interpolateBilinear', 'linear', {
   doc: "interpolate mode 'bilinear', alignCorners false or true",
-  tests: { cases: linearCases },
+  tests: { cases: linearCases() },
 });
 const interpolateBicubicOp = resampleOp('interpolateBicubic', 'cubic', {
   doc: "interpolate mode 'bicubic' (Keys, A = −0.75, taps clamped into the input), alignCorners false or true",
   tests: {
     cases: [
-      ...linearCases,
+      ...linearCases(),
       { inputs: [{ shape: [1, 1, 2, 3] }], attrs: { size: [5, 7] }, name: 'taps past both borders' },
       { inputs: [{ shape: [2, 3, 9, 17] }], attrs: { size: [4, 6] }, name: 'downsampling' },
     ],

@@ -203,55 +203,59 @@ function copyOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<View>
 }
 
 const viewCase = (name: string, shape: number[], attrs: View, dtype: DType = 'float32'): TestCase<View> => ({ name, inputs: [{ shape, dtype }], attrs });
-const copyCases: TestCase<View>[] = [
-  viewCase('reshape [1]', [1], contiguousView([1])),
-  viewCase('reshape [3]', [3], contiguousView([3])),
-  viewCase('reshape [5x7] -> [7x5]', [5, 7], contiguousView([7, 5])),
-  viewCase('reshape [2x3x4x5] -> [6x20]', [2, 3, 4, 5], contiguousView([6, 20])),
-  viewCase('transpose [17x3]', [17, 3], permuteView([17, 3], [1, 0])),
-  viewCase('transpose [9x5]', [9, 5], permuteView([9, 5], [1, 0])),
-  viewCase('permute [2x3x4] (2,0,1)', [2, 3, 4], permuteView([2, 3, 4], [2, 0, 1])),
-  viewCase('permute [3x1x5] (2,1,0)', [3, 1, 5], permuteView([3, 1, 5], [2, 1, 0])),
-  viewCase('permute [5x7x9] (0,2,1)', [5, 7, 9], permuteView([5, 7, 9], [0, 2, 1])),
-  viewCase('permute [2x3x4x5] (3,1,0,2)', [2, 3, 4, 5], permuteView([2, 3, 4, 5], [3, 1, 0, 2])),
-  viewCase('slice [17] 3:8', [17], sliceView([17], 0, 3, 8)),
-  viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7)),
-  viewCase('slice [5x3] dim 0 1:4', [5, 3], sliceView([5, 3], 0, 1, 4)),
-  viewCase('slice [9x5] dim 1 4:5', [9, 5], sliceView([9, 5], 1, 4, 5)),
-  viewCase('slice [3x5x7] dim 2 1:6', [3, 5, 7], sliceView([3, 5, 7], 2, 1, 6)),
-  viewCase('slice [4x3] dim 1 2:2 (empty)', [4, 3], sliceView([4, 3], 1, 2, 2)),
-  viewCase('broadcast [1] -> [9]', [1], broadcastView([1], [9])),
-  viewCase('broadcast [] -> [17]', [], broadcastView([], [17])),
-  viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5])),
-  viewCase('broadcast [5] -> [2x3x5]', [5], broadcastView([5], [2, 3, 5])),
-  viewCase('broadcast [3x1x5] -> [3x4x5]', [3, 1, 5], broadcastView([3, 1, 5], [3, 4, 5])),
-  viewCase('reshape [0x3] -> [3x0]', [0, 3], contiguousView([3, 0])),
-  viewCase('permute [2x0x3] (2,0,1)', [2, 0, 3], permuteView([2, 0, 3], [2, 0, 1])),
-  viewCase('slice [0x5] dim 1 1:4', [0, 5], sliceView([0, 5], 1, 1, 4)),
-  viewCase('broadcast [1x0] -> [3x0]', [1, 0], broadcastView([1, 0], [3, 0])),
-  viewCase('broadcast [1] -> [0]', [1], broadcastView([1], [0])),
-  viewCase('flip [1]', [1], flipView([1], [0])),
-  viewCase('flip [17]', [17], flipView([17], [0])),
-  viewCase('flip [9x5] dim 1', [9, 5], flipView([9, 5], [1])),
-  viewCase('flip [3x8] dim 0', [3, 8], flipView([3, 8], [0])),
-  viewCase('flip [5x7x9] dims 0, 2', [5, 7, 9], flipView([5, 7, 9], [0, 2])),
-  viewCase('flip [2x0x3] dim 2', [2, 0, 3], flipView([2, 0, 3], [2])),
-  viewCase('reflect [7] at 3 back 3', [7], stepView(contiguousView([7]), 0, 3, 3, -1)),
-  viewCase('replicate [3x5] column 4 x 7', [3, 5], stepView(contiguousView([3, 5]), 1, 4, 7, 0)),
-  viewCase('repeat [3] x (2, 3)', [3], repeatView([3], [2, 3])),
-  viewCase('repeat [2x3] x (3, 1)', [2, 3], repeatView([2, 3], [3, 1])),
-  viewCase('repeat [5x1x3] x (1, 9, 2)', [5, 1, 3], repeatView([5, 1, 3], [1, 9, 2])),
-  viewCase('repeat [] x (17)', [], repeatView([], [17])),
-  viewCase('repeat [4x3] x (0, 2)', [4, 3], repeatView([4, 3], [0, 2])),
-];
-const copyIntCases: TestCase<View>[] = [
-  viewCase('reshape [5x7] -> [35]', [5, 7], contiguousView([35]), 'int32'),
-  viewCase('permute [2x3x4] (2,0,1)', [2, 3, 4], permuteView([2, 3, 4], [2, 0, 1]), 'int32'),
-  viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7), 'int32'),
-  viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5]), 'int32'),
-  viewCase('flip [5x7] dims 0, 1', [5, 7], flipView([5, 7], [0, 1]), 'int32'),
-  viewCase('repeat [2x3] x (2, 1, 2)', [2, 3], repeatView([2, 3], [2, 1, 2]), 'int32'),
-];
+function copyCases(): TestCase<View>[] {
+  return [
+    viewCase('reshape [1]', [1], contiguousView([1])),
+    viewCase('reshape [3]', [3], contiguousView([3])),
+    viewCase('reshape [5x7] -> [7x5]', [5, 7], contiguousView([7, 5])),
+    viewCase('reshape [2x3x4x5] -> [6x20]', [2, 3, 4, 5], contiguousView([6, 20])),
+    viewCase('transpose [17x3]', [17, 3], permuteView([17, 3], [1, 0])),
+    viewCase('transpose [9x5]', [9, 5], permuteView([9, 5], [1, 0])),
+    viewCase('permute [2x3x4] (2,0,1)', [2, 3, 4], permuteView([2, 3, 4], [2, 0, 1])),
+    viewCase('permute [3x1x5] (2,1,0)', [3, 1, 5], permuteView([3, 1, 5], [2, 1, 0])),
+    viewCase('permute [5x7x9] (0,2,1)', [5, 7, 9], permuteView([5, 7, 9], [0, 2, 1])),
+    viewCase('permute [2x3x4x5] (3,1,0,2)', [2, 3, 4, 5], permuteView([2, 3, 4, 5], [3, 1, 0, 2])),
+    viewCase('slice [17] 3:8', [17], sliceView([17], 0, 3, 8)),
+    viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7)),
+    viewCase('slice [5x3] dim 0 1:4', [5, 3], sliceView([5, 3], 0, 1, 4)),
+    viewCase('slice [9x5] dim 1 4:5', [9, 5], sliceView([9, 5], 1, 4, 5)),
+    viewCase('slice [3x5x7] dim 2 1:6', [3, 5, 7], sliceView([3, 5, 7], 2, 1, 6)),
+    viewCase('slice [4x3] dim 1 2:2 (empty)', [4, 3], sliceView([4, 3], 1, 2, 2)),
+    viewCase('broadcast [1] -> [9]', [1], broadcastView([1], [9])),
+    viewCase('broadcast [] -> [17]', [], broadcastView([], [17])),
+    viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5])),
+    viewCase('broadcast [5] -> [2x3x5]', [5], broadcastView([5], [2, 3, 5])),
+    viewCase('broadcast [3x1x5] -> [3x4x5]', [3, 1, 5], broadcastView([3, 1, 5], [3, 4, 5])),
+    viewCase('reshape [0x3] -> [3x0]', [0, 3], contiguousView([3, 0])),
+    viewCase('permute [2x0x3] (2,0,1)', [2, 0, 3], permuteView([2, 0, 3], [2, 0, 1])),
+    viewCase('slice [0x5] dim 1 1:4', [0, 5], sliceView([0, 5], 1, 1, 4)),
+    viewCase('broadcast [1x0] -> [3x0]', [1, 0], broadcastView([1, 0], [3, 0])),
+    viewCase('broadcast [1] -> [0]', [1], broadcastView([1], [0])),
+    viewCase('flip [1]', [1], flipView([1], [0])),
+    viewCase('flip [17]', [17], flipView([17], [0])),
+    viewCase('flip [9x5] dim 1', [9, 5], flipView([9, 5], [1])),
+    viewCase('flip [3x8] dim 0', [3, 8], flipView([3, 8], [0])),
+    viewCase('flip [5x7x9] dims 0, 2', [5, 7, 9], flipView([5, 7, 9], [0, 2])),
+    viewCase('flip [2x0x3] dim 2', [2, 0, 3], flipView([2, 0, 3], [2])),
+    viewCase('reflect [7] at 3 back 3', [7], stepView(contiguousView([7]), 0, 3, 3, -1)),
+    viewCase('replicate [3x5] column 4 x 7', [3, 5], stepView(contiguousView([3, 5]), 1, 4, 7, 0)),
+    viewCase('repeat [3] x (2, 3)', [3], repeatView([3], [2, 3])),
+    viewCase('repeat [2x3] x (3, 1)', [2, 3], repeatView([2, 3], [3, 1])),
+    viewCase('repeat [5x1x3] x (1, 9, 2)', [5, 1, 3], repeatView([5, 1, 3], [1, 9, 2])),
+    viewCase('repeat [] x (17)', [], repeatView([], [17])),
+    viewCase('repeat [4x3] x (0, 2)', [4, 3], repeatView([4, 3], [0, 2])),
+  ];
+}
+function copyIntCases(): TestCase<View>[] {
+  return [
+    viewCase('reshape [5x7] -> [35]', [5, 7], contiguousView([35]), 'int32'),
+    viewCase('permute [2x3x4] (2,0,1)', [2, 3, 4], permuteView([2, 3, 4], [2, 0, 1]), 'int32'),
+    viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7), 'int32'),
+    viewCase('broadcast [3x1] -> [3x5]', [3, 1], broadcastView([3, 1], [3, 5]), 'int32'),
+    viewCase('flip [5x7] dims 0, 1', [5, 7], flipView([5, 7], [0, 1]), 'int32'),
+    viewCase('repeat [2x3] x (2, 1, 2)', [2, 3], repeatView([2, 3], [2, 1, 2]), 'int32'),
+  ];
+}
 
 // ---- cat / stack ---------------------------------------------------------------------------
 export interface CatAttrs {
@@ -348,142 +352,146 @@ const joinCase = (shapes: number[][], dim: number, stack = false, dtype: DType =
 const ragged = (k: number, rows: number) => Array.from({ length: k }, (_, j) => [rows, 1 + (j % 3)]);
 const same = (k: number, shape: number[]) => Array.from({ length: k }, () => shape);
 
-const joinCases: TestCase<CatAttrs>[] = [
-  joinCase([[1]], 0),
-  joinCase([[3], [5]], 0),
-  joinCase(
-    [
-      [2, 3],
-      [2, 4],
-    ],
-    1,
-  ),
-  joinCase(
-    [
-      [4, 7],
-      [1, 7],
-    ],
-    0,
-  ),
-  joinCase(
-    [
-      [3, 9],
-      [3, 8],
-    ],
-    -1,
-  ),
-  joinCase(
-    [
-      [2, 0],
-      [2, 3],
-    ],
-    1,
-  ),
-  joinCase(
-    [
-      [3, 5],
-      [3, 5],
-    ],
-    1,
-    true,
-  ),
-  joinCase([[7], [7]], 1, true),
-  joinCase(
-    [
-      [2, 3],
-      [2, 3],
-    ],
-    -1,
-    true,
-  ),
-  joinCase([[1], [1]], 0, true),
-  joinCase([[0], [2, 3]], 1),
-  joinCase(
-    [
-      [0, 3],
-      [2, 3],
-    ],
-    0,
-  ),
-  joinCase([[0], [0]], 0),
-  joinCase(
-    [
-      [0, 2],
-      [0, 2],
-    ],
-    1,
-    true,
-  ),
-  joinCase(
-    [
-      [3, 7],
-      [3, 9],
-      [3, 1],
-    ],
-    1,
-  ),
-  joinCase(
-    [
-      [1, 5],
-      [2, 5],
-      [3, 5],
-    ],
-    0,
-  ),
-  joinCase([[17], [17], [17]], 0, true),
-  joinCase([[2, 3], [0], [2, 4]], -1),
-  joinCase(
-    [
-      [2, 1, 3],
-      [2, 2, 3],
-      [2, 3, 3],
-      [2, 1, 3],
-    ],
-    1,
-  ),
-  joinCase([[5], [5], [5], [5]], 0, true),
-  // Past the 4 fixed input slots: the pointers of inputs 4.. sit in the record's end words.
-  joinCase(ragged(5, 3), 1),
-  joinCase(
-    [
-      [1, 2],
-      [3, 2],
-      [0, 2],
-      [2, 2],
-      [1, 2],
-      [5, 2],
-    ],
-    0,
-  ),
-  joinCase(same(7, [3, 1]), -1, true),
-  joinCase(ragged(9, 2), -1),
-  joinCase(ragged(JOIN_MAX, 5), 1),
-  joinCase(same(JOIN_MAX, [2, 3]), 1, true),
-];
-const joinIntCases: TestCase<CatAttrs>[] = [
-  joinCase([[3], [5]], 0, false, 'int32'),
-  joinCase(
-    [
-      [2, 3],
-      [2, 3],
-    ],
-    1,
-    true,
-    'int32',
-  ),
-  joinCase(
-    [
-      [3, 7],
-      [3, 9],
-      [3, 1],
-    ],
-    1,
-    false,
-    'int32',
-  ),
-  joinCase([[5], [5], [5], [5]], 0, true, 'int32'),
-  joinCase(ragged(JOIN_MAX, 3), 1, false, 'int32'),
-];
+function joinCases(): TestCase<CatAttrs>[] {
+  return [
+    joinCase([[1]], 0),
+    joinCase([[3], [5]], 0),
+    joinCase(
+      [
+        [2, 3],
+        [2, 4],
+      ],
+      1,
+    ),
+    joinCase(
+      [
+        [4, 7],
+        [1, 7],
+      ],
+      0,
+    ),
+    joinCase(
+      [
+        [3, 9],
+        [3, 8],
+      ],
+      -1,
+    ),
+    joinCase(
+      [
+        [2, 0],
+        [2, 3],
+      ],
+      1,
+    ),
+    joinCase(
+      [
+        [3, 5],
+        [3, 5],
+      ],
+      1,
+      true,
+    ),
+    joinCase([[7], [7]], 1, true),
+    joinCase(
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      -1,
+      true,
+    ),
+    joinCase([[1], [1]], 0, true),
+    joinCase([[0], [2, 3]], 1),
+    joinCase(
+      [
+        [0, 3],
+        [2, 3],
+      ],
+      0,
+    ),
+    joinCase([[0], [0]], 0),
+    joinCase(
+      [
+        [0, 2],
+        [0, 2],
+      ],
+      1,
+      true,
+    ),
+    joinCase(
+      [
+        [3, 7],
+        [3, 9],
+        [3, 1],
+      ],
+      1,
+    ),
+    joinCase(
+      [
+        [1, 5],
+        [2, 5],
+        [3, 5],
+      ],
+      0,
+    ),
+    joinCase([[17], [17], [17]], 0, true),
+    joinCase([[2, 3], [0], [2, 4]], -1),
+    joinCase(
+      [
+        [2, 1, 3],
+        [2, 2, 3],
+        [2, 3, 3],
+        [2, 1, 3],
+      ],
+      1,
+    ),
+    joinCase([[5], [5], [5], [5]], 0, true),
+    // Past the 4 fixed input slots: the pointers of inputs 4.. sit in the record's end words.
+    joinCase(ragged(5, 3), 1),
+    joinCase(
+      [
+        [1, 2],
+        [3, 2],
+        [0, 2],
+        [2, 2],
+        [1, 2],
+        [5, 2],
+      ],
+      0,
+    ),
+    joinCase(same(7, [3, 1]), -1, true),
+    joinCase(ragged(9, 2), -1),
+    joinCase(ragged(JOIN_MAX, 5), 1),
+    joinCase(same(JOIN_MAX, [2, 3]), 1, true),
+  ];
+}
+function joinIntCases(): TestCase<CatAttrs>[] {
+  return [
+    joinCase([[3], [5]], 0, false, 'int32'),
+    joinCase(
+      [
+        [2, 3],
+        [2, 3],
+      ],
+      1,
+      true,
+      'int32',
+    ),
+    joinCase(
+      [
+        [3, 7],
+        [3, 9],
+        [3, 1],
+      ],
+      1,
+      false,
+      'int32',
+    ),
+    joinCase([[5], [5], [5], [5]], 0, true, 'int32'),
+    joinCase(ragged(JOIN_MAX, 3), 1, false, 'int32'),
+  ];
+}
 
 // ---- embedding -----------------------------------------------------------------------------
 export function planEmbedding(idx: Meta, weight: Meta): { shape: number[]; n: number; d: number } {
@@ -564,10 +572,10 @@ const dropoutCase = (shape: number[], p: number): TestCase<DropoutAttrs> => ({
 });
 
 export const SHAPE_OPS = defineOps(
-  copyOp('copy', 'float32', { tests: { cases: copyCases } }),
-  joinOp('cat', 'float32', { tests: { cases: joinCases } }),
-  copyOp('copyInt', 'int32', { tests: { cases: copyIntCases } }),
-  joinOp('catInt', 'int32', { tests: { cases: joinIntCases } }),
+  copyOp('copy', 'float32', { tests: { cases: copyCases() } }),
+  joinOp('cat', 'float32', { tests: { cases: joinCases() } }),
+  copyOp('copyInt', 'int32', { tests: { cases: copyIntCases() } }),
+  joinOp('catInt', 'int32', { tests: { cases: joinIntCases() } }),
   {
     name: 'embedding',
     module: 'shape',
