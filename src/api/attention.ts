@@ -5,13 +5,13 @@
  * from matmul, softmax (stable: the row max is subtracted) and dropout, since the weights must
  * exist to be dropped.
  */
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from '../ops/broadcast.js';
-import { fmtShape, sizeOf } from '../ops/types.js';
+import { checkFinite, fmtShape, sizeOf } from '../ops/types.js';
 import type { HeadLayout } from '../ops/attention.js';
 import { arange, constant } from './creation.js';
 import { gt, where } from './elementwise.js';
@@ -78,10 +78,10 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, optio
       `key [..., S, E] must match query's E and value [..., S, Ev] key's S: got query ${fmtShape(q.shape)}, key ${fmtShape(k.shape)}, value ${fmtShape(v.shape)}`,
     );
   const scale = o.scale ?? 1 / Math.sqrt(E);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new ValueError(FN, `scale must be a finite number, got ${fmtValue(o.scale)}`);
+  checkFinite(FN, 'scale', scale);
   const p = o.dropoutP ?? 0;
   if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError(FN, `dropoutP must be a probability in [0, 1), got ${fmtValue(o.dropoutP)}`);
-  if (o.isCausal !== undefined && typeof o.isCausal !== 'boolean') throw new ValueError(FN, `isCausal must be a boolean, got ${fmtValue(o.isCausal)}`);
+  checkBool(FN, 'isCausal', o.isCausal);
   const mask = o.attnMask ?? null;
   if (o.isCausal && mask !== null) throw new ValueError(FN, 'takes attnMask or isCausal, not both (PyTorch): put the causal part into attnMask');
   const given = mask === null ? null : additiveMask(FN, 'attnMask', mask, true);

@@ -10,6 +10,7 @@ import { checkBool, checkOptions, checkTensor, isRecord } from '../engine/check.
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { nextU32, normal, uniform } from '../random.js';
+import { checkFinite } from '../ops/types.js';
 
 type Opts = Omit<CreateOptions, 'shape'>;
 const OPTS = ['requiresGrad', 'dtype'];
@@ -55,7 +56,7 @@ export function linspacePoints(fn: string, start: number, end: number, steps: nu
     ['start', start],
     ['end', end],
   ] as const)
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError(fn, `${what} must be a finite number, got ${fmtValue(v)}`);
+    checkFinite(fn, what, v);
   const n = count(fn, 'steps', steps);
   const f = Math.fround;
   const a = f(start),

@@ -14,7 +14,7 @@ import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes, forEachBroadcast, planBroadcast } from '../ops/broadcast.js';
 import { planGather, planIndex, planIndexAdd, planIndexSelect, planTake, type ScatterMode } from '../ops/indexing.js';
 import { broadcastView, contiguousView } from '../ops/shape.js';
-import { checkDim, fmtShape, sameShape, type DType } from '../ops/types.js';
+import { checkDim, checkFinite, fmtShape, sameShape, type DType } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
 /** The gather of x's dtype: float32 data (differentiable) or int32 data (labels, indices). */
@@ -88,7 +88,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   typed('indexAdd', 'input', x, 'float32');
   typed('indexAdd', 'index', index, 'int32');
   typed('indexAdd', 'source', source, 'float32');
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError('indexAdd', `alpha must be a finite number, got ${fmtValue(alpha)}`);
+  checkFinite('indexAdd', 'alpha', alpha);
   const { map, dim: d } = planIndexAdd(x, dim, index, source, alpha);
   checkIndices('indexAdd', index, map.dimSize, dimOf(x, d));
   return apply(SCATTER, [x, index, source], map);

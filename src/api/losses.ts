@@ -16,7 +16,7 @@ import { clamp, minimum, softplus } from './elementwise.js';
 import { sink } from '../engine/sink.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { planTake } from '../ops/indexing.js';
-import { sameShape } from '../ops/types.js';
+import { checkFinite, sameShape } from '../ops/types.js';
 import { to, where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
@@ -466,7 +466,7 @@ export function tripletMarginWithDistance(anchor: Tensor, positive: Tensor, nega
   );
   const { distanceFunction: d, margin = 1, swap = false } = o;
   checkBool(fn, 'swap', swap);
-  if (typeof margin !== 'number' || !Number.isFinite(margin)) throw new ValueError(fn, `margin must be a finite number, got ${fmtValue(margin)}`);
+  checkFinite(fn, 'margin', margin);
   if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: o.reduction });
   checkFunction(fn, 'distanceFunction', d);
   const dist = (x1: Tensor, x2: Tensor): Tensor => {

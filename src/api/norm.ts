@@ -17,7 +17,7 @@ import { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { op } from '../ops/index.js';
 import { epsBits } from '../ops/normalization.js';
-import { fmtShape, sameShape, sizeOf } from '../ops/types.js';
+import { checkFinite, fmtShape, sameShape, sizeOf } from '../ops/types.js';
 
 export interface AffineNormOptions {
   /** Multiplies the normalised values (default none: 1). */
@@ -195,7 +195,7 @@ export function localResponseNorm(x: Tensor, size: number, opts: LocalResponseNo
     ['beta', beta],
     ['k', k],
   ] as const)
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValueError('localResponseNorm', `${name} must be a finite number, got ${fmtValue(v)}`);
+    checkFinite('localResponseNorm', name, v);
   if (x.ndim < 3) throw new ShapeError('localResponseNorm', `expected an input [N, C, *] of at least 3 dims (as PyTorch), got shape ${fmtShape(x.shape)}`);
   const [n, c] = x.shape;
   const squares = reshape(mul(x, x), [n, 1, c, sizeOf(x.shape.slice(2))]);

@@ -9,7 +9,7 @@
  * API. int32 operands follow PyTorch where it keeps integers (ne, fmax/fmin, diff, heaviside) and are
  * cast to float32 where PyTorch computes in floating point.
  */
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
@@ -236,7 +236,7 @@ export function isin(elements: Tensor, testElements: TensorLike, opts: IsinOptio
   if (!(testElements instanceof Tensor) && typeof testElements !== 'number')
     throw new ValueError('isin', `testElements must be a Tensor or a number, got ${fmtValue(testElements)}`);
   const { invert = false } = checkOptions<IsinOptions>('isin', opts, ['invert']);
-  if (typeof invert !== 'boolean') throw new ValueError('isin', `invert must be a boolean, got ${fmtValue(invert)}`);
+  checkBool('isin', 'invert', invert);
   const test = testElements instanceof Tensor ? reshape(testElements, [testElements.size]) : testElements;
   const found = any(eq(reshape(elements, [...elements.shape, 1]), test), -1);
   return invert ? sub(1, found) : found;

@@ -6,7 +6,7 @@
  * combinations, broadcastTensors/broadcastShapes, trilIndices/triuIndices, vander and logspace.
  * Each is one composite (src/ops/parity-shape.ts) or a few existing ops, so gradients flow.
  */
-import { checkOptions, checkTensor, isRecord } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor, isRecord } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
@@ -351,7 +351,7 @@ export function combinations(x: Tensor, opts: { r?: number; withReplacement?: bo
   const { r = 2, withReplacement = false } = checkOptions<{ r?: number; withReplacement?: boolean }>('combinations', opts, ['r', 'withReplacement']);
   if (x.ndim !== 1) throw new ShapeError('combinations', `expects a 1-D tensor, got shape ${fmtShape(x.shape)}`);
   if (!Number.isInteger(r) || r < 0) throw new ValueError('combinations', `r must be an integer ≥ 0, got ${fmtValue(r)}`);
-  if (typeof withReplacement !== 'boolean') throw new ValueError('combinations', `withReplacement must be a boolean, got ${fmtValue(withReplacement)}`);
+  checkBool('combinations', 'withReplacement', withReplacement);
   if (r === 0) return slice(x, 0, 0, 0);
   const n = x.size;
   // C(n, r) or, with replacement, C(n + r − 1, r): refused before enumerating past int32 indexing.
@@ -435,7 +435,7 @@ export const triuIndices = triangleIndices('triuIndices', false);
 export function logspace(start: number, end: number, steps: number, base: number | Opts = 10, opts?: Opts): Tensor {
   if (isRecord(base)) [base, opts] = [10, base as Opts];
   const { n, at } = linspacePoints('logspace', start, end, steps);
-  if (typeof base !== 'number' || !Number.isFinite(base)) throw new ValueError('logspace', `base must be a finite number, got ${fmtValue(base)}`);
+  checkFinite('logspace', 'base', base);
   const o = createOptions('logspace', opts, ['requiresGrad', 'dtype'], ['float32']);
   const b = base;
   return make(

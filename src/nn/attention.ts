@@ -4,7 +4,7 @@
  * `v_proj_weight` when kdim/vdim differ from embedDim), initialisation and forward
  * (F.multi_head_attention_forward of PyTorch 1.13/2.0), so weights move both ways.
  */
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
@@ -79,8 +79,7 @@ export class MultiheadAttention extends Module<MhaForward> {
     const p = o.dropout ?? 0;
     if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError(FN, `dropout must be a probability in [0, 1), got ${fmtValue(o.dropout)}`);
     this.dropout = p;
-    for (const k of ['bias', 'batchFirst'] as const)
-      if (o[k] !== undefined && typeof o[k] !== 'boolean') throw new ValueError(FN, `${k} must be a boolean, got ${fmtValue(o[k])}`);
+    for (const k of ['bias', 'batchFirst'] as const) checkBool(FN, k, o[k]);
     this.batchFirst = o.batchFirst ?? false;
     const E = embedDim;
     // PyTorch's _reset_parameters: xavier_uniform_ on the projections, zero biases; out_proj's

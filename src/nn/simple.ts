@@ -2,7 +2,7 @@
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
-import { fmtShape } from '../ops/types.js';
+import { checkFinite, fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from '../ops/pool.js';
 import { checkPair, pyFloat, pyPair } from './layers.js';
@@ -20,9 +20,7 @@ export class LeakyReLU extends Module {
   readonly negativeSlope: number;
   constructor(negativeSlope = 0.01) {
     super();
-    if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope))
-      throw new ValueError('nn.LeakyReLU', `negativeSlope must be a finite number, got ${fmtValue(negativeSlope)}`);
-    this.negativeSlope = negativeSlope;
+    this.negativeSlope = checkFinite('nn.LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
     return F.leakyRelu(x, this.negativeSlope);

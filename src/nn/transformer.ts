@@ -43,8 +43,7 @@ function layerOptions(fn: string, o: TransformerLayerOptions): Required<Transfor
   const act = opts.activation ?? 'relu';
   if (act !== 'relu' && act !== 'gelu' && typeof act !== 'function')
     throw new ValueError(fn, `activation must be 'relu', 'gelu' or a function, got ${fmtValue(act)}`);
-  for (const k of ['batchFirst', 'normFirst', 'bias'] as const)
-    if (opts[k] !== undefined && typeof opts[k] !== 'boolean') throw new ValueError(fn, `${k} must be a boolean, got ${fmtValue(opts[k])}`);
+  for (const k of ['batchFirst', 'normFirst', 'bias'] as const) checkBool(fn, k, opts[k]);
   return {
     dimFeedforward: opts.dimFeedforward ?? 2048,
     dropout: opts.dropout ?? 0.1,

@@ -23,7 +23,24 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { attentionScratchWords } from './contract.js';
-import { aux, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, paramf, sameShape, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import {
+  aux,
+  checkFinite,
+  defineOps,
+  f32bits,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  out,
+  param,
+  paramf,
+  sameShape,
+  type Meta,
+  type OpSpec,
+  type Plan,
+  type TestCase,
+} from './types.js';
 
 export interface AttentionAttrs {
   /** Multiplies q·kᵀ. */
@@ -98,7 +115,7 @@ function planAttention(inputs: readonly Meta[], attrs: AttentionAttrs): Plan {
   const m = inputs[3];
   const { dims, layout } = attrs.heads === undefined ? flatLayout(inputs) : headLayout(inputs, attrs.heads);
   const [B, L, S, E, Ev] = dims;
-  if (typeof attrs.scale !== 'number' || !Number.isFinite(attrs.scale)) throw new ValueError(FN, `scale must be a finite number, got ${fmtValue(attrs.scale)}`);
+  checkFinite(FN, 'scale', attrs.scale);
   if (attrs.mask && attrs.causal) throw new ValueError(FN, 'takes attnMask or isCausal, not both (PyTorch): put the causal part into attnMask');
   let maskBatch = 0,
     maskRow = 0;

@@ -8,7 +8,7 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { contiguousView, normDim, type View } from './shape.js';
-import { defineOps, fmtShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
+import { checkBool, defineOps, fmtShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const SIZES = [0, 1, 3, TILE - 1, TILE + 1, 17];
@@ -201,7 +201,7 @@ export function iscloseTolerances(fn: string, a: IscloseAttrs): { rtol: number; 
     ['atol', atol],
   ] as const)
     if (typeof v !== 'number' || !(v >= 0)) throw new ValueError(fn, `${k} must be a number ≥ 0, got ${fmtValue(v)}`);
-  if (typeof equalNan !== 'boolean') throw new ValueError(fn, `equalNan must be a boolean, got ${fmtValue(equalNan)}`);
+  checkBool(fn, 'equalNan', equalNan);
   return { rtol, atol, equalNan };
 }
 /**

@@ -7,7 +7,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { contiguousView, flipView, normDim, permuteView, type View } from './shape.js';
-import { defineOps, fmtShape, type CompositeDef, type TestCase } from './types.js';
+import { checkBool, defineOps, fmtShape, type CompositeDef, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const one = <A>(shape: number[], attrs: A): TestCase<A> => ({ inputs: [{ shape }], attrs, name: `${fmtShape(shape)} ${JSON.stringify(attrs)}` });
@@ -133,7 +133,7 @@ export interface VanderAttrs {
 /** vander's columns: N (default the length of x), a non-negative integer. */
 export function vanderColumns(fn: string, shape: readonly number[], { N, increasing = false }: VanderAttrs): number {
   if (shape.length !== 1) throw new ShapeError(fn, `expects a 1-D tensor, got shape ${fmtShape(shape)}`);
-  if (typeof increasing !== 'boolean') throw new ValueError(fn, `increasing must be a boolean, got ${fmtValue(increasing)}`);
+  checkBool(fn, 'increasing', increasing);
   const cols = N ?? shape[0];
   if (!Number.isInteger(cols) || cols < 0) throw new ValueError(fn, `N must be an integer ≥ 0, got ${fmtValue(N)} (x of shape ${fmtShape(shape)})`);
   return cols;
