@@ -9,11 +9,10 @@ import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
 import { limitAtZero, multiDimCases, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
 import { contiguousView } from './shape.js';
-import { defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+import { defineOps, fmtShape, keepShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 
-const keepShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
 const meta = <T>(b: Builder<T>, x: T): Meta => ({ shape: b.shape(x), dtype: 'float32' });
 
 /** Unary test cases: sizes 1, odd, the SIMD tile ± 1, several dims, 0-size; then a wide domain on a few. */

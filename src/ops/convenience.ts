@@ -7,13 +7,11 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
-import { contiguousView, normDim, type View } from './shape.js';
-import { checkBool, defineOps, fmtShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
+import { contiguousView, normDim, reshape, type View } from './shape.js';
+import { checkBool, defineOps, fmtShape, keepShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const SIZES = [0, 1, 3, TILE - 1, TILE + 1, 17];
-const keepShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
-const toShape = <T>(b: Builder<T>, x: T, shape: readonly number[]) => b.op('copy', [x], contiguousView(shape));
 const shapes = (ins: readonly Meta[]) => ins.map((m) => fmtShape(m.shape)).join(' and ');
 const cases = (list: readonly (readonly number[][])[]): TestCase[] => list.map((s) => ({ inputs: s.map((shape) => ({ shape })) }));
 
@@ -133,7 +131,7 @@ const outer: CompositeDef<Record<string, never>, 'outer'> = {
       ),
     },
   }),
-  compose: (b, [x, y]) => b.op('mul', [toShape(b, x, [b.shape(x)[0], 1]), y]),
+  compose: (b, [x, y]) => b.op('mul', [reshape(b, x, [b.shape(x)[0], 1]), y]),
 };
 
 // ---- float classification: float32 0/1 masks, no gradient ---------------------------------------
@@ -442,7 +440,7 @@ const diag: CompositeDef<{ diagonal?: number }, 'diag'> = {
     const L = s[0],
       n = L + Math.abs(k),
       left = Math.max(k, 0);
-    const rows = b.op('pad', [toShape(b, x, [L, 1])], { pad: [left, n - left], mode: 'constant', value: 0 });
+    const rows = b.op('pad', [reshape(b, x, [L, 1])], { pad: [left, n - left], mode: 'constant', value: 0 });
     const square = b.op('copy', [rows], { shape: [L, n], strides: [n, 1] });
     return b.op('pad', [square], { pad: [0, 0, Math.max(-k, 0), left], mode: 'constant', value: 0 });
   },

@@ -10,11 +10,10 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import type { MarginAttrs } from './distance.js';
 import { planGather } from './indexing.js';
-import { broadcastView, contiguousView, sliceView } from './shape.js';
+import { broadcastView, contiguousView, reshape, sliceView } from './shape.js';
 import { checkFinite, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta } from './types.js';
 
 const meta = <T>(b: Builder<T>, x: T, dtype: 'float32' | 'int32' = 'float32'): Meta => ({ shape: b.shape(x), dtype });
-const reshape = <T>(b: Builder<T>, x: T, shape: readonly number[]): T => b.op('copy', [x], contiguousView(shape));
 const clampMin0 = <T>(b: Builder<T>, x: T): T => b.op('clamp', [x], { min: 0, max: null });
 
 const finite = (loss: string, what: string, v: unknown): number => checkFinite(`losses.${loss}`, what, v);

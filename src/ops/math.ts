@@ -8,7 +8,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES, binary, erf, erfc, finiteParam, sigmoid1, unary, type BinarySpec, type UnarySpec } from './elementwise.js';
-import { defineOps, fmtShape, type CompositeDef, type Domain, type Meta } from './types.js';
+import { defineOps, fmtShape, keepShape, type CompositeDef, type Domain, type Meta } from './types.js';
 
 // Most maps here evaluate float64 library functions: costly unless they say otherwise.
 const un = <A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>) => unary<A, N>(name, { module: 'math', costly: true, ...spec });
@@ -156,7 +156,7 @@ const relu6: CompositeDef<any, 'relu6'> = {
   arity: 1,
   gradInputs: [0],
   doc: 'hardtanh(x, 0, 6), as PyTorch: gradient 0 at 0 and at 6',
-  plan: (ins) => ({ shape: [...ins[0].shape] }),
+  plan: keepShape,
   compose: (b, [x]) => b.op('hardtanh', [x], { minVal: 0, maxVal: 6 }),
   tests: { cases: [[1], [3], [5, 7], [9], [0]].map((shape) => ({ inputs: [{ shape, domain: [-3, 9] as Domain }] })) },
 };

@@ -10,13 +10,24 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
 import { arange } from './loss-extra.js';
-import { contiguousView, permuteView } from './shape.js';
-import { checkDim, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Domain, type Meta, type OpInfo, type TestCase } from './types.js';
+import { permuteView, reshape } from './shape.js';
+import {
+  checkDim,
+  defineOps,
+  fmtShape,
+  keepShape,
+  sizeOf,
+  type Builder,
+  type CompositeDef,
+  type Domain,
+  type Meta,
+  type OpInfo,
+  type TestCase,
+} from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const LN2 = Math.LN2;
 
-const reshape = <T>(b: Builder<T>, x: T, shape: readonly number[]) => b.op('copy', [x], contiguousView(shape));
 const shapes = (ins: readonly { shape: readonly number[] }[]) => ins.map((m) => fmtShape(m.shape)).join(' and ');
 const numberAttr = (fn: string, what: string, v: unknown, ins: readonly Meta[]): number => {
   if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(fn, `${what} must be a number, got ${fmtValue(v)} (inputs of shapes ${shapes(ins)})`);
@@ -793,7 +804,7 @@ const digamma: CompositeDef<Record<string, never>, 'digamma'> = {
   arity: 1,
   gradInputs: [0],
   doc: "ψ(x) = d/dx log Γ(x), PyTorch 1.13's float32 algorithm; ψ(0) = −∞, ψ(−0) = ∞, NaN at negative integers; gradient trigamma",
-  plan: (ins) => ({ shape: [...ins[0].shape] }),
+  plan: keepShape,
   compose: (b, [x]) => {
     const { s, where, negative, r, negInt: pole } = reflection(b, x);
     const reflect = b.op('sub', [negative, pole]);
@@ -856,7 +867,7 @@ const lgamma: CompositeDef<Record<string, never>, 'lgamma'> = {
   arity: 1,
   gradInputs: [0],
   doc: 'log|Γ(x)|: +∞ at 0, negative integers and ±∞; gradient digamma(x)',
-  plan: (ins) => ({ shape: [...ins[0].shape] }),
+  plan: keepShape,
   compose: (b, [x]) => {
     const { s, where, negative, r, negInt } = reflection(b, x);
     const pole = b.op('maximum', [b.op('maximum', [negInt, b.op('eq', [x, s(0)])]), b.op('eq', [x, s(-Infinity)])]);
@@ -1029,7 +1040,7 @@ const i0: CompositeDef<Record<string, never>, 'i0'> = {
   arity: 1,
   gradInputs: [0],
   doc: 'modified Bessel function of the first kind, order 0; ∞ past |x| = 88.72 as PyTorch; gradient I₁',
-  plan: (ins) => ({ shape: [...ins[0].shape] }),
+  plan: keepShape,
   compose: (b, [x]) => {
     const s = (v: number) => b.scalar(v);
     const ax = b.op('abs', [x]);

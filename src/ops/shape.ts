@@ -34,6 +34,7 @@ import {
   param,
   paramf,
   sizeOf,
+  type Builder,
   type DType,
   type Meta,
   type OpSpec,
@@ -65,6 +66,9 @@ export interface View {
 }
 
 export const contiguousView = (shape: readonly number[]): View => ({ shape: [...shape], strides: contiguousStrides(shape) });
+
+/** x (any layout) as a contiguous tensor of `shape`, inside a composite: the copy op over contiguousView. */
+export const reshape = <T>(b: Builder<T>, x: T, shape: readonly number[]): T => b.op('copy', [x], contiguousView(shape));
 
 /** Output dim k is input dim dims[k]. */
 export function permuteView(shape: readonly number[], dims: readonly number[]): View {

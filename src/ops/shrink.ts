@@ -8,11 +8,10 @@ import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
 import { softmaxCases, type DimAttrs } from './reduce.js';
 import { contiguousView, normDim, sliceView } from './shape.js';
-import { defineOps, fmtShape, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+import { defineOps, fmtShape, keepShape, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
 const TILE = 8; // sizes around the SIMD tile reach the primitives' vector bodies and tails
 const SHAPES = [[1], [3], [5, 7], [TILE - 1], [TILE + 1], [17, 3], [2, 3, 4, 5], [0]];
-const keepShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
 
 function lambdaOf(op: string, lambd: unknown, x: Meta): number {
   if (typeof lambd !== 'number' || !(lambd >= 0) || !Number.isFinite(lambd))

@@ -275,6 +275,9 @@ export function clearOverwritten(h: Float64Array, r: Int32Array, sizes: readonly
 /** Number of elements of a shape (1 for a 0-d shape). */
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** The plan of a composite whose result has its first input's shape. */
+export const keepShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
+
 /** Whether two shapes are equal. */
 export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
