@@ -19,6 +19,9 @@ import { Tensor } from '../engine/tensor.js';
 import { zeroGrads } from '../optim/zero-grad.js';
 
 /** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
+/** What a module's method names in its errors: nn.<class>.<method>. */
+const fnOf = (m: object, method: string) => `nn.${m.constructor.name}.${method}`;
+
 export type StateDict = Record<string, Tensor>;
 
 export interface LoadStateDictOptions {
@@ -79,14 +82,14 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   private checkName(kind: string, name: string): void {
     if (typeof name !== 'string' || name === '' || name.includes('.') || name === '__proto__')
-      throw new ValueError(`nn.${this.constructor.name}.${kind}`, `a name must be a non-empty string without '.', got ${fmtValue(name)}`);
+      throw new ValueError(fnOf(this, kind), `a name must be a non-empty string without '.', got ${fmtValue(name)}`);
     if (this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name))
-      throw new ValueError(`nn.${this.constructor.name}.${kind}`, `'${name}' is already registered`);
+      throw new ValueError(fnOf(this, kind), `'${name}' is already registered`);
   }
 
   private checkTensor(kind: string, name: string, t: Tensor): void {
-    if (!(t instanceof Tensor)) throw new ValueError(`nn.${this.constructor.name}.${kind}`, `'${name}' must be a Tensor, got ${fmtValue(t)}`);
-    t.assertAlive(`nn.${this.constructor.name}.${kind}`);
+    if (!(t instanceof Tensor)) throw new ValueError(fnOf(this, kind), `'${name}' must be a Tensor, got ${fmtValue(t)}`);
+    t.assertAlive(fnOf(this, kind));
   }
 
   /**
@@ -105,7 +108,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     this.checkTensor(kind, name, t);
     if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
       throw new ValueError(
-        `nn.${this.constructor.name}.${kind}`,
+        fnOf(this, kind),
         `'${name}' must be a float32 leaf tensor with requiresGrad, got ${fmtValue(t)}${t.requiresGrad ? '' : ' without requiresGrad'}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,
       );
   }
@@ -137,11 +140,11 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   registerBuffer(name: string, t: Tensor): Tensor {
     this.checkName('registerBuffer', name);
     this.checkTensor('registerBuffer', name, t);
-    makePersistent(t.storage, `nn.${this.constructor.name}.registerBuffer`);
+    makePersistent(t.storage, fnOf(this, 'registerBuffer'));
     this._buffers.set(name, t);
     this.liveField(name, this._buffers, (v) => {
       this.checkTensor(name, name, v);
-      makePersistent(v.storage, `nn.${this.constructor.name}.${name}`);
+      makePersistent(v.storage, fnOf(this, name));
     });
     return t;
   }
@@ -149,7 +152,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends AnyModule>(name: string, m: M): M {
     this.checkName('registerModule', name);
-    if (!(m instanceof Module)) throw new ValueError(`nn.${this.constructor.name}.registerModule`, `'${name}' must be a Module, got ${fmtValue(m)}`);
+    if (!(m instanceof Module)) throw new ValueError(fnOf(this, 'registerModule'), `'${name}' must be a Module, got ${fmtValue(m)}`);
     this._modules.set(name, m);
     return m;
   }
@@ -180,7 +183,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** Calls fn on every descendant, children before their parent, then on this module (PyTorch's apply); returns this. */
   apply(fn: (m: AnyModule) => void): this {
-    if (typeof fn !== 'function') throw new ValueError(`nn.${this.constructor.name}.apply`, `expects a function of a module, got ${fmtValue(fn)}`);
+    if (typeof fn !== 'function') throw new ValueError(fnOf(this, 'apply'), `expects a function of a module, got ${fmtValue(fn)}`);
     for (const m of this._modules.values()) m.apply(fn);
     fn(this as AnyModule);
     return this;
@@ -188,14 +191,14 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** The descendant at a dotted path ('encoder.layers.0'; '' is this module), or a ValueError naming the missing part. */
   getSubmodule(target: string): AnyModule {
-    if (typeof target !== 'string') throw new ValueError(`nn.${this.constructor.name}.getSubmodule`, `target must be a dotted name, got ${fmtValue(target)}`);
+    if (typeof target !== 'string') throw new ValueError(fnOf(this, 'getSubmodule'), `target must be a dotted name, got ${fmtValue(target)}`);
     let m: AnyModule = this as AnyModule;
     if (target === '') return m;
     for (const part of target.split('.')) {
       const next = m._modules.get(part);
       if (next === undefined)
         throw new ValueError(
-          `nn.${this.constructor.name}.getSubmodule`,
+          fnOf(this, 'getSubmodule'),
           `${m.constructor.name} has no submodule '${part}' (of '${target}'); it has ${fmtValue([...m._modules.keys()])}`,
         );
       m = next;
@@ -205,7 +208,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** The parameter at a dotted path ('0.weight'), or a ValueError. */
   getParameter(target: string): Tensor {
-    const fn = `nn.${this.constructor.name}.getParameter`;
+    const fn = fnOf(this, 'getParameter');
     if (typeof target !== 'string') throw new ValueError(fn, `target must be a dotted name, got ${fmtValue(target)}`);
     const cut = target.lastIndexOf('.');
     const owner = this.getSubmodule(cut < 0 ? '' : target.slice(0, cut));
@@ -234,7 +237,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    */
   numParameters(trainableOnly = false): number {
     if (typeof trainableOnly !== 'boolean')
-      throw new ValueError(`nn.${this.constructor.name}.numParameters`, `trainableOnly must be a boolean, got ${fmtValue(trainableOnly)}`);
+      throw new ValueError(fnOf(this, 'numParameters'), `trainableOnly must be a boolean, got ${fmtValue(trainableOnly)}`);
     return this.parameters().reduce((n, p) => n + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
   }
 
@@ -308,7 +311,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   planLoadStateDict(
     sd: StateDict | Map<string, Tensor>,
     opts: LoadStateDictOptions = {},
-    fn = `nn.${this.constructor.name}.loadStateDict`,
+    fn = fnOf(this, 'loadStateDict'),
     what = 'the state dict',
   ): { result: LoadStateDictResult; commit: () => void } {
     const strict = opts.strict ?? true;
@@ -369,7 +372,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** Sets training mode on this module and all descendants (Dropout, BatchNorm behave differently). */
   train(mode = true): this {
-    if (typeof mode !== 'boolean') throw new ValueError(`nn.${this.constructor.name}.train`, `mode must be a boolean, got ${fmtValue(mode)}`);
+    if (typeof mode !== 'boolean') throw new ValueError(fnOf(this, 'train'), `mode must be a boolean, got ${fmtValue(mode)}`);
     let changed = false;
     for (const m of this.modules()) {
       changed ||= m.training !== mode;
@@ -386,8 +389,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** Sets requiresGrad on every parameter (false freezes them: no gradient, optimizers skip them); returns this. */
   requiresGrad_(requiresGrad = true): this {
-    if (typeof requiresGrad !== 'boolean')
-      throw new ValueError(`nn.${this.constructor.name}.requiresGrad_`, `expects a boolean, got ${fmtValue(requiresGrad)}`);
+    if (typeof requiresGrad !== 'boolean') throw new ValueError(fnOf(this, 'requiresGrad_'), `expects a boolean, got ${fmtValue(requiresGrad)}`);
     let changed = false;
     for (const p of this.parameters()) {
       changed ||= p.requiresGrad !== requiresGrad;
@@ -399,7 +401,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** Clears every parameter's gradient: sets it to null (setToNone, PyTorch ≥ 2.0's default) or fills it with zeros (PyTorch 1.13's default). */
   zeroGrad(setToNone = true): void {
-    zeroGrads(`nn.${this.constructor.name}.zeroGrad`, this.parameters(), setToNone);
+    zeroGrads(fnOf(this, 'zeroGrad'), this.parameters(), setToNone);
   }
 
   // ---- hooks -------------------------------------------------------------------------------
@@ -437,7 +439,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * it, no module needs to know. It is removed with the last hook.
    */
   private addHook<H>(kind: string, list: H[], fn: H): ModuleHookHandle {
-    if (typeof fn !== 'function') throw new ValueError(`nn.${this.constructor.name}.${kind}`, `expects a function, got ${fmtValue(fn)}`);
+    if (typeof fn !== 'function') throw new ValueError(fnOf(this, kind), `expects a function, got ${fmtValue(fn)}`);
     list.push(fn);
     if (this.hookCount() === 1) {
       // A forward the user set on the instance is wrapped too, and shows again with the last hook gone.
@@ -467,7 +469,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     // that they run every call, as in eager mode.
     if (this._backwardHooks.length > 0 && sink.mode !== 'off')
       throw new CompileError(
-        `nn.${this.constructor.name}.registerFullBackwardHook`,
+        fnOf(this, 'registerFullBackwardHook'),
         'a backward hook is JavaScript inside the backward pass, which a compiled step runs as one WebAssembly call: remove it, or call the step without wg.compile',
       );
     if (sink.mode !== 'off') sink.slow(`nn.${this.constructor.name} has forward hooks (JavaScript that runs on every call)`);
@@ -491,7 +493,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** Replaces the one argument that requires grad by its clone (in `args`); returns its index, -1 if none. */
   private isolateInput(args: unknown[]): number {
-    const fn = `nn.${this.constructor.name}.registerFullBackwardHook`;
+    const fn = fnOf(this, 'registerFullBackwardHook');
     const k = args.map((a, i) => (a instanceof Tensor && a.requiresGrad ? i : -1)).filter((i) => i >= 0);
     if (k.length > 1)
       throw new ValueError(fn, `supports a forward with at most one tensor that requires grad, this call passes ${k.length} (arguments ${k.join(', ')})`);
@@ -501,7 +503,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** Hooks the output's and the isolated input's gradients so that the backward hooks see both. */
   private hookBackward(args: unknown[], k: number, out: unknown): void {
-    const fn = `nn.${this.constructor.name}.registerFullBackwardHook`;
+    const fn = fnOf(this, 'registerFullBackwardHook');
     if (!(out instanceof Tensor)) throw new ValueError(fn, `supports a forward that returns one Tensor, this one returned ${fmtValue(out)}`);
     if (!out.requiresGrad) return;
     let gradOutput: Tensor[] = [];
