@@ -84,6 +84,9 @@ export function fmtShape(s: readonly number[]): string {
   return `[${s.join(', ')}]`;
 }
 
+/** "(tensor of shape [2, 3])": the tensor an argument's error is about, as messages end. */
+export const ofTensor = (s: readonly number[]): string => `(tensor of shape ${fmtShape(s)})`;
+
 const MAX_ITEMS = 8;
 const MAX_CHARS = 40;
 

@@ -3,7 +3,7 @@
  * and the functions whose result's size depends on the data, read in JavaScript: nonzero, argwhere,
  * unique, uniqueConsecutive, bincount.
  */
-import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape, ofTensor, fmtValue } from '../errors.js';
 import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { sink } from '../engine/sink.js';
@@ -165,7 +165,7 @@ function uniqueResult(fn: string, x: Tensor, o: UniqueOptions, sortValues: boole
     B = d < 0 ? 1 : sizeOf(s.slice(d + 1)),
     m = A * B;
   if (d >= 0 && m === 0 && n > 0)
-    throw new ShapeError(fn, `dim ${o.dim} of size ${n} leaves empty slices (tensor of shape ${fmtShape(s)}): only an empty dim ${o.dim} is allowed`);
+    throw new ShapeError(fn, `dim ${o.dim} of size ${n} leaves empty slices ${ofTensor(s)}: only an empty dim ${o.dim} is allowed`);
   if (d >= 0 && n === 0 && s.filter((e) => e === 0).length > 1) throw new ShapeError(fn, `a tensor of shape ${fmtShape(s)} has more than one empty dim`);
   const v = readValues(fn, x, `the result's size is the number of distinct ${d < 0 ? 'values' : 'slices'}`);
   const at = (r: number, j: number) => v[(Math.floor(j / B) * n + r) * B + (j % B)];

@@ -10,7 +10,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import type { PadMode } from '../ops/layout.js';
 import { contiguousView, flipView, normDim, permuteView, repeatView, stepView, type View } from '../ops/shape.js';
-import { fmtShape } from '../ops/types.js';
+import { fmtShape, ofTensor } from '../ops/types.js';
 import { op } from '../ops/index.js';
 import { ones } from './creation.js';
 import { dropout, reshape } from './shape.js';
@@ -25,10 +25,10 @@ const list = (v: number | readonly number[]): number[] => (typeof v === 'number'
 /** Distinct dims of x (negative from the end); `nd` is the rank they index (ndim, or ndim + 1 for unsqueeze). */
 function dimList(fn: string, x: Tensor, dims: unknown, what = 'dims', nd = x.ndim): number[] {
   if (typeof dims !== 'number' && !Array.isArray(dims))
-    throw new ValueError(fn, `${what} must be a dim or an array of dims, got ${fmtValue(dims)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError(fn, `${what} must be a dim or an array of dims, got ${fmtValue(dims)} ${ofTensor(x.shape)}`);
   const ds = list(dims).map((d) => normDim(fn, d, nd, x.shape));
   const dup = ds.find((d, i) => ds.indexOf(d) !== i);
-  if (dup !== undefined) throw new ValueError(fn, `dim ${dup} appears more than once in ${what} ${fmtValue(dims)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (dup !== undefined) throw new ValueError(fn, `dim ${dup} appears more than once in ${what} ${fmtValue(dims)} ${ofTensor(x.shape)}`);
   return ds;
 }
 
@@ -36,7 +36,7 @@ function dimList(fn: string, x: Tensor, dims: unknown, what = 'dims', nd = x.ndi
 function counts(fn: string, what: string, v: unknown, x: Tensor): number[] {
   const ok = (a: unknown): a is number[] => Array.isArray(a) && a.every((k) => Number.isInteger(k) && k >= 0);
   const arr = typeof v === 'number' ? [v] : v;
-  if (!ok(arr)) throw new ValueError(fn, `${what} must be non-negative integers, got ${fmtValue(v)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (!ok(arr)) throw new ValueError(fn, `${what} must be non-negative integers, got ${fmtValue(v)} ${ofTensor(x.shape)}`);
   return arr;
 }
 
@@ -48,12 +48,12 @@ export function expand(x: Tensor, shape: readonly number[] | number): Tensor {
   checkTensor('expand', 'input', x);
   const s = list(shape);
   if (!Array.isArray(s) || !s.every((d) => Number.isInteger(d) && d >= -1))
-    throw new ValueError('expand', `shape must be integers ≥ -1, got ${fmtValue(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError('expand', `shape must be integers ≥ -1, got ${fmtValue(shape)} ${ofTensor(x.shape)}`);
   const lead = s.length - x.ndim;
   if (lead < 0) throw new ShapeError('expand', `the target shape ${fmtShape(s)} has fewer dims than the tensor of shape ${fmtShape(x.shape)}`);
   const to = s.map((d, k) => {
     if (k < lead) {
-      if (d === -1) throw new ShapeError('expand', `-1 is not allowed in the new leading dim ${k} of ${fmtShape(s)} (tensor of shape ${fmtShape(x.shape)})`);
+      if (d === -1) throw new ShapeError('expand', `-1 is not allowed in the new leading dim ${k} of ${fmtShape(s)} ${ofTensor(x.shape)}`);
       return d;
     }
     const have = x.shape[k - lead];
@@ -128,10 +128,7 @@ export function movedim(x: Tensor, source: number | readonly number[], destinati
   const src = dimList('movedim', x, source, 'source', Math.max(x.ndim, 1)),
     dst = dimList('movedim', x, destination, 'destination', Math.max(x.ndim, 1));
   if (src.length !== dst.length)
-    throw new ValueError(
-      'movedim',
-      `source ${fmtValue(source)} and destination ${fmtValue(destination)} must name as many dims (tensor of shape ${fmtShape(x.shape)})`,
-    );
+    throw new ValueError('movedim', `source ${fmtValue(source)} and destination ${fmtValue(destination)} must name as many dims ${ofTensor(x.shape)}`);
   if (x.ndim === 0) return copyView(x, contiguousView([]));
   const rest = x.shape.map((_, k) => k).filter((k) => !src.includes(k));
   const order = new Array<number>(x.ndim);
@@ -153,7 +150,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
   if (typeof sizeOrSections === 'number') {
     const [size] = counts('split', 'the split size', sizeOrSections, x);
     if (size === 0 && n > 0)
-      throw new ValueError('split', `the split size can be 0 only for an empty dim, got 0 for dim ${d} of size ${n} (tensor of shape ${fmtShape(x.shape)})`);
+      throw new ValueError('split', `the split size can be 0 only for an empty dim, got 0 for dim ${d} of size ${n} ${ofTensor(x.shape)}`);
     sizes = size === 0 ? [0] : Array.from({ length: Math.max(1, Math.ceil(n / size)) }, (_, i) => Math.min(size, n - i * size));
   } else {
     sizes = counts('split', 'the section sizes', sizeOrSections, x);
@@ -171,8 +168,7 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], dim
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   checkTensor('chunk', 'input', x);
-  if (!Number.isInteger(chunks) || chunks < 1)
-    throw new ValueError('chunk', `chunks must be a positive integer, got ${fmtValue(chunks)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (!Number.isInteger(chunks) || chunks < 1) throw new ValueError('chunk', `chunks must be a positive integer, got ${fmtValue(chunks)} ${ofTensor(x.shape)}`);
   if (x.ndim === 0) throw new ShapeError('chunk', 'cannot chunk a 0-d tensor (it has no dims)');
   const d = normDim('chunk', dim, x.ndim, x.shape);
   const n = x.shape[d];

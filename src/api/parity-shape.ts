@@ -9,7 +9,7 @@
 import { checkBool, checkOptions, checkTensor, isRecord } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor } from '../engine/tensor.js';
-import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape, ofTensor, fmtValue } from '../errors.js';
 import { broadcastShapes as broadcastShapeOf } from '../ops/broadcast.js';
 import { op } from '../ops/index.js';
 import { rot90View, type DiagEmbedAttrs, type Rot90Attrs, type VanderAttrs } from '../ops/parity-shape.js';
@@ -216,14 +216,13 @@ function splitAlong(fn: string, x: Tensor, arg: number | readonly number[], dim:
   if (x.ndim === 0) throw new ShapeError(fn, 'expects a tensor with at least 1 dim, got a 0-d tensor');
   const d = normDim(fn, dim, x.ndim, x.shape);
   if (Array.isArray(arg)) {
-    if (!arg.every(Number.isInteger)) throw new ValueError(fn, `indices must be integers, got ${fmtValue(arg)} (tensor of shape ${fmtShape(x.shape)})`);
+    if (!arg.every(Number.isInteger)) throw new ValueError(fn, `indices must be integers, got ${fmtValue(arg)} ${ofTensor(x.shape)}`);
     const starts = [0, ...(arg as number[])];
     return starts.map((s, i) => slice(x, d, s, i < arg.length ? arg[i] : undefined));
   }
   if (typeof arg !== 'number' || !Number.isInteger(arg) || arg < 1)
-    throw new ValueError(fn, `sections must be an integer ≥ 1 or an array of indices, got ${fmtValue(arg)} (tensor of shape ${fmtShape(x.shape)})`);
-  if (arg > MAX_PIECES)
-    throw new ValueError(fn, `sections must be at most ${MAX_PIECES} (one tensor per piece), got ${arg} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError(fn, `sections must be an integer ≥ 1 or an array of indices, got ${fmtValue(arg)} ${ofTensor(x.shape)}`);
+  if (arg > MAX_PIECES) throw new ValueError(fn, `sections must be at most ${MAX_PIECES} (one tensor per piece), got ${arg} ${ofTensor(x.shape)}`);
   const size = x.shape[d],
     base = Math.floor(size / arg);
   return split(

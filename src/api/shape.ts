@@ -8,7 +8,7 @@ import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { JOIN_MAX, broadcastView, contiguousView, normDim, permuteView, planEmbedding, planJoin, sliceView, type View } from '../ops/shape.js';
-import { fmtShape, type DType, sizeOf } from '../ops/types.js';
+import { fmtShape, ofTensor, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
 export const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
@@ -60,9 +60,9 @@ export function reshapeNamed(fn: string, x: Tensor, shape: readonly number[] | n
   const given = shape;
   if (typeof shape === 'number') shape = [shape];
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < -1))
-    throw new ShapeError(fn, `shape must be an array of integers ≥ -1, got ${fmtValue(given)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ShapeError(fn, `shape must be an array of integers ≥ -1, got ${fmtValue(given)} ${ofTensor(x.shape)}`);
   const holes = shape.filter((d) => d === -1).length;
-  if (holes > 1) throw new ShapeError(fn, `only one dimension can be -1, got ${fmtShape(shape)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (holes > 1) throw new ShapeError(fn, `only one dimension can be -1, got ${fmtShape(shape)} ${ofTensor(x.shape)}`);
   const n = x.size,
     known = shape.reduce((a, d) => (d === -1 ? a : a * d), 1);
   if (holes === 1 && known === 0 && n === 0)
@@ -93,12 +93,12 @@ export function unflatten(x: Tensor, dim: number, sizes: readonly number[]): Ten
   if (x.ndim === 0) throw new ShapeError('unflatten', 'cannot unflatten a 0-d tensor (it has no dims)');
   const d = normDim('unflatten', dim, x.ndim, x.shape);
   if (!Array.isArray(sizes) || sizes.length === 0)
-    throw new ValueError('unflatten', `sizes must be a non-empty array of integers, got ${fmtValue(sizes)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError('unflatten', `sizes must be a non-empty array of integers, got ${fmtValue(sizes)} ${ofTensor(x.shape)}`);
   const known = sizes.reduce((a, k) => (k === -1 ? a : a * k), 1);
   const ok = sizes.every((k) => Number.isInteger(k) && k >= -1) && sizes.filter((k) => k === -1).length <= 1;
   const filled = sizes.map((k) => (k === -1 && known > 0 ? x.shape[d] / known : k));
   if (!ok || !filled.every((k) => Number.isInteger(k) && k >= 0) || sizeOf(filled) !== x.shape[d])
-    throw new ShapeError('unflatten', `cannot split dim ${d} of size ${x.shape[d]} (tensor of shape ${fmtShape(x.shape)}) into ${fmtValue(sizes)}`);
+    throw new ShapeError('unflatten', `cannot split dim ${d} of size ${x.shape[d]} ${ofTensor(x.shape)} into ${fmtValue(sizes)}`);
   return copyView(x, contiguousView([...x.shape.slice(0, d), ...filled, ...x.shape.slice(d + 1)]));
 }
 
@@ -125,8 +125,7 @@ export function transpose(x: Tensor, d0?: number, d1?: number): Tensor {
 /** Output dim k is input dim dims[k]; dims is a permutation of 0..ndim-1 (negatives count from the end). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   checkTensor('permute', 'input', x);
-  if (!Array.isArray(dims))
-    throw new ValueError('permute', `dims must be an array of dim indices, got ${fmtValue(dims)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (!Array.isArray(dims)) throw new ValueError('permute', `dims must be an array of dim indices, got ${fmtValue(dims)} ${ofTensor(x.shape)}`);
   const bad = () => new ShapeError('permute', `dims ${fmtValue(dims)} is not a permutation of 0..${x.ndim - 1} for a tensor of shape ${fmtShape(x.shape)}`);
   if (dims.length !== x.ndim) throw bad();
   const ds = dims.map((d) => normDim('permute', d, x.ndim, x.shape));
@@ -140,7 +139,7 @@ export function slice(x: Tensor, dim: number, start: number, end?: number): Tens
   if (x.ndim === 0) throw new ShapeError('slice', 'cannot slice a 0-d tensor (it has no dims)');
   const d = normDim('slice', dim, x.ndim, x.shape);
   if (!Number.isInteger(start) || (end != null && !Number.isInteger(end)))
-    throw new ValueError('slice', `start and end must be integers, got ${fmtValue(start)} and ${fmtValue(end)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError('slice', `start and end must be integers, got ${fmtValue(start)} and ${fmtValue(end)} ${ofTensor(x.shape)}`);
   const size = x.shape[d];
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clamp(start);

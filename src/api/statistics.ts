@@ -4,7 +4,7 @@
  * Table: src/ops/statistics.ts. median(dim)/kthvalue/mode return { values, indices } as sort does.
  * Searching and counting: src/api/counting.ts.
  */
-import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape, ofTensor, fmtValue } from '../errors.js';
 import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import { Tensor } from '../engine/tensor.js';
@@ -158,7 +158,7 @@ export function aminmax(x: Tensor, opts?: { dim?: number; keepdim?: boolean }): 
   checkTensor('aminmax', 'input', x);
   const { dim, keepdim = false } = checkOptions<{ dim?: number; keepdim?: boolean }>('aminmax', opts, ['dim', 'keepdim']);
   if (dim !== undefined && typeof dim !== 'number')
-    throw new ValueError('aminmax', `dim must be an integer or undefined, got ${fmtValue(dim)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError('aminmax', `dim must be an integer or undefined, got ${fmtValue(dim)} ${ofTensor(x.shape)}`);
   checkBool('aminmax', 'keepdim', keepdim);
   if (x.shape.includes(0) && (dim === undefined || x.shape[normDim('aminmax', x.shape, dim)] === 0))
     throw new ShapeError(

@@ -9,7 +9,7 @@ import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
 import { limitAtZero, multiDimCases, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
 import { contiguousView } from './shape.js';
-import { defineOps, fmtShape, keepShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
+import { defineOps, ofTensor, keepShape, type Builder, type CompositeDef, type Domain, type Meta, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 
@@ -98,7 +98,7 @@ export function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; di
   const { shape, count } = planReduce(op, x, a);
   const c = a.correction ?? 1;
   if (typeof c !== 'number' || !Number.isFinite(c))
-    throw new ValueError(op, `correction must be a finite number, got ${fmtValue(a.correction)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError(op, `correction must be a finite number, got ${fmtValue(a.correction)} ${ofTensor(x.shape)}`);
   // PyTorch divides by max(0, N − correction): N ≤ correction gives NaN (or ∞), never a negative variance.
   return { shape, divisor: Math.max(0, count - c), count };
 }

@@ -8,7 +8,7 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { contiguousView, normDim, reshape, type View } from './shape.js';
-import { checkBool, defineOps, fmtShape, keepShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
+import { checkBool, defineOps, fmtShape, ofTensor, keepShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const SIZES = [0, 1, 3, TILE - 1, TILE + 1, 17];
@@ -304,10 +304,10 @@ export interface DiagonalAttrs {
  * A diagonal past the matrix's edge is empty (PyTorch 1.13's torch.diag errors there instead).
  */
 export function diagonalView(fn: string, shape: readonly number[], { offset = 0, dim1 = 0, dim2 = 1 }: DiagonalAttrs): View {
-  if (!Number.isInteger(offset)) throw new ValueError(fn, `offset must be an integer, got ${fmtValue(offset)} (tensor of shape ${fmtShape(shape)})`);
+  if (!Number.isInteger(offset)) throw new ValueError(fn, `offset must be an integer, got ${fmtValue(offset)} ${ofTensor(shape)}`);
   const d1 = normDim(fn, dim1, shape.length, shape),
     d2 = normDim(fn, dim2, shape.length, shape);
-  if (d1 === d2) throw new ShapeError(fn, `dim1 and dim2 must be different dims, got ${dim1} and ${dim2} (tensor of shape ${fmtShape(shape)})`);
+  if (d1 === d2) throw new ShapeError(fn, `dim1 and dim2 must be different dims, got ${dim1} and ${dim2} ${ofTensor(shape)}`);
   const st = contiguousView(shape).strides;
   const len = Math.max(0, Math.min(shape[d1] + Math.min(offset, 0), shape[d2] - Math.max(offset, 0)));
   const rest = shape.map((_, k) => k).filter((k) => k !== d1 && k !== d2);
@@ -338,8 +338,7 @@ export function selectView(fn: string, shape: readonly number[], dim: number, in
  * read flat, as PyTorch's.
  */
 export function repeatInterleaveView(fn: string, shape: readonly number[], repeats: number, dim?: number | null): View {
-  if (!Number.isInteger(repeats) || repeats < 0)
-    throw new ValueError(fn, `repeats must be an integer ≥ 0, got ${fmtValue(repeats)} (tensor of shape ${fmtShape(shape)})`);
+  if (!Number.isInteger(repeats) || repeats < 0) throw new ValueError(fn, `repeats must be an integer ≥ 0, got ${fmtValue(repeats)} ${ofTensor(shape)}`);
   if (dim != null && shape.length === 0) throw new ShapeError(fn, `a 0-d tensor has no dim ${fmtValue(dim)} to repeat along (leave dim out)`);
   const s = dim == null ? [shape.reduce((a, n) => a * n, 1)] : shape;
   const d = dim == null ? 0 : normDim(fn, dim, s.length, s);
@@ -430,7 +429,7 @@ const diag: CompositeDef<{ diagonal?: number }, 'diag'> = {
   plan: ([x], { diagonal: k = 0 }) => {
     if (x.shape.length === 2) return { shape: diagonalView('diag', x.shape, { offset: k }).shape };
     if (x.shape.length !== 1) throw new ShapeError('diag', `expects a 1-D or 2-D tensor, got shape ${fmtShape(x.shape)}`);
-    if (!Number.isInteger(k)) throw new ValueError('diag', `diagonal must be an integer, got ${fmtValue(k)} (tensor of shape ${fmtShape(x.shape)})`);
+    if (!Number.isInteger(k)) throw new ValueError('diag', `diagonal must be an integer, got ${fmtValue(k)} ${ofTensor(x.shape)}`);
     const n = x.shape[0] + Math.abs(k);
     return { shape: [n, n] };
   },

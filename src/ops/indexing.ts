@@ -25,6 +25,7 @@ import {
   defineOps,
   f32bits,
   fmtShape,
+  ofTensor,
   gin,
   gout,
   inp,
@@ -301,7 +302,7 @@ function triOp<N extends string>(name: N, upper: boolean): OpSpec<TriAttrs, N> {
       const s = ins[0].shape;
       if (s.length < 2) throw new ShapeError(name, `needs a tensor of at least 2 dims (matrices in the last two), got shape ${fmtShape(s)}`);
       const dg = a?.diagonal ?? 0;
-      if (!Number.isInteger(dg)) throw new ValueError(name, `diagonal must be an integer, got ${fmtValue(dg)} (tensor of shape ${fmtShape(s)})`);
+      if (!Number.isInteger(dg)) throw new ValueError(name, `diagonal must be an integer, got ${fmtValue(dg)} ${ofTensor(s)}`);
       const [rows, cols] = s.slice(-2);
       // Beyond ±(the matrix's extent) every diagonal keeps all or nothing: clamped, i + diagonal fits in int32.
       return { shape: [...s], params: [rows, cols, Math.min(Math.max(dg, -rows), cols), upper ? 1 : 0] };

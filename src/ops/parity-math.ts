@@ -15,6 +15,7 @@ import {
   checkDim,
   defineOps,
   fmtShape,
+  ofTensor,
   keepShape,
   sizeOf,
   type Builder,
@@ -262,9 +263,9 @@ export interface RenormAttrs {
 }
 function planRenorm(x: Meta, { p, dim, maxnorm }: RenormAttrs): number {
   if (x.shape.length === 0) throw new ShapeError('renorm', 'needs at least 1 dim, got a 0-d tensor');
-  if (typeof p !== 'number' || !(p > 0)) throw new ValueError('renorm', `p must be a number > 0, got ${fmtValue(p)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (typeof p !== 'number' || !(p > 0)) throw new ValueError('renorm', `p must be a number > 0, got ${fmtValue(p)} ${ofTensor(x.shape)}`);
   if (typeof maxnorm !== 'number' || !(maxnorm >= 0))
-    throw new ValueError('renorm', `maxnorm must be a number ≥ 0, got ${fmtValue(maxnorm)} (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError('renorm', `maxnorm must be a number ≥ 0, got ${fmtValue(maxnorm)} ${ofTensor(x.shape)}`);
   return checkDim('renorm', dim, x.shape.length, x.shape);
 }
 /**
@@ -624,7 +625,7 @@ function planTensordot(ins: readonly Meta[], { dims = 2 }: TensordotAttrs): { da
       [da, a],
       [db, b],
     ] as const)
-      if (new Set(l).size !== l.length) throw new ValueError('tensordot', `a dim is contracted twice in ${fmtValue(dims)} (tensor of shape ${fmtShape(s)})`);
+      if (new Set(l).size !== l.length) throw new ValueError('tensordot', `a dim is contracted twice in ${fmtValue(dims)} ${ofTensor(s)}`);
   }
   da.forEach((d, i) => {
     if (a[d] !== b[db[i]])

@@ -7,7 +7,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { contiguousView, flipView, normDim, permuteView, type View } from './shape.js';
-import { checkBool, defineOps, fmtShape, type CompositeDef, type TestCase } from './types.js';
+import { checkBool, defineOps, fmtShape, ofTensor, type CompositeDef, type TestCase } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const one = <A>(shape: number[], attrs: A): TestCase<A> => ({ inputs: [{ shape }], attrs, name: `${fmtShape(shape)} ${JSON.stringify(attrs)}` });
@@ -23,12 +23,11 @@ export interface Rot90Attrs {
  * flip(dims[0]) then transpose; the transpose swaps the flipped view's shape and strides.
  */
 export function rot90View(fn: string, shape: readonly number[], { k = 1, dims = [0, 1] }: Rot90Attrs): View {
-  if (!Number.isInteger(k)) throw new ValueError(fn, `k must be an integer, got ${fmtValue(k)} (tensor of shape ${fmtShape(shape)})`);
-  if (!Array.isArray(dims) || dims.length !== 2)
-    throw new ValueError(fn, `dims must be an array of 2 dims, got ${fmtValue(dims)} (tensor of shape ${fmtShape(shape)})`);
+  if (!Number.isInteger(k)) throw new ValueError(fn, `k must be an integer, got ${fmtValue(k)} ${ofTensor(shape)}`);
+  if (!Array.isArray(dims) || dims.length !== 2) throw new ValueError(fn, `dims must be an array of 2 dims, got ${fmtValue(dims)} ${ofTensor(shape)}`);
   if (shape.length < 2) throw new ShapeError(fn, `expects a tensor with at least 2 dims, got shape ${fmtShape(shape)}`);
   const [a, b] = dims.map((d) => normDim(fn, d, shape.length, shape));
-  if (a === b) throw new ValueError(fn, `the two rotation dims must be different, got ${fmtValue(dims)} (tensor of shape ${fmtShape(shape)})`);
+  if (a === b) throw new ValueError(fn, `the two rotation dims must be different, got ${fmtValue(dims)} ${ofTensor(shape)}`);
   const turns = ((k % 4) + 4) % 4;
   if (turns === 0) return contiguousView(shape);
   if (turns === 2) return flipView(shape, [a, b]);
@@ -67,11 +66,11 @@ export interface DiagEmbedAttrs {
 /** The result of diagEmbed: rank ndim + 1; where the new dims go (d1 holds i, d2 holds i + offset) and their size. */
 export function planDiagEmbed(fn: string, shape: readonly number[], { offset = 0, dim1 = -2, dim2 = -1 }: DiagEmbedAttrs) {
   if (shape.length === 0) throw new ShapeError(fn, 'expects a tensor with at least 1 dim (the diagonals are its last dim), got a 0-d tensor');
-  if (!Number.isInteger(offset)) throw new ValueError(fn, `offset must be an integer, got ${fmtValue(offset)} (tensor of shape ${fmtShape(shape)})`);
+  if (!Number.isInteger(offset)) throw new ValueError(fn, `offset must be an integer, got ${fmtValue(offset)} ${ofTensor(shape)}`);
   const rank = shape.length + 1;
   const d1 = normDim(fn, dim1, rank, shape),
     d2 = normDim(fn, dim2, rank, shape);
-  if (d1 === d2) throw new ShapeError(fn, `dim1 and dim2 must be different dims of the result, got ${dim1} and ${dim2} (tensor of shape ${fmtShape(shape)})`);
+  if (d1 === d2) throw new ShapeError(fn, `dim1 and dim2 must be different dims of the result, got ${dim1} and ${dim2} ${ofTensor(shape)}`);
   const n = shape[shape.length - 1] + Math.abs(offset);
   const batch = shape.slice(0, -1);
   const out: number[] = [];

@@ -18,6 +18,7 @@ import {
   checkDim,
   defineOps,
   fmtShape,
+  ofTensor,
   gin,
   gout,
   inp,
@@ -70,12 +71,11 @@ export function reducedDims(op: string, shape: readonly number[], dim: ReduceAtt
   const all = shape.map((_, i) => i);
   if (dim === undefined || dim === null) return all;
   const list = typeof dim === 'number' ? [dim] : dim;
-  if (!Array.isArray(list))
-    throw new ValueError(op, `dim must be an integer or an array of integers, got ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
+  if (!Array.isArray(list)) throw new ValueError(op, `dim must be an integer or an array of integers, got ${fmtValue(dim)} ${ofTensor(shape)}`);
   if (list.length === 0) return all;
   const dims = list.map((d) => normDim(op, shape, d));
   dims.forEach((d, i) => {
-    if (dims.indexOf(d) !== i) throw new ValueError(op, `dim ${d} appears more than once in dims ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
+    if (dims.indexOf(d) !== i) throw new ValueError(op, `dim ${d} appears more than once in dims ${fmtValue(dim)} ${ofTensor(shape)}`);
   });
   return shape.length === 0 ? [] : dims.sort((a, b) => a - b);
 }
@@ -358,7 +358,7 @@ function argOp<N extends string>(name: N, label: string, largest: boolean, dtype
     doc: `int32 index of the first ${largest ? 'largest' : 'smallest'} element of a ${dtype} tensor along one dim, or into the flattened tensor${dtype === 'float32' ? '; a NaN wins' : ''}`,
     plan: (ins, a) => {
       if (a.dim != null && typeof a.dim !== 'number')
-        throw new ValueError(label, `dim must be an integer or undefined, got ${fmtValue(a.dim)} (tensor of shape ${fmtShape(ins[0].shape)})`);
+        throw new ValueError(label, `dim must be an integer or undefined, got ${fmtValue(a.dim)} ${ofTensor(ins[0].shape)}`);
       const { shape, view } = planBlock(label, ins[0], a);
       checkNotEmpty(label, ins[0], a, view[1]);
       // Without a dim the index is into the flattened tensor; keepdim then keeps every dim as 1 (torch).
@@ -645,8 +645,7 @@ export interface NormAttrs extends ReduceAttrs {
 
 function checkP(x: Meta, p: unknown): number {
   if (p === 'fro') return 2;
-  if (typeof p !== 'number' || Number.isNaN(p))
-    throw new ValueError('norm', `p must be a number or 'fro', got ${fmtValue(p)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (typeof p !== 'number' || Number.isNaN(p)) throw new ValueError('norm', `p must be a number or 'fro', got ${fmtValue(p)} ${ofTensor(x.shape)}`);
   return p;
 }
 

@@ -13,7 +13,7 @@ import { forSegments, normDim, segmentView } from './reduce.js';
 import {
   checkBool,
   defineOps,
-  fmtShape,
+  ofTensor,
   gin,
   gout,
   inp,
@@ -43,7 +43,7 @@ export interface CumExtremeAttrs extends ScanAttrs {
 
 /** The [outer, d, inner] view along attrs.dim, which must be given (as PyTorch's cumsum). */
 export function planScan(op: string, x: Meta, dim: unknown): [number, number, number] {
-  if (typeof dim !== 'number') throw new ValueError(op, `dim must be an integer, got ${fmtValue(dim)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (typeof dim !== 'number') throw new ValueError(op, `dim must be an integer, got ${fmtValue(dim)} ${ofTensor(x.shape)}`);
   return segmentView(x.shape, x.shape.length === 0 ? undefined : normDim(op, x.shape, dim));
 }
 

@@ -13,7 +13,19 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { planGather, type ScatterMap } from './indexing.js';
 import { multiDimCases, normDim, planReduce, rc, reduceCases, reduceOver, type ReduceAttrs } from './reduce.js';
 import { broadcastView, contiguousView, permuteView, sliceView } from './shape.js';
-import { checkBool, defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type DType, type InputSpec, type Meta, type TestCase } from './types.js';
+import {
+  checkBool,
+  defineOps,
+  fmtShape,
+  ofTensor,
+  sizeOf,
+  type Builder,
+  type CompositeDef,
+  type DType,
+  type InputSpec,
+  type Meta,
+  type TestCase,
+} from './types.js';
 
 const meta = <T>(b: Builder<T>, t: T, dtype: Meta['dtype'] = 'float32'): Meta => ({ shape: b.shape(t), dtype });
 
@@ -111,11 +123,11 @@ const CHOOSERS: Record<SelectKind, Chooser> = { kthvalue: kthChooser, median: me
 /** The dim a selection runs along (0 for a 0-d x), and the result's shape. */
 function planSelect(fn: string, x: Meta, a: SelectAttrs): { d: number; shape: number[] } {
   const dim = a.dim ?? -1;
-  if (typeof dim !== 'number') throw new ValueError(fn, `dim must be an integer, got ${fmtValue(a.dim)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (typeof dim !== 'number') throw new ValueError(fn, `dim must be an integer, got ${fmtValue(a.dim)} ${ofTensor(x.shape)}`);
   checkBool(fn, 'keepdim', a.keepdim);
   const d = normDim(fn, x.shape, dim);
   const n = x.shape[d] ?? 1;
-  if (n === 0) throw new ShapeError(fn, `cannot select along dim ${dim} of size 0 (tensor of shape ${fmtShape(x.shape)})`);
+  if (n === 0) throw new ShapeError(fn, `cannot select along dim ${dim} of size 0 ${ofTensor(x.shape)}`);
   if (fn === 'kthvalue' && (!Number.isInteger(a.k) || a.k! < 1 || a.k! > n))
     throw new ValueError(fn, `k must be an integer in [1, ${n}] (the size of dim ${dim} of a tensor of shape ${fmtShape(x.shape)}), got ${fmtValue(a.k)}`);
   return { d, shape: x.shape.length === 0 ? [] : a.keepdim ? x.shape.map((s, i) => (i === d ? 1 : s)) : x.shape.filter((_, i) => i !== d) };
@@ -290,8 +302,7 @@ export function planQuantile(fn: string, x: Meta, q: Meta, a: QuantileAttrs): { 
   if (!INTERPOLATIONS.includes(a.interpolation ?? 'linear'))
     throw new ValueError(fn, `interpolation must be one of ${INTERPOLATIONS.map((s) => `'${s}'`).join(', ')}, got ${fmtValue(a.interpolation)}`);
   checkBool(fn, 'keepdim', a.keepdim);
-  if (a.dim != null && typeof a.dim !== 'number')
-    throw new ValueError(fn, `dim must be an integer or undefined, got ${fmtValue(a.dim)} (tensor of shape ${fmtShape(x.shape)})`);
+  if (a.dim != null && typeof a.dim !== 'number') throw new ValueError(fn, `dim must be an integer or undefined, got ${fmtValue(a.dim)} ${ofTensor(x.shape)}`);
   if (sizeOf(x.shape) === 0) throw new ShapeError(fn, `the input must be non-empty, got a tensor of shape ${fmtShape(x.shape)}`);
   const { shape } = planReduce(fn, x, { dim: a.dim, keepdim: a.keepdim });
   const d = a.dim == null ? undefined : normDim(fn, x.shape, a.dim);
@@ -612,7 +623,7 @@ export interface HistcAttrs {
 export function checkHistc(x: Meta, a: HistcAttrs): void {
   if (!Number.isInteger(a.bins) || a.bins < 1) throw new ValueError('histc', `bins must be a positive integer, got ${fmtValue(a.bins)}`);
   if (!Number.isFinite(a.min) || !Number.isFinite(a.max))
-    throw new ValueError('histc', `range of [${fmtValue(a.min)}, ${fmtValue(a.max)}] is not finite (tensor of shape ${fmtShape(x.shape)})`);
+    throw new ValueError('histc', `range of [${fmtValue(a.min)}, ${fmtValue(a.max)}] is not finite ${ofTensor(x.shape)}`);
   if (!(a.max > a.min)) throw new ValueError('histc', `max must be larger than min, got min ${fmtValue(a.min)} and max ${fmtValue(a.max)}`);
 }
 

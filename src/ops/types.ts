@@ -8,10 +8,10 @@
  * The layout is declared once in ./contract.ts, which scripts/gen-ops.ts emits for AssemblyScript.
  */
 
-import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { ShapeError, ValueError, fmtShape, ofTensor, fmtValue } from '../errors.js';
 import { FLAG_OVERWRITE, R, REC_WORDS, ginWord, inWord } from './contract.js';
 
-export { fmtShape } from '../errors.js';
+export { fmtShape, ofTensor } from '../errors.js';
 
 export type DType = 'float32' | 'int32';
 
@@ -297,8 +297,7 @@ export function checkBool(fn: string, name: string, v: unknown): void {
  * ValueError; out of range: ShapeError naming the tensor's shape.
  */
 export function checkDim(op: string, dim: unknown, nd: number, shape: readonly number[], what = 'dim'): number {
-  if (typeof dim !== 'number' || !Number.isInteger(dim))
-    throw new ValueError(op, `${what} must be an integer, got ${fmtValue(dim)} (tensor of shape ${fmtShape(shape)})`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) throw new ValueError(op, `${what} must be an integer, got ${fmtValue(dim)} ${ofTensor(shape)}`);
   if (dim < -nd || dim >= nd)
     throw new ShapeError(op, `${what} ${dim} is out of range for a tensor of shape ${fmtShape(shape)} (expected an integer in [${-nd}, ${nd - 1}])`);
   return dim < 0 ? dim + nd : dim;
