@@ -10,7 +10,7 @@ import { sink } from '../engine/sink.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import { normDim } from '../ops/reduce.js';
-import { sizeOf } from '../ops/types.js';
+import { checkIntAtLeast, sizeOf } from '../ops/types.js';
 import { filled, make, tensor } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { to } from './integer.js';
@@ -228,7 +228,7 @@ export function bincount(x: Tensor, opts: { weights?: Tensor; minlength?: number
   checkTensor('bincount', 'input', x);
   if (x.dtype !== 'int32') throw new DTypeError('bincount', `the input must be an int32 tensor, got a ${x.dtype} tensor of shape ${fmtShape(x.shape)}`);
   if (x.ndim !== 1) throw new ShapeError('bincount', `the input must be 1-D, got a tensor of shape ${fmtShape(x.shape)}`);
-  if (!Number.isInteger(minlength) || minlength < 0) throw new ValueError('bincount', `minlength must be an integer ≥ 0, got ${fmtValue(minlength)}`);
+  checkIntAtLeast('bincount', 'minlength', minlength, 0);
   const v = readValues('bincount', x, "the result's length is the largest value + 1");
   const bad = v.findIndex((e) => e < 0);
   if (bad >= 0) throw new ValueError('bincount', `the input must hold values ≥ 0, got ${v[bad]} at position ${bad}`);

@@ -17,7 +17,7 @@ import { broadcastShapes } from '../ops/broadcast.js';
 import { sink } from '../engine/sink.js';
 import { op } from '../ops/index.js';
 import type { AddProductAttrs, CrossAttrs, LogitAttrs, TensordotAttrs } from '../ops/parity-math.js';
-import { checkDim } from '../ops/types.js';
+import { checkDim, checkIntAtLeast } from '../ops/types.js';
 import { abs, add, clamp as clampNumbers, div, eq, ge, gt, le, lt, maximum, minimum, mul, neg, pow, sub } from './elementwise.js';
 import { floorDivide, operands, to, where } from './integer.js';
 import { atan2, exp2, sign } from './math.js';
@@ -335,7 +335,7 @@ export function diff(x: Tensor, opts: DiffOptions = {}): Tensor {
   checkTensor('diff', 'input', x);
   const { n = 1, dim = -1, prepend, append } = checkOptions<DiffOptions>('diff', opts, ['n', 'dim', 'prepend', 'append']);
   if (x.ndim === 0) throw new ShapeError('diff', 'expects a tensor with at least 1 dim, got a 0-d tensor');
-  if (!Number.isInteger(n) || n < 0) throw new ValueError('diff', `n must be an integer ≥ 0, got ${fmtValue(n)}`);
+  checkIntAtLeast('diff', 'n', n, 0);
   const d = checkDim('diff', dim, x.ndim, x.shape);
   const parts: Tensor[] = [];
   for (const [what, t] of [

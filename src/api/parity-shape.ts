@@ -14,7 +14,7 @@ import { broadcastShapes as broadcastShapeOf } from '../ops/broadcast.js';
 import { op } from '../ops/index.js';
 import { rot90View, type DiagEmbedAttrs, type Rot90Attrs, type VanderAttrs } from '../ops/parity-shape.js';
 import { normDim } from '../ops/shape.js';
-import { checkFinite, type DType } from '../ops/types.js';
+import { checkFinite, checkIntAtLeast, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { checkShape, createOptions, generated, make, writeGenerated, zeros, type CreateOptions } from './creation.js';
 import { diag, meshgrid, vstack } from './convenience.js';
@@ -349,7 +349,7 @@ export function combinations(x: Tensor, opts: { r?: number; withReplacement?: bo
   checkTensor('combinations', 'input', x);
   const { r = 2, withReplacement = false } = checkOptions<{ r?: number; withReplacement?: boolean }>('combinations', opts, ['r', 'withReplacement']);
   if (x.ndim !== 1) throw new ShapeError('combinations', `expects a 1-D tensor, got shape ${fmtShape(x.shape)}`);
-  if (!Number.isInteger(r) || r < 0) throw new ValueError('combinations', `r must be an integer ≥ 0, got ${fmtValue(r)}`);
+  checkIntAtLeast('combinations', 'r', r, 0);
   checkBool('combinations', 'withReplacement', withReplacement);
   if (r === 0) return slice(x, 0, 0, 0);
   const n = x.size;

@@ -3,15 +3,14 @@ import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { tensor } from '../api/creation.js';
-import { fmtShape } from '../ops/types.js';
+import { checkIntAtLeast, fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
 import { Module } from './module.js';
 
 /** Throws unless v is an integer ≥ min. */
 export function checkInt(where: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(`nn.${where}`, `${name} must be an integer ≥ ${min}, got ${fmtValue(v)}`);
-  return v;
+  return checkIntAtLeast(`nn.${where}`, name, v, min);
 }
 
 /** A number or [h, w] pair as [h, w] of integers ≥ min. */

@@ -8,7 +8,7 @@ import { isGradEnabled } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { causalMask } from '../api/attention.js';
-import { fmtShape } from '../ops/types.js';
+import { checkIntAtLeast, fmtShape } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import { arange } from '../api/creation.js';
 import { MultiheadAttention } from './attention.js';
@@ -425,7 +425,7 @@ export class Transformer extends Module<(src: Tensor, tgt: Tensor, options?: Tra
 
   /** The additive causal mask [sz, sz]: 0 on and below the diagonal, −∞ above (PyTorch's generate_square_subsequent_mask). */
   static generateSquareSubsequentMask(sz: number): Tensor {
-    if (!Number.isInteger(sz) || sz < 0) throw new ValueError('nn.Transformer.generateSquareSubsequentMask', `sz must be an integer ≥ 0, got ${fmtValue(sz)}`);
+    checkIntAtLeast('nn.Transformer.generateSquareSubsequentMask', 'sz', sz, 0);
     return causalMask(sz, sz);
   }
 }

@@ -13,6 +13,7 @@ import { arange } from './loss-extra.js';
 import { permuteView, reshape } from './shape.js';
 import {
   checkDim,
+  checkIntAtLeast,
   defineOps,
   fmtShape,
   ofTensor,
@@ -934,7 +935,7 @@ const polygamma: CompositeDef<PolygammaAttrs, 'polygamma'> = {
   gradInputs: [0],
   doc: 'the n-th derivative of digamma; gradient polygamma(n + 1, x)',
   plan: (ins, { n }) => {
-    if (!Number.isInteger(n) || n < 0) throw new ValueError('polygamma', `n must be an integer ≥ 0, got ${fmtValue(n)}`);
+    checkIntAtLeast('polygamma', 'n', n, 0);
     return { shape: [...ins[0].shape] };
   },
   compose: (b, [x], { n }) => {
@@ -1001,7 +1002,7 @@ const mvlgamma: CompositeDef<{ p: number }, 'mvlgamma'> = {
   gradInputs: [0],
   doc: 'the multivariate log-gamma function of dimension p',
   plan: (ins, { p }) => {
-    if (!Number.isInteger(p) || p < 1) throw new ValueError('mvlgamma', `p must be an integer ≥ 1, got ${fmtValue(p)}`);
+    checkIntAtLeast('mvlgamma', 'p', p, 1);
     return { shape: [...ins[0].shape] };
   },
   compose: (b, [x], { p }) => {

@@ -287,6 +287,12 @@ export function checkFinite(fn: string, what: string, v: unknown): number {
   return v;
 }
 
+/** v as an integer ≥ min, else a ValueError naming fn and the argument. */
+export function checkIntAtLeast(fn: string, what: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ValueError(fn, `${what} must be an integer ≥ ${min}, got ${fmtValue(v)}`);
+  return v;
+}
+
 /** Throws a ValueError unless v is undefined or a boolean. */
 export function checkBool(fn: string, name: string, v: unknown): void {
   if (v !== undefined && typeof v !== 'boolean') throw new ValueError(fn, `${name} must be a boolean, got ${fmtValue(v)}`);

@@ -12,10 +12,8 @@ export function fail(fn: string, msg: string, Kind: ErrorClass = ValueError): ne
   throw new Kind(fn, msg);
 }
 
-export function checkInt(fn: string, name: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(fn, `${name} must be an integer ≥ ${min}, got ${fmtValue(v)}`);
-  return v;
-}
+/** An integer ≥ min, else a ValueError naming fn (the table's check). */
+export { checkIntAtLeast as checkInt } from '../ops/types.js';
 
 /** A model object (a plain function becomes { forward: fn }). */
 export function asModel(fn: string, model: ModelLike): Model {
