@@ -6,7 +6,7 @@
  * Kernel parameters: [rank, shape[rank], strides of input 0[rank], strides of input 1[rank], ...].
  */
 import { ShapeError } from '../errors.js';
-import { fmtShape, type Meta } from './types.js';
+import { fmtShape, fmtShapes, type Meta } from './types.js';
 
 export const MAX_RANK = 8;
 
@@ -77,10 +77,7 @@ export function planBroadcast(op: string, inputs: readonly Meta[]): BroadcastPla
     inputs.length,
   );
   if (dims.length > MAX_RANK)
-    throw new ShapeError(
-      op,
-      `broadcast of more than ${MAX_RANK} non-trivial dimensions is not supported, got shapes ${inputs.map((t) => fmtShape(t.shape)).join(' and ')}`,
-    );
+    throw new ShapeError(op, `broadcast of more than ${MAX_RANK} non-trivial dimensions is not supported, got shapes ${fmtShapes(inputs)}`);
   const params = [dims.length, ...dims.map((x) => x.d)];
   for (let j = 0; j < inputs.length; j++) params.push(...dims.map((x) => x.st[j]));
   return { shape, params };

@@ -8,11 +8,10 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { contiguousView, normDim, reshape, type View } from './shape.js';
-import { checkBool, defineOps, fmtShape, ofTensor, keepShape, type Builder, type CompositeDef, type Meta, type TestCase, type OpInfo } from './types.js';
+import { checkBool, defineOps, fmtShape, fmtShapes, ofTensor, keepShape, type Builder, type CompositeDef, type TestCase, type OpInfo } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const SIZES = [0, 1, 3, TILE - 1, TILE + 1, 17];
-const shapes = (ins: readonly Meta[]) => ins.map((m) => fmtShape(m.shape)).join(' and ');
 const cases = (list: readonly (readonly number[][])[]): TestCase[] => list.map((s) => ({ inputs: s.map((shape) => ({ shape })) }));
 
 // ---- fixed-rank products: checks, then matmul or mul --------------------------------------------
@@ -30,9 +29,9 @@ function product<N extends string>(
     arity: 2,
     gradInputs: [0, 1],
     plan: (ins) => {
-      if (ins.some((m, i) => m.shape.length !== want[i])) throw new ShapeError(name, `expects ${what}, got shapes ${shapes(ins)}`);
+      if (ins.some((m, i) => m.shape.length !== want[i])) throw new ShapeError(name, `expects ${what}, got shapes ${fmtShapes(ins)}`);
       const s = shape(ins[0].shape, ins[1].shape);
-      if (typeof s === 'string') throw new ShapeError(name, `shapes ${shapes(ins)} cannot be multiplied (${s})`);
+      if (typeof s === 'string') throw new ShapeError(name, `shapes ${fmtShapes(ins)} cannot be multiplied (${s})`);
       return { shape: s };
     },
     compose: (b, [x, y]) => b.op('matmul', [x, y]),

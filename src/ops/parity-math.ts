@@ -16,6 +16,7 @@ import {
   checkIntAtLeast,
   defineOps,
   fmtShape,
+  fmtShapes,
   ofTensor,
   keepShape,
   sizeOf,
@@ -30,9 +31,8 @@ import {
 const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
 const LN2 = Math.LN2;
 
-const shapes = (ins: readonly { shape: readonly number[] }[]) => ins.map((m) => fmtShape(m.shape)).join(' and ');
 const numberAttr = (fn: string, what: string, v: unknown, ins: readonly Meta[]): number => {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(fn, `${what} must be a number, got ${fmtValue(v)} (inputs of shapes ${shapes(ins)})`);
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new ValueError(fn, `${what} must be a number, got ${fmtValue(v)} (inputs of shapes ${fmtShapes(ins)})`);
   return v;
 };
 
@@ -338,9 +338,9 @@ function planAddProduct(name: string, kind: Product, ins: readonly Meta[], a: Ad
   numberAttr(name, 'beta', a.beta ?? 1, ins);
   numberAttr(name, 'alpha', a.alpha ?? 1, ins);
   const factors = ins.slice(1);
-  if (factors.some((m, i) => m.shape.length !== ranks[i])) throw new ShapeError(name, `expects ${want} to multiply, got shapes ${shapes(factors)}`);
+  if (factors.some((m, i) => m.shape.length !== ranks[i])) throw new ShapeError(name, `expects ${want} to multiply, got shapes ${fmtShapes(factors)}`);
   const s = shape(factors[0].shape, factors[1].shape);
-  if (typeof s === 'string') throw new ShapeError(name, `shapes ${shapes(factors)} cannot be multiplied (${s})`);
+  if (typeof s === 'string') throw new ShapeError(name, `shapes ${fmtShapes(factors)} cannot be multiplied (${s})`);
   const input = ins[0].shape;
   const fits = input.length <= s.length && input.every((d, k) => d === 1 || d === s[s.length - input.length + k]);
   if (!fits) throw new ShapeError(name, `input of shape ${fmtShape(input)} does not broadcast to the product's shape ${fmtShape(s)}`);
@@ -499,7 +499,7 @@ function planInner(ins: readonly Meta[]): number[] {
   const [a, b] = ins.map((m) => m.shape);
   if (a.length === 0 || b.length === 0) return a.length === 0 ? [...b] : [...a];
   if (a[a.length - 1] !== b[b.length - 1])
-    throw new ShapeError('inner', `the last dims must match, got shapes ${shapes(ins)} (${a[a.length - 1]} and ${b[b.length - 1]} elements)`);
+    throw new ShapeError('inner', `the last dims must match, got shapes ${fmtShapes(ins)} (${a[a.length - 1]} and ${b[b.length - 1]} elements)`);
   return [...a.slice(0, -1), ...b.slice(0, -1)];
 }
 /** Σ over the last dims: a as [M, k] times b as [N, k] transposed (one product), reshaped; a 0-d operand multiplies. */
@@ -610,7 +610,7 @@ function planTensordot(ins: readonly Meta[], { dims = 2 }: TensordotAttrs): { da
   let da: number[], db: number[];
   if (typeof dims === 'number') {
     if (!Number.isInteger(dims) || dims < 0 || dims > a.length || dims > b.length)
-      throw new ValueError('tensordot', `dims must be an integer in [0, ${Math.min(a.length, b.length)}], got ${fmtValue(dims)} (shapes ${shapes(ins)})`);
+      throw new ValueError('tensordot', `dims must be an integer in [0, ${Math.min(a.length, b.length)}], got ${fmtValue(dims)} (shapes ${fmtShapes(ins)})`);
     da = a.map((_, k) => k).slice(a.length - dims);
     db = b.map((_, k) => k).slice(0, dims);
   } else {
@@ -630,7 +630,10 @@ function planTensordot(ins: readonly Meta[], { dims = 2 }: TensordotAttrs): { da
   }
   da.forEach((d, i) => {
     if (a[d] !== b[db[i]])
-      throw new ShapeError('tensordot', `contracted dims differ in size: dim ${d} of a (${a[d]}) and dim ${db[i]} of b (${b[db[i]]}), shapes ${shapes(ins)}`);
+      throw new ShapeError(
+        'tensordot',
+        `contracted dims differ in size: dim ${d} of a (${a[d]}) and dim ${db[i]} of b (${b[db[i]]}), shapes ${fmtShapes(ins)}`,
+      );
   });
   const freeA = a.flatMap((s, k) => (da.includes(k) ? [] : [s]));
   const freeB = b.flatMap((s, k) => (db.includes(k) ? [] : [s]));
@@ -679,7 +682,7 @@ const tensordot: CompositeDef<TensordotAttrs, 'tensordot'> = {
         { inputs: [{ shape: [0, 3] }, { shape: [3, 2] }], attrs: { dims: 1 } },
         { inputs: [{ shape: [2, 0] }, { shape: [0, 3] }], attrs: { dims: 1 } },
       ] as { inputs: { shape: number[] }[]; attrs: TensordotAttrs }[]
-    ).map((c): TestCase<TensordotAttrs> => ({ ...c, name: `${shapes(c.inputs)} dims ${JSON.stringify(c.attrs.dims ?? 2)}` })),
+    ).map((c): TestCase<TensordotAttrs> => ({ ...c, name: `${fmtShapes(c.inputs)} dims ${JSON.stringify(c.attrs.dims ?? 2)}` })),
   },
 };
 
@@ -689,14 +692,14 @@ export interface CrossAttrs {
 }
 function planCross(ins: readonly Meta[], { dim = null }: CrossAttrs): { shape: number[]; dim: number } {
   const [a, b] = ins.map((m) => m.shape);
-  if (a.length !== b.length) throw new ShapeError('cross', `a and b must have the same number of dims, got shapes ${shapes(ins)}`);
+  if (a.length !== b.length) throw new ShapeError('cross', `a and b must have the same number of dims, got shapes ${fmtShapes(ins)}`);
   const shape = broadcastShapes('cross', [a, b]);
   let d: number;
   if (dim === null) {
     d = a.indexOf(3);
     if (d < 0) throw new ShapeError('cross', `no dim of size 3 in a of shape ${fmtShape(a)} (pass dim)`);
   } else d = checkDim('cross', dim, shape.length, shape);
-  if (a[d] !== 3 || b[d] !== 3) throw new ShapeError('cross', `dim ${d} must have size 3 in both a and b, got shapes ${shapes(ins)}`);
+  if (a[d] !== 3 || b[d] !== 3) throw new ShapeError('cross', `dim ${d} must have size 3 in both a and b, got shapes ${fmtShapes(ins)}`);
   return { shape, dim: d };
 }
 /** c = roll(a, −1)·roll(b, −2) − roll(a, −2)·roll(b, −1) along dim: cᵢ = aᵢ₊₁bᵢ₊₂ − aᵢ₊₂bᵢ₊₁ (indices mod 3). */
@@ -723,7 +726,7 @@ const cross: CompositeDef<CrossAttrs, 'cross'> = {
       { inputs: [{ shape: [2, 3, 3] }, { shape: [1, 3, 3] }], attrs: { dim: -1 } },
       { inputs: [{ shape: [17, 3] }, { shape: [1, 3] }], attrs: { dim: 1 } },
       { inputs: [{ shape: [0, 3] }, { shape: [0, 3] }], attrs: {} },
-    ].map((c): TestCase<CrossAttrs> => ({ ...c, name: `${shapes(c.inputs)} dim ${c.attrs.dim ?? 'default'}` })),
+    ].map((c): TestCase<CrossAttrs> => ({ ...c, name: `${fmtShapes(c.inputs)} dim ${c.attrs.dim ?? 'default'}` })),
   },
 };
 

@@ -275,6 +275,9 @@ export function clearOverwritten(h: Float64Array, r: Int32Array, sizes: readonly
 /** Number of elements of a shape (1 for a 0-d shape). */
 export const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** The inputs' shapes as messages list them: "[2, 3] and [3]". */
+export const fmtShapes = (ins: readonly { shape: readonly number[] }[]): string => ins.map((m) => fmtShape(m.shape)).join(' and ');
+
 /** The plan of a composite whose result has its first input's shape. */
 export const keepShape = (ins: readonly Meta[]) => ({ shape: [...ins[0].shape] });
 
