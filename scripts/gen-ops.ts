@@ -65,6 +65,7 @@ const literal = (v: unknown): string =>
     ? `[${v.map(literal).join(', ')}]`
     : v !== null && typeof v === 'object'
       ? `{${Object.entries(v)
+          .filter(([, x]) => x !== undefined)
           .map(([k, x]) => ` ${/^([A-Za-z_$][\w$]*|\d+)$/.test(k) ? k : JSON.stringify(k)}: ${literal(x)}`)
           .join(',')} }`.replace('{ }', '{}')
       : JSON.stringify(v);
@@ -72,7 +73,7 @@ const warmUpCase = (op: (typeof OPS)[number]) => {
   const c = op.tests.cases.reduce((a, b) => (inputSize(b) > inputSize(a) ? b : a));
   const specs: Record<number, object> = {};
   // the fields that change a drawn value: the dtype, the domain, an int32 range (not the shape, not noGrad)
-  const drawn = (k: string, v: unknown) => (k === 'dtype' && v !== 'float32') || (k === 'domain' && v !== 'any') || k === 'int';
+  const drawn = (k: string, v: unknown) => v !== undefined && ((k === 'dtype' && v !== 'float32') || (k === 'domain' && v !== 'any') || k === 'int');
   c.inputs.forEach((s, i) => {
     const differs = Object.entries(s).filter(([k, v]) => drawn(k, v));
     if (differs.length > 0) specs[i] = Object.fromEntries(differs);
