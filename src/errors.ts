@@ -90,15 +90,15 @@ export const ofTensor = (s: readonly number[]): string => `(tensor of shape ${fm
 const MAX_ITEMS = 8;
 const MAX_CHARS = 40;
 
+/** Marks this copy's Tensor class (src/engine/tensor.ts), so that fmtValue can tell another copy's tensors. */
+export const OWN_TENSOR = Symbol('wasmgrad.Tensor');
+
 /**
  * Any value as messages show it, so a message names exactly what was given: numbers as JS prints
  * them (NaN, -Infinity, -0), strings quoted, bigints with their n, arrays and typed arrays with
  * their first items, tensors by shape and dtype, plain objects with their first keys, other
  * objects by class. The one formatter of the library's messages.
  */
-/** Marks this copy's Tensor class (src/engine/tensor.ts), so that fmtValue can tell another copy's tensors. */
-export const OWN_TENSOR = Symbol('wasmgrad.Tensor');
-
 export function fmtValue(v: unknown, depth = 0): string {
   switch (typeof v) {
     case 'string':
