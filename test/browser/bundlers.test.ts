@@ -57,12 +57,19 @@ async function expectPageTrains(url: string, build: string, threads: number) {
 const wasmFiles = (out: string) => readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
 
 describe.skipIf(!haveChromium)('bundler apps build without warnings and train in Chromium', () => {
-  /** `vite build` of test/browser/apps/<name> with no configuration: the warnings, and the size of the JS a page loads first. */
-  async function viteBuild(name: string) {
-    const { build, createLogger } = await import('vite');
+  /** A Vite logger that collects every warning and error it would print. */
+  async function viteLogger() {
+    const { createLogger } = await import('vite');
     const warnings: string[] = [];
     const logger = createLogger('warn');
     logger.warn = logger.warnOnce = logger.error = (msg) => void warnings.push(msg);
+    return { logger, warnings };
+  }
+
+  /** `vite build` of test/browser/apps/<name> with no configuration: the warnings, and the size of the JS a page loads first. */
+  async function viteBuild(name: string) {
+    const { build } = await import('vite');
+    const { logger, warnings } = await viteLogger();
     const app = join(dir, 'apps', name);
     // Vite takes production mode from NODE_ENV, which vitest sets to 'test': build as `vite build` does.
     const nodeEnv = process.env.NODE_ENV;
@@ -112,10 +119,8 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
   });
 
   test.skipIf(!nodeFreeMain)('the Vite dev server, no configuration: its dependency pre-bundling keeps the .wasm URLs right; 2 threads', async () => {
-    const { createServer, createLogger } = await import('vite');
-    const warnings: string[] = [];
-    const logger = createLogger('warn');
-    logger.warn = logger.warnOnce = logger.error = (msg) => void warnings.push(msg);
+    const { createServer } = await import('vite');
+    const { logger, warnings } = await viteLogger();
     const app = join(dir, 'apps/vite');
     // the headers of a cross-origin isolated page, for the threads build (README "Threads")
     const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
