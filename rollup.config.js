@@ -123,9 +123,10 @@ const ENTRIES = { index: 'src/index.ts', node: 'src/node/index.ts', 'node-browse
 // app's bundler drop the modules it does not use (nn layers, optimizers, compile, IO). package.json
 // `sideEffects` names the modules run for their effect: src/api/methods.ts (it installs the Tensor
 // methods) and the entry importing it (else a bundler skips the entry, a side-effect-free barrel,
-// and its bare import with it). Rollup is told the same, so it keeps no bare `import './x.js'` of
-// another module, which a bundler trusting `sideEffects` would drop with a warning.
-const ownSideEffects = (id, external) => external || isModule(id, '/src/api/methods.ts') || isModule(id, '/src/index.ts');
+// and its bare import with it). Rollup reads the same list (its ./src/ entries), so it keeps no bare
+// `import './x.js'` of another module, which a bundler trusting `sideEffects` would drop with a warning.
+const { sideEffects } = JSON.parse(readFileSync('package.json', 'utf8'));
+const ownSideEffects = (id, external) => external || sideEffects.some((p) => p.startsWith('./src/') && isModule(id, p.slice(1)));
 export default [
   {
     input: ENTRIES,

@@ -71,9 +71,14 @@ test('the CommonJS bundle loads the build asked for and computes', async () => {
 });
 
 // The ESM entry is a tree of modules (rollup preserveModules), so a bundler drops what an app does
-// not use; package.json sideEffects names the one module that must run for its effect.
+// not use; package.json sideEffects names the modules that must run for their effect (the Tensor
+// methods' and the entry importing it).
 test('a bundler tree-shakes the ESM entry by package.json sideEffects: unused nn and optim go, the Tensor methods stay', async () => {
-  // rollup, the tree-shaker of Vite's production builds (Vite 7 runs its port, rolldown)
+  // each source module listed (rollup.config.js reads these) with its file in dist/
+  const listed = (prefix: string, ext: string) =>
+    pkg.sideEffects.filter((p: string) => p.startsWith(prefix)).map((p: string) => p.slice(prefix.length, -ext.length));
+  expect(listed('./dist/', '.js')).toEqual(listed('./src/', '.ts'));
+  // rollup, whose port rolldown tree-shakes Vite's production builds
   const { rollup } = await import('rollup');
   const app = [
     "import { init, ones, nn } from 'wasmgrad';",
