@@ -137,6 +137,46 @@ test('a bundler tree-shakes the ESM entry by package.json sideEffects: unused nn
   }
 });
 
+/** What README "esbuild" gives for an ES module bundle for Node: cli-progress (wasmgrad/node's progress bar) calls require(). */
+const ESM_REQUIRE_BANNER = "import { createRequire as wgCreateRequire } from 'node:module'; const require = wgCreateRequire(import.meta.url);";
+
+test('wasmgrad/node bundles with esbuild for Node: an ES module app with the banner README gives, a CommonJS one as is', async () => {
+  expect(readFileSync(new URL('README.md', root), 'utf8')).toContain(ESM_REQUIRE_BANNER);
+  const { build } = await import('esbuild');
+  const body = [
+    'async function run(bytes) {',
+    '  await wg.init({ wasm: bytes });',
+    '  return [typeof terminalBar, wg.tensor([1, 2]).mul(3).sum().item()];',
+    '}',
+  ];
+  const apps = {
+    esm: ["import * as wg from 'wasmgrad';", "import { terminalBar } from 'wasmgrad/node';", 'export ' + body[0], ...body.slice(1)],
+    cjs: ["const wg = require('wasmgrad');", "const { terminalBar } = require('wasmgrad/node');", ...body, 'module.exports = { run };'],
+  };
+  const bytes = readFileSync(new URL('build/wasmgrad.wasm', root));
+  for (const format of ['esm', 'cjs'] as const) {
+    const out = await build({
+      stdin: { contents: apps[format].join('\n'), resolveDir: fileURLToPath(root), loader: 'js' },
+      bundle: true,
+      write: false,
+      format,
+      platform: 'node',
+      banner: { js: format === 'esm' ? ESM_REQUIRE_BANNER : '' },
+      logLevel: 'silent',
+    });
+    expect(out.warnings, format).toEqual([]);
+    const file = new URL(`../node_modules/.cache/wasmgrad-node-bundle-${process.pid}.${format === 'esm' ? 'mjs' : 'cjs'}`, import.meta.url);
+    mkdirSync(new URL('.', file), { recursive: true });
+    writeFileSync(file, out.outputFiles[0].text);
+    try {
+      const { run } = format === 'esm' ? await import(file.href) : createRequire(import.meta.url)(fileURLToPath(file));
+      expect(await run(bytes), format).toEqual(['function', 9]);
+    } finally {
+      rmSync(file);
+    }
+  }
+});
+
 const KB = 1024;
 const gzipKB = (bytes: Uint8Array) => gzipSync(bytes, { level: 9 }).length / KB;
 
