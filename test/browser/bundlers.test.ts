@@ -1,5 +1,5 @@
 /**
- * Bundler apps (issue 14 item 2): a Vite, an esbuild and a webpack 5 app (test/browser/apps/) import
+ * Bundler apps (issue 14 item 2): Vite, esbuild, rollup and webpack 5 apps (test/browser/apps/) import
  * the packed package as a user installs it, build with zero warnings, and train in Chromium.
  */
 import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -52,6 +52,12 @@ async function expectPageTrains(url: string, build: string, threads: number) {
   expect(errors).toEqual([]);
   expect([r.build, r.threads]).toEqual([build, threads]);
   expect(r.losses!.at(-1)!).toBeLessThan(r.losses![0] / 5);
+}
+
+/** Copies the installed package's .wasm files into `out`, as README "Bundlers" tells esbuild and rollup users to. */
+function copyPackageWasm(out: string) {
+  const pkgDist = join(dir, 'node_modules/wasmgrad/dist');
+  for (const f of readdirSync(pkgDist).filter((f) => f.endsWith('.wasm'))) cpSync(join(pkgDist, f), join(out, f));
 }
 
 const wasmFiles = (out: string) => readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
@@ -151,8 +157,19 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
     const r = await build({ entryPoints: [join(app, 'main.js')], bundle: true, format: 'esm', splitting: true, outdir: out, logLevel: 'silent' });
     expect(r.warnings).toEqual([]);
     expect(r.errors).toEqual([]);
-    const pkgDist = join(dir, 'node_modules/wasmgrad/dist');
-    for (const f of readdirSync(pkgDist).filter((f) => f.endsWith('.wasm'))) cpSync(join(pkgDist, f), join(out, f));
+    copyPackageWasm(out);
+    await expectTrains(app);
+  });
+
+  test.skipIf(!nodeFreeMain)('rollup with @rollup/plugin-node-resolve and the main entry, the .wasm files copied next to the bundle', async () => {
+    const { rollup } = await import('rollup');
+    const { nodeResolve } = await import('@rollup/plugin-node-resolve');
+    const app = join(dir, 'apps/rollup');
+    const warnings: string[] = [];
+    const bundle = await rollup({ input: join(app, 'main.js'), plugins: [nodeResolve({ browser: true })], onwarn: (w) => void warnings.push(w.message) });
+    await bundle.write({ dir: join(app, 'dist'), format: 'es' });
+    expect(warnings).toEqual([]);
+    copyPackageWasm(join(app, 'dist'));
     await expectTrains(app);
   });
 
