@@ -1,0 +1,49 @@
+/**
+ * Regressions from the PyTorch-habits probe of wg.nn (probe campaign p10): module options PyTorch
+ * code passes that wasmgrad rejected or handled differently. Expected values are PyTorch 1.13's,
+ * written as literals.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { expectClose } from './helpers/expect.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+describe('max pool modules take returnIndices (nn.MaxPool2d(k, return_indices=True))', () => {
+  test('MaxPool2d returns [values, indices] that MaxUnpool2d inverts, with the gradient', () => {
+    const x = wg.tensor([0.5, -1, 2, 0.25, 3, 1.5, 0, -2, 4, 1, -0.5, 2.5, 1, -3, 0.75], { shape: [1, 1, 3, 5], requiresGrad: true });
+    const pool = new wg.nn.MaxPool2d([2, 3], { stride: [1, 2], returnIndices: true });
+    const [v, i] = pool.forward(x);
+    expect(v.shape).toEqual([1, 1, 2, 2]);
+    expectClose(v.data(), [2, 4, 2.5, 4]);
+    expect(i.dtype).toBe('int32');
+    expect(Array.from(i.data())).toEqual([2, 8, 11, 8]);
+    const u = new wg.nn.MaxUnpool2d([2, 3], [1, 2]).forward(v, i, [3, 5]);
+    expectClose(u.data(), [0, 0, 2, 0, 0, 0, 0, 0, 4, 0, 0, 2.5, 0, 0, 0]);
+    v.mul(wg.tensor([1, 2, 3, 4], { shape: [1, 1, 2, 2] }))
+      .sum()
+      .backward();
+    // The window maxima at 8 (= 4) are shared by two windows: their weights 2 and 4 add up.
+    expectClose(x.grad!.data(), [0, 0, 1, 0, 0, 0, 0, 0, 6, 0, 0, 3, 0, 0, 0]);
+  });
+
+  test('MaxPool1d returns [values, indices] along L, unbatched too', () => {
+    const x = wg.tensor([[0.5, -1, 2, 0.25, 3, 1, -2]]);
+    const [v, i] = new wg.nn.MaxPool1d(3, { stride: 2, padding: 1, returnIndices: true }).forward(x);
+    expectClose(v.data(), [0.5, 2, 3, 1]);
+    expect(Array.from(i.data())).toEqual([0, 2, 4, 5]);
+  });
+
+  test('without the option forward returns the values tensor; a non-boolean is a ValueError', () => {
+    const x = wg.tensor([0.5, -1, 2, 0.25], { shape: [1, 1, 4] });
+    const y: wg.Tensor = new wg.nn.MaxPool1d(2).forward(x);
+    expectClose(y.data(), [0.5, 2]);
+    const z: wg.Tensor = new wg.nn.MaxPool2d(1, { returnIndices: false }).forward(x.reshape([1, 1, 2, 2]));
+    expect(z.shape).toEqual([1, 1, 2, 2]);
+    expect(() => new wg.nn.MaxPool2d(2, { returnIndices: 1 as unknown as boolean })).toThrow(wg.ValueError);
+    expect(() => new wg.nn.MaxPool1d(2, { returnIndices: 'yes' as unknown as boolean })).toThrow(/nn\.MaxPool1d.*returnIndices/);
+  });
+});
