@@ -47,3 +47,33 @@ describe('max pool modules take returnIndices (nn.MaxPool2d(k, return_indices=Tr
     expect(() => new wg.nn.MaxPool1d(2, { returnIndices: 'yes' as unknown as boolean })).toThrow(/nn\.MaxPool1d.*returnIndices/);
   });
 });
+
+describe("ModuleDict.set on an existing key replaces the module in its place (PyTorch's md[key] = m)", () => {
+  test('the order of keys, parameters and state dict is kept; the new module is the one used', () => {
+    const md = new wg.nn.ModuleDict({ b: new wg.nn.Linear(1, 1), a: new wg.nn.Linear(1, 2) });
+    md.set('c', new wg.nn.Linear(2, 2));
+    const replacement = new wg.nn.Linear(4, 4);
+    md.set('a', replacement);
+    // PyTorch 1.13: ['b.weight', 'b.bias', 'a.weight', 'a.bias', 'c.weight', 'c.bias'], a.weight (4, 4)
+    expect(md.keys()).toEqual(['b', 'a', 'c']);
+    expect(md.namedParameters().map(([k, p]) => `${k}:${p.shape.join('x')}`)).toEqual([
+      'b.weight:1x1',
+      'b.bias:1',
+      'a.weight:4x4',
+      'a.bias:4',
+      'c.weight:2x2',
+      'c.bias:2',
+    ]);
+    expect(Object.keys(md.stateDict())).toEqual(['b.weight', 'b.bias', 'a.weight', 'a.bias', 'c.weight', 'c.bias']);
+    expect(md.get('a')).toBe(replacement);
+    expect(md.getSubmodule('a')).toBe(replacement);
+    expect(md.size).toBe(3);
+  });
+
+  test('a non-module is still a ValueError, and registerModule still refuses a taken name', () => {
+    const md = new wg.nn.ModuleDict({ a: new wg.nn.ReLU() });
+    expect(() => md.set('a', 3 as never)).toThrow("wasmgrad.nn.ModuleDict.registerModule: 'a' must be a Module, got 3");
+    expect(md.get('a')).toBeInstanceOf(wg.nn.ReLU);
+    expect(() => md.registerModule('a', new wg.nn.Tanh())).toThrow("wasmgrad.nn.ModuleDict.registerModule: 'a' is already registered");
+  });
+});

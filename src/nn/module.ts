@@ -152,6 +152,18 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends AnyModule>(name: string, m: M): M {
     this.checkName('registerModule', name);
+    return this.putModule(name, m);
+  }
+
+  /**
+   * Registers `m` as the child `name`, replacing the child module of that name if there is one
+   * (keeping its place in the order, as PyTorch's add_module and ModuleDict's `md[key] = m`).
+   */
+  protected setModule<M extends AnyModule>(name: string, m: M): M {
+    return this._modules.has(name) ? this.putModule(name, m) : this.registerModule(name, m);
+  }
+
+  private putModule<M extends AnyModule>(name: string, m: M): M {
     if (!(m instanceof Module)) throw new ValueError(fnOf(this, 'registerModule'), `'${name}' must be a Module, got ${fmtValue(m)}`);
     this._modules.set(name, m);
     return m;
