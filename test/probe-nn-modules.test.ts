@@ -77,3 +77,65 @@ describe("ModuleDict.set on an existing key replaces the module in its place (Py
     expect(() => md.registerModule('a', new wg.nn.Tanh())).toThrow("wasmgrad.nn.ModuleDict.registerModule: 'a' is already registered");
   });
 });
+
+describe("Embedding takes maxNorm and normType (PyTorch's max_norm, norm_type: embedding_renorm_)", () => {
+  const W = [0.6, -0.8, 0, 3, 4, 0, 0.1, 0.2, -0.2, -2, 1, 2, 1, 1, 1];
+  const table = () => wg.tensor(W, { shape: [5, 3] });
+
+  test('the looked-up rows above maxNorm are scaled to it in the weight itself; the gradient is the plain lookup’s', () => {
+    const e = wg.nn.Embedding.fromPretrained(table(), { freeze: false, maxNorm: 1.5 });
+    const y = e.forward(wg.tensor([1, 3, 1, 2], { shape: [2, 2], dtype: 'int32' }));
+    y.mul(wg.arange(12).reshape([2, 2, 3]))
+      .sum()
+      .backward();
+    // PyTorch 1.13: rows 1 (norm 5) and 3 (norm 3) become norm 1.5; rows 0 (norm 1, not looked up), 2, 4 keep theirs
+    expectClose(y.data(), [0.9, 1.2, 0, -1, 0.5, 1, 0.9, 1.2, 0, 0.1, 0.2, -0.2], 1e-6);
+    expectClose(e.weight.data(), [0.6, -0.8, 0, 0.9, 1.2, 0, 0.1, 0.2, -0.2, -1, 0.5, 1, 1, 1, 1], 1e-6);
+    expectClose(e.weight.grad!.data(), [0, 0, 0, 6, 8, 10, 9, 10, 11, 3, 4, 5, 0, 0, 0]);
+  });
+
+  test('normType 1 and ∞; the padding row is renormed too (as PyTorch) and still gets no gradient', () => {
+    const e = wg.nn.Embedding.fromPretrained(table(), { maxNorm: 2, normType: 1, paddingIdx: 4 });
+    const y = e.forward(wg.tensor([4, 0, 3], { dtype: 'int32' }));
+    expectClose(y.data(), [0.6666666, 0.6666666, 0.6666666, 0.6, -0.8, 0, -0.8, 0.4, 0.8], 1e-6);
+    expectClose(e.weight.data(), [0.6, -0.8, 0, 3, 4, 0, 0.1, 0.2, -0.2, -0.8, 0.4, 0.8, 0.6666666, 0.6666666, 0.6666666], 1e-6);
+    const inf = wg.nn.Embedding.fromPretrained(table(), { maxNorm: 1, normType: Infinity });
+    expectClose(inf.forward(wg.tensor([3, 1], { dtype: 'int32' })).data(), [-1, 0.5, 1, 0.75, 1, 0], 1e-6);
+    expect(String(new wg.nn.Embedding(5, 3, { maxNorm: 1.5, normType: 1 }))).toBe('Embedding(5, 3, max_norm=1.5, norm_type=1.0)');
+  });
+
+  test('inside wg.compile the renorm re-runs every call and matches eager steps', () => {
+    const make = () => wg.nn.Embedding.fromPretrained(table(), { freeze: false, maxNorm: 1.5 });
+    const [eager, compiled] = [make(), make()];
+    const [o1, o2] = [eager, compiled].map((e) => new wg.optim.SGD(e.parameters(), { lr: 0.5 }));
+    const run = (e: wg.nn.Embedding, o: wg.optim.SGD, idx: wg.Tensor) => {
+      o.zeroGrad();
+      const l = e.forward(idx).pow(2).sum();
+      l.backward();
+      o.step();
+      return l;
+    };
+    const step = wg.compile((idx: wg.Tensor) => run(compiled, o2, idx), { warn: false });
+    for (const ids of [
+      [1, 3],
+      [3, 4],
+      [0, 1],
+      [2, 3],
+    ]) {
+      const idx = wg.tensor(ids, { dtype: 'int32' });
+      expect(step(idx).item()).toBe(run(eager, o1, idx).item());
+      expect(Array.from(compiled.weight.data())).toEqual(Array.from(eager.weight.data()));
+    }
+  });
+
+  test('bad options and indices are ValueErrors naming the module', () => {
+    expect(() => new wg.nn.Embedding(5, 3, { maxNorm: 0 })).toThrow('wasmgrad.nn.Embedding: maxNorm must be a finite number > 0 or null, got 0');
+    expect(() => new wg.nn.Embedding(5, 3, { maxNorm: 1, normType: -1 })).toThrow('wasmgrad.nn.Embedding: normType must be a number > 0, got -1');
+    const e = new wg.nn.Embedding(5, 3, { maxNorm: 1 });
+    const before = Array.from(e.weight.data());
+    expect(() => e.forward(wg.tensor([1, 5], { dtype: 'int32' }))).toThrow(
+      /wasmgrad\.nn\.Embedding: index 5 at position \[1\] .* out of range for 5 embeddings/,
+    );
+    expect(Array.from(e.weight.data())).toEqual(before);
+  });
+});
