@@ -139,3 +139,56 @@ describe("Embedding takes maxNorm and normType (PyTorch's max_norm, norm_type: e
     expect(Array.from(e.weight.data())).toEqual(before);
   });
 });
+
+describe('InstanceNorm1d/2d take momentum and trackRunningStats (PyTorch’s running statistics)', () => {
+  const x = () => wg.tensor([0.5, -1, 2, 0.25, 1.5, 0, -2, 4, 1, 3, -0.5, 0, 2, 2.5, 1, -3], { shape: [2, 2, 4], requiresGrad: true });
+
+  test('training normalises per instance and moves the running statistics; eval uses them (PyTorch 1.13 values)', () => {
+    const m = new wg.nn.InstanceNorm1d(2, { momentum: 0.3, affine: true, trackRunningStats: true });
+    expect(Object.keys(m.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    const xs = x();
+    const y = m.forward(xs);
+    y.mul(wg.arange(16).reshape([2, 2, 4]))
+      .sum()
+      .backward();
+    expectClose(
+      y.data(),
+      [
+        0.058621, -1.348278, 1.46552, -0.175862, 0.285365, -0.399511, -1.312678, 1.426824, 0.09325, 1.585254, -1.025752, -0.652752, 0.636146, 0.867472,
+        0.173494, -1.677112,
+      ],
+      2e-6,
+    );
+    expectClose(
+      xs.grad!.data(),
+      [
+        -1.421403, -0.135375, 0.106367, 1.450411, -0.725775, -0.171033, 0.416428, 0.48038, -1.076838, 0.343805, -0.090815, 0.823847, -0.413137, 0.151637,
+        0.307918, -0.046418,
+      ],
+      2e-5,
+    );
+    expectClose(m.runningMean!.data(), [0.196875, 0.225], 1e-6);
+    expectClose(m.runningVar!.data(), [1.2867188, 2.59375], 1e-6);
+    // PyTorch's instance norm never counts batches
+    expect(m.numBatchesTracked!.item()).toBe(0);
+    m.eval();
+    expectClose(
+      m.forward(wg.tensor([0.5, -1, 2, 0.25, 1.5, 0, -2, 4], { shape: [2, 4] })).data(),
+      [0.267226, -1.055128, 1.58958, 0.046833, 0.791672, -0.139707, -1.381545, 2.34397],
+      2e-6,
+    );
+    expect(String(m)).toBe('InstanceNorm1d(2, eps=1e-05, momentum=0.3, affine=True, track_running_stats=True)');
+  });
+
+  test('without trackRunningStats eval still uses the instance statistics; momentum is accepted and validated', () => {
+    const m = new wg.nn.InstanceNorm2d(2, { momentum: 0.2 });
+    expect(Object.keys(m.stateDict())).toEqual([]);
+    const input = x().detach().reshape([2, 2, 2, 2]);
+    const train = Array.from(m.forward(input).data());
+    m.eval();
+    expect(Array.from(m.forward(input).data())).toEqual(train);
+    expect(() => new wg.nn.InstanceNorm2d(2, { momentum: 2 })).toThrow(wg.ValueError);
+    expect(() => new wg.nn.InstanceNorm1d(2, { trackRunningStats: 1 as unknown as boolean })).toThrow(/nn\.InstanceNorm1d.*trackRunningStats/);
+    expect(() => new wg.nn.InstanceNorm1d(2, { trackRunningStats: true }).forward(wg.ones([2, 2, 1]))).toThrow(/more than 1 spatial element/);
+  });
+});
