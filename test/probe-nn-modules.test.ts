@@ -192,3 +192,58 @@ describe('InstanceNorm1d/2d take momentum and trackRunningStats (PyTorch’s run
     expect(() => new wg.nn.InstanceNorm1d(2, { trackRunningStats: true }).forward(wg.ones([2, 2, 1]))).toThrow(/more than 1 spatial element/);
   });
 });
+
+describe('a module registered twice is one module, as PyTorch (named_modules, named_children, apply)', () => {
+  const shared = () => {
+    const lin = new wg.nn.Linear(2, 2);
+    const bn = new wg.nn.BatchNorm1d(2);
+    return { lin, bn, seq: new wg.nn.Sequential(lin, bn, lin, bn) };
+  };
+
+  test('traversals list it once under its first name; the state dict and the printout under every name', () => {
+    const { lin, bn, seq } = shared();
+    // PyTorch 1.13 on Sequential(l, b, l, b)
+    expect(seq.namedModules('m').map(([k]) => k)).toEqual(['m', 'm.0', 'm.1']);
+    expect(seq.namedModules('', false).map(([k]) => k)).toEqual(['', '0', '1', '2', '3']);
+    expect(seq.namedChildren().map(([k]) => k)).toEqual(['0', '1']);
+    expect(seq.children()).toEqual([lin, bn]);
+    expect(seq.modules()).toHaveLength(3);
+    expect(seq.namedParameters().map(([k]) => k)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias']);
+    expect(seq.namedBuffers().map(([k]) => k)).toEqual(['1.running_mean', '1.running_var', '1.num_batches_tracked']);
+    expect(Object.keys(seq.stateDict())).toEqual([
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '1.running_mean',
+      '1.running_var',
+      '1.num_batches_tracked',
+      '2.weight',
+      '2.bias',
+      '3.weight',
+      '3.bias',
+      '3.running_mean',
+      '3.running_var',
+      '3.num_batches_tracked',
+    ]);
+    expect(
+      String(seq)
+        .split('\n')
+        .filter((l) => l.startsWith('  (')),
+    ).toEqual([
+      '  (0): Linear(in_features=2, out_features=2, bias=True)',
+      '  (1): BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+      '  (2): Linear(in_features=2, out_features=2, bias=True)',
+      '  (3): BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
+    ]);
+  });
+
+  test('apply visits it once; a state dict without num_batches_tracked loads under every name', () => {
+    const { seq } = shared();
+    const visited: string[] = [];
+    seq.apply((m) => visited.push(m.constructor.name));
+    expect(visited).toEqual(['Linear', 'BatchNorm1d', 'Sequential']);
+    const sd = Object.fromEntries(Object.entries(seq.stateDict()).filter(([k]) => !k.endsWith('num_batches_tracked')));
+    expect(seq.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+  });
+});

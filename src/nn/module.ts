@@ -171,20 +171,35 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   // ---- traversal ---------------------------------------------------------------------------
 
-  /** The direct children as [name, module] pairs, in registration order. */
+  /**
+   * The direct children as [name, module] pairs, in registration order; a module registered under
+   * several names comes once, under its first (PyTorch's named_children).
+   */
   namedChildren(): [string, AnyModule][] {
-    return [...this._modules];
+    const seen = new Set<AnyModule>();
+    return [...this._modules].filter(([, m]) => !seen.has(m) && seen.add(m));
   }
 
-  /** The direct children, in registration order. */
+  /** The direct children, in registration order, each module once. */
   children(): AnyModule[] {
-    return [...this._modules.values()];
+    return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every descendant (depth first, pre-order) with dotted names; this one is ''. */
-  namedModules(prefix = ''): [string, AnyModule][] {
-    const out: [string, AnyModule][] = [[prefix, this as AnyModule]];
-    for (const [name, m] of this._modules) out.push(...m.namedModules(prefix === '' ? name : `${prefix}.${name}`));
+  /**
+   * This module and every descendant (depth first, pre-order) with dotted names; this one is
+   * `prefix` (''). A module reachable by several paths comes once, under its first, unless
+   * removeDuplicate is false (PyTorch's named_modules(prefix, remove_duplicate)).
+   */
+  namedModules(prefix = '', removeDuplicate = true): [string, AnyModule][] {
+    const seen = new Set<AnyModule>();
+    const out: [string, AnyModule][] = [];
+    const walk = (m: AnyModule, path: string) => {
+      if (removeDuplicate && seen.has(m)) return;
+      seen.add(m);
+      out.push([path, m]);
+      for (const [name, c] of m._modules) walk(c, path === '' ? name : `${path}.${name}`);
+    };
+    walk(this as AnyModule, prefix);
     return out;
   }
 
@@ -196,7 +211,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Calls fn on every descendant, children before their parent, then on this module (PyTorch's apply); returns this. */
   apply(fn: (m: AnyModule) => void): this {
     if (typeof fn !== 'function') throw new ValueError(fnOf(this, 'apply'), `expects a function of a module, got ${fmtValue(fn)}`);
-    for (const m of this._modules.values()) m.apply(fn);
+    for (const m of this.children()) m.apply(fn);
     fn(this as AnyModule);
     return this;
   }
@@ -334,7 +349,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     // Entries a module fills in when a state dict lacks them (PyTorch's _load_from_state_dict for
     // state dicts without its version metadata, as every safetensors file is): not missing.
     const filled = new Map<string, number>();
-    for (const [prefix, m] of this.namedModules())
+    // every path, as the state dict names a shared module's entries under each of them
+    for (const [prefix, m] of this.namedModules('', false))
       for (const [name, v] of Object.entries(m.defaultsForMissingState())) {
         const key = prefix === '' ? name : `${prefix}.${name}`;
         if (!got.has(key)) filled.set(key, v);
@@ -551,7 +567,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** A PyTorch-like description of the module tree. */
   toString(): string {
-    const kids = this.namedChildren().map(([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`);
+    // every registered name, a shared module under each (PyTorch's repr walks _modules)
+    const kids = [...this._modules].map(([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`);
     const head = `${this.constructor.name}(${this.extraRepr()}`;
     return kids.length === 0 ? `${head})` : `${head}\n  ${kids.join('\n  ')}\n)`;
   }
