@@ -247,3 +247,54 @@ describe('a module registered twice is one module, as PyTorch (named_modules, na
     expect(seq.loadStateDict(sd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
   });
 });
+
+describe('MultiheadAttention takes addBiasKv and addZeroAttn (PyTorch’s add_bias_kv, add_zero_attn)', () => {
+  const load = (m: wg.nn.MultiheadAttention) =>
+    m.loadStateDict({
+      in_proj_weight: wg.tensor([0.2397, 0.3822, 0.4729, 0.4996, 0.4587, 0.3557, 0.2046, 0.0258, -0.1565, -0.3177, -0.4358, -0.4949], { shape: [6, 2] }),
+      in_proj_bias: wg.tensor([0.2397, 0.4152, 0.4969, 0.4663, 0.3303, 0.1196]),
+      bias_k: wg.tensor([0.2397, 0.4433], { shape: [1, 1, 2] }),
+      bias_v: wg.tensor([0.2397, 0.466], { shape: [1, 1, 2] }),
+      'out_proj.weight': wg.tensor([0.2397, 0.4831, 0.4265, 0.105], { shape: [2, 2] }),
+      'out_proj.bias': wg.tensor([0.2397, 0.4943]),
+    });
+
+  test('the bias key and the zero key join every query’s softmax, masks padded with kept columns (PyTorch 1.13 values)', () => {
+    const m = new wg.nn.MultiheadAttention(2, 2, { addBiasKv: true, addZeroAttn: true });
+    expect(m.namedParameters().map(([k]) => k)).toEqual(['in_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'out_proj.weight', 'out_proj.bias']);
+    expect(Object.keys(m.stateDict())).toEqual(['in_proj_weight', 'in_proj_bias', 'bias_k', 'bias_v', 'out_proj.weight', 'out_proj.bias']);
+    load(m);
+    const x = wg.tensor([0.5, -1, 1.5, 0.25, -0.75, 2], { shape: [3, 1, 2], requiresGrad: true });
+    const kpm = wg.tensor([[0, 1, 0]], { dtype: 'int32' });
+    const [y, w] = m.forward(x, x, x, { keyPaddingMask: kpm, averageAttnWeights: false });
+    y.mul(wg.tensor([1, -2], { shape: [1, 1, 2] }))
+      .sum()
+      .backward();
+    expectClose(y.data(), [0.317821, 0.569731, 0.326894, 0.561163, 0.322607, 0.557836], 2e-6);
+    expect(w!.shape).toEqual([1, 2, 3, 5]);
+    expectClose(
+      w!.data(),
+      [
+        0.249983, 0, 0.247203, 0.250725, 0.25209, 0.24418, 0, 0.344105, 0.22296, 0.188755, 0.241731, 0, 0.36315, 0.217014, 0.178105, 0.257798, 0, 0.250901,
+        0.253927, 0.237375, 0.313394, 0, 0.250792, 0.276757, 0.159057, 0.303924, 0, 0.251584, 0.273509, 0.170982,
+      ],
+      2e-6,
+    );
+    expectClose(x.grad!.data(), [-0.058924, 0.002349, 0.010926, 0.015335, 0.037391, 0.133553], 2e-6);
+    expectClose(m.biasK!.grad!.data(), [-0.023285, 0.065062], 2e-6);
+    expectClose(m.biasV!.grad!.data(), [-0.423606, 0.219625], 2e-6);
+  });
+
+  test('needWeights false gives the same output (no fused kernel for the extra keys); the options are booleans', () => {
+    const m = new wg.nn.MultiheadAttention(2, 2, { addBiasKv: true, addZeroAttn: true });
+    load(m);
+    const x = wg.tensor([0.5, -1, 1.5, 0.25, -0.75, 2], { shape: [3, 1, 2] });
+    const kpm = wg.tensor([[0, 1, 0]], { dtype: 'int32' });
+    const [y, w] = m.forward(x, x, x, { keyPaddingMask: kpm, needWeights: false });
+    expect(w).toBeNull();
+    expectClose(y.data(), [0.317821, 0.569731, 0.326894, 0.561163, 0.322607, 0.557836], 2e-6);
+    expect(new wg.nn.MultiheadAttention(4, 2).biasK).toBeNull();
+    expect(() => new wg.nn.MultiheadAttention(4, 2, { addBiasKv: 1 as unknown as boolean })).toThrow(/nn\.MultiheadAttention.*addBiasKv/);
+    expect(() => new wg.nn.MultiheadAttention(4, 2, { addZeroAttn: 'yes' as unknown as boolean })).toThrow(wg.ValueError);
+  });
+});
