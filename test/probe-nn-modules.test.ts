@@ -298,3 +298,32 @@ describe('MultiheadAttention takes addBiasKv and addZeroAttn (PyTorch’s add_bi
     expect(() => new wg.nn.MultiheadAttention(4, 2, { addZeroAttn: 'yes' as unknown as boolean })).toThrow(wg.ValueError);
   });
 });
+
+describe("registerBuffer takes PyTorch's persistent flag", () => {
+  class Masked extends wg.nn.Module {
+    lin = this.registerModule('lin', new wg.nn.Linear(2, 2));
+    mask = this.registerBuffer('mask', wg.ones([2, 2]), false);
+    scale = this.registerBuffer('scale', wg.ones([1]));
+    forward(x: wg.Tensor): wg.Tensor {
+      return this.lin.forward(x).mul(this.scale);
+    }
+  }
+
+  test('a non-persistent buffer is listed by namedBuffers but not saved nor expected when loading (PyTorch 1.13 keys)', () => {
+    const m = new Masked();
+    expect(Object.keys(m.stateDict())).toEqual(['scale', 'lin.weight', 'lin.bias']);
+    expect(m.namedBuffers().map(([k]) => k)).toEqual(['mask', 'scale']);
+    const torchSd = { scale: wg.full([1], 2), 'lin.weight': wg.zeros([2, 2]), 'lin.bias': wg.ones([2]) };
+    expect(m.loadStateDict(torchSd)).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expectClose(m.forward(wg.ones([1, 2])).data(), [2, 2]);
+    expect(Object.keys(wg.load(wg.save(m)))).toEqual(['scale', 'lin.weight', 'lin.bias']);
+    expect(() => m.loadStateDict({ ...torchSd, mask: wg.ones([2, 2]) })).toThrow(/unexpected key\(s\): 'mask'/);
+  });
+
+  test('persistent must be a boolean', () => {
+    const m = new wg.nn.Identity();
+    expect(() => m.registerBuffer('b', wg.ones([1]), 'no' as unknown as boolean)).toThrow(
+      'wasmgrad.nn.Identity.registerBuffer: persistent must be a boolean, got "no"',
+    );
+  });
+});

@@ -68,6 +68,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
+  /** Buffers registered with persistent false: not in the state dict (PyTorch's _non_persistent_buffers_set). */
+  private readonly _nonPersistent = new Set<string>();
   private readonly _modules = new Map<string, AnyModule>();
   private readonly _forwardPreHooks: ForwardPreHook[] = [];
   private readonly _forwardHooks: ForwardHook[] = [];
@@ -133,13 +135,17 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   /**
-   * Registers a buffer: state saved in stateDict() but not trained (e.g. running_mean). It becomes
-   * persistent (kernels update it in place and compiled programs keep its address); a parameter,
-   * a leaf that requires grad, already is.
+   * Registers a buffer: state not trained (e.g. running_mean), saved in stateDict() unless
+   * `persistent` is false (PyTorch's register_buffer(name, t, persistent=False): a causal mask or a
+   * table derived from the config, listed by namedBuffers but neither saved nor loaded). Its
+   * storage becomes persistent either way (kernels update it in place and compiled programs keep
+   * its address); a parameter, a leaf that requires grad, already is.
    */
-  registerBuffer(name: string, t: Tensor): Tensor {
+  registerBuffer(name: string, t: Tensor, persistent = true): Tensor {
     this.checkName('registerBuffer', name);
     this.checkTensor('registerBuffer', name, t);
+    if (typeof persistent !== 'boolean') throw new ValueError(fnOf(this, 'registerBuffer'), `persistent must be a boolean, got ${fmtValue(persistent)}`);
+    if (!persistent) this._nonPersistent.add(name);
     makePersistent(t.storage, fnOf(this, 'registerBuffer'));
     this._buffers.set(name, t);
     this.liveField(name, this._buffers, (v) => {
@@ -293,15 +299,16 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /**
    * The model's state: { name: Tensor } holding the live parameter and buffer tensors (not
-   * copies). Order as PyTorch's state_dict: per module its parameters, then its buffers, then
-   * each child's entries under its prefix; e.g. a BatchNorm gives weight, bias, running_mean,
-   * running_var, num_batches_tracked. Shared tensors appear under every name (as in PyTorch).
+   * copies). Order as PyTorch's state_dict: per module its parameters, then its buffers (not
+   * those registered with persistent false), then each child's entries under its prefix; e.g. a
+   * BatchNorm gives weight, bias, running_mean, running_var, num_batches_tracked. Shared tensors
+   * appear under every name (as in PyTorch).
    */
   stateDict(): StateDict {
     const sd: StateDict = {};
     const walk = (m: AnyModule, prefix: string) => {
       for (const [name, t] of m._parameters) sd[prefix + name] = t;
-      for (const [name, t] of m._buffers) sd[prefix + name] = t;
+      for (const [name, t] of m._buffers) if (!m._nonPersistent.has(name)) sd[prefix + name] = t;
       for (const [name, c] of m._modules) walk(c, `${prefix}${name}.`);
     };
     walk(this, '');
