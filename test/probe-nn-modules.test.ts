@@ -327,3 +327,20 @@ describe("registerBuffer takes PyTorch's persistent flag", () => {
     );
   });
 });
+
+describe("namedParameters/parameters/namedBuffers/buffers take PyTorch's prefix and recurse", () => {
+  test('names after the prefix; recurse false lists the module’s own tensors only (PyTorch 1.13)', () => {
+    const bn = new wg.nn.BatchNorm1d(2);
+    const m = new wg.nn.Sequential(new wg.nn.Linear(2, 2), bn);
+    expect(m.namedParameters('model').map(([k]) => k)).toEqual(['model.0.weight', 'model.0.bias', 'model.1.weight', 'model.1.bias']);
+    expect(bn.namedParameters('', false).map(([k]) => k)).toEqual(['weight', 'bias']);
+    expect(m.namedParameters('', false)).toEqual([]);
+    expect(m.parameters(false)).toEqual([]);
+    expect(m.parameters()).toHaveLength(4);
+    expect(m.namedBuffers('m').map(([k]) => k)).toEqual(['m.1.running_mean', 'm.1.running_var', 'm.1.num_batches_tracked']);
+    expect(bn.namedBuffers('bn', false).map(([k]) => k)).toEqual(['bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']);
+    expect(bn.buffers(false)).toHaveLength(3);
+    expect(() => m.parameters('no' as unknown as boolean)).toThrow('wasmgrad.nn.Sequential.namedParameters: recurse must be a boolean, got "no"');
+    expect(() => m.namedBuffers(3 as unknown as string)).toThrow('wasmgrad.nn.Sequential.namedBuffers: prefix must be a string, got 3');
+  });
+});

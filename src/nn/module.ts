@@ -253,15 +253,16 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /**
    * Every parameter with its dotted name: a module's own parameters first, then its children's,
    * in registration order (PyTorch's named_parameters). A tensor registered twice (shared
-   * weights) is listed once, under its first name.
+   * weights) is listed once, under its first name. PyTorch's prefix (put before every name) and
+   * recurse (false: this module's own parameters only).
    */
-  namedParameters(): [string, Tensor][] {
-    return this.namedTensors((m) => m._parameters);
+  namedParameters(prefix = '', recurse = true): [string, Tensor][] {
+    return this.namedTensors('namedParameters', (m) => m._parameters, prefix, recurse);
   }
 
-  /** The distinct parameters, in the order of namedParameters() (what an optimizer takes). */
-  parameters(): Tensor[] {
-    return this.namedParameters().map(([, t]) => t);
+  /** The distinct parameters, in the order of namedParameters() (what an optimizer takes); recurse false: this module's own. */
+  parameters(recurse = true): Tensor[] {
+    return this.namedParameters('', recurse).map(([, t]) => t);
   }
 
   /**
@@ -274,25 +275,31 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return this.parameters().reduce((n, p) => n + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
   }
 
-  /** Every buffer with its dotted name, own buffers before the children's (PyTorch's named_buffers). */
-  namedBuffers(): [string, Tensor][] {
-    return this.namedTensors((m) => m._buffers);
+  /** Every buffer with its dotted name, own buffers before the children's (PyTorch's named_buffers, with its prefix and recurse). */
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
+    return this.namedTensors('namedBuffers', (m) => m._buffers, prefix, recurse);
   }
 
-  /** The distinct buffers, in the order of namedBuffers(). */
-  buffers(): Tensor[] {
-    return this.namedBuffers().map(([, t]) => t);
+  /** The distinct buffers, in the order of namedBuffers(); recurse false: this module's own. */
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers('', recurse).map(([, t]) => t);
   }
 
-  /** One registry (parameters or buffers) of every module, dotted names, a shared tensor once under its first name. */
-  private namedTensors(registry: (m: AnyModule) => Map<string, Tensor>): [string, Tensor][] {
+  /**
+   * One registry (parameters or buffers) of every module (of this one only unless recurse), dotted
+   * names after `prefix`, a shared tensor once under its first name.
+   */
+  private namedTensors(fn: string, registry: (m: AnyModule) => Map<string, Tensor>, prefix: string, recurse: boolean): [string, Tensor][] {
+    if (typeof prefix !== 'string') throw new ValueError(fnOf(this, fn), `prefix must be a string, got ${fmtValue(prefix)}`);
+    if (typeof recurse !== 'boolean') throw new ValueError(fnOf(this, fn), `recurse must be a boolean, got ${fmtValue(recurse)}`);
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules())
+    const modules: [string, AnyModule][] = recurse ? this.namedModules(prefix) : [[prefix, this as AnyModule]];
+    for (const [path, m] of modules)
       for (const [name, t] of registry(m)) {
         if (seen.has(t)) continue;
         seen.add(t);
-        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
+        out.push([path === '' ? name : `${path}.${name}`, t]);
       }
     return out;
   }
