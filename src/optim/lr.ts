@@ -142,6 +142,11 @@ export interface OneCycleOptions {
   divFactor?: number;
   finalDivFactor?: number;
   threePhase?: boolean;
+  /**
+   * PyTorch's cycle_momentum: only false is supported (the momentum or β1 is not cycled, which is
+   * also what omitting it does here; PyTorch's default true cycles it).
+   */
+  cycleMomentum?: boolean;
 }
 
 /**
@@ -162,10 +167,14 @@ export class OneCycleLR extends ClosedFormLR {
       { pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4 },
       { pctStart: (v) => v >= 0 && v <= 1, divFactor: (v) => Number.isFinite(v) && v > 0, finalDivFactor: (v) => Number.isFinite(v) && v > 0 },
       { pctStart: 'a number in [0, 1]', divFactor: 'a finite number > 0', finalDivFactor: 'a finite number > 0' },
-      ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'annealStrategy', 'threePhase'],
+      ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'annealStrategy', 'threePhase', 'cycleMomentum'],
     );
-    const { maxLr, totalSteps, epochs, stepsPerEpoch, annealStrategy = 'cos', threePhase = false } = opts;
+    const { maxLr, totalSteps, epochs, stepsPerEpoch, annealStrategy = 'cos', threePhase = false, cycleMomentum = false } = opts;
     const err = (m: string) => new ValueError(`optim.lr.${N}`, m);
+    if (cycleMomentum !== false)
+      throw err(
+        `cycleMomentum ${fmtValue(cycleMomentum)} is not supported: the momentum is not cycled (PyTorch's cycle_momentum=False); pass false or leave it out`,
+      );
     if (maxLr === undefined) throw err('the option maxLr is required');
     // one peak per group (PyTorch's list form), checked before anything is written
     const groups = optimizer instanceof Optimizer ? optimizer.paramGroups.length : 0;
