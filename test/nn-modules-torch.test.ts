@@ -68,7 +68,7 @@ describe('module checks', () => {
   test('errors name the module', () => {
     expect(() => new wg.nn.GroupNorm(4, 6)).toThrow('wasmgrad.nn.GroupNorm: numChannels 6 must be divisible by numGroups 4');
     expect(() => new wg.nn.GroupNorm(2, 6).forward(wg.ones([2, 4, 3]))).toThrow('wasmgrad.nn.GroupNorm: expected an input [N, 6, *], got shape [2, 4, 3]');
-    expect(() => new wg.nn.InstanceNorm2d(3, { trackRunningStats: true })).toThrow('wasmgrad.nn.InstanceNorm2d: trackRunningStats true is not supported');
+    expect(() => new wg.nn.InstanceNorm2d(3, { momentum: -1 })).toThrow('wasmgrad.nn.InstanceNorm2d: momentum must be a number in [0, 1], got -1');
     expect(() => new wg.nn.Conv1d(3, 4, 3).forward(wg.ones([1, 2, 5]))).toThrow(
       'wasmgrad.nn.Conv1d: expected an input [N, 3, L] or [3, L], got shape [1, 2, 5]',
     );

@@ -76,8 +76,8 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 4 })).toThrow('wasmgrad.nn.Embedding: paddingIdx must be an integer in [-4, 3] or null, got 4');
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: -5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got -5');
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 1.5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got 1.5');
-      expect(() => new wg.nn.Embedding(4, 2, { maxNorm: 1 } as never)).toThrow(wg.ValueError);
-      expect(() => new wg.nn.Embedding(4, 2, { maxNorm: 1 } as never)).toThrow("wasmgrad.nn.Embedding: unknown option 'maxNorm'");
+      expect(() => new wg.nn.Embedding(4, 2, { scaleGradByFreq: true } as never)).toThrow(wg.ValueError);
+      expect(() => new wg.nn.Embedding(4, 2, { scaleGradByFreq: true } as never)).toThrow("wasmgrad.nn.Embedding: unknown option 'scaleGradByFreq'");
       expect(new wg.nn.Embedding(4, 2, { paddingIdx: null }).paddingIdx).toBeNull();
     });
 
@@ -253,7 +253,7 @@ for (const be of ['wasm', 'reference'] as const)
       );
       expect(() => wg.nn.Embedding.fromPretrained(wg.ones([2, 2], { dtype: 'int32' }))).toThrow(wg.DTypeError);
       expect(() => wg.nn.Embedding.fromPretrained(w, { freeze: 'no' as unknown as boolean })).toThrow(wg.ValueError);
-      expect(() => wg.nn.Embedding.fromPretrained(w, { maxNorm: 1 } as never)).toThrow("unknown option 'maxNorm'");
+      expect(() => wg.nn.Embedding.fromPretrained(w, { sparse: true } as never)).toThrow("unknown option 'sparse'");
     });
 
     test('InstanceNorm1d, CosineSimilarity, PairwiseDistance, UpsamplingNearest2d/Bilinear2d: torch 1.13 values', () => {

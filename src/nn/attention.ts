@@ -1,7 +1,7 @@
 /**
  * nn.MultiheadAttention with PyTorch's parameters, state-dict keys (`in_proj_weight`,
  * `in_proj_bias`, `out_proj.weight`, `out_proj.bias`; `q_proj_weight`, `k_proj_weight`,
- * `v_proj_weight` when kdim/vdim differ from embedDim), initialisation and forward
+ * `v_proj_weight` when kdim/vdim differ from embedDim; `bias_k`, `bias_v` with addBiasKv), initialisation and forward
  * (F.multi_head_attention_forward of PyTorch 1.13/2.0), so weights move both ways.
  */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
@@ -9,9 +9,10 @@ import type { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { additiveMask, causalMask, fusedAttention } from '../api/attention.js';
+import { zeros } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
 import { constantParameter, uniformParameter } from './init.js';
-import { zeros_ } from './initializers.js';
+import { xavierNormal_, zeros_ } from './initializers.js';
 import { Linear } from './layers.js';
 import { Module } from './module.js';
 
@@ -25,6 +26,10 @@ export interface MultiheadAttentionOptions {
   /** Feature sizes of key and value (default embedDim). */
   kdim?: number;
   vdim?: number;
+  /** Learned biases bias_k, bias_v [1, 1, E] appended to the projected keys and values as one more key (default false). */
+  addBiasKv?: boolean;
+  /** A zero key and value appended per head after the projections (and the biases), as one more key (default false). */
+  addZeroAttn?: boolean;
 }
 
 export interface MultiheadAttentionForwardOptions {
@@ -61,11 +66,15 @@ export class MultiheadAttention extends Module<MhaForward> {
   /** [3E] packed biases (null without bias). */
   readonly inProjBias: Tensor | null;
   readonly outProj: Linear;
+  /** [1, 1, E] each, appended to the keys and values (null without addBiasKv). */
+  readonly biasK: Tensor | null;
+  readonly biasV: Tensor | null;
+  readonly addZeroAttn: boolean;
 
   constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
     super();
     const FN = 'nn.MultiheadAttention';
-    const o = checkOptions<MultiheadAttentionOptions>(FN, options, ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim']);
+    const o = checkOptions<MultiheadAttentionOptions>(FN, options, ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim', 'addBiasKv', 'addZeroAttn']);
     const size = (what: string, v: unknown): number => {
       if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(FN, `${what} must be a positive integer, got ${fmtValue(v)}`);
       return v as number;
@@ -79,7 +88,7 @@ export class MultiheadAttention extends Module<MhaForward> {
     const p = o.dropout ?? 0;
     if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ValueError(FN, `dropout must be a probability in [0, 1), got ${fmtValue(o.dropout)}`);
     this.dropout = p;
-    for (const k of ['bias', 'batchFirst'] as const) checkBool(FN, k, o[k]);
+    for (const k of ['bias', 'batchFirst', 'addBiasKv', 'addZeroAttn'] as const) checkBool(FN, k, o[k]);
     this.batchFirst = o.batchFirst ?? false;
     const E = embedDim;
     // PyTorch's _reset_parameters: xavier_uniform_ on the projections, zero biases; out_proj's
@@ -97,6 +106,10 @@ export class MultiheadAttention extends Module<MhaForward> {
     this.inProjBias = bias ? this.registerParameter('in_proj_bias', constantParameter(FN, [3 * E], 0)) : null;
     this.outProj = this.registerModule('out_proj', new Linear(E, E, { bias }));
     if (this.outProj.bias !== null) zeros_(this.outProj.bias);
+    // after out_proj, as PyTorch registers them; xavier_normal_ as its _reset_parameters
+    const kvBias = (name: string) => this.registerParameter(name, xavierNormal_(constantParameter(FN, [1, 1, E], 0)));
+    [this.biasK, this.biasV] = o.addBiasKv ? [kvBias('bias_k'), kvBias('bias_v')] : [null, null];
+    this.addZeroAttn = o.addZeroAttn ?? false;
   }
 
   /** The projection weights and biases of q, k and v (slices of the packed ones when packed). */
@@ -141,7 +154,8 @@ export class MultiheadAttention extends Module<MhaForward> {
     const attnMask = o.attnMask ?? null,
       keyPaddingMask = o.keyPaddingMask ?? null;
     // Without returned or dropped weights the fused op runs (the causal mask alone in its kernel).
-    const fused = o.needWeights === false && !(this.dropout > 0 && this.training);
+    const extraKeys = (this.biasK === null ? 0 : 1) + (this.addZeroAttn ? 1 : 0);
+    const fused = o.needWeights === false && !(this.dropout > 0 && this.training) && extraKeys === 0;
     const causalOnly = fused && attnMask === null && keyPaddingMask === null && o.isCausal === true;
     if (attnMask !== null) {
       const m = additiveMask(FN, 'attnMask', attnMask, false);
@@ -162,14 +176,20 @@ export class MultiheadAttention extends Module<MhaForward> {
       mask = mask === null ? perHead : mask.add(perHead);
     }
     if (fused) return [this.fusedForward(query, key, value, batched, mask, causalOnly), null];
+    // bias_k/bias_v and the zero attention are keys no mask names: PyTorch pads the masks with 0 (kept)
+    if (mask !== null && extraKeys > 0) mask = F.pad(mask, [0, extraKeys]);
+    const Sk = S + extraKeys;
     // The weights are returned or dropped: composed from matmul and softmax over [N·H, len, hd].
     const seqFirst = (t: Tensor) => (!batched ? t.reshape([t.shape[0], 1, t.shape[1]]) : this.batchFirst ? t.transpose(0, 1) : t); // to [len, N, ·]
     const [[wq, bq], [wk, bk], [wv, bv]] = this.projections();
     // [len, N, E] → [N·H, len, hd]
     const heads = (t: Tensor, len: number) => t.reshape([len, N * H, hd]).transpose(0, 1);
+    // [S, N, E], then bias_k/bias_v [1, N, E] as key S + 1 and, per head, zeros as the last key
+    const withBias = (t: Tensor, b: Tensor | null) => (b === null ? t : F.cat([t, b.expand([1, N, E])], 0));
+    const withZero = (t: Tensor) => (this.addZeroAttn ? F.cat([t, zeros([N * H, 1, hd])], 1) : t);
     const q = heads(F.linear(seqFirst(query), wq, bq), L),
-      k = heads(F.linear(seqFirst(key), wk, bk), S),
-      v = heads(F.linear(seqFirst(value), wv, bv), S);
+      k = withZero(heads(withBias(F.linear(seqFirst(key), wk, bk), this.biasK), Sk - (this.addZeroAttn ? 1 : 0))),
+      v = withZero(heads(withBias(F.linear(seqFirst(value), wv, bv), this.biasV), Sk - (this.addZeroAttn ? 1 : 0)));
     // PyTorch scales q before the product: q/√hd · kᵀ (+ mask)
     let scores = F.matmul(q.mul(1 / Math.sqrt(hd)), k, { transposeB: true });
     if (mask !== null) scores = scores.add(mask);
@@ -180,7 +200,7 @@ export class MultiheadAttention extends Module<MhaForward> {
     let out = this.outProj.forward(attn).reshape([L, N, E]);
     out = !batched ? out.reshape([L, E]) : this.batchFirst ? out.transpose(0, 1) : out;
     if (o.needWeights === false) return [out, null];
-    let w = weights.reshape([N, H, L, S]);
+    let w = weights.reshape([N, H, L, Sk]);
     if (o.averageAttnWeights ?? true) w = F.mean(w, 1);
     return [out, batched ? w : w.reshape(w.shape.slice(1))];
   }

@@ -152,9 +152,9 @@ export class ModuleDict<M extends AnyModule = Module> extends Module {
     }
   }
 
-  /** Adds (registers) a module under `key`. */
+  /** Adds (registers) a module under `key`; an existing key's module is replaced in its place, as PyTorch's `md[key] = m`. */
   set(key: string, m: M): this {
-    this.registerModule(key, m);
+    this.setModule(key, m);
     this.items.set(key, m);
     return this;
   }

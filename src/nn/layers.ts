@@ -1,8 +1,10 @@
 /** Layers with weights: Linear, Conv2d, Embedding. */
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
+import { noGrad } from '../engine/engine.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { tensor } from '../api/creation.js';
+import { readValues } from '../api/counting.js';
 import { checkIntAtLeast, fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
@@ -154,6 +156,14 @@ export interface EmbeddingOptions {
    * receives no gradient: lookups of it return the row's current value, but training never moves it.
    */
   paddingIdx?: number | null;
+  /**
+   * PyTorch's max_norm (default null, off): before each lookup, every row the indices refer to
+   * whose normType-norm exceeds maxNorm is scaled in place, outside autograd, to maxNorm (by
+   * maxNorm/(norm + 1e-7), as torch.embedding_renorm_), so the weight itself changes.
+   */
+  maxNorm?: number | null;
+  /** The p of maxNorm's p-norm (default 2). */
+  normType?: number;
 }
 
 /**
@@ -165,6 +175,8 @@ export class Embedding extends Module {
   readonly embeddingDim: number;
   /** The padding row, in [0, numEmbeddings) (a negative paddingIdx is stored wrapped, as PyTorch), or null. */
   readonly paddingIdx: number | null;
+  readonly maxNorm: number | null;
+  readonly normType: number;
   readonly weight: Tensor;
 
   /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
@@ -172,8 +184,13 @@ export class Embedding extends Module {
     super();
     this.numEmbeddings = checkInt('Embedding', 'numEmbeddings', numEmbeddings, 1);
     this.embeddingDim = checkInt('Embedding', 'embeddingDim', embeddingDim, 1);
-    // PyTorch's max_norm, scale_grad_by_freq and sparse are not offered: an unknown option is an error.
-    const { paddingIdx = null } = checkOptions<EmbeddingOptions>('nn.Embedding', opts, ['paddingIdx']);
+    // PyTorch's scale_grad_by_freq and sparse are not offered: an unknown option is an error.
+    const { paddingIdx = null, maxNorm = null, normType = 2 } = checkOptions<EmbeddingOptions>('nn.Embedding', opts, ['paddingIdx', 'maxNorm', 'normType']);
+    if (maxNorm !== null && !(typeof maxNorm === 'number' && Number.isFinite(maxNorm) && maxNorm > 0))
+      throw new ValueError('nn.Embedding', `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
+    if (!(typeof normType === 'number' && normType > 0)) throw new ValueError('nn.Embedding', `normType must be a number > 0, got ${fmtValue(normType)}`);
+    this.maxNorm = maxNorm;
+    this.normType = normType;
     if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings))
       throw new ValueError('nn.Embedding', `paddingIdx must be an integer in [${-numEmbeddings}, ${numEmbeddings - 1}] or null, got ${fmtValue(paddingIdx)}`);
     this.paddingIdx = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
@@ -194,7 +211,7 @@ export class Embedding extends Module {
     checkTensor(FN, 'embeddings', embeddings);
     if (embeddings.ndim !== 2) throw new ShapeError(FN, `embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(embeddings.shape)}`);
     if (embeddings.dtype !== 'float32') throw new DTypeError(FN, `embeddings must be float32, got ${embeddings.dtype}`);
-    const { freeze = true, ...rest } = checkOptions<EmbeddingOptions & { freeze?: boolean }>(FN, opts, ['freeze', 'paddingIdx']);
+    const { freeze = true, ...rest } = checkOptions<EmbeddingOptions & { freeze?: boolean }>(FN, opts, ['freeze', 'paddingIdx', 'maxNorm', 'normType']);
     checkBool(FN, 'freeze', freeze);
     const [n, d] = embeddings.shape;
     return new Embedding(n, d, rest, embeddings).requiresGrad_(!freeze);
@@ -202,6 +219,7 @@ export class Embedding extends Module {
 
   forward(idx: Tensor): Tensor {
     checkTensor('nn.Embedding', 'input', idx);
+    if (this.maxNorm !== null && idx.dtype === 'int32') this.renormLookedUp(idx);
     const out = F.embedding(idx, this.weight);
     if (this.paddingIdx === null) return out;
     // PyTorch's padding_idx: the looked-up value stays, but its gradient does not reach the row. The
@@ -209,7 +227,22 @@ export class Embedding extends Module {
     return F.where(F.unsqueeze(F.eq(idx, this.paddingIdx), -1), out.detach(), out);
   }
 
+  /**
+   * torch.embedding_renorm_: the rows idx refers to (read in JavaScript: inside wg.compile the
+   * function re-runs its JavaScript every call, as maskedSelect) take their renormed values,
+   * torch.renorm's scale maxNorm/(norm + 1e-7) where the norm exceeds maxNorm, written into the
+   * weight without recording a gradient (the lookup's gradient then reaches the rows as if they had
+   * always held these values, as PyTorch's).
+   */
+  private renormLookedUp(idx: Tensor): void {
+    const n = this.numEmbeddings;
+    checkIndices('nn.Embedding', idx, n, `${n} embeddings`);
+    const used = new Float32Array(n);
+    for (const i of readValues('nn.Embedding', idx, 'maxNorm renorms the rows they name')) used[i] = 1;
+    noGrad(() => this.weight.copy_(F.where(tensor(used, { shape: [n, 1] }), F.renorm(this.weight, this.normType, 0, this.maxNorm!), this.weight)));
+  }
+
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}`;
   }
 }

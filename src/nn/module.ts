@@ -68,6 +68,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   training = true;
   private readonly _parameters = new Map<string, Tensor>();
   private readonly _buffers = new Map<string, Tensor>();
+  /** Buffers registered with persistent false: not in the state dict (PyTorch's _non_persistent_buffers_set). */
+  private readonly _nonPersistent = new Set<string>();
   private readonly _modules = new Map<string, AnyModule>();
   private readonly _forwardPreHooks: ForwardPreHook[] = [];
   private readonly _forwardHooks: ForwardHook[] = [];
@@ -133,13 +135,17 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   /**
-   * Registers a buffer: state saved in stateDict() but not trained (e.g. running_mean). It becomes
-   * persistent (kernels update it in place and compiled programs keep its address); a parameter,
-   * a leaf that requires grad, already is.
+   * Registers a buffer: state not trained (e.g. running_mean), saved in stateDict() unless
+   * `persistent` is false (PyTorch's register_buffer(name, t, persistent=False): a causal mask or a
+   * table derived from the config, listed by namedBuffers but neither saved nor loaded). Its
+   * storage becomes persistent either way (kernels update it in place and compiled programs keep
+   * its address); a parameter, a leaf that requires grad, already is.
    */
-  registerBuffer(name: string, t: Tensor): Tensor {
+  registerBuffer(name: string, t: Tensor, persistent = true): Tensor {
     this.checkName('registerBuffer', name);
     this.checkTensor('registerBuffer', name, t);
+    if (typeof persistent !== 'boolean') throw new ValueError(fnOf(this, 'registerBuffer'), `persistent must be a boolean, got ${fmtValue(persistent)}`);
+    if (!persistent) this._nonPersistent.add(name);
     makePersistent(t.storage, fnOf(this, 'registerBuffer'));
     this._buffers.set(name, t);
     this.liveField(name, this._buffers, (v) => {
@@ -152,6 +158,18 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends AnyModule>(name: string, m: M): M {
     this.checkName('registerModule', name);
+    return this.putModule(name, m);
+  }
+
+  /**
+   * Registers `m` as the child `name`, replacing the child module of that name if there is one
+   * (keeping its place in the order, as PyTorch's add_module and ModuleDict's `md[key] = m`).
+   */
+  protected setModule<M extends AnyModule>(name: string, m: M): M {
+    return this._modules.has(name) ? this.putModule(name, m) : this.registerModule(name, m);
+  }
+
+  private putModule<M extends AnyModule>(name: string, m: M): M {
     if (!(m instanceof Module)) throw new ValueError(fnOf(this, 'registerModule'), `'${name}' must be a Module, got ${fmtValue(m)}`);
     this._modules.set(name, m);
     return m;
@@ -159,20 +177,35 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   // ---- traversal ---------------------------------------------------------------------------
 
-  /** The direct children as [name, module] pairs, in registration order. */
+  /**
+   * The direct children as [name, module] pairs, in registration order; a module registered under
+   * several names comes once, under its first (PyTorch's named_children).
+   */
   namedChildren(): [string, AnyModule][] {
-    return [...this._modules];
+    const seen = new Set<AnyModule>();
+    return [...this._modules].filter(([, m]) => !seen.has(m) && seen.add(m));
   }
 
-  /** The direct children, in registration order. */
+  /** The direct children, in registration order, each module once. */
   children(): AnyModule[] {
-    return [...this._modules.values()];
+    return this.namedChildren().map(([, m]) => m);
   }
 
-  /** This module and every descendant (depth first, pre-order) with dotted names; this one is ''. */
-  namedModules(prefix = ''): [string, AnyModule][] {
-    const out: [string, AnyModule][] = [[prefix, this as AnyModule]];
-    for (const [name, m] of this._modules) out.push(...m.namedModules(prefix === '' ? name : `${prefix}.${name}`));
+  /**
+   * This module and every descendant (depth first, pre-order) with dotted names; this one is
+   * `prefix` (''). A module reachable by several paths comes once, under its first, unless
+   * removeDuplicate is false (PyTorch's named_modules(prefix, remove_duplicate)).
+   */
+  namedModules(prefix = '', removeDuplicate = true): [string, AnyModule][] {
+    const seen = new Set<AnyModule>();
+    const out: [string, AnyModule][] = [];
+    const walk = (m: AnyModule, path: string) => {
+      if (removeDuplicate && seen.has(m)) return;
+      seen.add(m);
+      out.push([path, m]);
+      for (const [name, c] of m._modules) walk(c, path === '' ? name : `${path}.${name}`);
+    };
+    walk(this as AnyModule, prefix);
     return out;
   }
 
@@ -184,7 +217,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** Calls fn on every descendant, children before their parent, then on this module (PyTorch's apply); returns this. */
   apply(fn: (m: AnyModule) => void): this {
     if (typeof fn !== 'function') throw new ValueError(fnOf(this, 'apply'), `expects a function of a module, got ${fmtValue(fn)}`);
-    for (const m of this._modules.values()) m.apply(fn);
+    for (const m of this.children()) m.apply(fn);
     fn(this as AnyModule);
     return this;
   }
@@ -220,15 +253,16 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /**
    * Every parameter with its dotted name: a module's own parameters first, then its children's,
    * in registration order (PyTorch's named_parameters). A tensor registered twice (shared
-   * weights) is listed once, under its first name.
+   * weights) is listed once, under its first name. PyTorch's prefix (put before every name) and
+   * recurse (false: this module's own parameters only).
    */
-  namedParameters(): [string, Tensor][] {
-    return this.namedTensors((m) => m._parameters);
+  namedParameters(prefix = '', recurse = true): [string, Tensor][] {
+    return this.namedTensors('namedParameters', (m) => m._parameters, prefix, recurse);
   }
 
-  /** The distinct parameters, in the order of namedParameters() (what an optimizer takes). */
-  parameters(): Tensor[] {
-    return this.namedParameters().map(([, t]) => t);
+  /** The distinct parameters, in the order of namedParameters() (what an optimizer takes); recurse false: this module's own. */
+  parameters(recurse = true): Tensor[] {
+    return this.namedParameters('', recurse).map(([, t]) => t);
   }
 
   /**
@@ -241,40 +275,47 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return this.parameters().reduce((n, p) => n + (trainableOnly && !p.requiresGrad ? 0 : p.size), 0);
   }
 
-  /** Every buffer with its dotted name, own buffers before the children's (PyTorch's named_buffers). */
-  namedBuffers(): [string, Tensor][] {
-    return this.namedTensors((m) => m._buffers);
+  /** Every buffer with its dotted name, own buffers before the children's (PyTorch's named_buffers, with its prefix and recurse). */
+  namedBuffers(prefix = '', recurse = true): [string, Tensor][] {
+    return this.namedTensors('namedBuffers', (m) => m._buffers, prefix, recurse);
   }
 
-  /** The distinct buffers, in the order of namedBuffers(). */
-  buffers(): Tensor[] {
-    return this.namedBuffers().map(([, t]) => t);
+  /** The distinct buffers, in the order of namedBuffers(); recurse false: this module's own. */
+  buffers(recurse = true): Tensor[] {
+    return this.namedBuffers('', recurse).map(([, t]) => t);
   }
 
-  /** One registry (parameters or buffers) of every module, dotted names, a shared tensor once under its first name. */
-  private namedTensors(registry: (m: AnyModule) => Map<string, Tensor>): [string, Tensor][] {
+  /**
+   * One registry (parameters or buffers) of every module (of this one only unless recurse), dotted
+   * names after `prefix`, a shared tensor once under its first name.
+   */
+  private namedTensors(fn: string, registry: (m: AnyModule) => Map<string, Tensor>, prefix: string, recurse: boolean): [string, Tensor][] {
+    if (typeof prefix !== 'string') throw new ValueError(fnOf(this, fn), `prefix must be a string, got ${fmtValue(prefix)}`);
+    if (typeof recurse !== 'boolean') throw new ValueError(fnOf(this, fn), `recurse must be a boolean, got ${fmtValue(recurse)}`);
     const seen = new Set<Tensor>();
     const out: [string, Tensor][] = [];
-    for (const [prefix, m] of this.namedModules())
+    const modules: [string, AnyModule][] = recurse ? this.namedModules(prefix) : [[prefix, this as AnyModule]];
+    for (const [path, m] of modules)
       for (const [name, t] of registry(m)) {
         if (seen.has(t)) continue;
         seen.add(t);
-        out.push([prefix === '' ? name : `${prefix}.${name}`, t]);
+        out.push([path === '' ? name : `${path}.${name}`, t]);
       }
     return out;
   }
 
   /**
    * The model's state: { name: Tensor } holding the live parameter and buffer tensors (not
-   * copies). Order as PyTorch's state_dict: per module its parameters, then its buffers, then
-   * each child's entries under its prefix; e.g. a BatchNorm gives weight, bias, running_mean,
-   * running_var, num_batches_tracked. Shared tensors appear under every name (as in PyTorch).
+   * copies). Order as PyTorch's state_dict: per module its parameters, then its buffers (not
+   * those registered with persistent false), then each child's entries under its prefix; e.g. a
+   * BatchNorm gives weight, bias, running_mean, running_var, num_batches_tracked. Shared tensors
+   * appear under every name (as in PyTorch).
    */
   stateDict(): StateDict {
     const sd: StateDict = {};
     const walk = (m: AnyModule, prefix: string) => {
       for (const [name, t] of m._parameters) sd[prefix + name] = t;
-      for (const [name, t] of m._buffers) sd[prefix + name] = t;
+      for (const [name, t] of m._buffers) if (!m._nonPersistent.has(name)) sd[prefix + name] = t;
       for (const [name, c] of m._modules) walk(c, `${prefix}${name}.`);
     };
     walk(this, '');
@@ -322,7 +363,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     // Entries a module fills in when a state dict lacks them (PyTorch's _load_from_state_dict for
     // state dicts without its version metadata, as every safetensors file is): not missing.
     const filled = new Map<string, number>();
-    for (const [prefix, m] of this.namedModules())
+    // every path, as the state dict names a shared module's entries under each of them
+    for (const [prefix, m] of this.namedModules('', false))
       for (const [name, v] of Object.entries(m.defaultsForMissingState())) {
         const key = prefix === '' ? name : `${prefix}.${name}`;
         if (!got.has(key)) filled.set(key, v);
@@ -539,7 +581,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** A PyTorch-like description of the module tree. */
   toString(): string {
-    const kids = this.namedChildren().map(([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`);
+    // every registered name, a shared module under each (PyTorch's repr walks _modules)
+    const kids = [...this._modules].map(([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`);
     const head = `${this.constructor.name}(${this.extraRepr()}`;
     return kids.length === 0 ? `${head})` : `${head}\n  ${kids.join('\n  ')}\n)`;
   }

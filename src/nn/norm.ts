@@ -33,6 +33,18 @@ export interface BatchNormOptions {
 }
 
 /**
+ * PyTorch's _NormBase buffers, in its registration (and state-dict) order: running_mean (zeros),
+ * running_var (ones) and num_batches_tracked (a 0-d int32 0; PyTorch's is int64).
+ */
+function registerRunningStats(m: Module, fn: string, n: number): [Tensor, Tensor, Tensor] {
+  return [
+    m.registerBuffer('running_mean', filled(fn, [n], 0, {})),
+    m.registerBuffer('running_var', filled(fn, [n], 1, {})),
+    m.registerBuffer('num_batches_tracked', filled(fn, [], 0, { dtype: 'int32' })),
+  ];
+}
+
+/**
  * Batch normalisation over the channel dim 1 of x [N, C, ...]: each channel is normalised with
  * statistics over N and all trailing dims, then scaled and shifted: y = (x − μ)/√(σ² + eps)·γ + β.
  *
@@ -81,9 +93,7 @@ abstract class BatchNorm extends Module {
     // PyTorch's registration order, which is also its state-dict order.
     this.weight = affine ? this.registerParameter('weight', constantParameter(fn, [numFeatures], 1)) : null;
     this.bias = affine ? this.registerParameter('bias', constantParameter(fn, [numFeatures], 0)) : null;
-    this.runningMean = trackRunningStats ? this.registerBuffer('running_mean', filled(fn, [numFeatures], 0, {})) : null;
-    this.runningVar = trackRunningStats ? this.registerBuffer('running_var', filled(fn, [numFeatures], 1, {})) : null;
-    this.numBatchesTracked = trackRunningStats ? this.registerBuffer('num_batches_tracked', filled(fn, [], 0, { dtype: 'int32' })) : null;
+    [this.runningMean, this.runningVar, this.numBatchesTracked] = trackRunningStats ? registerRunningStats(this, fn, numFeatures) : [null, null, null];
   }
 
   /** Throws unless x has a shape this layer accepts. */
@@ -241,22 +251,35 @@ export class GroupNorm extends Module {
 
 export interface InstanceNormOptions {
   eps?: number;
+  /** Weight of the new instance statistics in the running averages (default 0.1; used with trackRunningStats). */
+  momentum?: number;
   /** Learnable per-channel weight and bias (default false, as PyTorch). */
   affine?: boolean;
-  /** Running statistics are not supported: only false (PyTorch's default). */
+  /**
+   * Keep running_mean/running_var (default false, as PyTorch): training moves them towards the
+   * batch's mean of the instance statistics and eval normalises with them. num_batches_tracked is
+   * registered but stays 0 (PyTorch's instance norm never counts).
+   */
   trackRunningStats?: boolean;
 }
 
 /**
  * Instance normalisation over the spatial dims per sample and channel (PyTorch's InstanceNorm1d
- * and InstanceNorm2d, whose defaults are affine false and no running statistics; trackRunningStats
- * true is not supported): group norm with one group per channel.
+ * and InstanceNorm2d, whose defaults are affine false and no running statistics): group norm with
+ * one group per channel, or with trackRunningStats wg.instanceNorm (PyTorch's F.instance_norm,
+ * with the input statistics in training and the running ones in eval).
  */
 abstract class InstanceNorm extends Module {
   readonly eps: number;
+  readonly momentum: number;
   readonly affine: boolean;
+  readonly trackRunningStats: boolean;
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
+  /** Running mean [C], running (unbiased) variance [C], count (null without trackRunningStats). */
+  readonly runningMean: Tensor | null;
+  readonly runningVar: Tensor | null;
+  readonly numBatchesTracked: Tensor | null;
 
   protected constructor(
     private readonly name: string,
@@ -268,27 +291,39 @@ abstract class InstanceNorm extends Module {
     super();
     const fn = `nn.${name}`;
     checkInt(name, 'numFeatures', numFeatures, 1);
-    const o = checkOptions<InstanceNormOptions>(fn, opts, ['eps', 'affine', 'trackRunningStats']);
+    const o = checkOptions<InstanceNormOptions>(fn, opts, ['eps', 'momentum', 'affine', 'trackRunningStats']);
     this.eps = o.eps ?? 1e-5;
     epsBits(fn, this.eps);
+    this.momentum = o.momentum ?? 0.1;
+    checkMomentum(fn, this.momentum, false);
     checkBool(fn, 'affine', o.affine);
-    if (o.trackRunningStats === true) throw new ValueError(fn, 'trackRunningStats true is not supported (use BatchNorm for running statistics)');
+    checkBool(fn, 'trackRunningStats', o.trackRunningStats);
     this.affine = o.affine ?? false;
+    this.trackRunningStats = o.trackRunningStats ?? false;
     this.weight = this.affine ? this.registerParameter('weight', constantParameter(fn, [numFeatures], 1)) : null;
     this.bias = this.affine ? this.registerParameter('bias', constantParameter(fn, [numFeatures], 0)) : null;
+    [this.runningMean, this.runningVar, this.numBatchesTracked] = this.trackRunningStats ? registerRunningStats(this, fn, numFeatures) : [null, null, null];
+  }
+
+  override defaultsForMissingState(): Record<string, number> {
+    return this.trackRunningStats ? { num_batches_tracked: 0 } : {};
   }
 
   forward(x: Tensor): Tensor {
     checkChannelsInput(`nn.${this.name}`, x, this.numFeatures, this.spatial.join(', '));
     const batched = x.ndim === 2 + this.spatial.length;
     const xb = batched ? x : F.reshape(x, [1, ...x.shape]);
-    // One group per channel: group norm with numGroups = C.
-    const y = F.groupNorm(xb, this.numFeatures, { weight: this.weight, bias: this.bias, eps: this.eps });
+    const { weight, bias, eps, momentum } = this;
+    const y =
+      this.runningMean === null
+        ? // One group per channel: group norm with numGroups = C.
+          F.groupNorm(xb, this.numFeatures, { weight, bias, eps })
+        : F.instanceNorm(xb, this.runningMean, this.runningVar, { weight, bias, eps, momentum, useInputStats: this.training });
     return batched ? y : F.reshape(y, x.shape);
   }
 
   override extraRepr(): string {
-    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=0.1, affine=${this.affine ? 'True' : 'False'}, track_running_stats=False`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${pyFloat(this.momentum)}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
   }
 }
 

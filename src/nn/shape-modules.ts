@@ -3,28 +3,42 @@
  * nn.AvgPool1d, nn.AdaptiveAvgPool1d, nn.PixelShuffle, nn.PixelUnshuffle and the padding layers):
  * each keeps its constructor's arguments and calls the function, which checks them and the input.
  */
-import { checkOptions } from '../engine/check.js';
+import { checkBool, checkOptions } from '../engine/check.js';
 import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { PadMode } from '../ops/layout.js';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../ops/pool.js';
 import { Module } from './module.js';
+import type { MaxPoolOutput } from './simple.js';
 
 const pyBool = (b: boolean | undefined) => (b ? 'True' : 'False');
 
-/** Max over windows of x [N, C, L] (or [C, L]); stride defaults to the kernel size. */
-export class MaxPool1d extends Module {
+/**
+ * Max over windows of x [N, C, L] (or [C, L]); stride defaults to the kernel size. With
+ * returnIndices, forward returns [values, int32 positions along L] (R is inferred from the option).
+ */
+export class MaxPool1d<R extends boolean = false> extends Module<(x: Tensor) => MaxPoolOutput<R>> {
   readonly options: Readonly<MaxPool1dOptions>;
+  readonly returnIndices: R;
   constructor(
     readonly kernelSize: number,
-    options: MaxPool1dOptions = {},
+    options: MaxPool1dOptions & { returnIndices?: R } = {},
   ) {
     super();
-    this.options = { ...checkOptions<MaxPool1dOptions>('nn.MaxPool1d', options, ['stride', 'padding', 'dilation', 'ceilMode']) };
+    const { returnIndices, ...o } = checkOptions<MaxPool1dOptions & { returnIndices?: R }>('nn.MaxPool1d', options, [
+      'stride',
+      'padding',
+      'dilation',
+      'ceilMode',
+      'returnIndices',
+    ]);
+    checkBool('nn.MaxPool1d', 'returnIndices', returnIndices);
+    this.options = o;
+    this.returnIndices = (returnIndices ?? false) as R;
   }
-  forward(x: Tensor): Tensor {
-    return F.maxPool1d(x, this.kernelSize, this.options);
+  forward(x: Tensor): MaxPoolOutput<R> {
+    return F.maxPool1d(x, this.kernelSize, { ...this.options, returnIndices: this.returnIndices }) as MaxPoolOutput<R>;
   }
   override extraRepr(): string {
     const o = this.options;

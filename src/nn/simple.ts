@@ -6,7 +6,7 @@ import { checkFinite, fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from '../ops/pool.js';
 import { checkPair, pyFloat, pyPair } from './layers.js';
-import { Module } from './module.js';
+import { Module, type Forward } from './module.js';
 
 /** max(x, 0) elementwise. */
 export class ReLU extends Module {
@@ -64,10 +64,15 @@ export class GELU extends Module {
 
 /** The modules take the options of the functions (src/ops/pool.ts). */
 export type PoolModuleOptions = PoolOptions;
-export type MaxPoolModuleOptions = MaxPool2dOptions;
+export interface MaxPoolModuleOptions extends MaxPool2dOptions {
+  /** forward returns [values, indices] (int32 positions iy·W + ix, for MaxUnpool2d), as PyTorch's return_indices. */
+  returnIndices?: boolean;
+}
+/** What a max pool's forward returns: the values, or with returnIndices [values, indices]. */
+export type MaxPoolOutput<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 export type AvgPoolModuleOptions = AvgPool2dOptions;
 
-abstract class Pool2d extends Module {
+abstract class Pool2d<F extends Forward = (x: Tensor) => Tensor> extends Module<F> {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
@@ -87,16 +92,22 @@ abstract class Pool2d extends Module {
   }
 }
 
-/** Max over k×k windows of x [N, C, H, W] (or unbatched [C, H, W]); stride defaults to the kernel size. */
-export class MaxPool2d extends Pool2d {
+/**
+ * Max over k×k windows of x [N, C, H, W] (or unbatched [C, H, W]); stride defaults to the kernel
+ * size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
+ */
+export class MaxPool2d<R extends boolean = false> extends Pool2d<(x: Tensor) => MaxPoolOutput<R>> {
   readonly dilation: [number, number];
-  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions = {}) {
-    super('MaxPool2d', kernelSize, opts, ['dilation']);
+  readonly returnIndices: R;
+  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions & { returnIndices?: R } = {}) {
+    super('MaxPool2d', kernelSize, opts, ['dilation', 'returnIndices']);
     this.dilation = checkPair('MaxPool2d', 'dilation', opts.dilation ?? 1, 1);
+    checkBool('nn.MaxPool2d', 'returnIndices', opts.returnIndices);
+    this.returnIndices = (opts.returnIndices ?? false) as R;
   }
-  forward(x: Tensor): Tensor {
-    const { stride, padding, dilation, ceilMode } = this;
-    return F.maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode });
+  forward(x: Tensor): MaxPoolOutput<R> {
+    const { stride, padding, dilation, ceilMode, returnIndices } = this;
+    return F.maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices }) as MaxPoolOutput<R>;
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');

@@ -12,6 +12,7 @@ import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
 import { ValueError, fmtValue } from '../errors.js';
 import { ClosedFormLR, nonNeg, options, posInt, type Schedulable } from './scheduler.js';
+import { Optimizer } from './optimizer.js';
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
 export {
@@ -130,7 +131,8 @@ export class MultiStepLR extends ClosedFormLR {
 }
 
 export interface OneCycleOptions {
-  maxLr: number;
+  /** The peak lr: one for every group, or one per parameter group (PyTorch's list form). */
+  maxLr: number | readonly number[];
   /** The number of steps of the cycle; or give epochs and stepsPerEpoch (totalSteps = their product). */
   totalSteps?: number;
   epochs?: number;
@@ -140,6 +142,11 @@ export interface OneCycleOptions {
   divFactor?: number;
   finalDivFactor?: number;
   threePhase?: boolean;
+  /**
+   * PyTorch's cycle_momentum: only false is supported (the momentum or β1 is not cycled, which is
+   * also what omitting it does here; PyTorch's default true cycles it).
+   */
+  cycleMomentum?: boolean;
 }
 
 /**
@@ -154,16 +161,27 @@ export class OneCycleLR extends ClosedFormLR {
   readonly totalSteps: number;
   constructor(optimizer: Schedulable, opts: OneCycleOptions) {
     const N = 'OneCycleLR';
-    const o = options<{ maxLr: number; pctStart: number; divFactor: number; finalDivFactor: number }>(
+    const o = options<{ pctStart: number; divFactor: number; finalDivFactor: number }>(
       N,
       opts,
-      { maxLr: undefined, pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4 },
-      { maxLr: nonNeg, pctStart: (v) => v >= 0 && v <= 1, divFactor: (v) => Number.isFinite(v) && v > 0, finalDivFactor: (v) => Number.isFinite(v) && v > 0 },
-      { maxLr: 'a finite number ≥ 0', pctStart: 'a number in [0, 1]', divFactor: 'a finite number > 0', finalDivFactor: 'a finite number > 0' },
-      ['totalSteps', 'epochs', 'stepsPerEpoch', 'annealStrategy', 'threePhase'],
+      { pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4 },
+      { pctStart: (v) => v >= 0 && v <= 1, divFactor: (v) => Number.isFinite(v) && v > 0, finalDivFactor: (v) => Number.isFinite(v) && v > 0 },
+      { pctStart: 'a number in [0, 1]', divFactor: 'a finite number > 0', finalDivFactor: 'a finite number > 0' },
+      ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'annealStrategy', 'threePhase', 'cycleMomentum'],
     );
-    const { totalSteps, epochs, stepsPerEpoch, annealStrategy = 'cos', threePhase = false } = opts;
+    const { maxLr, totalSteps, epochs, stepsPerEpoch, annealStrategy = 'cos', threePhase = false, cycleMomentum = false } = opts;
     const err = (m: string) => new ValueError(`optim.lr.${N}`, m);
+    if (cycleMomentum !== false)
+      throw err(
+        `cycleMomentum ${fmtValue(cycleMomentum)} is not supported: the momentum is not cycled (PyTorch's cycle_momentum=False); pass false or leave it out`,
+      );
+    if (maxLr === undefined) throw err('the option maxLr is required');
+    // one peak per group (PyTorch's list form), checked before anything is written
+    const groups = optimizer instanceof Optimizer ? optimizer.paramGroups.length : 0;
+    const maxLrs: unknown[] = Array.isArray(maxLr) ? maxLr : new Array<unknown>(groups).fill(maxLr);
+    if (maxLrs.length !== groups) throw err(`maxLr holds ${maxLrs.length} values, the optimizer has ${groups} parameter groups`);
+    if (maxLrs.some((v) => typeof v !== 'number' || !nonNeg(v)))
+      throw err(`maxLr must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(maxLr)}`);
     for (const [k, v] of Object.entries({ totalSteps, epochs, stepsPerEpoch }))
       if (v !== undefined && !posInt(v)) throw err(`${k} must be an integer ≥ 1, got ${fmtValue(v)}`);
     if (totalSteps === undefined && (epochs === undefined || stepsPerEpoch === undefined))
@@ -172,13 +190,18 @@ export class OneCycleLR extends ClosedFormLR {
     if (typeof threePhase !== 'boolean') throw err(`threePhase must be a boolean, got ${fmtValue(threePhase)}`);
     // PyTorch prefers totalSteps when both are given
     const total = totalSteps ?? epochs! * stepsPerEpoch!;
-    const initial = o.maxLr / o.divFactor,
-      min = initial / o.finalDivFactor,
-      up = o.pctStart * total - 1;
-    // the phases' end steps and the lrs at their ends (PyTorch's _schedule_phases)
+    const up = o.pctStart * total - 1;
+    // the phases' end steps and, per group, the lrs at their ends (PyTorch's _schedule_phases)
     const ends = threePhase ? [up, 2 * o.pctStart * total - 2, total - 1] : [up, total - 1, 0];
-    const lrs = threePhase ? [initial, o.maxLr, initial, min] : [initial, o.maxLr, min, 0];
-    super(N, optimizer, 'onecycle', [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs], initial);
+    const initials = (maxLrs as number[]).map((max) => max / o.divFactor);
+    const constants = (group: number) => {
+      const max = maxLrs[group] as number,
+        initial = initials[group],
+        min = initial / o.finalDivFactor;
+      const lrs = threePhase ? [initial, max, initial, min] : [initial, max, min, 0];
+      return [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs];
+    };
+    super(N, optimizer, 'onecycle', constants, initials);
     this.totalSteps = total;
   }
 

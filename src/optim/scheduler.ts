@@ -29,12 +29,12 @@ const initial = new WeakMap<Optimizer, number[]>();
  * scheduler of the optimizer was made, the base of every later one (so schedulers made one after
  * another for SequentialLR all start from the optimizer's lrs, not from what the previous one
  * set); a group added later starts from its lr when the next scheduler is made. OneCycleLR sets
- * every group's (`set`).
+ * every group's (`set`, one per group).
  */
-export function initialLrs(optimizer: Optimizer, set?: number): number[] {
+export function initialLrs(optimizer: Optimizer, set?: readonly number[]): number[] {
   const lrs = initial.get(optimizer) ?? [];
   optimizer.paramGroups.forEach((g, i) => {
-    if (set !== undefined) lrs[i] = set;
+    if (set !== undefined) lrs[i] = set[i];
     else if (i >= lrs.length) lrs.push(g.lr);
   });
   initial.set(optimizer, lrs);
@@ -142,9 +142,9 @@ export abstract class ClosedFormLR extends EpochLR {
     name: string,
     optimizer: Schedulable,
     private readonly kind: ScheduleKind,
-    /** The schedule's constants (see SCHEDULE_KINDS). */
-    private readonly constants: readonly number[],
-    base?: number,
+    /** The schedule's constants (see SCHEDULE_KINDS), or each group's (OneCycleLR's maxLr per group). */
+    private readonly constants: readonly number[] | ((group: number) => readonly number[]),
+    base?: readonly number[],
   ) {
     super(name, optimizer);
     this.baseLrs = initialLrs(optimizer, base);
@@ -180,13 +180,18 @@ export abstract class ClosedFormLR extends EpochLR {
    * MultiStepLR, LinearWarmup from a startFactor > 0; a warmup from 0 divides by zero in PyTorch).
    */
   get chainable(): boolean {
-    const [steps, startFactor] = this.constants;
+    const [steps, startFactor] = this.constantsOf(0);
     return ['step', 'exponential', 'multistep'].includes(this.kind) || (this.kind === 'warmup' && (steps === 0 || startFactor > 0));
   }
 
   /** @internal f(t) at the current epoch for a base of 1 (the factor the schedule applies). */
   factor(): number {
-    return scheduledLr(this.kind, this.lastEpoch, (k) => (k === 0 ? 1 : this.constants[k - 1]));
+    const constants = this.constantsOf(0);
+    return scheduledLr(this.kind, this.lastEpoch, (k) => (k === 0 ? 1 : constants[k - 1]));
+  }
+
+  private constantsOf(group: number): readonly number[] {
+    return typeof this.constants === 'function' ? this.constants(group) : this.constants;
   }
 
   /** @internal ChainedScheduler's step: the epoch on by 1 and the optimizer's lr times f(t)/f(t − 1). */
@@ -201,7 +206,7 @@ export abstract class ClosedFormLR extends EpochLR {
   /** Writes the schedule at `epoch` and sets the learning rate of that epoch. */
   private reset(epoch: number): void {
     for (const { group, schedule } of this.pairs)
-      schedule.storage.backend.write(schedule.storage.ptr, scheduleWords(epoch, this.baseLrs[group], this.constants), 'float32');
+      schedule.storage.backend.write(schedule.storage.ptr, scheduleWords(epoch, this.baseLrs[group], this.constantsOf(group)), 'float32');
     this.refresh();
   }
 
