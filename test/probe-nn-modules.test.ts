@@ -48,6 +48,28 @@ describe('max pool modules take returnIndices (nn.MaxPool2d(k, return_indices=Tr
   });
 });
 
+describe("ParameterDict.set on an existing key replaces the parameter in its place (PyTorch's pd[key] = p)", () => {
+  test('the order of keys, parameters and state dict is kept; the new tensor is the one used; bad values stay errors', () => {
+    const pd = new wg.nn.ParameterDict(
+      new Map([
+        ['b', wg.ones([1])],
+        ['a', wg.ones([2])],
+        ['c', wg.ones([3])],
+      ]),
+    );
+    const replacement = wg.zeros([4, 4]).requiresGrad_();
+    pd.set('a', replacement);
+    // PyTorch 1.13: pd['a'] = nn.Parameter(torch.zeros(4, 4)) keeps ['b', 'a', 'c'], a of size (4, 4)
+    expect(pd.keys()).toEqual(['b', 'a', 'c']);
+    expect(pd.namedParameters().map(([k, p]) => `${k}:${p.shape.join('x')}`)).toEqual(['b:1', 'a:4x4', 'c:3']);
+    expect(Object.keys(pd.stateDict())).toEqual(['b', 'a', 'c']);
+    expect(pd.get('a')).toBe(replacement);
+    expect(pd.getParameter('a')).toBe(replacement);
+    expect(() => pd.set('a', 3 as never)).toThrow('wasmgrad.nn.ParameterDict.set: a parameter must be a Tensor, got 3');
+    expect(() => pd.set('a.b', wg.ones([1]))).toThrow(/wasmgrad\.nn\.ParameterDict\.registerParameter: a name must be a non-empty string without '\.'/);
+  });
+});
+
 describe("ModuleDict.set on an existing key replaces the module in its place (PyTorch's md[key] = m)", () => {
   test('the order of keys, parameters and state dict is kept; the new module is the one used', () => {
     const md = new wg.nn.ModuleDict({ b: new wg.nn.Linear(1, 1), a: new wg.nn.Linear(1, 2) });

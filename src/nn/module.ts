@@ -106,6 +106,17 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return t;
   }
 
+  /**
+   * Registers `t` as the parameter `name`, replacing the parameter of that name if there is one
+   * (keeping its place in the order, as PyTorch's ParameterDict `pd[key] = p`).
+   */
+  protected setParameter(name: string, t: Tensor): Tensor {
+    if (!this._parameters.has(name)) return this.registerParameter(name, t);
+    this.checkParameter('registerParameter', name, t);
+    this._parameters.set(name, t);
+    return t;
+  }
+
   private checkParameter(kind: string, name: string, t: Tensor): void {
     this.checkTensor(kind, name, t);
     if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')

@@ -90,11 +90,11 @@ export class ParameterDict extends Module<() => never> implements Iterable<[stri
   }
 
   /**
-   * Adds a parameter under `key` (a non-empty string without '.'). A key already present is a
-   * ValueError: wasmgrad's modules register each name once (torch would replace it).
+   * Adds a parameter under `key` (a non-empty string without '.'), or replaces the one under a key
+   * already present in its place, as PyTorch's `pd[key] = p`.
    */
   set(key: string, value: Tensor): this {
-    this.entries.set(key, this.registerParameter(key, asParameter('nn.ParameterDict.set', value)));
+    this.entries.set(key, this.setParameter(key, asParameter('nn.ParameterDict.set', value)));
     return this;
   }
 
