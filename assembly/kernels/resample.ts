@@ -3,7 +3,7 @@
 // and as src/ops/resample.ts's reference does, so both backends read the same pixels.
 import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
 
-/** The kernel parameters as laid out by src/ops/resample.ts (record words P0..P7; flag: alignCorners for bilinear, nearest-exact for nearest). */
+/** The kernel parameters as laid out by src/ops/resample.ts (record words P0..P7; flag: alignCorners for bilinear, see nearestIndex for nearest). */
 @unmanaged class ResampleGeom {
   planes: i32; h: i32; w: i32; oh: i32; ow: i32; sy: f32; sx: f32; flag: i32;
 }
@@ -13,14 +13,15 @@ import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
 }
 
 /**
- * PyTorch's nearest source, at most size − 1: legacy floor(dst · scale) in float32, the same size
- * and twice the size exact; nearest-exact floor((dst + ½) · scale) with the product in float64
- * rounded to float32 (PyTorch's floorf of a double).
+ * PyTorch's nearest source, at most size − 1 (flag: 1 nearest-exact, 2 legacy with the size
+ * shortcuts, 0 legacy; src/ops/resample.ts): legacy floor(dst · scale) in float32, with the
+ * shortcuts the same size and twice the size exact; nearest-exact floor((dst + ½) · scale) with
+ * the product in float64 rounded to float32 (PyTorch's floorf of a double).
  */
-@inline function nearestIndex(o: i32, size: i32, n: i32, scale: f32, exact: bool): i32 {
-  if (exact) return min(<i32>Mathf.floor(<f32>((<f64>o + 0.5) * <f64>scale)), size - 1);
-  if (n == size) return o;
-  if (n == 2 * size) return o >> 1;
+@inline function nearestIndex(o: i32, size: i32, n: i32, scale: f32, flag: i32): i32 {
+  if (flag == 1) return min(<i32>Mathf.floor(<f32>((<f64>o + 0.5) * <f64>scale)), size - 1);
+  if (flag == 2 && n == size) return o;
+  if (flag == 2 && n == 2 * size) return o >> 1;
   return min(<i32>Mathf.floor(<f32>o * scale), size - 1);
 }
 
@@ -45,27 +46,27 @@ import { GIN, GOUT, IN, OUT, P, ptr } from '../record';
 }
 
 export function f32_interpolate_nearest_fwd(rec: usize): void {
-  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT), exact = g.flag != 0;
+  const g = geom(rec), x = ptr(rec, IN), out = ptr(rec, OUT), flag = g.flag;
   for (let p = 0; p < g.planes; p++) {
     const xp = x + (<usize>(p * g.h * g.w) << 2);
     for (let oy = 0; oy < g.oh; oy++) {
-      const row = xp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy, exact) * g.w) << 2);
+      const row = xp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy, flag) * g.w) << 2);
       const o = out + (<usize>((p * g.oh + oy) * g.ow) << 2);
-      for (let ox = 0; ox < g.ow; ox++) store<f32>(o + (<usize>ox << 2), load<f32>(row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx, exact) << 2)));
+      for (let ox = 0; ox < g.ow; ox++) store<f32>(o + (<usize>ox << 2), load<f32>(row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx, flag) << 2)));
     }
   }
 }
 
 export function f32_interpolate_nearest_bwd(rec: usize): void {
-  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT), exact = g.flag != 0;
+  const g = geom(rec), gx = ptr(rec, GIN), gout = ptr(rec, GOUT), flag = g.flag;
   if (gx == 0) return;
   for (let p = 0; p < g.planes; p++) {
     const gp = gx + (<usize>(p * g.h * g.w) << 2);
     for (let oy = 0; oy < g.oh; oy++) {
-      const row = gp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy, exact) * g.w) << 2);
+      const row = gp + (<usize>(nearestIndex(oy, g.h, g.oh, g.sy, flag) * g.w) << 2);
       const go = gout + (<usize>((p * g.oh + oy) * g.ow) << 2);
       for (let ox = 0; ox < g.ow; ox++) {
-        const q = row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx, exact) << 2);
+        const q = row + (<usize>nearestIndex(ox, g.w, g.ow, g.sx, flag) << 2);
         store<f32>(q, load<f32>(q) + load<f32>(go + (<usize>ox << 2)));
       }
     }

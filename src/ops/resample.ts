@@ -26,6 +26,13 @@ export interface InterpolateOptions {
 export interface ResampleAttrs extends Omit<InterpolateOptions, 'mode' | 'antialias'> {
   /** nearest only: PyTorch's 'nearest-exact' (source floor((dst + ½) · scale)). */
   exact?: boolean;
+  /**
+   * legacy nearest only: an output of the input's size copies it and one of twice the size takes
+   * source dst / 2, whatever the scale. PyTorch 1.13 does so in its channels-last kernel, which a
+   * contiguous [N, 1, H, W] input takes (interpolate sets it there); its kernel for [N, C, L] and
+   * for [N, C, H, W] with C > 1 floors dst · scale (with scaleFactor 2.1, 5 → 10 reads 0 0 0 1 …).
+   */
+  sizeShortcuts?: boolean;
 }
 
 const f32 = Math.fround;
@@ -88,18 +95,21 @@ function planResample([x]: readonly Meta[], attrs: ResampleAttrs, linear: boolea
   const given = attrs.recomputeScaleFactor ? undefined : factors;
   const sy = scale(h, oh, given?.[0]),
     sx = scale(w, ow, given?.[1]);
-  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, f32bits(sy), f32bits(sx), (linear ? align : attrs.exact) ? 1 : 0] };
+  // flag: alignCorners (linear modes); nearest: 1 = exact, 2 = size shortcuts
+  const flag = linear ? +align : attrs.exact ? 1 : attrs.sizeShortcuts ? 2 : 0;
+  return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, f32bits(sy), f32bits(sx), flag] };
 }
 
 /**
- * PyTorch's nearest source index: legacy 'nearest' floor(dst · scale) in float32, clipped, the
- * same size and twice the size exact; 'nearest-exact' floor((dst + ½) · scale), the product in
- * float64 rounded to float32 (its C++ floorf of a double), clipped.
+ * PyTorch's nearest source index (flag as planResample's): legacy 'nearest' floor(dst · scale) in
+ * float32, clipped, with sizeShortcuts the same size and twice the size exact; 'nearest-exact'
+ * floor((dst + ½) · scale), the product in float64 rounded to float32 (its C++ floorf of a
+ * double), clipped.
  */
-function nearestIndex(o: number, size: number, n: number, scale: number, exact: boolean): number {
-  if (exact) return Math.min(Math.floor(f32((o + 0.5) * scale)), size - 1);
-  if (n === size) return o;
-  if (n === 2 * size) return o >> 1;
+function nearestIndex(o: number, size: number, n: number, scale: number, flag: number): number {
+  if (flag === 1) return Math.min(Math.floor(f32((o + 0.5) * scale)), size - 1);
+  if (flag === 2 && n === size) return o;
+  if (flag === 2 && n === 2 * size) return o >> 1;
   return Math.min(Math.floor(f32(o * scale)), size - 1);
 }
 
@@ -138,7 +148,7 @@ function forEachSource(r: Int32Array, kind: Kind, f: (oi: number, xi: number, wt
   const [planes, h, w, oh, ow] = Array.from({ length: 5 }, (_, k) => param(r, k));
   const sy = bitsf32(param(r, 5)),
     sx = bitsf32(param(r, 6)),
-    flag = param(r, 7) !== 0;
+    flag = param(r, 7);
   for (let p = 0; p < planes; p++)
     for (let oy = 0; oy < oh; oy++)
       for (let ox = 0; ox < ow; ox++) {
@@ -149,13 +159,13 @@ function forEachSource(r: Int32Array, kind: Kind, f: (oi: number, xi: number, wt
           continue;
         }
         if (kind === 'cubic') {
-          const [ys, wy] = cubicTaps(oy, h, sy, flag),
-            [xs, wx] = cubicTaps(ox, w, sx, flag);
+          const [ys, wy] = cubicTaps(oy, h, sy, flag !== 0),
+            [xs, wx] = cubicTaps(ox, w, sx, flag !== 0);
           for (let j = 0; j < 4; j++) for (let i = 0; i < 4; i++) f(oi, base + ys[j] * w + xs[i], wy[j] * wx[i]);
           continue;
         }
-        const [y0, y1, ly] = linearSource(oy, h, oh, sy, flag),
-          [x0, x1, lx] = linearSource(ox, w, ow, sx, flag);
+        const [y0, y1, ly] = linearSource(oy, h, oh, sy, flag !== 0),
+          [x0, x1, lx] = linearSource(ox, w, ow, sx, flag !== 0);
         f(oi, base + y0 * w + x0, (1 - ly) * (1 - lx));
         f(oi, base + y0 * w + x1, (1 - ly) * lx);
         f(oi, base + y1 * w + x0, ly * (1 - lx));
@@ -198,7 +208,7 @@ function resampleCases(): TestCase<ResampleAttrs>[] {
     { inputs: [{ shape: [2, 3, 4, 5] }], attrs: { scaleFactor: 2 }, name: 'scaleFactor 2' },
     { inputs: [{ shape: [1, 2, 5, 7] }], attrs: { size: [3, 17] }, name: 'down in H, up to 17 in W' },
     { inputs: [{ shape: [1, 1, 7, 3] }], attrs: { scaleFactor: [0.5, 1.7] }, name: 'scaleFactor [0.5, 1.7]' },
-    { inputs: [{ shape: [1, 2, 3, 3] }], attrs: { scaleFactor: 1.2 }, name: 'scaleFactor 1.2 keeps the size: a copy' },
+    { inputs: [{ shape: [1, 2, 3, 3] }], attrs: { scaleFactor: 1.2 }, name: 'scaleFactor 1.2 keeps the size (the linear modes copy)' },
     { inputs: [{ shape: [0, 2, 3, 3] }], attrs: { size: 5 }, name: 'N = 0' },
   ];
 }
@@ -210,6 +220,8 @@ const interpolateNearestOp = resampleOp('interpolateNearest', 'nearest', {
       ...resampleCases(),
       ...resampleCases().map((c) => ({ ...c, attrs: { ...c.attrs, exact: true }, name: `nearest-exact: ${c.name ?? fmtValue(c.attrs)}` })),
       { inputs: [{ shape: [1, 1, 5, 3] }], attrs: { scaleFactor: 1.7, recomputeScaleFactor: true }, name: 'recomputeScaleFactor: scale In / Out' },
+      { inputs: [{ shape: [1, 2, 5, 5] }], attrs: { scaleFactor: [1.1, 2.1] }, name: 'sizes kept and doubled, floor(dst · scale)' },
+      { inputs: [{ shape: [1, 1, 5, 5] }], attrs: { scaleFactor: [1.1, 2.1], sizeShortcuts: true }, name: 'sizes kept and doubled, with the size shortcuts' },
     ],
   },
 });

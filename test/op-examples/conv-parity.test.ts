@@ -653,6 +653,42 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 }
 
+// Legacy 'nearest' with a scale factor whose output keeps or doubles a size: PyTorch 1.13 floors
+// dst · scale ([N, C, L], and [N, C, H, W] with C > 1: its contiguous kernel), and takes the
+// shortcuts dst and dst / 2 only for C = 1 (its channels-last kernel). The input is 0, 1, 2, … so
+// the output is the source index read; the gradient is the adjoint of that forward (PyTorch's
+// backward takes the shortcuts in every case, so its gradient differs where its forward does not
+// take them: README, "Rules worth knowing").
+describe.each(['wasm', 'reference'] as const)("interpolate 'nearest' when a size is kept or doubled, as PyTorch 1.13 (%s)", (be) => {
+  const cases: [number[], number | [number, number], number[]][] = [
+    [[1, 2, 5], 2.1, [0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 5, 6, 6, 7, 7, 8, 8, 9]],
+    [[1, 1, 5], 1.1, [0, 0, 1, 2, 3]],
+    [
+      [1, 2, 3, 5],
+      [1.1, 2.1],
+      [0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 5, 5, 5, 6, 6, 7, 7, 8, 8, 9].concat([
+        15, 15, 15, 16, 16, 17, 17, 18, 18, 19, 15, 15, 15, 16, 16, 17, 17, 18, 18, 19, 20, 20, 20, 21, 21, 22, 22, 23, 23, 24,
+      ]),
+    ],
+    [
+      [1, 1, 3, 5],
+      [1.1, 2.1],
+      [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14],
+    ],
+  ];
+  test.each(cases)('%j, scaleFactor %j', (shape, scaleFactor, read) => {
+    wg.setBackend(be);
+    const n = shape.reduce((p, d) => p * d, 1);
+    const x = wg.arange(n).reshape(shape).requiresGrad_();
+    const y = wg.interpolate(x, { scaleFactor });
+    expect(Array.from(y.data())).toEqual(read);
+    const g = read.map((_, o) => o + 1);
+    y.backward(wg.tensor(g, { shape: y.shape }));
+    const adjoint = Array.from({ length: n }, (_, i) => read.reduce((t, src, o) => (src === i ? t + g[o] : t), 0));
+    expect(Array.from(x.grad!.data())).toEqual(adjoint);
+  });
+});
+
 describe('errors of the new options', () => {
   const x = () => wg.zeros([1, 4, 5, 5]);
   test('conv2d groups', () => {
