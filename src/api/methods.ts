@@ -195,6 +195,7 @@ declare module '../engine/tensor.js' {
     gather(dim: number, index: Tensor): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: ScatterReduce }): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ScatterReduce, opts?: { includeSelf?: boolean }): Tensor;
     indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     take(index: Tensor): Tensor;
@@ -506,6 +507,7 @@ const forwarded = {
   gather: F.gather,
   scatter: F.scatter,
   scatterAdd: F.scatterAdd,
+  scatterReduce: F.scatterReduce,
   indexAdd: F.indexAdd,
   indexSelect: F.indexSelect,
   take: F.take,

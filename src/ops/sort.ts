@@ -184,7 +184,7 @@ const suffixSums = (d: number, term: (j: number, k: number) => number) =>
 /** log(eᵃ + eᵇ) without overflow; −∞ when both are −∞ (not −∞ − −∞ = NaN). */
 const logAddExp = (a: number, b: number) => {
   const m = Math.max(a, b);
-  return m === -Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b)));
+  return Math.abs(m) === Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b))); // logaddexp(∞, ∞) = ∞, not ∞ − ∞
 };
 
 // ---- test cases ----------------------------------------------------------------------------------

@@ -1,0 +1,228 @@
+/**
+ * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
+ * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
+ * mish's gradient at huge x.
+ */
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import * as wg from '../../src/index.js';
+import { expectClose } from '../helpers/expect.js';
+import { initWasm } from '../helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const flat = (t: wg.Tensor | null) => Array.from(t!.data());
+
+type Reduce = 'sum' | 'mean' | 'amax' | 'amin';
+// torch.scatter_reduce(x, 1, index, src, reduce, include_self) and the gradients of Σ g·result
+const SCATTER_REDUCE: [Reduce, boolean, number[][], number[][], number[][]][] = [
+  [
+    'sum',
+    true,
+    [
+      [6.5, 5, -5],
+      [7, 11, 3],
+    ],
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    [
+      [1, 1, 3],
+      [5, 5, 4],
+    ],
+  ],
+  [
+    'sum',
+    false,
+    [
+      [5, 5, -3],
+      [7, 8, 3],
+    ],
+    [
+      [0, 2, 0],
+      [0, 0, 6],
+    ],
+    [
+      [1, 1, 3],
+      [5, 5, 4],
+    ],
+  ],
+  [
+    'mean',
+    true,
+    [
+      [2.1666667, 5, -2.5],
+      [3.5, 3.6666667, 3],
+    ],
+    [
+      [0.3333333, 2, 1.5],
+      [2, 1.6666666, 6],
+    ],
+    [
+      [0.3333333, 0.3333333, 1.5],
+      [1.6666666, 1.6666666, 2],
+    ],
+  ],
+  [
+    'mean',
+    false,
+    [
+      [2.5, 5, -3],
+      [7, 4, 3],
+    ],
+    [
+      [0, 2, 0],
+      [0, 0, 6],
+    ],
+    [
+      [0.5, 0.5, 3],
+      [2.5, 2.5, 4],
+    ],
+  ],
+  [
+    'amax',
+    true,
+    [
+      [4, 5, -2],
+      [7, 6, 3],
+    ],
+    [
+      [0, 2, 3],
+      [0, 0, 6],
+    ],
+    [
+      [1, 0, 0],
+      [0, 5, 4],
+    ],
+  ],
+  [
+    'amax',
+    false,
+    [
+      [4, 5, -3],
+      [7, 6, 3],
+    ],
+    [
+      [0, 2, 0],
+      [0, 0, 6],
+    ],
+    [
+      [1, 0, 3],
+      [0, 5, 4],
+    ],
+  ],
+  [
+    'amin',
+    true,
+    [
+      [1, 5, -3],
+      [0, 2, 3],
+    ],
+    [
+      [0, 2, 0],
+      [4, 0, 6],
+    ],
+    [
+      [0, 1, 3],
+      [5, 0, 0],
+    ],
+  ],
+  [
+    'amin',
+    false,
+    [
+      [1, 5, -3],
+      [7, 2, 3],
+    ],
+    [
+      [0, 2, 0],
+      [0, 0, 6],
+    ],
+    [
+      [0, 1, 3],
+      [5, 0, 4],
+    ],
+  ],
+];
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`probe regressions on ${be}`, () => {
+    beforeEach(() => wg.setBackend(be));
+
+    test.each(SCATTER_REDUCE)('scatterReduce %s includeSelf %s: values and gradients as torch.scatter_reduce', (reduce, includeSelf, y, gx, gs) => {
+      const x = wg.tensor(
+        [
+          [1.5, 5, -2],
+          [0, 3, 3],
+        ],
+        { requiresGrad: true },
+      );
+      const src = wg.tensor(
+        [
+          [4, 1, -3],
+          [2, 6, 7],
+        ],
+        { requiresGrad: true },
+      );
+      const index = wg.tensor(
+        [
+          [0, 0, 2],
+          [1, 1, 0],
+        ],
+        { dtype: 'int32' },
+      );
+      const r = x.scatterReduce(1, index, src, reduce, { includeSelf });
+      expect(r.shape).toEqual([2, 3]);
+      expectClose(flat(r), y.flat(), 1e-6);
+      r.mul(
+        wg.tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      )
+        .sum()
+        .backward();
+      expectClose(flat(x.grad), gx.flat(), 1e-6);
+      expectClose(flat(src.grad), gs.flat(), 1e-6);
+      // the function form and the default includeSelf (true) agree with scatter's reduce
+      if (includeSelf) expectClose(flat(wg.scatterReduce(x, 1, index, src, reduce)), flat(x.scatter(1, index, src, { reduce })), 0);
+    });
+
+    test('scatterReduce errors name the op', () => {
+      const x = wg.zeros([2, 3]);
+      const index = wg.tensor([[0, 3]], { dtype: 'int32' });
+      const src = wg.ones([1, 2]);
+      expect(() => x.scatterReduce(1, index, src, 'sum')).toThrow(wg.ValueError);
+      expect(() => x.scatterReduce(1, index, src, 'sum')).toThrow(/wasmgrad\.scatterReduce: .*3/);
+      const ok = wg.tensor([[0, 1]], { dtype: 'int32' });
+      expect(() => x.scatterReduce(1, ok, src, 'prod' as Reduce)).toThrow(
+        `wasmgrad.scatterReduce: reduce must be 'sum', 'mean', 'amax' or 'amin', got "prod" ('prod' is not supported)`,
+      );
+      expect(() => x.scatterReduce(1, ok, src, 'sum', { includeSelf: 1 as unknown as boolean })).toThrow(
+        'wasmgrad.scatterReduce: includeSelf must be a boolean, got 1',
+      );
+      expect(() => x.scatterReduce(1, ok, 2 as unknown as wg.Tensor, 'sum')).toThrow(wg.WasmgradError);
+    });
+
+    test('logcumsumexp: logaddexp(∞, ∞) is ∞, and elements before an ∞ keep their gradient', () => {
+      const x = wg.tensor([1, Infinity, 2, Infinity, -Infinity, 3]);
+      expect(flat(x.logcumsumexp(0))).toEqual([1, Infinity, Infinity, Infinity, Infinity, Infinity]);
+      const z = wg.tensor([0.5, 1, Infinity], { requiresGrad: true });
+      const y = z.logcumsumexp(0);
+      expect(flat(y)[2]).toBe(Infinity);
+      expectClose(flat(y).slice(0, 2), [0.5, 1.474077], 1e-6);
+      y.mul(wg.tensor([1, 2, 3]))
+        .sum()
+        .backward();
+      expectClose(flat(z.grad), [1.7550813, 1.2449187, NaN], 1e-6);
+    });
+
+    test('mish: the gradient is 1 for large x up to float32 max', () => {
+      const x = wg.tensor([30, 1e10, 1e20, 3.4e38], { requiresGrad: true });
+      wg.mish(x).sum().backward();
+      expectClose(flat(x.grad), [1, 1, 1, 1], 1e-6);
+    });
+  });
+}
