@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x.
+ * mish's gradient at huge x, embedding's paddingIdx.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -217,6 +217,46 @@ for (const be of ['wasm', 'reference'] as const) {
         .sum()
         .backward();
       expectClose(flat(z.grad), [1.7550813, 1.2449187, NaN], 1e-6);
+    });
+
+    test('embedding paddingIdx (F.embedding padding_idx): the padding row gets no gradient', () => {
+      const idx = wg.tensor(
+        [
+          [0, 2],
+          [1, 1],
+        ],
+        { dtype: 'int32' },
+      );
+      const seed = wg.tensor([
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [5, 6],
+          [7, 8],
+        ],
+      ]);
+      for (const [paddingIdx, grad] of [
+        [1, [1, 2, 0, 0, 3, 4]],
+        [-1, [1, 2, 12, 14, 0, 0]],
+      ] as const) {
+        const w = wg.tensor(
+          [
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ],
+          { requiresGrad: true },
+        );
+        const r = wg.embedding(idx, w, { paddingIdx });
+        expect(flat(r)).toEqual([1, 2, 5, 6, 3, 4, 3, 4]);
+        r.mul(seed).sum().backward();
+        expect(flat(w.grad)).toEqual(grad);
+      }
+      const w = wg.ones([3, 2]);
+      expect(() => wg.embedding(idx, w, { paddingIdx: 3 })).toThrow('wasmgrad.embedding: paddingIdx must be an integer in [-3, 2] or null, got 3');
+      expect(() => wg.embedding(idx, w, { maxNorm: 1 } as never)).toThrow(wg.ValueError);
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
