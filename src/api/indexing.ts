@@ -206,10 +206,24 @@ function floatMask(fn: string, mask: unknown): Tensor {
  * over the masked elements (as PyTorch).
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  typed('maskedFill', 'input', x, 'float32');
+  checkTensor('maskedFill', 'input', x);
   const m = floatMask('maskedFill', mask);
+  if (x.dtype === 'int32') return where(m, intValue(value), x);
+  typed('maskedFill', 'input', x, 'float32');
   if (typeof value !== 'number') typed('maskedFill', 'value', value, 'float32');
   return apply(op('maskedFill'), [x, m, lift(value, x)]);
+}
+
+/** maskedFill's value for an int32 input, cast to int32 as PyTorch (toward 0); outside int32 a ValueError, as PyTorch's overflow error. */
+function intValue(value: unknown): number | Tensor {
+  if (typeof value !== 'number') {
+    checkTensor('maskedFill', 'value', value);
+    return value.dtype === 'int32' ? value : value.to('int32');
+  }
+  const v = Math.trunc(value);
+  if (!(v >= -(2 ** 31) && v < 2 ** 31))
+    throw new ValueError('maskedFill', `value ${fmtValue(value)} cannot be converted to int32 (the input's dtype) without overflow`);
+  return v;
 }
 
 /**
@@ -238,7 +252,9 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 }
 
 function triangle(fn: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
-  typed(fn, 'input', x, 'float32');
+  checkTensor(fn, 'input', x);
+  // int32 (exact): x where the float32 triangle of ones is 1, else 0; a 1-D x fails the triangle's rank check
+  if (x.dtype === 'int32') return where(triangle(fn, ones(x.ndim < 2 ? x.shape : x.shape.slice(-2)), diagonal), x, 0);
   return apply(op(fn), [x], { diagonal });
 }
 

@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -257,6 +257,48 @@ for (const be of ['wasm', 'reference'] as const) {
       const w = wg.ones([3, 2]);
       expect(() => wg.embedding(idx, w, { paddingIdx: 3 })).toThrow('wasmgrad.embedding: paddingIdx must be an integer in [-3, 2] or null, got 3');
       expect(() => wg.embedding(idx, w, { maxNorm: 1 } as never)).toThrow(wg.ValueError);
+    });
+
+    test('tril, triu, maskedFill take int32 and stay int32 (exact), as torch', () => {
+      const x = wg.tensor(
+        [
+          [0, 1, 2, 3],
+          [4, 5, 6, 7],
+          [8, 9, 2147483647, -2147483648],
+        ],
+        { dtype: 'int32' },
+      );
+      const lo = x.tril(-1);
+      expect(lo.dtype).toBe('int32');
+      expect(flat(lo)).toEqual([0, 0, 0, 0, 4, 0, 0, 0, 8, 9, 0, 0]);
+      expect(flat(x.triu(2))).toEqual([0, 0, 2, 3, 0, 0, 0, 7, 0, 0, 0, 0]);
+      expect(
+        flat(
+          wg.tril(
+            wg.tensor(
+              [
+                [
+                  [1, 2],
+                  [3, 4],
+                ],
+              ],
+              { dtype: 'int32' },
+            ),
+          ),
+        ),
+      ).toEqual([1, 0, 3, 4]);
+      expect(() => wg.tensor([1, 2], { dtype: 'int32' }).tril()).toThrow(wg.ShapeError);
+      const y = wg.tensor([1, 2, 3], { dtype: 'int32' });
+      const m = wg.tensor([1, 0, 1], { dtype: 'int32' });
+      // torch.tensor([1, 2, 3], dtype=torch.int32).masked_fill(m, 2.7) → [2, 2, 2]; −2.7 → [−2, 2, −2]
+      const f = y.maskedFill(m, 2.7);
+      expect(f.dtype).toBe('int32');
+      expect(flat(f)).toEqual([2, 2, 2]);
+      expect(flat(y.maskedFill(m, -2.7))).toEqual([-2, 2, -2]);
+      expect(flat(y.maskedFill(m, wg.tensor(5.9)))).toEqual([5, 2, 5]);
+      expect(flat(y.maskedFill(wg.tensor([[1], [0]]), 7))).toEqual([7, 7, 7, 1, 2, 3]);
+      expect(() => y.maskedFill(m, NaN)).toThrow("wasmgrad.maskedFill: value NaN cannot be converted to int32 (the input's dtype) without overflow");
+      expect(() => y.maskedFill(m, 3e9)).toThrow(wg.ValueError);
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
