@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -299,6 +299,17 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(flat(y.maskedFill(wg.tensor([[1], [0]]), 7))).toEqual([7, 7, 7, 1, 2, 3]);
       expect(() => y.maskedFill(m, NaN)).toThrow("wasmgrad.maskedFill: value NaN cannot be converted to int32 (the input's dtype) without overflow");
       expect(() => y.maskedFill(m, 3e9)).toThrow(wg.ValueError);
+    });
+
+    test("slice with an omitted start or end is Python's x[:, :end] / x[:, start:]", () => {
+      const x = wg.tensor([
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ]);
+      expect(flat(x.slice(1, undefined, 2))).toEqual([1, 2, 5, 6]);
+      expect(flat(x.slice(1, null, -1))).toEqual([1, 2, 3, 5, 6, 7]);
+      expect(flat(x.slice(1, -1, null))).toEqual([4, 8]);
+      expect(wg.slice(x, 0).shape).toEqual([2, 4]);
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
