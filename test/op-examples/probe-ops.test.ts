@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -310,6 +310,39 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(flat(x.slice(1, null, -1))).toEqual([1, 2, 3, 5, 6, 7]);
       expect(flat(x.slice(1, -1, null))).toEqual([4, 8]);
       expect(wg.slice(x, 0).shape).toEqual([2, 4]);
+    });
+
+    test("i0 past eˣ's float32 overflow: ∞ with a ±∞ gradient (was NaN), NaN at ±∞, as torch", () => {
+      const x = wg.tensor([88.72283172607422, 88.72283935546875, 50, -20, 5, 1e38, -3.4e38, Infinity], { requiresGrad: true });
+      const y = wg.i0(x);
+      y.mul(wg.tensor([1, 1, 1, 0.5, 2, 1, 1, 1]))
+        .sum()
+        .backward();
+      const [v, g] = [flat(y), flat(x.grad)];
+      // torch.i0 and its gradient (·[1, 1, 1, 0.5, 2, …]) at the finite points 0, 2, 3, 4
+      const at = (a: number[]) => [0, 2, 3, 4].map((i) => a[i]);
+      expectClose(at(v), [1.443257857582666e37, 2.932553553968806e20, 43558276, 27.2398738861084], 2e-6);
+      expectClose(at(g), [1.4351011597954974e37, 2.9030785499388287e20, -21227484, 48.67128372192383], 2e-6);
+      expect([v[1], v[5], v[6], g[1], g[5], g[6]]).toEqual([Infinity, Infinity, Infinity, Infinity, Infinity, -Infinity]);
+      expect(v[7]).toBeNaN();
+      expect(g[7]).toBeNaN();
+    });
+
+    test("exp is finite up to float32's limit (88.7228), on the SIMD lanes too (was ∞ from 88.38)", () => {
+      const x = wg.tensor([88, 88.375, 88.5, 88.6875, 88.72283172607422, 88.72283935546875, 89, -87.25]);
+      const e = flat(x.exp());
+      // torch.exp
+      expectClose(
+        e.filter((_, i) => i !== 5 && i !== 6),
+        [1.6516362661361307e38, 2.40311668058754e38, 2.723087918012828e38, 3.2846709259524643e38, 3.402798519021476e38, 1.2817592975271242e-38],
+        1e-6,
+      );
+      expect([e[5], e[6]]).toEqual([Infinity, Infinity]);
+      expectClose(
+        flat(x.neg().sigmoid()).slice(0, 5),
+        [6.054601485195952e-39, 4.161263689794297e-39, 3.672301610145117e-39, 3.04444562930899e-39, 2.938758297831148e-39],
+        1e-5,
+      );
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
