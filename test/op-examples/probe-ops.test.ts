@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -343,6 +343,22 @@ for (const be of ['wasm', 'reference'] as const) {
         [6.054601485195952e-39, 4.161263689794297e-39, 3.672301610145117e-39, 3.04444562930899e-39, 2.938758297831148e-39],
         1e-5,
       );
+    });
+
+    test('scans and sorts of a 0-d tensor take dim 0 or −1 only, as torch (dim 1 was accepted)', () => {
+      const x = wg.tensor(2.5);
+      expect(x.cumsum(-1).item()).toBe(2.5);
+      expect(x.argsort({ dim: 0 }).item()).toBe(0);
+      for (const f of [
+        () => x.cumsum(1),
+        () => x.cumprod(1),
+        () => x.logcumsumexp(-2),
+        () => x.argsort({ dim: 1 }),
+        () => x.sort({ dim: 1 }),
+        () => x.cummax(1),
+      ])
+        expect(f).toThrow(wg.ShapeError);
+      expect(() => x.cumsum(1)).toThrow('wasmgrad.cumsum: dim 1 is out of range for a tensor of shape [] (expected an integer in [-1, 0])');
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
