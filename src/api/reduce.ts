@@ -9,6 +9,7 @@ import type { ReduceAttrs } from '../ops/reduce.js';
 import type { TableOp } from '../ops/types.js';
 import { to } from './integer.js';
 import { maximum, minimum } from './elementwise.js';
+import { prodInt } from './int-scan.js';
 
 /** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
 export type Dims = number | readonly number[];
@@ -37,9 +38,11 @@ export function floatInput(fn: string, x: Tensor): Tensor {
 }
 export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
   apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [floatInput('mean', x)], { dim, keepdim });
-/** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
+/** Π x over dims; the gradient is the product of the other elements (exact with zeros). int32 stays int32, wrapping on overflow. */
 export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', x)], { dim, keepdim });
+  x?.dtype === 'int32'
+    ? prodInt(x, { dim, keepdim })
+    : apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', x)], { dim, keepdim });
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amax', x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */

@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -359,6 +359,43 @@ for (const be of ['wasm', 'reference'] as const) {
       ])
         expect(f).toThrow(wg.ShapeError);
       expect(() => x.cumsum(1)).toThrow('wasmgrad.cumsum: dim 1 is out of range for a tensor of shape [] (expected an integer in [-1, 0])');
+    });
+
+    test('prod, cumprod, cummax, cummin take int32 and stay int32 (exact, wrapping as int32), as torch', () => {
+      const x = wg.tensor(
+        [
+          [3, -7, 0, 5],
+          [-1, 5, 2, 5],
+          [2, 2, -3, 1],
+        ],
+        { dtype: 'int32' },
+      );
+      const p = x.prod(1);
+      expect(p.dtype).toBe('int32');
+      expect(flat(p)).toEqual([0, -50, -12]);
+      expect(x.prod(0, true).shape).toEqual([1, 4]);
+      expect(flat(x.prod(0, true))).toEqual([-6, -70, 0, 25]);
+      expect(x.prod().item()).toBe(0);
+      expect(
+        wg
+          .tensor([], { dtype: 'int32', shape: [0, 2] })
+          .prod(0)
+          .toArray(),
+      ).toEqual([1, 1]);
+      expect(flat(x.cumprod(1))).toEqual([3, -21, 0, 0, -1, -5, -10, -50, 2, 4, -12, -12]);
+      const [mv, mi] = x.cummax(1);
+      expect(mv.dtype).toBe('int32');
+      expect(flat(mv)).toEqual([3, 3, 3, 5, -1, 5, 5, 5, 2, 2, 2, 2]);
+      expect(flat(mi)).toEqual([0, 0, 0, 3, 0, 1, 1, 3, 0, 1, 1, 1]);
+      const [nv, ni] = x.cummin(0);
+      expect(flat(nv)).toEqual([3, -7, 0, 5, -1, -7, 0, 5, -1, -7, -3, 1]);
+      expect(flat(ni)).toEqual([0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 2, 2]);
+      // 65536² wraps to 0 in int32 (torch's int64 product cast to int32)
+      const b = wg.tensor([65536, 65536, 3], { dtype: 'int32' });
+      expect(b.prod().item()).toBe(0);
+      expect(flat(b.cumprod(0))).toEqual([65536, 0, 0]);
+      expect(() => x.cumprod(2)).toThrow(wg.ShapeError);
+      expect(() => x.prod(2)).toThrow(wg.ShapeError);
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
