@@ -10,7 +10,7 @@ import type { GradHook } from '../engine/tensor.js';
 import { checkTensor } from '../engine/check.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
-import type { DivOptions, GeluOptions, SoftplusOptions } from './elementwise.js';
+import type { AlphaOptions, DivOptions, GeluOptions, SoftplusOptions } from './elementwise.js';
 import * as F from './functional.js';
 import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
@@ -49,8 +49,8 @@ declare module '../engine/tensor.js' {
     /** Sets requiresGrad on this leaf (PyTorch's requires_grad_) and returns it. */
     requiresGrad_(requiresGrad?: boolean): Tensor;
     // ---- elementwise ----
-    add(o: TensorLike): Tensor;
-    sub(o: TensorLike): Tensor;
+    add(o: TensorLike, opts?: AlphaOptions): Tensor;
+    sub(o: TensorLike, opts?: AlphaOptions): Tensor;
     mul(o: TensorLike): Tensor;
     div(o: TensorLike, opts?: DivOptions): Tensor;
     neg(): Tensor;
@@ -208,8 +208,8 @@ declare module '../engine/tensor.js' {
     // ---- in-place (inside wg.noGrad for tensors that require grad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
-    add_(o: TensorLike): this;
-    sub_(o: TensorLike): this;
+    add_(o: TensorLike, opts?: AlphaOptions): this;
+    sub_(o: TensorLike, opts?: AlphaOptions): this;
     mul_(o: TensorLike): this;
     zero_(): this;
     // ---- dtypes, integers and masks ----
@@ -750,11 +750,11 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     copyInto(this, src);
     return this;
   },
-  add_(o) {
-    return this.copy_(F.add(this, o));
+  add_(o, opts) {
+    return this.copy_(F.add(this, o, opts));
   },
-  sub_(o) {
-    return this.copy_(F.sub(this, o));
+  sub_(o, opts) {
+    return this.copy_(F.sub(this, o, opts));
   },
   mul_(o) {
     return this.copy_(F.mul(this, o));

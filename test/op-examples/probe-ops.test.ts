@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin, add/sub's alpha.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -396,6 +396,30 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(flat(b.cumprod(0))).toEqual([65536, 0, 0]);
       expect(() => x.cumprod(2)).toThrow(wg.ShapeError);
       expect(() => x.prod(2)).toThrow(wg.ShapeError);
+    });
+
+    test("add and sub take PyTorch's alpha (it was ignored): a ± alpha·b, with its gradient", () => {
+      const a = wg.tensor([1, 2], { requiresGrad: true });
+      const b = wg.tensor([3, 4], { requiresGrad: true });
+      const y = wg.add(a, b, { alpha: 2 });
+      expect(flat(y)).toEqual([7, 10]);
+      y.sum().backward();
+      expect([flat(a.grad), flat(b.grad)]).toEqual([
+        [1, 1],
+        [2, 2],
+      ]);
+      expect(flat(a.sub(b, { alpha: -0.5 }))).toEqual([2.5, 4]);
+      // int32 stays int32: torch.sub(x, 2, alpha=3)
+      const i = wg.tensor([5, -3, 0], { dtype: 'int32' });
+      const r = wg.sub(i, 2, { alpha: 3 });
+      expect(r.dtype).toBe('int32');
+      expect(flat(r)).toEqual([-1, -9, -6]);
+      expect(() => wg.add(i, 2, { alpha: 1.5 })).toThrow('wasmgrad.add: alpha must be an integer for int32 operands, got 1.5');
+      expect(() => wg.add(a, b, { alpha: NaN })).toThrow(wg.ValueError);
+      expect(() => wg.add(a, b, { beta: 1 } as never)).toThrow(wg.ValueError);
+      expect(flat(i.clone().add_(wg.tensor([1, 1, 1], { dtype: 'int32' }), { alpha: 2 }))).toEqual([7, -1, 2]);
+      // handed to Array.prototype.reduce, the index in the third place is not an options object
+      expect(flat([a, b, b].reduce(wg.add))).toEqual([7, 10]);
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
