@@ -257,7 +257,7 @@ declare module '../engine/tensor.js' {
     swapdims(dim0: number, dim1: number): Tensor;
     moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
     broadcastTo(shape: readonly number[] | number): Tensor;
-    repeatInterleave(repeats: number, dim?: number | null): Tensor;
+    repeatInterleave(repeats: number | Tensor, dim?: number | null): Tensor;
     diag(diagonal?: number): Tensor;
     diagonal(opts?: DiagonalAttrs): Tensor;
     trace(): Tensor;

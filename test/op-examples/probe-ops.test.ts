@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin, add/sub's alpha.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin, add/sub's alpha, repeatInterleave's tensor counts.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -420,6 +420,27 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(flat(i.clone().add_(wg.tensor([1, 1, 1], { dtype: 'int32' }), { alpha: 2 }))).toEqual([7, -1, 2]);
       // handed to Array.prototype.reduce, the index in the third place is not an options object
       expect(flat([a, b, b].reduce(wg.add))).toEqual([7, 10]);
+    });
+
+    test('repeatInterleave takes an int32 tensor of counts, as torch (it was a ValueError)', () => {
+      const x = wg.tensor(
+        [
+          [1, 2, 3, 4],
+          [5, 6, 7, 8],
+        ],
+        { requiresGrad: true },
+      );
+      const r = x.repeatInterleave(wg.tensor([2, 0, 1, 3], { dtype: 'int32' }), 1);
+      expect(r.shape).toEqual([2, 6]);
+      expect(flat(r)).toEqual([1, 1, 3, 4, 4, 4, 5, 5, 7, 8, 8, 8]);
+      r.mul(wg.arange(12).reshape(2, 6)).sum().backward();
+      expect(flat(x.grad)).toEqual([1, 0, 2, 12, 13, 0, 8, 30]);
+      // one count for all; without dim the flattened input
+      expect(flat(wg.repeatInterleave(wg.tensor([1, 2]), wg.tensor([2], { dtype: 'int32' })))).toEqual([1, 1, 2, 2]);
+      const c = wg.tensor([1, 2], { dtype: 'int32' });
+      expect(() => x.repeatInterleave(c, 1)).toThrow('wasmgrad.repeatInterleave: repeats [2] must hold one count or 4 (the size of dim 1 of [2, 4])');
+      expect(() => x.repeatInterleave(wg.tensor([1, -1]), 0)).toThrow(wg.DTypeError);
+      expect(() => x.repeatInterleave(wg.tensor([1, -1], { dtype: 'int32' }), 0)).toThrow('wasmgrad.repeatInterleave: repeats must be ≥ 0, got [1, -1]');
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
