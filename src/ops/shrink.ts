@@ -26,7 +26,7 @@ export interface LambdAttrs {
   lambd?: number;
 }
 
-/** x where |x| > λ, else 0; gradient 1 outside [−λ, λ], 0 inside and at ±λ (PyTorch's). */
+/** x where |x| > λ, else 0; gradient 1 outside [−λ, λ], 0 inside and at ±λ, 1 at NaN (PyTorch's: the mask is "not |x| ≤ λ"). */
 const hardshrink: CompositeDef<LambdAttrs, 'hardshrink'> = {
   kind: 'composite',
   name: 'hardshrink',
@@ -34,7 +34,7 @@ const hardshrink: CompositeDef<LambdAttrs, 'hardshrink'> = {
   gradInputs: [0],
   doc: 'x where |x| > lambd (default 0.5), else 0',
   plan: (ins, a) => (lambdaOf('hardshrink', a.lambd ?? 0.5, ins[0]), keepShape(ins)),
-  compose: (b, [x], a) => b.op('mul', [x, b.op('gt', [b.op('abs', [x]), b.scalar(a.lambd ?? 0.5)])]),
+  compose: (b, [x], a) => b.op('mul', [x, b.op('sub', [b.scalar(1), b.op('le', [b.op('abs', [x]), b.scalar(a.lambd ?? 0.5)])])]),
   tests: { cases: [...unaryCases({}), ...unaryCases({ lambd: 1.5 }).slice(0, 3), ...unaryCases({ lambd: 0 }).slice(0, 2)] },
 };
 

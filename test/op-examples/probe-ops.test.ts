@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin, add/sub's alpha, repeatInterleave's tensor counts.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin, add/sub's alpha, repeatInterleave's tensor counts, the elus' and hardshrink's gradient at NaN.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -441,6 +441,21 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => x.repeatInterleave(c, 1)).toThrow('wasmgrad.repeatInterleave: repeats [2] must hold one count or 4 (the size of dim 1 of [2, 4])');
       expect(() => x.repeatInterleave(wg.tensor([1, -1]), 0)).toThrow(wg.DTypeError);
       expect(() => x.repeatInterleave(wg.tensor([1, -1], { dtype: 'int32' }), 0)).toThrow('wasmgrad.repeatInterleave: repeats must be ≥ 0, got [1, -1]');
+    });
+
+    test('elu, selu, celu, hardshrink pass the gradient at NaN as torch (its x ≤ 0 / |x| ≤ λ tests are false there)', () => {
+      const seed = wg.tensor([1, 2, 3, 4, 5]);
+      // torch 1.13's gradients of Σ seed·f(x) at x = [NaN, −1, 0, 0.5, 2]
+      for (const [f, grad] of [
+        [(x: wg.Tensor) => wg.elu(x), [1, 0.7357589, 3, 4, 5]],
+        [(x: wg.Tensor) => wg.selu(x), [1.050701, 1.2935373, 5.2742977, 4.202804, 5.2535052]],
+        [(x: wg.Tensor) => wg.celu(x, { alpha: 2 }), [1, 1.2130613, 3, 4, 5]],
+        [(x: wg.Tensor) => wg.hardshrink(x), [1, 2, 0, 0, 5]],
+      ] as const) {
+        const x = wg.tensor([NaN, -1, 0, 0.5, 2], { requiresGrad: true });
+        f(x).mul(seed).sum().backward();
+        expectClose(flat(x.grad), grad, 1e-6);
+      }
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
