@@ -443,7 +443,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => x.repeatInterleave(wg.tensor([1, -1], { dtype: 'int32' }), 0)).toThrow('wasmgrad.repeatInterleave: repeats must be ≥ 0, got [1, -1]');
     });
 
-    test('elu, selu, celu, hardshrink pass the gradient at NaN as torch (its x ≤ 0 / |x| ≤ λ tests are false there)', () => {
+    test('elu, selu, celu, hardshrink pass the gradient at NaN as torch (its x ≤ 0 / |x| ≤ λ tests are false there); softshrink(NaN) is 0', () => {
       const seed = wg.tensor([1, 2, 3, 4, 5]);
       // torch 1.13's gradients of Σ seed·f(x) at x = [NaN, −1, 0, 0.5, 2]
       for (const [f, grad] of [
@@ -456,6 +456,12 @@ for (const be of ['wasm', 'reference'] as const) {
         f(x).mul(seed).sum().backward();
         expectClose(flat(x.grad), grad, 1e-6);
       }
+      // softshrink(NaN) is 0, as torch's (no comparison holds), with gradient 0
+      const x = wg.tensor([NaN, -1, 0.25, 2], { requiresGrad: true });
+      const y = wg.softshrink(x);
+      expect(flat(y)).toEqual([0, -0.5, 0, 1.5]);
+      y.sum().backward();
+      expect(flat(x.grad)).toEqual([0, 1, 0, 1]);
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
