@@ -168,8 +168,8 @@ declare module '../engine/tensor.js' {
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
     logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
-    var(dim?: Dims, opts?: VarOptions): Tensor;
-    std(dim?: Dims, opts?: VarOptions): Tensor;
+    var(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    std(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
     prod(dim?: Dims, keepdim?: boolean): Tensor;
     amax(dim?: Dims, keepdim?: boolean): Tensor;
     amin(dim?: Dims, keepdim?: boolean): Tensor;
@@ -178,8 +178,8 @@ declare module '../engine/tensor.js' {
     all(dim?: Dims, keepdim?: boolean): Tensor;
     any(dim?: Dims, keepdim?: boolean): Tensor;
     norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean): Tensor;
-    varMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
-    stdMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
+    varMean(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): [Tensor, Tensor];
+    stdMean(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): [Tensor, Tensor];
     // ---- sorting, scans ----
     /** Options, or PyTorch's positional (dim, descending). */
     sort(opts?: SortOptions | number, descending?: boolean): ValuesIndices;

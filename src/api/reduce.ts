@@ -136,7 +136,12 @@ export interface VarOptions {
   unbiased?: boolean;
   keepdim?: boolean;
 }
-function varOptions(fn: string, dim: Dims | undefined, opts: VarOptions | undefined): VarAttrs {
+/** PyTorch's positional forms std(unbiased) and std(dim, unbiased, keepdim?), or (dim, options). */
+type VarArgs = [dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean];
+function varOptions(fn: string, ...[d, opts, keepdim]: VarArgs): VarAttrs {
+  if (typeof d === 'boolean' && opts === undefined) return varOptions(fn, undefined, { unbiased: d });
+  if (typeof opts === 'boolean') return varOptions(fn, d, keepdim === undefined ? { unbiased: opts } : { unbiased: opts, keepdim });
+  const dim = d as Dims | undefined; // a boolean with options after it is left to the planner's dim error
   const { unbiased, ...o } = checkOptions<VarOptions>(fn, opts, ['correction', 'unbiased', 'keepdim']);
   if (unbiased === undefined) return { dim, ...o };
   checkBool(fn, 'unbiased', unbiased);
@@ -144,17 +149,17 @@ function varOptions(fn: string, dim: Dims | undefined, opts: VarOptions | undefi
     throw new ValueError(fn, `give correction or unbiased, not both (got correction ${fmtValue(o.correction)} and unbiased ${fmtValue(unbiased)})`);
   return { dim, ...o, correction: unbiased ? 1 : 0 };
 }
-/** Variance over dims (all elements when undefined): Σ (x − mean)² / max(0, N − correction). */
-export const variance = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('var'), [x], varOptions('var', dim, opts));
+/** Variance over dims (all elements when undefined): Σ (x − mean)² / max(0, N − correction); also PyTorch's positional var(unbiased) and var(dim, unbiased, keepdim). */
+export const variance = (x: Tensor, ...args: VarArgs): Tensor => apply(op('var'), [x], varOptions('var', ...args));
 /** Standard deviation: √var, with the same options. */
-export const std = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('std'), [x], varOptions('std', dim, opts));
+export const std = (x: Tensor, ...args: VarArgs): Tensor => apply(op('std'), [x], varOptions('std', ...args));
 /** [var or std, mean] over dims, as PyTorch's var_mean/std_mean tuples (JS arrays here, as DESIGN.md fixes for tuples). */
 const withMean =
   (fn: 'varMean' | 'stdMean', spread: 'var' | 'std') =>
-  (x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tensor] => {
-    const a = varOptions(fn, dim, opts);
+  (x: Tensor, ...args: VarArgs): [Tensor, Tensor] => {
+    const a = varOptions(fn, ...args);
     planVar(fn, floatInput(fn, x), a); // errors name varMean/stdMean, not the var/std inside
-    return [apply(op(spread), [x], a), mean(x, dim, a.keepdim ?? false)];
+    return [apply(op(spread), [x], a), mean(x, a.dim ?? undefined, a.keepdim ?? false)];
   };
 /** [var, mean] over dims, with var's options. */
 export const varMean = withMean('varMean', 'var');

@@ -1,7 +1,7 @@
 /**
  * Regression tests for differences from PyTorch 1.13 found by the differential op probe (values
  * from torch 1.13 as literals, on both backends): scatterReduce's includeSelf, logcumsumexp at +∞,
- * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin, add/sub's alpha, repeatInterleave's tensor counts, the elus' and hardshrink's gradient at NaN.
+ * mish's gradient at huge x, embedding's paddingIdx, int32 tril/triu/maskedFill, slice's omitted bounds, i0 past overflow, exp up to float32's limit, 0-d scans' dims, int32 prod/cumprod/cummax/cummin, add/sub's alpha, repeatInterleave's tensor counts, the elus' and hardshrink's gradient at NaN, std/var's positional forms.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
@@ -462,6 +462,21 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(flat(y)).toEqual([0, -0.5, 0, 1.5]);
       y.sum().backward();
       expect(flat(x.grad)).toEqual([0, 1, 0, 1]);
+    });
+
+    test("std, var, varMean, stdMean take PyTorch's positional (unbiased) and (dim, unbiased, keepdim)", () => {
+      const a = wg.tensor([
+        [1, 2, 4],
+        [3, 3, 9],
+      ]);
+      // torch: a.std(1, False, True), a.var(False), a.std(True), torch.var_mean(a, 0, False)
+      const s = a.std(1, false, true);
+      expect(s.shape).toEqual([2, 1]);
+      expectClose(flat(s), [1.2472191, 2.8284271], 1e-6);
+      expectClose([a.var(false).item(), a.std(true).item()], [6.5555553, 2.8047578], 1e-6);
+      const [v, m] = wg.varMean(a, 0, false);
+      expectClose([...flat(v), ...flat(m)], [1, 0.25, 6.25, 2, 2.5, 6.5], 1e-6);
+      expect(() => a.std(true, { keepdim: true })).toThrow(wg.ValueError);
     });
 
     test('mish: the gradient is 1 for large x up to float32 max', () => {
