@@ -400,11 +400,14 @@ export function f32_expm_1_bwd(rec: usize): void { unaryBwd<F64Unary<Expm1>>(rec
 }
 @inline function mishD<L, V>(x: V): V {
   const l = changetype<L>(0);
-  const e = l.exp(l.min(x, l.splat(20)));
+  // past x = 20 the second term x·σ·(1 − t²) is below 1e-15 but x·w is not where x is huge (w
+  // stops at e⁻⁴⁰): the clamped x keeps the term ~0, so the gradient is 1 up to float32's max.
+  const xc = l.min(x, l.splat(20));
+  const e = l.exp(xc);
   const n = l.mul(e, l.add(e, l.splat(2)));
   const w = l.div(l.splat(1), l.add(n, l.splat(2)));
   const t = l.mul(n, w);
-  return l.madd(l.mul(x, sigmoidE<L, V>(e)), l.mul(l.add(w, w), l.add(l.splat(1), t)), t);
+  return l.madd(l.mul(xc, sigmoidE<L, V>(e)), l.mul(l.add(w, w), l.add(l.splat(1), t)), t);
 }
 class Mish {
   @inline f(x: f32, p: f32, q: f32): f32 { return mishF<Lane1, f32>(x); }
@@ -416,14 +419,15 @@ export function f32_mish_fwd(rec: usize): void { unaryFwd<Mish>(rec); }
 export function f32_mish_bwd(rec: usize): void { unaryBwd<Mish>(rec); }
 
 // elu and selu, p = α, q = scale (1 for elu): q·x for x > 0, else q·α·(eˣ − 1) (expm1: exact near
-// 0). x ≤ 0 is the exponential side as in PyTorch, so the gradient at 0 is q·α; NaN stays NaN.
+// 0). x ≤ 0 is the exponential side as in PyTorch, so the gradient at 0 is q·α; NaN stays NaN,
+// and its gradient is the linear side's q (x ≤ 0 is false for NaN, as in PyTorch's backward).
 @inline function eluF<L, V>(x: V, p: f32, q: f32): V {
   const l = changetype<L>(0);
   return l.mul(l.splat(q), l.select(l.lt(l.splat(0), x), x, l.mul(l.splat(p), l.expm1(x))));
 }
 @inline function eluD<L, V>(x: V, p: f32, q: f32): V {
   const l = changetype<L>(0);
-  return l.select(l.lt(l.splat(0), x), l.splat(q), l.mul(l.splat(p * q), l.exp(x)));
+  return l.select(l.le(x, l.splat(0)), l.mul(l.splat(p * q), l.exp(x)), l.splat(q));
 }
 class Elu {
   @inline f(x: f32, p: f32, q: f32): f32 { return eluF<Lane1, f32>(x, p, q); }
@@ -436,14 +440,14 @@ export function f32_elu_bwd(rec: usize): void { unaryBwd<Elu>(rec); }
 export function f32_selu_fwd(rec: usize): void { unaryFwd<Elu>(rec); }
 export function f32_selu_bwd(rec: usize): void { unaryBwd<Elu>(rec); }
 
-// celu, p = α ≠ 0: x for x > 0, else α(e^(x/α) − 1); gradient 1 or e^(x/α) (both 1 at 0).
+// celu, p = α ≠ 0: x for x > 0, else α(e^(x/α) − 1); gradient 1 or e^(x/α) (both 1 at 0; 1 at NaN, as elu).
 @inline function celuF<L, V>(x: V, p: f32): V {
   const l = changetype<L>(0);
   return l.select(l.lt(l.splat(0), x), x, l.mul(l.splat(p), l.expm1(l.div(x, l.splat(p)))));
 }
 @inline function celuD<L, V>(x: V, p: f32): V {
   const l = changetype<L>(0);
-  return l.select(l.lt(l.splat(0), x), l.splat(1), l.exp(l.div(x, l.splat(p))));
+  return l.select(l.le(x, l.splat(0)), l.exp(l.div(x, l.splat(p))), l.splat(1));
 }
 class Celu {
   @inline f(x: f32, p: f32, q: f32): f32 { return celuF<Lane1, f32>(x, p); }

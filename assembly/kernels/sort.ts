@@ -177,11 +177,13 @@ export function f32_cumprod_bwd(rec: usize): void { eachSegment1<CumprodBwd>(rec
 // Forward: y_k = logaddexp(y_{k−1}, x_k) = m + log1p(e^(−|y_{k−1} − x_k|)), m the larger: no
 // exponent is positive, at any |x|. Backward: gx_k = Σ_{j≥k} g_j·e^(x_k − y_j) = e^(x_k − y_k)·t_k
 // with t_k = g_k + e^(y_k − y_{k+1})·t_{k+1}: y is non-decreasing and x_k ≤ y_k, so every factor is
-// ≤ 1 (no overflow). A −∞ x_k gets 0 (its e^(x_k − y_k) is 0, or NaN from −∞ − −∞).
+// ≤ 1 (no overflow). A −∞ x_k gets 0 (its e^(x_k − y_k) is 0, or NaN from −∞ − −∞). Where y_k = ∞
+// the later terms e^(x_k − y_j) are 0 for a finite x_k, so t restarts at g_k (not ∞ − ∞ = NaN).
 
 @inline function logAddExp(a: f64, b: f64): f64 {
   const m = max(a, b);
-  return m == -Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b)));
+  // ±∞ is the result as is (∞ − ∞ would make the correction NaN: logaddexp(∞, ∞) = ∞)
+  return Math.abs(m) == Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
 class LogcumsumexpFwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
@@ -200,7 +202,7 @@ class LogcumsumexpBwd {
     let t: f64 = 0, next: f64 = 0;
     for (let k = d - 1; k >= 0; k--) {
       const e = <usize>k * st, yk = <f64>load<f32>(y + e), xk = <f64>load<f32>(x + e);
-      t = <f64>load<f32>(g + e) + (k == d - 1 || yk == -Infinity ? 0 : Math.exp(yk - next) * t);
+      t = <f64>load<f32>(g + e) + (k == d - 1 || Math.abs(yk) == Infinity ? 0 : Math.exp(yk - next) * t);
       if (xk != -Infinity) store<f32>(gx + e, load<f32>(gx + e) + <f32>(Math.exp(xk - yk) * t));
       next = yk;
     }

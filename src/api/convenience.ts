@@ -6,7 +6,8 @@
  */
 import { checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
+import { Tensor } from '../engine/tensor.js';
+import { sink } from '../engine/sink.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import {
   diagonalView,
@@ -20,7 +21,8 @@ import {
 import { op } from '../ops/index.js';
 import type { View } from '../ops/shape.js';
 import { checkDim } from '../ops/types.js';
-import { arange, checkShape, createOptions, filled, make, writeGenerated, type CreateOptions } from './creation.js';
+import { arange, checkShape, createOptions, filled, make, tensor, writeGenerated, type CreateOptions } from './creation.js';
+import { indexSelect } from './indexing.js';
 import { eq } from './elementwise.js';
 import { below, onesLike, zerosLike } from './factories.js';
 import { operands, to } from './integer.js';
@@ -169,9 +171,38 @@ export function diagonal(x: Tensor, opts: DiagonalAttrs = {}): Tensor {
   return viewCall('diagonal', x, attrs, () => diagonalView('diagonal', x.shape, attrs));
 }
 
-/** Each element repeated `repeats` times along dim; without dim, of the flattened tensor (torch.repeat_interleave with an integer). */
-export const repeatInterleave = (x: Tensor, repeats: number, dim?: number | null): Tensor =>
-  viewCall('repeatInterleave', x, { repeats, dim }, () => repeatInterleaveView('repeatInterleave', x.shape, repeats, dim));
+/**
+ * Each element repeated `repeats` times along dim; without dim, of the flattened tensor
+ * (torch.repeat_interleave). `repeats` an integer, or an int32 tensor of one count per element
+ * (or one count for all).
+ */
+export const repeatInterleave = (x: Tensor, repeats: number | Tensor, dim?: number | null): Tensor =>
+  repeats instanceof Tensor
+    ? repeatByCounts(x, repeats, dim)
+    : viewCall('repeatInterleave', x, { repeats, dim }, () => repeatInterleaveView('repeatInterleave', x.shape, repeats, dim));
+
+/**
+ * repeatInterleave with a tensor of counts: an indexSelect of each position repeated its count
+ * times. The result's size is the counts' sum, so they are read in JavaScript: inside wg.compile
+ * the function re-runs its JavaScript every call (as maskedSelect).
+ */
+function repeatByCounts(x: Tensor, repeats: Tensor, dim?: number | null): Tensor {
+  const fn = 'repeatInterleave';
+  checkTensor(fn, 'input', x);
+  if (repeats.dtype !== 'int32') throw new DTypeError(fn, `repeats must be an int32 tensor, got a ${repeats.dtype} tensor of shape ${fmtShape(repeats.shape)}`);
+  if (repeats.ndim > 1) throw new ShapeError(fn, `repeats must be 0-d or 1-D, got shape ${fmtShape(repeats.shape)}`);
+  if (dim != null && x.ndim === 0) throw new ShapeError(fn, `a 0-d tensor has no dim ${fmtValue(dim)} to repeat along (leave dim out)`);
+  const src = dim == null ? reshape(x, [-1]) : x;
+  const d = dim == null ? 0 : checkDim(fn, dim, src.ndim, src.shape);
+  const n = src.shape[d];
+  if (repeats.size !== 1 && repeats.size !== n)
+    throw new ShapeError(fn, `repeats ${fmtShape(repeats.shape)} must hold one count or ${n} (the size of dim ${d} of ${fmtShape(src.shape)})`);
+  if (sink.mode !== 'off') sink.slow(`repeatInterleave reads its repeats ${fmtShape(repeats.shape)} in JavaScript: the result's size is their sum`);
+  const counts = repeats.rawValues();
+  if (counts.some((c) => c < 0)) throw new ValueError(fn, `repeats must be ≥ 0, got ${fmtValue(Array.from(counts))}`);
+  const positions = Array.from({ length: n }, (_, i) => Array<number>(counts[counts.length === 1 ? 0 : i]).fill(i)).flat();
+  return indexSelect(src, d, tensor(positions, { dtype: 'int32' }));
+}
 
 /** torch.diag: 1-D → the square matrix with x on diagonal k (float32 only); 2-D → its diagonal k. */
 export function diag(x: Tensor, diagonal = 0): Tensor {

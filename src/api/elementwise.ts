@@ -27,9 +27,34 @@ export const bin =
   (a: TensorLike, b: TensorLike): Tensor =>
     promoted(name, intName, a, b);
 
-export const add = bin('add', 'intAdd');
-export const sub = bin('sub', 'intSub');
 export const mul = bin('mul', 'intMul');
+export interface AlphaOptions {
+  /** PyTorch's alpha: b is multiplied by it first (default 1); an integer for int32 operands. */
+  alpha?: number;
+}
+/** b·alpha for add/sub's `alpha` (b itself without it); a fractional alpha with integer operands is a ValueError, as PyTorch. */
+function scaled(fn: 'add' | 'sub', a: TensorLike, b: TensorLike, opts: AlphaOptions | undefined): TensorLike {
+  // only an options object is read: wg.add handed to Array.prototype.reduce gets the index there
+  if (opts === null || typeof opts !== 'object') return b;
+  const { alpha = 1 } = checkOptions<AlphaOptions>(fn, opts, ['alpha']);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError(fn, `alpha must be a finite number, got ${fmtValue(alpha)}`);
+  const integral = (t: TensorLike) => (t instanceof Tensor ? t.dtype === 'int32' : Number.isInteger(t));
+  if (!Number.isInteger(alpha) && integral(a) && integral(b)) throw new ValueError(fn, `alpha must be an integer for int32 operands, got ${fmtValue(alpha)}`);
+  if (alpha === 1) return b;
+  return typeof b === 'number' ? b * alpha : mul(b, alpha);
+}
+/** a + alpha·b (alpha 1 by default, PyTorch's add); the two-argument signature keeps wg.add assignable to (...xs: Tensor[]) => Tensor. */
+export function add(a: TensorLike, b: TensorLike): Tensor;
+export function add(a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor;
+export function add(a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor {
+  return promoted('add', 'intAdd', a, scaled('add', a, b, opts));
+}
+/** a − alpha·b (alpha 1 by default, PyTorch's sub). */
+export function sub(a: TensorLike, b: TensorLike): Tensor;
+export function sub(a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor;
+export function sub(a: TensorLike, b: TensorLike, opts?: AlphaOptions): Tensor {
+  return promoted('sub', 'intSub', a, scaled('sub', a, b, opts));
+}
 export interface DivOptions {
   /** PyTorch's rounding_mode: undefined (true division), 'trunc' (toward zero) or 'floor' (floorDivide). */
   roundingMode?: 'trunc' | 'floor';

@@ -1,11 +1,13 @@
 /**
- * Indexing and selection as functions: gather, scatter, scatterAdd, indexAdd, indexSelect, take,
+ * Indexing and selection as functions: gather, scatter, scatterReduce, scatterAdd, indexAdd, indexSelect, take,
  * index (x[idx], x[i0, i1]), maskedFill, maskedSelect, tril, triu. Table: src/ops/indexing.ts.
  * Shapes are checked by the table's planners, index values here (checkIndices), before anything runs.
  */
 import { lift, ones } from './creation.js';
 import { copyFor } from './shape.js';
-import { checkIndices, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
+import { zerosLike } from './factories.js';
+import { where } from './integer.js';
 import { apply } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { sink } from '../engine/sink.js';
@@ -56,13 +58,47 @@ const REDUCE_MODES: Record<ScatterReduce, ScatterMode> = { sum: 'add', mean: 'ad
  */
 export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: ScatterReduce } = {}): Tensor {
   const { reduce } = checkOptions<{ reduce?: ScatterReduce }>('scatter', opts, ['reduce']);
-  if (reduce !== undefined && !Object.hasOwn(REDUCE_MODES, reduce))
-    throw new ValueError('scatter', `reduce must be 'sum', 'mean', 'amax', 'amin' or absent, got ${fmtValue(reduce)} ('prod' is not supported)`);
-  const mode = reduce === undefined ? 'write' : REDUCE_MODES[reduce];
-  const y = scatterInto('scatter', x, dim, index, src, mode);
+  if (reduce !== undefined) checkReduce('scatter', reduce);
+  return reduce === undefined ? scatterInto('scatter', x, dim, index, src, 'write') : scatterWith('scatter', x, dim, index, src, reduce);
+}
+
+function checkReduce(fn: 'scatter' | 'scatterReduce', reduce: unknown): asserts reduce is ScatterReduce {
+  if (typeof reduce !== 'string' || !Object.hasOwn(REDUCE_MODES, reduce)) {
+    const modes = fn === 'scatter' ? `'sum', 'mean', 'amax', 'amin' or absent` : `'sum', 'mean', 'amax' or 'amin'`;
+    throw new ValueError(fn, `reduce must be ${modes}, got ${fmtValue(reduce)} ('prod' is not supported)`);
+  }
+}
+
+/** scatter with a reduction that includes x's element (PyTorch's include_self = true). */
+function scatterWith(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, reduce: ScatterReduce): Tensor {
+  const y = scatterInto(fn, x, dim, index, src, REDUCE_MODES[reduce]);
   if (reduce !== 'mean') return y;
   // The mean of x's element and the values added to it: divided by 1 + how many were.
-  return y.div(scatterInto('scatter', ones(x.shape), dim, index, 1, 'add'));
+  return y.div(scatterInto(fn, ones(x.shape), dim, index, 1, 'add'));
+}
+
+/**
+ * PyTorch's scatter_reduce(dim, index, src, reduce, include_self): src's values combined by `reduce`
+ * into a copy of x along dim. includeSelf (default true) is `scatter(…, {reduce})`; with false, x's
+ * element is left out wherever a value lands ('mean' divides by the values' count only) and kept
+ * where none does.
+ */
+export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor, reduce: ScatterReduce, opts: { includeSelf?: boolean } = {}): Tensor {
+  const { includeSelf = true } = checkOptions<{ includeSelf?: boolean }>('scatterReduce', opts, ['includeSelf']);
+  checkBool('scatterReduce', 'includeSelf', includeSelf);
+  checkReduce('scatterReduce', reduce);
+  typed('scatterReduce', 'src', src, 'float32');
+  if (includeSelf) return scatterWith('scatterReduce', x, dim, index, src, reduce);
+  const count = scatterInto('scatterReduce', zerosLike(x), dim, index, 1, 'add');
+  const hit = count.gt(0);
+  if (reduce === 'mean') {
+    // the count is clamped to 1 where nothing lands so the unused quotient stays finite (no 0/0 in its gradient)
+    const mean = scatterInto('scatterReduce', zerosLike(x), dim, index, src, 'add').div(count.clampMin(1));
+    return where(hit, mean, x);
+  }
+  // x's element replaced by the reduction's identity where values land, so only they combine
+  const identity = reduce === 'sum' ? 0 : reduce === 'amax' ? -Infinity : Infinity;
+  return scatterInto('scatterReduce', where(hit, identity, x), dim, index, src, REDUCE_MODES[reduce]);
 }
 
 /** A copy of x with src[i][j] added at [i][index[i][j]] (along dim); repeated indices add up in index order. */
@@ -170,10 +206,24 @@ function floatMask(fn: string, mask: unknown): Tensor {
  * over the masked elements (as PyTorch).
  */
 export function maskedFill(x: Tensor, mask: Tensor, value: number | Tensor): Tensor {
-  typed('maskedFill', 'input', x, 'float32');
+  checkTensor('maskedFill', 'input', x);
   const m = floatMask('maskedFill', mask);
+  if (x.dtype === 'int32') return where(m, intValue(value), x);
+  typed('maskedFill', 'input', x, 'float32');
   if (typeof value !== 'number') typed('maskedFill', 'value', value, 'float32');
   return apply(op('maskedFill'), [x, m, lift(value, x)]);
+}
+
+/** maskedFill's value for an int32 input, cast to int32 as PyTorch (toward 0); outside int32 a ValueError, as PyTorch's overflow error. */
+function intValue(value: unknown): number | Tensor {
+  if (typeof value !== 'number') {
+    checkTensor('maskedFill', 'value', value);
+    return value.dtype === 'int32' ? value : value.to('int32');
+  }
+  const v = Math.trunc(value);
+  if (!(v >= -(2 ** 31) && v < 2 ** 31))
+    throw new ValueError('maskedFill', `value ${fmtValue(value)} cannot be converted to int32 (the input's dtype) without overflow`);
+  return v;
 }
 
 /**
@@ -202,7 +252,9 @@ export function maskedSelect(x: Tensor, mask: Tensor): Tensor {
 }
 
 function triangle(fn: 'tril' | 'triu', x: Tensor, diagonal: number): Tensor {
-  typed(fn, 'input', x, 'float32');
+  checkTensor(fn, 'input', x);
+  // int32 (exact): x where the float32 triangle of ones is 1, else 0; a 1-D x fails the triangle's rank check
+  if (x.dtype === 'int32') return where(triangle(fn, ones(x.ndim < 2 ? x.shape : x.shape.slice(-2)), diagonal), x, 0);
   return apply(op(fn), [x], { diagonal });
 }
 

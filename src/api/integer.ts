@@ -168,14 +168,24 @@ function floorMisses(name: string, a: Tensor, b: Tensor, r: Tensor): Tensor {
  */
 export function divide(a: TensorLike, b: TensorLike, roundingMode: 'trunc' | 'floor' | undefined): Tensor {
   if (roundingMode === undefined) return promoted('div', null, a, b);
-  if (roundingMode === 'floor') return floorDivide(a, b);
+  if (roundingMode === 'floor') return zeroGradient(floorDivide(a, b), a, b);
   if (roundingMode !== 'trunc') throw new ValueError('div', `roundingMode must be 'trunc', 'floor' or undefined, got ${fmtValue(roundingMode)}`);
   firstTensor('div', [a, b]);
-  if (!intCall([a, b])) return apply(op('trunc'), [promoted('div', null, a, b).detach()]);
+  // not trunc's own zero gradient: through the division it would be 0·(1/b), NaN where b = 0
+  if (!intCall([a, b])) return zeroGradient(apply(op('trunc'), [promoted('div', null, a, b).detach()]), a, b);
   checkDivisor('div', b);
   const [ia, ib] = intOperands('div', [a, b]);
   const q = apply(op('intFloorDivide'), [ia, ib]);
   return apply(op('intWhere'), [floorMisses('div', ia, ib, apply(op('intRemainder'), [ia, ib])), apply(op('intAdd'), intOperands('div', [q, 1])), q]);
+}
+
+/**
+ * y joined to the graph of a and b with a zero gradient, as PyTorch's div with a rounding mode
+ * (floorDivide's result carries none): where(0, ·, y) is y itself and sends its operands 0.
+ */
+function zeroGradient(y: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const grads = [a, b].filter((t): t is Tensor => t instanceof Tensor && t.requiresGrad && t.dtype === 'float32');
+  return grads.reduce((out, t) => where(0, t, out), y);
 }
 
 // ---- logical ops: nonzero = true (NaN too), any dtype, float32 0/1 masks ----------------------

@@ -10,7 +10,7 @@ import type { GradHook } from '../engine/tensor.js';
 import { checkTensor } from '../engine/check.js';
 import { Tensor } from '../engine/tensor.js';
 import type { MatmulOptions } from '../ops/linalg.js';
-import type { DivOptions, GeluOptions, SoftplusOptions } from './elementwise.js';
+import type { AlphaOptions, DivOptions, GeluOptions, SoftplusOptions } from './elementwise.js';
 import * as F from './functional.js';
 import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
@@ -49,8 +49,8 @@ declare module '../engine/tensor.js' {
     /** Sets requiresGrad on this leaf (PyTorch's requires_grad_) and returns it. */
     requiresGrad_(requiresGrad?: boolean): Tensor;
     // ---- elementwise ----
-    add(o: TensorLike): Tensor;
-    sub(o: TensorLike): Tensor;
+    add(o: TensorLike, opts?: AlphaOptions): Tensor;
+    sub(o: TensorLike, opts?: AlphaOptions): Tensor;
     mul(o: TensorLike): Tensor;
     div(o: TensorLike, opts?: DivOptions): Tensor;
     neg(): Tensor;
@@ -143,7 +143,7 @@ declare module '../engine/tensor.js' {
     numel(): number;
     /** toArray() (PyTorch's tolist()): nested arrays of numbers, a number for a 0-d tensor. */
     tolist(): ReturnType<Tensor['toArray']>;
-    slice(dim: number, start: number, end?: number): Tensor;
+    slice(dim: number, start?: number | null, end?: number | null): Tensor;
     expand(shape: readonly number[] | number, ...more: number[]): Tensor;
     repeat(reps: readonly number[] | number, ...more: number[]): Tensor;
     tile(reps: readonly number[] | number, ...more: number[]): Tensor;
@@ -168,8 +168,8 @@ declare module '../engine/tensor.js' {
     softmax(dim?: number): Tensor;
     logSoftmax(dim?: number): Tensor;
     logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
-    var(dim?: Dims, opts?: VarOptions): Tensor;
-    std(dim?: Dims, opts?: VarOptions): Tensor;
+    var(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
+    std(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
     prod(dim?: Dims, keepdim?: boolean): Tensor;
     amax(dim?: Dims, keepdim?: boolean): Tensor;
     amin(dim?: Dims, keepdim?: boolean): Tensor;
@@ -178,8 +178,8 @@ declare module '../engine/tensor.js' {
     all(dim?: Dims, keepdim?: boolean): Tensor;
     any(dim?: Dims, keepdim?: boolean): Tensor;
     norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean): Tensor;
-    varMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
-    stdMean(dim?: Dims, opts?: VarOptions): [Tensor, Tensor];
+    varMean(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): [Tensor, Tensor];
+    stdMean(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): [Tensor, Tensor];
     // ---- sorting, scans ----
     /** Options, or PyTorch's positional (dim, descending). */
     sort(opts?: SortOptions | number, descending?: boolean): ValuesIndices;
@@ -195,6 +195,7 @@ declare module '../engine/tensor.js' {
     gather(dim: number, index: Tensor): Tensor;
     scatter(dim: number, index: Tensor, src: Tensor | number, opts?: { reduce?: ScatterReduce }): Tensor;
     scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ScatterReduce, opts?: { includeSelf?: boolean }): Tensor;
     indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
     take(index: Tensor): Tensor;
@@ -207,8 +208,8 @@ declare module '../engine/tensor.js' {
     // ---- in-place (inside wg.noGrad for tensors that require grad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
-    add_(o: TensorLike): this;
-    sub_(o: TensorLike): this;
+    add_(o: TensorLike, opts?: AlphaOptions): this;
+    sub_(o: TensorLike, opts?: AlphaOptions): this;
     mul_(o: TensorLike): this;
     zero_(): this;
     // ---- dtypes, integers and masks ----
@@ -256,7 +257,7 @@ declare module '../engine/tensor.js' {
     swapdims(dim0: number, dim1: number): Tensor;
     moveaxis(source: number | readonly number[], destination: number | readonly number[]): Tensor;
     broadcastTo(shape: readonly number[] | number): Tensor;
-    repeatInterleave(repeats: number, dim?: number | null): Tensor;
+    repeatInterleave(repeats: number | Tensor, dim?: number | null): Tensor;
     diag(diagonal?: number): Tensor;
     diagonal(opts?: DiagonalAttrs): Tensor;
     trace(): Tensor;
@@ -506,6 +507,7 @@ const forwarded = {
   gather: F.gather,
   scatter: F.scatter,
   scatterAdd: F.scatterAdd,
+  scatterReduce: F.scatterReduce,
   indexAdd: F.indexAdd,
   indexSelect: F.indexSelect,
   take: F.take,
@@ -748,11 +750,11 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     copyInto(this, src);
     return this;
   },
-  add_(o) {
-    return this.copy_(F.add(this, o));
+  add_(o, opts) {
+    return this.copy_(F.add(this, o, opts));
   },
-  sub_(o) {
-    return this.copy_(F.sub(this, o));
+  sub_(o, opts) {
+    return this.copy_(F.sub(this, o, opts));
   },
   mul_(o) {
     return this.copy_(F.mul(this, o));

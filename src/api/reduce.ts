@@ -9,6 +9,7 @@ import type { ReduceAttrs } from '../ops/reduce.js';
 import type { TableOp } from '../ops/types.js';
 import { to } from './integer.js';
 import { maximum, minimum } from './elementwise.js';
+import { prodInt } from './int-scan.js';
 
 /** A dim, or a list of dims (negative dims count from the end); undefined or [] reduce over all. */
 export type Dims = number | readonly number[];
@@ -37,9 +38,11 @@ export function floatInput(fn: string, x: Tensor): Tensor {
 }
 export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
   apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [floatInput('mean', x)], { dim, keepdim });
-/** Π x over dims; the gradient is the product of the other elements (exact with zeros). */
+/** Π x over dims; the gradient is the product of the other elements (exact with zeros). int32 stays int32, wrapping on overflow. */
 export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', x)], { dim, keepdim });
+  x?.dtype === 'int32'
+    ? prodInt(x, { dim, keepdim })
+    : apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', x)], { dim, keepdim });
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amax', x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */
@@ -133,7 +136,12 @@ export interface VarOptions {
   unbiased?: boolean;
   keepdim?: boolean;
 }
-function varOptions(fn: string, dim: Dims | undefined, opts: VarOptions | undefined): VarAttrs {
+/** PyTorch's positional forms std(unbiased) and std(dim, unbiased, keepdim?), or (dim, options). */
+type VarArgs = [dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean];
+function varOptions(fn: string, ...[d, opts, keepdim]: VarArgs): VarAttrs {
+  if (typeof d === 'boolean' && opts === undefined) return varOptions(fn, undefined, { unbiased: d });
+  if (typeof opts === 'boolean') return varOptions(fn, d, keepdim === undefined ? { unbiased: opts } : { unbiased: opts, keepdim });
+  const dim = d as Dims | undefined; // a boolean with options after it is left to the planner's dim error
   const { unbiased, ...o } = checkOptions<VarOptions>(fn, opts, ['correction', 'unbiased', 'keepdim']);
   if (unbiased === undefined) return { dim, ...o };
   checkBool(fn, 'unbiased', unbiased);
@@ -141,17 +149,17 @@ function varOptions(fn: string, dim: Dims | undefined, opts: VarOptions | undefi
     throw new ValueError(fn, `give correction or unbiased, not both (got correction ${fmtValue(o.correction)} and unbiased ${fmtValue(unbiased)})`);
   return { dim, ...o, correction: unbiased ? 1 : 0 };
 }
-/** Variance over dims (all elements when undefined): Σ (x − mean)² / max(0, N − correction). */
-export const variance = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('var'), [x], varOptions('var', dim, opts));
+/** Variance over dims (all elements when undefined): Σ (x − mean)² / max(0, N − correction); also PyTorch's positional var(unbiased) and var(dim, unbiased, keepdim). */
+export const variance = (x: Tensor, ...args: VarArgs): Tensor => apply(op('var'), [x], varOptions('var', ...args));
 /** Standard deviation: √var, with the same options. */
-export const std = (x: Tensor, dim?: Dims, opts?: VarOptions): Tensor => apply(op('std'), [x], varOptions('std', dim, opts));
+export const std = (x: Tensor, ...args: VarArgs): Tensor => apply(op('std'), [x], varOptions('std', ...args));
 /** [var or std, mean] over dims, as PyTorch's var_mean/std_mean tuples (JS arrays here, as DESIGN.md fixes for tuples). */
 const withMean =
   (fn: 'varMean' | 'stdMean', spread: 'var' | 'std') =>
-  (x: Tensor, dim?: Dims, opts?: VarOptions): [Tensor, Tensor] => {
-    const a = varOptions(fn, dim, opts);
+  (x: Tensor, ...args: VarArgs): [Tensor, Tensor] => {
+    const a = varOptions(fn, ...args);
     planVar(fn, floatInput(fn, x), a); // errors name varMean/stdMean, not the var/std inside
-    return [apply(op(spread), [x], a), mean(x, dim, a.keepdim ?? false)];
+    return [apply(op(spread), [x], a), mean(x, a.dim ?? undefined, a.keepdim ?? false)];
   };
 /** [var, mean] over dims, with var's options. */
 export const varMean = withMean('varMean', 'var');

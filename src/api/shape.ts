@@ -1,8 +1,8 @@
 /** Copies and layout ops as functions: reshape, permute, slice, cat, stack, embedding, dropout, copy_. Table: src/ops/shape.ts. */
 import { lift } from './creation.js';
-import { mul } from './elementwise.js';
-import { to } from './integer.js';
-import { checkIndices, checkTensor } from '../engine/check.js';
+import { eq, mul } from './elementwise.js';
+import { to, where } from './integer.js';
+import { checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
@@ -133,16 +133,19 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return copyView(x, permuteView(x.shape, ds));
 }
 
-/** x[..., start:end, ...] along dim with Python semantics (negative from the end, clamped, possibly empty). */
-export function slice(x: Tensor, dim: number, start: number, end?: number): Tensor {
+/**
+ * x[..., start:end, ...] along dim with Python semantics (negative from the end, clamped, possibly
+ * empty); an omitted (undefined or null) start is 0 and end the dim's size, as Python's x[:end].
+ */
+export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null): Tensor {
   checkTensor('slice', 'input', x);
   if (x.ndim === 0) throw new ShapeError('slice', 'cannot slice a 0-d tensor (it has no dims)');
   const d = normDim('slice', dim, x.ndim, x.shape);
-  if (!Number.isInteger(start) || (end != null && !Number.isInteger(end)))
+  if ((start != null && !Number.isInteger(start)) || (end != null && !Number.isInteger(end)))
     throw new ValueError('slice', `start and end must be integers, got ${fmtValue(start)} and ${fmtValue(end)} ${ofTensor(x.shape)}`);
   const size = x.shape[d];
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
-  const s = clamp(start);
+  const s = clamp(start ?? 0);
   return copyView(x, sliceView(x.shape, d, s, Math.max(s, clamp(end ?? size))));
 }
 
@@ -190,15 +193,25 @@ function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: bo
   return tree(xs, stack);
 }
 
-/** Rows of weight [n, d] picked by int32 indices of any shape: [...idx.shape, d]. */
-export function embedding(idx: Tensor, weight: Tensor): Tensor {
+/**
+ * Rows of weight [n, d] picked by int32 indices of any shape: [...idx.shape, d]. `paddingIdx`
+ * (PyTorch's padding_idx, negative counts from the end) is a row that gets no gradient.
+ */
+export function embedding(idx: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
+  const { paddingIdx = null } = checkOptions<{ paddingIdx?: number | null }>('embedding', opts, ['paddingIdx']);
   checkTensor('embedding', 'indices', idx);
   checkTensor('embedding', 'weight', weight);
   if (idx.dtype !== 'int32') throw new DTypeError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
   const { n } = planEmbedding(idx, weight);
+  if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
+    throw new ValueError('embedding', `paddingIdx must be an integer in [${-n}, ${n - 1}] or null, got ${fmtValue(paddingIdx)}`);
   // The kernels trust the indices: check them here, where the error can name the position.
   checkIndices('embedding', idx, n, `a weight with ${n} rows`);
-  return apply(EMBEDDING, [idx, weight]);
+  const out = apply(EMBEDDING, [idx, weight]);
+  if (paddingIdx === null) return out;
+  // the rows looked up at the padding index come from a detached copy, so their gradient stops there
+  const pad = reshape(eq(idx, paddingIdx < 0 ? paddingIdx + n : paddingIdx), [...idx.shape, 1]);
+  return where(pad, out.detach(), out);
 }
 
 /**

@@ -14,6 +14,7 @@ import { planScan } from '../ops/sort.js';
 import { planGather } from '../ops/indexing.js';
 import { normDim } from '../ops/reduce.js';
 import { floatInput } from './reduce.js';
+import { cumExtremeIndexInt, cumprodInt } from './int-scan.js';
 
 /**
  * PyTorch's (values, indices) named tuples: indices are int32. Iterable as the pair, so PyTorch's
@@ -118,18 +119,20 @@ export function cumsum(x: Tensor, dim: number): Tensor {
   checkTensor('cumsum', 'input', x);
   return apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
 }
-/** The running product along dim; its gradient is exact where x holds zeros. */
-export const cumprod = (x: Tensor, dim: number): Tensor => apply(op('cumprod'), [x], { dim });
+/** The running product along dim; its gradient is exact where x holds zeros. int32 stays int32, wrapping on overflow. */
+export const cumprod = (x: Tensor, dim: number): Tensor => (x?.dtype === 'int32' ? cumprodInt(x, dim) : apply(op('cumprod'), [x], { dim }));
 /** log of the running Σ eˣ along dim, computed stably. */
 export const logcumsumexp = (x: Tensor, dim: number): Tensor => apply(op('logcumsumexp'), [x], { dim });
 
 function cumExtreme(largest: boolean, x: Tensor, dim: number): ValuesIndices {
   // Checked here so that errors name cummax/cummin, not the shared index op (cummaxIndex).
   const fn = largest ? 'cummax' : 'cummin';
+  checkTensor(fn, 'input', x);
+  if (x.dtype === 'int32') return take(x, cumExtremeIndexInt(largest, x, dim), dim);
   planScan(fn, floatInput(fn, x), dim);
   return take(x, apply(op('cummaxIndex'), [x], { dim, largest }), dim);
 }
-/** { values, indices } of the running max along dim; ties take the later index, NaN sticks (torch.cummax). */
+/** { values, indices } of the running max along dim; ties take the later index, NaN sticks (torch.cummax); int32 too. */
 export const cummax = (x: Tensor, dim: number): ValuesIndices => cumExtreme(true, x, dim);
 /** { values, indices } of the running min along dim, as cummax. */
 export const cummin = (x: Tensor, dim: number): ValuesIndices => cumExtreme(false, x, dim);

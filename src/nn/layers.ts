@@ -220,11 +220,8 @@ export class Embedding extends Module {
   forward(idx: Tensor): Tensor {
     checkTensor('nn.Embedding', 'input', idx);
     if (this.maxNorm !== null && idx.dtype === 'int32') this.renormLookedUp(idx);
-    const out = F.embedding(idx, this.weight);
-    if (this.paddingIdx === null) return out;
-    // PyTorch's padding_idx: the looked-up value stays, but its gradient does not reach the row. The
-    // rows picked at the padding index come from a detached copy, so their gradient stops there.
-    return F.where(F.unsqueeze(F.eq(idx, this.paddingIdx), -1), out.detach(), out);
+    // PyTorch's padding_idx: the looked-up value stays, but its gradient does not reach the row
+    return F.embedding(idx, this.weight, { paddingIdx: this.paddingIdx });
   }
 
   /**

@@ -82,7 +82,7 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
 
 /** elu with p = [α, scale] (selu: its constants; elu: scale 1). PyTorch takes x ≤ 0 as the exponential side, so the gradient at 0 is scale·α. */
 const eluF = (x: number, [a, s]: readonly number[]) => (x > 0 ? s * x : s * a * Math.expm1(x));
-const eluD = (x: number, _: number, [a, s]: readonly number[]) => (x > 0 ? s : s * a * Math.exp(x));
+const eluD = (x: number, _: number, [a, s]: readonly number[]) => (x <= 0 ? s * a * Math.exp(x) : s); // NaN: s, as PyTorch's x ≤ 0 test
 
 // gelu, tanh form: 0.5·x·(1 + tanh u), u = √(2/π)(x + 0.044715x³), written x·σ(2u) (the same
 // function, as (1 + tanh u)/2 = σ(2u)), which does not cancel for negative x.
@@ -264,7 +264,7 @@ export const MATH_OPS = defineOps(
   }),
   un<{ alpha?: number }, 'celu'>('celu', {
     f: (x, [a]) => (x > 0 ? x : a * Math.expm1(x / a)),
-    df: (x, _, [a]) => (x > 0 ? 1 : Math.exp(x / a)),
+    df: (x, _, [a]) => (x <= 0 ? Math.exp(x / a) : 1),
     doc: 'max(0, x) + min(0, α(e^(x/α) − 1)) (default α 1; α = 0 is an error)',
     params: ({ alpha = 1 }, x) => {
       if (finiteParam('celu', 'alpha', alpha, x) === 0)

@@ -1025,6 +1025,8 @@ const mvlgamma: CompositeDef<{ p: number }, 'mvlgamma'> = {
 
 // ---- i0 -----------------------------------------------------------------------------------------
 const I0_SWITCH = 10;
+/** The largest float32 whose eˣ is finite in float32 (e^88.72283935546875 is above its max). */
+const EXP_MAX = 88.72283172607422;
 /** 1/(k!)², k = 0..16: I₀'s power series in t = x²/4 (all terms positive, so Horner does not cancel). */
 const I0_SERIES = Array.from({ length: 17 }, (_, k) => 1 / Array.from({ length: k }, (__, j) => j + 1).reduce((p, j) => p * j * j, 1));
 /** ((2k − 1)!!)²/(k!·8ᵏ), k = 0..9: the asymptotic series of I₀(x)·√(2πx)/eˣ in 1/x. */
@@ -1052,9 +1054,17 @@ const i0: CompositeDef<Record<string, never>, 'i0'> = {
     const big = b.op('ge', [ax, s(I0_SWITCH)]);
     const xs = b.op('where', [big, s(0), x]);
     const series = horner(b, I0_SERIES, b.op('mul', [b.op('mul', [xs, xs]), s(0.25)]));
-    const xa = b.op('where', [big, ax, s(I0_SWITCH)]);
-    const tail = b.op('div', [horner(b, I0_ASYMPTOTIC, b.op('div', [s(1), xa])), b.op('sqrt', [b.op('mul', [xa, s(2 * Math.PI)])])]);
-    return b.op('where', [big, b.op('mul', [b.op('exp', [xa]), tail]), series]);
+    // Past EXP_MAX eˣ overflows float32 and so does PyTorch's I₀: ∞ there, as e^|x| (whose gradient
+    // is ±∞ through abs, PyTorch's too; at ±∞ both are NaN). The series' own branch is kept finite there, so that no
+    // ∞·0 from its unused gradient (or eˣ·tail' = −∞ against +∞) turns the gradient into NaN.
+    const over = b.op('gt', [ax, s(EXP_MAX)]);
+    const xa = b.op('where', [big, b.op('where', [over, s(EXP_MAX), ax]), s(I0_SWITCH)]);
+    // √x·√(2π), not √(2πx): 2πx overflows from x ≈ 5.4e37
+    const tail = b.op('div', [horner(b, I0_ASYMPTOTIC, b.op('div', [s(1), xa])), b.op('mul', [b.op('sqrt', [xa]), s(Math.sqrt(2 * Math.PI))])]);
+    // ×(1 + 0·|x|) detached: NaN at ±∞ as PyTorch's (its series gives NaN there), 1 elsewhere
+    const nanAtInf = b.detach(b.op('add', [b.op('sub', [ax, ax]), s(1)]));
+    const huge = b.op('mul', [b.op('exp', [b.op('where', [over, ax, s(0)])]), nanAtInf]);
+    return b.op('where', [over, huge, b.op('where', [big, b.op('mul', [b.op('exp', [xa]), tail]), series])]);
   },
   tests: {
     cases: [

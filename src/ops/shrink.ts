@@ -26,7 +26,7 @@ export interface LambdAttrs {
   lambd?: number;
 }
 
-/** x where |x| > λ, else 0; gradient 1 outside [−λ, λ], 0 inside and at ±λ (PyTorch's). */
+/** x where |x| > λ, else 0; gradient 1 outside [−λ, λ], 0 inside and at ±λ, 1 at NaN (PyTorch's: the mask is "not |x| ≤ λ"). */
 const hardshrink: CompositeDef<LambdAttrs, 'hardshrink'> = {
   kind: 'composite',
   name: 'hardshrink',
@@ -34,13 +34,14 @@ const hardshrink: CompositeDef<LambdAttrs, 'hardshrink'> = {
   gradInputs: [0],
   doc: 'x where |x| > lambd (default 0.5), else 0',
   plan: (ins, a) => (lambdaOf('hardshrink', a.lambd ?? 0.5, ins[0]), keepShape(ins)),
-  compose: (b, [x], a) => b.op('mul', [x, b.op('gt', [b.op('abs', [x]), b.scalar(a.lambd ?? 0.5)])]),
+  compose: (b, [x], a) => b.op('mul', [x, b.op('sub', [b.scalar(1), b.op('le', [b.op('abs', [x]), b.scalar(a.lambd ?? 0.5)])])]),
   tests: { cases: [...unaryCases({}), ...unaryCases({ lambd: 1.5 }).slice(0, 3), ...unaryCases({ lambd: 0 }).slice(0, 2)] },
 };
 
 /**
- * x − λ above λ, x + λ below −λ, 0 between: x − clamp(x, −λ, λ). clamp's gradient is 1 on the
- * closed interval, so the result's is 0 at ±λ, as PyTorch's softshrink_backward.
+ * x − λ above λ, x + λ below −λ, 0 between: x − clamp(x, −λ, λ) where |x| > λ, else 0. clamp's
+ * gradient is 1 on the closed interval, so the result's is 0 at ±λ, as PyTorch's softshrink_backward;
+ * NaN gives 0 (no comparison holds), as PyTorch's kernel.
  */
 const softshrink: CompositeDef<LambdAttrs, 'softshrink'> = {
   kind: 'composite',
@@ -51,7 +52,8 @@ const softshrink: CompositeDef<LambdAttrs, 'softshrink'> = {
   plan: (ins, a) => (lambdaOf('softshrink', a.lambd ?? 0.5, ins[0]), keepShape(ins)),
   compose: (b, [x], a) => {
     const l = a.lambd ?? 0.5;
-    return b.op('sub', [x, b.op('clamp', [x], { min: -l, max: l })]);
+    const outside = b.op('gt', [b.op('abs', [x]), b.scalar(l)]);
+    return b.op('where', [outside, b.op('sub', [x, b.op('clamp', [x], { min: -l, max: l })]), b.scalar(0)]);
   },
   tests: { cases: [...unaryCases({}), ...unaryCases({ lambd: 1.5 }).slice(0, 3)] },
 };

@@ -44,7 +44,8 @@ export interface CumExtremeAttrs extends ScanAttrs {
 /** The [outer, d, inner] view along attrs.dim, which must be given (as PyTorch's cumsum). */
 export function planScan(op: string, x: Meta, dim: unknown): [number, number, number] {
   if (typeof dim !== 'number') throw new ValueError(op, `dim must be an integer, got ${fmtValue(dim)} ${ofTensor(x.shape)}`);
-  return segmentView(x.shape, x.shape.length === 0 ? undefined : normDim(op, x.shape, dim));
+  const d = normDim(op, x.shape, dim); // a 0-d tensor takes 0 or −1, as PyTorch
+  return segmentView(x.shape, x.shape.length === 0 ? undefined : d);
 }
 
 /** Reference: the d values of the segment at e, st apart, from base x. */
@@ -184,7 +185,7 @@ const suffixSums = (d: number, term: (j: number, k: number) => number) =>
 /** log(eᵃ + eᵇ) without overflow; −∞ when both are −∞ (not −∞ − −∞ = NaN). */
 const logAddExp = (a: number, b: number) => {
   const m = Math.max(a, b);
-  return m === -Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b)));
+  return Math.abs(m) === Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b))); // logaddexp(∞, ∞) = ∞, not ∞ − ∞
 };
 
 // ---- test cases ----------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(f(wg.pow(i32([50000, -3, 2]), 1))).toEqual(['int32', [50000, -3, 2]]);
     });
 
-    test("div's roundingMode as torch.div: 'trunc' toward zero, 'floor' is floorDivide; int32 stays int32 and exact; no gradient", () => {
+    test("div's roundingMode as torch.div: 'trunc' toward zero, 'floor' is floorDivide; int32 stays int32 and exact; zero gradient", () => {
       const a = i32([-7, 7, -7, 7, 0, MIN, MAX, -1]),
         b = i32([2, -2, -2, 2, 3, 3, -3, 5]);
       const t = wg.div(a, b, { roundingMode: 'trunc' });
@@ -61,7 +61,13 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(Array.from(a.div(b, { roundingMode: 'floor' }).data())).toEqual(Array.from(wg.floorDivide(a, b).data()));
       const x = wg.tensor([-7, 7, 5.5, -5.5], { requiresGrad: true });
       const y = x.div(wg.tensor([2, -2, 2, 2]), { roundingMode: 'trunc' });
-      expect([y.dtype, y.requiresGrad, ...y.data()]).toEqual(['float32', false, -3, -3, 2, -2]);
+      expect([y.dtype, y.requiresGrad, ...y.data()]).toEqual(['float32', true, -3, -3, 2, -2]);
+      // torch.div with a rounding mode has a zero gradient (floorDivide none)
+      y.add(x.div(2, { roundingMode: 'floor' }))
+        .add(x.div(0, { roundingMode: 'trunc' }))
+        .sum()
+        .backward();
+      expect(Array.from(x.grad!.data())).toEqual([0, 0, 0, 0]);
       expect(wg.div(i32([1, 7]), i32([2, 4])).dtype).toBe('float32');
       expect(() => wg.div(a, i32([1, 0, 1, 1, 1, 1, 1, 1]), { roundingMode: 'trunc' })).toThrow(
         new ValueError('div', 'integer division by zero: the int32 divisor of shape [8] holds 0 at flat index 1'),

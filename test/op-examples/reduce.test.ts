@@ -580,14 +580,12 @@ test("max(dim) and min(dim) destructure as PyTorch's (values, indices); the resu
   expect(Array.from(x.grad!.data())).toEqual([0, 1, 0, 1, 0, 0]);
 });
 
-test('mean and prod of int32 are DTypeErrors naming the function called (not its kernel, meanDims/prodDims)', () => {
+test('mean of int32 is a DTypeError naming the function called (not its kernel, meanDims); prod of int32 is int32', () => {
   const i = wg.tensor([1, 2], { dtype: 'int32' });
-  for (const dim of [undefined, 0, [0]])
-    for (const [name, f] of [
-      ['mean', wg.mean],
-      ['prod', wg.prod],
-    ] as const)
-      expect(() => f(i, dim)).toThrow(new wg.DTypeError(name, 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+  for (const dim of [undefined, 0, [0]]) {
+    expect(() => wg.mean(i, dim)).toThrow(new wg.DTypeError('mean', 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+    expect(wg.prod(i, dim).dtype).toBe('int32');
+  }
 });
 
 test('a missing input is a ValueError naming the function, not a TypeError from reading its dtype', () => {
