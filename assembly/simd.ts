@@ -22,14 +22,14 @@
 /**
  * e^x in four lanes. x = n·ln2 + r with n = round(x·log2 e), |r| ≤ ln2/2; ln2 is split into a
  * short high part (n·0.693359375 is exact) and a low correction (Cody–Waite), so r carries no
- * error from the reduction. e^r by Cephes' expf polynomial (≈ 1 ulp); 2^n goes straight into the
- * exponent bits. Below ln(FLT_MIN) ≈ −87.34 (subnormal results) the result is 0; x is capped at
- * 88.8, so n ≤ 128: 2^128 has no float32, so n = 128 (x from ≈ 88.38) scales by 2^127 and then 2,
- * finite up to float32's max (e^88.7228317 = 3.40280e38) and +Inf past it, as float32's own limit.
- * NaN stays NaN.
+ * error from the reduction. e^r by Cephes' expf polynomial (≈ 1 ulp). 2^n is applied by adding n
+ * to the exponent bits of e^r, which scales exactly while the result is a normal float, and also
+ * for n = 128, where a 2^n to multiply by does not exist in float32: x is capped at 88.72283, the
+ * largest x whose e^x is finite in float32 (3.40280e38), so r < 0 and e^r < 1 there. Past the cap
+ * the result is +Inf, below ln(FLT_MIN) ≈ −87.34 (subnormal results) 0; NaN stays NaN.
  */
 @inline export function expv(x: v128): v128 {
-  const xc = f32x4.min(x, f32x4.splat(88.8));
+  const xc = f32x4.min(x, f32x4.splat(88.72283));
   const n = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504)));
   let r = f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
@@ -40,10 +40,9 @@
   p = madd(p, r, f32x4.splat(1.6666665459e-1));
   p = madd(p, r, f32x4.splat(5.0000001201e-1));
   const er = f32x4.add(madd(p, f32x4.mul(r, r), r), f32x4.splat(1));
-  const n1 = f32x4.min(n, f32x4.splat(127));
-  const pow2n = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n1), i32x4.splat(127)), 23);
-  const twice = f32x4.add(f32x4.sub(n, n1), f32x4.splat(1)); // 2 where n = 128, else 1
-  return v128.andnot(f32x4.mul(f32x4.mul(er, pow2n), twice), f32x4.lt(x, f32x4.splat(-87.33654)));
+  const scaled = i32x4.add(er, i32x4.shl(i32x4.trunc_sat_f32x4_s(n), 23));
+  const big = v128.bitselect(f32x4.splat(Infinity), scaled, f32x4.gt(x, f32x4.splat(88.72283)));
+  return v128.andnot(big, f32x4.lt(x, f32x4.splat(-87.33654)));
 }
 
 /**
