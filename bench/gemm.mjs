@@ -206,6 +206,13 @@ export async function gemmThreadsAxis(counts, { sizes = [256, 512, 1024], rounds
     '',
     "'product alone': a compiled `(a, b) => { a.matmul(b); }`, nothing kept; the other rows are G1 as everywhere (eager, the result copied out of WebAssembly memory when its `noGrad` scope ends).",
   );
+  // Issue 15's G1 target: n = 1024 at two threads ≥ 1.8× one thread.
+  if (sizes.includes(1024) && counts.includes(1) && counts.includes(2)) {
+    const ratio = (kind) => median(rates.get(`wasmgrad 1024${kind} 2`)) / median(rates.get(`wasmgrad 1024${kind} 1`));
+    const [eager, product] = [ratio(''), ratio(' product')];
+    const met = (x) => `${x.toFixed(2)}× ${x >= 1.8 ? 'met' : 'not met'}`;
+    lines.push('', `Issue 15's target (G1 n = 1024, 2T/1T ≥ 1.8×): eager ${met(eager)}, the product alone ${met(product)}.`);
+  }
   return lines.join('\n') + '\n';
 }
 
