@@ -27,6 +27,7 @@ import { eq } from './elementwise.js';
 import { below, onesLike, zerosLike } from './factories.js';
 import { operands, to } from './integer.js';
 import { expand, movedim } from './layout.js';
+import { movedInt } from './int-moves.js';
 import { all, sum } from './reduce.js';
 import { cat, clone, reshape, tensorList, transpose } from './shape.js';
 
@@ -204,12 +205,13 @@ function repeatByCounts(x: Tensor, repeats: Tensor, dim?: number | null): Tensor
   return indexSelect(src, d, tensor(positions, { dtype: 'int32' }));
 }
 
-/** torch.diag: 1-D → the square matrix with x on diagonal k (float32 only); 2-D → its diagonal k. */
+/** torch.diag: 1-D → the square matrix with x on diagonal k; 2-D → its diagonal k. */
 export function diag(x: Tensor, diagonal = 0): Tensor {
   checkTensor('diag', 'input', x);
   if (x.dtype === 'float32') return apply(op('diag'), [x], { diagonal });
-  if (x.ndim !== 2) throw new DTypeError('diag', `builds a matrix from float32 values only, got an int32 tensor ${fmtShape(x.shape)} (cast it with .float())`);
-  return apply(op('copyInt'), [x], diagonalView('diag', x.shape, { offset: diagonal }));
+  if (x.ndim === 2) return apply(op('copyInt'), [x], diagonalView('diag', x.shape, { offset: diagonal }));
+  op('diag').plan([x], { diagonal });
+  return movedInt('diag', [x], ([p]) => apply(op('diag'), [p], { diagonal }));
 }
 
 /** The sum of a 2-D tensor's main diagonal → 0-d (torch.trace); int32 sums exactly in int32. */

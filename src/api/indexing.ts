@@ -5,6 +5,7 @@
  */
 import { lift, ones } from './creation.js';
 import { copyFor } from './shape.js';
+import { movedInt } from './int-moves.js';
 import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { zerosLike } from './factories.js';
 import { where } from './integer.js';
@@ -108,6 +109,12 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 }
 
 function scatterInto(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, mode: ScatterMode): Tensor {
+  // int32 writes move values only: scatter their positions (a number src is the fill of position 0)
+  if (x instanceof Tensor && x.dtype === 'int32' && mode === 'write') {
+    if (typeof src === 'number') return movedInt(fn, [x], ([p]) => scatterInto(fn, p, dim, index, 0, mode), Math.trunc(src));
+    typed(fn, 'src', src, 'int32');
+    return movedInt(fn, [x, src], ([p, q]) => scatterInto(fn, p, dim, index, q, mode));
+  }
   typed(fn, 'input', x, 'float32');
   typed(fn, 'index', index, 'int32');
   if (typeof src !== 'number') typed(fn, 'src', src, 'float32');
@@ -130,8 +137,18 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   return apply(SCATTER, [x, index, source], map);
 }
 
-/** The entries of x along dim at a 1-D int32 index (repeats allowed): dim's size becomes len(index). */
-export const indexSelect = (x: Tensor, dim: number, index: Tensor): Tensor => gatherAlong('indexSelect', x, dim, index);
+/**
+ * The entries of x along dim at a 1-D int32 index (repeats allowed): dim's size becomes len(index).
+ * A 0-d x, as PyTorch: dim 0 or -1, every index 0, and the result is a 0-d copy of x.
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (!(x instanceof Tensor) || x.ndim > 0) return gatherAlong('indexSelect', x, dim, index);
+  typed('indexSelect', 'index', index, 'int32');
+  checkDim('indexSelect', dim, 1, x.shape); // a 0-d tensor takes dims as if it had one
+  if (index.ndim > 1) throw new ShapeError('indexSelect', `index must be 1-D, got shape ${fmtShape(index.shape)} (input [])`);
+  checkIndices('indexSelect', index, 1, 'a 0-d input (read as one element)');
+  return apply(copyFor(x.dtype), [x], contiguousView([]));
+}
 
 /** x read as 1-D at int32 indices of any shape (negatives count from the end): the result has the index's shape. */
 export function take(x: Tensor, index: Tensor): Tensor {

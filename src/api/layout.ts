@@ -7,12 +7,13 @@
 import { checkOptions, checkTensor } from '../engine/check.js';
 import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import type { PadMode } from '../ops/layout.js';
 import { contiguousView, flipView, normDim, permuteView, repeatView, stepView, type View } from '../ops/shape.js';
 import { fmtShape, ofTensor } from '../ops/types.js';
 import { op } from '../ops/index.js';
 import { ones } from './creation.js';
+import { movedInt } from './int-moves.js';
 import { dropout, reshape } from './shape.js';
 import { mul } from './elementwise.js';
 
@@ -206,7 +207,21 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
   checkTensor('pad', 'input', x);
   const o = checkOptions<PadOptions>('pad', options, ['mode', 'value']);
   const mode = o.mode ?? 'constant';
-  return apply(PAD, [x], { pad: padding as number[], mode, value: mode === 'constant' ? (o.value ?? 0) : o.value });
+  const attrs = { pad: padding as number[], mode, value: mode === 'constant' ? (o.value ?? 0) : o.value };
+  if (x.dtype === 'float32') return apply(PAD, [x], attrs);
+  // int32 as PyTorch: constant and circular only (reflect and replicate have no integer kernels there)
+  if (mode === 'reflect' || mode === 'replicate')
+    throw new DTypeError(
+      'pad',
+      `${mode} padding takes a float32 tensor, got an int32 tensor of shape ${fmtShape(x.shape)} (PyTorch has no integer ${mode} pad)`,
+    );
+  PAD.plan([x], attrs); // bad pads are named before the fill value
+  return movedInt(
+    'pad',
+    [x],
+    ([p]) => apply(PAD, [p], mode === 'constant' ? { ...attrs, value: 0 } : attrs),
+    mode === 'constant' ? Math.trunc(attrs.value ?? 0) : 0,
+  );
 }
 
 /** r as a positive integer factor of pixelShuffle / pixelUnshuffle. */

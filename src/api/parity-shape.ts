@@ -18,6 +18,7 @@ import { checkFinite, checkIntAtLeast, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { checkShape, createOptions, generated, make, writeGenerated, zeros, type CreateOptions } from './creation.js';
 import { diag, meshgrid, vstack } from './convenience.js';
+import { movedInt } from './int-moves.js';
 import { bernoulli, linspacePoints } from './factories.js';
 import { readValues } from './counting.js';
 import { take } from './indexing.js';
@@ -284,13 +285,16 @@ function floatOnly(fn: string, x: Tensor): void {
 
 /** torch.diag_embed: the last dim of x on the diagonal at offset (0) of planes at dims dim1, dim2 (-2, -1) of the result. */
 export function diagEmbed(x: Tensor, opts: DiagEmbedAttrs = {}): Tensor {
-  floatOnly('diagEmbed', x);
-  return apply(op('diagEmbed'), [x], checkOptions<DiagEmbedAttrs>('diagEmbed', opts, ['offset', 'dim1', 'dim2']));
+  checkTensor('diagEmbed', 'input', x);
+  const attrs = checkOptions<DiagEmbedAttrs>('diagEmbed', opts, ['offset', 'dim1', 'dim2']);
+  if (x.dtype === 'float32') return apply(op('diagEmbed'), [x], attrs);
+  op('diagEmbed').plan([x], attrs);
+  return movedInt('diagEmbed', [x], ([p]) => apply(op('diagEmbed'), [p], attrs));
 }
 
 /** torch.diagflat: the flattened x on diagonal `offset` of a square matrix. */
 export function diagflat(x: Tensor, offset = 0): Tensor {
-  floatOnly('diagflat', x);
+  checkTensor('diagflat', 'input', x);
   return diag(ravel(x), offset);
 }
 

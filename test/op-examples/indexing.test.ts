@@ -550,7 +550,7 @@ for (const be of BACKENDS) {
       expect(() => wg.indexAdd(x, 0, ints([0]), wg.ones([1, 4]), { alpha: NaN })).toThrow('wasmgrad.indexAdd: alpha must be a finite number, got NaN');
       expect(() => wg.indexAdd(x, 0, ints([-1]), wg.ones([1, 4]))).toThrow(wg.ValueError);
       expect(() => wg.indexSelect(x, 0, i)).toThrow('wasmgrad.indexSelect: index must be 1-D, got shape [1, 2] (input [3, 4])');
-      expect(() => wg.indexSelect(wg.tensor(1), 0, ints([0]))).toThrow(wg.ShapeError);
+      expect(() => wg.indexSelect(wg.tensor(1), 0, ints([1]))).toThrow('is out of range for a 0-d input (read as one element) (valid: 0..0)');
       expect(() => wg.indexSelect(x, 0, ints([3]))).toThrow('(valid: 0..2)');
       expect(() => wg.take(x, ints([12]))).toThrow(
         'wasmgrad.take: index 12 at position [0] of indices [1] is out of range for an input of shape [3, 4] read as 1-D (12 elements) (valid: -12..11)',

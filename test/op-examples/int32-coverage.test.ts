@@ -1,0 +1,183 @@
+/**
+ * int32 inputs where PyTorch takes integer tensors and the op only moves elements: pad (constant,
+ * circular), scatter's writes, diag, diagflat, diagEmbed, and indexSelect of a 0-d tensor
+ * (src/api/int-moves.ts). Expected values from PyTorch 1.13 on int32 tensors, with values past
+ * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
+ */
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import * as wg from '../../src/index.js';
+import { DTypeError, ShapeError, ValueError } from '../../src/index.js';
+import { initWasm } from '../helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const i32 = (v: wg.NestedArray) => wg.tensor(v, { dtype: 'int32' });
+const MIN = -2147483648,
+  MAX = 2147483647,
+  BIG = 16777217; // 2²⁴ + 1: the first integer float32 cannot hold
+
+const exact = (t: wg.Tensor, shape: number[], values: unknown) => {
+  expect(t.dtype).toBe('int32');
+  expect(t.shape).toEqual(shape);
+  expect(t.tolist()).toEqual(values);
+};
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`int32 element moves on ${be}`, () => {
+    beforeEach(() => wg.setBackend(be));
+    const a = () =>
+      i32([
+        [BIG, MIN, 3],
+        [4, MAX, -6],
+      ]);
+
+    test('pad: constant (the value truncated toward 0, as PyTorch) and circular', () => {
+      exact(
+        wg.pad(a(), [1, 2], { value: -7 }),
+        [2, 6],
+        [
+          [-7, BIG, MIN, 3, -7, -7],
+          [-7, 4, MAX, -6, -7, -7],
+        ],
+      );
+      exact(
+        wg.pad(a(), [1, -1, 1, 0], { value: 2.7 }),
+        [3, 3],
+        [
+          [2, 2, 2],
+          [2, BIG, MIN],
+          [2, 4, MAX],
+        ],
+      );
+      exact(
+        wg.pad(a(), [2, 1], { mode: 'circular' }),
+        [2, 6],
+        [
+          [MIN, 3, BIG, MIN, 3, BIG],
+          [MAX, -6, 4, MAX, -6, 4],
+        ],
+      );
+      exact(wg.pad(i32([9]), [0, 0]), [1], [9]);
+      exact(wg.pad(wg.zeros([0, 3], { dtype: 'int32' }), [1, 1], { value: 5 }), [0, 5], []);
+      exact(wg.pad(i32([MAX]), [2, 0], { value: MIN }), [3], [MIN, MIN, MAX]);
+    });
+
+    test('scatter writes int32 src values and numbers (last write wins)', () => {
+      const index = i32([
+        [0, 2, 0],
+        [1, 1, 2],
+      ]);
+      const src = i32([
+        [1, 2, 3],
+        [-2147483647, 16777219, 6],
+      ]);
+      exact(
+        wg.scatter(a(), 1, index, src),
+        [2, 3],
+        [
+          [3, MIN, 2],
+          [4, 16777219, 6],
+        ],
+      );
+      exact(
+        wg.scatter(a(), 0, i32([[1, 0]]), 2.7),
+        [2, 3],
+        [
+          [BIG, 2, 3],
+          [2, MAX, -6],
+        ],
+      );
+      exact(
+        a().scatter(0, i32([[0]]), MIN),
+        [2, 3],
+        [
+          [MIN, MIN, 3],
+          [4, MAX, -6],
+        ],
+      );
+    });
+
+    test('diag, diagflat and diagEmbed build int32 matrices', () => {
+      exact(
+        wg.diag(i32([BIG, MIN]), 1),
+        [3, 3],
+        [
+          [0, BIG, 0],
+          [0, 0, MIN],
+          [0, 0, 0],
+        ],
+      );
+      exact(wg.diag(i32([5])), [1, 1], [[5]]);
+      exact(wg.diag(i32([])), [0, 0], []);
+      exact(
+        wg.diagflat(i32([[BIG, MIN, 3]])),
+        [3, 3],
+        [
+          [BIG, 0, 0],
+          [0, MIN, 0],
+          [0, 0, 3],
+        ],
+      );
+      exact(
+        wg.diagEmbed(a(), { offset: -1 }),
+        [2, 4, 4],
+        [
+          [
+            [0, 0, 0, 0],
+            [BIG, 0, 0, 0],
+            [0, MIN, 0, 0],
+            [0, 0, 3, 0],
+          ],
+          [
+            [0, 0, 0, 0],
+            [4, 0, 0, 0],
+            [0, MAX, 0, 0],
+            [0, 0, -6, 0],
+          ],
+        ],
+      );
+    });
+
+    test('indexSelect of a 0-d tensor: dim 0 or -1, every index 0, a 0-d copy (float32 and int32)', () => {
+      exact(wg.indexSelect(i32(BIG), 0, i32([0, 0])), [], BIG);
+      const x = wg.tensor(2.5, { requiresGrad: true });
+      const y = wg.indexSelect(x, -1, i32([0]));
+      expect(y.shape).toEqual([]);
+      expect(y.item()).toBe(2.5);
+      y.mul(3).backward();
+      expect(x.grad?.item()).toBe(3);
+    });
+
+    test('errors: as for float32, plus what PyTorch refuses for integers', () => {
+      expect(() => wg.pad(a(), [1, 1], { mode: 'reflect' })).toThrow(
+        new DTypeError('pad', 'reflect padding takes a float32 tensor, got an int32 tensor of shape [2, 3] (PyTorch has no integer reflect pad)'),
+      );
+      expect(() => wg.pad(a(), [1, 1], { mode: 'replicate' })).toThrow(DTypeError);
+      expect(() => wg.pad(a(), [1, 1], { value: 1e10 })).toThrow(
+        new ValueError('pad', "the fill value of an int32 tensor must be an integer in int32's range, got 10000000000"),
+      );
+      expect(() => wg.pad(a(), [1])).toThrow(new ValueError('pad', 'pad must be an array of (left, right) integer pairs, got [1]'));
+      expect(() => wg.pad(a(), [4, 0], { mode: 'circular' })).toThrow(ShapeError);
+      expect(() => wg.scatter(a(), 1, i32([[0]]), wg.tensor([[1]]))).toThrow(
+        new DTypeError('scatter', 'src must be an int32 tensor, got a float32 tensor of shape [1, 1]'),
+      );
+      expect(() => wg.scatter(a(), 1, i32([[3]]), 1)).toThrow(
+        new ValueError('scatter', 'index 3 at position [0, 0] of indices [1, 1] is out of range for dim 1 of size 3 of an input of shape [2, 3] (valid: 0..2)'),
+      );
+      expect(() => wg.scatter(a(), 1, i32([[0]]), 1e10)).toThrow(ValueError);
+      expect(() => wg.diag(i32([[[1]]]))).toThrow(new ShapeError('diag', 'expects a 1-D or 2-D tensor, got shape [1, 1, 1]'));
+      expect(() => wg.diagEmbed(i32([1, 2]), { dim1: 0, dim2: 0 })).toThrow(ShapeError);
+      expect(() => wg.indexSelect(i32(5), 0, i32([1]))).toThrow(
+        new ValueError('indexSelect', 'index 1 at position [0] of indices [1] is out of range for a 0-d input (read as one element) (valid: 0..0)'),
+      );
+      expect(() => wg.indexSelect(i32(5), 1, i32([0]))).toThrow(
+        new ShapeError('indexSelect', 'dim 1 is out of range for a tensor of shape [] (expected an integer in [-1, 0])'),
+      );
+      expect(() => wg.indexSelect(i32(5), 0, i32([[0]]))).toThrow(new ShapeError('indexSelect', 'index must be 1-D, got shape [1, 1] (input [])'));
+      expect(() => wg.indexSelect(i32(5), 0, wg.tensor([0]))).toThrow(DTypeError);
+      expect(() => wg.vander(i32([1, 2]))).toThrow(DTypeError);
+    });
+  });
+}
