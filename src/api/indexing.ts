@@ -3,13 +3,13 @@
  * index (x[idx], x[i0, i1]), maskedFill, maskedSelect, tril, triu. Table: src/ops/indexing.ts.
  * Shapes are checked by the table's planners, index values here (checkIndices), before anything runs.
  */
-import { lift, ones } from './creation.js';
+import { lift, ones, zeros } from './creation.js';
 import { copyFor } from './shape.js';
-import { movedInt } from './int-moves.js';
+import { addedInt, movedInt } from './int-moves.js';
 import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { zerosLike } from './factories.js';
 import { where } from './integer.js';
-import { apply } from '../engine/engine.js';
+import { apply, constant } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
@@ -70,8 +70,15 @@ function checkReduce(fn: 'scatter' | 'scatterReduce', reduce: unknown): asserts 
   }
 }
 
+/** int32 inputs reduce by 'sum' only (exact); PyTorch's integer mean, amax and amin are not supported. */
+function intSumOnly(fn: string, x: Tensor, reduce: ScatterReduce): void {
+  if (x instanceof Tensor && x.dtype === 'int32' && reduce !== 'sum')
+    throw new DTypeError(fn, `reduce '${reduce}' takes a float32 input, got an int32 tensor of shape ${fmtShape(x.shape)} (int32 takes 'sum')`);
+}
+
 /** scatter with a reduction that includes x's element (PyTorch's include_self = true). */
 function scatterWith(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, reduce: ScatterReduce): Tensor {
+  intSumOnly(fn, x, reduce);
   const y = scatterInto(fn, x, dim, index, src, REDUCE_MODES[reduce]);
   if (reduce !== 'mean') return y;
   // The mean of x's element and the values added to it: divided by 1 + how many were.
@@ -88,7 +95,8 @@ export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor
   const { includeSelf = true } = checkOptions<{ includeSelf?: boolean }>('scatterReduce', opts, ['includeSelf']);
   checkBool('scatterReduce', 'includeSelf', includeSelf);
   checkReduce('scatterReduce', reduce);
-  typed('scatterReduce', 'src', src, 'float32');
+  intSumOnly('scatterReduce', x, reduce);
+  checkTensor('scatterReduce', 'src', src);
   if (includeSelf) return scatterWith('scatterReduce', x, dim, index, src, reduce);
   const count = scatterInto('scatterReduce', zerosLike(x), dim, index, 1, 'add');
   const hit = count.gt(0);
@@ -104,37 +112,52 @@ export function scatterReduce(x: Tensor, dim: number, index: Tensor, src: Tensor
 
 /** A copy of x with src[i][j] added at [i][index[i][j]] (along dim); repeated indices add up in index order. */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
-  typed('scatterAdd', 'src', src, 'float32');
+  checkTensor('scatterAdd', 'src', src);
   return scatterInto('scatterAdd', x, dim, index, src, 'add');
 }
 
 function scatterInto(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number, mode: ScatterMode): Tensor {
-  // int32 writes move values only: scatter their positions (a number src is the fill of position 0)
-  if (x instanceof Tensor && x.dtype === 'int32' && mode === 'write') {
-    if (typeof src === 'number') return movedInt(fn, [x], ([p]) => scatterInto(fn, p, dim, index, 0, mode), Math.trunc(src));
-    typed(fn, 'src', src, 'int32');
-    return movedInt(fn, [x, src], ([p, q]) => scatterInto(fn, p, dim, index, q, mode));
-  }
-  typed(fn, 'input', x, 'float32');
+  // int32 takes writes (values moved) and sums (exact, in digits); amax/amin compare floats
+  typed(fn, 'input', x, x instanceof Tensor && x.dtype === 'int32' && mode !== 'amax' && mode !== 'amin' ? 'int32' : 'float32');
   typed(fn, 'index', index, 'int32');
-  if (typeof src !== 'number') typed(fn, 'src', src, 'float32');
-  const s = lift(src, x);
-  const { map, dim: d } = planGather(fn, x, dim, index, typeof src === 'number' ? undefined : s);
+  if (typeof src !== 'number') typed(fn, 'src', src, x.dtype);
+  const { map, dim: d } = planGather(fn, x, dim, index, typeof src === 'number' ? undefined : src);
   checkIndices(fn, index, map.dimSize, dimOf(x, d));
-  const srcStrides = typeof src === 'number' ? map.shape.map(() => 0) : contiguousView(s.shape).strides;
-  return apply(SCATTER, [x, index, s], { ...map, src: srcStrides, mode });
+  const into = (y: Tensor, s: Tensor | number, m: ScatterMode) => {
+    const strides = typeof s === 'number' ? map.shape.map(() => 0) : contiguousView(s.shape).strides;
+    return apply(SCATTER, [y, index, lift(s, y)], { ...map, src: strides, mode: m });
+  };
+  if (x.dtype === 'float32') return into(x, src, mode);
+  // a scatter of positions: a number src is the fill of position 0
+  if (mode === 'write')
+    return typeof src === 'number' ? movedInt(fn, [x], ([p]) => into(p, 0, mode), Math.trunc(src)) : movedInt(fn, [x, src], ([p, q]) => into(p, q, mode));
+  const s =
+    typeof src === 'number' ? apply(op('copyInt'), [constant(intNumber(fn, 'the value', src), x.storage.backend, 'int32')], broadcastView([], map.shape)) : src;
+  // values land on one element from index positions that differ only along dim
+  return addedInt(fn, x, s, index.shape[d] ?? 1, (digits) => into(zeros(x.shape), digits, 'add'));
+}
+
+/** A number mixed into int32 sums: truncated toward 0 as PyTorch casts it, within int32. */
+function intNumber(fn: string, what: string, v: number): number {
+  const t = Math.trunc(v);
+  if (t < -(2 ** 31) || t >= 2 ** 31) throw new ValueError(fn, `${what} ${fmtValue(v)} does not fit in int32 (the input's dtype)`);
+  return t;
 }
 
 /** A copy of x with alpha·source added along dim at the 1-D index's positions (source: x's shape, len(index) along dim). */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, opts: { alpha?: number } = {}): Tensor {
   const { alpha = 1 } = checkOptions<{ alpha?: number }>('indexAdd', opts, ['alpha']);
-  typed('indexAdd', 'input', x, 'float32');
+  checkTensor('indexAdd', 'input', x);
   typed('indexAdd', 'index', index, 'int32');
-  typed('indexAdd', 'source', source, 'float32');
+  typed('indexAdd', 'source', source, x.dtype);
   checkFinite('indexAdd', 'alpha', alpha);
-  const { map, dim: d } = planIndexAdd(x, dim, index, source, alpha);
+  const int = x.dtype === 'int32';
+  const { map, dim: d } = planIndexAdd(x, dim, index, source, int ? 1 : alpha);
   checkIndices('indexAdd', index, map.dimSize, dimOf(x, d));
-  return apply(SCATTER, [x, index, source], map);
+  if (!int) return apply(SCATTER, [x, index, source], map);
+  const a = intNumber('indexAdd', 'alpha', alpha);
+  const scaled = a === 1 ? source : apply(op('intMul'), [source, constant(a, x.storage.backend, 'int32')]);
+  return addedInt('indexAdd', x, scaled, index.size, (digits) => apply(SCATTER, [zeros(x.shape), index, digits], map));
 }
 
 /**

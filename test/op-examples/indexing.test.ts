@@ -521,7 +521,7 @@ for (const be of BACKENDS) {
       const i = ints([[0, 1]]);
       expect(() => wg.gather(x, 1, wg.tensor([[0, 1]]))).toThrow(wg.DTypeError);
       expect(() => wg.gather(x, 1, wg.tensor([[0, 1]]))).toThrow('wasmgrad.gather: index must be an int32 tensor, got a float32 tensor of shape [1, 2]');
-      expect(() => wg.scatterAdd(i, 0, i, x)).toThrow('wasmgrad.scatterAdd: input must be a float32 tensor, got an int32 tensor of shape [1, 2]');
+      expect(() => wg.scatterAdd(i, 0, i, x)).toThrow('wasmgrad.scatterAdd: src must be an int32 tensor, got a float32 tensor of shape [3, 4]');
       expect(() => wg.gather(x, 1, ints([0, 1]))).toThrow(wg.ShapeError);
       expect(() => wg.gather(x, 1, ints([0, 1]))).toThrow('wasmgrad.gather: index must have as many dims as the input: index [2], input [3, 4]');
       expect(() => wg.gather(x, 1, wg.zeros([4, 1], { dtype: 'int32' }))).toThrow(

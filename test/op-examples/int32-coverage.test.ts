@@ -1,7 +1,7 @@
 /**
- * int32 inputs where PyTorch takes integer tensors and the op only moves elements: pad (constant,
- * circular), scatter's writes, diag, diagflat, diagEmbed, and indexSelect of a 0-d tensor
- * (src/api/int-moves.ts). Expected values from PyTorch 1.13 on int32 tensors, with values past
+ * int32 inputs where PyTorch takes integer tensors (src/api/int-moves.ts): the ops that only move
+ * elements (pad constant and circular, scatter's writes, diag, diagflat, diagEmbed, indexSelect of
+ * a 0-d tensor) and the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd). Expected values from PyTorch 1.13 on int32 tensors, with values past
  * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -99,6 +99,63 @@ for (const be of ['wasm', 'reference'] as const) {
       );
     });
 
+    test('scatterAdd, scatter/scatterReduce with sum, and indexAdd sum int32 exactly, wrapping as PyTorch', () => {
+      const index = i32([
+        [0, 0, 0],
+        [2, 1, 2],
+      ]);
+      const sums = [
+        [-2113929211, MIN, 3],
+        [4, -2, -8],
+      ];
+      exact(wg.scatterAdd(a(), 1, index, a()), [2, 3], sums);
+      exact(wg.scatter(a(), 1, index, a(), { reduce: 'sum' }), [2, 3], sums);
+      exact(wg.scatterReduce(a(), 1, index, a(), 'sum'), [2, 3], sums);
+      exact(
+        wg.scatterReduce(a(), 1, index, a(), 'sum', { includeSelf: false }),
+        [2, 3],
+        [
+          [-2130706428, MIN, 3],
+          [4, MAX, -2],
+        ],
+      );
+      exact(
+        wg.scatter(a(), 1, index, 5, { reduce: 'sum' }),
+        [2, 3],
+        [
+          [16777232, MIN, 3],
+          [4, -2147483644, 4],
+        ],
+      );
+      // alpha truncated toward 0, as PyTorch casts it to the input's dtype
+      exact(
+        wg.indexAdd(a(), 0, i32([1, 1]), a(), { alpha: 2.5 }),
+        [2, 3],
+        [
+          [BIG, MIN, 3],
+          [33554446, 2147483645, -12],
+        ],
+      );
+      exact(
+        a().indexAdd(0, i32([1, 1]), a(), { alpha: 3 }),
+        [2, 3],
+        [
+          [BIG, MIN, 3],
+          [50331667, 2147483644, -15],
+        ],
+      );
+    });
+
+    test('sums of many int32 values into one element stay exact (narrower digits past 256 values)', () => {
+      for (const n of [257, 70000]) {
+        const values = Array.from({ length: n }, (_, k) => (k % 2 ? MAX : k - MAX));
+        let expected = 0;
+        for (const v of values) expected = (expected + v) | 0;
+        const zero = wg.zeros([1], { dtype: 'int32' });
+        exact(wg.scatterAdd(zero, 0, wg.zeros([n], { dtype: 'int32' }), i32(values)), [1], [expected]);
+      }
+    });
+
     test('diag, diagflat and diagEmbed build int32 matrices', () => {
       exact(
         wg.diag(i32([BIG, MIN]), 1),
@@ -167,6 +224,20 @@ for (const be of ['wasm', 'reference'] as const) {
         new ValueError('scatter', 'index 3 at position [0, 0] of indices [1, 1] is out of range for dim 1 of size 3 of an input of shape [2, 3] (valid: 0..2)'),
       );
       expect(() => wg.scatter(a(), 1, i32([[0]]), 1e10)).toThrow(ValueError);
+      expect(() => wg.scatterAdd(a(), 1, i32([[0]]), wg.tensor([[1]]))).toThrow(
+        new DTypeError('scatterAdd', 'src must be an int32 tensor, got a float32 tensor of shape [1, 1]'),
+      );
+      expect(() => wg.scatterReduce(a(), 1, i32([[0]]), a(), 'amax')).toThrow(
+        new DTypeError('scatterReduce', "reduce 'amax' takes a float32 input, got an int32 tensor of shape [2, 3] (int32 takes 'sum')"),
+      );
+      expect(() => wg.scatter(a(), 1, i32([[0]]), a(), { reduce: 'mean' })).toThrow(DTypeError);
+      expect(() => wg.indexAdd(a(), 0, i32([1]), wg.ones([1, 3]))).toThrow(
+        new DTypeError('indexAdd', 'source must be an int32 tensor, got a float32 tensor of shape [1, 3]'),
+      );
+      expect(() => wg.indexAdd(a(), 0, i32([2]), a().slice(0, 0, 1))).toThrow(ValueError);
+      expect(() => wg.indexAdd(a(), 0, i32([1]), a().slice(0, 0, 1), { alpha: 2 ** 31 })).toThrow(
+        new ValueError('indexAdd', "alpha 2147483648 does not fit in int32 (the input's dtype)"),
+      );
       expect(() => wg.diag(i32([[[1]]]))).toThrow(new ShapeError('diag', 'expects a 1-D or 2-D tensor, got shape [1, 1, 1]'));
       expect(() => wg.diagEmbed(i32([1, 2]), { dim1: 0, dim2: 0 })).toThrow(ShapeError);
       expect(() => wg.indexSelect(i32(5), 0, i32([1]))).toThrow(
