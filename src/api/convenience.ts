@@ -27,7 +27,7 @@ import { eq } from './elementwise.js';
 import { below, onesLike, zerosLike } from './factories.js';
 import { operands, to } from './integer.js';
 import { expand, movedim } from './layout.js';
-import { movedInt } from './int-moves.js';
+import { movedInt, productInt } from './int-moves.js';
 import { all, sum } from './reduce.js';
 import { cat, clone, reshape, tensorList, transpose } from './shape.js';
 
@@ -37,7 +37,10 @@ type Opts = Omit<CreateOptions, 'shape'>;
 const product = (name: 'mm' | 'bmm' | 'mv' | 'dot' | 'outer') => (a: Tensor, b: Tensor) => {
   checkTensor(name, 'input', a);
   checkTensor(name, 'other', b);
-  return apply(op(name), [a, b]);
+  if (a.dtype !== 'int32' || b.dtype !== 'int32') return apply(op(name), [a, b]);
+  op(name).plan([a, b], {});
+  // each output sums a's last dim of products (outer: one)
+  return productInt(name, a, b, name === 'outer' ? 1 : (a.shape[a.ndim - 1] ?? 1), (x, y) => apply(op(name), [x, y]));
 };
 /** [m, k]·[k, n] → [m, n], 2-D only (torch.mm; matmul broadcasts, mm does not). */
 export const mm = product('mm');

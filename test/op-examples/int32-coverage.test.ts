@@ -1,7 +1,8 @@
 /**
  * int32 inputs where PyTorch takes integer tensors (src/api/int-moves.ts): the ops that only move
  * elements (pad constant and circular, scatter's writes, diag, diagflat, diagEmbed, indexSelect of
- * a 0-d tensor) and the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd). Expected values from PyTorch 1.13 on int32 tensors, with values past
+ * a 0-d tensor), the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd) and the
+ * matrix products (matmul, mm, bmm, mv, dot, outer, linear). Expected values from PyTorch 1.13 on int32 tensors, with values past
  * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -156,6 +157,69 @@ for (const be of ['wasm', 'reference'] as const) {
       }
     });
 
+    test('matmul, mm, bmm, mv, dot, outer and linear of int32 are exact and wrap as PyTorch', () => {
+      const b = () =>
+        i32([
+          [3, -7],
+          [100003, 2],
+          [-2147483647, 65537],
+        ]);
+      const v = () => i32([16777219, -5, MAX]);
+      const ab = [
+        [50331654, -117243908],
+        [2147383651, -393252],
+      ];
+      exact(wg.matmul(a(), b()), [2, 2], ab);
+      exact(a().matmul(b()), [2, 2], ab);
+      exact(wg.mm(a(), b()), [2, 2], ab);
+      exact(wg.bmm(a().reshape([1, 2, 3]), b().reshape([1, 3, 2])), [1, 2, 2], [ab]);
+      exact(
+        wg.matmul(a(), a(), { transposeB: true }),
+        [2, 2],
+        [
+          [33554442, -2080374798],
+          [-2080374798, 53],
+        ],
+      );
+      exact(wg.mv(a(), v()), [2], [67108864, -2080374761]);
+      exact(wg.matmul(v(), b()), [2], [49831641, 2029977568]);
+      exact(wg.dot(v(), v()), [], 100663331);
+      exact(
+        wg.outer(v(), i32([3, MIN])),
+        [3, 2],
+        [
+          [50331657, MIN],
+          [-15, MIN],
+          [2147483645, MIN],
+        ],
+      );
+      exact(
+        wg.linear(a(), b().t(), i32([1, MAX])),
+        [2, 2],
+        [
+          [50331655, 2030239739],
+          [2147383652, 2147090395],
+        ],
+      );
+      exact(
+        wg.matmul(wg.zeros([2, 0], { dtype: 'int32' }), wg.zeros([0, 3], { dtype: 'int32' })),
+        [2, 3],
+        [
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+      );
+    });
+
+    test('a long int32 dot product (narrower digits past 258 terms) matches int32 arithmetic', () => {
+      const n = 300;
+      const x = Array.from({ length: n }, (_, k) => Math.imul(k, -1640531535));
+      const y = Array.from({ length: n }, (_, k) => (k * 40503 + 7) | 0);
+      let expected = 0;
+      for (let k = 0; k < n; k++) expected = (expected + Math.imul(x[k], y[k])) | 0;
+      exact(wg.dot(i32(x), i32(y)), [], expected);
+    });
+
     test('diag, diagflat and diagEmbed build int32 matrices', () => {
       exact(
         wg.diag(i32([BIG, MIN]), 1),
@@ -238,6 +302,11 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.indexAdd(a(), 0, i32([1]), a().slice(0, 0, 1), { alpha: 2 ** 31 })).toThrow(
         new ValueError('indexAdd', "alpha 2147483648 does not fit in int32 (the input's dtype)"),
       );
+      expect(() => wg.matmul(a(), a())).toThrow(ShapeError);
+      expect(() => wg.matmul(a(), wg.ones([3, 2]))).toThrow(DTypeError);
+      expect(() => wg.mm(a(), i32([1, 2, 3]))).toThrow(ShapeError);
+      expect(() => wg.dot(i32([1, 2]), i32([1, 2, 3]))).toThrow(ShapeError);
+      expect(() => wg.linear(a(), i32([[1, 2]]))).toThrow(ShapeError);
       expect(() => wg.diag(i32([[[1]]]))).toThrow(new ShapeError('diag', 'expects a 1-D or 2-D tensor, got shape [1, 1, 1]'));
       expect(() => wg.diagEmbed(i32([1, 2]), { dim1: 0, dim2: 0 })).toThrow(ShapeError);
       expect(() => wg.indexSelect(i32(5), 0, i32([1]))).toThrow(
