@@ -4,6 +4,7 @@ import { apply } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { CdistAttrs, CosineAttrs, PairwiseAttrs } from '../ops/distance.js';
 import { op } from '../ops/index.js';
+import { operands } from './integer.js';
 
 const tensors = (fn: string, a: unknown, b: unknown): void => {
   checkTensor(fn, 'x1', a);
@@ -16,10 +17,12 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor, options: CosineAttrs = 
   return apply(op('cosineSimilarity'), [x1, x2], checkOptions<CosineAttrs>('cosineSimilarity', options, ['dim', 'eps']));
 }
 
-/** ‖x1 − x2 + eps‖_p over the last dim (p 2, eps 1e-6, keepdim false), broadcasting. */
+/** ‖x1 − x2 + eps‖_p over the last dim (p 2, eps 1e-6, keepdim false), broadcasting; int32 inputs give float32. */
 export function pairwiseDistance(x1: Tensor, x2: Tensor, options: PairwiseAttrs = {}): Tensor {
   tensors('pairwiseDistance', x1, x2);
-  return apply(op('pairwiseDistance'), [x1, x2], checkOptions<PairwiseAttrs>('pairwiseDistance', options, ['p', 'eps', 'keepdim']));
+  const attrs = checkOptions<PairwiseAttrs>('pairwiseDistance', options, ['p', 'eps', 'keepdim']);
+  // int32 inputs are cast, as PyTorch's float32 result of integer tensors
+  return apply(op('pairwiseDistance'), operands('pairwiseDistance', [x1, x2], true, attrs), attrs);
 }
 
 /** p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M] → [..., P, R] (p 2). */

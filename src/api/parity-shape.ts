@@ -12,14 +12,14 @@ import { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, ofTensor, fmtValue } from '../errors.js';
 import { broadcastShapes as broadcastShapeOf } from '../ops/broadcast.js';
 import { op } from '../ops/index.js';
-import { rot90View, type DiagEmbedAttrs, type Rot90Attrs, type VanderAttrs } from '../ops/parity-shape.js';
+import { rot90View, vanderColumns, type DiagEmbedAttrs, type Rot90Attrs, type VanderAttrs } from '../ops/parity-shape.js';
 import { normDim } from '../ops/shape.js';
 import { checkFinite, checkIntAtLeast, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { checkShape, createOptions, generated, make, writeGenerated, zeros, type CreateOptions } from './creation.js';
 import { diag, meshgrid, vstack } from './convenience.js';
 import { movedInt } from './int-moves.js';
-import { bernoulli, linspacePoints } from './factories.js';
+import { bernoulli, linspacePoints, onesLike } from './factories.js';
 import { readValues } from './counting.js';
 import { take } from './indexing.js';
 import { to } from './integer.js';
@@ -277,12 +277,6 @@ export function rot90(x: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tenso
 }
 
 /** A float32 composite's input: int32 has no padded copy (pad is float32 only), so it is a DTypeError naming fn. */
-function floatOnly(fn: string, x: Tensor): void {
-  checkTensor(fn, 'input', x);
-  if (x.dtype !== 'float32')
-    throw new DTypeError(fn, `builds its result from float32 values only, got an int32 tensor ${fmtShape(x.shape)} (cast it with .float())`);
-}
-
 /** torch.diag_embed: the last dim of x on the diagonal at offset (0) of planes at dims dim1, dim2 (-2, -1) of the result. */
 export function diagEmbed(x: Tensor, opts: DiagEmbedAttrs = {}): Tensor {
   checkTensor('diagEmbed', 'input', x);
@@ -298,10 +292,17 @@ export function diagflat(x: Tensor, offset = 0): Tensor {
   return diag(ravel(x), offset);
 }
 
-/** torch.vander(x, N = len(x), increasing = false) of a 1-D float32 x. */
+/** torch.vander(x, N = len(x), increasing = false) of a 1-D x; int32 powers wrap as int32 (PyTorch's are int64). */
 export function vander(x: Tensor, opts: VanderAttrs = {}): Tensor {
-  floatOnly('vander', x);
-  return apply(op('vander'), [x], checkOptions<VanderAttrs>('vander', opts, ['N', 'increasing']));
+  checkTensor('vander', 'input', x);
+  const attrs = checkOptions<VanderAttrs>('vander', opts, ['N', 'increasing']);
+  if (x.dtype === 'float32') return apply(op('vander'), [x], attrs);
+  const n = vanderColumns('vander', x.shape, attrs);
+  if (n === 0) return zeros([x.size, 0], { dtype: 'int32' });
+  // x^0 … x^(N−1) by repeated exact int32 products
+  const powers = [onesLike(x)];
+  while (powers.length < n) powers.push(apply(op('intMul'), [powers[powers.length - 1], x]));
+  return stack(attrs.increasing === true ? powers : powers.reverse(), 1);
 }
 
 // ---- block and grid builders ---------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * int32 inputs where PyTorch takes integer tensors (src/api/int-moves.ts): the ops that only move
  * elements (pad constant and circular, scatter's writes, diag, diagflat, diagEmbed, indexSelect of
  * a 0-d tensor), the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd) and the
- * matrix products (matmul, mm, bmm, mv, dot, outer, linear). Expected values from PyTorch 1.13 on int32 tensors, with values past
+ * matrix products (matmul, mm, bmm, mv, dot, outer, linear), vander, and pairwiseDistance (float32). Expected values from PyTorch 1.13 on int32 tensors, with values past
  * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -220,6 +220,33 @@ for (const be of ['wasm', 'reference'] as const) {
       exact(wg.dot(i32(x), i32(y)), [], expected);
     });
 
+    test('vander of int32 (powers wrap as int32; PyTorch gives int64) and pairwiseDistance of int32 (float32)', () => {
+      exact(
+        wg.vander(i32([2, -3, 65536]), { N: 4 }),
+        [3, 4],
+        [
+          [8, 4, 2, 1],
+          [-27, 9, -3, 1],
+          [0, 0, 65536, 1],
+        ],
+      );
+      exact(
+        wg.vander(i32([2, -3, 1291]), { increasing: true }),
+        [3, 3],
+        [
+          [1, 2, 4],
+          [1, -3, 9],
+          [1, 1291, 1666681],
+        ],
+      );
+      exact(wg.vander(i32([]), { N: 0 }), [0, 0], []);
+      exact(wg.vander(i32([5]), { N: 0 }), [1, 0], [[]]);
+      const d = wg.pairwiseDistance(i32([[1, 2, 3]]), i32([[4, 6, 3]]));
+      expect(d.dtype).toBe('float32');
+      expect(d.item()).toBeCloseTo(4.999998569488525, 6);
+      expect(wg.pairwiseDistance(i32([[1, 2, 3]]), wg.tensor([[4, 6, 3]])).item()).toBeCloseTo(4.999998569488525, 6);
+    });
+
     test('diag, diagflat and diagEmbed build int32 matrices', () => {
       exact(
         wg.diag(i32([BIG, MIN]), 1),
@@ -317,7 +344,9 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(() => wg.indexSelect(i32(5), 0, i32([[0]]))).toThrow(new ShapeError('indexSelect', 'index must be 1-D, got shape [1, 1] (input [])'));
       expect(() => wg.indexSelect(i32(5), 0, wg.tensor([0]))).toThrow(DTypeError);
-      expect(() => wg.vander(i32([1, 2]))).toThrow(DTypeError);
+      expect(() => wg.vander(i32([[1, 2]]))).toThrow(new ShapeError('vander', 'expects a 1-D tensor, got shape [1, 2]'));
+      expect(() => wg.vander(i32([1, 2]), { N: -1 })).toThrow(ValueError);
+      expect(() => wg.pairwiseDistance(i32([[1, 2, 3]]), i32([[1, 2]]))).toThrow(ShapeError);
     });
   });
 }
