@@ -118,6 +118,7 @@ export { eye, linspace, zerosLike, onesLike, fullLike, randnLike, randLike, rand
 export { scaledDotProductAttention, type SdpaOptions } from './attention.js';
 export { gather, scatter, scatterAdd, indexAdd, indexSelect, take, index, maskedFill, maskedSelect, tril, triu, type ScatterReduce } from './indexing.js';
 export { scatterReduce } from './indexing.js';
+export { indexCopy, indexFill } from './indexing.js';
 export { conv1d, convTranspose2d, adaptiveAvgPool2d, adaptiveMaxPool2d, interpolate } from './conv.js';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d } from './conv.js';
 export { adaptiveMaxPool1d, convTranspose1d } from './conv.js';

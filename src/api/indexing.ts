@@ -161,6 +161,36 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
 }
 
 /**
+ * A copy of x with source's slices written along dim at the 1-D index's positions (PyTorch's
+ * index_copy; source: x's shape with len(index) along dim; a repeated index: the last slice wins).
+ * float32 or int32 (exact), x and source of one dtype.
+ */
+export function indexCopy(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
+  checkTensor('indexCopy', 'input', x);
+  typed('indexCopy', 'source', source, x.dtype);
+  return indexWrite('indexCopy', x, dim, index, source);
+}
+
+/** A copy of x with `value` in the slices along dim at the 1-D index's positions (PyTorch's index_fill; int32 x: the value truncated toward 0). */
+export function indexFill(x: Tensor, dim: number, index: Tensor, value: number): Tensor {
+  checkTensor('indexFill', 'input', x);
+  if (typeof value !== 'number') throw new ValueError('indexFill', `value must be a number, got ${fmtValue(value)}`);
+  return indexWrite('indexFill', x, dim, index, value);
+}
+
+/** indexCopy and indexFill: indexAdd's scatter along dim, writing. */
+function indexWrite(fn: string, x: Tensor, dim: number, index: Tensor, src: Tensor | number): Tensor {
+  typed(fn, 'index', index, 'int32');
+  const shape = typeof src === 'number' ? planIndexSelect(fn, x, dim, index).map.shape : src.shape;
+  const { map, dim: d } = planIndexAdd(x, dim, index, { shape, dtype: x.dtype }, 1, fn);
+  checkIndices(fn, index, map.dimSize, dimOf(x, d));
+  const write = (y: Tensor, s: Tensor | number) =>
+    apply(SCATTER, [y, index, lift(s, y)], { ...map, src: typeof s === 'number' ? map.shape.map(() => 0) : map.src, mode: 'write' });
+  if (x.dtype === 'float32') return write(x, src);
+  return typeof src === 'number' ? movedInt(fn, [x], ([p]) => write(p, 0), Math.trunc(src)) : movedInt(fn, [x, src], ([p, q]) => write(p, q));
+}
+
+/**
  * The entries of x along dim at a 1-D int32 index (repeats allowed): dim's size becomes len(index).
  * A 0-d x, as PyTorch: dim 0 or -1, every index 0, and the result is a 0-d copy of x.
  */

@@ -198,6 +198,8 @@ declare module '../engine/tensor.js' {
     scatterReduce(dim: number, index: Tensor, src: Tensor, reduce: ScatterReduce, opts?: { includeSelf?: boolean }): Tensor;
     indexAdd(dim: number, index: Tensor, source: Tensor, opts?: { alpha?: number }): Tensor;
     indexSelect(dim: number, index: Tensor): Tensor;
+    indexCopy(dim: number, index: Tensor, source: Tensor): Tensor;
+    indexFill(dim: number, index: Tensor, value: number): Tensor;
     take(index: Tensor): Tensor;
     /** PyTorch's x[idx] (along dim) or x[e0, e1, …] (int32 tensors, integers, null = a full slice). */
     index(indices: Tensor | readonly (Tensor | number | null)[], dim?: number): Tensor;
@@ -510,6 +512,8 @@ const forwarded = {
   scatterReduce: F.scatterReduce,
   indexAdd: F.indexAdd,
   indexSelect: F.indexSelect,
+  indexCopy: F.indexCopy,
+  indexFill: F.indexFill,
   take: F.take,
   index: F.index,
   maskedFill: F.maskedFill,

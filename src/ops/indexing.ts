@@ -154,12 +154,12 @@ export function planIndexSelect(op: string, x: Meta, dim: number, index: Meta): 
   return { map: planIndexStep(x.shape, d, [sizeOf(index.shape)], d, 1, true), dim: d };
 }
 
-/** indexAdd: source has x's shape but len(index) along dim; positions = source's shape. */
-export function planIndexAdd(x: Meta, dim: number, index: Meta, source: Meta, alpha: number): { map: ScatterMap; dim: number } {
-  const { map, dim: d } = planIndexSelect('indexAdd', x, dim, index);
+/** indexAdd (and indexCopy, indexFill): source has x's shape but len(index) along dim; positions = source's shape. */
+export function planIndexAdd(x: Meta, dim: number, index: Meta, source: Meta, alpha: number, fn = 'indexAdd'): { map: ScatterMap; dim: number } {
+  const { map, dim: d } = planIndexSelect(fn, x, dim, index);
   if (source.shape.length !== map.shape.length || source.shape.some((s, k) => s !== map.shape[k]))
     throw new ShapeError(
-      'indexAdd',
+      fn,
       `source must have the input's shape with dim ${d} of the index's length, ${fmtShape(map.shape)}, got ${fmtShape(source.shape)} (input ${fmtShape(x.shape)}, index ${fmtShape(index.shape)})`,
     );
   return { map: { ...map, src: stridesOf(source.shape), mode: 'add', alpha }, dim: d };

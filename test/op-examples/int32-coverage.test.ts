@@ -2,7 +2,8 @@
  * int32 inputs where PyTorch takes integer tensors (src/api/int-moves.ts): the ops that only move
  * elements (pad constant and circular, scatter's writes, diag, diagflat, diagEmbed, indexSelect of
  * a 0-d tensor), the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd) and the
- * matrix products (matmul, mm, bmm, mv, dot, outer, linear), vander, and pairwiseDistance (float32). Expected values from PyTorch 1.13 on int32 tensors, with values past
+ * matrix products (matmul, mm, bmm, mv, dot, outer, linear), vander, pairwiseDistance (float32),
+ * and the new indexCopy and indexFill (float32 too). Expected values from PyTorch 1.13 on int32 tensors, with values past
  * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -247,6 +248,70 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.pairwiseDistance(i32([[1, 2, 3]]), wg.tensor([[4, 6, 3]])).item()).toBeCloseTo(4.999998569488525, 6);
     });
 
+    test('indexCopy and indexFill (new, float32 and int32), as PyTorch', () => {
+      exact(
+        wg.indexCopy(
+          a(),
+          1,
+          i32([2, 0]),
+          i32([
+            [7, -2147483647],
+            [16777219, 9],
+          ]),
+        ),
+        [2, 3],
+        [
+          [-2147483647, MIN, 7],
+          [9, MAX, 16777219],
+        ],
+      );
+      exact(
+        a().indexFill(0, i32([1]), -5.7),
+        [2, 3],
+        [
+          [BIG, MIN, 3],
+          [-5, -5, -5],
+        ],
+      );
+      exact(
+        wg.indexFill(a(), 1, i32([0, 2]), MAX),
+        [2, 3],
+        [
+          [MAX, MIN, MAX],
+          [MAX, MAX, MAX],
+        ],
+      );
+      const w = () =>
+        wg.tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]);
+      const x = w().requiresGrad_(),
+        s = wg.tensor([[10], [20]], { requiresGrad: true });
+      const y = x.indexCopy(1, i32([1]), s);
+      expect(y.tolist()).toEqual([
+        [1, 10, 3],
+        [4, 20, 6],
+      ]);
+      y.mul(w()).sum().backward();
+      expect(x.grad?.tolist()).toEqual([
+        [1, 0, 3],
+        [4, 0, 6],
+      ]);
+      expect(s.grad?.tolist()).toEqual([[2], [5]]);
+      const x2 = w().requiresGrad_();
+      const f = wg.indexFill(x2, 0, i32([0]), -1.5);
+      expect(f.tolist()).toEqual([
+        [-1.5, -1.5, -1.5],
+        [4, 5, 6],
+      ]);
+      f.mul(w()).sum().backward();
+      expect(x2.grad?.tolist()).toEqual([
+        [0, 0, 0],
+        [4, 5, 6],
+      ]);
+    });
+
     test('diag, diagflat and diagEmbed build int32 matrices', () => {
       exact(
         wg.diag(i32([BIG, MIN]), 1),
@@ -334,6 +399,20 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.mm(a(), i32([1, 2, 3]))).toThrow(ShapeError);
       expect(() => wg.dot(i32([1, 2]), i32([1, 2, 3]))).toThrow(ShapeError);
       expect(() => wg.linear(a(), i32([[1, 2]]))).toThrow(ShapeError);
+      expect(() => wg.indexCopy(a(), 1, i32([3]), i32([[1], [2]]))).toThrow(
+        new ValueError('indexCopy', 'index 3 at position [0] of indices [1] is out of range for dim 1 of size 3 of an input of shape [2, 3] (valid: 0..2)'),
+      );
+      expect(() => wg.indexCopy(a(), 1, i32([0]), i32([[1, 2]]))).toThrow(
+        new ShapeError('indexCopy', "source must have the input's shape with dim 1 of the index's length, [2, 1], got [1, 2] (input [2, 3], index [1])"),
+      );
+      expect(() => wg.indexCopy(a(), 1, i32([0]), wg.ones([2, 1]))).toThrow(
+        new DTypeError('indexCopy', 'source must be an int32 tensor, got a float32 tensor of shape [2, 1]'),
+      );
+      expect(() => wg.indexFill(a(), 2, i32([0]), 1)).toThrow(ShapeError);
+      expect(() => wg.indexFill(a(), 0, i32([[0]]), 1)).toThrow(new ShapeError('indexFill', 'index must be 1-D, got shape [1, 1] (input [2, 3])'));
+      expect(() => wg.indexFill(a(), 0, wg.tensor([0]), 1)).toThrow(DTypeError);
+      expect(() => wg.indexFill(a(), 0, i32([0]), '1' as never)).toThrow(new ValueError('indexFill', 'value must be a number, got "1"'));
+      expect(() => wg.indexFill(a(), 0, i32([0]), 2 ** 31)).toThrow(ValueError);
       expect(() => wg.diag(i32([[[1]]]))).toThrow(new ShapeError('diag', 'expects a 1-D or 2-D tensor, got shape [1, 1, 1]'));
       expect(() => wg.diagEmbed(i32([1, 2]), { dim1: 0, dim2: 0 })).toThrow(ShapeError);
       expect(() => wg.indexSelect(i32(5), 0, i32([1]))).toThrow(
