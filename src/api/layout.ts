@@ -277,3 +277,23 @@ function channelDropout(fn: string, x: Tensor, p: number, training: boolean, spa
 export const dropout1d = (x: Tensor, p = 0.5, training = true): Tensor => channelDropout('dropout1d', x, p, training, 1);
 /** Zeroes whole channels of x [N, C, H, W] (or [C, H, W]) with probability p in training (PyTorch's dropout2d). */
 export const dropout2d = (x: Tensor, p = 0.5, training = true): Tensor => channelDropout('dropout2d', x, p, training, 2);
+
+/**
+ * PyTorch's Tensor.unfold(dimension, size, step): every slice of `size` elements along the dim,
+ * starting each `step`, as a new last dim ([7].unfold(0, 3, 2) → [3, 3]); one strided copy (any
+ * dtype; the gradient sums the overlaps). A 0-d x is taken as [1].
+ */
+export function unfoldDim(x: Tensor, dimension: number, size: number, step: number): Tensor {
+  checkTensor('unfold', 'input', x);
+  const d = normDim('unfold', dimension, Math.max(x.ndim, 1), x.shape);
+  const shape = x.ndim === 0 ? [1] : x.shape;
+  if (!Number.isInteger(size) || size < 0) throw new ValueError('unfold', `size must be an integer ≥ 0, got ${fmtValue(size)} ${ofTensor(x.shape)}`);
+  if (!Number.isInteger(step) || step <= 0) throw new ValueError('unfold', `step must be an integer > 0, got ${fmtValue(step)} ${ofTensor(x.shape)}`);
+  if (size > shape[d])
+    throw new ShapeError('unfold', `size ${size} is more than the ${shape[d]} elements of dim ${d} of a tensor of shape ${fmtShape(x.shape)}`);
+  const st = contiguousView(shape).strides;
+  const windows = Math.floor((shape[d] - size) / step) + 1;
+  const out = x.ndim === 0 ? [size] : [...shape.slice(0, d), windows, ...shape.slice(d + 1), size];
+  const strides = x.ndim === 0 ? [0] : [...st.slice(0, d), st[d] * step, ...st.slice(d + 1), st[d]];
+  return copyView(x, { shape: out, strides });
+}

@@ -20,6 +20,7 @@ import type { CovOptions, MinMax, QuantileOptions } from './statistics.js';
 import type { HistcOptions, UniqueOptions } from './counting.js';
 import { copyInto } from './shape.js';
 import { to } from './integer.js';
+import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
@@ -200,6 +201,7 @@ declare module '../engine/tensor.js' {
     indexSelect(dim: number, index: Tensor): Tensor;
     indexCopy(dim: number, index: Tensor, source: Tensor): Tensor;
     indexFill(dim: number, index: Tensor, value: number): Tensor;
+    unfold(dimension: number, size: number, step: number): Tensor;
     take(index: Tensor): Tensor;
     /** PyTorch's x[idx] (along dim) or x[e0, e1, …] (int32 tensors, integers, null = a full slice). */
     index(indices: Tensor | readonly (Tensor | number | null)[], dim?: number): Tensor;
@@ -514,6 +516,7 @@ const forwarded = {
   indexSelect: F.indexSelect,
   indexCopy: F.indexCopy,
   indexFill: F.indexFill,
+  unfold: unfoldDim,
   take: F.take,
   index: F.index,
   maskedFill: F.maskedFill,

@@ -3,7 +3,7 @@
  * elements (pad constant and circular, scatter's writes, diag, diagflat, diagEmbed, indexSelect of
  * a 0-d tensor), the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd) and the
  * matrix products (matmul, mm, bmm, mv, dot, outer, linear), vander, pairwiseDistance (float32),
- * and the new indexCopy and indexFill (float32 too). Expected values from PyTorch 1.13 on int32 tensors, with values past
+ * and the new indexCopy, indexFill and t.unfold (float32 too). Expected values from PyTorch 1.13 on int32 tensors, with values past
  * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
  */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -310,6 +310,59 @@ for (const be of ['wasm', 'reference'] as const) {
         [0, 0, 0],
         [4, 5, 6],
       ]);
+    });
+
+    test("t.unfold(dimension, size, step) (new: PyTorch's Tensor.unfold), float32 with its gradient and int32", () => {
+      exact(
+        a().unfold(1, 2, 1),
+        [2, 2, 2],
+        [
+          [
+            [BIG, MIN],
+            [MIN, 3],
+          ],
+          [
+            [4, MAX],
+            [MAX, -6],
+          ],
+        ],
+      );
+      exact(
+        a().unfold(0, 2, 1),
+        [1, 3, 2],
+        [
+          [
+            [BIG, 4],
+            [MIN, MAX],
+            [3, -6],
+          ],
+        ],
+      );
+      exact(
+        a().unfold(-1, 1, 2),
+        [2, 2, 1],
+        [
+          [[BIG], [3]],
+          [[4], [-6]],
+        ],
+      );
+      const x = wg.arange(7).requiresGrad_();
+      const y = x.unfold(0, 3, 2);
+      expect(y.tolist()).toEqual([
+        [0, 1, 2],
+        [2, 3, 4],
+        [4, 5, 6],
+      ]);
+      y.mul(wg.arange(9).reshape([3, 3]))
+        .sum()
+        .backward();
+      expect(x.grad?.tolist()).toEqual([0, 1, 5, 4, 11, 7, 8]);
+      expect(wg.tensor(5).unfold(0, 1, 1).tolist()).toEqual([5]);
+      expect(wg.zeros([2, 0]).unfold(1, 0, 1).shape).toEqual([2, 1, 0]);
+      expect(() => wg.arange(7).unfold(0, 8, 1)).toThrow(new ShapeError('unfold', 'size 8 is more than the 7 elements of dim 0 of a tensor of shape [7]'));
+      expect(() => wg.arange(7).unfold(0, 2, 0)).toThrow(new ValueError('unfold', 'step must be an integer > 0, got 0 (tensor of shape [7])'));
+      expect(() => wg.arange(7).unfold(0, -1, 1)).toThrow(ValueError);
+      expect(() => wg.arange(7).unfold(1, 1, 1)).toThrow(ShapeError);
     });
 
     test('diag, diagflat and diagEmbed build int32 matrices', () => {
