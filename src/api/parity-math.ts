@@ -16,7 +16,8 @@ import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../error
 import { broadcastShapes } from '../ops/broadcast.js';
 import { sink } from '../engine/sink.js';
 import { op } from '../ops/index.js';
-import type { AddProductAttrs, CrossAttrs, LogitAttrs, TensordotAttrs } from '../ops/parity-math.js';
+import { planTensordot, type AddProductAttrs, type CrossAttrs, type LogitAttrs, type TensordotAttrs } from '../ops/parity-math.js';
+import { productInt } from './int-moves.js';
 import { checkDim, checkIntAtLeast } from '../ops/types.js';
 import { abs, add, clamp as clampNumbers, div, eq, ge, gt, le, lt, maximum, minimum, mul, neg, pow, sub } from './elementwise.js';
 import { floorDivide, operands, to, where } from './integer.js';
@@ -305,14 +306,24 @@ export const baddbmm = addProduct('baddbmm', ['batch1', 'batch2']);
 /** beta·input + alpha·Σ_b batch1[b]·batch2[b] → [m, n]. */
 export const addbmm = addProduct('addbmm', ['batch1', 'batch2']);
 
-const pair = (name: 'inner' | 'kron' | 'tensordot' | 'cross', a: Tensor, b: Tensor, attrs: object = {}) => {
+/** How many products each output of a bilinear op sums (productInt's digit width follows it). */
+const TERMS = {
+  inner: (a: Tensor, b: Tensor) => (a.ndim === 0 || b.ndim === 0 ? 1 : a.shape[a.ndim - 1]),
+  kron: () => 1,
+  tensordot: (a: Tensor, b: Tensor, attrs: TensordotAttrs) => planTensordot([a, b], attrs).da.reduce((p, d) => p * a.shape[d], 1),
+  cross: () => 2,
+};
+const pair = <N extends keyof typeof TERMS>(name: N, a: Tensor, b: Tensor, attrs: TensordotAttrs & CrossAttrs = {}) => {
   checkTensor(name, 'input', a);
   checkTensor(name, 'other', b);
-  return apply(op(name), operands(name, [a, b], true, attrs), attrs);
+  if (a.dtype !== 'int32' || b.dtype !== 'int32') return apply(op(name), operands(name, [a, b], true, attrs), attrs);
+  // bilinear in a and b: exact int32 over digits, as matmul
+  op(name).plan([a, b], attrs);
+  return productInt(name, a, b, TERMS[name](a, b, attrs), (x, y) => apply(op(name), [x, y], attrs));
 };
-/** Σ over the last dims → a.shape[:-1] + b.shape[:-1]; a 0-d operand multiplies (int32 computed as float32). */
+/** Σ over the last dims → a.shape[:-1] + b.shape[:-1]; a 0-d operand multiplies. */
 export const inner = (a: Tensor, b: Tensor): Tensor => pair('inner', a, b);
-/** The Kronecker product (int32 computed as float32). */
+/** The Kronecker product. */
 export const kron = (a: Tensor, b: Tensor): Tensor => pair('kron', a, b);
 /** Σ over dims pairs: dims a count (a's last n with b's first n; default 2) or two lists of dims. */
 export const tensordot = (a: Tensor, b: Tensor, dims: TensordotAttrs['dims'] = 2): Tensor => pair('tensordot', a, b, { dims });

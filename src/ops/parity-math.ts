@@ -605,7 +605,7 @@ const kron: CompositeDef<Record<string, never>, 'kron'> = {
 export interface TensordotAttrs {
   dims?: number | readonly [number | readonly number[], number | readonly number[]];
 }
-function planTensordot(ins: readonly Meta[], { dims = 2 }: TensordotAttrs): { da: number[]; db: number[]; shape: number[] } {
+export function planTensordot(ins: readonly Meta[], { dims = 2 }: TensordotAttrs): { da: number[]; db: number[]; shape: number[] } {
   const [a, b] = ins.map((m) => m.shape);
   let da: number[], db: number[];
   if (typeof dims === 'number') {

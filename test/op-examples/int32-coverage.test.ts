@@ -2,7 +2,7 @@
  * int32 inputs where PyTorch takes integer tensors (src/api/int-moves.ts): the ops that only move
  * elements (pad constant and circular, scatter's writes, diag, diagflat, diagEmbed, indexSelect of
  * a 0-d tensor), the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd) and the
- * matrix products (matmul, mm, bmm, mv, dot, outer, linear), vander, pairwiseDistance (float32),
+ * matrix products (matmul, mm, bmm, mv, dot, outer, linear, inner, kron, tensordot, cross), vander, pairwiseDistance (float32),
  * and the new indexCopy, indexFill and t.unfold (float32 too). Expected values from PyTorch 1.13 on int32 tensors, with values past
  * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
  */
@@ -210,6 +210,68 @@ for (const be of ['wasm', 'reference'] as const) {
           [0, 0, 0],
         ],
       );
+    });
+
+    test('inner, kron, tensordot and cross of int32 are exact int32, as PyTorch', () => {
+      exact(
+        wg.inner(a(), a()),
+        [2, 2],
+        [
+          [33554442, -2080374798],
+          [-2080374798, 53],
+        ],
+      );
+      exact(wg.inner(i32([16777219, -5, MAX]), i32(3)), [3], [50331657, -15, 2147483645]);
+      exact(
+        wg.kron(i32([BIG, -2]), i32([[3], [MAX]])),
+        [2, 2],
+        [
+          [50331651, -6],
+          [2130706431, 2],
+        ],
+      );
+      exact(
+        wg.tensordot(a(), a(), [[1], [1]]),
+        [2, 2],
+        [
+          [33554442, -2080374798],
+          [-2080374798, 53],
+        ],
+      );
+      exact(wg.tensordot(a(), a()), [], 33554495);
+      exact(
+        wg.tensordot(
+          a(),
+          i32([
+            [1, 2],
+            [3, 4],
+            [5, 6],
+          ]),
+          1,
+        ),
+        [2, 2],
+        [
+          [-2130706416, 33554452],
+          [2147483619, -32],
+        ],
+      );
+      exact(
+        wg.cross(
+          a(),
+          i32([
+            [1, 2, 3],
+            [65537, -1, 2],
+          ]),
+          1,
+        ),
+        [2, 3],
+        [
+          [2147483642, -50331648, -2113929214],
+          [-8, -393230, -2147418115],
+        ],
+      );
+      expect(() => wg.tensordot(a(), a(), 1)).toThrow(ShapeError);
+      expect(() => wg.cross(a(), a(), 0)).toThrow(ShapeError);
     });
 
     test('a long int32 dot product (narrower digits past 258 terms) matches int32 arithmetic', () => {
