@@ -5,7 +5,7 @@
  */
 import { lift, ones, zeros } from './creation.js';
 import { copyFor } from './shape.js';
-import { addedInt, movedInt } from './int-moves.js';
+import { addedInt, intNumber, movedInt } from './int-moves.js';
 import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
 import { zerosLike } from './factories.js';
 import { where } from './integer.js';
@@ -135,13 +135,6 @@ function scatterInto(fn: string, x: Tensor, dim: number, index: Tensor, src: Ten
     typeof src === 'number' ? apply(op('copyInt'), [constant(intNumber(fn, 'the value', src), x.storage.backend, 'int32')], broadcastView([], map.shape)) : src;
   // values land on one element from index positions that differ only along dim
   return addedInt(fn, x, s, index.shape[d] ?? 1, (digits) => into(zeros(x.shape), digits, 'add'));
-}
-
-/** A number mixed into int32 sums: truncated toward 0 as PyTorch casts it, within int32. */
-function intNumber(fn: string, what: string, v: number): number {
-  const t = Math.trunc(v);
-  if (t < -(2 ** 31) || t >= 2 ** 31) throw new ValueError(fn, `${what} ${fmtValue(v)} does not fit in int32 (the input's dtype)`);
-  return t;
 }
 
 /** A copy of x with alpha·source added along dim at the 1-D index's positions (source: x's shape, len(index) along dim). */

@@ -10,14 +10,14 @@
  * cast to float32 where PyTorch computes in floating point.
  */
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
-import { apply } from '../engine/engine.js';
+import { apply, constant } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { sink } from '../engine/sink.js';
 import { op } from '../ops/index.js';
 import { planTensordot, type AddProductAttrs, type CrossAttrs, type LogitAttrs, type TensordotAttrs } from '../ops/parity-math.js';
-import { productInt } from './int-moves.js';
+import { intNumber, productInt } from './int-moves.js';
 import { checkDim, checkIntAtLeast } from '../ops/types.js';
 import { abs, add, clamp as clampNumbers, div, eq, ge, gt, le, lt, maximum, minimum, mul, neg, pow, sub } from './elementwise.js';
 import { floorDivide, operands, to, where } from './integer.js';
@@ -293,8 +293,24 @@ const addProduct = (name: 'addmm' | 'addmv' | 'addr' | 'baddbmm' | 'addbmm', fac
     checkTensor(name, factors[0], x);
     checkTensor(name, factors[1], y);
     const attrs = checkOptions<AddProductAttrs>(name, opts, ['beta', 'alpha']);
-    return apply(op(name), operands(name, [input, x, y], true, attrs), attrs);
+    if (input.dtype !== 'int32' || x.dtype !== 'int32' || y.dtype !== 'int32') return apply(op(name), operands(name, [input, x, y], true, attrs), attrs);
+    // int32: the product exact over digits (input left out: beta 0), then beta·input + alpha·product in int32
+    op(name).plan([input, x, y], attrs);
+    const [beta, alpha] = [intNumber(name, 'beta', attrs.beta ?? 1), intNumber(name, 'alpha', attrs.alpha ?? 1)];
+    const be = x.storage.backend;
+    const none = constant(0, be);
+    const product = productInt(name, x, y, ADD_TERMS[name](x), (a, b) => apply(op(name), [none, a, b], { beta: 0 }));
+    const scale = (t: Tensor, k: number) => (k === 1 ? t : apply(op('intMul'), [t, constant(k, be, 'int32')]));
+    return beta === 0 ? scale(product, alpha) : apply(op('intAdd'), [scale(input, beta), scale(product, alpha)]);
   };
+/** How many products each output of addProduct's product sums: the factors' inner size (addbmm's also over the batch). */
+const ADD_TERMS = {
+  addmm: (x: Tensor) => x.shape[1],
+  addmv: (x: Tensor) => x.shape[1],
+  addr: () => 1,
+  baddbmm: (x: Tensor) => x.shape[2],
+  addbmm: (x: Tensor) => x.shape[0] * x.shape[2],
+};
 /** beta·input + alpha·(mat1·mat2) (beta 1, alpha 1; beta 0 ignores input, NaN included). */
 export const addmm = addProduct('addmm', ['mat1', 'mat2']);
 /** beta·input + alpha·(mat·vec). */

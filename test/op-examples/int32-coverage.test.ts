@@ -2,7 +2,8 @@
  * int32 inputs where PyTorch takes integer tensors (src/api/int-moves.ts): the ops that only move
  * elements (pad constant and circular, scatter's writes, diag, diagflat, diagEmbed, indexSelect of
  * a 0-d tensor), the scatters' sums (scatterAdd, scatter/scatterReduce 'sum', indexAdd) and the
- * matrix products (matmul, mm, bmm, mv, dot, outer, linear, inner, kron, tensordot, cross), vander, pairwiseDistance (float32),
+ * matrix products (matmul, mm, bmm, mv, dot, outer, linear, inner, kron, tensordot, cross, addmm and
+ * its kin), vander, pairwiseDistance (float32),
  * and the new indexCopy, indexFill and t.unfold (float32 too). Expected values from PyTorch 1.13 on int32 tensors, with values past
  * 2²⁴ and at int32's limits to show nothing goes through float32; every error path.
  */
@@ -272,6 +273,70 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(() => wg.tensordot(a(), a(), 1)).toThrow(ShapeError);
       expect(() => wg.cross(a(), a(), 0)).toThrow(ShapeError);
+    });
+
+    test('addmm, addmv, addr, baddbmm and addbmm of int32: beta·input + alpha·product in exact int32', () => {
+      const b = () =>
+        i32([
+          [3, -7],
+          [100003, 2],
+          [-2147483647, 65537],
+        ]);
+      exact(
+        wg.addmm(
+          i32([
+            [1, 2],
+            [3, 4],
+          ]),
+          a(),
+          b(),
+          { beta: 3, alpha: -2 },
+        ),
+        [2, 2],
+        [
+          [-100663305, 234487822],
+          [200003, 786516],
+        ],
+      );
+      exact(
+        wg.addmm(i32([5, BIG]), a(), b()),
+        [2, 2],
+        [
+          [50331659, -100466691],
+          [2147383656, 16383965],
+        ],
+      );
+      exact(wg.addmv(i32([1, 2]), a(), i32([1, 2, 3]), { beta: 0 }), [2], [16777226, -16]);
+      exact(
+        wg.addr(i32(1), i32([2, 3]), i32([BIG, -1]), { alpha: 3 }),
+        [2, 2],
+        [
+          [100663303, -5],
+          [150994954, -8],
+        ],
+      );
+      exact(
+        wg.baddbmm(i32([1]), a().reshape([1, 2, 3]), b().reshape([1, 3, 2])),
+        [1, 2, 2],
+        [
+          [
+            [50331655, -117243907],
+            [2147383652, -393251],
+          ],
+        ],
+      );
+      exact(
+        wg.addbmm(i32([[0]]), wg.stack([a(), a()]), wg.stack([b(), b()])),
+        [2, 2],
+        [
+          [100663308, -234487816],
+          [-199994, -786504],
+        ],
+      );
+      expect(() => wg.addmm(i32([[1]]), a(), b(), { alpha: 2 ** 31 })).toThrow(
+        new ValueError('addmm', "alpha 2147483648 does not fit in int32 (the input's dtype)"),
+      );
+      expect(() => wg.addmm(i32([1, 2, 3]), a(), b())).toThrow(ShapeError);
     });
 
     test('a long int32 dot product (narrower digits past 258 terms) matches int32 arithmetic', () => {
