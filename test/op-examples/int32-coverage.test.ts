@@ -36,6 +36,14 @@ for (const be of ['wasm', 'reference'] as const) {
         [4, MAX, -6],
       ]);
 
+    // the right factor of a()'s products: [3, 2]
+    const b = () =>
+      i32([
+        [3, -7],
+        [100003, 2],
+        [-2147483647, 65537],
+      ]);
+
     test('pad: constant (the value truncated toward 0, as PyTorch) and circular', () => {
       exact(
         wg.pad(a(), [1, 2], { value: -7 }),
@@ -160,12 +168,6 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     test('matmul, mm, bmm, mv, dot, outer and linear of int32 are exact and wrap as PyTorch', () => {
-      const b = () =>
-        i32([
-          [3, -7],
-          [100003, 2],
-          [-2147483647, 65537],
-        ]);
       const v = () => i32([16777219, -5, MAX]);
       const ab = [
         [50331654, -117243908],
@@ -276,12 +278,6 @@ for (const be of ['wasm', 'reference'] as const) {
     });
 
     test('addmm, addmv, addr, baddbmm and addbmm of int32: beta·input + alpha·product in exact int32', () => {
-      const b = () =>
-        i32([
-          [3, -7],
-          [100003, 2],
-          [-2147483647, 65537],
-        ]);
       exact(
         wg.addmm(
           i32([
