@@ -539,6 +539,31 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(x.grad?.item()).toBe(3);
     });
 
+    test('inside wg.compile: pad, diagEmbed, scatter, scatterAdd and matmul of int32 give the eager results, call after call', () => {
+      const f = (x: wg.Tensor, idx: wg.Tensor) => [
+        wg.pad(x, [1, 1], { value: 3 }),
+        wg.diagEmbed(x),
+        wg.scatter(x, 1, idx, x),
+        wg.scatterAdd(x, 1, idx, x),
+        x.matmul(x.transpose(0, 1)),
+      ];
+      const step = wg.compile(f);
+      for (const k of [0, 1, 2]) {
+        const x = i32([
+          [BIG + k, MIN, 3 - k],
+          [4, MAX - k, -6],
+        ]);
+        const idx = i32([
+          [2, 0, 1],
+          [0, 0, 2],
+        ]);
+        const want = f(x, idx).map((t) => t.tolist());
+        const got = step(x, idx);
+        expect(got.map((t) => t.dtype)).toEqual(['int32', 'int32', 'int32', 'int32', 'int32']);
+        expect(got.map((t) => t.tolist())).toEqual(want);
+      }
+    });
+
     test('errors: as for float32, plus what PyTorch refuses for integers', () => {
       expect(() => wg.pad(a(), [1, 1], { mode: 'reflect' })).toThrow(
         new DTypeError('pad', 'reflect padding takes a float32 tensor, got an int32 tensor of shape [2, 3] (PyTorch has no integer reflect pad)'),
