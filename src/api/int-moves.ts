@@ -12,10 +12,10 @@ import { planTake } from '../ops/indexing.js';
 import { arange } from './creation.js';
 import { cat, reshape } from './shape.js';
 
-/** A number mixed into int32 sums or products: truncated toward 0 as PyTorch casts it, within int32. */
+/** A number mixed into int32 sums or products: truncated toward 0 as PyTorch casts it, within int32 (NaN and ±∞ are not). */
 export function intNumber(fn: string, what: string, v: number): number {
   const t = Math.trunc(v);
-  if (t < -(2 ** 31) || t >= 2 ** 31) throw new ValueError(fn, `${what} ${fmtValue(v)} does not fit in int32 (the input's dtype)`);
+  if (!(t >= -(2 ** 31) && t < 2 ** 31)) throw new ValueError(fn, `${what} ${fmtValue(v)} does not fit in int32 (the input's dtype)`);
   return t;
 }
 

@@ -595,6 +595,10 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.indexAdd(a(), 0, i32([1]), a().slice(0, 0, 1), { alpha: 2 ** 31 })).toThrow(
         new ValueError('indexAdd', "alpha 2147483648 does not fit in int32 (the input's dtype)"),
       );
+      // PyTorch: "value cannot be converted to type int without overflow"; NaN summed in gave zeros
+      expect(() => wg.scatter(a(), 1, i32([[0]]), NaN, { reduce: 'sum' })).toThrow(
+        new ValueError('scatter', "the value NaN does not fit in int32 (the input's dtype)"),
+      );
       expect(() => wg.matmul(a(), a())).toThrow(ShapeError);
       expect(() => wg.matmul(a(), wg.ones([3, 2]))).toThrow(DTypeError);
       expect(() => wg.mm(a(), i32([1, 2, 3]))).toThrow(ShapeError);
