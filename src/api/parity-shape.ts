@@ -276,7 +276,6 @@ export function rot90(x: Tensor, k = 1, dims: readonly number[] = [0, 1]): Tenso
   return x.dtype === 'int32' ? apply(copyFor('int32'), [x], rot90View('rot90', x.shape, attrs)) : apply(op('rot90'), [x], attrs);
 }
 
-/** A float32 composite's input: int32 has no padded copy (pad is float32 only), so it is a DTypeError naming fn. */
 /** torch.diag_embed: the last dim of x on the diagonal at offset (0) of planes at dims dim1, dim2 (-2, -1) of the result. */
 export function diagEmbed(x: Tensor, opts: DiagEmbedAttrs = {}): Tensor {
   checkTensor('diagEmbed', 'input', x);
