@@ -5,6 +5,7 @@ import { DTypeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { apply } from '../engine/engine.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { op, type OpName } from '../ops/index.js';
+import { checkFinite } from '../ops/types.js';
 
 /**
  * A unary op; an int32 x runs `int` when given (an int32 op or function: PyTorch keeps the dtype, as
@@ -37,7 +38,7 @@ function scaled(fn: 'add' | 'sub', a: TensorLike, b: TensorLike, opts: AlphaOpti
   // only an options object is read: wg.add handed to Array.prototype.reduce gets the index there
   if (opts === null || typeof opts !== 'object') return b;
   const { alpha = 1 } = checkOptions<AlphaOptions>(fn, opts, ['alpha']);
-  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ValueError(fn, `alpha must be a finite number, got ${fmtValue(alpha)}`);
+  checkFinite(fn, 'alpha', alpha);
   const integral = (t: TensorLike) => (t instanceof Tensor ? t.dtype === 'int32' : Number.isInteger(t));
   if (!Number.isInteger(alpha) && integral(a) && integral(b)) throw new ValueError(fn, `alpha must be an integer for int32 operands, got ${fmtValue(alpha)}`);
   if (alpha === 1) return b;
