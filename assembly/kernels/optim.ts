@@ -406,8 +406,8 @@ export function f32_hyper_write_fwd(rec: usize): void {
   memory.copy(ptr(rec, OUT), rec + (<usize>P << 2), HYPER_BYTES);
 }
 
-// A schedule's learning rate into the lr pair of a hyperparameter block (src/ops/optim.ts
-// lrSchedule). IN0: [epoch, base, constants as (hi, lo) pairs], IN1: the block; P0 kind, P1 the
+// A schedule's learning rate into the lr pair of a hyperparameter block, and OneCycleLR's momentum
+// into its pair (src/ops/optim.ts lrSchedule). IN0: [epoch, base, constants as (hi, lo) pairs], IN1: the block; P0 kind, P1 the
 // epoch move (0 same, 1 next, 2 restart at 0, 3 chain: next, and the block's lr is multiplied by
 // f(t)/f(t − 1) instead of set). float64 throughout, the closed forms of scheduledLr in the same
 // order of operations.
@@ -422,9 +422,19 @@ export function f32_lr_schedule_fwd(rec: usize): void {
   const c = st + 4; // pair k of the schedule: hyper(c, k); pair 0 the base
   const kind = param(rec, 0);
   const lr = move == 3 ? hyper(o, 0) * (scheduledLr(kind, c, t) / scheduledLr(kind, c, t - 1)) : scheduledLr(kind, c, t);
-  const hi = <f32>lr;
-  store<f32>(o, hi);
-  store<f32>(o + 4, <f32>(lr - <f64>hi));
+  storePair(o, lr);
+  // OneCycleLR's momentum (src/ops/optim.ts scheduledMomentum): pair 10 is 1 + its pair in the block
+  if (kind == 5) {
+    const slot = hyper(c, 10);
+    if (slot >= 1 && slot < <f64>((HYPER_BYTES >> 3) + 1)) storePair(o + (<usize>(<i32>slot - 1) << 3), oneCycle(c, t, 11));
+  }
+}
+
+// v as a (hi, lo) float32 pair at p (src/ops/optim.ts hyperPair).
+function storePair(p: usize, v: f64): void {
+  const hi = <f32>v;
+  store<f32>(p, hi);
+  store<f32>(p + 4, <f32>(v - <f64>hi));
 }
 
 function scheduledLr(kind: i32, c: usize, t: f64): f64 {
@@ -434,7 +444,7 @@ function scheduledLr(kind: i32, c: usize, t: f64): f64 {
   if (kind == 2) return b + ((base - b) * (1 + Math.cos((Math.PI * t) / a))) / 2;
   if (kind == 3) return a == 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
   if (kind == 4) return base * Math.pow(a, <f64>milestonesReached(c, t, min(<i32>b, MAX_MILESTONES)));
-  return oneCycleLr(c, t);
+  return oneCycle(c, t, 6);
 }
 
 // MultiStepLR: how many of the count milestones (pairs 3…) are ≤ t.
@@ -444,12 +454,13 @@ function milestonesReached(c: usize, t: f64, count: i32): i32 {
   return n;
 }
 
-// OneCycleLR (PyTorch's get_lr): pair 1 linear?, 2 phases, 3… phase end steps, 6… end-point lrs.
-function oneCycleLr(c: usize, t: f64): f64 {
+// OneCycleLR (PyTorch's get_lr): pair 1 linear?, 2 phases, 3… phase end steps, from `first` on the
+// end-points (6… the lrs, 11… the momentums).
+function oneCycle(c: usize, t: f64, first: i32): f64 {
   const phases = <i32>hyper(c, 2) >= 3 ? 3 : 2;
   let i = 0, start: f64 = 0;
   for (; i < phases - 1 && t > hyper(c, 3 + i); i++) start = hyper(c, 3 + i);
-  const pct = (t - start) / (hyper(c, 3 + i) - start), from = hyper(c, 6 + i), to = hyper(c, 7 + i);
+  const pct = (t - start) / (hyper(c, 3 + i) - start), from = hyper(c, first + i), to = hyper(c, first + 1 + i);
   return hyper(c, 1) != 0 ? (to - from) * pct + from : to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
 }
 

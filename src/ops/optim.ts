@@ -786,7 +786,11 @@ export const SCHEDULE_KINDS = {
   cosine: { code: 2, constants: 'tMax, etaMin' },
   warmup: { code: 3, constants: 'warmupSteps, startFactor' },
   multistep: { code: 4, constants: 'gamma, count, milestones (count of them, ≤ MAX_MILESTONES)' },
-  onecycle: { code: 5, constants: 'linear (0 = cos, 1 = linear), phases (2 or 3), phase end steps ×3, phase end-point lrs ×4' },
+  onecycle: {
+    code: 5,
+    constants:
+      "linear (0 = cos, 1 = linear), phases (2 or 3), phase end steps ×3, phase end-point lrs ×4, 1 + the momentum's pair in the hyperparameter block (0: not cycled), phase end-point momentums ×4",
+  },
 } as const;
 const SCHEDULE_OF_CODE = Object.keys(SCHEDULE_KINDS) as ScheduleKind[];
 /** Pairs in a schedule block after the epoch (the base and 18 constants) and its words (+1 pad). */
@@ -817,18 +821,35 @@ export function scheduledLr(kind: ScheduleKind, t: number, c: (k: number) => num
       for (let i = 0; i < count; i++) if (c(3 + i) <= t) n++;
       return base * c(1) ** n;
     }
-    case 'onecycle': {
-      // the phase holding t (the last one past its end), then anneal from its start lr to its end lr
-      const phases = Math.trunc(c(2)) >= 3 ? 3 : 2;
-      let i = 0,
-        start = 0;
-      for (; i < phases - 1 && t > c(3 + i); i++) start = c(3 + i);
-      const pct = (t - start) / (c(3 + i) - start),
-        from = c(6 + i),
-        to = c(7 + i);
-      return c(1) !== 0 ? (to - from) * pct + from : to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
-    }
+    case 'onecycle':
+      return oneCycle(t, c, 6);
   }
+}
+
+/**
+ * OneCycleLR's anneal at epoch t between the phase end-points from pair `first` on (the lrs at 6,
+ * the momentums at 11): the phase holding t (the last one past its end), then from its start value
+ * to its end value by a half cosine or a line (PyTorch's get_lr).
+ */
+function oneCycle(t: number, c: (k: number) => number, first: number): number {
+  const phases = Math.trunc(c(2)) >= 3 ? 3 : 2;
+  let i = 0,
+    start = 0;
+  for (; i < phases - 1 && t > c(3 + i); i++) start = c(3 + i);
+  const pct = (t - start) / (c(3 + i) - start),
+    from = c(first + i),
+    to = c(first + 1 + i);
+  return c(1) !== 0 ? (to - from) * pct + from : to + ((from - to) / 2) * (Math.cos(Math.PI * pct) + 1);
+}
+
+/**
+ * OneCycleLR's momentum at epoch t and the pair of the hyperparameter block it goes to, or null
+ * when the schedule does not cycle it (every other kind, and cycleMomentum: false).
+ */
+export function scheduledMomentum(kind: ScheduleKind, t: number, c: (k: number) => number): { pair: number; value: number } | null {
+  if (kind !== 'onecycle') return null;
+  const slot = c(10); // a pair of the block, whatever the words hold
+  return slot >= 1 && slot < HYPER_WORDS / 2 + 1 ? { pair: Math.trunc(slot) - 1, value: oneCycle(t, c, 11) } : null;
 }
 
 /** A schedule block's words: [epoch, base, constants as (hi, lo) pairs, zeros]. */
@@ -855,7 +876,7 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [${HYPER_WORDS}]] → the hyperparameters with the lr pair of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and scales the lr by f(t)/f(t − 1))`,
+  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [${HYPER_WORDS}]] → the hyperparameters with the lr pair (OneCycleLR: and the momentum pair) of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and scales the lr by f(t)/f(t − 1))`,
   plan: (ins, a) => {
     const [sched, hyper] = ins;
     if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
@@ -876,10 +897,13 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
       const move = param(r, 1),
         kind = SCHEDULE_OF_CODE[param(r, 0)];
       h[st] = move === 2 ? 0 : h[st] + (move === 3 ? 1 : move);
-      const f = (t: number) => scheduledLr(kind, t, (k) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k]);
+      const c = (k: number) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k];
+      const f = (t: number) => scheduledLr(kind, t, c);
       const [hi, lo] = hyperPair(move === 3 ? (h[o] + h[o + 1]) * (f(h[st]) / f(h[st] - 1)) : f(h[st]));
       h[o] = hi;
       h[o + 1] = lo;
+      const m = scheduledMomentum(kind, h[st], c);
+      if (m !== null) [h[o + 2 * m.pair], h[o + 2 * m.pair + 1]] = hyperPair(m.value);
     },
   },
   tests: {

@@ -143,19 +143,26 @@ export interface OneCycleOptions {
   finalDivFactor?: number;
   threePhase?: boolean;
   /**
-   * PyTorch's cycle_momentum: only false is supported (the momentum or β1 is not cycled, which is
-   * also what omitting it does here; PyTorch's default true cycles it).
+   * PyTorch's cycle_momentum (default true): the momentum (SGD, RMSprop) or β1 (Adam, AdamW, Adamax,
+   * NAdam, RAdam) goes the other way from the lr, from maxMomentum down to baseMomentum while the
+   * lr rises, and back up while it falls.
    */
   cycleMomentum?: boolean;
+  /** The momentum at the lr's peak (default 0.85): one for every group, or one per group. */
+  baseMomentum?: number | readonly number[];
+  /** The momentum at the start and end of the cycle (default 0.95): one for every group, or one per group. */
+  maxMomentum?: number | readonly number[];
 }
 
 /**
- * The 1cycle policy (PyTorch's OneCycleLR, learning rate only: momentum is not cycled). From
- * maxLr/divFactor the lr rises to maxLr over pctStart of totalSteps, then anneals to
- * maxLr/divFactor/finalDivFactor at step totalSteps − 1 (threePhase: rises, falls back to the
- * initial lr symmetrically, then anneals to the minimum), by half cosines or lines. Stepping past
- * totalSteps is a ValueError as in PyTorch, checked in eager mode (a fast replay runs no
- * JavaScript, so inside wg.compile the schedule continues the last phase's curve instead).
+ * The 1cycle policy (PyTorch's OneCycleLR). From maxLr/divFactor the lr rises to maxLr over
+ * pctStart of totalSteps, then anneals to maxLr/divFactor/finalDivFactor at step totalSteps − 1
+ * (threePhase: rises, falls back to the initial lr symmetrically, then anneals to the minimum), by
+ * half cosines or lines; with cycleMomentum the momentum or β1 follows the same curves between
+ * maxMomentum and baseMomentum, and is set to maxMomentum when the scheduler is made. Both live in
+ * memory, so a compiled step replays them. Stepping past totalSteps is a ValueError as in PyTorch,
+ * checked in eager mode (a fast replay runs no JavaScript, so inside wg.compile the schedule
+ * continues the last phase's curve instead).
  */
 export class OneCycleLR extends ClosedFormLR {
   readonly totalSteps: number;
@@ -167,40 +174,46 @@ export class OneCycleLR extends ClosedFormLR {
       { pctStart: 0.3, divFactor: 25, finalDivFactor: 1e4 },
       { pctStart: (v) => v >= 0 && v <= 1, divFactor: (v) => Number.isFinite(v) && v > 0, finalDivFactor: (v) => Number.isFinite(v) && v > 0 },
       { pctStart: 'a number in [0, 1]', divFactor: 'a finite number > 0', finalDivFactor: 'a finite number > 0' },
-      ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'annealStrategy', 'threePhase', 'cycleMomentum'],
+      ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'annealStrategy', 'threePhase', 'cycleMomentum', 'baseMomentum', 'maxMomentum'],
     );
-    const { maxLr, totalSteps, epochs, stepsPerEpoch, annealStrategy = 'cos', threePhase = false, cycleMomentum = false } = opts;
+    const { maxLr, totalSteps, epochs, stepsPerEpoch, annealStrategy = 'cos', threePhase = false, cycleMomentum = true } = opts;
     const err = (m: string) => new ValueError(`optim.lr.${N}`, m);
-    if (cycleMomentum !== false)
-      throw err(
-        `cycleMomentum ${fmtValue(cycleMomentum)} is not supported: the momentum is not cycled (PyTorch's cycle_momentum=False); pass false or leave it out`,
-      );
-    if (maxLr === undefined) throw err('the option maxLr is required');
-    // one peak per group (PyTorch's list form), checked before anything is written
+    // one value per group (PyTorch's list form), checked before anything is written
     const groups = optimizer instanceof Optimizer ? optimizer.paramGroups.length : 0;
-    const maxLrs: unknown[] = Array.isArray(maxLr) ? maxLr : new Array<unknown>(groups).fill(maxLr);
-    if (maxLrs.length !== groups) throw err(`maxLr holds ${maxLrs.length} values, the optimizer has ${groups} parameter groups`);
-    if (maxLrs.some((v) => typeof v !== 'number' || !nonNeg(v)))
-      throw err(`maxLr must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(maxLr)}`);
+    const perGroup = (name: string, v: unknown): number[] => {
+      const list: unknown[] = Array.isArray(v) ? v : new Array<unknown>(groups).fill(v);
+      if (list.length !== groups) throw err(`${name} holds ${list.length} values, the optimizer has ${groups} parameter groups`);
+      if (list.some((x) => typeof x !== 'number' || !nonNeg(x)))
+        throw err(`${name} must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(v)}`);
+      return list as number[];
+    };
+    if (maxLr === undefined) throw err('the option maxLr is required');
+    const maxLrs = perGroup('maxLr', maxLr);
     for (const [k, v] of Object.entries({ totalSteps, epochs, stepsPerEpoch }))
       if (v !== undefined && !posInt(v)) throw err(`${k} must be an integer ≥ 1, got ${fmtValue(v)}`);
     if (totalSteps === undefined && (epochs === undefined || stepsPerEpoch === undefined))
       throw err(`needs totalSteps, or epochs and stepsPerEpoch, got ${fmtValue({ totalSteps, epochs, stepsPerEpoch })}`);
     if (annealStrategy !== 'cos' && annealStrategy !== 'linear') throw err(`annealStrategy must be 'cos' or 'linear', got ${fmtValue(annealStrategy)}`);
     if (typeof threePhase !== 'boolean') throw err(`threePhase must be a boolean, got ${fmtValue(threePhase)}`);
+    if (typeof cycleMomentum !== 'boolean') throw err(`cycleMomentum must be true or false, got ${fmtValue(cycleMomentum)}`);
+    const moms = cycleMomentum
+      ? momentumRange(optimizer, perGroup('baseMomentum', opts.baseMomentum ?? 0.85), perGroup('maxMomentum', opts.maxMomentum ?? 0.95), err)
+      : null;
     // PyTorch prefers totalSteps when both are given
     const total = totalSteps ?? epochs! * stepsPerEpoch!;
     const up = o.pctStart * total - 1;
-    // the phases' end steps and, per group, the lrs at their ends (PyTorch's _schedule_phases)
+    // the phases' end steps and, per group, the lrs and momentums at their ends (PyTorch's _schedule_phases)
     const ends = threePhase ? [up, 2 * o.pctStart * total - 2, total - 1] : [up, total - 1, 0];
-    const initials = (maxLrs as number[]).map((max) => max / o.divFactor);
+    const initials = maxLrs.map((max) => max / o.divFactor);
     const constants = (group: number) => {
-      const max = maxLrs[group] as number,
+      const max = maxLrs[group],
         initial = initials[group],
         min = initial / o.finalDivFactor;
       const lrs = threePhase ? [initial, max, initial, min] : [initial, max, min, 0];
-      return [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs];
+      const momentum = moms === null ? [0, 0, 0, 0, 0] : [1 + optimizer.momentumPair(group), ...moms(group, threePhase)];
+      return [annealStrategy === 'linear' ? 1 : 0, threePhase ? 3 : 2, ...ends, ...lrs, ...momentum];
     };
+    if (moms !== null) optimizer.setMomentums(maxLrs.map((_, g) => moms(g, threePhase)[0]));
     super(N, optimizer, 'onecycle', constants, initials);
     this.totalSteps = total;
   }
@@ -210,4 +223,26 @@ export class OneCycleLR extends ClosedFormLR {
       throw this.error(`tried to step ${this.lastEpoch + 1} times, the specified number of total steps is ${this.totalSteps}`);
     super.step();
   }
+}
+
+/**
+ * The momentum end-points of each phase for OneCycleLR (max → base while the lr rises, back to max
+ * while it falls, then held), after checking the optimizer has a momentum to cycle. SGD and
+ * RMSprop run without their momentum buffer at momentum 0, which a cycle through 0 would switch
+ * off for a step (PyTorch keeps the buffer then and uses it again after): refused.
+ */
+function momentumRange(
+  optimizer: Schedulable,
+  base: number[],
+  max: number[],
+  err: (m: string) => ValueError,
+): (group: number, threePhase: boolean) => number[] {
+  const name = optimizer.momentumName;
+  if (name === null)
+    throw err(`cycleMomentum needs an optimizer with a momentum or betas (SGD, RMSprop, the Adam family), got ${optimizer.name}: pass cycleMomentum: false`);
+  if (name === 'momentum' && [...base, ...max].some((m) => m === 0))
+    throw err(
+      `baseMomentum and maxMomentum must be > 0 for ${optimizer.name} (its momentum buffer is off at 0), got baseMomentum ${fmtValue(base)} and maxMomentum ${fmtValue(max)}`,
+    );
+  return (g, threePhase) => (threePhase ? [max[g], base[g], max[g], max[g]] : [max[g], base[g], max[g], 0]);
 }

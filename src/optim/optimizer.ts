@@ -130,12 +130,12 @@ export type ParamGroup<H extends Hyper = Hyper> = H & { readonly params: readonl
 
 interface Group<H extends Hyper> {
   readonly params: readonly Tensor[];
-  /** The hyperparameter values (lr: as JavaScript last set it, see syncLr). */
+  /** The hyperparameter values (as JavaScript last set them, see sync). */
   readonly hyper: H;
   /** The group's hyperparameter block per backend of its parameters (src/ops/optim.ts). */
   readonly blocks: Map<Backend, Tensor>;
-  /** The lr pair last written from JavaScript (hyper.lr is exact while memory still holds it). */
-  lrWords: [number, number];
+  /** The block's words last written from JavaScript (hyper is exact while memory still holds them). */
+  words: number[];
 }
 
 /** Whether `params` is the list-of-groups form (PyTorch looks at the first entry: a dict). */
@@ -242,10 +242,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /** Makes a checked group: its memory blocks, its live view and its parameters' places. */
   private addGroup({ params, hyper }: { params: Tensor[]; hyper: H }): void {
-    const group: Group<H> = { params: Object.freeze(params), hyper, blocks: new Map(), lrWords: [NaN, NaN] };
+    const group: Group<H> = { params: Object.freeze(params), hyper, blocks: new Map(), words: this.words(hyper) };
     for (const p of params) this.blockOn(group, p.storage.backend);
-    const words = this.words(hyper);
-    group.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
     this.groups.push(group);
     (this.paramGroups as ParamGroup<H>[]).push(this.groupView(group));
     for (const p of params) {
@@ -266,7 +264,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     }
   }
 
-  /** The live view of a group: entries read its hyperparameters (lr: from memory) and write through setHypers. */
+  /** The live view of a group: entries read its hyperparameters (from memory) and write through setHypers. */
   private groupView(group: Group<H>): ParamGroup<H> {
     const view = {} as ParamGroup<H>;
     // params is not enumerable: { ...group } and JSON.stringify(group) give the hyperparameters alone
@@ -274,8 +272,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     for (const key of Object.keys(group.hyper))
       Object.defineProperty(view, key, {
         enumerable: true,
-        get: () => (key === 'lr' ? this.syncLr(group).lr : group.hyper[key]),
-        set: (v: HyperValue) => this.setHypers([[group, { ...cloneHyper(this.syncLr(group)), [key]: freezePair(v) }]]),
+        get: () => this.sync(group)[key],
+        set: (v: HyperValue) => this.setHypers([[group, { ...cloneHyper(this.sync(group)), [key]: freezePair(v) }]]),
       });
     return view;
   }
@@ -294,7 +292,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       // A launch, not a direct write: inside wg.compile it takes its place in the program.
       const words = this.words(group.hyper);
       for (const block of group.blocks.values()) applyInto(op('hyperWrite'), block, [], { words });
-      group.lrWords = [Math.fround(words[0]), Math.fround(words[1])];
+      group.words = words;
     }
     if (this.structure() !== before) jsState.version++;
   }
@@ -308,16 +306,21 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   }
 
   /**
-   * The group's hyperparameters, lr brought up to date with memory: a scheduler's kernel may have
-   * written another learning rate since JavaScript last set it (hi + lo: float64 to ~2⁻⁴⁸).
+   * The group's hyperparameters brought up to date with memory: a scheduler's kernel may have
+   * written another learning rate (OneCycleLR: also the momentum or β1) since JavaScript last set
+   * it. A pair that memory changed becomes hi + lo (float64 to ~2⁻⁴⁸).
    */
-  private syncLr(group: Group<H>): H {
+  private sync(group: Group<H>): H {
     const block = group.blocks.values().next().value as Tensor;
-    const [hi, lo] = block.storage.backend.read(block.storage.ptr, 2, 'float32');
-    if (hi !== group.lrWords[0] || lo !== group.lrWords[1]) {
-      group.hyper.lr = hi + lo;
-      group.lrWords = [hi, lo];
-    }
+    const now = block.storage.backend.read(block.storage.ptr, HYPER_WORDS, 'float32');
+    const h = group.hyper as Record<string, HyperValue>;
+    COEFFICIENT_KINDS[this.kind(group.hyper)].slots.forEach((slot, k) => {
+      const [hi, lo] = [now[2 * k], now[2 * k + 1]];
+      if (hi === group.words[2 * k] && lo === group.words[2 * k + 1]) return;
+      if (slot === 'beta1') h.betas = freezePair([hi + lo, (h.betas as readonly number[])[1]]);
+      else h[slot] = hi + lo;
+    });
+    group.words = Array.from(now);
     return group.hyper;
   }
 
@@ -358,7 +361,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * no optimizer.lr; this is `for g in param_groups: g['lr'] = x`).
    */
   get lr(): number {
-    return this.syncLr(this.groups[0]).lr;
+    return this.sync(this.groups[0]).lr;
   }
   set lr(v: number) {
     this.setLrs(this.groups.map(() => v));
@@ -369,7 +372,32 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * any changes (the schedulers driven by JavaScript).
    */
   setLrs(lrs: readonly number[]): void {
-    this.setHypers(lrs.map((lr, i) => [this.groups[i], { ...cloneHyper(this.syncLr(this.groups[i])), lr }] as const));
+    this.setHypers(lrs.map((lr, i) => [this.groups[i], { ...cloneHyper(this.sync(this.groups[i])), lr }] as const));
+  }
+
+  /**
+   * @internal Whether the groups have a momentum (SGD, RMSprop) or a β1 (the Adam family), which
+   * OneCycleLR cycles (PyTorch: 'momentum' or 'betas' in the defaults).
+   */
+  get momentumName(): 'momentum' | 'betas' | null {
+    return Object.hasOwn(this.defaults, 'momentum') ? 'momentum' : Object.hasOwn(this.defaults, 'betas') ? 'betas' : null;
+  }
+
+  /** @internal Sets every group's momentum or β1 (momentumName) to ms[i], all validated before any changes. */
+  setMomentums(ms: readonly number[]): void {
+    this.setHypers(
+      ms.map((m, i) => {
+        const h = cloneHyper(this.sync(this.groups[i])) as Record<string, HyperValue>;
+        if (this.momentumName === 'betas') h.betas = [m, (h.betas as readonly number[])[1]];
+        else h.momentum = m;
+        return [this.groups[i], h as H] as const;
+      }),
+    );
+  }
+
+  /** @internal The pair of group i's momentum or β1 in its hyperparameter block, or -1 (SGD without momentum). */
+  momentumPair(i: number): number {
+    return (COEFFICIENT_KINDS[this.kind(this.groups[i].hyper)].slots as readonly string[]).findIndex((s) => s === 'momentum' || s === 'beta1');
   }
 
   // ---- what each optimizer defines ------------------------------------------------------------
@@ -504,7 +532,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     });
     // PyTorch's numbering: the parameters group after group
     let next = 0;
-    const paramGroups = this.groups.map((g) => ({ ...cloneHyper(this.syncLr(g)), params: g.params.map(() => next++) }));
+    const paramGroups = this.groups.map((g) => ({ ...cloneHyper(this.sync(g)), params: g.params.map(() => next++) }));
     return { state, paramGroups };
   }
 
@@ -543,7 +571,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (group === null || typeof group !== 'object' || Array.isArray(group))
         throw fail(`${name(at)} must be an object of hyperparameters, got ${fmtValue(group)}`);
       const mine = this.groups[g];
-      const h: Record<string, unknown> = cloneHyper(this.syncLr(mine));
+      const h: Record<string, unknown> = cloneHyper(this.sync(mine));
       for (const [k, v] of Object.entries(group)) {
         if (k === 'params') continue;
         if (!Object.hasOwn(mine.hyper, k)) throw fail(`unknown hyperparameter '${k}' in ${name(at)} (${this.name} has ${Object.keys(mine.hyper).join(', ')})`);
