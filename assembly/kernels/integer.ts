@@ -77,6 +77,9 @@ class Eq { @inline f(a: i32, b: i32): i32 { return a == b ? 1 : 0; } }
 class And { @inline f(a: i32, b: i32): i32 { return a & b; } }
 class Or { @inline f(a: i32, b: i32): i32 { return a | b; } }
 class Xor { @inline f(a: i32, b: i32): i32 { return a ^ b; } }
+// i32.shl and i32.shr_s take the count mod 32, as x86's shifts give PyTorch 1.13 on the CPU.
+class Shl { @inline f(a: i32, b: i32): i32 { return a << b; } }
+class Shr { @inline f(a: i32, b: i32): i32 { return a >> b; } }
 
 export function f32_int_add_fwd(rec: usize): void { broadcast2<Ints<Add>>(rec); }
 export function f32_int_sub_fwd(rec: usize): void { broadcast2<Ints<Sub>>(rec); }
@@ -90,6 +93,11 @@ export function f32_int_lt_fwd(rec: usize): void { broadcast2<IntMask<Lt>>(rec);
 export function f32_int_ge_fwd(rec: usize): void { broadcast2<IntMask<Ge>>(rec); }
 export function f32_int_le_fwd(rec: usize): void { broadcast2<IntMask<Le>>(rec); }
 export function f32_int_eq_fwd(rec: usize): void { broadcast2<IntMask<Eq>>(rec); }
+export function f32_bitwise_and_fwd(rec: usize): void { broadcast2<Ints<And>>(rec); }
+export function f32_bitwise_or_fwd(rec: usize): void { broadcast2<Ints<Or>>(rec); }
+export function f32_bitwise_xor_fwd(rec: usize): void { broadcast2<Ints<Xor>>(rec); }
+export function f32_bitwise_left_shift_fwd(rec: usize): void { broadcast2<Ints<Shl>>(rec); }
+export function f32_bitwise_right_shift_fwd(rec: usize): void { broadcast2<Ints<Shr>>(rec); }
 // where's kernel selects 32-bit words by a bit mask or a load and a store, never through float
 // arithmetic, so int32 values come through exactly.
 export function f32_int_where_fwd(rec: usize): void { f32_where_fwd(rec); }

@@ -205,3 +205,43 @@ export const logicalNot = (x: Tensor): Tensor => {
   if (!(x instanceof Tensor)) throw new ValueError('logicalNot', `expects a Tensor, got ${fmtValue(x)}`);
   return promoted('eq', 'intEq', x, 0);
 };
+
+// ---- bitwise ops: int32 only, exact, no gradient --------------------------------------------
+/**
+ * The int32 operands of bitwise op `name`: PyTorch has no bitwise kernel for floats, so a float32
+ * tensor or a fractional number (which would promote the call to float) is a DTypeError; integer
+ * numbers become int32 constants (outside int32: a ValueError, there is no int64).
+ */
+function bitwiseOperands(name: string, args: readonly TensorLike[]): Tensor[] {
+  firstTensor(name, args);
+  args.forEach((a, i) => {
+    if (a instanceof Tensor ? a.dtype !== 'int32' : !Number.isInteger(a))
+      throw new DTypeError(
+        name,
+        `takes int32 tensors and integer numbers (PyTorch has no bitwise op on floats), got ${a instanceof Tensor ? `a ${a.dtype} tensor of shape ${fmtShape(a.shape)}` : fmtValue(a)} as argument ${i + 1}`,
+      );
+  });
+  return intOperands(name, args as (Tensor | number)[]);
+}
+
+const bitwise =
+  (name: 'bitwiseAnd' | 'bitwiseOr' | 'bitwiseXor' | 'bitwiseLeftShift' | 'bitwiseRightShift') =>
+  (a: TensorLike, b: TensorLike): Tensor =>
+    apply(op(name), bitwiseOperands(name, [a, b]));
+
+/** a & b of int32 tensors or integer numbers (broadcasting), int32. */
+export const bitwiseAnd = bitwise('bitwiseAnd');
+/** a | b, int32. */
+export const bitwiseOr = bitwise('bitwiseOr');
+/** a ^ b, int32. */
+export const bitwiseXor = bitwise('bitwiseXor');
+/** a << b, int32, wrapping; the count is taken mod 32 (PyTorch 1.13 on the CPU: 1 << 33 is 2, 1 << −1 is −2³¹). */
+export const bitwiseLeftShift = bitwise('bitwiseLeftShift');
+/** a >> b, int32, arithmetic (−7 >> 1 is −4); the count is taken mod 32, as bitwiseLeftShift. */
+export const bitwiseRightShift = bitwise('bitwiseRightShift');
+/** ~x of an int32 tensor (−x − 1), computed as x ^ −1. */
+export function bitwiseNot(x: Tensor): Tensor {
+  if (!(x instanceof Tensor)) throw new ValueError('bitwiseNot', `expects a Tensor, got ${fmtValue(x)}`);
+  const [t, ones] = bitwiseOperands('bitwiseNot', [x, -1]);
+  return apply(op('bitwiseXor'), [t, ones]);
+}

@@ -227,6 +227,15 @@ declare module '../engine/tensor.js' {
     logicalOr(o: TensorLike): Tensor;
     logicalXor(o: TensorLike): Tensor;
     logicalNot(): Tensor;
+    /** int32 only (a DTypeError for float32, as PyTorch); o an int32 tensor or an integer. */
+    bitwiseAnd(o: TensorLike): Tensor;
+    bitwiseOr(o: TensorLike): Tensor;
+    bitwiseXor(o: TensorLike): Tensor;
+    bitwiseNot(): Tensor;
+    /** The count is taken mod 32 (PyTorch 1.13 on the CPU). */
+    bitwiseLeftShift(o: TensorLike): Tensor;
+    /** Arithmetic; the count is taken mod 32. */
+    bitwiseRightShift(o: TensorLike): Tensor;
     // ---- sampling ----
     multinomial(numSamples: number, opts?: { replacement?: boolean }): Tensor;
     bernoulli(p?: number): Tensor;
@@ -535,6 +544,12 @@ const forwarded = {
   logicalOr: F.logicalOr,
   logicalXor: F.logicalXor,
   logicalNot: F.logicalNot,
+  bitwiseAnd: F.bitwiseAnd,
+  bitwiseOr: F.bitwiseOr,
+  bitwiseXor: F.bitwiseXor,
+  bitwiseNot: F.bitwiseNot,
+  bitwiseLeftShift: F.bitwiseLeftShift,
+  bitwiseRightShift: F.bitwiseRightShift,
   multinomial: F.multinomial,
   bernoulli: F.bernoulli,
   t: F.t,

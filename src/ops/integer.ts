@@ -199,6 +199,20 @@ export const INTEGER_OPS = defineOps(
     tests: { draws: ints(SMALL, FULL, [-3, 4]) },
   }),
   intArith('intMaximum', 'maximum', Math.max, { doc: 'int32 elementwise max' }),
+  // bitwise ops: the public names (the API has no float form to share them with). JavaScript's
+  // & | ^ << >> act on int32 exactly as WebAssembly's i32 ops, both taking a shift count mod 32
+  // (PyTorch 1.13's CPU result, see README "Rules worth knowing").
+  intArith('bitwiseAnd', 'bitwiseAnd', (a, b) => a & b, { doc: 'int32 a & b' }),
+  intArith('bitwiseOr', 'bitwiseOr', (a, b) => a | b, { doc: 'int32 a | b' }),
+  intArith('bitwiseXor', 'bitwiseXor', (a, b) => a ^ b, { doc: 'int32 a ^ b' }),
+  intArith('bitwiseLeftShift', 'bitwiseLeftShift', (a, b) => a << b, {
+    doc: 'int32 a << (b mod 32), wrapping',
+    tests: { draws: ints(SMALL, FULL, [-40, 41]) },
+  }),
+  intArith('bitwiseRightShift', 'bitwiseRightShift', (a, b) => a >> b, {
+    doc: 'int32 a >> (b mod 32), arithmetic (the sign fills in)',
+    tests: { draws: ints(SMALL, FULL, [-40, 41]) },
+  }),
   intArith('intMinimum', 'minimum', Math.min, { doc: 'int32 elementwise min' }),
   intCompare('intGt', 'gt', (a, b) => a > b, '>'),
   intCompare('intLt', 'lt', (a, b) => a < b, '<'),

@@ -305,6 +305,82 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(i32([3, 4]).add(1).requiresGrad).toBe(false);
     });
 
+    test('bitwise ops of int32 as torch.bitwise_*: exact on the full range, broadcasting, numbers as int32, shift counts mod 32', () => {
+      const f = (t: wg.Tensor) => [t.dtype, t.tolist()];
+      // torch.bitwise_and / or / xor / left_shift / right_shift(a, b) and bitwise_not(a) of the int32 a, b above
+      expect(f(wg.bitwiseAnd(a(), b()))).toEqual([
+        'int32',
+        [
+          [2, -7, 0],
+          [2, MIN, 4],
+        ],
+      ]);
+      expect(f(a().bitwiseOr(b()))).toEqual([
+        'int32',
+        [
+          [7, -3, 4],
+          [MAX, -3, 5],
+        ],
+      ]);
+      expect(f(a().bitwiseXor(b()))).toEqual([
+        'int32',
+        [
+          [5, 4, 4],
+          [2147483645, 2147483645, 1],
+        ],
+      ]);
+      expect(f(wg.bitwiseLeftShift(a(), b()))).toEqual([
+        'int32',
+        [
+          [28, 536870912, 0],
+          [-4, 0, 80],
+        ],
+      ]);
+      expect(f(a().bitwiseRightShift(b()))).toEqual([
+        'int32',
+        [
+          [1, -1, 0],
+          [536870911, -4, 0],
+        ],
+      ]);
+      expect(f(wg.bitwiseNot(a()))).toEqual([
+        'int32',
+        [
+          [-8, 6, -1],
+          [MIN, MAX, -6],
+        ],
+      ]);
+      // torch.bitwise_left_shift / right_shift(int32 [-5], s): PyTorch 1.13 on the CPU takes the count mod 32
+      const s = i32([0, 1, 31, 32, 33, -1, -33, 40]);
+      expect(i32([-5]).bitwiseLeftShift(s).tolist()).toEqual([-5, -10, MIN, -5, -10, MIN, MIN, -1280]);
+      expect(i32([-5]).bitwiseRightShift(s).tolist()).toEqual([-5, -3, -1, -5, -3, -1, -1, -1]);
+      expect(wg.bitwiseLeftShift(3, s).tolist()).toEqual([3, 6, MIN, 3, 6, MIN, MIN, 768]);
+      expect(i32([-5, 7]).bitwiseRightShift(-1).tolist()).toEqual([-1, 0]);
+      // torch.bitwise_and(6, t), bitwise_or of [2, 1] with [3] broadcasting
+      expect(f(wg.bitwiseAnd(6, i32([3, -1])))).toEqual(['int32', [2, 6]]);
+      expect(wg.bitwiseOr(i32([[1], [2]]), i32([4, 8, 16])).tolist()).toEqual([
+        [5, 9, 17],
+        [6, 10, 18],
+      ]);
+      expect(i32([MIN, MAX]).bitwiseAnd(-1).requiresGrad).toBe(false);
+      // torch raises "bitwise_and_cpu" not implemented for 'Float' for a float tensor or a fractional number
+      expect(() => wg.bitwiseAnd(wg.tensor([1]), 3)).toThrow(
+        new DTypeError(
+          'bitwiseAnd',
+          'takes int32 tensors and integer numbers (PyTorch has no bitwise op on floats), got a float32 tensor of shape [1] as argument 1',
+        ),
+      );
+      expect(() => i32([1]).bitwiseXor(3.5)).toThrow(
+        new DTypeError('bitwiseXor', 'takes int32 tensors and integer numbers (PyTorch has no bitwise op on floats), got 3.5 as argument 2'),
+      );
+      expect(() => wg.tensor([1]).bitwiseNot()).toThrow(DTypeError);
+      expect(() => wg.bitwiseNot(wg.tensor([1]))).toThrow(/bitwiseNot: takes int32 tensors and integer numbers/);
+      expect(() => wg.bitwiseNot(3 as never)).toThrow(new ValueError('bitwiseNot', 'expects a Tensor, got 3'));
+      expect(() => i32([1]).bitwiseLeftShift(2 ** 40)).toThrow(/bitwiseLeftShift: the integer 1099511627776 does not fit in int32/);
+      expect(() => wg.bitwiseOr(1, 2)).toThrow(/bitwiseOr: needs a Tensor argument, got only numbers \(1, 2\)/);
+      expect(() => i32([1, 2]).bitwiseRightShift(i32([1, 2, 3]))).toThrow(/bitwiseRightShift: shapes \[2\] and \[3\] cannot be broadcast/);
+    });
+
     test('errors name the op, what was expected and what was given', () => {
       expect(() => i32([1, 2]).floorDivide(i32([1, 0]))).toThrow(ValueError);
       expect(() => i32([1, 2]).floorDivide(i32([1, 0]))).toThrow(
@@ -341,6 +417,21 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 }
+
+test('bitwise ops replay under wg.compile with the eager results', () => {
+  wg.setBackend('wasm');
+  const f = (x: wg.Tensor, y: wg.Tensor) => x.bitwiseAnd(y).bitwiseXor(x.bitwiseLeftShift(y)).bitwiseOr(x.bitwiseRightShift(3)).bitwiseNot();
+  const step = wg.compile(f);
+  for (const [x, y] of [
+    [i32([MIN, -7, 12345678]), i32([1, 33, -2])],
+    [i32([MAX, 5, -1]), i32([31, 0, 7])],
+  ]) {
+    const want = f(x, y).tolist();
+    expect(step(x, y).tolist()).toEqual(want);
+    expect(step(x, y).tolist()).toEqual(want);
+  }
+  expect(step.replayInfo().map((r) => r.mode)).toEqual(['fast']);
+});
 
 test('int32 ops replay under wg.compile; a zero divisor inside it gives 0 (the values are not read)', () => {
   wg.setBackend('wasm');
