@@ -14,7 +14,7 @@ import type { AlphaOptions, DivOptions, GeluOptions, SoftplusOptions } from './e
 import * as F from './functional.js';
 import type { ScatterReduce } from './indexing.js';
 import type { AddcOptions } from './math.js';
-import type { Dims, VarOptions, WithIndices } from './reduce.js';
+import type { Dims, DtypeOptions, ReduceArgs, VarOptions, WithIndices } from './reduce.js';
 import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
 import type { CovOptions, MinMax, QuantileOptions } from './statistics.js';
 import type { HistcOptions, UniqueOptions } from './counting.js';
@@ -158,8 +158,10 @@ declare module '../engine/tensor.js' {
     chunk(chunks: number, dim?: number): Tensor[];
     unbind(dim?: number): Tensor[];
     // ---- reductions ----
-    sum(dim?: Dims, keepdim?: boolean): Tensor;
-    mean(dim?: Dims, keepdim?: boolean): Tensor;
+    /** torch's dtype keyword as the last argument: x.sum({ dtype }), x.sum(dim, { dtype }), x.sum(dim, keepdim, { dtype }). */
+    sum(...args: ReduceArgs): Tensor;
+    /** int32 needs { dtype: 'float32' }. */
+    mean(...args: ReduceArgs): Tensor;
     /** Over one dim: the values, carrying `.indices` (int32, PyTorch's first arg-max). */
     max(dim: number, keepdim?: boolean): WithIndices;
     /** With a tensor: the elementwise maximum (torch's x.max(other)). */
@@ -171,7 +173,7 @@ declare module '../engine/tensor.js' {
     logsumexp(dim?: Dims, keepdim?: boolean): Tensor;
     var(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
     std(dim?: Dims | boolean, opts?: VarOptions | boolean, keepdim?: boolean): Tensor;
-    prod(dim?: Dims, keepdim?: boolean): Tensor;
+    prod(...args: ReduceArgs): Tensor;
     amax(dim?: Dims, keepdim?: boolean): Tensor;
     amin(dim?: Dims, keepdim?: boolean): Tensor;
     argmax(dim?: number, keepdim?: boolean): Tensor;
@@ -187,8 +189,8 @@ declare module '../engine/tensor.js' {
     argsort(opts?: SortOptions | number, descending?: boolean): Tensor;
     /** Options, or PyTorch's positional (dim, largest, sorted). */
     topk(k: number, opts?: TopkOptions | number, largest?: boolean, sorted?: boolean): ValuesIndices;
-    cumsum(dim: number): Tensor;
-    cumprod(dim: number): Tensor;
+    cumsum(dim: number, opts?: DtypeOptions): Tensor;
+    cumprod(dim: number, opts?: DtypeOptions): Tensor;
     cummax(dim: number): ValuesIndices;
     cummin(dim: number): ValuesIndices;
     logcumsumexp(dim: number): Tensor;
@@ -714,11 +716,11 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     return F.unbind(this, dim);
   },
   // ---- reductions ----
-  sum(dim?, keepdim = false) {
-    return F.sum(this, dim, keepdim);
+  sum(...args) {
+    return F.sum(this, ...args);
   },
-  mean(dim?, keepdim = false) {
-    return F.mean(this, dim, keepdim);
+  mean(...args) {
+    return F.mean(this, ...args);
   },
   max(dim?: Dims | Tensor, keepdim = false) {
     return F.max(this, dim, keepdim) as WithIndices;
@@ -742,8 +744,8 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   triu(diagonal = 0) {
     return F.triu(this, diagonal);
   },
-  prod(dim?, keepdim = false) {
-    return F.prod(this, dim, keepdim);
+  prod(...args) {
+    return F.prod(this, ...args);
   },
   amax(dim?, keepdim = false) {
     return F.amax(this, dim, keepdim);

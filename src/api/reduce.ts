@@ -6,7 +6,7 @@ import { Tensor } from '../engine/tensor.js';
 import { planVar, type VarAttrs } from '../ops/composite.js';
 import { op, type OpName } from '../ops/index.js';
 import type { ReduceAttrs } from '../ops/reduce.js';
-import type { TableOp } from '../ops/types.js';
+import type { DType, TableOp } from '../ops/types.js';
 import { to } from './integer.js';
 import { maximum, minimum } from './elementwise.js';
 import { prodInt } from './int-scan.js';
@@ -28,21 +28,57 @@ function reduce(fn: string, x: Tensor, float: OpName, int: OpName, a: ReduceAttr
  */
 const block = (dim: Dims | undefined | null, composite: OpName, kernel: OpName): OpName => (typeof dim === 'number' || dim == null ? kernel : composite);
 
-/** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic. */
-export const sum = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('sum', x, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+/** torch's `dtype=` keyword of sum, mean, prod, cumsum and cumprod. */
+export interface DtypeOptions {
+  /** The input is cast to it before the reduction, as PyTorch: an int32 sum of float32 values sums their truncations. */
+  dtype?: DType;
+}
+/** A reduction's positional (dim, keepdim), then its options as the last argument: (x, {dtype}), (x, dim, {dtype}), (x, dim, keepdim, {dtype}). */
+export type ReduceArgs = [dim?: Dims | null | DtypeOptions, keepdim?: boolean | DtypeOptions, opts?: DtypeOptions];
+
+/**
+ * x cast to `opts.dtype` before reduction fn (x itself without one, or when it has that dtype
+ * already: its gradient flows on); `dtypes` are those fn takes.
+ */
+export function castTo(fn: string, x: Tensor, opts: unknown, dtypes: readonly DType[] = ['float32', 'int32']): Tensor {
+  checkTensor(fn, 'input', x);
+  const { dtype } = checkOptions<DtypeOptions>(fn, opts, ['dtype']);
+  if (dtype === undefined) return x;
+  if (!dtypes.includes(dtype)) throw new DTypeError(fn, `dtype must be ${dtypes.map((d) => `'${d}'`).join(' or ')}, got ${fmtValue(dtype)}`);
+  return to(x, dtype);
+}
+
+/** Reduction fn's input (cast to the options' dtype), dim and keepdim, from its arguments after x. */
+function reduceArgs(fn: string, x: Tensor, args: ReduceArgs, dtypes?: readonly DType[]): [Tensor, Dims | null | undefined, boolean] {
+  const at = args.findIndex((a) => a !== null && typeof a === 'object' && !Array.isArray(a));
+  if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined))
+    throw new ValueError(fn, `the options { dtype } must be the last argument, got ${fmtValue(args[at + 1])} after them`);
+  const [dim, keepdim = false] = (at < 0 ? args : args.slice(0, at)) as [Dims | null | undefined, boolean | undefined];
+  return [castTo(fn, x, at < 0 ? undefined : args[at], dtypes), dim, keepdim];
+}
+
+/** Σ over dims; an int32 tensor sums to int32, wrapping on overflow as int32 arithmetic (also with { dtype: 'int32' }). */
+export function sum(x: Tensor, ...args: ReduceArgs): Tensor {
+  const [t, dim, keepdim] = reduceArgs('sum', x, args);
+  return reduce('sum', t, block(dim, 'sum', 'sumDims'), 'sumInt', { dim, keepdim });
+}
 /** x, checked float32 under fn's name (the kernel a function picks would name itself, e.g. prodDims, cummaxIndex). */
 export function floatInput(fn: string, x: Tensor): Tensor {
   checkTensor(fn, 'input', x);
   if (x.dtype !== 'float32') throw new DTypeError(fn, `input 0 must be float32, got ${x.dtype} (a tensor of shape ${fmtShape(x.shape)})`);
   return x;
 }
-export const mean = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [floatInput('mean', x)], { dim, keepdim });
+/** The mean over dims of a float32 x; an int32 x needs { dtype: 'float32' } (PyTorch refuses integer means and integer dtypes). */
+export function mean(x: Tensor, ...args: ReduceArgs): Tensor {
+  const [t, dim, keepdim] = reduceArgs('mean', x, args, ['float32']);
+  return apply(op(block(dim, 'mean', 'meanDims')) as TableOp<ReduceAttrs>, [floatInput('mean', t)], { dim, keepdim });
+}
 /** Π x over dims; the gradient is the product of the other elements (exact with zeros). int32 stays int32, wrapping on overflow. */
-export const prod = (x: Tensor, dim?: Dims, keepdim = false): Tensor =>
-  x?.dtype === 'int32'
-    ? prodInt(x, { dim, keepdim })
-    : apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', x)], { dim, keepdim });
+export function prod(x: Tensor, ...args: ReduceArgs): Tensor {
+  const [t, dim, keepdim] = reduceArgs('prod', x, args);
+  if (t.dtype === 'int32') return prodInt(t, { dim, keepdim });
+  return apply(op(block(dim, 'prod', 'prodDims')) as TableOp<ReduceAttrs>, [floatInput('prod', t)], { dim, keepdim });
+}
 /** The largest element over dims; ties share the gradient evenly (torch.amax). */
 export const amax = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('amax', x, 'amax', 'amaxInt', { dim, keepdim });
 /** The smallest element over dims; ties share the gradient evenly (torch.amin). */

@@ -13,7 +13,7 @@ import { sliceView } from '../ops/shape.js';
 import { planScan } from '../ops/sort.js';
 import { planGather } from '../ops/indexing.js';
 import { normDim } from '../ops/reduce.js';
-import { floatInput } from './reduce.js';
+import { castTo, floatInput, type DtypeOptions } from './reduce.js';
 import { cumExtremeIndexInt, cumprodInt } from './int-scan.js';
 
 /**
@@ -114,13 +114,16 @@ export function topk(x: Tensor, k: number, opts?: TopkOptions | number, largest?
   return take(x, indices, dim);
 }
 
-/** The running sum along dim; int32 stays int32, wrapping on overflow. */
-export function cumsum(x: Tensor, dim: number): Tensor {
-  checkTensor('cumsum', 'input', x);
-  return apply(x.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [x], { dim });
+/** The running sum along dim; int32 stays int32, wrapping on overflow; `dtype` casts x first (torch's keyword). */
+export function cumsum(x: Tensor, dim: number, opts?: DtypeOptions): Tensor {
+  const t = castTo('cumsum', x, opts);
+  return apply(t.dtype === 'int32' ? op('cumsumInt') : op('cumsum'), [t], { dim });
 }
-/** The running product along dim; its gradient is exact where x holds zeros. int32 stays int32, wrapping on overflow. */
-export const cumprod = (x: Tensor, dim: number): Tensor => (x?.dtype === 'int32' ? cumprodInt(x, dim) : apply(op('cumprod'), [x], { dim }));
+/** The running product along dim; its gradient is exact where x holds zeros. int32 stays int32, wrapping on overflow; `dtype` casts x first. */
+export function cumprod(x: Tensor, dim: number, opts?: DtypeOptions): Tensor {
+  const t = castTo('cumprod', x, opts);
+  return t.dtype === 'int32' ? cumprodInt(t, dim) : apply(op('cumprod'), [t], { dim });
+}
 /** log of the running Σ eˣ along dim, computed stably. */
 export const logcumsumexp = (x: Tensor, dim: number): Tensor => apply(op('logcumsumexp'), [x], { dim });
 

@@ -474,6 +474,100 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.zeros([0], { dtype: 'int32' }).max()).toThrow('wasmgrad.max: cannot reduce over an empty dim');
     });
 
+    test("torch's dtype keyword: sum, mean, prod, cumsum, cumprod cast x before reducing (functions and methods)", () => {
+      const I = (v: wg.NestedArray) => wg.tensor(v, { dtype: 'int32' });
+      const xi = () =>
+        I([
+          [2147483647, 1, 3],
+          [-5, 7, 16777217],
+        ]);
+      // float32 16777217 is 16777216
+      const xf = () =>
+        wg.tensor([
+          [1.5, -2.7, 3.2],
+          [16777217, 2.5, -1],
+        ]);
+      // float32 results rounded to float32: the reference backend's float64 sums keep more bits
+      const round = (v: unknown): unknown => (Array.isArray(v) ? v.map(round) : Math.fround(v as number));
+      const f = (t: wg.Tensor) => [t.dtype, t.dtype === 'float32' ? round(t.tolist()) : t.tolist()];
+      // torch.sum(xi, dtype=torch.int32): int32 arithmetic, wrapping (torch.sum(xi) is int64 2164260870)
+      expect(f(wg.sum(xi(), { dtype: 'int32' }))).toEqual(['int32', -2130706426]);
+      expect(f(xi().sum(1, { dtype: 'int32' }))).toEqual(['int32', [-2147483645, 16777219]]);
+      // torch.sum(xi, dtype=torch.float32)
+      expect(f(wg.sum(xi(), { dtype: 'float32' }))).toEqual(['float32', 2164260864]);
+      // torch.sum(xf, dtype=torch.int32): the values truncated first (1 − 2 + 3 + 16777216 + 2 − 1)
+      expect(f(xf().sum({ dtype: 'int32' }))).toEqual(['int32', 16777219]);
+      expect(f(wg.sum(xf(), [0, 1], false, { dtype: 'int32' }))).toEqual(['int32', 16777219]);
+      expect(f(wg.sum(xf(), 0, { dtype: 'int32' }))).toEqual(['int32', [16777217, 0, 2]]);
+      expect(f(xf().sum(0, true, { dtype: 'int32' }))).toEqual(['int32', [[16777217, 0, 2]]]);
+      // torch.mean(xi, dtype=torch.float32), torch.mean(xi, 1, dtype=torch.float32)
+      expect(f(wg.mean(xi(), { dtype: 'float32' }))).toEqual(['float32', 360710144]);
+      expect(f(xi().mean(1, { dtype: 'float32' }))).toEqual(['float32', [715827904, 5592406]]);
+      // torch.prod(xi, dtype=torch.int32 / torch.float32), torch.prod(xi, 1, dtype=torch.float32), torch.prod(xf, [1,] dtype=torch.int32)
+      expect(f(wg.prod(xi(), { dtype: 'int32' }))).toEqual(['int32', -385875863]);
+      expect(f(xi().prod({ dtype: 'float32' }))).toEqual(['float32', -3.7830236869912166e18]);
+      expect(f(xi().prod(1, { dtype: 'float32' }))).toEqual(['float32', [6442450944, -587202560]]);
+      expect(f(wg.prod(xf(), { dtype: 'int32' }))).toEqual(['int32', 201326592]);
+      expect(f(xf().prod(1, false, { dtype: 'int32' }))).toEqual(['int32', [-6, -33554432]]);
+      // torch.cumsum / cumprod(·, 1, dtype=…)
+      expect(f(wg.cumsum(xi(), 1, { dtype: 'float32' }))).toEqual([
+        'float32',
+        [
+          [2147483648, 2147483648, 2147483648],
+          [-5, 2, 16777218],
+        ],
+      ]);
+      expect(f(xf().cumsum(1, { dtype: 'int32' }))).toEqual([
+        'int32',
+        [
+          [1, -1, 2],
+          [16777216, 16777218, 16777217],
+        ],
+      ]);
+      expect(f(xi().cumsum(1, { dtype: 'int32' }))).toEqual([
+        'int32',
+        [
+          [2147483647, -2147483648, -2147483645],
+          [-5, 2, 16777219],
+        ],
+      ]);
+      expect(f(wg.cumprod(xf(), 1, { dtype: 'int32' }))).toEqual([
+        'int32',
+        [
+          [1, -2, -6],
+          [16777216, 33554432, -33554432],
+        ],
+      ]);
+      expect(f(xi().cumprod(1, { dtype: 'float32' }))).toEqual([
+        'float32',
+        [
+          [2147483648, 2147483648, 6442450944],
+          [-5, -35, -587202560],
+        ],
+      ]);
+      // the same dtype is no cast: the gradient flows as without the option
+      const w = wg.tensor([1, 2, 3, 4], { requiresGrad: true });
+      w.mean({ dtype: 'float32' })
+        .add(w.cumprod(0, { dtype: 'float32' }).sum())
+        .backward();
+      expect(w.grad!.tolist()).toEqual([0.25 + 33, 0.25 + 16, 0.25 + 10, 0.25 + 6]);
+      expect(w.sum({ dtype: 'int32' }).requiresGrad).toBe(false);
+    });
+
+    test('dtype keyword errors: mean takes only float32 (torch: "could not infer output dtype"), unknown dtypes and options', () => {
+      const i = wg.tensor([1, 2], { dtype: 'int32' });
+      expect(() => wg.mean(i, { dtype: 'int32' })).toThrow(new wg.DTypeError('mean', 'dtype must be \'float32\', got "int32"'));
+      expect(() => wg.tensor([1.5]).mean(0, { dtype: 'int32' })).toThrow(new wg.DTypeError('mean', 'dtype must be \'float32\', got "int32"'));
+      expect(() => i.mean()).toThrow(new wg.DTypeError('mean', 'input 0 must be float32, got int32 (a tensor of shape [2])'));
+      expect(() => i.sum({ dtype: 'int64' as never })).toThrow(new wg.DTypeError('sum', "dtype must be 'float32' or 'int32', got \"int64\""));
+      expect(() => wg.cumsum(i, 0, { dtype: 'float64' as never })).toThrow(new wg.DTypeError('cumsum', "dtype must be 'float32' or 'int32', got \"float64\""));
+      expect(() => i.prod({ dtyp: 'int32' } as never)).toThrow(new wg.ValueError('prod', "unknown option 'dtyp' (the options are dtype)"));
+      expect(() => wg.cumprod(i, 0, 'int32' as never)).toThrow(new wg.ValueError('cumprod', 'options must be an object { dtype }, got "int32"'));
+      expect(() => wg.sum(i, { dtype: 'int32' }, true as never)).toThrow(
+        new wg.ValueError('sum', 'the options { dtype } must be the last argument, got true after them'),
+      );
+    });
+
     test('softmax and logSoftmax values and gradients', () => {
       // softmax([1, 2, 3]) = e^k / Σ e^k; logSoftmax = x − ln(e + e² + e³) = x − 3.40760596
       let r = run((x) => x.softmax(), [1, 2, 3], [1, 0, 0]);
@@ -578,6 +672,20 @@ test("max(dim) and min(dim) destructure as PyTorch's (values, indices); the resu
   expect(r.item).toBeTypeOf('function');
   x.max(1).sum().backward();
   expect(Array.from(x.grad!.data())).toEqual([0, 1, 0, 1, 0, 0]);
+});
+
+test('the dtype keyword inside wg.compile gives the eager results, call after call', () => {
+  wg.setBackend('wasm');
+  const f = (x: wg.Tensor) => [x.sum(1, { dtype: 'int32' }), x.cumprod(0, { dtype: 'int32' }), x.int().mean({ dtype: 'float32' })];
+  const step = wg.compile(f);
+  for (const k of [0, 1, 2]) {
+    const x = wg.tensor([
+      [1.5 + k, -2.7, 3.2],
+      [7.9, 2.5 - k, -1],
+    ]);
+    const want = f(x).map((t) => t.tolist());
+    expect(step(x).map((t) => t.tolist())).toEqual(want);
+  }
 });
 
 test('mean of int32 is a DTypeError naming the function called (not its kernel, meanDims); prod of int32 is int32', () => {
