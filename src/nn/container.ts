@@ -33,10 +33,13 @@ const stateless = (m: AnyModule): boolean => STATELESS.some((cls) => plain(m, cl
 
 /**
  * Modules registered as children '0', '1', … in order: what Sequential and ModuleList share
- * (append, at, length, iteration).
+ * (append, extend, insert, pop, delete, at, length, iteration). Deleting or inserting renumbers
+ * the children '0', '1', … as PyTorch 1.13 does (a named Sequential's names are lost then too).
  */
 abstract class ModuleSequence<M extends AnyModule> extends Module {
   protected readonly items: M[] = [];
+  /** The child name of each item, in order. */
+  protected readonly keys: string[] = [];
 
   protected constructor(
     private readonly kind: string,
@@ -52,6 +55,51 @@ abstract class ModuleSequence<M extends AnyModule> extends Module {
   append(m: M, name = String(this.items.length)): this {
     this.registerModule(name, m);
     this.items.push(m);
+    this.keys.push(name);
+    return this;
+  }
+
+  /** Appends every module of `modules` (all are checked first). */
+  extend(modules: Iterable<M>): this {
+    if (modules === null || typeof (modules as Iterable<M>)[Symbol.iterator] !== 'function')
+      throw new ValueError(`nn.${this.kind}.extend`, `expects an iterable of modules, got ${fmtValue(modules)}`);
+    const list = [...modules];
+    const bad = list.findIndex((m) => !(m instanceof Module));
+    if (bad >= 0) throw new ValueError(`nn.${this.kind}.extend`, `expects modules, got ${fmtValue(list[bad])} at position ${bad}`);
+    for (const m of list) this.append(m);
+    return this;
+  }
+
+  /** Inserts m before index i (−n ≤ i ≤ n; negative counts from the end, as Python's list.insert), renumbering. */
+  insert(i: number, m: M): this {
+    const n = this.items.length;
+    if (!Number.isInteger(i) || i < -n || i > n)
+      throw new ValueError(`nn.${this.kind}.insert`, `index must be an integer in [${-n}, ${n}] for ${n} modules, got ${fmtValue(i)}`);
+    const items = [...this.items];
+    items.splice(i < 0 ? i + n : i, 0, m);
+    this.renumber(items);
+    return this;
+  }
+
+  /** Removes and returns the module at index i (the last by default), renumbering (PyTorch's pop). */
+  pop(i = -1): M {
+    const m = this.items[this.index('pop', i)];
+    this.delete(i);
+    return m;
+  }
+
+  /**
+   * PyTorch's `del seq[i]` (one argument) or `del seq[start:end]` (two: Array.prototype.slice's
+   * range, negative from the end, clamped), renumbering the rest.
+   */
+  delete(start: number, ...end: [number?]): this {
+    if (end.length === 0) {
+      const i = this.index('delete', start);
+      this.renumber(this.items.filter((_, k) => k !== i));
+      return this;
+    }
+    const [from, to] = this.range('delete', start, end[0]);
+    this.renumber(this.items.filter((_, k) => k < from || k >= to));
     return this;
   }
 
@@ -62,14 +110,44 @@ abstract class ModuleSequence<M extends AnyModule> extends Module {
 
   /** The module at index i (negative counts from the end). */
   at(i: number): M {
-    if (!Number.isInteger(i)) throw new ValueError(`nn.${this.kind}.at`, `index must be an integer, got ${fmtValue(i)}`);
-    const m = this.items.at(i);
-    if (m === undefined) throw new ValueError(`nn.${this.kind}.at`, `index ${i} is out of range for ${this.items.length} modules`);
-    return m;
+    return this.items[this.index('at', i)];
   }
 
   [Symbol.iterator](): Iterator<M> {
     return this.items[Symbol.iterator]();
+  }
+
+  /** The [name, module] pairs of the items in [start, end) (Array.prototype.slice's range). */
+  protected entriesIn(fn: string, start: number | undefined, end: number | undefined): [string, M][] {
+    const [from, to] = this.range(fn, start, end);
+    return this.items.slice(from, to).map((m, k) => [this.keys[from + k], m]);
+  }
+
+  /** Index i of an item (negative from the end) as a position, checked. */
+  private index(fn: string, i: number): number {
+    if (!Number.isInteger(i)) throw new ValueError(`nn.${this.kind}.${fn}`, `index must be an integer, got ${fmtValue(i)}`);
+    const n = this.items.length;
+    if (i < -n || i >= n) throw new ValueError(`nn.${this.kind}.${fn}`, `index ${i} is out of range for ${n} modules`);
+    return i < 0 ? i + n : i;
+  }
+
+  /** [start, end) as positions, as Array.prototype.slice reads them: undefined is the whole side, negative counts from the end, clamped. */
+  private range(fn: string, start: number | undefined, end: number | undefined): [number, number] {
+    const n = this.items.length;
+    const at = (v: number | undefined, which: string, none: number) => {
+      if (v === undefined) return none;
+      if (!Number.isInteger(v)) throw new ValueError(`nn.${this.kind}.${fn}`, `${which} must be an integer or undefined, got ${fmtValue(v)}`);
+      return Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+    };
+    return [at(start, 'start', 0), at(end, 'end', n)];
+  }
+
+  /** Makes `items` the modules, named '0', '1', … (PyTorch renumbers after a deletion or an insertion). */
+  private renumber(items: M[]): void {
+    const keys = items.map((_, k) => String(k));
+    this.resetModules(items.map((m, k) => [keys[k], m]));
+    this.items.splice(0, this.items.length, ...items);
+    this.keys.splice(0, this.keys.length, ...keys);
   }
 }
 
@@ -86,6 +164,14 @@ export class Sequential extends ModuleSequence<Module> {
     const named = modules.length === 1 && first !== null && typeof first === 'object' && !(first instanceof Module);
     super('Sequential', named ? [] : (modules as Module[]));
     if (named) for (const [name, m] of first instanceof Map ? first : Object.entries(first)) this.append(m, name);
+  }
+
+  /**
+   * The modules in [start, end) (Array.prototype.slice's range) as a new Sequential holding the
+   * same module objects under their names: PyTorch's `seq[1:3]`, whose state-dict keys stay '1.…', '2.…'.
+   */
+  slice(start?: number, end?: number): Sequential {
+    return new Sequential(new Map(this.entriesIn('slice', start, end)));
   }
 
   /**
@@ -125,10 +211,9 @@ export class ModuleList<M extends AnyModule = Module> extends ModuleSequence<M> 
     super('ModuleList', modules);
   }
 
-  /** Appends every module of `modules`. */
-  extend(modules: Iterable<M>): this {
-    for (const m of modules) this.append(m);
-    return this;
+  /** The modules in [start, end) as a new ModuleList of the same module objects, renumbered '0', '1', … (PyTorch's `ml[1:3]`). */
+  slice(start?: number, end?: number): ModuleList<M> {
+    return new ModuleList(this.entriesIn('slice', start, end).map(([, m]) => m));
   }
 
   forward(): Tensor {

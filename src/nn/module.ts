@@ -180,8 +180,23 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return this._modules.has(name) ? this.putModule(name, m) : this.registerModule(name, m);
   }
 
-  private putModule<M extends AnyModule>(name: string, m: M): M {
+  /**
+   * Replaces all child modules by `entries`, in their order: the containers' renumbering after a
+   * deletion or an insertion (PyTorch's `_modules` rebuilt). Every entry is checked first, so a
+   * bad one changes nothing.
+   */
+  protected resetModules(entries: readonly (readonly [string, AnyModule])[]): void {
+    for (const [name, m] of entries) this.checkModule(name, m);
+    this._modules.clear();
+    for (const [name, m] of entries) this._modules.set(name, m);
+  }
+
+  private checkModule(name: string, m: unknown): void {
     if (!(m instanceof Module)) throw new ValueError(fnOf(this, 'registerModule'), `'${name}' must be a Module, got ${fmtValue(m)}`);
+  }
+
+  private putModule<M extends AnyModule>(name: string, m: M): M {
+    this.checkModule(name, m);
     this._modules.set(name, m);
     return m;
   }
