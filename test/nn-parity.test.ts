@@ -76,9 +76,147 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 4 })).toThrow('wasmgrad.nn.Embedding: paddingIdx must be an integer in [-4, 3] or null, got 4');
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: -5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got -5');
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 1.5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got 1.5');
-      expect(() => new wg.nn.Embedding(4, 2, { scaleGradByFreq: true } as never)).toThrow(wg.ValueError);
-      expect(() => new wg.nn.Embedding(4, 2, { scaleGradByFreq: true } as never)).toThrow("wasmgrad.nn.Embedding: unknown option 'scaleGradByFreq'");
+      expect(() => new wg.nn.Embedding(4, 2, { sparse: true } as never)).toThrow(wg.ValueError);
+      expect(() => new wg.nn.Embedding(4, 2, { sparse: true } as never)).toThrow("wasmgrad.nn.Embedding: unknown option 'sparse'");
+      expect(() => new wg.nn.Embedding(4, 2, { scaleGradByFreq: 1 } as never)).toThrow(
+        new wg.ValueError('nn.Embedding', 'scaleGradByFreq must be a boolean, got 1'),
+      );
       expect(new wg.nn.Embedding(4, 2, { paddingIdx: null }).paddingIdx).toBeNull();
+    });
+
+    test("Embedding scaleGradByFreq: each lookup's gradient over the count of its row in the batch, with paddingIdx", () => {
+      wg.setBackend(be);
+      const idx = wg.tensor(
+        [
+          [0, 2, 2],
+          [5, 2, 0],
+        ],
+        { dtype: 'int32' },
+      );
+      const seed = wg.tensor([
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        [
+          [7, 8],
+          [9, 10],
+          [11, 12],
+        ],
+      ]);
+      const W = () => wg.arange(12).reshape([6, 2]).requiresGrad_();
+      const grad = (opts: wg.EmbeddingFnOptions) => {
+        const w = W();
+        const y = wg.embedding(idx, w, opts);
+        expect(y.tolist()).toEqual(wg.embedding(idx, w.detach()).tolist());
+        y.backward(seed);
+        return w.grad!.tolist() as number[][];
+      };
+      // torch: W = arange(12.).reshape(6, 2); F.embedding(idx, W, scale_grad_by_freq=True).backward(seed): row 0 (1+11)/2,
+      // (2+12)/2; row 2 (3+5+9)/3 = 5.6666669845581055 (float32 steps), (4+6+10)/3 = 6.6666669845581055; row 5 alone
+      const scaled = grad({ scaleGradByFreq: true });
+      expect([scaled[0], scaled[1], scaled[3], scaled[4], scaled[5]]).toEqual([
+        [6, 7],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [7, 8],
+      ]);
+      expectClose(scaled[2], [5.6666669845581055, 6.6666669845581055], 1e-6);
+      // torch: padding_idx=2 takes row 2's gradient, the others keep theirs; padding_idx=0 likewise row 0
+      expect(grad({ scaleGradByFreq: true, paddingIdx: 2 })).toEqual([
+        [6, 7],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [0, 0],
+        [7, 8],
+      ]);
+      const pad0 = grad({ scaleGradByFreq: true, paddingIdx: 0 });
+      expect([pad0[0], pad0[5]]).toEqual([
+        [0, 0],
+        [7, 8],
+      ]);
+      // torch: counts 3 and 4 of idx [1, 1, 1, 4, 4, 4, 4]: rows 0.20000000298023224, 2 and 2.75, 2.75
+      const w = W();
+      const e = wg.embedding(wg.tensor([1, 1, 1, 4, 4, 4, 4], { dtype: 'int32' }), w, { scaleGradByFreq: true });
+      e.backward(
+        wg.tensor([
+          [0.1, 1],
+          [0.2, 2],
+          [0.3, 3],
+          [1, 1],
+          [2, 2],
+          [3, 3],
+          [5, 5],
+        ]),
+      );
+      const rows = w.grad!.tolist() as number[][];
+      expectClose(rows[1], [0.20000000298023224, 2], 1e-6);
+      expect(rows[4]).toEqual([2.75, 2.75]);
+      // the values are the lookups' own, −0 and ∞ included (an infinite element keeps an unscaled gradient)
+      const odd = wg.tensor(
+        [
+          [-0, Infinity],
+          [1, -2],
+        ],
+        { requiresGrad: true },
+      );
+      const twice = wg.tensor([0, 0, 1], { dtype: 'int32' });
+      const v = wg.embedding(twice, odd, { scaleGradByFreq: true });
+      expect(Object.is(v.data()[0], -0) && v.data()[1] === Infinity).toBe(true);
+      v.sum().backward();
+      expect(odd.grad!.tolist()).toEqual([
+        [1, 2],
+        [1, 1],
+      ]);
+    });
+
+    test('nn.Embedding scaleGradByFreq: the option, its repr and fromPretrained as torch', () => {
+      wg.setBackend(be);
+      const e = wg.nn.Embedding.fromPretrained(wg.arange(8).reshape([4, 2]), { freeze: false, scaleGradByFreq: true, paddingIdx: 1 });
+      // torch: Embedding(10, 3, padding_idx=1, scale_grad_by_freq=True)
+      expect(String(new wg.nn.Embedding(10, 3, { paddingIdx: 1, scaleGradByFreq: true }))).toBe('Embedding(10, 3, padding_idx=1, scale_grad_by_freq=True)');
+      expect(e.scaleGradByFreq).toBe(true);
+      e.forward(wg.tensor([3, 3, 1, 0, 3, 3], { dtype: 'int32' }))
+        .sum()
+        .backward();
+      expect(e.weight.grad!.tolist()).toEqual([
+        [1, 1],
+        [0, 0],
+        [0, 0],
+        [1, 1],
+      ]);
+    });
+
+    test('nn.Embedding scaleGradByFreq trains under wg.compile as eagerly (fast replay, new indices every step)', () => {
+      wg.setBackend(be);
+      const make = () => {
+        wg.manualSeed(1);
+        const e = new wg.nn.Embedding(6, 3, { scaleGradByFreq: true, paddingIdx: 0 });
+        return [e, new wg.optim.SGD(e.parameters(), { lr: 0.5 })] as const;
+      };
+      const step = (e: wg.nn.Embedding, opt: wg.optim.SGD) => (idx: wg.Tensor) => {
+        opt.zeroGrad();
+        const loss = e.forward(idx).pow(2).sum();
+        loss.backward();
+        opt.step();
+        return loss;
+      };
+      const [e1, o1] = make();
+      const [e2, o2] = make();
+      const compiled = wg.compile(step(e2, o2));
+      for (const v of [
+        [1, 1, 2, 0, 5],
+        [3, 3, 3, 1, 0],
+        [2, 2, 2, 2, 4],
+      ]) {
+        const idx = wg.tensor(v, { dtype: 'int32' });
+        expect(compiled(idx).item()).toBe(step(e1, o1)(idx).item());
+      }
+      expect(e2.weight.tolist()).toEqual(e1.weight.tolist());
+      expect(compiled.replayInfo().map((r) => r.mode)).toEqual(['fast']);
     });
 
     test('convolution and pooling modules take unbatched inputs as PyTorch: the same as a batch of one', () => {

@@ -88,7 +88,8 @@ export { sort, argsort, topk, cumsum, cumprod, cummax, cummin, logcumsumexp, typ
 export { prod, amax, amin, argmax, argmin, all, any, norm, varMean, stdMean, type Dims, type WithIndices } from './reduce.js';
 export { matmul, linear } from './linalg.js';
 export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
-export { reshape, flatten, clone, transpose, permute, slice, cat, stack, embedding, dropout } from './shape.js';
+export { reshape, flatten, clone, transpose, permute, slice, cat, stack, dropout } from './shape.js';
+export { embedding, type EmbeddingFnOptions } from './embedding.js';
 export { unflatten } from './shape.js';
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';

@@ -10,7 +10,7 @@ import { op } from '../ops/index.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as L from './loss.js';
 import { logSoftmax, mean, sum } from './reduce.js';
-import { embedding } from './shape.js';
+import { embedding } from './embedding.js';
 import { expand } from './layout.js';
 import { clamp, minimum, softplus } from './elementwise.js';
 import { sink } from '../engine/sink.js';

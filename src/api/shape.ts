@@ -1,19 +1,18 @@
 /** Copies and layout ops as functions: reshape, permute, slice, cat, stack, embedding, dropout, copy_. Table: src/ops/shape.ts. */
 import { lift } from './creation.js';
-import { eq, mul } from './elementwise.js';
-import { to, where } from './integer.js';
-import { checkIndices, checkOptions, checkTensor } from '../engine/check.js';
+import { mul } from './elementwise.js';
+import { to } from './integer.js';
+import { checkTensor } from '../engine/check.js';
 import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
 import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { JOIN_MAX, broadcastView, contiguousView, normDim, permuteView, planEmbedding, planJoin, sliceView, type View } from '../ops/shape.js';
+import { JOIN_MAX, broadcastView, contiguousView, normDim, permuteView, planJoin, sliceView, type View } from '../ops/shape.js';
 import { fmtShape, ofTensor, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
 
 export const copyFor = (dtype: DType) => op(dtype === 'int32' ? 'copyInt' : 'copy');
 const JOINS = { float32: op('cat'), int32: op('catInt') } as const;
-const EMBEDDING = op('embedding');
 const DROPOUT = op('dropout');
 
 const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v);
@@ -191,27 +190,6 @@ function join(op: 'cat' | 'stack', xs: readonly Tensor[], dim: number, stack: bo
     return tree(parts, false);
   };
   return tree(xs, stack);
-}
-
-/**
- * Rows of weight [n, d] picked by int32 indices of any shape: [...idx.shape, d]. `paddingIdx`
- * (PyTorch's padding_idx, negative counts from the end) is a row that gets no gradient.
- */
-export function embedding(idx: Tensor, weight: Tensor, opts: { paddingIdx?: number | null } = {}): Tensor {
-  const { paddingIdx = null } = checkOptions<{ paddingIdx?: number | null }>('embedding', opts, ['paddingIdx']);
-  checkTensor('embedding', 'indices', idx);
-  checkTensor('embedding', 'weight', weight);
-  if (idx.dtype !== 'int32') throw new DTypeError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
-  const { n } = planEmbedding(idx, weight);
-  if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
-    throw new ValueError('embedding', `paddingIdx must be an integer in [${-n}, ${n - 1}] or null, got ${fmtValue(paddingIdx)}`);
-  // The kernels trust the indices: check them here, where the error can name the position.
-  checkIndices('embedding', idx, n, `a weight with ${n} rows`);
-  const out = apply(EMBEDDING, [idx, weight]);
-  if (paddingIdx === null) return out;
-  // the rows looked up at the padding index come from a detached copy, so their gradient stops there
-  const pad = reshape(eq(idx, paddingIdx < 0 ? paddingIdx + n : paddingIdx), [...idx.shape, 1]);
-  return where(pad, out.detach(), out);
 }
 
 /**

@@ -164,6 +164,8 @@ export interface EmbeddingOptions {
   maxNorm?: number | null;
   /** The p of maxNorm's p-norm (default 2). */
   normType?: number;
+  /** PyTorch's scale_grad_by_freq (default false): each lookup's gradient is divided by how often its row is looked up in the batch. */
+  scaleGradByFreq?: boolean;
 }
 
 /**
@@ -177,6 +179,7 @@ export class Embedding extends Module {
   readonly paddingIdx: number | null;
   readonly maxNorm: number | null;
   readonly normType: number;
+  readonly scaleGradByFreq: boolean;
   readonly weight: Tensor;
 
   /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
@@ -184,8 +187,15 @@ export class Embedding extends Module {
     super();
     this.numEmbeddings = checkInt('Embedding', 'numEmbeddings', numEmbeddings, 1);
     this.embeddingDim = checkInt('Embedding', 'embeddingDim', embeddingDim, 1);
-    // PyTorch's scale_grad_by_freq and sparse are not offered: an unknown option is an error.
-    const { paddingIdx = null, maxNorm = null, normType = 2 } = checkOptions<EmbeddingOptions>('nn.Embedding', opts, ['paddingIdx', 'maxNorm', 'normType']);
+    // PyTorch's sparse is not offered: an unknown option is an error.
+    const {
+      paddingIdx = null,
+      maxNorm = null,
+      normType = 2,
+      scaleGradByFreq = false,
+    } = checkOptions<EmbeddingOptions>('nn.Embedding', opts, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq']);
+    checkBool('nn.Embedding', 'scaleGradByFreq', scaleGradByFreq);
+    this.scaleGradByFreq = scaleGradByFreq;
     if (maxNorm !== null && !(typeof maxNorm === 'number' && Number.isFinite(maxNorm) && maxNorm > 0))
       throw new ValueError('nn.Embedding', `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
     if (!(typeof normType === 'number' && normType > 0)) throw new ValueError('nn.Embedding', `normType must be a number > 0, got ${fmtValue(normType)}`);
@@ -211,7 +221,13 @@ export class Embedding extends Module {
     checkTensor(FN, 'embeddings', embeddings);
     if (embeddings.ndim !== 2) throw new ShapeError(FN, `embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(embeddings.shape)}`);
     if (embeddings.dtype !== 'float32') throw new DTypeError(FN, `embeddings must be float32, got ${embeddings.dtype}`);
-    const { freeze = true, ...rest } = checkOptions<EmbeddingOptions & { freeze?: boolean }>(FN, opts, ['freeze', 'paddingIdx', 'maxNorm', 'normType']);
+    const { freeze = true, ...rest } = checkOptions<EmbeddingOptions & { freeze?: boolean }>(FN, opts, [
+      'freeze',
+      'paddingIdx',
+      'maxNorm',
+      'normType',
+      'scaleGradByFreq',
+    ]);
     checkBool(FN, 'freeze', freeze);
     const [n, d] = embeddings.shape;
     return new Embedding(n, d, rest, embeddings).requiresGrad_(!freeze);
@@ -221,7 +237,7 @@ export class Embedding extends Module {
     checkTensor('nn.Embedding', 'input', idx);
     if (this.maxNorm !== null && idx.dtype === 'int32') this.renormLookedUp(idx);
     // PyTorch's padding_idx: the looked-up value stays, but its gradient does not reach the row
-    return F.embedding(idx, this.weight, { paddingIdx: this.paddingIdx });
+    return F.embedding(idx, this.weight, { paddingIdx: this.paddingIdx, scaleGradByFreq: this.scaleGradByFreq });
   }
 
   /**
@@ -240,6 +256,6 @@ export class Embedding extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}`;
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}${this.scaleGradByFreq ? ', scale_grad_by_freq=True' : ''}`;
   }
 }
