@@ -93,18 +93,7 @@ for (const be of ['wasm', 'reference'] as const)
         ],
         { dtype: 'int32' },
       );
-      const seed = wg.tensor([
-        [
-          [1, 2],
-          [3, 4],
-          [5, 6],
-        ],
-        [
-          [7, 8],
-          [9, 10],
-          [11, 12],
-        ],
-      ]);
+      const seed = wg.arange(1, 13).reshape([2, 3, 2]); // [[[1, 2], [3, 4], [5, 6]], [[7, 8], [9, 10], [11, 12]]]
       const W = () => wg.arange(12).reshape([6, 2]).requiresGrad_();
       const grad = (opts: wg.EmbeddingFnOptions) => {
         const w = W();
