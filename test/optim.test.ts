@@ -598,7 +598,9 @@ describe('validation errors name the optimizer and the bad value', () => {
       expect(() => opt.step()).toThrow(/optim\.SGD: the gradient of params\[2\] lives on the/);
       expect(snapshot()).toEqual(before);
       // an int32 gradient, refused where it is assigned
-      expect(() => (c.grad = wg.tensor([1], { dtype: 'int32' }))).toThrow(/Tensor\.grad: the assigned gradient must have this tensor's dtype float32, got int32/);
+      expect(() => (c.grad = wg.tensor([1], { dtype: 'int32' }))).toThrow(
+        /Tensor\.grad: the assigned gradient must have this tensor's dtype float32, got int32/,
+      );
       // a hyperparameter edited to an invalid value is refused at the assignment, and nothing changes
       c.grad = wg.tensor([1]);
       expect(() => (opt.paramGroups[0].momentum = -1)).toThrow(/optim\.SGD: momentum must be a finite number ≥ 0, got -1/);

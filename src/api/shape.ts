@@ -28,15 +28,11 @@ export function copyInto(target: Tensor, src: TensorLike): Tensor {
   const s = typeof src === 'number' ? scalarLike(src, target) : src;
   if (!(s instanceof Tensor)) throw new ValueError('copy_', `source must be a Tensor or a number, got ${fmtValue(src)}`);
   s.assertAlive('copy_');
-  if (s.dtype !== target.dtype)
-    throw new DTypeError(
-      'copy_',
-      `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`,
-    );
   const lead = target.ndim - s.ndim;
   if (lead < 0 || s.shape.some((d, k) => d !== 1 && d !== target.shape[lead + k]))
     throw new ShapeError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
-  return applyInto(copyFor(target.dtype), target, [s], broadcastView(s.shape, target.shape));
+  // Another dtype is converted first, as PyTorch's copy_ (float32 → int32 truncates toward zero, as t.int()).
+  return applyInto(copyFor(target.dtype), target, [to(s, target.dtype)], broadcastView(s.shape, target.shape));
 }
 
 /** A number as a 0-d tensor of target's dtype on target's backend. */
