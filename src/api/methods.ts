@@ -816,7 +816,8 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   fill_(value) {
     if (value instanceof Tensor && value.ndim !== 0)
       throw new ShapeError('fill_', `the value must be a number or a 0-d tensor, got a tensor of shape ${fmtShape(value.shape)}`);
-    return this.copy_(value);
+    copyInto(this, value, 'fill_');
+    return this;
   },
   div_(o) {
     if (this.dtype === 'int32')
