@@ -98,13 +98,13 @@ describe('module utilities', () => {
     for (const info of frozenStep.replayInfo()) expect(info).toMatchObject({ mode: 'fast', reason: null });
   });
 
-  test('Tensor.requiresGrad_ sets the flag on a leaf and returns the tensor; a computed tensor refuses', () => {
+  test('Tensor.requiresGrad_ sets the flag on a leaf and returns the tensor; a computed tensor refuses false', () => {
     const x = wg.tensor([1, 2, 3]);
     expect(x.requiresGrad_()).toBe(x);
     expect(x.requiresGrad).toBe(true);
     x.mul(x).sum().backward();
     expect(vals(x.grad!)).toEqual([2, 4, 6]);
     expect(x.requiresGrad_(false).requiresGrad).toBe(false);
-    expect(() => x.requiresGrad_().mul(2).requiresGrad_()).toThrow(/can only be set on leaf tensors/);
+    expect(() => x.requiresGrad_().mul(2).requiresGrad_(false)).toThrow(/can only be set to false on leaf tensors/);
   });
 });

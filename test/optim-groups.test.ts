@@ -570,10 +570,12 @@ describe.each(BACKENDS)('step, zeroGrad and clipping across groups (%s)', (be) =
     const m = linear();
     const opt = adamwGroups(m);
     m.weight.grad = wg.ones([2, 3]);
-    m.bias.grad = wg.ones([3]);
+    wg.setBackend(be === 'wasm' ? 'reference' : 'wasm');
+    m.bias.grad = wg.ones([2]);
+    wg.setBackend(be);
     const before = snapshot(m);
-    expect(() => opt.step()).toThrow(wg.ShapeError);
-    expect(() => opt.step()).toThrow('wasmgrad.optim.AdamW: the gradient of params[1] has shape [3], but the parameter has shape [2]');
+    expect(() => opt.step()).toThrow(wg.BackendError);
+    expect(() => opt.step()).toThrow(/^wasmgrad\.optim\.AdamW: the gradient of params\[1\] lives on the /);
     expect(snapshot(m)).toEqual(before);
     expect(opt.stateDict().state).toEqual({});
   });

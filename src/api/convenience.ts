@@ -21,7 +21,7 @@ import {
 import { op } from '../ops/index.js';
 import type { View } from '../ops/shape.js';
 import { checkDim } from '../ops/types.js';
-import { arange, checkShape, createOptions, filled, make, tensor, writeGenerated, type CreateOptions } from './creation.js';
+import { arange, checkShape, createOptions, filled, make, sizeArgs, tensor, writeGenerated, type CreateOptions, type SizeArgs } from './creation.js';
 import { indexSelect } from './indexing.js';
 import { eq } from './elementwise.js';
 import { below, onesLike, zerosLike } from './factories.js';
@@ -29,7 +29,7 @@ import { operands, to } from './integer.js';
 import { expand, movedim } from './layout.js';
 import { movedInt, productInt } from './int-moves.js';
 import { all, sum } from './reduce.js';
-import { cat, clone, reshape, tensorList, transpose } from './shape.js';
+import { cat, clone, permute, reshape, tensorList, transpose } from './shape.js';
 
 type Opts = Omit<CreateOptions, 'shape'>;
 
@@ -233,6 +233,36 @@ export function t(x: Tensor): Tensor {
   return transpose(x);
 }
 
+/**
+ * x.T: the dims reversed (0-d and 1-D unchanged, 2-D transposed; PyTorch 1.13 deprecates it past 2
+ * dims but still reverses them), a copy as every view here.
+ */
+export function reversedDims(x: Tensor): Tensor {
+  checkTensor('T', 'input', x);
+  return x.ndim < 2
+    ? transpose(x)
+    : permute(
+        x,
+        x.shape.map((_, k) => x.ndim - 1 - k),
+      );
+}
+
+/**
+ * x.mT (and x.mH, x.H: conjugation is the identity on real tensors): the last two dims swapped, as
+ * PyTorch 1.13 takes them: a 0-d tensor is unchanged, a 1-D one is a ShapeError, and `H` takes
+ * only matrices (2-D, or 0-d).
+ */
+export function matrixTranspose(x: Tensor, name: 'mT' | 'mH' | 'H'): Tensor {
+  checkTensor(name, 'input', x);
+  if (x.ndim === 1 || (name === 'H' && x.ndim > 2))
+    throw new ShapeError(
+      name,
+      `is only supported on ${name === 'H' ? 'matrices (2-D tensors)' : 'matrices or batches of matrices'}, got shape ${fmtShape(x.shape)}` +
+        (name === 'H' && x.ndim > 2 ? ' (use mH for batches of matrices)' : ''),
+    );
+  return transpose(x);
+}
+
 /** torch.swapaxes / swapdims: transpose(x, axis0, axis1), both dims required. */
 export function swapaxes(x: Tensor, axis0: number, axis1: number): Tensor {
   checkTensor('swapaxes', 'input', x);
@@ -288,6 +318,9 @@ export function meshgrid(tensors: readonly Tensor[], opts: { indexing?: 'ij' | '
 
 // ---- empty ------------------------------------------------------------------------------------
 /** torch.empty: wasmgrad hands out no uninitialised memory, so zeros (as zeros(shape, opts)). */
-export const empty = (shape: readonly number[] | number, opts: Opts = {}): Tensor => filled('empty', shape, 0, opts);
+export const empty = (...args: SizeArgs): Tensor => {
+  const [shape, opts] = sizeArgs(args);
+  return filled('empty', shape, 0, opts);
+};
 /** torch.empty_like: zeros of x's shape and dtype. */
 export const emptyLike = (x: Tensor, opts?: Opts): Tensor => zerosLike(x, opts);

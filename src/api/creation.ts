@@ -138,6 +138,8 @@ export function make(
 // ---- wg.tensor -----------------------------------------------------------------------------
 
 type Leaf = number | bigint;
+/** What tensor() reads: numbers, bigints or one-element tensors, nested in arrays, or a tensor. */
+export type TensorData = Leaf | Tensor | readonly TensorData[];
 /** Arrays and typed arrays (not DataView) are the list levels of tensor data. */
 const isList = (v: unknown): v is ArrayLike<unknown> => Array.isArray(v) || (ArrayBuffer.isView(v) && !(v instanceof DataView));
 const isBigArray = (v: unknown) => v instanceof BigInt64Array || v instanceof BigUint64Array;
@@ -149,7 +151,10 @@ const isBigArray = (v: unknown) => v instanceof BigInt64Array || v instanceof Bi
 function readData(fn: string, data: unknown): { shape: number[]; flat: ArrayLike<Leaf>; ints: boolean } {
   if (typeof data === 'number') return { shape: [], flat: [data], ints: false };
   if (typeof data === 'bigint') return { shape: [], flat: [data], ints: true };
-  if (!isList(data)) throw new ValueError(fn, `data must be a number, a (nested) array of numbers or a typed array, got ${fmtValue(data)}`);
+  // torch.tensor(t): a copy of t's values, of its dtype unless the options say otherwise.
+  if (data instanceof Tensor) return { shape: [...data.shape], flat: data.rawValues(), ints: data.dtype === 'int32' };
+  if (!isList(data))
+    throw new ValueError(fn, `data must be a number, a tensor, a (nested) array of numbers (or one-element tensors) or a typed array, got ${fmtValue(data)}`);
   if (!Array.isArray(data)) return { shape: [data.length], flat: data as ArrayLike<Leaf>, ints: data instanceof Int32Array || isBigArray(data) };
   const shape: number[] = [];
   for (let v: unknown = data; isList(v); v = v[0]) {
@@ -161,6 +166,14 @@ function readData(fn: string, data: unknown): { shape: number[]; flat: ArrayLike
   let ints = true;
   const walk = (v: unknown, dim: number, path: string): void => {
     if (dim === shape.length) {
+      // A one-element tensor stands for its number, as in torch.tensor([t0, t1]); an int32 one keeps the data integral.
+      if (v instanceof Tensor) {
+        if (v.size !== 1)
+          throw new ValueError(fn, `data${path} is a tensor of shape ${fmtShape(v.shape)}: only one-element tensors can stand for numbers in the data`);
+        if (v.dtype === 'float32') ints = false;
+        flat.push(v.rawValues()[0]);
+        return;
+      }
       if (typeof v === 'number') ints = false;
       else if (typeof v !== 'bigint') {
         if (isList(v)) throw new ShapeError(fn, `ragged nested array: data${path} is ${fmtValue(v)}, expected a number (as data${'[0]'.repeat(dim)})`);
@@ -178,11 +191,13 @@ function readData(fn: string, data: unknown): { shape: number[]; flat: ArrayLike
 }
 
 /**
- * A tensor from a number, nested arrays or a typed array. The dtype defaults to float32, and to
- * int32 for an Int32Array and for 64-bit integer data (BigInt64Array, BigUint64Array, bigints),
- * whose values must then fit in 32 bits (wasmgrad has no int64; PyTorch would make int64).
+ * A tensor from a number, nested arrays, a typed array or a tensor (copied, as torch.tensor(t));
+ * nested arrays may hold one-element tensors in place of numbers (torch.tensor([t0, t1])). The
+ * dtype defaults to float32, and to int32 for an Int32Array, an int32 tensor (or nested int32
+ * one-element tensors) and 64-bit integer data (BigInt64Array, BigUint64Array, bigints), whose
+ * values must then fit in 32 bits (wasmgrad has no int64; PyTorch would make int64).
  */
-export function tensor(data: number | bigint | NestedArray | ArrayLike<number> | BigInt64Array | BigUint64Array, opts: CreateOptions = {}): Tensor {
+export function tensor(data: TensorData | NestedArray | ArrayLike<number> | BigInt64Array | BigUint64Array, opts: CreateOptions = {}): Tensor {
   const o = createOptions('tensor', opts, ['shape', 'requiresGrad', 'dtype']);
   const read = readData('tensor', data);
   let shape = read.shape;
@@ -199,7 +214,7 @@ export function tensor(data: number | bigint | NestedArray | ArrayLike<number> |
 // ---- filled, ranges, random ----------------------------------------------------------------
 
 /** @internal `shape` filled with `value`; `fn` names the caller in errors (e.g. 'nn.BatchNorm1d'). */
-export function filled(fn: string, shape: readonly number[] | number, value: number, opts: Opts): Tensor {
+export function filled(fn: string, shape: readonly number[] | number, value: number, opts: Opts | undefined): Tensor {
   const s = checkShape(fn, shape);
   const o = createOptions(fn, opts, ['requiresGrad', 'dtype']);
   const dtype = o.dtype ?? 'float32';
@@ -208,10 +223,31 @@ export function filled(fn: string, shape: readonly number[] | number, value: num
   return make(fn, s, dtype, (be, p, n) => be.fill(p, n, v, dtype), o.requiresGrad, `${fmtShape(s)}, ${v}`);
 }
 
+/** The arguments of a factory taking a size: `(shape, opts?)`, or PyTorch's varargs `(2, 3)` / `(2, 3, opts)`. */
+export type SizeArgs = [shape: readonly number[] | number, opts?: Opts] | [...size: number[], opts: Opts] | number[];
+
+/**
+ * The size and options of a factory call (zeros, ones, empty, rand, randn, x.newZeros, …):
+ * `f(2, 3)` (or `f(2, 3, opts)`) is `f([2, 3])` (opts), as torch.zeros(2, 3).
+ */
+export function sizeArgs(args: readonly unknown[]): [readonly number[] | number, Opts | undefined] {
+  if (args.length < 2 || typeof args[1] !== 'number') return [args[0] as readonly number[] | number, args[1] as Opts | undefined];
+  const k = args.findIndex((a) => typeof a !== 'number');
+  return k < 0 ? [args as number[], undefined] : [args.slice(0, k) as number[], args[k] as Opts | undefined];
+}
+
 /** A tensor of `shape` filled with `value`. */
 export const full = (shape: readonly number[] | number, value: number, opts: Opts = {}): Tensor => filled('full', shape, value, opts);
-export const zeros = (shape: readonly number[] | number, opts: Opts = {}): Tensor => filled('zeros', shape, 0, opts);
-export const ones = (shape: readonly number[] | number, opts: Opts = {}): Tensor => filled('ones', shape, 1, opts);
+/** Zeros of a shape: `zeros([2, 3])` or `zeros(2, 3)`, options last. */
+export const zeros = (...args: SizeArgs): Tensor => {
+  const [shape, opts] = sizeArgs(args);
+  return filled('zeros', shape, 0, opts);
+};
+/** Ones of a shape: `ones([2, 3])` or `ones(2, 3)`, options last. */
+export const ones = (...args: SizeArgs): Tensor => {
+  const [shape, opts] = sizeArgs(args);
+  return filled('ones', shape, 1, opts);
+};
 
 /**
  * 0, 1, ..., n-1, or start, start+step, ... up to end (excluded), PyTorch's torch.arange: the
@@ -252,15 +288,21 @@ export function arange(startOrN: number, end?: number | Opts, step?: number | Op
 }
 
 /** @internal A float32 tensor of `shape` with values draw() in row-major order; `fn` names the caller in errors. */
-export function generated(fn: string, shape: readonly number[] | number, draw: () => number, opts: Opts): Tensor {
+export function generated(fn: string, shape: readonly number[] | number, draw: () => number, opts: Opts | undefined): Tensor {
   const s = checkShape(fn, shape);
   const o = createOptions(fn, opts, ['requiresGrad', 'dtype'], ['float32']);
   return make(fn, s, 'float32', (be, p, n) => writeGenerated(be, p, n, 'float32', draw), o.requiresGrad);
 }
-/** Standard normal samples from the seeded stream (wg.manualSeed). */
-export const randn = (shape: readonly number[] | number, opts: Opts = {}): Tensor => generated('randn', shape, normal, opts);
-/** Uniform [0, 1) samples from the seeded stream. */
-export const rand = (shape: readonly number[] | number, opts: Opts = {}): Tensor => generated('rand', shape, uniform, opts);
+/** Standard normal samples from the seeded stream (wg.manualSeed), of a shape given as zeros' (`randn(2, 3)` too). */
+export const randn = (...args: SizeArgs): Tensor => {
+  const [shape, opts] = sizeArgs(args);
+  return generated('randn', shape, normal, opts);
+};
+/** Uniform [0, 1) samples from the seeded stream (`rand(2, 3)` too). */
+export const rand = (...args: SizeArgs): Tensor => {
+  const [shape, opts] = sizeArgs(args);
+  return generated('rand', shape, uniform, opts);
+};
 
 /** @internal Numbers mixed with tensors in an op become 0-d constants on the tensor's backend. */
 export function lift(x: Tensor | number, like: Tensor): Tensor {

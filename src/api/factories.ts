@@ -10,7 +10,7 @@ import { checkBool, checkOptions, checkTensor, isRecord } from '../engine/check.
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { nextU32, normal, uniform } from '../random.js';
-import { checkFinite } from '../ops/types.js';
+import { checkFinite, type DType } from '../ops/types.js';
 
 type Opts = Omit<CreateOptions, 'shape'>;
 const OPTS = ['requiresGrad', 'dtype'];
@@ -39,30 +39,37 @@ export function eye(n: number, m?: number | Opts, opts?: Opts): Tensor {
 }
 
 /**
- * `steps` evenly spaced float32 values from start to end, both included, as torch.linspace
- * computes them in float32: step = (end − start)/(steps − 1), the first half as start + i·step and
- * the second as end − (steps − 1 − i)·step, so both ends are exact and the rounding symmetric
- * (one step gives start).
+ * `steps` evenly spaced values from start to end, both included, as torch.linspace computes them:
+ * float32 (the default) in float32, step = (end − start)/(steps − 1), the first half as
+ * start + i·step and the second as end − (steps − 1 − i)·step, so both ends are exact and the
+ * rounding symmetric (one step gives start); int32 (dtype) the same in float64 on the ends
+ * truncated to integers, each point truncated toward zero (torch's integer kernel:
+ * linspace(0, 10, 4) is 0 3 6 10).
  */
 export function linspace(start: number, end: number, steps: number, opts?: Opts): Tensor {
-  const { n, at } = linspacePoints('linspace', start, end, steps);
-  const o = createOptions('linspace', opts, OPTS, ['float32']);
-  return make('linspace', [n], 'float32', (be, p) => writeGenerated(be, p, n, 'float32', at), o.requiresGrad, `${start}, ${end}, ${n}`);
+  const o = createOptions('linspace', opts, OPTS);
+  const dtype = o.dtype ?? 'float32';
+  const { n, at } = linspacePoints('linspace', start, end, steps, dtype);
+  return make('linspace', [n], dtype, (be, p) => writeGenerated(be, p, n, dtype, at), o.requiresGrad, `${start}, ${end}, ${n}`);
 }
 
-/** linspace's arguments checked (errors naming `fn`: linspace, logspace) and its i-th value in float32. */
-export function linspacePoints(fn: string, start: number, end: number, steps: number): { n: number; at: (i: number) => number } {
+/** linspace's arguments checked (errors naming `fn`: linspace, logspace) and its i-th value in dtype. */
+export function linspacePoints(fn: string, start: number, end: number, steps: number, dtype: DType = 'float32'): { n: number; at: (i: number) => number } {
   for (const [what, v] of [
     ['start', start],
     ['end', end],
   ] as const)
     checkFinite(fn, what, v);
   const n = count(fn, 'steps', steps);
-  const f = Math.fround;
-  const a = f(start),
-    b = f(end);
+  const int = dtype === 'int32';
+  // float32: every operation rounded to float32; int32: float64 operations, the result truncated.
+  const f = int ? (v: number) => v : Math.fround;
+  const [a, b] = int ? [Math.trunc(start), Math.trunc(end)] : [f(start), f(end)];
+  if (int && (Math.min(a, b) < -(2 ** 31) || Math.max(a, b) > 2 ** 31 - 1))
+    throw new ValueError(fn, `with dtype int32, start and end must fit in int32, got ${fmtValue(start)} and ${fmtValue(end)}`);
   const step = n > 1 ? f(f(b - a) / (n - 1)) : 0;
-  return { n, at: (i: number) => (n === 1 ? a : i < n >> 1 ? f(a + f(step * i)) : f(b - f(step * (n - 1 - i)))) };
+  const point = (i: number) => (n === 1 ? a : i < n >> 1 ? f(a + f(step * i)) : f(b - f(step * (n - 1 - i))));
+  return { n, at: int ? (i) => Math.trunc(point(i)) : point };
 }
 
 // ---- *Like: x's shape, and its dtype unless the options give one ----------------------------

@@ -25,6 +25,9 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tens
   checkFunction('gradcheck', 'fn', fn);
   if (!Array.isArray(inputs) || inputs.length === 0) throw new ValueError('gradcheck', `inputs must be a non-empty array of tensors, got ${fmtValue(inputs)}`);
   inputs.forEach((t, i) => checkTensor('gradcheck', `inputs[${i}]`, t));
+  // As torch.autograd.gradcheck: with no input to differentiate, nothing would be checked.
+  if (!inputs.some((t) => t.requiresGrad))
+    throw new ValueError('gradcheck', `expects at least one input to require grad, got ${inputs.length} input(s) none of which requires grad`);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = checkOptions<GradcheckOptions>('gradcheck', opts, ['eps', 'atol', 'rtol']);
   const bounds: [string, unknown, '> 0' | '≥ 0'][] = [
     ['eps', eps, '> 0'],

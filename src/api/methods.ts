@@ -27,8 +27,8 @@ import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
 import type { DiagEmbedAttrs } from '../ops/parity-shape.js';
 import type { NestedArray } from '../engine/tensor.js';
-import { empty } from './convenience.js';
-import { full, ones, tensor, zeros, type CreateOptions } from './creation.js';
+import { empty, matrixTranspose, reversedDims } from './convenience.js';
+import { full, ones, sizeArgs, tensor, zeros, type CreateOptions } from './creation.js';
 import { like } from './factories.js';
 import type { AddProductAttrs } from '../ops/parity-math.js';
 import type { DiffOptions } from './parity-math.js';
@@ -246,6 +246,14 @@ declare module '../engine/tensor.js' {
     dim(): number;
     /** 2-D: transposed; 0-d and 1-D: unchanged; more dims: ShapeError (PyTorch's t()). */
     t(): Tensor;
+    /** The dims reversed, a copy (PyTorch's x.T: 0-d and 1-D unchanged, 2-D transposed). */
+    readonly T: Tensor;
+    /** The last two dims swapped, a copy (PyTorch's x.mT; a 1-D tensor is a ShapeError). */
+    readonly mT: Tensor;
+    /** x.mT (PyTorch's conjugate transpose; every tensor here is real). */
+    readonly mH: Tensor;
+    /** The transpose of a matrix, x.mT for 2-D only (PyTorch's x.H; 0-d unchanged). */
+    readonly H: Tensor;
     mm(o: Tensor): Tensor;
     bmm(o: Tensor): Tensor;
     mv(v: Tensor): Tensor;
@@ -414,7 +422,7 @@ type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: nev
 /** The members the engine's class itself defines (not installed here). */
 type TensorCore = Pick<
   Tensor,
-  'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'
+  'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'detach_' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'
 >;
 
 /**
@@ -775,13 +783,13 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     return this;
   },
   add_(o, opts) {
-    return this.copy_(F.add(this, o, opts));
+    return writeResult('add_', this, F.add(this, o, opts));
   },
   sub_(o, opts) {
-    return this.copy_(F.sub(this, o, opts));
+    return writeResult('sub_', this, F.sub(this, o, opts));
   },
   mul_(o) {
-    return this.copy_(F.mul(this, o));
+    return writeResult('mul_', this, F.mul(this, o));
   },
   zero_() {
     return this.copy_(0);
@@ -825,15 +833,16 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   fill_(value) {
     if (value instanceof Tensor && value.ndim !== 0)
       throw new ShapeError('fill_', `the value must be a number or a 0-d tensor, got a tensor of shape ${fmtShape(value.shape)}`);
-    return this.copy_(value);
+    copyInto(this, value, 'fill_');
+    return this;
   },
   div_(o) {
     if (this.dtype === 'int32')
       throw new DTypeError('div_', `true division gives float32, which cannot be written into this int32 tensor ${fmtShape(this.shape)}`);
-    return this.copy_(F.div(this, o));
+    return writeResult('div_', this, F.div(this, o));
   },
   clamp_(min, max) {
-    return this.copy_(F.clamp(this, min, max));
+    return writeResult('clamp_', this, F.clamp(this, min, max));
   },
   // ---- PyTorch parity (src/api/parity-shape.ts) ----
   view(shape, ...more) {
@@ -857,18 +866,18 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     return this.size;
   },
   newZeros(...args: unknown[]) {
-    const [size, opts] = P.newSizeArgs(args);
+    const [size, opts] = sizeArgs(args);
     return zeros(size, like('newZeros', this, opts));
   },
   newOnes(...args: unknown[]) {
-    const [size, opts] = P.newSizeArgs(args);
+    const [size, opts] = sizeArgs(args);
     return ones(size, like('newOnes', this, opts));
   },
   newFull(size, fillValue, opts) {
     return full(size, fillValue, like('newFull', this, opts));
   },
   newEmpty(...args: unknown[]) {
-    const [size, opts] = P.newSizeArgs(args);
+    const [size, opts] = sizeArgs(args);
     return empty(size, like('newEmpty', this, opts));
   },
   newTensor(data, opts) {
@@ -909,8 +918,33 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   },
 };
 
+/**
+ * An in-place op's result written into its target: a float32 result into an int32 target is a
+ * DTypeError, as PyTorch's "result type Float can't be cast to the desired output type Int" (copy_
+ * itself converts; the arithmetic forms do not truncate silently).
+ */
+function writeResult(fn: string, target: Tensor, result: Tensor): Tensor {
+  if (target.dtype === 'int32' && result.dtype === 'float32')
+    throw new DTypeError(fn, `the result is float32, which cannot be written into this int32 tensor ${fmtShape(target.shape)}`);
+  return target.copy_(result);
+}
+
 const install = (name: string, fn: unknown) => Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
 for (const [name, fn] of Object.entries(methods)) install(name, fn);
+// PyTorch's transposing properties, getters as in PyTorch (x.T, not x.T()).
+const transposes: Record<'T' | 'mT' | 'mH' | 'H', (t: Tensor) => Tensor> = {
+  T: reversedDims,
+  mT: (t) => matrixTranspose(t, 'mT'),
+  mH: (t) => matrixTranspose(t, 'mH'),
+  H: (t) => matrixTranspose(t, 'H'),
+};
+for (const [name, get] of Object.entries(transposes))
+  Object.defineProperty(Tensor.prototype, name, {
+    get(this: Tensor) {
+      return get(this);
+    },
+    configurable: true,
+  });
 for (const [name, fn] of Object.entries(forwarded) as [string, (t: Tensor, ...args: unknown[]) => unknown][])
   install(name, function (this: Tensor, ...args: unknown[]) {
     return fn(this, ...args);

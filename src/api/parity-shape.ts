@@ -93,16 +93,6 @@ export function type(x: Tensor, dtype?: DType | string): string | DType | Tensor
   return to(x, want);
 }
 
-/**
- * The size and options of x.newZeros / newOnes / newEmpty, which take PyTorch's varargs form too:
- * newZeros(2, 3) (or newZeros(2, 3, opts)) is newZeros([2, 3]) (opts), as x.new_zeros(2, 3).
- */
-export function newSizeArgs(args: readonly unknown[]): [readonly number[] | number, Opts | undefined] {
-  if (args.length < 2 || typeof args[1] !== 'number') return [args[0] as readonly number[] | number, args[1] as Opts | undefined];
-  const k = args.findIndex((a) => typeof a !== 'number');
-  return k < 0 ? [args as number[], undefined] : [args.slice(0, k) as number[], args[k] as Opts | undefined];
-}
-
 // ---- in-place random fills -----------------------------------------------------------------------
 
 /** Writes draw() into every element of the float32 tensor x, in row-major order, under copy_'s rules (noGrad for tensors that require grad). */

@@ -22,27 +22,23 @@ const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v)
  * Tensor.copy_: copies src (a tensor broadcast to target's shape, or a number) into target's
  * storage. Not differentiable: refused outside wg.noGrad when either side requires grad.
  */
-export function copyInto(target: Tensor, src: TensorLike): Tensor {
-  checkTensor('copy_', 'target', target);
-  const s = typeof src === 'number' ? scalarLike(src, target) : src;
+export function copyInto(target: Tensor, src: TensorLike, fn: 'copy_' | 'fill_' = 'copy_'): Tensor {
+  checkTensor(fn, 'target', target);
+  const s = typeof src === 'number' ? scalarLike(fn, src, target) : src;
   if (!(s instanceof Tensor)) throw new ValueError('copy_', `source must be a Tensor or a number, got ${fmtValue(src)}`);
   s.assertAlive('copy_');
-  if (s.dtype !== target.dtype)
-    throw new DTypeError(
-      'copy_',
-      `cannot copy a ${s.dtype} tensor ${fmtShape(s.shape)} into a ${target.dtype} tensor ${fmtShape(target.shape)} (no dtype conversion)`,
-    );
   const lead = target.ndim - s.ndim;
   if (lead < 0 || s.shape.some((d, k) => d !== 1 && d !== target.shape[lead + k]))
     throw new ShapeError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
-  return applyInto(copyFor(target.dtype), target, [s], broadcastView(s.shape, target.shape));
+  // Another dtype is converted first, as PyTorch's copy_ (float32 → int32 truncates toward zero, as t.int()).
+  return applyInto(copyFor(target.dtype), target, [to(s, target.dtype)], broadcastView(s.shape, target.shape));
 }
 
-/** A number as a 0-d tensor of target's dtype on target's backend. */
-function scalarLike(value: number, target: Tensor): Tensor {
+/** A number as a 0-d tensor of target's dtype on target's backend (errors naming fn, the method called). */
+function scalarLike(fn: string, value: number, target: Tensor): Tensor {
   if (target.dtype === 'float32') return lift(value, target);
   if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647)
-    throw new ValueError('copy_', `an int32 tensor can only be filled with a 32-bit integer, got ${fmtValue(value)}`);
+    throw new ValueError(fn, `an int32 tensor can only be filled with a 32-bit integer, got ${fmtValue(value)}`);
   const s = allocTransient(target.storage.backend, 1, 'constant');
   target.storage.backend.write(s.ptr, [value], 'int32');
   return new Tensor([], 'int32', s, false);

@@ -114,6 +114,11 @@ export function prepareGraph(fn: string, order: readonly Tensor[]): void {
         `trying to backward through the graph a second time: the graph through '${node.op.name}' ${fmtShape(t.shape)} ` +
           'was freed by an earlier backward(). Pass { retainGraph: true } to the earlier call to keep it.',
       );
+    if (t.storage.version !== node.outVersion)
+      throw new AutogradError(
+        fn,
+        `the result ${fmtShape(t.shape)} of '${node.op.name}' was modified in place after it was computed; its gradient cannot be computed`,
+      );
     node.inputs.forEach((x, i) => {
       if (x.storage.version !== node.versions[i])
         throw new AutogradError(fn, `input ${i} of '${node.op.name}' was modified in place after it was used; its gradient cannot be computed`);

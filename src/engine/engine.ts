@@ -325,7 +325,7 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
   if (requiresGrad) {
     const versions = new Array<number>(inputs.length);
     for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
-    t.node = { op, rec, inputs, versions, saved: aux, workspace, freed: false };
+    t.node = { op, rec, inputs, versions, outVersion: out.version, saved: aux, workspace, freed: false };
   }
   // Saved-for-backward blocks, and constants this op consumes, are needed while its node is.
   for (let j = 0; j < aux.length; j++) aux[j].graphOnly = t.node ?? SCRATCH;

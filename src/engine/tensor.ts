@@ -19,6 +19,8 @@ export interface GraphNode {
   inputs: readonly Tensor[];
   /** Storage versions of the inputs when the op ran (in-place writes since then are an error). */
   versions: number[];
+  /** The output's storage version when the op ran: backward kernels may read the output (exp, tanh, sqrt), so a write since then is an error too. */
+  outVersion: number;
   saved: readonly Storage[];
   workspace: number;
   freed: boolean;
@@ -121,6 +123,11 @@ export class Tensor implements Meta {
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new ValueError('Tensor.grad', `can only be set to a Tensor or null, got ${fmtValue(g)}`);
     g?.assertAlive('Tensor.grad');
+    // As PyTorch: a gradient has its tensor's shape and dtype (backward accumulates into it).
+    if (g !== null && g.dtype !== this.dtype)
+      throw new DTypeError('Tensor.grad', `the assigned gradient must have this tensor's dtype ${this.dtype}, got ${g.dtype} ${fmtShape(g.shape)}`);
+    if (g !== null && (g.ndim !== this.ndim || g.shape.some((d, k) => d !== this.shape[k])))
+      throw new ShapeError('Tensor.grad', `the assigned gradient must have this tensor's shape ${fmtShape(this.shape)}, got ${fmtShape(g.shape)}`);
     if (g === null && sink.mode !== 'off') sink.gradCleared(this);
     if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
     this._grad = g;
@@ -131,8 +138,14 @@ export class Tensor implements Meta {
   }
   set requiresGrad(v: boolean) {
     if (typeof v !== 'boolean') throw new ValueError('Tensor.requiresGrad', `must be set to a boolean, got ${fmtValue(v)}`);
-    if (this.node !== null)
-      throw new AutogradError('Tensor.requiresGrad', `can only be set on leaf tensors, this one was computed by '${this.node.op.name}' (use detach() first)`);
+    // A computed tensor already requires grad: true leaves it so (PyTorch), false is refused.
+    if (this.node !== null) {
+      if (v) return;
+      throw new AutogradError(
+        'Tensor.requiresGrad',
+        `can only be set to false on leaf tensors, this one was computed by '${this.node.op.name}' (use detach() first)`,
+      );
+    }
     if (v && this.dtype !== 'float32') throw new DTypeError('Tensor.requiresGrad', `only float32 tensors can require grad, this one is ${this.dtype}`);
     // A parameter must not move: optimizers and compiled programs keep its block's address.
     if (v) makePersistent(this.storage, 'Tensor.requiresGrad');
@@ -230,6 +243,17 @@ export class Tensor implements Meta {
   detach(): Tensor {
     this.checkUsable('detach');
     return new Tensor(this.shape, this.dtype, this.storage, false);
+  }
+
+  /**
+   * Cuts this tensor from the graph in place (PyTorch's detach_): it becomes a leaf that does not
+   * require grad, over the same storage; returns it. Graphs that already used it keep it as their input.
+   */
+  detach_(): this {
+    this.checkUsable('detach_');
+    this.node = null;
+    this._requiresGrad = false;
+    return this;
   }
 
   /**

@@ -27,7 +27,7 @@
 import type { Backend } from '../engine/backend/types.js';
 import { checkOptions } from '../engine/check.js';
 import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engine/engine.js';
-import { BackendError, DTypeError, RecycledTensorError, ShapeError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
+import { BackendError, DTypeError, RecycledTensorError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { allocPersistent, makePersistent } from '../engine/memory.js';
 import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, COUNTER_WORDS, HYPER_WORDS, hyperPair, type CoefficientKind } from '../ops/optim.js';
@@ -454,9 +454,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       if (sink.mode !== 'off') sink.gradRead(p, g);
       if (g === null) return;
       if (!g.storage.alive) throw this.error(`the gradient of params[${i}] was freed (disposed); run backward() again`, RecycledTensorError);
-      if (g.dtype !== 'float32') throw this.error(`the gradient of params[${i}] is ${g.dtype}, expected float32`, DTypeError);
-      if (!sameShape(g.shape, p.shape))
-        throw this.error(`the gradient of params[${i}] has shape ${fmtShape(g.shape)}, but the parameter has shape ${fmtShape(p.shape)}`, ShapeError);
+      // (Its dtype and shape are the parameter's: the .grad setter refuses others, as PyTorch's.)
       if (g.storage.backend !== p.storage.backend)
         throw this.error(
           `the gradient of params[${i}] lives on the ${g.storage.backend.name} backend, the parameter on ${p.storage.backend.name}`,

@@ -553,9 +553,22 @@ describe('convenience errors', () => {
     expect(() => m(2, 3).swapaxes(0, 2)).toThrow('wasmgrad.swapaxes: dim 2 is out of range for a tensor of shape [2, 3] (expected an integer in [-2, 1])');
     expect(() => wg.swapaxes(m(2, 3), 0, undefined as never)).toThrow('wasmgrad.swapaxes: dim must be an integer, got undefined (tensor of shape [2, 3])');
     expect(() => m(2, 2).fill_(wg.tensor([1, 2]))).toThrow('wasmgrad.fill_: the value must be a number or a 0-d tensor, got a tensor of shape [2]');
-    expect(() => ints([1, 2]).fill_(1.5)).toThrow(/wasmgrad\.copy_: an int32 tensor can only be filled with a 32-bit integer, got 1.5/);
+    // (torch truncates 1.5 here; wasmgrad refuses fractional int32 data, see README)
+    expect(() => ints([1, 2]).fill_(1.5)).toThrow(/^wasmgrad\.fill_: an int32 tensor can only be filled with a 32-bit integer, got 1.5/);
     expect(() => ints([1, 2]).div_(2)).toThrow('wasmgrad.div_: true division gives float32, which cannot be written into this int32 tensor [2]');
-    expect(() => ints([1, 2]).clamp_(0.5, 1.5)).toThrow(/wasmgrad\.copy_: cannot copy a float32 tensor \[2\] into a int32 tensor \[2\]/);
+    // torch: "result type Float can't be cast to the desired output type int"
+    expect(() => ints([1, 2]).clamp_(0.5, 1.5)).toThrow('wasmgrad.clamp_: the result is float32, which cannot be written into this int32 tensor [2]');
+    expect(() => ints([1, 2]).add_(0.5)).toThrow('wasmgrad.add_: the result is float32, which cannot be written into this int32 tensor [2]');
+    expect(() => ints([1, 2]).mul_(wg.tensor([1, 2]))).toThrow(/wasmgrad\.mul_: the result is float32/);
+    expect(() => ints([1, 2]).sub_(wg.tensor([1, 2]))).toThrow(/wasmgrad\.sub_: the result is float32/);
+    // torch.zeros(2).add_(torch.tensor([1, 2], dtype=torch.int32)) → [1., 2.]; int32 + an integer stays int32
+    expect(
+      wg
+        .zeros([2])
+        .add_(ints([1, 2]))
+        .toArray(),
+    ).toEqual([1, 2]);
+    expect(ints([1, 2]).add_(2).toArray()).toEqual([3, 4]);
     expect(() => leaf([1]).div_(2)).toThrow(/wasmgrad\.copy_: .*noGrad/);
     expect(() => leaf([1]).clamp_(0, 1)).toThrow(/wasmgrad\.copy_: .*noGrad/);
     expect(() => wg.hstack([])).toThrow('wasmgrad.hstack: expects a non-empty array of tensors, got []');
