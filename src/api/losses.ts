@@ -53,9 +53,14 @@ function regressionPair(loss: string, pred: Tensor, target: Tensor): [Tensor, Te
   return [full(pred), full(t)];
 }
 
-function reduced(loss: string, reduction: Reduction | undefined, perElement: () => Tensor): Tensor {
+function checkReduction(loss: string, reduction: Reduction | undefined): Reduction {
   const r = reduction ?? 'mean';
   if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`losses.${loss}`, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  return r;
+}
+
+function reduced(loss: string, reduction: Reduction | undefined, perElement: () => Tensor): Tensor {
+  const r = checkReduction(loss, reduction);
   const l = perElement();
   // the per-element losses are the reduction's alone: freed with the step, never copied out
   return r === 'none' ? l : internalTo(l, r === 'sum' ? sum(l) : mean(l));
@@ -105,7 +110,7 @@ export interface CrossEntropyOptions {
   reduction?: Reduction;
   /** Per-class weights [C] (PyTorch `weight`): 'mean' then divides by the weights of the targets. */
   weight?: Tensor;
-  /** ε in [0, 1]: the target becomes (1 − ε)·target + ε/C (PyTorch `label_smoothing`). */
+  /** ε ≤ 1: the target becomes (1 − ε)·target + ε/C (PyTorch `label_smoothing`; as PyTorch 1.13, ε < 0 smooths nothing). */
   labelSmoothing?: number;
   /**
    * Samples whose int32 label equals it contribute nothing and 'mean' does not count them
@@ -130,12 +135,20 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
     options,
     ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex'],
   );
-  const { weight, labelSmoothing: eps = 0 } = opts;
-  const ignoring = labels.dtype === 'int32' ? L.ignoredLabels('crossEntropy', logits, labels, opts.ignoreIndex) : null;
+  const { weight, labelSmoothing = 0, ignoreIndex } = opts;
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing <= 1))
+    throw new ValueError('losses.crossEntropy', `labelSmoothing must be a number in [0, 1], got ${fmtValue(labelSmoothing)}`);
+  // PyTorch 1.13 checks only label_smoothing ≤ 1 and smooths when it is > 0: a negative one means none
+  const eps = Math.max(labelSmoothing, 0);
+  // PyTorch: "ignore_index is not supported for floating point target", unless negative (never a class)
+  if (labels.dtype === 'float32' && ignoreIndex !== undefined && !(Number.isInteger(ignoreIndex) && ignoreIndex < 0))
+    throw new ValueError(
+      'losses.crossEntropy',
+      `ignoreIndex is not supported with probability targets (float32 labels): leave it out or pass a negative integer, got ${fmtValue(ignoreIndex)}`,
+    );
+  const ignoring = labels.dtype === 'int32' ? L.ignoredLabels('crossEntropy', logits, labels, ignoreIndex) : null;
   if (weight === undefined && eps === 0 && ignoring === null)
     return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels, labels.dtype === 'int32'));
-  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1))
-    throw new ValueError('losses.crossEntropy', `labelSmoothing must be a number in [0, 1], got ${fmtValue(eps)}`);
   if (logits.ndim === 0) throw new ShapeError('losses.crossEntropy', 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');
   const classDim = logits.ndim === 1 ? 0 : 1;
   const C = logits.shape[classDim];
@@ -151,11 +164,13 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
     return reduced('crossEntropy', opts.reduction, () => sum(weighted.mul(target), classDim).neg());
   }
   const ids = ignoring?.labels ?? labels;
-  let per = L.crossEntropyLoss(logits, ids, ignoring !== null); // −log p_y per sample
+  const per = L.crossEntropyLoss(logits, ids, ignoring !== null); // −log p_y per sample
   if (eps > 0) {
     const wy = weight ? classWeights(weight, ids) : null;
-    per = (wy ? per.mul(wy) : per).mul(1 - eps).add(sum(weighted, classDim).mul(-eps / C));
-    return classLabelReduce('crossEntropy', opts.reduction, per, wy, ignoring);
+    // The two terms are reduced apart, as PyTorch: with 'mean' over kept weights summing to 0 the
+    // label term is 0/0 = NaN, which the sum of both over 0 (±∞ from the smoothing term) would miss.
+    const label = classLabelReduce('crossEntropy', opts.reduction, (wy ? per.mul(wy) : per).mul(1 - eps), wy, ignoring);
+    return label.add(classLabelReduce('crossEntropy', opts.reduction, sum(weighted, classDim).mul(-eps / C), wy, ignoring));
   }
   return weightedClassLoss('crossEntropy', opts.reduction, per, weight, ids, ignoring);
 }
@@ -353,7 +368,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   return sum(per).div(input.ndim === 0 ? 1 : input.shape[0]);
 }
 
-/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting; y may be int32. */
+/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting among the same number of dims; y may be int32. */
 export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
   const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
     'marginRanking',
@@ -366,6 +381,12 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?
     ['margin', 'reduction'],
     ['y'],
   );
+  // PyTorch broadcasts the three only when they have the same number of dims
+  if (x1.ndim !== x2.ndim || x1.ndim !== y.ndim)
+    throw new ShapeError(
+      'losses.marginRanking',
+      `x1, x2 and y must have the same number of dims (they broadcast), got ${fmtShape(x1.shape)}, ${fmtShape(x2.shape)} and ${fmtShape(y.shape)}`,
+    );
   return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
 }
 
@@ -467,7 +488,7 @@ export function tripletMarginWithDistance(anchor: Tensor, positive: Tensor, nega
   const { distanceFunction: d, margin = 1, swap = false } = o;
   checkBool(fn, 'swap', swap);
   checkFinite(fn, 'margin', margin);
-  if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: o.reduction });
+  if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: checkReduction('tripletMarginWithDistance', o.reduction) });
   checkFunction(fn, 'distanceFunction', d);
   const dist = (x1: Tensor, x2: Tensor): Tensor => {
     const r = d(x1, x2);
@@ -669,7 +690,7 @@ export interface CtcOptions {
 }
 /**
  * Connectionist temporal classification (PyTorch CTCLoss): logProbs [T, N, C] (log-softmax
- * outputs; [T, C] unbatched, as PyTorch); targets int32, either [N, S] padded (entries past a sample's target length are
+ * outputs; [T, C] unbatched, as PyTorch); targets int32 (float32 ids are truncated, as PyTorch), either [N, S] padded (entries past a sample's target length are
  * ignored) or PyTorch's 1-D concatenation of every sample's targets; inputLengths and
  * targetLengths int32 [N] (or number arrays), each input length in 1..T; target ids in 0..C−1
  * (values read in eager mode). The gradient with respect to logProbs is PyTorch's: the true
@@ -701,22 +722,22 @@ export function ctc(
     ['targets', 'inputLengths', 'targetLengths'],
   );
   for (const [what, t] of [
-    ['targets', targets],
     ['inputLengths', il],
     ['targetLengths', tl],
   ] as const)
     if (t.dtype !== 'int32') throw new DTypeError(fn, `${what} must be int32, got ${fmtValue(t)}`);
+  // float32 targets are class ids truncated toward zero, as PyTorch casts them (it takes any dtype there)
+  const ids = to(targets, 'int32');
   checkBool(fn, 'zeroInfinity', o.zeroInfinity);
-  const r = o.reduction ?? 'mean';
-  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(fn, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  const r = checkReduction('ctc', o.reduction);
   const CTC = op('ctcLoss');
   // shapes and blank first (concatenated targets as the [N, total] they are padded to at most): the values are read next
-  const flat = targets.ndim === 1;
-  CTC.plan([logProbs, flat ? { shape: [logProbs.shape[1] ?? 0, targets.size], dtype: 'int32' } : targets, il, tl], { blank: o.blank });
+  const flat = ids.ndim === 1;
+  CTC.plan([logProbs, flat ? { shape: [logProbs.shape[1] ?? 0, ids.size], dtype: 'int32' } : ids, il, tl], { blank: o.blank });
   const [T, N] = logProbs.shape;
   const ins = il.rawValues();
   for (let n = 0; n < N; n++) if (!(ins[n] >= 1 && ins[n] <= T)) throw new ValueError(fn, `inputLengths[${n}] = ${ins[n]} must be in 1..${T} (the input's T)`);
-  const { padded, used, tooLong } = ctcTargets(fn, logProbs.shape, targets, tl);
+  const { padded, used, tooLong } = ctcTargets(fn, logProbs.shape, ids, tl);
   const nll = apply(CTC, [logProbs, padded, il, used], { blank: o.blank });
   // PyTorch's extra exp(logProbs) in the gradient, at each sample's first inputLength steps: a term of value exactly 0 (e − e)
   const e = logProbs.exp();

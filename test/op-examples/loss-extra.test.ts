@@ -793,7 +793,13 @@ describe('extra losses: errors name the loss, what was expected and what was giv
       'targets must be int32 [N, S] padded (N = 2 from logProbs [6, 2, 5]) or 1-D concatenated, got [3, 1]',
     ],
     ['ctc lengths shape', () => L.ctc(z([6, 2, 5]), ids([[1], [2]]), [6], [1, 1]), wg.ShapeError, 'inputLengths must be int32 [2] (one per sample), got [1]'],
-    ['ctc float targets', () => L.ctc(z([6, 1, 5]), z([1, 1]), [6], [1]), wg.DTypeError, 'targets must be int32, got Tensor([1, 1], float32)'],
+    // float32 targets are ids (PyTorch casts them); float lengths are not (PyTorch: "input_lengths must be integral")
+    [
+      'ctc float input lengths',
+      () => L.ctc(z([6, 1, 5]), ids([[1]]), wg.tensor([6]), [1]),
+      wg.DTypeError,
+      'inputLengths must be int32, got Tensor([1], float32)',
+    ],
     ['ctc blank', () => L.ctc(z([6, 1, 5]), ids([[1]]), [6], [1], { blank: 5 }), wg.ValueError, 'blank must be a class id in 0..4, got 5'],
     ['ctc input length', () => L.ctc(z([6, 1, 5]), ids([[1]]), [7], [1]), wg.ValueError, "inputLengths[0] = 7 must be in 1..6 (the input's T)"],
     ['ctc input length 0', () => L.ctc(z([6, 1, 5]), ids([[1]]), [0], [1]), wg.ValueError, 'inputLengths[0] = 0 must be in 1..6'],

@@ -1,0 +1,105 @@
+/**
+ * Regressions from the differential probe of wg.losses, the loss modules and wg.nn.functional
+ * against PyTorch 1.13 (probe campaign p11). Expected values are PyTorch's (float64), written as
+ * literals with the call that printed them.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { expectClose } from './helpers/expect.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+const ids = (v: number[]) => wg.tensor(v, { dtype: 'int32' });
+const X = [
+  [0.5, -1.0, 2.0],
+  [0.25, 1.5, -0.5],
+];
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`crossEntropy as PyTorch 1.13 on ${be}`, () => {
+    test("label smoothing with weights: 'mean' over kept weights summing to 0 is NaN (PyTorch's 0/0 of the label term), not ±∞", () => {
+      wg.setBackend(be);
+      const w = wg.tensor([0.5, 0.0, 2.0, 1.0, 3.0]);
+      for (const labelSmoothing of [0.1, 1]) {
+        // F.cross_entropy(x, torch.tensor(1), weight=w, label_smoothing=ls) → nan, x.grad all nan
+        const x = wg.tensor([0.5, -1.0, 2.0, 0.25, 1.5], { requiresGrad: true });
+        const l = wg.losses.crossEntropy(x, wg.tensor(1, { dtype: 'int32' }), { weight: w, labelSmoothing });
+        expect(l.item()).toBeNaN();
+        l.backward();
+        expectClose(x.grad!.data(), [NaN, NaN, NaN, NaN, NaN]);
+      }
+      // F.cross_entropy(X, torch.tensor([1, 1]), weight=torch.tensor([1., 0., 2.]), label_smoothing=0.2) → nan
+      const l = wg.losses.crossEntropy(wg.tensor(X), ids([1, 1]), { weight: wg.tensor([1, 0, 2]), labelSmoothing: 0.2 });
+      expect(l.item()).toBeNaN();
+    });
+
+    test('a negative labelSmoothing smooths nothing (PyTorch 1.13 checks only ≤ 1); above 1 stays a ValueError', () => {
+      wg.setBackend(be);
+      // F.cross_entropy(X, torch.tensor([2, 0]), label_smoothing=ls) for ls in (-0.1, -3.0, 0) → 0.9216315802299795
+      for (const labelSmoothing of [-0.1, -3])
+        expectClose([wg.losses.crossEntropy(wg.tensor(X), ids([2, 0]), { labelSmoothing }).item()], [0.9216315802299795], 2e-6);
+      expect(() => wg.losses.crossEntropy(wg.tensor(X), ids([2, 0]), { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be a number in \[0, 1\], got 1\.5/);
+      expect(() => wg.losses.crossEntropy(wg.tensor(X), ids([2, 0]), { labelSmoothing: NaN })).toThrow(wg.ValueError);
+    });
+
+    test('probability targets refuse an ignoreIndex ≥ 0 (PyTorch: not supported for floating point target) and take a negative one', () => {
+      wg.setBackend(be);
+      const probs = wg.tensor([
+        [0.2, 0.3, 0.5],
+        [1, 0, 0],
+      ]);
+      // F.cross_entropy(X, probs, ignore_index=ii) for ii in (-100, -1) → 1.5216315802299794
+      for (const ignoreIndex of [-100, -1]) expectClose([wg.losses.crossEntropy(wg.tensor(X), probs, { ignoreIndex }).item()], [1.5216315802299794], 2e-6);
+      for (const ignoreIndex of [0, 1, 5])
+        expect(() => wg.losses.crossEntropy(wg.tensor(X), probs, { ignoreIndex })).toThrow(
+          /crossEntropy: ignoreIndex is not supported with probability targets/,
+        );
+      expect(() => new wg.nn.CrossEntropyLoss({ ignoreIndex: 1 }).forward(wg.tensor(X), probs)).toThrow(wg.ValueError);
+    });
+  });
+
+  describe(`marginRanking, ctc and tripletMarginWithDistance as PyTorch 1.13 on ${be}`, () => {
+    test('marginRanking broadcasts inputs of the same number of dims and refuses different ones, as PyTorch', () => {
+      wg.setBackend(be);
+      // F.margin_ranking_loss(torch.tensor([[0.5, 1., -1.]]), torch.tensor([[0.], [2.]]), torch.tensor([[1., -1., 1.]]), reduction='none')
+      const l = wg.losses.marginRanking(wg.tensor([[0.5, 1, -1]]), wg.tensor([[0], [2]]), wg.tensor([[1, -1, 1]]), { reduction: 'none' });
+      expect(l.shape).toEqual([2, 3]);
+      expectClose(l.data(), [0, 1, 1, 1.5, 0, 3]);
+      // PyTorch: "margin_ranking_loss : All input tensors should have same dimension but got sizes: …"
+      expect(() => wg.losses.marginRanking(wg.ones([3, 5]), wg.ones([5]), wg.ones([5]))).toThrow(
+        /marginRanking: x1, x2 and y must have the same number of dims/,
+      );
+      expect(() => wg.losses.marginRanking(wg.ones([5]), wg.ones([5]), wg.ones([]))).toThrow(wg.ShapeError);
+    });
+
+    test('ctc takes float32 targets as class ids truncated toward zero, as PyTorch', () => {
+      wg.setBackend(be);
+      const logits = wg.tensor([[[0.5, -1.0, 2.0, 0.3]], [[0.25, 1.5, -0.5, 0.1]], [[1.0, 0.0, -1.0, 0.5]]]);
+      const lp = logits.logSoftmax(2).detach().requiresGrad_();
+      // F.ctc_loss(lp, torch.tensor([[1.7, 3.2]]), torch.tensor([3]), torch.tensor([2]), reduction='sum') and lp.grad (same as targets [[1, 3]])
+      const l = wg.losses.ctc(lp, wg.tensor([[1.7, 3.2]]), [3], [2], { reduction: 'sum' });
+      expectClose([l.item()], [3.2742432496531064], 2e-6);
+      l.backward();
+      expectClose(
+        lp.grad!.data(),
+        [
+          -0.5446437373081011, -0.26786169865391257, 0.6870015684143289, 0.1255038675476855, 0.12710301177983258, -0.2543014052526852, 0.08111500743776166,
+          0.04608338603509099, 0.41067565622261915, 0.17437148764032928, 0.06414768542935739, -0.649194829292306,
+        ],
+        2e-6,
+      );
+      expect(() => wg.losses.ctc(lp, wg.tensor([[1, 4]]), [3], [2])).toThrow(/target 4 at \[0, 1\] is out of range for 4 classes/);
+    });
+
+    test("tripletMarginWithDistance without a distance function names itself in a bad reduction's error", () => {
+      wg.setBackend(be);
+      const a = wg.ones([2, 3]);
+      expect(() => wg.losses.tripletMarginWithDistance(a, a, a, { reduction: 'avg' as 'mean' })).toThrow(
+        /^wasmgrad\.losses\.tripletMarginWithDistance: reduction must be/,
+      );
+    });
+  });
+}
