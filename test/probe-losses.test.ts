@@ -103,3 +103,39 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 }
+
+describe('loss modules check their options when built, as PyTorch’s typed constructors', () => {
+  test('ill-typed options are ValueErrors naming the module and the option (they were kept and failed, or not, at forward)', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [
+        () => new wg.nn.CrossEntropyLoss({ labelSmoothing: 'a' as unknown as number }),
+        /^wasmgrad\.nn\.CrossEntropyLoss: labelSmoothing must be a number, got "a"/,
+      ],
+      [() => new wg.nn.NLLLoss({ ignoreIndex: 1.5 }), /nn\.NLLLoss: ignoreIndex must be an integer, got 1\.5/],
+      [() => new wg.nn.HuberLoss({ delta: 'x' as unknown as number }), /nn\.HuberLoss: delta must be a number/],
+      [() => new wg.nn.MarginRankingLoss({ margin: '1' as unknown as number }), /nn\.MarginRankingLoss: margin must be a number/],
+      [() => new wg.nn.TripletMarginLoss({ swap: 1 as unknown as boolean }), /nn\.TripletMarginLoss: swap must be a boolean/],
+      [() => new wg.nn.PoissonNLLLoss({ logInput: 'no' as unknown as boolean }), /nn\.PoissonNLLLoss: logInput must be a boolean/],
+      [() => new wg.nn.CTCLoss({ blank: 'x' as unknown as number }), /nn\.CTCLoss: blank must be an integer/],
+      [() => new wg.nn.KLDivLoss({ logTarget: 'x' as unknown as boolean }), /nn\.KLDivLoss: logTarget must be a boolean/],
+      [() => new wg.nn.TripletMarginWithDistanceLoss({ distanceFunction: 3 as unknown as () => wg.Tensor }), /distanceFunction must be a function/],
+      // nn.MultiMarginLoss(p=3): ValueError "only p == 1 and p == 2 supported"
+      [() => new wg.nn.MultiMarginLoss({ p: 3 as 1 }), /nn\.MultiMarginLoss: p must be 1 or 2, got 3/],
+    ];
+    for (const [make, message] of bad) expect(make).toThrow(message);
+    expect(() => new wg.nn.CrossEntropyLoss({ weight: wg.tensor([1, 2], { dtype: 'int32' }) })).toThrow(wg.DTypeError);
+    expect(() => new wg.nn.BCEWithLogitsLoss({ posWeight: [1] as unknown as wg.Tensor })).toThrow(/nn\.BCEWithLogitsLoss: posWeight must be a Tensor/);
+  });
+
+  test('well-typed options build; a class weight is a buffer, never a parameter (CrossEntropyLoss(weight=w).state_dict() has "weight")', () => {
+    const w = wg.tensor([1, 2, 3]);
+    expect(new wg.nn.HuberLoss({ delta: 2 }).options.delta).toBe(2);
+    const ce = new wg.nn.CrossEntropyLoss({ weight: w, ignoreIndex: 1, labelSmoothing: 0.1 });
+    expect(Object.keys(ce.stateDict())).toEqual(['weight']);
+    expect(ce.parameters()).toHaveLength(0);
+    const bce = new wg.nn.BCEWithLogitsLoss({ weight: w, posWeight: w });
+    expect(Object.keys(bce.stateDict())).toEqual(['weight', 'pos_weight']);
+    expect(Object.keys(new wg.nn.CrossEntropyLoss().stateDict())).toEqual([]);
+    expect(new wg.nn.MultiMarginLoss({ p: 2, margin: 0.5 }).numParameters()).toBe(0);
+  });
+});

@@ -4,9 +4,9 @@
  * and unknown-option errors are checked when the module is built; tensors when forward runs. As in
  * PyTorch, a class `weight` is a buffer (in stateDict as 'weight'), and BCEWithLogitsLoss's `posWeight` too ('pos_weight').
  */
-import { checkOptions } from '../engine/check.js';
+import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
-import { ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ValueError, fmtValue } from '../errors.js';
 import * as losses from '../api/losses.js';
 import type {
   BceOptions,
@@ -42,6 +42,7 @@ abstract class Loss<
     const o = { ...checkOptions<O>(fn, options, known) };
     if (o.reduction !== undefined && !reductions.includes(o.reduction))
       throw new ValueError(fn, `reduction must be ${reductions.map((r) => `'${r}'`).join(', ')}, got ${fmtValue(o.reduction)}`);
+    checkOptionTypes(fn, o);
     if (o.weight !== undefined && o.weight !== null) o.weight = this.registerBuffer('weight', o.weight);
     if (o.posWeight !== undefined && o.posWeight !== null) o.posWeight = this.registerBuffer('pos_weight', o.posWeight);
     this.options = o;
@@ -49,6 +50,30 @@ abstract class Loss<
 
   override extraRepr(): string {
     return this.options.reduction !== undefined ? `reduction=${this.options.reduction}` : '';
+  }
+}
+
+/** Options of these names are numbers (integers where PyTorch takes an int), booleans or a function. */
+const NUMBER_OPTIONS = ['margin', 'delta', 'beta', 'p', 'eps', 'labelSmoothing'];
+const INTEGER_OPTIONS = ['ignoreIndex', 'blank'];
+const BOOLEAN_OPTIONS = ['swap', 'full', 'logInput', 'logTarget', 'zeroInfinity'];
+
+/**
+ * The types of a loss module's options, checked when it is built as PyTorch's typed constructor
+ * arguments are (their ranges are checked by the loss function when forward runs); a class weight
+ * must be a float32 tensor, or null for none.
+ */
+function checkOptionTypes(fn: string, o: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    if (NUMBER_OPTIONS.includes(k) && typeof v !== 'number') throw new ValueError(fn, `${k} must be a number, got ${fmtValue(v)}`);
+    if (INTEGER_OPTIONS.includes(k) && !Number.isInteger(v)) throw new ValueError(fn, `${k} must be an integer, got ${fmtValue(v)}`);
+    if (BOOLEAN_OPTIONS.includes(k)) checkBool(fn, k, v);
+    if (k === 'distanceFunction') checkFunction(fn, k, v);
+    if ((k === 'weight' || k === 'posWeight') && v !== null) {
+      checkTensor(fn, k, v);
+      if (v.dtype !== 'float32') throw new DTypeError(fn, `${k} must be a float32 tensor, got ${fmtValue(v)}`);
+    }
   }
 }
 
@@ -229,6 +254,9 @@ export class MultiLabelSoftMarginLoss extends Loss<BceOptions> {
 export class MultiMarginLoss extends Loss<MultiMarginOptions> {
   constructor(options?: MultiMarginOptions) {
     super(options, ['p', 'margin', 'weight', 'reduction']);
+    // PyTorch's constructor: "only p == 1 and p == 2 supported"
+    const { p } = this.options;
+    if (p !== undefined && p !== 1 && p !== 2) throw new ValueError('nn.MultiMarginLoss', `p must be 1 or 2, got ${fmtValue(p)}`);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.multiMargin(input, target, this.options);
