@@ -94,6 +94,32 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.losses.ctc(lp, wg.tensor([[1, 4]]), [3], [2])).toThrow(/target 4 at \[0, 1\] is out of range for 4 classes/);
     });
 
+    test("ctc with a target equal to the blank: PyTorch's value and the true gradient (torch 1.13's misses the blank's last step)", () => {
+      wg.setBackend(be);
+      // torch.manual_seed(0); lp = torch.randn(5, 1, 4, dtype=torch.float64) (not normalised: the loss is then negative)
+      const v = [
+        -2.310411800234176, -0.3732508612577643, -1.0608166785462863, 0.9995093547811761, -0.019964750907762653, 0.2102998901016947, 0.17718935139366584,
+        -0.830510051008449, 0.23871805816817063, 0.7335283685272841, -1.3218818291421377, 1.3148113651971234, -0.6870036940435463, 1.4880743158106724,
+        -0.4484158047114511, -0.8910030351707375, 0.6748575435940039, 1.0468653769814655, 0.15429517864658948, -0.7498915228391941,
+      ];
+      const lp = wg.tensor(v, { shape: [5, 1, 4], requiresGrad: true });
+      // F.ctc_loss(lp, torch.tensor([[1, 0]]), torch.tensor([5]), torch.tensor([2]), reduction='sum') → -3.757000836707871
+      const l = wg.losses.ctc(lp, ids([1, 0]).reshape([1, 2]), [5], [2], { reduction: 'sum' });
+      expectClose([l.item()], [-3.757000836707871], 2e-6);
+      l.backward();
+      // central differences (h = 1e-6) of that torch loss in float64; torch's own backward gives −0.7446 at [4, 0, 0]. The
+      // gradient here, as torch's, is that plus exp(lp).
+      const numeric = [
+        -0.17118465689414109, -0.8288153430235923, 0, 0, -0.27792062073928037, -0.722079379178453, 0, 0, -0.39361433046281036, -0.606385669454923, 0, 0,
+        -0.5226637440625126, -0.4773362560772654, 0, 0, -1.000000000139778, 0, 0, 0,
+      ];
+      expectClose(
+        lp.grad!.data(),
+        numeric.map((g, i) => g + Math.exp(v[i])),
+        2e-5,
+      );
+    });
+
     test("tripletMarginWithDistance without a distance function names itself in a bad reduction's error", () => {
       wg.setBackend(be);
       const a = wg.ones([2, 3]);
