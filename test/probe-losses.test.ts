@@ -120,6 +120,27 @@ for (const be of ['wasm', 'reference'] as const) {
       );
     });
 
+    test('huber takes delta: Infinity (½e² everywhere) and smoothL1 beta: Infinity (0), as PyTorch; 0, NaN and negatives stay ValueErrors', () => {
+      wg.setBackend(be);
+      const b = wg.tensor([0, 0, 1]);
+      // F.huber_loss(a, b, delta=inf, reduction='none') and a.grad of (l * [1, 2, 3]).sum(): [0.125, 2, 2], [0.5, −4, 6]
+      // F.smooth_l1_loss(a, b, beta=inf, reduction='none'): [0, 0, 0], a.grad [0, 0, 0]
+      for (const [loss, want, grad] of [
+        [(p: wg.Tensor) => wg.losses.huber(p, b, { delta: Infinity, reduction: 'none' }), [0.125, 2, 2], [0.5, -4, 6]],
+        [(p: wg.Tensor) => wg.losses.smoothL1(p, b, { beta: Infinity, reduction: 'none' }), [0, 0, 0], [0, 0, 0]],
+      ] as const) {
+        const a = wg.tensor([0.5, -2, 3], { requiresGrad: true });
+        const l = loss(a);
+        expectClose(l.data(), want);
+        l.mul(wg.tensor([1, 2, 3]))
+          .sum()
+          .backward();
+        expectClose(a.grad!.data(), grad);
+      }
+      expect(() => wg.losses.huber(b, b, { delta: 0 })).toThrow(wg.ValueError);
+      expect(() => wg.losses.smoothL1(b, b, { beta: NaN })).toThrow(/smoothL1: beta must be a number ≥ 0, got NaN/);
+    });
+
     test("tripletMarginWithDistance without a distance function names itself in a bad reduction's error", () => {
       wg.setBackend(be);
       const a = wg.ones([2, 3]);

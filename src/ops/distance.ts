@@ -55,7 +55,8 @@ const smoothL1Loss: CompositeDef<SmoothL1Attrs, 'smoothL1Loss'> = {
   gradInputs: [0, 1],
   doc: 'per-element smooth L1: ½e²/β for |e| < β, else |e| − ½β (β = 0: |e|)',
   plan: ([p, t], { beta = 1 }) => {
-    checkNumber('losses.smoothL1', 'beta', beta, 0);
+    // β = ∞ is PyTorch's too: ½e²/∞ = 0 wherever e² is finite
+    if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError('losses.smoothL1', `beta must be a number ≥ 0, got ${fmtValue(beta)}`);
     if (p.shape.length !== t.shape.length || p.shape.some((d, i) => d !== t.shape[i]))
       throw new ShapeError('losses.smoothL1', `pred ${fmtShape(p.shape)} and target ${fmtShape(t.shape)} must have the same shape`);
     return { shape: [...p.shape] };
