@@ -186,3 +186,38 @@ describe('loss modules check their options when built, as PyTorch’s typed cons
     expect(new wg.nn.MultiMarginLoss({ p: 2, margin: 0.5 }).numParameters()).toBe(0);
   });
 });
+
+describe("a weighted loss module's weight is PyTorch's buffer attribute: read it, assign it (loss.weight = w)", () => {
+  test('assigning weight / posWeight changes the next forward and the state dict; null removes it; a bad value is refused', () => {
+    const x = wg.tensor([
+      [0.5, -1, 2],
+      [1, 0.2, -0.3],
+    ]);
+    const y = ids([0, 2]);
+    // m = nn.CrossEntropyLoss(weight=torch.tensor([1., 2, 3])); m.weight = torch.tensor([3., 2, 1]); m(x, y) → 1.766834857896875
+    const m = new wg.nn.CrossEntropyLoss({ weight: wg.tensor([1, 2, 3]) });
+    expect(Array.from(m.weight!.data())).toEqual([1, 2, 3]);
+    m.weight = wg.tensor([3, 2, 1]);
+    expectClose([m.forward(x, y).item()], [1.766834857896875], 2e-6);
+    expect(Array.from(m.stateDict().weight.data())).toEqual([3, 2, 1]);
+    // m.weight = None: m(x, y) → 1.792358419136593, state_dict() empty
+    m.weight = null;
+    expect(m.weight).toBeNull();
+    expectClose([m.forward(x, y).item()], [1.792358419136593], 2e-6);
+    expect(Object.keys(m.stateDict())).toEqual([]);
+    // n = nn.NLLLoss(); n.weight is None; n.weight = torch.tensor([0., 1, 1]); n(x.log_softmax(1), y) → 1.8434055416160293
+    const n = new wg.nn.NLLLoss();
+    expect(n.weight).toBeNull();
+    n.weight = wg.tensor([0, 1, 1]);
+    expect(Object.keys(n.stateDict())).toEqual(['weight']);
+    expectClose([n.forward(x.logSoftmax(1), y).item()], [1.8434055416160293], 2e-6);
+    // b = nn.BCEWithLogitsLoss(); b.pos_weight = torch.tensor([2., 2, 2]); b(x, torch.ones_like(x)) → 1.2266741613698813
+    const b = new wg.nn.BCEWithLogitsLoss();
+    b.posWeight = wg.tensor([2, 2, 2]);
+    expect(Object.keys(b.stateDict())).toEqual(['pos_weight']);
+    expectClose([b.forward(x, wg.onesLike(x)).item()], [1.2266741613698813], 2e-6);
+    expect(() => (n.weight = wg.tensor([1, 2], { dtype: 'int32' }))).toThrow(/nn\.NLLLoss\.weight: weight must be a float32 tensor/);
+    expect(() => (n.weight = [1, 2] as unknown as wg.Tensor)).toThrow(wg.ValueError);
+    expect(Array.from(n.weight.data())).toEqual([0, 1, 1]);
+  });
+});

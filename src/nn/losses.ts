@@ -51,6 +51,27 @@ abstract class Loss<
   override extraRepr(): string {
     return this.options.reduction !== undefined ? `reduction=${this.options.reduction}` : '';
   }
+
+  /** Replaces the tensor option `key` and its buffer `name` (null: none), checked as when built. */
+  protected replaceWeight(key: 'weight' | 'posWeight', name: string, t: Tensor | null): void {
+    checkOptionTypes(`nn.${this.constructor.name}.${key}`, { [key]: t });
+    this.setBuffer(name, t);
+    (this.options as O)[key] = t ?? undefined;
+  }
+}
+
+/**
+ * A loss with PyTorch's class `weight` buffer (its _WeightedLoss): `loss.weight` reads it (null
+ * without one), and assigning a float32 tensor or null replaces it for the next forward and in the
+ * state dict, as torch's `loss.weight = w`.
+ */
+abstract class WeightedLoss<O extends { reduction?: string; weight?: Tensor; posWeight?: Tensor }> extends Loss<O> {
+  get weight(): Tensor | null {
+    return this.options.weight ?? null;
+  }
+  set weight(t: Tensor | null) {
+    this.replaceWeight('weight', 'weight', t);
+  }
 }
 
 /** Options of these names are numbers (integers where PyTorch takes an int), booleans or a function. */
@@ -116,7 +137,7 @@ export class SmoothL1Loss extends Loss<{ beta?: number; reduction?: Reduction }>
 }
 
 /** Logits [N, C] (or [C], [N, C, d1, …]) against int32 class ids or class probabilities. */
-export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
+export class CrossEntropyLoss extends WeightedLoss<CrossEntropyOptions> {
   constructor(options?: CrossEntropyOptions) {
     super(options, ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex']);
   }
@@ -125,7 +146,7 @@ export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
   }
 }
 
-export class NLLLoss extends Loss<NllOptions> {
+export class NLLLoss extends WeightedLoss<NllOptions> {
   constructor(options?: NllOptions) {
     super(options, ['reduction', 'weight', 'ignoreIndex']);
   }
@@ -135,7 +156,7 @@ export class NLLLoss extends Loss<NllOptions> {
 }
 
 /** Probabilities against targets in [0, 1], with PyTorch's per-element `weight`. */
-export class BCELoss extends Loss<BceOptions> {
+export class BCELoss extends WeightedLoss<BceOptions> {
   constructor(options?: BceOptions) {
     super(options, ['reduction', 'weight']);
   }
@@ -145,9 +166,16 @@ export class BCELoss extends Loss<BceOptions> {
 }
 
 /** Logits against targets in [0, 1], with PyTorch's `weight` and `posWeight`. */
-export class BCEWithLogitsLoss extends Loss<BceWithLogitsOptions> {
+export class BCEWithLogitsLoss extends WeightedLoss<BceWithLogitsOptions> {
   constructor(options?: BceWithLogitsOptions) {
     super(options, ['reduction', 'weight', 'posWeight']);
+  }
+  /** The `pos_weight` buffer (null without one); assigning replaces it, as torch's `loss.pos_weight = p`. */
+  get posWeight(): Tensor | null {
+    return this.options.posWeight ?? null;
+  }
+  set posWeight(t: Tensor | null) {
+    this.replaceWeight('posWeight', 'pos_weight', t);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.bceWithLogits(input, target, this.options);
@@ -241,7 +269,7 @@ export class GaussianNLLLoss extends Loss<GaussianNllOptions, Forward3> {
 }
 
 /** With PyTorch's per-class `weight` (a buffer). */
-export class MultiLabelSoftMarginLoss extends Loss<BceOptions> {
+export class MultiLabelSoftMarginLoss extends WeightedLoss<BceOptions> {
   constructor(options?: BceOptions) {
     super(options, ['weight', 'reduction']);
   }
@@ -251,7 +279,7 @@ export class MultiLabelSoftMarginLoss extends Loss<BceOptions> {
 }
 
 /** Input [N, C] against int32 class ids [N], with PyTorch's per-class `weight` (a buffer). */
-export class MultiMarginLoss extends Loss<MultiMarginOptions> {
+export class MultiMarginLoss extends WeightedLoss<MultiMarginOptions> {
   constructor(options?: MultiMarginOptions) {
     super(options, ['p', 'margin', 'weight', 'reduction']);
     // PyTorch's constructor: "only p == 1 and p == 2 supported"
