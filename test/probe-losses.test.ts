@@ -151,6 +151,55 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 }
 
+describe("weights that require grad: refused where PyTorch's kernels have no derivative for them, differentiated where it has one", () => {
+  const x = () =>
+    wg.tensor([
+      [0.5, -1, 2],
+      [1, 0.2, -0.3],
+    ]);
+  const t = () =>
+    wg.tensor([
+      [0.5, 0.1, 1],
+      [0, 0.2, 0.3],
+    ]);
+  const y = () => ids([0, 2]);
+  test("class-index crossEntropy, nll, multiMargin, bce and bceWithLogits refuse them in grad mode (torch: not differentiable with respect to argument 'weight')", () => {
+    const w = wg.tensor([0.5, 1, 2], { requiresGrad: true });
+    const refused: [string, () => unknown][] = [
+      ['crossEntropy', () => wg.losses.crossEntropy(x(), y(), { weight: w })],
+      ['crossEntropy', () => wg.losses.crossEntropy(x(), y(), { weight: w, labelSmoothing: 0.2 })],
+      ['nll', () => wg.losses.nll(x(), y(), { weight: w })],
+      ['multiMargin', () => wg.losses.multiMargin(x(), y(), { weight: w })],
+      ['bce', () => wg.losses.bce(x().sigmoid(), t(), { weight: w })],
+      ['bceWithLogits', () => wg.losses.bceWithLogits(x(), t(), { weight: w })],
+      ['bceWithLogits', () => wg.losses.bceWithLogits(x(), t(), { posWeight: w })],
+    ];
+    for (const [loss, call] of refused) expect(call).toThrow(new RegExp(`^wasmgrad\\.losses\\.${loss}: (weight|posWeight) must not require grad`));
+    // with torch.no_grad(): F.nll_loss(x, y, weight=w) is computed
+    wg.noGrad(() => expect(Number.isFinite(wg.losses.nll(x(), y(), { weight: w }).item())).toBe(true));
+    expect(Number.isFinite(wg.losses.nll(x(), y(), { weight: w.detach() }).item())).toBe(true);
+  });
+
+  test('probability-target crossEntropy and multiLabelSoftMargin differentiate the weight, as PyTorch', () => {
+    const w = wg.tensor([0.5, 1, 2], { requiresGrad: true });
+    const probs = wg.tensor([
+      [0.2, 0.3, 0.5],
+      [1, 0, 0],
+    ]);
+    // F.cross_entropy(x, probs, weight=w, label_smoothing=0.2) → 0.9936990655830855, w.grad
+    const l = wg.losses.crossEntropy(x(), probs, { weight: w, labelSmoothing: 0.2 });
+    expectClose([l.item()], [0.9936990655830855], 2e-6);
+    l.backward();
+    expectClose(w.grad!.data(), [0.4328243483214238, 0.5417812502079651, 0.1177528206072043], 2e-6);
+    // F.multilabel_soft_margin_loss(x, t, weight=w) → 0.6221060672953298, w.grad
+    const v = wg.tensor([0.5, 1, 2], { requiresGrad: true });
+    const m = wg.losses.multiLabelSoftMargin(x(), t(), { weight: v });
+    expectClose([m.item()], [0.6221060672953298], 2e-6);
+    m.backward();
+    expectClose(v.grad!.data(), [0.3395564452830549, 0.1952334261499691, 0.1285472092519166], 2e-6);
+  });
+});
+
 describe('loss modules check their options when built, as PyTorch’s typed constructors', () => {
   test('ill-typed options are ValueErrors naming the module and the option (they were kept and failed, or not, at forward)', () => {
     const bad: [() => unknown, RegExp][] = [

@@ -5,7 +5,7 @@
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
 import { checkBool, checkFunction, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
-import { apply, internalTo } from '../engine/engine.js';
+import { apply, internalTo, isGradEnabled } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as L from './loss.js';
@@ -152,7 +152,7 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
   if (logits.ndim === 0) throw new ShapeError('losses.crossEntropy', 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');
   const classDim = logits.ndim === 1 ? 0 : 1;
   const C = logits.shape[classDim];
-  if (weight !== undefined) checkWeight('crossEntropy', weight, C, logits);
+  if (weight !== undefined) checkWeight('crossEntropy', weight, C, logits, labels.dtype === 'int32');
   // weights laid along the class dim so they broadcast against [N, C, d1, …]
   const wAlong = weight?.reshape(logits.shape.map((d, k) => (k === classDim ? d : 1)));
   const logp = logSoftmax(logits, classDim);
@@ -175,9 +175,20 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
   return weightedClassLoss('crossEntropy', opts.reduction, per, weight, ids, ignoring);
 }
 
-function checkWeight(loss: string, weight: Tensor, C: number, x: Tensor): void {
+/**
+ * PyTorch's kernels have no derivative for these weights and refuse, when grad mode is on, a weight
+ * that requires grad ("not differentiable with respect to argument 'weight'"): so do the losses here.
+ */
+function checkNoGrad(loss: string, name: string, w: Tensor): void {
+  if (w.requiresGrad && isGradEnabled())
+    throw new ValueError(`losses.${loss}`, `${name} must not require grad (PyTorch's ${loss} is not differentiable with respect to it): pass ${name}.detach()`);
+}
+
+/** A class weight [C]; with class-index labels PyTorch refuses one that requires grad (probability targets differentiate it). */
+function checkWeight(loss: string, weight: Tensor, C: number, x: Tensor, classIds = true): void {
   checkTensor(`losses.${loss}`, 'weight', weight);
   if (weight.dtype !== 'float32') throw new DTypeError(`losses.${loss}`, `weight must be a float32 tensor of shape [${C}], got ${fmtValue(weight)}`);
+  if (classIds) checkNoGrad(loss, 'weight', weight);
   if (weight.ndim !== 1 || weight.shape[0] !== C)
     throw new ShapeError(
       `losses.${loss}`,
@@ -253,14 +264,15 @@ export interface BceOptions {
 }
 
 /**
- * A float32 weight of a binary cross-entropy option that broadcasts to the input's shape `x`
- * (no gradient is taken for it, as PyTorch refuses one).
+ * A float32 weight of a binary cross-entropy option that broadcasts to the input's shape `x`; as
+ * PyTorch, bce and bceWithLogits refuse one that requires grad, multiLabelSoftMargin differentiates it.
  */
 function checkBceWeight(loss: string, name: string, w: unknown, x: Tensor): Tensor | null {
   if (w === undefined) return null;
   const fn = `losses.${loss}`;
   checkTensor(fn, name, w);
   if (w.dtype !== 'float32') throw new DTypeError(fn, `${name} must be a float32 tensor, got ${fmtValue(w)}`);
+  if (loss !== 'multiLabelSoftMargin') checkNoGrad(loss, name, w);
   if (!sameShape(broadcastShapes(fn, [x.shape, w.shape]), x.shape))
     throw new ShapeError(fn, `${name} ${fmtShape(w.shape)} must broadcast to the input's shape ${fmtShape(x.shape)}`);
   return w;
