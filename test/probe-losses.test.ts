@@ -173,8 +173,10 @@ describe("weights that require grad: refused where PyTorch's kernels have no der
       ['bce', () => wg.losses.bce(x().sigmoid(), t(), { weight: w })],
       ['bceWithLogits', () => wg.losses.bceWithLogits(x(), t(), { weight: w })],
       ['bceWithLogits', () => wg.losses.bceWithLogits(x(), t(), { posWeight: w })],
+      // F.soft_margin_loss(x, y.requires_grad_()): not differentiable with respect to argument 'target'
+      ['softMargin', () => wg.losses.softMargin(x(), t().requiresGrad_())],
     ];
-    for (const [loss, call] of refused) expect(call).toThrow(new RegExp(`^wasmgrad\\.losses\\.${loss}: (weight|posWeight) must not require grad`));
+    for (const [loss, call] of refused) expect(call).toThrow(new RegExp(`^wasmgrad\\.losses\\.${loss}: (weight|posWeight|target) must not require grad`));
     // with torch.no_grad(): F.nll_loss(x, y, weight=w) is computed
     wg.noGrad(() => expect(Number.isFinite(wg.losses.nll(x(), y(), { weight: w }).item())).toBe(true));
     expect(Number.isFinite(wg.losses.nll(x(), y(), { weight: w.detach() }).item())).toBe(true);

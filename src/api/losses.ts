@@ -176,8 +176,9 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
 }
 
 /**
- * PyTorch's kernels have no derivative for these weights and refuse, when grad mode is on, a weight
- * that requires grad ("not differentiable with respect to argument 'weight'"): so do the losses here.
+ * PyTorch's kernels have no derivative for some weights (and softMargin's target) and refuse, when
+ * grad mode is on, one that requires grad ("not differentiable with respect to argument 'weight'"):
+ * so do the losses here.
  */
 function checkNoGrad(loss: string, name: string, w: Tensor): void {
   if (w.requiresGrad && isGradEnabled())
@@ -525,6 +526,7 @@ export function softMargin(input: Tensor, target: Tensor, options: { reduction?:
     ['reduction'],
     ['target'],
   );
+  checkNoGrad('softMargin', 'target', target);
   return reduced('softMargin', o.reduction, () => apply(op('softMarginLoss'), [input, to(target, 'float32')]));
 }
 
