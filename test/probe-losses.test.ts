@@ -272,3 +272,24 @@ describe("a weighted loss module's weight is PyTorch's buffer attribute: read it
     expect(Array.from(n.weight.data())).toEqual([0, 1, 1]);
   });
 });
+
+describe('wg.nn.functional takes the arguments F takes', () => {
+  test('F.threshold with a NaN value or threshold and F.hardshrink with a negative lambd compute, as torch 1.13 (they were ValueErrors)', () => {
+    const x = () => wg.tensor([-2, 0.3, 0.7, NaN], { requiresGrad: true });
+    const up = wg.tensor([1, 2, 3, 4]);
+    // F.threshold(x, 0.5, nan) → [nan, nan, 0.7, nan]; backward of (y * [1, 2, 3, 4]).sum(): [0, 0, 3, 4]
+    const a = x();
+    const y = wg.nn.functional.threshold(a, 0.5, NaN);
+    expectClose(y.data(), [NaN, NaN, 0.7, NaN]);
+    y.mul(up).sum().backward();
+    expectClose(a.grad!.data(), [0, 0, 3, 4]);
+    // F.threshold(x, nan, 1.) → x
+    expectClose(wg.nn.functional.threshold(x(), NaN, 1).data(), [-2, 0.3, 0.7, NaN]);
+    // F.hardshrink(x, -1.) → x, gradient [1, 2, 3, 4]
+    const b = x();
+    const h = wg.nn.functional.hardshrink(b, -1);
+    expectClose(h.data(), [-2, 0.3, 0.7, NaN]);
+    h.mul(up).sum().backward();
+    expectClose(b.grad!.data(), [1, 2, 3, 4]);
+  });
+});
