@@ -293,3 +293,29 @@ describe('wg.nn.functional takes the arguments F takes', () => {
     expectClose(b.grad!.data(), [1, 2, 3, 4]);
   });
 });
+
+describe('int32 inputs where PyTorch promotes integer tensors to float (and only there)', () => {
+  test('mse, l1, smoothL1 (int32 pred, float32 target), poissonNll, gaussianNll, marginRanking, cosineEmbedding, tripletMargin', () => {
+    const i = wg.tensor([1, 2, 3], { dtype: 'int32' });
+    const f = wg.tensor([1.5, 2.5, 0]);
+    const L = wg.losses;
+    // i = torch.tensor([1, 2, 3]); f = torch.tensor([1.5, 2.5, 0.]); each F call below, printed by torch 1.13
+    const cases: [() => wg.Tensor, number][] = [
+      [() => L.mse(i, f), 3.1666666666666665], // F.mse_loss(i, f)
+      [() => L.l1(i, f), 1.3333333333333333], // F.l1_loss(i, f)
+      [() => L.smoothL1(i, f), 0.9166666666666666], // F.smooth_l1_loss(i, f)
+      [() => L.poissonNll(i, f), 7.897624969482422], // F.poisson_nll_loss(i, f): float32, as its integer input makes it
+      [() => L.poissonNll(i, i), 5.397624969482422], // F.poisson_nll_loss(i, i)
+      [() => L.gaussianNll(i, f, wg.ones([3])), 1.5833333333333333], // F.gaussian_nll_loss(i, f, torch.ones(3))
+      [() => L.marginRanking(i, f, wg.ones([3])), 0.3333333333333333], // F.margin_ranking_loss(i, f, torch.ones(3))
+      [() => L.cosineEmbedding(wg.tensor([[1, 2]], { dtype: 'int32' }), wg.tensor([[1, 0]]), wg.ones([1])), 0.5527864045002657], // F.cosine_embedding_loss(…)
+      [() => L.tripletMargin(wg.tensor([[1, 2]], { dtype: 'int32' }), wg.tensor([[1, 0]]), wg.tensor([[1, 0]])), 1], // F.triplet_margin_loss(…)
+    ];
+    for (const [call, want] of cases) expectClose([call().item()], [want], 2e-6);
+    // torch: "huber_cpu" / "mse_cpu" not implemented for 'Long', huber with an integer pred: result type Float can't be cast to Long
+    expect(() => L.huber(i, f)).toThrow(/^wasmgrad\.losses\.huber: pred must be a float32 tensor, got Tensor\(\[3\], int32\)/);
+    expect(() => L.mse(i, i)).toThrow(/losses\.mse: pred must be a float32 tensor \(int32 only with a float32 target\)/);
+    expect(() => L.hingeEmbedding(i, wg.ones([3]))).toThrow(wg.DTypeError);
+    expect(() => L.gaussianNll(f, f, wg.ones([3], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+  });
+});

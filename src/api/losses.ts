@@ -42,15 +42,23 @@ function lossArgs<O extends object>(loss: string, args: [string, unknown][], opt
 
 /**
  * pred and target of a regression loss (mse, l1, huber, smoothL1) as PyTorch takes them: an int32
- * target cast to float32, and shapes that differ broadcast together (PyTorch warns that this is
- * likely a mistake but computes it; shapes that do not broadcast are a ShapeError).
+ * target cast to float32, an int32 pred too when the target is float32 (PyTorch's type promotion;
+ * huber's kernel, and two integer tensors, have no integer path there: a DTypeError), and shapes
+ * that differ broadcast together (PyTorch warns that this is likely a mistake but computes it;
+ * shapes that do not broadcast are a ShapeError).
  */
 function regressionPair(loss: string, pred: Tensor, target: Tensor): [Tensor, Tensor] {
-  const t = to(target, 'float32');
-  if (sameShape(pred.shape, t.shape)) return [pred, t];
+  if (pred.dtype === 'int32' && (loss === 'huber' || target.dtype === 'int32'))
+    throw new DTypeError(
+      `losses.${loss}`,
+      `pred must be a float32 tensor${loss === 'huber' ? '' : ' (int32 only with a float32 target)'}, got ${fmtValue(pred)}`,
+    );
+  const p = to(pred, 'float32'),
+    t = to(target, 'float32');
+  if (sameShape(p.shape, t.shape)) return [p, t];
   const shape = broadcastShapes(`losses.${loss}`, [pred.shape, t.shape]);
   const full = (x: Tensor) => (sameShape(x.shape, shape) ? x : expand(x, shape));
-  return [full(pred), full(t)];
+  return [full(p), full(t)];
 }
 
 function checkReduction(loss: string, reduction: Reduction | undefined): Reduction {
@@ -78,7 +86,7 @@ const pairLoss =
       ],
       opts,
       ['reduction'],
-      ['target'],
+      ['target', 'pred'],
     );
     const [p, t] = regressionPair(loss, pred, target);
     return reduced(loss, o.reduction, () => per(p, t));
@@ -100,7 +108,7 @@ export function huber(pred: Tensor, target: Tensor, opts: { delta?: number; redu
     ],
     opts,
     ['delta', 'reduction'],
-    ['target'],
+    ['target', 'pred'],
   );
   const [p, t] = regressionPair('huber', pred, target);
   return reduced('huber', o.reduction, () => L.huberLoss(p, t, o.delta ?? 1));
@@ -350,7 +358,7 @@ export function smoothL1(pred: Tensor, target: Tensor, opts: { beta?: number; re
     ],
     opts,
     ['beta', 'reduction'],
-    ['target'],
+    ['target', 'pred'],
   );
   const [p, t] = regressionPair('smoothL1', pred, target);
   return reduced('smoothL1', o.reduction, () => apply(op('smoothL1Loss'), [p, t], { beta: o.beta }));
@@ -392,7 +400,7 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?
     ],
     opts,
     ['margin', 'reduction'],
-    ['y'],
+    ['y', 'x1', 'x2'],
   );
   // PyTorch broadcasts the three only when they have the same number of dims
   if (x1.ndim !== x2.ndim || x1.ndim !== y.ndim)
@@ -400,7 +408,9 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?
       'losses.marginRanking',
       `x1, x2 and y must have the same number of dims (they broadcast), got ${fmtShape(x1.shape)}, ${fmtShape(x2.shape)} and ${fmtShape(y.shape)}`,
     );
-  return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
+  return reduced('marginRanking', o.reduction, () =>
+    apply(op('marginRankingLoss'), [to(x1, 'float32'), to(x2, 'float32'), to(y, 'float32')], { margin: o.margin }),
+  );
 }
 
 /** x where y = 1, max(0, margin − x) where y = −1 (PyTorch HingeEmbeddingLoss, margin 1), broadcasting; y may be int32. */
@@ -438,9 +448,11 @@ export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: Cosi
     ],
     options,
     ['margin', 'reduction'],
-    ['y'],
+    ['y', 'x1', 'x2'],
   );
-  return reduced('cosineEmbedding', o.reduction, () => apply(op('cosineEmbeddingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
+  return reduced('cosineEmbedding', o.reduction, () =>
+    apply(op('cosineEmbeddingLoss'), [to(x1, 'float32'), to(x2, 'float32'), to(y, 'float32')], { margin: o.margin }),
+  );
 }
 
 export interface TripletMarginOptions {
@@ -466,12 +478,19 @@ export function tripletMargin(anchor: Tensor, positive: Tensor, negative: Tensor
     ],
     options,
     ['margin', 'p', 'eps', 'swap', 'reduction'],
+    ['anchor', 'positive', 'negative'],
   );
   checkBool('losses.tripletMargin', 'swap', o.swap);
   if (o.p !== undefined && (typeof o.p !== 'number' || !(o.p >= 0)))
     throw new ValueError('losses.tripletMargin', `p must be a number ≥ 0 or Infinity, got ${fmtValue(o.p)}`);
   const { margin, p, eps, swap } = o;
-  return reduced('tripletMargin', o.reduction, () => apply(op('tripletMarginLoss'), [anchor, positive, negative], { margin, p, eps, swap }));
+  return reduced('tripletMargin', o.reduction, () =>
+    apply(
+      op('tripletMarginLoss'),
+      [anchor, positive, negative].map((t) => to(t, 'float32')),
+      { margin, p, eps, swap },
+    ),
+  );
 }
 
 export interface TripletMarginWithDistanceOptions {
@@ -497,6 +516,7 @@ export function tripletMarginWithDistance(anchor: Tensor, positive: Tensor, nega
     ],
     options,
     ['distanceFunction', 'margin', 'swap', 'reduction'],
+    ['anchor', 'positive', 'negative'],
   );
   const { distanceFunction: d, margin = 1, swap = false } = o;
   checkBool(fn, 'swap', swap);
@@ -549,12 +569,12 @@ export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOpt
     ],
     options,
     ['logInput', 'full', 'eps', 'reduction'],
-    ['target'],
+    ['target', 'input'],
   );
   checkBool(fn, 'logInput', o.logInput);
   checkBool(fn, 'full', o.full);
   return reduced('poissonNll', o.reduction, () =>
-    apply(op('poissonNllLoss'), [input, to(target, 'float32')], { logInput: o.logInput, full: o.full, eps: o.eps }),
+    apply(op('poissonNllLoss'), [to(input, 'float32'), to(target, 'float32')], { logInput: o.logInput, full: o.full, eps: o.eps }),
   );
 }
 
@@ -582,6 +602,7 @@ export function gaussianNll(input: Tensor, target: Tensor, variance: Tensor, opt
     ],
     options,
     ['full', 'eps', 'reduction'],
+    ['input', 'target'],
   );
   checkBool(fn, 'full', o.full);
   const x = input.shape,
@@ -600,7 +621,9 @@ export function gaussianNll(input: Tensor, target: Tensor, variance: Tensor, opt
     const at = vals.findIndex((e) => e < 0);
     if (at >= 0) throw new ValueError(fn, `var must be ≥ 0 everywhere, got ${fmtValue(vals[at])} at flat index ${at} of ${fmtShape(v)}`);
   }
-  return reduced('gaussianNll', o.reduction, () => apply(op('gaussianNllLoss'), [input, target, va], { full: o.full, eps: o.eps }));
+  return reduced('gaussianNll', o.reduction, () =>
+    apply(op('gaussianNllLoss'), [to(input, 'float32'), to(target, 'float32'), va], { full: o.full, eps: o.eps }),
+  );
 }
 
 /**
