@@ -319,3 +319,50 @@ describe('int32 inputs where PyTorch promotes integer tensors to float (and only
     expect(() => L.gaussianNll(f, f, wg.ones([3], { dtype: 'int32' }))).toThrow(wg.DTypeError);
   });
 });
+
+describe('margins of ±∞ and NaN in marginRanking and tripletMargin, as PyTorch (they were ValueErrors)', () => {
+  test('the hinge is ∞, 0 or NaN; the gradient passes at ∞ and is 0 at −∞ and NaN', () => {
+    // x1 = [0.5, -1, 2], x2 = [0.1, 1, 2.5], y = [1, -1, 1]; F.margin_ranking_loss(x1, x2, y, margin=m, reduction='none'), x1.grad of its sum
+    const cases: [number, number[], number[]][] = [
+      [Infinity, [Infinity, Infinity, Infinity], [-1, 1, -1]],
+      [-Infinity, [0, 0, 0], [0, 0, 0]],
+      [NaN, [NaN, NaN, NaN], [0, 0, 0]],
+    ];
+    for (const [margin, value, grad] of cases) {
+      const x1 = wg.tensor([0.5, -1, 2], { requiresGrad: true });
+      const l = wg.losses.marginRanking(x1, wg.tensor([0.1, 1, 2.5]), wg.tensor([1, -1, 1]), { margin, reduction: 'none' });
+      expect(Array.from(l.data())).toEqual(value); // exactly ∞, 0 or NaN
+      l.sum().backward();
+      expectClose(x1.grad!.data(), grad);
+    }
+    // F.triplet_margin_loss(a, p, n, margin=m, reduction='none') and a.grad of its sum
+    const triplet: [number, number[], number[]][] = [
+      [Infinity, [Infinity, Infinity], [0.43865198349087064, -0.010437976800658721, -1.8013502701487027, 0.8448476302096186]],
+      [-Infinity, [0, 0], [0, 0, 0, 0]],
+      [NaN, [NaN, NaN], [0, 0, 0, 0]],
+    ];
+    for (const [margin, value, grad] of triplet) {
+      const a = wg.tensor(
+        [
+          [0.5, -1],
+          [2, 0.3],
+        ],
+        { requiresGrad: true },
+      );
+      const p = wg.tensor([
+        [0.1, 1],
+        [2.5, 0],
+      ]);
+      const n = wg.tensor([
+        [1, 1],
+        [0, 1],
+      ]);
+      const l = wg.losses.tripletMargin(a, p, n, { margin, reduction: 'none' });
+      expect(Array.from(l.data())).toEqual(value); // exactly ∞, 0 or NaN
+      l.sum().backward();
+      expectClose(a.grad!.data(), grad, 2e-6);
+      expect(Array.from(wg.losses.tripletMarginWithDistance(a.detach(), p, n, { margin, reduction: 'none' }).data())).toEqual(value);
+    }
+    expect(() => wg.losses.marginRanking(wg.ones([1]), wg.ones([1]), wg.ones([1]), { margin: '1' as never })).toThrow(/marginRanking: margin must be a number/);
+  });
+});

@@ -16,7 +16,8 @@ import { clamp, minimum, softplus } from './elementwise.js';
 import { sink } from '../engine/sink.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { planTake } from '../ops/indexing.js';
-import { checkFinite, sameShape } from '../ops/types.js';
+import { sameShape } from '../ops/types.js';
+import { checkMargin } from '../ops/distance.js';
 import { to, where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
@@ -520,7 +521,7 @@ export function tripletMarginWithDistance(anchor: Tensor, positive: Tensor, nega
   );
   const { distanceFunction: d, margin = 1, swap = false } = o;
   checkBool(fn, 'swap', swap);
-  checkFinite(fn, 'margin', margin);
+  checkMargin(fn, margin);
   if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: checkReduction('tripletMarginWithDistance', o.reduction) });
   checkFunction(fn, 'distanceFunction', d);
   const dist = (x1: Tensor, x2: Tensor): Tensor => {

@@ -35,6 +35,16 @@ function checkNumber(op: string, what: string, v: unknown, lo: number, open = fa
   return v;
 }
 
+/**
+ * A margin of marginRanking and the triplet losses is any number, ±∞ and NaN too, as PyTorch's (the
+ * hinge is then ∞, 0 or NaN by IEEE rules). hingeEmbedding and cosineEmbedding keep finite margins:
+ * their masked sums would turn an unused ∞ into NaN (0·∞) where PyTorch selects.
+ */
+export function checkMargin(op: string, margin: unknown): number {
+  if (typeof margin !== 'number') throw new ValueError(op, `margin must be a number, got ${fmtValue(margin)}`);
+  return margin;
+}
+
 /** where(c, a, 0) written as a product with the 0/1 mask c: the mask has no gradient, and a's is masked. */
 const masked = <T>(b: Builder<T>, c: T, a: T): T => b.op('mul', [c, a]);
 /** 1 − m for a 0/1 mask m. */
@@ -135,7 +145,7 @@ const marginRankingLoss: CompositeDef<MarginAttrs, 'marginRankingLoss'> = {
   gradInputs: [0, 1, 2],
   doc: 'per-element max(0, −y·(x1 − x2) + margin)',
   plan: (ins, { margin = 0 }) => {
-    checkNumber('losses.marginRanking', 'margin', margin, -Infinity);
+    checkMargin('losses.marginRanking', margin);
     return broadcastPlan('losses.marginRanking')(ins);
   },
   compose: (b, [x1, x2, y], { margin = 0 }) =>
