@@ -168,9 +168,10 @@ describe('extras: printing, compile, errors', () => {
 
   test('errors name the op and what was given', () => {
     const x = wg.zeros([2, 3]);
-    expect(() => wg.hardshrink(x, -1)).toThrow(/wasmgrad\.hardshrink: lambd must be a finite number ≥ 0, got -1/);
+    expect(() => wg.softshrink(x, -1)).toThrow(/wasmgrad\.softshrink: lambd must be a finite number ≥ 0, got -1/);
+    expect(() => wg.hardshrink(x, '1' as never)).toThrow(/wasmgrad\.hardshrink: lambd must be a number, got "1"/);
     expect(() => wg.softshrink(x, { lamb: 1 } as never)).toThrow(/softshrink: unknown option 'lamb'/);
-    expect(() => wg.threshold(x, NaN, 0)).toThrow(/threshold: threshold must be a number/);
+    expect(() => wg.threshold(x, 'a' as never, 0)).toThrow(/threshold: threshold must be a number/);
     expect(() => wg.glu(x)).toThrow(/glu: dim 1 of x \[2, 3\] must have an even size, got 3/);
     expect(() => wg.glu(wg.tensor(1))).toThrow(/glu: cannot split a 0-d tensor/);
     expect(() => wg.softmin(x, 2)).toThrow(/softmin/);

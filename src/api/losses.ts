@@ -5,7 +5,7 @@
  * N·d1·…; the mean of nothing is NaN), 'sum' adds them, 'none' returns them unreduced.
  */
 import { checkBool, checkFunction, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
-import { apply, internalTo } from '../engine/engine.js';
+import { apply, internalTo, isGradEnabled } from '../engine/engine.js';
 import { op } from '../ops/index.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as L from './loss.js';
@@ -16,7 +16,8 @@ import { clamp, minimum, softplus } from './elementwise.js';
 import { sink } from '../engine/sink.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { planTake } from '../ops/indexing.js';
-import { checkFinite, sameShape } from '../ops/types.js';
+import { sameShape } from '../ops/types.js';
+import { checkMargin } from '../ops/distance.js';
 import { to, where } from './integer.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
@@ -42,20 +43,33 @@ function lossArgs<O extends object>(loss: string, args: [string, unknown][], opt
 
 /**
  * pred and target of a regression loss (mse, l1, huber, smoothL1) as PyTorch takes them: an int32
- * target cast to float32, and shapes that differ broadcast together (PyTorch warns that this is
- * likely a mistake but computes it; shapes that do not broadcast are a ShapeError).
+ * target cast to float32, an int32 pred too when the target is float32 (PyTorch's type promotion;
+ * huber's kernel, and two integer tensors, have no integer path there: a DTypeError), and shapes
+ * that differ broadcast together (PyTorch warns that this is likely a mistake but computes it;
+ * shapes that do not broadcast are a ShapeError).
  */
 function regressionPair(loss: string, pred: Tensor, target: Tensor): [Tensor, Tensor] {
-  const t = to(target, 'float32');
-  if (sameShape(pred.shape, t.shape)) return [pred, t];
+  if (pred.dtype === 'int32' && (loss === 'huber' || target.dtype === 'int32'))
+    throw new DTypeError(
+      `losses.${loss}`,
+      `pred must be a float32 tensor${loss === 'huber' ? '' : ' (int32 only with a float32 target)'}, got ${fmtValue(pred)}`,
+    );
+  const p = to(pred, 'float32'),
+    t = to(target, 'float32');
+  if (sameShape(p.shape, t.shape)) return [p, t];
   const shape = broadcastShapes(`losses.${loss}`, [pred.shape, t.shape]);
   const full = (x: Tensor) => (sameShape(x.shape, shape) ? x : expand(x, shape));
-  return [full(pred), full(t)];
+  return [full(p), full(t)];
+}
+
+function checkReduction(loss: string, reduction: Reduction | undefined): Reduction {
+  const r = reduction ?? 'mean';
+  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`losses.${loss}`, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  return r;
 }
 
 function reduced(loss: string, reduction: Reduction | undefined, perElement: () => Tensor): Tensor {
-  const r = reduction ?? 'mean';
-  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(`losses.${loss}`, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  const r = checkReduction(loss, reduction);
   const l = perElement();
   // the per-element losses are the reduction's alone: freed with the step, never copied out
   return r === 'none' ? l : internalTo(l, r === 'sum' ? sum(l) : mean(l));
@@ -73,7 +87,7 @@ const pairLoss =
       ],
       opts,
       ['reduction'],
-      ['target'],
+      ['target', 'pred'],
     );
     const [p, t] = regressionPair(loss, pred, target);
     return reduced(loss, o.reduction, () => per(p, t));
@@ -95,7 +109,7 @@ export function huber(pred: Tensor, target: Tensor, opts: { delta?: number; redu
     ],
     opts,
     ['delta', 'reduction'],
-    ['target'],
+    ['target', 'pred'],
   );
   const [p, t] = regressionPair('huber', pred, target);
   return reduced('huber', o.reduction, () => L.huberLoss(p, t, o.delta ?? 1));
@@ -105,7 +119,7 @@ export interface CrossEntropyOptions {
   reduction?: Reduction;
   /** Per-class weights [C] (PyTorch `weight`): 'mean' then divides by the weights of the targets. */
   weight?: Tensor;
-  /** ε in [0, 1]: the target becomes (1 − ε)·target + ε/C (PyTorch `label_smoothing`). */
+  /** ε ≤ 1: the target becomes (1 − ε)·target + ε/C (PyTorch `label_smoothing`; as PyTorch 1.13, ε < 0 smooths nothing). */
   labelSmoothing?: number;
   /**
    * Samples whose int32 label equals it contribute nothing and 'mean' does not count them
@@ -130,16 +144,24 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
     options,
     ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex'],
   );
-  const { weight, labelSmoothing: eps = 0 } = opts;
-  const ignoring = labels.dtype === 'int32' ? L.ignoredLabels('crossEntropy', logits, labels, opts.ignoreIndex) : null;
+  const { weight, labelSmoothing = 0, ignoreIndex } = opts;
+  if (typeof labelSmoothing !== 'number' || !(labelSmoothing <= 1))
+    throw new ValueError('losses.crossEntropy', `labelSmoothing must be a number in [0, 1], got ${fmtValue(labelSmoothing)}`);
+  // PyTorch 1.13 checks only label_smoothing ≤ 1 and smooths when it is > 0: a negative one means none
+  const eps = Math.max(labelSmoothing, 0);
+  // PyTorch: "ignore_index is not supported for floating point target", unless negative (never a class)
+  if (labels.dtype === 'float32' && ignoreIndex !== undefined && !(Number.isInteger(ignoreIndex) && ignoreIndex < 0))
+    throw new ValueError(
+      'losses.crossEntropy',
+      `ignoreIndex is not supported with probability targets (float32 labels): leave it out or pass a negative integer, got ${fmtValue(ignoreIndex)}`,
+    );
+  const ignoring = labels.dtype === 'int32' ? L.ignoredLabels('crossEntropy', logits, labels, ignoreIndex) : null;
   if (weight === undefined && eps === 0 && ignoring === null)
     return reduced('crossEntropy', opts.reduction, () => L.crossEntropyLoss(logits, labels, labels.dtype === 'int32'));
-  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1))
-    throw new ValueError('losses.crossEntropy', `labelSmoothing must be a number in [0, 1], got ${fmtValue(eps)}`);
   if (logits.ndim === 0) throw new ShapeError('losses.crossEntropy', 'the input needs a class dim: got a 0-d tensor (use shape [C] for one sample)');
   const classDim = logits.ndim === 1 ? 0 : 1;
   const C = logits.shape[classDim];
-  if (weight !== undefined) checkWeight('crossEntropy', weight, C, logits);
+  if (weight !== undefined) checkWeight('crossEntropy', weight, C, logits, labels.dtype === 'int32');
   // weights laid along the class dim so they broadcast against [N, C, d1, …]
   const wAlong = weight?.reshape(logits.shape.map((d, k) => (k === classDim ? d : 1)));
   const logp = logSoftmax(logits, classDim);
@@ -151,18 +173,32 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
     return reduced('crossEntropy', opts.reduction, () => sum(weighted.mul(target), classDim).neg());
   }
   const ids = ignoring?.labels ?? labels;
-  let per = L.crossEntropyLoss(logits, ids, ignoring !== null); // −log p_y per sample
+  const per = L.crossEntropyLoss(logits, ids, ignoring !== null); // −log p_y per sample
   if (eps > 0) {
     const wy = weight ? classWeights(weight, ids) : null;
-    per = (wy ? per.mul(wy) : per).mul(1 - eps).add(sum(weighted, classDim).mul(-eps / C));
-    return classLabelReduce('crossEntropy', opts.reduction, per, wy, ignoring);
+    // The two terms are reduced apart, as PyTorch: with 'mean' over kept weights summing to 0 the
+    // label term is 0/0 = NaN, which the sum of both over 0 (±∞ from the smoothing term) would miss.
+    const label = classLabelReduce('crossEntropy', opts.reduction, (wy ? per.mul(wy) : per).mul(1 - eps), wy, ignoring);
+    return label.add(classLabelReduce('crossEntropy', opts.reduction, sum(weighted, classDim).mul(-eps / C), wy, ignoring));
   }
   return weightedClassLoss('crossEntropy', opts.reduction, per, weight, ids, ignoring);
 }
 
-function checkWeight(loss: string, weight: Tensor, C: number, x: Tensor): void {
+/**
+ * PyTorch's kernels have no derivative for some weights (and softMargin's target) and refuse, when
+ * grad mode is on, one that requires grad ("not differentiable with respect to argument 'weight'"):
+ * so do the losses here.
+ */
+function checkNoGrad(loss: string, name: string, w: Tensor): void {
+  if (w.requiresGrad && isGradEnabled())
+    throw new ValueError(`losses.${loss}`, `${name} must not require grad (PyTorch's ${loss} is not differentiable with respect to it): pass ${name}.detach()`);
+}
+
+/** A class weight [C]; with class-index labels PyTorch refuses one that requires grad (probability targets differentiate it). */
+function checkWeight(loss: string, weight: Tensor, C: number, x: Tensor, classIds = true): void {
   checkTensor(`losses.${loss}`, 'weight', weight);
   if (weight.dtype !== 'float32') throw new DTypeError(`losses.${loss}`, `weight must be a float32 tensor of shape [${C}], got ${fmtValue(weight)}`);
+  if (classIds) checkNoGrad(loss, 'weight', weight);
   if (weight.ndim !== 1 || weight.shape[0] !== C)
     throw new ShapeError(
       `losses.${loss}`,
@@ -238,14 +274,15 @@ export interface BceOptions {
 }
 
 /**
- * A float32 weight of a binary cross-entropy option that broadcasts to the input's shape `x`
- * (no gradient is taken for it, as PyTorch refuses one).
+ * A float32 weight of a binary cross-entropy option that broadcasts to the input's shape `x`; as
+ * PyTorch, bce and bceWithLogits refuse one that requires grad, multiLabelSoftMargin differentiates it.
  */
 function checkBceWeight(loss: string, name: string, w: unknown, x: Tensor): Tensor | null {
   if (w === undefined) return null;
   const fn = `losses.${loss}`;
   checkTensor(fn, name, w);
   if (w.dtype !== 'float32') throw new DTypeError(fn, `${name} must be a float32 tensor, got ${fmtValue(w)}`);
+  if (loss !== 'multiLabelSoftMargin') checkNoGrad(loss, name, w);
   if (!sameShape(broadcastShapes(fn, [x.shape, w.shape]), x.shape))
     throw new ShapeError(fn, `${name} ${fmtShape(w.shape)} must broadcast to the input's shape ${fmtShape(x.shape)}`);
   return w;
@@ -322,7 +359,7 @@ export function smoothL1(pred: Tensor, target: Tensor, opts: { beta?: number; re
     ],
     opts,
     ['beta', 'reduction'],
-    ['target'],
+    ['target', 'pred'],
   );
   const [p, t] = regressionPair('smoothL1', pred, target);
   return reduced('smoothL1', o.reduction, () => apply(op('smoothL1Loss'), [p, t], { beta: o.beta }));
@@ -353,7 +390,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
   return sum(per).div(input.ndim === 0 ? 1 : input.shape[0]);
 }
 
-/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting; y may be int32. */
+/** max(0, −y·(x1 − x2) + margin) with y = ±1 (PyTorch MarginRankingLoss, margin 0), broadcasting among the same number of dims; y may be int32. */
 export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?: number; reduction?: Reduction } = {}): Tensor {
   const o = lossArgs<{ margin?: number; reduction?: Reduction }>(
     'marginRanking',
@@ -364,9 +401,17 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?
     ],
     opts,
     ['margin', 'reduction'],
-    ['y'],
+    ['y', 'x1', 'x2'],
   );
-  return reduced('marginRanking', o.reduction, () => apply(op('marginRankingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
+  // PyTorch broadcasts the three only when they have the same number of dims
+  if (x1.ndim !== x2.ndim || x1.ndim !== y.ndim)
+    throw new ShapeError(
+      'losses.marginRanking',
+      `x1, x2 and y must have the same number of dims (they broadcast), got ${fmtShape(x1.shape)}, ${fmtShape(x2.shape)} and ${fmtShape(y.shape)}`,
+    );
+  return reduced('marginRanking', o.reduction, () =>
+    apply(op('marginRankingLoss'), [to(x1, 'float32'), to(x2, 'float32'), to(y, 'float32')], { margin: o.margin }),
+  );
 }
 
 /** x where y = 1, max(0, margin − x) where y = −1 (PyTorch HingeEmbeddingLoss, margin 1), broadcasting; y may be int32. */
@@ -404,9 +449,11 @@ export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: Cosi
     ],
     options,
     ['margin', 'reduction'],
-    ['y'],
+    ['y', 'x1', 'x2'],
   );
-  return reduced('cosineEmbedding', o.reduction, () => apply(op('cosineEmbeddingLoss'), [x1, x2, to(y, 'float32')], { margin: o.margin }));
+  return reduced('cosineEmbedding', o.reduction, () =>
+    apply(op('cosineEmbeddingLoss'), [to(x1, 'float32'), to(x2, 'float32'), to(y, 'float32')], { margin: o.margin }),
+  );
 }
 
 export interface TripletMarginOptions {
@@ -432,12 +479,19 @@ export function tripletMargin(anchor: Tensor, positive: Tensor, negative: Tensor
     ],
     options,
     ['margin', 'p', 'eps', 'swap', 'reduction'],
+    ['anchor', 'positive', 'negative'],
   );
   checkBool('losses.tripletMargin', 'swap', o.swap);
   if (o.p !== undefined && (typeof o.p !== 'number' || !(o.p >= 0)))
     throw new ValueError('losses.tripletMargin', `p must be a number ≥ 0 or Infinity, got ${fmtValue(o.p)}`);
   const { margin, p, eps, swap } = o;
-  return reduced('tripletMargin', o.reduction, () => apply(op('tripletMarginLoss'), [anchor, positive, negative], { margin, p, eps, swap }));
+  return reduced('tripletMargin', o.reduction, () =>
+    apply(
+      op('tripletMarginLoss'),
+      [anchor, positive, negative].map((t) => to(t, 'float32')),
+      { margin, p, eps, swap },
+    ),
+  );
 }
 
 export interface TripletMarginWithDistanceOptions {
@@ -463,11 +517,12 @@ export function tripletMarginWithDistance(anchor: Tensor, positive: Tensor, nega
     ],
     options,
     ['distanceFunction', 'margin', 'swap', 'reduction'],
+    ['anchor', 'positive', 'negative'],
   );
   const { distanceFunction: d, margin = 1, swap = false } = o;
   checkBool(fn, 'swap', swap);
-  checkFinite(fn, 'margin', margin);
-  if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: o.reduction });
+  checkMargin(fn, margin);
+  if (d === undefined) return tripletMargin(anchor, positive, negative, { margin, swap, reduction: checkReduction('tripletMarginWithDistance', o.reduction) });
   checkFunction(fn, 'distanceFunction', d);
   const dist = (x1: Tensor, x2: Tensor): Tensor => {
     const r = d(x1, x2);
@@ -492,6 +547,7 @@ export function softMargin(input: Tensor, target: Tensor, options: { reduction?:
     ['reduction'],
     ['target'],
   );
+  checkNoGrad('softMargin', 'target', target);
   return reduced('softMargin', o.reduction, () => apply(op('softMarginLoss'), [input, to(target, 'float32')]));
 }
 
@@ -514,12 +570,12 @@ export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOpt
     ],
     options,
     ['logInput', 'full', 'eps', 'reduction'],
-    ['target'],
+    ['target', 'input'],
   );
   checkBool(fn, 'logInput', o.logInput);
   checkBool(fn, 'full', o.full);
   return reduced('poissonNll', o.reduction, () =>
-    apply(op('poissonNllLoss'), [input, to(target, 'float32')], { logInput: o.logInput, full: o.full, eps: o.eps }),
+    apply(op('poissonNllLoss'), [to(input, 'float32'), to(target, 'float32')], { logInput: o.logInput, full: o.full, eps: o.eps }),
   );
 }
 
@@ -547,6 +603,7 @@ export function gaussianNll(input: Tensor, target: Tensor, variance: Tensor, opt
     ],
     options,
     ['full', 'eps', 'reduction'],
+    ['input', 'target'],
   );
   checkBool(fn, 'full', o.full);
   const x = input.shape,
@@ -565,7 +622,9 @@ export function gaussianNll(input: Tensor, target: Tensor, variance: Tensor, opt
     const at = vals.findIndex((e) => e < 0);
     if (at >= 0) throw new ValueError(fn, `var must be ≥ 0 everywhere, got ${fmtValue(vals[at])} at flat index ${at} of ${fmtShape(v)}`);
   }
-  return reduced('gaussianNll', o.reduction, () => apply(op('gaussianNllLoss'), [input, target, va], { full: o.full, eps: o.eps }));
+  return reduced('gaussianNll', o.reduction, () =>
+    apply(op('gaussianNllLoss'), [to(input, 'float32'), to(target, 'float32'), va], { full: o.full, eps: o.eps }),
+  );
 }
 
 /**
@@ -669,7 +728,7 @@ export interface CtcOptions {
 }
 /**
  * Connectionist temporal classification (PyTorch CTCLoss): logProbs [T, N, C] (log-softmax
- * outputs; [T, C] unbatched, as PyTorch); targets int32, either [N, S] padded (entries past a sample's target length are
+ * outputs; [T, C] unbatched, as PyTorch); targets int32 (float32 ids are truncated, as PyTorch), either [N, S] padded (entries past a sample's target length are
  * ignored) or PyTorch's 1-D concatenation of every sample's targets; inputLengths and
  * targetLengths int32 [N] (or number arrays), each input length in 1..T; target ids in 0..C−1
  * (values read in eager mode). The gradient with respect to logProbs is PyTorch's: the true
@@ -701,22 +760,22 @@ export function ctc(
     ['targets', 'inputLengths', 'targetLengths'],
   );
   for (const [what, t] of [
-    ['targets', targets],
     ['inputLengths', il],
     ['targetLengths', tl],
   ] as const)
     if (t.dtype !== 'int32') throw new DTypeError(fn, `${what} must be int32, got ${fmtValue(t)}`);
+  // float32 targets are class ids truncated toward zero, as PyTorch casts them (it takes any dtype there)
+  const ids = to(targets, 'int32');
   checkBool(fn, 'zeroInfinity', o.zeroInfinity);
-  const r = o.reduction ?? 'mean';
-  if (r !== 'mean' && r !== 'sum' && r !== 'none') throw new ValueError(fn, `reduction must be 'mean', 'sum' or 'none', got ${fmtValue(r)}`);
+  const r = checkReduction('ctc', o.reduction);
   const CTC = op('ctcLoss');
   // shapes and blank first (concatenated targets as the [N, total] they are padded to at most): the values are read next
-  const flat = targets.ndim === 1;
-  CTC.plan([logProbs, flat ? { shape: [logProbs.shape[1] ?? 0, targets.size], dtype: 'int32' } : targets, il, tl], { blank: o.blank });
+  const flat = ids.ndim === 1;
+  CTC.plan([logProbs, flat ? { shape: [logProbs.shape[1] ?? 0, ids.size], dtype: 'int32' } : ids, il, tl], { blank: o.blank });
   const [T, N] = logProbs.shape;
   const ins = il.rawValues();
   for (let n = 0; n < N; n++) if (!(ins[n] >= 1 && ins[n] <= T)) throw new ValueError(fn, `inputLengths[${n}] = ${ins[n]} must be in 1..${T} (the input's T)`);
-  const { padded, used, tooLong } = ctcTargets(fn, logProbs.shape, targets, tl);
+  const { padded, used, tooLong } = ctcTargets(fn, logProbs.shape, ids, tl);
   const nll = apply(CTC, [logProbs, padded, il, used], { blank: o.blank });
   // PyTorch's extra exp(logProbs) in the gradient, at each sample's first inputLength steps: a term of value exactly 0 (e − e)
   const e = logProbs.exp();

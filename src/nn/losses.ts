@@ -4,9 +4,9 @@
  * and unknown-option errors are checked when the module is built; tensors when forward runs. As in
  * PyTorch, a class `weight` is a buffer (in stateDict as 'weight'), and BCEWithLogitsLoss's `posWeight` too ('pos_weight').
  */
-import { checkOptions } from '../engine/check.js';
+import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
-import { ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ValueError, fmtValue } from '../errors.js';
 import * as losses from '../api/losses.js';
 import type {
   BceOptions,
@@ -42,6 +42,7 @@ abstract class Loss<
     const o = { ...checkOptions<O>(fn, options, known) };
     if (o.reduction !== undefined && !reductions.includes(o.reduction))
       throw new ValueError(fn, `reduction must be ${reductions.map((r) => `'${r}'`).join(', ')}, got ${fmtValue(o.reduction)}`);
+    checkOptionTypes(fn, o);
     if (o.weight !== undefined && o.weight !== null) o.weight = this.registerBuffer('weight', o.weight);
     if (o.posWeight !== undefined && o.posWeight !== null) o.posWeight = this.registerBuffer('pos_weight', o.posWeight);
     this.options = o;
@@ -49,6 +50,51 @@ abstract class Loss<
 
   override extraRepr(): string {
     return this.options.reduction !== undefined ? `reduction=${this.options.reduction}` : '';
+  }
+
+  /** Replaces the tensor option `key` and its buffer `name` (null: none), checked as when built. */
+  protected replaceWeight(key: 'weight' | 'posWeight', name: string, t: Tensor | null): void {
+    checkOptionTypes(`nn.${this.constructor.name}.${key}`, { [key]: t });
+    this.setBuffer(name, t);
+    (this.options as O)[key] = t ?? undefined;
+  }
+}
+
+/**
+ * A loss with PyTorch's class `weight` buffer (its _WeightedLoss): `loss.weight` reads it (null
+ * without one), and assigning a float32 tensor or null replaces it for the next forward and in the
+ * state dict, as torch's `loss.weight = w`.
+ */
+abstract class WeightedLoss<O extends { reduction?: string; weight?: Tensor; posWeight?: Tensor }> extends Loss<O> {
+  get weight(): Tensor | null {
+    return this.options.weight ?? null;
+  }
+  set weight(t: Tensor | null) {
+    this.replaceWeight('weight', 'weight', t);
+  }
+}
+
+/** Options of these names are numbers (integers where PyTorch takes an int), booleans or a function. */
+const NUMBER_OPTIONS = ['margin', 'delta', 'beta', 'p', 'eps', 'labelSmoothing'];
+const INTEGER_OPTIONS = ['ignoreIndex', 'blank'];
+const BOOLEAN_OPTIONS = ['swap', 'full', 'logInput', 'logTarget', 'zeroInfinity'];
+
+/**
+ * The types of a loss module's options, checked when it is built as PyTorch's typed constructor
+ * arguments are (their ranges are checked by the loss function when forward runs); a class weight
+ * must be a float32 tensor, or null for none.
+ */
+function checkOptionTypes(fn: string, o: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    if (NUMBER_OPTIONS.includes(k) && typeof v !== 'number') throw new ValueError(fn, `${k} must be a number, got ${fmtValue(v)}`);
+    if (INTEGER_OPTIONS.includes(k) && !Number.isInteger(v)) throw new ValueError(fn, `${k} must be an integer, got ${fmtValue(v)}`);
+    if (BOOLEAN_OPTIONS.includes(k)) checkBool(fn, k, v);
+    if (k === 'distanceFunction') checkFunction(fn, k, v);
+    if ((k === 'weight' || k === 'posWeight') && v !== null) {
+      checkTensor(fn, k, v);
+      if (v.dtype !== 'float32') throw new DTypeError(fn, `${k} must be a float32 tensor, got ${fmtValue(v)}`);
+    }
   }
 }
 
@@ -91,7 +137,7 @@ export class SmoothL1Loss extends Loss<{ beta?: number; reduction?: Reduction }>
 }
 
 /** Logits [N, C] (or [C], [N, C, d1, …]) against int32 class ids or class probabilities. */
-export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
+export class CrossEntropyLoss extends WeightedLoss<CrossEntropyOptions> {
   constructor(options?: CrossEntropyOptions) {
     super(options, ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex']);
   }
@@ -100,7 +146,7 @@ export class CrossEntropyLoss extends Loss<CrossEntropyOptions> {
   }
 }
 
-export class NLLLoss extends Loss<NllOptions> {
+export class NLLLoss extends WeightedLoss<NllOptions> {
   constructor(options?: NllOptions) {
     super(options, ['reduction', 'weight', 'ignoreIndex']);
   }
@@ -110,7 +156,7 @@ export class NLLLoss extends Loss<NllOptions> {
 }
 
 /** Probabilities against targets in [0, 1], with PyTorch's per-element `weight`. */
-export class BCELoss extends Loss<BceOptions> {
+export class BCELoss extends WeightedLoss<BceOptions> {
   constructor(options?: BceOptions) {
     super(options, ['reduction', 'weight']);
   }
@@ -120,9 +166,16 @@ export class BCELoss extends Loss<BceOptions> {
 }
 
 /** Logits against targets in [0, 1], with PyTorch's `weight` and `posWeight`. */
-export class BCEWithLogitsLoss extends Loss<BceWithLogitsOptions> {
+export class BCEWithLogitsLoss extends WeightedLoss<BceWithLogitsOptions> {
   constructor(options?: BceWithLogitsOptions) {
     super(options, ['reduction', 'weight', 'posWeight']);
+  }
+  /** The `pos_weight` buffer (null without one); assigning replaces it, as torch's `loss.pos_weight = p`. */
+  get posWeight(): Tensor | null {
+    return this.options.posWeight ?? null;
+  }
+  set posWeight(t: Tensor | null) {
+    this.replaceWeight('posWeight', 'pos_weight', t);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.bceWithLogits(input, target, this.options);
@@ -216,7 +269,7 @@ export class GaussianNLLLoss extends Loss<GaussianNllOptions, Forward3> {
 }
 
 /** With PyTorch's per-class `weight` (a buffer). */
-export class MultiLabelSoftMarginLoss extends Loss<BceOptions> {
+export class MultiLabelSoftMarginLoss extends WeightedLoss<BceOptions> {
   constructor(options?: BceOptions) {
     super(options, ['weight', 'reduction']);
   }
@@ -226,9 +279,12 @@ export class MultiLabelSoftMarginLoss extends Loss<BceOptions> {
 }
 
 /** Input [N, C] against int32 class ids [N], with PyTorch's per-class `weight` (a buffer). */
-export class MultiMarginLoss extends Loss<MultiMarginOptions> {
+export class MultiMarginLoss extends WeightedLoss<MultiMarginOptions> {
   constructor(options?: MultiMarginOptions) {
     super(options, ['p', 'margin', 'weight', 'reduction']);
+    // PyTorch's constructor: "only p == 1 and p == 2 supported"
+    const { p } = this.options;
+    if (p !== undefined && p !== 1 && p !== 2) throw new ValueError('nn.MultiMarginLoss', `p must be 1 or 2, got ${fmtValue(p)}`);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.multiMargin(input, target, this.options);

@@ -166,6 +166,20 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return t;
   }
 
+  /**
+   * Sets the buffer `name` to `t`, in the place of the buffer of that name or registered anew; null
+   * removes it (PyTorch's `module.name = None` for a buffer: it leaves the state dict).
+   */
+  protected setBuffer(name: string, t: Tensor | null): void {
+    if (t === null) this._buffers.delete(name);
+    else if (!this._buffers.has(name)) this.registerBuffer(name, t);
+    else {
+      this.checkTensor('registerBuffer', name, t);
+      makePersistent(t.storage, fnOf(this, 'registerBuffer'));
+      this._buffers.set(name, t);
+    }
+  }
+
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends AnyModule>(name: string, m: M): M {
     this.checkName('registerModule', name);

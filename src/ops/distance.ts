@@ -35,6 +35,16 @@ function checkNumber(op: string, what: string, v: unknown, lo: number, open = fa
   return v;
 }
 
+/**
+ * A margin of marginRanking and the triplet losses is any number, ±∞ and NaN too, as PyTorch's (the
+ * hinge is then ∞, 0 or NaN by IEEE rules). hingeEmbedding and cosineEmbedding keep finite margins:
+ * their masked sums would turn an unused ∞ into NaN (0·∞) where PyTorch selects.
+ */
+export function checkMargin(op: string, margin: unknown): number {
+  if (typeof margin !== 'number') throw new ValueError(op, `margin must be a number, got ${fmtValue(margin)}`);
+  return margin;
+}
+
 /** where(c, a, 0) written as a product with the 0/1 mask c: the mask has no gradient, and a's is masked. */
 const masked = <T>(b: Builder<T>, c: T, a: T): T => b.op('mul', [c, a]);
 /** 1 − m for a 0/1 mask m. */
@@ -55,7 +65,8 @@ const smoothL1Loss: CompositeDef<SmoothL1Attrs, 'smoothL1Loss'> = {
   gradInputs: [0, 1],
   doc: 'per-element smooth L1: ½e²/β for |e| < β, else |e| − ½β (β = 0: |e|)',
   plan: ([p, t], { beta = 1 }) => {
-    checkNumber('losses.smoothL1', 'beta', beta, 0);
+    // β = ∞ is PyTorch's too: ½e²/∞ = 0 wherever e² is finite
+    if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError('losses.smoothL1', `beta must be a number ≥ 0, got ${fmtValue(beta)}`);
     if (p.shape.length !== t.shape.length || p.shape.some((d, i) => d !== t.shape[i]))
       throw new ShapeError('losses.smoothL1', `pred ${fmtShape(p.shape)} and target ${fmtShape(t.shape)} must have the same shape`);
     return { shape: [...p.shape] };
@@ -134,7 +145,7 @@ const marginRankingLoss: CompositeDef<MarginAttrs, 'marginRankingLoss'> = {
   gradInputs: [0, 1, 2],
   doc: 'per-element max(0, −y·(x1 − x2) + margin)',
   plan: (ins, { margin = 0 }) => {
-    checkNumber('losses.marginRanking', 'margin', margin, -Infinity);
+    checkMargin('losses.marginRanking', margin);
     return broadcastPlan('losses.marginRanking')(ins);
   },
   compose: (b, [x1, x2, y], { margin = 0 }) =>

@@ -8,7 +8,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
-import type { MarginAttrs } from './distance.js';
+import { checkMargin, type MarginAttrs } from './distance.js';
 import { planGather } from './indexing.js';
 import { broadcastView, contiguousView, reshape, sliceView } from './shape.js';
 import { checkFinite, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta } from './types.js';
@@ -90,7 +90,7 @@ const tripletMarginLoss: CompositeDef<TripletAttrs, 'tripletMarginLoss'> = {
   gradInputs: [0, 1, 2],
   doc: 'per-sample max(0, margin + ‖a − p + eps‖_p − ‖a − n + eps‖_p) over the last dim (margin 1, p 2, eps 1e-6, swap)',
   plan: ([a, p, n], { margin = 1, eps = 1e-6 }) => {
-    finite('tripletMargin', 'margin', margin);
+    checkMargin('losses.tripletMargin', margin);
     finite('tripletMargin', 'eps', eps);
     if (a.shape.length !== p.shape.length || p.shape.length !== n.shape.length)
       throw new ShapeError(

@@ -356,8 +356,8 @@ const PAIR_OPS = [
 
     constant: (a) => {
       const delta = a.delta ?? 1;
-      if (typeof delta !== 'number' || !(delta > 0 && Number.isFinite(delta)))
-        throw new ValueError('losses.huber', `delta must be a positive number, got ${fmtValue(a.delta)}`);
+      // Infinity is PyTorch's too: ½e² everywhere (the kernel selects the quadratic branch, never computing ∞·(|e| − ∞))
+      if (typeof delta !== 'number' || !(delta > 0)) throw new ValueError('losses.huber', `delta must be a positive number, got ${fmtValue(a.delta)}`);
       return delta;
     },
   }),

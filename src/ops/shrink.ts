@@ -33,7 +33,12 @@ const hardshrink: CompositeDef<LambdAttrs, 'hardshrink'> = {
   arity: 1,
   gradInputs: [0],
   doc: 'x where |x| > lambd (default 0.5), else 0',
-  plan: (ins, a) => (lambdaOf('hardshrink', a.lambd ?? 0.5, ins[0]), keepShape(ins)),
+  // PyTorch checks no lambd for hardshrink: a negative one keeps every x, NaN too (|x| ≤ λ is false)
+  plan: (ins, a) => {
+    if (typeof (a.lambd ?? 0.5) !== 'number')
+      throw new ValueError('hardshrink', `lambd must be a number, got ${fmtValue(a.lambd)} (x of shape ${fmtShape(ins[0].shape)})`);
+    return keepShape(ins);
+  },
   compose: (b, [x], a) => b.op('mul', [x, b.op('sub', [b.scalar(1), b.op('le', [b.op('abs', [x]), b.scalar(a.lambd ?? 0.5)])])]),
   tests: { cases: [...unaryCases({}), ...unaryCases({ lambd: 1.5 }).slice(0, 3), ...unaryCases({ lambd: 0 }).slice(0, 2)] },
 };
@@ -85,9 +90,9 @@ const threshold: CompositeDef<ThresholdAttrs, 'threshold'> = {
   gradInputs: [0],
   doc: 'value where x ≤ threshold, else x (NaN kept)',
   plan: (ins, a) => {
+    // NaN is PyTorch's too: a NaN value replaces with NaN, a NaN threshold replaces nothing (x ≤ NaN is false)
     for (const k of ['threshold', 'value'] as const)
-      if (typeof a[k] !== 'number' || Number.isNaN(a[k]))
-        throw new ValueError('threshold', `${k} must be a number, got ${fmtValue(a[k])} (x of shape ${fmtShape(ins[0].shape)})`);
+      if (typeof a[k] !== 'number') throw new ValueError('threshold', `${k} must be a number, got ${fmtValue(a[k])} (x of shape ${fmtShape(ins[0].shape)})`);
     return keepShape(ins);
   },
   compose: (b, [x], a) => b.op('where', [b.op('le', [x, b.scalar(a.threshold)]), b.scalar(a.value), x]),
