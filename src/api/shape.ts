@@ -6,7 +6,7 @@ import { checkTensor } from '../engine/check.js';
 import { apply, applyInto } from '../engine/engine.js';
 import { allocTransient } from '../engine/memory.js';
 import { Tensor, type TensorLike } from '../engine/tensor.js';
-import { BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { BackendError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { JOIN_MAX, broadcastView, contiguousView, normDim, permuteView, planJoin, sliceView, type View } from '../ops/shape.js';
 import { fmtShape, ofTensor, type DType, sizeOf } from '../ops/types.js';
 import { op } from '../ops/index.js';
