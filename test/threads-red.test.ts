@@ -35,7 +35,7 @@ test('2 threads: cross-entropy, reductions over dim 0, copies and joins bit-iden
   expect(two.out).toEqual(one.out);
   expect(twoAgain.out).toEqual(two.out);
   expect(twoAgain.jobs).toEqual(two.jobs);
-}, 120_000);
+}, 300_000);
 
 test('the relaxed-SIMD threads build: bit-identical to its own single-thread build', async () => {
   const relaxed = (threads: number) => run(threads, 'relaxed');
@@ -53,4 +53,4 @@ test('the relaxed-SIMD threads build: bit-identical to its own single-thread bui
   ];
   expect(cases.map((c) => two.jobs[c])).toEqual(cases.map(() => ({ fwd: 1, bwd: 1 })));
   expect([one.build, two.build, two.threads]).toEqual(['relaxed-simd', 'relaxed-simd', 2]);
-}, 120_000);
+}, 300_000);

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { relaxedSimdSupported } from '../../src/engine/backend/wasm.js';
 
-export async function runChild<T>(runner: string, threads: number, build: 'simd' | 'relaxed', more: string[] = [], timeout = 60_000): Promise<T> {
+export async function runChild<T>(runner: string, threads: number, build: 'simd' | 'relaxed', more: string[] = [], timeout = 240_000): Promise<T> {
   const flags = build === 'relaxed' && !relaxedSimdSupported() ? ['--experimental-wasm-relaxed-simd'] : [];
   const { stdout } = await promisify(execFile)(process.execPath, [...flags, '--import', 'tsx', `test/helpers/${runner}`, String(threads), build, ...more], {
     timeout,
