@@ -148,8 +148,9 @@ export class Threshold extends Module {
     readonly value: number,
   ) {
     super();
-    finite('Threshold', 'threshold', threshold);
-    finite('Threshold', 'value', value);
+    // any number, NaN and ±∞ included, as F.threshold and PyTorch
+    for (const [k, v] of Object.entries({ threshold, value }))
+      if (typeof v !== 'number') throw new ValueError('nn.Threshold', `${k} must be a number, got ${fmtValue(v)}`);
   }
   forward(x: Tensor): Tensor {
     return F.threshold(x, this.threshold, this.value);
