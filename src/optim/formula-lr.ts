@@ -8,7 +8,7 @@
 import { checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
 import { fmtValue } from '../errors.js';
-import { EpochLR, initialLrs, nonNeg, options, posInt, type Schedulable } from './scheduler.js';
+import { EpochLR, initialLrs, nonNeg, options, perGroup, posInt, type Schedulable } from './scheduler.js';
 
 /** A schedule whose lr at epoch t is a JavaScript function of t and the group. */
 export abstract class FormulaLR extends EpochLR {
@@ -297,15 +297,9 @@ export class CyclicLR extends FormulaLR {
     super('CyclicLR', optimizer, FORMULA);
     const o = checkOptions<CyclicLROptions>('optim.lr.CyclicLR', opts, CYCLIC_OPTIONS);
     const groups = this.baseLrs.length;
-    const perGroup = (name: string, v: unknown, required: boolean): number[] => {
-      if (v === undefined && required) throw this.error(`the option ${name} is required`);
-      const list = Array.isArray(v) ? v : Array.from({ length: groups }, () => v);
-      if (list.length !== groups) throw this.error(`${name} holds ${list.length} values, the optimizer has ${groups} parameter groups`);
-      if (list.some((x) => !nonNeg(x))) throw this.error(`${name} must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(v)}`);
-      return list as number[];
-    };
-    const baseLrs = perGroup('baseLr', o.baseLr, true);
-    this.maxLrs = perGroup('maxLr', o.maxLr, true);
+    const each = (name: string, v: unknown) => perGroup((m) => this.error(m), name, v, groups);
+    const baseLrs = each('baseLr', o.baseLr);
+    this.maxLrs = each('maxLr', o.maxLr);
     const { stepSizeUp = 2000, stepSizeDown = null, mode = 'triangular', gamma = 1, scaleFn = null, cycleMomentum = true } = o;
     for (const [k, v] of Object.entries({ stepSizeUp, stepSizeDown: stepSizeDown ?? 1 }))
       if (!(Number.isFinite(v) && v > 0)) throw this.error(`${k} must be a number > 0, got ${fmtValue(v)}`);
@@ -318,8 +312,8 @@ export class CyclicLR extends FormulaLR {
     if (typeof cycleMomentum !== 'boolean') throw this.error(`cycleMomentum must be true or false, got ${fmtValue(cycleMomentum)}`);
     if (cycleMomentum && !Object.hasOwn(optimizer.paramGroups[0], 'momentum'))
       throw this.error(`cycleMomentum needs an optimizer with momentum (SGD, RMSprop), got ${optimizer.name}: pass cycleMomentum: false`);
-    this.baseMomentums = cycleMomentum ? perGroup('baseMomentum', o.baseMomentum ?? 0.8, true) : null;
-    this.maxMomentums = cycleMomentum ? perGroup('maxMomentum', o.maxMomentum ?? 0.9, true) : null;
+    this.baseMomentums = cycleMomentum ? each('baseMomentum', o.baseMomentum ?? 0.8) : null;
+    this.maxMomentums = cycleMomentum ? each('maxMomentum', o.maxMomentum ?? 0.9) : null;
     this.totalSize = stepSizeUp + (stepSizeDown ?? stepSizeUp);
     this.stepRatio = stepSizeUp / this.totalSize;
     this.scaleMode = scaleMode;

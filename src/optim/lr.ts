@@ -11,7 +11,7 @@
 import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, nonNeg, options, posInt, type Schedulable } from './scheduler.js';
+import { ClosedFormLR, nonNeg, options, perGroup, posInt, type Schedulable } from './scheduler.js';
 import { Optimizer } from './optimizer.js';
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
@@ -180,15 +180,8 @@ export class OneCycleLR extends ClosedFormLR {
     const err = (m: string) => new ValueError(`optim.lr.${N}`, m);
     // one value per group (PyTorch's list form), checked before anything is written
     const groups = optimizer instanceof Optimizer ? optimizer.paramGroups.length : 0;
-    const perGroup = (name: string, v: unknown): number[] => {
-      const list: unknown[] = Array.isArray(v) ? v : new Array<unknown>(groups).fill(v);
-      if (list.length !== groups) throw err(`${name} holds ${list.length} values, the optimizer has ${groups} parameter groups`);
-      if (list.some((x) => typeof x !== 'number' || !nonNeg(x)))
-        throw err(`${name} must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(v)}`);
-      return list as number[];
-    };
-    if (maxLr === undefined) throw err('the option maxLr is required');
-    const maxLrs = perGroup('maxLr', maxLr);
+    const each = (name: string, v: unknown) => perGroup(err, name, v, groups);
+    const maxLrs = each('maxLr', maxLr);
     for (const [k, v] of Object.entries({ totalSteps, epochs, stepsPerEpoch }))
       if (v !== undefined && !posInt(v)) throw err(`${k} must be an integer ≥ 1, got ${fmtValue(v)}`);
     if (totalSteps === undefined && (epochs === undefined || stepsPerEpoch === undefined))
@@ -197,7 +190,7 @@ export class OneCycleLR extends ClosedFormLR {
     if (typeof threePhase !== 'boolean') throw err(`threePhase must be a boolean, got ${fmtValue(threePhase)}`);
     if (typeof cycleMomentum !== 'boolean') throw err(`cycleMomentum must be true or false, got ${fmtValue(cycleMomentum)}`);
     const moms = cycleMomentum
-      ? momentumRange(optimizer, perGroup('baseMomentum', opts.baseMomentum ?? 0.85), perGroup('maxMomentum', opts.maxMomentum ?? 0.95), err)
+      ? momentumRange(optimizer, each('baseMomentum', opts.baseMomentum ?? 0.85), each('maxMomentum', opts.maxMomentum ?? 0.95), err)
       : null;
     // PyTorch prefers totalSteps when both are given
     const total = totalSteps ?? epochs! * stepsPerEpoch!;

@@ -240,3 +240,15 @@ export function options<T extends object>(
 
 export const posInt = (v: number) => Number.isInteger(v) && v >= 1;
 export const nonNeg = (v: number) => Number.isFinite(v) && v >= 0;
+
+/**
+ * A required scheduler option given once for every parameter group or as one value per group
+ * (PyTorch's list form), each a finite number ≥ 0.
+ */
+export function perGroup(err: (m: string) => WasmgradError, name: string, v: unknown, groups: number): number[] {
+  if (v === undefined) throw err(`the option ${name} is required`);
+  const list: unknown[] = Array.isArray(v) ? v : new Array<unknown>(groups).fill(v);
+  if (list.length !== groups) throw err(`${name} holds ${list.length} values, the optimizer has ${groups} parameter groups`);
+  if (list.some((x) => typeof x !== 'number' || !nonNeg(x))) throw err(`${name} must be a finite number ≥ 0 or one per parameter group, got ${fmtValue(v)}`);
+  return list as number[];
+}
