@@ -159,12 +159,18 @@ export function claimFresh(b: Int32Array, op: OpDef, fresh: Map<number, number>,
  * program replays it), else the values are written now. A root listed twice gets the sum of its seeds.
  */
 export function seedRoots(be: Backend, req: BackwardRequest, bufferOf: (root: Tensor) => Storage, fills: Int32Array[]): void {
-  const sums = new Map<Tensor, number[]>();
+  // A seed is written as given (a typed array of millions goes in one copy); only a repeated root's
+  // seeds are summed, in float64.
+  const sums = new Map<Tensor, ArrayLike<number>>();
   req.roots.forEach((r, k) => {
-    const v = Array.from(req.seeds[k]);
+    const v = req.seeds[k];
     const had = sums.get(r);
     if (had === undefined) sums.set(r, v);
-    else for (let i = 0; i < v.length; i++) had[i] += v[i];
+    else {
+      const sum = Float64Array.from(had);
+      for (let i = 0; i < v.length; i++) sum[i] += v[i];
+      sums.set(r, sum);
+    }
   });
   for (const [r, v] of sums) {
     const s = bufferOf(r);
