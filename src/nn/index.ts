@@ -122,5 +122,6 @@ export {
   type UnfoldModuleOptions,
 } from './parity-layers.js';
 export { ParameterList, ParameterDict } from './parameter-containers.js';
+export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOptions, type ASMOutput } from './adaptive.js';
 export * as utils from './utils.js';
 export * as functional from './functional.js';
