@@ -58,6 +58,7 @@ export {
   SmoothL1Loss,
   CrossEntropyLoss,
   NLLLoss,
+  NLLLoss2d,
   BCELoss,
   BCEWithLogitsLoss,
   KLDivLoss,
