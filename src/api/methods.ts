@@ -422,7 +422,7 @@ type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: nev
 /** The members the engine's class itself defines (not installed here). */
 type TensorCore = Pick<
   Tensor,
-  'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'detach_' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'
+  'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'detach_' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad' | 'adopt'
 >;
 
 /**

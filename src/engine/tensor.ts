@@ -173,6 +173,17 @@ export class Tensor implements Meta {
     );
   }
 
+  /**
+   * @internal A lazy module's stand-in parameter or buffer made real in place (PyTorch's
+   * UninitializedParameter.materialize): it takes `real`'s block and shape, so an optimizer that
+   * was given it trains the materialized values.
+   */
+  adopt(real: Tensor): void {
+    const self = this as { shape: readonly number[]; storage: Storage };
+    self.shape = real.shape;
+    self.storage = real.storage;
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
     this.assertAlive('item');
