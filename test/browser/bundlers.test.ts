@@ -104,23 +104,29 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
   }
   let wholeBytes = 0;
 
-  test.skipIf(!nodeFreeMain)('Vite with no configuration, `import * as wg` and names read from it: the five .wasm builds emitted, no warning; 2 threads', async () => {
-    const { app, warnings, eagerBytes } = await viteBuild('vite');
-    expect(warnings).toEqual([]);
-    expect(eagerBytes).toBeLessThan(500_000); // Vite's chunk advisory line
-    expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
-    await expectTrains(join(app, 'dist'), 'relaxed-simd', 2);
-  });
+  test.skipIf(!nodeFreeMain)(
+    'Vite with no configuration, `import * as wg` and names read from it: the five .wasm builds emitted, no warning; 2 threads',
+    async () => {
+      const { app, warnings, eagerBytes } = await viteBuild('vite');
+      expect(warnings).toEqual([]);
+      expect(eagerBytes).toBeLessThan(500_000); // Vite's chunk advisory line
+      expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
+      await expectTrains(join(app, 'dist'), 'relaxed-simd', 2);
+    },
+  );
 
-  test.skipIf(!nodeFreeMain)("Vite, an app that keeps the whole library (passes the namespace around): with the README's chunkSizeWarningLimit, no warning", async () => {
-    // The whole library is over Vite's 500 kB advisory (README "Install and entries"): such an app
-    // raises the limit, as README "Bundlers" says, or names what it uses.
-    const { app, warnings, eagerBytes } = await viteBuild('vite-whole', { chunkSizeWarningLimit: 700 });
-    expect(warnings).toEqual([]);
-    expect(eagerBytes).toBeLessThan(700_000);
-    await expectTrains(join(app, 'dist'));
-    wholeBytes = eagerBytes;
-  });
+  test.skipIf(!nodeFreeMain)(
+    "Vite, an app that keeps the whole library (passes the namespace around): with the README's chunkSizeWarningLimit, no warning",
+    async () => {
+      // The whole library is over Vite's 500 kB advisory (README "Install and entries"): such an app
+      // raises the limit, as README "Bundlers" says, or names what it uses.
+      const { app, warnings, eagerBytes } = await viteBuild('vite-whole', { chunkSizeWarningLimit: 700 });
+      expect(warnings).toEqual([]);
+      expect(eagerBytes).toBeLessThan(700_000);
+      await expectTrains(join(app, 'dist'));
+      wholeBytes = eagerBytes;
+    },
+  );
 
   test.skipIf(!nodeFreeMain)('Vite tree-shakes an app that names what it uses, and keeps the Tensor methods (package.json sideEffects)', async () => {
     const { app, warnings, eagerBytes } = await viteBuild('vite-named');
