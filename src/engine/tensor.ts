@@ -173,6 +173,11 @@ export class Tensor implements Meta {
     );
   }
 
+  /** @internal In-place shape ops outside autograd (t_, squeeze_): the same block, its elements already in the new order, under the new shape. */
+  setShape(shape: readonly number[]): void {
+    (this as { shape: readonly number[] }).shape = Object.freeze([...shape]);
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
     this.assertAlive('item');
