@@ -7,9 +7,12 @@
  * float32 result is not written into an int32 x (a DTypeError), comparisons and logical ops write
  * their 0/1 in x's own dtype, and a leaf that requires grad is refused outside wg.noGrad.
  *
- * They are not recorded by autograd: on a tensor that requires grad, or from one, they run only
- * inside wg.noGrad. The result is written into x's block (its storage version bumped: a graph that
- * saved x refuses to backpropagate through the overwritten value, as PyTorch).
+ * Autograd: when gradients are recorded and x requires grad (a computed tensor) or the result does
+ * (h.mul_(w) with w a parameter), x takes over the result, its block and its graph node
+ * (Tensor.takeOver): x's former value stays in its own block, untouched, for the graph edges
+ * recorded before, so `a = x.mul(2); b = a.exp(); a.add_(1)` backpropagates through both.
+ * Otherwise the result is written into x's block (its storage version bumped: a graph that saved
+ * x refuses to backpropagate through the overwritten value, as PyTorch).
  */
 import { isGradEnabled } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
@@ -159,7 +162,8 @@ export function writeInPlace(fn: string, target: Tensor, r: Tensor, kind: InPlac
         fn,
         `a leaf tensor ${fmtShape(target.shape)} that requires grad is being used in an in-place operation (inside wg.noGrad it is allowed; or work on x.clone())`,
       );
-    throw new AutogradError(fn, `in-place update of a tensor that requires grad, or from one, must run inside wg.noGrad(() => ...)`);
+    target.takeOver(r);
+    return target;
   }
   if (kind !== 'shapes') return copyInto(target, r);
   copyInto(target, reshape(r, target.shape));

@@ -439,6 +439,7 @@ type TensorCore = Pick<
   | 'toString'
   | 'assertAlive'
   | 'peekGrad'
+  | 'takeOver'
   | 'setShape'
 >;
 
