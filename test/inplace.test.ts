@@ -172,6 +172,12 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => w.relu_()).toThrow(wg.AutogradError);
       expect(() => w.t_()).toThrow(/^wasmgrad\.t_: a leaf tensor \[3\] that requires grad is being used in an in-place operation/);
       expect([a.toArray(), i.toArray(), w.toArray(), w.isLeaf]).toEqual([[1, 2, 3], [1, 4, 9], [-1, 2, 3], true]);
+      // the out-of-place method's own checks run first, naming it
+      const gone = t([1, 2]);
+      gone.dispose();
+      expect(() => gone.relu_()).toThrow(wg.RecycledTensorError);
+      expect(() => a.indexFill_(0, idx([3]), 1)).toThrow(/^wasmgrad\.indexFill: index 3 at position \[0\] of indices \[1\] is out of range/);
+      expect(a.toArray()).toEqual([1, 2, 3]);
       // inside noGrad a leaf is written (an optimizer's update, as torch.no_grad())
       wg.noGrad(() => w.relu_());
       expect([w.toArray(), w.isLeaf, w.requiresGrad]).toEqual([[0, 2, 3], true, true]);
