@@ -306,3 +306,47 @@ export {
   type UniqueOptions,
 } from './counting.js';
 export type { Interpolation } from '../ops/statistics.js';
+export {
+  arccos,
+  arcsin,
+  arctan,
+  arctan2,
+  arccosh,
+  arcsinh,
+  arctanh,
+  concat,
+  concatenate,
+  fix,
+  ger,
+  vdot,
+  trapz,
+  positive,
+  rsub,
+  chainMatmul,
+  frexp,
+  sumToSize,
+  isSigned,
+  isComplex,
+  isNonzero,
+  isSameSize,
+  promoteTypes,
+  canCast,
+  resultType,
+  scalarTensor,
+  asTensor,
+  asarray,
+} from './torch-names.js';
+export {
+  sliceScatter,
+  selectScatter,
+  diagonalScatter,
+  indexPut,
+  put,
+  maskedScatter,
+  indexReduce,
+  type SliceScatterOptions,
+  type IndexReduce,
+} from './scatters.js';
+export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow } from './windows.js';
+export { normal, poisson, binomial } from './sampling.js';
+export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';

@@ -74,6 +74,8 @@ export {
   rrelu,
   maxUnpool1d,
   maxUnpool2d,
+  pdist,
+  gumbelSoftmax,
 } from '../api/functional.js';
 export {
   crossEntropy,
