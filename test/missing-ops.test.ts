@@ -1073,3 +1073,427 @@ function autogradOf(a: wg.Tensor, b: wg.Tensor): [Nested, Nested] {
     .backward();
   return [p.grad!.toArray() as Nested, q.grad!.toArray() as Nested];
 }
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`embeddingBag and nn.EmbeddingBag on ${be}`, () => {
+    beforeAll(() => wg.setBackend(be));
+    // w0 = torch.arange(12.).reshape(6, 2)*0.5 - 1.5; inp2 = [[0,2,2],[5,1,0]]; inp1 = [1,2,4,5,4,3,2,0]; off = [0,2,2,5]
+    const w0 = () => range(12, [6, 2], 0.5, -1.5);
+    const inp2 = () =>
+      ints([
+        [0, 2, 2],
+        [5, 1, 0],
+      ]);
+    const inp1 = () => ints([1, 2, 4, 5, 4, 3, 2, 0]);
+    const off = () => ints([0, 2, 2, 5]);
+
+    test('sum, mean, max of 2-D rows and 1-D bags (an empty bag, includeLastOffset, paddingIdx, scaleGradByFreq) as torch', () => {
+      // run(name, lambda w: F.embedding_bag(input, w, offsets, mode=mode, ...), w0)
+      const want: Record<string, [Nested, Nested[]]> = {
+        '2d_sum': [
+          [
+            [-0.5, 1],
+            [1.5, 3],
+          ],
+          [
+            [
+              [4, 6],
+              [3, 4],
+              [2, 4],
+              [0, 0],
+              [0, 0],
+              [3, 4],
+            ],
+          ],
+        ],
+        '1d_sum': [
+          [
+            [0, 1],
+            [0, 0],
+            [8.5, 10],
+            [0.5, 2],
+          ],
+          [
+            [
+              [7, 8],
+              [1, 2],
+              [8, 10],
+              [7, 8],
+              [10, 12],
+              [5, 6],
+            ],
+          ],
+        ],
+        pad_sum: [
+          [
+            [-0.5, 0],
+            [0, 0],
+            [8.5, 10],
+            [0, 1],
+          ],
+          [
+            [
+              [7, 8],
+              [1, 2],
+              [0, 0],
+              [7, 8],
+              [10, 12],
+              [5, 6],
+            ],
+          ],
+        ],
+        // scale_grad_by_freq as F.embedding's (each row's gradient divided by its count in the input): torch 1.13's
+        // embedding_bag CPU backward divides rows 3 and 5 (once in the input) by 2 and row 4 (twice) by 1; these are
+        // w.grad of F.embedding(inp1, w, scale_grad_by_freq=True) summed (or averaged) into the bags by index_add
+        freq_sum: [
+          [
+            [0, 1],
+            [0, 0],
+            [8.5, 10],
+            [0.5, 2],
+          ],
+          [
+            [
+              [7, 8],
+              [1, 2],
+              [4, 5],
+              [7, 8],
+              [5, 6],
+              [5, 6],
+            ],
+          ],
+        ],
+        '2d_mean': [
+          [
+            [-0.1666666716337204, 0.3333333432674408],
+            [0.5, 1],
+          ],
+          [
+            [
+              [1.3333333730697632, 2],
+              [1, 1.3333333730697632],
+              [0.6666666865348816, 1.3333333730697632],
+              [0, 0],
+              [0, 0],
+              [1, 1.3333333730697632],
+            ],
+          ],
+        ],
+        '1d_mean': [
+          [
+            [0, 0.5],
+            [0, 0],
+            [2.8333332538604736, 3.3333332538604736],
+            [0.1666666716337204, 0.6666666865348816],
+          ],
+          [
+            [
+              [2.3333334922790527, 2.6666667461395264],
+              [0.5, 1],
+              [2.8333334922790527, 3.6666667461395264],
+              [2.3333334922790527, 2.6666667461395264],
+              [3.3333334922790527, 4],
+              [1.6666667461395264, 2],
+            ],
+          ],
+        ],
+        pad_mean: [
+          [
+            [-0.5, 0],
+            [0, 0],
+            [2.8333332538604736, 3.3333332538604736],
+            [0, 0.5],
+          ],
+          [
+            [
+              [3.5, 4],
+              [1, 2],
+              [0, 0],
+              [3.5, 4],
+              [3.3333334922790527, 4],
+              [1.6666667461395264, 2],
+            ],
+          ],
+        ],
+        freq_mean: [
+          [
+            [0, 0.5],
+            [0, 0],
+            [2.8333332538604736, 3.3333332538604736],
+            [0.1666666716337204, 0.6666666865348816],
+          ],
+          [
+            [
+              [2.3333332538604736, 2.6666667461395264],
+              [0.5, 1],
+              [1.4166666269302368, 1.8333333730697632],
+              [2.3333332538604736, 2.6666667461395264],
+              [1.6666666269302368, 2],
+              [1.6666666269302368, 2],
+            ],
+          ],
+        ],
+        '2d_max': [
+          [
+            [0.5, 1],
+            [3.5, 4],
+          ],
+          [
+            [
+              [0, 0],
+              [0, 0],
+              [1, 2],
+              [0, 0],
+              [0, 0],
+              [3, 4],
+            ],
+          ],
+        ],
+        '1d_max': [
+          [
+            [0.5, 1],
+            [0, 0],
+            [3.5, 4],
+            [1.5, 2],
+          ],
+          [
+            [
+              [0, 0],
+              [0, 0],
+              [1, 2],
+              [7, 8],
+              [0, 0],
+              [5, 6],
+            ],
+          ],
+        ],
+        pad_max: [
+          [
+            [-0.5, 0],
+            [0, 0],
+            [3.5, 4],
+            [1.5, 2],
+          ],
+          [
+            [
+              [0, 0],
+              [1, 2],
+              [0, 0],
+              [7, 8],
+              [0, 0],
+              [5, 6],
+            ],
+          ],
+        ],
+      };
+      for (const mode of ['sum', 'mean', 'max'] as const) {
+        run((w) => wg.embeddingBag(inp2(), w, { mode }), [w0()], want[`2d_${mode}`]);
+        run((w) => wg.nn.functional.embeddingBag(inp1(), w, { offsets: off(), mode }), [w0()], want[`1d_${mode}`]);
+        // include_last_offset with offsets [0, 2, 2, 5, 8]: the same four bags
+        run((w) => wg.embeddingBag(inp1(), w, { offsets: ints([0, 2, 2, 5, 8]), mode, includeLastOffset: true }), [w0()], want[`1d_${mode}`]);
+        run((w) => wg.embeddingBag(inp1(), w, { offsets: off(), mode, paddingIdx: 2 }), [w0()], want[`pad_${mode}`]);
+        run((w) => wg.embeddingBag(inp1(), w, { offsets: off(), mode, paddingIdx: -4 }), [w0()], want[`pad_${mode}`]);
+        if (mode !== 'max') run((w) => wg.embeddingBag(inp1(), w, { offsets: off(), mode, scaleGradByFreq: true }), [w0()], want[`freq_${mode}`]);
+      }
+      // a tie in 'max': torch gives the gradient to the first row reaching the maximum
+      // run('maxtie', lambda w: F.embedding_bag(tensor([[0,0,1]]), w, mode='max'), tensor([[1.,2.],[1.,2.]]))
+      run(
+        (w) => wg.embeddingBag(ints([[0, 0, 1]]), w, { mode: 'max' }),
+        [
+          wg.tensor([
+            [1, 2],
+            [1, 2],
+          ]),
+        ],
+        [
+          [[1, 2]],
+          [
+            [
+              [1, 2],
+              [0, 0],
+            ],
+          ],
+        ],
+      );
+      expect(wg.embeddingBag(ints([]), w0(), { offsets: ints([]) }).shape).toEqual([0, 2]);
+      expect(wg.embeddingBag(ints([2, 2]), w0(), { offsets: ints([0]), paddingIdx: 2, mode: 'max' }).toArray()).toEqual([[0, 0]]);
+    });
+
+    test('perSampleWeights (sum) scale the rows and get their gradient; maxNorm renorms the named rows in place', () => {
+      const psw = wg.tensor([1, -2, 0.5, 3, 1, 2, -1, 0.25]);
+      // run('psw', lambda w,p: F.embedding_bag(inp1, w, off, mode='sum', per_sample_weights=p), w0, psw)
+      run(
+        (w, p) => wg.embeddingBag(inp1(), w, { offsets: off(), mode: 'sum', perSampleWeights: p }),
+        [w0(), psw],
+        [
+          [
+            [-1.5, -2],
+            [0, 0],
+            [14.25, 16.5],
+            [2.125, 2.75],
+          ],
+          [
+            [
+              [1.75, 2],
+              [1, 2],
+              [-9, -12],
+              [14, 16],
+              [7.5, 9],
+              [15, 18],
+            ],
+            [-0.5, 2.5, 30.5, 41.5, 30.5, 26.5, 11.5, -18.5],
+          ],
+        ],
+      );
+      // run('psw2d', lambda w,p: F.embedding_bag(inp2, w, mode='sum', per_sample_weights=p, padding_idx=0), w0, psw[:6].reshape(2,3))
+      run(
+        (w, p) => wg.embeddingBag(inp2(), w, { mode: 'sum', perSampleWeights: p, paddingIdx: 0 }),
+        [w0(), psw.slice(0, 0, 6).reshape([2, 3])],
+        [
+          [
+            [-0.75, -1.5],
+            [10, 12],
+          ],
+          [
+            [
+              [0, 0],
+              [3, 4],
+              [-1.5, -3],
+              [0, 0],
+              [0, 0],
+              [9, 12],
+            ],
+            [
+              [0, 2.5, 2.5],
+              [26.5, -1.5, 0],
+            ],
+          ],
+        ],
+      );
+      // w = w0*3; y = F.embedding_bag(inp1, w, off, max_norm=2.0): y and the renormed w
+      const w = w0().mul(3);
+      const y = wg.embeddingBag(inp1(), w, { offsets: off(), maxNorm: 2 });
+      expectClose(
+        flat(y.toArray() as Nested),
+        [-0.3027864098548889, 0.8944271802902222, 0, 0, 1.2925822734832764, 1.5260127782821655, 0.14344219863414764, 0.759817898273468],
+        2e-6,
+      );
+      expectClose(
+        flat(w.toArray() as Nested),
+        [
+          -1.6641005277633667, -1.1094003915786743, -1.5, 0, 0.8944271802902222, 1.7888543605804443, 1.1999999284744263, 1.5999999046325684, 1.2803688049316406,
+          1.536442518234253, 1.3170092105865479, 1.5051534175872803,
+        ],
+        2e-6,
+      );
+    });
+
+    test('nn.EmbeddingBag: state dict, init, forward, fromPretrained, repr', () => {
+      wg.manualSeed(0);
+      const m = new wg.nn.EmbeddingBag(6, 2, { paddingIdx: 1 });
+      expect(Object.keys(m.stateDict())).toEqual(['weight']);
+      expect((m.weight.toArray() as number[][])[1]).toEqual([0, 0]);
+      expect(String(m)).toBe('EmbeddingBag(6, 2, mode=mean, padding_idx=1)');
+      expect(String(new wg.nn.EmbeddingBag(6, 2, { maxNorm: 1.5, mode: 'max', includeLastOffset: true }))).toBe('EmbeddingBag(6, 2, max_norm=1.5, mode=max)');
+      const p = wg.nn.EmbeddingBag.fromPretrained(w0(), { mode: 'sum' });
+      expect([String(p), p.weight.requiresGrad]).toEqual(['EmbeddingBag(6, 2, mode=sum)', false]);
+      expect(p.forward(inp1(), off()).toArray()).toEqual([
+        [0, 1],
+        [0, 0],
+        [8.5, 10],
+        [0.5, 2],
+      ]);
+      const q = wg.nn.EmbeddingBag.fromPretrained(w0(), { freeze: false, mode: 'max' });
+      q.forward(inp2())
+        .mul(wg.arange(1, 5).reshape([2, 2]))
+        .sum()
+        .backward();
+      expect(q.weight.grad!.toArray()).toEqual([
+        [0, 0],
+        [0, 0],
+        [1, 2],
+        [0, 0],
+        [0, 0],
+        [3, 4],
+      ]);
+      expect(wg.nn.EmbeddingBag.fromPretrained(w0(), { mode: 'sum' }).forward(inp1(), off(), wg.ones(8)).toArray()).toEqual([
+        [0, 1],
+        [0, 0],
+        [8.5, 10],
+        [0.5, 2],
+      ]);
+      expect(() => new wg.nn.EmbeddingBag(6, 2, { mode: 'prod' as never })).toThrow(
+        `wasmgrad.nn.EmbeddingBag: mode must be 'sum', 'mean' or 'max', got "prod"`,
+      );
+      expect(() => new wg.nn.EmbeddingBag(6, 2, { mode: 'max', scaleGradByFreq: true })).toThrow(
+        "wasmgrad.nn.EmbeddingBag: mode 'max' does not scale the gradient by frequency",
+      );
+      expect(() => new wg.nn.EmbeddingBag(6, 2, { sparse: true } as never)).toThrow("wasmgrad.nn.EmbeddingBag: unknown option 'sparse'");
+      expect(() => new wg.nn.EmbeddingBag(0, 2)).toThrow('wasmgrad.nn.EmbeddingBag: numEmbeddings');
+      expect(() => wg.nn.EmbeddingBag.fromPretrained(wg.zeros(3))).toThrow('wasmgrad.nn.EmbeddingBag.fromPretrained: embeddings must be 2-D');
+      expect(() => wg.nn.Embedding.fromPretrained(w0(), { mode: 'sum' } as never)).toThrow("wasmgrad.nn.Embedding.fromPretrained: unknown option 'mode'");
+    });
+
+    test('embeddingBag errors, as torch checks them', () => {
+      const w = w0();
+      const psw = wg.ones(8);
+      const cases: [() => unknown, string][] = [
+        [() => wg.embeddingBag(inp1(), w), 'wasmgrad.embeddingBag: a 1-D input needs offsets (where each bag starts)'],
+        [
+          () => wg.embeddingBag(inp2(), w, { offsets: off() }),
+          'wasmgrad.embeddingBag: a 2-D input [bags, N] takes no offsets (each row is a bag), got offsets [4]',
+        ],
+        [() => wg.embeddingBag(inp1(), w, { offsets: ints([1, 2]) }), 'wasmgrad.embeddingBag: offsets[0] must be 0 (the first bag starts the input), got 1'],
+        [
+          () => wg.embeddingBag(inp1(), w, { offsets: ints([0, 9]) }),
+          "wasmgrad.embeddingBag: offsets must be non-decreasing and ≤ the input's length 8, got 9 at 1",
+        ],
+        [
+          () => wg.embeddingBag(inp1(), w, { offsets: ints([0, 3, 2]) }),
+          "wasmgrad.embeddingBag: offsets must be non-decreasing and ≤ the input's length 8, got 2 at 2",
+        ],
+        [() => wg.embeddingBag(inp1(), w, { offsets: wg.tensor([0]) }), 'wasmgrad.embeddingBag: offsets must be a 1-D int32 tensor, got float32 [1]'],
+        [
+          () => wg.embeddingBag(inp1(), w, { offsets: off(), mode: 'mean', perSampleWeights: psw }),
+          "wasmgrad.embeddingBag: perSampleWeights is only supported by mode 'sum', got mode 'mean'",
+        ],
+        [
+          () => wg.embeddingBag(inp1(), w, { offsets: off(), mode: 'sum', perSampleWeights: wg.ones(3) }),
+          "wasmgrad.embeddingBag: perSampleWeights must be float32 of the input's shape [8], got float32 [3]",
+        ],
+        [() => wg.embeddingBag(inp1(), w, { offsets: off(), mode: 'prod' as never }), `wasmgrad.embeddingBag: mode must be 'sum', 'mean' or 'max', got "prod"`],
+        [
+          () => wg.embeddingBag(ints([6]), w, { offsets: ints([0]) }),
+          'wasmgrad.embeddingBag: index 6 at position [0] of indices [1] is out of range for a weight with 6 rows (valid: 0..5)',
+        ],
+        [() => wg.embeddingBag(inp1(), w, { offsets: off(), paddingIdx: 6 }), 'wasmgrad.embeddingBag: paddingIdx must be an integer in [-6, 5] or null, got 6'],
+        [
+          () => wg.embeddingBag(inp1(), w, { offsets: off(), mode: 'max', scaleGradByFreq: true }),
+          "wasmgrad.embeddingBag: mode 'max' does not scale the gradient by frequency (scaleGradByFreq)",
+        ],
+        [() => wg.embeddingBag(ints([[[1]]]), w), 'wasmgrad.embeddingBag: input must be 1-D (with offsets) or 2-D [bags, N], got shape [1, 1, 1]'],
+        [
+          () => wg.embeddingBag(wg.tensor([1]), w, { offsets: off() }),
+          'wasmgrad.embeddingBag: input must be an int32 tensor, got a float32 tensor of shape [1]',
+        ],
+        [() => wg.embeddingBag(inp2(), wg.zeros(6)), 'wasmgrad.embeddingBag: weight must be a 2-D float32 tensor, got float32 [6]'],
+        [() => wg.embeddingBag(inp2(), w, { maxNorm: 0 }), 'wasmgrad.embeddingBag: maxNorm must be a finite number > 0 or null, got 0'],
+        [() => wg.embeddingBag(inp2(), w, { sparse: true } as never), "wasmgrad.embeddingBag: unknown option 'sparse'"],
+      ];
+      for (const [f, msg] of cases) expect(f).toThrow(msg);
+    });
+
+    test('under wg.compile a 2-D embeddingBag replays; gradcheck on the reference backend', () => {
+      const f = wg.compile((w: wg.Tensor) => wg.embeddingBag(inp2(), w, { mode: 'mean' }), { warn: false });
+      for (const k of [1, 2]) expect(f(w0().mul(k)).toArray()).toEqual(wg.embeddingBag(inp2(), w0().mul(k), { mode: 'mean' }).toArray());
+      if (be !== 'reference') return;
+      for (const mode of ['sum', 'mean', 'max'] as const) {
+        const res = wg.gradcheck(
+          (w: wg.Tensor, p: wg.Tensor) => wg.embeddingBag(inp1(), w, { offsets: off(), mode, perSampleWeights: mode === 'sum' ? p : null }).add(p.sum().mul(0)),
+          [wg.arange(12).mul(0.37).sin().reshape([6, 2]).requiresGrad_(true), wg.arange(8).mul(0.61).cos().requiresGrad_(true)],
+        );
+        expect(res.ok, `${mode}: ${res.maxAbsError}`).toBe(true);
+      }
+    });
+  });
+}

@@ -89,7 +89,7 @@ export { prod, amax, amin, argmax, argmin, all, any, norm, varMean, stdMean, typ
 export { matmul, linear } from './linalg.js';
 export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
 export { reshape, flatten, clone, transpose, permute, slice, cat, stack, dropout } from './shape.js';
-export { embedding, type EmbeddingFnOptions } from './embedding.js';
+export { embedding, embeddingBag, type EmbeddingFnOptions, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding.js';
 export { unflatten } from './shape.js';
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';

@@ -48,6 +48,7 @@ export {
   dropout1d,
   dropout2d,
   embedding,
+  embeddingBag,
   oneHot,
   pad,
   interpolate,
