@@ -5,6 +5,7 @@
  * random ones by their distribution, gradcheck on the reference backend, wg.compile replays and
  * every error path.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
@@ -1493,6 +1494,176 @@ for (const be of ['wasm', 'reference'] as const) {
           [wg.arange(12).mul(0.37).sin().reshape([6, 2]).requiresGrad_(true), wg.arange(8).mul(0.61).cos().requiresGrad_(true)],
         );
         expect(res.ok, `${mode}: ${res.maxAbsError}`).toBe(true);
+      }
+    });
+  });
+}
+
+/** torch 1.13's F.affine_grid and F.grid_sample: test/fixtures/grid-torch.py → grid-torch.json. */
+const GRID: Record<string, { y: number[]; shape: number[]; grads: number[][] }> = JSON.parse(
+  readFileSync(new URL('./fixtures/grid-torch.json', import.meta.url), 'utf8'),
+);
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`affineGrid and gridSample on ${be}`, () => {
+    beforeAll(() => wg.setBackend(be));
+    const theta = () =>
+      wg.tensor([
+        [
+          [0.9, -0.2, 0.1],
+          [0.3, 1.1, -0.2],
+        ],
+        [
+          [1.2, 0.4, 0.3],
+          [-0.5, 0.8, 0.1],
+        ],
+      ]);
+    const input = () => wg.arange(48).mul(0.7).sin().reshape([2, 2, 3, 4]);
+    const grid = () =>
+      wg.tensor([
+        [
+          [
+            [-1.3, -0.8],
+            [-0.35, 0.1],
+            [0.42, -0.66],
+          ],
+          [
+            [0.9, 0.95],
+            [1.25, -0.2],
+            [0.05, 1.4],
+          ],
+        ],
+        [
+          [
+            [0.3, 0.3],
+            [-0.9, 0.55],
+            [-2.1, -0.15],
+          ],
+          [
+            [0.7, -1.05],
+            [0.15, 0.85],
+            [0.61, -0.37],
+          ],
+        ],
+      ]);
+    /**
+     * y = f(leaves) and the gradients of Σ w·y against the fixture's entry, within 2e-6 of each tensor's
+     * largest magnitude: torch accumulates the grid's gradient (up to ~50 here) in float32, the
+     * reference backend in float64.
+     */
+    function against(key: string, f: (...xs: wg.Tensor[]) => wg.Tensor, inputs: wg.Tensor[]): wg.Tensor[] {
+      const want = GRID[key];
+      const leaves = inputs.map((t) => t.detach().requiresGrad_(true));
+      const y = f(...leaves);
+      expect(y.shape, key).toEqual(want.shape);
+      y.mul(wg.arange(1, y.size + 1).reshape(y.shape))
+        .sum()
+        .backward();
+      const near = (got: ArrayLike<number>, w: number[]) => expectClose(got, w, 2e-6 * Math.max(1, ...w.map(Math.abs)));
+      near(y.data(), want.y);
+      leaves.forEach((l, i) => {
+        // nearest sampling: torch's grid gradient is zeros, wasmgrad's grid gets none
+        if (want.grads[i].every((v) => v === 0) && l.grad === null) return;
+        near(l.grad!.data(), want.grads[i]);
+      });
+      return leaves;
+    }
+
+    test('affineGrid: 2-D and 3-D grids, alignCorners, size 1, gradient to theta', () => {
+      against('ag_False', (t) => wg.affineGrid(t, [2, 3, 3, 4]), [theta()]);
+      against('ag_True', (t) => wg.nn.functional.affineGrid(t, [2, 3, 3, 4], { alignCorners: true }), [theta()]);
+      against('ag1', (t) => wg.affineGrid(t, [2, 1, 1, 1]), [theta()]);
+      const th3 = wg.tensor([
+        [
+          [0.9, -0.2, 0.1, 0.05],
+          [0.3, 1.1, -0.2, 0],
+          [0.1, 0.2, 0.8, -0.1],
+        ],
+      ]);
+      against('ag3d', (t) => wg.affineGrid(t, [1, 1, 2, 2, 3]), [th3]);
+      expect(() => wg.affineGrid(theta(), [2, 3, 4])).toThrow(
+        'wasmgrad.affineGrid: size must be [N, C, H, W] or [N, C, D, H, W] of positive integers, got [2, 3, 4]',
+      );
+      expect(() => wg.affineGrid(theta(), [3, 3, 3, 4])).toThrow(
+        'wasmgrad.affineGrid: expected a batch of affine matrices [3, 2, 3] for size [3, 3, 3, 4], got theta [2, 2, 3]',
+      );
+      expect(() => wg.affineGrid(theta(), [2, 1, 1, 1, 1])).toThrow('wasmgrad.affineGrid: expected a batch of affine matrices [2, 3, 4]');
+      expect(() => wg.affineGrid(theta(), [2, 3, 3, 4], { alignCorners: 1 } as never)).toThrow('wasmgrad.affineGrid: alignCorners must be a boolean');
+      expect(() =>
+        wg.affineGrid(
+          ints([
+            [
+              [1, 0, 0],
+              [0, 1, 0],
+            ],
+          ]),
+          [1, 1, 2, 2],
+        ),
+      ).toThrow('wasmgrad.affineGrid: theta must be a float32 tensor, got int32 [1, 2, 3]');
+    });
+
+    test('gridSample: bilinear and nearest, zeros/border/reflection padding, alignCorners, as torch', () => {
+      for (const mode of ['bilinear', 'nearest'] as const)
+        for (const paddingMode of ['zeros', 'border', 'reflection'] as const)
+          for (const alignCorners of [false, true])
+            against(`gs_${mode}_${paddingMode}_${alignCorners ? 'True' : 'False'}`, (a, g) => wg.gridSample(a, g, { mode, paddingMode, alignCorners }), [
+              input(),
+              grid(),
+            ]);
+      against('gs_narrow', (a, g) => wg.gridSample(a, g, { paddingMode: 'reflection', alignCorners: true }), [input().slice(3, 0, 1), grid()]);
+    });
+
+    test('gridSample errors', () => {
+      const x = input(),
+        g = grid();
+      expect(() => wg.gridSample(x, g.slice(0, 0, 1))).toThrow('wasmgrad.gridSample: grid must be [2, Ho, Wo, 2] for an input [2, 2, 3, 4], got [1, 2, 3, 2]');
+      expect(() => wg.gridSample(x, g, { mode: 'bicubic' } as never)).toThrow(
+        `wasmgrad.gridSample: mode must be 'bilinear' or 'nearest', got "bicubic" ('bicubic' is not supported)`,
+      );
+      expect(() => wg.gridSample(x, g, { paddingMode: 'wrap' } as never)).toThrow(
+        `wasmgrad.gridSample: paddingMode must be 'zeros', 'border' or 'reflection', got "wrap"`,
+      );
+      expect(() => wg.gridSample(x.select(0, 0), g)).toThrow('wasmgrad.gridSample: input must be 4-D [N, C, H, W] (5-D is not supported), got shape [2, 3, 4]');
+      expect(() => wg.gridSample(x, g.slice(3, 0, 1))).toThrow('wasmgrad.gridSample: grid must be [2, Ho, Wo, 2]');
+      expect(() => wg.gridSample(x, g, { align: true } as never)).toThrow("wasmgrad.gridSample: unknown option 'align'");
+      expect(() => wg.gridSample(x.int(), g)).toThrow('wasmgrad.gridSample: input and grid must be float32 tensors, got int32 and float32');
+    });
+
+    test('a spatial transformer (affineGrid + gridSample) replays under wg.compile and trains theta', () => {
+      const loss = (t: wg.Tensor, x: wg.Tensor) =>
+        wg
+          .gridSample(x, wg.affineGrid(t, [2, 2, 3, 4]), { paddingMode: 'border' })
+          .square()
+          .mean();
+      const step = wg.compile((t: wg.Tensor, x: wg.Tensor) => {
+        const l = loss(t, x);
+        l.backward();
+        return l;
+      });
+      for (const k of [1, 2, 3]) {
+        const [t1, t2] = [
+          theta()
+            .mul(k / 2)
+            .detach()
+            .requiresGrad_(true),
+          theta()
+            .mul(k / 2)
+            .detach()
+            .requiresGrad_(true),
+        ];
+        const a = step(t1, input());
+        const b = loss(t2, input());
+        b.backward();
+        expectClose([a.item()], [b.item()], 1e-6);
+        expectClose(Array.from(t1.grad!.data()), Array.from(t2.grad!.data()), 1e-5);
+      }
+      if (be !== 'reference') return;
+      for (const paddingMode of ['zeros', 'border', 'reflection'] as const) {
+        // the grid shifted off x = 1.25, which lands on pixel 4 exactly (a kink: the corners change there)
+        const res = wg.gradcheck(
+          (a: wg.Tensor, g: wg.Tensor) => wg.gridSample(a, g, { paddingMode }),
+          [input().detach().requiresGrad_(true), grid().add(0.013).detach().requiresGrad_(true)],
+        );
+        expect(res.ok, `${paddingMode}: ${res.maxAbsError}`).toBe(true);
       }
     });
   });

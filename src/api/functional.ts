@@ -350,3 +350,4 @@ export {
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow } from './windows.js';
 export { normal, poisson, binomial } from './sampling.js';
 export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';
+export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';

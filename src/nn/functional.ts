@@ -77,6 +77,8 @@ export {
   maxUnpool2d,
   pdist,
   gumbelSoftmax,
+  affineGrid,
+  gridSample,
 } from '../api/functional.js';
 export {
   crossEntropy,
