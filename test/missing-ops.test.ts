@@ -696,27 +696,9 @@ for (const be of ['wasm', 'reference'] as const) {
             ],
           ],
         ],
-        amin_false: [
-          [
-            [1, -2],
-            [4, 5],
-            [3, 0],
-          ],
-          [
-            [
-              [0, 0],
-              [3, 4],
-              [0, 0],
-            ],
-            [
-              [1, 2],
-              [5, 6],
-              [0, 0],
-              [0, 0],
-            ],
-          ],
-        ],
       };
+      // amin: torch's results with and without include_self are the same here (x's elements are never below)
+      want.amin_false = want.amin_true;
       for (const r of ['prod', 'mean', 'amax', 'amin'] as const)
         for (const includeSelf of [true, false]) run((a, s) => a.indexReduce(0, idx, s, r, { includeSelf }), [base, src], want[`${r}_${includeSelf}`]);
       // run('ir_dim1', lambda a,s: a.index_reduce(1, tensor([1,1,0]), s, 'prod'), tensor([[1.,2.],[3.,.5]]), tensor([[2.,3.,4.],[0.,1.,-1.]]))

@@ -198,11 +198,8 @@ function pretrainedSettings<O extends object>(fn: string, embeddings: Tensor, op
 const EMBEDDING_KEYS = ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq'];
 const BAG_KEYS = ['mode', 'includeLastOffset'];
 
-/**
- * A lookup table: int32 indices of any shape → [...idx.shape, embeddingDim], rows of weight
- * [numEmbeddings, embeddingDim] initialised from N(0, 1) (PyTorch's default).
- */
-export class Embedding extends Module {
+/** The table nn.Embedding and nn.EmbeddingBag share: sizes, options and the weight (key `weight`). */
+abstract class EmbeddingTable extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   /** The padding row, in [0, numEmbeddings) (a negative paddingIdx is stored wrapped, as PyTorch), or null. */
@@ -212,12 +209,23 @@ export class Embedding extends Module {
   readonly scaleGradByFreq: boolean;
   readonly weight: Tensor;
 
+  /** `pretrained`: the weight's values instead of a random init (fromPretrained); `more`: the subclass's option names. */
+  constructor(where: string, numEmbeddings: number, embeddingDim: number, opts: object, more: readonly string[], pretrained?: Tensor) {
+    super();
+    const o = embeddingSettings(where, numEmbeddings, embeddingDim, opts, more);
+    [this.numEmbeddings, this.embeddingDim, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq] = o;
+    this.weight = this.registerParameter('weight', embeddingWeight(`nn.${where}`, o, pretrained));
+  }
+}
+
+/**
+ * A lookup table: int32 indices of any shape → [...idx.shape, embeddingDim], rows of weight
+ * [numEmbeddings, embeddingDim] initialised from N(0, 1) (PyTorch's default).
+ */
+export class Embedding extends EmbeddingTable {
   /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}, pretrained?: Tensor) {
-    super();
-    const o = embeddingSettings('Embedding', numEmbeddings, embeddingDim, opts, []);
-    [this.numEmbeddings, this.embeddingDim, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq] = o;
-    this.weight = this.registerParameter('weight', embeddingWeight('nn.Embedding', o, pretrained));
+    super('Embedding', numEmbeddings, embeddingDim, opts, [], pretrained);
   }
 
   /**
@@ -257,22 +265,13 @@ export interface EmbeddingBagModuleOptions extends EmbeddingOptions {
  * (F.embeddingBag); forward(input, offsets?, perSampleWeights?) → [bags, embeddingDim]. State-dict
  * key `weight`, as PyTorch.
  */
-export class EmbeddingBag extends Module {
-  readonly numEmbeddings: number;
-  readonly embeddingDim: number;
-  readonly paddingIdx: number | null;
-  readonly maxNorm: number | null;
-  readonly normType: number;
-  readonly scaleGradByFreq: boolean;
+export class EmbeddingBag extends EmbeddingTable {
   readonly mode: EmbeddingBagMode;
   readonly includeLastOffset: boolean;
-  readonly weight: Tensor;
 
   /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingBagModuleOptions = {}, pretrained?: Tensor) {
-    super();
-    const o = embeddingSettings('EmbeddingBag', numEmbeddings, embeddingDim, opts, BAG_KEYS);
-    [this.numEmbeddings, this.embeddingDim, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq] = o;
+    super('EmbeddingBag', numEmbeddings, embeddingDim, opts, BAG_KEYS, pretrained);
     const { mode = 'mean', includeLastOffset = false } = opts;
     if (mode !== 'sum' && mode !== 'mean' && mode !== 'max')
       throw new ValueError('nn.EmbeddingBag', `mode must be 'sum', 'mean' or 'max', got ${fmtValue(mode)}`);
@@ -281,7 +280,6 @@ export class EmbeddingBag extends Module {
       throw new ValueError('nn.EmbeddingBag', "mode 'max' does not scale the gradient by frequency (scaleGradByFreq)");
     this.mode = mode;
     this.includeLastOffset = includeLastOffset;
-    this.weight = this.registerParameter('weight', embeddingWeight('nn.EmbeddingBag', o, pretrained));
   }
 
   /** An EmbeddingBag holding a copy of `embeddings`, frozen unless `freeze` is false (PyTorch's from_pretrained). */
