@@ -86,6 +86,35 @@ export function embeddingRenorm_(fn: string, weight: Tensor, idx: Tensor, maxNor
 }
 
 export type EmbeddingBagMode = 'sum' | 'mean' | 'max';
+
+/** The row-table options embedding functions and modules share, checked: paddingIdx (wrapped into [0, n)), maxNorm, normType, scaleGradByFreq. */
+export function tableOptions(
+  fn: string,
+  n: number,
+  {
+    paddingIdx = null,
+    maxNorm = null,
+    normType = 2,
+    scaleGradByFreq = false,
+  }: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean },
+): [paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean] {
+  checkBool(fn, 'scaleGradByFreq', scaleGradByFreq);
+  if (maxNorm !== null && !(typeof maxNorm === 'number' && maxNorm > 0 && maxNorm < Infinity))
+    throw new ValueError(fn, `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
+  if (!(typeof normType === 'number' && normType > 0)) throw new ValueError(fn, `normType must be a number > 0, got ${fmtValue(normType)}`);
+  if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
+    throw new ValueError(fn, `paddingIdx must be an integer in [${-n}, ${n - 1}] or null, got ${fmtValue(paddingIdx)}`);
+  return [paddingIdx === null || paddingIdx >= 0 ? paddingIdx : paddingIdx + n, maxNorm, normType, scaleGradByFreq];
+}
+
+/** An embedding bag's mode and includeLastOffset, checked ('max' cannot scale by frequency, as torch). */
+export function bagOptions(fn: string, mode: unknown, includeLastOffset: unknown, scaleGradByFreq: boolean): [EmbeddingBagMode, boolean] {
+  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new ValueError(fn, `mode must be 'sum', 'mean' or 'max', got ${fmtValue(mode)}`);
+  checkBool(fn, 'includeLastOffset', includeLastOffset);
+  if (mode === 'max' && scaleGradByFreq) throw new ValueError(fn, "mode 'max' does not scale the gradient by frequency (scaleGradByFreq)");
+  return [mode, includeLastOffset as boolean];
+}
+
 export interface EmbeddingBagOptions {
   /** 1-D input: where each bag starts (int32, offsets[0] = 0, non-decreasing, ≤ the input's length). */
   offsets?: Tensor | null;
@@ -114,23 +143,15 @@ const BAG_OPTIONS = ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode'
 export function embeddingBag(input: Tensor, weight: Tensor, opts: EmbeddingBagOptions = {}): Tensor {
   const FN = 'embeddingBag';
   const o = checkOptions<EmbeddingBagOptions>(FN, opts, BAG_OPTIONS);
-  const { offsets = null, maxNorm = null, normType = 2, scaleGradByFreq = false, mode = 'mean', perSampleWeights = null, includeLastOffset = false } = o;
+  const { offsets = null, perSampleWeights = null } = o;
   checkTensor(FN, 'input', input);
   checkTensor(FN, 'weight', weight);
   if (input.dtype !== 'int32') throw new DTypeError(FN, `input must be an int32 tensor, got a ${input.dtype} tensor of shape ${fmtShape(input.shape)}`);
   if (weight.ndim !== 2 || weight.dtype !== 'float32')
     throw new ShapeError(FN, `weight must be a 2-D float32 tensor, got ${weight.dtype} ${fmtShape(weight.shape)}`);
-  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new ValueError(FN, `mode must be 'sum', 'mean' or 'max', got ${fmtValue(mode)}`);
-  checkBool(FN, 'scaleGradByFreq', scaleGradByFreq);
-  checkBool(FN, 'includeLastOffset', includeLastOffset);
-  if (mode === 'max' && scaleGradByFreq) throw new ValueError(FN, "mode 'max' does not scale the gradient by frequency (scaleGradByFreq)");
   const [n, d] = weight.shape;
-  const paddingIdx = o.paddingIdx ?? null;
-  if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
-    throw new ValueError(FN, `paddingIdx must be an integer in [${-n}, ${n - 1}] or null, got ${fmtValue(paddingIdx)}`);
-  if (maxNorm !== null && !(typeof maxNorm === 'number' && maxNorm > 0 && maxNorm < Infinity))
-    throw new ValueError(FN, `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
-  if (!(typeof normType === 'number' && normType > 0)) throw new ValueError(FN, `normType must be a number > 0, got ${fmtValue(normType)}`);
+  const [pad, maxNorm, normType, scaleGradByFreq] = tableOptions(FN, n, o);
+  const [mode, includeLastOffset] = bagOptions(FN, o.mode ?? 'mean', o.includeLastOffset ?? false, scaleGradByFreq);
   const L = input.size;
   // where each bag starts and ends, in the flattened input
   let starts: number[], ends: number[];
@@ -164,7 +185,6 @@ export function embeddingBag(input: Tensor, weight: Tensor, opts: EmbeddingBagOp
   if (maxNorm !== null) embeddingRenorm_(FN, weight, input, maxNorm, normType);
   const B = starts.length;
   // the entries kept (all but padding) and the bag of each
-  const pad = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + n : paddingIdx;
   const values = pad === null ? null : readValues(FN, input, 'paddingIdx leaves its entries out of their bags');
   const kept: number[] = [],
     bagOf: number[] = [],

@@ -3,7 +3,7 @@ import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { tensor } from '../api/creation.js';
-import { embeddingRenorm_, type EmbeddingBagMode } from '../api/embedding.js';
+import { bagOptions, embeddingRenorm_, tableOptions, type EmbeddingBagMode } from '../api/embedding.js';
 import { checkIntAtLeast, fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
@@ -174,14 +174,7 @@ function embeddingSettings(where: string, numEmbeddings: number, embeddingDim: n
   const n = checkInt(where, 'numEmbeddings', numEmbeddings, 1);
   const d = checkInt(where, 'embeddingDim', embeddingDim, 1);
   // PyTorch's sparse is not offered: an unknown option is an error.
-  const { paddingIdx = null, maxNorm = null, normType = 2, scaleGradByFreq = false } = checkOptions<EmbeddingOptions>(fn, opts, [...EMBEDDING_KEYS, ...more]);
-  checkBool(fn, 'scaleGradByFreq', scaleGradByFreq);
-  if (maxNorm !== null && !(typeof maxNorm === 'number' && Number.isFinite(maxNorm) && maxNorm > 0))
-    throw new ValueError(fn, `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
-  if (!(typeof normType === 'number' && normType > 0)) throw new ValueError(fn, `normType must be a number > 0, got ${fmtValue(normType)}`);
-  if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
-    throw new ValueError(fn, `paddingIdx must be an integer in [${-n}, ${n - 1}] or null, got ${fmtValue(paddingIdx)}`);
-  return [n, d, paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + n : paddingIdx, maxNorm, normType, scaleGradByFreq];
+  return [n, d, ...tableOptions(fn, n, checkOptions<EmbeddingOptions>(fn, opts, [...EMBEDDING_KEYS, ...more]))];
 }
 /** The weight of an embedding: N(0, 1) with the padding row 0 (PyTorch's init), or a copy of `pretrained`. */
 const embeddingWeight = (fn: string, [n, d, paddingIdx]: Settings, pretrained?: Tensor): Tensor =>
@@ -272,14 +265,7 @@ export class EmbeddingBag extends EmbeddingTable {
   /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingBagModuleOptions = {}, pretrained?: Tensor) {
     super('EmbeddingBag', numEmbeddings, embeddingDim, opts, BAG_KEYS, pretrained);
-    const { mode = 'mean', includeLastOffset = false } = opts;
-    if (mode !== 'sum' && mode !== 'mean' && mode !== 'max')
-      throw new ValueError('nn.EmbeddingBag', `mode must be 'sum', 'mean' or 'max', got ${fmtValue(mode)}`);
-    checkBool('nn.EmbeddingBag', 'includeLastOffset', includeLastOffset);
-    if (mode === 'max' && this.scaleGradByFreq)
-      throw new ValueError('nn.EmbeddingBag', "mode 'max' does not scale the gradient by frequency (scaleGradByFreq)");
-    this.mode = mode;
-    this.includeLastOffset = includeLastOffset;
+    [this.mode, this.includeLastOffset] = bagOptions('nn.EmbeddingBag', opts.mode ?? 'mean', opts.includeLastOffset ?? false, this.scaleGradByFreq);
   }
 
   /** An EmbeddingBag holding a copy of `embeddings`, frozen unless `freeze` is false (PyTorch's from_pretrained). */
