@@ -1,13 +1,19 @@
 /** embedding (F.embedding): rows of a table picked by int32 indices, with PyTorch's paddingIdx and scaleGradByFreq. Table: src/ops/shape.ts. */
-import { zeros } from './creation.js';
+import { arange, full, tensor, zeros } from './creation.js';
+import { readValues } from './counting.js';
+import { indexAdd, indexSelect, scatterReduce } from './indexing.js';
+import { expand } from './layout.js';
+import { renorm } from './parity-math.js';
+import { positions } from './scatters.js';
 import { isfinite } from './convenience.js';
 import { add, div, eq, mul, sub } from './elementwise.js';
 import { where } from './integer.js';
 import { reshape } from './shape.js';
 import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
-import { apply, constant } from '../engine/engine.js';
+import { apply, constant, noGrad } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { DTypeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { sameShape } from '../ops/types.js';
 import { op } from '../ops/index.js';
 import { planGather } from '../ops/indexing.js';
 import { planEmbedding } from '../ops/shape.js';
@@ -63,4 +69,179 @@ function scaledByFrequency(out: Tensor, idx: Tensor, n: number): Tensor {
   const negScale = div(-1, apply(op('embedding'), [idx, reshape(counts, [n, 1])]));
   const d = out.detach();
   return where(isfinite(d), add(d, mul(sub(d, out), negScale)), out);
+}
+
+/**
+ * torch.embedding_renorm_: the rows of weight [n, d] that idx names, where their normType-norm
+ * exceeds maxNorm, scaled in place to maxNorm (by maxNorm/(norm + 1e-7), torch.renorm's scale)
+ * without recording a gradient. idx is read in JavaScript (inside wg.compile the function re-runs
+ * its JavaScript every call, as maskedSelect).
+ */
+export function embeddingRenorm_(fn: string, weight: Tensor, idx: Tensor, maxNorm: number, normType: number): void {
+  const n = weight.shape[0];
+  checkIndices(fn, idx, n, `${n} embeddings`);
+  const used = new Float32Array(n);
+  for (const i of readValues(fn, idx, 'maxNorm renorms the rows they name')) used[i] = 1;
+  noGrad(() => weight.copy_(where(tensor(used, { shape: [n, 1] }), renorm(weight, normType, 0, maxNorm), weight)));
+}
+
+export type EmbeddingBagMode = 'sum' | 'mean' | 'max';
+
+/** The row-table options embedding functions and modules share, checked: paddingIdx (wrapped into [0, n)), maxNorm, normType, scaleGradByFreq. */
+export function tableOptions(
+  fn: string,
+  n: number,
+  {
+    paddingIdx = null,
+    maxNorm = null,
+    normType = 2,
+    scaleGradByFreq = false,
+  }: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean },
+): [paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean] {
+  checkBool(fn, 'scaleGradByFreq', scaleGradByFreq);
+  if (maxNorm !== null && !(typeof maxNorm === 'number' && maxNorm > 0 && maxNorm < Infinity))
+    throw new ValueError(fn, `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
+  if (!(typeof normType === 'number' && normType > 0)) throw new ValueError(fn, `normType must be a number > 0, got ${fmtValue(normType)}`);
+  if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
+    throw new ValueError(fn, `paddingIdx must be an integer in [${-n}, ${n - 1}] or null, got ${fmtValue(paddingIdx)}`);
+  return [paddingIdx === null || paddingIdx >= 0 ? paddingIdx : paddingIdx + n, maxNorm, normType, scaleGradByFreq];
+}
+
+/** An embedding bag's mode and includeLastOffset, checked ('max' cannot scale by frequency, as torch). */
+export function bagOptions(fn: string, mode: unknown, includeLastOffset: unknown, scaleGradByFreq: boolean): [EmbeddingBagMode, boolean] {
+  if (mode !== 'sum' && mode !== 'mean' && mode !== 'max') throw new ValueError(fn, `mode must be 'sum', 'mean' or 'max', got ${fmtValue(mode)}`);
+  checkBool(fn, 'includeLastOffset', includeLastOffset);
+  if (mode === 'max' && scaleGradByFreq) throw new ValueError(fn, "mode 'max' does not scale the gradient by frequency (scaleGradByFreq)");
+  return [mode, includeLastOffset as boolean];
+}
+
+export interface EmbeddingBagOptions {
+  /** 1-D input: where each bag starts (int32, offsets[0] = 0, non-decreasing, ≤ the input's length). */
+  offsets?: Tensor | null;
+  /** Renorm the rows the input names to this p-norm first, in place (as nn.Embedding's maxNorm). */
+  maxNorm?: number | null;
+  normType?: number;
+  scaleGradByFreq?: boolean;
+  mode?: EmbeddingBagMode;
+  /** float32 of the input's shape: each looked-up row scaled by its weight ('sum' only). */
+  perSampleWeights?: Tensor | null;
+  /** offsets has one entry more than there are bags: the end of the last. */
+  includeLastOffset?: boolean;
+  /** Entries equal to this row index are left out of their bag (not counted by 'mean'). */
+  paddingIdx?: number | null;
+}
+const BAG_OPTIONS = ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'perSampleWeights', 'includeLastOffset', 'paddingIdx'];
+
+/**
+ * F.embedding_bag: the rows of weight [n, d] that each bag of indices names, reduced by `mode`
+ * ('mean' by default, 'sum', 'max') → [bags, d]. A 2-D input [B, N] is B bags of N; a 1-D input is
+ * cut into bags at `offsets`. An empty bag (or one of padding only) gives zeros. Composed of
+ * embedding and an indexAdd of the rows into their bags ('max': the first row reaching each
+ * column's maximum gets the gradient, as torch's); the bag of each entry is worked out in
+ * JavaScript from offsets (and, with paddingIdx, from the input's values).
+ */
+export function embeddingBag(input: Tensor, weight: Tensor, opts: EmbeddingBagOptions = {}): Tensor {
+  const FN = 'embeddingBag';
+  const o = checkOptions<EmbeddingBagOptions>(FN, opts, BAG_OPTIONS);
+  const { offsets = null, perSampleWeights = null } = o;
+  checkTensor(FN, 'input', input);
+  checkTensor(FN, 'weight', weight);
+  if (input.dtype !== 'int32') throw new DTypeError(FN, `input must be an int32 tensor, got a ${input.dtype} tensor of shape ${fmtShape(input.shape)}`);
+  if (weight.ndim !== 2 || weight.dtype !== 'float32')
+    throw new ShapeError(FN, `weight must be a 2-D float32 tensor, got ${weight.dtype} ${fmtShape(weight.shape)}`);
+  const [n, d] = weight.shape;
+  const [pad, maxNorm, normType, scaleGradByFreq] = tableOptions(FN, n, o);
+  const [mode, includeLastOffset] = bagOptions(FN, o.mode ?? 'mean', o.includeLastOffset ?? false, scaleGradByFreq);
+  const L = input.size;
+  // where each bag starts and ends, in the flattened input
+  let starts: number[], ends: number[];
+  if (input.ndim === 2) {
+    if (offsets !== null) throw new ValueError(FN, `a 2-D input [bags, N] takes no offsets (each row is a bag), got offsets ${fmtShape(offsets.shape)}`);
+    const [B, N] = input.shape;
+    starts = Array.from({ length: B }, (_, b) => b * N);
+    ends = starts.map((s) => s + N);
+  } else if (input.ndim === 1) {
+    if (offsets === null) throw new ValueError(FN, 'a 1-D input needs offsets (where each bag starts)');
+    checkTensor(FN, 'offsets', offsets);
+    if (offsets.dtype !== 'int32' || offsets.ndim !== 1)
+      throw new ShapeError(FN, `offsets must be a 1-D int32 tensor, got ${offsets.dtype} ${fmtShape(offsets.shape)}`);
+    const off = Array.from(offsets.rawValues());
+    if (off.length > 0 && off[0] !== 0) throw new ValueError(FN, `offsets[0] must be 0 (the first bag starts the input), got ${off[0]}`);
+    const bad = off.findIndex((v, i) => v > L || (i > 0 && v < off[i - 1]));
+    if (bad >= 0) throw new ValueError(FN, `offsets must be non-decreasing and ≤ the input's length ${L}, got ${off[bad]} at ${bad}`);
+    starts = includeLastOffset ? off.slice(0, -1) : off;
+    ends = starts.map((_, b) => (b + 1 < off.length ? off[b + 1] : L));
+  } else throw new ShapeError(FN, `input must be 1-D (with offsets) or 2-D [bags, N], got shape ${fmtShape(input.shape)}`);
+  if (perSampleWeights !== null) {
+    checkTensor(FN, 'perSampleWeights', perSampleWeights);
+    if (mode !== 'sum') throw new ValueError(FN, `perSampleWeights is only supported by mode 'sum', got mode '${mode}'`);
+    if (!sameShape(perSampleWeights.shape, input.shape) || perSampleWeights.dtype !== 'float32')
+      throw new ShapeError(
+        FN,
+        `perSampleWeights must be float32 of the input's shape ${fmtShape(input.shape)}, got ${perSampleWeights.dtype} ${fmtShape(perSampleWeights.shape)}`,
+      );
+  }
+  checkIndices(FN, input, n, `a weight with ${n} rows`);
+  if (maxNorm !== null) embeddingRenorm_(FN, weight, input, maxNorm, normType);
+  const B = starts.length;
+  // the entries kept (all but padding) and the bag of each
+  const values = pad === null ? null : readValues(FN, input, 'paddingIdx leaves its entries out of their bags');
+  const kept: number[] = [],
+    bagOf: number[] = [],
+    counts = new Array<number>(B).fill(0);
+  starts.forEach((s, b) => {
+    for (let p = s; p < ends[b]; p++)
+      if (values === null || values[p] !== pad) {
+        kept.push(p);
+        bagOf.push(b);
+        counts[b]++;
+      }
+  });
+  if (kept.length === 0) return zeros([B, d]);
+  // positions fixed by shapes alone (a 2-D input without padding) are constants inside wg.compile
+  const fixed = input.ndim === 2 && pad === null;
+  // every entry, or (padding left out) the kept ones' values, read above: the lookup checks its
+  // indices, which inside wg.compile must be an input or made here, not computed
+  const all = kept.length === L;
+  const K = kept.length;
+  let rows = reshape(
+    embedding(
+      all
+        ? input
+        : positions(
+            FN,
+            kept.map((p) => values![p]),
+            false,
+          ),
+      weight,
+      { scaleGradByFreq },
+    ),
+    [K, d],
+  );
+  if (perSampleWeights !== null) {
+    const psw = reshape(perSampleWeights, [L]);
+    rows = mul(rows, reshape(all ? psw : indexSelect(psw, 0, positions(FN, kept, false)), [K, 1]));
+  }
+  const bags = positions(FN, bagOf, fixed);
+  if (mode === 'max') {
+    // the maximum of each bag's column, the first row reaching it, and only that row's value kept
+    const spread = expand(reshape(bags, [K, 1]), [K, d]);
+    const r = rows.detach();
+    const top = scatterReduce(zeros([B, d]), 0, spread, r, 'amax', { includeSelf: false });
+    const at = where(eq(r, indexSelect(top, 0, bags)), reshape(arange(K), [K, 1]), Infinity);
+    const first = scatterReduce(full([B, d], Infinity), 0, spread, at, 'amin');
+    return indexAdd(zeros([B, d]), 0, bags, mul(rows, eq(at, indexSelect(first, 0, bags))));
+  }
+  const sums = indexAdd(zeros([B, d]), 0, bags, rows);
+  if (mode === 'sum') return sums;
+  // an empty bag's sum is 0: divided by 1
+  return div(
+    sums,
+    fixed
+      ? Math.max(ends[0] - starts[0], 1)
+      : tensor(
+          counts.map((c) => Math.max(c, 1)),
+          { shape: [B, 1] },
+        ),
+  );
 }

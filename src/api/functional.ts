@@ -89,7 +89,7 @@ export { prod, amax, amin, argmax, argmin, all, any, norm, varMean, stdMean, typ
 export { matmul, linear } from './linalg.js';
 export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
 export { reshape, flatten, clone, transpose, permute, slice, cat, stack, dropout } from './shape.js';
-export { embedding, type EmbeddingFnOptions } from './embedding.js';
+export { embedding, embeddingBag, type EmbeddingFnOptions, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding.js';
 export { unflatten } from './shape.js';
 export { conv2d, maxPool2d, avgPool2d } from './conv.js';
 export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';
@@ -306,3 +306,48 @@ export {
   type UniqueOptions,
 } from './counting.js';
 export type { Interpolation } from '../ops/statistics.js';
+export {
+  arccos,
+  arcsin,
+  arctan,
+  arctan2,
+  arccosh,
+  arcsinh,
+  arctanh,
+  concat,
+  concatenate,
+  fix,
+  ger,
+  vdot,
+  trapz,
+  positive,
+  rsub,
+  chainMatmul,
+  frexp,
+  sumToSize,
+  isSigned,
+  isComplex,
+  isNonzero,
+  isSameSize,
+  promoteTypes,
+  canCast,
+  resultType,
+  scalarTensor,
+  asTensor,
+  asarray,
+} from './torch-names.js';
+export {
+  sliceScatter,
+  selectScatter,
+  diagonalScatter,
+  indexPut,
+  put,
+  maskedScatter,
+  indexReduce,
+  type SliceScatterOptions,
+  type IndexReduce,
+} from './scatters.js';
+export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow } from './windows.js';
+export { normal, poisson, binomial } from './sampling.js';
+export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';
+export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';

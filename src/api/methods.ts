@@ -33,6 +33,7 @@ import { full, ones, sizeArgs, tensor, zeros, type CreateOptions } from './creat
 import { like } from './factories.js';
 import type { AddProductAttrs } from '../ops/parity-math.js';
 import type { DiffOptions } from './parity-math.js';
+import type { IndexReduce, SliceScatterOptions } from './scatters.js';
 
 /** The methods with an in-place form (src/api/inplace.ts). */
 type InPlaceBase = (typeof IN_PLACE_VALUES | typeof IN_PLACE_CASTS | typeof IN_PLACE_SHAPES)[number];
@@ -392,6 +393,34 @@ declare module '../engine/tensor.js' {
     kron(o: Tensor): Tensor;
     cross(o: Tensor, dim?: number | null): Tensor;
     diff(opts?: DiffOptions): Tensor;
+    // ---- more PyTorch names (src/api/torch-names.ts, src/api/scatters.ts) ----
+    arccos(): Tensor;
+    arcsin(): Tensor;
+    arctan(): Tensor;
+    arctan2(o: TensorLike): Tensor;
+    arccosh(): Tensor;
+    arcsinh(): Tensor;
+    arctanh(): Tensor;
+    /** The tensor itself (torch.positive). */
+    positive(): Tensor;
+    fix(): Tensor;
+    ger(o: Tensor): Tensor;
+    vdot(o: Tensor): Tensor;
+    /** [mantissa, int32 exponent] with this = mantissa·2^exponent, |mantissa| in [0.5, 1). */
+    frexp(): [mantissa: Tensor, exponent: Tensor];
+    /** Summed over the dims broadcasting would expand from size to this shape. */
+    sumToSize(...size: (number | readonly number[])[]): Tensor;
+    isSigned(): boolean;
+    isComplex(): boolean;
+    isNonzero(): boolean;
+    isSameSize(o: Tensor): boolean;
+    sliceScatter(src: Tensor, dim?: number | SliceScatterOptions, start?: number | null, end?: number | null, step?: number): Tensor;
+    selectScatter(src: Tensor, dim: number, index: number): Tensor;
+    diagonalScatter(src: Tensor, offset?: number, dim1?: number, dim2?: number): Tensor;
+    indexPut(indices: readonly Tensor[], values: Tensor | number, accumulate?: boolean): Tensor;
+    put(index: Tensor, source: Tensor, accumulate?: boolean): Tensor;
+    maskedScatter(mask: Tensor, source: Tensor): Tensor;
+    indexReduce(dim: number, index: Tensor, source: Tensor, reduce: IndexReduce, opts?: { includeSelf?: boolean }): Tensor;
     // ---- statistics ----
     median(): Tensor;
     median(dim: number, keepdim?: boolean): ValuesIndices;
@@ -652,6 +681,30 @@ const forwarded = {
   kron: F.kron,
   cross: F.cross,
   diff: F.diff,
+  arccos: F.arccos,
+  arcsin: F.arcsin,
+  arctan: F.arctan,
+  arctan2: F.arctan2,
+  arccosh: F.arccosh,
+  arcsinh: F.arcsinh,
+  arctanh: F.arctanh,
+  positive: F.positive,
+  fix: F.fix,
+  ger: F.ger,
+  vdot: F.vdot,
+  frexp: F.frexp,
+  sumToSize: F.sumToSize,
+  isSigned: F.isSigned,
+  isComplex: F.isComplex,
+  isNonzero: F.isNonzero,
+  isSameSize: F.isSameSize,
+  sliceScatter: F.sliceScatter,
+  selectScatter: F.selectScatter,
+  diagonalScatter: F.diagonalScatter,
+  indexPut: F.indexPut,
+  put: F.put,
+  maskedScatter: F.maskedScatter,
+  indexReduce: F.indexReduce,
   kthvalue: F.kthvalue,
   mode: F.mode,
   msort: F.msort,

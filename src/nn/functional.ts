@@ -48,6 +48,7 @@ export {
   dropout1d,
   dropout2d,
   embedding,
+  embeddingBag,
   oneHot,
   pad,
   interpolate,
@@ -74,6 +75,10 @@ export {
   rrelu,
   maxUnpool1d,
   maxUnpool2d,
+  pdist,
+  gumbelSoftmax,
+  affineGrid,
+  gridSample,
 } from '../api/functional.js';
 export {
   crossEntropy,

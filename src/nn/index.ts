@@ -7,7 +7,7 @@
  *   model.stateDict();   // { '0.weight', '0.bias', '2.weight', '2.bias' }
  */
 export { Module, type AnyModule, type Forward, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
-export { Linear, Conv2d, Embedding, type Conv2dModuleOptions } from './layers.js';
+export { Linear, Conv2d, Embedding, EmbeddingBag, type Conv2dModuleOptions, type EmbeddingBagModuleOptions } from './layers.js';
 export {
   ReLU,
   LeakyReLU,

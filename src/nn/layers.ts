@@ -1,10 +1,9 @@
 /** Layers with weights: Linear, Conv2d, Embedding. */
-import { checkBool, checkIndices, checkOptions, checkTensor } from '../engine/check.js';
-import { noGrad } from '../engine/engine.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { tensor } from '../api/creation.js';
-import { readValues } from '../api/counting.js';
+import { bagOptions, embeddingRenorm_, tableOptions, type EmbeddingBagMode } from '../api/embedding.js';
 import { checkIntAtLeast, fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
@@ -168,11 +167,32 @@ export interface EmbeddingOptions {
   scaleGradByFreq?: boolean;
 }
 
-/**
- * A lookup table: int32 indices of any shape → [...idx.shape, embeddingDim], rows of weight
- * [numEmbeddings, embeddingDim] initialised from N(0, 1) (PyTorch's default).
- */
-export class Embedding extends Module {
+type Settings = [numEmbeddings: number, embeddingDim: number, paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean];
+/** The sizes and options nn.Embedding and nn.EmbeddingBag share, checked (errors name nn.<where>); paddingIdx wrapped. */
+function embeddingSettings(where: string, numEmbeddings: number, embeddingDim: number, opts: object, more: readonly string[]): Settings {
+  const fn = `nn.${where}`;
+  const n = checkInt(where, 'numEmbeddings', numEmbeddings, 1);
+  const d = checkInt(where, 'embeddingDim', embeddingDim, 1);
+  // PyTorch's sparse is not offered: an unknown option is an error.
+  return [n, d, ...tableOptions(fn, n, checkOptions<EmbeddingOptions>(fn, opts, [...EMBEDDING_KEYS, ...more]))];
+}
+/** The weight of an embedding: N(0, 1) with the padding row 0 (PyTorch's init), or a copy of `pretrained`. */
+const embeddingWeight = (fn: string, [n, d, paddingIdx]: Settings, pretrained?: Tensor): Tensor =>
+  pretrained === undefined ? normalParameter(fn, n, d, paddingIdx) : tensor(pretrained.data(), { shape: [n, d], requiresGrad: true });
+/** fromPretrained's embeddings (2-D float32) and options: its shape, freeze (default true) and the rest. */
+function pretrainedSettings<O extends object>(fn: string, embeddings: Tensor, opts: O & { freeze?: boolean }, more: readonly string[]): [number[], boolean, O] {
+  checkTensor(fn, 'embeddings', embeddings);
+  if (embeddings.ndim !== 2) throw new ShapeError(fn, `embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(embeddings.shape)}`);
+  if (embeddings.dtype !== 'float32') throw new DTypeError(fn, `embeddings must be float32, got ${embeddings.dtype}`);
+  const { freeze = true, ...rest } = checkOptions<O & { freeze?: boolean }>(fn, opts, ['freeze', ...EMBEDDING_KEYS, ...more]);
+  checkBool(fn, 'freeze', freeze);
+  return [[...embeddings.shape], freeze, rest as unknown as O];
+}
+const EMBEDDING_KEYS = ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq'];
+const BAG_KEYS = ['mode', 'includeLastOffset'];
+
+/** The table nn.Embedding and nn.EmbeddingBag share: sizes, options and the weight (key `weight`). */
+abstract class EmbeddingTable extends Module {
   readonly numEmbeddings: number;
   readonly embeddingDim: number;
   /** The padding row, in [0, numEmbeddings) (a negative paddingIdx is stored wrapped, as PyTorch), or null. */
@@ -182,33 +202,23 @@ export class Embedding extends Module {
   readonly scaleGradByFreq: boolean;
   readonly weight: Tensor;
 
+  /** `pretrained`: the weight's values instead of a random init (fromPretrained); `more`: the subclass's option names. */
+  constructor(where: string, numEmbeddings: number, embeddingDim: number, opts: object, more: readonly string[], pretrained?: Tensor) {
+    super();
+    const o = embeddingSettings(where, numEmbeddings, embeddingDim, opts, more);
+    [this.numEmbeddings, this.embeddingDim, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq] = o;
+    this.weight = this.registerParameter('weight', embeddingWeight(`nn.${where}`, o, pretrained));
+  }
+}
+
+/**
+ * A lookup table: int32 indices of any shape → [...idx.shape, embeddingDim], rows of weight
+ * [numEmbeddings, embeddingDim] initialised from N(0, 1) (PyTorch's default).
+ */
+export class Embedding extends EmbeddingTable {
   /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
   constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}, pretrained?: Tensor) {
-    super();
-    this.numEmbeddings = checkInt('Embedding', 'numEmbeddings', numEmbeddings, 1);
-    this.embeddingDim = checkInt('Embedding', 'embeddingDim', embeddingDim, 1);
-    // PyTorch's sparse is not offered: an unknown option is an error.
-    const {
-      paddingIdx = null,
-      maxNorm = null,
-      normType = 2,
-      scaleGradByFreq = false,
-    } = checkOptions<EmbeddingOptions>('nn.Embedding', opts, ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq']);
-    checkBool('nn.Embedding', 'scaleGradByFreq', scaleGradByFreq);
-    this.scaleGradByFreq = scaleGradByFreq;
-    if (maxNorm !== null && !(typeof maxNorm === 'number' && Number.isFinite(maxNorm) && maxNorm > 0))
-      throw new ValueError('nn.Embedding', `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
-    if (!(typeof normType === 'number' && normType > 0)) throw new ValueError('nn.Embedding', `normType must be a number > 0, got ${fmtValue(normType)}`);
-    this.maxNorm = maxNorm;
-    this.normType = normType;
-    if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings))
-      throw new ValueError('nn.Embedding', `paddingIdx must be an integer in [${-numEmbeddings}, ${numEmbeddings - 1}] or null, got ${fmtValue(paddingIdx)}`);
-    this.paddingIdx = paddingIdx === null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
-    const weight =
-      pretrained === undefined
-        ? normalParameter('nn.Embedding', numEmbeddings, embeddingDim, this.paddingIdx)
-        : tensor(pretrained.data(), { shape: [numEmbeddings, embeddingDim], requiresGrad: true });
-    this.weight = this.registerParameter('weight', weight);
+    super('Embedding', numEmbeddings, embeddingDim, opts, [], pretrained);
   }
 
   /**
@@ -217,45 +227,59 @@ export class Embedding extends Module {
    * `freeze` is false. A paddingIdx row keeps its given values (it gets no gradient).
    */
   static fromPretrained(embeddings: Tensor, opts: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
-    const FN = 'nn.Embedding.fromPretrained';
-    checkTensor(FN, 'embeddings', embeddings);
-    if (embeddings.ndim !== 2) throw new ShapeError(FN, `embeddings must be 2-D [numEmbeddings, embeddingDim], got shape ${fmtShape(embeddings.shape)}`);
-    if (embeddings.dtype !== 'float32') throw new DTypeError(FN, `embeddings must be float32, got ${embeddings.dtype}`);
-    const { freeze = true, ...rest } = checkOptions<EmbeddingOptions & { freeze?: boolean }>(FN, opts, [
-      'freeze',
-      'paddingIdx',
-      'maxNorm',
-      'normType',
-      'scaleGradByFreq',
-    ]);
-    checkBool(FN, 'freeze', freeze);
-    const [n, d] = embeddings.shape;
+    const [[n, d], freeze, rest] = pretrainedSettings('nn.Embedding.fromPretrained', embeddings, opts, []);
     return new Embedding(n, d, rest, embeddings).requiresGrad_(!freeze);
   }
 
   forward(idx: Tensor): Tensor {
     checkTensor('nn.Embedding', 'input', idx);
-    if (this.maxNorm !== null && idx.dtype === 'int32') this.renormLookedUp(idx);
+    // torch.embedding_renorm_ of the rows idx names (no gradient recorded: the lookup's gradient then
+    // reaches the rows as if they had always held these values, as PyTorch's)
+    if (this.maxNorm !== null && idx.dtype === 'int32') embeddingRenorm_('nn.Embedding', this.weight, idx, this.maxNorm, this.normType);
     // PyTorch's padding_idx: the looked-up value stays, but its gradient does not reach the row
     return F.embedding(idx, this.weight, { paddingIdx: this.paddingIdx, scaleGradByFreq: this.scaleGradByFreq });
   }
 
-  /**
-   * torch.embedding_renorm_: the rows idx refers to (read in JavaScript: inside wg.compile the
-   * function re-runs its JavaScript every call, as maskedSelect) take their renormed values,
-   * torch.renorm's scale maxNorm/(norm + 1e-7) where the norm exceeds maxNorm, written into the
-   * weight without recording a gradient (the lookup's gradient then reaches the rows as if they had
-   * always held these values, as PyTorch's).
-   */
-  private renormLookedUp(idx: Tensor): void {
-    const n = this.numEmbeddings;
-    checkIndices('nn.Embedding', idx, n, `${n} embeddings`);
-    const used = new Float32Array(n);
-    for (const i of readValues('nn.Embedding', idx, 'maxNorm renorms the rows they name')) used[i] = 1;
-    noGrad(() => this.weight.copy_(F.where(tensor(used, { shape: [n, 1] }), F.renorm(this.weight, this.normType, 0, this.maxNorm!), this.weight)));
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}${this.scaleGradByFreq ? ', scale_grad_by_freq=True' : ''}`;
+  }
+}
+
+export interface EmbeddingBagModuleOptions extends EmbeddingOptions {
+  /** How a bag's rows combine: 'mean' (default), 'sum' or 'max'. */
+  mode?: EmbeddingBagMode;
+  /** forward's offsets have one entry more than there are bags: the end of the last. */
+  includeLastOffset?: boolean;
+}
+
+/**
+ * PyTorch's nn.EmbeddingBag: sums, means or maxima of bags of rows of weight [numEmbeddings,
+ * embeddingDim] (N(0, 1), the padding row 0) without building the [..., embeddingDim] lookups
+ * (F.embeddingBag); forward(input, offsets?, perSampleWeights?) → [bags, embeddingDim]. State-dict
+ * key `weight`, as PyTorch.
+ */
+export class EmbeddingBag extends EmbeddingTable {
+  readonly mode: EmbeddingBagMode;
+  readonly includeLastOffset: boolean;
+
+  /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
+  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingBagModuleOptions = {}, pretrained?: Tensor) {
+    super('EmbeddingBag', numEmbeddings, embeddingDim, opts, BAG_KEYS, pretrained);
+    [this.mode, this.includeLastOffset] = bagOptions('nn.EmbeddingBag', opts.mode ?? 'mean', opts.includeLastOffset ?? false, this.scaleGradByFreq);
+  }
+
+  /** An EmbeddingBag holding a copy of `embeddings`, frozen unless `freeze` is false (PyTorch's from_pretrained). */
+  static fromPretrained(embeddings: Tensor, opts: EmbeddingBagModuleOptions & { freeze?: boolean } = {}): EmbeddingBag {
+    const [[n, d], freeze, rest] = pretrainedSettings('nn.EmbeddingBag.fromPretrained', embeddings, opts, BAG_KEYS);
+    return new EmbeddingBag(n, d, rest, embeddings).requiresGrad_(!freeze);
+  }
+
+  forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
+    const { maxNorm, normType, scaleGradByFreq, mode, includeLastOffset, paddingIdx } = this;
+    return F.embeddingBag(input, this.weight, { offsets, perSampleWeights, maxNorm, normType, scaleGradByFreq, mode, includeLastOffset, paddingIdx });
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}${this.scaleGradByFreq ? ', scale_grad_by_freq=True' : ''}`;
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}${this.scaleGradByFreq ? ', scale_grad_by_freq=True' : ''}, mode=${this.mode}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}`;
   }
 }

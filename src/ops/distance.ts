@@ -49,6 +49,8 @@ export function checkMargin(op: string, margin: unknown): number {
 const masked = <T>(b: Builder<T>, c: T, a: T): T => b.op('mul', [c, a]);
 /** 1 − m for a 0/1 mask m. */
 const not = <T>(b: Builder<T>, m: T): T => b.op('sub', [b.scalar(1), m]);
+/** a where the 0/1 mask is 1, else 1 (a safe argument for a root or power masked back afterwards). */
+const orOne = <T>(b: Builder<T>, mask: T, a: T): T => b.op('add', [masked(b, mask, a), not(b, mask)]);
 
 // ---- smoothL1: Huber / β ----------------------------------------------------------------------------
 export interface SmoothL1Attrs {
@@ -211,14 +213,25 @@ function pNorm<T>(b: Builder<T>, d: T, p: number, dim: number, keepdim: boolean)
   if (p === Infinity) return b.op('max', [b.op('abs', [d])], { dim, keepdim });
   if (p === 0) return b.op('sum', [not(b, b.op('eq', [d, b.scalar(0)]))], { dim, keepdim });
   if (p === 1) return b.op('sum', [b.op('abs', [d])], { dim, keepdim });
-  const s = p === 2 ? b.op('sum', [b.op('mul', [d, d])], { dim, keepdim }) : b.op('sum', [b.op('pow', [b.op('abs', [d])], { exponent: p })], { dim, keepdim });
+  const s = p === 2 ? b.op('sum', [b.op('mul', [d, d])], { dim, keepdim }) : b.op('sum', [absPow(b, d, p)], { dim, keepdim });
   return safeRoot(b, s, p);
+}
+
+/**
+ * |d|ᵖ. For p < 1 its derivative p·|d|^(p−1) is ∞ at d = 0 (and abs's is 0 there: NaN), so zero
+ * elements are raised as 1 and masked back to 0: their gradient is 0, as PyTorch's cdist and pdist.
+ */
+function absPow<T>(b: Builder<T>, d: T, p: number): T {
+  const a = b.op('abs', [d]);
+  if (p >= 1) return b.op('pow', [a], { exponent: p });
+  const pos = b.op('gt', [a, b.scalar(0)]);
+  return masked(b, pos, b.op('pow', [orOne(b, pos, a)], { exponent: p }));
 }
 
 /** s^(1/p) with value and gradient 0 at s = 0 (see pNorm). */
 function safeRoot<T>(b: Builder<T>, s: T, p: number): T {
   const pos = b.op('gt', [s, b.scalar(0)]);
-  const safe = b.op('add', [masked(b, pos, s), not(b, pos)]);
+  const safe = orOne(b, pos, s);
   const root = p === 2 ? b.op('sqrt', [safe]) : b.op('pow', [safe], { exponent: 1 / p });
   return masked(b, pos, root);
 }
