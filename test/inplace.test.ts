@@ -51,6 +51,13 @@ const CASES: Record<string, [() => T, () => unknown[]]> = {
   ...Object.fromEntries(['square', 'tan', 'tanh', 'trunc', 'tril', 'triu'].map((n) => [n, [n.startsWith('tri') ? m23 : x, () => []]])),
   ...Object.fromEntries(['digamma', 'lgamma', 'log', 'log10', 'log1p', 'log2', 'reciprocal', 'rsqrt', 'sqrt'].map((n) => [n, [pos, () => []]])),
   acosh: [big, () => []],
+  ...Object.fromEntries(['arccos', 'arcsin', 'arcsinh', 'arctan', 'arctanh', 'fix'].map((n) => [n, [x, () => []]])),
+  arccosh: [big, () => []],
+  arctan2: [x, () => [o()]],
+  indexPut: [m23, () => [[idx([1, 0]), idx([2, 2])], t([7, -1]), true]],
+  put: [m23, () => [idx([5, 0, 5]), t([1, 2, 3]), true]],
+  maskedScatter: [m23, () => [t([[1, 0, 1], [0, 0, 1]]), t([9, 8, 7, 6])]], // prettier-ignore
+  indexReduce: [m23, () => [0, idx([1, 1]), t([[2, 3, 4], [5, 6, 7]]), 'prod']], // prettier-ignore
   logit: [unit, () => []],
   mvlgamma: [big, () => [2]],
   polygamma: [pos, () => [1]],
