@@ -2,10 +2,12 @@
  * The 3-D family (conv3d, convTranspose3d, maxPool3d, avgPool3d, the adaptive 3-D pools,
  * interpolate on [N, C, D, H, W]): values, int32 indices and gradients from PyTorch 1.13 (float64,
  * written here as literals; each case's torch call above it) on both backends. Inputs are
- * round(100·sin(1.3·i + k))/100 over the flat index i (k = 1, 2, 3 for the inputs in order; the
- * "relu" ones clamped at 0, which makes ties for the max pools); the gradient fed back is the
- * same with k = 7 over the output.
+ * round(100·sin(1.3·i + k))/100 over the flat index i (k = 1, 2, 3 for the inputs in order), or
+ * for the max pools' tie cases max(round(10·sin(1.3·i + k))/10 − 0.5, 0) (ReLU-like: windows of
+ * equal maxima, zeros and positive values, within a plane and across depths); the gradient fed
+ * back is the first form with k = 7 over the output.
  */
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
@@ -15,19 +17,18 @@ beforeAll(async () => {
   await initWasm();
 });
 
-function sinValues(shape: readonly number[], k: number, relu = false): number[] {
+function sinValues(shape: readonly number[], k: number, ties = false): number[] {
   const n = shape.reduce((p, d) => p * d, 1);
-  return Array.from({ length: n }, (_, i) => {
-    const v = Math.round(Math.sin(1.3 * i + k) * 100) / 100;
-    return relu ? Math.max(v, 0) : v;
-  });
+  // ties: coarse and clamped, many equal maxima (of zeros and of positive values)
+  if (ties) return Array.from({ length: n }, (_, i) => Math.max(Math.round(Math.sin(1.3 * i + k) * 10) / 10 - 0.5, 0));
+  return Array.from({ length: n }, (_, i) => Math.round(Math.sin(1.3 * i + k) * 100) / 100);
 }
-const sinTensor = (shape: readonly number[], k: number, relu = false, requiresGrad = false) =>
-  wg.tensor(sinValues(shape, k, relu), { shape: [...shape], requiresGrad });
+const sinTensor = (shape: readonly number[], k: number, ties = false, requiresGrad = false) =>
+  wg.tensor(sinValues(shape, k, ties), { shape: [...shape], requiresGrad });
 
 interface Case {
   name: string;
-  /** [shape, clamped at 0] of each input. */
+  /** [shape, ties] of each input. */
   inputs: [number[], boolean][];
   run: (ins: wg.Tensor[]) => wg.Tensor | [wg.Tensor, wg.Tensor];
   shape: number[];
@@ -37,7 +38,7 @@ interface Case {
   grads: number[][];
 }
 
-const inputsOf = (c: Case) => c.inputs.map(([shape, relu], i) => sinTensor(shape, i + 1, relu, true));
+const inputsOf = (c: Case) => c.inputs.map(([shape, ties], i) => sinTensor(shape, i + 1, ties, true));
 
 const CASES: Case[] = [
   // F.conv3d(x, w, b, stride=(2,1,2), padding=(1,0,1), dilation=(1,2,1), groups=2)
@@ -360,28 +361,28 @@ const CASES: Case[] = [
     run: ([x]) => wg.maxPool3d(x, [3, 2, 3], { stride: 2, padding: 1, ceilMode: true, returnIndices: true }),
     shape: [1, 2, 3, 4, 4],
     out: [
-      0.84, 1, 0.94, 0.94, 1, 1, 0.99, 0.96, 0.94, 1, 1, 0.99, 0.96, 0.96, 0.99, 0.87, 0.99, 1, 1, 1, 0.96, 0.96, 1, 0.99, 0.99, 1, 1, 1, 0.96, 0.96, 0.96,
-      0.87, 0.99, 0.87, 1, 1, 0.87, 0.99, 0.96, 0.84, 1, 0.99, 0.95, 1, 0.84, 0.74, 0.96, 0.94, 0.95, 0.99, 0.99, 0.87, 1, 1, 0.99, 0.99, 0.95, 1, 1, 0.94,
-      0.35, 1, 0.85, 0.54, 0.95, 0.95, 0.95, 0.99, 0.94, 0.95, 1, 0.99, 0.99, 1, 1, 1, 0.99, 0.87, 1, 1, 0.74, 0.95, 0.95, 0.58, 1, 0.99, 0.95, 0.95, 0.99,
-      0.99, 0.95, 1, 0.71, 0.99, 0.99, 0.85,
+      0.3, 0.5, 0.4, 0.4, 0.5, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+      0.4, 0.5, 0.4, 0.5, 0.5, 0.4, 0.5, 0.5, 0.3, 0.5, 0.5, 0.5, 0.5, 0.3, 0.2, 0.5, 0.4, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.4, 0, 0.5,
+      0.3, 0, 0.5, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5, 0.2, 0.5, 0.5, 0.1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.2,
+      0.5, 0.5, 0.3,
     ],
     indices: [
-      0, 44, 5, 5, 15, 15, 10, 20, 63, 73, 73, 68, 78, 78, 39, 83, 126, 44, 131, 131, 49, 136, 102, 97, 155, 73, 73, 160, 78, 78, 165, 83, 126, 170, 131, 131,
-      141, 184, 136, 145, 189, 155, 194, 160, 203, 204, 165, 208, 42, 3, 3, 47, 8, 8, 61, 61, 71, 66, 66, 27, 36, 37, 80, 41, 42, 129, 129, 90, 56, 100, 95, 61,
-      148, 66, 66, 153, 119, 163, 124, 124, 168, 129, 129, 173, 182, 177, 187, 187, 148, 148, 158, 153, 162, 206, 206, 167,
+      0, 44, 5, 5, 15, 10, 10, 20, 63, 73, 68, 68, 78, 78, 39, 83, 126, 44, 131, 131, 49, 136, 102, 97, 155, 73, 68, 68, 78, 78, 165, 83, 126, 170, 131, 131,
+      141, 136, 136, 145, 155, 155, 194, 160, 203, 204, 165, 208, 42, 3, 3, 47, 8, 8, 61, 13, 71, 66, 32, 27, 35, 37, 80, 40, 42, 129, 129, 90, 56, 100, 61, 61,
+      71, 66, 66, 153, 119, 163, 124, 124, 168, 129, 129, 173, 182, 177, 187, 187, 148, 148, 158, 153, 162, 206, 206, 167,
     ],
     grads: [
       [
-        0.66, 0, 0, 0, 0, -1.17, 0, 0, 0, 0, 0.79, 0, 0, 0, 0, 0.44, 0, 0, 0, 0, -0.38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.07, 0, 0, 0, 0,
-        0.17, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.99, 0, 0, 0, 0, 0.64, 0, 0, 0, 0, 1.77, 0, 0, 0, 0, -1.4, 0, 0, 0, 0, 0.8, 0, 0, 0, 0, 0,
+        0.66, 0, 0, 0, 0, -1.17, 0, 0, 0, 0, 1.59, 0, 0, 0, 0, -0.36, 0, 0, 0, 0, -0.38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.07, 0, 0, 0, 0,
+        0.17, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.99, 0, 0, 0, 0, 0.64, 0, 0, 0, 0, 0.82, 0, 0, 0, 0, -1.4, 0, 0, 0, 0, 0.8, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, -0.72, 0, 0, 0, 0, -0.86, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.54, 0, 0, 0, 0, 1.02, 0, 0, 0,
-        0, 0.1, 0, 0, 0, 0, -0.38, 0, 0, 0, 0.91, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.09, 0, 0, 0, 0, -0.88, 0, 0, 0, 0, 0.16, 0, 0, 0, 0, -0.36, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, -0.99, 0, 0, 0, 0, 0.64, 0, 0, 0, 0, -0.94, 0, 0, 0, 0, 0, 0, 0, 0, 0.98, 0.46, 0, 0, 0, -0.85, 0, 0, 0, 0, 1.25, 0, 0, 0, 0, -0.24,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, -0.18, -1, 0, 0, 0, 0.8, 1.07, 0, 0, 0, 0, -0.86, 0, 0, 0, 0, 0, 0,
-        0, 0, 0.91, 0, 0, 0, 0, 0.07, 0, 0, 0, 0, 1.55, 0, 0, 0, 0, -0.95, 0, 0, 0, 0, 0, 0, 0, 0, -0.36, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.15, 0, 0, 0, 0, -0.57,
-        0, 0, 0, 0, 0.64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.85, 0, 0, 0, 0, 1.25, 0, 0, 0, 0, -1.61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0.79, 0, 0, 0, 0, -1.1, 0, 0, 0, 0, -1, 0, 0, 0, 0.81, 0.28, 0, 0, 0, -0.99, -0.86, 0, 0, 0, 0, 0.97, 0, 0, 0, -0.95, 0, 0, 0, 0,
-        0.04, 0, 0, 0, 0, 0.11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.41, 0, 0, 0,
+        0, -0.89, 0, 0, 0, 0, -0.38, 0, 0, 0, 0.91, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.55, 0, 0, 0, 0, 0.07, 0, 0, 0, 0, 0.16, 0, 0, 0, 0, -0.36, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.94, 0, 0, 0, 0, 0, 0, 0, 0, 0.98, 0.46, 0, 0, 0, -0.85, 0, 0, 0, 0, 1.25, 0, 0, 0, 0, -0.24, 0, 0, 0,
+        0, 0.04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, 0.66, 0, 0, -0.18, 0, -1, 0, 0, 0.8, 0, 1.07, 0, 0, 0, 0, -0.86, 0, 0, 0, 0, 0, 0, 0,
+        0, 0.91, 0, 0, 0, 0, -0.54, 0, 0, 0, 0, 0.89, 0, 0, 0, 0, -0.88, 0, 0, 0, 0, 0, 0, 0, 0, -0.36, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.15, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0.64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.85, 0, 0, 0, 0, 1.25, 0, 0, 0, 0, -1.61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0.72, 0, 0, 0, 0, -1.1, 0, 0, 0, 0, -1, 0, 0, 0, 0.81, 0.28, 0, 0, 0, -0.99, -0.86, 0, 0, 0, 0, 0.97, 0, 0, 0, -0.95, 0, 0, 0, 0, 0.04, 0,
+        0, 0, 0, 0.11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.41, 0, 0, 0,
       ],
     ],
   },
@@ -392,15 +393,15 @@ const CASES: Case[] = [
     run: ([x]) => wg.maxPool3d(x, 2, { stride: 1, dilation: [2, 1, 1], returnIndices: true }),
     shape: [2, 1, 3, 2, 3],
     out: [
-      0.94, 0.94, 0.75, 0.94, 0.99, 0.99, 0.4, 0.34, 1, 1, 0.19, 0.54, 0.96, 0.96, 0.87, 0.84, 0.94, 0.94, 0.74, 0, 0.94, 0.99, 0.58, 0.13, 1, 1, 1, 0.54, 1, 1,
-      0.87, 0, 0.84, 0.94, 0.74, 0,
+      0.4, 0.4, 0.2, 0.4, 0.5, 0.5, 0, 0, 0.5, 0.5, 0, 0, 0.5, 0.5, 0.4, 0.3, 0.4, 0.4, 0.2, 0, 0.4, 0.5, 0.1, 0, 0.5, 0.5, 0.5, 0, 0.5, 0.5, 0.4, 0, 0.3, 0.4,
+      0.2, 0,
     ],
-    indices: [5, 5, 30, 5, 10, 10, 40, 14, 15, 44, 45, 19, 49, 49, 54, 29, 34, 34, 28, 1, 3, 8, 33, 7, 13, 13, 42, 17, 42, 42, 52, 25, 27, 32, 57, 30],
+    indices: [5, 5, 30, 5, 10, 10, 12, 13, 15, 20, 17, 18, 49, 49, 54, 29, 34, 34, 28, 1, 3, 8, 33, 6, 13, 13, 18, 16, 18, 18, 52, 25, 27, 32, 57, 30],
     grads: [
       [
-        0, 0, 0, 0, 0, 0.56, 0, 0, 0, 0, 0.44, 0, 0, 0, -0.38, -0.99, 0, 0, 0, 0.64, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.98, -0.17, 0, 0, 0, -0.27, 0, 0, 0, 0, 0,
-        0.79, 0, 0, 0, -0.15, 0.91, 0, 0, 0, -1.51, 0, 0, 0, 0, 0.07, 0, 0, 0, 0, 0, 0, 0.28, 0, 1, 0, 0, 0, -0.72, 0.25, 0, 0, 0, 0, 1.45, 0, 0, 0, -0.95, 0,
-        0, 0, 0, 0, 0, 0, -0.18, 0, -1, -0.85, 0, 0.79, 0, -0.36, -0.86, 0, 0, 0, 0, 0, 0, 0, 0, 0.15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, 0.8, 0, 0,
+        0, 0, 0, 0, 0, 0.56, 0, 0, 0, 0, 0.44, 0, 0.79, -0.38, 0, -0.99, 0, 0.91, 0.64, 0, -0.15, 0, 0, 0, 0, 0, 0, 0, 0, 0.98, -0.17, 0, 0, 0, -0.27, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1.51, 0, 0, 0, 0, 0.07, 0, 0, 0, 0, 0, 0, 0.28, 0, 1, 0, 0, -0.72, 0, 0.25, 0, 0, 0, 0, 1.45, 0, 0, -0.95, 0, 0.15, 0,
+        0, 0, 0, 0, 0, -0.18, 0, -1, -0.85, 0, 0.79, 0, -0.36, -0.86, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, 0.8, 0, 0,
       ],
     ],
   },
@@ -586,15 +587,18 @@ const CASES: Case[] = [
     inputs: [[[1, 2, 5, 3, 7], true]],
     run: ([x]) => wg.adaptiveMaxPool3d(x, [2, 4, 2], { returnIndices: true }),
     shape: [1, 2, 2, 4, 2],
-    out: [1, 0.94, 1, 0.99, 1, 0.99, 1, 0.99, 1, 0.99, 1, 1, 1, 1, 0.96, 1, 0.99, 1, 0.99, 1, 0.99, 1, 0.94, 0.96, 1, 0.95, 1, 1, 0.99, 1, 0.99, 0.96],
-    indices: [44, 5, 44, 10, 15, 10, 15, 39, 44, 68, 44, 73, 73, 73, 78, 102, 21, 26, 21, 26, 50, 55, 16, 60, 84, 89, 84, 55, 50, 55, 79, 60],
+    out: [
+      0.5, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+      0.5,
+    ],
+    indices: [44, 5, 10, 10, 10, 10, 15, 20, 44, 68, 44, 68, 49, 73, 78, 102, 2, 26, 2, 26, 31, 31, 16, 60, 84, 89, 50, 55, 50, 55, 79, 60],
     grads: [
       [
-        0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, -0.2, 0, 0, 0, 0, 0.43, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.38, 0, 0, 0, 0, 0.41, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.15, 0, 0, 0, 0, -0.87, 0, 0, 0, 0, 0.07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0.98, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.86, 0, 0, 0, 0, -0.39, 0, 0, 0, 0, -0.45, 0, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.45, 0, 0, 0, 0, -0.04, 0, 0, 0, 0, -0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0,
-        0, 0, 0, 0.52, 0, 0, 0, 0, 0.97, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, -0.73, 0, 0, 0, 0, 0.79, 0, 0, 0, 0, -0.38, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.58,
+        0, 0, 0, 0, -0.57, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.49, 0, 0, 0, 0, -0.94, 0, 0, 0, 0, 0.07, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.98, 0, 0, 0, 0, -0.39, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.86, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.45, 0, 0, 0, 0,
+        1.25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.51, 0, 0, 0, 0, -0.29, 0, 0, 0, 0, -0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0.9, 0, 0, 0, 0, 0.48, 0, 0, 0, 0, 0.97, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
       ],
     ],
   },
@@ -751,6 +755,141 @@ const CASES: Case[] = [
       ],
     ],
   },
+  // F.max_unpool3d(*F.max_pool3d(x, 2, 2, 1, return_indices=True), 2, 2, 1, output_size=(3, 4, 5))
+  {
+    name: 'maxUnpool3d of maxPool3d (kernel 2, stride 2, padding 1)',
+    inputs: [[[1, 2, 3, 4, 5], false]],
+    run: ([x]) => {
+      const [v, i] = wg.maxPool3d(x, 2, { stride: 2, padding: 1, returnIndices: true });
+      return wg.maxUnpool3d(v, i, 2, { stride: 2, padding: 1, outputSize: [3, 4, 5] });
+    },
+    shape: [1, 2, 3, 4, 5],
+    out: [
+      0.84, 0.75, 0, 0, -0.08, 0, 0.58, 0, 0, 0, 0.99, 0, 0, 0, 0.34, 1, 0.19, 0, 0, 0.54, 0.96, -0.03, 0, 0, 0, 0.87, -0.24, 0, 0, 0, 0, 0, 0, 0, 0, 0.58, 0,
+      0, 0, 0.99, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0.96, 0, 0, 0, 0, 0, 0, 0, -0.29, 0, 0, -0.44, 0, -0.08, 0.94, 0, -0.63, 0, 0, 0, 0, 0, 0, 0.34, 1, 0, -0.9, 0,
+      0.54, 0.96, 0, 0, 0, 0, 0.87, 0, 0, 0, 0, 0.74, 0, 0, 0, 0, 0, 0, 0, 0, 0.99, 0.39, 0, -0.81, 0, 1, 0, 0, 0, 0, 0.96, 0, 0, -0.49, 0, 0, 0, 0, -0.29, 0,
+      0, 0, 0,
+    ],
+    grads: [
+      [
+        0.66, 0.9, 0, 0, -0.36, 0, 0.79, 0, 0, 0, 0.91, 0, 0, 0, 0.07, 0.98, 0.46, 0, 0, 0.28, 1, 0.25, 0, 0, 0, 0.97, 0.04, 0, 0, 0, 0, 0, 0, 0, 0, 0.79, 0, 0,
+        0, 0.91, 0, 0, 0, 0, 0.98, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -0.55, 0, 0, -0.18, 0, -0.36, 0.8, 0, -0.38, 0, 0, 0, 0, 0, 0, 0.07, 0.98, 0, -0.74, 0,
+        0.28, 1, 0, 0, 0, 0, 0.97, 0, 0, 0, 0, 0.9, 0, 0, 0, 0, 0, 0, 0, 0, 0.91, 0.64, 0, -0.94, 0, 0.98, 0, 0, 0, 0, 1, 0, 0, -0.71, 0, 0, 0, 0, -0.55, 0, 0,
+        0, 0,
+      ],
+    ],
+  },
+  // nn.ReflectionPad3d((1, 0, 2, 1, 1, 2))(x)
+  {
+    name: 'ReflectionPad3d (1, 0, 2, 1, 1, 2)',
+    inputs: [[[1, 2, 3, 4, 3], false]],
+    run: ([x]) => new wg.nn.ReflectionPad3d([1, 0, 2, 1, 1, 2]).forward(x),
+    shape: [1, 2, 6, 7, 4],
+    out: [
+      0.54, -0.67, 0.54, 0.96, 0.19, 1, 0.19, -0.9, -0.81, -0.78, -0.81, 0.34, 0.19, 1, 0.19, -0.9, 0.54, -0.67, 0.54, 0.96, -0.97, -0.03, -0.97, -0.49, 0.54,
+      -0.67, 0.54, 0.96, -0.63, 0.58, -0.63, -0.92, -0.08, -0.98, -0.08, 0.94, 0.75, 0.84, 0.75, -0.44, -0.08, -0.98, -0.08, 0.94, -0.63, 0.58, -0.63, -0.92,
+      0.99, 0.13, 0.99, 0.4, -0.63, 0.58, -0.63, -0.92, 0.54, -0.67, 0.54, 0.96, 0.19, 1, 0.19, -0.9, -0.81, -0.78, -0.81, 0.34, 0.19, 1, 0.19, -0.9, 0.54,
+      -0.67, 0.54, 0.96, -0.97, -0.03, -0.97, -0.49, 0.54, -0.67, 0.54, 0.96, -0.44, 0.75, -0.44, -0.98, -0.29, -1, -0.29, 0.84, 0.87, 0.71, 0.87, -0.24, -0.29,
+      -1, -0.29, 0.84, -0.44, 0.75, -0.44, -0.98, 0.94, -0.08, 0.94, 0.58, -0.44, 0.75, -0.44, -0.98, 0.54, -0.67, 0.54, 0.96, 0.19, 1, 0.19, -0.9, -0.81,
+      -0.78, -0.81, 0.34, 0.19, 1, 0.19, -0.9, 0.54, -0.67, 0.54, 0.96, -0.97, -0.03, -0.97, -0.49, 0.54, -0.67, 0.54, 0.96, -0.63, 0.58, -0.63, -0.92, -0.08,
+      -0.98, -0.08, 0.94, 0.75, 0.84, 0.75, -0.44, -0.08, -0.98, -0.08, 0.94, -0.63, 0.58, -0.63, -0.92, 0.99, 0.13, 0.99, 0.4, -0.63, 0.58, -0.63, -0.92,
+      -0.24, 0.87, -0.24, -1, -0.49, -0.97, -0.49, 0.71, 0.96, 0.54, 0.96, -0.03, -0.49, -0.97, -0.49, 0.71, -0.24, 0.87, -0.24, -1, 0.84, -0.29, 0.84, 0.74,
+      -0.24, 0.87, -0.24, -1, 0.34, -0.81, 0.34, 1, 0.4, 0.99, 0.4, -0.78, -0.92, -0.63, -0.92, 0.13, 0.4, 0.99, 0.4, -0.78, 0.34, -0.81, 0.34, 1, -0.9, 0.19,
+      -0.9, -0.67, 0.34, -0.81, 0.34, 1, -0.24, 0.87, -0.24, -1, -0.49, -0.97, -0.49, 0.71, 0.96, 0.54, 0.96, -0.03, -0.49, -0.97, -0.49, 0.71, -0.24, 0.87,
+      -0.24, -1, 0.84, -0.29, 0.84, 0.74, -0.24, 0.87, -0.24, -1, 0.13, -0.92, 0.13, 0.99, 0.58, 0.94, 0.58, -0.63, -0.98, -0.44, -0.98, -0.08, 0.58, 0.94,
+      0.58, -0.63, 0.13, -0.92, 0.13, 0.99, -0.78, 0.4, -0.78, -0.81, 0.13, -0.92, 0.13, 0.99, -0.24, 0.87, -0.24, -1, -0.49, -0.97, -0.49, 0.71, 0.96, 0.54,
+      0.96, -0.03, -0.49, -0.97, -0.49, 0.71, -0.24, 0.87, -0.24, -1, 0.84, -0.29, 0.84, 0.74, -0.24, 0.87, -0.24, -1, 0.34, -0.81, 0.34, 1, 0.4, 0.99, 0.4,
+      -0.78, -0.92, -0.63, -0.92, 0.13, 0.4, 0.99, 0.4, -0.78, 0.34, -0.81, 0.34, 1, -0.9, 0.19, -0.9, -0.67, 0.34, -0.81, 0.34, 1,
+    ],
+    grads: [
+      [
+        -1.34, -0.72, 1.7, -1.26, -0.68, 1.59, 2.99, 1.58, -2.74, 1.45, 0.77, -1.71, 0.28, 0.16, 0.1, 0.25, 0.13, 0.09, 0.2, 0.13, -0.82, -0.21, -0.11, -0.19,
+        0.79, 0.43, -0.99, 0.73, 0.39, -0.93, -1.74, -0.93, 1.59, -0.85, -0.46, 1, -1.13, -0.61, 0.31, -1.06, -0.57, 0.29, 0.51, 0.26, 1.1, 0.99, 0.53, -0.13,
+        -0.64, -0.34, 0.71, -0.61, -0.32, 0.67, 1.24, 0.68, -0.99, 0.67, 0.35, -0.7, 0.66, 0.36, -0.18, 0.62, 0.33, -0.17, -0.29, -0.16, -0.64, -0.58, -0.31,
+        0.08,
+      ],
+    ],
+  },
+  // nn.ReplicationPad3d((2, 1, 0, 1, 3, 0))(x)
+  {
+    name: 'ReplicationPad3d (2, 1, 0, 1, 3, 0), unbatched',
+    inputs: [[[2, 2, 3, 2], false]],
+    run: ([x]) => new wg.nn.ReplicationPad3d([2, 1, 0, 1, 3, 0]).forward(x),
+    shape: [2, 5, 4, 5],
+    out: [
+      0.84, 0.84, 0.84, 0.75, 0.75, -0.44, -0.44, -0.44, -0.98, -0.98, -0.08, -0.08, -0.08, 0.94, 0.94, -0.08, -0.08, -0.08, 0.94, 0.94, 0.84, 0.84, 0.84, 0.75,
+      0.75, -0.44, -0.44, -0.44, -0.98, -0.98, -0.08, -0.08, -0.08, 0.94, 0.94, -0.08, -0.08, -0.08, 0.94, 0.94, 0.84, 0.84, 0.84, 0.75, 0.75, -0.44, -0.44,
+      -0.44, -0.98, -0.98, -0.08, -0.08, -0.08, 0.94, 0.94, -0.08, -0.08, -0.08, 0.94, 0.94, 0.84, 0.84, 0.84, 0.75, 0.75, -0.44, -0.44, -0.44, -0.98, -0.98,
+      -0.08, -0.08, -0.08, 0.94, 0.94, -0.08, -0.08, -0.08, 0.94, 0.94, 0.58, 0.58, 0.58, -0.63, -0.63, -0.92, -0.92, -0.92, 0.13, 0.13, 0.99, 0.99, 0.99, 0.4,
+      0.4, 0.99, 0.99, 0.99, 0.4, 0.4, -0.78, -0.78, -0.78, -0.81, -0.81, 0.34, 0.34, 0.34, 1, 1, 0.19, 0.19, 0.19, -0.9, -0.9, 0.19, 0.19, 0.19, -0.9, -0.9,
+      -0.78, -0.78, -0.78, -0.81, -0.81, 0.34, 0.34, 0.34, 1, 1, 0.19, 0.19, 0.19, -0.9, -0.9, 0.19, 0.19, 0.19, -0.9, -0.9, -0.78, -0.78, -0.78, -0.81, -0.81,
+      0.34, 0.34, 0.34, 1, 1, 0.19, 0.19, 0.19, -0.9, -0.9, 0.19, 0.19, 0.19, -0.9, -0.9, -0.78, -0.78, -0.78, -0.81, -0.81, 0.34, 0.34, 0.34, 1, 1, 0.19, 0.19,
+      0.19, -0.9, -0.9, 0.19, 0.19, 0.19, -0.9, -0.9, -0.67, -0.67, -0.67, 0.54, 0.54, 0.96, 0.96, 0.96, -0.03, -0.03, -0.97, -0.97, -0.97, -0.49, -0.49, -0.97,
+      -0.97, -0.97, -0.49, -0.49,
+    ],
+    grads: [
+      [-0.63, 1.04, -1.38, 1.8, -4.71, 5.46, -1.1, 1.01, -0.84, 0.72, -0.78, 0.48, 3.54, -3.74, 3.58, -3.7, 6.73, -6.69, -0.6, 0.78, -0.89, 1.05, -2.47, 2.74],
+    ],
+  },
+  // nn.ConstantPad3d(1, 0.5)(x)
+  {
+    name: 'ConstantPad3d 1, value 0.5',
+    inputs: [[[1, 1, 2, 2, 3], false]],
+    run: ([x]) => new wg.nn.ConstantPad3d(1, 0.5).forward(x),
+    shape: [1, 1, 4, 4, 5],
+    out: [
+      0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.84, 0.75, -0.44, 0.5,
+      0.5, -0.98, -0.08, 0.94, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.58, -0.63, -0.92, 0.5, 0.5, 0.13, 0.99, 0.4, 0.5, 0.5, 0.5, 0.5,
+      0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
+    ],
+    grads: [[0.04, -0.95, -0.55, -0.18, -1, -0.36, -0.74, -0.85, 0.28, -0.86, -0.72, 0.48]],
+  },
+  // nn.BatchNorm3d(3)(x)  # training mode
+  {
+    name: 'BatchNorm3d training (batch statistics)',
+    inputs: [[[2, 3, 2, 3, 2], false]],
+    run: ([x]) => new wg.nn.BatchNorm3d(3).forward(x),
+    shape: [2, 3, 2, 3, 2],
+    out: [
+      1.18653, 1.059905, -0.6143694, -1.374124, -0.1078664, 1.327226, 0.8207225, -0.8816905, -1.289707, 0.1875937, 1.397573, 0.567471, -1.09872, -1.140934,
+      0.4772456, 1.40594, 0.2661788, -1.267574, -0.9439379, 0.7586681, 1.349655, -0.04338597, -1.366072, -0.6906577, 0.9965575, 1.221927, -0.3415763, -1.412083,
+      -0.4120044, 1.179671, 1.0529, -0.6232886, -1.383912, -0.1162064, 1.320527, 0.8134445, -0.8816905, -1.289707, 0.1875937, 1.397573, 0.567471, -1.092733,
+      -1.134942, 0.4830538, 1.411643, 0.2720109, -1.261568, -0.9379686, 0.7586681, 1.349655, -0.04338597, -1.366072, -0.6906577, 0.9978773, 1.223015,
+      -0.3388796, -1.408285, -0.4092352, 1.180802, 1.040091, -0.6232886, -1.383912, -0.1162064, 1.320527, 0.8134445, -0.8909154, -1.299398, 0.1795916, 1.390955,
+      0.5599034, -1.1022, -1.144457,
+    ],
+    grads: [
+      [
+        -0.2149923, 0.2441556, 0.344941, -0.09395469, -0.4082968, -0.1529957, 0.3188515, 0.305937, -0.1608713, -0.3962882, -0.06571936, 0.350767, 0.2579501,
+        -0.2222485, -0.3509983, 0.03994702, 0.3999408, 0.1945443, -0.2842959, -0.3250583, 0.122, 0.4009562, 0.1059634, -0.3439696, -0.2898168, 0.1841921,
+        0.3740227, 0.006431772, -0.3894706, -0.2119271, 0.2477326, 0.334372, -0.09101962, -0.4055885, -0.149845, 0.3224888, 0.305937, -0.1608713, -0.3962882,
+        -0.06571936, 0.350767, 0.2410813, -0.2389982, -0.37021, 0.01926965, 0.3809669, 0.1638715, -0.3013401, -0.3250583, 0.122, 0.4009562, 0.1059634,
+        -0.3439696, -0.2727564, 0.2010858, 0.3884939, 0.01975635, -0.3743141, -0.1946861, 0.2777978, 0.334372, -0.09101962, -0.4055885, -0.149845, 0.3224888,
+        0.309381, -0.1580039, -0.3935351, -0.0624614, 0.3544142, 0.244429, -0.236204,
+      ],
+    ],
+  },
+  // nn.InstanceNorm3d(2, affine=True)(x)
+  {
+    name: 'InstanceNorm3d affine, unbatched',
+    inputs: [[[2, 3, 2, 4], false]],
+    run: ([x]) => new wg.nn.InstanceNorm3d(2, { affine: true }).forward(x),
+    shape: [2, 3, 2, 4],
+    out: [
+      1.18443, 1.057778, -0.6168416, -1.376753, -0.110234, 1.325154, 0.8185464, -0.8842177, -1.292318, 0.185287, 1.395516, 0.5652426, -1.095304, -1.137521,
+      0.4808081, 1.409588, 0.2697216, -1.264173, -0.9405075, 0.7622567, 1.353299, -0.03987189, -1.36268, -0.6872037, 0.9988267, 1.223914, -0.3376316, -1.406798,
+      -0.4079715, 1.18171, 1.055099, -0.6189912, -1.378662, -0.1125439, 1.32239, 0.8159429, -0.8862829, -1.294254, 0.1828838, 1.39273, 0.5627193, -1.097303,
+      -1.139507, 0.4783114, 1.406798, 0.2672917, -1.266118, -0.9425548,
+    ],
+    grads: [
+      [
+        -0.2085482, 0.2506801, 0.351297, -0.08777515, -0.402039, -0.146523, 0.3253644, 0.3122547, -0.154696, -0.3899944, -0.05922064, 0.3572578, 0.2473617,
+        -0.2328216, -0.3638775, 0.0257875, 0.3874305, 0.1841894, -0.295154, -0.3383341, 0.1079279, 0.3888849, 0.09574, -0.3551923, -0.2851919, 0.188227,
+        0.3777956, 0.01064835, -0.3847428, -0.2073969, 0.2516852, 0.3381902, -0.08668058, -0.4008359, -0.1453903, 0.3263442, 0.3132263, -0.1535797, -0.3887931,
+        -0.05811509, 0.3582257, 0.2483524, -0.2316794, -0.3626822, 0.02686627, 0.3883868, 0.1711308, -0.2939908,
+      ],
+    ],
+  },
 ];
 
 for (const be of ['wasm', 'reference'] as const) {
@@ -773,3 +912,273 @@ for (const be of ['wasm', 'reference'] as const) {
       });
   });
 }
+
+// test/fixtures/three-d-safetensors.py: torch.nn.Sequential(Conv3d(2, 4, (3, 2, 3), stride=(2, 1, 1),
+// padding=(1, 1, 0), groups=2), BatchNorm3d(4), ReLU(), ConvTranspose3d(4, 3, 2, stride=2,
+// padding=(1, 0, 0)), InstanceNorm3d(3, affine=True), MaxPool3d(2, ceil_mode=True)) after two
+// training-mode forwards, eval(); its output for the input 0.5·sin(0.3·i + 0.5) of [2, 2, 5, 4, 6].
+const Y_FIXTURE = [
+  1.0073631, 0.9710281, 0.8600875, 0.6844515, 1.2826545, 1.1197866, 0.850462, 0.4987384, 0.0053317, 0.0503254, 0.0601286, 0.1953462, 1.1227705, 1.256914,
+  1.2909144, 1.2217354, 0.5306094, 0.5478433, 0.5097104, 0.419617, 0.6726944, 0.6416482, 0.5468559, 0.3967853, 0.0218053, 0.171496, 0.3166504, 0.444302,
+  0.5963972, 0.5666094, 0.4983417, 0.3976922, 0.7713031, 0.8859209, 0.9149722, 0.8558627, -0.1074281, 0.0207484, 0.1559746, 0.2894019, 1.0834777, 1.0788869,
+  1.0648695, 1.0426779, 0.8884823, 0.8459846, 0.8646789, 0.8800886, 0.8950131, 0.8880672, 0.9236512, 0.9769135, 1.0980595, 1.1150086, 1.1193045, 1.1105638,
+  0.9513654, 0.9368003, 0.9196585, 0.9070773, 0.9702708, 0.9592971, 0.9493433, 0.9412985, 0.9570192, 0.9765031, 0.9954699, 1.0122253, 1.0315522, 1.0277885,
+  1.0191629, 1.0064458, 0.9547352, 0.936734, 0.9217682, 0.9111747, 0.9424667, 0.9588189, 0.9759048, 0.9927633, 0.8062843, 0.8041664, 0.7976999, 0.7874624,
+  0.7982248, 0.7902565, 0.7770798, 0.7598718, 0.7525314, 0.7626024, 0.7723067, 0.7807776, 0.8130112, 0.8208302, 0.822812, 0.8187796, 0.7614311, 0.7622743,
+  0.7604086, 0.7560008, 0.7683826, 0.7668636, 0.7626147, 0.7610578, 0.7593985, 0.7649359, 0.7698982, 0.7738422, 0.7823299, 0.7805936, 0.7766144, 0.7707477,
+  0.773207, 0.7788147, 0.780236, 0.7773441, 0.7420198, 0.7487764, 0.7566585, 0.7644357, 0.3961225, 0.1521491, -0.1084261, -0.2861533, 0.489393, 0.8508604,
+  1.10694, 1.2800518, 1.1915011, 0.9681715, 1.0112032, 1.2509818, 1.2483531, 1.0070831, 0.6728432, 0.2754895, 0.1542363, 0.3147816, 0.4617429, 0.5718951,
+  0.0872321, 0.1614148, 0.2288535, 0.2917609, 0.3692304, 0.5411087, 0.7599136, 0.9078275, 0.8321661, 0.6413441, 0.3902222, 0.1012323, 0.1643624, 0.3153386,
+  0.452681, 0.5581738, 0.49267, 0.3771078, 0.2423944, 0.3027492, 0.8528625, 0.8535202, 0.8586107, 0.8660783, 1.0176393, 1.0663338, 1.0992441, 1.1214918,
+  1.1101116, 1.0814102, 1.0436389, 1.0001721, 0.8604726, 0.8611436, 0.8784105, 0.89127, 0.9724056, 0.99453, 1.0151004, 1.0304822, 0.9677879, 0.9777288,
+  0.9863958, 0.9944804, 1.0044365, 0.9870089, 0.9682124, 0.9487733, 0.9113352, 0.9095429, 0.9137881, 0.9236919, 0.9764919, 0.9965316, 1.0148385, 1.0287188,
+  1.0192063, 1.0040454, 0.9864804, 0.9680804, 0.7556902, 0.743583, 0.7352746, 0.7425283, 0.7892619, 0.7984669, 0.8136069, 0.8238416, 0.8186063, 0.8054026,
+  0.7880265, 0.7981125, 0.797982, 0.7860091, 0.7694224, 0.7497038, 0.7814562, 0.782666, 0.7820126, 0.7819739, 0.7553911, 0.7577054, 0.7616925, 0.7654117,
+  0.7699919, 0.7628851, 0.7737433, 0.7810835, 0.7773288, 0.7678593, 0.7553974, 0.7499774, 0.7666322, 0.7720115, 0.7764794, 0.7811626, 0.7831098, 0.7780065,
+  0.7714564, 0.7640444,
+];
+
+const fixtureModel = () =>
+  new wg.nn.Sequential(
+    new wg.nn.Conv3d(2, 4, [3, 2, 3], { stride: [2, 1, 1], padding: [1, 1, 0], groups: 2 }),
+    new wg.nn.BatchNorm3d(4),
+    new wg.nn.ReLU(),
+    new wg.nn.ConvTranspose3d(4, 3, 2, { stride: 2, padding: [1, 0, 0] }),
+    new wg.nn.InstanceNorm3d(3, { affine: true }),
+    new wg.nn.MaxPool3d(2, { ceilMode: true }),
+  );
+
+describe.each(['wasm', 'reference'] as const)('3-D modules (%s)', (be) => {
+  test("a PyTorch-written state dict loads into Conv3d, BatchNorm3d, ConvTranspose3d, InstanceNorm3d and gives PyTorch's output", () => {
+    wg.setBackend(be);
+    const model = fixtureModel();
+    const sd = wg.load(readFileSync(new URL('./fixtures/torch-three-d.safetensors', import.meta.url)));
+    expect(Object.keys(sd)).toEqual(Object.keys(model.stateDict()));
+    expect(Object.keys(sd)).toEqual([
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '1.running_mean',
+      '1.running_var',
+      '1.num_batches_tracked',
+      '3.weight',
+      '3.bias',
+      '4.weight',
+      '4.bias',
+    ]);
+    model.loadStateDict(sd);
+    model.eval();
+    const n = 2 * 2 * 5 * 4 * 6;
+    const x = wg.tensor(
+      Array.from({ length: n }, (_, i) => 0.5 * Math.sin(i * 0.3 + 0.5)),
+      { shape: [2, 2, 5, 4, 6] },
+    );
+    const y = wg.noGrad(() => model.forward(x) as wg.Tensor);
+    expect(y.shape).toEqual([2, 3, 2, 5, 4]);
+    expectClose(y.data(), Y_FIXTURE, 1e-5);
+  });
+
+  test("weights have PyTorch's layouts and kaiming-uniform bounds; options are checked when built", () => {
+    wg.setBackend(be);
+    const conv = new wg.nn.Conv3d(4, 6, [3, 2, 1], { groups: 2 });
+    expect(conv.weight.shape).toEqual([6, 2, 3, 2, 1]);
+    expect(conv.bias!.shape).toEqual([6]);
+    const bound = 1 / Math.sqrt(2 * 3 * 2 * 1);
+    for (const t of [conv.weight, conv.bias!]) expect(Math.max(...Array.from(t.data(), Math.abs))).toBeLessThanOrEqual(bound);
+    expect(conv.toString()).toBe('Conv3d(4, 6, kernel_size=(3, 2, 1), stride=(1, 1, 1), groups=2)');
+    const convT = new wg.nn.ConvTranspose3d(4, 6, 2, { groups: 2, bias: false });
+    expect(convT.weight.shape).toEqual([4, 3, 2, 2, 2]);
+    expect(convT.bias).toBeNull();
+    expect(Math.max(...Array.from(convT.weight.data(), Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(3 * 8));
+    expect(Object.keys(new wg.nn.BatchNorm3d(3).stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    expect(() => new wg.nn.Conv3d(3, 4, 3, { groups: 2 })).toThrow(/^wasmgrad\.nn\.Conv3d: inChannels 3 and outChannels 4 must both be multiples of groups 2$/);
+    expect(() => new wg.nn.Conv3d(2, 4, [3, 3] as never)).toThrow(/^wasmgrad\.nn\.Conv3d: kernelSize must be a number or a \[d, h, w\] triple, got \[3, 3\]$/);
+    expect(() => new wg.nn.Conv3d(2, 4, 3, { padding: 'same', stride: 2 })).toThrow(/^wasmgrad\.nn\.Conv3d: padding 'same' needs stride 1/);
+    expect(() => new wg.nn.MaxPool3d(2, { dilation: 0 })).toThrow(wg.ValueError);
+    expect(() => new wg.nn.ReflectionPad3d([1, 1, 1, 1])).toThrow(
+      /^wasmgrad\.nn\.ReflectionPad3d: padding must be an integer or 6 integers, got \[1, 1, 1, 1\]$/,
+    );
+    expect(() => new wg.nn.Conv3d(2, 4, 3).forward(wg.zeros([1, 3, 4, 4, 4]))).toThrow(
+      /^wasmgrad\.nn\.Conv3d: expected an input \[N, 2, D, H, W\] or \[2, D, H, W\], got shape \[1, 3, 4, 4, 4\]$/,
+    );
+    expect(() => new wg.nn.BatchNorm3d(2).forward(wg.zeros([2, 4, 4, 4]))).toThrow(
+      /^wasmgrad\.nn\.BatchNorm3d: expected an input \[N, 2, D, H, W\], got shape \[2, 4, 4, 4\]$/,
+    );
+  });
+
+  test('MaxPool3d, AvgPool3d, the adaptive pools, MaxUnpool3d and Upsample call their functions', () => {
+    wg.setBackend(be);
+    const x = sinTensor([1, 2, 4, 5, 6], 1);
+    const same = (a: wg.Tensor, b: wg.Tensor) => expect(Array.from(a.data())).toEqual(Array.from(b.data()));
+    const [v, i] = new wg.nn.MaxPool3d([2, 2, 3], { stride: 1, padding: [1, 0, 1], returnIndices: true }).forward(x);
+    const [fv, fi] = wg.maxPool3d(x, [2, 2, 3], { stride: 1, padding: [1, 0, 1], returnIndices: true });
+    same(v, fv);
+    same(i, fi);
+    same(
+      new wg.nn.AvgPool3d(3, { stride: 2, padding: 1, countIncludePad: false }).forward(x),
+      wg.avgPool3d(x, 3, { stride: 2, padding: 1, countIncludePad: false }),
+    );
+    same(new wg.nn.AdaptiveAvgPool3d([2, null, 3]).forward(x), wg.adaptiveAvgPool3d(x, [2, null, 3]));
+    const [av, ai] = new wg.nn.AdaptiveMaxPool3d(2, true).forward(x) as [wg.Tensor, wg.Tensor];
+    same(ai, wg.adaptiveMaxPool3d(x, 2, { returnIndices: true })[1]);
+    same(av, new wg.nn.AdaptiveMaxPool3d(2).forward(x) as wg.Tensor);
+    const [pv, pi] = wg.maxPool3d(x, 2, { returnIndices: true });
+    same(new wg.nn.MaxUnpool3d(2).forward(pv, pi, [4, 5, 6]), wg.maxUnpool3d(pv, pi, 2, { outputSize: [4, 5, 6] }));
+    same(new wg.nn.Upsample({ scaleFactor: 2, mode: 'trilinear' }).forward(x), wg.interpolate(x, { scaleFactor: 2, mode: 'trilinear' }));
+    expect(wg.nn.functional.conv3d).toBe(wg.conv3d);
+    expect(wg.nn.functional.maxUnpool3d).toBe(wg.maxUnpool3d);
+    expect(wg.nn.functional.dropout3d).toBe(wg.dropout3d);
+  });
+
+  test('dropout3d zeroes whole channels and scales the rest; eval is the identity', () => {
+    wg.setBackend(be);
+    wg.manualSeed(3);
+    const x = wg.add(wg.rand([4, 5, 2, 3, 2]), 1);
+    const y = wg.dropout3d(x, 0.5);
+    const xs = x.data(),
+      ys = y.data(),
+      plane = 12;
+    let dropped = 0;
+    for (let ch = 0; ch < 20; ch++) {
+      const kept = ys[ch * plane] !== 0;
+      if (!kept) dropped++;
+      for (let k = ch * plane; k < (ch + 1) * plane; k++) expect(ys[k]).toBeCloseTo(kept ? 2 * xs[k] : 0, 5);
+    }
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(20);
+    expect(Array.from(new wg.nn.Dropout3d(0.5).eval().forward(x).data())).toEqual(Array.from(xs));
+    expect(wg.dropout3d(wg.zeros([2, 3, 3, 3]), 0.5).shape).toEqual([2, 3, 3, 3]);
+  });
+});
+
+test('gradcheck (float64 reference) of the 3-D functions', () => {
+  wg.setBackend('reference');
+  const t = (shape: number[], k: number) => sinTensor(shape, k, false, true);
+  const ok = (fn: (...xs: wg.Tensor[]) => wg.Tensor, ins: wg.Tensor[]) => expect(wg.gradcheck(fn, ins).ok).toBe(true);
+  ok(
+    (x, w, b) => wg.conv3d(x, w, b, { stride: [1, 2, 1], padding: [1, 0, 1], dilation: [2, 1, 1], groups: 2 }),
+    [t([1, 4, 4, 3, 3], 1), t([2, 2, 2, 2, 2], 2), t([2], 3)],
+  );
+  ok(
+    (x, w, b) => wg.convTranspose3d(x, w, b, { stride: [2, 1, 2], padding: [1, 0, 0], outputPadding: [1, 0, 1], groups: 2 }),
+    [t([1, 2, 2, 3, 2], 1), t([2, 1, 3, 2, 2], 2), t([2], 3)],
+  );
+  ok((x) => wg.maxPool3d(x, [2, 3, 2], { stride: [1, 2, 1], padding: 1, ceilMode: true }), [t([1, 2, 3, 4, 3], 4)]);
+  ok((x) => wg.avgPool3d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), [t([2, 1, 4, 3, 5], 5)]);
+  ok((x) => wg.adaptiveMaxPool3d(x, [2, 3, 2]), [t([1, 2, 3, 5, 4], 6)]);
+  ok((x) => wg.interpolate(x, { scaleFactor: [1.5, 2, 0.5], mode: 'trilinear' }), [t([1, 2, 3, 2, 4], 7)]);
+});
+
+test.each(['wasm', 'reference'] as const)('under wg.compile the 3-D ops give the eager results (%s)', (be) => {
+  wg.setBackend(be);
+  const w = sinTensor([4, 2, 3, 2, 3], 2, false, true),
+    wt = sinTensor([4, 2, 2, 2, 2], 3, false, true);
+  const step = (x: wg.Tensor) => {
+    const h = wg.relu(wg.conv3d(x, w, null, { padding: 1 }));
+    const p = wg.maxPool3d(h, 2, { ceilMode: true });
+    const u = wg.convTranspose3d(wg.avgPool3d(p, 1), wt, null, { stride: 2 });
+    const y = wg.interpolate(wg.adaptiveAvgPool3d(u, [3, 2, 4]), { scaleFactor: 2, mode: 'trilinear' });
+    const loss = wg.sum(wg.mul(y, y));
+    loss.backward();
+    return loss;
+  };
+  const run = (f: (x: wg.Tensor) => wg.Tensor) =>
+    [1, 2, 3].map((k) => {
+      w.grad = null;
+      wt.grad = null;
+      const loss = f(sinTensor([2, 2, 5, 4, 5], k)).item();
+      return [loss, ...Array.from(w.grad!.data()), ...Array.from(wt.grad!.data())];
+    });
+  const eager = run(step);
+  const compiled = run(wg.compile(step));
+  compiled.forEach((vals, r) => expectClose(vals, eager[r], 1e-5));
+});
+
+describe('3-D errors', () => {
+  const x = () => wg.zeros([1, 4, 5, 5, 5]);
+  test('conv3d and convTranspose3d', () => {
+    const w = wg.zeros([2, 4, 3, 3, 3]);
+    expect(() => wg.conv3d(wg.zeros([4, 5, 5]), w)).toThrow(
+      /^wasmgrad\.conv3d: input must be 5-D \[N, C, D, H, W\] \(or \[C, D, H, W\] unbatched\), got shape \[4, 5, 5\]$/,
+    );
+    expect(() => wg.conv3d(x(), wg.zeros([2, 4, 3, 3]))).toThrow(
+      /^wasmgrad\.conv3d: weight must be 5-D \[O, C\/groups, kd, kh, kw\], got shape \[2, 4, 3, 3\]$/,
+    );
+    expect(() => wg.conv3d(x(), w, null, { groups: 2 })).toThrow(
+      /^wasmgrad\.conv3d: input \[1, 4, 5, 5, 5\] has 4 channels but weight \[2, 4, 3, 3, 3\] with groups 2 expects 8/,
+    );
+    expect(() => wg.conv3d(x(), w, wg.zeros([3]))).toThrow(/^wasmgrad\.conv3d: bias must have shape \[2\]/);
+    expect(() => wg.conv3d(x(), w, null, { padding: 'same', stride: 2 })).toThrow(
+      /^wasmgrad\.conv3d: padding 'same' needs stride 1 \(as PyTorch\), got stride 2$/,
+    );
+    expect(() => wg.conv3d(x(), w, null, { padding: 'full' as never })).toThrow(
+      /^wasmgrad\.conv3d: padding must be a number, a list of 3, 'same' or 'valid', got "full"$/,
+    );
+    expect(() => wg.conv3d(x(), w, null, { stride: [1, 2] as never })).toThrow(
+      /^wasmgrad\.conv3d: stride must be a positive integer or a list of 3 of them, got \[1, 2\]$/,
+    );
+    expect(() => wg.conv3d(x(), w, null, { dilation: 3 })).toThrow(
+      /^wasmgrad\.conv3d: kernel 3×3×3 with dilation \[3, 3, 3\] spans 7×7×7, more than the padded input 5×5×5 \(input \[1, 4, 5, 5, 5\], padding \[0, 0, 0\]\)$/,
+    );
+    expect(() => wg.conv3d(x(), w, null, { bogus: 1 } as never)).toThrow(wg.ValueError);
+    const wt = wg.zeros([4, 2, 2, 2, 2]);
+    expect(() => wg.convTranspose3d(x(), wg.zeros([3, 2, 2, 2, 2]))).toThrow(
+      /^wasmgrad\.convTranspose3d: input \[1, 4, 5, 5, 5\] has 4 channels but weight \[3, 2, 2, 2, 2\] expects 3/,
+    );
+    expect(() => wg.convTranspose3d(x(), wt, null, { stride: 2, outputPadding: [0, 0, 2] })).toThrow(
+      /^wasmgrad\.convTranspose3d: outputPadding \[0, 0, 2\] must be smaller than either the stride \[2, 2, 2\] or the dilation \[1, 1, 1\] in each dim$/,
+    );
+    expect(() => wg.convTranspose3d(x(), wt, null, { padding: 3 })).toThrow(/^wasmgrad\.convTranspose3d: the output would be 0×0×0/);
+    expect(() => wg.convTranspose3d(x(), wt, null, { groups: 3 })).toThrow(
+      /^wasmgrad\.convTranspose3d: input \[1, 4, 5, 5, 5\] has 4 channels, not a multiple of groups 3$/,
+    );
+    expect(() => wg.convTranspose3d(wg.zeros([4, 5, 5]), wt)).toThrow(/^wasmgrad\.convTranspose3d: input must be 5-D \[N, inC, D, H, W\]/);
+  });
+  test('the pools', () => {
+    expect(() => wg.maxPool3d(wg.zeros([1, 5, 5]), 2)).toThrow(
+      /^wasmgrad\.maxPool3d: input must be 5-D \[N, C, D, H, W\] \(or \[C, D, H, W\] unbatched\), got shape \[1, 5, 5\]$/,
+    );
+    expect(() => wg.maxPool3d(wg.zeros([1, 0, 5, 5, 5]), 2)).toThrow(
+      /^wasmgrad\.maxPool3d: input \[1, 0, 5, 5, 5\] needs non-zero channels, depth, height and width/,
+    );
+    expect(() => wg.maxPool3d(x(), [2, 2, 2], { padding: [0, 2, 0] })).toThrow(
+      /^wasmgrad\.maxPool3d: padding \[0, 2, 0\] must be at most half the kernel size 2×2×2$/,
+    );
+    expect(() => wg.maxPool3d(x(), [6, 2, 2])).toThrow(/^wasmgrad\.maxPool3d: kernel 6×2×2 is larger than the padded input 5×5×5/);
+    expect(() => wg.maxPool3d(x(), [0, 2, 2])).toThrow(/^wasmgrad\.maxPool3d: kernel size must be a positive integer or a list of 3 of them, got \[0, 2, 2\]$/);
+    expect(() => wg.maxPool3d(x(), 2, { ceilMode: 1 as never })).toThrow(wg.ValueError);
+    expect(() => wg.avgPool3d(x(), 2, { divisorOverride: 0 })).toThrow(/^wasmgrad\.avgPool3d: divisorOverride must be a non-zero integer, got 0$/);
+    expect(() => wg.avgPool3d(x(), 2, { dilation: 2 } as never)).toThrow(wg.ValueError);
+    expect(() => wg.adaptiveAvgPool3d(x(), [2, 2] as never)).toThrow(
+      /^wasmgrad\.adaptiveAvgPool3d: outputSize must be a positive integer or a list \[d, h, w\] of them \(null keeps the input's\), got \[2, 2\]$/,
+    );
+    expect(() => wg.adaptiveMaxPool3d(x(), 0)).toThrow(wg.ValueError);
+    expect(() => wg.adaptiveMaxPool3d(wg.zeros([5, 5]), 2)).toThrow(wg.ShapeError);
+    expect(() => wg.maxUnpool3d(wg.zeros([1, 2, 2]), wg.zeros([1, 2, 2], { dtype: 'int32' }), 2)).toThrow(
+      /^wasmgrad\.maxUnpool3d: expects an input \[N, C, D, H, W\] \(or \[C, D, H, W\]\) and indices of its shape/,
+    );
+  });
+  test('interpolate, dropout3d', () => {
+    expect(() => wg.interpolate(x(), { size: [2, 2], mode: 'trilinear' })).toThrow(
+      /^wasmgrad\.interpolate: size must be a number or \[d, h, w\] for an input \[N, C, D, H, W\] \(three spatial dims, as PyTorch\), got \[2, 2\]$/,
+    );
+    expect(() => wg.interpolate(x(), { scaleFactor: 2, mode: 'bilinear' })).toThrow(
+      /^wasmgrad\.interpolate: mode 'bilinear' takes an input \[N, C, H, W\], got shape \[1, 4, 5, 5, 5\]$/,
+    );
+    expect(() => wg.interpolate(wg.zeros([1, 1, 4, 4]), { scaleFactor: 2, mode: 'trilinear' })).toThrow(
+      /^wasmgrad\.interpolate: mode 'trilinear' takes an input \[N, C, D, H, W\], got shape \[1, 1, 4, 4\]$/,
+    );
+    expect(() => wg.interpolate(x(), { size: 2, scaleFactor: 2 })).toThrow(/^wasmgrad\.interpolate: give exactly one of size and scaleFactor/);
+    expect(() => wg.interpolate(x(), { size: 2, mode: 'nearest', alignCorners: true })).toThrow(
+      /^wasmgrad\.interpolate: alignCorners applies to the linear modes only/,
+    );
+    expect(() => wg.dropout3d(wg.zeros([4, 5, 5]))).toThrow(/^wasmgrad\.dropout3d: expects x \[N, C, D, H, W\] or unbatched \[C, D, H, W\], got \[4, 5, 5\]$/);
+    expect(() => wg.dropout3d(x(), 1.5)).toThrow(wg.ValueError);
+  });
+  test('a failed call changes nothing', () => {
+    const w = wg.zeros([2, 4, 3, 3, 3], { requiresGrad: true });
+    expect(() => wg.conv3d(x(), w, null, { dilation: 3 })).toThrow(wg.ShapeError);
+    expect(w.grad).toBeNull();
+  });
+});

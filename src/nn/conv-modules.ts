@@ -1,5 +1,5 @@
 /**
- * Conv1d, ConvTranspose1d/2d, Upsample, AdaptiveAvgPool2d and AdaptiveMaxPool2d modules over the
+ * Conv1d, Conv3d, ConvTranspose1d/2d/3d, Upsample, AdaptiveAvgPool2d/3d and AdaptiveMaxPool2d/3d modules over the
  * functions of src/api/conv.ts, with PyTorch's arguments, weight layouts, initialisation and
  * state-dict names (DESIGN.md section 5: Conv1d [outC, inC/groups, k], ConvTranspose2d
  * [inC, outC/groups, kh, kw]).
@@ -12,7 +12,10 @@ import * as F from '../api/functional.js';
 import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkChannelsInput, checkInt, checkPair, pyPair } from './layers.js';
+import { checkChannelsInput, checkInt, checkPair, checkTriple, pyPair } from './layers.js';
+import type { Conv3dOptions, ConvTranspose3dOptions } from '../ops/conv.js';
+import type { Size3 } from '../ops/window.js';
+import type { AdaptiveSize3 } from '../api/conv3d.js';
 import { Module } from './module.js';
 
 /** A number or [n] as n, an integer ≥ min. */
@@ -100,7 +103,7 @@ export interface ConvTranspose1dModuleOptions {
  * U(±1/√fanIn) with fanIn = (outC/groups)·∏k, the bias the same bound. S is a size per spatial
  * dim: a number for 1-D (as Conv1d), an [h, w] pair for 2-D.
  */
-abstract class ConvTransposeNd<S extends number | [number, number]> extends Module {
+abstract class ConvTransposeNd<S extends number | [number, number] | [number, number, number]> extends Module {
   readonly kernelSize: S;
   readonly stride: S;
   readonly padding: S;
@@ -111,19 +114,20 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
   readonly bias: Tensor | null;
 
   constructor(
-    private readonly kind: 'ConvTranspose1d' | 'ConvTranspose2d',
+    private readonly kind: 'ConvTranspose1d' | 'ConvTranspose2d' | 'ConvTranspose3d',
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: unknown,
-    opts: ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions,
+    opts: ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions | ConvTranspose3dModuleOptions,
   ) {
     super();
     const where = `nn.${kind}`;
-    const size = (name: string, v: unknown, min: number) => (kind === 'ConvTranspose1d' ? checkSingle(kind, name, v, min) : checkPair(kind, name, v, min)) as S;
+    const check = { ConvTranspose1d: checkSingle, ConvTranspose2d: checkPair, ConvTranspose3d: checkTriple }[kind];
+    const size = (name: string, v: unknown, min: number) => check(kind, name, v, min) as S;
     checkInt(kind, 'inChannels', inChannels, 1);
     checkInt(kind, 'outChannels', outChannels, 1);
     this.kernelSize = size('kernelSize', kernelSize, 1);
-    const o = checkOptions<ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions>(where, opts, [
+    const o = checkOptions<ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions | ConvTranspose3dModuleOptions>(where, opts, [
       'stride',
       'padding',
       'outputPadding',
@@ -151,14 +155,13 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
    * min = (in − 1)·stride − 2·padding + dilation·(k − 1) + 1 is the size without output padding.
    */
   forward(x: Tensor, outputSize?: readonly number[] | null): Tensor {
-    const oneD = this.kind === 'ConvTranspose1d';
-    checkChannelsInput(`nn.${this.kind}`, x, this.inChannels, oneD ? 'L' : 'H, W');
+    checkChannelsInput(`nn.${this.kind}`, x, this.inChannels, { ConvTranspose1d: 'L', ConvTranspose2d: 'H, W', ConvTranspose3d: 'D, H, W' }[this.kind]);
     const { stride, padding, groups, dilation } = this;
     const outputPadding = outputSize === undefined || outputSize === null ? this.outputPadding : this.paddingFor(x, outputSize);
     const opts = { stride, padding, outputPadding, groups, dilation };
-    return oneD
-      ? F.convTranspose1d(x, this.weight, this.bias, opts as ConvTranspose1dModuleOptions)
-      : F.convTranspose2d(x, this.weight, this.bias, opts as ConvTranspose2dModuleOptions);
+    if (this.kind === 'ConvTranspose1d') return F.convTranspose1d(x, this.weight, this.bias, opts as ConvTranspose1dModuleOptions);
+    if (this.kind === 'ConvTranspose2d') return F.convTranspose2d(x, this.weight, this.bias, opts as ConvTranspose2dModuleOptions);
+    return F.convTranspose3d(x, this.weight, this.bias, opts as ConvTranspose3dModuleOptions);
   }
 
   private paddingFor(x: Tensor, outputSize: readonly number[]): S {
@@ -208,7 +211,76 @@ export class ConvTranspose2d extends ConvTransposeNd<[number, number]> {
   }
 }
 
-/** Resizes [N, C, H, W] with interpolate (PyTorch nn.Upsample: size or scaleFactor, mode 'nearest' or 'bilinear', alignCorners). */
+/** Transposed 3-D convolution over [N, inC, D, H, W] (PyTorch nn.ConvTranspose3d): weight [inC, outC/groups, kd, kh, kw]. */
+export class ConvTranspose3d extends ConvTransposeNd<[number, number, number]> {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts: ConvTranspose3dModuleOptions = {}) {
+    super('ConvTranspose3d', inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+export interface ConvTranspose3dModuleOptions extends ConvTranspose3dOptions {
+  bias?: boolean;
+}
+
+export interface Conv3dModuleOptions extends Conv3dOptions {
+  bias?: boolean;
+}
+
+/**
+ * 3-D convolution over x [N, inChannels, D, H, W] (or unbatched [inChannels, D, H, W]; PyTorch
+ * nn.Conv3d): weight [outChannels, inChannels/groups, kd, kh, kw], bias [outChannels], both from
+ * U(±1/√fanIn) with fanIn = (inChannels/groups)·kd·kh·kw (PyTorch's kaiming_uniform_(a = √5)).
+ */
+export class Conv3d extends Module {
+  readonly kernelSize: [number, number, number];
+  readonly stride: [number, number, number];
+  readonly padding: [number, number, number] | 'same' | 'valid';
+  readonly dilation: [number, number, number];
+  readonly groups: number;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Size3,
+    opts: Conv3dModuleOptions = {},
+  ) {
+    super();
+    checkInt('Conv3d', 'inChannels', inChannels, 1);
+    checkInt('Conv3d', 'outChannels', outChannels, 1);
+    this.kernelSize = checkTriple('Conv3d', 'kernelSize', kernelSize, 1);
+    const o = checkOptions<Conv3dModuleOptions>('nn.Conv3d', opts, ['stride', 'padding', 'dilation', 'groups', 'bias']);
+    checkBool('nn.Conv3d', 'bias', o.bias);
+    this.stride = checkTriple('Conv3d', 'stride', o.stride ?? 1, 1);
+    this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : checkTriple('Conv3d', 'padding', o.padding ?? 0, 0);
+    this.dilation = checkTriple('Conv3d', 'dilation', o.dilation ?? 1, 1);
+    this.groups = checkInt('Conv3d', 'groups', o.groups ?? 1, 1);
+    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
+      throw new ValueError('nn.Conv3d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
+    if (this.padding === 'same' && this.stride.some((s) => s !== 1))
+      throw new ValueError('nn.Conv3d', `padding 'same' needs stride 1 (as PyTorch), got stride ${fmtValue(this.stride)}`);
+    const bound = fanInBound((inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1));
+    this.weight = this.registerParameter('weight', uniformParameter('nn.Conv3d', [outChannels, inChannels / this.groups, ...this.kernelSize], bound));
+    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv3d', [outChannels], bound)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    checkChannelsInput('nn.Conv3d', x, this.inChannels, 'D, H, W');
+    return F.conv3d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+
+  override extraRepr(): string {
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
+    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
+    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyPair(this.padding)}`;
+    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyPair(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    return this.bias === null ? `${s}, bias=False` : s;
+  }
+}
+
+/** Resizes [N, C, L], [N, C, H, W] or [N, C, D, H, W] with interpolate (PyTorch nn.Upsample: size or scaleFactor, mode, alignCorners). */
 export class Upsample extends Module {
   readonly options: InterpolateOptions;
   constructor(options: InterpolateOptions) {
@@ -265,6 +337,36 @@ export class AdaptiveMaxPool2d extends Module<(x: Tensor) => Tensor | [Tensor, T
   }
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
     return this.returnIndices ? F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(x, this.outputSize);
+  }
+  override extraRepr(): string {
+    return `output_size=${fmtValue(this.outputSize)}`;
+  }
+}
+
+/** Average pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveAvgPool3d). */
+export class AdaptiveAvgPool3d extends Module {
+  constructor(readonly outputSize: AdaptiveSize3) {
+    super();
+  }
+  forward(x: Tensor): Tensor {
+    return F.adaptiveAvgPool3d(x, this.outputSize);
+  }
+  override extraRepr(): string {
+    return `output_size=${fmtValue(this.outputSize)}`;
+  }
+}
+
+/** Max pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveMaxPool3d; returnIndices gives [out, indices]). */
+export class AdaptiveMaxPool3d extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
+  constructor(
+    readonly outputSize: AdaptiveSize3,
+    readonly returnIndices = false,
+  ) {
+    super();
+    checkBool('nn.AdaptiveMaxPool3d', 'returnIndices', returnIndices);
+  }
+  forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    return F.adaptiveMaxPool3d(x, this.outputSize, { returnIndices: this.returnIndices });
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;

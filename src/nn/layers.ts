@@ -16,6 +16,13 @@ export function checkInt(where: string, name: string, v: unknown, min: number): 
 }
 
 /** A number or [h, w] pair as [h, w] of integers ≥ min. */
+/** A number or [d, h, w] as a checked triple, each an integer ≥ min (3-D modules). */
+export function checkTriple(where: string, name: string, v: unknown, min: number): [number, number, number] {
+  const p = typeof v === 'number' ? [v, v, v] : v;
+  if (!Array.isArray(p) || p.length !== 3) throw new ValueError(`nn.${where}`, `${name} must be a number or a [d, h, w] triple, got ${fmtValue(v)}`);
+  return [checkInt(where, name, p[0], min), checkInt(where, name, p[1], min), checkInt(where, name, p[2], min)];
+}
+
 export function checkPair(where: string, name: string, v: unknown, min: number): [number, number] {
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2) throw new ValueError(`nn.${where}`, `${name} must be a number or an [h, w] pair, got ${fmtValue(v)}`);
