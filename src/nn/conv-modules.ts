@@ -13,7 +13,7 @@ import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import { fanInBound, uniformParameter } from './init.js';
 import { checkChannelsInput, checkInt, checkPair, checkTriple, pyPair } from './layers.js';
-import type { Conv3dOptions, ConvTranspose3dOptions } from '../ops/conv.js';
+import type { ConvTranspose3dOptions } from '../ops/conv.js';
 import type { Size3 } from '../ops/window.js';
 import type { AdaptiveSize3 } from '../api/conv3d.js';
 import { Module } from './module.js';
@@ -222,64 +222,6 @@ export interface ConvTranspose3dModuleOptions extends ConvTranspose3dOptions {
   bias?: boolean;
 }
 
-export interface Conv3dModuleOptions extends Conv3dOptions {
-  bias?: boolean;
-}
-
-/**
- * 3-D convolution over x [N, inChannels, D, H, W] (or unbatched [inChannels, D, H, W]; PyTorch
- * nn.Conv3d): weight [outChannels, inChannels/groups, kd, kh, kw], bias [outChannels], both from
- * U(±1/√fanIn) with fanIn = (inChannels/groups)·kd·kh·kw (PyTorch's kaiming_uniform_(a = √5)).
- */
-export class Conv3d extends Module {
-  readonly kernelSize: [number, number, number];
-  readonly stride: [number, number, number];
-  readonly padding: [number, number, number] | 'same' | 'valid';
-  readonly dilation: [number, number, number];
-  readonly groups: number;
-  readonly weight: Tensor;
-  readonly bias: Tensor | null;
-
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernelSize: Size3,
-    opts: Conv3dModuleOptions = {},
-  ) {
-    super();
-    checkInt('Conv3d', 'inChannels', inChannels, 1);
-    checkInt('Conv3d', 'outChannels', outChannels, 1);
-    this.kernelSize = checkTriple('Conv3d', 'kernelSize', kernelSize, 1);
-    const o = checkOptions<Conv3dModuleOptions>('nn.Conv3d', opts, ['stride', 'padding', 'dilation', 'groups', 'bias']);
-    checkBool('nn.Conv3d', 'bias', o.bias);
-    this.stride = checkTriple('Conv3d', 'stride', o.stride ?? 1, 1);
-    this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : checkTriple('Conv3d', 'padding', o.padding ?? 0, 0);
-    this.dilation = checkTriple('Conv3d', 'dilation', o.dilation ?? 1, 1);
-    this.groups = checkInt('Conv3d', 'groups', o.groups ?? 1, 1);
-    if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
-      throw new ValueError('nn.Conv3d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
-    if (this.padding === 'same' && this.stride.some((s) => s !== 1))
-      throw new ValueError('nn.Conv3d', `padding 'same' needs stride 1 (as PyTorch), got stride ${fmtValue(this.stride)}`);
-    const bound = fanInBound((inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1));
-    this.weight = this.registerParameter('weight', uniformParameter('nn.Conv3d', [outChannels, inChannels / this.groups, ...this.kernelSize], bound));
-    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv3d', [outChannels], bound)) : null;
-  }
-
-  forward(x: Tensor): Tensor {
-    checkChannelsInput('nn.Conv3d', x, this.inChannels, 'D, H, W');
-    return F.conv3d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
-  }
-
-  override extraRepr(): string {
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}`;
-    if (typeof this.padding === 'string') s += `, padding=${this.padding}`;
-    else if (this.padding.some((p) => p !== 0)) s += `, padding=${pyPair(this.padding)}`;
-    if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyPair(this.dilation)}`;
-    if (this.groups !== 1) s += `, groups=${this.groups}`;
-    return this.bias === null ? `${s}, bias=False` : s;
-  }
-}
-
 /** Resizes [N, C, L], [N, C, H, W] or [N, C, D, H, W] with interpolate (PyTorch nn.Upsample: size or scaleFactor, mode, alignCorners). */
 export class Upsample extends Module {
   readonly options: InterpolateOptions;
@@ -313,62 +255,65 @@ export class UpsamplingBilinear2d extends Upsample {
   }
 }
 
-/** Average pooling to a fixed output size (PyTorch nn.AdaptiveAvgPool2d). */
-export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: AdaptiveSize) {
+/** An adaptive average pool: `pool` (the function) of the input to outputSize. */
+abstract class AdaptiveAvgPool<S> extends Module {
+  protected constructor(
+    readonly outputSize: S,
+    private readonly pool: (x: Tensor, size: S) => Tensor,
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
-    return F.adaptiveAvgPool2d(x, this.outputSize);
+    return this.pool(x, this.outputSize);
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;
   }
 }
 
-/** Max pooling to a fixed output size (PyTorch nn.AdaptiveMaxPool2d; returnIndices gives [out, indices]). */
-export class AdaptiveMaxPool2d extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
-  constructor(
-    readonly outputSize: AdaptiveSize,
-    readonly returnIndices = false,
+/** An adaptive max pool: `pool` (the function) of the input to outputSize; returnIndices gives [out, indices]. */
+abstract class AdaptiveMaxPool<S> extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
+  protected constructor(
+    name: string,
+    readonly outputSize: S,
+    readonly returnIndices: boolean,
+    private readonly pool: (x: Tensor, size: S, opts: { returnIndices: boolean }) => Tensor | [Tensor, Tensor],
   ) {
     super();
-    checkBool('nn.AdaptiveMaxPool2d', 'returnIndices', returnIndices);
+    checkBool(`nn.${name}`, 'returnIndices', returnIndices);
   }
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
-    return this.returnIndices ? F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(x, this.outputSize);
+    return this.pool(x, this.outputSize, { returnIndices: this.returnIndices });
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;
+  }
+}
+
+/** Average pooling of [N, C, H, W] to a fixed output size (PyTorch nn.AdaptiveAvgPool2d). */
+export class AdaptiveAvgPool2d extends AdaptiveAvgPool<AdaptiveSize> {
+  constructor(outputSize: AdaptiveSize) {
+    super(outputSize, F.adaptiveAvgPool2d);
+  }
+}
+
+/** Max pooling of [N, C, H, W] to a fixed output size (PyTorch nn.AdaptiveMaxPool2d; returnIndices gives [out, indices]). */
+export class AdaptiveMaxPool2d extends AdaptiveMaxPool<AdaptiveSize> {
+  constructor(outputSize: AdaptiveSize, returnIndices = false) {
+    super('AdaptiveMaxPool2d', outputSize, returnIndices, F.adaptiveMaxPool2d);
   }
 }
 
 /** Average pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveAvgPool3d). */
-export class AdaptiveAvgPool3d extends Module {
-  constructor(readonly outputSize: AdaptiveSize3) {
-    super();
-  }
-  forward(x: Tensor): Tensor {
-    return F.adaptiveAvgPool3d(x, this.outputSize);
-  }
-  override extraRepr(): string {
-    return `output_size=${fmtValue(this.outputSize)}`;
+export class AdaptiveAvgPool3d extends AdaptiveAvgPool<AdaptiveSize3> {
+  constructor(outputSize: AdaptiveSize3) {
+    super(outputSize, F.adaptiveAvgPool3d);
   }
 }
 
 /** Max pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveMaxPool3d; returnIndices gives [out, indices]). */
-export class AdaptiveMaxPool3d extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
-  constructor(
-    readonly outputSize: AdaptiveSize3,
-    readonly returnIndices = false,
-  ) {
-    super();
-    checkBool('nn.AdaptiveMaxPool3d', 'returnIndices', returnIndices);
-  }
-  forward(x: Tensor): Tensor | [Tensor, Tensor] {
-    return F.adaptiveMaxPool3d(x, this.outputSize, { returnIndices: this.returnIndices });
-  }
-  override extraRepr(): string {
-    return `output_size=${fmtValue(this.outputSize)}`;
+export class AdaptiveMaxPool3d extends AdaptiveMaxPool<AdaptiveSize3> {
+  constructor(outputSize: AdaptiveSize3, returnIndices = false) {
+    super('AdaptiveMaxPool3d', outputSize, returnIndices, F.adaptiveMaxPool3d);
   }
 }

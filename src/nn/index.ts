@@ -7,7 +7,7 @@
  *   model.stateDict();   // { '0.weight', '0.bias', '2.weight', '2.bias' }
  */
 export { Module, type AnyModule, type Forward, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
-export { Linear, Conv2d, Embedding, type Conv2dModuleOptions } from './layers.js';
+export { Linear, Conv2d, Conv3d, Embedding, type Conv2dModuleOptions, type Conv3dModuleOptions } from './layers.js';
 export {
   ReLU,
   LeakyReLU,
@@ -111,7 +111,7 @@ export { RNNCell, GRUCell, LSTMCell } from './cells.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { RMSNorm, LocalResponseNorm, BatchNorm3d, InstanceNorm3d, type RMSNormOptions } from './norm.js';
 export { ConvTranspose1d, type ConvTranspose1dModuleOptions } from './conv-modules.js';
-export { Conv3d, ConvTranspose3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type Conv3dModuleOptions, type ConvTranspose3dModuleOptions } from './conv-modules.js';
+export { ConvTranspose3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type ConvTranspose3dModuleOptions } from './conv-modules.js';
 export {
   Bilinear,
   AdaptiveMaxPool1d,

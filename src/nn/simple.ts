@@ -99,44 +99,73 @@ abstract class Pool<S extends number[], F extends Forward = (x: Tensor) => Tenso
   }
 }
 
-/**
- * Max over k×k windows of x [N, C, H, W] (or unbatched [C, H, W]); stride defaults to the kernel
- * size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
- */
-export class MaxPool2d<R extends boolean = false> extends Pool<[number, number], (x: Tensor) => MaxPoolOutput<R>> {
-  readonly dilation: [number, number];
+type MaxPoolFn<S> = (x: Tensor, k: S, opts: { stride: S; padding: S; dilation: S; ceilMode: boolean; returnIndices: boolean }) => Tensor | [Tensor, Tensor];
+type AvgPoolFn<S> = (x: Tensor, k: S, opts: { stride: S; padding: S; ceilMode: boolean; countIncludePad: boolean; divisorOverride?: number }) => Tensor;
+
+/** MaxPool2d and MaxPool3d: `pool` (the function) over the module's windows. */
+abstract class MaxPool<S extends number[], R extends boolean> extends Pool<S, (x: Tensor) => MaxPoolOutput<R>> {
+  readonly dilation: S;
   readonly returnIndices: R;
-  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions & { returnIndices?: R } = {}) {
-    super('MaxPool2d', checkPair, kernelSize, opts, ['dilation', 'returnIndices']);
-    this.dilation = checkPair('MaxPool2d', 'dilation', opts.dilation ?? 1, 1);
-    checkBool('nn.MaxPool2d', 'returnIndices', opts.returnIndices);
+  protected constructor(
+    name: string,
+    sizes: (where: string, what: string, v: unknown, min: number) => S,
+    kernelSize: unknown,
+    opts: (MaxPoolModuleOptions | MaxPool3dModuleOptions) & { returnIndices?: R },
+    private readonly pool: MaxPoolFn<S>,
+  ) {
+    super(name, sizes, kernelSize as S, opts, ['dilation', 'returnIndices']);
+    this.dilation = sizes(name, 'dilation', opts.dilation ?? 1, 1);
+    checkBool(`nn.${name}`, 'returnIndices', opts.returnIndices);
     this.returnIndices = (opts.returnIndices ?? false) as R;
   }
   forward(x: Tensor): MaxPoolOutput<R> {
     const { stride, padding, dilation, ceilMode, returnIndices } = this;
-    return F.maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices }) as MaxPoolOutput<R>;
+    return this.pool(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices }) as MaxPoolOutput<R>;
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');
   }
 }
 
-/** Mean over k×k windows of x [N, C, H, W] or [C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
-export class AvgPool2d extends Pool<[number, number]> {
+/** AvgPool2d and AvgPool3d: `pool` (the function) over the module's windows. */
+abstract class AvgPool<S extends number[]> extends Pool<S> {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | undefined;
-  constructor(kernelSize: number | [number, number], opts: AvgPoolModuleOptions = {}) {
-    super('AvgPool2d', checkPair, kernelSize, opts, ['countIncludePad', 'divisorOverride']);
-    checkBool('nn.AvgPool2d', 'countIncludePad', opts.countIncludePad);
+  protected constructor(
+    name: string,
+    sizes: (where: string, what: string, v: unknown, min: number) => S,
+    kernelSize: unknown,
+    opts: AvgPoolModuleOptions | AvgPool3dOptions,
+    private readonly pool: AvgPoolFn<S>,
+  ) {
+    super(name, sizes, kernelSize as S, opts, ['countIncludePad', 'divisorOverride']);
+    checkBool(`nn.${name}`, 'countIncludePad', opts.countIncludePad);
     this.countIncludePad = opts.countIncludePad ?? true;
     this.divisorOverride = opts.divisorOverride;
   }
   forward(x: Tensor): Tensor {
     const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
-    return F.avgPool2d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
+    return this.pool(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.countIncludePad ? '' : ', count_include_pad=False');
+  }
+}
+
+/**
+ * Max over k×k windows of x [N, C, H, W] (or unbatched [C, H, W]); stride defaults to the kernel
+ * size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
+ */
+export class MaxPool2d<R extends boolean = false> extends MaxPool<[number, number], R> {
+  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions & { returnIndices?: R } = {}) {
+    super('MaxPool2d', checkPair, kernelSize, opts, F.maxPool2d);
+  }
+}
+
+/** Mean over k×k windows of x [N, C, H, W] or [C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
+export class AvgPool2d extends AvgPool<[number, number]> {
+  constructor(kernelSize: number | [number, number], opts: AvgPoolModuleOptions = {}) {
+    super('AvgPool2d', checkPair, kernelSize, opts, F.avgPool2d);
   }
 }
 
@@ -149,40 +178,16 @@ export interface MaxPool3dModuleOptions extends MaxPool3dOptions {
  * Max over kd×kh×kw windows of x [N, C, D, H, W] (or unbatched [C, D, H, W]); stride defaults to
  * the kernel size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
  */
-export class MaxPool3d<R extends boolean = false> extends Pool<[number, number, number], (x: Tensor) => MaxPoolOutput<R>> {
-  readonly dilation: [number, number, number];
-  readonly returnIndices: R;
+export class MaxPool3d<R extends boolean = false> extends MaxPool<[number, number, number], R> {
   constructor(kernelSize: Size3, opts: MaxPool3dModuleOptions & { returnIndices?: R } = {}) {
-    super('MaxPool3d', checkTriple, kernelSize as number | [number, number, number], opts, ['dilation', 'returnIndices']);
-    this.dilation = checkTriple('MaxPool3d', 'dilation', opts.dilation ?? 1, 1);
-    checkBool('nn.MaxPool3d', 'returnIndices', opts.returnIndices);
-    this.returnIndices = (opts.returnIndices ?? false) as R;
-  }
-  forward(x: Tensor): MaxPoolOutput<R> {
-    const { stride, padding, dilation, ceilMode, returnIndices } = this;
-    return F.maxPool3d(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices }) as MaxPoolOutput<R>;
-  }
-  override extraRepr(): string {
-    return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');
+    super('MaxPool3d', checkTriple, kernelSize, opts, F.maxPool3d);
   }
 }
 
 /** Mean over kd×kh×kw windows of x [N, C, D, H, W] or [C, D, H, W] (AvgPool2d's options); stride defaults to the kernel size. */
-export class AvgPool3d extends Pool<[number, number, number]> {
-  readonly countIncludePad: boolean;
-  readonly divisorOverride: number | undefined;
+export class AvgPool3d extends AvgPool<[number, number, number]> {
   constructor(kernelSize: Size3, opts: AvgPool3dOptions = {}) {
-    super('AvgPool3d', checkTriple, kernelSize as number | [number, number, number], opts, ['countIncludePad', 'divisorOverride']);
-    checkBool('nn.AvgPool3d', 'countIncludePad', opts.countIncludePad);
-    this.countIncludePad = opts.countIncludePad ?? true;
-    this.divisorOverride = opts.divisorOverride;
-  }
-  forward(x: Tensor): Tensor {
-    const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
-    return F.avgPool3d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
-  }
-  override extraRepr(): string {
-    return super.extraRepr() + (this.countIncludePad ? '' : ', count_include_pad=False');
+    super('AvgPool3d', checkTriple, kernelSize, opts, F.avgPool3d);
   }
 }
 
