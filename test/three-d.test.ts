@@ -1157,3 +1157,19 @@ describe('3-D errors', () => {
     expect(w.grad).toBeNull();
   });
 });
+
+test.each(['wasm', 'reference'] as const)('an empty batch (N = 0) gives empty results of PyTorch 1.13 shapes and a gradient (%s)', (be) => {
+  wg.setBackend(be);
+  const x = wg.zeros([0, 2, 3, 3, 3], { requiresGrad: true });
+  const cases: [wg.Tensor, number[]][] = [
+    [wg.conv3d(x, wg.zeros([2, 2, 1, 1, 1]), wg.zeros([2])), [0, 2, 3, 3, 3]],
+    [wg.convTranspose3d(x, wg.zeros([2, 2, 1, 1, 1])), [0, 2, 3, 3, 3]],
+    [wg.maxPool3d(x, 2, { returnIndices: true })[0], [0, 2, 1, 1, 1]],
+    [wg.avgPool3d(x, 2), [0, 2, 1, 1, 1]],
+    [wg.adaptiveMaxPool3d(x, 2), [0, 2, 2, 2, 2]],
+    [wg.interpolate(x, { scaleFactor: 2, mode: 'trilinear' }), [0, 2, 6, 6, 6]],
+  ];
+  for (const [y, shape] of cases) expect(y.shape).toEqual(shape);
+  wg.sum(wg.stack(cases.map(([y]) => wg.sum(y)))).backward();
+  expect(x.grad!.shape).toEqual([0, 2, 3, 3, 3]);
+});
