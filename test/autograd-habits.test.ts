@@ -331,6 +331,11 @@ for (const be of ['wasm', 'reference'] as const) {
         const a = leaf([1, 2]);
         wg.autograd.backward([a.mul(a).sum(), a.mul(3)], [undefined, wg.tensor([1, 1])]);
         expect(vals(a.grad)).toEqual([5, 7]);
+        // one root twice: the sum of its seeds (a tensor, a typed array and a plain array)
+        const b = leaf([1, 2, 3]);
+        const y2 = b.mul(2);
+        wg.autograd.backward([y2, y2, y2], [wg.tensor([1, 1, 1]), new Float32Array([0.5, 0.25, 2]), [0, 1, -1]]);
+        expect(vals(b.grad)).toEqual([3, 4.5, 4]);
 
         const p = leaf([1, 2]);
         const q = leaf([3, 4]);

@@ -291,7 +291,13 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
     ValueError,
     /backward: retainGraph must be a boolean, got "yes"/,
   ],
-  ['in-place on a leaf that requires grad', () => leaf().add_(1), AutogradError, /copy_: in-place update of a tensor that requires grad/],
+  // torch: "a leaf Variable that requires grad is being used in an in-place operation."
+  [
+    'in-place on a leaf that requires grad',
+    () => leaf().add_(1),
+    AutogradError,
+    /^wasmgrad\.add_: a leaf tensor \[2, 3\] that requires grad is being used in an in-place operation/,
+  ],
   [
     'a disposed tensor in an op',
     () => disposed().add(1),

@@ -306,6 +306,15 @@ describe('loss modules', () => {
     expect(Object.keys(new wg.nn.NLLLoss().stateDict())).toEqual([]);
   });
 
+  test("NLLLoss2d, PyTorch's deprecated name, is NLLLoss over [N, C, H, W] (its name in printing and errors)", () => {
+    const x = logits().reshape([1, 5, 2, 2]).logSoftmax(1);
+    const y = wg.tensor([0, 4, 2, 1], { dtype: 'int32', shape: [1, 2, 2] });
+    const m = new wg.nn.NLLLoss2d({ weight: wg.tensor([1, 2, 0.5, 1, 3]) });
+    expect(m.forward(x, y).item()).toBe(wg.losses.nll(x, y, { weight: wg.tensor([1, 2, 0.5, 1, 3]) }).item());
+    expect(m.toString()).toBe('NLLLoss2d()');
+    expect(() => new wg.nn.NLLLoss2d({ ignoreIndex: 1.5 })).toThrow(/nn\.NLLLoss2d: ignoreIndex must be an integer/);
+  });
+
   test('options are checked when the module is built', () => {
     expect(() => new wg.nn.MSELoss({ reduction: 'avg' as never })).toThrow(/nn\.MSELoss: reduction must be 'mean', 'sum', 'none', got "avg"/);
     expect(() => new wg.nn.CrossEntropyLoss({ labelSmothing: 0.1 } as never)).toThrow(/nn\.CrossEntropyLoss: unknown option 'labelSmothing'/);

@@ -19,10 +19,11 @@ import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
 import type { CovOptions, MinMax, QuantileOptions } from './statistics.js';
 import type { HistcOptions, UniqueOptions } from './counting.js';
 import { copyInto } from './shape.js';
+import { IN_PLACE_CASTS, IN_PLACE_SHAPES, IN_PLACE_VALUES, writeInPlace, type InPlaceKind } from './inplace.js';
 import { to } from './integer.js';
 import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
-import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
 import type { DiagEmbedAttrs } from '../ops/parity-shape.js';
@@ -33,8 +34,13 @@ import { like } from './factories.js';
 import type { AddProductAttrs } from '../ops/parity-math.js';
 import type { DiffOptions } from './parity-math.js';
 
+/** The methods with an in-place form (src/api/inplace.ts). */
+type InPlaceBase = (typeof IN_PLACE_VALUES | typeof IN_PLACE_CASTS | typeof IN_PLACE_SHAPES)[number];
+/** x.name_(...args): x.name's arguments, x itself returned. */
+type InPlaceMethods = { [K in InPlaceBase as `${K}_`]: (...args: Parameters<Tensor[K]>) => Tensor };
+
 declare module '../engine/tensor.js' {
-  interface Tensor {
+  interface Tensor extends InPlaceMethods {
     /**
      * Backpropagates from this tensor: adds d(this)/d(leaf) · seed into every leaf's .grad.
      * The seed defaults to 1 for a one-element tensor. Frees the graph unless retainGraph.
@@ -214,9 +220,6 @@ declare module '../engine/tensor.js' {
     // ---- in-place (inside wg.noGrad for tensors that require grad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
-    add_(o: TensorLike, opts?: AlphaOptions): this;
-    sub_(o: TensorLike, opts?: AlphaOptions): this;
-    mul_(o: TensorLike): this;
     zero_(): this;
     // ---- dtypes, integers and masks ----
     /** This tensor as dtype (itself when it already is); float32 → int32 truncates toward zero. */
@@ -286,8 +289,6 @@ declare module '../engine/tensor.js' {
     trace(): Tensor;
     /** Fills with a number or a 0-d tensor (in place, same rules as copy_). */
     fill_(value: number | Tensor): this;
-    div_(o: TensorLike): this;
-    clamp_(min: number | Tensor | null, max?: number | Tensor | null): this;
     // ---- PyTorch parity: views, tensor facts, new*, random fills (src/api/parity-shape.ts) ----
     /** reshape's rules and errors (one -1, same size), as a copy: writes into it do not reach this tensor. view(dtype) is a DTypeError. */
     view(shape: readonly number[] | number | DType, ...more: number[]): Tensor;
@@ -418,11 +419,29 @@ declare module '../engine/tensor.js' {
   }
 }
 
-type MethodName = Exclude<{ [K in keyof Tensor]: Tensor[K] extends (...args: never[]) => unknown ? K : never }[keyof Tensor], keyof TensorCore | symbol>;
+type MethodName = Exclude<
+  { [K in keyof Tensor]: Tensor[K] extends (...args: never[]) => unknown ? K : never }[keyof Tensor],
+  keyof TensorCore | keyof InPlaceMethods | symbol
+>;
 /** The members the engine's class itself defines (not installed here). */
 type TensorCore = Pick<
   Tensor,
-  'item' | 'valueOf' | 'data' | 'values' | 'rawValues' | 'toArray' | 'detach' | 'detach_' | 'keep' | 'dispose' | 'toString' | 'assertAlive' | 'peekGrad'
+  | 'item'
+  | 'valueOf'
+  | 'data'
+  | 'values'
+  | 'rawValues'
+  | 'toArray'
+  | 'detach'
+  | 'detach_'
+  | 'keep'
+  | 'dispose'
+  | 'toString'
+  | 'assertAlive'
+  | 'peekGrad'
+  | 'takeOver'
+  | 'setShape'
+  | 'adopt'
 >;
 
 /**
@@ -782,15 +801,6 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     copyInto(this, src);
     return this;
   },
-  add_(o, opts) {
-    return writeResult('add_', this, F.add(this, o, opts));
-  },
-  sub_(o, opts) {
-    return writeResult('sub_', this, F.sub(this, o, opts));
-  },
-  mul_(o) {
-    return writeResult('mul_', this, F.mul(this, o));
-  },
   zero_() {
     return this.copy_(0);
   },
@@ -835,14 +845,6 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
       throw new ShapeError('fill_', `the value must be a number or a 0-d tensor, got a tensor of shape ${fmtShape(value.shape)}`);
     copyInto(this, value, 'fill_');
     return this;
-  },
-  div_(o) {
-    if (this.dtype === 'int32')
-      throw new DTypeError('div_', `true division gives float32, which cannot be written into this int32 tensor ${fmtShape(this.shape)}`);
-    return writeResult('div_', this, F.div(this, o));
-  },
-  clamp_(min, max) {
-    return writeResult('clamp_', this, F.clamp(this, min, max));
   },
   // ---- PyTorch parity (src/api/parity-shape.ts) ----
   view(shape, ...more) {
@@ -918,17 +920,6 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   },
 };
 
-/**
- * An in-place op's result written into its target: a float32 result into an int32 target is a
- * DTypeError, as PyTorch's "result type Float can't be cast to the desired output type Int" (copy_
- * itself converts; the arithmetic forms do not truncate silently).
- */
-function writeResult(fn: string, target: Tensor, result: Tensor): Tensor {
-  if (target.dtype === 'int32' && result.dtype === 'float32')
-    throw new DTypeError(fn, `the result is float32, which cannot be written into this int32 tensor ${fmtShape(target.shape)}`);
-  return target.copy_(result);
-}
-
 const install = (name: string, fn: unknown) => Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
 for (const [name, fn] of Object.entries(methods)) install(name, fn);
 // PyTorch's transposing properties, getters as in PyTorch (x.T, not x.T()).
@@ -949,3 +940,15 @@ for (const [name, fn] of Object.entries(forwarded) as [string, (t: Tensor, ...ar
   install(name, function (this: Tensor, ...args: unknown[]) {
     return fn(this, ...args);
   });
+// The in-place forms: x.name_(...args) is x.name(...args) made x (src/api/inplace.ts).
+const inPlaceKinds: [readonly string[], InPlaceKind][] = [
+  [IN_PLACE_VALUES, 'values'],
+  [IN_PLACE_CASTS, 'casts'],
+  [IN_PLACE_SHAPES, 'shapes'],
+];
+for (const [names, kind] of inPlaceKinds)
+  for (const name of names)
+    install(`${name}_`, function (this: Tensor, ...args: unknown[]) {
+      const outOfPlace = (this as unknown as Record<string, (...a: unknown[]) => Tensor>)[name];
+      return writeInPlace(`${name}_`, this, outOfPlace.apply(this, args), kind);
+    });

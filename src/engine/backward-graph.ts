@@ -11,7 +11,7 @@ import type { Backend } from './backend/types.js';
 import { sink } from './sink.js';
 import type { Storage } from './storage.js';
 import { FLAG_OVERWRITE, R, fmtShape, ginWord, inWord, type OpDef } from '../ops/types.js';
-import { Tensor } from './tensor.js';
+import { Tensor, type GraphNode } from './tensor.js';
 
 const NO_TENSORS: readonly Tensor[] = [];
 const NO_RECORD = new Int32Array(0);
@@ -72,6 +72,16 @@ export function tensorList(fn: string, what: string, v: unknown): Tensor[] {
   return list as Tensor[];
 }
 
+/** Edges recorded before an input took over an in-place result (Tensor.takeOver) are pointed at what it was then. */
+function resolveInputs(node: GraphNode): void {
+  const { inputs, gens } = node;
+  for (let k = 0; k < inputs.length; k++)
+    if (inputs[k].gen !== (gens?.[k] ?? 0)) {
+      node.inputs = inputs.map((_, j) => Tensor.inputOf(node, j));
+      return;
+    }
+}
+
 /** Topological order (inputs first) of the nodes reachable from the roots through requiresGrad tensors. */
 export function topoOrder(roots: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];
@@ -83,6 +93,7 @@ export function topoOrder(roots: readonly Tensor[]): Tensor[] {
     while (stack.length > 0) {
       const top = stack[stack.length - 1];
       const [t, i] = top;
+      if (i === 0) resolveInputs(t.node!);
       const inputs = t.node!.inputs;
       if (i < inputs.length) {
         top[1]++;
@@ -159,12 +170,18 @@ export function claimFresh(b: Int32Array, op: OpDef, fresh: Map<number, number>,
  * program replays it), else the values are written now. A root listed twice gets the sum of its seeds.
  */
 export function seedRoots(be: Backend, req: BackwardRequest, bufferOf: (root: Tensor) => Storage, fills: Int32Array[]): void {
-  const sums = new Map<Tensor, number[]>();
+  // A seed is written as given (a typed array of millions goes in one copy); only a repeated root's
+  // seeds are summed, in float64.
+  const sums = new Map<Tensor, ArrayLike<number>>();
   req.roots.forEach((r, k) => {
-    const v = Array.from(req.seeds[k]);
+    const v = req.seeds[k];
     const had = sums.get(r);
     if (had === undefined) sums.set(r, v);
-    else for (let i = 0; i < v.length; i++) had[i] += v[i];
+    else {
+      const sum = Float64Array.from(had);
+      for (let i = 0; i < v.length; i++) sum[i] += v[i];
+      sums.set(r, sum);
+    }
   });
   for (const [r, v] of sums) {
     const s = bufferOf(r);

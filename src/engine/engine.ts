@@ -326,6 +326,7 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
     const versions = new Array<number>(inputs.length);
     for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
     t.node = { op, rec, inputs, versions, outVersion: out.version, saved: aux, workspace, freed: false };
+    for (let i = 0; i < inputs.length; i++) if (inputs[i].gen !== 0) (t.node.gens ??= new Array<number>(inputs.length).fill(0))[i] = inputs[i].gen;
   }
   // Saved-for-backward blocks, and constants this op consumes, are needed while its node is.
   for (let j = 0; j < aux.length; j++) aux[j].graphOnly = t.node ?? SCRATCH;

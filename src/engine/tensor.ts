@@ -21,6 +21,11 @@ export interface GraphNode {
   versions: number[];
   /** The output's storage version when the op ran: backward kernels may read the output (exp, tanh, sqrt), so a write since then is an error too. */
   outVersion: number;
+  /**
+   * The inputs' generations (Tensor.gen) when the op ran, when one was not 0: an input that took an
+   * in-place result since then stands for its former identity here (Tensor.takeOver).
+   */
+  gens?: number[];
   saved: readonly Storage[];
   workspace: number;
   freed: boolean;
@@ -78,6 +83,10 @@ export class Tensor implements Meta {
   private _requiresGrad: boolean;
   /** @internal Backward hooks in registration order (registerHook, retainGrad), or null. */
   hooks: HookEntry[] | null = null;
+  /** @internal How many in-place results with a graph this handle took over (takeOver). */
+  gen = 0;
+  /** @internal Its identity before each takeover: past[g] is the tensor it was at generation g. */
+  past: Tensor[] | null = null;
 
   /** @internal Use wg.tensor(), wg.zeros(), ... to make tensors. */
   constructor(shape: readonly number[], dtype: DType, storage: Storage, requiresGrad = false) {
@@ -171,6 +180,60 @@ export class Tensor implements Meta {
         ? `${what} was freed by dispose() in step ${s.diedAt}. dispose() is never needed (memory is reclaimed without it): call it only on tensors you will not use again.`
         : `${what} was freed in step ${s.diedAt} with the memory that owned it (a compiled function that was garbage-collected).`,
     );
+  }
+
+  /**
+   * @internal A lazy module's stand-in parameter or buffer made real in place (PyTorch's
+   * UninitializedParameter.materialize): it takes `real`'s block and shape, so an optimizer that
+   * was given it trains the materialized values.
+   */
+  adopt(real: Tensor): void {
+    this.rebind(real);
+  }
+
+  /**
+   * @internal The end of an in-place op recorded by autograd (src/api/inplace.ts): this handle
+   * becomes `r`, the op's out-of-place result (its storage, shape and graph node), as PyTorch's
+   * tensor takes the in-place op's grad_fn. The graph edges recorded before point at this Tensor
+   * object; they stand for what it was, kept as past[gen] (a tensor with the former storage,
+   * untouched, node and hooks) and found through GraphNode.gens by the backward passes
+   * (src/engine/backward-graph.ts, topoOrder).
+   */
+  takeOver(r: Tensor): void {
+    const was = new Tensor(this.shape, this.dtype, this.storage, this._requiresGrad);
+    was.node = this.node;
+    was.gen = this.gen;
+    (this.past ??= [])[this.gen] = was;
+    this.gen++;
+    // As PyTorch 1.13: a hook registered before sees the gradient w.r.t. the former value (it sits
+    // on the former grad_fn), while retainGrad stays with the tensor (.grad is the current value's).
+    const hooks = this.hooks ?? [];
+    const user = hooks.filter((h) => typeof h === 'function');
+    const retain = hooks.filter((h) => typeof h !== 'function');
+    was.hooks = user.length > 0 ? user : null;
+    this.hooks = retain.length > 0 ? retain : null;
+    this.rebind(r);
+    this.node = r.node;
+    this._requiresGrad = r._requiresGrad;
+  }
+
+  /** shape and storage are readonly to users; takeOver and adopt are where the engine moves them. */
+  private rebind(r: Tensor): void {
+    const self = this as { shape: readonly number[]; storage: Storage };
+    self.shape = r.shape;
+    self.storage = r.storage;
+  }
+
+  /** @internal In-place shape ops outside autograd (t_, squeeze_): the same block, its elements already in the new order, under the new shape. */
+  setShape(shape: readonly number[]): void {
+    (this as { shape: readonly number[] }).shape = Object.freeze([...shape]);
+  }
+
+  /** @internal The tensor node's input i stands for: the input itself, or what it was when the op ran (see takeOver). */
+  static inputOf(node: GraphNode, i: number): Tensor {
+    const x = node.inputs[i];
+    const g = node.gens?.[i] ?? 0;
+    return g === x.gen ? x : x.past![g];
   }
 
   /** The single value of a one-element tensor. */

@@ -58,6 +58,7 @@ export {
   SmoothL1Loss,
   CrossEntropyLoss,
   NLLLoss,
+  NLLLoss2d,
   BCELoss,
   BCEWithLogitsLoss,
   KLDivLoss,
@@ -129,5 +130,17 @@ export {
   type UnfoldModuleOptions,
 } from './parity-layers.js';
 export { ParameterList, ParameterDict } from './parameter-containers.js';
+export {
+  LazyLinear,
+  LazyConv1d,
+  LazyConv2d,
+  LazyConvTranspose1d,
+  LazyConvTranspose2d,
+  LazyBatchNorm1d,
+  LazyBatchNorm2d,
+  LazyInstanceNorm1d,
+  LazyInstanceNorm2d,
+} from './lazy.js';
+export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOptions, type ASMOutput } from './adaptive.js';
 export * as utils from './utils.js';
 export * as functional from './functional.js';

@@ -155,6 +155,9 @@ export class NLLLoss extends WeightedLoss<NllOptions> {
   }
 }
 
+/** PyTorch's deprecated NLLLoss2d: NLLLoss, which takes [N, C, H, W] log-probabilities itself. */
+export class NLLLoss2d extends NLLLoss {}
+
 /** Probabilities against targets in [0, 1], with PyTorch's per-element `weight`. */
 export class BCELoss extends WeightedLoss<BceOptions> {
   constructor(options?: BceOptions) {

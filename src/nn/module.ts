@@ -59,6 +59,11 @@ export type ForwardHook = (module: AnyModule, args: unknown[], output: unknown) 
  */
 export type FullBackwardHook = (module: AnyModule, gradInput: (Tensor | null)[], gradOutput: Tensor[]) => (Tensor | null)[] | undefined | void;
 
+/** A module that sizes itself from a state dict being loaded, its keys starting with `prefix` (the lazy modules, src/nn/lazy.ts). */
+interface SizedByLoad {
+  materializeForLoad?(got: ReadonlyMap<string, unknown>, prefix: string): void;
+}
+
 /**
  * F is the type of forward; the default, x → Tensor, is what Sequential chains and fit trains.
  * Modules with other signatures say theirs: `class MultiheadAttention extends Module<(q, k, v, opts?) => [Tensor, Tensor | null]>`.
@@ -399,6 +404,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
       throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${fmtValue(sd)}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
+    for (const [prefix, m] of this.namedModules('', false)) (m as SizedByLoad).materializeForLoad?.(got, prefix === '' ? '' : `${prefix}.`);
     const want = this.stateDict();
     // Entries a module fills in when a state dict lacks them (PyTorch's _load_from_state_dict for
     // state dicts without its version metadata, as every safetensors file is): not missing.

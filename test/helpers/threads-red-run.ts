@@ -10,7 +10,7 @@
  * Inputs come from a fixed integer sequence, not from the RNG, so every run sees the same values.
  */
 import * as wg from '../../src/index.js';
-import { digest, jobs as poolJobs, numel, param, values } from './threads-common.js';
+import { digest, ints32, jobs as poolJobs, numel, param, values } from './threads-common.js';
 
 const out: Record<string, string> = {};
 const jobs: Record<string, { fwd: number; bwd: number }> = {};
@@ -43,13 +43,13 @@ function recordForward(name: string, f: () => wg.Tensor) {
 /** An int32 tensor of `shape` from the sequence. */
 const ints = (shape: readonly number[]) =>
   wg.tensor(
-    Int32Array.from(values(numel(shape)), (v) => Math.floor(v * 1e6)),
+    ints32(values(numel(shape)), (v) => Math.floor(v * 1e6)),
     { shape },
   );
 /** int32 labels in [0, classes) for a label tensor of `shape`, from the sequence. */
 const labels = (shape: readonly number[], classes: number) =>
   wg.tensor(
-    Int32Array.from(values(numel(shape)), (v) => Math.min(classes - 1, Math.floor(((v + 1) / 2) * classes))),
+    ints32(values(numel(shape)), (v) => Math.min(classes - 1, Math.floor(((v + 1) / 2) * classes))),
     { shape },
   );
 
