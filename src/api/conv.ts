@@ -21,14 +21,14 @@ import {
 import { adaptive1d, lift1d } from '../ops/pool.js';
 import type { AdaptiveAttrs, AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolAttrs } from '../ops/pool.js';
 import { resampleSize, type InterpolateOptions } from '../ops/resample.js';
-import type { Size2 } from '../ops/window.js';
+import type { Size2, Size3 } from '../ops/window.js';
 
 /**
  * PyTorch's unbatched form: an input of rank `batched` − 1 (e.g. [C, H, W] for a 2-D op) runs as a
  * batch of one, and the batch dim is removed from every result (a gradient flows through both
  * reshapes); other ranks go to `f` unchanged, whose plan names the ranks it takes.
  */
-function unbatched<R extends Tensor | [Tensor, Tensor]>(x: Tensor, batched: number, f: (x: Tensor) => R): R {
+export function unbatched<R extends Tensor | [Tensor, Tensor]>(x: Tensor, batched: number, f: (x: Tensor) => R): R {
   if (x.ndim !== batched - 1) return f(x);
   const strip = (t: Tensor) => reshape(t, t.shape.slice(1));
   const r = f(reshape(x, [1, ...x.shape]));
@@ -36,7 +36,7 @@ function unbatched<R extends Tensor | [Tensor, Tensor]>(x: Tensor, batched: numb
 }
 
 /** The tensors of a convolution; without b, a 0-d placeholder fills the bias input and the kernels skip the bias entirely. */
-function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefined): [Tensor, Tensor, Tensor] {
+export function convInputs(fn: string, x: Tensor, w: Tensor, b: Tensor | null | undefined): [Tensor, Tensor, Tensor] {
   checkTensor(fn, 'input', x);
   checkTensor(fn, 'weight', w);
   if (b != null) checkTensor(fn, 'bias', b);
@@ -113,7 +113,7 @@ export interface MaxPool2dCallOptions extends MaxPool2dOptions {
  * number or list after the kernel is the stride and the next one the padding; an options object
  * is taken as it is.
  */
-function poolOptions<O>(opts: O | Size2 | undefined, padding: Size2 | undefined): O {
+export function poolOptions<O>(opts: O | Size2 | Size3 | undefined, padding: Size2 | Size3 | undefined): O {
   if (typeof opts !== 'number' && !Array.isArray(opts)) return (opts ?? {}) as O;
   return (padding === undefined ? { stride: opts } : { stride: opts, padding }) as O;
 }
@@ -255,8 +255,17 @@ export function adaptiveMaxPool1d(x: Tensor, outputSize: number | [number], opts
   });
 }
 
-/** The spatial dims each mode takes (PyTorch raises for the others): 1 = [N, C, L], 2 = [N, C, H, W]. */
-const MODE_DIMS: Record<string, readonly number[]> = { nearest: [1, 2], 'nearest-exact': [1, 2], linear: [1], bilinear: [2], bicubic: [2], area: [1, 2] };
+/** The spatial dims each mode takes (PyTorch raises for the others): 1 = [N, C, L], 2 = [N, C, H, W], 3 = [N, C, D, H, W]. */
+const MODE_DIMS: Record<string, readonly number[]> = {
+  nearest: [1, 2, 3],
+  'nearest-exact': [1, 2, 3],
+  linear: [1],
+  bilinear: [2],
+  bicubic: [2],
+  trilinear: [3],
+  area: [1, 2, 3],
+};
+const LAYOUTS = ['an input [N, C, L]', 'an input [N, C, H, W]', 'an input [N, C, D, H, W]'];
 
 /** A 1-D size or scale factor (a number or [n]) as the 2-D op's [1, n] on [N, C, 1, L]. */
 function along1d(name: string, v: number | readonly number[] | undefined, one: number): [number, number] | undefined {
@@ -265,6 +274,17 @@ function along1d(name: string, v: number | readonly number[] | undefined, one: n
   if (n === undefined)
     throw new ValueError('interpolate', `${name} must be a number or [n] for an input [N, C, L] (one spatial dim, as PyTorch), got ${fmtValue(v)}`);
   return [one, n];
+}
+
+/** A 3-D size or scale factor (a number or [d, h, w]) as a list of three. */
+function along3d(name: string, v: number | readonly number[] | undefined): number[] | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'number') return [v, v, v];
+  if (Array.isArray(v) && v.length === 3) return [...v];
+  throw new ValueError(
+    'interpolate',
+    `${name} must be a number or [d, h, w] for an input [N, C, D, H, W] (three spatial dims, as PyTorch), got ${fmtValue(v)}`,
+  );
 }
 
 /**
@@ -287,14 +307,14 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkBool('interpolate', 'antialias', antialias);
   const dims = MODE_DIMS[mode as string];
   if (!Object.hasOwn(MODE_DIMS, mode as string))
-    throw new ValueError('interpolate', `mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic' or 'area', got ${fmtValue(mode)}`);
+    throw new ValueError(
+      'interpolate',
+      `mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' or 'area', got ${fmtValue(mode)}`,
+    );
   if (antialias) throw new ValueError('interpolate', `antialias true is not supported (PyTorch's default false is), with mode ${fmtValue(mode)}`);
   if (!dims.includes(x.ndim - 2))
-    throw new ShapeError(
-      'interpolate',
-      `mode '${mode}' takes ${dims.map((d) => (d === 1 ? 'an input [N, C, L]' : 'an input [N, C, H, W]')).join(' or ')}, got shape ${fmtShape(x.shape)}`,
-    );
-  const linear = mode === 'linear' || mode === 'bilinear';
+    throw new ShapeError('interpolate', `mode '${mode}' takes ${dims.map((d) => LAYOUTS[d - 1]).join(' or ')}, got shape ${fmtShape(x.shape)}`);
+  const linear = mode === 'linear' || mode === 'bilinear' || mode === 'trilinear';
   const run = (x4: Tensor, a: typeof o) => {
     if (linear) return apply(op('interpolateBilinear'), [x4], a);
     if (mode === 'bicubic') return apply(op('interpolateBicubic'), [x4], a);
@@ -311,6 +331,17 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
     return apply(op('adaptiveAvgPool2d'), [x4], { outputSize: resampleSize(x4, a).out });
   };
   if (x.ndim === 4) return run(x, o);
+  if (x.ndim === 5) {
+    // Every mode is separable: (H, W) on [N, C·D, H, W], then depth on [N, C, D, OH·OW], whose
+    // second dim keeps its size at scale 1 (an exact copy in each mode).
+    const [n, c, d, h, w] = x.shape;
+    const size = along3d('size', o.size),
+      factor = along3d('scaleFactor', o.scaleFactor);
+    const planes = run(reshape(x, [n, c * d, h, w]), { ...o, size: size && [size[1], size[2]], scaleFactor: factor && [factor[1], factor[2]] });
+    const [oh, ow] = planes.shape.slice(2);
+    const y = run(reshape(planes, [n, c, d, oh * ow]), { ...o, size: size && [size[0], oh * ow], scaleFactor: factor && [factor[0], 1] });
+    return reshape(y, [n, c, y.shape[2], oh, ow]);
+  }
   // [N, C, L] as [N, C, 1, L]: the row dim keeps its size, which both kernels copy.
   const [n, c, l] = x.shape;
   const y = run(reshape(x, [n, c, 1, l]), { ...o, size: along1d('size', o.size, 1), scaleFactor: along1d('scaleFactor', o.scaleFactor, 1) });

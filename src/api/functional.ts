@@ -112,6 +112,7 @@ export {
   pixelUnshuffle,
   dropout1d,
   dropout2d,
+  dropout3d,
   type PadOptions,
 } from './layout.js';
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
@@ -124,6 +125,7 @@ export { indexCopy, indexFill } from './indexing.js';
 export { conv1d, convTranspose2d, adaptiveAvgPool2d, adaptiveMaxPool2d, interpolate } from './conv.js';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d } from './conv.js';
 export { adaptiveMaxPool1d, convTranspose1d } from './conv.js';
+export { conv3d, convTranspose3d, maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, type AdaptiveSize3 } from './conv3d.js';
 export { layerNorm, groupNorm, batchNorm, type AffineNormOptions, type BatchNormFnOptions } from './norm.js';
 export {
   mm,
@@ -205,6 +207,7 @@ export {
   rrelu,
   maxUnpool1d,
   maxUnpool2d,
+  maxUnpool3d,
   type MaxUnpoolOptions,
   type RmsNormOptions,
   type UnfoldOptions,

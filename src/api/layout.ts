@@ -267,8 +267,9 @@ export function pixelUnshuffle(x: Tensor, downscaleFactor: number): Tensor {
  */
 function channelDropout(fn: string, x: Tensor, p: number, training: boolean, spatial: number): Tensor {
   checkTensor(fn, 'input', x);
+  const dims = ['L', 'H, W', 'D, H, W'][spatial - 1];
   if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2)
-    throw new ShapeError(fn, `expects x [N, C, ${spatial === 1 ? 'L' : 'H, W'}] or unbatched [C, ${spatial === 1 ? 'L' : 'H, W'}], got ${fmtShape(x.shape)}`);
+    throw new ShapeError(fn, `expects x [N, C, ${dims}] or unbatched [C, ${dims}], got ${fmtShape(x.shape)}`);
   if (training !== true || p === 0) return dropout(x, p, training); // checks p and training, then x itself
   return mul(x, dropout(ones([...x.shape.slice(0, x.ndim - spatial), ...Array<number>(spatial).fill(1)]), p, true));
 }
@@ -277,6 +278,8 @@ function channelDropout(fn: string, x: Tensor, p: number, training: boolean, spa
 export const dropout1d = (x: Tensor, p = 0.5, training = true): Tensor => channelDropout('dropout1d', x, p, training, 1);
 /** Zeroes whole channels of x [N, C, H, W] (or [C, H, W]) with probability p in training (PyTorch's dropout2d). */
 export const dropout2d = (x: Tensor, p = 0.5, training = true): Tensor => channelDropout('dropout2d', x, p, training, 2);
+/** Zeroes whole channels of x [N, C, D, H, W] (or [C, D, H, W]) with probability p in training (PyTorch's dropout3d). */
+export const dropout3d = (x: Tensor, p = 0.5, training = true): Tensor => channelDropout('dropout3d', x, p, training, 3);
 
 /**
  * PyTorch's Tensor.unfold(dimension, size, step): every slice of `size` elements along the dim,

@@ -18,7 +18,7 @@ import { op } from '../ops/index.js';
 import type { FoldAttrs, UnfoldAttrs } from '../ops/parity-nn.js';
 import { checkP } from '../ops/shape.js';
 import { fmtShape, sameShape, sizeOf } from '../ops/types.js';
-import { pair, perDim, type Size2 } from '../ops/window.js';
+import { pair, perDim, type Size2, type Size3 } from '../ops/window.js';
 
 /** y = x1ᵀ·W·x2 + b per row (torch F.bilinear): x1 [*, in1], x2 [*, in2], weight [out, in1, in2], bias [out] → [*, out]. */
 export function bilinear(x1: Tensor, x2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
@@ -186,13 +186,13 @@ export interface MaxUnpoolOptions<S> {
  * output gradient at its index (indices shared by overlapping windows each get it, as torch).
  * An outputSize must lie strictly within stride of the default, as torch checks.
  */
-function maxUnpool(fn: string, spatial: number, x: Tensor, indices: Tensor, kernelSize: Size2, opts: MaxUnpoolOptions<Size2>): Tensor {
+function maxUnpool(fn: string, spatial: number, x: Tensor, indices: Tensor, kernelSize: Size2 | Size3, opts: MaxUnpoolOptions<Size2 | Size3>): Tensor {
   checkTensor(fn, 'input', x);
   checkTensor(fn, 'indices', indices);
-  const o = checkOptions<MaxUnpoolOptions<Size2>>(fn, opts, ['stride', 'padding', 'outputSize']);
+  const o = checkOptions<MaxUnpoolOptions<Size2 | Size3>>(fn, opts, ['stride', 'padding', 'outputSize']);
   if (x.dtype !== 'float32' || indices.dtype !== 'int32')
     throw new DTypeError(fn, `expects a float32 input and int32 indices (maxPool's returnIndices), got ${x.dtype} and ${indices.dtype}`);
-  const layout = spatial === 1 ? 'L' : 'H, W';
+  const layout = ['L', 'H, W', 'D, H, W'][spatial - 1];
   if ((x.ndim !== spatial + 1 && x.ndim !== spatial + 2) || !sameShape(x.shape, indices.shape))
     throw new ShapeError(
       fn,
@@ -228,3 +228,6 @@ export const maxUnpool1d = (x: Tensor, indices: Tensor, kernelSize: number | [nu
 /** Partial inverse of maxPool2d (torch F.max_unpool2d): values of x [N, C, H, W] placed at their indices, zeros elsewhere. */
 export const maxUnpool2d = (x: Tensor, indices: Tensor, kernelSize: Size2, opts: MaxUnpoolOptions<Size2> = {}): Tensor =>
   maxUnpool('maxUnpool2d', 2, x, indices, kernelSize, opts);
+/** Partial inverse of maxPool3d (torch F.max_unpool3d): values of x [N, C, D, H, W] placed at their indices, zeros elsewhere. */
+export const maxUnpool3d = (x: Tensor, indices: Tensor, kernelSize: Size3, opts: MaxUnpoolOptions<Size3> = {}): Tensor =>
+  maxUnpool('maxUnpool3d', 3, x, indices, kernelSize, opts);

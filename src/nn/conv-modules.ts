@@ -1,5 +1,5 @@
 /**
- * Conv1d, ConvTranspose1d/2d, Upsample, AdaptiveAvgPool2d and AdaptiveMaxPool2d modules over the
+ * Conv1d, Conv3d, ConvTranspose1d/2d/3d, Upsample, AdaptiveAvgPool2d/3d and AdaptiveMaxPool2d/3d modules over the
  * functions of src/api/conv.ts, with PyTorch's arguments, weight layouts, initialisation and
  * state-dict names (DESIGN.md section 5: Conv1d [outC, inC/groups, k], ConvTranspose2d
  * [inC, outC/groups, kh, kw]).
@@ -12,7 +12,10 @@ import * as F from '../api/functional.js';
 import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkChannelsInput, checkInt, checkPair, pyPair } from './layers.js';
+import { checkChannelsInput, checkInt, checkPair, checkTriple, pyPair } from './layers.js';
+import type { ConvTranspose3dOptions } from '../ops/conv.js';
+import type { Size3 } from '../ops/window.js';
+import type { AdaptiveSize3 } from '../api/conv3d.js';
 import { Module } from './module.js';
 
 /** A number or [n] as n, an integer ≥ min. */
@@ -100,7 +103,7 @@ export interface ConvTranspose1dModuleOptions {
  * U(±1/√fanIn) with fanIn = (outC/groups)·∏k, the bias the same bound. S is a size per spatial
  * dim: a number for 1-D (as Conv1d), an [h, w] pair for 2-D.
  */
-abstract class ConvTransposeNd<S extends number | [number, number]> extends Module {
+abstract class ConvTransposeNd<S extends number | [number, number] | [number, number, number]> extends Module {
   readonly kernelSize: S;
   readonly stride: S;
   readonly padding: S;
@@ -111,19 +114,20 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
   readonly bias: Tensor | null;
 
   constructor(
-    private readonly kind: 'ConvTranspose1d' | 'ConvTranspose2d',
+    private readonly kind: 'ConvTranspose1d' | 'ConvTranspose2d' | 'ConvTranspose3d',
     readonly inChannels: number,
     readonly outChannels: number,
     kernelSize: unknown,
-    opts: ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions,
+    opts: ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions | ConvTranspose3dModuleOptions,
   ) {
     super();
     const where = `nn.${kind}`;
-    const size = (name: string, v: unknown, min: number) => (kind === 'ConvTranspose1d' ? checkSingle(kind, name, v, min) : checkPair(kind, name, v, min)) as S;
+    const check = { ConvTranspose1d: checkSingle, ConvTranspose2d: checkPair, ConvTranspose3d: checkTriple }[kind];
+    const size = (name: string, v: unknown, min: number) => check(kind, name, v, min) as S;
     checkInt(kind, 'inChannels', inChannels, 1);
     checkInt(kind, 'outChannels', outChannels, 1);
     this.kernelSize = size('kernelSize', kernelSize, 1);
-    const o = checkOptions<ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions>(where, opts, [
+    const o = checkOptions<ConvTranspose1dModuleOptions | ConvTranspose2dModuleOptions | ConvTranspose3dModuleOptions>(where, opts, [
       'stride',
       'padding',
       'outputPadding',
@@ -151,14 +155,13 @@ abstract class ConvTransposeNd<S extends number | [number, number]> extends Modu
    * min = (in − 1)·stride − 2·padding + dilation·(k − 1) + 1 is the size without output padding.
    */
   forward(x: Tensor, outputSize?: readonly number[] | null): Tensor {
-    const oneD = this.kind === 'ConvTranspose1d';
-    checkChannelsInput(`nn.${this.kind}`, x, this.inChannels, oneD ? 'L' : 'H, W');
+    checkChannelsInput(`nn.${this.kind}`, x, this.inChannels, { ConvTranspose1d: 'L', ConvTranspose2d: 'H, W', ConvTranspose3d: 'D, H, W' }[this.kind]);
     const { stride, padding, groups, dilation } = this;
     const outputPadding = outputSize === undefined || outputSize === null ? this.outputPadding : this.paddingFor(x, outputSize);
     const opts = { stride, padding, outputPadding, groups, dilation };
-    return oneD
-      ? F.convTranspose1d(x, this.weight, this.bias, opts as ConvTranspose1dModuleOptions)
-      : F.convTranspose2d(x, this.weight, this.bias, opts as ConvTranspose2dModuleOptions);
+    if (this.kind === 'ConvTranspose1d') return F.convTranspose1d(x, this.weight, this.bias, opts as ConvTranspose1dModuleOptions);
+    if (this.kind === 'ConvTranspose2d') return F.convTranspose2d(x, this.weight, this.bias, opts as ConvTranspose2dModuleOptions);
+    return F.convTranspose3d(x, this.weight, this.bias, opts as ConvTranspose3dModuleOptions);
   }
 
   private paddingFor(x: Tensor, outputSize: readonly number[]): S {
@@ -208,7 +211,18 @@ export class ConvTranspose2d extends ConvTransposeNd<[number, number]> {
   }
 }
 
-/** Resizes [N, C, H, W] with interpolate (PyTorch nn.Upsample: size or scaleFactor, mode 'nearest' or 'bilinear', alignCorners). */
+/** Transposed 3-D convolution over [N, inC, D, H, W] (PyTorch nn.ConvTranspose3d): weight [inC, outC/groups, kd, kh, kw]. */
+export class ConvTranspose3d extends ConvTransposeNd<[number, number, number]> {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts: ConvTranspose3dModuleOptions = {}) {
+    super('ConvTranspose3d', inChannels, outChannels, kernelSize, opts);
+  }
+}
+
+export interface ConvTranspose3dModuleOptions extends ConvTranspose3dOptions {
+  bias?: boolean;
+}
+
+/** Resizes [N, C, L], [N, C, H, W] or [N, C, D, H, W] with interpolate (PyTorch nn.Upsample: size or scaleFactor, mode, alignCorners). */
 export class Upsample extends Module {
   readonly options: InterpolateOptions;
   constructor(options: InterpolateOptions) {
@@ -241,32 +255,65 @@ export class UpsamplingBilinear2d extends Upsample {
   }
 }
 
-/** Average pooling to a fixed output size (PyTorch nn.AdaptiveAvgPool2d). */
-export class AdaptiveAvgPool2d extends Module {
-  constructor(readonly outputSize: AdaptiveSize) {
+/** An adaptive average pool: `pool` (the function) of the input to outputSize. */
+abstract class AdaptiveAvgPool<S> extends Module {
+  protected constructor(
+    readonly outputSize: S,
+    private readonly pool: (x: Tensor, size: S) => Tensor,
+  ) {
     super();
   }
   forward(x: Tensor): Tensor {
-    return F.adaptiveAvgPool2d(x, this.outputSize);
+    return this.pool(x, this.outputSize);
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;
   }
 }
 
-/** Max pooling to a fixed output size (PyTorch nn.AdaptiveMaxPool2d; returnIndices gives [out, indices]). */
-export class AdaptiveMaxPool2d extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
-  constructor(
-    readonly outputSize: AdaptiveSize,
-    readonly returnIndices = false,
+/** An adaptive max pool: `pool` (the function) of the input to outputSize; returnIndices gives [out, indices]. */
+abstract class AdaptiveMaxPool<S> extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
+  protected constructor(
+    name: string,
+    readonly outputSize: S,
+    readonly returnIndices: boolean,
+    private readonly pool: (x: Tensor, size: S, opts: { returnIndices: boolean }) => Tensor | [Tensor, Tensor],
   ) {
     super();
-    checkBool('nn.AdaptiveMaxPool2d', 'returnIndices', returnIndices);
+    checkBool(`nn.${name}`, 'returnIndices', returnIndices);
   }
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
-    return this.returnIndices ? F.adaptiveMaxPool2d(x, this.outputSize, { returnIndices: true }) : F.adaptiveMaxPool2d(x, this.outputSize);
+    return this.pool(x, this.outputSize, { returnIndices: this.returnIndices });
   }
   override extraRepr(): string {
     return `output_size=${fmtValue(this.outputSize)}`;
+  }
+}
+
+/** Average pooling of [N, C, H, W] to a fixed output size (PyTorch nn.AdaptiveAvgPool2d). */
+export class AdaptiveAvgPool2d extends AdaptiveAvgPool<AdaptiveSize> {
+  constructor(outputSize: AdaptiveSize) {
+    super(outputSize, F.adaptiveAvgPool2d);
+  }
+}
+
+/** Max pooling of [N, C, H, W] to a fixed output size (PyTorch nn.AdaptiveMaxPool2d; returnIndices gives [out, indices]). */
+export class AdaptiveMaxPool2d extends AdaptiveMaxPool<AdaptiveSize> {
+  constructor(outputSize: AdaptiveSize, returnIndices = false) {
+    super('AdaptiveMaxPool2d', outputSize, returnIndices, F.adaptiveMaxPool2d);
+  }
+}
+
+/** Average pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveAvgPool3d). */
+export class AdaptiveAvgPool3d extends AdaptiveAvgPool<AdaptiveSize3> {
+  constructor(outputSize: AdaptiveSize3) {
+    super(outputSize, F.adaptiveAvgPool3d);
+  }
+}
+
+/** Max pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveMaxPool3d; returnIndices gives [out, indices]). */
+export class AdaptiveMaxPool3d extends AdaptiveMaxPool<AdaptiveSize3> {
+  constructor(outputSize: AdaptiveSize3, returnIndices = false) {
+    super('AdaptiveMaxPool3d', outputSize, returnIndices, F.adaptiveMaxPool3d);
   }
 }

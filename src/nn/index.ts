@@ -7,7 +7,16 @@
  *   model.stateDict();   // { '0.weight', '0.bias', '2.weight', '2.bias' }
  */
 export { Module, type AnyModule, type Forward, type StateDict, type LoadStateDictOptions, type LoadStateDictResult } from './module.js';
-export { Linear, Conv2d, Embedding, EmbeddingBag, type Conv2dModuleOptions, type EmbeddingBagModuleOptions } from './layers.js';
+export {
+  Linear,
+  Conv2d,
+  Conv3d,
+  Embedding,
+  EmbeddingBag,
+  type Conv2dModuleOptions,
+  type Conv3dModuleOptions,
+  type EmbeddingBagModuleOptions,
+} from './layers.js';
 export {
   ReLU,
   LeakyReLU,
@@ -85,7 +94,7 @@ export {
   type TransformerForwardOptions,
 } from './transformer.js';
 export { Hardshrink, Softshrink, Tanhshrink, Threshold, Softmin, Softmax2d, GLU, PReLU } from './activations.js';
-export { Dropout1d, Dropout2d } from './simple.js';
+export { Dropout1d, Dropout2d, Dropout3d, MaxPool3d, AvgPool3d, type MaxPool3dModuleOptions } from './simple.js';
 export {
   MaxPool1d,
   AvgPool1d,
@@ -102,11 +111,17 @@ export {
   ReplicationPad2d,
   CircularPad1d,
   CircularPad2d,
+  ConstantPad3d,
+  ZeroPad3d,
+  ReflectionPad3d,
+  ReplicationPad3d,
+  CircularPad3d,
 } from './shape-modules.js';
 export { RNNCell, GRUCell, LSTMCell } from './cells.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
-export { RMSNorm, LocalResponseNorm, type RMSNormOptions } from './norm.js';
+export { RMSNorm, LocalResponseNorm, BatchNorm3d, InstanceNorm3d, type RMSNormOptions } from './norm.js';
 export { ConvTranspose1d, type ConvTranspose1dModuleOptions } from './conv-modules.js';
+export { ConvTranspose3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type ConvTranspose3dModuleOptions } from './conv-modules.js';
 export {
   Bilinear,
   AdaptiveMaxPool1d,
@@ -120,6 +135,7 @@ export {
   RReLU,
   MaxUnpool1d,
   MaxUnpool2d,
+  MaxUnpool3d,
   type UnfoldModuleOptions,
 } from './parity-layers.js';
 export { ParameterList, ParameterDict } from './parameter-containers.js';

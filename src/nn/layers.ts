@@ -8,6 +8,8 @@ import { checkIntAtLeast, fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { fanInBound, normalParameter, uniformParameter } from './init.js';
 import { Module } from './module.js';
+import type { Conv3dOptions } from '../ops/conv.js';
+import type { Size3 } from '../ops/window.js';
 
 /** Throws unless v is an integer ≥ min. */
 export function checkInt(where: string, name: string, v: unknown, min: number): number {
@@ -15,6 +17,13 @@ export function checkInt(where: string, name: string, v: unknown, min: number): 
 }
 
 /** A number or [h, w] pair as [h, w] of integers ≥ min. */
+/** A number or [d, h, w] as a checked triple, each an integer ≥ min (3-D modules). */
+export function checkTriple(where: string, name: string, v: unknown, min: number): [number, number, number] {
+  const p = typeof v === 'number' ? [v, v, v] : v;
+  if (!Array.isArray(p) || p.length !== 3) throw new ValueError(`nn.${where}`, `${name} must be a number or a [d, h, w] triple, got ${fmtValue(v)}`);
+  return [checkInt(where, name, p[0], min), checkInt(where, name, p[1], min), checkInt(where, name, p[2], min)];
+}
+
 export function checkPair(where: string, name: string, v: unknown, min: number): [number, number] {
   const p = typeof v === 'number' ? [v, v] : v;
   if (!Array.isArray(p) || p.length !== 2) throw new ValueError(`nn.${where}`, `${name} must be a number or an [h, w] pair, got ${fmtValue(v)}`);
@@ -96,46 +105,53 @@ export interface Conv2dModuleOptions {
 }
 
 /**
- * 2-D convolution over x [N, inChannels, H, W] → [N, outChannels, OH, OW] (or unbatched [inChannels, H, W]; cross-correlation, as
- * PyTorch). weight [outChannels, inChannels/groups, kh, kw], bias [outChannels], both from
- * U(−1/√fan_in, 1/√fan_in) with fan_in = (inChannels/groups)·kh·kw.
+ * Conv2d and Conv3d: weight [outChannels, inChannels/groups, *kernelSize], bias [outChannels],
+ * both from U(−1/√fan_in, 1/√fan_in) with fan_in = (inChannels/groups)·∏kernelSize (PyTorch's
+ * kaiming_uniform_(a = √5)); S holds one size per spatial dim, checked by `sizes`.
  */
-export class Conv2d extends Module {
+export abstract class ConvNd<S extends number[]> extends Module {
   readonly inChannels: number;
   readonly outChannels: number;
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number] | 'same' | 'valid';
-  readonly dilation: [number, number];
+  readonly kernelSize: S;
+  readonly stride: S;
+  readonly padding: S | 'same' | 'valid';
+  readonly dilation: S;
   readonly groups: number;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
-  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: Conv2dModuleOptions = {}) {
+  protected constructor(
+    name: string,
+    sizes: (where: string, what: string, v: unknown, min: number) => S,
+    inChannels: number,
+    outChannels: number,
+    kernelSize: unknown,
+    opts: Conv2dModuleOptions | Conv3dModuleOptions,
+  ) {
     super();
-    this.inChannels = checkInt('Conv2d', 'inChannels', inChannels, 1);
-    this.outChannels = checkInt('Conv2d', 'outChannels', outChannels, 1);
-    this.kernelSize = checkPair('Conv2d', 'kernelSize', kernelSize, 1);
-    const o = checkOptions<Conv2dModuleOptions>('nn.Conv2d', opts, ['stride', 'padding', 'dilation', 'groups', 'bias']);
-    checkBool('nn.Conv2d', 'bias', o.bias);
-    this.stride = checkPair('Conv2d', 'stride', o.stride ?? 1, 1);
-    this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : checkPair('Conv2d', 'padding', o.padding ?? 0, 0);
-    this.dilation = checkPair('Conv2d', 'dilation', o.dilation ?? 1, 1);
-    this.groups = checkInt('Conv2d', 'groups', o.groups ?? 1, 1);
+    const fn = `nn.${name}`;
+    this.inChannels = checkInt(name, 'inChannels', inChannels, 1);
+    this.outChannels = checkInt(name, 'outChannels', outChannels, 1);
+    this.kernelSize = sizes(name, 'kernelSize', kernelSize, 1);
+    const o = checkOptions<Conv2dModuleOptions | Conv3dModuleOptions>(fn, opts, ['stride', 'padding', 'dilation', 'groups', 'bias']);
+    checkBool(fn, 'bias', o.bias);
+    this.stride = sizes(name, 'stride', o.stride ?? 1, 1);
+    this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : sizes(name, 'padding', o.padding ?? 0, 0);
+    this.dilation = sizes(name, 'dilation', o.dilation ?? 1, 1);
+    this.groups = checkInt(name, 'groups', o.groups ?? 1, 1);
     // As PyTorch, checked when the module is made rather than at the first forward.
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
-      throw new ValueError('nn.Conv2d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
+      throw new ValueError(fn, `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
     if (this.padding === 'same' && this.stride.some((s) => s !== 1))
-      throw new ValueError('nn.Conv2d', `padding 'same' needs stride 1 (as PyTorch), got stride ${fmtValue(this.stride)}`);
-    const [kh, kw] = this.kernelSize;
-    const bound = fanInBound((inChannels / this.groups) * kh * kw);
-    this.weight = this.registerParameter('weight', uniformParameter('nn.Conv2d', [outChannels, inChannels / this.groups, kh, kw], bound));
-    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter('nn.Conv2d', [outChannels], bound)) : null;
+      throw new ValueError(fn, `padding 'same' needs stride 1 (as PyTorch), got stride ${fmtValue(this.stride)}`);
+    const bound = fanInBound((inChannels / this.groups) * this.kernelSize.reduce((a, b) => a * b, 1));
+    this.weight = this.registerParameter('weight', uniformParameter(fn, [outChannels, inChannels / this.groups, ...this.kernelSize], bound));
+    this.bias = (o.bias ?? true) ? this.registerParameter('bias', uniformParameter(fn, [outChannels], bound)) : null;
   }
 
-  forward(x: Tensor): Tensor {
-    checkChannelsInput('nn.Conv2d', x, this.inChannels, 'H, W');
-    return F.conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  /** The function's options from the module's. */
+  protected get convOptions() {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
   }
 
   override extraRepr(): string {
@@ -146,6 +162,32 @@ export class Conv2d extends Module {
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
     return s;
+  }
+}
+
+/** 2-D convolution over x [N, inChannels, H, W] → [N, outChannels, OH, OW] (or unbatched [inChannels, H, W]; cross-correlation, as PyTorch). See ConvNd. */
+export class Conv2d extends ConvNd<[number, number]> {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: Conv2dModuleOptions = {}) {
+    super('Conv2d', checkPair, inChannels, outChannels, kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    checkChannelsInput('nn.Conv2d', x, this.inChannels, 'H, W');
+    return F.conv2d(x, this.weight, this.bias, this.convOptions as Conv2dModuleOptions);
+  }
+}
+
+export interface Conv3dModuleOptions extends Conv3dOptions {
+  bias?: boolean;
+}
+
+/** 3-D convolution over x [N, inChannels, D, H, W] (or unbatched [inChannels, D, H, W]; PyTorch nn.Conv3d): weight [outChannels, inChannels/groups, kd, kh, kw]. See ConvNd. */
+export class Conv3d extends ConvNd<[number, number, number]> {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts: Conv3dModuleOptions = {}) {
+    super('Conv3d', checkTriple, inChannels, outChannels, kernelSize, opts);
+  }
+  forward(x: Tensor): Tensor {
+    checkChannelsInput('nn.Conv3d', x, this.inChannels, 'D, H, W');
+    return F.conv3d(x, this.weight, this.bias, this.convOptions as Conv3dOptions);
   }
 }
 

@@ -148,6 +148,17 @@ export class BatchNorm2d extends BatchNorm {
   }
 }
 
+/** Batch normalisation of x [N, C, D, H, W] over N, D, H, W per channel C. See BatchNorm. */
+export class BatchNorm3d extends BatchNorm {
+  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+    super('BatchNorm3d', numFeatures, opts);
+  }
+  protected checkInput(x: Tensor): void {
+    if (x.ndim !== 5 || x.shape[1] !== this.numFeatures)
+      throw new ShapeError('nn.BatchNorm3d', `expected an input [N, ${this.numFeatures}, D, H, W], got shape ${fmtShape(x.shape)}`);
+  }
+}
+
 export interface LayerNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
   eps?: number;
@@ -283,7 +294,7 @@ abstract class InstanceNorm extends Module {
 
   protected constructor(
     private readonly name: string,
-    /** The spatial dims after [N, C]: 1 (L) or 2 (H, W). */
+    /** The spatial dims after [N, C]: 1 (L), 2 (H, W) or 3 (D, H, W). */
     private readonly spatial: readonly string[],
     readonly numFeatures: number,
     opts: InstanceNormOptions,
@@ -338,6 +349,13 @@ export class InstanceNorm1d extends InstanceNorm {
 export class InstanceNorm2d extends InstanceNorm {
   constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
     super('InstanceNorm2d', ['H', 'W'], numFeatures, opts);
+  }
+}
+
+/** Instance normalisation of x [N, C, D, H, W] or [C, D, H, W] over D×H×W. See InstanceNorm. */
+export class InstanceNorm3d extends InstanceNorm {
+  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+    super('InstanceNorm3d', ['D', 'H', 'W'], numFeatures, opts);
   }
 }
 

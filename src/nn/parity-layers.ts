@@ -8,7 +8,7 @@ import { checkBool, checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
-import { perDim, type Size2 } from '../ops/window.js';
+import { perDim, type Size2, type Size3 } from '../ops/window.js';
 import { fanInBound, uniformParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
@@ -189,12 +189,12 @@ export class RReLU extends Module {
   }
 }
 
-/** PyTorch's MaxUnpool1d and MaxUnpool2d: kernel, stride (default the kernel) and padding per spatial dim, printed as torch does. */
+/** PyTorch's MaxUnpool1d, MaxUnpool2d and MaxUnpool3d: kernel, stride (default the kernel) and padding per spatial dim, printed as torch does. */
 abstract class MaxUnpool extends Module<(x: Tensor, indices: Tensor, outputSize?: readonly number[] | null) => Tensor> {
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[];
-  constructor(spatial: number, kernelSize: Size2, stride: Size2 | null, padding: Size2) {
+  constructor(spatial: number, kernelSize: Size2 | Size3, stride: Size2 | Size3 | null, padding: Size2 | Size3) {
     super();
     const fn = `nn.${new.target.name}`;
     this.kernelSize = perDim(fn, 'kernelSize', kernelSize, spatial, 1);
@@ -224,5 +224,16 @@ export class MaxUnpool2d extends MaxUnpool {
   forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
     const [kh, kw] = this.kernelSize;
     return F.maxUnpool2d(x, indices, [kh, kw], { stride: [this.stride[0], this.stride[1]], padding: [this.padding[0], this.padding[1]], outputSize });
+  }
+}
+
+/** Partial inverse of MaxPool3d (PyTorch nn.MaxUnpool3d): forward(x, indices, outputSize?). */
+export class MaxUnpool3d extends MaxUnpool {
+  constructor(kernelSize: Size3, stride: Size3 | null = null, padding: Size3 = 0) {
+    super(3, kernelSize, stride, padding);
+  }
+  forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
+    const [k, s, p] = [this.kernelSize, this.stride, this.padding].map(([d, h, w]): [number, number, number] => [d, h, w]);
+    return F.maxUnpool3d(x, indices, k, { stride: s, padding: p, outputSize });
   }
 }

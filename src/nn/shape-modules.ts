@@ -106,7 +106,7 @@ export class PixelUnshuffle extends Module {
 
 /**
  * A padding layer over the last `dims` dims: one number pads every side, or (left, right[, top,
- * bottom]) as PyTorch's tuple, which is also F.pad's order.
+ * bottom[, front, back]]) as PyTorch's tuple, which is also F.pad's order.
  */
 abstract class PadNd extends Module {
   readonly padding: readonly number[];
@@ -180,5 +180,30 @@ export class CircularPad1d extends PadNd {
 export class CircularPad2d extends PadNd {
   constructor(padding: number | readonly number[]) {
     super(2, padding, 'circular');
+  }
+}
+export class ConstantPad3d extends PadNd {
+  constructor(padding: number | readonly number[], value: number) {
+    super(3, padding, 'constant', value);
+  }
+}
+export class ZeroPad3d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(3, padding, 'constant', 0);
+  }
+}
+export class ReflectionPad3d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(3, padding, 'reflect');
+  }
+}
+export class ReplicationPad3d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(3, padding, 'replicate');
+  }
+}
+export class CircularPad3d extends PadNd {
+  constructor(padding: number | readonly number[]) {
+    super(3, padding, 'circular');
   }
 }

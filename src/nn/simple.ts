@@ -4,8 +4,9 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { checkFinite, fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
-import type { AvgPool2dOptions, MaxPool2dOptions, PoolOptions } from '../ops/pool.js';
-import { checkPair, pyFloat, pyPair } from './layers.js';
+import type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, PoolOptions } from '../ops/pool.js';
+import type { Size3 } from '../ops/window.js';
+import { checkPair, checkTriple, pyFloat, pyPair } from './layers.js';
 import { Module, type Forward } from './module.js';
 
 /** max(x, 0) elementwise. */
@@ -72,18 +73,24 @@ export interface MaxPoolModuleOptions extends MaxPool2dOptions {
 export type MaxPoolOutput<R extends boolean> = R extends true ? [Tensor, Tensor] : Tensor;
 export type AvgPoolModuleOptions = AvgPool2dOptions;
 
-abstract class Pool2d<F extends Forward = (x: Tensor) => Tensor> extends Module<F> {
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
+abstract class Pool<S extends number[], F extends Forward = (x: Tensor) => Tensor> extends Module<F> {
+  readonly kernelSize: S;
+  readonly stride: S;
+  readonly padding: S;
   readonly ceilMode: boolean;
-  /** Checks the options every pool has, and `more` (which the subclass reads from the result). */
-  protected constructor(name: string, kernelSize: number | [number, number], opts: PoolModuleOptions, more: readonly string[]) {
+  /** Checks the options every pool has (`sizes` checks a per-dim size), and `more` (which the subclass reads from the result). */
+  protected constructor(
+    name: string,
+    protected readonly sizes: (where: string, what: string, v: unknown, min: number) => S,
+    kernelSize: number | S,
+    opts: PoolModuleOptions | AvgPool3dOptions,
+    more: readonly string[],
+  ) {
     super();
-    this.kernelSize = checkPair(name, 'kernelSize', kernelSize, 1);
+    this.kernelSize = sizes(name, 'kernelSize', kernelSize, 1);
     const o = checkOptions<PoolModuleOptions>(`nn.${name}`, opts, ['stride', 'padding', 'ceilMode', ...more]);
-    this.stride = checkPair(name, 'stride', o.stride ?? this.kernelSize, 1);
-    this.padding = checkPair(name, 'padding', o.padding ?? 0, 0);
+    this.stride = sizes(name, 'stride', o.stride ?? this.kernelSize, 1);
+    this.padding = sizes(name, 'padding', o.padding ?? 0, 0);
     checkBool(`nn.${name}`, 'ceilMode', o.ceilMode);
     this.ceilMode = o.ceilMode ?? false;
   }
@@ -92,44 +99,95 @@ abstract class Pool2d<F extends Forward = (x: Tensor) => Tensor> extends Module<
   }
 }
 
-/**
- * Max over k×k windows of x [N, C, H, W] (or unbatched [C, H, W]); stride defaults to the kernel
- * size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
- */
-export class MaxPool2d<R extends boolean = false> extends Pool2d<(x: Tensor) => MaxPoolOutput<R>> {
-  readonly dilation: [number, number];
+type MaxPoolFn<S> = (x: Tensor, k: S, opts: { stride: S; padding: S; dilation: S; ceilMode: boolean; returnIndices: boolean }) => Tensor | [Tensor, Tensor];
+type AvgPoolFn<S> = (x: Tensor, k: S, opts: { stride: S; padding: S; ceilMode: boolean; countIncludePad: boolean; divisorOverride?: number }) => Tensor;
+
+/** MaxPool2d and MaxPool3d: `pool` (the function) over the module's windows. */
+abstract class MaxPool<S extends number[], R extends boolean> extends Pool<S, (x: Tensor) => MaxPoolOutput<R>> {
+  readonly dilation: S;
   readonly returnIndices: R;
-  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions & { returnIndices?: R } = {}) {
-    super('MaxPool2d', kernelSize, opts, ['dilation', 'returnIndices']);
-    this.dilation = checkPair('MaxPool2d', 'dilation', opts.dilation ?? 1, 1);
-    checkBool('nn.MaxPool2d', 'returnIndices', opts.returnIndices);
+  protected constructor(
+    name: string,
+    sizes: (where: string, what: string, v: unknown, min: number) => S,
+    kernelSize: unknown,
+    opts: (MaxPoolModuleOptions | MaxPool3dModuleOptions) & { returnIndices?: R },
+    private readonly pool: MaxPoolFn<S>,
+  ) {
+    super(name, sizes, kernelSize as S, opts, ['dilation', 'returnIndices']);
+    this.dilation = sizes(name, 'dilation', opts.dilation ?? 1, 1);
+    checkBool(`nn.${name}`, 'returnIndices', opts.returnIndices);
     this.returnIndices = (opts.returnIndices ?? false) as R;
   }
   forward(x: Tensor): MaxPoolOutput<R> {
     const { stride, padding, dilation, ceilMode, returnIndices } = this;
-    return F.maxPool2d(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices }) as MaxPoolOutput<R>;
+    return this.pool(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices }) as MaxPoolOutput<R>;
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');
   }
 }
 
-/** Mean over k×k windows of x [N, C, H, W] or [C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
-export class AvgPool2d extends Pool2d {
+/** AvgPool2d and AvgPool3d: `pool` (the function) over the module's windows. */
+abstract class AvgPool<S extends number[]> extends Pool<S> {
   readonly countIncludePad: boolean;
   readonly divisorOverride: number | undefined;
-  constructor(kernelSize: number | [number, number], opts: AvgPoolModuleOptions = {}) {
-    super('AvgPool2d', kernelSize, opts, ['countIncludePad', 'divisorOverride']);
-    checkBool('nn.AvgPool2d', 'countIncludePad', opts.countIncludePad);
+  protected constructor(
+    name: string,
+    sizes: (where: string, what: string, v: unknown, min: number) => S,
+    kernelSize: unknown,
+    opts: AvgPoolModuleOptions | AvgPool3dOptions,
+    private readonly pool: AvgPoolFn<S>,
+  ) {
+    super(name, sizes, kernelSize as S, opts, ['countIncludePad', 'divisorOverride']);
+    checkBool(`nn.${name}`, 'countIncludePad', opts.countIncludePad);
     this.countIncludePad = opts.countIncludePad ?? true;
     this.divisorOverride = opts.divisorOverride;
   }
   forward(x: Tensor): Tensor {
     const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
-    return F.avgPool2d(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
+    return this.pool(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
   }
   override extraRepr(): string {
     return super.extraRepr() + (this.countIncludePad ? '' : ', count_include_pad=False');
+  }
+}
+
+/**
+ * Max over k×k windows of x [N, C, H, W] (or unbatched [C, H, W]); stride defaults to the kernel
+ * size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
+ */
+export class MaxPool2d<R extends boolean = false> extends MaxPool<[number, number], R> {
+  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions & { returnIndices?: R } = {}) {
+    super('MaxPool2d', checkPair, kernelSize, opts, F.maxPool2d);
+  }
+}
+
+/** Mean over k×k windows of x [N, C, H, W] or [C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
+export class AvgPool2d extends AvgPool<[number, number]> {
+  constructor(kernelSize: number | [number, number], opts: AvgPoolModuleOptions = {}) {
+    super('AvgPool2d', checkPair, kernelSize, opts, F.avgPool2d);
+  }
+}
+
+export interface MaxPool3dModuleOptions extends MaxPool3dOptions {
+  /** forward returns [values, indices] (int32 positions d·H·W + h·W + w, for MaxUnpool3d), as PyTorch's return_indices. */
+  returnIndices?: boolean;
+}
+
+/**
+ * Max over kd×kh×kw windows of x [N, C, D, H, W] (or unbatched [C, D, H, W]); stride defaults to
+ * the kernel size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
+ */
+export class MaxPool3d<R extends boolean = false> extends MaxPool<[number, number, number], R> {
+  constructor(kernelSize: Size3, opts: MaxPool3dModuleOptions & { returnIndices?: R } = {}) {
+    super('MaxPool3d', checkTriple, kernelSize, opts, F.maxPool3d);
+  }
+}
+
+/** Mean over kd×kh×kw windows of x [N, C, D, H, W] or [C, D, H, W] (AvgPool2d's options); stride defaults to the kernel size. */
+export class AvgPool3d extends AvgPool<[number, number, number]> {
+  constructor(kernelSize: Size3, opts: AvgPool3dOptions = {}) {
+    super('AvgPool3d', checkTriple, kernelSize, opts, F.avgPool3d);
   }
 }
 
@@ -197,6 +255,13 @@ export class Dropout1d extends Dropout {
 export class Dropout2d extends Dropout {
   override forward(x: Tensor): Tensor {
     return this.p === 1 && this.training ? F.mul(F.dropout2d(x, 0, false), 0) : F.dropout2d(x, this.p, this.training);
+  }
+}
+
+/** Zeroes whole channels of x [N, C, D, H, W] (or [C, D, H, W]) with probability p in training (PyTorch nn.Dropout3d). */
+export class Dropout3d extends Dropout {
+  override forward(x: Tensor): Tensor {
+    return this.p === 1 && this.training ? F.mul(F.dropout3d(x, 0, false), 0) : F.dropout3d(x, this.p, this.training);
   }
 }
 

@@ -36,7 +36,7 @@ import {
   type Plan,
   type OpInfo,
 } from './types.js';
-import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
+import { checkRank, outSize, perDim, type Size2, type Size3 } from './window.js';
 
 /** Padding of a convolution: per side of each dim, or 'same' (output size = input size, stride 1), or 'valid' (none). */
 export type ConvPadding<P> = number | P | 'same' | 'valid';
@@ -46,6 +46,19 @@ export interface Conv2dOptions {
   padding?: ConvPadding<[number] | [number, number]>;
   dilation?: Size2;
   groups?: number;
+}
+export interface Conv3dOptions {
+  stride?: Size3;
+  padding?: ConvPadding<[number] | [number, number, number]>;
+  dilation?: Size3;
+  groups?: number;
+}
+export interface ConvTranspose3dOptions {
+  stride?: Size3;
+  padding?: Size3;
+  outputPadding?: Size3;
+  groups?: number;
+  dilation?: Size3;
 }
 export interface Conv1dOptions {
   stride?: number | [number];
@@ -66,6 +79,12 @@ export interface ConvAttrs extends Conv2dOptions {
   bias?: boolean;
 }
 export interface Conv1dAttrs extends Conv1dOptions {
+  bias?: boolean;
+}
+export interface Conv3dAttrs extends Conv3dOptions {
+  bias?: boolean;
+}
+export interface ConvTranspose3dAttrs extends ConvTranspose3dOptions {
   bias?: boolean;
 }
 export interface ConvTransposeAttrs extends ConvTranspose2dOptions {
@@ -182,18 +201,31 @@ function convPlan(shape: number[], g: ConvGeometry, transposed: boolean): Plan {
 
 // ---- validation shared by conv1d and conv2d ----------------------------------------------------
 
+/** The checked arguments of a convolution with any number of spatial dims, one entry per dim. */
+export interface ConvNd {
+  shape: number[];
+  k: number[];
+  stride: number[];
+  dilation: number[];
+  /** Padding before each dim (top, left, front) and the total of both sides ('same' puts an odd extra after). */
+  before: number[];
+  total: number[];
+  bias: boolean;
+  groups: number;
+}
+
+const CONV_LAYOUTS: Record<number, [string, string]> = {
+  1: ['[N, C, L] (or [C, L] unbatched)', '[O, C/groups, k]'],
+  2: ['[N, C, H, W] (or [C, H, W] unbatched)', '[O, C/groups, kh, kw]'],
+  3: ['[N, C, D, H, W] (or [C, D, H, W] unbatched)', '[O, C/groups, kd, kh, kw]'],
+};
+
 /**
- * Checks a convolution with `dims` spatial dims (1 or 2) as PyTorch does and returns its output
- * shape and geometry (a 1-D one as 2-D with H = 1). Shapes in messages are the caller's.
+ * Checks a convolution with `dims` spatial dims (1, 2 or 3) as PyTorch does and returns its
+ * output shape and per-dim arguments. Shapes in messages are the caller's.
  */
-function planConvNd(
-  op: string,
-  dims: number,
-  [x, w, b]: readonly Meta[],
-  attrs: ConvAttrs | Conv1dAttrs,
-  noChannels = false,
-): { shape: number[]; geometry: ConvGeometry } {
-  const layout = dims === 2 ? ['[N, C, H, W] (or [C, H, W] unbatched)', '[O, C/groups, kh, kw]'] : ['[N, C, L] (or [C, L] unbatched)', '[O, C/groups, k]'];
+export function checkConvNd(op: string, dims: number, [x, w, b]: readonly Meta[], attrs: ConvAttrs | Conv1dAttrs | Conv3dAttrs, noChannels = false): ConvNd {
+  const layout = CONV_LAYOUTS[dims];
   checkRank(op, 'input', dims + 2, layout[0], x);
   checkRank(op, 'weight', dims + 2, layout[1], w);
   const [n, c, ...size] = x.shape,
@@ -231,11 +263,26 @@ function planConvNd(
     total = before.map((p) => 2 * p);
   }
   const outs = size.map((sz, i) => outSize(sz, k[i], stride[i], total[i], dilation[i]));
+  const one = (v: number[]) => (dims === 1 ? v[0] : v);
   if (outs.some((v) => v < 1))
     throw new ShapeError(
       op,
-      `kernel ${k.join('×')} with dilation ${fmtValue(dims === 2 ? dilation : dilation[0])} spans ${k.map((kd, i) => dilation[i] * (kd - 1) + 1).join('×')}, more than the padded input ${size.map((sz, i) => sz + total[i]).join('×')} (input ${fmtShape(x.shape)}, padding ${fmtValue(dims === 2 ? before : before[0])}${typeof padding === 'string' ? ` from '${padding}'` : ''})`,
+      `kernel ${k.join('×')} with dilation ${fmtValue(one(dilation))} spans ${k.map((kd, i) => dilation[i] * (kd - 1) + 1).join('×')}, more than the padded input ${size.map((sz, i) => sz + total[i]).join('×')} (input ${fmtShape(x.shape)}, padding ${fmtValue(one(before))}${typeof padding === 'string' ? ` from '${padding}'` : ''})`,
     );
+  return { shape: [n, o, ...outs], k, stride, dilation, before, total, bias, groups };
+}
+
+/** conv1d (dims 1) or conv2d checked, with its geometry (a 1-D one as 2-D with H = 1). */
+function planConvNd(
+  op: string,
+  dims: number,
+  ins: readonly Meta[],
+  attrs: ConvAttrs | Conv1dAttrs,
+  noChannels = false,
+): { shape: number[]; geometry: ConvGeometry } {
+  const { shape, k, stride, dilation, before, bias, groups } = checkConvNd(op, dims, ins, attrs, noChannels);
+  const [n, c, ...size] = ins[0].shape,
+    [, o, ...outs] = shape;
   // A 1-D convolution is the 2-D one with H = 1 and a 1-high kernel.
   const lift = (v: number[], one: number) => (dims === 2 ? v : [one, ...v]);
   const [h, wd] = lift(size, 1),
@@ -244,7 +291,7 @@ function planConvNd(
     [sh, sw] = lift(stride, 1),
     [ph, pw] = lift(before, 0),
     [dh, dw] = lift(dilation, 1);
-  return { shape: [n, o, ...outs], geometry: { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, bias, groups } };
+  return { shape, geometry: { n, c, h, w: wd, o, kh, kw, oh, ow, sh, sw, ph, pw, dh, dw, bias, groups } };
 }
 
 /**
@@ -444,47 +491,100 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
 
 // ---- convTranspose2d ---------------------------------------------------------------------------
 
+/** The checked arguments of a transposed convolution, one entry per spatial dim. */
+export interface ConvTransposeNd {
+  shape: number[];
+  k: number[];
+  stride: number[];
+  padding: number[];
+  outputPadding: number[];
+  dilation: number[];
+  groups: number;
+  bias: boolean;
+}
+
 /**
- * x [N, inC, H, W], w [inC, outC/groups, kh, kw] → [N, outC, OH, OW] with
- * OH = (H − 1)·stride − 2·padding + dilation·(kh − 1) + outputPadding + 1: the adjoint of the
- * convolution [N, outC, OH, OW] → [N, inC, H, W] with the same weight, whose geometry the record
- * holds (that convolution's output is exactly H × W: outputPadding < stride or < dilation adds
- * rows no output reads). Errors name `op` and the shapes of `shown` (convTranspose1d's own 3-D ones).
+ * Checks a transposed convolution with `dims` spatial dims (2 or 3) as PyTorch does: x [N, inC,
+ * *size], w [inC, outC/groups, *k], each output size (size − 1)·stride − 2·padding +
+ * dilation·(k − 1) + outputPadding + 1. Errors name `op` and the shapes of `shown`.
  */
-function planConvTranspose([x, w, b]: readonly Meta[], attrs: ConvTransposeAttrs, op = 'convTranspose2d', shown: readonly Meta[] = [x, w]): Plan {
+export function checkConvTransposeNd(
+  op: string,
+  dims: number,
+  [x, w, b]: readonly Meta[],
+  attrs: ConvTransposeAttrs | ConvTranspose3dAttrs,
+  shown: readonly Meta[] = [x, w],
+): ConvTransposeNd {
   const [xs, ws] = shown.map((t) => fmtShape(t.shape));
-  checkRank(op, 'input', 4, '[N, inC, H, W] (or [inC, H, W] unbatched)', x);
-  checkRank(op, 'weight', 4, '[inC, outC/groups, kh, kw]', w);
-  const [n, c, h, wd] = x.shape,
-    [cw, og, kh, kw] = w.shape;
+  const sizes = dims === 2 ? 'H, W' : 'D, H, W';
+  const ks = dims === 2 ? 'kh, kw' : 'kd, kh, kw';
+  checkRank(op, 'input', dims + 2, `[N, inC, ${sizes}] (or [inC, ${sizes}] unbatched)`, x);
+  checkRank(op, 'weight', dims + 2, `[inC, outC/groups, ${ks}]`, w);
+  const [n, c, ...size] = x.shape,
+    [cw, og, ...k] = w.shape;
   const groups = attrs.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ValueError(op, `groups must be a positive integer, got ${fmtValue(groups)}`);
   if (c !== cw) throw new ShapeError(op, `input ${xs} has ${c} channels but weight ${ws} expects ${cw} (weight dim 0 is the input channels)`);
   if (c % groups !== 0) throw new ShapeError(op, `input ${xs} has ${c} channels, not a multiple of groups ${groups}`);
-  if (c === 0 || h === 0 || wd === 0) throw new ShapeError(op, `input ${xs} needs non-zero channels, height and width (only the batch dim N may be 0)`);
-  if (og === 0 || kh === 0 || kw === 0) throw new ShapeError(op, `weight ${ws} needs at least one output channel and a kernel of at least 1×1`);
+  if (c === 0 || size.includes(0))
+    throw new ShapeError(
+      op,
+      `input ${xs} needs non-zero channels, ${dims === 2 ? 'height and width' : 'depth, height and width'} (only the batch dim N may be 0)`,
+    );
+  if (og === 0 || k.includes(0))
+    throw new ShapeError(op, `weight ${ws} needs at least one output channel and a kernel of at least ${k.map(() => 1).join('×')}`);
   const outC = og * groups,
     bias = attrs.bias ?? true;
   if (bias && (b.shape.length !== 1 || b.shape[0] !== outC))
     throw new ShapeError(op, `bias must have shape [${outC}] (output channels: weight ${ws} dim 1 × groups ${groups}), got ${fmtShape(b.shape)}`);
-  const [sh, sw] = pair(op, 'stride', attrs.stride ?? 1, 1);
-  const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
-  const [oph, opw] = pair(op, 'outputPadding', attrs.outputPadding ?? 0, 0);
-  const [dh, dw] = pair(op, 'dilation', attrs.dilation ?? 1, 1);
-  if ((oph >= sh && oph >= dh) || (opw >= sw && opw >= dw))
+  const stride = perDim(op, 'stride', attrs.stride ?? 1, dims, 1);
+  const padding = perDim(op, 'padding', attrs.padding ?? 0, dims, 0);
+  const outputPadding = perDim(op, 'outputPadding', attrs.outputPadding ?? 0, dims, 0);
+  const dilation = perDim(op, 'dilation', attrs.dilation ?? 1, dims, 1);
+  if (outputPadding.some((p, i) => p >= stride[i] && p >= dilation[i]))
     throw new ValueError(
       op,
-      `outputPadding ${fmtValue([oph, opw])} must be smaller than either the stride ${fmtValue([sh, sw])} or the dilation ${fmtValue([dh, dw])} in each dim`,
+      `outputPadding ${fmtValue(outputPadding)} must be smaller than either the stride ${fmtValue(stride)} or the dilation ${fmtValue(dilation)} in each dim`,
     );
-  const outH = (h - 1) * sh - 2 * ph + dh * (kh - 1) + oph + 1,
-    outW = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + opw + 1;
-  if (outH < 1 || outW < 1)
+  const outs = size.map((sz, i) => (sz - 1) * stride[i] - 2 * padding[i] + dilation[i] * (k[i] - 1) + outputPadding[i] + 1);
+  if (outs.some((v) => v < 1))
     throw new ShapeError(
       op,
-      `the output would be ${outH}×${outW} (input ${xs}, kernel ${kh}×${kw}, stride ${fmtValue([sh, sw])}, padding ${fmtValue([ph, pw])})`,
+      `the output would be ${outs.join('×')} (input ${xs}, kernel ${k.join('×')}, stride ${fmtValue(stride)}, padding ${fmtValue(padding)})`,
     );
-  const geometry = { n, c: outC, h: outH, w: outW, o: c, kh, kw, oh: h, ow: wd, sh, sw, ph, pw, dh, dw, bias, groups };
-  return convPlan([n, outC, outH, outW], geometry, true);
+  return { shape: [n, outC, ...outs], k, stride, padding, outputPadding, dilation, groups, bias };
+}
+
+/**
+ * x [N, inC, H, W], w [inC, outC/groups, kh, kw] → [N, outC, OH, OW]: the adjoint of the
+ * convolution [N, outC, OH, OW] → [N, inC, H, W] with the same weight, whose geometry the record
+ * holds (that convolution's output is exactly H × W: outputPadding < stride or < dilation adds
+ * rows no output reads). Errors name `op` and the shapes of `shown` (convTranspose1d's own 3-D ones).
+ */
+function planConvTranspose(ins: readonly Meta[], attrs: ConvTransposeAttrs, op = 'convTranspose2d', shown?: readonly Meta[]): Plan {
+  const { shape, k, stride, padding, dilation, groups, bias } = checkConvTransposeNd(op, 2, ins, attrs, shown);
+  const [n, c, h, wd] = ins[0].shape,
+    [, outC, outH, outW] = shape;
+  const geometry = {
+    n,
+    c: outC,
+    h: outH,
+    w: outW,
+    o: c,
+    kh: k[0],
+    kw: k[1],
+    oh: h,
+    ow: wd,
+    sh: stride[0],
+    sw: stride[1],
+    ph: padding[0],
+    pw: padding[1],
+    dh: dilation[0],
+    dw: dilation[1],
+    bias,
+    groups,
+  };
+  return convPlan(shape, geometry, true);
 }
 
 const convTranspose2dOp: OpSpec<ConvTransposeAttrs, 'convTranspose2d'> = {

@@ -23,7 +23,7 @@ import {
   type TestCase,
   type OpInfo,
 } from './types.js';
-import { checkRank, outSize, pair, perDim, type Size2 } from './window.js';
+import { checkRank, outSize, perDim, type Size2, type Size3 } from './window.js';
 
 /** The options every window pool has. */
 export interface PoolOptions {
@@ -44,6 +44,24 @@ export interface AvgPool2dOptions extends PoolOptions {
 /** Attributes of the window pools: the options and the kernel size. */
 export interface PoolAttrs extends MaxPool2dOptions, AvgPool2dOptions {
   kernel: Size2;
+}
+export interface MaxPool3dOptions {
+  /** Defaults to the kernel size. */
+  stride?: Size3;
+  padding?: Size3;
+  dilation?: Size3;
+  ceilMode?: boolean;
+}
+export interface AvgPool3dOptions {
+  /** Defaults to the kernel size. */
+  stride?: Size3;
+  padding?: Size3;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number;
+}
+export interface Pool3dAttrs extends MaxPool3dOptions, AvgPool3dOptions {
+  kernel: Size3;
 }
 /** An adaptive pool's output size: a number, or [oh, ow] where null keeps that input dim. */
 export type AdaptiveSize = number | [number | null, number | null];
@@ -73,30 +91,50 @@ function poolSize(size: number, k: number, s: number, p: number, d: number, ceil
 /** Elements of a pool record's input (params N·C, H, W first, in every pool's layout): its gradient's extent. */
 const inputSize = (r: Int32Array) => param(r, 0) * param(r, 1) * param(r, 2);
 
+/** A window pool's arguments, one entry per spatial dim, and its output sizes. */
+export interface PoolNd {
+  k: number[];
+  stride: number[];
+  padding: number[];
+  dilation: number[];
+  outs: number[];
+}
+
+/**
+ * Checks a window pool over the spatial sizes `size` of x (2 or 3 dims) as PyTorch does: the
+ * stride defaults to the kernel, the padding must be at most half the kernel, every output size ≥ 1.
+ */
+export function checkPoolNd(op: string, x: Meta, size: readonly number[], attrs: PoolAttrs | Pool3dAttrs, max: boolean): PoolNd {
+  const dims = size.length;
+  const k = perDim(op, 'kernel size', attrs.kernel, dims, 1);
+  const stride = perDim(op, 'stride', attrs.stride ?? k, dims, 1);
+  const padding = perDim(op, 'padding', attrs.padding ?? 0, dims, 0);
+  const dilation = max ? perDim(op, 'dilation', attrs.dilation ?? 1, dims, 1) : k.map(() => 1);
+  const ceil = attrs.ceilMode ?? false;
+  if (attrs.divisorOverride !== undefined && (!Number.isInteger(attrs.divisorOverride) || attrs.divisorOverride === 0))
+    throw new ValueError(op, `divisorOverride must be a non-zero integer, got ${fmtValue(attrs.divisorOverride)}`);
+  // As PyTorch: more padding than half the window would allow windows holding only padding.
+  if (padding.some((p, i) => 2 * p > k[i])) throw new ValueError(op, `padding ${fmtShape(padding)} must be at most half the kernel size ${k.join('×')}`);
+  const outs = size.map((sz, i) => poolSize(sz, k[i], stride[i], padding[i], dilation[i], ceil));
+  if (outs.some((o) => o < 1)) {
+    const dilated = dilation.some((d) => d > 1);
+    throw new ShapeError(
+      op,
+      `kernel ${k.join('×')}${dilated ? ` with dilation ${fmtShape(dilation)} spans ${k.map((kd, i) => dilation[i] * (kd - 1) + 1).join('×')}, more than` : ' is larger than'} the padded input ${size.map((sz, i) => sz + 2 * padding[i]).join('×')} (input ${fmtShape(x.shape)}, padding ${fmtShape(padding)})`,
+    );
+  }
+  return { k, stride, padding, dilation, outs };
+}
+
 // params: [N·C, H, W, OH, OW, kh, kw, sh, sw, ph, pw, dh, dw, countIncludePad, divisorOverride]
 function planPool(op: string, [x]: readonly Meta[], attrs: PoolAttrs, max: boolean): Plan {
   const [n, c, h, w] = checkPlanes(op, x);
-  const [kh, kw] = pair(op, 'kernel size', attrs.kernel, 1);
-  const [sh, sw] = pair(op, 'stride', attrs.stride ?? [kh, kw], 1);
-  const [ph, pw] = pair(op, 'padding', attrs.padding ?? 0, 0);
-  const [dh, dw] = max ? pair(op, 'dilation', attrs.dilation ?? 1, 1) : [1, 1];
-  const ceil = attrs.ceilMode ?? false,
-    countPad = attrs.countIncludePad ?? true,
-    divisor = attrs.divisorOverride ?? 0;
-  if (attrs.divisorOverride !== undefined && (!Number.isInteger(divisor) || divisor === 0))
-    throw new ValueError(op, `divisorOverride must be a non-zero integer, got ${fmtValue(attrs.divisorOverride)}`);
-  // As PyTorch: more padding than half the window would allow windows holding only padding.
-  if (2 * ph > kh || 2 * pw > kw) throw new ValueError(op, `padding [${ph}, ${pw}] must be at most half the kernel size ${kh}×${kw}`);
-  const oh = poolSize(h, kh, sh, ph, dh, ceil),
-    ow = poolSize(w, kw, sw, pw, dw, ceil);
-  if (oh < 1 || ow < 1)
-    throw new ShapeError(
-      op,
-      `kernel ${kh}×${kw}${dh * dw > 1 ? ` with dilation [${dh}, ${dw}] spans ${dh * (kh - 1) + 1}×${dw * (kw - 1) + 1}, more than` : ' is larger than'} the padded input ${h + 2 * ph}×${w + 2 * pw} (input ${fmtShape(x.shape)}, padding [${ph}, ${pw}])`,
-    );
+  const { k, stride, padding, dilation, outs } = checkPoolNd(op, x, [h, w], attrs, max);
+  const [oh, ow] = outs;
+  const countPad = attrs.countIncludePad ?? true;
   return {
     shape: [n, c, oh, ow],
-    params: [n * c, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw, countPad ? 1 : 0, divisor],
+    params: [n * c, h, w, oh, ow, ...k, ...stride, ...padding, ...dilation, countPad ? 1 : 0, attrs.divisorOverride ?? 0],
     workspace: planeSplitWords(planThreads()),
   };
 }

@@ -10,12 +10,12 @@ import { bitsf32, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type
 import { checkRank } from './window.js';
 
 export interface InterpolateOptions {
-  /** The output [oh, ow] (a number for both; [n] or a number on [N, C, L]); or scaleFactor. */
-  size?: number | [number] | [number, number];
+  /** The output [oh, ow] (a number for both; [n] or a number on [N, C, L]; [od, oh, ow] or a number on [N, C, D, H, W]); or scaleFactor. */
+  size?: number | [number] | [number, number] | [number, number, number];
   /** Output = floor(input · scaleFactor) per dim; the kernels then use 1 / scaleFactor as the scale, as PyTorch. */
-  scaleFactor?: number | [number] | [number, number];
-  /** 'nearest' (default), 'nearest-exact', 'area', 'bilinear' and 'bicubic' on [N, C, H, W]; 'nearest', 'nearest-exact', 'area' and 'linear' on [N, C, L]. */
-  mode?: 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'area';
+  scaleFactor?: number | [number] | [number, number] | [number, number, number];
+  /** 'nearest' (default), 'nearest-exact', 'area', 'bilinear' and 'bicubic' on [N, C, H, W]; 'nearest', 'nearest-exact', 'area' and 'linear' on [N, C, L]; 'nearest', 'nearest-exact', 'area' and 'trilinear' on [N, C, D, H, W]. */
+  mode?: 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
   /** linear modes only: map the corner pixels' centres onto each other (scale (In − 1) / (Out − 1)). */
   alignCorners?: boolean;
   /** With scaleFactor: the kernels use In / Out, not 1 / scaleFactor, as the scale (PyTorch's recompute_scale_factor). */

@@ -18,6 +18,8 @@ export function perDim(op: string, name: string, v: unknown, dims: number, min: 
 
 /** A 2-D op's per-dim argument: a number, [h, w], or [n] for both (as PyTorch). */
 export type Size2 = number | [number] | [number, number];
+/** A 3-D op's per-dim argument: a number, [d, h, w], or [n] for all three (as PyTorch). */
+export type Size3 = number | [number] | [number, number, number];
 
 /** A number or [h, w] pair as [h, w], each an integer ≥ min. */
 export const pair = (op: string, name: string, v: unknown, min: number) => perDim(op, name, v, 2, min) as [number, number];

@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../../src/index.js';
-import { expectClose } from '../helpers/expect.js';
+import { expectClose, expectTorchCase, type TorchCase } from '../helpers/expect.js';
 import { initWasm } from '../helpers/setup.js';
 
 beforeAll(async () => {
@@ -23,16 +23,12 @@ function pattern(shape: number[], a: number, m: number, c: number, requiresGrad 
   );
 }
 
-interface Case {
+/** indices: int32 positions within each input plane (returnIndices). */
+interface Case extends TorchCase {
   name: string;
   /** [shape, a, m, c] of each input (all require grad). */
   inputs: [number[], number, number, number][];
   run: (ins: wg.Tensor[]) => wg.Tensor | [wg.Tensor, wg.Tensor];
-  shape: number[];
-  out: number[];
-  /** int32 positions within each input plane (returnIndices). */
-  indices?: number[];
-  grads: number[][];
 }
 
 const CASES: Case[] = [
@@ -638,17 +634,7 @@ for (const be of ['wasm', 'reference'] as const) {
       test(c.name, () => {
         wg.setBackend(be);
         const ins = c.inputs.map(([shape, a, m, k]) => pattern(shape, a, m, k, true));
-        const r = c.run(ins);
-        const [y, idx] = Array.isArray(r) ? r : [r, undefined];
-        expect(y.shape).toEqual(c.shape);
-        expectClose(y.data(), c.out, 1e-5);
-        if (c.indices) {
-          expect(idx!.dtype).toBe('int32');
-          expect(idx!.shape).toEqual(c.shape);
-          expect(Array.from(idx!.data())).toEqual(c.indices);
-        } else expect(idx).toBeUndefined();
-        y.backward(pattern(c.shape, 5, 7, 3));
-        c.grads.forEach((g, i) => expectClose(ins[i].grad!.data(), g, 1e-5));
+        expectTorchCase(c, ins, c.run(ins), pattern(c.shape, 5, 7, 3));
       });
   });
 }
@@ -813,8 +799,8 @@ describe('errors of the new options', () => {
     expect(() => wg.interpolate(p(), { size: 6, alignCorners: true })).toThrow(
       /^wasmgrad\.interpolate: alignCorners applies to the linear modes only \(as PyTorch\), got alignCorners true with mode 'nearest'$/,
     );
-    expect(() => wg.interpolate(p(), { size: 6, mode: 'trilinear' as 'nearest' })).toThrow(
-      /^wasmgrad\.interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic' or 'area', got "trilinear"$/,
+    expect(() => wg.interpolate(p(), { size: 6, mode: 'cubic' as 'nearest' })).toThrow(
+      /^wasmgrad\.interpolate: mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' or 'area', got "cubic"$/,
     );
     expect(() => wg.interpolate(p(), { size: 6, mode: 'linear' })).toThrow(
       /^wasmgrad\.interpolate: mode 'linear' takes an input \[N, C, L\], got shape \[1, 1, 3, 4\]$/,
@@ -822,8 +808,8 @@ describe('errors of the new options', () => {
     expect(() => wg.interpolate(wg.zeros([1, 3, 4]), { size: 2, mode: 'bilinear' })).toThrow(
       /^wasmgrad\.interpolate: mode 'bilinear' takes an input \[N, C, H, W\], got shape \[1, 3, 4\]$/,
     );
-    expect(() => wg.interpolate(wg.zeros([1, 3, 4, 2, 2]), { size: 2 })).toThrow(
-      /^wasmgrad\.interpolate: mode 'nearest' takes an input \[N, C, L\] or an input \[N, C, H, W\], got shape \[1, 3, 4, 2, 2\]$/,
+    expect(() => wg.interpolate(wg.zeros([1, 3, 4, 2, 2, 2]), { size: 2 })).toThrow(
+      /^wasmgrad\.interpolate: mode 'nearest' takes an input \[N, C, L\] or an input \[N, C, H, W\] or an input \[N, C, D, H, W\], got shape \[1, 3, 4, 2, 2, 2\]$/,
     );
     expect(() => wg.interpolate(wg.zeros([1, 3, 4]), { size: [2, 2] })).toThrow(
       /^wasmgrad\.interpolate: size must be a number or \[n\] for an input \[N, C, L\] \(one spatial dim, as PyTorch\), got \[2, 2\]$/,
