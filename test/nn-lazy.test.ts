@@ -133,6 +133,22 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(m.forward(wg.ones([2, 7])).shape).toEqual([2, 3]);
     });
 
+    test('the 3-D ones: LazyConv3d, LazyConvTranspose3d, LazyBatchNorm3d, LazyInstanceNorm3d (printing as PyTorch 1.13)', () => {
+      const c = new wg.nn.LazyConv3d(4, 2);
+      expect(c.toString()).toBe('LazyConv3d(0, 4, kernel_size=(2, 2, 2), stride=(1, 1, 1))');
+      expect(c.forward(wg.randn([1, 3, 3, 4, 4])).shape).toEqual([1, 4, 2, 3, 3]);
+      expect(c.toString()).toBe('Conv3d(3, 4, kernel_size=(2, 2, 2), stride=(1, 1, 1))');
+      const t3 = new wg.nn.LazyConvTranspose3d(2, 2, { stride: 2 });
+      expect(t3.forward(wg.randn([3, 2, 2, 2])).shape).toEqual([2, 4, 4, 4]); // unbatched [C, D, H, W]
+      expect(t3.weight.shape).toEqual([3, 2, 2, 2, 2]);
+      const bn = new wg.nn.LazyBatchNorm3d();
+      bn.forward(wg.randn([2, 5, 2, 2, 2]));
+      expect(bn.toString()).toBe('BatchNorm3d(5, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)');
+      const inorm = new wg.nn.LazyInstanceNorm3d();
+      inorm.forward(wg.randn([2, 5, 2, 2, 2]));
+      expect(Object.keys(inorm.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
+    });
+
     test('a forward hook registered before the first forward still runs, once per call', () => {
       const m = new wg.nn.LazyLinear(2);
       let calls = 0;

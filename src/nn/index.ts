@@ -143,12 +143,16 @@ export {
   LazyLinear,
   LazyConv1d,
   LazyConv2d,
+  LazyConv3d,
   LazyConvTranspose1d,
   LazyConvTranspose2d,
+  LazyConvTranspose3d,
   LazyBatchNorm1d,
   LazyBatchNorm2d,
+  LazyBatchNorm3d,
   LazyInstanceNorm1d,
   LazyInstanceNorm2d,
+  LazyInstanceNorm3d,
 } from './lazy.js';
 export { AdaptiveLogSoftmaxWithLoss, type AdaptiveLogSoftmaxOptions, type ASMOutput } from './adaptive.js';
 export * as utils from './utils.js';

@@ -14,16 +14,28 @@ import { CompileError, ShapeError } from '../errors.js';
 import { getRngState, setRngState } from '../random.js';
 import { zeros } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
-import { Conv2d, Linear, type Conv2dModuleOptions } from './layers.js';
+import { Conv2d, Conv3d, Linear, type Conv2dModuleOptions, type Conv3dModuleOptions } from './layers.js';
 import {
   Conv1d,
   ConvTranspose1d,
   ConvTranspose2d,
+  ConvTranspose3d,
   type Conv1dModuleOptions,
   type ConvTranspose1dModuleOptions,
   type ConvTranspose2dModuleOptions,
+  type ConvTranspose3dModuleOptions,
 } from './conv-modules.js';
-import { BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, type BatchNormOptions, type InstanceNormOptions } from './norm.js';
+import {
+  BatchNorm1d,
+  BatchNorm2d,
+  BatchNorm3d,
+  InstanceNorm1d,
+  InstanceNorm2d,
+  InstanceNorm3d,
+  type BatchNormOptions,
+  type InstanceNormOptions,
+} from './norm.js';
+import type { Size3 } from '../ops/window.js';
 import { Module, type AnyModule, type Forward } from './module.js';
 
 /** f with the seeded stream left as it was: the probe build, and a load (PyTorch materializes from a state dict without drawing). */
@@ -198,6 +210,13 @@ export class LazyConv2d extends LazyModule<(x: Tensor) => Tensor> {
   }
 }
 export interface LazyConv2d extends Conv2d {}
+/** nn.LazyConv3d(outChannels, kernelSize, opts): nn.Conv3d with inChannels from the first input. */
+export class LazyConv3d extends LazyModule<(x: Tensor) => Tensor> {
+  constructor(outChannels: number, kernelSize: Size3, opts: Conv3dModuleOptions = {}) {
+    super(convSizing('LazyConv3d', (n) => new Conv3d(n, outChannels, kernelSize, opts), 3, opts, false));
+  }
+}
+export interface LazyConv3d extends Conv3d {}
 /** nn.LazyConvTranspose1d(outChannels, kernelSize, opts): nn.ConvTranspose1d with inChannels from the first input. */
 export class LazyConvTranspose1d extends LazyModule<(x: Tensor, outputSize?: readonly number[] | null) => Tensor> {
   constructor(outChannels: number, kernelSize: number | [number], opts: ConvTranspose1dModuleOptions = {}) {
@@ -212,6 +231,13 @@ export class LazyConvTranspose2d extends LazyModule<(x: Tensor, outputSize?: rea
   }
 }
 export interface LazyConvTranspose2d extends ConvTranspose2d {}
+/** nn.LazyConvTranspose3d(outChannels, kernelSize, opts): nn.ConvTranspose3d with inChannels from the first input. */
+export class LazyConvTranspose3d extends LazyModule<(x: Tensor, outputSize?: readonly number[] | null) => Tensor> {
+  constructor(outChannels: number, kernelSize: Size3, opts: ConvTranspose3dModuleOptions = {}) {
+    super(convSizing('LazyConvTranspose3d', (n) => new ConvTranspose3d(n, outChannels, kernelSize, opts), 3, opts, true));
+  }
+}
+export interface LazyConvTranspose3d extends ConvTranspose3d {}
 
 /**
  * A lazy norm's sizing: numFeatures = the first input's dim 1 (PyTorch's rule, for unbatched
@@ -246,6 +272,13 @@ export class LazyBatchNorm2d extends LazyModule<(x: Tensor) => Tensor> {
   }
 }
 export interface LazyBatchNorm2d extends BatchNorm2d {}
+/** nn.LazyBatchNorm3d(opts): nn.BatchNorm3d with numFeatures from the first input. */
+export class LazyBatchNorm3d extends LazyModule<(x: Tensor) => Tensor> {
+  constructor(opts: BatchNormOptions = {}) {
+    super(normSizing('LazyBatchNorm3d', (n) => new BatchNorm3d(n, opts)));
+  }
+}
+export interface LazyBatchNorm3d extends BatchNorm3d {}
 /** nn.LazyInstanceNorm1d(opts): nn.InstanceNorm1d with numFeatures from the first input (affine and trackRunningStats default true). */
 export class LazyInstanceNorm1d extends LazyModule<(x: Tensor) => Tensor> {
   constructor(opts: InstanceNormOptions = {}) {
@@ -260,3 +293,10 @@ export class LazyInstanceNorm2d extends LazyModule<(x: Tensor) => Tensor> {
   }
 }
 export interface LazyInstanceNorm2d extends InstanceNorm2d {}
+/** nn.LazyInstanceNorm3d(opts): nn.InstanceNorm3d with numFeatures from the first input (affine and trackRunningStats default true). */
+export class LazyInstanceNorm3d extends LazyModule<(x: Tensor) => Tensor> {
+  constructor(opts: InstanceNormOptions = {}) {
+    super(normSizing('LazyInstanceNorm3d', (n) => new InstanceNorm3d(n, lazyInstanceDefaults(opts))));
+  }
+}
+export interface LazyInstanceNorm3d extends InstanceNorm3d {}
