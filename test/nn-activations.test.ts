@@ -45,5 +45,18 @@ test("PyTorch's settings in the printout; bad options are ValueErrors naming the
   expect(String(new wg.nn.Mish())).toBe('Mish()');
   expect(() => new wg.nn.ELU(NaN)).toThrow('wasmgrad.nn.ELU: alpha must be a finite number, got NaN');
   expect(() => new wg.nn.Hardtanh(1, 1)).toThrow('wasmgrad.nn.Hardtanh: maxVal must be greater than minVal, got minVal 1, maxVal 1');
+  // an options object is checked as every other: a misspelt key is an error, not the default
+  expect(() => new wg.nn.Softplus({ beta: 1, thresh: 3 } as never)).toThrow("wasmgrad.nn.Softplus: unknown option 'thresh' (the options are beta, threshold)");
+  expect(() => new wg.nn.ELU({ alpha: 1, bogus: 2 } as never)).toThrow("wasmgrad.nn.ELU: unknown option 'bogus' (the options are alpha, inplace)");
+  expect(() => new wg.nn.Hardtanh({ minVal: -2, max: 2 } as never)).toThrow(/nn\.Hardtanh: unknown option 'max'/);
+  expect(() => new wg.nn.Softshrink({ lamda: 0.3 } as never)).toThrow(/nn\.Softshrink: unknown option 'lamda'/);
+  expect(() => new wg.nn.CELU({ inplace: 1 } as never)).toThrow('wasmgrad.nn.CELU: inplace must be a boolean, got 1');
+  // PyTorch's inplace (ELU, CELU, Hardtanh) is accepted and not taken: a new tensor, the input as it was
+  const x = wg.tensor([-1, 2]);
+  const y = new wg.nn.ELU({ alpha: 2, inplace: true }).forward(x);
+  expect([x.toArray(), y.toArray().map((v) => Math.round(v * 1e6) / 1e6)]).toEqual([
+    [-1, 2],
+    [-1.264241, 2],
+  ]);
   expect(() => new wg.nn.GELU('erf' as 'none')).toThrow("wasmgrad.nn.GELU: approximate must be 'none' or 'tanh', got \"erf\"");
 });

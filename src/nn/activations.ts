@@ -6,16 +6,29 @@ import { ValueError, fmtValue } from '../errors.js';
 import { checkFinite } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { pyFloat } from './layers.js';
 import { constantParameter } from './init.js';
 import { Module } from './module.js';
 
 /** A finite number option of module fn (PyTorch's float arguments). */
 const finite = (fn: string, what: string, v: unknown): number => checkFinite(`nn.${fn}`, what, v);
+/**
+ * The first constructor argument as numbers, or as the options object of module fn holding `keys`:
+ * another key is a ValueError naming it, as every options object. Where PyTorch's module has
+ * `inplace` (ELU, CELU, Hardtanh) it is accepted (a boolean) and not taken: the module returns a
+ * new tensor and leaves its input as it was.
+ */
+const INPLACE = new Set(['ELU', 'CELU', 'Hardtanh']);
+function options<K extends string>(fn: string, first: unknown, keys: readonly K[]): Partial<Record<K, number>> | null {
+  if (typeof first !== 'object' || first === null) return null;
+  const o = checkOptions<Partial<Record<K | 'inplace', unknown>>>(`nn.${fn}`, first, INPLACE.has(fn) ? [...keys, 'inplace'] : keys);
+  if (o.inplace !== undefined) checkBool(`nn.${fn}`, 'inplace', o.inplace);
+  return o as Partial<Record<K, number>>;
+}
 /** The first constructor argument as a number or as the options object holding `key`. */
-const option = <K extends string>(first: number | Partial<Record<K, number>> | undefined, key: K): number | undefined =>
-  typeof first === 'object' && first !== null ? first[key] : first;
+const option = <K extends string>(fn: string, first: number | Partial<Record<K, number>> | undefined, key: K): number | undefined =>
+  options(fn, first, [key])?.[key] ?? (typeof first === 'number' ? first : undefined);
 
 export class Mish extends Module {
   forward(x: Tensor): Tensor {
@@ -56,9 +69,9 @@ export class LogSigmoid extends Module {
 /** ELU and CELU: one α (default 1). */
 abstract class WithAlpha extends Module {
   readonly alpha: number;
-  constructor(alpha: number | { alpha?: number } = 1) {
+  constructor(alpha: number | { alpha?: number; inplace?: boolean } = 1) {
     super();
-    this.alpha = finite(new.target.name, 'alpha', option(alpha, 'alpha') ?? 1);
+    this.alpha = finite(new.target.name, 'alpha', option(new.target.name, alpha, 'alpha') ?? 1);
   }
   override extraRepr(): string {
     return `alpha=${pyFloat(this.alpha)}`;
@@ -79,9 +92,10 @@ export class CELU extends WithAlpha {
 export class Hardtanh extends Module {
   readonly minVal: number;
   readonly maxVal: number;
-  constructor(minVal: number | { minVal?: number; maxVal?: number } = -1, maxVal = 1) {
+  constructor(minVal: number | { minVal?: number; maxVal?: number; inplace?: boolean } = -1, maxVal = 1) {
     super();
-    const o = typeof minVal === 'object' && minVal !== null ? { minVal: minVal.minVal ?? -1, maxVal: minVal.maxVal ?? 1 } : { minVal, maxVal };
+    const given = options('Hardtanh', minVal, ['minVal', 'maxVal']);
+    const o = given !== null ? { minVal: given.minVal ?? -1, maxVal: given.maxVal ?? 1 } : { minVal, maxVal };
     this.minVal = finite('Hardtanh', 'minVal', o.minVal);
     this.maxVal = finite('Hardtanh', 'maxVal', o.maxVal);
     if (this.maxVal <= this.minVal) throw new ValueError('nn.Hardtanh', `maxVal must be greater than minVal, got minVal ${this.minVal}, maxVal ${this.maxVal}`);
@@ -100,7 +114,8 @@ export class Softplus extends Module {
   readonly threshold: number;
   constructor(beta: number | { beta?: number; threshold?: number } = 1, threshold = 20) {
     super();
-    const o = typeof beta === 'object' && beta !== null ? { beta: beta.beta ?? 1, threshold: beta.threshold ?? 20 } : { beta, threshold };
+    const given = options('Softplus', beta, ['beta', 'threshold']);
+    const o = given !== null ? { beta: given.beta ?? 1, threshold: given.threshold ?? 20 } : { beta, threshold };
     this.beta = finite('Softplus', 'beta', o.beta);
     this.threshold = finite('Softplus', 'threshold', o.threshold);
   }
@@ -117,7 +132,7 @@ abstract class WithLambd extends Module {
   readonly lambd: number;
   constructor(lambd: number | { lambd?: number } = 0.5) {
     super();
-    this.lambd = finite(new.target.name, 'lambd', option(lambd, 'lambd') ?? 0.5);
+    this.lambd = finite(new.target.name, 'lambd', option(new.target.name, lambd, 'lambd') ?? 0.5);
   }
   override extraRepr(): string {
     return `${pyFloat(this.lambd)}`;
