@@ -51,6 +51,8 @@ test("PyTorch's settings in the printout; bad options are ValueErrors naming the
   expect(() => new wg.nn.Hardtanh({ minVal: -2, max: 2 } as never)).toThrow(/nn\.Hardtanh: unknown option 'max'/);
   expect(() => new wg.nn.Softshrink({ lamda: 0.3 } as never)).toThrow(/nn\.Softshrink: unknown option 'lamda'/);
   expect(() => new wg.nn.CELU({ inplace: 1 } as never)).toThrow('wasmgrad.nn.CELU: inplace must be a boolean, got 1');
+  expect(() => new wg.nn.ELU('2' as never)).toThrow('wasmgrad.nn.ELU: alpha must be a finite number, got "2"');
+  expect(() => new wg.nn.Softshrink('0.5' as never)).toThrow(/nn\.Softshrink: lambd must be a finite number/);
   // PyTorch's inplace (ELU, CELU, Hardtanh) is accepted and not taken: a new tensor, the input as it was
   const x = wg.tensor([-1, 2]);
   const y = new wg.nn.ELU({ alpha: 2, inplace: true }).forward(x);

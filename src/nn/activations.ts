@@ -27,8 +27,10 @@ function options<K extends string>(fn: string, first: unknown, keys: readonly K[
   return o as Partial<Record<K, number>>;
 }
 /** The first constructor argument as a number or as the options object holding `key`. */
-const option = <K extends string>(fn: string, first: number | Partial<Record<K, number>> | undefined, key: K): number | undefined =>
-  options(fn, first, [key])?.[key] ?? (typeof first === 'number' ? first : undefined);
+function option<K extends string>(fn: string, first: number | Partial<Record<K, number>> | undefined, key: K): number | undefined {
+  // a number (or anything else, which finite() then refuses) goes through as given
+  return typeof first === 'object' && first !== null ? options(fn, first, [key])![key] : first;
+}
 
 export class Mish extends Module {
   forward(x: Tensor): Tensor {
