@@ -17,6 +17,7 @@
 import { isGradEnabled } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { AutogradError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { sameShape } from '../ops/types.js';
 import { copyInto, reshape } from './shape.js';
 
 /** The result written as it is: same shape, and no float32 into int32. */
@@ -161,7 +162,7 @@ export type InPlaceKind = 'values' | 'casts' | 'shapes';
 
 /** Makes `target` the result `r` of its out-of-place method (`fn`: the in-place form called, relu_), by the rules above. */
 export function writeInPlace(fn: string, target: Tensor, r: Tensor, kind: InPlaceKind): Tensor {
-  if (kind !== 'shapes' && (r.ndim !== target.ndim || r.shape.some((d, k) => d !== target.shape[k])))
+  if (kind !== 'shapes' && !sameShape(r.shape, target.shape))
     throw new ShapeError(
       fn,
       `output with shape ${fmtShape(target.shape)} doesn't match the broadcast shape ${fmtShape(r.shape)} (an in-place result keeps the tensor's shape)`,

@@ -7,7 +7,7 @@
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { Tensor, type NestedArray, type TensorLike } from '../engine/tensor.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
-import { checkFinite, type DType } from '../ops/types.js';
+import { checkFinite, sameShape, type DType } from '../ops/types.js';
 import { abs, add, div, ge, lt, mul, sub } from './elementwise.js';
 import { to, where } from './integer.js';
 import { acos, asin, atan, atan2, acosh, asinh, atanh, trunc, log2, floor, exp2 } from './math.js';
@@ -130,7 +130,7 @@ export function isNonzero(x: Tensor): boolean {
 export function isSameSize(x: Tensor, other: Tensor): boolean {
   checkTensor('isSameSize', 'input', x);
   checkTensor('isSameSize', 'other', other);
-  return x.ndim === other.ndim && x.shape.every((s, i) => s === other.shape[i]);
+  return sameShape(x.shape, other.shape);
 }
 /** torch.promote_types for wasmgrad's dtypes: float32 if either is, else int32. */
 export function promoteTypes(type1: DType, type2: DType): DType {

@@ -9,7 +9,7 @@ import { type Storage } from './storage.js';
 import { demote, ensureResident, makePersistent } from './memory.js';
 import { formatTensor } from './format.js';
 import { sink } from './sink.js';
-import { fmtShape, type DType, type Meta, type OpDef } from '../ops/types.js';
+import { fmtShape, sameShape, type DType, type Meta, type OpDef } from '../ops/types.js';
 
 /** What a recorded op keeps for its backward pass. */
 export interface GraphNode {
@@ -135,7 +135,7 @@ export class Tensor implements Meta {
     // As PyTorch: a gradient has its tensor's shape and dtype (backward accumulates into it).
     if (g !== null && g.dtype !== this.dtype)
       throw new DTypeError('Tensor.grad', `the assigned gradient must have this tensor's dtype ${this.dtype}, got ${g.dtype} ${fmtShape(g.shape)}`);
-    if (g !== null && (g.ndim !== this.ndim || g.shape.some((d, k) => d !== this.shape[k])))
+    if (g !== null && !sameShape(g.shape, this.shape))
       throw new ShapeError('Tensor.grad', `the assigned gradient must have this tensor's shape ${fmtShape(this.shape)}, got ${fmtShape(g.shape)}`);
     if (g === null && sink.mode !== 'off') sink.gradCleared(this);
     if (this._grad !== null && this._grad !== g && this._grad.storage !== g?.storage) demote(this._grad.storage);
@@ -188,7 +188,10 @@ export class Tensor implements Meta {
    * was given it trains the materialized values.
    */
   adopt(real: Tensor): void {
-    this.rebind(real);
+    // shape and storage are readonly to users; here (and through takeOver) the engine moves them
+    const self = this as { shape: readonly number[]; storage: Storage };
+    self.shape = real.shape;
+    self.storage = real.storage;
   }
 
   /**
@@ -212,16 +215,9 @@ export class Tensor implements Meta {
     const retain = hooks.filter((h) => typeof h !== 'function');
     was.hooks = user.length > 0 ? user : null;
     this.hooks = retain.length > 0 ? retain : null;
-    this.rebind(r);
+    this.adopt(r);
     this.node = r.node;
     this._requiresGrad = r._requiresGrad;
-  }
-
-  /** shape and storage are readonly to users; takeOver and adopt are where the engine moves them. */
-  private rebind(r: Tensor): void {
-    const self = this as { shape: readonly number[]; storage: Storage };
-    self.shape = r.shape;
-    self.storage = r.storage;
   }
 
   /** @internal In-place shape ops outside autograd (t_, squeeze_): the same block, its elements already in the new order, under the new shape. */

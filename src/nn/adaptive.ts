@@ -165,8 +165,12 @@ export class AdaptiveLogSoftmaxWithLoss extends Module<(input: Tensor, target: T
 
   private checkTargets(t: Tensor): void {
     const v = t.rawValues();
-    let [lo, hi] = [Infinity, -Infinity];
-    for (let i = 0; i < v.length; i++) [lo, hi] = [Math.min(lo, v[i]), Math.max(hi, v[i])];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < v.length; i++) {
+      lo = Math.min(lo, v[i]);
+      hi = Math.max(hi, v[i]);
+    }
     if (lo < 0 || hi > this.nClasses - 1)
       throw new ValueError(NAME, `target values should be in [0, ${this.nClasses - 1}], but values in range [${lo}, ${hi}] were found`);
   }

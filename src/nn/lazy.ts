@@ -71,8 +71,10 @@ interface Sizing {
   /** The input size a state-dict entry implies, or null when it does not say. */
   loaded: (name: string, shape: readonly number[]) => number | null;
 }
+/** A module's sizing until it is sized, and the ordinary module's prototype (its printing until then, its class after). */
+type Pending = Sizing & { becomes: AnyModule };
 /** Kept beside a module until it is sized, not on it: then it has the ordinary module's fields only. */
-const pending = new WeakMap<AnyModule, Sizing & { becomes: AnyModule }>();
+const pending = new WeakMap<AnyModule, Pending>();
 
 /**
  * A module whose input size comes from its first input. It registers an empty stand-in under each
@@ -133,7 +135,7 @@ abstract class LazyModule<F extends Forward> extends Module<F> {
     }
   }
 
-  private materialize(p: Sizing & { becomes: AnyModule }, size: number, loading: boolean): void {
+  private materialize(p: Pending, size: number, loading: boolean): void {
     const real = loading ? withoutDraws(() => p.build(size)) : p.build(size);
     const mine = new Map(ownTensors(this));
     const stand = new Map<Tensor, Tensor>();
