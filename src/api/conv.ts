@@ -119,6 +119,21 @@ export function poolOptions<O>(opts: O | Size2 | Size3 | undefined, padding: Siz
 }
 
 /**
+ * A max pool's call arguments checked: the options object (or a stride and padding, poolOptions),
+ * its keys, and ceilMode and returnIndices booleans; → returnIndices and the op's attributes.
+ */
+export function maxPoolArgs<O extends { ceilMode?: boolean; returnIndices?: boolean }>(
+  fn: string,
+  opts: O | Size2 | Size3 | undefined,
+  padding: Size2 | Size3 | undefined,
+): { returnIndices: boolean | undefined; o: Omit<O, 'returnIndices'> } {
+  const { returnIndices, ...o } = checkOptions<O>(fn, poolOptions(opts, padding), ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices']);
+  checkBool(fn, 'ceilMode', o.ceilMode);
+  checkBool(fn, 'returnIndices', returnIndices);
+  return { returnIndices, o };
+}
+
+/**
  * Max pooling over k×k (or [kh, kw]) windows; stride defaults to the kernel size, padding (≤ k/2)
  * to 0, dilation to 1; ceilMode rounds the output size up (the last window starting inside the
  * input or its left padding). With returnIndices, [values, indices]: int32 positions iy·W + ix of
@@ -130,15 +145,7 @@ export function maxPool2d(x: Tensor, k: Size2, opts?: MaxPool2dCallOptions): Ten
 export function maxPool2d(x: Tensor, k: Size2, stride: Size2, padding?: Size2): Tensor;
 export function maxPool2d(x: Tensor, k: Size2, opts: MaxPool2dCallOptions | Size2 = {}, padding?: Size2): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool2d', 'input', x);
-  const { returnIndices, ...o } = checkOptions<MaxPool2dCallOptions>('maxPool2d', poolOptions(opts, padding), [
-    'stride',
-    'padding',
-    'dilation',
-    'ceilMode',
-    'returnIndices',
-  ]);
-  checkBool('maxPool2d', 'ceilMode', o.ceilMode);
-  checkBool('maxPool2d', 'returnIndices', returnIndices);
+  const { returnIndices, o } = maxPoolArgs<MaxPool2dCallOptions>('maxPool2d', opts, padding);
   return unbatched(x, 4, (x4): Tensor | [Tensor, Tensor] => {
     const values = apply(op('maxPool2d'), [x4], { ...o, kernel: k });
     return returnIndices ? [values, apply(op('maxPool2dIndices'), [x4], { ...o, kernel: k })] : values;
@@ -209,15 +216,7 @@ export function maxPool1d(
   padding?: number | [number],
 ): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool1d', 'input', x);
-  const { returnIndices, ...o } = checkOptions<MaxPool1dCallOptions>('maxPool1d', poolOptions(opts, padding), [
-    'stride',
-    'padding',
-    'dilation',
-    'ceilMode',
-    'returnIndices',
-  ]);
-  checkBool('maxPool1d', 'ceilMode', o.ceilMode);
-  checkBool('maxPool1d', 'returnIndices', returnIndices);
+  const { returnIndices, o } = maxPoolArgs<MaxPool1dCallOptions>('maxPool1d', opts, padding);
   return unbatched(x, 3, (x3): Tensor | [Tensor, Tensor] => {
     const values = apply(op('maxPool1d'), [x3], { ...o, kernel: k });
     return returnIndices ? [values, indices1d(values, x3, 'maxPool2dIndices', lift1d('maxPool1d', { ...o, kernel: k }))] : values;

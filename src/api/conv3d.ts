@@ -13,7 +13,18 @@ import { checkConvNd, checkConvTransposeNd, type Conv3dOptions, type ConvTranspo
 import { checkPoolNd, type AvgPool3dOptions, type MaxPool3dOptions } from '../ops/pool.js';
 import { fmtShape, type Meta } from '../ops/types.js';
 import { checkRank, type Size3 } from '../ops/window.js';
-import { adaptiveAvgPool2d, adaptiveMaxPool2d, avgPool2d, conv2d, convInputs, convTranspose2d, maxPool2d, poolOptions, unbatched } from './conv.js';
+import {
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  avgPool2d,
+  conv2d,
+  convInputs,
+  convTranspose2d,
+  maxPool2d,
+  maxPoolArgs,
+  poolOptions,
+  unbatched,
+} from './conv.js';
 import { add, mul } from './elementwise.js';
 import { gather } from './indexing.js';
 import { floorDivide } from './integer.js';
@@ -139,15 +150,7 @@ export function maxPool3d(x: Tensor, k: Size3, opts?: MaxPool3dCallOptions): Ten
 export function maxPool3d(x: Tensor, k: Size3, stride: Size3, padding?: Size3): Tensor;
 export function maxPool3d(x: Tensor, k: Size3, opts: MaxPool3dCallOptions | Size3 = {}, padding?: Size3): Tensor | [Tensor, Tensor] {
   checkTensor('maxPool3d', 'input', x);
-  const { returnIndices, ...o } = checkOptions<MaxPool3dCallOptions>('maxPool3d', poolOptions(opts, padding), [
-    'stride',
-    'padding',
-    'dilation',
-    'ceilMode',
-    'returnIndices',
-  ]);
-  checkBool('maxPool3d', 'ceilMode', o.ceilMode);
-  checkBool('maxPool3d', 'returnIndices', returnIndices);
+  const { returnIndices, o } = maxPoolArgs<MaxPool3dCallOptions>('maxPool3d', opts, padding);
   return unbatched(x, 5, (x5): Tensor | [Tensor, Tensor] => {
     const [n, c, d, h, w] = volumes('maxPool3d', x5);
     const { k: ks, stride, padding: pd, dilation, outs } = checkPoolNd('maxPool3d', x5, [d, h, w], { ...o, kernel: k }, true);
