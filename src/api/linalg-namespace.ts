@@ -1,0 +1,9 @@
+/**
+ * wg.linalg: PyTorch's torch.linalg names. The decompositions run on the host (linalg-host.ts);
+ * the rest compose existing ops.
+ */
+export { matmul } from './linalg.js';
+
+// ── LU and Cholesky family (linalg-lu.ts) ──
+
+// ── spectral family and norms (linalg-spectral.ts) ──
