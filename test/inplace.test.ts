@@ -365,6 +365,80 @@ for (const be of ['wasm', 'reference'] as const)
       expect(wg.gradcheck(f, [leaf([0.3, -0.7, 1.2]), leaf([0.5, 1.5, -0.4])]).ok).toBe(true);
     });
 
+    test('copy_, fill_, zero_ and the random fills are recorded as torch records them', () => {
+      // x = leaf [1., 2., 3.]; s = leaf [5.]; a = x * 2; b = a * 1; a.copy_(s)  → a [5, 5, 5], grad_fn CopyBackwards
+      // ((a * [1., 2., 3.]).sum() + b.sum()).backward() → x.grad [2, 2, 2], s.grad [6]
+      let xl = leaf([1, 2, 3]);
+      const s = leaf([5]);
+      const a = xl.mul(2);
+      const b = a.mul(1);
+      expect(a.copy_(s)).toBe(a);
+      expect([a.toArray(), a.requiresGrad]).toEqual([[5, 5, 5], true]);
+      a.mul(t([1, 2, 3]))
+        .sum()
+        .add(b.sum())
+        .backward();
+      expect([xl.grad!.toArray(), s.grad!.toArray()]).toEqual([[2, 2, 2], [6]]);
+      // c = x * 3; c.zero_() → requires_grad True; c.sum().backward() → x.grad [0, 0, 0]
+      xl = leaf([1, 2, 3]);
+      const c = xl.mul(3).zero_();
+      expect([c.toArray(), c.requiresGrad]).toEqual([[0, 0, 0], true]);
+      c.sum().backward();
+      expect(xl.grad!.toArray()).toEqual([0, 0, 0]);
+      // d = x * 1; d.fill_(s.sum() * 2); d.sum().backward() → s.grad [6] (3 elements × 2)
+      s.grad = null;
+      xl.mul(1).fill_(s.sum().mul(2)).sum().backward();
+      expect(s.grad!.toArray()).toEqual([6]);
+      // buf = torch.zeros(2, 3); buf.copy_(x) → requires_grad True, is_leaf False; (buf * [[1.], [2.]]).sum().backward() → x.grad [3, 3, 3]
+      xl = leaf([1, 2, 3]);
+      const buf = wg.zeros([2, 3]).copy_(xl);
+      expect([buf.requiresGrad, buf.isLeaf]).toEqual([true, false]);
+      buf
+        .mul(t([[1], [2]]))
+        .sum()
+        .backward();
+      expect(xl.grad!.toArray()).toEqual([3, 3, 3]);
+      // u = x * 1; u.uniform_(); u.sum().backward() → x.grad [0, 0, 0]
+      xl = leaf([1, 2, 3]);
+      const u = xl.mul(1).uniform_();
+      u.sum().backward();
+      expect([u.data().every((v) => v >= 0 && v < 1), xl.grad!.toArray()]).toEqual([true, [0, 0, 0]]);
+      // x.copy_(s), x.zero_(): "a leaf Variable that requires grad is being used in an in-place operation."
+      expect(() => xl.copy_(s)).toThrow(/^wasmgrad\.copy_: a leaf tensor \[3\] that requires grad is being used in an in-place operation/);
+      expect(() => xl.zero_()).toThrow(/^wasmgrad\.zero_: a leaf tensor \[3\] that requires grad/);
+      expect(() => xl.normal_()).toThrow(/^wasmgrad\.normal_: a leaf tensor \[3\] that requires grad/);
+      expect(xl.toArray()).toEqual([1, 2, 3]);
+      const f = (x0: T, w: T) => {
+        const h = x0.mul(w);
+        h.copy_(w.mul(3).tanh());
+        return h.mul(x0);
+      };
+      expect(wg.gradcheck(f, [leaf([0.3, -0.7, 1.2]), leaf([0.5, 1.5, -0.4])]).ok).toBe(true);
+    });
+
+    test('copy_ under wg.compile: replays give the eager gradient', () => {
+      const w = leaf([0.5, -1, 2]);
+      const opt = new wg.optim.SGD([w], { lr: 0.05 });
+      const rows = t([[1], [2]]);
+      const step = () => {
+        opt.zeroGrad();
+        const h = wg.zeros([2, 3]).copy_(w);
+        const loss = h.mul(rows).pow(2).sum();
+        loss.backward();
+        opt.step();
+        return loss;
+      };
+      // A tensor made inside the function and then updated in place is made again at every call
+      // (its object took over the op's result): the JavaScript re-runs, with the eager results.
+      const compiled = wg.compile(step, { warn: false });
+      // loss = 5·Σw² = 26.25, grad 10w, so each SGD step with lr 0.05 halves w (lr is float32's 0.05 on both backends)
+      const losses = [compiled().item(), compiled().item(), compiled().item()];
+      const [info] = compiled.replayInfo();
+      expect([info.mode, info.reason]).toEqual(['rerun', 'a tensor made inside the function by wg.zeros([2, 3], 0, float32) is updated in place']);
+      [26.25, 6.5625, 1.640625].forEach((v, k) => expect(losses[k]).toBeCloseTo(v, 6));
+      [0.0625, -0.125, 0.25].forEach((v, k) => expect(round7(w)[k]).toBeCloseTo(v, 6));
+    });
+
     test('hooks: one registered before sees the former value; retainGrad stays with the tensor', () => {
       // x = leaf [1., 2.]; a = x * 2; a.register_hook(lambda g: g * 10); a.add_(1); a.sum().backward() → x.grad [20, 20]
       let xl = leaf([1, 2]);

@@ -15,10 +15,12 @@
  * x refuses to backpropagate through the overwritten value, as PyTorch).
  */
 import { isGradEnabled } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
+import type { Tensor, TensorLike } from '../engine/tensor.js';
 import { AutogradError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { sameShape } from '../ops/types.js';
-import { copyInto, reshape } from './shape.js';
+import { constant } from './creation.js';
+import { where } from './integer.js';
+import { copyInto, copySource, reshape } from './shape.js';
 
 /** The result written as it is: same shape, and no float32 into int32. */
 export const IN_PLACE_VALUES = [
@@ -182,4 +184,18 @@ export function writeInPlace(fn: string, target: Tensor, r: Tensor, kind: InPlac
   copyInto(target, reshape(r, target.shape));
   target.setShape(r.shape);
   return target;
+}
+
+/**
+ * x.copy_(src) and the fills built on it (fill_, zero_, uniform_, normal_, bernoulli_), `fn` the
+ * one called. Recorded by autograd as PyTorch's copy_ when gradients are recorded and x or src
+ * requires grad: x takes over where(true, src, x), src broadcast to x's shape, so src gets the
+ * gradient (summed over the broadcast dims) and x's former value a zero one, and x keeps
+ * requiring grad after zero_() as in PyTorch. Otherwise src is written into x's block.
+ */
+export function assign(fn: string, target: Tensor, src: TensorLike): Tensor {
+  const s = copySource(fn, target, src);
+  if (isGradEnabled() && (target.requiresGrad || s.requiresGrad))
+    return writeInPlace(fn, target, where(constant(1, target.storage.backend), s, target), 'values');
+  return copyInto(target, s, fn);
 }

@@ -18,8 +18,7 @@ import type { Dims, DtypeOptions, ReduceArgs, VarOptions, WithIndices } from './
 import type { SortOptions, TopkOptions, ValuesIndices } from './sort.js';
 import type { CovOptions, MinMax, QuantileOptions } from './statistics.js';
 import type { HistcOptions, UniqueOptions } from './counting.js';
-import { copyInto } from './shape.js';
-import { IN_PLACE_CASTS, IN_PLACE_SHAPES, IN_PLACE_VALUES, writeInPlace, type InPlaceKind } from './inplace.js';
+import { IN_PLACE_CASTS, IN_PLACE_SHAPES, IN_PLACE_VALUES, assign, writeInPlace, type InPlaceKind } from './inplace.js';
 import { to } from './integer.js';
 import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
@@ -218,7 +217,7 @@ declare module '../engine/tensor.js' {
     maskedSelect(mask: Tensor): Tensor;
     tril(diagonal?: number): Tensor;
     triu(diagonal?: number): Tensor;
-    // ---- in-place (inside wg.noGrad for tensors that require grad) ----
+    // ---- in-place (recorded by autograd as PyTorch's; a leaf that requires grad only inside wg.noGrad) ----
     /** Copies src (broadcast to this shape) into this tensor's storage. */
     copy_(src: TensorLike): this;
     zero_(): this;
@@ -849,13 +848,12 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     return F.norm(this, p, dim, keepdim);
   },
   // ---- sorting, scans ----
-  // ---- in-place (inside wg.noGrad for tensors that require grad) ----
+  // ---- in-place (recorded by autograd as PyTorch's; a leaf that requires grad only inside wg.noGrad) ----
   copy_(src) {
-    copyInto(this, src);
-    return this;
+    return assign('copy_', this, src);
   },
   zero_() {
-    return this.copy_(0);
+    return assign('zero_', this, 0);
   },
   // ---- dtypes, integers and masks ----
   to(dtype) {
@@ -896,8 +894,7 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   fill_(value) {
     if (value instanceof Tensor && value.ndim !== 0)
       throw new ShapeError('fill_', `the value must be a number or a 0-d tensor, got a tensor of shape ${fmtShape(value.shape)}`);
-    copyInto(this, value, 'fill_');
-    return this;
+    return assign('fill_', this, value);
   },
   // ---- PyTorch parity (src/api/parity-shape.ts) ----
   view(shape, ...more) {

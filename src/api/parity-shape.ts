@@ -21,6 +21,7 @@ import { diag, meshgrid, vstack } from './convenience.js';
 import { movedInt } from './int-moves.js';
 import { bernoulli, linspacePoints, onesLike } from './factories.js';
 import { readValues } from './counting.js';
+import { assign } from './inplace.js';
 import { take } from './indexing.js';
 import { to } from './integer.js';
 import { expand, flip, split } from './layout.js';
@@ -95,12 +96,12 @@ export function type(x: Tensor, dtype?: DType | string): string | DType | Tensor
 
 // ---- in-place random fills -----------------------------------------------------------------------
 
-/** Writes draw() into every element of the float32 tensor x, in row-major order, under copy_'s rules (noGrad for tensors that require grad). */
+/** Writes draw() into every element of the float32 tensor x, in row-major order, under copy_'s rules (`assign`: recorded by autograd, a leaf that requires grad only inside wg.noGrad). */
 function drawInto(fn: string, x: Tensor, draw: () => number): Tensor {
   checkTensor(fn, 'input', x);
   if (x.dtype !== 'float32')
     throw new DTypeError(fn, `fills float32 tensors only, got an int32 tensor ${fmtShape(x.shape)} (as PyTorch, which has no integer kernel)`);
-  return x.copy_(generated(fn, x.shape, draw, {}));
+  return assign(fn, x, generated(fn, x.shape, draw, {}));
 }
 
 /** x.uniform_(from = 0, to = 1): U(from, to) from the seeded stream, in place. */
@@ -122,7 +123,7 @@ export function normal_(x: Tensor, mean = 0, std = 1): Tensor {
 export function bernoulli_(x: Tensor, p = 0.5): Tensor {
   checkTensor('bernoulli_', 'input', x);
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError('bernoulli_', `p must be a number in [0, 1], got ${fmtValue(p)}`);
-  return x.copy_(bernoulli(x, p));
+  return assign('bernoulli_', x, bernoulli(x, p));
 }
 
 // ---- flattening and minimum ranks ----------------------------------------------------------------

@@ -19,19 +19,26 @@ const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v)
 
 // ---- public functions ----------------------------------------------------------------------
 /**
- * Tensor.copy_: copies src (a tensor broadcast to target's shape, or a number) into target's
- * storage. Not differentiable: refused outside wg.noGrad when either side requires grad.
+ * Tensor.copy_'s write without autograd: copies src (a tensor broadcast to target's shape, or a
+ * number) into target's storage. Refused outside wg.noGrad when either side requires grad;
+ * `assign` (src/api/inplace.ts) is the recorded form the methods call.
  */
-export function copyInto(target: Tensor, src: TensorLike, fn: 'copy_' | 'fill_' = 'copy_'): Tensor {
+export function copyInto(target: Tensor, src: TensorLike, fn = 'copy_'): Tensor {
+  const s = copySource(fn, target, src);
+  return applyInto(copyFor(target.dtype), target, [s], broadcastView(s.shape, target.shape));
+}
+
+/** copy_'s source: checked to broadcast to target's shape, in target's dtype (errors naming `fn`). */
+export function copySource(fn: string, target: Tensor, src: TensorLike): Tensor {
   checkTensor(fn, 'target', target);
   const s = typeof src === 'number' ? scalarLike(fn, src, target) : src;
-  if (!(s instanceof Tensor)) throw new ValueError('copy_', `source must be a Tensor or a number, got ${fmtValue(src)}`);
-  s.assertAlive('copy_');
+  if (!(s instanceof Tensor)) throw new ValueError(fn, `source must be a Tensor or a number, got ${fmtValue(src)}`);
+  s.assertAlive(fn);
   const lead = target.ndim - s.ndim;
   if (lead < 0 || s.shape.some((d, k) => d !== 1 && d !== target.shape[lead + k]))
-    throw new ShapeError('copy_', `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
+    throw new ShapeError(fn, `source of shape ${fmtShape(s.shape)} cannot be broadcast to the target shape ${fmtShape(target.shape)}`);
   // Another dtype is converted first, as PyTorch's copy_ (float32 → int32 truncates toward zero, as t.int()).
-  return applyInto(copyFor(target.dtype), target, [to(s, target.dtype)], broadcastView(s.shape, target.shape));
+  return to(s, target.dtype);
 }
 
 /** A number as a 0-d tensor of target's dtype on target's backend (errors naming fn, the method called). */

@@ -251,7 +251,7 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
     if (b === null || p.slowReason !== null || !p.verified || p.backend === null || p.jsStateVersion !== jsState.version) return MISS;
     const inputs = inputsOf(args);
     for (const s of b.externals) if (!s.resident) return MISS;
-    for (const m of p.made) if (!m.t.storage.alive || m.t.storage.version !== m.version) return MISS;
+    for (const m of p.made) if (m.t.storage !== m.storage || !m.t.storage.alive || m.t.storage.version !== m.version) return MISS;
     for (const [s, { version }] of b.reads) if (!s.alive || s.version !== version) return MISS;
     for (const i of b.readArgs) {
       const t = inputs[i] as Tensor;

@@ -121,8 +121,10 @@ export class Program {
    * Tensors creation functions made inside the function (hoisted constants, see ReplaySink.hoist),
    * in order, with their arguments and their storage's version after the last JS run: the
    * program holds their handles, so they live as long as it does (or longer, if fn stores them).
+   * `storage` is the block made: an in-place op under autograd makes the tensor take over its
+   * result's block (Tensor.takeOver), and such a tensor is made again at every call.
    */
-  readonly made: { t: { storage: Storage }; key: string; version: number }[] = [];
+  readonly made: { t: { storage: Storage }; storage: Storage; key: string; version: number }[] = [];
   /** Per int32 input: which values a JS run has validated (bitmap by value). */
   readonly seen = new Map<number, Uint8Array>();
   stats = { traces: 0, jsRuns: 0, fastRuns: 0 };
@@ -343,14 +345,15 @@ class Recorder implements ReplaySink {
       m = p.made[k === p.made.length ? this.madeCursor : k];
       this.madeCursor = Math.min(k, p.made.length - 1) + 1;
     }
-    if (m !== undefined && m.key === key && m.t.storage.alive) {
+    if (m !== undefined && m.key === key && m.t.storage === m.storage && m.t.storage.alive) {
       // Changed in place since the last run (outside fn), or updated in place by fn (a slow program).
       if (m.t.storage.version !== m.version || p.slowReason !== null) fill(m.t as T);
       return m.t as T;
     }
     const t = make();
     fill(t);
-    if (this.mode === 'trace') p.made.push({ t, key, version: -1 });
+    if (this.mode === 'trace') p.made.push({ t, storage: t.storage, key, version: -1 });
+    else if (m?.key === key && m.t.storage !== m.storage) this.slow(`a tensor made inside the function by ${key} is updated in place`);
     else if (m?.key === key) this.slow(`a tensor made inside the function by ${key} was disposed since the trace`);
     else
       this.slow(
