@@ -53,12 +53,30 @@ test("PyTorch's settings in the printout; bad options are ValueErrors naming the
   expect(() => new wg.nn.CELU({ inplace: 1 } as never)).toThrow('wasmgrad.nn.CELU: inplace must be a boolean, got 1');
   expect(() => new wg.nn.ELU('2' as never)).toThrow('wasmgrad.nn.ELU: alpha must be a finite number, got "2"');
   expect(() => new wg.nn.Softshrink('0.5' as never)).toThrow(/nn\.Softshrink: lambd must be a finite number/);
-  // PyTorch's inplace (ELU, CELU, Hardtanh) is accepted and not taken: a new tensor, the input as it was
+  // PyTorch's inplace, positional or in the options object: the result is written into the input
   const x = wg.tensor([-1, 2]);
   const y = new wg.nn.ELU({ alpha: 2, inplace: true }).forward(x);
-  expect([x.toArray(), Array.from(y.data(), (v) => Math.round(v * 1e6) / 1e6)]).toEqual([
-    [-1, 2],
-    [-1.264241, 2],
-  ]);
+  expect([y === x, Array.from(x.data(), (v) => Math.round(v * 1e6) / 1e6)]).toEqual([true, [-1.264241, 2]]);
+  expect(() => new wg.nn.ReLU({ inplce: true } as never)).toThrow("wasmgrad.nn.ReLU: unknown option 'inplce' (the options are inplace)");
+  expect(() => new wg.nn.Dropout(0.5, 'yes' as never)).toThrow('wasmgrad.nn.Dropout: inplace must be a boolean, got "yes"');
+  // repr(m) of torch 1.13 for each with inplace=True (Hardswish and Hardsigmoid print none)
+  const printed = [
+    [new wg.nn.ReLU(true), 'ReLU(inplace=True)'],
+    [new wg.nn.ReLU6(true), 'ReLU6(inplace=True)'],
+    [new wg.nn.SELU(true), 'SELU(inplace=True)'],
+    [new wg.nn.SiLU(true), 'SiLU(inplace=True)'],
+    [new wg.nn.Mish(true), 'Mish(inplace=True)'],
+    [new wg.nn.Hardswish(true), 'Hardswish()'],
+    [new wg.nn.Hardsigmoid(true), 'Hardsigmoid()'],
+    [new wg.nn.LeakyReLU(0.1, true), 'LeakyReLU(negative_slope=0.1, inplace=True)'],
+    [new wg.nn.ELU(1, true), 'ELU(alpha=1.0, inplace=True)'],
+    [new wg.nn.CELU({ alpha: 2, inplace: true }), 'CELU(alpha=2.0, inplace=True)'],
+    [new wg.nn.Hardtanh(-2, 2, true), 'Hardtanh(min_val=-2.0, max_val=2.0, inplace=True)'],
+    [new wg.nn.Threshold(0.1, 20, true), 'Threshold(threshold=0.1, value=20.0, inplace=True)'],
+    [new wg.nn.RReLU(0.1, 0.3, true), 'RReLU(lower=0.1, upper=0.3, inplace=True)'],
+    [new wg.nn.Dropout2d(0.2, true), 'Dropout2d(p=0.2, inplace=True)'],
+    [new wg.nn.FeatureAlphaDropout(0.2, true), 'FeatureAlphaDropout(p=0.2, inplace=True)'],
+  ] as const;
+  expect(printed.map(([m]) => String(m))).toEqual(printed.map(([, s]) => s));
   expect(() => new wg.nn.GELU('erf' as 'none')).toThrow("wasmgrad.nn.GELU: approximate must be 'none' or 'tanh', got \"erf\"");
 });

@@ -6,25 +6,24 @@ import { ValueError, fmtValue } from '../errors.js';
 import { checkFinite } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkOptions, checkTensor } from '../engine/check.js';
 import { pyFloat } from './layers.js';
 import { constantParameter } from './init.js';
+import { InPlaceActivation, InPlaceModule } from './inplace.js';
 import { Module } from './module.js';
 
 /** A finite number option of module fn (PyTorch's float arguments). */
 const finite = (fn: string, what: string, v: unknown): number => checkFinite(`nn.${fn}`, what, v);
 /**
- * The first constructor argument as numbers, or as the options object of module fn holding `keys`:
- * another key is a ValueError naming it, as every options object. Where PyTorch's module has
- * `inplace` (ELU, CELU, Hardtanh) it is accepted (a boolean) and not taken: the module returns a
- * new tensor and leaves its input as it was.
+ * The first constructor argument as numbers, or as the options object of module fn holding `keys`
+ * (and `inplace` where PyTorch's module has it: ELU, CELU, Hardtanh): another key is a ValueError
+ * naming it, as every options object.
  */
 const INPLACE = new Set(['ELU', 'CELU', 'Hardtanh']);
-function options<K extends string>(fn: string, first: unknown, keys: readonly K[]): Partial<Record<K, number>> | null {
+type Given<K extends string> = Partial<Record<K, number>> & { inplace?: boolean };
+function options<K extends string>(fn: string, first: unknown, keys: readonly K[]): Given<K> | null {
   if (typeof first !== 'object' || first === null) return null;
-  const o = checkOptions<Partial<Record<K | 'inplace', unknown>>>(`nn.${fn}`, first, INPLACE.has(fn) ? [...keys, 'inplace'] : keys);
-  if (o.inplace !== undefined) checkBool(`nn.${fn}`, 'inplace', o.inplace);
-  return o as Partial<Record<K, number>>;
+  return checkOptions<Given<K>>(`nn.${fn}`, first, INPLACE.has(fn) ? [...keys, 'inplace'] : keys);
 }
 /** The first constructor argument as a number or as the options object holding `key`. */
 function option<K extends string>(fn: string, first: number | Partial<Record<K, number>> | undefined, key: K): number | undefined {
@@ -32,29 +31,35 @@ function option<K extends string>(fn: string, first: number | Partial<Record<K, 
   return typeof first === 'object' && first !== null ? options(fn, first, [key])![key] : first;
 }
 
-export class Mish extends Module {
+export class Mish extends InPlaceActivation {
   forward(x: Tensor): Tensor {
-    return F.mish(x);
+    return this.output(x, F.mish(x));
   }
 }
-export class SELU extends Module {
+export class SELU extends InPlaceActivation {
   forward(x: Tensor): Tensor {
-    return F.selu(x);
+    return this.output(x, F.selu(x));
   }
 }
-export class Hardswish extends Module {
-  forward(x: Tensor): Tensor {
-    return F.hardswish(x);
+/** Hardswish and Hardsigmoid take `inplace`, and PyTorch 1.13 does not print it. */
+abstract class InPlaceUnprinted extends InPlaceActivation {
+  override extraRepr(): string {
+    return '';
   }
 }
-export class Hardsigmoid extends Module {
+export class Hardswish extends InPlaceUnprinted {
   forward(x: Tensor): Tensor {
-    return F.hardsigmoid(x);
+    return this.output(x, F.hardswish(x));
   }
 }
-export class ReLU6 extends Module {
+export class Hardsigmoid extends InPlaceUnprinted {
   forward(x: Tensor): Tensor {
-    return F.relu6(x);
+    return this.output(x, F.hardsigmoid(x));
+  }
+}
+export class ReLU6 extends InPlaceActivation {
+  forward(x: Tensor): Tensor {
+    return this.output(x, F.relu6(x));
   }
 }
 export class Softsign extends Module {
@@ -69,44 +74,45 @@ export class LogSigmoid extends Module {
 }
 
 /** ELU and CELU: one α (default 1). */
-abstract class WithAlpha extends Module {
+abstract class WithAlpha extends InPlaceModule {
   readonly alpha: number;
-  constructor(alpha: number | { alpha?: number; inplace?: boolean } = 1) {
-    super();
-    this.alpha = finite(new.target.name, 'alpha', option(new.target.name, alpha, 'alpha') ?? 1);
+  constructor(alpha: number | { alpha?: number; inplace?: boolean } = 1, inplace = false) {
+    const given = options(new.target.name, alpha, ['alpha']);
+    super(given !== null ? (given.inplace ?? false) : inplace);
+    this.alpha = finite(new.target.name, 'alpha', given !== null ? (given.alpha ?? 1) : alpha);
   }
   override extraRepr(): string {
-    return `alpha=${pyFloat(this.alpha)}`;
+    return `alpha=${pyFloat(this.alpha)}${this.inplaceRepr()}`;
   }
 }
 export class ELU extends WithAlpha {
   forward(x: Tensor): Tensor {
-    return F.elu(x, { alpha: this.alpha });
+    return this.output(x, F.elu(x, { alpha: this.alpha }));
   }
 }
 export class CELU extends WithAlpha {
   forward(x: Tensor): Tensor {
-    return F.celu(x, { alpha: this.alpha });
+    return this.output(x, F.celu(x, { alpha: this.alpha }));
   }
 }
 
 /** min(max(x, minVal), maxVal), defaults −1, 1. */
-export class Hardtanh extends Module {
+export class Hardtanh extends InPlaceModule {
   readonly minVal: number;
   readonly maxVal: number;
-  constructor(minVal: number | { minVal?: number; maxVal?: number; inplace?: boolean } = -1, maxVal = 1) {
-    super();
+  constructor(minVal: number | { minVal?: number; maxVal?: number; inplace?: boolean } = -1, maxVal = 1, inplace = false) {
     const given = options('Hardtanh', minVal, ['minVal', 'maxVal']);
+    super(given !== null ? (given.inplace ?? false) : inplace);
     const o = given !== null ? { minVal: given.minVal ?? -1, maxVal: given.maxVal ?? 1 } : { minVal, maxVal };
     this.minVal = finite('Hardtanh', 'minVal', o.minVal);
     this.maxVal = finite('Hardtanh', 'maxVal', o.maxVal);
     if (this.maxVal <= this.minVal) throw new ValueError('nn.Hardtanh', `maxVal must be greater than minVal, got minVal ${this.minVal}, maxVal ${this.maxVal}`);
   }
   forward(x: Tensor): Tensor {
-    return F.hardtanh(x, { minVal: this.minVal, maxVal: this.maxVal });
+    return this.output(x, F.hardtanh(x, { minVal: this.minVal, maxVal: this.maxVal }));
   }
   override extraRepr(): string {
-    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}`;
+    return `min_val=${pyFloat(this.minVal)}, max_val=${pyFloat(this.maxVal)}${this.inplaceRepr()}`;
   }
 }
 
@@ -159,21 +165,22 @@ export class Tanhshrink extends Module {
 }
 
 /** x where x > threshold, else value (both required, as PyTorch's nn.Threshold). */
-export class Threshold extends Module {
+export class Threshold extends InPlaceModule {
   constructor(
     readonly threshold: number,
     readonly value: number,
+    inplace = false,
   ) {
-    super();
+    super(inplace);
     // any number, NaN and ±∞ included, as F.threshold and PyTorch
     for (const [k, v] of Object.entries({ threshold, value }))
       if (typeof v !== 'number') throw new ValueError('nn.Threshold', `${k} must be a number, got ${fmtValue(v)}`);
   }
   forward(x: Tensor): Tensor {
-    return F.threshold(x, this.threshold, this.value);
+    return this.output(x, F.threshold(x, this.threshold, this.value));
   }
   override extraRepr(): string {
-    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}`;
+    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${this.inplaceRepr()}`;
   }
 }
 

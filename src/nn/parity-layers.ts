@@ -11,6 +11,7 @@ import * as F from '../api/functional.js';
 import { perDim, type Size2, type Size3 } from '../ops/window.js';
 import { fanInBound, uniformParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
+import { InPlaceModule } from './inplace.js';
 import { Module } from './module.js';
 import { Dropout } from './simple.js';
 
@@ -160,32 +161,33 @@ export class Fold extends Module {
 /** Alpha dropout in training, the identity in eval (PyTorch nn.AlphaDropout, default p 0.5): keeps SELU's zero mean and unit variance. */
 export class AlphaDropout extends Dropout {
   override forward(x: Tensor): Tensor {
-    return F.alphaDropout(x, this.p, this.training);
+    return this.output(x, F.alphaDropout(x, this.p, this.training));
   }
 }
 
 /** Alpha dropout of whole channels of [N, C, *] in training (PyTorch nn.FeatureAlphaDropout, default p 0.5). */
 export class FeatureAlphaDropout extends Dropout {
   override forward(x: Tensor): Tensor {
-    return F.featureAlphaDropout(x, this.p, this.training);
+    return this.output(x, F.featureAlphaDropout(x, this.p, this.training));
   }
 }
 
 /** Randomized leaky ReLU (PyTorch nn.RReLU(lower = 1/8, upper = 1/3)): random slopes in training, (lower + upper)/2 in eval. */
-export class RReLU extends Module {
+export class RReLU extends InPlaceModule {
   constructor(
     readonly lower = 1 / 8,
     readonly upper = 1 / 3,
+    inplace = false,
   ) {
-    super();
+    super(inplace);
     if (typeof lower !== 'number' || typeof upper !== 'number' || !Number.isFinite(lower) || !Number.isFinite(upper) || lower > upper)
       throw new ValueError('nn.RReLU', `lower and upper must be finite numbers with lower ≤ upper, got ${fmtValue(lower)} and ${fmtValue(upper)}`);
   }
   forward(x: Tensor): Tensor {
-    return F.rrelu(x, { lower: this.lower, upper: this.upper, training: this.training });
+    return this.output(x, F.rrelu(x, { lower: this.lower, upper: this.upper, training: this.training }));
   }
   override extraRepr(): string {
-    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}`;
+    return `lower=${pyFloat(this.lower)}, upper=${pyFloat(this.upper)}${this.inplaceRepr()}`;
   }
 }
 

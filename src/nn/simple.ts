@@ -7,27 +7,28 @@ import type { Tensor } from '../engine/tensor.js';
 import type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, PoolOptions } from '../ops/pool.js';
 import type { Size3 } from '../ops/window.js';
 import { checkPair, checkTriple, pyFloat, pyPair } from './layers.js';
+import { InPlaceActivation, InPlaceModule } from './inplace.js';
 import { Module, type Forward } from './module.js';
 
 /** max(x, 0) elementwise. */
-export class ReLU extends Module {
+export class ReLU extends InPlaceActivation {
   forward(x: Tensor): Tensor {
-    return F.relu(x);
+    return this.output(x, F.relu(x));
   }
 }
 
 /** x for x > 0, else negativeSlope·x (PyTorch's default slope 0.01). */
-export class LeakyReLU extends Module {
+export class LeakyReLU extends InPlaceModule {
   readonly negativeSlope: number;
-  constructor(negativeSlope = 0.01) {
-    super();
+  constructor(negativeSlope = 0.01, inplace = false) {
+    super(inplace);
     this.negativeSlope = checkFinite('nn.LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
-    return F.leakyRelu(x, this.negativeSlope);
+    return this.output(x, F.leakyRelu(x, this.negativeSlope));
   }
   override extraRepr(): string {
-    return `negative_slope=${pyFloat(this.negativeSlope)}`;
+    return `negative_slope=${pyFloat(this.negativeSlope)}${this.inplaceRepr()}`;
   }
 }
 
@@ -228,40 +229,40 @@ export class Flatten extends Module {
  * Inverted dropout while training: zeroes each element with probability p and scales the rest by
  * 1/(1−p); the identity in eval mode. Masks come from the seeded stream (wg.manualSeed).
  */
-export class Dropout extends Module {
+export class Dropout extends InPlaceModule {
   readonly p: number;
-  constructor(p = 0.5) {
-    super();
+  constructor(p = 0.5, inplace = false) {
+    super(inplace);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`nn.${new.target.name}`, `p must be a probability in [0, 1], got ${fmtValue(p)}`);
     this.p = p;
   }
   forward(x: Tensor): Tensor {
     checkTensor('nn.Dropout', 'input', x);
-    return F.dropout(x, this.p, this.training);
+    return this.output(x, F.dropout(x, this.p, this.training));
   }
   override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=False`;
+    return `p=${pyFloat(this.p)}, inplace=${this.inplace ? 'True' : 'False'}`;
   }
 }
 
 /** Zeroes whole channels of [N, C, L] (or [C, L]) with probability p in training (PyTorch's nn.Dropout1d). */
 export class Dropout1d extends Dropout {
   override forward(x: Tensor): Tensor {
-    return this.p === 1 && this.training ? F.mul(F.dropout1d(x, 0, false), 0) : F.dropout1d(x, this.p, this.training);
+    return this.output(x, this.p === 1 && this.training ? F.mul(F.dropout1d(x, 0, false), 0) : F.dropout1d(x, this.p, this.training));
   }
 }
 
 /** Zeroes whole channels of [N, C, H, W] (or [C, H, W]) with probability p in training (PyTorch's nn.Dropout2d). */
 export class Dropout2d extends Dropout {
   override forward(x: Tensor): Tensor {
-    return this.p === 1 && this.training ? F.mul(F.dropout2d(x, 0, false), 0) : F.dropout2d(x, this.p, this.training);
+    return this.output(x, this.p === 1 && this.training ? F.mul(F.dropout2d(x, 0, false), 0) : F.dropout2d(x, this.p, this.training));
   }
 }
 
 /** Zeroes whole channels of x [N, C, D, H, W] (or [C, D, H, W]) with probability p in training (PyTorch nn.Dropout3d). */
 export class Dropout3d extends Dropout {
   override forward(x: Tensor): Tensor {
-    return this.p === 1 && this.training ? F.mul(F.dropout3d(x, 0, false), 0) : F.dropout3d(x, this.p, this.training);
+    return this.output(x, this.p === 1 && this.training ? F.mul(F.dropout3d(x, 0, false), 0) : F.dropout3d(x, this.p, this.training));
   }
 }
 
@@ -273,9 +274,9 @@ export class Identity extends Module {
 }
 
 /** x·σ(x) (swish). */
-export class SiLU extends Module {
+export class SiLU extends InPlaceActivation {
   forward(x: Tensor): Tensor {
-    return F.silu(x);
+    return this.output(x, F.silu(x));
   }
 }
 
