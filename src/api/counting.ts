@@ -10,7 +10,7 @@ import { sink } from '../engine/sink.js';
 import type { Tensor } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import { normDim } from '../ops/reduce.js';
-import { checkIntAtLeast, sizeOf } from '../ops/types.js';
+import { checkIntAtLeast, sizeOf, sameShape } from '../ops/types.js';
 import { filled, make, tensor } from './creation.js';
 import { gather, scatterAdd } from './indexing.js';
 import { to } from './integer.js';
@@ -52,7 +52,7 @@ export function searchsorted(sortedSequence: Tensor, values: Tensor | number, op
   let s = sortedSequence;
   if (sorter !== undefined) {
     checkTensor('searchsorted', 'sorter', sorter);
-    if (sorter.dtype !== 'int32' || sorter.shape.join() !== s.shape.join())
+    if (sorter.dtype !== 'int32' || !sameShape(sorter.shape, s.shape))
       throw new ShapeError(
         'searchsorted',
         `sorter must be an int32 tensor of the sorted sequence's shape ${fmtShape(s.shape)}, got ${sorter.dtype} ${fmtShape(sorter.shape)}`,
@@ -245,7 +245,7 @@ export function bincount(x: Tensor, opts: { weights?: Tensor; minlength?: number
       be.write(p, counts, 'int32');
     });
   checkTensor('bincount', 'weights', weights);
-  if (weights.dtype !== 'float32' || weights.shape.join() !== x.shape.join())
+  if (weights.dtype !== 'float32' || !sameShape(weights.shape, x.shape))
     throw new ShapeError(
       'bincount',
       `weights must be a float32 tensor of the input's shape ${fmtShape(x.shape)}, got ${weights.dtype} ${fmtShape(weights.shape)}`,

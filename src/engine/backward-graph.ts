@@ -10,7 +10,7 @@ import { AutogradError, CompileError, ShapeError, ValueError, fmtValue } from '.
 import type { Backend } from './backend/types.js';
 import { sink } from './sink.js';
 import type { Storage } from './storage.js';
-import { FLAG_OVERWRITE, R, fmtShape, ginWord, inWord, type OpDef } from '../ops/types.js';
+import { FLAG_OVERWRITE, R, fmtShape, ginWord, inWord, type OpDef, sameShape } from '../ops/types.js';
 import { Tensor, type GraphNode } from './tensor.js';
 
 const NO_TENSORS: readonly Tensor[] = [];
@@ -45,8 +45,7 @@ export function seedValues(fn: string, root: Tensor, grad: Seed): ArrayLike<numb
   }
   if (grad instanceof Tensor) {
     grad.assertAlive(fn);
-    if (grad.shape.length !== root.shape.length || grad.shape.some((d, i) => d !== root.shape[i]))
-      throw new ShapeError(fn, `seed shape ${fmtShape(grad.shape)} does not match tensor shape ${fmtShape(root.shape)}`);
+    if (!sameShape(grad.shape, root.shape)) throw new ShapeError(fn, `seed shape ${fmtShape(grad.shape)} does not match tensor shape ${fmtShape(root.shape)}`);
     return grad.rawValues();
   }
   const isNumbers = Array.isArray(grad)

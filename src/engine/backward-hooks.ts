@@ -19,7 +19,7 @@ import { fillRecord, isGradEnabled, launch, setGradEnabled } from './engine.js';
 import { lifetimes, type Storage } from './storage.js';
 import { allocPersistent, allocScratch, allocTransient, ensureResident } from './memory.js';
 import { AutogradError, BackendError, CompileError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
-import { FLAG_BACKWARD, R, fmtShape, ginWord } from '../ops/types.js';
+import { FLAG_BACKWARD, R, fmtShape, ginWord, sameShape } from '../ops/types.js';
 import { sink } from './sink.js';
 import { RETAIN_GRAD, RETAIN_GRAD_FINAL, Tensor, type GradHook } from './tensor.js';
 import { claimFresh, freeGraph, prepareGraph, seedRoots, type BackwardRequest } from './backward-graph.js';
@@ -135,7 +135,7 @@ function checkReplacement(t: Tensor, g: Tensor, r: unknown): Tensor {
   const what = `a hook on the ${describe(t)}`;
   if (!(r instanceof Tensor)) throw new ValueError('backward', `${what} must return a Tensor or undefined, got ${fmtValue(r)}`);
   r.assertAlive('backward');
-  if (r.shape.length !== g.shape.length || r.shape.some((d, i) => d !== g.shape[i]))
+  if (!sameShape(r.shape, g.shape))
     throw new ShapeError('backward', `${what} returned a gradient of shape ${fmtShape(r.shape)}, expected ${fmtShape(g.shape)}`);
   if (r.dtype !== 'float32') throw new DTypeError('backward', `${what} returned a ${r.dtype} gradient, expected float32`);
   if (r.storage.backend !== g.storage.backend)

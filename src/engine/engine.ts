@@ -27,6 +27,7 @@ import {
   type Meta,
   type OpDef,
   type TableOp,
+  sameShape,
 } from '../ops/types.js';
 import { moveStream } from '../random.js';
 import { Tensor } from './tensor.js';
@@ -359,7 +360,7 @@ function encodeInto<A>(name: string, op: OpDef<A>, target: Tensor, inputs: reado
     throw new AutogradError(name, 'in-place update of a tensor that requires grad, or from one, must run inside wg.noGrad(() => ...)');
   const plan = op.plan(inputs, attrs);
   const n = plan.shape.reduce((a, b) => a * b, 1);
-  if (plan.shape.length !== target.shape.length || plan.shape.some((d, i) => d !== target.shape[i]))
+  if (!sameShape(plan.shape, target.shape))
     throw new ShapeError(name, `in-place result of shape ${fmtShape(plan.shape)} does not fit target ${fmtShape(target.shape)}`);
   if ((plan.dtype ?? 'float32') !== target.dtype)
     throw new DTypeError(name, `in-place result is ${plan.dtype ?? 'float32'}, the target ${target.dtype} ${fmtShape(target.shape)}`);

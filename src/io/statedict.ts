@@ -1,7 +1,7 @@
 /** Checking a loaded state dict against what a model expects (for nn Module.loadStateDict and users). */
 import { StateDictError } from '../errors.js';
 import { checkOptions } from '../engine/check.js';
-import { fmtShape } from '../ops/types.js';
+import { fmtShape, sameShape } from '../ops/types.js';
 import { stateDictEntries, type StateDictSource } from './safetensors.js';
 
 export interface StateDictMatchOptions {
@@ -30,7 +30,7 @@ export function assertStateDictMatches(expected: StateDictSource, loaded: StateD
   for (const [k, w] of want) {
     const g = got.get(k);
     if (g === undefined) continue;
-    if (g.shape.length !== w.shape.length || g.shape.some((d, i) => d !== w.shape[i]))
+    if (!sameShape(g.shape, w.shape))
       problems.push(`size mismatch for '${k}': the loaded tensor has shape ${fmtShape(g.shape)}, the model's is ${fmtShape(w.shape)}`);
     if (g.dtype !== w.dtype) problems.push(`dtype mismatch for '${k}': the loaded tensor is ${g.dtype}, the model's is ${w.dtype}`);
   }

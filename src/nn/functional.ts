@@ -4,6 +4,7 @@
  * Every entry is the wg function itself (the same object, no wrapper); the `…Loss` names are the
  * `wg.losses` functions under F's names (F.mse_loss → mseLoss = wg.losses.mse).
  */
+export { relu_, elu_, celu_, selu_, leakyRelu_, hardtanh_, threshold_, rrelu_ } from '../api/inplace-functions.js';
 export {
   relu,
   relu6,

@@ -14,7 +14,7 @@ import { tensor } from '../api/creation.js';
 import { CompileError, StateDictError, ValueError, fmtValue } from '../errors.js';
 import { jsState, sink } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
-import { fmtShape } from '../ops/types.js';
+import { fmtShape, sameShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { zeroGrads } from '../optim/zero-grad.js';
 
@@ -434,7 +434,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
         continue;
       }
       let ok = true;
-      if (src.shape.length !== target.shape.length || src.shape.some((d, i) => d !== target.shape[i])) {
+      if (!sameShape(src.shape, target.shape)) {
         problems.push(`size mismatch for '${k}': the loaded tensor has shape ${fmtShape(src.shape)}, the model's is ${fmtShape(target.shape)}`);
         ok = false;
       }

@@ -69,7 +69,7 @@ const smoothL1Loss: CompositeDef<SmoothL1Attrs, 'smoothL1Loss'> = {
   plan: ([p, t], { beta = 1 }) => {
     // β = ∞ is PyTorch's too: ½e²/∞ = 0 wherever e² is finite
     if (typeof beta !== 'number' || !(beta >= 0)) throw new ValueError('losses.smoothL1', `beta must be a number ≥ 0, got ${fmtValue(beta)}`);
-    if (p.shape.length !== t.shape.length || p.shape.some((d, i) => d !== t.shape[i]))
+    if (!sameShape(p.shape, t.shape))
       throw new ShapeError('losses.smoothL1', `pred ${fmtShape(p.shape)} and target ${fmtShape(t.shape)} must have the same shape`);
     return { shape: [...p.shape] };
   },

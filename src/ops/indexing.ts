@@ -42,6 +42,7 @@ import {
   type RefKernel,
   type TestCase,
   type OpInfo,
+  sameShape,
 } from './types.js';
 
 const stridesOf = (shape: readonly number[]): number[] => contiguousView(shape).strides;
@@ -157,7 +158,7 @@ export function planIndexSelect(op: string, x: Meta, dim: number, index: Meta): 
 /** indexAdd (and indexCopy, indexFill): source has x's shape but len(index) along dim; positions = source's shape. */
 export function planIndexAdd(x: Meta, dim: number, index: Meta, source: Meta, alpha: number, fn = 'indexAdd'): { map: ScatterMap; dim: number } {
   const { map, dim: d } = planIndexSelect(fn, x, dim, index);
-  if (source.shape.length !== map.shape.length || source.shape.some((s, k) => s !== map.shape[k]))
+  if (!sameShape(source.shape, map.shape))
     throw new ShapeError(
       fn,
       `source must have the input's shape with dim ${d} of the index's length, ${fmtShape(map.shape)}, got ${fmtShape(source.shape)} (input ${fmtShape(x.shape)}, index ${fmtShape(index.shape)})`,

@@ -11,7 +11,7 @@ import { broadcastShapes } from './broadcast.js';
 import { checkMargin, type MarginAttrs } from './distance.js';
 import { planGather } from './indexing.js';
 import { broadcastView, contiguousView, reshape, sliceView } from './shape.js';
-import { checkFinite, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta } from './types.js';
+import { checkFinite, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, sameShape } from './types.js';
 
 const meta = <T>(b: Builder<T>, x: T, dtype: 'float32' | 'int32' = 'float32'): Meta => ({ shape: b.shape(x), dtype });
 const clampMin0 = <T>(b: Builder<T>, x: T): T => b.op('clamp', [x], { min: 0, max: null });
@@ -262,7 +262,7 @@ function rows(loss: string, x: Meta, y: Meta, yRank: 'labels' | 'same'): [number
   if (x.shape.length !== 1 && x.shape.length !== 2) throw new ShapeError(fn, `input must be [N, C] or [C], got ${fmtShape(x.shape)}`);
   const want = yRank === 'same' ? x.shape : x.shape.slice(0, -1);
   const oneLabel = yRank === 'labels' && x.shape.length === 1 && y.shape.length === 1 && y.shape[0] === 1;
-  if (!oneLabel && (y.shape.length !== want.length || y.shape.some((d, i) => d !== want[i])))
+  if (!oneLabel && !sameShape(y.shape, want))
     throw new ShapeError(fn, `target ${fmtShape(y.shape)} does not fit input ${fmtShape(x.shape)}: expected int32 ${fmtShape(want)}`);
   const C = x.shape[x.shape.length - 1];
   if (C === 0 && y.shape.length > 0 && y.shape[0] > 0) throw new ShapeError(fn, `input ${fmtShape(x.shape)} has no classes for its ${y.shape[0]} samples`);

@@ -23,7 +23,23 @@
  */
 import { ShapeError, ValueError } from '../errors.js';
 import { SPLIT } from './contract.js';
-import { defineOps, f32bits, fmtShape, inp, numel, out, paramf, param, R, type Domain, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import {
+  defineOps,
+  f32bits,
+  fmtShape,
+  inp,
+  numel,
+  out,
+  paramf,
+  param,
+  R,
+  type Domain,
+  type Meta,
+  type OpSpec,
+  type Plan,
+  type TestCase,
+  sameShape,
+} from './types.js';
 
 // ---- attributes (what the optimizers pass; the kernels only see the params they produce) -----
 export interface SgdAttrs {
@@ -95,8 +111,7 @@ export type UpdateAttrs<A> = A | null;
 function planUpdate(name: string, ins: readonly Meta[], params: number[]): Plan {
   const shape = ins[0].shape;
   ins.forEach((t, i) => {
-    if (t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k]))
-      throw new ShapeError(name, `input ${i} has shape ${fmtShape(t.shape)}, expected the parameter's shape ${fmtShape(shape)}`);
+    if (!sameShape(t.shape, shape)) throw new ShapeError(name, `input ${i} has shape ${fmtShape(t.shape)}, expected the parameter's shape ${fmtShape(shape)}`);
   });
   return { shape: [...shape], params: params.map(f32bits) };
 }

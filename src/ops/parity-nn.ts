@@ -7,7 +7,7 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { reduceOver } from './reduce.js';
 import { contiguousView, permuteView } from './shape.js';
-import { defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Meta } from './types.js';
+import { defineOps, fmtShape, sizeOf, type Builder, type CompositeDef, type Meta, sameShape } from './types.js';
 import { outSize, pair, type Size2 } from './window.js';
 
 // ---- bilinear -----------------------------------------------------------------------------------
@@ -91,8 +91,7 @@ function planRmsNorm([x, w]: readonly Meta[], a: RmsNormAttrs): { shape: number[
   const tail = x.shape.slice(x.shape.length - ns.length);
   if (x.shape.length < ns.length || tail.some((d, k) => d !== ns[k]))
     throw new ShapeError(op, `input must end in normalizedShape ${fmtShape(ns)}, got shape ${fmtShape(x.shape)}`);
-  if (a.weight && (w.shape.length !== ns.length || w.shape.some((d, k) => d !== ns[k])))
-    throw new ShapeError(op, `weight must have normalizedShape ${fmtShape(ns)}, got shape ${fmtShape(w.shape)}`);
+  if (a.weight && !sameShape(w.shape, ns)) throw new ShapeError(op, `weight must have normalizedShape ${fmtShape(ns)}, got shape ${fmtShape(w.shape)}`);
   return { shape: [...x.shape] };
 }
 

@@ -3,7 +3,7 @@ import { getBackend, setBackend } from '../engine/engine.js';
 import { checkTensor, isRecord } from '../engine/check.js';
 import { tensor } from '../api/creation.js';
 import { ShapeError, ValueError, fmtValue, type ErrorClass } from '../errors.js';
-import { fmtShape } from '../ops/types.js';
+import { fmtShape, sameShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { METRICS, type Dataset, type MetricName, type Model, type ModelLike } from './types.js';
 
@@ -129,9 +129,8 @@ export function countCorrect(fn: string, pred: Tensor, target: Tensor): { correc
       `metric 'accuracy' needs float32 class scores along the prediction's last dim (at least 2 classes), got ${pred.dtype} ${fmtShape(ps)}`,
       ShapeError,
     );
-  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
   const labels = target.dtype === 'int32';
-  if (labels ? !same(ts, ps.slice(0, -1)) : !same(ts, ps))
+  if (labels ? !sameShape(ts, ps.slice(0, -1)) : !sameShape(ts, ps))
     fail(
       fn,
       `metric 'accuracy' needs int32 class ids of shape ${fmtShape(ps.slice(0, -1))} or ${target.dtype === 'float32' ? '' : 'float32 '}one-hot/probability targets of shape ${fmtShape(ps)}, got ${target.dtype} ${fmtShape(ts)} for predictions ${fmtShape(ps)}`,

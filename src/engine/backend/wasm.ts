@@ -6,7 +6,7 @@
  */
 import { BackendError, ValueError, WasmgradError, fmtValue } from '../../errors.js';
 import { GrowingBlock, Heap } from '../heap.js';
-import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, specValue, type DType, type TestCase } from '../../ops/types.js';
+import { FLAG_BACKWARD, OPCODE_MASK, REC_WORDS, R, ginWord, inWord, newRecord, sameShape, specValue, type DType, type TestCase } from '../../ops/types.js';
 import { WARM_UP_CASES } from './warm-up-cases.js';
 import { OPS, TABLE_HASH } from '../../ops/index.js';
 import { setPlanThreads } from '../../ops/contract.js';
@@ -493,7 +493,7 @@ export class WasmBackend implements Backend {
       const [shapes, attrs, specs] = WARM_UP_CASES[op.opcode];
       const largest: TestCase = { inputs: shapes.map((shape, i) => ({ shape, ...specs?.[i] })), attrs };
       const flat = { ...largest, inputs: largest.inputs.map((s) => ({ ...s, shape: [WARM_UP_ELEMENTS] })) };
-      const sameShape = largest.inputs.every((s) => s.shape.join() === largest.inputs[0].shape.join());
+      const oneShape = largest.inputs.every((s) => sameShape(s.shape, largest.inputs[0].shape));
       const planOf = (tc: typeof largest) =>
         op.plan(
           tc.inputs.map((s) => ({ shape: s.shape, dtype: s.dtype ?? 'float32' })),
@@ -501,7 +501,7 @@ export class WasmBackend implements Backend {
         );
       let c = largest,
         plan;
-      if (sameShape)
+      if (oneShape)
         try {
           plan = planOf(flat);
           c = flat;
