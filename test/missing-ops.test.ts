@@ -1411,7 +1411,9 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => new wg.nn.EmbeddingBag(6, 2, { mode: 'max', scaleGradByFreq: true })).toThrow(
         "wasmgrad.nn.EmbeddingBag: mode 'max' does not scale the gradient by frequency",
       );
-      expect(() => new wg.nn.EmbeddingBag(6, 2, { sparse: true } as never)).toThrow("wasmgrad.nn.EmbeddingBag: unknown option 'sparse'");
+      // sparse is accepted (a dense gradient) and, as torch 1.13's EmbeddingBag, not printed
+      expect(String(new wg.nn.EmbeddingBag(6, 2, { sparse: true }))).toBe('EmbeddingBag(6, 2, mode=mean)');
+      expect(() => new wg.nn.EmbeddingBag(6, 2, { sparse: 'yes' } as never)).toThrow('wasmgrad.nn.EmbeddingBag: sparse must be a boolean, got "yes"');
       expect(() => new wg.nn.EmbeddingBag(0, 2)).toThrow('wasmgrad.nn.EmbeddingBag: numEmbeddings');
       expect(() => wg.nn.EmbeddingBag.fromPretrained(wg.zeros(3))).toThrow('wasmgrad.nn.EmbeddingBag.fromPretrained: embeddings must be 2-D');
       expect(() => wg.nn.Embedding.fromPretrained(w0(), { mode: 'sum' } as never)).toThrow("wasmgrad.nn.Embedding.fromPretrained: unknown option 'mode'");
@@ -1461,7 +1463,8 @@ for (const be of ['wasm', 'reference'] as const) {
         ],
         [() => wg.embeddingBag(inp2(), wg.zeros(6)), 'wasmgrad.embeddingBag: weight must be a 2-D float32 tensor, got float32 [6]'],
         [() => wg.embeddingBag(inp2(), w, { maxNorm: 0 }), 'wasmgrad.embeddingBag: maxNorm must be a finite number > 0 or null, got 0'],
-        [() => wg.embeddingBag(inp2(), w, { sparse: true } as never), "wasmgrad.embeddingBag: unknown option 'sparse'"],
+        [() => wg.embeddingBag(inp2(), w, { sparse: 1 } as never), 'wasmgrad.embeddingBag: sparse must be a boolean, got 1'],
+        [() => wg.embedding(wg.tensor([0], { dtype: 'int32' }), w, { sparse: 1 } as never), 'wasmgrad.embedding: sparse must be a boolean, got 1'],
       ];
       for (const [f, msg] of cases) expect(f).toThrow(msg);
     });

@@ -76,8 +76,25 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 4 })).toThrow('wasmgrad.nn.Embedding: paddingIdx must be an integer in [-4, 3] or null, got 4');
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: -5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got -5');
       expect(() => new wg.nn.Embedding(4, 2, { paddingIdx: 1.5 })).toThrow('paddingIdx must be an integer in [-4, 3] or null, got 1.5');
-      expect(() => new wg.nn.Embedding(4, 2, { sparse: true } as never)).toThrow(wg.ValueError);
-      expect(() => new wg.nn.Embedding(4, 2, { sparse: true } as never)).toThrow("wasmgrad.nn.Embedding: unknown option 'sparse'");
+      expect(() => new wg.nn.Embedding(4, 2, { sparse: 1 } as never)).toThrow(new wg.ValueError('nn.Embedding', 'sparse must be a boolean, got 1'));
+      expect(() => new wg.nn.Embedding(4, 2, { sprase: true } as never)).toThrow("wasmgrad.nn.Embedding: unknown option 'sprase'");
+      // PyTorch's sparse=True: printed; the gradient is dense, with the values torch's sparse one densifies to
+      // e = nn.Embedding(4, 2, sparse=True, padding_idx=1); e(tensor([[0, 3], [0, 1]])).sum().backward(); e.weight.grad.to_dense()
+      // → [[2, 2], [0, 0], [0, 0], [1, 1]]; repr 'Embedding(4, 2, padding_idx=1, sparse=True)'
+      const sp = new wg.nn.Embedding(4, 2, { sparse: true, paddingIdx: 1 });
+      expect([sp.sparse, String(sp)]).toEqual([true, 'Embedding(4, 2, padding_idx=1, sparse=True)']);
+      sp.forward(
+        wg.tensor(
+          [
+            [0, 3],
+            [0, 1],
+          ],
+          { dtype: 'int32' },
+        ),
+      )
+        .sum()
+        .backward();
+      expect(sp.weight.grad!.toArray()).toEqual([[2, 2], [0, 0], [0, 0], [1, 1]]); // prettier-ignore
       expect(() => new wg.nn.Embedding(4, 2, { scaleGradByFreq: 1 } as never)).toThrow(
         new wg.ValueError('nn.Embedding', 'scaleGradByFreq must be a boolean, got 1'),
       );
@@ -380,7 +397,7 @@ for (const be of ['wasm', 'reference'] as const)
       );
       expect(() => wg.nn.Embedding.fromPretrained(wg.ones([2, 2], { dtype: 'int32' }))).toThrow(wg.DTypeError);
       expect(() => wg.nn.Embedding.fromPretrained(w, { freeze: 'no' as unknown as boolean })).toThrow(wg.ValueError);
-      expect(() => wg.nn.Embedding.fromPretrained(w, { sparse: true } as never)).toThrow("unknown option 'sparse'");
+      expect(wg.nn.Embedding.fromPretrained(w, { sparse: true }).sparse).toBe(true);
     });
 
     test('InstanceNorm1d, CosineSimilarity, PairwiseDistance, UpsamplingNearest2d/Bilinear2d: torch 1.13 values', () => {

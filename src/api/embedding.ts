@@ -23,6 +23,8 @@ export interface EmbeddingFnOptions {
   paddingIdx?: number | null;
   /** PyTorch's scale_grad_by_freq: each lookup's gradient is divided by how often its row is looked up in `idx`. */
   scaleGradByFreq?: boolean;
+  /** PyTorch's sparse: accepted; the weight's gradient is dense either way (the values torch's sparse one densifies to). */
+  sparse?: boolean;
 }
 
 /**
@@ -31,10 +33,15 @@ export interface EmbeddingFnOptions {
  * gradients each times 1/(the number of k in idx), as PyTorch's.
  */
 export function embedding(idx: Tensor, weight: Tensor, opts: EmbeddingFnOptions = {}): Tensor {
-  const { paddingIdx = null, scaleGradByFreq = false } = checkOptions<EmbeddingFnOptions>('embedding', opts, ['paddingIdx', 'scaleGradByFreq']);
+  const {
+    paddingIdx = null,
+    scaleGradByFreq = false,
+    sparse,
+  } = checkOptions<EmbeddingFnOptions>('embedding', opts, ['paddingIdx', 'scaleGradByFreq', 'sparse']);
   checkTensor('embedding', 'indices', idx);
   checkTensor('embedding', 'weight', weight);
   checkBool('embedding', 'scaleGradByFreq', scaleGradByFreq);
+  checkBool('embedding', 'sparse', sparse);
   if (idx.dtype !== 'int32') throw new DTypeError('embedding', `indices must be an int32 tensor, got a ${idx.dtype} tensor of shape ${fmtShape(idx.shape)}`);
   const { n } = planEmbedding(idx, weight);
   if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
@@ -96,15 +103,17 @@ export function tableOptions(
     maxNorm = null,
     normType = 2,
     scaleGradByFreq = false,
-  }: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean },
-): [paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean] {
+    sparse = false,
+  }: { paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean },
+): [paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean, sparse: boolean] {
   checkBool(fn, 'scaleGradByFreq', scaleGradByFreq);
+  checkBool(fn, 'sparse', sparse);
   if (maxNorm !== null && !(typeof maxNorm === 'number' && maxNorm > 0 && maxNorm < Infinity))
     throw new ValueError(fn, `maxNorm must be a finite number > 0 or null, got ${fmtValue(maxNorm)}`);
   if (!(typeof normType === 'number' && normType > 0)) throw new ValueError(fn, `normType must be a number > 0, got ${fmtValue(normType)}`);
   if (paddingIdx !== null && (!Number.isInteger(paddingIdx) || paddingIdx < -n || paddingIdx >= n))
     throw new ValueError(fn, `paddingIdx must be an integer in [${-n}, ${n - 1}] or null, got ${fmtValue(paddingIdx)}`);
-  return [paddingIdx === null || paddingIdx >= 0 ? paddingIdx : paddingIdx + n, maxNorm, normType, scaleGradByFreq];
+  return [paddingIdx === null || paddingIdx >= 0 ? paddingIdx : paddingIdx + n, maxNorm, normType, scaleGradByFreq, sparse];
 }
 
 /** An embedding bag's mode and includeLastOffset, checked ('max' cannot scale by frequency, as torch). */
@@ -129,8 +138,10 @@ export interface EmbeddingBagOptions {
   includeLastOffset?: boolean;
   /** Entries equal to this row index are left out of their bag (not counted by 'mean'). */
   paddingIdx?: number | null;
+  /** PyTorch's sparse: accepted; the weight's gradient is dense either way. */
+  sparse?: boolean;
 }
-const BAG_OPTIONS = ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'perSampleWeights', 'includeLastOffset', 'paddingIdx'];
+const BAG_OPTIONS = ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'perSampleWeights', 'includeLastOffset', 'paddingIdx', 'sparse'];
 
 /**
  * F.embedding_bag: the rows of weight [n, d] that each bag of indices names, reduced by `mode`

@@ -207,15 +207,27 @@ export interface EmbeddingOptions {
   normType?: number;
   /** PyTorch's scale_grad_by_freq (default false): each lookup's gradient is divided by how often its row is looked up in the batch. */
   scaleGradByFreq?: boolean;
+  /**
+   * PyTorch's sparse (default false): accepted and printed; the weight's gradient is a dense tensor
+   * either way, holding the values torch's sparse gradient densifies to, so every optimizer takes it.
+   */
+  sparse?: boolean;
 }
 
-type Settings = [numEmbeddings: number, embeddingDim: number, paddingIdx: number | null, maxNorm: number | null, normType: number, scaleGradByFreq: boolean];
+type Settings = [
+  numEmbeddings: number,
+  embeddingDim: number,
+  paddingIdx: number | null,
+  maxNorm: number | null,
+  normType: number,
+  scaleGradByFreq: boolean,
+  sparse: boolean,
+];
 /** The sizes and options nn.Embedding and nn.EmbeddingBag share, checked (errors name nn.<where>); paddingIdx wrapped. */
 function embeddingSettings(where: string, numEmbeddings: number, embeddingDim: number, opts: object, more: readonly string[]): Settings {
   const fn = `nn.${where}`;
   const n = checkInt(where, 'numEmbeddings', numEmbeddings, 1);
   const d = checkInt(where, 'embeddingDim', embeddingDim, 1);
-  // PyTorch's sparse is not offered: an unknown option is an error.
   return [n, d, ...tableOptions(fn, n, checkOptions<EmbeddingOptions>(fn, opts, [...EMBEDDING_KEYS, ...more]))];
 }
 /** The weight of an embedding: N(0, 1) with the padding row 0 (PyTorch's init), or a copy of `pretrained`. */
@@ -230,7 +242,7 @@ function pretrainedSettings<O extends object>(fn: string, embeddings: Tensor, op
   checkBool(fn, 'freeze', freeze);
   return [[...embeddings.shape], freeze, rest as unknown as O];
 }
-const EMBEDDING_KEYS = ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq'];
+const EMBEDDING_KEYS = ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse'];
 const BAG_KEYS = ['mode', 'includeLastOffset'];
 
 /** The table nn.Embedding and nn.EmbeddingBag share: sizes, options and the weight (key `weight`). */
@@ -242,13 +254,14 @@ abstract class EmbeddingTable extends Module {
   readonly maxNorm: number | null;
   readonly normType: number;
   readonly scaleGradByFreq: boolean;
+  readonly sparse: boolean;
   readonly weight: Tensor;
 
   /** `pretrained`: the weight's values instead of a random init (fromPretrained); `more`: the subclass's option names. */
   constructor(where: string, numEmbeddings: number, embeddingDim: number, opts: object, more: readonly string[], pretrained?: Tensor) {
     super();
     const o = embeddingSettings(where, numEmbeddings, embeddingDim, opts, more);
-    [this.numEmbeddings, this.embeddingDim, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq] = o;
+    [this.numEmbeddings, this.embeddingDim, this.paddingIdx, this.maxNorm, this.normType, this.scaleGradByFreq, this.sparse] = o;
     this.weight = this.registerParameter('weight', embeddingWeight(`nn.${where}`, o, pretrained));
   }
 }
@@ -283,7 +296,7 @@ export class Embedding extends EmbeddingTable {
   }
 
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}${this.scaleGradByFreq ? ', scale_grad_by_freq=True' : ''}`;
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, padding_idx=${this.paddingIdx}`}${this.maxNorm === null ? '' : `, max_norm=${pyFloat(this.maxNorm)}`}${this.normType === 2 ? '' : `, norm_type=${pyFloat(this.normType)}`}${this.scaleGradByFreq ? ', scale_grad_by_freq=True' : ''}${this.sparse ? ', sparse=True' : ''}`;
   }
 }
 
