@@ -45,6 +45,26 @@ describe('module utilities', () => {
     expect(() => m.getParameter('1.weight')).toThrow(/getParameter: ReLU has no parameter 'weight' \(of '1\.weight'\)/);
   });
 
+  test('getBuffer, addModule, and the device and dtype moves of ported code (to, cpu, float)', () => {
+    const m = new wg.nn.Sequential(new wg.nn.Linear(2, 2), new wg.nn.BatchNorm1d(2));
+    expect(m.getBuffer('1.running_mean')).toBe((m.getSubmodule('1') as wg.nn.BatchNorm1d).runningMean);
+    expect(() => m.getBuffer('0.weight')).toThrow(/getBuffer: Linear has no buffer 'weight' \(of '0\.weight'\)/);
+    const extra = new wg.nn.Tanh();
+    expect([m.addModule('2', extra), m.getSubmodule('2')]).toEqual([extra, extra]);
+    // model.to(device), model.cpu(), model.float(): the model itself (PyTorch's return self)
+    for (const target of ['cpu', 'float32', { device: 'cpu', dtype: 'float32' }] as const) expect(m.to(target)).toBe(m);
+    expect([m.cpu(), m.float()]).toEqual([m, m]);
+    expect(() => m.to('cuda' as never)).toThrow('wasmgrad.nn.Sequential.to: wasmgrad computes on the CPU: the device must be \'cpu\', got "cuda"');
+    expect(() => m.to('int32')).toThrow(wg.DTypeError);
+    expect(() => m.to({ device: 'cpu', dtype: 'float64' } as never)).toThrow('unknown dtype "float64"');
+    // x.to(device) and x.cpu() give x itself, x.to(other) takes other's dtype, x.device is 'cpu'
+    const x = wg.tensor([1.5, -2.5]);
+    expect([x.to('cpu'), x.cpu(), x.to({ device: 'cpu' }), x.to(wg.zeros([1])), x.device, x.ndimension()]).toEqual([x, x, x, x, 'cpu', 1]);
+    expect([x.to(wg.zeros([1], { dtype: 'int32' })).toArray(), x.to({ dtype: 'int32' }).dtype]).toEqual([[1, -2], 'int32']);
+    expect(() => x.to('cuda:0' as never)).toThrow('wasmgrad.to: wasmgrad computes on the CPU: the device must be \'cpu\', got "cuda:0"');
+    expect(() => x.to({ device: 'cpu', layout: 'strided' } as never)).toThrow("wasmgrad.to: unknown option 'layout'");
+  });
+
   test('requiresGrad_(false) freezes: no gradient reaches the frozen parameters, the optimizer leaves them, and the rest trains', () => {
     wg.manualSeed(1);
     const m = net();

@@ -338,6 +338,7 @@ export {
   scalarTensor,
   asTensor,
   asarray,
+  type ToTarget,
 } from './torch-names.js';
 export {
   sliceScatter,

@@ -22,6 +22,7 @@ import { IN_PLACE_CASTS, IN_PLACE_SHAPES, IN_PLACE_VALUES, assign, writeInPlace,
 import { to } from './integer.js';
 import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
+import { toTarget, type ToTarget } from './torch-names.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -223,7 +224,18 @@ declare module '../engine/tensor.js' {
     zero_(): this;
     // ---- dtypes, integers and masks ----
     /** This tensor as dtype (itself when it already is); float32 → int32 truncates toward zero. */
-    to(dtype: DType): Tensor;
+    /**
+     * This tensor in a dtype ('float32', 'int32'; itself when it already is), or on a device: 'cpu',
+     * the only one, gives itself (another is a ValueError); also another tensor (its dtype) or
+     * { dtype?, device? }, as PyTorch's to.
+     */
+    to(target: ToTarget): Tensor;
+    /** Itself: wasmgrad computes on the CPU (PyTorch's cpu()). */
+    cpu(): this;
+    /** 'cpu', the only device (PyTorch's x.device). */
+    readonly device: 'cpu';
+    /** The number of dims, as `ndim` (PyTorch's ndimension()). */
+    ndimension(): number;
     /** to('float32'). */
     float(): Tensor;
     /** to('int32'). */
@@ -856,8 +868,14 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
     return assign('zero_', this, 0);
   },
   // ---- dtypes, integers and masks ----
-  to(dtype) {
-    return to(this, dtype);
+  to(target) {
+    return toTarget(this, target);
+  },
+  cpu() {
+    return this;
+  },
+  ndimension() {
+    return this.ndim;
   },
   float() {
     return to(this, 'float32');
@@ -986,6 +1004,7 @@ for (const [name, get] of Object.entries(transposes))
     },
     configurable: true,
   });
+Object.defineProperty(Tensor.prototype, 'device', { get: () => 'cpu', configurable: true });
 for (const [name, fn] of Object.entries(forwarded) as [string, (t: Tensor, ...args: unknown[]) => unknown][])
   install(name, function (this: Tensor, ...args: unknown[]) {
     return fn(this, ...args);

@@ -197,3 +197,30 @@ export function asarray(data: TensorData | NestedArray | ArrayLike<number>, opts
   if (requiresGrad) out.requiresGrad_(true);
   return out;
 }
+
+/** What Tensor.to and Module.to take: a dtype, the device 'cpu', a tensor (its dtype) or { dtype?, device? }. */
+export type ToTarget = DType | 'cpu' | Tensor | { dtype?: DType; device?: 'cpu' };
+
+/**
+ * The dtype a `to(target)` asks for, undefined for the device alone. wasmgrad computes on the CPU:
+ * 'cpu' is the only device, and another ('cuda', 'mps', …) is a ValueError saying so.
+ */
+export function targetDtype(fn: string, target: ToTarget): DType | undefined {
+  if (target instanceof Tensor) return target.dtype;
+  let { dtype, device }: { dtype?: unknown; device?: unknown } = {};
+  if (typeof target === 'object' && target !== null) ({ dtype, device } = checkOptions<{ dtype?: unknown; device?: unknown }>(fn, target, ['dtype', 'device']));
+  else if (target === 'float32' || target === 'int32') dtype = target;
+  else device = target;
+  if (device !== undefined && device !== 'cpu')
+    throw new ValueError(fn, `wasmgrad computes on the CPU: the device must be 'cpu', got ${fmtValue(device)} (a dtype is 'float32' or 'int32')`);
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32')
+    throw new DTypeError(fn, `unknown dtype ${fmtValue(dtype)} (wasmgrad tensors are 'float32' or 'int32')`);
+  return dtype;
+}
+
+/** Tensor.to(target): the tensor itself when nothing changes (PyTorch's), else a copy in the dtype asked for. */
+export function toTarget(x: Tensor, target: ToTarget): Tensor {
+  checkTensor('to', 'input', x);
+  const dtype = targetDtype('to', target);
+  return dtype === undefined ? x : to(x, dtype);
+}

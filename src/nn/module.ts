@@ -11,7 +11,8 @@ import { getBackend, isGradEnabled, noGrad, setBackend } from '../engine/engine.
 import { registerHook } from '../engine/backward-hooks.js';
 import { clone } from '../api/shape.js';
 import { tensor } from '../api/creation.js';
-import { CompileError, StateDictError, ValueError, fmtValue } from '../errors.js';
+import { CompileError, DTypeError, StateDictError, ValueError, fmtValue } from '../errors.js';
+import { targetDtype, type ToTarget } from '../api/torch-names.js';
 import { jsState, sink } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape, sameShape } from '../ops/types.js';
@@ -286,13 +287,48 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** The parameter at a dotted path ('0.weight'), or a ValueError. */
   getParameter(target: string): Tensor {
-    const fn = fnOf(this, 'getParameter');
+    return this.dotted('getParameter', 'parameter', target);
+  }
+
+  /** The buffer at a dotted path ('1.running_mean'), or a ValueError (PyTorch's get_buffer). */
+  getBuffer(target: string): Tensor {
+    return this.dotted('getBuffer', 'buffer', target);
+  }
+
+  private dotted(method: string, kind: 'parameter' | 'buffer', target: string): Tensor {
+    const fn = fnOf(this, method);
     if (typeof target !== 'string') throw new ValueError(fn, `target must be a dotted name, got ${fmtValue(target)}`);
     const cut = target.lastIndexOf('.');
     const owner = this.getSubmodule(cut < 0 ? '' : target.slice(0, cut));
-    const p = owner._parameters.get(target.slice(cut + 1));
-    if (p === undefined) throw new ValueError(fn, `${owner.constructor.name} has no parameter '${target.slice(cut + 1)}' (of '${target}')`);
-    return p;
+    const t = (kind === 'parameter' ? owner._parameters : owner._buffers).get(target.slice(cut + 1));
+    if (t === undefined) throw new ValueError(fn, `${owner.constructor.name} has no ${kind} '${target.slice(cut + 1)}' (of '${target}')`);
+    return t;
+  }
+
+  /**
+   * PyTorch's module.to(device or dtype): the module itself. wasmgrad computes on the CPU in
+   * float32, so 'cpu', 'float32' and { device: 'cpu', dtype: 'float32' } change nothing; another
+   * device is a ValueError, int32 a DTypeError (parameters stay float32).
+   */
+  to(target: ToTarget): this {
+    const fn = fnOf(this, 'to');
+    if (targetDtype(fn, target) === 'int32') throw new DTypeError(fn, "a module's parameters are float32: it moves to 'float32' or 'cpu' only");
+    return this;
+  }
+
+  /** The module itself: wasmgrad computes on the CPU (PyTorch's module.cpu()). */
+  cpu(): this {
+    return this;
+  }
+
+  /** The module itself: its parameters are float32 already (PyTorch's module.float()). */
+  float(): this {
+    return this;
+  }
+
+  /** PyTorch's add_module: registerModule under its older name. */
+  addModule<M extends AnyModule>(name: string, m: M): M {
+    return this.registerModule(name, m);
   }
 
   /**
