@@ -252,7 +252,7 @@ export function reversedDims(x: Tensor): Tensor {
  * PyTorch 1.13 takes them: a 0-d tensor is unchanged, a 1-D one is a ShapeError, and `H` takes
  * only matrices (2-D, or 0-d).
  */
-export function matrixTranspose(x: Tensor, name: 'mT' | 'mH' | 'H'): Tensor {
+export function matrixTranspose(x: Tensor, name: 'mT' | 'mH' | 'H' | 'adjoint'): Tensor {
   checkTensor(name, 'input', x);
   if (x.ndim === 1 || (name === 'H' && x.ndim > 2))
     throw new ShapeError(

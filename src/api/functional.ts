@@ -338,6 +338,16 @@ export {
   scalarTensor,
   asTensor,
   asarray,
+  conj,
+  conjPhysical,
+  resolveConj,
+  resolveNeg,
+  real,
+  imag,
+  isConj,
+  isNeg,
+  adjoint,
+  angle,
   type ToTarget,
 } from './torch-names.js';
 export {

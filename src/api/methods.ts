@@ -232,6 +232,18 @@ declare module '../engine/tensor.js' {
     to(target: ToTarget): Tensor;
     /** Itself: wasmgrad computes on the CPU (PyTorch's cpu()). */
     cpu(): this;
+    /** Itself (a real tensor; wasmgrad has no complex dtype): PyTorch's conj, conjPhysical, resolveConj, resolveNeg. */
+    conj(): this;
+    conjPhysical(): this;
+    resolveConj(): this;
+    resolveNeg(): this;
+    /** false: no lazy conjugation or negation here. */
+    isConj(): boolean;
+    isNeg(): boolean;
+    /** The last two dims swapped (PyTorch's adjoint of a real tensor). */
+    adjoint(): Tensor;
+    /** π where negative, else 0, NaN at NaN (PyTorch's angle of a real tensor; zero gradient). */
+    angle(): Tensor;
     /** 'cpu', the only device (PyTorch's x.device). */
     readonly device: 'cpu';
     /** The number of dims, as `ndim` (PyTorch's ndimension()). */
@@ -502,6 +514,14 @@ type TensorFirst<K extends MethodName> = Tensor[K] extends (...args: infer A) =>
  * above. The methods that reorder, default or spread their arguments are written out in `methods`.
  */
 const forwarded = {
+  conj: F.conj,
+  conjPhysical: F.conj,
+  resolveConj: F.conj,
+  resolveNeg: F.conj,
+  isConj: F.isConj,
+  isNeg: F.isNeg,
+  adjoint: F.adjoint,
+  angle: F.angle,
   add: F.add,
   sub: F.sub,
   mul: F.mul,
@@ -874,6 +894,7 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   cpu() {
     return this;
   },
+
   ndimension() {
     return this.ndim;
   },

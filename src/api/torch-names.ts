@@ -12,11 +12,16 @@ import { abs, add, div, ge, lt, mul, sub } from './elementwise.js';
 import { to, where } from './integer.js';
 import { acos, asin, atan, atan2, acosh, asinh, atanh, trunc, log2, floor, exp2 } from './math.js';
 import { cat } from './shape.js';
-import { dot, isfinite, outer } from './convenience.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
 import { tensor, type TensorData } from './creation.js';
 import { trapezoid } from './parity-math.js';
+import { dot, isfinite, isnan, matrixTranspose, outer } from './convenience.js';
+import { adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, maxPool1d, maxPool2d, type MaxPool1dCallOptions, type MaxPool2dCallOptions } from './conv.js';
+import { adaptiveMaxPool3d, maxPool3d, type AdaptiveSize3, type MaxPool3dCallOptions } from './conv3d.js';
+import type { AdaptiveSize } from '../ops/pool.js';
+import type { InterpolateOptions } from '../ops/resample.js';
+import type { Size2, Size3 } from '../ops/window.js';
 
 /** torch.arccos = acos (and the other NumPy names of the inverse trigonometric functions). */
 export const arccos = acos;
@@ -224,3 +229,56 @@ export function toTarget(x: Tensor, target: ToTarget): Tensor {
   const dtype = targetDtype('to', target);
   return dtype === undefined ? x : to(x, dtype);
 }
+
+// ---- complex-number names on real tensors (wasmgrad has no complex dtype) ----
+/** torch.conj, conj_physical, resolve_conj, resolve_neg and real of a real tensor: the tensor itself, as PyTorch returns it. */
+export function conj(x: Tensor): Tensor {
+  checkTensor('conj', 'input', x);
+  return x;
+}
+export const conjPhysical = conj;
+export const resolveConj = conj;
+export const resolveNeg = conj;
+export const real = conj;
+/** torch.is_conj and is_neg: false (no lazy conjugation or negation here). */
+export const isConj = (x: Tensor): boolean => (checkTensor('isConj', 'input', x), false);
+export const isNeg = (x: Tensor): boolean => (checkTensor('isNeg', 'input', x), false);
+/** torch.imag: a DTypeError, as PyTorch's for real tensors. */
+export function imag(x: Tensor): never {
+  checkTensor('imag', 'input', x);
+  throw new DTypeError('imag', 'imag is not implemented for tensors with non-complex dtypes (wasmgrad has float32 and int32 only)');
+}
+/** torch.adjoint: the last two dims swapped (the conjugate is the tensor itself); 1-D is a ShapeError. */
+export const adjoint = (x: Tensor): Tensor => matrixTranspose(x, 'adjoint');
+/**
+ * torch.angle of a real tensor: π where x < 0, else 0 (−0 included), NaN where x is NaN; float32
+ * for int32 input. Its gradient is zero, as PyTorch's (the result still requires grad when x does).
+ */
+export function angle(x: Tensor): Tensor {
+  checkTensor('angle', 'input', x);
+  const v = where(isnan(x), NaN, mul(lt(x, 0), Math.PI));
+  return x.requiresGrad ? where(0, x, v) : v;
+}
+
+// ---- F's older names ----
+/** F.max_pool1d_with_indices and the others: the pool with returnIndices, [output, indices]. */
+export const maxPool1dWithIndices = (x: Tensor, k: number | [number], opts: MaxPool1dCallOptions = {}): [Tensor, Tensor] =>
+  maxPool1d(x, k, { ...opts, returnIndices: true });
+export const maxPool2dWithIndices = (x: Tensor, k: Size2, opts: MaxPool2dCallOptions = {}): [Tensor, Tensor] =>
+  maxPool2d(x, k, { ...opts, returnIndices: true });
+export const maxPool3dWithIndices = (x: Tensor, k: Size3, opts: MaxPool3dCallOptions = {}): [Tensor, Tensor] =>
+  maxPool3d(x, k, { ...opts, returnIndices: true });
+export const adaptiveMaxPool1dWithIndices = (x: Tensor, outputSize: number | [number]): [Tensor, Tensor] =>
+  adaptiveMaxPool1d(x, outputSize, { returnIndices: true });
+export const adaptiveMaxPool2dWithIndices = (x: Tensor, outputSize: AdaptiveSize): [Tensor, Tensor] =>
+  adaptiveMaxPool2d(x, outputSize, { returnIndices: true });
+export const adaptiveMaxPool3dWithIndices = (x: Tensor, outputSize: AdaptiveSize3): [Tensor, Tensor] =>
+  adaptiveMaxPool3d(x, outputSize, { returnIndices: true });
+/** F.upsample (deprecated in PyTorch): interpolate. */
+export const upsample = (x: Tensor, opts: InterpolateOptions): Tensor => interpolate(x, opts);
+/** F.upsample_nearest: interpolate with mode 'nearest'. */
+export const upsampleNearest = (x: Tensor, opts: Pick<InterpolateOptions, 'size' | 'scaleFactor'>): Tensor =>
+  interpolate(x, { ...checkOptions('upsampleNearest', opts, ['size', 'scaleFactor']), mode: 'nearest' });
+/** F.upsample_bilinear: interpolate with mode 'bilinear' and alignCorners true, as PyTorch's. */
+export const upsampleBilinear = (x: Tensor, opts: Pick<InterpolateOptions, 'size' | 'scaleFactor'>): Tensor =>
+  interpolate(x, { ...checkOptions('upsampleBilinear', opts, ['size', 'scaleFactor']), mode: 'bilinear', alignCorners: true });

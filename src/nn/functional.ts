@@ -88,7 +88,19 @@ export {
   gumbelSoftmax,
   affineGrid,
   gridSample,
+  channelShuffle as nativeChannelShuffle,
 } from '../api/functional.js';
+export {
+  maxPool1dWithIndices,
+  maxPool2dWithIndices,
+  maxPool3dWithIndices,
+  adaptiveMaxPool1dWithIndices,
+  adaptiveMaxPool2dWithIndices,
+  adaptiveMaxPool3dWithIndices,
+  upsample,
+  upsampleNearest,
+  upsampleBilinear,
+} from '../api/torch-names.js';
 export {
   crossEntropy,
   nll as nllLoss,
