@@ -40,6 +40,48 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => wg.adjoint(wg.ones([3]))).toThrow('wasmgrad.adjoint: is only supported on matrices or batches of matrices, got shape [3]');
     });
 
+    test('the random fills exponential_, cauchy_, logNormal_, geometric_, random_ (seeded stream) and fillDiagonal_', () => {
+      wg.manualSeed(3);
+      const z = () => wg.zeros([2000]);
+      const mean = (t: wg.Tensor) => t.mean().item();
+      // sample means within ~4.5 standard errors of the distributions' means (the draws differ from torch's generator)
+      expect(Math.abs(mean(z().exponential_(2)) - 0.5)).toBeLessThan(0.05);
+      expect(Math.abs(mean(z().logNormal_(0, 0.5)) - Math.exp(0.125))).toBeLessThan(0.06);
+      const g = z().geometric_(0.25);
+      expect([Math.abs(mean(g) - 4) < 0.35, g.data().every((v) => Number.isInteger(v) && v >= 1)]).toEqual([true, true]);
+      expect(Math.abs(Array.from(z().cauchy_(1, 2).data()).sort((a, b) => a - b)[1000] - 1)).toBeLessThan(0.3);
+      const r = wg.zeros([500], { dtype: 'int32' }).random_(3, 7);
+      expect([r.dtype, [...new Set(r.data())].sort()]).toEqual(['int32', [3, 4, 5, 6]]);
+      expect([...new Set(wg.zeros([500]).random_(2).data())].sort()).toEqual([0, 1]);
+      expect(
+        wg
+          .zeros([100])
+          .random_()
+          .data()
+          .every((v) => Number.isInteger(v) && v >= 0 && v <= 2 ** 24),
+      ).toBe(true);
+      expect(() => wg.zeros([3]).random_(5, 2)).toThrow("wasmgrad.random_: expects 'from' to be less than 'to', got from = 5 ≥ to = 2");
+      expect(() => wg.zeros([3]).geometric_(0)).toThrow('wasmgrad.geometric_: expects p in (0, 1), got 0');
+      expect(() => wg.zeros([3]).exponential_(-1)).toThrow('wasmgrad.exponential_: expects lambda ≥ 0, got -1');
+      expect(() => wg.zeros([3]).logNormal_(0, -1)).toThrow('wasmgrad.logNormal_: expects std > 0, got -1');
+      expect(() => wg.zeros([3], { dtype: 'int32' }).exponential_()).toThrow(wg.DTypeError);
+      expect(() => wg.zeros([3], { requiresGrad: true }).cauchy_()).toThrow(/^wasmgrad\.cauchy_: a leaf tensor \[3\] that requires grad/);
+      // torch: zeros(7, 3).fill_diagonal_(5, wrap=True); zeros(3, 5).fill_diagonal_(5); zeros(2, 2, 2).fill_diagonal_(5)
+      expect(wg.zeros([7, 3]).fillDiagonal_(5, true).toArray()).toEqual([[5, 0, 0], [0, 5, 0], [0, 0, 5], [0, 0, 0], [5, 0, 0], [0, 5, 0], [0, 0, 5]]); // prettier-ignore
+      expect(wg.zeros([7, 3]).fillDiagonal_(5).sum().item()).toBe(15);
+      expect(wg.zeros([3, 5]).fillDiagonal_(5).toArray()).toEqual([[5, 0, 0, 0, 0], [0, 5, 0, 0, 0], [0, 0, 5, 0, 0]]); // prettier-ignore
+      expect(wg.zeros([2, 2, 2]).fillDiagonal_(5).toArray()).toEqual([[[5, 0], [0, 0]], [[0, 0], [0, 5]]]); // prettier-ignore
+      // a = zeros(2, 2, requires_grad=True); b = a * 2; b.fill_diagonal_(1); b.sum().backward() → a.grad [[0, 2], [2, 0]]
+      const a = wg.zeros([2, 2], { requiresGrad: true });
+      const b = a.mul(2).fillDiagonal_(1);
+      b.sum().backward();
+      expect(a.grad!.toArray()).toEqual([[0, 2], [2, 0]]); // prettier-ignore
+      expect(() => wg.zeros([2, 3, 2]).fillDiagonal_(1)).toThrow(
+        'wasmgrad.fillDiagonal_: all dimensions of input must be of equal length, got shape [2, 3, 2]',
+      );
+      expect(() => wg.zeros([3]).fillDiagonal_(1)).toThrow('wasmgrad.fillDiagonal_: dimensions must be larger than 1, got shape [3]');
+    });
+
     test("F's older names: the pools with indices, upsample, native channel shuffle", () => {
       // F.max_pool2d_with_indices(x, 2, 1) → [7, 9, 8, 9], [3, 5, 7, 5]
       const [o, i] = F.maxPool2dWithIndices(wg.tensor([[[[1, 5, 2], [7, 3, 9], [4, 8, 6]]]]), 2, { stride: 1 }); // prettier-ignore

@@ -352,6 +352,18 @@ declare module '../engine/tensor.js' {
     normal_(mean?: number, std?: number): this;
     /** Fills with 1 with probability p (0.5), else 0, in place. */
     bernoulli_(p?: number): this;
+    /** Fills with Exp(lambd) (1) samples from the seeded stream, in place. */
+    exponential_(lambd?: number): this;
+    /** Fills with Cauchy(median, sigma) (0, 1) samples, in place. */
+    cauchy_(median?: number, sigma?: number): this;
+    /** Fills with exp(N(mean, std²)) (1, 2) samples, in place. */
+    logNormal_(mean?: number, std?: number): this;
+    /** Fills with the number of Bernoulli(p) trials to the first success (≥ 1), in place (float32 or int32). */
+    geometric_(p: number): this;
+    /** Fills with integers uniform in [from, to − 1] (random_(to): [0, to − 1]; no bounds: [0, 2²⁴] float32, [0, 2³¹ − 1] int32), in place. */
+    random_(from?: number, to?: number): this;
+    /** Writes fillValue on the main diagonal (2-D, or n-D with equal dims; `wrap` continues a tall matrix's), in place. */
+    fillDiagonal_(fillValue: number, wrap?: boolean): this;
     ravel(): Tensor;
     tensorSplit(indicesOrSections: number | readonly number[] | Tensor, dim?: number): Tensor[];
     hsplit(sectionsOrIndices: number | readonly number[]): Tensor[];
@@ -514,6 +526,12 @@ type TensorFirst<K extends MethodName> = Tensor[K] extends (...args: infer A) =>
  * above. The methods that reorder, default or spread their arguments are written out in `methods`.
  */
 const forwarded = {
+  exponential_: P.exponential_,
+  cauchy_: P.cauchy_,
+  logNormal_: P.logNormal_,
+  geometric_: P.geometric_,
+  random_: P.random_,
+  fillDiagonal_: P.fillDiagonal_,
   conj: F.conj,
   conjPhysical: F.conj,
   resolveConj: F.conj,

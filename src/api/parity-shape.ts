@@ -16,7 +16,7 @@ import { rot90View, vanderColumns, type DiagEmbedAttrs, type Rot90Attrs, type Va
 import { normDim } from '../ops/shape.js';
 import { checkFinite, checkIntAtLeast, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
-import { checkShape, createOptions, generated, make, writeGenerated, zeros, type CreateOptions } from './creation.js';
+import { checkShape, createOptions, make, tensor, writeGenerated, zeros, type CreateOptions } from './creation.js';
 import { diag, meshgrid, vstack } from './convenience.js';
 import { movedInt } from './int-moves.js';
 import { bernoulli, linspacePoints, onesLike } from './factories.js';
@@ -96,12 +96,20 @@ export function type(x: Tensor, dtype?: DType | string): string | DType | Tensor
 
 // ---- in-place random fills -----------------------------------------------------------------------
 
-/** Writes draw() into every element of the float32 tensor x, in row-major order, under copy_'s rules (`assign`: recorded by autograd, a leaf that requires grad only inside wg.noGrad). */
-function drawInto(fn: string, x: Tensor, draw: () => number): Tensor {
+/**
+ * Writes draw() into every element of x, in row-major order, under copy_'s rules (`assign`:
+ * recorded by autograd, a leaf that requires grad only inside wg.noGrad). int32 x only where the
+ * samples are integers (`ints`), as PyTorch, which has no integer kernel for the others.
+ */
+function drawInto(fn: string, x: Tensor, draw: () => number, ints = false): Tensor {
   checkTensor(fn, 'input', x);
-  if (x.dtype !== 'float32')
+  if (x.dtype !== 'float32' && !ints)
     throw new DTypeError(fn, `fills float32 tensors only, got an int32 tensor ${fmtShape(x.shape)} (as PyTorch, which has no integer kernel)`);
-  return assign(fn, x, generated(fn, x.shape, draw, {}));
+  return assign(
+    fn,
+    x,
+    make(fn, [...x.shape], x.dtype, (be, p, n) => writeGenerated(be, p, n, x.dtype, draw)),
+  );
 }
 
 /** x.uniform_(from = 0, to = 1): U(from, to) from the seeded stream, in place. */
@@ -117,6 +125,72 @@ export function normal_(x: Tensor, mean = 0, std = 1): Tensor {
     s = checkFinite('normal_', 'std', std);
   if (s < 0) throw new ValueError('normal_', `expects std ≥ 0, got ${s}`);
   return drawInto('normal_', x, () => m + s * normal());
+}
+
+/** x.exponential_(lambd = 1): Exp(λ) samples, −log(1 − u)/λ (λ ≥ 0 as PyTorch; 0 gives ∞). */
+export function exponential_(x: Tensor, lambd = 1): Tensor {
+  const l = checkFinite('exponential_', 'lambd', lambd);
+  if (l < 0) throw new ValueError('exponential_', `expects lambda ≥ 0, got ${l}`);
+  return drawInto('exponential_', x, () => -Math.log(1 - uniform()) / l);
+}
+
+/** x.cauchy_(median = 0, sigma = 1): median + σ·tan(π(u − ½)). */
+export function cauchy_(x: Tensor, median = 0, sigma = 1): Tensor {
+  const m = checkFinite('cauchy_', 'median', median),
+    s = checkFinite('cauchy_', 'sigma', sigma);
+  return drawInto('cauchy_', x, () => m + s * Math.tan(Math.PI * (uniform() - 0.5)));
+}
+
+/** x.logNormal_(mean = 1, std = 2): exp(N(mean, std²)) (std > 0, as PyTorch). */
+export function logNormal_(x: Tensor, mean = 1, std = 2): Tensor {
+  const m = checkFinite('logNormal_', 'mean', mean),
+    s = checkFinite('logNormal_', 'std', std);
+  if (!(s > 0)) throw new ValueError('logNormal_', `expects std > 0, got ${s}`);
+  return drawInto('logNormal_', x, () => Math.exp(m + s * normal()));
+}
+
+/** x.geometric_(p): the number of Bernoulli(p) trials up to the first success (≥ 1), ⌈log(1 − u)/log(1 − p)⌉; float32 or int32, p in (0, 1). */
+export function geometric_(x: Tensor, p: number): Tensor {
+  if (typeof p !== 'number' || !(p > 0 && p < 1)) throw new ValueError('geometric_', `expects p in (0, 1), got ${fmtValue(p)}`);
+  const q = Math.log1p(-p);
+  return drawInto('geometric_', x, () => Math.max(1, Math.ceil(Math.log1p(-uniform()) / q)), true);
+}
+
+/**
+ * x.random_(from, to) / random_(to) / random_(): integers uniform in [from, to − 1]; without
+ * bounds [0, 2²⁴] for float32 (its exact integers, as PyTorch) and [0, 2³¹ − 1] for int32.
+ */
+export function random_(x: Tensor, from?: number, to?: number): Tensor {
+  checkTensor('random_', 'input', x);
+  const [lo, hi] = to === undefined ? (from === undefined ? [0, x.dtype === 'int32' ? 2 ** 31 : 2 ** 24 + 1] : [0, from]) : [from ?? 0, to];
+  for (const [k, v] of [
+    ['from', lo],
+    ['to', hi],
+  ] as const)
+    if (!Number.isInteger(v)) throw new ValueError('random_', `${k} must be an integer, got ${fmtValue(v)}`);
+  if (lo >= hi) throw new ValueError('random_', `expects 'from' to be less than 'to', got from = ${lo} ≥ to = ${hi}`);
+  if (x.dtype === 'int32' && (lo < -(2 ** 31) || hi > 2 ** 31)) throw new ValueError('random_', `[${lo}, ${hi}) does not fit int32`);
+  return drawInto('random_', x, () => lo + Math.floor(uniform() * (hi - lo)), true);
+}
+
+/**
+ * x.fillDiagonal_(fillValue, wrap = false): writes fillValue on the main diagonal of a 2-D x, or of
+ * an n-D x whose dims are all equal (positions i·(1, 1, …)); `wrap` continues a tall matrix's
+ * diagonal below each square block, as PyTorch's.
+ */
+export function fillDiagonal_(x: Tensor, fillValue: number, wrap = false): Tensor {
+  checkTensor('fillDiagonal_', 'input', x);
+  if (typeof fillValue !== 'number') throw new ValueError('fillDiagonal_', `fillValue must be a number, got ${fmtValue(fillValue)}`);
+  checkBool('fillDiagonal_', 'wrap', wrap);
+  if (x.ndim < 2) throw new ShapeError('fillDiagonal_', `dimensions must be larger than 1, got shape ${fmtShape(x.shape)}`);
+  if (x.ndim > 2 && x.shape.some((d) => d !== x.shape[0]))
+    throw new ShapeError('fillDiagonal_', `all dimensions of input must be of equal length, got shape ${fmtShape(x.shape)}`);
+  // the flat index advances by the sum of the strides (C + 1 for a matrix) from one diagonal element to the next
+  const step = x.shape.reduce((acc, _, k) => acc + x.shape.slice(k + 1).reduce((a, b) => a * b, 1), 0);
+  const end = x.ndim === 2 && wrap ? x.size : Math.min(...x.shape) * step;
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < end; i += step) mask[i] = 1;
+  return x.maskedFill_(tensor(mask, { shape: [...x.shape] }), fillValue);
 }
 
 /** x.bernoulli_(p = 0.5): 1 with probability p, else 0, in place (float32 or int32, as bernoulli(x, p)). */
