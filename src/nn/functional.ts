@@ -87,6 +87,8 @@ export {
   gumbelSoftmax,
   affineGrid,
   gridSample,
+  fractionalMaxPool2d,
+  fractionalMaxPool3d,
 } from '../api/functional.js';
 export {
   crossEntropy,
