@@ -133,35 +133,26 @@ function fractionalMaxPool(fn: string, k: number, x: Tensor, kernelSize: unknown
   });
 }
 
+/** fractionalMaxPool2d/3d's signature: returnIndices true gives [values, indices]. */
+export interface FractionalMaxPoolFn {
+  (x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+  (x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions & { returnIndices?: false }): Tensor;
+  (x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor];
+}
+
 /**
  * F.fractional_max_pool2d(x [N, C, H, W] or [C, H, W], kernelSize, {outputSize | outputRatio,
  * returnIndices, randomSamples}): the max over kernel windows whose starts step pseudo-randomly
  * (torch's intervals); with returnIndices, [values, int32 positions h·W + w]. Sample 0 of each
  * plane places the columns, sample 1 the rows, as torch's.
  */
-export function fractionalMaxPool2d(
-  x: Tensor,
-  kernelSize: number | readonly number[],
-  opts: FractionalMaxPoolOptions & { returnIndices: true },
-): [Tensor, Tensor];
-export function fractionalMaxPool2d(x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions & { returnIndices?: false }): Tensor;
-export function fractionalMaxPool2d(x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor];
-export function fractionalMaxPool2d(x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor] {
-  return fractionalMaxPool('fractionalMaxPool2d', 2, x, kernelSize, opts);
-}
+export const fractionalMaxPool2d = ((x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions) =>
+  fractionalMaxPool('fractionalMaxPool2d', 2, x, kernelSize, opts)) as FractionalMaxPoolFn;
 
 /**
  * F.fractional_max_pool3d(x [N, C, D, H, W] or [C, D, H, W], kernelSize, {outputSize | outputRatio,
  * returnIndices, randomSamples}): fractionalMaxPool2d's windows in three dims (samples 0, 1, 2 for
  * D, H, W); indices d·H·W + h·W + w.
  */
-export function fractionalMaxPool3d(
-  x: Tensor,
-  kernelSize: number | readonly number[],
-  opts: FractionalMaxPoolOptions & { returnIndices: true },
-): [Tensor, Tensor];
-export function fractionalMaxPool3d(x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions & { returnIndices?: false }): Tensor;
-export function fractionalMaxPool3d(x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor];
-export function fractionalMaxPool3d(x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor] {
-  return fractionalMaxPool('fractionalMaxPool3d', 3, x, kernelSize, opts);
-}
+export const fractionalMaxPool3d = ((x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions) =>
+  fractionalMaxPool('fractionalMaxPool3d', 3, x, kernelSize, opts)) as FractionalMaxPoolFn;
