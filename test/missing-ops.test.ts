@@ -427,6 +427,25 @@ for (const be of ['wasm', 'reference'] as const) {
           ],
         ],
       );
+      // boolean masks are float32 (an int32 tensor is always indices): x[mask] += v, and a mask leading an int32 index
+      // run('maskacc', lambda a,v: a.index_put((tensor([[True,False,True],[False,True,False]]),), v, accumulate=True), arange(6).reshape(2,3), tensor([10.,20.,30.]))
+      run((x, v) => wg.indexPut(x, [wg.tensor([[1, 0, 1], [0, 1, 0]])], v, true), [range(6, [2, 3]), wg.tensor([10, 20, 30])], [
+        [[10, 1, 22], [3, 34, 5]],
+        [[[1, 2, 3], [4, 5, 6]], [1, 3, 5]],
+      ]); // prettier-ignore
+      // run('maskidx', lambda a,v: a.index_put((tensor([True,False,True]), tensor([1])), v), arange(12).reshape(3,2,2), tensor([5.,6.]))
+      run((x, v) => x.indexPut([wg.tensor([1, 0, 1]), ints([1])], v), [range(12, [3, 2, 2]), wg.tensor([5, 6])], [
+        [[[0, 1], [5, 6]], [[4, 5], [6, 7]], [[8, 9], [5, 6]]],
+        [[[[1, 2], [0, 0]], [[5, 6], [7, 8]], [[9, 10], [0, 0]]], [14, 16]],
+      ]); // prettier-ignore
+      // a comparison's mask; nonzero (also NaN) is true; an all-false mask writes nothing
+      const m = ints([
+        [1, 2],
+        [3, 4],
+      ]);
+      expect(m.indexPut_([m.gt(2)], ints(0)).toArray()).toEqual([[1, 2], [0, 0]]); // prettier-ignore
+      expect(wg.indexPut(wg.zeros(3), [wg.tensor([0.5, NaN, 0])], 1).toArray()).toEqual([1, 1, 0]);
+      expect(wg.indexPut(wg.ones(3), [wg.zeros(3)], 7, true).toArray()).toEqual([1, 1, 1]);
       expect(wg.indexPut(wg.zeros(2, 2), [ints([1])], 5).toArray()).toEqual([
         [0, 0],
         [5, 5],
@@ -482,10 +501,21 @@ for (const be of ['wasm', 'reference'] as const) {
         'wasmgrad.indexPut: index 3 at position [0] of indices [1] is out of range for dim 0 of size 3 of an input of shape [3] (valid: -3..2)',
       );
       expect(() => wg.indexPut(x, [wg.tensor([1])], wg.zeros(1))).toThrow(
-        'wasmgrad.indexPut: indices[0] must be an int32 tensor (no bool masks), got float32 [1]',
+        "wasmgrad.indexPut: the mask indices[0] must have the shape [3] of the input's dims from 0 (input [3]), got [1]",
       );
-      expect(() => wg.indexPut(x, [], wg.zeros(1))).toThrow('wasmgrad.indexPut: indices must be a non-empty array of int32 tensors, got []');
-      expect(() => wg.indexPut(x, [ints([0]), ints([0])], wg.zeros(1))).toThrow('wasmgrad.indexPut: too many indices (2) for an input of shape [3]');
+      expect(() => wg.indexPut(x, [wg.tensor(1)], wg.zeros(1))).toThrow(
+        "wasmgrad.indexPut: the mask indices[0] must have the shape [3] of the input's dims from 0 (input [3]), got []",
+      );
+      expect(() => wg.indexPut(x, [], wg.zeros(1))).toThrow(
+        'wasmgrad.indexPut: indices must be a non-empty array of int32 index or float32 mask tensors, got []',
+      );
+      expect(() => wg.indexPut(x, [ints([0]), ints([0])], wg.zeros(1))).toThrow(
+        'wasmgrad.indexPut: too many indices for an input of shape [3]: indices[1] int32 [1] starts at dim 1',
+      );
+      expect(() => wg.indexPut(wg.zeros(2, 2), [ints([0]), wg.tensor([[1]])], 1)).toThrow(
+        'wasmgrad.indexPut: too many indices for an input of shape [2, 2]: indices[1] float32 [1, 1] starts at dim 1',
+      );
+      expect(() => wg.indexPut(wg.zeros(2, 2), [wg.tensor([1, 1])], wg.zeros(3))).toThrow('wasmgrad.indexPut');
       expect(() => wg.indexPut(wg.zeros(3, 3), [ints([0, 1]), ints([0, 1, 2])], wg.zeros(1))).toThrow('wasmgrad.indexPut');
       expect(() => wg.indexPut(x, [ints([0, 1])], wg.zeros(3))).toThrow('wasmgrad.indexPut');
       expect(() => wg.indexPut(x, [ints([0])], wg.zeros(1), 1 as never)).toThrow('wasmgrad.indexPut: accumulate must be a boolean');
@@ -539,6 +569,29 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.maskedScatter(wg.zeros(3), wg.ones(3), ints([1, 2, 3]))).toThrow(
         "wasmgrad.maskedScatter: source must have the input's dtype float32, got int32",
       );
+    });
+
+    test('indexReduce on int32: exact, mean rounded down, as torch', () => {
+      // a = tensor([[5,-7],[3,4],[10,-3]]); a.index_reduce(0, tensor([0,2,0,0]), tensor([[2,3],[-4,5],[6,-8],[1,1]]), r, include_self=inc)
+      const want: Record<string, number[][]> = {
+        prod_true: [[60, 168], [3, 4], [-40, -15]],
+        prod_false: [[12, -24], [3, 4], [-4, 5]],
+        mean_true: [[3, -3], [3, 4], [3, 1]],
+        mean_false: [[3, -2], [3, 4], [-4, 5]],
+        amax_true: [[6, 3], [3, 4], [10, 5]],
+        amax_false: [[6, 3], [3, 4], [-4, 5]],
+        amin_true: [[1, -8], [3, 4], [-4, -3]],
+        amin_false: [[1, -8], [3, 4], [-4, 5]],
+      }; // prettier-ignore
+      for (const r of ['prod', 'mean', 'amax', 'amin'] as const)
+        for (const includeSelf of [true, false]) {
+          const y = ints([[5, -7], [3, 4], [10, -3]]).indexReduce(0, ints([0, 2, 0, 0]), ints([[2, 3], [-4, 5], [6, -8], [1, 1]]), r, { includeSelf }); // prettier-ignore
+          expect(y.dtype).toBe('int32');
+          expect(y.toArray(), `${r} ${includeSelf}`).toEqual(want[`${r}_${includeSelf}`]);
+        }
+      // beyond 2^24, where a float32 compare cannot tell 16777217 from 16777216
+      expect(wg.indexReduce(ints([16777217, 0]), 0, ints([1, 1]), ints([16777217, 16777216]), 'amax').toArray()).toEqual([16777217, 16777217]);
+      expect(wg.indexReduce(ints([1, 16777217]), 0, ints([1]), ints([16777216]), 'amin', { includeSelf: false }).toArray()).toEqual([1, 16777216]);
     });
 
     test('indexReduce: prod, mean, amax, amin with and without includeSelf as torch', () => {
@@ -741,8 +794,8 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.indexReduce(base, 0, ints([[0, 1, 0, 0]]), src, 'prod')).toThrow(
         'wasmgrad.indexReduce: index must be a 1-D int32 tensor, got int32 [1, 4]',
       );
-      expect(() => wg.indexReduce(ints([[1]]), 0, ints([0]), ints([[1]]), 'amax')).toThrow(
-        'wasmgrad.indexReduce: input and source must be float32 tensors, got int32 and int32',
+      expect(() => wg.indexReduce(ints([[1]]), 0, ints([0]), wg.tensor([[1]]), 'amax')).toThrow(
+        "wasmgrad.indexReduce: source must have the input's dtype int32, got float32",
       );
       expect(() => wg.indexReduce(base, 2, idx, src, 'prod')).toThrow('wasmgrad.indexReduce: dim 2 is out of range');
       expect(() => wg.indexReduce(base, 0, idx, src, 'prod', { includeSelf: 0 } as never)).toThrow('wasmgrad.indexReduce: includeSelf must be a boolean');
@@ -1020,6 +1073,10 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(h(wg.tensor([3, 0.25]), ints([0, 0]), wg.tensor([1, 2])).toArray()).toEqual([2 + 6, -1 + 0.25]);
       expect(h(wg.tensor([-8, 100]), ints([1, 1]), wg.tensor([1, 2])).toArray()).toEqual([4 - 8, 7 + 103]);
+      // so does a mask (an input, as maskedSelect's; as many true elements each call): x[mask] = v·2 follows it
+      const mk = wg.compile((x: wg.Tensor, mask: wg.Tensor, v: wg.Tensor) => wg.indexPut(x, [mask], v.mul(2)), { warn: false });
+      expect(mk(wg.tensor([1, -1, 2]), wg.tensor([1, 0, 1]), wg.tensor(4)).toArray()).toEqual([8, -1, 8]);
+      expect(mk(wg.tensor([-1, 3, -2]), wg.tensor([0, 1, 1]), wg.tensor(5)).toArray()).toEqual([-1, 10, 10]);
     });
   });
 }
@@ -1035,6 +1092,7 @@ describe('gradcheck on the reference backend', () => {
       ['diagonalScatter', (a, s) => wg.diagonalScatter(a, s, -1), [x(), v(2)]],
       ['indexPut', (a, s) => wg.indexPut(a, [ints([0, 2, 0]), ints([1, 1, 1])], s, true), [x(), v(3)]],
       ['maskedScatter', (a, s) => wg.maskedScatter(a, wg.tensor([1, 0, 0, 1]), s), [x(), v(6)]],
+      ['indexPut mask', (a, s) => wg.indexPut(a, [wg.tensor([1, 0, 1])], s.reshape([2, 1]), true), [x(), v(2)]],
       ['indexReduce prod', (a, s) => wg.indexReduce(a, 0, ints([2, 0, 2]), s.reshape([3, 2]), 'prod', { includeSelf: false }), [v(6).reshape([3, 2]), v(6)]],
       ['pdist', (a) => wg.pdist(a, 3), [x()]],
       // away from 0 and powers of two, where the mantissa jumps
@@ -1597,17 +1655,54 @@ for (const be of ['wasm', 'reference'] as const) {
       against('gs_narrow', (a, g) => wg.gridSample(a, g, { paddingMode: 'reflection', alignCorners: true }), [input().slice(3, 0, 1), grid()]);
     });
 
+    test('gridSample: bicubic, every padding (each tap padded on its own), alignCorners, gradients to input and grid, as torch', () => {
+      for (const paddingMode of ['zeros', 'border', 'reflection'] as const)
+        for (const alignCorners of [false, true])
+          against(
+            `gs_bicubic_${paddingMode}_${alignCorners ? 'True' : 'False'}`,
+            (a, g) => wg.gridSample(a, g, { mode: 'bicubic', paddingMode, alignCorners }),
+            [input(), grid()],
+          );
+      against('gs_bicubic_far', (a, g) => wg.nn.functional.gridSample(a, g, { mode: 'bicubic', paddingMode: 'reflection' }), [
+        input().slice(0, 0, 1).slice(1, 0, 1),
+        grid().slice(0, 0, 1).mul(2.7),
+      ]);
+    });
+
+    test('gridSample: 5-D trilinear and nearest (half away from zero, as torch 3-D), every padding, alignCorners, as torch', () => {
+      const x3 = wg.arange(48).mul(0.25).add(0.5).sin().reshape([2, 1, 2, 3, 4]);
+      // in sixteenths (exact float32 pixel coordinates), some half-way between pixels
+      const g3 = wg
+        .tensor([
+          [-22, -13, 3, -6, 2, -11, 7, -10, 19, 14, 15, -1, 20, -3, 7, 1, 22, -26],
+          [5, 5, 0, -16, 9, 13, -34, -8, 5, 11, -17, -6, 8, 14, 10, 10, -6, -14],
+        ])
+        .div(16)
+        .reshape([2, 1, 2, 3, 3]);
+      for (const mode of ['bilinear', 'nearest'] as const)
+        for (const paddingMode of ['zeros', 'border', 'reflection'] as const)
+          for (const alignCorners of [false, true])
+            against(`gs3_${mode}_${paddingMode}_${alignCorners ? 'True' : 'False'}`, (a, g) => wg.gridSample(a, g, { mode, paddingMode, alignCorners }), [
+              x3,
+              g3,
+            ]);
+    });
+
     test('gridSample errors', () => {
       const x = input(),
         g = grid();
       expect(() => wg.gridSample(x, g.slice(0, 0, 1))).toThrow('wasmgrad.gridSample: grid must be [2, Ho, Wo, 2] for an input [2, 2, 3, 4], got [1, 2, 3, 2]');
-      expect(() => wg.gridSample(x, g, { mode: 'bicubic' } as never)).toThrow(
-        `wasmgrad.gridSample: mode must be 'bilinear' or 'nearest', got "bicubic" ('bicubic' is not supported)`,
+      expect(() => wg.gridSample(x, g, { mode: 'area' } as never)).toThrow(`wasmgrad.gridSample: mode must be 'bilinear', 'nearest' or 'bicubic', got "area"`);
+      const x3 = wg.zeros(2, 1, 2, 3, 4);
+      expect(() => wg.gridSample(x3, wg.zeros(2, 1, 1, 1, 3), { mode: 'bicubic' })).toThrow(
+        "wasmgrad.gridSample: mode 'bicubic' needs a 4-D input (as torch), got shape [2, 1, 2, 3, 4]",
       );
+      expect(() => wg.gridSample(x3, g)).toThrow('wasmgrad.gridSample: grid must be [2, Do, Ho, Wo, 3] for an input [2, 1, 2, 3, 4], got [2, 2, 3, 2]');
+      expect(() => wg.gridSample(x3, wg.zeros(2, 1, 1, 1, 2))).toThrow('wasmgrad.gridSample: grid must be [2, Do, Ho, Wo, 3]');
       expect(() => wg.gridSample(x, g, { paddingMode: 'wrap' } as never)).toThrow(
         `wasmgrad.gridSample: paddingMode must be 'zeros', 'border' or 'reflection', got "wrap"`,
       );
-      expect(() => wg.gridSample(x.select(0, 0), g)).toThrow('wasmgrad.gridSample: input must be 4-D [N, C, H, W] (5-D is not supported), got shape [2, 3, 4]');
+      expect(() => wg.gridSample(x.select(0, 0), g)).toThrow('wasmgrad.gridSample: input must be 4-D [N, C, H, W] or 5-D [N, C, D, H, W], got shape [2, 3, 4]');
       expect(() => wg.gridSample(x, g.slice(3, 0, 1))).toThrow('wasmgrad.gridSample: grid must be [2, Ho, Wo, 2]');
       expect(() => wg.gridSample(x, g, { align: true } as never)).toThrow("wasmgrad.gridSample: unknown option 'align'");
       expect(() => wg.gridSample(x.int(), g)).toThrow('wasmgrad.gridSample: input and grid must be float32 tensors, got int32 and float32');
@@ -1649,6 +1744,31 @@ for (const be of ['wasm', 'reference'] as const) {
           [input().detach().requiresGrad_(true), grid().add(0.013).detach().requiresGrad_(true)],
         );
         expect(res.ok, `${paddingMode}: ${res.maxAbsError}`).toBe(true);
+      }
+    });
+
+    test('bicubic and 5-D gridSample replay under wg.compile; gradcheck on the reference backend', () => {
+      const x3 = () => wg.arange(24).mul(0.25).sin().reshape([1, 2, 2, 2, 3]);
+      const g3 = () => wg.arange(12).mul(0.37).cos().mul(1.1).reshape([1, 1, 2, 2, 3]);
+      const f = (a: wg.Tensor, g: wg.Tensor, b: wg.Tensor, h: wg.Tensor) =>
+        wg
+          .gridSample(a, g, { mode: 'bicubic', paddingMode: 'border' })
+          .sum()
+          .add(wg.gridSample(b, h, { paddingMode: 'reflection' }).sum());
+      const c = wg.compile(f);
+      for (const k of [1, 2, 3]) {
+        const args: [wg.Tensor, wg.Tensor, wg.Tensor, wg.Tensor] = [input().mul(k), grid().mul(k / 2), x3().mul(k), g3().mul(k / 3)];
+        expectClose([c(...args).item()], [f(...args).item()], 1e-5);
+      }
+      if (be !== 'reference') return;
+      const cases: [string, (a: wg.Tensor, g: wg.Tensor) => wg.Tensor, wg.Tensor, wg.Tensor][] = [
+        ['bicubic zeros', (a, g) => wg.gridSample(a, g, { mode: 'bicubic' }), input(), grid()],
+        ['bicubic reflection', (a, g) => wg.gridSample(a, g, { mode: 'bicubic', paddingMode: 'reflection', alignCorners: true }), input(), grid()],
+        ['trilinear border', (a, g) => wg.gridSample(a, g, { paddingMode: 'border' }), x3(), g3()],
+      ];
+      for (const [name, fn, a, g] of cases) {
+        const res = wg.gradcheck(fn, [a.detach().requiresGrad_(true), g.add(0.013).detach().requiresGrad_(true)]);
+        expect(res.ok, `${name}: ${res.maxAbsError}`).toBe(true);
       }
     });
   });

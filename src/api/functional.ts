@@ -365,3 +365,4 @@ export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow
 export { normal, poisson, binomial } from './sampling.js';
 export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';
 export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';
+export { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions } from './fractional.js';

@@ -12,9 +12,10 @@ import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../error
 import { broadcastShapes } from '../ops/broadcast.js';
 import { checkDim, sameShape, sizeOf } from '../ops/types.js';
 import { make, tensor, writeGenerated } from './creation.js';
-import { mul } from './elementwise.js';
-import { onesLike } from './factories.js';
-import { indexAdd, indexCopy, scatterReduce, type ScatterReduce } from './indexing.js';
+import { maximum, minimum, mul } from './elementwise.js';
+import { onesLike, zerosLike } from './factories.js';
+import { indexAdd, indexCopy, scatterAdd, scatterReduce, type ScatterReduce } from './indexing.js';
+import { floorDivide } from './integer.js';
 import { expand, movedim, narrow } from './layout.js';
 import { reshape } from './shape.js';
 
@@ -142,29 +143,64 @@ export function diagonalScatter(x: Tensor, src: Tensor, offset = 0, dim1 = 0, di
  * torch.index_put(input, indices, values, accumulate = false): x[i0, i1, …] = values with int32
  * index tensors for x's leading dims (broadcast together; negatives from the end), values
  * broadcast to the indexed shape; `accumulate` adds instead (repeated positions add up; without it
- * the last write wins). Linearised over the indexed dims into one indexCopy/indexAdd.
+ * the last write wins). A float32 index is a boolean mask (there is no bool dtype: nonzero = true,
+ * an int32 tensor is always indices) over as many dims as it has, as torch's bool index: it stands
+ * for the int32 coordinates of its true elements, one tensor per dim (`x[mask] = v`). Linearised
+ * over the indexed dims into one indexCopy/indexAdd.
  */
 export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor | number, accumulate = false): Tensor {
   checkTensor('indexPut', 'input', x);
   checkBool('indexPut', 'accumulate', accumulate);
   if (!Array.isArray(indices) || indices.length === 0)
-    throw new ValueError('indexPut', `indices must be a non-empty array of int32 tensors, got ${fmtValue(indices)}`);
-  if (indices.length > x.ndim) throw new ShapeError('indexPut', `too many indices (${indices.length}) for an input of shape ${fmtShape(x.shape)}`);
+    throw new ValueError('indexPut', `indices must be a non-empty array of int32 index or float32 mask tensors, got ${fmtValue(indices)}`);
+  const coords: Tensor[] = [];
   indices.forEach((t, k) => {
     checkTensor('indexPut', `indices[${k}]`, t);
-    if (t.dtype !== 'int32') throw new DTypeError('indexPut', `indices[${k}] must be an int32 tensor (no bool masks), got ${t.dtype} ${fmtShape(t.shape)}`);
-    checkIndices('indexPut', t, x.shape[k], `dim ${k} of size ${x.shape[k]} of an input of shape ${fmtShape(x.shape)}`, true);
+    const j = coords.length;
+    const mask = t.dtype === 'float32';
+    if (j + (mask ? t.ndim : 1) > x.ndim)
+      throw new ShapeError(
+        'indexPut',
+        `too many indices for an input of shape ${fmtShape(x.shape)}: indices[${k}] ${t.dtype} ${fmtShape(t.shape)} starts at dim ${j}`,
+      );
+    if (!mask) {
+      checkIndices('indexPut', t, x.shape[j], `dim ${j} of size ${x.shape[j]} of an input of shape ${fmtShape(x.shape)}`, true);
+      coords.push(t);
+      return;
+    }
+    const covered = x.shape.slice(j, j + t.ndim);
+    if (t.ndim === 0 || !sameShape(t.shape, covered))
+      throw new ShapeError(
+        'indexPut',
+        `the mask indices[${k}] must have the shape ${fmtShape(x.shape.slice(j, j + Math.max(t.ndim, 1)))} of the input's dims from ${j} (input ${fmtShape(x.shape)}), got ${fmtShape(t.shape)}`,
+      );
+    if (sink.mode !== 'off') sink.slow(`indexPut reads its mask ${fmtShape(t.shape)} in JavaScript: the positions follow its values`);
+    const trues: number[] = [];
+    t.rawValues().forEach((v, p) => {
+      if (v !== 0) trues.push(p);
+    });
+    // the coordinates of the flat positions p along each of the mask's dims
+    t.shape.forEach((n, m) => {
+      const stride = sizeOf(t.shape.slice(m + 1));
+      coords.push(
+        positions(
+          'indexPut',
+          trues.map((p) => Math.floor(p / stride) % n),
+          false,
+        ),
+      );
+    });
   });
-  const k = indices.length;
+  const k = coords.length;
   const at = broadcastShapes(
     'indexPut',
-    indices.map((t) => t.shape),
+    coords.map((t) => t.shape),
   );
   const lead = x.shape.slice(0, k),
     rest = x.shape.slice(k);
   // the flat position over the indexed dims, Σ (i_j wrapped)·stride_j, read from the (input) indices
   const strides = lead.map((_, j) => sizeOf(lead.slice(j + 1)));
-  const spread = indices.map((t) => broadcastRead(t, at));
+  const spread = coords.map((t) => broadcastRead(t, at));
   const linear = Array.from({ length: sizeOf(at) }, (_, p) => spread.reduce((acc, v, j) => acc + (v[p] < 0 ? v[p] + lead[j] : v[p]) * strides[j], 0));
   const v = values instanceof Tensor ? values : tensor(values, { dtype: x.dtype });
   checkTensor('indexPut', 'values', v);
@@ -220,10 +256,13 @@ export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
 export type IndexReduce = 'prod' | 'mean' | 'amax' | 'amin';
 /**
  * torch.index_reduce(input, dim, index, source, reduce, include_self = true): source's slices
- * combined by `reduce` into x's slices along dim at the 1-D index's positions (float32). 'mean',
- * 'amax', 'amin' are scatterReduce with the index spread over source's shape. 'prod' multiplies in
- * rounds (the r-th slice sent to each position in round r; the index read in JavaScript), so every
- * factor, a 0 too, gets its exact gradient (the product of the others).
+ * combined by `reduce` into x's slices along dim at the 1-D index's positions (float32 or int32,
+ * both alike). float32 'mean', 'amax', 'amin' are scatterReduce with the index spread over source's
+ * shape. int32 'mean' is that sum floor-divided by the count (torch 1.13 rounds an integer mean
+ * down: (5 + 2 + 6 + 1) / 4 → 3, −11 / 4 → −3). 'prod' (and int32 'amax'/'amin', exact where a
+ * float compare is not beyond 2²⁴) combine in rounds (the r-th slice sent to each position in round
+ * r; the index read in JavaScript), so every factor, a 0 too, gets its exact gradient (the product
+ * of the others).
  */
 export function indexReduce(x: Tensor, dim: number, index: Tensor, source: Tensor, reduce: IndexReduce, opts: { includeSelf?: boolean } = {}): Tensor {
   const { includeSelf = true } = checkOptions<{ includeSelf?: boolean }>('indexReduce', opts, ['includeSelf']);
@@ -233,8 +272,7 @@ export function indexReduce(x: Tensor, dim: number, index: Tensor, source: Tenso
   checkTensor('indexReduce', 'source', source);
   if (!['prod', 'mean', 'amax', 'amin'].includes(reduce as string))
     throw new ValueError('indexReduce', `reduce must be 'prod', 'mean', 'amax' or 'amin', got ${fmtValue(reduce)}`);
-  if (x.dtype !== 'float32' || source.dtype !== 'float32')
-    throw new DTypeError('indexReduce', `input and source must be float32 tensors, got ${x.dtype} and ${source.dtype}`);
+  sameDtype('indexReduce', x, source, 'source');
   if (index.dtype !== 'int32' || index.ndim > 1)
     throw new ShapeError('indexReduce', `index must be a 1-D int32 tensor, got ${index.dtype} ${fmtShape(index.shape)}`);
   const d = checkDim('indexReduce', dim, Math.max(x.ndim, 1), x.shape);
@@ -245,7 +283,8 @@ export function indexReduce(x: Tensor, dim: number, index: Tensor, source: Tenso
     `the input with dim ${d} of the index's length ${index.size}`,
   );
   checkIndices('indexReduce', index, x.shape[d], `dim ${d} of size ${x.shape[d]} of an input of shape ${fmtShape(x.shape)}`);
-  if (reduce !== 'prod') {
+  const int = x.dtype === 'int32';
+  if (reduce === 'mean' || (reduce !== 'prod' && !int)) {
     const spread = expand(
       reshape(
         index,
@@ -253,7 +292,10 @@ export function indexReduce(x: Tensor, dim: number, index: Tensor, source: Tenso
       ),
       source.shape,
     );
-    return scatterReduce(x, d, spread, source, reduce as ScatterReduce, { includeSelf });
+    if (!int) return scatterReduce(x, d, spread, source, reduce as ScatterReduce, { includeSelf });
+    // where nothing lands the count is 0 (clamped to 1) and the sum x itself
+    const count = scatterAdd(includeSelf ? onesLike(x) : zerosLike(x), d, spread, onesLike(source));
+    return floorDivide(scatterReduce(x, d, spread, source, 'sum', { includeSelf }), count.clampMin(1));
   }
   const targets = Array.from(index.rawValues());
   const seen = new Map<number, number>();
@@ -264,9 +306,13 @@ export function indexReduce(x: Tensor, dim: number, index: Tensor, source: Tenso
     (rounds[r] ??= { at: [], from: [] }).at.push(t);
     rounds[r].from.push(i);
   });
-  // without include_self, x's element is replaced by 1 wherever a slice lands
   const int32 = (values: readonly number[]) => positions('indexReduce', values, false);
-  let out = includeSelf || rounds.length === 0 ? x : indexCopy(x, d, int32(rounds[0].at), onesLike(source).indexSelect(d, int32(rounds[0].from)));
-  for (const { at, from } of rounds) out = mul(out, indexCopy(onesLike(x), d, int32(at), source.indexSelect(d, int32(from))));
+  const slices = ({ at, from }: { at: number[]; from: number[] }, into: Tensor) => indexCopy(into, d, int32(at), source.indexSelect(d, int32(from)));
+  // without include_self the first round replaces x's slices; each later one multiplies in (its
+  // slices among ones) or, int32 amax/amin, is compared with the result (its slices written over a
+  // copy of the result, which elsewhere equals it)
+  const pick = reduce === 'amax' ? maximum : minimum;
+  let out = includeSelf || rounds.length === 0 ? x : slices(rounds[0], x);
+  for (const r of rounds.slice(includeSelf ? 0 : 1)) out = reduce === 'prod' ? mul(out, slices(r, onesLike(x))) : pick(out, slices(r, out));
   return out;
 }

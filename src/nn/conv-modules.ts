@@ -17,6 +17,7 @@ import type { ConvTranspose3dOptions } from '../ops/conv.js';
 import type { Size3 } from '../ops/window.js';
 import type { AdaptiveSize3 } from '../api/conv3d.js';
 import { Module } from './module.js';
+import { fractionalArgs } from '../api/fractional.js';
 
 /** A number or [n] as n, an integer ≥ min. */
 function checkSingle(where: string, name: string, v: unknown, min: number): number {
@@ -301,6 +302,40 @@ export class AdaptiveAvgPool2d extends AdaptiveAvgPool<AdaptiveSize> {
 export class AdaptiveMaxPool2d extends AdaptiveMaxPool<AdaptiveSize> {
   constructor(outputSize: AdaptiveSize, returnIndices = false) {
     super('AdaptiveMaxPool2d', outputSize, returnIndices, F.adaptiveMaxPool2d);
+  }
+}
+
+/** The options of nn.FractionalMaxPool2d/3d (torch's, without `_random_samples`: the module draws from the seeded stream). */
+export type FractionalMaxPoolModuleOptions = Omit<F.FractionalMaxPoolOptions, 'randomSamples'>;
+
+/** nn.FractionalMaxPool2d/3d: `pool` (the function) with the module's kernel and options, checked when made. */
+abstract class FractionalMaxPool extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
+  protected constructor(
+    name: string,
+    k: number,
+    readonly kernelSize: number | readonly number[],
+    readonly options: FractionalMaxPoolModuleOptions,
+    private readonly pool: (x: Tensor, kernelSize: number | readonly number[], opts: F.FractionalMaxPoolOptions) => Tensor | [Tensor, Tensor],
+  ) {
+    super();
+    fractionalArgs(`nn.${name}`, k, kernelSize, checkOptions(`nn.${name}`, options, ['outputSize', 'outputRatio', 'returnIndices']));
+  }
+  forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    return this.pool(x, this.kernelSize, this.options);
+  }
+}
+
+/** Max over windows at pseudo-random steps giving [N, C, oh, ow] (PyTorch nn.FractionalMaxPool2d; returnIndices gives [out, indices]). */
+export class FractionalMaxPool2d extends FractionalMaxPool {
+  constructor(kernelSize: number | readonly number[], options: FractionalMaxPoolModuleOptions) {
+    super('FractionalMaxPool2d', 2, kernelSize, options, F.fractionalMaxPool2d);
+  }
+}
+
+/** nn.FractionalMaxPool2d's windows in three dims, on [N, C, D, H, W] (PyTorch nn.FractionalMaxPool3d). */
+export class FractionalMaxPool3d extends FractionalMaxPool {
+  constructor(kernelSize: number | readonly number[], options: FractionalMaxPoolModuleOptions) {
+    super('FractionalMaxPool3d', 3, kernelSize, options, F.fractionalMaxPool3d);
   }
 }
 

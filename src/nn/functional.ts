@@ -89,6 +89,8 @@ export {
   affineGrid,
   gridSample,
   channelShuffle as nativeChannelShuffle,
+  fractionalMaxPool2d,
+  fractionalMaxPool3d,
 } from '../api/functional.js';
 export {
   maxPool1dWithIndices,
