@@ -7,3 +7,4 @@ export { matmul } from './linalg.js';
 // ── LU and Cholesky family (linalg-lu.ts) ──
 
 // ── spectral family and norms (linalg-spectral.ts) ──
+export { eigh, eigvalsh, svd, svdvals, qr, type EighOptions, type SvdOptions, type QrOptions } from './linalg-spectral.js';
