@@ -354,3 +354,6 @@ export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow
 export { normal, poisson, binomial } from './sampling.js';
 export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';
 export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';
+// torch's spectral names outside torch.linalg (torch.svd returns V, torch.qr takes `some`)
+export { torchSvd as svd, torchQr as qr } from './linalg-spectral.js';
+export { pinverse } from './linalg-norms.js';

@@ -51,8 +51,7 @@ function permuteColumns(x: Float64Array, rows: number, cols: number, order: read
  */
 export function hostEigh(a: Float64Array, off: number, n: number, lower: boolean): HostEigh {
   const A = new Float64Array(n * n);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = lower ? a[off + i * n + j] : a[off + j * n + i];
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = lower ? a[off + i * n + j] : a[off + j * n + i];
   const V = new Float64Array(n * n);
   for (let i = 0; i < n; i++) V[i * n + i] = 1;
   let total = 0;

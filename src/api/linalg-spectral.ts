@@ -142,7 +142,13 @@ function svdParts(fn: string, A: Tensor, full: boolean, vectors: boolean): [Tens
   let dV = matmul(Vk, mul(F, add(mul(col, dP), mul(mT(dP), row))));
   if (m < n) dV = add(dV, mul(sub(matmul(mT(dA), Uk), matmul(Vk, mT(dP))), sinv()));
   // a full U's or Vh's extra columns (rows) are constants: the k tangent columns padded by [I_k 0]
-  const pad = (d: Tensor, cols: number) => (cols === k ? d : matmul(d, perMatrix(fn, [], k, cols, (_, i, j) => (i === j ? 1 : 0))));
+  const pad = (d: Tensor, cols: number) =>
+    cols === k
+      ? d
+      : matmul(
+          d,
+          perMatrix(fn, [], k, cols, (_, i, j) => (i === j ? 1 : 0)),
+        );
   return [add(U0, pad(dU, ucols)), S, add(Vh0, mT(pad(dV, vrows)))];
 }
 
@@ -218,7 +224,8 @@ function qrParts(fn: string, A: Tensor, mode: string): [Tensor, Tensor] {
   if (complete && m > n) throw new ValueError(fn, "the QR decomposition is not differentiable when mode='complete' and nrows > ncols");
   const inverses = parts.map((p, b) => {
     const inv = upperInverse(p.r, k, n);
-    if (inv === null) throw new ValueError(fn, `the gradient needs R's inverse, but R${count > 1 ? ` (batch ${b})` : ''} has a zero on its diagonal (A has rank < ${k})`);
+    if (inv === null)
+      throw new ValueError(fn, `the gradient needs R's inverse, but R${count > 1 ? ` (batch ${b})` : ''} has a zero on its diagonal (A has rank < ${k})`);
     return inv;
   });
   const Uinv = perMatrix(fn, batch, k, k, (b, i, j) => inverses[b][i * k + j]);
