@@ -671,6 +671,9 @@ for (const be of ['wasm', 'reference'] as const) {
       expectNear(wg.matmul(sym5, e.eigenvectors), e.eigenvectors.mul(e.eigenvalues.unsqueeze(0)));
       const q = LA.qr(five);
       expectNear(wg.matmul(q.Q, q.R), five);
+      // a tall full U: 38 columns completing the 2 of the values, orthonormal
+      const tall = LA.svd(wg.arange(80).reshape([40, 2]).cos()).U;
+      expectNear(wg.matmul(tall.mT, tall), wg.eye(40), 1e-5);
       const empty = wg.zeros([0, 3, 3]);
       expect([LA.eigh(empty).eigenvectors.shape, LA.svd(empty).U.shape, LA.qr(empty).R.shape, LA.matrixNorm(empty).shape]).toEqual([
         [0, 3, 3],

@@ -97,27 +97,15 @@ function rotate(x: Float64Array, rows: number, cols: number, p: number, q: numbe
 
 /**
  * Columns `from`… of the rows×cols matrix x (whose first `from` columns are orthonormal) filled
- * with orthonormal columns: each is the unit vector least covered by the columns so far, its
- * projection on them removed twice (Gram–Schmidt with reorthogonalization).
+ * with an orthonormal basis of the rest of the space: the last columns of the complete Q of
+ * those first columns' QR (Householder, so O(rows²·from), orthogonal to rounding).
  */
 function completeColumns(x: Float64Array, rows: number, cols: number, from: number): void {
-  for (let j = from; j < cols; j++) {
-    let best: Float64Array | null = null,
-      bestNorm = -1;
-    for (let e = 0; e < rows; e++) {
-      const r = new Float64Array(rows);
-      r[e] = 1;
-      for (let pass = 0; pass < 2; pass++)
-        for (let c = 0; c < j; c++) {
-          let d = 0;
-          for (let i = 0; i < rows; i++) d += x[i * cols + c] * r[i];
-          for (let i = 0; i < rows; i++) r[i] -= d * x[i * cols + c];
-        }
-      const nrm = Math.hypot(...r);
-      if (nrm > bestNorm + 1e-12) [best, bestNorm] = [r, nrm];
-    }
-    for (let i = 0; i < rows; i++) x[i * cols + j] = best![i] / bestNorm;
-  }
+  if (from === cols) return;
+  const first = new Float64Array(rows * from);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < from; j++) first[i * from + j] = x[i * cols + j];
+  const { q } = hostQr(first, 0, rows, from, true);
+  for (let i = 0; i < rows; i++) for (let j = from; j < cols; j++) x[i * cols + j] = q[i * rows + j];
 }
 
 /**
