@@ -369,6 +369,9 @@ for (const be of ['wasm', 'reference'] as const) {
         expect([U.shape, s.shape, Vh.shape]).toEqual(full ? [[r, r], [k], [c, c]] : [[r, k], [k], [k, c]]);
         expectNear(wg.matmul(U.narrow(1, 0, k).mul(s.unsqueeze(0)), Vh.narrow(0, 0, k)), a);
         expectNear(wg.matmul(U.mT, U), wg.eye(U.shape[1]));
+        // deterministic signs: each of the k columns of U has its largest entry positive
+        for (const col of (U.mT.toArray() as number[][]).slice(0, k))
+          expect(col.reduce((a, b) => (Math.abs(b) > Math.abs(a) + 1e-6 ? b : a))).toBeGreaterThan(0);
         expectNear(wg.matmul(Vh, Vh.mT), wg.eye(Vh.shape[0]));
       }
       const { U, S: s, V } = wg.svd(wg.tensor(M23));

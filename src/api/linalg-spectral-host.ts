@@ -119,6 +119,8 @@ export function hostSvd(a: Float64Array, off: number, m: number, n: number, full
     const t = new Float64Array(m * n);
     for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) t[j * m + i] = a[off + i * n + j];
     const r = hostSvd(t, 0, n, m, full);
+    // that normalized Aᵀ's U, A's V: the signs go to A's U, as for tall A
+    for (let j = 0; j < m; j++) fixSign(r.v, m, r.vcols, j, r.u, n, r.ucols);
     return { s: r.s, u: r.v, v: r.u, ucols: r.vcols, vcols: r.ucols };
   }
   // m ≥ n from here
