@@ -743,6 +743,26 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => LA.lstsq(wg.ones([3, 2]), wg.ones([3, 2]), { driver: 'gelsx' as never })).toThrow(
         "wasmgrad.linalg.lstsq: driver must be 'gelsy', 'gelsd', 'gelss' or 'gels', got \"gelsx\"",
       );
+      // torch: linalg.svd: (Batch element 1): The algorithm failed to converge because the input matrix contained non-finite values.
+      const nan = wg.tensor([
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [1, NaN],
+          [NaN, 1],
+        ],
+      ]);
+      expect(() => LA.svdvals(nan)).toThrow(
+        'wasmgrad.linalg.svdvals: the SVD failed to converge (batch element 1): the input matrix contains non-finite values',
+      );
+      expect(() => LA.pinv(nan)).toThrow(wg.ValueError);
+      // torch's eigh gives NaN for that matrix and keeps the others
+      expect(LA.eigvalsh(nan).toArray()).toEqual([
+        [1, 1],
+        [NaN, NaN],
+      ]);
       expect(() => wg.svd(wg.eye(2), 1 as never)).toThrow('wasmgrad.svd: some must be a boolean, got 1');
       expect(() => wg.qr(wg.eye(2), 'no' as never)).toThrow('wasmgrad.qr: some must be a boolean, got "no"');
     });

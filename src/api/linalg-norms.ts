@@ -13,7 +13,7 @@ import { eye } from './factories.js';
 import { squeeze, unsqueeze } from './layout.js';
 import { matmul } from './linalg.js';
 import { fromHost, hostMatrices, needsGrad, tangent } from './linalg-host.js';
-import { named, mT, svdvals, type Named } from './linalg-spectral.js';
+import { checkFiniteSvd, named, mT, svdvals, type Named } from './linalg-spectral.js';
 import { hostEigh, hostSvd } from './linalg-spectral-host.js';
 import { amax, amin, norm as pnorm, sum, type Dims } from './reduce.js';
 import { permute } from './shape.js';
@@ -138,7 +138,9 @@ function tolerances(fn: string, A: Tensor, opts: TolOptions | undefined): [numbe
  * and with `inverse` the pseudo-inverse over those, V·diag(1/s)·Uᵀ (V·diag(1/λ)·Vᵀ), n×m each.
  */
 function hostPinv(fn: string, A: Tensor, atol: number, rtol: number, hermitian: boolean, inverse: boolean): { p: Float64Array; ranks: Int32Array } {
-  const { values, m, n, count } = hostMatrices(fn, 'A', A);
+  const h = hostMatrices(fn, 'A', A);
+  if (!hermitian) checkFiniteSvd(fn, h);
+  const { values, m, n, count } = h;
   const p = new Float64Array(inverse ? count * n * m : 0),
     ranks = new Int32Array(count);
   for (let b = 0; b < count; b++) {

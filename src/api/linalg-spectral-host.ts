@@ -53,6 +53,8 @@ export function hostEigh(a: Float64Array, off: number, n: number, lower: boolean
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A[i * n + j] = A[j * n + i] = lower ? a[off + i * n + j] : a[off + j * n + i];
   const V = new Float64Array(n * n);
+  // a non-finite entry makes every eigenvalue and eigenvector NaN (torch's LAPACK result)
+  if (!A.every(Number.isFinite)) return { w: new Float64Array(n).fill(NaN), v: V.fill(NaN) };
   for (let i = 0; i < n; i++) V[i * n + i] = 1;
   let total = 0;
   for (const x of A) total += x * x;

@@ -35,6 +35,15 @@ export function checkSquare(fn: string, h: HostMatrices): void {
   if (h.m !== h.n) throw new ShapeError(fn, `A must be batches of square matrices, got ${fmtShape([...h.batch, h.m, h.n])}`);
 }
 
+/** torch's SVD refuses non-finite matrices (LAPACK would not converge); the batch element is named when there is a batch. */
+export function checkFiniteSvd(fn: string, h: HostMatrices): void {
+  const size = h.m * h.n;
+  const bad = h.values.findIndex((v) => !Number.isFinite(v));
+  if (bad < 0) return;
+  const where = h.count > 1 ? ` (batch element ${Math.floor(bad / size)})` : '';
+  throw new ValueError(fn, `the SVD failed to converge${where}: the input matrix contains non-finite values`);
+}
+
 /** A k×k host constant per matrix of the batch: `f(b, i, j)`. */
 function perMatrix(fn: string, batch: readonly number[], rows: number, cols: number, f: (b: number, i: number, j: number) => number): Tensor {
   const count = batch.reduce((p, d) => p * d, 1);
@@ -104,6 +113,7 @@ export const eigvalsh = (A: Tensor, opts?: EighOptions): Tensor => eighParts('li
  */
 function svdParts(fn: string, A: Tensor, full: boolean, vectors: boolean): [Tensor, Tensor, Tensor] {
   const h = hostMatrices(fn, 'A', A);
+  checkFiniteSvd(fn, h);
   const { m, n, batch, count } = h;
   const k = Math.min(m, n);
   const ucols = full ? m : k,
