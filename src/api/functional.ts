@@ -366,3 +366,6 @@ export { normal, poisson, binomial } from './sampling.js';
 export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';
 export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';
 export { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions } from './fractional.js';
+// torch's spectral names outside torch.linalg (torch.svd returns V, torch.qr takes `some`)
+export { torchSvd as svd, torchQr as qr } from './linalg-spectral.js';
+export { pinverse } from './linalg-norms.js';

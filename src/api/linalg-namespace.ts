@@ -7,3 +7,6 @@ export { matmul } from './linalg.js';
 // ── LU and Cholesky family (linalg-lu.ts) ──
 
 // ── spectral family and norms (linalg-spectral.ts) ──
+export { eigh, eigvalsh, svd, svdvals, qr, type EighOptions, type SvdOptions, type QrOptions } from './linalg-spectral.js';
+export { vectorNorm, matrixNorm, norm, pinv, matrixRank, cond, lstsq } from './linalg-norms.js';
+export type { MatrixOrd, VectorNormOptions, MatrixNormOptions, NormOptions, TolOptions, LstsqOptions } from './linalg-norms.js';

@@ -34,6 +34,7 @@ import { like } from './factories.js';
 import type { AddProductAttrs } from '../ops/parity-math.js';
 import type { DiffOptions } from './parity-math.js';
 import type { IndexReduce, SliceScatterOptions } from './scatters.js';
+import type { Named } from './linalg-spectral.js';
 
 /** The methods with an in-place form (src/api/inplace.ts). */
 type InPlaceBase = (typeof IN_PLACE_VALUES | typeof IN_PLACE_CASTS | typeof IN_PLACE_SHAPES)[number];
@@ -480,6 +481,13 @@ declare module '../engine/tensor.js' {
     unique(opts?: UniqueOptions): Tensor | Tensor[];
     uniqueConsecutive(opts?: Omit<UniqueOptions, 'sorted'>): Tensor | Tensor[];
     bincount(opts?: { weights?: Tensor; minlength?: number }): Tensor;
+    // ---- spectral linear algebra (torch.svd, torch.qr, torch.pinverse) ----
+    /** { U, S, V } with this = U·diag(S)·Vᵀ; some = false: full U and V; computeUv = false: U and V zeros. */
+    svd(some?: boolean, computeUv?: boolean): Named<{ U: Tensor; S: Tensor; V: Tensor }>;
+    /** { Q, R }, reduced (some, default) or complete. */
+    qr(some?: boolean): Named<{ Q: Tensor; R: Tensor }>;
+    /** The pseudo-inverse, singular values below rcond·σ₁ (default 1e-15) dropped. */
+    pinverse(rcond?: number): Tensor;
   }
 }
 
@@ -781,6 +789,9 @@ const forwarded = {
   fliplr: P.fliplr,
   flipud: P.flipud,
   diagEmbed: P.diagEmbed,
+  svd: F.svd,
+  qr: F.qr,
+  pinverse: F.pinverse,
 } satisfies { [K in MethodName]?: TensorFirst<K> };
 type Forwarded = keyof typeof forwarded;
 
