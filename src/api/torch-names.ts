@@ -20,6 +20,7 @@ import { dot, isfinite, isnan, matrixTranspose, outer } from './convenience.js';
 import { adaptiveMaxPool1d, adaptiveMaxPool2d, interpolate, maxPool1d, maxPool2d, type MaxPool1dCallOptions, type MaxPool2dCallOptions } from './conv.js';
 import { adaptiveMaxPool3d, maxPool3d, type AdaptiveSize3, type MaxPool3dCallOptions } from './conv3d.js';
 import type { AdaptiveSize } from '../ops/pool.js';
+import { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions } from './fractional.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import type { Size2, Size3 } from '../ops/window.js';
 
@@ -274,6 +275,10 @@ export const adaptiveMaxPool2dWithIndices = (x: Tensor, outputSize: AdaptiveSize
   adaptiveMaxPool2d(x, outputSize, { returnIndices: true });
 export const adaptiveMaxPool3dWithIndices = (x: Tensor, outputSize: AdaptiveSize3): [Tensor, Tensor] =>
   adaptiveMaxPool3d(x, outputSize, { returnIndices: true });
+export const fractionalMaxPool2dWithIndices = (x: Tensor, k: number | readonly number[], opts: FractionalMaxPoolOptions): [Tensor, Tensor] =>
+  fractionalMaxPool2d(x, k, { ...opts, returnIndices: true });
+export const fractionalMaxPool3dWithIndices = (x: Tensor, k: number | readonly number[], opts: FractionalMaxPoolOptions): [Tensor, Tensor] =>
+  fractionalMaxPool3d(x, k, { ...opts, returnIndices: true });
 /** F.upsample (deprecated in PyTorch): interpolate. */
 export const upsample = (x: Tensor, opts: InterpolateOptions): Tensor => interpolate(x, opts);
 /** F.upsample_nearest: interpolate with mode 'nearest'. */

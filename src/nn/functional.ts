@@ -99,6 +99,8 @@ export {
   adaptiveMaxPool1dWithIndices,
   adaptiveMaxPool2dWithIndices,
   adaptiveMaxPool3dWithIndices,
+  fractionalMaxPool2dWithIndices,
+  fractionalMaxPool3dWithIndices,
   upsample,
   upsampleNearest,
   upsampleBilinear,
