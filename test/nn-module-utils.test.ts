@@ -63,6 +63,7 @@ describe('module utilities', () => {
     expect([x.to(wg.zeros([1], { dtype: 'int32' })).toArray(), x.to({ dtype: 'int32' }).dtype]).toEqual([[1, -2], 'int32']);
     expect(() => x.to('cuda:0' as never)).toThrow('wasmgrad.to: wasmgrad computes on the CPU: the device must be \'cpu\', got "cuda:0"');
     expect(() => x.to({ device: 'cpu', layout: 'strided' } as never)).toThrow("wasmgrad.to: unknown option 'layout'");
+    expect(() => x.to('float64' as never)).toThrow(new wg.DTypeError('to', "unknown dtype \"float64\" (wasmgrad tensors are 'float32' or 'int32')"));
   });
 
   test('requiresGrad_(false) freezes: no gradient reaches the frozen parameters, the optimizer leaves them, and the rest trains', () => {

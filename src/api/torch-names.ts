@@ -204,6 +204,9 @@ export function asarray(data: TensorData | NestedArray | ArrayLike<number>, opts
   return out;
 }
 
+/** PyTorch's device names ('cuda:0' included); another string is taken as a dtype. */
+const DEVICE = /^(cpu|cuda|mps|xpu|xla|meta|hip|ipu|hpu|ort|ve|lazy|vulkan|opengl|opencl|ideep|mkldnn|fpga)(:\d+)?$/;
+
 /** What Tensor.to and Module.to take: a dtype, the device 'cpu', a tensor (its dtype) or { dtype?, device? }. */
 export type ToTarget = DType | 'cpu' | Tensor | { dtype?: DType; device?: 'cpu' };
 
@@ -215,8 +218,8 @@ export function targetDtype(fn: string, target: ToTarget): DType | undefined {
   if (target instanceof Tensor) return target.dtype;
   let { dtype, device }: { dtype?: unknown; device?: unknown } = {};
   if (typeof target === 'object' && target !== null) ({ dtype, device } = checkOptions<{ dtype?: unknown; device?: unknown }>(fn, target, ['dtype', 'device']));
-  else if (target === 'float32' || target === 'int32') dtype = target;
-  else device = target;
+  else if (typeof target === 'string' && DEVICE.test(target)) device = target;
+  else dtype = target;
   if (device !== undefined && device !== 'cpu')
     throw new ValueError(fn, `wasmgrad computes on the CPU: the device must be 'cpu', got ${fmtValue(device)} (a dtype is 'float32' or 'int32')`);
   if (dtype !== undefined && dtype !== 'float32' && dtype !== 'int32')
