@@ -5,5 +5,8 @@
 export { matmul } from './linalg.js';
 
 // ── LU and Cholesky family (linalg-lu.ts) ──
+export { inv, invEx, det, slogdet, solve, solveEx, luFactor, luFactorEx, lu, luSolve, solveTriangular } from './linalg-lu.js';
+export type { SolveOptions, LuSolveOptions, SolveTriangularOptions } from './linalg-lu.js';
+export { cholesky, choleskyEx, type CholeskyOptions } from './linalg-cholesky.js';
 
 // ── spectral family and norms (linalg-spectral.ts) ──

@@ -1,0 +1,745 @@
+/**
+ * wg.linalg's LU family (src/api/linalg-lu.ts) on both backends: values and gradients against
+ * torch 1.13 literals (gradients of Σ w·y with w = 1, 2, 3, … over y's elements, computed in
+ * float64 by `run` in the script quoted below each literal), gradcheck on the reference backend,
+ * singular matrices, odd and empty shapes, wg.compile and every error path.
+ *
+ * The script: torch.set_default_dtype(torch.float64); L = torch.linalg; T = torch.tensor;
+ *   def run(f, *xs): ls = [x.clone().requires_grad_(True) for x in xs]; y = f(*ls)
+ *     (y * torch.arange(1, y.numel() + 1).reshape(y.shape)).sum().backward(); return [y, [l.grad for l in ls]]
+ * with the matrices A3, A5, B2, N3, W, TL of this file, LU, piv = L.lu_factor(A3), Bm below.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { expectClose } from './helpers/expect.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+type Nested = number | Nested[];
+const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
+const L = wg.linalg;
+
+const A3 = [
+  [2, 1, -1],
+  [0.5, 3, 1],
+  [1, -2, 4],
+];
+const A5 = [
+  [4, 1, 0, -1, 2],
+  [1, 5, 2, 0, -1],
+  [0, -2, 6, 1, 1],
+  [2, 0, 1, 3, 0.5],
+  [-1, 1, 0, 2, 4],
+];
+const B2 = [
+  [
+    [1, 2],
+    [3, 4],
+  ],
+  [
+    [0.5, -1],
+    [2, 1.5],
+  ],
+];
+const N3 = [
+  [1, 2, 3],
+  [4, 5, 6],
+  [7, 8, 10],
+];
+const W = [
+  [1, 2, 0, -1],
+  [3, 1, 2, 2],
+  [0, -1, 1, 4],
+];
+const TL = W[0].map((_, j) => W.map((r) => r[j]));
+const Bm = [
+  [1, 2],
+  [0, -1],
+  [3, 1],
+];
+
+const TORCH = {
+  // run(L.inv,A3)
+  inv3: [
+    [
+      [0.451612903, -0.064516129, 0.129032258],
+      [-0.0322580645, 0.290322581, -0.0806451613],
+      [-0.129032258, 0.161290323, 0.177419355],
+    ],
+    [
+      [
+        [0.243496358, 0.0655567118, -0.0280957336],
+        [-1.22372529, -0.444849116, -0.666493236],
+        [-0.584807492, -0.215140479, -0.336368366],
+      ],
+    ],
+  ],
+  // run(L.inv,B2)
+  invB: [
+    [
+      [
+        [-2, 1],
+        [1.5, -0.5],
+      ],
+      [
+        [0.545454545, 0.363636364],
+        [-0.727272727, 0.181818182],
+      ],
+    ],
+    [
+      [
+        [
+          [3, -2.75],
+          [-1, 0.75],
+        ],
+        [
+          [2.21487603, -1.25619835],
+          [-3.00826446, 1.58677686],
+        ],
+      ],
+    ],
+  ],
+  // run(L.inv,T([[4.]]))
+  inv1: [[[0.25]], [[[-0.0625]]]],
+  // run(L.det,A3)
+  det3: [
+    31,
+    [
+      [
+        [14, -1, -4],
+        [-2, 9, 5],
+        [4, -2.5, 5.5],
+      ],
+    ],
+  ],
+  // run(L.det,A5)
+  det5: [
+    2298,
+    [
+      [
+        [382, -26, -1, -296, 250],
+        [-44, 388, 147.5, -2, -107],
+        [-34, -118, 349, -106, 74],
+        [292, -68, -91, 640, -230],
+        [-230, 148, -38.5, 94, 433],
+      ],
+    ],
+  ],
+  // run(L.det,B2)
+  detB: [
+    [-2, 2.75],
+    [
+      [
+        [
+          [4, -3],
+          [-2, 1],
+        ],
+        [
+          [3, -4],
+          [2, 1],
+        ],
+      ],
+    ],
+  ],
+  // run(lambda a: L.slogdet(a)[1], B2)
+  slog: [
+    [0.693147181, 1.01160091],
+    [
+      [
+        [
+          [-2, 1.5],
+          [1, -0.5],
+        ],
+        [
+          [1.09090909, -1.45454545],
+          [0.727272727, 0.363636364],
+        ],
+      ],
+    ],
+  ],
+  // L.slogdet(T([[[1.,2],[3,4]],[[2,0],[0,3]],[[1,2],[2,4]]]))[0].tolist()
+  slogsign: [-1, 1, -0],
+  // run(torch.logdet, A3)
+  logdet: [
+    3.4339872,
+    [
+      [
+        [0.451612903, -0.0322580645, -0.129032258],
+        [-0.064516129, 0.290322581, 0.161290323],
+        [0.129032258, -0.0806451613, 0.177419355],
+      ],
+    ],
+  ],
+  // run(lambda a,b: L.solve(a,b), torch.stack([A3,N3]), T([1.,-2,0.5]))
+  solveVecB: [
+    [
+      [0.64516129, -0.653225806, -0.362903226],
+      [2.5, -9, 5.5],
+    ],
+    [
+      [
+        [
+          [-0, -0, -0],
+          [-0.64516129, 0.653225806, 0.362903226],
+          [-0.322580645, 0.326612903, 0.181451613],
+        ],
+        [
+          [-0, -0, -0],
+          [-2.5, 9, -5.5],
+          [-0, -0, -0],
+        ],
+      ],
+      [0, 2, 0.5],
+    ],
+  ],
+  // run(lambda a,b: L.solve(a,b), A3, T([[[1.,2],[0,-1],[3,1]],[[0.5,0],[1,1],[-2,2]]]))
+  solveMat: [
+    [
+      [
+        [0.838709677, 1.09677419],
+        [-0.274193548, -0.435483871],
+        [0.403225806, -0.241935484],
+      ],
+      [
+        [-0.0967741935, 0.193548387],
+        [0.435483871, 0.129032258],
+        [-0.258064516, 0.516129032],
+      ],
+    ],
+    [
+      [
+        [0.0468262227, -0.936524454, -0.407388137],
+        [-4.00208117, -0.958376691, -1.38189386],
+        [-1.99583767, -0.583246618, -0.736212279],
+      ],
+      [
+        [
+          [-0.290322581, 0],
+          [1.61290323, 2],
+          [0.774193548, 1],
+        ],
+        [
+          [1.4516129, 1.74193548],
+          [3.93548387, 4.32258065],
+          [2.12903226, 2.35483871],
+        ],
+      ],
+    ],
+  ],
+  // run(lambda a,b: L.solve(a,b,left=False), A3, T([[1.,2,0],[-1,3,1]]))
+  solveRight: [
+    [
+      [0.387096774, 0.516129032, -0.0322580645],
+      [-0.677419355, 1.09677419, -0.193548387],
+    ],
+    [
+      [
+        [1.25494277, 0.449531738, 0.636836629],
+        [-2.84287201, -1.0780437, -1.86056191],
+        [0.459937565, 0.172216441, 0.285639958],
+      ],
+      [
+        [0.709677419, 0.306451613, 0.725806452],
+        [2.25806452, 0.838709677, 1.35483871],
+      ],
+    ],
+  ],
+  // run(lambda a: L.lu_factor(a)[0], N3)
+  luf3: [
+    [
+      [7, 8, 10],
+      [0.142857143, 0.857142857, 1.57142857],
+      [0.571428571, 0.5, -0.5],
+    ],
+    [
+      [
+        [-11.3809524, 8.58333333, 1.5],
+        [-3.66666667, -7.16666667, 9],
+        [4.72108844, 4.86904762, -2.35714286],
+      ],
+    ],
+  ],
+  // L.lu_factor(N3)[1].tolist()
+  piv3: [3, 3, 3],
+  // run(lambda a: L.lu_factor(a)[0], W)
+  lufW: [
+    [
+      [3, 1, 2, 2],
+      [0.333333333, 1.66666667, -0.666666667, -1.66666667],
+      [0, -0.6, 0.6, 3],
+    ],
+    [
+      [
+        [-24.0133333, 19.44, 13.6, 15.2],
+        [9.00444444, -4.48, -1.53333333, -1.06666667],
+        [-19.8, 22.4, 11, 12],
+      ],
+    ],
+  ],
+  // L.lu_factor(W)[1].tolist()
+  pivW: [2, 2, 3],
+  // run(lambda a: L.lu_factor(a)[0], TL)
+  lufT: [
+    [
+      [2, 1, -1],
+      [0.5, 2.5, 0.5],
+      [-0.5, 1, 3],
+      [0, 0.8, 0.2],
+    ],
+    [
+      [
+        [-0.98, 0.56, -5.4],
+        [4.9, 2.5, 9.8],
+        [5.2, 3.6, 4],
+        [6.82, 1.56, 8.2],
+      ],
+    ],
+  ],
+  // L.lu_factor(TL)[1].tolist()
+  pivT: [2, 2, 4],
+  // run(lambda a: torch.cat([x.flatten() for x in L.lu(a)]), W)
+  luW: [
+    [0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0.333333333, 1, 0, 0, -0.6, 1, 3, 1, 2, 2, 0, 1.66666667, -0.666666667, -1.66666667, 0, 0, 0.6, 3],
+    [
+      [
+        [-71.6266667, 55.08, 42.4, 44],
+        [42.8755556, 1.64, 6.86666667, 7.33333333],
+        [-51.2666667, 51.8, 29, 30],
+      ],
+    ],
+  ],
+  // run(lambda a: torch.cat([x.flatten() for x in L.lu(a)]), TL)
+  luT: [
+    [0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 0, 0, 0.5, 1, 0, -0.5, 1, 1, 0, 0.8, 0.2, 2, 1, -1, 0, 2.5, 0.5, 0, 0, 3],
+    [
+      [
+        [-5.94, 23.28, -8.6],
+        [45.86, 19.6466667, 52.8666667],
+        [13.2, 8.93333333, 9.33333333],
+        [27.78, 2.57333333, 35.1333333],
+      ],
+    ],
+  ],
+  // LU.tolist()
+  LUA3: [
+    [2, 1, -1],
+    [0.25, 2.75, 1.25],
+    [0.5, -0.909090909, 5.63636364],
+  ],
+  // piv.tolist()
+  pivA3: [1, 2, 3],
+  // run(lambda lu,b: L.lu_solve(lu,piv,b), LU, Bm)
+  lusolve: [
+    [
+      [0.838709677, 1.09677419],
+      [-0.274193548, -0.435483871],
+      [0.403225806, -0.241935484],
+    ],
+    [
+      [
+        [-1.51612903, 0.572580645, 0.0403225806],
+        [-5.61290323, 0.724340176, -0.102639296],
+        [-2.77419355, 1.69354839, -0.070239334],
+      ],
+      [
+        [-0.290322581, 0],
+        [1.61290323, 2],
+        [0.774193548, 1],
+      ],
+    ],
+  ],
+  // run(lambda lu,b: L.lu_solve(lu,piv,b,adjoint=True), LU, Bm)
+  lusolveAdj: [
+    [
+      [0.064516129, 0.806451613],
+      [0.419354839, -0.258064516],
+      [0.661290323, 0.516129032],
+    ],
+    [
+      [
+        [-1.87096774, -0.830645161, -2.07258065],
+        [0.0967741935, 0.524926686, 1.28152493],
+        [-1.69354839, -3.625, -1.57049948],
+      ],
+      [
+        [0.903225806, 1.41935484],
+        [0.435483871, 0.612903226],
+        [1.24193548, 1.4516129],
+      ],
+    ],
+  ],
+  // run(lambda lu,b: L.lu_solve(lu,piv,b,left=False), LU, Bm.T.clone())
+  lusolveRight: [
+    [
+      [0.064516129, 0.419354839, 0.661290323],
+      [0.806451613, -0.258064516, 0.516129032],
+    ],
+    [
+      [
+        [-2.61290323, -0.991935484, -1.71774194],
+        [0.612903226, 0.66568915, 1.11730205],
+        [-2.72580645, -3.22177419, -1.17924037],
+      ],
+      [
+        [0.709677419, 0.306451613, 0.725806452],
+        [2.25806452, 0.838709677, 1.35483871],
+      ],
+    ],
+  ],
+  // run(lambda lu: torch.cat([x.flatten() for x in torch.lu_unpack(lu,piv)]), LU)
+  unpack: [
+    [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 0.25, 1, 0, 0.5, -0.909090909, 1, 2, 1, -1, 0, 2.75, 1.25, 0, 0, 5.63636364],
+    [
+      [
+        [19, 20, 21],
+        [13, 23, 24],
+        [16, 17, 27],
+      ],
+    ],
+  ],
+  // run(lambda a,b: L.solve_triangular(a,b,upper=True), A3, Bm)
+  triU: [
+    [
+      [1, 1.33333333],
+      [-0.25, -0.416666667],
+      [0.75, 0.25],
+    ],
+    [
+      [
+        [-1.83333333, 0.541666667, -0.625],
+        [0, 0.625, -0.875],
+        [0, 0, -1.25],
+      ],
+      [
+        [0.5, 1],
+        [0.833333333, 1],
+        [1.16666667, 1.5],
+      ],
+    ],
+  ],
+  // run(lambda a,b: L.solve_triangular(a,b,upper=False,unitriangular=True), A3, Bm)
+  triLunit: [
+    [
+      [1, 2],
+      [-0.5, -2],
+      [1, -5],
+    ],
+    [
+      [
+        [0, 0, 0],
+        [-45, 0, 0],
+        [-17, 14.5, 0],
+      ],
+      [
+        [-10.5, -12],
+        [13, 16],
+        [5, 6],
+      ],
+    ],
+  ],
+  // run(lambda a,b: L.solve_triangular(a,b,upper=True,left=False), A3, Bm.T.clone())
+  triRight: [
+    [
+      [0.5, -0.166666667, 0.916666667],
+      [1, -0.666666667, 0.666666667],
+    ],
+    [
+      [
+        [-2.5, -1.375, -1.875],
+        [0, 0.847222222, 1.125],
+        [0, 0, -1.6875],
+      ],
+      [
+        [0.666666667, 0.416666667, 0.75],
+        [2.16666667, 1.16666667, 1.5],
+      ],
+    ],
+  ],
+};
+
+/** y = f(leaves) and the gradients of Σ w·y (w = 1, 2, …) against torch's [y, [grads]]. */
+function run(f: (...xs: wg.Tensor[]) => wg.Tensor, inputs: Nested[], torchResult: readonly unknown[], tol = 2e-5): void {
+  const want = torchResult as [Nested, (Nested | null)[]];
+  const leaves = inputs.map((v) => wg.tensor(v as wg.NestedArray, { requiresGrad: true }));
+  const y = f(...leaves);
+  y.mul(wg.arange(1, y.size + 1).reshape(y.shape))
+    .sum()
+    .backward();
+  expectClose(flat(y.toArray() as Nested), flat(want[0]), tol);
+  leaves.forEach((l, i) => want[1][i] !== null && expectClose(flat(l.grad!.toArray() as Nested), flat(want[1][i]!), tol));
+}
+const t = (v: Nested) => wg.tensor(v as wg.NestedArray);
+const flatAll = (...xs: wg.Tensor[]) => wg.cat(xs.map((x) => x.flatten()));
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`linalg LU family on ${be}`, () => {
+    beforeAll(() => wg.setBackend(be));
+
+    test('inv, inverse and invEx: values and gradients (3×3, a batch, 1×1, 0×0 and an empty batch)', () => {
+      run(L.inv, [A3], TORCH.inv3);
+      run(L.inv, [B2], TORCH.invB);
+      run(wg.inverse, [[[4]]], TORCH.inv1);
+      run((a) => a.inverse(), [A3], TORCH.inv3);
+      expect(L.inv(wg.zeros([0, 0])).shape).toEqual([0, 0]);
+      expect(L.inv(wg.zeros([0, 3, 3])).shape).toEqual([0, 3, 3]);
+      const { inverse, info } = L.invEx(
+        t([
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [
+            [1, 2],
+            [2, 4],
+          ],
+        ]),
+      );
+      expect(info.dtype).toBe('int32');
+      expect(info.toArray()).toEqual([0, 2]);
+      expect(flat(inverse.toArray() as Nested).slice(0, 4)).toEqual([1, 0, 0, 1]);
+      const [inv2] = L.invEx(t(B2));
+      expectClose(flat(inv2.toArray() as Nested), flat(TORCH.invB[0]), 1e-6);
+    });
+
+    test('det, slogdet and logdet: values and gradients', () => {
+      run(L.det, [A3], TORCH.det3);
+      run(L.det, [A5], TORCH.det5);
+      run(wg.det, [B2], TORCH.detB);
+      run((a) => a.det(), [A3], TORCH.det3);
+      run((a) => L.slogdet(a).logabsdet, [B2], TORCH.slog);
+      run((a) => [...wg.slogdet(a)][1], [B2], TORCH.slog);
+      run(wg.logdet, [A3], TORCH.logdet);
+      const [sign, logabsdet] = L.slogdet(
+        t([
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [2, 0],
+            [0, 3],
+          ],
+          [
+            [1, 2],
+            [2, 4],
+          ],
+        ]),
+      );
+      expect(sign.toArray()).toEqual(TORCH.slogsign);
+      expect((logabsdet.toArray() as number[])[2]).toBe(-Infinity);
+      // det(A) < 0 → NaN, singular → −∞ (torch.logdet(T([[1., 2], [3, 4]])) is nan)
+      expect(
+        wg
+          .logdet(
+            t([
+              [
+                [1, 2],
+                [3, 4],
+              ],
+              [
+                [1, 2],
+                [2, 4],
+              ],
+            ]),
+          )
+          .toArray(),
+      ).toEqual([NaN, -Infinity]);
+      expect(L.det(wg.zeros([0, 0])).item()).toBe(1);
+      expect(L.det(wg.zeros([0, 2, 2])).shape).toEqual([0]);
+    });
+
+    test("det's gradient at singular matrices is the cofactor matrix (torch 1.13 gives 0 there)", () => {
+      // rank n − 1: d det/dA = adj(A)ᵀ, [[4, −2], [−2, 1]] for [[1, 2], [2, 4]]; [[0, 0], [−1, 0]] for [[0, 1], [0, 0]]
+      const cases: [Nested, Nested][] = [
+        [
+          [
+            [1, 2],
+            [2, 4],
+          ],
+          [
+            [4, -2],
+            [-2, 1],
+          ],
+        ],
+        [
+          [
+            [0, 1],
+            [0, 0],
+          ],
+          [
+            [0, 0],
+            [-1, 0],
+          ],
+        ],
+        // N3 with its last row the sum of the others: adj's cofactors by hand
+        [
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+            [5, 7, 9],
+          ],
+          [
+            [3, -6, 3],
+            [3, -6, 3],
+            [-3, 6, -3],
+          ],
+        ],
+        [
+          [
+            [0, 0, 0],
+            [0, 1, 0],
+            [0, 0, 0],
+          ],
+          [
+            [0, 0, 0],
+            [0, 0, 0],
+            [0, 0, 0],
+          ],
+        ],
+      ];
+      for (const [a, g] of cases) {
+        const x = wg.tensor(a as wg.NestedArray, { requiresGrad: true });
+        const d = L.det(x);
+        expect(Math.abs(d.item())).toBeLessThan(1e-5);
+        d.backward();
+        expectClose(flat(x.grad!.toArray() as Nested), flat(g), 1e-5);
+      }
+    });
+
+    test('solve and solveEx: vector and matrix right-hand sides, batches broadcasting, left false', () => {
+      run(
+        (a, b) => L.solve(a, b),
+        [
+          [A3, N3],
+          [1, -2, 0.5],
+        ],
+        TORCH.solveVecB,
+      );
+      run(
+        (a, b) => L.solve(a, b),
+        [
+          A3,
+          [
+            [
+              [1, 2],
+              [0, -1],
+              [3, 1],
+            ],
+            [
+              [0.5, 0],
+              [1, 1],
+              [-2, 2],
+            ],
+          ],
+        ],
+        TORCH.solveMat,
+      );
+      run(
+        (a, b) => L.solve(a, b, { left: false }),
+        [
+          A3,
+          [
+            [1, 2, 0],
+            [-1, 3, 1],
+          ],
+        ],
+        TORCH.solveRight,
+      );
+      const { result, info } = L.solveEx(
+        t([
+          [
+            [1, 2],
+            [2, 4],
+          ],
+          [
+            [2, 0],
+            [0, 4],
+          ],
+        ]),
+        t([2, 4]),
+      );
+      expect(info.toArray()).toEqual([2, 0]);
+      expect((result.toArray() as number[][])[1]).toEqual([1, 1]);
+      expect(L.solve(wg.zeros([0, 2, 2]), wg.zeros([2, 1])).shape).toEqual([0, 2, 1]);
+    });
+
+    test('luFactor, luFactorEx and lu: square, wide and tall, with their gradients', () => {
+      run((a) => L.luFactor(a).LU, [N3], TORCH.luf3);
+      run((a) => L.luFactor(a).LU, [W], TORCH.lufW);
+      run((a) => L.luFactor(a).LU, [TL], TORCH.lufT);
+      expect(L.luFactor(t(N3)).pivots.toArray()).toEqual(TORCH.piv3);
+      expect(L.luFactor(t(W)).pivots.toArray()).toEqual(TORCH.pivW);
+      expect(L.luFactor(t(TL)).pivots.toArray()).toEqual(TORCH.pivT);
+      run((a) => flatAll(...L.lu(a)), [W], TORCH.luW);
+      run((a) => flatAll(...L.lu(a)), [TL], TORCH.luT);
+      // torch.linalg.lu_factor_ex(T([[[1., 2], [2, 4]], [[0, 0], [0, 0]]])): pivots [[2, 2], [1, 2]], info [2, 1]
+      const [LU, pivots, info] = L.luFactorEx(
+        t([
+          [
+            [1, 2],
+            [2, 4],
+          ],
+          [
+            [0, 0],
+            [0, 0],
+          ],
+        ]),
+      );
+      expect(LU.toArray()).toEqual([
+        [
+          [2, 4],
+          [0.5, 0],
+        ],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ]);
+      expect(pivots.toArray()).toEqual([
+        [2, 2],
+        [1, 2],
+      ]);
+      expect(info.toArray()).toEqual([2, 1]);
+    });
+
+    test('luSolve (left, right, adjoint), torch.luSolve and luUnpack, gradients in LU and B', () => {
+      const piv = wg.tensor(TORCH.pivA3, { dtype: 'int32' });
+      expectClose(flat(L.luFactor(t(A3)).LU.toArray() as Nested), flat(TORCH.LUA3), 1e-6);
+      run((lu, b) => L.luSolve(lu, piv, b), [TORCH.LUA3, Bm], TORCH.lusolve);
+      run((lu, b) => L.luSolve(lu, piv, b, { adjoint: true }), [TORCH.LUA3, Bm], TORCH.lusolveAdj);
+      run(
+        (lu, b) => L.luSolve(lu, piv, b, { left: false }),
+        [
+          TORCH.LUA3,
+          [
+            [1, 0, 3],
+            [2, -1, 1],
+          ],
+        ],
+        TORCH.lusolveRight,
+      );
+      run((lu, b) => wg.luSolve(b, lu, piv), [TORCH.LUA3, Bm], TORCH.lusolve);
+      run((lu) => flatAll(...wg.luUnpack(lu, piv)), [TORCH.LUA3], TORCH.unpack);
+    });
+
+    test('solveTriangular and triangularSolve: upper, unit lower, right side; only the triangle read', () => {
+      run((a, b) => L.solveTriangular(a, b, { upper: true }), [A3, Bm], TORCH.triU);
+      run((a, b) => L.solveTriangular(a, b, { upper: false, unitriangular: true }), [A3, Bm], TORCH.triLunit);
+      run(
+        (a, b) => L.solveTriangular(a, b, { upper: true, left: false }),
+        [
+          A3,
+          [
+            [1, 0, 3],
+            [2, -1, 1],
+          ],
+        ],
+        TORCH.triRight,
+      );
+      run((a, b) => wg.triangularSolve(b, a).solution, [A3, Bm], TORCH.triU);
+    });
+  });
+}
