@@ -60,6 +60,28 @@ const Bm = [
   [0, -1],
   [3, 1],
 ];
+const SPD = [
+  [4, 2, -1],
+  [2, 5, 1],
+  [-1, 1, 3],
+];
+const SPDB = [
+  [
+    [2, 1],
+    [1, 3],
+  ],
+  [
+    [1, 0.5],
+    [0.5, 1],
+  ],
+];
+/** Lf = L.cholesky(SPD), exact in float32 but for its last entry. */
+const Lf = [
+  [2, 0, 0],
+  [1, 2, 0],
+  [-0.5, 0.75, Math.sqrt(2.1875)],
+];
+const LfT = Lf[0].map((_, j) => Lf.map((r) => r[j]));
 
 const TORCH = {
   // run(L.inv,A3)
@@ -458,6 +480,161 @@ const TORCH = {
       ],
     ],
   ],
+  // run(L.cholesky,SPD)
+  chol: [
+    [
+      [2, 0, 0],
+      [1, 2, 0],
+      [-0.5, 0.75, 1.47901995],
+    ],
+    [
+      [
+        [0.394864104, 0.750830768, 2.08111795],
+        [0.750830768, 0.927859341, 0.859041756],
+        [2.08111795, 0.859041756, 3.04255532],
+      ],
+    ],
+  ],
+  // run(lambda a: L.cholesky(a,upper=True),SPDB)
+  cholU: [
+    [
+      [
+        [1.41421356, 0.707106781],
+        [0, 1.58113883],
+      ],
+      [
+        [1, 0.5],
+        [0, 0.866025404],
+      ],
+    ],
+    [
+      [
+        [
+          [0.316227766, 0.0746512492],
+          [0.0746512492, 1.26491106],
+        ],
+        [
+          [2.15470054, 0.690598923],
+          [0.690598923, 4.61880215],
+        ],
+      ],
+    ],
+  ],
+  // run(lambda a: torch.cholesky(a),SPDB)
+  cholT: [
+    [
+      [
+        [1.41421356, 0],
+        [0.707106781, 1.58113883],
+      ],
+      [
+        [1, 0],
+        [0.5, 0.866025404],
+      ],
+    ],
+    [
+      [
+        [
+          [0.139451071, 0.42820464],
+          [0.42820464, 1.26491106],
+        ],
+        [
+          [1.90470054, 1.19059892],
+          [1.19059892, 4.61880215],
+        ],
+      ],
+    ],
+  ],
+  // run(lambda b,l: torch.cholesky_solve(b,l),Bm,Lf)
+  cholS: [
+    [
+      [1, 1.2],
+      [-0.714285714, -0.885714286],
+      [1.57142857, 1.02857143],
+    ],
+    [
+      [
+        [0.8, 1.2],
+        [-0.114285714, -0.171428571],
+        [1.97142857, 2.45714286],
+      ],
+      [
+        [-3.3, -1.65, -10.9616507],
+        [1.47142857, 2.02142857, 5.82794227],
+        [-5.25714286, -0.557142857, -16.6398799],
+      ],
+    ],
+  ],
+  // run(lambda b,u: torch.cholesky_solve(b,u,upper=True),Bm,Lf.T.clone())
+  cholSU: [
+    [
+      [1, 1.2],
+      [-0.714285714, -0.885714286],
+      [1.57142857, 1.02857143],
+    ],
+    [
+      [
+        [0.8, 1.2],
+        [-0.114285714, -0.171428571],
+        [1.97142857, 2.45714286],
+      ],
+      [
+        [-3.3, 1.47142857, -5.25714286],
+        [-1.65, 2.02142857, -0.557142857],
+        [-10.9616507, 5.82794227, -16.6398799],
+      ],
+    ],
+  ],
+  // run(lambda l: torch.cholesky_inverse(l),Lf)
+  cholI: [
+    [
+      [0.4, -0.2, 0.2],
+      [-0.2, 0.314285714, -0.171428571],
+      [0.2, -0.171428571, 0.457142857],
+    ],
+    [
+      [
+        [-0.8, -1.2, -2.90733064],
+        [0.114285714, 0.171428571, 0.415332948],
+        [-1.97142857, -1.95714286, -4.96709229],
+      ],
+    ],
+  ],
+  // run(lambda u: torch.cholesky_inverse(u,True),Lf.T.clone())
+  cholIU: [
+    [
+      [0.4, -0.2, 0.2],
+      [-0.2, 0.314285714, -0.171428571],
+      [0.2, -0.171428571, 0.457142857],
+    ],
+    [
+      [
+        [-0.8, 0.114285714, -1.97142857],
+        [-1.2, 0.171428571, -1.95714286],
+        [-2.90733064, 0.415332948, -4.96709229],
+      ],
+    ],
+  ],
+  // run(lambda b,a: torch.triangular_solve(b,a,upper=False,transpose=True)[0],Bm,SPD)
+  trisT: [
+    [
+      [0.6, 0.716666667],
+      [-0.2, -0.266666667],
+      [1, 0.333333333],
+    ],
+    [
+      [
+        [0.25, 0.5],
+        [0.5, 0.6],
+        [1.58333333, 1.96666667],
+      ],
+      [
+        [-0.508333333, 0, 0],
+        [0.183333333, 0.26, 0],
+        [-0.416666667, -0.7, -2.23888889],
+      ],
+    ],
+  ],
 };
 
 /** y = f(leaves) and the gradients of Σ w·y (w = 1, 2, …) against torch's [y, [grads]]. */
@@ -741,5 +918,227 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       run((a, b) => wg.triangularSolve(b, a).solution, [A3, Bm], TORCH.triU);
     });
+
+    test('cholesky, choleskyEx and torch.cholesky: values and gradients; info and the error at the failing minor', () => {
+      run((a) => L.cholesky(a), [SPD], TORCH.chol);
+      run((a) => L.cholesky(a, { upper: true }), [SPDB], TORCH.cholU);
+      run((a) => wg.cholesky(a), [SPDB], TORCH.cholT);
+      run((a) => a.cholesky(), [SPDB], TORCH.cholT);
+      // torch.linalg.cholesky_ex(T([[[1., 0], [0, 1]], [[1, 2], [2, 1]]])).info is [0, 2]
+      const { L: l, info } = L.choleskyEx(
+        t([
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [
+            [1, 2],
+            [2, 1],
+          ],
+        ]),
+      );
+      expect(info.toArray()).toEqual([0, 2]);
+      expect((l.toArray() as Nested[])[0]).toEqual([
+        [1, 0],
+        [0, 1],
+      ]);
+      expect(L.cholesky(wg.zeros([0, 0])).shape).toEqual([0, 0]);
+      expect(L.cholesky(wg.zeros([0, 2, 2])).shape).toEqual([0, 2, 2]);
+    });
+
+    test("choleskySolve, choleskyInverse and triangularSolve: values, and gradients in B and in L's triangle", () => {
+      // torch's cholesky_solve gradient also gives L's unread triangle a gradient; wasmgrad's is the triangle's only
+      const mask = (g: Nested, upper: boolean) => (g as number[][]).map((r, i) => r.map((v, j) => ((upper ? j >= i : j <= i) ? v : 0)));
+      const triangleOnly = (want: readonly unknown[], upper: boolean, at: number) => {
+        const [y, grads] = want as [Nested, Nested[]];
+        return [y, grads.map((g, i) => (i === at ? mask(g, upper) : g))];
+      };
+      run((b, l) => wg.choleskySolve(b, l), [Bm, Lf], triangleOnly(TORCH.cholS, false, 1));
+      run((b, u) => b.choleskySolve(u, true), [Bm, LfT], triangleOnly(TORCH.cholSU, true, 1));
+      run((l) => wg.choleskyInverse(l), [Lf], triangleOnly(TORCH.cholI, false, 0));
+      run((u) => u.choleskyInverse(true), [LfT], triangleOnly(TORCH.cholIU, true, 0));
+      run((b, a) => b.triangularSolve(a, false, true).solution, [Bm, SPD], TORCH.trisT);
+      const { solution, clonedCoefficient } = wg.triangularSolve(t(Bm), t(SPD));
+      expect(clonedCoefficient.toArray()).toEqual(SPD);
+      expectClose(flat(solution.toArray() as Nested), flat(L.solveTriangular(t(SPD), t(Bm), { upper: true }).toArray() as Nested), 1e-6);
+    });
   });
 }
+
+describe('linalg LU family: errors, as torch', () => {
+  const m = (v: Nested) => wg.tensor(v as wg.NestedArray);
+  const sing = [
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    [
+      [1, 2],
+      [2, 4],
+    ],
+  ];
+  const cases: [string, () => unknown, new (...a: never[]) => Error, RegExp][] = [
+    [
+      'inv non-square',
+      () => L.inv(wg.ones([2, 3])),
+      wg.ShapeError,
+      /^wasmgrad\.linalg\.inv: A must be batches of square matrices, but they are 2 by 3 matrices$/,
+    ],
+    ['det 1-D', () => L.det(wg.ones([3])), wg.ShapeError, /linalg\.det: A must have at least 2 dims \[\.\.\., m, n\], got \[3\]/],
+    ['slogdet int32', () => L.slogdet(wg.ones([2, 2], { dtype: 'int32' })), wg.DTypeError, /linalg\.slogdet: A must be a float32 tensor, got int32/],
+    [
+      'inverse singular in a batch',
+      () => wg.inverse(m(sing)),
+      wg.ValueError,
+      /linalg\.inv: \(Batch element 1\): The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular/,
+    ],
+    [
+      'inv singular',
+      () =>
+        m([
+          [0, 0],
+          [0, 1],
+        ]).inverse(),
+      wg.ValueError,
+      /linalg\.inv: The diagonal element 1 is zero/,
+    ],
+    ['invEx checkErrors', () => L.invEx(m(sing), { checkErrors: true }), wg.ValueError, /linalg\.invEx: \(Batch element 1\)/],
+    ['invEx bad option', () => L.invEx(m([[1]]), { checkErors: true } as never), wg.ValueError, /linalg\.invEx: .*checkErors/],
+    [
+      'solve singular',
+      () => L.solve(m(sing), m([1, 1])),
+      wg.ValueError,
+      /linalg\.solve: \(Batch element 1\): The solver failed because the input matrix is singular/,
+    ],
+    [
+      'solve shapes',
+      () => L.solve(wg.eye(3), wg.ones([2, 2])),
+      wg.ShapeError,
+      /linalg\.solve: Incompatible shapes of A and B for the equation AX = B \(3x3 and 2x2\)/,
+    ],
+    ['solve batches', () => L.solve(wg.eye(3).expand([2, 3, 3]), wg.ones([4, 3, 1])), wg.ShapeError, /linalg\.solve: .*broadcast/],
+    ['solve left not boolean', () => L.solve(wg.eye(2), wg.ones([2]), { left: 1 } as never), wg.ValueError, /linalg\.solve: left must be/],
+    ['luFactor singular', () => L.luFactor(m(sing)), wg.ValueError, /linalg\.luFactor: \(Batch element 1\): U\[2,2\] is zero/],
+    ['luFactor without pivoting', () => L.luFactor(wg.eye(2), { pivot: false }), wg.ValueError, /linalg\.luFactor: LU without pivoting is not implemented/],
+    [
+      'luSolve B 1-D',
+      () => L.luSolve(wg.eye(2), wg.tensor([1, 2], { dtype: 'int32' }), wg.ones([2])),
+      wg.ShapeError,
+      /linalg\.luSolve: The input tensor B must have at least 2 dimensions/,
+    ],
+    [
+      'luSolve pivots dtype',
+      () => L.luSolve(wg.eye(2), wg.tensor([1, 2]), wg.ones([2, 1])),
+      wg.ShapeError,
+      /linalg\.luSolve: pivots must be an int32 tensor of shape \[2\]/,
+    ],
+    [
+      'luSolve pivot range',
+      () => L.luSolve(wg.eye(2), wg.tensor([3, 2], { dtype: 'int32' }), wg.ones([2, 1])),
+      wg.ValueError,
+      /linalg\.luSolve: pivots\[0\] must be in \[1, 2\].*got 3/,
+    ],
+    [
+      'luSolve shapes',
+      () => L.luSolve(wg.eye(2), wg.tensor([1, 2], { dtype: 'int32' }), wg.ones([3, 1])),
+      wg.ShapeError,
+      /Incompatible shapes of A and B for the equation AX = B \(2x2 and 3x1\)/,
+    ],
+    [
+      'solveTriangular without upper',
+      () => L.solveTriangular(wg.eye(2), wg.ones([2, 1]), {} as never),
+      wg.ValueError,
+      /linalg\.solveTriangular: upper is required/,
+    ],
+    [
+      'cholesky not positive-definite',
+      () =>
+        L.cholesky(
+          m([
+            [
+              [1, 0],
+              [0, 1],
+            ],
+            [
+              [1, 2],
+              [2, 1],
+            ],
+          ]),
+        ),
+      wg.ValueError,
+      /^wasmgrad\.linalg\.cholesky: \(Batch element 1\): The factorization could not be completed because the input is not positive-definite \(the leading minor of order 2 is not positive-definite\)\.?$/,
+    ],
+    ['torch.cholesky negative', () => wg.cholesky(m([[-1]])), wg.ValueError, /^wasmgrad\.cholesky: The factorization .*order 1/],
+    ['cholesky non-square', () => L.cholesky(wg.ones([2, 3])), wg.ShapeError, /linalg\.cholesky: A must be batches of square matrices/],
+    ['choleskyEx checkErrors', () => L.choleskyEx(m([[-1]]), { checkErrors: true }), wg.ValueError, /linalg\.choleskyEx: The factorization/],
+    [
+      'choleskySolve 1-D',
+      () => wg.choleskySolve(wg.ones([2]), wg.eye(2)),
+      wg.ShapeError,
+      /^wasmgrad\.choleskySolve: B must have at least 2 dims \[\.\.\., n, k\], got \[2\]$/,
+    ],
+  ];
+  test.each(cases)('%s', (_, f, cls, re) => {
+    expect(f).toThrow(cls);
+    expect(f).toThrow(re);
+  });
+});
+
+describe('linalg LU family: gradcheck on the reference backend and wg.compile', () => {
+  const leaf = (v: Nested) => wg.tensor(v as wg.NestedArray, { requiresGrad: true });
+  test('gradcheck', () => {
+    const a = leaf(A3);
+    const b = leaf(Bm);
+    const w = leaf(W);
+    const spd = leaf(SPD);
+    const checks: [string, (...xs: wg.Tensor[]) => wg.Tensor, wg.Tensor[]][] = [
+      ['inv', (x) => L.inv(x), [a]],
+      ['det', (x) => L.det(x), [leaf(A5)]],
+      ['slogdet', (x) => L.slogdet(x).logabsdet, [a]],
+      ['solve', (x, y) => L.solve(x, y), [a, b]],
+      ['luFactor wide', (x) => L.luFactor(x).LU, [w]],
+      // TL has a pivoting tie (L[2][1] = 1), where LU is not differentiable: a tall matrix without one
+      [
+        'lu tall',
+        (x) => flatAll(...L.lu(x)),
+        [
+          leaf([
+            [1, 3, 0],
+            [2, 1, -1],
+            [0, 2, 1],
+            [-1, 2.25, 4],
+          ]),
+        ],
+      ],
+      ['luSolve', (x, y) => L.luSolve(x, wg.tensor(TORCH.pivA3, { dtype: 'int32' }), y, { adjoint: true }), [leaf(TORCH.LUA3), b]],
+      ['solveTriangular', (x, y) => L.solveTriangular(x, y, { upper: false, left: false }), [a, leaf([[1, 2, 3]])]],
+      // only A's lower triangle is read and the gradient is symmetrized (as torch): checked on sym(A)
+      ['cholesky', (x) => L.cholesky(x.add(x.mT).mul(0.5)), [spd]],
+      ['choleskyInverse', (x) => wg.choleskyInverse(x), [leaf(Lf)]],
+    ];
+    for (const [name, f, xs] of checks) expect(wg.gradcheck(f, xs).ok, name).toBe(true);
+  });
+
+  test('under wg.compile the host factorizations re-run on every call and match eager', () => {
+    // inside wg.compile a function reads its inputs in JavaScript: they are the step's arguments
+    const step = (x: wg.Tensor, y: wg.Tensor, s: wg.Tensor, b: wg.Tensor) =>
+      wg.cat([
+        L.solve(x, y, { left: false }).flatten(),
+        L.det(x).reshape([1]),
+        L.cholesky(s).flatten(),
+        L.solveTriangular(x, y, { upper: true, left: false }).flatten(),
+        wg.choleskySolve(b, s).flatten(),
+        L.luSolve(x, wg.tensor(TORCH.pivA3, { dtype: 'int32' }), b, { adjoint: true }).flatten(),
+        L.inv(x).flatten(),
+      ]);
+    for (const be of ['wasm', 'reference'] as const) {
+      wg.setBackend(be);
+      const f = wg.compile(step, { warn: false });
+      for (const scale of [1, 2]) {
+        const args = [wg.tensor(A3).mul(scale), wg.tensor(Bm).mT.contiguous(), wg.tensor(SPD).mul(scale), wg.tensor(Bm)];
+        const [x, y, s, b] = args;
+        expectClose(flat(f(x, y, s, b).toArray() as Nested), flat(step(x, y, s, b).toArray() as Nested), 1e-5);
+      }
+    }
+  });
+});

@@ -5,16 +5,17 @@
  * halved and sym(dA) = (dA + dAᵀ)/2 (torch symmetrizes the gradient likewise, though only A's lower
  * triangle is read). The solves compose solveTriangular, so their gradients are autodiff's.
  */
-import { ValueError, fmtShape } from '../errors.js';
+import { ValueError } from '../errors.js';
 import { checkOptions, checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBool } from '../ops/types.js';
-import { add, mul } from './elementwise.js';
-import { eye } from './factories.js';
+import { add, mul, sub } from './elementwise.js';
 import { matmul } from './linalg.js';
 import { fromHost, hostMatrices, needsGrad, tangent } from './linalg-host.js';
 import { choleskyInPlace, triangularSolveInPlace } from './linalg-lu-core.js';
-import { batchElement, checkSquare, intFromHost, mT, namedTuple, solveTriangular } from './linalg-lu.js';
+import { solveTriangular } from './linalg-lu.js';
+import { batchElement, checkSquare, identities, intFromHost, mT, namedTuple, solveSystem, type LinearSystem } from './linalg-system.js';
+import { tril, triu } from './indexing.js';
 import { clone } from './shape.js';
 
 function choleskyOf(fn: string, A: Tensor, upper: unknown, checkErrors: boolean): { L: Tensor; info: Tensor } & Iterable<Tensor> {
@@ -76,27 +77,49 @@ export function choleskyEx(A: Tensor, opts?: CholeskyOptions & { checkErrors?: b
 /** torch.cholesky(A, upper = false): the older form of linalg.cholesky. */
 export const choleskyTorch = (A: Tensor, upper = false): Tensor => choleskyOf('cholesky', A, upper, true).L;
 
-/** A·X = B solved with A's lower Cholesky factor L: L⁻ᵀ·L⁻¹·B, or with upper U (A = Uᵀ·U). */
-function solveWithFactor(B: Tensor, factor: Tensor, upper: boolean): Tensor {
-  const L = upper ? mT(factor) : factor;
-  return solveTriangular(mT(L), solveTriangular(L, B, { upper: false }), { upper: true });
+/**
+ * The system A·X = B of A = F·Fᵀ given by its Cholesky factor (F = L, or Uᵀ with upper): two
+ * triangular solves; dA = dF·Fᵀ + F·dFᵀ with dF the tangent of the triangle read.
+ */
+function choleskySystem(fn: string, factor: Tensor, upper: boolean): LinearSystem {
+  checkBool(fn, 'upper', upper);
+  const h = hostMatrices(fn, 'input2', factor);
+  checkSquare(fn, 'input2', h);
+  const n = h.n;
+  const dA = (): Tensor => {
+    const F = fromHost(fn, factor.shape, h.values);
+    const dF = (upper ? triu : tril)(tangent(factor));
+    return upper ? add(matmul(mT(dF), F), matmul(mT(F), dF)) : add(matmul(dF, mT(F)), matmul(F, mT(dF)));
+  };
+  return {
+    n,
+    batch: h.batch,
+    // F·y = b, then Fᵀ·x = y (A is symmetric: the transposed system is the same)
+    solve: (i, b, bo, k) => {
+      triangularSolveInPlace(h.values, i * n * n, n, upper, false, upper, b, bo, k);
+      triangularSolveInPlace(h.values, i * n * n, n, upper, false, !upper, b, bo, k);
+    },
+    dA: needsGrad(factor) ? dA : null,
+  };
 }
 
-/** torch.cholesky_solve(B, L, upper = false): X with A·X = B for A = L·Lᵀ (or Uᵀ·U with upper), B [..., n, k]. */
+/** torch.cholesky_solve(B, L, upper = false): X with A·X = B for A = L·Lᵀ (or Uᵀ·U with upper), B [..., n, k], batches broadcasting. */
 export function choleskySolve(B: Tensor, L: Tensor, upper = false): Tensor {
   checkTensor('choleskySolve', 'input', B);
-  checkTensor('choleskySolve', 'input2', L);
-  checkBool('choleskySolve', 'upper', upper);
-  if (B.ndim < 2) throw new ValueError('choleskySolve', `input must have at least 2 dims [..., n, k], got ${fmtShape(B.shape)}`);
-  return solveWithFactor(B, L, upper);
+  const sys = choleskySystem('choleskySolve', L, upper);
+  return solveSystem('choleskySolve', sys, B, true, false, needsGrad(B) ? tangent(B) : null);
 }
 
-/** torch.cholesky_inverse(L, upper = false): A⁻¹ for A = L·Lᵀ (or Uᵀ·U with upper). */
+/** torch.cholesky_inverse(L, upper = false): A⁻¹ for A = L·Lᵀ (or Uᵀ·U with upper); dA⁻¹ = −A⁻¹·dA·A⁻¹. */
 export function choleskyInverse(L: Tensor, upper = false): Tensor {
-  checkTensor('choleskyInverse', 'input', L);
-  checkBool('choleskyInverse', 'upper', upper);
-  if (L.ndim < 2) throw new ValueError('choleskyInverse', `input must have at least 2 dims [..., n, n], got ${fmtShape(L.shape)}`);
-  return solveWithFactor(eye(L.shape[L.ndim - 1]), L, upper);
+  const fn = 'choleskyInverse';
+  const sys = choleskySystem(fn, L, upper);
+  const n = sys.n;
+  const count = sys.batch.reduce((p, d) => p * d, 1);
+  const values = identities(count, n);
+  for (let i = 0; i < count; i++) sys.solve(i, values, i * n * n, n, false);
+  const y = fromHost(fn, L.shape, values);
+  return sys.dA ? sub(y, matmul(matmul(y, sys.dA()), y)) : y;
 }
 
 /**
@@ -110,6 +133,7 @@ export function triangularSolve(
   transpose = false,
   unitriangular = false,
 ): { solution: Tensor; clonedCoefficient: Tensor } & Iterable<Tensor> {
+  checkBool('triangularSolve', 'upper', upper);
   checkBool('triangularSolve', 'transpose', transpose);
   checkTensor('triangularSolve', 'A', A);
   const a = transpose ? mT(A) : A;

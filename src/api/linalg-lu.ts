@@ -11,47 +11,29 @@
 import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { checkOptions, checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
-import { broadcastShapes } from '../ops/broadcast.js';
 import { checkBool } from '../ops/types.js';
 import { readValues } from './counting.js';
-import { make } from './creation.js';
-import { add, mul, neg, sub } from './elementwise.js';
+import { add, mul, sub } from './elementwise.js';
 import { tril, triu } from './indexing.js';
 import { eye } from './factories.js';
-import { expand, narrow, pad, squeeze, unsqueeze } from './layout.js';
+import { narrow, pad } from './layout.js';
 import { matmul } from './linalg.js';
 import { fromHost, hostMatrices, needsGrad, tangent, type HostMatrices } from './linalg-host.js';
 import { cofactorInto, luDet, luInPlace, luSolveInPlace, triangularSolveInPlace } from './linalg-lu-core.js';
 import { sum } from './reduce.js';
-import { cat, transpose } from './shape.js';
-
-/** torch's named tuples: fields by name, and iterable in torch's order (`const [sign, logabsdet] = wg.linalg.slogdet(A)`). */
-export function namedTuple<T extends Record<string, Tensor>>(fields: T): T & Iterable<Tensor> {
-  return { ...fields, [Symbol.iterator]: () => Object.values(fields)[Symbol.iterator]() };
-}
-
-/** The last two dims swapped (torch's .mT). */
-export const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
-
-/** An int32 tensor of `shape` holding `values` (pivots, info). */
-export function intFromHost(fn: string, shape: readonly number[], values: ArrayLike<number>): Tensor {
-  return make(fn, [...shape], 'int32', (be, p) => be.write(p, values, 'int32'));
-}
-
-/** torch's error for a non-square matrix. */
-export function checkSquare(fn: string, name: string, h: HostMatrices): void {
-  if (h.m !== h.n) throw new ShapeError(fn, `${name} must be batches of square matrices, but they are ${h.m} by ${h.n} matrices`);
-}
-
-/** "(Batch element i): " for a batched input, as torch's LinAlgError names the failing matrix. */
-export const batchElement = (h: { batch: number[] }, i: number): string => (h.batch.length > 0 ? `(Batch element ${i}): ` : '');
-
-/** The n×n identity matrices of `count` batch elements, back to back. */
-function identities(count: number, n: number): Float64Array {
-  const out = new Float64Array(count * n * n);
-  for (let b = 0; b < count; b++) for (let i = 0; i < n; i++) out[b * n * n + i * n + i] = 1;
-  return out;
-}
+import { cat } from './shape.js';
+import {
+  batchElement,
+  batchSource,
+  checkSquare,
+  identities,
+  intFromHost,
+  isVectorRhs,
+  mT,
+  namedTuple,
+  solveSystem,
+  type LinearSystem,
+} from './linalg-system.js';
 
 /** Every square matrix of h factored in place; pivots and info per matrix. */
 function factorAll(h: HostMatrices): { piv: Int32Array; info: Int32Array } {
@@ -68,13 +50,6 @@ function inverses(h: HostMatrices, piv: Int32Array): Float64Array {
   const out = identities(h.count, n);
   for (let b = 0; b < h.count; b++) luSolveInPlace(h.values, b * n * n, piv, b * n, n, out, b * n * n, n, false);
   return out;
-}
-
-/** X₀ + A⁻¹·(dB − dA·X₀): the linearized solution of A·X = B, from the tangents that need one. */
-function linearizedSolve(x0: Tensor, aInv: () => Tensor, dA: Tensor | null, dB: Tensor | null): Tensor {
-  if (!dA && !dB) return x0;
-  const r = dA ? (dB ? sub(dB, matmul(dA, x0)) : neg(matmul(dA, x0))) : dB!;
-  return add(x0, matmul(aInv(), r));
 }
 
 function throwSingular(fn: string, h: HostMatrices, info: Int32Array, what: string): void {
@@ -178,39 +153,32 @@ export interface SolveOptions {
   left?: boolean;
 }
 
-/** torch's rule: B is a (batch of) vector(s) if 1-D, or if its shape is A's without the last dim. */
-const isVectorRhs = (A: Tensor, B: Tensor): boolean => B.ndim === 1 || (B.ndim === A.ndim - 1 && B.shape.every((d, i) => d === A.shape[i]));
-
 function solveOf(fn: string, A: Tensor, B: Tensor, opts: SolveOptions | undefined, checkErrors: boolean): { result: Tensor; info: Tensor } {
   const { left = true } = checkOptions<SolveOptions>(fn, opts, ['left']);
   checkBool(fn, 'left', left);
+  const h = hostMatrices(fn, 'A', A);
+  checkSquare(fn, 'A', h);
   checkTensor(fn, 'B', B);
-  const vector = isVectorRhs(A, B);
-  if (!left) {
-    const r = solveOf(fn, mT(A), vector ? B : mT(B), {}, checkErrors);
-    return { result: vector ? r.result : mT(r.result), info: r.info };
-  }
-  const hA = hostMatrices(fn, 'A', A);
-  checkSquare(fn, 'A', hA);
-  const b = vector ? unsqueeze(B, -1) : B;
-  if (b.ndim < 2 || b.shape[b.ndim - 2] !== hA.n)
-    throw new ShapeError(
+  const n = h.n;
+  const { piv, info } = factorAll(h);
+  if (checkErrors) throwSingular(fn, h, info, 'The solver failed because the input matrix is singular');
+  const sys: LinearSystem = {
+    n,
+    batch: h.batch,
+    solve: (i, b, bo, k, t) => luSolveInPlace(h.values, i * n * n, piv, i * n, n, b, bo, k, t),
+    dA: needsGrad(A) ? () => tangent(A) : null,
+  };
+  const result = solveSystem(fn, sys, B, left, isVectorRhs(A, B), needsGrad(B) ? tangent(B) : null);
+  // info over the broadcast batch, as torch expands A
+  const batch = result.shape.slice(0, isVectorRhs(A, B) ? -1 : -2);
+  return {
+    result,
+    info: intFromHost(
       fn,
-      `Incompatible shapes of A and B for the equation AX = B (${hA.n}x${hA.n} and ${b.ndim < 2 ? fmtShape(b.shape) : `${b.shape[b.ndim - 2]}x${b.shape[b.ndim - 1]}`})`,
-    );
-  const n = hA.n;
-  const k = b.shape[b.ndim - 1];
-  const batch = broadcastShapes(fn, [hA.batch, b.shape.slice(0, -2)]);
-  const a = hostMatrices(fn, 'A', expand(A, [...batch, n, n]));
-  const x = hostMatrices(fn, 'B', expand(b, [...batch, n, k]));
-  const original = needsGrad(A, B) ? a.values.slice() : a.values;
-  const { piv, info } = factorAll(a);
-  if (checkErrors) throwSingular(fn, a, info, 'The solver failed because the input matrix is singular');
-  for (let i = 0; i < a.count; i++) luSolveInPlace(a.values, i * n * n, piv, i * n, n, x.values, i * n * k, k, false);
-  const x0 = fromHost(fn, [...batch, n, k], x.values);
-  const aInv = (): Tensor => fromHost(fn, [...batch, n, n], inverses({ ...a, values: original }, factorAll({ ...a, values: original }).piv));
-  const result = linearizedSolve(x0, aInv, needsGrad(A) ? tangent(A) : null, needsGrad(B) ? tangent(b) : null);
-  return { result: vector ? squeeze(result, -1) : result, info: intFromHost(fn, batch, info) };
+      batch,
+      Array.from(batchSource(batch, h.batch), (i) => info[i]),
+    ),
+  };
 }
 
 /**
@@ -243,13 +211,13 @@ interface LuParts {
 }
 
 /** The permutation matrices P [..., m, m] (A = P·L·U) of LAPACK's pivots (0-based swaps, k per matrix). */
-function permutations(count: number, m: number, k: number, piv: ArrayLike<number>, base: number): Float64Array {
+function permutations(count: number, m: number, k: number, piv: Int32Array): Float64Array {
   const out = new Float64Array(count * m * m);
   const perm = new Int32Array(m);
   for (let b = 0; b < count; b++) {
     for (let i = 0; i < m; i++) perm[i] = i;
     for (let j = 0; j < k; j++) {
-      const p = piv[b * k + j] - base;
+      const p = piv[b * k + j];
       [perm[j], perm[p]] = [perm[p], perm[j]];
     }
     // Pᵀ·A has A's row perm[i] as its row i, so P[perm[i]][i] = 1
@@ -258,13 +226,10 @@ function permutations(count: number, m: number, k: number, piv: ArrayLike<number
   return out;
 }
 
-function luParts(fn: string, A: Tensor, pivot: unknown): LuParts {
-  checkBool(fn, 'pivot', pivot);
-  if (pivot === false) throw new ValueError(fn, 'LU without pivoting is not implemented on the CPU (as torch 1.13): give pivot true');
-  const h = hostMatrices(fn, 'A', A);
-  const { m, n, count, batch } = h;
+/** The packed factors of h split: L [m, k] with its unit diagonal, U [k, n], per matrix. */
+function splitLU(h: HostMatrices): { lower: Float64Array; upper: Float64Array } {
+  const { m, n, count } = h;
   const k = Math.min(m, n);
-  const { piv, info } = factorAll(h);
   const lower = new Float64Array(count * m * k);
   const upper = new Float64Array(count * k * n);
   for (let b = 0; b < count; b++)
@@ -274,29 +239,41 @@ function luParts(fn: string, A: Tensor, pivot: unknown): LuParts {
         if (j < k) lower[b * m * k + i * k + j] = i === j ? 1 : i > j ? v : 0;
         if (i < k && j >= i) upper[b * k * n + i * n + j] = v;
       }
+  return { lower, upper };
+}
+
+function luParts(fn: string, A: Tensor, pivot: unknown): LuParts {
+  checkBool(fn, 'pivot', pivot);
+  if (pivot === false) throw new ValueError(fn, 'LU without pivoting is not implemented on the CPU (as torch 1.13): give pivot true');
+  const h = hostMatrices(fn, 'A', A);
+  const { m, n, count, batch } = h;
+  const k = Math.min(m, n);
+  const { piv, info } = factorAll(h);
+  const { lower, upper } = splitLU(h);
   const L = fromHost(fn, [...batch, m, k], lower);
   const U = fromHost(fn, [...batch, k, n], upper);
-  const P = fromHost(fn, [...batch, m, m], permutations(count, m, k, piv, 0));
+  const P = fromHost(fn, [...batch, m, m], permutations(count, m, k, piv));
   const parts: LuParts = { h, k, piv, info, packed: fromHost(fn, A.shape, h.values), L, U, P, dL: null, dU: null };
   if (!needsGrad(A)) return parts;
   const lk = narrow(L, -2, 0, k);
   const uk = narrow(U, -1, 0, k);
-  const eye = identities(count, k);
-  const triInv = (t: Tensor, up: boolean): Tensor => {
-    const ht = hostMatrices(fn, 'A', t);
-    const out = eye.slice();
-    for (let b = 0; b < count; b++) triangularSolveInPlace(ht.values, b * k * k, k, up, !up, false, out, b * k * k, k);
-    return fromHost(fn, [...batch, k, k], out);
-  };
-  const lkInv = triInv(lk, false);
-  const ukInv = triInv(uk, true);
+  // L₁⁻¹ and U₁⁻¹ of the leading k×k blocks (L's first k rows are contiguous; U₁ is copied out)
+  const lkInv = identities(count, k);
+  const ukInv = identities(count, k);
+  const u1 = new Float64Array(k * k);
+  for (let b = 0; b < count; b++) {
+    triangularSolveInPlace(lower, b * m * k, k, false, true, false, lkInv, b * k * k, k);
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) u1[i * k + j] = upper[b * k * n + i * n + j];
+    triangularSolveInPlace(u1, 0, k, true, false, false, ukInv, b * k * k, k);
+  }
+  const [l1Inv, u1Inv] = [lkInv, ukInv].map((v) => fromHost(fn, [...batch, k, k], v));
   const pda = matmul(mT(P), tangent(A));
-  const x = matmul(matmul(lkInv, narrow(narrow(pda, -2, 0, k), -1, 0, k)), ukInv);
+  const x = matmul(matmul(l1Inv, narrow(narrow(pda, -2, 0, k), -1, 0, k)), u1Inv);
   let dL = matmul(lk, tril(x, -1));
   let dU = matmul(triu(x), uk);
   // a wide A: U's last n − k columns from Pᵀ·dA = L·dU + dL·U there; a tall A: L's last m − k rows likewise
-  if (n > k) dU = cat([dU, matmul(lkInv, sub(narrow(narrow(pda, -2, 0, k), -1, k, n - k), matmul(dL, narrow(U, -1, k, n - k))))], -1);
-  if (m > k) dL = cat([dL, matmul(sub(narrow(narrow(pda, -2, k, m - k), -1, 0, k), matmul(narrow(L, -2, k, m - k), dU)), ukInv)], -2);
+  if (n > k) dU = cat([dU, matmul(l1Inv, sub(narrow(narrow(pda, -2, 0, k), -1, k, n - k), matmul(dL, narrow(U, -1, k, n - k))))], -1);
+  if (m > k) dL = cat([dL, matmul(sub(narrow(narrow(pda, -2, k, m - k), -1, 0, k), matmul(narrow(L, -2, k, m - k), dU)), u1Inv)], -2);
   return { ...parts, dL, dU };
 }
 
@@ -350,8 +327,8 @@ export function lu(A: Tensor, opts?: LuOptions): { P: Tensor; L: Tensor; U: Tens
   return namedTuple({ P, L: dL ? add(L, dL) : L, U: dU ? add(U, dU) : U });
 }
 
-/** The pivots' permutation matrices, after checking them against LU [..., m, n]. */
-function pivotMatrices(fn: string, LU: Tensor, pivots: Tensor): Tensor {
+/** LU's pivots [..., k] checked and read as 0-based swaps. */
+function pivotValues(fn: string, LU: Tensor, pivots: Tensor): Int32Array {
   checkTensor(fn, 'pivots', pivots);
   const m = LU.shape[LU.ndim - 2];
   const k = Math.min(m, LU.shape[LU.ndim - 1]);
@@ -364,7 +341,7 @@ function pivotMatrices(fn: string, LU: Tensor, pivots: Tensor): Tensor {
   const piv = readValues(fn, pivots, 'the permutation is built in JavaScript');
   const bad = piv.findIndex((p, i) => !(p >= (i % k) + 1 && p <= m));
   if (bad >= 0) throw new ValueError(fn, `pivots[${bad}] must be in [${(bad % k) + 1}, ${m}] (LAPACK's 1-based row swaps), got ${fmtValue(piv[bad])}`);
-  return fromHost(fn, [...batch, m, m], permutations(piv.length / Math.max(k, 1), m, k, piv, 1));
+  return Int32Array.from(piv, (p) => p - 1);
 }
 
 /** torch.lu_unpack: { P, L, U } of lu_factor's packed LU and pivots (differentiable in LU). */
@@ -377,7 +354,8 @@ export function luUnpack(LU: Tensor, pivots: Tensor, unpackData = true, unpackPi
   const [m, n] = LU.shape.slice(-2);
   const k = Math.min(m, n);
   const empty = fromHost(fn, [0], []);
-  const P = unpackPivots ? pivotMatrices(fn, LU, pivots) : empty;
+  const count = LU.shape.slice(0, -2).reduce((p, d) => p * d, 1);
+  const P = unpackPivots ? fromHost(fn, [...LU.shape.slice(0, -2), m, m], permutations(count, m, k, pivotValues(fn, LU, pivots))) : empty;
   if (!unpackData) return namedTuple({ P, L: empty, U: empty });
   return namedTuple({ P, L: add(tril(narrow(LU, -1, 0, k), -1), eye(m, k)), U: triu(narrow(LU, -2, 0, k)) });
 }
@@ -390,60 +368,39 @@ export interface LuSolveOptions {
 }
 
 /**
- * torch.linalg.lu_solve: X with A·X = B for A = P·L·U given as lu_factor's { LU, pivots }; B
- * [..., n, k], batch dims broadcasting. Composed of solveTriangular and the permutation, so its
- * gradient (in LU and B) is autodiff's.
+ * torch.linalg.lu_solve: X with A·X = B (X·A = B with left false; Aᴴ with adjoint) for A = P·L·U
+ * given by lu_factor's { LU, pivots }; B [..., n, k], batch dims broadcasting. Its gradient in LU
+ * goes through dA = P·(tril(dLU, −1)·U + L·triu(dLU)).
  */
 export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, opts?: LuSolveOptions): Tensor {
   const fn = 'linalg.luSolve';
   const { left = true, adjoint = false } = checkOptions<LuSolveOptions>(fn, opts, ['left', 'adjoint']);
   checkBool(fn, 'left', left);
   checkBool(fn, 'adjoint', adjoint);
-  checkTensor(fn, 'LU', LU);
+  const h = hostMatrices(fn, 'LU', LU);
+  checkSquare(fn, 'LU', h);
   checkTensor(fn, 'B', B);
-  if (LU.ndim < 2 || LU.shape[LU.ndim - 1] !== LU.shape[LU.ndim - 2])
-    throw new ShapeError(fn, `LU must be batches of square matrices, got ${fmtShape(LU.shape)}`);
   if (B.ndim < 2) throw new ShapeError(fn, `The input tensor B must have at least 2 dimensions, got ${fmtShape(B.shape)}`);
-  const n = LU.shape[LU.ndim - 1];
-  if (B.shape[B.ndim - (left ? 2 : 1)] !== n)
-    throw new ShapeError(fn, `Incompatible shapes of A and B for the equation ${left ? 'AX' : 'XA'} = B (${n}x${n} and ${B.shape.slice(-2).join('x')})`);
-  if (!left) return mT(luSolve(LU, pivots, mT(B), { adjoint: !adjoint }));
-  const P = pivotMatrices(fn, LU, pivots);
-  if (!adjoint) return solveTriangularOf(fn, LU, solveTriangularOf(fn, LU, matmul(mT(P), B), false, true), true, false);
-  // Aᵀ = Uᵀ·Lᵀ·Pᵀ: X = P·L⁻ᵀ·U⁻ᵀ·B
-  const LUt = mT(LU);
-  return matmul(P, solveTriangularOf(fn, LUt, solveTriangularOf(fn, LUt, B, false, false), true, true));
+  const n = h.n;
+  const piv = pivotValues(fn, LU, pivots);
+  const dA = (): Tensor => {
+    const { lower, upper } = splitLU(h);
+    const t = tangent(LU);
+    const P = fromHost(fn, [...h.batch, n, n], permutations(h.count, n, n, piv));
+    const d = matmul(P, add(matmul(tril(t, -1), fromHost(fn, LU.shape, upper)), matmul(fromHost(fn, LU.shape, lower), triu(t))));
+    return adjoint ? mT(d) : d;
+  };
+  const sys: LinearSystem = {
+    n,
+    batch: h.batch,
+    solve: (i, b, bo, k, t) => luSolveInPlace(h.values, i * n * n, piv, i * n, n, b, bo, k, t !== adjoint),
+    dA: needsGrad(LU) ? dA : null,
+  };
+  return solveSystem(fn, sys, B, left, false, needsGrad(B) ? tangent(B) : null);
 }
 
 /** torch.lu_solve(b, LU_data, LU_pivots): the older argument order of linalg.luSolve. */
 export const luSolveTorch = (b: Tensor, LU: Tensor, pivots: Tensor): Tensor => luSolve(LU, pivots, b);
-
-/** A·X = B for the triangle of A [..., n, n] (upper or lower, unit diagonal with `unit`); B [..., n, k], batches broadcasting. */
-function solveTriangularOf(fn: string, A: Tensor, B: Tensor, upper: boolean, unit: boolean): Tensor {
-  const hA = hostMatrices(fn, 'A', A);
-  checkSquare(fn, 'A', hA);
-  checkTensor(fn, 'B', B);
-  const n = hA.n;
-  if (B.ndim < 2 || B.shape[B.ndim - 2] !== n)
-    throw new ShapeError(
-      fn,
-      `Incompatible shapes of A and B for the equation AX = B (${n}x${n} and ${B.ndim < 2 ? fmtShape(B.shape) : B.shape.slice(-2).join('x')})`,
-    );
-  const k = B.shape[B.ndim - 1];
-  const batch = broadcastShapes(fn, [hA.batch, B.shape.slice(0, -2)]);
-  const a = hostMatrices(fn, 'A', expand(A, [...batch, n, n]));
-  const x = hostMatrices(fn, 'B', expand(B, [...batch, n, k]));
-  for (let i = 0; i < a.count; i++) triangularSolveInPlace(a.values, i * n * n, n, upper, unit, false, x.values, i * n * k, k);
-  const x0 = fromHost(fn, [...batch, n, k], x.values);
-  const aInv = (): Tensor => {
-    const out = identities(a.count, n);
-    for (let i = 0; i < a.count; i++) triangularSolveInPlace(a.values, i * n * n, n, upper, unit, false, out, i * n * n, n);
-    return fromHost(fn, [...batch, n, n], out);
-  };
-  // only the triangle that was read has a gradient (the strict one with a unit diagonal)
-  const dA = needsGrad(A) ? (upper ? triu : tril)(tangent(A), unit ? (upper ? 1 : -1) : 0) : null;
-  return linearizedSolve(x0, aInv, dA, needsGrad(B) ? tangent(B) : null);
-}
 
 export interface SolveTriangularOptions {
   /** Required, as torch: whether A is upper (true) or lower (false) triangular; the other triangle is not read. */
@@ -461,9 +418,15 @@ export function solveTriangular(A: Tensor, B: Tensor, opts: SolveTriangularOptio
   if (typeof upper !== 'boolean') throw new ValueError(fn, `upper is required (true or false), got ${fmtValue(upper)}`);
   checkBool(fn, 'left', left);
   checkBool(fn, 'unitriangular', unitriangular);
-  checkTensor(fn, 'A', A);
-  checkTensor(fn, 'B', B);
-  if (left) return solveTriangularOf(fn, A, B, upper, unitriangular);
-  if (A.ndim < 2 || B.ndim < 2) throw new ShapeError(fn, `A and B must have at least 2 dims, got ${fmtShape(A.shape)} and ${fmtShape(B.shape)}`);
-  return mT(solveTriangularOf(fn, mT(A), mT(B), !upper, unitriangular));
+  const h = hostMatrices(fn, 'A', A);
+  checkSquare(fn, 'A', h);
+  const n = h.n;
+  const sys: LinearSystem = {
+    n,
+    batch: h.batch,
+    solve: (i, b, bo, k, t) => triangularSolveInPlace(h.values, i * n * n, n, upper, unitriangular, t, b, bo, k),
+    // only the triangle that is read has a gradient (the strict one with a unit diagonal)
+    dA: needsGrad(A) ? () => (upper ? triu : tril)(tangent(A), unitriangular ? (upper ? 1 : -1) : 0) : null,
+  };
+  return solveSystem(fn, sys, B, left, false, needsGrad(B) ? tangent(B) : null);
 }
