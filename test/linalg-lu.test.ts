@@ -82,6 +82,28 @@ const Lf = [
   [-0.5, 0.75, Math.sqrt(2.1875)],
 ];
 const LfT = Lf[0].map((_, j) => Lf.map((r) => r[j]));
+const S2 = [
+  [
+    [0.1, 0.2],
+    [-0.3, 0.05],
+  ],
+  [
+    [1, 2],
+    [-0.5, 1.5],
+  ],
+];
+const H = [
+  [1, 0.5],
+  [0.25, -1],
+  [2, 0.75],
+  [-0.5, 1.5],
+];
+const A4 = [
+  [4, 1, 0, -1],
+  [1, 5, 2, 0],
+  [0, -2, 6, 1],
+  [2, 0, 1, 3],
+];
 
 const TORCH = {
   // run(L.inv,A3)
@@ -635,6 +657,231 @@ const TORCH = {
       ],
     ],
   ],
+  // run(lambda a: L.matrix_power(a,3),A3)
+  pow3: [
+    [
+      [5.5, 34.5, -16.5],
+      [17.25, 13, 30],
+      [16.5, -60, 34],
+    ],
+    [
+      [
+        [73.5, 169.5, 148.5],
+        [-39, 43.5, -9],
+        [205.5, 429, 306],
+      ],
+    ],
+  ],
+  // run(lambda a: L.matrix_power(a,-2),A3)
+  powm2: [
+    [
+      [0.189386056, -0.0270551509, 0.0863683663],
+      [-0.0135275754, 0.0733610822, -0.0418834547],
+      [-0.0863683663, 0.0837669095, 0.00182101977],
+    ],
+    [
+      [
+        [0.327011514, 0.0851599476, 0.0263838072],
+        [-1.07525763, -0.204004565, -0.278036991],
+        [-0.267278708, -0.0103051257, -0.0284733644],
+      ],
+    ],
+  ],
+  // run(lambda a: L.matrix_power(a,0),S2)
+  pow0: [
+    [
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    ],
+    [
+      [
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        [
+          [0, 0],
+          [0, 0],
+        ],
+      ],
+    ],
+  ],
+  // run(L.matrix_exp,A3)
+  exp3: [
+    [
+      [7.87459863, 23.8210288, -6.27951041],
+      [11.9105144, 5.38334986, 19.4356492],
+      [6.27951041, -38.8712984, 16.0482399],
+    ],
+    [
+      [
+        [68.1637464, 155.03392, 71.375017],
+        [-58.3040458, -75.6374927, -73.9562696],
+        [175.60603, 342.863247, 112.744918],
+      ],
+    ],
+  ],
+  // run(L.matrix_exp,S2)
+  expB: [
+    [
+      [
+        [1.07272371, 0.213449842],
+        [-0.320174763, 1.01936125],
+      ],
+      [
+        [1.23564226, 5.93995529],
+        [-1.48498882, 2.72063108],
+      ],
+    ],
+    [
+      [
+        [
+          [0.771534191, 1.36486707],
+          [3.7148352, 3.84500993],
+        ],
+        [
+          [16.0895843, 5.72089745],
+          [69.1857172, 37.0984857],
+        ],
+      ],
+    ],
+  ],
+  // run(lambda a,b,c,d: L.multi_dot([a,b,c,d]),T([1.,2,-1]),A3,H[:3].clone(),T([0.5,-1]))
+  mdot: [
+    9.375,
+    [
+      [0.875, 3.625, -1.25],
+      [
+        [0, 1.125, 0.25],
+        [0, 2.25, 0.5],
+        [0, -1.125, -0.25],
+      ],
+      [
+        [1, -2],
+        [4.5, -9],
+        [-1.5, 3],
+      ],
+      [-1.75, -10.25],
+    ],
+  ],
+  // run(lambda x,y: L.vecdot(x,y,dim=0),T([[1.,2],[3,-1],[0.5,2]]),T([[2.],[1],[-1]]))
+  vecdot: [
+    [4.5, 1],
+    [
+      [
+        [2, 4],
+        [1, 2],
+        [-1, -2],
+      ],
+      [[5], [1], [4.5]],
+    ],
+  ],
+  // run(lambda x: L.vander(x,N=4),T([[2.,-1],[0.5,3]]))
+  vander: [
+    [
+      [
+        [1, 2, 4, 8],
+        [1, -1, 1, -1],
+      ],
+      [
+        [1, 0.5, 0.25, 0.125],
+        [1, 3, 9, 27],
+      ],
+    ],
+    [
+      [
+        [62, 16],
+        [30, 536],
+      ],
+    ],
+  ],
+  // run(lambda a,t: L.householder_product(a,t),H,tau)
+  hh: [
+    [
+      [-0.2, 0.18],
+      [-0.3, 0.645],
+      [-2.4, 0.06],
+      [0.6, -0.69],
+    ],
+    [
+      [
+        [0, 0],
+        [-10.8, 0],
+        [-0.96, 8.16],
+        [0.96, -5.84],
+      ],
+      [-6.6, -7.3],
+    ],
+  ],
+  // run(lambda a: L.tensorinv(a,ind=1),A3)
+  tinv: [
+    [
+      [0.451612903, -0.064516129, 0.129032258],
+      [-0.0322580645, 0.290322581, -0.0806451613],
+      [-0.129032258, 0.161290323, 0.177419355],
+    ],
+    [
+      [
+        [0.243496358, 0.0655567118, -0.0280957336],
+        [-1.22372529, -0.444849116, -0.666493236],
+        [-0.584807492, -0.215140479, -0.336368366],
+      ],
+    ],
+  ],
+  // run(lambda a: L.tensorinv(a.reshape(2,2,4),ind=2),A4)
+  tinv2: [
+    [
+      [
+        [0.224018476, -0.0438799076],
+        [0.00230946882, 0.0739030023],
+      ],
+      [
+        [-0.0484988453, 0.184757506],
+        [-0.0623556582, 0.00461893764],
+      ],
+      [
+        [0.00923787529, 0.0600461894],
+        [0.154734411, -0.0484988453],
+      ],
+      [
+        [-0.152424942, 0.00923787529],
+        [-0.0531177829, 0.300230947],
+      ],
+    ],
+    [
+      [
+        [0.485489815, 0.148126023, 0.329203313, 0.173226163],
+        [-0.43323075, -0.136488007, -0.317453291, -0.328995301],
+        [-0.10823035, -0.0339006555, -0.0782232558, -0.0742123538],
+        [-0.973763794, -0.304220514, -0.699449034, -0.635765298],
+      ],
+    ],
+  ],
+  // run(lambda a,b: L.tensorsolve(a.reshape(2,2,2,2),b,dims=(0,)),A4,T([[1.,2],[-1,0.5]]))
+  tsolve: [
+    [
+      [0.28358209, 0.291044776],
+      [-0.373134328, -0.119402985],
+    ],
+    [
+      [
+        [0.126977055, -0.167075072, 0.0193488846, -0.0254590587],
+        [-0.191674888, 0.2522038, -0.299907711, 0.394615409],
+        [0.130318556, -0.0534640232, 0.0198580657, -0.00814689877],
+        [-0.196718964, 0.0807052159, -0.307800019, 0.126276931],
+      ],
+      [
+        [-0.447761194, -0.0682302772],
+        [0.675906183, 1.0575693],
+      ],
+    ],
+  ],
 };
 
 /** y = f(leaves) and the gradients of Σ w·y (w = 1, 2, …) against torch's [y, [grads]]. */
@@ -965,6 +1212,92 @@ for (const be of ['wasm', 'reference'] as const) {
   });
 }
 
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`linalg composed functions on ${be}`, () => {
+    beforeAll(() => wg.setBackend(be));
+
+    test('matrixPower (n > 0, n < 0, n = 0) and matrixExp, also as torch names and methods', () => {
+      run((a) => L.matrixPower(a, 3), [A3], TORCH.pow3);
+      run((a) => wg.matrixPower(a, -2), [A3], TORCH.powm2);
+      run((a) => a.matrixPower(0), [S2], TORCH.pow0);
+      run((a) => L.matrixExp(a), [A3], TORCH.exp3, 1e-4);
+      run((a) => a.matrixExp(), [S2], TORCH.expB);
+      expect(wg.matrixExp(wg.zeros([0, 2, 2])).shape).toEqual([0, 2, 2]);
+      expect(L.matrixExp(wg.zeros([1, 1])).toArray()).toEqual([[1]]);
+    });
+
+    test('multiDot, vecdot, vander, householderProduct (orgqr), tensorinv and tensorsolve', () => {
+      run((a, b, c, d) => L.multiDot([a, b, c, d]), [[1, 2, -1], A3, H.slice(0, 3), [0.5, -1]], TORCH.mdot);
+      run(
+        (x, y) => L.vecdot(x, y, { dim: 0 }),
+        [
+          [
+            [1, 2],
+            [3, -1],
+            [0.5, 2],
+          ],
+          [[2], [1], [-1]],
+        ],
+        TORCH.vecdot,
+      );
+      run(
+        (x) => L.vander(x, { N: 4 }),
+        [
+          [
+            [2, -1],
+            [0.5, 3],
+          ],
+        ],
+        TORCH.vander,
+      );
+      run((a, t) => L.householderProduct(a, t), [H, [1.2, 0.4]], TORCH.hh);
+      run((a, t) => wg.orgqr(a, t), [H, [1.2, 0.4]], TORCH.hh);
+      run((a) => L.tensorinv(a, { ind: 1 }), [A3], TORCH.tinv);
+      run((a) => L.tensorinv(a.reshape([2, 2, 4])), [A4], TORCH.tinv2);
+      run(
+        (a, b) => L.tensorsolve(a.reshape([2, 2, 2, 2]), b, { dims: [0] }),
+        [
+          A4,
+          [
+            [1, 2],
+            [-1, 0.5],
+          ],
+        ],
+        TORCH.tsolve,
+      );
+    });
+
+    test('cross (dim −1 by default) and diagonal (the last two dims) are wg.cross and wg.diagonal', () => {
+      const x = t([
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ]);
+      const y = t([
+        [0, 1, 0],
+        [0, 0, 1],
+        [1, 0, 0],
+      ]);
+      // torch.linalg.cross(x, y) of these rows: e1×e2 = e3, e2×e3 = e1, e3×e1 = e2
+      expect(L.cross(x, y).toArray()).toEqual([
+        [0, 0, 1],
+        [1, 0, 0],
+        [0, 1, 0],
+      ]);
+      expect(L.cross(x, y, { dim: 0 }).toArray()).toEqual(wg.cross(x, y, 0).toArray());
+      const b = wg.arange(18).reshape([2, 3, 3]);
+      expect(L.diagonal(b).toArray()).toEqual([
+        [0, 4, 8],
+        [9, 13, 17],
+      ]);
+      expect(L.diagonal(b, { offset: 1 }).toArray()).toEqual([
+        [1, 5],
+        [10, 14],
+      ]);
+    });
+  });
+}
+
 describe('linalg LU family: errors, as torch', () => {
   const m = (v: Nested) => wg.tensor(v as wg.NestedArray);
   const sing = [
@@ -1115,6 +1448,8 @@ describe('linalg LU family: gradcheck on the reference backend and wg.compile', 
       // only A's lower triangle is read and the gradient is symmetrized (as torch): checked on sym(A)
       ['cholesky', (x) => L.cholesky(x.add(x.mT).mul(0.5)), [spd]],
       ['choleskyInverse', (x) => wg.choleskyInverse(x), [leaf(Lf)]],
+      ['matrixExp', (x) => L.matrixExp(x), [leaf(S2)]],
+      ['householderProduct', (x, y) => L.householderProduct(x, y), [leaf(H), leaf([1.2, 0.4])]],
     ];
     for (const [name, f, xs] of checks) expect(wg.gradcheck(f, xs).ok, name).toBe(true);
   });

@@ -357,3 +357,4 @@ export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';
 // torch's top-level names of wg.linalg's LU and Cholesky family (linalg-lu.ts, linalg-cholesky.ts)
 export { inv as inverse, det, slogdet, logdet, luSolveTorch as luSolve, luUnpack } from './linalg-lu.js';
 export { choleskyTorch as cholesky, choleskySolve, choleskyInverse, triangularSolve } from './linalg-cholesky.js';
+export { matrixPower, matrixExp, householderProduct as orgqr } from './linalg-compose.js';

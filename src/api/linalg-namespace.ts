@@ -8,5 +8,6 @@ export { matmul } from './linalg.js';
 export { inv, invEx, det, slogdet, solve, solveEx, luFactor, luFactorEx, lu, luSolve, solveTriangular } from './linalg-lu.js';
 export type { SolveOptions, LuSolveOptions, SolveTriangularOptions } from './linalg-lu.js';
 export { cholesky, choleskyEx, type CholeskyOptions } from './linalg-cholesky.js';
+export { matrixPower, matrixExp, multiDot, vecdot, cross, diagonal, vander, householderProduct, tensorinv, tensorsolve } from './linalg-compose.js';
 
 // ── spectral family and norms (linalg-spectral.ts) ──

@@ -431,6 +431,12 @@ declare module '../engine/tensor.js' {
       transpose?: boolean,
       unitriangular?: boolean,
     ): { solution: Tensor; clonedCoefficient: Tensor } & Iterable<Tensor>;
+    /** linalg.matrixPower: thisⁿ (n < 0 through the inverse, n = 0 the identity). */
+    matrixPower(n: number): Tensor;
+    /** linalg.matrixExp: e^this. */
+    matrixExp(): Tensor;
+    /** linalg.householderProduct(this, tau). */
+    orgqr(tau: Tensor): Tensor;
     /** Summed over the dims broadcasting would expand from size to this shape. */
     sumToSize(...size: (number | readonly number[])[]): Tensor;
     isSigned(): boolean;
@@ -725,6 +731,9 @@ const forwarded = {
   choleskySolve: F.choleskySolve,
   choleskyInverse: F.choleskyInverse,
   triangularSolve: F.triangularSolve,
+  matrixPower: F.matrixPower,
+  matrixExp: F.matrixExp,
+  orgqr: F.orgqr,
   sumToSize: F.sumToSize,
   isSigned: F.isSigned,
   isComplex: F.isComplex,
