@@ -1127,6 +1127,41 @@ for (const be of ['wasm', 'reference'] as const) {
         [1, 2],
       ]);
       expect(info.toArray()).toEqual([2, 1]);
+      // with a gradient, a singular U keeps its values finite (its linearization is dropped)
+      const sing = wg.tensor(
+        [
+          [
+            [1, 2],
+            [2, 4],
+          ],
+          [
+            [2, 1],
+            [1, 3],
+          ],
+        ],
+        { requiresGrad: true },
+      );
+      const { LU: LUs } = L.luFactorEx(sing);
+      expect(flat(LUs.toArray() as Nested).every(Number.isFinite)).toBe(true);
+      LUs.sum().backward();
+      expect(flat(sing.grad!.toArray() as Nested).every(Number.isFinite)).toBe(true);
+      const spd = wg.tensor(
+        [
+          [
+            [-1, 0],
+            [0, 1],
+          ],
+          [
+            [2, 1],
+            [1, 3],
+          ],
+        ],
+        { requiresGrad: true },
+      );
+      const chol = L.choleskyEx(spd).L;
+      expect(flat((chol.toArray() as Nested[])[1] as Nested).every(Number.isFinite)).toBe(true);
+      chol.sum().backward();
+      expect(flat(spd.grad!.toArray() as Nested).every(Number.isFinite)).toBe(true);
     });
 
     test('luSolve (left, right, adjoint), torch.luSolve and luUnpack, gradients in LU and B', () => {

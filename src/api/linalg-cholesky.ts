@@ -33,8 +33,10 @@ function choleskyOf(fn: string, A: Tensor, upper: unknown, checkErrors: boolean)
     );
   let L = fromHost(fn, A.shape, h.values);
   if (needsGrad(A)) {
+    // a matrix that failed (choleskyEx's info > 0) gets no gradient: its L⁻¹ stays zero, not ∞
     const lInv = new Float64Array(count * n * n);
     for (let b = 0; b < count; b++) {
+      if (info[b] !== 0) continue;
       for (let i = 0; i < n; i++) lInv[b * n * n + i * n + i] = 1;
       triangularSolveInPlace(h.values, b * n * n, n, false, false, false, lInv, b * n * n, n);
     }

@@ -257,14 +257,17 @@ function luParts(fn: string, A: Tensor, pivot: unknown): LuParts {
   if (!needsGrad(A)) return parts;
   const lk = narrow(L, -2, 0, k);
   const uk = narrow(U, -1, 0, k);
-  // L₁⁻¹ and U₁⁻¹ of the leading k×k blocks (L's first k rows are contiguous; U₁ is copied out)
+  // L₁⁻¹ and U₁⁻¹ of the leading k×k blocks (L's first k rows are contiguous; U₁ is copied out).
+  // A singular U₁ has no derivative (torch's is ∞/NaN): its U₁⁻¹ is left zero, which keeps the
+  // values of lu(A) and luFactorEx(A) finite and drops those terms of the gradient.
   const lkInv = identities(count, k);
   const ukInv = identities(count, k);
   const u1 = new Float64Array(k * k);
   for (let b = 0; b < count; b++) {
     triangularSolveInPlace(lower, b * m * k, k, false, true, false, lkInv, b * k * k, k);
     for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) u1[i * k + j] = upper[b * k * n + i * n + j];
-    triangularSolveInPlace(u1, 0, k, true, false, false, ukInv, b * k * k, k);
+    if (info[b] === 0) triangularSolveInPlace(u1, 0, k, true, false, false, ukInv, b * k * k, k);
+    else ukInv.fill(0, b * k * k, (b + 1) * k * k);
   }
   const [l1Inv, u1Inv] = [lkInv, ukInv].map((v) => fromHost(fn, [...batch, k, k], v));
   const pda = matmul(mT(P), tangent(A));

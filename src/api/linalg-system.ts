@@ -5,7 +5,7 @@
  * tensors (never one made here), so the functions also run inside wg.compile, where a value
  * computed in the step cannot be read.
  */
-import { ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { broadcastShapes } from '../ops/broadcast.js';
@@ -87,6 +87,7 @@ export const isVectorRhs = (A: Tensor, B: Tensor): boolean => B.ndim === 1 || (B
  */
 export function solveSystem(fn: string, sys: LinearSystem, B: Tensor, left: boolean, vector: boolean, dB: Tensor | null): Tensor {
   checkTensor(fn, 'B', B);
+  if (B.dtype !== 'float32') throw new DTypeError(fn, `B must be a float32 tensor, got ${B.dtype}`);
   const n = sys.n;
   const equation = left ? 'AX = B' : 'XA = B';
   if (!vector && B.ndim < 2) throw new ShapeError(fn, `B must have at least 2 dims [..., n, k], got ${fmtShape(B.shape)}`);
