@@ -13,7 +13,7 @@ import { add, mul, sub } from './elementwise.js';
 import { matmul } from './linalg.js';
 import { fromHost, hostMatrices, needsGrad, tangent } from './linalg-host.js';
 import { choleskyInPlace, triangularSolveInPlace } from './linalg-lu-core.js';
-import { solveTriangular } from './linalg-lu.js';
+import { triangularSystem } from './linalg-lu.js';
 import { batchElement, checkSquare, identities, intFromHost, mT, namedTuple, solveSystem, type LinearSystem } from './linalg-system.js';
 import { tril, triu } from './indexing.js';
 import { clone } from './shape.js';
@@ -137,8 +137,8 @@ export function triangularSolve(
 ): { solution: Tensor; clonedCoefficient: Tensor } & Iterable<Tensor> {
   checkBool('triangularSolve', 'upper', upper);
   checkBool('triangularSolve', 'transpose', transpose);
-  checkTensor('triangularSolve', 'A', A);
-  const a = transpose ? mT(A) : A;
-  const solution = solveTriangular(a, b, { upper: upper !== transpose, unitriangular });
+  checkBool('triangularSolve', 'unitriangular', unitriangular);
+  const sys = triangularSystem('triangularSolve', A, upper, unitriangular, transpose);
+  const solution = solveSystem('triangularSolve', sys, b, true, false, needsGrad(b) ? tangent(b) : null);
   return namedTuple({ solution, clonedCoefficient: clone(A) });
 }

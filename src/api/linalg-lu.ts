@@ -52,23 +52,18 @@ function inverses(h: HostMatrices, piv: Int32Array): Float64Array {
   return out;
 }
 
-function throwSingular(fn: string, h: HostMatrices, info: Int32Array, what: string): void {
+/** torch's LinAlgError for the first matrix whose info is not 0, naming its batch element; `what` says it from that info. */
+function throwSingular(fn: string, h: HostMatrices, info: Int32Array, what: (info: number) => string): void {
   const b = info.findIndex((v) => v !== 0);
-  if (b >= 0) throw new ValueError(fn, `${batchElement(h, b)}${what}`);
+  if (b >= 0) throw new ValueError(fn, `${batchElement(h, b)}${what(info[b])}`);
 }
 
 function inverseOf(fn: string, A: Tensor, checkErrors: boolean): { inverse: Tensor; info: Tensor } {
   const h = hostMatrices(fn, 'A', A);
   checkSquare(fn, 'A', h);
   const { piv, info } = factorAll(h);
-  if (checkErrors) {
-    const b = info.findIndex((v) => v !== 0);
-    if (b >= 0)
-      throw new ValueError(
-        fn,
-        `${batchElement(h, b)}The diagonal element ${info[b]} is zero, the inversion could not be completed because the input matrix is singular`,
-      );
-  }
+  if (checkErrors)
+    throwSingular(fn, h, info, (i) => `The diagonal element ${i} is zero, the inversion could not be completed because the input matrix is singular`);
   let y = fromHost(fn, A.shape, inverses(h, piv));
   if (needsGrad(A)) y = sub(y, matmul(matmul(y, tangent(A)), y));
   return { inverse: y, info: intFromHost(fn, h.batch, info) };
@@ -85,10 +80,10 @@ export function invEx(A: Tensor, opts?: { checkErrors?: boolean }): { inverse: T
 }
 
 /**
- * The determinants of A's square matrices, or with `log`, { sign, logabsdet } (sign 0 and
- * logabsdet −∞ for a singular matrix).
+ * det and log|det| of A's square matrices (0 and −∞ for a singular one), with A's factorization
+ * (h holds the LU factors, `piv` their pivots) and a copy of its values.
  */
-function determinants(fn: string, A: Tensor): { h: HostMatrices; det: Float64Array; logabs: Float64Array; original: Float64Array } {
+function determinants(fn: string, A: Tensor): { h: HostMatrices; piv: Int32Array; det: Float64Array; logabs: Float64Array; original: Float64Array } {
   const h = hostMatrices(fn, 'A', A);
   checkSquare(fn, 'A', h);
   const original = h.values.slice();
@@ -102,7 +97,7 @@ function determinants(fn: string, A: Tensor): { h: HostMatrices; det: Float64Arr
     for (let i = 0; i < n; i++) s += Math.log(Math.abs(h.values[b * n * n + i * n + i]));
     logabs[b] = s;
   }
-  return { h, det, logabs, original };
+  return { h, piv, det, logabs, original };
 }
 
 /** torch.linalg.det. Its gradient is the cofactor matrix, finite at singular matrices (torch 1.13 gives 0 there). */
@@ -116,12 +111,10 @@ export function det(A: Tensor): Tensor {
 }
 
 /** logabsdet's linearization: Σ A⁻ᵀ ⊙ dA, with a zero coefficient for a singular matrix (its −∞ stays −∞). */
-function withLogabsGrad(fn: string, A: Tensor, y: Tensor, h: HostMatrices, original: Float64Array, d: Float64Array): Tensor {
+function withLogabsGrad(fn: string, A: Tensor, y: Tensor, h: HostMatrices, piv: Int32Array, d: Float64Array): Tensor {
   if (!needsGrad(A)) return y;
   const n = h.n;
-  const work: HostMatrices = { ...h, values: original };
-  const { piv } = factorAll(work);
-  const aInv = inverses(work, piv);
+  const aInv = inverses(h, piv);
   const coef = new Float64Array(aInv.length);
   for (let b = 0; b < h.count; b++)
     if (d[b] !== 0) for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) coef[b * n * n + j * n + i] = aInv[b * n * n + i * n + j];
@@ -131,21 +124,21 @@ function withLogabsGrad(fn: string, A: Tensor, y: Tensor, h: HostMatrices, origi
 /** torch.linalg.slogdet: { sign, logabsdet } of A's square matrices. */
 export function slogdet(A: Tensor): { sign: Tensor; logabsdet: Tensor } & Iterable<Tensor> {
   const fn = 'linalg.slogdet';
-  const { h, det: d, logabs, original } = determinants(fn, A);
+  const { h, piv, det: d, logabs } = determinants(fn, A);
   const sign = fromHost(fn, h.batch, Array.from(d, Math.sign));
-  return namedTuple({ sign, logabsdet: withLogabsGrad(fn, A, fromHost(fn, h.batch, logabs), h, original, d) });
+  return namedTuple({ sign, logabsdet: withLogabsGrad(fn, A, fromHost(fn, h.batch, logabs), h, piv, d) });
 }
 
 /** torch.logdet: log(det A): NaN where det < 0, −∞ where A is singular. */
 export function logdet(A: Tensor): Tensor {
   const fn = 'logdet';
-  const { h, det: d, logabs, original } = determinants(fn, A);
+  const { h, piv, det: d, logabs } = determinants(fn, A);
   const y = fromHost(
     fn,
     h.batch,
     logabs.map((v, b) => (d[b] < 0 ? NaN : v)),
   );
-  return withLogabsGrad(fn, A, y, h, original, d);
+  return withLogabsGrad(fn, A, y, h, piv, d);
 }
 
 export interface SolveOptions {
@@ -161,7 +154,7 @@ function solveOf(fn: string, A: Tensor, B: Tensor, opts: SolveOptions | undefine
   checkTensor(fn, 'B', B);
   const n = h.n;
   const { piv, info } = factorAll(h);
-  if (checkErrors) throwSingular(fn, h, info, 'The solver failed because the input matrix is singular');
+  if (checkErrors) throwSingular(fn, h, info, () => 'The solver failed because the input matrix is singular');
   const sys: LinearSystem = {
     n,
     batch: h.batch,
@@ -287,14 +280,14 @@ interface LuOptions {
 
 function luFactorOf(fn: string, A: Tensor, pivot: unknown, checkErrors: boolean): { LU: Tensor; pivots: Tensor; info: Tensor } & Iterable<Tensor> {
   const { h, k, piv, info, packed, dL, dU } = luParts(fn, A, pivot);
-  if (checkErrors) {
-    const b = info.findIndex((v) => v !== 0);
-    if (b >= 0)
-      throw new ValueError(
-        fn,
-        `${batchElement(h, b)}U[${info[b]},${info[b]}] is zero and using it on luSolve would result in a division by zero. If you still want to perform the factorization, consider calling linalg.lu(A) or linalg.luFactorEx(A)`,
-      );
-  }
+  if (checkErrors)
+    throwSingular(
+      fn,
+      h,
+      info,
+      (i) =>
+        `U[${i},${i}] is zero and using it on luSolve would result in a division by zero. If you still want to perform the factorization, consider calling linalg.lu(A) or linalg.luFactorEx(A)`,
+    );
   const { m, n } = h;
   const LU = dL && dU ? add(packed, add(pad(dL, [0, n - k]), pad(dU, [0, 0, 0, m - k]))) : packed;
   return namedTuple({
@@ -414,6 +407,24 @@ export interface SolveTriangularOptions {
   unitriangular?: boolean;
 }
 
+/** The system of op(A), A's upper or lower triangle (unit diagonal with `unit`), op(A) = Aᵀ with `transpose`. */
+export function triangularSystem(fn: string, A: Tensor, upper: boolean, unit: boolean, transpose: boolean): LinearSystem {
+  const h = hostMatrices(fn, 'A', A);
+  checkSquare(fn, 'A', h);
+  const n = h.n;
+  // only the triangle that is read has a gradient (the strict one with a unit diagonal)
+  const dA = (): Tensor => {
+    const d = (upper ? triu : tril)(tangent(A), unit ? (upper ? 1 : -1) : 0);
+    return transpose ? mT(d) : d;
+  };
+  return {
+    n,
+    batch: h.batch,
+    solve: (i, b, bo, k, t) => triangularSolveInPlace(h.values, i * n * n, n, upper, unit, t !== transpose, b, bo, k),
+    dA: needsGrad(A) ? dA : null,
+  };
+}
+
 /** torch.linalg.solve_triangular: X with A·X = B (or X·A = B) for triangular A [..., n, n], B [..., n, k] (batches broadcast). */
 export function solveTriangular(A: Tensor, B: Tensor, opts: SolveTriangularOptions): Tensor {
   const fn = 'linalg.solveTriangular';
@@ -421,15 +432,5 @@ export function solveTriangular(A: Tensor, B: Tensor, opts: SolveTriangularOptio
   if (typeof upper !== 'boolean') throw new ValueError(fn, `upper is required (true or false), got ${fmtValue(upper)}`);
   checkBool(fn, 'left', left);
   checkBool(fn, 'unitriangular', unitriangular);
-  const h = hostMatrices(fn, 'A', A);
-  checkSquare(fn, 'A', h);
-  const n = h.n;
-  const sys: LinearSystem = {
-    n,
-    batch: h.batch,
-    solve: (i, b, bo, k, t) => triangularSolveInPlace(h.values, i * n * n, n, upper, unitriangular, t, b, bo, k),
-    // only the triangle that is read has a gradient (the strict one with a unit diagonal)
-    dA: needsGrad(A) ? () => (upper ? triu : tril)(tangent(A), unitriangular ? (upper ? 1 : -1) : 0) : null,
-  };
-  return solveSystem(fn, sys, B, left, false, needsGrad(B) ? tangent(B) : null);
+  return solveSystem(fn, triangularSystem(fn, A, upper, unitriangular, false), B, left, false, needsGrad(B) ? tangent(B) : null);
 }
