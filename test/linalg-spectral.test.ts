@@ -705,7 +705,7 @@ for (const be of ['wasm', 'reference'] as const) {
         ],
         { dtype: 'int32' },
       );
-      expect(() => LA.eigh(wg.ones([2, 3]))).toThrow('wasmgrad.linalg.eigh: A must be batches of square matrices, got [2, 3]');
+      expect(() => LA.eigh(wg.ones([2, 3]))).toThrow('wasmgrad.linalg.eigh: A must be batches of square matrices, but they are 2 by 3 matrices');
       expect(() => LA.eigvalsh(wg.ones([3]))).toThrow('wasmgrad.linalg.eigvalsh: A must have at least 2 dims [..., m, n], got [3]');
       expect(() => LA.svd(i)).toThrow(wg.DTypeError);
       expect(() => LA.svdvals(i)).toThrow('wasmgrad.linalg.svdvals: A must be a float32 tensor, got int32');

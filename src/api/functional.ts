@@ -369,3 +369,7 @@ export { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions
 // torch's spectral names outside torch.linalg (torch.svd returns V, torch.qr takes `some`)
 export { torchSvd as svd, torchQr as qr } from './linalg-spectral.js';
 export { pinverse } from './linalg-norms.js';
+// torch's top-level names of wg.linalg's LU and Cholesky family (linalg-lu.ts, linalg-cholesky.ts)
+export { inv as inverse, det, slogdet, logdet, luSolveTorch as luSolve, luUnpack } from './linalg-lu.js';
+export { choleskyTorch as cholesky, choleskySolve, choleskyInverse, triangularSolve } from './linalg-cholesky.js';
+export { matrixPower, matrixExp, householderProduct as orgqr } from './linalg-compose.js';

@@ -12,6 +12,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { readValues } from './counting.js';
 import { make } from './creation.js';
 import { sub } from './elementwise.js';
+import { transpose } from './shape.js';
 
 /** A float32 tensor [..., m, n] read as float64 matrices, `count` of them, row-major one after another. */
 export interface HostMatrices {
@@ -24,7 +25,8 @@ export interface HostMatrices {
 
 /**
  * `a`'s matrices in float64 (a copy). Inside wg.compile the function re-runs its JavaScript every
- * call (`readValues`), so each call decomposes its own data.
+ * call (`readValues`), so each call decomposes its own data; `a` must then be an argument of the
+ * step or a tensor made outside it (a value computed inside the step cannot be read there).
  */
 export function hostMatrices(fn: string, name: string, a: Tensor): HostMatrices {
   checkTensor(fn, name, a);
@@ -55,4 +57,19 @@ export function needsGrad(...inputs: (Tensor | undefined)[]): boolean {
  */
 export function tangent(x: Tensor): Tensor {
   return sub(x, x.detach());
+}
+
+/** A torch named tuple: its fields by name, and iterable in torch's order (`const [U, S, Vh] = wg.linalg.svd(A)`). */
+export type Named<T extends Record<string, Tensor>> = Readonly<T> & Iterable<Tensor>;
+
+export function named<T extends Record<string, Tensor>>(fields: T): Named<T> {
+  return { ...fields, [Symbol.iterator]: () => Object.values(fields)[Symbol.iterator]() };
+}
+
+/** The last two dims swapped (torch's .mT). */
+export const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
+
+/** torch's error for a non-square matrix. */
+export function checkSquare(fn: string, name: string, h: HostMatrices): void {
+  if (h.m !== h.n) throw new ShapeError(fn, `${name} must be batches of square matrices, but they are ${h.m} by ${h.n} matrices`);
 }

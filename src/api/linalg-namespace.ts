@@ -5,6 +5,10 @@
 export { matmul } from './linalg.js';
 
 // ── LU and Cholesky family (linalg-lu.ts) ──
+export { inv, invEx, det, slogdet, solve, solveEx, luFactor, luFactorEx, lu, luSolve, solveTriangular } from './linalg-lu.js';
+export type { SolveOptions, LuSolveOptions, SolveTriangularOptions } from './linalg-lu.js';
+export { cholesky, choleskyEx, type CholeskyOptions } from './linalg-cholesky.js';
+export { matrixPower, matrixExp, multiDot, vecdot, cross, diagonal, vander, householderProduct, tensorinv, tensorsolve } from './linalg-compose.js';
 
 // ── spectral family and norms (linalg-spectral.ts) ──
 export { eigh, eigvalsh, svd, svdvals, qr, type EighOptions, type SvdOptions, type QrOptions } from './linalg-spectral.js';

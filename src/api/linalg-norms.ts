@@ -12,8 +12,8 @@ import { abs, add, div, lt, mul, neg, square, sub, where } from './elementwise.j
 import { eye } from './factories.js';
 import { squeeze, unsqueeze } from './layout.js';
 import { matmul } from './linalg.js';
-import { fromHost, hostMatrices, needsGrad, tangent } from './linalg-host.js';
-import { checkFiniteSvd, named, mT, svdvals, type Named } from './linalg-spectral.js';
+import { fromHost, hostMatrices, needsGrad, tangent, mT, named, type Named } from './linalg-host.js';
+import { checkFiniteSvd, svdvals } from './linalg-spectral.js';
 import { hostEigh, hostSvd } from './linalg-spectral-host.js';
 import { amax, amin, norm as pnorm, sum, type Dims } from './reduce.js';
 import { permute } from './shape.js';

@@ -4,36 +4,16 @@
  * with L the decomposition's first-order derivative written with ops (linalg-host.ts), whose
  * adjoint is torch 1.13's backward formula.
  */
-import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import { ValueError, fmtValue } from '../errors.js';
 import { checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { add, mul, sub } from './elementwise.js';
 import { narrow } from './layout.js';
 import { matmul } from './linalg.js';
-import { fromHost, hostMatrices, needsGrad, tangent, type HostMatrices } from './linalg-host.js';
+import { checkSquare, fromHost, hostMatrices, mT, named, needsGrad, tangent, type HostMatrices, type Named } from './linalg-host.js';
 import { hostEigh, hostQr, hostSvd, upperInverse } from './linalg-spectral-host.js';
 import { sum } from './reduce.js';
-import { transpose } from './shape.js';
 import { zeros } from './creation.js';
-
-/** A torch named tuple: its fields by name, and iterable in torch's order (`const [U, S, Vh] = wg.linalg.svd(A)`). */
-export type Named<T extends Record<string, Tensor>> = Readonly<T> & Iterable<Tensor>;
-
-export function named<T extends Record<string, Tensor>>(fields: T): Named<T> {
-  return {
-    ...fields,
-    *[Symbol.iterator]() {
-      yield* Object.values(fields);
-    },
-  };
-}
-
-/** The last two dims swapped. */
-export const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
-
-export function checkSquare(fn: string, h: HostMatrices): void {
-  if (h.m !== h.n) throw new ShapeError(fn, `A must be batches of square matrices, got ${fmtShape([...h.batch, h.m, h.n])}`);
-}
 
 /** torch's SVD refuses non-finite matrices (LAPACK would not converge); the batch element is named when there is a batch. */
 export function checkFiniteSvd(fn: string, h: HostMatrices): void {
@@ -71,7 +51,7 @@ function eighParts(fn: string, A: Tensor, opts: EighOptions | undefined, vectors
   const { UPLO = 'L' } = checkOptions<EighOptions>(fn, opts, ['UPLO']);
   if (UPLO !== 'L' && UPLO !== 'U') throw new ValueError(fn, `UPLO must be 'L' or 'U', got ${fmtValue(UPLO)}`);
   const h = hostMatrices(fn, 'A', A);
-  checkSquare(fn, h);
+  checkSquare(fn, 'A', h);
   const { n, batch, count } = h;
   const w = new Float64Array(count * n),
     v = new Float64Array(count * n * n);

@@ -34,7 +34,7 @@ import { like } from './factories.js';
 import type { AddProductAttrs } from '../ops/parity-math.js';
 import type { DiffOptions } from './parity-math.js';
 import type { IndexReduce, SliceScatterOptions } from './scatters.js';
-import type { Named } from './linalg-spectral.js';
+import type { Named } from './linalg-host.js';
 
 /** The methods with an in-place form (src/api/inplace.ts). */
 type InPlaceBase = (typeof IN_PLACE_VALUES | typeof IN_PLACE_CASTS | typeof IN_PLACE_SHAPES)[number];
@@ -444,6 +444,35 @@ declare module '../engine/tensor.js' {
     vdot(o: Tensor): Tensor;
     /** [mantissa, int32 exponent] with this = mantissa·2^exponent, |mantissa| in [0.5, 1). */
     frexp(): [mantissa: Tensor, exponent: Tensor];
+    // ---- the LU and Cholesky family of wg.linalg, under torch's Tensor names ----
+    /** linalg.inv. */
+    inverse(): Tensor;
+    det(): Tensor;
+    /** { sign, logabsdet }. */
+    slogdet(): { sign: Tensor; logabsdet: Tensor } & Iterable<Tensor>;
+    /** log(det): NaN for a negative determinant, −∞ for a singular matrix. */
+    logdet(): Tensor;
+    /** torch.lu_solve(this, LU, pivots). */
+    luSolve(LU: Tensor, pivots: Tensor): Tensor;
+    /** L (or U with upper) of this symmetric positive-definite matrix. */
+    cholesky(upper?: boolean): Tensor;
+    /** X with A·X = this, for A = L·Lᵀ given by its factor. */
+    choleskySolve(L: Tensor, upper?: boolean): Tensor;
+    /** A⁻¹ for A = L·Lᵀ, this being L (or U with upper). */
+    choleskyInverse(upper?: boolean): Tensor;
+    /** { solution, clonedCoefficient } of op(A)·X = this. */
+    triangularSolve(
+      A: Tensor,
+      upper?: boolean,
+      transpose?: boolean,
+      unitriangular?: boolean,
+    ): { solution: Tensor; clonedCoefficient: Tensor } & Iterable<Tensor>;
+    /** linalg.matrixPower: thisⁿ (n < 0 through the inverse, n = 0 the identity). */
+    matrixPower(n: number): Tensor;
+    /** linalg.matrixExp: e^this. */
+    matrixExp(): Tensor;
+    /** linalg.householderProduct(this, tau). */
+    orgqr(tau: Tensor): Tensor;
     /** Summed over the dims broadcasting would expand from size to this shape. */
     sumToSize(...size: (number | readonly number[])[]): Tensor;
     isSigned(): boolean;
@@ -750,6 +779,18 @@ const forwarded = {
   ger: F.ger,
   vdot: F.vdot,
   frexp: F.frexp,
+  inverse: F.inverse,
+  det: F.det,
+  slogdet: F.slogdet,
+  logdet: F.logdet,
+  luSolve: F.luSolve,
+  cholesky: F.cholesky,
+  choleskySolve: F.choleskySolve,
+  choleskyInverse: F.choleskyInverse,
+  triangularSolve: F.triangularSolve,
+  matrixPower: F.matrixPower,
+  matrixExp: F.matrixExp,
+  orgqr: F.orgqr,
   sumToSize: F.sumToSize,
   isSigned: F.isSigned,
   isComplex: F.isComplex,
