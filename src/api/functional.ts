@@ -348,6 +348,17 @@ export {
   isNeg,
   adjoint,
   angle,
+  maxPool1dWithIndices,
+  maxPool2dWithIndices,
+  maxPool3dWithIndices,
+  adaptiveMaxPool1dWithIndices,
+  adaptiveMaxPool2dWithIndices,
+  adaptiveMaxPool3dWithIndices,
+  fractionalMaxPool2dWithIndices,
+  fractionalMaxPool3dWithIndices,
+  upsample,
+  upsampleNearest,
+  upsampleBilinear,
   type ToTarget,
 } from './torch-names.js';
 export {
@@ -366,6 +377,7 @@ export { normal, poisson, binomial } from './sampling.js';
 export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';
 export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';
 export { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions } from './fractional.js';
+export { channelShuffle as nativeChannelShuffle } from './parity-nn.js';
 // torch's spectral names outside torch.linalg (torch.svd returns V, torch.qr takes `some`)
 export { torchSvd as svd, torchQr as qr } from './linalg-spectral.js';
 export { pinverse } from './linalg-norms.js';

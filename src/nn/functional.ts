@@ -88,7 +88,7 @@ export {
   gumbelSoftmax,
   affineGrid,
   gridSample,
-  channelShuffle as nativeChannelShuffle,
+  nativeChannelShuffle,
   fractionalMaxPool2d,
   fractionalMaxPool3d,
 } from '../api/functional.js';
@@ -104,7 +104,7 @@ export {
   upsample,
   upsampleNearest,
   upsampleBilinear,
-} from '../api/torch-names.js';
+} from '../api/functional.js';
 export {
   crossEntropy,
   nll as nllLoss,
