@@ -404,7 +404,9 @@ for (const be of BACKENDS) {
 
     test('copy_ into a tensor that requires grad works only inside noGrad', () => {
       const p = wg.ones([3], { requiresGrad: true });
-      expect(() => p.copy_(wg.tensor([1, 2, 3]))).toThrow(/^wasmgrad\.copy_: a leaf tensor \[3\] that requires grad is being used in an in-place operation \(inside wg\.noGrad it is allowed/);
+      expect(() => p.copy_(wg.tensor([1, 2, 3]))).toThrow(
+        /^wasmgrad\.copy_: a leaf tensor \[3\] that requires grad is being used in an in-place operation \(inside wg\.noGrad it is allowed/,
+      );
       wg.noGrad(() => p.copy_(wg.tensor([1, 2, 3])));
       expect(vals(p)).toEqual([1, 2, 3]);
     });
