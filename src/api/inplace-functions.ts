@@ -7,14 +7,12 @@
 import { checkTensor } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import * as F from './functional.js';
-import { writeInPlace } from './inplace.js';
+import { becomeResult } from './inplace.js';
 
 function inPlace<A extends unknown[]>(name: string, f: (x: Tensor, ...args: A) => Tensor): (x: Tensor, ...args: A) => Tensor {
   return (x, ...args) => {
     checkTensor(name, 'input', x);
-    const r = f(x, ...args);
-    // dropout outside training returns x itself
-    return r === x ? x : writeInPlace(name, x, r, 'values');
+    return becomeResult(name, x, f(x, ...args));
   };
 }
 

@@ -20,7 +20,7 @@ import { AutogradError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { sameShape } from '../ops/types.js';
 import { constant } from './creation.js';
 import { where } from './integer.js';
-import { copyInto, copySource, reshape } from './shape.js';
+import { copyChecked, copyInto, copySource, reshape } from './shape.js';
 
 /** The result written as it is: same shape, and no float32 into int32. */
 export const IN_PLACE_VALUES = [
@@ -187,6 +187,14 @@ export function writeInPlace(fn: string, target: Tensor, r: Tensor, kind: InPlac
 }
 
 /**
+ * x made the result r of a function of x (F.relu_(x), nn.ReLU(true)) by writeInPlace's 'values'
+ * rules, or x itself when the function returned x unchanged (dropout outside training).
+ */
+export function becomeResult(fn: string, x: Tensor, r: Tensor): Tensor {
+  return r === x ? x : writeInPlace(fn, x, r, 'values');
+}
+
+/**
  * x.copy_(src) and the fills built on it (fill_, zero_, uniform_, normal_, bernoulli_), `fn` the
  * one called. Recorded by autograd as PyTorch's copy_ when gradients are recorded and x or src
  * requires grad: x takes over where(true, src, x), src broadcast to x's shape, so src gets the
@@ -197,5 +205,5 @@ export function assign(fn: string, target: Tensor, src: TensorLike): Tensor {
   const s = copySource(fn, target, src);
   if (isGradEnabled() && (target.requiresGrad || s.requiresGrad))
     return writeInPlace(fn, target, where(constant(1, target.storage.backend), s, target), 'values');
-  return copyInto(target, s, fn);
+  return copyChecked(target, s);
 }

@@ -24,7 +24,11 @@ const copyView = (x: Tensor, v: View): Tensor => apply(copyFor(x.dtype), [x], v)
  * `assign` (src/api/inplace.ts) is the recorded form the methods call.
  */
 export function copyInto(target: Tensor, src: TensorLike, fn = 'copy_'): Tensor {
-  const s = copySource(fn, target, src);
+  return copyChecked(target, copySource(fn, target, src));
+}
+
+/** copyInto's write of a source copySource has checked and converted. */
+export function copyChecked(target: Tensor, s: Tensor): Tensor {
   return applyInto(copyFor(target.dtype), target, [s], broadcastView(s.shape, target.shape));
 }
 

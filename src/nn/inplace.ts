@@ -1,5 +1,5 @@
 /** PyTorch's `inplace` argument of the activation and dropout modules. */
-import { writeInPlace } from '../api/inplace.js';
+import { becomeResult } from '../api/inplace.js';
 import { checkBool, checkOptions } from '../engine/check.js';
 import type { Tensor } from '../engine/tensor.js';
 import { Module } from './module.js';
@@ -18,7 +18,7 @@ export abstract class InPlaceModule extends Module {
   }
   /** r, or x made r when the module works in place (an identity result, dropout in eval, is x already). */
   protected output(x: Tensor, r: Tensor): Tensor {
-    return this.inplace && r !== x ? writeInPlace(`nn.${this.constructor.name}`, x, r, 'values') : r;
+    return this.inplace ? becomeResult(`nn.${this.constructor.name}`, x, r) : r;
   }
   /** PyTorch's extra_repr suffix: ', inplace=True' when in place, else nothing. */
   protected inplaceRepr(sep = ', '): string {
