@@ -13,7 +13,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape, ofTensor, fmtValue } from
 import { broadcastShapes as broadcastShapeOf } from '../ops/broadcast.js';
 import { op } from '../ops/index.js';
 import { rot90View, vanderColumns, type DiagEmbedAttrs, type Rot90Attrs, type VanderAttrs } from '../ops/parity-shape.js';
-import { normDim } from '../ops/shape.js';
+import { contiguousView, normDim } from '../ops/shape.js';
 import { checkFinite, checkIntAtLeast, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { checkShape, createOptions, make, tensor, writeGenerated, zeros, type CreateOptions } from './creation.js';
@@ -186,7 +186,7 @@ export function fillDiagonal_(x: Tensor, fillValue: number, wrap = false): Tenso
   if (x.ndim > 2 && x.shape.some((d) => d !== x.shape[0]))
     throw new ShapeError('fillDiagonal_', `all dimensions of input must be of equal length, got shape ${fmtShape(x.shape)}`);
   // the flat index advances by the sum of the strides (C + 1 for a matrix) from one diagonal element to the next
-  const step = x.shape.reduce((acc, _, k) => acc + x.shape.slice(k + 1).reduce((a, b) => a * b, 1), 0);
+  const step = contiguousView(x.shape).strides.reduce((a, b) => a + b, 0);
   const end = x.ndim === 2 && wrap ? x.size : Math.min(...x.shape) * step;
   const mask = new Float32Array(x.size);
   for (let i = 0; i < end; i += step) mask[i] = 1;
