@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { relaxedSimdSupported } from './src/engine/backend/wasm.js';
@@ -50,4 +51,10 @@ const SLOW = [
 ];
 const quick = { test: { ...shared, name: 'quick', include: ['test/**/*.test.ts'], exclude: SLOW, env: { ...env('simd', 'simd'), WASMGRAD_WASM_ONLY: '1' } } };
 
-export default defineConfig(({ mode }) => ({ test: { projects: mode === 'quick' ? [quick] : projects } }));
+// vitest's default is one worker per core but one (`cores − 1`), which on a 2-core machine (CI's, this
+// one's) runs the files one after another. Two workers use both cores; the threads tests then
+// share them (they check bits, not timings): the whole suite passed so with three other busy
+// processes on the machine (load ~10).
+const maxWorkers = Math.max(2, availableParallelism() - 1);
+
+export default defineConfig(({ mode }) => ({ test: { maxWorkers, projects: mode === 'quick' ? [quick] : projects } }));
