@@ -192,6 +192,49 @@ describe('transformer stacks: init, modes, compile, errors', () => {
     expect(eager[11]).toBeLessThan(0.5 * eager[0]);
   });
 
+  test("PyTorch's keyword form: the leading arguments inside the options object build the same module", () => {
+    const same = (a: wg.nn.AnyModule, b: wg.nn.AnyModule) => {
+      const [sa, sb] = [a.stateDict(), b.stateDict()];
+      expect(Object.keys(sa)).toEqual(Object.keys(sb));
+      for (const k of Object.keys(sa)) expect(vals(sa[k]), k).toEqual(vals(sb[k]));
+      expect(String(a)).toBe(String(b));
+    };
+    const built = <M extends wg.nn.AnyModule>(make: () => M) => {
+      wg.manualSeed(7);
+      return make();
+    };
+    const o = { dimFeedforward: 16, dropout: 0, normFirst: true };
+    same(
+      built(() => new wg.nn.TransformerEncoderLayer(8, 2, o)),
+      built(() => new wg.nn.TransformerEncoderLayer({ dModel: 8, nhead: 2, ...o })),
+    );
+    same(
+      built(() => new wg.nn.TransformerDecoderLayer(8, 2, o)),
+      built(() => new wg.nn.TransformerDecoderLayer({ dModel: 8, nhead: 2, ...o })),
+    );
+    const t = { numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16 };
+    same(
+      built(() => new wg.nn.Transformer(8, 2, t)),
+      built(() => new wg.nn.Transformer({ dModel: 8, nhead: 2, ...t })),
+    );
+    same(
+      built(() => new wg.nn.MultiheadAttention(8, 2, { kdim: 5 })),
+      built(() => new wg.nn.MultiheadAttention({ embedDim: 8, numHeads: 2, kdim: 5 })),
+    );
+    expect(() => new wg.nn.TransformerEncoderLayer({ dModel: 8 } as never)).toThrow(/nn\.TransformerEncoderLayer: nhead must be an integer ≥ 1, got undefined/);
+    expect(() => new (wg.nn.TransformerEncoderLayer as never as new (...a: unknown[]) => unknown)({ dModel: 8, nhead: 2 }, 2)).toThrow(
+      /nn\.TransformerEncoderLayer: takes \(dModel, nhead, options\) or one options object holding dModel and nhead, got an object followed by 2/,
+    );
+    expect(() => new wg.nn.MultiheadAttention({ embedDim: 8, numHeads: 2, kDim: 5 } as never)).toThrow(/unknown option 'kDim'/);
+  });
+
+  test('MultiheadAttention prints as PyTorch 1.13 (no settings; out_proj is a NonDynamicallyQuantizableLinear)', () => {
+    // repr(torch.nn.MultiheadAttention(8, 2, kdim=5, vdim=6, bias=False))
+    expect(String(new wg.nn.MultiheadAttention(8, 2, { kdim: 5, vdim: 6, bias: false }))).toBe(
+      'MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=False)\n)',
+    );
+  });
+
   test('errors name the module and what was given', () => {
     const layer = new wg.nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 });
     expect(() => new wg.nn.TransformerEncoder(layer, 0)).toThrow(/nn\.TransformerEncoder: numLayers must be a positive integer, got 0/);

@@ -13,7 +13,7 @@ import { zeros } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
 import { constantParameter, uniformParameter } from './init.js';
 import { xavierNormal_, zeros_ } from './initializers.js';
-import { Linear } from './layers.js';
+import { Linear, keywordForm } from './layers.js';
 import { Module } from './module.js';
 
 export interface MultiheadAttentionOptions {
@@ -50,6 +50,9 @@ type MhaForward = (query: Tensor, key: Tensor, value: Tensor, options?: Multihea
 /** Xavier-uniform bound √(6/(fanIn + fanOut)) of a [rows, cols] weight. */
 const xavierBound = (rows: number, cols: number) => Math.sqrt(6 / (rows + cols));
 
+/** PyTorch's class of `out_proj`: a Linear under another name, which is what torch prints. */
+class NonDynamicallyQuantizableLinear extends Linear {}
+
 export class MultiheadAttention extends Module<MhaForward> {
   readonly embedDim: number;
   readonly numHeads: number;
@@ -71,9 +74,12 @@ export class MultiheadAttention extends Module<MhaForward> {
   readonly biasV: Tensor | null;
   readonly addZeroAttn: boolean;
 
-  constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}) {
+  constructor(options: MultiheadAttentionOptions & { embedDim: number; numHeads: number });
+  constructor(embedDim: number, numHeads: number, options?: MultiheadAttentionOptions);
+  constructor(...args: unknown[]) {
     super();
     const FN = 'nn.MultiheadAttention';
+    const [[embedDim, numHeads], options] = keywordForm<MultiheadAttentionOptions>(FN, args, ['embedDim', 'numHeads']) as [number[], MultiheadAttentionOptions];
     const o = checkOptions<MultiheadAttentionOptions>(FN, options, ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim', 'addBiasKv', 'addZeroAttn']);
     const size = (what: string, v: unknown): number => {
       if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(FN, `${what} must be a positive integer, got ${fmtValue(v)}`);
@@ -104,7 +110,7 @@ export class MultiheadAttention extends Module<MhaForward> {
     }
     const bias = o.bias ?? true;
     this.inProjBias = bias ? this.registerParameter('in_proj_bias', constantParameter(FN, [3 * E], 0)) : null;
-    this.outProj = this.registerModule('out_proj', new Linear(E, E, { bias }));
+    this.outProj = this.registerModule('out_proj', new NonDynamicallyQuantizableLinear(E, E, { bias }));
     if (this.outProj.bias !== null) zeros_(this.outProj.bias);
     // after out_proj, as PyTorch registers them; xavier_normal_ as its _reset_parameters
     const kvBias = (name: string) => this.registerParameter(name, xavierNormal_(constantParameter(FN, [1, 1, E], 0)));
@@ -226,9 +232,5 @@ export class MultiheadAttention extends Module<MhaForward> {
     const heads = { count: this.numHeads, dim: this.headDim, batchFirst: !batched || this.batchFirst, offsets };
     const out = this.outProj.forward(fusedAttention(q, k, v, mask, 1 / Math.sqrt(this.headDim), causal, heads));
     return batched ? out : out.reshape(out.shape.slice(1));
-  }
-
-  override extraRepr(): string {
-    return `embed_dim=${this.embedDim}, num_heads=${this.numHeads}`;
   }
 }

@@ -42,6 +42,28 @@ export function checkChannelsInput(fn: string, x: Tensor, inChannels: number, sp
     throw new ShapeError(fn, `expected an input [N, ${inChannels}, ${spatial}] or [${inChannels}, ${spatial}], got shape ${fmtShape(x.shape)}`);
 }
 
+/**
+ * PyTorch's keyword form of a constructor's leading arguments: `nn.Transformer(d_model=8, nhead=2)`
+ * is `new Transformer({ dModel: 8, nhead: 2 })`, the leading arguments named in the options object.
+ * Returns the leading values (undefined where not given) and the other options, either form.
+ */
+export function keywordForm<O extends object>(fn: string, args: readonly unknown[], names: readonly string[]): [unknown[], O] {
+  const first = args[0];
+  if (first === null || typeof first !== 'object' || Array.isArray(first)) return [names.map((_, i) => args[i]), (args[names.length] ?? {}) as O];
+  if (args.length > 1)
+    throw new ValueError(
+      fn,
+      `takes (${names.join(', ')}, options) or one options object holding ${names.join(' and ')}, got an object followed by ${fmtValue(args[1])}`,
+    );
+  const o: Record<string, unknown> = { ...first };
+  const values = names.map((n) => {
+    const v = o[n];
+    delete o[n];
+    return v;
+  });
+  return [values, o as O];
+}
+
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 export const pyPair = (p: readonly number[]) => `(${p.join(', ')})`;
 /** A float as Python's repr prints it (1e-05, 0.1, 1.0), for PyTorch-like toString(). */

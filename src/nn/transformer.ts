@@ -14,7 +14,7 @@ import { arange } from '../api/creation.js';
 import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
 import { xavierUniform_ } from './initializers.js';
-import { Linear } from './layers.js';
+import { Linear, keywordForm } from './layers.js';
 import { Module, type AnyModule } from './module.js';
 import { LayerNorm } from './norm.js';
 import { Dropout } from './simple.js';
@@ -53,6 +53,15 @@ function layerOptions(fn: string, o: TransformerLayerOptions): Required<Transfor
     normFirst: opts.normFirst ?? false,
     bias: opts.bias ?? true,
   };
+}
+
+/** The layers' keyword form: `new TransformerEncoderLayer({ dModel, nhead, ...options })`. */
+type LayerKeywords = TransformerLayerOptions & { dModel: number; nhead: number };
+
+/** A layer's (dModel, nhead, options) from either form, checked. */
+function layerArgs(fn: string, args: readonly unknown[]): [number, number, Required<TransformerLayerOptions>] {
+  const [[dModel, nhead], options] = keywordForm<TransformerLayerOptions>(fn, args, ['dModel', 'nhead']);
+  return [checkIntAtLeast(fn, 'dModel', dModel, 1), checkIntAtLeast(fn, 'nhead', nhead, 1), layerOptions(fn, options)];
 }
 
 /** The feed-forward block and norms both layers share; registration order is PyTorch's. */
@@ -125,8 +134,10 @@ export class TransformerEncoderLayer extends TransformerLayer<(src: Tensor, opti
   private readonly dropout1: Dropout;
   private readonly dropout2: Dropout;
 
-  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
-    const o = layerOptions('nn.TransformerEncoderLayer', options);
+  constructor(options: LayerKeywords);
+  constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
+  constructor(...args: unknown[]) {
+    const [dModel, nhead, o] = layerArgs('nn.TransformerEncoderLayer', args);
     super('nn.TransformerEncoderLayer', dModel, nhead, o, false);
     this.norm1 = this.norm('norm1', dModel, o);
     this.norm2 = this.norm('norm2', dModel, o);
@@ -166,8 +177,10 @@ export class TransformerDecoderLayer extends TransformerLayer<(tgt: Tensor, memo
   private readonly dropout2: Dropout;
   private readonly dropout3: Dropout;
 
-  constructor(dModel: number, nhead: number, options: TransformerLayerOptions = {}) {
-    const o = layerOptions('nn.TransformerDecoderLayer', options);
+  constructor(options: LayerKeywords);
+  constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
+  constructor(...args: unknown[]) {
+    const [dModel, nhead, o] = layerArgs('nn.TransformerDecoderLayer', args);
     super('nn.TransformerDecoderLayer', dModel, nhead, o, true);
     this.norm1 = this.norm('norm1', dModel, o);
     this.norm2 = this.norm('norm2', dModel, o);
@@ -360,9 +373,12 @@ export class Transformer extends Module<(src: Tensor, tgt: Tensor, options?: Tra
   readonly nhead: number;
   readonly batchFirst: boolean;
 
-  constructor(dModel = 512, nhead = 8, options: TransformerOptions = {}) {
+  constructor(options: TransformerOptions & { dModel?: number; nhead?: number });
+  constructor(dModel?: number, nhead?: number, options?: TransformerOptions);
+  constructor(...args: unknown[]) {
     super();
     const FN = 'nn.Transformer';
+    const [[dModel = 512, nhead = 8], options] = keywordForm<TransformerOptions>(FN, args, ['dModel', 'nhead']) as [number[], TransformerOptions];
     const {
       numEncoderLayers = 6,
       numDecoderLayers = 6,
