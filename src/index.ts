@@ -48,6 +48,7 @@ export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops
 export type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolOptions } from './ops/pool.js';
 export type { InterpolateOptions } from './ops/resample.js';
 export * as data from './data/index.js';
+export * as utils from './utils.js';
 export * as optim from './optim/index.js';
 export * from './io/index.js';
 export * as nn from './nn/index.js';
