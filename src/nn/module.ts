@@ -186,6 +186,29 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     }
   }
 
+  /**
+   * @internal Removes the parameter `name` from the registry and returns it (PyTorch's
+   * `del module._parameters[name]`); a field of that name becomes a plain property holding it.
+   * weightNorm and spectralNorm (src/nn/reparam.ts) put other tensors in its place.
+   */
+  takeParameter(name: string): Tensor {
+    return this.take('takeParameter', this._parameters, name);
+  }
+
+  /** @internal The same for a buffer. */
+  takeBuffer(name: string): Tensor {
+    this._nonPersistent.delete(name);
+    return this.take('takeBuffer', this._buffers, name);
+  }
+
+  private take(kind: string, registry: Map<string, Tensor>, name: string): Tensor {
+    const t = registry.get(name);
+    if (t === undefined) throw new ValueError(fnOf(this, kind), `no '${name}' is registered`);
+    registry.delete(name);
+    if (Object.hasOwn(this, name)) Object.defineProperty(this, name, { value: t, writable: true, enumerable: true, configurable: true });
+    return t;
+  }
+
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends AnyModule>(name: string, m: M): M {
     this.checkName('registerModule', name);

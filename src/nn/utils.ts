@@ -1,6 +1,7 @@
 /**
  * wg.nn.utils: torch.nn.utils' parameters_to_vector, vector_to_parameters, clip_grad_norm_ and
- * clip_grad_value_ (wg.optim's, under torch's names), and rnn.padSequence (pad_sequence).
+ * clip_grad_value_ (wg.optim's, under torch's names), rnn.padSequence (pad_sequence), and the
+ * weight_norm / spectral_norm reparametrizations (./reparam.ts).
  */
 import { full } from '../api/creation.js';
 import { cat, reshape, slice, stack } from '../api/functional.js';
@@ -86,3 +87,4 @@ function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptions = {}
 
 /** torch.nn.utils.rnn. */
 export const rnn = { padSequence };
+export { weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, type SpectralNormOptions } from './reparam.js';
