@@ -36,7 +36,7 @@ export {
 } from './simple.js';
 export type { AvgPoolModuleOptions, MaxPoolModuleOptions } from './simple.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
-export { RNN, GRU, LSTM, type RecurrentOptions, type RNNOptions } from './recurrent.js';
+export { RNN, GRU, LSTM, type RecurrentOptions, type RNNOptions, type LSTMOptions } from './recurrent.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export * as init from './initializers.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';

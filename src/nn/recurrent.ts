@@ -7,10 +7,11 @@
  * x·W_ihᵀ + b_ih, with the parts of b_hh that only shift a gate's pre-activation folded into its
  * bias), then runs the whole time loop in one fused op (src/ops/recurrent.ts: per step one
  * h·W_hhᵀ GEMM and the gate maths in WASM), whose backward gives dxp for every step, so dW_ih and
- * the input's gradient are that one linear's backward. Autodiff, both backends and wg.compile see
- * ordinary ops.
+ * the input's gradient are that one linear's backward. An LSTM with a projection (projSize > 0)
+ * runs its time loop as ordinary ops, one step after the other (lstmProjRecurrence). Autodiff, both
+ * backends and wg.compile see ordinary ops.
  */
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor, isRecord } from '../engine/check.js';
 import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { constant } from '../api/creation.js';
@@ -27,12 +28,21 @@ export interface RecurrentOptions {
   numLayers?: number;
   /** With false, no bias_ih / bias_hh parameters (default true). */
   bias?: boolean;
-  /** Input and output as [N, L, features] instead of [L, N, features]; h0/c0 keep [layers·dirs, N, H]. */
+  /** Input and output as [N, L, features] instead of [L, N, features]; h0/c0 keep [layers·dirs, N, ·]. */
   batchFirst?: boolean;
   /** Dropout on the outputs of every layer but the last, in training mode only (default 0). */
   dropout?: number;
   /** A second direction per layer reading the sequence backwards; outputs are concatenated (forward first). */
   bidirectional?: boolean;
+}
+
+export interface LSTMOptions extends RecurrentOptions {
+  /**
+   * With P > 0 (and P < hiddenSize), h is projected to P features at every step:
+   * h' = W_hr (o ⊙ tanh c'), W_hr = weight_hr [P, H]; h, the output and layer k ≥ 1's input are
+   * P wide (P·numDirections), c stays H wide (default 0: no projection).
+   */
+  projSize?: number;
 }
 
 export interface RNNOptions extends RecurrentOptions {
@@ -46,6 +56,8 @@ export interface CellWeights {
   wHh: Tensor;
   bIh: Tensor | null;
   bHh: Tensor | null;
+  /** The LSTM's projection weight_hr [P, H] (projSize P > 0), else null. */
+  wHr: Tensor | null;
 }
 
 // ---- one layer and direction: the input projection of all steps, then the fused time loop -------
@@ -82,15 +94,49 @@ export function lstmRecurrence(input: Tensor, h0: Tensor, c0: Tensor, w: CellWei
 }
 
 /**
- * Registers one layer and direction's weight_ih, weight_hh, bias_ih, bias_hh (+ suffix) on m, in
- * PyTorch's order, each from U(−1/√H, 1/√H) as PyTorch's reset_parameters (drawn in that order).
+ * The LSTM with a projection (projSize P > 0), one step after the other as ordinary ops (the fused
+ * op's h is o ⊙ tanh c, not its projection): gates = xp_t + W_hh h (W_hh [4H, P], h [N, P]),
+ * c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g), h' = W_hr (σ(o) ⊙ tanh c'). → h of every step [L, N, P] and cn
+ * [1, N, H].
  */
-export function registerCellWeights(m: AnyModule, fn: string, gates: number, inSize: number, H: number, bias: boolean, suffix = ''): CellWeights {
+function lstmProjRecurrence(input: Tensor, h0: Tensor, c0: Tensor, w: CellWeights, reverse: boolean): [Tensor, Tensor] {
+  const L = input.shape[0];
+  const xp = F.unbind(F.linear(input, w.wIh, w.bIh && w.bHh && F.add(w.bIh, w.bHh)), 0);
+  const hs: Tensor[] = new Array<Tensor>(L);
+  let h = h0,
+    c = c0;
+  for (let s = 0; s < L; s++) {
+    const t = reverse ? L - 1 - s : s;
+    const [i, f, g, o] = F.chunk(F.add(xp[t], F.linear(h, w.wHh)), 4, 1);
+    c = F.add(F.mul(F.sigmoid(f), c), F.mul(F.sigmoid(i), F.tanh(g)));
+    h = hs[t] = F.linear(F.mul(F.sigmoid(o), F.tanh(c)), w.wHr!);
+  }
+  return [F.stack(hs, 0), F.unsqueeze(c, 0)];
+}
+
+/**
+ * Registers one layer and direction's weight_ih, weight_hh, bias_ih, bias_hh, and with a
+ * projection (P > 0) weight_hr [P, H] (+ suffix) on m, in PyTorch's order, each from
+ * U(−1/√H, 1/√H) as PyTorch's reset_parameters (drawn in that order). weight_hh is [G·H, P] with a
+ * projection (h is P wide), else [G·H, H].
+ */
+export function registerCellWeights(m: AnyModule, fn: string, gates: number, inSize: number, H: number, bias: boolean, suffix = '', P = 0): CellWeights {
   const bound = 1 / Math.sqrt(H);
   const param = (name: string, shape: number[]) => m.registerParameter(name + suffix, uniformParameter(fn, shape, bound));
-  const wIh = param('weight_ih', [gates * H, inSize]);
-  const wHh = param('weight_hh', [gates * H, H]);
-  return { wIh, wHh, bIh: bias ? param('bias_ih', [gates * H]) : null, bHh: bias ? param('bias_hh', [gates * H]) : null };
+  // An object literal evaluates left to right: the parameters are registered and drawn in this order.
+  return {
+    wIh: param('weight_ih', [gates * H, inSize]),
+    wHh: param('weight_hh', [gates * H, P || H]),
+    bIh: bias ? param('bias_ih', [gates * H]) : null,
+    bHh: bias ? param('bias_hh', [gates * H]) : null,
+    wHr: P > 0 ? param('weight_hr', [P, H]) : null,
+  };
+}
+
+/** RNN's and GRU's options, checked: PyTorch's error for projSize, which only LSTM has (even 0). */
+function checkRecurrentOptions<T extends RecurrentOptions>(fn: string, opts: unknown, known: readonly string[]): T {
+  if (isRecord(opts) && 'projSize' in opts) throw new ValueError(fn, 'projSize is only supported for LSTM, not RNN or GRU');
+  return checkOptions<T>(fn, opts, known);
 }
 
 const OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
@@ -99,7 +145,7 @@ const pyBool = (b: boolean) => (b ? 'True' : 'False');
 /**
  * What RNN, GRU and LSTM share: options, parameters, input checks and the loop over layers,
  * directions and time steps. A subclass gives the number of gates and the cell's `step`; the state
- * is h (RNN, GRU) or [h, c] (LSTM), each [N, H] inside the loop.
+ * is h (RNN, GRU) or [h, c] (LSTM), each [N, H] inside the loop (h [N, P] with a projection).
  */
 abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
   readonly inputSize: number;
@@ -109,6 +155,8 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** The LSTM's projection size P (0: none, and always 0 for RNN and GRU). */
+  readonly projSize: number;
   /** Per layer, the forward direction then the reverse one: index layer·numDirections + direction. */
   private readonly cells: CellWeights[] = [];
 
@@ -118,13 +166,15 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     gates: number,
     inputSize: number,
     hiddenSize: number,
-    o: RecurrentOptions,
+    o: LSTMOptions,
   ) {
     super();
     const kind = fn.slice(3);
     this.inputSize = checkInt(kind, 'inputSize', inputSize, 0);
     this.hiddenSize = checkInt(kind, 'hiddenSize', hiddenSize, 1);
     this.numLayers = checkInt(kind, 'numLayers', o.numLayers ?? 1, 1);
+    this.projSize = checkInt(kind, 'projSize', o.projSize ?? 0, 0);
+    if (this.projSize >= hiddenSize) throw new ValueError(fn, `projSize must be smaller than hiddenSize (${hiddenSize}), got ${this.projSize}`);
     const { bias = true, batchFirst = false, dropout = 0, bidirectional = false } = o;
     checkBool(fn, 'bias', bias);
     checkBool(fn, 'batchFirst', batchFirst);
@@ -137,8 +187,8 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     this.bidirectional = bidirectional;
     for (let layer = 0; layer < this.numLayers; layer++)
       for (let dir = 0; dir < this.numDirections; dir++) {
-        const inSize = layer === 0 ? inputSize : hiddenSize * this.numDirections;
-        this.cells.push(registerCellWeights(this, fn, gates, inSize, hiddenSize, bias, `_l${layer}${dir === 1 ? '_reverse' : ''}`));
+        const inSize = layer === 0 ? inputSize : this.outputSize * this.numDirections;
+        this.cells.push(registerCellWeights(this, fn, gates, inSize, hiddenSize, bias, `_l${layer}${dir === 1 ? '_reverse' : ''}`, this.projSize));
       }
   }
 
@@ -146,14 +196,19 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     return this.bidirectional ? 2 : 1;
   }
 
+  /** The width of h (each direction's output): projSize with a projection, else hiddenSize. */
+  private get outputSize(): number {
+    return this.projSize || this.hiddenSize;
+  }
+
   /**
    * The whole module: x [L, N, in] ([N, L, in] with batchFirst, or unbatched [L, in]) and the
-   * initial states (h0, and c0 for LSTM; null means zeros) each [layers·dirs, N, H] ([layers·dirs,
-   * H] unbatched) → the last layer's output [L, N, dirs·H] (same layout as x) and the final states
-   * stacked as the initial ones.
+   * initial states (h0, and c0 for LSTM; null means zeros) each [layers·dirs, N, S] ([layers·dirs,
+   * S] unbatched; S is the state's `size`, hiddenSize or projSize) → the last layer's output
+   * [L, N, dirs·S] with h0's S (same layout as x) and the final states stacked as the initial ones.
    */
-  protected sequence(x: Tensor, initial: { name: string; t: Tensor | null }[]): [Tensor, Tensor[]] {
-    const { fn, hiddenSize: H, numDirections: D } = this;
+  protected sequence(x: Tensor, initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[]): [Tensor, Tensor[]] {
+    const { fn, numDirections: D } = this;
     checkTensor(fn, 'input', x);
     if (x.dtype !== 'float32') throw new DTypeError(fn, `input must be a float32 tensor, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[x.ndim - 1] !== this.inputSize)
@@ -166,21 +221,21 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     const seq = !batched ? F.unsqueeze(x, 1) : this.batchFirst ? F.transpose(x, 0, 1) : x;
     const [L, N] = seq.shape;
     if (L === 0) throw new ShapeError(fn, `expected a sequence length L > 0, got an input of shape ${fmtShape(x.shape)}`);
-    const want = batched ? [this.numLayers * D, N, H] : [this.numLayers * D, H];
-    const starts = initial.map(({ name, t }) => {
-      if (t === null) return null;
+    const starts = initial.map(({ name, t, size }) => {
+      const S = this[size];
+      // A missing state is zeros: a 0-d constant expanded, a transient of the step (wg.zeros would
+      // allocate persistent memory at every eager call, freed only by the garbage collector).
+      if (t === null) return new Array<Tensor>(this.numLayers * D).fill(F.expand(constant(0, x.storage.backend), [N, S]));
       checkTensor(fn, name, t);
       if (t.dtype !== 'float32') throw new DTypeError(fn, `${name} must be a float32 tensor, got ${t.dtype} of shape ${fmtShape(t.shape)}`);
+      const want = batched ? [this.numLayers * D, N, S] : [this.numLayers * D, S];
       if (t.ndim !== want.length || t.shape.some((d, k) => d !== want[k]))
         throw new ShapeError(
           fn,
-          `expected ${name} of shape ${fmtShape(want)} (numLayers·numDirections, ${batched ? 'N, ' : ''}hiddenSize) for an input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`,
+          `expected ${name} of shape ${fmtShape(want)} (numLayers·numDirections, ${batched ? 'N, ' : ''}${size}) for an input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`,
         );
       return F.unbind(batched ? t : F.unsqueeze(t, 1), 0);
     });
-    // A missing state is zeros: a 0-d constant expanded, a transient of the step (wg.zeros would
-    // allocate persistent memory at every eager call, freed only by the garbage collector).
-    const zero = starts.includes(null) ? F.expand(constant(0, x.storage.backend), [N, H]) : null;
     const finals: Tensor[][] = initial.map(() => []);
     let input = seq;
     for (let layer = 0; layer < this.numLayers; layer++) {
@@ -190,7 +245,7 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
         const k = layer * D + dir;
         const [y, state] = this.recurrence(
           input,
-          starts.map((s) => (s === null ? zero! : s[k])),
+          starts.map((s) => s[k]),
           this.cells[k],
           dir === 1,
         );
@@ -208,9 +263,9 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
 
   /**
    * One layer and direction over the whole sequence [L, N, in] from the initial state (h, or h and
-   * c, each [N, H]): the input projection of all steps in one linear, then the fused time loop
-   * (src/ops/recurrent.ts) → h of every step [L, N, H] (the LSTM's with cn as row L) and, for the
-   * LSTM, cn [1, N, H].
+   * c, each [N, H]; h [N, P] with a projection): the input projection of all steps in one linear,
+   * then the time loop → h of every step [L, N, H] ([L, N, P]; the fused LSTM's with cn as row L)
+   * and, for the LSTM, cn [1, N, H].
    */
   protected abstract recurrence(input: Tensor, state: Tensor[], w: CellWeights, reverse: boolean): [Tensor, Tensor | null];
 
@@ -220,15 +275,16 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     return F.dropout(x, this.dropout, this.training);
   }
 
-  /** PyTorch's RNNBase.extra_repr: the sizes, then each option that differs from its default. */
   /**
    * PyTorch's flatten_parameters(), which compacts cuDNN weights: a no-op here (the weights are
    * always contiguous), kept so that code calling it before forward runs unchanged.
    */
   flattenParameters(): void {}
 
+  /** PyTorch's RNNBase.extra_repr: the sizes, then each option that differs from its default. */
   override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
+    if (this.projSize !== 0) s += `, proj_size=${this.projSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
     if (!this.bias) s += `, bias=${pyBool(this.bias)}`;
     if (this.batchFirst) s += `, batch_first=${pyBool(this.batchFirst)}`;
@@ -247,7 +303,7 @@ export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
-    const o = checkOptions<RNNOptions>('nn.RNN', opts, [...OPTIONS, 'nonlinearity']);
+    const o = checkRecurrentOptions<RNNOptions>('nn.RNN', opts, [...OPTIONS, 'nonlinearity']);
     const { nonlinearity = 'tanh' } = o;
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
       throw new ValueError('nn.RNN', `nonlinearity must be 'tanh' or 'relu', got ${fmtValue(nonlinearity)}`);
@@ -256,7 +312,7 @@ export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
   }
 
   forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
-    const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0 }]);
+    const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0, size: 'hiddenSize' }]);
     return [out, hn];
   }
 
@@ -273,11 +329,11 @@ export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
  */
 export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
-    super('nn.GRU', 3, inputSize, hiddenSize, checkOptions<RecurrentOptions>('nn.GRU', opts, OPTIONS));
+    super('nn.GRU', 3, inputSize, hiddenSize, checkRecurrentOptions<RecurrentOptions>('nn.GRU', opts, OPTIONS));
   }
 
   forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
-    const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0 }]);
+    const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0, size: 'hiddenSize' }]);
     return [out, hn];
   }
 
@@ -289,24 +345,26 @@ export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
 /**
  * LSTM with PyTorch's gates i, f, g, o (in that order in the weights' rows):
  * i = σ(·), f = σ(·), g = tanh(·), o = σ(·) of W_i* x + b_i* + W_h* h + b_h*;
- * c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c'). forward(x, [h0, c0]?) → [out, [hn, cn]].
+ * c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c') (W_hr (o ⊙ tanh(c')) with projSize > 0).
+ * forward(x, [h0, c0]?) → [out, [hn, cn]].
  */
 export class LSTM extends RecurrentBase<(x: Tensor, hx?: readonly [Tensor, Tensor] | null) => [Tensor, [Tensor, Tensor]]> {
-  constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
-    super('nn.LSTM', 4, inputSize, hiddenSize, checkOptions<RecurrentOptions>('nn.LSTM', opts, OPTIONS));
+  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
+    super('nn.LSTM', 4, inputSize, hiddenSize, checkOptions<LSTMOptions>('nn.LSTM', opts, [...OPTIONS, 'projSize']));
   }
 
   forward(x: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2))
       throw new ValueError(this.fn, `the initial state must be an array [h0, c0] of two tensors, got ${fmtValue(hx)}`);
     const [out, [hn, cn]] = this.sequence(x, [
-      { name: 'h0', t: hx === null ? null : hx[0] },
-      { name: 'c0', t: hx === null ? null : hx[1] },
+      { name: 'h0', t: hx === null ? null : hx[0], size: this.projSize > 0 ? 'projSize' : 'hiddenSize' },
+      { name: 'c0', t: hx === null ? null : hx[1], size: 'hiddenSize' },
     ]);
     return [out, [hn, cn]];
   }
 
   protected recurrence(input: Tensor, [h0, c0]: Tensor[], w: CellWeights, reverse: boolean): [Tensor, Tensor] {
+    if (w.wHr !== null) return lstmProjRecurrence(input, h0, c0, w, reverse);
     const y = lstmRecurrence(input, h0, c0, w, reverse);
     return [y, F.narrow(y, 0, input.shape[0], 1)];
   }
