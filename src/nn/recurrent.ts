@@ -22,6 +22,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { uniformParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
 import { Module, type AnyModule, type Forward } from './module.js';
+import { PackedSequence } from './packed.js';
 
 export interface RecurrentOptions {
   /** Stacked layers (default 1); layer k ≥ 1 takes the previous layer's output, H·numDirections wide. */
@@ -207,8 +208,9 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
    * S] unbatched; S is the state's `size`, hiddenSize or projSize) → the last layer's output
    * [L, N, dirs·S] with h0's S (same layout as x) and the final states stacked as the initial ones.
    */
-  protected sequence(x: Tensor, initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[]): [Tensor, Tensor[]] {
-    const { fn, numDirections: D } = this;
+  protected sequence<X extends Tensor | PackedSequence>(x: X, initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[]): [X, Tensor[]] {
+    if (x instanceof PackedSequence) return this.packedSequence(x, initial) as [X, Tensor[]];
+    const { fn } = this;
     checkTensor(fn, 'input', x);
     if (x.dtype !== 'float32') throw new DTypeError(fn, `input must be a float32 tensor, got ${x.dtype} of shape ${fmtShape(x.shape)}`);
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[x.ndim - 1] !== this.inputSize)
@@ -219,20 +221,56 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     const batched = x.ndim === 3;
     // Inside, the layout is [L, N, in]; an unbatched input is a batch of one.
     const seq = !batched ? F.unsqueeze(x, 1) : this.batchFirst ? F.transpose(x, 0, 1) : x;
-    const [L, N] = seq.shape;
-    if (L === 0) throw new ShapeError(fn, `expected a sequence length L > 0, got an input of shape ${fmtShape(x.shape)}`);
+    if (seq.shape[0] === 0) throw new ShapeError(fn, `expected a sequence length L > 0, got an input of shape ${fmtShape(x.shape)}`);
+    const [out, finals] = this.layers(seq, x.shape, batched, initial, null);
+    return [(!batched ? F.squeeze(out, 1) : this.batchFirst ? F.transpose(out, 0, 1) : out) as X, finals.map((f) => (batched ? f : F.squeeze(f, 1)))];
+  }
+
+  /**
+   * A PackedSequence: the layers run on its padded batch in sorted order, each sequence for its own
+   * length (segments of steps with the same batch size, see runSegments); h0/c0 and hn/cn are in
+   * the original batch order, as PyTorch's.
+   */
+  private packedSequence(p: PackedSequence, initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[]): [PackedSequence, Tensor[]] {
+    const { fn } = this;
+    checkTensor(fn, 'input.data', p.data);
+    if (p.data.ndim !== 2 || p.data.shape[1] !== this.inputSize || p.data.dtype !== 'float32')
+      throw new ShapeError(fn, `expected a PackedSequence of float32 data [Σ lengths, ${this.inputSize}], got ${p.data.dtype} ${fmtShape(p.data.shape)}`);
+    const padded = p.paddedSorted();
+    const order = p.sortedIndices;
+    const sorted = initial.map((s) => ({ ...s, t: s.t === null || order === null ? s.t : F.indexSelect(s.t, 1, order) }));
+    const [out, finals] = this.layers(padded, padded.shape, true, sorted, p.sizes());
+    const inv = p.unsortedIndices;
+    return [p.withPadded(out), finals.map((f) => (inv === null ? f : F.indexSelect(f, 1, inv)))];
+  }
+
+  /**
+   * The layers over seq [L, N, in] from the initial states (checked against `shape`, the input's
+   * shape, batched or not): → the last layer's output [L, N, dirs·S] and the final states, each
+   * [layers·dirs, N, S]. With `sizes` (a packed batch), sequence b runs for the steps t where
+   * b < sizes[t].
+   */
+  private layers(
+    seq: Tensor,
+    shape: readonly number[],
+    batched: boolean,
+    initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[],
+    sizes: number[] | null,
+  ): [Tensor, Tensor[]] {
+    const { fn, numDirections: D } = this;
+    const N = seq.shape[1];
     const starts = initial.map(({ name, t, size }) => {
       const S = this[size];
       // A missing state is zeros: a 0-d constant expanded, a transient of the step (wg.zeros would
       // allocate persistent memory at every eager call, freed only by the garbage collector).
-      if (t === null) return new Array<Tensor>(this.numLayers * D).fill(F.expand(constant(0, x.storage.backend), [N, S]));
+      if (t === null) return new Array<Tensor>(this.numLayers * D).fill(F.expand(constant(0, seq.storage.backend), [N, S]));
       checkTensor(fn, name, t);
       if (t.dtype !== 'float32') throw new DTypeError(fn, `${name} must be a float32 tensor, got ${t.dtype} of shape ${fmtShape(t.shape)}`);
       const want = batched ? [this.numLayers * D, N, S] : [this.numLayers * D, S];
       if (t.ndim !== want.length || t.shape.some((d, k) => d !== want[k]))
         throw new ShapeError(
           fn,
-          `expected ${name} of shape ${fmtShape(want)} (numLayers·numDirections, ${batched ? 'N, ' : ''}${size}) for an input of shape ${fmtShape(x.shape)}, got ${fmtShape(t.shape)}`,
+          `expected ${name} of shape ${fmtShape(want)} (numLayers·numDirections, ${batched ? 'N, ' : ''}${size}) for an input of shape ${fmtShape(shape)}, got ${fmtShape(t.shape)}`,
         );
       return F.unbind(batched ? t : F.unsqueeze(t, 1), 0);
     });
@@ -243,22 +281,55 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < D; dir++) {
         const k = layer * D + dir;
-        const [y, state] = this.recurrence(
-          input,
-          starts.map((s) => s[k]),
-          this.cells[k],
-          dir === 1,
-        );
-        // y holds h for every step (the LSTM's has cn as row L); hn is h at the last step run.
-        const hs = L === y.shape[0] ? y : F.narrow(y, 0, 0, L);
+        const from = starts.map((s) => s[k]);
+        const [hs, ends] = sizes === null ? this.whole(input, from, this.cells[k], dir === 1) : this.runSegments(input, from, this.cells[k], dir === 1, sizes);
         outs.push(hs);
-        finals[0].push(F.narrow(hs, 0, dir === 0 ? L - 1 : 0, 1));
-        if (state !== null) finals[1].push(state);
+        ends.forEach((e, j) => finals[j].push(F.unsqueeze(e, 0)));
       }
       input = D === 1 ? outs[0] : F.cat(outs, 2);
     }
-    const out = !batched ? F.squeeze(input, 1) : this.batchFirst ? F.transpose(input, 0, 1) : input;
-    return [out, finals.map((f) => (batched ? F.cat(f, 0) : F.squeeze(F.cat(f, 0), 1)))];
+    return [input, finals.map((f) => F.cat(f, 0))];
+  }
+
+  /** One layer and direction over all L steps: → h of every step [L, N, S] and the final states (h, and c for the LSTM), each [N, S]. */
+  private whole(input: Tensor, from: Tensor[], w: CellWeights, reverse: boolean): [Tensor, Tensor[]] {
+    const L = input.shape[0];
+    const [y, c] = this.recurrence(input, from, w, reverse);
+    // y holds h for every step (the LSTM's has cn as row L); hn is h at the last step run.
+    const hs = L === y.shape[0] ? y : F.narrow(y, 0, 0, L);
+    return [hs, [F.select(hs, 0, reverse ? 0 : L - 1), ...(c === null ? [] : [F.squeeze(c, 0)])]];
+  }
+
+  /**
+   * One layer and direction over a packed batch: the steps cut into runs with the same batch size
+   * b, each run on rows [0, b) from their states so far (the reverse direction takes the runs last
+   * first, so a sequence starts at its own last step from its initial state). Rows ≥ b keep their
+   * states, and their output is 0, as PyTorch's padded output.
+   */
+  private runSegments(input: Tensor, from: Tensor[], w: CellWeights, reverse: boolean, sizes: number[]): [Tensor, Tensor[]] {
+    const N = input.shape[1];
+    const runs: [start: number, len: number, b: number][] = [];
+    sizes.forEach((b, t) => (t > 0 && sizes[t - 1] === b ? runs[runs.length - 1][1]++ : runs.push([t, 1, b])));
+    let states = from;
+    const outs: Tensor[] = [];
+    for (const [start, len, b] of reverse ? [...runs].reverse() : runs) {
+      const rows = (t: Tensor, dim: number) => (b === N ? t : F.narrow(t, dim, 0, b));
+      const [hs, ends] = this.whole(
+        rows(F.narrow(input, 0, start, len), 1),
+        states.map((s) => rows(s, 0)),
+        w,
+        reverse,
+      );
+      outs[start] = b === N ? hs : F.pad(hs, [0, 0, 0, N - b]);
+      states = b === N ? ends : ends.map((e, j) => F.cat([e, F.narrow(states[j], 0, b, N - b)], 0));
+    }
+    return [
+      F.cat(
+        outs.filter((o) => o !== undefined),
+        0,
+      ),
+      states,
+    ];
   }
 
   /**
@@ -299,7 +370,7 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
  * out [L, N, dirs·H] holds the last layer's h at every step, hn [layers·dirs, N, H] every layer's
  * last h (the reverse direction's last is at t = 0).
  */
-export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tensor, Tensor]> {
+export class RNN extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor | null) => [Tensor | PackedSequence, Tensor]> {
   readonly nonlinearity: 'tanh' | 'relu';
 
   constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
@@ -311,7 +382,10 @@ export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
     this.nonlinearity = nonlinearity;
   }
 
-  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor];
+  forward(x: Tensor | PackedSequence, h0: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0, size: 'hiddenSize' }]);
     return [out, hn];
   }
@@ -327,12 +401,15 @@ export class RNN extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
  * n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h.
  * forward(x, h0?) → [out, hn] as RNN.
  */
-export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tensor, Tensor]> {
+export class GRU extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor | null) => [Tensor | PackedSequence, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
     super('nn.GRU', 3, inputSize, hiddenSize, checkRecurrentOptions<RecurrentOptions>('nn.GRU', opts, OPTIONS));
   }
 
-  forward(x: Tensor, h0: Tensor | null = null): [Tensor, Tensor] {
+  forward(x: Tensor, h0?: Tensor | null): [Tensor, Tensor];
+  forward(x: PackedSequence, h0?: Tensor | null): [PackedSequence, Tensor];
+  forward(x: Tensor | PackedSequence, h0?: Tensor | null): [Tensor | PackedSequence, Tensor];
+  forward(x: Tensor | PackedSequence, h0: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const [out, [hn]] = this.sequence(x, [{ name: 'h0', t: h0, size: 'hiddenSize' }]);
     return [out, hn];
   }
@@ -348,12 +425,15 @@ export class GRU extends RecurrentBase<(x: Tensor, h0?: Tensor | null) => [Tenso
  * c' = f ⊙ c + i ⊙ g, h' = o ⊙ tanh(c') (W_hr (o ⊙ tanh(c')) with projSize > 0).
  * forward(x, [h0, c0]?) → [out, [hn, cn]].
  */
-export class LSTM extends RecurrentBase<(x: Tensor, hx?: readonly [Tensor, Tensor] | null) => [Tensor, [Tensor, Tensor]]> {
+export class LSTM extends RecurrentBase<(x: Tensor | PackedSequence, hx?: readonly [Tensor, Tensor] | null) => [Tensor | PackedSequence, [Tensor, Tensor]]> {
   constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
     super('nn.LSTM', 4, inputSize, hiddenSize, checkOptions<LSTMOptions>('nn.LSTM', opts, [...OPTIONS, 'projSize']));
   }
 
-  forward(x: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, [Tensor, Tensor]] {
+  forward(x: Tensor, hx?: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  forward(x: PackedSequence, hx?: readonly [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  forward(x: Tensor | PackedSequence, hx?: readonly [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]];
+  forward(x: Tensor | PackedSequence, hx: readonly [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     if (hx !== null && (!Array.isArray(hx) || hx.length !== 2))
       throw new ValueError(this.fn, `the initial state must be an array [h0, c0] of two tensors, got ${fmtValue(hx)}`);
     const [out, [hn, cn]] = this.sequence(x, [

@@ -13,6 +13,7 @@ import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 import { clipGradNorm, clipGradValue } from '../optim/clip.js';
 import { paramList, type Params } from '../optim/optimizer.js';
+import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, unpackSequence, unpadSequence } from './packed.js';
 
 /** torch.nn.utils.clip_grad_norm_: wg.optim.clipGradNorm. */
 export const clipGradNorm_ = clipGradNorm;
@@ -86,5 +87,5 @@ function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptions = {}
 }
 
 /** torch.nn.utils.rnn. */
-export const rnn = { padSequence };
+export const rnn = { padSequence, PackedSequence, packPaddedSequence, padPackedSequence, packSequence, unpackSequence, unpadSequence };
 export { weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, type SpectralNormOptions } from './reparam.js';
