@@ -788,7 +788,12 @@ for (const be of ['wasm', 'reference'] as const) {
         ],
       ]);
       expect(() => LA.svdvals(nan)).toThrow(
-        'wasmgrad.linalg.svdvals: the SVD failed to converge (batch element 1): the input matrix contains non-finite values',
+        'wasmgrad.linalg.svdvals: (Batch element 1): The algorithm failed to converge because the input matrix contained non-finite values',
+      );
+      // a batch of one is named too, a single matrix not: torch's "(Batch element 0): The algorithm…" and "linalg.svd: The algorithm…"
+      expect(() => LA.svd(nan.slice(0, 1, 2))).toThrow('wasmgrad.linalg.svd: (Batch element 0): The algorithm failed to converge');
+      expect(() => LA.svd(nan.select(0, 1))).toThrow(
+        'wasmgrad.linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values',
       );
       expect(() => LA.pinv(nan)).toThrow(wg.ValueError);
       // torch's eigh gives NaN for that matrix and keeps the others
