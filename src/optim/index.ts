@@ -8,6 +8,7 @@ export {
   type Hyper,
   type MaximizeOption,
   type OptimizerStateDict,
+  type TorchOptimizerStateDict,
   type ParamStateDict,
 } from './optimizer.js';
 export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
