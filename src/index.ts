@@ -29,19 +29,7 @@ export type { DType } from './ops/types.js';
 export type { BackendName } from './engine/backend/types.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './api/gradcheck.js';
 export * from './api/functional.js';
-export {
-  relu_,
-  elu_,
-  celu_,
-  selu_,
-  leakyRelu_,
-  hardtanh_,
-  threshold_,
-  rrelu_,
-  dropout_,
-  alphaDropout_,
-  featureAlphaDropout_,
-} from './api/inplace-functions.js';
+export * from './api/inplace-functions.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';

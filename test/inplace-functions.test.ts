@@ -1,6 +1,7 @@
 /**
  * PyTorch's in-place functional forms (src/api/inplace-functions.ts): F.relu_(x) and the others
- * are F.relu(x) made x, recorded by autograd. Expected values are PyTorch 1.13's (float64).
+ * are F.relu(x) made x, recorded by autograd; torch's top-level wg.exp_(x) and the others are x.exp_().
+ * Expected values are PyTorch 1.13's (float64).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
@@ -58,5 +59,48 @@ for (const be of ['wasm', 'reference'] as const)
       // an int32 input stays int32 where the function keeps int32 (relu, hardtanh), as torch's
       const i = wg.tensor([3, -4], { dtype: 'int32' });
       expect([F.relu_(i).toArray(), F.hardtanh_(i, { minVal: -1, maxVal: 2 }).toArray(), i.dtype]).toEqual([[3, 0], [2, 0], 'int32']);
+    });
+
+    test("torch's top-level in-place functions are the tensor's in-place methods", () => {
+      // x = leaf [[0.1, 0.3], [0.2, 0.4]] (float64); h = x.mul(2); y = torch.<name>(h, …); y is h; (y * y).sum().backward()
+      const cases: [string, (h: T) => T, number[], number[]][] = [
+        ['exp_', (h) => wg.exp_(h), [1.2214, 1.82212, 1.49182, 2.22554], [5.9673, 13.28047, 8.90216, 19.81213]],
+        ['sigmoid_', (h) => wg.sigmoid_(h), [0.54983, 0.64566, 0.59869, 0.68997], [0.54437, 0.59086, 0.57536, 0.59037]],
+        ['sqrt_', (h) => wg.sqrt_(h), [0.44721, 0.7746, 0.63246, 0.89443], [2, 2, 2, 2]],
+        ['clamp_', (h) => wg.clamp_(h, 0.3, 0.6), [0.3, 0.6, 0.4, 0.6], [0, 2.4, 1.6, 0]],
+        ['xlogy_', (h) => wg.xlogy_(h, wg.tensor([2, 3])), [0.13863, 0.65917, 0.27726, 0.87889], [0.38436, 2.89668, 0.76872, 3.86224]],
+      ];
+      for (const [name, f, y, grad] of cases) {
+        const x = wg.tensor([[0.1, 0.3], [0.2, 0.4]], { requiresGrad: true }); // prettier-ignore
+        const h = x.mul(2);
+        expect(f(h), name).toBe(h);
+        h.mul(h).sum().backward();
+        expect([name, r5(h), r5(x.grad!)]).toEqual([name, y, grad]);
+      }
+      // torch.gcd_(i, torch.tensor([8, 27])) makes i [4, 9]; torch.index_put_, torch.fill_, torch.zero_ write into x
+      const i = wg.tensor([12, 18], { dtype: 'int32' });
+      expect([wg.gcd_(i, wg.tensor([8, 27], { dtype: 'int32' })), i.toArray()]).toEqual([i, [4, 9]]);
+      const z = wg.tensor([1, 2, 3]);
+      expect(wg.indexPut_(z, [wg.tensor([2, 0], { dtype: 'int32' })], 5)).toBe(z);
+      expect(z.toArray()).toEqual([5, 2, 5]);
+      expect([wg.fill_(z, 7).toArray(), wg.zero_(z).toArray(), z.toArray()]).toEqual([
+        [7, 7, 7],
+        [0, 0, 0],
+        [0, 0, 0],
+      ]);
+      // the names torch 1.13 has (`[n for n in dir(torch) if n.endswith('_') and not n.startswith('_')]`) whose tensor method exists here
+      const names =
+        'abs acos acosh arccos arccosh arcsin arcsinh arctan arctanh asin asinh atan atanh ceil cos cosh deg2rad erf erfc exp2 exp expm1 fix floor frac i0 log10 log1p log2 log logit nanToNum neg negative rad2deg reciprocal round rsqrt sigmoid sin sinc sinh sqrt square tan tanh trunc'.split(
+          ' ',
+        );
+      for (const name of names) {
+        const v = wg.tensor([0.25, 0.5, 0.75]);
+        const want = (v as unknown as Record<string, () => T>)[name]().toArray();
+        const got = (wg as unknown as Record<string, (t: T) => T>)[`${name}_`](v);
+        expect([name, got === v, v.toArray()]).toEqual([name, true, want]);
+      }
+      expect([wg.addmv_, wg.clampMax_, wg.clampMin_, wg.clip_, wg.detach_, wg.lcm_, wg.ldexp_].every((f) => typeof f === 'function')).toBe(true);
+      expect(() => wg.exp_([1, 2] as never)).toThrow(/^wasmgrad\.exp_: input must be a Tensor/);
+      expect(() => wg.tanh_(wg.tensor([1], { requiresGrad: true }))).toThrow(/^wasmgrad\.tanh_: a leaf tensor \[1\] that requires grad/);
     });
   });

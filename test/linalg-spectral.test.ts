@@ -488,6 +488,36 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(LA.matrixRank(wg.tensor(Hs), { atol: 2.5 }).toArray()).toBe(1);
       expect(LA.matrixRank(wg.tensor(Hs), { hermitian: true }).toArray()).toBe(2);
       expect(LA.matrixRank(wg.tensor(S), { rtol: 0.3 }).toArray()).toBe(2);
+      // tensor tolerances broadcast with the batch, as torch's: B = torch.stack([Hs, S, R]) for R = [[1., 2, 3], [2, 4, 6], [1, 1, 1]]
+      // (σ: [3, 1, 0], [5.63, 2.72, 0.654], [8.52, 0.643, 0]); LA.matrix_rank(B, atol=torch.tensor([2.5, 0., 1.])),
+      // (B, atol=torch.tensor([[0.], [1.2]]), rtol=torch.tensor([0.3, 0., 0.5])), (Hs, atol=torch.tensor([[0], [2]], dtype=torch.int32))
+      const B = wg.tensor([
+        Hs,
+        S,
+        [
+          [1, 2, 3],
+          [2, 4, 6],
+          [1, 1, 1],
+        ],
+      ]);
+      expect(LA.matrixRank(B, { atol: wg.tensor([2.5, 0, 1]) }).toArray()).toEqual([1, 3, 1]);
+      expect(LA.matrixRank(B, { atol: wg.tensor([[0], [1.2]]), rtol: wg.tensor([0.3, 0, 0.5]) }).toArray()).toEqual([
+        [2, 3, 1],
+        [1, 2, 1],
+      ]);
+      expect(LA.matrixRank(wg.tensor(Hs), { atol: wg.tensor([[0], [2]], { dtype: 'int32' }) }).toArray()).toEqual([[2], [1]]);
+      // the default rtol is eps·3 where atol is 0 and 0 where it is > 0 (σ₃ = 1e-7):
+      // LA.matrix_rank(torch.tensor(Hs) + 1e-7 * torch.eye(3), atol=torch.tensor([0, 1e-30])) is [2, 3]
+      expect(LA.matrixRank(wg.tensor(Hs).add(wg.eye(3).mul(1e-7)), { atol: wg.tensor([0, 1e-30]) }).toArray()).toEqual([2, 3]);
+      run(
+        (t) => LA.pinv(t, { atol: wg.tensor([[0], [2]]) }),
+        [Hs],
+        [
+          [0.666666667, -0.333333333, 0, -0.333333333, 0.666666667, 0, 0, 0, 0, 0.166666667, 0.166666667, 0, 0.166666667, 0.166666667, 0, 0, 0, 0],
+          [[-1.222222222, -1.222222222, 2.166666667, -2.111111111, -2.111111111, 3.166666667, 0.5, 3.5, 0]],
+        ],
+      ); // run(lambda t: LA.pinv(t, atol=torch.tensor([[0.], [2.]], dtype=D)), Hs): shape [2, 1, 3, 3]
+      expect(LA.pinv(wg.tensor(Hs), { hermitian: true, rtol: wg.tensor([0.5, 0]) }).shape).toEqual([2, 3, 3]);
       // run(lambda t: LA.cond(t, p), A) for p None, -2; torch 1.13's backward of the others fails
       // (an in-place write on inv's output), so their gradients are those of norm(A, p)·norm(inv(A), p)
       const cases: [wg.linalg.MatrixOrd | undefined, Case][] = [
@@ -734,7 +764,10 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => LA.matrixNorm(wg.ones([3]))).toThrow('wasmgrad.linalg.matrixNorm: A must have at least 2 dims [..., m, n], got [3]');
       expect(() => LA.matrixNorm(wg.eye(3), { ord: 3 })).toThrow("wasmgrad.linalg.matrixNorm: ord must be 'fro', 'nuc', ±1, ±2 or ±Infinity, got 3");
       expect(() => LA.matrixNorm(wg.eye(3), { dim: [1, -1] })).toThrow('wasmgrad.linalg.matrixNorm: dim must be two different dims of A [3, 3], got [1, -1]');
-      expect(() => LA.pinv(wg.eye(3), { rtol: '1' as never })).toThrow('wasmgrad.linalg.pinv: rtol must be a number, got "1"');
+      expect(() => LA.pinv(wg.eye(3), { rtol: '1' as never })).toThrow('wasmgrad.linalg.pinv: rtol must be a number or a tensor, got "1"');
+      expect(() => LA.matrixRank(wg.ones([3, 2, 2]), { atol: wg.ones([4]) })).toThrow(
+        'wasmgrad.linalg.matrixRank: shapes [3] and [4] cannot be broadcast together (dim 0: 3 vs 4)',
+      );
       expect(() => LA.matrixRank(wg.ones([2, 3]), { hermitian: true })).toThrow('wasmgrad.linalg.matrixRank: hermitian A must be square matrices, got [2, 3]');
       expect(() => LA.cond(wg.ones([2, 3]), { p: 1 })).toThrow('wasmgrad.linalg.cond: p 1 needs square matrices, got [2, 3]');
       expect(() => LA.cond(wg.eye(2), { p: 3 })).toThrow("wasmgrad.linalg.cond: p must be 'fro', 'nuc', ±1, ±2, ±Infinity or null, got 3");
@@ -755,7 +788,12 @@ for (const be of ['wasm', 'reference'] as const) {
         ],
       ]);
       expect(() => LA.svdvals(nan)).toThrow(
-        'wasmgrad.linalg.svdvals: the SVD failed to converge (batch element 1): the input matrix contains non-finite values',
+        'wasmgrad.linalg.svdvals: (Batch element 1): The algorithm failed to converge because the input matrix contained non-finite values',
+      );
+      // a batch of one is named too, a single matrix not: torch's "(Batch element 0): The algorithm…" and "linalg.svd: The algorithm…"
+      expect(() => LA.svd(nan.slice(0, 1, 2))).toThrow('wasmgrad.linalg.svd: (Batch element 0): The algorithm failed to converge');
+      expect(() => LA.svd(nan.select(0, 1))).toThrow(
+        'wasmgrad.linalg.svd: The algorithm failed to converge because the input matrix contained non-finite values',
       );
       expect(() => LA.pinv(nan)).toThrow(wg.ValueError);
       // torch's eigh gives NaN for that matrix and keeps the others

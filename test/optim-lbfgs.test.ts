@@ -170,6 +170,81 @@ describe.each(BACKENDS)('LBFGS with the line search finds the Rosenbrock minimum
   });
 });
 
+describe.each(BACKENDS)('LBFGS state dicts (%s)', (be) => {
+  test('a restored LBFGS continues exactly as the original', () => {
+    wg.setBackend(be);
+    const run = (opt: wg.optim.LBFGS, loss: () => wg.Tensor) =>
+      opt.step(() => {
+        opt.zeroGrad();
+        const l = loss();
+        l.backward();
+        return l;
+      }) as wg.Tensor;
+    const a = problem('rosenbrock');
+    const original = new wg.optim.LBFGS(a.params, { lineSearchFn: 'strong_wolfe', maxIter: 4, historySize: 2 });
+    run(original, a.loss);
+    run(original, a.loss);
+    const sd = original.stateDict();
+    // torch 1.13's LBFGS state keys (without its scratch `al`), the options camelCased
+    expect(Object.keys(sd.state[0]!)).toEqual(['func_evals', 'n_iter', 'd', 't', 'old_dirs', 'old_stps', 'ro', 'H_diag', 'prev_flat_grad', 'prev_loss']);
+    expect([sd.state[0]!.old_dirs!.length, sd.paramGroups[0]]).toEqual([
+      2,
+      { lr: 1, maxIter: 4, maxEval: 5, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 2, lineSearchFn: 'strong_wolfe', params: [0, 1] },
+    ]);
+    const b = problem('rosenbrock');
+    b.params.forEach((p, i) => wg.noGrad(() => p.copy_(a.params[i])));
+    const restored = new wg.optim.LBFGS(b.params);
+    restored.loadStateDict(sd);
+    expect([restored.maxIter, restored.historySize, restored.lineSearchFn, restored.counts]).toEqual([4, 2, 'strong_wolfe', original.counts]);
+    for (let k = 0; k < 2; k++) expect(run(restored, b.loss).item()).toBe(run(original, a.loss).item());
+    expect(b.params.map((p) => p.item())).toEqual(a.params.map((p) => p.item()));
+    expect(restored.counts).toEqual(original.counts);
+    // a fresh optimizer's state is empty, and loads as such
+    const fresh = new wg.optim.LBFGS(b.params).stateDict();
+    expect(fresh.state).toEqual({});
+    restored.loadStateDict(fresh);
+    expect([restored.counts, restored.maxIter]).toEqual([{ funcEvals: 0, nIter: 0 }, 20]);
+  });
+
+  test('a state that does not fit is a StateDictError and changes nothing', () => {
+    wg.setBackend(be);
+    const { params, loss } = problem('rosenbrock');
+    const opt = new wg.optim.LBFGS(params, { maxIter: 2 });
+    opt.step(() => {
+      opt.zeroGrad();
+      const l = loss();
+      l.backward();
+      return l;
+    });
+    const sd = opt.stateDict();
+    const other = new wg.optim.LBFGS([wg.zeros([3], { requiresGrad: true })]);
+    const bad = (state: object) => ({ ...sd, state: { 0: { ...sd.state[0]!, ...state } } }) as wg.optim.LBFGSStateDict;
+    const cases: [() => void, RegExp][] = [
+      [() => other.loadStateDict(sd), /paramGroups\[0\]\.params must list the 1 parameters, got \[0, 1\]/],
+      [
+        () => opt.loadStateDict(bad({ d: wg.zeros([3]) })),
+        /state\[0\]\.d must be a 1-D float32 tensor of the 2 parameter elements, got Tensor\(\[3\], float32\)/,
+      ],
+      [() => opt.loadStateDict(bad({ n_iter: 0 })), /state\[0\] after 0 iterations must hold none of d, t, .*, got d, t, /],
+      [() => opt.loadStateDict(bad({ ro: [1, 2, 3] })), /state\[0\]\.old_dirs, old_stps and ro must be as long, got 0, 0 and 3/],
+      [() => opt.loadStateDict(bad({ momentum_buffer: wg.zeros([2]) })), /unknown state 'state\[0\]\.momentum_buffer'/],
+      [() => opt.loadStateDict(bad({ H_diag: NaN })), /state\[0\]\.H_diag must be a finite number, got NaN/],
+    ];
+    for (const [f, message] of cases) {
+      expect(f).toThrow(wg.StateDictError);
+      expect(f).toThrow(message);
+    }
+    expect(() => opt.loadStateDict({ ...sd, paramGroups: [{ ...sd.paramGroups[0], maxIter: 0 }] })).toThrow(
+      /optim\.LBFGS: maxIter must be an integer ≥ 1, got 0/,
+    );
+    expect([opt.maxIter, opt.counts, other.counts]).toEqual([
+      2,
+      sd.state[0] && { funcEvals: sd.state[0].func_evals, nIter: sd.state[0].n_iter },
+      { funcEvals: 0, nIter: 0 },
+    ]);
+  });
+});
+
 describe('what LBFGS refuses', () => {
   const p = () => wg.tensor([1, 2, 3], { requiresGrad: true });
   test('inside wg.compile: a CompileError before anything changes', () => {

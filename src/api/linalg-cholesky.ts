@@ -11,10 +11,10 @@ import type { Tensor } from '../engine/tensor.js';
 import { checkBool } from '../ops/types.js';
 import { add, mul, sub } from './elementwise.js';
 import { matmul } from './linalg.js';
-import { fromHost, hostMatrices, needsGrad, tangent, checkSquare, mT, named } from './linalg-host.js';
+import { batchElement, fromHost, hostMatrices, needsGrad, tangent, checkSquare, mT, named } from './linalg-host.js';
 import { choleskyInPlace, triangularSolveInPlace } from './linalg-lu-core.js';
 import { triangularSystem } from './linalg-lu.js';
-import { batchElement, identities, intFromHost, solveSystem, type LinearSystem } from './linalg-system.js';
+import { identities, intFromHost, solveSystem, type LinearSystem } from './linalg-system.js';
 import { tril, triu } from './indexing.js';
 import { clone } from './shape.js';
 

@@ -39,6 +39,9 @@ export function hostMatrices(fn: string, name: string, a: Tensor): HostMatrices 
   return { values, batch, m, n, count: batch.reduce((p, d) => p * d, 1) };
 }
 
+/** "(Batch element i): " for a batched input, as torch's LinAlgError names the failing matrix. */
+export const batchElement = (h: { batch: number[] }, i: number): string => (h.batch.length > 0 ? `(Batch element ${i}): ` : '');
+
 /** A float32 tensor of `shape` holding `values` (rounded once on the WebAssembly backend, float64 on the reference one). */
 export function fromHost(fn: string, shape: readonly number[], values: ArrayLike<number>): Tensor {
   return make(fn, [...shape], 'float32', (be, p) => be.write(p, values, 'float32'));

@@ -18,11 +18,11 @@ import { tril, triu } from './indexing.js';
 import { eye } from './factories.js';
 import { narrow, pad } from './layout.js';
 import { matmul } from './linalg.js';
-import { fromHost, hostMatrices, needsGrad, tangent, type HostMatrices, checkSquare, mT, named } from './linalg-host.js';
+import { batchElement, fromHost, hostMatrices, needsGrad, tangent, type HostMatrices, checkSquare, mT, named } from './linalg-host.js';
 import { cofactorInto, luDet, luInPlace, luSolveInPlace, triangularSolveInPlace } from './linalg-lu-core.js';
 import { sum } from './reduce.js';
 import { cat } from './shape.js';
-import { batchElement, batchSource, identities, intFromHost, isVectorRhs, solveSystem, type LinearSystem } from './linalg-system.js';
+import { batchSource, identities, intFromHost, isVectorRhs, solveSystem, type LinearSystem } from './linalg-system.js';
 
 /** Every square matrix of h factored in place; pivots and info per matrix. */
 function factorAll(h: HostMatrices): { piv: Int32Array; info: Int32Array } {

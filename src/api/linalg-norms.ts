@@ -6,11 +6,14 @@
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import { checkOptions, checkTensor } from '../engine/check.js';
 import { noGrad } from '../engine/engine.js';
-import type { Tensor } from '../engine/tensor.js';
+import { Tensor } from '../engine/tensor.js';
+import { broadcastShapes } from '../ops/broadcast.js';
+import { sameShape } from '../ops/types.js';
 import { make, zeros } from './creation.js';
 import { abs, add, div, lt, mul, neg, square, sub, where } from './elementwise.js';
 import { eye } from './factories.js';
-import { squeeze, unsqueeze } from './layout.js';
+import { readValues } from './counting.js';
+import { expand, squeeze, unsqueeze } from './layout.js';
 import { matmul } from './linalg.js';
 import { fromHost, hostMatrices, needsGrad, tangent, mT, named, type Named } from './linalg-host.js';
 import { checkFiniteSvd, svdvals } from './linalg-spectral.js';
@@ -109,27 +112,52 @@ export function norm(A: Tensor, opts?: NormOptions): Tensor {
 // ── through the SVD ──
 
 export interface TolOptions {
-  /** Absolute tolerance: singular values ≤ it count as zero (default 0). */
-  atol?: number;
-  /** Relative tolerance, times the largest singular value (default eps·max(m, n), or 0 when atol > 0). */
-  rtol?: number;
+  /** Absolute tolerance: singular values ≤ it count as zero (default 0); a tensor broadcasts with A's batch, as torch's. */
+  atol?: number | Tensor;
+  /** Relative tolerance, times the largest singular value (default eps·max(m, n), or 0 where atol > 0); a number or a tensor as atol. */
+  rtol?: number | Tensor;
   /** A is symmetric: its eigendecomposition stands in for the SVD (reading its lower triangle). */
   hermitian?: boolean;
 }
 
-/** The checked atol, rtol (torch's defaults) and hermitian of fn's options. */
-function tolerances(fn: string, A: Tensor, opts: TolOptions | undefined): [number, number, boolean] {
+interface Tolerances {
+  A: Tensor;
+  atol: Float64Array;
+  rtol: Float64Array;
+  hermitian: boolean;
+}
+
+/** fn's checked options: A broadcast with tensor tolerances (torch's batch), one atol and rtol per matrix of it (torch's defaults), and hermitian. */
+function tolerances(fn: string, A: Tensor, opts: TolOptions | undefined): Tolerances {
   const { atol, rtol, hermitian = false } = checkOptions<TolOptions>(fn, opts, ['atol', 'rtol', 'hermitian']);
   floatMatrix(fn, A);
   for (const [name, v] of [
     ['atol', atol],
     ['rtol', rtol],
   ] as const)
-    if (v !== undefined && (typeof v !== 'number' || Number.isNaN(v))) throw new ValueError(fn, `${name} must be a number, got ${fmtValue(v)}`);
+    if (v !== undefined && !(v instanceof Tensor) && (typeof v !== 'number' || Number.isNaN(v)))
+      throw new ValueError(fn, `${name} must be a number or a tensor, got ${fmtValue(v)}`);
   if (typeof hermitian !== 'boolean') throw new ValueError(fn, `hermitian must be a boolean, got ${fmtValue(hermitian)}`);
   if (hermitian && A.shape[A.ndim - 1] !== A.shape[A.ndim - 2]) throw new ShapeError(fn, `hermitian A must be square matrices, got ${fmtShape(A.shape)}`);
-  const size = Math.max(A.shape[A.ndim - 1], A.shape[A.ndim - 2]);
-  return [atol ?? 0, rtol ?? (atol !== undefined && atol > 0 ? 0 : EPS32 * size), hermitian];
+  const mn = A.shape.slice(-2);
+  // torch broadcasts the tolerances against the batch of singular values: [...batch] grows to their common shape
+  const batch = broadcastShapes(fn, [A.shape.slice(0, -2), ...[atol, rtol].flatMap((t) => (t instanceof Tensor ? [t.shape] : []))]);
+  const count = batch.reduce((p, d) => p * d, 1);
+  const read = (t: number | Tensor) =>
+    t instanceof Tensor
+      ? Float64Array.from(
+          readValues(
+            fn,
+            noGrad(() => expand(t, batch)),
+            'the tolerances are compared in JavaScript',
+          ),
+        )
+      : new Float64Array(count).fill(t);
+  const atols = read(atol ?? 0);
+  // the default rtol: eps·max(m, n), or 0 where an atol > 0 is given
+  const rtols = rtol === undefined ? atols.map((a) => (atol !== undefined && a > 0 ? 0 : EPS32 * Math.max(...mn))) : read(rtol);
+  const grown = sameShape(batch, A.shape.slice(0, -2)) ? A : expand(A, [...batch, ...mn]);
+  return { A: grown, atol: atols, rtol: rtols, hermitian };
 }
 
 /**
@@ -137,7 +165,7 @@ function tolerances(fn: string, A: Tensor, opts: TolOptions | undefined): [numbe
  * triangle): the rank, the count of singular values (|eigenvalues|) above max(atol, rtol·σ₁),
  * and with `inverse` the pseudo-inverse over those, V·diag(1/s)·Uᵀ (V·diag(1/λ)·Vᵀ), n×m each.
  */
-function hostPinv(fn: string, A: Tensor, atol: number, rtol: number, hermitian: boolean, inverse: boolean): { p: Float64Array; ranks: Int32Array } {
+function hostPinv(fn: string, { A, atol, rtol, hermitian }: Tolerances, inverse: boolean): { p: Float64Array; ranks: Int32Array } {
   const h = hostMatrices(fn, 'A', A);
   if (!hermitian) checkFiniteSvd(fn, h);
   const { values, m, n, count } = h;
@@ -149,7 +177,7 @@ function hostPinv(fn: string, A: Tensor, atol: number, rtol: number, hermitian: 
       ? ((e) => [e.w, e.v, n, e.v, n] as const)(hostEigh(values, b * m * n, n, true))
       : ((e) => [e.s, e.u, e.ucols, e.v, e.vcols] as const)(hostSvd(values, b * m * n, m, n, false));
     const sig = Array.from(vals, Math.abs);
-    const tol = Math.max(atol, rtol * Math.max(0, ...sig));
+    const tol = Math.max(atol[b], rtol[b] * Math.max(0, ...sig));
     const kept = sig.flatMap((x, l) => (x > tol ? [l] : []));
     ranks[b] = kept.length;
     if (inverse)
@@ -164,19 +192,20 @@ function hostPinv(fn: string, A: Tensor, atol: number, rtol: number, hermitian: 
  * (Golub & Pereyra), −P·dA·P + P·Pᵀ·dAᵀ·(I − A·P) + (I − P·A)·dAᵀ·Pᵀ·P, whose adjoint is
  * torch's pinv_backward (used for hermitian too, as torch); finite for every A.
  */
-function pinvParts(fn: string, A: Tensor, opts: TolOptions | undefined): [Tensor, Int32Array] {
-  const [atol, rtol, hermitian] = tolerances(fn, A, opts);
+function pinvParts(fn: string, A0: Tensor, opts: TolOptions | undefined): [Tensor, Int32Array] {
+  const tol = tolerances(fn, A0, opts);
+  const A = tol.A;
   const [m, n] = A.shape.slice(-2);
-  const { p, ranks } = hostPinv(fn, A, atol, rtol, hermitian, true);
+  const { p, ranks } = hostPinv(fn, tol, true);
   const P = fromHost(fn, [...A.shape.slice(0, -2), n, m], p);
   if (!needsGrad(A)) return [P, ranks];
   const dA = tangent(A),
     dAt = mT(dA),
-    A0 = A.detach(),
+    Ad = A.detach(),
     Pt = mT(P);
   const dP = add(
     neg(matmul(matmul(P, dA), P)),
-    add(matmul(matmul(matmul(P, Pt), dAt), sub(eye(m), matmul(A0, P))), matmul(matmul(sub(eye(n), matmul(P, A0)), dAt), matmul(Pt, P))),
+    add(matmul(matmul(matmul(P, Pt), dAt), sub(eye(m), matmul(Ad, P))), matmul(matmul(sub(eye(n), matmul(P, Ad)), dAt), matmul(Pt, P))),
   );
   return [add(P, dP), ranks];
 }
@@ -195,8 +224,8 @@ const rankTensor = (fn: string, A: Tensor, ranks: Int32Array) => make(fn, A.shap
 /** torch.linalg.matrix_rank: the count of singular values (|eigenvalues| when hermitian) above the tolerance, int32 [...]. */
 export function matrixRank(A: Tensor, opts?: TolOptions): Tensor {
   const fn = 'linalg.matrixRank';
-  const [atol, rtol, hermitian] = tolerances(fn, A, opts);
-  return rankTensor(fn, A, hostPinv(fn, A, atol, rtol, hermitian, false).ranks);
+  const tol = tolerances(fn, A, opts);
+  return rankTensor(fn, tol.A, hostPinv(fn, tol, false).ranks);
 }
 
 /**

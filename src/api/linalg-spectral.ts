@@ -10,18 +10,19 @@ import type { Tensor } from '../engine/tensor.js';
 import { add, mul, sub } from './elementwise.js';
 import { narrow } from './layout.js';
 import { matmul } from './linalg.js';
-import { checkSquare, fromHost, hostMatrices, mT, named, needsGrad, tangent, type HostMatrices, type Named } from './linalg-host.js';
+import { batchElement, checkSquare, fromHost, hostMatrices, mT, named, needsGrad, tangent, type HostMatrices, type Named } from './linalg-host.js';
 import { hostEigh, hostQr, hostSvd, upperInverse } from './linalg-spectral-host.js';
 import { sum } from './reduce.js';
 import { zeros } from './creation.js';
 
-/** torch's SVD refuses non-finite matrices (LAPACK would not converge); the batch element is named when there is a batch. */
+/** torch's SVD refuses non-finite matrices (LAPACK would not converge), naming the batch element as its LinAlgError. */
 export function checkFiniteSvd(fn: string, h: HostMatrices): void {
-  const size = h.m * h.n;
   const bad = h.values.findIndex((v) => !Number.isFinite(v));
-  if (bad < 0) return;
-  const where = h.count > 1 ? ` (batch element ${Math.floor(bad / size)})` : '';
-  throw new ValueError(fn, `the SVD failed to converge${where}: the input matrix contains non-finite values`);
+  if (bad >= 0)
+    throw new ValueError(
+      fn,
+      `${batchElement(h, Math.floor(bad / (h.m * h.n)))}The algorithm failed to converge because the input matrix contained non-finite values`,
+    );
 }
 
 /** A k×k host constant per matrix of the batch: `f(b, i, j)`. */

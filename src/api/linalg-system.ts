@@ -20,9 +20,6 @@ export function intFromHost(fn: string, shape: readonly number[], values: ArrayL
   return make(fn, [...shape], 'int32', (be, p) => be.write(p, values, 'int32'));
 }
 
-/** "(Batch element i): " for a batched input, as torch's LinAlgError names the failing matrix. */
-export const batchElement = (h: { batch: number[] }, i: number): string => (h.batch.length > 0 ? `(Batch element ${i}): ` : '');
-
 /** The n×n identity matrices of `count` batch elements, back to back. */
 export function identities(count: number, n: number): Float64Array {
   const out = new Float64Array(count * n * n);

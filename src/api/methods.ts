@@ -23,7 +23,7 @@ import { to } from './integer.js';
 import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
 import { toTarget, type ToTarget } from './torch-names.js';
-import { ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
 import type { DiagEmbedAttrs } from '../ops/parity-shape.js';
@@ -406,6 +406,8 @@ declare module '../engine/tensor.js' {
     signbit(): Tensor;
     ldexp(e: TensorLike): Tensor;
     floatPower(e: TensorLike): Tensor;
+    /** Always a DTypeError, as PyTorch's on float32 and int32: its result would be float64, which is not written into this tensor's dtype. */
+    floatPower_(e: TensorLike): never;
     dist(o: Tensor, p?: number): Tensor;
     renorm(p: number, dim: number, maxnorm: number): Tensor;
     lgamma(): Tensor;
@@ -999,6 +1001,13 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   },
   diag(diagonal = 0) {
     return F.diag(this, diagonal);
+  },
+  floatPower_() {
+    // torch.Tensor.float_power_ computes in float64 and refuses to write that into a float32 or int32 tensor
+    throw new DTypeError(
+      'floatPower_',
+      `the base given to floatPower_ has dtype ${this.dtype} but the operation's result requires dtype float64 (wasmgrad has no float64: floatPower computes in float32)`,
+    );
   },
   fill_(value) {
     if (value instanceof Tensor && value.ndim !== 0)

@@ -145,8 +145,10 @@ export function diagonalScatter(x: Tensor, src: Tensor, offset = 0, dim1 = 0, di
  * broadcast to the indexed shape; `accumulate` adds instead (repeated positions add up; without it
  * the last write wins). A float32 index is a boolean mask (there is no bool dtype: nonzero = true,
  * an int32 tensor is always indices) over as many dims as it has, as torch's bool index: it stands
- * for the int32 coordinates of its true elements, one tensor per dim (`x[mask] = v`). Linearised
- * over the indexed dims into one indexCopy/indexAdd.
+ * for the int32 coordinates of its true elements, one tensor per dim (`x[mask] = v`); a 0-d mask
+ * indexes no dim and is an index of shape [1] when true, [0] when false, broadcast with the others
+ * (torch's `x[True] = v`, `x[False] = v`). Linearised over the indexed dims into one
+ * indexCopy/indexAdd.
  */
 export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor | number, accumulate = false): Tensor {
   checkTensor('indexPut', 'input', x);
@@ -154,6 +156,8 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor |
   if (!Array.isArray(indices) || indices.length === 0)
     throw new ValueError('indexPut', `indices must be a non-empty array of int32 index or float32 mask tensors, got ${fmtValue(indices)}`);
   const coords: Tensor[] = [];
+  // the index shapes of 0-d masks: [1] (true) or [0] (false), coordinates of no dim
+  const scalars: number[][] = [];
   indices.forEach((t, k) => {
     checkTensor('indexPut', `indices[${k}]`, t);
     const j = coords.length;
@@ -169,12 +173,16 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor |
       return;
     }
     const covered = x.shape.slice(j, j + t.ndim);
-    if (t.ndim === 0 || !sameShape(t.shape, covered))
+    if (!sameShape(t.shape, covered))
       throw new ShapeError(
         'indexPut',
-        `the mask indices[${k}] must have the shape ${fmtShape(x.shape.slice(j, j + Math.max(t.ndim, 1)))} of the input's dims from ${j} (input ${fmtShape(x.shape)}), got ${fmtShape(t.shape)}`,
+        `the mask indices[${k}] must have the shape ${fmtShape(covered)} of the input's dims from ${j} (input ${fmtShape(x.shape)}), got ${fmtShape(t.shape)}`,
       );
     if (sink.mode !== 'off') sink.slow(`indexPut reads its mask ${fmtShape(t.shape)} in JavaScript: the positions follow its values`);
+    if (t.ndim === 0) {
+      scalars.push([t.rawValues()[0] !== 0 ? 1 : 0]);
+      return;
+    }
     const trues: number[] = [];
     t.rawValues().forEach((v, p) => {
       if (v !== 0) trues.push(p);
@@ -192,10 +200,7 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor |
     });
   });
   const k = coords.length;
-  const at = broadcastShapes(
-    'indexPut',
-    coords.map((t) => t.shape),
-  );
+  const at = broadcastShapes('indexPut', [...coords.map((t) => t.shape), ...scalars]);
   const lead = x.shape.slice(0, k),
     rest = x.shape.slice(k);
   // the flat position over the indexed dims, Σ (i_j wrapped)·stride_j, read from the (input) indices

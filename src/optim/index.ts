@@ -8,6 +8,7 @@ export {
   type Hyper,
   type MaximizeOption,
   type OptimizerStateDict,
+  type TorchOptimizerStateDict,
   type ParamStateDict,
 } from './optimizer.js';
 export { SGD, type SGDOptions, type SGDHyper } from './sgd.js';
@@ -18,7 +19,7 @@ export { Adamax, type AdamaxOptions, type AdamaxHyper } from './adamax.js';
 export { RAdam, type RAdamOptions, type RAdamHyper } from './radam.js';
 export { Adadelta, type AdadeltaOptions, type AdadeltaHyper } from './adadelta.js';
 export { NAdam, type NAdamOptions, type NAdamHyper } from './nadam.js';
-export { LBFGS, type LBFGSOptions } from './lbfgs.js';
+export { LBFGS, type LBFGSOptions, type LBFGSStateDict, type LBFGSParamState } from './lbfgs.js';
 export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js';
 export * as lr from './lr.js';
 /** PyTorch's path for the schedules (torch.optim.lr_scheduler): the same namespace as wg.optim.lr. */

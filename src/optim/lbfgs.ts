@@ -12,11 +12,11 @@
  * bracketing and cubic interpolation (after minFunc); without, each iteration steps by lr.
  */
 import { tensor } from '../api/creation.js';
-import { checkOptions } from '../engine/check.js';
+import { checkOptions, isRecord } from '../engine/check.js';
 import { noGrad } from '../engine/engine.js';
 import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
-import { CompileError, DTypeError, ValueError, fmtValue } from '../errors.js';
+import { CompileError, DTypeError, StateDictError, ValueError, fmtValue } from '../errors.js';
 import { checkNumber, paramList, type Params } from './optimizer.js';
 import { zeroGrads } from './zero-grad.js';
 
@@ -38,6 +38,32 @@ export interface LBFGSOptions {
 }
 
 type Closure = () => Tensor | number;
+
+/** LBFGS's options with their defaults, checked. */
+type LBFGSHyper = Required<LBFGSOptions>;
+const OPTION_NAMES = ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn'];
+
+function lbfgsHyper(options: LBFGSOptions | undefined): LBFGSHyper {
+  const FN = 'optim.LBFGS';
+  const o = checkOptions<LBFGSOptions>(FN, options, OPTION_NAMES);
+  const err = (m: string) => new ValueError(FN, m);
+  const integer = (key: string, v: number) => {
+    if (!Number.isInteger(v) || v < 1) throw err(`${key} must be an integer ≥ 1, got ${fmtValue(v)}`);
+    return v;
+  };
+  const lr = o.lr ?? 1;
+  checkNumber(err, 'lr', lr, 0);
+  const maxIter = integer('maxIter', o.maxIter ?? 20);
+  const maxEval = integer('maxEval', o.maxEval ?? Math.floor((maxIter * 5) / 4));
+  const toleranceGrad = o.toleranceGrad ?? 1e-7;
+  checkNumber(err, 'toleranceGrad', toleranceGrad, 0);
+  const toleranceChange = o.toleranceChange ?? 1e-9;
+  checkNumber(err, 'toleranceChange', toleranceChange, 0);
+  const historySize = integer('historySize', o.historySize ?? 100);
+  const lineSearchFn = o.lineSearchFn ?? null;
+  if (lineSearchFn !== null && lineSearchFn !== 'strong_wolfe') throw err(`lineSearchFn must be null or 'strong_wolfe', got ${fmtValue(lineSearchFn)}`);
+  return { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn };
+}
 
 /** A flat float32 vector (PyTorch's flat gradient and its relatives). */
 type Vec = Float32Array;
@@ -182,15 +208,58 @@ interface LBFGSState {
   prevLoss: number;
 }
 
+/**
+ * L-BFGS's state under its first parameter, with torch's keys (as the other optimizers' buffers):
+ * the counters, and after the first iteration the direction d, step t, the history (old_dirs y,
+ * old_stps s, ro = 1/(y·s)), H_diag and the previous flat gradient and loss. Vectors are 1-D
+ * float32 tensors over all parameters' elements; torch's scratch `al` is recomputed, not kept.
+ */
+export interface LBFGSParamState {
+  func_evals: number;
+  n_iter: number;
+  d?: Tensor;
+  t?: number;
+  old_dirs?: Tensor[];
+  old_stps?: Tensor[];
+  ro?: number[];
+  H_diag?: number;
+  prev_flat_grad?: Tensor;
+  prev_loss?: number;
+}
+
+export interface LBFGSStateDict {
+  /** Empty before the first step. */
+  state: { 0?: LBFGSParamState };
+  /** The one group: the options (camelCase) and its parameters' indices. */
+  paramGroups: [LBFGSHyper & { params: number[] }];
+}
+
+/** The state before any iteration, after `funcEvals` closure calls (a first step that stopped at once). */
+const beforeIterations = (funcEvals: number): LBFGSState => ({
+  funcEvals,
+  nIter: 0,
+  d: new Float32Array(0),
+  t: 0,
+  oldDirs: [],
+  oldStps: [],
+  ro: [],
+  hDiag: 1,
+  prevFlatGrad: null,
+  prevLoss: 0,
+});
+
+/** The state keys written after the first iteration (all or none of them). */
+const ITERATION_KEYS = ['d', 't', 'old_dirs', 'old_stps', 'ro', 'H_diag', 'prev_flat_grad', 'prev_loss'];
+
 export class LBFGS {
   readonly params: readonly Tensor[];
-  readonly lr: number;
-  readonly maxIter: number;
-  readonly maxEval: number;
-  readonly toleranceGrad: number;
-  readonly toleranceChange: number;
-  readonly historySize: number;
-  readonly lineSearchFn: 'strong_wolfe' | null;
+  readonly lr!: number;
+  readonly maxIter!: number;
+  readonly maxEval!: number;
+  readonly toleranceGrad!: number;
+  readonly toleranceChange!: number;
+  readonly historySize!: number;
+  readonly lineSearchFn!: 'strong_wolfe' | null;
   private readonly numel: number;
   private state: LBFGSState | null = null;
 
@@ -203,24 +272,8 @@ export class LBFGS {
     list.forEach((p, i) => {
       if (p.dtype !== 'float32') throw new DTypeError(FN, `params[${i}] is a ${p.dtype} tensor; only float32 tensors can be optimized`);
     });
-    const o = checkOptions<LBFGSOptions>(FN, options, ['lr', 'maxIter', 'maxEval', 'toleranceGrad', 'toleranceChange', 'historySize', 'lineSearchFn']);
-    const err = (m: string) => new ValueError(FN, m);
-    const integer = (key: string, v: number) => {
-      if (!Number.isInteger(v) || v < 1) throw err(`${key} must be an integer ≥ 1, got ${fmtValue(v)}`);
-      return v;
-    };
-    this.lr = o.lr ?? 1;
-    checkNumber(err, 'lr', this.lr, 0);
-    this.maxIter = integer('maxIter', o.maxIter ?? 20);
-    this.maxEval = integer('maxEval', o.maxEval ?? Math.floor((this.maxIter * 5) / 4));
-    this.toleranceGrad = o.toleranceGrad ?? 1e-7;
-    checkNumber(err, 'toleranceGrad', this.toleranceGrad, 0);
-    this.toleranceChange = o.toleranceChange ?? 1e-9;
-    checkNumber(err, 'toleranceChange', this.toleranceChange, 0);
-    this.historySize = integer('historySize', o.historySize ?? 100);
-    const ls = o.lineSearchFn ?? null;
-    if (ls !== null && ls !== 'strong_wolfe') throw err(`lineSearchFn must be null or 'strong_wolfe', got ${fmtValue(ls)}`);
-    this.lineSearchFn = ls;
+    // (readonly to users; loadStateDict assigns them again)
+    Object.assign(this, lbfgsHyper(options));
     this.params = Object.freeze(list);
     this.numel = list.reduce((n, p) => n + p.size, 0);
   }
@@ -314,18 +367,7 @@ export class LBFGS {
     const origLoss = closure();
     let loss = lossOf(origLoss);
     let currentEvals = 1;
-    const st: LBFGSState = this.state ?? {
-      funcEvals: 0,
-      nIter: 0,
-      d: new Float32Array(0),
-      t: 0,
-      oldDirs: [],
-      oldStps: [],
-      ro: [],
-      hDiag: 1,
-      prevFlatGrad: null,
-      prevLoss: 0,
-    };
+    const st: LBFGSState = this.state ?? beforeIterations(0);
     this.state = st;
     st.funcEvals++;
     let flatGrad = this.flatGrad();
@@ -414,5 +456,106 @@ export class LBFGS {
   /** Closure evaluations and iterations over all steps so far (PyTorch's state func_evals, n_iter). */
   get counts(): { funcEvals: number; nIter: number } {
     return { funcEvals: this.state?.funcEvals ?? 0, nIter: this.state?.nIter ?? 0 };
+  }
+
+  /** The options and the state (copies), torch's LBFGS state_dict with camelCase options. */
+  stateDict(): LBFGSStateDict {
+    const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn } = this;
+    const paramGroups: LBFGSStateDict['paramGroups'] = [
+      { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn, params: this.params.map((_, i) => i) },
+    ];
+    const st = this.state;
+    if (st === null) return { state: {}, paramGroups };
+    const vec = (v: Vec) => tensor(Float32Array.from(v));
+    const entry: LBFGSParamState = { func_evals: st.funcEvals, n_iter: st.nIter };
+    if (st.prevFlatGrad !== null)
+      Object.assign(entry, {
+        d: vec(st.d),
+        t: st.t,
+        old_dirs: st.oldDirs.map(vec),
+        old_stps: st.oldStps.map(vec),
+        ro: [...st.ro],
+        H_diag: st.hDiag,
+        prev_flat_grad: vec(st.prevFlatGrad),
+        prev_loss: st.prevLoss,
+      });
+    return { state: { 0: entry }, paramGroups };
+  }
+
+  /**
+   * Restores a state dict made by stateDict() (of an LBFGS over parameters of as many elements):
+   * the options and the state, all checked before anything changes; the next step continues as
+   * the saved optimizer's would.
+   */
+  loadStateDict(sd: LBFGSStateDict): void {
+    const FN = 'optim.LBFGS';
+    const fail = (m: string) => new StateDictError(FN, `loadStateDict: ${m}`);
+    if (!isRecord(sd) || !isRecord(sd.state) || !Array.isArray(sd.paramGroups))
+      throw new ValueError(FN, `loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got ${fmtValue(sd)}`);
+    if (sd.paramGroups.length !== 1 || !isRecord(sd.paramGroups[0]))
+      throw fail(`paramGroups must hold one group (LBFGS has one), got ${fmtValue(sd.paramGroups)}`);
+    const { params, ...options } = sd.paramGroups[0];
+    if (params !== undefined && (!Array.isArray(params) || params.length !== this.params.length))
+      throw fail(`paramGroups[0].params must list the ${this.params.length} parameters, got ${fmtValue(params)}`);
+    const hyper = lbfgsHyper(options);
+    const keys = Object.keys(sd.state);
+    if (keys.some((k) => k !== '0'))
+      throw fail(`state must be empty or hold entry 0 (LBFGS keeps its state under its first parameter), got keys ${fmtValue(keys)}`);
+    const e = (sd.state as Record<string, unknown>)[0];
+    const state = e === undefined ? null : this.readState(e, hyper.historySize, fail);
+    Object.assign(this, hyper);
+    this.state = state;
+  }
+
+  /** The checked state entry of a state dict (fail: its StateDictError). */
+  private readState(e: unknown, historySize: number, fail: (m: string) => StateDictError): LBFGSState {
+    if (!isRecord(e)) throw fail(`state[0] must be an object, got ${fmtValue(e)}`);
+    const entry = e as Record<string, unknown>;
+    // (torch's `al`, the two-loop recursion's scratch, is recomputed each iteration: accepted, not read)
+    for (const k of Object.keys(entry))
+      if (k !== 'func_evals' && k !== 'n_iter' && k !== 'al' && !ITERATION_KEYS.includes(k))
+        throw fail(`unknown state 'state[0].${k}' (LBFGS keeps func_evals, n_iter, ${ITERATION_KEYS.join(', ')})`);
+    // a number or a one-element tensor (torch keeps H_diag and ro as 0-d tensors)
+    const scalar = (raw: unknown, at: string, integer = false) => {
+      const v = raw instanceof Tensor && raw.size === 1 ? raw.item() : raw;
+      if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !(Number.isInteger(v) && v >= 0)))
+        throw fail(`${at} must be a ${integer ? 'non-negative integer' : 'finite number'}, got ${fmtValue(raw)}`);
+      return v;
+    };
+    const read = (k: string, integer = false) => scalar(entry[k], `state[0].${k}`, integer);
+    const vector = (v: unknown, at: string): Vec => {
+      if (!(v instanceof Tensor) || v.dtype !== 'float32' || v.ndim !== 1 || v.size !== this.numel)
+        throw fail(`${at} must be a 1-D float32 tensor of the ${this.numel} parameter elements, got ${fmtValue(v)}`);
+      return Float32Array.from(v.rawValues());
+    };
+    const list = (k: string) => {
+      const v = entry[k];
+      if (!Array.isArray(v) || v.length > historySize)
+        throw fail(`state[0].${k} must be an array of at most historySize ${historySize} entries, got ${fmtValue(v)}`);
+      return v as unknown[];
+    };
+    const funcEvals = read('func_evals', true),
+      nIter = read('n_iter', true);
+    const given = ITERATION_KEYS.filter((k) => k in entry);
+    if (given.length !== (nIter === 0 ? 0 : ITERATION_KEYS.length))
+      throw fail(
+        `state[0] after ${nIter} iterations must hold ${nIter === 0 ? 'none' : 'all'} of ${ITERATION_KEYS.join(', ')}, got ${given.join(', ') || 'none'}`,
+      );
+    if (nIter === 0) return beforeIterations(funcEvals);
+    const [dirs, stps, ro] = ['old_dirs', 'old_stps', 'ro'].map(list);
+    if (stps.length !== dirs.length || ro.length !== dirs.length)
+      throw fail(`state[0].old_dirs, old_stps and ro must be as long, got ${dirs.length}, ${stps.length} and ${ro.length}`);
+    return {
+      funcEvals,
+      nIter,
+      d: vector(entry.d, 'state[0].d'),
+      t: read('t'),
+      oldDirs: dirs.map((v, i) => vector(v, `state[0].old_dirs[${i}]`)),
+      oldStps: stps.map((v, i) => vector(v, `state[0].old_stps[${i}]`)),
+      ro: ro.map((v, i) => scalar(v, `state[0].ro[${i}]`)),
+      hDiag: read('H_diag'),
+      prevFlatGrad: vector(entry.prev_flat_grad, 'state[0].prev_flat_grad'),
+      prevLoss: read('prev_loss'),
+    };
   }
 }

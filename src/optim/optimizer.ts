@@ -11,7 +11,8 @@
  * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
  * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
  * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta; NAdam's mu_product, a 0-d
- * tensor) and camelCase hyperparameters (our option names).
+ * tensor) and camelCase hyperparameters (our option names); loadStateDict also reads torch's own
+ * format (snake_case, nested lists: fromTorchFormat).
  *
  * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
  * optimCoefficients), one hyperparameter block per group (and backend), which the update kernels
@@ -25,7 +26,9 @@
  * anything is changed.
  */
 import type { Backend } from '../engine/backend/types.js';
-import { checkOptions } from '../engine/check.js';
+import { checkOptions, isRecord } from '../engine/check.js';
+import { tensor } from '../api/creation.js';
+import { detailOf } from '../io/errors.js';
 import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engine/engine.js';
 import { BackendError, DTypeError, RecycledTensorError, ValueError, fmtValue, type ErrorClass, type WasmgradError } from '../errors.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
@@ -33,7 +36,7 @@ import { allocPersistent, makePersistent } from '../engine/memory.js';
 import { COEFFICIENT_KINDS, COEFFICIENT_WORDS, COUNTER_WORDS, HYPER_WORDS, hyperPair, type CoefficientKind } from '../ops/optim.js';
 import { fmtShape, sameShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
-import { Tensor } from '../engine/tensor.js';
+import { Tensor, type NestedArray } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
 import { zeroGrads } from './zero-grad.js';
 
@@ -536,10 +539,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 
   /**
    * Restores a state dict made by stateDict() (of an optimizer of the same kind over parameters of
-   * the same shapes). Values are copied onto each parameter's backend. Everything is validated
-   * before anything changes: a state that does not fit is a StateDictError naming the entry.
+   * the same shapes), or one in torch's own format (TorchOptimizerStateDict). Values are copied onto
+   * each parameter's backend. Everything is validated before anything changes: a state that does
+   * not fit is a StateDictError naming the entry.
    */
-  loadStateDict(sd: OptimizerStateDict): void {
+  loadStateDict(sd: OptimizerStateDict | TorchOptimizerStateDict): void {
     this.planLoadStateDict(sd)();
   }
 
@@ -547,9 +551,13 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * @internal loadStateDict in two phases: validates everything, returns the commit. `origin` names
    * the entries and picks the error classes (a checkpoint file reports its own keys).
    */
-  planLoadStateDict(sd: OptimizerStateDict, origin: LoadOrigin = stateDictOrigin(`optim.${this.name}`)): () => void {
+  planLoadStateDict(given: OptimizerStateDict | TorchOptimizerStateDict, origin: LoadOrigin = stateDictOrigin(`optim.${this.name}`)): () => void {
     const name = origin.name;
     const fail = (message: string, malformed = true) => origin.error(message, malformed);
+    const sd =
+      isRecord(given) && 'param_groups' in given && !('paramGroups' in given)
+        ? fromTorchFormat(given as unknown as Record<string, unknown>, fail)
+        : (given as OptimizerStateDict);
     if (sd === null || typeof sd !== 'object')
       throw new ValueError(`optim.${this.name}`, `loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got ${fmtValue(sd)}`);
     if (sd.state === null || typeof sd.state !== 'object')
@@ -667,6 +675,51 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       this.setHypers(this.groups.map((g, k) => [g, hypers[k]] as const));
     };
   }
+}
+
+/**
+ * An optimizer state dict in torch's own format, as `json.dumps` of torch's `opt.state_dict()` with
+ * its tensors as nested lists (`.tolist()`): `param_groups` with snake_case options, buffers (and
+ * `step`) as nested lists, numbers or tensors.
+ */
+export interface TorchOptimizerStateDict {
+  state: Record<string, Record<string, unknown>>;
+  param_groups: Record<string, unknown>[];
+}
+
+/** torch's param_groups keys with no wasmgrad option: implementation switches that leave an update's values alone, and a scheduler's initial_lr (ours keep their base lrs themselves). */
+const TORCH_ONLY = new Set(['foreach', 'differentiable', 'capturable', 'fused', 'initial_lr']);
+
+/**
+ * torch's format as ours: options camelCased (weight_decay → weightDecay) without TORCH_ONLY,
+ * nested lists and numbers as float32 tensors, null buffers (SGD's momentum_buffer without
+ * momentum) dropped, and a missing step 0 (torch's SGD counts none; ours does not use it). The
+ * rest is validated as our own format.
+ */
+function fromTorchFormat(sd: Record<string, unknown>, fail: (message: string) => WasmgradError): OptimizerStateDict {
+  const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const paramGroups = Array.isArray(sd.param_groups)
+    ? sd.param_groups.map((g: unknown) =>
+        isRecord(g) ? Object.fromEntries(Object.entries(g).flatMap(([k, v]) => (TORCH_ONLY.has(k) ? [] : [[camel(k), v]]))) : g,
+      )
+    : sd.param_groups;
+  const asTensor = (v: unknown, at: string): unknown => {
+    if (typeof v !== 'number' && !Array.isArray(v)) return v;
+    try {
+      return tensor(v as NestedArray);
+    } catch (e) {
+      throw fail(`${at} is not a tensor's nested list: ${detailOf(e)}`);
+    }
+  };
+  const entry = (i: string, e: unknown) =>
+    isRecord(e)
+      ? Object.fromEntries([
+          ['step', 0],
+          ...Object.entries(e).flatMap(([n, v]) => (v === null ? [] : [[n, n === 'step' ? v : asTensor(v, `state[${i}].${n}`)]])),
+        ])
+      : e;
+  const state = isRecord(sd.state) ? Object.fromEntries(Object.entries(sd.state).map(([i, e]) => [i, entry(i, e)])) : sd.state;
+  return { state, paramGroups } as OptimizerStateDict;
 }
 
 /** Whether two states hold the very same buffer tensors (or both none). */

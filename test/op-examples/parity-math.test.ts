@@ -276,6 +276,13 @@ for (const be of BACKENDS) {
       close(wg.tensor([2, 3, 0.5]).floatPower(1.5).toArray(), [2.8284270763397217, 5.196152210235596, 0.3535533845424652]);
       const fp = wg.floatPower(ints([2, 3]), 2);
       expect([fp.dtype, fp.toArray()]).toEqual(['float32', [4, 9]]);
+      // torch: x.float_power_(2) of float32 (int32) x: "the base given to float_power_ has dtype Float (Int) but the operation's result requires dtype Double"
+      const base = wg.tensor([2, 3]);
+      expect(() => base.floatPower_(2)).toThrow(
+        "wasmgrad.floatPower_: the base given to floatPower_ has dtype float32 but the operation's result requires dtype float64",
+      );
+      expect(() => ints([2]).floatPower_(2)).toThrow(wg.DTypeError);
+      expect(base.toArray()).toEqual([2, 3]);
       const a = leaf([1, -3, 100, 0]),
         b = leaf([2, -3, -50, 0.5]);
       check(
