@@ -269,6 +269,7 @@ interface PairSpec<N extends string> {
   tests: { domains: [Domain, Domain]; extraCases?: TestCase<PairAttrs>[] };
   /** The op's constant c (param P0) from its attrs, validated. */
   constant?: (a: PairAttrs) => number;
+  vjp?: OpSpec<PairAttrs>['vjp'];
 }
 
 /** Case shapes: 1, odd sizes, SIMD tile ± 1, a 4-d block. */
@@ -288,6 +289,7 @@ function pairLoss<N extends string>(s: PairSpec<N>): OpSpec<PairAttrs, N> {
     arity: 2,
     gradInputs: [0, 1],
     doc: s.doc,
+    vjp: s.vjp,
     plan: ([p, t], a) => {
       if (!sameShape(p.shape, t.shape))
         throw new ShapeError(`losses.${loss}`, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
@@ -330,6 +332,10 @@ const PAIR_OPS = [
     args: ['pred', 'target'],
     doc: 'per-element squared error (p − t)²',
     f: { loss: (p, t) => (p - t) ** 2, dp: (p, t) => 2 * (p - t), dt: (p, t) => -2 * (p - t) },
+    vjp: (b, { inputs: [p, t], gout }) => {
+      const d = b.op('mul', [b.op('mul', [b.op('sub', [p, t]), b.scalar(2)]), gout]);
+      return [d, b.op('neg', [d])];
+    },
     tests: { domains: ['any', 'any'] },
   }),
   pairLoss({
