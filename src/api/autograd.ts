@@ -4,6 +4,7 @@
  * build on grad() for learners (one backward pass per output element, float32).
  */
 import { runBackward } from '../engine/autodiff.js';
+import { backwardWithGraph } from '../engine/backward-differentiable.js';
 import { reachedBy, seedValues, tensorList, topoOrder, type Seed } from '../engine/backward-graph.js';
 import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/check.js';
 import { AutogradError, DTypeError, ValueError, fmtValue } from '../errors.js';
@@ -22,17 +23,27 @@ export interface GradOptions {
   retainGraph?: boolean;
   /** An input the outputs do not depend on gets null instead of an error (default false). */
   allowUnused?: boolean;
-  /** Only false: the backward kernels are not differentiable ops, so there is no double backward. */
+  /**
+   * Build a graph of the gradients themselves, so they can be differentiated again (default false;
+   * true makes retainGraph default to true, as PyTorch). Runs each op's gradient as ops: the ops
+   * with such a gradient are listed in the README; others are an AutogradError naming the op.
+   */
   createGraph?: boolean;
 }
 
 /** One seed per output: `gradOutputs` as a list (a single Tensor or number seeds a single output). */
-function seedsOf(fn: string, outputs: readonly Tensor[], gradOutputs: Seed | readonly Seed[] | undefined): ArrayLike<number>[] {
+function seedList(fn: string, outputs: readonly Tensor[], gradOutputs: Seed | readonly Seed[] | undefined): Seed[] {
   const list =
     gradOutputs === undefined ? outputs.map(() => undefined) : outputs.length === 1 && !isSeedList(gradOutputs) ? [gradOutputs as Seed] : gradOutputs;
   if (!Array.isArray(list) || list.length !== outputs.length)
     throw new ValueError(fn, `gradOutputs must give one seed per output (${outputs.length}), got ${fmtValue(gradOutputs)}`);
-  return outputs.map((o, k) => seedValues(fn, o, list[k] as Seed));
+  return list as Seed[];
+}
+
+/** The seeds' values, one per output. */
+function seedsOf(fn: string, outputs: readonly Tensor[], gradOutputs: Seed | readonly Seed[] | undefined): ArrayLike<number>[] {
+  const list = seedList(fn, outputs, gradOutputs);
+  return outputs.map((o, k) => seedValues(fn, o, list[k]));
 }
 
 /** An array whose items are seeds of their own (tensors, arrays or null), not one seed's numbers. */
@@ -49,14 +60,9 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   const fn = 'autograd.grad';
   const opts = checkOptions<GradOptions>(fn, options, ['gradOutputs', 'retainGraph', 'allowUnused', 'createGraph']);
   for (const k of ['retainGraph', 'allowUnused', 'createGraph'] as const) checkBool(fn, k, opts[k]);
-  if (opts.createGraph)
-    throw new AutogradError(
-      fn,
-      'createGraph: true (double backward) is not supported: backward kernels run as records, not as differentiable ops, so a gradient has no graph of its own',
-    );
   const roots = tensorList(fn, 'outputs', outputs);
   const targets = tensorList(fn, 'inputs', inputs);
-  const seeds = seedsOf(fn, roots, opts.gradOutputs);
+  const seeds = opts.createGraph ? seedList(fn, roots, opts.gradOutputs) : seedsOf(fn, roots, opts.gradOutputs);
   const order = topoOrder(roots);
   // (A freed graph no longer lists its inputs: the pass names that error instead.)
   if (!opts.allowUnused && !order.some((t) => t.node!.freed)) {
@@ -68,7 +74,8 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
         `inputs[${k}] ${fmtShape(targets[k].shape)} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
       );
   }
-  return runBackward({ fn, roots, seeds, retainGraph: opts.retainGraph ?? false, targets, capture: true })!;
+  if (opts.createGraph) return backwardWithGraph({ fn, roots, seeds, retainGraph: opts.retainGraph ?? true, targets, capture: true })!;
+  return runBackward({ fn, roots, seeds: seeds as ArrayLike<number>[], retainGraph: opts.retainGraph ?? false, targets, capture: true })!;
 }
 
 export interface AutogradBackwardOptions {
