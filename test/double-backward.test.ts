@@ -86,3 +86,203 @@ for (const op of OPS.filter((o) => o.vjp !== undefined && o.gradInputs.length > 
     });
   });
 }
+
+// Every view copy's case (linear: the adjoint's first order is the whole check), and views that
+// are no box: overlapping windows (unfold) and strides that are not multiples of each other.
+test('vjp of copy: the adjoint of every view equals the backward kernel', () => {
+  const copy = OPS.find((o) => o.name === 'copy')!;
+  const odd = [
+    { name: 'unfold [7] size 3 step 2', inputs: [{ shape: [7] }], attrs: { shape: [3, 3], strides: [2, 1] } },
+    { name: 'strides 5 and 2', inputs: [{ shape: [12] }], attrs: { shape: [2, 2], strides: [5, 2], offset: 1 } },
+    { name: 'reversed windows', inputs: [{ shape: [3, 4] }], attrs: { shape: [2, 3, 2], strides: [-4, 1, 1], offset: 5 } },
+  ];
+  [...copy.tests.cases, ...odd].forEach((c, ci) => {
+    const u = rng(500 + ci);
+    const data = c.inputs.map((s) => makeData(s, u));
+    const kernel = runOp('reference', copy, c.inputs, data, c.attrs, seedFor).grads[0]!;
+    expect(normErr(viaVjp(copy, c.inputs, data, c.attrs).first[0]!, kernel), c.name).toBeLessThanOrEqual(1e-12);
+  });
+});
+
+describe('PyTorch 1.13 values', () => {
+  const t = (v: number[] | number[][], requiresGrad = false) => wg.tensor(v, { requiresGrad });
+  const close = (a: wg.Tensor | null, want: number[]) => expect(normErr(Float64Array.from(a!.data()), want)).toBeLessThanOrEqual(2e-6);
+  beforeAll(() => wg.setBackend('wasm'));
+
+  test('PINN: d²u/dx² of a tanh MLP (Linear, Tanh, Linear) at three points', () => {
+    // W1 = [[0.5], [-1.2], [0.8], [1.5]]; b1 = [0.1, -0.3, 0.2, 0.0]; W2 = [[1.0, 0.7, -0.5, 0.3]]; b2 = [0.05]
+    // u = F.linear(torch.tanh(F.linear(x, W1, b1)), W2, b2), x = [[-1.0], [0.3], [1.5]]
+    // du, = torch.autograd.grad(u.sum(), x, create_graph=True); d2u, = torch.autograd.grad(du.sum(), x)
+    const mlp = new wg.nn.Sequential(new wg.nn.Linear(1, 4), new wg.nn.Tanh(), new wg.nn.Linear(4, 1));
+    wg.noGrad(() => {
+      (mlp.at(0) as wg.nn.Linear).weight.copy_(t([[0.5], [-1.2], [0.8], [1.5]]));
+      (mlp.at(0) as wg.nn.Linear).bias!.copy_(t([0.1, -0.3, 0.2, 0.0]));
+      (mlp.at(2) as wg.nn.Linear).weight.copy_(t([[1.0, 0.7, -0.5, 0.3]]));
+      (mlp.at(2) as wg.nn.Linear).bias!.copy_(t([0.05]));
+    });
+    const x = t([[-1.0], [0.3], [1.5]], true);
+    const [du] = wg.autograd.grad(mlp.forward(x).sum(), x, { createGraph: true });
+    close(du, [-0.18450433015823364, -0.05066782236099243, 0.14540241658687592]);
+    const [d2u] = wg.autograd.grad(du!.sum(), x);
+    close(d2u, [-0.5643497705459595, 0.41209590435028076, -0.0015169009566307068]);
+  });
+
+  // V1 = [[0.2, -0.4, 0.6], [0.5, 0.1, -0.3], [-0.7, 0.8, 0.2], [0.3, 0.3, 0.9]]; c1 = [0.1, -0.2, 0.05, 0.0]
+  // V2 = [[0.6, -0.5, 0.4, 0.8]]; c2 = [-0.1]; x = [[0.5, -1.0, 0.25], [1.5, 0.3, -0.7]]
+  // D = lambda z: F.linear(F.leaky_relu(F.linear(z, V1, c1), 0.2), V2, c2)
+  // g, = torch.autograd.grad(D(x).sum(), x, create_graph=True); gp = ((g.norm(2, dim=1) - 1) ** 2).mean(); gp.backward()
+  // (c1.grad is zeros, c2.grad None: no path from them to gp)
+  const WGAN = {
+    gp: 0.16434478759765625,
+    V1: [
+      0.055087074637413025, 0.0022931380663067102, 0.03450838103890419, -0.14746807515621185, 0.007891387678682804, 0.2199990451335907, 0.025783197954297066,
+      -0.0007973919855430722, -0.025498945266008377, 0.07344943284988403, 0.0030575175769627094, 0.04601116478443146,
+    ],
+    V2: [0.051341984421014786, 0.277889221906662, -0.059464845806360245, 0.08045267313718796],
+  };
+  function critic() {
+    const D = new wg.nn.Sequential(new wg.nn.Linear(3, 4), new wg.nn.LeakyReLU(0.2), new wg.nn.Linear(4, 1));
+    wg.noGrad(() => {
+      (D.at(0) as wg.nn.Linear).weight.copy_(
+        t([
+          [0.2, -0.4, 0.6],
+          [0.5, 0.1, -0.3],
+          [-0.7, 0.8, 0.2],
+          [0.3, 0.3, 0.9],
+        ]),
+      );
+      (D.at(0) as wg.nn.Linear).bias!.copy_(t([0.1, -0.2, 0.05, 0.0]));
+      (D.at(2) as wg.nn.Linear).weight.copy_(t([[0.6, -0.5, 0.4, 0.8]]));
+      (D.at(2) as wg.nn.Linear).bias!.copy_(t([-0.1]));
+    });
+    return D;
+  }
+  const penalty = (D: wg.nn.Sequential, x: wg.Tensor) => {
+    const [g] = wg.autograd.grad(D.forward(x).sum(), x, { createGraph: true });
+    return g!.norm(2, 1).sub(1).pow(2).mean();
+  };
+  const xs = () =>
+    t(
+      [
+        [0.5, -1.0, 0.25],
+        [1.5, 0.3, -0.7],
+      ],
+      true,
+    );
+
+  test('WGAN-GP: the penalty ((‖∇ₓD(x)‖₂ − 1)²).mean() and its gradient w.r.t. D’s weights', () => {
+    const D = critic();
+    const gp = penalty(D, xs());
+    expect(gp.item()).toBeCloseTo(WGAN.gp, 6);
+    gp.backward();
+    close((D.at(0) as wg.nn.Linear).weight.grad, WGAN.V1);
+    close((D.at(2) as wg.nn.Linear).weight.grad, WGAN.V2);
+    expect((D.at(2) as wg.nn.Linear).bias!.grad).toBe(null);
+  });
+
+  test('WGAN-GP inside wg.compile: the recorded step (penalty, backward, SGD) equals the eager one', () => {
+    const run = (compiled: boolean) => {
+      const D = critic();
+      const opt = new wg.optim.SGD(D.parameters(), { lr: 0.1 });
+      const step = (x: wg.Tensor) => {
+        opt.zeroGrad();
+        const gp = penalty(D, x);
+        gp.backward();
+        opt.step();
+        return gp;
+      };
+      const f = compiled ? wg.compile(step) : step;
+      const losses = [0, 1, 2].map(() => f(xs()).item());
+      return { losses, w: Array.from((D.at(0) as wg.nn.Linear).weight.data()) };
+    };
+    const eager = run(false),
+      compiled = run(true);
+    expect(eager.losses[0]).toBeCloseTo(WGAN.gp, 6);
+    compiled.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 6));
+    expect(normErr(compiled.w, eager.w)).toBeLessThanOrEqual(1e-6);
+  });
+
+  // A = [[1.0, 0.5, -0.2, 0.0], [0.3, 2.0, 0.1, -0.4], [0.0, -0.6, 1.5, 0.2], [0.7, 0.0, 0.3, 0.9]]
+  // f = lambda z: (z @ (A @ z)) + (torch.softmax(z, 0) * torch.sin(z)).sum() + torch.exp(z).mul(z.pow(2)).sum()
+  // x = [0.4, -0.8, 1.1, 0.2], v = [1.0, -0.5, 0.25, 2.0]
+  // g, = torch.autograd.grad(f(x), x, create_graph=True); hv, = torch.autograd.grad((g * v).sum(), x)
+  // (torch.autograd.functional.hvp / vhp give the same; hessian(f, x) is H)
+  const A = [
+    [1.0, 0.5, -0.2, 0.0],
+    [0.3, 2.0, 0.1, -0.4],
+    [0.0, -0.6, 1.5, 0.2],
+    [0.7, 0.0, 0.3, 0.9],
+  ];
+  const f = (z: wg.Tensor) =>
+    z
+      .matmul(t(A).matmul(z))
+      .add(z.softmax(0).mul(z.sin()).sum())
+      .add(z.exp().mul(z.pow(2)).sum());
+  const HV = [8.601821899414062, -2.044857978820801, 6.9904465675354, 11.925803184509277];
+  const v = [1.0, -0.5, 0.25, 2.0];
+
+  test('Hessian-vector product by grad of grad, and autograd.functional.hessian / hvp / vhp', () => {
+    const x = t([0.4, -0.8, 1.1, 0.2], true);
+    const [g] = wg.autograd.grad(f(x), x, { createGraph: true });
+    close(wg.autograd.grad(g!.mul(t(v)).sum(), x)[0], HV);
+    const H = wg.autograd.functional.hessian(f, t([0.4, -0.8, 1.1, 0.2])) as wg.Tensor;
+    expect(H.shape).toEqual([4, 4]);
+    close(
+      H,
+      [
+        7.837148666381836, 0.7954357266426086, -0.3914361894130707, 0.6301248669624329, 0.7954357266426086, 3.818039655685425, -0.5104097127914429,
+        -0.4018356502056122, -0.3914361596107483, -0.5104097127914429, 25.658899307250977, 0.35597699880599976, 0.6301249265670776, -0.4018356502056122,
+        0.35597699880599976, 5.502883434295654,
+      ],
+    );
+    for (const product of [wg.autograd.functional.hvp, wg.autograd.functional.vhp]) {
+      const [out, hv] = product(f, t([0.4, -0.8, 1.1, 0.2]), t(v));
+      expect(out.requiresGrad).toBe(false);
+      close(hv as wg.Tensor, HV);
+    }
+  });
+});
+
+describe('errors', () => {
+  beforeAll(() => wg.setBackend('wasm'));
+
+  test('an op without a vjp is named, checked before anything runs: the graph stays usable', () => {
+    const x = wg.tensor([0.5, 1.5, 2.5], { requiresGrad: true });
+    const y = x.cumsum(0).mul(x).sum();
+    expect(() => wg.autograd.grad(y, x, { createGraph: true })).toThrow(
+      /wasmgrad\.autograd\.grad: createGraph: true needs the gradient of cumsum as ops; cumsum has none yet \(supported: add, sub, mul, div/,
+    );
+    expect(() => y.backward(undefined, { createGraph: true })).toThrow(/wasmgrad\.backward: createGraph: true needs the gradient of cumsum/);
+    expect(x.grad).toBe(null);
+    y.backward();
+    expect(Array.from(x.grad!.data())).toEqual([5, 6, 7]); // cumsum(x) + the suffix sums of x
+  });
+
+  test('tensor hooks and retainGrad are refused with createGraph; a seed of the wrong shape too', () => {
+    const x = wg.tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(x);
+    h.retainGrad();
+    expect(() => wg.autograd.grad(h.sum(), x, { createGraph: true })).toThrow(/does not run tensor hooks or retainGrad/);
+    const z = x.exp();
+    expect(() => wg.autograd.grad(z, x, { createGraph: true, gradOutputs: wg.tensor([1, 2, 3]) })).toThrow(
+      /seed shape \[3\] does not match tensor shape \[2\]/,
+    );
+    expect(() => wg.autograd.functional.hessian((a) => a.exp(), wg.tensor([1, 2]))).toThrow(
+      /must return a single one-element Tensor, got a tensor of shape \[2\]/,
+    );
+  });
+
+  test('backward() with createGraph: .grad has a graph and accumulates; inside wg.compile it is a CompileError', () => {
+    const x = wg.tensor([1, 2, 3], { requiresGrad: true });
+    x.pow(3).sum().backward(undefined, { createGraph: true });
+    expect(x.grad!.requiresGrad).toBe(true);
+    x.pow(2).sum().backward(undefined, { createGraph: true });
+    expect(Array.from(x.grad!.data())).toEqual([5, 16, 33]); // 3x² + 2x
+    const [h] = wg.autograd.grad(x.grad!.sum(), x); // 6x + 2
+    expect(Array.from(h!.data())).toEqual([8, 14, 20]);
+    const w = wg.tensor([1, 2], { requiresGrad: true });
+    expect(() => wg.compile((a: wg.Tensor) => a.mul(w).sum().backward(undefined, { createGraph: true }))(wg.ones([2]))).toThrow(
+      /backward\(\) with createGraph: true cannot run inside wg.compile/,
+    );
+  });
+});

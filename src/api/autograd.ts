@@ -160,19 +160,82 @@ function atLeaves<T>(fn: string, f: Fn, inputs: Inputs, body: (leaves: Tensor[],
 function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
   const fn = 'autograd.functional.jacobian';
   return atLeaves(fn, f, inputs, (leaves, outputs, single) => {
-    const jac = outputs.map((o) => {
-      const rows = leaves.map((x) => new Float64Array(o.size * x.size));
-      if (o.requiresGrad)
-        for (let j = 0; j < o.size; j++) {
-          const seed = new Float64Array(o.size);
-          seed[j] = 1;
-          const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: leaves, capture: true })!;
-          grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
-        }
-      return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
-    });
+    const jac = outputs.map((o) => jacobianOf(fn, o, leaves));
     const perOutput = jac.map((js) => (inputs instanceof Tensor ? js[0] : js));
     return (single ? perOutput[0] : perOutput) as Tensor | Tensor[] | Tensor[][];
+  });
+}
+
+/** ∂o/∂x for each leaf x, shaped [...o, ...x]: one backward pass per element of o (its graph kept). */
+function jacobianOf(fn: string, o: Tensor, leaves: readonly Tensor[]): Tensor[] {
+  const rows = leaves.map((x) => new Float64Array(o.size * x.size));
+  if (o.requiresGrad)
+    for (let j = 0; j < o.size; j++) {
+      const seed = new Float64Array(o.size);
+      seed[j] = 1;
+      const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: [...leaves], capture: true })!;
+      grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
+    }
+  return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
+}
+
+/**
+ * fn's single one-element output and its gradient w.r.t. each leaf with a graph of its own
+ * (createGraph; zeros for a leaf it does not depend on): what hessian, hvp and vhp differentiate again.
+ */
+function gradWithGraph(fn: string, outputs: readonly Tensor[], leaves: readonly Tensor[]): { out: Tensor; grads: Tensor[] } {
+  const out = outputs[0];
+  if (outputs.length !== 1 || out.size !== 1)
+    throw new ValueError(
+      fn,
+      `the function must return a single one-element Tensor, got ${outputs.length === 1 ? `a tensor of shape ${fmtShape(out.shape)}` : `${outputs.length} tensors`}`,
+    );
+  const grads = out.requiresGrad ? grad(out, [...leaves], { createGraph: true, allowUnused: true }) : leaves.map(() => null);
+  return { out, grads: grads.map((g, i) => g ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape)) };
+}
+
+/**
+ * The Hessian of a function with a one-element output (PyTorch's torch.autograd.functional.hessian):
+ * for a single input of shape I a tensor [...I, ...I]; for an array of inputs, an array of arrays
+ * (entry [i][j] = ∂²f/∂xᵢ∂xⱼ, shaped [...xᵢ, ...xⱼ]). The gradient with createGraph, then one backward
+ * pass through it per gradient element.
+ */
+function hessian(f: Fn, inputs: Inputs): Tensor | Tensor[][] {
+  const fn = 'autograd.functional.hessian';
+  return atLeaves(fn, f, inputs, (leaves, outputs) => {
+    const h = gradWithGraph(fn, outputs, leaves).grads.map((g) => jacobianOf(fn, g, leaves));
+    return inputs instanceof Tensor ? h[0][0] : h;
+  });
+}
+
+/**
+ * vᵀ·H for a function with a one-element output (PyTorch's torch.autograd.functional.vhp): returns
+ * [output, vhp], the output detached, vhp shaped like the inputs; grad of (∇f · v) by a second pass.
+ */
+function vhp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor, Tensor | Tensor[]] {
+  return hessianProduct('autograd.functional.vhp', f, inputs, v);
+}
+
+/**
+ * H·v (PyTorch's torch.autograd.functional.hvp): [output, hvp]. Computed as vᵀ·H, the same for the
+ * symmetric Hessian of a twice continuously differentiable function (PyTorch takes a double-backward
+ * detour to get H·v itself; the results agree up to rounding).
+ */
+function hvp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor, Tensor | Tensor[]] {
+  return hessianProduct('autograd.functional.hvp', f, inputs, v);
+}
+
+function hessianProduct(fn: string, f: Fn, inputs: Inputs, v: Seed | readonly Seed[] | undefined): [Tensor, Tensor | Tensor[]] {
+  return atLeaves(fn, f, inputs, (leaves, outputs) => {
+    const { out, grads } = gradWithGraph(fn, outputs, leaves);
+    const seeds = seedsOf(fn, leaves, v); // one v per input, shaped like it
+    const live = grads.flatMap((g, i) => (g.requiresGrad ? [i] : []));
+    const products =
+      live.length === 0
+        ? leaves.map(() => null)
+        : runBackward({ fn, roots: live.map((i) => grads[i]), seeds: live.map((i) => seeds[i]), retainGraph: false, targets: [...leaves], capture: true })!;
+    const res = products.map((p, i) => p ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape));
+    return [out.detach(), inputs instanceof Tensor ? res[0] : res];
   });
 }
 
@@ -198,4 +261,4 @@ function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tenso
 }
 
 /** torch.autograd.functional's namespace. */
-export const functional = { jacobian, vjp };
+export const functional = { jacobian, vjp, hessian, hvp, vhp };
