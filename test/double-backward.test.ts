@@ -8,8 +8,8 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { apply } from '../src/engine/engine.js';
-import { OPS } from '../src/ops/index.js';
-import { sizeOf, type InputSpec, type OpDef } from '../src/ops/types.js';
+import { COMPOSITES, OPS } from '../src/ops/index.js';
+import { sizeOf, type InputSpec, type TableOp } from '../src/ops/types.js';
 import { makeData, normErr, rng, runOp, wantsGrad } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';
 
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 /** Up to k of the op's cases with at most 48 input elements, spread over its list. */
-function smallCases(op: OpDef, k: number) {
+function smallCases(op: TableOp, k: number) {
   const small = op.tests.cases.filter((c) => c.inputs.reduce((s, i) => s + sizeOf(i.shape), 0) <= 48);
   if (small.length <= k) return small;
   return Array.from({ length: k }, (_, j) => small[Math.round((j * (small.length - 1)) / (k - 1))]);
@@ -28,11 +28,11 @@ const seedFor = (n: number) => Float64Array.from({ length: n }, (_, k) => Math.f
 const weightFor = (n: number, i: number) => Float64Array.from({ length: n }, (_, k) => Math.fround(Math.cos(0.9 * k + i) - 0.1));
 
 /** The op's inputs on the current backend, requiring grad where the harness checks a gradient. */
-const tensorsOf = (op: OpDef, specs: InputSpec[], data: Float64Array[]) =>
+const tensorsOf = (op: TableOp, specs: InputSpec[], data: Float64Array[]) =>
   specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: wantsGrad(op, specs, i) }));
 
 /** The vjp's gradients (createGraph) of Σ seed·op(x), as values; and S = Σ_i weight_i·grad_i with its own gradient. */
-function viaVjp(op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown) {
+function viaVjp(op: TableOp, specs: InputSpec[], data: Float64Array[], attrs: unknown) {
   const xs = tensorsOf(op, specs, data);
   const y = apply(op, xs, attrs ?? {});
   const wanted = xs.filter((x) => x.requiresGrad);
@@ -45,7 +45,7 @@ function viaVjp(op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unkn
 }
 
 /** Central differences of S (from the backward kernels' gradients), float64 on the reference backend. */
-function secondByDifferences(op: OpDef, specs: InputSpec[], data: Float64Array[], attrs: unknown): Float64Array[] {
+function secondByDifferences(op: TableOp, specs: InputSpec[], data: Float64Array[], attrs: unknown): Float64Array[] {
   const idx = specs.flatMap((_, i) => (wantsGrad(op, specs, i) ? [i] : []));
   const S = (vals: Float64Array[]) => {
     const { grads } = runOp('reference', op, specs, vals, attrs, seedFor);
@@ -63,11 +63,13 @@ function secondByDifferences(op: OpDef, specs: InputSpec[], data: Float64Array[]
   );
 }
 
-for (const op of OPS.filter((o) => o.vjp !== undefined && o.gradInputs.length > 0)) {
+// Composites need no vjp of their own: these are written over ops that have one.
+const COMPOSED = ['square', 'silu', 'logsumexp', 'var', 'std', 'lerp', 'pad', 'addcmul', 'addcdiv', 'sum', 'mean'];
+for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.length > 0), ...COMPOSITES.filter((c) => COMPOSED.includes(c.name))]) {
   describe(`vjp of ${op.name}`, () => {
     smallCases(op, 5).forEach((c, ci) => {
       test(c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' '), () => {
-        const u = rng(7000 + 97 * ci + op.opcode);
+        const u = rng(7000 + 97 * ci + op.name.length);
         const data = c.inputs.map((s) => makeData(s, u));
         for (const backend of ['reference', 'wasm'] as const) {
           const kernel = runOp(backend, op, c.inputs, data, c.attrs, seedFor).grads.filter((g, i) => wantsGrad(op, c.inputs, i));
