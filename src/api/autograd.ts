@@ -82,6 +82,8 @@ export interface AutogradBackwardOptions {
   retainGraph?: boolean;
   /** Accumulate only into these tensors' .grad. */
   inputs?: Tensor | readonly Tensor[];
+  /** .grad gets a graph of its own (as t.backward's createGraph; retainGraph then defaults to true). */
+  createGraph?: boolean;
 }
 
 /**
@@ -91,10 +93,15 @@ export interface AutogradBackwardOptions {
  */
 export function backward(tensors: Tensor | readonly Tensor[], gradTensors?: Seed | readonly Seed[], options: AutogradBackwardOptions = {}): void {
   const fn = 'autograd.backward';
-  const opts = checkOptions<AutogradBackwardOptions>(fn, options, ['retainGraph', 'inputs']);
+  const opts = checkOptions<AutogradBackwardOptions>(fn, options, ['retainGraph', 'inputs', 'createGraph']);
   checkBool(fn, 'retainGraph', opts.retainGraph);
+  checkBool(fn, 'createGraph', opts.createGraph);
   const roots = tensorList(fn, 'tensors', tensors);
   const targets = opts.inputs === undefined ? null : tensorList(fn, 'inputs', opts.inputs);
+  if (opts.createGraph) {
+    backwardWithGraph({ fn, roots, seeds: seedList(fn, roots, gradTensors), retainGraph: opts.retainGraph ?? true, targets, capture: false });
+    return;
+  }
   runBackward({ fn, roots, seeds: seedsOf(fn, roots, gradTensors), retainGraph: opts.retainGraph ?? false, targets, capture: false });
 }
 
