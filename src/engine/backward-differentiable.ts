@@ -40,7 +40,7 @@ export interface GraphRequest {
 
 /** The op names that have a vjp, for the error listing them. */
 const supported = (): string =>
-  OPS.filter((op) => op.vjp !== undefined && op.gradInputs.length > 0 && !/Int$/.test(op.name))
+  OPS.filter((op) => op.vjp !== undefined && op.gradInputs.length > 0)
     .map((op) => op.name)
     .join(', ');
 
