@@ -245,6 +245,27 @@ describe('PyTorch 1.13 values', () => {
   });
 });
 
+test('the Hessian of crossEntropy w.r.t. the logits (PyTorch 1.13)', () => {
+  wg.setBackend('wasm');
+  // x = [[0.5, -1.0, 2.0], [0.1, 0.3, -0.7]]; y = [0, 2]
+  // torch.autograd.functional.hessian(lambda z: F.cross_entropy(z, y), x)
+  const labels = wg.tensor([0, 2], { dtype: 'int32' });
+  const H = wg.autograd.functional.hessian(
+    (z) => wg.nn.functional.crossEntropy(z, labels),
+    wg.tensor([
+      [0.5, -1.0, 2.0],
+      [0.1, 0.3, -0.7],
+    ]),
+  ) as wg.Tensor;
+  expect(H.shape).toEqual([2, 3, 2, 3]);
+  const want = [
+    0.0722818374633789, -0.0034280288964509964, -0.06885380297899246, 0, 0, 0, -0.0034280288964509964, 0.01879138872027397, -0.015363359823822975, 0, 0, 0,
+    -0.06885380297899246, -0.015363359823822975, 0.08421716839075089, 0, 0, 0, 0, 0, 0, 0.11711598932743073, -0.08561865240335464, -0.03149734437465668, 0, 0,
+    0, -0.08561865240335464, 0.12408959120512009, -0.03847094252705574, 0, 0, 0, -0.03149734437465668, -0.03847094252705574, 0.06996828317642212,
+  ];
+  expect(normErr(Float64Array.from(H.data()), want)).toBeLessThanOrEqual(2e-6);
+});
+
 describe('errors', () => {
   beforeAll(() => wg.setBackend('wasm'));
 
