@@ -195,6 +195,7 @@ describe('PyTorch 1.13 values', () => {
       };
       const f = compiled ? wg.compile(step) : step;
       const losses = [0, 1, 2].map(() => f(xs()).item());
+      if (compiled) expect((f as ReturnType<typeof wg.compile>).replayInfo()[0].mode).toBe('fast'); // replayed, not re-run in JavaScript
       return { losses, w: Array.from((D.at(0) as wg.nn.Linear).weight.data()) };
     };
     const eager = run(false),
