@@ -4,6 +4,7 @@
  * build on grad() for learners (one backward pass per output element, float32).
  */
 import { runBackward } from '../engine/autodiff.js';
+import { backwardWithGraph } from '../engine/backward-differentiable.js';
 import { reachedBy, seedValues, tensorList, topoOrder, type Seed } from '../engine/backward-graph.js';
 import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/check.js';
 import { AutogradError, DTypeError, ValueError, fmtValue } from '../errors.js';
@@ -22,17 +23,27 @@ export interface GradOptions {
   retainGraph?: boolean;
   /** An input the outputs do not depend on gets null instead of an error (default false). */
   allowUnused?: boolean;
-  /** Only false: the backward kernels are not differentiable ops, so there is no double backward. */
+  /**
+   * Build a graph of the gradients themselves, so they can be differentiated again (default false;
+   * true makes retainGraph default to true, as PyTorch). Runs each op's gradient as ops: the ops
+   * with such a gradient are listed in the README; others are an AutogradError naming the op.
+   */
   createGraph?: boolean;
 }
 
 /** One seed per output: `gradOutputs` as a list (a single Tensor or number seeds a single output). */
-function seedsOf(fn: string, outputs: readonly Tensor[], gradOutputs: Seed | readonly Seed[] | undefined): ArrayLike<number>[] {
+function seedList(fn: string, outputs: readonly Tensor[], gradOutputs: Seed | readonly Seed[] | undefined): Seed[] {
   const list =
     gradOutputs === undefined ? outputs.map(() => undefined) : outputs.length === 1 && !isSeedList(gradOutputs) ? [gradOutputs as Seed] : gradOutputs;
   if (!Array.isArray(list) || list.length !== outputs.length)
     throw new ValueError(fn, `gradOutputs must give one seed per output (${outputs.length}), got ${fmtValue(gradOutputs)}`);
-  return outputs.map((o, k) => seedValues(fn, o, list[k] as Seed));
+  return list as Seed[];
+}
+
+/** The seeds' values, one per output. */
+function seedsOf(fn: string, outputs: readonly Tensor[], gradOutputs: Seed | readonly Seed[] | undefined): ArrayLike<number>[] {
+  const list = seedList(fn, outputs, gradOutputs);
+  return outputs.map((o, k) => seedValues(fn, o, list[k]));
 }
 
 /** An array whose items are seeds of their own (tensors, arrays or null), not one seed's numbers. */
@@ -49,14 +60,9 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
   const fn = 'autograd.grad';
   const opts = checkOptions<GradOptions>(fn, options, ['gradOutputs', 'retainGraph', 'allowUnused', 'createGraph']);
   for (const k of ['retainGraph', 'allowUnused', 'createGraph'] as const) checkBool(fn, k, opts[k]);
-  if (opts.createGraph)
-    throw new AutogradError(
-      fn,
-      'createGraph: true (double backward) is not supported: backward kernels run as records, not as differentiable ops, so a gradient has no graph of its own',
-    );
   const roots = tensorList(fn, 'outputs', outputs);
   const targets = tensorList(fn, 'inputs', inputs);
-  const seeds = seedsOf(fn, roots, opts.gradOutputs);
+  const seeds = opts.createGraph ? seedList(fn, roots, opts.gradOutputs) : seedsOf(fn, roots, opts.gradOutputs);
   const order = topoOrder(roots);
   // (A freed graph no longer lists its inputs: the pass names that error instead.)
   if (!opts.allowUnused && !order.some((t) => t.node!.freed)) {
@@ -68,13 +74,16 @@ export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | reado
         `inputs[${k}] ${fmtShape(targets[k].shape)} was not used to compute the outputs; pass { allowUnused: true } to get null for it`,
       );
   }
-  return runBackward({ fn, roots, seeds, retainGraph: opts.retainGraph ?? false, targets, capture: true })!;
+  if (opts.createGraph) return backwardWithGraph({ fn, roots, seeds, retainGraph: opts.retainGraph ?? true, targets, capture: true })!;
+  return runBackward({ fn, roots, seeds: seeds as ArrayLike<number>[], retainGraph: opts.retainGraph ?? false, targets, capture: true })!;
 }
 
 export interface AutogradBackwardOptions {
   retainGraph?: boolean;
   /** Accumulate only into these tensors' .grad. */
   inputs?: Tensor | readonly Tensor[];
+  /** .grad gets a graph of its own (as t.backward's createGraph; retainGraph then defaults to true). */
+  createGraph?: boolean;
 }
 
 /**
@@ -84,10 +93,15 @@ export interface AutogradBackwardOptions {
  */
 export function backward(tensors: Tensor | readonly Tensor[], gradTensors?: Seed | readonly Seed[], options: AutogradBackwardOptions = {}): void {
   const fn = 'autograd.backward';
-  const opts = checkOptions<AutogradBackwardOptions>(fn, options, ['retainGraph', 'inputs']);
+  const opts = checkOptions<AutogradBackwardOptions>(fn, options, ['retainGraph', 'inputs', 'createGraph']);
   checkBool(fn, 'retainGraph', opts.retainGraph);
+  checkBool(fn, 'createGraph', opts.createGraph);
   const roots = tensorList(fn, 'tensors', tensors);
   const targets = opts.inputs === undefined ? null : tensorList(fn, 'inputs', opts.inputs);
+  if (opts.createGraph) {
+    backwardWithGraph({ fn, roots, seeds: seedList(fn, roots, gradTensors), retainGraph: opts.retainGraph ?? true, targets, capture: false });
+    return;
+  }
   runBackward({ fn, roots, seeds: seedsOf(fn, roots, gradTensors), retainGraph: opts.retainGraph ?? false, targets, capture: false });
 }
 
@@ -153,19 +167,82 @@ function atLeaves<T>(fn: string, f: Fn, inputs: Inputs, body: (leaves: Tensor[],
 function jacobian(f: Fn, inputs: Inputs): Tensor | Tensor[] | Tensor[][] {
   const fn = 'autograd.functional.jacobian';
   return atLeaves(fn, f, inputs, (leaves, outputs, single) => {
-    const jac = outputs.map((o) => {
-      const rows = leaves.map((x) => new Float64Array(o.size * x.size));
-      if (o.requiresGrad)
-        for (let j = 0; j < o.size; j++) {
-          const seed = new Float64Array(o.size);
-          seed[j] = 1;
-          const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: leaves, capture: true })!;
-          grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
-        }
-      return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
-    });
+    const jac = outputs.map((o) => jacobianOf(fn, o, leaves));
     const perOutput = jac.map((js) => (inputs instanceof Tensor ? js[0] : js));
     return (single ? perOutput[0] : perOutput) as Tensor | Tensor[] | Tensor[][];
+  });
+}
+
+/** ∂o/∂x for each leaf x, shaped [...o, ...x]: one backward pass per element of o (its graph kept). */
+function jacobianOf(fn: string, o: Tensor, leaves: readonly Tensor[]): Tensor[] {
+  const rows = leaves.map((x) => new Float64Array(o.size * x.size));
+  if (o.requiresGrad)
+    for (let j = 0; j < o.size; j++) {
+      const seed = new Float64Array(o.size);
+      seed[j] = 1;
+      const grads = runBackward({ fn, roots: [o], seeds: [seed], retainGraph: true, targets: [...leaves], capture: true })!;
+      grads.forEach((g, i) => g !== null && rows[i].set(g.rawValues(), j * leaves[i].size));
+    }
+  return rows.map((r, i) => valuesOn(leaves[i], r, [...o.shape, ...leaves[i].shape]));
+}
+
+/**
+ * fn's single one-element output and its gradient w.r.t. each leaf with a graph of its own
+ * (createGraph; zeros for a leaf it does not depend on): what hessian, hvp and vhp differentiate again.
+ */
+function gradWithGraph(fn: string, outputs: readonly Tensor[], leaves: readonly Tensor[]): { out: Tensor; grads: Tensor[] } {
+  const out = outputs[0];
+  if (outputs.length !== 1 || out.size !== 1)
+    throw new ValueError(
+      fn,
+      `the function must return a single one-element Tensor, got ${outputs.length === 1 ? `a tensor of shape ${fmtShape(out.shape)}` : `${outputs.length} tensors`}`,
+    );
+  const grads = out.requiresGrad ? grad(out, [...leaves], { createGraph: true, allowUnused: true }) : leaves.map(() => null);
+  return { out, grads: grads.map((g, i) => g ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape)) };
+}
+
+/**
+ * The Hessian of a function with a one-element output (PyTorch's torch.autograd.functional.hessian):
+ * for a single input of shape I a tensor [...I, ...I]; for an array of inputs, an array of arrays
+ * (entry [i][j] = ∂²f/∂xᵢ∂xⱼ, shaped [...xᵢ, ...xⱼ]). The gradient with createGraph, then one backward
+ * pass through it per gradient element.
+ */
+function hessian(f: Fn, inputs: Inputs): Tensor | Tensor[][] {
+  const fn = 'autograd.functional.hessian';
+  return atLeaves(fn, f, inputs, (leaves, outputs) => {
+    const h = gradWithGraph(fn, outputs, leaves).grads.map((g) => jacobianOf(fn, g, leaves));
+    return inputs instanceof Tensor ? h[0][0] : h;
+  });
+}
+
+/**
+ * vᵀ·H for a function with a one-element output (PyTorch's torch.autograd.functional.vhp): returns
+ * [output, vhp], the output detached, vhp shaped like the inputs; grad of (∇f · v) by a second pass.
+ */
+function vhp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor, Tensor | Tensor[]] {
+  return hessianProduct('autograd.functional.vhp', f, inputs, v);
+}
+
+/**
+ * H·v (PyTorch's torch.autograd.functional.hvp): [output, hvp]. Computed as vᵀ·H, the same for the
+ * symmetric Hessian of a twice continuously differentiable function (PyTorch takes a double-backward
+ * detour to get H·v itself; the results agree up to rounding).
+ */
+function hvp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor, Tensor | Tensor[]] {
+  return hessianProduct('autograd.functional.hvp', f, inputs, v);
+}
+
+function hessianProduct(fn: string, f: Fn, inputs: Inputs, v: Seed | readonly Seed[] | undefined): [Tensor, Tensor | Tensor[]] {
+  return atLeaves(fn, f, inputs, (leaves, outputs) => {
+    const { out, grads } = gradWithGraph(fn, outputs, leaves);
+    const seeds = seedsOf(fn, leaves, v); // one v per input, shaped like it
+    const live = grads.flatMap((g, i) => (g.requiresGrad ? [i] : []));
+    const products =
+      live.length === 0
+        ? leaves.map(() => null)
+        : runBackward({ fn, roots: live.map((i) => grads[i]), seeds: live.map((i) => seeds[i]), retainGraph: false, targets: [...leaves], capture: true })!;
+    const res = products.map((p, i) => p ?? valuesOn(leaves[i], new Float64Array(leaves[i].size), leaves[i].shape));
+    return [out.detach(), inputs instanceof Tensor ? res[0] : res];
   });
 }
 
@@ -191,4 +268,4 @@ function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tenso
 }
 
 /** torch.autograd.functional's namespace. */
-export const functional = { jacobian, vjp };
+export const functional = { jacobian, vjp, hessian, hvp, vhp };

@@ -36,20 +36,31 @@ import {
   type Seed,
 } from './backward-graph.js';
 import { backwardWithHooks, needsHookedPass, refuseInsideHook } from './backward-hooks.js';
+import { backwardWithGraph } from './backward-differentiable.js';
 
 export interface BackwardOptions {
   retainGraph?: boolean;
   /** Accumulate only into these tensors' .grad (PyTorch's `inputs`); a non-leaf listed gets its .grad as if it retained it. */
   inputs?: Tensor | readonly Tensor[];
+  /**
+   * The gradients get a graph of their own (.grad can be differentiated again; default false, and
+   * true makes retainGraph default to true), as PyTorch's create_graph: src/engine/backward-differentiable.ts.
+   */
+  createGraph?: boolean;
 }
 
-/** t.backward(grad?, { retainGraph, inputs }). */
+/** t.backward(grad?, { retainGraph, inputs, createGraph }). */
 export function backward(root: Tensor, grad?: Seed, options: BackwardOptions = {}): void {
   root.assertAlive('backward');
-  const opts = checkOptions<BackwardOptions>('backward', options, ['retainGraph', 'inputs']);
+  const opts = checkOptions<BackwardOptions>('backward', options, ['retainGraph', 'inputs', 'createGraph']);
   checkBool('backward', 'retainGraph', opts.retainGraph);
+  checkBool('backward', 'createGraph', opts.createGraph);
   checkRequiresGrad('backward', 'tensor', root);
   const targets = opts.inputs === undefined ? null : tensorList('backward', 'inputs', opts.inputs);
+  if (opts.createGraph) {
+    backwardWithGraph({ fn: 'backward', roots: [root], seeds: [grad], retainGraph: opts.retainGraph ?? true, targets, capture: false });
+    return;
+  }
   runBackward({ fn: 'backward', roots: [root], seeds: [seedValues('backward', root, grad)], retainGraph: opts.retainGraph ?? false, targets, capture: false });
 }
 

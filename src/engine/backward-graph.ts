@@ -200,6 +200,7 @@ export function freeGraph(order: readonly Tensor[]): void {
     const node = t.node!;
     node.freed = true;
     node.inputs = NO_TENSORS;
+    node.attrs = null;
     node.saved = NO_STORAGES;
     node.rec = NO_RECORD; // nor the slab its record was cut from (src/ops/types.ts newRecord)
   }

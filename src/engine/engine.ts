@@ -276,6 +276,16 @@ export function internalTo(inner: Tensor, out: Tensor): Tensor {
   return out;
 }
 
+/** The Builder over tensors on `be`: what composites and vjps (createGraph) run against. */
+export function tensorBuilder(be: Backend): Builder<Tensor> {
+  return {
+    op: (name, xs, a) => apply(table.op(name as table.OpName), xs, a),
+    scalar: (v) => constant(v, be),
+    detach: (t) => t.detach(),
+    shape: (t) => t.shape,
+  };
+}
+
 /**
  * A composite runs as its primitives, each through apply: their nodes make its gradient, compile
  * records their launches. Its own plan runs first so that bad arguments are named after it.
@@ -284,12 +294,7 @@ function applyComposite<A>(op: CompositeDef<A>, inputs: readonly Tensor[], attrs
   const be = backendOf(op.name, inputs);
   checkDtypes(op, inputs);
   op.plan(inputs, attrs);
-  const b: Builder<Tensor> = {
-    op: (name, xs, a) => apply(table.op(name as table.OpName), xs, a),
-    scalar: (v) => constant(v, be),
-    detach: (t) => t.detach(),
-    shape: (t) => t.shape,
-  };
+  const b = tensorBuilder(be);
   const owner = lifetimes.transientOwner();
   const mark = owner.length;
   const out = op.compose(b, inputs, attrs);
@@ -326,7 +331,7 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
   if (requiresGrad) {
     const versions = new Array<number>(inputs.length);
     for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
-    t.node = { op, rec, inputs, versions, outVersion: out.version, saved: aux, workspace, freed: false };
+    t.node = { op, rec, inputs, attrs, versions, outVersion: out.version, saved: aux, workspace, freed: false };
     for (let i = 0; i < inputs.length; i++) if (inputs[i].gen !== 0) (t.node.gens ??= new Array<number>(inputs.length).fill(0))[i] = inputs[i].gen;
   }
   // Saved-for-backward blocks, and constants this op consumes, are needed while its node is.

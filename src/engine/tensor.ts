@@ -17,6 +17,8 @@ export interface GraphNode {
   rec: Int32Array;
   /** Emptied when backward() frees the node, so a held result no longer keeps its graph's tensors alive. */
   inputs: readonly Tensor[];
+  /** The call's attributes (a reference), for the op's vjp (createGraph: src/engine/backward-differentiable.ts). */
+  attrs: unknown;
   /** Storage versions of the inputs when the op ran (in-place writes since then are an error). */
   versions: number[];
   /** The output's storage version when the op ran: backward kernels may read the output (exp, tanh, sqrt), so a write since then is an error too. */

@@ -108,13 +108,14 @@ export function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; di
  * as q·s² with q = Σ ((x − mean)/s)² / (N − correction): s is a power of two near max |x − mean|, so
  * the scaling is exact and (x − mean)² cannot overflow float32 where the variance (or, for std,
  * √variance) is finite: torch.tensor([3e19, -3e19]).std() is 4.2e19, not ∞. s = 1 where that max is
- * 0 (or the dims are empty). The mean and s are detached: Σ (x − μ) = 0 makes the gradient through
- * the mean vanish, s is any constant, and the rest is exactly PyTorch's 2(x − mean)/(N − correction).
+ * 0 (or the dims are empty). s is detached (any constant will do). The mean is not: Σ (x − μ) = 0
+ * makes its first-order gradient vanish (up to rounding), so the gradient is PyTorch's
+ * 2(x − mean)/(N − correction), but a second derivative (createGraph) needs the mean's dependence on x.
  */
 function scaledVariance<T>(b: Builder<T>, x: T, a: VarAttrs): { q: T; s: T } {
   const { divisor, shape, count } = planVar('var', meta(b, x), a);
   const r = { dim: a.dim, keepdim: true };
-  const d = b.op('sub', [x, b.detach(reduceOver(b, 'meanDims', x, r))]);
+  const d = b.op('sub', [x, reduceOver(b, 'meanDims', x, r)]);
   let s = b.scalar(1);
   if (count > 0) {
     const p = b.op('exp2', [b.op('floor', [b.op('log2', [reduceOver(b, 'amaxDims', b.op('abs', [d]), r)])])]);
@@ -138,7 +139,7 @@ const variance: CompositeDef<VarAttrs, 'var'> = {
       // Σ d·(d/divisor): no term exceeds the variance, so neither the value nor the gradient
       // 2·d/divisor overflows where the variance is finite (the scaled form's backward multiplies
       // by s² before dividing: ∞ for values near 1e19, PyTorch's gradient is finite there).
-      const d = b.op('sub', [x, b.detach(reduceOver(b, 'meanDims', x, { dim: a.dim, keepdim: true }))]);
+      const d = b.op('sub', [x, reduceOver(b, 'meanDims', x, { dim: a.dim, keepdim: true })]);
       return reduceOver(b, 'sumDims', b.op('mul', [d, b.op('div', [d, b.scalar(divisor)])]), { dim: a.dim, keepdim: a.keepdim });
     }
     // N ≤ correction: Σ (x − mean)² / 0 is ∞, or NaN when every deviation is 0 (as PyTorch)

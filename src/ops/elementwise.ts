@@ -1,6 +1,7 @@
 /** Elementwise ops: unary maps, broadcasting binary ops and `where`. Kernels: assembly/kernels/elementwise.ts. */
 import { broadcastExtent, forEachBroadcast, planBroadcast, type BroadcastPlan } from './broadcast.js';
 import { ALIGN_WORDS, SPLIT } from './contract.js';
+import { sumTo } from './reduce.js';
 import { ValueError, fmtValue } from '../errors.js';
 import {
   R,
@@ -19,6 +20,8 @@ import {
   type OpSpec,
   type RefKernel,
   type TestCase,
+  type VjpContext,
+  type Builder,
 } from './types.js';
 
 const TILE = 8; // two f32x4 vectors: sizes around it reach the SIMD body, its edge and the scalar tail
@@ -34,6 +37,8 @@ export interface UnarySpec<A> {
   f: (x: number, p: Params) => number;
   /** dy/dx from x and the output y kept from the forward. */
   df: (x: number, y: number, p: Params) => number;
+  /** g·dy/dx as table ops (the op's vjp, for createGraph), from g, x, y and the attributes. */
+  dg?: <T>(b: Builder<T>, g: T, x: T, y: T, attrs: A) => T;
   doc: string;
   /** Validates the attributes and gives the float parameters (at most 2). */
   params?: (attrs: A, x: Meta) => number[];
@@ -57,6 +62,7 @@ export function unary<A = Record<string, never>, N extends string = string>(name
     overwritesGrad: true,
     split: { cut: 'flat', min: spec.costly ? SPLIT.COSTLY : SPLIT.MAP },
     doc: spec.doc,
+    vjp: spec.dg && ((b, { gout, inputs, out, attrs }) => [spec.dg!(b, gout, inputs[0], out, attrs)]),
     plan: (ins: readonly Meta[], attrs: A) => ({ shape: [...ins[0].shape], params: (spec.params?.(attrs, ins[0]) ?? []).map(f32bits) }),
     ref: {
       fwd: (h, r) => {
@@ -231,6 +237,11 @@ export interface BinarySpec {
   da?: (a: number, b: number, y: number) => number;
   db?: (a: number, b: number, y: number) => number;
   doc: string;
+  /**
+   * g·∂y/∂a and g·∂y/∂b as table ops, before broadcasting is undone (the op's vjp sums them to
+   * the inputs' shapes): called for the inputs in ctx.needs.
+   */
+  dg?: <T>(b: Builder<T>, ctx: VjpContext<T>, i: number) => T;
   /** Test domains of a and b (default 'any'), stripped from the published build with the op's `tests`. */
   tests?: { domains: [Domain, Domain] };
   /** As UnarySpec.costly. */
@@ -322,6 +333,7 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
     overwritesGrad: da !== undefined,
     split: { cut: 'rows', min: spec.costly ? SPLIT.COSTLY : SPLIT.MAP },
     doc: spec.doc,
+    vjp: spec.dg && ((b, ctx) => ctx.inputs.map((x, i) => (ctx.needs[i] ? sumTo(b, spec.dg!(b, ctx, i), b.shape(x)) : null))),
     plan: (ins: readonly Meta[]) => {
       const p = planBroadcast(spec.fn ?? name, ins);
       return da ? { ...p, workspace: gradWorkspace(p, [0, 1]) } : p;
@@ -380,6 +392,10 @@ const whereOp: OpSpec<any, 'where'> = {
   overwritesGrad: true,
   split: { cut: 'rows', min: SPLIT.MAP },
   doc: 'cond ≠ 0 ? a : b (NaN counts as true), broadcasting all three; gradient to a where cond holds, to b elsewhere, none to cond',
+  vjp: (b, { inputs: [c, x, y], gout: g, needs }) => {
+    const zero = b.scalar(0);
+    return [null, needs[1] ? sumTo(b, b.op('where', [c, g, zero]), b.shape(x)) : null, needs[2] ? sumTo(b, b.op('where', [c, zero, g]), b.shape(y)) : null];
+  },
   plan: (ins: readonly Meta[]) => {
     const p = planBroadcast('where', ins);
     return { ...p, workspace: gradWorkspace(p, [1, 2]) };
@@ -425,11 +441,27 @@ const whereOp: OpSpec<any, 'where'> = {
 
 // ---- the table -----------------------------------------------------------------------------
 export const ELEMENTWISE_OPS = defineOps(
-  binary('add', { f: (a, b) => a + b, da: () => 1, db: () => 1, doc: 'a + b, broadcasting' }),
-  binary('sub', { f: (a, b) => a - b, da: () => 1, db: () => -1, doc: 'a − b, broadcasting' }),
-  binary('mul', { f: (a, b) => a * b, da: (_, b) => b, db: (a) => a, doc: 'a · b, broadcasting' }),
+  binary('add', { f: (a, b) => a + b, da: () => 1, db: () => 1, dg: (_, { gout }) => gout, doc: 'a + b, broadcasting' }),
+  binary('sub', { f: (a, b) => a - b, da: () => 1, db: () => -1, dg: (b, { gout }, i) => (i === 0 ? gout : b.op('neg', [gout])), doc: 'a − b, broadcasting' }),
+  binary('mul', {
+    f: (a, b) => a * b,
+    da: (_, b) => b,
+    db: (a) => a,
+    dg: (b, { gout, inputs }, i) => b.op('mul', [gout, inputs[1 - i]]),
+    doc: 'a · b, broadcasting',
+  }),
   // d(a/b)/db = −a/b² taken as −y/b: no b² to overflow or underflow.
-  binary('div', { f: (a, b) => a / b, da: (_, b) => 1 / b, db: (_, b, y) => -y / b, doc: 'a / b, broadcasting', tests: { domains: ['any', 'awayFromZero'] } }),
+  binary('div', {
+    f: (a, b) => a / b,
+    da: (_, b) => 1 / b,
+    db: (_, b, y) => -y / b,
+    dg: (b, { gout, inputs, out }, i) => {
+      const q = b.op('div', [gout, inputs[1]]);
+      return i === 0 ? q : b.op('neg', [b.op('mul', [q, out])]);
+    },
+    doc: 'a / b, broadcasting',
+    tests: { domains: ['any', 'awayFromZero'] },
+  }),
   binary('maximum', {
     f: Math.max,
     da: (a, b) => share(a === b, a < b),
@@ -451,25 +483,40 @@ export const ELEMENTWISE_OPS = defineOps(
   unary('relu', {
     f: (x) => (x < 0 ? 0 : x),
     df: (x) => (x <= 0 ? 0 : 1),
+    dg: (b, g, x) => b.op('where', [b.op('le', [x, b.scalar(0)]), b.scalar(0), g]),
     doc: 'max(x, 0); gradient 0 where x ≤ 0 (NaN passes it, as PyTorch)',
     tests: { domain: 'awayFromZero' },
   }),
-  unary('neg', { f: (x) => -x, df: () => -1, doc: '−x' }),
+  unary('neg', { f: (x) => -x, df: () => -1, dg: (b, g) => b.op('neg', [g]), doc: '−x' }),
   unary('exp', {
     costly: true,
     f: Math.exp,
     df: (_, y) => y,
+    dg: (b, g, _, y) => b.op('mul', [g, y]),
     doc: 'eˣ; backward from the saved output',
     tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-10, 10] }] },
   }),
-  unary('log', { costly: true, f: Math.log, df: (x) => 1 / x, doc: 'natural log', tests: { domain: 'positive' } }),
-  unary('sqrt', { f: Math.sqrt, df: (_, y) => 0.5 / y, doc: '√x; backward 1/(2y) from the saved output', tests: { domain: 'positive' } }),
-  unary('abs', { f: Math.abs, df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), doc: '|x|; gradient sign(x), 0 at x = 0', tests: { domain: 'awayFromZero' } }),
+  unary('log', { costly: true, f: Math.log, df: (x) => 1 / x, dg: (b, g, x) => b.op('div', [g, x]), doc: 'natural log', tests: { domain: 'positive' } }),
+  unary('sqrt', {
+    f: Math.sqrt,
+    df: (_, y) => 0.5 / y,
+    dg: (b, g, _, y) => b.op('div', [g, b.op('mul', [y, b.scalar(2)])]),
+    doc: '√x; backward 1/(2y) from the saved output',
+    tests: { domain: 'positive' },
+  }),
+  unary('abs', {
+    f: Math.abs,
+    df: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+    dg: (b, g, x) => b.op('mul', [g, b.detach(b.op('sign', [x]))]),
+    doc: '|x|; gradient sign(x), 0 at x = 0',
+    tests: { domain: 'awayFromZero' },
+  }),
   // square is a composite (x·x, src/ops/composite.ts): its kernel did not pay (docs/internals.md).
   unary('tanh', {
     costly: true,
     f: Math.tanh,
     df: (_, y) => 1 - y * y,
+    dg: (b, g, _, y) => b.op('mul', [g, b.op('sub', [b.scalar(1), b.op('mul', [y, y])])]),
     doc: 'tanh x; backward 1 − y² from the saved output',
     tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-12, 12] }] },
   }),
@@ -477,6 +524,7 @@ export const ELEMENTWISE_OPS = defineOps(
     costly: true,
     f: sigmoid1,
     df: (_, y) => y * (1 - y),
+    dg: (b, g, _, y) => b.op('mul', [g, b.op('mul', [y, b.op('sub', [b.scalar(1), y])])]),
     doc: '1/(1 + e⁻ˣ), stable for large |x|; backward y(1 − y) from the saved output',
     tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-30, 30] }] },
   }),
@@ -484,6 +532,12 @@ export const ELEMENTWISE_OPS = defineOps(
     costly: true,
     f: (x) => x * normalCdf(x),
     df: (x) => normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
+    dg: (b, g, x) => {
+      const s = (v: number) => b.scalar(v);
+      const cdf = b.op('mul', [b.op('add', [b.op('erf', [b.op('mul', [x, s(Math.SQRT1_2)])]), s(1)]), s(0.5)]);
+      const pdf = b.op('mul', [b.op('exp', [b.op('mul', [b.op('mul', [x, x]), s(-0.5)])]), s(INV_SQRT_2PI)]);
+      return b.op('mul', [g, b.op('add', [cdf, b.op('mul', [x, pdf])])]);
+    },
     doc: "x·Φ(x) with the exact erf form (PyTorch's default)",
     tests: { variants: [{ attrs: {} }, { attrs: {}, domain: [-7, 7] }] },
   }),
@@ -493,6 +547,10 @@ export const ELEMENTWISE_OPS = defineOps(
     costly: true,
     f: (x, [b, t]) => (b * x > t ? x : (Math.max(b * x, 0) + Math.log1p(Math.exp(-Math.abs(b * x)))) / b),
     df: (x, _, [b, t]) => (b * x > t ? 1 : sigmoid1(b * x)),
+    dg: (b, g, x, _, { beta, threshold }) => {
+      const bx = b.op('mul', [x, b.scalar(Math.fround(beta))]);
+      return b.op('where', [b.op('gt', [bx, b.scalar(Math.fround(threshold))]), g, b.op('mul', [g, b.op('sigmoid', [bx])])]);
+    },
     doc: 'log(1 + e^(βx))/β, stable; x where βx > threshold (PyTorch defaults β = 1, threshold 20)',
     params: ({ beta, threshold }, x) => [finiteParam('softplus', 'beta', beta, x), finiteParam('softplus', 'threshold', threshold, x)],
     tests: {
@@ -508,6 +566,8 @@ export const ELEMENTWISE_OPS = defineOps(
   unary<{ slope: number }, 'leakyRelu'>('leakyRelu', {
     f: (x, [s]) => (x > 0 ? x : s * x),
     df: (x, _, [s]) => (x > 0 ? 1 : s),
+    // (float parameters as the kernels see them: float32)
+    dg: (b, g, x, _, { slope }) => b.op('where', [b.op('gt', [x, b.scalar(0)]), g, b.op('mul', [g, b.scalar(Math.fround(slope))])]),
     doc: 'x for x > 0, else slope·x',
     params: ({ slope }, x) => [finiteParam('leakyRelu', 'slope', slope, x)],
     tests: {
@@ -524,6 +584,10 @@ export const ELEMENTWISE_OPS = defineOps(
       return hi < r ? hi : r;
     },
     df: (x, _, [lo, hi]) => (x >= lo && x <= hi ? 1 : 0),
+    dg: (b, g, x, _, a) => {
+      const [lo, hi] = clampBounds(a, { shape: b.shape(x), dtype: 'float32' }).map(Math.fround);
+      return b.op('where', [b.op('mul', [b.op('ge', [x, b.scalar(lo)]), b.op('le', [x, b.scalar(hi)])]), g, b.scalar(0)]);
+    },
     doc: 'min(max(x, min), max) (a null bound is absent; min > max gives max, as PyTorch); gradient where min ≤ x ≤ max',
     params: clampBounds,
     tests: { variants: [{ attrs: { min: -0.5, max: 1.25 } }, { attrs: { min: -1, max: null } }, { attrs: { min: null, max: 0.75 } }] },
@@ -532,6 +596,8 @@ export const ELEMENTWISE_OPS = defineOps(
     costly: true,
     f: (x, [e]) => Math.pow(x, e),
     df: (x, _, [e]) => (e === 0 ? 0 : e * Math.pow(x, e - 1)),
+    dg: (b, g, x, _, { exponent: e }) =>
+      b.op('mul', [g, e === 0 ? b.scalar(0) : b.op('mul', [b.op('pow', [x], { exponent: Math.fround(e) - 1 }), b.scalar(Math.fround(e))])]),
     doc: 'xᵉ for a number e (negative x: real only for integer e, else NaN); gradient e·x^(e−1), 0 for e = 0',
     params: ({ exponent }, x) => [finiteParam('pow', 'exponent', exponent, x)],
     tests: {

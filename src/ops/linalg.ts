@@ -2,7 +2,27 @@
 import { broadcastExtent, forEachBroadcast, planBroadcast } from './broadcast.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { ALIGN_WORDS, gemmScratchWords } from './contract.js';
-import { R, checkBool, clearOverwritten, defineOps, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase } from './types.js';
+import { sumTo } from './reduce.js';
+import { reshape } from './shape.js';
+import {
+  R,
+  checkBool,
+  clearOverwritten,
+  defineOps,
+  fmtShape,
+  gin,
+  gout,
+  inp,
+  out,
+  param,
+  sizeOf,
+  type Builder,
+  type Meta,
+  type OpSpec,
+  type Plan,
+  type TestCase,
+  type VjpContext,
+} from './types.js';
 
 export interface MatmulOptions {
   /** Multiply by the transpose of a's last two dims (a stored [..., K, M]), without a copy. */
@@ -62,6 +82,30 @@ function planMatmul([a, b]: readonly Meta[], opts: MatmulOptions): Plan {
     { shape: batchB, dtype: b.dtype },
   ]);
   return { shape, params: [m, n, k, flags, ...params], workspace: workspace(m) };
+}
+
+/**
+ * matmul's vjp: with op(A) = A or Aᵀ (as the flags say), d op(A) = G·op(B)ᵀ and d op(B) = op(A)ᵀ·G,
+ * each a matmul with flags (the transposed ones written as (G·op(B)ᵀ)ᵀ = op(B)·Gᵀ), summed over
+ * broadcast batch dims. A 1-D operand is a row [1, K] (left) or a column [K, 1] (right), as forward.
+ */
+function matmulVjp<T>(b: Builder<T>, { inputs: [a, bm], gout, attrs, needs }: VjpContext<T, MatmulOptions>): (T | null)[] {
+  const tA = attrs.transposeA === true,
+    tB = attrs.transposeB === true;
+  const as = b.shape(a),
+    bs = b.shape(bm);
+  const a2 = as.length === 1 ? reshape(b, a, [1, as[0]]) : a,
+    b2 = bs.length === 1 ? reshape(b, bm, [bs[0], 1]) : bm;
+  const gs = [...b.shape(gout)];
+  if (as.length === 1) gs.splice(bs.length === 1 ? gs.length : gs.length - 1, 0, 1);
+  if (bs.length === 1) gs.push(1);
+  const g = reshape(b, gout, gs);
+  const mm = (x: T, y: T, transposeA: boolean, transposeB: boolean) => b.op('matmul', [x, y], { transposeA, transposeB });
+  const back = (d: T, x: T, shape: readonly number[]) => reshape(b, sumTo(b, d, b.shape(x)), shape);
+  return [
+    needs[0] ? back(tA ? mm(b2, g, tB, true) : mm(g, b2, false, !tB), a2, as) : null,
+    needs[1] ? back(tB ? mm(g, a2, true, tA) : mm(a2, g, !tA, false), b2, bs) : null,
+  ];
 }
 
 /**
@@ -166,6 +210,7 @@ export const LINALG_OPS = defineOps(
     overwritesGrad: true,
     doc: 'Matrix product with PyTorch semantics: 1-D and 2-D operands, batched N-D with broadcast batch dims; transposeA / transposeB read an operand transposed without a copy',
     plan: planMatmul,
+    vjp: matmulVjp,
     ref: {
       fwd: (h, r) => {
         const m = param(r, 0),
@@ -271,6 +316,18 @@ export const LINALG_OPS = defineOps(
     overwritesGrad: true,
     doc: "PyTorch's F.linear, y = x·Wᵀ + b with W [out, in], fused with an optional activation ('relu') applied in the GEMM's epilogue. Without a bias, linear() passes a 0-d constant in the bias slot with attribute bias: false, and the kernels never read it.",
     plan: planLinear,
+    // G' = G·[y > 0] with relu; dx = G'·W, dW = G'ᵀ·x over the rows folded, db = Σ_rows G'
+    vjp: (b, { inputs: [x, w], out, gout, attrs, needs }) => {
+      const g = attrs.activation === 'relu' ? b.op('where', [b.op('gt', [out, b.scalar(0)]), gout, b.scalar(0)]) : gout;
+      const [n, k] = b.shape(w),
+        m = sizeOf(b.shape(x).slice(0, -1));
+      const rows = (t: typeof x, d: number) => reshape(b, t, [m, d]);
+      return [
+        needs[0] ? b.op('matmul', [g, w]) : null,
+        needs[1] ? b.op('matmul', [rows(g, n), rows(x, k)], { transposeA: true }) : null,
+        needs[2] && attrs.bias ? sumTo(b, g, [n]) : null,
+      ];
+    },
     ref: {
       fwd: (h, r) => {
         const m = param(r, 0),

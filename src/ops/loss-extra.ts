@@ -10,6 +10,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { checkMargin, type MarginAttrs } from './distance.js';
 import { planGather } from './indexing.js';
+import { arange } from './loss.js';
 import { broadcastView, contiguousView, reshape, sliceView } from './shape.js';
 import { checkFinite, defineOps, fmtShape, type Builder, type CompositeDef, type Domain, type Meta, sameShape } from './types.js';
 
@@ -253,8 +254,6 @@ const gaussianNllLoss: CompositeDef<GaussianNllAttrs, 'gaussianNllLoss'> = {
 };
 
 // ---- multiMargin, multiLabelMargin -------------------------------------------------------------------
-/** The float 0..C−1 as a [C] tensor: a cumulative sum of ones (exact in float32 up to 2²⁴). */
-export const arange = <T>(b: Builder<T>, C: number): T => b.op('sub', [b.op('cumsum', [b.op('fill', [], { shape: [C], value: 1 })], { dim: 0 }), b.scalar(1)]);
 
 /** x as [N, C]: a single sample [C] becomes [1, C] (its label 0-d or, as PyTorch also takes, [1]). */
 function rows(loss: string, x: Meta, y: Meta, yRank: 'labels' | 'same'): [number, number] {

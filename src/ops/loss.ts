@@ -9,6 +9,7 @@
  * Errors name the public loss (wasmgrad.losses.<name>).
  */
 import { forSegments, normDim, segmentView } from './reduce.js';
+import { reshape } from './shape.js';
 import { SPLIT } from './contract.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
@@ -24,6 +25,7 @@ import {
   out,
   param,
   paramf,
+  type Builder,
   type Domain,
   type Meta,
   type OpSpec,
@@ -53,6 +55,25 @@ export function planLabels(loss: string, x: Meta, labels: Meta): [number, number
   return segmentView(x.shape, cd);
 }
 
+/** The float 0..C−1 as a [C] tensor: a cumulative sum of ones (exact in float32 up to 2²⁴). */
+export const arange = <T>(b: Builder<T>, C: number): T => b.op('sub', [b.op('cumsum', [b.op('fill', [], { shape: [C], value: 1 })], { dim: 0 }), b.scalar(1)]);
+
+/**
+ * For the class-label losses' vjps: onehot(labels) shaped like x (1 at each sample's label along
+ * the class dim), and the per-sample gradient g with a class dim of 1, which broadcasts over it.
+ */
+function labelGrad<T>(b: Builder<T>, x: T, labels: T, g: T): { onehot: T; g: T } {
+  const xs = b.shape(x),
+    cd = classDim('crossEntropy', xs);
+  const sample = xs.map((d, k) => (k === cd ? 1 : d));
+  const classes = reshape(
+    b,
+    arange(b, xs[cd]),
+    xs.map((d, k) => (k === cd ? d : 1)),
+  );
+  return { onehot: b.op('eq', [reshape(b, b.op('toFloat', [labels]), sample), classes]), g: reshape(b, g, sample) };
+}
+
 const crossEntropyOp: OpSpec<any, 'crossEntropyLoss'> = {
   name: 'crossEntropyLoss',
   module: 'loss',
@@ -63,6 +84,12 @@ const crossEntropyOp: OpSpec<any, 'crossEntropyLoss'> = {
   inputDtypes: ['float32', 'int32'],
   gradInputs: [0],
   doc: 'per-sample softmax cross-entropy with int32 class labels: logsumexp(x) − x[label], stable; saves the softmax for the backward',
+  // (softmax − onehot(label))·g, as the backward kernel
+  vjp: (b, { inputs: [x, labels], gout }) => {
+    const { onehot, g } = labelGrad(b, x, labels, gout);
+    const p = b.op('softmax', [x], { dim: classDim('crossEntropy', b.shape(x)) });
+    return [b.op('mul', [b.op('sub', [p, onehot]), g]), null];
+  },
   plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('crossEntropy', x, labels), aux: [x.shape.reduce((a, b) => a * b, 1)] }),
   ref: {
     fwd: (h, r) => {
@@ -101,6 +128,10 @@ const nllOp: OpSpec<any, 'nllLoss'> = {
   inputDtypes: ['float32', 'int32'],
   gradInputs: [0],
   doc: 'per-sample negative log-likelihood with int32 class labels: −logProbs[label]',
+  vjp: (b, { inputs: [x, labels], gout }) => {
+    const { onehot, g } = labelGrad(b, x, labels, gout);
+    return [b.op('neg', [b.op('mul', [onehot, g])]), null];
+  },
   plan: ([x, labels]) => ({ shape: [...labels.shape], params: planLabels('nll', x, labels) }),
   ref: {
     fwd: (h, r) => {
@@ -269,6 +300,7 @@ interface PairSpec<N extends string> {
   tests: { domains: [Domain, Domain]; extraCases?: TestCase<PairAttrs>[] };
   /** The op's constant c (param P0) from its attrs, validated. */
   constant?: (a: PairAttrs) => number;
+  vjp?: OpSpec<PairAttrs>['vjp'];
 }
 
 /** Case shapes: 1, odd sizes, SIMD tile ± 1, a 4-d block. */
@@ -288,6 +320,7 @@ function pairLoss<N extends string>(s: PairSpec<N>): OpSpec<PairAttrs, N> {
     arity: 2,
     gradInputs: [0, 1],
     doc: s.doc,
+    vjp: s.vjp,
     plan: ([p, t], a) => {
       if (!sameShape(p.shape, t.shape))
         throw new ShapeError(`losses.${loss}`, `${args[0]} ${fmtShape(p.shape)} and ${args[1]} ${fmtShape(t.shape)} must have the same shape`);
@@ -330,6 +363,10 @@ const PAIR_OPS = [
     args: ['pred', 'target'],
     doc: 'per-element squared error (p − t)²',
     f: { loss: (p, t) => (p - t) ** 2, dp: (p, t) => 2 * (p - t), dt: (p, t) => -2 * (p - t) },
+    vjp: (b, { inputs: [p, t], gout }) => {
+      const d = b.op('mul', [b.op('mul', [b.op('sub', [p, t]), b.scalar(2)]), gout]);
+      return [d, b.op('neg', [d])];
+    },
     tests: { domains: ['any', 'any'] },
   }),
   pairLoss({

@@ -8,7 +8,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { planBroadcast } from './broadcast.js';
 import { TERNARY_SHAPES, binary, erf, erfc, finiteParam, sigmoid1, unary, type BinarySpec, type UnarySpec } from './elementwise.js';
-import { defineOps, fmtShape, keepShape, type CompositeDef, type Domain, type Meta } from './types.js';
+import { defineOps, fmtShape, keepShape, type Builder, type CompositeDef, type Domain, type Meta } from './types.js';
 
 // Most maps here evaluate float64 library functions: costly unless they say otherwise.
 const un = <A = Record<string, never>, N extends string = string>(name: N, spec: UnarySpec<A>) => unary<A, N>(name, { module: 'math', costly: true, ...spec });
@@ -79,6 +79,16 @@ const softplus1 = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(
 // SELU's constants (Klambauer et al. 2017), as PyTorch.
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/** g·eluD as ops: scale·α·eˣ where x ≤ 0, else scale (NaN included, as eluD). */
+function eluDg<T>(b: Builder<T>, g: T, x: T, a: number, s: number): T {
+  const f = Math.fround; // the kernel's float32 parameters
+  return b.op('where', [
+    b.op('le', [x, b.scalar(0)]),
+    b.op('mul', [g, b.op('mul', [b.op('exp', [x]), b.scalar(f(s) * f(a))])]),
+    b.op('mul', [g, b.scalar(f(s))]),
+  ]);
+}
 
 /** elu with p = [α, scale] (selu: its constants; elu: scale 1). PyTorch takes x ≤ 0 as the exponential side, so the gradient at 0 is scale·α. */
 const eluF = (x: number, [a, s]: readonly number[]) => (x > 0 ? s * x : s * a * Math.expm1(x));
@@ -163,8 +173,20 @@ const relu6: CompositeDef<any, 'relu6'> = {
 
 export const MATH_OPS = defineOps(
   // ---- trigonometric and hyperbolic ----
-  un('sin', { f: Math.sin, df: (x) => Math.cos(x), doc: 'sin x', tests: { variants: wide('any', [-100, 100]) } }),
-  un('cos', { f: Math.cos, df: (x) => -Math.sin(x), doc: 'cos x', tests: { variants: wide('any', [-100, 100]) } }),
+  un('sin', {
+    f: Math.sin,
+    df: (x) => Math.cos(x),
+    dg: (b, g, x) => b.op('mul', [g, b.op('cos', [x])]),
+    doc: 'sin x',
+    tests: { variants: wide('any', [-100, 100]) },
+  }),
+  un('cos', {
+    f: Math.cos,
+    df: (x) => -Math.sin(x),
+    dg: (b, g, x) => b.op('neg', [b.op('mul', [g, b.op('sin', [x])])]),
+    doc: 'cos x',
+    tests: { variants: wide('any', [-100, 100]) },
+  }),
   un('tan', { f: Math.tan, df: (_, y) => 1 + y * y, doc: 'tan x; gradient 1 + y² from the saved output', tests: { domain: [-1.5, 1.5] } }),
   un('asin', { f: Math.asin, df: (x) => 1 / Math.sqrt(1 - x * x), doc: 'arcsin x; NaN outside [−1, 1]', tests: { domain: [-0.95, 0.95] } }),
   un('acos', { f: Math.acos, df: (x) => -1 / Math.sqrt(1 - x * x), doc: 'arccos x; NaN outside [−1, 1]', tests: { domain: [-0.95, 0.95] } }),
@@ -185,7 +207,13 @@ export const MATH_OPS = defineOps(
   }),
   un('atanh', { f: Math.atanh, df: (x) => 1 / (1 - x * x), doc: 'artanh x; ±∞ at ±1, NaN outside', tests: { domain: [-0.95, 0.95] } }),
   // ---- error function ----
-  un('erf', { f: erf, df: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x), doc: 'erf x (Cody)', tests: { variants: wide('any', [-6, 6]) } }),
+  un('erf', {
+    f: erf,
+    df: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x),
+    dg: (b, g, x) => b.op('mul', [g, b.op('mul', [b.op('exp', [b.op('neg', [b.op('mul', [x, x])])]), b.scalar(TWO_OVER_SQRT_PI)])]),
+    doc: 'erf x (Cody)',
+    tests: { variants: wide('any', [-6, 6]) },
+  }),
   un('erfc', {
     f: erfc,
     df: (x) => -TWO_OVER_SQRT_PI * Math.exp(-x * x),
@@ -226,7 +254,14 @@ export const MATH_OPS = defineOps(
   }),
   // ---- powers and logarithms ----
   un('reciprocal', { costly: false, f: (x) => 1 / x, df: (_, y) => -y * y, doc: '1/x; gradient −y²', tests: { domain: 'awayFromZero' } }),
-  un('rsqrt', { costly: false, f: (x) => 1 / Math.sqrt(x), df: (_, y) => -0.5 * y * y * y, doc: '1/√x; gradient −y³/2', tests: { domain: 'positive' } }),
+  un('rsqrt', {
+    costly: false,
+    f: (x) => 1 / Math.sqrt(x),
+    df: (_, y) => -0.5 * y * y * y,
+    dg: (b, g, _, y) => b.op('mul', [g, b.op('mul', [b.op('mul', [y, b.op('mul', [y, y])]), b.scalar(-0.5)])]),
+    doc: '1/√x; gradient −y³/2',
+    tests: { domain: 'positive' },
+  }),
   un('log2', { f: Math.log2, df: (x) => 1 / (x * Math.LN2), doc: 'log₂ x', tests: { variants: wide('positive', [1e-3, 1e6]) } }),
   un('log10', { f: Math.log10, df: (x) => 1 / (x * Math.LN10), doc: 'log₁₀ x', tests: { variants: wide('positive', [1e-3, 1e6]) } }),
   un('log1p', { f: Math.log1p, df: (x) => 1 / (1 + x), doc: 'ln(1 + x), exact near 0', tests: { variants: wide([-0.9, 2], [-1e-4, 1e-4]) } }),
@@ -245,6 +280,7 @@ export const MATH_OPS = defineOps(
   un<{ alpha?: number }, 'elu'>('elu', {
     f: eluF,
     df: eluD,
+    dg: (b, g, x, _, { alpha = 1 }) => eluDg(b, g, x, alpha, 1),
     doc: 'x for x > 0, else α(eˣ − 1) (default α 1); gradient α at 0 (PyTorch)',
     params: ({ alpha = 1 }, x) => [finiteParam('elu', 'alpha', alpha, x), 1],
     tests: {
@@ -258,6 +294,7 @@ export const MATH_OPS = defineOps(
   un('selu', {
     f: eluF,
     df: eluD,
+    dg: (b, g, x) => eluDg(b, g, x, SELU_ALPHA, SELU_SCALE),
     doc: 'scale·elu(x, α) with SELU’s α ≈ 1.6733, scale ≈ 1.0507',
     params: () => [SELU_ALPHA, SELU_SCALE],
     tests: { variants: wide('awayFromZero', [-20, 5]) },
@@ -319,6 +356,14 @@ export const MATH_OPS = defineOps(
       const s = geluTanhS(x);
       return s + 2 * x * s * (1 - s) * GELU_K * (1 + 3 * GELU_C * x * x);
     },
+    dg: (b, g, x) => {
+      const c = (v: number) => b.scalar(v),
+        mul = (p: typeof x, q: typeof x) => b.op('mul', [p, q]),
+        x2 = mul(x, x);
+      const s = b.op('sigmoid', [mul(mul(x, b.op('add', [mul(x2, c(GELU_C)), c(1)])), c(2 * GELU_K))]);
+      const ds = mul(mul(mul(x, mul(s, b.op('sub', [c(1), s]))), c(2 * GELU_K)), b.op('add', [mul(x2, c(3 * GELU_C)), c(1)]));
+      return mul(g, b.op('add', [s, ds]));
+    },
     doc: "gelu's tanh approximation 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))), as x·σ(2u)",
     tests: { variants: wide('any', [-10, 10]) },
   }),
@@ -346,6 +391,19 @@ export const MATH_OPS = defineOps(
     f: cpow,
     da: (a, b) => (b === 0 ? 0 : b * cpow(a, b - 1)),
     db: (a, b, y) => (a === 0 && b >= 0 ? 0 : y * Math.log(a)),
+    // the two rules above, their exceptions by where
+    dg: (b, { inputs: [x, e], out, gout }, i) =>
+      i === 0
+        ? b.op('where', [
+            b.op('eq', [e, b.scalar(0)]),
+            b.scalar(0),
+            b.op('mul', [gout, b.op('mul', [e, b.op('powTensor', [x, b.op('sub', [e, b.scalar(1)])])])]),
+          ])
+        : b.op('where', [
+            b.op('mul', [b.op('eq', [x, b.scalar(0)]), b.op('ge', [e, b.scalar(0)])]),
+            b.scalar(0),
+            b.op('mul', [gout, b.op('mul', [out, b.op('log', [x])])]),
+          ]),
     doc: 'aᵇ with a tensor exponent, broadcasting; gradients b·a^(b−1) (0 where b = 0) and aᵇ·ln a (0 where a = 0 and b ≥ 0), as PyTorch',
     tests: { domains: ['positive', 'any'] },
   }),

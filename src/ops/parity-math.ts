@@ -9,7 +9,7 @@
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
 import { TERNARY_SHAPES } from './elementwise.js';
-import { arange } from './loss-extra.js';
+import { arange } from './loss.js';
 import { permuteView, reshape } from './shape.js';
 import {
   checkDim,

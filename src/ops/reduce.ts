@@ -11,7 +11,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { SPLIT } from './contract.js';
-import { contiguousView, permuteView } from './shape.js';
+import { broadcastView, contiguousView, permuteView, reshape } from './shape.js';
 import {
   aux,
   checkBool,
@@ -120,6 +120,18 @@ export function reduceOver<T>(b: Builder<T>, kernel: string, x: T, a: ReduceAttr
   return a.keepdim ? b.op(copyOut, [y], contiguousView(outShape)) : y;
 }
 
+/**
+ * g summed back to `shape`, from which it was broadcast (NumPy rules): over its extra leading dims
+ * and where shape has a 1 that g does not. What a vjp hands a broadcast input.
+ */
+export function sumTo<T>(b: Builder<T>, g: T, shape: readonly number[]): T {
+  const gs = b.shape(g),
+    lead = gs.length - shape.length;
+  const dims = gs.flatMap((d, k) => (k < lead || (shape[k - lead] === 1 && d !== 1) ? [k] : []));
+  if (dims.length === 0) return lead === 0 ? g : reshape(b, g, shape);
+  return reshape(b, reduceOver(b, 'sumDims', g, { dim: dims, keepdim: true }), shape);
+}
+
 /** A ShapeError for max/min/amax/amin/argmax/argmin over no elements (PyTorch refuses them too). */
 function checkNotEmpty(op: string, x: Meta, a: ReduceAttrs, count: number): void {
   if (count === 0)
@@ -141,6 +153,26 @@ function linear<N extends string>(name: N, label: string, mean: boolean, info: P
     arity: 1,
     gradInputs: [0],
     doc: `${label} over adjacent dims (the kernel of ${label})`,
+    // g spread back over the reduced dims (÷ d for the mean)
+    vjp: (b, { inputs: [x], gout, attrs }) => {
+      const xs = b.shape(x),
+        { dims, count } = planReduce(label, { shape: xs, dtype: 'float32' }, attrs);
+      const spread = b.op(
+        'copy',
+        [
+          reshape(
+            b,
+            gout,
+            xs.map((d, k) => (dims.includes(k) ? 1 : d)),
+          ),
+        ],
+        broadcastView(
+          xs.map((d, k) => (dims.includes(k) ? 1 : d)),
+          xs,
+        ),
+      );
+      return [mean ? b.op('div', [spread, b.scalar(count)]) : spread];
+    },
     plan: (ins, a) => {
       const { shape, view } = planBlock(label, ins[0], a);
       return { shape, params: [...view, mean ? view[1] : 1] };
@@ -391,6 +423,11 @@ function softmaxLike<N extends string>(name: N, log: boolean, info: { doc: strin
     gradInputs: [0],
     doc: info.doc,
     plan: (ins, a) => ({ shape: [...ins[0].shape], params: segmentView(ins[0].shape, normDim(name, ins[0].shape, a.dim ?? -1)) }),
+    // the backward kernel's formulas below, as ops
+    vjp: (b, { out: y, gout: g, attrs }) => {
+      const sum = (t: typeof g) => b.op('sumDims', [t], { dim: normDim(name, b.shape(y), attrs.dim ?? -1), keepdim: true });
+      return [log ? b.op('sub', [g, b.op('mul', [b.op('exp', [y]), sum(g)])]) : b.op('mul', [y, b.op('sub', [g, sum(b.op('mul', [g, y]))])])];
+    },
     ref: {
       fwd: (h, r) => {
         const x = inp(r, 0),

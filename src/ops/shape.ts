@@ -173,6 +173,72 @@ function planCopy(op: string, input: Meta, v: View): number[] {
   return [dims.length, ...dims.map((x) => x.d), ...dims.map((x) => x.st), offset, sizeOf(input.shape)];
 }
 
+/**
+ * The adjoint of copy as table ops (its vjp): g, shaped like view v of an input of shape `input`,
+ * added back into the input's elements. Size-1 dims go, reversed dims are flipped, the dims are
+ * ordered by stride (largest first) and repeated ones (stride 0) summed away. What is left is a
+ * box inside the input when each stride is a whole multiple of the next and the view's start and
+ * extent fit within it: the box's digits (mixed radix, radices the stride ratios) are g's place,
+ * so zero-padding g to the radices and then to the input's size is the adjoint. A view that is
+ * no box (overlapping windows: unfold) is split along its outer dim into views that are summed.
+ */
+function copyAdjoint<T>(b: Builder<T>, g: T, v: View, input: readonly number[]): T {
+  const n = sizeOf(input);
+  if (sizeOf(v.shape) === 0) return b.op('copy', [b.scalar(0)], broadcastView([], input));
+  let dims = v.shape.flatMap((d, k) => (d > 1 ? [{ d, st: v.strides[k] }] : []));
+  let o = v.offset ?? 0;
+  let y = reshape(
+    b,
+    g,
+    dims.map((x) => x.d),
+  );
+  const back = dims.flatMap((x, k) => (x.st < 0 ? [k] : []));
+  if (back.length > 0) y = b.op('copy', [y], flipView(b.shape(y), back));
+  dims = dims.map(({ d, st }) => (st < 0 ? ((o += (d - 1) * st), { d, st: -st }) : { d, st }));
+  const order = dims.map((_, k) => k).sort((i, j) => dims[j].st - dims[i].st);
+  if (order.some((k, i) => k !== i)) y = b.op('copy', [y], permuteView(b.shape(y), order));
+  dims = order.map((k) => dims[k]);
+  const kept = dims.filter((x) => x.st !== 0);
+  if (kept.length < dims.length) y = b.op('sumDims', [y], { dim: dims.map((_, k) => k).slice(kept.length) });
+  // merge dims that are one run, and end on stride 1 (a dim of 1 reading one element per run)
+  const box: { d: number; st: number }[] = [];
+  for (const x of kept) {
+    const last = box[box.length - 1];
+    if (last !== undefined && last.st === x.st * x.d) box[box.length - 1] = { d: last.d * x.d, st: x.st };
+    else box.push({ ...x });
+  }
+  if (box.length === 0 || box[box.length - 1].st !== 1) box.push({ d: 1, st: 1 });
+  const radix = box.map((x, k) => (k === 0 ? Infinity : box[k - 1].st / x.st));
+  const start = box.map((x, k) => Math.floor(o / x.st) % radix[k]);
+  if (!box.every((x, k) => (k === 0 || Number.isInteger(radix[k])) && start[k] + x.d <= radix[k])) {
+    // not a box: the sum over the outer dim's slices, each a view of one dim less
+    const [outer, ...rest] = kept;
+    const slice = (i: number) =>
+      reshape(
+        b,
+        b.op('copy', [y], sliceView(b.shape(y), 0, i, i + 1)),
+        rest.map((x) => x.d),
+      );
+    const part = (i: number) => copyAdjoint(b, slice(i), { shape: rest.map((x) => x.d), strides: rest.map((x) => x.st), offset: o + i * outer.st }, input);
+    let sum = part(0);
+    for (let i = 1; i < outer.d; i++) sum = b.op('add', [sum, part(i)]);
+    return sum;
+  }
+  const pad = (t: T, p: number[]) => (p.some((e) => e !== 0) ? b.op('pad', [t], { pad: p, mode: 'constant', value: 0 }) : t);
+  // (pad lists (before, after) pairs from the last dim)
+  const pads = box.map((x, k) => [start[k], k === 0 ? 0 : radix[k] - start[k] - x.d]).reverse();
+  y = pad(
+    reshape(
+      b,
+      y,
+      box.map((x) => x.d),
+    ),
+    pads.flat(),
+  );
+  const span = b.shape(y).reduce((p, d) => p * d, 1);
+  return reshape(b, pad(reshape(b, y, [span]), [0, n - span]), input);
+}
+
 // The copy params [rank, shape, strides, offset] start like a one-input broadcast plan, so the
 // reference walks them with forEachBroadcast and adds the offset.
 const viewOffset = (r: Int32Array) => param(r, 1 + 2 * param(r, 0));
@@ -201,6 +267,7 @@ function copyOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<View>
     overwritesGrad: float,
     doc: `${dtype} strided copy of a view of x (reshape, permute, slice, broadcast)${float ? '; backward adds the gradient back through the view' : ''}`,
     plan: (ins, v) => ({ shape: [...(v.as ?? v.shape)], dtype, params: planCopy(name, ins[0], v) }),
+    vjp: (b, { inputs: [x], gout, attrs }) => [copyAdjoint(b, gout, attrs, b.shape(x))],
     ref: float ? { fwd: copyFwd, bwd: copyBwd } : { fwd: copyFwd },
     ...info,
   };
@@ -343,6 +410,15 @@ function joinOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<CatAt
       return { shape: p.shape, dtype, params: p.params };
     },
     ref: float ? { fwd: joinFwd, bwd: joinBwd } : { fwd: joinFwd },
+    // input j's gradient: its block of every row of g, a strided copy
+    vjp: (b, { inputs, gout, attrs, needs }) => {
+      const [outer, total, ...lens] = planJoin('cat', inputs.map(b.shape), attrs.dim, attrs.stack === true).params;
+      let at = 0;
+      return inputs.map((x, j) => {
+        const v: View = { shape: [outer, lens[j]], strides: [total, 1], offset: (at += lens[j]) - lens[j], as: [...b.shape(x)] };
+        return needs[j] ? b.op('copy', [gout], v) : null;
+      });
+    },
     ...info,
   };
 }

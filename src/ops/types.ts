@@ -174,9 +174,26 @@ export interface OpSpec<A = any, N extends string = string> {
    * buffers (cross-entropy's softmax), cut like the input rather than like the output.
    */
   split?: { cut: 'flat' | 'rows' | 'outer'; min: number; aux?: 'input' };
+  /**
+   * The backward written as table ops (so it is itself differentiable, runs on both backends and
+   * wg.compile records it): what `createGraph: true` runs (src/engine/backward-differentiable.ts).
+   * Entry i is the gradient w.r.t. input i, shaped like it (broadcast inputs summed back: sumTo),
+   * or null (none, or not asked for: ctx.needs[i] false). Ops without it refuse createGraph.
+   */
+  vjp?<T>(b: Builder<T>, ctx: VjpContext<T, A>): (T | null)[];
   /** One-line description for the docs. */
   doc: string;
   tests: OpTests<A>;
+}
+
+/** What an op's vjp sees: the call's inputs, attributes and result, and the result's gradient. */
+export interface VjpContext<T, A = any> {
+  inputs: readonly T[];
+  out: T;
+  gout: T;
+  attrs: A;
+  /** Which inputs need a gradient (the others may get null). */
+  needs: readonly boolean[];
 }
 
 /**

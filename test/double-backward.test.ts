@@ -1,0 +1,312 @@
+/**
+ * createGraph: true (double backward). For every op with a vjp (src/ops/types.ts OpSpec.vjp), on
+ * small cases of its own table tests: (a) the vjp's gradient equals the backward kernel's, on both
+ * backends; (b) the gradient of a weighted sum of that gradient (a second derivative) equals
+ * central differences of the kernel's gradient, in float64 on the reference backend. Then PyTorch
+ * 1.13 values (PINN, WGAN-GP, Hessian-vector product) and the errors.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { apply } from '../src/engine/engine.js';
+import { COMPOSITES, OPS } from '../src/ops/index.js';
+import { sizeOf, type InputSpec, type TableOp } from '../src/ops/types.js';
+import { makeData, normErr, rng, runOp, wantsGrad } from './helpers/harness.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+/** Up to k of the op's cases with at most 48 input elements, spread over its list. */
+function smallCases(op: TableOp, k: number) {
+  const small = op.tests.cases.filter((c) => c.inputs.reduce((s, i) => s + sizeOf(i.shape), 0) <= 48);
+  if (small.length <= k) return small;
+  return Array.from({ length: k }, (_, j) => small[Math.round((j * (small.length - 1)) / (k - 1))]);
+}
+
+const seedFor = (n: number) => Float64Array.from({ length: n }, (_, k) => Math.fround(Math.sin(1.3 * k + 0.7) + 0.25));
+const weightFor = (n: number, i: number) => Float64Array.from({ length: n }, (_, k) => Math.fround(Math.cos(0.9 * k + i) - 0.1));
+
+/** The op's inputs on the current backend, requiring grad where the harness checks a gradient. */
+const tensorsOf = (op: TableOp, specs: InputSpec[], data: Float64Array[]) =>
+  specs.map((s, i) => wg.tensor(data[i], { shape: s.shape, dtype: s.dtype ?? 'float32', requiresGrad: wantsGrad(op, specs, i) }));
+
+/** The vjp's gradients (createGraph) of Σ seed·op(x), as values; and S = Σ_i weight_i·grad_i with its own gradient. */
+function viaVjp(op: TableOp, specs: InputSpec[], data: Float64Array[], attrs: unknown) {
+  const xs = tensorsOf(op, specs, data);
+  const y = apply(op, xs, attrs ?? {});
+  const wanted = xs.filter((x) => x.requiresGrad);
+  const gs = wg.autograd.grad(y, wanted, { gradOutputs: wg.tensor(seedFor(y.size), { shape: y.shape }), createGraph: true, allowUnused: true });
+  const first = gs.map((g) => (g === null ? null : Float64Array.from(g.rawValues())));
+  const terms = gs.flatMap((g, i) => (g === null || g.size === 0 ? [] : [g.mul(wg.tensor(weightFor(g.size, i), { shape: g.shape })).sum()]));
+  const s = terms.reduce((a, t) => a.add(t), wg.tensor(0));
+  const second = s.requiresGrad ? wg.autograd.grad(s, wanted, { allowUnused: true }).map((g) => (g === null ? null : Float64Array.from(g.rawValues()))) : null;
+  return { first, second };
+}
+
+/** Central differences of S (from the backward kernels' gradients), float64 on the reference backend. */
+function secondByDifferences(op: TableOp, specs: InputSpec[], data: Float64Array[], attrs: unknown): Float64Array[] {
+  const idx = specs.flatMap((_, i) => (wantsGrad(op, specs, i) ? [i] : []));
+  const S = (vals: Float64Array[]) => {
+    const { grads } = runOp('reference', op, specs, vals, attrs, seedFor);
+    return idx.reduce((s, i, j) => {
+      const w = weightFor(grads[i]!.length, j);
+      return s + grads[i]!.reduce((a, v, k) => a + v * w[k], 0);
+    }, 0);
+  };
+  return idx.map((i) =>
+    Float64Array.from(data[i], (v, k) => {
+      const h = 1e-6 * Math.max(1, Math.abs(v));
+      const at = (d: number) => S(data.map((arr, j) => (j === i ? Float64Array.from(arr, (x, m) => (m === k ? x + d : x)) : arr)));
+      return (at(h) - at(-h)) / (2 * h);
+    }),
+  );
+}
+
+// Composites need no vjp of their own: these are written over ops that have one.
+const COMPOSED = ['square', 'silu', 'logsumexp', 'var', 'std', 'lerp', 'pad', 'addcmul', 'addcdiv', 'sum', 'mean'];
+for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.length > 0), ...COMPOSITES.filter((c) => COMPOSED.includes(c.name))]) {
+  describe(`vjp of ${op.name}`, () => {
+    smallCases(op, 5).forEach((c, ci) => {
+      test(c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' '), () => {
+        const u = rng(7000 + 97 * ci + op.name.length);
+        const data = c.inputs.map((s) => makeData(s, u));
+        for (const backend of ['reference', 'wasm'] as const) {
+          const kernel = runOp(backend, op, c.inputs, data, c.attrs, seedFor).grads.filter((g, i) => wantsGrad(op, c.inputs, i));
+          wg.setBackend(backend);
+          const { first, second } = viaVjp(op, c.inputs, data, c.attrs);
+          first.forEach((g, i) =>
+            expect(normErr(g ?? new Float64Array(kernel[i]!.length), kernel[i]!), `${backend}: first order, input ${i}`).toBeLessThanOrEqual(
+              backend === 'wasm' ? 1e-4 : 1e-12,
+            ),
+          );
+          if (backend === 'wasm') continue;
+          const fd = secondByDifferences(op, c.inputs, data, c.attrs);
+          fd.forEach((d, i) => expect(normErr(second?.[i] ?? new Float64Array(d.length), d), `second order, input ${i}`).toBeLessThanOrEqual(2e-5));
+        }
+      });
+    });
+  });
+}
+
+// Every view copy's case (linear: the adjoint's first order is the whole check), and views that
+// are no box: overlapping windows (unfold) and strides that are not multiples of each other.
+test('vjp of copy: the adjoint of every view equals the backward kernel', () => {
+  const copy = OPS.find((o) => o.name === 'copy')!;
+  const odd = [
+    { name: 'unfold [7] size 3 step 2', inputs: [{ shape: [7] }], attrs: { shape: [3, 3], strides: [2, 1] } },
+    { name: 'strides 5 and 2', inputs: [{ shape: [12] }], attrs: { shape: [2, 2], strides: [5, 2], offset: 1 } },
+    { name: 'reversed windows', inputs: [{ shape: [3, 4] }], attrs: { shape: [2, 3, 2], strides: [-4, 1, 1], offset: 5 } },
+  ];
+  [...copy.tests.cases, ...odd].forEach((c, ci) => {
+    const u = rng(500 + ci);
+    const data = c.inputs.map((s) => makeData(s, u));
+    const kernel = runOp('reference', copy, c.inputs, data, c.attrs, seedFor).grads[0]!;
+    expect(normErr(viaVjp(copy, c.inputs, data, c.attrs).first[0]!, kernel), c.name).toBeLessThanOrEqual(1e-12);
+  });
+});
+
+describe('PyTorch 1.13 values', () => {
+  const t = (v: number[] | number[][], requiresGrad = false) => wg.tensor(v, { requiresGrad });
+  const close = (a: wg.Tensor | null, want: number[]) => expect(normErr(Float64Array.from(a!.data()), want)).toBeLessThanOrEqual(2e-6);
+  beforeAll(() => wg.setBackend('wasm'));
+
+  test('PINN: d²u/dx² of a tanh MLP (Linear, Tanh, Linear) at three points', () => {
+    // W1 = [[0.5], [-1.2], [0.8], [1.5]]; b1 = [0.1, -0.3, 0.2, 0.0]; W2 = [[1.0, 0.7, -0.5, 0.3]]; b2 = [0.05]
+    // u = F.linear(torch.tanh(F.linear(x, W1, b1)), W2, b2), x = [[-1.0], [0.3], [1.5]]
+    // du, = torch.autograd.grad(u.sum(), x, create_graph=True); d2u, = torch.autograd.grad(du.sum(), x)
+    const mlp = new wg.nn.Sequential(new wg.nn.Linear(1, 4), new wg.nn.Tanh(), new wg.nn.Linear(4, 1));
+    wg.noGrad(() => {
+      (mlp.at(0) as wg.nn.Linear).weight.copy_(t([[0.5], [-1.2], [0.8], [1.5]]));
+      (mlp.at(0) as wg.nn.Linear).bias!.copy_(t([0.1, -0.3, 0.2, 0.0]));
+      (mlp.at(2) as wg.nn.Linear).weight.copy_(t([[1.0, 0.7, -0.5, 0.3]]));
+      (mlp.at(2) as wg.nn.Linear).bias!.copy_(t([0.05]));
+    });
+    const x = t([[-1.0], [0.3], [1.5]], true);
+    const [du] = wg.autograd.grad(mlp.forward(x).sum(), x, { createGraph: true });
+    close(du, [-0.18450433015823364, -0.05066782236099243, 0.14540241658687592]);
+    const [d2u] = wg.autograd.grad(du!.sum(), x);
+    close(d2u, [-0.5643497705459595, 0.41209590435028076, -0.0015169009566307068]);
+  });
+
+  // V1 = [[0.2, -0.4, 0.6], [0.5, 0.1, -0.3], [-0.7, 0.8, 0.2], [0.3, 0.3, 0.9]]; c1 = [0.1, -0.2, 0.05, 0.0]
+  // V2 = [[0.6, -0.5, 0.4, 0.8]]; c2 = [-0.1]; x = [[0.5, -1.0, 0.25], [1.5, 0.3, -0.7]]
+  // D = lambda z: F.linear(F.leaky_relu(F.linear(z, V1, c1), 0.2), V2, c2)
+  // g, = torch.autograd.grad(D(x).sum(), x, create_graph=True); gp = ((g.norm(2, dim=1) - 1) ** 2).mean(); gp.backward()
+  // (c1.grad is zeros, c2.grad None: no path from them to gp)
+  const WGAN = {
+    gp: 0.16434478759765625,
+    V1: [
+      0.055087074637413025, 0.0022931380663067102, 0.03450838103890419, -0.14746807515621185, 0.007891387678682804, 0.2199990451335907, 0.025783197954297066,
+      -0.0007973919855430722, -0.025498945266008377, 0.07344943284988403, 0.0030575175769627094, 0.04601116478443146,
+    ],
+    V2: [0.051341984421014786, 0.277889221906662, -0.059464845806360245, 0.08045267313718796],
+  };
+  function critic() {
+    const D = new wg.nn.Sequential(new wg.nn.Linear(3, 4), new wg.nn.LeakyReLU(0.2), new wg.nn.Linear(4, 1));
+    wg.noGrad(() => {
+      (D.at(0) as wg.nn.Linear).weight.copy_(
+        t([
+          [0.2, -0.4, 0.6],
+          [0.5, 0.1, -0.3],
+          [-0.7, 0.8, 0.2],
+          [0.3, 0.3, 0.9],
+        ]),
+      );
+      (D.at(0) as wg.nn.Linear).bias!.copy_(t([0.1, -0.2, 0.05, 0.0]));
+      (D.at(2) as wg.nn.Linear).weight.copy_(t([[0.6, -0.5, 0.4, 0.8]]));
+      (D.at(2) as wg.nn.Linear).bias!.copy_(t([-0.1]));
+    });
+    return D;
+  }
+  const penalty = (D: wg.nn.Sequential, x: wg.Tensor) => {
+    const [g] = wg.autograd.grad(D.forward(x).sum(), x, { createGraph: true });
+    return g!.norm(2, 1).sub(1).pow(2).mean();
+  };
+  const xs = () =>
+    t(
+      [
+        [0.5, -1.0, 0.25],
+        [1.5, 0.3, -0.7],
+      ],
+      true,
+    );
+
+  test('WGAN-GP: the penalty ((‖∇ₓD(x)‖₂ − 1)²).mean() and its gradient w.r.t. D’s weights', () => {
+    const D = critic();
+    const gp = penalty(D, xs());
+    expect(gp.item()).toBeCloseTo(WGAN.gp, 6);
+    gp.backward();
+    close((D.at(0) as wg.nn.Linear).weight.grad, WGAN.V1);
+    close((D.at(2) as wg.nn.Linear).weight.grad, WGAN.V2);
+    expect((D.at(2) as wg.nn.Linear).bias!.grad).toBe(null);
+  });
+
+  test('WGAN-GP inside wg.compile: the recorded step (penalty, backward, SGD) equals the eager one', () => {
+    const run = (compiled: boolean) => {
+      const D = critic();
+      const opt = new wg.optim.SGD(D.parameters(), { lr: 0.1 });
+      const step = (x: wg.Tensor) => {
+        opt.zeroGrad();
+        const gp = penalty(D, x);
+        gp.backward();
+        opt.step();
+        return gp;
+      };
+      const f = compiled ? wg.compile(step) : step;
+      const losses = [0, 1, 2].map(() => f(xs()).item());
+      if (compiled) expect((f as ReturnType<typeof wg.compile>).replayInfo()[0].mode).toBe('fast'); // replayed, not re-run in JavaScript
+      return { losses, w: Array.from((D.at(0) as wg.nn.Linear).weight.data()) };
+    };
+    const eager = run(false),
+      compiled = run(true);
+    expect(eager.losses[0]).toBeCloseTo(WGAN.gp, 6);
+    compiled.losses.forEach((l, i) => expect(l).toBeCloseTo(eager.losses[i], 6));
+    expect(normErr(compiled.w, eager.w)).toBeLessThanOrEqual(1e-6);
+  });
+
+  // A = [[1.0, 0.5, -0.2, 0.0], [0.3, 2.0, 0.1, -0.4], [0.0, -0.6, 1.5, 0.2], [0.7, 0.0, 0.3, 0.9]]
+  // f = lambda z: (z @ (A @ z)) + (torch.softmax(z, 0) * torch.sin(z)).sum() + torch.exp(z).mul(z.pow(2)).sum()
+  // x = [0.4, -0.8, 1.1, 0.2], v = [1.0, -0.5, 0.25, 2.0]
+  // g, = torch.autograd.grad(f(x), x, create_graph=True); hv, = torch.autograd.grad((g * v).sum(), x)
+  // (torch.autograd.functional.hvp / vhp give the same; hessian(f, x) is H)
+  const A = [
+    [1.0, 0.5, -0.2, 0.0],
+    [0.3, 2.0, 0.1, -0.4],
+    [0.0, -0.6, 1.5, 0.2],
+    [0.7, 0.0, 0.3, 0.9],
+  ];
+  const f = (z: wg.Tensor) =>
+    z
+      .matmul(t(A).matmul(z))
+      .add(z.softmax(0).mul(z.sin()).sum())
+      .add(z.exp().mul(z.pow(2)).sum());
+  const HV = [8.601821899414062, -2.044857978820801, 6.9904465675354, 11.925803184509277];
+  const v = [1.0, -0.5, 0.25, 2.0];
+
+  test('Hessian-vector product by grad of grad, and autograd.functional.hessian / hvp / vhp', () => {
+    const x = t([0.4, -0.8, 1.1, 0.2], true);
+    const [g] = wg.autograd.grad(f(x), x, { createGraph: true });
+    close(wg.autograd.grad(g!.mul(t(v)).sum(), x)[0], HV);
+    const H = wg.autograd.functional.hessian(f, t([0.4, -0.8, 1.1, 0.2])) as wg.Tensor;
+    expect(H.shape).toEqual([4, 4]);
+    close(
+      H,
+      [
+        7.837148666381836, 0.7954357266426086, -0.3914361894130707, 0.6301248669624329, 0.7954357266426086, 3.818039655685425, -0.5104097127914429,
+        -0.4018356502056122, -0.3914361596107483, -0.5104097127914429, 25.658899307250977, 0.35597699880599976, 0.6301249265670776, -0.4018356502056122,
+        0.35597699880599976, 5.502883434295654,
+      ],
+    );
+    for (const product of [wg.autograd.functional.hvp, wg.autograd.functional.vhp]) {
+      const [out, hv] = product(f, t([0.4, -0.8, 1.1, 0.2]), t(v));
+      expect(out.requiresGrad).toBe(false);
+      close(hv as wg.Tensor, HV);
+    }
+  });
+});
+
+test('the Hessian of crossEntropy w.r.t. the logits (PyTorch 1.13)', () => {
+  wg.setBackend('wasm');
+  // x = [[0.5, -1.0, 2.0], [0.1, 0.3, -0.7]]; y = [0, 2]
+  // torch.autograd.functional.hessian(lambda z: F.cross_entropy(z, y), x)
+  const labels = wg.tensor([0, 2], { dtype: 'int32' });
+  const H = wg.autograd.functional.hessian(
+    (z) => wg.nn.functional.crossEntropy(z, labels),
+    wg.tensor([
+      [0.5, -1.0, 2.0],
+      [0.1, 0.3, -0.7],
+    ]),
+  ) as wg.Tensor;
+  expect(H.shape).toEqual([2, 3, 2, 3]);
+  const want = [
+    0.0722818374633789, -0.0034280288964509964, -0.06885380297899246, 0, 0, 0, -0.0034280288964509964, 0.01879138872027397, -0.015363359823822975, 0, 0, 0,
+    -0.06885380297899246, -0.015363359823822975, 0.08421716839075089, 0, 0, 0, 0, 0, 0, 0.11711598932743073, -0.08561865240335464, -0.03149734437465668, 0, 0,
+    0, -0.08561865240335464, 0.12408959120512009, -0.03847094252705574, 0, 0, 0, -0.03149734437465668, -0.03847094252705574, 0.06996828317642212,
+  ];
+  expect(normErr(Float64Array.from(H.data()), want)).toBeLessThanOrEqual(2e-6);
+});
+
+describe('errors', () => {
+  beforeAll(() => wg.setBackend('wasm'));
+
+  test('an op without a vjp is named, checked before anything runs: the graph stays usable', () => {
+    const x = wg.tensor([0.5, 1.5, 2.5], { requiresGrad: true });
+    const y = x.cumsum(0).mul(x).sum();
+    expect(() => wg.autograd.grad(y, x, { createGraph: true })).toThrow(
+      /wasmgrad\.autograd\.grad: createGraph: true needs the gradient of cumsum as ops; cumsum has none yet \(supported: add, sub, mul, div/,
+    );
+    expect(() => y.backward(undefined, { createGraph: true })).toThrow(/wasmgrad\.backward: createGraph: true needs the gradient of cumsum/);
+    expect(x.grad).toBe(null);
+    y.backward();
+    expect(Array.from(x.grad!.data())).toEqual([5, 6, 7]); // cumsum(x) + the suffix sums of x
+  });
+
+  test('tensor hooks and retainGrad are refused with createGraph; a seed of the wrong shape too', () => {
+    const x = wg.tensor([1, 2], { requiresGrad: true });
+    const h = x.mul(x);
+    h.retainGrad();
+    expect(() => wg.autograd.grad(h.sum(), x, { createGraph: true })).toThrow(/does not run tensor hooks or retainGrad/);
+    const z = x.exp();
+    expect(() => wg.autograd.grad(z, x, { createGraph: true, gradOutputs: wg.tensor([1, 2, 3]) })).toThrow(
+      /seed shape \[3\] does not match tensor shape \[2\]/,
+    );
+    expect(() => wg.autograd.functional.hessian((a) => a.exp(), wg.tensor([1, 2]))).toThrow(
+      /must return a single one-element Tensor, got a tensor of shape \[2\]/,
+    );
+  });
+
+  test('backward() with createGraph: .grad has a graph and accumulates; inside wg.compile it is a CompileError', () => {
+    const x = wg.tensor([1, 2, 3], { requiresGrad: true });
+    x.pow(3).sum().backward(undefined, { createGraph: true });
+    expect(x.grad!.requiresGrad).toBe(true);
+    x.pow(2).sum().backward(undefined, { createGraph: true });
+    expect(Array.from(x.grad!.data())).toEqual([5, 16, 33]); // 3x² + 2x
+    const [h] = wg.autograd.grad(x.grad!.sum(), x); // 6x + 2
+    expect(Array.from(h!.data())).toEqual([8, 14, 20]);
+    const w = wg.tensor([1, 2], { requiresGrad: true });
+    expect(() => wg.compile((a: wg.Tensor) => a.mul(w).sum().backward(undefined, { createGraph: true }))(wg.ones([2]))).toThrow(
+      /backward\(\) with createGraph: true cannot run inside wg.compile/,
+    );
+  });
+});
