@@ -33,6 +33,8 @@ describe('datasets', () => {
       /data\.TensorDataset: size mismatch between tensors: dim 0 must be equal, got \[5, 2\], \[4\]/,
     );
     expect(() => new data.TensorDataset()).toThrow(/needs at least one tensor/);
+    expect(() => new data.TensorDataset(x, [1, 2] as never)).toThrow(/data\.TensorDataset: tensors\[1\] must be a Tensor, got \[1, 2\]/);
+    expect(() => [...new data.DataLoader([1, 2], { sampler: [5] })]).toThrow(/data\.DataLoader: index 5 is out of range for a dataset of length 2/);
   });
 
   test('Subset, ConcatDataset, and a dataset class with length and getItem', () => {

@@ -27,9 +27,9 @@ export type MapDataset<T = unknown> = { readonly length: number; getItem(index: 
 
 const sizeOf = (ds: MapDataset): number => (ds instanceof Tensor ? ds.shape[0] : ds.length);
 /** Sample i: a Tensor's row or an array's element (negative i counts from the end), else the dataset's getItem(i). */
-function itemOf<T>(ds: MapDataset<T>, i: number): T {
-  if (ds instanceof Tensor) return ds.select(0, wrapIndex('data', i, ds.shape[0])) as T;
-  if (Array.isArray(ds)) return (ds as readonly T[])[wrapIndex('data', i, ds.length)];
+function itemOf<T>(fn: string, ds: MapDataset<T>, i: number): T {
+  if (ds instanceof Tensor) return ds.select(0, wrapIndex(fn, i, ds.shape[0])) as T;
+  if (Array.isArray(ds)) return (ds as readonly T[])[wrapIndex(fn, i, ds.length)];
   return (ds as Dataset<T>).getItem(i);
 }
 
@@ -57,12 +57,12 @@ export class TensorDataset extends Dataset<Tensor[]> {
     super();
     const FN = 'data.TensorDataset';
     if (tensors.length === 0) throw new ValueError(FN, 'needs at least one tensor');
-    tensors.forEach((t, k) => checkDataset(`${FN} (tensor ${k})`, t));
-    if (!(tensors[0] instanceof Tensor) || tensors.some((t) => !(t instanceof Tensor) || t.shape[0] !== tensors[0].shape[0]))
-      throw new ShapeError(
-        FN,
-        `size mismatch between tensors: dim 0 must be equal, got ${tensors.map((t) => (t instanceof Tensor ? fmtShape(t.shape) : fmtValue(t))).join(', ')}`,
-      );
+    tensors.forEach((t, k) => {
+      if (!(t instanceof Tensor)) throw new ValueError(FN, `tensors[${k}] must be a Tensor, got ${fmtValue(t)}`);
+      checkDataset(`${FN} (tensor ${k})`, t);
+    });
+    if (tensors.some((t) => t.shape[0] !== tensors[0].shape[0]))
+      throw new ShapeError(FN, `size mismatch between tensors: dim 0 must be equal, got ${tensors.map((t) => fmtShape(t.shape)).join(', ')}`);
     this.tensors = tensors;
   }
   get length(): number {
@@ -91,7 +91,7 @@ export class Subset<T = unknown> extends Dataset<T> {
     return this.indices.length;
   }
   getItem(index: number): T {
-    return itemOf(this.dataset, this.indices[wrapIndex('data.Subset.getItem', index, this.length)]);
+    return itemOf('data.Subset.getItem', this.dataset, this.indices[wrapIndex('data.Subset.getItem', index, this.length)]);
   }
 }
 
@@ -115,7 +115,7 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   getItem(index: number): T {
     const i = wrapIndex('data.ConcatDataset.getItem', index, this.length);
     const d = this.cumulativeSizes.findIndex((end) => i < end);
-    return itemOf(this.datasets[d], i - (d === 0 ? 0 : this.cumulativeSizes[d - 1]));
+    return itemOf('data.ConcatDataset.getItem', this.datasets[d], i - (d === 0 ? 0 : this.cumulativeSizes[d - 1]));
   }
 }
 
@@ -398,7 +398,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
   *[Symbol.iterator](): Iterator<B> {
     if (this.batchSampler === null) {
       for (const i of this.sampler) {
-        const s = itemOf(this.dataset, i);
+        const s = itemOf('data.DataLoader', this.dataset, i);
         yield (this.collateFn ? this.collateFn([s]) : s) as B;
       }
       return;
@@ -410,7 +410,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
         const picked = rows.tensors.map((t) => t.indexSelect(0, at));
         yield (this.dataset instanceof Tensor ? picked[0] : picked) as B;
       } else {
-        const samples = idx.map((i) => itemOf(this.dataset, i));
+        const samples = idx.map((i) => itemOf('data.DataLoader', this.dataset, i));
         yield (this.collateFn ?? defaultCollate)(samples) as B;
       }
     }

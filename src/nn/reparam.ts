@@ -9,12 +9,13 @@
  */
 import { randn } from '../api/creation.js';
 import { normalize } from '../api/convenience.js';
+import { checkOptions } from '../engine/check.js';
 import { noGrad } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
 import { checkDim, checkIntAtLeast } from '../ops/types.js';
 import { ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from './conv-modules.js';
-import type { AnyModule, ModuleHookHandle } from './module.js';
+import { Module, type AnyModule, type ModuleHookHandle } from './module.js';
 
 /** What a module's reparametrization of `name` needs to be undone. */
 interface Reparam {
@@ -29,6 +30,7 @@ const reparams = new WeakMap<AnyModule, Map<string, Reparam>>();
 
 /** The module's own parameter `name`, checked before a reparametrization takes it out of the registry. */
 function ownWeight(fn: string, module: AnyModule, name: string): Tensor {
+  if (!(module instanceof Module)) throw new ValueError(fn, `module must be an nn.Module, got ${fmtValue(module)}`);
   if (reparams.get(module)?.has(name)) throw new ValueError(fn, `cannot register two weight_norm/spectral_norm hooks on the same parameter ${name}`);
   const own = module.namedParameters('', false).find(([n]) => n === name);
   if (own === undefined)
@@ -124,7 +126,8 @@ export interface SpectralNormOptions {
  */
 export function spectralNorm<M extends AnyModule>(module: M, name = 'weight', options: SpectralNormOptions | number = {}, eps?: number, dim?: number): M {
   const FN = 'nn.utils.spectralNorm';
-  const o: SpectralNormOptions = typeof options === 'number' ? { nPowerIterations: options, eps, dim } : options;
+  const o =
+    typeof options === 'number' ? { nPowerIterations: options, eps, dim } : checkOptions<SpectralNormOptions>(FN, options, ['nPowerIterations', 'eps', 'dim']);
   const n = checkIntAtLeast(FN, 'nPowerIterations', o.nPowerIterations ?? 1, 0);
   const e = o.eps ?? 1e-12;
   if (typeof e !== 'number' || !(e >= 0)) throw new ValueError(FN, `eps must be a number ≥ 0, got ${fmtValue(e)}`);
