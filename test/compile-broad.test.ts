@@ -641,3 +641,41 @@ for (const be of BACKENDS)
       expect(held.map((h) => h.loss.item())).toEqual(held.map((h) => h.value));
     });
   });
+
+describe('a leaf made inside the function', () => {
+  // x.detach().requiresGrad_() inside the step (physics-informed losses, input gradients): a new
+  // leaf every call, whose .grad backward() fills. It used to make every call look like a new
+  // state of the gradients, so each call traced another program and none replayed.
+  for (const createGraph of [false, true])
+    test(`x.detach().requiresGrad_() (${createGraph ? 'autograd.grad with createGraph' : 'backward() only'}) replays fast as one program, eager's losses`, () => {
+      const run = (compiled: boolean) => {
+        wg.manualSeed(3);
+        const net = new wg.nn.Sequential(new wg.nn.Linear(1, 8), new wg.nn.Tanh(), new wg.nn.Linear(8, 1));
+        const opt = new wg.optim.Adam(net.parameters(), { lr: 1e-2 });
+        const xs = wg.linspace(0, 1, 16).reshape([16, 1]);
+        const step = (x: wg.Tensor) => {
+          opt.zeroGrad();
+          const xr = x.detach().requiresGrad_(true);
+          const u = net.forward(xr);
+          // without createGraph, backward() alone fills xr.grad too (autograd.grad is eager-only then)
+          const loss = createGraph
+            ? wg.autograd
+                .grad([u], [xr], { gradOutputs: [wg.onesLike(u)], createGraph })[0]!
+                .sub(1)
+                .square()
+                .mean()
+                .add(u.square().mean())
+            : u.sub(xr).square().mean();
+          loss.backward();
+          opt.step();
+          return loss;
+        };
+        const f = compiled ? wg.compile(step) : step;
+        const losses = Array.from({ length: 6 }, () => f(xs).item());
+        return { losses, info: compiled ? (f as ReturnType<typeof wg.compile>).replayInfo() : [] };
+      };
+      const compiled = run(true);
+      expect(compiled.losses).toEqual(run(false).losses);
+      expect(compiled.info.map((p) => [p.mode, p.calls.traces, p.calls.fastRuns])).toEqual([['fast', 1, 4]]);
+    });
+});

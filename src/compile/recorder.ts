@@ -87,6 +87,8 @@ export class Binding {
   endGrads: [GradLeaf, Tensor | null][] = [];
   /** Leaves whose .grad was set to null during the run. */
   readonly cleared = new Set<object>();
+  /** Tensor objects made during the run (ReplaySink.born): their .grad is not in startGrads. */
+  readonly born = new WeakSet<object>();
   /** Words changed by this (patch) run: record, word. */
   readonly diffs: [Int32Array, number][] = [];
   /** patch: where each drawing kernel would have found the stream eagerly (see runPatched). */
@@ -373,7 +375,11 @@ class Recorder implements ReplaySink {
 
   /** The first thing the run did with a leaf's .grad says what it needs there at the start. */
   private atStart(leaf: GradLeaf, want: Tensor | null | typeof ANY_GRAD): void {
-    if (!this.run!.startGrads.has(leaf)) this.run!.startGrads.set(leaf, want);
+    if (!this.run!.startGrads.has(leaf) && !this.run!.born.has(leaf)) this.run!.startGrads.set(leaf, want);
+  }
+
+  born(t: object): void {
+    this.run!.born.add(t);
   }
 
   wasCleared(leaf: object): boolean {

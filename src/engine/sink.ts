@@ -43,6 +43,12 @@ export interface ReplaySink {
    * the program was recorded for; a call in another state takes another program.
    */
   leafGradBound(leaf: { grad: unknown }, g: object, expect: 'same' | 'null' | 'null-or-same'): void;
+  /**
+   * A Tensor object was made during the run: if it becomes a leaf that requires grad
+   * (`x.detach().requiresGrad_()` inside the function), it is a new object every call, so the
+   * state of its .grad says nothing about which program a later call needs.
+   */
+  born(t: object): void;
   /** JS read the leaf's .grad (an optimizer step): a fast replay needs it the same, or re-bound by the run's backward(). */
   gradRead(leaf: { grad: unknown }, g: object | null): void;
   /** A backward() finished (a step ends; a replay ends it too). */
@@ -64,6 +70,7 @@ const IDLE: ReplaySink = {
   gradCleared: notRecording,
   wasCleared: notRecording,
   leafGradBound: notRecording,
+  born: notRecording,
   gradRead: notRecording,
   endStep: notRecording,
   assertReadable: () => {},

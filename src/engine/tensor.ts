@@ -96,6 +96,7 @@ export class Tensor implements Meta {
     this.dtype = dtype;
     this.storage = storage;
     this._requiresGrad = requiresGrad;
+    if (sink.mode !== 'off') sink.born(this);
   }
 
   get ndim(): number {
