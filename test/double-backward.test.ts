@@ -63,31 +63,48 @@ function secondByDifferences(op: TableOp, specs: InputSpec[], data: Float64Array
   );
 }
 
+/** The vjp of op on case c: its first order vs the backward kernel on both backends, its second order vs central differences. */
+function checkVjp(op: TableOp, c: TableOp['tests']['cases'][number], ci: number) {
+  const u = rng(7000 + 97 * ci + op.name.length);
+  const data = c.inputs.map((s) => makeData(s, u));
+  for (const backend of ['reference', 'wasm'] as const) {
+    const kernel = runOp(backend, op, c.inputs, data, c.attrs, seedFor).grads.filter((g, i) => wantsGrad(op, c.inputs, i));
+    wg.setBackend(backend);
+    const { first, second } = viaVjp(op, c.inputs, data, c.attrs);
+    first.forEach((g, i) =>
+      expect(normErr(g ?? new Float64Array(kernel[i]!.length), kernel[i]!), `${backend}: first order, input ${i}`).toBeLessThanOrEqual(
+        backend === 'wasm' ? 1e-4 : 1e-12,
+      ),
+    );
+    if (backend === 'wasm') continue;
+    const fd = secondByDifferences(op, c.inputs, data, c.attrs);
+    fd.forEach((d, i) => expect(normErr(second?.[i] ?? new Float64Array(d.length), d), `second order, input ${i}`).toBeLessThanOrEqual(2e-5));
+  }
+}
+
 // Composites need no vjp of their own: these are written over ops that have one.
-const COMPOSED = ['square', 'silu', 'logsumexp', 'var', 'std', 'lerp', 'pad', 'addcmul', 'addcdiv', 'sum', 'mean'];
+const COMPOSED = ['conv1d', 'convTranspose1d', 'square', 'silu', 'logsumexp', 'var', 'std', 'lerp', 'pad', 'addcmul', 'addcdiv', 'sum', 'mean'];
 for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.length > 0), ...COMPOSITES.filter((c) => COMPOSED.includes(c.name))]) {
   describe(`vjp of ${op.name}`, () => {
     smallCases(op, 5).forEach((c, ci) => {
-      test(c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' '), () => {
-        const u = rng(7000 + 97 * ci + op.name.length);
-        const data = c.inputs.map((s) => makeData(s, u));
-        for (const backend of ['reference', 'wasm'] as const) {
-          const kernel = runOp(backend, op, c.inputs, data, c.attrs, seedFor).grads.filter((g, i) => wantsGrad(op, c.inputs, i));
-          wg.setBackend(backend);
-          const { first, second } = viaVjp(op, c.inputs, data, c.attrs);
-          first.forEach((g, i) =>
-            expect(normErr(g ?? new Float64Array(kernel[i]!.length), kernel[i]!), `${backend}: first order, input ${i}`).toBeLessThanOrEqual(
-              backend === 'wasm' ? 1e-4 : 1e-12,
-            ),
-          );
-          if (backend === 'wasm') continue;
-          const fd = secondByDifferences(op, c.inputs, data, c.attrs);
-          fd.forEach((d, i) => expect(normErr(second?.[i] ?? new Float64Array(d.length), d), `second order, input ${i}`).toBeLessThanOrEqual(2e-5));
-        }
-      });
+      test(c.name ?? c.inputs.map((s) => `[${s.shape.join('x')}]`).join(' '), () => checkVjp(op, c, ci));
     });
   });
 }
+
+// The convolutions' geometry beyond their small table cases: strides with leftover rows, groups,
+// dilation, 'same' with an even kernel (one more padding after), outputPadding ≥ stride.
+test.each([
+  ['conv2d', [[2, 4, 5, 4], [4, 2, 3, 2], [4]], { stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2 }],
+  ['conv2d', [[1, 2, 5, 6], [3, 2, 2, 3], [3]], { padding: 'same', dilation: [1, 2] }],
+  ['conv2d', [[1, 1, 7, 6], [2, 1, 2, 3], [2]], { stride: 3, padding: 1 }],
+  ['convTranspose2d', [[2, 3, 3, 4], [3, 2, 3, 3], [2]], { stride: 2, padding: 1, outputPadding: 1 }],
+  ['convTranspose2d', [[1, 4, 3, 5], [4, 3, 3, 2], [6]], { stride: [2, 1], padding: [1, 0], groups: 2, dilation: [1, 2] }],
+  ['convTranspose2d', [[1, 2, 4, 3], [2, 2, 3, 3], [2]], { dilation: 2, outputPadding: 1 }],
+] as const)('vjp of %s: %j %j', (name, shapes, attrs) => {
+  const op = OPS.find((o) => o.name === name)!;
+  checkVjp(op, { inputs: shapes.map((shape) => ({ shape: [...shape] })), attrs }, 0);
+});
 
 // Every view copy's case (linear: the adjoint's first order is the whole check), and views that
 // are no box: overlapping windows (unfold) and strides that are not multiples of each other.
