@@ -92,8 +92,9 @@ for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.lengt
   });
 }
 
-// The convolutions' geometry beyond their small table cases: strides with leftover rows, groups,
-// dilation, 'same' with an even kernel (one more padding after), outputPadding ≥ stride.
+// Convolution and pool geometry beyond their small table cases: strides with leftover rows, groups,
+// dilation, 'same' with an even kernel (one more padding after), outputPadding ≥ stride, ceilMode,
+// the avgPool divisors.
 test.each([
   ['conv2d', [[2, 4, 5, 4], [4, 2, 3, 2], [4]], { stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2 }],
   ['conv2d', [[1, 2, 5, 6], [3, 2, 2, 3], [3]], { padding: 'same', dilation: [1, 2] }],
@@ -101,6 +102,10 @@ test.each([
   ['convTranspose2d', [[2, 3, 3, 4], [3, 2, 3, 3], [2]], { stride: 2, padding: 1, outputPadding: 1 }],
   ['convTranspose2d', [[1, 4, 3, 5], [4, 3, 3, 2], [6]], { stride: [2, 1], padding: [1, 0], groups: 2, dilation: [1, 2] }],
   ['convTranspose2d', [[1, 2, 4, 3], [2, 2, 3, 3], [2]], { dilation: 2, outputPadding: 1 }],
+  ['avgPool2d', [[1, 2, 5, 7]], { kernel: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false }],
+  ['avgPool2d', [[1, 1, 6, 5]], { kernel: [3, 2], stride: [2, 3], padding: [1, 0], divisorOverride: 4 }],
+  ['avgPool2d', [[1, 1, 5, 5]], { kernel: 2, ceilMode: true }],
+  ['maxPool2d', [[1, 2, 5, 6]], { kernel: 3, stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }],
 ] as const)('vjp of %s: %j %j', (name, shapes, attrs) => {
   const op = OPS.find((o) => o.name === name)!;
   checkVjp(op, { inputs: shapes.map((shape) => ({ shape: [...shape] })), attrs }, 0);

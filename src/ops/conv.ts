@@ -21,7 +21,7 @@ import {
 import { POOL_OPS } from './pool.js';
 import { RESAMPLE_OPS } from './resample.js';
 import { reduceOver } from './reduce.js';
-import { contiguousView, permuteView, reshape } from './shape.js';
+import { contiguousView, cropTo, permuteView, reshape } from './shape.js';
 import {
   clearOverwritten,
   defineOps,
@@ -389,12 +389,6 @@ function convReference(transposed: boolean): OpSpec['ref'] {
 }
 
 // ---- vjps (createGraph): the gradients as convolutions ------------------------------------------
-
-/** t's leading [n, c, h, w] (a view of the front corner): a transposed convolution's rows past the size wanted. */
-function cropTo<T>(b: Builder<T>, t: T, shape: readonly number[]): T {
-  const ts = b.shape(t);
-  return ts.every((d, i) => d === shape[i]) ? t : b.op('copy', [t], { shape: [...shape], strides: contiguousView(ts).strides });
-}
 
 /**
  * The weight gradient of the convolution of x [N, C, H, W] giving g [N, O, oh, ow] (kernel k,
