@@ -94,7 +94,7 @@ for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.lengt
 
 // Convolution and pool geometry beyond their small table cases: strides with leftover rows, groups,
 // dilation, 'same' with an even kernel (one more padding after), outputPadding ≥ stride, ceilMode,
-// the avgPool divisors.
+// the avgPool divisors; the norms with several groups, positions and both affine tensors.
 test.each([
   ['conv2d', [[2, 4, 5, 4], [4, 2, 3, 2], [4]], { stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2 }],
   ['conv2d', [[1, 2, 5, 6], [3, 2, 2, 3], [3]], { padding: 'same', dilation: [1, 2] }],
@@ -106,6 +106,17 @@ test.each([
   ['avgPool2d', [[1, 1, 6, 5]], { kernel: [3, 2], stride: [2, 3], padding: [1, 0], divisorOverride: 4 }],
   ['avgPool2d', [[1, 1, 5, 5]], { kernel: 2, ceilMode: true }],
   ['maxPool2d', [[1, 2, 5, 6]], { kernel: 3, stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }],
+  [
+    'layerNorm',
+    [
+      [2, 3, 4],
+      [3, 4],
+      [3, 4],
+    ],
+    { normalizedShape: [3, 4], weight: true, bias: true },
+  ],
+  ['groupNorm', [[2, 4, 3], [4], [4]], { numGroups: 2, weight: true, bias: true }],
+  ['batchNorm', [[3, 2, 2], [2], [2]], { weight: true, bias: true, eps: 0.01 }],
 ] as const)('vjp of %s: %j %j', (name, shapes, attrs) => {
   const op = OPS.find((o) => o.name === name)!;
   checkVjp(op, { inputs: shapes.map((shape) => ({ shape: [...shape] })), attrs }, 0);
