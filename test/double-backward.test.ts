@@ -83,7 +83,26 @@ function checkVjp(op: TableOp, c: TableOp['tests']['cases'][number], ci: number)
 }
 
 // Composites need no vjp of their own: these are written over ops that have one.
-const COMPOSED = ['conv1d', 'convTranspose1d', 'relu6', 'square', 'silu', 'logsumexp', 'var', 'std', 'lerp', 'pad', 'addcmul', 'addcdiv', 'sum', 'mean'];
+const COMPOSED = [
+  'conv1d',
+  'convTranspose1d',
+  'relu6',
+  'max',
+  'min',
+  'amax',
+  'amin',
+  'square',
+  'silu',
+  'logsumexp',
+  'var',
+  'std',
+  'lerp',
+  'pad',
+  'addcmul',
+  'addcdiv',
+  'sum',
+  'mean',
+];
 for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.length > 0), ...COMPOSITES.filter((c) => COMPOSED.includes(c.name))]) {
   describe(`vjp of ${op.name}`, () => {
     smallCases(op, 5).forEach((c, ci) => {
