@@ -674,6 +674,12 @@ export const SHAPE_OPS = defineOps(
       return { shape, params: [d, n, sizeOf(ins[0].shape)] };
     },
     ref: { fwd: embeddingFwd, bwd: embeddingBwd },
+    // g's rows scatter-added into zeros [n, d] at the indices (an index map over [count, d] positions)
+    vjp: (b, { inputs: [idx, w], gout }) => {
+      const [n, d] = b.shape(w),
+        map = { shape: [sizeOf(b.shape(idx)), d], x: [0, 1], index: [1, 0], src: [d, 1], dimStride: d, dimSize: n, mode: 'add' };
+      return [null, b.op('indexScatter', [b.op('copy', [b.scalar(0)], broadcastView([], [n, d])), idx, gout], map)];
+    },
     tests: {
       cases: [
         embeddingCase([1], 1, 1),
