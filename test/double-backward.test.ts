@@ -84,6 +84,7 @@ function checkVjp(op: TableOp, c: TableOp['tests']['cases'][number], ci: number)
 
 // Composites need no vjp of their own: these are written over ops that have one.
 const COMPOSED = [
+  'adaptiveAvgPool1d',
   'smoothL1Loss',
   'klDivLoss',
   'conv1d',
@@ -115,7 +116,7 @@ for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.lengt
 
 // Convolution and pool geometry beyond their small table cases: strides with leftover rows, groups,
 // dilation, 'same' with an even kernel (one more padding after), outputPadding ≥ stride, ceilMode,
-// the avgPool divisors; the norms with several groups, positions and both affine tensors.
+// the avgPool divisors, overlapping adaptive windows; the norms with several groups, positions and both affine tensors.
 test.each([
   ['conv2d', [[2, 4, 5, 4], [4, 2, 3, 2], [4]], { stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2 }],
   ['conv2d', [[1, 2, 5, 6], [3, 2, 2, 3], [3]], { padding: 'same', dilation: [1, 2] }],
@@ -127,6 +128,7 @@ test.each([
   ['avgPool2d', [[1, 1, 6, 5]], { kernel: [3, 2], stride: [2, 3], padding: [1, 0], divisorOverride: 4 }],
   ['avgPool2d', [[1, 1, 5, 5]], { kernel: 2, ceilMode: true }],
   ['maxPool2d', [[1, 2, 5, 6]], { kernel: 3, stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }],
+  ['adaptiveAvgPool2d', [[2, 1, 5, 7]], { outputSize: [3, 4] }],
   [
     'layerNorm',
     [

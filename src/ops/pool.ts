@@ -426,6 +426,21 @@ const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
   overwritesGrad: true,
   doc: 'Mean over adaptive windows giving outputSize [oh, ow] (PyTorch: rows floor(i·H/oh) to ceil((i+1)·H/oh))',
   plan: (ins: readonly Meta[], attrs: AdaptiveAttrs): Plan => planAdaptive('adaptiveAvgPool2d', ins, attrs),
+  // Separable: y = A_h·x·A_wᵀ per plane, A_h [oh, H] holding 1/len of each window's rows (the pool
+  // of an identity along one dim), so dx = A_hᵀ·g·A_w, two broadcast matmuls.
+  vjp: (b, { inputs: [x], gout: g }) => {
+    const [, , h, w] = b.shape(x),
+      [, , oh, ow] = b.shape(g);
+    const windows = (n: number, o: number) => {
+      const k = b.op('cumsum', [b.op('fill', [], { shape: [n], value: 1 })], { dim: 0 });
+      const eye = b.op('eq', [
+        b.op('copy', [k], { shape: [1, 1, n, 1], strides: [0, 0, 1, 0] }),
+        b.op('copy', [k], { shape: [1, 1, 1, n], strides: [0, 0, 0, 1] }),
+      ]);
+      return b.op('adaptiveAvgPool2d', [eye], { outputSize: [o, n] });
+    };
+    return [b.op('matmul', [b.op('matmul', [windows(h, oh), g], { transposeA: true }), windows(w, ow)])];
+  },
   ref: {
     fwd: (h: Float64Array, r: Int32Array) => {
       const x = inp(r, 0),
