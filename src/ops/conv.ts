@@ -20,7 +20,8 @@ import {
 } from './contract.js';
 import { POOL_OPS } from './pool.js';
 import { RESAMPLE_OPS } from './resample.js';
-import { contiguousView } from './shape.js';
+import { reduceOver } from './reduce.js';
+import { contiguousView, cropTo, permuteView, reshape } from './shape.js';
 import {
   clearOverwritten,
   defineOps,
@@ -30,6 +31,7 @@ import {
   inp,
   out,
   param,
+  type Builder,
   type CompositeDef,
   type Meta,
   type OpSpec,
@@ -386,6 +388,53 @@ function convReference(transposed: boolean): OpSpec['ref'] {
   };
 }
 
+// ---- vjps (createGraph): the gradients as convolutions ------------------------------------------
+
+/**
+ * The weight gradient of the convolution of x [N, C, H, W] giving g [N, O, oh, ow] (kernel k,
+ * padding `before` each dim and `total` over both sides), as a convolution:
+ * dW[o, c, i, j] = Σ_n Σ_{y,x} g[n, o, y, x]·xp[n, o's group·C/G + c, y·s + i·d, x·s + j·d] (xp: x padded)
+ * convolves x with g, the batch as the channels and the channels as the batch, stride and dilation
+ * swapped: x as [C/G, G·N, H, W] with the weight g as [O, N, oh, ow], grouped by G. Its result
+ * [C/G, O, kh', kw'] may pass the kernel (rows beyond the last stride), cut off as it is permuted.
+ */
+function convWeightGrad<T>(b: Builder<T>, x: T, g: T, k: readonly number[], c: ConvNdGeometry): T {
+  const [n, ch, h, w] = b.shape(x),
+    [, o, oh, ow] = b.shape(g),
+    { groups } = c,
+    cg = ch / groups;
+  // With no batch the gradient is 0 (the convolution below would have no channels).
+  if (n === 0) return b.op('copy', [b.scalar(0)], { shape: [o, cg, ...k], strides: [0, 0, 0, 0] });
+  const grouped = [n, groups, cg, h, w];
+  let xt = reshape(b, b.op('copy', [x], permuteView(grouped, [2, 1, 0, 3, 4])), [cg, groups * n, h, w]);
+  const symmetric = c.before.every((p, i) => 2 * p === c.total[i]);
+  // 'same' with an odd total pads one more after: padded explicitly.
+  if (!symmetric) xt = b.op('pad', [xt], { pad: [c.before[1], c.total[1] - c.before[1], c.before[0], c.total[0] - c.before[0]], mode: 'constant', value: 0 });
+  const dw = b.op('conv2d', [xt, b.op('copy', [g], permuteView([n, o, oh, ow], [1, 0, 2, 3])), b.scalar(0)], {
+    stride: c.dilation,
+    dilation: c.stride,
+    padding: symmetric ? c.before : 0,
+    groups,
+    bias: false,
+  });
+  const [, , kh, kw] = b.shape(dw);
+  return b.op('copy', [dw], { shape: [o, cg, ...k], strides: [kh * kw, o * kh * kw, kw, 1] });
+}
+
+/** A 2-D convolution's stride, dilation, padding (before each dim and in total) and groups. */
+interface ConvNdGeometry {
+  stride: number[];
+  dilation: number[];
+  before: number[];
+  total: number[];
+  groups: number;
+}
+
+/** The bias gradient: g summed over all but the channels. */
+const biasGrad = <T>(b: Builder<T>, g: T): T => reduceOver(b, 'sumDims', g, { dim: [0, 2, 3] });
+
+const metaOf = <T>(b: Builder<T>, ts: readonly T[]): Meta[] => ts.map((t) => ({ shape: [...b.shape(t)], dtype: 'float32' }));
+
 const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
   name: 'conv2d',
   module: 'conv',
@@ -400,6 +449,31 @@ const conv2dOp: OpSpec<ConvAttrs, 'conv2d'> = {
     return convPlan(shape, geometry, false);
   },
   ref: convReference(false),
+  // dx: the transposed convolution of g with the same weight, its outputPadding the rows the
+  // strides skip (or one row cut off: 'same' with an odd total pads one more after); dW: convWeightGrad.
+  vjp: (b, { inputs: [x, w], gout: g, attrs, needs }) => {
+    const c = checkConvNd('conv2d', 2, metaOf(b, [x, w, b.scalar(0)]), { ...attrs, bias: false });
+    const xs = b.shape(x),
+      k = b.shape(w).slice(2);
+    const outputPadding = k.map((kd, i) => {
+      const reached = (b.shape(g)[2 + i] - 1) * c.stride[i] - 2 * c.before[i] + c.dilation[i] * (kd - 1) + 1;
+      return Math.max(0, xs[2 + i] - reached);
+    });
+    const dx = () =>
+      cropTo(
+        b,
+        b.op('convTranspose2d', [g, w, b.scalar(0)], {
+          stride: c.stride,
+          padding: c.before,
+          outputPadding,
+          dilation: c.dilation,
+          groups: c.groups,
+          bias: false,
+        }),
+        xs,
+      );
+    return [needs[0] ? dx() : null, needs[1] ? convWeightGrad(b, x, g, k, c) : null, needs[2] && attrs.bias !== false ? biasGrad(b, g) : null];
+  },
   tests: {
     cases: [
       { inputs: [{ shape: [1, 1, 1, 1] }, { shape: [1, 1, 1, 1] }, { shape: [1] }] },
@@ -598,6 +672,15 @@ const convTranspose2dOp: OpSpec<ConvTransposeAttrs, 'convTranspose2d'> = {
     'Without a bias, a 0-d constant fills the bias slot with attribute bias: false.',
   plan: (ins: readonly Meta[], attrs: ConvTransposeAttrs): Plan => planConvTranspose(ins, attrs),
   ref: convReference(true),
+  // The adjoint of a convolution: dx is that convolution of g (cut where outputPadding ≥ stride
+  // added rows), dW its weight gradient with g as the input and x as the output's gradient.
+  vjp: (b, { inputs: [x, w], gout: g, attrs, needs }) => {
+    const t = checkConvTransposeNd('convTranspose2d', 2, metaOf(b, [x, w, b.scalar(0)]), { ...attrs, bias: false });
+    const c = { ...t, before: t.padding, total: t.padding.map((p) => 2 * p) };
+    const dx = () =>
+      cropTo(b, b.op('conv2d', [g, w, b.scalar(0)], { stride: t.stride, padding: t.padding, dilation: t.dilation, groups: t.groups, bias: false }), b.shape(x));
+    return [needs[0] ? dx() : null, needs[1] ? convWeightGrad(b, g, x, t.k, c) : null, needs[2] && attrs.bias !== false ? biasGrad(b, g) : null];
+  },
   tests: {
     cases: [
       { inputs: [{ shape: [1, 1, 1, 1] }, { shape: [1, 1, 1, 1] }, { shape: [1] }] },

@@ -360,6 +360,12 @@ export function binary<N extends string>(name: N, spec: BinarySpec): OpSpec<any,
 
 /** maximum/minimum gradient as PyTorch: all to the winner, half each on a tie, 0 to a loser (none loses to a NaN). */
 const share = (tie: boolean, lose: boolean) => (tie ? 0.5 : lose ? 0 : 1);
+/** maximum's (wins 'gt') or minimum's ('lt') g·share as table ops: g where input i wins, half of it at a tie. */
+function extremumDg<T>(b: Builder<T>, { inputs, gout }: VjpContext<T>, i: number, wins: 'gt' | 'lt'): T {
+  const [me, other] = [inputs[i], inputs[1 - i]];
+  const mask = b.op('add', [b.op(wins, [me, other]), b.op('mul', [b.op('eq', [me, other]), b.scalar(0.5)])]);
+  return b.op('mul', [gout, mask]);
+}
 
 /** Comparisons: float32 1/0 masks without gradient; inputs of 0s and 1s so that ties occur. */
 const compare = <N extends string>(name: N, f: (a: number, b: number) => boolean, sym: string) =>
@@ -466,12 +472,14 @@ export const ELEMENTWISE_OPS = defineOps(
     f: Math.max,
     da: (a, b) => share(a === b, a < b),
     db: (a, b) => share(a === b, a > b),
+    dg: (b, ctx, i) => extremumDg(b, ctx, i, 'gt'),
     doc: 'elementwise max, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
   }),
   binary('minimum', {
     f: Math.min,
     da: (a, b) => share(a === b, a > b),
     db: (a, b) => share(a === b, a < b),
+    dg: (b, ctx, i) => extremumDg(b, ctx, i, 'lt'),
     doc: 'elementwise min, broadcasting; NaN if either is NaN; a tie splits the gradient half/half',
   }),
   compare('gt', (a, b) => a > b, '>'),

@@ -18,7 +18,7 @@
 import { MAX_RANK, broadcastShapes, forEachBroadcast, mergeDims } from './broadcast.js';
 import { ALIGN_WORDS } from './contract.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { contiguousView } from './shape.js';
+import { broadcastView, contiguousView, copyAdjoint } from './shape.js';
 import {
   R,
   checkDim,
@@ -34,6 +34,7 @@ import {
   param,
   paramf,
   sizeOf,
+  type Builder,
   type CompositeDef,
   type DType,
   type Domain,
@@ -432,6 +433,12 @@ function indexAddCase(x: number[], dim: number, n: number, alpha: number): TestC
  * The gather of float32 data (differentiable) or of int32 data (labels, indices: the same kernel,
  * a bit copy, without gradient).
  */
+/** g [m.shape] added into zeros shaped like x at the elements map m picks (gather's adjoint, as table ops). */
+export function scatterAddInto<T>(b: Builder<T>, x: T, index: T, g: T, m: IndexMap): T {
+  const zeros = b.op('copy', [b.scalar(0)], broadcastView([], b.shape(x)));
+  return b.op('indexScatter', [zeros, index, g], { ...m, src: stridesOf(m.shape), mode: 'add' });
+}
+
 function gatherOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<IndexMap>, 'tests'>): OpSpec<IndexMap, N> {
   const float = dtype === 'float32';
   return {
@@ -452,6 +459,8 @@ function gatherOp<N extends string>(name: N, dtype: DType, info: Pick<OpInfo<Ind
       ),
     }),
     ref: float ? { fwd: gatherFwd, bwd: gatherBwd } : { fwd: gatherFwd },
+    // g added at the picked elements of zeros: a scatter-add over the same map.
+    vjp: float ? (b, { inputs: [x, index], gout: g, attrs: m }) => [scatterAddInto(b, x, index, g, m)] : undefined,
     ...info,
   };
 }
@@ -513,6 +522,21 @@ export const INDEXING_OPS = defineOps(
       return { shape: [...ins[0].shape], params, workspace: m.mode === 'add' ? 0 : ALIGN_WORDS + x };
     },
     ref: { fwd: scatterFwd, bwd: scatterBwd },
+    // As scatterBwd: x's gradient g (its written elements zeroed: a write of 0 there), src's the
+    // elements of g its positions reached (a gather, then the adjoint of src's view: repeated reads
+    // summed), times alpha. amax/amin: g shared evenly by the values equal to the result (masks
+    // from comparisons, so no gradient of their own), x's element and the src values scattered there.
+    vjp: (b, { inputs: [x, index, src], out: y, gout: g, attrs: m, needs }) => {
+      const gather = (t: typeof g) => b.op('indexGather', [t, index], { shape: m.shape, x: m.x, index: m.index, dimStride: m.dimStride, dimSize: m.dimSize });
+      const srcView = { shape: m.shape, strides: m.src };
+      const srcGrad = (perPosition: typeof g) => (needs[2] ? copyAdjoint(b, perPosition, srcView, b.shape(src)) : null);
+      if (m.mode === 'write') return [b.op('indexScatter', [g, index, b.scalar(0)], { ...m, src: m.shape.map(() => 0) }), null, srcGrad(gather(g))];
+      if (m.mode === 'add') return [g, null, srcGrad((m.alpha ?? 1) === 1 ? gather(g) : b.op('mul', [gather(g), b.scalar(Math.fround(m.alpha!))]))];
+      const hitX = b.op('eq', [x, y]),
+        hitS = b.op('eq', [b.op('copy', [src], srcView), gather(y)]);
+      const shared = b.op('div', [g, b.op('add', [hitX, scatterAddInto(b, x, index, hitS, m)])]);
+      return [b.op('mul', [hitX, shared]), null, srcGrad(b.op('mul', [hitS, gather(shared)]))];
+    },
     tests: {
       cases: [
         scatterCase([1], 0, [1], [1], 'write'),

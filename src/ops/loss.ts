@@ -9,7 +9,7 @@
  * Errors name the public loss (wasmgrad.losses.<name>).
  */
 import { forSegments, normDim, segmentView } from './reduce.js';
-import { reshape } from './shape.js';
+import { broadcastView, reshape } from './shape.js';
 import { SPLIT } from './contract.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
@@ -223,6 +223,14 @@ const softNllOp: OpSpec<DimAttrs, 'softNllLoss'> = {
   arity: 2,
   gradInputs: [0, 1],
   doc: '−Σ target · logProbs along a dim: cross-entropy with probability targets after logSoftmax',
+  // −g·t and −g·logProbs, g spread back along the class dim
+  vjp: (b, { inputs: [lp, t], gout, attrs, needs }) => {
+    const xs = b.shape(lp),
+      dim = normDim('losses.crossEntropy', xs, attrs.dim),
+      kept = xs.map((d, i) => (i === dim ? 1 : d));
+    const g = b.op('neg', [b.op('copy', [reshape(b, gout, kept)], broadcastView(kept, xs))]);
+    return [needs[0] ? b.op('mul', [g, t]) : null, needs[1] ? b.op('mul', [g, lp]) : null];
+  },
   plan: ([lp, t], a) => {
     if (!sameShape(lp.shape, t.shape))
       throw new ShapeError('losses.crossEntropy', `probability targets ${fmtShape(t.shape)} must have the logits' shape ${fmtShape(lp.shape)}`);
@@ -354,6 +362,8 @@ function pairLoss<N extends string>(s: PairSpec<N>): OpSpec<PairAttrs, N> {
 
 const sign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
 const clampLog = (x: number) => Math.max(x, -100); // PyTorch's BCE clamps each log at −100
+/** [d, −d]: the gradients of a loss of p − t. */
+const opposite = <T>(b: Builder<T>, d: T): T[] => [d, b.op('neg', [d])];
 const huberGrad = (e: number, d: number) => Math.min(Math.max(e, -d), d);
 
 const PAIR_OPS = [
@@ -375,6 +385,7 @@ const PAIR_OPS = [
     args: ['pred', 'target'],
     doc: 'per-element absolute error |p − t|; gradient sign(p − t), 0 at p = t',
     f: { loss: (p, t) => Math.abs(p - t), dp: (p, t) => sign(p - t), dt: (p, t) => -sign(p - t) },
+    vjp: (b, { inputs: [p, t], gout }) => opposite(b, b.op('mul', [gout, b.detach(b.op('sign', [b.op('sub', [p, t])]))])),
     // |p| ≥ 0.2 and |t| ≤ 0.1 keep p − t away from the kink at 0, with both signs.
     tests: { domains: ['awayFromZero', [-0.1, 0.1]] },
   }),
@@ -388,6 +399,12 @@ const PAIR_OPS = [
       loss: (p, t, d) => (Math.abs(p - t) < d ? 0.5 * (p - t) ** 2 : d * (Math.abs(p - t) - 0.5 * d)),
       dp: (p, t, d) => huberGrad(p - t, d),
       dt: (p, t, d) => -huberGrad(p - t, d),
+    },
+    // g·clamp(p − t, −δ, δ) (δ = ∞: no clamp)
+    vjp: (b, { inputs: [p, t], gout, attrs }) => {
+      const e = b.op('sub', [p, t]),
+        d = Math.fround(attrs.delta ?? 1);
+      return opposite(b, b.op('mul', [gout, d === Infinity ? e : b.op('clamp', [e], { min: -d, max: d })]));
     },
     tests: { domains: ['any', 'any'], extraCases: [{ name: '[5x7] delta 0.5', inputs: [{ shape: [5, 7] }, { shape: [5, 7] }], attrs: { delta: 0.5 } }] },
 
@@ -409,6 +426,14 @@ const PAIR_OPS = [
       dp: (p, t) => (p - t) / Math.max(p * (1 - p), 1e-12),
       dt: (p) => clampLog(Math.log1p(-p)) - clampLog(Math.log(p)),
     },
+    vjp: (b, { inputs: [p, t], gout }) => {
+      const clamped = (v: typeof p) => b.op('maximum', [v, b.scalar(-100)]);
+      const q = b.op('sub', [b.scalar(1), p]);
+      return [
+        b.op('mul', [gout, b.op('div', [b.op('sub', [p, t]), b.op('maximum', [b.op('mul', [p, q]), b.scalar(Math.fround(1e-12))])])]),
+        b.op('mul', [gout, b.op('sub', [clamped(b.op('log', [q])), clamped(b.op('log', [p]))])]),
+      ];
+    },
     tests: {
       domains: ['unit', 'unit'],
       extraCases: [
@@ -429,6 +454,7 @@ const PAIR_OPS = [
     doc: 'per-element binary cross-entropy of logits, stable: max(x, 0) − x·t + log1p(e^−|x|)',
     // max(x, 0) − x·t + ln(1 + e^−|x|) = −(t·ln σ(x) + (1 − t)·ln(1 − σ(x))) without overflow
     f: { loss: (x, t) => Math.max(x, 0) - x * t + Math.log1p(Math.exp(-Math.abs(x))), dp: (x, t) => 1 / (1 + Math.exp(-x)) - t, dt: (x) => -x },
+    vjp: (b, { inputs: [x, t], gout }) => [b.op('mul', [gout, b.op('sub', [b.op('sigmoid', [x]), t])]), b.op('neg', [b.op('mul', [gout, x])])],
     tests: {
       domains: [[-6, 6], 'unit'],
       extraCases: [

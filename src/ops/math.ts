@@ -20,6 +20,14 @@ const wide = (domain: Domain, far: Domain) => [
   { attrs: {}, domain: far },
 ];
 
+/** g·d, and the pieces the vjps below share (table ops). */
+const mulBy = <T>(b: Builder<T>, g: T, d: T): T => b.op('mul', [g, d]);
+const oneMinusSq = <T>(b: Builder<T>, x: T): T => b.op('sub', [b.scalar(1), b.op('mul', [x, x])]);
+/** lo < x < hi as a 1/0 mask. */
+const inside = <T>(b: Builder<T>, x: T, lo: number, hi: number): T => b.op('mul', [b.op('gt', [x, b.scalar(lo)]), b.op('lt', [x, b.scalar(hi)])]);
+/** The rounding ops' gradient, 0 (PyTorch), with g's shape. */
+const zeroDg = <T>(b: Builder<T>, g: T): T => b.op('mul', [g, b.scalar(0)]);
+
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /**
@@ -187,25 +195,69 @@ export const MATH_OPS = defineOps(
     doc: 'cos x',
     tests: { variants: wide('any', [-100, 100]) },
   }),
-  un('tan', { f: Math.tan, df: (_, y) => 1 + y * y, doc: 'tan x; gradient 1 + y² from the saved output', tests: { domain: [-1.5, 1.5] } }),
-  un('asin', { f: Math.asin, df: (x) => 1 / Math.sqrt(1 - x * x), doc: 'arcsin x; NaN outside [−1, 1]', tests: { domain: [-0.95, 0.95] } }),
-  un('acos', { f: Math.acos, df: (x) => -1 / Math.sqrt(1 - x * x), doc: 'arccos x; NaN outside [−1, 1]', tests: { domain: [-0.95, 0.95] } }),
-  un('atan', { f: Math.atan, df: (x) => 1 / (1 + x * x), doc: 'arctan x', tests: { variants: wide('any', [-1e3, 1e3]) } }),
-  un('sinh', { f: Math.sinh, df: (x) => Math.cosh(x), doc: 'sinh x', tests: { variants: wide('any', [-20, 20]) } }),
-  un('cosh', { f: Math.cosh, df: (x) => Math.sinh(x), doc: 'cosh x', tests: { variants: wide('any', [-20, 20]) } }),
+  un('tan', {
+    f: Math.tan,
+    df: (_, y) => 1 + y * y,
+    dg: (b, g, _, y) => mulBy(b, g, b.op('add', [b.scalar(1), b.op('mul', [y, y])])),
+    doc: 'tan x; gradient 1 + y² from the saved output',
+    tests: { domain: [-1.5, 1.5] },
+  }),
+  un('asin', {
+    f: Math.asin,
+    df: (x) => 1 / Math.sqrt(1 - x * x),
+    dg: (b, g, x) => mulBy(b, g, b.op('rsqrt', [oneMinusSq(b, x)])),
+    doc: 'arcsin x; NaN outside [−1, 1]',
+    tests: { domain: [-0.95, 0.95] },
+  }),
+  un('acos', {
+    f: Math.acos,
+    df: (x) => -1 / Math.sqrt(1 - x * x),
+    dg: (b, g, x) => b.op('neg', [mulBy(b, g, b.op('rsqrt', [oneMinusSq(b, x)]))]),
+    doc: 'arccos x; NaN outside [−1, 1]',
+    tests: { domain: [-0.95, 0.95] },
+  }),
+  un('atan', {
+    f: Math.atan,
+    df: (x) => 1 / (1 + x * x),
+    dg: (b, g, x) => b.op('div', [g, b.op('add', [b.scalar(1), b.op('mul', [x, x])])]),
+    doc: 'arctan x',
+    tests: { variants: wide('any', [-1e3, 1e3]) },
+  }),
+  un('sinh', {
+    f: Math.sinh,
+    df: (x) => Math.cosh(x),
+    dg: (b, g, x) => mulBy(b, g, b.op('cosh', [x])),
+    doc: 'sinh x',
+    tests: { variants: wide('any', [-20, 20]) },
+  }),
+  un('cosh', {
+    f: Math.cosh,
+    df: (x) => Math.sinh(x),
+    dg: (b, g, x) => mulBy(b, g, b.op('sinh', [x])),
+    doc: 'cosh x',
+    tests: { variants: wide('any', [-20, 20]) },
+  }),
   un('asinh', {
     f: Math.asinh,
     df: (x) => 1 / Math.sqrt(1 + x * x),
+    dg: (b, g, x) => mulBy(b, g, b.op('rsqrt', [b.op('add', [b.scalar(1), b.op('mul', [x, x])])])),
     doc: 'arsinh x (no overflow at large |x|)',
     tests: { variants: wide('any', [-1e6, 1e6]) },
   }),
   un('acosh', {
     f: Math.acosh,
     df: (x) => 1 / Math.sqrt((x - 1) * (x + 1)),
+    dg: (b, g, x) => mulBy(b, g, b.op('rsqrt', [b.op('mul', [b.op('sub', [x, b.scalar(1)]), b.op('add', [x, b.scalar(1)])])])),
     doc: 'arcosh x; NaN below 1',
     tests: { variants: wide([1.05, 3], [1.05, 1e6]) },
   }),
-  un('atanh', { f: Math.atanh, df: (x) => 1 / (1 - x * x), doc: 'artanh x; ±∞ at ±1, NaN outside', tests: { domain: [-0.95, 0.95] } }),
+  un('atanh', {
+    f: Math.atanh,
+    df: (x) => 1 / (1 - x * x),
+    dg: (b, g, x) => b.op('div', [g, oneMinusSq(b, x)]),
+    doc: 'artanh x; ±∞ at ±1, NaN outside',
+    tests: { domain: [-0.95, 0.95] },
+  }),
   // ---- error function ----
   un('erf', {
     f: erf,
@@ -217,12 +269,14 @@ export const MATH_OPS = defineOps(
   un('erfc', {
     f: erfc,
     df: (x) => -TWO_OVER_SQRT_PI * Math.exp(-x * x),
+    dg: (b, g, x) => mulBy(b, g, b.op('mul', [b.op('exp', [b.op('neg', [b.op('mul', [x, x])])]), b.scalar(-TWO_OVER_SQRT_PI)])),
     doc: '1 − erf x, without cancellation for large x',
     tests: { variants: wide('any', [-3, 9]) },
   }),
   un('erfinv', {
     f: erfinv,
     df: (_, y) => Math.exp(y * y) / TWO_OVER_SQRT_PI,
+    dg: (b, g, _, y) => mulBy(b, g, b.op('mul', [b.op('exp', [b.op('mul', [y, y])]), b.scalar(1 / TWO_OVER_SQRT_PI)])),
     doc: 'the inverse of erf on (−1, 1); ±∞ at ±1, NaN outside',
     tests: { variants: wide([-0.9, 0.9], [-0.999, 0.999]) },
   }),
@@ -231,6 +285,7 @@ export const MATH_OPS = defineOps(
     costly: false,
     f: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
     df: () => 0,
+    dg: zeroDg,
     doc: '1, −1 or 0 (also for NaN, as PyTorch); zero gradient',
     tests: { domain: 'awayFromZero' },
   }),
@@ -238,22 +293,38 @@ export const MATH_OPS = defineOps(
     costly: false,
     f: roundDecimals,
     df: () => 0,
+    dg: zeroDg,
     doc: 'round half to even, optionally to `decimals` places (in float32 arithmetic as PyTorch); zero gradient',
     params: roundParams,
     tests: { variants: [{ attrs: { decimals: 0 }, domain: [-10, 10] }, { attrs: { decimals: 2 } }, { attrs: { decimals: -1 }, domain: [-200, 200] }] },
   }),
-  un('floor', { costly: false, f: Math.floor, df: () => 0, doc: '⌊x⌋; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
-  un('ceil', { costly: false, f: Math.ceil, df: () => 0, doc: '⌈x⌉; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
-  un('trunc', { costly: false, f: Math.trunc, df: () => 0, doc: 'x rounded toward 0; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
+  un('floor', { costly: false, f: Math.floor, df: () => 0, dg: zeroDg, doc: '⌊x⌋; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
+  un('ceil', { costly: false, f: Math.ceil, df: () => 0, dg: zeroDg, doc: '⌈x⌉; zero gradient', tests: { variants: wide('any', [-100, 100]) } }),
+  un('trunc', {
+    costly: false,
+    f: Math.trunc,
+    df: () => 0,
+    dg: zeroDg,
+    doc: 'x rounded toward 0; zero gradient',
+    tests: { variants: wide('any', [-100, 100]) },
+  }),
   un('frac', {
     costly: false,
     f: (x) => x - Math.trunc(x),
     df: () => 1,
+    dg: (_, g) => g,
     doc: 'x − trunc x (sign of x); gradient 1',
     tests: { variants: wide('any', [-100, 100]) },
   }),
   // ---- powers and logarithms ----
-  un('reciprocal', { costly: false, f: (x) => 1 / x, df: (_, y) => -y * y, doc: '1/x; gradient −y²', tests: { domain: 'awayFromZero' } }),
+  un('reciprocal', {
+    costly: false,
+    f: (x) => 1 / x,
+    df: (_, y) => -y * y,
+    dg: (b, g, _, y) => b.op('neg', [mulBy(b, g, b.op('mul', [y, y]))]),
+    doc: '1/x; gradient −y²',
+    tests: { domain: 'awayFromZero' },
+  }),
   un('rsqrt', {
     costly: false,
     f: (x) => 1 / Math.sqrt(x),
@@ -262,17 +333,51 @@ export const MATH_OPS = defineOps(
     doc: '1/√x; gradient −y³/2',
     tests: { domain: 'positive' },
   }),
-  un('log2', { f: Math.log2, df: (x) => 1 / (x * Math.LN2), doc: 'log₂ x', tests: { variants: wide('positive', [1e-3, 1e6]) } }),
-  un('log10', { f: Math.log10, df: (x) => 1 / (x * Math.LN10), doc: 'log₁₀ x', tests: { variants: wide('positive', [1e-3, 1e6]) } }),
-  un('log1p', { f: Math.log1p, df: (x) => 1 / (1 + x), doc: 'ln(1 + x), exact near 0', tests: { variants: wide([-0.9, 2], [-1e-4, 1e-4]) } }),
-  un('exp2', { f: (x) => 2 ** x, df: (_, y) => y * Math.LN2, doc: '2ˣ', tests: { variants: wide('any', [-60, 60]) } }),
-  un('expm1', { f: Math.expm1, df: (_, y) => y + 1, doc: 'eˣ − 1, exact near 0', tests: { variants: wide('any', [-1e-4, 1e-4]) } }),
+  un('log2', {
+    f: Math.log2,
+    df: (x) => 1 / (x * Math.LN2),
+    dg: (b, g, x) => b.op('div', [g, b.op('mul', [x, b.scalar(Math.LN2)])]),
+    doc: 'log₂ x',
+    tests: { variants: wide('positive', [1e-3, 1e6]) },
+  }),
+  un('log10', {
+    f: Math.log10,
+    df: (x) => 1 / (x * Math.LN10),
+    dg: (b, g, x) => b.op('div', [g, b.op('mul', [x, b.scalar(Math.LN10)])]),
+    doc: 'log₁₀ x',
+    tests: { variants: wide('positive', [1e-3, 1e6]) },
+  }),
+  un('log1p', {
+    f: Math.log1p,
+    df: (x) => 1 / (1 + x),
+    dg: (b, g, x) => b.op('div', [g, b.op('add', [x, b.scalar(1)])]),
+    doc: 'ln(1 + x), exact near 0',
+    tests: { variants: wide([-0.9, 2], [-1e-4, 1e-4]) },
+  }),
+  un('exp2', {
+    f: (x) => 2 ** x,
+    df: (_, y) => y * Math.LN2,
+    dg: (b, g, _, y) => mulBy(b, g, b.op('mul', [y, b.scalar(Math.LN2)])),
+    doc: '2ˣ',
+    tests: { variants: wide('any', [-60, 60]) },
+  }),
+  un('expm1', {
+    f: Math.expm1,
+    df: (_, y) => y + 1,
+    dg: (b, g, _, y) => mulBy(b, g, b.op('add', [y, b.scalar(1)])),
+    doc: 'eˣ − 1, exact near 0',
+    tests: { variants: wide('any', [-1e-4, 1e-4]) },
+  }),
   // ---- activations ----
   un('mish', {
     f: (x) => x * Math.tanh(softplus1(x)),
     df: (x) => {
       const t = Math.tanh(softplus1(x));
       return t + x * sigmoid1(x) * (1 - t * t);
+    },
+    dg: (b, g, x) => {
+      const t = b.op('tanh', [b.op('softplus', [x], { beta: 1, threshold: 20 })]);
+      return mulBy(b, g, b.op('add', [t, b.op('mul', [b.op('mul', [x, b.op('sigmoid', [x])]), oneMinusSq(b, t)])]));
     },
     doc: 'x·tanh(softplus x)',
     tests: { variants: wide('any', [-30, 30]) },
@@ -302,6 +407,8 @@ export const MATH_OPS = defineOps(
   un<{ alpha?: number }, 'celu'>('celu', {
     f: (x, [a]) => (x > 0 ? x : a * Math.expm1(x / a)),
     df: (x, _, [a]) => (x <= 0 ? Math.exp(x / a) : 1),
+    dg: (b, g, x, _, { alpha = 1 }) =>
+      b.op('where', [b.op('le', [x, b.scalar(0)]), mulBy(b, g, b.op('exp', [b.op('div', [x, b.scalar(Math.fround(alpha))])])), g]),
     doc: 'max(0, x) + min(0, α(e^(x/α) − 1)) (default α 1; α = 0 is an error)',
     params: ({ alpha = 1 }, x) => {
       if (finiteParam('celu', 'alpha', alpha, x) === 0)
@@ -319,6 +426,12 @@ export const MATH_OPS = defineOps(
     costly: false,
     f: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
     df: (x) => (x < -3 ? 0 : x <= 3 ? x / 3 + 0.5 : 1),
+    dg: (b, g, x) =>
+      b.op('where', [
+        b.op('lt', [x, b.scalar(-3)]),
+        b.scalar(0),
+        b.op('where', [b.op('le', [x, b.scalar(3)]), mulBy(b, g, b.op('add', [b.op('div', [x, b.scalar(3)]), b.scalar(0.5)])), g]),
+      ]),
     doc: 'x·relu6(x + 3)/6; gradient x/3 + 1/2 on [−3, 3] (both ends included, PyTorch)',
     tests: { variants: wide('any', [-5, 5]) },
   }),
@@ -326,6 +439,7 @@ export const MATH_OPS = defineOps(
     costly: false,
     f: (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
     df: (x) => (x > -3 && x < 3 ? 1 / 6 : 0),
+    dg: (b, g, x) => b.op('where', [inside(b, x, -3, 3), b.op('div', [g, b.scalar(6)]), b.scalar(0)]),
     doc: 'relu6(x + 3)/6; gradient 1/6 on (−3, 3), 0 at the ends (PyTorch)',
     tests: { variants: wide('any', [-5, 5]) },
   }),
@@ -333,6 +447,7 @@ export const MATH_OPS = defineOps(
     costly: false,
     f: (x, [lo, hi]) => Math.min(Math.max(x, lo), hi),
     df: (x, _, [lo, hi]) => (x <= lo || x >= hi ? 0 : 1),
+    dg: (b, g, x, _, { minVal = -1, maxVal = 1 }) => b.op('where', [inside(b, x, Math.fround(minVal), Math.fround(maxVal)), g, b.scalar(0)]),
     doc: 'min(max(x, minVal), maxVal) (defaults −1, 1); gradient 1 strictly inside, 0 at the bounds (PyTorch)',
     params: ({ minVal = -1, maxVal = 1 }, x) => [finiteParam('hardtanh', 'minVal', minVal, x), finiteParam('hardtanh', 'maxVal', maxVal, x)],
     tests: { variants: [{ attrs: { minVal: -1, maxVal: 1 } }, { attrs: { minVal: -0.5, maxVal: 1.5 } }, { attrs: { minVal: 0, maxVal: 6 }, domain: [-3, 9] }] },
@@ -341,12 +456,17 @@ export const MATH_OPS = defineOps(
     costly: false,
     f: (x) => x / (1 + Math.abs(x)),
     df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+    dg: (b, g, x) => {
+      const d = b.op('add', [b.op('abs', [x]), b.scalar(1)]);
+      return b.op('div', [g, b.op('mul', [d, d])]);
+    },
     doc: 'x/(1 + |x|)',
     tests: { variants: wide('any', [-1e3, 1e3]) },
   }),
   un('logsigmoid', {
     f: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
     df: (x) => sigmoid1(-x),
+    dg: (b, g, x) => mulBy(b, g, b.op('sigmoid', [b.op('neg', [x])])),
     doc: 'log σ(x) = −softplus(−x), stable at large |x|; gradient σ(−x)',
     tests: { variants: wide('any', [-50, 50]) },
   }),
@@ -372,18 +492,22 @@ export const MATH_OPS = defineOps(
     f: Math.atan2,
     da: (a, b) => b / (a * a + b * b),
     db: (a, b) => -a / (a * a + b * b),
+    dg: (b, { inputs: [p, q], gout }, i) =>
+      mulBy(b, gout, b.op('div', [i === 0 ? q : b.op('neg', [p]), b.op('add', [b.op('mul', [p, p]), b.op('mul', [q, q])])])),
     doc: 'the angle of (b, a) in (−π, π], broadcasting; gradients b/(a² + b²), −a/(a² + b²)',
   }),
   bin('logaddexp', {
     f: (a, b) => (a === b && Math.abs(a) === Infinity ? a : Math.max(a, b) + Math.log1p(Math.exp(-Math.abs(a - b)))),
     da: (a, b) => sigmoid1(a - b),
     db: (a, b) => sigmoid1(b - a),
+    dg: (b, { inputs, gout }, i) => mulBy(b, gout, b.op('sigmoid', [b.op('sub', [inputs[i], inputs[1 - i]])])),
     doc: 'log(eᵃ + eᵇ), stable (max + log1p(e^−|a−b|)); gradients σ(a − b), σ(b − a)',
   }),
   bin('hypot', {
     f: Math.hypot,
     da: (a, _, y) => a / y,
     db: (_, b, y) => b / y,
+    dg: (b, { inputs, out, gout }, i) => mulBy(b, gout, b.op('div', [inputs[i], out])),
     doc: '√(a² + b²) without overflow or underflow, broadcasting; gradients a/y, b/y (NaN at 0, 0 as PyTorch)',
   }),
   bin('powTensor', {
@@ -411,6 +535,7 @@ export const MATH_OPS = defineOps(
     f: (a, b) => a % b,
     da: () => 1,
     db: (a, b) => -Math.trunc(fr(a / b)),
+    dg: (b, { inputs: [p, q], gout }, i) => (i === 0 ? gout : b.op('neg', [mulBy(b, gout, b.detach(b.op('trunc', [b.op('div', [p, q])])))])),
     doc: 'C fmod: a − trunc(a/b)·b, the sign of a; gradients 1 and −trunc(a/b)',
     tests: { domains: ['any', 'awayFromZero'] },
   }),
@@ -418,6 +543,7 @@ export const MATH_OPS = defineOps(
     f: remainder1,
     da: () => 1,
     db: (a, b) => -floorDivide1(a, b),
+    dg: (b, { inputs: [p, q], gout }, i) => (i === 0 ? gout : b.op('neg', [mulBy(b, gout, b.detach(b.op('floorDivide', [p, q])))])),
     doc: "Python's %: a − floor(a/b)·b, the sign of b; gradients 1 and −floorDivide(a, b) (PyTorch's)",
     tests: { domains: ['any', 'awayFromZero'] },
   }),

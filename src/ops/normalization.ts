@@ -10,6 +10,8 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { ALIGN_WORDS, groupNormDeferWords, planThreads } from './contract.js';
+import { reduceOver } from './reduce.js';
+import { reshape } from './shape.js';
 import {
   aux,
   clearOverwritten,
@@ -24,8 +26,10 @@ import {
   paramf,
   sameShape,
   sizeOf,
+  type Builder,
   type Meta,
   type OpSpec,
+  type VjpContext,
   type Plan,
   type TestCase,
 } from './types.js';
@@ -254,6 +258,37 @@ const channelCase = <A>(x: number[], which: Affine, extra: A, note = ''): TestCa
   name: `[${x.join('x')}]${note}, affine ${which}`,
 });
 
+/**
+ * The three ops' vjp, their backward formula as table ops on x viewed as `view`, normalised over
+ * the dims `over`, the weight and bias laid over `affine` (that view's shape for them, 1 elsewhere):
+ * x̂ = (x − μ)·r with r = 1/√(var + eps), dx̂ = g·weight,
+ * dx = r·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)), dweight = Σ g·x̂ and dbias = Σ g over the other dims.
+ * μ and r are recomputed from x by ops, so differentiating again reaches them.
+ */
+function normVjp<T>(
+  b: Builder<T>,
+  { inputs: [x, w, bias], gout, attrs: a, needs }: VjpContext<T, AffineAttrs>,
+  view: readonly number[],
+  over: readonly number[],
+  affine: readonly number[],
+): (T | null)[] {
+  const mean = (t: T) => reduceOver(b, 'meanDims', t, { dim: [...over], keepdim: true });
+  const xv = reshape(b, x, view),
+    g = reshape(b, gout, view);
+  const xc = b.op('sub', [xv, mean(xv)]);
+  const r = b.op('rsqrt', [b.op('add', [mean(b.op('mul', [xc, xc])), b.scalar(Math.fround(a.eps ?? 1e-5))])]);
+  const xhat = b.op('mul', [xc, r]);
+  const dxhat = a.weight ? b.op('mul', [g, reshape(b, w, affine)]) : g;
+  const dx = () => b.op('mul', [r, b.op('sub', [b.op('sub', [dxhat, mean(dxhat)]), b.op('mul', [xhat, mean(b.op('mul', [dxhat, xhat]))])])]);
+  const others = view.flatMap((_, k) => (affine[k] === 1 ? [k] : []));
+  const affineSum = (t: T, like: T) => reshape(b, reduceOver(b, 'sumDims', t, { dim: others }), b.shape(like));
+  return [
+    needs[0] ? reshape(b, dx(), b.shape(x)) : null,
+    needs[1] && a.weight ? affineSum(b.op('mul', [g, xhat]), w) : null,
+    needs[2] && a.bias ? affineSum(g, bias) : null,
+  ];
+}
+
 export const NORMALIZATION_OPS = defineOps(
   {
     name: 'layerNorm',
@@ -264,6 +299,11 @@ export const NORMALIZATION_OPS = defineOps(
     doc: "PyTorch's F.layer_norm: each row of the trailing normalizedShape dims as (x − mean)/√(var + eps)·weight + bias (biased variance); saves shift, mean and 1/std per row",
     plan: planLayerNorm,
     ref: groupNormRef,
+    vjp: (b, ctx) => {
+      const xs = b.shape(ctx.inputs[0]),
+        ns = ctx.attrs.normalizedShape;
+      return normVjp(b, ctx, [sizeOf(xs.slice(0, xs.length - ns.length)), sizeOf(ns)], [1], [1, sizeOf(ns)]);
+    },
     tests: {
       cases: [
         layerNormCase([1, 1], 1, 'both'),
@@ -292,6 +332,11 @@ export const NORMALIZATION_OPS = defineOps(
     doc: "PyTorch's F.group_norm: x [N, C, *] normalised per sample over each of numGroups groups of C/numGroups channels and their positions, then a per-channel weight and bias",
     plan: planGroupNorm,
     ref: groupNormRef,
+    vjp: (b, ctx) => {
+      const [n, c, sp] = channelView('groupNorm', { shape: b.shape(ctx.inputs[0]), dtype: 'float32' }),
+        grp = ctx.attrs.numGroups;
+      return normVjp(b, ctx, [n, grp, c / grp, sp], [2, 3], [1, grp, c / grp, 1]);
+    },
     tests: {
       cases: [
         channelCase([1, 1, 1], 'both', { numGroups: 1 }, ', 1 group'),
@@ -314,6 +359,10 @@ export const NORMALIZATION_OPS = defineOps(
     overwritesGrad: true,
     doc: "PyTorch's F.batch_norm in training mode: x [N, C, *] normalised per channel with the batch mean and biased variance, then a per-channel weight and bias; saves [mean; var] (AUX0, what batchNormStatsUpdate reads) and the shift",
     plan: planBatchNorm,
+    vjp: (b, ctx) => {
+      const [n, c, sp] = channelView('batchNorm', { shape: b.shape(ctx.inputs[0]), dtype: 'float32' });
+      return normVjp(b, ctx, [n, c, sp], [0, 2], [1, c, 1]);
+    },
     ref: {
       fwd: (h, r) =>
         batchNormGroups(r).forEach((grp, c, all) => {

@@ -4,7 +4,7 @@
  * (n, c) plane at a time; an index is a position within its input plane, iy·W + ix (PyTorch's).
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
-import { contiguousView } from './shape.js';
+import { broadcastView, contiguousView, cropTo } from './shape.js';
 import { planeSplitWords, planThreads } from './contract.js';
 import {
   aux,
@@ -16,6 +16,7 @@ import {
   inp,
   out,
   param,
+  type Builder,
   type CompositeDef,
   type Meta,
   type OpSpec,
@@ -239,6 +240,15 @@ type Windows = (r: Int32Array, f: (oi: number, plane: number, ys: [number, numbe
  * forward-only kernel writing the int32 argmax instead of the values. The max op saves the argmax
  * in AUX0 and its gradient goes there.
  */
+/** g [N, C, oh, ow] added into zeros shaped like x [N, C, H, W] at the plane positions idx (int32, iy·W + ix). */
+function routeToArgmax<T>(b: Builder<T>, x: T, idx: T, g: T): T {
+  const [n, c, h, w] = b.shape(x),
+    gs = b.shape(g),
+    st = contiguousView(gs).strides;
+  const map = { shape: [...gs], x: [c * h * w, h * w, 0, 0], index: st, src: st, dimStride: 1, dimSize: h * w, mode: 'add' };
+  return b.op('indexScatter', [b.op('copy', [b.scalar(0)], broadcastView([], [n, c, h, w])), idx, g], map);
+}
+
 function maxPoolOps<A, N extends string, NI extends string>(
   name: N,
   indices: NI,
@@ -274,6 +284,9 @@ function maxPoolOps<A, N extends string, NI extends string>(
         if (gx) each(r, (oi, plane) => (h[gx + plane + h[arg + oi]] += h[g + oi]));
       },
     },
+    // g to each window's first maximum: the argmax recomputed, g scatter-added there (the index
+    // a position iy·W + ix in the flattened plane of its (n, c)).
+    vjp: (b, { inputs: [x], gout: g, attrs }) => [routeToArgmax(b, x, b.op(indices, [x], attrs as object), g)],
     // Random continuous inputs: ties, where the gradient jumps, have probability 0.
     ...info,
   };
@@ -322,6 +335,27 @@ const avgPool2dOp: OpSpec<PoolAttrs, 'avgPool2d'> = {
   overwritesGrad: true,
   doc: 'Mean over kh×kw windows (stride, padding, ceilMode); divides by the window size counting padding (countIncludePad, default), or the input values only, or divisorOverride',
   plan: (ins: readonly Meta[], attrs: PoolAttrs): Plan => planPool('avgPool2d', ins, attrs, false),
+  // A sum pool times 1/divisor per window, that constant as avgPool(1) / sumPool(1) over one plane
+  // of ones (sumPool: divisorOverride 1; padding adds nothing). The sum pool's adjoint is the
+  // depthwise transposed convolution with a kernel of ones: outputPadding restores the rows the
+  // stride skipped, rows past the input (ceilMode) are cut.
+  vjp: (b, { inputs: [x], gout: g, attrs }) => {
+    const xs = b.shape(x),
+      [, c, h, w] = xs,
+      ones = (shape: number[]) => b.op('copy', [b.scalar(1)], broadcastView([], shape));
+    const { k, stride, padding, outs } = checkPoolNd('avgPool2d', { shape: [...xs], dtype: 'float32' }, [h, w], attrs, false);
+    const plane = ones([1, 1, h, w]);
+    const scale = b.op('div', [b.op('avgPool2d', [plane], attrs), b.op('avgPool2d', [plane], { ...attrs, divisorOverride: 1 })]);
+    const outputPadding = [h, w].map((sz, i) => Math.max(0, sz - ((outs[i] - 1) * stride[i] - 2 * padding[i] + k[i])));
+    const spread = b.op('convTranspose2d', [b.op('mul', [g, scale]), ones([c, 1, ...k]), b.scalar(0)], {
+      stride,
+      padding,
+      outputPadding,
+      groups: c,
+      bias: false,
+    });
+    return [cropTo(b, spread, xs)];
+  },
   ref: {
     fwd: (h: Float64Array, r: Int32Array) => {
       const x = inp(r, 0),
@@ -392,6 +426,21 @@ const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
   overwritesGrad: true,
   doc: 'Mean over adaptive windows giving outputSize [oh, ow] (PyTorch: rows floor(i·H/oh) to ceil((i+1)·H/oh))',
   plan: (ins: readonly Meta[], attrs: AdaptiveAttrs): Plan => planAdaptive('adaptiveAvgPool2d', ins, attrs),
+  // Separable: y = A_h·x·A_wᵀ per plane, A_h [oh, H] holding 1/len of each window's rows (the pool
+  // of an identity along one dim), so dx = A_hᵀ·g·A_w, two broadcast matmuls.
+  vjp: (b, { inputs: [x], gout: g }) => {
+    const [, , h, w] = b.shape(x),
+      [, , oh, ow] = b.shape(g);
+    const windows = (n: number, o: number) => {
+      const k = b.op('cumsum', [b.op('fill', [], { shape: [n], value: 1 })], { dim: 0 });
+      const eye = b.op('eq', [
+        b.op('copy', [k], { shape: [1, 1, n, 1], strides: [0, 0, 1, 0] }),
+        b.op('copy', [k], { shape: [1, 1, 1, n], strides: [0, 0, 0, 1] }),
+      ]);
+      return b.op('adaptiveAvgPool2d', [eye], { outputSize: [o, n] });
+    };
+    return [b.op('matmul', [b.op('matmul', [windows(h, oh), g], { transposeA: true }), windows(w, ow)])];
+  },
   ref: {
     fwd: (h: Float64Array, r: Int32Array) => {
       const x = inp(r, 0),

@@ -145,6 +145,13 @@ function checkNotEmpty(op: string, x: Meta, a: ReduceAttrs, count: number): void
 // out = Σ x, or (Σ x)/d for the mean (NaN for d = 0, as 0/0 in PyTorch). Params: the view and the
 // divisor (1 for the sum, d for the mean).
 
+/** t, a reduction's result (or its gradient) over x of shape xs, broadcast back over the reduced dims: a vjp's spread. */
+function spreadBack<T>(b: Builder<T>, t: T, xs: readonly number[], attrs: ReduceAttrs): T {
+  const { dims } = planReduce('reduce', { shape: xs, dtype: 'float32' }, attrs);
+  const kept = xs.map((d, k) => (dims.includes(k) ? 1 : d));
+  return b.op('copy', [reshape(b, t, kept)], broadcastView(kept, xs));
+}
+
 function linear<N extends string>(name: N, label: string, mean: boolean, info: Pick<OpInfo<ReduceAttrs>, 'tests'>): OpSpec<ReduceAttrs, N> {
   return {
     name,
@@ -155,23 +162,8 @@ function linear<N extends string>(name: N, label: string, mean: boolean, info: P
     doc: `${label} over adjacent dims (the kernel of ${label})`,
     // g spread back over the reduced dims (÷ d for the mean)
     vjp: (b, { inputs: [x], gout, attrs }) => {
-      const xs = b.shape(x),
-        { dims, count } = planReduce(label, { shape: xs, dtype: 'float32' }, attrs);
-      const spread = b.op(
-        'copy',
-        [
-          reshape(
-            b,
-            gout,
-            xs.map((d, k) => (dims.includes(k) ? 1 : d)),
-          ),
-        ],
-        broadcastView(
-          xs.map((d, k) => (dims.includes(k) ? 1 : d)),
-          xs,
-        ),
-      );
-      return [mean ? b.op('div', [spread, b.scalar(count)]) : spread];
+      const spread = spreadBack(b, gout, b.shape(x), attrs);
+      return [mean ? b.op('div', [spread, b.scalar(planReduce(label, { shape: b.shape(x), dtype: 'float32' }, attrs).count)]) : spread];
     },
     plan: (ins, a) => {
       const { shape, view } = planBlock(label, ins[0], a);
@@ -314,6 +306,16 @@ function extreme<N extends string>(name: N, label: string, largest: boolean): Op
         forSegments(r, (e, ri, _, st) => (h[gx + e + h[idx + ri] * st] += h[g + ri]));
       },
     },
+    // g to the first arg-extreme of each segment: the index recomputed (argmax/argmin) and g
+    // scatter-added there, over x as [outer, d, inner] (planBlock's view).
+    vjp: (b, { inputs: [x], gout, attrs }) => {
+      const xs = b.shape(x),
+        [outer, d, inner] = planBlock(label, { shape: xs, dtype: 'float32' }, attrs).view;
+      const at = [inner, 1],
+        map = { shape: [outer, inner], x: [d * inner, 1], index: at, src: at, dimStride: inner, dimSize: d, mode: 'add' };
+      const zeros = b.op('copy', [b.scalar(0)], broadcastView([], xs));
+      return [b.op('indexScatter', [zeros, b.op(largest ? 'argmax' : 'argmin', [x], attrs), gout], map)];
+    },
     tests: { cases: reduceCases() },
   };
 }
@@ -341,6 +343,14 @@ function amaxOp<N extends string>(name: N, label: string, largest: boolean): OpS
       checkNotEmpty(label, ins[0], a, view[1]);
       checkBool(label, 'nanGradient', a.nanGradient);
       return { shape, params: [...view, a.nanGradient ? 1 : 0] };
+    },
+    // g shared evenly by the elements equal to the result (a comparison mask, no gradient of its
+    // own); NaN segments are not special-cased (their ties are the NaNs, which no comparison finds).
+    vjp: (b, { inputs: [x], out: y, gout, attrs }) => {
+      const xs = b.shape(x),
+        hit = b.op('eq', [x, spreadBack(b, y, xs, attrs)]);
+      const ties = b.op('sumDims', [hit], { dim: attrs.dim, keepdim: attrs.keepdim });
+      return [b.op('mul', [hit, spreadBack(b, b.op('div', [gout, ties]), xs, attrs)])];
     },
     ref: {
       fwd: (h, r) => {

@@ -70,6 +70,12 @@ export const contiguousView = (shape: readonly number[]): View => ({ shape: [...
 /** x (any layout) as a contiguous tensor of `shape`, inside a composite: the copy op over contiguousView. */
 export const reshape = <T>(b: Builder<T>, x: T, shape: readonly number[]): T => b.op('copy', [x], contiguousView(shape));
 
+/** t's leading corner of `shape` (t itself if it has that shape): rows a transposed convolution computes past the size wanted. */
+export function cropTo<T>(b: Builder<T>, t: T, shape: readonly number[]): T {
+  const ts = b.shape(t);
+  return ts.every((d, i) => d === shape[i]) ? t : b.op('copy', [t], { shape: [...shape], strides: contiguousStrides(ts) });
+}
+
 /** Output dim k is input dim dims[k]. */
 export function permuteView(shape: readonly number[], dims: readonly number[]): View {
   const st = contiguousStrides(shape);
@@ -182,7 +188,7 @@ function planCopy(op: string, input: Meta, v: View): number[] {
  * so zero-padding g to the radices and then to the input's size is the adjoint. A view that is
  * no box (overlapping windows: unfold) is split along its outer dim into views that are summed.
  */
-function copyAdjoint<T>(b: Builder<T>, g: T, v: View, input: readonly number[]): T {
+export function copyAdjoint<T>(b: Builder<T>, g: T, v: View, input: readonly number[]): T {
   const n = sizeOf(input);
   if (sizeOf(v.shape) === 0) return b.op('copy', [b.scalar(0)], broadcastView([], input));
   let dims = v.shape.flatMap((d, k) => (d > 1 ? [{ d, st: v.strides[k] }] : []));
@@ -668,6 +674,12 @@ export const SHAPE_OPS = defineOps(
       return { shape, params: [d, n, sizeOf(ins[0].shape)] };
     },
     ref: { fwd: embeddingFwd, bwd: embeddingBwd },
+    // g's rows scatter-added into zeros [n, d] at the indices (an index map over [count, d] positions)
+    vjp: (b, { inputs: [idx, w], gout }) => {
+      const [n, d] = b.shape(w),
+        map = { shape: [sizeOf(b.shape(idx)), d], x: [0, 1], index: [1, 0], src: [d, 1], dimStride: d, dimSize: n, mode: 'add' };
+      return [null, b.op('indexScatter', [b.op('copy', [b.scalar(0)], broadcastView([], [n, d])), idx, gout], map)];
+    },
     tests: {
       cases: [
         embeddingCase([1], 1, 1),

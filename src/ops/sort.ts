@@ -10,6 +10,7 @@
 import { ValueError, fmtValue } from '../errors.js';
 import { sortScratchWords } from './contract.js';
 import { forSegments, normDim, segmentView } from './reduce.js';
+import { flipView } from './shape.js';
 import {
   checkBool,
   defineOps,
@@ -143,7 +144,7 @@ function scan<N extends string>(
   name: N,
   fwd: (v: number[]) => number[],
   bwd: (v: number[], y: number[], g: number[]) => number[],
-  info: OpInfo<ScanAttrs>,
+  info: OpInfo<ScanAttrs> & Pick<OpSpec<ScanAttrs>, 'vjp'>,
 ): OpSpec<ScanAttrs, N> {
   return {
     name,
@@ -280,7 +281,17 @@ export const SORT_OPS = defineOps(
     'cumsum',
     (v) => running(v, (s, x) => s + x),
     (_v, _y, g) => suffixSums(g.length, (j) => g[j]),
-    { doc: 'running sum along a dim; gradient the reversed running sum of g', tests: { cases: scanCases() } },
+    {
+      doc: 'running sum along a dim; gradient the reversed running sum of g',
+      // the reversed running sum as ops: g flipped along dim, summed, flipped back
+      vjp: (b, { gout, attrs }) => {
+        const gs = b.shape(gout);
+        if (gs.length === 0) return [gout];
+        const flip = flipView(gs, [normDim('cumsum', gs, attrs.dim)]);
+        return [b.op('copy', [b.op('cumsum', [b.op('copy', [gout], flip)], attrs)], flip)];
+      },
+      tests: { cases: scanCases() },
+    },
   ),
   scan(
     'cumprod',
