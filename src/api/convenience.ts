@@ -24,7 +24,7 @@ import { checkDim } from '../ops/types.js';
 import { arange, checkShape, createOptions, filled, make, sizeArgs, tensor, writeGenerated, type CreateOptions, type SizeArgs } from './creation.js';
 import { indexSelect } from './indexing.js';
 import { eq } from './elementwise.js';
-import { below, onesLike, zerosLike } from './factories.js';
+import { onesLike, permutation, zerosLike } from './factories.js';
 import { operands, to } from './integer.js';
 import { expand, movedim } from './layout.js';
 import { movedInt, productInt } from './int-moves.js';
@@ -144,18 +144,13 @@ export function normalize(x: Tensor, opts: NormalizeAttrs = {}): Tensor {
 
 /**
  * A random permutation of 0..n−1 (int32 unless dtype says float32), drawn from the global seeded
- * stream (reproducible after manualSeed; not PyTorch's numbers). Fisher–Yates: position i swaps
- * with a uniform j ≤ i (randint's unbiased draw), so every permutation is equally likely.
+ * stream (reproducible after manualSeed; not PyTorch's numbers): factories.ts permutation.
  */
 export function randperm(n: number, opts: Opts = {}): Tensor {
   if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new ValueError('randperm', `n must be an integer in [0, 2^31 - 1], got ${fmtValue(n)}`);
   const o = createOptions('randperm', opts, ['requiresGrad', 'dtype']);
   const dtype = o.dtype ?? 'int32';
-  const perm = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = below(i + 1);
-    [perm[i], perm[j]] = [perm[j], perm[i]];
-  }
+  const perm = permutation(n);
   return make('randperm', checkShape('randperm', [n]), dtype, (be, p, len) => writeGenerated(be, p, len, dtype, (i) => perm[i]), o.requiresGrad);
 }
 

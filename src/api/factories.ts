@@ -101,6 +101,19 @@ export function below(r: number): number {
 }
 
 /**
+ * A random permutation of 0..n−1 from the global seeded stream. Fisher–Yates: position i swaps
+ * with a uniform j ≤ i (below's unbiased draw), so every permutation is equally likely.
+ */
+export function permutation(n: number): Int32Array {
+  const perm = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = below(i + 1);
+    [perm[i], perm[j]] = [perm[j], perm[i]];
+  }
+  return perm;
+}
+
+/**
  * Uniform integers in [low, high) of `shape`: `randint(high, shape)` or `randint(low, high,
  * shape)`, int32 unless dtype says float32 (PyTorch makes int64). low and high are integers with
  * low < high within [−2³¹, 2³¹].

@@ -11,8 +11,7 @@ import { checkBool, checkFunction, checkOptions } from '../engine/check.js';
 import { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { tensor } from '../api/creation.js';
-import { multinomial, randint } from '../api/factories.js';
-import { randperm } from '../api/convenience.js';
+import { below, multinomial, permutation } from '../api/factories.js';
 import { stack } from '../api/shape.js';
 import { fmtShape, sameShape } from '../ops/types.js';
 
@@ -119,9 +118,6 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
   }
 }
 
-/** A random permutation of 0..n−1 from the seeded stream, as numbers. */
-const permutation = (n: number): number[] => Array.from(randperm(n).data());
-
 /**
  * Splits a dataset into non-overlapping random subsets of the given lengths (PyTorch's
  * random_split). Fractions summing to 1 become ⌊n·f⌋ each, the remainder given one by one to the
@@ -142,7 +138,7 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
   }
   if (sizes.some((l) => !Number.isInteger(l)) || sizes.reduce((a, b) => a + b, 0) !== n)
     throw new ValueError(FN, `sum of input lengths ${fmtValue(lengths)} does not equal the length of the input dataset (${n})`);
-  const order = permutation(n);
+  const order = Array.from(permutation(n));
   let start = 0;
   return sizes.map((l) => new Subset(dataset, order.slice(start, (start += l))));
 }
@@ -188,7 +184,7 @@ export class RandomSampler implements Iterable<number> {
   *[Symbol.iterator](): Iterator<number> {
     const n = sizeOf(this.dataSource);
     if (this.replacement) {
-      yield* randint(n, [this.numSamples]).data();
+      for (let k = 0; k < this.numSamples; k++) yield below(n); // randint(n, [numSamples])'s draws
       return;
     }
     for (let left = this.numSamples; left > 0; left -= n) yield* permutation(n).slice(0, left);
