@@ -92,6 +92,9 @@ describe('packed sequences: errors, compile', () => {
     expect(() => rnn.packPaddedSequence(x, [4, 0, 0])).toThrow(/length of all samples has to be greater than 0/);
     expect(() => rnn.packPaddedSequence(x, [5, 1, 1])).toThrow(/a length is larger than the input's 4 steps/);
     expect(() => rnn.packPaddedSequence(x, [4, 1])).toThrow(/expected 3 lengths \(the batch of input \[4, 3, 2\]\), got 2/);
+    expect(() => rnn.packSequence([wg.zeros([2, 3]), wg.zeros([1, 2])])).toThrow(
+      /nn\.utils\.rnn\.packSequence: every sequence must be \[L, 3\] like sequences\[0\] \[2, 3\], got sequences\[1\] \[1, 2\]/,
+    );
     const p = rnn.packPaddedSequence(x, [4, 2, 1]);
     expect(() => rnn.padPackedSequence(p, { totalLength: 3 })).toThrow(/expected totalLength to be at least the length of the longest sequence \(4\), got 3/);
     expect(() => new wg.nn.LSTM(3, 4).forward(p)).toThrow(/nn\.LSTM: expected a PackedSequence of float32 data \[Σ lengths, 3\], got float32 \[7, 2\]/);

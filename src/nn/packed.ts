@@ -12,7 +12,7 @@ import { full, tensor } from '../api/creation.js';
 import * as F from '../api/functional.js';
 import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { Tensor } from '../engine/tensor.js';
-import { ShapeError, ValueError, fmtValue } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 
 /** torch's PackedSequence: iterable as its named tuple [data, batchSizes, sortedIndices, unsortedIndices]. */
@@ -155,20 +155,54 @@ export function padPackedSequence(sequence: PackedSequence, options: PadPackedOp
   return [o.batchFirst ? F.transpose(padded, 0, 1) : padded, tensor(lens, { dtype: 'int32' })];
 }
 
-/** torch.nn.utils.rnn.pack_sequence: sequences [L_i, *] packed (enforceSorted as packPaddedSequence). */
+export interface PadSequenceOptions {
+  /** Result [B, T, *] instead of [T, B, *] (default false). */
+  batchFirst?: boolean;
+  /** The value of the padded positions (default 0). */
+  paddingValue?: number;
+}
+
+/**
+ * Pads sequences [L_i, *] (same trailing dims, one dtype: float32, or int32 token ids) with
+ * paddingValue to the longest length T and stacks them into [T, B, *] (or [B, T, *] with
+ * batchFirst), as torch.nn.utils.rnn.pad_sequence. Made of cat and stack, so gradients flow back
+ * into every sequence.
+ */
+export function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptions = {}): Tensor {
+  return padded('nn.utils.rnn.padSequence', sequences, opts);
+}
+
+/** padSequence's work, its errors naming `fn` (packSequence pads through it too). */
+function padded(fn: string, sequences: readonly Tensor[], opts: PadSequenceOptions): Tensor {
+  const { batchFirst = false, paddingValue = 0 } = checkOptions<PadSequenceOptions>(fn, opts, ['batchFirst', 'paddingValue']);
+  checkBool(fn, 'batchFirst', batchFirst);
+  if (typeof paddingValue !== 'number') throw new ValueError(fn, `paddingValue must be a number, got ${fmtValue(paddingValue)}`);
+  if (!Array.isArray(sequences) || sequences.length === 0) throw new ValueError(fn, `expects a non-empty array of tensors [L, *], got ${fmtValue(sequences)}`);
+  sequences.forEach((s, i) => checkTensor(fn, `sequences[${i}]`, s));
+  const trail = sequences[0].shape.slice(1);
+  const bad = sequences.findIndex((s) => s.ndim < 1 || s.ndim !== trail.length + 1 || s.shape.slice(1).some((d: number, k: number) => d !== trail[k]));
+  if (bad >= 0)
+    throw new ShapeError(
+      fn,
+      `every sequence must be [L, ${trail.join(', ') || '*'}] like sequences[0] ${fmtShape(sequences[0].shape)}, got sequences[${bad}] ${fmtShape(sequences[bad].shape)}`,
+    );
+  const dtype = sequences[0].dtype;
+  const other = sequences.findIndex((s) => s.dtype !== dtype);
+  if (other >= 0) throw new DTypeError(fn, `every sequence must be ${dtype} like sequences[0], got sequences[${other}] ${sequences[other].dtype}`);
+  if (dtype === 'int32' && !Number.isInteger(paddingValue))
+    throw new ValueError(fn, `paddingValue must be an integer for int32 sequences, got ${fmtValue(paddingValue)}`);
+  const longest = Math.max(...sequences.map((s) => s.shape[0]));
+  // the padding is a block of paddingValue catted after each shorter sequence: int32 token ids pad as float32 values do
+  const rows = sequences.map((s) => (s.shape[0] === longest ? s : F.cat([s, full([longest - s.shape[0], ...trail], paddingValue, { dtype })], 0)));
+  return F.stack(rows, batchFirst ? 0 : 1);
+}
+
+/** torch.nn.utils.rnn.pack_sequence: sequences [L_i, *] padded as padSequence, then packed (enforceSorted as packPaddedSequence). */
 export function packSequence(sequences: readonly Tensor[], options: { enforceSorted?: boolean } = {}): PackedSequence {
   const FN = 'nn.utils.rnn.packSequence';
   const o = checkOptions<{ enforceSorted?: boolean }>(FN, options, ['enforceSorted']);
-  if (!Array.isArray(sequences) || sequences.length === 0) throw new ValueError(FN, `expects a non-empty array of tensors [L, *], got ${fmtValue(sequences)}`);
-  sequences.forEach((s, i) => checkTensor(FN, `sequences[${i}]`, s));
-  const longest = Math.max(...sequences.map((s) => s.shape[0]));
-  const trail = sequences[0].shape.slice(1);
-  const padded = F.stack(
-    sequences.map((s) => (s.shape[0] === longest ? s : F.cat([s, full([longest - s.shape[0], ...trail], 0, { dtype: s.dtype })], 0))),
-    1,
-  );
   return packPaddedSequence(
-    padded,
+    padded(FN, sequences, {}),
     sequences.map((s) => s.shape[0]),
     o,
   );

@@ -141,6 +141,9 @@ function checkRecurrentOptions<T extends RecurrentOptions>(fn: string, opts: unk
 }
 
 const OPTIONS = ['numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'] as const;
+
+/** The initial states a forward was given (null: zeros), each with its name and the option that sizes it. */
+type InitialStates = { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[];
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 
 /**
@@ -208,7 +211,7 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
    * S] unbatched; S is the state's `size`, hiddenSize or projSize) → the last layer's output
    * [L, N, dirs·S] with h0's S (same layout as x) and the final states stacked as the initial ones.
    */
-  protected sequence<X extends Tensor | PackedSequence>(x: X, initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[]): [X, Tensor[]] {
+  protected sequence<X extends Tensor | PackedSequence>(x: X, initial: InitialStates): [X, Tensor[]] {
     if (x instanceof PackedSequence) return this.packedSequence(x, initial) as [X, Tensor[]];
     const { fn } = this;
     checkTensor(fn, 'input', x);
@@ -231,7 +234,7 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
    * length (segments of steps with the same batch size, see runSegments); h0/c0 and hn/cn are in
    * the original batch order, as PyTorch's.
    */
-  private packedSequence(p: PackedSequence, initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[]): [PackedSequence, Tensor[]] {
+  private packedSequence(p: PackedSequence, initial: InitialStates): [PackedSequence, Tensor[]] {
     const { fn } = this;
     checkTensor(fn, 'input.data', p.data);
     if (p.data.ndim !== 2 || p.data.shape[1] !== this.inputSize || p.data.dtype !== 'float32')
@@ -250,13 +253,7 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
    * [layers·dirs, N, S]. With `sizes` (a packed batch), sequence b runs for the steps t where
    * b < sizes[t].
    */
-  private layers(
-    seq: Tensor,
-    shape: readonly number[],
-    batched: boolean,
-    initial: { name: string; t: Tensor | null; size: 'hiddenSize' | 'projSize' }[],
-    sizes: number[] | null,
-  ): [Tensor, Tensor[]] {
+  private layers(seq: Tensor, shape: readonly number[], batched: boolean, initial: InitialStates, sizes: number[] | null): [Tensor, Tensor[]] {
     const { fn, numDirections: D } = this;
     const N = seq.shape[1];
     const starts = initial.map(({ name, t, size }) => {
@@ -312,7 +309,8 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     sizes.forEach((b, t) => (t > 0 && sizes[t - 1] === b ? runs[runs.length - 1][1]++ : runs.push([t, 1, b])));
     let states = from;
     const outs: Tensor[] = [];
-    for (const [start, len, b] of reverse ? [...runs].reverse() : runs) {
+    if (reverse) runs.reverse();
+    for (const [start, len, b] of runs) {
       const rows = (t: Tensor, dim: number) => (b === N ? t : F.narrow(t, dim, 0, b));
       const [hs, ends] = this.whole(
         rows(F.narrow(input, 0, start, len), 1),
@@ -320,16 +318,11 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
         w,
         reverse,
       );
-      outs[start] = b === N ? hs : F.pad(hs, [0, 0, 0, N - b]);
+      outs.push(b === N ? hs : F.pad(hs, [0, 0, 0, N - b]));
       states = b === N ? ends : ends.map((e, j) => F.cat([e, F.narrow(states[j], 0, b, N - b)], 0));
     }
-    return [
-      F.cat(
-        outs.filter((o) => o !== undefined),
-        0,
-      ),
-      states,
-    ];
+    // the runs in time order again
+    return [F.cat(reverse ? outs.reverse() : outs, 0), states];
   }
 
   /**

@@ -1,19 +1,18 @@
 /**
  * wg.nn.utils: torch.nn.utils' parameters_to_vector, vector_to_parameters, clip_grad_norm_ and
- * clip_grad_value_ (wg.optim's, under torch's names), rnn.padSequence (pad_sequence), and the
- * weight_norm / spectral_norm reparametrizations (./reparam.ts).
+ * clip_grad_value_ (wg.optim's, under torch's names), rnn (padding and packed sequences,
+ * ./packed.ts), and the weight_norm / spectral_norm reparametrizations (./reparam.ts).
  */
-import { full } from '../api/creation.js';
-import { cat, reshape, slice, stack } from '../api/functional.js';
+import { cat, reshape, slice } from '../api/functional.js';
 import { copyInto } from '../api/shape.js';
-import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
+import { checkTensor } from '../engine/check.js';
 import { noGrad } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
-import { DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
+import { ShapeError } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 import { clipGradNorm, clipGradValue } from '../optim/clip.js';
 import { paramList, type Params } from '../optim/optimizer.js';
-import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, unpackSequence, unpadSequence } from './packed.js';
+import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, padSequence, unpackSequence, unpadSequence } from './packed.js';
 
 /** torch.nn.utils.clip_grad_norm_: wg.optim.clipGradNorm. */
 export const clipGradNorm_ = clipGradNorm;
@@ -46,44 +45,6 @@ export function vectorToParameters(vec: Tensor, parameters: Params | Tensor): vo
       at += p.size;
     }
   });
-}
-
-export interface PadSequenceOptions {
-  /** Result [B, T, *] instead of [T, B, *] (default false). */
-  batchFirst?: boolean;
-  /** The value of the padded positions (default 0). */
-  paddingValue?: number;
-}
-
-/**
- * Pads sequences [L_i, *] (same trailing dims, one dtype: float32, or int32 token ids) with
- * paddingValue to the longest length T and stacks them into [T, B, *] (or [B, T, *] with
- * batchFirst), as torch.nn.utils.rnn.pad_sequence. Made of cat and stack, so gradients flow back
- * into every sequence.
- */
-function padSequence(sequences: readonly Tensor[], opts: PadSequenceOptions = {}): Tensor {
-  const fn = 'nn.utils.rnn.padSequence';
-  const { batchFirst = false, paddingValue = 0 } = checkOptions<PadSequenceOptions>(fn, opts, ['batchFirst', 'paddingValue']);
-  checkBool(fn, 'batchFirst', batchFirst);
-  if (typeof paddingValue !== 'number') throw new ValueError(fn, `paddingValue must be a number, got ${fmtValue(paddingValue)}`);
-  if (!Array.isArray(sequences) || sequences.length === 0) throw new ValueError(fn, `expects a non-empty array of tensors [L, *], got ${fmtValue(sequences)}`);
-  sequences.forEach((s, i) => checkTensor(fn, `sequences[${i}]`, s));
-  const trail = sequences[0].shape.slice(1);
-  const bad = sequences.findIndex((s) => s.ndim < 1 || s.ndim !== trail.length + 1 || s.shape.slice(1).some((d: number, k: number) => d !== trail[k]));
-  if (bad >= 0)
-    throw new ShapeError(
-      fn,
-      `every sequence must be [L, ${trail.join(', ') || '*'}] like sequences[0] ${fmtShape(sequences[0].shape)}, got sequences[${bad}] ${fmtShape(sequences[bad].shape)}`,
-    );
-  const dtype = sequences[0].dtype;
-  const other = sequences.findIndex((s) => s.dtype !== dtype);
-  if (other >= 0) throw new DTypeError(fn, `every sequence must be ${dtype} like sequences[0], got sequences[${other}] ${sequences[other].dtype}`);
-  if (dtype === 'int32' && !Number.isInteger(paddingValue))
-    throw new ValueError(fn, `paddingValue must be an integer for int32 sequences, got ${fmtValue(paddingValue)}`);
-  const longest = Math.max(...sequences.map((s) => s.shape[0]));
-  // the padding is a block of paddingValue catted after each shorter sequence: int32 token ids pad as float32 values do
-  const padded = sequences.map((s) => (s.shape[0] === longest ? s : cat([s, full([longest - s.shape[0], ...trail], paddingValue, { dtype })], 0)));
-  return stack(padded, batchFirst ? 0 : 1);
 }
 
 /** torch.nn.utils.rnn. */
