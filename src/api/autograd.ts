@@ -6,7 +6,7 @@
 import { runBackward } from '../engine/autodiff.js';
 import { backwardWithGraph } from '../engine/backward-differentiable.js';
 import { reachedBy, seedValues, tensorList, topoOrder, type Seed } from '../engine/backward-graph.js';
-import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkFunction, checkOptions, checkTensor, isRecord } from '../engine/check.js';
 import { AutogradError, DTypeError, ValueError, fmtValue } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
@@ -56,8 +56,25 @@ function isSeedList(v: unknown): boolean {
  * tensor per input (null for an unused input with allowUnused). Nothing is added to the leaves' .grad (a
  * retained non-leaf's .grad is filled, as PyTorch's). Eager only (a CompileError inside wg.compile).
  */
-export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+export function grad(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options?: GradOptions): (Tensor | null)[];
+/** PyTorch's positional form, torch.autograd.grad(outputs, inputs, grad_outputs, ...): the seeds third, then the options. */
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  gradOutputs: Seed | readonly Seed[] | null | undefined,
+  options?: Omit<GradOptions, 'gradOutputs'>,
+): (Tensor | null)[];
+export function grad(
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
+  third: GradOptions | Seed | readonly Seed[] | null = {},
+  fourth?: Omit<GradOptions, 'gradOutputs'>,
+): (Tensor | null)[] {
   const fn = 'autograd.grad';
+  const options =
+    isRecord(third) && fourth === undefined
+      ? third
+      : { ...checkOptions(fn, fourth, ['retainGraph', 'allowUnused', 'createGraph']), gradOutputs: third ?? undefined };
   const opts = checkOptions<GradOptions>(fn, options, ['gradOutputs', 'retainGraph', 'allowUnused', 'createGraph']);
   for (const k of ['retainGraph', 'allowUnused', 'createGraph'] as const) checkBool(fn, k, opts[k]);
   const roots = tensorList(fn, 'outputs', outputs);

@@ -16,7 +16,6 @@ export {
   relu,
   leakyRelu,
   gelu,
-  softplus,
   silu,
   maximum,
   minimum,
@@ -58,12 +57,9 @@ export {
   exp2,
   expm1,
   mish,
-  elu,
   selu,
-  celu,
   hardswish,
   hardsigmoid,
-  hardtanh,
   relu6,
   softsign,
   logsigmoid,
@@ -78,55 +74,30 @@ export {
   softshrink,
   tanhshrink,
   threshold,
-  softmin,
-  glu,
   prelu,
 } from './math.js';
 // `var` is a reserved word: the function is `variance` here, exported as wg.var.
-export { sum, mean, max, min, softmax, logSoftmax, logsumexp, variance as var, std, type VarOptions } from './reduce.js';
-export { sort, argsort, topk, cumsum, cumprod, cummax, cummin, logcumsumexp, type SortOptions, type TopkOptions, type ValuesIndices } from './sort.js';
-export { prod, amax, amin, argmax, argmin, all, any, norm, varMean, stdMean, type Dims, type WithIndices } from './reduce.js';
-export { matmul, linear } from './linalg.js';
+export { type VarOptions } from './reduce.js';
+export { type SortOptions, type TopkOptions, type ValuesIndices } from './sort.js';
+export { type Dims, type WithIndices } from './reduce.js';
+export { matmul } from './linalg.js';
 export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
-export { reshape, flatten, clone, transpose, permute, slice, cat, stack, dropout } from './shape.js';
-export { embedding, embeddingBag, type EmbeddingFnOptions, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding.js';
+export { reshape, clone, permute, slice } from './shape.js';
+export { embeddingBag, type EmbeddingFnOptions, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding.js';
 export { unflatten } from './shape.js';
-export { conv2d, maxPool2d, avgPool2d } from './conv.js';
-export { cosineSimilarity, pairwiseDistance, cdist } from './distance.js';
+
 export { einsum } from './einsum.js';
-export {
-  expand,
-  repeat,
-  tile,
-  squeeze,
-  unsqueeze,
-  flip,
-  roll,
-  narrow,
-  movedim,
-  split,
-  chunk,
-  unbind,
-  pad,
-  pixelShuffle,
-  pixelUnshuffle,
-  dropout1d,
-  dropout2d,
-  dropout3d,
-  type PadOptions,
-} from './layout.js';
+export { expand, repeat, tile, flip, roll, movedim, unbind, pixelShuffle, pixelUnshuffle, type PadOptions } from './layout.js';
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
 export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift } from './integer.js';
-export { eye, linspace, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';
+export { eye, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';
 export { scaledDotProductAttention, type SdpaOptions } from './attention.js';
-export { gather, scatter, scatterAdd, indexAdd, indexSelect, take, index, maskedFill, maskedSelect, tril, triu, type ScatterReduce } from './indexing.js';
+export { scatterAdd, indexAdd, take, index, maskedFill, maskedSelect, type ScatterReduce } from './indexing.js';
 export { scatterReduce } from './indexing.js';
 export { indexCopy, indexFill } from './indexing.js';
-export { conv1d, convTranspose2d, adaptiveAvgPool2d, adaptiveMaxPool2d, interpolate } from './conv.js';
-export { maxPool1d, avgPool1d, adaptiveAvgPool1d } from './conv.js';
-export { adaptiveMaxPool1d, convTranspose1d } from './conv.js';
-export { conv3d, convTranspose3d, maxPool3d, avgPool3d, adaptiveAvgPool3d, adaptiveMaxPool3d, type AdaptiveSize3 } from './conv3d.js';
-export { layerNorm, groupNorm, batchNorm, type AffineNormOptions, type BatchNormFnOptions } from './norm.js';
+
+export { type AdaptiveSize3 } from './conv3d.js';
+export { type AffineNormOptions, type BatchNormFnOptions } from './norm.js';
 export {
   mm,
   bmm,
@@ -136,14 +107,10 @@ export {
   isnan,
   isinf,
   isfinite,
-  nanToNum,
   isclose,
   allclose,
   equal,
-  oneHot,
-  normalize,
   randperm,
-  select,
   diagonal,
   repeatInterleave,
   diag,
@@ -160,7 +127,7 @@ export {
   emptyLike,
 } from './convenience.js';
 export type { DiagonalAttrs as DiagonalOptions, IscloseAttrs as IscloseOptions, NormalizeAttrs as NormalizeOptions } from '../ops/convenience.js';
-export { localResponseNorm, instanceNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
+export { localResponseNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
 export {
   view,
   viewAs,
@@ -191,7 +158,6 @@ export {
   broadcastTensors,
   trilIndices,
   triuIndices,
-  logspace,
 } from './parity-shape.js';
 export type { DiagEmbedAttrs as DiagEmbedOptions, VanderAttrs as VanderOptions } from '../ops/parity-shape.js';
 export {
@@ -202,9 +168,6 @@ export {
   channelShuffle,
   lpPool1d,
   lpPool2d,
-  alphaDropout,
-  featureAlphaDropout,
-  rrelu,
   maxUnpool1d,
   maxUnpool2d,
   maxUnpool3d,
@@ -221,8 +184,6 @@ export {
   less,
   greaterEqual,
   lessEqual,
-  clip,
-  clamp,
   clampMin,
   clampMax,
   absolute,
@@ -233,7 +194,6 @@ export {
   subtract,
   divide,
   xlogy,
-  logit,
   deg2rad,
   rad2deg,
   fmax,
@@ -266,9 +226,6 @@ export {
   addbmm,
   inner,
   kron,
-  tensordot,
-  cross,
-  diff,
   trapezoid,
   cumulativeTrapezoid,
   type IsinOptions,
@@ -276,29 +233,10 @@ export {
   type TrapezoidOptions,
 } from './parity-math.js';
 export type { AddProductAttrs as AddProductOptions } from '../ops/parity-math.js';
-export {
-  median,
-  nanmedian,
-  kthvalue,
-  mode,
-  msort,
-  quantile,
-  nanquantile,
-  nansum,
-  nanmean,
-  countNonzero,
-  aminmax,
-  takeAlongDim,
-  cov,
-  corrcoef,
-  type CovOptions,
-  type QuantileOptions,
-  type MinMax,
-} from './statistics.js';
+export { msort, takeAlongDim, cov, corrcoef, type CovOptions, type QuantileOptions, type MinMax } from './statistics.js';
 export {
   searchsorted,
   bucketize,
-  histc,
   nonzero,
   argwhere,
   unique,
@@ -385,3 +323,112 @@ export { pinverse } from './linalg-norms.js';
 export { inv as inverse, det, slogdet, logdet, luSolveTorch as luSolve, luUnpack } from './linalg-lu.js';
 export { choleskyTorch as cholesky, choleskySolve, choleskyInverse, triangularSolve } from './linalg-cholesky.js';
 export { matrixPower, matrixExp, householderProduct as orgqr } from './linalg-compose.js';
+
+export {
+  sum,
+  mean,
+  prod,
+  nansum,
+  nanmean,
+  amax,
+  amin,
+  max,
+  min,
+  argmax,
+  argmin,
+  all,
+  any,
+  logsumexp,
+  median,
+  nanmedian,
+  mode,
+  variance as var,
+  std,
+  varMean,
+  stdMean,
+  norm,
+  cumsum,
+  cumprod,
+  logcumsumexp,
+  cummax,
+  cummin,
+  softmax,
+  logSoftmax,
+  softmin,
+  glu,
+  countNonzero,
+  kthvalue,
+  quantile,
+  nanquantile,
+  sort,
+  argsort,
+  topk,
+  aminmax,
+  tril,
+  triu,
+  diff,
+  clamp,
+  clip,
+  elu,
+  celu,
+  softplus,
+  hardtanh,
+  rrelu,
+  normalize,
+  logit,
+  nanToNum,
+  histc,
+  dropout,
+  dropout1d,
+  dropout2d,
+  dropout3d,
+  alphaDropout,
+  featureAlphaDropout,
+  conv1d,
+  conv2d,
+  conv3d,
+  convTranspose1d,
+  convTranspose2d,
+  convTranspose3d,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool3d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool3d,
+  layerNorm,
+  groupNorm,
+  batchNorm,
+  instanceNorm,
+  embedding,
+  cosineSimilarity,
+  pairwiseDistance,
+  cdist,
+  pad,
+  interpolate,
+  oneHot,
+  cat,
+  stack,
+  gather,
+  indexSelect,
+  scatter,
+  tensordot,
+  cross,
+  linspace,
+  logspace,
+  flatten,
+  squeeze,
+  unsqueeze,
+  transpose,
+  narrow,
+  select,
+  chunk,
+  split,
+  linear,
+} from './torch-forms.js';

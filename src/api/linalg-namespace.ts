@@ -11,6 +11,7 @@ export { cholesky, choleskyEx, type CholeskyOptions } from './linalg-cholesky.js
 export { matrixPower, matrixExp, multiDot, vecdot, cross, diagonal, vander, householderProduct, tensorinv, tensorsolve } from './linalg-compose.js';
 
 // ── spectral family and norms (linalg-spectral.ts) ──
-export { eigh, eigvalsh, svd, svdvals, qr, type EighOptions, type SvdOptions, type QrOptions } from './linalg-spectral.js';
-export { vectorNorm, matrixNorm, norm, pinv, matrixRank, cond, lstsq } from './linalg-norms.js';
+export { svdvals, type EighOptions, type SvdOptions, type QrOptions } from './linalg-spectral.js';
+export { pinv, matrixRank } from './linalg-norms.js';
+export { vectorNorm, matrixNorm, linalgNorm as norm, cond, eigh, eigvalsh, svd, qr, lstsq } from './torch-forms.js';
 export type { MatrixOrd, VectorNormOptions, MatrixNormOptions, NormOptions, TolOptions, LstsqOptions } from './linalg-norms.js';

@@ -598,6 +598,26 @@ const forwarded = {
   silu: F.silu,
   lerp: F.lerp,
   clamp: F.clamp,
+  sum: F.sum,
+  mean: F.mean,
+  prod: F.prod,
+  flatten: F.flatten,
+  split: F.split,
+  chunk: F.chunk,
+  max: F.max,
+  min: F.min,
+  softmax: F.softmax,
+  logSoftmax: F.logSoftmax,
+  logsumexp: F.logsumexp,
+  tril: F.tril,
+  triu: F.triu,
+  amax: F.amax,
+  amin: F.amin,
+  argmax: F.argmax,
+  argmin: F.argmin,
+  all: F.all,
+  any: F.any,
+  norm: F.norm,
   maximum: F.maximum,
   minimum: F.minimum,
   gt: F.gt,
@@ -864,9 +884,6 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   reshape(shape, ...more) {
     return F.reshape(this, spread(shape, more));
   },
-  flatten(startDim = 0, endDim = -1) {
-    return F.flatten(this, startDim, endDim);
-  },
   contiguous() {
     this.assertAlive('contiguous');
     return this;
@@ -889,69 +906,9 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   flip(dims, ...more) {
     return F.flip(this, spread(dims, more));
   },
-  split(sizeOrSections, dim = 0) {
-    return F.split(this, sizeOrSections, dim);
-  },
-  chunk(chunks, dim = 0) {
-    return F.chunk(this, chunks, dim);
-  },
   unbind(dim = 0) {
     return F.unbind(this, dim);
   },
-  // ---- reductions ----
-  sum(...args) {
-    return F.sum(this, ...args);
-  },
-  mean(...args) {
-    return F.mean(this, ...args);
-  },
-  max(dim?: Dims | Tensor, keepdim = false) {
-    return F.max(this, dim, keepdim) as WithIndices;
-  },
-  min(dim?: Dims | Tensor, keepdim = false) {
-    return F.min(this, dim, keepdim) as WithIndices;
-  },
-  softmax(dim = -1) {
-    return F.softmax(this, dim);
-  },
-  logSoftmax(dim = -1) {
-    return F.logSoftmax(this, dim);
-  },
-  logsumexp(dim?, keepdim = false) {
-    return F.logsumexp(this, dim, keepdim);
-  },
-  // ---- indexing and selection (int32 indices) ----
-  tril(diagonal = 0) {
-    return F.tril(this, diagonal);
-  },
-  triu(diagonal = 0) {
-    return F.triu(this, diagonal);
-  },
-  prod(...args) {
-    return F.prod(this, ...args);
-  },
-  amax(dim?, keepdim = false) {
-    return F.amax(this, dim, keepdim);
-  },
-  amin(dim?, keepdim = false) {
-    return F.amin(this, dim, keepdim);
-  },
-  argmax(dim?, keepdim = false) {
-    return F.argmax(this, dim, keepdim);
-  },
-  argmin(dim?, keepdim = false) {
-    return F.argmin(this, dim, keepdim);
-  },
-  all(dim?, keepdim = false) {
-    return F.all(this, dim, keepdim);
-  },
-  any(dim?, keepdim = false) {
-    return F.any(this, dim, keepdim);
-  },
-  norm(p = 2, dim?, keepdim = false) {
-    return F.norm(this, p, dim, keepdim);
-  },
-  // ---- sorting, scans ----
   // ---- in-place (recorded by autograd as PyTorch's; a leaf that requires grad only inside wg.noGrad) ----
   copy_(src) {
     return assign('copy_', this, src);

@@ -76,8 +76,6 @@ export function clamp(x: Tensor, min: number | Tensor | null = null, max: number
   const low = min === null ? x : clampMin(x, min);
   return max === null ? low : clampMax(low, max);
 }
-/** torch.clip = clamp. */
-export const clip = clamp;
 /** torch.absolute = abs. */
 export const absolute = abs;
 /** torch.sgn: sign for real tensors. */

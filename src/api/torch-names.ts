@@ -11,7 +11,7 @@ import { checkFinite, sameShape, type DType } from '../ops/types.js';
 import { abs, add, div, ge, lt, mul, sub } from './elementwise.js';
 import { to, where } from './integer.js';
 import { acos, asin, atan, atan2, acosh, asinh, atanh, trunc, log2, floor, exp2 } from './math.js';
-import { cat } from './shape.js';
+import { cat } from './torch-forms.js';
 import { matmul } from './linalg.js';
 import { sum } from './reduce.js';
 import { tensor, type TensorData } from './creation.js';

@@ -1,0 +1,189 @@
+/**
+ * PyTorch's positional and keyword call forms (src/api/keywords.ts, src/api/torch-forms.ts): each
+ * gives exactly what the function's own form gives, and a wrong call is an error, never ignored.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { Tensor } from '../src/index.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(initWasm);
+
+const F = wg.nn.functional;
+// torch's forms are JavaScript's: TypeScript types each function's own form and its keyword object.
+type Loose = { [name: string]: ((...args: unknown[]) => unknown) & Loose };
+const W = wg as unknown as Loose;
+const L = F as unknown as Loose;
+const m = (t: Tensor): Loose => t as unknown as Loose;
+const seeded = (shape: number[], seed: number): Tensor => {
+  wg.manualSeed(seed);
+  return wg.randn(shape);
+};
+const x = (): Tensor => seeded([3, 4], 1);
+const img = (): Tensor => seeded([2, 3, 6, 6], 2);
+const int = (values: number[]): Tensor => wg.tensor(values, { dtype: 'int32' });
+
+/** Every tensor in a result (a tensor, its indices, an array or a record of them), as arrays. */
+function values(r: unknown): unknown {
+  if (r instanceof Tensor) {
+    const { indices } = r as Tensor & { indices?: unknown };
+    return indices instanceof Tensor && indices !== r ? [r.toArray(), indices.toArray()] : r.toArray();
+  }
+  if (Array.isArray(r)) return r.map(values);
+  if (r !== null && typeof r === 'object') return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, values(v)]));
+  return r;
+}
+
+// [label, wasmgrad's own form, then torch's forms of the same call]
+const calls: [string, () => unknown, ...(() => unknown)[]][] = [
+  [
+    'sum',
+    () => W.sum(x(), 1, true),
+    () => W.sum(x(), { dim: 1, keepdim: true }),
+    () => W.sum(x(), 1, { keepdim: true }),
+    () => m(x()).sum({ dim: 1, keepdim: true }),
+  ],
+  ['sum dtype', () => W.sum(int([1, 2, 3]), { dtype: 'float32' }), () => W.sum(int([1, 2, 3]), { dim: 0, dtype: 'float32' })],
+  ['mean', () => W.mean(x(), [0, 1]), () => W.mean(x(), { dim: [0, 1] })],
+  ['max dim', () => W.max(x(), 1), () => W.max(x(), { dim: 1 }), () => m(x()).max({ dim: 1 })],
+  ['argmax', () => W.argmax(x(), 0, true), () => W.argmax(x(), { dim: 0, keepdim: true }), () => m(x()).argmax({ dim: 0, keepdim: true })],
+  ['logsumexp', () => W.logsumexp(x(), 1), () => W.logsumexp(x(), { dim: 1 })],
+  [
+    'var',
+    () => W.var(x(), 1, { correction: 0 }),
+    () => W.var(x(), 1, false),
+    () => W.var(x(), { dim: 1, unbiased: false }),
+    () => W.var(x(), { dim: 1, correction: 0 }),
+  ],
+  ['var all', () => W.var(x(), false), () => W.var(x(), { unbiased: false })],
+  ['std keepdim', () => W.std(x(), 0, { keepdim: true }), () => W.std(x(), 0, true, true), () => W.std(x(), { dim: 0, keepdim: true })],
+  ['norm', () => W.norm(x(), 3, 1), () => W.norm(x(), { p: 3, dim: 1 })],
+  ['cumsum', () => W.cumsum(x(), 1), () => W.cumsum(x(), { dim: 1 }), () => m(x()).cumsum({ dim: 1 })],
+  ['softmax', () => W.softmax(x(), 0), () => L.softmax(x(), { dim: 0 }), () => m(x()).softmax({ dim: 0 })],
+  ['kthvalue', () => W.kthvalue(x(), 2, 1), () => W.kthvalue(x(), 2, { dim: 1 }), () => W.kthvalue(x(), { k: 2, dim: 1 })],
+  ['quantile', () => W.quantile(x(), 0.3, { dim: 1, interpolation: 'lower' }), () => W.quantile(x(), 0.3, 1, { interpolation: 'lower' })],
+  ['sort', () => W.sort(x(), { dim: 0, descending: true }), () => W.sort(x(), 0, true), () => W.sort(x(), 0, { descending: true })],
+  ['topk', () => W.topk(x(), 2, { dim: 0, largest: false }), () => W.topk(x(), 2, 0, false), () => W.topk(x(), { k: 2, dim: 0, largest: false })],
+  ['triu', () => W.triu(x(), -1), () => W.triu(x(), { diagonal: -1 })],
+  ['diff', () => W.diff(x(), { n: 2, dim: 0 }), () => W.diff(x(), 2, 0)],
+  ['clamp', () => W.clamp(x(), -0.5, 0.5), () => W.clamp(x(), { min: -0.5, max: 0.5 }), () => m(x()).clamp({ max: 0.5, min: -0.5 })],
+  ['clamp min only', () => W.clamp(x(), 0), () => W.clamp(x(), { min: 0 })],
+  ['elu', () => L.elu(x(), { alpha: 0.5 }), () => L.elu(x(), 0.5)],
+  ['softplus', () => L.softplus(x(), { beta: 2, threshold: 1 }), () => L.softplus(x(), 2, 1)],
+  ['hardtanh', () => L.hardtanh(x(), { minVal: -0.5, maxVal: 2 }), () => L.hardtanh(x(), -0.5, 2)],
+  ['normalize', () => L.normalize(x(), { p: 1, dim: 0 }), () => L.normalize(x(), 1, 0)],
+  ['nanToNum', () => W.nanToNum(wg.tensor([NaN, Infinity, 1]), { nan: 1, posinf: 2 }), () => W.nanToNum(wg.tensor([NaN, Infinity, 1]), 1, 2)],
+  ['histc', () => W.histc(x(), { bins: 4, min: -1, max: 1 }), () => W.histc(x(), 4, -1, 1)],
+  ['dropout eval', () => L.dropout(x(), 0.3, false), () => L.dropout(x(), { p: 0.3, training: false })],
+  ['linear', () => L.linear(x(), seeded([2, 4], 3), seeded([2], 4)), () => L.linear(x(), seeded([2, 4], 3), { bias: seeded([2], 4) })],
+  [
+    'conv2d',
+    () => L.conv2d(img(), seeded([4, 3, 3, 3], 5), seeded([4], 6), { stride: 2, padding: 1 }),
+    () => L.conv2d(img(), seeded([4, 3, 3, 3], 5), seeded([4], 6), 2, 1),
+    () => L.conv2d(img(), seeded([4, 3, 3, 3], 5), { bias: seeded([4], 6), stride: 2, padding: 1 }),
+  ],
+  [
+    'conv2d no bias',
+    () => L.conv2d(img(), seeded([4, 3, 3, 3], 5), null, { padding: 'same' }),
+    () => L.conv2d(img(), seeded([4, 3, 3, 3], 5), { padding: 'same' }),
+  ],
+  [
+    'convTranspose2d',
+    () => L.convTranspose2d(img(), seeded([3, 2, 3, 3], 7), null, { stride: 2, padding: 1, outputPadding: 1 }),
+    () => L.convTranspose2d(img(), seeded([3, 2, 3, 3], 7), null, 2, 1, 1),
+  ],
+  [
+    'maxPool2d',
+    () => L.maxPool2d(img(), 3, { stride: 2, padding: 1, ceilMode: true }),
+    () => L.maxPool2d(img(), 3, 2, 1, 1, true),
+    () => L.maxPool2d(img(), { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }),
+  ],
+  ['avgPool2d', () => L.avgPool2d(img(), 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), () => L.avgPool2d(img(), 3, 2, 1, true, false)],
+  ['adaptiveAvgPool2d', () => L.adaptiveAvgPool2d(img(), [2, 3]), () => L.adaptiveAvgPool2d(img(), { outputSize: [2, 3] })],
+  ['layerNorm', () => L.layerNorm(x(), [4], { weight: seeded([4], 8), eps: 1e-3 }), () => L.layerNorm(x(), [4], seeded([4], 8), null, 1e-3)],
+  ['batchNorm', () => L.batchNorm(x(), null, null, { training: true }), () => L.batchNorm(x(), null, null, null, null, true)],
+  ['embedding', () => L.embedding(int([0, 2, 1]), seeded([3, 4], 9), { paddingIdx: 1 }), () => L.embedding(int([0, 2, 1]), seeded([3, 4], 9), 1)],
+  ['cosineSimilarity', () => L.cosineSimilarity(x(), seeded([3, 4], 10), { dim: 0 }), () => L.cosineSimilarity(x(), seeded([3, 4], 10), 0)],
+  ['cdist', () => W.cdist(x(), seeded([2, 4], 11), { p: 1 }), () => W.cdist(x(), seeded([2, 4], 11), 1)],
+  ['pad', () => L.pad(x(), [1, 2], { value: 3 }), () => L.pad(x(), [1, 2], 'constant', 3)],
+  [
+    'interpolate',
+    () => L.interpolate(img(), { scaleFactor: 2, mode: 'bilinear' }),
+    () => L.interpolate(img(), null, 2, 'bilinear'),
+    () => L.interpolate(img(), undefined, 2, { mode: 'bilinear' }),
+  ],
+  ['oneHot', () => L.oneHot(int([0, 2]), 4), () => L.oneHot(int([0, 2]), { numClasses: 4 })],
+  ['cat', () => W.cat([x(), x()], 1), () => W.cat([x(), x()], { dim: 1 })],
+  ['gather', () => W.gather(x(), 1, int([0, 3, 1]).reshape([3, 1])), () => W.gather(x(), { dim: 1, index: int([0, 3, 1]).reshape([3, 1]) })],
+  ['flatten', () => W.flatten(img(), 1), () => W.flatten(img(), { startDim: 1 }), () => m(img()).flatten({ startDim: 1 })],
+  ['transpose', () => W.transpose(x(), 0, 1), () => W.transpose(x(), { dim0: 0, dim1: 1 })],
+  ['split', () => W.split(x(), 2, 1), () => W.split(x(), 2, { dim: 1 }), () => m(x()).split(2, { dim: 1 })],
+  ['linspace', () => W.linspace(0, 1, 5), () => W.linspace(0, 1, { steps: 5 })],
+  ['linalg.vectorNorm', () => W.linalg.vectorNorm(x(), { ord: 3, dim: 1 }), () => W.linalg.vectorNorm(x(), 3, 1)],
+  ['linalg.matrixNorm', () => W.linalg.matrixNorm(x(), { ord: 'nuc' }), () => W.linalg.matrixNorm(x(), 'nuc')],
+  ['linalg.svd', () => W.linalg.svd(x(), { fullMatrices: false }), () => W.linalg.svd(x(), false)],
+];
+
+describe("PyTorch's call forms give the function's own result", () => {
+  for (const backend of ['wasm', 'reference'] as const)
+    test.each(calls)(`%s (${backend})`, (_label, own, ...forms) => {
+      wg.setBackend(backend);
+      try {
+        const want = values(own());
+        for (const form of forms) expect(values(form())).toEqual(want);
+      } finally {
+        wg.setBackend('wasm');
+      }
+    });
+});
+
+describe('wrong calls are errors, never ignored', () => {
+  test('an argument beyond torch’s names them', () => {
+    // avgPool2d's seventh argument does not exist in torch: it used to be dropped silently.
+    expect(() => L.avgPool2d(img(), 3, 2, 1, true, false, 1, 0)).toThrow(
+      'wasmgrad.avgPool2d: takes 6 arguments after the input (kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride), got 7',
+    );
+    expect(() => W.sum(x(), 0, true, false)).toThrow('wasmgrad.sum: takes 2 arguments after the input (dim, keepdim), got 3');
+    expect(() => W.sum(x(), 0, true, false)).toThrow(wg.ValueError);
+  });
+  test('an argument given twice', () => {
+    expect(() => W.sum(x(), 0, { dim: 1 })).toThrow("wasmgrad.sum: got 'dim' both as an argument and as an option");
+    expect(() => L.elu(x(), 0.5, { alpha: 1 })).toThrow("wasmgrad.elu: got 'alpha' both as an argument and as an option");
+  });
+  test('an unknown keyword', () => {
+    expect(() => W.softmax(x(), { dim: 0, dtype: 'float32' })).toThrow("wasmgrad.softmax: unknown option 'dtype' (the options are dim)");
+    expect(() => W.sum(x(), { dim: 0, keepDim: true })).toThrow(/wasmgrad\.sum: unknown option 'keepDim'/);
+    expect(() => L.conv2d(img(), seeded([4, 3, 3, 3], 5), { bias: null, strides: 2 })).toThrow(/wasmgrad\.conv2d: unknown option 'strides'/);
+  });
+  test('the own form’s errors are unchanged', () => {
+    expect(() => W.sum(x(), 5)).toThrow(wg.ShapeError);
+    expect(() => L.elu(x(), { alpha: 'a' })).toThrow(/wasmgrad\.elu/);
+  });
+  test('a failed keyword call changes nothing and leaves no graph', () => {
+    const a = x().requiresGrad_();
+    expect(() => W.sum(a, 0, { dim: 1 })).toThrow(wg.ValueError);
+    expect(a.grad).toBeNull();
+    wg.sum(a, { dim: 0 }).sum().backward();
+    expect(a.grad!.toArray()).toEqual(wg.onesLike(a).toArray());
+  });
+});
+
+describe('autograd.grad takes the seeds third, as torch.autograd.grad(outputs, inputs, grad_outputs)', () => {
+  test('the same gradients as the gradOutputs option, with options after the seeds', () => {
+    const a = x().requiresGrad_();
+    const y = a.mul(a);
+    const seed = seeded([3, 4], 12);
+    const [own] = wg.autograd.grad([y], [a], { gradOutputs: [seed], retainGraph: true });
+    const [positional] = wg.autograd.grad([y], [a], [seed], { retainGraph: true });
+    const [single] = wg.autograd.grad(y, a, seed);
+    expect(positional!.toArray()).toEqual(own!.toArray());
+    expect(single!.toArray()).toEqual(own!.toArray());
+    expect(own!.toArray()).toEqual(a.mul(seed).mul(2).toArray());
+  });
+  test('null seeds a one-element output with 1; the options after the seeds are checked', () => {
+    const a = x().requiresGrad_();
+    const [g] = wg.autograd.grad(a.sum(), a, null);
+    expect(g!.toArray()).toEqual(wg.onesLike(a).toArray());
+    expect(() => wg.autograd.grad(a.sum(), a, null, { gradOutputs: 1 } as never)).toThrow("wasmgrad.autograd.grad: unknown option 'gradOutputs'");
+  });
+});
