@@ -40,7 +40,7 @@ test('each module is its function', () => {
 test("PyTorch's settings in the printout; bad options are ValueErrors naming the module", () => {
   expect(String(new wg.nn.ELU(0.5))).toBe('ELU(alpha=0.5)');
   expect(String(new wg.nn.Hardtanh())).toBe('Hardtanh(min_val=-1.0, max_val=1.0)');
-  expect(String(new wg.nn.Softplus())).toBe('Softplus(beta=1.0, threshold=20.0)');
+  expect(String(new wg.nn.Softplus())).toBe('Softplus(beta=1, threshold=20)');
   expect(String(new wg.nn.GELU('tanh'))).toBe("GELU(approximate='tanh')");
   expect(String(new wg.nn.Mish())).toBe('Mish()');
   expect(() => new wg.nn.ELU(NaN)).toThrow('wasmgrad.nn.ELU: alpha must be a finite number, got NaN');
@@ -72,7 +72,7 @@ test("PyTorch's settings in the printout; bad options are ValueErrors naming the
     [new wg.nn.ELU(1, true), 'ELU(alpha=1.0, inplace=True)'],
     [new wg.nn.CELU({ alpha: 2, inplace: true }), 'CELU(alpha=2.0, inplace=True)'],
     [new wg.nn.Hardtanh(-2, 2, true), 'Hardtanh(min_val=-2.0, max_val=2.0, inplace=True)'],
-    [new wg.nn.Threshold(0.1, 20, true), 'Threshold(threshold=0.1, value=20.0, inplace=True)'],
+    [new wg.nn.Threshold(0.1, 20, true), 'Threshold(threshold=0.1, value=20, inplace=True)'],
     [new wg.nn.RReLU(0.1, 0.3, true), 'RReLU(lower=0.1, upper=0.3, inplace=True)'],
     [new wg.nn.Dropout2d(0.2, true), 'Dropout2d(p=0.2, inplace=True)'],
     [new wg.nn.FeatureAlphaDropout(0.2, true), 'FeatureAlphaDropout(p=0.2, inplace=True)'],

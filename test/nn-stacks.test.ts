@@ -223,7 +223,7 @@ describe('transformer stacks: init, modes, compile, errors', () => {
     );
     expect(() => new wg.nn.TransformerEncoderLayer({ dModel: 8 } as never)).toThrow(/nn\.TransformerEncoderLayer: nhead must be an integer ≥ 1, got undefined/);
     expect(() => new (wg.nn.TransformerEncoderLayer as never as new (...a: unknown[]) => unknown)({ dModel: 8, nhead: 2 }, 2)).toThrow(
-      /nn\.TransformerEncoderLayer: takes \(dModel, nhead, options\) or one options object holding dModel and nhead, got an object followed by 2/,
+      /nn\.TransformerEncoderLayer: the options object must be the last argument, got \[{dModel: 8, nhead: 2}, 2\]/,
     );
     expect(() => new wg.nn.MultiheadAttention({ embedDim: 8, numHeads: 2, kDim: 5 } as never)).toThrow(/unknown option 'kDim'/);
   });

@@ -659,7 +659,7 @@ test('toString prints the module tree as PyTorch does', () => {
       '  (0): Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))',
       '  (1): BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)',
       '  (2): ReLU()',
-      '  (3): MaxPool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))',
+      '  (3): MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)',
       '  (4): Flatten(start_dim=1, end_dim=-1)',
       '  (5): Linear(in_features=64, out_features=10, bias=True)',
       ')',

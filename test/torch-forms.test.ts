@@ -187,3 +187,129 @@ describe('autograd.grad takes the seeds third, as torch.autograd.grad(outputs, i
     expect(() => wg.autograd.grad(a.sum(), a, null, { gradOutputs: 1 } as never)).toThrow("wasmgrad.autograd.grad: unknown option 'gradOutputs'");
   });
 });
+
+describe("modules take torch's positional and keyword constructor forms", () => {
+  const { nn } = wg;
+  type Ctor = new (...args: unknown[]) => wg.nn.Module;
+  const make = (cls: unknown, ...args: unknown[]): wg.nn.Module => {
+    wg.manualSeed(3);
+    return new (cls as Ctor)(...args);
+  };
+  const same = (a: wg.nn.Module, b: wg.nn.Module) => {
+    expect(String(b)).toBe(String(a));
+    expect(Object.keys(b.stateDict())).toEqual(Object.keys(a.stateDict()));
+    for (const [k, v] of Object.entries(a.stateDict())) expect(b.stateDict()[k].toArray(), k).toEqual(v.toArray());
+  };
+  const cases: [string, unknown, unknown[], ...unknown[][]][] = [
+    ['Linear', nn.Linear, [4, 3, { bias: false }], [4, 3, false], [{ inFeatures: 4, outFeatures: 3, bias: false }]],
+    [
+      'Conv2d',
+      nn.Conv2d,
+      [3, 4, 3, { stride: 2, padding: 1, groups: 1, bias: false }],
+      [3, 4, 3, 2, 1, 1, 1, false],
+      [3, 4, { kernelSize: 3, stride: 2, padding: 1, bias: false }],
+    ],
+    ['Conv1d', nn.Conv1d, [3, 4, 3, { dilation: 2, paddingMode: 'circular', padding: 2 }], [3, 4, 3, 1, 2, 2, 1, true, 'circular']],
+    ['ConvTranspose2d', nn.ConvTranspose2d, [3, 4, 3, { stride: 2, padding: 1, outputPadding: 1 }], [3, 4, 3, 2, 1, 1]],
+    [
+      'BatchNorm2d',
+      nn.BatchNorm2d,
+      [3, { eps: 1e-3, momentum: 0.2, affine: false }],
+      [3, 1e-3, 0.2, false],
+      [{ numFeatures: 3, eps: 1e-3, momentum: 0.2, affine: false }],
+    ],
+    ['LayerNorm', nn.LayerNorm, [[3, 4], { eps: 1e-3, elementwiseAffine: false }], [[3, 4], 1e-3, false]],
+    ['GroupNorm', nn.GroupNorm, [2, 4, { eps: 1e-3 }], [2, 4, 1e-3]],
+    ['Embedding', nn.Embedding, [10, 3, { paddingIdx: 0 }], [10, 3, 0], [{ numEmbeddings: 10, embeddingDim: 3, paddingIdx: 0 }]],
+    [
+      'MaxPool2d',
+      nn.MaxPool2d,
+      [3, { stride: 2, padding: 1, ceilMode: true }],
+      [3, 2, 1, 1, false, true],
+      [{ kernelSize: 3, stride: 2, padding: 1, ceilMode: true }],
+    ],
+    ['AvgPool2d', nn.AvgPool2d, [3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }], [3, 2, 1, true, false]],
+    [
+      'LSTM',
+      nn.LSTM,
+      [4, 3, { numLayers: 2, batchFirst: true, bidirectional: true }],
+      [4, 3, 2, true, true, 0, true],
+      [{ inputSize: 4, hiddenSize: 3, numLayers: 2, batchFirst: true, bidirectional: true }],
+    ],
+    ['RNN', nn.RNN, [4, 3, { nonlinearity: 'relu' }], [4, 3, 1, 'relu']],
+    ['GRUCell', nn.GRUCell, [4, 3, { bias: false }], [4, 3, false]],
+    ['MultiheadAttention', nn.MultiheadAttention, [4, 2, { batchFirst: true, bias: false }], [4, 2, 0, false, false, false, null, null, true]],
+    ['TransformerEncoderLayer', nn.TransformerEncoderLayer, [4, 2, { dimFeedforward: 8, dropout: 0 }], [4, 2, 8, 0]],
+    ['Upsample', nn.Upsample, [{ scaleFactor: 2, mode: 'bilinear', alignCorners: false }], [null, 2, 'bilinear', false]],
+    ['PairwiseDistance', nn.PairwiseDistance, [{ p: 1 }], [1]],
+    ['Softmax', nn.Softmax, [0], [{ dim: 0 }]],
+    ['Flatten', nn.Flatten, [0, 1], [{ startDim: 0, endDim: 1 }]],
+    ['Dropout', nn.Dropout, [0.3], [{ p: 0.3 }]],
+    ['Dropout2d', nn.Dropout2d, [0.3, true], [{ p: 0.3, inplace: true }]],
+  ];
+  test.each(cases)('%s', (_name, cls, own, ...forms) => {
+    const want = make(cls, ...own);
+    for (const form of forms) same(want, make(cls, ...form));
+  });
+  test('wrong constructor calls are errors naming the module', () => {
+    expect(() => make(nn.Linear, 4, 3, false, 1)).toThrow('wasmgrad.nn.Linear: takes 3 arguments (inFeatures, outFeatures, bias), got 4');
+    expect(() => make(nn.Conv2d, 3, 4, 3, 2, { stride: 1 })).toThrow("wasmgrad.nn.Conv2d: got 'stride' both as an argument and as an option");
+    expect(() => make(nn.Dropout2d, { p: 0.2, inPlace: true })).toThrow("wasmgrad.nn.Dropout2d: unknown option 'inPlace' (the options are p, inplace)");
+    expect(() => make(nn.Conv2d, 3, 4, 3, { paddingMode: 'mirror' })).toThrow(
+      "wasmgrad.nn.Conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got \"mirror\"",
+    );
+    expect(() => make(nn.ConvTranspose2d, 3, 4, 3, { paddingMode: 'reflect' })).toThrow(
+      'wasmgrad.nn.ConvTranspose2d: only paddingMode \'zeros\' is supported for ConvTranspose2d (as torch), got "reflect"',
+    );
+  });
+});
+
+describe("convolution modules' paddingMode (torch 1.13's padding_mode), against torch literals", () => {
+  // torch: Conv2d(1, 1, (2, 3), padding='same', padding_mode=m, bias=False), weight [[1, 2, 0.5], [-1, 0.25, 3]], x = arange(12) [1, 1, 3, 4];
+  // Conv1d(1, 1, 3, padding=2, padding_mode=m, bias=False), weight [1, -2, 0.5], x = arange(5) [1, 1, 5].
+  const torch2d = {
+    reflect: [12.5, 18.25, 24.0, 22.75, 35.5, 41.25, 47.0, 45.75, 40.5, 46.25, 52.0, 50.75],
+    replicate: [12.5, 18.25, 24.0, 26.25, 35.5, 41.25, 47.0, 49.25, 49.5, 55.25, 61.0, 63.25],
+    circular: [12.5, 18.25, 24.0, 15.75, 35.5, 41.25, 47.0, 38.75, 31.5, 37.25, 43.0, 34.75],
+  };
+  const torch1d = {
+    reflect: [0.0, 1.5, -1.0, -1.5, -2.0, -3.5, -1.0],
+    replicate: [0.0, 0.5, -1.0, -1.5, -2.0, -3.0, -2.0],
+    circular: [-5.0, 4.5, -1.0, -1.5, -2.0, -5.0, 4.5],
+  };
+  for (const backend of ['wasm', 'reference'] as const)
+    for (const mode of ['reflect', 'replicate', 'circular'] as const)
+      test(`${mode} (${backend})`, () => {
+        wg.setBackend(backend);
+        try {
+          const c2 = new wg.nn.Conv2d(1, 1, [2, 3], { padding: 'same', paddingMode: mode, bias: false });
+          wg.noGrad(() =>
+            c2.weight.copy_(
+              wg.tensor([
+                [
+                  [
+                    [1, 2, 0.5],
+                    [-1, 0.25, 3],
+                  ],
+                ],
+              ]),
+            ),
+          );
+          const x2 = wg.arange(12).reshape([1, 1, 3, 4]).requiresGrad_();
+          const y2 = c2.forward(x2);
+          expect(Array.from(y2.data())).toEqual(torch2d[mode]);
+          expect(String(c2)).toBe(`Conv2d(1, 1, kernel_size=(2, 3), stride=(1, 1), padding=same, bias=False, padding_mode=${mode})`);
+          // the gradient flows through the padding to the input: the sum of the taps that read each element
+          y2.sum().backward();
+          const viaPad = wg.nn.functional.conv2d(wg.nn.functional.pad(x2.detach(), [1, 1, 0, 1], { mode }), c2.weight.detach());
+          expect(Array.from(viaPad.data())).toEqual(torch2d[mode]);
+          expect(x2.grad!.sum().item()).toBeCloseTo(c2.weight.sum().item() * 12, 4);
+          const c1 = new wg.nn.Conv1d(1, 1, 3, { padding: 2, paddingMode: mode, bias: false });
+          wg.noGrad(() => c1.weight.copy_(wg.tensor([[[1, -2, 0.5]]])));
+          expect(Array.from(c1.forward(wg.arange(5).reshape([1, 1, 5])).data())).toEqual(torch1d[mode]);
+          expect(String(c1)).toBe(`Conv1d(1, 1, kernel_size=(3,), stride=(1,), padding=(2,), bias=False, padding_mode=${mode})`);
+        } finally {
+          wg.setBackend('wasm');
+        }
+      });
+});

@@ -39,46 +39,50 @@ export function torchForm<
   const O extends readonly string[] = [],
   const K extends readonly string[] = [],
 >(name: string, impl: F, sig: TorchSignature & { positional: P; options?: O; keywordOnly?: K }): WithKeywords<F, P[number] | O[number] | K[number]> {
+  const call = impl as unknown as (...args: unknown[]) => unknown;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    return call.apply(this, [...torchArgs(name, args, sig)]);
+  };
+  return wrapped as unknown as WithKeywords<F, P[number] | O[number] | K[number]>;
+}
+
+/** The arguments of a call in any of the three forms, rewritten into the implementation's own (the same array if they are in it). */
+export function torchArgs(name: string, args: readonly unknown[], sig: TorchSignature): readonly unknown[] {
   const inputs = sig.inputs ?? 1;
   const options = sig.options ?? [];
   const order = [...sig.positional, ...options];
   const optionNames = [...options, ...(sig.keywordOnly ?? [])];
   const known = [...order, ...(sig.keywordOnly ?? [])];
-  const call = impl as unknown as (...args: unknown[]) => unknown;
-  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    const rest = args.slice(inputs);
-    const last = rest[rest.length - 1];
-    const keywords = isRecord(last) ? (last as Record<string, unknown>) : undefined;
-    const given = keywords === undefined ? rest : rest.slice(0, -1);
-    // The implementation's own form: its positional arguments, then its options object.
-    if (
-      keywords === undefined
-        ? given.length <= sig.positional.length
-        : given.length === sig.positional.length && !Object.keys(keywords).some((k) => sig.positional.includes(k))
-    )
-      return call.apply(this, args);
-    if (given.some(isRecord)) throw new ValueError(name, `the options object must be the last argument, got ${fmtValue(args.slice(inputs))}`);
-    if (given.length > order.length)
-      throw new ValueError(
-        name,
-        `takes ${order.length} argument${order.length === 1 ? '' : 's'} after the input${inputs === 1 ? '' : 's'} (${order.join(', ')}), got ${given.length}`,
-      );
-    const values = new Map<string, unknown>(given.map((v, i) => [order[i], v]));
-    const unknown: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(keywords ?? {})) {
-      if (values.has(k)) throw new ValueError(name, `got '${k}' both as an argument and as an option`);
-      if (known.includes(k)) values.set(k, v);
-      else if (optionNames.length > 0)
-        unknown[k] = v; // the implementation's own options: it checks them
-      else throw new ValueError(name, `unknown option '${k}' (the options are ${known.join(', ')})`);
-    }
-    const positional = sig.positional.map((k) => values.get(k));
-    const opts: Record<string, unknown> = { ...unknown };
-    // torch's None is the default: an option given as null is left out.
-    for (const k of optionNames) if (values.get(k) !== undefined && values.get(k) !== null) opts[k] = values.get(k);
-    if (Object.keys(opts).length > 0) return call.apply(this, [...args.slice(0, inputs), ...positional, opts]);
-    while (positional.length > 0 && positional[positional.length - 1] === undefined) positional.pop();
-    return call.apply(this, [...args.slice(0, inputs), ...positional]);
-  };
-  return wrapped as unknown as WithKeywords<F, P[number] | O[number] | K[number]>;
+  const rest = args.slice(inputs);
+  const last = rest[rest.length - 1];
+  const keywords = isRecord(last) ? (last as Record<string, unknown>) : undefined;
+  const given = keywords === undefined ? rest : rest.slice(0, -1);
+  if (given.some(isRecord)) throw new ValueError(name, `the options object must be the last argument, got ${fmtValue(rest)}`);
+  // The implementation's own form: its positional arguments, then its options object.
+  if (
+    keywords === undefined
+      ? given.length <= sig.positional.length
+      : given.length === sig.positional.length && !Object.keys(keywords).some((k) => sig.positional.includes(k))
+  )
+    return args;
+  if (given.length > order.length) {
+    const after = inputs === 0 ? '' : ` after the input${inputs === 1 ? '' : 's'}`;
+    throw new ValueError(name, `takes ${order.length} argument${order.length === 1 ? '' : 's'}${after} (${order.join(', ')}), got ${given.length}`);
+  }
+  const values = new Map<string, unknown>(given.map((v, i) => [order[i], v]));
+  const unknown: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(keywords ?? {})) {
+    if (values.has(k)) throw new ValueError(name, `got '${k}' both as an argument and as an option`);
+    if (known.includes(k)) values.set(k, v);
+    else if (optionNames.length > 0)
+      unknown[k] = v; // the implementation's own options: it checks them
+    else throw new ValueError(name, `unknown option '${k}' (the options are ${known.join(', ')})`);
+  }
+  const positional = sig.positional.map((k) => values.get(k));
+  const opts: Record<string, unknown> = { ...unknown };
+  // torch's None is the default: an option given as null is left out.
+  for (const k of optionNames) if (values.get(k) !== undefined && values.get(k) !== null) opts[k] = values.get(k);
+  if (Object.keys(opts).length > 0) return [...args.slice(0, inputs), ...positional, opts];
+  while (positional.length > 0 && positional[positional.length - 1] === undefined) positional.pop();
+  return [...args.slice(0, inputs), ...positional];
 }

@@ -50,9 +50,8 @@ export function castTo(fn: string, x: Tensor, opts: unknown, dtypes: readonly DT
 
 /** Reduction fn's input (cast to the options' dtype), dim and keepdim, from its arguments after x. */
 function reduceArgs(fn: string, x: Tensor, args: ReduceArgs, dtypes?: readonly DType[]): [Tensor, Dims | null | undefined, boolean] {
+  // (an options object anywhere but last is refused before this by torchForm, src/api/torch-forms.ts)
   const at = args.findIndex((a) => a !== null && typeof a === 'object' && !Array.isArray(a));
-  if (at >= 0 && args.slice(at + 1).some((a) => a !== undefined))
-    throw new ValueError(fn, `the options { dtype } must be the last argument, got ${fmtValue(args[at + 1])} after them`);
   const [dim, keepdim = false] = (at < 0 ? args : args.slice(0, at)) as [Dims | null | undefined, boolean | undefined];
   return [castTo(fn, x, at < 0 ? undefined : args[at], dtypes), dim, keepdim];
 }

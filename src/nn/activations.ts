@@ -7,10 +7,11 @@ import { checkFinite } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkOptions, checkTensor } from '../engine/check.js';
-import { pyFloat } from './layers.js';
+import { pyFloat, pyNumber } from './layers.js';
 import { constantParameter } from './init.js';
 import { InPlaceActivation, InPlaceModule } from './inplace.js';
 import { Module } from './module.js';
+import { moduleArgs } from './module-forms.js';
 
 /** A finite number option of module fn (PyTorch's float arguments). */
 const finite = (fn: string, what: string, v: unknown): number => checkFinite(`nn.${fn}`, what, v);
@@ -131,7 +132,7 @@ export class Softplus extends Module {
     return F.softplus(x, { beta: this.beta, threshold: this.threshold });
   }
   override extraRepr(): string {
-    return `beta=${pyFloat(this.beta)}, threshold=${pyFloat(this.threshold)}`;
+    return `beta=${pyNumber(this.beta)}, threshold=${pyNumber(this.threshold)}`;
   }
 }
 
@@ -180,14 +181,18 @@ export class Threshold extends InPlaceModule {
     return this.output(x, F.threshold(x, this.threshold, this.value));
   }
   override extraRepr(): string {
-    return `threshold=${pyFloat(this.threshold)}, value=${pyFloat(this.value)}${this.inplaceRepr()}`;
+    return `threshold=${pyNumber(this.threshold)}, value=${pyNumber(this.value)}${this.inplaceRepr()}`;
   }
 }
 
 /** softmax(−x) along dim (PyTorch's nn.Softmin(dim)). */
 export class Softmin extends Module {
-  constructor(readonly dim?: number) {
+  readonly dim?: number;
+  constructor(dim?: number);
+  constructor(...args: unknown[]) {
+    const [dim] = moduleArgs('Softmin', args) as [number?];
     super();
+    this.dim = dim;
     if (dim !== undefined && !Number.isInteger(dim)) throw new ValueError('nn.Softmin', `dim must be an integer, got ${fmtValue(dim)}`);
   }
   forward(x: Tensor): Tensor {

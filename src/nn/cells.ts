@@ -12,6 +12,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { checkInt } from './layers.js';
 import { Module, type Forward } from './module.js';
 import { gruRecurrence, lstmRecurrence, registerCellWeights, rnnRecurrence, type CellWeights } from './recurrent.js';
+import { moduleArgs } from './module-forms.js';
 
 abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
   readonly inputSize: number;
@@ -87,7 +88,9 @@ abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
 /** h' = tanh(W_ih x + b_ih + W_hh h + b_hh) (or relu); forward(input, hx?) → h'. */
 export class RNNCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Tensor> {
   readonly nonlinearity: 'tanh' | 'relu';
-  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' } = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' });
+  constructor(...args: unknown[]) {
+    const [inputSize, hiddenSize, options = {}] = moduleArgs('RNNCell', args) as [number, number, { bias?: boolean; nonlinearity?: 'tanh' | 'relu' }?];
     const o = checkOptions<{ bias?: boolean; nonlinearity?: 'tanh' | 'relu' }>('nn.RNNCell', options, ['bias', 'nonlinearity']);
     const { nonlinearity = 'tanh' } = o;
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
@@ -106,7 +109,9 @@ export class RNNCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Ten
 
 /** PyTorch's GRU cell (gates r, z, n); forward(input, hx?) → h'. */
 export class GRUCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Tensor> {
-  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean });
+  constructor(...args: unknown[]) {
+    const [inputSize, hiddenSize, options = {}] = moduleArgs('GRUCell', args) as [number, number, { bias?: boolean }?];
     super('nn.GRUCell', 3, inputSize, hiddenSize, checkOptions<{ bias?: boolean }>('nn.GRUCell', options, ['bias']).bias ?? true);
   }
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
@@ -117,7 +122,9 @@ export class GRUCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Ten
 
 /** PyTorch's LSTM cell (gates i, f, g, o); forward(input, [h, c]?) → [h', c']. */
 export class LSTMCell extends CellBase<(input: Tensor, hx?: readonly [Tensor, Tensor] | null) => [Tensor, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, options: { bias?: boolean } = {}) {
+  constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean });
+  constructor(...args: unknown[]) {
+    const [inputSize, hiddenSize, options = {}] = moduleArgs('LSTMCell', args) as [number, number, { bias?: boolean }?];
     super('nn.LSTMCell', 4, inputSize, hiddenSize, checkOptions<{ bias?: boolean }>('nn.LSTMCell', options, ['bias']).bias ?? true);
   }
   forward(input: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {

@@ -12,12 +12,13 @@ import * as F from '../api/functional.js';
 import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkChannelsInput, checkInt, checkPair, checkTriple, pyPair } from './layers.js';
+import { checkChannelsInput, checkInt, checkPair, checkTriple, modePadding, pyFloat, pyPair, pySize, type PaddingMode } from './layers.js';
 import type { ConvTranspose3dOptions } from '../ops/conv.js';
 import type { Size3 } from '../ops/window.js';
 import type { AdaptiveSize3 } from '../api/conv3d.js';
 import { Module } from './module.js';
 import { fractionalArgs } from '../api/fractional.js';
+import { moduleArgs } from './module-forms.js';
 
 /** A number or [n] as n, an integer ≥ min. */
 function checkSingle(where: string, name: string, v: unknown, min: number): number {
@@ -26,6 +27,8 @@ function checkSingle(where: string, name: string, v: unknown, min: number): numb
 }
 
 export interface Conv1dModuleOptions {
+  /** As Conv2d's. */
+  paddingMode?: PaddingMode;
   stride?: number | [number];
   padding?: number | [number] | 'same' | 'valid';
   dilation?: number | [number];
@@ -42,22 +45,36 @@ export class Conv1d extends Module {
   readonly dilation: number;
   readonly groups: number;
 
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    readonly kernelSize: number,
-    opts: Conv1dModuleOptions = {},
-  ) {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number;
+  readonly paddingMode: PaddingMode;
+  /** F.pad's list for a paddingMode other than 'zeros' (modePadding), else null. */
+  private readonly modePad: number[] | null;
+
+  constructor(inChannels: number, outChannels: number, kernelSize: number, opts?: Conv1dModuleOptions);
+  constructor(...args: unknown[]) {
+    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('Conv1d', args) as [number, number, number, Conv1dModuleOptions?];
     super();
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
     checkInt('Conv1d', 'inChannels', inChannels, 1);
     checkInt('Conv1d', 'outChannels', outChannels, 1);
     this.kernelSize = checkSingle('Conv1d', 'kernelSize', kernelSize, 1);
-    const o = checkOptions<Conv1dModuleOptions>('nn.Conv1d', opts, ['stride', 'padding', 'dilation', 'groups', 'bias']);
+    const o = checkOptions<Conv1dModuleOptions>('nn.Conv1d', opts, ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode']);
     checkBool('nn.Conv1d', 'bias', o.bias);
     this.stride = checkSingle('Conv1d', 'stride', o.stride ?? 1, 1);
     this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : checkSingle('Conv1d', 'padding', o.padding ?? 0, 0);
     this.dilation = checkSingle('Conv1d', 'dilation', o.dilation ?? 1, 1);
     this.groups = checkInt('Conv1d', 'groups', o.groups ?? 1, 1);
+    this.modePad = modePadding(
+      'nn.Conv1d',
+      o.paddingMode,
+      typeof this.padding === 'string' ? this.padding : [this.padding],
+      [this.kernelSize],
+      [this.dilation],
+    );
+    this.paddingMode = o.paddingMode ?? 'zeros';
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
       throw new ValueError('nn.Conv1d', `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
     const bound = fanInBound((inChannels / this.groups) * this.kernelSize);
@@ -67,7 +84,10 @@ export class Conv1d extends Module {
 
   forward(x: Tensor): Tensor {
     checkChannelsInput('nn.Conv1d', x, this.inChannels, 'L');
-    return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    if (this.modePad === null)
+      return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    const mode = this.paddingMode as Exclude<PaddingMode, 'zeros'>;
+    return F.conv1d(F.pad(x, this.modePad, { mode }), this.weight, this.bias, { stride: this.stride, dilation: this.dilation, groups: this.groups });
   }
 
   override extraRepr(): string {
@@ -76,7 +96,8 @@ export class Conv1d extends Module {
     else if (this.padding !== 0) s += `, padding=(${this.padding},)`;
     if (this.dilation !== 1) s += `, dilation=(${this.dilation},)`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
-    return this.bias === null ? `${s}, bias=False` : s;
+    if (this.bias === null) s += ', bias=False';
+    return this.paddingMode === 'zeros' ? s : `${s}, padding_mode=${this.paddingMode}`;
   }
 }
 
@@ -135,8 +156,11 @@ abstract class ConvTransposeNd<S extends number | [number, number] | [number, nu
       'groups',
       'bias',
       'dilation',
+      'paddingMode',
     ]);
     checkBool(where, 'bias', o.bias);
+    const { paddingMode = 'zeros' } = o as { paddingMode?: unknown };
+    if (paddingMode !== 'zeros') throw new ValueError(where, `only paddingMode 'zeros' is supported for ${kind} (as torch), got ${fmtValue(paddingMode)}`);
     this.stride = size('stride', o.stride ?? 1, 1);
     this.padding = size('padding', o.padding ?? 0, 0);
     this.outputPadding = size('outputPadding', o.outputPadding ?? 0, 0);
@@ -200,21 +224,37 @@ const asList = (v: number | readonly number[]): number[] => (typeof v === 'numbe
 
 /** Transposed 1-D convolution over [N, inC, L] (PyTorch nn.ConvTranspose1d): weight [inC, outC/groups, k]. */
 export class ConvTranspose1d extends ConvTransposeNd<number> {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | [number], opts: ConvTranspose1dModuleOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number], opts?: ConvTranspose1dModuleOptions);
+  constructor(...args: unknown[]) {
+    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('ConvTranspose1d', args) as [
+      number,
+      number,
+      number | [number],
+      ConvTranspose1dModuleOptions?,
+    ];
     super('ConvTranspose1d', inChannels, outChannels, kernelSize, opts);
   }
 }
 
 /** Transposed 2-D convolution over [N, inC, H, W] (PyTorch nn.ConvTranspose2d): weight [inC, outC/groups, kh, kw]. */
 export class ConvTranspose2d extends ConvTransposeNd<[number, number]> {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: ConvTranspose2dModuleOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts?: ConvTranspose2dModuleOptions);
+  constructor(...args: unknown[]) {
+    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('ConvTranspose2d', args) as [
+      number,
+      number,
+      number | [number, number],
+      ConvTranspose2dModuleOptions?,
+    ];
     super('ConvTranspose2d', inChannels, outChannels, kernelSize, opts);
   }
 }
 
 /** Transposed 3-D convolution over [N, inC, D, H, W] (PyTorch nn.ConvTranspose3d): weight [inC, outC/groups, kd, kh, kw]. */
 export class ConvTranspose3d extends ConvTransposeNd<[number, number, number]> {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts: ConvTranspose3dModuleOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts?: ConvTranspose3dModuleOptions);
+  constructor(...args: unknown[]) {
+    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('ConvTranspose3d', args) as [number, number, Size3, ConvTranspose3dModuleOptions?];
     super('ConvTranspose3d', inChannels, outChannels, kernelSize, opts);
   }
 }
@@ -226,7 +266,9 @@ export interface ConvTranspose3dModuleOptions extends ConvTranspose3dOptions {
 /** Resizes [N, C, L], [N, C, H, W] or [N, C, D, H, W] with interpolate (PyTorch nn.Upsample: size or scaleFactor, mode, alignCorners). */
 export class Upsample extends Module {
   readonly options: InterpolateOptions;
-  constructor(options: InterpolateOptions) {
+  constructor(options: InterpolateOptions);
+  constructor(...args: unknown[]) {
+    const [options] = moduleArgs('Upsample', args) as [InterpolateOptions];
     super();
     if (options === null || typeof options !== 'object')
       throw new ValueError('nn.Upsample', `expects options { size | scaleFactor, mode, alignCorners, recomputeScaleFactor }, got ${fmtValue(options)}`);
@@ -237,21 +279,30 @@ export class Upsample extends Module {
   }
   override extraRepr(): string {
     const o = this.options;
-    const what = o.size !== undefined ? `size=${fmtValue(o.size)}` : `scale_factor=${fmtValue(o.scaleFactor)}`;
-    return `${what}, mode='${o.mode ?? 'nearest'}'`;
+    // torch 1.13 stores scale_factor as float(s) and prints the mode unquoted
+    const scale = o.scaleFactor ?? null;
+    const what =
+      o.size !== undefined && o.size !== null
+        ? `size=${pySize(o.size)}`
+        : `scale_factor=${typeof scale === 'number' || scale === null ? (scale === null ? 'None' : pyFloat(scale)) : `(${scale.map(pyFloat).join(', ')})`}`;
+    return `${what}, mode=${o.mode ?? 'nearest'}`;
   }
 }
 
 /** PyTorch's nn.UpsamplingNearest2d: Upsample with mode 'nearest' ({ size } or { scaleFactor }). */
 export class UpsamplingNearest2d extends Upsample {
-  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>) {
+  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>);
+  constructor(...args: unknown[]) {
+    const [options] = moduleArgs('UpsamplingNearest2d', args) as [Pick<InterpolateOptions, 'size' | 'scaleFactor'>];
     super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingNearest2d', options, ['size', 'scaleFactor']), mode: 'nearest' });
   }
 }
 
 /** PyTorch's nn.UpsamplingBilinear2d: Upsample with mode 'bilinear' and alignCorners true. */
 export class UpsamplingBilinear2d extends Upsample {
-  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>) {
+  constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>);
+  constructor(...args: unknown[]) {
+    const [options] = moduleArgs('UpsamplingBilinear2d', args) as [Pick<InterpolateOptions, 'size' | 'scaleFactor'>];
     super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingBilinear2d', options, ['size', 'scaleFactor']), mode: 'bilinear', alignCorners: true });
   }
 }
@@ -268,7 +319,7 @@ abstract class AdaptiveAvgPool<S> extends Module {
     return this.pool(x, this.outputSize);
   }
   override extraRepr(): string {
-    return `output_size=${fmtValue(this.outputSize)}`;
+    return `output_size=${pySize(this.outputSize as number | readonly (number | null)[])}`;
   }
 }
 
@@ -287,7 +338,7 @@ abstract class AdaptiveMaxPool<S> extends Module<(x: Tensor) => Tensor | [Tensor
     return this.pool(x, this.outputSize, { returnIndices: this.returnIndices });
   }
   override extraRepr(): string {
-    return `output_size=${fmtValue(this.outputSize)}`;
+    return `output_size=${pySize(this.outputSize as number | readonly (number | null)[])}`;
   }
 }
 

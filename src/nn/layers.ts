@@ -10,6 +10,7 @@ import { fanInBound, normalParameter, uniformParameter } from './init.js';
 import { Module } from './module.js';
 import type { Conv3dOptions } from '../ops/conv.js';
 import type { Size3 } from '../ops/window.js';
+import { moduleArgs } from './module-forms.js';
 
 /** Throws unless v is an integer ≥ min. */
 export function checkInt(where: string, name: string, v: unknown, min: number): number {
@@ -42,30 +43,13 @@ export function checkChannelsInput(fn: string, x: Tensor, inChannels: number, sp
     throw new ShapeError(fn, `expected an input [N, ${inChannels}, ${spatial}] or [${inChannels}, ${spatial}], got shape ${fmtShape(x.shape)}`);
 }
 
-/**
- * PyTorch's keyword form of a constructor's leading arguments: `nn.Transformer(d_model=8, nhead=2)`
- * is `new Transformer({ dModel: 8, nhead: 2 })`, the leading arguments named in the options object.
- * Returns the leading values (undefined where not given) and the other options, either form.
- */
-export function keywordForm<O extends object>(fn: string, args: readonly unknown[], names: readonly string[]): [unknown[], O] {
-  const first = args[0];
-  if (first === null || typeof first !== 'object' || Array.isArray(first)) return [names.map((_, i) => args[i]), (args[names.length] ?? {}) as O];
-  if (args.length > 1)
-    throw new ValueError(
-      fn,
-      `takes (${names.join(', ')}, options) or one options object holding ${names.join(' and ')}, got an object followed by ${fmtValue(args[1])}`,
-    );
-  const o: Record<string, unknown> = { ...first };
-  const values = names.map((n) => {
-    const v = o[n];
-    delete o[n];
-    return v;
-  });
-  return [values, o as O];
-}
-
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 export const pyPair = (p: readonly number[]) => `(${p.join(', ')})`;
+/** A number as torch prints what it was given, reading an integer as Python's int (nn.Softplus's defaults are the ints 1 and 20). */
+export const pyNumber = (x: number): string => (Number.isInteger(x) ? String(x) : pyFloat(x));
+/** A size as torch prints what it was given: a number as itself, a list as a tuple (null is None; one element keeps its comma). */
+export const pySize = (v: number | null | readonly (number | null)[]): string =>
+  typeof v === 'number' ? String(v) : v === null ? 'None' : `(${v.map((d) => (d === null ? 'None' : String(d))).join(', ')}${v.length === 1 ? ',' : ''})`;
 /** A float as Python's repr prints it (1e-05, 0.1, 1.0), for PyTorch-like toString(). */
 export function pyFloat(x: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
@@ -84,7 +68,9 @@ export class Linear extends Module {
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: { bias?: boolean } = {}) {
+  constructor(inFeatures: number, outFeatures: number, opts?: { bias?: boolean });
+  constructor(...args: unknown[]) {
+    const [inFeatures, outFeatures, opts = {}] = moduleArgs('Linear', args) as [number, number, { bias?: boolean }?];
     super();
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0);
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0);
@@ -116,7 +102,36 @@ export class Linear extends Module {
   }
 }
 
+/** How a convolution module pads: with zeros inside the convolution, or by F.pad's mode first (torch's padding_mode). */
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+
+/**
+ * torch's _reversed_padding_repeated_twice for a padding mode other than 'zeros': F.pad's list (last
+ * dim first, both sides), the convolution then running with padding 0; null for 'zeros'. 'same'
+ * splits each dim's total dilation·(k − 1) with the smaller half first, as torch.
+ */
+export function modePadding(
+  fn: string,
+  mode: unknown,
+  padding: readonly number[] | 'same' | 'valid',
+  kernelSize: readonly number[],
+  dilation: readonly number[],
+): number[] | null {
+  if (mode === undefined || mode === 'zeros') return null;
+  if (mode !== 'reflect' && mode !== 'replicate' && mode !== 'circular')
+    throw new ValueError(fn, `paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got ${fmtValue(mode)}`);
+  const sides = kernelSize.map((k, i): [number, number] => {
+    if (padding === 'valid') return [0, 0];
+    if (padding !== 'same') return [padding[i], padding[i]];
+    const total = dilation[i] * (k - 1);
+    return [Math.floor(total / 2), total - Math.floor(total / 2)];
+  });
+  return sides.reverse().flat();
+}
+
 export interface Conv2dModuleOptions {
+  /** torch's padding_mode (default 'zeros'): 'reflect', 'replicate' or 'circular' pad with F.pad's mode first. */
+  paddingMode?: PaddingMode;
   stride?: number | [number, number];
   /** A number, [ph, pw], 'same' (stride 1; output size = input size) or 'valid' (no padding). */
   padding?: number | [number, number] | 'same' | 'valid';
@@ -139,6 +154,9 @@ export abstract class ConvNd<S extends number[]> extends Module {
   readonly padding: S | 'same' | 'valid';
   readonly dilation: S;
   readonly groups: number;
+  readonly paddingMode: PaddingMode;
+  /** F.pad's list for a paddingMode other than 'zeros' (see modePadding), else null. */
+  private readonly modePad: number[] | null;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
@@ -155,12 +173,14 @@ export abstract class ConvNd<S extends number[]> extends Module {
     this.inChannels = checkInt(name, 'inChannels', inChannels, 1);
     this.outChannels = checkInt(name, 'outChannels', outChannels, 1);
     this.kernelSize = sizes(name, 'kernelSize', kernelSize, 1);
-    const o = checkOptions<Conv2dModuleOptions | Conv3dModuleOptions>(fn, opts, ['stride', 'padding', 'dilation', 'groups', 'bias']);
+    const o = checkOptions<Conv2dModuleOptions | Conv3dModuleOptions>(fn, opts, ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode']);
     checkBool(fn, 'bias', o.bias);
     this.stride = sizes(name, 'stride', o.stride ?? 1, 1);
     this.padding = o.padding === 'same' || o.padding === 'valid' ? o.padding : sizes(name, 'padding', o.padding ?? 0, 0);
     this.dilation = sizes(name, 'dilation', o.dilation ?? 1, 1);
     this.groups = checkInt(name, 'groups', o.groups ?? 1, 1);
+    this.modePad = modePadding(fn, o.paddingMode, this.padding, this.kernelSize, this.dilation);
+    this.paddingMode = o.paddingMode ?? 'zeros';
     // As PyTorch, checked when the module is made rather than at the first forward.
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0)
       throw new ValueError(fn, `inChannels ${inChannels} and outChannels ${outChannels} must both be multiples of groups ${this.groups}`);
@@ -173,7 +193,12 @@ export abstract class ConvNd<S extends number[]> extends Module {
 
   /** The function's options from the module's. */
   protected get convOptions() {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    return { stride: this.stride, padding: this.modePad === null ? this.padding : 0, dilation: this.dilation, groups: this.groups };
+  }
+
+  /** x padded by the paddingMode (the convolution then pads nothing), or x itself for 'zeros'. */
+  protected padded(x: Tensor): Tensor {
+    return this.modePad === null ? x : F.pad(x, this.modePad, { mode: this.paddingMode as Exclude<PaddingMode, 'zeros'> });
   }
 
   override extraRepr(): string {
@@ -183,33 +208,40 @@ export abstract class ConvNd<S extends number[]> extends Module {
     if (this.dilation.some((d) => d !== 1)) s += `, dilation=${pyPair(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (this.bias === null) s += ', bias=False';
+    if (this.paddingMode !== 'zeros') s += `, padding_mode=${this.paddingMode}`;
     return s;
   }
 }
 
 /** 2-D convolution over x [N, inChannels, H, W] → [N, outChannels, OH, OW] (or unbatched [inChannels, H, W]; cross-correlation, as PyTorch). See ConvNd. */
 export class Conv2d extends ConvNd<[number, number]> {
-  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts: Conv2dModuleOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts?: Conv2dModuleOptions);
+  constructor(...args: unknown[]) {
+    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('Conv2d', args) as [number, number, number | [number, number], Conv2dModuleOptions?];
     super('Conv2d', checkPair, inChannels, outChannels, kernelSize, opts);
   }
   forward(x: Tensor): Tensor {
     checkChannelsInput('nn.Conv2d', x, this.inChannels, 'H, W');
-    return F.conv2d(x, this.weight, this.bias, this.convOptions as Conv2dModuleOptions);
+    return F.conv2d(this.padded(x), this.weight, this.bias, this.convOptions as Conv2dModuleOptions);
   }
 }
 
 export interface Conv3dModuleOptions extends Conv3dOptions {
+  /** As Conv2d's. */
+  paddingMode?: PaddingMode;
   bias?: boolean;
 }
 
 /** 3-D convolution over x [N, inChannels, D, H, W] (or unbatched [inChannels, D, H, W]; PyTorch nn.Conv3d): weight [outChannels, inChannels/groups, kd, kh, kw]. See ConvNd. */
 export class Conv3d extends ConvNd<[number, number, number]> {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts: Conv3dModuleOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts?: Conv3dModuleOptions);
+  constructor(...args: unknown[]) {
+    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('Conv3d', args) as [number, number, Size3, Conv3dModuleOptions?];
     super('Conv3d', checkTriple, inChannels, outChannels, kernelSize, opts);
   }
   forward(x: Tensor): Tensor {
     checkChannelsInput('nn.Conv3d', x, this.inChannels, 'D, H, W');
-    return F.conv3d(x, this.weight, this.bias, this.convOptions as Conv3dOptions);
+    return F.conv3d(this.padded(x), this.weight, this.bias, this.convOptions as Conv3dOptions);
   }
 }
 
@@ -293,9 +325,11 @@ abstract class EmbeddingTable extends Module {
  * [numEmbeddings, embeddingDim] initialised from N(0, 1) (PyTorch's default).
  */
 export class Embedding extends EmbeddingTable {
-  /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingOptions = {}, pretrained?: Tensor) {
-    super('Embedding', numEmbeddings, embeddingDim, opts, [], pretrained);
+  /** `_weight` (torch's): the weight's values instead of a random init (fromPretrained). */
+  constructor(numEmbeddings: number, embeddingDim: number, opts?: EmbeddingOptions & { _weight?: Tensor });
+  constructor(...args: unknown[]) {
+    const [numEmbeddings, embeddingDim, { _weight, ...opts } = {}] = moduleArgs('Embedding', args) as [number, number, EmbeddingOptions & { _weight?: Tensor }];
+    super('Embedding', numEmbeddings, embeddingDim, opts, [], _weight);
   }
 
   /**
@@ -305,7 +339,7 @@ export class Embedding extends EmbeddingTable {
    */
   static fromPretrained(embeddings: Tensor, opts: EmbeddingOptions & { freeze?: boolean } = {}): Embedding {
     const [[n, d], freeze, rest] = pretrainedSettings('nn.Embedding.fromPretrained', embeddings, opts, []);
-    return new Embedding(n, d, rest, embeddings).requiresGrad_(!freeze);
+    return new Embedding(n, d, { ...rest, _weight: embeddings }).requiresGrad_(!freeze);
   }
 
   forward(idx: Tensor): Tensor {
@@ -339,16 +373,22 @@ export class EmbeddingBag extends EmbeddingTable {
   readonly mode: EmbeddingBagMode;
   readonly includeLastOffset: boolean;
 
-  /** `pretrained`: the weight's values instead of a random init (fromPretrained). */
-  constructor(numEmbeddings: number, embeddingDim: number, opts: EmbeddingBagModuleOptions = {}, pretrained?: Tensor) {
-    super('EmbeddingBag', numEmbeddings, embeddingDim, opts, BAG_KEYS, pretrained);
+  /** `_weight` (torch's): the weight's values instead of a random init (fromPretrained). */
+  constructor(numEmbeddings: number, embeddingDim: number, opts?: EmbeddingBagModuleOptions & { _weight?: Tensor });
+  constructor(...args: unknown[]) {
+    const [numEmbeddings, embeddingDim, { _weight, ...opts } = {}] = moduleArgs('EmbeddingBag', args) as [
+      number,
+      number,
+      EmbeddingBagModuleOptions & { _weight?: Tensor },
+    ];
+    super('EmbeddingBag', numEmbeddings, embeddingDim, opts, BAG_KEYS, _weight);
     [this.mode, this.includeLastOffset] = bagOptions('nn.EmbeddingBag', opts.mode ?? 'mean', opts.includeLastOffset ?? false, this.scaleGradByFreq);
   }
 
   /** An EmbeddingBag holding a copy of `embeddings`, frozen unless `freeze` is false (PyTorch's from_pretrained). */
   static fromPretrained(embeddings: Tensor, opts: EmbeddingBagModuleOptions & { freeze?: boolean } = {}): EmbeddingBag {
     const [[n, d], freeze, rest] = pretrainedSettings('nn.EmbeddingBag.fromPretrained', embeddings, opts, BAG_KEYS);
-    return new EmbeddingBag(n, d, rest, embeddings).requiresGrad_(!freeze);
+    return new EmbeddingBag(n, d, { ...rest, _weight: embeddings }).requiresGrad_(!freeze);
   }
 
   forward(input: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {

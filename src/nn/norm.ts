@@ -13,6 +13,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
 import { checkChannelsInput, checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
+import { moduleArgs } from './module-forms.js';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -128,7 +129,9 @@ abstract class BatchNorm extends Module {
 
 /** Batch normalisation of x [N, C] or [N, C, L] over N (and L) per channel C. See BatchNorm. */
 export class BatchNorm1d extends BatchNorm {
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  constructor(numFeatures: number, opts?: BatchNormOptions);
+  constructor(...args: unknown[]) {
+    const [numFeatures, opts = {}] = moduleArgs('BatchNorm1d', args) as [number, BatchNormOptions?];
     super('BatchNorm1d', numFeatures, opts);
   }
   protected checkInput(x: Tensor): void {
@@ -139,7 +142,9 @@ export class BatchNorm1d extends BatchNorm {
 
 /** Batch normalisation of x [N, C, H, W] over N, H, W per channel C. See BatchNorm. */
 export class BatchNorm2d extends BatchNorm {
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  constructor(numFeatures: number, opts?: BatchNormOptions);
+  constructor(...args: unknown[]) {
+    const [numFeatures, opts = {}] = moduleArgs('BatchNorm2d', args) as [number, BatchNormOptions?];
     super('BatchNorm2d', numFeatures, opts);
   }
   protected checkInput(x: Tensor): void {
@@ -150,7 +155,9 @@ export class BatchNorm2d extends BatchNorm {
 
 /** Batch normalisation of x [N, C, D, H, W] over N, D, H, W per channel C. See BatchNorm. */
 export class BatchNorm3d extends BatchNorm {
-  constructor(numFeatures: number, opts: BatchNormOptions = {}) {
+  constructor(numFeatures: number, opts?: BatchNormOptions);
+  constructor(...args: unknown[]) {
+    const [numFeatures, opts = {}] = moduleArgs('BatchNorm3d', args) as [number, BatchNormOptions?];
     super('BatchNorm3d', numFeatures, opts);
   }
   protected checkInput(x: Tensor): void {
@@ -183,7 +190,9 @@ export class LayerNorm extends Module {
   /** β of normalizedShape, init 0 (null without elementwiseAffine or bias). */
   readonly bias: Tensor | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: LayerNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], opts?: LayerNormOptions);
+  constructor(...args: unknown[]) {
+    const [normalizedShape, opts = {}] = moduleArgs('LayerNorm', args) as [number | readonly number[], LayerNormOptions?];
     super();
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.length === 0)
@@ -225,17 +234,19 @@ export interface GroupNormOptions {
  * a per-channel affine, in one kernel (F.groupNorm).
  */
 export class GroupNorm extends Module {
+  readonly numGroups: number;
+  readonly numChannels: number;
   readonly eps: number;
   readonly affine: boolean;
   readonly weight: Tensor | null;
   readonly bias: Tensor | null;
 
-  constructor(
-    readonly numGroups: number,
-    readonly numChannels: number,
-    opts: GroupNormOptions = {},
-  ) {
+  constructor(numGroups: number, numChannels: number, opts?: GroupNormOptions);
+  constructor(...args: unknown[]) {
+    const [numGroups, numChannels, opts = {}] = moduleArgs('GroupNorm', args) as [number, number, GroupNormOptions?];
     super();
+    this.numGroups = numGroups;
+    this.numChannels = numChannels;
     checkInt('GroupNorm', 'numGroups', numGroups, 1);
     checkInt('GroupNorm', 'numChannels', numChannels, 1);
     if (numChannels % numGroups !== 0) throw new ValueError('nn.GroupNorm', `numChannels ${numChannels} must be divisible by numGroups ${numGroups}`);
@@ -340,21 +351,27 @@ abstract class InstanceNorm extends Module {
 
 /** Instance normalisation of x [N, C, L] or [C, L] over L. See InstanceNorm. */
 export class InstanceNorm1d extends InstanceNorm {
-  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+  constructor(numFeatures: number, opts?: InstanceNormOptions);
+  constructor(...args: unknown[]) {
+    const [numFeatures, opts = {}] = moduleArgs('InstanceNorm1d', args) as [number, InstanceNormOptions?];
     super('InstanceNorm1d', ['L'], numFeatures, opts);
   }
 }
 
 /** Instance normalisation of x [N, C, H, W] or [C, H, W] over H×W. See InstanceNorm. */
 export class InstanceNorm2d extends InstanceNorm {
-  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+  constructor(numFeatures: number, opts?: InstanceNormOptions);
+  constructor(...args: unknown[]) {
+    const [numFeatures, opts = {}] = moduleArgs('InstanceNorm2d', args) as [number, InstanceNormOptions?];
     super('InstanceNorm2d', ['H', 'W'], numFeatures, opts);
   }
 }
 
 /** Instance normalisation of x [N, C, D, H, W] or [C, D, H, W] over D×H×W. See InstanceNorm. */
 export class InstanceNorm3d extends InstanceNorm {
-  constructor(numFeatures: number, opts: InstanceNormOptions = {}) {
+  constructor(numFeatures: number, opts?: InstanceNormOptions);
+  constructor(...args: unknown[]) {
+    const [numFeatures, opts = {}] = moduleArgs('InstanceNorm3d', args) as [number, InstanceNormOptions?];
     super('InstanceNorm3d', ['D', 'H', 'W'], numFeatures, opts);
   }
 }
@@ -377,7 +394,9 @@ export class RMSNorm extends Module {
   /** γ of normalizedShape, init 1 (null without elementwiseAffine). */
   readonly weight: Tensor | null;
 
-  constructor(normalizedShape: number | readonly number[], opts: RMSNormOptions = {}) {
+  constructor(normalizedShape: number | readonly number[], opts?: RMSNormOptions);
+  constructor(...args: unknown[]) {
+    const [normalizedShape, opts = {}] = moduleArgs('RMSNorm', args) as [number | readonly number[], RMSNormOptions?];
     super();
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.length === 0)
@@ -404,14 +423,15 @@ export class RMSNorm extends Module {
 
 /** Divides each channel by its neighbours' mean square (PyTorch nn.LocalResponseNorm(size, alpha = 1e-4, beta = 0.75, k = 1)). */
 export class LocalResponseNorm extends Module {
+  readonly size: number;
   readonly alpha: number;
   readonly beta: number;
   readonly k: number;
-  constructor(
-    readonly size: number,
-    opts: F.LocalResponseNormOptions = {},
-  ) {
+  constructor(size: number, opts?: F.LocalResponseNormOptions);
+  constructor(...args: unknown[]) {
+    const [size, opts = {}] = moduleArgs('LocalResponseNorm', args) as [number, F.LocalResponseNormOptions?];
     super();
+    this.size = size;
     checkInt('LocalResponseNorm', 'size', size, 1);
     const { alpha = 1e-4, beta = 0.75, k = 1 } = checkOptions<F.LocalResponseNormOptions>('nn.LocalResponseNorm', opts, ['alpha', 'beta', 'k']);
     this.alpha = alpha;

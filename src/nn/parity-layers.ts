@@ -10,30 +10,31 @@ import { ValueError, fmtValue } from '../errors.js';
 import * as F from '../api/functional.js';
 import { perDim, type Size2, type Size3 } from '../ops/window.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkInt, pyFloat } from './layers.js';
+import { checkInt, pyFloat, pySize } from './layers.js';
 import { InPlaceModule } from './inplace.js';
 import { Module } from './module.js';
 import { Dropout } from './simple.js';
+import { moduleArgs } from './module-forms.js';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 /** A number or a per-dim list as torch prints the argument: 2 or (2, 3). */
-const pyTuple = (v: Size2 | readonly number[]) => (typeof v === 'number' ? String(v) : `(${v.join(', ')}${v.length === 1 ? ',' : ''})`);
 
 /**
  * y = x1ᵀ·W·x2 + b (PyTorch nn.Bilinear): x1 [*, in1], x2 [*, in2] → [*, out]; weight
  * [out, in1, in2] and bias [out], both U(±1/√in1) (torch's reset_parameters).
  */
 export class Bilinear extends Module<(x1: Tensor, x2: Tensor) => Tensor> {
+  readonly in1Features: number;
+  readonly in2Features: number;
+  readonly outFeatures: number;
   readonly weight: Tensor;
   readonly bias: Tensor | null;
 
-  constructor(
-    readonly in1Features: number,
-    readonly in2Features: number,
-    readonly outFeatures: number,
-    opts: { bias?: boolean } = {},
-  ) {
+  constructor(in1Features: number, in2Features: number, outFeatures: number, opts?: { bias?: boolean });
+  constructor(...args: unknown[]) {
+    const [in1Features, in2Features, outFeatures, opts = {}] = moduleArgs('Bilinear', args) as [number, number, number, { bias?: boolean }?];
     super();
+    [this.in1Features, this.in2Features, this.outFeatures] = [in1Features, in2Features, outFeatures];
     checkInt('Bilinear', 'in1Features', in1Features, 1);
     checkInt('Bilinear', 'in2Features', in2Features, 1);
     checkInt('Bilinear', 'outFeatures', outFeatures, 1);
@@ -95,7 +96,7 @@ abstract class LPPool<S extends Size2> extends Module {
     super();
   }
   override extraRepr(): string {
-    return `norm_type=${this.normType}, kernel_size=${pyTuple(this.kernelSize)}, stride=${this.stride === null ? 'None' : pyTuple(this.stride)}, ceil_mode=${pyBool(this.ceilMode)}`;
+    return `norm_type=${this.normType}, kernel_size=${pySize(this.kernelSize)}, stride=${this.stride === null ? 'None' : pySize(this.stride)}, ceil_mode=${pyBool(this.ceilMode)}`;
   }
 }
 
@@ -121,12 +122,13 @@ export interface UnfoldModuleOptions {
 
 /** im2col (PyTorch nn.Unfold): [N, C, H, W] → [N, C·kh·kw, L] sliding blocks. */
 export class Unfold extends Module {
+  readonly kernelSize: Size2;
   readonly options: Readonly<UnfoldModuleOptions>;
-  constructor(
-    readonly kernelSize: Size2,
-    options: UnfoldModuleOptions = {},
-  ) {
+  constructor(kernelSize: Size2, options?: UnfoldModuleOptions);
+  constructor(...args: unknown[]) {
+    const [kernelSize, options = {}] = moduleArgs('Unfold', args) as [Size2, UnfoldModuleOptions?];
     super();
+    this.kernelSize = kernelSize;
     this.options = { ...checkOptions<UnfoldModuleOptions>('nn.Unfold', options, ['dilation', 'padding', 'stride']) };
   }
   forward(x: Tensor): Tensor {
@@ -134,19 +136,20 @@ export class Unfold extends Module {
   }
   override extraRepr(): string {
     const o = this.options;
-    return `kernel_size=${pyTuple(this.kernelSize)}, dilation=${pyTuple(o.dilation ?? 1)}, padding=${pyTuple(o.padding ?? 0)}, stride=${pyTuple(o.stride ?? 1)}`;
+    return `kernel_size=${pySize(this.kernelSize)}, dilation=${pySize(o.dilation ?? 1)}, padding=${pySize(o.padding ?? 0)}, stride=${pySize(o.stride ?? 1)}`;
   }
 }
 
 /** col2im (PyTorch nn.Fold): [N, C·kh·kw, L] → [N, C, H, W], overlapping blocks summed. */
 export class Fold extends Module {
+  readonly outputSize: Size2;
+  readonly kernelSize: Size2;
   readonly options: Readonly<UnfoldModuleOptions>;
-  constructor(
-    readonly outputSize: Size2,
-    readonly kernelSize: Size2,
-    options: UnfoldModuleOptions = {},
-  ) {
+  constructor(outputSize: Size2, kernelSize: Size2, options?: UnfoldModuleOptions);
+  constructor(...args: unknown[]) {
+    const [outputSize, kernelSize, options = {}] = moduleArgs('Fold', args) as [Size2, Size2, UnfoldModuleOptions?];
     super();
+    [this.outputSize, this.kernelSize] = [outputSize, kernelSize];
     this.options = { ...checkOptions<UnfoldModuleOptions>('nn.Fold', options, ['dilation', 'padding', 'stride']) };
   }
   forward(x: Tensor): Tensor {
@@ -154,7 +157,7 @@ export class Fold extends Module {
   }
   override extraRepr(): string {
     const o = this.options;
-    return `output_size=${pyTuple(this.outputSize)}, kernel_size=${pyTuple(this.kernelSize)}, dilation=${pyTuple(o.dilation ?? 1)}, padding=${pyTuple(o.padding ?? 0)}, stride=${pyTuple(o.stride ?? 1)}`;
+    return `output_size=${pySize(this.outputSize)}, kernel_size=${pySize(this.kernelSize)}, dilation=${pySize(o.dilation ?? 1)}, padding=${pySize(o.padding ?? 0)}, stride=${pySize(o.stride ?? 1)}`;
   }
 }
 
@@ -204,7 +207,7 @@ abstract class MaxUnpool extends Module<(x: Tensor, indices: Tensor, outputSize?
     this.padding = perDim(fn, 'padding', padding, spatial, 0);
   }
   override extraRepr(): string {
-    return `kernel_size=${pyTuple(this.kernelSize)}, stride=${pyTuple(this.stride)}, padding=${pyTuple(this.padding)}`;
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${pySize(this.padding)}`;
   }
 }
 

@@ -23,6 +23,7 @@ import { uniformParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
 import { Module, type AnyModule, type Forward } from './module.js';
 import { PackedSequence } from './packed.js';
+import { moduleArgs } from './module-forms.js';
 
 export interface RecurrentOptions {
   /** Stacked layers (default 1); layer k ≥ 1 takes the previous layer's output, H·numDirections wide. */
@@ -366,7 +367,9 @@ abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
 export class RNN extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor | null) => [Tensor | PackedSequence, Tensor]> {
   readonly nonlinearity: 'tanh' | 'relu';
 
-  constructor(inputSize: number, hiddenSize: number, opts: RNNOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: RNNOptions);
+  constructor(...args: unknown[]) {
+    const [inputSize, hiddenSize, opts = {}] = moduleArgs('RNN', args) as [number, number, RNNOptions?];
     const o = checkRecurrentOptions<RNNOptions>('nn.RNN', opts, [...OPTIONS, 'nonlinearity']);
     const { nonlinearity = 'tanh' } = o;
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
@@ -395,7 +398,9 @@ export class RNN extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor 
  * forward(x, h0?) → [out, hn] as RNN.
  */
 export class GRU extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor | null) => [Tensor | PackedSequence, Tensor]> {
-  constructor(inputSize: number, hiddenSize: number, opts: RecurrentOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: RecurrentOptions);
+  constructor(...args: unknown[]) {
+    const [inputSize, hiddenSize, opts = {}] = moduleArgs('GRU', args) as [number, number, RecurrentOptions?];
     super('nn.GRU', 3, inputSize, hiddenSize, checkRecurrentOptions<RecurrentOptions>('nn.GRU', opts, OPTIONS));
   }
 
@@ -419,7 +424,9 @@ export class GRU extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor 
  * forward(x, [h0, c0]?) → [out, [hn, cn]].
  */
 export class LSTM extends RecurrentBase<(x: Tensor | PackedSequence, hx?: readonly [Tensor, Tensor] | null) => [Tensor | PackedSequence, [Tensor, Tensor]]> {
-  constructor(inputSize: number, hiddenSize: number, opts: LSTMOptions = {}) {
+  constructor(inputSize: number, hiddenSize: number, opts?: LSTMOptions);
+  constructor(...args: unknown[]) {
+    const [inputSize, hiddenSize, opts = {}] = moduleArgs('LSTM', args) as [number, number, LSTMOptions?];
     super('nn.LSTM', 4, inputSize, hiddenSize, checkOptions<LSTMOptions>('nn.LSTM', opts, [...OPTIONS, 'projSize']));
   }
 

@@ -11,6 +11,7 @@ import type { PadMode } from '../ops/layout.js';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../ops/pool.js';
 import { Module } from './module.js';
 import type { MaxPoolOutput } from './simple.js';
+import { moduleArgs } from './module-forms.js';
 
 const pyBool = (b: boolean | undefined) => (b ? 'True' : 'False');
 
@@ -19,13 +20,14 @@ const pyBool = (b: boolean | undefined) => (b ? 'True' : 'False');
  * returnIndices, forward returns [values, int32 positions along L] (R is inferred from the option).
  */
 export class MaxPool1d<R extends boolean = false> extends Module<(x: Tensor) => MaxPoolOutput<R>> {
+  readonly kernelSize: number;
   readonly options: Readonly<MaxPool1dOptions>;
   readonly returnIndices: R;
-  constructor(
-    readonly kernelSize: number,
-    options: MaxPool1dOptions & { returnIndices?: R } = {},
-  ) {
+  constructor(kernelSize: number, options?: MaxPool1dOptions & { returnIndices?: R });
+  constructor(...args: unknown[]) {
+    const [kernelSize, options = {}] = moduleArgs('MaxPool1d', args) as [number, (MaxPool1dOptions & { returnIndices?: R })?];
     super();
+    this.kernelSize = kernelSize;
     const { returnIndices, ...o } = checkOptions<MaxPool1dOptions & { returnIndices?: R }>('nn.MaxPool1d', options, [
       'stride',
       'padding',
@@ -48,12 +50,13 @@ export class MaxPool1d<R extends boolean = false> extends Module<(x: Tensor) => 
 
 /** Mean over windows of x [N, C, L] (or [C, L]); stride defaults to the kernel size. */
 export class AvgPool1d extends Module {
+  readonly kernelSize: number;
   readonly options: Readonly<AvgPool1dOptions>;
-  constructor(
-    readonly kernelSize: number,
-    options: AvgPool1dOptions = {},
-  ) {
+  constructor(kernelSize: number, options?: AvgPool1dOptions);
+  constructor(...args: unknown[]) {
+    const [kernelSize, options = {}] = moduleArgs('AvgPool1d', args) as [number, AvgPool1dOptions?];
     super();
+    this.kernelSize = kernelSize;
     this.options = { ...checkOptions<AvgPool1dOptions>('nn.AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']) };
   }
   forward(x: Tensor): Tensor {
@@ -115,6 +118,8 @@ abstract class PadNd extends Module {
     padding: number | readonly number[],
     readonly mode: PadMode,
     readonly value = 0,
+    /** ZeroPad*d print only their padding, as torch's. */
+    private readonly showValue = true,
   ) {
     super();
     const fn = `nn.${new.target.name}`;
@@ -128,7 +133,7 @@ abstract class PadNd extends Module {
     return F.pad(x, this.padding, this.mode === 'constant' ? { mode: 'constant', value: this.value } : { mode: this.mode });
   }
   override extraRepr(): string {
-    return this.mode === 'constant' ? `padding=(${this.padding.join(', ')}), value=${this.value}` : `(${this.padding.join(', ')})`;
+    return this.mode === 'constant' && this.showValue ? `padding=(${this.padding.join(', ')}), value=${this.value}` : `(${this.padding.join(', ')})`;
   }
 }
 
@@ -144,12 +149,12 @@ export class ConstantPad2d extends PadNd {
 }
 export class ZeroPad1d extends PadNd {
   constructor(padding: number | readonly number[]) {
-    super(1, padding, 'constant', 0);
+    super(1, padding, 'constant', 0, false);
   }
 }
 export class ZeroPad2d extends PadNd {
   constructor(padding: number | readonly number[]) {
-    super(2, padding, 'constant', 0);
+    super(2, padding, 'constant', 0, false);
   }
 }
 export class ReflectionPad1d extends PadNd {
@@ -189,7 +194,7 @@ export class ConstantPad3d extends PadNd {
 }
 export class ZeroPad3d extends PadNd {
   constructor(padding: number | readonly number[]) {
-    super(3, padding, 'constant', 0);
+    super(3, padding, 'constant', 0, false);
   }
 }
 export class ReflectionPad3d extends PadNd {

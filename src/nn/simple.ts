@@ -6,9 +6,10 @@ import { checkFinite, fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { AvgPool2dOptions, AvgPool3dOptions, MaxPool2dOptions, MaxPool3dOptions, PoolOptions } from '../ops/pool.js';
 import type { Size3 } from '../ops/window.js';
-import { checkPair, checkTriple, pyFloat, pyPair } from './layers.js';
+import { checkPair, checkTriple, pyFloat, pySize } from './layers.js';
 import { InPlaceActivation, InPlaceModule } from './inplace.js';
 import { Module, type Forward } from './module.js';
+import { moduleArgs } from './module-forms.js';
 
 /** max(x, 0) elementwise. */
 export class ReLU extends InPlaceActivation {
@@ -60,7 +61,7 @@ export class GELU extends Module {
     return F.gelu(x, { approximate: this.approximate });
   }
   override extraRepr(): string {
-    return this.approximate === 'none' ? '' : `approximate='tanh'`;
+    return `approximate='${this.approximate}'`;
   }
 }
 
@@ -79,6 +80,8 @@ abstract class Pool<S extends number[], F extends Forward = (x: Tensor) => Tenso
   readonly stride: S;
   readonly padding: S;
   readonly ceilMode: boolean;
+  /** The sizes as given (a number or a list), which torch prints. */
+  protected readonly given: { kernelSize: number | readonly number[]; stride: number | readonly number[]; padding: number | readonly number[] };
   /** Checks the options every pool has (`sizes` checks a per-dim size), and `more` (which the subclass reads from the result). */
   protected constructor(
     name: string,
@@ -94,9 +97,11 @@ abstract class Pool<S extends number[], F extends Forward = (x: Tensor) => Tenso
     this.padding = sizes(name, 'padding', o.padding ?? 0, 0);
     checkBool(`nn.${name}`, 'ceilMode', o.ceilMode);
     this.ceilMode = o.ceilMode ?? false;
+    this.given = { kernelSize, stride: o.stride ?? kernelSize, padding: o.padding ?? 0 };
   }
   override extraRepr(): string {
-    return `kernel_size=${pyPair(this.kernelSize)}, stride=${pyPair(this.stride)}, padding=${pyPair(this.padding)}${this.ceilMode ? ', ceil_mode=True' : ''}`;
+    const g = this.given;
+    return `kernel_size=${pySize(g.kernelSize)}, stride=${pySize(g.stride)}, padding=${pySize(g.padding)}`;
   }
 }
 
@@ -107,6 +112,7 @@ type AvgPoolFn<S> = (x: Tensor, k: S, opts: { stride: S; padding: S; ceilMode: b
 abstract class MaxPool<S extends number[], R extends boolean> extends Pool<S, (x: Tensor) => MaxPoolOutput<R>> {
   readonly dilation: S;
   readonly returnIndices: R;
+  private readonly givenDilation: number | readonly number[];
   protected constructor(
     name: string,
     sizes: (where: string, what: string, v: unknown, min: number) => S,
@@ -116,6 +122,7 @@ abstract class MaxPool<S extends number[], R extends boolean> extends Pool<S, (x
   ) {
     super(name, sizes, kernelSize as S, opts, ['dilation', 'returnIndices']);
     this.dilation = sizes(name, 'dilation', opts.dilation ?? 1, 1);
+    this.givenDilation = opts.dilation ?? 1;
     checkBool(`nn.${name}`, 'returnIndices', opts.returnIndices);
     this.returnIndices = (opts.returnIndices ?? false) as R;
   }
@@ -124,7 +131,7 @@ abstract class MaxPool<S extends number[], R extends boolean> extends Pool<S, (x
     return this.pool(x, this.kernelSize, { stride, padding, dilation, ceilMode, returnIndices }) as MaxPoolOutput<R>;
   }
   override extraRepr(): string {
-    return super.extraRepr() + (this.dilation.some((d) => d !== 1) ? `, dilation=${pyPair(this.dilation)}` : '');
+    return `${super.extraRepr()}, dilation=${pySize(this.givenDilation)}, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
   }
 }
 
@@ -148,9 +155,6 @@ abstract class AvgPool<S extends number[]> extends Pool<S> {
     const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
     return this.pool(x, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride });
   }
-  override extraRepr(): string {
-    return super.extraRepr() + (this.countIncludePad ? '' : ', count_include_pad=False');
-  }
 }
 
 /**
@@ -158,14 +162,18 @@ abstract class AvgPool<S extends number[]> extends Pool<S> {
  * size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
  */
 export class MaxPool2d<R extends boolean = false> extends MaxPool<[number, number], R> {
-  constructor(kernelSize: number | [number, number], opts: MaxPoolModuleOptions & { returnIndices?: R } = {}) {
+  constructor(kernelSize: number | [number, number], opts?: MaxPoolModuleOptions & { returnIndices?: R });
+  constructor(...args: unknown[]) {
+    const [kernelSize, opts = {}] = moduleArgs('MaxPool2d', args) as [number | [number, number], (MaxPoolModuleOptions & { returnIndices?: R })?];
     super('MaxPool2d', checkPair, kernelSize, opts, F.maxPool2d);
   }
 }
 
 /** Mean over k×k windows of x [N, C, H, W] or [C, H, W] (padding counted as zeros unless countIncludePad is false); stride defaults to the kernel size. */
 export class AvgPool2d extends AvgPool<[number, number]> {
-  constructor(kernelSize: number | [number, number], opts: AvgPoolModuleOptions = {}) {
+  constructor(kernelSize: number | [number, number], opts?: AvgPoolModuleOptions);
+  constructor(...args: unknown[]) {
+    const [kernelSize, opts = {}] = moduleArgs('AvgPool2d', args) as [number | [number, number], AvgPoolModuleOptions?];
     super('AvgPool2d', checkPair, kernelSize, opts, F.avgPool2d);
   }
 }
@@ -180,14 +188,18 @@ export interface MaxPool3dModuleOptions extends MaxPool3dOptions {
  * the kernel size. With returnIndices, forward returns [values, indices] (R is inferred from the option).
  */
 export class MaxPool3d<R extends boolean = false> extends MaxPool<[number, number, number], R> {
-  constructor(kernelSize: Size3, opts: MaxPool3dModuleOptions & { returnIndices?: R } = {}) {
+  constructor(kernelSize: Size3, opts?: MaxPool3dModuleOptions & { returnIndices?: R });
+  constructor(...args: unknown[]) {
+    const [kernelSize, opts = {}] = moduleArgs('MaxPool3d', args) as [Size3, (MaxPool3dModuleOptions & { returnIndices?: R })?];
     super('MaxPool3d', checkTriple, kernelSize, opts, F.maxPool3d);
   }
 }
 
 /** Mean over kd×kh×kw windows of x [N, C, D, H, W] or [C, D, H, W] (AvgPool2d's options); stride defaults to the kernel size. */
 export class AvgPool3d extends AvgPool<[number, number, number]> {
-  constructor(kernelSize: Size3, opts: AvgPool3dOptions = {}) {
+  constructor(kernelSize: Size3, opts?: AvgPool3dOptions);
+  constructor(...args: unknown[]) {
+    const [kernelSize, opts = {}] = moduleArgs('AvgPool3d', args) as [Size3, AvgPool3dOptions?];
     super('AvgPool3d', checkTriple, kernelSize, opts, F.avgPool3d);
   }
 }
@@ -199,7 +211,9 @@ export class AvgPool3d extends AvgPool<[number, number, number]> {
 export class Flatten extends Module {
   readonly startDim: number;
   readonly endDim: number;
-  constructor(startDim = 1, endDim = -1) {
+  constructor(startDim?: number, endDim?: number);
+  constructor(...args: unknown[]) {
+    const [startDim = 1, endDim = -1] = moduleArgs('Flatten', args) as [number?, number?];
     super();
     if (!Number.isInteger(startDim) || !Number.isInteger(endDim))
       throw new ValueError('nn.Flatten', `startDim and endDim must be integers, got ${fmtValue(startDim)} and ${fmtValue(endDim)}`);
@@ -231,7 +245,9 @@ export class Flatten extends Module {
  */
 export class Dropout extends InPlaceModule {
   readonly p: number;
-  constructor(p = 0.5, inplace = false) {
+  constructor(p?: number, inplace?: boolean);
+  constructor(...args: unknown[]) {
+    const [p = 0.5, inplace = false] = moduleArgs('Dropout', args, new.target.name) as [number?, boolean?];
     super(inplace);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`nn.${new.target.name}`, `p must be a probability in [0, 1], got ${fmtValue(p)}`);
     this.p = p;
@@ -282,8 +298,12 @@ export class SiLU extends InPlaceActivation {
 
 /** A module applying a function along one dim (Softmax, LogSoftmax: the dim is required, there is no implicit one). */
 abstract class AlongDim extends Module {
-  constructor(readonly dim: number) {
+  readonly dim: number;
+  constructor(dim: number);
+  constructor(...args: unknown[]) {
+    const [dim] = moduleArgs(new.target.name as 'Softmax' | 'LogSoftmax', args) as [number];
     super();
+    this.dim = dim;
     if (!Number.isInteger(dim)) throw new ValueError(`nn.${new.target.name}`, `dim must be an integer, got ${fmtValue(dim)}`);
   }
   override extraRepr(): string {
@@ -308,11 +328,12 @@ export class LogSoftmax extends AlongDim {
 /** Splits dim `dim` into `unflattenedSize` (PyTorch's nn.Unflatten; −1 once allowed). */
 export class Unflatten extends Module {
   readonly unflattenedSize: readonly number[];
-  constructor(
-    readonly dim: number,
-    unflattenedSize: readonly number[],
-  ) {
+  readonly dim: number;
+  constructor(dim: number, unflattenedSize: readonly number[]);
+  constructor(...args: unknown[]) {
+    const [dim, unflattenedSize] = moduleArgs('Unflatten', args) as [number, readonly number[]];
     super();
+    this.dim = dim;
     if (!Number.isInteger(dim)) throw new ValueError('nn.Unflatten', `dim must be an integer, got ${fmtValue(dim)}`);
     if (
       !Array.isArray(unflattenedSize) ||

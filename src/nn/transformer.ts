@@ -14,7 +14,8 @@ import { arange } from '../api/creation.js';
 import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
 import { xavierUniform_ } from './initializers.js';
-import { Linear, keywordForm } from './layers.js';
+import { Linear } from './layers.js';
+import { moduleArgs } from './module-forms.js';
 import { Module, type AnyModule } from './module.js';
 import { LayerNorm } from './norm.js';
 import { Dropout } from './simple.js';
@@ -59,8 +60,9 @@ function layerOptions(fn: string, o: TransformerLayerOptions): Required<Transfor
 type LayerKeywords = TransformerLayerOptions & { dModel: number; nhead: number };
 
 /** A layer's (dModel, nhead, options) from either form, checked. */
-function layerArgs(fn: string, args: readonly unknown[]): [number, number, Required<TransformerLayerOptions>] {
-  const [[dModel, nhead], options] = keywordForm<TransformerLayerOptions>(fn, args, ['dModel', 'nhead']);
+function layerArgs(name: 'TransformerEncoderLayer' | 'TransformerDecoderLayer', args: readonly unknown[]): [number, number, Required<TransformerLayerOptions>] {
+  const fn = `nn.${name}`;
+  const [dModel, nhead, options = {}] = moduleArgs(name, args) as [number, number, TransformerLayerOptions?];
   return [checkIntAtLeast(fn, 'dModel', dModel, 1), checkIntAtLeast(fn, 'nhead', nhead, 1), layerOptions(fn, options)];
 }
 
@@ -137,7 +139,7 @@ export class TransformerEncoderLayer extends TransformerLayer<(src: Tensor, opti
   constructor(options: LayerKeywords);
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
   constructor(...args: unknown[]) {
-    const [dModel, nhead, o] = layerArgs('nn.TransformerEncoderLayer', args);
+    const [dModel, nhead, o] = layerArgs('TransformerEncoderLayer', args);
     super('nn.TransformerEncoderLayer', dModel, nhead, o, false);
     this.norm1 = this.norm('norm1', dModel, o);
     this.norm2 = this.norm('norm2', dModel, o);
@@ -180,7 +182,7 @@ export class TransformerDecoderLayer extends TransformerLayer<(tgt: Tensor, memo
   constructor(options: LayerKeywords);
   constructor(dModel: number, nhead: number, options?: TransformerLayerOptions);
   constructor(...args: unknown[]) {
-    const [dModel, nhead, o] = layerArgs('nn.TransformerDecoderLayer', args);
+    const [dModel, nhead, o] = layerArgs('TransformerDecoderLayer', args);
     super('nn.TransformerDecoderLayer', dModel, nhead, o, true);
     this.norm1 = this.norm('norm1', dModel, o);
     this.norm2 = this.norm('norm2', dModel, o);
@@ -378,7 +380,7 @@ export class Transformer extends Module<(src: Tensor, tgt: Tensor, options?: Tra
   constructor(...args: unknown[]) {
     super();
     const FN = 'nn.Transformer';
-    const [[dModel = 512, nhead = 8], options] = keywordForm<TransformerOptions>(FN, args, ['dModel', 'nhead']) as [number[], TransformerOptions];
+    const [dModel = 512, nhead = 8, options = {}] = moduleArgs('Transformer', args) as [number?, number?, TransformerOptions?];
     const {
       numEncoderLayers = 6,
       numDecoderLayers = 6,
