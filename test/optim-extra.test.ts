@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
+import { fixtureData, fixtureLinear, fixtureSnapshot, fixtureStep } from './helpers/optim-fixture.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {
@@ -158,7 +159,7 @@ describe.each(BACKENDS)('Rprop, ASGD and SparseAdam follow torch 1.13 (%s)', (be
 });
 
 describe.each(BACKENDS)('their behaviour (%s)', (be) => {
-  test('Rprop: a sign flip zeroes the step and the stored prev, and leaves p.grad as it was (torch 1.13 clones it)', () => {
+  test('Rprop: a sign flip zeroes the step and the stored prev, and leaves p.grad as it was (torch 1.13 values: it clones the gradient)', () => {
     wg.setBackend(be);
     const p = wg.tensor([1, 1, 1], { requiresGrad: true });
     const opt = new wg.optim.Rprop([p], { lr: 0.1 });
@@ -175,7 +176,7 @@ describe.each(BACKENDS)('their behaviour (%s)', (be) => {
     expect(st.step.item()).toBe(2);
   });
 
-  test('SparseAdam leaves a row whose gradient is all zero alone, its moments included (Adam would decay them)', () => {
+  test('SparseAdam leaves a row whose gradient is all zero alone, its moments included (Adam would decay them), as torch 1.13', () => {
     wg.setBackend(be);
     const p = wg.zeros([3, 2], { requiresGrad: true });
     const opt = new wg.optim.SparseAdam([p], { lr: 0.1 });
@@ -191,6 +192,9 @@ describe.each(BACKENDS)('their behaviour (%s)', (be) => {
     // row 2 is updated as a whole, its zero element too: m ← 0.1 + (0 − 0.1)·0.1
     expectClose(m.slice(4), [0.09, 0.1 + (2 - 0.1) * 0.1], 1e-7);
     expect(st.step.item()).toBe(2);
+    // torch 1.13: SparseAdam([q], lr=0.1), q.grad = the same gradients .to_sparse(1)
+    const want = [-0.09999995678663254, -0.09999995678663254, -0.19999992847442627, -0.19999992847442627, -0.1670057624578476, -0.19651813805103302];
+    expectClose(Array.from(p.data()), want, 1e-6);
   });
 
   test("ASGD keeps eta and mu as 0-d tensors (torch's state names); they load from numbers and are required", () => {
@@ -215,6 +219,29 @@ describe.each(BACKENDS)('their behaviour (%s)', (be) => {
     );
     fresh.loadStateDict({ ...sd, state: numbers });
     expect(fresh.stateDict().state[2].eta.item()).toBe(sd.state[2].eta.item());
+  });
+
+  test("ASGD's state, eta and mu included, goes through a checkpoint file (optimizer.state.<i>.eta)", () => {
+    wg.setBackend(be);
+    const { x, y } = fixtureData();
+    const model = fixtureLinear();
+    const opt = new wg.optim.ASGD(model, { lr: 0.05, t0: 1 });
+    const step = fixtureStep(model, opt);
+    for (let t = 0; t < 4; t++) step(x, y);
+    const bytes = wg.saveCheckpoint({ model, optimizer: opt });
+    expect(wg.readHeader(bytes).tensors.map((e) => e.name)).toEqual(expect.arrayContaining(['optimizer.state.0.eta', 'optimizer.state.1.mu']));
+    // the file holds float32: the reference backend's uninterrupted run continues from the same rounded state
+    if (be === 'reference') wg.loadCheckpoint(bytes, { model, optimizer: opt });
+    const model2 = fixtureLinear();
+    const opt2 = new wg.optim.ASGD(model2, {});
+    wg.loadCheckpoint(bytes, { model: model2, optimizer: opt2 });
+    const step2 = fixtureStep(model2, opt2);
+    for (let t = 4; t < 7; t++) {
+      step(x, y);
+      step2(x, y);
+    }
+    expect(fixtureSnapshot(model2)).toEqual(fixtureSnapshot(model));
+    expect(opt2.stateDict().state[0].mu.item()).toBe(Math.fround(1 / 6));
   });
 
   test('parameter groups: each group its own etas and step sizes; assigning one writes the memory a compiled step reads', () => {

@@ -10,8 +10,8 @@
  * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } },
  * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
  * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
- * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta; NAdam's mu_product, a 0-d
- * tensor) and camelCase hyperparameters (our option names); loadStateDict also reads torch's own
+ * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta, prev, step_size, ax; NAdam's
+ * mu_product and ASGD's eta and mu, 0-d tensors) and camelCase hyperparameters (our option names); loadStateDict also reads torch's own
  * format (snake_case, nested lists: fromTorchFormat).
  *
  * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
