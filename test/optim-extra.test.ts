@@ -176,6 +176,54 @@ describe.each(BACKENDS)('their behaviour (%s)', (be) => {
     expect(st.step.item()).toBe(2);
   });
 
+  test('Rprop with a NaN gradient: the NaN product keeps the step size and the element does not move (torch.sign(NaN) is 0), as torch 1.13', () => {
+    wg.setBackend(be);
+    const p = wg.tensor([1, 1], { requiresGrad: true });
+    const opt = new wg.optim.Rprop([p], { lr: 0.1 });
+    // torch 1.13: p, prev and step_size after each step
+    const want = [
+      [
+        [1, 0.8999999761581421],
+        [NaN, 1],
+        [0.10000000149011612, 0.10000000149011612],
+      ],
+      [
+        [0.8999999761581421, 0.7799999713897705],
+        [1, 1],
+        [0.10000000149011612, 0.12000000476837158],
+      ],
+      [
+        [0.7799999713897705, 0.6359999775886536],
+        [1, 1],
+        [0.12000000476837158, 0.14400000870227814],
+      ],
+    ];
+    [
+      [NaN, 1],
+      [1, 1],
+      [1, 1],
+    ].forEach((g, t) => {
+      p.grad = wg.tensor(g);
+      opt.step();
+      const st = opt.stateDict().state[0];
+      [p, st.prev, st.step_size].forEach((x, k) => expectClose(Array.from(x.data()), want[t][k], 1e-7));
+    });
+  });
+
+  test('SparseAdam on a 0-d parameter (one row of one) and on empty ones', () => {
+    wg.setBackend(be);
+    const [s, e1, e2] = [wg.tensor(1, { requiresGrad: true }), wg.ones([0, 3], { requiresGrad: true }), wg.ones([2, 0], { requiresGrad: true })];
+    const opt = new wg.optim.SparseAdam([s, e1, e2], { lr: 0.1 });
+    [s.grad, e1.grad, e2.grad] = [wg.tensor(0), wg.ones([0, 3]), wg.ones([2, 0])];
+    opt.step();
+    expect([s.item(), opt.stateDict().state[0].exp_avg.item(), e1.shape, e2.shape]).toEqual([1, 0, [0, 3], [2, 0]]);
+    s.grad = wg.tensor(2);
+    opt.step(); // the first update of its moments, at step 2: p −= lr·√(1 − β2²)/(1 − β1²) · m/(√v + ε)
+    const m = 0.2,
+      v = 0.001 * 4;
+    expectClose([s.item()], [1 - ((0.1 * Math.sqrt(1 - 0.999 ** 2)) / (1 - 0.9 ** 2)) * (m / (Math.sqrt(v) + 1e-8))], 1e-6);
+  });
+
   test('SparseAdam leaves a row whose gradient is all zero alone, its moments included (Adam would decay them), as torch 1.13', () => {
     wg.setBackend(be);
     const p = wg.zeros([3, 2], { requiresGrad: true });
