@@ -19,7 +19,7 @@ const BACKENDS = ['wasm', 'reference'] as const;
 /** wasm runs in float32; the reference in float64 with float32-rounded hyperparameters. */
 const TOL = { wasm: 2e-5, reference: 1e-6 };
 
-type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adamax' | 'RAdam' | 'Adadelta' | 'NAdam';
+type Kind = 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad' | 'Adamax' | 'RAdam' | 'Adadelta' | 'NAdam' | 'Rprop' | 'ASGD' | 'SparseAdam';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the options of any of the five optimizers, read as numbers by the formulas below
 type Opts = Record<string, any>;
 /** new wg.optim[kind](params, opts), for the table-driven tests. */
@@ -121,6 +121,44 @@ function torchStep(kind: Kind, o: Opts, p: Float64Array, grad: ArrayLike<number>
       const q = Math.sqrt(v / bc2) + eps;
       p[i] -= ((lr * (1 - mu(t))) / (1 - product)) * (d / q) + ((lr * mu(t + 1)) / (1 - product * mu(t + 1))) * (m / q);
     }
+  } else if (kind === 'Rprop') {
+    // _single_tensor_rprop: the sign of g·prev grows or shrinks each step size; a flip zeroes g
+    const { lr = 1e-2, etas = [0.5, 1.2], stepSizes = [1e-6, 50] } = o;
+    st.prev ??= z();
+    st.step_size ??= new Float64Array(n).fill(lr);
+    for (let i = 0; i < n; i++) {
+      const s = g[i] * st.prev[i];
+      const size = (st.step_size[i] = Math.min(Math.max(st.step_size[i] * (s > 0 ? etas[1] : s < 0 ? etas[0] : 1), stepSizes[0]), stepSizes[1]));
+      const d = (st.prev[i] = s < 0 ? 0 : g[i]);
+      p[i] -= Math.sign(d) * size;
+    }
+  } else if (kind === 'ASGD') {
+    // _single_tensor_asgd: eta and mu are float32 0-d tensors, from the previous step
+    const { lr = 1e-2, lambd = 1e-4, alpha = 0.75, t0 = 1e6, weightDecay = 0 } = o;
+    st.eta ??= Float64Array.of(Math.fround(lr));
+    st.mu ??= Float64Array.of(1);
+    st.ax ??= z();
+    const [eta, mu] = [st.eta[0], st.mu[0]];
+    for (let i = 0; i < n; i++) {
+      const d = g[i] + weightDecay * p[i];
+      p[i] = p[i] * (1 - lambd * eta) - eta * d;
+      st.ax[i] = mu !== 1 ? st.ax[i] + (p[i] - st.ax[i]) * mu : p[i];
+    }
+    st.eta[0] = Math.fround(lr / (1 + lambd * lr * t) ** alpha);
+    st.mu[0] = Math.fround(1 / Math.max(1, t - t0));
+  } else if (kind === 'SparseAdam') {
+    // sparse_adam on the rows a 1-D parameter's gradient holds: its nonzero elements
+    const { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8 } = o;
+    const [b1, b2] = betas;
+    st.exp_avg ??= z();
+    st.exp_avg_sq ??= z();
+    const k = (lr * Math.sqrt(1 - b2 ** t)) / (1 - b1 ** t);
+    for (let i = 0; i < n; i++) {
+      if (g[i] === 0) continue;
+      const m = (st.exp_avg[i] += (g[i] - st.exp_avg[i]) * (1 - b1));
+      const v = (st.exp_avg_sq[i] += (g[i] * g[i] - st.exp_avg_sq[i]) * (1 - b2));
+      p[i] -= (k * m) / (Math.sqrt(v) + eps);
+    }
   } else if (kind === 'RMSprop') {
     const { lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, momentum = 0, centered = false } = o;
     st.square_avg ??= z();
@@ -182,6 +220,12 @@ const CONFIGS: [Kind, Opts][] = [
   ['Adadelta', { lr: 0.5, rho: 0.95, eps: 1e-4, weightDecay: 0.1, maximize: true }],
   ['NAdam', {}],
   ['NAdam', { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, weightDecay: 0.1, momentumDecay: 0.04, maximize: true }],
+  ['Rprop', {}],
+  ['Rprop', { lr: 0.05, etas: [0.3, 1.5], stepSizes: [1e-3, 0.1], maximize: true }],
+  ['ASGD', {}],
+  ['ASGD', { lr: 0.05, lambd: 0.01, alpha: 0.5, t0: 1, weightDecay: 0.1, maximize: true }],
+  ['SparseAdam', {}],
+  ['SparseAdam', { lr: 0.01, betas: [0.8, 0.99], eps: 1e-6, maximize: true }],
 ];
 const label = (kind: Kind, o: Opts) => `${kind} ${JSON.stringify(o)}`;
 

@@ -291,9 +291,108 @@ export function f32_nadam_update_fwd(rec: usize): void {
   for (; i < n; i++) nadamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, wd, omb1, b2, omb2, bc2sqrt, eps, cg, cm);
 }
 
+// ---- Rprop: params [η−, η+, Γmin, Γmax]; inputs [p, g, prev, step_size] -------------------------------
+//   s = g·prev;  f = η+ (s > 0), η− (s < 0), 1 (else: 0 or NaN, torch.sign's 0)
+//   step_size = min(max(step_size·f, Γmin), Γmax)  (NaN stays NaN, as torch.clamp)
+//   d = s < 0 ? 0 : g;  p −= sign(d)·step_size (sign of NaN: 0);  prev = d
+@inline function rpropLanes<L, V>(o: usize, p: usize, g: usize, prev: usize, ss: usize, j: usize, em: f32, ep: f32, lo: f32, hi: f32): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.load(g + j);
+  const zero = l.splat(0);
+  const s = l.mul(d, l.load(prev + j));
+  const flip = l.lt(s, zero);
+  const f = l.select(l.lt(zero, s), l.splat(ep), l.select(flip, l.splat(em), l.splat(1)));
+  const size = l.min(l.max(l.mul(l.load(ss + j), f), l.splat(lo)), l.splat(hi));
+  const kept = l.select(flip, zero, d);
+  l.store(ss + j, size);
+  l.store(prev + j, kept);
+  l.store(o + j, l.sub(x, l.mul(l.sign(kept), size)));
+}
+
+export function f32_rprop_update_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), prev = ptr(rec, IN + 2), ss = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const em = cf(c, 0), ep = cf(c, 1), lo = cf(c, 2), hi = cf(c, 3);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) rpropLanes<Lane4, v128>(o, p, g, prev, ss, <usize>i << 2, em, ep, lo, hi);
+  for (; i < n; i++) rpropLanes<Lane1, f32>(o, p, g, prev, ss, <usize>i << 2, em, ep, lo, hi);
+}
+
+// ---- ASGD: params [wd, 1 − λη, η, μ]; inputs [p, g, ax] ---------------------------------------------
+//   d = g + wd·p;  p = p·(1 − λη) − η·d;  averaging (μ ≠ 1): ax += (p − ax)·μ, else ax = p
+@inline function asgdLanes<L, V>(o: usize, p: usize, g: usize, ax: usize, j: usize, wd: f32, decay: f32, eta: f32, mu: f32, averaging: bool): void {
+  const l = changetype<L>(0);
+  const x0 = l.load(p + j);
+  const d = l.madd(l.splat(wd), x0, l.load(g + j));
+  const x = l.madd(l.splat(-eta), d, l.mul(x0, l.splat(decay)));
+  if (averaging) {
+    const a = l.load(ax + j);
+    l.store(ax + j, l.add(a, l.mul(l.sub(x, a), l.splat(mu))));
+  } else l.store(ax + j, x);
+  l.store(o + j, x);
+}
+
+@inline function asgd(rec: usize, averaging: bool): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), ax = ptr(rec, IN + 2);
+  const c = coefficients(rec);
+  const wd = cf(c, 0), decay = cf(c, 1), eta = cf(c, 2), mu = cf(c, 3);
+  const n = numel(rec);
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= n; i += 4) asgdLanes<Lane4, v128>(o, p, g, ax, <usize>i << 2, wd, decay, eta, mu, averaging);
+  for (; i < n; i++) asgdLanes<Lane1, f32>(o, p, g, ax, <usize>i << 2, wd, decay, eta, mu, averaging);
+}
+
+export function f32_asgd_update_fwd(rec: usize): void {
+  if (cf(coefficients(rec), 3) != 1) asgd(rec, true);
+  else asgd(rec, false);
+}
+
+// ---- SparseAdam: params [1−β1, 1−β2, k, ε], P8 the row length w; inputs [p, g, m, v] ------------------
+// Rows of w elements whose gradient is all zero are left alone (OUT gets p); in the others
+//   m += (g − m)·(1−β1);  v += (g² − v)·(1−β2);  p −= k·m / (√v + ε)
+@inline function sparseAdamLanes<L, V>(o: usize, p: usize, g: usize, m: usize, v: usize, j: usize, omb1: f32, omb2: f32, k: f32, eps: f32): void {
+  const l = changetype<L>(0);
+  const x = l.load(p + j);
+  const d = l.load(g + j);
+  const m0 = l.load(m + j), v0 = l.load(v + j);
+  const mi = l.madd(l.sub(d, m0), l.splat(omb1), m0);
+  const vi = l.madd(l.sub(l.mul(d, d), v0), l.splat(omb2), v0);
+  l.store(m + j, mi);
+  l.store(v + j, vi);
+  l.store(o + j, l.sub(x, l.mul(l.splat(k), l.div(mi, l.add(l.sqrt(vi), l.splat(eps))))));
+}
+
+// Whether w floats at g hold a nonzero (NaN counts: it is not equal to 0).
+function anyNonzero(g: usize, w: i32): bool {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) for (; i + 4 <= w; i += 4) if (v128.any_true(f32x4.ne(v128.load(g + (<usize>i << 2)), f32x4.splat(0)))) return true;
+  for (; i < w; i++) if (load<f32>(g + (<usize>i << 2)) != 0) return true;
+  return false;
+}
+
+export function f32_sparse_adam_update_fwd(rec: usize): void {
+  const o = ptr(rec, OUT), p = ptr(rec, IN), g = ptr(rec, IN + 1), m = ptr(rec, IN + 2), v = ptr(rec, IN + 3);
+  const c = coefficients(rec);
+  const omb1 = cf(c, 0), omb2 = cf(c, 1), k = cf(c, 2), eps = cf(c, 3);
+  const n = numel(rec), w = param(rec, 8);
+  if (w <= 0) return;
+  for (let start = 0; start < n; start += w) {
+    const row = <usize>start << 2, end = start + w;
+    if (!anyNonzero(g + row, w)) {
+      if (o != p) memory.copy(o + row, p + row, <usize>w << 2);
+      continue;
+    }
+    let i = start;
+    if (ASC_FEATURE_SIMD) for (; i + 4 <= end; i += 4) sparseAdamLanes<Lane4, v128>(o, p, g, m, v, <usize>i << 2, omb1, omb2, k, eps);
+    for (; i < end; i++) sparseAdamLanes<Lane1, f32>(o, p, g, m, v, <usize>i << 2, omb1, omb2, k, eps);
+  }
+}
+
 // ---- coefficients from memory (src/ops/optim.ts optimCoefficients) --------------------------------
 // IN0: hyperparameters as float32 (hi, lo) pairs, value = hi + lo in float64; IN1: counters
-// [step, fresh, NAdam's μ product]; OUT: the update's coefficients, computed in float64 with the formulas of the TS
+// [step, fresh, two scalar states (NAdam's μ product; ASGD's η and μ)]; OUT: the update's coefficients, computed in float64 with the formulas of the TS
 // params path (same operations in the same order) and rounded to float32 once. P0: the kind.
 
 /** Hyperparameter k of the block at h, in float64. */
@@ -378,7 +477,7 @@ export function f32_optim_coefficients_fwd(rec: usize): void {
     store<f32>(o + 8, <f32>rho);
     store<f32>(o + 12, <f32>(1 - rho));
     store<f32>(o + 16, <f32>hyper(h, 2));
-  } else {
+  } else if (kind == 9) {
     // NAdam: slots lr, β1, β2, ε, wd, ψ (momentumDecay) → [wd, 1 − β1, β2, 1 − β2, √(1 − β2^t), ε, cg, cm]
     // with μt = β1·(1 − 0.96^(tψ)/2), the product μ1…μt kept per parameter as float32 (counter 2,
     // PyTorch's mu_product tensor: float32 times the float32 μt), cg = −lr·(1 − μt)/(1 − μ1…μt) and
@@ -395,6 +494,26 @@ export function f32_optim_coefficients_fwd(rec: usize): void {
     store<f32>(o + 20, <f32>hyper(h, 3));
     store<f32>(o + 24, <f32>((-lr * (1 - mu)) / (1 - product)));
     store<f32>(o + 28, <f32>((-lr * muNext) / (1 - product * muNext)));
+  } else if (kind == 10) {
+    // Rprop: slots lr, η−, η+, Γmin, Γmax → [η−, η+, Γmin, Γmax]
+    for (let k = 0; k < 4; k++) store<f32>(o + (<usize>k << 2), <f32>hyper(h, k + 1));
+  } else if (kind == 11) {
+    // ASGD: slots lr, λ, α, t0, wd → [wd, 1 − λη, η, μ] from the state's η and μ (counters 2, 3), which
+    // then become η = lr/(1 + λ·lr·t)^α and μ = 1/max(1, t − t0), as float32 (PyTorch's 0-d tensors)
+    const lr = hyper(h, 0), lambd = hyper(h, 1), eta = <f64>load<f32>(counters + 8);
+    store<f32>(o, <f32>hyper(h, 4));
+    store<f32>(o + 4, <f32>(1 - lambd * eta));
+    store<f32>(o + 8, <f32>eta);
+    store<f32>(o + 12, load<f32>(counters + 12));
+    store<f32>(counters + 8, <f32>(lr / Math.pow(1 + lambd * lr * t, hyper(h, 2))));
+    store<f32>(counters + 12, <f32>(1 / Math.max(1, t - hyper(h, 3))));
+  } else {
+    // SparseAdam: slots lr, β1, β2, ε → [1 − β1, 1 − β2, lr·√(1 − β2^t)/(1 − β1^t), ε]
+    const b1 = hyper(h, 1), b2 = hyper(h, 2);
+    store<f32>(o, <f32>(1 - b1));
+    store<f32>(o + 4, <f32>(1 - b2));
+    store<f32>(o + 8, <f32>((hyper(h, 0) * Math.sqrt(1 - Math.pow(b2, t))) / (1 - Math.pow(b1, t))));
+    store<f32>(o + 12, <f32>hyper(h, 3));
   }
 }
 

@@ -99,6 +99,28 @@ export interface AdagradAttrs {
   /** Step number t ≥ 1 of this update (after incrementing). */
   step: number;
 }
+/** Rprop: the factors of a step size after a sign agreement (η+) or flip (η−), and its bounds. */
+export interface RpropAttrs {
+  etaminus: number;
+  etaplus: number;
+  stepSizeMin: number;
+  stepSizeMax: number;
+}
+/** ASGD: weight decay, λ, and PyTorch's per-parameter eta and mu before this step (float32 values). */
+export interface AsgdAttrs {
+  weightDecay: number;
+  lambd: number;
+  eta: number;
+  mu: number;
+}
+/** SparseAdam: Adam's hyperparameters (no weight decay) at step t ≥ 1. */
+export interface SparseAdamAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  step: number;
+}
 export interface ScaleAttrs {
   factor: number;
 }
@@ -185,47 +207,29 @@ const sgdUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdUpdate'> = {
   },
 };
 
-const sgdMomentumUpdate: OpSpec<UpdateAttrs<SgdAttrs>, 'sgdMomentumUpdate'> = {
-  name: 'sgdMomentumUpdate',
-  module: 'optim',
-  split: { cut: 'flat', min: SPLIT.MAP },
-  arity: 3,
-  gradInputs: [],
-  doc: 'SGD step with a momentum buffer (optionally Nesterov), in place on the parameter and the buffer',
-  plan: (ins, a) => planUpdate('sgdMomentumUpdate', ins, a === null ? [] : sgdParams(a, true)),
-  ref: {
-    fwd: (h, r) => {
-      const o = out(r),
-        p = inp(r, 0),
-        g = inp(r, 1),
-        b = inp(r, 2),
-        c = coefficients(h, r);
-      const lr = c(0),
-        wd = c(1),
-        bufDecay = c(2),
-        gradWeight = c(3);
-      const nesterov = c(4) !== 0,
-        m = c(5);
-      eachElement(r, (i) => {
-        const d = h[g + i] + wd * h[p + i];
-        const buf = bufDecay * h[b + i] + gradWeight * d;
-        h[b + i] = buf;
-        h[o + i] = h[p + i] - lr * (nesterov ? d + m * buf : buf);
-      });
-    },
+const sgdMomentumUpdate = stateOp(
+  'sgdMomentumUpdate',
+  3,
+  (a: SgdAttrs) => sgdParams(a, true),
+  (x, g, [b], c) => {
+    const d = g + c(1) * x;
+    const buf = c(2) * b + c(3) * d;
+    return [buf, x - c(0) * (c(4) !== 0 ? d + c(5) * buf : buf)];
   },
-  tests: {
-    cases: cases(
-      ['any', 'any', 'any'],
-      [
+  {
+    doc: 'SGD step with a momentum buffer (optionally Nesterov), in place on the parameter and the buffer',
+    split: SPLIT.MAP,
+    tests: {
+      attrs: [
         { lr: 0.1, weightDecay: 0, momentum: 0.9, dampening: 0 },
         { lr: 0.1, weightDecay: 0.2, momentum: 0.9, dampening: 0.5, first: true },
         { lr: 0.05, weightDecay: 0.1, momentum: 0.8, dampening: 0.25 },
         { lr: 0.1, weightDecay: 0.01, momentum: 0.9, nesterov: true },
       ],
-    ),
+      domains: ['any', 'any', 'any'],
+    },
   },
-};
+);
 
 // ---- Adam / AdamW (torch/optim/adam.py and adamw.py, _single_tensor_adam) ----------------------
 //   AdamW first decays the parameter: p ← p·(1 − lr·wd);  Adam adds wd·p to the gradient instead.
@@ -476,55 +480,98 @@ function radamParams(a: AdamFamilyAttrs): number[] {
 }
 
 /**
- * An update over [p, g, two state buffers] from `params` (coefficient 0 is the L2 weight decay):
- * `body` gives one element's new (first buffer, second buffer, p) from p, d = g + wd·p and the old
- * buffers. Tested under each of `tests.attrs`, the buffers drawn from `tests.domains` (default
- * any and positive).
+ * One element of an update with state buffers: from p, g and the old buffer values, the new buffer
+ * values then the new p.
  */
-function twoBufferOp<N extends string, A extends { weightDecay: number; step?: number }>(
+type StateBody = (x: number, g: number, state: number[], c: (k: number) => number) => number[];
+
+/** A body written for d = g + wd·p, coefficient 0 being the L2 weight decay (Adamax, RAdam, NAdam, Adadelta). */
+const withL2 =
+  (body: StateBody): StateBody =>
+  (x, g, state, c) =>
+    body(x, g + c(0) * x, state, c);
+
+/**
+ * An update over [p, g, state buffers...] (arity 3 or 4) from `params`: `body` gives one element's
+ * new buffer values and p. With `rows` (SparseAdam) only the rows (slices along dim 0) whose
+ * gradient has a nonzero element are updated, the others copied (their length in P[ROW_PARAM]).
+ * Split from `split` elements (default SPLIT.UPDATE). Tested under each of `tests.attrs`, the
+ * inputs drawn from `tests.domains` (default any, then positive for the last buffer).
+ */
+function stateOp<N extends string, A extends object>(
   name: N,
+  arity: 3 | 4,
   params: (a: A) => number[],
-  body: (x: number, d: number, first: number, second: number, c: (k: number) => number) => [number, number, number],
-  info: { doc: string; tests: { attrs: A[]; domains?: [Domain, Domain] } },
+  body: StateBody,
+  info: { doc: string; rows?: boolean; split?: number; tests: { attrs: A[]; domains?: Domain[] } },
 ) {
   const spec: OpSpec<UpdateAttrs<A>, N> = {
     name,
     module: 'optim',
-    split: { cut: 'flat', min: SPLIT.UPDATE },
-    arity: 4,
+    // a flat cut would split rows between parts, so a row-wise update runs whole
+    ...(!info.rows && { split: { cut: 'flat' as const, min: info.split ?? SPLIT.UPDATE } }),
+    arity,
     gradInputs: [],
     doc: info.doc,
     plan: (ins, a) => {
-      if (a !== null && a.step !== undefined && !(a.step >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${a.step}`);
-      return planUpdate(name, ins, a === null ? [] : params(a));
+      const step = a !== null && 'step' in a ? a.step : 1;
+      if (!((step as number) >= 1)) throw new ValueError(name, `step must be ≥ 1, got ${String(step)}`);
+      const plan = planUpdate(name, ins, a === null ? [] : params(a));
+      if (info.rows) plan.params = [...plan.params!, ...new Array<number>(ROW_PARAM - plan.params!.length).fill(0), rowLength(ins[0].shape)];
+      return plan;
     },
     ref: {
       fwd: (h, r) => {
         const o = out(r),
           p = inp(r, 0),
           g = inp(r, 1),
-          m = inp(r, 2),
-          s = inp(r, 3),
           c = coefficients(h, r);
-        eachElement(r, (i) => {
-          const x = h[p + i];
-          [h[m + i], h[s + i], h[o + i]] = body(x, h[g + i] + c(0) * x, h[m + i], h[s + i], c);
+        const bufs = Array.from({ length: arity - 2 }, (_, k) => inp(r, 2 + k));
+        const each = info.rows ? (f: (i: number) => void) => eachPresentRow(h, r, f) : (f: (i: number) => void) => eachElement(r, f);
+        if (info.rows) h.copyWithin(o, p, p + numel(r)); // the rows left alone keep their values (OUT may be another buffer)
+        each((i) => {
+          const next = body(
+            h[p + i],
+            h[g + i],
+            bufs.map((b) => h[b + i]),
+            c,
+          );
+          bufs.forEach((b, k) => (h[b + i] = next[k]));
+          h[o + i] = next[bufs.length];
         });
       },
     },
-    tests: { cases: cases(['any', 'any', ...(info.tests.domains ?? ['any', 'positive'])], info.tests.attrs) },
+    tests: { cases: cases(info.tests.domains ?? ['any', 'any', ...new Array<Domain>(arity - 3).fill('any'), 'positive'], info.tests.attrs) },
   };
   return spec;
 }
 
-const adamaxUpdate = twoBufferOp(
+/** The param word of a row-wise update holding its row length (after the 8 coefficient words). */
+const ROW_PARAM = 8;
+/** Elements per row (slice along dim 0) of a tensor of this shape; a 0-d tensor is one row of one. */
+const rowLength = (shape: readonly number[]) => shape.slice(1).reduce((a, b) => a * b, 1);
+
+/** Calls `body(i)` for every element i of the rows (of P[ROW_PARAM] elements) whose gradient (IN1) has a nonzero element. */
+function eachPresentRow(h: Float64Array, r: Int32Array, body: (i: number) => void): void {
+  const g = inp(r, 1),
+    n = numel(r),
+    w = param(r, ROW_PARAM);
+  for (let start = 0; w > 0 && start < n; start += w) {
+    let present = false;
+    for (let i = start; i < start + w && !present; i++) present = h[g + i] !== 0; // NaN counts as nonzero
+    if (present) for (let i = start; i < start + w; i++) body(i);
+  }
+}
+
+const adamaxUpdate = stateOp(
   'adamaxUpdate',
+  4,
   adamaxParams,
-  (x, d, m, u, c) => {
+  withL2((x, d, [m, u], c) => {
     const mi = c(1) * m + c(2) * d;
     const ui = Math.max(c(3) * u, Math.abs(d) + c(4));
     return [mi, ui, x - c(5) * (mi / ui)];
-  },
+  }),
   {
     doc: 'Adamax step, in place on the parameter, the first moment and the infinity norm',
     tests: {
@@ -536,15 +583,16 @@ const adamaxUpdate = twoBufferOp(
   },
 );
 
-const radamUpdate = twoBufferOp(
+const radamUpdate = stateOp(
   'radamUpdate',
+  4,
   radamParams,
-  (x, d, m, v, c) => {
+  withL2((x, d, [m, v], c) => {
     const mi = c(1) * m + c(2) * d;
     const vi = c(3) * v + c(4) * d * d;
     const k = c(5);
     return [mi, vi, x - (c(7) !== 0 ? (k * mi) / (Math.sqrt(vi) + c(6)) : k * mi)];
-  },
+  }),
   {
     doc: 'RAdam step (rectified once ρt > 5), in place on the parameter and both moment buffers',
     tests: {
@@ -585,15 +633,16 @@ function nadamParams(a: NadamAttrs): number[] {
   ];
 }
 
-const nadamUpdate = twoBufferOp(
+const nadamUpdate = stateOp(
   'nadamUpdate',
+  4,
   nadamParams,
-  (x, d, m, v, c) => {
+  withL2((x, d, [m, v], c) => {
     const mi = m + c(1) * (d - m);
     const vi = c(2) * v + c(3) * d * d;
     const q = Math.sqrt(vi) / c(4) + c(5);
     return [mi, vi, x + (c(6) * d) / q + (c(7) * mi) / q];
-  },
+  }),
   {
     doc: 'NAdam step, in place on the parameter and both moment buffers',
     tests: {
@@ -614,14 +663,15 @@ const nadamUpdate = twoBufferOp(
 // params: [wd, lr, ρ, 1 − ρ, ε]
 const adadeltaParams = (a: AdadeltaAttrs) => [a.weightDecay, a.lr, a.rho, 1 - a.rho, a.eps];
 
-const adadeltaUpdate = twoBufferOp(
+const adadeltaUpdate = stateOp(
   'adadeltaUpdate',
+  4,
   adadeltaParams,
-  (x, d, s, a, c) => {
+  withL2((x, d, [s, a], c) => {
     const si = c(2) * s + c(3) * d * d;
     const delta = (Math.sqrt(a + c(4)) / Math.sqrt(si + c(4))) * d;
     return [si, c(2) * a + c(3) * delta * delta, x - c(1) * delta];
-  },
+  }),
   {
     doc: 'Adadelta step, in place on the parameter, the square average and the accumulated update',
     tests: {
@@ -629,15 +679,117 @@ const adadeltaUpdate = twoBufferOp(
         { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0 },
         { lr: 0.5, rho: 0.95, eps: 1e-3, weightDecay: 0.1 },
       ],
-      domains: ['positive', 'positive'],
+      domains: ['any', 'any', 'positive', 'positive'],
+    },
+  },
+);
+
+// ---- Rprop (torch/optim/rprop.py, _single_tensor_rprop) -----------------------------------------
+//   s = g·prev                                   (its sign as torch.sign: 0 for 0 and for NaN)
+//   f = η+ where s > 0, η− where s < 0, else 1
+//   step_size ← clamp(step_size·f, Γmin, Γmax)   (a NaN step size stays NaN, as torch.clamp)
+//   d = s < 0 ? 0 : g                            (a sign flip: no move this step, and prev ← 0)
+//   p ← p − sign(d)·step_size;  prev ← d
+// torch 1.13 zeroes d on a clone: the parameter's gradient is left as it was. No weight decay.
+// params: [η−, η+, Γmin, Γmax]. Inputs [p, g, prev, step_size].
+const rpropParams = (a: RpropAttrs) => [a.etaminus, a.etaplus, a.stepSizeMin, a.stepSizeMax];
+/** torch.sign: 1, −1, or 0 (for ±0 and NaN). */
+const torchSign = (x: number) => (x > 0 ? 1 : x < 0 ? -1 : 0);
+
+const rpropUpdate = stateOp(
+  'rpropUpdate',
+  4,
+  rpropParams,
+  (x, g, [prev, size], c) => {
+    const s = g * prev;
+    const stepSize = Math.min(Math.max(size * (s > 0 ? c(1) : s < 0 ? c(0) : 1), c(2)), c(3));
+    const d = s < 0 ? 0 : g;
+    return [d, stepSize, x - torchSign(d) * stepSize];
+  },
+  {
+    doc: 'Rprop step, in place on the parameter, the previous gradient and the step sizes',
+    tests: {
+      attrs: [
+        { etaminus: 0.5, etaplus: 1.2, stepSizeMin: 1e-6, stepSizeMax: 50 },
+        { etaminus: 0.3, etaplus: 1.5, stepSizeMin: 0.5, stepSizeMax: 1 }, // step sizes drawn in [0.2, 2]: clamped both ways
+      ],
+    },
+  },
+);
+
+// ---- SparseAdam (torch/optim/_functional.py, sparse_adam) ---------------------------------------
+// torch updates the entries its sparse gradient holds; wasmgrad's gradients are dense, so the rows
+// (slices along dim 0: an embedding's rows, the entries of torch's sparse gradient of an
+// Embedding(sparse=True)) whose gradient is nonzero somewhere. In them, as torch's (no weight decay):
+//   m ← m + (g − m)·(1 − β1);  v ← v + (g² − v)·(1 − β2)
+//   p ← p − lr·√(1 − β2^t)/(1 − β1^t) · m / (√v + ε)
+// params: [1 − β1, 1 − β2, lr·√(1 − β2^t)/(1 − β1^t), ε], the row length at P[ROW_PARAM].
+function sparseAdamParams(a: SparseAdamAttrs): number[] {
+  const bc1 = 1 - a.beta1 ** a.step,
+    bc2 = 1 - a.beta2 ** a.step;
+  return [1 - a.beta1, 1 - a.beta2, (a.lr * Math.sqrt(bc2)) / bc1, a.eps];
+}
+
+const sparseAdamUpdate = stateOp(
+  'sparseAdamUpdate',
+  4,
+  sparseAdamParams,
+  (x, g, [m, v], c) => {
+    const mi = (g - m) * c(0) + m;
+    const vi = (g * g - v) * c(1) + v;
+    return [mi, vi, x - c(2) * (mi / (Math.sqrt(vi) + c(3)))];
+  },
+  {
+    doc: 'SparseAdam step on the rows (slices along dim 0) whose gradient is nonzero somewhere, in place on the parameter and both moment buffers',
+    rows: true,
+    tests: {
+      attrs: [
+        { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: 1 },
+        { lr: 1e-2, beta1: 0.8, beta2: 0.99, eps: 1e-6, step: 5 },
+      ],
+      domains: ['any', 'mask', 'any', 'positive'], // 0/1 gradients: rows of [n] (one element each) left alone or updated
+    },
+  },
+);
+
+// ---- ASGD (torch/optim/asgd.py, _single_tensor_asgd) ---------------------------------------------
+//   d = g + wd·p
+//   p ← p·(1 − λ·η);  p ← p − η·d                (η: PyTorch's state eta, from the previous step)
+//   ax ← μ ≠ 1 ? ax + (p − ax)·μ : p             (μ: state mu; averaging starts once t > t0 + 1)
+// then, in optimCoefficients, η ← lr/(1 + λ·lr·t)^α and μ ← 1/max(1, t − t0), both float32 as
+// PyTorch's 0-d tensors. params: [wd, 1 − λ·η, η, μ]. Inputs [p, g, ax].
+const asgdParams = (a: AsgdAttrs) => [a.weightDecay, 1 - a.lambd * a.eta, a.eta, a.mu];
+
+/** PyTorch's eta and mu after step t (float32 tensors in its state). */
+function asgdNext(v: { lr: number; lambd: number; alpha: number; t0: number }, t: number): [eta: number, mu: number] {
+  return [Math.fround(v.lr / (1 + v.lambd * v.lr * t) ** v.alpha), Math.fround(1 / Math.max(1, t - v.t0))];
+}
+
+const asgdUpdate = stateOp(
+  'asgdUpdate',
+  3,
+  asgdParams,
+  withL2((x, d, [ax], c) => {
+    const p = x * c(1) - c(2) * d;
+    return [c(3) !== 1 ? ax + (p - ax) * c(3) : p, p];
+  }),
+  {
+    doc: 'ASGD step, in place on the parameter and its running average',
+    tests: {
+      attrs: [
+        { weightDecay: 0, lambd: 1e-4, eta: 0.01, mu: 1 },
+        { weightDecay: 0.1, lambd: 0.01, eta: 0.05, mu: 0.25 },
+      ],
+      domains: ['any', 'any', 'any'],
     },
   },
 );
 
 // ---- coefficients from memory (the optimizers' path) --------------------------------------------
 // An optimizer keeps its hyperparameters in a float32 block (one per optimizer) and each parameter's
-// counters [step, fresh, Π] in another (fresh = 1: its state buffers were just made, SGD's "first
-// step of the momentum buffer"; Π: NAdam's mu_product, 1 for the other kinds). Before each update, optimCoefficients advances the step and writes
+// counters [step, fresh, s0, s1] in another (fresh = 1: its state buffers were just made, SGD's "first
+// step of the momentum buffer"; s0, s1: per-parameter scalar state, NAdam's mu_product Π, ASGD's eta
+// and mu; 1 for the other kinds). Before each update, optimCoefficients advances the step and writes
 // the update's coefficients into a per-parameter block, which the update reads through AUX0. The
 // step, the learning rate and the rest are then memory the kernels read: `opt.lr = x`, a
 // checkpoint load or a scheduler write them, and a replayed step advances them itself.
@@ -663,13 +815,17 @@ export const COEFFICIENT_KINDS = {
   radam: { code: 7, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay'] },
   adadelta: { code: 8, slots: ['lr', 'rho', 'eps', 'weightDecay'] },
   nadam: { code: 9, slots: ['lr', 'beta1', 'beta2', 'eps', 'weightDecay', 'momentumDecay'] },
+  // Rprop's lr only starts each step_size buffer; it sits in pair 0, where a scheduler writes every kind's lr
+  rprop: { code: 10, slots: ['lr', 'etaminus', 'etaplus', 'stepSizeMin', 'stepSizeMax'] },
+  asgd: { code: 11, slots: ['lr', 'lambd', 'alpha', 't0', 'weightDecay'] },
+  sparseAdam: { code: 12, slots: ['lr', 'beta1', 'beta2', 'eps'] },
 } as const;
 const KIND_OF_CODE = Object.keys(COEFFICIENT_KINDS) as CoefficientKind[];
 
 /** Words of a hyperparameter block (the widest kind: NAdam's 6 pairs) and of a coefficient block (Adam's 8). */
 export const HYPER_WORDS = 12;
-/** Words of a parameter's counters: step, fresh, NAdam's mu_product. */
-export const COUNTER_WORDS = 3;
+/** Words of a parameter's counters: step, fresh, and two scalar states (NAdam's mu_product; ASGD's eta and mu). */
+export const COUNTER_WORDS = 4;
 export const COEFFICIENT_WORDS = 8;
 
 /** The (hi, lo) float32 pair holding v (see above). */
@@ -690,8 +846,11 @@ const nadamAttrs = (v: Record<string, number>, step: number, muProduct: number):
   step,
 });
 
-/** The coefficients of `kind` from hyperparameter values, the step t (after its increment) and NAdam's Πt−1. */
-function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: number, first: boolean, muProduct: number): number[] {
+/**
+ * The coefficients of `kind` from hyperparameter values, the step t (after its increment) and the
+ * scalar states before it (NAdam's Πt−1; ASGD's eta and mu).
+ */
+function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: number, first: boolean, [s0, s1]: readonly number[]): number[] {
   switch (kind) {
     case 'sgd':
       return sgdParams({ lr: v.lr, weightDecay: v.weightDecay }, false);
@@ -710,7 +869,13 @@ function coefficientsOf(kind: CoefficientKind, v: Record<string, number>, step: 
     case 'adadelta':
       return adadeltaParams({ lr: v.lr, rho: v.rho, eps: v.eps, weightDecay: v.weightDecay });
     case 'nadam':
-      return nadamParams(nadamAttrs(v, step, muProduct));
+      return nadamParams(nadamAttrs(v, step, s0));
+    case 'rprop':
+      return rpropParams({ etaminus: v.etaminus, etaplus: v.etaplus, stepSizeMin: v.stepSizeMin, stepSizeMax: v.stepSizeMax });
+    case 'asgd':
+      return asgdParams({ weightDecay: v.weightDecay, lambd: v.lambd, eta: s0, mu: s1 });
+    case 'sparseAdam':
+      return sparseAdamParams({ lr: v.lr, beta1: v.beta1, beta2: v.beta2, eps: v.eps, step });
   }
 }
 
@@ -719,7 +884,7 @@ const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: "An optimizer update's coefficients from [hyperparameter pairs [12], counters [3] = (step, fresh, NAdam's mu_product)]; advances the step (and NAdam's mu_product) and clears fresh in place",
+  doc: "An optimizer update's coefficients from [hyperparameter pairs [12], counters [4] = (step, fresh, two scalar states: NAdam's mu_product, ASGD's eta and mu)]; advances the step (and the scalar states) and clears fresh in place",
   plan: (ins, a) => {
     const [hyper, counters] = ins;
     if (hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS || counters.shape.length !== 1 || counters.shape[0] !== COUNTER_WORDS)
@@ -743,9 +908,10 @@ const optimCoefficients: OpSpec<CoefficientAttrs, 'optimCoefficients'> = {
       const first = h[counters + 1] !== 0;
       h[counters] = step;
       h[counters + 1] = 0;
-      const muProduct = h[counters + 2];
-      if (kind === 'nadam') h[counters + 2] = nadamProduct(nadamAttrs(v, step, muProduct));
-      const c = coefficientsOf(kind, v, step, first, muProduct);
+      const before = [h[counters + 2], h[counters + 3]];
+      if (kind === 'nadam') h[counters + 2] = nadamProduct(nadamAttrs(v, step, before[0]));
+      if (kind === 'asgd') [h[counters + 2], h[counters + 3]] = asgdNext({ lr: v.lr, lambd: v.lambd, alpha: v.alpha, t0: v.t0 }, step);
+      const c = coefficientsOf(kind, v, step, first, before);
       for (let k = 0; k < COEFFICIENT_WORDS; k++) h[o + k] = k < c.length ? Math.fround(c[k]) : 0;
     },
   },
@@ -1092,4 +1258,7 @@ export const OPTIM_OPS = defineOps(
   optimCoefficients,
   hyperWrite,
   lrSchedule,
+  rpropUpdate,
+  asgdUpdate,
+  sparseAdamUpdate,
 );

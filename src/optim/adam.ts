@@ -1,8 +1,8 @@
 /** Adam (L2 weight decay added to the gradient) and AdamW (decoupled weight decay): torch.optim.Adam / AdamW. */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { fmtValue, type WasmgradError } from '../errors.js';
-import { checkBool, checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import type { WasmgradError } from '../errors.js';
+import { checkBool, checkNumber, checkPair, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
 
 /** The options of the Adam family (Adam, AdamW, Adamax, RAdam). */
 export interface BetasOptions extends MaximizeOption {
@@ -25,12 +25,18 @@ export interface AdamHyper extends BetasHyper {
   amsgrad: boolean;
 }
 
+/** Checks betas: a pair [beta1, beta2] in [0, 1). */
+export function checkBetas(err: (m: string) => WasmgradError, betas: unknown): void {
+  checkPair(err, 'betas', betas, '[beta1, beta2]');
+  const [b1, b2] = betas as readonly unknown[];
+  checkNumber(err, 'betas[0]', b1, 0, { below: 1 });
+  checkNumber(err, 'betas[1]', b2, 0, { below: 1 });
+}
+
 /** Checks the hyperparameters the Adam family shares: lr, betas in [0, 1), eps, weightDecay. */
 export function checkBetasHyper(err: (m: string) => WasmgradError, h: BetasHyper): void {
   checkNumber(err, 'lr', h.lr, 0);
-  if (!Array.isArray(h.betas) || h.betas.length !== 2) throw err(`betas must be a pair [beta1, beta2], got ${fmtValue(h.betas)}`);
-  checkNumber(err, 'betas[0]', h.betas[0], 0, { below: 1 });
-  checkNumber(err, 'betas[1]', h.betas[1], 0, { below: 1 });
+  checkBetas(err, h.betas);
   checkNumber(err, 'eps', h.eps, 0);
   checkNumber(err, 'weightDecay', h.weightDecay, 0);
 }

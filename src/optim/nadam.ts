@@ -27,7 +27,7 @@ export interface NAdamHyper extends BetasHyper {
  */
 export class NAdam extends Optimizer<NAdamHyper> {
   protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
-  protected override readonly counterState = 'mu_product';
+  protected override readonly counterStates = ['mu_product'];
 
   constructor(params: OptimizerParams, options: NAdamOptions = {}) {
     super('NAdam', params, options, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, maximize: false });

@@ -10,8 +10,8 @@
  * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } },
  * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
  * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
- * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta; NAdam's mu_product, a 0-d
- * tensor) and camelCase hyperparameters (our option names); loadStateDict also reads torch's own
+ * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta, prev, step_size, ax; NAdam's
+ * mu_product and ASGD's eta and mu, 0-d tensors) and camelCase hyperparameters (our option names); loadStateDict also reads torch's own
  * format (snake_case, nested lists: fromTorchFormat).
  *
  * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
@@ -69,8 +69,8 @@ export interface OptimizerStateDict<H extends Hyper = Hyper> {
 
 interface ParamState {
   /**
-   * [step, fresh, Π]: PyTorch's state['step'], "the buffers were just made" and the scalar state of
-   * `counterState` (NAdam's mu_product; 1 for the others) (src/ops/optim.ts).
+   * [step, fresh, s0, s1]: PyTorch's state['step'], "the buffers were just made" and the scalar
+   * states of `counterStates` (NAdam's mu_product; ASGD's eta and mu; 1 for the others) (src/ops/optim.ts).
    */
   counters: Tensor;
   /** The coefficients of this parameter's update, written by optimCoefficients each step. */
@@ -147,6 +147,16 @@ function isGroupList(params: unknown): params is readonly ParamGroupInput[] {
 }
 
 const freezePair = (v: HyperValue): HyperValue => (Array.isArray(v) ? (Object.freeze([...v]) as readonly [number, number]) : v);
+
+/** Block slots holding one number of a pair option (src/ops/optim.ts COEFFICIENT_KINDS): [option, index]. */
+const PAIR_SLOTS: Record<string, readonly [string, 0 | 1]> = {
+  beta1: ['betas', 0],
+  beta2: ['betas', 1],
+  etaminus: ['etas', 0],
+  etaplus: ['etas', 1],
+  stepSizeMin: ['stepSizes', 0],
+  stepSizeMax: ['stepSizes', 1],
+};
 
 export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Every parameter, group after group: the order of the state dict's indices. */
@@ -320,8 +330,13 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     COEFFICIENT_KINDS[this.kind(group.hyper)].slots.forEach((slot, k) => {
       const [hi, lo] = [now[2 * k], now[2 * k + 1]];
       if (hi === group.words[2 * k] && lo === group.words[2 * k + 1]) return;
-      if (slot === 'beta1') h.betas = freezePair([hi + lo, (h.betas as readonly number[])[1]]);
-      else h[slot] = hi + lo;
+      if (!Object.hasOwn(PAIR_SLOTS, slot)) h[slot] = hi + lo;
+      else {
+        const [name, at] = PAIR_SLOTS[slot];
+        const pair = [...(h[name] as readonly number[])];
+        pair[at] = hi + lo;
+        h[name] = freezePair(pair as [number, number]);
+      }
     });
     group.words = Array.from(now);
     return group.hyper;
@@ -352,8 +367,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** A hyperparameter block's words: (hi, lo) pairs in the slot order of the kind. */
   private words(hyper: H): number[] {
     const h = hyper as Record<string, HyperValue>;
-    const betas = h.betas as readonly number[] | undefined;
-    const value = (slot: string) => (slot === 'beta1' ? betas![0] : slot === 'beta2' ? betas![1] : Number(h[slot]));
+    const value = (slot: string) => (Object.hasOwn(PAIR_SLOTS, slot) ? (h[PAIR_SLOTS[slot][0]] as readonly number[])[PAIR_SLOTS[slot][1]] : Number(h[slot]));
     const words = new Array<number>(HYPER_WORDS).fill(0);
     COEFFICIENT_KINDS[this.kind(hyper)].slots.forEach((slot, k) => ([words[2 * k], words[2 * k + 1]] = hyperPair(value(slot))));
     return words;
@@ -410,8 +424,13 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   protected abstract buffers(h: H): Record<string, number>;
   /** Every buffer name this optimizer may keep (for loadStateDict). */
   protected abstract readonly bufferNames: readonly string[];
-  /** The name of a per-parameter number kept in counter word 2 and in the state dict (NAdam's mu_product), or null. */
-  protected readonly counterState: string | null = null;
+  /**
+   * The names of per-parameter numbers kept in counter words 2 and 3 and in the state dict as 0-d
+   * tensors, at most two (NAdam's mu_product; ASGD's eta and mu).
+   */
+  protected readonly counterStates: readonly string[] = [];
+  /** Their values in a new parameter state under hyperparameters h (without it: 1 each). */
+  protected counterInitial?(h: H): number[];
   /** Which coefficients its updates read under hyperparameters h (src/ops/optim.ts). */
   protected abstract kind(h: H): CoefficientKind;
   /** Runs the update kernel of one parameter (through this.run). */
@@ -447,8 +466,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       throw new ValueError(`optim.${this.name}.step`, `closure must be a function that computes the loss and calls backward(), got ${fmtValue(closure)}`);
     const loss = closure?.();
     this.groups.forEach((g, i) => this.checkGroup(g.hyper, i));
-    // what each group's parameters run: their buffers (with initial values) and kind of update
-    const plans = new Map(this.groups.map((g) => [g, { wanted: this.buffers(g.hyper), kind: this.kind(g.hyper) }]));
+    // what each group's parameters run: their buffers (with initial values) and kind of update. The
+    // hyperparameters as memory holds them: a state starts from the current lr (Rprop's step_size,
+    // ASGD's eta), which a scheduler's kernel may have written.
+    const plans = new Map(
+      this.groups.map((g) => {
+        const h = this.sync(g);
+        return [g, { wanted: this.buffers(h), kind: this.kind(h), counters: this.counterInitial?.(h) ?? this.counterStates.map(() => 1) }];
+      }),
+    );
     // 1. validate
     const work: { i: number; p: Tensor; g: Tensor }[] = [];
     this.params.forEach((p, i) => {
@@ -472,9 +498,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const fresh = work.map(({ i, p }) => {
       const group = this.groupOf[i];
       const made: Record<string, Tensor> = {};
-      for (const [name, init] of Object.entries(plans.get(group)!.wanted))
+      const { wanted, counters } = plans.get(group)!;
+      for (const [name, init] of Object.entries(wanted))
         if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
-      const st = this.state[i] ?? this.newState(p, 0);
+      const st = this.state[i] ?? this.newState(p, 0, counters);
       return { made, st, block: this.blockOn(group, p.storage.backend) };
     });
     // 3. commit and run: per parameter the coefficients (advancing the step in memory), then the update
@@ -503,10 +530,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return loss;
   }
 
-  /** A parameter's state without buffers: counters [step, 0, 1] and its coefficient block. */
-  private newState(p: Tensor, step: number): ParamState {
+  /** A parameter's state without buffers: counters [step, 0, scalar states (default 1)] and its coefficient block. */
+  private newState(p: Tensor, step: number, scalars: readonly number[] = []): ParamState {
     return {
-      counters: persistentLike(p, [COUNTER_WORDS], `optim.${this.name} step`, 0, [step, 0, 1], true),
+      counters: persistentLike(p, [COUNTER_WORDS], `optim.${this.name} step`, 0, newCounters(step, scalars), true),
       coefficients: persistentLike(p, [COEFFICIENT_WORDS], `optim.${this.name} coefficients`, 0, undefined, true),
       buffers: {},
     };
@@ -526,9 +553,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const state: Record<number, ParamStateDict> = {};
     this.state.forEach((st, i) => {
       if (st === undefined) return;
-      const [step, , scalar] = st.counters.rawValues();
+      const [step, , ...scalars] = st.counters.rawValues();
       const entry: ParamStateDict = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, step) };
-      if (this.counterState !== null) entry[this.counterState] = persistentLike(this.params[i], [], `optim.${this.name} ${this.counterState}`, scalar);
+      this.counterStates.forEach((n, k) => (entry[n] = persistentLike(this.params[i], [], `optim.${this.name} ${n}`, scalars[k])));
       state[i] = Object.assign(entry, st.buffers);
     });
     // PyTorch's numbering: the parameters group after group
@@ -607,7 +634,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       first += mine.params.length;
     });
     // per-parameter state
-    const next: ({ step: number; scalar: number; buffers: Record<string, Tensor> } | undefined)[] = this.params.map(() => undefined);
+    const next: ({ step: number; scalars: number[]; buffers: Record<string, Tensor> } | undefined)[] = this.params.map(() => undefined);
     for (const [key, entry] of Object.entries(sd.state)) {
       if (!/^\d+$/.test(key)) throw fail(`${name({ field: 'state' })}: '${key}' is not a parameter index`);
       // Beyond the groups' own parameter lists (checked above to be as long as ours) the state is
@@ -624,17 +651,15 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const step = readStep(entry.step);
       if (step === null) throw fail(`${name({ param: key, entry: 'step' })} must be a non-negative integer (a number or one-element tensor)`);
       for (const n of required) if (!(n in entry)) throw fail(`${name({ param: key })} has no '${n}' (needed by these hyperparameters)`);
-      const scalarName = this.counterState;
-      let scalar = 1;
-      if (scalarName !== null) {
-        if (!(scalarName in entry)) throw fail(`${name({ param: key })} has no '${scalarName}'`);
-        const v = readScalar(entry[scalarName]);
-        if (v === null) throw fail(`${name({ param: key, entry: scalarName })} must be a finite number (a number or one-element tensor)`);
-        scalar = v;
-      }
+      const scalars = this.counterStates.map((n) => {
+        if (!(n in entry)) throw fail(`${name({ param: key })} has no '${n}'`);
+        const v = readScalar(entry[n]);
+        if (v === null) throw fail(`${name({ param: key, entry: n })} must be a finite number (a number or one-element tensor)`);
+        return v;
+      });
       const buffers: Record<string, Tensor> = {};
       for (const [n, t] of Object.entries(entry)) {
-        if (n === 'step' || n === scalarName) continue;
+        if (n === 'step' || this.counterStates.includes(n)) continue;
         const where = name({ param: key, entry: n });
         if (!this.bufferNames.includes(n)) throw fail(`unknown state '${n}' in ${name({ param: key })} (${this.name} keeps ${this.bufferNames.join(', ')})`);
         if (!(t instanceof Tensor)) throw fail(`${where} is not a Tensor (got ${fmtValue(t)})`);
@@ -645,7 +670,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
           throw fail(`${where} is ${t.dtype} ${fmtShape(t.shape)}, parameter ${i} needs float32 ${fmtShape(p.shape)}`, t.dtype !== 'float32');
         buffers[n] = t;
       }
-      next[i] = { step, scalar, buffers };
+      next[i] = { step, scalars, buffers };
     }
     // Values go into the state already in memory (a compiled step's records point there), else
     // into blocks made now: the commit allocates nothing, so it cannot fail (out of memory) after
@@ -656,7 +681,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const p = this.params[i];
       const old = this.state[i];
       const st: ParamState = old !== undefined ? { ...old, buffers: {} } : this.newState(p, 0);
-      writes.push([st.counters, Float32Array.of(entry.step, 0, entry.scalar)]);
+      writes.push([st.counters, Float32Array.from(newCounters(entry.step, entry.scalars))]);
       for (const [n, t] of Object.entries(entry.buffers)) {
         const values = t.rawValues();
         const mine = old?.buffers[n];
@@ -722,6 +747,11 @@ function fromTorchFormat(sd: Record<string, unknown>, fail: (message: string) =>
   return { state, paramGroups } as OptimizerStateDict;
 }
 
+/** A parameter's counter words: [step, fresh 0, its scalar states, 1 for the words it does not use]. */
+function newCounters(step: number, scalars: readonly number[]): number[] {
+  return [step, 0, ...scalars, ...new Array<number>(COUNTER_WORDS - 2 - scalars.length).fill(1)];
+}
+
 /** Whether two states hold the very same buffer tensors (or both none). */
 function sameBuffers(a: ParamState | undefined, b: ParamState | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
@@ -751,12 +781,27 @@ function readStep(s: unknown): number | null {
 }
 
 // ---- option parsing and validation helpers ------------------------------------------------------
-/** Checks that hyperparameter `key` of `name` is a finite number ≥ 0 (and < `below` when given). */
-export function checkNumber(err: (m: string) => WasmgradError, key: string, v: unknown, lo: number, opts: { below?: number; max?: number } = {}): void {
-  const range = opts.below !== undefined ? `in [${lo}, ${opts.below})` : opts.max !== undefined ? `in [${lo}, ${opts.max}]` : `≥ ${lo}`;
+/** Checks that hyperparameter `key` is a finite number ≥ lo (> lo with `above`; < `below` or ≤ `max` when given). */
+export function checkNumber(
+  err: (m: string) => WasmgradError,
+  key: string,
+  v: unknown,
+  lo: number,
+  opts: { below?: number; max?: number; above?: boolean } = {},
+): void {
+  const range = opts.below !== undefined ? `in [${lo}, ${opts.below})` : opts.max !== undefined ? `in [${lo}, ${opts.max}]` : `${opts.above ? '>' : '≥'} ${lo}`;
   const ok =
-    typeof v === 'number' && Number.isFinite(v) && v >= lo && (opts.below === undefined || v < opts.below) && (opts.max === undefined || v <= opts.max);
+    typeof v === 'number' &&
+    Number.isFinite(v) &&
+    (opts.above ? v > lo : v >= lo) &&
+    (opts.below === undefined || v < opts.below) &&
+    (opts.max === undefined || v <= opts.max);
   if (!ok) throw err(`${key} must be a finite number ${range}, got ${fmtValue(v)}`);
+}
+
+/** Checks that hyperparameter `key` is a pair of numbers (the two are checked by the caller); `names` describes it, e.g. '[beta1, beta2]'. */
+export function checkPair(err: (m: string) => WasmgradError, key: string, v: unknown, names: string): void {
+  if (!Array.isArray(v) || v.length !== 2) throw err(`${key} must be a pair ${names}, got ${fmtValue(v)}`);
 }
 
 export function checkFinite(err: (m: string) => WasmgradError, key: string, v: unknown): void {

@@ -140,6 +140,9 @@ function updates(n: number) {
     adadelta: (ps) => new wg.optim.Adadelta(ps, { weightDecay: 0.01 }),
     nadam: (ps) => new wg.optim.NAdam(ps, { lr: 0.01, weightDecay: 0.01 }),
     adagrad: (ps) => new wg.optim.Adagrad(ps, { lr: 0.1 }),
+    rprop: (ps) => new wg.optim.Rprop(ps, { lr: 0.01 }),
+    asgd: (ps) => new wg.optim.ASGD(ps, { lr: 0.01, t0: 0, weightDecay: 0.01 }),
+    sparseAdam: (ps) => new wg.optim.SparseAdam(ps, { lr: 0.01 }),
   };
   for (const [name, f] of Object.entries(make)) {
     const ps = [param([n]), param([17])];
