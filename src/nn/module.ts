@@ -209,6 +209,17 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return t;
   }
 
+  /**
+   * @internal Removes the child module `name` and returns it (PyTorch's `del module._modules[name]`):
+   * nn.utils.parametrize drops the module's `parametrizations` with its last parametrization.
+   */
+  takeModule(name: string): AnyModule {
+    const m = this._modules.get(name);
+    if (m === undefined) throw new ValueError(fnOf(this, 'takeModule'), `no module '${name}' is registered`);
+    this._modules.delete(name);
+    return m;
+  }
+
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends AnyModule>(name: string, m: M): M {
     this.checkName('registerModule', name);
@@ -684,12 +695,19 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return '';
   }
 
-  /** A PyTorch-like description of the module tree. */
+  /**
+   * A PyTorch-like description of the module tree, laid out as PyTorch's repr: a one-line extraRepr
+   * without children stays on the head's line, otherwise every line (the settings first) is indented
+   * under it.
+   */
   toString(): string {
     // every registered name, a shared module under each (PyTorch's repr walks _modules)
     const kids = [...this._modules].map(([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`);
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
-    return kids.length === 0 ? `${head})` : `${head}\n  ${kids.join('\n  ')}\n)`;
+    const extra = this.extraRepr();
+    const extraLines = extra === '' ? [] : extra.split('\n');
+    const head = `${this.constructor.name}(`;
+    if (kids.length === 0 && extraLines.length <= 1) return `${head}${extra})`;
+    return `${head}\n  ${[...extraLines, ...kids].join('\n  ')}\n)`;
   }
 }
 
