@@ -451,6 +451,31 @@ describe('parametrizations with optimizers, wg.compile, modes and the cache', ()
     expect(() => P.cached(3 as never)).toThrow(/parametrize\.cached: expects a function/);
   });
 
+  test('transferParametrizationsAndParams: the same parametrizations and original tensors on the target', () => {
+    const src = P.registerParametrization(linear(4, 4), 'weight', new Symmetric());
+    P.registerParametrization(src, 'weight', new Scale());
+    const dst = P.transferParametrizationsAndParams(src, new wg.nn.Linear(4, 4));
+    expect(Object.keys(dst.stateDict())).toEqual(REF.chained.keys);
+    const list = (dst as typeof src).parametrizations.weight;
+    expect(list.original).toBe(src.parametrizations.weight.original);
+    expect(list.length).toBe(2);
+    [...list].forEach((p, i) => expect(p).toBe(src.parametrizations.weight.at(i)));
+    expectClose(vals(dst.weight), vals(src.weight), 1e-6);
+    // a tensor the target lacks is made first, from the source's value
+    class Bare extends wg.nn.Module {
+      forward(x: wg.Tensor) {
+        return x;
+      }
+    }
+    const bare = P.transferParametrizationsAndParams(src, new Bare(), 'weight') as unknown as typeof src;
+    expect(Object.keys(bare.stateDict())).toEqual(['parametrizations.weight.original', 'parametrizations.weight.1.scale']);
+    expectClose(vals(bare.weight), vals(src.weight), 1e-6);
+    expect(P.transferParametrizationsAndParams(linear(2, 2), bare)).toBe(bare);
+    expect(() => P.transferParametrizationsAndParams(src, new wg.nn.Linear(4, 4), 'bias')).toThrow(
+      /transferParametrizationsAndParams: ParametrizedLinear does not have a parametrization on "bias"/,
+    );
+  });
+
   test('errors: torch-like messages, and a failed call changes nothing', () => {
     const m = linear(3, 3);
     const keys = Object.keys(m.stateDict());

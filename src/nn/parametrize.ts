@@ -210,6 +210,18 @@ export class ParametrizationList extends ModuleList<AnyModule> {
       }
     });
   }
+  /** @internal Makes `from`'s originals this list's (the same tensor objects, as PyTorch's transfer assigns the Parameters). */
+  shareOriginals(from: ParametrizationList): void {
+    const fn = `${FN}.transferParametrizationsAndParams`;
+    if (from.isTensor !== this.isTensor || from.ntensors !== this.ntensors)
+      throw new ValueError(fn, `the source has ${from.ntensors} original(s), the target ${this.ntensors}`);
+    from.originals().forEach((t, i) => {
+      const name = this.isTensor ? 'original' : `original${i}`;
+      if (this.storedAs === 'parameter') this.setParameter(name, t);
+      else this.setBuffer(name, t);
+      Object.defineProperty(this, name, { value: t, writable: true, enumerable: true, configurable: true });
+    });
+  }
 }
 
 /** `module.parametrizations`: a ModuleDict of ParametrizationList whose entries also read as properties (`.weight`). */
@@ -414,4 +426,34 @@ export function removeParametrizations<M extends AnyModule>(module: M, tensorNam
     Object.setPrototypeOf(module, Object.getPrototypeOf(Object.getPrototypeOf(module)));
   }
   return module;
+}
+
+/**
+ * PyTorch's transfer_parametrizations_and_params(fromModule, toModule, tensorName?): registers
+ * fromModule's parametrizations of `tensorName` (of every parametrized tensor if not given) on
+ * toModule too (the same parametrization modules), and makes fromModule's originals toModule's (the
+ * same tensors: the two modules share them). A tensor toModule lacks is first registered on it as a
+ * parameter holding fromModule's value. Nothing happens when fromModule has no parametrization.
+ * Returns toModule.
+ */
+export function transferParametrizationsAndParams<M extends AnyModule>(fromModule: AnyModule, toModule: M, tensorName?: string): M {
+  const fn = `${FN}.transferParametrizationsAndParams`;
+  for (const [what, m] of [
+    ['fromModule', fromModule],
+    ['toModule', toModule],
+  ] as const)
+    if (!(m instanceof Module)) throw new ValueError(fn, `${what} must be an nn.Module, got ${fmtValue(m)}`);
+  const from = dictOf(fromModule);
+  if (from === null) return toModule;
+  if (tensorName !== undefined && !from.has(tensorName))
+    throw new ValueError(fn, `${fromModule.constructor.name} does not have a parametrization on ${fmtValue(tensorName)}`);
+  for (const name of tensorName === undefined ? from.keys() : [tensorName]) {
+    if (!(name in toModule)) {
+      const value = noGrad(() => (fromModule as unknown as Record<string, Tensor>)[name]);
+      registerAs(toModule, name, noGrad(() => value.detach().clone()).requiresGrad_(true), 'parameter');
+    }
+    for (const p of from.get(name)) registerParametrization(toModule, name, p);
+    dictOf(toModule)!.get(name).shareOriginals(from.get(name));
+  }
+  return toModule;
 }
