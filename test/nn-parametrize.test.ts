@@ -476,6 +476,30 @@ describe('parametrizations with optimizers, wg.compile, modes and the cache', ()
     );
   });
 
+  test("weightNorm loads the hook form's state dict (weight_g, weight_v renamed, as torch 2.1), inside a container too", () => {
+    const hooked = wg.nn.utils.weightNorm(linear(3, 4));
+    const net = new wg.nn.Sequential(PZ.weightNorm(new wg.nn.Linear(3, 4)));
+    const sd = Object.fromEntries(Object.entries(hooked.stateDict()).map(([k, t]) => [`0.${k}`, t]));
+    expect(Object.keys(sd)).toEqual(['0.bias', '0.weight_g', '0.weight_v']);
+    net.loadStateDict(sd);
+    expect(Object.keys(sd)).toEqual(['0.bias', '0.weight_g', '0.weight_v']);
+    const x = filled([2, 3], 0.5, false);
+    expectClose(vals(net.forward(x)), vals(hooked.forward(x)), 1e-6);
+    expect(() => net.loadStateDict({ '0.bias': sd['0.bias'], '0.weight_g': sd['0.weight_g'] })).toThrow(/unexpected key\(s\): '0\.weight_g'/);
+  });
+
+  test('a frozen parameter stays frozen as the original; the parametrized tensor has no gradient then', () => {
+    const m = linear(3, 3);
+    m.weight.requiresGrad = false;
+    const pm = P.registerParametrization(m, 'weight', new Symmetric());
+    expect(pm.parametrizations.weight.original.requiresGrad).toBe(false);
+    expect(m.namedParameters().map(([k]) => k)).toEqual(['bias', 'parametrizations.weight.original']);
+    expect(m.weight.requiresGrad).toBe(false);
+    P.removeParametrizations(m, 'weight');
+    expect(m.weight.requiresGrad).toBe(false);
+    expect(m.namedParameters().map(([k]) => k)).toEqual(['bias', 'weight']);
+  });
+
   test('errors: torch-like messages, and a failed call changes nothing', () => {
     const m = linear(3, 3);
     const keys = Object.keys(m.stateDict());

@@ -60,6 +60,9 @@ export type ForwardHook = (module: AnyModule, args: unknown[], output: unknown) 
  */
 export type FullBackwardHook = (module: AnyModule, gradInput: (Tensor | null)[], gradOutput: Tensor[]) => (Tensor | null)[] | undefined | void;
 
+/** fn(entries, prefix) before a state dict loads: may rename entries of the loaded copy, this module's keys starting with `prefix`. */
+export type LoadStateDictPreHook = (entries: Map<string, unknown>, prefix: string) => void;
+
 /** A module that sizes itself from a state dict being loaded, its keys starting with `prefix` (the lazy modules, src/nn/lazy.ts). */
 interface SizedByLoad {
   materializeForLoad?(got: ReadonlyMap<string, unknown>, prefix: string): void;
@@ -80,6 +83,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private readonly _forwardPreHooks: ForwardPreHook[] = [];
   private readonly _forwardHooks: ForwardHook[] = [];
   private readonly _backwardHooks: FullBackwardHook[] = [];
+  private readonly _loadPreHooks: LoadStateDictPreHook[] = [];
   /** The instance's own forward before hooks wrapped it (null: the class's). */
   private _ownForward: PropertyDescriptor | null = null;
 
@@ -474,6 +478,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
       throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${fmtValue(sd)}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
+    for (const [prefix, m] of this.namedModules('', false)) for (const h of m._loadPreHooks) h(got, prefix === '' ? '' : `${prefix}.`);
     for (const [prefix, m] of this.namedModules('', false)) (m as SizedByLoad).materializeForLoad?.(got, prefix === '' ? '' : `${prefix}.`);
     const want = this.stateDict();
     // Entries a module fills in when a state dict lacks them (PyTorch's _load_from_state_dict for
@@ -563,6 +568,22 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   // ---- hooks -------------------------------------------------------------------------------
+
+  /**
+   * @internal PyTorch's _register_load_state_dict_pre_hook: fn(entries, prefix) runs at every
+   * loadStateDict reaching this module, before anything is checked, on the loaded state dict's copy
+   * (the caller's object is untouched): parametrizations.weightNorm renames the hook form's old keys.
+   */
+  registerLoadStateDictPreHook(fn: LoadStateDictPreHook): ModuleHookHandle {
+    if (typeof fn !== 'function') throw new ValueError(fnOf(this, 'registerLoadStateDictPreHook'), `expects a function, got ${fmtValue(fn)}`);
+    this._loadPreHooks.push(fn);
+    return {
+      remove: () => {
+        const i = this._loadPreHooks.indexOf(fn);
+        if (i >= 0) this._loadPreHooks.splice(i, 1);
+      },
+    };
+  }
 
   /**
    * PyTorch's register_forward_pre_hook: fn(module, args) runs before every forward call, also

@@ -318,11 +318,22 @@ class _WeightNorm extends Module<(g: Tensor, v: Tensor) => Tensor> {
  * torch.nn.utils.parametrizations.weight_norm (PyTorch 2.1; 1.13 has only the hook form
  * nn.utils.weightNorm): `name` = g·v/‖v‖ with `parametrizations.weight.original0` = g (the norm
  * over every dim but `dim`) and `original1` = v. dim null or −1 is one norm over the whole tensor.
- * PyTorch's hook that renames a state dict's old `weight_g`/`weight_v` keys on load is not there.
+ * As PyTorch's, a state dict of the hook form (`weight_g`, `weight_v`) loads too: its keys are
+ * renamed to these when both are there.
  */
 export function weightNorm<M extends AnyModule, K extends string = 'weight'>(module: M, name: K = 'weight' as K, dim: number | null = 0): Parametrized<M, K> {
   const fn = `${FN}.weightNorm`;
   const weight = tensorOf(fn, module, name);
   const d = dim === null || dim === -1 ? null : checkDim(fn, dim, weight.ndim, weight.shape);
-  return registerParametrization(module, name, new _WeightNorm(d), { unsafe: true });
+  const m = registerParametrization(module, name, new _WeightNorm(d), { unsafe: true });
+  // torch 2.1's _weight_norm_compat_hook
+  m.registerLoadStateDictPreHook((entries, prefix) => {
+    const [g, v] = [`${prefix}${name}_g`, `${prefix}${name}_v`];
+    if (!entries.has(g) || !entries.has(v)) return;
+    entries.set(`${prefix}parametrizations.${name}.original0`, entries.get(g));
+    entries.set(`${prefix}parametrizations.${name}.original1`, entries.get(v));
+    entries.delete(g);
+    entries.delete(v);
+  });
+  return m;
 }
