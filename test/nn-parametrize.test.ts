@@ -488,6 +488,28 @@ describe('parametrizations with optimizers, wg.compile, modes and the cache', ()
     expect(() => net.loadStateDict({ '0.bias': sd['0.bias'], '0.weight_g': sd['0.weight_g'] })).toThrow(/unexpected key\(s\): '0\.weight_g'/);
   });
 
+  test('unsafe: a rightInverse that changes the shape gives a new original, read through the field, trained, assigned', () => {
+    class Unflatten extends wg.nn.Module {
+      forward(X: wg.Tensor) {
+        return X.reshape([3, 3]);
+      }
+      rightInverse(W: wg.Tensor) {
+        return W.reshape([-1]);
+      }
+    }
+    const m = linear(3, 3);
+    const w = vals(m.weight);
+    const pm = P.registerParametrization(m, 'weight', new Unflatten(), { unsafe: true });
+    const list = pm.parametrizations.weight;
+    expect(list.original.shape).toEqual([9]);
+    expect(m.stateDict()['parametrizations.weight.original']).toBe(list.original);
+    expect(vals(m.weight)).toEqual(w);
+    (m as { weight: wg.Tensor }).weight = wg.eye(3);
+    expect(vals(list.original)).toEqual(vals(wg.eye(3)));
+    expect(m.parameters()).toContain(list.original);
+    expect(list.unsafe).toBe(true);
+  });
+
   test('a frozen parameter stays frozen as the original; the parametrized tensor has no gradient then', () => {
     const m = linear(3, 3);
     m.weight.requiresGrad = false;

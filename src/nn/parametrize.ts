@@ -203,23 +203,23 @@ export class ParametrizationList extends ModuleList<AnyModule> {
     news.forEach((t, i) => {
       const name = this.isTensor ? 'original' : `original${i}`;
       const stored = this.store(olds[i], t);
-      if (stored !== olds[i]) {
-        if (this.storedAs === 'parameter') this.setParameter(name, stored);
-        else this.setBuffer(name, stored);
-        Object.defineProperty(this, name, { value: stored, writable: true, enumerable: true, configurable: true });
-      }
+      if (stored !== olds[i]) this.replaceOriginal(name, stored);
     });
   }
+
+  /** The original `name` replaced by `t` in its place (the field `original…` reads the registry, so it follows). */
+  private replaceOriginal(name: string, t: Tensor): void {
+    if (this.storedAs === 'parameter') this.setParameter(name, t);
+    else this.setBuffer(name, t);
+  }
+
   /** @internal Makes `from`'s originals this list's (the same tensor objects, as PyTorch's transfer assigns the Parameters). */
   shareOriginals(from: ParametrizationList): void {
     const fn = `${FN}.transferParametrizationsAndParams`;
     if (from.isTensor !== this.isTensor || from.ntensors !== this.ntensors)
       throw new ValueError(fn, `the source has ${from.ntensors} original(s), the target ${this.ntensors}`);
     from.originals().forEach((t, i) => {
-      const name = this.isTensor ? 'original' : `original${i}`;
-      if (this.storedAs === 'parameter') this.setParameter(name, t);
-      else this.setBuffer(name, t);
-      Object.defineProperty(this, name, { value: t, writable: true, enumerable: true, configurable: true });
+      this.replaceOriginal(this.isTensor ? 'original' : `original${i}`, t);
     });
   }
 }
