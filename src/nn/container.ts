@@ -255,6 +255,15 @@ export class ModuleDict<M extends AnyModule = Module> extends Module {
     return this.items.has(key);
   }
 
+  /** Removes the module under `key` and returns it (PyTorch's ModuleDict.pop, `del md[key]`); the others keep their order. */
+  pop(key: string): M {
+    const m = this.items.get(key);
+    if (m === undefined) throw new ValueError('nn.ModuleDict.pop', `no module under ${fmtValue(key)} (keys: ${[...this.items.keys()].join(', ')})`);
+    this.items.delete(key);
+    this.resetModules([...this.items]);
+    return m;
+  }
+
   keys(): string[] {
     return [...this.items.keys()];
   }

@@ -60,6 +60,9 @@ export type ForwardHook = (module: AnyModule, args: unknown[], output: unknown) 
  */
 export type FullBackwardHook = (module: AnyModule, gradInput: (Tensor | null)[], gradOutput: Tensor[]) => (Tensor | null)[] | undefined | void;
 
+/** fn(entries, prefix) before a state dict loads: may rename entries of the loaded copy, this module's keys starting with `prefix`. */
+export type LoadStateDictPreHook = (entries: Map<string, unknown>, prefix: string) => void;
+
 /** A module that sizes itself from a state dict being loaded, its keys starting with `prefix` (the lazy modules, src/nn/lazy.ts). */
 interface SizedByLoad {
   materializeForLoad?(got: ReadonlyMap<string, unknown>, prefix: string): void;
@@ -80,6 +83,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   private readonly _forwardPreHooks: ForwardPreHook[] = [];
   private readonly _forwardHooks: ForwardHook[] = [];
   private readonly _backwardHooks: FullBackwardHook[] = [];
+  private readonly _loadPreHooks: LoadStateDictPreHook[] = [];
   /** The instance's own forward before hooks wrapped it (null: the class's). */
   private _ownForward: PropertyDescriptor | null = null;
 
@@ -207,6 +211,17 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     registry.delete(name);
     if (Object.hasOwn(this, name)) Object.defineProperty(this, name, { value: t, writable: true, enumerable: true, configurable: true });
     return t;
+  }
+
+  /**
+   * @internal Removes the child module `name` and returns it (PyTorch's `del module._modules[name]`):
+   * nn.utils.parametrize drops the module's `parametrizations` with its last parametrization.
+   */
+  takeModule(name: string): AnyModule {
+    const m = this._modules.get(name);
+    if (m === undefined) throw new ValueError(fnOf(this, 'takeModule'), `no module '${name}' is registered`);
+    this._modules.delete(name);
+    return m;
   }
 
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
@@ -463,6 +478,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     if (sd === null || typeof sd !== 'object' || Array.isArray(sd) || sd instanceof Tensor)
       throw new ValueError(fn, `expected a state dict (an object or Map of name → Tensor), got ${fmtValue(sd)}`);
     const got = new Map<string, unknown>(sd instanceof Map ? [...sd] : Object.entries(sd));
+    for (const [prefix, m] of this.namedModules('', false)) for (const h of m._loadPreHooks) h(got, prefix === '' ? '' : `${prefix}.`);
     for (const [prefix, m] of this.namedModules('', false)) (m as SizedByLoad).materializeForLoad?.(got, prefix === '' ? '' : `${prefix}.`);
     const want = this.stateDict();
     // Entries a module fills in when a state dict lacks them (PyTorch's _load_from_state_dict for
@@ -552,6 +568,22 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   // ---- hooks -------------------------------------------------------------------------------
+
+  /**
+   * @internal PyTorch's _register_load_state_dict_pre_hook: fn(entries, prefix) runs at every
+   * loadStateDict reaching this module, before anything is checked, on the loaded state dict's copy
+   * (the caller's object is untouched): parametrizations.weightNorm renames the hook form's old keys.
+   */
+  registerLoadStateDictPreHook(fn: LoadStateDictPreHook): ModuleHookHandle {
+    if (typeof fn !== 'function') throw new ValueError(fnOf(this, 'registerLoadStateDictPreHook'), `expects a function, got ${fmtValue(fn)}`);
+    this._loadPreHooks.push(fn);
+    return {
+      remove: () => {
+        const i = this._loadPreHooks.indexOf(fn);
+        if (i >= 0) this._loadPreHooks.splice(i, 1);
+      },
+    };
+  }
 
   /**
    * PyTorch's register_forward_pre_hook: fn(module, args) runs before every forward call, also
@@ -684,12 +716,19 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return '';
   }
 
-  /** A PyTorch-like description of the module tree. */
+  /**
+   * A PyTorch-like description of the module tree, laid out as PyTorch's repr: a one-line extraRepr
+   * without children stays on the head's line, otherwise every line (the settings first) is indented
+   * under it.
+   */
   toString(): string {
     // every registered name, a shared module under each (PyTorch's repr walks _modules)
     const kids = [...this._modules].map(([name, m]) => `(${name}): ${m.toString().split('\n').join('\n  ')}`);
-    const head = `${this.constructor.name}(${this.extraRepr()}`;
-    return kids.length === 0 ? `${head})` : `${head}\n  ${kids.join('\n  ')}\n)`;
+    const extra = this.extraRepr();
+    const extraLines = extra === '' ? [] : extra.split('\n');
+    const head = `${this.constructor.name}(`;
+    if (kids.length === 0 && extraLines.length <= 1) return `${head}${extra})`;
+    return `${head}\n  ${[...extraLines, ...kids].join('\n  ')}\n)`;
   }
 }
 

@@ -66,7 +66,7 @@ function uninstall(fn: string, kind: Reparam['kind'], module: AnyModule, name: s
 }
 
 /** ‖v‖₂ over every dim but `dim` (kept, others size 1), or over all of v (0-d) when dim is null: torch's norm_except_dim. */
-function normExceptDim(v: Tensor, dim: number | null): Tensor {
+export function normExceptDim(v: Tensor, dim: number | null): Tensor {
   const sq = v.square();
   if (dim === null) return sq.sum().sqrt();
   const others = v.shape.map((_, d) => d).filter((d) => d !== dim);
@@ -107,6 +107,38 @@ export function removeWeightNorm<M extends AnyModule>(module: M, name = 'weight'
   return uninstall('nn.utils.removeWeightNorm', 'weightNorm', module, name) as M;
 }
 
+/** W as a matrix [size of dim d, rest]: d moved to the front (torch's permute), the rest flattened (torch's _reshape_weight_to_matrix). */
+export const weightMatrix = (t: Tensor, d: number): Tensor =>
+  (d === 0 ? t : t.permute([d, ...t.shape.map((_, k) => k).filter((k) => k !== d)])).reshape([t.shape[d], -1]);
+
+/**
+ * `steps` steps of the power iteration for the top singular pair of Wm, written into the unit
+ * vectors u and v in place, without gradient. Each step is v ← Wᵀu/‖Wᵀu‖ then u ← Wv/‖Wv‖ (the
+ * hook form's order, `uFirst` false) or u before v (the parametrization's order); `eps` is added
+ * to the norms divided by (normalize's eps), so a zero matrix gives zero vectors, not NaN.
+ */
+export function powerIteration(Wm: Tensor, u: Tensor, v: Tensor, steps: number, eps: number, uFirst: boolean): void {
+  noGrad(() => {
+    const stepU = () => u.copy_(normalize(Wm.mv(v), { dim: 0, eps }));
+    const stepV = () => v.copy_(normalize(Wm.t().mv(u), { dim: 0, eps }));
+    for (let k = 0; k < steps; k++)
+      if (uFirst) {
+        stepU();
+        stepV();
+      } else {
+        stepV();
+        stepU();
+      }
+  });
+}
+
+/** A random unit vector of n elements from the seeded stream (the power iteration's start). */
+export const randomUnit = (n: number, eps: number): Tensor => noGrad(() => normalize(randn([n]), { dim: 0, eps }));
+
+/** The dim spectral norm treats as the output's: 1 for the ConvTranspose modules (their weight is [in, out, …]), else 0. */
+export const outputDim = (module: AnyModule): number =>
+  module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d ? 1 : 0;
+
 export interface SpectralNormOptions {
   /** Power-iteration steps per training call (default 1). */
   nPowerIterations?: number;
@@ -132,32 +164,20 @@ export function spectralNorm<M extends AnyModule>(module: M, name = 'weight', op
   const e = o.eps ?? 1e-12;
   if (typeof e !== 'number' || !(e >= 0)) throw new ValueError(FN, `eps must be a number ≥ 0, got ${fmtValue(e)}`);
   const w = ownWeight(FN, module, name);
-  const transposed = module instanceof ConvTranspose1d || module instanceof ConvTranspose2d || module instanceof ConvTranspose3d;
-  const d = checkDim(FN, o.dim ?? (transposed ? 1 : 0), w.ndim, w.shape);
-  /** W as [size of d, rest]: d moved to the front (torch's permute), the rest flattened. */
-  const mat = (t: Tensor) => (d === 0 ? t : t.permute([d, ...t.shape.map((_, k) => k).filter((k) => k !== d)])).reshape([t.shape[d], -1]);
+  const d = checkDim(FN, o.dim ?? outputDim(module), w.ndim, w.shape);
+  const mat = (t: Tensor) => weightMatrix(t, d);
   const [h, wd] = mat(w).shape;
   module.takeParameter(name);
   module.registerParameter(`${name}_orig`, w);
-  const u0 = noGrad(() => normalize(randn([h]), { dim: 0, eps: e }));
-  const v0 = noGrad(() => normalize(randn([wd]), { dim: 0, eps: e }));
-  module.registerBuffer(`${name}_u`, u0);
-  module.registerBuffer(`${name}_v`, v0);
+  module.registerBuffer(`${name}_u`, randomUnit(h, e));
+  module.registerBuffer(`${name}_v`, randomUnit(wd, e));
   const sigmaNormed = () => {
     const W = module.getParameter(`${name}_orig`);
     const [u, v] = [module.getBuffer(`${name}_u`), module.getBuffer(`${name}_v`)];
     return W.div(u.dot(mat(W).mv(v)));
   };
   const iterate = () => {
-    if (module.training && n > 0)
-      noGrad(() => {
-        const Wm = mat(module.getParameter(`${name}_orig`));
-        const [u, v] = [module.getBuffer(`${name}_u`), module.getBuffer(`${name}_v`)];
-        for (let k = 0; k < n; k++) {
-          v.copy_(normalize(Wm.t().mv(u), { dim: 0, eps: e }));
-          u.copy_(normalize(Wm.mv(v), { dim: 0, eps: e }));
-        }
-      });
+    if (module.training) powerIteration(mat(module.getParameter(`${name}_orig`)), module.getBuffer(`${name}_u`), module.getBuffer(`${name}_v`), n, e, false);
     return sigmaNormed();
   };
   // torch leaves the raw weight in `name` until the first call

@@ -50,3 +50,7 @@ export function vectorToParameters(vec: Tensor, parameters: Params | Tensor): vo
 /** torch.nn.utils.rnn. */
 export const rnn = { padSequence, PackedSequence, packPaddedSequence, padPackedSequence, packSequence, unpackSequence, unpadSequence };
 export { weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, type SpectralNormOptions } from './reparam.js';
+/** torch.nn.utils.parametrize: registerParametrization, removeParametrizations, isParametrized, cached, … (./parametrize.ts). */
+export * as parametrize from './parametrize.js';
+/** torch.nn.utils.parametrizations: orthogonal, spectralNorm, weightNorm (./parametrizations.ts). */
+export * as parametrizations from './parametrizations.js';
