@@ -290,7 +290,13 @@ export function vstack(tensors: readonly Tensor[]): Tensor {
  * its own dim ('ij', the default: torch 1.13 warns without indexing and uses 'ij'); 'xy' swaps the
  * first two dims ([n₁, n₀, …], NumPy's Cartesian order).
  */
-export function meshgrid(tensors: readonly Tensor[], opts: { indexing?: 'ij' | 'xy' } = {}): Tensor[] {
+export function meshgrid(tensors: readonly Tensor[], opts?: { indexing?: 'ij' | 'xy' }): Tensor[];
+/** torch's varargs form, meshgrid(x, y, …, {indexing}). */
+export function meshgrid(...tensorsThenOptions: (Tensor | { indexing?: 'ij' | 'xy' })[]): Tensor[];
+export function meshgrid(...args: unknown[]): Tensor[] {
+  const [tensors, opts = {}] = args[0] instanceof Tensor ? [args.filter((a) => a instanceof Tensor), args.find((a) => !(a instanceof Tensor))] : args;
+  if (args[0] instanceof Tensor && args.slice(0, -1).some((a) => !(a instanceof Tensor)))
+    throw new ValueError('meshgrid', `takes tensors then one options object, got ${fmtValue(args)}`);
   const xs = tensorList('meshgrid', tensors);
   const { indexing = 'ij' } = checkOptions<{ indexing?: 'ij' | 'xy' }>('meshgrid', opts, ['indexing']);
   if (indexing !== 'ij' && indexing !== 'xy') throw new ValueError('meshgrid', `indexing must be 'ij' or 'xy', got ${fmtValue(indexing)}`);

@@ -153,7 +153,6 @@ export {
   vander,
   blockDiag,
   cartesianProd,
-  combinations,
   broadcastShapes,
   broadcastTensors,
   trilIndices,
@@ -303,7 +302,6 @@ export {
   sliceScatter,
   selectScatter,
   diagonalScatter,
-  indexPut,
   put,
   maskedScatter,
   indexReduce,
@@ -431,4 +429,6 @@ export {
   chunk,
   split,
   linear,
+  indexPut,
+  combinations,
 } from './torch-forms.js';

@@ -152,7 +152,7 @@ declare module '../engine/tensor.js' {
     numel(): number;
     /** toArray() (PyTorch's tolist()): nested arrays of numbers, a number for a 0-d tensor. */
     tolist(): ReturnType<Tensor['toArray']>;
-    slice(dim: number, start?: number | null, end?: number | null): Tensor;
+    slice(dim: number, start?: number | null, end?: number | null, step?: number): Tensor;
     expand(shape: readonly number[] | number, ...more: number[]): Tensor;
     repeat(reps: readonly number[] | number, ...more: number[]): Tensor;
     tile(reps: readonly number[] | number, ...more: number[]): Tensor;

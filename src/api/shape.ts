@@ -143,16 +143,17 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
  * x[..., start:end, ...] along dim with Python semantics (negative from the end, clamped, possibly
  * empty); an omitted (undefined or null) start is 0 and end the dim's size, as Python's x[:end].
  */
-export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null): Tensor {
+export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step: number = 1): Tensor {
   checkTensor('slice', 'input', x);
   if (x.ndim === 0) throw new ShapeError('slice', 'cannot slice a 0-d tensor (it has no dims)');
   const d = normDim('slice', dim, x.ndim, x.shape);
   if ((start != null && !Number.isInteger(start)) || (end != null && !Number.isInteger(end)))
     throw new ValueError('slice', `start and end must be integers, got ${fmtValue(start)} and ${fmtValue(end)} ${ofTensor(x.shape)}`);
+  if (!Number.isInteger(step) || step < 1) throw new ValueError('slice', `step must be a positive integer (as Python's x[start:end:step] on a tensor), got ${fmtValue(step)}`);
   const size = x.shape[d];
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clamp(start ?? 0);
-  return copyView(x, sliceView(x.shape, d, s, Math.max(s, clamp(end ?? size))));
+  return copyView(x, sliceView(x.shape, d, s, Math.max(s, clamp(end ?? size)), step));
 }
 
 /** Concatenates tensors along an existing dim. */

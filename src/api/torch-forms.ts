@@ -6,6 +6,7 @@
  * Tensor methods that forward to these get both forms.
  */
 import { torchForm } from './keywords.js';
+import { indexPut as indexPutImpl } from './scatters.js';
 import { cond as condImpl, lstsq as lstsqImpl, matrixNorm as matrixNormImpl, norm as linalgNormImpl, vectorNorm as vectorNormImpl } from './linalg-norms.js';
 import { eigh as eighImpl, eigvalsh as eigvalshImpl, qr as qrImpl, svd as svdImpl } from './linalg-spectral.js';
 import { linear as linearImpl } from './linalg.js';
@@ -54,7 +55,7 @@ import { celu as celuImpl, elu as eluImpl, glu as gluImpl, hardtanh as hardtanhI
 import { batchNorm as batchNormImpl, groupNorm as groupNormImpl, instanceNorm as instanceNormImpl, layerNorm as layerNormImpl } from './norm.js';
 import { clamp as clampImpl, cross as crossImpl, diff as diffImpl, logit as logitImpl, tensordot as tensordotImpl } from './parity-math.js';
 import { alphaDropout as alphaDropoutImpl, featureAlphaDropout as featureAlphaDropoutImpl, rrelu as rreluImpl } from './parity-nn.js';
-import { logspace as logspaceImpl } from './parity-shape.js';
+import { combinations as combinationsImpl, logspace as logspaceImpl } from './parity-shape.js';
 import {
   all as allImpl,
   amax as amaxImpl,
@@ -172,6 +173,8 @@ export const dropout2d = /* @__PURE__ */ torchForm('dropout2d', dropout2dImpl, {
 export const dropout3d = /* @__PURE__ */ torchForm('dropout3d', dropout3dImpl, { positional: ['p', 'training'] });
 export const alphaDropout = /* @__PURE__ */ torchForm('alphaDropout', alphaDropoutImpl, { positional: ['p', 'training'] });
 export const featureAlphaDropout = /* @__PURE__ */ torchForm('featureAlphaDropout', featureAlphaDropoutImpl, { positional: ['p', 'training'] });
+export const indexPut = /* @__PURE__ */ torchForm('indexPut', indexPutImpl, { positional: ['indices', 'values', 'accumulate'] });
+export const combinations = /* @__PURE__ */ torchForm('combinations', combinationsImpl, { positional: [], options: ['r', 'withReplacement'] });
 export const linear = /* @__PURE__ */ torchForm('linear', linearImpl, { inputs: 2, positional: ['bias'] });
 export const conv1d = /* @__PURE__ */ torchForm('conv1d', conv1dImpl, {
   inputs: 2,

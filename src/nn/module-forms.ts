@@ -64,8 +64,8 @@ const FORMS = {
   MultiheadAttention: form(['embedDim', 'numHeads'], ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst']),
   TransformerEncoderLayer: form(['dModel', 'nhead'], LAYER),
   TransformerDecoderLayer: form(['dModel', 'nhead'], LAYER),
+  /** Softmax and LogSoftmax. */
   Softmax: form(['dim'], []),
-  LogSoftmax: form(['dim'], []),
   Softmin: form(['dim'], []),
   Flatten: form(['startDim', 'endDim'], []),
   Unflatten: form(['dim', 'unflattenedSize'], []),

@@ -301,7 +301,7 @@ abstract class AlongDim extends Module {
   readonly dim: number;
   constructor(dim: number);
   constructor(...args: unknown[]) {
-    const [dim] = moduleArgs(new.target.name as 'Softmax' | 'LogSoftmax', args) as [number];
+    const [dim] = moduleArgs('Softmax', args, new.target.name) as [number];
     super();
     this.dim = dim;
     if (!Number.isInteger(dim)) throw new ValueError(`nn.${new.target.name}`, `dim must be an integer, got ${fmtValue(dim)}`);

@@ -83,9 +83,10 @@ export function permuteView(shape: readonly number[], dims: readonly number[]): 
 }
 
 /** Elements start..end-1 (already clamped, step 1) along dim. */
-export function sliceView(shape: readonly number[], dim: number, start: number, end: number): View {
+export function sliceView(shape: readonly number[], dim: number, start: number, end: number, step = 1): View {
   const st = contiguousStrides(shape);
-  return { shape: shape.map((d, k) => (k === dim ? end - start : d)), strides: st, offset: start * st[dim] };
+  const strides = st.map((s, k) => (k === dim ? s * step : s));
+  return { shape: shape.map((d, k) => (k === dim ? Math.ceil((end - start) / step) : d)), strides, offset: start * st[dim] };
 }
 
 /**
@@ -294,6 +295,8 @@ function copyCases(): TestCase<View>[] {
     viewCase('permute [2x3x4x5] (3,1,0,2)', [2, 3, 4, 5], permuteView([2, 3, 4, 5], [3, 1, 0, 2])),
     viewCase('slice [17] 3:8', [17], sliceView([17], 0, 3, 8)),
     viewCase('slice [7x9] dim 1 2:7', [7, 9], sliceView([7, 9], 1, 2, 7)),
+    viewCase('slice [17] 1:16:3', [17], sliceView([17], 0, 1, 16, 3)),
+    viewCase('slice [7x9] dim 0 0:7:2', [7, 9], sliceView([7, 9], 0, 0, 7, 2)),
     viewCase('slice [5x3] dim 0 1:4', [5, 3], sliceView([5, 3], 0, 1, 4)),
     viewCase('slice [9x5] dim 1 4:5', [9, 5], sliceView([9, 5], 1, 4, 5)),
     viewCase('slice [3x5x7] dim 2 1:6', [3, 5, 7], sliceView([3, 5, 7], 2, 1, 6)),
