@@ -105,6 +105,15 @@ const COMPOSED = [
   'addcdiv',
   'sum',
   'mean',
+  'rmsNorm',
+  'cosineEmbeddingLoss',
+  'tripletMarginLoss',
+  'softMarginLoss',
+  'poissonNllLoss',
+  'gaussianNllLoss',
+  'multiMarginLoss',
+  'multiLabelMarginLoss',
+  'ctcLoss',
 ];
 for (const op of [...OPS.filter((o) => o.vjp !== undefined && o.gradInputs.length > 0), ...COMPOSITES.filter((c) => COMPOSED.includes(c.name))]) {
   describe(`vjp of ${op.name}`, () => {
