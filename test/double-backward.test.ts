@@ -13,6 +13,7 @@ import { COMPOSITES, OPS } from '../src/ops/index.js';
 import { sizeOf, type InputSpec, type TableOp } from '../src/ops/types.js';
 import { CASE_STREAM_SEED, makeData, normErr, rng, runOp, wantsGrad } from './helpers/harness.js';
 import { initWasm } from './helpers/setup.js';
+import { loadSinStateDict, sinFilled } from './helpers/sin-fill.js';
 
 beforeAll(async () => {
   await initWasm();
@@ -151,6 +152,42 @@ test.each([
   ],
   ['groupNorm', [[2, 4, 3], [4], [4]], { numGroups: 2, weight: true, bias: true }],
   ['batchNorm', [[3, 2, 2], [2], [2]], { weight: true, bias: true, eps: 0.01 }],
+  [
+    'attention',
+    [
+      [2, 3, 4],
+      [2, 5, 4],
+      [2, 5, 3],
+      [3, 5],
+    ],
+    { scale: 0.5, causal: false, mask: true },
+  ],
+  [
+    'attention',
+    [
+      [2, 3, 4],
+      [2, 5, 4],
+      [2, 5, 3],
+      [2, 1, 5],
+    ],
+    { scale: 0.7, causal: false, mask: true },
+  ],
+  ['attention', [[1, 5, 3], [1, 3, 3], [1, 3, 2], []], { scale: 0.6, causal: true, mask: false }],
+  [
+    'attention',
+    [
+      [2, 3, 7],
+      [2, 4, 7],
+      [2, 4, 7],
+      [4, 1, 4],
+    ],
+    { scale: 0.7, causal: false, mask: true, heads: { count: 2, dim: 2, batchFirst: true, offsets: [3, 0, 1] } },
+  ],
+  [
+    'attention',
+    [[3, 2, 5], [3, 2, 5], [3, 2, 5], []],
+    { scale: 0.7, causal: true, mask: false, heads: { count: 2, dim: 2, batchFirst: false, offsets: [1, 0, 1] } },
+  ],
 ] as const)('vjp of %s: %j %j', (name, shapes, attrs) => {
   const op = OPS.find((o) => o.name === name)!;
   checkVjp(op, { inputs: shapes.map((shape) => ({ shape: [...shape] })), attrs }, 0);
@@ -438,7 +475,21 @@ const W25 = [
 ];
 const weighted = (y: wg.Tensor, w: number[] | number[][]) => y.mul(wg.tensor(w)).sum();
 const rms = (x: wg.Tensor, w: wg.Tensor) => wg.nn.functional.rmsNorm(x, 5, { weight: w, eps: 1e-5 });
-const TORCH_CASES: [string, (...xs: wg.Tensor[]) => wg.Tensor, (number[] | number[][])[]][] = [
+/** An input: its values, or the fixtures' sin fill of a shape with a scale (test/helpers/sin-fill.ts). */
+type TorchInput = number[] | number[][] | { sin: [number[], number] };
+const SDPA_MASK = [
+  [0.0, -1.0, 0.5, 0.0, 0.2],
+  [0.3, 0.0, 0.0, -0.5, 0.0],
+  [0.0, 0.1, -0.2, 0.0, 0.4],
+];
+const sdpa = (q: wg.Tensor, k: wg.Tensor, v: wg.Tensor) => wg.nn.functional.scaledDotProductAttention(q, k, v, { attnMask: wg.tensor(SDPA_MASK) });
+function selfAttention(x: wg.Tensor): wg.Tensor {
+  const mha = new wg.nn.MultiheadAttention(4, 2);
+  loadSinStateDict(mha);
+  const causal = wg.triu(wg.full([3, 3], -Infinity), 1);
+  return (mha.forward(x, x, x, { attnMask: causal, needWeights: false })[0] as wg.Tensor).pow(2).sum();
+}
+const TORCH_CASES: [string, (...xs: wg.Tensor[]) => wg.Tensor, TorchInput[]][] = [
   [
     'prod_dim',
     (x) => weighted(x.prod(1), [0.3, -0.7, 1.1]),
@@ -564,11 +615,21 @@ const TORCH_CASES: [string, (...xs: wg.Tensor[]) => wg.Tensor, (number[] | numbe
       ],
     ],
   ],
+  [
+    'sdpa',
+    (q, k, v) =>
+      sdpa(q, k, v)
+        .pow(2)
+        .sum()
+        .add(sdpa(q, k, v).mul(0.3).sum()),
+    [{ sin: [[2, 3, 4], 1.0] }, { sin: [[2, 5, 4], 1.3] }, { sin: [[2, 5, 3], 1.7] }],
+  ],
+  ['mha', selfAttention, [{ sin: [[3, 2, 4], 0.8] }]],
 ];
 
 /** The first and second derivatives as the fixture defines them, on the current backend. */
-function secondOrder(f: (...xs: wg.Tensor[]) => wg.Tensor, values: (number[] | number[][])[]) {
-  const xs = values.map((v) => wg.tensor(v, { requiresGrad: true }));
+function secondOrder(f: (...xs: wg.Tensor[]) => wg.Tensor, values: TorchInput[]) {
+  const xs = values.map((v) => (Array.isArray(v) ? wg.tensor(v, { requiresGrad: true }) : sinFilled(...v.sin)));
   const y = f(...xs);
   const gs = wg.autograd.grad(y, xs, { createGraph: true });
   const s = gs.map((g, i) =>
