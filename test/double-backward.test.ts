@@ -496,6 +496,8 @@ function selfAttention(x: wg.Tensor): wg.Tensor {
   const causal = wg.triu(wg.full([3, 3], -Infinity), 1);
   return (mha.forward(x, x, x, { attnMask: causal, needWeights: false })[0] as wg.Tensor).pow(2).sum();
 }
+/** Σ interpolate(x)³: interpolate is linear, the cube gives it a second derivative. */
+const cubed = (o: Parameters<typeof wg.nn.functional.interpolate>[1]) => (x: wg.Tensor) => wg.nn.functional.interpolate(x, o).pow(3).sum();
 const TORCH_CASES: [string, (...xs: wg.Tensor[]) => wg.Tensor, TorchInput[]][] = [
   [
     'prod_dim',
@@ -632,29 +634,9 @@ const TORCH_CASES: [string, (...xs: wg.Tensor[]) => wg.Tensor, TorchInput[]][] =
     [{ sin: [[2, 3, 4], 1.0] }, { sin: [[2, 5, 4], 1.3] }, { sin: [[2, 5, 3], 1.7] }],
   ],
   ['mha', selfAttention, [{ sin: [[3, 2, 4], 0.8] }]],
-  [
-    'interp_bilinear',
-    (x) =>
-      wg.nn.functional
-        .interpolate(x, { size: [5, 7], mode: 'bilinear' })
-        .pow(3)
-        .sum(),
-    [{ sin: [[1, 2, 3, 4], 0.9] }],
-  ],
-  [
-    'interp_bicubic',
-    (x) => wg.nn.functional.interpolate(x, { scaleFactor: 1.5, mode: 'bicubic', alignCorners: true }).pow(3).sum(),
-    [{ sin: [[1, 1, 4, 3], 1.1] }],
-  ],
-  [
-    'interp_nearest',
-    (x) =>
-      wg.nn.functional
-        .interpolate(x, { scaleFactor: [2, 0.5], mode: 'nearest' })
-        .pow(3)
-        .sum(),
-    [{ sin: [[1, 2, 3, 4], 0.7] }],
-  ],
+  ['interp_bilinear', cubed({ size: [5, 7], mode: 'bilinear' }), [{ sin: [[1, 2, 3, 4], 0.9] }]],
+  ['interp_bicubic', cubed({ scaleFactor: 1.5, mode: 'bicubic', alignCorners: true }), [{ sin: [[1, 1, 4, 3], 1.1] }]],
+  ['interp_nearest', cubed({ scaleFactor: [2, 0.5], mode: 'nearest' }), [{ sin: [[1, 2, 3, 4], 0.7] }]],
 ];
 
 /** The first and second derivatives as the fixture defines them, on the current backend. */
