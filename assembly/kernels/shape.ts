@@ -360,3 +360,12 @@ export function f32_dropout_bwd(rec: usize): void {
   const gx = ptr(rec, GIN);
   if (gx != 0) maskedScale(rec, load<u32>(ptr(rec, AUX)), gx, ptr(rec, GOUT), !overwrites(rec, 0));
 }
+
+// dropoutSeeded: the mask of the seed in input 1 (dropout's gradient as an op, for createGraph).
+export function f32_dropout_seeded_fwd(rec: usize): void {
+  maskedScale(rec, load<u32>(ptr(rec, IN + 1)), ptr(rec, OUT), ptr(rec, IN), false);
+}
+export function f32_dropout_seeded_bwd(rec: usize): void {
+  const gx = ptr(rec, GIN);
+  if (gx != 0) maskedScale(rec, load<u32>(ptr(rec, IN + 1)), gx, ptr(rec, GOUT), !overwrites(rec, 0));
+}

@@ -130,7 +130,11 @@ function walk(req: GraphRequest, order: readonly Tensor[], seeds: readonly Tenso
     if (g === undefined || !on.has(t)) continue;
     const node = t.node!;
     const needs = node.inputs.map((x, i) => node.op.gradInputs.includes(i) && x.requiresGrad && (targets === null || targets.has(x) || on.has(x)));
-    const gs = node.op.vjp!(b, { inputs: node.inputs, out: t, gout: g, attrs: node.attrs, needs });
+    const saved = (k: number) => {
+      const block = node.saved[k];
+      return b.op('copyInt', [new Tensor([block.words], 'int32', block, false)], broadcastView([block.words], [block.words]));
+    };
+    const gs = node.op.vjp!(b, { inputs: node.inputs, out: t, gout: g, attrs: node.attrs, needs, saved });
     gs.forEach((gi, i) => gi !== null && needs[i] && add(node.inputs[i], gi));
     // a gradient is complete once its node has run: only the wanted ones are kept
     if (targets === null || !targets.has(t)) grads.delete(t);

@@ -23,6 +23,9 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { attentionScratchWords } from './contract.js';
+import { arange } from './loss.js';
+import { sumTo } from './reduce.js';
+import { broadcastView, permuteView, reshape } from './shape.js';
 import {
   aux,
   checkFinite,
@@ -36,6 +39,7 @@ import {
   param,
   paramf,
   sameShape,
+  type Builder,
   type Meta,
   type OpSpec,
   type Plan,
@@ -142,6 +146,56 @@ function planAttention(inputs: readonly Meta[], attrs: AttentionAttrs): Plan {
   };
 }
 
+// ---- vjp (createGraph) ---------------------------------------------------------------------------
+/**
+ * Head h of batch n of t as batch n·H + h of a [N·H, len, D] tensor (one strided copy): t is
+ * [N, len, C] (batchFirst) or [len, N, C], the heads in columns off + h·D … + D.
+ */
+function headsOf<T>(b: Builder<T>, t: T, { count: H, dim: D, batchFirst }: HeadLayout, off: number): T {
+  const [a0, a1, C] = b.shape(t);
+  const [N, len] = batchFirst ? [a0, a1] : [a1, a0];
+  const strides = batchFirst ? [len * C, D, C, 1] : [C, D, N * C, 1];
+  return b.op('copy', [t], { shape: [N, H, len, D], strides, offset: off, as: [N * H, len, D] });
+}
+
+/** headsOf's adjoint: g [N·H, len, D] put back into t's layout [·, ·, C], zeros in the other columns. */
+function headsBack<T>(b: Builder<T>, g: T, { count: H, dim: D, batchFirst }: HeadLayout, off: number, tShape: readonly number[]): T {
+  const [a0, a1, C] = tShape;
+  const [N, len] = batchFirst ? [a0, a1] : [a1, a0];
+  const rows = b.op('copy', [g], { ...permuteView([N, H, len, D], batchFirst ? [0, 2, 1, 3] : [2, 0, 1, 3]), as: [a0, a1, H * D] });
+  const zeros = (w: number) => b.op('copy', [b.scalar(0)], broadcastView([], [a0, a1, w]));
+  const parts = [...(off > 0 ? [zeros(off)] : []), rows, ...(C - off - H * D > 0 ? [zeros(C - off - H * D)] : [])];
+  return parts.length === 1 ? rows : b.op('cat', parts, { dim: 2 });
+}
+
+/**
+ * The kernel's backward as ops, P recomputed (the kernel's saved P has no graph): S = scale·q·kᵀ
+ * (+ mask; causal: −∞ past the diagonal), P = softmax(S); dv = Pᵀ·g, dS = P ⊙ (g·vᵀ − Σ_j P ⊙ g·vᵀ),
+ * dq = scale·dS·k, dk = scale·dSᵀ·q, dmask = dS summed to the mask's shape. With heads, q, k, v and
+ * g are first copied out per head and the gradients put back into the projections' layout.
+ */
+function attentionVjp<T>(b: Builder<T>, [q0, k0, v0, m]: readonly T[], g0: T, a: AttentionAttrs, needs: readonly boolean[]): (T | null)[] {
+  const h = a.heads;
+  const [q, k, v] = [q0, k0, v0].map((t, i) => (h === undefined ? t : headsOf(b, t, h, h.offsets[i])));
+  const g = h === undefined ? g0 : headsOf(b, g0, h, 0); // the output [·, ·, H·Ev] holds its heads from column 0
+  const L = b.shape(q)[1],
+    S = b.shape(k)[1];
+  let s = b.op('mul', [b.op('matmul', [q, k], { transposeB: true }), b.scalar(Math.fround(a.scale))]);
+  if (a.mask) s = b.op('add', [s, m]);
+  if (a.causal) s = b.op('where', [b.op('ge', [reshape(b, arange(b, L), [L, 1]), reshape(b, arange(b, S), [1, S])]), s, b.scalar(-Infinity)]);
+  const p = b.op('softmax', [s], { dim: -1 });
+  const dp = b.op('matmul', [g, v], { transposeB: true });
+  const ds = b.op('mul', [p, b.op('sub', [dp, b.op('sum', [b.op('mul', [p, dp])], { dim: -1, keepdim: true })])]);
+  const scaled = b.op('mul', [ds, b.scalar(Math.fround(a.scale))]);
+  const grads = [
+    needs[0] ? b.op('matmul', [scaled, k]) : null,
+    needs[1] ? b.op('matmul', [scaled, q], { transposeA: true }) : null,
+    needs[2] ? b.op('matmul', [p, g], { transposeA: true }) : null,
+  ];
+  const back = grads.map((d, i) => (d === null || h === undefined ? d : headsBack(b, d, h, h.offsets[i], b.shape([q0, k0, v0][i]))));
+  return [...back, a.mask && needs[3] ? sumTo(b, ds, b.shape(m)) : null];
+}
+
 /** Word offset of batch b's row i in tensor t (0 q, 1 k, 2 v, 3 the output and its gradient), per the layout params. */
 function rowAt(r: Int32Array, t: number, b: number, i: number): number {
   const H = param(r, 10),
@@ -232,6 +286,7 @@ const attention = {
       });
     },
   },
+  vjp: (b, { inputs, gout, attrs, needs }) => attentionVjp(b, inputs, gout, attrs, needs),
   tests: { cases: attentionCases() },
 } satisfies OpSpec<AttentionAttrs, 'attention'>;
 

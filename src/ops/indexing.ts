@@ -316,6 +316,8 @@ function triOp<N extends string>(name: N, upper: boolean): OpSpec<TriAttrs, N> {
         if (gx) forEachTri(r, (e, keep) => (h[gx + e] += keep ? h[gout(r) + e] : 0));
       },
     },
+    // a fixed mask: the gradient is the same triangle of g
+    vjp: (b, { gout, attrs }) => [b.op(name, [gout], attrs)],
     tests: {
       cases: [
         triCase([1, 1]),

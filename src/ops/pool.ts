@@ -418,6 +418,12 @@ function adaptiveCases(): TestCase<AdaptiveAttrs>[] {
   ];
 }
 
+/** The n×n identity as a [1, 1, n, n] image: a separable op applied to it gives its matrix along one dim (vjps). */
+export function eyeImage<T>(b: Builder<T>, n: number): T {
+  const k = b.op('cumsum', [b.op('fill', [], { shape: [n], value: 1 })], { dim: 0 });
+  return b.op('eq', [b.op('copy', [k], { shape: [1, 1, n, 1], strides: [0, 0, 1, 0] }), b.op('copy', [k], { shape: [1, 1, 1, n], strides: [0, 0, 0, 1] })]);
+}
+
 const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
   name: 'adaptiveAvgPool2d',
   module: 'pool',
@@ -431,14 +437,7 @@ const adaptiveAvgPool2dOp: OpSpec<AdaptiveAttrs, 'adaptiveAvgPool2d'> = {
   vjp: (b, { inputs: [x], gout: g }) => {
     const [, , h, w] = b.shape(x),
       [, , oh, ow] = b.shape(g);
-    const windows = (n: number, o: number) => {
-      const k = b.op('cumsum', [b.op('fill', [], { shape: [n], value: 1 })], { dim: 0 });
-      const eye = b.op('eq', [
-        b.op('copy', [k], { shape: [1, 1, n, 1], strides: [0, 0, 1, 0] }),
-        b.op('copy', [k], { shape: [1, 1, 1, n], strides: [0, 0, 0, 1] }),
-      ]);
-      return b.op('adaptiveAvgPool2d', [eye], { outputSize: [o, n] });
-    };
+    const windows = (n: number, o: number) => b.op('adaptiveAvgPool2d', [eyeImage(b, n)], { outputSize: [o, n] });
     return [b.op('matmul', [b.op('matmul', [windows(h, oh), g], { transposeA: true }), windows(w, ow)])];
   },
   ref: {

@@ -11,7 +11,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { SPLIT } from './contract.js';
-import { broadcastView, contiguousView, permuteView, reshape } from './shape.js';
+import { broadcastView, contiguousView, flipView, permuteView, reshape, sliceView } from './shape.js';
 import {
   aux,
   checkBool,
@@ -215,6 +215,20 @@ function zerosAndProduct(h: Float64Array, x: number, e: number, d: number, st: n
   return [zeros, p, at];
 }
 
+/**
+ * The product of the elements before each one along dim 1 of x [o, d, i] (1 for the first), or of
+ * those after it (`after`): cumprod of x shifted by one place. No division, so exact with zeros,
+ * and differentiable through cumprod's own vjp.
+ */
+function exclusiveProducts<T>(b: Builder<T>, x: T, after: boolean): T {
+  const [o, d, i] = b.shape(x);
+  if (d <= 1) return b.op('copy', [b.scalar(1)], broadcastView([], [o, d, i]));
+  const flip = (t: T) => (after ? b.op('copy', [t], flipView(b.shape(t), [1])) : t);
+  const ones = b.op('copy', [b.scalar(1)], broadcastView([], [o, 1, i]));
+  const shifted = b.op('cat', [ones, b.op('copy', [flip(x)], sliceView([o, d, i], 1, 0, d - 1))], { dim: 1 });
+  return flip(b.op('cumprod', [shifted], { dim: 1 }));
+}
+
 const prodDims: OpSpec<ReduceAttrs, 'prodDims'> = {
   name: 'prodDims',
   module: 'reduce',
@@ -225,6 +239,14 @@ const prodDims: OpSpec<ReduceAttrs, 'prodDims'> = {
   plan: (ins, a) => {
     const { shape, view } = planBlock('prod', ins[0], a);
     return { shape, params: view };
+  },
+  // The product of the others as (product of those before)·(product of those after), no division:
+  // exact with zeros (one or several), and differentiable again through cumprod's vjp.
+  vjp: (b, { inputs: [x], gout, attrs }) => {
+    const xs = b.shape(x);
+    const x3 = reshape(b, x, planBlock('prod', { shape: xs, dtype: 'float32' }, attrs).view);
+    const others = b.op('mul', [exclusiveProducts(b, x3, false), exclusiveProducts(b, x3, true)]);
+    return [b.op('mul', [reshape(b, others, xs), spreadBack(b, gout, xs, attrs)])];
   },
   ref: {
     fwd: (h, r) => {

@@ -7,6 +7,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { bitsf32, defineOps, f32bits, fmtShape, gin, gout, inp, out, param, type Meta, type OpSpec, type Plan, type TestCase, type OpInfo } from './types.js';
+import { eyeImage } from './pool.js';
 import { checkRank } from './window.js';
 
 export interface InterpolateOptions {
@@ -196,6 +197,17 @@ function resampleOp<N extends string>(name: N, kind: Kind, info: OpInfo<Resample
           g = gout(r);
         if (gx) forEachSource(r, kind, (oi, xi, wt) => (h[gx + xi] += wt * h[g + oi]));
       },
+    },
+    // Separable (a source's weight is w_y·w_x): y = A_h·x·A_wᵀ per plane. A_h [oh, H] is the op on
+    // the identity image [1, 1, H, H] with W kept (size H, or factor 1: the identity along W in every
+    // mode), A_wᵀ likewise along W; so the weights are the kernel's own, and dx = A_hᵀ·g·A_w.
+    vjp: (b, { inputs: [x], gout: g, attrs }) => {
+      const [, , h, w] = b.shape(x),
+        [, , oh, ow] = b.shape(g);
+      const f = attrs.size === undefined ? perDim('scaleFactor', attrs.scaleFactor, false) : null;
+      const rows = b.op(name, [eyeImage(b, h)], f ? { ...attrs, scaleFactor: [f[0], 1] } : { ...attrs, size: [oh, h] });
+      const colsT = b.op(name, [eyeImage(b, w)], f ? { ...attrs, scaleFactor: [1, f[1]] } : { ...attrs, size: [w, ow] });
+      return [b.op('matmul', [b.op('matmul', [rows, g], { transposeA: true }), colsT], { transposeB: true })];
     },
     ...info,
   };

@@ -639,9 +639,9 @@ export function checkP(p: unknown): void {
 // and the kernel, not the rounding of one constant. The forward kernel draws the seed from the
 // global stream when it runs (the reference kernel through `next`, the WASM one from the stream's
 // words in its memory) and saves it in AUX 0 for backward: a compiled replay draws as eager does.
-function dropoutMap(h: Float64Array, r: Int32Array, dst: number, src: number, accumulate: boolean): void {
-  const seed = h[aux(r, 0)],
-    thr = param(r, 0) >>> 0,
+const dropoutParams = (p: number) => [Math.floor(p * 2 ** 32), f32bits(1 / (1 - p))];
+function dropoutMap(h: Float64Array, r: Int32Array, seed: number, dst: number, src: number, accumulate: boolean): void {
+  const thr = param(r, 0) >>> 0,
     scale = paramf(r, 1);
   for (let i = 0; i < numel(r); i++) {
     const y = dropoutHash(seed, i) >= thr ? h[src + i] * scale : 0;
@@ -706,17 +706,20 @@ export const SHAPE_OPS = defineOps(
     doc: 'keeps each element with probability 1-p, scaled by 1/(1-p); the mask is a hash of (seed, index), the seed drawn from the global stream when the kernel runs and saved for backward',
     plan: (ins: readonly Meta[], a: DropoutAttrs) => {
       checkP(a.p);
-      return { shape: [...ins[0].shape], params: [Math.floor(a.p * 2 ** 32), f32bits(1 / (1 - a.p))], aux: [1] };
+      return { shape: [...ins[0].shape], params: dropoutParams(a.p), aux: [1] };
     },
     ref: {
       fwd: (h, r, next) => {
         h[aux(r, 0)] = next();
-        dropoutMap(h, r, out(r), inp(r, 0), false);
+        dropoutMap(h, r, h[aux(r, 0)], out(r), inp(r, 0), false);
       },
       bwd: (h, r) => {
-        if (gin(r, 0)) dropoutMap(h, r, gin(r, 0), gout(r), !overwrites(r, 0));
+        if (gin(r, 0)) dropoutMap(h, r, h[aux(r, 0)], gin(r, 0), gout(r), !overwrites(r, 0));
       },
     },
+    // The gradient is the same mask applied to g: dropoutSeeded with the seed the forward kernel
+    // saved (copied out of the node's saved block, so the new graph outlives the old one).
+    vjp: (b, { gout, attrs, saved }) => [b.op('dropoutSeeded', [gout, saved(0)], attrs)],
     tests: {
       cases: [
         dropoutCase([1], 0.5),
@@ -731,4 +734,39 @@ export const SHAPE_OPS = defineOps(
       ],
     },
   } satisfies OpSpec<DropoutAttrs, 'dropout'>,
+  {
+    name: 'dropoutSeeded',
+    module: 'shape',
+    arity: 2,
+    inputDtypes: ['float32', 'int32'],
+    gradInputs: [0],
+    overwritesGrad: true,
+    doc: "dropout's mask of a given seed (a one-element int32 tensor) applied to x, scaled by 1/(1-p): dropout's gradient as an op (createGraph); linear in x, so its gradient is itself",
+    plan: (ins: readonly Meta[], a: DropoutAttrs) => {
+      checkP(a.p);
+      if (sizeOf(ins[1].shape) !== 1) throw new ShapeError('dropoutSeeded', `the seed must hold one element, got shape ${fmtShape(ins[1].shape)}`);
+      return { shape: [...ins[0].shape], params: dropoutParams(a.p) };
+    },
+    ref: {
+      fwd: (h, r) => dropoutMap(h, r, h[inp(r, 1)], out(r), inp(r, 0), false),
+      bwd: (h, r) => {
+        if (gin(r, 0)) dropoutMap(h, r, h[inp(r, 1)], gin(r, 0), gout(r), !overwrites(r, 0));
+      },
+    },
+    vjp: (b, { inputs: [, seed], gout, attrs }) => [b.op('dropoutSeeded', [gout, seed], attrs), null],
+    tests: {
+      cases: [
+        [[1], 0.5],
+        [[3], 0.5],
+        [[5, 7], 0.1],
+        [[17, 3], 0.9],
+        [[2, 3, 4, 5], 0.5],
+        [[0], 0.5],
+      ].map(([shape, p], i) => ({
+        name: `[${(shape as number[]).join('x')}] p ${p}`,
+        inputs: [{ shape: shape as number[] }, { shape: i % 2 ? [] : [1], dtype: 'int32' as const, int: [-(2 ** 31), 2 ** 31 - 1] as [number, number] }],
+        attrs: { p: p as number },
+      })),
+    },
+  } satisfies OpSpec<DropoutAttrs, 'dropoutSeeded'>,
 );

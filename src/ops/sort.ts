@@ -9,10 +9,12 @@
  */
 import { ValueError, fmtValue } from '../errors.js';
 import { sortScratchWords } from './contract.js';
+import { arange } from './loss.js';
 import { forSegments, normDim, segmentView } from './reduce.js';
-import { flipView } from './shape.js';
+import { flipView, reshape } from './shape.js';
 import {
   checkBool,
+  type Builder,
   defineOps,
   ofTensor,
   gin,
@@ -189,6 +191,50 @@ const logAddExp = (a: number, b: number) => {
   return Math.abs(m) === Infinity ? m : m + Math.log1p(Math.exp(-Math.abs(a - b))); // logaddexp(∞, ∞) = ∞, not ∞ − ∞
 };
 
+// ---- vjps (createGraph) ---------------------------------------------------------------------------
+
+/** Scan op `name` run from the end of dim (t flipped, scanned, flipped back): Σ_{j≥k} for cumsum. */
+function reversedScan<T>(b: Builder<T>, name: string, t: T, attrs: ScanAttrs): T {
+  const flip = flipView(b.shape(t), [normDim(name, b.shape(t), attrs.dim)]);
+  return b.op('copy', [b.op(name, [b.op('copy', [t], flip)], attrs)], flip);
+}
+
+/**
+ * cumprod's gradient gx_i = Σ_{k≥i} g_k·Π_{j≤k, j≠i} x_j without dividing by x_i, so exact with
+ * zeros and differentiable at every order: per segment a [d, d] matrix Z (row i is x with x_i
+ * replaced by 1), C = cumprod of its rows (C[i, k] = Π_{j≤k, j≠i} x_j), gx_i = Σ_{k≥i} C[i, k]·g_k.
+ * It costs d² values per segment (PyTorch's create_graph path is O(d²) too when x has a zero).
+ */
+function cumprodVjp<T>(b: Builder<T>, x: T, g: T, attrs: ScanAttrs): T {
+  const xs = b.shape(x);
+  const [o, d, i] = planScan('cumprod', { shape: xs, dtype: 'float32' }, attrs.dim);
+  if (d <= 1) return g; // a segment of one element is x itself
+  const row = reshape(b, arange(b, d), [d, 1, 1]),
+    col = reshape(b, arange(b, d), [1, d, 1]);
+  const Z = b.op('where', [b.op('eq', [row, col]), b.scalar(1), reshape(b, x, [o, 1, d, i])]);
+  const C = b.op('cumprod', [Z], { dim: 2 });
+  const terms = b.op('where', [b.op('ge', [col, row]), b.op('mul', [C, reshape(b, g, [o, 1, d, i])]), b.scalar(0)]);
+  return reshape(b, b.op('sumDims', [terms], { dim: [2] }), xs);
+}
+
+/** The lowest finite float32: PyTorch's stand-in for log 0 in logcumsumexp's gradient (−∞ − −∞ would be NaN). */
+const F32_LOWEST = -3.4028234663852886e38;
+
+/**
+ * logcumsumexp's gradient gx_k = Σ_{j≥k} g_j·e^(x_k − y_j), in log space as PyTorch computes it:
+ * the positive and negative parts of g separately, e^(x_k + reversed logcumsumexp(log|g_j| − y_j)).
+ * log|g| is taken only where that part is nonzero (a second where keeps log's gradient at 0 out).
+ */
+function logcumsumexpVjp<T>(b: Builder<T>, x: T, y: T, g: T, attrs: ScanAttrs): T {
+  if (b.shape(g).length === 0) return g;
+  const part = (test: 'gt' | 'lt') => {
+    const on = b.op(test, [g, b.scalar(0)]);
+    const logAbs = b.op('where', [on, b.op('log', [b.op('where', [on, b.op('abs', [g]), b.scalar(1)])]), b.scalar(F32_LOWEST)]);
+    return b.op('exp', [b.op('add', [reversedScan(b, 'logcumsumexp', b.op('sub', [logAbs, y]), attrs), x])]);
+  };
+  return b.op('sub', [part('gt'), part('lt')]);
+}
+
 // ---- test cases ----------------------------------------------------------------------------------
 // Segments of 1, 7, 17 and 100 elements (the SIMD tile ± 1 and a long one), rows (inner = 1) and
 // columns (inner > 1), 0-d and 0-size tensors.
@@ -284,12 +330,7 @@ export const SORT_OPS = defineOps(
     {
       doc: 'running sum along a dim; gradient the reversed running sum of g',
       // the reversed running sum as ops: g flipped along dim, summed, flipped back
-      vjp: (b, { gout, attrs }) => {
-        const gs = b.shape(gout);
-        if (gs.length === 0) return [gout];
-        const flip = flipView(gs, [normDim('cumsum', gs, attrs.dim)]);
-        return [b.op('copy', [b.op('cumsum', [b.op('copy', [gout], flip)], attrs)], flip)];
-      },
+      vjp: (b, { gout, attrs }) => [b.shape(gout).length === 0 ? gout : reversedScan(b, 'cumsum', gout, attrs)],
       tests: { cases: scanCases() },
     },
   ),
@@ -304,6 +345,7 @@ export const SORT_OPS = defineOps(
       }),
     {
       doc: 'running product along a dim; gradient Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i, exact with zeros (no division by x)',
+      vjp: (b, { inputs: [x], gout, attrs }) => [cumprodVjp(b, x, gout, attrs)],
       tests: { cases: [...scanCases(), sc([17], { dim: 0 }, 'mask'), sc([5, 7], { dim: 1 }, 'mask'), sc([9, 4], { dim: 0 }, 'mask')] },
     },
   ),
@@ -313,6 +355,7 @@ export const SORT_OPS = defineOps(
     (v, y, g) => suffixSums(g.length, (j, k) => (v[k] === -Infinity ? 0 : g[j] * Math.exp(v[k] - y[j]))),
     {
       doc: 'log of the running Σ eˣ along a dim, stable (running log-add-exp); gradient Σ_{j≥k} g_j·e^(x_k − y_j)',
+      vjp: (b, { inputs: [x], out: y, gout, attrs }) => [logcumsumexpVjp(b, x, y, gout, attrs)],
       tests: { cases: [...scanCases(), sc([5, 7], { dim: 1 }, [-1000, 1000]), sc([17], { dim: 0 }, [-80, 80])] },
     },
   ),

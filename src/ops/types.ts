@@ -194,6 +194,12 @@ export interface VjpContext<T, A = any> {
   attrs: A;
   /** Which inputs need a gradient (the others may get null). */
   needs: readonly boolean[];
+  /**
+   * The k-th block the forward kernel saved for its backward (plan.aux), as a fresh int32 tensor
+   * of its words (a bit copy made now: the gradient's graph does not keep the old graph's block).
+   * For state no op can recompute: dropout's seed, drawn by its kernel.
+   */
+  saved(k: number): T;
 }
 
 /**

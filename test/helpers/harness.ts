@@ -61,7 +61,7 @@ function poisonOutput(backend: BackendName, op: TableOp, ins: readonly wg.Tensor
  * draws its seed when it runs) then draws the same seed on both backends, in runOverwrite and in
  * every evaluation of the finite differences.
  */
-const CASE_STREAM_SEED = 0x2545f491;
+export const CASE_STREAM_SEED = 0x2545f491;
 
 /**
  * Runs op on `backend` with the given input values; backpropagates `seed` when given, twice: the
