@@ -497,7 +497,7 @@ function selfAttention(x: wg.Tensor): wg.Tensor {
   return (mha.forward(x, x, x, { attnMask: causal, needWeights: false })[0] as wg.Tensor).pow(2).sum();
 }
 /** Σ interpolate(x)³: interpolate is linear, the cube gives it a second derivative. */
-const cubed = (o: Parameters<typeof wg.nn.functional.interpolate>[1]) => (x: wg.Tensor) => wg.nn.functional.interpolate(x, o).pow(3).sum();
+const cubed = (o: wg.InterpolateOptions) => (x: wg.Tensor) => wg.nn.functional.interpolate(x, o).pow(3).sum();
 const TORCH_CASES: [string, (...xs: wg.Tensor[]) => wg.Tensor, TorchInput[]][] = [
   [
     'prod_dim',

@@ -298,16 +298,7 @@ export {
   upsampleBilinear,
   type ToTarget,
 } from './torch-names.js';
-export {
-  sliceScatter,
-  selectScatter,
-  diagonalScatter,
-  put,
-  maskedScatter,
-  indexReduce,
-  type SliceScatterOptions,
-  type IndexReduce,
-} from './scatters.js';
+export { sliceScatter, selectScatter, diagonalScatter, put, maskedScatter, indexReduce, type SliceScatterOptions, type IndexReduce } from './scatters.js';
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow } from './windows.js';
 export { normal, poisson, binomial } from './sampling.js';
 export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';

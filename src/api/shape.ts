@@ -149,7 +149,8 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   const d = normDim('slice', dim, x.ndim, x.shape);
   if ((start != null && !Number.isInteger(start)) || (end != null && !Number.isInteger(end)))
     throw new ValueError('slice', `start and end must be integers, got ${fmtValue(start)} and ${fmtValue(end)} ${ofTensor(x.shape)}`);
-  if (!Number.isInteger(step) || step < 1) throw new ValueError('slice', `step must be a positive integer (as Python's x[start:end:step] on a tensor), got ${fmtValue(step)}`);
+  if (!Number.isInteger(step) || step < 1)
+    throw new ValueError('slice', `step must be a positive integer (as Python's x[start:end:step] on a tensor), got ${fmtValue(step)}`);
   const size = x.shape[d];
   const clamp = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const s = clamp(start ?? 0);
