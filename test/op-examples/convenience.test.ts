@@ -580,7 +580,12 @@ describe('convenience errors', () => {
     expect(() => wg.meshgrid([m(2, 2)])).toThrow('wasmgrad.meshgrid: expects 0-d or 1-D tensors, got tensors[0] of shape [2, 2]');
     expect(() => wg.meshgrid([m(2), ints([1])])).toThrow('wasmgrad.meshgrid: expects tensors of one dtype, got float32 and int32 (tensors[1])');
     expect(() => wg.meshgrid([m(2)], { indexing: 'yx' as never })).toThrow(`wasmgrad.meshgrid: indexing must be 'ij' or 'xy', got "yx"`);
-    expect(() => wg.meshgrid(m(2) as never)).toThrow(/wasmgrad\.meshgrid: expects a non-empty array of tensors/);
+    expect(() => (wg.meshgrid as (...a: unknown[]) => unknown)()).toThrow(/wasmgrad\.meshgrid: expects a non-empty array of tensors/);
+    // torch's varargs form: meshgrid(x, y, {indexing}) as meshgrid([x, y], {indexing})
+    expect(wg.meshgrid(m(2), ints([1, 2]).to('float32'), { indexing: 'xy' }).map((g) => g.toArray())).toEqual(
+      wg.meshgrid([m(2), ints([1, 2]).to('float32')], { indexing: 'xy' }).map((g) => g.toArray()),
+    );
+    expect(() => wg.meshgrid(m(2), { indexing: 'xy' }, m(2))).toThrow(/wasmgrad\.meshgrid: takes tensors then one options object/);
     expect(() => wg.empty([-1])).toThrow(/wasmgrad\.empty: .*shape/);
     expect(() => wg.emptyLike([1] as never)).toThrow(/wasmgrad\.zerosLike: /);
   });
