@@ -11,7 +11,7 @@ import { pyFloat, pyNumber } from './layers.js';
 import { constantParameter } from './init.js';
 import { InPlaceActivation, InPlaceModule } from './inplace.js';
 import { Module } from './module.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 /** A finite number option of module fn (PyTorch's float arguments). */
 const finite = (fn: string, what: string, v: unknown): number => checkFinite(`nn.${fn}`, what, v);
@@ -190,7 +190,7 @@ export class Softmin extends Module {
   readonly dim?: number;
   constructor(dim?: number);
   constructor(...args: unknown[]) {
-    const [dim] = moduleArgs('Softmin', args) as [number?];
+    const [dim] = forms.moduleArgs(forms.Softmin, args) as [number?];
     super();
     this.dim = dim;
     if (dim !== undefined && !Number.isInteger(dim)) throw new ValueError('nn.Softmin', `dim must be an integer, got ${fmtValue(dim)}`);

@@ -14,7 +14,7 @@ import { fmtShape } from '../ops/types.js';
 import { constantParameter, uniformParameter } from './init.js';
 import { xavierNormal_, zeros_ } from './initializers.js';
 import { Linear } from './layers.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 import { Module } from './module.js';
 
 export interface MultiheadAttentionOptions {
@@ -80,7 +80,7 @@ export class MultiheadAttention extends Module<MhaForward> {
   constructor(...args: unknown[]) {
     super();
     const FN = 'nn.MultiheadAttention';
-    const [embedDim, numHeads, options = {}] = moduleArgs('MultiheadAttention', args) as [number, number, MultiheadAttentionOptions?];
+    const [embedDim, numHeads, options = {}] = forms.moduleArgs(forms.MultiheadAttention, args) as [number, number, MultiheadAttentionOptions?];
     const o = checkOptions<MultiheadAttentionOptions>(FN, options, ['dropout', 'bias', 'batchFirst', 'kdim', 'vdim', 'addBiasKv', 'addZeroAttn']);
     const size = (what: string, v: unknown): number => {
       if (!Number.isInteger(v) || (v as number) < 1) throw new ValueError(FN, `${what} must be a positive integer, got ${fmtValue(v)}`);

@@ -12,7 +12,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { checkInt } from './layers.js';
 import { Module, type Forward } from './module.js';
 import { gruRecurrence, lstmRecurrence, registerCellWeights, rnnRecurrence, type CellWeights } from './recurrent.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
   readonly inputSize: number;
@@ -90,7 +90,11 @@ export class RNNCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Ten
   readonly nonlinearity: 'tanh' | 'relu';
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean; nonlinearity?: 'tanh' | 'relu' });
   constructor(...args: unknown[]) {
-    const [inputSize, hiddenSize, options = {}] = moduleArgs('RNNCell', args) as [number, number, { bias?: boolean; nonlinearity?: 'tanh' | 'relu' }?];
+    const [inputSize, hiddenSize, options = {}] = forms.moduleArgs(forms.RNNCell, args) as [
+      number,
+      number,
+      { bias?: boolean; nonlinearity?: 'tanh' | 'relu' }?,
+    ];
     const o = checkOptions<{ bias?: boolean; nonlinearity?: 'tanh' | 'relu' }>('nn.RNNCell', options, ['bias', 'nonlinearity']);
     const { nonlinearity = 'tanh' } = o;
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
@@ -111,7 +115,7 @@ export class RNNCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Ten
 export class GRUCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Tensor> {
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean });
   constructor(...args: unknown[]) {
-    const [inputSize, hiddenSize, options = {}] = moduleArgs('GRUCell', args) as [number, number, { bias?: boolean }?];
+    const [inputSize, hiddenSize, options = {}] = forms.moduleArgs(forms.GRUCell, args) as [number, number, { bias?: boolean }?];
     super('nn.GRUCell', 3, inputSize, hiddenSize, checkOptions<{ bias?: boolean }>('nn.GRUCell', options, ['bias']).bias ?? true);
   }
   forward(input: Tensor, hx: Tensor | null = null): Tensor {
@@ -124,7 +128,7 @@ export class GRUCell extends CellBase<(input: Tensor, hx?: Tensor | null) => Ten
 export class LSTMCell extends CellBase<(input: Tensor, hx?: readonly [Tensor, Tensor] | null) => [Tensor, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, options?: { bias?: boolean });
   constructor(...args: unknown[]) {
-    const [inputSize, hiddenSize, options = {}] = moduleArgs('LSTMCell', args) as [number, number, { bias?: boolean }?];
+    const [inputSize, hiddenSize, options = {}] = forms.moduleArgs(forms.LSTMCell, args) as [number, number, { bias?: boolean }?];
     super('nn.LSTMCell', 4, inputSize, hiddenSize, checkOptions<{ bias?: boolean }>('nn.LSTMCell', options, ['bias']).bias ?? true);
   }
   forward(input: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {

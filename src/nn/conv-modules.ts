@@ -18,7 +18,7 @@ import type { Size3 } from '../ops/window.js';
 import type { AdaptiveSize3 } from '../api/conv3d.js';
 import { Module } from './module.js';
 import { fractionalArgs } from '../api/fractional.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 /** A number or [n] as n, an integer ≥ min. */
 function checkSingle(where: string, name: string, v: unknown, min: number): number {
@@ -54,7 +54,7 @@ export class Conv1d extends Module {
 
   constructor(inChannels: number, outChannels: number, kernelSize: number, opts?: Conv1dModuleOptions);
   constructor(...args: unknown[]) {
-    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('Conv1d', args) as [number, number, number, Conv1dModuleOptions?];
+    const [inChannels, outChannels, kernelSize, opts = {}] = forms.moduleArgs(forms.Conv1d, args) as [number, number, number, Conv1dModuleOptions?];
     super();
     this.inChannels = inChannels;
     this.outChannels = outChannels;
@@ -226,7 +226,7 @@ const asList = (v: number | readonly number[]): number[] => (typeof v === 'numbe
 export class ConvTranspose1d extends ConvTransposeNd<number> {
   constructor(inChannels: number, outChannels: number, kernelSize: number | [number], opts?: ConvTranspose1dModuleOptions);
   constructor(...args: unknown[]) {
-    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('ConvTranspose1d', args) as [
+    const [inChannels, outChannels, kernelSize, opts = {}] = forms.moduleArgs(forms.ConvTranspose1d, args) as [
       number,
       number,
       number | [number],
@@ -240,7 +240,7 @@ export class ConvTranspose1d extends ConvTransposeNd<number> {
 export class ConvTranspose2d extends ConvTransposeNd<[number, number]> {
   constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts?: ConvTranspose2dModuleOptions);
   constructor(...args: unknown[]) {
-    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('ConvTranspose2d', args) as [
+    const [inChannels, outChannels, kernelSize, opts = {}] = forms.moduleArgs(forms.ConvTranspose2d, args) as [
       number,
       number,
       number | [number, number],
@@ -254,7 +254,12 @@ export class ConvTranspose2d extends ConvTransposeNd<[number, number]> {
 export class ConvTranspose3d extends ConvTransposeNd<[number, number, number]> {
   constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts?: ConvTranspose3dModuleOptions);
   constructor(...args: unknown[]) {
-    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('ConvTranspose3d', args) as [number, number, Size3, ConvTranspose3dModuleOptions?];
+    const [inChannels, outChannels, kernelSize, opts = {}] = forms.moduleArgs(forms.ConvTranspose3d, args) as [
+      number,
+      number,
+      Size3,
+      ConvTranspose3dModuleOptions?,
+    ];
     super('ConvTranspose3d', inChannels, outChannels, kernelSize, opts);
   }
 }
@@ -268,7 +273,7 @@ export class Upsample extends Module {
   readonly options: InterpolateOptions;
   constructor(options: InterpolateOptions);
   constructor(...args: unknown[]) {
-    const [options] = moduleArgs('Upsample', args) as [InterpolateOptions];
+    const [options] = forms.moduleArgs(forms.Upsample, args) as [InterpolateOptions];
     super();
     if (options === null || typeof options !== 'object')
       throw new ValueError('nn.Upsample', `expects options { size | scaleFactor, mode, alignCorners, recomputeScaleFactor }, got ${fmtValue(options)}`);
@@ -293,7 +298,7 @@ export class Upsample extends Module {
 export class UpsamplingNearest2d extends Upsample {
   constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>);
   constructor(...args: unknown[]) {
-    const [options] = moduleArgs('UpsamplingNearest2d', args) as [Pick<InterpolateOptions, 'size' | 'scaleFactor'>];
+    const [options] = forms.moduleArgs(forms.UpsamplingNearest2d, args) as [Pick<InterpolateOptions, 'size' | 'scaleFactor'>];
     super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingNearest2d', options, ['size', 'scaleFactor']), mode: 'nearest' });
   }
 }
@@ -302,7 +307,7 @@ export class UpsamplingNearest2d extends Upsample {
 export class UpsamplingBilinear2d extends Upsample {
   constructor(options: Pick<InterpolateOptions, 'size' | 'scaleFactor'>);
   constructor(...args: unknown[]) {
-    const [options] = moduleArgs('UpsamplingBilinear2d', args) as [Pick<InterpolateOptions, 'size' | 'scaleFactor'>];
+    const [options] = forms.moduleArgs(forms.UpsamplingBilinear2d, args) as [Pick<InterpolateOptions, 'size' | 'scaleFactor'>];
     super({ ...checkOptions<InterpolateOptions>('nn.UpsamplingBilinear2d', options, ['size', 'scaleFactor']), mode: 'bilinear', alignCorners: true });
   }
 }

@@ -10,7 +10,7 @@ import { fanInBound, normalParameter, uniformParameter } from './init.js';
 import { Module } from './module.js';
 import type { Conv3dOptions } from '../ops/conv.js';
 import type { Size3 } from '../ops/window.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 /** Throws unless v is an integer ≥ min. */
 export function checkInt(where: string, name: string, v: unknown, min: number): number {
@@ -70,7 +70,7 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts?: { bias?: boolean });
   constructor(...args: unknown[]) {
-    const [inFeatures, outFeatures, opts = {}] = moduleArgs('Linear', args) as [number, number, { bias?: boolean }?];
+    const [inFeatures, outFeatures, opts = {}] = forms.moduleArgs(forms.Linear, args) as [number, number, { bias?: boolean }?];
     super();
     this.inFeatures = checkInt('Linear', 'inFeatures', inFeatures, 0);
     this.outFeatures = checkInt('Linear', 'outFeatures', outFeatures, 0);
@@ -217,7 +217,12 @@ export abstract class ConvNd<S extends number[]> extends Module {
 export class Conv2d extends ConvNd<[number, number]> {
   constructor(inChannels: number, outChannels: number, kernelSize: number | [number, number], opts?: Conv2dModuleOptions);
   constructor(...args: unknown[]) {
-    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('Conv2d', args) as [number, number, number | [number, number], Conv2dModuleOptions?];
+    const [inChannels, outChannels, kernelSize, opts = {}] = forms.moduleArgs(forms.Conv2d, args) as [
+      number,
+      number,
+      number | [number, number],
+      Conv2dModuleOptions?,
+    ];
     super('Conv2d', checkPair, inChannels, outChannels, kernelSize, opts);
   }
   forward(x: Tensor): Tensor {
@@ -236,7 +241,7 @@ export interface Conv3dModuleOptions extends Conv3dOptions {
 export class Conv3d extends ConvNd<[number, number, number]> {
   constructor(inChannels: number, outChannels: number, kernelSize: Size3, opts?: Conv3dModuleOptions);
   constructor(...args: unknown[]) {
-    const [inChannels, outChannels, kernelSize, opts = {}] = moduleArgs('Conv3d', args) as [number, number, Size3, Conv3dModuleOptions?];
+    const [inChannels, outChannels, kernelSize, opts = {}] = forms.moduleArgs(forms.Conv3d, args) as [number, number, Size3, Conv3dModuleOptions?];
     super('Conv3d', checkTriple, inChannels, outChannels, kernelSize, opts);
   }
   forward(x: Tensor): Tensor {
@@ -328,7 +333,11 @@ export class Embedding extends EmbeddingTable {
   /** `_weight` (torch's): the weight's values instead of a random init (fromPretrained). */
   constructor(numEmbeddings: number, embeddingDim: number, opts?: EmbeddingOptions & { _weight?: Tensor });
   constructor(...args: unknown[]) {
-    const [numEmbeddings, embeddingDim, { _weight, ...opts } = {}] = moduleArgs('Embedding', args) as [number, number, EmbeddingOptions & { _weight?: Tensor }];
+    const [numEmbeddings, embeddingDim, { _weight, ...opts } = {}] = forms.moduleArgs(forms.Embedding, args) as [
+      number,
+      number,
+      EmbeddingOptions & { _weight?: Tensor },
+    ];
     super('Embedding', numEmbeddings, embeddingDim, opts, [], _weight);
   }
 
@@ -376,7 +385,7 @@ export class EmbeddingBag extends EmbeddingTable {
   /** `_weight` (torch's): the weight's values instead of a random init (fromPretrained). */
   constructor(numEmbeddings: number, embeddingDim: number, opts?: EmbeddingBagModuleOptions & { _weight?: Tensor });
   constructor(...args: unknown[]) {
-    const [numEmbeddings, embeddingDim, { _weight, ...opts } = {}] = moduleArgs('EmbeddingBag', args) as [
+    const [numEmbeddings, embeddingDim, { _weight, ...opts } = {}] = forms.moduleArgs(forms.EmbeddingBag, args) as [
       number,
       number,
       EmbeddingBagModuleOptions & { _weight?: Tensor },

@@ -8,7 +8,11 @@
  */
 import { torchArgs, type TorchSignature } from '../api/keywords.js';
 
-const form = (positional: readonly string[], options: readonly string[]): TorchSignature => ({ inputs: 0, positional, options });
+/** A module's constructor signature, named for its errors. */
+export interface ModuleForm extends TorchSignature {
+  name: string;
+}
+const form = (name: string, positional: readonly string[], options: readonly string[]): ModuleForm => ({ name, inputs: 0, positional, options });
 const CONV = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'];
 const CONV_T = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode'];
 const CHANNELS = ['inChannels', 'outChannels', 'kernelSize'];
@@ -18,62 +22,73 @@ const MAX_POOL = ['stride', 'padding', 'dilation', 'returnIndices', 'ceilMode'];
 const AVG_POOL = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
 const LAYER = ['dimFeedforward', 'dropout', 'activation', 'layerNormEps', 'batchFirst', 'normFirst', 'bias'];
 
-const FORMS = {
-  Linear: form(['inFeatures', 'outFeatures'], ['bias']),
-  Bilinear: form(['in1Features', 'in2Features', 'outFeatures'], ['bias']),
-  Conv1d: form(CHANNELS, CONV),
-  Conv2d: form(CHANNELS, CONV),
-  Conv3d: form(CHANNELS, CONV),
-  ConvTranspose1d: form(CHANNELS, CONV_T),
-  ConvTranspose2d: form(CHANNELS, CONV_T),
-  ConvTranspose3d: form(CHANNELS, CONV_T),
-  Embedding: form(['numEmbeddings', 'embeddingDim'], ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse', '_weight']),
-  EmbeddingBag: form(
-    ['numEmbeddings', 'embeddingDim'],
-    ['maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'sparse', '_weight', 'includeLastOffset', 'paddingIdx'],
-  ),
-  Upsample: form([], ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']),
-  UpsamplingNearest2d: form([], ['size', 'scaleFactor']),
-  UpsamplingBilinear2d: form([], ['size', 'scaleFactor']),
-  BatchNorm1d: form(['numFeatures'], NORM),
-  BatchNorm2d: form(['numFeatures'], NORM),
-  BatchNorm3d: form(['numFeatures'], NORM),
-  InstanceNorm1d: form(['numFeatures'], NORM),
-  InstanceNorm2d: form(['numFeatures'], NORM),
-  InstanceNorm3d: form(['numFeatures'], NORM),
-  LayerNorm: form(['normalizedShape'], ['eps', 'elementwiseAffine', 'bias']),
-  RMSNorm: form(['normalizedShape'], ['eps', 'elementwiseAffine']),
-  GroupNorm: form(['numGroups', 'numChannels'], ['eps', 'affine']),
-  LocalResponseNorm: form(['size'], ['alpha', 'beta', 'k']),
-  RNN: form(['inputSize', 'hiddenSize'], ['numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 'bidirectional']),
-  GRU: form(['inputSize', 'hiddenSize'], RECURRENT),
-  LSTM: form(['inputSize', 'hiddenSize'], [...RECURRENT, 'projSize']),
-  RNNCell: form(['inputSize', 'hiddenSize'], ['bias', 'nonlinearity']),
-  GRUCell: form(['inputSize', 'hiddenSize'], ['bias']),
-  LSTMCell: form(['inputSize', 'hiddenSize'], ['bias']),
-  MaxPool1d: form(['kernelSize'], MAX_POOL),
-  MaxPool2d: form(['kernelSize'], MAX_POOL),
-  MaxPool3d: form(['kernelSize'], MAX_POOL),
-  AvgPool1d: form(['kernelSize'], AVG_POOL.slice(0, 4)),
-  AvgPool2d: form(['kernelSize'], AVG_POOL),
-  AvgPool3d: form(['kernelSize'], AVG_POOL),
-  CosineSimilarity: form([], ['dim', 'eps']),
-  PairwiseDistance: form([], ['p', 'eps', 'keepdim']),
-  Fold: form(['outputSize', 'kernelSize'], ['dilation', 'padding', 'stride']),
-  Unfold: form(['kernelSize'], ['dilation', 'padding', 'stride']),
-  MultiheadAttention: form(['embedDim', 'numHeads'], ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst']),
-  TransformerEncoderLayer: form(['dModel', 'nhead'], LAYER),
-  TransformerDecoderLayer: form(['dModel', 'nhead'], LAYER),
-  /** Softmax and LogSoftmax. */
-  Softmax: form(['dim'], []),
-  Softmin: form(['dim'], []),
-  Flatten: form(['startDim', 'endDim'], []),
-  Unflatten: form(['dim', 'unflattenedSize'], []),
-  Dropout: form(['p', 'inplace'], []),
-  Transformer: form(['dModel', 'nhead'], ['numEncoderLayers', 'numDecoderLayers', ...LAYER.slice(0, 3), 'customEncoder', 'customDecoder', ...LAYER.slice(3)]),
-} satisfies Record<string, TorchSignature>;
+// One export per module, so a bundle keeps only the forms of the modules it uses (Softmax's serves LogSoftmax).
+export const Linear = /* @__PURE__ */ form('Linear', ['inFeatures', 'outFeatures'], ['bias']);
+export const Bilinear = /* @__PURE__ */ form('Bilinear', ['in1Features', 'in2Features', 'outFeatures'], ['bias']);
+export const Conv1d = /* @__PURE__ */ form('Conv1d', CHANNELS, CONV);
+export const Conv2d = /* @__PURE__ */ form('Conv2d', CHANNELS, CONV);
+export const Conv3d = /* @__PURE__ */ form('Conv3d', CHANNELS, CONV);
+export const ConvTranspose1d = /* @__PURE__ */ form('ConvTranspose1d', CHANNELS, CONV_T);
+export const ConvTranspose2d = /* @__PURE__ */ form('ConvTranspose2d', CHANNELS, CONV_T);
+export const ConvTranspose3d = /* @__PURE__ */ form('ConvTranspose3d', CHANNELS, CONV_T);
+export const Embedding = /* @__PURE__ */ form(
+  'Embedding',
+  ['numEmbeddings', 'embeddingDim'],
+  ['paddingIdx', 'maxNorm', 'normType', 'scaleGradByFreq', 'sparse', '_weight'],
+);
+export const EmbeddingBag = /* @__PURE__ */ form(
+  'EmbeddingBag',
+  ['numEmbeddings', 'embeddingDim'],
+  ['maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'sparse', '_weight', 'includeLastOffset', 'paddingIdx'],
+);
+export const Upsample = /* @__PURE__ */ form('Upsample', [], ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor']);
+export const UpsamplingNearest2d = /* @__PURE__ */ form('UpsamplingNearest2d', [], ['size', 'scaleFactor']);
+export const UpsamplingBilinear2d = /* @__PURE__ */ form('UpsamplingBilinear2d', [], ['size', 'scaleFactor']);
+export const BatchNorm1d = /* @__PURE__ */ form('BatchNorm1d', ['numFeatures'], NORM);
+export const BatchNorm2d = /* @__PURE__ */ form('BatchNorm2d', ['numFeatures'], NORM);
+export const BatchNorm3d = /* @__PURE__ */ form('BatchNorm3d', ['numFeatures'], NORM);
+export const InstanceNorm1d = /* @__PURE__ */ form('InstanceNorm1d', ['numFeatures'], NORM);
+export const InstanceNorm2d = /* @__PURE__ */ form('InstanceNorm2d', ['numFeatures'], NORM);
+export const InstanceNorm3d = /* @__PURE__ */ form('InstanceNorm3d', ['numFeatures'], NORM);
+export const LayerNorm = /* @__PURE__ */ form('LayerNorm', ['normalizedShape'], ['eps', 'elementwiseAffine', 'bias']);
+export const RMSNorm = /* @__PURE__ */ form('RMSNorm', ['normalizedShape'], ['eps', 'elementwiseAffine']);
+export const GroupNorm = /* @__PURE__ */ form('GroupNorm', ['numGroups', 'numChannels'], ['eps', 'affine']);
+export const LocalResponseNorm = /* @__PURE__ */ form('LocalResponseNorm', ['size'], ['alpha', 'beta', 'k']);
+export const RNN = /* @__PURE__ */ form('RNN', ['inputSize', 'hiddenSize'], ['numLayers', 'nonlinearity', 'bias', 'batchFirst', 'dropout', 'bidirectional']);
+export const GRU = /* @__PURE__ */ form('GRU', ['inputSize', 'hiddenSize'], RECURRENT);
+export const LSTM = /* @__PURE__ */ form('LSTM', ['inputSize', 'hiddenSize'], [...RECURRENT, 'projSize']);
+export const RNNCell = /* @__PURE__ */ form('RNNCell', ['inputSize', 'hiddenSize'], ['bias', 'nonlinearity']);
+export const GRUCell = /* @__PURE__ */ form('GRUCell', ['inputSize', 'hiddenSize'], ['bias']);
+export const LSTMCell = /* @__PURE__ */ form('LSTMCell', ['inputSize', 'hiddenSize'], ['bias']);
+export const MaxPool1d = /* @__PURE__ */ form('MaxPool1d', ['kernelSize'], MAX_POOL);
+export const MaxPool2d = /* @__PURE__ */ form('MaxPool2d', ['kernelSize'], MAX_POOL);
+export const MaxPool3d = /* @__PURE__ */ form('MaxPool3d', ['kernelSize'], MAX_POOL);
+export const AvgPool1d = /* @__PURE__ */ form('AvgPool1d', ['kernelSize'], AVG_POOL.slice(0, 4));
+export const AvgPool2d = /* @__PURE__ */ form('AvgPool2d', ['kernelSize'], AVG_POOL);
+export const AvgPool3d = /* @__PURE__ */ form('AvgPool3d', ['kernelSize'], AVG_POOL);
+export const CosineSimilarity = /* @__PURE__ */ form('CosineSimilarity', [], ['dim', 'eps']);
+export const PairwiseDistance = /* @__PURE__ */ form('PairwiseDistance', [], ['p', 'eps', 'keepdim']);
+export const Fold = /* @__PURE__ */ form('Fold', ['outputSize', 'kernelSize'], ['dilation', 'padding', 'stride']);
+export const Unfold = /* @__PURE__ */ form('Unfold', ['kernelSize'], ['dilation', 'padding', 'stride']);
+export const MultiheadAttention = /* @__PURE__ */ form(
+  'MultiheadAttention',
+  ['embedDim', 'numHeads'],
+  ['dropout', 'bias', 'addBiasKv', 'addZeroAttn', 'kdim', 'vdim', 'batchFirst'],
+);
+export const TransformerEncoderLayer = /* @__PURE__ */ form('TransformerEncoderLayer', ['dModel', 'nhead'], LAYER);
+export const TransformerDecoderLayer = /* @__PURE__ */ form('TransformerDecoderLayer', ['dModel', 'nhead'], LAYER);
+export const Softmax = /* @__PURE__ */ form('Softmax', ['dim'], []);
+export const Softmin = /* @__PURE__ */ form('Softmin', ['dim'], []);
+export const Flatten = /* @__PURE__ */ form('Flatten', ['startDim', 'endDim'], []);
+export const Unflatten = /* @__PURE__ */ form('Unflatten', ['dim', 'unflattenedSize'], []);
+export const Dropout = /* @__PURE__ */ form('Dropout', ['p', 'inplace'], []);
+export const Transformer = /* @__PURE__ */ form(
+  'Transformer',
+  ['dModel', 'nhead'],
+  ['numEncoderLayers', 'numDecoderLayers', ...LAYER.slice(0, 3), 'customEncoder', 'customDecoder', ...LAYER.slice(3)],
+);
 
 /** A module constructor's arguments in its own form (`nn.<name>`'s leading arguments, then its options object); errors name `nn.<shown>`. */
-export function moduleArgs(name: keyof typeof FORMS, args: readonly unknown[], shown: string = name): readonly unknown[] {
-  return torchArgs(`nn.${shown}`, args, FORMS[name]);
+export function moduleArgs(f: ModuleForm, args: readonly unknown[], shown: string = f.name): readonly unknown[] {
+  return torchArgs(`nn.${shown}`, args, f);
 }

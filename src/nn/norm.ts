@@ -13,7 +13,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
 import { checkChannelsInput, checkInt, pyFloat } from './layers.js';
 import { Module } from './module.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 export interface BatchNormOptions {
   /** Added to the variance before the square root (default 1e-5). */
@@ -131,7 +131,7 @@ abstract class BatchNorm extends Module {
 export class BatchNorm1d extends BatchNorm {
   constructor(numFeatures: number, opts?: BatchNormOptions);
   constructor(...args: unknown[]) {
-    const [numFeatures, opts = {}] = moduleArgs('BatchNorm1d', args) as [number, BatchNormOptions?];
+    const [numFeatures, opts = {}] = forms.moduleArgs(forms.BatchNorm1d, args) as [number, BatchNormOptions?];
     super('BatchNorm1d', numFeatures, opts);
   }
   protected checkInput(x: Tensor): void {
@@ -144,7 +144,7 @@ export class BatchNorm1d extends BatchNorm {
 export class BatchNorm2d extends BatchNorm {
   constructor(numFeatures: number, opts?: BatchNormOptions);
   constructor(...args: unknown[]) {
-    const [numFeatures, opts = {}] = moduleArgs('BatchNorm2d', args) as [number, BatchNormOptions?];
+    const [numFeatures, opts = {}] = forms.moduleArgs(forms.BatchNorm2d, args) as [number, BatchNormOptions?];
     super('BatchNorm2d', numFeatures, opts);
   }
   protected checkInput(x: Tensor): void {
@@ -157,7 +157,7 @@ export class BatchNorm2d extends BatchNorm {
 export class BatchNorm3d extends BatchNorm {
   constructor(numFeatures: number, opts?: BatchNormOptions);
   constructor(...args: unknown[]) {
-    const [numFeatures, opts = {}] = moduleArgs('BatchNorm3d', args) as [number, BatchNormOptions?];
+    const [numFeatures, opts = {}] = forms.moduleArgs(forms.BatchNorm3d, args) as [number, BatchNormOptions?];
     super('BatchNorm3d', numFeatures, opts);
   }
   protected checkInput(x: Tensor): void {
@@ -192,7 +192,7 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts?: LayerNormOptions);
   constructor(...args: unknown[]) {
-    const [normalizedShape, opts = {}] = moduleArgs('LayerNorm', args) as [number | readonly number[], LayerNormOptions?];
+    const [normalizedShape, opts = {}] = forms.moduleArgs(forms.LayerNorm, args) as [number | readonly number[], LayerNormOptions?];
     super();
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.length === 0)
@@ -243,7 +243,7 @@ export class GroupNorm extends Module {
 
   constructor(numGroups: number, numChannels: number, opts?: GroupNormOptions);
   constructor(...args: unknown[]) {
-    const [numGroups, numChannels, opts = {}] = moduleArgs('GroupNorm', args) as [number, number, GroupNormOptions?];
+    const [numGroups, numChannels, opts = {}] = forms.moduleArgs(forms.GroupNorm, args) as [number, number, GroupNormOptions?];
     super();
     this.numGroups = numGroups;
     this.numChannels = numChannels;
@@ -353,7 +353,7 @@ abstract class InstanceNorm extends Module {
 export class InstanceNorm1d extends InstanceNorm {
   constructor(numFeatures: number, opts?: InstanceNormOptions);
   constructor(...args: unknown[]) {
-    const [numFeatures, opts = {}] = moduleArgs('InstanceNorm1d', args) as [number, InstanceNormOptions?];
+    const [numFeatures, opts = {}] = forms.moduleArgs(forms.InstanceNorm1d, args) as [number, InstanceNormOptions?];
     super('InstanceNorm1d', ['L'], numFeatures, opts);
   }
 }
@@ -362,7 +362,7 @@ export class InstanceNorm1d extends InstanceNorm {
 export class InstanceNorm2d extends InstanceNorm {
   constructor(numFeatures: number, opts?: InstanceNormOptions);
   constructor(...args: unknown[]) {
-    const [numFeatures, opts = {}] = moduleArgs('InstanceNorm2d', args) as [number, InstanceNormOptions?];
+    const [numFeatures, opts = {}] = forms.moduleArgs(forms.InstanceNorm2d, args) as [number, InstanceNormOptions?];
     super('InstanceNorm2d', ['H', 'W'], numFeatures, opts);
   }
 }
@@ -371,7 +371,7 @@ export class InstanceNorm2d extends InstanceNorm {
 export class InstanceNorm3d extends InstanceNorm {
   constructor(numFeatures: number, opts?: InstanceNormOptions);
   constructor(...args: unknown[]) {
-    const [numFeatures, opts = {}] = moduleArgs('InstanceNorm3d', args) as [number, InstanceNormOptions?];
+    const [numFeatures, opts = {}] = forms.moduleArgs(forms.InstanceNorm3d, args) as [number, InstanceNormOptions?];
     super('InstanceNorm3d', ['D', 'H', 'W'], numFeatures, opts);
   }
 }
@@ -396,7 +396,7 @@ export class RMSNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], opts?: RMSNormOptions);
   constructor(...args: unknown[]) {
-    const [normalizedShape, opts = {}] = moduleArgs('RMSNorm', args) as [number | readonly number[], RMSNormOptions?];
+    const [normalizedShape, opts = {}] = forms.moduleArgs(forms.RMSNorm, args) as [number | readonly number[], RMSNormOptions?];
     super();
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
     if (!Array.isArray(shape) || shape.length === 0)
@@ -429,7 +429,7 @@ export class LocalResponseNorm extends Module {
   readonly k: number;
   constructor(size: number, opts?: F.LocalResponseNormOptions);
   constructor(...args: unknown[]) {
-    const [size, opts = {}] = moduleArgs('LocalResponseNorm', args) as [number, F.LocalResponseNormOptions?];
+    const [size, opts = {}] = forms.moduleArgs(forms.LocalResponseNorm, args) as [number, F.LocalResponseNormOptions?];
     super();
     this.size = size;
     checkInt('LocalResponseNorm', 'size', size, 1);

@@ -14,7 +14,7 @@ import { checkInt, pyFloat, pySize } from './layers.js';
 import { InPlaceModule } from './inplace.js';
 import { Module } from './module.js';
 import { Dropout } from './simple.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 const pyBool = (b: boolean) => (b ? 'True' : 'False');
 /** A number or a per-dim list as torch prints the argument: 2 or (2, 3). */
@@ -32,7 +32,7 @@ export class Bilinear extends Module<(x1: Tensor, x2: Tensor) => Tensor> {
 
   constructor(in1Features: number, in2Features: number, outFeatures: number, opts?: { bias?: boolean });
   constructor(...args: unknown[]) {
-    const [in1Features, in2Features, outFeatures, opts = {}] = moduleArgs('Bilinear', args) as [number, number, number, { bias?: boolean }?];
+    const [in1Features, in2Features, outFeatures, opts = {}] = forms.moduleArgs(forms.Bilinear, args) as [number, number, number, { bias?: boolean }?];
     super();
     [this.in1Features, this.in2Features, this.outFeatures] = [in1Features, in2Features, outFeatures];
     checkInt('Bilinear', 'in1Features', in1Features, 1);
@@ -126,7 +126,7 @@ export class Unfold extends Module {
   readonly options: Readonly<UnfoldModuleOptions>;
   constructor(kernelSize: Size2, options?: UnfoldModuleOptions);
   constructor(...args: unknown[]) {
-    const [kernelSize, options = {}] = moduleArgs('Unfold', args) as [Size2, UnfoldModuleOptions?];
+    const [kernelSize, options = {}] = forms.moduleArgs(forms.Unfold, args) as [Size2, UnfoldModuleOptions?];
     super();
     this.kernelSize = kernelSize;
     this.options = { ...checkOptions<UnfoldModuleOptions>('nn.Unfold', options, ['dilation', 'padding', 'stride']) };
@@ -147,7 +147,7 @@ export class Fold extends Module {
   readonly options: Readonly<UnfoldModuleOptions>;
   constructor(outputSize: Size2, kernelSize: Size2, options?: UnfoldModuleOptions);
   constructor(...args: unknown[]) {
-    const [outputSize, kernelSize, options = {}] = moduleArgs('Fold', args) as [Size2, Size2, UnfoldModuleOptions?];
+    const [outputSize, kernelSize, options = {}] = forms.moduleArgs(forms.Fold, args) as [Size2, Size2, UnfoldModuleOptions?];
     super();
     [this.outputSize, this.kernelSize] = [outputSize, kernelSize];
     this.options = { ...checkOptions<UnfoldModuleOptions>('nn.Fold', options, ['dilation', 'padding', 'stride']) };

@@ -23,7 +23,7 @@ import { uniformParameter } from './init.js';
 import { checkInt, pyFloat } from './layers.js';
 import { Module, type AnyModule, type Forward } from './module.js';
 import { PackedSequence } from './packed.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 export interface RecurrentOptions {
   /** Stacked layers (default 1); layer k ≥ 1 takes the previous layer's output, H·numDirections wide. */
@@ -369,7 +369,7 @@ export class RNN extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor 
 
   constructor(inputSize: number, hiddenSize: number, opts?: RNNOptions);
   constructor(...args: unknown[]) {
-    const [inputSize, hiddenSize, opts = {}] = moduleArgs('RNN', args) as [number, number, RNNOptions?];
+    const [inputSize, hiddenSize, opts = {}] = forms.moduleArgs(forms.RNN, args) as [number, number, RNNOptions?];
     const o = checkRecurrentOptions<RNNOptions>('nn.RNN', opts, [...OPTIONS, 'nonlinearity']);
     const { nonlinearity = 'tanh' } = o;
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu')
@@ -400,7 +400,7 @@ export class RNN extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor 
 export class GRU extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor | null) => [Tensor | PackedSequence, Tensor]> {
   constructor(inputSize: number, hiddenSize: number, opts?: RecurrentOptions);
   constructor(...args: unknown[]) {
-    const [inputSize, hiddenSize, opts = {}] = moduleArgs('GRU', args) as [number, number, RecurrentOptions?];
+    const [inputSize, hiddenSize, opts = {}] = forms.moduleArgs(forms.GRU, args) as [number, number, RecurrentOptions?];
     super('nn.GRU', 3, inputSize, hiddenSize, checkRecurrentOptions<RecurrentOptions>('nn.GRU', opts, OPTIONS));
   }
 
@@ -426,7 +426,7 @@ export class GRU extends RecurrentBase<(x: Tensor | PackedSequence, h0?: Tensor 
 export class LSTM extends RecurrentBase<(x: Tensor | PackedSequence, hx?: readonly [Tensor, Tensor] | null) => [Tensor | PackedSequence, [Tensor, Tensor]]> {
   constructor(inputSize: number, hiddenSize: number, opts?: LSTMOptions);
   constructor(...args: unknown[]) {
-    const [inputSize, hiddenSize, opts = {}] = moduleArgs('LSTM', args) as [number, number, LSTMOptions?];
+    const [inputSize, hiddenSize, opts = {}] = forms.moduleArgs(forms.LSTM, args) as [number, number, LSTMOptions?];
     super('nn.LSTM', 4, inputSize, hiddenSize, checkOptions<LSTMOptions>('nn.LSTM', opts, [...OPTIONS, 'projSize']));
   }
 

@@ -11,7 +11,7 @@ import type { PadMode } from '../ops/layout.js';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../ops/pool.js';
 import { Module } from './module.js';
 import type { MaxPoolOutput } from './simple.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 const pyBool = (b: boolean | undefined) => (b ? 'True' : 'False');
 
@@ -25,7 +25,7 @@ export class MaxPool1d<R extends boolean = false> extends Module<(x: Tensor) => 
   readonly returnIndices: R;
   constructor(kernelSize: number, options?: MaxPool1dOptions & { returnIndices?: R });
   constructor(...args: unknown[]) {
-    const [kernelSize, options = {}] = moduleArgs('MaxPool1d', args) as [number, (MaxPool1dOptions & { returnIndices?: R })?];
+    const [kernelSize, options = {}] = forms.moduleArgs(forms.MaxPool1d, args) as [number, (MaxPool1dOptions & { returnIndices?: R })?];
     super();
     this.kernelSize = kernelSize;
     const { returnIndices, ...o } = checkOptions<MaxPool1dOptions & { returnIndices?: R }>('nn.MaxPool1d', options, [
@@ -54,7 +54,7 @@ export class AvgPool1d extends Module {
   readonly options: Readonly<AvgPool1dOptions>;
   constructor(kernelSize: number, options?: AvgPool1dOptions);
   constructor(...args: unknown[]) {
-    const [kernelSize, options = {}] = moduleArgs('AvgPool1d', args) as [number, AvgPool1dOptions?];
+    const [kernelSize, options = {}] = forms.moduleArgs(forms.AvgPool1d, args) as [number, AvgPool1dOptions?];
     super();
     this.kernelSize = kernelSize;
     this.options = { ...checkOptions<AvgPool1dOptions>('nn.AvgPool1d', options, ['stride', 'padding', 'ceilMode', 'countIncludePad']) };

@@ -9,7 +9,7 @@ import type { Size3 } from '../ops/window.js';
 import { checkPair, checkTriple, pyFloat, pySize } from './layers.js';
 import { InPlaceActivation, InPlaceModule } from './inplace.js';
 import { Module, type Forward } from './module.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 
 /** max(x, 0) elementwise. */
 export class ReLU extends InPlaceActivation {
@@ -164,7 +164,7 @@ abstract class AvgPool<S extends number[]> extends Pool<S> {
 export class MaxPool2d<R extends boolean = false> extends MaxPool<[number, number], R> {
   constructor(kernelSize: number | [number, number], opts?: MaxPoolModuleOptions & { returnIndices?: R });
   constructor(...args: unknown[]) {
-    const [kernelSize, opts = {}] = moduleArgs('MaxPool2d', args) as [number | [number, number], (MaxPoolModuleOptions & { returnIndices?: R })?];
+    const [kernelSize, opts = {}] = forms.moduleArgs(forms.MaxPool2d, args) as [number | [number, number], (MaxPoolModuleOptions & { returnIndices?: R })?];
     super('MaxPool2d', checkPair, kernelSize, opts, F.maxPool2d);
   }
 }
@@ -173,7 +173,7 @@ export class MaxPool2d<R extends boolean = false> extends MaxPool<[number, numbe
 export class AvgPool2d extends AvgPool<[number, number]> {
   constructor(kernelSize: number | [number, number], opts?: AvgPoolModuleOptions);
   constructor(...args: unknown[]) {
-    const [kernelSize, opts = {}] = moduleArgs('AvgPool2d', args) as [number | [number, number], AvgPoolModuleOptions?];
+    const [kernelSize, opts = {}] = forms.moduleArgs(forms.AvgPool2d, args) as [number | [number, number], AvgPoolModuleOptions?];
     super('AvgPool2d', checkPair, kernelSize, opts, F.avgPool2d);
   }
 }
@@ -190,7 +190,7 @@ export interface MaxPool3dModuleOptions extends MaxPool3dOptions {
 export class MaxPool3d<R extends boolean = false> extends MaxPool<[number, number, number], R> {
   constructor(kernelSize: Size3, opts?: MaxPool3dModuleOptions & { returnIndices?: R });
   constructor(...args: unknown[]) {
-    const [kernelSize, opts = {}] = moduleArgs('MaxPool3d', args) as [Size3, (MaxPool3dModuleOptions & { returnIndices?: R })?];
+    const [kernelSize, opts = {}] = forms.moduleArgs(forms.MaxPool3d, args) as [Size3, (MaxPool3dModuleOptions & { returnIndices?: R })?];
     super('MaxPool3d', checkTriple, kernelSize, opts, F.maxPool3d);
   }
 }
@@ -199,7 +199,7 @@ export class MaxPool3d<R extends boolean = false> extends MaxPool<[number, numbe
 export class AvgPool3d extends AvgPool<[number, number, number]> {
   constructor(kernelSize: Size3, opts?: AvgPool3dOptions);
   constructor(...args: unknown[]) {
-    const [kernelSize, opts = {}] = moduleArgs('AvgPool3d', args) as [Size3, AvgPool3dOptions?];
+    const [kernelSize, opts = {}] = forms.moduleArgs(forms.AvgPool3d, args) as [Size3, AvgPool3dOptions?];
     super('AvgPool3d', checkTriple, kernelSize, opts, F.avgPool3d);
   }
 }
@@ -213,7 +213,7 @@ export class Flatten extends Module {
   readonly endDim: number;
   constructor(startDim?: number, endDim?: number);
   constructor(...args: unknown[]) {
-    const [startDim = 1, endDim = -1] = moduleArgs('Flatten', args) as [number?, number?];
+    const [startDim = 1, endDim = -1] = forms.moduleArgs(forms.Flatten, args) as [number?, number?];
     super();
     if (!Number.isInteger(startDim) || !Number.isInteger(endDim))
       throw new ValueError('nn.Flatten', `startDim and endDim must be integers, got ${fmtValue(startDim)} and ${fmtValue(endDim)}`);
@@ -247,7 +247,7 @@ export class Dropout extends InPlaceModule {
   readonly p: number;
   constructor(p?: number, inplace?: boolean);
   constructor(...args: unknown[]) {
-    const [p = 0.5, inplace = false] = moduleArgs('Dropout', args, new.target.name) as [number?, boolean?];
+    const [p = 0.5, inplace = false] = forms.moduleArgs(forms.Dropout, args, new.target.name) as [number?, boolean?];
     super(inplace);
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError(`nn.${new.target.name}`, `p must be a probability in [0, 1], got ${fmtValue(p)}`);
     this.p = p;
@@ -301,7 +301,7 @@ abstract class AlongDim extends Module {
   readonly dim: number;
   constructor(dim: number);
   constructor(...args: unknown[]) {
-    const [dim] = moduleArgs('Softmax', args, new.target.name) as [number];
+    const [dim] = forms.moduleArgs(forms.Softmax, args, new.target.name) as [number];
     super();
     this.dim = dim;
     if (!Number.isInteger(dim)) throw new ValueError(`nn.${new.target.name}`, `dim must be an integer, got ${fmtValue(dim)}`);
@@ -331,7 +331,7 @@ export class Unflatten extends Module {
   readonly dim: number;
   constructor(dim: number, unflattenedSize: readonly number[]);
   constructor(...args: unknown[]) {
-    const [dim, unflattenedSize] = moduleArgs('Unflatten', args) as [number, readonly number[]];
+    const [dim, unflattenedSize] = forms.moduleArgs(forms.Unflatten, args) as [number, readonly number[]];
     super();
     this.dim = dim;
     if (!Number.isInteger(dim)) throw new ValueError('nn.Unflatten', `dim must be an integer, got ${fmtValue(dim)}`);

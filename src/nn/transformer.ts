@@ -15,7 +15,7 @@ import { MultiheadAttention } from './attention.js';
 import { ModuleList } from './container.js';
 import { xavierUniform_ } from './initializers.js';
 import { Linear } from './layers.js';
-import { moduleArgs } from './module-forms.js';
+import * as forms from './module-forms.js';
 import { Module, type AnyModule } from './module.js';
 import { LayerNorm } from './norm.js';
 import { Dropout } from './simple.js';
@@ -62,7 +62,7 @@ type LayerKeywords = TransformerLayerOptions & { dModel: number; nhead: number }
 /** A layer's (dModel, nhead, options) from either form, checked. */
 function layerArgs(name: 'TransformerEncoderLayer' | 'TransformerDecoderLayer', args: readonly unknown[]): [number, number, Required<TransformerLayerOptions>] {
   const fn = `nn.${name}`;
-  const [dModel, nhead, options = {}] = moduleArgs(name, args) as [number, number, TransformerLayerOptions?];
+  const [dModel, nhead, options = {}] = forms.moduleArgs(forms[name], args) as [number, number, TransformerLayerOptions?];
   return [checkIntAtLeast(fn, 'dModel', dModel, 1), checkIntAtLeast(fn, 'nhead', nhead, 1), layerOptions(fn, options)];
 }
 
@@ -380,7 +380,7 @@ export class Transformer extends Module<(src: Tensor, tgt: Tensor, options?: Tra
   constructor(...args: unknown[]) {
     super();
     const FN = 'nn.Transformer';
-    const [dModel = 512, nhead = 8, options = {}] = moduleArgs('Transformer', args) as [number?, number?, TransformerOptions?];
+    const [dModel = 512, nhead = 8, options = {}] = forms.moduleArgs(forms.Transformer, args) as [number?, number?, TransformerOptions?];
     const {
       numEncoderLayers = 6,
       numDecoderLayers = 6,
