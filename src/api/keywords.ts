@@ -41,7 +41,7 @@ export function torchForm<
 >(name: string, impl: F, sig: TorchSignature & { positional: P; options?: O; keywordOnly?: K }): WithKeywords<F, P[number] | O[number] | K[number]> {
   const call = impl as unknown as (...args: unknown[]) => unknown;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
-    return call.apply(this, [...torchArgs(name, args, sig)]);
+    return call.apply(this, torchArgs(name, args, sig) as unknown[]);
   };
   return wrapped as unknown as WithKeywords<F, P[number] | O[number] | K[number]>;
 }
@@ -49,10 +49,6 @@ export function torchForm<
 /** The arguments of a call in any of the three forms, rewritten into the implementation's own (the same array if they are in it). */
 export function torchArgs(name: string, args: readonly unknown[], sig: TorchSignature): readonly unknown[] {
   const inputs = sig.inputs ?? 1;
-  const options = sig.options ?? [];
-  const order = [...sig.positional, ...options];
-  const optionNames = [...options, ...(sig.keywordOnly ?? [])];
-  const known = [...order, ...(sig.keywordOnly ?? [])];
   const rest = args.slice(inputs);
   const last = rest[rest.length - 1];
   const keywords = isRecord(last) ? (last as Record<string, unknown>) : undefined;
@@ -65,6 +61,10 @@ export function torchArgs(name: string, args: readonly unknown[], sig: TorchSign
       : given.length === sig.positional.length && !Object.keys(keywords).some((k) => sig.positional.includes(k))
   )
     return args;
+  const options = sig.options ?? [];
+  const order = [...sig.positional, ...options];
+  const optionNames = [...options, ...(sig.keywordOnly ?? [])];
+  const known = [...order, ...(sig.keywordOnly ?? [])];
   if (given.length > order.length) {
     const after = inputs === 0 ? '' : ` after the input${inputs === 1 ? '' : 's'}`;
     throw new ValueError(name, `takes ${order.length} argument${order.length === 1 ? '' : 's'}${after} (${order.join(', ')}), got ${given.length}`);

@@ -46,15 +46,12 @@ export interface SortOptions {
 
 /**
  * PyTorch's positional form (`x.sort(1, true)`, `x.topk(3, 0, false)`): a dim number in place of
- * the options object, the flags after it in PyTorch's order, as the options object. Flags after
- * an options object are a ValueError (they would be ignored).
+ * the options object, the flags after it in PyTorch's order, as the options object. (Flags after an
+ * options object never arrive here: torchForm refuses an options object that is not last.)
  */
-function positional<T extends { dim?: number }>(fn: string, opts: T | number | undefined, flags: Partial<T>): T | undefined {
-  const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as Partial<T>;
-  if (typeof opts === 'number') return { dim: opts, ...given } as T;
-  if (Object.keys(given).length > 0)
-    throw new ValueError(fn, `positional flags (${Object.keys(given).join(', ')}) follow a dim number, not an options object: put them in the options`);
-  return opts;
+function positional<T extends { dim?: number }>(opts: T | number | undefined, flags: Partial<T>): T | undefined {
+  if (typeof opts !== 'number') return opts;
+  return { dim: opts, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) } as T;
 }
 
 /** Checks sort's options under fn's name (so a bad argument is named after what the user called). */
@@ -74,11 +71,11 @@ const order = (x: Tensor, a: { dim: number; descending: boolean }): Tensor => ap
 
 /** int32 indices that sort x (float32 or int32) along dim (stable; NaN sorts as the largest, as torch.sort); `argsort(x, dim, descending)` as PyTorch's too. */
 export const argsort = (x: Tensor, opts?: SortOptions | number, descending?: boolean): Tensor =>
-  order(x, sortArgs('argsort', x, positional('argsort', opts, { descending })));
+  order(x, sortArgs('argsort', x, positional(opts, { descending })));
 
 /** { values, indices } of x (float32 or int32) sorted along dim (stable; NaN the largest); the gradient follows the indices; `sort(x, dim, descending)` as PyTorch's too. */
 export function sort(x: Tensor, opts?: SortOptions | number, descending?: boolean): ValuesIndices {
-  const a = sortArgs('sort', x, positional('sort', opts, { descending }));
+  const a = sortArgs('sort', x, positional(opts, { descending }));
   return take(x, order(x, a), a.dim);
 }
 
@@ -98,7 +95,7 @@ export interface TopkOptions {
  */
 export function topk(x: Tensor, k: number, opts?: TopkOptions | number, largest?: boolean, sorted?: boolean): ValuesIndices {
   checkTensor('topk', 'input', x);
-  const o = checkOptions<TopkOptions>('topk', positional('topk', opts, { largest, sorted }), ['dim', 'largest', 'sorted']);
+  const o = checkOptions<TopkOptions>('topk', positional(opts, { largest, sorted }), ['dim', 'largest', 'sorted']);
   const { dim = -1, largest: big = true } = o;
   checkBool('topk', 'largest', big);
   checkBool('topk', 'sorted', o.sorted);

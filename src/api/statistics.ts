@@ -115,9 +115,7 @@ function quantileOf(
   opts: QuantileOptions | number | undefined,
   keepdim: boolean | undefined,
 ): Tensor {
-  // torch's positional (q, dim, keepdim): keepdim after a number dim (an options object carries its own)
-  if (keepdim !== undefined && typeof opts !== 'number')
-    throw new ValueError(fn, `a positional keepdim (${fmtValue(keepdim)}) follows a number dim; with options give { keepdim } there`);
+  // torch's positional (q, dim, keepdim); keepdim never follows an options object (torchForm refuses that)
   const o = checkOptions<QuantileOptions>(fn, typeof opts === 'number' ? { dim: opts, keepdim } : opts, ['dim', 'keepdim', 'interpolation']);
   const a: QuantileAttrs = { ...o, ignoreNan: fn === 'nanquantile' };
   return apply(op('quantile'), [floatInput(fn, x), quantiles(fn, q)], a);

@@ -12,7 +12,7 @@ import * as F from '../api/functional.js';
 import type { AdaptiveSize } from '../ops/pool.js';
 import type { InterpolateOptions } from '../ops/resample.js';
 import { fanInBound, uniformParameter } from './init.js';
-import { checkChannelsInput, checkInt, checkPair, checkTriple, modePadding, pyFloat, pyPair, pySize, type PaddingMode } from './layers.js';
+import { checkChannelsInput, checkInt, checkPair, checkTriple, modePadding, padByMode, pyFloat, pyPair, pySize, type PaddingMode } from './layers.js';
 import type { ConvTranspose3dOptions } from '../ops/conv.js';
 import type { Size3 } from '../ops/window.js';
 import type { AdaptiveSize3 } from '../api/conv3d.js';
@@ -84,10 +84,13 @@ export class Conv1d extends Module {
 
   forward(x: Tensor): Tensor {
     checkChannelsInput('nn.Conv1d', x, this.inChannels, 'L');
-    if (this.modePad === null)
-      return F.conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
-    const mode = this.paddingMode as Exclude<PaddingMode, 'zeros'>;
-    return F.conv1d(F.pad(x, this.modePad, { mode }), this.weight, this.bias, { stride: this.stride, dilation: this.dilation, groups: this.groups });
+    const padding = this.modePad === null ? this.padding : 0;
+    return F.conv1d(padByMode(x, this.modePad, this.paddingMode), this.weight, this.bias, {
+      stride: this.stride,
+      padding,
+      dilation: this.dilation,
+      groups: this.groups,
+    });
   }
 
   override extraRepr(): string {

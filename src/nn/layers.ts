@@ -129,6 +129,11 @@ export function modePadding(
   return sides.reverse().flat();
 }
 
+/** x padded by modePadding's list in the paddingMode (the convolution then pads nothing), or x itself for 'zeros' (a null list). */
+export function padByMode(x: Tensor, modePad: number[] | null, mode: PaddingMode): Tensor {
+  return modePad === null ? x : F.pad(x, modePad, { mode: mode as Exclude<PaddingMode, 'zeros'> });
+}
+
 export interface Conv2dModuleOptions {
   /** torch's padding_mode (default 'zeros'): 'reflect', 'replicate' or 'circular' pad with F.pad's mode first. */
   paddingMode?: PaddingMode;
@@ -196,9 +201,8 @@ export abstract class ConvNd<S extends number[]> extends Module {
     return { stride: this.stride, padding: this.modePad === null ? this.padding : 0, dilation: this.dilation, groups: this.groups };
   }
 
-  /** x padded by the paddingMode (the convolution then pads nothing), or x itself for 'zeros'. */
   protected padded(x: Tensor): Tensor {
-    return this.modePad === null ? x : F.pad(x, this.modePad, { mode: this.paddingMode as Exclude<PaddingMode, 'zeros'> });
+    return padByMode(x, this.modePad, this.paddingMode);
   }
 
   override extraRepr(): string {
