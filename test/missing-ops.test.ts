@@ -1065,7 +1065,9 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.gumbelSoftmax(x, { tau: 0 })).toThrow('wasmgrad.gumbelSoftmax: tau must be a finite number > 0, got 0');
       expect(() => wg.gumbelSoftmax(x, { hard: 1 } as never)).toThrow('wasmgrad.gumbelSoftmax: hard must be a boolean');
       expect(() => wg.gumbelSoftmax(x, { dim: 2 })).toThrow('wasmgrad.gumbelSoftmax: dim 2 is out of range');
-      expect(() => wg.gumbelSoftmax(x, { eps: 1 } as never)).toThrow("wasmgrad.gumbelSoftmax: unknown option 'eps'");
+      // torch's deprecated eps is accepted and unused, as in torch (F.gumbel_softmax(x, 0.5, False, 1e-10, -1))
+      expect(wg.gumbelSoftmax(x, { eps: 1 }).shape).toEqual(x.shape);
+      expect(() => wg.gumbelSoftmax(x, { epsilon: 1 } as never)).toThrow("wasmgrad.gumbelSoftmax: unknown option 'epsilon'");
       expect(() => wg.gumbelSoftmax(ints([1]))).toThrow('wasmgrad.gumbelSoftmax: logits must be a float32 tensor');
     });
 

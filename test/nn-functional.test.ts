@@ -4,6 +4,7 @@
  */
 import { beforeAll, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
+import * as TF from '../src/api/torch-forms.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(initWasm);
@@ -40,8 +41,10 @@ test('every F entry that is not a loss is the wg function of the same name', () 
   for (const k of names) expect([k, F[k as keyof typeof F]]).toEqual([k, (wg as Record<string, unknown>)[k]]);
 });
 
-test("F's loss names are wg.losses' functions", () => {
-  for (const [f, l] of LOSSES) expect([f, F[f]]).toEqual([f, wg.losses[l]]);
+test("F's loss names are wg.losses' functions, with torch's positional and keyword forms (src/api/torch-forms.ts)", () => {
+  for (const [f, l] of LOSSES) expect([f, F[f]]).toEqual([f, f in TF ? TF[f as keyof typeof TF] : wg.losses[l]]);
+  // all but tripletMarginWithDistanceLoss, whose options are keyword-only in torch too
+  expect(LOSSES.filter(([f]) => !(f in TF)).map(([f]) => f)).toEqual(['tripletMarginWithDistanceLoss']);
 });
 
 test('a PyTorch-style forward through F trains like the wg functions', () => {

@@ -22,6 +22,10 @@ const seeded = (shape: number[], seed: number): Tensor => {
 const x = (): Tensor => seeded([3, 4], 1);
 const img = (): Tensor => seeded([2, 3, 6, 6], 2);
 const int = (values: number[]): Tensor => wg.tensor(values, { dtype: 'int32' });
+const triple = (): [Tensor, Tensor, Tensor] => [seeded([3], 4), seeded([3], 5), wg.tensor([1, -1, 1])];
+const spd4 = (): Tensor => x().t().matmul(x()).add(wg.eye(4));
+/** maxPool2d's values and indices of img(), the input of maxUnpool2d. */
+const unpoolArgs = (): [Tensor, Tensor] => wg.nn.functional.maxPool2dWithIndices(img(), 2);
 
 /** Every tensor in a result (a tensor, its indices, an array or a record of them), as arrays. */
 function values(r: unknown): unknown {
@@ -122,6 +126,123 @@ const calls: [string, () => unknown, ...(() => unknown)[]][] = [
   ['linalg.vectorNorm', () => W.linalg.vectorNorm(x(), { ord: 3, dim: 1 }), () => W.linalg.vectorNorm(x(), 3, 1)],
   ['linalg.matrixNorm', () => W.linalg.matrixNorm(x(), { ord: 'nuc' }), () => W.linalg.matrixNorm(x(), 'nuc')],
   ['linalg.svd', () => W.linalg.svd(x(), { fullMatrices: false }), () => W.linalg.svd(x(), false)],
+  ['diagonal', () => W.diagonal(img(), { offset: 1, dim1: -2, dim2: -1 }), () => W.diagonal(img(), 1, -2, -1), () => m(img()).diagonal(1, -2, -1)],
+  ['diagEmbed', () => W.diagEmbed(x(), { offset: -1, dim1: 0, dim2: 2 }), () => W.diagEmbed(x(), -1, 0, 2)],
+  ['permute', () => W.permute(img(), [3, 0, 2, 1]), () => W.permute(img(), { dims: [3, 0, 2, 1] })],
+  ['roll', () => W.roll(x(), [1, 2], [0, 1]), () => W.roll(x(), { shifts: [1, 2], dims: [0, 1] }), () => m(x()).roll({ shifts: [1, 2], dims: [0, 1] })],
+  [
+    'maskedFill',
+    () => W.maskedFill(x(), x().gt(0), 1.5),
+    () => W.maskedFill(x(), { mask: x().gt(0), value: 1.5 }),
+    () => m(x()).maskedFill({ mask: x().gt(0), value: 1.5 }),
+  ],
+  [
+    'repeatInterleave',
+    () => W.repeatInterleave(x(), 2, 1),
+    () => W.repeatInterleave(x(), 2, { dim: 1 }),
+    () => m(x()).repeatInterleave({ repeats: 2, dim: 1 }),
+  ],
+  [
+    'unique',
+    () => W.unique(int([3, 1, 3, 2]), { returnInverse: true, returnCounts: true }),
+    () => W.unique(int([3, 1, 3, 2]), true, true, true),
+    () => W.unique(int([3, 1, 3, 2]), { sorted: true, returnInverse: true, returnCounts: true }),
+  ],
+  ['uniqueConsecutive', () => W.uniqueConsecutive(int([1, 1, 2, 1]), { returnCounts: true }), () => W.uniqueConsecutive(int([1, 1, 2, 1]), false, true)],
+  [
+    'bincount',
+    () => W.bincount(int([0, 2, 2]), { weights: wg.tensor([0.5, 1, 2]), minlength: 4 }),
+    () => W.bincount(int([0, 2, 2]), wg.tensor([0.5, 1, 2]), 4),
+  ],
+  ['bincount minlength', () => W.bincount(int([0, 2, 2]), { minlength: 4 }), () => W.bincount(int([0, 2, 2]), null, 4)],
+  ['isclose', () => W.isclose(x(), x().mul(1.05), { rtol: 0.01, atol: 0.02 }), () => W.isclose(x(), x().mul(1.05), 0.01, 0.02)],
+  [
+    'allclose',
+    () => W.allclose(x(), x().mul(1.05), { rtol: 0.1 }),
+    () => W.allclose(x(), x().mul(1.05), 0.1),
+    () => m(x()).allclose(x().mul(1.05), { rtol: 0.1 }),
+  ],
+  ['vander', () => W.vander(wg.tensor([1, 2, 3]), { N: 4, increasing: true }), () => W.vander(wg.tensor([1, 2, 3]), 4, true)],
+  ['localResponseNorm', () => L.localResponseNorm(img(), 2, { alpha: 1e-3, beta: 0.7, k: 2 }), () => L.localResponseNorm(img(), 2, 1e-3, 0.7, 2)],
+  [
+    'lpPool2d',
+    () => L.lpPool2d(img(), 2, 2, { stride: 1, ceilMode: true }),
+    () => L.lpPool2d(img(), 2, 2, 1, true),
+    () => L.lpPool2d(img(), { normType: 2, kernelSize: 2, stride: 1, ceilMode: true }),
+  ],
+  ['lpPool1d', () => L.lpPool1d(x(), 3, 2, { stride: 1 }), () => L.lpPool1d(x(), 3, 2, 1)],
+  ['fold', () => L.fold(seeded([2, 12, 12], 7), [4, 5], 2, { padding: 0, stride: 1 }), () => L.fold(seeded([2, 12, 12], 7), [4, 5], 2, 1, 0, 1)],
+  [
+    'unfold',
+    () => L.unfold(img(), 2, { padding: 1, stride: 2 }),
+    () => L.unfold(img(), 2, 1, 1, 2),
+    () => L.unfold(img(), { kernelSize: 2, padding: 1, stride: 2 }),
+  ],
+  [
+    'gridSample',
+    () => L.gridSample(img(), seeded([2, 3, 3, 2], 8).tanh(), { mode: 'nearest', paddingMode: 'border', alignCorners: true }),
+    () => L.gridSample(img(), seeded([2, 3, 3, 2], 8).tanh(), 'nearest', 'border', true),
+  ],
+  [
+    'affineGrid',
+    () => L.affineGrid(seeded([2, 2, 3], 9), [2, 3, 4, 5], { alignCorners: false }),
+    () => L.affineGrid(seeded([2, 2, 3], 9), [2, 3, 4, 5], false),
+  ],
+  [
+    'embeddingBag',
+    () => L.embeddingBag(int([0, 2, 1, 3]), x().t(), { offsets: int([0, 2]), mode: 'sum' }),
+    () => L.embeddingBag(int([0, 2, 1, 3]), x().t(), int([0, 2]), null, 2, false, 'sum'),
+    () => L.embeddingBag(int([0, 2, 1, 3]), x().t(), int([0, 2]), { mode: 'sum' }),
+  ],
+  ['maxUnpool2d', () => L.maxUnpool2d(...unpoolArgs(), 2, { stride: 2 }), () => L.maxUnpool2d(...unpoolArgs(), 2, 2, 0)],
+  [
+    'scaledDotProductAttention',
+    () => L.scaledDotProductAttention(x(), x(), x(), { isCausal: true }),
+    () => L.scaledDotProductAttention(x(), x(), x(), null, 0, true),
+  ],
+  ['rmsNorm', () => L.rmsNorm(x(), [4], { weight: seeded([4], 5), eps: 1e-3 }), () => L.rmsNorm(x(), [4], seeded([4], 5), 1e-3)],
+  ['linalg.tensorinv', () => W.linalg.tensorinv(spd4().reshape([4, 2, 2]), { ind: 1 }), () => W.linalg.tensorinv(spd4().reshape([4, 2, 2]), 1)],
+  [
+    'scatter add',
+    () => W.scatter(x(), 1, int([0, 0, 2, 2, 1, 0]).reshape([3, 2]), seeded([3, 2], 6), { reduce: 'sum' }),
+    () => W.scatter(x(), 1, int([0, 0, 2, 2, 1, 0]).reshape([3, 2]), seeded([3, 2], 6), { reduce: 'add' }),
+  ],
+  // the losses: torch's positional order, and its deprecated size_average / reduce folded into reduction
+  [
+    'crossEntropy',
+    () => L.crossEntropy(x(), int([0, 2, 1]), { ignoreIndex: 1, reduction: 'sum', labelSmoothing: 0.1 }),
+    () => L.crossEntropy(x(), int([0, 2, 1]), null, null, 1, null, 'sum', 0.1),
+    () => L.crossEntropy(x(), int([0, 2, 1]), { ignoreIndex: 1, sizeAverage: false, labelSmoothing: 0.1 }),
+  ],
+  ['crossEntropy reduce', () => L.crossEntropy(x(), int([0, 2, 1]), { reduction: 'none' }), () => L.crossEntropy(x(), int([0, 2, 1]), null, true, -100, false)],
+  ['nllLoss weight', () => L.nllLoss(x(), int([0, 2, 1]), { weight: seeded([4], 5).abs() }), () => L.nllLoss(x(), int([0, 2, 1]), seeded([4], 5).abs())],
+  [
+    'mseLoss',
+    () => L.mseLoss(x(), x().mul(2), { reduction: 'sum' }),
+    () => L.mseLoss(x(), x().mul(2), null, null, 'sum'),
+    () => L.mseLoss(x(), x().mul(2), false),
+  ],
+  ['huberLoss', () => L.huberLoss(x(), x().mul(2), { reduction: 'sum', delta: 0.5 }), () => L.huberLoss(x(), x().mul(2), 'sum', 0.5)],
+  ['smoothL1Loss', () => L.smoothL1Loss(x(), x().mul(2), { beta: 0.5 }), () => L.smoothL1Loss(x(), x().mul(2), null, null, 'mean', 0.5)],
+  ['klDiv', () => L.klDiv(x(), x().exp(), { reduction: 'sum', logTarget: true }), () => L.klDiv(x(), x().exp(), null, null, 'sum', true)],
+  ['marginRankingLoss', () => L.marginRankingLoss(...triple(), { margin: 0.5 }), () => L.marginRankingLoss(...triple(), 0.5)],
+  [
+    'hingeEmbeddingLoss',
+    () => L.hingeEmbeddingLoss(seeded([3], 4), wg.tensor([1, -1, 1]), { margin: 0.5, reduction: 'none' }),
+    () => L.hingeEmbeddingLoss(seeded([3], 4), wg.tensor([1, -1, 1]), 0.5, null, false),
+  ],
+  [
+    'tripletMarginLoss',
+    () => L.tripletMarginLoss(x(), x().mul(2), x().neg(), { margin: 1, p: 1, swap: true }),
+    () => L.tripletMarginLoss(x(), x().mul(2), x().neg(), 1, 1, 1e-6, true),
+  ],
+  ['multiMarginLoss', () => L.multiMarginLoss(x(), int([0, 2, 1]), { p: 2, margin: 0.5 }), () => L.multiMarginLoss(x(), int([0, 2, 1]), 2, 0.5)],
+  [
+    'gaussianNllLoss',
+    () => L.gaussianNllLoss(x(), x().mul(2), x().abs(), { full: true, reduction: 'sum' }),
+    () => L.gaussianNllLoss(x(), x().mul(2), x().abs(), true, 1e-6, 'sum'),
+  ],
+  ['poissonNllLoss', () => L.poissonNllLoss(x(), x().abs(), { logInput: true, full: true }), () => L.poissonNllLoss(x(), x().abs(), true, true)],
 ];
 
 describe("PyTorch's call forms give the function's own result", () => {
@@ -154,6 +275,10 @@ describe('wrong calls are errors, never ignored', () => {
     expect(() => W.softmax(x(), { dim: 0, dtype: 'float32' })).toThrow("wasmgrad.softmax: unknown option 'dtype' (the options are dim)");
     expect(() => W.sum(x(), { dim: 0, keepDim: true })).toThrow(/wasmgrad\.sum: unknown option 'keepDim'/);
     expect(() => L.conv2d(img(), seeded([4, 3, 3, 3], 5), { bias: null, strides: 2 })).toThrow(/wasmgrad\.conv2d: unknown option 'strides'/);
+    // size_average / reduce only where torch's loss has them, and booleans
+    expect(() => L.huberLoss(x(), x(), { sizeAverage: false })).toThrow(/wasmgrad\.losses\.huber: unknown option 'sizeAverage'/);
+    expect(() => L.mseLoss(x(), x(), { reduce: 'sum' })).toThrow('wasmgrad.losses.mse: reduce must be a boolean, got "sum"');
+    expect(() => W.maskedFill(x(), x().gt(0), 1, 2)).toThrow('wasmgrad.maskedFill: takes 2 arguments after the input (mask, value), got 3');
   });
   test('the own form’s errors are unchanged', () => {
     expect(() => W.sum(x(), 5)).toThrow(wg.ShapeError);
@@ -261,6 +386,56 @@ describe("modules take torch's positional and keyword constructor forms", () => 
     expect(() => make(nn.ConvTranspose2d, 3, 4, 3, { paddingMode: 'reflect' })).toThrow(
       'wasmgrad.nn.ConvTranspose2d: only paddingMode \'zeros\' is supported for ConvTranspose2d (as torch), got "reflect"',
     );
+  });
+});
+
+describe("loss modules take torch's constructor forms, with its deprecated sizeAverage / reduce", () => {
+  const { nn } = wg;
+  type LossCtor = new (...args: unknown[]) => wg.nn.Module & { forward(...inputs: Tensor[]): Tensor };
+  const pair = (): Tensor[] => [x(), x().mul(2)];
+  const classes = (): Tensor[] => [x(), int([0, 2, 1])];
+  const w = (): Tensor => seeded([4], 5).abs();
+  // [module, its inputs, () => [our form, torch's forms…]]: each gives our form's loss, repr and state dict
+  const cases: [string, () => Tensor[], () => unknown[][]][] = [
+    ['MSELoss', pair, () => [[{ reduction: 'sum' }], [null, null, 'sum'], [{ sizeAverage: false }], [false, true], [{ reduce: true, sizeAverage: false }]]],
+    ['L1Loss', pair, () => [[{ reduction: 'none' }], [null, false], [false, false, 'mean']]],
+    ['HuberLoss', pair, () => [[{ reduction: 'sum', delta: 0.5 }], ['sum', 0.5]]],
+    ['SmoothL1Loss', pair, () => [[{ beta: 0.5 }], [null, null, 'mean', 0.5]]],
+    [
+      'CrossEntropyLoss',
+      classes,
+      () => [[{ weight: w(), ignoreIndex: 1, labelSmoothing: 0.1 }], [w(), null, 1, null, 'mean', 0.1], [w(), { ignoreIndex: 1, labelSmoothing: 0.1 }]],
+    ],
+    ['NLLLoss', classes, () => [[{ weight: w(), reduction: 'sum' }], [w(), false], [w(), null, -100, null, 'sum']]],
+    ['KLDivLoss', pair, () => [[{ reduction: 'batchmean', logTarget: true }], [null, null, 'batchmean', true]]],
+    ['HingeEmbeddingLoss', () => [seeded([3], 4), wg.tensor([1, -1, 1])], () => [[{ margin: 0.5, reduction: 'none' }], [0.5, null, false]]],
+    ['MarginRankingLoss', triple, () => [[{ margin: 0.5 }], [0.5]]],
+    ['TripletMarginLoss', () => [seeded([3, 4], 4), seeded([3, 4], 5), seeded([3, 4], 6)], () => [[{ margin: 1, p: 1, swap: true }], [1, 1, 1e-6, true]]],
+    ['PoissonNLLLoss', pair, () => [[{ logInput: false, full: true, reduction: 'sum' }], [false, true, null, 1e-8, null, 'sum']]],
+    ['MultiMarginLoss', classes, () => [[{ p: 2, margin: 0.5, weight: w() }], [2, 0.5, w()]]],
+    [
+      'CTCLoss',
+      () => [seeded([5, 1, 4], 7).logSoftmax(2), int([1, 2]).reshape([1, 2]), int([5]), int([2])],
+      () => [[{ blank: 3, reduction: 'sum' }], [3, 'sum']],
+    ],
+  ];
+  test.each(cases)('%s', (name, inputs, calls) => {
+    const cls = (nn as unknown as Record<string, LossCtor>)[name];
+    const [own, ...forms] = calls();
+    const want = new cls(...own);
+    for (const form of forms) {
+      const got = new cls(...form);
+      expect(String(got)).toBe(`${name}()`);
+      expect(Object.keys(got.stateDict())).toEqual(Object.keys(want.stateDict()));
+      expect(got.forward(...inputs()).toArray(), JSON.stringify(form)).toEqual(want.forward(...inputs()).toArray());
+    }
+  });
+  test('wrong constructor calls are errors naming the module', () => {
+    const ctor = (name: string) => (nn as unknown as Record<string, LossCtor>)[name];
+    expect(() => new (ctor('MSELoss'))(null, null, 'sum', 1)).toThrow('wasmgrad.nn.MSELoss: takes 3 arguments (sizeAverage, reduce, reduction), got 4');
+    expect(() => new (ctor('L1Loss'))(1)).toThrow('wasmgrad.nn.L1Loss: sizeAverage must be a boolean');
+    expect(() => new (ctor('GaussianNLLLoss'))(true)).toThrow('wasmgrad.nn.GaussianNLLLoss: takes 0 arguments');
+    expect(() => new (ctor('KLDivLoss'))(null, null, 'avg')).toThrow(/nn\.KLDivLoss: reduction must be 'mean', 'batchmean', 'sum', 'none', got "avg"/);
   });
 });
 

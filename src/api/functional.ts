@@ -82,17 +82,17 @@ export { type SortOptions, type TopkOptions, type ValuesIndices } from './sort.j
 export { type Dims, type WithIndices } from './reduce.js';
 export { matmul } from './linalg.js';
 export type { MatmulOptions, LinearOptions } from '../ops/linalg.js';
-export { reshape, clone, permute, slice } from './shape.js';
-export { embeddingBag, type EmbeddingFnOptions, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding.js';
+export { reshape, clone, slice } from './shape.js';
+export { type EmbeddingFnOptions, type EmbeddingBagOptions, type EmbeddingBagMode } from './embedding.js';
 export { unflatten } from './shape.js';
 
 export { einsum } from './einsum.js';
-export { expand, repeat, tile, flip, roll, movedim, unbind, pixelShuffle, pixelUnshuffle, type PadOptions } from './layout.js';
+export { expand, repeat, tile, flip, movedim, unbind, pixelShuffle, pixelUnshuffle, type PadOptions } from './layout.js';
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
 export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift } from './integer.js';
-export { eye, zerosLike, onesLike, fullLike, randnLike, randLike, randint, multinomial, bernoulli } from './factories.js';
-export { scaledDotProductAttention, type SdpaOptions } from './attention.js';
-export { scatterAdd, indexAdd, take, index, maskedFill, maskedSelect, type ScatterReduce } from './indexing.js';
+export { eye, zerosLike, onesLike, fullLike, randnLike, randLike, randint, bernoulli } from './factories.js';
+export { type SdpaOptions } from './attention.js';
+export { scatterAdd, indexAdd, take, index, maskedSelect, type ScatterReduce } from './indexing.js';
 export { scatterReduce } from './indexing.js';
 export { indexCopy, indexFill } from './indexing.js';
 
@@ -107,12 +107,8 @@ export {
   isnan,
   isinf,
   isfinite,
-  isclose,
-  allclose,
   equal,
   randperm,
-  diagonal,
-  repeatInterleave,
   diag,
   trace,
   t,
@@ -127,7 +123,7 @@ export {
   emptyLike,
 } from './convenience.js';
 export type { DiagonalAttrs as DiagonalOptions, IscloseAttrs as IscloseOptions, NormalizeAttrs as NormalizeOptions } from '../ops/convenience.js';
-export { localResponseNorm, type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
+export { type LocalResponseNormOptions, type InstanceNormFnOptions } from './norm.js';
 export {
   view,
   viewAs,
@@ -148,9 +144,7 @@ export {
   fliplr,
   flipud,
   rot90,
-  diagEmbed,
   diagflat,
-  vander,
   blockDiag,
   cartesianProd,
   broadcastShapes,
@@ -161,15 +155,7 @@ export {
 export type { DiagEmbedAttrs as DiagEmbedOptions, VanderAttrs as VanderOptions } from '../ops/parity-shape.js';
 export {
   bilinear,
-  rmsNorm,
-  unfold,
-  fold,
   channelShuffle,
-  lpPool1d,
-  lpPool2d,
-  maxUnpool1d,
-  maxUnpool2d,
-  maxUnpool3d,
   type MaxUnpoolOptions,
   type RmsNormOptions,
   type UnfoldOptions,
@@ -233,18 +219,7 @@ export {
 } from './parity-math.js';
 export type { AddProductAttrs as AddProductOptions } from '../ops/parity-math.js';
 export { msort, takeAlongDim, cov, corrcoef, type CovOptions, type QuantileOptions, type MinMax } from './statistics.js';
-export {
-  searchsorted,
-  bucketize,
-  nonzero,
-  argwhere,
-  unique,
-  uniqueConsecutive,
-  bincount,
-  type SearchsortedOptions,
-  type HistcOptions,
-  type UniqueOptions,
-} from './counting.js';
+export { searchsorted, bucketize, nonzero, argwhere, type SearchsortedOptions, type HistcOptions, type UniqueOptions } from './counting.js';
 export type { Interpolation } from '../ops/statistics.js';
 export {
   arccos,
@@ -301,8 +276,8 @@ export {
 export { sliceScatter, selectScatter, diagonalScatter, put, maskedScatter, indexReduce, type SliceScatterOptions, type IndexReduce } from './scatters.js';
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow } from './windows.js';
 export { normal, poisson, binomial } from './sampling.js';
-export { pdist, gumbelSoftmax, type GumbelSoftmaxOptions } from './torch-nn.js';
-export { affineGrid, gridSample, type GridSampleOptions } from './grid.js';
+export { pdist, type GumbelSoftmaxOptions } from './torch-nn.js';
+export { type GridSampleOptions } from './grid.js';
 export { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions } from './fractional.js';
 export { channelShuffle as nativeChannelShuffle } from './parity-nn.js';
 // torch's spectral names outside torch.linalg (torch.svd returns V, torch.qr takes `some`)
@@ -422,4 +397,31 @@ export {
   linear,
   indexPut,
   combinations,
+  diagonal,
+  repeatInterleave,
+  isclose,
+  allclose,
+  diagEmbed,
+  vander,
+  permute,
+  roll,
+  maskedFill,
+  unique,
+  uniqueConsecutive,
+  bincount,
+  multinomial,
+  localResponseNorm,
+  lpPool1d,
+  lpPool2d,
+  fold,
+  unfold,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
+  rmsNorm,
+  gridSample,
+  affineGrid,
+  embeddingBag,
+  gumbelSoftmax,
+  scaledDotProductAttention,
 } from './torch-forms.js';

@@ -55,18 +55,21 @@ const REDUCE_MODES: Record<ScatterReduce, ScatterMode> = { sum: 'add', mean: 'ad
  * Repeated indices: the last position (row-major over index) wins, on both backends. With
  * `reduce`, x's element and every src value scattered into it are combined instead (PyTorch's
  * scatter_reduce, include_self): 'sum' (scatterAdd), 'mean' (their mean), 'amax'/'amin' (the
- * gradient shared evenly by the values equal to the result). 'prod' is not supported.
+ * gradient shared evenly by the values equal to the result), and torch.scatter's own 'add'
+ * ('sum'; torch has no gradient there, this one is scatterAdd's). 'prod'/'multiply' are not supported.
  */
-export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: ScatterReduce } = {}): Tensor {
-  const { reduce } = checkOptions<{ reduce?: ScatterReduce }>('scatter', opts, ['reduce']);
+export function scatter(x: Tensor, dim: number, index: Tensor, src: Tensor | number, opts: { reduce?: ScatterReduce | 'add' | 'multiply' } = {}): Tensor {
+  const o = checkOptions<{ reduce?: ScatterReduce | 'add' | 'multiply' }>('scatter', opts, ['reduce']);
+  // torch.scatter's own reduce names: 'add' is scatter_reduce's 'sum' with the input included
+  const reduce = o.reduce === 'add' ? 'sum' : o.reduce;
   if (reduce !== undefined) checkReduce('scatter', reduce);
   return reduce === undefined ? scatterInto('scatter', x, dim, index, src, 'write') : scatterWith('scatter', x, dim, index, src, reduce);
 }
 
 function checkReduce(fn: 'scatter' | 'scatterReduce', reduce: unknown): asserts reduce is ScatterReduce {
   if (typeof reduce !== 'string' || !Object.hasOwn(REDUCE_MODES, reduce)) {
-    const modes = fn === 'scatter' ? `'sum', 'mean', 'amax', 'amin' or absent` : `'sum', 'mean', 'amax' or 'amin'`;
-    throw new ValueError(fn, `reduce must be ${modes}, got ${fmtValue(reduce)} ('prod' is not supported)`);
+    const modes = fn === 'scatter' ? `'add' (= 'sum'), 'mean', 'amax', 'amin' or absent` : `'sum', 'mean', 'amax' or 'amin'`;
+    throw new ValueError(fn, `reduce must be ${modes}, got ${fmtValue(reduce)} ('prod' and 'multiply' are not supported)`);
   }
 }
 

@@ -38,7 +38,28 @@ function lossArgs<O extends object>(loss: string, args: [string, unknown][], opt
     if (t.dtype !== 'float32' && !((name === 'labels' || ints.includes(name)) && t.dtype === 'int32'))
       throw new DTypeError(fn, `${name} must be a float32 tensor${name === 'labels' ? ' (probabilities) or int32 class ids' : ''}, got ${fmtValue(t)}`);
   }
-  return checkOptions<O>(fn, opts, known);
+  const o = checkOptions<O>(fn, opts, known);
+  return known.includes('reduce') ? legacyReduction(fn, o) : o;
+}
+
+/** torch's deprecated size_average and reduce, in the losses whose torch signature has them. */
+const LEGACY = ['sizeAverage', 'reduce'] as const;
+
+/**
+ * o with torch's deprecated sizeAverage / reduce folded into reduction as torch's
+ * _Reduction.legacy_get_string does: either given (not null) overrides reduction, reduce false
+ * giving 'none', else sizeAverage false 'sum', else 'mean' (an absent one counts as true).
+ */
+export function legacyReduction<O extends object>(fn: string, o: O): O {
+  const { sizeAverage, reduce, ...rest } = o as O & { sizeAverage?: unknown; reduce?: unknown };
+  if ((sizeAverage ?? null) === null && (reduce ?? null) === null) return rest as O;
+  for (const [k, v] of [
+    ['sizeAverage', sizeAverage],
+    ['reduce', reduce],
+  ] as const)
+    if ((v ?? null) !== null) checkBool(fn, k, v);
+  const reduction: Reduction = reduce === false ? 'none' : sizeAverage === false ? 'sum' : 'mean';
+  return { ...rest, reduction } as O;
 }
 
 /**
@@ -86,7 +107,7 @@ const pairLoss =
         ['target', target],
       ],
       opts,
-      ['reduction'],
+      ['reduction', ...LEGACY],
       ['target', 'pred'],
     );
     const [p, t] = regressionPair(loss, pred, target);
@@ -142,7 +163,7 @@ export function crossEntropy(logits: Tensor, labels: Tensor, options: CrossEntro
       ['labels', labels],
     ],
     options,
-    ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex'],
+    ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex', ...LEGACY],
   );
   const { weight, labelSmoothing = 0, ignoreIndex } = opts;
   if (typeof labelSmoothing !== 'number' || !(labelSmoothing <= 1))
@@ -259,7 +280,7 @@ export function nll(logProbs: Tensor, labels: Tensor, options: NllOptions = {}):
       ['labels', labels],
     ],
     options,
-    ['reduction', 'weight', 'ignoreIndex'],
+    ['reduction', 'weight', 'ignoreIndex', ...LEGACY],
   );
   const ignoring = L.ignoredLabels('nll', logProbs, labels, opts.ignoreIndex);
   const ids = ignoring?.labels ?? labels;
@@ -312,7 +333,7 @@ export function bce(prob: Tensor, target: Tensor, opts: BceOptions = {}): Tensor
       ['target', target],
     ],
     opts,
-    ['reduction', 'weight'],
+    ['reduction', 'weight', ...LEGACY],
   );
   const weight = checkBceWeight('bce', 'weight', o.weight, prob);
   checkProbabilities(prob);
@@ -338,7 +359,7 @@ export function bceWithLogits(logits: Tensor, target: Tensor, opts: BceWithLogit
       ['target', target],
     ],
     opts,
-    ['reduction', 'weight', 'posWeight'],
+    ['reduction', 'weight', 'posWeight', ...LEGACY],
   );
   const weight = checkBceWeight('bceWithLogits', 'weight', o.weight, logits),
     pos = checkBceWeight('bceWithLogits', 'posWeight', o.posWeight, logits);
@@ -358,7 +379,7 @@ export function smoothL1(pred: Tensor, target: Tensor, opts: { beta?: number; re
       ['target', target],
     ],
     opts,
-    ['beta', 'reduction'],
+    ['beta', 'reduction', ...LEGACY],
     ['target', 'pred'],
   );
   const [p, t] = regressionPair('smoothL1', pred, target);
@@ -380,7 +401,7 @@ export function klDiv(input: Tensor, target: Tensor, options: KlDivOptions = {})
       ['target', target],
     ],
     options,
-    ['reduction', 'logTarget'],
+    ['reduction', 'logTarget', ...LEGACY],
   );
   checkBool('losses.klDiv', 'logTarget', o.logTarget);
   if (o.reduction !== undefined && !['mean', 'sum', 'none', 'batchmean'].includes(o.reduction))
@@ -400,7 +421,7 @@ export function marginRanking(x1: Tensor, x2: Tensor, y: Tensor, opts: { margin?
       ['y', y],
     ],
     opts,
-    ['margin', 'reduction'],
+    ['margin', 'reduction', ...LEGACY],
     ['y', 'x1', 'x2'],
   );
   // PyTorch broadcasts the three only when they have the same number of dims
@@ -423,7 +444,7 @@ export function hingeEmbedding(x: Tensor, y: Tensor, opts: { margin?: number; re
       ['target', y],
     ],
     opts,
-    ['margin', 'reduction'],
+    ['margin', 'reduction', ...LEGACY],
     ['target'],
   );
   return reduced('hingeEmbedding', o.reduction, () => apply(op('hingeEmbeddingLoss'), [x, to(y, 'float32')], { margin: o.margin }));
@@ -448,7 +469,7 @@ export function cosineEmbedding(x1: Tensor, x2: Tensor, y: Tensor, options: Cosi
       ['y', y],
     ],
     options,
-    ['margin', 'reduction'],
+    ['margin', 'reduction', ...LEGACY],
     ['y', 'x1', 'x2'],
   );
   return reduced('cosineEmbedding', o.reduction, () =>
@@ -478,7 +499,7 @@ export function tripletMargin(anchor: Tensor, positive: Tensor, negative: Tensor
       ['negative', negative],
     ],
     options,
-    ['margin', 'p', 'eps', 'swap', 'reduction'],
+    ['margin', 'p', 'eps', 'swap', 'reduction', ...LEGACY],
     ['anchor', 'positive', 'negative'],
   );
   checkBool('losses.tripletMargin', 'swap', o.swap);
@@ -544,7 +565,7 @@ export function softMargin(input: Tensor, target: Tensor, options: { reduction?:
       ['target', target],
     ],
     options,
-    ['reduction'],
+    ['reduction', ...LEGACY],
     ['target'],
   );
   checkNoGrad('softMargin', 'target', target);
@@ -569,7 +590,7 @@ export function poissonNll(input: Tensor, target: Tensor, options: PoissonNllOpt
       ['target', target],
     ],
     options,
-    ['logInput', 'full', 'eps', 'reduction'],
+    ['logInput', 'full', 'eps', 'reduction', ...LEGACY],
     ['target', 'input'],
   );
   checkBool(fn, 'logInput', o.logInput);
@@ -640,7 +661,7 @@ export function multiLabelSoftMargin(input: Tensor, target: Tensor, options: Bce
       ['target', target],
     ],
     options,
-    ['weight', 'reduction'],
+    ['weight', 'reduction', ...LEGACY],
     ['target'],
   );
   if (input.ndim === 0) throw new ShapeError('losses.multiLabelSoftMargin', 'input needs a class dim (its last): got a 0-d tensor');
@@ -675,7 +696,7 @@ export function multiMargin(input: Tensor, target: Tensor, options: MultiMarginO
       ['target', target],
     ],
     options,
-    ['p', 'margin', 'weight', 'reduction'],
+    ['p', 'margin', 'weight', 'reduction', ...LEGACY],
     ['target'],
   );
   if (target.dtype !== 'int32') throw new DTypeError(fn, `target must be int32 class ids, got ${fmtValue(target)}`);
@@ -705,7 +726,7 @@ export function multiLabelMargin(input: Tensor, target: Tensor, options: { reduc
       ['target', target],
     ],
     options,
-    ['reduction'],
+    ['reduction', ...LEGACY],
     ['target'],
   );
   if (target.dtype !== 'int32') throw new DTypeError(fn, `target must be int32 class ids (−1 ends a sample's list), got ${fmtValue(target)}`);

@@ -6,6 +6,30 @@
  * Tensor methods that forward to these get both forms.
  */
 import { torchForm } from './keywords.js';
+import { allclose as allcloseImpl, diagonal as diagonalImpl, isclose as iscloseImpl, repeatInterleave as repeatInterleaveImpl } from './convenience.js';
+import { diagEmbed as diagEmbedImpl, vander as vanderImpl } from './parity-shape.js';
+import { permute as permuteImpl } from './shape.js';
+import { roll as rollImpl } from './layout.js';
+import { maskedFill as maskedFillImpl } from './indexing.js';
+import { bincount as bincountImpl, unique as uniqueImpl, uniqueConsecutive as uniqueConsecutiveImpl } from './counting.js';
+import { multinomial as multinomialImpl } from './factories.js';
+import { localResponseNorm as localResponseNormImpl } from './norm.js';
+import {
+  fold as foldImpl,
+  lpPool1d as lpPool1dImpl,
+  lpPool2d as lpPool2dImpl,
+  maxUnpool1d as maxUnpool1dImpl,
+  maxUnpool2d as maxUnpool2dImpl,
+  maxUnpool3d as maxUnpool3dImpl,
+  rmsNorm as rmsNormImpl,
+  unfold as unfoldImpl,
+} from './parity-nn.js';
+import { affineGrid as affineGridImpl, gridSample as gridSampleImpl } from './grid.js';
+import { embeddingBag as embeddingBagImpl } from './embedding.js';
+import { gumbelSoftmax as gumbelSoftmaxImpl } from './torch-nn.js';
+import { scaledDotProductAttention as sdpaImpl } from './attention.js';
+import { tensorinv as tensorinvImpl, tensorsolve as tensorsolveImpl } from './linalg-compose.js';
+import * as losses from './losses.js';
 import { indexPut as indexPutImpl } from './scatters.js';
 import { cond as condImpl, lstsq as lstsqImpl, matrixNorm as matrixNormImpl, norm as linalgNormImpl, vectorNorm as vectorNormImpl } from './linalg-norms.js';
 import { eigh as eighImpl, eigvalsh as eigvalshImpl, qr as qrImpl, svd as svdImpl } from './linalg-spectral.js';
@@ -291,6 +315,152 @@ export const select = /* @__PURE__ */ torchForm('select', selectImpl, { position
 export const chunk = /* @__PURE__ */ torchForm('chunk', chunkImpl, { positional: ['chunks', 'dim'] });
 export const split = /* @__PURE__ */ torchForm('split', splitImpl, { positional: ['splitSizeOrSections', 'dim'] });
 
+export const diagonal = /* @__PURE__ */ torchForm('diagonal', diagonalImpl, { positional: [], options: ['offset', 'dim1', 'dim2'] });
+export const diagEmbed = /* @__PURE__ */ torchForm('diagEmbed', diagEmbedImpl, { positional: [], options: ['offset', 'dim1', 'dim2'] });
+export const permute = /* @__PURE__ */ torchForm('permute', permuteImpl, { positional: ['dims'] });
+export const roll = /* @__PURE__ */ torchForm('roll', rollImpl, { positional: ['shifts', 'dims'] });
+export const maskedFill = /* @__PURE__ */ torchForm('maskedFill', maskedFillImpl, { positional: ['mask', 'value'] });
+export const repeatInterleave = /* @__PURE__ */ torchForm('repeatInterleave', repeatInterleaveImpl, { positional: ['repeats', 'dim'] });
+export const unique = /* @__PURE__ */ torchForm('unique', uniqueImpl, { positional: [], options: ['sorted', 'returnInverse', 'returnCounts', 'dim'] });
+export const uniqueConsecutive = /* @__PURE__ */ torchForm('uniqueConsecutive', uniqueConsecutiveImpl, {
+  positional: [],
+  options: ['returnInverse', 'returnCounts', 'dim'],
+});
+export const bincount = /* @__PURE__ */ torchForm('bincount', bincountImpl, { positional: [], options: ['weights', 'minlength'] });
+export const isclose = /* @__PURE__ */ torchForm('isclose', iscloseImpl, { inputs: 2, positional: [], options: ['rtol', 'atol', 'equalNan'] });
+export const allclose = /* @__PURE__ */ torchForm('allclose', allcloseImpl, { inputs: 2, positional: [], options: ['rtol', 'atol', 'equalNan'] });
+export const vander = /* @__PURE__ */ torchForm('vander', vanderImpl, { positional: [], options: ['N', 'increasing'] });
+export const multinomial = /* @__PURE__ */ torchForm('multinomial', multinomialImpl, { positional: ['numSamples'], options: ['replacement'] });
+export const localResponseNorm = /* @__PURE__ */ torchForm('localResponseNorm', localResponseNormImpl, {
+  positional: ['size'],
+  options: ['alpha', 'beta', 'k'],
+});
+export const lpPool1d = /* @__PURE__ */ torchForm('lpPool1d', lpPool1dImpl, { positional: ['normType', 'kernelSize'], options: ['stride', 'ceilMode'] });
+export const lpPool2d = /* @__PURE__ */ torchForm('lpPool2d', lpPool2dImpl, { positional: ['normType', 'kernelSize'], options: ['stride', 'ceilMode'] });
+export const fold = /* @__PURE__ */ torchForm('fold', foldImpl, { positional: ['outputSize', 'kernelSize'], options: ['dilation', 'padding', 'stride'] });
+export const unfold = /* @__PURE__ */ torchForm('unfold', unfoldImpl, { positional: ['kernelSize'], options: ['dilation', 'padding', 'stride'] });
+export const maxUnpool1d = /* @__PURE__ */ torchForm('maxUnpool1d', maxUnpool1dImpl, {
+  inputs: 2,
+  positional: ['kernelSize'],
+  options: ['stride', 'padding', 'outputSize'],
+});
+export const maxUnpool2d = /* @__PURE__ */ torchForm('maxUnpool2d', maxUnpool2dImpl, {
+  inputs: 2,
+  positional: ['kernelSize'],
+  options: ['stride', 'padding', 'outputSize'],
+});
+export const maxUnpool3d = /* @__PURE__ */ torchForm('maxUnpool3d', maxUnpool3dImpl, {
+  inputs: 2,
+  positional: ['kernelSize'],
+  options: ['stride', 'padding', 'outputSize'],
+});
+export const rmsNorm = /* @__PURE__ */ torchForm('rmsNorm', rmsNormImpl, { positional: ['normalizedShape'], options: ['weight', 'eps'] });
+export const gridSample = /* @__PURE__ */ torchForm('gridSample', gridSampleImpl, {
+  inputs: 2,
+  positional: [],
+  options: ['mode', 'paddingMode', 'alignCorners'],
+});
+export const affineGrid = /* @__PURE__ */ torchForm('affineGrid', affineGridImpl, { positional: ['size'], options: ['alignCorners'] });
+export const embeddingBag = /* @__PURE__ */ torchForm('embeddingBag', embeddingBagImpl, {
+  inputs: 2,
+  positional: [],
+  options: ['offsets', 'maxNorm', 'normType', 'scaleGradByFreq', 'mode', 'sparse', 'perSampleWeights', 'includeLastOffset', 'paddingIdx'],
+});
+export const gumbelSoftmax = /* @__PURE__ */ torchForm('gumbelSoftmax', gumbelSoftmaxImpl, { positional: [], options: ['tau', 'hard', 'eps', 'dim'] });
+export const scaledDotProductAttention = /* @__PURE__ */ torchForm('scaledDotProductAttention', sdpaImpl, {
+  inputs: 3,
+  positional: [],
+  options: ['attnMask', 'dropoutP', 'isCausal'],
+  keywordOnly: ['scale'],
+});
+
+// torch.nn.functional's losses under F's names (src/nn/functional.ts); wg.losses keeps its own
+// forms. size_average and reduce, deprecated in torch, hold their places and fold into reduction.
+export const crossEntropy = /* @__PURE__ */ torchForm('crossEntropy', losses.crossEntropy, {
+  inputs: 2,
+  positional: [],
+  options: ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'],
+});
+export const nllLoss = /* @__PURE__ */ torchForm('nllLoss', losses.nll, {
+  inputs: 2,
+  positional: [],
+  options: ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'],
+});
+export const binaryCrossEntropy = /* @__PURE__ */ torchForm('binaryCrossEntropy', losses.bce, {
+  inputs: 2,
+  positional: [],
+  options: ['weight', 'sizeAverage', 'reduce', 'reduction'],
+});
+export const binaryCrossEntropyWithLogits = /* @__PURE__ */ torchForm('binaryCrossEntropyWithLogits', losses.bceWithLogits, {
+  inputs: 2,
+  positional: [],
+  options: ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'],
+});
+export const mseLoss = /* @__PURE__ */ torchForm('mseLoss', losses.mse, { inputs: 2, positional: [], options: ['sizeAverage', 'reduce', 'reduction'] });
+export const l1Loss = /* @__PURE__ */ torchForm('l1Loss', losses.l1, { inputs: 2, positional: [], options: ['sizeAverage', 'reduce', 'reduction'] });
+export const huberLoss = /* @__PURE__ */ torchForm('huberLoss', losses.huber, { inputs: 2, positional: [], options: ['reduction', 'delta'] });
+export const smoothL1Loss = /* @__PURE__ */ torchForm('smoothL1Loss', losses.smoothL1, {
+  inputs: 2,
+  positional: [],
+  options: ['sizeAverage', 'reduce', 'reduction', 'beta'],
+});
+export const klDiv = /* @__PURE__ */ torchForm('klDiv', losses.klDiv, {
+  inputs: 2,
+  positional: [],
+  options: ['sizeAverage', 'reduce', 'reduction', 'logTarget'],
+});
+export const marginRankingLoss = /* @__PURE__ */ torchForm('marginRankingLoss', losses.marginRanking, {
+  inputs: 3,
+  positional: [],
+  options: ['margin', 'sizeAverage', 'reduce', 'reduction'],
+});
+export const hingeEmbeddingLoss = /* @__PURE__ */ torchForm('hingeEmbeddingLoss', losses.hingeEmbedding, {
+  inputs: 2,
+  positional: [],
+  options: ['margin', 'sizeAverage', 'reduce', 'reduction'],
+});
+export const cosineEmbeddingLoss = /* @__PURE__ */ torchForm('cosineEmbeddingLoss', losses.cosineEmbedding, {
+  inputs: 3,
+  positional: [],
+  options: ['margin', 'sizeAverage', 'reduce', 'reduction'],
+});
+export const tripletMarginLoss = /* @__PURE__ */ torchForm('tripletMarginLoss', losses.tripletMargin, {
+  inputs: 3,
+  positional: [],
+  options: ['margin', 'p', 'eps', 'swap', 'sizeAverage', 'reduce', 'reduction'],
+});
+export const multiMarginLoss = /* @__PURE__ */ torchForm('multiMarginLoss', losses.multiMargin, {
+  inputs: 2,
+  positional: [],
+  options: ['p', 'margin', 'weight', 'sizeAverage', 'reduce', 'reduction'],
+});
+export const multilabelSoftMarginLoss = /* @__PURE__ */ torchForm('multilabelSoftMarginLoss', losses.multiLabelSoftMargin, {
+  inputs: 2,
+  positional: [],
+  options: ['weight', 'sizeAverage', 'reduce', 'reduction'],
+});
+export const multilabelMarginLoss = /* @__PURE__ */ torchForm('multilabelMarginLoss', losses.multiLabelMargin, {
+  inputs: 2,
+  positional: [],
+  options: ['sizeAverage', 'reduce', 'reduction'],
+});
+export const softMarginLoss = /* @__PURE__ */ torchForm('softMarginLoss', losses.softMargin, {
+  inputs: 2,
+  positional: [],
+  options: ['sizeAverage', 'reduce', 'reduction'],
+});
+export const gaussianNllLoss = /* @__PURE__ */ torchForm('gaussianNllLoss', losses.gaussianNll, {
+  inputs: 3,
+  positional: [],
+  options: ['full', 'eps', 'reduction'],
+});
+export const poissonNllLoss = /* @__PURE__ */ torchForm('poissonNllLoss', losses.poissonNll, {
+  inputs: 2,
+  positional: [],
+  options: ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction'],
+});
+export const ctcLoss = /* @__PURE__ */ torchForm('ctcLoss', losses.ctc, { inputs: 4, positional: [], options: ['blank', 'reduction', 'zeroInfinity'] });
+
 // wg.linalg (src/api/linalg-namespace.ts re-exports these under torch.linalg's names).
 export const vectorNorm = /* @__PURE__ */ torchForm('linalg.vectorNorm', vectorNormImpl, { positional: [], options: ['ord', 'dim', 'keepdim'] });
 export const matrixNorm = /* @__PURE__ */ torchForm('linalg.matrixNorm', matrixNormImpl, { positional: [], options: ['ord', 'dim', 'keepdim'] });
@@ -300,4 +470,6 @@ export const eigh = /* @__PURE__ */ torchForm('linalg.eigh', eighImpl, { positio
 export const eigvalsh = /* @__PURE__ */ torchForm('linalg.eigvalsh', eigvalshImpl, { positional: [], options: ['UPLO'] });
 export const svd = /* @__PURE__ */ torchForm('linalg.svd', svdImpl, { positional: [], options: ['fullMatrices'] });
 export const qr = /* @__PURE__ */ torchForm('linalg.qr', qrImpl, { positional: [], options: ['mode'] });
+export const tensorinv = /* @__PURE__ */ torchForm('linalg.tensorinv', tensorinvImpl, { positional: [], options: ['ind'] });
+export const tensorsolve = /* @__PURE__ */ torchForm('linalg.tensorsolve', tensorsolveImpl, { inputs: 2, positional: [], options: ['dims'] });
 export const lstsq = /* @__PURE__ */ torchForm('linalg.lstsq', lstsqImpl, { inputs: 2, positional: [], options: ['rcond'], keywordOnly: ['driver'] });

@@ -40,6 +40,8 @@ export function pdist(x: Tensor, p = 2): Tensor {
 export interface GumbelSoftmaxOptions {
   tau?: number;
   hard?: boolean;
+  /** Accepted for torch's signature, unused (deprecated in torch, where it does nothing either). */
+  eps?: number;
   dim?: number;
 }
 /**
@@ -50,7 +52,7 @@ export interface GumbelSoftmaxOptions {
  * tau must be a finite number > 0 (torch does not check; 0 gives NaN there).
  */
 export function gumbelSoftmax(logits: Tensor, opts: GumbelSoftmaxOptions = {}): Tensor {
-  const { tau = 1, hard = false, dim = -1 } = checkOptions<GumbelSoftmaxOptions>('gumbelSoftmax', opts, ['tau', 'hard', 'dim']);
+  const { tau = 1, hard = false, dim = -1 } = checkOptions<GumbelSoftmaxOptions>('gumbelSoftmax', opts, ['tau', 'hard', 'eps', 'dim']);
   checkTensor('gumbelSoftmax', 'logits', logits);
   if (logits.dtype !== 'float32')
     throw new DTypeError('gumbelSoftmax', `logits must be a float32 tensor, got an int32 tensor of shape ${fmtShape(logits.shape)}`);

@@ -2,7 +2,8 @@
  * wg.nn.functional: PyTorch's `torch.nn.functional` names (camelCased) for code ported with
  * `import torch.nn.functional as F`: `const F = wg.nn.functional; F.relu(x); F.crossEntropy(logits, y)`.
  * Every entry is the wg function itself (the same object, no wrapper); the `…Loss` names are the
- * `wg.losses` functions under F's names (F.mse_loss → mseLoss = wg.losses.mse).
+ * `wg.losses` functions under F's names (F.mse_loss → mseLoss, wg.losses.mse) taking torch's
+ * positional and keyword forms too (src/api/torch-forms.ts).
  */
 export { relu_, elu_, celu_, selu_, leakyRelu_, hardtanh_, threshold_, rrelu_ } from '../api/inplace-functions.js';
 export {
@@ -107,24 +108,24 @@ export {
 } from '../api/functional.js';
 export {
   crossEntropy,
-  nll as nllLoss,
-  mse as mseLoss,
-  l1 as l1Loss,
-  smoothL1 as smoothL1Loss,
-  huber as huberLoss,
-  bce as binaryCrossEntropy,
-  bceWithLogits as binaryCrossEntropyWithLogits,
+  nllLoss,
+  mseLoss,
+  l1Loss,
+  smoothL1Loss,
+  huberLoss,
+  binaryCrossEntropy,
+  binaryCrossEntropyWithLogits,
   klDiv,
-  marginRanking as marginRankingLoss,
-  hingeEmbedding as hingeEmbeddingLoss,
-  cosineEmbedding as cosineEmbeddingLoss,
-  tripletMargin as tripletMarginLoss,
-  tripletMarginWithDistance as tripletMarginWithDistanceLoss,
-  softMargin as softMarginLoss,
-  poissonNll as poissonNllLoss,
-  gaussianNll as gaussianNllLoss,
-  multiLabelSoftMargin as multilabelSoftMarginLoss,
-  multiMargin as multiMarginLoss,
-  multiLabelMargin as multilabelMarginLoss,
-  ctc as ctcLoss,
-} from '../api/losses.js';
+  marginRankingLoss,
+  hingeEmbeddingLoss,
+  cosineEmbeddingLoss,
+  tripletMarginLoss,
+  softMarginLoss,
+  poissonNllLoss,
+  gaussianNllLoss,
+  multilabelSoftMarginLoss,
+  multiMarginLoss,
+  multilabelMarginLoss,
+  ctcLoss,
+} from '../api/torch-forms.js';
+export { tripletMarginWithDistance as tripletMarginWithDistanceLoss } from '../api/losses.js';

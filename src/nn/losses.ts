@@ -8,6 +8,7 @@ import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/c
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ValueError, fmtValue } from '../errors.js';
 import * as losses from '../api/losses.js';
+import { legacyReduction } from '../api/losses.js';
 import type {
   BceOptions,
   BceWithLogitsOptions,
@@ -24,6 +25,7 @@ import type {
   TripletMarginWithDistanceOptions,
 } from '../api/losses.js';
 import { Module } from './module.js';
+import * as forms from './module-forms.js';
 
 type Forward2 = (input: Tensor, target: Tensor) => Tensor;
 type Forward3 = (input1: Tensor, input2: Tensor, target: Tensor) => Tensor;
@@ -36,20 +38,21 @@ abstract class Loss<
   /** The options given, passed to the loss function on every call. */
   readonly options: Readonly<O>;
 
-  protected constructor(options: O | undefined, known: readonly (keyof O & string)[], reductions: readonly string[] = ['mean', 'sum', 'none']) {
+  /**
+   * args: the subclass's constructor arguments in torch's form `form` (its options positionally,
+   * with the deprecated sizeAverage/reduce folded into reduction) or in ours (one options object).
+   */
+  protected constructor(args: readonly unknown[], form: forms.ModuleForm, reductions: readonly string[] = ['mean', 'sum', 'none']) {
     super();
     const fn = `nn.${new.target.name}`;
-    const o = { ...checkOptions<O>(fn, options, known) };
+    const [options] = forms.moduleArgs(form, args, new.target.name);
+    const o = { ...legacyReduction(fn, checkOptions<O>(fn, options, [...(form.options ?? []), ...(form.keywordOnly ?? [])])) };
     if (o.reduction !== undefined && !reductions.includes(o.reduction))
       throw new ValueError(fn, `reduction must be ${reductions.map((r) => `'${r}'`).join(', ')}, got ${fmtValue(o.reduction)}`);
     checkOptionTypes(fn, o);
     if (o.weight !== undefined && o.weight !== null) o.weight = this.registerBuffer('weight', o.weight);
     if (o.posWeight !== undefined && o.posWeight !== null) o.posWeight = this.registerBuffer('pos_weight', o.posWeight);
     this.options = o;
-  }
-
-  override extraRepr(): string {
-    return this.options.reduction !== undefined ? `reduction=${this.options.reduction}` : '';
   }
 
   /** Replaces the tensor option `key` and its buffer `name` (null: none), checked as when built. */
@@ -101,8 +104,9 @@ function checkOptionTypes(fn: string, o: Record<string, unknown>): void {
 type ReductionOnly = { reduction?: Reduction };
 
 export class MSELoss extends Loss<ReductionOnly> {
-  constructor(options?: ReductionOnly) {
-    super(options, ['reduction']);
+  constructor(options?: ReductionOnly);
+  constructor(...args: unknown[]) {
+    super(args, forms.MSELoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.mse(input, target, this.options);
@@ -110,8 +114,9 @@ export class MSELoss extends Loss<ReductionOnly> {
 }
 
 export class L1Loss extends Loss<ReductionOnly> {
-  constructor(options?: ReductionOnly) {
-    super(options, ['reduction']);
+  constructor(options?: ReductionOnly);
+  constructor(...args: unknown[]) {
+    super(args, forms.MSELoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.l1(input, target, this.options);
@@ -119,8 +124,9 @@ export class L1Loss extends Loss<ReductionOnly> {
 }
 
 export class HuberLoss extends Loss<{ delta?: number; reduction?: Reduction }> {
-  constructor(options?: { delta?: number; reduction?: Reduction }) {
-    super(options, ['delta', 'reduction']);
+  constructor(options?: { delta?: number; reduction?: Reduction });
+  constructor(...args: unknown[]) {
+    super(args, forms.HuberLoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.huber(input, target, this.options);
@@ -128,8 +134,9 @@ export class HuberLoss extends Loss<{ delta?: number; reduction?: Reduction }> {
 }
 
 export class SmoothL1Loss extends Loss<{ beta?: number; reduction?: Reduction }> {
-  constructor(options?: { beta?: number; reduction?: Reduction }) {
-    super(options, ['beta', 'reduction']);
+  constructor(options?: { beta?: number; reduction?: Reduction });
+  constructor(...args: unknown[]) {
+    super(args, forms.SmoothL1Loss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.smoothL1(input, target, this.options);
@@ -138,8 +145,9 @@ export class SmoothL1Loss extends Loss<{ beta?: number; reduction?: Reduction }>
 
 /** Logits [N, C] (or [C], [N, C, d1, …]) against int32 class ids or class probabilities. */
 export class CrossEntropyLoss extends WeightedLoss<CrossEntropyOptions> {
-  constructor(options?: CrossEntropyOptions) {
-    super(options, ['reduction', 'weight', 'labelSmoothing', 'ignoreIndex']);
+  constructor(options?: CrossEntropyOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.CrossEntropyLoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.crossEntropy(input, target, this.options);
@@ -147,8 +155,9 @@ export class CrossEntropyLoss extends WeightedLoss<CrossEntropyOptions> {
 }
 
 export class NLLLoss extends WeightedLoss<NllOptions> {
-  constructor(options?: NllOptions) {
-    super(options, ['reduction', 'weight', 'ignoreIndex']);
+  constructor(options?: NllOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.NLLLoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.nll(input, target, this.options);
@@ -160,8 +169,9 @@ export class NLLLoss2d extends NLLLoss {}
 
 /** Probabilities against targets in [0, 1], with PyTorch's per-element `weight`. */
 export class BCELoss extends WeightedLoss<BceOptions> {
-  constructor(options?: BceOptions) {
-    super(options, ['reduction', 'weight']);
+  constructor(options?: BceOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.BCELoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.bce(input, target, this.options);
@@ -170,8 +180,9 @@ export class BCELoss extends WeightedLoss<BceOptions> {
 
 /** Logits against targets in [0, 1], with PyTorch's `weight` and `posWeight`. */
 export class BCEWithLogitsLoss extends WeightedLoss<BceWithLogitsOptions> {
-  constructor(options?: BceWithLogitsOptions) {
-    super(options, ['reduction', 'weight', 'posWeight']);
+  constructor(options?: BceWithLogitsOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.BCEWithLogitsLoss);
   }
   /** The `pos_weight` buffer (null without one); assigning replaces it, as torch's `loss.pos_weight = p`. */
   get posWeight(): Tensor | null {
@@ -186,8 +197,9 @@ export class BCEWithLogitsLoss extends WeightedLoss<BceWithLogitsOptions> {
 }
 
 export class KLDivLoss extends Loss<KlDivOptions> {
-  constructor(options?: KlDivOptions) {
-    super(options, ['reduction', 'logTarget'], ['mean', 'batchmean', 'sum', 'none']);
+  constructor(options?: KlDivOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.KLDivLoss, ['mean', 'batchmean', 'sum', 'none']);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.klDiv(input, target, this.options);
@@ -197,8 +209,9 @@ export class KLDivLoss extends Loss<KlDivOptions> {
 type MarginOptions = { margin?: number; reduction?: Reduction };
 
 export class MarginRankingLoss extends Loss<MarginOptions, Forward3> {
-  constructor(options?: MarginOptions) {
-    super(options, ['margin', 'reduction']);
+  constructor(options?: MarginOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.MarginLoss);
   }
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     return losses.marginRanking(input1, input2, target, this.options);
@@ -206,8 +219,9 @@ export class MarginRankingLoss extends Loss<MarginOptions, Forward3> {
 }
 
 export class HingeEmbeddingLoss extends Loss<MarginOptions> {
-  constructor(options?: MarginOptions) {
-    super(options, ['margin', 'reduction']);
+  constructor(options?: MarginOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.MarginLoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.hingeEmbedding(input, target, this.options);
@@ -215,8 +229,9 @@ export class HingeEmbeddingLoss extends Loss<MarginOptions> {
 }
 
 export class CosineEmbeddingLoss extends Loss<CosineEmbeddingOptions, Forward3> {
-  constructor(options?: CosineEmbeddingOptions) {
-    super(options, ['margin', 'reduction']);
+  constructor(options?: CosineEmbeddingOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.MarginLoss);
   }
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     return losses.cosineEmbedding(input1, input2, target, this.options);
@@ -225,8 +240,9 @@ export class CosineEmbeddingLoss extends Loss<CosineEmbeddingOptions, Forward3> 
 
 /** forward(anchor, positive, negative). */
 export class TripletMarginLoss extends Loss<TripletMarginOptions, Forward3> {
-  constructor(options?: TripletMarginOptions) {
-    super(options, ['margin', 'p', 'eps', 'swap', 'reduction']);
+  constructor(options?: TripletMarginOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.TripletMarginLoss);
   }
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     return losses.tripletMargin(anchor, positive, negative, this.options);
@@ -235,8 +251,9 @@ export class TripletMarginLoss extends Loss<TripletMarginOptions, Forward3> {
 
 /** forward(anchor, positive, negative) with a JavaScript `distanceFunction` (default pairwise distance). */
 export class TripletMarginWithDistanceLoss extends Loss<TripletMarginWithDistanceOptions, Forward3> {
-  constructor(options?: TripletMarginWithDistanceOptions) {
-    super(options, ['distanceFunction', 'margin', 'swap', 'reduction']);
+  constructor(options?: TripletMarginWithDistanceOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.TripletMarginWithDistanceLoss);
   }
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     return losses.tripletMarginWithDistance(anchor, positive, negative, this.options);
@@ -244,8 +261,9 @@ export class TripletMarginWithDistanceLoss extends Loss<TripletMarginWithDistanc
 }
 
 export class SoftMarginLoss extends Loss<ReductionOnly> {
-  constructor(options?: ReductionOnly) {
-    super(options, ['reduction']);
+  constructor(options?: ReductionOnly);
+  constructor(...args: unknown[]) {
+    super(args, forms.MSELoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.softMargin(input, target, this.options);
@@ -253,8 +271,9 @@ export class SoftMarginLoss extends Loss<ReductionOnly> {
 }
 
 export class PoissonNLLLoss extends Loss<PoissonNllOptions> {
-  constructor(options?: PoissonNllOptions) {
-    super(options, ['logInput', 'full', 'eps', 'reduction']);
+  constructor(options?: PoissonNllOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.PoissonNLLLoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.poissonNll(input, target, this.options);
@@ -263,8 +282,9 @@ export class PoissonNLLLoss extends Loss<PoissonNllOptions> {
 
 /** forward(input, target, var). */
 export class GaussianNLLLoss extends Loss<GaussianNllOptions, Forward3> {
-  constructor(options?: GaussianNllOptions) {
-    super(options, ['full', 'eps', 'reduction']);
+  constructor(options?: GaussianNllOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.GaussianNLLLoss);
   }
   forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
     return losses.gaussianNll(input, target, variance, this.options);
@@ -273,8 +293,9 @@ export class GaussianNLLLoss extends Loss<GaussianNllOptions, Forward3> {
 
 /** With PyTorch's per-class `weight` (a buffer). */
 export class MultiLabelSoftMarginLoss extends WeightedLoss<BceOptions> {
-  constructor(options?: BceOptions) {
-    super(options, ['weight', 'reduction']);
+  constructor(options?: BceOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.MultiLabelSoftMarginLoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.multiLabelSoftMargin(input, target, this.options);
@@ -283,8 +304,9 @@ export class MultiLabelSoftMarginLoss extends WeightedLoss<BceOptions> {
 
 /** Input [N, C] against int32 class ids [N], with PyTorch's per-class `weight` (a buffer). */
 export class MultiMarginLoss extends WeightedLoss<MultiMarginOptions> {
-  constructor(options?: MultiMarginOptions) {
-    super(options, ['p', 'margin', 'weight', 'reduction']);
+  constructor(options?: MultiMarginOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.MultiMarginLoss);
     // PyTorch's constructor: "only p == 1 and p == 2 supported"
     const { p } = this.options;
     if (p !== undefined && p !== 1 && p !== 2) throw new ValueError('nn.MultiMarginLoss', `p must be 1 or 2, got ${fmtValue(p)}`);
@@ -296,8 +318,9 @@ export class MultiMarginLoss extends WeightedLoss<MultiMarginOptions> {
 
 /** Input [N, C] against int32 target class lists [N, C] ended by −1. */
 export class MultiLabelMarginLoss extends Loss<ReductionOnly> {
-  constructor(options?: ReductionOnly) {
-    super(options, ['reduction']);
+  constructor(options?: ReductionOnly);
+  constructor(...args: unknown[]) {
+    super(args, forms.MSELoss);
   }
   forward(input: Tensor, target: Tensor): Tensor {
     return losses.multiLabelMargin(input, target, this.options);
@@ -306,8 +329,9 @@ export class MultiLabelMarginLoss extends Loss<ReductionOnly> {
 
 /** forward(logProbs [T, N, C], targets int32 [N, S], inputLengths [N], targetLengths [N]). */
 export class CTCLoss extends Loss<CtcOptions, Forward4> {
-  constructor(options?: CtcOptions) {
-    super(options, ['blank', 'reduction', 'zeroInfinity']);
+  constructor(options?: CtcOptions);
+  constructor(...args: unknown[]) {
+    super(args, forms.CTCLoss);
   }
   forward(logProbs: Tensor, targets: Tensor, inputLengths: Tensor | readonly number[], targetLengths: Tensor | readonly number[]): Tensor {
     return losses.ctc(logProbs, targets, inputLengths, targetLengths, this.options);

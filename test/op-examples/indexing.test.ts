@@ -540,7 +540,7 @@ for (const be of BACKENDS) {
         'wasmgrad.scatter: index must be no larger than the input along every dim but dim 1, and no larger than src along every dim: index [1, 2], input [3, 4], src [1, 1]',
       );
       expect(() => wg.scatter(x, 1, i, 1, { reduce: 'prod' as never })).toThrow(
-        `wasmgrad.scatter: reduce must be 'sum', 'mean', 'amax', 'amin' or absent, got "prod" ('prod' is not supported)`,
+        `wasmgrad.scatter: reduce must be 'add' (= 'sum'), 'mean', 'amax', 'amin' or absent, got "prod" ('prod' and 'multiply' are not supported)`,
       );
       expect(() => wg.scatter(x, 0, ints([[3, 0]]), 1)).toThrow('wasmgrad.scatter: index 3 at position [0, 0]');
       expect(() => wg.scatterAdd(x, 0, i, ints([[1, 2]]))).toThrow(wg.DTypeError);

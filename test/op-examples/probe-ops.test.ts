@@ -198,7 +198,7 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => x.scatterReduce(1, index, src, 'sum')).toThrow(/wasmgrad\.scatterReduce: .*3/);
       const ok = wg.tensor([[0, 1]], { dtype: 'int32' });
       expect(() => x.scatterReduce(1, ok, src, 'prod' as Reduce)).toThrow(
-        `wasmgrad.scatterReduce: reduce must be 'sum', 'mean', 'amax' or 'amin', got "prod" ('prod' is not supported)`,
+        `wasmgrad.scatterReduce: reduce must be 'sum', 'mean', 'amax' or 'amin', got "prod" ('prod' and 'multiply' are not supported)`,
       );
       expect(() => x.scatterReduce(1, ok, src, 'sum', { includeSelf: 1 as unknown as boolean })).toThrow(
         'wasmgrad.scatterReduce: includeSelf must be a boolean, got 1',
