@@ -218,6 +218,7 @@ export {
   type TrapezoidOptions,
 } from './parity-math.js';
 export type { AddProductAttrs as AddProductOptions } from '../ops/parity-math.js';
+export { igamma, igammac } from './special.js';
 export { msort, takeAlongDim, cov, corrcoef, type CovOptions, type QuantileOptions, type MinMax } from './statistics.js';
 export { searchsorted, bucketize, nonzero, argwhere, type SearchsortedOptions, type HistcOptions, type UniqueOptions } from './counting.js';
 export type { Interpolation } from '../ops/statistics.js';

@@ -414,6 +414,10 @@ declare module '../engine/tensor.js' {
     digamma(): Tensor;
     polygamma(n: number): Tensor;
     mvlgamma(p: number): Tensor;
+    /** P(this, x), the regularized lower incomplete gamma function (torch.Tensor.igamma); gradient for x only. */
+    igamma(x: TensorLike): Tensor;
+    /** Q(this, x) = 1 − P(this, x) (torch.Tensor.igammac); gradient for x only. */
+    igammac(x: TensorLike): Tensor;
     i0(): Tensor;
     gcd(o: Tensor): Tensor;
     lcm(o: Tensor): Tensor;
@@ -773,6 +777,8 @@ const forwarded = {
   lgamma: F.lgamma,
   digamma: F.digamma,
   mvlgamma: F.mvlgamma,
+  igamma: F.igamma,
+  igammac: F.igammac,
   i0: F.i0,
   gcd: F.gcd,
   lcm: F.lcm,

@@ -28,6 +28,7 @@ import { all, any, norm, sum } from './reduce.js';
 import { select } from './convenience.js';
 import { cat, reshape } from './shape.js';
 import { cumsum } from './sort.js';
+import { unaryFn } from './special.js';
 
 const float = (x: Tensor): Tensor => to(x, 'float32');
 const isInt = (v: TensorLike) => (v instanceof Tensor ? v.dtype === 'int32' : Number.isInteger(v));
@@ -180,14 +181,10 @@ export function renorm(x: Tensor, p: number, dim: number, maxnorm: number): Tens
 }
 
 // ---- special functions ------------------------------------------------------------------------
-const special = (name: 'lgamma' | 'digamma' | 'i0') => (x: Tensor) => {
-  checkTensor(name, 'input', x);
-  return apply(op(name), operands(name, [x], true));
-};
 /** log|Γ(x)|, +∞ at the poles (0, negative integers) and ±∞; gradient digamma (int32 cast to float32). */
-export const lgamma = special('lgamma');
+export const lgamma = /* @__PURE__ */ unaryFn('lgamma');
 /** ψ(x) = d/dx log Γ(x) as torch 1.13 (ψ(0) = −∞, ψ(−0) = ∞, NaN at negative integers); gradient trigamma. */
-export const digamma = special('digamma');
+export const digamma = /* @__PURE__ */ unaryFn('digamma');
 /** ψ⁽ⁿ⁾(x), the n-th derivative of digamma (torch.polygamma(n, x), n ≥ 0); gradient ψ⁽ⁿ⁺¹⁾; int32 cast to float32. */
 export function polygamma(n: number, x: Tensor): Tensor {
   checkTensor('polygamma', 'input', x);
@@ -199,7 +196,7 @@ export function mvlgamma(x: Tensor, p: number): Tensor {
   return apply(op('mvlgamma'), operands('mvlgamma', [x], true, { p }), { p });
 }
 /** The modified Bessel function I₀ (torch.i0); gradient I₁. */
-export const i0 = special('i0');
+export const i0 = /* @__PURE__ */ unaryFn('i0');
 
 /** The next float32 after a in the direction of b (b where a = b); no gradient; int32 cast to float32. */
 export const nextafter = (a: TensorLike, b: TensorLike): Tensor => apply(op('nextafter'), operands('nextafter', [a, b], true));

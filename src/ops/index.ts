@@ -35,6 +35,8 @@ import { PARITY_NN_OPS } from './parity-nn.js';
 import { LOSS_EXTRA_OPS } from './loss-extra.js';
 import { PARITY_MATH_OPS } from './parity-math.js';
 import { STATISTICS_OPS } from './statistics.js';
+import { SPECIAL_OPS } from './special.js';
+import { SPECIAL_GAMMA_OPS } from './special-gamma.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -63,6 +65,8 @@ const DECLARED = [
   ...LOSS_EXTRA_OPS,
   ...PARITY_MATH_OPS,
   ...STATISTICS_OPS,
+  ...SPECIAL_OPS,
+  ...SPECIAL_GAMMA_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

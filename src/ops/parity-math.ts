@@ -1,7 +1,7 @@
 /**
  * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
  * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
- * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, polygamma, mvlgamma, i0; nextafter. Each checks its
+ * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, polygamma, mvlgamma; nextafter (i0: src/ops/special.ts). Each checks its
  * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
  * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
  * aliases: src/api/parity-math.ts.
@@ -747,7 +747,7 @@ const gammaCases = (): TestCase[] => [
 ];
 
 /** c₀ + t·(c₁ + t·(c₂ + …)) (coefficients lowest first), in float32 steps as C's Horner loops round. */
-function horner<T>(b: Builder<T>, c: readonly number[], t: T): T {
+export function horner<T>(b: Builder<T>, c: readonly number[], t: T): T {
   return c.slice(0, -1).reduceRight((p, k) => b.op('add', [b.op('mul', [p, t]), b.scalar(k)]), b.scalar(c[c.length - 1]));
 }
 
@@ -1023,57 +1023,6 @@ const mvlgamma: CompositeDef<{ p: number }, 'mvlgamma'> = {
   },
 };
 
-// ---- i0 -----------------------------------------------------------------------------------------
-const I0_SWITCH = 10;
-/** The largest float32 whose eˣ is finite in float32 (e^88.72283935546875 is above its max). */
-const EXP_MAX = 88.72283172607422;
-/** 1/(k!)², k = 0..16: I₀'s power series in t = x²/4 (all terms positive, so Horner does not cancel). */
-const I0_SERIES = Array.from({ length: 17 }, (_, k) => 1 / Array.from({ length: k }, (__, j) => j + 1).reduce((p, j) => p * j * j, 1));
-/** ((2k − 1)!!)²/(k!·8ᵏ), k = 0..9: the asymptotic series of I₀(x)·√(2πx)/eˣ in 1/x. */
-const I0_ASYMPTOTIC = Array.from({ length: 10 }, (_, k) => k).reduce<number[]>((a, k) => [...a, k === 0 ? 1 : (a[k - 1] * (2 * k - 1) ** 2) / (8 * k)], []);
-
-/**
- * The modified Bessel function I₀. |x| < 10: Σ (x²/4)ᵏ/(k!)², 17 terms (the next is below 2e-9 of
- * the sum); |x| ≥ 10: eˣ·(Σ aₖ/xᵏ)/√(2πx), 10 terms (the asymptotic series' next term is below
- * 1e-9 there), the small factor multiplied last so that eˣ overflows where PyTorch's does (|x| >
- * 88.72). Neither is PyTorch's Chebyshev form (Cephes' coefficients); measured (npx tsx
- * bench/special-accuracy.ts i0) against torch 1.13 on 40,021 points in [−90, 90]: within 6 ulp (99th
- * percentile 3; torch's own float32 sum is off by up to 6e-7 relative, its i0(0) is 0.99999994).
- * Gradient I₁ by autodiff through both series (PyTorch: i1), within 4.4e-7 relative of float64 I₁.
- */
-const i0: CompositeDef<Record<string, never>, 'i0'> = {
-  kind: 'composite',
-  name: 'i0',
-  arity: 1,
-  gradInputs: [0],
-  doc: 'modified Bessel function of the first kind, order 0; ∞ past |x| = 88.72 as PyTorch; gradient I₁',
-  plan: keepShape,
-  compose: (b, [x]) => {
-    const s = (v: number) => b.scalar(v);
-    const ax = b.op('abs', [x]);
-    const big = b.op('ge', [ax, s(I0_SWITCH)]);
-    const xs = b.op('where', [big, s(0), x]);
-    const series = horner(b, I0_SERIES, b.op('mul', [b.op('mul', [xs, xs]), s(0.25)]));
-    // Past EXP_MAX eˣ overflows float32 and so does PyTorch's I₀: ∞ there, as e^|x| (whose gradient
-    // is ±∞ through abs, PyTorch's too; at ±∞ both are NaN). The series' own branch is kept finite there, so that no
-    // ∞·0 from its unused gradient (or eˣ·tail' = −∞ against +∞) turns the gradient into NaN.
-    const over = b.op('gt', [ax, s(EXP_MAX)]);
-    const xa = b.op('where', [big, b.op('where', [over, s(EXP_MAX), ax]), s(I0_SWITCH)]);
-    // √x·√(2π), not √(2πx): 2πx overflows from x ≈ 5.4e37
-    const tail = b.op('div', [horner(b, I0_ASYMPTOTIC, b.op('div', [s(1), xa])), b.op('mul', [b.op('sqrt', [xa]), s(Math.sqrt(2 * Math.PI))])]);
-    // ×(1 + 0·|x|) detached: NaN at ±∞ as PyTorch's (its series gives NaN there), 1 elsewhere
-    const nanAtInf = b.detach(b.op('add', [b.op('sub', [ax, ax]), s(1)]));
-    const huge = b.op('mul', [b.op('exp', [b.op('where', [over, ax, s(0)])]), nanAtInf]);
-    return b.op('where', [over, huge, b.op('where', [big, b.op('mul', [b.op('exp', [xa]), tail]), series])]);
-  },
-  tests: {
-    cases: [
-      ...unaryCases('any'),
-      ...[[1], [TILE + 1], [5, 7]].map((shape): TestCase => ({ inputs: [{ shape, domain: [-30, 30] }], name: `${fmtShape(shape)} x ∈ [−30, 30]` })),
-    ],
-  },
-};
-
 // ---- nextafter ----------------------------------------------------------------------------------
 const F32_MAX = 3.4028234663852886e38; // (2 − 2⁻²³)·2¹²⁷
 const MIN_EXPONENT = -126; // below it float32 is subnormal, spaced 2⁻¹⁴⁹ as at 2⁻¹²⁶
@@ -1142,6 +1091,5 @@ export const PARITY_MATH_OPS = defineOps(
   lgamma,
   polygamma,
   mvlgamma,
-  i0,
   nextafter,
 );
