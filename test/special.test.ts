@@ -115,6 +115,145 @@ const T = {
   },
 };
 
+const BESSEL = {
+  // torch.special.bessel_j0(x) float64
+  besselJ0: {
+    x: [0.0, 0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0, 100.0, 1000.0],
+    y: [1.0, 0.938469807, 0.765197687, 0.00250763369, -0.320542513, 0.194361826, 0.147517361, 0.0476893108, -0.0863679836, 0.0199858503, 0.0247866862],
+  },
+  // torch.special.bessel_j1(x) float64
+  besselJ1: {
+    x: [0.0, 0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0, 100.0, 1000.0],
+    y: [0.0, 0.242268458, 0.440050586, 0.520185248, -0.231060433, 0.21917942, 0.247607814, -0.223447104, -0.118751063, -0.077145352, 0.00472831191],
+  },
+  // torch.special.bessel_y0(x) float64
+  besselY0: {
+    x: [0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0, 100.0, 1000.0],
+    y: [-0.444518734, 0.0882569642, 0.510414739, -0.194705012, 0.206520964, 0.238091378, -0.225237313, -0.117295732, -0.0772443134, 0.00471591798],
+  },
+  // torch.special.bessel_y1(x) float64
+  besselY1: {
+    x: [0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0, 100.0, 1000.0],
+    y: [-1.47147239, -0.781212821, 0.100488983, 0.300997326, -0.181721051, -0.133148695, -0.0570992183, 0.0844255707, -0.020372312, -0.0247843313],
+  },
+  // torch.special.modified_bessel_k0(x) float64
+  modifiedBesselK0: {
+    x: [0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0],
+    y: [0.924419071, 0.421024438, 0.0702173336, 0.00639985724, 0.000162867651, 0.000131734225, 2.2008254e-6, 2.1324775e-14],
+  },
+  // torch.special.modified_bessel_k1(x) float64
+  modifiedBesselK1: {
+    x: [0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0],
+    y: [1.65644112, 0.60190723, 0.0837248287, 0.00707809491, 0.000172884289, 0.000139641172, 2.29075746e-6, 2.167732e-14],
+  },
+  // torch.special.scaled_modified_bessel_k0(x) float64
+  scaledModifiedBesselK0: {
+    x: [0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0, 100.0, 1000.0],
+    y: [1.52410939, 1.14446308, 0.774018127, 0.57609679, 0.439300079, 0.433994365, 0.358194878, 0.227886666, 0.125175622, 0.0396283216],
+  },
+  // torch.special.scaled_modified_bessel_k1(x) float64
+  scaledModifiedBesselK1: {
+    x: [0.5, 1.0, 2.4000001, 4.5, 7.9000001, 8.10000038, 12.0, 30.0, 100.0, 1000.0],
+    y: [2.73100971, 1.63615349, 0.922913643, 0.637149799, 0.466317782, 0.460043559, 0.372831753, 0.231654129, 0.12579995, 0.0396481308],
+  },
+  // torch.special.modified_bessel_i0(x) float64
+  modifiedBesselI0: {
+    x: [-30.0, -1.5, -0.5, 0.0, 0.5, 1.5, 3.0, 10.0],
+    y: [781672298000.0, 1.64672319, 1.06348337, 1.0, 1.06348337, 1.64672319, 4.88079259, 2815.71663],
+  },
+  // torch.special.modified_bessel_i1(x) float64
+  modifiedBesselI1: {
+    x: [-30.0, -1.5, -0.5, 0.0, 0.5, 1.5, 3.0, 10.0],
+    y: [-768532039000.0, -0.981666429, -0.257894305, 0.0, 0.257894305, 0.981666429, 3.95337022, 2670.9883],
+  },
+  // torch.special.airy_ai(x) float64
+  airyAi: {
+    x: [-20.0, -7.30000019, -3.0, -1.0, 0.0, 0.5, 1.5, 3.0, 10.0],
+    y: [-0.176406127, 0.335770405, -0.378814288, 0.535560883, 0.355028054, 0.231693606, 0.071749497, 0.00659113936, 1.10475326e-10],
+  },
+  // torch.special.spherical_bessel_j0(x) float64
+  sphericalBesselJ0: {
+    x: [-30.0, -1.0, -0.25, 0.0, 0.00100000005, 0.400000006, 2.0, 50.0],
+    y: [-0.0329343875, 0.841470985, 0.989615837, 1.0, 0.999999833, 0.973545855, 0.454648713, -0.00524749707],
+  },
+};
+const POLY_X = [-1.5, -1.0, -0.300000012, 0.0, 0.449999988, 1.0, 2.0];
+const POLY_N = [-1.0, 0.0, 1.0, 2.0, 5.0, 7.0, 10.0];
+const POLYNOMIALS = {
+  // torch.special.chebyshev_polynomial_t(x[:, None], n) float64
+  chebyshevPolynomialT: [
+    0.0, 1.0, -1.5, 3.5, -61.5, -421.5, 7563.5, 0.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 0.0, 1.0, -0.300000012, -0.819999986, -0.998880003, 0.846163153,
+    0.995522521, 0.0, 1.0, 0.0, -1.0, 0.0, -4.2862638e-16, -1.0, 0.0, 1.0, 0.449999988, -0.595000021, 0.722745046, 0.125433357, 0.0447208034, 0.0, 1.0, 1.0,
+    1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 2.0, 7.0, 362.0, 5042.0, 262087.0,
+  ],
+  // torch.special.chebyshev_polynomial_u(x[:, None], n) float64
+  chebyshevPolynomialU: [
+    0.0, 1.0, -3.0, 8.0, -144.0, -987.0, 17711.0, 0.0, 1.0, -2.0, 3.0, -6.0, -8.0, 11.0, 0.0, 1.0, -0.600000024, -0.639999971, -1.01375998, 0.678566323,
+    1.02524915, 0.0, 1.0, 0.0, -1.0, 0.0, -0.0, -1.0, 0.0, 1.0, 0.899999976, -0.190000043, 0.374490082, 0.625356797, -0.458678297, 0.0, 1.0, 2.0, 3.0, 6.0, 8.0,
+    11.0, 0.0, 1.0, 4.0, 15.0, 780.0, 10864.0, 564719.0,
+  ],
+  // torch.special.chebyshev_polynomial_v(x[:, None], n) float64
+  chebyshevPolynomialV: [
+    0.0, 1.0, -4.0, 11.0, -199.0, -1364.0, 24476.0, 0.0, 1.0, -3.0, 5.0, -11.0, -15.0, 21.0, 0.0, 1.0, -1.60000002, -0.0399999475, -1.06335992, 0.119910243,
+    1.12433792, 0.0, 1.0, -1.0, -1.0, -1.0, 1.0, -1.0, 0.0, 1.0, -0.100000024, -1.09000002, 1.14839002, -0.485584209, 0.6599864, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0,
+    1.0, 0.0, 1.0, 3.0, 11.0, 571.0, 7953.0, 413403.0,
+  ],
+  // torch.special.chebyshev_polynomial_w(x[:, None], n) float64
+  chebyshevPolynomialW: [
+    0.0, 1.0, -2.0, 5.0, -89.0, -610.0, 10946.0, 0.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 0.0, 1.0, 0.399999976, -1.24, -0.964160049, 1.2372224, 0.926160386, 0.0,
+    1.0, 1.0, -1.0, 1.0, -1.0, -1.0, 0.0, 1.0, 1.89999998, 0.709999933, -0.399409859, 1.7362978, -1.57734299, 0.0, 1.0, 3.0, 5.0, 11.0, 15.0, 21.0, 0.0, 1.0,
+    5.0, 19.0, 989.0, 13775.0, 716035.0,
+  ],
+  // torch.special.shifted_chebyshev_polynomial_t(x[:, None], n) float64
+  shiftedChebyshevPolynomialT: [
+    0.0, 1.0, -4.0, 31.0, -15124.0, -937444.0, 457470751.0, 0.0, 1.0, -3.0, 17.0, -3363.0, -114243.0, 22619537.0, 0.0, 1.0, -1.60000002, 4.12000015, -93.852169,
+    -761.7579, 17615.4592, 0.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 0.0, 1.0, -0.100000024, -0.97999999, -0.480160105, 0.645113728, -0.538892547, 0.0, 1.0, 1.0,
+    1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 3.0, 17.0, 3363.0, 114243.0, 22619537.0,
+  ],
+  // torch.special.shifted_chebyshev_polynomial_u(x[:, None], n) float64
+  shiftedChebyshevPolynomialU: [
+    0.0, 1.0, -8.0, 63.0, -30744.0, -1905632.0, 929944511.0, 0.0, 1.0, -6.0, 35.0, -6930.0, -235416.0, 46611179.0, 0.0, 1.0, -3.20000005, 9.24000031,
+    -214.072339, -1737.58814, 40181.3067, 0.0, 1.0, -2.0, 3.0, -6.0, -8.0, 11.0, 0.0, 1.0, -0.200000048, -0.959999981, -0.568320121, 0.721907336, -0.454230702,
+    0.0, 1.0, 2.0, 3.0, 6.0, 8.0, 11.0, 0.0, 1.0, 6.0, 35.0, 6930.0, 235416.0, 46611179.0,
+  ],
+  // torch.special.shifted_chebyshev_polynomial_v(x[:, None], n) float64
+  shiftedChebyshevPolynomialV: [
+    0.0, 1.0, -9.0, 71.0, -34649.0, -2147679.0, 1048062950.0, 0.0, 1.0, -7.0, 41.0, -8119.0, -275807.0, 54608393.0, 0.0, 1.0, -4.20000005, 12.4400004,
+    -289.209945, -2347.48203, 54284.9612, 0.0, 1.0, -3.0, 5.0, -11.0, -15.0, 21.0, 0.0, 1.0, -1.20000005, -0.759999933, -1.44992006, 1.48984323, 0.392387541,
+    0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 5.0, 29.0, 5741.0, 195025.0, 38613965.0,
+  ],
+  // torch.special.shifted_chebyshev_polynomial_w(x[:, None], n) float64
+  shiftedChebyshevPolynomialW: [
+    0.0, 1.0, -7.0, 55.0, -26839.0, -1663585.0, 811826071.0, 0.0, 1.0, -5.0, 29.0, -5741.0, -195025.0, 38613965.0, 0.0, 1.0, -2.20000005, 6.04000026,
+    -138.934734, -1127.69425, 26077.6522, 0.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 0.0, 1.0, 0.799999952, -1.16000003, 0.313279824, -0.0460285573, -1.30084895,
+    0.0, 1.0, 3.0, 5.0, 11.0, 15.0, 21.0, 0.0, 1.0, 7.0, 41.0, 8119.0, 275807.0, 54608393.0,
+  ],
+  // torch.special.hermite_polynomial_h(x[:, None], n) float64
+  hermitePolynomialH: [
+    0.0, 1.0, -3.0, 7.0, 117.0, -801.0, -85401.0, 0.0, 1.0, -2.0, 2.0, 8.0, -464.0, 8224.0, 0.0, 1.0, -0.600000024, -1.63999997, -31.7577609, 416.517936,
+    -6173.85082, 0.0, 1.0, 0.0, -2.0, 0.0, -0.0, -30240.0, 0.0, 1.0, 0.899999976, -1.19000004, 40.0104896, -474.142284, 15763.1163, 0.0, 1.0, 2.0, 2.0, -8.0,
+    464.0, 8224.0, 0.0, 1.0, 4.0, 14.0, -16.0, -3104.0, 200416.0,
+  ],
+  // torch.special.hermite_polynomial_he(x[:, None], n) float64
+  hermitePolynomialHe: [
+    0.0, 1.0, -1.5, 1.25, 3.65625, -54.4921875, -180.166992, 0.0, 1.0, -1.0, 0.0, -6.0, 20.0, 1216.0, 0.0, 1.0, -0.300000012, -0.909999993, -4.23243015,
+    28.7158122, -544.808647, 0.0, 1.0, 0.0, -1.0, 0.0, -0.0, -945.0, 0.0, 1.0, 0.449999988, -0.797500011, 5.8572027, -38.0656468, -112.201181, 0.0, 1.0, 1.0,
+    0.0, 6.0, -20.0, 1216.0, 0.0, 1.0, 2.0, 3.0, -18.0, 86.0, -2621.0,
+  ],
+  // torch.special.laguerre_polynomial_l(x[:, None], n) float64
+  laguerrePolynomialL: [
+    0.0, 1.0, 2.5, 5.125, 26.4929687, 63.638351, 198.127503, 0.0, 1.0, 2.0, 3.5, 12.8833333, 25.9765873, 64.6666201, 0.0, 1.0, 1.30000001, 1.64500003,
+    2.99670785, 4.21474506, 6.64119626, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.550000012, 0.201250018, -0.380985788, -0.498660964, -0.443861411, 0.0,
+    1.0, 0.0, -0.5, -0.466666667, -0.0404761905, 0.418945933, 0.0, 1.0, -1.0, -1.0, 0.733333333, 0.663492063, -0.309065256,
+  ],
+  // torch.special.legendre_polynomial_p(x[:, None], n) float64
+  legendrePolynomialP: [
+    0.0, 1.0, -1.5, 2.875, -33.0820312, -192.376465, 2897.28153, 0.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, 0.0, 1.0, -0.300000012, -0.364999989, -0.345386248,
+    0.224072963, 0.251476348, 0.0, 1.0, 0.0, -0.5, 0.0, -0.0, -0.24609375, 0.0, 1.0, 0.449999988, -0.196250016, 0.19172217, 0.110601089, -0.0503529388, 0.0,
+    1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 2.0, 5.5, 185.75, 2199.125, 96060.5195,
+  ],
+};
+
 type Unary = 'erfcx' | 'ndtr' | 'logNdtr' | 'ndtri' | 'entr' | 'i0e' | 'i1' | 'i1e';
 type Binary = 'xlog1py' | 'zeta' | 'gammainc' | 'gammaincc';
 
@@ -185,6 +324,61 @@ for (const be of BACKENDS) {
       expect(a.igammac(x).toArray()).toEqual(wg.special.gammaincc(a, x).toArray());
     });
 
+    test('Bessel and Airy functions: values against torch (absolute where they oscillate), special values, no gradient', () => {
+      for (const [name, c] of Object.entries(BESSEL) as [keyof typeof BESSEL, { x: number[]; y: number[] }][]) {
+        const x = leaf(c.x);
+        const y = wg.special[name](x);
+        expect(y.requiresGrad, name).toBe(false);
+        // K decays: relative; the others within 1e-6·max(|y|, 1) (Clenshaw's float32 rounding, torch's own float32 is as far)
+        const got = y.data();
+        c.y.forEach((w, i) =>
+          expect(Math.abs(got[i] - w), `${name}(${c.x[i]}): ${got[i]} vs ${w}`).toBeLessThanOrEqual(
+            name.includes('K') ? 1e-6 * Math.abs(w) : 1e-6 * Math.max(1, Math.abs(w)),
+          ),
+        );
+      }
+      // torch.special.<each>(torch.tensor([-inf, -1., 0., inf, nan])) float32
+      const e = wg.tensor([-inf, -1, 0, inf, NaN]);
+      const want: Record<string, number[]> = {
+        besselJ0: [NaN, 0.76519769, 1, NaN, NaN],
+        besselJ1: [NaN, -0.44005059, 0, NaN, NaN],
+        besselY0: [NaN, NaN, -inf, NaN, NaN],
+        besselY1: [NaN, NaN, -inf, NaN, NaN],
+        modifiedBesselK0: [NaN, NaN, inf, 0, NaN],
+        modifiedBesselK1: [NaN, NaN, inf, 0, NaN],
+        scaledModifiedBesselK0: [NaN, NaN, inf, 0, NaN],
+        scaledModifiedBesselK1: [NaN, NaN, inf, 0, NaN],
+        modifiedBesselI0: [NaN, 1.26606588, 1, NaN, NaN],
+        modifiedBesselI1: [NaN, -0.56515908, 0, NaN, NaN],
+        airyAi: [NaN, 0.53556088, 0.35502805, NaN, NaN],
+        sphericalBesselJ0: [0, 0.84147098, 1, 0, NaN],
+      };
+      for (const [name, w] of Object.entries(want)) close(wg.special[name as keyof typeof BESSEL](e).data(), w, 1e-6);
+    });
+
+    test('orthogonal polynomials: values against torch, n a tensor or a number, no gradient', () => {
+      const x = leaf(POLY_X).reshape([POLY_X.length, 1]);
+      const n = wg.tensor(POLY_N);
+      for (const [name, w] of Object.entries(POLYNOMIALS) as [keyof typeof POLYNOMIALS, number[]][]) {
+        const y = wg.special[name](x, n);
+        expect(y.shape).toEqual([POLY_X.length, POLY_N.length]);
+        expect(y.requiresGrad, name).toBe(false);
+        const got = y.data();
+        w.forEach((v, i) => expect(Math.abs(got[i] - v), `${name} element ${i}: ${got[i]} vs ${v}`).toBeLessThanOrEqual(2e-6 * Math.max(1, Math.abs(v))));
+        // a number n: the column of that degree
+        close(
+          wg.special[name](x, 5).reshape([POLY_X.length]).data(),
+          w.filter((_, i) => i % POLY_N.length === 4),
+          2e-6,
+        );
+      }
+      // n truncates toward 0 (torch casts it to int64), int32 n as well
+      expect(wg.special.legendrePolynomialP(wg.tensor([0.5]), wg.tensor([2.9])).toArray()).toEqual(
+        wg.special.legendrePolynomialP(wg.tensor([0.5]), wg.tensor([2], { dtype: 'int32' })).toArray(),
+      );
+      expect(() => wg.special.hermitePolynomialH(wg.tensor([1]), 1e6)).toThrow(/hermitePolynomialH: degrees up to 10000/);
+    });
+
     test('no gradient where torch 1.13 has none: a clear error for the first argument of zeta and igamma', () => {
       const a = leaf([1, 2]);
       for (const fn of [wg.special.zeta, wg.special.gammainc, wg.special.gammaincc, wg.igamma, wg.igammac])
@@ -221,5 +415,70 @@ describe('wg.special: the aliases are the top-level functions', () => {
       wg.sigmoid,
     ]);
     expect([s.logsumexp, s.softmax, s.logSoftmax]).toEqual([wg.logsumexp, wg.softmax, wg.logSoftmax]);
+  });
+
+  test('every torch.special function of 1.13 has its camelCase name', () => {
+    // [n for n in dir(torch.special) if not n.startswith('_')] in torch 1.13, less Tensor, torch and the two docstring helpers
+    const torchNames = [
+      'airy_ai',
+      'bessel_j0',
+      'bessel_j1',
+      'bessel_y0',
+      'bessel_y1',
+      'chebyshev_polynomial_t',
+      'chebyshev_polynomial_u',
+      'chebyshev_polynomial_v',
+      'chebyshev_polynomial_w',
+      'digamma',
+      'entr',
+      'erf',
+      'erfc',
+      'erfcx',
+      'erfinv',
+      'exp2',
+      'expit',
+      'expm1',
+      'gammainc',
+      'gammaincc',
+      'gammaln',
+      'hermite_polynomial_h',
+      'hermite_polynomial_he',
+      'i0',
+      'i0e',
+      'i1',
+      'i1e',
+      'laguerre_polynomial_l',
+      'legendre_polynomial_p',
+      'log1p',
+      'log_ndtr',
+      'log_softmax',
+      'logit',
+      'logsumexp',
+      'modified_bessel_i0',
+      'modified_bessel_i1',
+      'modified_bessel_k0',
+      'modified_bessel_k1',
+      'multigammaln',
+      'ndtr',
+      'ndtri',
+      'polygamma',
+      'psi',
+      'round',
+      'scaled_modified_bessel_k0',
+      'scaled_modified_bessel_k1',
+      'shifted_chebyshev_polynomial_t',
+      'shifted_chebyshev_polynomial_u',
+      'shifted_chebyshev_polynomial_v',
+      'shifted_chebyshev_polynomial_w',
+      'sinc',
+      'softmax',
+      'spherical_bessel_j0',
+      'xlog1py',
+      'xlogy',
+      'zeta',
+    ];
+    const camel = torchNames.map((n) => n.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
+    expect(camel.filter((n) => typeof (wg.special as Record<string, unknown>)[n] !== 'function')).toEqual([]);
+    expect(Object.keys(wg.special).sort()).toEqual([...camel].sort());
   });
 });

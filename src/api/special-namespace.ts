@@ -1,7 +1,7 @@
 /**
  * wg.special: torch.special of PyTorch 1.13 under camelCase names. The functions torch.special
  * repeats from the top level are the same functions as wg.erf, wg.lgamma, … (aliases, not copies);
- * the rest are src/api/special.ts (composites) and special-bessel.ts / special-polynomials.ts.
+ * the rest are src/api/special.ts (composites: src/ops/special*.ts).
  */
 export {
   erf,
@@ -25,4 +25,41 @@ export {
   softmax,
   logSoftmax,
 } from './functional.js';
-export { erfcx, ndtr, logNdtr, ndtri, entr, i0e, i1, i1e, xlog1py, zeta, igamma as gammainc, igammac as gammaincc } from './special.js';
+export {
+  erfcx,
+  ndtr,
+  logNdtr,
+  ndtri,
+  entr,
+  i0e,
+  i1,
+  i1e,
+  xlog1py,
+  zeta,
+  igamma as gammainc,
+  igammac as gammaincc,
+  besselJ0,
+  besselJ1,
+  besselY0,
+  besselY1,
+  modifiedBesselI0,
+  modifiedBesselI1,
+  modifiedBesselK0,
+  modifiedBesselK1,
+  scaledModifiedBesselK0,
+  scaledModifiedBesselK1,
+  airyAi,
+  sphericalBesselJ0,
+  chebyshevPolynomialT,
+  chebyshevPolynomialU,
+  chebyshevPolynomialV,
+  chebyshevPolynomialW,
+  shiftedChebyshevPolynomialT,
+  shiftedChebyshevPolynomialU,
+  shiftedChebyshevPolynomialV,
+  shiftedChebyshevPolynomialW,
+  hermitePolynomialH,
+  hermitePolynomialHe,
+  laguerrePolynomialL,
+  legendrePolynomialP,
+} from './special.js';

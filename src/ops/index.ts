@@ -37,6 +37,8 @@ import { PARITY_MATH_OPS } from './parity-math.js';
 import { STATISTICS_OPS } from './statistics.js';
 import { SPECIAL_OPS } from './special.js';
 import { SPECIAL_GAMMA_OPS } from './special-gamma.js';
+import { SPECIAL_BESSEL_OPS } from './special-bessel.js';
+import { SPECIAL_POLYNOMIAL_OPS } from './special-polynomials.js';
 import { isComposite, type CompositeDef, type OpDef, type OpSpec, type TableOp } from './types.js';
 
 const DECLARED = [
@@ -67,6 +69,8 @@ const DECLARED = [
   ...STATISTICS_OPS,
   ...SPECIAL_OPS,
   ...SPECIAL_GAMMA_OPS,
+  ...SPECIAL_BESSEL_OPS,
+  ...SPECIAL_POLYNOMIAL_OPS,
 ];
 type Declared = (typeof DECLARED)[number];
 

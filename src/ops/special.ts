@@ -257,7 +257,7 @@ const iAsymptotic = (nu: number) =>
  * does (|x| > 88.72). Neither is torch's Chebyshev form (Cephes' coefficients); measured against torch
  * 1.13 for i0 (bench/special-accuracy.ts): within 6 ulp. Gradients by autodiff through both series.
  */
-function besselI<T>(b: Builder<T>, x: T, nu: 0 | 1, scaled: boolean): T {
+export function besselI<T>(b: Builder<T>, x: T, nu: 0 | 1, scaled: boolean): T {
   const s = (v: number) => b.scalar(v);
   const where = (c: T, t: T, f: T) => b.op('where', [c, t, f]);
   const ax = b.op('abs', [x]);
