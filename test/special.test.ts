@@ -379,6 +379,14 @@ for (const be of BACKENDS) {
       expect(() => wg.special.hermitePolynomialH(wg.tensor([1]), 1e6)).toThrow(/hermitePolynomialH: degrees up to 10000/);
     });
 
+    test('bad input: errors name the function and the shapes', () => {
+      expect(() => wg.special.xlog1py(wg.ones([2, 3]), wg.ones([4]))).toThrow(/xlog1py: shapes \[2, 3\] and \[4\] cannot be broadcast/);
+      expect(() => wg.special.gammainc(wg.ones([2]), wg.ones([3]))).toThrow(/igamma: shapes \[2\] and \[3\]/);
+      expect(() => wg.special.chebyshevPolynomialT(wg.ones([2]), wg.ones([3]))).toThrow(/chebyshevPolynomialT: shapes \[2\] and \[3\]/);
+      expect(() => wg.special.ndtr([1, 2] as unknown as wg.Tensor)).toThrow(/ndtr: input must be a Tensor/);
+      expect(() => wg.special.besselJ0(0.5 as unknown as wg.Tensor)).toThrow(/besselJ0: input must be a Tensor/);
+    });
+
     test('no gradient where torch 1.13 has none: a clear error for the first argument of zeta and igamma', () => {
       const a = leaf([1, 2]);
       for (const fn of [wg.special.zeta, wg.special.gammainc, wg.special.gammaincc, wg.igamma, wg.igammac])
