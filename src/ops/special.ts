@@ -142,13 +142,14 @@ const AS_C = [2.515517, 0.802853, 0.010328];
 const AS_D = [1, 1.432788, 0.189269, 0.001308];
 const NDTRI_NEWTON_STEPS = 2;
 const NDTRI_SLOPE_MAX = 13.19; // √(2·87): e^(x²/2)·√(2π) stays below float32's max
+const F32_MAX = 3.4028234663852886e38;
 /**
  * Φ⁻¹(p). p ≥ 1/4: √2·erfinv(2p − 1), 2p − 1 exact there (Sterbenz), erfinv's kernel accurate up to
  * p = 1. p < 1/4, where 2p − 1 would round p away: Abramowitz & Stegun's guess, then two Newton
  * steps on log Φ(x) = log p, x ← x − (log Φ(x) − log p)·Φ(x)/φ(x) with Φ/φ = √(π/2)·erfcx(−x/√2)
  * (no underflow down to p = 1e-45; quadratic convergence from 4.5e-4 leaves float32 rounding). The
  * gradient is torch's 1/φ(x) = √(2π)·e^(x²/2) attached to the detached value (x + (p − p̂)·slope),
- * saturating at 1.5e38 where torch's is ∞ (|x| > 13.2). p = 0 → −∞, 1 → ∞, outside [0, 1] NaN.
+ * saturating at float32's max where torch's is ∞ (p below 1e-43, p = 0 and 1). p = 0 → −∞, 1 → ∞, outside [0, 1] NaN.
  */
 const ndtri = unary(
   'ndtri',
@@ -159,20 +160,22 @@ const ndtri = unary(
     const p = b.detach(p0);
     const low = b.op('lt', [p, s(0.25)]);
     const centre = b.op('mul', [b.op('erfinv', [b.op('sub', [b.op('mul', [where(low, s(0.5), p), s(2)]), s(1)])]), s(Math.SQRT2)]);
-    const pl = where(b.op('mul', [low, b.op('gt', [p, s(0)])]), p, s(0.125));
+    const lowPositive = b.op('mul', [low, b.op('gt', [p, s(0)])]);
+    const pl = where(lowPositive, p, s(0.125));
     const logP = b.op('log', [pl]);
     const t = b.op('sqrt', [b.op('mul', [logP, s(-2)])]);
     let x = b.op('sub', [b.op('div', [horner(b, AS_C, t), horner(b, AS_D, t)]), t]);
-    for (let k = 0; k < NDTRI_NEWTON_STEPS; k++) {
-      const ratio = b.op('mul', [erfcxOf(b, b.op('mul', [x, s(-Math.SQRT1_2)])), s(Math.sqrt(Math.PI / 2))]);
-      x = b.op('sub', [x, b.op('mul', [b.op('sub', [logNdtrOf(b, x), logP]), ratio])]);
-    }
+    const ratio = (x: typeof p0) => b.op('mul', [erfcxOf(b, b.op('mul', [x, s(-Math.SQRT1_2)])), s(Math.sqrt(Math.PI / 2))]);
+    for (let k = 0; k < NDTRI_NEWTON_STEPS; k++) x = b.op('sub', [x, b.op('mul', [b.op('sub', [logNdtrOf(b, x), logP]), ratio(x)])]);
     const value = where(low, where(b.op('eq', [p, s(0)]), s(-Infinity), x), centre);
     const outside = b.op('maximum', [b.op('lt', [p, s(0)]), b.op('gt', [p, s(1)])]);
     const xd = where(outside, s(NaN), value);
-    // e^(x²/2) by expSquare, x clamped where it would overflow (|x| > 13.19: beyond float32's range)
+    // 1/φ(x): below p = 1/4 as (Φ/φ)(x)/p, which the rounding of x hardly moves (e^(x²/2) would carry
+    // it times x: 1e-5 at p = 1e-30); above as e^(x²/2)·√(2π) by expSquare, x clamped short of its
+    // overflow (p = 1). Kept below float32's max, so that (p − p̂)·slope stays 0.
     const xc = b.op('minimum', [b.op('maximum', [xd, s(-NDTRI_SLOPE_MAX)]), s(NDTRI_SLOPE_MAX)]);
-    const slope = b.op('mul', [expSquare(b, xc, 0.5), s(Math.sqrt(2 * Math.PI))]);
+    const viaExp = b.op('mul', [expSquare(b, xc, 0.5), s(Math.sqrt(2 * Math.PI))]);
+    const slope = b.op('minimum', [where(lowPositive, b.op('div', [ratio(x), pl]), viaExp), s(F32_MAX)]);
     return b.op('add', [xd, b.op('mul', [b.op('sub', [p0, p]), slope])]);
   },
   'Φ⁻¹(p), the standard normal quantile; −∞ at 0, ∞ at 1, NaN outside [0, 1]; gradient √(2π)·e^(x²/2)',
