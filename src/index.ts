@@ -30,6 +30,25 @@ export type { BackendName } from './engine/backend/types.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './api/gradcheck.js';
 export * from './api/functional.js';
 export * from './api/inplace-functions.js';
+export {
+  float32,
+  float,
+  float64,
+  double,
+  float16,
+  half,
+  bfloat16,
+  int32,
+  int,
+  int64,
+  long,
+  pi,
+  e,
+  inf,
+  nan,
+  getDefaultDtype,
+  setDefaultDtype,
+} from './api/torch-dtypes.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';

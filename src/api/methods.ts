@@ -23,6 +23,7 @@ import { to } from './integer.js';
 import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
 import { toTarget, type ToTarget } from './torch-names.js';
+import { boolMask, narrowInt } from './torch-dtypes.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -253,6 +254,20 @@ declare module '../engine/tensor.js' {
     float(): Tensor;
     /** to('int32'). */
     int(): Tensor;
+    /** to('float32'): wasmgrad has no float64, double() keeps float32 (itself when float32, its gradient flows on). */
+    double(): Tensor;
+    /** to('float32'): no float16 here, the values are not rounded to half precision (itself when float32). */
+    half(): Tensor;
+    /** to('float32'): no bfloat16 here, the values are not rounded (itself when float32). */
+    bfloat16(): Tensor;
+    /** torch's bool(): nonzero (NaN too) → 1, else 0, as the float32 0/1 mask of the comparisons (no bool dtype here). */
+    bool(): Tensor;
+    /** torch's uint8 cast in int32: truncated toward zero, then modulo 2⁸ (300 → 44, −1 → 255). */
+    byte(): Tensor;
+    /** torch's int8 cast in int32: truncated toward zero, then wrapped into [−128, 127] (128 → −128). */
+    char(): Tensor;
+    /** torch's int16 cast in int32: truncated toward zero, then wrapped into [−32768, 32767]. */
+    short(): Tensor;
     logicalAnd(o: TensorLike): Tensor;
     logicalOr(o: TensorLike): Tensor;
     logicalXor(o: TensorLike): Tensor;
@@ -932,6 +947,27 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   },
   int() {
     return to(this, 'int32');
+  },
+  double() {
+    return to(this, 'float32');
+  },
+  half() {
+    return to(this, 'float32');
+  },
+  bfloat16() {
+    return to(this, 'float32');
+  },
+  bool() {
+    return boolMask(this);
+  },
+  byte() {
+    return narrowInt('byte', this, 8, false);
+  },
+  char() {
+    return narrowInt('char', this, 8, true);
+  },
+  short() {
+    return narrowInt('short', this, 16, true);
   },
   // ---- sampling ----
   // ---- PyTorch conveniences ----

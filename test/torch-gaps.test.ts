@@ -1,0 +1,101 @@
+/**
+ * PyTorch 1.13 public names that were missing (src/api/torch-dtypes.ts, src/nn/parameter.ts, …) on
+ * both backends: values and gradients from torch as literals (each test quotes the torch call),
+ * gradcheck on the reference backend where torch has a gradient, and the error paths.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+for (const be of ['wasm', 'reference'] as const) {
+  describe(`torch gaps on ${be}`, () => {
+    beforeAll(() => wg.setBackend(be));
+
+    test('nn.Parameter: a trainable leaf over the data, frozen with requiresGrad false, instanceof as torch', () => {
+      // torch: p = nn.Parameter(t) → requires_grad True, is_leaf, shares t's data; t unchanged
+      const t = wg.tensor([1, 2]);
+      const p = new wg.nn.Parameter(t);
+      expect(p).toBeInstanceOf(wg.Tensor);
+      expect([p.requiresGrad, p.isLeaf, t.requiresGrad]).toEqual([true, true, false]);
+      expect(p.toArray()).toEqual([1, 2]);
+      // nn.Parameter(t, requires_grad=False).requires_grad → False; nn.Parameter().shape → [0]
+      expect(new wg.nn.Parameter(t, false).requiresGrad).toBe(false);
+      expect(new wg.nn.Parameter(t, { requiresGrad: false }).requiresGrad).toBe(false);
+      const none = new wg.nn.Parameter();
+      expect([none.shape, none.requiresGrad]).toEqual([[0], true]);
+      // isinstance(Linear.weight, nn.Parameter) → True; isinstance(torch.randn(2, requires_grad=True), nn.Parameter) → False
+      expect(new wg.nn.Linear(2, 2).weight).toBeInstanceOf(wg.nn.Parameter);
+      expect(p).toBeInstanceOf(wg.nn.Parameter);
+      expect(wg.randn([2], { requiresGrad: true })).not.toBeInstanceOf(wg.nn.Parameter);
+      expect(3).not.toBeInstanceOf(wg.nn.Parameter);
+      // a module registers a frozen Parameter: named_parameters() → ['weight', 'bias', 'extra']
+      const m = new wg.nn.Linear(2, 2);
+      m.registerParameter('extra', new wg.nn.Parameter(wg.ones([3]), false));
+      expect(m.namedParameters().map(([n]) => n)).toEqual(['weight', 'bias', 'extra']);
+      expect(Object.keys(m.stateDict())).toEqual(['weight', 'bias', 'extra']);
+      // a plain tensor without requiresGrad is still refused
+      expect(() => m.registerParameter('plain', wg.ones([1]))).toThrow(/'plain' must be a float32 leaf tensor with requiresGrad/);
+      // trains like any parameter
+      const w = new wg.nn.Parameter(wg.tensor([3, -1]));
+      const opt = new wg.optim.SGD([w], { lr: 0.5 });
+      w.square().sum().backward();
+      opt.step();
+      expect(w.toArray()).toEqual([0, 0]);
+      // nn.Parameter(torch.tensor([1, 2])) → "Only Tensors of floating point and complex dtype can require gradients"
+      expect(() => new wg.nn.Parameter(wg.tensor([1, 2], { dtype: 'int32' }))).toThrow(
+        'wasmgrad.nn.Parameter: only float32 tensors can be parameters, got an int32 tensor of shape [2]',
+      );
+      expect(() => new wg.nn.Parameter(wg.ones([1]), 1 as never)).toThrow(/nn\.Parameter: requiresGrad must be a boolean/);
+      expect(() => new wg.nn.Parameter([1] as never)).toThrow('wasmgrad.nn.Parameter: data must be a Tensor, got [1]');
+    });
+
+    test('dtype casts: double/half/bfloat16 keep float32, byte/char/short wrap as torch, bool is the 0/1 mask', () => {
+      const vals = [-1.5, 300.7, 127.9, 128.2, -129.5, 40000.5, -40000.5, 255.9, 256, NaN, 2.5, -0.7, 70000];
+      const x = wg.tensor(vals, { requiresGrad: true });
+      // x.byte(), x.char(), x.short() of torch.tensor(vals)
+      expect(x.byte().toArray()).toEqual([255, 44, 127, 128, 127, 64, 192, 255, 0, 0, 2, 0, 112]);
+      expect(x.char().toArray()).toEqual([-1, 44, 127, -128, 127, 64, -64, -1, 0, 0, 2, 0, 112]);
+      expect(x.short().toArray()).toEqual([-1, 300, 127, 128, -129, -25536, 25536, 255, 256, 0, 2, 0, 4464]);
+      expect([x.byte().dtype, x.char().dtype, x.short().dtype]).toEqual(['int32', 'int32', 'int32']);
+      // x.bool() → all True (NaN is nonzero); here the float32 0/1 mask
+      const b = wg.tensor([0, -0, 2, NaN, -1e-30]).bool();
+      expect([b.dtype, b.toArray()]).toEqual(['float32', [0, 0, 1, 1, 1]]);
+      const i = wg.tensor([-1, 300, 127, 128, -129, 40000, -40000, 255, 256, 2 ** 31 - 1, -(2 ** 31)], { dtype: 'int32' });
+      // the same on int32: i.byte(), i.char(), i.short(), i.bool()
+      expect(i.byte().toArray()).toEqual([255, 44, 127, 128, 127, 64, 192, 255, 0, 255, 0]);
+      expect(i.char().toArray()).toEqual([-1, 44, 127, -128, 127, 64, -64, -1, 0, -1, 0]);
+      expect(i.short().toArray()).toEqual([-1, 300, 127, 128, -129, -25536, 25536, 255, 256, -1, 0]);
+      expect(i.bool().toArray()).toEqual(Array(11).fill(1));
+      expect(wg.tensor([0, 3], { dtype: 'int32' }).bool().toArray()).toEqual([0, 1]);
+      // double/half/bfloat16 of float32: itself (the gradient flows: x.double().sum().backward() → ones)
+      expect(x.double()).toBe(x);
+      expect(x.half()).toBe(x);
+      expect(x.bfloat16()).toBe(x);
+      x.double().sum().backward();
+      expect(x.grad!.toArray()).toEqual(Array(13).fill(1));
+      expect(i.double().dtype).toBe('float32');
+      expect(i.half().toArray()).toEqual(i.float().toArray());
+      expect(() => wg.tensor([1]).byte.call(2 as never)).toThrow('wasmgrad.byte: input must be a Tensor, got 2');
+    });
+
+    test('dtype names and constants: torch.float64 and friends are wasmgrad dtypes', () => {
+      expect([wg.float32, wg.float, wg.float64, wg.double, wg.float16, wg.half, wg.bfloat16]).toEqual(Array(7).fill('float32'));
+      expect([wg.int32, wg.int, wg.int64, wg.long]).toEqual(Array(4).fill('int32'));
+      expect(wg.zeros([2], { dtype: wg.long }).dtype).toBe('int32');
+      expect(wg.tensor([1.5]).to(wg.float64).dtype).toBe('float32');
+      // torch.pi, torch.e, torch.inf, torch.nan
+      expect([wg.pi, wg.e, wg.inf]).toEqual([3.141592653589793, 2.718281828459045, Infinity]);
+      expect(wg.nan).toBeNaN();
+      // torch.get_default_dtype() → torch.float32
+      expect(wg.getDefaultDtype()).toBe('float32');
+      wg.setDefaultDtype(wg.float32);
+      expect(() => wg.setDefaultDtype('int32')).toThrow(
+        `wasmgrad.setDefaultDtype: wasmgrad computes in float32 only: the default dtype must be 'float32', got "int32"`,
+      );
+    });
+  });
+}
