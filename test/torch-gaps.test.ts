@@ -97,5 +97,66 @@ for (const be of ['wasm', 'reference'] as const) {
         `wasmgrad.setDefaultDtype: wasmgrad computes in float32 only: the default dtype must be 'float32', got "int32"`,
       );
     });
+
+    test('nn.init.eye_ and dirac_: the flat indices of the ones as torch', () => {
+      const ones = (t: wg.Tensor) => (t.data() as Float32Array).reduce<number[]>((at, v, i) => (v === 0 ? at : [...at, i]), []);
+      // w = torch.empty(shape); nn.init.dirac_(w, groups); w.flatten().nonzero().flatten().tolist()
+      const cases: [number[], number, number[]][] = [
+        [[4, 2, 3], 2, [1, 10, 13, 22]],
+        [[2, 3, 3, 4], 1, [6, 54]],
+        [[6, 2, 1, 2, 3], 3, [4, 22, 28, 46, 52, 70]],
+        [[5, 7, 2], 1, [1, 17, 33, 49, 65]],
+        [[3, 1, 4, 4], 3, [10, 26, 42]],
+      ];
+      for (const [shape, groups, want] of cases) {
+        const w = wg.randn(shape);
+        expect(wg.nn.init.dirac_(w, groups)).toBe(w);
+        expect(ones(w), `${shape}`).toEqual(want);
+        expect(w.data().every((v) => v === 0 || v === 1)).toBe(true);
+      }
+      expect(ones(wg.nn.init.dirac_(wg.randn([4, 2, 3]), { groups: 2 }))).toEqual([1, 10, 13, 22]);
+      // nn.init.eye_ on (3, 5), (5, 3), (1, 1)
+      expect(ones(wg.nn.init.eye_(wg.randn([3, 5])))).toEqual([0, 6, 12]);
+      expect(ones(wg.nn.init.eye_(wg.randn([5, 3])))).toEqual([0, 4, 8]);
+      expect(wg.nn.init.eye_(wg.randn([1, 1])).toArray()).toEqual([[1]]);
+      // a parameter is filled without recording a graph
+      const lin = new wg.nn.Linear(3, 3);
+      wg.nn.init.eye_(lin.weight);
+      expect([
+        lin.weight.isLeaf,
+        lin
+          .forward(wg.tensor([[1, 2, 3]]))
+          .sub(lin.bias!)
+          .toArray(),
+      ]).toEqual([true, [[1, 2, 3]]]);
+      // errors: torch's "dim 0 must be divisible by groups", "Only tensors with 2 dimensions are supported"
+      expect(() => wg.nn.init.dirac_(wg.zeros([3, 2, 2]), 2)).toThrow(
+        'wasmgrad.nn.init.dirac_: dim 0 must be divisible by groups, got [3, 2, 2] and groups = 2',
+      );
+      expect(() => wg.nn.init.dirac_(wg.zeros([3, 2]))).toThrow('wasmgrad.nn.init.dirac_: only tensors with 3, 4, or 5 dimensions are supported, got [3, 2]');
+      expect(() => wg.nn.init.dirac_(wg.zeros([3, 2, 2]), 0)).toThrow('wasmgrad.nn.init.dirac_: groups must be a positive integer, got 0');
+      expect(() => wg.nn.init.eye_(wg.zeros([3]))).toThrow('wasmgrad.nn.init.eye_: only tensors with 2 dimensions are supported, got [3]');
+      expect(() => wg.nn.init.eye_(wg.zeros([2, 2], { dtype: 'int32' }))).toThrow('wasmgrad.nn.init.eye_: needs a float32 tensor, got int32 [2, 2]');
+    });
+
+    test('nn.init.sparse_: ceil(sparsity·rows) zeros per column, the rest N(0, std²), seeded', () => {
+      wg.manualSeed(7);
+      const w = wg.nn.init.sparse_(wg.empty([17, 40]), 0.3);
+      const v = w.toArray() as number[][];
+      // torch: num_zeros = ceil(0.3 · 17) = 6 in every column
+      for (let c = 0; c < 40; c++) expect(v.filter((row) => row[c] === 0).length).toBe(6);
+      const nz = v.flat().filter((x) => x !== 0);
+      const sd = Math.sqrt(nz.reduce((a, x) => a + x * x, 0) / nz.length);
+      expect(sd).toBeGreaterThan(0.008);
+      expect(sd).toBeLessThan(0.012);
+      wg.manualSeed(7);
+      expect(wg.nn.init.sparse_(wg.empty([17, 40]), { sparsity: 0.3 }).toArray()).toEqual(v);
+      // std given, sparsity 0 and 1
+      expect(Math.max(...(wg.nn.init.sparse_(wg.empty([5, 3]), 0, 10).data() as Float32Array).map(Math.abs))).toBeGreaterThan(1);
+      expect(wg.nn.init.sparse_(wg.empty([5, 3]), 1).toArray()).toEqual(wg.zeros([5, 3]).toArray());
+      expect(() => wg.nn.init.sparse_(wg.empty([5]), 0.5)).toThrow('wasmgrad.nn.init.sparse_: only tensors with 2 dimensions are supported, got [5]');
+      expect(() => wg.nn.init.sparse_(wg.empty([5, 2]), 1.5)).toThrow('wasmgrad.nn.init.sparse_: sparsity must be a number in [0, 1], got 1.5');
+      expect(() => wg.nn.init.sparse_(wg.empty([5, 2]), 0.5, -1)).toThrow('wasmgrad.nn.init.sparse_: std must be a finite number ≥ 0, got -1');
+    });
   });
 }
