@@ -49,6 +49,17 @@ export {
   getDefaultDtype,
   setDefaultDtype,
 } from './api/torch-dtypes.js';
+export {
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  hingeEmbeddingLoss,
+  marginRankingLoss,
+  cosineEmbeddingLoss,
+  tripletMarginLoss,
+  poissonNllLoss,
+  ctcLoss,
+  type AtenLoss,
+} from './api/torch-losses.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';

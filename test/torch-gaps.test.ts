@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { initWasm } from './helpers/setup.js';
+import { run, type Nested } from './helpers/torch-run.js';
 
 beforeAll(async () => {
   await initWasm();
@@ -157,6 +158,198 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.nn.init.sparse_(wg.empty([5]), 0.5)).toThrow('wasmgrad.nn.init.sparse_: only tensors with 2 dimensions are supported, got [5]');
       expect(() => wg.nn.init.sparse_(wg.empty([5, 2]), 1.5)).toThrow('wasmgrad.nn.init.sparse_: sparsity must be a number in [0, 1], got 1.5');
       expect(() => wg.nn.init.sparse_(wg.empty([5, 2]), 0.5, -1)).toThrow('wasmgrad.nn.init.sparse_: std must be a finite number ≥ 0, got -1');
+    });
+
+    test("torch's top-level losses: ATen's positional order and reduction enum (0 none, 1 mean, 2 sum)", () => {
+      const x = wg.tensor([
+        [0.5, -1.2, 2.0],
+        [0.3, 0.9, -0.4],
+      ]);
+      const t = wg.tensor([
+        [1, 0, 0.5],
+        [0, 1, 1],
+      ]);
+      const [w, pw] = [wg.tensor([1, 2, 0.5]), wg.tensor([2, 1, 3])];
+      // torch.binary_cross_entropy_with_logits(x, t, w, pw, 2)
+      run(
+        (x) => wg.binaryCrossEntropyWithLogits(x, t, w, pw, 2),
+        [x],
+        [
+          5.007833003997803,
+          [
+            [
+              [-0.755081295967102, 0.4629504382610321, 0.13079702854156494],
+              [0.5744425058364868, -0.5781010389328003, -0.89803147315979],
+            ],
+          ],
+        ],
+      );
+      // torch.binary_cross_entropy_with_logits(x, t, None, pw, 0)
+      const none = [
+        [
+          [0.9481539726257324, 0.2632824182510376, 1.2538560628890991],
+          [0.8543552756309509, 0.34115391969680786, 2.7390456199645996],
+        ],
+        [
+          [
+            [-0.755081295967102, 0.4629504382610321, 0.7847821712493896],
+            [2.2977700233459473, -1.4452526569366455, -10.77637767791748],
+          ],
+        ],
+      ] as [Nested, Nested[]];
+      run((x) => wg.binaryCrossEntropyWithLogits(x, t, null, pw, 0), [x], none, 1e-5);
+      run((x) => wg.binaryCrossEntropyWithLogits(x, t, { posWeight: pw, reduction: 'none' }), [x], none, 1e-5);
+      const lp = wg
+        .tensor([
+          [0.1, 0.5, -0.3],
+          [1.0, -1.0, 0.2],
+        ])
+        .logSoftmax(1);
+      // torch.kl_div(lp, lp.exp(), 1): 0 up to rounding, and its gradient
+      run(
+        (a) => wg.klDiv(a, lp.exp(), 1),
+        [lp],
+        [
+          0,
+          [
+            [
+              [-0.052706848829984665, -0.07862937450408936, -0.035330455750226974],
+              [-0.10517474263906479, -0.014233852736651897, -0.04725806042551994],
+            ],
+          ],
+        ],
+        1e-6,
+      );
+      // torch.kl_div(lp, lp.flip(0), 0, log_target=True)
+      run(
+        (a) => wg.klDiv(a, lp.flip(0), 0, { logTarget: true }),
+        [lp],
+        [
+          [
+            [0.43597739934921265, -0.1459643542766571, 0.08247792720794678],
+            [-0.21848396956920624, 0.8063231706619263, -0.061661072075366974],
+          ],
+          [
+            [
+              [-0.6310484409332275, -0.17080622911453247, -0.8506450653076172],
+              [-1.2649643421173096, -2.3588809967041016, -1.2718963623046875],
+            ],
+          ],
+        ],
+      );
+      const y = wg.tensor([1, -1, 1]);
+      const [a, b] = [wg.tensor([0.3, 1.7, -0.4]), wg.tensor([0.8, -0.2, 0.1])];
+      // torch.hinge_embedding_loss(a, y, 0.5, 2); torch.margin_ranking_loss(a, b, y, 0.1, 1)
+      run((a) => wg.hingeEmbeddingLoss(a, y, 0.5, 2), [a], [-0.09999999403953552, [[1, 0, 1]]]);
+      run(
+        (a, b) => wg.marginRankingLoss(a, b, y, 0.1, 1),
+        [a, b],
+        [
+          1.066666603088379,
+          [
+            [-1 / 3, 1 / 3, -1 / 3],
+            [1 / 3, -1 / 3, 1 / 3],
+          ],
+        ],
+      );
+      const A = wg.tensor([
+        [0.3, 1.7, -0.4],
+        [1, 2, 0.5],
+      ]);
+      const B = wg.tensor([
+        [0.8, -0.2, 0.1],
+        [0.5, 2.5, 0],
+      ]);
+      const C = wg.tensor([
+        [1, 1, 1],
+        [0, -1, 2],
+      ]);
+      // torch.cosine_embedding_loss(A, B, torch.tensor([1., -1.]), 0.2, 0)
+      run(
+        (A, B) => wg.cosineEmbeddingLoss(A, B, wg.tensor([1, -1]), 0.2, 0),
+        [A, B],
+        [
+          [1.095112681388855, 0.7415131330490112],
+          [
+            [
+              [-0.5525885224342346, 0.08438117057085037, -0.05582139268517494],
+              [-0.18748749792575836, 0.13857758045196533, -0.1793358474969864],
+            ],
+            [
+              [-0.3140886425971985, -1.1273714303970337, 0.25796619057655334],
+              [0.1975202113389969, -0.03950411081314087, 0.17118419706821442],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      // torch.triplet_margin_loss(A, B, C, 1.0, 1., 1e-6, True, 1)
+      run(
+        (A, B, C) => wg.tripletMarginLoss(A, B, C, 1, 1, 1e-6, true, 1),
+        [A, B, C],
+        [
+          0.8000010251998901,
+          [
+            [
+              [-0.5, 0.5, -0.5],
+              [0, 0, 0],
+            ],
+            [
+              [1, 0, 1],
+              [0, 0, 0],
+            ],
+            [
+              [-0.5, -0.5, -0.5],
+              [0, 0, 0],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      const target = wg.tensor([1, 0, 3]);
+      // torch.poisson_nll_loss(a, target, True, True, 1e-8, 2); torch.poisson_nll_loss(a.abs(), target, False, False, 1e-8, 0)
+      run(
+        (a) => wg.poissonNllLoss(a, target, true, true, 1e-8, 2),
+        [a],
+        [10.158208847045898, [[0.34985876083374023, 5.473947525024414, -2.3296799659729004]]],
+        1e-5,
+      );
+      run(
+        (a) => wg.poissonNllLoss(a.abs(), target, false, false, 1e-8, 0),
+        [a],
+        [[1.5039727687835693, 1.7000000476837158, 3.148872137069702], [[-2.3333332538604736, 2, 19.5]]],
+        1e-5,
+      );
+      // the defaults (reduction 1) and F's values
+      expect(wg.hingeEmbeddingLoss(a, y).item()).toBeCloseTo(wg.nn.functional.hingeEmbeddingLoss(a, y).item(), 6);
+      expect(wg.klDiv(lp, lp.exp(), { reduction: 'sum' }).item()).toBeCloseTo(0, 6);
+      expect(() => wg.hingeEmbeddingLoss(a, y, 1, 3)).toThrow(
+        'wasmgrad.hingeEmbeddingLoss: reduction must be 0 (none), 1 (mean) or 2 (sum), or its name, got 3',
+      );
+      expect(() => wg.marginRankingLoss(a, b, y, 0, 1, 2)).toThrow('wasmgrad.marginRankingLoss: takes 2 arguments after the inputs (margin, reduction), got 3');
+      if (be === 'reference')
+        for (const f of [
+          (a: wg.Tensor) => wg.hingeEmbeddingLoss(a, y, 0.5, 2),
+          (a: wg.Tensor) => wg.poissonNllLoss(a, target, true, false, 1e-8, 1),
+          (a: wg.Tensor) => wg.binaryCrossEntropyWithLogits(a, wg.tensor([1, 0, 0.5]), w, pw, 1),
+        ])
+          expect(wg.gradcheck(f, [wg.tensor([0.3, 1.7, -0.4], { requiresGrad: true })]).ok).toBe(true);
+    });
+
+    test('torch.ctc_loss: ATen positional form with the reduction enum', () => {
+      wg.manualSeed(3);
+      const lp = wg.randn([7, 2, 5]).logSoftmax(2);
+      const targets = wg.tensor(
+        [
+          [1, 2, 2],
+          [3, 1, 0],
+        ],
+        { dtype: 'int32' },
+      );
+      const args = [lp, targets, [7, 6], [3, 2]] as const;
+      expect(wg.ctcLoss(...args, 0, 0).toArray()).toEqual(wg.nn.functional.ctcLoss(...args, { blank: 0, reduction: 'none' }).toArray());
+      expect(wg.ctcLoss(...args, 0, 2, false).item()).toBeCloseTo(wg.nn.functional.ctcLoss(...args, { reduction: 'sum' }).item(), 5);
+      expect(wg.ctcLoss(...args).item()).toBeCloseTo(wg.nn.functional.ctcLoss(...args).item(), 6);
     });
   });
 }
