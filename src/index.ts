@@ -60,6 +60,7 @@ export {
   ctcLoss,
   type AtenLoss,
 } from './api/torch-losses.js';
+export { rnnTanhCell, rnnReluCell, gruCell, lstmCell } from './nn/functional-cells.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';

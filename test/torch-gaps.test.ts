@@ -5,6 +5,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
+import { expectClose } from './helpers/expect.js';
 import { initWasm } from './helpers/setup.js';
 import { run, type Nested } from './helpers/torch-run.js';
 
@@ -350,6 +351,181 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.ctcLoss(...args, 0, 0).toArray()).toEqual(wg.nn.functional.ctcLoss(...args, { blank: 0, reduction: 'none' }).toArray());
       expect(wg.ctcLoss(...args, 0, 2, false).item()).toBeCloseTo(wg.nn.functional.ctcLoss(...args, { reduction: 'sum' }).item(), 5);
       expect(wg.ctcLoss(...args).item()).toBeCloseTo(wg.nn.functional.ctcLoss(...args).item(), 6);
+    });
+
+    test('functional recurrent cells: torch.rnn_tanh_cell, rnn_relu_cell, gru_cell, lstm_cell', () => {
+      const [H, I] = [3, 2];
+      // torch: W(g, c) = (torch.arange(g·H·c).reshape(g·H, c) · 0.37).sin() · 0.5; biases cos(0.7 k)·0.3 and sin(1.3 k)·0.2
+      const W = (g: number, c: number) =>
+        wg
+          .arange(g * H * c)
+          .mul(0.37)
+          .sin()
+          .mul(0.5)
+          .reshape([g * H, c]);
+      const bi = (g: number) =>
+        wg
+          .arange(g * H)
+          .mul(0.7)
+          .cos()
+          .mul(0.3);
+      const bh = (g: number) =>
+        wg
+          .arange(g * H)
+          .mul(1.3)
+          .sin()
+          .mul(0.2);
+      const x = wg.tensor([
+        [0.5, -1.0],
+        [0.2, 0.3],
+      ]);
+      const h = wg.tensor([
+        [0.1, -0.2, 0.3],
+        [0.0, 0.4, -0.5],
+      ]);
+      const c = wg.tensor([
+        [0.3, 0.1, -0.2],
+        [0.5, -0.4, 0.2],
+      ]);
+      // torch.rnn_tanh_cell(x, h, W(1, I), W(1, H), b_ih, b_hh): values and the gradients to x, h, b_ih, b_hh
+      run(
+        (x, h, b1, b2) => wg.rnnTanhCell(x, h, W(1, I), W(1, H), b1, b2),
+        [x, h, bi(1), bh(1)],
+        [
+          [
+            [0.18211939930915833, 0.22818610072135925, -0.06298019737005234],
+            [0.25241777300834656, 0.5247013568878174, 0.4280686378479004],
+          ],
+          [
+            [
+              [2.127074718475342, 2.4600648880004883],
+              [3.6618006229400635, 4.655292510986328],
+            ],
+            [
+              [2.0391695499420166, 1.9017856121063232, 1.5070042610168457],
+              [3.5745582580566406, 3.7654595375061035, 3.4467241764068604],
+            ],
+            [4.711973667144775, 5.5193047523498535, 7.888644218444824],
+            [4.711973667144775, 5.5193047523498535, 7.888644218444824],
+          ],
+        ],
+        1e-5,
+      );
+      // torch.rnn_relu_cell(x, h, W(1, I), W(1, H)): no biases
+      run(
+        (x, h) => wg.rnnReluCell(x, h, W(1, I), W(1, H)),
+        [x, h],
+        [
+          [
+            [0, 0, 0],
+            [0, 0.16064096987247467, 0.3034391701221466],
+          ],
+          [
+            [
+              [0, 0],
+              [4.6733622550964355, 5.123072624206543],
+            ],
+            [
+              [0, 0, 0],
+              [4.628942966461182, 4.061834812164307, 2.944976806640625],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      // torch.gru_cell(x, h, W(3, I), W(3, H), b_ih, b_hh)
+      run(
+        (x, h) => wg.gruCell(x, h, W(3, I), W(3, H), bi(3), bh(3)),
+        [x, h],
+        [
+          [
+            [0.19644056260585785, 0.06308116018772125, 0.17719808220863342],
+            [-0.16222414374351501, 0.09741103649139404, -0.0999281257390976],
+          ],
+          [
+            [
+              [-1.142914056777954, -0.7281054258346558],
+              [-2.472963809967041, -1.5210133790969849],
+            ],
+            [
+              [0.982261061668396, 1.3602440357208252, 1.979574203491211],
+              [3.6766915321350098, 3.2203848361968994, 2.9392852783203125],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      // torch.gru_cell(x, h, W(3, I), W(3, H), b_ih): a lone bias is added alone
+      run(
+        (x, h) => wg.gruCell(x, h, W(3, I), W(3, H), bi(3)),
+        [x, h],
+        [
+          [
+            [0.1314995288848877, 0.023490875959396362, 0.21471154689788818],
+            [-0.19747933745384216, 0.09590980410575867, -0.03335846960544586],
+          ],
+          [
+            [
+              [-1.0628011226654053, -0.6587651371955872],
+              [-2.0938704013824463, -1.210422396659851],
+            ],
+            [
+              [0.9909870624542236, 1.4004448652267456, 1.8862078189849854],
+              [3.649320602416992, 3.20151948928833, 2.609602212905884],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      // torch.lstm_cell(x, (h, c), W(4, I), W(4, H), b_ih, b_hh) → (h', c'); gradients of Σ w·h' + Σ w·c'
+      const leaves = [x, h, c].map((t) => t.detach().requiresGrad_(true));
+      const [h1, c1] = wg.lstmCell(leaves[0], [leaves[1], leaves[2]], W(4, I), W(4, H), bi(4), bh(4));
+      const w6 = wg.arange(1, 7).reshape([2, 3]);
+      h1.mul(w6).add(c1.mul(w6)).sum().backward();
+      expectClose(
+        h1.data(),
+        [0.14136143028736115, 0.0996902585029602, -0.06538966298103333, 0.05333143472671509, -0.12759123742580414, 0.08618441224098206],
+        1e-5,
+      );
+      expectClose(
+        c1.data(),
+        [0.3233128786087036, 0.20458407700061798, -0.12376236915588379, 0.09054352343082428, -0.20493961870670319, 0.14692270755767822],
+        1e-5,
+      );
+      expectClose(leaves[0].grad!.data(), [-1.211373209953308, -0.577416181564331, -4.673640727996826, -3.2596888542175293], 1e-5);
+      expectClose(
+        leaves[1].grad!.data(),
+        [1.4949309825897217, 1.1552261114120483, 0.6591669321060181, 4.884641647338867, 4.160661220550537, 2.8735549449920654],
+        1e-5,
+      );
+      expectClose(
+        leaves[2].grad!.data(),
+        [0.5555502772331238, 1.1808375120162964, 2.3222315311431885, 3.113668441772461, 3.1345765590667725, 3.611328601837158],
+        1e-5,
+      );
+      if (be === 'reference') {
+        const grad = (f: (...t: wg.Tensor[]) => wg.Tensor, ins: wg.Tensor[]) =>
+          wg.gradcheck(
+            f,
+            ins.map((t) => t.detach().requiresGrad_(true)),
+          ).ok;
+        expect(grad((x, h, a, b, p, q) => wg.rnnTanhCell(x, h, a, b, p, q), [x, h, W(1, I), W(1, H), bi(1), bh(1)])).toBe(true);
+        expect(grad((x, h, a, b, p, q) => wg.gruCell(x, h, a, b, p, q), [x, h, W(3, I), W(3, H), bi(3), bh(3)])).toBe(true);
+        expect(grad((x, h, c, a, b, p) => wg.cat(wg.lstmCell(x, [h, c], a, b, p)), [x, h, c, W(4, I), W(4, H), bi(4)])).toBe(true);
+      }
+      // torch: "Dimension out of range" for a 1-D input, "hidden0 has inconsistent hidden_size: got 2, expected 3"
+      expect(() => wg.rnnTanhCell(wg.ones([2]), wg.ones([3]), W(1, I), W(1, H))).toThrow(
+        'wasmgrad.rnnTanhCell: expected input [N, in] and weight_ih [1·H, in], got [2] and [3, 2]',
+      );
+      expect(() => wg.rnnTanhCell(x, wg.ones([2, 2]), W(1, I), W(1, H))).toThrow(
+        'wasmgrad.rnnTanhCell: expected hx of shape [2, 3] (input [2, 2], hidden size 3), got [2, 2]',
+      );
+      expect(() => wg.gruCell(x, h, wg.ones([4, 2]), W(1, H))).toThrow(
+        'wasmgrad.gruCell: expected input [N, in] and weight_ih [3·H, in], got [2, 2] and [4, 2] (4 rows are not 3 gates)',
+      );
+      expect(() => wg.lstmCell(x, h as never, W(4, I), W(4, H))).toThrow(/wasmgrad\.lstmCell: the state must be an array \[hx, cx\] of two tensors/);
+      expect(() => wg.gruCell(x, h, W(3, I), W(3, H), wg.ones([4]))).toThrow('wasmgrad.gruCell: expected bIh of shape [9]');
+      expect(() => wg.rnnTanhCell(x, h.int(), W(1, I), W(1, H))).toThrow('wasmgrad.rnnTanhCell: hx must be a float32 tensor, got int32 of shape [2, 3]');
     });
   });
 }
