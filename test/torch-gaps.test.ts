@@ -527,5 +527,106 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.gruCell(x, h, W(3, I), W(3, H), wg.ones([4]))).toThrow('wasmgrad.gruCell: expected bIh of shape [9]');
       expect(() => wg.rnnTanhCell(x, h.int(), W(1, I), W(1, H))).toThrow('wasmgrad.rnnTanhCell: hx must be a float32 tensor, got int32 of shape [2, 3]');
     });
+
+    test('tensor facts and small top-level names: device facts, splitWithSizes, randintLike, frobeniusNorm, nuclearNorm', () => {
+      const x = wg.tensor([
+        [1, 2, 3],
+        [4, -5, 6],
+      ]);
+      // torch: x.is_cuda False, x.get_device() -1, x.storage_offset() 0, x.is_inference() False
+      expect([x.isCpu, x.isCuda, x.isSparse, x.isQuantized, x.isMeta, x.isMkldnn, x.isNested]).toEqual([true, false, false, false, false, false, false]);
+      expect([x.getDevice(), x.storageOffset(), x.isInference()]).toEqual([-1, 0, false]);
+      // torch.zeros(5).split_with_sizes([2, 3]) → shapes [2], [3]; unsafe_chunk / unsafe_split / narrow_copy as chunk / split / narrow
+      expect(
+        wg
+          .arange(5)
+          .splitWithSizes([2, 3])
+          .map((t) => t.toArray()),
+      ).toEqual([
+        [0, 1],
+        [2, 3, 4],
+      ]);
+      expect(wg.splitWithSizes(x, [1, 2], 1).map((t) => t.shape)).toEqual([
+        [2, 1],
+        [2, 2],
+      ]);
+      expect(x.unsafeChunk(3, 1).map((t) => t.shape)).toEqual([
+        [2, 1],
+        [2, 1],
+        [2, 1],
+      ]);
+      expect(wg.unsafeSplit(x, 1).map((t) => t.toArray())).toEqual([[[1, 2, 3]], [[4, -5, 6]]]);
+      expect(wg.narrowCopy(x, 1, 1, 2).toArray()).toEqual(x.narrow(1, 1, 2).toArray());
+      // torch.tensor([[-1., 2.]]).prelu(torch.tensor([0.25])) → [[-0.25, 2.0]]
+      expect(
+        wg
+          .tensor([[-1, 2]])
+          .prelu(wg.tensor([0.25]))
+          .toArray(),
+      ).toEqual([[-0.25, 2]]);
+      // torch.detach(x) shares data without the graph
+      const l = wg.tensor([1, 2], { requiresGrad: true });
+      const d = wg.detach(l.mul(2));
+      expect([d.requiresGrad, d.toArray()]).toEqual([false, [2, 4]]);
+      // torch.randint_like(torch.zeros(2, 3), 5).dtype → float32; randint_like(x.int(), 2, 5).dtype → int32
+      wg.manualSeed(1);
+      const r = wg.randintLike(wg.zeros([2, 3]), 5);
+      expect([r.dtype, r.shape, r.data().every((v) => Number.isInteger(v) && v >= 0 && v < 5)]).toEqual(['float32', [2, 3], true]);
+      const ri = wg.randintLike(x.int(), 2, 5);
+      expect([ri.dtype, ri.data().every((v) => v >= 2 && v < 5)]).toEqual(['int32', true]);
+      expect(wg.randintLike(x, 2, { dtype: 'int32' }).dtype).toBe('int32');
+      expect(() => wg.randintLike(x, 5, 2)).toThrow('wasmgrad.randint: low must be less than high, got low 5 and high 2');
+      // torch.frobenius_norm(x, [0]) with the gradient of Σ w·y; torch.frobenius_norm(x) → 9.539392471313477
+      run(
+        (x) => wg.frobeniusNorm(x, [0]),
+        [x],
+        [
+          [4.123105525970459, 5.385164737701416, 6.7082037925720215],
+          [
+            [
+              [0.24253563582897186, 0.7427813410758972, 1.3416407108306885],
+              [0.9701425433158875, -1.8569533824920654, 2.683281421661377],
+            ],
+          ],
+        ],
+        1e-6,
+      );
+      run(
+        (x) => wg.frobeniusNorm(x),
+        [x],
+        [
+          9.539392471313477,
+          [
+            [
+              [0.10482847690582275, 0.2096569538116455, 0.31448543071746826],
+              [0.419313907623291, -0.5241423845291138, 0.6289708614349365],
+            ],
+          ],
+        ],
+        1e-6,
+      );
+      expect(wg.frobeniusNorm(x, [0, 1], true).shape).toEqual([1, 1]);
+      // torch.nuclear_norm(x) → 12.333808898925781 and its gradient; nuclear_norm(stack([x, 2x]), [1, 2]) → [12.3338, 24.6676]
+      run(
+        (x) => wg.nuclearNorm(x),
+        [x],
+        [
+          12.333808898925781,
+          [
+            [
+              [0.15801355242729187, 0.7298876047134399, 0.6650533080101013],
+              [0.4410416781902313, -0.6547675132751465, 0.6138094067573547],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      expect(wg.nuclearNorm(x, true).shape).toEqual([1, 1]);
+      expectClose(wg.nuclearNorm(wg.stack([x, x.mul(2)]), [1, 2]).data(), [12.333808898925781, 24.667617797851562], 1e-5);
+      expect(() => wg.nuclearNorm(wg.stack([x, x]))).toThrow('wasmgrad.nuclearNorm: expected a tensor with 2 dimensions (or give dim), got shape [2, 2, 3]');
+      expect(() => wg.nuclearNorm(x, [0])).toThrow('wasmgrad.nuclearNorm: dim must be two dims, got [0]');
+      // torch.get_num_threads(): the threads of this build (1 without a pool)
+      expect(wg.getNumThreads()).toBe(wg.info().threads);
+    });
   });
 }

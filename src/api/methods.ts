@@ -165,6 +165,28 @@ declare module '../engine/tensor.js' {
     movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
     split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
+    /** split with a list of sizes (PyTorch's split_with_sizes); unsafeSplit / unsafeChunk are split / chunk (every result is a copy here). */
+    splitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
+    unsafeSplit(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    unsafeChunk(chunks: number, dim?: number): Tensor[];
+    /** narrow (its result is a copy here anyway). */
+    narrowCopy(dim: number, start: number, length: number): Tensor;
+    /** F.prelu(this, weight). */
+    prelu(weight: Tensor): Tensor;
+    /** Device facts of a CPU tensor: isCpu true; isCuda, isSparse, isQuantized, isMeta, isMkldnn, isNested false. */
+    readonly isCpu: boolean;
+    readonly isCuda: boolean;
+    readonly isSparse: boolean;
+    readonly isQuantized: boolean;
+    readonly isMeta: boolean;
+    readonly isMkldnn: boolean;
+    readonly isNested: boolean;
+    /** −1, PyTorch's device index of a CPU tensor. */
+    getDevice(): number;
+    /** 0: every tensor here owns its storage from the start. */
+    storageOffset(): number;
+    /** false: inference-mode tensors are ordinary tensors here. */
+    isInference(): boolean;
     unbind(dim?: number): Tensor[];
     // ---- reductions ----
     /** torch's dtype keyword as the last argument: x.sum({ dtype }), x.sum(dim, { dtype }), x.sum(dim, keepdim, { dtype }). */
@@ -580,6 +602,14 @@ type TensorFirst<K extends MethodName> = Tensor[K] extends (...args: infer A) =>
  * above. The methods that reorder, default or spread their arguments are written out in `methods`.
  */
 const forwarded = {
+  splitWithSizes: F.split,
+  unsafeSplit: F.split,
+  unsafeChunk: F.chunk,
+  narrowCopy: F.narrow,
+  prelu: F.prelu,
+  getDevice: (t: Tensor) => (checkTensor('getDevice', 'input', t), -1),
+  storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),
+  isInference: (t: Tensor) => (checkTensor('isInference', 'input', t), false),
   exponential_: P.exponential_,
   cauchy_: P.cauchy_,
   logNormal_: P.logNormal_,
@@ -1098,6 +1128,16 @@ for (const [name, get] of Object.entries(transposes))
     configurable: true,
   });
 Object.defineProperty(Tensor.prototype, 'device', { get: () => 'cpu', configurable: true });
+for (const [name, value] of Object.entries({
+  isCpu: true,
+  isCuda: false,
+  isSparse: false,
+  isQuantized: false,
+  isMeta: false,
+  isMkldnn: false,
+  isNested: false,
+}))
+  Object.defineProperty(Tensor.prototype, name, { get: () => value, configurable: true });
 for (const [name, fn] of Object.entries(forwarded) as [string, (t: Tensor, ...args: unknown[]) => unknown][])
   install(name, function (this: Tensor, ...args: unknown[]) {
     return fn(this, ...args);
