@@ -30,6 +30,38 @@ export type { BackendName } from './engine/backend/types.js';
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from './api/gradcheck.js';
 export * from './api/functional.js';
 export * from './api/inplace-functions.js';
+export {
+  float32,
+  float,
+  float64,
+  double,
+  float16,
+  half,
+  bfloat16,
+  int32,
+  int,
+  int64,
+  long,
+  pi,
+  e,
+  inf,
+  nan,
+  getDefaultDtype,
+  setDefaultDtype,
+} from './api/torch-dtypes.js';
+export {
+  binaryCrossEntropyWithLogits,
+  klDiv,
+  hingeEmbeddingLoss,
+  marginRankingLoss,
+  cosineEmbeddingLoss,
+  tripletMarginLoss,
+  poissonNllLoss,
+  ctcLoss,
+  type AtenLoss,
+} from './api/torch-losses.js';
+export { rnnTanhCell, rnnReluCell, gruCell, lstmCell } from './nn/functional-cells.js';
+export { detach, splitWithSizes, unsafeSplit, unsafeChunk, narrowCopy, randintLike, frobeniusNorm, nuclearNorm, getNumThreads } from './api/torch-extras.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export * as special from './api/special-namespace.js';

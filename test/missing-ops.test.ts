@@ -10,30 +10,15 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
 import { initWasm } from './helpers/setup.js';
+import { flat, run, type Nested } from './helpers/torch-run.js';
 
 beforeAll(async () => {
   await initWasm();
 });
 
-type Nested = number | Nested[];
-const flat = (v: Nested): number[] => (Array.isArray(v) ? v.flatMap(flat) : [v]);
 const ints = (data: wg.NestedArray) => wg.tensor(data, { dtype: 'int32' });
 const leaf = (data: wg.NestedArray) => wg.tensor(data, { requiresGrad: true });
 const range = (n: number, shape: number[], scale = 1, shift = 0) => wg.arange(n).mul(scale).add(shift).reshape(shape);
-
-/**
- * torch's `run(name, f, *leaves)`: y = f(leaves) and the gradients of Σ w·y (w = 1, 2, …) against
- * torch's [y, [grads]], within float32 rounding.
- */
-function run(f: (...xs: wg.Tensor[]) => wg.Tensor, inputs: wg.Tensor[], want: [Nested, Nested[]], tol = 2e-6): void {
-  const leaves = inputs.map((t) => t.detach().requiresGrad_(true));
-  const y = f(...leaves);
-  y.mul(wg.arange(1, y.size + 1).reshape(y.shape))
-    .sum()
-    .backward();
-  expectClose(flat(y.toArray() as Nested), flat(want[0]), tol);
-  leaves.forEach((l, i) => expectClose(flat(l.grad!.toArray() as Nested), flat(want[1][i]), tol));
-}
 
 for (const be of ['wasm', 'reference'] as const) {
   describe(`missing PyTorch names on ${be}`, () => {

@@ -23,6 +23,7 @@ import { to } from './integer.js';
 import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
 import { toTarget, type ToTarget } from './torch-names.js';
+import { boolMask, narrowInt } from './torch-dtypes.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -164,6 +165,28 @@ declare module '../engine/tensor.js' {
     movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor;
     split(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
     chunk(chunks: number, dim?: number): Tensor[];
+    /** split with a list of sizes (PyTorch's split_with_sizes); unsafeSplit / unsafeChunk are split / chunk (every result is a copy here). */
+    splitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
+    unsafeSplit(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    unsafeChunk(chunks: number, dim?: number): Tensor[];
+    /** narrow (its result is a copy here anyway). */
+    narrowCopy(dim: number, start: number, length: number): Tensor;
+    /** F.prelu(this, weight). */
+    prelu(weight: Tensor): Tensor;
+    /** Device facts of a CPU tensor: isCpu true; isCuda, isSparse, isQuantized, isMeta, isMkldnn, isNested false. */
+    readonly isCpu: boolean;
+    readonly isCuda: boolean;
+    readonly isSparse: boolean;
+    readonly isQuantized: boolean;
+    readonly isMeta: boolean;
+    readonly isMkldnn: boolean;
+    readonly isNested: boolean;
+    /** −1, PyTorch's device index of a CPU tensor. */
+    getDevice(): number;
+    /** 0: every tensor here owns its storage from the start. */
+    storageOffset(): number;
+    /** false: inference-mode tensors are ordinary tensors here. */
+    isInference(): boolean;
     unbind(dim?: number): Tensor[];
     // ---- reductions ----
     /** torch's dtype keyword as the last argument: x.sum({ dtype }), x.sum(dim, { dtype }), x.sum(dim, keepdim, { dtype }). */
@@ -253,6 +276,20 @@ declare module '../engine/tensor.js' {
     float(): Tensor;
     /** to('int32'). */
     int(): Tensor;
+    /** to('float32'): wasmgrad has no float64, double() keeps float32 (itself when float32, its gradient flows on). */
+    double(): Tensor;
+    /** to('float32'): no float16 here, the values are not rounded to half precision (itself when float32). */
+    half(): Tensor;
+    /** to('float32'): no bfloat16 here, the values are not rounded (itself when float32). */
+    bfloat16(): Tensor;
+    /** torch's bool(): nonzero (NaN too) → 1, else 0, as the float32 0/1 mask of the comparisons (no bool dtype here). */
+    bool(): Tensor;
+    /** torch's uint8 cast in int32: truncated toward zero, then modulo 2⁸ (300 → 44, −1 → 255). */
+    byte(): Tensor;
+    /** torch's int8 cast in int32: truncated toward zero, then wrapped into [−128, 127] (128 → −128). */
+    char(): Tensor;
+    /** torch's int16 cast in int32: truncated toward zero, then wrapped into [−32768, 32767]. */
+    short(): Tensor;
     logicalAnd(o: TensorLike): Tensor;
     logicalOr(o: TensorLike): Tensor;
     logicalXor(o: TensorLike): Tensor;
@@ -569,6 +606,14 @@ type TensorFirst<K extends MethodName> = Tensor[K] extends (...args: infer A) =>
  * above. The methods that reorder, default or spread their arguments are written out in `methods`.
  */
 const forwarded = {
+  splitWithSizes: F.split,
+  unsafeSplit: F.split,
+  unsafeChunk: F.chunk,
+  narrowCopy: F.narrow,
+  prelu: F.prelu,
+  getDevice: (t: Tensor) => (checkTensor('getDevice', 'input', t), -1),
+  storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),
+  isInference: (t: Tensor) => (checkTensor('isInference', 'input', t), false),
   exponential_: P.exponential_,
   cauchy_: P.cauchy_,
   logNormal_: P.logNormal_,
@@ -939,6 +984,27 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   int() {
     return to(this, 'int32');
   },
+  double() {
+    return to(this, 'float32');
+  },
+  half() {
+    return to(this, 'float32');
+  },
+  bfloat16() {
+    return to(this, 'float32');
+  },
+  bool() {
+    return boolMask(this);
+  },
+  byte() {
+    return narrowInt('byte', this, 8, false);
+  },
+  char() {
+    return narrowInt('char', this, 8, true);
+  },
+  short() {
+    return narrowInt('short', this, 16, true);
+  },
   // ---- sampling ----
   // ---- PyTorch conveniences ----
   dim() {
@@ -1068,6 +1134,16 @@ for (const [name, get] of Object.entries(transposes))
     configurable: true,
   });
 Object.defineProperty(Tensor.prototype, 'device', { get: () => 'cpu', configurable: true });
+for (const [name, value] of Object.entries({
+  isCpu: true,
+  isCuda: false,
+  isSparse: false,
+  isQuantized: false,
+  isMeta: false,
+  isMkldnn: false,
+  isNested: false,
+}))
+  Object.defineProperty(Tensor.prototype, name, { get: () => value, configurable: true });
 for (const [name, fn] of Object.entries(forwarded) as [string, (t: Tensor, ...args: unknown[]) => unknown][])
   install(name, function (this: Tensor, ...args: unknown[]) {
     return fn(this, ...args);

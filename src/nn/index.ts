@@ -140,6 +140,7 @@ export {
   type UnfoldModuleOptions,
 } from './parity-layers.js';
 export { ParameterList, ParameterDict } from './parameter-containers.js';
+export { Parameter, type ParameterConstructor } from './parameter.js';
 export {
   LazyLinear,
   LazyConv1d,

@@ -11,6 +11,7 @@ import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { erf } from '../ops/elementwise.js';
 import { fmtShape } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
+import { permutation } from '../api/factories.js';
 
 type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'leakyRelu' | 'selu';
 type FanMode = 'fanIn' | 'fanOut' | 'fan_in' | 'fan_out';
@@ -240,4 +241,63 @@ export function orthogonal_(t: Tensor, gain: number | { gain?: number } = 1): Te
     e++;
     return g * (rows < cols ? a[c * k + r] : a[r * k + c]);
   });
+}
+
+/** The identity matrix in a 2-D tensor (PyTorch eye_): 1 where row = column, else 0 (a rectangle keeps min(rows, cols) ones). */
+export function eye_(t: Tensor): Tensor {
+  target('eye_', t);
+  if (t.ndim !== 2) throw new ShapeError('nn.init.eye_', `only tensors with 2 dimensions are supported, got ${fmtShape(t.shape)}`);
+  const cols = t.shape[1];
+  let e = 0;
+  return fill('eye_', t, () => {
+    const i = e++;
+    return Math.floor(i / cols) === i % cols ? 1 : 0;
+  });
+}
+
+/**
+ * The Dirac delta in a 3-, 4- or 5-D convolution weight [outC, inC, ...k] (PyTorch dirac_): with
+ * `groups` groups of outC/groups output channels, output channel d of each group (d < min(outC /
+ * groups, inC)) gets a 1 at input channel d and the kernel's centre (index ⌊k/2⌋ per dim), so the
+ * convolution copies those input channels through; every other element is 0.
+ */
+export function dirac_(t: Tensor, groups: number | { groups?: number } = 1): Tensor {
+  const g = args(groups, { groups: 1 }, { groups: groups as number }).groups;
+  target('dirac_', t);
+  num('dirac_', 'groups', g, (v) => Number.isSafeInteger(v) && v >= 1, 'a positive integer');
+  if (t.ndim < 3 || t.ndim > 5) throw new ShapeError('nn.init.dirac_', `only tensors with 3, 4, or 5 dimensions are supported, got ${fmtShape(t.shape)}`);
+  const [outC, inC] = t.shape;
+  if (outC % g !== 0) throw new ShapeError('nn.init.dirac_', `dim 0 must be divisible by groups, got ${fmtShape(t.shape)} and groups = ${g}`);
+  const perGroup = outC / g,
+    channels = Math.min(perGroup, inC);
+  // the centre tap's flat offset within one [...k] kernel, row-major
+  const kernel = t.shape.slice(2);
+  const centre = kernel.reduce((off, k) => off * k + Math.floor(k / 2), 0);
+  const taps = kernel.reduce((a, b) => a * b, 1);
+  let e = 0;
+  return fill('dirac_', t, () => {
+    const i = e++;
+    const o = Math.floor(i / (inC * taps)),
+      c = Math.floor(i / taps) % inC;
+    return c === o % perGroup && c < channels && i % taps === centre ? 1 : 0;
+  });
+}
+
+/**
+ * A sparse 2-D matrix (PyTorch sparse_, Martens 2010): every element from N(0, std²), then in each
+ * column ⌈sparsity·rows⌉ rows, picked by a random permutation of the rows, set to 0. sparsity is
+ * the fraction of zeros per column, in [0, 1].
+ */
+export function sparse_(t: Tensor, sparsity: number | { sparsity?: number; std?: number }, std = 0.01): Tensor {
+  const o = args(sparsity, { sparsity: NaN, std: 0.01 }, { sparsity: sparsity as number, std });
+  target('sparse_', t);
+  const p = num('sparse_', 'sparsity', o.sparsity, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    s = num('sparse_', 'std', o.std, (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
+  if (t.ndim !== 2) throw new ShapeError('nn.init.sparse_', `only tensors with 2 dimensions are supported, got ${fmtShape(t.shape)}`);
+  const [rows, cols] = t.shape;
+  const values = Array.from({ length: rows * cols }, () => s * normal());
+  const zeros = Math.ceil(p * rows);
+  for (let c = 0; c < cols; c++) for (const r of permutation(rows).subarray(0, zeros)) values[r * cols + c] = 0;
+  let e = 0;
+  return fill('sparse_', t, () => values[e++]);
 }

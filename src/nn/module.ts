@@ -18,6 +18,7 @@ import { makePersistent } from '../engine/memory.js';
 import { fmtShape, sameShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
 import { zeroGrads } from '../optim/zero-grad.js';
+import { isParameter, markParameter } from './parameter.js';
 
 /** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
 /** What a module's method names in its errors: nn.<class>.<method>. */
@@ -112,7 +113,11 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     this.checkName('registerParameter', name);
     this.checkParameter('registerParameter', name, t);
     this._parameters.set(name, t);
-    this.liveField(name, this._parameters, (v) => this.checkParameter(name, name, v));
+    this.liveField(name, this._parameters, (v) => {
+      this.checkParameter(name, name, v);
+      markParameter(v);
+    });
+    markParameter(t);
     return t;
   }
 
@@ -124,12 +129,14 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     if (!this._parameters.has(name)) return this.registerParameter(name, t);
     this.checkParameter('registerParameter', name, t);
     this._parameters.set(name, t);
+    markParameter(t);
     return t;
   }
 
   private checkParameter(kind: string, name: string, t: Tensor): void {
     this.checkTensor(kind, name, t);
-    if (!t.isLeaf || !t.requiresGrad || t.dtype !== 'float32')
+    // a frozen nn.Parameter (requiresGrad false) is a parameter too, as in torch
+    if (!t.isLeaf || !(t.requiresGrad || isParameter(t)) || t.dtype !== 'float32')
       throw new ValueError(
         fnOf(this, kind),
         `'${name}' must be a float32 leaf tensor with requiresGrad, got ${fmtValue(t)}${t.requiresGrad ? '' : ' without requiresGrad'}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,

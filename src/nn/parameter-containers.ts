@@ -7,6 +7,7 @@ import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ValueError, fmtValue } from '../errors.js';
 import { fmtShape } from '../ops/types.js';
 import { Module } from './module.js';
+import { Parameter } from './parameter.js';
 
 /**
  * t itself when it is already a parameter (a float32 leaf that requires grad), else a new leaf
@@ -16,10 +17,7 @@ import { Module } from './module.js';
 function asParameter(fn: string, t: Tensor): Tensor {
   checkTensor(fn, 'a parameter', t);
   if (t.dtype !== 'float32') throw new DTypeError(fn, `parameters must be float32 tensors, got ${t.dtype} ${fmtShape(t.shape)}`);
-  if (t.isLeaf && t.requiresGrad) return t;
-  const p = t.detach();
-  p.requiresGrad = true;
-  return p;
+  return t.isLeaf && t.requiresGrad ? t : new Parameter(t);
 }
 
 const listing = (name: string, lines: string[]): string => (lines.length === 0 ? `${name}()` : `${name}(\n${lines.map((l) => `    ${l}`).join('\n')}\n)`);

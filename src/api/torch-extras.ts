@@ -1,0 +1,65 @@
+/**
+ * A few more of torch's top-level names that ported code calls: torch.detach, randint_like,
+ * split_with_sizes and the unsafe_ split forms, narrow_copy, frobenius_norm, nuclear_norm and
+ * get_num_threads, each a short composition of wg functions.
+ */
+import { checkOptions, checkTensor } from '../engine/check.js';
+import { info } from '../engine/engine.js';
+import type { Tensor } from '../engine/tensor.js';
+import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
+import type { DType } from '../ops/types.js';
+import { randint } from './factories.js';
+import { chunk, narrow, split } from './layout.js';
+import { matrixNorm, vectorNorm } from './torch-forms.js';
+
+/** torch.detach(x): x.detach(). */
+export function detach(x: Tensor): Tensor {
+  checkTensor('detach', 'input', x);
+  return x.detach();
+}
+
+/** torch.split_with_sizes(x, split_sizes, dim = 0), torch.unsafe_split and torch.unsafe_chunk: split and chunk (results are copies here). */
+export const splitWithSizes = split;
+export const unsafeSplit = split;
+export const unsafeChunk = chunk;
+/** torch.narrow_copy: narrow (a copy anyway). */
+export const narrowCopy = narrow;
+
+interface RandintLikeOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+/**
+ * torch.randint_like(x, low = 0, high, {dtype, requiresGrad}): uniform integers in [low, high) in
+ * x's shape and, as torch, x's dtype unless dtype says otherwise (float32 x gives float32 integers).
+ */
+export function randintLike(x: Tensor, lowOrHigh: number, high?: number | RandintLikeOptions, opts?: RandintLikeOptions): Tensor {
+  checkTensor('randintLike', 'input', x);
+  const [low, hi, o] = typeof high === 'number' ? [lowOrHigh, high, opts] : [0, lowOrHigh, high];
+  const { dtype = x.dtype, requiresGrad } = checkOptions<RandintLikeOptions>('randintLike', o, ['dtype', 'requiresGrad']);
+  return randint(low, hi, x.shape, { dtype, requiresGrad });
+}
+
+/** torch.frobenius_norm(x, dim?, keepdim = false): √Σx² over dim (every element without it). */
+export function frobeniusNorm(x: Tensor, dim?: number | readonly number[], keepdim = false): Tensor {
+  checkTensor('frobeniusNorm', 'input', x);
+  return vectorNorm(x, { ord: 2, dim: dim ?? null, keepdim });
+}
+
+/**
+ * torch.nuclear_norm(x, keepdim = false) of a 2-D x, or nuclear_norm(x, dim, keepdim = false) over
+ * the two dims given: the sum of singular values (linalg.matrixNorm 'nuc').
+ */
+export function nuclearNorm(x: Tensor, dimOrKeepdim?: readonly number[] | boolean, keepdim = false): Tensor {
+  checkTensor('nuclearNorm', 'input', x);
+  if (Array.isArray(dimOrKeepdim)) {
+    if (dimOrKeepdim.length !== 2) throw new ValueError('nuclearNorm', `dim must be two dims, got ${fmtValue(dimOrKeepdim)}`);
+    return matrixNorm(x, { ord: 'nuc', dim: dimOrKeepdim, keepdim });
+  }
+  if (x.ndim !== 2) throw new ShapeError('nuclearNorm', `expected a tensor with 2 dimensions (or give dim), got shape ${fmtShape(x.shape)}`);
+  return matrixNorm(x, { ord: 'nuc', keepdim: (dimOrKeepdim as boolean | undefined) ?? false });
+}
+
+/** torch.get_num_threads: the threads wasmgrad computes on (wg.init's `threads`; 1 before init or without a pool). */
+export const getNumThreads = (): number => info().threads;
