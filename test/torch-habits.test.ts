@@ -1,7 +1,9 @@
 /**
  * PyTorch names ported code reaches for that wasmgrad answers trivially: the complex-number names
  * on real tensors (conj, angle, adjoint, …) and F's older names (max_pool2d_with_indices,
- * upsample_bilinear, …). Expected values are PyTorch 1.13's.
+ * upsample_bilinear, …); and training-code habits translated line by line (torch's keyword and
+ * positional forms of backward, zero_grad, register_buffer, load_state_dict, set_grad_enabled as a
+ * context, ModuleDict's dict methods, JSON of a state dict). Expected values are PyTorch 1.13's.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
@@ -119,5 +121,106 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => F.upsampleBilinear(x, { scaleFactor: 2, mode: 'nearest' } as never)).toThrow("wasmgrad.upsampleBilinear: unknown option 'mode'");
       // F.native_channel_shuffle(arange(8.).reshape(1, 4, 2), 2) → [0, 1, 4, 5, 2, 3, 6, 7]
       expect(Array.from(F.nativeChannelShuffle(wg.arange(8).reshape([1, 4, 2]), 2).data())).toEqual([0, 1, 4, 5, 2, 3, 6, 7]);
+    });
+    test("backward's keyword and positional forms: backward({ retainGraph }), backward(gradient, retainGraph), backward({ gradient })", () => {
+      // x = tensor([2.], requires_grad=True); y = x.exp() * x; y.backward(retain_graph=True); y.backward() → x.grad [44.334335]
+      const x = wg.tensor([2], { requiresGrad: true });
+      const y = x.exp().mul(x);
+      y.backward({ retainGraph: true });
+      y.backward();
+      expect(x.grad!.item()).toBeCloseTo(44.334335, 4);
+      // x = tensor([1., 2., 3.], requires_grad=True); (x * x).backward(tensor([1, .1, .01]), True) → [2, 0.4, 0.06]
+      const u = wg.tensor([1, 2, 3], { requiresGrad: true });
+      const sq = u.mul(u);
+      sq.backward(wg.tensor([1, 0.1, 0.01]), true);
+      sq.backward({ gradient: wg.tensor([1, 0.1, 0.01]) });
+      expect(r6(u.grad!)).toEqual([4, 0.8, 0.12]);
+      // (x * w).sum().backward(inputs=[w]) → x.grad None, w.grad [1]
+      const a = wg.tensor([1], { requiresGrad: true });
+      const w = wg.tensor([2], { requiresGrad: true });
+      a.mul(w)
+        .sum()
+        .backward({ inputs: [w] });
+      expect([a.grad, w.grad!.toArray()]).toEqual([null, [1]]);
+      expect(() =>
+        x
+          .exp()
+          .sum()
+          .backward({ retainGraf: true } as never),
+      ).toThrow("wasmgrad.backward: unknown option 'retainGraf'");
+    });
+
+    test("setGradEnabled(mode, fn) is torch's `with set_grad_enabled(mode):` (the mode restored after)", () => {
+      const x = wg.ones([2], { requiresGrad: true });
+      // with torch.set_grad_enabled(False): y = x * 2 → y.requires_grad False; is_grad_enabled() True after
+      const y = wg.setGradEnabled(false, () => x.mul(2));
+      expect([y.requiresGrad, wg.isGradEnabled()]).toEqual([false, true]);
+      const z = wg.noGrad(() => wg.setGradEnabled(true, () => x.mul(2)));
+      expect([z.requiresGrad, wg.isGradEnabled()]).toEqual([true, true]);
+      expect(() => wg.setGradEnabled(false, 3 as never)).toThrow('wasmgrad.setGradEnabled: fn must be a function');
+      expect(wg.isGradEnabled()).toBe(true);
+    });
+
+    test("zeroGrad({ setToNone }), registerBuffer(name, t, { persistent }), loadStateDict(sd, strict) as torch's keyword and positional forms", () => {
+      const m = new wg.nn.Sequential(new wg.nn.Linear(3, 4), new wg.nn.ReLU(), new wg.nn.Linear(4, 2));
+      const opt = new wg.optim.SGD(m.parameters(), { lr: 0.1 });
+      const w = (m.at(0) as wg.nn.Linear).weight;
+      m.forward(wg.ones([2, 3]))
+        .sum()
+        .backward();
+      m.zeroGrad({ setToNone: false }); // torch: m.zero_grad(set_to_none=False) → zeros
+      expect(w.grad!.sum().item()).toBe(0);
+      opt.zeroGrad({ setToNone: true });
+      expect(w.grad).toBe(null);
+      m.zeroGrad({});
+      expect(() => opt.zeroGrad({ setToNone: 1 } as never)).toThrow('wasmgrad.optim.SGD.zeroGrad: setToNone must be a boolean, got 1');
+      expect(() => m.zeroGrad({ set_to_none: true } as never)).toThrow("wasmgrad.nn.Sequential.zeroGrad: unknown option 'set_to_none'");
+      // mm.register_buffer('steps', zeros(1), persistent=False); mm.register_buffer('running', ones(2)) → state dict ['running'], buffers ['steps', 'running']
+      const mm = new wg.nn.Sequential();
+      mm.registerBuffer('steps', wg.zeros([1]), { persistent: false });
+      mm.registerBuffer('running', wg.ones([2]), {});
+      expect([Object.keys(mm.stateDict()), mm.namedBuffers().map(([n]) => n)]).toEqual([['running'], ['steps', 'running']]);
+      // sd without '0.bias', with 'extra': m.load_state_dict(sd, False) → missing ['0.bias'], unexpected ['extra']
+      const sd = m.stateDict();
+      const partial: Record<string, wg.Tensor> = { ...sd, extra: wg.zeros([1]) };
+      delete partial['0.bias'];
+      expect(m.loadStateDict(partial, false)).toEqual({ missingKeys: ['0.bias'], unexpectedKeys: ['extra'] });
+      expect(() => m.loadStateDict(partial, true)).toThrow(wg.StateDictError);
+    });
+
+    test("ModuleDict's dict methods: items(), update(), length, iteration", () => {
+      // md = ModuleDict({'a': Linear(2, 2), 'b': ReLU()}); md.update({'c': Tanh(), 'a': Sigmoid()}) → keys [a, b, c], md['a'] Sigmoid
+      const md = new wg.nn.ModuleDict<wg.nn.Module>({ a: new wg.nn.Linear(2, 2), b: new wg.nn.ReLU() });
+      const sig = new wg.nn.Sigmoid();
+      expect(md.update({ c: new wg.nn.Tanh(), a: sig })).toBe(md);
+      expect([md.length, md.items().map(([k]) => k), [...md].map(([k]) => k), md.get('a')]).toEqual([3, ['a', 'b', 'c'], ['a', 'b', 'c'], sig]);
+      expect(Object.keys(md.stateDict())).toEqual([]);
+      md.update([['d', new wg.nn.Linear(1, 1)]]);
+      expect(Object.keys(md.stateDict())).toEqual(['d.weight', 'd.bias']);
+      expect(() => md.update([['e']] as never)).toThrow('wasmgrad.nn.ModuleDict: expects an object or [key, module] entries, got the entry');
+    });
+
+    test("JSON.stringify of a tensor and of an optimizer's state dict gives nested lists, which loadStateDict takes back", () => {
+      expect(JSON.stringify(wg.tensor([[1, 2], [3, NaN]]))).toBe('[[1,2],[3,null]]'); // prettier-ignore
+      expect(JSON.stringify({ t: wg.tensor(0.5) })).toBe('{"t":0.5}');
+      // w = Parameter([1., 2.]); SGD([w], lr=0.1, momentum=0.9); (w.sum() * 2).backward(); step()
+      // → state {0: {momentum_buffer: [2., 2.]}}, w [0.8, 1.8]; a second step gives w [0.42, 1.42]
+      const run = (load?: string) => {
+        const w = wg.tensor([0.8, 1.8], { requiresGrad: true });
+        const opt = new wg.optim.SGD([w], { lr: 0.1, momentum: 0.9 });
+        if (load !== undefined) opt.loadStateDict(JSON.parse(load));
+        return { w, opt };
+      };
+      const w0 = wg.tensor([1, 2], { requiresGrad: true });
+      const opt0 = new wg.optim.SGD([w0], { lr: 0.1, momentum: 0.9 });
+      w0.sum().mul(2).backward();
+      opt0.step();
+      const saved = JSON.stringify(opt0.stateDict());
+      expect(JSON.parse(saved).state).toEqual({ 0: { step: 1, momentum_buffer: [2, 2] } });
+      const { w, opt } = run(saved);
+      w.sum().mul(2).backward();
+      opt.step();
+      expect(r6(w)).toEqual([0.42, 1.42]);
+      expect(() => run(saved.replace('[2,2]', '[2,[2]]'))).toThrow("state[0].momentum_buffer is not a tensor's nested list");
     });
   });

@@ -9,6 +9,7 @@
  */
 import { getBackend, isGradEnabled, noGrad, setBackend } from '../engine/engine.js';
 import { registerHook } from '../engine/backward-hooks.js';
+import { checkOptions, isRecord } from '../engine/check.js';
 import { clone } from '../api/shape.js';
 import { tensor } from '../api/creation.js';
 import { CompileError, DTypeError, StateDictError, ValueError, fmtValue } from '../errors.js';
@@ -17,7 +18,7 @@ import { jsState, sink } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape, sameShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
-import { zeroGrads } from '../optim/zero-grad.js';
+import { zeroGrads, type SetToNone } from '../optim/zero-grad.js';
 
 /** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
 /** What a module's method names in its errors: nn.<class>.<method>. */
@@ -162,9 +163,13 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * storage becomes persistent either way (kernels update it in place and compiled programs keep
    * its address); a parameter, a leaf that requires grad, already is.
    */
-  registerBuffer(name: string, t: Tensor, persistent = true): Tensor {
+  registerBuffer(name: string, t: Tensor, persistentArg: boolean | { persistent?: boolean } = true): Tensor {
     this.checkName('registerBuffer', name);
     this.checkTensor('registerBuffer', name, t);
+    // torch's keyword form register_buffer(name, t, persistent=False): { persistent: false }
+    const persistent = isRecord(persistentArg)
+      ? (checkOptions<{ persistent?: boolean }>(fnOf(this, 'registerBuffer'), persistentArg, ['persistent']).persistent ?? true)
+      : persistentArg;
     if (typeof persistent !== 'boolean') throw new ValueError(fnOf(this, 'registerBuffer'), `persistent must be a boolean, got ${fmtValue(persistent)}`);
     if (!persistent) this._nonPersistent.add(name);
     makePersistent(t.storage, fnOf(this, 'registerBuffer'));
@@ -457,8 +462,9 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * disposed tensors, shape and dtype mismatches are reported together in one StateDictError, and
    * then nothing has been modified. Tensors may come from the other backend.
    */
-  loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
-    const { result, commit } = this.planLoadStateDict(sd, opts);
+  loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions | boolean = {}): LoadStateDictResult {
+    // torch's positional form load_state_dict(sd, strict): a boolean is `strict`
+    const { result, commit } = this.planLoadStateDict(sd, typeof opts === 'boolean' ? { strict: opts } : opts);
     commit();
     return result;
   }
@@ -563,7 +569,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   /** Clears every parameter's gradient: sets it to null (setToNone, PyTorch ≥ 2.0's default) or fills it with zeros (PyTorch 1.13's default). */
-  zeroGrad(setToNone = true): void {
+  zeroGrad(setToNone: SetToNone = true): void {
     zeroGrads(fnOf(this, 'zeroGrad'), this.parameters(), setToNone);
   }
 
