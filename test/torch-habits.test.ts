@@ -223,4 +223,82 @@ for (const be of ['wasm', 'reference'] as const)
       expect(r6(w)).toEqual([0.42, 1.42]);
       expect(() => run(saved.replace('[2,2]', '[2,[2]]'))).toThrow("state[0].momentum_buffer is not a tensor's nested list");
     });
+    test("a field set to a module or an nn.Parameter registers it, as torch's Module.__setattr__ (class fields, assignments, replacements)", () => {
+      class Net extends wg.nn.Module {
+        scale = new wg.nn.Parameter(wg.tensor([2]));
+        fc: wg.nn.Linear;
+        frozen = new wg.nn.Parameter(wg.ones([1]), false);
+        constructor() {
+          super();
+          this.fc = new wg.nn.Linear(2, 1);
+          this.plain = wg.ones([1], { requiresGrad: true }); // a tensor that is no Parameter: not registered (torch too)
+        }
+        plain: wg.Tensor;
+        forward(x: wg.Tensor) {
+          return this.fc.forward(x).mul(this.scale).add(this.frozen);
+        }
+      }
+      const n = new Net();
+      wg.noGrad(() => {
+        n.fc.weight.copy_(wg.tensor([[0.5, -0.5]]));
+        n.fc.bias!.fill_(0.1);
+      });
+      // torch: named_parameters ['scale', 'frozen', 'fc.weight', 'fc.bias']; 4 trainable elements
+      expect([n.namedParameters().map(([k]) => k), Object.keys(n.stateDict()), n.numParameters(true)]).toEqual([
+        ['scale', 'frozen', 'fc.weight', 'fc.bias'],
+        ['scale', 'frozen', 'fc.weight', 'fc.bias'],
+        4,
+      ]);
+      // SGD(lr=0.1), x [[1, 2], [3, -1]], y [[1], [0]], mse → loss 13.839998; scale [0.876], fc.weight [[-2.46, 0.86]], fc.bias [-0.78], frozen [1]
+      const opt = new wg.optim.SGD(n.parameters(), { lr: 0.1 });
+      const loss = n
+        .forward(
+          wg.tensor([
+            [1, 2],
+            [3, -1],
+          ]),
+        )
+        .sub(wg.tensor([[1], [0]]))
+        .square()
+        .mean();
+      loss.backward();
+      opt.step();
+      expect(loss.item()).toBeCloseTo(13.839998, 4);
+      expect([r6(n.scale), r6(n.fc.weight), r6(n.fc.bias!), r6(n.frozen)]).toEqual([[0.876], [-2.46, 0.86], [-0.78], [1]]);
+      // n.fc = nn.Linear(2, 3): replaced in its place; isinstance(n.fc.weight, nn.Parameter) True, of a plain tensor False
+      const fc3 = new wg.nn.Linear(2, 3);
+      n.fc = fc3;
+      expect([n.getSubmodule('fc'), n.namedParameters().map(([k]) => k)]).toEqual([fc3, ['scale', 'frozen', 'fc.weight', 'fc.bias']]);
+      expect([n.fc.weight instanceof wg.nn.Parameter, n.scale instanceof wg.nn.Parameter, wg.ones([1]) instanceof wg.nn.Parameter]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+      // p = nn.Parameter(t) shares t's memory: p.add_(1) under no_grad → t [1, 1]
+      const t = wg.zeros([2]);
+      const p = new wg.nn.Parameter(t);
+      wg.noGrad(() => p.add_(1));
+      expect([t.toArray(), p.isLeaf, p.requiresGrad]).toEqual([[1, 1], true, true]);
+      expect(() => new wg.nn.Parameter(wg.zeros([2], { dtype: 'int32' }))).toThrow('wasmgrad.nn.Parameter: a parameter must be float32, got int32');
+    });
+
+    test("m.addModule(name, child) then m.name, seq[0]; assigning a container's child by field is refused", () => {
+      // m = nn.Module(); m.add_module('fc', nn.Linear(1, 2)); m.fc.out_features → 2; Sequential(Linear, ReLU)[0] → Linear
+      const m = new (class extends wg.nn.Module {
+        forward(x: wg.Tensor) {
+          return x;
+        }
+      })();
+      const fc = m.addModule('fc', new wg.nn.Linear(1, 2));
+      expect((m as unknown as { fc: wg.nn.Linear }).fc).toBe(fc);
+      const relu = new wg.nn.ReLU();
+      (m as unknown as { fc: wg.nn.Module }).fc = relu; // torch: m.fc = nn.ReLU() replaces the child
+      expect(m.namedChildren()).toEqual([['fc', relu]]);
+      const seq = new wg.nn.Sequential(new wg.nn.Linear(1, 1), new wg.nn.ReLU());
+      const s = seq as unknown as Record<number | string, wg.nn.Module>;
+      expect([s[0], s[1], s[2]]).toEqual([seq.at(0), seq.at(1), undefined]);
+      expect(() => (s[0] = new wg.nn.Tanh())).toThrow("wasmgrad.nn.Sequential.0: a container's children are set by its methods");
+      expect(() => (s.extra = new wg.nn.Tanh())).toThrow("wasmgrad.nn.Sequential.extra: a container's children are set by its methods");
+      expect(seq.length).toBe(2);
+    });
   });

@@ -41,6 +41,10 @@ abstract class ModuleSequence<M extends AnyModule> extends Module {
   /** The child name of each item, in order. */
   protected readonly keys: string[] = [];
 
+  protected override get childrenByField(): boolean {
+    return false;
+  }
+
   protected constructor(
     private readonly kind: string,
     modules: Iterable<M>,
@@ -224,6 +228,10 @@ export class ModuleList<M extends AnyModule = Module> extends ModuleSequence<M> 
 /** Modules by name (PyTorch's ModuleDict): children under their keys, in insertion order; no forward. */
 export class ModuleDict<M extends AnyModule = Module> extends Module {
   private readonly byKey = new Map<string, M>();
+
+  protected override get childrenByField(): boolean {
+    return false;
+  }
 
   constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
     super();
