@@ -301,4 +301,81 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => (s.extra = new wg.nn.Tanh())).toThrow("wasmgrad.nn.Sequential.extra: a container's children are set by its methods");
       expect(seq.length).toBe(2);
     });
+    test("the schedulers take torch's positional form: StepLR(opt, 2, 0.5), LambdaLR(opt, fn), SequentialLR(opt, [a, b], [2]), …", () => {
+      const L = wg.optim.lrScheduler;
+      const run = (make: (o: wg.optim.SGD) => { step(): void }) => {
+        const o = new wg.optim.SGD([wg.zeros([1], { requiresGrad: true })], { lr: 1 });
+        const s = make(o);
+        return Array.from({ length: 4 }, () => {
+          o.step();
+          s.step();
+          return Math.round(o.paramGroups[0].lr * 1e6) / 1e6;
+        });
+      };
+      // torch: StepLR(o, 2, 0.5); MultiStepLR(o, [1, 3], 0.1); LambdaLR(o, lambda e: 0.9 ** e);
+      // SequentialLR(o, [LinearLR(o, 0.25, 1.0, 2), ExponentialLR(o, 0.5)], [2]); OneCycleLR(o, 1.0, 7); CosineAnnealingLR(o, 4, 0.1)
+      expect(run((o) => new L.StepLR(o, 2, 0.5))).toEqual([1, 0.5, 0.5, 0.25]);
+      expect(run((o) => new L.MultiStepLR(o, [1, 3], 0.1))).toEqual([0.1, 0.1, 0.01, 0.01]);
+      expect(run((o) => new L.LambdaLR(o, (e) => 0.9 ** e))).toEqual([0.9, 0.81, 0.729, 0.6561]);
+      expect(run((o) => new L.SequentialLR(o, [new L.LinearLR(o, 0.25, 1, 2), new L.ExponentialLR(o, 0.5)], [2]))).toEqual([0.625, 1, 0.5, 0.25]);
+      expect(run((o) => new L.OneCycleLR(o, 1, 7))).toEqual([0.980557, 0.919044, 0.672684, 0.357739]);
+      expect(run((o) => new L.CosineAnnealingLR(o, 4, 0.1))).toEqual([0.868198, 0.55, 0.231802, 0.1]);
+      expect(run((o) => new L.StepLR(o, 2, { gamma: 0.5 } as never))).toEqual([1, 0.5, 0.5, 0.25]);
+      const o = new wg.optim.SGD([wg.zeros([1], { requiresGrad: true })], { lr: 1 });
+      expect(() => new L.StepLR(o, ...([2, 0.5, -1] as unknown as [number]))).toThrow('wasmgrad.optim.lr.StepLR: takes 2 arguments (stepSize, gamma), got 3');
+      expect(() => new L.StepLR(o, 2, { stepSize: 3 } as never)).toThrow("wasmgrad.optim.lr.StepLR: got 'stepSize' both as an argument and as an option");
+    });
+
+    test("clipGradNorm_/clipGradValue_ take torch's forms: (params, 1, 'inf'), (params, { maxNorm }), (params, { clipValue })", () => {
+      const grads = () => {
+        const p1 = wg.tensor([3, 4], { requiresGrad: true });
+        p1.grad = wg.tensor([3, 4]);
+        return p1;
+      };
+      // torch: clip_grad_norm_(p1, 1.0, norm_type='inf') → 4, p1.grad [0.75, 1] (times 1/(4 + 1e-6))
+      const p1 = grads();
+      expect(wg.nn.utils.clipGradNorm_(p1, 1, 'inf' as never).item()).toBe(4);
+      expect(r6(p1.grad!)).toEqual([0.75, 1]);
+      // clip_grad_norm_(p1, max_norm=1.0) → 5
+      expect(wg.nn.utils.clipGradNorm_(grads(), { maxNorm: 1 }).item()).toBe(5);
+      // clip_grad_value_([p], clip_value=3.5) with grad [3, -4] → [3, -3.5]
+      const p2 = grads();
+      p2.grad = wg.tensor([3, -4]);
+      wg.nn.utils.clipGradValue_([p2], { clipValue: 3.5 });
+      expect(p2.grad!.toArray()).toEqual([3, -3.5]);
+      expect(() => wg.optim.clipGradNorm([p2], 1, { foreach: true } as never)).toThrow("wasmgrad.optim.clipGradNorm: unknown option 'foreach'");
+    });
+
+    test('nn.init.eye_ and nn.init.dirac_ (torch values)', () => {
+      // nn.init.eye_(empty(2, 3)) → [[1, 0, 0], [0, 1, 0]]
+      expect(wg.nn.init.eye_(wg.empty([2, 3])).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]); // prettier-ignore
+      // nn.init.dirac_(empty(4, 2, 3), 2) → channel d of each group of 2 passes input d through the centre
+      expect(wg.nn.init.dirac_(wg.empty([4, 2, 3]), 2).toArray()).toEqual([[[0, 1, 0], [0, 0, 0]], [[0, 0, 0], [0, 1, 0]], [[0, 1, 0], [0, 0, 0]], [[0, 0, 0], [0, 1, 0]]]); // prettier-ignore
+      // dirac_(empty(2, 3, 3, 3)).nonzero() → [[0, 0, 1, 1], [1, 1, 1, 1]]; 5-D: (3, 1, 1, 2, 3) → ones at [0, 0, 0, 1, 1] only
+      expect((wg.nonzero(wg.nn.init.dirac_(wg.empty([2, 3, 3, 3]))) as wg.Tensor).toArray()).toEqual([[0, 0, 1, 1], [1, 1, 1, 1]]); // prettier-ignore
+      expect((wg.nonzero(wg.nn.init.dirac_(wg.empty([3, 1, 1, 2, 3]), { groups: 1 })) as wg.Tensor).toArray()).toEqual([[0, 0, 0, 1, 1]]);
+      // a conv weight that requires grad is filled in place, still a leaf
+      const w = new wg.nn.Conv1d(2, 2, 3).weight;
+      expect([
+        wg.nn.init.dirac_(w),
+        w.isLeaf,
+        wg.nn.functional
+          .conv1d(
+            wg.tensor([
+              [
+                [1, 2, 3],
+                [4, 5, 6],
+              ],
+            ]),
+            w,
+          )
+          .toArray(),
+      ]).toEqual([w, true, [[[2], [5]]]]);
+      expect(() => wg.nn.init.eye_(wg.empty([3]))).toThrow('wasmgrad.nn.init.eye_: only tensors with 2 dimensions are supported, got [3]');
+      expect(() => wg.nn.init.dirac_(wg.empty([2, 2]))).toThrow('wasmgrad.nn.init.dirac_: only tensors with 3, 4, or 5 dimensions are supported, got [2, 2]');
+      expect(() => wg.nn.init.dirac_(wg.empty([3, 2, 3]), 2)).toThrow(
+        'wasmgrad.nn.init.dirac_: dim 0 must be divisible by groups, got 3 channels and 2 groups',
+      );
+      expect(() => wg.nn.init.dirac_(wg.empty([2, 2, 3]), 0)).toThrow('wasmgrad.nn.init.dirac_: groups must be an integer ≥ 1, got 0');
+    });
   });

@@ -105,6 +105,43 @@ export function constant_(t: Tensor, val: number): Tensor {
 export const zeros_ = (t: Tensor): Tensor => constant_(target('zeros_', t), 0);
 export const ones_ = (t: Tensor): Tensor => constant_(target('ones_', t), 1);
 
+/** The identity of a 2-D tensor (ones on the main diagonal of any rectangle), as torch.nn.init.eye_. */
+export function eye_(t: Tensor): Tensor {
+  target('eye_', t);
+  if (t.ndim !== 2) throw new ValueError('nn.init.eye_', `only tensors with 2 dimensions are supported, got ${fmtShape(t.shape)}`);
+  const cols = t.shape[1];
+  let e = 0;
+  return fill('eye_', t, () => {
+    const v = Math.floor(e / cols) === e % cols ? 1 : 0;
+    e++;
+    return v;
+  });
+}
+
+/**
+ * The Dirac delta of a conv weight [out, in, ...kernel] (3 to 5 dims), as torch.nn.init.dirac_: in
+ * each of `groups` blocks of out/groups output channels, channel d passes input channel d through
+ * the kernel's centre (index ⌊k/2⌋ per dim), for d < min(out/groups, in); all else 0.
+ */
+export function dirac_(t: Tensor, groups: number | { groups?: number } = 1): Tensor {
+  const g = num('dirac_', 'groups', args(groups, { groups: 1 }, { groups: groups as number }).groups, (v) => Number.isInteger(v) && v >= 1, 'an integer ≥ 1');
+  target('dirac_', t);
+  if (t.ndim < 3 || t.ndim > 5) throw new ValueError('nn.init.dirac_', `only tensors with 3, 4, or 5 dimensions are supported, got ${fmtShape(t.shape)}`);
+  const [out, inC, ...kernel] = t.shape;
+  if (out % g !== 0) throw new ValueError('nn.init.dirac_', `dim 0 must be divisible by groups, got ${out} channels and ${g} groups`);
+  const perGroup = out / g;
+  const k = kernel.reduce((a, b) => a * b, 1);
+  const centre = kernel.reduce((flat, n) => flat * n + Math.floor(n / 2), 0); // row-major index of the centre
+  let e = 0;
+  return fill('dirac_', t, () => {
+    const o = Math.floor(e / (inC * k)),
+      i = Math.floor(e / k) % inC,
+      r = e % k;
+    e++;
+    return o % perGroup === i && r === centre ? 1 : 0;
+  });
+}
+
 /** Glorot/Xavier uniform: U(−a, a), a = gain·√(6/(fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, gain: number | { gain?: number } = 1): Tensor {
   const g = num('xavierUniform_', 'gain', args(gain, { gain: 1 }, { gain: gain as number }).gain);
