@@ -394,7 +394,7 @@ const CASES: [string, () => unknown, ErrorClass, RegExp][] = [
   ['clipGradNorm: maxNorm "1"', () => wg.optim.clipGradNorm([leaf()], any('1')), ValueError, /optim\.clipGradNorm: maxNorm must be a number ≥ 0, got "1"/],
   [
     'StepLR without options',
-    () => new wg.optim.lr.StepLR(new wg.optim.SGD([leaf()], { lr: 1 }), any(undefined)),
+    () => new wg.optim.lr.StepLR(new wg.optim.SGD([leaf()], { lr: 1 }), any<never>(undefined)),
     ValueError,
     /optim\.lr\.StepLR: expects an options object \{ stepSize, gamma \}, got undefined/,
   ],

@@ -685,7 +685,10 @@ describe('validation errors name the optimizer and the bad value', () => {
         [{ ...good, paramGroups: [{ ...g0, amsgrad: true }] }, /state\[0\] has no 'max_exp_avg_sq' \(needed by these hyperparameters\)/],
         [{ ...good, paramGroups: [{ ...g0, amsgrad: 1 }] }, /optim\.Adam: amsgrad must be true or false, got 1/],
         [{ ...good, state: { 0: { ...s0, exp_avg: wg.zeros([4]) } } }, /state\[0\]\.exp_avg is float32 \[4\], parameter 0 needs float32 \[3\]/],
-        [{ ...good, state: { 0: { ...s0, exp_avg: [1, 2, 3] } } }, /state\[0\]\.exp_avg is not a Tensor/],
+        [{ ...good, state: { 0: { ...s0, exp_avg: 'x' } } }, /state\[0\]\.exp_avg is not a Tensor/],
+        // nested lists (JSON of a state dict) are read as tensors: a ragged one is an error
+        [{ ...good, state: { 0: { ...s0, exp_avg: [1, 2, [3]] } } }, /state\[0\]\.exp_avg is not a tensor's nested list/],
+        [{ ...good, state: { 0: { ...s0, exp_avg: [1, 2] } } }, /state\[0\]\.exp_avg is float32 \[2\], parameter 0 needs float32 \[3\]/],
       ];
       const before = JSON.stringify([opt.paramGroups, Array.from(opt.stateDict().state[0].exp_avg.rawValues())]);
       for (const [sd, re] of bad) {

@@ -2,11 +2,25 @@
  * Grad-mode switches beside wg.noGrad: enableGrad, setGradEnabled, isGradEnabled, inferenceMode
  * (PyTorch's torch.enable_grad, set_grad_enabled, is_grad_enabled, inference_mode).
  */
-import { isGradEnabled, noGrad, setGradEnabled } from '../engine/engine.js';
+import { isGradEnabled, noGrad, setGradEnabled as setMode } from '../engine/engine.js';
 import { checkFunction } from '../engine/check.js';
-import { ValueError } from '../errors.js';
+import { ValueError, fmtValue } from '../errors.js';
 
-export { isGradEnabled, setGradEnabled };
+export { isGradEnabled };
+
+/**
+ * torch.set_grad_enabled in its two uses: `setGradEnabled(mode)` switches recording on or off until
+ * switched back; `setGradEnabled(mode, fn)`, the form of torch's `with set_grad_enabled(mode):`,
+ * runs fn in that mode and restores the previous one (it is wg.enableGrad(fn) or wg.noGrad(fn)).
+ */
+export function setGradEnabled(enabled: boolean): void;
+export function setGradEnabled<T>(enabled: boolean, fn: () => T): T;
+export function setGradEnabled<T>(enabled: boolean, fn?: () => T): T | void {
+  if (typeof enabled !== 'boolean') throw new ValueError('setGradEnabled', `expects a boolean, got ${fmtValue(enabled)}`);
+  if (fn === undefined) return setMode(enabled);
+  checkFunction('setGradEnabled', 'fn', fn);
+  return enabled ? enableGrad(fn) : noGrad(fn);
+}
 
 /**
  * Runs fn with gradient recording on, also inside wg.noGrad (as torch.enable_grad). Only the grad
@@ -16,14 +30,14 @@ export { isGradEnabled, setGradEnabled };
 export function enableGrad<T>(fn: () => T): T {
   checkFunction('enableGrad', 'fn', fn);
   const prev = isGradEnabled();
-  setGradEnabled(true);
+  setMode(true);
   try {
     const result = fn();
     if (result instanceof Promise)
       throw new ValueError('enableGrad', 'fn must be synchronous, got a function that returned a Promise (await outside wg.enableGrad)');
     return result;
   } finally {
-    setGradEnabled(prev);
+    setMode(prev);
   }
 }
 

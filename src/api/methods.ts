@@ -5,6 +5,8 @@
  * src/index.ts imports this module, so every tensor a user sees has them.
  */
 import { backward, type BackwardOptions } from '../engine/autodiff.js';
+import type { Seed } from '../engine/backward-graph.js';
+import { torchArgs } from './keywords.js';
 import { registerHook, retainGrad, type RemovableHandle } from '../engine/backward-hooks.js';
 import type { GradHook } from '../engine/tensor.js';
 import { checkTensor } from '../engine/check.js';
@@ -37,6 +39,9 @@ import type { DiffOptions } from './parity-math.js';
 import type { IndexReduce, SliceScatterOptions } from './scatters.js';
 import type { Named } from './linalg-host.js';
 
+/** torch's Tensor.backward(gradient, retain_graph, create_graph, inputs): the arguments after the gradient go in the options object. */
+const BACKWARD_FORM = { positional: ['gradient'], options: ['retainGraph', 'createGraph', 'inputs'] } as const;
+
 /** The methods with an in-place form (src/api/inplace.ts). */
 type InPlaceBase = (typeof IN_PLACE_VALUES | typeof IN_PLACE_CASTS | typeof IN_PLACE_SHAPES)[number];
 /** x.name_(...args): x.name's arguments, x itself returned. */
@@ -46,9 +51,13 @@ declare module '../engine/tensor.js' {
   interface Tensor extends InPlaceMethods {
     /**
      * Backpropagates from this tensor: adds d(this)/d(leaf) · seed into every leaf's .grad.
-     * The seed defaults to 1 for a one-element tensor. Frees the graph unless retainGraph.
+     * The seed defaults to 1 for a one-element tensor. Frees the graph unless retainGraph. Also
+     * torch's keyword form `backward({ gradient?, retainGraph, createGraph, inputs })` and its
+     * positional one `backward(gradient, retainGraph, createGraph, inputs)`.
      */
     backward(grad?: TensorLike | ArrayLike<number>, opts?: BackwardOptions): void;
+    backward(keywords: BackwardOptions & { gradient?: TensorLike | ArrayLike<number> }): void;
+    backward(grad: TensorLike | ArrayLike<number> | undefined, retainGraph?: boolean, createGraph?: boolean, inputs?: Tensor | readonly Tensor[]): void;
     /** Makes backward() fill this non-leaf's .grad (accumulating, as a leaf's); a no-op on leaves. Eager only. */
     retainGrad(): void;
     /**
@@ -576,6 +585,7 @@ type TensorCore = Pick<
   | 'values'
   | 'rawValues'
   | 'toArray'
+  | 'toJSON'
   | 'detach'
   | 'detach_'
   | 'keep'
@@ -910,8 +920,9 @@ const forwarded = {
 type Forwarded = keyof typeof forwarded;
 
 const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<Tensor> = {
-  backward(grad, opts = {}) {
-    backward(this, grad, opts);
+  backward(...args: unknown[]) {
+    const [, grad, opts] = torchArgs('backward', [this, ...args], BACKWARD_FORM);
+    backward(this, grad as Seed, opts as BackwardOptions);
   },
   requiresGrad_(requiresGrad = true) {
     this.requiresGrad = requiresGrad;

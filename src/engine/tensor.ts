@@ -301,6 +301,16 @@ export class Tensor implements Meta {
     return build(0, 0);
   }
 
+  /**
+   * JSON.stringify's form: the values as toArray() (JSON writes NaN and ±∞ as null). Without it a
+   * tensor serialised its handle's fields, the backend and all its memory included, so a state
+   * dict (`JSON.stringify(opt.stateDict())`, torch's json.dumps of a state dict with tensors as
+   * lists) could not be saved; loadStateDict takes those nested lists back.
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
+  }
+
   /** The same storage, cut from the graph: no gradient flows through the result. */
   detach(): Tensor {
     this.checkUsable('detach');

@@ -41,6 +41,10 @@ abstract class ModuleSequence<M extends AnyModule> extends Module {
   /** The child name of each item, in order. */
   protected readonly keys: string[] = [];
 
+  protected override get childrenByField(): boolean {
+    return false;
+  }
+
   protected constructor(
     private readonly kind: string,
     modules: Iterable<M>,
@@ -223,10 +227,22 @@ export class ModuleList<M extends AnyModule = Module> extends ModuleSequence<M> 
 
 /** Modules by name (PyTorch's ModuleDict): children under their keys, in insertion order; no forward. */
 export class ModuleDict<M extends AnyModule = Module> extends Module {
-  private readonly items = new Map<string, M>();
+  private readonly byKey = new Map<string, M>();
+
+  protected override get childrenByField(): boolean {
+    return false;
+  }
 
   constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
     super();
+    this.update(modules);
+  }
+
+  /**
+   * Adds (or replaces in place) every entry of an object, a Map or [key, module] pairs, in their
+   * order (PyTorch's ModuleDict.update, which keeps a mapping's order too).
+   */
+  update(modules: Record<string, M> | Iterable<[string, M]>): this {
     if (modules === null || typeof modules !== 'object')
       throw new ValueError('nn.ModuleDict', `expects an object or entries of modules, got ${fmtValue(modules)}`);
     const entries: unknown[] = Symbol.iterator in modules ? [...(modules as Iterable<unknown>)] : Object.entries(modules);
@@ -235,49 +251,65 @@ export class ModuleDict<M extends AnyModule = Module> extends Module {
         throw new ValueError('nn.ModuleDict', `expects an object or [key, module] entries, got the entry ${fmtValue(e)}`);
       this.set(e[0] as string, e[1] as M);
     }
+    return this;
   }
 
   /** Adds (registers) a module under `key`; an existing key's module is replaced in its place, as PyTorch's `md[key] = m`. */
   set(key: string, m: M): this {
     this.setModule(key, m);
-    this.items.set(key, m);
+    this.byKey.set(key, m);
     return this;
   }
 
   /** The module under `key`. */
   get(key: string): M {
-    const m = this.items.get(key);
-    if (m === undefined) throw new ValueError('nn.ModuleDict.get', `no module under ${fmtValue(key)} (keys: ${[...this.items.keys()].join(', ')})`);
+    const m = this.byKey.get(key);
+    if (m === undefined) throw new ValueError('nn.ModuleDict.get', `no module under ${fmtValue(key)} (keys: ${[...this.byKey.keys()].join(', ')})`);
     return m;
   }
 
   has(key: string): boolean {
-    return this.items.has(key);
+    return this.byKey.has(key);
   }
 
   /** Removes the module under `key` and returns it (PyTorch's ModuleDict.pop, `del md[key]`); the others keep their order. */
   pop(key: string): M {
-    const m = this.items.get(key);
-    if (m === undefined) throw new ValueError('nn.ModuleDict.pop', `no module under ${fmtValue(key)} (keys: ${[...this.items.keys()].join(', ')})`);
-    this.items.delete(key);
-    this.resetModules([...this.items]);
+    const m = this.byKey.get(key);
+    if (m === undefined) throw new ValueError('nn.ModuleDict.pop', `no module under ${fmtValue(key)} (keys: ${[...this.byKey.keys()].join(', ')})`);
+    this.byKey.delete(key);
+    this.resetModules([...this.byKey]);
     return m;
   }
 
   keys(): string[] {
-    return [...this.items.keys()];
+    return [...this.byKey.keys()];
   }
 
   values(): M[] {
-    return [...this.items.values()];
+    return [...this.byKey.values()];
   }
 
   entries(): [string, M][] {
-    return [...this.items.entries()];
+    return [...this.byKey.entries()];
+  }
+
+  /** PyTorch's name for entries(). */
+  items(): [string, M][] {
+    return this.entries();
+  }
+
+  /** PyTorch's len(md); also `size`, as a Map's. */
+  get length(): number {
+    return this.byKey.size;
   }
 
   get size(): number {
-    return this.items.size;
+    return this.byKey.size;
+  }
+
+  /** [key, module] pairs, as a Map's (and ParameterDict's) iteration. */
+  [Symbol.iterator](): Iterator<[string, M]> {
+    return this.byKey[Symbol.iterator]();
   }
 
   forward(): Tensor {

@@ -9,6 +9,7 @@
  */
 import { getBackend, isGradEnabled, noGrad, setBackend } from '../engine/engine.js';
 import { registerHook } from '../engine/backward-hooks.js';
+import { checkOptions, isRecord } from '../engine/check.js';
 import { clone } from '../api/shape.js';
 import { tensor } from '../api/creation.js';
 import { CompileError, DTypeError, StateDictError, ValueError, fmtValue } from '../errors.js';
@@ -17,8 +18,8 @@ import { jsState, sink } from '../engine/sink.js';
 import { makePersistent } from '../engine/memory.js';
 import { fmtShape, sameShape } from '../ops/types.js';
 import { Tensor } from '../engine/tensor.js';
-import { zeroGrads } from '../optim/zero-grad.js';
-import { isParameter, markParameter } from './parameter.js';
+import { zeroGrads, type SetToNone } from '../optim/zero-grad.js';
+import { isMadeParameter, markParameter } from './parameter.js';
 
 /** A state dict: parameter and buffer names → tensors, in PyTorch's order. */
 /** What a module's method names in its errors: nn.<class>.<method>. */
@@ -88,8 +89,38 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** The instance's own forward before hooks wrapped it (null: the class's). */
   private _ownForward: PropertyDescriptor | null = null;
 
+  /**
+   * The module is seen through a proxy that registers what PyTorch's Module.__setattr__ does: a
+   * field set to a module (`this.fc = new nn.Linear(2, 3)`, or a class field) registers it as a
+   * child of that name, one set to a tensor made by nn.Parameter registers it as a parameter. An
+   * explicit `this.fc = this.registerModule('fc', …)` assigns a child already registered: nothing
+   * more happens. Only data properties pass here (every assignment and class field defines one);
+   * the live fields of registered tensors are accessors, which check what they are set to.
+   */
+  constructor() {
+    return new Proxy(this, { defineProperty: adoptField });
+  }
+
   /** Computes the module's output. */
   abstract forward(...args: Parameters<F>): ReturnType<F>;
+
+  /** @internal adoptField's registration of a field's new value (see the constructor). */
+  adopt(name: string, v: unknown): void {
+    if (v instanceof Module) {
+      if ([...this._modules.values()].includes(v)) return;
+      if (!this.childrenByField)
+        throw new ValueError(
+          fnOf(this, name),
+          `a container's children are set by its methods (append, insert, set, …), not by assigning a field, got ${fmtValue(v)}`,
+        );
+      this.setModule(name, v);
+    } else if (isMadeParameter(v) && ![...this._parameters.values()].includes(v)) this.setParameter(name, v);
+  }
+
+  /** Whether a field set to a module registers it (false for the containers, whose methods keep their lists). */
+  protected get childrenByField(): boolean {
+    return true;
+  }
 
   // ---- registration ------------------------------------------------------------------------
 
@@ -110,14 +141,15 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * Parameters appear in parameters(), namedParameters() and stateDict().
    */
   registerParameter(name: string, t: Tensor): Tensor {
+    if (this._parameters.get(name) === t) return t; // already adopted from its field
     this.checkName('registerParameter', name);
     this.checkParameter('registerParameter', name, t);
     this._parameters.set(name, t);
+    markParameter(t);
     this.liveField(name, this._parameters, (v) => {
       this.checkParameter(name, name, v);
       markParameter(v);
     });
-    markParameter(t);
     return t;
   }
 
@@ -135,8 +167,8 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   private checkParameter(kind: string, name: string, t: Tensor): void {
     this.checkTensor(kind, name, t);
-    // a frozen nn.Parameter (requiresGrad false) is a parameter too, as in torch
-    if (!t.isLeaf || !(t.requiresGrad || isParameter(t)) || t.dtype !== 'float32')
+    // a frozen nn.Parameter (requiresGrad false) registers as PyTorch's
+    if (!t.isLeaf || !(t.requiresGrad || isMadeParameter(t)) || t.dtype !== 'float32')
       throw new ValueError(
         fnOf(this, kind),
         `'${name}' must be a float32 leaf tensor with requiresGrad, got ${fmtValue(t)}${t.requiresGrad ? '' : ' without requiresGrad'}${t.isLeaf ? '' : ` computed by '${t.node!.op.name}'`}`,
@@ -148,16 +180,19 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * it registers the new tensor, as PyTorch's Module.__setattr__ does, so `lm.weight = emb.weight`
    * ties the two (one parameter, two state-dict names). Names without such a field
    * (`in_proj_weight`, `weight_ih_l0`, which modules keep under other fields) are left alone.
+   * A child module gets the field where the module has no property of its name instead
+   * (`absent`: `m.addModule('fc', …)` then `m.fc`, as PyTorch's __getattr__; `seq[0]`).
    */
-  private liveField(name: string, registry: Map<string, Tensor>, check: (t: Tensor) => void): void {
-    if (!Object.hasOwn(this, name)) return;
+  private liveField<T>(name: string, registry: Map<string, T>, check: (t: T) => void, absent = false): void {
+    const own = Object.hasOwn(this, name);
+    if (absent ? name in this : !own) return;
     Object.defineProperty(this, name, {
       get: () => registry.get(name),
-      set: (t: Tensor) => {
+      set: (t: T) => {
         check(t);
         registry.set(name, t);
       },
-      enumerable: true,
+      enumerable: own,
       configurable: true,
     });
   }
@@ -169,9 +204,13 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * storage becomes persistent either way (kernels update it in place and compiled programs keep
    * its address); a parameter, a leaf that requires grad, already is.
    */
-  registerBuffer(name: string, t: Tensor, persistent = true): Tensor {
+  registerBuffer(name: string, t: Tensor, persistentArg: boolean | { persistent?: boolean } = true): Tensor {
     this.checkName('registerBuffer', name);
     this.checkTensor('registerBuffer', name, t);
+    // torch's keyword form register_buffer(name, t, persistent=False): { persistent: false }
+    const persistent = isRecord(persistentArg)
+      ? (checkOptions<{ persistent?: boolean }>(fnOf(this, 'registerBuffer'), persistentArg, ['persistent']).persistent ?? true)
+      : persistentArg;
     if (typeof persistent !== 'boolean') throw new ValueError(fnOf(this, 'registerBuffer'), `persistent must be a boolean, got ${fmtValue(persistent)}`);
     if (!persistent) this._nonPersistent.add(name);
     makePersistent(t.storage, fnOf(this, 'registerBuffer'));
@@ -216,7 +255,13 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     const t = registry.get(name);
     if (t === undefined) throw new ValueError(fnOf(this, kind), `no '${name}' is registered`);
     registry.delete(name);
-    if (Object.hasOwn(this, name)) Object.defineProperty(this, name, { value: t, writable: true, enumerable: true, configurable: true });
+    // a plain field now: not adopted again (it may be an nn.Parameter)
+    adoptPaused = true;
+    try {
+      if (Object.hasOwn(this, name)) Object.defineProperty(this, name, { value: t, writable: true, enumerable: true, configurable: true });
+    } finally {
+      adoptPaused = false;
+    }
     return t;
   }
 
@@ -233,8 +278,11 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
 
   /** Registers a child module; its parameters and buffers get the prefix `name.`. */
   registerModule<M extends AnyModule>(name: string, m: M): M {
+    if (this._modules.get(name) === m) return m; // already adopted from its field (`this.fc = m` first)
     this.checkName('registerModule', name);
-    return this.putModule(name, m);
+    this.putModule(name, m);
+    this.moduleField(name);
+    return m;
   }
 
   /**
@@ -253,7 +301,23 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   protected resetModules(entries: readonly (readonly [string, AnyModule])[]): void {
     for (const [name, m] of entries) this.checkModule(name, m);
     this._modules.clear();
-    for (const [name, m] of entries) this._modules.set(name, m);
+    for (const [name, m] of entries) {
+      this._modules.set(name, m);
+      this.moduleField(name);
+    }
+  }
+
+  /** A child's field where the module has no property of its name (`m.fc` after addModule, `seq[0]`): setting it adopts the module. */
+  private moduleField(name: string): void {
+    this.liveField(
+      name,
+      this._modules,
+      (v) => {
+        this.checkModule(name, v);
+        this.adopt(name, v);
+      },
+      true,
+    );
   }
 
   private checkModule(name: string, m: unknown): void {
@@ -464,8 +528,9 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * disposed tensors, shape and dtype mismatches are reported together in one StateDictError, and
    * then nothing has been modified. Tensors may come from the other backend.
    */
-  loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions = {}): LoadStateDictResult {
-    const { result, commit } = this.planLoadStateDict(sd, opts);
+  loadStateDict(sd: StateDict | Map<string, Tensor>, opts: LoadStateDictOptions | boolean = {}): LoadStateDictResult {
+    // torch's positional form load_state_dict(sd, strict): a boolean is `strict`
+    const { result, commit } = this.planLoadStateDict(sd, typeof opts === 'boolean' ? { strict: opts } : opts);
     commit();
     return result;
   }
@@ -570,7 +635,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   }
 
   /** Clears every parameter's gradient: sets it to null (setToNone, PyTorch ≥ 2.0's default) or fills it with zeros (PyTorch 1.13's default). */
-  zeroGrad(setToNone = true): void {
+  zeroGrad(setToNone: SetToNone = true): void {
     zeroGrads(fnOf(this, 'zeroGrad'), this.parameters(), setToNone);
   }
 
@@ -748,4 +813,12 @@ function onBackendOf(target: Tensor, src: Tensor): Tensor {
   } finally {
     setBackend(prev);
   }
+}
+
+/** The module proxy's trap: defines the property on the module, then registers a module or nn.Parameter value. */
+let adoptPaused = false;
+function adoptField(target: AnyModule, name: string | symbol, desc: PropertyDescriptor): boolean {
+  if (!Reflect.defineProperty(target, name, desc)) return false;
+  if (!adoptPaused && typeof name === 'string' && 'value' in desc) target.adopt(name, desc.value);
+  return true;
 }

@@ -1,8 +1,10 @@
 /**
- * nn.Parameter: PyTorch's way to make a trainable leaf out of a tensor. wasmgrad has no Tensor
- * subclass for it: `new nn.Parameter(t)` returns a plain Tensor (a new leaf over t's storage, as
- * torch's Parameter shares t's data), remembered as a parameter so that `p instanceof
- * nn.Parameter` holds for it and for every tensor a Module registered as a parameter, as in torch.
+ * nn.Parameter, as PyTorch's: `new nn.Parameter(data?, requiresGrad = true)` is a leaf tensor over
+ * data's storage (torch's Parameter shares its data; without data an empty [0] tensor) that a
+ * module registers as a parameter when it is assigned to one of the module's fields
+ * (`this.w = new nn.Parameter(wg.ones([3]))`, src/nn/module.ts). wasmgrad has no Tensor subclass:
+ * the result is a Tensor, and `p instanceof nn.Parameter` holds for the tensors made here and for
+ * every tensor registered as a module's parameter, as torch's isinstance.
  */
 import { checkOptions, checkTensor } from '../engine/check.js';
 import { makePersistent } from '../engine/memory.js';
@@ -11,29 +13,30 @@ import { DTypeError } from '../errors.js';
 import { checkBool, fmtShape } from '../ops/types.js';
 import { empty } from '../api/convenience.js';
 
-const parameters = new WeakSet<Tensor>();
+/** The tensors made by nn.Parameter: a module adopts them when one of its fields is set to one. */
+const made = new WeakSet<Tensor>();
+/** Every tensor registered as a module's parameter (Module.registerParameter). */
+const registered = new WeakSet<Tensor>();
 
-/** Records t as a parameter (Module.registerParameter calls it, so module parameters are Parameters). */
+/** Whether `t` was made by nn.Parameter (a module registers it when a field is assigned it). */
+export const isMadeParameter = (t: unknown): t is Tensor => t instanceof Tensor && made.has(t);
+
+/** Marks a registered parameter, so that `p instanceof nn.Parameter` holds. */
 export function markParameter(t: Tensor): void {
-  parameters.add(t);
+  registered.add(t);
 }
 
-/** Whether t was made by nn.Parameter or registered by a Module as a parameter. */
-export const isParameter = (t: Tensor): boolean => parameters.has(t);
+// A Parameter is a Tensor: the class only makes one (its constructor returns the tensor).
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface Parameter extends Tensor {}
 
-/** The constructor's types: `new nn.Parameter(data?, requiresGrad = true)` gives a Tensor. */
-export interface ParameterConstructor {
-  new (data?: Tensor, requiresGrad?: boolean | { requiresGrad?: boolean }): Tensor;
-  readonly prototype: Tensor;
-}
-
-/**
- * torch.nn.Parameter(data = None, requires_grad = True): a float32 leaf over data's storage (an
- * empty [0] tensor without data) that requires grad unless requiresGrad is false (a frozen
- * parameter, which a Module still registers and an optimizer skips). data itself is left as it was.
- * Its storage is persistent, as every parameter's: it outlives the training steps.
- */
-export const Parameter = class Parameter {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Parameter {
+  /**
+   * torch.nn.Parameter(data = None, requires_grad = True): a float32 leaf over data's storage,
+   * kept resident (it outlives the training steps), with requiresGrad (false gives a frozen
+   * parameter, which a Module still registers and an optimizer skips); data is left as it was.
+   */
   constructor(data?: Tensor, requiresGrad: boolean | { requiresGrad?: boolean } = true) {
     const fn = 'nn.Parameter';
     const rg =
@@ -45,12 +48,11 @@ export const Parameter = class Parameter {
     const p = t.detach();
     makePersistent(p.storage, fn);
     p.requiresGrad = rg;
-    markParameter(p);
-    return p;
+    made.add(p);
+    return p as Parameter;
   }
 
-  /** `v instanceof nn.Parameter`: a tensor made by nn.Parameter or registered by a Module as a parameter. */
   static [Symbol.hasInstance](v: unknown): boolean {
-    return v instanceof Tensor && parameters.has(v);
+    return v instanceof Tensor && (made.has(v) || registered.has(v));
   }
-} as unknown as ParameterConstructor;
+}

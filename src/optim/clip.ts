@@ -8,6 +8,7 @@ import { checkBool, checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
 import { CompileError, DTypeError, NonFiniteError, RecycledTensorError, ValueError, fmtValue } from '../errors.js';
 import { paramList, type Params } from './optimizer.js';
+import { torchForm } from '../api/keywords.js';
 
 export interface ClipGradNormOptions {
   /**
@@ -37,7 +38,7 @@ export interface ClipGradNormOptions {
  * float64 (gradSumSquares); the sum over parameters, the root and the coefficient are float32, as
  * PyTorch's tensor arithmetic. A coefficient of exactly 1 leaves the gradients unchanged.
  */
-export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
+function clipGradNormImpl(params: Params | Tensor, maxNorm: number, options: ClipGradNormOptions = {}): Tensor {
   const FN = 'optim.clipGradNorm';
   const list = paramList(FN, params, true);
   if (typeof maxNorm !== 'number' || Number.isNaN(maxNorm) || maxNorm < 0) throw new ValueError(FN, `maxNorm must be a number ≥ 0, got ${fmtValue(maxNorm)}`);
@@ -75,7 +76,7 @@ export function clipGradNorm(params: Params | Tensor, maxNorm: number, options: 
  * clip_grad_value_ (parameters without a gradient are skipped; NaN stays NaN, as torch.clamp).
  * It is one clamp launch per gradient, so a compiled step with it replays without its JavaScript.
  */
-export function clipGradValue(params: Params | Tensor, clipValue: number): void {
+function clipGradValueImpl(params: Params | Tensor, clipValue: number): void {
   const FN = 'optim.clipGradValue';
   const list = paramList(FN, params, true);
   // PyTorch accepts a negative clip_value (then clamp(min=−v, max=v) sets everything to max = v);
@@ -102,3 +103,12 @@ function gradsOf(FN: string, list: Tensor[]): Tensor[] {
   });
   return grads;
 }
+
+/** clipGradNorm(params, maxNorm, {normType, errorIfNonfinite}), also in torch's forms: `(params, 1, 'inf')`, `(params, {maxNorm: 1})`. */
+export const clipGradNorm = /* @__PURE__ */ torchForm('optim.clipGradNorm', clipGradNormImpl, {
+  positional: ['maxNorm'],
+  options: ['normType', 'errorIfNonfinite'],
+});
+
+/** clipGradValue(params, clipValue), also in torch's keyword form `(params, {clipValue})`. */
+export const clipGradValue = /* @__PURE__ */ torchForm('optim.clipGradValue', clipGradValueImpl, { positional: ['clipValue'] });

@@ -8,7 +8,7 @@
 import { checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
 import { fmtValue } from '../errors.js';
-import { EpochLR, initialLrs, nonNeg, options, perGroup, posInt, type Schedulable } from './scheduler.js';
+import { EpochLR, initialLrs, nonNeg, options, perGroup, posInt, torchOptions, type Schedulable } from './scheduler.js';
 
 /** A schedule whose lr at epoch t is a JavaScript function of t and the group. */
 export abstract class FormulaLR extends EpochLR {
@@ -68,7 +68,11 @@ export class LinearLR extends FormulaLR {
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
-  constructor(optimizer: Schedulable, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+  constructor(
+    optimizer: Schedulable,
+    ...args: [opts?: { startFactor?: number; endFactor?: number; totalIters?: number }] | [startFactor?: number, endFactor?: number, totalIters?: number]
+  ) {
+    const opts = torchOptions('LinearLR', args, ['startFactor', 'endFactor', 'totalIters']) ?? {};
     const o = options<{ startFactor: number; endFactor: number; totalIters: number }>(
       'LinearLR',
       opts,
@@ -92,7 +96,8 @@ export class LinearLR extends FormulaLR {
 export class ConstantLR extends FormulaLR {
   readonly factor: number;
   readonly totalIters: number;
-  constructor(optimizer: Schedulable, opts: { factor?: number; totalIters?: number } = {}) {
+  constructor(optimizer: Schedulable, ...args: [opts?: { factor?: number; totalIters?: number }] | [factor?: number, totalIters?: number]) {
+    const opts = torchOptions('ConstantLR', args, ['factor', 'totalIters']) ?? {};
     const o = options<{ factor: number; totalIters: number }>(
       'ConstantLR',
       opts,
@@ -114,7 +119,8 @@ export class ConstantLR extends FormulaLR {
 export class PolynomialLR extends FormulaLR {
   readonly totalIters: number;
   readonly power: number;
-  constructor(optimizer: Schedulable, opts: { totalIters?: number; power?: number } = {}) {
+  constructor(optimizer: Schedulable, ...args: [opts?: { totalIters?: number; power?: number }] | [totalIters?: number, power?: number]) {
+    const opts = torchOptions('PolynomialLR', args, ['totalIters', 'power']) ?? {};
     const o = options<{ totalIters: number; power: number }>(
       'PolynomialLR',
       opts,
@@ -142,7 +148,8 @@ export class CosineAnnealingWarmRestarts extends FormulaLR {
   readonly t0: number;
   readonly tMult: number;
   readonly etaMin: number;
-  constructor(optimizer: Schedulable, opts: { t0: number; tMult?: number; etaMin?: number }) {
+  constructor(optimizer: Schedulable, ...args: [opts: { t0: number; tMult?: number; etaMin?: number }] | [t0: number, tMult?: number, etaMin?: number]) {
+    const opts = torchOptions('CosineAnnealingWarmRestarts', args, ['t0', 'tMult', 'etaMin']);
     const o = options<{ t0: number; tMult: number; etaMin: number }>(
       'CosineAnnealingWarmRestarts',
       opts,
@@ -212,8 +219,8 @@ abstract class LambdaSchedule extends FormulaLR {
  * epoch; with a list of functions (one per parameter group) group i follows lrLambda[i].
  */
 export class LambdaLR extends LambdaSchedule {
-  constructor(optimizer: Schedulable, opts: { lrLambda: LrLambda | readonly LrLambda[] }) {
-    super('LambdaLR', optimizer, 'lrLambda', opts);
+  constructor(optimizer: Schedulable, ...args: [opts: { lrLambda: LrLambda | readonly LrLambda[] }] | [lrLambda: LrLambda | readonly LrLambda[]]) {
+    super('LambdaLR', optimizer, 'lrLambda', torchOptions('LambdaLR', args, ['lrLambda']));
     this.refresh();
   }
   protected lrAt(t: number, i: number): number {
@@ -227,8 +234,8 @@ export class LambdaLR extends LambdaSchedule {
  * (an lr set by hand between steps is not carried on, unlike PyTorch, which multiplies the current lr).
  */
 export class MultiplicativeLR extends LambdaSchedule {
-  constructor(optimizer: Schedulable, opts: { lrLambda: LrLambda | readonly LrLambda[] }) {
-    super('MultiplicativeLR', optimizer, 'lrLambda', opts);
+  constructor(optimizer: Schedulable, ...args: [opts: { lrLambda: LrLambda | readonly LrLambda[] }] | [lrLambda: LrLambda | readonly LrLambda[]]) {
+    super('MultiplicativeLR', optimizer, 'lrLambda', torchOptions('MultiplicativeLR', args, ['lrLambda']));
     this.refresh();
   }
   protected lrAt(t: number, i: number): number {
@@ -293,9 +300,12 @@ export class CyclicLR extends FormulaLR {
   private readonly scale: (x: number) => number;
   private readonly scaleMode: 'cycle' | 'iterations';
 
-  constructor(optimizer: Schedulable, opts: CyclicLROptions) {
+  constructor(
+    optimizer: Schedulable,
+    ...args: [opts: CyclicLROptions] | [baseLr: number | readonly number[], maxLr: number | readonly number[], ...more: unknown[]]
+  ) {
     super('CyclicLR', optimizer, FORMULA);
-    const o = checkOptions<CyclicLROptions>('optim.lr.CyclicLR', opts, CYCLIC_OPTIONS);
+    const o = checkOptions<CyclicLROptions>('optim.lr.CyclicLR', torchOptions('CyclicLR', args, CYCLIC_OPTIONS), CYCLIC_OPTIONS);
     const groups = this.baseLrs.length;
     const each = (name: string, v: unknown) => perGroup((m) => this.error(m), name, v, groups);
     const baseLrs = each('baseLr', o.baseLr);

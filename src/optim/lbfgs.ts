@@ -18,7 +18,7 @@ import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { CompileError, DTypeError, StateDictError, ValueError, fmtValue } from '../errors.js';
 import { checkNumber, paramList, type Params } from './optimizer.js';
-import { zeroGrads } from './zero-grad.js';
+import { zeroGrads, type SetToNone } from './zero-grad.js';
 
 export interface LBFGSOptions {
   /** Step length of each iteration, or the first trial step of the line search (default 1). */
@@ -279,7 +279,7 @@ export class LBFGS {
   }
 
   /** Clears the gradients (set to null, or filled with zeros). */
-  zeroGrad(setToNone = true): void {
+  zeroGrad(setToNone: SetToNone = true): void {
     zeroGrads('optim.LBFGS.zeroGrad', this.params, setToNone);
   }
 

@@ -11,7 +11,7 @@
 import { sink } from '../engine/sink.js';
 import { MAX_MILESTONES } from '../ops/optim.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, nonNeg, options, perGroup, posInt, type Schedulable } from './scheduler.js';
+import { ClosedFormLR, nonNeg, options, perGroup, posInt, torchOptions, type Schedulable } from './scheduler.js';
 import { Optimizer } from './optimizer.js';
 
 export { LRScheduler, type LRSchedulerState, type Schedulable } from './scheduler.js';
@@ -41,10 +41,10 @@ export {
 export class StepLR extends ClosedFormLR {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: Schedulable, opts: { stepSize: number; gamma?: number }) {
+  constructor(optimizer: Schedulable, ...args: [opts: { stepSize: number; gamma?: number }] | [stepSize: number, gamma?: number]) {
     const o = options<{ stepSize: number; gamma: number }>(
       'StepLR',
-      opts,
+      torchOptions('StepLR', args, ['stepSize', 'gamma']),
       { stepSize: undefined, gamma: 0.1 },
       { stepSize: posInt, gamma: nonNeg },
       { stepSize: 'an integer ≥ 1', gamma: 'a finite number ≥ 0' },
@@ -58,8 +58,14 @@ export class StepLR extends ClosedFormLR {
 /** lr = baseLr · gamma^t. */
 export class ExponentialLR extends ClosedFormLR {
   readonly gamma: number;
-  constructor(optimizer: Schedulable, opts: { gamma: number }) {
-    const o = options<{ gamma: number }>('ExponentialLR', opts, { gamma: undefined }, { gamma: nonNeg }, { gamma: 'a finite number ≥ 0' });
+  constructor(optimizer: Schedulable, ...args: [opts: { gamma: number }] | [gamma: number]) {
+    const o = options<{ gamma: number }>(
+      'ExponentialLR',
+      torchOptions('ExponentialLR', args, ['gamma']),
+      { gamma: undefined },
+      { gamma: nonNeg },
+      { gamma: 'a finite number ≥ 0' },
+    );
     super('ExponentialLR', optimizer, 'exponential', [o.gamma]);
     this.gamma = o.gamma;
   }
@@ -72,10 +78,10 @@ export class ExponentialLR extends ClosedFormLR {
 export class CosineAnnealingLR extends ClosedFormLR {
   readonly tMax: number;
   readonly etaMin: number;
-  constructor(optimizer: Schedulable, opts: { tMax: number; etaMin?: number }) {
+  constructor(optimizer: Schedulable, ...args: [opts: { tMax: number; etaMin?: number }] | [tMax: number, etaMin?: number]) {
     const o = options<{ tMax: number; etaMin: number }>(
       'CosineAnnealingLR',
-      opts,
+      torchOptions('CosineAnnealingLR', args, ['tMax', 'etaMin']),
       { tMax: undefined, etaMin: 0 },
       { tMax: posInt, etaMin: nonNeg },
       { tMax: 'an integer ≥ 1', etaMin: 'a finite number ≥ 0' },
@@ -117,7 +123,8 @@ export class LinearWarmup extends ClosedFormLR {
 export class MultiStepLR extends ClosedFormLR {
   readonly milestones: readonly number[];
   readonly gamma: number;
-  constructor(optimizer: Schedulable, opts: { milestones: readonly number[]; gamma?: number }) {
+  constructor(optimizer: Schedulable, ...args: [opts: { milestones: readonly number[]; gamma?: number }] | [milestones: readonly number[], gamma?: number]) {
+    const opts = torchOptions('MultiStepLR', args, ['milestones', 'gamma']);
     const o = options<{ gamma: number }>('MultiStepLR', opts, { gamma: 0.1 }, { gamma: nonNeg }, { gamma: 'a finite number ≥ 0' }, ['milestones']);
     const ms = (opts as { milestones?: unknown }).milestones;
     const err = (m: string) => new ValueError('optim.lr.MultiStepLR', m);
@@ -166,8 +173,10 @@ export interface OneCycleOptions {
  */
 export class OneCycleLR extends ClosedFormLR {
   readonly totalSteps: number;
-  constructor(optimizer: Schedulable, opts: OneCycleOptions) {
+  constructor(optimizer: Schedulable, ...args: [opts: OneCycleOptions] | [maxLr: number | readonly number[], totalSteps?: number, ...more: unknown[]]) {
     const N = 'OneCycleLR';
+    // prettier-ignore
+    const opts = torchOptions<OneCycleOptions>(N, args, ['maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum', 'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase']) as OneCycleOptions;
     const o = options<{ pctStart: number; divFactor: number; finalDivFactor: number }>(
       N,
       opts,

@@ -12,7 +12,7 @@
  * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
  * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta, prev, step_size, ax; NAdam's
  * mu_product and ASGD's eta and mu, 0-d tensors) and camelCase hyperparameters (our option names); loadStateDict also reads torch's own
- * format (snake_case, nested lists: fromTorchFormat).
+ * format (snake_case: fromTorchFormat), and buffers as nested lists (JSON of a state dict).
  *
  * Each group's hyperparameters and each parameter's step count live in WASM memory (src/ops/optim.ts,
  * optimCoefficients), one hyperparameter block per group (and backend), which the update kernels
@@ -38,7 +38,7 @@ import { fmtShape, sameShape, type OpDef } from '../ops/types.js';
 import { jsState, sink } from '../engine/sink.js';
 import { Tensor, type NestedArray } from '../engine/tensor.js';
 import { op } from '../ops/index.js';
-import { zeroGrads } from './zero-grad.js';
+import { zeroGrads, type SetToNone } from './zero-grad.js';
 
 /** Parameters: tensors, or a module (anything with a `parameters()` method returning them). */
 export type Params = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
@@ -540,7 +540,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   }
 
   /** Clears the gradients: sets them to null (PyTorch's set_to_none), or fills them with zeros. */
-  zeroGrad(setToNone = true): void {
+  zeroGrad(setToNone: SetToNone = true): void {
     zeroGrads(`optim.${this.name}.zeroGrad`, this.params, setToNone);
   }
 
@@ -583,7 +583,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const fail = (message: string, malformed = true) => origin.error(message, malformed);
     const sd =
       isRecord(given) && 'param_groups' in given && !('paramGroups' in given)
-        ? fromTorchFormat(given as unknown as Record<string, unknown>, fail)
+        ? fromTorchFormat(given as unknown as Record<string, unknown>)
         : (given as OptimizerStateDict);
     if (sd === null || typeof sd !== 'object')
       throw new ValueError(`optim.${this.name}`, `loadStateDict expects { state: {...}, paramGroups: [...] } as made by stateDict(), got ${fmtValue(sd)}`);
@@ -658,10 +658,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
         return v;
       });
       const buffers: Record<string, Tensor> = {};
-      for (const [n, t] of Object.entries(entry)) {
+      for (const [n, saved] of Object.entries(entry)) {
         if (n === 'step' || this.counterStates.includes(n)) continue;
         const where = name({ param: key, entry: n });
         if (!this.bufferNames.includes(n)) throw fail(`unknown state '${n}' in ${name({ param: key })} (${this.name} keeps ${this.bufferNames.join(', ')})`);
+        const t = listAsTensor(saved, where, fail);
         if (!(t instanceof Tensor)) throw fail(`${where} is not a Tensor (got ${fmtValue(t)})`);
         if (!t.storage.alive) throw fail(`${where} was freed`);
         // float32 is the only dtype of optimizer state: another one is a malformed state; a shape
@@ -717,34 +718,32 @@ const TORCH_ONLY = new Set(['foreach', 'differentiable', 'capturable', 'fused', 
 
 /**
  * torch's format as ours: options camelCased (weight_decay → weightDecay) without TORCH_ONLY,
- * nested lists and numbers as float32 tensors, null buffers (SGD's momentum_buffer without
- * momentum) dropped, and a missing step 0 (torch's SGD counts none; ours does not use it). The
- * rest is validated as our own format.
+ * null buffers (SGD's momentum_buffer without momentum) dropped, and a missing step 0 (torch's SGD counts none; ours does not use it). The
+ * rest is validated as our own format (nested lists read as tensors there, listAsTensor).
  */
-function fromTorchFormat(sd: Record<string, unknown>, fail: (message: string) => WasmgradError): OptimizerStateDict {
+function fromTorchFormat(sd: Record<string, unknown>): OptimizerStateDict {
   const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   const paramGroups = Array.isArray(sd.param_groups)
     ? sd.param_groups.map((g: unknown) =>
         isRecord(g) ? Object.fromEntries(Object.entries(g).flatMap(([k, v]) => (TORCH_ONLY.has(k) ? [] : [[camel(k), v]]))) : g,
       )
     : sd.param_groups;
-  const asTensor = (v: unknown, at: string): unknown => {
-    if (typeof v !== 'number' && !Array.isArray(v)) return v;
-    try {
-      return tensor(v as NestedArray);
-    } catch (e) {
-      throw fail(`${at} is not a tensor's nested list: ${detailOf(e)}`);
-    }
-  };
-  const entry = (i: string, e: unknown) =>
-    isRecord(e)
-      ? Object.fromEntries([
-          ['step', 0],
-          ...Object.entries(e).flatMap(([n, v]) => (v === null ? [] : [[n, n === 'step' ? v : asTensor(v, `state[${i}].${n}`)]])),
-        ])
-      : e;
-  const state = isRecord(sd.state) ? Object.fromEntries(Object.entries(sd.state).map(([i, e]) => [i, entry(i, e)])) : sd.state;
+  const entry = (e: unknown) => (isRecord(e) ? Object.fromEntries([['step', 0], ...Object.entries(e).filter(([, v]) => v !== null)]) : e);
+  const state = isRecord(sd.state) ? Object.fromEntries(Object.entries(sd.state).map(([i, e]) => [i, entry(e)])) : sd.state;
   return { state, paramGroups } as OptimizerStateDict;
+}
+
+/**
+ * A buffer saved as JSON (JSON.stringify of a state dict, ours or torch's: Tensor.toJSON gives
+ * nested lists, a 0-d one a number) as a float32 tensor; anything else as it is.
+ */
+function listAsTensor(v: unknown, at: string, fail: (message: string) => WasmgradError): unknown {
+  if (typeof v !== 'number' && !Array.isArray(v)) return v;
+  try {
+    return tensor(v as NestedArray);
+  } catch (e) {
+    throw fail(`${at} is not a tensor's nested list: ${detailOf(e)}`);
+  }
 }
 
 /** A parameter's counter words: [step, fresh 0, its scalar states, 1 for the words it does not use]. */

@@ -4,6 +4,7 @@
  * the closed-form base class whose schedule lives in a memory block that `lrSchedule` advances.
  */
 import { checkOptions } from '../engine/check.js';
+import { torchArgs } from '../api/keywords.js';
 import { applyInto } from '../engine/engine.js';
 import { allocPersistent } from '../engine/memory.js';
 import { Tensor } from '../engine/tensor.js';
@@ -213,6 +214,15 @@ export abstract class ClosedFormLR extends EpochLR {
   private launch(epoch: ScheduleAttrs['epoch']): void {
     for (const { block, schedule } of this.pairs) applyInto(op('lrSchedule'), block, [schedule, block], { kind: this.kind, epoch });
   }
+}
+
+/**
+ * A scheduler's options object from torch's call forms (src/api/keywords.ts): the positional form,
+ * the arguments after the optimizer in torch's order `order` (`StepLR(opt, 2, 0.5)`, `LambdaLR(opt,
+ * fn)`, `SequentialLR(opt, [a, b], [2])`), or ours, one options object (undefined for none).
+ */
+export function torchOptions<T>(sched: string, args: readonly unknown[], order: readonly string[]): T | undefined {
+  return torchArgs(`optim.lr.${sched}`, args, { inputs: 0, positional: [], options: order })[0] as T | undefined;
 }
 
 /** Reads and checks a scheduler's numeric options: unknown keys and invalid values are errors. */

@@ -10,7 +10,7 @@ import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, LRScheduler, RestartableLR, initialLrs, options, type LRSchedulerState, type Schedulable } from './scheduler.js';
+import { ClosedFormLR, LRScheduler, RestartableLR, initialLrs, options, torchOptions, type LRSchedulerState, type Schedulable } from './scheduler.js';
 
 export interface PlateauOptions {
   mode?: 'min' | 'max';
@@ -55,8 +55,13 @@ export class ReduceLROnPlateau extends LRScheduler<PlateauState> {
   private numBadEpochs = 0;
   private cooldownCounter = 0;
 
-  constructor(optimizer: Schedulable, opts: PlateauOptions = {}) {
+  constructor(
+    optimizer: Schedulable,
+    ...args: [opts?: PlateauOptions] | [mode?: PlateauOptions['mode'], factor?: number, patience?: number, ...more: unknown[]]
+  ) {
     super('ReduceLROnPlateau', optimizer);
+    // prettier-ignore
+    const opts = torchOptions<PlateauOptions>(this.name, args, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']) ?? {};
     const o = options<{ factor: number; patience: number; threshold: number; cooldown: number; eps: number }>(
       this.name,
       opts,
@@ -173,8 +178,14 @@ export class SequentialLR extends RestartableLR<SequentialState> {
   private readonly schedulers: readonly RestartableLR<LRSchedulerState>[];
   private epoch = 0;
 
-  constructor(optimizer: Schedulable, opts: { schedulers: readonly RestartableLR<LRSchedulerState>[]; milestones: readonly number[] }) {
+  constructor(
+    optimizer: Schedulable,
+    ...args:
+      | [opts: { schedulers: readonly RestartableLR<LRSchedulerState>[]; milestones: readonly number[] }]
+      | [schedulers: readonly RestartableLR<LRSchedulerState>[], milestones: readonly number[]]
+  ) {
     super('SequentialLR', optimizer);
+    const opts = torchOptions('SequentialLR', args, ['schedulers', 'milestones']);
     const { schedulers, milestones } = checkOptions<{ schedulers?: unknown; milestones?: unknown }>('optim.lr.SequentialLR', opts, [
       'schedulers',
       'milestones',
