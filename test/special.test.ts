@@ -283,6 +283,16 @@ for (const be of BACKENDS) {
         if (both) close(a.grad!.data(), c.grads[0], 4e-6);
       });
 
+    test('gammaincc keeps relative accuracy where it is small (its own series for small a, x ≤ 1.1)', () => {
+      // torch.special.gammaincc(a, x) float64 at these float32 inputs, and the gradient of its sum
+      const a = leaf([1e-4, 0.05, 0.3], false);
+      const x = leaf([0.5, 0.8, 0.02]);
+      const y = wg.special.gammaincc(a, x);
+      close(y.data(), [5.59802915e-5, 0.01618151, 0.657002502], 2e-6); // torch's float32: 5.5970715e-5 (2e-4 off)
+      y.sum().backward();
+      close(x.grad!.data(), [-0.000121304722, -0.0285273262, -5.06633725], 4e-6);
+    });
+
     test("special values as torch's", () => {
       const f = (fn: (x: wg.Tensor) => wg.Tensor, xs: number[]) => Array.from(fn(wg.tensor(xs)).data());
       // torch.special.erfcx(torch.tensor([-inf, -10., inf, nan])) float32

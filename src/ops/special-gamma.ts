@@ -7,6 +7,7 @@
 import { broadcastShapes } from './broadcast.js';
 import { arange } from './loss.js';
 import { reshape } from './shape.js';
+import { horner } from './parity-math.js';
 import { TILE, binaryCases, factorial } from './special.js';
 import { defineOps, type Builder, type CompositeDef, type Meta } from './types.js';
 
@@ -82,6 +83,42 @@ const zeta: CompositeDef<Record<string, never>, 'zeta'> = {
 // ---- the regularized incomplete gamma functions ------------------------------------------------------
 const SERIES_TERMS = 64;
 const FRACTION_TERMS = 40;
+const Q_SERIES_TERMS = 20; // x ≤ 1.1: the next term 1.1²¹/21! is below 1e-19
+/** log Γ(1 + a) = −γa + Σₖ₌₂ (−1)ᵏ ζ(k)/k·aᵏ: these coefficients of a, a², …, a²⁶ (1.9e-10 on [0, 1/2]). */
+const LGAMMA_1P = [
+  -0.57721566490153287, 0.8224670334241132, -0.40068563438653143, 0.27058080842778454, -0.20738555102867398, 0.16955717699740819, -0.14404989676884611,
+  0.12550966952474304, -0.11133426586956469, 0.10009945751278181, -0.090954017145829041, 0.083353840546109004, -0.076932516411352195, 0.07143294629536133,
+  -0.066668705882420465, 0.062500955141213038, -0.058823978658684585, 0.055555767627403614, -0.052631679379616658, 0.050000047698101693, -0.047619070330142226,
+  0.045454556293204669, -0.043478266053040261, 0.041666669150341208, -0.040000001192140137, 0.038461539034675182,
+];
+
+/** log Γ(1 + a) for a ≥ 0: its series below 1/2, where 1 + a would round a away (relative 2⁻²⁴/a), lgamma above. */
+function lgamma1p<T>(b: Builder<T>, a: T): T {
+  const small = b.op('lt', [a, b.scalar(0.5)]);
+  const series = b.op('mul', [b.op('where', [small, a, b.scalar(0)]), horner(b, LGAMMA_1P, b.op('where', [small, a, b.scalar(0)]))]);
+  return b.op('where', [small, series, b.op('lgamma', [b.op('add', [b.op('where', [small, b.scalar(1), a]), b.scalar(1)])])]);
+}
+
+/**
+ * Q(a, x) for x ≤ 1.1 where a is small against x (Cephes' igamc_series, torch's region: x ≤ 1/2 with
+ * a ≤ −0.4/log x, or x ≤ 1.1 with a ≤ 1.1·x), as Q = −expm1(e) − a·eᵉ·Σₙ₌₁ (−x)ⁿ/(n!(a + n)),
+ * e = a·log x − log Γ(1 + a): relative accuracy where Q ≪ 1 (1 − P would leave only absolute).
+ * Returns the region's mask and the values (computed on stand-ins outside it).
+ */
+function upperSeries<T>(b: Builder<T>, a: T, x: T): [T, T] {
+  const s = (v: number) => b.scalar(v);
+  const logX = b.op('log', [x]);
+  const small = b.op('le', [x, s(0.5)]);
+  const limit = b.op('where', [small, b.op('div', [s(-0.4), b.op('where', [small, logX, s(-1)])]), b.op('mul', [x, s(1.1)])]);
+  const region = b.op('mul', [b.op('le', [x, s(1.1)]), b.op('le', [a, limit])]);
+  const [aq, xq] = [b.op('where', [region, a, s(0.5)]), b.op('where', [region, x, s(0.5)])];
+  const n = b.op('add', [arange(b, Q_SERIES_TERMS), s(1)]);
+  const powers = b.op('cumprod', [b.op('div', [b.op('neg', [trailing(b, xq)]), n])], { dim: -1 }); // (−x)ⁿ/n!
+  const sum = b.op('sumDims', [b.op('div', [powers, b.op('add', [trailing(b, aq), n])])], { dim: -1 });
+  const e = b.op('sub', [b.op('mul', [aq, b.op('log', [xq])]), lgamma1p(b, aq)]);
+  const q = b.op('sub', [b.op('neg', [b.op('expm1', [e])]), b.op('mul', [b.op('mul', [aq, b.op('exp', [e])]), sum])]);
+  return [region, q];
+}
 
 export interface IgammaAttrs {
   /** Q(a, x) = Γ(a, x)/Γ(a) (igammac) rather than P(a, x) = γ(a, x)/Γ(a) (igamma). */
@@ -116,8 +153,8 @@ function logPrefactor<T>(b: Builder<T>, a: T, x: T): T {
  * Q = xᵃe⁻ˣ/Γ(a)·1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − …))), 40 levels from the
  * bottom; elsewhere P = xᵃe⁻ˣ/Γ(a + 1)·Σₖ xᵏ/((a + 1)…(a + k)), 64 terms as a cumulative product
  * along a trailing axis (the terms shrink once a + k > x: in float64 within 5e-8 relative up to a =
- * 100, then it degrades: 1e-4 near x = a = 150). The other function is 1 minus it (so absolute, not
- * relative, accuracy where that is ≪ 1: Q for x < max(a, 1)). The prefactor: logPrefactor. torch's special values: x < 0 or a < 0 NaN; a = 0: P = 1 (x > 0) or NaN;
+ * 100, then it degrades: 1e-4 near x = a = 150). The other function is 1 minus it, but for Q with
+ * x ≤ 1.1 and a small, where Q ≪ 1 is possible, upperSeries. The prefactor: logPrefactor. torch's special values: x < 0 or a < 0 NaN; a = 0: P = 1 (x > 0) or NaN;
  * x = 0: P = 0; a = ∞: P = 0 (NaN with x = ∞); x = ∞: P = 1. The gradient for x is torch's
  * ±xᵃ⁻¹e⁻ˣ/Γ(a) attached to the detached value (0 where that is not finite: x = 0 with a ≤ 1).
  */
@@ -149,7 +186,11 @@ function igammaDef<N extends 'igamma' | 'igammac'>(name: N, upper: boolean): Com
       const ratios = b.op('div', [trailing(b, x), b.op('add', [trailing(b, a), b.op('add', [arange(b, SERIES_TERMS), s(1)])])]);
       const sum = b.op('add', [b.op('sumDims', [b.op('cumprod', [ratios], { dim: -1 })], { dim: -1 }), s(1)]);
       const p = b.op('mul', [b.op('div', [b.op('exp', [pre]), a]), sum]); // Γ(a + 1) = a·Γ(a)
-      const value = upper ? where(fraction, q, b.op('sub', [s(1), p])) : where(fraction, b.op('sub', [s(1), q]), p);
+      let value = upper ? where(fraction, q, b.op('sub', [s(1), p])) : where(fraction, b.op('sub', [s(1), q]), p);
+      if (upper) {
+        const [region, qSmall] = upperSeries(b, a, x);
+        value = where(region, qSmall, value);
+      }
       // torch's special values, as P; Q swaps 0 and 1
       const [zero, one] = upper ? [s(1), s(0)] : [s(0), s(1)];
       const nan = s(NaN);
