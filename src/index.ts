@@ -61,7 +61,19 @@ export {
   type AtenLoss,
 } from './api/torch-losses.js';
 export { rnnTanhCell, rnnReluCell, gruCell, lstmCell } from './nn/functional-cells.js';
-export { detach, splitWithSizes, unsafeSplit, unsafeChunk, narrowCopy, randintLike, frobeniusNorm, nuclearNorm, getNumThreads } from './api/torch-extras.js';
+export {
+  detach,
+  splitWithSizes,
+  unsafeSplit,
+  unsafeChunk,
+  narrowCopy,
+  randintLike,
+  frobeniusNorm,
+  nuclearNorm,
+  getNumThreads,
+  lu,
+  type LuResult,
+} from './api/torch-extras.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';

@@ -692,5 +692,56 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(() => wg.nn.utils.fuseConvBnEval(new wg.nn.Linear(2, 2) as never, bn)).toThrow(/conv must be an nn\.Conv1d, Conv2d or Conv3d/);
     });
+
+    test("torch.lu: linalg.luFactor in torch's older form, singular matrices included", () => {
+      const A = wg.tensor([
+        [1, 2, 0.5],
+        [3, -1, 2],
+        [0, 4, 1],
+      ]);
+      // torch.lu(A) with the gradient of Σ w·LU; pivots [2, 3, 3]
+      run(
+        (A) => wg.lu(A).LU,
+        [A],
+        [
+          [
+            [3, -1, 2],
+            [0, 4, 1],
+            [0.3333333432674408, 0.5833333134651184, -0.75],
+          ],
+          [
+            [
+              [-3.75, -0.25, 9],
+              [2.25, 2.0833332538604736, 0],
+              [2.5486109256744385, 5.145833492279053, 0.75],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      const [LU, pivots] = A.lu();
+      expect([pivots.dtype, pivots.toArray(), LU.shape]).toEqual(['int32', [2, 3, 3], [3, 3]]);
+      expect(wg.lu(A, true, false).info).toBeUndefined();
+      // torch.lu(S, get_infos=True) of the singular S = [[1, 2], [2, 4]]: LU [[2, 4], [0.5, 0]], pivots [2, 2], info 2 (no error)
+      const S = wg.tensor([
+        [1, 2],
+        [2, 4],
+      ]);
+      const r = wg.lu(S, { getInfos: true });
+      expect([r.LU.toArray(), r.pivots.toArray(), r.info!.item()]).toEqual([
+        [
+          [2, 4],
+          [0.5, 0],
+        ],
+        [2, 2],
+        2,
+      ]);
+      expect([...S.lu(true, true)].length).toBe(3);
+      expect(wg.lu(S).LU.toArray()).toEqual([
+        [2, 4],
+        [0.5, 0],
+      ]);
+      expect(() => wg.lu(S, true, 1 as never)).toThrow('wasmgrad.lu: getInfos must be a boolean, got 1');
+    });
   });
 }

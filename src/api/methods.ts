@@ -24,6 +24,7 @@ import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
 import { toTarget, type ToTarget } from './torch-names.js';
 import { boolMask, narrowInt } from './torch-dtypes.js';
+import { lu, type LuResult } from './torch-extras.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -173,6 +174,8 @@ declare module '../engine/tensor.js' {
     narrowCopy(dim: number, start: number, length: number): Tensor;
     /** F.prelu(this, weight). */
     prelu(weight: Tensor): Tensor;
+    /** torch.lu(this, pivot, getInfos): {LU, pivots} (and info). */
+    lu(pivot?: boolean, getInfos?: boolean): LuResult;
     /** Device facts of a CPU tensor: isCpu true; isCuda, isSparse, isQuantized, isMeta, isMkldnn, isNested false. */
     readonly isCpu: boolean;
     readonly isCuda: boolean;
@@ -607,6 +610,7 @@ const forwarded = {
   unsafeChunk: F.chunk,
   narrowCopy: F.narrow,
   prelu: F.prelu,
+  lu,
   getDevice: (t: Tensor) => (checkTensor('getDevice', 'input', t), -1),
   storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),
   isInference: (t: Tensor) => (checkTensor('isInference', 'input', t), false),
