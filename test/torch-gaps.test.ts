@@ -743,5 +743,13 @@ for (const be of ['wasm', 'reference'] as const) {
       ]);
       expect(() => wg.lu(S, true, 1 as never)).toThrow('wasmgrad.lu: getInfos must be a boolean, got 1');
     });
+
+    test('nn.RNNBase and nn.RNNCellBase: the base classes, as torch isinstance', () => {
+      // isinstance(nn.LSTM(2, 3), nn.RNNBase) True; isinstance(nn.GRUCell(2, 3), nn.RNNCellBase) True; isinstance(nn.Linear(2, 3), nn.RNNBase) False
+      for (const m of [new wg.nn.RNN(2, 3), new wg.nn.GRU(2, 3), new wg.nn.LSTM(2, 3)]) expect(m).toBeInstanceOf(wg.nn.RNNBase);
+      for (const m of [new wg.nn.RNNCell(2, 3), new wg.nn.GRUCell(2, 3), new wg.nn.LSTMCell(2, 3)]) expect(m).toBeInstanceOf(wg.nn.RNNCellBase);
+      expect(new wg.nn.Linear(2, 3)).not.toBeInstanceOf(wg.nn.RNNBase);
+      expect(new wg.nn.LSTM(2, 3)).not.toBeInstanceOf(wg.nn.RNNCellBase);
+    });
   });
 }
