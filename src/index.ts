@@ -48,6 +48,9 @@ export {
   nan,
   getDefaultDtype,
   setDefaultDtype,
+  finfo,
+  iinfo,
+  type FloatInfo,
 } from './api/torch-dtypes.js';
 export {
   binaryCrossEntropyWithLogits,
@@ -72,6 +75,7 @@ export {
   nuclearNorm,
   getNumThreads,
   lu,
+  unsafeSplitWithSizes,
   type LuResult,
 } from './api/torch-extras.js';
 export * as losses from './api/losses.js';

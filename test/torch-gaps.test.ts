@@ -751,5 +751,30 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(new wg.nn.Linear(2, 3)).not.toBeInstanceOf(wg.nn.RNNBase);
       expect(new wg.nn.LSTM(2, 3)).not.toBeInstanceOf(wg.nn.RNNCellBase);
     });
+
+    test('finfo, iinfo, x.real and unsafeSplitWithSizes', () => {
+      // torch.finfo(torch.float32): bits 32, eps 1.1920928955078125e-07, max 3.4028234663852886e+38, tiny 1.1754943508222875e-38, resolution 1e-06
+      expect(wg.finfo(wg.float32)).toEqual({
+        bits: 32,
+        eps: 1.1920928955078125e-7,
+        max: 3.4028234663852886e38,
+        min: -3.4028234663852886e38,
+        tiny: 1.1754943508222875e-38,
+        smallestNormal: 1.1754943508222875e-38,
+        resolution: 1e-6,
+        dtype: 'float32',
+      });
+      expect(wg.finfo()).toEqual(wg.finfo(wg.double));
+      expect(Math.fround(wg.finfo().max)).toBe(wg.finfo().max);
+      // torch.iinfo(torch.int32): bits 32, max 2147483647, min -2147483648
+      expect(wg.iinfo(wg.long)).toEqual({ bits: 32, max: 2147483647, min: -2147483648, dtype: 'int32' });
+      expect(() => wg.finfo('int32')).toThrow(`wasmgrad.finfo: requires a floating point dtype ('float32'), got "int32" (use iinfo for int32)`);
+      expect(() => wg.iinfo(wg.float32)).toThrow(`wasmgrad.iinfo: requires an integer dtype ('int32'), got "float32" (use finfo for float32)`);
+      // torch.tensor([1., 2.]).real → the tensor itself
+      const x = wg.tensor([1, 2]);
+      expect(x.real).toBe(x);
+      expect(x.unsafeSplitWithSizes([1, 1]).map((t) => t.toArray())).toEqual([[1], [2]]);
+      expect(wg.unsafeSplitWithSizes(x, [2]).length).toBe(1);
+    });
   });
 }

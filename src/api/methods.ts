@@ -169,6 +169,7 @@ declare module '../engine/tensor.js' {
     /** split with a list of sizes (PyTorch's split_with_sizes); unsafeSplit / unsafeChunk are split / chunk (every result is a copy here). */
     splitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
     unsafeSplit(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    unsafeSplitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
     unsafeChunk(chunks: number, dim?: number): Tensor[];
     /** narrow (its result is a copy here anyway). */
     narrowCopy(dim: number, start: number, length: number): Tensor;
@@ -176,6 +177,8 @@ declare module '../engine/tensor.js' {
     prelu(weight: Tensor): Tensor;
     /** torch.lu(this, pivot, getInfos): {LU, pivots} (and info). */
     lu(pivot?: boolean, getInfos?: boolean): LuResult;
+    /** The tensor itself (PyTorch's x.real of a real tensor, a property). */
+    readonly real: Tensor;
     /** Device facts of a CPU tensor: isCpu true; isCuda, isSparse, isQuantized, isMeta, isMkldnn, isNested false. */
     readonly isCpu: boolean;
     readonly isCuda: boolean;
@@ -607,6 +610,7 @@ type TensorFirst<K extends MethodName> = Tensor[K] extends (...args: infer A) =>
 const forwarded = {
   splitWithSizes: F.split,
   unsafeSplit: F.split,
+  unsafeSplitWithSizes: F.split,
   unsafeChunk: F.chunk,
   narrowCopy: F.narrow,
   prelu: F.prelu,
@@ -1132,6 +1136,12 @@ for (const [name, get] of Object.entries(transposes))
     configurable: true,
   });
 Object.defineProperty(Tensor.prototype, 'device', { get: () => 'cpu', configurable: true });
+Object.defineProperty(Tensor.prototype, 'real', {
+  get(this: Tensor) {
+    return F.real(this);
+  },
+  configurable: true,
+});
 for (const [name, value] of Object.entries({
   isCpu: true,
   isCuda: false,

@@ -21,8 +21,9 @@ export function detach(x: Tensor): Tensor {
   return x.detach();
 }
 
-/** torch.split_with_sizes(x, split_sizes, dim = 0), torch.unsafe_split and torch.unsafe_chunk: split and chunk (results are copies here). */
+/** torch.split_with_sizes(x, split_sizes, dim = 0) (and unsafe_split_with_sizes), torch.unsafe_split and torch.unsafe_chunk: split and chunk (results are copies here). */
 export const splitWithSizes = split;
+export const unsafeSplitWithSizes = split;
 export const unsafeSplit = split;
 export const unsafeChunk = chunk;
 /** torch.narrow_copy: narrow (a copy anyway). */
