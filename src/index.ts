@@ -48,6 +48,9 @@ export {
   nan,
   getDefaultDtype,
   setDefaultDtype,
+  finfo,
+  iinfo,
+  type FloatInfo,
 } from './api/torch-dtypes.js';
 export {
   binaryCrossEntropyWithLogits,
@@ -61,7 +64,20 @@ export {
   type AtenLoss,
 } from './api/torch-losses.js';
 export { rnnTanhCell, rnnReluCell, gruCell, lstmCell } from './nn/functional-cells.js';
-export { detach, splitWithSizes, unsafeSplit, unsafeChunk, narrowCopy, randintLike, frobeniusNorm, nuclearNorm, getNumThreads } from './api/torch-extras.js';
+export {
+  detach,
+  splitWithSizes,
+  unsafeSplit,
+  unsafeChunk,
+  narrowCopy,
+  randintLike,
+  frobeniusNorm,
+  nuclearNorm,
+  getNumThreads,
+  lu,
+  unsafeSplitWithSizes,
+  type LuResult,
+} from './api/torch-extras.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export * as special from './api/special-namespace.js';

@@ -692,5 +692,89 @@ for (const be of ['wasm', 'reference'] as const) {
       );
       expect(() => wg.nn.utils.fuseConvBnEval(new wg.nn.Linear(2, 2) as never, bn)).toThrow(/conv must be an nn\.Conv1d, Conv2d or Conv3d/);
     });
+
+    test("torch.lu: linalg.luFactor in torch's older form, singular matrices included", () => {
+      const A = wg.tensor([
+        [1, 2, 0.5],
+        [3, -1, 2],
+        [0, 4, 1],
+      ]);
+      // torch.lu(A) with the gradient of Σ w·LU; pivots [2, 3, 3]
+      run(
+        (A) => wg.lu(A).LU,
+        [A],
+        [
+          [
+            [3, -1, 2],
+            [0, 4, 1],
+            [0.3333333432674408, 0.5833333134651184, -0.75],
+          ],
+          [
+            [
+              [-3.75, -0.25, 9],
+              [2.25, 2.0833332538604736, 0],
+              [2.5486109256744385, 5.145833492279053, 0.75],
+            ],
+          ],
+        ],
+        1e-5,
+      );
+      const [LU, pivots] = A.lu();
+      expect([pivots.dtype, pivots.toArray(), LU.shape]).toEqual(['int32', [2, 3, 3], [3, 3]]);
+      expect(wg.lu(A, true, false).info).toBeUndefined();
+      // torch.lu(S, get_infos=True) of the singular S = [[1, 2], [2, 4]]: LU [[2, 4], [0.5, 0]], pivots [2, 2], info 2 (no error)
+      const S = wg.tensor([
+        [1, 2],
+        [2, 4],
+      ]);
+      const r = wg.lu(S, { getInfos: true });
+      expect([r.LU.toArray(), r.pivots.toArray(), r.info!.item()]).toEqual([
+        [
+          [2, 4],
+          [0.5, 0],
+        ],
+        [2, 2],
+        2,
+      ]);
+      expect([...S.lu(true, true)].length).toBe(3);
+      expect(wg.lu(S).LU.toArray()).toEqual([
+        [2, 4],
+        [0.5, 0],
+      ]);
+      expect(() => wg.lu(S, true, 1 as never)).toThrow('wasmgrad.lu: getInfos must be a boolean, got 1');
+    });
+
+    test('nn.RNNBase and nn.RNNCellBase: the base classes, as torch isinstance', () => {
+      // isinstance(nn.LSTM(2, 3), nn.RNNBase) True; isinstance(nn.GRUCell(2, 3), nn.RNNCellBase) True; isinstance(nn.Linear(2, 3), nn.RNNBase) False
+      for (const m of [new wg.nn.RNN(2, 3), new wg.nn.GRU(2, 3), new wg.nn.LSTM(2, 3)]) expect(m).toBeInstanceOf(wg.nn.RNNBase);
+      for (const m of [new wg.nn.RNNCell(2, 3), new wg.nn.GRUCell(2, 3), new wg.nn.LSTMCell(2, 3)]) expect(m).toBeInstanceOf(wg.nn.RNNCellBase);
+      expect(new wg.nn.Linear(2, 3)).not.toBeInstanceOf(wg.nn.RNNBase);
+      expect(new wg.nn.LSTM(2, 3)).not.toBeInstanceOf(wg.nn.RNNCellBase);
+    });
+
+    test('finfo, iinfo, x.real and unsafeSplitWithSizes', () => {
+      // torch.finfo(torch.float32): bits 32, eps 1.1920928955078125e-07, max 3.4028234663852886e+38, tiny 1.1754943508222875e-38, resolution 1e-06
+      expect(wg.finfo(wg.float32)).toEqual({
+        bits: 32,
+        eps: 1.1920928955078125e-7,
+        max: 3.4028234663852886e38,
+        min: -3.4028234663852886e38,
+        tiny: 1.1754943508222875e-38,
+        smallestNormal: 1.1754943508222875e-38,
+        resolution: 1e-6,
+        dtype: 'float32',
+      });
+      expect(wg.finfo()).toEqual(wg.finfo(wg.double));
+      expect(Math.fround(wg.finfo().max)).toBe(wg.finfo().max);
+      // torch.iinfo(torch.int32): bits 32, max 2147483647, min -2147483648
+      expect(wg.iinfo(wg.long)).toEqual({ bits: 32, max: 2147483647, min: -2147483648, dtype: 'int32' });
+      expect(() => wg.finfo('int32')).toThrow(`wasmgrad.finfo: requires a floating point dtype ('float32'), got "int32" (use iinfo for int32)`);
+      expect(() => wg.iinfo(wg.float32)).toThrow(`wasmgrad.iinfo: requires an integer dtype ('int32'), got "float32" (use finfo for float32)`);
+      // torch.tensor([1., 2.]).real → the tensor itself
+      const x = wg.tensor([1, 2]);
+      expect(x.real).toBe(x);
+      expect(x.unsafeSplitWithSizes([1, 1]).map((t) => t.toArray())).toEqual([[1], [2]]);
+      expect(wg.unsafeSplitWithSizes(x, [2]).length).toBe(1);
+    });
   });
 }

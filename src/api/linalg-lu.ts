@@ -267,7 +267,7 @@ interface LuOptions {
   pivot?: boolean;
 }
 
-function luFactorOf(fn: string, A: Tensor, pivot: unknown, checkErrors: boolean): { LU: Tensor; pivots: Tensor; info: Tensor } & Iterable<Tensor> {
+export function luFactorOf(fn: string, A: Tensor, pivot: unknown, checkErrors: boolean): { LU: Tensor; pivots: Tensor; info: Tensor } & Iterable<Tensor> {
   const { h, k, piv, info, packed, dL, dU } = luParts(fn, A, pivot);
   if (checkErrors)
     throwSingular(

@@ -26,6 +26,7 @@ import { unfoldDim } from './layout.js';
 import type { DType } from '../ops/types.js';
 import { toTarget, type ToTarget } from './torch-names.js';
 import { boolMask, narrowInt } from './torch-dtypes.js';
+import { lu, type LuResult } from './torch-extras.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -177,11 +178,16 @@ declare module '../engine/tensor.js' {
     /** split with a list of sizes (PyTorch's split_with_sizes); unsafeSplit / unsafeChunk are split / chunk (every result is a copy here). */
     splitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
     unsafeSplit(sizeOrSections: number | readonly number[], dim?: number): Tensor[];
+    unsafeSplitWithSizes(splitSizes: readonly number[], dim?: number): Tensor[];
     unsafeChunk(chunks: number, dim?: number): Tensor[];
     /** narrow (its result is a copy here anyway). */
     narrowCopy(dim: number, start: number, length: number): Tensor;
     /** F.prelu(this, weight). */
     prelu(weight: Tensor): Tensor;
+    /** torch.lu(this, pivot, getInfos): {LU, pivots} (and info). */
+    lu(pivot?: boolean, getInfos?: boolean): LuResult;
+    /** The tensor itself (PyTorch's x.real of a real tensor, a property). */
+    readonly real: Tensor;
     /** Device facts of a CPU tensor: isCpu true; isCuda, isSparse, isQuantized, isMeta, isMkldnn, isNested false. */
     readonly isCpu: boolean;
     readonly isCuda: boolean;
@@ -618,9 +624,11 @@ type TensorFirst<K extends MethodName> = Tensor[K] extends (...args: infer A) =>
 const forwarded = {
   splitWithSizes: F.split,
   unsafeSplit: F.split,
+  unsafeSplitWithSizes: F.split,
   unsafeChunk: F.chunk,
   narrowCopy: F.narrow,
   prelu: F.prelu,
+  lu,
   getDevice: (t: Tensor) => (checkTensor('getDevice', 'input', t), -1),
   storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),
   isInference: (t: Tensor) => (checkTensor('isInference', 'input', t), false),
@@ -1145,6 +1153,12 @@ for (const [name, get] of Object.entries(transposes))
     configurable: true,
   });
 Object.defineProperty(Tensor.prototype, 'device', { get: () => 'cpu', configurable: true });
+Object.defineProperty(Tensor.prototype, 'real', {
+  get(this: Tensor) {
+    return F.real(this);
+  },
+  configurable: true,
+});
 for (const [name, value] of Object.entries({
   isCpu: true,
   isCuda: false,

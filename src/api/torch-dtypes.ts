@@ -60,3 +60,32 @@ export function boolMask(x: Tensor): Tensor {
   checkTensor('bool', 'input', x);
   return ne(x, 0);
 }
+
+/** torch.finfo's fields for float32. */
+export interface FloatInfo {
+  readonly bits: number;
+  readonly eps: number;
+  readonly max: number;
+  readonly min: number;
+  readonly tiny: number;
+  readonly smallestNormal: number;
+  readonly resolution: number;
+  readonly dtype: DType;
+}
+
+/**
+ * torch.finfo(dtype = float32): the machine limits of float32, wasmgrad's floating dtype (so also
+ * of wg.float64 and wg.half, which are float32 here): eps 2⁻²³, max (2 − 2⁻²³)·2¹²⁷, tiny and
+ * smallestNormal 2⁻¹²⁶, resolution 10⁻⁶.
+ */
+export function finfo(dtype: unknown = 'float32'): FloatInfo {
+  if (dtype !== 'float32') throw new DTypeError('finfo', `requires a floating point dtype ('float32'), got ${fmtValue(dtype)} (use iinfo for int32)`);
+  const max = (2 - 2 ** -23) * 2 ** 127;
+  return { bits: 32, eps: 2 ** -23, max, min: -max, tiny: 2 ** -126, smallestNormal: 2 ** -126, resolution: 1e-6, dtype };
+}
+
+/** torch.iinfo(dtype): the limits of int32 (wg.int64 and wg.long are int32 here): bits 32, max 2³¹ − 1, min −2³¹. */
+export function iinfo(dtype: unknown): { readonly bits: number; readonly max: number; readonly min: number; readonly dtype: DType } {
+  if (dtype !== 'int32') throw new DTypeError('iinfo', `requires an integer dtype ('int32'), got ${fmtValue(dtype)} (use finfo for float32)`);
+  return { bits: 32, max: 2 ** 31 - 1, min: -(2 ** 31), dtype };
+}

@@ -1,9 +1,9 @@
 /**
  * A few more of torch's top-level names that ported code calls: torch.detach, randint_like,
- * split_with_sizes and the unsafe_ split forms, narrow_copy, frobenius_norm, nuclear_norm and
- * get_num_threads, each a short composition of wg functions.
+ * split_with_sizes and the unsafe_ split forms, narrow_copy, frobenius_norm, nuclear_norm,
+ * get_num_threads and the older torch.lu, each a short composition of wg functions.
  */
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkBool, checkOptions, checkTensor } from '../engine/check.js';
 import { info } from '../engine/engine.js';
 import type { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
@@ -11,6 +11,9 @@ import type { DType } from '../ops/types.js';
 import { randint } from './factories.js';
 import { chunk, narrow, split } from './layout.js';
 import { matrixNorm, vectorNorm } from './torch-forms.js';
+import { luFactorOf } from './linalg-lu.js';
+import { named } from './linalg-host.js';
+import { torchForm } from './keywords.js';
 
 /** torch.detach(x): x.detach(). */
 export function detach(x: Tensor): Tensor {
@@ -18,8 +21,9 @@ export function detach(x: Tensor): Tensor {
   return x.detach();
 }
 
-/** torch.split_with_sizes(x, split_sizes, dim = 0), torch.unsafe_split and torch.unsafe_chunk: split and chunk (results are copies here). */
+/** torch.split_with_sizes(x, split_sizes, dim = 0) (and unsafe_split_with_sizes), torch.unsafe_split and torch.unsafe_chunk: split and chunk (results are copies here). */
 export const splitWithSizes = split;
+export const unsafeSplitWithSizes = split;
 export const unsafeSplit = split;
 export const unsafeChunk = chunk;
 /** torch.narrow_copy: narrow (a copy anyway). */
@@ -63,3 +67,18 @@ export function nuclearNorm(x: Tensor, dimOrKeepdim?: readonly number[] | boolea
 
 /** torch.get_num_threads: the threads wasmgrad computes on (wg.init's `threads`; 1 before init or without a pool). */
 export const getNumThreads = (): number => info().threads;
+
+/** What torch.lu returns: {LU, pivots} (1-based int32 pivots), with getInfos also info. */
+export type LuResult = { LU: Tensor; pivots: Tensor; info?: Tensor } & Iterable<Tensor>;
+
+/**
+ * torch.lu(A, pivot = true, get_infos = false), torch's older form of linalg.luFactor: the packed
+ * LU and pivots, and with getInfos the int32 info (0, or the 1-based index of U's first zero
+ * pivot). As torch.lu, a singular A is no error (linalg.luFactor's is).
+ */
+function luImpl(A: Tensor, pivot = true, getInfos = false): LuResult {
+  checkBool('lu', 'getInfos', getInfos);
+  const { LU, pivots, info } = luFactorOf('lu', A, pivot, false);
+  return getInfos ? named({ LU, pivots, info }) : named({ LU, pivots });
+}
+export const lu = /* @__PURE__ */ torchForm('lu', luImpl, { positional: ['pivot', 'getInfos'] });

@@ -14,7 +14,8 @@ import { Module, type Forward } from './module.js';
 import { gruRecurrence, lstmRecurrence, registerCellWeights, rnnRecurrence, type CellWeights } from './recurrent.js';
 import * as forms from './module-forms.js';
 
-abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
+/** What the cells share; exported as nn.RNNCellBase, torch's name, for `m instanceof wg.nn.RNNCellBase`. */
+export abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly bias: boolean;

@@ -36,7 +36,7 @@ export {
 } from './simple.js';
 export type { AvgPoolModuleOptions, MaxPoolModuleOptions } from './simple.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
-export { RNN, GRU, LSTM, type RecurrentOptions, type RNNOptions, type LSTMOptions } from './recurrent.js';
+export { RNN, GRU, LSTM, RecurrentBase as RNNBase, type RecurrentOptions, type RNNOptions, type LSTMOptions } from './recurrent.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { Parameter } from './parameter.js';
 export * as init from './initializers.js';
@@ -118,7 +118,7 @@ export {
   ReplicationPad3d,
   CircularPad3d,
 } from './shape-modules.js';
-export { RNNCell, GRUCell, LSTMCell } from './cells.js';
+export { RNNCell, GRUCell, LSTMCell, CellBase as RNNCellBase } from './cells.js';
 export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { RMSNorm, LocalResponseNorm, BatchNorm3d, InstanceNorm3d, type RMSNormOptions } from './norm.js';
 export { ConvTranspose1d, type ConvTranspose1dModuleOptions } from './conv-modules.js';

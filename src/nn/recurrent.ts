@@ -151,8 +151,9 @@ const pyBool = (b: boolean) => (b ? 'True' : 'False');
  * What RNN, GRU and LSTM share: options, parameters, input checks and the loop over layers,
  * directions and time steps. A subclass gives the number of gates and the cell's `step`; the state
  * is h (RNN, GRU) or [h, c] (LSTM), each [N, H] inside the loop (h [N, P] with a projection).
+ * Exported as nn.RNNBase, torch's name, for `m instanceof wg.nn.RNNBase`.
  */
-abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
+export abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
   readonly inputSize: number;
   readonly hiddenSize: number;
   readonly numLayers: number;
