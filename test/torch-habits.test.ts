@@ -420,4 +420,32 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => m.double()).toThrow(wg.DTypeError);
       expect(() => m.half()).toThrow("wasmgrad.nn.Linear.half: a module's parameters are float32 (wasmgrad has no float64 or float16 tensors): drop the call");
     });
+    test("deviation (README): two schedulers stepped on one optimizer do not compose; ChainedScheduler gives torch's chain", () => {
+      const L = wg.optim.lrScheduler;
+      const lrs = (make: (o: wg.optim.SGD) => () => void) => {
+        const o = new wg.optim.SGD([wg.zeros([1], { requiresGrad: true })], { lr: 1 });
+        const step = make(o);
+        return Array.from({ length: 4 }, () => {
+          o.step();
+          step();
+          return Math.round(o.paramGroups[0].lr * 1e6) / 1e6;
+        });
+      };
+      // torch: a = StepLR(o, 2, 0.5); b = ExponentialLR(o, 0.9); a.step(); b.step() → [0.9, 0.405, 0.3645, 0.164025] (as ChainedScheduler([a, b]))
+      const chained = lrs((o) => {
+        const c = new L.ChainedScheduler([new L.StepLR(o, 2, 0.5), new L.ExponentialLR(o, 0.9)]);
+        return () => c.step();
+      });
+      expect(chained).toEqual([0.9, 0.405, 0.3645, 0.164025]);
+      // here each sets the lr from its own closed form: the one stepped last decides
+      const separate = lrs((o) => {
+        const a = new L.StepLR(o, 2, 0.5);
+        const b = new L.ExponentialLR(o, 0.9);
+        return () => {
+          a.step();
+          b.step();
+        };
+      });
+      expect(separate).toEqual([0.9, 0.81, 0.729, 0.6561]);
+    });
   });
