@@ -388,6 +388,11 @@ for (const be of ['wasm', 'reference'] as const)
         ['AdamW(0.01, (0.8, 0.9))', (w) => new wg.optim.AdamW([w], 0.01, [0.8, 0.9]), [0.979804, 1.979603]],
         ['RMSprop(0.01, 0.9)', (w) => new wg.optim.RMSprop([w], 0.01, 0.9), [0.945788, 1.94561]],
         ['Adagrad(0.1)', (w) => new wg.optim.Adagrad([w], 0.1), [0.833104, 1.831125]],
+        ['Adadelta(0.5, 0.8)', (w) => new wg.optim.Adadelta([w], 0.5, 0.8), [0.997704, 1.997704]],
+        ['Adamax(0.01)', (w) => new wg.optim.Adamax([w], 0.01), [0.980043, 1.980016]],
+        ['RAdam(0.01)', (w) => new wg.optim.RAdam([w], 0.01), [0.960211, 1.920421]],
+        ['Rprop(0.01, (0.4, 1.1))', (w) => new wg.optim.Rprop([w], 0.01, [0.4, 1.1]), [0.979, 1.979]],
+        ['ASGD(0.01)', (w) => new wg.optim.ASGD([w], 0.01), [0.960398, 1.920796]],
       ];
       for (const [, make, want] of cases) {
         const w = wg.tensor([1, 2], { requiresGrad: true });
@@ -401,6 +406,10 @@ for (const be of ['wasm', 'reference'] as const)
       }
       const w = wg.tensor([1], { requiresGrad: true });
       expect(new wg.optim.SGD([w], 0.1, { momentum: 0.5 } as never).paramGroups[0].momentum).toBe(0.5);
+      // NAdam(params, lr, betas, eps, weight_decay, momentum_decay)
+      const g = new wg.optim.NAdam([w], 0.01, [0.8, 0.9], 1e-7, 0, 0.005).paramGroups[0];
+      expect([g.lr, g.betas, g.eps, g.momentumDecay]).toEqual([0.01, [0.8, 0.9], 1e-7, 0.005]);
+      expect(new wg.optim.SparseAdam([w], 0.05).paramGroups[0].lr).toBe(0.05);
       expect(() => new wg.optim.SGD([w], 0.1, 0, 0, 0, false, true)).toThrow(
         'wasmgrad.optim.SGD: takes 5 arguments (lr, momentum, dampening, weightDecay, nesterov), got 6',
       );

@@ -11,6 +11,7 @@ import {
   type MaximizeOption,
   type OptimizerParams,
   torchHyper,
+  BETAS_ORDER,
   type TorchHyperArgs,
 } from './optimizer.js';
 
@@ -97,7 +98,7 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
 }
 
 /** torch's positional order of Adam's and AdamW's hyperparameters. */
-const ADAM_ORDER = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad'];
+const ADAM_ORDER = [...BETAS_ORDER, 'amsgrad'];
 
 /** Adam: lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 (L2: added to the gradient), amsgrad = false. */
 export class Adam extends AdamBase {

@@ -707,6 +707,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
 /** torch's positional form of an optimizer's hyperparameters after the params: `SGD(params, 0.1, 0.9)`. */
 export type TorchHyperArgs = [lr: number, ...more: unknown[]];
 
+/** torch's positional order of the Adam family's first hyperparameters (Adamax's and RAdam's all of them). */
+export const BETAS_ORDER = ['lr', 'betas', 'eps', 'weightDecay'] as const;
+
 /**
  * An optimizer's options object from its constructor's arguments after the params: ours (one
  * object, or none) or torch's positional form, the hyperparameters in torch's order `order`
