@@ -8,6 +8,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { initWasm } from './helpers/setup.js';
+import { expectClose } from './helpers/expect.js';
 
 beforeAll(async () => {
   await initWasm();
@@ -379,5 +380,83 @@ for (const be of ['wasm', 'reference'] as const)
         'wasmgrad.nn.init.dirac_: dim 0 must be divisible by groups, got [3, 2, 3] and groups = 2',
       );
       expect(() => wg.nn.init.dirac_(wg.empty([2, 2, 3]), 0)).toThrow('wasmgrad.nn.init.dirac_: groups must be a positive integer, got 0');
+    });
+    test("optimizers take torch's positional hyperparameters: SGD(params, 0.1, 0.9), Adam(params, 0.01), …", () => {
+      // torch: w = Parameter([1., 2.]); O([w], *args); twice: zero_grad, (w * w).sum().backward(), step
+      const cases: [string, (w: wg.Tensor) => wg.optim.Optimizer, number[]][] = [
+        // name, torch call, torch's w
+        ['SGD(0.1, 0.9)', (w) => new wg.optim.SGD([w], 0.1, 0.9), [0.46, 0.92]],
+        ['Adam(0.01)', (w) => new wg.optim.Adam([w], 0.01), [0.980003, 1.980001]],
+        ['AdamW(0.01, (0.8, 0.9))', (w) => new wg.optim.AdamW([w], 0.01, [0.8, 0.9]), [0.979804, 1.979603]],
+        ['RMSprop(0.01, 0.9)', (w) => new wg.optim.RMSprop([w], 0.01, 0.9), [0.945788, 1.94561]],
+        ['Adagrad(0.1)', (w) => new wg.optim.Adagrad([w], 0.1), [0.833104, 1.831125]],
+        ['Adadelta(0.5, 0.8)', (w) => new wg.optim.Adadelta([w], 0.5, 0.8), [0.997704, 1.997704]],
+        ['Adamax(0.01)', (w) => new wg.optim.Adamax([w], 0.01), [0.980043, 1.980016]],
+        ['RAdam(0.01)', (w) => new wg.optim.RAdam([w], 0.01), [0.960211, 1.920421]],
+        ['Rprop(0.01, (0.4, 1.1))', (w) => new wg.optim.Rprop([w], 0.01, [0.4, 1.1]), [0.979, 1.979]],
+        ['ASGD(0.01)', (w) => new wg.optim.ASGD([w], 0.01), [0.960398, 1.920796]],
+      ];
+      for (const [, make, want] of cases) {
+        const w = wg.tensor([1, 2], { requiresGrad: true });
+        const opt = make(w);
+        for (let i = 0; i < 2; i++) {
+          opt.zeroGrad();
+          w.mul(w).sum().backward();
+          opt.step();
+        }
+        expectClose(w.data(), want, 2e-6);
+      }
+      const w = wg.tensor([1], { requiresGrad: true });
+      expect(new wg.optim.SGD([w], 0.1, { momentum: 0.5 } as never).paramGroups[0].momentum).toBe(0.5);
+      // NAdam(params, lr, betas, eps, weight_decay, momentum_decay)
+      const g = new wg.optim.NAdam([w], 0.01, [0.8, 0.9], 1e-7, 0, 0.005).paramGroups[0];
+      expect([g.lr, g.betas, g.eps, g.momentumDecay]).toEqual([0.01, [0.8, 0.9], 1e-7, 0.005]);
+      expect(new wg.optim.SparseAdam([w], 0.05).paramGroups[0].lr).toBe(0.05);
+      expect(() => new wg.optim.SGD([w], 0.1, 0, 0, 0, false, true)).toThrow(
+        'wasmgrad.optim.SGD: takes 5 arguments (lr, momentum, dampening, weightDecay, nesterov), got 6',
+      );
+    });
+
+    test("a grad-mode block given a function of parameters (torch's @torch.no_grad() decorator habit) is a clear error; module.double()/half()", () => {
+      const double = (x: wg.Tensor) => x.mul(2);
+      expect(() => wg.noGrad(double as never)).toThrow(
+        "wasmgrad.noGrad: runs fn at once with no arguments (torch's `with` block), got a function of 1 parameter; for torch's decorator form wrap the call: (...args) => wg.noGrad(() => f(...args))",
+      );
+      expect(() => wg.enableGrad(double as never)).toThrow('wasmgrad.enableGrad: runs fn at once with no arguments');
+      expect(() => wg.inferenceMode(double as never)).toThrow('wasmgrad.inferenceMode: runs fn at once with no arguments');
+      const x = wg.ones([2], { requiresGrad: true });
+      const f = (t: wg.Tensor) => wg.noGrad(() => double(t));
+      expect(f(x).requiresGrad).toBe(false);
+      const m = new wg.nn.Linear(2, 2);
+      expect(() => m.double()).toThrow(wg.DTypeError);
+      expect(() => m.half()).toThrow("wasmgrad.nn.Linear.half: a module's parameters are float32 (wasmgrad has no float64 or float16 tensors): drop the call");
+    });
+    test("deviation (README): two schedulers stepped on one optimizer do not compose; ChainedScheduler gives torch's chain", () => {
+      const L = wg.optim.lrScheduler;
+      const lrs = (make: (o: wg.optim.SGD) => () => void) => {
+        const o = new wg.optim.SGD([wg.zeros([1], { requiresGrad: true })], { lr: 1 });
+        const step = make(o);
+        return Array.from({ length: 4 }, () => {
+          o.step();
+          step();
+          return Math.round(o.paramGroups[0].lr * 1e6) / 1e6;
+        });
+      };
+      // torch: a = StepLR(o, 2, 0.5); b = ExponentialLR(o, 0.9); a.step(); b.step() → [0.9, 0.405, 0.3645, 0.164025] (as ChainedScheduler([a, b]))
+      const chained = lrs((o) => {
+        const c = new L.ChainedScheduler([new L.StepLR(o, 2, 0.5), new L.ExponentialLR(o, 0.9)]);
+        return () => c.step();
+      });
+      expect(chained).toEqual([0.9, 0.405, 0.3645, 0.164025]);
+      // here each sets the lr from its own closed form: the one stepped last decides
+      const separate = lrs((o) => {
+        const a = new L.StepLR(o, 2, 0.5);
+        const b = new L.ExponentialLR(o, 0.9);
+        return () => {
+          a.step();
+          b.step();
+        };
+      });
+      expect(separate).toEqual([0.9, 0.81, 0.729, 0.6561]);
     });
   });

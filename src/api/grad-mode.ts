@@ -3,7 +3,7 @@
  * (PyTorch's torch.enable_grad, set_grad_enabled, is_grad_enabled, inference_mode).
  */
 import { isGradEnabled, noGrad, setGradEnabled as setMode } from '../engine/engine.js';
-import { checkFunction } from '../engine/check.js';
+import { checkBlock, checkFunction } from '../engine/check.js';
 import { ValueError, fmtValue } from '../errors.js';
 
 export { isGradEnabled };
@@ -28,7 +28,7 @@ export function setGradEnabled<T>(enabled: boolean, fn?: () => T): T | void {
  * noGrad returns, except what noGrad's fn returns), so a result to keep is returned through both.
  */
 export function enableGrad<T>(fn: () => T): T {
-  checkFunction('enableGrad', 'fn', fn);
+  checkBlock('enableGrad', fn);
   const prev = isGradEnabled();
   setMode(true);
   try {
@@ -47,6 +47,6 @@ export function enableGrad<T>(fn: () => T): T {
  * autograd, have no counterpart.
  */
 export function inferenceMode<T>(fn: () => T): T {
-  checkFunction('inferenceMode', 'fn', fn);
+  checkBlock('inferenceMode', fn);
   return noGrad(fn);
 }

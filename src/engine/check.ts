@@ -37,6 +37,20 @@ export function checkFunction(fn: string, name: string, v: unknown): asserts v i
 }
 
 /**
+ * Checks the function of a grad-mode block (wg.noGrad(fn), enableGrad, inferenceMode): it runs at
+ * once with no arguments, as torch's `with torch.no_grad():`. One that declares parameters was
+ * meant as torch's decorator `@torch.no_grad()` and would run with them undefined.
+ */
+export function checkBlock(fn: string, v: unknown): asserts v is () => unknown {
+  checkFunction(fn, 'fn', v);
+  if (v.length > 0)
+    throw new ValueError(
+      fn,
+      `runs fn at once with no arguments (torch's \`with\` block), got a function of ${v.length} parameter${v.length === 1 ? '' : 's'}; for torch's decorator form wrap the call: (...args) => wg.${fn}(() => f(...args))`,
+    );
+}
+
+/**
  * Checks int32 indices before a kernel trusts them: each in [0, n), or in [-n, n) with `wrap`
  * (negatives count from the end). Reading int32 values is allowed inside wg.compile for inputs
  * of the function (a replay checks them against the values a JS run validated). Out of range: a

@@ -11,7 +11,7 @@ import { lifetimes, SCRATCH, type GraphUse, type Storage } from './storage.js';
 import { allocScratch, allocTransient } from './memory.js';
 import { sink } from './sink.js';
 import * as table from '../ops/index.js';
-import { checkFunction, checkOptions } from './check.js';
+import { checkBlock, checkOptions } from './check.js';
 import { AutogradError, BackendError, DTypeError, ShapeError, ValueError, fmtValue } from '../errors.js';
 import {
   R,
@@ -150,7 +150,7 @@ export function setGradEnabled(enabled: boolean): void {
  * inside arrays or plain objects, stay resident with the enclosing owner.
  */
 export function noGrad<T>(fn: () => T): T {
-  checkFunction('noGrad', 'fn', fn);
+  checkBlock('noGrad', fn);
   const prev = gradEnabled;
   gradEnabled = false;
   lifetimes.openScope();

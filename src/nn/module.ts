@@ -435,6 +435,17 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     return this;
   }
 
+  /** PyTorch's module.double() and half(): a DTypeError, wasmgrad's parameters are float32 only. */
+  double(): never {
+    return this.float32Only('double');
+  }
+  half(): never {
+    return this.float32Only('half');
+  }
+  private float32Only(method: string): never {
+    throw new DTypeError(fnOf(this, method), "a module's parameters are float32 (wasmgrad has no float64 or float16 tensors): drop the call");
+  }
+
   /** PyTorch's add_module: registerModule under its older name. */
   addModule<M extends AnyModule>(name: string, m: M): M {
     return this.registerModule(name, m);

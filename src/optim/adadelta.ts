@@ -1,7 +1,7 @@
 /** Adadelta (torch.optim.Adadelta): the optimizer of PyTorch's MNIST example. */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams, torchHyper, type TorchHyperArgs } from './optimizer.js';
 
 export interface AdadeltaOptions extends MaximizeOption {
   lr?: number;
@@ -30,8 +30,14 @@ export interface AdadeltaHyper extends Hyper {
 export class Adadelta extends Optimizer<AdadeltaHyper> {
   protected readonly bufferNames = ['square_avg', 'acc_delta'];
 
-  constructor(params: OptimizerParams, options: AdadeltaOptions = {}) {
-    super('Adadelta', params, options, { lr: 1, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: AdadeltaOptions] | TorchHyperArgs) {
+    super('Adadelta', params, torchHyper('Adadelta', args, ['lr', 'rho', 'eps', 'weightDecay']), {
+      lr: 1,
+      rho: 0.9,
+      eps: 1e-6,
+      weightDecay: 0,
+      maximize: false,
+    });
   }
 
   protected checkHyper(h: AdadeltaHyper): void {

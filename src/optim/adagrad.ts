@@ -1,7 +1,7 @@
 /** Adagrad (torch.optim.Adagrad). */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams, torchHyper, type TorchHyperArgs } from './optimizer.js';
 
 export interface AdagradOptions extends MaximizeOption {
   lr?: number;
@@ -31,8 +31,15 @@ export interface AdagradHyper extends Hyper {
 export class Adagrad extends Optimizer<AdagradHyper> {
   protected readonly bufferNames = ['sum'];
 
-  constructor(params: OptimizerParams, options: AdagradOptions = {}) {
-    super('Adagrad', params, options, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: AdagradOptions] | TorchHyperArgs) {
+    super('Adagrad', params, torchHyper('Adagrad', args, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']), {
+      lr: 1e-2,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      maximize: false,
+    });
   }
 
   protected checkHyper(h: AdagradHyper): void {

@@ -2,7 +2,18 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import type { WasmgradError } from '../errors.js';
-import { checkBool, checkNumber, checkPair, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import {
+  checkBool,
+  checkNumber,
+  checkPair,
+  Optimizer,
+  type Hyper,
+  type MaximizeOption,
+  type OptimizerParams,
+  torchHyper,
+  BETAS_ORDER,
+  type TorchHyperArgs,
+} from './optimizer.js';
 
 /** The options of the Adam family (Adam, AdamW, Adamax, RAdam). */
 export interface BetasOptions extends MaximizeOption {
@@ -86,16 +97,19 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
   }
 }
 
+/** torch's positional order of Adam's and AdamW's hyperparameters. */
+const ADAM_ORDER = [...BETAS_ORDER, 'amsgrad'];
+
 /** Adam: lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 (L2: added to the gradient), amsgrad = false. */
 export class Adam extends AdamBase {
-  constructor(params: OptimizerParams, options: AdamOptions = {}) {
-    super('Adam', false, params, options, 0);
+  constructor(params: OptimizerParams, ...args: [options?: AdamOptions] | TorchHyperArgs) {
+    super('Adam', false, params, torchHyper('Adam', args, ADAM_ORDER), 0);
   }
 }
 
 /** AdamW: Adam with decoupled weight decay p ← p·(1 − lr·weightDecay); weightDecay defaults to 1e-2. */
 export class AdamW extends AdamBase {
-  constructor(params: OptimizerParams, options: AdamOptions = {}) {
-    super('AdamW', true, params, options, 1e-2);
+  constructor(params: OptimizerParams, ...args: [options?: AdamOptions] | TorchHyperArgs) {
+    super('AdamW', true, params, torchHyper('AdamW', args, ADAM_ORDER), 1e-2);
   }
 }

@@ -2,7 +2,7 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBetasHyper, type BetasHyper, type BetasOptions } from './adam.js';
-import { Optimizer, type OptimizerParams } from './optimizer.js';
+import { Optimizer, type OptimizerParams, torchHyper, BETAS_ORDER, type TorchHyperArgs } from './optimizer.js';
 
 export type AdamaxOptions = BetasOptions;
 export type AdamaxHyper = BetasHyper;
@@ -20,8 +20,8 @@ export type AdamaxHyper = BetasHyper;
 export class Adamax extends Optimizer<AdamaxHyper> {
   protected readonly bufferNames = ['exp_avg', 'exp_inf'];
 
-  constructor(params: OptimizerParams, options: AdamaxOptions = {}) {
-    super('Adamax', params, options, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: AdamaxOptions] | TorchHyperArgs) {
+    super('Adamax', params, torchHyper('Adamax', args, BETAS_ORDER), { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false });
   }
 
   protected checkHyper(h: AdamaxHyper): void {

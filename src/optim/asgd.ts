@@ -1,7 +1,7 @@
 /** ASGD (torch.optim.ASGD): averaged stochastic gradient descent. */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams, torchHyper, type TorchHyperArgs } from './optimizer.js';
 
 export interface ASGDOptions extends MaximizeOption {
   lr?: number;
@@ -42,8 +42,15 @@ export class ASGD extends Optimizer<ASGDHyper> {
     return [h.lr, 1]; // PyTorch's torch.tensor(lr) and torch.tensor(1.)
   }
 
-  constructor(params: OptimizerParams, options: ASGDOptions = {}) {
-    super('ASGD', params, options, { lr: 1e-2, lambd: 1e-4, alpha: 0.75, t0: 1e6, weightDecay: 0, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: ASGDOptions] | TorchHyperArgs) {
+    super('ASGD', params, torchHyper('ASGD', args, ['lr', 'lambd', 'alpha', 't0', 'weightDecay']), {
+      lr: 1e-2,
+      lambd: 1e-4,
+      alpha: 0.75,
+      t0: 1e6,
+      weightDecay: 0,
+      maximize: false,
+    });
   }
 
   protected checkHyper(h: ASGDHyper): void {

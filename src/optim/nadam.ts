@@ -2,7 +2,7 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBetasHyper, type BetasHyper, type BetasOptions } from './adam.js';
-import { checkNumber, Optimizer, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type OptimizerParams, torchHyper, BETAS_ORDER, type TorchHyperArgs } from './optimizer.js';
 
 export interface NAdamOptions extends BetasOptions {
   /** ψ of the momentum schedule μt = β1·(1 − 0.96^(tψ)/2) (default 4e-3). */
@@ -29,8 +29,15 @@ export class NAdam extends Optimizer<NAdamHyper> {
   protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
   protected override readonly counterStates = ['mu_product'];
 
-  constructor(params: OptimizerParams, options: NAdamOptions = {}) {
-    super('NAdam', params, options, { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, momentumDecay: 4e-3, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: NAdamOptions] | TorchHyperArgs) {
+    super('NAdam', params, torchHyper('NAdam', args, [...BETAS_ORDER, 'momentumDecay']), {
+      lr: 2e-3,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weightDecay: 0,
+      momentumDecay: 4e-3,
+      maximize: false,
+    });
   }
 
   protected checkHyper(h: NAdamHyper): void {

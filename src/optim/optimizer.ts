@@ -27,6 +27,7 @@
  */
 import type { Backend } from '../engine/backend/types.js';
 import { checkOptions, isRecord } from '../engine/check.js';
+import { torchArgs } from '../api/keywords.js';
 import { tensor } from '../api/creation.js';
 import { detailOf } from '../io/errors.js';
 import { applyInto, applyUpdate, prepareInto, type PreparedInto } from '../engine/engine.js';
@@ -701,6 +702,21 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       this.setHypers(this.groups.map((g, k) => [g, hypers[k]] as const));
     };
   }
+}
+
+/** torch's positional form of an optimizer's hyperparameters after the params: `SGD(params, 0.1, 0.9)`. */
+export type TorchHyperArgs = [lr: number, ...more: unknown[]];
+
+/** torch's positional order of the Adam family's first hyperparameters (Adamax's and RAdam's all of them). */
+export const BETAS_ORDER = ['lr', 'betas', 'eps', 'weightDecay'] as const;
+
+/**
+ * An optimizer's options object from its constructor's arguments after the params: ours (one
+ * object, or none) or torch's positional form, the hyperparameters in torch's order `order`
+ * (`new SGD(params, 0.1, 0.9)` is momentum 0.9), as src/api/keywords.ts reads them.
+ */
+export function torchHyper(name: string, args: readonly unknown[], order: readonly string[]): object | undefined {
+  return torchArgs(`optim.${name}`, args, { inputs: 0, positional: [], options: order })[0] as object | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBetasHyper, type BetasHyper, type BetasOptions } from './adam.js';
-import { Optimizer, type OptimizerParams } from './optimizer.js';
+import { Optimizer, type OptimizerParams, torchHyper, BETAS_ORDER, type TorchHyperArgs } from './optimizer.js';
 
 export type RAdamOptions = BetasOptions;
 export type RAdamHyper = BetasHyper;
@@ -22,8 +22,8 @@ export type RAdamHyper = BetasHyper;
 export class RAdam extends Optimizer<RAdamHyper> {
   protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
 
-  constructor(params: OptimizerParams, options: RAdamOptions = {}) {
-    super('RAdam', params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: RAdamOptions] | TorchHyperArgs) {
+    super('RAdam', params, torchHyper('RAdam', args, BETAS_ORDER), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false });
   }
 
   protected checkHyper(h: RAdamHyper): void {

@@ -1,7 +1,7 @@
 /** RMSprop (torch.optim.RMSprop), plain or centered. */
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkBool, checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { checkBool, checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams, torchHyper, type TorchHyperArgs } from './optimizer.js';
 
 export interface RMSpropOptions extends MaximizeOption {
   lr?: number;
@@ -36,8 +36,16 @@ export interface RMSpropHyper extends Hyper {
 export class RMSprop extends Optimizer<RMSpropHyper> {
   protected readonly bufferNames = ['square_avg', 'momentum_buffer', 'grad_avg'];
 
-  constructor(params: OptimizerParams, options: RMSpropOptions = {}) {
-    super('RMSprop', params, options, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: RMSpropOptions] | TorchHyperArgs) {
+    super('RMSprop', params, torchHyper('RMSprop', args, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered']), {
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+    });
   }
 
   protected checkHyper(h: RMSpropHyper): void {

@@ -2,7 +2,7 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { fmtValue } from '../errors.js';
-import { checkNumber, checkPair, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { checkNumber, checkPair, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams, torchHyper, type TorchHyperArgs } from './optimizer.js';
 
 export interface RpropOptions extends MaximizeOption {
   /** The initial step size of every element (default 1e-2); later changes do not reach existing state, as PyTorch's. */
@@ -33,8 +33,8 @@ export interface RpropHyper extends Hyper {
 export class Rprop extends Optimizer<RpropHyper> {
   protected readonly bufferNames = ['prev', 'step_size'];
 
-  constructor(params: OptimizerParams, options: RpropOptions = {}) {
-    super('Rprop', params, options, { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: RpropOptions] | TorchHyperArgs) {
+    super('Rprop', params, torchHyper('Rprop', args, ['lr', 'etas', 'stepSizes']), { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false });
   }
 
   protected checkHyper(h: RpropHyper): void {

@@ -11,6 +11,8 @@ import {
   type OptimizerParams,
   type ParamGroupInput,
   type Params,
+  torchHyper,
+  type TorchHyperArgs,
 } from './optimizer.js';
 
 export interface SGDOptions extends MaximizeOption {
@@ -45,8 +47,17 @@ export class SGD extends Optimizer<SGDHyper> {
   constructor(params: Params, options: SGDOptions);
   /** Groups may give lr themselves (a group without one takes the options'). */
   constructor(params: readonly ParamGroupInput[], options?: Partial<SGDOptions>);
-  constructor(params: OptimizerParams, options?: Partial<SGDOptions>) {
-    super('SGD', params, options, { lr: undefined, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false });
+  /** torch's positional form: SGD(params, lr, momentum, dampening, weightDecay, nesterov). */
+  constructor(params: OptimizerParams, ...torch: TorchHyperArgs);
+  constructor(params: OptimizerParams, ...args: unknown[]) {
+    super('SGD', params, torchHyper('SGD', args, ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov']), {
+      lr: undefined,
+      momentum: 0,
+      dampening: 0,
+      nesterov: false,
+      weightDecay: 0,
+      maximize: false,
+    });
   }
 
   protected checkHyper(h: SGDHyper): void {

@@ -2,7 +2,7 @@
 import { op } from '../ops/index.js';
 import type { Tensor } from '../engine/tensor.js';
 import { checkBetas } from './adam.js';
-import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams } from './optimizer.js';
+import { checkNumber, Optimizer, type Hyper, type MaximizeOption, type OptimizerParams, torchHyper, type TorchHyperArgs } from './optimizer.js';
 
 export interface SparseAdamOptions extends MaximizeOption {
   lr?: number;
@@ -33,8 +33,8 @@ export interface SparseAdamHyper extends Hyper {
 export class SparseAdam extends Optimizer<SparseAdamHyper> {
   protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
 
-  constructor(params: OptimizerParams, options: SparseAdamOptions = {}) {
-    super('SparseAdam', params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, maximize: false });
+  constructor(params: OptimizerParams, ...args: [options?: SparseAdamOptions] | TorchHyperArgs) {
+    super('SparseAdam', params, torchHyper('SparseAdam', args, ['lr', 'betas', 'eps']), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, maximize: false });
   }
 
   protected checkHyper(h: SparseAdamHyper): void {
