@@ -412,6 +412,22 @@ for (const be of ['wasm', 'reference'] as const)
       const g = new wg.optim.NAdam([w], 0.01, [0.8, 0.9], 1e-7, 0, 0.005).paramGroups[0];
       expect([g.lr, g.betas, g.eps, g.momentumDecay]).toEqual([0.01, [0.8, 0.9], 1e-7, 0.005]);
       expect(new wg.optim.SparseAdam([w], 0.05).paramGroups[0].lr).toBe(0.05);
+      // LBFGS([p], 0.5, 5, None, 1e-7, 1e-9, 10, 'strong_wolfe'): max_eval None → 6; one step on
+      // ((p − [3, 1])² + 0.1·p⁴).sum() from [1.5, −0.5] → [1.8052544593811035, 0.8324204087257385]
+      const p = wg.tensor([1.5, -0.5], { requiresGrad: true });
+      const lbfgs = new wg.optim.LBFGS([p], 0.5, 5, null, 1e-7, 1e-9, 10, 'strong_wolfe');
+      expect([lbfgs.lr, lbfgs.maxIter, lbfgs.maxEval, lbfgs.historySize, lbfgs.lineSearchFn]).toEqual([0.5, 5, 6, 10, 'strong_wolfe']);
+      lbfgs.step(() => {
+        lbfgs.zeroGrad();
+        const l = p
+          .sub(wg.tensor([3, 1]))
+          .pow(2)
+          .sum()
+          .add(p.pow(4).sum().mul(0.1));
+        l.backward();
+        return l;
+      });
+      expectClose(p.data(), [1.8052544593811035, 0.8324204087257385], 1e-5);
       expect(() => new wg.optim.SGD([w], 0.1, 0, 0, 0, false, true)).toThrow(
         'wasmgrad.optim.SGD: takes 5 arguments (lr, momentum, dampening, weightDecay, nesterov), got 6',
       );

@@ -17,7 +17,7 @@ import { noGrad } from '../engine/engine.js';
 import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { CompileError, DTypeError, StateDictError, ValueError, fmtValue } from '../errors.js';
-import { checkNumber, paramList, type Params } from './optimizer.js';
+import { checkNumber, paramList, torchHyper, type Params, type TorchHyperArgs } from './optimizer.js';
 import { zeroGrads, type SetToNone } from './zero-grad.js';
 
 export interface LBFGSOptions {
@@ -264,8 +264,12 @@ export class LBFGS {
   private state: LBFGSState | null = null;
 
   /** LBFGS: lr = 1, maxIter = 20, maxEval = ⌊1.25·maxIter⌋, toleranceGrad = 1e-7, toleranceChange = 1e-9, historySize = 100, lineSearchFn = null. */
-  constructor(params: Params | Tensor, options: LBFGSOptions = {}) {
+  constructor(params: Params | Tensor, options?: LBFGSOptions);
+  /** torch's positional form: LBFGS(params, lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn). */
+  constructor(params: Params | Tensor, ...torch: TorchHyperArgs);
+  constructor(params: Params | Tensor, ...args: unknown[]) {
     const FN = 'optim.LBFGS';
+    const options = torchHyper('LBFGS', args, OPTION_NAMES) as LBFGSOptions | undefined;
     if (Array.isArray(params) && params.length > 0 && params[0] !== null && typeof params[0] === 'object' && !(params[0] instanceof Tensor))
       throw new ValueError(FN, "doesn't support per-parameter options (parameter groups): give one list of tensors or a module");
     const list = paramList(FN, params);
