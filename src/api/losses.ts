@@ -46,7 +46,7 @@ function lossArgs<O extends object>(loss: string, args: [string, unknown][], opt
 const LEGACY = ['sizeAverage', 'reduce'] as const;
 
 /**
- * o with torch's deprecated sizeAverage / reduce folded into reduction as torch's
+ * A copy of o with torch's deprecated sizeAverage / reduce folded into reduction as torch's
  * _Reduction.legacy_get_string does: either given (not null) overrides reduction, reduce false
  * giving 'none', else sizeAverage false 'sum', else 'mean' (an absent one counts as true).
  */

@@ -46,7 +46,7 @@ abstract class Loss<
     super();
     const fn = `nn.${new.target.name}`;
     const [options] = forms.moduleArgs(form, args, new.target.name);
-    const o = { ...legacyReduction(fn, checkOptions<O>(fn, options, [...(form.options ?? []), ...(form.keywordOnly ?? [])])) };
+    const o = legacyReduction(fn, checkOptions<O>(fn, options, [...(form.options ?? []), ...(form.keywordOnly ?? [])])); // a copy: weights become buffers below
     if (o.reduction !== undefined && !reductions.includes(o.reduction))
       throw new ValueError(fn, `reduction must be ${reductions.map((r) => `'${r}'`).join(', ')}, got ${fmtValue(o.reduction)}`);
     checkOptionTypes(fn, o);
