@@ -30,6 +30,7 @@ import { gumbelSoftmax as gumbelSoftmaxImpl } from './torch-nn.js';
 import { scaledDotProductAttention as sdpaImpl } from './attention.js';
 import { tensorinv as tensorinvImpl, tensorsolve as tensorsolveImpl } from './linalg-compose.js';
 import * as losses from './losses.js';
+import * as sig from './loss-signatures.js';
 import { indexPut as indexPutImpl } from './scatters.js';
 import { cond as condImpl, lstsq as lstsqImpl, matrixNorm as matrixNormImpl, norm as linalgNormImpl, vectorNorm as vectorNormImpl } from './linalg-norms.js';
 import { eigh as eighImpl, eigvalsh as eigvalshImpl, qr as qrImpl, svd as svdImpl } from './linalg-spectral.js';
@@ -375,91 +376,43 @@ export const scaledDotProductAttention = /* @__PURE__ */ torchForm('scaledDotPro
 });
 
 // torch.nn.functional's losses under F's names (src/nn/functional.ts); wg.losses keeps its own
-// forms. size_average and reduce, deprecated in torch, hold their places and fold into reduction.
-export const crossEntropy = /* @__PURE__ */ torchForm('crossEntropy', losses.crossEntropy, {
-  inputs: 2,
-  positional: [],
-  options: ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'],
-});
-export const nllLoss = /* @__PURE__ */ torchForm('nllLoss', losses.nll, {
-  inputs: 2,
-  positional: [],
-  options: ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction'],
-});
-export const binaryCrossEntropy = /* @__PURE__ */ torchForm('binaryCrossEntropy', losses.bce, {
-  inputs: 2,
-  positional: [],
-  options: ['weight', 'sizeAverage', 'reduce', 'reduction'],
-});
+// forms. Their arguments are torch's, declared in src/api/loss-signatures.ts.
+export const crossEntropy = /* @__PURE__ */ torchForm('crossEntropy', losses.crossEntropy, { inputs: 2, positional: [], options: sig.CROSS_ENTROPY });
+export const nllLoss = /* @__PURE__ */ torchForm('nllLoss', losses.nll, { inputs: 2, positional: [], options: sig.NLL });
+export const binaryCrossEntropy = /* @__PURE__ */ torchForm('binaryCrossEntropy', losses.bce, { inputs: 2, positional: [], options: sig.WEIGHTED });
 export const binaryCrossEntropyWithLogits = /* @__PURE__ */ torchForm('binaryCrossEntropyWithLogits', losses.bceWithLogits, {
   inputs: 2,
   positional: [],
-  options: ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'],
+  options: sig.BCE_WITH_LOGITS,
 });
-export const mseLoss = /* @__PURE__ */ torchForm('mseLoss', losses.mse, { inputs: 2, positional: [], options: ['sizeAverage', 'reduce', 'reduction'] });
-export const l1Loss = /* @__PURE__ */ torchForm('l1Loss', losses.l1, { inputs: 2, positional: [], options: ['sizeAverage', 'reduce', 'reduction'] });
-export const huberLoss = /* @__PURE__ */ torchForm('huberLoss', losses.huber, { inputs: 2, positional: [], options: ['reduction', 'delta'] });
-export const smoothL1Loss = /* @__PURE__ */ torchForm('smoothL1Loss', losses.smoothL1, {
-  inputs: 2,
-  positional: [],
-  options: ['sizeAverage', 'reduce', 'reduction', 'beta'],
-});
-export const klDiv = /* @__PURE__ */ torchForm('klDiv', losses.klDiv, {
-  inputs: 2,
-  positional: [],
-  options: ['sizeAverage', 'reduce', 'reduction', 'logTarget'],
-});
-export const marginRankingLoss = /* @__PURE__ */ torchForm('marginRankingLoss', losses.marginRanking, {
-  inputs: 3,
-  positional: [],
-  options: ['margin', 'sizeAverage', 'reduce', 'reduction'],
-});
-export const hingeEmbeddingLoss = /* @__PURE__ */ torchForm('hingeEmbeddingLoss', losses.hingeEmbedding, {
-  inputs: 2,
-  positional: [],
-  options: ['margin', 'sizeAverage', 'reduce', 'reduction'],
-});
-export const cosineEmbeddingLoss = /* @__PURE__ */ torchForm('cosineEmbeddingLoss', losses.cosineEmbedding, {
-  inputs: 3,
-  positional: [],
-  options: ['margin', 'sizeAverage', 'reduce', 'reduction'],
-});
+export const mseLoss = /* @__PURE__ */ torchForm('mseLoss', losses.mse, { inputs: 2, positional: [], options: sig.REDUCTION });
+export const l1Loss = /* @__PURE__ */ torchForm('l1Loss', losses.l1, { inputs: 2, positional: [], options: sig.REDUCTION });
+export const huberLoss = /* @__PURE__ */ torchForm('huberLoss', losses.huber, { inputs: 2, positional: [], options: sig.HUBER });
+export const smoothL1Loss = /* @__PURE__ */ torchForm('smoothL1Loss', losses.smoothL1, { inputs: 2, positional: [], options: sig.SMOOTH_L1 });
+export const klDiv = /* @__PURE__ */ torchForm('klDiv', losses.klDiv, { inputs: 2, positional: [], options: sig.KL_DIV });
+export const marginRankingLoss = /* @__PURE__ */ torchForm('marginRankingLoss', losses.marginRanking, { inputs: 3, positional: [], options: sig.MARGIN });
+export const hingeEmbeddingLoss = /* @__PURE__ */ torchForm('hingeEmbeddingLoss', losses.hingeEmbedding, { inputs: 2, positional: [], options: sig.MARGIN });
+export const cosineEmbeddingLoss = /* @__PURE__ */ torchForm('cosineEmbeddingLoss', losses.cosineEmbedding, { inputs: 3, positional: [], options: sig.MARGIN });
 export const tripletMarginLoss = /* @__PURE__ */ torchForm('tripletMarginLoss', losses.tripletMargin, {
   inputs: 3,
   positional: [],
-  options: ['margin', 'p', 'eps', 'swap', 'sizeAverage', 'reduce', 'reduction'],
+  options: sig.TRIPLET_MARGIN,
 });
-export const multiMarginLoss = /* @__PURE__ */ torchForm('multiMarginLoss', losses.multiMargin, {
-  inputs: 2,
-  positional: [],
-  options: ['p', 'margin', 'weight', 'sizeAverage', 'reduce', 'reduction'],
-});
+export const multiMarginLoss = /* @__PURE__ */ torchForm('multiMarginLoss', losses.multiMargin, { inputs: 2, positional: [], options: sig.MULTI_MARGIN });
 export const multilabelSoftMarginLoss = /* @__PURE__ */ torchForm('multilabelSoftMarginLoss', losses.multiLabelSoftMargin, {
   inputs: 2,
   positional: [],
-  options: ['weight', 'sizeAverage', 'reduce', 'reduction'],
+  options: sig.WEIGHTED,
 });
 export const multilabelMarginLoss = /* @__PURE__ */ torchForm('multilabelMarginLoss', losses.multiLabelMargin, {
   inputs: 2,
   positional: [],
-  options: ['sizeAverage', 'reduce', 'reduction'],
+  options: sig.REDUCTION,
 });
-export const softMarginLoss = /* @__PURE__ */ torchForm('softMarginLoss', losses.softMargin, {
-  inputs: 2,
-  positional: [],
-  options: ['sizeAverage', 'reduce', 'reduction'],
-});
-export const gaussianNllLoss = /* @__PURE__ */ torchForm('gaussianNllLoss', losses.gaussianNll, {
-  inputs: 3,
-  positional: [],
-  options: ['full', 'eps', 'reduction'],
-});
-export const poissonNllLoss = /* @__PURE__ */ torchForm('poissonNllLoss', losses.poissonNll, {
-  inputs: 2,
-  positional: [],
-  options: ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction'],
-});
-export const ctcLoss = /* @__PURE__ */ torchForm('ctcLoss', losses.ctc, { inputs: 4, positional: [], options: ['blank', 'reduction', 'zeroInfinity'] });
+export const softMarginLoss = /* @__PURE__ */ torchForm('softMarginLoss', losses.softMargin, { inputs: 2, positional: [], options: sig.REDUCTION });
+export const gaussianNllLoss = /* @__PURE__ */ torchForm('gaussianNllLoss', losses.gaussianNll, { inputs: 3, positional: [], options: sig.GAUSSIAN_NLL });
+export const poissonNllLoss = /* @__PURE__ */ torchForm('poissonNllLoss', losses.poissonNll, { inputs: 2, positional: [], options: sig.POISSON_NLL });
+export const ctcLoss = /* @__PURE__ */ torchForm('ctcLoss', losses.ctc, { inputs: 4, positional: [], options: sig.CTC });
 
 // wg.linalg (src/api/linalg-namespace.ts re-exports these under torch.linalg's names).
 export const vectorNorm = /* @__PURE__ */ torchForm('linalg.vectorNorm', vectorNormImpl, { positional: [], options: ['ord', 'dim', 'keepdim'] });

@@ -7,6 +7,7 @@
  * positionally, then the rest in torch's order.
  */
 import { torchArgs, type TorchSignature } from '../api/keywords.js';
+import * as sig from '../api/loss-signatures.js';
 
 /** A module's constructor signature, named for its errors. */
 export interface ModuleForm extends TorchSignature {
@@ -88,8 +89,8 @@ export const Transformer = /* @__PURE__ */ form(
   ['numEncoderLayers', 'numDecoderLayers', ...LAYER.slice(0, 3), 'customEncoder', 'customDecoder', ...LAYER.slice(3)],
 );
 
-// The losses: torch's arguments, all in the options object (with the deprecated sizeAverage/reduce
-// in their places; losses fold them into reduction). Served under each loss's own name.
+// The losses: torch's arguments (src/api/loss-signatures.ts), all in the options object (losses
+// fold the deprecated sizeAverage/reduce into reduction). Served under each loss's own name.
 const loss = (name: string, options: readonly string[], keywordOnly: readonly string[] = []): ModuleForm => ({
   name,
   inputs: 0,
@@ -97,24 +98,22 @@ const loss = (name: string, options: readonly string[], keywordOnly: readonly st
   options,
   keywordOnly,
 });
-const LEGACY = ['sizeAverage', 'reduce', 'reduction'];
-const MARGIN = ['margin', ...LEGACY];
-export const MSELoss = /* @__PURE__ */ loss('MSELoss', LEGACY);
-export const CrossEntropyLoss = /* @__PURE__ */ loss('CrossEntropyLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing']);
-export const NLLLoss = /* @__PURE__ */ loss('NLLLoss', ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction']);
-export const BCELoss = /* @__PURE__ */ loss('BCELoss', ['weight', ...LEGACY]);
-export const BCEWithLogitsLoss = /* @__PURE__ */ loss('BCEWithLogitsLoss', ['weight', ...LEGACY, 'posWeight']);
-export const HuberLoss = /* @__PURE__ */ loss('HuberLoss', ['reduction', 'delta']);
-export const SmoothL1Loss = /* @__PURE__ */ loss('SmoothL1Loss', [...LEGACY, 'beta']);
-export const KLDivLoss = /* @__PURE__ */ loss('KLDivLoss', [...LEGACY, 'logTarget']);
-export const MarginLoss = /* @__PURE__ */ loss('MarginRankingLoss', MARGIN);
-export const TripletMarginLoss = /* @__PURE__ */ loss('TripletMarginLoss', ['margin', 'p', 'eps', 'swap', ...LEGACY]);
+export const MSELoss = /* @__PURE__ */ loss('MSELoss', sig.REDUCTION);
+export const CrossEntropyLoss = /* @__PURE__ */ loss('CrossEntropyLoss', sig.CROSS_ENTROPY);
+export const NLLLoss = /* @__PURE__ */ loss('NLLLoss', sig.NLL);
+export const BCELoss = /* @__PURE__ */ loss('BCELoss', sig.WEIGHTED);
+export const BCEWithLogitsLoss = /* @__PURE__ */ loss('BCEWithLogitsLoss', sig.BCE_WITH_LOGITS);
+export const HuberLoss = /* @__PURE__ */ loss('HuberLoss', sig.HUBER);
+export const SmoothL1Loss = /* @__PURE__ */ loss('SmoothL1Loss', sig.SMOOTH_L1);
+export const KLDivLoss = /* @__PURE__ */ loss('KLDivLoss', sig.KL_DIV);
+export const MarginLoss = /* @__PURE__ */ loss('MarginRankingLoss', sig.MARGIN);
+export const TripletMarginLoss = /* @__PURE__ */ loss('TripletMarginLoss', sig.TRIPLET_MARGIN);
+export const PoissonNLLLoss = /* @__PURE__ */ loss('PoissonNLLLoss', sig.POISSON_NLL);
+export const MultiLabelSoftMarginLoss = /* @__PURE__ */ loss('MultiLabelSoftMarginLoss', sig.WEIGHTED);
+export const MultiMarginLoss = /* @__PURE__ */ loss('MultiMarginLoss', sig.MULTI_MARGIN);
+export const CTCLoss = /* @__PURE__ */ loss('CTCLoss', sig.CTC);
 export const TripletMarginWithDistanceLoss = /* @__PURE__ */ loss('TripletMarginWithDistanceLoss', [], ['distanceFunction', 'margin', 'swap', 'reduction']);
-export const PoissonNLLLoss = /* @__PURE__ */ loss('PoissonNLLLoss', ['logInput', 'full', 'sizeAverage', 'eps', 'reduce', 'reduction']);
-export const GaussianNLLLoss = /* @__PURE__ */ loss('GaussianNLLLoss', [], ['full', 'eps', 'reduction']);
-export const MultiLabelSoftMarginLoss = /* @__PURE__ */ loss('MultiLabelSoftMarginLoss', ['weight', ...LEGACY]);
-export const MultiMarginLoss = /* @__PURE__ */ loss('MultiMarginLoss', ['p', 'margin', 'weight', ...LEGACY]);
-export const CTCLoss = /* @__PURE__ */ loss('CTCLoss', ['blank', 'reduction', 'zeroInfinity']);
+export const GaussianNLLLoss = /* @__PURE__ */ loss('GaussianNLLLoss', [], sig.GAUSSIAN_NLL);
 
 /** A module constructor's arguments in its own form (`nn.<name>`'s leading arguments, then its options object); errors name `nn.<shown>`. */
 export function moduleArgs(f: ModuleForm, args: readonly unknown[], shown: string = f.name): readonly unknown[] {
