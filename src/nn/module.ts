@@ -107,14 +107,14 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
   /** @internal adoptField's registration of a field's new value (see the constructor). */
   adopt(name: string, v: unknown): void {
     if (v instanceof Module) {
-      if ([...this._modules.values()].includes(v)) return;
+      if (holds(this._modules, v)) return;
       if (!this.childrenByField)
         throw new ValueError(
           fnOf(this, name),
           `a container's children are set by its methods (append, insert, set, …), not by assigning a field, got ${fmtValue(v)}`,
         );
       this.setModule(name, v);
-    } else if (isMadeParameter(v) && ![...this._parameters.values()].includes(v)) this.setParameter(name, v);
+    } else if (isMadeParameter(v) && !holds(this._parameters, v)) this.setParameter(name, v);
   }
 
   /** Whether a field set to a module registers it (false for the containers, whose methods keep their lists). */
@@ -824,6 +824,12 @@ function onBackendOf(target: Tensor, src: Tensor): Tensor {
   } finally {
     setBackend(prev);
   }
+}
+
+/** Whether `v` is registered under some name (a module or parameter kept under another field name is not registered again). */
+function holds<V>(registry: ReadonlyMap<string, V>, v: V): boolean {
+  for (const x of registry.values()) if (x === v) return true;
+  return false;
 }
 
 /** The module proxy's trap: defines the property on the module, then registers a module or nn.Parameter value. */
