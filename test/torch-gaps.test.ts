@@ -133,6 +133,9 @@ for (const be of ['wasm', 'reference'] as const) {
         [1, 2, 3],
         1e-6,
       );
+      // a conv weight that requires grad is filled in place, still a leaf: conv1d with it passes each channel's centre through
+      const w = new wg.nn.Conv1d(2, 2, 3).weight;
+      expect([wg.nn.init.dirac_(w), w.isLeaf, wg.nn.functional.conv1d(wg.tensor([[[1, 2, 3], [4, 5, 6]]]), w).toArray()]).toEqual([w, true, [[[2], [5]]]]); // prettier-ignore
       // errors: torch's "dim 0 must be divisible by groups", "Only tensors with 2 dimensions are supported"
       expect(() => wg.nn.init.dirac_(wg.zeros([3, 2, 2]), 2)).toThrow(
         'wasmgrad.nn.init.dirac_: dim 0 must be divisible by groups, got [3, 2, 2] and groups = 2',

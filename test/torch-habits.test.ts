@@ -349,38 +349,6 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => wg.optim.clipGradNorm([p2], 1, { foreach: true } as never)).toThrow("wasmgrad.optim.clipGradNorm: unknown option 'foreach'");
     });
 
-    test('nn.init.eye_ and nn.init.dirac_ (torch values)', () => {
-      // nn.init.eye_(empty(2, 3)) → [[1, 0, 0], [0, 1, 0]]
-      expect(wg.nn.init.eye_(wg.empty([2, 3])).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]); // prettier-ignore
-      // nn.init.dirac_(empty(4, 2, 3), 2) → channel d of each group of 2 passes input d through the centre
-      expect(wg.nn.init.dirac_(wg.empty([4, 2, 3]), 2).toArray()).toEqual([[[0, 1, 0], [0, 0, 0]], [[0, 0, 0], [0, 1, 0]], [[0, 1, 0], [0, 0, 0]], [[0, 0, 0], [0, 1, 0]]]); // prettier-ignore
-      // dirac_(empty(2, 3, 3, 3)).nonzero() → [[0, 0, 1, 1], [1, 1, 1, 1]]; 5-D: (3, 1, 1, 2, 3) → ones at [0, 0, 0, 1, 1] only
-      expect((wg.nonzero(wg.nn.init.dirac_(wg.empty([2, 3, 3, 3]))) as wg.Tensor).toArray()).toEqual([[0, 0, 1, 1], [1, 1, 1, 1]]); // prettier-ignore
-      expect((wg.nonzero(wg.nn.init.dirac_(wg.empty([3, 1, 1, 2, 3]), { groups: 1 })) as wg.Tensor).toArray()).toEqual([[0, 0, 0, 1, 1]]);
-      // a conv weight that requires grad is filled in place, still a leaf
-      const w = new wg.nn.Conv1d(2, 2, 3).weight;
-      expect([
-        wg.nn.init.dirac_(w),
-        w.isLeaf,
-        wg.nn.functional
-          .conv1d(
-            wg.tensor([
-              [
-                [1, 2, 3],
-                [4, 5, 6],
-              ],
-            ]),
-            w,
-          )
-          .toArray(),
-      ]).toEqual([w, true, [[[2], [5]]]]);
-      expect(() => wg.nn.init.eye_(wg.empty([3]))).toThrow('wasmgrad.nn.init.eye_: only tensors with 2 dimensions are supported, got [3]');
-      expect(() => wg.nn.init.dirac_(wg.empty([2, 2]))).toThrow('wasmgrad.nn.init.dirac_: only tensors with 3, 4, or 5 dimensions are supported, got [2, 2]');
-      expect(() => wg.nn.init.dirac_(wg.empty([3, 2, 3]), 2)).toThrow(
-        'wasmgrad.nn.init.dirac_: dim 0 must be divisible by groups, got [3, 2, 3] and groups = 2',
-      );
-      expect(() => wg.nn.init.dirac_(wg.empty([2, 2, 3]), 0)).toThrow('wasmgrad.nn.init.dirac_: groups must be a positive integer, got 0');
-    });
     test("optimizers take torch's positional hyperparameters: SGD(params, 0.1, 0.9), Adam(params, 0.01), …", () => {
       // torch: w = Parameter([1., 2.]); O([w], *args); twice: zero_grad, (w * w).sum().backward(), step
       const cases: [string, (w: wg.Tensor) => wg.optim.Optimizer, number[]][] = [
