@@ -2,7 +2,8 @@
  * The op-table harness: for every op and every test case it declares,
  * (a) forward and every input gradient on WASM (float32) vs the reference (float64), from a fresh
  *     buffer, added into a second time, and (overwritesGrad ops) overwriting NaN-filled buffers;
- * (b) reference gradients vs central finite differences in float64.
+ * (b) reference gradients vs central finite differences in float64 (at every element of an input
+ *     of up to 256, at 256 spread elements of a larger one: harness.ts, FD_ELEMENTS).
  * Hand-computed values per op live in test/op-examples/*.test.ts.
  */
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -66,9 +67,10 @@ for (const op of TABLE) {
         // (b) does not involve WASM: vitest.config.ts runs it in the SIMD build's project only.
         if (differentiable && op.tests.skipGradcheck === undefined && process.env.WASMGRAD_WASM_ONLY !== '1') {
           const fd = finiteDiff(op, c.inputs, data, c.attrs, seedFor(ref.out.length));
-          fd.forEach((g, i) => {
-            if (g === null) return;
-            expect(normErr(ref.grads[i]!, g), `gradient of input ${i}: reference vs finite differences`).toBeLessThanOrEqual(1e-6);
+          fd.forEach((d, i) => {
+            if (d === null) return;
+            const autodiff = d.at.map((k) => ref.grads[i]![k]);
+            expect(normErr(autodiff, d.g), `gradient of input ${i}: reference vs finite differences`).toBeLessThanOrEqual(1e-6);
           });
         }
       });
