@@ -25,14 +25,39 @@ const env = (build: 'simd' | 'relaxed' | 'scalar', id: string) => ({
   WASMGRAD_WASM_ONLY: build === 'simd' ? '0' : '1',
 });
 
-const projects = [{ test: { ...shared, name: 'simd', include: ['test/**/*.test.ts'], env: env('simd', 'simd') } }];
+// Files that need a process of their own (the projects named '<build>-own'): they load other builds or threads, read WebAssembly
+// memory sizes, fail files on purpose (module mocks), stub globals, or run browsers and child
+// processes. Every other file shares its worker's module graph with the files before it
+// (isolate: false), which spares importing the library once per file (~1.2 s each, 176 files);
+// fresh-state.ts resets the global settings before each file.
+const OWN_PROCESS = [
+  'test/builds.test.ts',
+  'test/init.test.ts',
+  'test/io-files.test.ts',
+  'test/memory-flat.test.ts',
+  'test/threads*.test.ts',
+  'test/fit-yield.test.ts',
+  'test/package.test.ts',
+  'test/entries.test.ts',
+  'test/examples-run*.test.ts',
+  'test/mainjob.test.ts',
+  'test/browser/**/*.test.ts',
+];
+const sharing = { isolate: false, setupFiles: ['test/helpers/fresh-state.ts'], restoreMocks: true, unstubGlobals: true };
+
+const projects = [
+  { test: { ...shared, name: 'simd-own', include: OWN_PROCESS, env: env('simd', 'simd') } },
+  { test: { ...shared, ...sharing, name: 'simd', include: ['test/**/*.test.ts'], exclude: OWN_PROCESS, env: env('simd', 'simd') } },
+];
 for (const [build, id, execArgv] of [
   ['relaxed', 'relaxed-simd', relaxedFlag],
   ['scalar', 'scalar', []],
 ] as const) {
-  if (existsSync(files[build]))
-    projects.push({ test: { ...shared, name: build, include: OP_TABLE_SUITE, env: env(build, id), execArgv: [...execArgv] } } as never);
-  else if (process.env.WASMGRAD_WASM) console.warn(`vitest: ${files[build]} not found, the ${build} build is not tested (scripts/dev-build.sh builds it)`);
+  if (existsSync(files[build])) {
+    const own = { ...shared, env: env(build, id), execArgv: [...execArgv] };
+    projects.push({ test: { ...own, name: `${build}-own`, include: ['test/builds.test.ts'] } } as never);
+    projects.push({ test: { ...own, ...sharing, name: build, include: OP_TABLE_SUITE, exclude: OWN_PROCESS } } as never);
+  } else if (process.env.WASMGRAD_WASM) console.warn(`vitest: ${files[build]} not found, the ${build} build is not tested (scripts/dev-build.sh builds it)`);
   else throw new Error(`vitest: ${files[build]} not found: run npm run build:wasm`);
 }
 
