@@ -286,3 +286,5 @@ function vjp(f: Fn, inputs: Inputs, v?: Seed | readonly Seed[]): [Tensor | Tenso
 
 /** torch.autograd.functional's namespace. */
 export const functional = { jacobian, vjp, hessian, hvp, vhp };
+
+export { Function, FunctionCtx, type Applied, type FunctionClass, type FunctionGradients } from './autograd-function.js';
