@@ -20,7 +20,8 @@ export {
   BackendError,
   CompileError,
 } from './errors.js';
-export { manualSeed, getRngState, setRngState } from './random.js';
+export { manualSeed, getRngState, setRngState, initialSeed, seed } from './random.js';
+export { useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled } from './api/determinism.js';
 export { setDebug, getDebug, type DebugOptions } from './engine/debug.js';
 export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './api/creation.js';
 import './api/methods.js'; // installs the op methods on Tensor.prototype

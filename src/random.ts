@@ -83,9 +83,31 @@ export function checkRngState(fn: string, s: unknown): Int32Array {
   return Int32Array.from(s as ArrayLike<number>, (v) => v | 0);
 }
 
+/** The seed the stream started from: 0 at load, else the last given to manualSeed or drawn by seed(). */
+let lastSeed = 0;
+
 export function manualSeed(seed: number): void {
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('manualSeed', `seed must be a finite number, got ${fmtValue(seed)}`);
   state().set(sfc32State(seed));
+  lastSeed = seed;
+}
+
+/** The seed the global stream started from (torch.initial_seed): 0 until manualSeed or seed() sets one. */
+export function initialSeed(): number {
+  return lastSeed;
+}
+
+/**
+ * Seeds the global stream from a non-deterministic source (torch.seed) and returns the seed, a
+ * non-negative safe integer that manualSeed takes to replay the run.
+ */
+export function seed(): number {
+  const words = new Uint32Array(2);
+  if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(words);
+  else words.set([Math.random() * 2 ** 32, Math.random() * 2 ** 32]);
+  const s = (words[0] & 0x1fffff) * 2 ** 32 + words[1];
+  manualSeed(s);
+  return s;
 }
 
 /** Next 32 random bits of the global stream as an unsigned integer. */

@@ -781,3 +781,28 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 }
+
+describe('seeds and determinism (torch.seed, initial_seed, use_deterministic_algorithms)', () => {
+  test('initialSeed is the last seed given; seed() draws one that manualSeed replays', () => {
+    wg.manualSeed(1234);
+    expect(wg.initialSeed()).toBe(1234);
+    const s = wg.seed();
+    expect(Number.isSafeInteger(s) && s >= 0).toBe(true);
+    expect(wg.initialSeed()).toBe(s);
+    const a = wg.rand([4]).toArray();
+    wg.manualSeed(s);
+    expect(wg.rand([4]).toArray()).toEqual(a);
+    expect(wg.seed()).not.toBe(s);
+    wg.manualSeed(0);
+  });
+
+  test('useDeterministicAlgorithms is remembered (the kernels are deterministic anyway)', () => {
+    expect(wg.areDeterministicAlgorithmsEnabled()).toBe(false);
+    wg.useDeterministicAlgorithms(true, { warnOnly: true });
+    expect(wg.areDeterministicAlgorithmsEnabled()).toBe(true);
+    wg.useDeterministicAlgorithms(false);
+    expect(wg.areDeterministicAlgorithmsEnabled()).toBe(false);
+    expect(() => wg.useDeterministicAlgorithms(1 as never)).toThrow('wasmgrad.useDeterministicAlgorithms: mode must be a boolean, got 1');
+    expect(() => wg.useDeterministicAlgorithms(true, { warn_only: true } as never)).toThrow("wasmgrad.useDeterministicAlgorithms: unknown option 'warn_only'");
+  });
+});
