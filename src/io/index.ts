@@ -1,8 +1,7 @@
-/** wg.save / wg.load: safetensors serialisation of state dicts; wg.node: Node file helpers. */
+/** wg.save / wg.load: safetensors serialisation of state dicts (wg.load and wg.loadTorch also read torch.save files); wg.node: Node file helpers. */
+export { load, loadWithMetadata, loadTorch } from './load.js';
 export {
   save,
-  load,
-  loadWithMetadata,
   readHeader,
   type StateDict,
   type StateDictSource,

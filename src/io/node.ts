@@ -10,11 +10,17 @@
  */
 import { HINT, nodeHost } from '../engine/host.js';
 import { restoreCheckpoint, serializeCheckpoint, type CheckpointParts, type CheckpointTargets } from './checkpoint.js';
+import { decodeAny } from './load.js';
 import { decode, serialize, type SaveOptions, type StateDict, type StateDictSource } from './safetensors.js';
 
-async function readSafetensors(path: string | URL, fn: string): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
+/** A state dict from a safetensors or torch.save file (`decodeAny`), or from a checkpoint, always safetensors (`decode`). */
+async function readStateDict(
+  path: string | URL,
+  fn: string,
+  read: typeof decodeAny = decodeAny,
+): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
   const { bytes, path: p } = await (await nodeHost(fn, HINT.load)).readFileAt(path, fn);
-  return decode(bytes, fn, p);
+  return read(bytes, fn, p);
 }
 
 export const node = {
@@ -30,15 +36,15 @@ export const node = {
     const bytes = serialize(x, opts, fn);
     return (await nodeHost(fn, HINT.save)).writeFileAtomic(path, bytes, fn);
   },
-  /** Reads a safetensors file into a state dict (see wg.load). Node only. */
+  /** Reads a safetensors file, or a state dict torch.save wrote, into a state dict (see wg.load). Node only. */
   async loadFile(path: string | URL): Promise<StateDict> {
     const fn = 'node.loadFile';
-    return (await readSafetensors(path, fn)).stateDict;
+    return (await readStateDict(path, fn)).stateDict;
   },
   /** Reads a safetensors file into { stateDict, metadata } (see wg.loadWithMetadata). Node only. */
   async loadFileWithMetadata(path: string | URL): Promise<{ stateDict: StateDict; metadata: Record<string, string> | null }> {
     const fn = 'node.loadFileWithMetadata';
-    return readSafetensors(path, fn);
+    return readStateDict(path, fn);
   },
   /** Writes a checkpoint (see wg.saveCheckpoint) atomically, as saveFile, with the state of the call. Node only. */
   async saveCheckpointFile(path: string | URL, parts: CheckpointParts): Promise<void> {
@@ -49,7 +55,7 @@ export const node = {
   /** Restores a checkpoint file into a model, optimizer and scheduler (see wg.loadCheckpoint). Node only. */
   async loadCheckpointFile(path: string | URL, into: CheckpointTargets): Promise<{ metadata: Record<string, unknown> }> {
     const fn = 'node.loadCheckpointFile';
-    const { stateDict, metadata } = await readSafetensors(path, fn);
+    const { stateDict, metadata } = await readStateDict(path, fn, decode);
     return restoreCheckpoint(stateDict, metadata, into, fn);
   },
 };

@@ -225,7 +225,8 @@ export function save(x: StateDictSource, opts?: SaveOptions): Uint8Array<ArrayBu
 // ---------------------------------------------------------------------------------------------
 // reading
 
-function toBytes(bytes: unknown, fn: string): Uint8Array {
+/** The file bytes wg.load takes (Uint8Array, Buffer, ArrayBuffer, any view) as a plain Uint8Array view. */
+export function toBytes(bytes: unknown, fn: string): Uint8Array {
   // A plain Uint8Array view (a Node Buffer's slice() would not copy).
   if (bytes instanceof Uint8Array) return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && bytes instanceof SharedArrayBuffer)) return new Uint8Array(bytes);
@@ -369,7 +370,8 @@ export function f16BitsToF32Bits(h: number): number {
   return sign | (e << 23) | ((mant & 0x3ff) << 13);
 }
 
-function convert(e: SafetensorsEntry, raw: Uint8Array, bad: (what: string) => FileFormatError): Float32Array | Int32Array {
+/** The values of one tensor's bytes, converted as the top of this file says (torch-file.ts reads torch's storages with it). */
+export function convert(e: SafetensorsEntry, raw: Uint8Array, bad: (what: string) => FileFormatError): Float32Array | Int32Array {
   const count = raw.length / SAFETENSORS_DTYPE_SIZES[e.dtype];
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const ints = (get: (i: number) => number): Int32Array => {
@@ -435,22 +437,15 @@ function convert(e: SafetensorsEntry, raw: Uint8Array, bad: (what: string) => Fi
   }
 }
 
-function makePersistent(shape: number[], dtype: DType, data: Float32Array | Int32Array): Tensor {
+/** A persistent tensor on the current backend holding `data`. */
+export function makePersistent(shape: number[], dtype: DType, data: Float32Array | Int32Array): Tensor {
   const be = backend();
   const s = allocPersistent(be, data.length, 'load');
   be.write(s.ptr, data, dtype);
   return new Tensor(shape, dtype, s, false);
 }
 
-/**
- * Reads safetensors bytes into a state dict (plain object name → persistent Tensor on the current
- * backend, in header order) plus the file's __metadata__ (null when absent).
- */
-export function loadWithMetadata(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): { stateDict: StateDict; metadata: Record<string, string> | null } {
-  return decode(bytes, 'loadWithMetadata');
-}
-
-/** loadWithMetadata of the bytes of `file` (a path, for messages) as `fn` reads them. */
+/** Safetensors bytes as a state dict (name → persistent Tensor on the current backend, in header order) and the header's __metadata__ (null when absent). */
 export function decode(
   bytes: Uint8Array | ArrayBuffer | ArrayBufferView,
   fn: string,
@@ -468,13 +463,4 @@ export function decode(
     Object.defineProperty(sd, e.name, { value: makePersistent(e.shape, LOADABLE[e.dtype]!, data[i]), enumerable: true, writable: true, configurable: true });
   });
   return { stateDict: sd, metadata: h.metadata };
-}
-
-/**
- * Reads safetensors bytes into a state dict: plain object name → persistent Tensor on the current
- * backend, in header order. See the top of src/io/safetensors.ts for the dtype conversions.
- * (JS objects list integer-like keys such as '0' first in ascending order, whatever the header order.)
- */
-export function load(bytes: Uint8Array | ArrayBuffer | ArrayBufferView): StateDict {
-  return decode(bytes, 'load').stateDict;
 }
