@@ -1,5 +1,6 @@
 /** wg.save / wg.load: safetensors serialisation of state dicts (wg.load and wg.loadTorch also read torch.save files); wg.node: Node file helpers. */
 export { load, loadWithMetadata, loadTorch } from './load.js';
+export { saveTorch } from './torch-save.js';
 export {
   save,
   readHeader,

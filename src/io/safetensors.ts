@@ -160,7 +160,7 @@ function metadataMap(user: unknown, fn: string): Map<string, string> {
 }
 
 /** The little-endian bytes of one tensor, read from the backend. */
-function tensorBytes(name: string, t: Tensor, fn: string): Uint8Array {
+export function tensorBytes(name: string, t: Tensor, fn: string): Uint8Array {
   let v: Float32Array | Int32Array;
   try {
     v = t.data();
@@ -173,14 +173,8 @@ function tensorBytes(name: string, t: Tensor, fn: string): Uint8Array {
   return bytes;
 }
 
-/**
- * The whole safetensors image of x (see save), built synchronously: every tensor's bytes are read
- * before this returns, so the bytes are the values at the call whatever runs afterwards (an
- * unawaited wg.node.saveFile while training goes on). Everything is validated first (every tensor
- * alive), so a bad state dict fails before anything is read.
- */
-export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string): Uint8Array<ArrayBuffer> {
-  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new ValueError(fn, `options must be an object, got ${fmtValue(opts)}`);
+/** stateDictEntries, every tensor checked alive (so a bad state dict fails before anything is read). */
+export function liveEntries(x: unknown, fn: string): [string, Tensor][] {
   const entries = stateDictEntries(x, fn);
   for (const [name, t] of entries) {
     const s = t.storage;
@@ -190,6 +184,18 @@ export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string)
         `tensor '${name}': the tensor ${fmtShape(t.shape)} made by '${s.label}' in step ${s.born} was freed in step ${s.diedAt} (disposed); save it before dispose()`,
       );
   }
+  return entries;
+}
+
+/**
+ * The whole safetensors image of x (see save), built synchronously: every tensor's bytes are read
+ * before this returns, so the bytes are the values at the call whatever runs afterwards (an
+ * unawaited wg.node.saveFile while training goes on). Everything is validated first (every tensor
+ * alive), so a bad state dict fails before anything is read.
+ */
+export function serialize(x: unknown, opts: SaveOptions | undefined, fn: string): Uint8Array<ArrayBuffer> {
+  if (opts !== undefined && (opts === null || typeof opts !== 'object')) throw new ValueError(fn, `options must be an object, got ${fmtValue(opts)}`);
+  const entries = liveEntries(x, fn);
   const meta = metadataMap(opts?.metadata, fn);
   const fields = [`${JSON.stringify(RESERVED)}:{${[...meta].map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`];
   let offset = 0;

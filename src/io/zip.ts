@@ -1,5 +1,5 @@
 /**
- * The stored (uncompressed) entries of a ZIP archive, which is what torch.save writes: the End of
+ * ZIP archives of stored (uncompressed) entries, which is what torch.save writes. Reading: the End of
  * Central Directory record (ZIP64's when the sizes need it) locates the central directory, whose
  * entries give each file's name, method, size and local header; the data follows the local header
  * (its own name and extra field lengths). Compressed entries, encryption and multi-disk archives
@@ -76,4 +76,67 @@ export function readZip(b: Uint8Array, fn: string): Map<string, Uint8Array> {
     at += 46 + nameLen + extraLen + commentLen;
   }
   return files;
+}
+
+/** CRC-32 (IEEE 802.3, reflected, as ZIP uses) of the bytes. */
+function crc32(b: Uint8Array): number {
+  let c = ~0;
+  for (let i = 0; i < b.length; i++) {
+    c ^= b[i];
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+/**
+ * A ZIP archive of the files, stored uncompressed (as torch.save writes them), with their CRC-32s
+ * (torch.load checks them). Up to 4 GiB and 65535 files: no ZIP64 records.
+ */
+export function writeZip(files: readonly (readonly [string, Uint8Array])[], fn: string): Uint8Array<ArrayBuffer> {
+  const names = files.map(([name]) => new TextEncoder().encode(name));
+  const size = files.reduce((s, [, data], i) => s + 30 + names[i].length + data.length + 46 + names[i].length, 22);
+  if (size > MAX_U32 || files.length > 0xffff)
+    throw new FileFormatError(
+      fn,
+      `the archive would take ${size} bytes in ${files.length} files, over the 4 GiB and 65535 files a ZIP without ZIP64 records holds`,
+    );
+  const out = new Uint8Array(size);
+  const dv = new DataView(out.buffer);
+  const central: number[] = [];
+  let at = 0;
+  files.forEach(([, data], i) => {
+    const crc = crc32(data);
+    central.push(at, crc);
+    // local header: version 2.0, flag 0x0800 (UTF-8 names), method 0, no time, CRC, sizes, name
+    dv.setUint32(at, LOCAL, true);
+    dv.setUint16(at + 4, 20, true);
+    dv.setUint16(at + 6, 0x0800, true);
+    dv.setUint32(at + 14, crc, true);
+    dv.setUint32(at + 18, data.length, true);
+    dv.setUint32(at + 22, data.length, true);
+    dv.setUint16(at + 26, names[i].length, true);
+    out.set(names[i], at + 30);
+    out.set(data, at + 30 + names[i].length);
+    at += 30 + names[i].length + data.length;
+  });
+  const dirAt = at;
+  files.forEach(([, data], i) => {
+    dv.setUint32(at, CENTRAL, true);
+    dv.setUint16(at + 4, 20, true);
+    dv.setUint16(at + 6, 20, true);
+    dv.setUint16(at + 8, 0x0800, true);
+    dv.setUint32(at + 16, central[2 * i + 1], true);
+    dv.setUint32(at + 20, data.length, true);
+    dv.setUint32(at + 24, data.length, true);
+    dv.setUint16(at + 28, names[i].length, true);
+    dv.setUint32(at + 42, central[2 * i], true);
+    out.set(names[i], at + 46);
+    at += 46 + names[i].length;
+  });
+  dv.setUint32(at, EOCD, true);
+  dv.setUint16(at + 8, files.length, true);
+  dv.setUint16(at + 10, files.length, true);
+  dv.setUint32(at + 12, at - dirAt, true);
+  dv.setUint32(at + 16, dirAt, true);
+  return out;
 }
