@@ -634,68 +634,6 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(wg.getNumThreads()).toBe(wg.info().threads);
     });
 
-    test('nn.utils.fuseConvBnEval and fuseConvBnWeights: BatchNorm folded into the convolution, as torch', () => {
-      const conv = new wg.nn.Conv2d(2, 3, 3, { padding: 1 });
-      const bn = new wg.nn.BatchNorm2d(3);
-      conv.loadStateDict({ weight: wg.arange(54).mul(0.37).sin().mul(0.3).reshape([3, 2, 3, 3]), bias: wg.tensor([0.1, -0.2, 0.3]) });
-      bn.loadStateDict({
-        weight: wg.tensor([0.9, 1.2, -0.7]),
-        bias: wg.tensor([0.05, 0, -0.3]),
-        running_mean: wg.tensor([0.5, -0.1, 0.2]),
-        running_var: wg.tensor([1.5, 0.3, 2.0]),
-        num_batches_tracked: wg.tensor(0, { dtype: 'int32' }),
-      });
-      expect(() => wg.nn.utils.fuseConvBnEval(conv, bn)).toThrow('wasmgrad.nn.utils.fuseConvBnEval: Fusion only for eval! (call eval() on both modules first)');
-      conv.eval();
-      bn.eval();
-      const state = wg.getRngState();
-      const fused = wg.nn.utils.fuseConvBnEval(conv, bn) as wg.nn.Conv2d;
-      expect(wg.getRngState()).toEqual(state);
-      // torch: f = fuse_conv_bn_eval(conv, bn); f.bias, f.weight[0, 0].flatten()
-      expectClose(fused.bias!.data(), [-0.24393777549266815, -0.21908538043498993, -0.34949737787246704], 1e-6);
-      expectClose(
-        fused.weight.narrow(0, 0, 1).narrow(1, 0, 1).data(),
-        [
-          0.0, 0.07971933484077454, 0.14864902198314667, 0.19745975732803345, 0.21954526007175446, 0.21191634237766266, 0.17560552060604095,
-          0.11552730202674866, 0.03981304168701172,
-        ],
-        1e-6,
-      );
-      expect([fused.training, fused.padding, fused.weight.requiresGrad, fused]).toEqual([false, [1, 1], true, expect.any(wg.nn.Conv2d)]);
-      // f(x)[1, 2, 3] with x = (torch.arange(80.).reshape(2, 2, 4, 5) · 0.13).cos(); f(x) ≈ bn(conv(x))
-      const x = wg.arange(80).mul(0.13).cos().reshape([2, 2, 4, 5]);
-      const y = fused.forward(x);
-      expectClose(
-        y.select(0, 1).select(0, 2).select(0, 3).data(),
-        [-1.1558016538619995, -1.5513763427734375, -1.4831318855285645, -1.3957560062408447, -1.022423505783081],
-        1e-5,
-      );
-      expectClose(y.data(), bn.forward(conv.forward(x)).data(), 1e-5);
-      // a conv without bias, Conv1d
-      const c1 = new wg.nn.Conv1d(2, 3, 3, { bias: false }).eval();
-      const b1 = new wg.nn.BatchNorm1d(3).eval();
-      const x1 = wg.arange(14).mul(0.3).sin().reshape([1, 2, 7]);
-      expectClose(wg.nn.utils.fuseConvBnEval(c1, b1).forward(x1).data(), b1.forward(c1.forward(x1)).data(), 1e-5);
-      // fuse_conv_bn_weights(cw, None, rm, rv, 1e-3, None, None, True) of a transposed weight cw = (arange(6).reshape(2, 3, 1) · 0.37).sin()
-      const [w, b] = wg.nn.utils.fuseConvBnWeights(
-        wg.arange(6).mul(0.37).sin().reshape([2, 3, 1]),
-        null,
-        wg.tensor([0.5, -0.1, 0.2]),
-        wg.tensor([1.5, 0.3, 2.0]),
-        1e-3,
-        null,
-        null,
-        true,
-      );
-      expectClose(w.data(), [0.0, 0.6591188311576843, 0.4766744375228882, 0.7310912013053894, 1.815198540687561, 0.6795544028282166], 1e-6);
-      expectClose(b.data(), [-0.4081122577190399, 0.18227066099643707, -0.141386017203331], 1e-6);
-      expect([w.requiresGrad, b.requiresGrad, w.isLeaf, w]).toEqual([true, true, true, expect.any(wg.nn.Parameter)]);
-      expect(() => wg.nn.utils.fuseConvBnWeights(conv.weight, null, wg.zeros([2]), wg.ones([3]), 1e-5, null, null)).toThrow(
-        "wasmgrad.nn.utils.fuseConvBnWeights: bnRm must be [3] (the weight [3, 2, 3, 3]'s output channels, dim 0), got [2]",
-      );
-      expect(() => wg.nn.utils.fuseConvBnEval(new wg.nn.Linear(2, 2) as never, bn)).toThrow(/conv must be an nn\.Conv1d, Conv2d or Conv3d/);
-    });
-
     test("torch.lu: linalg.luFactor in torch's older form, singular matrices included", () => {
       const A = wg.tensor([
         [1, 2, 0.5],

@@ -129,3 +129,4 @@ export {
   ctcLoss,
 } from '../api/torch-forms.js';
 export { tripletMarginWithDistance as tripletMarginWithDistanceLoss } from '../api/losses.js';
+export { multiHeadAttentionForward, type MultiHeadAttentionForwardOptions } from './mha-forward.js';

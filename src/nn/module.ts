@@ -96,9 +96,11 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * explicit `this.fc = this.registerModule('fc', …)` assigns a child already registered: nothing
    * more happens. Only data properties pass here (every assignment and class field defines one);
    * the live fields of registered tensors are accessors, which check what they are set to.
+   * `delete m.fc` unregisters what the field names, as PyTorch's __delattr__; deleting a plain
+   * field is a plain delete.
    */
   constructor() {
-    return new Proxy(this, { defineProperty: adoptField });
+    return new Proxy(this, { defineProperty: adoptField, deleteProperty: dropField });
   }
 
   /** Computes the module's output. */
@@ -115,6 +117,15 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
         );
       this.setModule(name, v);
     } else if (isMadeParameter(v) && !holds(this._parameters, v)) this.setParameter(name, v);
+  }
+
+  /**
+   * @internal dropField's unregistration: the parameter, buffer or child module `name` leaves the
+   * module, as PyTorch's Module.__delattr__ (`del m.fc`). A name registered nowhere is a no-op.
+   */
+  forget(name: string): void {
+    if (this._parameters.delete(name) || this._modules.delete(name)) return;
+    if (this._buffers.delete(name)) this._nonPersistent.delete(name);
   }
 
   /** Whether a field set to a module registers it (false for the containers, whose methods keep their lists). */
@@ -837,5 +848,12 @@ let adoptPaused = false;
 function adoptField(target: AnyModule, name: string | symbol, desc: PropertyDescriptor): boolean {
   if (!Reflect.defineProperty(target, name, desc)) return false;
   if (!adoptPaused && typeof name === 'string' && 'value' in desc) target.adopt(name, desc.value);
+  return true;
+}
+
+/** The module proxy's deleteProperty trap: deletes the property, then unregisters what it named. */
+function dropField(target: AnyModule, name: string | symbol): boolean {
+  if (!Reflect.deleteProperty(target, name)) return false;
+  if (typeof name === 'string') target.forget(name);
   return true;
 }
