@@ -407,3 +407,26 @@ describe.each(['wasm', 'reference'] as const)('paramGroups as torch 1.13 param_g
       if (compiled) expect((f as ReturnType<typeof wg.compile>).replayInfo()[0].mode).toBe('fast');
     });
 });
+
+describe.each(['wasm', 'reference'] as const)('LBFGS.state as torch 1.13 on %s', (be) => {
+  test('its state sits under the first parameter, absent before the first step', () => {
+    wg.setBackend(be);
+    const p = wg.zeros([2], { requiresGrad: true });
+    const opt = new wg.optim.LBFGS([p], { lr: 1, maxIter: 3 });
+    const [w, c] = [wg.tensor([1, 3]), wg.tensor([1, 2])];
+    const closure = () => {
+      opt.zeroGrad();
+      const loss = p.sub(c).square().mul(w).sum();
+      loss.backward();
+      return loss;
+    };
+    expect(opt.state.size).toBe(0);
+    opt.step(closure);
+    // torch: LBFGS([p], lr=1, max_iter=3) on ((p − [1, 2])²·[1, 3]).sum() from p = 0, one step(closure) (/tmp/optim18/lbfgs.py)
+    expectRel(Array.from(p.data()), [0.5650529265403748, 2.0241637229919434], 'p');
+    const st = opt.state.get(p)!;
+    expect([st.func_evals, st.n_iter, st.t]).toEqual([3, 2, 1]);
+    expectRel(Array.from(st.d!.data()), [0.42219576239585876, 1.1670207977294922], 'd');
+    expectRel([st.prev_loss!], [4.6530609130859375], 'prev_loss');
+  });
+});
