@@ -264,6 +264,33 @@ describe.each(['wasm', 'reference'] as const)('schedulers compose as torch 1.13 
       expectRel(flat(lrs), flat(TORCH[name]), name);
       expect((f as ReturnType<typeof wg.compile>).replayInfo()[0].mode).toBe(mode);
     });
+
+  test('a scheduler whose factor JavaScript computes, stepped twice in one compiled call between kernel steps, equals eager', () => {
+    wg.setBackend(be);
+    const lrs = (compiled: boolean) => {
+      const p = wg.tensor([1], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.1 });
+      const m = new L.MultiplicativeLR(opt, (e) => 1 - e / 100);
+      const x = new L.ExponentialLR(opt, 0.5);
+      const step = () => {
+        opt.zeroGrad();
+        p.square().sum().backward();
+        opt.step();
+        m.step();
+        x.step();
+        m.step();
+      };
+      const f = compiled ? wg.compile(step) : step;
+      return Array.from({ length: 6 }, () => {
+        f();
+        return opt.lr;
+      });
+    };
+    const eager = lrs(false);
+    // lr_k = lr_{k−1} · (1 − (2k − 1)/100) · 0.5 · (1 − 2k/100)
+    expectRel(eager.slice(0, 2), [0.1 * 0.99 * 0.5 * 0.98, 0.1 * 0.99 * 0.5 * 0.98 * 0.97 * 0.5 * 0.96], 'eager');
+    expect(lrs(true)).toEqual(eager);
+  });
 });
 
 /**

@@ -6,6 +6,7 @@
 import { checkOptions } from '../engine/check.js';
 import { torchArgs } from '../api/keywords.js';
 import { applyInto } from '../engine/engine.js';
+import { sink } from '../engine/sink.js';
 import { allocPersistent } from '../engine/memory.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
@@ -129,12 +130,14 @@ interface SchedulePair {
   schedule: Tensor;
 }
 
-/** A schedule block (src/ops/optim.ts lrSchedule) for each of the optimizer's hyperparameter blocks. */
+/** A schedule block (src/ops/optim.ts lrSchedule) on the backend of hyperparameter block `block`. */
+function scheduleBlock(block: Tensor, label: string): Tensor {
+  return new Tensor([SCHEDULE_WORDS], 'float32', allocPersistent(block.storage.backend, SCHEDULE_WORDS, label, true), false);
+}
+
+/** A schedule block for each of the optimizer's hyperparameter blocks. */
 function scheduleBlocks(optimizer: Schedulable, label: string): SchedulePair[] {
-  return optimizer.hyperBlocks().map(({ group, block }) => {
-    const s = allocPersistent(block.storage.backend, SCHEDULE_WORDS, label, true);
-    return { group, block, schedule: new Tensor([SCHEDULE_WORDS], 'float32', s, false) };
-  });
+  return optimizer.hyperBlocks().map(({ group, block }) => ({ group, block, schedule: scheduleBlock(block, label) }));
 }
 
 /**
@@ -209,22 +212,30 @@ export abstract class ClosedFormLR extends EpochLR {
  * forms of the schedules driven by JavaScript, src/optim/formula-lr.ts): a launch of ExponentialLR's
  * chainable step, lr · gamma, with gamma the factor, on a block of its own per hyperparameter block.
  * The lr is read by the kernel, not by JavaScript, so it is the one the launches before it left
- * (another scheduler's step in the same compiled call included).
+ * (another scheduler's step in the same compiled call included). Inside wg.compile the factor's
+ * block is a constant of the program at that call's place (sink.hoist), refilled each call: a
+ * re-run writes it before the program's kernels run, so each step in one call has its own.
  */
 export class LrScaler {
   private readonly pairs: SchedulePair[];
+  private readonly label: string;
 
   constructor(optimizer: Schedulable, name: string) {
-    this.pairs = scheduleBlocks(optimizer, `optim.lr.${name} factor`);
+    this.label = `optim.lr.${name} factor`;
+    this.pairs = scheduleBlocks(optimizer, this.label);
   }
 
   /** Group i's lr times factors[i]. */
   scale(factors: readonly number[]): void {
-    for (const { group, block, schedule } of this.pairs) {
+    this.pairs.forEach(({ group, block, schedule }, k) => {
       // epoch 0, moved on to 1 by the launch: ExponentialLR's lr · gamma (its epoch 0 keeps the lr)
-      schedule.storage.backend.write(schedule.storage.ptr, scheduleWords(0, 1, [factors[group]]), 'float32');
-      applyInto(op('lrSchedule'), block, [schedule, block], { kind: 'exponential', epoch: 'chain' });
-    }
+      const words = scheduleWords(0, 1, [factors[group]]);
+      const fill = (t: Tensor) => t.storage.backend.write(t.storage.ptr, words, 'float32');
+      let factor = schedule;
+      if (sink.mode === 'off') fill(schedule);
+      else factor = sink.hoist(`${this.label} ${k}`, () => scheduleBlock(block, this.label), fill);
+      applyInto(op('lrSchedule'), block, [factor, block], { kind: 'exponential', epoch: 'chain' });
+    });
   }
 }
 
