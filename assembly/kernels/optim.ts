@@ -527,9 +527,9 @@ export function f32_hyper_write_fwd(rec: usize): void {
 
 // A schedule's learning rate into the lr pair of a hyperparameter block, and OneCycleLR's momentum
 // into its pair (src/ops/optim.ts lrSchedule). IN0: [epoch, base, constants as (hi, lo) pairs], IN1: the block; P0 kind, P1 the
-// epoch move (0 same, 1 next, 2 restart at 0, 3 chain: next, and the block's lr is multiplied by
-// f(t)/f(t − 1) instead of set). float64 throughout, the closed forms of scheduledLr in the same
-// order of operations.
+// epoch move (0 same, 1 next, 2 restart at 0, 3 chain: next, and torch's chainable form from the
+// block's lr instead of the closed form). float64 throughout, scheduledLr and chainedLr of
+// src/ops/optim.ts in the same order of operations.
 const MAX_MILESTONES = 16;
 export function f32_lr_schedule_fwd(rec: usize): void {
   const st = ptr(rec, IN), o = ptr(rec, OUT);
@@ -540,7 +540,7 @@ export function f32_lr_schedule_fwd(rec: usize): void {
   const t = <f64>load<f32>(st);
   const c = st + 4; // pair k of the schedule: hyper(c, k); pair 0 the base
   const kind = param(rec, 0);
-  const lr = move == 3 ? hyper(o, 0) * (scheduledLr(kind, c, t) / scheduledLr(kind, c, t - 1)) : scheduledLr(kind, c, t);
+  const lr = move == 3 ? chainedLr(kind, c, t, hyper(o, 0)) : scheduledLr(kind, c, t);
   storePair(o, lr);
   // OneCycleLR's momentum (src/ops/optim.ts scheduledMomentum): pair 10 is 1 + its pair in the block
   if (kind == 5) {
@@ -564,6 +564,40 @@ function scheduledLr(kind: i32, c: usize, t: f64): f64 {
   if (kind == 3) return a == 0 ? base : base * (b + ((1 - b) * Math.min(t, a)) / a);
   if (kind == 4) return base * Math.pow(a, <f64>milestonesReached(c, t, min(<i32>b, MAX_MILESTONES)));
   return oneCycle(c, t, 6);
+}
+
+// Python's a % n (for a < 0 too).
+function pyMod(a: f64, n: f64): f64 {
+  return a - n * Math.floor(a / n);
+}
+
+// PyTorch's chainable get_lr from the current lr (src/ops/optim.ts chainedLr).
+function chainedLr(kind: i32, c: usize, t: f64, lr: f64): f64 {
+  const base = hyper(c, 0), a = hyper(c, 1), b = hyper(c, 2);
+  if (kind == 0) return t == 0 || pyMod(t, b) != 0 ? lr : lr * a;
+  if (kind == 1) return t == 0 ? lr : lr * a;
+  if (kind == 2) {
+    if (t == 0) return lr;
+    if (pyMod(t - 1 - a, 2 * a) == 0) return lr + ((base - b) * (1 - Math.cos(Math.PI / a))) / 2;
+    return ((1 + Math.cos((Math.PI * t) / a)) / (1 + Math.cos((Math.PI * (t - 1)) / a))) * (lr - b) + b;
+  }
+  if (kind == 3) {
+    if (a == 0 || b == 0) return scheduledLr(kind, c, t);
+    if (t == 0) return lr * b;
+    return t > a ? lr : lr * (1 + (1 - b) / (a * b + (t - 1) * (1 - b)));
+  }
+  if (kind == 4) {
+    const n = milestonesAt(c, t, min(<i32>b, MAX_MILESTONES));
+    return n == 0 ? lr : lr * Math.pow(a, <f64>n);
+  }
+  return scheduledLr(kind, c, t);
+}
+
+// MultiStepLR: how many of the count milestones (pairs 3…) equal t.
+function milestonesAt(c: usize, t: f64, count: i32): i32 {
+  let n = 0;
+  for (let i = 0; i < count; i++) if (hyper(c, 3 + i) == t) n++;
+  return n;
 }
 
 // MultiStepLR: how many of the count milestones (pairs 3…) are ≤ t.

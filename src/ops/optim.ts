@@ -1008,6 +1008,45 @@ export function scheduledLr(kind: ScheduleKind, t: number, c: (k: number) => num
 }
 
 /**
+ * PyTorch's chainable get_lr, what a scheduler's step() runs: the learning rate at epoch t from the
+ * group's current one, lr (so two schedules stepped on one optimizer compose, and an lr set by hand
+ * is carried on). The multiplicative kinds scale lr at the epochs their closed form changes; cosine
+ * moves (lr − etaMin) by the ratio of consecutive closed-form terms, and adds half a cosine step at
+ * the restarts t = tMax + 1 + 2k·tMax where that ratio is 0/0. A warmup from 0 (not one of torch's:
+ * its ratio would be 0/0) and OneCycleLR (torch has no other form) set the closed form.
+ */
+export function chainedLr(kind: ScheduleKind, t: number, lr: number, c: (k: number) => number): number {
+  const mod = (a: number, n: number) => a - n * Math.floor(a / n); // Python's %, for t − 1 − tMax < 0
+  switch (kind) {
+    case 'step':
+      return t === 0 || mod(t, c(2)) !== 0 ? lr : lr * c(1);
+    case 'exponential':
+      return t === 0 ? lr : lr * c(1);
+    case 'cosine': {
+      const [tMax, etaMin] = [c(1), c(2)];
+      if (t === 0) return lr;
+      if (mod(t - 1 - tMax, 2 * tMax) === 0) return lr + ((c(0) - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2;
+      return ((1 + Math.cos((Math.PI * t) / tMax)) / (1 + Math.cos((Math.PI * (t - 1)) / tMax))) * (lr - etaMin) + etaMin;
+    }
+    case 'warmup': {
+      const [steps, start] = [c(1), c(2)];
+      if (steps === 0 || start === 0) return scheduledLr(kind, t, c);
+      if (t === 0) return lr * start;
+      return t > steps ? lr : lr * (1 + (1 - start) / (steps * start + (t - 1) * (1 - start)));
+    }
+    case 'multistep': {
+      // gamma to the number of milestones equal to t (a repeated one counts as often as it appears)
+      const count = Math.min(Math.trunc(c(2)), MAX_MILESTONES);
+      let n = 0;
+      for (let i = 0; i < count; i++) if (c(3 + i) === t) n++;
+      return n === 0 ? lr : lr * c(1) ** n;
+    }
+    case 'onecycle':
+      return scheduledLr(kind, t, c);
+  }
+}
+
+/**
  * OneCycleLR's anneal at epoch t between the phase end-points from pair `first` on (the lrs at 6,
  * the momentums at 11): the phase holding t (the last one past its end), then from its start value
  * to its end value by a half cosine or a line (PyTorch's get_lr).
@@ -1045,9 +1084,9 @@ const EPOCH_MOVES = { same: 0, next: 1, restart: 2, chain: 3 } as const;
 export interface ScheduleAttrs {
   kind: ScheduleKind;
   /**
-   * The epoch before writing: kept, moved on by 1 (a scheduler's step()) or set to 0 (SequentialLR's
-   * restart of a child); chain moves on by 1 and multiplies the block's lr by f(t)/f(t − 1) instead
-   * of setting it (PyTorch's chainable form, for ChainedScheduler of multiplicative schedules).
+   * The epoch before writing the closed form's lr: kept, moved on by 1 or set to 0 (SequentialLR's
+   * restart of a child, PyTorch's step(0)); chain moves on by 1 and writes chainedLr from the block's
+   * lr instead (PyTorch's step(): a scheduler's every step, and its first at construction from epoch −1).
    */
   epoch: keyof typeof EPOCH_MOVES;
 }
@@ -1057,7 +1096,7 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [${HYPER_WORDS}]] → the hyperparameters with the lr pair (OneCycleLR: and the momentum pair) of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and scales the lr by f(t)/f(t − 1))`,
+  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [${HYPER_WORDS}]] → the hyperparameters with the lr pair (OneCycleLR: and the momentum pair) of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and writes torch's chainable form from the block's lr)`,
   plan: (ins, a) => {
     const [sched, hyper] = ins;
     if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
@@ -1079,8 +1118,7 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
         kind = SCHEDULE_OF_CODE[param(r, 0)];
       h[st] = move === 2 ? 0 : h[st] + (move === 3 ? 1 : move);
       const c = (k: number) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k];
-      const f = (t: number) => scheduledLr(kind, t, c);
-      const [hi, lo] = hyperPair(move === 3 ? (h[o] + h[o + 1]) * (f(h[st]) / f(h[st] - 1)) : f(h[st]));
+      const [hi, lo] = hyperPair(move === 3 ? chainedLr(kind, h[st], h[o] + h[o + 1], c) : scheduledLr(kind, h[st], c));
       h[o] = hi;
       h[o + 1] = lo;
       const m = scheduledMomentum(kind, h[st], c);

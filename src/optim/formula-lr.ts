@@ -1,20 +1,27 @@
 /**
  * Schedules computed in JavaScript from the epoch (torch.optim.lr_scheduler): the FormulaLR base
  * (epoch count, state dict, restart for SequentialLR) and PyTorch's LinearLR, ConstantLR,
- * PolynomialLR, CosineAnnealingWarmRestarts, LambdaLR and MultiplicativeLR on it. Each step sets every group's lr through a hyperWrite launch (as
- * `opt.paramGroups[i].lr = x`), so inside wg.compile the step's JavaScript must run every call (a
- * slow program, with the reason named); the closed forms of lr.ts replay without it.
- */
+ * PolynomialLR, CosineAnnealingWarmRestarts, LambdaLR, MultiplicativeLR and CyclicLR on it. LinearLR,
+ * ConstantLR, PolynomialLR and MultiplicativeLR step by PyTorch's chainable form (a factor on the
+ * current lr, applied in a kernel); the others set every group's lr through a hyperWrite launch (as
+ * `opt.paramGroups[i].lr = x`). Either way the factor or lr comes from JavaScript, so inside
+ * wg.compile the step's JavaScript must run every call (a slow program, with the reason named); the
+ * closed forms of lr.ts replay without it. */
 import { checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
 import { fmtValue } from '../errors.js';
-import { EpochLR, initialLrs, nonNeg, options, perGroup, posInt, torchOptions, type Schedulable } from './scheduler.js';
+import { EpochLR, LrScaler, initialLrs, nonNeg, options, perGroup, posInt, torchOptions, type Schedulable } from './scheduler.js';
 
-/** A schedule whose lr at epoch t is a JavaScript function of t and the group. */
+/**
+ * A schedule whose lr at epoch t is a JavaScript function of t and the group. Those with PyTorch's
+ * chainable form (chainFactor) step by scaling the lr the optimizer holds, in memory (LrScaler), so
+ * they compose with other schedulers as torch's; the others set lrAt from the base.
+ */
 export abstract class FormulaLR extends EpochLR {
   /** Each group's initial lr (PyTorch's base_lrs). */
   readonly baseLrs: number[];
   private epoch = 0;
+  private readonly scaler: LrScaler | null;
 
   /** `why`: the reason a compiled step must run this scheduler's JavaScript. */
   protected constructor(
@@ -24,10 +31,17 @@ export abstract class FormulaLR extends EpochLR {
   ) {
     super(name, optimizer);
     this.baseLrs = initialLrs(optimizer);
+    this.scaler = this.chainFactor === undefined ? null : new LrScaler(optimizer, name);
   }
 
-  /** Group i's learning rate at epoch t (throws a ValueError, changing nothing, for a bad one). */
+  /** Group i's learning rate at epoch t, the closed form (throws a ValueError, changing nothing, for a bad one). */
   protected abstract lrAt(t: number, i: number): number;
+
+  /**
+   * PyTorch's chainable get_lr as a factor: group i's lr at epoch t is its lr at t − 1 (at t = 0:
+   * the lr before the scheduler was made) times this.
+   */
+  protected chainFactor?(t: number, i: number): number;
 
   get lastEpoch(): number {
     return this.epoch;
@@ -35,23 +49,36 @@ export abstract class FormulaLR extends EpochLR {
 
   step(): void {
     this.epoch++;
-    this.refresh();
+    this.advance();
   }
 
   restart(): void {
-    this.restore(0);
+    this.epoch = 0;
+    this.refresh();
   }
 
-  refresh(): void {
+  /** Sets every group's lr to the closed form at the current epoch. */
+  protected refresh(): void {
     // every group's lr first: a failure changes no group
     const lrs = this.baseLrs.map((_, i) => this.lrAt(this.epoch, i));
-    if (sink.mode !== 'off') sink.slow(`optim.lr.${this.name}: ${this.why}`);
+    this.slow();
     this.optimizer.setLrs(lrs);
+  }
+
+  /** PyTorch's initial step, at epoch 0 (the end of a subclass's constructor). */
+  protected advance(): void {
+    if (this.scaler === null) return this.refresh();
+    const factors = this.baseLrs.map((_, i) => this.chainFactor!(this.epoch, i));
+    this.slow();
+    this.scaler.scale(factors);
+  }
+
+  private slow(): void {
+    if (sink.mode !== 'off') sink.slow(`optim.lr.${this.name}: ${this.why}`);
   }
 
   protected restore(lastEpoch: number): void {
     this.epoch = lastEpoch;
-    this.refresh();
   }
 }
 
@@ -85,10 +112,15 @@ export class LinearLR extends FormulaLR {
     this.startFactor = o.startFactor;
     this.endFactor = o.endFactor;
     this.totalIters = o.totalIters;
-    this.refresh();
+    this.advance();
   }
   protected lrAt(t: number, i: number): number {
     return this.baseLrs[i] * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(t, this.totalIters)) / this.totalIters);
+  }
+  protected override chainFactor(t: number): number {
+    const [start, end, total] = [this.startFactor, this.endFactor, this.totalIters];
+    if (t === 0) return start;
+    return t > total ? 1 : 1 + (end - start) / (total * start + (t - 1) * (end - start));
   }
 }
 
@@ -108,10 +140,16 @@ export class ConstantLR extends FormulaLR {
     super('ConstantLR', optimizer, FORMULA);
     this.factor = o.factor;
     this.totalIters = o.totalIters;
-    this.refresh();
+    this.advance();
   }
   protected lrAt(t: number, i: number): number {
     return this.baseLrs[i] * (t < this.totalIters ? this.factor : 1);
+  }
+  protected override chainFactor(t: number): number {
+    if (t === 0) return this.factor;
+    if (t !== this.totalIters) return 1;
+    if (this.factor === 0) throw this.error(`cannot undo a factor of 0 at epoch totalIters = ${t} (PyTorch divides by zero)`);
+    return 1 / this.factor;
   }
 }
 
@@ -131,10 +169,14 @@ export class PolynomialLR extends FormulaLR {
     super('PolynomialLR', optimizer, FORMULA);
     this.totalIters = o.totalIters;
     this.power = o.power;
-    this.refresh();
+    this.advance();
   }
   protected lrAt(t: number, i: number): number {
     return this.baseLrs[i] * (1 - Math.min(t, this.totalIters) / this.totalIters) ** this.power;
+  }
+  protected override chainFactor(t: number): number {
+    const T = this.totalIters;
+    return t === 0 || t > T ? 1 : ((1 - t / T) / (1 - (t - 1) / T)) ** this.power;
   }
 }
 
@@ -161,7 +203,7 @@ export class CosineAnnealingWarmRestarts extends FormulaLR {
     this.t0 = o.t0;
     this.tMult = o.tMult;
     this.etaMin = o.etaMin;
-    this.refresh();
+    this.advance();
   }
   protected lrAt(t: number, i: number): number {
     // whole periods are subtracted in integers, as PyTorch's step() does one epoch at a time
@@ -221,7 +263,7 @@ abstract class LambdaSchedule extends FormulaLR {
 export class LambdaLR extends LambdaSchedule {
   constructor(optimizer: Schedulable, ...args: [opts: { lrLambda: LrLambda | readonly LrLambda[] }] | [lrLambda: LrLambda | readonly LrLambda[]]) {
     super('LambdaLR', optimizer, 'lrLambda', torchOptions('LambdaLR', args, ['lrLambda']));
-    this.refresh();
+    this.advance();
   }
   protected lrAt(t: number, i: number): number {
     return this.baseLrs[i] * this.factorAt(t, i);
@@ -229,19 +271,21 @@ export class LambdaLR extends LambdaSchedule {
 }
 
 /**
- * lr(t) = lr(t − 1) · lrLambda(t) from epoch 1 on (PyTorch's MultiplicativeLR), that is baseLr ·
- * Π_{k=1..t} lrLambda(k): recomputed from the base, so a loaded state continues the same products
- * (an lr set by hand between steps is not carried on, unlike PyTorch, which multiplies the current lr).
+ * lr(t) = lr(t − 1) · lrLambda(t) from epoch 1 on (PyTorch's MultiplicativeLR): each step multiplies
+ * the group's current lr; a restart (SequentialLR) writes baseLr · Π_{k=1..t} lrLambda(k).
  */
 export class MultiplicativeLR extends LambdaSchedule {
   constructor(optimizer: Schedulable, ...args: [opts: { lrLambda: LrLambda | readonly LrLambda[] }] | [lrLambda: LrLambda | readonly LrLambda[]]) {
     super('MultiplicativeLR', optimizer, 'lrLambda', torchOptions('MultiplicativeLR', args, ['lrLambda']));
-    this.refresh();
+    this.advance();
   }
   protected lrAt(t: number, i: number): number {
     let lr = this.baseLrs[i];
     for (let k = 1; k <= t; k++) lr *= this.factorAt(k, i);
     return lr;
+  }
+  protected override chainFactor(t: number, i: number): number {
+    return t > 0 ? this.factorAt(t, i) : 1;
   }
 }
 
@@ -329,7 +373,7 @@ export class CyclicLR extends FormulaLR {
     this.scaleMode = scaleMode;
     this.scale = scaleFn ?? (mode === 'triangular' ? () => 1 : mode === 'triangular2' ? (c) => 1 / 2 ** (c - 1) : (t) => gamma ** t);
     this.baseLrs.splice(0, groups, ...baseLrs);
-    this.refresh();
+    this.advance();
   }
 
   /** The rise (0 at the bottom, 1 at the top of the cycle) times the scale, at step t. */
@@ -347,7 +391,7 @@ export class CyclicLR extends FormulaLR {
     return this.baseLrs[i] + (this.maxLrs[i] - this.baseLrs[i]) * this.height(t);
   }
 
-  override refresh(): void {
+  protected override refresh(): void {
     super.refresh();
     if (this.maxMomentums === null) return;
     const h = this.height(this.lastEpoch);

@@ -261,7 +261,7 @@ export class LBFGS {
   readonly historySize!: number;
   readonly lineSearchFn!: 'strong_wolfe' | null;
   private readonly numel: number;
-  private state: LBFGSState | null = null;
+  private history: LBFGSState | null = null;
 
   /** LBFGS: lr = 1, maxIter = 20, maxEval = ⌊1.25·maxIter⌋, toleranceGrad = 1e-7, toleranceChange = 1e-9, historySize = 100, lineSearchFn = null. */
   constructor(params: Params | Tensor, options?: LBFGSOptions);
@@ -354,12 +354,12 @@ export class LBFGS {
     // A closure that throws (or returns no loss) part-way leaves the parameters and the history as
     // they were before this step (PyTorch keeps the moved parameters and a broken state).
     const x0 = this.values();
-    const saved = this.state && { ...this.state, oldDirs: [...this.state.oldDirs], oldStps: [...this.state.oldStps], ro: [...this.state.ro] };
+    const saved = this.history && { ...this.history, oldDirs: [...this.history.oldDirs], oldStps: [...this.history.oldStps], ro: [...this.history.ro] };
     try {
       return this.iterate(closure, lossOf);
     } catch (e) {
       this.setValues(x0);
-      this.state = saved;
+      this.history = saved;
       throw e;
     }
   }
@@ -371,8 +371,8 @@ export class LBFGS {
     const origLoss = closure();
     let loss = lossOf(origLoss);
     let currentEvals = 1;
-    const st: LBFGSState = this.state ?? beforeIterations(0);
-    this.state = st;
+    const st: LBFGSState = this.history ?? beforeIterations(0);
+    this.history = st;
     st.funcEvals++;
     let flatGrad = this.flatGrad();
     if (maxAbs(flatGrad) <= toleranceGrad) return origLoss;
@@ -459,7 +459,16 @@ export class LBFGS {
 
   /** Closure evaluations and iterations over all steps so far (PyTorch's state func_evals, n_iter). */
   get counts(): { funcEvals: number; nIter: number } {
-    return { funcEvals: this.state?.funcEvals ?? 0, nIter: this.state?.nIter ?? 0 };
+    return { funcEvals: this.history?.funcEvals ?? 0, nIter: this.history?.nIter ?? 0 };
+  }
+
+  /**
+   * PyTorch's `optimizer.state`: LBFGS keeps its state under its first parameter (torch's
+   * `state[params[0]]`), as stateDict's `state[0]` (copies); empty before the first step.
+   */
+  get state(): Map<Tensor, LBFGSParamState> {
+    const entry = this.stateDict().state[0];
+    return new Map(entry === undefined ? [] : [[this.params[0], entry]]);
   }
 
   /** The options and the state (copies), torch's LBFGS state_dict with camelCase options. */
@@ -468,7 +477,7 @@ export class LBFGS {
     const paramGroups: LBFGSStateDict['paramGroups'] = [
       { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearchFn, params: this.params.map((_, i) => i) },
     ];
-    const st = this.state;
+    const st = this.history;
     if (st === null) return { state: {}, paramGroups };
     const vec = (v: Vec) => tensor(Float32Array.from(v));
     const entry: LBFGSParamState = { func_evals: st.funcEvals, n_iter: st.nIter };
@@ -508,7 +517,7 @@ export class LBFGS {
     const e = (sd.state as Record<string, unknown>)[0];
     const state = e === undefined ? null : this.readState(e, hyper.historySize, fail);
     Object.assign(this, hyper);
-    this.state = state;
+    this.history = state;
   }
 
   /** The checked state entry of a state dict (fail: its StateDictError). */

@@ -3,7 +3,9 @@
  * the learning rate of every parameter group at construction (epoch 0) and at every `step()`
  * (epoch 1, 2, …): call `opt.step()` then `sched.step()` once per epoch (or per iteration, as you
  * define it). Each group's base learning rate is its lr when the optimizer's first scheduler was
- * made (PyTorch's initial_lr, one per group). The schedulers with a closed form live in memory and replay fast inside wg.compile;
+ * made (PyTorch's initial_lr, one per group). The formulas below are the closed forms (a restart
+ * of SequentialLR writes them); step() runs PyTorch's chainable form from the group's current lr,
+ * which gives the same sequence alone and composes with other schedulers (src/ops/optim.ts chainedLr). The schedulers with a closed form live in memory and replay fast inside wg.compile;
  * so does ChainedScheduler of them; LambdaLR, ReduceLROnPlateau and SequentialLR are driven by
  * JavaScript (src/optim/schedulers.ts), as are LinearLR, ConstantLR, PolynomialLR,
  * CosineAnnealingWarmRestarts, MultiplicativeLR and CyclicLR (src/optim/formula-lr.ts).
@@ -96,7 +98,8 @@ export class CosineAnnealingLR extends ClosedFormLR {
  * Linear warmup, then constant: lr = baseLr · (startFactor + (1 − startFactor) · min(t, warmupSteps) / warmupSteps),
  * i.e. startFactor·baseLr at t = 0 rising linearly to baseLr at t = warmupSteps, and baseLr from then on
  * (PyTorch's LinearLR with end_factor = 1 and total_iters = warmupSteps). startFactor defaults to 0,
- * so the first step runs with lr 0; warmupSteps = 0 means no warmup.
+ * so the first step runs with lr 0; warmupSteps = 0 means no warmup. From a startFactor of 0 (or with
+ * no warmup) step() writes this closed form instead of a chainable form (whose ratio would be 0/0).
  */
 export class LinearWarmup extends ClosedFormLR {
   readonly warmupSteps: number;

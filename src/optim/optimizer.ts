@@ -177,7 +177,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   private grouped: boolean;
   /** 'paramGroups[i]: ' while a group's hyperparameters are checked (this.error prefixes it). */
   private label = '';
-  private state: (ParamState | undefined)[] = [];
+  /** Each parameter's state (as this.params), undefined before its first step. */
+  private states: (ParamState | undefined)[] = [];
 
   /**
    * @param name        for error messages, e.g. 'SGD'
@@ -263,7 +264,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     for (const p of params) {
       (this.params as Tensor[]).push(p);
       this.groupOf.push(group);
-      this.state.push(undefined);
+      this.states.push(undefined);
     }
   }
 
@@ -491,7 +492,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
           BackendError,
         );
       if (g.storage === p.storage) throw this.error(`the gradient of params[${i}] is the parameter itself`);
-      for (const [name, t] of Object.entries(this.state[i]?.buffers ?? {}))
+      for (const [name, t] of Object.entries(this.states[i]?.buffers ?? {}))
         if (!t.storage.alive) throw this.error(`state '${name}' of params[${i}] was freed (disposed); reload a state dict`, RecycledTensorError);
       work.push({ i, p, g });
     });
@@ -501,8 +502,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const made: Record<string, Tensor> = {};
       const { wanted, counters } = plans.get(group)!;
       for (const [name, init] of Object.entries(wanted))
-        if (this.state[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
-      const st = this.state[i] ?? this.newState(p, 0, counters);
+        if (this.states[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
+      const st = this.states[i] ?? this.newState(p, 0, counters);
       return { made, st, block: this.blockOn(group, p.storage.backend) };
     });
     // 3. commit and run: per parameter the coefficients (advancing the step in memory), then the update
@@ -510,7 +511,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       const { made, st, block } = fresh[k];
       const group = this.groupOf[i],
         { kind } = plans.get(group)!;
-      this.state[i] = st;
+      this.states[i] = st;
       Object.assign(st.buffers, made);
       // fresh = 1: the buffers start now (SGD begins its momentum buffer at the gradient itself)
       if (Object.keys(made).length > 0) st.counters.storage.backend.write(st.counters.storage.ptr + 1, [1], 'float32');
@@ -552,17 +553,41 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    */
   stateDict(): OptimizerStateDict<H> {
     const state: Record<number, ParamStateDict> = {};
-    this.state.forEach((st, i) => {
-      if (st === undefined) return;
-      const [step, , ...scalars] = st.counters.rawValues();
-      const entry: ParamStateDict = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, step) };
-      this.counterStates.forEach((n, k) => (entry[n] = persistentLike(this.params[i], [], `optim.${this.name} ${n}`, scalars[k])));
-      state[i] = Object.assign(entry, st.buffers);
+    this.params.forEach((_, i) => {
+      const entry = this.stateEntry(i);
+      if (entry !== undefined) state[i] = entry;
     });
     // PyTorch's numbering: the parameters group after group
     let next = 0;
     const paramGroups = this.groups.map((g) => ({ ...cloneHyper(this.sync(g)), params: g.params.map(() => next++) }));
     return { state, paramGroups };
+  }
+
+  /**
+   * PyTorch's `optimizer.state`: a Map from each parameter that has state (it was stepped, or its
+   * state loaded; the others are absent, as in torch) to that state under torch's names, as in
+   * stateDict(): the buffers (`exp_avg`, `momentum_buffer`, …) are the live state tensors, while
+   * `step` (and NAdam's `mu_product`, ASGD's `eta` and `mu`, which live in the counters' memory)
+   * are fresh 0-d copies. A new Map at each read: to change the state, write a buffer in place or
+   * go through loadStateDict.
+   */
+  get state(): Map<Tensor, ParamStateDict> {
+    const map = new Map<Tensor, ParamStateDict>();
+    this.params.forEach((p, i) => {
+      const entry = this.stateEntry(i);
+      if (entry !== undefined) map.set(p, entry);
+    });
+    return map;
+  }
+
+  /** Parameter i's state under torch's names (stateDict's entry), or undefined before its first step. */
+  private stateEntry(i: number): ParamStateDict | undefined {
+    const st = this.states[i];
+    if (st === undefined) return undefined;
+    const [step, , ...scalars] = st.counters.rawValues();
+    const entry: ParamStateDict = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, step) };
+    this.counterStates.forEach((n, k) => (entry[n] = persistentLike(this.params[i], [], `optim.${this.name} ${n}`, scalars[k])));
+    return Object.assign(entry, st.buffers);
   }
 
   /**
@@ -681,7 +706,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const states = next.map((entry, i) => {
       if (entry === undefined) return undefined;
       const p = this.params[i];
-      const old = this.state[i];
+      const old = this.states[i];
       const st: ParamState = old !== undefined ? { ...old, buffers: {} } : this.newState(p, 0);
       writes.push([st.counters, Float32Array.from(newCounters(entry.step, entry.scalars))]);
       for (const [n, t] of Object.entries(entry.buffers)) {
@@ -697,8 +722,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return () => {
       for (const [t, values] of writes) t.storage.backend.write(t.storage.ptr, values, 'float32');
       // State that is not where a compiled step's records point makes compiled functions re-run their JS.
-      if (states.some((st, i) => !sameBuffers(st, this.state[i]))) jsState.version++;
-      this.state = states;
+      if (states.some((st, i) => !sameBuffers(st, this.states[i]))) jsState.version++;
+      this.states = states;
       this.setHypers(this.groups.map((g, k) => [g, hypers[k]] as const));
     };
   }

@@ -6,10 +6,11 @@
 import { checkOptions } from '../engine/check.js';
 import { torchArgs } from '../api/keywords.js';
 import { applyInto } from '../engine/engine.js';
+import { sink } from '../engine/sink.js';
 import { allocPersistent } from '../engine/memory.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
-import { SCHEDULE_WORDS, scheduleWords, scheduledLr, type ScheduleAttrs, type ScheduleKind } from '../ops/optim.js';
+import { SCHEDULE_WORDS, scheduleWords, type ScheduleAttrs, type ScheduleKind } from '../ops/optim.js';
 import { ValueError, fmtValue, type WasmgradError } from '../errors.js';
 import { Optimizer } from './optimizer.js';
 import { op } from '../ops/index.js';
@@ -79,12 +80,10 @@ export abstract class LRScheduler<S extends object = object> {
   abstract planLoadStateDict(sd: S, origin?: LoadOrigin): () => void;
 }
 
-/** A scheduler SequentialLR can switch to: it restarts at epoch 0 and rewrites its current lr. */
+/** A scheduler SequentialLR can switch to: it restarts at epoch 0. */
 export abstract class RestartableLR<S extends object = LRSchedulerState> extends LRScheduler<S> {
-  /** @internal PyTorch's step(0): back to epoch 0 and its learning rate. */
+  /** @internal PyTorch's step(0): back to epoch 0 and its closed form's learning rate. */
   abstract restart(): void;
-  /** @internal Writes the learning rate of the current epoch again. */
-  abstract refresh(): void;
 }
 
 /** Validates { lastEpoch, baseLrs } for `lrs` parameter groups. */
@@ -102,7 +101,8 @@ export function checkEpochState(sd: LRSchedulerState, origin: LoadOrigin, lrs: n
 /**
  * A restartable schedule whose whole state is its epoch and each group's base learning rate (the
  * closed forms and FormulaLR): its state dict and the load of one; `restore` moves to a loaded
- * epoch and writes that epoch's learning rate.
+ * epoch and leaves the lr alone, as PyTorch's load_state_dict (the optimizer's state dict holds
+ * the lr, which a chain of schedulers made: no one scheduler's closed form gives it back).
  */
 export abstract class EpochLR extends RestartableLR<LRSchedulerState> {
   /** The learning rates of the parameter groups the schedule starts from (PyTorch's base_lrs). */
@@ -123,11 +123,31 @@ export abstract class EpochLR extends RestartableLR<LRSchedulerState> {
   }
 }
 
+/** A hyperparameter block (of group `group`) and the schedule block whose launches write its lr. */
+interface SchedulePair {
+  group: number;
+  block: Tensor;
+  schedule: Tensor;
+}
+
+/** A schedule block (src/ops/optim.ts lrSchedule) on the backend of hyperparameter block `block`. */
+function scheduleBlock(block: Tensor, label: string): Tensor {
+  return new Tensor([SCHEDULE_WORDS], 'float32', allocPersistent(block.storage.backend, SCHEDULE_WORDS, label, true), false);
+}
+
+/** A schedule block for each of the optimizer's hyperparameter blocks. */
+function scheduleBlocks(optimizer: Schedulable, label: string): SchedulePair[] {
+  return optimizer.hyperBlocks().map(({ group, block }) => ({ group, block, schedule: scheduleBlock(block, label) }));
+}
+
 /**
  * A schedule with a closed form lives in memory: [epoch, base, constants…] (src/ops/optim.ts
- * lrSchedule), and each step() is a launch of lrSchedule, which advances the epoch and writes the
- * learning rate into the optimizer's hyperparameter block. Inside a compiled function that launch
- * is a record of the program like any other, so a fast replay advances the schedule by running it.
+ * lrSchedule). Each step() is a launch of lrSchedule that advances the epoch and writes PyTorch's
+ * chainable form from the lr the optimizer's hyperparameter block holds (StepLR: that lr · gamma at
+ * multiples of stepSize), so schedulers stepped on one optimizer compose as torch's and an lr set
+ * by hand is carried on; a restart (SequentialLR) writes the closed form from the base.
+ * Inside a compiled function the launch is a record of the program like any other, so a fast
+ * replay advances the schedule by running it.
  */
 export abstract class ClosedFormLR extends EpochLR {
   /** The learning rates of the parameter groups the schedule starts from. */
@@ -137,7 +157,7 @@ export abstract class ClosedFormLR extends EpochLR {
    * base: the optimizer's blocks when the scheduler was made (a group added later is not
    * scheduled, as PyTorch's zip of base_lrs with param_groups).
    */
-  private readonly pairs: { group: number; block: Tensor; schedule: Tensor }[];
+  private readonly pairs: SchedulePair[];
 
   protected constructor(
     name: string,
@@ -149,11 +169,10 @@ export abstract class ClosedFormLR extends EpochLR {
   ) {
     super(name, optimizer);
     this.baseLrs = initialLrs(optimizer, base);
-    this.pairs = optimizer.hyperBlocks().map(({ group, block }) => {
-      const s = allocPersistent(block.storage.backend, SCHEDULE_WORDS, `optim.lr.${name} schedule`, true);
-      return { group, block, schedule: new Tensor([SCHEDULE_WORDS], 'float32', s, false) };
-    });
-    this.reset(0);
+    this.pairs = scheduleBlocks(optimizer, `optim.lr.${name} schedule`);
+    // PyTorch's initial step: from epoch −1 to 0 by the chainable form (the lr is kept, a warmup scales it)
+    this.write(-1);
+    this.launch('chain');
   }
 
   /** Read from memory. */
@@ -162,57 +181,61 @@ export abstract class ClosedFormLR extends EpochLR {
     return s.backend.read(s.ptr, 1, 'float32')[0];
   }
 
-  /** Advances one epoch and sets the optimizer's learning rate. */
+  /** Advances one epoch and sets the optimizer's learning rate (PyTorch's chainable form). */
   step(): void {
-    this.launch('next');
+    this.launch('chain');
   }
 
   restart(): void {
     this.launch('restart');
   }
 
-  refresh(): void {
-    this.launch('same');
-  }
-
-  /**
-   * @internal Whether the schedule is base · f(t) with f(t − 1) ≠ 0 after epoch 0, so that chaining
-   * it multiplies the lr by f(t)/f(t − 1) as PyTorch's chainable form (StepLR, ExponentialLR,
-   * MultiStepLR, LinearWarmup from a startFactor > 0; a warmup from 0 divides by zero in PyTorch).
-   */
-  get chainable(): boolean {
-    const [steps, startFactor] = this.constantsOf(0);
-    return ['step', 'exponential', 'multistep'].includes(this.kind) || (this.kind === 'warmup' && (steps === 0 || startFactor > 0));
-  }
-
-  /** @internal f(t) at the current epoch for a base of 1 (the factor the schedule applies). */
-  factor(): number {
-    const constants = this.constantsOf(0);
-    return scheduledLr(this.kind, this.lastEpoch, (k) => (k === 0 ? 1 : constants[k - 1]));
-  }
-
-  private constantsOf(group: number): readonly number[] {
-    return typeof this.constants === 'function' ? this.constants(group) : this.constants;
-  }
-
-  /** @internal ChainedScheduler's step: the epoch on by 1 and the optimizer's lr times f(t)/f(t − 1). */
-  chainStep(): void {
-    this.launch('chain');
-  }
-
   protected restore(lastEpoch: number): void {
-    this.reset(lastEpoch);
+    this.write(lastEpoch);
   }
 
-  /** Writes the schedule at `epoch` and sets the learning rate of that epoch. */
-  private reset(epoch: number): void {
-    for (const { group, schedule } of this.pairs)
-      schedule.storage.backend.write(schedule.storage.ptr, scheduleWords(epoch, this.baseLrs[group], this.constantsOf(group)), 'float32');
-    this.refresh();
+  /** Writes the schedule blocks at `epoch`. */
+  private write(epoch: number): void {
+    for (const { group, schedule } of this.pairs) {
+      const constants = typeof this.constants === 'function' ? this.constants(group) : this.constants;
+      schedule.storage.backend.write(schedule.storage.ptr, scheduleWords(epoch, this.baseLrs[group], constants), 'float32');
+    }
   }
 
   private launch(epoch: ScheduleAttrs['epoch']): void {
     for (const { block, schedule } of this.pairs) applyInto(op('lrSchedule'), block, [schedule, block], { kind: this.kind, epoch });
+  }
+}
+
+/**
+ * Multiplies each group's learning rate in memory by a factor computed in JavaScript (the chainable
+ * forms of the schedules driven by JavaScript, src/optim/formula-lr.ts): a launch of ExponentialLR's
+ * chainable step, lr · gamma, with gamma the factor, on a block of its own per hyperparameter block.
+ * The lr is read by the kernel, not by JavaScript, so it is the one the launches before it left
+ * (another scheduler's step in the same compiled call included). Inside wg.compile the factor's
+ * block is a constant of the program at that call's place (sink.hoist), refilled each call: a
+ * re-run writes it before the program's kernels run, so each step in one call has its own.
+ */
+export class LrScaler {
+  private readonly pairs: SchedulePair[];
+  private readonly label: string;
+
+  constructor(optimizer: Schedulable, name: string) {
+    this.label = `optim.lr.${name} factor`;
+    this.pairs = scheduleBlocks(optimizer, this.label);
+  }
+
+  /** Group i's lr times factors[i]. */
+  scale(factors: readonly number[]): void {
+    this.pairs.forEach(({ group, block, schedule }, k) => {
+      // epoch 0, moved on to 1 by the launch: ExponentialLR's lr · gamma (its epoch 0 keeps the lr)
+      const words = scheduleWords(0, 1, [factors[group]]);
+      const fill = (t: Tensor) => t.storage.backend.write(t.storage.ptr, words, 'float32');
+      let factor = schedule;
+      if (sink.mode === 'off') fill(schedule);
+      else factor = sink.hoist(`${this.label} ${k}`, () => scheduleBlock(block, this.label), fill);
+      applyInto(op('lrSchedule'), block, [factor, block], { kind: 'exponential', epoch: 'chain' });
+    });
   }
 }
 

@@ -1,16 +1,17 @@
 /**
  * The schedulers that combine others or read a metric (torch.optim.lr_scheduler): ReduceLROnPlateau
- * (reads a metric) and SequentialLR (picks a child scheduler by epoch), and ChainedScheduler (whose
- * children's steps are kernels, so it replays fast). The first two set each group's learning rate
+ * (reads a metric) and SequentialLR (picks a child scheduler by epoch), and ChainedScheduler (it replays
+ * fast when its children's steps are kernels). The first two set each group's learning rate
  * through a hyperWrite launch (as `opt.paramGroups[i].lr = x`); inside wg.compile their JavaScript
- * must run every call, so the program is slow, with the reason named.
+ * must run every call, so the program is slow, with the reason named. ChainedScheduler steps its
+ * children, each by PyTorch's chainable form.
  */
 import { checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { ClosedFormLR, LRScheduler, RestartableLR, initialLrs, options, torchOptions, type LRSchedulerState, type Schedulable } from './scheduler.js';
+import { EpochLR, LRScheduler, RestartableLR, initialLrs, options, torchOptions, type LRSchedulerState, type Schedulable } from './scheduler.js';
 
 export interface PlateauOptions {
   mode?: 'min' | 'max';
@@ -226,10 +227,6 @@ export class SequentialLR extends RestartableLR<SequentialState> {
     this.schedulers[0].restart();
   }
 
-  refresh(): void {
-    this.schedulers[this.active(this.epoch)].refresh();
-  }
-
   stateDict(): SequentialState {
     return { lastEpoch: this.epoch, schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
@@ -247,7 +244,6 @@ export class SequentialLR extends RestartableLR<SequentialState> {
     return () => {
       commits.forEach((c) => c());
       this.epoch = lastEpoch!;
-      this.refresh();
     };
   }
 }
@@ -259,30 +255,26 @@ export interface ChainedState {
 }
 
 /**
- * Steps every scheduler each time (PyTorch's ChainedScheduler): their factors multiply, as
- * PyTorch's chainable forms, so each child's step multiplies the lr by f(t)/f(t − 1) in a kernel
- * and a compiled step with it replays fast. The children must be multiplicative schedules of the
- * same optimizer (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0): each
- * group's lr is its initialLr · Π fᵢ(tᵢ).
+ * Steps every scheduler each time (PyTorch's ChainedScheduler): each child's step is PyTorch's
+ * chainable form on the lr the previous one left, so their factors multiply. The children are
+ * epoch schedulers of one optimizer (not SequentialLR or ReduceLROnPlateau); with closed-form
+ * children only (StepLR, ExponentialLR, CosineAnnealingLR, MultiStepLR, LinearWarmup, OneCycleLR)
+ * a compiled step with it replays fast.
  */
 export class ChainedScheduler extends LRScheduler<ChainedState> {
-  private readonly schedulers: readonly ClosedFormLR[];
+  private readonly schedulers: readonly EpochLR[];
 
-  constructor(schedulers: readonly ClosedFormLR[]) {
+  constructor(schedulers: readonly EpochLR[]) {
     const err = (m: string) => new ValueError('optim.lr.ChainedScheduler', m);
-    if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof ClosedFormLR)))
-      throw err(`expects a non-empty array of closed-form schedulers (e.g. StepLR, ExponentialLR), got ${fmtValue(schedulers)}`);
+    if (!Array.isArray(schedulers) || schedulers.length === 0 || schedulers.some((s) => !(s instanceof EpochLR)))
+      throw err(
+        `expects a non-empty array of epoch schedulers (e.g. StepLR, ExponentialLR; not SequentialLR or ReduceLROnPlateau), got ${fmtValue(schedulers)}`,
+      );
     schedulers.forEach((s, i) => {
       if (s.optimizer !== schedulers[0].optimizer) throw err(`schedulers[${i}] drives another optimizer than schedulers[0]`);
-      if (!s.chainable)
-        throw err(
-          `schedulers[${i}] (${s.name}) is not a multiplicative schedule (StepLR, ExponentialLR, MultiStepLR, LinearWarmup with startFactor > 0), so it cannot be chained`,
-        );
     });
     super('ChainedScheduler', schedulers[0].optimizer);
     this.schedulers = [...schedulers];
-    const factor = this.schedulers.reduce((f, s) => f * s.factor(), 1);
-    this.optimizer.setLrs(initialLrs(this.optimizer).map((lr) => lr * factor));
   }
 
   get lastEpoch(): number {
@@ -290,7 +282,7 @@ export class ChainedScheduler extends LRScheduler<ChainedState> {
   }
 
   step(): void {
-    for (const s of this.schedulers) s.chainStep();
+    for (const s of this.schedulers) s.step();
   }
 
   stateDict(): ChainedState {
