@@ -527,20 +527,19 @@ export function f32_hyper_write_fwd(rec: usize): void {
 
 // A schedule's learning rate into the lr pair of a hyperparameter block, and OneCycleLR's momentum
 // into its pair (src/ops/optim.ts lrSchedule). IN0: [epoch, base, constants as (hi, lo) pairs], IN1: the block; P0 kind, P1 the
-// epoch move (0 same, 1 next, 2 restart at 0, 3 chain: next, and torch's chainable form from the
-// block's lr instead of the closed form). float64 throughout, scheduledLr and chainedLr of
-// src/ops/optim.ts in the same order of operations.
+// epoch move (0 restart at 0 and the closed form, 1 chain: the next epoch, and torch's chainable
+// form from the block's lr). float64 throughout, scheduledLr and chainedLr of src/ops/optim.ts in
+// the same order of operations.
 const MAX_MILESTONES = 16;
 export function f32_lr_schedule_fwd(rec: usize): void {
   const st = ptr(rec, IN), o = ptr(rec, OUT);
   memory.copy(o, ptr(rec, IN + 1), HYPER_BYTES); // the other hyperparameters (in place: OUT = IN1)
-  const move = param(rec, 1);
-  const by: i32 = move == 3 ? 1 : move;
-  store<f32>(st, move == 2 ? 0 : load<f32>(st) + <f32>by);
+  const chain = param(rec, 1) == 1;
+  store<f32>(st, chain ? load<f32>(st) + 1 : 0);
   const t = <f64>load<f32>(st);
   const c = st + 4; // pair k of the schedule: hyper(c, k); pair 0 the base
   const kind = param(rec, 0);
-  const lr = move == 3 ? chainedLr(kind, c, t, hyper(o, 0)) : scheduledLr(kind, c, t);
+  const lr = chain ? chainedLr(kind, c, t, hyper(o, 0)) : scheduledLr(kind, c, t);
   storePair(o, lr);
   // OneCycleLR's momentum (src/ops/optim.ts scheduledMomentum): pair 10 is 1 + its pair in the block
   if (kind == 5) {

@@ -1079,14 +1079,14 @@ export function scheduleWords(epoch: number, base: number, constants: readonly n
 }
 
 /** How a launch of lrSchedule moves the epoch before writing the learning rate (code in P1). */
-const EPOCH_MOVES = { same: 0, next: 1, restart: 2, chain: 3 } as const;
+const EPOCH_MOVES = { restart: 0, chain: 1 } as const;
 
 export interface ScheduleAttrs {
   kind: ScheduleKind;
   /**
-   * The epoch before writing the closed form's lr: kept, moved on by 1 or set to 0 (SequentialLR's
-   * restart of a child, PyTorch's step(0)); chain moves on by 1 and writes chainedLr from the block's
-   * lr instead (PyTorch's step(): a scheduler's every step, and its first at construction from epoch −1).
+   * restart: the epoch set to 0 and the closed form's lr written (SequentialLR's restart of a child,
+   * PyTorch's step(0)); chain: the epoch moved on by 1 and chainedLr written from the block's lr
+   * (PyTorch's step(): a scheduler's every step, and its first at construction from epoch −1).
    */
   epoch: keyof typeof EPOCH_MOVES;
 }
@@ -1096,7 +1096,7 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
   module: 'optim',
   arity: 2,
   gradInputs: [],
-  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [${HYPER_WORDS}]] → the hyperparameters with the lr pair (OneCycleLR: and the momentum pair) of the schedule's epoch (run in place on the optimizer's block); epoch: the epoch first stays, moves on by 1 or restarts at 0 (chain: moves on and writes torch's chainable form from the block's lr)`,
+  doc: `[schedule [${SCHEDULE_WORDS}] = (epoch, base, constants), hyperparameters [${HYPER_WORDS}]] → the hyperparameters with the lr pair (OneCycleLR: and the momentum pair) of the schedule's epoch (run in place on the optimizer's block); epoch: restart (epoch 0, the closed form) or chain (the next epoch, torch's chainable form from the block's lr)`,
   plan: (ins, a) => {
     const [sched, hyper] = ins;
     if (sched.shape.length !== 1 || sched.shape[0] !== SCHEDULE_WORDS || hyper.shape.length !== 1 || hyper.shape[0] !== HYPER_WORDS)
@@ -1114,11 +1114,11 @@ const lrSchedule: OpSpec<ScheduleAttrs, 'lrSchedule'> = {
       const st = inp(r, 0),
         o = out(r);
       h.copyWithin(o, inp(r, 1), inp(r, 1) + HYPER_WORDS);
-      const move = param(r, 1),
+      const chain = param(r, 1) === EPOCH_MOVES.chain,
         kind = SCHEDULE_OF_CODE[param(r, 0)];
-      h[st] = move === 2 ? 0 : h[st] + (move === 3 ? 1 : move);
+      h[st] = chain ? h[st] + 1 : 0;
       const c = (k: number) => h[st + 1 + 2 * k] + h[st + 2 + 2 * k];
-      const [hi, lo] = hyperPair(move === 3 ? chainedLr(kind, h[st], h[o] + h[o + 1], c) : scheduledLr(kind, h[st], c));
+      const [hi, lo] = hyperPair(chain ? chainedLr(kind, h[st], h[o] + h[o + 1], c) : scheduledLr(kind, h[st], c));
       h[o] = hi;
       h[o + 1] = lo;
       const m = scheduledMomentum(kind, h[st], c);
