@@ -1,8 +1,9 @@
 /**
  * Regressions from the differential edge probe of tensor ops against PyTorch 1.13 (campaign p18:
  * ~3,300 probes of zero-size dims, 0-d tensors, NaN/±∞, int32 promotion, broadcasting corners and
- * bad inputs, run through torch and both backends and diffed). The fix (torch.norm's ±∞-norm of no
- * elements) and the edges it was found among are pinned here with PyTorch's literals, on both backends.
+ * bad inputs, run through torch and both backends and diffed). The fixes (torch.norm's ±∞-norm of no
+ * elements, smoothL1's slope at β = 0) and the edges they were found among are pinned here with
+ * PyTorch's literals, on both backends.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
@@ -98,6 +99,22 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     expectClose(flat(l), [0.8132616875182228], 1e-6);
     l.backward();
     expectClose(flat(x.grad!), [0, -0.36552928931500245, 0.36552928931500245, -0.13447071068499755, 0.13447071068499755, 0], 1e-6);
+  });
+
+  test("smoothL1 with beta 0 has PyTorch's slope −1 for pred and target at a zero difference", () => {
+    // x = torch.tensor([1., 0., 2., -3.], requires_grad=True); t = torch.tensor([1., 0., 0., -1.], requires_grad=True)
+    // l = F.smooth_l1_loss(x, t, beta=0., reduction='none') -> [0, 0, 2, 2]; l.sum().backward()
+    // -> x.grad [-1, -1, 1, -1], t.grad [-1, -1, -1, 1]; the mean -> 1
+    const x = wg.tensor([1, 0, 2, -3], { requiresGrad: true }),
+      t = wg.tensor([1, 0, 0, -1], { requiresGrad: true });
+    const l = wg.losses.smoothL1(x, t, { beta: 0, reduction: 'none' });
+    expect(flat(l)).toEqual([0, 0, 2, 2]);
+    l.sum().backward();
+    expect([flat(x.grad!), flat(t.grad!)]).toEqual([
+      [-1, -1, 1, -1],
+      [-1, -1, -1, 1],
+    ]);
+    expect(flat(wg.nn.functional.smoothL1Loss(x, t, { beta: 0 }))).toEqual([1]);
   });
 
   test('int32 division and remainder signs', () => {
