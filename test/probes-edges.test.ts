@@ -2,7 +2,8 @@
  * Regressions from the differential edge probe of tensor ops against PyTorch 1.13 (campaign p18:
  * ~3,300 probes of zero-size dims, 0-d tensors, NaN/±∞, int32 promotion, broadcasting corners and
  * bad inputs, run through torch and both backends and diffed). The fixes (torch.norm's ±∞-norm of no
- * elements, smoothL1's slope at β = 0) and the edges they were found among are pinned here with
+ * elements, smoothL1's slope at β = 0,
+ * logit's gradient at and beyond 0 and 1) and the edges they were found among are pinned here with
  * PyTorch's literals, on both backends.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -115,6 +116,26 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
       [-1, -1, -1, 1],
     ]);
     expect(flat(wg.nn.functional.smoothL1Loss(x, t, { beta: 0 }))).toEqual([1]);
+  });
+
+  test("logit's gradient is PyTorch's at 0 and 1 (+∞) and outside [0, 1] (NaN)", () => {
+    // x = torch.tensor([0., 1., -1., 2., 0.5, 0.1, 1e-30], requires_grad=True); y = torch.logit(x); y.sum().backward()
+    const x = wg.tensor([0, 1, -1, 2, 0.5, 0.1, 1e-30], { requiresGrad: true });
+    const y = wg.logit(x);
+    const v = flat(y);
+    expect(v.slice(0, 5)).toEqual([-inf, inf, NaN_, NaN_, 0]);
+    expectClose(v.slice(5), [-2.1972246170043945, -69.07755279541016], 1e-6);
+    y.sum().backward();
+    const g = flat(x.grad!);
+    expect(g.slice(0, 4)).toEqual([inf, inf, NaN_, NaN_]);
+    expectClose(g.slice(4), [4, 11.111111640930176, 1.0000000150474662e30], 1e-6);
+    // with eps the gradient is 0 outside [eps, 1 − eps]: torch.logit(x, 0.25) of [0, 1, -1, 0.5]
+    // -> [-1.0986, 1.0986, -1.0986, 0], grad [0, 0, 0, 4]
+    const z = wg.tensor([0, 1, -1, 0.5], { requiresGrad: true });
+    const ye = wg.logit(z, 0.25);
+    expectClose(flat(ye), [-1.0986123085021973, 1.0986123085021973, -1.0986123085021973, 0], 1e-6);
+    ye.sum().backward();
+    expectClose(flat(z.grad!), [0, 0, 0, 4], 1e-6);
   });
 
   test('int32 division and remainder signs', () => {
