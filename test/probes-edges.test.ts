@@ -42,6 +42,24 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     expect(() => wg.norm(wg.zeros([3, 0]), Infinity, 2)).toThrow(/^wasmgrad\.norm: dim 2 is out of range for a tensor of shape \[3, 0\]/);
   });
 
+  test('norm(x, 0) counts nonzeros and passes gradient 0, NaN and ±∞ included', () => {
+    // x = torch.tensor([[1., 0., inf], [nan, -2., 0.]], requires_grad=True); torch.norm(x, 0, 1) -> [2., 2.]
+    // (grad_fn NormBackward1); (torch.norm(x, 0, 1).sum() + x.sum()).backward() -> x.grad all ones
+    const x = wg.tensor(
+      [
+        [1, 0, inf],
+        [NaN_, -2, 0],
+      ],
+      { requiresGrad: true },
+    );
+    const n = wg.norm(x, 0, 1);
+    expect([flat(n), n.requiresGrad]).toEqual([[2, 2], true]);
+    n.sum().add(x.sum()).backward();
+    expect(flat(x.grad!)).toEqual([1, 1, 1, 1, 1, 1]);
+    // torch.norm(x, 0) -> 4
+    expect(flat(wg.norm(x, 0))).toEqual([4]);
+  });
+
   test('reductions over an empty dim', () => {
     const e = () => wg.zeros([3, 0]);
     // torch.empty(3, 0).sum(1), .mean(1), .prod(1), torch.logsumexp(torch.empty(3, 0), 1)
