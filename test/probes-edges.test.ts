@@ -3,7 +3,7 @@
  * ~3,300 probes of zero-size dims, 0-d tensors, NaN/±∞, int32 promotion, broadcasting corners and
  * bad inputs, run through torch and both backends and diffed). The fixes (torch.norm's ±∞-norm of no
  * elements, smoothL1's slope at β = 0,
- * logit's gradient at and beyond 0 and 1) and the edges they were found among are pinned here with
+ * logit's gradient at and beyond 0 and 1, sinc's at huge |x|, norm(x, 0)'s) and the edges they were found among are pinned here with
  * PyTorch's literals, on both backends.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -154,6 +154,19 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     expectClose(flat(ye), [-1.0986123085021973, 1.0986123085021973, -1.0986123085021973, 0], 1e-6);
     ye.sum().backward();
     expectClose(flat(z.grad!), [0, 0, 0, 4], 1e-6);
+  });
+
+  test('sinc keeps a finite gradient at huge |x|', () => {
+    // x = torch.tensor([1e30, -1e30, 1e20, 3e18, 0.25, 2.5, 0.], requires_grad=True); y = torch.sinc(x); y.sum().backward()
+    const x = wg.tensor([1e30, -1e30, 1e20, 3e18, 0.25, 2.5, 0], { requiresGrad: true });
+    const y = wg.sinc(x);
+    expectClose(
+      flat(y),
+      [-2.4905130632199458e-31, -2.4905130632199458e-31, -1.933547000694598e-21, 1.0109930047358962e-19, 0.9003162980079651, 0.1273239552974701, 1],
+      1e-6,
+    );
+    y.sum().backward();
+    expectClose(flat(x.grad!), [0, 0, 0, 1.0115932922913654e-19, -0.7728379964828491, -0.0509297139942646, 0], 1e-6);
   });
 
   test('int32 division and remainder signs', () => {

@@ -166,7 +166,9 @@ const sinc = elementwise(
     // the quotient on 1 where the series is used: its 0/0 must not reach the gradient through where
     const px = b.op('mul', [b.op('where', [small, b.scalar(1), x]), b.scalar(Math.PI)]);
     const quotient = b.op('div', [b.op('sin', [px]), px]);
-    const pxs = b.op('mul', [x, b.scalar(Math.PI)]);
+    // (0·NaN); nor the series' slope where the quotient is used, so it sees 0 there: past |x| ≈ 6e18
+    // (πx)² overflows, and 0·∞ is NaN too
+    const pxs = b.op('mul', [b.op('where', [small, x, b.scalar(0)]), b.scalar(Math.PI)]);
     const u = b.op('mul', [pxs, pxs]);
     const series = SINC_SERIES.slice(0, -1).reduceRight(
       (acc, c) => b.op('add', [b.scalar(c), b.op('mul', [u, acc])]),
