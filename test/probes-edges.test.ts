@@ -2,7 +2,7 @@
  * Regressions from the differential edge probe of tensor ops against PyTorch 1.13 (campaign p18:
  * ~3,300 probes of zero-size dims, 0-d tensors, NaN/±∞, int32 promotion, broadcasting corners and
  * bad inputs, run through torch and both backends and diffed). The fixes (torch.norm's ±∞-norm of
- * no elements, norm(x, 0)'s gradient, smoothL1's slope at β = 0, logit's gradient at and beyond 0
+ * no elements, norm(x, 0)'s gradient, var's where N ≤ correction, smoothL1's slope at β = 0, logit's gradient at and beyond 0
  * and 1, sinc's at huge |x|) and the edges they were found among are pinned here with PyTorch's
  * literals, on both backends. The differences left on purpose are listed in the README's rules.
  */
@@ -58,6 +58,37 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     expect(flat(x.grad!)).toEqual([1, 1, 1, 1, 1, 1]);
     // torch.norm(x, 0) -> 4
     expect(flat(wg.norm(x, 0))).toEqual([4]);
+  });
+
+  test("var where N ≤ correction: ∞ or NaN, and PyTorch's gradient 2(x − mean)/0", () => {
+    // x = torch.tensor([[1., 5., 5.], [-2., 0., 7.]], requires_grad=True); y = torch.var(x, 0, correction=2)
+    // -> [inf, inf, inf]; (y * torch.tensor([1., 2., 3.])).sum().backward() -> [[inf, inf, -inf], [-inf, -inf, inf]]
+    const x = wg.tensor(
+      [
+        [1, 5, 5],
+        [-2, 0, 7],
+      ],
+      { requiresGrad: true },
+    );
+    const y = wg.var(x, 0, { correction: 2 });
+    expect(flat(y)).toEqual([inf, inf, inf]);
+    y.mul(wg.tensor([1, 2, 3]))
+      .sum()
+      .backward();
+    expect(flat(x.grad!)).toEqual([inf, inf, -inf, -inf, -inf, inf]);
+    // z = torch.tensor([[1., 1.], [1., 0.]], requires_grad=True); torch.var(z, 1, correction=2) -> [nan, inf],
+    // .sum().backward() -> [[nan, nan], [inf, -inf]]
+    const z = wg.tensor(
+      [
+        [1, 1],
+        [1, 0],
+      ],
+      { requiresGrad: true },
+    );
+    const v = wg.var(z, 1, { correction: 2 });
+    expect(flat(v)).toEqual([NaN_, inf]);
+    v.sum().backward();
+    expect(flat(z.grad!)).toEqual([NaN_, NaN_, inf, -inf]);
   });
 
   test('reductions over an empty dim', () => {
