@@ -2,7 +2,7 @@
  * Regressions from the differential edge probe of tensor ops against PyTorch 1.13 (campaign p18:
  * ~3,300 probes of zero-size dims, 0-d tensors, NaN/±∞, int32 promotion, broadcasting corners and
  * bad inputs, run through torch and both backends and diffed). The fixes (torch.norm's ±∞-norm of
- * no elements, norm(x, 0)'s gradient, var's where N ≤ correction, smoothL1's slope at β = 0, logit's gradient at and beyond 0
+ * no elements, norm(x, 0)'s gradient, var's where N ≤ correction, median()'s of ±∞, smoothL1's slope at β = 0, logit's gradient at and beyond 0
  * and 1, sinc's at huge |x|) and the edges they were found among are pinned here with PyTorch's
  * literals, on both backends. The differences left on purpose are listed in the README's rules.
  */
@@ -89,6 +89,27 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     expect(flat(v)).toEqual([NaN_, inf]);
     v.sum().backward();
     expect(flat(z.grad!)).toEqual([NaN_, NaN_, inf, -inf]);
+  });
+
+  test('median()/nanmedian() of ±∞ share the gradient among the equal elements', () => {
+    // x = torch.tensor([[1., nan, 5.], [-inf, -inf, -inf]], requires_grad=True); torch.nanmedian(x) -> -inf,
+    // .backward() -> [[0, 0, 0], [1/3, 1/3, 1/3]]; torch.median(torch.tensor([1., inf, inf])) -> inf, grad [0, 0.5, 0.5]
+    const x = wg.tensor(
+      [
+        [1, NaN_, 5],
+        [-inf, -inf, -inf],
+      ],
+      { requiresGrad: true },
+    );
+    const m = wg.nanmedian(x);
+    expect(flat(m)).toEqual([-inf]);
+    m.backward();
+    expectClose(flat(x.grad!), [0, 0, 0, 1 / 3, 1 / 3, 1 / 3], 1e-6);
+    const y = wg.tensor([1, inf, inf], { requiresGrad: true });
+    const n = wg.median(y);
+    expect(flat(n)).toEqual([inf]);
+    n.backward();
+    expect(flat(y.grad!)).toEqual([0, 0.5, 0.5]);
   });
 
   test('reductions over an empty dim', () => {
