@@ -18,7 +18,7 @@ import { matmul } from './linalg.js';
 import { fromHost, hostMatrices, needsGrad, tangent, mT, named, type Named } from './linalg-host.js';
 import { checkFiniteSvd, svdvals } from './linalg-spectral.js';
 import { hostEigh, hostSvd } from './linalg-spectral-host.js';
-import { amax, amin, norm as pnorm, sum, type Dims } from './reduce.js';
+import { amax, amin, pNorm as pnorm, sum, type Dims } from './reduce.js';
 import { permute } from './shape.js';
 
 /** float32 epsilon: torch's default rtol is eps·max(m, n) of A's dtype. */

@@ -5,7 +5,7 @@ import { apply } from '../engine/engine.js';
 import { Tensor } from '../engine/tensor.js';
 import { planVar, type VarAttrs } from '../ops/composite.js';
 import { op, type OpName } from '../ops/index.js';
-import type { ReduceAttrs } from '../ops/reduce.js';
+import { planReduce, type ReduceAttrs } from '../ops/reduce.js';
 import type { DType, TableOp } from '../ops/types.js';
 import { to } from './integer.js';
 import { maximum, minimum } from './elementwise.js';
@@ -90,8 +90,19 @@ export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => redu
 export const all = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('all', x, 'all', 'allInt', { dim, keepdim });
 /** float32 1 where any element (float32 or int32) over dims is nonzero (NaN counts as nonzero), else 0. */
 export const any = (x: Tensor, dim?: Dims, keepdim = false): Tensor => reduce('any', x, 'any', 'anyInt', { dim, keepdim });
-/** The vector p-norm over dims (all elements by default): p a number (±Infinity, 0, 1, 2, …) or 'fro'. */
-export const norm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor => apply(op('norm'), [x], { p, dim, keepdim });
+/** The vector p-norm over dims (all elements by default) as linalg.vectorNorm: an ±∞-norm of no elements is a ShapeError. */
+export const pNorm = (x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor => apply(op('norm'), [x], { p, dim, keepdim });
+
+/**
+ * torch.norm: the vector p-norm over dims (all elements by default), p a number (±Infinity, 0, 1, 2, …)
+ * or 'fro'. As torch.norm (unlike linalg.vectorNorm), an ±∞-norm over no elements is 0: the largest
+ * |x| of none is taken as the empty sum, so it is computed as the 1-norm, which is that 0.
+ */
+export function norm(x: Tensor, p: number | 'fro' = 2, dim?: Dims, keepdim = false): Tensor {
+  checkTensor('norm', 'input', x);
+  const none = Math.abs(p as number) === Infinity && planReduce('norm', x, { dim, keepdim }).count === 0;
+  return pNorm(x, none ? 1 : p, dim, keepdim);
+}
 
 /** max(dim)/min(dim) values that also carry PyTorch's indices (int32, the first arg-extreme). */
 /** A max(dim)/min(dim) result: the values tensor, also as its own `.values` field, with int32 `.indices` (PyTorch's namedtuple fields). */

@@ -110,12 +110,14 @@ export function planVar(op: string, x: Meta, a: VarAttrs): { shape: number[]; di
  * √variance) is finite: torch.tensor([3e19, -3e19]).std() is 4.2e19, not ∞. s = 1 where that max is
  * 0 (or the dims are empty). s is detached (any constant will do). The mean is not: Σ (x − μ) = 0
  * makes its first-order gradient vanish (up to rounding), so the gradient is PyTorch's
- * 2(x − mean)/(N − correction), but a second derivative (createGraph) needs the mean's dependence on x.
+ * 2(x − mean)/(N − correction), but a second derivative (createGraph) needs the mean's dependence on x
+ * (`detachMean` for N ≤ correction, where the value is ∞ or NaN and that vanishing sum is 0·∞).
  */
-function scaledVariance<T>(b: Builder<T>, x: T, a: VarAttrs): { q: T; s: T } {
+function scaledVariance<T>(b: Builder<T>, x: T, a: VarAttrs, detachMean = false): { q: T; s: T } {
   const { divisor, shape, count } = planVar('var', meta(b, x), a);
   const r = { dim: a.dim, keepdim: true };
-  const d = b.op('sub', [x, reduceOver(b, 'meanDims', x, r)]);
+  const mean = reduceOver(b, 'meanDims', x, r);
+  const d = b.op('sub', [x, detachMean ? b.detach(mean) : mean]);
   let s = b.scalar(1);
   if (count > 0) {
     const p = b.op('exp2', [b.op('floor', [b.op('log2', [reduceOver(b, 'amaxDims', b.op('abs', [d]), r)])])]);
@@ -142,8 +144,10 @@ const variance: CompositeDef<VarAttrs, 'var'> = {
       const d = b.op('sub', [x, reduceOver(b, 'meanDims', x, { dim: a.dim, keepdim: true })]);
       return reduceOver(b, 'sumDims', b.op('mul', [d, b.op('div', [d, b.scalar(divisor)])]), { dim: a.dim, keepdim: a.keepdim });
     }
-    // N ≤ correction: Σ (x − mean)² / 0 is ∞, or NaN when every deviation is 0 (as PyTorch)
-    const { q, s } = scaledVariance(b, x, a);
+    // N ≤ correction: Σ (x − mean)² / 0 is ∞, or NaN when every deviation is 0 (as PyTorch). The
+    // mean is detached: the gradient is then PyTorch's 2(x − mean)/0, ±∞ by the deviation's sign and
+    // NaN where it is 0; through the mean each ∞ would meet the others' −∞ (NaN everywhere)
+    const { q, s } = scaledVariance(b, x, a, true);
     return b.op('mul', [b.op('mul', [q, s]), s]);
   },
   tests: { cases: varCases() },

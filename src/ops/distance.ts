@@ -58,7 +58,7 @@ export interface SmoothL1Attrs {
 }
 /**
  * ½e²/β for |e| < β, |e| − ½β beyond (PyTorch smooth_l1_loss, β = 1 by default): Huber with δ = β
- * divided by β; β = 0 is the L1 loss, as in PyTorch.
+ * divided by β; β = 0 is the L1 loss, as in PyTorch, with PyTorch's slope −1 for both inputs at e = 0.
  */
 const smoothL1Loss: CompositeDef<SmoothL1Attrs, 'smoothL1Loss'> = {
   kind: 'composite',
@@ -73,7 +73,15 @@ const smoothL1Loss: CompositeDef<SmoothL1Attrs, 'smoothL1Loss'> = {
       throw new ShapeError('losses.smoothL1', `pred ${fmtShape(p.shape)} and target ${fmtShape(t.shape)} must have the same shape`);
     return { shape: [...p.shape] };
   },
-  compose: (b, [p, t], { beta = 1 }) => (beta === 0 ? b.op('l1Loss', [p, t]) : b.op('div', [b.op('huberLoss', [p, t], { delta: beta }), b.scalar(beta)])),
+  compose: (b, [p, t], { beta = 1 }) => {
+    if (beta !== 0) return b.op('div', [b.op('huberLoss', [p, t], { delta: beta }), b.scalar(beta)]);
+    // |e|, e = p − t. PyTorch's β = 0 kernel tests e ≤ −β first, for pred and (with p and t swapped)
+    // for target, so at e = 0 both get slope −1 where |e| has 0: there the value is
+    // (p̄ − p) + (t̄ − t) (p̄ detached), exactly +0 with those slopes.
+    const e = b.op('sub', [p, t]);
+    const atZero = b.op('add', [b.op('sub', [b.detach(p), p]), b.op('sub', [b.detach(t), t])]);
+    return b.op('where', [b.op('eq', [e, b.scalar(0)]), atZero, b.op('where', [b.op('gt', [e, b.scalar(0)]), e, b.op('neg', [e])])]);
+  },
   tests: {
     cases: [
       ...pairCases([

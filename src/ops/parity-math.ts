@@ -166,7 +166,9 @@ const sinc = elementwise(
     // the quotient on 1 where the series is used: its 0/0 must not reach the gradient through where
     const px = b.op('mul', [b.op('where', [small, b.scalar(1), x]), b.scalar(Math.PI)]);
     const quotient = b.op('div', [b.op('sin', [px]), px]);
-    const pxs = b.op('mul', [x, b.scalar(Math.PI)]);
+    // (0·NaN); nor the series' slope where the quotient is used, so it sees 0 there: past |x| ≈ 6e18
+    // (πx)² overflows, and 0·∞ is NaN too
+    const pxs = b.op('mul', [b.op('where', [small, x, b.scalar(0)]), b.scalar(Math.PI)]);
     const u = b.op('mul', [pxs, pxs]);
     const series = SINC_SERIES.slice(0, -1).reduceRight(
       (acc, c) => b.op('add', [b.scalar(c), b.op('mul', [u, acc])]),
@@ -225,7 +227,8 @@ export interface LogitAttrs {
 /**
  * log(z/(1 − z)), z = x or x clamped to [eps, 1 − eps] (PyTorch's formula and order: below eps
  * first, so eps > 0.5 gives eps below it and 1 − eps elsewhere); the gradient is PyTorch's,
- * 1/(z(1 − z)) inside the range (its bounds included), 0 outside it.
+ * 1/(z(1 − z)) inside the range (its bounds included: +∞ at 0 and 1 without eps), 0 outside it
+ * with eps, NaN outside [0, 1] without.
  */
 const logit: CompositeDef<LogitAttrs, 'logit'> = {
   kind: 'composite',
@@ -237,11 +240,15 @@ const logit: CompositeDef<LogitAttrs, 'logit'> = {
     if (eps !== null) numberAttr('logit', 'eps', eps, ins);
     return { shape: [...ins[0].shape] };
   },
-  compose: (b, [x], { eps = null }) => {
+  compose: <T>(b: Builder<T>, [x]: readonly T[], { eps = null }: LogitAttrs) => {
     // PyTorch's x < lo ? lo : (x > hi ? hi : x), not clamp: with eps > 0.5 (lo > hi) x < lo gives lo
     const [lo, hi] = [b.scalar(eps ?? 0), b.scalar(1 - (eps ?? 0))];
     const z = eps === null ? x : b.op('where', [b.op('lt', [x, lo]), lo, b.op('where', [b.op('gt', [x, hi]), hi, x])]);
-    return b.op('log', [b.op('div', [z, b.op('sub', [b.scalar(1), z])])]);
+    // log(z/(1 − z)) written as 2(log √z − log √(1 − z)): the same value within float32 rounding, and
+    // PyTorch's derivative 1/(z(1 − z)) everywhere: +∞ at z = 0 and 1 (the quotient's derivative
+    // meets ∞·0 there, NaN), NaN outside [0, 1] (√ of a negative), where the value is NaN
+    const logRoot = (t: T) => b.op('log', [b.op('sqrt', [t])]);
+    return b.op('mul', [b.op('sub', [logRoot(z), logRoot(b.op('sub', [b.scalar(1), z]))]), b.scalar(2)]);
   },
   tests: {
     cases: [

@@ -730,7 +730,7 @@ export function limitAtZero<T>(b: Builder<T>, t: T, f: (safe: T) => T, atZero = 
 
 /**
  * (Σ |x|ᵖ)^(1/p) as torch.linalg.vector_norm. p = 2 squares (no abs); ±∞ are amax/amin of |x|
- * (ties split the gradient evenly, as PyTorch); 0 counts nonzeros (no gradient); 1 sums |x|. The
+ * (ties split the gradient evenly, as PyTorch); 0 counts nonzeros (gradient 0); 1 sums |x|. The
  * root of a zero sum, and |x|ᵖ at x = 0 for p < 1, have infinite slopes: limitAtZero gives them
  * PyTorch's gradient there, 0 (for p < 0 a zero element makes the sum ∞ and the norm 0, so every
  * element's gradient is 0, as PyTorch's).
@@ -751,7 +751,12 @@ const norm: CompositeDef<NormAttrs, 'norm'> = {
     const p = checkP({ shape: b.shape(x), dtype: 'float32' }, a.p ?? 2),
       r = { dim: a.dim, keepdim: a.keepdim };
     if (Math.abs(p) === Infinity) return reduceOver(b, p > 0 ? 'amaxDims' : 'aminDims', b.op('abs', [x]), r);
-    if (p === 0) return reduceOver(b, 'sumDims', b.op('sub', [b.scalar(1), b.op('eq', [x, b.scalar(0)])]), r);
+    if (p === 0) {
+      // the count of nonzeros, with PyTorch's gradient 0 everywhere: where(false, x, 0) adds an exact
+      // 0 connected to x (x·0 would be NaN at ±∞)
+      const nonzero = b.op('sub', [b.scalar(1), b.op('eq', [x, b.scalar(0)])]);
+      return reduceOver(b, 'sumDims', b.op('add', [nonzero, b.op('where', [b.scalar(0), x, b.scalar(0)])]), r);
+    }
     if (p === 1) return reduceOver(b, 'sumDims', b.op('abs', [x]), r);
     const power = (t: T) => b.op('pow', [t], { exponent: p });
     const terms = p === 2 ? b.op('square', [x]) : p < 1 ? limitAtZero(b, b.op('abs', [x]), power, p > 0 ? 0 : Infinity) : power(b.op('abs', [x]));

@@ -253,7 +253,7 @@ const [selectInt, selectIntIndex] = selection('selectInt', 'selectIntIndex', und
  * an empty x (the mean of no elements supplies it, connected to x). PyTorch splits this gradient
  * evenly among the elements equal to v (NaNs, when v is NaN), as amax does: the result is
  * v + (S − S̄) with S the mean of those elements and S̄ its detached copy, exactly v forward; where v
- * is ±∞ (S − S̄ would be ∞ − ∞) it is v alone, with no gradient.
+ * is ±∞ (S − S̄ would be ∞ − ∞) it is their sum weighted by 1/count.
  */
 function medianAll<N extends string>(name: N, dimOp: 'medianDim' | 'nanmedianDim'): CompositeDef<Record<string, never>, N> {
   return {
@@ -271,7 +271,11 @@ function medianAll<N extends string>(name: N, dimOp: 'medianDim' | 'nanmedianDim
       const equal = b.op('maximum', [b.op('eq', [flat, v]), b.op('mul', [b.op('isnan', [flat]), b.op('isnan', [v])])]);
       const shared = b.op('div', [b.op('sumDims', [b.op('where', [equal, flat, b.scalar(0)])], {}), b.op('sumDims', [equal], {})]);
       const spread = b.op('add', [v, b.op('sub', [shared, b.detach(shared)])]);
-      return b.op('where', [b.op('isinf', [v]), v, spread]);
+      // ±∞: Σ xᵢ/count over the equal elements, exactly v (every term is v/count, of v's sign), with
+      // the same shared gradient (v/count·count could round for a finite v, hence spread there)
+      const weights = b.op('div', [equal, b.op('sumDims', [equal], {})]);
+      const weighted = b.op('sumDims', [b.op('mul', [b.op('where', [equal, flat, b.scalar(0)]), weights])], {});
+      return b.op('where', [b.op('isinf', [v]), weighted, spread]);
     },
     tests: {
       cases: [
