@@ -120,9 +120,9 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
     async () => {
       // The whole library is over Vite's 500 kB advisory (README "Install and entries"): such an app
       // raises the limit, as README "Bundlers" says, or names what it uses.
-      const { app, warnings, eagerBytes } = await viteBuild('vite-whole', { chunkSizeWarningLimit: 700 });
+      const { app, warnings, eagerBytes } = await viteBuild('vite-whole', { chunkSizeWarningLimit: 800 });
       expect(warnings).toEqual([]);
-      expect(eagerBytes).toBeLessThan(700_000);
+      expect(eagerBytes).toBeLessThan(800_000);
       await expectTrains(join(app, 'dist'));
       wholeBytes = eagerBytes;
     },
@@ -191,19 +191,23 @@ describe.skipIf(!haveChromium)('bundler apps build without warnings and train in
 
   /** The README's webpack config: the .wasm builds and the library's JS are over webpack's 244 KiB hint (about 100 KB gzipped each). */
   const WEBPACK_PERFORMANCE = { maxAssetSize: 1024 * 1024, maxEntrypointSize: 1024 * 1024 };
-  test.skipIf(!nodeFreeMain)('webpack 5, production mode, no loaders: the .wasm builds are emitted as asset modules', async () => {
-    const { default: webpack } = await import('webpack');
-    const app = join(dir, 'apps/webpack');
-    const stats = await new Promise<import('webpack').Stats>((ok, fail) =>
-      webpack(
-        { mode: 'production', context: app, entry: './main.js', output: { path: join(app, 'dist'), filename: 'main.js' }, performance: WEBPACK_PERFORMANCE },
-        (e, s) => (e ? fail(e) : ok(s!)),
-      ),
-    );
-    const { warnings, errors } = stats.toJson({ all: false, warnings: true, errors: true });
-    expect(errors).toEqual([]);
-    expect(warnings?.map((w) => w.message)).toEqual([]);
-    expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
-    await expectTrains(app);
-  });
+  test.skipIf(!nodeFreeMain)(
+    'webpack 5, production mode, no loaders: the .wasm builds are emitted as asset modules',
+    async () => {
+      const { default: webpack } = await import('webpack');
+      const app = join(dir, 'apps/webpack');
+      const stats = await new Promise<import('webpack').Stats>((ok, fail) =>
+        webpack(
+          { mode: 'production', context: app, entry: './main.js', output: { path: join(app, 'dist'), filename: 'main.js' }, performance: WEBPACK_PERFORMANCE },
+          (e, s) => (e ? fail(e) : ok(s!)),
+        ),
+      );
+      const { warnings, errors } = stats.toJson({ all: false, warnings: true, errors: true });
+      expect(errors).toEqual([]);
+      expect(warnings?.map((w) => w.message)).toEqual([]);
+      expect(wasmFiles(join(app, 'dist'))).toHaveLength(5); // three builds and the two threads builds
+      await expectTrains(app);
+    },
+    180_000,
+  ); // webpack's production build alone takes ~25 s here, and minutes on a loaded machine
 });
