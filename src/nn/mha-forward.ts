@@ -11,7 +11,6 @@ import * as F from '../api/functional.js';
 import { additiveMask, causalMask, fusedAttention } from '../api/attention.js';
 import { zeros } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
-import type { MultiheadAttention } from './attention.js';
 
 export interface MultiheadAttentionForwardOptions {
   /** [N, S]: float (added to the scores) or int32, nonzero = padding (ignored key), as PyTorch's bool mask. */
@@ -26,30 +25,32 @@ export interface MultiheadAttentionForwardOptions {
   isCausal?: boolean;
 }
 
-/** What the attention reads: nn.MultiheadAttention's fields, or F.multiHeadAttentionForward's arguments. */
-export type AttentionParameters = Pick<
-  MultiheadAttention,
-  | 'embedDim'
-  | 'numHeads'
-  | 'kdim'
-  | 'vdim'
-  | 'dropout'
-  | 'training'
-  | 'batchFirst'
-  | 'inProjWeight'
-  | 'qProjWeight'
-  | 'kProjWeight'
-  | 'vProjWeight'
-  | 'inProjBias'
-  | 'biasK'
-  | 'biasV'
-  | 'addZeroAttn'
-> & {
+/**
+ * What the attention reads: nn.MultiheadAttention's fields (it passes itself), or
+ * F.multiHeadAttentionForward's arguments. Declared here, not picked from the class, so that this
+ * module does not import the one that imports it.
+ */
+export interface AttentionParameters {
+  readonly embedDim: number;
+  readonly numHeads: number;
+  readonly kdim: number;
+  readonly vdim: number;
+  readonly dropout: number;
+  readonly training: boolean;
+  readonly batchFirst: boolean;
+  readonly inProjWeight: Tensor | null;
+  readonly qProjWeight: Tensor | null;
+  readonly kProjWeight: Tensor | null;
+  readonly vProjWeight: Tensor | null;
+  readonly inProjBias: Tensor | null;
+  readonly biasK: Tensor | null;
+  readonly biasV: Tensor | null;
+  readonly addZeroAttn: boolean;
   readonly outProj: { readonly weight: Tensor; readonly bias: Tensor | null };
   /** torch's static_k / static_v: [N·heads, S, hd] keys and values used in place of the projected ones. */
   readonly staticK?: Tensor | null;
   readonly staticV?: Tensor | null;
-};
+}
 
 /** The projection weights and biases of q, k and v (slices of the packed ones when packed). */
 function projections(p: AttentionParameters): [Tensor, Tensor | null][] {
