@@ -11,6 +11,7 @@
  * beyond int32 an error naming it). Tensors sharing a storage get their own copies.
  */
 import { FileFormatError } from '../errors.js';
+import { sizeOf } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { unpickle, type PyCallable } from './pickle.js';
 import { convert, makePersistent, SAFETENSORS_DTYPE_SIZES, type SafetensorsDtype } from './safetensors.js';
@@ -129,7 +130,7 @@ function tensorOf(storage: Storage, offset: unknown, size: unknown, stride: unkn
       `a tensor of storage '${storage.key}' with offset ${String(offset)}, size ${JSON.stringify(size)} and stride ${JSON.stringify(stride)} that do not describe a view`,
     );
   const src = storage.values();
-  const n = size.reduce((p, d) => p * d, 1);
+  const n = sizeOf(size);
   const out = src instanceof Float32Array ? new Float32Array(n) : new Int32Array(n);
   const last = n === 0 ? -1 : (offset as number) + size.reduce((s, d, k) => s + (d - 1) * stride[k], 0);
   if (last >= src.length) throw bad(`a tensor of shape [${size.join(', ')}] reaches value ${last} of storage '${storage.key}', which has ${src.length}`);

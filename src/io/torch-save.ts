@@ -7,8 +7,11 @@
  * float32 tensors are FloatStorage; int32 tensors LongStorage (torch's int64, which wasmgrad's int32
  * stands for: num_batches_tracked, indices).
  */
+import { contiguousStrides } from '../ops/shape.js';
 import { liveEntries, tensorBytes, type StateDictSource } from './safetensors.js';
 import { writeZip } from './zip.js';
+
+const utf8 = new TextEncoder();
 
 /** Pickle protocol 2 opcodes, as Python's pickle module names them. */
 const OP = {
@@ -34,10 +37,10 @@ class Pickle {
     return this;
   }
   global(module: string, name: string): this {
-    return this.op(OP.GLOBAL).raw(new TextEncoder().encode(`${module}\n${name}\n`));
+    return this.op(OP.GLOBAL).raw(utf8.encode(`${module}\n${name}\n`));
   }
   str(s: string): this {
-    const b = new TextEncoder().encode(s);
+    const b = utf8.encode(s);
     return this.op(OP.BINUNICODE).u32(b.length).raw(b);
   }
   int(v: number): this {
@@ -65,9 +68,6 @@ class Pickle {
     return this;
   }
 }
-
-/** Row-major strides of a shape, as torch saves a contiguous tensor's. */
-const strides = (shape: readonly number[]): number[] => shape.map((_, d) => shape.slice(d + 1).reduce((p, n) => p * n, 1));
 
 /** int32 values as little-endian int64 (sign-extended). */
 function asInt64(v: Uint8Array): Uint8Array {
@@ -101,11 +101,10 @@ export function saveTorch(x: StateDictSource): Uint8Array<ArrayBuffer> {
       .int(t.size)
       .op(OP.TUPLE)
       .op(OP.BINPERSID);
-    p.int(0).tuple(t.shape).tuple(strides(t.shape)).op(OP.NEWFALSE).orderedDict().op(OP.TUPLE).op(OP.REDUCE);
+    p.int(0).tuple(t.shape).tuple(contiguousStrides(t.shape)).op(OP.NEWFALSE).orderedDict().op(OP.TUPLE).op(OP.REDUCE);
     const bytes = tensorBytes(key, t, fn);
     files.push([`${name}/data/${k}`, ints ? asInt64(bytes) : bytes]);
   });
   p.op(OP.SETITEMS).op(OP.STOP);
-  const text = (s: string) => new TextEncoder().encode(s);
-  return writeZip([[`${name}/data.pkl`, p.bytes()], [`${name}/byteorder`, text('little')], ...files, [`${name}/version`, text('3\n')]], fn);
+  return writeZip([[`${name}/data.pkl`, p.bytes()], [`${name}/byteorder`, utf8.encode('little')], ...files, [`${name}/version`, utf8.encode('3\n')]], fn);
 }

@@ -48,6 +48,7 @@ export function readZip(b: Uint8Array, fn: string): Map<string, Uint8Array> {
     dirAt = u64(z + 48);
   }
   const files = new Map<string, Uint8Array>();
+  const utf8 = new TextDecoder();
   let at = dirAt;
   for (let k = 0; k < count; k++) {
     if (at + 46 > b.length || dv.getUint32(at, true) !== CENTRAL) throw bad(`central directory entry ${k} is damaged`);
@@ -58,7 +59,7 @@ export function readZip(b: Uint8Array, fn: string): Map<string, Uint8Array> {
     const extraLen = dv.getUint16(at + 30, true);
     const commentLen = dv.getUint16(at + 32, true);
     let local = dv.getUint32(at + 42, true);
-    const name = new TextDecoder().decode(b.subarray(at + 46, at + 46 + nameLen));
+    const name = utf8.decode(b.subarray(at + 46, at + 46 + nameLen));
     // ZIP64 extended information (extra field 0x0001): the 64-bit values of the fields set to 0xFFFFFFFF, in order.
     for (let e = at + 46 + nameLen; e + 4 <= at + 46 + nameLen + extraLen; e += 4 + dv.getUint16(e + 2, true)) {
       if (dv.getUint16(e, true) !== 1) continue;
@@ -93,7 +94,8 @@ function crc32(b: Uint8Array): number {
  * (torch.load checks them). Up to 4 GiB and 65535 files: no ZIP64 records.
  */
 export function writeZip(files: readonly (readonly [string, Uint8Array])[], fn: string): Uint8Array<ArrayBuffer> {
-  const names = files.map(([name]) => new TextEncoder().encode(name));
+  const utf8 = new TextEncoder();
+  const names = files.map(([name]) => utf8.encode(name));
   const size = files.reduce((s, [, data], i) => s + 30 + names[i].length + data.length + 46 + names[i].length, 22);
   if (size > MAX_U32 || files.length > 0xffff)
     throw new FileFormatError(

@@ -12,7 +12,7 @@ import { xavierNormal_, zeros_ } from './initializers.js';
 import { Linear } from './layers.js';
 import * as forms from './module-forms.js';
 import { Module } from './module.js';
-import { attend, type MultiheadAttentionForwardOptions } from './mha-forward.js';
+import { attend, type AttentionParameters, type MultiheadAttentionForwardOptions } from './mha-forward.js';
 
 export type { MultiheadAttentionForwardOptions };
 
@@ -40,7 +40,7 @@ const xavierBound = (rows: number, cols: number) => Math.sqrt(6 / (rows + cols))
 /** PyTorch's class of `out_proj`: a Linear under another name, which is what torch prints. */
 class NonDynamicallyQuantizableLinear extends Linear {}
 
-export class MultiheadAttention extends Module<MhaForward> {
+export class MultiheadAttention extends Module<MhaForward> implements AttentionParameters {
   readonly embedDim: number;
   readonly numHeads: number;
   readonly headDim: number;

@@ -28,7 +28,7 @@ export interface MultiheadAttentionForwardOptions {
 /**
  * What the attention reads: nn.MultiheadAttention's fields (it passes itself), or
  * F.multiHeadAttentionForward's arguments. Declared here, not picked from the class, so that this
- * module does not import the one that imports it.
+ * module does not import the one that imports it; the class `implements` it, so the two agree.
  */
 export interface AttentionParameters {
   readonly embedDim: number;

@@ -43,7 +43,8 @@ import {
   type OpInfo,
 } from './types.js';
 
-function contiguousStrides(shape: readonly number[]): number[] {
+/** Row-major strides of a shape, in elements. */
+export function contiguousStrides(shape: readonly number[]): number[] {
   const st = new Array<number>(shape.length);
   for (let k = shape.length - 1, acc = 1; k >= 0; acc *= shape[k], k--) st[k] = acc;
   return st;
