@@ -62,6 +62,16 @@ export function restoreStream(saved: Int32Array): void {
   state().set(saved);
 }
 
+/** f run with the global stream left as it was: modules built only to be overwritten (a lazy module's probe, a fused copy) draw nothing. */
+export function withoutDraws<T>(f: () => T): T {
+  const saved = saveStream();
+  try {
+    return f();
+  } finally {
+    restoreStream(saved);
+  }
+}
+
 /**
  * The global stream's state (as torch.get_rng_state): 4 unsigned 32-bit words, a copy. Restoring
  * it with setRngState replays the same random numbers: parameters, shuffles and dropout masks.

@@ -1,4 +1,4 @@
-/** nn.utils.fuseConvBnEval and fuseConvBnWeights as torch 1.13's fuse_conv_bn_eval / fuse_conv_bn_weights, transposed convolutions (transpose=True) included. */
+/** nn.utils.fuseConvBnEval/fuseConvBnWeights and fuseLinearBnEval/fuseLinearBnWeights as torch 1.13's fuse_conv_bn_eval / fuse_conv_bn_weights (transpose=True included) and fuse_linear_bn_eval / fuse_linear_bn_weights. */
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
@@ -148,5 +148,66 @@ for (const be of ['wasm', 'reference'] as const)
       expect(() => wg.nn.utils.fuseConvBnEval(g2, bn4, true)).toThrow(
         "wasmgrad.nn.utils.fuseConvBnEval: a grouped transposed convolution (groups 2) cannot be fused: its weight's dim 1 holds outChannels/groups channels (torch's broadcast fails too)",
       );
+    });
+
+    test("nn.utils.fuseLinearBnEval and fuseLinearBnWeights: torch's fused Linear, weights and outputs", () => {
+      const linear = new wg.nn.Linear(4, 3);
+      linear.loadStateDict({ weight: wave(12, 0.37, [3, 4]), bias: wg.tensor([0.1, -0.2, 0.3]) });
+      const bn = batchNorm(new wg.nn.BatchNorm1d(3));
+      expect(() => wg.nn.utils.fuseLinearBnEval(linear, bn)).toThrow(
+        'wasmgrad.nn.utils.fuseLinearBnEval: Fusion only for eval! (call eval() on both modules first)',
+      );
+      linear.eval();
+      const state = wg.getRngState();
+      const fused = wg.nn.utils.fuseLinearBnEval(linear, bn);
+      expect(wg.getRngState()).toEqual(state);
+      // torch: f = fuse_linear_bn_eval(linear, bn); f.weight.flatten(), f.bias, f(x) with x = (torch.arange(8.) · 0.13).cos().reshape(2, 4)
+      expectClose(
+        fused.weight.data(),
+        [
+          0.0, 0.07971933484077454, 0.14864902198314667, 0.19745975732803345, 0.6545488238334656, 0.6318041086196899, 0.5235475897789001, 0.3444313108921051,
+          -0.02681710384786129, 0.02781175635755062, 0.07867646217346191, 0.11889266967773438,
+        ],
+        1e-6,
+      );
+      expectClose(fused.bias!.data(), [-0.24393777549266815, -0.21908538043498993, -0.34949737787246704], 1e-6);
+      const x = wg.arange(8).mul(0.13).cos().reshape([2, 4]);
+      expectClose(
+        fused.forward(x).data(),
+        [0.1613941341638565, 1.8864551782608032, -0.16274034976959229, 0.046392157673835754, 1.4355040788650513, -0.22172725200653076],
+        1e-5,
+      );
+      expectClose(fused.forward(x).data(), bn.forward(linear.forward(x)).data(), 1e-5);
+      expect([fused.training, fused.weight.requiresGrad, String(fused), fused !== linear]).toEqual([
+        false,
+        true,
+        'Linear(in_features=4, out_features=3, bias=True)',
+        true,
+      ]);
+      // a Linear without bias: the same as bn(linear(x))
+      const noBias = new wg.nn.Linear(4, 3, { bias: false }).eval();
+      expectClose(wg.nn.utils.fuseLinearBnEval(noBias, bn).forward(x).data(), bn.forward(noBias.forward(x)).data(), 1e-5);
+      // fuse_linear_bn_weights((arange(6.) · 0.37).sin().reshape(3, 2), None, rm, rv, 1e-3, w, b)
+      const [w, b] = wg.nn.utils.fuseLinearBnWeights(
+        wg.arange(6).mul(0.37).sin().reshape([3, 2]),
+        null,
+        wg.tensor([0.5, -0.1, 0.2]),
+        wg.tensor([1.5, 0.3, 2.0]),
+        1e-3,
+        wg.tensor([0.9, 1.2, -0.7]),
+        wg.tensor([0.05, 0, -0.3]),
+      );
+      expectClose(w.data(), [0.0, 0.265643447637558, 1.47483491897583, 1.9591151475906372, -0.4928126931190491, -0.47568804025650024], 1e-6);
+      expectClose(b.data(), [-0.3173010051250458, 0.2187248021364212, -0.20102980732917786], 1e-6);
+      expect([w, b]).toEqual([expect.any(wg.nn.Parameter), expect.any(wg.nn.Parameter)]);
+      // errors: sizes that disagree, a weight that is not [out, in], modules of other kinds
+      expect(() => wg.nn.utils.fuseLinearBnEval(new wg.nn.Linear(4, 2).eval(), bn)).toThrow(
+        "wasmgrad.nn.utils.fuseLinearBnWeights: bnRm must be [2] (the weight [2, 4]'s output channels, dim 0), got [3]",
+      );
+      expect(() => wg.nn.utils.fuseLinearBnWeights(wg.ones([3]), null, wg.zeros([3]), wg.ones([3]), 1e-5, null, null)).toThrow(
+        "wasmgrad.nn.utils.fuseLinearBnWeights: linearW must be a Linear's [out, in] weight, got [3]",
+      );
+      expect(() => wg.nn.utils.fuseLinearBnEval(new wg.nn.Conv1d(4, 3, 1).eval() as never, bn)).toThrow(/linear must be an nn\.Linear/);
+      expect(() => wg.nn.utils.fuseLinearBnEval(linear, new wg.nn.LayerNorm(3) as never)).toThrow(/bn must be an nn\.BatchNorm1d, 2d or 3d/);
     });
   });

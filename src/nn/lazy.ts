@@ -11,7 +11,7 @@ import { makePersistent } from '../engine/memory.js';
 import { sink } from '../engine/sink.js';
 import { Tensor } from '../engine/tensor.js';
 import { CompileError, ShapeError } from '../errors.js';
-import { getRngState, setRngState } from '../random.js';
+import { withoutDraws } from '../random.js';
 import { zeros } from '../api/creation.js';
 import { fmtShape } from '../ops/types.js';
 import { Conv2d, Conv3d, Linear, type Conv2dModuleOptions, type Conv3dModuleOptions } from './layers.js';
@@ -37,16 +37,6 @@ import {
 } from './norm.js';
 import type { Size3 } from '../ops/window.js';
 import { Module, type AnyModule, type Forward } from './module.js';
-
-/** f with the seeded stream left as it was: the probe build, and a load (PyTorch materializes from a state dict without drawing). */
-function withoutDraws<T>(f: () => T): T {
-  const state = getRngState();
-  try {
-    return f();
-  } finally {
-    setRngState(state);
-  }
-}
 
 /** An empty stand-in (PyTorch's UninitializedParameter / UninitializedBuffer) with t's dtype and requiresGrad. */
 function placeholder(fn: string, t: Tensor): Tensor {

@@ -2,7 +2,7 @@
  * wg.nn.utils: torch.nn.utils' parameters_to_vector, vector_to_parameters, clip_grad_norm_ and
  * clip_grad_value_ (wg.optim's, under torch's names), rnn (padding and packed sequences,
  * ./packed.ts), the weight_norm / spectral_norm reparametrizations (./reparam.ts) and the
- * conv–BatchNorm fusion for inference (./fuse.ts).
+ * conv– and Linear–BatchNorm fusion for inference (./fuse.ts).
  */
 import { cat, reshape, slice } from '../api/functional.js';
 import { copyInto } from '../api/shape.js';
@@ -15,7 +15,7 @@ import { clipGradNorm, clipGradValue } from '../optim/clip.js';
 import { paramList, type Params } from '../optim/optimizer.js';
 import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, padSequence, unpackSequence, unpadSequence } from './packed.js';
 
-export { fuseConvBnEval, fuseConvBnWeights } from './fuse.js';
+export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from './fuse.js';
 
 /** torch.nn.utils.clip_grad_norm_: wg.optim.clipGradNorm. */
 export const clipGradNorm_ = clipGradNorm;
