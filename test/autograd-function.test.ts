@@ -61,6 +61,8 @@ describe.each(['wasm', 'reference'] as const)('autograd.Function on %s', (backen
   test('the straight-through estimator: round forward, identity backward', () => {
     const x = leaf([0.4, 1.6, -2.5]);
     const y = STE.apply(x) as wg.Tensor;
+    // torch: y.grad_fn.name() is the class's name + 'Backward'; the outputs of ops on y are the ops'
+    expect([y.gradFn!.name(), String(y.gradFn), y.isLeaf, y.mul(2).gradFn!.name()]).toEqual(['STEBackward', '<STEBackward>', false, 'MulBackward0']);
     y.mul(y).sum().backward();
     // torch: y = STE.apply(x); (y * y).sum().backward() → [0, 2, -2], grad [0, 4, -4]
     expect([y.toArray(), x.grad!.toArray()]).toEqual([[0, 2, -2], [0, 4, -4]]); // prettier-ignore

@@ -130,6 +130,7 @@ function recordBackward(cls: FunctionClass, fn: string, ctx: FunctionCtx, args: 
   const remade = outputs.map((o, j) => {
     if (!differentiable(o)) return o;
     const y = o.sub(link);
+    y.node!.gradFnName = `${cls.name}Backward`; // torch names the node after the class
     y.registerHook((g) => {
       if (result !== null) [gradOutputs, result] = [outputs.map(() => null), null];
       gradOutputs[j] = g;

@@ -31,6 +31,8 @@ export interface GraphNode {
   saved: readonly Storage[];
   workspace: number;
   freed: boolean;
+  /** gradFn.name() when the op stands in for another function's backward (an autograd.Function's output: 'MyExpBackward'). */
+  gradFnName?: string;
 }
 
 /**
@@ -59,8 +61,10 @@ export class GradFn {
   constructor(
     /** wasmgrad's op name ('mul', 'matmul', 'sumDims'). */
     readonly op: string,
+    private readonly given?: string,
   ) {}
   name(): string {
+    if (this.given !== undefined) return this.given;
     const base = this.op.replace(/Dims?$/, '');
     return `${base[0].toUpperCase()}${base.slice(1)}Backward0`;
   }
@@ -111,7 +115,7 @@ export class Tensor implements Meta {
   }
   /** The op that made this tensor when gradients flow through it; null for leaves. */
   get gradFn(): GradFn | null {
-    return this.node === null ? null : new GradFn(this.node.op.name);
+    return this.node === null ? null : new GradFn(this.node.op.name, this.node.gradFnName);
   }
   /** Whether retainGrad() was called on this non-leaf (false for leaves, as PyTorch). */
   get retainsGrad(): boolean {
