@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { backend } from '../src/engine/engine.js';
+import { lifetimes } from '../src/engine/storage.js';
 import { fmtValue } from '../src/errors.js';
 import { GrowingBlock, HEAP_LIMIT_WORDS, Heap } from '../src/engine/heap.js';
 import { initWasm } from './helpers/setup.js';
@@ -511,8 +512,9 @@ for (const be of ['wasm', 'reference'] as const)
     test('out of memory: the same OutOfMemoryError, and the backend keeps working', () => {
       wg.setBackend(be);
       const heap = backend(be).heap;
-      const column = wg.ones([1e5, 1]),
-        row = wg.ones([1, 1e5]);
+      // kept: the op after a failed request retires the step's blocks (below), which would spill them
+      const column = wg.ones([1e5, 1]).keep(),
+        row = wg.ones([1, 1e5]).keep();
       const calls: [() => unknown, string, number][] = [
         [() => wg.zeros([2 ** 31]), 'zeros', 2 ** 33],
         [() => wg.ones([1e5, 1e5]), 'ones', 4e10],
@@ -522,6 +524,7 @@ for (const be of ['wasm', 'reference'] as const)
         [() => new wg.nn.Linear(1e5, 1e5), 'nn.Linear', 4e10],
       ];
       for (const [call, fn, bytes] of calls) {
+        wg.ones([1]).add(0); // an op: it retires what the previous failed call made
         const before = heap.inUse;
         const e = expectError(
           call,
@@ -535,6 +538,22 @@ for (const be of ['wasm', 'reference'] as const)
         expect(heap.inUse).toBe(before); // nothing was handed out
         expect(wg.ones([2, 2]).add(1).sum().item()).toBe(8);
       }
+    });
+
+    test('the op after a failed request retires both step generations: blocks a failed call made do not wait for a turn-over', () => {
+      wg.setBackend(be);
+      const held = wg.ones([3]).add(1);
+      const unheld = () => wg.ones([5000]).mul(2).storage; // a result nobody holds (as a failed op's first buffer)
+      const dropped = unheld();
+      wg.ones([1]).add(0); // not yet: turn-overs go by volume (64 MB)
+      expect([held.storage.owner, dropped.alive, dropped.owner === 'spilled']).toEqual([expect.any(Array), true, false]);
+      expectError(() => wg.zeros([2 ** 31]), wg.OutOfMemoryError, /out of memory/);
+      expect(lifetimes.short).toBe(true);
+      const turnOvers = lifetimes.turnOvers;
+      wg.ones([1]).add(0);
+      expect([lifetimes.short, lifetimes.turnOvers - turnOvers]).toEqual([false, 1]);
+      // what may still be reached is spilled (still readable), the rest went back to the heap
+      expect([held.storage.owner, held.toArray(), dropped.owner === 'spilled' || !dropped.alive]).toEqual(['spilled', [2, 2, 2], true]);
     });
   });
 
@@ -564,6 +583,31 @@ test('a heap whose engine refuses to grow throws OutOfMemoryError and keeps its 
   const p = block.ensure(64, 64, 'ws');
   expectError(() => block.ensure(5000, 5000, 'ws'), wg.OutOfMemoryError, /^wasmgrad\.ws: out of memory/);
   expect([block.ptr, block.words]).toEqual([p, 64]);
+});
+
+test('a request the top cannot take is cut from a larger free block; the rest stays free in smaller classes', () => {
+  let capacity = 20000;
+  const heap = new Heap(0, (end) => end <= capacity, 1 << 20);
+  const big = heap.alloc(17000, 'big'); // class 18432 (above 16384 words, eighths of 16384)
+  const small = heap.alloc(100, 'small');
+  expect([big, small]).toEqual([0, 18432]);
+  heap.free(big, 17000);
+  capacity = 18544; // the engine will not grow the heap: the top holds nothing more
+  const a = heap.alloc(5000, 'a'); // class 5008, cut from the free 18432 block
+  expect([a, heap.inUse]).toEqual([0, 5008 + 112]);
+  // the rest, 13424 words, is one free block of that class: a request of it fits without growing
+  expect(heap.alloc(13424, 'b')).toBe(5008);
+  expect(heap.highWater).toBe(18544);
+  // nothing left to cut: the error names the growth that failed, and the bookkeeping is unchanged
+  const before = heap.inUse;
+  expectError(() => heap.alloc(64, 'c'), wg.OutOfMemoryError, /^wasmgrad\.c: out of memory: 256 B requested, .*could not grow the heap to 72\.7 KiB/);
+  expect(heap.inUse).toBe(before);
+  // a remainder above 16384 words splits into a few classes, each as large as fits
+  const h2 = new Heap(0, (end) => end <= 65536, 1 << 20);
+  const p = h2.alloc(65536, 'p');
+  h2.free(p, 65536);
+  expect(h2.alloc(16, 'q')).toBe(0); // 65520 words left: 61440 + 4080
+  expect([h2.alloc(61440, 'r'), h2.alloc(4080, 's')]).toEqual([16, 61456]);
 });
 
 test('fmtValue names values as messages need them', () => {

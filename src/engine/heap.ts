@@ -2,7 +2,9 @@
  * The heap allocator of a backend: word offsets into its memory handed out in size-class bins, so
  * a step that allocates the sizes of the previous one reuses exactly its blocks (memory stays flat).
  * Every heap spans at most HEAP_LIMIT_WORDS words: a request beyond it, or one the engine cannot
- * provide, is an OutOfMemoryError naming the sizes, raised before anything changes.
+ * provide, is an OutOfMemoryError naming the sizes, raised before anything changes. Before that, a
+ * request the top cannot take is cut from a free block of a larger class, so memory a huge tensor
+ * once took (an evaluation batch, a failed op's first buffer) serves smaller ones afterwards.
  */
 import { OutOfMemoryError, fmtBytes } from '../errors.js';
 
@@ -13,6 +15,13 @@ export function sizeClass(words: number): number {
   if (w <= 16384) return w;
   const step = 2 ** (Math.floor(Math.log2(w)) - 3);
   return Math.ceil(w / step) * step;
+}
+
+/** The largest size class of at most `words` words (a multiple of 16, at least 16). */
+function classAtMost(words: number): number {
+  if (words <= 16384) return words;
+  const step = 2 ** (Math.floor(Math.log2(words)) - 3);
+  return Math.floor(words / step) * step;
 }
 
 /**
@@ -48,11 +57,16 @@ export class Heap {
     let p: number;
     if (bin !== undefined && bin.length > 0) p = bin.pop()!;
     else {
-      p = this.top;
-      const oom = (why: string) => new OutOfMemoryError(fn, words * 4, this.limitWords * 4, why);
-      if (p + size > this.limitWords) throw oom(`${fmtBytes(this.inUse * 4)} in use`);
-      if (!this.ensure(p + size)) throw oom(`the JavaScript engine could not grow the heap to ${fmtBytes((p + size) * 4)}`);
-      this.top = p + size;
+      const end = this.top + size;
+      const full = end > this.limitWords;
+      if (!full && this.ensure(end)) [p, this.top] = [this.top, end];
+      else if ((p = this.carve(size)) < 0)
+        throw new OutOfMemoryError(
+          fn,
+          words * 4,
+          this.limitWords * 4,
+          full ? `${fmtBytes(this.inUse * 4)} in use` : `the JavaScript engine could not grow the heap to ${fmtBytes(end * 4)}`,
+        );
     }
     this.inUse += size;
     return p;
@@ -61,9 +75,32 @@ export class Heap {
   free(ptr: number, words: number): void {
     const size = sizeClass(words);
     this.inUse -= size;
+    this.release(ptr, size);
+  }
+
+  private release(ptr: number, size: number): void {
     let bin = this.bins.get(size);
     if (bin === undefined) this.bins.set(size, (bin = []));
     bin.push(ptr);
+  }
+
+  /**
+   * A block of class `size` cut from the front of the smallest free block of a larger class; the
+   * rest goes back to the bins as blocks of the largest classes that fit (each takes at least 7/8
+   * of what is left, so a few). −1 when no free block is larger.
+   */
+  private carve(size: number): number {
+    let from = 0;
+    for (const [s, bin] of this.bins) if (s > size && bin.length > 0 && (from === 0 || s < from)) from = s;
+    if (from === 0) return -1;
+    const p = this.bins.get(from)!.pop()!;
+    for (let at = p + size, left = from - size; left >= 16;) {
+      const piece = classAtMost(left);
+      this.release(at, piece);
+      at += piece;
+      left -= piece;
+    }
+    return p;
   }
 
   /** End of the highest block ever handed out, in words: the heap's footprint. */

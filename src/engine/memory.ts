@@ -30,7 +30,8 @@
  *
  * Every heap spans at most HEAP_LIMIT_WORDS words: a request beyond it, or one the engine cannot
  * provide, is an OutOfMemoryError naming the sizes, raised before anything changes, so the heap
- * keeps working for smaller requests.
+ * keeps working for smaller requests; the next op then retires both generations, freeing (or
+ * spilling) what the failed call had made.
  */
 import type { Backend } from './backend/types.js';
 import { sink } from './sink.js';
@@ -46,7 +47,14 @@ export function allocTransient(be: Backend, words: number, label: string, fn = l
 }
 
 function ownedBy(owner: Storage[], be: Backend, words: number, label: string, fn: string): Storage {
-  const s = new Storage(be, be.heap.alloc(words, fn), words, owner, label, lifetimes.step);
+  let ptr: number;
+  try {
+    ptr = be.heap.alloc(words, fn);
+  } catch (e) {
+    lifetimes.short = true; // the next op retires what the failed call made (Lifetimes.settle)
+    throw e;
+  }
+  const s = new Storage(be, ptr, words, owner, label, lifetimes.step);
   lifetimes.place(s, owner);
   return s;
 }

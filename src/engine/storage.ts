@@ -139,6 +139,13 @@ class Lifetimes {
    * (user code, which may run ops) holds block addresses in its records across those calls.
    */
   held = 0;
+  /**
+   * Set when a request for a block failed (an OutOfMemoryError): the next settle() retires both
+   * generations of the innermost pair, so that blocks a failed call made and nobody holds (the
+   * first buffers of an op that ran out of memory half-way) do not wait for a turn-over by volume,
+   * which a full heap would never reach.
+   */
+  short = false;
   /** The most words a step made so far, and this step's so far (turn-overs do not reset it); tests reset the first. */
   largestStep = 0;
   private stepWords = 0;
@@ -172,13 +179,17 @@ class Lifetimes {
 
   /**
    * Before an op (engine.ts apply, where no block address is held yet): turns the innermost pair
-   * over once its current list holds turnOverWords (or twice the largest step) words. What the
-   * previous list held is retired as at a step's end: a tensor a handle may still reach is spilled
+   * over once its current list holds turnOverWords (or twice the largest step) words, twice after
+   * a failed request (`short`). What the previous list held is retired as at a step's end: a tensor a handle may still reach is spilled
    * and stays valid, the rest is freed.
    */
   settle(): void {
     const g = this.innermost();
-    if (this.held > 0 || g.words < Math.max(this.turnOverWords, 2 * this.largestStep)) return;
+    if (this.held > 0) return;
+    if (this.short) {
+      this.short = false;
+      turnOver(g);
+    } else if (g.words < Math.max(this.turnOverWords, 2 * this.largestStep)) return;
     turnOver(g);
     this.turnOvers++;
   }
