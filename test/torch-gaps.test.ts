@@ -691,6 +691,13 @@ for (const be of ['wasm', 'reference'] as const) {
       for (const m of [new wg.nn.RNNCell(2, 3), new wg.nn.GRUCell(2, 3), new wg.nn.LSTMCell(2, 3)]) expect(m).toBeInstanceOf(wg.nn.RNNCellBase);
       expect(new wg.nn.Linear(2, 3)).not.toBeInstanceOf(wg.nn.RNNBase);
       expect(new wg.nn.LSTM(2, 3)).not.toBeInstanceOf(wg.nn.RNNCellBase);
+      // constructing a base class itself is a clear error (torch's RNNBase takes a mode string; here the class is the mode)
+      const Base = wg.nn.RNNBase as unknown as new (...a: unknown[]) => unknown;
+      const CellBaseClass = wg.nn.RNNCellBase as unknown as new (...a: unknown[]) => unknown;
+      expect(() => new Base('LSTM', 2, 3)).toThrow('wasmgrad.nn.RNNBase: is the base class of RNN, GRU and LSTM (for instanceof): construct one of those');
+      expect(() => new CellBaseClass(2, 3)).toThrow(
+        'wasmgrad.nn.RNNCellBase: is the base class of RNNCell, GRUCell and LSTMCell (for instanceof): construct one of those',
+      );
     });
 
     test('finfo, iinfo, x.real and unsafeSplitWithSizes', () => {

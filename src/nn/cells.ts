@@ -30,6 +30,8 @@ export abstract class CellBase<Fwd extends Forward> extends Module<Fwd> {
     bias: boolean,
   ) {
     super();
+    if (new.target === CellBase)
+      throw new ValueError('nn.RNNCellBase', 'is the base class of RNNCell, GRUCell and LSTMCell (for instanceof): construct one of those');
     const kind = fn.slice(3);
     this.inputSize = checkInt(kind, 'inputSize', inputSize, 0);
     this.hiddenSize = checkInt(kind, 'hiddenSize', hiddenSize, 1);

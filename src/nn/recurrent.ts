@@ -175,6 +175,8 @@ export abstract class RecurrentBase<Fwd extends Forward> extends Module<Fwd> {
     o: LSTMOptions,
   ) {
     super();
+    // torch's RNNBase(mode, inputSize, hiddenSize, …) is constructible; here the mode is the class
+    if (new.target === RecurrentBase) throw new ValueError('nn.RNNBase', 'is the base class of RNN, GRU and LSTM (for instanceof): construct one of those');
     const kind = fn.slice(3);
     this.inputSize = checkInt(kind, 'inputSize', inputSize, 0);
     this.hiddenSize = checkInt(kind, 'hiddenSize', hiddenSize, 1);
