@@ -79,6 +79,7 @@ export {
   unsafeSplitWithSizes,
   type LuResult,
 } from './api/torch-extras.js';
+export { histogram, type HistogramOptions, type HistogramResult } from './api/histogram.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export * as special from './api/special-namespace.js';

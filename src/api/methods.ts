@@ -27,6 +27,7 @@ import type { DType } from '../ops/types.js';
 import { toTarget, type ToTarget } from './torch-names.js';
 import { boolMask, narrowInt } from './torch-dtypes.js';
 import { lu, type LuResult } from './torch-extras.js';
+import { histogram, type HistogramOptions, type HistogramResult } from './histogram.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -563,6 +564,7 @@ declare module '../engine/tensor.js' {
     cov(opts?: CovOptions): Tensor;
     corrcoef(): Tensor;
     histc(opts?: HistcOptions): Tensor;
+    histogram(bins: number | Tensor, opts?: HistogramOptions): HistogramResult;
     nonzero(opts?: { asTuple?: boolean }): Tensor | Tensor[];
     argwhere(): Tensor;
     unique(opts?: UniqueOptions): Tensor | Tensor[];
@@ -907,6 +909,7 @@ const forwarded = {
   cov: F.cov,
   corrcoef: F.corrcoef,
   histc: F.histc,
+  histogram,
   nonzero: F.nonzero,
   argwhere: F.argwhere,
   unique: F.unique,

@@ -445,6 +445,55 @@ for (const be of ['wasm', 'reference'] as const) {
       expect([h.shape, h.dtype, wg.sum(h).item()]).toEqual([[100], 'float32', 0]);
     });
 
+    test('histogram: equal bins over a range or the data, given edges, weights and density; NaN and outliers not counted', () => {
+      const x = wg.tensor([1, 2, 1, 2.5, 4, -1, 7]);
+      const got = (r: wg.HistogramResult) => [r.hist.toArray(), r.binEdges.toArray(), r.hist.dtype, r.hist.requiresGrad];
+      // torch.histogram(x, 3, range=(0., 3.)): the last bin holds its right edge (x = 3 would count), 4, 7 and −1 are outside
+      expect(got(wg.histogram(x, 3, { range: [0, 3] }))).toEqual([[0, 2, 2], [0, 1, 2, 3], 'float32', false]);
+      // the data's range [−1, 7]: edges linspace(−1, 7, 4) in float32
+      const d = wg.histogram(x, 3);
+      expect(d.hist.toArray()).toEqual([3, 3, 1]);
+      expectClose(d.binEdges.data(), [-1, 1.6666667461395264, 4.3333330154418945, 7], 1e-6);
+      // edges given; weights and density: hist / (Σ hist · widths) = [0, 0.2667, 0.4]
+      const edges = wg.tensor([0, 1, 2.5, 4]);
+      expect(got(wg.histogram(x, edges))).toEqual([[0, 3, 2], [0, 1, 2.5, 4], 'float32', false]);
+      const w = wg.tensor([1, 2, 3, 4, 5, 6, 7]);
+      expectClose(wg.histogram(x, edges, { weight: w, density: true }).hist.data(), [0, 0.2666666805744171, 0.4000000059604645], 1e-6);
+      // equal ends widen by 0.5 each way; no data gives [0, 1]; a method, any shape, unpacked as torch's tuple
+      expect(got(wg.histogram(wg.tensor([1, 1]), 2))).toEqual([[0, 2], [0.5, 1, 1.5], 'float32', false]);
+      expect(got(wg.histogram(wg.zeros([0]), 2))).toEqual([[0, 0], [0, 0.5, 1], 'float32', false]);
+      const [hist, binEdges] = wg
+        .tensor([
+          [1, 2],
+          [3, 4],
+        ])
+        .histogram(2);
+      expect([hist.toArray(), binEdges.toArray()]).toEqual([
+        [2, 2],
+        [1, 2.5, 4],
+      ]);
+      // NaN and ±∞ are outside; a NaN weight of a counted element makes its bin NaN (torch: hist [0, nan])
+      expect(wg.histogram(wg.tensor([1, Infinity, NaN, 2, -Infinity]), 2, { range: [0, 2] }).hist.toArray()).toEqual([0, 2]);
+      expect(wg.histogram(wg.tensor([1, 2, 3]), 2, { range: [0, 2], weight: wg.tensor([NaN, 1, NaN]) }).hist.toArray()).toEqual([0, NaN]);
+      expect(wg.histogram(wg.tensor([0.25, 0.5, 0.75, 1]), 4, { range: [0, 1] }).hist.toArray()).toEqual([0, 1, 1, 2]);
+      // float32 data on float32 edges (WASM) tie as torch's: 0.3 is the edge linspace(0, 1, 11)[3]; the float64
+      // reference compares the unrounded values (0.3 < 0.30000000000000004: bin 2)
+      if (be === 'wasm') expect(wg.histogram(wg.tensor([0, 0.1, 0.2, 0.3, 0.7, 1]), 10).hist.toArray()).toEqual([1, 1, 1, 1, 0, 0, 0, 1, 0, 1]);
+      // errors, as torch's
+      expect(() => wg.histogram(x, 0)).toThrow('wasmgrad.histogram: bins must be an integer ≥ 1, got 0');
+      expect(() => wg.histogram(x, 2, { range: [3, 1] })).toThrow("wasmgrad.histogram: range's min must not exceed its max, got [3, 1]");
+      expect(() => wg.histogram(wg.tensor([1, Infinity]), 2)).toThrow(
+        'wasmgrad.histogram: the range [1, Infinity] is not finite (the data holds NaN or ±∞: give a range)',
+      );
+      expect(() => wg.histogram(x, edges, { range: [0, 1] })).toThrow('range applies to a number of bins');
+      expect(() => wg.histogram(x, wg.tensor([1]))).toThrow('wasmgrad.histogram: bins must be a 1-D tensor of at least 2 edges, got shape [1]');
+      expect(() => wg.histogram(x, wg.tensor([0, 1], { dtype: 'int32' }))).toThrow(wg.DTypeError);
+      expect(() => wg.histogram(wg.tensor([1, 2], { dtype: 'int32' }), 2)).toThrow(wg.DTypeError);
+      expect(() => wg.histogram(x, 2, { weight: wg.ones([2]) })).toThrow(
+        "wasmgrad.histogram: weight must be a float32 tensor of the input's shape [7], got float32 [2]",
+      );
+    });
+
     test('int32 median, nanmedian, kthvalue, mode, msort: int32 values and indices, exact (PyTorch 1.13 values)', () => {
       const x = wg.tensor(
         [
