@@ -44,7 +44,6 @@ export class Adagrad extends Optimizer<AdagradHyper> {
 
   protected checkHyper(h: AdagradHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
     checkNumber(err, 'lrDecay', h.lrDecay, 0);
     checkNumber(err, 'weightDecay', h.weightDecay, 0);
     checkNumber(err, 'initialAccumulatorValue', h.initialAccumulatorValue, 0);

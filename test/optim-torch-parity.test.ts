@@ -1,0 +1,182 @@
+/**
+ * Where wasmgrad's optimizers used to depart from PyTorch 1.13 knowingly (literals written by
+ * /usr/bin/python3 with torch 1.13): SGD's state holds torch's keys alone (momentum_buffer, no
+ * step), and a negative lr, which torch refuses only in the constructor's options, is stepped with
+ * wherever else it comes from (a group, an assignment, schedulers composing below 0), eager and
+ * inside wg.compile.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import * as wg from '../src/index.js';
+import { initWasm } from './helpers/setup.js';
+
+beforeAll(async () => {
+  await initWasm();
+});
+
+/** |got − want| ≤ 1e-6·max(|want|, 1e-3) element by element. */
+function expectNear(got: readonly number[], want: readonly number[], what: string): void {
+  expect(got.length, what).toBe(want.length);
+  got.forEach((g, i) =>
+    expect(Math.abs(g - want[i]), `${what} [${i}]: got ${g}, want ${want[i]}`).toBeLessThanOrEqual(1e-6 * Math.max(Math.abs(want[i]), 1e-3)),
+  );
+}
+
+const vals = (t: wg.Tensor) => Array.from(t.data());
+const GRADS = [
+  [0.5, -1, 2],
+  [-0.25, 0.75, 1.5],
+  [1, 1, -1],
+  [0.3, -0.2, 0.1],
+  [2, 0, -2],
+  [1, -1, 1],
+  [0.5, 0.5, 0.5],
+  [-1, 2, 0],
+];
+
+/** One training step whose gradient is g: loss Σ p·g, backward, opt.step(), then the schedulers' steps. */
+function stepper(p: wg.Tensor, opt: wg.optim.Optimizer, scheds: { step(): void }[], compiled: boolean): (g: wg.Tensor) => void {
+  const step = (g: wg.Tensor) => {
+    opt.zeroGrad();
+    p.mul(g).sum().backward();
+    opt.step();
+    for (const s of scheds) s.step();
+  };
+  return compiled ? wg.compile(step) : step;
+}
+
+describe.each(['wasm', 'reference'] as const)("SGD's state holds torch 1.13's keys on %s", (be) => {
+  for (const compiled of [false, true])
+    test(`momentum: opt.state and stateDict() hold momentum_buffer alone (${compiled ? 'compiled' : 'eager'} steps)`, () => {
+      wg.setBackend(be);
+      // torch: p = Parameter([1, -2, 0.5]); SGD([p], lr=0.1, momentum=0.9); two steps with the gradients GRADS[0], GRADS[1]
+      // → p [0.9300000071525574, -1.8849999904632568, -0.02999998815357685], state {0: {'momentum_buffer': [...]}}
+      const p = wg.tensor([1, -2, 0.5], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.1, momentum: 0.9 });
+      const f = stepper(p, opt, [], compiled);
+      for (const g of GRADS.slice(0, 2)) f(wg.tensor(g));
+      expectNear(vals(p), [0.9300000071525574, -1.8849999904632568, -0.02999998815357685], 'p');
+      const sd = opt.stateDict();
+      expect(Object.keys(sd.state)).toEqual(['0']);
+      expect(Object.keys(sd.state[0])).toEqual(['momentum_buffer']);
+      expect(Object.keys(opt.state.get(p)!)).toEqual(['momentum_buffer']);
+      expectNear(vals(sd.state[0].momentum_buffer), [0.19999998807907104, -0.1499999761581421, 3.299999952316284], 'momentum_buffer');
+    });
+
+  test('without momentum the entry is empty (torch: momentum_buffer None), and the parameter has state', () => {
+    wg.setBackend(be);
+    const p = wg.tensor([1, -2, 0.5], { requiresGrad: true });
+    const opt = new wg.optim.SGD([p], { lr: 0.1 });
+    p.grad = wg.tensor(GRADS[0]);
+    opt.step();
+    expect(opt.state.has(p)).toBe(true);
+    expect(opt.state.get(p)).toEqual({});
+    expect(opt.stateDict().state).toEqual({ 0: {} });
+    // torch's json.dumps of the state dict round-trips: {"state": {"0": {"momentum_buffer": null}}, ...}
+    const q = wg.tensor([1, -2, 0.5], { requiresGrad: true });
+    const opt2 = new wg.optim.SGD([q], { lr: 0.5 });
+    opt2.loadStateDict(JSON.parse(JSON.stringify(opt.stateDict())) as wg.optim.OptimizerStateDict);
+    expect([opt2.lr, opt2.stateDict().state]).toEqual([0.1, { 0: {} }]);
+  });
+
+  test("torch's state without a momentum_buffer (None) under momentum: the buffer starts at the next step, as torch's", () => {
+    wg.setBackend(be);
+    // torch: SGD([p], lr=0.1, momentum=0.9, dampening=0.5).load_state_dict({'state': {0: {'momentum_buffer': None}}, ...}),
+    // then steps with GRADS[0], GRADS[1]: p and momentum_buffer after each
+    const p = wg.tensor([1, -2, 0.5], { requiresGrad: true });
+    const opt = new wg.optim.SGD([p], { lr: 1 });
+    opt.loadStateDict({
+      state: { 0: { momentum_buffer: null } },
+      param_groups: [{ lr: 0.1, momentum: 0.9, dampening: 0.5, weight_decay: 0, nesterov: false, maximize: false, foreach: null, params: [0] }],
+    });
+    const want = [
+      { p: [0.949999988079071, -1.899999976158142, 0.30000001192092896], buf: [0.5, -1.0, 2.0] },
+      { p: [0.9174999594688416, -1.847499966621399, 0.04500001296401024], buf: [0.32499998807907104, -0.5249999761581421, 2.549999952316284] },
+    ];
+    GRADS.slice(0, 2).forEach((g, k) => {
+      p.grad = wg.tensor(g);
+      opt.step();
+      expectNear(vals(p), want[k].p, `p after step ${k + 1}`);
+      expectNear(vals(opt.state.get(p)!.momentum_buffer), want[k].buf, `momentum_buffer after step ${k + 1}`);
+    });
+  });
+
+  test('a state dict saved with a step (before SGD dropped it) still loads and continues', () => {
+    wg.setBackend(be);
+    const p = wg.tensor([1, -2, 0.5], { requiresGrad: true });
+    const opt = new wg.optim.SGD([p], { lr: 0.1, momentum: 0.9, dampening: 0.5 });
+    const old = {
+      state: { 0: { step: wg.tensor(1), momentum_buffer: wg.tensor([0.5, -1, 2]) } },
+      paramGroups: [{ lr: 0.1, momentum: 0.9, dampening: 0.5, nesterov: false, weightDecay: 0, maximize: false, params: [0] }],
+    };
+    opt.loadStateDict(old);
+    wg.noGrad(() => p.copy_(wg.tensor([0.949999988079071, -1.899999976158142, 0.30000001192092896])));
+    p.grad = wg.tensor(GRADS[1]);
+    opt.step(); // torch's second step above
+    expectNear(vals(p), [0.9174999594688416, -1.847499966621399, 0.04500001296401024], 'p');
+    expect(Object.keys(opt.stateDict().state[0])).toEqual(['momentum_buffer']);
+    // a step that is no count is still refused
+    expect(() => opt.loadStateDict({ ...old, state: { 0: { ...old.state[0], step: wg.tensor(-1) } } })).toThrow(
+      /state\[0\]\.step must be a non-negative integer/,
+    );
+  });
+});
+
+describe.each(['wasm', 'reference'] as const)('a negative lr steps as torch 1.13 on %s', (be) => {
+  for (const compiled of [false, true])
+    test(`CosineAnnealingLR with etaMin over ExponentialLR goes below 0; the steps take it (${compiled ? 'compiled' : 'eager'})`, () => {
+      wg.setBackend(be);
+      // torch: p = Parameter([1, -2, 0.5]); opt = SGD([p], lr=0.1, momentum=0.5); CosineAnnealingLR(opt, 3, 0.05),
+      // ExponentialLR(opt, 0.5); per gradient of GRADS: opt.step(), both schedulers' step(); the lr and p after each
+      const want: [number, number[]][] = [
+        [0.043750000000000004, [0.949999988079071, -1.899999976158142, 0.30000001192092896]],
+        [0.023958333333333335, [0.949999988079071, -1.9109374284744263, 0.19062501192092896]],
+        [0.025, [0.9260416626930237, -1.9378905296325684, 0.18463543057441711]],
+        [0.01875, [0.90604168176651, -1.9469530582427979, 0.17901043593883514]],
+        [-0.02187500000000004, [0.8610416650772095, -1.9503514766693115, 0.21440106630325317]],
+        [-0.022916666666666696, [0.909166693687439, -1.97024405002594, 0.21563152968883514]],
+        [-0.0023437500000000194, [0.9458333849906921, -1.969205617904663, 0.22773438692092896]],
+        [0.016276041666666654, [0.9453646540641785, -1.9644650220870972, 0.22835327684879303]],
+      ];
+      const p = wg.tensor([1, -2, 0.5], { requiresGrad: true });
+      const opt = new wg.optim.SGD([p], { lr: 0.1, momentum: 0.5 });
+      const scheds = [new wg.optim.lr.CosineAnnealingLR(opt, 3, 0.05), new wg.optim.lr.ExponentialLR(opt, 0.5)];
+      const f = stepper(p, opt, scheds, compiled);
+      GRADS.forEach((g, k) => {
+        f(wg.tensor(g));
+        expectNear([opt.lr], [want[k][0]], `lr after step ${k + 1}`);
+        expectNear(vals(p), want[k][1], `p after step ${k + 1}`);
+      });
+      expectNear(scheds[1].getLastLr(), [0.016276041666666654], 'getLastLr');
+    });
+
+  test("a group's negative lr (given or assigned) steps; the constructor's options refuse one, as torch", () => {
+    wg.setBackend(be);
+    // torch: AdamW([{'params': [p]}, {'params': [q], 'lr': -1}]); param_groups[0]['lr'] = -0.5; p.grad = q.grad = ones(2); step()
+    // → p [1.5049999952316284, 2.509999990463257], q [2.009999990463257, 3.0199999809265137]
+    const p = wg.tensor([1, 2], { requiresGrad: true });
+    const q = wg.tensor([1, 2], { requiresGrad: true });
+    const opt = new wg.optim.AdamW([{ params: [p] }, { params: [q], lr: -1 }]);
+    opt.paramGroups[0].lr = -0.5;
+    p.grad = wg.ones([2]);
+    q.grad = wg.ones([2]);
+    opt.step();
+    expectNear(vals(p), [1.5049999952316284, 2.509999990463257], 'p');
+    expectNear(vals(q), [2.009999990463257, 3.0199999809265137], 'q');
+    // a state dict holding a negative lr loads (torch's load_state_dict checks nothing)
+    const opt2 = new wg.optim.AdamW([wg.tensor([1, 2], { requiresGrad: true })]);
+    const sd = opt.stateDict();
+    opt2.loadStateDict({ state: { 0: sd.state[1] }, paramGroups: [{ ...sd.paramGroups[1], params: [0] }] });
+    expect(opt2.lr).toBe(-1);
+    // torch: 'Invalid learning rate: -0.1' from every constructor (SparseAdam's also for 0)
+    expect(() => new wg.optim.SGD([wg.zeros([2], { requiresGrad: true })], { lr: -0.1 })).toThrow(
+      /^wasmgrad\.optim\.SGD: lr must be a finite number ≥ 0, got -0\.1$/,
+    );
+    expect(() => new wg.optim.Adam([wg.zeros([2], { requiresGrad: true })], -1)).toThrow(/^wasmgrad\.optim\.Adam: lr must be a finite number ≥ 0, got -1$/);
+    expect(() => new wg.optim.SparseAdam([wg.zeros([2], { requiresGrad: true })], { lr: 0 })).toThrow(
+      /^wasmgrad\.optim\.SparseAdam: lr must be a finite number > 0, got 0$/,
+    );
+    // not a number at all is refused wherever it comes from
+    expect(() => (opt.paramGroups[1].lr = NaN)).toThrow(/^wasmgrad\.optim\.AdamW: paramGroups\[1\]: lr must be a finite number, got NaN$/);
+    expect(opt.paramGroups[1].lr).toBe(-1);
+  });
+});
