@@ -149,6 +149,46 @@ describe.each(['wasm', 'reference'] as const)('a negative lr steps as torch 1.13
       expectNear(scheds[1].getLastLr(), [0.016276041666666654], 'getLastLr');
     });
 
+  for (const compiled of [false, true])
+    test(`LambdaLR and MultiplicativeLR factors below 0 give a negative lr, which steps (${compiled ? 'compiled' : 'eager'})`, () => {
+      wg.setBackend(be);
+      // torch: p = Parameter([1, 2]); SGD([p], lr=0.1); MultiplicativeLR(opt, lambda e: -1.0 if e == 1 else 0.5),
+      // per gradient [1, 1], [0.5, -1]: opt.step(), s.step(); the lr and p after each. Then a new SGD([p], lr=0.1) with
+      // LambdaLR(opt, lambda e: 1 - 0.5 * e) and the gradients [1, 1], [0.5, -1], [1, 2].
+      const p = wg.tensor([1, 2], { requiresGrad: true });
+      const runs: [(o: wg.optim.SGD) => { step(): void }, [number, number[]][]][] = [
+        [
+          (o) => new wg.optim.lr.MultiplicativeLR(o, (e: number) => (e === 1 ? -1 : 0.5)),
+          [
+            [-0.1, [0.8999999761581421, 1.899999976158142]],
+            [-0.05, [0.949999988079071, 1.7999999523162842]],
+          ],
+        ],
+        [
+          (o) => new wg.optim.lr.LambdaLR(o, (e: number) => 1 - 0.5 * e),
+          [
+            [0.05, [0.8499999642372131, 1.6999999284744263]],
+            [0.0, [0.824999988079071, 1.7499998807907104]],
+            [-0.05, [0.824999988079071, 1.7499998807907104]],
+          ],
+        ],
+      ];
+      const grads = [
+        [1, 1],
+        [0.5, -1],
+        [1, 2],
+      ];
+      for (const [make, want] of runs) {
+        const opt = new wg.optim.SGD([p], { lr: 0.1 });
+        const f = stepper(p, opt, [make(opt)], compiled);
+        want.forEach(([lr, values], k) => {
+          f(wg.tensor(grads[k]));
+          expectNear([opt.lr], [lr], `lr after step ${k + 1}`);
+          expectNear(vals(p), values, `p after step ${k + 1}`);
+        });
+      }
+    });
+
   test("a group's negative lr (given or assigned) steps; the constructor's options refuse one, as torch", () => {
     wg.setBackend(be);
     // torch: AdamW([{'params': [p]}, {'params': [q], 'lr': -1}]); param_groups[0]['lr'] = -0.5; p.grad = q.grad = ones(2); step()
@@ -178,5 +218,62 @@ describe.each(['wasm', 'reference'] as const)('a negative lr steps as torch 1.13
     // not a number at all is refused wherever it comes from
     expect(() => (opt.paramGroups[1].lr = NaN)).toThrow(/^wasmgrad\.optim\.AdamW: paramGroups\[1\]: lr must be a finite number, got NaN$/);
     expect(opt.paramGroups[1].lr).toBe(-1);
+  });
+});
+
+describe.each(['wasm', 'reference'] as const)("CosineAnnealingWarmRestarts's step(epoch) as torch 1.13 on %s", (be) => {
+  // torch: SGD([{'params': [p]}, {'params': [q], 'lr': 0.05}], lr=0.1); s = CosineAnnealingWarmRestarts(opt, 3, 2, 0.001);
+  // per entry: opt.step(), then s.step() (null) or s.step(epoch); the groups' lrs, last_epoch, T_cur, T_i
+  const WANT: [number | null, number[], number, number, number][] = [
+    [0.5, [0.09336825748732973, 0.046717622392718754], 0, 0.5, 3],
+    [1.25, [0.06331154273257478, 0.03184106660501176], 1, 1.25, 3],
+    [null, [0.0154982143312659, 0.008175883860929586], 2, 2.25, 3],
+    [7.3, [0.019348640643033058, 0.010081650419278988], 7, 4.3, 6],
+    [null, [0.00428776888838852, 0.00262727955081856], 8, 5.3, 6],
+    [null, [0.09984740801978985, 0.04992447467646164], 9, 0.2999999999999998, 12],
+    [2.0, [0.025750000000000012, 0.013250000000000005], 2, 2.0, 3],
+    [9, [0.1, 0.05], 9, 0.0, 12],
+    [20.75, [0.0011059832996891277, 0.0010524563806542148], 20, 11.75, 12],
+    [null, [0.09976164397027375, 0.04988202580346883], 21, 0.75, 24],
+    [0, [0.1, 0.05], 0, 0, 3],
+  ];
+  const make = () => {
+    const opt = new wg.optim.SGD([{ params: [wg.zeros([2], { requiresGrad: true })] }, { params: [wg.zeros([1], { requiresGrad: true })], lr: 0.05 }], {
+      lr: 0.1,
+    });
+    return { opt, s: new wg.optim.lr.CosineAnnealingWarmRestarts(opt, 3, 2, 0.001) };
+  };
+  const stepTo = (s: wg.optim.lr.CosineAnnealingWarmRestarts, e: number | null) => (e === null ? s.step() : s.step(e));
+
+  test('fractional and jumping epochs, then step(): the lrs, lastEpoch, tCur and tI', () => {
+    wg.setBackend(be);
+    const { opt, s } = make();
+    for (const [e, lrs, lastEpoch, tCur, tI] of WANT) {
+      stepTo(s, e);
+      expectNear(
+        opt.paramGroups.map((g) => g.lr),
+        lrs,
+        `lrs after step(${e})`,
+      );
+      expectNear(s.getLastLr(), lrs, `getLastLr after step(${e})`);
+      expect(s.stateDict()).toMatchObject({ lastEpoch, baseLrs: [0.1, 0.05] });
+      expectNear([s.stateDict().tCur, s.stateDict().tI], [tCur, tI], `tCur, tI after step(${e})`);
+    }
+  });
+
+  test('a state dict saved after a fractional epoch resumes there; one without tCur/tI (older) follows lastEpoch', () => {
+    wg.setBackend(be);
+    const a = make();
+    for (const [e] of WANT.slice(0, 4)) stepTo(a.s, e); // at epoch 7.3
+    const b = make();
+    b.s.loadStateDict(JSON.parse(JSON.stringify(a.s.stateDict())) as wg.optim.lr.WarmRestartsState);
+    b.s.step();
+    expectNear(b.s.getLastLr(), WANT[4][1], 'resumed step');
+    const c = make();
+    c.s.loadStateDict({ lastEpoch: 7, baseLrs: [0.1, 0.05] });
+    expect([c.s.stateDict().tCur, c.s.stateDict().tI]).toEqual([4, 6]); // 7 = 3 + 4 within the period of 6
+    expect(() => c.s.step(-1)).toThrow(/^wasmgrad\.optim\.lr\.CosineAnnealingWarmRestarts: step\(epoch\) expects a finite epoch ≥ 0, got -1$/);
+    expect(() => c.s.loadStateDict({ lastEpoch: 7, baseLrs: [0.1, 0.05], tCur: 1, tI: 0 } as wg.optim.lr.WarmRestartsState)).toThrow(/tI must be finite/);
+    expect(c.s.stateDict().tI).toBe(6);
   });
 });
