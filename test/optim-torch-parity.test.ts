@@ -121,6 +121,31 @@ describe.each(['wasm', 'reference'] as const)("SGD's state holds torch 1.13's ke
   });
 });
 
+describe.each(['wasm', 'reference'] as const)("Adagrad's state is made in the constructor, as torch 1.13's, on %s", (be) => {
+  for (const compiled of [false, true])
+    test(`every parameter, frozen too, has step 0 and sum at initialAccumulatorValue; a later group's state comes at its first step (${compiled ? 'compiled' : 'eager'} steps)`, () => {
+      wg.setBackend(be);
+      // torch: p = Parameter(zeros(2)); q = Parameter(zeros(1), requires_grad=False);
+      // Adagrad([p, q], lr=0.1, initial_accumulator_value=0.5).state_dict()['state']
+      // → {0: {'step': 0., 'sum': [0.5, 0.5]}, 1: {'step': 0., 'sum': [0.5]}}; after add_param_group, len(opt.state) == 2
+      const p = wg.zeros([2], { requiresGrad: true });
+      const q = wg.zeros([1]);
+      const opt = new wg.optim.Adagrad([p, q], { lr: 0.1, initialAccumulatorValue: 0.5 });
+      const sd = opt.stateDict().state;
+      expect(Object.keys(sd)).toEqual(['0', '1']);
+      expect([sd[0].step.item(), vals(sd[0].sum), sd[1].step.item(), vals(sd[1].sum)]).toEqual([0, [0.5, 0.5], 0, [0.5]]);
+      const r = wg.tensor([1, -2, 0.5], { requiresGrad: true });
+      opt.addParamGroup({ params: [r] });
+      expect(opt.state.size).toBe(2);
+      // the steps use the state made here: sum = 0.5 + g², p − 0.1·g/(√sum + 1e-10) (hand-computed), g = [1, −2]
+      const f = stepper(p, opt, [], compiled);
+      f(wg.tensor([1, -2]));
+      expectNear(vals(p), [-0.1 / Math.sqrt(1.5), 0.2 / Math.sqrt(4.5)], 'p');
+      expect(opt.stateDict().state[0].step.item()).toBe(1);
+      expect(opt.state.has(r)).toBe(false);
+    });
+});
+
 describe.each(['wasm', 'reference'] as const)('a negative lr steps as torch 1.13 on %s', (be) => {
   for (const compiled of [false, true])
     test(`CosineAnnealingLR with etaMin over ExponentialLR goes below 0; the steps take it (${compiled ? 'compiled' : 'eager'})`, () => {

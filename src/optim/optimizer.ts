@@ -514,10 +514,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     // 2. make missing state, not yet committed (a failure here changes nothing)
     const fresh = work.map(({ i, p }) => {
       const group = this.groupOf[i];
-      const made: Record<string, Tensor> = {};
       const { wanted, counters } = plans.get(group)!;
-      for (const [name, init] of Object.entries(wanted))
-        if (this.states[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
+      const made = this.missingBuffers(i, wanted);
       const st = this.states[i] ?? this.newState(p, 0, counters);
       return { made, st, block: this.blockOn(group, p.storage.backend) };
     });
@@ -545,6 +543,28 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       }
     });
     return loss;
+  }
+
+  /** New buffers (at their initial values) for those of `wanted` that parameter i's state does not have. */
+  private missingBuffers(i: number, wanted: Record<string, number>): Record<string, Tensor> {
+    const p = this.params[i];
+    const made: Record<string, Tensor> = {};
+    for (const [name, init] of Object.entries(wanted))
+      if (this.states[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
+    return made;
+  }
+
+  /**
+   * Gives every parameter without state its state now, at step 0 with the buffers' initial values
+   * (torch's Adagrad makes its state in the constructor; the others at a parameter's first step).
+   */
+  protected makeStates(): void {
+    this.params.forEach((p, i) => {
+      if (this.states[i] !== undefined) return;
+      const h = this.groupOf[i].hyper;
+      const counters = this.counterInitial?.(h) ?? this.counterStates.map(() => 1);
+      this.states[i] = { ...this.newState(p, 0, counters), buffers: this.missingBuffers(i, this.buffers(h)) };
+    });
   }
 
   /** A parameter's state without buffers: counters [step, 0, scalar states (default 1)] and its coefficient block. */
