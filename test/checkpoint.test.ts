@@ -269,9 +269,9 @@ test('state dict objects: StateDictError for what does not fit or is malformed, 
       "wasmgrad.optim.Adam: loadStateDict: state: 'x' is not a parameter index",
     ],
     [
-      () => s.optimizer.loadStateDict({ ...sd, paramGroups: [{ ...group, lr: -1 }] } as never),
+      () => s.optimizer.loadStateDict({ ...sd, paramGroups: [{ ...group, lr: NaN }] } as never),
       wg.ValueError,
-      'wasmgrad.optim.Adam: lr must be a finite number ≥ 0, got -1',
+      'wasmgrad.optim.Adam: lr must be a finite number, got NaN',
     ],
     [
       () => s.scheduler.loadStateDict({ lastEpoch: 1, baseLrs: [] }),
@@ -342,7 +342,7 @@ describe.each(['wasm', 'reference'] as const)('corrupted checkpoints (%s backend
     [
       'a hyperparameter of the wrong type',
       (_, m) => json(m, 'wasmgrad.optimizer', (o) => (o.paramGroups[0].lr = '0.01')),
-      `${OPT} (paramGroups[0]) is invalid: lr must be a finite number ≥ 0, got "0.01"`,
+      `${OPT} (paramGroups[0]) is invalid: lr must be a finite number, got "0.01"`,
     ],
     [
       'an invalid hyperparameter',
@@ -408,7 +408,7 @@ describe.each(['wasm', 'reference'] as const)('corrupted checkpoints (%s backend
     [
       'scheduler baseLrs that are not numbers',
       (_, m) => json(m, 'wasmgrad.scheduler', (o) => ((o.state as Record<string, unknown>).baseLrs = [null])),
-      `the checkpoint's metadata key 'wasmgrad.scheduler' (state.baseLrs) must be an array of finite numbers ≥ 0, got [null]`,
+      `the checkpoint's metadata key 'wasmgrad.scheduler' (state.baseLrs) must be an array of finite numbers, got [null]`,
     ],
     ['no checkpoint format key', (_, m) => delete m['wasmgrad.checkpoint'], "not a wasmgrad checkpoint (no 'wasmgrad.checkpoint' = '1' in its metadata)"],
   ];

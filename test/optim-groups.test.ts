@@ -111,8 +111,8 @@ describe.each(BACKENDS)('parameter groups against PyTorch 1.13 (%s)', (be) => {
     ]);
     expectTrajectory(m, opt, SGD);
     // momentum_buffer only where the group has momentum, as PyTorch
-    expect(Object.keys(opt.stateDict().state[0])).toEqual(['step', 'momentum_buffer']);
-    expect(Object.keys(opt.stateDict().state[1])).toEqual(['step']);
+    expect(Object.keys(opt.stateDict().state[0])).toEqual(['momentum_buffer']);
+    expect(Object.keys(opt.stateDict().state[1])).toEqual([]);
   });
 
   test('LambdaLR with one function per group: getLastLr() per group and the parameters', () => {
@@ -592,9 +592,9 @@ describe('parameter group errors name the optimizer and the group, and change no
     ],
     [
       'a bad value in a group',
-      () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], lr: -1 }]),
+      () => new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], eps: -1 }]),
       wg.ValueError,
-      'wasmgrad.optim.AdamW: paramGroups[1]: lr must be a finite number ≥ 0, got -1',
+      'wasmgrad.optim.AdamW: paramGroups[1]: eps must be a finite number ≥ 0, got -1',
     ],
     [
       'a bad pair in a group',
@@ -706,8 +706,8 @@ describe('parameter group errors name the optimizer and the group, and change no
 
   test('an invalid assignment to a group or to opt.lr changes no group', () => {
     const opt = new wg.optim.AdamW([{ params: [leaf()] }, { params: [leaf()], lr: 0.02 }], { lr: 0.01 });
-    expect(() => (opt.paramGroups[1].lr = -1)).toThrow('wasmgrad.optim.AdamW: paramGroups[1]: lr must be a finite number ≥ 0, got -1');
-    expect(() => (opt.lr = NaN)).toThrow('wasmgrad.optim.AdamW: paramGroups[0]: lr must be a finite number ≥ 0, got NaN');
+    expect(() => (opt.paramGroups[1].lr = Infinity)).toThrow('wasmgrad.optim.AdamW: paramGroups[1]: lr must be a finite number, got Infinity');
+    expect(() => (opt.lr = NaN)).toThrow('wasmgrad.optim.AdamW: paramGroups[0]: lr must be a finite number, got NaN');
     expect(() => (opt.paramGroups[0].betas = [2, 0.9])).toThrow(wg.ValueError);
     expect(opt.paramGroups.map((g) => ({ ...g }))).toEqual([
       { lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, maximize: false },
@@ -718,7 +718,7 @@ describe('parameter group errors name the optimizer and the group, and change no
   test('a LambdaLR function failing for group 1 sets no group', () => {
     const opt = new wg.optim.SGD([{ params: [leaf()] }, { params: [leaf()] }], { lr: 0.1 });
     const s = new wg.optim.lr.LambdaLR(opt, { lrLambda: [(e) => 1 / (e + 1), (e) => (e === 0 ? 1 : NaN)] });
-    expect(() => s.step()).toThrow('wasmgrad.optim.lr.LambdaLR: lrLambda[1](1) must return a finite number ≥ 0, got NaN');
+    expect(() => s.step()).toThrow('wasmgrad.optim.lr.LambdaLR: lrLambda[1](1) must return a finite number, got NaN');
     expect(opt.paramGroups.map((g) => g.lr)).toEqual([0.1, 0.1]);
   });
 });

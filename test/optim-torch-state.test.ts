@@ -348,7 +348,8 @@ describe.each(['wasm', 'reference'] as const)('optimizer.state as torch 1.13 on 
       const q = wg.tensor([3], { requiresGrad: true });
       const opt = MAKE[name](p);
       opt.addParamGroup({ params: [q] });
-      expect(opt.state.size).toBe(0);
+      // torch 1.13's Adagrad makes its state in the constructor (q, added later, has none)
+      expect(opt.state.size).toBe(name === 'Adagrad' ? 1 : 0);
       for (const g of [
         [0.5, -1, 2],
         [-0.25, 0.75, 1.5],

@@ -263,7 +263,9 @@ describe('optimizers match PyTorch formulas', () => {
             const got = stateOf(opt, k);
             expect(Object.keys(got).sort()).toEqual(Object.keys(wantState[k]).sort());
             for (const name of Object.keys(got)) expect(normErr(got[name], wantState[k][name]), `${name} after step ${t}`).toBeLessThanOrEqual(TOL[be]);
-            expect(opt.stateDict().state[k].step.item()).toBe(t);
+            // torch's SGD state holds no step
+            if (kind === 'SGD') expect(opt.stateDict().state[k].step).toBeUndefined();
+            else expect(opt.stateDict().state[k].step.item()).toBe(t);
           });
         }
       });
@@ -301,7 +303,7 @@ describe('optimizers match PyTorch formulas', () => {
       expect(stepWith([2, 4])).toEqual([-5, -9]); // plain SGD again; the buffer is kept, untouched
       const st = opt.stateDict().state[0];
       expect(Array.from(st.momentum_buffer.data())).toEqual([4, 6]);
-      expect(st.step.item()).toBe(4);
+      expect(Object.keys(st)).toEqual(['momentum_buffer']);
     }
   });
 
@@ -517,7 +519,7 @@ for (const be of BACKENDS)
       const plain = new wg.optim.SGD([wg.tensor([1], { requiresGrad: true })], { lr: 1 });
       plain.params[0].grad = wg.tensor([1]);
       plain.step();
-      expect(Object.keys(plain.stateDict().state[0])).toEqual(['step']);
+      expect(Object.keys(plain.stateDict().state[0])).toEqual([]);
     });
 
     test('the state dict moves across backends', () => {
@@ -650,7 +652,7 @@ describe('validation errors name the optimizer and the bad value', () => {
       expect(() => (opt.paramGroups[0].momentum = -1)).toThrow(/optim\.SGD: momentum must be a finite number ≥ 0, got -1/);
       expect(opt.paramGroups[0].momentum).toBe(0.9);
       expect(snapshot()).toEqual(before);
-      expect(() => (opt.lr = -1)).toThrow(/optim\.SGD: lr must .*got -1/);
+      expect(() => (opt.lr = NaN)).toThrow(/optim\.SGD: lr must .*got NaN/);
       expect(opt.lr).toBe(0.1);
       opt.step(); // now fine
       expect(vals(c)[0]).toBeCloseTo(6 - 0.1, 6);
@@ -672,7 +674,7 @@ describe('validation errors name the optimizer and the bad value', () => {
       const bad: [unknown, RegExp][] = [
         [null, /loadStateDict expects \{ state/],
         [{ ...good, paramGroups: [g0, g0] }, /expected 1 parameter group, got 2/],
-        [{ ...good, paramGroups: [{ ...g0, lr: -1 }] }, /optim\.Adam: lr must .*got -1/],
+        [{ ...good, paramGroups: [{ ...g0, lr: Infinity }] }, /optim\.Adam: lr must .*got Infinity/],
         [{ ...good, paramGroups: [{ ...g0, momentum: 0.9 }] }, /unknown hyperparameter 'momentum'/],
         [{ ...good, paramGroups: [{ ...g0, params: [0, 1] }] }, /group has 2 parameters, this optimizer has 1/],
         [{ ...good, state: { 3: s0 } }, /state for parameter index '3', but there are 1 parameters/],

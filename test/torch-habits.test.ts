@@ -217,7 +217,7 @@ for (const be of ['wasm', 'reference'] as const)
       w0.sum().mul(2).backward();
       opt0.step();
       const saved = JSON.stringify(opt0.stateDict());
-      expect(JSON.parse(saved).state).toEqual({ 0: { step: 1, momentum_buffer: [2, 2] } });
+      expect(JSON.parse(saved).state).toEqual({ 0: { momentum_buffer: [2, 2] } });
       const { w, opt } = run(saved);
       w.sum().mul(2).backward();
       opt.step();

@@ -42,7 +42,6 @@ export class Adadelta extends Optimizer<AdadeltaHyper> {
 
   protected checkHyper(h: AdadeltaHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
     checkNumber(err, 'rho', h.rho, 0, { max: 1 });
     checkNumber(err, 'eps', h.eps, 0);
     checkNumber(err, 'weightDecay', h.weightDecay, 0);

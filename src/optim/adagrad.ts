@@ -26,7 +26,7 @@ export interface AdagradHyper extends Hyper {
  *     p ← p − lr / (1 + (t − 1)·lrDecay) · g / (√sum + ε)
  *
  * Defaults lr = 1e-2, eps = 1e-10, lrDecay = 0, weightDecay = 0, initialAccumulatorValue = 0.
- * State: step, sum.
+ * State: step, sum, made in the constructor for every parameter (as torch's).
  */
 export class Adagrad extends Optimizer<AdagradHyper> {
   protected readonly bufferNames = ['sum'];
@@ -40,11 +40,13 @@ export class Adagrad extends Optimizer<AdagradHyper> {
       eps: 1e-10,
       maximize: false,
     });
+    // torch 1.13 makes Adagrad's state here (step 0, sum at initialAccumulatorValue); a group added
+    // later gets its state at its first step
+    this.makeStates();
   }
 
   protected checkHyper(h: AdagradHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
     checkNumber(err, 'lrDecay', h.lrDecay, 0);
     checkNumber(err, 'weightDecay', h.weightDecay, 0);
     checkNumber(err, 'initialAccumulatorValue', h.initialAccumulatorValue, 0);

@@ -46,7 +46,6 @@ export function checkBetas(err: (m: string) => WasmgradError, betas: unknown): v
 
 /** Checks the hyperparameters the Adam family shares: lr, betas in [0, 1), eps, weightDecay. */
 export function checkBetasHyper(err: (m: string) => WasmgradError, h: BetasHyper): void {
-  checkNumber(err, 'lr', h.lr, 0);
   checkBetas(err, h.betas);
   checkNumber(err, 'eps', h.eps, 0);
   checkNumber(err, 'weightDecay', h.weightDecay, 0);

@@ -55,7 +55,6 @@ export class ASGD extends Optimizer<ASGDHyper> {
 
   protected checkHyper(h: ASGDHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
     checkNumber(err, 'lambd', h.lambd, 0);
     checkNumber(err, 'alpha', h.alpha, 0);
     checkNumber(err, 't0', h.t0, 0);

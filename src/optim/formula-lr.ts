@@ -10,7 +10,8 @@
 import { checkOptions } from '../engine/check.js';
 import { sink } from '../engine/sink.js';
 import { fmtValue } from '../errors.js';
-import { EpochLR, LrScaler, initialLrs, nonNeg, options, perGroup, posInt, torchOptions, type Schedulable } from './scheduler.js';
+import { stateDictOrigin, type LoadOrigin } from '../io/origin.js';
+import { EpochLR, LrScaler, initialLrs, nonNeg, options, perGroup, posInt, torchOptions, type LRSchedulerState, type Schedulable } from './scheduler.js';
 
 /**
  * A schedule whose lr at epoch t is a JavaScript function of t and the group. Those with PyTorch's
@@ -180,16 +181,26 @@ export class PolynomialLR extends FormulaLR {
   }
 }
 
+/** CosineAnnealingWarmRestarts's state: the epoch, the base lrs and where the current period stands (PyTorch's T_cur, T_i). */
+export interface WarmRestartsState extends LRSchedulerState {
+  tCur: number;
+  tI: number;
+}
+
 /**
- * SGDR (PyTorch's CosineAnnealingWarmRestarts, stepped once per epoch): cosine annealing from
- * baseLr to etaMin over a period of t0 epochs, restarting at baseLr when a period ends; each period
- * is tMult times longer than the previous. lr = etaMin + (baseLr − etaMin)·(1 + cos(π·tCur/tI))/2,
- * tCur the epochs since the last restart, tI the current period. Fractional epochs are not taken.
+ * SGDR (PyTorch's CosineAnnealingWarmRestarts): cosine annealing from baseLr to etaMin over a
+ * period of t0 epochs, restarting at baseLr when a period ends; each period is tMult times longer
+ * than the previous. lr = etaMin + (baseLr − etaMin)·(1 + cos(π·tCur/tI))/2, tCur the epochs
+ * since the last restart, tI the current period. As PyTorch's, `step()` moves one epoch on and
+ * `step(epoch)` jumps to any epoch ≥ 0, fractional too (`step(e + i / iters)` within epoch e), so
+ * tCur and tI are kept (and saved) rather than derived from the integer lastEpoch.
  */
 export class CosineAnnealingWarmRestarts extends FormulaLR {
   readonly t0: number;
   readonly tMult: number;
   readonly etaMin: number;
+  private tCur = 0;
+  private tI: number;
   constructor(optimizer: Schedulable, ...args: [opts: { t0: number; tMult?: number; etaMin?: number }] | [t0: number, tMult?: number, etaMin?: number]) {
     const opts = torchOptions('CosineAnnealingWarmRestarts', args, ['t0', 'tMult', 'etaMin']);
     const o = options<{ t0: number; tMult: number; etaMin: number }>(
@@ -203,17 +214,72 @@ export class CosineAnnealingWarmRestarts extends FormulaLR {
     this.t0 = o.t0;
     this.tMult = o.tMult;
     this.etaMin = o.etaMin;
+    this.tI = o.t0;
     this.advance();
   }
-  protected lrAt(t: number, i: number): number {
-    // whole periods are subtracted in integers, as PyTorch's step() does one epoch at a time
-    let tCur = t,
-      tI = this.t0;
-    while (tCur >= tI) {
-      tCur -= tI;
-      tI *= this.tMult;
+
+  /** One epoch on, or (PyTorch's step(epoch)) to `epoch`, any number ≥ 0. */
+  override step(epoch?: number): void {
+    if (epoch === undefined) {
+      this.tCur += 1;
+      if (this.tCur >= this.tI) {
+        this.tCur -= this.tI;
+        this.tI *= this.tMult;
+      }
+      return super.step();
     }
-    return this.etaMin + ((this.baseLrs[i] - this.etaMin) * (1 + Math.cos((Math.PI * tCur) / tI))) / 2;
+    if (typeof epoch !== 'number' || !Number.isFinite(epoch) || epoch < 0) throw this.error(`step(epoch) expects a finite epoch ≥ 0, got ${fmtValue(epoch)}`);
+    const [t0, m] = [this.t0, this.tMult];
+    if (epoch < t0) [this.tCur, this.tI] = [epoch, t0];
+    else if (m === 1) [this.tCur, this.tI] = [epoch % t0, t0];
+    else {
+      // PyTorch's closed form: the periods t0·(1 + m + … + m^(n−1)) = t0·(mⁿ − 1)/(m − 1) before
+      // epoch, n from a logarithm (int() truncates, as Math.trunc), rounding included
+      const n = Math.trunc(Math.log((epoch / t0) * (m - 1) + 1) / Math.log(m));
+      [this.tCur, this.tI] = [epoch - (t0 * (m ** n - 1)) / (m - 1), t0 * m ** n];
+    }
+    super.restore(Math.floor(epoch));
+    this.refresh();
+  }
+
+  override restart(): void {
+    [this.tCur, this.tI] = [0, this.t0];
+    super.restart();
+  }
+
+  protected override restore(lastEpoch: number): void {
+    super.restore(lastEpoch);
+    // whole periods subtracted in integers, as PyTorch's step() does one epoch at a time
+    [this.tCur, this.tI] = [lastEpoch, this.t0];
+    while (this.tCur >= this.tI) {
+      this.tCur -= this.tI;
+      this.tI *= this.tMult;
+    }
+  }
+
+  override stateDict(): WarmRestartsState {
+    return { ...super.stateDict(), tCur: this.tCur, tI: this.tI };
+  }
+
+  /** Also takes a state without tCur and tI (saved before they were kept): they follow from lastEpoch then. */
+  override planLoadStateDict(sd: LRSchedulerState, origin: LoadOrigin = stateDictOrigin(`optim.lr.${this.name}`)): () => void {
+    const commit = super.planLoadStateDict(sd, origin);
+    const { tCur, tI } = sd as Partial<WarmRestartsState>;
+    if (tCur === undefined && tI === undefined) return commit;
+    if (typeof tCur !== 'number' || !Number.isFinite(tCur) || tCur < 0 || typeof tI !== 'number' || !Number.isFinite(tI) || !(tI > 0))
+      throw origin.error(
+        `${origin.name({ field: 'tCur' })} and tI must be finite numbers, tCur ≥ 0 and tI > 0, got ${fmtValue(tCur)} and ${fmtValue(tI)}`,
+        true,
+      );
+    return () => {
+      commit();
+      [this.tCur, this.tI] = [tCur, tI];
+    };
+  }
+
+  /** At the current position (tCur, tI), which fractional steps make no function of the epoch t alone. */
+  protected lrAt(_t: number, i: number): number {
+    return this.etaMin + ((this.baseLrs[i] - this.etaMin) * (1 + Math.cos((Math.PI * this.tCur) / this.tI))) / 2;
   }
 }
 
@@ -247,11 +313,11 @@ abstract class LambdaSchedule extends FormulaLR {
     else this.fns = this.baseLrs.map(() => given as LrLambda);
   }
 
-  /** Group i's function at epoch t, checked to be a finite number ≥ 0. */
+  /** Group i's function at epoch t, checked to be a finite number (negative too: the lr may go below 0, as PyTorch's). */
   protected factorAt(t: number, i: number): number {
     const f = this.fns[i](t);
-    if (typeof f !== 'number' || !Number.isFinite(f) || f < 0)
-      throw this.error(`${this.option}${this.listed ? `[${i}]` : ''}(${t}) must return a finite number ≥ 0, got ${fmtValue(f)}`);
+    if (typeof f !== 'number' || !Number.isFinite(f))
+      throw this.error(`${this.option}${this.listed ? `[${i}]` : ''}(${t}) must return a finite number, got ${fmtValue(f)}`);
     return f;
   }
 }

@@ -25,6 +25,7 @@ export {
   ConstantLR,
   PolynomialLR,
   CosineAnnealingWarmRestarts,
+  type WarmRestartsState,
   MultiplicativeLR,
   CyclicLR,
   type CyclicLROptions,

@@ -7,7 +7,7 @@
  * PyTorch's semantics (torch.optim.Optimizer): the parameters are a list of tensors (one group) or
  * of groups `[{ params, ...options }]` whose options override the defaults (the second argument);
  * `step()` updates every parameter that has a gradient and skips the others; `zeroGrad()` sets
- * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } },
+ * gradients to null (set_to_none); `stateDict()` is `{ state: { [paramIndex]: { step, <buffers> } } (SGD: no step, as torch),
  * paramGroups: [{ ...hyperparameters, params: [paramIndex...] }, ...] }`, the indices numbered
  * across the groups in order, with PyTorch's buffer names (momentum_buffer, exp_avg, exp_avg_sq,
  * max_exp_avg_sq, square_avg, grad_avg, sum, exp_inf, acc_delta, prev, step_size, ax; NAdam's
@@ -196,6 +196,9 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const merged: Record<string, unknown> = {};
     for (const [k, d] of Object.entries(defaults)) merged[k] = opts[k] !== undefined ? opts[k] : d;
     this.defaults = merged as Partial<H>;
+    // torch checks the lr of the options (its defaults) alone: a group's, an assigned, a loaded or a
+    // scheduled lr may be any finite number, negative too, and a step runs with it
+    if (merged.lr !== undefined) checkNumber((m) => this.error(m), 'lr', merged.lr, 0, { above: this.positiveLr });
     this.grouped = isGroupList(params);
     const inputs: readonly ParamGroupInput[] = this.grouped ? (params as readonly ParamGroupInput[]) : [{ params: params as Params }];
     // every group is checked before any is made: a bad one changes nothing
@@ -272,6 +275,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   private checkGroup(h: H, g: number, named = this.grouped): void {
     this.label = named ? `paramGroups[${g}]: ` : '';
     try {
+      // any finite lr, negative too (the constructor checks its options' lr ≥ 0, as torch)
+      checkFinite((m) => this.error(m), 'lr', h.lr);
       this.checkHyper(h);
       checkBool((m) => this.error(m), 'maximize', h.maximize);
     } finally {
@@ -420,7 +425,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   }
 
   // ---- what each optimizer defines ------------------------------------------------------------
-  /** Throws (through this.error) on an invalid hyperparameter. */
+  /** Throws (through this.error) on an invalid hyperparameter (lr aside: the base class checks it). */
   protected abstract checkHyper(h: H): void;
   /** The state buffers a parameter needs under hyperparameters h, with their initial value. */
   protected abstract buffers(h: H): Record<string, number>;
@@ -431,6 +436,16 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * tensors, at most two (NAdam's mu_product; ASGD's eta and mu).
    */
   protected readonly counterStates: readonly string[] = [];
+  /**
+   * torch's SGD: its state is the momentum buffer alone (no `step`; the count still advances in
+   * memory, unseen), and a loaded state without a buffer the hyperparameters use starts it at the
+   * next step. The others keep `step` and need those buffers in a loaded state (torch: a KeyError).
+   */
+  protected readonly lazyState: boolean = false;
+  /** Whether the options' lr must be > 0 rather than ≥ 0 (torch's SparseAdam); a getter: the base constructor reads it. */
+  protected get positiveLr(): boolean {
+    return false;
+  }
   /** Their values in a new parameter state under hyperparameters h (without it: 1 each). */
   protected counterInitial?(h: H): number[];
   /** Which coefficients its updates read under hyperparameters h (src/ops/optim.ts). */
@@ -499,10 +514,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     // 2. make missing state, not yet committed (a failure here changes nothing)
     const fresh = work.map(({ i, p }) => {
       const group = this.groupOf[i];
-      const made: Record<string, Tensor> = {};
       const { wanted, counters } = plans.get(group)!;
-      for (const [name, init] of Object.entries(wanted))
-        if (this.states[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
+      const made = this.missingBuffers(i, wanted);
       const st = this.states[i] ?? this.newState(p, 0, counters);
       return { made, st, block: this.blockOn(group, p.storage.backend) };
     });
@@ -530,6 +543,28 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
       }
     });
     return loss;
+  }
+
+  /** New buffers (at their initial values) for those of `wanted` that parameter i's state does not have. */
+  private missingBuffers(i: number, wanted: Record<string, number>): Record<string, Tensor> {
+    const p = this.params[i];
+    const made: Record<string, Tensor> = {};
+    for (const [name, init] of Object.entries(wanted))
+      if (this.states[i]?.buffers[name] === undefined) made[name] = persistentLike(p, p.shape, `optim.${this.name} ${name}`, init, undefined, true);
+    return made;
+  }
+
+  /**
+   * Gives every parameter without state its state now, at step 0 with the buffers' initial values
+   * (torch's Adagrad makes its state in the constructor; the others at a parameter's first step).
+   */
+  protected makeStates(): void {
+    this.params.forEach((p, i) => {
+      if (this.states[i] !== undefined) return;
+      const h = this.groupOf[i].hyper;
+      const counters = this.counterInitial?.(h) ?? this.counterStates.map(() => 1);
+      this.states[i] = { ...this.newState(p, 0, counters), buffers: this.missingBuffers(i, this.buffers(h)) };
+    });
   }
 
   /** A parameter's state without buffers: counters [step, 0, scalar states (default 1)] and its coefficient block. */
@@ -585,7 +620,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     const st = this.states[i];
     if (st === undefined) return undefined;
     const [step, , ...scalars] = st.counters.rawValues();
-    const entry: ParamStateDict = { step: persistentLike(this.params[i], [], `optim.${this.name} step`, step) };
+    const entry: ParamStateDict = this.lazyState ? {} : { step: persistentLike(this.params[i], [], `optim.${this.name} step`, step) };
     this.counterStates.forEach((n, k) => (entry[n] = persistentLike(this.params[i], [], `optim.${this.name} ${n}`, scalars[k])));
     return Object.assign(entry, st.buffers);
   }
@@ -671,10 +706,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
           `${name({ param: key })} holds state for parameter index '${key}', but there are ${this.params.length} parameters${listed ? ' and no parameter group lists it' : ''}`,
           listed,
         );
-      const required = Object.keys(this.buffers(hypers[this.groups.indexOf(this.groupOf[i])]));
+      const required = this.lazyState ? [] : Object.keys(this.buffers(hypers[this.groups.indexOf(this.groupOf[i])]));
       if (entry === null || typeof entry !== 'object') throw fail(`${name({ param: key })} must be an object of tensors`);
       const p = this.params[i];
-      const step = readStep(entry.step);
+      // without step (SGD's state, or a file saved before it dropped its step): 0, which SGD does not read
+      const step = this.lazyState && entry.step === undefined ? 0 : readStep(entry.step);
       if (step === null) throw fail(`${name({ param: key, entry: 'step' })} must be a non-negative integer (a number or one-element tensor)`);
       for (const n of required) if (!(n in entry)) throw fail(`${name({ param: key })} has no '${n}' (needed by these hyperparameters)`);
       const scalars = this.counterStates.map((n) => {

@@ -50,7 +50,6 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
 
   protected checkHyper(h: RMSpropHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
     checkNumber(err, 'alpha', h.alpha, 0, { max: 1 });
     checkNumber(err, 'eps', h.eps, 0);
     checkNumber(err, 'weightDecay', h.weightDecay, 0);

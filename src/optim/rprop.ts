@@ -39,7 +39,6 @@ export class Rprop extends Optimizer<RpropHyper> {
 
   protected checkHyper(h: RpropHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
     checkPair(err, 'etas', h.etas, '[etaminus, etaplus]');
     const [minus, plus] = h.etas;
     if (!(Number.isFinite(minus) && Number.isFinite(plus) && 0 < minus && minus < 1 && 1 < plus))

@@ -92,8 +92,9 @@ export function checkEpochState(sd: LRSchedulerState, origin: LoadOrigin, lrs: n
   if (!Number.isInteger(lastEpoch) || lastEpoch! < 0)
     throw origin.error(`${origin.name({ field: 'lastEpoch' })} must be an integer ≥ 0, got ${fmtValue(lastEpoch)}`, true);
   const field = origin.name({ field: 'baseLrs' });
-  if (!Array.isArray(baseLrs) || baseLrs.some((v) => !(Number.isFinite(v) && v >= 0)))
-    throw origin.error(`${field} must be an array of finite numbers ≥ 0, got ${fmtValue(baseLrs)}`, true);
+  // any finite lr, negative too: the optimizer steps with it (as PyTorch's)
+  if (!Array.isArray(baseLrs) || baseLrs.some((v) => !Number.isFinite(v)))
+    throw origin.error(`${field} must be an array of finite numbers, got ${fmtValue(baseLrs)}`, true);
   if (baseLrs.length !== lrs) throw origin.error(`${field} holds ${baseLrs.length} learning rates, the optimizer has ${lrs} parameter groups`, false);
   return { lastEpoch: lastEpoch!, baseLrs };
 }

@@ -297,8 +297,8 @@ export class ChainedScheduler extends LRScheduler<ChainedState> {
         true,
       );
     const field = origin.name({ field: 'lastLr' });
-    if (!Array.isArray(lastLr) || lastLr.some((v) => typeof v !== 'number' || !Number.isFinite(v) || v < 0))
-      throw origin.error(`${field} must be an array of finite numbers ≥ 0 (one per parameter group), got ${fmtValue(lastLr)}`, true);
+    if (!Array.isArray(lastLr) || lastLr.some((v) => typeof v !== 'number' || !Number.isFinite(v)))
+      throw origin.error(`${field} must be an array of finite numbers (one per parameter group), got ${fmtValue(lastLr)}`, true);
     const groups = this.optimizer.paramGroups.length;
     if (lastLr.length !== groups) throw origin.error(`${field} holds ${lastLr.length} learning rates, the optimizer has ${groups} parameter groups`, false);
     const commits = this.schedulers.map((s, i) => s.planLoadStateDict(schedulers[i], origin));

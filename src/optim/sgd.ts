@@ -38,11 +38,13 @@ export interface SGDHyper extends Hyper {
  *                       d = nesterov ? d + momentum·buf : buf
  *     p ← p − lr·d
  *
- * State per parameter: momentum_buffer (only when momentum ≠ 0). Nesterov needs momentum > 0 and
- * dampening 0.
+ * State per parameter: momentum_buffer (only when momentum ≠ 0; torch 1.13 keeps it as None
+ * otherwise, which has no place among the state's tensors: the entry is then empty). No `step`, as
+ * torch's. Nesterov needs momentum > 0 and dampening 0.
  */
 export class SGD extends Optimizer<SGDHyper> {
   protected readonly bufferNames = ['momentum_buffer'];
+  protected override readonly lazyState = true;
 
   constructor(params: Params, options: SGDOptions);
   /** Groups may give lr themselves (a group without one takes the options'). */
@@ -62,7 +64,6 @@ export class SGD extends Optimizer<SGDHyper> {
 
   protected checkHyper(h: SGDHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0);
     checkNumber(err, 'momentum', h.momentum, 0);
     checkFinite(err, 'dampening', h.dampening);
     checkBool(err, 'nesterov', h.nesterov);

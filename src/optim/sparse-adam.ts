@@ -37,9 +37,12 @@ export class SparseAdam extends Optimizer<SparseAdamHyper> {
     super('SparseAdam', params, torchHyper('SparseAdam', args, ['lr', 'betas', 'eps']), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, maximize: false });
   }
 
+  protected override get positiveLr(): boolean {
+    return true;
+  }
+
   protected checkHyper(h: SparseAdamHyper): void {
     const err = (m: string) => this.error(m);
-    checkNumber(err, 'lr', h.lr, 0, { above: true });
     checkBetas(err, h.betas);
     checkNumber(err, 'eps', h.eps, 0, { above: true });
   }
