@@ -191,6 +191,13 @@ export function avgPool3d(x: Tensor, k: Size3, opts: AvgPool3dOptions | Size3 = 
   return unbatched(x, 5, (x5) => {
     const [n, c, d, h, w] = volumes('avgPool3d', x5);
     const { k: ks, stride, padding: pd, outs } = checkPoolNd('avgPool3d', x5, [d, h, w], { ...o, kernel: k }, false);
+    // PyTorch 1.13's avg_pool3d (pool3d_shape_check with check_input_size) also needs the input
+    // itself, without its padding, to hold the kernel in every dim (avg_pool2d does not).
+    if (d < ks[0] || h < ks[1] || w < ks[2])
+      throw new ShapeError(
+        'avgPool3d',
+        `the input ${d}×${h}×${w} (shape ${fmtShape(x.shape)}) is smaller than the kernel ${ks.join('×')}: PyTorch's avg_pool3d needs the unpadded input to hold it`,
+      );
     const [od, oh, ow] = outs;
     const common = { ceilMode: o.ceilMode, countIncludePad: o.countIncludePad };
     const y1 = avgPool2d(reshape(x5, [n, c * d, h, w]), [ks[1], ks[2]], {
