@@ -119,6 +119,34 @@ for (const be of ['wasm', 'reference'] as const) {
     });
   });
 
+  describe(`PyTorch's None and empty sizes on ${be}`, () => {
+    test('interpolate leaves out an option given as null (PyTorch: None)', () => {
+      wg.setBackend(be);
+      const x = wg.arange(6).reshape([1, 2, 3]);
+      // F.interpolate(x, size=4, mode='linear', scale_factor=None, align_corners=None, recompute_scale_factor=None)
+      //   → [[[0.0, 0.625, 1.375, 2.0], [3.0, 3.625, 4.375, 5.0]]]
+      const opts = { size: 4, mode: 'linear', scaleFactor: null, alignCorners: null, recomputeScaleFactor: null } as unknown as wg.InterpolateOptions;
+      expect(Array.from(F.interpolate(x, opts).data())).toEqual([0, 0.625, 1.375, 2, 3, 3.625, 4.375, 5]);
+      // F.interpolate(x, scale_factor=2, size=None, mode='nearest', align_corners=None) → [[[0, 0, 1, 1, 2, 2], [3, 3, 4, 4, 5, 5]]]
+      const nearest = { scaleFactor: 2, size: null, alignCorners: null } as unknown as wg.InterpolateOptions;
+      expect(Array.from(F.interpolate(x, nearest).data())).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    });
+
+    test('adaptiveAvgPool3d / adaptiveMaxPool3d to a size holding 0 give empty results, as PyTorch', () => {
+      wg.setBackend(be);
+      // F.adaptive_avg_pool3d(torch.ones(1, 2, 3, 3, 3), [0, 2, 2]).shape → [1, 2, 0, 2, 2]
+      const x = wg.ones([1, 2, 3, 3, 3], { requiresGrad: true });
+      const y = F.adaptiveAvgPool3d(x, [0, 2, 2]);
+      expect(y.shape).toEqual([1, 2, 0, 2, 2]);
+      y.sum().backward();
+      expect(Array.from(x.grad!.data()).every((g) => g === 0)).toBe(true);
+      // F.adaptive_max_pool3d(torch.ones(2, 3, 3, 3), [2, 0, 2], return_indices=True) → shapes [2, 2, 0, 2] and [2, 2, 0, 2] (int64)
+      const [v, i] = F.adaptiveMaxPool3d(wg.ones([2, 3, 3, 3]), [2, 0, 2], { returnIndices: true });
+      expect([v.shape, i.shape, i.dtype]).toEqual([[2, 2, 0, 2], [2, 2, 0, 2], 'int32']);
+      expect(() => F.adaptiveAvgPool3d(x, [-1, 2, 2])).toThrow(wg.ValueError);
+    });
+  });
+
   describe(`pad and avgPool3d refuse what PyTorch 1.13 refuses, on ${be}`, () => {
     test('constant: crops larger than the dim are a ShapeError naming pad; an empty result with a positive pad is refused', () => {
       wg.setBackend(be);

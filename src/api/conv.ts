@@ -25,6 +25,11 @@ import { tensor } from './creation.js';
 import { matmul } from './linalg.js';
 import type { Size2, Size3 } from '../ops/window.js';
 
+/** An empty result of `shape` (it holds a 0) read from x [N, C, ...]: a slice of nothing, so a (zero) gradient still reaches x. */
+export function emptyOf(x: Tensor, shape: readonly number[]): Tensor {
+  return reshape(slice(reshape(x, [x.shape[0], x.shape[1], -1]), 2, 0, 0), [...shape]);
+}
+
 /**
  * PyTorch's unbatched form: an input of rank `batched` − 1 (e.g. [C, H, W] for a 2-D op) runs as a
  * batch of one, and the batch dim is removed from every result (a gradient flows through both
@@ -334,11 +339,9 @@ function emptyAreaShape(x: Tensor, o: Omit<InterpolateOptions, 'mode' | 'antiali
  */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkTensor('interpolate', 'input', x);
-  const {
-    mode = 'nearest',
-    antialias,
-    ...o
-  } = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']);
+  const given = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']);
+  // An option given as null is left out, as PyTorch's None (scale_factor=None, align_corners=None).
+  const { mode = 'nearest', antialias, ...o }: InterpolateOptions = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
   checkBool('interpolate', 'alignCorners', o.alignCorners);
   checkBool('interpolate', 'recomputeScaleFactor', o.recomputeScaleFactor);
   checkBool('interpolate', 'antialias', antialias);
@@ -356,7 +359,7 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   const empty = mode === 'area' && o.alignCorners === undefined && !(o.recomputeScaleFactor && o.size !== undefined) ? emptyAreaShape(x, o) : null;
   // An empty output (a 0 size, or floor(In · scaleFactor) = 0) is PyTorch's empty adaptive pool:
   // a slice of nothing, so a gradient (of zeros) still reaches x.
-  if (empty) return reshape(slice(reshape(x, [x.shape[0], x.shape[1], -1]), 2, 0, 0), empty);
+  if (empty) return emptyOf(x, empty);
   const linear = mode === 'linear' || mode === 'bilinear' || mode === 'trilinear';
   const run = (x4: Tensor, a: typeof o) => {
     if (linear) return apply(op('interpolateBilinear'), [x4], a);
