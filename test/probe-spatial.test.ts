@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { initWasm } from './helpers/setup.js';
+import { expectClose } from './helpers/expect.js';
 import { run } from './helpers/torch-run.js';
 
 beforeAll(async () => {
@@ -130,6 +131,73 @@ for (const be of ['wasm', 'reference'] as const) {
       // F.interpolate(x, scale_factor=2, size=None, mode='nearest', align_corners=None) → [[[0, 0, 1, 1, 2, 2], [3, 3, 4, 4, 5, 5]]]
       const nearest = { scaleFactor: 2, size: null, alignCorners: null } as unknown as wg.InterpolateOptions;
       expect(Array.from(F.interpolate(x, nearest).data())).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    });
+
+    test("the pools, gridSample, affineGrid and pad take PyTorch's None (null) for an optional argument", () => {
+      wg.setBackend(be);
+      const none = <T>(o: object) => o as T;
+      const x = wg.arange(10).reshape([1, 2, 5]);
+      // F.max_pool1d(x, 2, stride=None, padding=1) → [[[0, 2, 4], [5, 7, 9]]]; F.avg_pool1d(x, 2, stride=None) → [[[0.5, 2.5], [5.5, 7.5]]]
+      expect(Array.from(F.maxPool1d(x, 2, none<{ padding: number }>({ stride: null, padding: 1 })).data())).toEqual([0, 2, 4, 5, 7, 9]);
+      expect(Array.from(F.avgPool1d(x, 2, none({ stride: null })).data())).toEqual([0.5, 2.5, 5.5, 7.5]);
+      // F.avg_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 3, stride=None, padding=1, divisor_override=None)
+      //   → [[[[1.1111111640930176, 2.0], [4.666666507720947, 5.55555534362793]]]]
+      const x2 = wg.arange(16).reshape([1, 1, 4, 4]);
+      expectClose(
+        F.avgPool2d(x2, 3, none({ stride: null, padding: 1, divisorOverride: null })).data(),
+        [1.1111111640930176, 2, 4.666666507720947, 5.55555534362793],
+      );
+      // F.avg_pool3d(torch.arange(8.).reshape(1, 1, 2, 2, 2), 2, stride=None, divisor_override=None) → [[[[[3.5]]]]]
+      expect(Array.from(F.avgPool3d(wg.arange(8).reshape([1, 1, 2, 2, 2]), 2, none({ stride: null, divisorOverride: null })).data())).toEqual([3.5]);
+      // F.grid_sample(x2, torch.tensor([[[[0.5, -0.25], [-1.0, 0.75]]]]), align_corners=None) → [[[[6.5, 6.0]]]]
+      const grid = wg.tensor([
+        [
+          [
+            [0.5, -0.25],
+            [-1.0, 0.75],
+          ],
+        ],
+      ]);
+      expectClose(F.gridSample(x2, grid, none({ alignCorners: null })).data(), [6.5, 6]);
+      // F.affine_grid(torch.tensor([[[1., 0.5, 0.1], [0., 1., -0.2]]]), [1, 1, 2, 2], align_corners=None)
+      const theta = wg.tensor([
+        [
+          [1, 0.5, 0.1],
+          [0, 1, -0.2],
+        ],
+      ]);
+      expectClose(F.affineGrid(theta, [1, 1, 2, 2], none({ alignCorners: null })).data(), [-0.65, -0.7, 0.35, -0.7, -0.15, 0.3, 0.85, 0.3]);
+      // F.pad(torch.tensor([[1., 2, 3]]), [1, 1], value=None) → [[0, 1, 2, 3, 0]]; mode='reflect', value=0.0 on [[[1., 2, 3]]] → [[[2, 1, 2, 3, 2]]]
+      expect(Array.from(wg.pad(wg.tensor([[1, 2, 3]]), [1, 1], none({ value: null })).data())).toEqual([0, 1, 2, 3, 0]);
+      expect(Array.from(wg.pad(wg.tensor([[[1, 2, 3]]]), [1, 1], { mode: 'reflect', value: 0 }).data())).toEqual([2, 1, 2, 3, 2]);
+      // F.pad(torch.zeros(1, 2, 3), [1, 1], mode='replicate', value=1.0) → RuntimeError: Padding mode "replicate" doesn't take in value argument
+      expect(() => wg.pad(wg.zeros([1, 2, 3]), [1, 1], { mode: 'replicate', value: 1 })).toThrow(wg.ValueError);
+      // only torch's Optional arguments take None: F.avg_pool2d(x2, 2, count_include_pad=None) → TypeError (must be bool)
+      expect(() => F.avgPool2d(x2, 2, none({ countIncludePad: null }))).toThrow(wg.ValueError);
+      expect(() => F.gridSample(x2, grid, none({ mode: null }))).toThrow(wg.ValueError);
+    });
+
+    test("fractionalMaxPool2d takes torch's positional (outputSize, outputRatio, returnIndices, randomSamples)", () => {
+      wg.setBackend(be);
+      // x7 = (torch.arange(49.) * 0.37).sin().reshape(1, 1, 7, 7); u = torch.tensor([[[0.3, 0.7]]])
+      // F.fractional_max_pool2d(x7, 2, (3, 3), None, True, u) and F.fractional_max_pool2d(x7, 2, None, 0.5, True, u) give
+      const want = [
+        0.5240442156791687, 0.9958808422088623, 0.9612752199172974, 0.9964756369590759, 0.5182281136512756, 0.013628887012600899, 0.6842896342277527,
+        0.9970241189002991, 0.7882519364356995,
+      ];
+      const x7 = wg.tensor(
+        Array.from({ length: 49 }, (_, i) => Math.sin(i * 0.37)),
+        { shape: [1, 1, 7, 7] },
+      );
+      const u = wg.tensor([[[0.3, 0.7]]]);
+      for (const [size, ratio] of [
+        [[3, 3], null],
+        [null, 0.5],
+      ] as const) {
+        const [v, i] = F.fractionalMaxPool2d(x7, 2, size, ratio, true, u) as [wg.Tensor, wg.Tensor];
+        expectClose(v.data(), want);
+        expect(Array.from(i.data())).toEqual([7, 4, 5, 21, 24, 34, 36, 38, 40]);
+      }
     });
 
     test('adaptiveAvgPool3d / adaptiveMaxPool3d to a size holding 0 give empty results, as PyTorch', () => {

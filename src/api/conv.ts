@@ -115,12 +115,18 @@ export interface MaxPool2dCallOptions extends MaxPool2dOptions {
   returnIndices?: boolean;
 }
 
+/** opts without the null entries of `optional`, the arguments PyTorch declares Optional: their None is the default (stride=None, align_corners=None). */
+export function withoutNone<O extends object>(opts: O, optional: readonly string[]): O {
+  return Object.fromEntries(Object.entries(opts).filter(([k, v]) => v !== null || !optional.includes(k))) as O;
+}
+
 /**
  * PyTorch's positional pooling arguments (F.max_pool2d(x, 2, 2), F.avg_pool2d(x, 3, 2, 1)): a
  * number or list after the kernel is the stride and the next one the padding; an options object
  * is taken as it is.
  */
 export function poolOptions<O>(opts: O | Size2 | Size3 | undefined, padding: Size2 | Size3 | undefined): O {
+  if (typeof opts === 'object' && opts !== null && !Array.isArray(opts)) return withoutNone(opts, ['stride', 'divisorOverride']);
   if (typeof opts !== 'number' && !Array.isArray(opts)) return (opts ?? {}) as O;
   return (padding === undefined ? { stride: opts } : { stride: opts, padding }) as O;
 }
@@ -340,8 +346,7 @@ function emptyAreaShape(x: Tensor, o: Omit<InterpolateOptions, 'mode' | 'antiali
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkTensor('interpolate', 'input', x);
   const given = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']);
-  // An option given as null is left out, as PyTorch's None (scale_factor=None, align_corners=None).
-  const { mode = 'nearest', antialias, ...o }: InterpolateOptions = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null));
+  const { mode = 'nearest', antialias, ...o } = withoutNone(given, ['size', 'scaleFactor', 'alignCorners', 'recomputeScaleFactor']);
   checkBool('interpolate', 'alignCorners', o.alignCorners);
   checkBool('interpolate', 'recomputeScaleFactor', o.recomputeScaleFactor);
   checkBool('interpolate', 'antialias', antialias);
