@@ -95,6 +95,17 @@ for (const be of ['wasm', 'reference'] as const) {
         );
     });
 
+    test("legacy 'nearest' on [N, 1, D, H, W] takes torch's channels-last size shortcuts (a kept size copies, a doubled one reads dst / 2)", () => {
+      wg.setBackend(be);
+      // x = torch.arange(1., 7.).reshape(2, 1, 3, 1, 1); y = F.interpolate(x, scale_factor=(1.1, 1, 1)) → [1, 2, 3, 4, 5, 6];
+      // (y * torch.arange(1., 7.).reshape(y.shape)).sum().backward() → x.grad [1, 2, 3, 4, 5, 6]
+      run((x) => F.interpolate(x, { scaleFactor: [1.1, 1, 1] }), [wg.arange(1, 7).reshape([2, 1, 3, 1, 1])], [[1, 2, 3, 4, 5, 6], [[1, 2, 3, 4, 5, 6]]]);
+      // x = torch.arange(1., 4.).reshape(1, 1, 1, 1, 3); F.interpolate(x, scale_factor=(1, 1, 2.1)) → [1, 1, 2, 2, 3, 3], x.grad [3, 7, 11]
+      run((x) => F.interpolate(x, { scaleFactor: [1, 1, 2.1] }), [wg.arange(1, 4).reshape([1, 1, 1, 1, 3])], [[1, 1, 2, 2, 3, 3], [[3, 7, 11]]]);
+      // two channels take torch's other kernel, floor(dst · scale): F.interpolate(torch.arange(1., 7.).reshape(1, 2, 3, 1, 1), scale_factor=(1.1, 1, 1)) → [1, 1, 2, 4, 4, 5]
+      expect(Array.from(F.interpolate(wg.arange(1, 7).reshape([1, 2, 3, 1, 1]), { scaleFactor: [1.1, 1, 1] }).data())).toEqual([1, 1, 2, 4, 4, 5]);
+    });
+
     test("'area' to an empty size gives PyTorch's empty tensor (its adaptive average pool), with a zero gradient", () => {
       wg.setBackend(be);
       // F.interpolate(torch.rand(1, 1, 5), size=0, mode='area').shape → [1, 1, 0]; size=(0, 2) on [1, 1, 5, 5] → [1, 1, 0, 2];

@@ -369,9 +369,10 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   const run = (x4: Tensor, a: typeof o) => {
     if (linear) return apply(op('interpolateBilinear'), [x4], a);
     if (mode === 'bicubic') return apply(op('interpolateBicubic'), [x4], a);
-    // PyTorch 1.13 sends a contiguous [N, 1, H, W] to its channels-last kernel, the only one with
-    // legacy nearest's size shortcuts (ResampleAttrs.sizeShortcuts); [N, C, L] never goes there.
-    const sizeShortcuts = mode === 'nearest' && x.ndim === 4 && x.shape[1] === 1;
+    // PyTorch 1.13 sends a contiguous [N, 1, H, W] or [N, 1, D, H, W] to its channels-last kernel,
+    // the only one with legacy nearest's size shortcuts (ResampleAttrs.sizeShortcuts, per dim, so
+    // they hold through the separable 3-D stages); [N, C, L] never goes there.
+    const sizeShortcuts = mode === 'nearest' && x.ndim >= 4 && x.shape[1] === 1;
     if (mode !== 'area') return apply(op('interpolateNearest'), [x4], { ...a, exact: mode === 'nearest-exact', sizeShortcuts });
     // 'area' is PyTorch's adaptive average pool to the output size (no scale, no corners).
     if (a.alignCorners !== undefined)
