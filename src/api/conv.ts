@@ -20,8 +20,15 @@ import {
 } from '../ops/conv.js';
 import { adaptive1d, lift1d } from '../ops/pool.js';
 import type { AdaptiveAttrs, AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolAttrs } from '../ops/pool.js';
-import { resampleSize, type InterpolateOptions } from '../ops/resample.js';
+import { antialiasWeights, resampleScale, resampleSize, type InterpolateOptions } from '../ops/resample.js';
+import { tensor } from './creation.js';
+import { matmul } from './linalg.js';
 import type { Size2, Size3 } from '../ops/window.js';
+
+/** An empty result of `shape` (it holds a 0) read from x [N, C, ...]: a slice of nothing, so a (zero) gradient still reaches x. */
+export function emptyOf(x: Tensor, shape: readonly number[]): Tensor {
+  return reshape(slice(reshape(x, [x.shape[0], x.shape[1], -1]), 2, 0, 0), [...shape]);
+}
 
 /**
  * PyTorch's unbatched form: an input of rank `batched` − 1 (e.g. [C, H, W] for a 2-D op) runs as a
@@ -108,12 +115,18 @@ export interface MaxPool2dCallOptions extends MaxPool2dOptions {
   returnIndices?: boolean;
 }
 
+/** opts without the null entries of `optional`, the arguments PyTorch declares Optional: their None is the default (stride=None, align_corners=None). */
+export function withoutNone<O extends object>(opts: O, optional: readonly string[]): O {
+  return Object.fromEntries(Object.entries(opts).filter(([k, v]) => v !== null || !optional.includes(k))) as O;
+}
+
 /**
  * PyTorch's positional pooling arguments (F.max_pool2d(x, 2, 2), F.avg_pool2d(x, 3, 2, 1)): a
  * number or list after the kernel is the stride and the next one the padding; an options object
  * is taken as it is.
  */
 export function poolOptions<O>(opts: O | Size2 | Size3 | undefined, padding: Size2 | Size3 | undefined): O {
+  if (typeof opts === 'object' && opts !== null && !Array.isArray(opts)) return withoutNone(opts, ['stride', 'divisorOverride']);
   if (typeof opts !== 'number' && !Array.isArray(opts)) return (opts ?? {}) as O;
   return (padding === undefined ? { stride: opts } : { stride: opts, padding }) as O;
 }
@@ -287,6 +300,42 @@ function along3d(name: string, v: number | readonly number[] | undefined): numbe
 }
 
 /**
+ * PyTorch's antialiased 'bilinear' / 'bicubic' on x [N, C, H, W]: separable, so y = A_h·x·A_wᵀ
+ * per plane with the [out, in] weights of antialiasWeights, two matmuls (and their gradients).
+ */
+function antialiased(x: Tensor, o: Omit<InterpolateOptions, 'mode' | 'antialias'>, mode: 'bilinear' | 'bicubic'): Tensor {
+  const {
+    out: [oh, ow],
+    factors,
+  } = resampleSize(x, o);
+  const [, , h, w] = x.shape;
+  const given = o.recomputeScaleFactor ? undefined : factors,
+    align = o.alignCorners ?? false;
+  const rows = tensor(antialiasWeights(mode, h, oh, resampleScale(h, oh, given?.[0], align)), { shape: [oh, h] });
+  const cols = tensor(antialiasWeights(mode, w, ow, resampleScale(w, ow, given?.[1], align)), { shape: [ow, w] });
+  return matmul(rows, matmul(x, cols, { transposeB: true }));
+}
+
+/**
+ * Mode 'area''s output shape when it is empty (a size of 0, or a scaleFactor flooring a dim to 0:
+ * PyTorch's adaptive average pool then returns an empty tensor), else null (the other arguments
+ * are checked on the ordinary path).
+ */
+function emptyAreaShape(x: Tensor, o: Omit<InterpolateOptions, 'mode' | 'antialias'>): number[] | null {
+  const spatial = x.shape.slice(2),
+    nd = spatial.length;
+  const per = (v: number | readonly number[]) => (typeof v === 'number' ? spatial.map(() => v) : v.length === nd ? [...v] : null);
+  const out =
+    o.size !== undefined && o.scaleFactor === undefined
+      ? per(o.size)
+      : o.scaleFactor !== undefined && o.size === undefined
+        ? per(o.scaleFactor)?.map((f, i) => (Number.isFinite(f) && f > 0 ? Math.floor(spatial[i] * f) : -1))
+        : null;
+  if (!out || !out.every((d) => Number.isInteger(d) && d >= 0) || !out.includes(0) || x.shape.slice(1).includes(0)) return null;
+  return [...x.shape.slice(0, 2), ...out];
+}
+
+/**
  * Resizes x [N, C, H, W] (modes 'nearest', 'nearest-exact', 'bilinear', 'bicubic', 'area') or
  * [N, C, L] ('nearest', 'nearest-exact', 'linear', 'area') to size or by scaleFactor (output
  * floor(In · scaleFactor)), with PyTorch's source positions and gradients: 'nearest' is its legacy
@@ -296,11 +345,8 @@ function along3d(name: string, v: number | readonly number[] | undefined): numbe
  */
 export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
   checkTensor('interpolate', 'input', x);
-  const {
-    mode = 'nearest',
-    antialias,
-    ...o
-  } = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']);
+  const given = checkOptions<InterpolateOptions>('interpolate', opts, ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor', 'antialias']);
+  const { mode = 'nearest', antialias, ...o } = withoutNone(given, ['size', 'scaleFactor', 'alignCorners', 'recomputeScaleFactor']);
   checkBool('interpolate', 'alignCorners', o.alignCorners);
   checkBool('interpolate', 'recomputeScaleFactor', o.recomputeScaleFactor);
   checkBool('interpolate', 'antialias', antialias);
@@ -310,16 +356,23 @@ export function interpolate(x: Tensor, opts: InterpolateOptions): Tensor {
       'interpolate',
       `mode must be 'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear' or 'area', got ${fmtValue(mode)}`,
     );
-  if (antialias) throw new ValueError('interpolate', `antialias true is not supported (PyTorch's default false is), with mode ${fmtValue(mode)}`);
+  if (antialias && mode !== 'bilinear' && mode !== 'bicubic')
+    throw new ValueError('interpolate', `antialias applies to modes 'bilinear' and 'bicubic' only (as PyTorch), got mode ${fmtValue(mode)}`);
   if (!dims.includes(x.ndim - 2))
     throw new ShapeError('interpolate', `mode '${mode}' takes ${dims.map((d) => LAYOUTS[d - 1]).join(' or ')}, got shape ${fmtShape(x.shape)}`);
+  if (antialias) return antialiased(x, o, mode as 'bilinear' | 'bicubic');
+  const empty = mode === 'area' && o.alignCorners === undefined && !(o.recomputeScaleFactor && o.size !== undefined) ? emptyAreaShape(x, o) : null;
+  // An empty output (a 0 size, or floor(In · scaleFactor) = 0) is PyTorch's empty adaptive pool:
+  // a slice of nothing, so a gradient (of zeros) still reaches x.
+  if (empty) return emptyOf(x, empty);
   const linear = mode === 'linear' || mode === 'bilinear' || mode === 'trilinear';
   const run = (x4: Tensor, a: typeof o) => {
     if (linear) return apply(op('interpolateBilinear'), [x4], a);
     if (mode === 'bicubic') return apply(op('interpolateBicubic'), [x4], a);
-    // PyTorch 1.13 sends a contiguous [N, 1, H, W] to its channels-last kernel, the only one with
-    // legacy nearest's size shortcuts (ResampleAttrs.sizeShortcuts); [N, C, L] never goes there.
-    const sizeShortcuts = mode === 'nearest' && x.ndim === 4 && x.shape[1] === 1;
+    // PyTorch 1.13 sends a contiguous [N, 1, H, W] or [N, 1, D, H, W] to its channels-last kernel,
+    // the only one with legacy nearest's size shortcuts (ResampleAttrs.sizeShortcuts, per dim, so
+    // they hold through the separable 3-D stages); [N, C, L] never goes there.
+    const sizeShortcuts = mode === 'nearest' && x.ndim >= 4 && x.shape[1] === 1;
     if (mode !== 'area') return apply(op('interpolateNearest'), [x4], { ...a, exact: mode === 'nearest-exact', sizeShortcuts });
     // 'area' is PyTorch's adaptive average pool to the output size (no scale, no corners).
     if (a.alignCorners !== undefined)

@@ -20,11 +20,13 @@ import {
   conv2d,
   convInputs,
   convTranspose2d,
+  emptyOf,
   maxPool2d,
   maxPoolArgs,
   poolOptions,
   unbatched,
 } from './conv.js';
+import { zeros } from './creation.js';
 import { add, mul } from './elementwise.js';
 import { gather } from './indexing.js';
 import { floorDivide } from './integer.js';
@@ -191,6 +193,13 @@ export function avgPool3d(x: Tensor, k: Size3, opts: AvgPool3dOptions | Size3 = 
   return unbatched(x, 5, (x5) => {
     const [n, c, d, h, w] = volumes('avgPool3d', x5);
     const { k: ks, stride, padding: pd, outs } = checkPoolNd('avgPool3d', x5, [d, h, w], { ...o, kernel: k }, false);
+    // PyTorch 1.13's avg_pool3d (pool3d_shape_check with check_input_size) also needs the input
+    // itself, without its padding, to hold the kernel in every dim (avg_pool2d does not).
+    if (d < ks[0] || h < ks[1] || w < ks[2])
+      throw new ShapeError(
+        'avgPool3d',
+        `the input ${d}×${h}×${w} (shape ${fmtShape(x.shape)}) is smaller than the kernel ${ks.join('×')}: PyTorch's avg_pool3d needs the unpadded input to hold it`,
+      );
     const [od, oh, ow] = outs;
     const common = { ceilMode: o.ceilMode, countIncludePad: o.countIncludePad };
     const y1 = avgPool2d(reshape(x5, [n, c * d, h, w]), [ks[1], ks[2]], {
@@ -209,13 +218,13 @@ export function avgPool3d(x: Tensor, k: Size3, opts: AvgPool3dOptions | Size3 = 
   });
 }
 
-/** An adaptive 3-D pool's output size: a number, or [od, oh, ow] where null keeps that input dim; each ≥ 1. */
+/** An adaptive 3-D pool's output size: a number, or [od, oh, ow] where null keeps that input dim; each ≥ 0 (0: PyTorch's empty result). */
 export type AdaptiveSize3 = number | [number | null, number | null, number | null];
 
 function adaptiveSize3(fn: string, outputSize: unknown, [, , d, h, w]: readonly number[]): number[] {
   const size = typeof outputSize === 'number' ? [outputSize, outputSize, outputSize] : outputSize;
-  if (!Array.isArray(size) || size.length !== 3 || !size.every((v) => v === null || (Number.isInteger(v) && v >= 1)))
-    throw new ValueError(fn, `outputSize must be a positive integer or a list [d, h, w] of them (null keeps the input's), got ${fmtValue(outputSize)}`);
+  if (!Array.isArray(size) || size.length !== 3 || !size.every((v) => v === null || (Number.isInteger(v) && v >= 0)))
+    throw new ValueError(fn, `outputSize must be a non-negative integer or a list [d, h, w] of them (null keeps the input's), got ${fmtValue(outputSize)}`);
   return [size[0] ?? d, size[1] ?? h, size[2] ?? w];
 }
 
@@ -228,6 +237,7 @@ export function adaptiveAvgPool3d(x: Tensor, outputSize: AdaptiveSize3): Tensor 
   return unbatched(x, 5, (x5) => {
     const [n, c, d, h, w] = volumes('adaptiveAvgPool3d', x5);
     const [od, oh, ow] = adaptiveSize3('adaptiveAvgPool3d', outputSize, x5.shape);
+    if (od * oh * ow === 0) return emptyOf(x5, [n, c, od, oh, ow]);
     const y1 = adaptiveAvgPool2d(reshape(x5, [n, c * d, h, w]), [oh, ow]);
     return reshape(adaptiveAvgPool2d(reshape(y1, [n, c, d, oh * ow]), [od, null]), [n, c, od, oh, ow]);
   });
@@ -248,6 +258,10 @@ export function adaptiveMaxPool3d(x: Tensor, outputSize: AdaptiveSize3, opts: { 
   return unbatched(x, 5, (x5): Tensor | [Tensor, Tensor] => {
     const [n, c, d, h, w] = volumes('adaptiveMaxPool3d', x5);
     const [od, oh, ow] = adaptiveSize3('adaptiveMaxPool3d', outputSize, x5.shape);
+    if (od * oh * ow === 0) {
+      const values = emptyOf(x5, [n, c, od, oh, ow]);
+      return returnIndices ? [values, zeros(values.shape, { dtype: 'int32' })] : values;
+    }
     const [v1, i1] = adaptiveMaxPool2d(reshape(x5, [n, c * d, h, w]), [oh, ow], { returnIndices: true });
     const [v2, i2] = adaptiveMaxPool2d(reshape(v1, [n, c, d, oh * ow]), [od, null], { returnIndices: true });
     const shape = [n, c, od, oh, ow];

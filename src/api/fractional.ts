@@ -13,7 +13,7 @@ import { op } from '../ops/index.js';
 import { planGather } from '../ops/indexing.js';
 import { apply } from '../engine/engine.js';
 import { uniform } from '../random.js';
-import { unbatched } from './conv.js';
+import { unbatched, withoutNone } from './conv.js';
 import { mul } from './elementwise.js';
 import { arange } from './creation.js';
 import { where } from './integer.js';
@@ -138,6 +138,27 @@ export interface FractionalMaxPoolFn {
   (x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
   (x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions & { returnIndices?: false }): Tensor;
   (x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions): Tensor | [Tensor, Tensor];
+  /** torch's positional form (x, kernel_size, output_size, output_ratio, return_indices, _random_samples), null for None. */
+  (
+    x: Tensor,
+    kernelSize: number | readonly number[],
+    outputSize: number | readonly number[] | null,
+    outputRatio?: number | readonly number[] | null,
+    returnIndices?: boolean | null,
+    randomSamples?: Tensor | null,
+  ): Tensor | [Tensor, Tensor];
+}
+
+/**
+ * The options of a call: an options object as it is (its nulls left out, torch's None), or torch's
+ * positional (output_size, output_ratio, return_indices, _random_samples), nulls and missing ones left out.
+ */
+function fractionalOptions(args: unknown[]): FractionalMaxPoolOptions {
+  const [first] = args;
+  if (args.length === 1 && typeof first === 'object' && first !== null && !Array.isArray(first))
+    return withoutNone(first, ['outputSize', 'outputRatio', 'randomSamples']);
+  const names = ['outputSize', 'outputRatio', 'returnIndices', 'randomSamples'] as const;
+  return Object.fromEntries(names.map((name, i) => [name, args[i]]).filter(([, v]) => v != null));
 }
 
 /**
@@ -146,13 +167,13 @@ export interface FractionalMaxPoolFn {
  * (torch's intervals); with returnIndices, [values, int32 positions h·W + w]. Sample 0 of each
  * plane places the columns, sample 1 the rows, as torch's.
  */
-export const fractionalMaxPool2d = ((x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions) =>
-  fractionalMaxPool('fractionalMaxPool2d', 2, x, kernelSize, opts)) as FractionalMaxPoolFn;
+export const fractionalMaxPool2d = ((x: Tensor, kernelSize: number | readonly number[], ...opts: unknown[]) =>
+  fractionalMaxPool('fractionalMaxPool2d', 2, x, kernelSize, fractionalOptions(opts))) as FractionalMaxPoolFn;
 
 /**
  * F.fractional_max_pool3d(x [N, C, D, H, W] or [C, D, H, W], kernelSize, {outputSize | outputRatio,
  * returnIndices, randomSamples}): fractionalMaxPool2d's windows in three dims (samples 0, 1, 2 for
  * D, H, W); indices d·H·W + h·W + w.
  */
-export const fractionalMaxPool3d = ((x: Tensor, kernelSize: number | readonly number[], opts: FractionalMaxPoolOptions) =>
-  fractionalMaxPool('fractionalMaxPool3d', 3, x, kernelSize, opts)) as FractionalMaxPoolFn;
+export const fractionalMaxPool3d = ((x: Tensor, kernelSize: number | readonly number[], ...opts: unknown[]) =>
+  fractionalMaxPool('fractionalMaxPool3d', 3, x, kernelSize, fractionalOptions(opts))) as FractionalMaxPoolFn;

@@ -15,6 +15,7 @@ import { planGather } from '../ops/indexing.js';
 import { linspace } from './factories.js';
 import { abs, add, clamp, div, eq, ge, gt, le, lt, mul, sub } from './elementwise.js';
 import { to, where } from './integer.js';
+import { withoutNone } from './conv.js';
 import { expand } from './layout.js';
 import { matmul } from './linalg.js';
 import { floor, fmod, round, sign, trunc } from './math.js';
@@ -30,7 +31,7 @@ const base = (n: number, alignCorners: boolean): Tensor => (n <= 1 ? linspace(0,
  * → [N, D, H, W, 3]; grid = base · thetaᵀ, differentiable in theta.
  */
 export function affineGrid(theta: Tensor, size: readonly number[], opts: { alignCorners?: boolean } = {}): Tensor {
-  const { alignCorners = false } = checkOptions<{ alignCorners?: boolean }>('affineGrid', opts, ['alignCorners']);
+  const { alignCorners = false } = withoutNone(checkOptions<{ alignCorners?: boolean }>('affineGrid', opts, ['alignCorners']), ['alignCorners']);
   checkBool('affineGrid', 'alignCorners', alignCorners);
   checkTensor('affineGrid', 'theta', theta);
   if (theta.dtype !== 'float32') throw new DTypeError('affineGrid', `theta must be a float32 tensor, got int32 ${fmtShape(theta.shape)}`);
@@ -114,7 +115,11 @@ function cubicWeights(t: Tensor): Tensor[] {
  */
 export function gridSample(input: Tensor, grid: Tensor, opts: GridSampleOptions = {}): Tensor {
   const FN = 'gridSample';
-  const { mode = 'bilinear', paddingMode = 'zeros', alignCorners = false } = checkOptions<GridSampleOptions>(FN, opts, ['mode', 'paddingMode', 'alignCorners']);
+  const {
+    mode = 'bilinear',
+    paddingMode = 'zeros',
+    alignCorners = false,
+  } = withoutNone(checkOptions<GridSampleOptions>(FN, opts, ['mode', 'paddingMode', 'alignCorners']), ['alignCorners']);
   checkTensor(FN, 'input', input);
   checkTensor(FN, 'grid', grid);
   if (mode !== 'bilinear' && mode !== 'nearest' && mode !== 'bicubic')

@@ -207,7 +207,9 @@ export function pad(x: Tensor, padding: readonly number[], options: PadOptions =
   checkTensor('pad', 'input', x);
   const o = checkOptions<PadOptions>('pad', options, ['mode', 'value']);
   const mode = o.mode ?? 'constant';
-  const attrs = { pad: padding as number[], mode, value: mode === 'constant' ? (o.value ?? 0) : o.value };
+  // PyTorch 1.13: value None is 0, and the other modes take a value of 0 (or None) too
+  const value = o.value === null || (mode !== 'constant' && o.value === 0) ? undefined : o.value;
+  const attrs = { pad: padding as number[], mode, value: mode === 'constant' ? (value ?? 0) : value };
   if (x.dtype === 'float32') return apply(PAD, [x], attrs);
   // int32 as PyTorch: constant and circular only (reflect and replicate have no integer kernels there)
   if (mode === 'reflect' || mode === 'replicate')

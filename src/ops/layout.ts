@@ -121,10 +121,19 @@ export function planPad(x: Meta, a: PadAttrs): { shape: number[]; dims: { dim: n
       r = pad[2 * i + 1];
     const bad = (why: string) => new ShapeError('pad', `${mode} padding (${l}, ${r}) of dim ${dim} of a tensor of shape ${fmtShape(shape)}: ${why}`);
     if (n + l + r < 0) throw bad(`the result would have ${n + l + r} elements along it`);
+    // PyTorch 1.13 refuses an empty result from its 1-D reflect and replicate kernels (one pair of
+    // pads; its 2-D and 3-D ones allow it), and from constant once any pad is positive (its
+    // narrow-only path, all pads ≤ 0, allows it); circular allows it.
+    const oneDim = (mode === 'reflect' || mode === 'replicate') && pad.length === 2;
+    if (n + l + r === 0 && (oneDim || (mode === 'constant' && pad.some((p) => p > 0))))
+      throw bad(
+        `the result would be empty along it (PyTorch refuses that ${oneDim ? `in ${mode} mode with one pair of pads` : 'in constant mode when a pad is positive'})`,
+      );
     if (mode === 'reflect' && (l >= n || r >= n)) throw bad(`reflect padding must be less than the dim's size ${n}`);
     if (mode === 'replicate' && n === 0 && (l > 0 || r > 0)) throw bad('an empty dim has no edge to replicate');
     // circular crops first, then wraps what is left (PyTorch's order), at most once around.
     const kept = n - Math.max(0, -l) - Math.max(0, -r);
+    if ((mode === 'constant' || mode === 'circular') && kept < 0) throw bad(`the crops remove ${n - kept} of the dim's ${n} elements`);
     if (mode === 'circular' && (l > kept || r > kept)) throw bad(`circular padding can wrap around at most once: at most ${Math.max(kept, 0)} here`);
     out[dim] = n + l + r;
     dims.push({ dim, l, r });

@@ -21,7 +21,7 @@ export interface InterpolateOptions {
   alignCorners?: boolean;
   /** With scaleFactor: the kernels use In / Out, not 1 / scaleFactor, as the scale (PyTorch's recompute_scale_factor). */
   recomputeScaleFactor?: boolean;
-  /** Only false (PyTorch's default) is supported. */
+  /** 'bilinear' and 'bicubic' only: PyTorch's (and PIL's) antialiased resize, whose filter widens by the scale when downsampling (default false). */
   antialias?: boolean;
 }
 export interface ResampleAttrs extends Omit<InterpolateOptions, 'mode' | 'antialias'> {
@@ -77,6 +77,16 @@ export function resampleSize(
   return { out, factors };
 }
 
+/**
+ * PyTorch's source scale along one dim, in float32 (area_pixel_compute_scale): with alignCorners
+ * (In − 1) / (Out − 1), 0 for one output; else 1 / scaleFactor when a factor is given (and not
+ * recomputed), In / Out otherwise.
+ */
+export function resampleScale(size: number, o: number, factor: number | undefined, alignCorners: boolean): number {
+  if (alignCorners) return o > 1 ? f32(f32(size - 1) / (o - 1)) : 0;
+  return factor !== undefined ? f32(1 / factor) : f32(f32(size) / o);
+}
+
 function planResample([x]: readonly Meta[], attrs: ResampleAttrs, linear: boolean): Plan {
   const {
     out: [oh, ow],
@@ -89,13 +99,9 @@ function planResample([x]: readonly Meta[], attrs: ResampleAttrs, linear: boolea
       'interpolate',
       `alignCorners applies to the linear modes only (as PyTorch), got alignCorners ${fmtValue(attrs.alignCorners)} with mode '${attrs.exact ? 'nearest-exact' : 'nearest'}'`,
     );
-  const scale = (size: number, o: number, factor: number | undefined) => {
-    if (linear && align) return o > 1 ? f32(f32(size - 1) / (o - 1)) : 0;
-    return factor !== undefined ? f32(1 / factor) : f32(f32(size) / o);
-  };
   const given = attrs.recomputeScaleFactor ? undefined : factors;
-  const sy = scale(h, oh, given?.[0]),
-    sx = scale(w, ow, given?.[1]);
+  const sy = resampleScale(h, oh, given?.[0], linear && align),
+    sx = resampleScale(w, ow, given?.[1], linear && align);
   // flag: alignCorners (linear modes); nearest: 1 = exact, 2 = size shortcuts
   const flag = linear ? +align : attrs.exact ? 1 : attrs.sizeShortcuts ? 2 : 0;
   return { shape: [n, c, oh, ow], params: [n * c, h, w, oh, ow, f32bits(sy), f32bits(sx), flag] };
@@ -142,6 +148,40 @@ function cubicTaps(o: number, size: number, scale: number, align: boolean): [num
   const u = f32(1 - t);
   const weights = [far(f32(t + 1)), near(t), near(u), far(f32(u + 1))].map(f32);
   return [[-1, 0, 1, 2].map((k) => Math.min(Math.max(i + k, 0), size - 1)), weights];
+}
+
+/**
+ * PyTorch 1.13's antialiased resize along one dim (_compute_indices_weights_aa, as PIL's): the
+ * weights [out, in] (row-major) with output o = Σ_i W[o, i]·x[i]. The filter (the triangle for
+ * 'bilinear', Keys' cubic with A = −0.5 for 'bicubic') is stretched by the scale when it is > 1
+ * (downsampling), so every input pixel under the output pixel contributes; each output's window
+ * [xmin, xmax) around its centre scale·(o + ½) is clipped to the input and its weights normalized
+ * to sum 1. scale is planResample's (float32); the window bounds are rounded as torch's float32
+ * code rounds them (truncation of centre ∓ support + ½), the weights computed in float64.
+ */
+export function antialiasWeights(mode: 'bilinear' | 'bicubic', size: number, n: number, scale: number): Float64Array {
+  const A = -0.5;
+  const filter =
+    mode === 'bilinear'
+      ? (d: number) => Math.max(0, 1 - Math.abs(d))
+      : (d: number) => {
+          const t = Math.abs(d);
+          if (t < 1) return ((A + 2) * t - (A + 3)) * t * t + 1;
+          return t < 2 ? ((A * t - 5 * A) * t + 8 * A) * t - 4 * A : 0;
+        };
+  const half = mode === 'bilinear' ? 1 : 2; // half the filter's width at scale 1
+  const support = scale >= 1 ? f32(half * scale) : half,
+    invScale = scale >= 1 ? f32(1 / scale) : 1;
+  const weights = new Float64Array(n * size);
+  for (let o = 0; o < n; o++) {
+    const centre = f32(scale * f32(o + 0.5));
+    const xmin = Math.max(Math.trunc(f32(centre - support) + 0.5), 0),
+      xmax = Math.min(Math.trunc(f32(centre + support) + 0.5), size);
+    let total = 0;
+    for (let i = xmin; i < xmax; i++) total += weights[o * size + i] = filter((i - centre + 0.5) * invScale);
+    if (total !== 0) for (let i = xmin; i < xmax; i++) weights[o * size + i] /= total;
+  }
+  return weights;
 }
 
 /** Calls f(output index, input index, weight) for every (output, source pixel) pair of the record. */

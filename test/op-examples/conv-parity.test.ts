@@ -814,8 +814,8 @@ describe('errors of the new options', () => {
     expect(() => wg.interpolate(wg.zeros([1, 3, 4]), { size: [2, 2] })).toThrow(
       /^wasmgrad\.interpolate: size must be a number or \[n\] for an input \[N, C, L\] \(one spatial dim, as PyTorch\), got \[2, 2\]$/,
     );
-    expect(() => wg.interpolate(p(), { size: 6, mode: 'bilinear', antialias: true })).toThrow(
-      /^wasmgrad\.interpolate: antialias true is not supported \(PyTorch's default false is\), with mode "bilinear"$/,
+    expect(() => wg.interpolate(p(), { size: 6, mode: 'nearest', antialias: true })).toThrow(
+      /^wasmgrad\.interpolate: antialias applies to modes 'bilinear' and 'bicubic' only \(as PyTorch\), got mode "nearest"$/,
     );
     expect(() => wg.interpolate(p(), { size: 6, recomputeScaleFactor: true })).toThrow(
       /^wasmgrad\.interpolate: recomputeScaleFactor is not meaningful with an explicit size \(as PyTorch\), got size 6$/,
