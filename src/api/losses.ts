@@ -24,6 +24,7 @@ import { Tensor } from '../engine/tensor.js';
 import { arange, tensor } from './creation.js';
 import { cumsum } from './sort.js';
 import { isinf } from './convenience.js';
+import { legacyReduction } from './loss-signatures.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -44,23 +45,6 @@ function lossArgs<O extends object>(loss: string, args: [string, unknown][], opt
 
 /** torch's deprecated size_average and reduce, in the losses whose torch signature has them. */
 const LEGACY = ['sizeAverage', 'reduce'] as const;
-
-/**
- * A copy of o with torch's deprecated sizeAverage / reduce folded into reduction as torch's
- * _Reduction.legacy_get_string does: either given (not null) overrides reduction, reduce false
- * giving 'none', else sizeAverage false 'sum', else 'mean' (an absent one counts as true).
- */
-export function legacyReduction<O extends object>(fn: string, o: O): O {
-  const { sizeAverage, reduce, ...rest } = o as O & { sizeAverage?: unknown; reduce?: unknown };
-  if ((sizeAverage ?? null) === null && (reduce ?? null) === null) return rest as O;
-  for (const [k, v] of [
-    ['sizeAverage', sizeAverage],
-    ['reduce', reduce],
-  ] as const)
-    if ((v ?? null) !== null) checkBool(fn, k, v);
-  const reduction: Reduction = reduce === false ? 'none' : sizeAverage === false ? 'sum' : 'mean';
-  return { ...rest, reduction } as O;
-}
 
 /**
  * pred and target of a regression loss (mse, l1, huber, smoothL1) as PyTorch takes them: an int32

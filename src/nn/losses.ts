@@ -8,7 +8,7 @@ import { checkBool, checkFunction, checkOptions, checkTensor } from '../engine/c
 import type { Tensor } from '../engine/tensor.js';
 import { DTypeError, ValueError, fmtValue } from '../errors.js';
 import * as losses from '../api/losses.js';
-import { legacyReduction } from '../api/losses.js';
+import { legacyReduction } from '../api/loss-signatures.js';
 import type {
   BceOptions,
   BceWithLogitsOptions,
