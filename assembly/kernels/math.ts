@@ -127,10 +127,14 @@ class Cosh {
 export function f32_cosh_fwd(rec: usize): void { unaryFwd<F64Unary<Cosh>>(rec); }
 export function f32_cosh_bwd(rec: usize): void { unaryBwd<F64Unary<Cosh>>(rec); }
 
-// x² cannot overflow in float64 for a float32 x (≤ 1.2e77).
+// PyTorch's float32 backward of asinh and acosh squares x in float32, which overflows from
+// |x| = 2⁶⁴ on: its slope 1/√(x² ± 1) is 0 there (and at ±∞). Ours takes x² in float64 below 2⁶⁴
+// (no overflow) and PyTorch's 0 from there on.
+const SQUARE_OVERFLOWS_F32: f64 = 1.8446744073709552e19; // 2⁶⁴
+
 class Asinh {
   @inline f(x: f64, p: f64, q: f64): f64 { return Math.asinh(x); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return 1 / Math.sqrt(1 + x * x); }
+  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return Math.abs(x) >= SQUARE_OVERFLOWS_F32 ? 0 : 1 / Math.sqrt(1 + x * x); }
 }
 export function f32_asinh_fwd(rec: usize): void { unaryFwd<F64Unary<Asinh>>(rec); }
 export function f32_asinh_bwd(rec: usize): void { unaryBwd<F64Unary<Asinh>>(rec); }
@@ -138,7 +142,7 @@ export function f32_asinh_bwd(rec: usize): void { unaryBwd<F64Unary<Asinh>>(rec)
 // (x − 1)(x + 1) rather than x² − 1: exact factors near x = 1, where the gradient is large.
 class Acosh {
   @inline f(x: f64, p: f64, q: f64): f64 { return Math.acosh(x); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return 1 / Math.sqrt((x - 1) * (x + 1)); }
+  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return Math.abs(x) >= SQUARE_OVERFLOWS_F32 ? 0 : 1 / Math.sqrt((x - 1) * (x + 1)); }
 }
 export function f32_acosh_fwd(rec: usize): void { unaryFwd<F64Unary<Acosh>>(rec); }
 export function f32_acosh_bwd(rec: usize): void { unaryBwd<F64Unary<Acosh>>(rec); }
@@ -391,7 +395,9 @@ export function f32_expm_1_bwd(rec: usize): void { unaryBwd<F64Unary<Expm1>>(rec
 // mish = x·tanh(softplus x). With e = eˣ and n = e(e + 2), tanh(ln(1 + e)) = n/(n + 2): no
 // cancellation for negative x (≈ e there), and 1 − t = 2/(n + 2) exactly, so the derivative
 // d = t + x·σ(x)·(1 − t²) = t + x·σ(x)·2w(1 + t), w = 1/(n + 2), does not cancel for large x.
-// x is capped at 20 inside the exponential (t rounds to 1 from there; n stays finite).
+// x is capped at 20 inside the exponential (t rounds to 1 from there; n stays finite). The
+// gradient adds x − x (0, or NaN at ±∞ and NaN): PyTorch's is NaN at ±∞, where its x·σ(x)·(1 − t²)
+// is ∞·0 (two vector ops, no branch).
 @inline function mishF<L, V>(x: V): V {
   const l = changetype<L>(0);
   const e = l.exp(l.min(x, l.splat(20)));
@@ -407,7 +413,7 @@ export function f32_expm_1_bwd(rec: usize): void { unaryBwd<F64Unary<Expm1>>(rec
   const n = l.mul(e, l.add(e, l.splat(2)));
   const w = l.div(l.splat(1), l.add(n, l.splat(2)));
   const t = l.mul(n, w);
-  return l.madd(l.mul(xc, sigmoidE<L, V>(e)), l.mul(l.add(w, w), l.add(l.splat(1), t)), t);
+  return l.add(l.madd(l.mul(xc, sigmoidE<L, V>(e)), l.mul(l.add(w, w), l.add(l.splat(1), t)), t), l.sub(x, x));
 }
 class Mish {
   @inline f(x: f32, p: f32, q: f32): f32 { return mishF<Lane1, f32>(x); }
@@ -523,14 +529,15 @@ class Hardtanh {
 export function f32_hardtanh_fwd(rec: usize): void { unaryFwd<Hardtanh>(rec); }
 export function f32_hardtanh_bwd(rec: usize): void { unaryBwd<Hardtanh>(rec); }
 
-// softsign = x/(1 + |x|), gradient 1/(1 + |x|)².
+// softsign = x/(1 + |x|), gradient 1/(1 + |x|)² + (x − x): the added 0 is NaN at ±∞ (and NaN),
+// PyTorch's gradient there (its quotient rule gives 1/∞ − ∞/∞²), where the value is NaN too.
 class Softsign {
   @inline f(x: f32, p: f32, q: f32): f32 { return x / (1 + Mathf.abs(x)); }
   @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.div(x, f32x4.add(f32x4.splat(1), f32x4.abs(x))); }
-  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { const s: f32 = 1 + Mathf.abs(x); return 1 / (s * s); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { const s: f32 = 1 + Mathf.abs(x); return 1 / (s * s) + (x - x); }
   @inline vd(x: v128, y: v128, p: f32, q: f32): v128 {
     const s = f32x4.add(f32x4.splat(1), f32x4.abs(x));
-    return f32x4.div(f32x4.splat(1), f32x4.mul(s, s));
+    return f32x4.add(f32x4.div(f32x4.splat(1), f32x4.mul(s, s)), f32x4.sub(x, x));
   }
 }
 export function f32_softsign_fwd(rec: usize): void { unaryFwd<Softsign>(rec); }
