@@ -4,7 +4,8 @@
  * bad inputs, run through torch and both backends and diffed). The fixes (torch.norm's ±∞-norm of
  * no elements, norm(x, 0)'s gradient, var's where N ≤ correction, median()'s of ±∞, smoothL1's slope at β = 0, logit's gradient at and beyond 0
  * and 1, sinc's at huge |x|; then mish, softsign, acosh and asinh at ±∞ and huge |x|, cumprod with NaN
- * and ±∞, lgamma and digamma at +∞, copysign at ±∞ and NaN) and the edges they were found among are pinned here with PyTorch's
+ * and ±∞, lgamma and digamma at +∞, copysign at ±∞ and NaN, xlogy, xlog1py and entr at their
+ * degenerate points) and the edges they were found among are pinned here with PyTorch's
  * literals, on both backends. The differences left on purpose are listed in the README's rules.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -343,6 +344,32 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     expect(Object.is(flat(y)[6], -0)).toBe(true);
     y.sum().backward();
     near(flat(a.grad!), [NaN_, NaN_, NaN_, 1, 1, NaN_, 0, -1, NaN_]);
+  });
+
+  test("xlogy, xlog1py and entr: PyTorch's values and gradients at x = 0 with y = ∞, at y's pole, ±∞ and NaN", () => {
+    // x = torch.tensor([0., 0., 0., 0., 1., 0., nan, inf, 2.], requires_grad=True)
+    // y = torch.tensor([inf, 0., -1., nan, inf, -inf, 1., 0., 3.], requires_grad=True); torch.xlogy(x, y).sum().backward()
+    const x = wg.tensor([0, 0, 0, 0, 1, 0, NaN_, inf, 2], { requiresGrad: true });
+    const y = wg.tensor([inf, 0, -1, NaN_, inf, -inf, 1, 0, 3], { requiresGrad: true });
+    const v = wg.xlogy(x, y);
+    near(flat(v), [0, 0, 0, NaN_, inf, 0, NaN_, -inf, 2.1972246170043945]);
+    v.sum().backward();
+    near(flat(x.grad!), [inf, 0, 0, NaN_, inf, 0, 0, -inf, 1.0986123085021973]);
+    near(flat(y.grad!), [0, NaN_, -0, NaN_, 0, -0, NaN_, inf, 0.6666666865348816]);
+    // the same x with y = [inf, -1., -2., nan, inf, -inf, 1., -1., 3.] through torch.special.xlog1py
+    const x1 = wg.tensor([0, 0, 0, 0, 1, 0, NaN_, inf, 2], { requiresGrad: true });
+    const y1 = wg.tensor([inf, -1, -2, NaN_, inf, -inf, 1, -1, 3], { requiresGrad: true });
+    const w = wg.special.xlog1py(x1, y1);
+    near(flat(w), [0, 0, 0, NaN_, inf, 0, NaN_, -inf, 2.7725887298583984]);
+    w.sum().backward();
+    near(flat(x1.grad!), [inf, 0, 0, NaN_, inf, 0, 0.6931471824645996, -inf, 1.3862943649291992]);
+    near(flat(y1.grad!), [0, NaN_, -0, NaN_, 0, -0, NaN_, inf, 0.5]);
+    // e = torch.tensor([0., -1., inf, nan, 1., -inf, 0.5, 2., 0.], requires_grad=True); torch.special.entr(e).sum().backward()
+    const e = wg.tensor([0, -1, inf, NaN_, 1, -inf, 0.5, 2, 0], { requiresGrad: true });
+    const h = wg.special.entr(e);
+    near(flat(h), [0, -inf, -inf, NaN_, -0, -inf, 0.3465735912322998, -1.3862943649291992, 0]);
+    h.sum().backward();
+    near(flat(e.grad!), [inf, NaN_, -inf, NaN_, -1, NaN_, -0.3068528175354004, -1.6931471824645996, inf]);
   });
 
   test('int32 division and remainder signs', () => {

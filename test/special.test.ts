@@ -293,6 +293,21 @@ for (const be of BACKENDS) {
       close(x.grad!.data(), [-0.000121304722, -0.0285273262, -5.06633725], 4e-6);
     });
 
+    test('zeta with q < 0 and an integer x: the sum torch 1.13 runs on until q + k > 9', () => {
+      // torch.special.zeta(x, q) float64 at these float32 inputs, and the gradient of its sum (for q)
+      const x = leaf([2, 3, 2, 4, 3, 2, 5, 2, 2.5], false);
+      const q = leaf([-1.5, -2.5, -0.25, -7.25, -0.5, -30.75, -1.75, 0.5, -1.5]);
+      const y = wg.special.zeta(x, q);
+      close(y.data(), [9.37924664, 0.0541020258, 18.5418796, 259.756866, 0.414398322, 19.7072115, 1020.07406, 4.9348022, NaN], 4e-6);
+      y.sum().backward();
+      // x = 2.5 (not an integer) is NaN, its gradient 0 here (torch's NaN)
+      close(
+        Array.from(q.grad!.data()).slice(0, 8),
+        [-0.236204052, -97.3739381, 122.697367, 4080.26219, -96.7045455, -124.02613, -20509.6221, -16.8287966],
+        1e-5,
+      );
+    });
+
     test("special values as torch's", () => {
       const f = (fn: (x: wg.Tensor) => wg.Tensor, xs: number[]) => Array.from(fn(wg.tensor(xs)).data());
       // torch.special.erfcx(torch.tensor([-inf, -10., inf, nan])) float32

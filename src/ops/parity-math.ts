@@ -1,6 +1,6 @@
 /**
  * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
- * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
+ * the table's ops (no kernels; xlogy is one, assembly/kernels/math.ts): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
  * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, polygamma, mvlgamma; nextafter (i0: src/ops/special.ts). Each checks its
  * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
  * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
@@ -8,7 +8,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
-import { TERNARY_SHAPES } from './elementwise.js';
+import { TERNARY_SHAPES, binary } from './elementwise.js';
 import { arange } from './loss.js';
 import { permuteView, reshape } from './shape.js';
 import {
@@ -25,6 +25,7 @@ import {
   type Domain,
   type Meta,
   type OpInfo,
+  type OpSpec,
   type TestCase,
 } from './types.js';
 
@@ -85,36 +86,37 @@ function elementwise<N extends string>(
 }
 
 /**
- * x·log y, 0 where x = 0 (y = 0 and y = ∞ included) unless y is NaN. PyTorch's gradients are
- * log y for x (0 where x = 0 and y ≤ 0) and x/y for y. log sees 1 in place of the y it must not
- * meet (x = 0 with y ≤ 0 or y = ∞), so its backward never multiplies the 0 that where sends back
- * by an infinite 1/y. Differs from PyTorch at two degenerate points only: x = 0 with y = ∞ (x's
- * gradient 0, PyTorch's ∞) and x = y = 0 (y's gradient 0, PyTorch's NaN).
+ * x·log y (xlogy) and x·log1p y (xlog1py, src/ops/special.ts) as PyTorch's kernels: NaN where y is
+ * NaN, else 0 where x = 0 (y = 0 and y = ∞ included). Kernels (assembly/kernels/math.ts, float64
+ * inside), not composites, for PyTorch 1.13's gradients at the degenerate points, which a
+ * composite could not give with the value 0 there (its value would be 0·∞): log y for x, 0 where
+ * x = 0 and y ≤ 0 (y ≤ −1: `pole` is log's edge, 0 or −1), so ∞ at x = 0, y = ∞; x/(y − pole) for
+ * y, NaN at x = 0, y = pole. The vjp (createGraph) is the same with log on a stand-in at the masked
+ * points, so its own gradient meets no ∞ there.
  */
-const xlogy = elementwise(
-  'xlogy',
-  2,
-  [0, 1],
-  (b, [x, y]) => {
-    const outside = b.op('maximum', [b.op('le', [y, b.scalar(0)]), b.op('eq', [y, b.scalar(Infinity)])]);
-    const degenerate = b.op('mul', [b.op('eq', [x, b.scalar(0)]), outside]);
-    return b.op('mul', [x, b.op('log', [b.op('where', [degenerate, b.scalar(1), y])])]);
-  },
-  {
-    doc: 'x·log(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log(y) and x/y',
-    tests: {
-      cases: [
-        ...binaryCases(['any', 'positive']),
-        {
-          inputs: [
-            { shape: [5, TILE + 1], domain: 'mask' },
-            { shape: [TILE + 1], domain: 'positive' },
-          ],
-          name: 'x ∈ {0, 1}',
-        },
-      ],
+export function xlogKernel<N extends string>(name: N, log: 'log' | 'log1p', pole: number, doc: string): OpSpec<any, N> {
+  const fn = log === 'log' ? Math.log : Math.log1p;
+  return binary(name, {
+    module: 'math',
+    costly: true,
+    f: (x, y) => (Number.isNaN(y) ? y : x === 0 ? 0 : x * fn(y)),
+    da: (x, y) => (x === 0 && y <= pole ? 0 : fn(y)),
+    db: (x, y) => x / (y - pole),
+    dg: (b, { inputs: [x, y], gout }, i) => {
+      if (i === 1) return b.op('mul', [gout, b.op('div', [x, b.op('sub', [y, b.scalar(pole)])])]);
+      const masked = b.op('mul', [b.op('eq', [x, b.scalar(0)]), b.op('le', [y, b.scalar(pole)])]);
+      return b.op('mul', [gout, b.op('where', [masked, b.scalar(0), b.op(log, [b.op('where', [masked, b.scalar(pole + 1), y])])])]);
     },
-  },
+    doc,
+    tests: { domains: ['any', 'positive'] },
+  });
+}
+
+const xlogy = xlogKernel(
+  'xlogy',
+  'log',
+  0,
+  'x·log(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log(y) (0 where x = 0 and y ≤ 0) and x/y, as PyTorch',
 );
 
 /** fmax/fmin: NaN-ignoring; PyTorch routes the whole gradient to x where x wins or ties, or y is NaN. */

@@ -28,11 +28,37 @@ const EM = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 /
 );
 
 /**
- * ζ(x, q) = Σₖ (q + k)⁻ˣ (Hurwitz; x > 1), as Cephes (torch's): the first 9 terms summed along a
- * trailing axis, then at a = q + 9 Euler–Maclaurin: a¹⁻ˣ/(x − 1) + a⁻ˣ/2 + Σⱼ B₂ⱼ/(2j)!·x(x+1)…(x+2j−2)·a^(−x−2j+1),
- * 12 terms. x = 1 → ∞, x < 1 → NaN; q ≤ 0: ∞ at integers, NaN when x is not an integer. For q < 0 and
- * integer x torch keeps summing until q + k > 9; here the 9 terms are fixed, so q < 0 gives NaN.
- * Gradient for q only (torch's −x·ζ(x + 1, q)), by autodiff; x is detached (torch has no derivative for it).
+ * ζ(x, q) for q > 0 (Hurwitz; x > 1), as Cephes (torch's): the first 9 terms summed along a trailing
+ * axis, then at a = q + 9 Euler–Maclaurin: a¹⁻ˣ/(x − 1) + a⁻ˣ/2 + Σⱼ B₂ⱼ/(2j)!·x(x+1)…(x+2j−2)·a^(−x−2j+1),
+ * 12 terms. xs and q broadcast against each other.
+ */
+function hurwitzSeries<T>(b: Builder<T>, xs: T, q: T): T {
+  const s = (v: number) => b.scalar(v);
+  const negX = b.op('neg', [xs]);
+  // (q + k)^(−x) along a trailing axis of the 9 shifts
+  const head = b.op('sumDims', [b.op('powTensor', [b.op('add', [trailing(b, q), arange(b, ZETA_DIRECT)]), trailing(b, negX)])], { dim: -1 });
+  const a = b.op('add', [q, s(ZETA_DIRECT)]);
+  const aPow = b.op('powTensor', [a, negX]);
+  let tail = b.op('add', [b.op('div', [b.op('mul', [aPow, a]), b.op('sub', [xs, s(1)])]), b.op('mul', [aPow, s(0.5)])]);
+  // x(x+1)…(x+2j−2)·a^(−x−2j+1), grown by (x+2j−1)(x+2j)/a² from j to j + 1
+  let rising = b.op('div', [b.op('mul', [xs, aPow]), a]);
+  const a2 = b.op('mul', [a, a]);
+  EM.forEach((c, j) => {
+    if (j > 0) rising = b.op('div', [b.op('mul', [rising, b.op('mul', [b.op('add', [xs, s(2 * j - 1)]), b.op('add', [xs, s(2 * j)])])]), a2]);
+    tail = b.op('add', [tail, b.op('mul', [rising, s(c)])]);
+  });
+  return b.op('add', [head, tail]);
+}
+
+/**
+ * ζ(x, q) = Σₖ (q + k)⁻ˣ (Hurwitz): x = 1 → ∞, x < 1 → NaN; q ≤ 0: ∞ at integers, NaN when x is
+ * not an integer. For q < 0 with an integer x torch sums on until q + k > 9; here the terms with
+ * q + k < 0 are gathered into two series at positive arguments, with r = q − ⌊q⌋ ∈ (0, 1):
+ * Σ_{k<−⌊q⌋} (q + k)⁻ˣ = (−1)ˣ Σ_{j=1}^{−⌊q⌋} (j − r)⁻ˣ = (−1)ˣ(ζ(x, 1 − r) − ζ(x, 1 − q)), so
+ * ζ(x, q) = ζ(x, r) + (−1)ˣ(ζ(x, 1 − r) − ζ(x, 1 − q)), for any q (torch's loop has as many terms as
+ * −q). The three arguments go through one series along a trailing axis of 3 (elsewhere the second and
+ * third are 1, and their difference 0). Gradient for q only (torch's −x·ζ(x + 1, q)), by autodiff
+ * (the same identity holds for it); x is detached (torch has no derivative for it).
  */
 const zeta: CompositeDef<Record<string, never>, 'zeta'> = {
   kind: 'composite',
@@ -45,26 +71,35 @@ const zeta: CompositeDef<Record<string, never>, 'zeta'> = {
     const s = (v: number) => b.scalar(v);
     const where = (c: typeof q, t: typeof q, f: typeof q) => b.op('where', [c, t, f]);
     const x = b.detach(x0);
-    const bad = b.op('le', [q, s(0)]);
-    const qs = where(bad, s(1), q);
-    const xs = where(b.op('gt', [x, s(1)]), x, s(2));
-    const negX = b.op('neg', [xs]);
-    // (q + k)^(−x) along a trailing axis of the 9 shifts
-    const head = b.op('sumDims', [b.op('powTensor', [b.op('add', [trailing(b, qs), arange(b, ZETA_DIRECT)]), trailing(b, negX)])], { dim: -1 });
-    const a = b.op('add', [qs, s(ZETA_DIRECT)]);
-    const aPow = b.op('powTensor', [a, negX]);
-    let tail = b.op('add', [b.op('div', [b.op('mul', [aPow, a]), b.op('sub', [xs, s(1)])]), b.op('mul', [aPow, s(0.5)])]);
-    // x(x+1)…(x+2j−2)·a^(−x−2j+1), grown by (x+2j−1)(x+2j)/a² from j to j + 1
-    let rising = b.op('div', [b.op('mul', [xs, aPow]), a]);
-    const a2 = b.op('mul', [a, a]);
-    EM.forEach((c, j) => {
-      if (j > 0) rising = b.op('div', [b.op('mul', [rising, b.op('mul', [b.op('add', [xs, s(2 * j - 1)]), b.op('add', [xs, s(2 * j)])])]), a2]);
-      tail = b.op('add', [tail, b.op('mul', [rising, s(c)])]);
-    });
-    const value = b.op('add', [head, tail]);
     const integer = (t: typeof q) => b.op('eq', [b.op('floor', [t]), t]);
-    const nonPositive = where(integer(q), s(Infinity), s(NaN));
-    return where(b.op('eq', [x, s(1)]), s(Infinity), where(b.op('lt', [x, s(1)]), s(NaN), where(bad, nonPositive, where(b.op('isnan', [x]), s(NaN), value))));
+    const bad = b.op('le', [q, s(0)]);
+    const intQ = integer(q);
+    // q < 0, not an integer, with a finite integer x: the reflected sum (torch's NaN for x not an integer)
+    const shifted = b.op('mul', [b.op('mul', [bad, b.op('sub', [s(1), intQ])]), b.op('mul', [integer(x), b.op('isfinite', [x])])]);
+    const r = b.op('sub', [q, b.op('floor', [q])]);
+    const one = s(1);
+    const args = [where(shifted, r, where(bad, one, q)), where(shifted, b.op('sub', [one, r]), one), where(shifted, b.op('sub', [one, q]), one)];
+    const xs = where(b.op('gt', [x, one]), x, s(2));
+    const series = hurwitzSeries(
+      b,
+      trailing(b, xs),
+      b.op(
+        'cat',
+        args.map((t) => trailing(b, t)),
+        { dim: -1 },
+      ),
+    );
+    // weights (1, ±1, ∓1) on the three: (−1)ˣ for the shifted elements, 0 elsewhere (exactly ζ(x, q) + 0 − 0)
+    const sign = where(shifted, b.op('sub', [one, b.op('mul', [b.op('remainder', [x, s(2)]), s(2)])]), s(0));
+    const k = arange(b, 3);
+    const weights = b.op('add', [b.op('eq', [k, s(0)]), b.op('mul', [trailing(b, sign), b.op('sub', [b.op('eq', [k, one]), b.op('eq', [k, s(2)])])])]);
+    const value = b.op('sumDims', [b.op('mul', [series, weights])], { dim: -1 });
+    const nonPositive = where(intQ, s(Infinity), s(NaN));
+    return where(
+      b.op('eq', [x, one]),
+      s(Infinity),
+      where(b.op('lt', [x, one]), s(NaN), where(b.op('sub', [bad, shifted]), nonPositive, where(b.op('isnan', [x]), s(NaN), value))),
+    );
   },
   tests: {
     cases: [
