@@ -5,7 +5,7 @@
  * no elements, norm(x, 0)'s gradient, var's where N ≤ correction, median()'s of ±∞, smoothL1's slope at β = 0, logit's gradient at and beyond 0
  * and 1, sinc's at huge |x|; then mish, softsign, acosh and asinh at ±∞ and huge |x|, cumprod with NaN
  * and ±∞, lgamma and digamma at +∞, copysign at ±∞ and NaN, xlogy, xlog1py and entr at their
- * degenerate points) and the edges they were found among are pinned here with PyTorch's
+ * degenerate points, prod's with one zero and a ±∞ or NaN) and the edges they were found among are pinned here with PyTorch's
  * literals, on both backends. The differences left on purpose are listed in the README's rules.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -28,6 +28,12 @@ const near = (actual: number[], expected: number[], tol = 1e-6) => {
     tol,
   );
 };
+const transpose = (m: number[][]) => m[0].map((_, j) => m.map((r) => r[j]));
+/** Segments along dim 1 of the rows as written (contiguous) and along dim 0 of their transpose (strided). */
+const ROWS_AND_COLUMNS = [
+  [1, (m: number[][]) => m],
+  [0, transpose],
+] as const;
 const NaN_ = Number.NaN,
   inf = Infinity;
 
@@ -304,12 +310,7 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
       [8369, 4159, 2738, 1974, 1320],
     ];
     const weights = wg.arange(1, 56).reshape([11, 5]);
-    const transpose = (m: number[][]) => m[0].map((_, j) => m.map((r) => r[j]));
-    // along rows (contiguous segments) and along columns of the transpose (strided ones)
-    for (const [dim, t] of [
-      [1, (m: number[][]) => m],
-      [0, transpose],
-    ] as const) {
+    for (const [dim, t] of ROWS_AND_COLUMNS) {
       const x = wg.tensor(t(rows), { requiresGrad: true });
       const y = wg.cumprod(x, dim);
       near(flat(y), t(value).flat());
@@ -333,6 +334,34 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     near(flat(d), [inf, 69.07755279541016, 0.7031567692756653, -0.5772159099578857]);
     d.sum().backward();
     near(flat(z.grad!), [0, 1.0000000031710769e-30, 0.49035775661468506, 1.644934058189392]);
+  });
+
+  test("prod with one zero: the others' gradient is PyTorch's 0, or NaN where another element is ±∞ or NaN", () => {
+    // x = torch.tensor(rows, requires_grad=True); x.prod(1).sum().backward() (every row holds one zero)
+    const rows = [
+      [0, NaN_, 3, 2, 5],
+      [inf, 0, 2, 1, 1],
+      [0, 2, 3, 4, 5],
+      [2, 0, -inf, NaN_, 1],
+    ];
+    const grad = [
+      [NaN_, 0, NaN_, NaN_, NaN_],
+      [0, inf, NaN_, NaN_, NaN_],
+      [120, 0, 0, 0, 0],
+      [NaN_, NaN_, NaN_, NaN_, NaN_],
+    ];
+    for (const [dim, t] of ROWS_AND_COLUMNS) {
+      const x = wg.tensor(t(rows), { requiresGrad: true });
+      x.prod(dim).sum().backward();
+      near(flat(x.grad!), t(grad).flat());
+    }
+    // torch.tensor([0., nan, 3., 2., 5.]).prod() the same; without a zero, y/x: torch.tensor([5., nan, 2.]).prod() -> grad all NaN
+    const y = wg.tensor(rows[0], { requiresGrad: true });
+    y.prod().backward();
+    near(flat(y.grad!), grad[0]);
+    const z = wg.tensor([5, NaN_, 2], { requiresGrad: true });
+    z.prod().backward();
+    near(flat(z.grad!), [NaN_, NaN_, NaN_]);
   });
 
   test("copysign's gradient is NaN at ±∞ and NaN magnitudes, PyTorch's result/x", () => {
