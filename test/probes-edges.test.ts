@@ -3,7 +3,9 @@
  * ~3,300 probes of zero-size dims, 0-d tensors, NaN/±∞, int32 promotion, broadcasting corners and
  * bad inputs, run through torch and both backends and diffed). The fixes (torch.norm's ±∞-norm of
  * no elements, norm(x, 0)'s gradient, var's where N ≤ correction, median()'s of ±∞, smoothL1's slope at β = 0, logit's gradient at and beyond 0
- * and 1, sinc's at huge |x|) and the edges they were found among are pinned here with PyTorch's
+ * and 1, sinc's at huge |x|; then mish, softsign, acosh and asinh at ±∞ and huge |x|, cumprod with NaN
+ * and ±∞, lgamma and digamma at +∞, copysign at ±∞ and NaN, xlogy, xlog1py and entr at their
+ * degenerate points, prod's with one zero and a ±∞ or NaN) and the edges they were found among are pinned here with PyTorch's
  * literals, on both backends. The differences left on purpose are listed in the README's rules.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -16,6 +18,22 @@ beforeAll(async () => {
 });
 
 const flat = (t: wg.Tensor) => Array.from(t.data());
+/** ±∞ and NaN exactly where expected, the finite elements within tol (the sign of a zero not compared). */
+const near = (actual: number[], expected: number[], tol = 1e-6) => {
+  const finite = expected.map(Number.isFinite);
+  expect(actual.map((v, i) => (finite[i] ? 0 : v))).toEqual(expected.map((e, i) => (finite[i] ? 0 : e)));
+  expectClose(
+    actual.map((v, i) => (finite[i] ? v : 0)),
+    expected.map((e, i) => (finite[i] ? e : 0)),
+    tol,
+  );
+};
+const transpose = (m: number[][]) => m[0].map((_, j) => m.map((r) => r[j]));
+/** Segments along dim 1 of the rows as written (contiguous) and along dim 0 of their transpose (strided). */
+const ROWS_AND_COLUMNS = [
+  [1, (m: number[][]) => m],
+  [0, transpose],
+] as const;
 const NaN_ = Number.NaN,
   inf = Infinity;
 
@@ -219,6 +237,168 @@ describe.each(['wasm', 'reference'] as const)('edge probes against PyTorch 1.13 
     );
     y.sum().backward();
     expectClose(flat(x.grad!), [0, 0, 0, 1.0115932922913654e-19, -0.7728379964828491, -0.0509297139942646, 0], 1e-6);
+  });
+
+  test("mish, softsign, acosh and asinh gradients at ±∞ and huge |x| are PyTorch's", () => {
+    // nine elements: eight through the SIMD body, the last through the scalar tail
+    // x = torch.tensor([inf, -inf, nan, 1e30, -1e30, 20., 30., 100., inf], requires_grad=True); F.mish(x).sum().backward()
+    const m = wg.tensor([inf, -inf, NaN_, 1e30, -1e30, 20, 30, 100, inf], { requiresGrad: true });
+    const my = wg.nn.functional.mish(m);
+    near(flat(my), [inf, NaN_, NaN_, 1.0000000150474662e30, -0, 20, 30, 100, inf]);
+    my.sum().backward();
+    near(flat(m.grad!), [NaN_, NaN_, NaN_, 1, 0, 1, 1, 1, NaN_]);
+    // F.softsign of [inf, -inf, nan, 1e30, -1e30, 1e20, 0.5, -2., -inf]
+    const s = wg.tensor([inf, -inf, NaN_, 1e30, -1e30, 1e20, 0.5, -2, -inf], { requiresGrad: true });
+    const sy = wg.nn.functional.softsign(s);
+    near(flat(sy), [NaN_, NaN_, NaN_, 1, -1, 1, 0.3333333432674408, -0.6666666865348816, NaN_], 1e-7);
+    sy.sum().backward();
+    near(flat(s.grad!), [NaN_, NaN_, NaN_, 0, 0, 0, 0.444444477558136, 0.111111119389534, NaN_], 1e-7);
+    // torch's float32 backward squares x in float32: the slope is 0 from |x| = 2⁶⁴ on
+    // torch.acosh of [1e30, 2.**64, 18446742974197923840., 3e18, inf, 1.5, 3e38]
+    const a = wg.tensor([1e30, 2 ** 64, 18446742974197923840, 3e18, inf, 1.5, 3e38], { requiresGrad: true });
+    const ay = wg.acosh(a);
+    near(flat(ay), [69.77069854736328, 45.0545654296875, 45.0545654296875, 43.23828887939453, inf, 0.9624236822128296, 89.28999328613281], 1e-7);
+    ay.sum().backward();
+    near(flat(a.grad!), [0, 0, 5.421011508662376e-20, 3.333333399881036e-19, 0, 0.8944271802902222, 0], 1e-7);
+    expect([0, 1, 4, 6].map((i) => flat(a.grad!)[i])).toEqual([0, 0, 0, 0]);
+    // torch.asinh of [1e30, -1e30, -2.**64, 18446742974197923840., inf, -inf, 0.5]
+    const h = wg.tensor([1e30, -1e30, -(2 ** 64), 18446742974197923840, inf, -inf, 0.5], { requiresGrad: true });
+    wg.asinh(h).sum().backward();
+    near(flat(h.grad!), [0, 0, 0, 5.421011508662376e-20, 0, 0, 0.8944271802902222], 1e-7);
+    expect(flat(h.grad!).slice(0, 3)).toEqual([0, 0, 0]);
+  });
+
+  test("cumprod's gradient with NaN, ±∞ and zeros in a segment is PyTorch's (its division before the first zero)", () => {
+    // X = torch.tensor(rows, requires_grad=True); y = torch.cumprod(X, 1); (y * torch.arange(1., 56.).reshape(11, 5)).sum().backward()
+    const rows = [
+      [2, NaN_, 3, 4, 5],
+      [2, inf, 3, 4, 5],
+      [2, -inf, 3, 0, 5],
+      [0, inf, 3, 2, 1],
+      [inf, 0, 3, 2, 1],
+      [NaN_, 0, 2, 1, 1],
+      [2, 0, NaN_, 1, 1],
+      [1, 2, 3, inf, 1],
+      [0, 2, 0, inf, 1],
+      [2, 3, 0, 5, inf],
+      [1, 2, 3, 4, 5],
+    ];
+    const value = [
+      [2, NaN_, NaN_, NaN_, NaN_],
+      [2, inf, inf, inf, inf],
+      [2, -inf, -inf, NaN_, NaN_],
+      [0, NaN_, NaN_, NaN_, NaN_],
+      [inf, NaN_, NaN_, NaN_, NaN_],
+      [NaN_, NaN_, NaN_, NaN_, NaN_],
+      [2, 0, NaN_, NaN_, NaN_],
+      [1, 2, 6, inf, inf],
+      [0, 0, 0, NaN_, NaN_],
+      [2, 6, 0, 0, NaN_],
+      [1, 2, 6, 24, 120],
+    ];
+    const grad = [
+      [NaN_, NaN_, NaN_, NaN_, NaN_],
+      [inf, NaN_, inf, inf, inf],
+      [-inf, NaN_, -inf, -inf, 0],
+      [inf, 0, 0, 0, 0],
+      [NaN_, inf, 0, 0, 0],
+      [NaN_, NaN_, 0, 0, 0],
+      [31, NaN_, 0, 0, 0],
+      [inf, inf, inf, NaN_, inf],
+      [125, 0, 0, 0, 0],
+      [187, 94, inf, 0, 0],
+      [8369, 4159, 2738, 1974, 1320],
+    ];
+    const weights = wg.arange(1, 56).reshape([11, 5]);
+    for (const [dim, t] of ROWS_AND_COLUMNS) {
+      const x = wg.tensor(t(rows), { requiresGrad: true });
+      const y = wg.cumprod(x, dim);
+      near(flat(y), t(value).flat());
+      y.mul(dim === 1 ? weights : weights.t())
+        .sum()
+        .backward();
+      near(flat(x.grad!), t(grad).flat());
+    }
+  });
+
+  test("lgamma and digamma at +∞: ∞ with PyTorch's gradients ∞ and 0", () => {
+    // x = torch.tensor([inf, 1e30, 2.5, 1.], requires_grad=True); torch.lgamma(x).sum().backward()
+    const x = wg.tensor([inf, 1e30, 2.5, 1], { requiresGrad: true });
+    const l = wg.lgamma(x);
+    near(flat(l), [inf, 6.807755301009307e31, 0.28468286991119385, 0]);
+    l.sum().backward();
+    near(flat(x.grad!), [inf, 69.07755279541016, 0.7031567692756653, -0.5772159099578857]);
+    // torch.digamma of the same: [inf, 69.0776, 0.7032, -0.5772], gradient [0, 1e-30, 0.4904, 1.6449]
+    const z = wg.tensor([inf, 1e30, 2.5, 1], { requiresGrad: true });
+    const d = wg.digamma(z);
+    near(flat(d), [inf, 69.07755279541016, 0.7031567692756653, -0.5772159099578857]);
+    d.sum().backward();
+    near(flat(z.grad!), [0, 1.0000000031710769e-30, 0.49035775661468506, 1.644934058189392]);
+  });
+
+  test("prod with one zero: the others' gradient is PyTorch's 0, or NaN where another element is ±∞ or NaN", () => {
+    // x = torch.tensor(rows, requires_grad=True); x.prod(1).sum().backward() (every row holds one zero)
+    const rows = [
+      [0, NaN_, 3, 2, 5],
+      [inf, 0, 2, 1, 1],
+      [0, 2, 3, 4, 5],
+      [2, 0, -inf, NaN_, 1],
+    ];
+    const grad = [
+      [NaN_, 0, NaN_, NaN_, NaN_],
+      [0, inf, NaN_, NaN_, NaN_],
+      [120, 0, 0, 0, 0],
+      [NaN_, NaN_, NaN_, NaN_, NaN_],
+    ];
+    for (const [dim, t] of ROWS_AND_COLUMNS) {
+      const x = wg.tensor(t(rows), { requiresGrad: true });
+      x.prod(dim).sum().backward();
+      near(flat(x.grad!), t(grad).flat());
+    }
+    // torch.tensor([0., nan, 3., 2., 5.]).prod() the same; without a zero, y/x: torch.tensor([5., nan, 2.]).prod() -> grad all NaN
+    const y = wg.tensor(rows[0], { requiresGrad: true });
+    y.prod().backward();
+    near(flat(y.grad!), grad[0]);
+    const z = wg.tensor([5, NaN_, 2], { requiresGrad: true });
+    z.prod().backward();
+    near(flat(z.grad!), [NaN_, NaN_, NaN_]);
+  });
+
+  test("copysign's gradient is NaN at ±∞ and NaN magnitudes, PyTorch's result/x", () => {
+    // a = torch.tensor([inf, -inf, nan, 1., 2., inf, 0., -3., -inf], requires_grad=True)
+    // torch.copysign(a, torch.tensor([1., -1., 1., inf, nan, nan, -0., 2., -0.])).sum().backward()
+    const a = wg.tensor([inf, -inf, NaN_, 1, 2, inf, 0, -3, -inf], { requiresGrad: true });
+    const y = wg.copysign(a, wg.tensor([1, -1, 1, inf, NaN_, NaN_, -0, 2, -0]));
+    near(flat(y), [inf, -inf, NaN_, 1, 2, inf, -0, 3, -inf]);
+    expect(Object.is(flat(y)[6], -0)).toBe(true);
+    y.sum().backward();
+    near(flat(a.grad!), [NaN_, NaN_, NaN_, 1, 1, NaN_, 0, -1, NaN_]);
+  });
+
+  test("xlogy, xlog1py and entr: PyTorch's values and gradients at x = 0 with y = ∞, at y's pole, ±∞ and NaN", () => {
+    // x = torch.tensor([0., 0., 0., 0., 1., 0., nan, inf, 2.], requires_grad=True)
+    // y = torch.tensor([inf, 0., -1., nan, inf, -inf, 1., 0., 3.], requires_grad=True); torch.xlogy(x, y).sum().backward()
+    const x = wg.tensor([0, 0, 0, 0, 1, 0, NaN_, inf, 2], { requiresGrad: true });
+    const y = wg.tensor([inf, 0, -1, NaN_, inf, -inf, 1, 0, 3], { requiresGrad: true });
+    const v = wg.xlogy(x, y);
+    near(flat(v), [0, 0, 0, NaN_, inf, 0, NaN_, -inf, 2.1972246170043945]);
+    v.sum().backward();
+    near(flat(x.grad!), [inf, 0, 0, NaN_, inf, 0, 0, -inf, 1.0986123085021973]);
+    near(flat(y.grad!), [0, NaN_, -0, NaN_, 0, -0, NaN_, inf, 0.6666666865348816]);
+    // the same x with y = [inf, -1., -2., nan, inf, -inf, 1., -1., 3.] through torch.special.xlog1py
+    const x1 = wg.tensor([0, 0, 0, 0, 1, 0, NaN_, inf, 2], { requiresGrad: true });
+    const y1 = wg.tensor([inf, -1, -2, NaN_, inf, -inf, 1, -1, 3], { requiresGrad: true });
+    const w = wg.special.xlog1py(x1, y1);
+    near(flat(w), [0, 0, 0, NaN_, inf, 0, NaN_, -inf, 2.7725887298583984]);
+    w.sum().backward();
+    near(flat(x1.grad!), [inf, 0, 0, NaN_, inf, 0, 0.6931471824645996, -inf, 1.3862943649291992]);
+    near(flat(y1.grad!), [0, NaN_, -0, NaN_, 0, -0, NaN_, inf, 0.5]);
+    // e = torch.tensor([0., -1., inf, nan, 1., -inf, 0.5, 2., 0.], requires_grad=True); torch.special.entr(e).sum().backward()
+    const e = wg.tensor([0, -1, inf, NaN_, 1, -inf, 0.5, 2, 0], { requiresGrad: true });
+    const h = wg.special.entr(e);
+    near(flat(h), [0, -inf, -inf, NaN_, -0, -inf, 0.3465735912322998, -1.3862943649291992, 0]);
+    h.sum().backward();
+    near(flat(e.grad!), [inf, NaN_, -inf, NaN_, -1, NaN_, -0.3068528175354004, -1.6931471824645996, inf]);
   });
 
   test('int32 division and remainder signs', () => {

@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
+import { expectClose } from './helpers/expect.js';
 import { initWasm } from './helpers/setup.js';
 
 beforeAll(async () => {
@@ -291,6 +292,43 @@ for (const be of BACKENDS) {
       close(y.data(), [5.59802915e-5, 0.01618151, 0.657002502], 2e-6); // torch's float32: 5.5970715e-5 (2e-4 off)
       y.sum().backward();
       close(x.grad!.data(), [-0.000121304722, -0.0285273262, -5.06633725], 4e-6);
+    });
+
+    test("gammainc/gammaincc for large a near x = a: Temme's expansion, within float32 rounding of torch's float64", () => {
+      // torch.special.gammainc / gammaincc(a, x) float64 at these float32 inputs, and gammainc's x-gradient of the sum
+      // (torch's float32 gammainc: 0.0779446289 at (5000, 4900), 0.82863766 at (1e5, 100300))
+      const a = leaf([150, 150, 1000, 1000, 5000, 1e5, 1e5, 300, 120], false);
+      const x = leaf([150, 160, 990, 1050, 4900, 1e5, 100300, 250, 140]);
+      const p = wg.special.gammainc(a, x);
+      // within 1e-7·max(|y|, 1), as the README's accuracy notes measure (float32's z = η·√(a/2) rounds, and erfc
+      // magnifies that by 2z² in the tails: (300, 250) is 1e-6 relative, 1.2e-9 absolute)
+      expectClose(p.data(), [0.51085823, 0.795626188, 0.379521378, 0.941328889, 0.0779449562, 0.500420522, 0.828636311, 0.00116239363, 0.961065883], 1e-7);
+      expectClose(
+        wg.special.gammaincc(a, x).data(),
+        [0.48914177, 0.204373812, 0.620478622, 0.0586711114, 0.922055044, 0.499579478, 0.171363689, 0.998837606, 0.0389341171],
+        1e-7,
+      );
+      p.sum().backward();
+      close(
+        x.grad!.data(),
+        [0.0325554095, 0.0221798273, 0.0121165254, 0.00358310513, 0.00208938466, 0.00126156521, 0.000802723989, 0.000252208854, 0.00694698207],
+        1e-5,
+      );
+    });
+
+    test('zeta with q < 0 and an integer x: the sum torch 1.13 runs on until q + k > 9', () => {
+      // torch.special.zeta(x, q) float64 at these float32 inputs, and the gradient of its sum (for q)
+      const x = leaf([2, 3, 2, 4, 3, 2, 5, 2, 2.5], false);
+      const q = leaf([-1.5, -2.5, -0.25, -7.25, -0.5, -30.75, -1.75, 0.5, -1.5]);
+      const y = wg.special.zeta(x, q);
+      close(y.data(), [9.37924664, 0.0541020258, 18.5418796, 259.756866, 0.414398322, 19.7072115, 1020.07406, 4.9348022, NaN], 4e-6);
+      y.sum().backward();
+      // x = 2.5 (not an integer) is NaN, its gradient 0 here (torch's NaN)
+      close(
+        Array.from(q.grad!.data()).slice(0, 8),
+        [-0.236204052, -97.3739381, 122.697367, 4080.26219, -96.7045455, -124.02613, -20509.6221, -16.8287966],
+        1e-5,
+      );
     });
 
     test("special values as torch's", () => {

@@ -127,10 +127,14 @@ class Cosh {
 export function f32_cosh_fwd(rec: usize): void { unaryFwd<F64Unary<Cosh>>(rec); }
 export function f32_cosh_bwd(rec: usize): void { unaryBwd<F64Unary<Cosh>>(rec); }
 
-// x² cannot overflow in float64 for a float32 x (≤ 1.2e77).
+// PyTorch's float32 backward of asinh and acosh squares x in float32, which overflows from
+// |x| = 2⁶⁴ on: its slope 1/√(x² ± 1) is 0 there (and at ±∞). Ours takes x² in float64 below 2⁶⁴
+// (no overflow) and PyTorch's 0 from there on.
+const SQUARE_OVERFLOWS_F32: f64 = 1.8446744073709552e19; // 2⁶⁴
+
 class Asinh {
   @inline f(x: f64, p: f64, q: f64): f64 { return Math.asinh(x); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return 1 / Math.sqrt(1 + x * x); }
+  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return Math.abs(x) >= SQUARE_OVERFLOWS_F32 ? 0 : 1 / Math.sqrt(1 + x * x); }
 }
 export function f32_asinh_fwd(rec: usize): void { unaryFwd<F64Unary<Asinh>>(rec); }
 export function f32_asinh_bwd(rec: usize): void { unaryBwd<F64Unary<Asinh>>(rec); }
@@ -138,7 +142,7 @@ export function f32_asinh_bwd(rec: usize): void { unaryBwd<F64Unary<Asinh>>(rec)
 // (x − 1)(x + 1) rather than x² − 1: exact factors near x = 1, where the gradient is large.
 class Acosh {
   @inline f(x: f64, p: f64, q: f64): f64 { return Math.acosh(x); }
-  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return 1 / Math.sqrt((x - 1) * (x + 1)); }
+  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return Math.abs(x) >= SQUARE_OVERFLOWS_F32 ? 0 : 1 / Math.sqrt((x - 1) * (x + 1)); }
 }
 export function f32_acosh_fwd(rec: usize): void { unaryFwd<F64Unary<Acosh>>(rec); }
 export function f32_acosh_bwd(rec: usize): void { unaryBwd<F64Unary<Acosh>>(rec); }
@@ -149,6 +153,16 @@ class Atanh {
 }
 export function f32_atanh_fwd(rec: usize): void { unaryFwd<F64Unary<Atanh>>(rec); }
 export function f32_atanh_bwd(rec: usize): void { unaryBwd<F64Unary<Atanh>>(rec); }
+
+// entr = −x·log x as PyTorch's kernel: NaN stays NaN, 0 at 0, −∞ below 0 (and at +∞). Gradient
+// PyTorch's −(1 + log x) everywhere: ∞ at 0, NaN below, −∞ at +∞ (a composite of table ops could
+// not give ∞ at 0 with the value 0 there: its value would be 0·∞).
+class Entr {
+  @inline f(x: f64, p: f64, q: f64): f64 { return isNaN(x) ? x : x > 0 ? -x * Math.log(x) : x == 0 ? 0 : -Infinity; }
+  @inline d(x: f64, y: f64, p: f64, q: f64): f64 { return -(1 + Math.log(x)); }
+}
+export function f32_entr_fwd(rec: usize): void { unaryFwd<F64Unary<Entr>>(rec); }
+export function f32_entr_bwd(rec: usize): void { unaryBwd<F64Unary<Entr>>(rec); }
 
 // ---- error function (float64, W. J. Cody, Math. Comp. 23 (1969), SPECFUN's CALERF) --------------
 // The float64 twin of src/ops/elementwise.ts's erf/erfc (the reference), relative error ~1e-16.
@@ -391,7 +405,9 @@ export function f32_expm_1_bwd(rec: usize): void { unaryBwd<F64Unary<Expm1>>(rec
 // mish = x·tanh(softplus x). With e = eˣ and n = e(e + 2), tanh(ln(1 + e)) = n/(n + 2): no
 // cancellation for negative x (≈ e there), and 1 − t = 2/(n + 2) exactly, so the derivative
 // d = t + x·σ(x)·(1 − t²) = t + x·σ(x)·2w(1 + t), w = 1/(n + 2), does not cancel for large x.
-// x is capped at 20 inside the exponential (t rounds to 1 from there; n stays finite).
+// x is capped at 20 inside the exponential (t rounds to 1 from there; n stays finite). The
+// gradient adds x − x (0, or NaN at ±∞ and NaN): PyTorch's is NaN at ±∞, where its x·σ(x)·(1 − t²)
+// is ∞·0 (two vector ops, no branch).
 @inline function mishF<L, V>(x: V): V {
   const l = changetype<L>(0);
   const e = l.exp(l.min(x, l.splat(20)));
@@ -407,7 +423,7 @@ export function f32_expm_1_bwd(rec: usize): void { unaryBwd<F64Unary<Expm1>>(rec
   const n = l.mul(e, l.add(e, l.splat(2)));
   const w = l.div(l.splat(1), l.add(n, l.splat(2)));
   const t = l.mul(n, w);
-  return l.madd(l.mul(xc, sigmoidE<L, V>(e)), l.mul(l.add(w, w), l.add(l.splat(1), t)), t);
+  return l.add(l.madd(l.mul(xc, sigmoidE<L, V>(e)), l.mul(l.add(w, w), l.add(l.splat(1), t)), t), l.sub(x, x));
 }
 class Mish {
   @inline f(x: f32, p: f32, q: f32): f32 { return mishF<Lane1, f32>(x); }
@@ -523,14 +539,15 @@ class Hardtanh {
 export function f32_hardtanh_fwd(rec: usize): void { unaryFwd<Hardtanh>(rec); }
 export function f32_hardtanh_bwd(rec: usize): void { unaryBwd<Hardtanh>(rec); }
 
-// softsign = x/(1 + |x|), gradient 1/(1 + |x|)².
+// softsign = x/(1 + |x|), gradient 1/(1 + |x|)² + (x − x): the added 0 is NaN at ±∞ (and NaN),
+// PyTorch's gradient there (its quotient rule gives 1/∞ − ∞/∞²), where the value is NaN too.
 class Softsign {
   @inline f(x: f32, p: f32, q: f32): f32 { return x / (1 + Mathf.abs(x)); }
   @inline v(x: v128, p: f32, q: f32): v128 { return f32x4.div(x, f32x4.add(f32x4.splat(1), f32x4.abs(x))); }
-  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { const s: f32 = 1 + Mathf.abs(x); return 1 / (s * s); }
+  @inline d(x: f32, y: f32, p: f32, q: f32): f32 { const s: f32 = 1 + Mathf.abs(x); return 1 / (s * s) + (x - x); }
   @inline vd(x: v128, y: v128, p: f32, q: f32): v128 {
     const s = f32x4.add(f32x4.splat(1), f32x4.abs(x));
-    return f32x4.div(f32x4.splat(1), f32x4.mul(s, s));
+    return f32x4.add(f32x4.div(f32x4.splat(1), f32x4.mul(s, s)), f32x4.sub(x, x));
   }
 }
 export function f32_softsign_fwd(rec: usize): void { unaryFwd<Softsign>(rec); }
@@ -561,14 +578,14 @@ export function f32_gelu_tanh_fwd(rec: usize): void { unaryFwd<GeluTanh>(rec); }
 export function f32_gelu_tanh_bwd(rec: usize): void { unaryBwd<GeluTanh>(rec); }
 
 // ---- binary, broadcasting (float64) --------------------------------------------------------------
-// One instantiation of the broadcasting templates serves all seven maps: BinaryMap calls the map
+// One instantiation of the broadcasting templates serves all nine maps: BinaryMap calls the map
 // chosen by `binaryMap` through one switch per element of the scalar loops and per four lanes of the
 // SIMD loops. These maps cost a libm call or several float64 operations per element already, and a
 // copy of the templates per map (four access patterns each, forward and backward) cost ~7 KB
 // gzipped of every .wasm. The arithmetic of each element is unchanged, so are the results.
 // `binaryMap` is a global of the instance running the kernel: a worker of the threads builds sets
 // its own when it runs its part of the record.
-const ATAN2 = 0, LOGADDEXP = 1, HYPOT = 2, POW_TENSOR = 3, FMOD = 4, REMAINDER = 5, FLOOR_DIVIDE = 6;
+const ATAN2 = 0, LOGADDEXP = 1, HYPOT = 2, POW_TENSOR = 3, FMOD = 4, REMAINDER = 5, FLOOR_DIVIDE = 6, XLOGY = 7, XLOG1PY = 8;
 let binaryMap = ATAN2;
 
 // a² + b² cannot overflow in float64 for float32 inputs.
@@ -664,6 +681,27 @@ class FloorDivide {
 }
 export function f32_floor_divide_fwd(rec: usize): void { mapFwd(rec, FLOOR_DIVIDE); }
 
+// xlogy(a, b) = a·log b and xlog1py(a, b) = a·log1p b as PyTorch's kernels: NaN where b is NaN,
+// else 0 where a = 0 (b = 0 and b = ∞ included). Their gradients are PyTorch 1.13's formulas, the
+// degenerate points included, which a composite of table ops could not give (its value there
+// would be 0·∞): for a, log b (log1p b), but 0 where a = 0 and b ≤ 0 (b ≤ −1), so ∞ at a = 0,
+// b = ∞; for b, a/b (a/(1 + b)), NaN at a = b = 0 (a = 0, b = −1).
+class Xlogy {
+  @inline f(a: f64, b: f64): f64 { return isNaN(b) ? b : a == 0 ? 0 : a * Math.log(b); }
+  @inline da(a: f64, b: f64, y: f64): f64 { return a == 0 && b <= 0 ? 0 : Math.log(b); }
+  @inline db(a: f64, b: f64, y: f64): f64 { return a / b; }
+}
+export function f32_xlogy_fwd(rec: usize): void { mapFwd(rec, XLOGY); }
+export function f32_xlogy_bwd(rec: usize): void { mapBwd(rec, XLOGY); }
+
+class Xlog1py {
+  @inline f(a: f64, b: f64): f64 { return isNaN(b) ? b : a == 0 ? 0 : a * Math.log1p(b); }
+  @inline da(a: f64, b: f64, y: f64): f64 { return a == 0 && b <= -1 ? 0 : Math.log1p(b); }
+  @inline db(a: f64, b: f64, y: f64): f64 { return a / (1 + b); }
+}
+export function f32_xlog_1py_fwd(rec: usize): void { mapFwd(rec, XLOG1PY); }
+export function f32_xlog_1py_bwd(rec: usize): void { mapBwd(rec, XLOG1PY); }
+
 function mapF(a: f64, b: f64): f64 {
   switch (binaryMap) {
     case ATAN2: return changetype<Atan2>(0).f(a, b);
@@ -672,6 +710,8 @@ function mapF(a: f64, b: f64): f64 {
     case POW_TENSOR: return changetype<PowTensor>(0).f(a, b);
     case FMOD: return changetype<Fmod>(0).f(a, b);
     case REMAINDER: return changetype<Remainder>(0).f(a, b);
+    case XLOGY: return changetype<Xlogy>(0).f(a, b);
+    case XLOG1PY: return changetype<Xlog1py>(0).f(a, b);
     default: return changetype<FloorDivide>(0).f(a, b);
   }
 }
@@ -682,6 +722,8 @@ function mapDa(a: f64, b: f64, y: f64): f64 {
     case HYPOT: return changetype<Hypot>(0).da(a, b, y);
     case POW_TENSOR: return changetype<PowTensor>(0).da(a, b, y);
     case FMOD: return changetype<Fmod>(0).da(a, b, y);
+    case XLOGY: return changetype<Xlogy>(0).da(a, b, y);
+    case XLOG1PY: return changetype<Xlog1py>(0).da(a, b, y);
     default: return changetype<Remainder>(0).da(a, b, y);
   }
 }
@@ -692,6 +734,8 @@ function mapDb(a: f64, b: f64, y: f64): f64 {
     case HYPOT: return changetype<Hypot>(0).db(a, b, y);
     case POW_TENSOR: return changetype<PowTensor>(0).db(a, b, y);
     case FMOD: return changetype<Fmod>(0).db(a, b, y);
+    case XLOGY: return changetype<Xlogy>(0).db(a, b, y);
+    case XLOG1PY: return changetype<Xlog1py>(0).db(a, b, y);
     default: return changetype<Remainder>(0).db(a, b, y);
   }
 }
@@ -704,6 +748,8 @@ function mapV(a: v128, b: v128): v128 {
     case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).v(a, b);
     case FMOD: return changetype<F64Binary<Fmod>>(0).v(a, b);
     case REMAINDER: return changetype<F64Binary<Remainder>>(0).v(a, b);
+    case XLOGY: return changetype<F64Binary<Xlogy>>(0).v(a, b);
+    case XLOG1PY: return changetype<F64Binary<Xlog1py>>(0).v(a, b);
     default: return changetype<F64Binary<FloorDivide>>(0).v(a, b);
   }
 }
@@ -714,6 +760,8 @@ function mapVda(a: v128, b: v128, y: v128): v128 {
     case HYPOT: return changetype<F64Binary<Hypot>>(0).vda(a, b, y);
     case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).vda(a, b, y);
     case FMOD: return changetype<F64Binary<Fmod>>(0).vda(a, b, y);
+    case XLOGY: return changetype<F64Binary<Xlogy>>(0).vda(a, b, y);
+    case XLOG1PY: return changetype<F64Binary<Xlog1py>>(0).vda(a, b, y);
     default: return changetype<F64Binary<Remainder>>(0).vda(a, b, y);
   }
 }
@@ -724,6 +772,8 @@ function mapVdb(a: v128, b: v128, y: v128): v128 {
     case HYPOT: return changetype<F64Binary<Hypot>>(0).vdb(a, b, y);
     case POW_TENSOR: return changetype<F64Binary<PowTensor>>(0).vdb(a, b, y);
     case FMOD: return changetype<F64Binary<Fmod>>(0).vdb(a, b, y);
+    case XLOGY: return changetype<F64Binary<Xlogy>>(0).vdb(a, b, y);
+    case XLOG1PY: return changetype<F64Binary<Xlog1py>>(0).vdb(a, b, y);
     default: return changetype<F64Binary<Remainder>>(0).vdb(a, b, y);
   }
 }

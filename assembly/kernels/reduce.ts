@@ -272,7 +272,9 @@ export function f32_mean_dims_bwd(rec: usize): void { eachSegment<SumBwd>(rec); 
 // Accumulated in float32 so that a product past float32's range is ±∞ (or 0) at the step where it
 // leaves it, as torch.prod: [1e20, 1e20, 1e-20] is ∞, where a float64 product would come back to
 // 1e20. The gradient of Π x by x_k is the product of the others, never y/x_k where x_k = 0: with no
-// zero it is (g·p)/x_k; with one zero only that element gets the product of the rest; with more, 0.
+// zero it is (g·p)/x_k; with one zero that element gets the product of the rest, and the others
+// PyTorch's (product before)·(product after), which holds the zero: 0, or NaN (0·∞) where another
+// element than the zero and x_k itself is ±∞ or NaN; with more zeros, 0.
 
 class ProdFwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
@@ -284,16 +286,25 @@ class ProdFwd {
 class ProdBwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
     const x = ptr(rec, IN) + xo, gx = ptr(rec, GIN) + xo, g = load<f32>(ptr(rec, GOUT) + ro);
-    let zeros = 0, at: usize = 0, p: f32 = 1;
+    let zeros = 0, nonFinite = 0, at: usize = 0, p: f32 = 1;
     for (let k = 0; k < d; k++) {
       const v = load<f32>(x + <usize>k * st);
       if (v == 0) {
         zeros++;
         at = <usize>k * st;
-      } else p *= v;
+      } else {
+        p *= v;
+        if (!isFinite(v)) nonFinite++;
+      }
     }
-    if (zeros == 1) store<f32>(gx + at, load<f32>(gx + at) + g * p);
-    else if (zeros == 0)
+    if (zeros == 1) {
+      store<f32>(gx + at, load<f32>(gx + at) + g * p);
+      if (nonFinite > 0)
+        for (let k = 0; k < d; k++) {
+          const e = <usize>k * st, v = load<f32>(x + e);
+          if (e != at && nonFinite > (isFinite(v) ? 0 : 1)) store<f32>(gx + e, load<f32>(gx + e) + <f32>NaN);
+        }
+    } else if (zeros == 0)
       for (let k = 0; k < d; k++) {
         const e = <usize>k * st;
         store<f32>(gx + e, load<f32>(gx + e) + (g * p) / load<f32>(x + e));

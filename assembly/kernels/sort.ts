@@ -127,10 +127,12 @@ export function f32_cumsum_int_fwd(rec: usize): void { eachSegment1<CumsumI32Fwd
 export function f32_cumsum_bwd(rec: usize): void { eachSegment1<CumsumBwd>(rec); }
 
 // ---- cumprod: y_k = Π_{j≤k} x_j (float64 running product) -------------------------------------------
-// gx_k = Σ_{j≥k} g_j · Π_{i≤j, i≠k} x_i, without dividing by a zero. With z the first zero (d if
-// none): for k < z, x_k ≠ 0 and every term with j ≥ z is 0, so gx_k = (Σ_{k≤j<z} g_j·y_j) / x_k,
-// one suffix sum; for k = z, gx_z = Σ_{j≥z} g_j · y_{z−1} · Π_{z<i≤j} x_i, a running product from
-// z (y_{−1} = 1); for k > z every term holds x_z = 0, so gx_k = 0.
+// gx_k = Σ_{j≥k} g_j · Π_{i≤j, i≠k} x_i, taken as PyTorch 1.13's cumprod_backward does, so that ±∞
+// and NaN give its values. With z the first zero (d if none): for k < z every term with j ≥ z is 0,
+// so gx_k = (Σ_{k≤j<z} g_j·y_j) / x_k, one suffix sum over the saved output (∞/∞ = NaN where x_k
+// is ±∞, as PyTorch's); for k = z, gx_z = y_{z−1} · Σ_{z≤j<z'} g_j · Π_{z<i≤j} x_i, a running
+// product from z up to the next zero z' (y_{−1} = 1; the terms past z' hold a second zero, and
+// PyTorch leaves them out, so an ∞ there gives no NaN); for k > z every term holds x_z = 0: gx_k = 0.
 
 class CumprodFwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
@@ -144,29 +146,29 @@ class CumprodFwd {
 }
 class CumprodBwd {
   @inline seg(rec: usize, xo: usize, ro: usize, d: i32, st: usize): void {
-    const x = ptr(rec, IN) + xo, g = ptr(rec, GOUT) + xo, gx = ptr(rec, GIN) + xo;
-    let z = 0, before: f64 = 1; // before: y_{z−1} in float64
-    for (; z < d; z++) {
-      const v = <f64>load<f32>(x + <usize>z * st);
-      if (v == 0) break;
-      before *= v;
-    }
+    const x = ptr(rec, IN) + xo, y = ptr(rec, OUT) + xo, g = ptr(rec, GOUT) + xo, gx = ptr(rec, GIN) + xo;
+    let z = 0;
+    while (z < d && load<f32>(x + <usize>z * st) != 0) z++;
     if (z < d) {
-      let s: f64 = 0, p: f64 = before;
+      let s: f64 = 0, p: f64 = 1;
       for (let j = z; j < d; j++) {
-        if (j > z) p *= <f64>load<f32>(x + <usize>j * st);
+        if (j > z) {
+          const v = <f64>load<f32>(x + <usize>j * st);
+          if (v == 0) break;
+          p *= v;
+        }
         s += <f64>load<f32>(g + <usize>j * st) * p;
       }
+      const before: f64 = z > 0 ? <f64>load<f32>(y + <usize>(z - 1) * st) : 1;
       const e = <usize>z * st;
-      store<f32>(gx + e, load<f32>(gx + e) + <f32>s);
+      store<f32>(gx + e, load<f32>(gx + e) + <f32>(before * s));
     }
-    // k < z, walking down: s = Σ_{k≤j<z} g_j·y_j with y_j recomputed as a float64 prefix product.
-    let s: f64 = 0, y: f64 = before;
+    // k < z, walking down: s = Σ_{k≤j<z} g_j·y_j
+    let s: f64 = 0;
     for (let k = z - 1; k >= 0; k--) {
-      const e = <usize>k * st, xk = <f64>load<f32>(x + e);
-      s += <f64>load<f32>(g + e) * y;
-      store<f32>(gx + e, load<f32>(gx + e) + <f32>(s / xk));
-      y /= xk;
+      const e = <usize>k * st;
+      s += <f64>load<f32>(g + e) * <f64>load<f32>(y + e);
+      store<f32>(gx + e, load<f32>(gx + e) + <f32>(s / <f64>load<f32>(x + e)));
     }
   }
 }

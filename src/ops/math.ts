@@ -31,6 +31,16 @@ const zeroDg = <T>(b: Builder<T>, g: T): T => b.op('mul', [g, b.scalar(0)]);
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /**
+ * PyTorch's float32 backward of asinh and acosh squares x in float32, which overflows from |x| = 2⁶⁴
+ * on: its slope 1/√(x² ± 1) is 0 there (and at ±∞). Below, x² is taken in float64 (no overflow).
+ */
+const SQUARE_OVERFLOWS_F32 = 2 ** 64;
+const squareOverflows = (x: number): boolean => Math.abs(x) >= SQUARE_OVERFLOWS_F32;
+/** slope with PyTorch's 0 where x² overflows float32 (as a table op; the mask has no gradient). */
+const zeroWhereSquareOverflows = <T>(b: Builder<T>, x: T, slope: T): T =>
+  b.op('where', [b.op('ge', [b.op('abs', [x]), b.scalar(SQUARE_OVERFLOWS_F32)]), b.scalar(0), slope]);
+
+/**
  * erfinv in float64: M. Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011), the
  * single-precision polynomials in w = −ln(1 − x²) (relative error < 4e-7 for float32 x), then
  * Newton steps on erf (on erfc beyond |x| = 0.5, where 1 − |x| is exact and erf's rounding near 1
@@ -239,15 +249,15 @@ export const MATH_OPS = defineOps(
   }),
   un('asinh', {
     f: Math.asinh,
-    df: (x) => 1 / Math.sqrt(1 + x * x),
-    dg: (b, g, x) => mulBy(b, g, b.op('rsqrt', [b.op('add', [b.scalar(1), b.op('mul', [x, x])])])),
+    df: (x) => (squareOverflows(x) ? 0 : 1 / Math.sqrt(1 + x * x)),
+    dg: (b, g, x) => mulBy(b, g, zeroWhereSquareOverflows(b, x, b.op('rsqrt', [b.op('add', [b.scalar(1), b.op('mul', [x, x])])]))),
     doc: 'arsinh x (no overflow at large |x|)',
     tests: { variants: wide('any', [-1e6, 1e6]) },
   }),
   un('acosh', {
     f: Math.acosh,
-    df: (x) => 1 / Math.sqrt((x - 1) * (x + 1)),
-    dg: (b, g, x) => mulBy(b, g, b.op('rsqrt', [b.op('mul', [b.op('sub', [x, b.scalar(1)]), b.op('add', [x, b.scalar(1)])])])),
+    df: (x) => (squareOverflows(x) ? 0 : 1 / Math.sqrt((x - 1) * (x + 1))),
+    dg: (b, g, x) => mulBy(b, g, zeroWhereSquareOverflows(b, x, b.op('rsqrt', [b.op('mul', [b.op('sub', [x, b.scalar(1)]), b.op('add', [x, b.scalar(1)])])]))),
     doc: 'arcosh x; NaN below 1',
     tests: { variants: wide([1.05, 3], [1.05, 1e6]) },
   }),
@@ -455,10 +465,11 @@ export const MATH_OPS = defineOps(
   un('softsign', {
     costly: false,
     f: (x) => x / (1 + Math.abs(x)),
-    df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+    // + (x − x): 0, or NaN at ±∞ (and NaN), PyTorch's gradient there (1/∞ − ∞/∞² in its quotient rule)
+    df: (x) => 1 / (1 + Math.abs(x)) ** 2 + (x - x),
     dg: (b, g, x) => {
       const d = b.op('add', [b.op('abs', [x]), b.scalar(1)]);
-      return b.op('div', [g, b.op('mul', [d, d])]);
+      return mulBy(b, g, b.op('add', [b.op('div', [b.scalar(1), b.op('mul', [d, d])]), b.op('sub', [x, x])]));
     },
     doc: 'x/(1 + |x|)',
     tests: { variants: wide('any', [-1e3, 1e3]) },

@@ -1,6 +1,6 @@
 /**
  * PyTorch's remaining elementwise functions and small linear-algebra products, as composites of
- * the table's ops (no kernels): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
+ * the table's ops (no kernels; xlogy is one, assembly/kernels/math.ts): xlogy, logit, fmax/fmin, copysign, sinc, logaddexp2, heaviside,
  * renorm; addmm, addmv, addr, baddbmm, addbmm; inner, kron, tensordot, cross; digamma, lgamma, polygamma, mvlgamma; nextafter (i0: src/ops/special.ts). Each checks its
  * arguments here (errors name it, not a primitive inside it); gradients are autodiff's through
  * the primitives, arranged to give PyTorch 1.13's formulas. The public functions and the thin
@@ -8,7 +8,7 @@
  */
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { broadcastShapes } from './broadcast.js';
-import { TERNARY_SHAPES } from './elementwise.js';
+import { TERNARY_SHAPES, binary } from './elementwise.js';
 import { arange } from './loss.js';
 import { permuteView, reshape } from './shape.js';
 import {
@@ -25,6 +25,7 @@ import {
   type Domain,
   type Meta,
   type OpInfo,
+  type OpSpec,
   type TestCase,
 } from './types.js';
 
@@ -85,36 +86,37 @@ function elementwise<N extends string>(
 }
 
 /**
- * x·log y, 0 where x = 0 (y = 0 and y = ∞ included) unless y is NaN. PyTorch's gradients are
- * log y for x (0 where x = 0 and y ≤ 0) and x/y for y. log sees 1 in place of the y it must not
- * meet (x = 0 with y ≤ 0 or y = ∞), so its backward never multiplies the 0 that where sends back
- * by an infinite 1/y. Differs from PyTorch at two degenerate points only: x = 0 with y = ∞ (x's
- * gradient 0, PyTorch's ∞) and x = y = 0 (y's gradient 0, PyTorch's NaN).
+ * x·log y (xlogy) and x·log1p y (xlog1py, src/ops/special.ts) as PyTorch's kernels: NaN where y is
+ * NaN, else 0 where x = 0 (y = 0 and y = ∞ included). Kernels (assembly/kernels/math.ts, float64
+ * inside), not composites, for PyTorch 1.13's gradients at the degenerate points, which a
+ * composite could not give with the value 0 there (its value would be 0·∞): log y for x, 0 where
+ * x = 0 and y ≤ 0 (y ≤ −1: `pole` is log's edge, 0 or −1), so ∞ at x = 0, y = ∞; x/(y − pole) for
+ * y, NaN at x = 0, y = pole. The vjp (createGraph) is the same with log on a stand-in at the masked
+ * points, so its own gradient meets no ∞ there.
  */
-const xlogy = elementwise(
-  'xlogy',
-  2,
-  [0, 1],
-  (b, [x, y]) => {
-    const outside = b.op('maximum', [b.op('le', [y, b.scalar(0)]), b.op('eq', [y, b.scalar(Infinity)])]);
-    const degenerate = b.op('mul', [b.op('eq', [x, b.scalar(0)]), outside]);
-    return b.op('mul', [x, b.op('log', [b.op('where', [degenerate, b.scalar(1), y])])]);
-  },
-  {
-    doc: 'x·log(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log(y) and x/y',
-    tests: {
-      cases: [
-        ...binaryCases(['any', 'positive']),
-        {
-          inputs: [
-            { shape: [5, TILE + 1], domain: 'mask' },
-            { shape: [TILE + 1], domain: 'positive' },
-          ],
-          name: 'x ∈ {0, 1}',
-        },
-      ],
+export function xlogKernel<N extends string>(name: N, log: 'log' | 'log1p', pole: number, doc: string): OpSpec<any, N> {
+  const fn = log === 'log' ? Math.log : Math.log1p;
+  return binary(name, {
+    module: 'math',
+    costly: true,
+    f: (x, y) => (Number.isNaN(y) ? y : x === 0 ? 0 : x * fn(y)),
+    da: (x, y) => (x === 0 && y <= pole ? 0 : fn(y)),
+    db: (x, y) => x / (y - pole),
+    dg: (b, { inputs: [x, y], gout }, i) => {
+      if (i === 1) return b.op('mul', [gout, b.op('div', [x, b.op('sub', [y, b.scalar(pole)])])]);
+      const masked = b.op('mul', [b.op('eq', [x, b.scalar(0)]), b.op('le', [y, b.scalar(pole)])]);
+      return b.op('mul', [gout, b.op('where', [masked, b.scalar(0), b.op(log, [b.op('where', [masked, b.scalar(pole + 1), y])])])]);
     },
-  },
+    doc,
+    tests: { domains: ['any', 'positive'] },
+  });
+}
+
+const xlogy = xlogKernel(
+  'xlogy',
+  'log',
+  0,
+  'x·log(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log(y) (0 where x = 0 and y ≤ 0) and x/y, as PyTorch',
 );
 
 /** fmax/fmin: NaN-ignoring; PyTorch routes the whole gradient to x where x wins or ties, or y is NaN. */
@@ -130,7 +132,7 @@ const fmin = nanIgnoring('fmin', 'le', 'min');
  * |x| with the sign of y. y's sign bit is read without dividing (1/−0 = −∞ would be a non-finite
  * intermediate): atan2(y, −1) is −π for y = −0 and +π for +0, negative exactly where y's sign is.
  * NaN's sign bit cannot be read this way: a NaN y counts as positive. x's gradient is PyTorch's,
- * sign(x)·sign(y) (0 at x = 0); y gets none.
+ * sign(x)·sign(y) (0 at x = 0), NaN at ±∞ and NaN (its y/x is ∞/∞ there); y gets none.
  */
 const copysign = elementwise(
   'copysign',
@@ -138,10 +140,15 @@ const copysign = elementwise(
   [0],
   (b, [x, y]) => {
     const negative = b.op('lt', [b.op('atan2', [y, b.scalar(-1)]), b.scalar(0)]);
-    return b.op('mul', [b.op('abs', [x]), b.op('sub', [b.scalar(1), b.op('mul', [negative, b.scalar(2)])])]);
+    // |x| as abs where x is finite, √(x²) where it is ±∞ or NaN: that slope, x/√(x²), is NaN there
+    // (PyTorch's); the finite elements take the stand-in 1 in √ (no 0/0 slope at x = 0)
+    const finite = b.op('isfinite', [x]);
+    const nonFinite = b.op('where', [finite, b.scalar(1), x]);
+    const magnitude = b.op('where', [finite, b.op('abs', [x]), b.op('sqrt', [b.op('mul', [nonFinite, nonFinite])])]);
+    return b.op('mul', [magnitude, b.op('sub', [b.scalar(1), b.op('mul', [negative, b.scalar(2)])])]);
   },
   {
-    doc: '|x| with the sign of y (−0 included; NaN y: positive); broadcasting; gradient sign(x)·sign(y) for x, none for y',
+    doc: '|x| with the sign of y (−0 included; NaN y: positive); broadcasting; gradient sign(x)·sign(y) for x (NaN at ±∞ and NaN), none for y',
     tests: { cases: [...binaryCases(['awayFromZero', 'awayFromZero'])] },
   },
 );
@@ -801,7 +808,7 @@ function piCot<T>(b: Builder<T>, r: T): T {
  * roundings are the same: x < 0 reflects to ψ(1 − x) − π·cot(π·frac(x)) (piCot); then ψ(x) = ψ(x + 1) − 1/x
  * until x ≥ 10 (a fixed 10 masked steps, each adding 1 only where x < 10, as the loop does), and
  * ψ(10) exactly or the asymptotic log x − 1/(2x) − z·P(z), z = 1/x². Poles: ψ(±0) = ∓∞, a
- * negative integer NaN. Each branch computes on a safe stand-in where it is not taken (frac −1/4,
+ * negative integer NaN; ψ(∞) = ∞ with PyTorch's gradient 0. Each branch computes on a safe stand-in where it is not taken (frac −1/4,
  * x = 1), so no masked infinity turns the gradient NaN; the gradient (trigamma) is autodiff's
  * through the same steps, 0 at the poles (PyTorch's is ∞ or NaN there). Measured (bench/special-accuracy.ts) against torch 1.13
  * on 40,022 float32 points in [−10, 30] (WASM): x > 0 within 2 ulp at the 99th percentile, x < 0 within
@@ -821,8 +828,10 @@ const digamma: CompositeDef<Record<string, never>, 'digamma'> = {
     const { s, where, negative, r, negInt: pole } = reflection(b, x);
     const reflect = b.op('sub', [negative, pole]);
     const zero = b.op('eq', [x, s(0)]);
+    // +∞: ψ = ∞ with PyTorch's gradient ψ'(∞) = 0, a constant on the stand-in 1 (1/xs² would give ∞·0)
+    const posInf = b.op('eq', [x, s(Infinity)]);
     const y = where(negative, b.op('sub', [s(1), x]), x);
-    let xs = where(b.op('maximum', [zero, pole]), s(1), y);
+    let xs = where(b.op('maximum', [b.op('maximum', [zero, pole]), posInf]), s(1), y);
     let acc = s(0);
     for (let k = 0; k < RECURRENCE_STEPS; k++) {
       const below = b.op('lt', [xs, s(10)]);
@@ -838,7 +847,7 @@ const digamma: CompositeDef<Record<string, never>, 'digamma'> = {
     const cot = piCot(b, where(reflect, r, s(-0.25)));
     const value = where(reflect, b.op('sub', [psi, cot]), psi);
     const atZero = where(b.op('lt', [b.op('atan2', [x, s(-1)]), s(0)]), s(Infinity), s(-Infinity));
-    return where(zero, atZero, where(pole, s(NaN), value));
+    return where(zero, atZero, where(pole, s(NaN), where(posInf, s(Infinity), value)));
   },
   tests: { cases: gammaCases() },
 };
@@ -866,7 +875,8 @@ const STIRLING_FROM = 13;
  * accuracy at the zero x = 2 (Q carries the factor u) and near x = 1 (log Γ(x + 1) − log x cancel
  * less than a factor 2; reducing into [2, 3) instead lost up to 4000 ulp just below 2). x < 0: the reflection
  * log(π/|sin πx|) − log Γ(1 − x), sin taken of frac(x) moved into [−1/2, 1/2) (exact, small where
- * |sin| is). Poles (0, negative integers, −∞): +∞ with gradient 0 (PyTorch's is ∓∞ or NaN). Masked
+ * |sin| is). Poles (0, negative integers, −∞): +∞ with gradient 0 (PyTorch's is ∓∞ or NaN); +∞: +∞ with
+ * PyTorch's gradient ∞. Masked
  * branches compute on safe stand-ins (2, 13, 1/2). The gradient (digamma) is autodiff's. Measured (bench/special-accuracy.ts)
  * against torch 1.13 (glibc's lgammaf) on 40,022 float32 points in [−10, 30] (WASM): x > 0 within 5 ulp
  * (99th percentile 2); x < 0 within 7.5·2⁻²³·max(|log Γ|, 1), large ulp counts only near the zeros
@@ -883,7 +893,11 @@ const lgamma: CompositeDef<Record<string, never>, 'lgamma'> = {
   compose: (b, [x]) => {
     const { s, where, negative, r, negInt } = reflection(b, x);
     const pole = b.op('maximum', [b.op('maximum', [negInt, b.op('eq', [x, s(0)])]), b.op('eq', [x, s(-Infinity)])]);
-    const y = where(pole, s(2.5), where(negative, b.op('sub', [s(1), x]), x));
+    // +∞: ∞ with PyTorch's gradient ψ(∞) = ∞, both from exp of the ∞ itself (Stirling's terms
+    // would give ∞/∞); every other branch takes the stand-in 2.5 there
+    const posInf = b.op('eq', [x, s(Infinity)]);
+    const atPosInf = b.op('exp', [where(posInf, x, s(0))]);
+    const y = where(b.op('maximum', [pole, posInf]), s(2.5), where(negative, b.op('sub', [s(1), x]), x));
     const big = b.op('ge', [y, s(STIRLING_FROM)]);
     // Stirling
     const yb = where(big, y, s(STIRLING_FROM));
@@ -912,7 +926,7 @@ const lgamma: CompositeDef<Record<string, never>, 'lgamma'> = {
     const vs = where(b.op('sub', [negative, negInt]), v, s(0.5));
     const logSin = b.op('log', [b.op('abs', [b.op('sin', [b.op('mul', [vs, s(Math.PI)])])])]);
     const reflected = b.op('sub', [b.op('sub', [s(Math.log(Math.PI)), logSin]), positive]);
-    return where(pole, s(Infinity), where(negative, reflected, positive));
+    return where(pole, s(Infinity), where(posInf, atPosInf, where(negative, reflected, positive)));
   },
   tests: { cases: gammaCases() },
 };

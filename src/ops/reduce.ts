@@ -201,8 +201,9 @@ function linear<N extends string>(name: N, label: string, mean: boolean, info: P
 // reference, as every reference kernel, in float64.
 
 /** [number of zeros, product of the non-zero elements] of segment (e, d, st) of h from base x. */
-function zerosAndProduct(h: Float64Array, x: number, e: number, d: number, st: number): [number, number, number] {
+function zerosAndProduct(h: Float64Array, x: number, e: number, d: number, st: number): [number, number, number, number] {
   let zeros = 0,
+    nonFinite = 0,
     p = 1,
     at = -1;
   for (let k = 0; k < d; k++) {
@@ -210,9 +211,12 @@ function zerosAndProduct(h: Float64Array, x: number, e: number, d: number, st: n
     if (v === 0) {
       zeros++;
       at = k;
-    } else p *= v;
+    } else {
+      p *= v;
+      if (!Number.isFinite(v)) nonFinite++;
+    }
   }
-  return [zeros, p, at];
+  return [zeros, p, at, nonFinite];
 }
 
 /**
@@ -263,9 +267,13 @@ const prodDims: OpSpec<ReduceAttrs, 'prodDims'> = {
         gx = gin(r, 0),
         g = gout(r);
       forSegments(r, (e, ri, d, st) => {
-        const [zeros, p, at] = zerosAndProduct(h, x, e, d, st);
-        if (zeros === 1) h[gx + e + at * st] += h[g + ri] * p;
-        else if (zeros === 0) for (let k = 0; k < d; k++) h[gx + e + k * st] += (h[g + ri] * p) / h[x + e + k * st];
+        const [zeros, p, at, nonFinite] = zerosAndProduct(h, x, e, d, st);
+        if (zeros === 1) {
+          h[gx + e + at * st] += h[g + ri] * p;
+          // the others: PyTorch's (product before)·(product after) holds the zero, NaN (0·∞) where
+          // another element than the zero and x_k is ±∞ or NaN (assembly/kernels/reduce.ts)
+          for (let k = 0; k < d; k++) if (k !== at && nonFinite > (Number.isFinite(h[x + e + k * st]) ? 0 : 1)) h[gx + e + k * st] += NaN;
+        } else if (zeros === 0) for (let k = 0; k < d; k++) h[gx + e + k * st] += (h[g + ri] * p) / h[x + e + k * st];
       });
     },
   },

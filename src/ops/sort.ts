@@ -200,7 +200,34 @@ function reversedScan<T>(b: Builder<T>, name: string, t: T, attrs: ScanAttrs): T
 }
 
 /**
- * cumprod's gradient gx_i = Σ_{k≥i} g_k·Π_{j≤k, j≠i} x_j without dividing by x_i, so exact with
+ * cumprod's gradient as PyTorch 1.13's cumprod_backward takes it (the WASM kernel's steps,
+ * assembly/kernels/sort.ts), so that ±∞ and NaN give its values: z the first zero (d if none);
+ * k < z: (Σ_{k≤j<z} g_j·y_j)/x_k (NaN at an infinite x_k: ∞/∞); k = z: y_{z−1}·Σ_{z≤j<z'} g_j·Π_{z<i≤j} x_i
+ * up to the next zero z' (later terms hold a second zero; PyTorch leaves them out); k > z: 0.
+ */
+function cumprodGrad(v: number[], y: number[], g: number[]): number[] {
+  const d = v.length;
+  const gx = new Array<number>(d).fill(0);
+  const first = v.indexOf(0); // −0 included, never NaN
+  const z = first < 0 ? d : first;
+  if (z < d) {
+    let s = 0,
+      p = 1;
+    for (let j = z; j < d && (j === z || v[j] !== 0); j++) {
+      if (j > z) p *= v[j];
+      s += g[j] * p;
+    }
+    gx[z] = (z > 0 ? y[z - 1] : 1) * s;
+  }
+  for (let k = z - 1, s = 0; k >= 0; k--) {
+    s += g[k] * y[k];
+    gx[k] = s / v[k];
+  }
+  return gx;
+}
+
+/**
+ * cumprod's vjp (createGraph), gx_i = Σ_{k≥i} g_k·Π_{j≤k, j≠i} x_j without dividing by x_i, so exact with
  * zeros and differentiable at every order: per segment a [d, d] matrix Z (row i is x with x_i
  * replaced by 1), C = cumprod of its rows (C[i, k] = Π_{j≤k, j≠i} x_j), gx_i = Σ_{k≥i} C[i, k]·g_k.
  * It costs d² values per segment (PyTorch's create_graph path is O(d²) too when x has a zero).
@@ -334,21 +361,11 @@ export const SORT_OPS = defineOps(
       tests: { cases: scanCases() },
     },
   ),
-  scan(
-    'cumprod',
-    (v) => running(v, (p, x) => p * x),
-    (v, _y, g) =>
-      suffixSums(g.length, (j, k) => {
-        let p = g[j];
-        for (let i = 0; i <= j; i++) if (i !== k) p *= v[i];
-        return p;
-      }),
-    {
-      doc: 'running product along a dim; gradient Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i, exact with zeros (no division by x)',
-      vjp: (b, { inputs: [x], gout, attrs }) => [cumprodVjp(b, x, gout, attrs)],
-      tests: { cases: [...scanCases(), sc([17], { dim: 0 }, 'mask'), sc([5, 7], { dim: 1 }, 'mask'), sc([9, 4], { dim: 0 }, 'mask')] },
-    },
-  ),
+  scan('cumprod', (v) => running(v, (p, x) => p * x), cumprodGrad, {
+    doc: "running product along a dim; gradient Σ_{j≥k} g_j·Π_{i≤j, i≠k} x_i in PyTorch's steps (a division before the first zero, products at it)",
+    vjp: (b, { inputs: [x], gout, attrs }) => [cumprodVjp(b, x, gout, attrs)],
+    tests: { cases: [...scanCases(), sc([17], { dim: 0 }, 'mask'), sc([5, 7], { dim: 1 }, 'mask'), sc([9, 4], { dim: 0 }, 'mask')] },
+  }),
   scan(
     'logcumsumexp',
     (v) => running(v, logAddExp),

@@ -28,11 +28,37 @@ const EM = [1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66, -691 / 2730, 7 / 6, -3617 /
 );
 
 /**
- * ζ(x, q) = Σₖ (q + k)⁻ˣ (Hurwitz; x > 1), as Cephes (torch's): the first 9 terms summed along a
- * trailing axis, then at a = q + 9 Euler–Maclaurin: a¹⁻ˣ/(x − 1) + a⁻ˣ/2 + Σⱼ B₂ⱼ/(2j)!·x(x+1)…(x+2j−2)·a^(−x−2j+1),
- * 12 terms. x = 1 → ∞, x < 1 → NaN; q ≤ 0: ∞ at integers, NaN when x is not an integer. For q < 0 and
- * integer x torch keeps summing until q + k > 9; here the 9 terms are fixed, so q < 0 gives NaN.
- * Gradient for q only (torch's −x·ζ(x + 1, q)), by autodiff; x is detached (torch has no derivative for it).
+ * ζ(x, q) for q > 0 (Hurwitz; x > 1), as Cephes (torch's): the first 9 terms summed along a trailing
+ * axis, then at a = q + 9 Euler–Maclaurin: a¹⁻ˣ/(x − 1) + a⁻ˣ/2 + Σⱼ B₂ⱼ/(2j)!·x(x+1)…(x+2j−2)·a^(−x−2j+1),
+ * 12 terms. xs and q broadcast against each other.
+ */
+function hurwitzSeries<T>(b: Builder<T>, xs: T, q: T): T {
+  const s = (v: number) => b.scalar(v);
+  const negX = b.op('neg', [xs]);
+  // (q + k)^(−x) along a trailing axis of the 9 shifts
+  const head = b.op('sumDims', [b.op('powTensor', [b.op('add', [trailing(b, q), arange(b, ZETA_DIRECT)]), trailing(b, negX)])], { dim: -1 });
+  const a = b.op('add', [q, s(ZETA_DIRECT)]);
+  const aPow = b.op('powTensor', [a, negX]);
+  let tail = b.op('add', [b.op('div', [b.op('mul', [aPow, a]), b.op('sub', [xs, s(1)])]), b.op('mul', [aPow, s(0.5)])]);
+  // x(x+1)…(x+2j−2)·a^(−x−2j+1), grown by (x+2j−1)(x+2j)/a² from j to j + 1
+  let rising = b.op('div', [b.op('mul', [xs, aPow]), a]);
+  const a2 = b.op('mul', [a, a]);
+  EM.forEach((c, j) => {
+    if (j > 0) rising = b.op('div', [b.op('mul', [rising, b.op('mul', [b.op('add', [xs, s(2 * j - 1)]), b.op('add', [xs, s(2 * j)])])]), a2]);
+    tail = b.op('add', [tail, b.op('mul', [rising, s(c)])]);
+  });
+  return b.op('add', [head, tail]);
+}
+
+/**
+ * ζ(x, q) = Σₖ (q + k)⁻ˣ (Hurwitz): x = 1 → ∞, x < 1 → NaN; q ≤ 0: ∞ at integers, NaN when x is
+ * not an integer. For q < 0 with an integer x torch sums on until q + k > 9; here the terms with
+ * q + k < 0 are gathered into two series at positive arguments, with r = q − ⌊q⌋ ∈ (0, 1):
+ * Σ_{k<−⌊q⌋} (q + k)⁻ˣ = (−1)ˣ Σ_{j=1}^{−⌊q⌋} (j − r)⁻ˣ = (−1)ˣ(ζ(x, 1 − r) − ζ(x, 1 − q)), so
+ * ζ(x, q) = ζ(x, r) + (−1)ˣ(ζ(x, 1 − r) − ζ(x, 1 − q)), for any q (torch's loop has as many terms as
+ * −q). The three arguments go through one series along a trailing axis of 3 (elsewhere the second and
+ * third are 1, and their difference 0). Gradient for q only (torch's −x·ζ(x + 1, q)), by autodiff
+ * (the same identity holds for it); x is detached (torch has no derivative for it).
  */
 const zeta: CompositeDef<Record<string, never>, 'zeta'> = {
   kind: 'composite',
@@ -45,26 +71,35 @@ const zeta: CompositeDef<Record<string, never>, 'zeta'> = {
     const s = (v: number) => b.scalar(v);
     const where = (c: typeof q, t: typeof q, f: typeof q) => b.op('where', [c, t, f]);
     const x = b.detach(x0);
-    const bad = b.op('le', [q, s(0)]);
-    const qs = where(bad, s(1), q);
-    const xs = where(b.op('gt', [x, s(1)]), x, s(2));
-    const negX = b.op('neg', [xs]);
-    // (q + k)^(−x) along a trailing axis of the 9 shifts
-    const head = b.op('sumDims', [b.op('powTensor', [b.op('add', [trailing(b, qs), arange(b, ZETA_DIRECT)]), trailing(b, negX)])], { dim: -1 });
-    const a = b.op('add', [qs, s(ZETA_DIRECT)]);
-    const aPow = b.op('powTensor', [a, negX]);
-    let tail = b.op('add', [b.op('div', [b.op('mul', [aPow, a]), b.op('sub', [xs, s(1)])]), b.op('mul', [aPow, s(0.5)])]);
-    // x(x+1)…(x+2j−2)·a^(−x−2j+1), grown by (x+2j−1)(x+2j)/a² from j to j + 1
-    let rising = b.op('div', [b.op('mul', [xs, aPow]), a]);
-    const a2 = b.op('mul', [a, a]);
-    EM.forEach((c, j) => {
-      if (j > 0) rising = b.op('div', [b.op('mul', [rising, b.op('mul', [b.op('add', [xs, s(2 * j - 1)]), b.op('add', [xs, s(2 * j)])])]), a2]);
-      tail = b.op('add', [tail, b.op('mul', [rising, s(c)])]);
-    });
-    const value = b.op('add', [head, tail]);
     const integer = (t: typeof q) => b.op('eq', [b.op('floor', [t]), t]);
-    const nonPositive = where(integer(q), s(Infinity), s(NaN));
-    return where(b.op('eq', [x, s(1)]), s(Infinity), where(b.op('lt', [x, s(1)]), s(NaN), where(bad, nonPositive, where(b.op('isnan', [x]), s(NaN), value))));
+    const bad = b.op('le', [q, s(0)]);
+    const intQ = integer(q);
+    // q < 0, not an integer, with a finite integer x: the reflected sum (torch's NaN for x not an integer)
+    const shifted = b.op('mul', [b.op('mul', [bad, b.op('sub', [s(1), intQ])]), b.op('mul', [integer(x), b.op('isfinite', [x])])]);
+    const r = b.op('sub', [q, b.op('floor', [q])]);
+    const one = s(1);
+    const args = [where(shifted, r, where(bad, one, q)), where(shifted, b.op('sub', [one, r]), one), where(shifted, b.op('sub', [one, q]), one)];
+    const xs = where(b.op('gt', [x, one]), x, s(2));
+    const series = hurwitzSeries(
+      b,
+      trailing(b, xs),
+      b.op(
+        'cat',
+        args.map((t) => trailing(b, t)),
+        { dim: -1 },
+      ),
+    );
+    // weights (1, ±1, ∓1) on the three: (−1)ˣ for the shifted elements, 0 elsewhere (exactly ζ(x, q) + 0 − 0)
+    const sign = where(shifted, b.op('sub', [one, b.op('mul', [b.op('remainder', [x, s(2)]), s(2)])]), s(0));
+    const k = arange(b, 3);
+    const weights = b.op('add', [b.op('eq', [k, s(0)]), b.op('mul', [trailing(b, sign), b.op('sub', [b.op('eq', [k, one]), b.op('eq', [k, s(2)])])])]);
+    const value = b.op('sumDims', [b.op('mul', [series, weights])], { dim: -1 });
+    const nonPositive = where(intQ, s(Infinity), s(NaN));
+    return where(
+      b.op('eq', [x, one]),
+      s(Infinity),
+      where(b.op('lt', [x, one]), s(NaN), where(b.op('sub', [bad, shifted]), nonPositive, where(b.op('isnan', [x]), s(NaN), value))),
+    );
   },
   tests: {
     cases: [
@@ -147,13 +182,58 @@ function logPrefactor<T>(b: Builder<T>, a: T, x: T): T {
   return b.op('where', [large, stirling, direct]);
 }
 
+// ---- Temme's uniform expansion, large a near x = a ---------------------------------------------------
+const TEMME_FROM = 100;
+const TEMME_RATIO = 0.3; // |x − a| < 0.3·a: |η| ≤ 0.34
+/** 2(σ − log1p σ)/σ² = Σⱼ 2(−σ)ʲ/(j + 2): η² without the cancellation of σ − log1p σ (|σ| < 0.3: 16 terms to 2e-9). */
+const ETA2_SERIES = Array.from({ length: 16 }, (_, j) => (2 * (-1) ** j) / (j + 2));
 /**
- * P(a, x) = γ(a, x)/Γ(a) or Q = 1 − P, as Cephes' igam/igamc (torch's) without its Temme expansion
- * for large a near x = a: x > max(a, 1) takes Q by Legendre's continued fraction
+ * Cₖ(η) = Σₙ dₖₙ ηⁿ, k = 0..3, of Temme's expansion (below), derived here: with μ = λ − 1 the series
+ * solving η²/2 = μ − log(1 + μ) (sign of η that of μ), C₀ = 1/μ − 1/η and Cₖ = Cₖ₋₁′/η − c/μ, c the
+ * η¹ coefficient of Cₖ₋₁ (which cancels the pole at 0), taken in 50-digit arithmetic. Truncated where
+ * the dropped terms are below 3e-9 of the sum for |η| ≤ 0.34 and a ≥ 100 (they agree with Cephes' igam.h).
+ */
+const TEMME_C = [
+  [
+    -0.3333333333333333, 0.08333333333333333, -0.014814814814814815, 0.0011574074074074073, 0.0003527336860670194, -0.0001787551440329218, 3.919263178522438e-5,
+    -2.185448510679992e-6, -1.85406221071516e-6, 8.296711340953087e-7,
+  ],
+  [
+    -0.001851851851851852, -0.003472222222222222, 0.0026455026455026454, -0.0009902263374485596, 0.00020576131687242798, -4.018775720164609e-7,
+    -1.8098550334489977e-5, 7.64916091608111e-6,
+  ],
+  [0.004133597883597883, -0.0026813271604938273, 0.0007716049382716049, 2.0093878600823047e-6, -0.0001073665322636516, 5.2923448829120125e-5],
+  [0.0006494341563786008, 0.00022947209362139917, -0.0004691894943952557],
+];
+
+/**
+ * P or Q for a > 100 and |x − a| < 0.3·a, by Temme's uniform asymptotic expansion (Cephes'
+ * asymptotic_series, torch's for a > 20 there; the series and the fraction converge slowly there):
+ * with σ = (x − a)/a, η = σ·√(2(σ − log1p σ)/σ²) and z = η·√(a/2),
+ * Q = ½·erfc(z) + e^(−z²)/√(2πa)·Σₖ Cₖ(η)·a⁻ᵏ and P = ½·erfc(−z) − the same sum.
+ * Returns the region's mask and the values (computed on the stand-in a = x = 200 outside it).
+ */
+function temme<T>(b: Builder<T>, a: T, x: T, upper: boolean): [T, T] {
+  const s = (v: number) => b.scalar(v);
+  const region = b.op('mul', [b.op('gt', [a, s(TEMME_FROM)]), b.op('lt', [b.op('abs', [b.op('sub', [x, a])]), b.op('mul', [a, s(TEMME_RATIO)])])]);
+  const [at, xt] = [b.op('where', [region, a, s(200)]), b.op('where', [region, x, s(200)])];
+  const sigma = b.op('div', [b.op('sub', [xt, at]), at]);
+  const eta = b.op('mul', [sigma, b.op('sqrt', [horner(b, ETA2_SERIES, sigma)])]);
+  const z = b.op('mul', [eta, b.op('sqrt', [b.op('mul', [at, s(0.5)])])]);
+  const inv = b.op('div', [s(1), at]);
+  const sum = TEMME_C.map((c) => horner(b, c, eta)).reduceRight((acc, ck) => b.op('add', [b.op('mul', [acc, inv]), ck]));
+  const correction = b.op('div', [b.op('mul', [b.op('exp', [b.op('neg', [b.op('mul', [z, z])])]), sum]), b.op('sqrt', [b.op('mul', [at, s(2 * Math.PI)])])]);
+  const half = b.op('mul', [b.op('erfc', [upper ? z : b.op('neg', [z])]), s(0.5)]);
+  return [region, b.op(upper ? 'add' : 'sub', [half, correction])];
+}
+
+/**
+ * P(a, x) = γ(a, x)/Γ(a) or Q = 1 − P, as Cephes' igam/igamc (torch's); a > 100 near x = a takes
+ * Temme's expansion (temme), elsewhere x > max(a, 1) takes Q by Legendre's continued fraction
  * Q = xᵃe⁻ˣ/Γ(a)·1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − …))), 40 levels from the
  * bottom; elsewhere P = xᵃe⁻ˣ/Γ(a + 1)·Σₖ xᵏ/((a + 1)…(a + k)), 64 terms as a cumulative product
  * along a trailing axis (the terms shrink once a + k > x: in float64 within 5e-8 relative up to a =
- * 100, then it degrades: 1e-4 near x = a = 150). The other function is 1 minus it, but for Q with
+ * 100; beyond, near x = a, they would not, hence Temme's there). The other function is 1 minus it, but for Q with
  * x ≤ 1.1 and a small, where Q ≪ 1 is possible, upperSeries. The prefactor: logPrefactor. torch's special values: x < 0 or a < 0 NaN; a = 0: P = 1 (x > 0) or NaN;
  * x = 0: P = 0; a = ∞: P = 0 (NaN with x = ∞); x = ∞: P = 1. The gradient for x is torch's
  * ±xᵃ⁻¹e⁻ˣ/Γ(a) attached to the detached value (0 where that is not finite: x = 0 with a ≤ 1).
@@ -191,6 +271,8 @@ function igammaDef<N extends 'igamma' | 'igammac'>(name: N, upper: boolean): Com
         const [region, qSmall] = upperSeries(b, a, x);
         value = where(region, qSmall, value);
       }
+      const [nearA, uniform] = temme(b, a, x, upper);
+      value = where(nearA, uniform, value);
       // torch's special values, as P; Q swaps 0 and 1
       const [zero, one] = upper ? [s(1), s(0)] : [s(0), s(1)];
       const nan = s(NaN);
@@ -222,6 +304,10 @@ function igammaDef<N extends 'igamma' | 'igammac'>(name: N, upper: boolean): Com
             [
               [3, 30],
               [0.5, 60],
+            ],
+            [
+              [120, 400],
+              [100, 500],
             ],
           ] as [number, number][][]
         ).map(([da, dx]) => ({

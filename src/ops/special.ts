@@ -1,13 +1,13 @@
 /**
  * torch.special's functions that wasmgrad lacked, as composites of the table's ops (no kernels):
- * the normal distribution and error-function family (ndtr, logNdtr, ndtri, erfcx), entr, xlog1py,
- * the modified Bessel functions of the first kind (i0 with i0e, i1, i1e); zeta and the incomplete gamma
- * functions: src/ops/special-gamma.ts.
+ * the normal distribution and error-function family (ndtr, logNdtr, ndtri, erfcx), the modified
+ * Bessel functions of the first kind (i0 with i0e, i1, i1e); entr and xlog1py are kernels
+ * (assembly/kernels/math.ts); zeta and the incomplete gamma functions: src/ops/special-gamma.ts.
  * Each computes on safe stand-ins in the branches it does not take, so that no masked ∞ turns a
  * gradient NaN. The public functions: src/api/special.ts.
  */
-import { broadcastShapes } from './broadcast.js';
-import { horner } from './parity-math.js';
+import { unary as kernelUnary } from './elementwise.js';
+import { horner, xlogKernel } from './parity-math.js';
 import { defineOps, keepShape, type Builder, type CompositeDef, type Domain, type TestCase } from './types.js';
 
 export const TILE = 8; // two f32x4 vectors: sizes around it reach the primitives' SIMD bodies and tails
@@ -186,56 +186,32 @@ const ndtri = unary(
 );
 
 /**
- * −x·log x: 0 at 0, −∞ below, NaN at NaN (torch.special.entr). Gradient −(log x + 1) for x > 0
- * (torch's ∞ at 0 and NaN below are 0 here: log sees 1 there, as xlogy does).
+ * −x·log x: 0 at 0, −∞ below (and at +∞), NaN at NaN (torch.special.entr). A kernel
+ * (assembly/kernels/math.ts, float64 inside), not a composite, for PyTorch's gradient −(1 + log x)
+ * everywhere: ∞ at 0 (where a composite's value would be 0·∞), NaN below, −∞ at +∞.
  */
-const entr = unary(
-  'entr',
-  [0],
-  (b, x) => {
-    const s = (v: number) => b.scalar(v);
-    const positive = b.op('gt', [x, s(0)]);
-    const inside = b.op('neg', [b.op('mul', [x, b.op('log', [b.op('where', [positive, x, s(1)])])])]);
-    return b.op('where', [positive, inside, b.op('where', [b.op('eq', [x, s(0)]), s(0), b.op('where', [b.op('lt', [x, s(0)]), s(-Infinity), x])])]);
-  },
-  '−x·log x; 0 at 0, −∞ for x < 0; gradient −(log x + 1)',
-  unaryCases('positive', [[0.01, 40]]),
-);
-
-/**
- * x·log1p(y), 0 where x = 0 unless y is NaN (torch.special.xlog1py). Gradients log1p(y) for x and
- * x/(1 + y) for y; log1p sees 0 where x = 0 and y ≤ −1 or y = ∞, as xlogy's log sees 1.
- */
-const xlog1py: CompositeDef<Record<string, never>, 'xlog1py'> = {
-  kind: 'composite',
-  name: 'xlog1py',
-  arity: 2,
-  gradInputs: [0, 1],
-  doc: 'x·log1p(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log1p(y) and x/(1 + y)',
-  plan: (ins) => ({
-    shape: broadcastShapes(
-      'xlog1py',
-      ins.map((m) => m.shape),
-    ),
-  }),
-  compose: (b, [x, y]) => {
-    const outside = b.op('maximum', [b.op('le', [y, b.scalar(-1)]), b.op('eq', [y, b.scalar(Infinity)])]);
-    const degenerate = b.op('mul', [b.op('eq', [x, b.scalar(0)]), outside]);
-    return b.op('mul', [x, b.op('log1p', [b.op('where', [degenerate, b.scalar(0), y])])]);
-  },
+const entr = kernelUnary('entr', {
+  module: 'math',
+  costly: true,
+  f: (x) => (Number.isNaN(x) ? x : x > 0 ? -x * Math.log(x) : x === 0 ? 0 : -Infinity),
+  df: (x) => -(1 + Math.log(x)),
+  dg: (b, g, x) => b.op('mul', [g, b.op('neg', [b.op('add', [b.op('log', [x]), b.scalar(1)])])]),
+  doc: "−x·log x; 0 at 0, −∞ for x < 0; gradient −(log x + 1) (PyTorch's: ∞ at 0, NaN below)",
   tests: {
-    cases: [
-      ...binaryCases(['any', 'positive']),
-      {
-        inputs: [
-          { shape: [5, TILE + 1], domain: 'mask' },
-          { shape: [TILE + 1], domain: [-0.9, 3] },
-        ],
-        name: 'x ∈ {0, 1}',
-      },
+    variants: [
+      { attrs: {}, domain: 'positive' },
+      { attrs: {}, domain: [0.01, 40] },
     ],
   },
-};
+});
+
+/** x·log1p(y), 0 where x = 0 unless y is NaN (torch.special.xlog1py): xlogy's kernel with log1p. */
+const xlog1py = xlogKernel(
+  'xlog1py',
+  'log1p',
+  -1,
+  'x·log1p(y), 0 where x = 0 (unless y is NaN); broadcasting; gradients log1p(y) (0 where x = 0 and y ≤ −1) and x/(1 + y), as PyTorch',
+);
 
 // ---- modified Bessel functions of the first kind ---------------------------------------------------
 const I_SWITCH = 10;

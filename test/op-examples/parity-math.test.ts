@@ -131,17 +131,17 @@ for (const be of BACKENDS) {
       expect([q.dtype, q.toArray()]).toEqual(['float32', [3.5, -3.5]]);
     });
 
-    test('xlogy: 0 where x = 0 (y = 0 and ∞ too), NaN with y NaN; gradients as torch but at two degenerate points', () => {
+    test("xlogy: 0 where x = 0 (y = 0 and ∞ too), NaN with y NaN; torch's gradients, the degenerate points included", () => {
       const x = leaf([0, 0, 0, 1.5, -2, 0.5]),
         y = leaf([0, inf, 3, 0.25, 4, NaN]);
-      // torch 1.13 gives x's gradient ∞ at (x, y) = (0, ∞) and y's NaN at (0, 0); here both are 0 (src/ops/parity-math.ts)
+      // torch 1.13: x's gradient ∞ at (x, y) = (0, ∞), y's NaN at (0, 0)
       check(
         wg.xlogy(x, y),
         [x, y],
         [
           [0, 0, 0, -2.079441547393799, -2.7725887298583984, NaN],
-          [0, 0, 3.295836925506592, -5.545177459716797, 6.931471824645996, NaN],
-          [0, 0, 0, 24, -2.5, NaN],
+          [0, inf, 3.295836925506592, -5.545177459716797, 6.931471824645996, NaN],
+          [NaN, 0, 0, 24, -2.5, NaN],
         ],
       );
       close(
