@@ -334,6 +334,13 @@ for (const be of BACKENDS) {
       expect(wg.gradcheck((a) => grid(a)[0].add(grid(a)[1].mul(2)), [m]).ok).toBe(true);
     });
 
+    test('gradient and range replay inside wg.compile', () => {
+      const f = wg.compile((x: wg.Tensor) => wg.gradient(x, { spacing: [wg.range(0, 4, 1).mul(wg.range(1, 5))], edgeOrder: 2 })[0]);
+      // coordinates 0, 2, 6, 12, 20; the same values as the eager call, for two inputs
+      for (const data of [X1, [2, 0, -1, 3, 5]])
+        close(f(wg.tensor(data)).toArray(), wg.gradient(wg.tensor(data), { spacing: [wg.tensor([0, 2, 6, 12, 20])], edgeOrder: 2 })[0].toArray());
+    });
+
     test('gradient errors name the function and the values (where torch 1.13 raises, or reads past a list)', () => {
       const x = wg.ones([3, 4]);
       const err = (f: () => unknown, cls: unknown, msg: RegExp) =>
