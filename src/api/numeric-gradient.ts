@@ -19,7 +19,7 @@ export interface GradientOptions {
    * The sample spacing: a number for every dim (default 1), one number per dim, or one 1-D tensor
    * of coordinates per dim (non-uniform samples, as long as the dim).
    */
-  spacing?: number | readonly number[] | readonly Tensor[];
+  spacing?: number | readonly number[] | readonly Tensor[] | null;
   /** The dim or dims to differentiate along (negative counts from the end; default every dim). */
   dim?: number | readonly number[] | null;
   /** The accuracy of the one-sided differences at the two ends: 1 or 2 (default 1). */
@@ -92,7 +92,9 @@ function coordinateGradient(x: Tensor, d: number, c: Tensor, edgeOrder: number):
  */
 export function gradient(input: Tensor, opts: GradientOptions = {}): Tensor[] {
   checkTensor('gradient', 'input', input);
-  const { spacing = 1, dim = null, edgeOrder = 1 } = checkOptions<GradientOptions>('gradient', opts, ['spacing', 'dim', 'edgeOrder']);
+  const o = checkOptions<GradientOptions>('gradient', opts, ['spacing', 'dim', 'edgeOrder']);
+  // torch's None (null here) is the default for spacing and dim, as leaving them out.
+  const [spacing, dim, edgeOrder] = [o.spacing ?? 1, o.dim ?? null, o.edgeOrder ?? 1];
   const nd = input.ndim;
   const dimList = dim === null ? undefined : typeof dim === 'number' ? [dim] : dim;
   if (dimList !== undefined && !Array.isArray(dimList)) throw new ValueError('gradient', `dim must be an integer or a list of integers, got ${fmtValue(dim)}`);

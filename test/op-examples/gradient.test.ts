@@ -318,6 +318,8 @@ for (const be of BACKENDS) {
       // a dim of size 1 outside the dims asked for, and an empty one, are no obstacle
       expect(wg.gradient(wg.ones([1, 5]), { dim: 1 })[0].toArray()).toEqual([[0, 0, 0, 0, 0]]);
       expect(wg.gradient(wg.zeros([3, 0]), { dim: 0 })[0].shape).toEqual([3, 0]);
+      // torch's None (null) is the default spacing and dims
+      expect(wg.gradient(wg.tensor([3, 5, 9]), { spacing: null, dim: null })[0].toArray()).toEqual([2, 3, 4]);
       expect(wg.gradient(wg.tensor(3))).toEqual([]);
       expect(wg.gradient(wg.ones([3, 4]), { dim: [] })).toEqual([]);
     });
