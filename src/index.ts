@@ -80,6 +80,7 @@ export {
   type LuResult,
 } from './api/torch-extras.js';
 export { histogram, type HistogramOptions, type HistogramResult } from './api/histogram.js';
+export { gradient, range, type GradientOptions } from './api/numeric-gradient.js';
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export * as special from './api/special-namespace.js';
