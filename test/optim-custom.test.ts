@@ -108,6 +108,8 @@ describe('subclasses in torch form', () => {
     const c = wg.tensor([1, 2], { requiresGrad: true });
     opt.addParamGroup({ params: c, momentum: 0, note: 'extra' });
     expect({ ...opt.paramGroups[2] }).toEqual({ lr: 0.02, momentum: 0, note: 'extra' });
+    // torch's key order: the group's own keys, then the defaults it lacks
+    expect(Object.keys(opt.paramGroups[2])).toEqual(['momentum', 'note', 'lr']);
     expect(opt.params).toEqual([w, b, c]);
     opt.paramGroups[0].lr = 0.5;
     expect(opt.paramGroups[0].lr).toBe(0.5);

@@ -1023,7 +1023,9 @@ class CustomParts {
       if (this.params.includes(p)) throw fail(`some parameters appear in more than one parameter group: ${where} is already in this optimizer`);
       if (!p.isLeaf) throw fail(`${where} ${fmtShape(p.shape)} is not a leaf tensor; optimize the tensors it was computed from`);
     });
-    const values = deepCopy({ ...this.defaults, ...options }) as Record<string, unknown>;
+    // torch's setdefault: the group's own keys first, in its order, then the defaults it lacks
+    const values = deepCopy(options) as Record<string, unknown>;
+    for (const [k, d] of Object.entries(this.defaults)) if (values[k] === undefined) values[k] = deepCopy(d);
     if (values.lr !== undefined && typeof values.lr !== 'number') throw fail(`${at ? `${at}: ` : ''}lr must be a number, got ${fmtValue(values.lr)}`);
     Object.defineProperty(values, 'params', { enumerable: false, value: Object.freeze(params) });
     const words = typeof values.lr === 'number' ? lrWords(values.lr) : [];
