@@ -182,6 +182,13 @@ describe('subclasses in torch form', () => {
     }
     expectClose(w.data(), [0.49247995018959045, 0.9849599003791809], 1e-7);
     expect(opt.paramGroups[0].lr).toBeCloseTo(0.025, 12);
+    // schedules computed in JavaScript (LambdaLR) and ReduceLROnPlateau drive it too
+    const lambda = new wg.optim.lr.LambdaLR(opt, { lrLambda: (e: number) => 1 / (e + 1) });
+    for (let i = 0; i < 3; i++) lambda.step();
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.1 / 4, 7);
+    const plateau = new wg.optim.lr.ReduceLROnPlateau(opt, { patience: 0, factor: 0.5 });
+    for (let i = 0; i < 3; i++) plateau.step(1);
+    expect(opt.paramGroups[0].lr).toBeCloseTo(0.1 / 4 / 4, 7);
   });
 
   test('inside wg.compile a step that reads paramGroups re-runs its JavaScript: a changed lr is used', () => {

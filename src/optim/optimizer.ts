@@ -1093,7 +1093,7 @@ class CustomParts {
     let next = 0;
     const paramGroups = this.views.map((view, g) => ({
       ...(view as Record<string, unknown>),
-      params: this.groups[g].values.params !== undefined ? (this.groups[g].values.params as Tensor[]).map(() => next++) : [],
+      params: (this.groups[g].values.params as readonly Tensor[]).map(() => next++),
     }));
     return { state, paramGroups };
   }
