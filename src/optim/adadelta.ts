@@ -28,7 +28,7 @@ export interface AdadeltaHyper extends Hyper {
  * Defaults lr = 1, rho = 0.9, eps = 1e-6, weightDecay = 0. State: step, square_avg, acc_delta.
  */
 export class Adadelta extends Optimizer<AdadeltaHyper> {
-  protected readonly bufferNames = ['square_avg', 'acc_delta'];
+  protected override readonly bufferNames = ['square_avg', 'acc_delta'];
 
   constructor(params: OptimizerParams, ...args: [options?: AdadeltaOptions] | TorchHyperArgs) {
     super('Adadelta', params, torchHyper('Adadelta', args, ['lr', 'rho', 'eps', 'weightDecay']), {
@@ -40,22 +40,22 @@ export class Adadelta extends Optimizer<AdadeltaHyper> {
     });
   }
 
-  protected checkHyper(h: AdadeltaHyper): void {
+  protected override checkHyper(h: AdadeltaHyper): void {
     const err = (m: string) => this.error(m);
     checkNumber(err, 'rho', h.rho, 0, { max: 1 });
     checkNumber(err, 'eps', h.eps, 0);
     checkNumber(err, 'weightDecay', h.weightDecay, 0);
   }
 
-  protected buffers(): Record<string, number> {
+  protected override buffers(): Record<string, number> {
     return { square_avg: 0, acc_delta: 0 };
   }
 
-  protected kind(): 'adadelta' {
+  protected override kind(): 'adadelta' {
     return 'adadelta';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('adadeltaUpdate'), [p, g, buffers.square_avg, buffers.acc_delta], [0, 2, 3]);
   }
 }

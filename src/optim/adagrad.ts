@@ -29,7 +29,7 @@ export interface AdagradHyper extends Hyper {
  * State: step, sum, made in the constructor for every parameter (as torch's).
  */
 export class Adagrad extends Optimizer<AdagradHyper> {
-  protected readonly bufferNames = ['sum'];
+  protected override readonly bufferNames = ['sum'];
 
   constructor(params: OptimizerParams, ...args: [options?: AdagradOptions] | TorchHyperArgs) {
     super('Adagrad', params, torchHyper('Adagrad', args, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps']), {
@@ -45,7 +45,7 @@ export class Adagrad extends Optimizer<AdagradHyper> {
     this.makeStates();
   }
 
-  protected checkHyper(h: AdagradHyper): void {
+  protected override checkHyper(h: AdagradHyper): void {
     const err = (m: string) => this.error(m);
     checkNumber(err, 'lrDecay', h.lrDecay, 0);
     checkNumber(err, 'weightDecay', h.weightDecay, 0);
@@ -53,15 +53,15 @@ export class Adagrad extends Optimizer<AdagradHyper> {
     checkNumber(err, 'eps', h.eps, 0);
   }
 
-  protected buffers(h: AdagradHyper): Record<string, number> {
+  protected override buffers(h: AdagradHyper): Record<string, number> {
     return { sum: h.initialAccumulatorValue };
   }
 
-  protected kind(): 'adagrad' {
+  protected override kind(): 'adagrad' {
     return 'adagrad';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('adagradUpdate'), [p, g, buffers.sum], [0, 2]);
   }
 }

@@ -63,7 +63,7 @@ export function checkBetasHyper(err: (m: string) => WasmgradError, h: BetasHyper
  * State per parameter: step, exp_avg, exp_avg_sq, max_exp_avg_sq (amsgrad).
  */
 abstract class AdamBase extends Optimizer<AdamHyper> {
-  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'];
+  protected override readonly bufferNames = ['exp_avg', 'exp_avg_sq', 'max_exp_avg_sq'];
 
   protected constructor(
     name: string,
@@ -75,21 +75,21 @@ abstract class AdamBase extends Optimizer<AdamHyper> {
     super(name, params, options, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false });
   }
 
-  protected checkHyper(h: AdamHyper): void {
+  protected override checkHyper(h: AdamHyper): void {
     const err = (m: string) => this.error(m);
     checkBetasHyper(err, h);
     checkBool(err, 'amsgrad', h.amsgrad);
   }
 
-  protected buffers(h: AdamHyper): Record<string, number> {
+  protected override buffers(h: AdamHyper): Record<string, number> {
     return h.amsgrad ? { exp_avg: 0, exp_avg_sq: 0, max_exp_avg_sq: 0 } : { exp_avg: 0, exp_avg_sq: 0 };
   }
 
-  protected kind(): 'adam' | 'adamw' {
+  protected override kind(): 'adam' | 'adamw' {
     return this.decoupled ? 'adamw' : 'adam';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: AdamHyper): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: AdamHyper): void {
     const { exp_avg: m, exp_avg_sq: v, max_exp_avg_sq: vmax } = buffers;
     if (h.amsgrad) this.run(op('adamAmsgradUpdate'), [p, g, m, v, vmax], [0, 2, 3, 4]);
     else this.run(op('adamUpdate'), [p, g, m, v], [0, 2, 3]);

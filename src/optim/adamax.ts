@@ -18,25 +18,25 @@ export type AdamaxHyper = BetasHyper;
  * Defaults lr = 2e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0. State: step, exp_avg, exp_inf.
  */
 export class Adamax extends Optimizer<AdamaxHyper> {
-  protected readonly bufferNames = ['exp_avg', 'exp_inf'];
+  protected override readonly bufferNames = ['exp_avg', 'exp_inf'];
 
   constructor(params: OptimizerParams, ...args: [options?: AdamaxOptions] | TorchHyperArgs) {
     super('Adamax', params, torchHyper('Adamax', args, BETAS_ORDER), { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false });
   }
 
-  protected checkHyper(h: AdamaxHyper): void {
+  protected override checkHyper(h: AdamaxHyper): void {
     checkBetasHyper((m) => this.error(m), h);
   }
 
-  protected buffers(): Record<string, number> {
+  protected override buffers(): Record<string, number> {
     return { exp_avg: 0, exp_inf: 0 };
   }
 
-  protected kind(): 'adamax' {
+  protected override kind(): 'adamax' {
     return 'adamax';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('adamaxUpdate'), [p, g, buffers.exp_avg, buffers.exp_inf], [0, 2, 3]);
   }
 }

@@ -35,7 +35,7 @@ export interface ASGDHyper extends Hyper {
  * lambd = 1e-4, alpha = 0.75, t0 = 1e6, weightDecay = 0. State: step, eta, mu, ax.
  */
 export class ASGD extends Optimizer<ASGDHyper> {
-  protected readonly bufferNames = ['ax'];
+  protected override readonly bufferNames = ['ax'];
   protected override readonly counterStates = ['eta', 'mu'];
 
   protected override counterInitial(h: ASGDHyper): number[] {
@@ -53,7 +53,7 @@ export class ASGD extends Optimizer<ASGDHyper> {
     });
   }
 
-  protected checkHyper(h: ASGDHyper): void {
+  protected override checkHyper(h: ASGDHyper): void {
     const err = (m: string) => this.error(m);
     checkNumber(err, 'lambd', h.lambd, 0);
     checkNumber(err, 'alpha', h.alpha, 0);
@@ -61,15 +61,15 @@ export class ASGD extends Optimizer<ASGDHyper> {
     checkNumber(err, 'weightDecay', h.weightDecay, 0);
   }
 
-  protected buffers(): Record<string, number> {
+  protected override buffers(): Record<string, number> {
     return { ax: 0 };
   }
 
-  protected kind(): 'asgd' {
+  protected override kind(): 'asgd' {
     return 'asgd';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('asgdUpdate'), [p, g, buffers.ax], [0, 2]);
   }
 }

@@ -1,6 +1,7 @@
 /** wg.optim: optimizers (update math in WASM kernels), gradient clipping and learning-rate schedules. */
 export {
   Optimizer,
+  OptimizerState,
   type Params,
   type OptimizerParams,
   type ParamGroup,

@@ -26,7 +26,7 @@ export interface NAdamHyper extends BetasHyper {
  * eps = 1e-8, weightDecay = 0, momentumDecay = 4e-3. State: step, mu_product, exp_avg, exp_avg_sq.
  */
 export class NAdam extends Optimizer<NAdamHyper> {
-  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
+  protected override readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
   protected override readonly counterStates = ['mu_product'];
 
   constructor(params: OptimizerParams, ...args: [options?: NAdamOptions] | TorchHyperArgs) {
@@ -40,21 +40,21 @@ export class NAdam extends Optimizer<NAdamHyper> {
     });
   }
 
-  protected checkHyper(h: NAdamHyper): void {
+  protected override checkHyper(h: NAdamHyper): void {
     const err = (m: string) => this.error(m);
     checkBetasHyper(err, h);
     checkNumber(err, 'momentumDecay', h.momentumDecay, 0);
   }
 
-  protected buffers(): Record<string, number> {
+  protected override buffers(): Record<string, number> {
     return { exp_avg: 0, exp_avg_sq: 0 };
   }
 
-  protected kind(): 'nadam' {
+  protected override kind(): 'nadam' {
     return 'nadam';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('nadamUpdate'), [p, g, buffers.exp_avg, buffers.exp_avg_sq], [0, 2, 3]);
   }
 }

@@ -159,7 +159,7 @@ const PAIR_SLOTS: Record<string, readonly [string, 0 | 1]> = {
   stepSizeMax: ['stepSizes', 1],
 };
 
-export abstract class Optimizer<H extends Hyper = Hyper> {
+export class Optimizer<H extends Hyper = Hyper> {
   /** Every parameter, group after group: the order of the state dict's indices. */
   readonly params: readonly Tensor[] = [];
   /**
@@ -180,18 +180,35 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Each parameter's state (as this.params), undefined before its first step. */
   private states: (ParamState | undefined)[] = [];
 
+  /** For error messages, e.g. 'SGD' (a subclass in torch's form: its class name). */
+  readonly name: string;
+  /** torch's subclassing form (`super(params, defaults)`): its groups and state; undefined for the built-ins. */
+  private readonly custom?: CustomParts;
+
   /**
+   * torch's form, for a subclass that defines step() (torch.optim.Optimizer's `super().__init__(params, defaults)`):
+   * `defaults` holds the groups' hyperparameters (any JSON-like values), each group may override
+   * them and add keys of its own; `this.state.get(p)` is p's state object, which step() fills.
+   */
+  constructor(params: OptimizerParams, defaults: Record<string, unknown>);
+  /**
+   * The built-in optimizers' form.
    * @param name        for error messages, e.g. 'SGD'
    * @param params      tensors, a module, or a list of groups `[{ params, ...options }]`
    * @param options     the user's options, the defaults of every group (unknown keys are an error)
    * @param defaults    every hyperparameter with its default; `undefined` marks a required one
    */
-  protected constructor(
-    readonly name: string,
-    params: OptimizerParams,
-    options: object | undefined,
-    defaults: { [K in keyof H]: H[K] | undefined },
-  ) {
+  constructor(name: string, params: OptimizerParams, options: object | undefined, defaults: { [K in keyof H]: H[K] | undefined });
+  constructor(...args: unknown[]) {
+    if (typeof args[0] !== 'string') {
+      this.name = new.target.name || 'Optimizer';
+      this.grouped = isGroupList(args[0]);
+      this.custom = new CustomParts(this.name, (args as [OptimizerParams, unknown])[0], args[1], this.params as Tensor[], this.paramGroups as ParamGroup<H>[]);
+      this.defaults = this.custom.defaults as Partial<H>;
+      return;
+    }
+    const [name, params, options, defaults] = args as [string, OptimizerParams, object | undefined, { [K in keyof H]: H[K] | undefined }];
+    this.name = name;
     const opts = checkOptions(`optim.${name}`, options, Object.keys(defaults));
     const merged: Record<string, unknown> = {};
     for (const [k, d] of Object.entries(defaults)) merged[k] = opts[k] !== undefined ? opts[k] : d;
@@ -213,6 +230,12 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * parameters now: its next call is a CompileError (nothing changed); compile it again.
    */
   addParamGroup(group: ParamGroupInput): void {
+    if (this.custom !== undefined) {
+      this.custom.addGroup(group, true);
+      this.grouped = true;
+      jsState.version++;
+      return;
+    }
     const taken = new Map<unknown, number>();
     this.groups.forEach((g, i) => g.params.forEach((p) => taken.set(p.storage, i)));
     const planned = this.planGroup(group, this.groups.length, taken, true);
@@ -322,6 +345,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * their learning rate, src/optim/scheduler.ts).
    */
   hyperBlocks(): { group: number; block: Tensor }[] {
+    if (this.custom !== undefined) return this.custom.lrBlocks();
     return this.groups.flatMap((g, group) => [...g.blocks.values()].map((block) => ({ group, block })));
   }
 
@@ -385,10 +409,10 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * no optimizer.lr; this is `for g in param_groups: g['lr'] = x`).
    */
   get lr(): number {
-    return this.sync(this.groups[0]).lr;
+    return this.custom !== undefined ? (this.paramGroups[0].lr as number) : this.sync(this.groups[0]).lr;
   }
   set lr(v: number) {
-    this.setLrs(this.groups.map(() => v));
+    this.setLrs(this.paramGroups.map(() => v));
   }
 
   /**
@@ -396,6 +420,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * any changes (the schedulers driven by JavaScript).
    */
   setLrs(lrs: readonly number[]): void {
+    if (this.custom !== undefined) return this.custom.setLrs(lrs);
     this.setHypers(lrs.map((lr, i) => [this.groups[i], { ...cloneHyper(this.sync(this.groups[i])), lr }] as const));
   }
 
@@ -404,6 +429,8 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * OneCycleLR cycles (PyTorch: 'momentum' or 'betas' in the defaults).
    */
   get momentumName(): 'momentum' | 'betas' | null {
+    // a subclass in torch's form: its keys mean what its step() makes of them (not cycled)
+    if (this.custom !== undefined) return null;
     return Object.hasOwn(this.defaults, 'momentum') ? 'momentum' : Object.hasOwn(this.defaults, 'betas') ? 'betas' : null;
   }
 
@@ -424,13 +451,18 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
     return (COEFFICIENT_KINDS[this.kind(this.groups[i].hyper)].slots as readonly string[]).findIndex((s) => s === 'momentum' || s === 'beta1');
   }
 
-  // ---- what each optimizer defines ------------------------------------------------------------
+  // ---- what each built-in optimizer defines (a subclass in torch's form defines step() instead) ----
+  /* eslint-disable @typescript-eslint/no-unused-vars -- the hooks' signatures: only the built-ins define and call them */
   /** Throws (through this.error) on an invalid hyperparameter (lr aside: the base class checks it). */
-  protected abstract checkHyper(h: H): void;
+  protected checkHyper(_h: H): void {
+    throw builtInOnly(this.name, 'checkHyper');
+  }
   /** The state buffers a parameter needs under hyperparameters h, with their initial value. */
-  protected abstract buffers(h: H): Record<string, number>;
+  protected buffers(_h: H): Record<string, number> {
+    throw builtInOnly(this.name, 'buffers');
+  }
   /** Every buffer name this optimizer may keep (for loadStateDict). */
-  protected abstract readonly bufferNames: readonly string[];
+  protected readonly bufferNames: readonly string[] = [];
   /**
    * The names of per-parameter numbers kept in counter words 2 and 3 and in the state dict as 0-d
    * tensors, at most two (NAdam's mu_product; ASGD's eta and mu).
@@ -449,9 +481,13 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   /** Their values in a new parameter state under hyperparameters h (without it: 1 each). */
   protected counterInitial?(h: H): number[];
   /** Which coefficients its updates read under hyperparameters h (src/ops/optim.ts). */
-  protected abstract kind(h: H): CoefficientKind;
+  protected kind(_h: H): CoefficientKind {
+    throw builtInOnly(this.name, 'kind');
+  }
   /** Runs the update kernel of one parameter (through this.run). */
-  protected abstract update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: H): void;
+  protected update(_p: Tensor, _g: Tensor, _buffers: Record<string, Tensor>, _h: H): void {
+    throw builtInOnly(this.name, 'update');
+  } /* eslint-enable @typescript-eslint/no-unused-vars */
 
   /** An error naming this optimizer (a ValueError unless another class is given) and the group being checked. */
   protected error(msg: string, Kind: ErrorClass = ValueError): WasmgradError {
@@ -479,6 +515,11 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * with the gradients it left, and returns what it returned.
    */
   step<L = undefined>(closure?: () => L): L | undefined {
+    if (this.custom !== undefined)
+      throw new ValueError(
+        `optim.${this.name}.step`,
+        'a subclass of wg.optim.Optimizer made with super(params, defaults) must define step() (torch.optim.Optimizer.step is abstract)',
+      );
     if (closure !== undefined && typeof closure !== 'function')
       throw new ValueError(`optim.${this.name}.step`, `closure must be a function that computes the loss and calls backward(), got ${fmtValue(closure)}`);
     const loss = closure?.();
@@ -587,6 +628,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * `step` is a fresh 0-d float32 tensor. Parameters never stepped have no entry.
    */
   stateDict(): OptimizerStateDict<H> {
+    if (this.custom !== undefined) return this.custom.stateDict() as OptimizerStateDict<H>;
     const state: Record<number, ParamStateDict> = {};
     this.params.forEach((_, i) => {
       const entry = this.stateEntry(i);
@@ -607,6 +649,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
    * go through loadStateDict.
    */
   get state(): Map<Tensor, ParamStateDict> {
+    if (this.custom !== undefined) return this.custom.state as Map<Tensor, ParamStateDict>;
     const map = new Map<Tensor, ParamStateDict>();
     this.params.forEach((p, i) => {
       const entry = this.stateEntry(i);
@@ -642,6 +685,7 @@ export abstract class Optimizer<H extends Hyper = Hyper> {
   planLoadStateDict(given: OptimizerStateDict | TorchOptimizerStateDict, origin: LoadOrigin = stateDictOrigin(`optim.${this.name}`)): () => void {
     const name = origin.name;
     const fail = (message: string, malformed = true) => origin.error(message, malformed);
+    if (this.custom !== undefined) return this.custom.planLoad(given, fail, name);
     const sd =
       isRecord(given) && 'param_groups' in given && !('paramGroups' in given)
         ? fromTorchFormat(given as unknown as Record<string, unknown>)
@@ -886,4 +930,244 @@ export function checkFinite(err: (m: string) => WasmgradError, key: string, v: u
 
 export function checkBool(err: (m: string) => WasmgradError, key: string, v: unknown): void {
   if (typeof v !== 'boolean') throw err(`${key} must be true or false, got ${fmtValue(v)}`);
+}
+
+/** A built-in optimizer's hook called on a subclass that did not define it (a bug of that subclass). */
+function builtInOnly(name: string, hook: string): ValueError {
+  return new ValueError(
+    `optim.${name}`,
+    `${hook}() is defined by the built-in optimizers only; a subclass in torch's form (super(params, defaults)) defines step()`,
+  );
+}
+
+// ---- torch's subclassing form ---------------------------------------------------------------------
+
+/**
+ * torch's `optimizer.state` (a defaultdict(dict)) for a subclass in torch's form: `get(p)` of a
+ * parameter of the optimizer gives its state object, a fresh `{}` stored at the first access; the
+ * Map's other methods are as a Map's (`has(p)` is false before that first access).
+ */
+export class OptimizerState extends Map<Tensor, Record<string, unknown>> {
+  /** @internal */
+  constructor(
+    private readonly where: string,
+    private readonly params: readonly Tensor[],
+  ) {
+    super();
+  }
+
+  override get(p: Tensor): Record<string, unknown> {
+    let s = super.get(p);
+    if (s === undefined) {
+      if (!this.params.includes(p)) throw new ValueError(this.where, `state.get(p): p (${fmtValue(p)}) is not a parameter of this optimizer`);
+      s = {};
+      this.set(p, s);
+    }
+    return s;
+  }
+}
+
+/** A group of a subclass in torch's form: its keys, and its lr's block (a scheduler writes it) when the lr is a number. */
+interface CustomGroup {
+  readonly values: Record<string, unknown>;
+  readonly block: Tensor | null;
+  /** The block's lr words last written from JavaScript (values.lr is exact while memory still holds them). */
+  words: number[];
+}
+
+/**
+ * The groups and state of a subclass in torch's form. Each group is a Proxy over its plain values
+ * (`params` a non-enumerable frozen array, as the built-ins'): inside wg.compile a read of any
+ * other key is JavaScript that a replay cannot follow (the step bakes the value into its kernels),
+ * so it makes the compiled function re-run its JavaScript every call (sink.slow), and an lr changed
+ * between calls (by hand or by a scheduler) is the one the next call uses. A group whose lr is a
+ * number keeps it also in a hyperparameter block (as the built-ins', words 0 and 1: hi, lo) which
+ * the LR schedulers' kernels read and write.
+ */
+class CustomParts {
+  readonly defaults: Record<string, unknown>;
+  readonly state: OptimizerState;
+  private readonly groups: CustomGroup[] = [];
+
+  constructor(
+    private readonly name: string,
+    input: OptimizerParams,
+    defaults: unknown,
+    /** The optimizer's params and paramGroups, which this fills. */
+    private readonly params: Tensor[],
+    private readonly views: unknown[],
+  ) {
+    if (!isRecord(defaults) || defaults instanceof Tensor)
+      throw new ValueError(
+        `optim.${name}`,
+        `super(params, defaults): defaults must be an object of hyperparameters, e.g. { lr: 0.01 }, got ${fmtValue(defaults)}`,
+      );
+    this.defaults = deepCopy(defaults) as Record<string, unknown>;
+    this.state = new OptimizerState(`optim.${name}`, params);
+    const grouped = isGroupList(input);
+    const inputs: readonly unknown[] = grouped ? (input as readonly ParamGroupInput[]) : [{ params: input }];
+    inputs.forEach((g) => this.addGroup(g, grouped));
+  }
+
+  /** torch's add_param_group: the group's keys over the defaults (a group may add keys of its own). */
+  addGroup(input: unknown, named: boolean): void {
+    const g = this.groups.length;
+    const at = named ? `paramGroups[${g}]` : '';
+    const fail = (m: string) => new ValueError(`optim.${this.name}`, m);
+    if (!isRecord(input) || input instanceof Tensor || !('params' in input))
+      throw fail(`${at} must be an object { params, ...options }, got ${fmtValue(input)}`);
+    const { params: source, ...options } = input as ParamGroupInput;
+    const params = paramList(`optim.${this.name}`, source as Params, false, named ? `${at}.` : '');
+    params.forEach((p, i) => {
+      const where = `${named ? `${at}.` : ''}params[${i}]`;
+      if (this.params.includes(p)) throw fail(`some parameters appear in more than one parameter group: ${where} is already in this optimizer`);
+      if (!p.isLeaf) throw fail(`${where} ${fmtShape(p.shape)} is not a leaf tensor; optimize the tensors it was computed from`);
+    });
+    // torch's setdefault: the group's own keys first, in its order, then the defaults it lacks
+    const values = deepCopy(options) as Record<string, unknown>;
+    for (const [k, d] of Object.entries(this.defaults)) if (values[k] === undefined) values[k] = deepCopy(d);
+    if (values.lr !== undefined && typeof values.lr !== 'number') throw fail(`${at ? `${at}: ` : ''}lr must be a number, got ${fmtValue(values.lr)}`);
+    Object.defineProperty(values, 'params', { enumerable: false, value: Object.freeze(params) });
+    const words = typeof values.lr === 'number' ? lrWords(values.lr) : [];
+    const block = typeof values.lr === 'number' ? persistentLike(params[0], [HYPER_WORDS], `optim.${this.name} lr`, 0, words, true) : null;
+    const group: CustomGroup = { values, block, words };
+    this.groups.push(group);
+    this.params.push(...params);
+    this.views.push(this.view(group, g));
+  }
+
+  /** The live group: reads inside wg.compile make the function re-run its JavaScript; lr goes through the block. */
+  private view(group: CustomGroup, g: number): Record<string, unknown> {
+    return new Proxy(group.values, {
+      get: (target, key, receiver) => {
+        if (typeof key !== 'string' || key === 'params') return Reflect.get(target, key, receiver);
+        if (sink.mode !== 'off') sink.slow(`optim.${this.name}: step() reads paramGroups[${g}].${key} in JavaScript`);
+        return key === 'lr' && group.block !== null ? this.readLr(group) : Reflect.get(target, key, receiver);
+      },
+      set: (target, key, v, receiver) => {
+        if (key === 'params') throw new ValueError(`optim.${this.name}`, `paramGroups[${g}].params cannot be replaced`);
+        if (key === 'lr' && group.block !== null) this.writeLr(group, g, v);
+        return Reflect.set(target, key, v, receiver);
+      },
+    });
+  }
+
+  /** The group's lr, brought up to date with its block (a scheduler's kernel may have written it; then hi + lo). */
+  private readLr(group: CustomGroup): number {
+    const block = group.block!;
+    const [hi, lo] = block.storage.backend.read(block.storage.ptr, 2, 'float32');
+    if (hi !== group.words[0] || lo !== group.words[1]) {
+      group.values.lr = hi + lo;
+      group.words = [hi, lo];
+    }
+    return group.values.lr as number;
+  }
+
+  /** Writes the lr into the group's block: a launch, so inside wg.compile it takes its place in the program. */
+  private writeLr(group: CustomGroup, g: number, v: unknown): void {
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new ValueError(`optim.${this.name}`, `paramGroups[${g}].lr must be a finite number (LR schedulers read it), got ${fmtValue(v)}`);
+    if (sink.mode !== 'off') sink.slow(`optim.${this.name}: paramGroups[${g}].lr is set inside the function`);
+    const words = lrWords(v);
+    applyInto(op('hyperWrite'), group.block!, [], { words });
+    group.words = words;
+  }
+
+  /** The blocks a scheduler drives; every group needs a number lr. */
+  lrBlocks(): { group: number; block: Tensor }[] {
+    return this.groups.map(({ block }, group) => {
+      if (block === null) throw new ValueError(`optim.${this.name}`, `an LR scheduler needs a number lr in every group; paramGroups[${group}] has none`);
+      return { group, block };
+    });
+  }
+
+  setLrs(lrs: readonly number[]): void {
+    lrs.forEach((lr, i) => this.writeLr(this.groups[i], i, lr));
+    lrs.forEach((lr, i) => (this.groups[i].values.lr = lr));
+  }
+
+  /** torch's state_dict: the state objects as they are (live tensors), each group's keys with its parameters' indices. */
+  stateDict(): { state: Record<number, unknown>; paramGroups: Record<string, unknown>[] } {
+    const state: Record<number, unknown> = {};
+    for (const [p, s] of this.state) state[this.params.indexOf(p)] = s;
+    let next = 0;
+    const paramGroups = this.views.map((view, g) => ({
+      ...(view as Record<string, unknown>),
+      params: (this.groups[g].values.params as readonly Tensor[]).map(() => next++),
+    }));
+    return { state, paramGroups };
+  }
+
+  /**
+   * torch's load_state_dict: the groups must match in number and sizes; each group takes the saved
+   * keys (its params stay), each parameter a copy of its saved state (tensors copied onto the
+   * parameter's backend, float32 as the parameter's dtype; arrays and objects copied). Everything
+   * is checked before anything changes.
+   */
+  planLoad(sd: unknown, fail: (m: string, malformed?: boolean) => WasmgradError, name: LoadOrigin['name']): () => void {
+    if (!isRecord(sd)) throw new ValueError(`optim.${this.name}`, `loadStateDict expects { state, paramGroups } as made by stateDict(), got ${fmtValue(sd)}`);
+    const given = sd as Record<string, unknown>;
+    const groups = given.paramGroups ?? given.param_groups;
+    if (!isRecord(given.state)) throw fail(`${name({ field: 'state' })} must be an object of per-parameter state, got ${fmtValue(given.state)}`);
+    if (!Array.isArray(groups)) throw fail(`${name({ field: 'paramGroups' })} must be an array of parameter groups, got ${fmtValue(groups)}`);
+    if (groups.length !== this.groups.length)
+      throw fail(`${name({ field: 'paramGroups' })}: expected ${this.groups.length} parameter groups, got ${groups.length}`, false);
+    const idMap = new Map<string, Tensor>();
+    let first = 0;
+    const values = groups.map((raw: unknown, g) => {
+      const at = { field: `paramGroups[${g}]` };
+      const mine = this.groups[g].values.params as readonly Tensor[];
+      const saved = raw as Record<string, unknown>;
+      if (!isRecord(raw) || !Array.isArray(saved.params)) throw fail(`${name(at)} must be an object { params: [indices], ... }, got ${fmtValue(raw)}`);
+      const ids = saved.params as unknown[];
+      if (ids.length !== mine.length) throw fail(`${name(at)}: the group has ${ids.length} parameters, this optimizer's has ${mine.length}`, false);
+      ids.forEach((id, k) => idMap.set(String(id), this.params[first + k]));
+      first += mine.length;
+      const keys = Object.fromEntries(Object.entries(saved).filter(([k]) => k !== 'params'));
+      if (this.groups[g].block !== null && (typeof keys.lr !== 'number' || !Number.isFinite(keys.lr)))
+        throw fail(`${name(at)}.lr must be a finite number, got ${fmtValue(keys.lr)}`);
+      return deepCopy(keys) as Record<string, unknown>;
+    });
+    const states = Object.entries(given.state as Record<string, unknown>).map(([key, entry]) => {
+      const p = idMap.get(key);
+      if (p === undefined) throw fail(`${name({ param: key })} holds state for parameter index '${key}', which no parameter group lists`);
+      if (!isRecord(entry)) throw fail(`${name({ param: key })} must be an object, got ${fmtValue(entry)}`);
+      for (const [n, v] of Object.entries(entry)) if (v instanceof Tensor && !v.storage.alive) throw fail(`${name({ param: key, entry: n })} was freed`);
+      return [p, deepCopy(entry, p) as Record<string, unknown>] as const;
+    });
+    return () => {
+      this.state.clear();
+      for (const [p, s] of states) this.state.set(p, s);
+      values.forEach((keys, g) => {
+        const group = this.groups[g];
+        for (const k of Object.keys(group.values)) if (!Object.hasOwn(keys, k)) delete group.values[k];
+        if (group.block !== null) this.writeLr(group, g, keys.lr);
+        Object.assign(group.values, keys);
+      });
+    };
+  }
+}
+
+/** A block's lr words: the (hi, lo) pair of lr, zeros after it. */
+function lrWords(lr: number): number[] {
+  const words = new Array<number>(HYPER_WORDS).fill(0);
+  [words[0], words[1]] = hyperPair(lr);
+  return words;
+}
+
+/**
+ * A copy of a JSON-like value, as torch's deepcopy: arrays and plain objects copied, tensors copied
+ * into persistent blocks (on `like`'s backend when given, as torch's cast to the parameter's device).
+ */
+function deepCopy(v: unknown, like?: Tensor): unknown {
+  if (v instanceof Tensor) {
+    v.assertAlive('optim.loadStateDict');
+    const to = like ?? v;
+    const s = allocPersistent(to.storage.backend, v.size, 'optim state', true);
+    to.storage.backend.write(s.ptr, v.rawValues(), v.dtype);
+    return new Tensor(v.shape, v.dtype, s, false);
+  }
+  if (Array.isArray(v)) return v.map((x) => deepCopy(x, like));
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deepCopy(x, like)]));
+  return v;
 }

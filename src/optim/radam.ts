@@ -20,25 +20,25 @@ export type RAdamHyper = BetasHyper;
  * Defaults lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0. State: step, exp_avg, exp_avg_sq.
  */
 export class RAdam extends Optimizer<RAdamHyper> {
-  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
+  protected override readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
 
   constructor(params: OptimizerParams, ...args: [options?: RAdamOptions] | TorchHyperArgs) {
     super('RAdam', params, torchHyper('RAdam', args, BETAS_ORDER), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false });
   }
 
-  protected checkHyper(h: RAdamHyper): void {
+  protected override checkHyper(h: RAdamHyper): void {
     checkBetasHyper((m) => this.error(m), h);
   }
 
-  protected buffers(): Record<string, number> {
+  protected override buffers(): Record<string, number> {
     return { exp_avg: 0, exp_avg_sq: 0 };
   }
 
-  protected kind(): 'radam' {
+  protected override kind(): 'radam' {
     return 'radam';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('radamUpdate'), [p, g, buffers.exp_avg, buffers.exp_avg_sq], [0, 2, 3]);
   }
 }

@@ -34,7 +34,7 @@ export interface RMSpropHyper extends Hyper {
  * grad_avg (centered).
  */
 export class RMSprop extends Optimizer<RMSpropHyper> {
-  protected readonly bufferNames = ['square_avg', 'momentum_buffer', 'grad_avg'];
+  protected override readonly bufferNames = ['square_avg', 'momentum_buffer', 'grad_avg'];
 
   constructor(params: OptimizerParams, ...args: [options?: RMSpropOptions] | TorchHyperArgs) {
     super('RMSprop', params, torchHyper('RMSprop', args, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered']), {
@@ -48,7 +48,7 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     });
   }
 
-  protected checkHyper(h: RMSpropHyper): void {
+  protected override checkHyper(h: RMSpropHyper): void {
     const err = (m: string) => this.error(m);
     checkNumber(err, 'alpha', h.alpha, 0, { max: 1 });
     checkNumber(err, 'eps', h.eps, 0);
@@ -57,15 +57,15 @@ export class RMSprop extends Optimizer<RMSpropHyper> {
     checkBool(err, 'centered', h.centered);
   }
 
-  protected buffers(h: RMSpropHyper): Record<string, number> {
+  protected override buffers(h: RMSpropHyper): Record<string, number> {
     return { square_avg: 0, ...(h.momentum > 0 && { momentum_buffer: 0 }), ...(h.centered && { grad_avg: 0 }) };
   }
 
-  protected kind(): 'rmsprop' {
+  protected override kind(): 'rmsprop' {
     return 'rmsprop';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: RMSpropHyper): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: RMSpropHyper): void {
     const { square_avg: s, momentum_buffer: buf, grad_avg: ga } = buffers;
     if (h.centered) {
       if (h.momentum > 0) this.run(op('rmspropCenteredMomentumUpdate'), [p, g, s, buf, ga], [0, 2, 3, 4]);

@@ -31,13 +31,13 @@ export interface RpropHyper extends Hyper {
  * step, prev, step_size.
  */
 export class Rprop extends Optimizer<RpropHyper> {
-  protected readonly bufferNames = ['prev', 'step_size'];
+  protected override readonly bufferNames = ['prev', 'step_size'];
 
   constructor(params: OptimizerParams, ...args: [options?: RpropOptions] | TorchHyperArgs) {
     super('Rprop', params, torchHyper('Rprop', args, ['lr', 'etas', 'stepSizes']), { lr: 1e-2, etas: [0.5, 1.2], stepSizes: [1e-6, 50], maximize: false });
   }
 
-  protected checkHyper(h: RpropHyper): void {
+  protected override checkHyper(h: RpropHyper): void {
     const err = (m: string) => this.error(m);
     checkPair(err, 'etas', h.etas, '[etaminus, etaplus]');
     const [minus, plus] = h.etas;
@@ -48,15 +48,15 @@ export class Rprop extends Optimizer<RpropHyper> {
     checkNumber(err, 'stepSizes[1]', h.stepSizes[1], h.stepSizes[0]);
   }
 
-  protected buffers(h: RpropHyper): Record<string, number> {
+  protected override buffers(h: RpropHyper): Record<string, number> {
     return { prev: 0, step_size: h.lr };
   }
 
-  protected kind(): 'rprop' {
+  protected override kind(): 'rprop' {
     return 'rprop';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('rpropUpdate'), [p, g, buffers.prev, buffers.step_size], [0, 2, 3]);
   }
 }

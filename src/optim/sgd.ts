@@ -43,7 +43,7 @@ export interface SGDHyper extends Hyper {
  * torch's. Nesterov needs momentum > 0 and dampening 0.
  */
 export class SGD extends Optimizer<SGDHyper> {
-  protected readonly bufferNames = ['momentum_buffer'];
+  protected override readonly bufferNames = ['momentum_buffer'];
   protected override readonly lazyState = true;
 
   constructor(params: Params, options: SGDOptions);
@@ -62,7 +62,7 @@ export class SGD extends Optimizer<SGDHyper> {
     });
   }
 
-  protected checkHyper(h: SGDHyper): void {
+  protected override checkHyper(h: SGDHyper): void {
     const err = (m: string) => this.error(m);
     checkNumber(err, 'momentum', h.momentum, 0);
     checkFinite(err, 'dampening', h.dampening);
@@ -72,15 +72,15 @@ export class SGD extends Optimizer<SGDHyper> {
       throw err(`nesterov momentum needs momentum > 0 and dampening 0, got momentum ${h.momentum} and dampening ${h.dampening}`);
   }
 
-  protected buffers(h: SGDHyper): Record<string, number> {
+  protected override buffers(h: SGDHyper): Record<string, number> {
     return h.momentum !== 0 ? { momentum_buffer: 0 } : {};
   }
 
-  protected kind(h: SGDHyper): 'sgd' | 'sgdMomentum' {
+  protected override kind(h: SGDHyper): 'sgd' | 'sgdMomentum' {
     return h.momentum === 0 ? 'sgd' : 'sgdMomentum';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: SGDHyper): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>, h: SGDHyper): void {
     if (h.momentum === 0) this.run(op('sgdUpdate'), [p, g], [0]);
     else this.run(op('sgdMomentumUpdate'), [p, g, buffers.momentum_buffer], [0, 2]);
   }

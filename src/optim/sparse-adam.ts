@@ -31,7 +31,7 @@ export interface SparseAdamHyper extends Hyper {
  * PyTorch). State: step, exp_avg, exp_avg_sq.
  */
 export class SparseAdam extends Optimizer<SparseAdamHyper> {
-  protected readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
+  protected override readonly bufferNames = ['exp_avg', 'exp_avg_sq'];
 
   constructor(params: OptimizerParams, ...args: [options?: SparseAdamOptions] | TorchHyperArgs) {
     super('SparseAdam', params, torchHyper('SparseAdam', args, ['lr', 'betas', 'eps']), { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, maximize: false });
@@ -41,21 +41,21 @@ export class SparseAdam extends Optimizer<SparseAdamHyper> {
     return true;
   }
 
-  protected checkHyper(h: SparseAdamHyper): void {
+  protected override checkHyper(h: SparseAdamHyper): void {
     const err = (m: string) => this.error(m);
     checkBetas(err, h.betas);
     checkNumber(err, 'eps', h.eps, 0, { above: true });
   }
 
-  protected buffers(): Record<string, number> {
+  protected override buffers(): Record<string, number> {
     return { exp_avg: 0, exp_avg_sq: 0 };
   }
 
-  protected kind(): 'sparseAdam' {
+  protected override kind(): 'sparseAdam' {
     return 'sparseAdam';
   }
 
-  protected update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
+  protected override update(p: Tensor, g: Tensor, buffers: Record<string, Tensor>): void {
     this.run(op('sparseAdamUpdate'), [p, g, buffers.exp_avg, buffers.exp_avg_sq], [0, 2, 3]);
   }
 }
