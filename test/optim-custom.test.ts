@@ -162,6 +162,10 @@ describe('subclasses in torch form', () => {
     expect(() => base.step()).toThrow(wg.ValueError);
     expect(() => base.step()).toThrow(/must define step\(\)/);
     expect(() => new wg.optim.Optimizer([p], null as never)).toThrow(/defaults must be an object/);
+    // a string where the parameters go (the built-ins' name slot) is torch's form with bad params, not a crash
+    expect(() => new (wg.optim.Optimizer as unknown as new (...a: unknown[]) => unknown)('abc', { lr: 1 })).toThrow(
+      'wasmgrad.optim.Optimizer: params must be an array of tensors or a module with parameters(), got "abc"',
+    );
     expect(() => new MySGD([p.mul(2)])).toThrow(/not a leaf tensor/);
     expect(() => new MySGD([{ params: [p] }, { params: [p] }])).toThrow(/more than one parameter group/);
     const opt = new MySGD([p]);

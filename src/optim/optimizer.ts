@@ -200,7 +200,8 @@ export class Optimizer<H extends Hyper = Hyper> {
    */
   constructor(name: string, params: OptimizerParams, options: object | undefined, defaults: { [K in keyof H]: H[K] | undefined });
   constructor(...args: unknown[]) {
-    if (typeof args[0] !== 'string') {
+    // the built-ins pass (name, params, options, defaults); anything else is torch's (params, defaults), checked there
+    if (typeof args[0] !== 'string' || typeof args[3] !== 'object' || args[3] === null) {
       this.name = new.target.name || 'Optimizer';
       this.grouped = isGroupList(args[0]);
       this.custom = new CustomParts(this.name, (args as [OptimizerParams, unknown])[0], args[1], this.params as Tensor[], this.paramGroups as ParamGroup<H>[]);
