@@ -11,7 +11,7 @@ import { createOptions, make, writeGenerated, type CreateOptions } from './creat
 import { add, div, mul, neg, sub } from './elementwise.js';
 import { to } from './integer.js';
 import { narrow } from './layout.js';
-import { cat, reshape } from './shape.js';
+import { cat, reshape, slice } from './shape.js';
 import { torchForm } from './keywords.js';
 
 export interface GradientOptions {
@@ -26,14 +26,8 @@ export interface GradientOptions {
   edgeOrder?: number;
 }
 
-/** x[start:end] along d, Python's slice (negative bounds count from the end; an end of 0 is the dim's end). */
-function slice(x: Tensor, d: number, start: number, end: number): Tensor {
-  const n = x.shape[d];
-  const [s, e] = [start < 0 ? n + start : start, end <= 0 ? n + end : end];
-  return narrow(x, d, s, e - s);
-}
 /** Element i along d, the dim kept (x[i:i+1]; negative i counts from the end). */
-const at = (x: Tensor, d: number, i: number): Tensor => slice(x, d, i, i === -1 ? 0 : i + 1);
+const at = (x: Tensor, d: number, i: number): Tensor => slice(x, d, i, i === -1 ? null : i + 1);
 
 /**
  * ∂x/∂dim with samples h apart: central differences (x[i+1] − x[i−1])/2h inside; at the ends
@@ -41,7 +35,7 @@ const at = (x: Tensor, d: number, i: number): Tensor => slice(x, d, i, i === -1 
  * expression is written in torch's order of operations, so float32 results round the same.
  */
 function uniformGradient(x: Tensor, d: number, h: number, edgeOrder: number): Tensor {
-  const center = div(div(sub(slice(x, d, 2, 0), slice(x, d, 0, -2)), h), 2);
+  const center = div(div(sub(slice(x, d, 2, null), slice(x, d, 0, -2)), h), 2);
   const [first, second, last, last2] = [at(x, d, 0), at(x, d, 1), at(x, d, -1), at(x, d, -2)];
   if (edgeOrder === 1) return cat([div(sub(second, first), h), center, div(sub(last, last2), h)], d);
   const head = div(sub(add(mul(first, -1.5), mul(second, 2)), mul(at(x, d, 2), 0.5)), h);
@@ -60,11 +54,11 @@ function coordinateGradient(x: Tensor, d: number, c: Tensor, edgeOrder: number):
   const n = c.shape[0];
   const dx = sub(narrow(c, 0, 1, n - 1), narrow(c, 0, 0, n - 1)); // the n − 1 steps
   const h1 = slice(dx, 0, 0, -1);
-  const h2 = slice(dx, 0, 1, 0);
+  const h2 = slice(dx, 0, 1, null);
   const a = reshape(div(neg(h2), mul(h1, add(h1, h2))), along);
   const b = reshape(div(sub(h2, h1), mul(h1, h2)), along);
   const cc = reshape(div(h1, mul(h2, add(h1, h2))), along);
-  const center = add(add(mul(a, slice(x, d, 0, -2)), mul(b, slice(x, d, 1, -1))), mul(cc, slice(x, d, 2, 0)));
+  const center = add(add(mul(a, slice(x, d, 0, -2)), mul(b, slice(x, d, 1, -1))), mul(cc, slice(x, d, 2, null)));
   // The end steps as 0-d tensors, broadcasting over x's end slices.
   const step = (i: number) => reshape(at(dx, 0, i), []);
   const [first, second, last, last2] = [at(x, d, 0), at(x, d, 1), at(x, d, -1), at(x, d, -2)];
@@ -179,4 +173,4 @@ function rangeImpl(start: number, end: number, step: number = 1, opts?: RangeOpt
 }
 
 /** torch.range, with torch's keyword form too (`range({start, end, step, dtype})`). */
-export const range = torchForm('range', rangeImpl, { inputs: 0, positional: ['start', 'end', 'step'], keywordOnly: ['dtype', 'requiresGrad'] });
+export const range = /* @__PURE__ */ torchForm('range', rangeImpl, { inputs: 0, positional: ['start', 'end', 'step'], keywordOnly: ['dtype', 'requiresGrad'] });
