@@ -24,6 +24,8 @@ export interface TorchSignature {
   options?: readonly string[];
   /** torch's keyword-only parameters (after `*`), also read from the options object. */
   keywordOnly?: readonly string[];
+  /** The options whose None is a value rather than the default (BatchNorm's momentum None: a cumulative average): null is passed on. */
+  keepNull?: readonly string[];
 }
 
 /** The torch keyword object: any of the named parameters, by camelCase name. */
@@ -80,8 +82,8 @@ export function torchArgs(name: string, args: readonly unknown[], sig: TorchSign
   }
   const positional = sig.positional.map((k) => values.get(k));
   const opts: Record<string, unknown> = { ...unknown };
-  // torch's None is the default: an option given as null is left out.
-  for (const k of optionNames) if (values.get(k) !== undefined && values.get(k) !== null) opts[k] = values.get(k);
+  // torch's None is the default (but for the options it means something else): an option given as null is left out.
+  for (const k of optionNames) if (values.get(k) !== undefined && (values.get(k) !== null || sig.keepNull?.includes(k))) opts[k] = values.get(k);
   if (Object.keys(opts).length > 0) return [...args.slice(0, inputs), ...positional, opts];
   while (positional.length > 0 && positional[positional.length - 1] === undefined) positional.pop();
   return [...args.slice(0, inputs), ...positional];

@@ -63,6 +63,17 @@ abstract class ModuleSequence<M extends AnyModule> extends Module {
     return this;
   }
 
+  /** torch's add_module: a new name appends the module, an existing one replaces that child in its place. */
+  override addModule<T extends AnyModule>(name: string, m: T): T {
+    const i = this.keys.indexOf(name);
+    if (i < 0) this.append(m as AnyModule as M, name);
+    else {
+      super.addModule(name, m);
+      this.items[i] = m as AnyModule as M;
+    }
+    return m;
+  }
+
   /** Appends every module of `modules` (all are checked first). */
   extend(modules: Iterable<M>): this {
     if (modules === null || typeof (modules as Iterable<M>)[Symbol.iterator] !== 'function')
@@ -259,6 +270,12 @@ export class ModuleDict<M extends AnyModule = Module> extends Module {
     this.setModule(key, m);
     this.byKey.set(key, m);
     return this;
+  }
+
+  /** torch's add_module on a ModuleDict: `set`. */
+  override addModule<T extends AnyModule>(name: string, m: T): T {
+    this.set(name, m as AnyModule as M);
+    return m;
   }
 
   /** The module under `key`. */

@@ -13,7 +13,13 @@ import * as sig from '../api/loss-signatures.js';
 export interface ModuleForm extends TorchSignature {
   name: string;
 }
-const form = (name: string, positional: readonly string[], options: readonly string[]): ModuleForm => ({ name, inputs: 0, positional, options });
+const form = (name: string, positional: readonly string[], options: readonly string[]): ModuleForm => ({
+  name,
+  inputs: 0,
+  positional,
+  options,
+  keepNull: options.includes('momentum') ? ['momentum'] : [],
+});
 const CONV = ['stride', 'padding', 'dilation', 'groups', 'bias', 'paddingMode'];
 const CONV_T = ['stride', 'padding', 'outputPadding', 'groups', 'bias', 'dilation', 'paddingMode'];
 const CHANNELS = ['inChannels', 'outChannels', 'kernelSize'];
@@ -48,6 +54,7 @@ export const UpsamplingBilinear2d = /* @__PURE__ */ form('UpsamplingBilinear2d',
 export const BatchNorm1d = /* @__PURE__ */ form('BatchNorm1d', ['numFeatures'], NORM);
 export const BatchNorm2d = /* @__PURE__ */ form('BatchNorm2d', ['numFeatures'], NORM);
 export const BatchNorm3d = /* @__PURE__ */ form('BatchNorm3d', ['numFeatures'], NORM);
+export const SyncBatchNorm = /* @__PURE__ */ form('SyncBatchNorm', ['numFeatures'], [...NORM, 'processGroup']);
 export const InstanceNorm1d = /* @__PURE__ */ form('InstanceNorm1d', ['numFeatures'], NORM);
 export const InstanceNorm2d = /* @__PURE__ */ form('InstanceNorm2d', ['numFeatures'], NORM);
 export const InstanceNorm3d = /* @__PURE__ */ form('InstanceNorm3d', ['numFeatures'], NORM);

@@ -457,9 +457,12 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
     throw new DTypeError(fnOf(this, method), "a module's parameters are float32 (wasmgrad has no float64 or float16 tensors): drop the call");
   }
 
-  /** PyTorch's add_module: registerModule under its older name. */
+  /**
+   * PyTorch's add_module: registers a child module, or replaces the child of that name in its place
+   * in the order (torch assigns `_modules[name]`), which registerModule refuses.
+   */
   addModule<M extends AnyModule>(name: string, m: M): M {
-    return this.registerModule(name, m);
+    return this._modules.has(name) ? this.putModule(name, m) : this.registerModule(name, m);
   }
 
   /**

@@ -12,7 +12,7 @@ import { fmtShape } from '../ops/types.js';
 import type { Tensor } from '../engine/tensor.js';
 import { constantParameter } from './init.js';
 import { checkChannelsInput, checkInt, pyFloat } from './layers.js';
-import { Module } from './module.js';
+import { Module, type AnyModule } from './module.js';
 import * as forms from './module-forms.js';
 
 export interface BatchNormOptions {
@@ -122,6 +122,18 @@ abstract class BatchNorm extends Module {
     return batchNormTraining(fn, x, affine, running);
   }
 
+  /** The same parameter and running-stat tensors as `src` (of the same options), fields and registry alike. */
+  protected shareStateOf(src: BatchNorm): void {
+    const self = this as { -readonly [K in 'runningMean' | 'runningVar' | 'numBatchesTracked']: Tensor | null };
+    if (src.weight !== null) this.setParameter('weight', src.weight);
+    if (src.bias !== null) this.setParameter('bias', src.bias);
+    if (src.runningMean === null) return;
+    [self.runningMean, self.runningVar, self.numBatchesTracked] = [src.runningMean, src.runningVar, src.numBatchesTracked];
+    this.setBuffer('running_mean', src.runningMean);
+    this.setBuffer('running_var', src.runningVar);
+    this.setBuffer('num_batches_tracked', src.numBatchesTracked);
+  }
+
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=${this.trackRunningStats ? 'True' : 'False'}`;
   }
@@ -163,6 +175,57 @@ export class BatchNorm3d extends BatchNorm {
   protected checkInput(x: Tensor): void {
     if (x.ndim !== 5 || x.shape[1] !== this.numFeatures)
       throw new ShapeError('nn.BatchNorm3d', `expected an input [N, ${this.numFeatures}, D, H, W], got shape ${fmtShape(x.shape)}`);
+  }
+}
+
+/** SyncBatchNorm's options: BatchNorm's, and torch's process group (one process here: null only). */
+export interface SyncBatchNormOptions extends BatchNormOptions {
+  processGroup?: null;
+}
+
+/**
+ * torch's SyncBatchNorm: batch normalisation over dim 1 of an input of any rank ≥ 2, its statistics
+ * synchronised across the processes of a group. wasmgrad trains in one process, so the group is this
+ * one and the statistics are the batch's: BatchNorm's values and state. torch 1.13 refuses a CPU
+ * input ("expected input tensor to be on GPU"); here it runs (the one deviation, README).
+ */
+export class SyncBatchNorm extends BatchNorm {
+  constructor(numFeatures: number, opts?: SyncBatchNormOptions);
+  constructor(...args: unknown[]) {
+    const [numFeatures, { processGroup = null, ...opts } = {}] = forms.moduleArgs(forms.SyncBatchNorm, args) as [number, SyncBatchNormOptions?];
+    if (processGroup !== null) throw new ValueError('nn.SyncBatchNorm', `processGroup must be null (one process), got ${fmtValue(processGroup)}`);
+    super('SyncBatchNorm', numFeatures, opts);
+  }
+  protected checkInput(x: Tensor): void {
+    if (x.ndim < 2) throw new ValueError('nn.SyncBatchNorm', `expected at least 2D input (got ${x.ndim}D input)`);
+    if (x.shape[1] === 0) throw new ValueError('nn.SyncBatchNorm', 'SyncBatchNorm number of input channels should be non-zero');
+    if (x.shape[1] !== this.numFeatures)
+      throw new ShapeError('nn.SyncBatchNorm', `expected an input [N, ${this.numFeatures}, ...], got shape ${fmtShape(x.shape)}`);
+  }
+
+  /**
+   * torch's SyncBatchNorm.convert_sync_batchnorm: every BatchNorm of the tree (module itself
+   * included) replaced by a SyncBatchNorm of its options holding the same parameter and buffer
+   * tensors (so an optimizer over the old parameters still trains them). As torch's, the new
+   * modules start in training mode and the children keep their names and order.
+   */
+  static convertSyncBatchnorm<M extends AnyModule>(module: M, processGroup: null = null): M extends BatchNorm ? SyncBatchNorm : M {
+    const fn = 'nn.SyncBatchNorm.convertSyncBatchnorm';
+    if (!(module instanceof Module)) throw new ValueError(fn, `module must be an nn.Module, got ${fmtValue(module)}`);
+    if (processGroup !== null) throw new ValueError(fn, `processGroup must be null (one process), got ${fmtValue(processGroup)}`);
+    let out: AnyModule = module;
+    if (module instanceof BatchNorm) {
+      const sync = new SyncBatchNorm(module.numFeatures, {
+        eps: module.eps,
+        momentum: module.momentum,
+        affine: module.affine,
+        trackRunningStats: module.trackRunningStats,
+      });
+      sync.shareStateOf(module);
+      out = sync;
+    }
+    for (const [name, child] of module.namedChildren()) out.addModule(name, SyncBatchNorm.convertSyncBatchnorm(child));
+    return out as M extends BatchNorm ? SyncBatchNorm : M;
   }
 }
 
