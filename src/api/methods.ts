@@ -28,7 +28,7 @@ import { toTarget, type ToTarget } from './torch-names.js';
 import { boolMask, narrowInt } from './torch-dtypes.js';
 import { lu, type LuResult } from './torch-extras.js';
 import { histogram, type HistogramOptions, type HistogramResult } from './histogram.js';
-import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
 import type { DiagEmbedAttrs } from '../ops/parity-shape.js';
@@ -203,6 +203,34 @@ declare module '../engine/tensor.js' {
     storageOffset(): number;
     /** false: inference-mode tensors are ordinary tensors here. */
     isInference(): boolean;
+    /** More device facts, all false here (torch's is_xpu, is_ipu, is_mps, is_ort, is_vulkan). */
+    readonly isXpu: boolean;
+    readonly isIpu: boolean;
+    readonly isMps: boolean;
+    readonly isOrt: boolean;
+    readonly isVulkan: boolean;
+    /** 'strided' (torch.strided): every tensor here is dense. */
+    readonly layout: 'strided';
+    /** torch's dim names: null for every dim (there are no named tensors here). */
+    readonly names: null[];
+    /** false: no dim is named. */
+    hasNames(): boolean;
+    /** false: not in pinned (page-locked, CUDA) memory. */
+    isPinned(): boolean;
+    /** false: torch.distributed is not part of wasmgrad. */
+    isDistributed(): boolean;
+    /** The tensor itself, as torch's to_dense of a dense tensor. */
+    toDense(): this;
+    /** A ValueError: there is no CUDA device (torch without CUDA: "Torch not compiled with CUDA enabled"). */
+    cuda(): never;
+    /** A ValueError: pinned memory needs a CUDA device, as torch without one. */
+    pinMemory(): never;
+    /**
+     * torch's legacy Tensor.new, of this tensor's dtype: `x.new(data)` (nested arrays or a typed
+     * array, copied), `x.new(2, 3)` (sizes: zeros here, torch's memory is uninitialised), `x.new()` (an
+     * empty [0] tensor), `x.new(t)` (a view of t, which must have x's dtype: torch's alias).
+     */
+    'new'(...args: unknown[]): Tensor;
     unbind(dim?: number): Tensor[];
     // ---- reductions ----
     /** torch's dtype keyword as the last argument: x.sum({ dtype }), x.sum(dim, { dtype }), x.sum(dim, keepdim, { dtype }). */
@@ -634,6 +662,9 @@ const forwarded = {
   getDevice: (t: Tensor) => (checkTensor('getDevice', 'input', t), -1),
   storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),
   isInference: (t: Tensor) => (checkTensor('isInference', 'input', t), false),
+  hasNames: (t: Tensor) => (checkTensor('hasNames', 'input', t), false),
+  isPinned: (t: Tensor) => (checkTensor('isPinned', 'input', t), false),
+  isDistributed: (t: Tensor) => (checkTensor('isDistributed', 'input', t), false),
   exponential_: P.exponential_,
   cauchy_: P.cauchy_,
   logNormal_: P.logNormal_,
@@ -996,6 +1027,28 @@ const methods: { [K in Exclude<MethodName, Forwarded>]: Tensor[K] } & ThisType<T
   cpu() {
     return this;
   },
+  toDense() {
+    return this;
+  },
+  cuda() {
+    throw new ValueError('cuda', 'wasmgrad computes on the CPU: there is no CUDA device (torch without CUDA: "Torch not compiled with CUDA enabled")');
+  },
+  pinMemory() {
+    throw new ValueError('pinMemory', 'pinned memory needs a CUDA device, and wasmgrad computes on the CPU: drop the call');
+  },
+  new(...args: unknown[]) {
+    if (args.length === 0) return empty([0], like('new', this, {}));
+    if (args.every((a) => typeof a === 'number')) return zeros(args as number[], like('new', this, {}));
+    const [data] = args;
+    if (data instanceof Tensor) {
+      // torch's alias of the tensor (a view that keeps its graph), which must have this dtype
+      if (data.dtype !== this.dtype) throw new DTypeError('new', `expects a tensor of dtype ${this.dtype} (this tensor's), got ${data.dtype}`);
+      return data.view(data.shape);
+    }
+    // torch converts the data to the dtype: an int32 tensor's new() truncates fractions toward zero
+    if (args.length === 1 && (Array.isArray(data) || ArrayBuffer.isView(data))) return to(tensor(data as NestedArray), this.dtype);
+    throw new ValueError('new', `expects data (nested arrays, a typed array or a tensor), sizes as numbers, or nothing, got ${fmtValue(args)}`);
+  },
 
   ndimension() {
     return this.ndim;
@@ -1156,6 +1209,12 @@ for (const [name, get] of Object.entries(transposes))
     configurable: true,
   });
 Object.defineProperty(Tensor.prototype, 'device', { get: () => 'cpu', configurable: true });
+Object.defineProperty(Tensor.prototype, 'names', {
+  get(this: Tensor) {
+    return this.shape.map(() => null);
+  },
+  configurable: true,
+});
 Object.defineProperty(Tensor.prototype, 'real', {
   get(this: Tensor) {
     return F.real(this);
@@ -1170,6 +1229,12 @@ for (const [name, value] of Object.entries({
   isMeta: false,
   isMkldnn: false,
   isNested: false,
+  isXpu: false,
+  isIpu: false,
+  isMps: false,
+  isOrt: false,
+  isVulkan: false,
+  layout: 'strided',
 }))
   Object.defineProperty(Tensor.prototype, name, { get: () => value, configurable: true });
 for (const [name, fn] of Object.entries(forwarded) as [string, (t: Tensor, ...args: unknown[]) => unknown][])
