@@ -23,7 +23,8 @@ export {
 export { manualSeed, getRngState, setRngState, initialSeed, seed } from './random.js';
 export { useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled } from './api/determinism.js';
 export { setDebug, getDebug, type DebugOptions } from './engine/debug.js';
-export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './api/creation.js';
+export { tensor, zeros, ones, full, arange, type CreateOptions } from './api/creation.js';
+export { randn, rand } from './api/random-forms.js';
 import './api/methods.js'; // installs the op methods on Tensor.prototype
 export { Tensor, type TensorLike, type NestedArray } from './engine/tensor.js';
 export type { DType } from './ops/types.js';

@@ -96,9 +96,14 @@ export function checkRngState(fn: string, s: unknown): Int32Array {
 /** The seed the stream started from: 0 at load, else the last given to manualSeed or drawn by seed(). */
 let lastSeed = 0;
 
+/** A seed as manualSeed takes it: a finite number (a ValueError naming `fn` otherwise). */
+export function checkSeed(fn: string, seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError(fn, `seed must be a finite number, got ${fmtValue(seed)}`);
+  return seed;
+}
+
 export function manualSeed(seed: number): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ValueError('manualSeed', `seed must be a finite number, got ${fmtValue(seed)}`);
-  state().set(sfc32State(seed));
+  state().set(sfc32State(checkSeed('manualSeed', seed)));
   lastSeed = seed;
 }
 
@@ -112,12 +117,17 @@ export function initialSeed(): number {
  * non-negative safe integer that manualSeed takes to replay the run.
  */
 export function seed(): number {
+  const s = nondeterministicSeed();
+  manualSeed(s);
+  return s;
+}
+
+/** A seed from a non-deterministic source (crypto.getRandomValues): a non-negative safe integer. */
+export function nondeterministicSeed(): number {
   const words = new Uint32Array(2);
   if (globalThis.crypto?.getRandomValues) globalThis.crypto.getRandomValues(words);
   else words.set([Math.random() * 2 ** 32, Math.random() * 2 ** 32]);
-  const s = (words[0] & 0x1fffff) * 2 ** 32 + words[1];
-  manualSeed(s);
-  return s;
+  return (words[0] & 0x1fffff) * 2 ** 32 + words[1];
 }
 
 /** Next 32 random bits of the global stream as an unsigned integer. */

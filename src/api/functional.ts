@@ -90,7 +90,9 @@ export { einsum } from './einsum.js';
 export { expand, repeat, tile, flip, movedim, unbind, pixelShuffle, pixelUnshuffle, type PadOptions } from './layout.js';
 export { floorDivide, remainder, logicalAnd, logicalOr, logicalXor, logicalNot } from './integer.js';
 export { bitwiseAnd, bitwiseOr, bitwiseXor, bitwiseNot, bitwiseLeftShift, bitwiseRightShift } from './integer.js';
-export { eye, zerosLike, onesLike, fullLike, randnLike, randLike, randint, bernoulli } from './factories.js';
+export { eye, zerosLike, onesLike, fullLike, randnLike, randLike } from './factories.js';
+export { randint, bernoulli, randperm, normal, poisson, binomial, multinomial } from './random-forms.js';
+export { Generator, defaultGenerator, type GeneratorOption } from './generator.js';
 export { type SdpaOptions } from './attention.js';
 export { scatterAdd, indexAdd, take, index, maskedSelect, type ScatterReduce } from './indexing.js';
 export { scatterReduce } from './indexing.js';
@@ -108,7 +110,6 @@ export {
   isinf,
   isfinite,
   equal,
-  randperm,
   diag,
   trace,
   t,
@@ -276,7 +277,6 @@ export {
 } from './torch-names.js';
 export { sliceScatter, selectScatter, diagonalScatter, put, maskedScatter, indexReduce, type SliceScatterOptions, type IndexReduce } from './scatters.js';
 export { hannWindow, hammingWindow, blackmanWindow, bartlettWindow, kaiserWindow } from './windows.js';
-export { normal, poisson, binomial } from './sampling.js';
 export { pdist, type GumbelSoftmaxOptions } from './torch-nn.js';
 export { type GridSampleOptions } from './grid.js';
 export { fractionalMaxPool2d, fractionalMaxPool3d, type FractionalMaxPoolOptions } from './fractional.js';
@@ -410,7 +410,6 @@ export {
   unique,
   uniqueConsecutive,
   bincount,
-  multinomial,
   localResponseNorm,
   lpPool1d,
   lpPool2d,

@@ -28,6 +28,7 @@ import { toTarget, type ToTarget } from './torch-names.js';
 import { boolMask, narrowInt } from './torch-dtypes.js';
 import { lu, type LuResult } from './torch-extras.js';
 import { histogram, type HistogramOptions, type HistogramResult } from './histogram.js';
+import { acceptGenerator, type GeneratorOption } from './generator.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -348,8 +349,8 @@ declare module '../engine/tensor.js' {
     /** Arithmetic; the count is taken mod 32. */
     bitwiseRightShift(o: TensorLike): Tensor;
     // ---- sampling ----
-    multinomial(numSamples: number, opts?: { replacement?: boolean }): Tensor;
-    bernoulli(p?: number): Tensor;
+    multinomial(numSamples: number, opts?: { replacement?: boolean } & GeneratorOption): Tensor;
+    bernoulli(p?: number, opts?: GeneratorOption): Tensor;
     // ---- PyTorch conveniences (src/api/convenience.ts) ----
     /** The number of dims, as `ndim` (PyTorch's dim()). */
     dim(): number;
@@ -428,22 +429,22 @@ declare module '../engine/tensor.js' {
     newEmpty(...sizeThenOpts: [...size: number[], opts: Omit<CreateOptions, 'shape'>] | number[]): Tensor;
     /** wg.tensor(data) with this tensor's dtype unless opts gives one. */
     newTensor(data: NestedArray | ArrayLike<number>, opts?: CreateOptions): Tensor;
-    /** Fills with U(from, to) (0, 1) from the seeded stream, in place (same rules as copy_). */
-    uniform_(from?: number, to?: number): this;
+    /** Fills with U(from, to) (0, 1) from the seeded stream, in place (same rules as copy_). These fills take torch's `{ generator }` last. */
+    uniform_(from?: number, to?: number, opts?: GeneratorOption): this;
     /** Fills with N(mean, std²) (0, 1) from the seeded stream, in place. */
-    normal_(mean?: number, std?: number): this;
+    normal_(mean?: number, std?: number, opts?: GeneratorOption): this;
     /** Fills with 1 with probability p (0.5), else 0, in place. */
-    bernoulli_(p?: number): this;
+    bernoulli_(p?: number, opts?: GeneratorOption): this;
     /** Fills with Exp(lambd) (1) samples from the seeded stream, in place. */
-    exponential_(lambd?: number): this;
+    exponential_(lambd?: number, opts?: GeneratorOption): this;
     /** Fills with Cauchy(median, sigma) (0, 1) samples, in place. */
-    cauchy_(median?: number, sigma?: number): this;
+    cauchy_(median?: number, sigma?: number, opts?: GeneratorOption): this;
     /** Fills with exp(N(mean, std²)) (1, 2) samples, in place. */
-    logNormal_(mean?: number, std?: number): this;
+    logNormal_(mean?: number, std?: number, opts?: GeneratorOption): this;
     /** Fills with the number of Bernoulli(p) trials to the first success (≥ 1), in place (float32 or int32). */
-    geometric_(p: number): this;
+    geometric_(p: number, opts?: GeneratorOption): this;
     /** Fills with integers uniform in [from, to − 1] (random_(to): [0, to − 1]; no bounds: [0, 2²⁴] float32, [0, 2³¹ − 1] int32), in place. */
-    random_(from?: number, to?: number): this;
+    random_(from?: number, to?: number, opts?: GeneratorOption): this;
     /** Writes fillValue on the main diagonal (2-D, or n-D with equal dims; `wrap` continues a tall matrix's), in place. */
     fillDiagonal_(fillValue: number, wrap?: boolean): this;
     ravel(): Tensor;
@@ -1253,3 +1254,6 @@ for (const [names, kind] of inPlaceKinds)
       const outOfPlace = (this as unknown as Record<string, (...a: unknown[]) => Tensor>)[name];
       return writeInPlace(`${name}_`, this, outOfPlace.apply(this, args), kind);
     });
+// torch's generator keyword on the in-place random fills: x.uniform_(0, 1, { generator: g }) (src/api/generator.ts).
+for (const name of ['uniform_', 'normal_', 'bernoulli_', 'exponential_', 'cauchy_', 'logNormal_', 'geometric_', 'random_'] as const)
+  install(name, acceptGenerator(name, Tensor.prototype[name]));
