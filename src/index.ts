@@ -21,6 +21,7 @@ export {
   CompileError,
 } from './errors.js';
 export { manualSeed, getRngState, setRngState, initialSeed, seed } from './random.js';
+export * as random from './api/random-namespace.js';
 export { useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled } from './api/determinism.js';
 export { setDebug, getDebug, type DebugOptions } from './engine/debug.js';
 export { tensor, zeros, ones, full, arange, randn, rand, type CreateOptions } from './api/creation.js';
@@ -79,6 +80,19 @@ export {
   unsafeSplitWithSizes,
   type LuResult,
 } from './api/torch-extras.js';
+export {
+  setNumThreads,
+  getNumInteropThreads,
+  setNumInteropThreads,
+  setFlushDenormal,
+  getFloat32MatmulPrecision,
+  setFloat32MatmulPrecision,
+  typename,
+  isStorage,
+  getDevice,
+  type MatmulPrecision,
+} from './api/torch-runtime.js';
+export { setPrintoptions, type PrintOptionsGiven } from './api/printoptions.js';
 export { histogram, type HistogramOptions, type HistogramResult } from './api/histogram.js';
 export { gradient, range, type GradientOptions } from './api/numeric-gradient.js';
 export * as losses from './api/losses.js';
