@@ -21,6 +21,7 @@ export {
   CompileError,
 } from './errors.js';
 export { manualSeed, getRngState, setRngState, initialSeed, seed } from './random.js';
+export * as random from './api/random-namespace.js';
 export { useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled } from './api/determinism.js';
 export { setDebug, getDebug, type DebugOptions } from './engine/debug.js';
 export { tensor, zeros, ones, full, arange, type CreateOptions } from './api/creation.js';
@@ -80,6 +81,19 @@ export {
   unsafeSplitWithSizes,
   type LuResult,
 } from './api/torch-extras.js';
+export {
+  setNumThreads,
+  getNumInteropThreads,
+  setNumInteropThreads,
+  setFlushDenormal,
+  getFloat32MatmulPrecision,
+  setFloat32MatmulPrecision,
+  typename,
+  isStorage,
+  getDevice,
+  type MatmulPrecision,
+} from './api/torch-runtime.js';
+export { setPrintoptions, type PrintOptionsGiven } from './api/printoptions.js';
 export { histogram, type HistogramOptions, type HistogramResult } from './api/histogram.js';
 export { gradient, range, type GradientOptions } from './api/numeric-gradient.js';
 export * as losses from './api/losses.js';
@@ -95,8 +109,10 @@ export * from './io/index.js';
 export * as nn from './nn/index.js';
 export { summary, type SummaryOptions } from './nn/summary.js';
 export { compile } from './compile/compile.js';
-export * as autograd from './api/autograd.js';
-export { enableGrad, setGradEnabled, isGradEnabled, inferenceMode } from './api/grad-mode.js';
+export * as autograd from './api/autograd-namespace.js';
+export { enableGrad, setGradEnabled, isGradEnabled, inferenceMode, isInferenceModeEnabled, isInference } from './api/grad-mode.js';
+export { gradgradcheck } from './api/gradgradcheck.js';
+export { setAnomalyEnabled, isAnomalyEnabled, isAnomalyCheckNanEnabled } from './api/anomaly-mode.js';
 export type { GradFn, GradHook } from './engine/tensor.js';
 export type { RemovableHandle } from './engine/backward-hooks.js';
 export * from './train/index.js';

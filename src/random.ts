@@ -113,6 +113,19 @@ export function initialSeed(): number {
 }
 
 /**
+ * Saves the global stream's state and its initial seed; the function returned puts both back
+ * (torch.random.fork_rng restores the generator's whole state, initial_seed() included).
+ */
+export function forkState(): () => void {
+  const saved = saveStream();
+  const seedThen = lastSeed;
+  return () => {
+    restoreStream(saved);
+    lastSeed = seedThen;
+  };
+}
+
+/**
  * Seeds the global stream from a non-deterministic source (torch.seed) and returns the seed, a
  * non-negative safe integer that manualSeed takes to replay the run.
  */

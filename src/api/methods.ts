@@ -37,6 +37,9 @@ import type { NestedArray } from '../engine/tensor.js';
 import { empty, matrixTranspose, reversedDims } from './convenience.js';
 import { full, ones, sizeArgs, tensor, zeros, type CreateOptions } from './creation.js';
 import { like } from './factories.js';
+import { apply_, map_, map2_ } from './apply-map.js';
+import { getDevice } from './torch-runtime.js';
+import { isInference } from './grad-mode.js';
 import type { AddProductAttrs } from '../ops/parity-math.js';
 import type { DiffOptions } from './parity-math.js';
 import type { IndexReduce, SliceScatterOptions } from './scatters.js';
@@ -232,6 +235,12 @@ declare module '../engine/tensor.js' {
      * empty [0] tensor), `x.new(t)` (a view of t, which must have x's dtype: torch's alias).
      */
     'new'(...args: unknown[]): Tensor;
+    /** torch's apply_: each element x becomes fn(x), in place (JavaScript per element; refused on a tensor that requires grad, and inside wg.compile). */
+    apply_(fn: (x: number) => number): Tensor;
+    /** torch's map_: each element x becomes fn(x, y), other broadcast to this tensor's shape. */
+    map_(other: Tensor, fn: (x: number, y: number) => number): Tensor;
+    /** torch's map2_: each element a becomes fn(a, b, c), x and y broadcast to this tensor's shape. */
+    map2_(x: Tensor, y: Tensor, fn: (a: number, b: number, c: number) => number): Tensor;
     unbind(dim?: number): Tensor[];
     // ---- reductions ----
     /** torch's dtype keyword as the last argument: x.sum({ dtype }), x.sum(dim, { dtype }), x.sum(dim, keepdim, { dtype }). */
@@ -660,12 +669,15 @@ const forwarded = {
   narrowCopy: F.narrow,
   prelu: F.prelu,
   lu,
-  getDevice: (t: Tensor) => (checkTensor('getDevice', 'input', t), -1),
+  getDevice,
   storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),
-  isInference: (t: Tensor) => (checkTensor('isInference', 'input', t), false),
   hasNames: (t: Tensor) => (checkTensor('hasNames', 'input', t), false),
   isPinned: (t: Tensor) => (checkTensor('isPinned', 'input', t), false),
   isDistributed: (t: Tensor) => (checkTensor('isDistributed', 'input', t), false),
+  isInference,
+  apply_,
+  map_,
+  map2_,
   exponential_: P.exponential_,
   cauchy_: P.cauchy_,
   logNormal_: P.logNormal_,

@@ -23,6 +23,7 @@
 import type { BackendName } from '../engine/backend/types.js';
 import { checkBool, checkFunction, checkOptions } from '../engine/check.js';
 import { debug } from '../engine/debug.js';
+import { anomaly } from '../engine/anomaly.js';
 import { CompileError, ValueError, fmtValue } from '../errors.js';
 import { lifetimes, Storage } from '../engine/storage.js';
 import { jsState } from '../engine/sink.js';
@@ -268,8 +269,9 @@ export function compile<A extends unknown[], R>(fn: (...args: A) => R, opts: Com
   };
 
   const compiled = (...args: A): R => {
-    // wg.setDebug({ checkFinite: true }) checks each op as it runs: the JavaScript runs eagerly.
-    if (debug.checkFinite) return fn(...args);
+    // wg.setDebug({ checkFinite: true }) checks each op as it runs, and anomaly detection keeps each
+    // op's forward stack and checks each backward record: the JavaScript runs eagerly.
+    if (debug.checkFinite || anomaly.enabled) return fn(...args);
     const variants = prevVariants !== undefined && sameSignature(prevArgs, args) ? prevVariants : programs.get(signature(args));
     // The program recorded with the leaves' gradients in their present state (else one whose last JS run failed).
     const program = variants?.find((p) => p.bound !== null && gradsAsRecorded(p.bound)) ?? variants?.find((p) => p.bound === null);

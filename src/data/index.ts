@@ -13,5 +13,8 @@ export {
   defaultCollate,
   DataLoader,
   type DataLoaderOptions,
+  Sampler,
   type MapDataset,
 } from './loader.js';
+export { IterableDataset, ChainDataset, getWorkerInfo } from './iterable.js';
+export { defaultConvert } from './convert.js';

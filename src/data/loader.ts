@@ -14,6 +14,7 @@ import { tensor } from '../api/creation.js';
 import { below, multinomial, permutation } from '../api/factories.js';
 import { stack } from '../api/shape.js';
 import { fmtShape, sameShape } from '../ops/types.js';
+import { IterableDataset, streamLength } from './iterable.js';
 
 /** A map-style dataset: PyTorch's Dataset with __getitem__ as getItem and __len__ as length. */
 export abstract class Dataset<T = unknown> {
@@ -145,9 +146,22 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
 
 // ---- samplers: iterables of indices (or of batches of indices) ---------------------------------
 
+/**
+ * torch's Sampler base class: a subclass defines `[Symbol.iterator]()` over dataset indices (and
+ * may define `length`); DataLoader takes any of them as `sampler` (or, yielding index arrays, as
+ * `batchSampler`). torch's data_source argument is accepted and ignored, as torch 1.13 does.
+ */
+export abstract class Sampler<T = number> implements Iterable<T> {
+  constructor(dataSource?: unknown) {
+    void dataSource;
+  }
+  abstract [Symbol.iterator](): Iterator<T>;
+}
+
 /** 0, 1, …, n−1 (PyTorch's SequentialSampler). */
-export class SequentialSampler implements Iterable<number> {
+export class SequentialSampler extends Sampler {
   constructor(readonly dataSource: MapDataset) {
+    super();
     checkDataset('data.SequentialSampler', dataSource);
   }
   get length(): number {
@@ -162,13 +176,14 @@ export class SequentialSampler implements Iterable<number> {
  * Random indices (PyTorch's RandomSampler): a fresh permutation each pass, or with `replacement`
  * `numSamples` uniform draws. Without replacement, numSamples beyond n takes further permutations.
  */
-export class RandomSampler implements Iterable<number> {
+export class RandomSampler extends Sampler {
   readonly replacement: boolean;
   readonly numSamples: number;
   constructor(
     readonly dataSource: MapDataset,
     options: { replacement?: boolean; numSamples?: number } = {},
   ) {
+    super();
     const FN = 'data.RandomSampler';
     checkDataset(FN, dataSource);
     const o = checkOptions<{ replacement?: boolean; numSamples?: number }>(FN, options, ['replacement', 'numSamples']);
@@ -192,8 +207,9 @@ export class RandomSampler implements Iterable<number> {
 }
 
 /** The given indices in a random order each pass (PyTorch's SubsetRandomSampler). */
-export class SubsetRandomSampler implements Iterable<number> {
+export class SubsetRandomSampler extends Sampler {
   constructor(readonly indices: readonly number[]) {
+    super();
     if (!Array.isArray(indices)) throw new ValueError('data.SubsetRandomSampler', `indices must be an array of integers, got ${fmtValue(indices)}`);
   }
   get length(): number {
@@ -205,13 +221,14 @@ export class SubsetRandomSampler implements Iterable<number> {
 }
 
 /** numSamples indices drawn with probabilities proportional to `weights` (PyTorch's WeightedRandomSampler, torch.multinomial). */
-export class WeightedRandomSampler implements Iterable<number> {
+export class WeightedRandomSampler extends Sampler {
   readonly weights: Tensor;
   constructor(
     weights: Tensor | readonly number[],
     readonly numSamples: number,
     readonly replacement = true,
   ) {
+    super();
     const FN = 'data.WeightedRandomSampler';
     if (!Number.isInteger(numSamples) || numSamples <= 0)
       throw new ValueError(FN, `numSamples should be a positive integer value, but got numSamples=${fmtValue(numSamples)}`);
@@ -229,12 +246,13 @@ export class WeightedRandomSampler implements Iterable<number> {
 }
 
 /** Groups a sampler's indices into batches of batchSize (PyTorch's BatchSampler); the last holds the rest unless dropLast. */
-export class BatchSampler implements Iterable<number[]> {
+export class BatchSampler extends Sampler<number[]> {
   constructor(
     readonly sampler: Iterable<number>,
     readonly batchSize: number,
     readonly dropLast: boolean,
   ) {
+    super();
     const FN = 'data.BatchSampler';
     if (!Number.isInteger(batchSize) || batchSize <= 0)
       throw new ValueError(FN, `batchSize should be a positive integer value, but got batchSize=${fmtValue(batchSize)}`);
@@ -342,16 +360,17 @@ export interface DataLoaderOptions<T = unknown> {
  * (the values equal stacking the rows).
  */
 export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
-  readonly dataset: MapDataset<T>;
+  readonly dataset: MapDataset<T> | IterableDataset<T>;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly sampler: Iterable<number>;
   readonly batchSampler: Iterable<number[]> | null;
   readonly collateFn: ((samples: T[]) => unknown) | null;
 
-  constructor(dataset: MapDataset<T>, options: DataLoaderOptions<T> = {}) {
+  constructor(dataset: MapDataset<T> | IterableDataset<T>, options: DataLoaderOptions<T> = {}) {
     const FN = 'data.DataLoader';
-    checkDataset(FN, dataset);
+    const stream = dataset instanceof IterableDataset;
+    if (!stream) checkDataset(FN, dataset);
     const o = checkOptions<DataLoaderOptions<T>>(FN, options, [
       'batchSize',
       'shuffle',
@@ -369,6 +388,16 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     const batchSize = o.batchSize === undefined ? 1 : o.batchSize;
     if (batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0))
       throw new ValueError(FN, `batchSize should be a positive integer value or null, but got batchSize=${fmtValue(batchSize)}`);
+    if (stream) {
+      // torch: an iterable dataset gives its own order, so no sampling option may be given
+      if (o.shuffle) throw new ValueError(FN, 'DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=true');
+      for (const [k, torchName] of [
+        ['sampler', 'sampler'],
+        ['batchSampler', 'batch_sampler'],
+      ] as const)
+        if (o[k] !== undefined)
+          throw new ValueError(FN, `DataLoader with IterableDataset: expected unspecified ${torchName} option, but got ${k}=${fmtValue(o[k])}`);
+    }
     if (o.sampler !== undefined && o.shuffle) throw new ValueError(FN, 'sampler option is mutually exclusive with shuffle');
     if (o.batchSampler !== undefined) {
       if (batchSize !== 1 || o.shuffle || o.sampler !== undefined || o.dropLast)
@@ -378,37 +407,75 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     }
     this.dataset = dataset;
     this.dropLast = o.dropLast ?? false;
-    this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(dataset) : new SequentialSampler(dataset));
-    this.batchSampler = o.batchSampler ?? (batchSize === null ? null : new BatchSampler(this.sampler, batchSize, this.dropLast));
+    // (an iterable dataset is read in its own order: its loader's samplers are empty, never used)
+    const mapped = stream ? [] : dataset;
+    this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(mapped) : new SequentialSampler(mapped));
+    this.batchSampler = o.batchSampler ?? (batchSize === null || stream ? null : new BatchSampler(this.sampler, batchSize, this.dropLast));
     this.batchSize = o.batchSampler !== undefined ? null : batchSize;
     this.collateFn = o.collateFn ?? null;
   }
 
   /** The number of batches in a pass (PyTorch's len(loader)). */
   get length(): number {
+    if (this.dataset instanceof IterableDataset) {
+      // torch: len(dataset) batched as the loader batches it
+      const n = streamLength(this.dataset);
+      if (n === undefined) throw new ValueError('data.DataLoader', 'its IterableDataset has no length');
+      return this.batchSize === null ? n : this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+    }
     const s = (this.batchSampler ?? this.sampler) as { length?: number };
     if (s.length === undefined) throw new ValueError('data.DataLoader', 'its sampler has no length');
     return s.length;
   }
 
   *[Symbol.iterator](): Iterator<B> {
+    const ds = this.dataset;
+    if (ds instanceof IterableDataset) {
+      yield* this.batchesOf(ds);
+      return;
+    }
     if (this.batchSampler === null) {
       for (const i of this.sampler) {
-        const s = itemOf('data.DataLoader', this.dataset, i);
+        const s = itemOf('data.DataLoader', ds, i);
         yield (this.collateFn ? this.collateFn([s]) : s) as B;
       }
       return;
     }
-    const rows = this.collateFn === null ? tensorRows(this.dataset) : null;
+    const rows = this.collateFn === null ? tensorRows(ds) : null;
     for (const idx of this.batchSampler) {
       if (rows !== null) {
         const at = tensor(rows.map(idx), { dtype: 'int32' });
         const picked = rows.tensors.map((t) => t.indexSelect(0, at));
         yield (this.dataset instanceof Tensor ? picked[0] : picked) as B;
       } else {
-        const samples = idx.map((i) => itemOf('data.DataLoader', this.dataset, i));
+        const samples = idx.map((i) => itemOf('data.DataLoader', ds, i));
         yield (this.collateFn ?? defaultCollate)(samples) as B;
       }
+    }
+  }
+
+  /**
+   * An iterable dataset's batches (torch's _IterableDatasetFetcher): batchSize samples taken from
+   * one iterator at a time; the last, shorter batch is kept unless dropLast. Without batching each
+   * sample is handed on as the map-style path hands it.
+   */
+  private *batchesOf(ds: IterableDataset<T>): Generator<B> {
+    const it = ds[Symbol.iterator]();
+    const size = this.batchSize;
+    if (size === null) {
+      for (let r = it.next(); r.done !== true; r = it.next()) yield (this.collateFn ? this.collateFn([r.value]) : r.value) as B;
+      return;
+    }
+    for (;;) {
+      const batch: T[] = [];
+      while (batch.length < size) {
+        const r = it.next();
+        if (r.done === true) break;
+        batch.push(r.value);
+      }
+      if (batch.length === 0 || (batch.length < size && this.dropLast)) return;
+      yield (this.collateFn ?? defaultCollate)(batch) as B;
+      if (batch.length < size) return;
     }
   }
 }

@@ -17,6 +17,7 @@
  */
 import { checkBool, checkOptions } from './check.js';
 import { debug, runBackwardChecked } from './debug.js';
+import { anomaly, runBackwardAnomaly } from './anomaly.js';
 import { fillRecord, launch } from './engine.js';
 import { lifetimes, type Storage } from './storage.js';
 import { allocPersistent, allocScratch, allocTransient, ensureResident } from './memory.js';
@@ -143,6 +144,7 @@ function backwardGraph(req: BackwardRequest, order: Tensor[]): void {
   for (const [p, size] of fresh) fills.push(fillRecord(p, size, 0));
   const program = [...fills, ...backs];
   if (debug.checkFinite) runBackwardChecked(be, program, workspace, order);
+  else if (anomaly.enabled && sink.mode === 'off') runBackwardAnomaly(be, program, workspace, order, req.fn);
   else launch(be, program, workspace, req.fn);
   if (!req.retainGraph) freeGraph(order);
   if (sink.mode !== 'off') sink.endStep();

@@ -14,6 +14,7 @@
  * recorded as any ops are; backward() with createGraph is refused there (.grad would be a result of
  * the traced program, not a buffer it owns).
  */
+import { anomaly, nanError, withForwardTrace } from './anomaly.js';
 import { AutogradError, CompileError, DTypeError, ShapeError } from '../errors.js';
 import { OPS } from '../ops/index.js';
 import { broadcastView } from '../ops/shape.js';
@@ -134,7 +135,16 @@ function walk(req: GraphRequest, order: readonly Tensor[], seeds: readonly Tenso
       const block = node.saved[k];
       return b.op('copyInt', [new Tensor([block.words], 'int32', block, false)], broadcastView([block.words], [block.words]));
     };
-    const gs = node.op.vjp!(b, { inputs: node.inputs, out: t, gout: g, attrs: node.attrs, needs, saved });
+    let gs: readonly (Tensor | null)[];
+    try {
+      gs = node.op.vjp!(b, { inputs: node.inputs, out: t, gout: g, attrs: node.attrs, needs, saved });
+    } catch (e) {
+      throw withForwardTrace(e, node);
+    }
+    if (anomaly.enabled && anomaly.checkNan) {
+      const k = gs.findIndex((gi, i) => gi !== null && needs[i] && gi.rawValues().some(Number.isNaN));
+      if (k >= 0) throw nanError(req.fn, node, k);
+    }
     gs.forEach((gi, i) => gi !== null && needs[i] && add(node.inputs[i], gi));
     // a gradient is complete once its node has run: only the wanted ones are kept
     if (targets === null || !targets.has(t)) grads.delete(t);

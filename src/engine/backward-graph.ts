@@ -3,6 +3,7 @@
  * with hooks) share: the request, the seeds, the graph's order and checks, and the fresh-buffer
  * rule of the backward records.
  */
+import { forwardTrace } from './anomaly.js';
 import { checkTensor } from './check.js';
 import { fillRecord } from './engine.js';
 import { ensureResident } from './memory.js';
@@ -122,16 +123,20 @@ export function prepareGraph(fn: string, order: readonly Tensor[]): void {
       throw new AutogradError(
         fn,
         `trying to backward through the graph a second time: the graph through '${node.op.name}' ${fmtShape(t.shape)} ` +
-          'was freed by an earlier backward(). Pass { retainGraph: true } to the earlier call to keep it.',
+          'was freed by an earlier backward(). Pass { retainGraph: true } to the earlier call to keep it.' +
+          forwardTrace(node),
       );
     if (t.storage.version !== node.outVersion)
       throw new AutogradError(
         fn,
-        `the result ${fmtShape(t.shape)} of '${node.op.name}' was modified in place after it was computed; its gradient cannot be computed`,
+        `the result ${fmtShape(t.shape)} of '${node.op.name}' was modified in place after it was computed; its gradient cannot be computed${forwardTrace(node)}`,
       );
     node.inputs.forEach((x, i) => {
       if (x.storage.version !== node.versions[i])
-        throw new AutogradError(fn, `input ${i} of '${node.op.name}' was modified in place after it was used; its gradient cannot be computed`);
+        throw new AutogradError(
+          fn,
+          `input ${i} of '${node.op.name}' was modified in place after it was used; its gradient cannot be computed${forwardTrace(node)}`,
+        );
     });
   }
   for (const t of order) {

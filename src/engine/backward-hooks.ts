@@ -15,6 +15,7 @@
  */
 import { checkFunction } from './check.js';
 import { debug, runBackwardChecked } from './debug.js';
+import { anomaly, runBackwardAnomaly, withForwardTrace } from './anomaly.js';
 import { fillRecord, isGradEnabled, launch, setGradEnabled } from './engine.js';
 import { lifetimes, type Storage } from './storage.js';
 import { allocPersistent, allocScratch, allocTransient, ensureResident } from './memory.js';
@@ -200,6 +201,7 @@ export function backwardWithHooks(req: BackwardRequest, order: Tensor[]): (Tenso
     if (fills.length + backs.length === 0) return;
     const program = [...fills, ...backs];
     if (debug.checkFinite) runBackwardChecked(be, program, workspace, order);
+    else if (anomaly.enabled && sink.mode === 'off') runBackwardAnomaly(be, program, workspace, order, req.fn);
     else launch(be, program, workspace, req.fn);
     fills = [];
     backs = [];
@@ -231,7 +233,11 @@ export function backwardWithHooks(req: BackwardRequest, order: Tensor[]): (Tenso
   const hooked = (t: Tensor, g: Tensor, retained: [Tensor, Tensor][]): Tensor => {
     if (t.hooks === null || !runsHooks(t)) return g;
     flush();
-    return runHooks(t, g, retained);
+    try {
+      return runHooks(t, g, retained);
+    } catch (e) {
+      throw t.node === null ? e : withForwardTrace(e, t.node);
+    }
   };
   const retained: [Tensor, Tensor][] = [];
   const delivered = new Map<Tensor, Tensor>();

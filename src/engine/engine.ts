@@ -7,6 +7,7 @@ import type { Backend, BackendName } from './backend/types.js';
 import type { WasmBackend, BuildId, BuildName, WasmSource } from './backend/wasm.js';
 import type { ThreadsOption } from './backend/pool.js';
 import { debug, runChecked, type OutMeta } from './debug.js';
+import { anomaly, captureTrace } from './anomaly.js';
 import { lifetimes, SCRATCH, type GraphUse, type Storage } from './storage.js';
 import { allocScratch, allocTransient } from './memory.js';
 import { sink } from './sink.js';
@@ -332,6 +333,7 @@ export function apply<A>(op: TableOp<A>, inputs: readonly Tensor[], attrs: A = {
     const versions = new Array<number>(inputs.length);
     for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i].storage.version;
     t.node = { op, rec, inputs, attrs, versions, outVersion: out.version, saved: aux, workspace, freed: false };
+    if (anomaly.enabled) t.node.trace = captureTrace();
     for (let i = 0; i < inputs.length; i++) if (inputs[i].gen !== 0) (t.node.gens ??= new Array<number>(inputs.length).fill(0))[i] = inputs[i].gen;
   }
   // Saved-for-backward blocks, and constants this op consumes, are needed while its node is.

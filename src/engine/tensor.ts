@@ -33,6 +33,8 @@ export interface GraphNode {
   freed: boolean;
   /** gradFn.name() when the op stands in for another function's backward (an autograd.Function's output: 'MyExpBackward'). */
   gradFnName?: string;
+  /** The forward call's stack, kept only while anomaly detection is on (src/engine/anomaly.ts). */
+  trace?: string;
 }
 
 /**

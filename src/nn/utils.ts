@@ -2,7 +2,7 @@
  * wg.nn.utils: torch.nn.utils' parameters_to_vector, vector_to_parameters, clip_grad_norm_ and
  * clip_grad_value_ (wg.optim's, under torch's names), rnn (padding and packed sequences,
  * ./packed.ts), the weight_norm / spectral_norm reparametrizations (./reparam.ts) and the
- * conv– and Linear–BatchNorm fusion for inference (./fuse.ts).
+ * conv– and Linear–BatchNorm fusion for inference (./fuse.ts), skip_init (./skip-init.ts).
  */
 import { cat, reshape, slice } from '../api/functional.js';
 import { copyInto } from '../api/shape.js';
@@ -14,6 +14,7 @@ import { fmtShape } from '../ops/types.js';
 import { clipGradNorm, clipGradValue } from '../optim/clip.js';
 import { paramList, type Params } from '../optim/optimizer.js';
 import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, padSequence, unpackSequence, unpadSequence } from './packed.js';
+import { invertPermutation } from './skip-init.js';
 
 export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from './fuse.js';
 
@@ -51,7 +52,8 @@ export function vectorToParameters(vec: Tensor, parameters: Params | Tensor): vo
 }
 
 /** torch.nn.utils.rnn. */
-export const rnn = { padSequence, PackedSequence, packPaddedSequence, padPackedSequence, packSequence, unpackSequence, unpadSequence };
+export const rnn = { padSequence, PackedSequence, packPaddedSequence, padPackedSequence, packSequence, unpackSequence, unpadSequence, invertPermutation };
+export { skipInit } from './skip-init.js';
 export { weightNorm, removeWeightNorm, spectralNorm, removeSpectralNorm, type SpectralNormOptions } from './reparam.js';
 /** torch.nn.utils.parametrize: registerParametrization, removeParametrizations, isParametrized, cached, … (./parametrize.ts). */
 export * as parametrize from './parametrize.js';
