@@ -51,7 +51,7 @@ for (const be of ['wasm', 'reference'] as const)
           wg.bernoulli(wg.full([4], 0.5), opts),
           wg.multinomial(wg.tensor([0.2, 0.3, 0.5]), 4, { replacement: true, ...opts }),
           wg.zeros([3]).uniform_(-1, 1, opts),
-          wg.zeros([3]).normal_(opts),
+          wg.zeros([3]).normal_(0, 1, opts),
           wg.zeros([3]).bernoulli_(0.3, opts),
           wg.zeros([3]).exponential_(2, opts),
           wg.zeros([3]).cauchy_(0, 1, opts),
