@@ -1,0 +1,10 @@
+/**
+ * wg.distributions: torch.distributions of PyTorch 1.13 under camelCase names (`log_prob` →
+ * `logProb`, `batch_shape` → `batchShape`). Samples come from the seeded stream (wg.manualSeed).
+ */
+export { Distribution, ExponentialFamily, NotImplementedError, type DistributionOptions } from './distribution.js';
+export * as constraints from './constraints.js';
+export { Constraint } from './constraints.js';
+export { klDivergence, registerKl, type DistributionClass, type KlFn } from './kl.js';
+export { broadcastAll, probsToLogits, logitsToProbs, clampProbs, lazyProperty } from './utils.js';
+export { Normal } from './normal.js';
