@@ -212,7 +212,8 @@ describe('constraints (torch 1.13 check() on [-1, 0, 0.5, 1, 2, NaN, ∞], repr,
     expect(String(dp.get({ lo: 3 }))).toBe('GreaterThan(lower_bound=3)');
     expect(dp.eventDim).toBe(0);
     expect(() => C.dependent.eventDim).toThrow(wg.ValueError);
-    expect(String(C.greaterThanEq(wg.tensor(1)))).toBe('GreaterThanEq(lower_bound=tensor(1.))');
+    expect(String(C.greaterThanEq(wg.tensor(1)))).toBe('GreaterThanEq(lower_bound=1.0)');
+    expect(String(C.lessThan(wg.tensor([1, 2])))).toBe('LessThan(upper_bound=tensor([1., 2.]))');
     expect(() => new C.Constraint().check(wg.zeros([1]))).toThrow(D.NotImplementedError);
   });
 });

@@ -15,9 +15,9 @@ import { pyFloat } from './format.js';
 
 type Bound = number | Tensor;
 
-/** A bound as torch prints it: a tensor's repr, an integer as Python's int, else Python's float. */
+/** A bound as torch's format() prints it: a 0-d tensor's number, another tensor's repr, an integer as Python's int, else Python's float. */
 function fmtBound(b: Bound, float: boolean): string {
-  if (b instanceof Tensor) return String(b);
+  if (b instanceof Tensor) return b.ndim === 0 ? pyFloat(b.item()) : String(b);
   return Number.isInteger(b) && !float ? String(b) : pyFloat(b);
 }
 
@@ -161,57 +161,6 @@ export class OneHot extends Constraint {
   }
 }
 
-/** Integers in [lowerBound, upperBound]. */
-export class IntegerInterval extends Constraint {
-  constructor(
-    readonly lowerBound: Bound,
-    readonly upperBound: Bound,
-  ) {
-    super();
-  }
-  override get isDiscrete(): boolean {
-    return true;
-  }
-  override check(value: Tensor): Tensor {
-    return and(and(isInteger(value), value.ge(this.lowerBound)), value.le(this.upperBound));
-  }
-  override toString(): string {
-    return `IntegerInterval(lower_bound=${fmtBound(this.lowerBound, false)}, upper_bound=${fmtBound(this.upperBound, false)})`;
-  }
-}
-
-/** Integers ≤ upperBound. */
-export class IntegerLessThan extends Constraint {
-  constructor(readonly upperBound: Bound) {
-    super();
-  }
-  override get isDiscrete(): boolean {
-    return true;
-  }
-  override check(value: Tensor): Tensor {
-    return and(isInteger(value), value.le(this.upperBound));
-  }
-  override toString(): string {
-    return `IntegerLessThan(upper_bound=${fmtBound(this.upperBound, false)})`;
-  }
-}
-
-/** Integers ≥ lowerBound. */
-export class IntegerGreaterThan extends Constraint {
-  constructor(readonly lowerBound: Bound) {
-    super();
-  }
-  override get isDiscrete(): boolean {
-    return true;
-  }
-  override check(value: Tensor): Tensor {
-    return and(isInteger(value), value.ge(this.lowerBound));
-  }
-  override toString(): string {
-    return `IntegerGreaterThan(lower_bound=${fmtBound(this.lowerBound, false)})`;
-  }
-}
-
 /** The extended real line (−∞, ∞): everything but NaN. */
 export class Real extends Constraint {
   protected override name(): string {
@@ -223,15 +172,61 @@ export class Real extends Constraint {
 }
 
 /**
- * A constraint with bounds; `float` marks bounds torch writes as floats (its `positive` is
- * `_GreaterThan(0.)`, printed `0.0`), numbers given by the user print as Python prints them.
+ * A constraint with bounds, printed `Name(lower_bound=…, upper_bound=…)`. `float` marks bounds
+ * torch writes as floats (its `positive` is `_GreaterThan(0.)`, printed `0.0`); numbers given by
+ * the user print as Python prints them (an integer bound as an int).
  */
 abstract class Bounded extends Constraint {
-  constructor(protected readonly float = false) {
+  constructor(
+    private readonly label: string,
+    private readonly bounds: Record<string, Bound>,
+    private readonly float: boolean,
+    private readonly discrete: boolean,
+  ) {
     super();
   }
-  protected fmt(b: Bound): string {
-    return fmtBound(b, this.float);
+  override get isDiscrete(): boolean {
+    return this.discrete;
+  }
+  protected override name(): string {
+    return this.label;
+  }
+  override toString(): string {
+    const args = Object.entries(this.bounds).map(([k, b]) => `${k}=${fmtBound(b, this.float)}`);
+    return `${this.label}(${args.join(', ')})`;
+  }
+}
+
+/** Integers in [lowerBound, upperBound]. */
+export class IntegerInterval extends Bounded {
+  constructor(
+    readonly lowerBound: Bound,
+    readonly upperBound: Bound,
+  ) {
+    super('IntegerInterval', { lower_bound: lowerBound, upper_bound: upperBound }, false, true);
+  }
+  override check(value: Tensor): Tensor {
+    return and(and(isInteger(value), value.ge(this.lowerBound)), value.le(this.upperBound));
+  }
+}
+
+/** Integers ≤ upperBound. */
+export class IntegerLessThan extends Bounded {
+  constructor(readonly upperBound: Bound) {
+    super('IntegerLessThan', { upper_bound: upperBound }, false, true);
+  }
+  override check(value: Tensor): Tensor {
+    return and(isInteger(value), value.le(this.upperBound));
+  }
+}
+
+/** Integers ≥ lowerBound. */
+export class IntegerGreaterThan extends Bounded {
+  constructor(readonly lowerBound: Bound) {
+    super('IntegerGreaterThan', { lower_bound: lowerBound }, false, true);
+  }
+  override check(value: Tensor): Tensor {
+    return and(isInteger(value), value.ge(this.lowerBound));
   }
 }
 
@@ -241,13 +236,10 @@ export class GreaterThan extends Bounded {
     readonly lowerBound: Bound,
     float = false,
   ) {
-    super(float);
+    super('GreaterThan', { lower_bound: lowerBound }, float, false);
   }
   override check(value: Tensor): Tensor {
     return value.gt(this.lowerBound);
-  }
-  override toString(): string {
-    return `GreaterThan(lower_bound=${this.fmt(this.lowerBound)})`;
   }
 }
 
@@ -257,13 +249,10 @@ export class GreaterThanEq extends Bounded {
     readonly lowerBound: Bound,
     float = false,
   ) {
-    super(float);
+    super('GreaterThanEq', { lower_bound: lowerBound }, float, false);
   }
   override check(value: Tensor): Tensor {
     return value.ge(this.lowerBound);
-  }
-  override toString(): string {
-    return `GreaterThanEq(lower_bound=${this.fmt(this.lowerBound)})`;
   }
 }
 
@@ -273,13 +262,10 @@ export class LessThan extends Bounded {
     readonly upperBound: Bound,
     float = false,
   ) {
-    super(float);
+    super('LessThan', { upper_bound: upperBound }, float, false);
   }
   override check(value: Tensor): Tensor {
     return value.lt(this.upperBound);
-  }
-  override toString(): string {
-    return `LessThan(upper_bound=${this.fmt(this.upperBound)})`;
   }
 }
 
@@ -290,13 +276,10 @@ export class Interval extends Bounded {
     readonly upperBound: Bound,
     float = false,
   ) {
-    super(float);
+    super('Interval', { lower_bound: lowerBound, upper_bound: upperBound }, float, false);
   }
   override check(value: Tensor): Tensor {
     return and(value.ge(this.lowerBound), value.le(this.upperBound));
-  }
-  override toString(): string {
-    return `Interval(lower_bound=${this.fmt(this.lowerBound)}, upper_bound=${this.fmt(this.upperBound)})`;
   }
 }
 
@@ -307,13 +290,10 @@ export class HalfOpenInterval extends Bounded {
     readonly upperBound: Bound,
     float = false,
   ) {
-    super(float);
+    super('HalfOpenInterval', { lower_bound: lowerBound, upper_bound: upperBound }, float, false);
   }
   override check(value: Tensor): Tensor {
     return and(value.ge(this.lowerBound), value.lt(this.upperBound));
-  }
-  override toString(): string {
-    return `HalfOpenInterval(lower_bound=${this.fmt(this.lowerBound)}, upper_bound=${this.fmt(this.upperBound)})`;
   }
 }
 

@@ -24,7 +24,8 @@
  * - `rsample` draws from the seeded stream (wg.randn / wg.rand: `draw.ts`), so samples do not equal
  *   torch's (its generator differs) but are the same on both backends for a seed.
  * - Errors name the function as `distributions.Foo` (the constructor) or `distributions.Foo.logProb`.
- * - KL pairs: `registerKl(Foo, Bar, (p, q) => …)` in kl-*.ts files, imported by index.ts.
+ * - KL pairs: `registerKl(Foo, Bar, (p, q) => …)` (kl.ts's) inside a `registerFooKl()` function of a
+ *   kl-*.ts file, listed in kl-builtin.ts's BUILTINS (never at a module's top level: see there).
  */
 import { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/engine.js';

@@ -7,10 +7,8 @@
  */
 import type { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { Distribution, ExponentialFamily } from './distribution.js';
+import { Distribution } from './distribution.js';
 import { NotImplementedError } from './errors.js';
-import { sumRightmost } from './utils.js';
-import { grad } from '../api/autograd.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor signature: a class, not how it is built
 export type DistributionClass<D extends Distribution = Distribution> = abstract new (...args: any[]) => D;
@@ -102,25 +100,3 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
     throw new NotImplementedError('distributions.klDivergence', `No KL(p || q) is implemented for p type ${p.typeName} and q type ${q.typeName}`);
   return fn(p, q);
 }
-
-/**
- * KL between two members of one exponential family as the Bregman divergence of its log
- * normalizer F: F(θq) − F(θp) − ⟨θq − θp, ∇F(θp)⟩, ∇F by autograd at a detached θp (graph kept,
- * so the result has gradients through ∇F and θq, as torch's).
- */
-registerKl(ExponentialFamily, ExponentialFamily, (p, q) => {
-  if (p.constructor !== q.constructor)
-    throw new NotImplementedError(
-      'distributions.klDivergence',
-      'The cross KL-divergence between different exponential families cannot be computed using Bregman divergences',
-    );
-  const pParams = p.naturalParams.map((t) => t.detach().requiresGrad_());
-  const qParams = q.naturalParams;
-  const lgNormal = p.logNormalizer(...pParams);
-  const gradients = grad(lgNormal.sum(), pParams, { createGraph: true });
-  let result = q.logNormalizer(...qParams).sub(lgNormal);
-  pParams.forEach((pnp, i) => {
-    result = result.sub(sumRightmost(qParams[i].sub(pnp).mul(gradients[i]!), q.eventShape.length));
-  });
-  return result;
-});

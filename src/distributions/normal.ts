@@ -6,7 +6,6 @@ import type { Tensor } from '../engine/tensor.js';
 import { randn } from '../api/creation.js';
 import { positive, real, type Constraint } from './constraints.js';
 import { ExponentialFamily, type DistributionOptions } from './distribution.js';
-import { registerKl } from './kl.js';
 import { broadcastAll } from './utils.js';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -81,10 +80,3 @@ export class Normal extends ExponentialFamily {
     return 0;
   }
 }
-
-/** ½(σp²/σq² + (μp − μq)²/σq² − 1 − log(σp²/σq²)). */
-registerKl(Normal, Normal, (p, q) => {
-  const varRatio = p.scale.div(q.scale).square();
-  const t1 = p.loc.sub(q.loc).div(q.scale).square();
-  return varRatio.add(t1).sub(1).sub(varRatio.log()).mul(0.5);
-});
