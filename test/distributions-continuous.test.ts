@@ -324,7 +324,17 @@ describe('validation, shapes, expand, toString', () => {
       'Expected parameter df (Tensor of shape ()) of distribution Chi2() to satisfy the constraint GreaterThan(lower_bound=0.0)',
     );
     expect(() => new D.StudentT(1, 0, -2)).toThrow('Expected parameter scale');
-    expect(() => new D.Beta(1, wg.tensor([1, -1]))).toThrow('Expected parameter concentration0');
+    // torch's Beta, StudentT and FisherSnedecor build a Dirichlet, a Chi2 and Gammas first: theirs are the messages
+    expect(() => new D.Beta(1, wg.tensor([1, -1]))).toThrow(
+      'Expected parameter concentration (Tensor of shape (2, 2)) of distribution Dirichlet(concentration: torch.Size([2, 2])) to satisfy the constraint IndependentConstraint(GreaterThan(lower_bound=0.0), 1), but found invalid values:\ntensor([[ 1.,  1.],\n        [ 1., -1.]])',
+    );
+    expect(() => new D.Beta(1, -1, { validateArgs: false })).not.toThrow();
+    expect(() => new D.StudentT(wg.tensor([1, -1]))).toThrow(
+      'Expected parameter df (Tensor of shape (2,)) of distribution Chi2() to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\ntensor([ 1., -1.])',
+    );
+    expect(() => new D.FisherSnedecor(-1, 2)).toThrow(
+      'Expected parameter concentration (Tensor of shape ()) of distribution Gamma(concentration: -0.5, rate: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\n-0.5',
+    );
     expect(() => new D.ContinuousBernoulli()).toThrow('Either `probs` or `logits` must be specified, but not both.');
     expect(() => new D.ContinuousBernoulli(0.5, 0)).toThrow(wg.ValueError);
     expect(() => new D.ContinuousBernoulli(1.5, null, undefined, { validateArgs: true })).toThrow('The parameter probs has invalid values');
@@ -393,6 +403,7 @@ describe('validation, shapes, expand, toString', () => {
     expect(String(new D.StudentT(3))).toBe('StudentT(df: 3.0, loc: 0.0, scale: 1.0)');
     expect(String(new D.ContinuousBernoulli(0.3))).toBe('ContinuousBernoulli(probs: 0.30000001192092896)');
     expect(String(new D.Independent(new D.Normal(wg.zeros([3]), 1), 1))).toBe('Independent(Normal(loc: torch.Size([3]), scale: torch.Size([3])), 1)');
-    expect(String(new D.Beta(0.5, 0.5))).toBe('Beta(concentration1: 0.5, concentration0: 0.5)');
+    expect(String(new D.Beta(0.5, 0.5))).toBe('Beta()');
+    expect(String(new D.FisherSnedecor(1, 2))).toBe('FisherSnedecor(df1: 1.0, df2: 2.0)');
   });
 });

@@ -5,8 +5,11 @@
  */
 import type { Tensor } from '../engine/tensor.js';
 import { where } from '../api/integer.js';
-import { positive, unitInterval, type Constraint } from './constraints.js';
-import { ExponentialFamily, type DistributionOptions } from './distribution.js';
+import { ValueError } from '../errors.js';
+import { stack } from '../api/shape.js';
+import { independent, positive, unitInterval, type Constraint } from './constraints.js';
+import { fmtParam, pyTuple, torchFormat } from './format.js';
+import { ExponentialFamily, validates, type DistributionOptions } from './distribution.js';
 import { standardGamma } from './draw.js';
 import { broadcastAll } from './utils.js';
 
@@ -15,8 +18,23 @@ export class Beta extends ExponentialFamily {
   declare readonly concentration0: Tensor;
 
   constructor(concentration1: Tensor | number, concentration0: Tensor | number, opts: DistributionOptions = {}) {
-    const [c1, c0] = broadcastAll('distributions.Beta', concentration1, concentration0);
+    const fn = 'distributions.Beta';
+    const [c1, c0] = broadcastAll(fn, concentration1, concentration0);
+    if (validates(opts.validateArgs)) {
+      // torch validates its Dirichlet of [c1, c0] first: its message
+      const both = stack([c1, c0], -1);
+      const constraint = independent(positive, 1);
+      if (!constraint.check(both).all().item())
+        throw new ValueError(
+          fn,
+          `Expected parameter concentration (Tensor of shape ${pyTuple(both.shape)}) of distribution Dirichlet(concentration: ${fmtParam(both)}) to satisfy the constraint ${constraint}, but found invalid values:\n${torchFormat(both)}`,
+        );
+    }
     super(c1.shape, [], opts.validateArgs, { concentration1: c1, concentration0: c0 });
+  }
+  /** torch's repr: its parameters are properties of the Dirichlet inside, so none is listed. */
+  override toString(): string {
+    return 'Beta()';
   }
   override get typeName(): string {
     return 'Beta';

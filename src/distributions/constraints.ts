@@ -11,13 +11,13 @@ import { cat as catTensors, stack as stackTensors } from '../api/shape.js';
 import { choleskyEx } from '../api/linalg-cholesky.js';
 import { eigvalsh, vectorNorm } from '../api/torch-forms.js';
 import { NotImplementedError } from './errors.js';
-import { pyFloat } from './format.js';
+import { pyFloat, torchFormat } from './format.js';
 
 type Bound = number | Tensor;
 
 /** A bound as torch's format() prints it: a 0-d tensor's number, another tensor's repr, an integer as Python's int, else Python's float. */
 function fmtBound(b: Bound, float: boolean): string {
-  if (b instanceof Tensor) return b.ndim === 0 ? pyFloat(b.item()) : String(b);
+  if (b instanceof Tensor) return torchFormat(b);
   return Number.isInteger(b) && !float ? String(b) : pyFloat(b);
 }
 

@@ -34,7 +34,7 @@ import { grad } from '../api/autograd.js';
 import { tensor } from '../api/creation.js';
 import { isDependent, type Constraint } from './constraints.js';
 import { NotImplementedError } from './errors.js';
-import { fmtParam, pyTuple, torchSize } from './format.js';
+import { fmtParam, pyTuple, torchFormat, torchSize } from './format.js';
 import { isLazyPending, setOwn } from './utils.js';
 
 export { NotImplementedError };
@@ -46,6 +46,8 @@ export interface DistributionOptions {
 }
 
 let defaultValidateArgs = true;
+/** Whether a distribution built with validateArgs `given` validates (the default when undefined). */
+export const validates = (given: boolean | undefined): boolean => given ?? defaultValidateArgs;
 
 /** A shape: an array of integers ≥ 0. */
 function checkShape(fn: string, what: string, s: unknown): number[] {
@@ -93,7 +95,7 @@ export class Distribution {
       if (!constraint.check(value).all().item())
         throw new ValueError(
           fn,
-          `Expected parameter ${param} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${this} to satisfy the constraint ${constraint}, but found invalid values:\n${value}`,
+          `Expected parameter ${param} (Tensor of shape ${pyTuple(value.shape)}) of distribution ${this} to satisfy the constraint ${constraint}, but found invalid values:\n${torchFormat(value)}`,
         );
     }
   }
@@ -241,7 +243,7 @@ export class Distribution {
     if (!support.check(value).all().item())
       throw new ValueError(
         fn,
-        `Expected value argument (Tensor of shape ${pyTuple(shape)}) to be within the support (${support}) of the distribution ${this}, but found invalid values:\n${value}`,
+        `Expected value argument (Tensor of shape ${pyTuple(shape)}) to be within the support (${support}) of the distribution ${this}, but found invalid values:\n${torchFormat(value)}`,
       );
     return value;
   }

@@ -12,10 +12,15 @@ const clampTiny = (x: Tensor): Tensor => x.add(x.detach().clamp(FLOAT32_TINY).su
 export class FisherSnedecor extends Distribution {
   declare readonly df1: Tensor;
   declare readonly df2: Tensor;
+  /** Gamma(df/2, df) of each, built first with the default validation as torch's (a bad df is reported by Gamma). */
+  declare private readonly gamma1: Gamma;
+  declare private readonly gamma2: Gamma;
 
   constructor(df1: Tensor | number, df2: Tensor | number, opts: DistributionOptions = {}) {
     const [a, b] = broadcastAll('distributions.FisherSnedecor', df1, df2);
-    super(a.shape, [], opts.validateArgs, { df1: a, df2: b });
+    const gamma1 = new Gamma(a.mul(0.5), a),
+      gamma2 = new Gamma(b.mul(0.5), b);
+    super(a.shape, [], opts.validateArgs, { df1: a, df2: b, gamma1, gamma2 });
   }
   override get typeName(): string {
     return 'FisherSnedecor';
@@ -50,11 +55,16 @@ export class FisherSnedecor extends Distribution {
       .div(df1.mul(df2.sub(2).square()).mul(df2.sub(4)));
   }
   override expand(batchShape: readonly number[]): FisherSnedecor {
-    return this.expanded(batchShape, { df1: this.df1.expand(batchShape), df2: this.df2.expand(batchShape) });
+    return this.expanded(batchShape, {
+      df1: this.df1.expand(batchShape),
+      df2: this.df2.expand(batchShape),
+      gamma1: this.gamma1.expand(batchShape),
+      gamma2: this.gamma2.expand(batchShape),
+    });
   }
   override rsample(sampleShape: readonly number[] = []): Tensor {
-    const x1 = new Gamma(this.df1.mul(0.5), this.df1, { validateArgs: false }).rsample(sampleShape);
-    const x2 = clampTiny(new Gamma(this.df2.mul(0.5), this.df2, { validateArgs: false }).rsample(sampleShape));
+    const x1 = this.gamma1.rsample(sampleShape);
+    const x2 = clampTiny(this.gamma2.rsample(sampleShape));
     return clampTiny(x1.div(x2));
   }
   override logProb(value: Tensor | number): Tensor {

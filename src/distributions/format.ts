@@ -24,3 +24,6 @@ export function fmtParam(t: Tensor): string {
   if (t.size !== 1) return torchSize(t.shape);
   return t.ndim === 0 ? pyFloat(t.item()) : String(t);
 }
+
+/** A tensor as Python's f"{t}" prints it: a 0-d tensor's number (Tensor.__format__), another tensor's repr. */
+export const torchFormat = (t: Tensor): string => (t.ndim === 0 ? pyFloat(t.item()) : String(t));

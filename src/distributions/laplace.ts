@@ -1,34 +1,18 @@
 /** torch.distributions.Laplace: e^(−|x − loc|/scale)/(2·scale), reparameterized samples by the inverse CDF of u from the seeded stream. */
 import type { Tensor } from '../engine/tensor.js';
 import { rand } from '../api/creation.js';
-import { positive, real, type Constraint } from './constraints.js';
-import { Distribution, type DistributionOptions } from './distribution.js';
-import { FLOAT32_EPS, broadcastAll } from './utils.js';
+import type { DistributionOptions } from './distribution.js';
+import { LocationScale } from './location-scale.js';
+import { FLOAT32_EPS } from './utils.js';
 
-export class Laplace extends Distribution {
-  declare readonly loc: Tensor;
-  declare readonly scale: Tensor;
-
+export class Laplace extends LocationScale {
   constructor(loc: Tensor | number, scale: Tensor | number, opts: DistributionOptions = {}) {
-    const [l, s] = broadcastAll('distributions.Laplace', loc, scale);
-    super(l.shape, [], opts.validateArgs, { loc: l, scale: s });
+    super('distributions.Laplace', loc, scale, opts);
   }
   override get typeName(): string {
     return 'Laplace';
   }
-  override get argConstraints(): Record<string, Constraint> {
-    return { loc: real, scale: positive };
-  }
-  override get support(): Constraint {
-    return real;
-  }
-  override get hasRsample(): boolean {
-    return true;
-  }
   override get mean(): Tensor {
-    return this.loc;
-  }
-  override get mode(): Tensor {
     return this.loc;
   }
   override get variance(): Tensor {
@@ -36,9 +20,6 @@ export class Laplace extends Distribution {
   }
   override get stddev(): Tensor {
     return this.scale.mul(Math.SQRT2);
-  }
-  override expand(batchShape: readonly number[]): Laplace {
-    return this.expanded(batchShape, { loc: this.loc.expand(batchShape), scale: this.scale.expand(batchShape) });
   }
   /** loc − scale·sign(u)·log(1 − |u|), u uniform in [eps − 1, 1) as torch (so |u| < 1). */
   override rsample(sampleShape: readonly number[] = []): Tensor {

@@ -16,10 +16,13 @@ export class StudentT extends Distribution {
   declare readonly df: Tensor;
   declare readonly loc: Tensor;
   declare readonly scale: Tensor;
+  /** χ²(df), built first with the default validation as torch's (so a bad df is reported by Chi2, as torch's). */
+  declare private readonly chi2: Chi2;
 
   constructor(df: Tensor | number, loc: Tensor | number = 0, scale: Tensor | number = 1, opts: DistributionOptions = {}) {
     const [d, l, s] = broadcastAll('distributions.StudentT', df, loc, scale);
-    super(d.shape, [], opts.validateArgs, { df: d, loc: l, scale: s });
+    const chi2 = new Chi2(d);
+    super(d.shape, [], opts.validateArgs, { df: d, loc: l, scale: s, chi2 });
   }
   override get typeName(): string {
     return 'StudentT';
@@ -47,12 +50,17 @@ export class StudentT extends Distribution {
     return where(df.gt(2), finite, where(df.gt(1), Infinity, NaN));
   }
   override expand(batchShape: readonly number[]): StudentT {
-    return this.expanded(batchShape, { df: this.df.expand(batchShape), loc: this.loc.expand(batchShape), scale: this.scale.expand(batchShape) });
+    return this.expanded(batchShape, {
+      df: this.df.expand(batchShape),
+      loc: this.loc.expand(batchShape),
+      scale: this.scale.expand(batchShape),
+      chi2: this.chi2.expand(batchShape),
+    });
   }
   override rsample(sampleShape: readonly number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
     const x = randn(shape);
-    const z = new Chi2(this.df, { validateArgs: false }).rsample(sampleShape);
+    const z = this.chi2.rsample(sampleShape);
     const y = x.mul(z.div(this.df).rsqrt());
     return this.loc.add(this.scale.mul(y));
   }
