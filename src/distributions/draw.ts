@@ -10,6 +10,7 @@
  * truncation ~1e-10, rounding ~1e-11 relative, far below float32's 6e-8).
  */
 import { Tensor } from '../engine/tensor.js';
+import { isGradEnabled } from '../engine/engine.js';
 import { normal, uniform } from '../random.js';
 import { tensor } from '../api/creation.js';
 
@@ -108,7 +109,7 @@ export function standardGamma(alpha: Tensor, shape: readonly number[]): Tensor {
   const x = new Float32Array(a.length);
   for (let i = 0; i < a.length; i++) x[i] = gammaSample(a[i]);
   const xs = tensor(x).reshape([...shape]);
-  if (!alpha.requiresGrad) return xs;
+  if (!alpha.requiresGrad || !isGradEnabled()) return xs; // sample() (under noGrad) skips the gradient's host work
   const g = Float32Array.from(x, (xi, i) => standardGammaGrad(a[i], xi));
   const aExp = alpha.expand(shape);
   return xs.add(aExp.sub(aExp.detach()).mul(tensor(g).reshape([...shape])));
