@@ -300,6 +300,28 @@ describe('samplers: moments of seeded draws, shapes, gradients', () => {
     }
   });
 
+  test('sample shapes: sampleShape + batchShape for odd sizes, on every sampler', () => {
+    const dists: Dist[] = [
+      new D.Uniform(0, wg.ones([3])),
+      new D.Exponential(wg.ones([3])),
+      new D.Laplace(0, wg.ones([3])),
+      new D.Cauchy(0, wg.ones([3])),
+      new D.Gamma(wg.tensor([0.2, 1, 17]), 1),
+      new D.Chi2(wg.ones([3])),
+      new D.Beta(wg.tensor([0.2, 1, 17]), 2),
+      new D.StudentT(wg.ones([3])),
+      new D.FisherSnedecor(wg.ones([3]), 5),
+      new D.VonMises(0, wg.tensor([1e-6, 1, 500])),
+      new D.ContinuousBernoulli(wg.tensor([0.1, 0.5, 0.9])),
+    ];
+    for (const d of dists)
+      for (const shape of [[1], [5, 7], []]) {
+        const x = d.sample(shape);
+        expect(x.shape).toEqual([...shape, 3]);
+        expect(arr(x.isfinite()).every((v) => v === 1)).toBe(true);
+      }
+  });
+
   test('the same seed gives the same samples on both backends', () => {
     const draw = () => {
       wg.manualSeed(9);
