@@ -99,6 +99,7 @@ export { gradient, range, type GradientOptions } from './api/numeric-gradient.js
 export * as losses from './api/losses.js';
 export * as linalg from './api/linalg-namespace.js';
 export * as special from './api/special-namespace.js';
+export * as distributions from './distributions/index.js';
 export type { Conv1dOptions, Conv2dOptions, ConvTranspose2dOptions } from './ops/conv.js';
 export type { AdaptiveSize, AvgPool1dOptions, AvgPool2dOptions, MaxPool1dOptions, MaxPool2dOptions, PoolOptions } from './ops/pool.js';
 export type { InterpolateOptions } from './ops/resample.js';

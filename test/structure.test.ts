@@ -58,6 +58,7 @@ const LAYERS: [layer: string, mayImport: string[]][] = [
   ['src/engine/', ['src/ops/', 'src/errors.ts', 'src/random.ts']],
   ['src/api/', ['src/engine/', 'src/ops/', 'src/errors.ts', 'src/random.ts']],
   ['src/compile/', ['src/engine/', 'src/ops/', 'src/errors.ts', 'src/random.ts']],
+  ['src/distributions/', ['src/api/', 'src/engine/', 'src/ops/', 'src/errors.ts', 'src/random.ts']],
 ];
 
 /**

@@ -1,0 +1,22 @@
+/**
+ * wg.distributions: torch.distributions of PyTorch 1.13 under camelCase names (`log_prob` →
+ * `logProb`, `batch_shape` → `batchShape`). Samples come from the seeded stream (wg.manualSeed).
+ */
+export { Distribution, ExponentialFamily, NotImplementedError, type DistributionOptions } from './distribution.js';
+export * as constraints from './constraints.js';
+export { Constraint } from './constraints.js';
+export { klDivergence, registerKl } from './kl-builtin.js';
+export type { DistributionClass, KlFn } from './kl.js';
+export { broadcastAll, probsToLogits, logitsToProbs, clampProbs, lazyProperty } from './utils.js';
+export { Normal } from './normal.js';
+export { Uniform } from './uniform.js';
+export { Exponential } from './exponential.js';
+export { Laplace } from './laplace.js';
+export { Cauchy } from './cauchy.js';
+export { Gamma, Chi2 } from './gamma.js';
+export { Beta } from './beta.js';
+export { StudentT } from './student-t.js';
+export { FisherSnedecor } from './fisher-snedecor.js';
+export { VonMises } from './von-mises.js';
+export { ContinuousBernoulli } from './continuous-bernoulli.js';
+export { Independent } from './independent.js';
