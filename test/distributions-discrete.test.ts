@@ -115,7 +115,7 @@ const TORCH = {
       [-1.20265579, -14.1722851],
     ],
   },
-  nb_stats: { mean: [1.07142854, 9.33333302], mode: [0, 7], variance: [1.53061223, 31.1111088], stddev: [1.23717916, 5.57773352] },
+  nb_stats: { mean: [1.07142854, 7.42857122], mode: [0, 5], variance: [1.53061223, 21.2244892], stddev: [1.23717916, 4.60700417] },
   mn_p_logProb: { shape: [2], y: [-1.98631573, -2.14398003], grads: [[0.5, 2.98023224e-8, -0.0714285672, -0.5, 1.5, -0.5]] },
   mn_l_logProb: { shape: [2], y: [-2.71082401, -2.39829922], grads: [[0.123548031, 0.80443716, -0.927985191, -1.43405581, 2.00092244, -0.566866398]] },
   mn_p_entropy: { shape: [2], y: [2.13771796, 2.61676717], grads: [[0.363569051, 0.132024556, -0.0896597207, -0.320183754, 0.320183754, 0.320183754]] },
@@ -410,4 +410,263 @@ describe('KL pairs torch 1.13 registers', () => {
       expect(() => D.klDivergence(bern([0.5]), new D.Normal(0, 1))).toThrow('The cross KL-divergence between different exponential families');
     });
   }
+});
+
+describe('statistics, edge values, shapes, enumerateSupport, expand, toString', () => {
+  for (const backend of BACKENDS) {
+    test(`${backend}: mean, mode, variance, stddev vs torch`, () => {
+      wg.setBackend(backend);
+      const stats = (d: Dist, want: { mean: number[]; mode: number[] | string; variance: number[]; stddev: number[] }) => {
+        expectClose(arr(d.mean), want.mean, 1e-6);
+        if (typeof want.mode === 'string') expect(() => d.mode).toThrow(D.NotImplementedError);
+        else expectClose(arr(d.mode), want.mode, 1e-6);
+        expectClose(arr(d.variance), want.variance, 1e-6);
+        expectClose(arr(d.stddev), want.stddev, 1e-6);
+      };
+      stats(new D.Bernoulli(wg.tensor([0.1, 0.5, 0.85])), TORCH.bern_stats);
+      stats(new D.OneHotCategorical(CAT_P()), TORCH.oh_stats);
+      stats(new D.Binomial(wg.tensor([5, 10]), wg.tensor([0.3, 0.6])), TORCH.bin_stats);
+      stats(new D.Geometric(wg.tensor([0.3, 0.8])), TORCH.geo_stats);
+      stats(new D.Poisson(wg.tensor([0.5, 3.7])), TORCH.poi_stats);
+      stats(new D.NegativeBinomial(wg.tensor([2.5, 4]), wg.tensor([0.3, 0.65])), TORCH.nb_stats);
+      stats(new D.Multinomial(5, CAT_P()), TORCH.mn_stats);
+      const c = new D.Categorical(
+        wg.tensor([
+          [0.3, 0.7],
+          [0.2, 0.8],
+          [0.5, 0.5],
+        ]),
+      );
+      expect(c.mode.dtype).toBe('int32');
+      expect(arr(c.mode)).toEqual([1, 1, 0]);
+      expect(c.mean.shape).toEqual([3]);
+      expect(arr(c.mean).every(Number.isNaN) && arr(c.variance).every(Number.isNaN)).toBe(true);
+    });
+
+    test(`${backend}: zero probabilities, −∞ logits and empty counts as torch`, () => {
+      wg.setBackend(backend);
+      const E = TORCH.edges;
+      expectClose(arr(new D.Bernoulli(wg.tensor([0, 1, 0, 1])).logProb(wg.tensor([0, 1, 1, 0]))), E.bern_edge, 1e-6);
+      expectClose(arr(new D.Bernoulli(wg.tensor([0, 1])).entropy()), E.bern_edge_entropy, 1e-6);
+      const c = new D.Categorical(wg.tensor([0, 0.5, 0.5]));
+      expectClose(arr(c.entropy()), E.cat_zero_entropy, 1e-6);
+      expectClose(arr(c.logProb(wg.tensor([0, 1]))), E.cat_zero_logprob, 1e-6);
+      expect(arr(new D.Geometric(wg.tensor([1, 1])).logProb(wg.tensor([0, 2])))).toEqual(E.geo_one);
+      expect(arr(new D.Poisson(wg.tensor([0, 0])).logProb(wg.tensor([0, 2])))).toEqual(E.poi_zero);
+      expect(arr(new D.NegativeBinomial(wg.tensor([0, 0]), wg.tensor([0.3, 0.3])).logProb(wg.tensor([0, 2])))).toEqual(E.nb_zero);
+      expectClose(arr(new D.Multinomial(3, null, wg.tensor([-Infinity, 0, 1])).logProb(wg.tensor([0, 1, 2]))), E.mn_neginf, 1e-6);
+      expectClose(arr(new D.Binomial(4, null, wg.tensor([30, -30])).logProb(wg.tensor([4, 0]))), E.bin_logits_big, 1e-6);
+    });
+
+    test(`${backend}: shapes over odd batches, broadcasting of values, enumerateSupport, expand`, () => {
+      wg.setBackend(backend);
+      // a 5×1 batch of Bernoullis against values [7, 1, 1]: broadcast to [7, 5, 1]
+      const b = new D.Bernoulli(wg.rand([5, 1]));
+      expect(b.batchShape).toEqual([5, 1]);
+      expect(b.logProb(wg.ones([7, 1, 1])).shape).toEqual([7, 5, 1]);
+      expect(b.enumerateSupport().shape).toEqual([2, 5, 1]);
+      expect(b.enumerateSupport(false).shape).toEqual([2, 1, 1]);
+      expect(b.paramShape).toEqual([5, 1]);
+      const c = new D.Categorical(wg.rand([3, 17]).add(0.1));
+      expect(c.batchShape).toEqual([3]);
+      expect(c.paramShape).toEqual([3, 17]);
+      expect(c.logProb(wg.tensor([[16], [0]], { dtype: 'int32' })).shape).toEqual([2, 3]);
+      expect(arr(c.enumerateSupport(false))).toEqual(Array.from({ length: 17 }, (_, i) => i));
+      expect(c.enumerateSupport().shape).toEqual([17, 3]);
+      expect(c.enumerateSupport().dtype).toBe('int32');
+      const o = new D.OneHotCategorical(wg.rand([1, 7]).add(0.1));
+      expect([o.batchShape, o.eventShape]).toEqual([[1], [7]]);
+      expect(o.enumerateSupport().shape).toEqual([7, 1, 7]);
+      expectClose(arr(o.logProb(o.enumerateSupport()).exp().sum(0)), [1], 1e-6);
+      const bin = new D.Binomial(3, wg.tensor([[0.3], [0.2]]));
+      expect(bin.enumerateSupport().shape).toEqual([4, 2, 1]);
+      expect(arr(bin.enumerateSupport(false))).toEqual([0, 1, 2, 3]);
+      expectClose(arr(bin.logProb(bin.enumerateSupport()).exp().sum(0)), [1, 1], 1e-6);
+      expect(() => new D.Binomial(wg.tensor([2, 3]), wg.tensor([0.3, 0.3])).entropy()).toThrow('Inhomogeneous total count not supported by `entropy`.');
+      expect(() => new D.Binomial(wg.tensor([2, 3]), 0.3).enumerateSupport()).toThrow(D.NotImplementedError);
+      const m = new D.Multinomial(3, wg.tensor([[0.3, 0.7]]));
+      const me = m.expand([4, 1]);
+      expect([me.batchShape, me.eventShape]).toEqual([[4, 1], [2]]);
+      expectClose(arr(me.entropy()), arr(m.entropy().expand([4, 1])), 1e-6);
+      for (const [d, shape] of [
+        [new D.Bernoulli(null, wg.tensor([0.3])), [5, 1]],
+        [new D.Categorical(wg.tensor([[0.2, 0.8]])), [5, 1]],
+        [new D.OneHotCategorical(wg.tensor([0.2, 0.8])), [5]],
+        [new D.Binomial(4, wg.tensor([0.3])), [5, 1]],
+        [new D.Geometric(null, wg.tensor([0.3])), [5, 1]],
+        [new D.Poisson(wg.tensor([0.3])), [5, 1]],
+        [new D.NegativeBinomial(2, wg.tensor([0.3])), [5, 1]],
+      ] as [Dist, number[]][]) {
+        const e = d.expand(shape);
+        expect(e.constructor).toBe(d.constructor);
+        expect(e.batchShape).toEqual(shape);
+        expect(e.logProb(e.sample()).shape).toEqual([...shape]);
+        expectClose(arr(e.mean), arr(d.mean.expand([...shape, ...d.eventShape])), 1e-6);
+      }
+      expect(() => new D.Poisson(wg.tensor([1, 2])).expand([3])).toThrow(wg.ShapeError);
+      // an expanded Bernoulli given logits keeps the logits (its probs computed from them)
+      const bl = new D.Bernoulli(null, wg.tensor([0.3])).expand([2]);
+      expect(String(bl)).toBe('Bernoulli(logits: torch.Size([2]))');
+    });
+  }
+
+  test('toString as torch 1.13 (parameters under their camelCase names)', () => {
+    expect(String(new D.Bernoulli(0.3))).toBe('Bernoulli(probs: 0.30000001192092896)');
+    expect(String(new D.Bernoulli(null, wg.tensor([0.3])))).toBe('Bernoulli(logits: tensor([0.3000]))');
+    expect(String(new D.Categorical(wg.tensor([1, 1])))).toBe('Categorical(probs: torch.Size([2]))');
+    expect(String(new D.OneHotCategorical(wg.tensor([1, 1])))).toBe('OneHotCategorical()');
+    expect(String(new D.Binomial(5, wg.tensor([0.3, 0.2])))).toBe('Binomial(totalCount: torch.Size([2]), probs: torch.Size([2]))');
+    expect(String(new D.Geometric(0.5))).toBe('Geometric(probs: 0.5)');
+    expect(String(new D.Poisson(2))).toBe('Poisson(rate: 2.0)');
+    expect(String(new D.NegativeBinomial(3, 0.5))).toBe('NegativeBinomial(totalCount: 3.0, probs: 0.5)');
+    expect(String(new D.Multinomial(3, wg.tensor([1, 1])))).toBe('Multinomial()');
+    expect(String(new D.Multinomial(3, wg.tensor([1, 1])).support)).toBe('Multinomial()');
+    expect(String(new D.Categorical(wg.tensor([1, 1, 1])).support)).toBe('IntegerInterval(lower_bound=0, upper_bound=2)');
+    // the lazily computed other parameter is printed once it has been read, as torch's __dict__
+    const g = new D.Geometric(null, wg.tensor([0.2]));
+    expectClose(arr(g.probs), [0.549833953], 1e-6);
+    expect(String(g)).toBe('Geometric(probs: tensor([0.5498]), logits: tensor([0.2000]))');
+  });
+
+  test('validation errors as torch 1.13', () => {
+    const t = wg.tensor;
+    const cases: [() => unknown, string][] = [
+      [
+        () => new D.Bernoulli(t([0.3, 1.2])),
+        'Expected parameter probs (Tensor of shape (2,)) of distribution Bernoulli(probs: torch.Size([2])) to satisfy the constraint Interval(lower_bound=0.0, upper_bound=1.0), but found invalid values:\ntensor([0.3000, 1.2000])',
+      ],
+      [
+        () => new D.Categorical(t([[0.3, -1.2]])),
+        'Expected parameter probs (Tensor of shape (1, 2)) of distribution Categorical(probs: torch.Size([1, 2])) to satisfy the constraint Simplex(), but found invalid values:\ntensor([[-0.3333,  1.3333]])',
+      ],
+      [
+        () => new D.Binomial(t([2.5]), t([0.3])),
+        'Expected parameter totalCount (Tensor of shape (1,)) of distribution Binomial(totalCount: tensor([2.5000]), probs: tensor([0.3000])) to satisfy the constraint IntegerGreaterThan(lower_bound=0), but found invalid values:\ntensor([2.5000])',
+      ],
+      [
+        () => new D.NegativeBinomial(t([2]), t([1])),
+        'Expected parameter probs (Tensor of shape (1,)) of distribution NegativeBinomial(totalCount: tensor([2.]), probs: tensor([1.])) to satisfy the constraint HalfOpenInterval(lower_bound=0.0, upper_bound=1.0), but found invalid values:\ntensor([1.])',
+      ],
+      [
+        () => new D.Poisson(t([-1])),
+        'Expected parameter rate (Tensor of shape (1,)) of distribution Poisson(rate: tensor([-1.])) to satisfy the constraint GreaterThanEq(lower_bound=0.0), but found invalid values:\ntensor([-1.])',
+      ],
+      [
+        () => new D.Geometric(t([0.3, 0, 0.5])),
+        'Expected parameter probs (Tensor of shape (3,)) of distribution Geometric(probs: torch.Size([3])) to be positive but found invalid values:\ntensor([0.])',
+      ],
+      [
+        () => new D.Bernoulli(t([0.3])).logProb(t([0.5])),
+        'Expected value argument (Tensor of shape (1,)) to be within the support (Boolean()) of the distribution Bernoulli(probs: tensor([0.3000])), but found invalid values:\ntensor([0.5000])',
+      ],
+      [
+        () => new D.Categorical(t([0.3, 0.7])).logProb(t([2])),
+        'Expected value argument (Tensor of shape (1,)) to be within the support (IntegerInterval(lower_bound=0, upper_bound=1)) of the distribution Categorical(probs: torch.Size([2])), but found invalid values:\ntensor([2.])',
+      ],
+      [
+        () => new D.Binomial(3, t([0.3])).logProb(t([4])),
+        'Expected value argument (Tensor of shape (1,)) to be within the support (IntegerInterval(lower_bound=0, upper_bound=tensor([3.]))) of the distribution Binomial(totalCount: tensor([3.]), probs: tensor([0.3000])), but found invalid values:\ntensor([4.])',
+      ],
+      [
+        () => new D.Multinomial(3, t([0.3, 0.7])).logProb(t([2, 2])),
+        'Expected value argument (Tensor of shape (2,)) to be within the support (Multinomial()) of the distribution Multinomial(), but found invalid values:\ntensor([2., 2.])',
+      ],
+      [
+        () => new D.OneHotCategorical(t([0.3, 0.7])).logProb(t([1, 1])),
+        'Expected value argument (Tensor of shape (2,)) to be within the support (OneHot()) of the distribution OneHotCategorical(), but found invalid values:\ntensor([1., 1.])',
+      ],
+      [() => new D.Categorical(t(1)), '`probs` parameter must be at least one-dimensional'],
+      [() => new D.Bernoulli(), 'Either `probs` or `logits` must be specified, but not both.'],
+      [() => new D.Bernoulli(0.3, 0.2), 'Either `probs` or `logits` must be specified, but not both.'],
+      [() => new D.Bernoulli(0.3, { logits: 0.2 }), 'Either `probs` or `logits` must be specified, but not both.'],
+      [() => new D.Bernoulli({ probs: 0.3, logit: 1 } as never), "unknown option 'logit'"],
+      [() => new D.Bernoulli('0.3' as never), 'probs must be a Tensor or a number'],
+      [() => new D.Multinomial(2.5, t([0.3, 0.7])), 'inhomogeneous total_count is not supported'],
+      [
+        () => new D.Categorical(wg.ones([3, 2])).logProb(t([0, 1])),
+        'Value is not broadcastable with batch_shape+event_shape: torch.Size([2]) vs torch.Size([3]).',
+      ],
+    ];
+    for (const [f, message] of cases) {
+      expect(f).toThrow(message);
+      expect(f).toThrow(wg.WasmgradError);
+    }
+    expect(() => new D.Multinomial(2.5, t([0.3, 0.7]))).toThrow(D.NotImplementedError);
+    expect(() => new D.Bernoulli(t([0.3, 1.2]))).toThrow(wg.ValueError);
+    // validateArgs: false takes what torch would refuse, and logProb then checks nothing
+    expect(new D.Bernoulli(t([1.2]), { validateArgs: false }).validateArgs).toBe(false);
+    expect(new D.Bernoulli({ probs: t([1.2]), validateArgs: false }).logProb(t([0.5])).shape).toEqual([1]);
+    expect(() => new D.Geometric(t([0]), { validateArgs: false })).not.toThrow();
+    expect(() => new D.Binomial(t([2.5]), null, t([0.3]), { validateArgs: false })).not.toThrow();
+    D.Distribution.setDefaultValidateArgs(false);
+    expect(new D.Poisson(-1).validateArgs).toBe(false);
+  });
+});
+
+describe('samples (seeded stream): shapes, dtypes, support, statistics of many draws', () => {
+  /** |mean − μ| < 5σ/√N, |var − σ²| < 5·√(μ4 − σ⁴)/√N with the moments estimated from the draws. */
+  const checkMoments = (x: wg.Tensor, mean: number[], variance: number[]) => {
+    const n = x.shape[0];
+    const m = arr(x.mean(0)),
+      v = arr(x.var(0));
+    const m4 = arr(x.sub(x.mean(0)).pow(4).mean(0));
+    mean.forEach((mu, i) => {
+      expect(Math.abs(m[i] - mu), `mean ${i}`).toBeLessThan((5 * Math.sqrt(variance[i])) / Math.sqrt(n));
+      expect(Math.abs(v[i] - variance[i]), `variance ${i}`).toBeLessThan((5 * Math.sqrt(m4[i] - variance[i] ** 2)) / Math.sqrt(n) + 1e-6);
+    });
+  };
+  const N = 20000;
+  for (const backend of BACKENDS)
+    test(`${backend}: every discrete distribution`, () => {
+      wg.setBackend(backend);
+      wg.manualSeed(5);
+      const bern = new D.Bernoulli(wg.tensor([0.1, 0.5, 0.85], { requiresGrad: true }));
+      const bs = bern.sample([N]);
+      expect(bs.shape).toEqual([N, 3]);
+      expect(bs.requiresGrad).toBe(false);
+      checkMoments(bs, [0.1, 0.5, 0.85], arr(bern.variance));
+      expect(() => bern.rsample()).toThrow(D.NotImplementedError);
+
+      const probs = wg.tensor([
+        [0.1, 0.2, 0.7],
+        [0.5, 0.25, 0.25],
+      ]);
+      const cs = new D.Categorical(probs).sample([N]);
+      expect([cs.shape, cs.dtype]).toEqual([[N, 2], 'int32']);
+      const freq = arr(wg.oneHot(cs, 3).float().mean(0));
+      arr(probs).forEach((p, i) => expect(Math.abs(freq[i] - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N)));
+      const os = new D.OneHotCategorical(probs).sample([N]);
+      expect([os.shape, os.dtype]).toEqual([[N, 2, 3], 'float32']);
+      checkMoments(os.reshape([N, 6]), arr(probs), arr(probs.mul(probs.neg().add(1))));
+
+      const bin = new D.Binomial(wg.tensor([5, 40]), wg.tensor([0.3, 0.6]));
+      checkMoments(bin.sample([N]), arr(bin.mean), arr(bin.variance));
+      const geo = new D.Geometric(wg.tensor([0.3, 0.8]));
+      checkMoments(geo.sample([N]), arr(geo.mean), arr(geo.variance));
+      const poi = new D.Poisson(wg.tensor([0.5, 12]));
+      checkMoments(poi.sample([N]), arr(poi.mean), arr(poi.variance));
+      const nb = new D.NegativeBinomial(wg.tensor([0.5, 4]), wg.tensor([0.3, 0.7]));
+      const ns = nb.sample([N]);
+      expect(arr(ns).every((k) => Number.isInteger(k) && k >= 0)).toBe(true);
+      checkMoments(ns, arr(nb.mean), arr(nb.variance));
+      const mn = new D.Multinomial(7, probs);
+      const ms = mn.sample([N]);
+      expect(ms.shape).toEqual([N, 2, 3]);
+      expect(arr(ms.sum(-1)).every((k) => k === 7)).toBe(true);
+      checkMoments(ms.reshape([N, 6]), arr(mn.mean), arr(mn.variance));
+      expect(new D.Multinomial(0, probs).sample([2]).shape).toEqual([2, 2, 3]);
+      expect(new D.Categorical(probs).sample([0, 3]).shape).toEqual([0, 3, 2]);
+      expect(new D.Poisson(wg.tensor([1, 2])).sampleN(4).shape).toEqual([4, 2]);
+    });
+
+  test('the same seed gives the same samples on both backends', () => {
+    const draw = () => {
+      wg.manualSeed(11);
+      const probs = wg.tensor([0.2, 0.3, 0.5]);
+      return [new D.Categorical(probs).sample([5]), new D.Binomial(9, probs).sample([3]), new D.NegativeBinomial(2.5, probs).sample([3])].flatMap(arr);
+    };
+    const a = draw();
+    wg.setBackend('reference');
+    expect(draw()).toEqual(a);
+  });
 });

@@ -6,11 +6,14 @@
 import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/engine.js';
 import { poisson } from '../api/sampling.js';
-import { greaterThanEq, halfOpenInterval, nonnegativeInteger, real, type Constraint } from './constraints.js';
+import { HalfOpenInterval, greaterThanEq, nonnegativeInteger, real, type Constraint } from './constraints.js';
 import { Distribution } from './distribution.js';
 import { expandedParams, probsOrLogits, setWhere, type ProbsOptions } from './discrete-utils.js';
 import { standardGamma } from './gamma-draw.js';
 import { broadcastAll, lazyProperty, logitsToProbs, probsToLogits } from './utils.js';
+
+/** torch's half_open_interval(0., 1.): float bounds, printed 0.0 and 1.0. */
+const PROBS = /* @__PURE__ */ new HalfOpenInterval(0, 1, true);
 
 export class NegativeBinomial extends Distribution {
   declare readonly totalCount: Tensor;
@@ -29,7 +32,7 @@ export class NegativeBinomial extends Distribution {
     return 'NegativeBinomial';
   }
   override get argConstraints(): Record<string, Constraint> {
-    return { totalCount: greaterThanEq(0), probs: halfOpenInterval(0, 1), logits: real };
+    return { totalCount: greaterThanEq(0), probs: PROBS, logits: real };
   }
   override get support(): Constraint {
     return nonnegativeInteger;
