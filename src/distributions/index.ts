@@ -18,3 +18,4 @@ export { NegativeBinomial } from './negative-binomial.js';
 export { Multinomial } from './multinomial.js';
 export type { ProbsOptions } from './discrete-utils.js';
 import './kl-discrete.js';
+export { MultivariateNormal, type MultivariateNormalOptions } from './multivariate-normal.js';
