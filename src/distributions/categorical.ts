@@ -98,3 +98,28 @@ export class Categorical extends Distribution {
 }
 lazyProperty(Categorical.prototype, 'logits', (d) => probsToLogits(d.probs));
 lazyProperty(Categorical.prototype, 'probs', (d) => logitsToProbs(d.logits));
+
+/**
+ * A distribution over counts of K categories that holds a Categorical (torch's `_categorical`,
+ * OneHotCategorical's and Multinomial's): its parameters are the Categorical's, not own
+ * properties, so toString lists none, as torch's repr.
+ */
+export abstract class CategoricalBacked extends Distribution {
+  declare readonly _categorical: Categorical;
+
+  override get argConstraints(): Record<string, Constraint> {
+    return { probs: simplex, logits: realVector };
+  }
+  get _param(): Tensor {
+    return this._categorical._param;
+  }
+  get probs(): Tensor {
+    return this._categorical.probs;
+  }
+  get logits(): Tensor {
+    return this._categorical.logits;
+  }
+  get paramShape(): number[] {
+    return this._categorical.paramShape;
+  }
+}

@@ -9,16 +9,14 @@ import { tensor } from '../api/creation.js';
 import { oneHot as oneHotOf } from '../api/convenience.js';
 import { fmtValue } from '../errors.js';
 import { Binomial } from './binomial.js';
-import { Categorical } from './categorical.js';
-import { multinomial, realVector, simplex, type Constraint } from './constraints.js';
-import { Distribution } from './distribution.js';
+import { Categorical, CategoricalBacked } from './categorical.js';
+import { multinomial, type Constraint } from './constraints.js';
 import { probsOrLogits, setWhere, type ProbsOptions } from './discrete-utils.js';
 import { NotImplementedError } from './errors.js';
 import { broadcastAll } from './utils.js';
 
-export class Multinomial extends Distribution {
+export class Multinomial extends CategoricalBacked {
   declare readonly totalCount: number;
-  declare readonly _categorical: Categorical;
   declare readonly _binomial: Binomial;
 
   constructor(totalCount: number = 1, probs?: Tensor | null | ProbsOptions, logits?: Tensor | null | ProbsOptions, opts?: ProbsOptions) {
@@ -33,21 +31,9 @@ export class Multinomial extends Distribution {
   override get typeName(): string {
     return 'Multinomial';
   }
-  override get argConstraints(): Record<string, Constraint> {
-    return { probs: simplex, logits: realVector };
-  }
   /** torch's dependent property: counts summing to at most totalCount. */
   override get support(): Constraint {
     return multinomial(this.totalCount);
-  }
-  get probs(): Tensor {
-    return this._categorical.probs;
-  }
-  get logits(): Tensor {
-    return this._categorical.logits;
-  }
-  get paramShape(): number[] {
-    return this._categorical.paramShape;
   }
   override get mean(): Tensor {
     return this.probs.mul(this.totalCount);

@@ -6,15 +6,12 @@ import type { Tensor } from '../engine/tensor.js';
 import { noGrad } from '../engine/engine.js';
 import { oneHot as oneHotOf } from '../api/convenience.js';
 import { eye } from '../api/factories.js';
-import { oneHot, realVector, simplex, type Constraint } from './constraints.js';
-import { Categorical } from './categorical.js';
-import { Distribution } from './distribution.js';
+import { oneHot, type Constraint } from './constraints.js';
+import { Categorical, CategoricalBacked } from './categorical.js';
 import type { ProbsOptions } from './discrete-utils.js';
 import { probsOrLogits } from './discrete-utils.js';
 
-export class OneHotCategorical extends Distribution {
-  declare readonly _categorical: Categorical;
-
+export class OneHotCategorical extends CategoricalBacked {
   constructor(probs?: Tensor | null | ProbsOptions, logits?: Tensor | null | ProbsOptions, opts?: ProbsOptions) {
     const a = probsOrLogits('distributions.OneHotCategorical', probs, logits, opts);
     // torch builds the Categorical with the default validation, whatever validate_args says
@@ -24,26 +21,11 @@ export class OneHotCategorical extends Distribution {
   override get typeName(): string {
     return 'OneHotCategorical';
   }
-  override get argConstraints(): Record<string, Constraint> {
-    return { probs: simplex, logits: realVector };
-  }
   override get support(): Constraint {
     return oneHot;
   }
   override get hasEnumerateSupport(): boolean {
     return true;
-  }
-  get _param(): Tensor {
-    return this._categorical._param;
-  }
-  get probs(): Tensor {
-    return this._categorical.probs;
-  }
-  get logits(): Tensor {
-    return this._categorical.logits;
-  }
-  get paramShape(): number[] {
-    return this._categorical.paramShape;
   }
   override get mean(): Tensor {
     return this._categorical.probs;
