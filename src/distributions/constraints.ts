@@ -324,9 +324,9 @@ export class Multinomial extends Constraint {
   override check(value: Tensor): Tensor {
     return and(value.ge(0).all(-1), value.sum(-1).le(this.upperBound));
   }
-  /** torch's _Multinomial has no repr of its own: Python's default names the class. */
-  override toString(): string {
-    return "<class 'torch.distributions.constraints._Multinomial'>";
+  /** torch's _Multinomial has no repr of its own: Constraint's, the class name without its underscore. */
+  protected override name(): string {
+    return 'Multinomial';
   }
 }
 
