@@ -20,3 +20,8 @@ export { FisherSnedecor } from './fisher-snedecor.js';
 export { VonMises } from './von-mises.js';
 export { ContinuousBernoulli } from './continuous-bernoulli.js';
 export { Independent } from './independent.js';
+export * as transforms from './transforms.js';
+export * from './transforms.js';
+export * as constraintRegistry from './constraint-registry.js';
+export { bijectTo, transformTo, ConstraintRegistry } from './constraint-registry.js';
+export { trilMatrixToVec, vecToTrilMatrix } from './tril-vec.js';
