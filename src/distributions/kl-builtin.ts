@@ -9,8 +9,9 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Distribution } from './distribution.js';
 import { klDivergence as dispatchKl, registerKl as registerPair } from './kl.js';
 import { registerContinuousKl } from './kl-continuous.js';
+import { registerTransformedKl } from './kl-transformed.js';
 
-const BUILTINS: (() => void)[] = [registerContinuousKl];
+const BUILTINS: (() => void)[] = [registerContinuousKl, registerTransformedKl];
 let registered = false;
 
 function builtins(): void {
