@@ -288,6 +288,29 @@ export { pinverse } from './linalg-norms.js';
 export { inv as inverse, det, slogdet, logdet, luSolveTorch as luSolve, luUnpack } from './linalg-lu.js';
 export { choleskyTorch as cholesky, choleskySolve, choleskyInverse, triangularSolve } from './linalg-cholesky.js';
 export { matrixPower, matrixExp, householderProduct as orgqr } from './linalg-compose.js';
+export {
+  asStrided,
+  asStrided_,
+  asStridedCopy,
+  asStridedScatter,
+  emptyStrided,
+  aliasCopy,
+  detachCopy,
+  diagonalCopy,
+  expandCopy,
+  permuteCopy,
+  selectCopy,
+  sliceCopy,
+  splitCopy,
+  splitWithSizesCopy,
+  squeezeCopy,
+  tCopy,
+  transposeCopy,
+  unbindCopy,
+  unfoldCopy,
+  unsqueezeCopy,
+  viewCopy,
+} from './strided.js';
 
 export {
   sum,

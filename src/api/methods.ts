@@ -28,6 +28,7 @@ import { toTarget, type ToTarget } from './torch-names.js';
 import { boolMask, narrowInt } from './torch-dtypes.js';
 import { lu, type LuResult } from './torch-extras.js';
 import { histogram, type HistogramOptions, type HistogramResult } from './histogram.js';
+import { asStrided_, newEmptyStrided } from './strided.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -185,6 +186,12 @@ declare module '../engine/tensor.js' {
     narrowCopy(dim: number, start: number, length: number): Tensor;
     /** F.prelu(this, weight). */
     prelu(weight: Tensor): Tensor;
+    /** wg.asStrided(this, size, stride, storageOffset): the strided view of this tensor's row-major elements (a copy). */
+    asStrided(size: readonly number[] | number, stride: readonly number[] | number, storageOffset?: number | null): Tensor;
+    /** This tensor becomes its strided view (shape and element count may change). */
+    asStrided_(size: readonly number[] | number, stride: readonly number[] | number, storageOffset?: number | null): Tensor;
+    /** wg.emptyStrided in this tensor's dtype (zeros; contiguous). */
+    newEmptyStrided(size: readonly number[] | number, stride: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
     /** torch.lu(this, pivot, getInfos): {LU, pivots} (and info). */
     lu(pivot?: boolean, getInfos?: boolean): LuResult;
     /** The tensor itself (PyTorch's x.real of a real tensor, a property). */
@@ -630,6 +637,9 @@ const forwarded = {
   unsafeChunk: F.chunk,
   narrowCopy: F.narrow,
   prelu: F.prelu,
+  asStrided: F.asStrided,
+  asStrided_,
+  newEmptyStrided,
   lu,
   getDevice: (t: Tensor) => (checkTensor('getDevice', 'input', t), -1),
   storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),
