@@ -311,6 +311,23 @@ export {
   unsqueezeCopy,
   viewCopy,
 } from './strided.js';
+export {
+  constantPadNd,
+  convolution,
+  convTbc,
+  nativeLayerNorm,
+  nativeBatchNorm,
+  nativeGroupNorm,
+  nativeDropout,
+  nativeNorm,
+  normExceptDim,
+  featureDropout,
+  gridSampler,
+  gridSampler2d,
+  gridSampler3d,
+  affineGridGenerator,
+  embeddingRenorm_,
+} from './aten-aliases.js';
 
 export {
   sum,
