@@ -504,5 +504,38 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => wg.embeddingRenorm_(V([4, 3]), wg.tensor([4], { dtype: 'int32' }), 1, 2)).toThrow(/embeddingRenorm_/);
       expect(() => wg.embeddingRenorm_(V([4, 3]), wg.tensor([0], { dtype: 'int32' }), -1, 2)).toThrow(/maxNorm must be a non-negative number, got -1/);
     });
+
+    test("nn.CrossMapLRN2d: torch's legacy window (an even size uses size − 1; channel 0 enters later sums), autodiff's gradient", () => {
+      const x = V([2, 5, 2, 3]);
+      // torch.nn.CrossMapLRN2d(3, 1e-2, 0.75, 1.5)(x)[0, :2] and (4, 0.5, 0.75, 1.0)(x)[1, 3:]
+      const y3 = new wg.nn.CrossMapLRN2d(3, 1e-2, 0.75, 1.5).forward(x);
+      expectClose(
+        y3.data().slice(0, 12),
+        [0.570677, 1.453702, 0.2068802, -1.342561, -0.9256462, 0.8476061, 1.377849, -0.1094434, -1.437461, -0.6556612, 1.082021, 1.23736],
+        2e-6,
+      );
+      const y4 = new wg.nn.CrossMapLRN2d(4, { alpha: 0.5, beta: 0.75, k: 1 }).forward(x);
+      expectClose(
+        y4.data().slice(-12),
+        [-0.03215122, 1.369893, 0.5864069, -0.7966211, -1.172092, 0.1894193, 1.190001, 0.5084653, -1.002506, -1.039186, 0.5378785, 1.201352],
+        2e-6,
+      );
+      // torch.nn.CrossMapLRN2d(5)(x)[1, 4] (defaults alpha 1e-4, beta 0.75, k 1); CrossMapLRN2d(1, 0.3, 0.5, 2.0)(V(1, 3, 1, 2))
+      expectClose(new wg.nn.CrossMapLRN2d(5).forward(x).data().slice(-6), [1.992281, 0.6981919, -1.618834, -1.56426, 0.7820357, 1.98253], 2e-6);
+      expectClose(
+        new wg.nn.CrossMapLRN2d(1, 0.3, 0.5, 2).forward(V([1, 3, 1, 2])).data(),
+        [0.5272558, 1.112182, 0.1900327, -0.89544, -0.7740837, 0.611294],
+        2e-6,
+      );
+      expect(String(new wg.nn.CrossMapLRN2d(4, 0.5, 0.75, 1.5))).toBe('CrossMapLRN2d(4, alpha=0.5, beta=0.75, k=1.5)');
+      // the gradient is the forward's derivative (torch's hand-written backward fails torch's own gradcheck)
+      wg.setBackend('reference');
+      const m = new wg.nn.CrossMapLRN2d(4, 0.5, 0.75, 1);
+      expect(wg.gradcheck((t: wg.Tensor) => m.forward(t), [wg.randn([2, 5, 2, 3], { requiresGrad: true })]).ok).toBe(true);
+      wg.setBackend(be);
+      // torch: AssertionError on a 3-D input
+      expect(() => m.forward(V([5, 2, 3]))).toThrow(new wg.ShapeError('nn.CrossMapLRN2d', 'expected a 4-D input [N, C, H, W], got shape [5, 2, 3]'));
+      expect(() => new wg.nn.CrossMapLRN2d(0)).toThrow(/size/);
+    });
   });
 }

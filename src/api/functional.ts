@@ -328,6 +328,7 @@ export {
   affineGridGenerator,
   embeddingRenorm_,
 } from './aten-aliases.js';
+export { symeig, lstsq, matrixRank, solve, eig } from './legacy-linalg.js';
 
 export {
   sum,
