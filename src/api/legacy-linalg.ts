@@ -25,8 +25,8 @@ export function symeig(A: Tensor, eigenvectors = false, upper = true): Named<{ e
 
 /** A function torch 1.13 removed: calling it raises torch's message with the replacement here. */
 const removed =
-  (name: string, replacement: string, note = '') =>
-  (..._args: unknown[]): never => {
+  (name: string, replacement: string, note = ''): ((...args: unknown[]) => never) =>
+  () => {
     throw new ValueError(
       name,
       `this function was deprecated since version 1.9 and is now removed. Please use the \`wg.${replacement}\` function instead.${note}`,
