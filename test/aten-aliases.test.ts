@@ -537,5 +537,103 @@ for (const be of ['wasm', 'reference'] as const) {
       expect(() => m.forward(V([5, 2, 3]))).toThrow(new wg.ShapeError('nn.CrossMapLRN2d', 'expected a 4-D input [N, C, H, W], got shape [5, 2, 3]'));
       expect(() => new wg.nn.CrossMapLRN2d(0)).toThrow(/size/);
     });
+
+    test('segmentReduce: sum, mean, max, min, prod over runs of lengths or offsets, empty segments, initial, axis', () => {
+      const d = V([6]);
+      const lengths = wg.tensor([2, 0, 3, 1], { dtype: 'int32' });
+      // torch.segment_reduce(d, red, lengths=torch.tensor([2, 0, 3, 1])) and with initial=0.5
+      const want: Record<wg.SegmentReduction, [number[], number[]]> = {
+        sum: [
+          [2.762166, 0, -2.812625, 1.15688],
+          [3.262167, 0.5, -2.312625, 1.65688],
+        ],
+        mean: [
+          [1.381083, NaN, -0.9375417, 1.15688],
+          [1.631083, 0.5, -0.770875, 1.65688],
+        ],
+        max: [
+          [1.98333, -Infinity, 0.28224, 1.15688],
+          [1.98333, 0.5, 0.5, 1.15688],
+        ],
+        min: [
+          [0.7788367, Infinity, -1.832332, 1.15688],
+          [0.5, 0.5, -1.832332, 0.5],
+        ],
+        prod: [
+          [1.54469, 1, 0.6529284, 1.15688],
+          [0.7723449, 0.5, 0.3264642, 0.5784398],
+        ],
+      };
+      for (const [red, [plain, init]] of Object.entries(want) as [wg.SegmentReduction, [number[], number[]]][]) {
+        const y = wg.segmentReduce(d, red, { lengths });
+        expect(y.shape).toEqual([4]);
+        const got = Array.from(y.data());
+        plain.forEach((v, i) => (Number.isFinite(v) || Number.isNaN(v) ? expectClose([got[i]], [v], 2e-6) : expect(got[i]).toBe(v)));
+        expectClose(wg.segmentReduce(d, red, { lengths, initial: 0.5 }).data(), init, 2e-6);
+      }
+      const d2 = V([5, 2]);
+      // torch.segment_reduce(d2, 'sum', lengths=torch.tensor([2, 3]))
+      run(
+        (t) => wg.segmentReduce(t, 'sum', { lengths: wg.tensor([2, 3], { dtype: 'int32' }) }),
+        [d2],
+        [[1.061077, 0.1509978, -1.342945, 0.1072823], [[1, 2, 1, 2, 3, 4, 3, 4, 3, 4]]],
+      );
+      // torch.segment_reduce(d2, 'max', lengths=torch.tensor([2, 3]))
+      run(
+        (t) => wg.segmentReduce(t, 'max', { lengths: wg.tensor([2, 3], { dtype: 'int32' }) }),
+        [d2],
+        [[0.7788367, 1.98333, 1.881461, 1.15688], [[1, 2, 0, 0, 0, 4, 3, 0, 0, 0]]],
+      );
+      // torch.segment_reduce(d2, 'mean', lengths=torch.tensor([1, 0, 4]), initial=0.)
+      run(
+        (t) => wg.segmentReduce(t, 'mean', { lengths: wg.tensor([1, 0, 4], { dtype: 'int32' }), initial: 0 }),
+        [d2],
+        [[0.7788367, 1.98333, 0, 0, -0.2651761, -0.4312624], [[1, 2, 1.25, 1.5, 1.25, 1.5, 1.25, 1.5, 1.25, 1.5]]],
+      );
+      // torch.segment_reduce(d2, 'prod', lengths=torch.tensor([3, 2]))
+      run(
+        (t) => wg.segmentReduce(t, 'prod', { lengths: wg.tensor([3, 2], { dtype: 'int32' }) }),
+        [d2],
+        [
+          [-0.2775286, -4.204237, -3.691187, 0.135166],
+          [[-0.3563374, -4.239574, -0.9833072, 4.588947, 0.2198189, -7.268236, -5.885618, -3.59718, 5.644383, -0.601209]],
+        ],
+      );
+      // torch.segment_reduce(d2, 'min', offsets=torch.tensor([0, 2, 5]))
+      run(
+        (t) => wg.segmentReduce(t, 'min', { offsets: wg.tensor([0, 2, 5], { dtype: 'int32' }) }),
+        [d2],
+        [[0.28224, -1.832332, -1.961872, -0.8992949], [[0, 0, 1, 2, 0, 0, 0, 0, 3, 4]]],
+      );
+      // torch.segment_reduce(d3, 'sum', lengths=torch.tensor([[1, 3], [2, 2]]), axis=1)
+      run(
+        (t) =>
+          wg.segmentReduce(t, 'sum', {
+            lengths: wg.tensor(
+              [
+                [1, 3],
+                [2, 2],
+              ],
+              { dtype: 'int32' },
+            ),
+            axis: 1,
+          }),
+        [V([2, 4])],
+        [[0.7788367, 0.4332378, -0.1056538, 1.731159], [[1, 2, 2, 2, 3, 3, 4, 4]]],
+      );
+      // unsafe: elements past the lengths are left out
+      expectClose(wg.segmentReduce(d, 'sum', { lengths: wg.tensor([2, 1], { dtype: 'int32' }), unsafe: true }).data(), [2.762166, 0.28224], 2e-6);
+      // torch: "Expected all rows of lengths along axis to sum to data.size(lengths.dim()-1) when !unsafe."
+      expect(() => wg.segmentReduce(d, 'sum', { lengths: wg.tensor([2, 2], { dtype: 'int32' }) })).toThrow(
+        /segmentReduce: expected the lengths of each row to add up to data's size 6 along axis 0/,
+      );
+      expect(() => wg.segmentReduce(d, 'foo' as never, { lengths })).toThrow(/unsupported reduction given! "foo"/);
+      expect(() => wg.segmentReduce(d, 'sum')).toThrow(new wg.ValueError('segmentReduce', 'either lengths or offsets must be given'));
+      expect(() => wg.segmentReduce(d, 'sum', { lengths: wg.tensor([7, -1], { dtype: 'int32' }) })).toThrow(/non-negative lengths/);
+      expect(() => wg.segmentReduce(d2, 'sum', { lengths: wg.tensor([2, 3], { dtype: 'int32' }), axis: 1 })).toThrow(
+        /expected axis to be the last dimension of lengths/,
+      );
+      expect(() => wg.segmentReduce(d, 'sum', { lengths: wg.tensor([6]) })).toThrow(wg.DTypeError);
+    });
   });
 }

@@ -329,6 +329,7 @@ export {
   embeddingRenorm_,
 } from './aten-aliases.js';
 export { symeig, lstsq, matrixRank, solve, eig } from './legacy-linalg.js';
+export { segmentReduce, type SegmentReduceOptions, type SegmentReduction } from './segment-reduce.js';
 
 export {
   sum,
