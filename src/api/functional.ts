@@ -288,6 +288,48 @@ export { pinverse } from './linalg-norms.js';
 export { inv as inverse, det, slogdet, logdet, luSolveTorch as luSolve, luUnpack } from './linalg-lu.js';
 export { choleskyTorch as cholesky, choleskySolve, choleskyInverse, triangularSolve } from './linalg-cholesky.js';
 export { matrixPower, matrixExp, householderProduct as orgqr } from './linalg-compose.js';
+export {
+  asStrided,
+  asStrided_,
+  asStridedCopy,
+  asStridedScatter,
+  emptyStrided,
+  aliasCopy,
+  detachCopy,
+  diagonalCopy,
+  expandCopy,
+  permuteCopy,
+  selectCopy,
+  sliceCopy,
+  splitCopy,
+  splitWithSizesCopy,
+  squeezeCopy,
+  tCopy,
+  transposeCopy,
+  unbindCopy,
+  unfoldCopy,
+  unsqueezeCopy,
+  viewCopy,
+} from './strided.js';
+export {
+  constantPadNd,
+  convolution,
+  convTbc,
+  nativeLayerNorm,
+  nativeBatchNorm,
+  nativeGroupNorm,
+  nativeDropout,
+  nativeNorm,
+  normExceptDim,
+  featureDropout,
+  gridSampler,
+  gridSampler2d,
+  gridSampler3d,
+  affineGridGenerator,
+  embeddingRenorm_,
+} from './aten-aliases.js';
+export { symeig, lstsq, matrixRank, solve, eig } from './legacy-linalg.js';
+export { segmentReduce, type SegmentReduceOptions, type SegmentReduction } from './segment-reduce.js';
 
 export {
   sum,

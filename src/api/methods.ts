@@ -29,6 +29,7 @@ import { boolMask, narrowInt } from './torch-dtypes.js';
 import { lu, type LuResult } from './torch-extras.js';
 import { histogram, type HistogramOptions, type HistogramResult } from './histogram.js';
 import { acceptGenerator, type GeneratorOption } from './generator.js';
+import { asStrided_, newEmptyStrided } from './strided.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -189,6 +190,12 @@ declare module '../engine/tensor.js' {
     narrowCopy(dim: number, start: number, length: number): Tensor;
     /** F.prelu(this, weight). */
     prelu(weight: Tensor): Tensor;
+    /** wg.asStrided(this, size, stride, storageOffset): the strided view of this tensor's row-major elements (a copy). */
+    asStrided(size: readonly number[] | number, stride: readonly number[] | number, storageOffset?: number | null): Tensor;
+    /** This tensor becomes its strided view (shape and element count may change). */
+    asStrided_(size: readonly number[] | number, stride: readonly number[] | number, storageOffset?: number | null): Tensor;
+    /** wg.emptyStrided in this tensor's dtype (zeros; contiguous). */
+    newEmptyStrided(size: readonly number[] | number, stride: readonly number[] | number, opts?: Omit<CreateOptions, 'shape'>): Tensor;
     /** torch.lu(this, pivot, getInfos): {LU, pivots} (and info). */
     lu(pivot?: boolean, getInfos?: boolean): LuResult;
     /** The tensor itself (PyTorch's x.real of a real tensor, a property). */
@@ -668,6 +675,9 @@ const forwarded = {
   unsafeChunk: F.chunk,
   narrowCopy: F.narrow,
   prelu: F.prelu,
+  asStrided: F.asStrided,
+  asStrided_,
+  newEmptyStrided,
   lu,
   getDevice,
   storageOffset: (t: Tensor) => (checkTensor('storageOffset', 'input', t), 0),

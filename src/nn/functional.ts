@@ -92,6 +92,7 @@ export {
   nativeChannelShuffle,
   fractionalMaxPool2d,
   fractionalMaxPool3d,
+  convTbc,
 } from '../api/functional.js';
 export {
   maxPool1dWithIndices,

@@ -123,6 +123,7 @@ export { CosineSimilarity, PairwiseDistance } from './distance.js';
 export { RMSNorm, LocalResponseNorm, BatchNorm3d, InstanceNorm3d, type RMSNormOptions } from './norm.js';
 export { SyncBatchNorm, type SyncBatchNormOptions } from './norm.js';
 export { DataParallel } from './parallel.js';
+export { CrossMapLRN2d } from './cross-map-lrn.js';
 export { ConvTranspose1d, type ConvTranspose1dModuleOptions } from './conv-modules.js';
 export { ConvTranspose3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, type ConvTranspose3dModuleOptions } from './conv-modules.js';
 export { FractionalMaxPool2d, FractionalMaxPool3d, type FractionalMaxPoolModuleOptions } from './conv-modules.js';
