@@ -157,3 +157,8 @@ export function fmtBytes(n: number): string {
   }
   return `${v.toPrecision(3)} ${units[u]}`;
 }
+
+/** The JavaScript stack at the call (anomaly mode records where each forward op was created). */
+export function currentStack(): string {
+  return new Error().stack ?? '';
+}

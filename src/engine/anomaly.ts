@@ -11,7 +11,7 @@
  * pass one boolean before it launches its program.
  */
 import type { Backend } from './backend/types.js';
-import { AutogradError, CompileError, ValueError, WasmgradError, fmtValue } from '../errors.js';
+import { AutogradError, CompileError, ValueError, WasmgradError, currentStack, fmtValue } from '../errors.js';
 import { FLAG_BACKWARD, R, ginWord, overwrites } from '../ops/types.js';
 import { sink } from './sink.js';
 import { GradFn, type GraphNode, type Tensor } from './tensor.js';
@@ -45,9 +45,8 @@ export function isAnomalyCheckNanEnabled(): boolean {
 
 /** The stack of the forward call being recorded (apply calls it only while the mode is on). */
 export function captureTrace(): string {
-  const stack = new Error().stack ?? '';
-  // Drop the "Error" line and this function's own frame; the caller's frames (apply, the op, the user's code) stay.
-  return stack.split('\n').slice(2).join('\n');
+  // Drop the "Error" line and the two capturing frames; the caller's frames (apply, the op, the user's code) stay.
+  return currentStack().split('\n').slice(3).join('\n');
 }
 
 /** The forward stack a node was recorded with, as an error message's tail ('' when it has none). */
