@@ -69,6 +69,7 @@ for (const be of ['wasm', 'reference'] as const)
         ['sqrt_', (h) => wg.sqrt_(h), [0.44721, 0.7746, 0.63246, 0.89443], [2, 2, 2, 2]],
         ['clamp_', (h) => wg.clamp_(h, 0.3, 0.6), [0.3, 0.6, 0.4, 0.6], [0, 2.4, 1.6, 0]],
         ['xlogy_', (h) => wg.xlogy_(h, wg.tensor([2, 3])), [0.13863, 0.65917, 0.27726, 0.87889], [0.38436, 2.89668, 0.76872, 3.86224]],
+        ['conjPhysical_', (h) => wg.conjPhysical_(h), [0.2, 0.6, 0.4, 0.8], [0.8, 2.4, 1.6, 3.2]], // a real tensor: itself
       ];
       for (const [name, f, y, grad] of cases) {
         const x = wg.tensor([[0.1, 0.3], [0.2, 0.4]], { requiresGrad: true }); // prettier-ignore

@@ -59,6 +59,9 @@ const CASES: Record<string, [() => T, () => unknown[]]> = {
   maskedScatter: [m23, () => [t([[1, 0, 1], [0, 0, 1]]), t([9, 8, 7, 6])]], // prettier-ignore
   indexReduce: [m23, () => [0, idx([1, 1]), t([[2, 3, 4], [5, 6, 7]]), 'prod']], // prettier-ignore
   logit: [unit, () => []],
+  conjPhysical: [x, () => []],
+  igamma: [pos, () => [big()]],
+  igammac: [pos, () => [big()]],
   mvlgamma: [big, () => [2]],
   polygamma: [pos, () => [1]],
   ...Object.fromEntries(
@@ -125,6 +128,39 @@ for (const be of ['wasm', 'reference'] as const)
         expect(call(self, `${name}_`, args()), name).toBe(self);
         expect([self.shape, self.dtype, self.toArray()], name).toEqual([expected.shape, make().dtype, expected.toArray()]);
       }
+    });
+
+    test('bernoulli_ with a tensor of probabilities draws each element with its own p, broadcast to the tensor', () => {
+      // p ∈ {0, 1} makes the draw certain: torch.zeros(2, 3).bernoulli_(torch.tensor([0., 1, 1])) is [[0, 1, 1], [0, 1, 1]]
+      expect(
+        wg
+          .zeros([2, 3])
+          .bernoulli_(t([0, 1, 1]))
+          .toArray(),
+      ).toEqual([
+        [0, 1, 1],
+        [0, 1, 1],
+      ]);
+      expect(
+        wg
+          .zeros([2, 3], { dtype: 'int32' })
+          .bernoulli_(t([[1], [0]]))
+          .toArray(),
+      ).toEqual([
+        [1, 1, 1],
+        [0, 0, 0],
+      ]);
+      wg.manualSeed(3);
+      const mean = wg
+        .zeros([4000])
+        .bernoulli_(wg.full([4000], 0.25))
+        .mean()
+        .item();
+      expect(Math.abs(mean - 0.25)).toBeLessThan(0.035); // 5 standard errors of a mean of 4000 draws: sqrt(0.25·0.75/4000) ≈ 0.0068
+      expect(() => wg.zeros([2, 3]).bernoulli_(t([0.5, 0.5]))).toThrow(/bernoulli_: shapes \[2, 3\] and \[2\] cannot be broadcast together/);
+      expect(() => wg.zeros([3]).bernoulli_(wg.full([2, 3], 0.5))).toThrow(/bernoulli_: probabilities p \[2, 3\] do not broadcast to the tensor's shape \[3\]/);
+      expect(() => wg.zeros([3]).bernoulli_(int([0, 1, 1]))).toThrow(/bernoulli_: probabilities p must be a float32 tensor/);
+      expect(() => wg.zeros([3]).bernoulli_(t([0.5, 1.5, 0]))).toThrow(/bernoulli: probabilities must be in \[0, 1\], got 1\.5/);
     });
 
     test('values as PyTorch', () => {

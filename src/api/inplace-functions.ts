@@ -42,7 +42,7 @@ function methodForms<K extends keyof Tensor & `${string}_`>(...names: K[]): { [N
 }
 
 // torch 1.13's `[n for n in dir(torch) if n.endswith('_') and not n.startswith('_')]` that are tensor methods here
-// (the others above; torch's as_strided_, conj_physical_, embedding_renorm_, feature_dropout_, resize_as_* have none)
+// (the others above; torch's as_strided_, embedding_renorm_, feature_dropout_, resize_as_* have none)
 export const {
   abs_,
   acos_,
@@ -63,6 +63,7 @@ export const {
   clampMax_,
   clampMin_,
   clip_,
+  conjPhysical_,
   cos_,
   cosh_,
   deg2rad_,
@@ -124,6 +125,7 @@ export const {
   'clampMax_',
   'clampMin_',
   'clip_',
+  'conjPhysical_',
   'cos_',
   'cosh_',
   'deg2rad_',

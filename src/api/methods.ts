@@ -450,7 +450,7 @@ declare module '../engine/tensor.js' {
     /** Fills with N(mean, std²) (0, 1) from the seeded stream, in place. */
     normal_(mean?: number, std?: number, opts?: GeneratorOption): this;
     /** Fills with 1 with probability p (0.5), else 0, in place. */
-    bernoulli_(p?: number, opts?: GeneratorOption): this;
+    bernoulli_(p?: number | Tensor, opts?: GeneratorOption): this;
     /** Fills with Exp(lambd) (1) samples from the seeded stream, in place. */
     exponential_(lambd?: number, opts?: GeneratorOption): this;
     /** Fills with Cauchy(median, sigma) (0, 1) samples, in place. */

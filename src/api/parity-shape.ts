@@ -14,7 +14,7 @@ import { broadcastShapes as broadcastShapeOf } from '../ops/broadcast.js';
 import { op } from '../ops/index.js';
 import { rot90View, vanderColumns, type DiagEmbedAttrs, type Rot90Attrs, type VanderAttrs } from '../ops/parity-shape.js';
 import { contiguousView, normDim } from '../ops/shape.js';
-import { checkFinite, checkIntAtLeast, type DType } from '../ops/types.js';
+import { checkFinite, checkIntAtLeast, sameShape, type DType } from '../ops/types.js';
 import { normal, uniform } from '../random.js';
 import { checkShape, createOptions, make, tensor, writeGenerated, zeros, type CreateOptions } from './creation.js';
 import { diag, meshgrid, vstack } from './convenience.js';
@@ -193,10 +193,20 @@ export function fillDiagonal_(x: Tensor, fillValue: number, wrap = false): Tenso
   return x.maskedFill_(tensor(mask, { shape: [...x.shape] }), fillValue);
 }
 
-/** x.bernoulli_(p = 0.5): 1 with probability p, else 0, in place (float32 or int32, as bernoulli(x, p)). */
-export function bernoulli_(x: Tensor, p = 0.5): Tensor {
+/**
+ * x.bernoulli_(p = 0.5): 1 with probability p, else 0, in place (float32 or int32, as bernoulli(x, p));
+ * p a number, or a float32 tensor of probabilities broadcast to x's shape (one draw per element, as torch).
+ */
+export function bernoulli_(x: Tensor, p: number | Tensor = 0.5): Tensor {
   checkTensor('bernoulli_', 'input', x);
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ValueError('bernoulli_', `p must be a number in [0, 1], got ${fmtValue(p)}`);
+  if (p instanceof Tensor) {
+    if (p.dtype !== 'float32') throw new DTypeError('bernoulli_', `probabilities p must be a float32 tensor, got ${p.dtype} ${fmtShape(p.shape)}`);
+    if (!sameShape(broadcastShapeOf('bernoulli_', [x.shape, p.shape]), x.shape))
+      throw new ShapeError('bernoulli_', `probabilities p ${fmtShape(p.shape)} do not broadcast to the tensor's shape ${fmtShape(x.shape)}`);
+    return assign('bernoulli_', x, bernoulli(expand(p.detach(), [...x.shape]).contiguous()));
+  }
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1))
+    throw new ValueError('bernoulli_', `p must be a number in [0, 1] or a tensor of probabilities, got ${fmtValue(p)}`);
   return assign('bernoulli_', x, bernoulli(x, p));
 }
 
