@@ -391,6 +391,39 @@ describe('construction, expand, toString, errors', () => {
     expect(() => a.rsample([], -1)).toThrow('distributions.Wishart.rsample: maxTryCorrection must be an integer ≥ 0, got -1');
   });
 
+  test('Wishart: ExponentialFamily entropy from naturalParams/logNormalizer equals the closed form; precisionMatrix form expands', () => {
+    wg.setBackend('reference');
+    const P = wg.tensor([
+      [1.5, -0.4, 0.1],
+      [-0.4, 1, 0.3],
+      [0.1, 0.3, 2],
+    ]);
+    const d = new D.Wishart(wg.tensor([4.5, 6]), { precisionMatrix: P });
+    const bregman = D.ExponentialFamily.prototype.entropy.call(d);
+    expectClose(arr(bregman), arr(d.entropy()), 1e-6);
+    const e = d.expand([3, 2]);
+    expect(e.precisionMatrix.shape).toEqual([3, 2, 3, 3]);
+    expect(Object.prototype.hasOwnProperty.call(e, 'covarianceMatrix')).toBe(false);
+    expectClose(arr(e.covarianceMatrix.matmul(e.precisionMatrix)), arr(wg.eye(3).expand([3, 2, 3, 3])), 1e-6);
+    expectClose(arr(e.logProb(P)), [...arr(d.logProb(P)), ...arr(d.logProb(P)), ...arr(d.logProb(P))], 1e-6);
+  });
+
+  test('validateArgs: false skips the parameter and support checks, as torch', () => {
+    const off = { validateArgs: false };
+    expect(() => new D.LowRankMultivariateNormal(wg.zeros([2]), wg.ones([2, 1]), wg.tensor([1, -1]), off)).not.toThrow();
+    expect(() => new D.LKJCholesky(2, 0, off)).not.toThrow();
+    expect(() =>
+      new D.Wishart(3, { covarianceMatrix: wg.eye(2), ...off }).logProb(
+        wg.tensor([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).not.toThrow();
+    // df ≤ p − 1 is refused whatever validateArgs says (torch's check runs in __init__)
+    expect(() => new D.Wishart(0.5, { covarianceMatrix: wg.eye(2), ...off })).toThrow('expected to be greater than ndim - 1 = 1.');
+  });
+
   test('LKJCholesky: batch, expand, toString; sample has no gradient and there is no rsample', () => {
     const conc = wg.tensor([0.5, 2], { requiresGrad: true });
     const d = new D.LKJCholesky(4, conc);
