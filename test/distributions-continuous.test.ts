@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
 import { initWasm } from './helpers/setup.js';
+import { closeOrExact as close, expectMoments, nums, type Num } from './helpers/distributions.js';
 import { standardGammaGrad, igammaHost, lgammaHost } from '../src/distributions/draw.js';
 
 const D = wg.distributions;
@@ -21,7 +22,6 @@ beforeAll(async () => {
 });
 afterEach(() => wg.setBackend('wasm'));
 
-type Num = number | 'NaN' | 'Infinity' | '-Infinity';
 interface MethodCase {
   x: number[] | number[][] | null;
   shape: number[];
@@ -35,24 +35,8 @@ const RAW = JSON.parse(readFileSync(new URL('./fixtures/distributions-torch.json
 const KL: { p: Record<string, number[][]>; q: Record<string, number[][]>; pairs: Record<string, { y: Num[]; grads?: Num[][] }> } = RAW.kl;
 delete RAW.kl;
 const CASES = RAW as Fixture;
-const num = (v: Num): number => (typeof v === 'number' ? v : Number(v));
-const nums = (a: readonly Num[]) => a.map(num);
 const arr = (t: wg.Tensor) => Array.from(t.data());
 const BACKENDS = ['wasm', 'reference'] as const;
-
-/** expectClose where the wanted value is finite; ±∞ and NaN must be matched exactly. */
-function close(got: ArrayLike<number>, want: readonly number[], tol: number): void {
-  expect(got.length).toBe(want.length);
-  const finite = want.map((w) => Number.isFinite(w));
-  want.forEach((w, i) => {
-    if (!finite[i]) expect(got[i], `element ${i}`).toBe(w);
-  });
-  expectClose(
-    Array.from(got).filter((_, i) => finite[i]),
-    want.filter((_, i) => finite[i]),
-    tol,
-  );
-}
 
 const MAKE: Record<string, (a: wg.Tensor[]) => Dist> = {
   Uniform: (a) => new D.Uniform(a[0], a[1]),
@@ -147,18 +131,6 @@ describe('KL pairs torch 1.13 registers among them', () => {
     expect(() => D.klDivergence(new D.Gamma(1, 1), new D.Beta(1, 1)).data()).not.toThrow();
   });
 });
-
-/** Mean and variance of the draws within 6 standard errors (the variance's from the 4th moment, estimated). */
-function expectMoments(x: wg.Tensor, mean: number[], variance: number[]): void {
-  const n = x.shape[0];
-  const m = arr(x.mean(0)),
-    v = arr(x.var(0));
-  const m4 = arr(x.sub(x.mean(0)).pow(4).mean(0));
-  mean.forEach((mu, i) => {
-    expect(Math.abs(m[i] - mu), `mean ${i}: ${m[i]} vs ${mu}`).toBeLessThan(6 * Math.sqrt(variance[i] / n));
-    expect(Math.abs(v[i] - variance[i]), `variance ${i}: ${v[i]} vs ${variance[i]}`).toBeLessThan(6 * Math.sqrt((m4[i] - v[i] * v[i]) / n));
-  });
-}
 
 describe('samplers: moments of seeded draws, shapes, gradients', () => {
   const N = 20000;

@@ -10,8 +10,10 @@ import type { Distribution } from './distribution.js';
 import { klDivergence as dispatchKl, registerKl as registerPair } from './kl.js';
 import { registerContinuousKl } from './kl-continuous.js';
 import { registerTransformedKl } from './kl-transformed.js';
+import { registerGumbelParetoKl } from './kl-gumbel-pareto.js';
+import { registerLowRankKl } from './kl-lowrank.js';
 
-const BUILTINS: (() => void)[] = [registerContinuousKl, registerTransformedKl];
+const BUILTINS: (() => void)[] = [registerContinuousKl, registerTransformedKl, registerGumbelParetoKl, registerLowRankKl];
 let registered = false;
 
 function builtins(): void {

@@ -7,49 +7,26 @@
  */
 import { Tensor } from '../engine/tensor.js';
 import { ValueError, fmtValue } from '../errors.js';
-import { isRecord } from '../engine/check.js';
 import { randn } from '../api/creation.js';
-import { eye } from '../api/factories.js';
-import { cholesky } from '../api/linalg-cholesky.js';
 import { solveTriangular } from '../api/linalg-lu.js';
 import { broadcastShapes } from '../ops/broadcast.js';
 import { lowerCholesky, positiveDefinite, realVector, type Constraint } from './constraints.js';
-import { Distribution, type DistributionOptions } from './distribution.js';
+import { GaussianVector } from './gaussian-vector.js';
 import { registerKl } from './kl.js';
+import { MATRICES, TORCH_NAMES, halfLogDet, matrixArgs, singleMatrix, toScaleTril, type MatrixOptions } from './matrix-params.js';
 import { lazyProperty } from './utils.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** The keyword forms of MultivariateNormal's matrices. */
-export interface MultivariateNormalOptions extends DistributionOptions {
-  covarianceMatrix?: Tensor | null;
-  precisionMatrix?: Tensor | null;
-  scaleTril?: Tensor | null;
-}
-const MATRICES = ['covarianceMatrix', 'precisionMatrix', 'scaleTril'] as const;
-const TORCH_NAMES = { covarianceMatrix: 'covariance_matrix', precisionMatrix: 'precision_matrix', scaleTril: 'scale_tril' };
+export type MultivariateNormalOptions = MatrixOptions;
 
 /** Σ_i (L⁻¹x)_i²: the squared Mahalanobis norm of x [..., n] under L [..., n, n] (batches broadcast). */
 export function batchMahalanobis(L: Tensor, x: Tensor): Tensor {
   return solveTriangular(L, x.unsqueeze(-1), { upper: false }).square().sum([-2, -1]);
 }
 
-/** Σ log Lᵢᵢ = ½·log det Σ. */
-const halfLogDet = (L: Tensor): Tensor => L.diagonal({ dim1: -2, dim2: -1 }).log().sum(-1);
-
-/**
- * L with L·Lᵀ = P⁻¹ from a precision P (torch's _precision_to_scale_tril), without forming P⁻¹:
- * with J the reversal of both axes, J·P·J = Lf·Lfᵀ (Cholesky), so P = U·Uᵀ with U = J·Lf·J upper
- * triangular, P⁻¹ = U⁻ᵀ·U⁻¹, and L = U⁻ᵀ solves the lower system Uᵀ·L = I.
- */
-function precisionToScaleTril(P: Tensor): Tensor {
-  const Lf = cholesky(P.flip([-2, -1]));
-  const LInv = Lf.flip([-2, -1]).mT;
-  return solveTriangular(LInv, eye(P.shape[P.ndim - 1]), { upper: false });
-}
-
-export class MultivariateNormal extends Distribution {
-  declare readonly loc: Tensor;
+export class MultivariateNormal extends GaussianVector {
   declare readonly covarianceMatrix: Tensor;
   declare readonly precisionMatrix: Tensor;
   declare readonly scaleTril: Tensor;
@@ -64,37 +41,17 @@ export class MultivariateNormal extends Distribution {
     opts?: MultivariateNormalOptions,
   ) {
     const fn = 'distributions.MultivariateNormal';
-    let o: unknown = opts;
-    if (isRecord(covarianceMatrix) && !(covarianceMatrix instanceof Tensor) && precisionMatrix === undefined && scaleTril === undefined && opts === undefined)
-      [o, covarianceMatrix] = [covarianceMatrix, undefined];
-    if (o !== undefined && !isRecord(o)) throw new ValueError(fn, `options must be an object, got ${fmtValue(o)}`);
-    const given = (o ?? {}) as Record<string, unknown>;
-    for (const k of Object.keys(given))
-      if (![...MATRICES, 'validateArgs'].includes(k))
-        throw new ValueError(fn, `unknown option '${k}' (the options are covarianceMatrix, precisionMatrix, scaleTril, validateArgs)`);
-    const positional: Record<string, unknown> = { covarianceMatrix, precisionMatrix, scaleTril };
-    const mats: Record<string, Tensor> = {};
-    for (const name of MATRICES) {
-      const v = positional[name] ?? given[name];
-      if (positional[name] != null && given[name] != null) throw new ValueError(fn, `${name} is given both positionally and in the options`);
-      if (v == null) continue;
-      if (!(v instanceof Tensor)) throw new ValueError(fn, `${name} must be a Tensor, got ${fmtValue(v)}`);
-      v.assertAlive(fn);
-      mats[name] = v;
-    }
+    const { mats, validateArgs } = matrixArgs(fn, covarianceMatrix, precisionMatrix, scaleTril, opts);
     if (!(loc instanceof Tensor)) throw new ValueError(fn, `loc must be a Tensor, got ${fmtValue(loc)}`);
     if (loc.ndim < 1) throw new ValueError(fn, 'loc must be at least one-dimensional.');
-    const names = Object.keys(mats) as (typeof MATRICES)[number][];
-    if (names.length !== 1) throw new ValueError(fn, 'Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.');
-    const name = names[0],
-      m = mats[name];
+    const [name, m] = singleMatrix(fn, mats);
     if (m.ndim < 2) throw new ValueError(fn, `${TORCH_NAMES[name]} matrix must be at least two-dimensional, with optional leading batch dimensions`);
     const n = loc.shape[loc.ndim - 1];
     if (m.shape[m.ndim - 1] !== n || m.shape[m.ndim - 2] !== n)
       throw new ValueError(fn, `${name} must be [..., ${n}, ${n}] to match loc's ${n} events, got [${m.shape.join(', ')}]`);
     const batchShape = broadcastShapes(fn, [m.shape.slice(0, -2), loc.shape.slice(0, -1)]);
-    super(batchShape, [n], given.validateArgs as boolean | undefined, { [name]: m.expand([...batchShape, n, n]), loc: loc.expand([...batchShape, n]) });
-    const L = name === 'scaleTril' ? m : name === 'covarianceMatrix' ? cholesky(m) : precisionToScaleTril(m);
+    super(batchShape, [n], validateArgs, { [name]: m.expand([...batchShape, n, n]), loc: loc.expand([...batchShape, n]) });
+    const L = toScaleTril(name, m);
     Object.defineProperty(this, '_unbroadcastedScaleTril', { value: L, writable: true, configurable: true, enumerable: false });
   }
   override get typeName(): string {
@@ -102,22 +59,6 @@ export class MultivariateNormal extends Distribution {
   }
   override get argConstraints(): Record<string, Constraint> {
     return { loc: realVector, covarianceMatrix: positiveDefinite, precisionMatrix: positiveDefinite, scaleTril: lowerCholesky };
-  }
-  override get support(): Constraint {
-    return realVector;
-  }
-  override get hasRsample(): boolean {
-    return true;
-  }
-  /** batchShape + [n, n]. */
-  get matrixShape(): number[] {
-    return [...this._batchShape, ...this._eventShape, ...this._eventShape];
-  }
-  override get mean(): Tensor {
-    return this.loc;
-  }
-  override get mode(): Tensor {
-    return this.loc;
   }
   /** The diagonal of Σ: the row sums of L². */
   override get variance(): Tensor {
@@ -150,8 +91,7 @@ export class MultivariateNormal extends Distribution {
   }
   /** ½·n·(1 + log 2π) + Σ log Lᵢᵢ, over the batch. */
   override entropy(): Tensor {
-    const h = halfLogDet(this._unbroadcastedScaleTril).add(0.5 * this._eventShape[0] * (1 + LOG_2PI));
-    return this._batchShape.length === 0 ? h : h.expand(this._batchShape);
+    return this.gaussianEntropy(halfLogDet(this._unbroadcastedScaleTril));
   }
 }
 lazyProperty(MultivariateNormal.prototype, 'scaleTril', (d) => d._unbroadcastedScaleTril.expand(d.matrixShape));
