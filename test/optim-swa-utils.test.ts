@@ -2,7 +2,7 @@
  * wg.optim.swaUtils against torch 1.13 (test/fixtures/swa-utils-torch.py): AveragedModel's state-dict
  * keys and averaged tensors after each update (torch's equal average; an EMA avgFn with useBuffers),
  * the deep copy it makes, SWALR's lr sequences (cos and linear, annealEpochs 0, 1, 3, 10, one swaLr
- * or one per group, after a CosineAnnealingLR, lastEpoch given), updateBn's running statistics, and
+ * or one per group, after a CosineAnnealingLR, in a SequentialLR, lastEpoch given), updateBn's running statistics, and
  * the errors.
  */
 import { readFileSync } from 'node:fs';
@@ -260,6 +260,21 @@ describe('SWALR', () => {
     expect(s.baseLrs).toEqual([0.1, 0.02]); // torch's initial_lr, from the first scheduler
   });
 
+  test("in a SequentialLR after a CosineAnnealingLR: the switch is torch's step(0)", () => {
+    const opt = new wg.optim.SGD([wg.zeros([1], { requiresGrad: true })], { lr: 0.1 });
+    const a = new wg.optim.lr.CosineAnnealingLR(opt, { tMax: 5 });
+    const b = new swaUtils.SWALR(opt, { swaLr: 0.01, annealEpochs: 3, annealStrategy: 'linear' });
+    const seqLr = new wg.optim.lr.SequentialLR(opt, { schedulers: [a, b], milestones: [3] });
+    const seq = [lrs(opt)];
+    for (let k = 0; k < 8; k++) {
+      opt.step();
+      seqLr.step();
+      seq.push(lrs(opt));
+    }
+    expectLrs(seq, fx.swalr.sequential.lrs);
+    expect(b.lastEpoch).toBe(fx.swalr.sequential.last_epoch);
+  });
+
   test('lastEpoch given: the epoch resumes, the annealing follows the steps since construction (as torch)', () => {
     const opt = sgd();
     const s = new swaUtils.SWALR(opt, { swaLr: 0.05, annealEpochs: 3, lastEpoch: 4 });
@@ -342,6 +357,22 @@ describe('updateBn', () => {
     swaUtils.updateBn([x], plain.eval());
     expect(plain.training).toBe(false);
     expect(Array.from(plain.weight.data())).toEqual(w);
+  });
+
+  test('BatchNorm2d: each batch weighted equally, whatever its size (the mean of the batch means and unbiased variances)', () => {
+    wg.setBackend('wasm');
+    wg.manualSeed(9);
+    const bn = new nn.BatchNorm2d(2, { momentum: 0.5 });
+    const batches = [wg.randn([3, 2, 3, 5]), wg.randn([5, 2, 3, 5]).mul(2).add(1), wg.randn([1, 2, 3, 5])];
+    swaUtils.updateBn(batches, bn);
+    const perChannel = (x: wg.Tensor) => x.transpose(0, 1).reshape([2, -1]);
+    const means = batches.map((x) => Array.from(perChannel(x).mean(1).data()));
+    const vars = batches.map((x) => Array.from(perChannel(x).var(1).data())); // unbiased, as the running variance
+    const avg = (rows: number[][]) => rows[0].map((_, c) => rows.reduce((a, r) => a + r[c], 0) / rows.length);
+    Array.from(bn.runningMean!.data()).forEach((v, c) => expect(v).toBeCloseTo(avg(means)[c], 5));
+    Array.from(bn.runningVar!.data()).forEach((v, c) => expect(v).toBeCloseTo(avg(vars)[c], 5));
+    expect(bn.numBatchesTracked!.item()).toBe(3);
+    expect(bn.momentum).toBe(0.5);
   });
 
   test('errors; a failing batch restores the momenta and the mode', () => {
