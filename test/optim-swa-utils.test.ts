@@ -207,6 +207,15 @@ describe('SWALR', () => {
   const sgd = () =>
     new wg.optim.SGD([{ params: [wg.zeros([1], { requiresGrad: true })] }, { params: [wg.zeros([1], { requiresGrad: true })], lr: 0.02 }], { lr: 0.1 });
   const lrs = (opt: wg.optim.Optimizer) => opt.paramGroups.map((g) => g.lr as number);
+  /** `n` epochs of opt.step() then sched.step(), each epoch's lrs pushed onto `seq` (returned). */
+  const stepped = (opt: wg.optim.Optimizer, sched: { step(): void }, n: number, seq: number[][] = [lrs(opt)]) => {
+    for (let k = 0; k < n; k++) {
+      opt.step();
+      sched.step();
+      seq.push(lrs(opt));
+    }
+    return seq;
+  };
   const expectLrs = (got: number[][], want: number[][]) => {
     expect(got).toHaveLength(want.length);
     got.forEach((row, k) => row.forEach((v, i) => expect(Math.abs(v - want[k][i]), `step ${k} group ${i}: ${v} vs ${want[k][i]}`).toBeLessThan(1e-7)));
@@ -222,12 +231,7 @@ describe('SWALR', () => {
     test(`${name}: torch's lr sequence`, () => {
       const opt = sgd();
       const s = new swaUtils.SWALR(opt, opts);
-      const seq = [lrs(opt)];
-      for (let k = 0; k < 12; k++) {
-        opt.step();
-        s.step();
-        seq.push(lrs(opt));
-      }
+      const seq = stepped(opt, s, 12);
       expectLrs(seq, fx.swalr[name].lrs);
       expect(s.lastEpoch).toBe(fx.swalr[name].last_epoch);
     });
@@ -242,19 +246,10 @@ describe('SWALR', () => {
   test('after a CosineAnnealingLR: from the lr it left', () => {
     const opt = sgd();
     const cos = new wg.optim.lr.CosineAnnealingLR(opt, { tMax: 5 });
-    const seq = [lrs(opt)];
-    for (let k = 0; k < 3; k++) {
-      opt.step();
-      cos.step();
-      seq.push(lrs(opt));
-    }
+    const seq = stepped(opt, cos, 3);
     const s = new swaUtils.SWALR(opt, { swaLr: 0.01, annealEpochs: 4, annealStrategy: 'linear' });
     seq.push(lrs(opt));
-    for (let k = 0; k < 6; k++) {
-      opt.step();
-      s.step();
-      seq.push(lrs(opt));
-    }
+    stepped(opt, s, 6, seq);
     expectLrs(seq, fx.swalr.after_cosine.lrs);
     expect(s.lastEpoch).toBe(6);
     expect(s.baseLrs).toEqual([0.1, 0.02]); // torch's initial_lr, from the first scheduler
@@ -265,12 +260,7 @@ describe('SWALR', () => {
     const a = new wg.optim.lr.CosineAnnealingLR(opt, { tMax: 5 });
     const b = new swaUtils.SWALR(opt, { swaLr: 0.01, annealEpochs: 3, annealStrategy: 'linear' });
     const seqLr = new wg.optim.lr.SequentialLR(opt, { schedulers: [a, b], milestones: [3] });
-    const seq = [lrs(opt)];
-    for (let k = 0; k < 8; k++) {
-      opt.step();
-      seqLr.step();
-      seq.push(lrs(opt));
-    }
+    const seq = stepped(opt, seqLr, 8);
     expectLrs(seq, fx.swalr.sequential.lrs);
     expect(b.lastEpoch).toBe(fx.swalr.sequential.last_epoch);
   });
@@ -278,12 +268,7 @@ describe('SWALR', () => {
   test('lastEpoch given: the epoch resumes, the annealing follows the steps since construction (as torch)', () => {
     const opt = sgd();
     const s = new swaUtils.SWALR(opt, { swaLr: 0.05, annealEpochs: 3, lastEpoch: 4 });
-    const seq = [lrs(opt)];
-    for (let k = 0; k < 5; k++) {
-      opt.step();
-      s.step();
-      seq.push(lrs(opt));
-    }
+    const seq = stepped(opt, s, 5);
     expectLrs(seq, fx.swalr.last_epoch4.lrs);
     expect(s.lastEpoch).toBe(fx.swalr.last_epoch4.last_epoch);
   });
