@@ -13,6 +13,7 @@ export {
   defaultCollate,
   DataLoader,
   type DataLoaderOptions,
+  type RandomSamplerOptions,
   Sampler,
   type MapDataset,
 } from './loader.js';

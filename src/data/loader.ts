@@ -4,14 +4,16 @@
  *
  * A dataset is anything with `length` and `getItem(i)` (PyTorch's __len__ and __getitem__), a JS
  * array of samples, or a Tensor (its rows). Loading runs on the calling thread, in order: there are
- * no worker processes, so `numWorkers` is accepted and changes nothing. Shuffles and random
- * samplers draw from wasmgrad's seeded stream (`wg.manualSeed`), not torch's generator.
+ * no worker processes, so `numWorkers` is accepted and changes nothing. Shuffles, random samplers
+ * and randomSplit draw from wasmgrad's seeded stream (`wg.manualSeed`), or from the `generator` given
+ * (a wg.Generator: its own stream, the global one left as it was), with sfc32's numbers, not torch's.
  */
 import { checkBool, checkFunction, checkOptions } from '../engine/check.js';
 import { Tensor } from '../engine/tensor.js';
 import { ShapeError, ValueError, fmtValue } from '../errors.js';
 import { tensor } from '../api/creation.js';
 import { below, multinomial, permutation } from '../api/factories.js';
+import { Generator as RandomGenerator, defaultGenerator, withGenerator } from '../api/generator.js';
 import { stack } from '../api/shape.js';
 import { fmtShape, sameShape } from '../ops/types.js';
 import { IterableDataset, streamLength } from './iterable.js';
@@ -41,6 +43,13 @@ function checkDataset(fn: string, ds: unknown): asserts ds is MapDataset {
   const ok =
     Array.isArray(ds) || (ds !== null && typeof ds === 'object' && typeof (ds as Dataset).getItem === 'function' && Number.isInteger((ds as Dataset).length));
   if (!ok) throw new ValueError(fn, `dataset must have an integer length and a getItem(index) method (or be an array or a Tensor), got ${fmtValue(ds)}`);
+}
+
+/** torch's `generator` argument: a wg.Generator, or null / undefined for the global stream (null). */
+function checkGenerator(fn: string, g: unknown): RandomGenerator | null {
+  if (g === undefined || g === null) return null;
+  if (!(g instanceof RandomGenerator)) throw new ValueError(fn, `generator must be a wg.Generator or null, got ${fmtValue(g)}`);
+  return g;
 }
 
 /** An index in [−n, n) as one in [0, n) (Python's negative indexing), else a ValueError. */
@@ -122,11 +131,13 @@ export class ConcatDataset<T = unknown> extends Dataset<T> {
 /**
  * Splits a dataset into non-overlapping random subsets of the given lengths (PyTorch's
  * random_split). Fractions summing to 1 become ⌊n·f⌋ each, the remainder given one by one to the
- * subsets in turn (torch 1.13's rule).
+ * subsets in turn (torch 1.13's rule). The order is one permutation drawn from `generator` (torch's
+ * default: wg.defaultGenerator, the global stream).
  */
-export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[]): Subset<T>[] {
+export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[], generator: RandomGenerator | null = defaultGenerator): Subset<T>[] {
   const FN = 'data.randomSplit';
   checkDataset(FN, dataset);
+  const g = checkGenerator(FN, generator);
   const n = sizeOf(dataset);
   if (!Array.isArray(lengths) || lengths.length === 0 || lengths.some((l) => typeof l !== 'number' || !(l >= 0)))
     throw new ValueError(FN, `lengths must be a non-empty array of non-negative numbers, got ${fmtValue(lengths)}`);
@@ -139,7 +150,7 @@ export function randomSplit<T>(dataset: MapDataset<T>, lengths: readonly number[
   }
   if (sizes.some((l) => !Number.isInteger(l)) || sizes.reduce((a, b) => a + b, 0) !== n)
     throw new ValueError(FN, `sum of input lengths ${fmtValue(lengths)} does not equal the length of the input dataset (${n})`);
-  const order = Array.from(permutation(n));
+  const order = Array.from(withGenerator(FN, g, () => permutation(n)));
   let start = 0;
   return sizes.map((l) => new Subset(dataset, order.slice(start, (start += l))));
 }
@@ -172,22 +183,35 @@ export class SequentialSampler extends Sampler {
   }
 }
 
+export interface RandomSamplerOptions {
+  /** Draw with replacement (default false). */
+  replacement?: boolean;
+  /** How many indices a pass yields (default the dataset's length). */
+  numSamples?: number;
+  /** The stream the draws come from (default null: the global stream). */
+  generator?: RandomGenerator | null;
+}
+
 /**
  * Random indices (PyTorch's RandomSampler): a fresh permutation each pass, or with `replacement`
  * `numSamples` uniform draws. Without replacement, numSamples beyond n takes further permutations.
+ * Each permutation, and each draw with replacement, is taken from `generator` when it is made, so an
+ * unfinished pass leaves the stream after the draws its yielded indices needed.
  */
 export class RandomSampler extends Sampler {
   readonly replacement: boolean;
   readonly numSamples: number;
+  readonly generator: RandomGenerator | null;
   constructor(
     readonly dataSource: MapDataset,
-    options: { replacement?: boolean; numSamples?: number } = {},
+    options: RandomSamplerOptions = {},
   ) {
     super();
     const FN = 'data.RandomSampler';
     checkDataset(FN, dataSource);
-    const o = checkOptions<{ replacement?: boolean; numSamples?: number }>(FN, options, ['replacement', 'numSamples']);
+    const o = checkOptions<RandomSamplerOptions>(FN, options, ['replacement', 'numSamples', 'generator']);
     checkBool(FN, 'replacement', o.replacement);
+    this.generator = checkGenerator(FN, o.generator);
     this.replacement = o.replacement ?? false;
     this.numSamples = o.numSamples ?? sizeOf(dataSource);
     if (!Number.isInteger(this.numSamples) || this.numSamples <= 0)
@@ -198,38 +222,51 @@ export class RandomSampler extends Sampler {
   }
   *[Symbol.iterator](): Iterator<number> {
     const n = sizeOf(this.dataSource);
+    // the generator's stream is swapped in around each draw, never across a yield
+    const draw = <R>(f: () => R) => withGenerator('data.RandomSampler', this.generator, f);
     if (this.replacement) {
-      for (let k = 0; k < this.numSamples; k++) yield below(n); // randint(n, [numSamples])'s draws
+      for (let k = 0; k < this.numSamples; k++) yield draw(() => below(n)); // randint(n, [numSamples])'s draws
       return;
     }
-    for (let left = this.numSamples; left > 0; left -= n) yield* permutation(n).slice(0, left);
+    for (let left = this.numSamples; left > 0; left -= n) yield* draw(() => permutation(n)).slice(0, left);
   }
 }
 
-/** The given indices in a random order each pass (PyTorch's SubsetRandomSampler). */
+/** The given indices in a random order each pass (PyTorch's SubsetRandomSampler), drawn from `generator` (null: the global stream). */
 export class SubsetRandomSampler extends Sampler {
-  constructor(readonly indices: readonly number[]) {
+  readonly generator: RandomGenerator | null;
+  constructor(
+    readonly indices: readonly number[],
+    generator: RandomGenerator | null = null,
+  ) {
     super();
     if (!Array.isArray(indices)) throw new ValueError('data.SubsetRandomSampler', `indices must be an array of integers, got ${fmtValue(indices)}`);
+    this.generator = checkGenerator('data.SubsetRandomSampler', generator);
   }
   get length(): number {
     return this.indices.length;
   }
   *[Symbol.iterator](): Iterator<number> {
-    for (const k of permutation(this.indices.length)) yield this.indices[k];
+    for (const k of withGenerator('data.SubsetRandomSampler', this.generator, () => permutation(this.indices.length))) yield this.indices[k];
   }
 }
 
-/** numSamples indices drawn with probabilities proportional to `weights` (PyTorch's WeightedRandomSampler, torch.multinomial). */
+/**
+ * numSamples indices drawn with probabilities proportional to `weights` (PyTorch's
+ * WeightedRandomSampler, torch.multinomial), from `generator` (null: the global stream).
+ */
 export class WeightedRandomSampler extends Sampler {
   readonly weights: Tensor;
+  readonly generator: RandomGenerator | null;
   constructor(
     weights: Tensor | readonly number[],
     readonly numSamples: number,
     readonly replacement = true,
+    generator: RandomGenerator | null = null,
   ) {
     super();
     const FN = 'data.WeightedRandomSampler';
+    this.generator = checkGenerator(FN, generator);
     if (!Number.isInteger(numSamples) || numSamples <= 0)
       throw new ValueError(FN, `numSamples should be a positive integer value, but got numSamples=${fmtValue(numSamples)}`);
     checkBool(FN, 'replacement', replacement);
@@ -241,7 +278,9 @@ export class WeightedRandomSampler extends Sampler {
     return this.numSamples;
   }
   *[Symbol.iterator](): Iterator<number> {
-    yield* multinomial(this.weights, this.numSamples, { replacement: this.replacement }).data();
+    yield* withGenerator('data.WeightedRandomSampler', this.generator, () =>
+      multinomial(this.weights, this.numSamples, { replacement: this.replacement }),
+    ).data();
   }
 }
 
@@ -352,6 +391,8 @@ export interface DataLoaderOptions<T = unknown> {
   numWorkers?: number;
   /** Accepted for ported code; there is no device to pin for. */
   pinMemory?: boolean;
+  /** The stream shuffle draws from (default null: the global stream). torch also draws worker seeds from it; there are no workers here. */
+  generator?: RandomGenerator | null;
 }
 
 /**
@@ -366,6 +407,7 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
   readonly sampler: Iterable<number>;
   readonly batchSampler: Iterable<number[]> | null;
   readonly collateFn: ((samples: T[]) => unknown) | null;
+  readonly generator: RandomGenerator | null;
 
   constructor(dataset: MapDataset<T> | IterableDataset<T>, options: DataLoaderOptions<T> = {}) {
     const FN = 'data.DataLoader';
@@ -380,7 +422,9 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
       'dropLast',
       'numWorkers',
       'pinMemory',
+      'generator',
     ]);
+    const generator = checkGenerator(FN, o.generator);
     for (const k of ['shuffle', 'dropLast', 'pinMemory'] as const) checkBool(FN, k, o[k]);
     if (o.numWorkers !== undefined && (!Number.isInteger(o.numWorkers) || o.numWorkers < 0))
       throw new ValueError(FN, `numWorkers option should be non-negative; use numWorkers=0 to disable multiprocessing, got ${fmtValue(o.numWorkers)}`);
@@ -409,10 +453,11 @@ export class DataLoader<T = unknown, B = unknown> implements Iterable<B> {
     this.dropLast = o.dropLast ?? false;
     // (an iterable dataset is read in its own order: its loader's samplers are empty, never used)
     const mapped = stream ? [] : dataset;
-    this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(mapped) : new SequentialSampler(mapped));
+    this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(mapped, { generator }) : new SequentialSampler(mapped));
     this.batchSampler = o.batchSampler ?? (batchSize === null || stream ? null : new BatchSampler(this.sampler, batchSize, this.dropLast));
     this.batchSize = o.batchSampler !== undefined ? null : batchSize;
     this.collateFn = o.collateFn ?? null;
+    this.generator = generator;
   }
 
   /** The number of batches in a pass (PyTorch's len(loader)). */

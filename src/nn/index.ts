@@ -38,6 +38,7 @@ export type { AvgPoolModuleOptions, MaxPoolModuleOptions } from './simple.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, type BatchNormOptions, type LayerNormOptions } from './norm.js';
 export { RNN, GRU, LSTM, RecurrentBase as RNNBase, type RecurrentOptions, type RNNOptions, type LSTMOptions } from './recurrent.js';
 export { Sequential, ModuleList, ModuleDict } from './container.js';
+export { Container } from './legacy-container.js';
 export { Parameter } from './parameter.js';
 export * as init from './initializers.js';
 export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './attention.js';

@@ -301,3 +301,24 @@ export function sparse_(t: Tensor, sparsity: number | { sparsity?: number; std?:
   let e = 0;
   return fill('sparse_', t, () => values[e++]);
 }
+
+/**
+ * torch 1.13's deprecated names without the trailing underscore (nn.init.uniform, nn.init.xavier_normal,
+ * …): the same functions, so the same arguments, draws and errors. torch warns on every call ("nn.init.uniform
+ * is now deprecated in favor of nn.init.uniform_."); these are silent, as wasmgrad's other deprecated torch
+ * names (F.upsample, torch.range). (The export names are separate from this module's imports `uniform` and
+ * `normal`, the stream's draws.)
+ */
+export {
+  uniform_ as uniform,
+  normal_ as normal,
+  constant_ as constant,
+  xavierUniform_ as xavierUniform,
+  xavierNormal_ as xavierNormal,
+  kaimingUniform_ as kaimingUniform,
+  kaimingNormal_ as kaimingNormal,
+  orthogonal_ as orthogonal,
+  sparse_ as sparse,
+  dirac_ as dirac,
+  eye_ as eye,
+};

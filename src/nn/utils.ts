@@ -1,6 +1,6 @@
 /**
  * wg.nn.utils: torch.nn.utils' parameters_to_vector, vector_to_parameters, clip_grad_norm_ and
- * clip_grad_value_ (wg.optim's, under torch's names), rnn (padding and packed sequences,
+ * clip_grad_value_ (wg.optim's, under torch's names; clip_grad_norm, torch's deprecated name, too), rnn (padding and packed sequences,
  * ./packed.ts), the weight_norm / spectral_norm reparametrizations (./reparam.ts) and the
  * conv– and Linear–BatchNorm fusion for inference (./fuse.ts), skip_init (./skip-init.ts).
  */
@@ -20,6 +20,11 @@ export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeight
 
 /** torch.nn.utils.clip_grad_norm_: wg.optim.clipGradNorm. */
 export const clipGradNorm_ = clipGradNorm;
+/**
+ * torch.nn.utils.clip_grad_norm, deprecated in torch 1.13 in favour of clip_grad_norm_: the same
+ * function (torch also warns on each call; this alias is silent).
+ */
+export { clipGradNorm };
 /** torch.nn.utils.clip_grad_value_: wg.optim.clipGradValue. */
 export const clipGradValue_ = clipGradValue;
 

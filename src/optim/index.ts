@@ -28,3 +28,5 @@ export { clipGradNorm, clipGradValue, type ClipGradNormOptions } from './clip.js
 export * as lr from './lr.js';
 /** PyTorch's path for the schedules (torch.optim.lr_scheduler): the same namespace as wg.optim.lr. */
 export * as lrScheduler from './lr.js';
+/** torch.optim.swa_utils: AveragedModel, SWALR and updateBn (Stochastic Weight Averaging). */
+export * as swaUtils from './swa-utils.js';
