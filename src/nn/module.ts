@@ -100,7 +100,7 @@ export abstract class Module<F extends Forward = (x: Tensor) => Tensor> {
    * field is a plain delete.
    */
   constructor() {
-    return new Proxy(this, { defineProperty: adoptField, deleteProperty: dropField });
+    return asModule(this);
   }
 
   /** Computes the module's output. */
@@ -844,6 +844,14 @@ function onBackendOf(target: Tensor, src: Tensor): Tensor {
 function holds<V>(registry: ReadonlyMap<string, V>, v: V): boolean {
   for (const x of registry.values()) if (x === v) return true;
   return false;
+}
+
+/**
+ * @internal `raw` seen through the proxy every module is (the constructor's; also a deep copy's, made
+ * without the constructor: src/optim/module-copy.ts): fields set on it later register.
+ */
+export function asModule<M extends AnyModule>(raw: M): M {
+  return new Proxy<AnyModule>(raw, { defineProperty: adoptField, deleteProperty: dropField }) as M;
 }
 
 /** The module proxy's trap: defines the property on the module, then registers a module or nn.Parameter value. */

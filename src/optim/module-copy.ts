@@ -15,7 +15,7 @@ import { noGrad } from '../engine/engine.js';
 import { makePersistent } from '../engine/memory.js';
 import { Tensor } from '../engine/tensor.js';
 import { ValueError } from '../errors.js';
-import { Module, type AnyModule } from '../nn/module.js';
+import { Module, asModule, type AnyModule } from '../nn/module.js';
 import { Parameter, markParameter } from '../nn/parameter.js';
 
 /** A deep copy of `m` (torch's copy.deepcopy(model)); `fn` names the caller in errors. */
@@ -78,8 +78,8 @@ function copyTensor(fn: string, t: Tensor): Tensor {
 
 /**
  * The module's fields (its registries of parameters, buffers and children included) copied onto an
- * object of its class, seen through the proxy every module is (src/nn/module.ts): fields set on the
- * copy later register as on any module.
+ * object of its class, seen through the proxy every module is (asModule): fields set on the copy later
+ * register as on any module.
  */
 function copyModule(fn: string, m: AnyModule, memo: Map<object, unknown>): AnyModule {
   // a forward set on the instance (a hook's wrapper, or the user's) is a closure over the original
@@ -89,18 +89,7 @@ function copyModule(fn: string, m: AnyModule, memo: Map<object, unknown>): AnyMo
       `cannot copy the module ${m.constructor.name}: its forward is set on the instance (by a forward or backward hook, or by hand), and the copy would run the original's; remove the hooks first`,
     );
   const raw = Object.create(Object.getPrototypeOf(m) as object) as AnyModule;
-  const copy = new Proxy(raw, {
-    defineProperty: (target, name, desc) => {
-      if (!Reflect.defineProperty(target, name, desc)) return false;
-      if (typeof name === 'string' && 'value' in desc) target.adopt(name, desc.value);
-      return true;
-    },
-    deleteProperty: (target, name) => {
-      if (!Reflect.deleteProperty(target, name)) return false;
-      if (typeof name === 'string') target.forget(name);
-      return true;
-    },
-  });
+  const copy = asModule(raw);
   memo.set(m, copy); // before the fields: a child that points back at m gets the copy
   copyFields(fn, m, raw, memo);
   return copy;
