@@ -29,7 +29,6 @@ export { Poisson } from './poisson.js';
 export { NegativeBinomial } from './negative-binomial.js';
 export { Multinomial } from './multinomial.js';
 export type { ProbsOptions } from './discrete-utils.js';
-import './kl-discrete.js';
 export { MultivariateNormal, type MultivariateNormalOptions } from './multivariate-normal.js';
 export * as transforms from './transforms.js';
 export * from './transforms.js';

@@ -9,9 +9,10 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Distribution } from './distribution.js';
 import { klDivergence as dispatchKl, registerKl as registerPair } from './kl.js';
 import { registerContinuousKl } from './kl-continuous.js';
+import { registerDiscreteKl } from './kl-discrete.js';
 import { registerTransformedKl } from './kl-transformed.js';
 
-const BUILTINS: (() => void)[] = [registerContinuousKl, registerTransformedKl];
+const BUILTINS: (() => void)[] = [registerContinuousKl, registerDiscreteKl, registerTransformedKl];
 let registered = false;
 
 function builtins(): void {
