@@ -44,3 +44,8 @@ export { Weibull } from './weibull.js';
 export { Pareto } from './pareto.js';
 export { Kumaraswamy } from './kumaraswamy.js';
 export { LogisticNormal } from './logistic-normal.js';
+export { Dirichlet } from './dirichlet.js';
+export { MixtureSameFamily } from './mixture-same-family.js';
+export { LogitRelaxedBernoulli, RelaxedBernoulli } from './relaxed-bernoulli.js';
+export { ExpRelaxedCategorical, RelaxedOneHotCategorical } from './relaxed-categorical.js';
+export { OneHotCategoricalStraightThrough } from './one-hot-categorical-straight-through.js';

@@ -9,10 +9,11 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Distribution } from './distribution.js';
 import { klDivergence as dispatchKl, registerKl as registerPair } from './kl.js';
 import { registerContinuousKl } from './kl-continuous.js';
+import { registerDirichletKl } from './kl-dirichlet.js';
 import { registerDiscreteKl } from './kl-discrete.js';
 import { registerTransformedKl } from './kl-transformed.js';
 
-const BUILTINS: (() => void)[] = [registerContinuousKl, registerDiscreteKl, registerTransformedKl];
+const BUILTINS: (() => void)[] = [registerContinuousKl, registerDiscreteKl, registerTransformedKl, registerDirichletKl];
 let registered = false;
 
 function builtins(): void {
