@@ -391,6 +391,55 @@ describe('samplers: seeded Monte-Carlo checks (6 standard errors: a false failur
   });
 });
 
+describe('MixtureSameFamily with a shorter mixture batch', () => {
+  test('the weights broadcast from the right: each batch row is the mixture of its own components', () => {
+    // mixture batch (3,), components (2, 3, K = 2): row (i, j) mixes components (i, j, ·) with weights j
+    const logits = wg.tensor([
+      [0, 1],
+      [2, -1],
+      [0.5, 0.5],
+    ]);
+    const loc = wg.arange(12).reshape([2, 3, 2]).mul(0.5),
+      scale = wg.arange(12).reshape([2, 3, 2]).mul(0.1).add(0.5);
+    const m = new D.MixtureSameFamily(new D.Categorical(null, logits), new D.Normal(loc, scale));
+    expect(m.batchShape).toEqual([2, 3]);
+    const x = wg.tensor([0.7]);
+    const w = arr(logits.softmax(-1)),
+      mu = arr(loc),
+      sd = arr(scale);
+    const mean: number[] = [],
+      variance: number[] = [],
+      logProb: number[] = [],
+      cdf: number[] = [];
+    const phi = (z: number) => 0.5 * (1 + erf(z / Math.SQRT2));
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 3; j++) {
+        const ks = [0, 1].map((k) => ({ w: w[2 * j + k], mu: mu[6 * i + 2 * j + k], sd: sd[6 * i + 2 * j + k] }));
+        const m1 = ks.reduce((s, c) => s + c.w * c.mu, 0);
+        mean.push(m1);
+        variance.push(ks.reduce((s, c) => s + c.w * (c.sd ** 2 + (c.mu - m1) ** 2), 0));
+        logProb.push(Math.log(ks.reduce((s, c) => s + (c.w * Math.exp(-0.5 * ((0.7 - c.mu) / c.sd) ** 2)) / (c.sd * Math.sqrt(2 * Math.PI)), 0)));
+        cdf.push(ks.reduce((s, c) => s + c.w * phi((0.7 - c.mu) / c.sd), 0));
+      }
+    expectClose(arr(m.mean), mean, 1e-5);
+    expectClose(arr(m.variance), variance, 1e-5);
+    expectClose(arr(m.logProb(x)), logProb, 1e-5);
+    expectClose(arr(m.cdf(x)), cdf, 1e-5);
+    expect(m.sample([4]).shape).toEqual([4, 2, 3]);
+  });
+});
+
+/** erf by Abramowitz–Stegun 7.1.26 is too coarse here: the series to convergence (|z| < 6 in this test). */
+function erf(z: number): number {
+  let sum = 0,
+    term = z;
+  for (let n = 0; n < 200; n++) {
+    sum += term / (2 * n + 1);
+    term *= (-z * z) / (n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
 describe('bad arguments', () => {
   test('Dirichlet', () => {
     expect(() => new D.Dirichlet(wg.tensor(1))).toThrow('`concentration` parameter must be at least one-dimensional');

@@ -77,14 +77,14 @@ export class MixtureSameFamily extends Distribution {
     return x.unsqueeze(-1 - this._eventNdims);
   }
   /**
-   * The mixture weights [...mixtureBatch, K] shaped to broadcast with the components' statistics
-   * [...batch, K, ...event]: 1s between the mixture's batch and K, and after K. (torch 1.13 counts
-   * the padding by numel instead of ndim, which agrees wherever its result broadcasts correctly.)
+   * The mixture weights [...mixtureBatch, K] with 1s after K for the event dims, to broadcast with
+   * the components' statistics [...batch, K, ...event] (the batches align from the right, as the
+   * constructor checks). torch 1.13 also inserts numel(batch) − numel(mixtureBatch) 1s before K
+   * when the mixture's batch has more than one element: 0 when the batches are equal, and a wrong
+   * shape otherwise, so this agrees with torch wherever torch's result is right.
    */
   private padMixture(w: Tensor): Tensor {
-    const pad = this._batchShape.length - this._mixtureDistribution.batchShape.length;
-    const s = w.shape;
-    return w.reshape([...s.slice(0, -1), ...Array<number>(pad).fill(1), s[s.length - 1], ...Array<number>(this._eventNdims).fill(1)]);
+    return w.reshape([...w.shape, ...Array<number>(this._eventNdims).fill(1)]);
   }
   /** Σ_k π_k·mean_k. */
   override get mean(): Tensor {
