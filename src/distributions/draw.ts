@@ -3,7 +3,8 @@
  * on both backends, not torch's (its generator differs). Parameters are read in JavaScript (float64)
  * and samples written as float32 tensors, as wg.poisson / wg.binomial do.
  *
- * Gamma: torch's algorithm (Marsaglia & Tsang 2000, with the boost u^(1/α) for α < 1). Its
+ * Gamma (Gamma, Chi2, Beta, and NegativeBinomial's gamma–Poisson mixture): torch's algorithm
+ * (Marsaglia & Tsang 2000, with the boost u^(1/α) for α < 1). Its
  * rsample gradient is the implicit reparameterization one, as torch's _standard_gamma_grad:
  * dx/dα = −(∂P/∂α)/(∂P/∂x) at the drawn x, P(α, x) the regularized lower incomplete gamma function;
  * ∂P/∂x = x^(α−1)e^(−x)/Γ(α) in closed form, ∂P/∂α by a float64 central difference (step 1e-5·α:
@@ -61,11 +62,11 @@ export function igammaHost(a: number, x: number): number {
   return 1 - Math.exp(lead) * h;
 }
 
-/** One Gamma(α, 1) draw (torch's sample_gamma). */
+/** One Gamma(α, 1) draw (torch's sample_gamma): 0 for α = 0, NaN for a NaN or negative α (unvalidated parameters). */
 export function gammaSample(alpha: number): number {
+  if (!(alpha > 0)) return alpha === 0 ? 0 : NaN;
   let scale = 1;
   if (alpha < 1) {
-    if (alpha === 0) return 0;
     scale *= Math.pow(1 - uniform(), 1 / alpha);
     alpha += 1;
   }

@@ -9,11 +9,20 @@ import type { Tensor } from '../engine/tensor.js';
 import type { Distribution } from './distribution.js';
 import { klDivergence as dispatchKl, registerKl as registerPair } from './kl.js';
 import { registerContinuousKl } from './kl-continuous.js';
+import { registerDirichletKl } from './kl-dirichlet.js';
+import { registerDiscreteKl } from './kl-discrete.js';
 import { registerTransformedKl } from './kl-transformed.js';
 import { registerGumbelParetoKl } from './kl-gumbel-pareto.js';
 import { registerLowRankKl } from './kl-lowrank.js';
 
-const BUILTINS: (() => void)[] = [registerContinuousKl, registerTransformedKl, registerGumbelParetoKl, registerLowRankKl];
+const BUILTINS: (() => void)[] = [
+  registerContinuousKl,
+  registerDiscreteKl,
+  registerTransformedKl,
+  registerDirichletKl,
+  registerGumbelParetoKl,
+  registerLowRankKl,
+];
 let registered = false;
 
 function builtins(): void {

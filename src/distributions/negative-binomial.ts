@@ -9,7 +9,7 @@ import { poisson } from '../api/sampling.js';
 import { HalfOpenInterval, greaterThanEq, nonnegativeInteger, real, type Constraint } from './constraints.js';
 import { Distribution } from './distribution.js';
 import { expandedParams, probsOrLogits, setWhere, type ProbsOptions } from './discrete-utils.js';
-import { standardGamma } from './gamma-draw.js';
+import { standardGamma } from './draw.js';
 import { broadcastAll, lazyProperty, logitsToProbs, probsToLogits } from './utils.js';
 
 /** torch's half_open_interval(0., 1.): float bounds, printed 0.0 and 1.0. */
@@ -58,7 +58,7 @@ export class NegativeBinomial extends Distribution {
   override sample(sampleShape: readonly number[] = []): Tensor {
     const shape = this.extendedShape(sampleShape);
     return noGrad(() => {
-      const rate = standardGamma(this.totalCount.expand(shape)).mul(this.logits.exp());
+      const rate = standardGamma(this.totalCount, shape).mul(this.logits.exp());
       return poisson(rate);
     });
   }

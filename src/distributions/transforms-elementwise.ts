@@ -11,16 +11,14 @@ import type { Distribution } from './distribution.js';
 import { Transform, type CacheSize } from './transform.js';
 import { FLOAT32_EPS, FLOAT32_TINY, broadcastAll } from './utils.js';
 
-/** y = exp(x). */
-export class ExpTransform extends Transform {
-  override get typeName(): string {
-    return 'ExpTransform';
-  }
+/**
+ * A parameterless, increasing bijection of the reals onto its codomain, acting elementwise (Exp,
+ * Sigmoid, Softplus, Tanh): domain real, bijective, sign +1, and equal to any instance of its class
+ * (torch's `isinstance(other, Cls)` __eq__).
+ */
+abstract class RealBijection extends Transform {
   override get domain(): Constraint {
     return real;
-  }
-  override get codomain(): Constraint {
-    return positive;
   }
   override get bijective(): boolean {
     return true;
@@ -29,7 +27,17 @@ export class ExpTransform extends Transform {
     return 1;
   }
   override equals(other: Transform): boolean {
-    return other instanceof ExpTransform;
+    return other instanceof (this.constructor as abstract new (...args: never[]) => Transform);
+  }
+}
+
+/** y = exp(x). */
+export class ExpTransform extends RealBijection {
+  override get typeName(): string {
+    return 'ExpTransform';
+  }
+  override get codomain(): Constraint {
+    return positive;
   }
   protected override _call(x: Tensor): Tensor {
     return x.exp();
@@ -93,24 +101,12 @@ export class PowerTransform extends Transform {
 export const clippedSigmoid = (x: Tensor): Tensor => x.sigmoid().clamp(FLOAT32_TINY, 1 - FLOAT32_EPS);
 
 /** y = sigmoid(x), x = logit(y) (both clipped to float32's range, as torch). */
-export class SigmoidTransform extends Transform {
+export class SigmoidTransform extends RealBijection {
   override get typeName(): string {
     return 'SigmoidTransform';
   }
-  override get domain(): Constraint {
-    return real;
-  }
   override get codomain(): Constraint {
     return unitInterval;
-  }
-  override get bijective(): boolean {
-    return true;
-  }
-  override get sign(): number {
-    return 1;
-  }
-  override equals(other: Transform): boolean {
-    return other instanceof SigmoidTransform;
   }
   protected override _call(x: Tensor): Tensor {
     return clippedSigmoid(x);
@@ -126,24 +122,12 @@ export class SigmoidTransform extends Transform {
 }
 
 /** y = softplus(x) = log(1 + eˣ) (linear above 20, as torch's softplus). */
-export class SoftplusTransform extends Transform {
+export class SoftplusTransform extends RealBijection {
   override get typeName(): string {
     return 'SoftplusTransform';
   }
-  override get domain(): Constraint {
-    return real;
-  }
   override get codomain(): Constraint {
     return positive;
-  }
-  override get bijective(): boolean {
-    return true;
-  }
-  override get sign(): number {
-    return 1;
-  }
-  override equals(other: Transform): boolean {
-    return other instanceof SoftplusTransform;
   }
   protected override _call(x: Tensor): Tensor {
     return x.softplus();
@@ -162,24 +146,12 @@ export class SoftplusTransform extends Transform {
 const TANH_CODOMAIN = /* @__PURE__ */ new Interval(-1, 1, true);
 
 /** y = tanh(x). */
-export class TanhTransform extends Transform {
+export class TanhTransform extends RealBijection {
   override get typeName(): string {
     return 'TanhTransform';
   }
-  override get domain(): Constraint {
-    return real;
-  }
   override get codomain(): Constraint {
     return TANH_CODOMAIN;
-  }
-  override get bijective(): boolean {
-    return true;
-  }
-  override get sign(): number {
-    return 1;
-  }
-  override equals(other: Transform): boolean {
-    return other instanceof TanhTransform;
   }
   protected override _call(x: Tensor): Tensor {
     return x.tanh();
