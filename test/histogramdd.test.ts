@@ -4,11 +4,10 @@
  * edge tensors, range, weight, density, degenerate and empty data, leading dims; its agreement
  * with wg.histogram for one dim; and every error path.
  */
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
-import { initWasm } from './helpers/setup.js';
+import { onBothBackends, readFixture } from './helpers/both-backends.js';
 
 interface Case {
   x: wg.NestedArray;
@@ -22,50 +21,42 @@ interface Case {
   shape: number[];
   edges: number[][];
 }
-const REF = JSON.parse(readFileSync(new URL('./fixtures/histogramdd-torch.json', import.meta.url), 'utf8')) as Case[];
+const REF = readFixture<Case[]>('histogramdd-torch.json');
 
-beforeAll(async () => {
-  await initWasm();
-});
-afterAll(() => wg.setBackend('wasm'));
-
-for (const backend of ['wasm', 'reference'] as const)
-  describe(`on ${backend}`, () => {
-    beforeAll(() => wg.setBackend(backend));
-
-    test.each(REF.map((c, i) => [i, c] as const))('case %i equals torch', (_, c) => {
-      const x = wg.tensor(c.x, { shape: c.xshape });
-      const bins = c.edgeBins ? (c.bins as number[][]).map((e) => wg.tensor(e)) : (c.bins as number | number[]);
-      const r = wg.histogramdd(x, bins, {
-        ...(c.range ? { range: c.range } : {}),
-        ...(c.weight ? { weight: wg.tensor(c.weight) } : {}),
-        density: c.density,
-      });
-      expect(r.hist.shape).toEqual(c.shape);
-      expectClose(r.hist.data(), c.hist, 1e-5);
-      expect(r.binEdges.length).toBe(c.edges.length);
-      r.binEdges.forEach((e, d) => expectClose(e.data(), c.edges[d], 1e-6));
-      const [hist, edges] = r;
-      expect(hist).toBe(r.hist);
-      expect(edges).toBe(r.binEdges);
+onBothBackends(() => {
+  test.each(REF.map((c, i) => [i, c] as const))('case %i equals torch', (_, c) => {
+    const x = wg.tensor(c.x, { shape: c.xshape });
+    const bins = c.edgeBins ? (c.bins as number[][]).map((e) => wg.tensor(e)) : (c.bins as number | number[]);
+    const r = wg.histogramdd(x, bins, {
+      ...(c.range ? { range: c.range } : {}),
+      ...(c.weight ? { weight: wg.tensor(c.weight) } : {}),
+      density: c.density,
     });
-
-    test('one dim is wg.histogram', () => {
-      wg.manualSeed(5);
-      const x = wg.randn([33]);
-      const w = wg.rand([33]);
-      const h1 = wg.histogram(x, 7, { weight: w, density: true });
-      const hd = wg.histogramdd(x.reshape([33, 1]), 7, { weight: w, density: true });
-      expectClose(hd.hist.data(), h1.hist.data(), 1e-6);
-      expectClose(hd.binEdges[0].data(), h1.binEdges.data(), 1e-7);
-    });
-
-    test('no gradient reaches the input or the weight', () => {
-      const x = wg.randn([4, 2]).requiresGrad_(true);
-      const w = wg.rand([4]).requiresGrad_(true);
-      expect(wg.histogramdd(x, 2, { weight: w }).hist.requiresGrad).toBe(false);
-    });
+    expect(r.hist.shape).toEqual(c.shape);
+    expectClose(r.hist.data(), c.hist, 1e-5);
+    expect(r.binEdges.length).toBe(c.edges.length);
+    r.binEdges.forEach((e, d) => expectClose(e.data(), c.edges[d], 1e-6));
+    const [hist, edges] = r;
+    expect(hist).toBe(r.hist);
+    expect(edges).toBe(r.binEdges);
   });
+
+  test('one dim is wg.histogram', () => {
+    wg.manualSeed(5);
+    const x = wg.randn([33]);
+    const w = wg.rand([33]);
+    const h1 = wg.histogram(x, 7, { weight: w, density: true });
+    const hd = wg.histogramdd(x.reshape([33, 1]), 7, { weight: w, density: true });
+    expectClose(hd.hist.data(), h1.hist.data(), 1e-6);
+    expectClose(hd.binEdges[0].data(), h1.binEdges.data(), 1e-7);
+  });
+
+  test('no gradient reaches the input or the weight', () => {
+    const x = wg.randn([4, 2]).requiresGrad_(true);
+    const w = wg.rand([4]).requiresGrad_(true);
+    expect(wg.histogramdd(x, 2, { weight: w }).hist.requiresGrad).toBe(false);
+  });
+});
 
 describe('errors', () => {
   const x = () => wg.zeros([3, 2]);

@@ -4,11 +4,10 @@
  * linalg.householderProduct and linalg.qr, ormqr's gradients by gradcheck on the reference backend
  * (torch 1.13 has none), the method forms and every error path.
  */
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import * as wg from '../src/index.js';
 import { expectClose } from './helpers/expect.js';
-import { initWasm } from './helpers/setup.js';
+import { onBothBackends, readFixture } from './helpers/both-backends.js';
 
 interface GeqrfCase {
   A: wg.NestedArray;
@@ -23,83 +22,75 @@ interface OrmqrCase {
   transpose: boolean;
   y: wg.NestedArray;
 }
-const REF = JSON.parse(readFileSync(new URL('./fixtures/householder-torch.json', import.meta.url), 'utf8')) as { geqrf: GeqrfCase[]; ormqr: OrmqrCase[] };
+const REF = readFixture<{ geqrf: GeqrfCase[]; ormqr: OrmqrCase[] }>('householder-torch.json');
 const T = (x: wg.NestedArray) => wg.tensor(x);
 const flat = (x: wg.NestedArray): number[] => (Array.isArray(x) ? x.flatMap(flat) : [x]);
 
-beforeAll(async () => {
-  await initWasm();
-});
-afterAll(() => wg.setBackend('wasm'));
-
-for (const backend of ['wasm', 'reference'] as const)
-  describe(`on ${backend}`, () => {
-    beforeAll(() => wg.setBackend(backend));
-
-    test.each(REF.geqrf.map((c, i) => [i, c] as const))('geqrf case %i equals torch', (_, c) => {
-      const A = T(c.A);
-      const { a, tau } = wg.geqrf(A);
-      expect(a.shape).toEqual(A.shape);
-      expect(tau.shape).toEqual([...A.shape.slice(0, -2), Math.min(...A.shape.slice(-2))]);
-      // float32 input rounding: 3-decimal inputs are exact enough that the factors agree to ~1e-6 relative
-      expectClose(a.data(), flat(c.a), 2e-5);
-      expectClose(tau.data(), flat(c.tau), 2e-5);
-      expect(a.requiresGrad).toBe(false);
-      // the method form and the iterable form
-      const [a2, tau2] = A.geqrf();
-      expect(Array.from(a2.data())).toEqual(Array.from(a.data()));
-      expect(Array.from(tau2.data())).toEqual(Array.from(tau.data()));
-    });
-
-    test.each(REF.ormqr.map((c, i) => [i, c] as const))('ormqr case %i equals torch', (_, c) => {
-      const y = wg.ormqr(T(c.a), T(c.tau), T(c.other), c.left, c.transpose);
-      expectClose(y.data(), flat(c.y), 2e-5);
-      expectClose(T(c.a).ormqr(T(c.tau), T(c.other), c.left, c.transpose).data(), flat(c.y), 2e-5);
-    });
-
-    test('geqrf agrees with householderProduct (orgqr) and linalg.qr', () => {
-      for (const shape of [
-        [5, 3],
-        [3, 3],
-        [2, 7, 4],
-        [1, 1],
-      ]) {
-        wg.manualSeed(3);
-        const A = wg.randn(shape);
-        const { a, tau } = wg.geqrf(A);
-        const n = shape[shape.length - 1];
-        const Q = wg.linalg.householderProduct(a, tau);
-        const R = a.triu().narrow(-2, 0, n);
-        const { Q: Qr, R: Rr } = wg.linalg.qr(A);
-        expectClose(Q.data(), Qr.data(), 1e-5);
-        expectClose(R.data(), Rr.data(), 1e-5);
-        expectClose(Q.matmul(R).data(), A.data(), 1e-5);
-        // ormqr with the identity's first n columns is orgqr, and Qᵀ·A is triu(a) (R over m − n zero rows)
-        const I = wg.eye(shape[shape.length - 2], n).expand(A.shape);
-        expectClose(wg.ormqr(a, tau, I).data(), Q.data(), 1e-5);
-        expectClose(wg.ormqr(a, tau, A, true, true).data(), a.triu().data(), 1e-5);
-      }
-    });
-
-    test('wide input: the full Q of min(m, n) reflectors', () => {
-      wg.manualSeed(4);
-      const A = wg.randn([3, 5]);
-      const { a, tau } = wg.geqrf(A);
-      expect(tau.shape).toEqual([3]);
-      // Q·R = A with Q = ormqr(a, tau, I₃) and R = triu(a)
-      const Q = wg.ormqr(a, tau, wg.eye(3));
-      expectClose(Q.matmul(a.triu()).data(), A.data(), 1e-5);
-      expectClose(Q.matmul(Q.mT).data(), wg.eye(3).data(), 1e-5);
-    });
-
-    test('empty batch and zero-size other', () => {
-      const { a, tau } = wg.geqrf(wg.zeros([0, 4, 3]));
-      expect(a.shape).toEqual([0, 4, 3]);
-      expect(tau.shape).toEqual([0, 3]);
-      const g = wg.geqrf(wg.randn([5, 3]));
-      expect(wg.ormqr(g.a, g.tau, wg.zeros([0, 5]), false).shape).toEqual([0, 5]);
-    });
+onBothBackends(() => {
+  test.each(REF.geqrf.map((c, i) => [i, c] as const))('geqrf case %i equals torch', (_, c) => {
+    const A = T(c.A);
+    const { a, tau } = wg.geqrf(A);
+    expect(a.shape).toEqual(A.shape);
+    expect(tau.shape).toEqual([...A.shape.slice(0, -2), Math.min(...A.shape.slice(-2))]);
+    // float32 input rounding: 3-decimal inputs are exact enough that the factors agree to ~1e-6 relative
+    expectClose(a.data(), flat(c.a), 2e-5);
+    expectClose(tau.data(), flat(c.tau), 2e-5);
+    expect(a.requiresGrad).toBe(false);
+    // the method form and the iterable form
+    const [a2, tau2] = A.geqrf();
+    expect(Array.from(a2.data())).toEqual(Array.from(a.data()));
+    expect(Array.from(tau2.data())).toEqual(Array.from(tau.data()));
   });
+
+  test.each(REF.ormqr.map((c, i) => [i, c] as const))('ormqr case %i equals torch', (_, c) => {
+    const y = wg.ormqr(T(c.a), T(c.tau), T(c.other), c.left, c.transpose);
+    expectClose(y.data(), flat(c.y), 2e-5);
+    expectClose(T(c.a).ormqr(T(c.tau), T(c.other), c.left, c.transpose).data(), flat(c.y), 2e-5);
+  });
+
+  test('geqrf agrees with householderProduct (orgqr) and linalg.qr', () => {
+    for (const shape of [
+      [5, 3],
+      [3, 3],
+      [2, 7, 4],
+      [1, 1],
+    ]) {
+      wg.manualSeed(3);
+      const A = wg.randn(shape);
+      const { a, tau } = wg.geqrf(A);
+      const n = shape[shape.length - 1];
+      const Q = wg.linalg.householderProduct(a, tau);
+      const R = a.triu().narrow(-2, 0, n);
+      const { Q: Qr, R: Rr } = wg.linalg.qr(A);
+      expectClose(Q.data(), Qr.data(), 1e-5);
+      expectClose(R.data(), Rr.data(), 1e-5);
+      expectClose(Q.matmul(R).data(), A.data(), 1e-5);
+      // ormqr with the identity's first n columns is orgqr, and Qᵀ·A is triu(a) (R over m − n zero rows)
+      const I = wg.eye(shape[shape.length - 2], n).expand(A.shape);
+      expectClose(wg.ormqr(a, tau, I).data(), Q.data(), 1e-5);
+      expectClose(wg.ormqr(a, tau, A, true, true).data(), a.triu().data(), 1e-5);
+    }
+  });
+
+  test('wide input: the full Q of min(m, n) reflectors', () => {
+    wg.manualSeed(4);
+    const A = wg.randn([3, 5]);
+    const { a, tau } = wg.geqrf(A);
+    expect(tau.shape).toEqual([3]);
+    // Q·R = A with Q = ormqr(a, tau, I₃) and R = triu(a)
+    const Q = wg.ormqr(a, tau, wg.eye(3));
+    expectClose(Q.matmul(a.triu()).data(), A.data(), 1e-5);
+    expectClose(Q.matmul(Q.mT).data(), wg.eye(3).data(), 1e-5);
+  });
+
+  test('empty batch and zero-size other', () => {
+    const { a, tau } = wg.geqrf(wg.zeros([0, 4, 3]));
+    expect(a.shape).toEqual([0, 4, 3]);
+    expect(tau.shape).toEqual([0, 3]);
+    const g = wg.geqrf(wg.randn([5, 3]));
+    expect(wg.ormqr(g.a, g.tau, wg.zeros([0, 5]), false).shape).toEqual([0, 5]);
+  });
+});
 
 describe('gradients (reference backend)', () => {
   beforeAll(() => wg.setBackend('reference'));
