@@ -291,6 +291,7 @@ export { matrixPower, matrixExp, householderProduct as orgqr } from './linalg-co
 export { geqrf, ormqr } from './householder.js';
 export { histogramdd, type HistogramddOptions, type HistogramddResult } from './histogramdd.js';
 export { svdLowrank, pcaLowrank, type LowrankResult } from './lowrank.js';
+export { lobpcg } from './lobpcg.js';
 export { resizeAs_ } from './resize.js';
 export {
   asStrided,
