@@ -288,6 +288,11 @@ export { pinverse } from './linalg-norms.js';
 export { inv as inverse, det, slogdet, logdet, luSolveTorch as luSolve, luUnpack } from './linalg-lu.js';
 export { choleskyTorch as cholesky, choleskySolve, choleskyInverse, triangularSolve } from './linalg-cholesky.js';
 export { matrixPower, matrixExp, householderProduct as orgqr } from './linalg-compose.js';
+export { geqrf, ormqr } from './householder.js';
+export { histogramdd, type HistogramddOptions, type HistogramddResult } from './histogramdd.js';
+export { svdLowrank, pcaLowrank, type LowrankResult } from './lowrank.js';
+export { lobpcg } from './lobpcg.js';
+export { resizeAs_ } from './resize.js';
 export {
   asStrided,
   asStrided_,

@@ -30,7 +30,7 @@ export interface HistogramOptions {
 export type HistogramResult = Named<{ hist: Tensor; binEdges: Tensor }>;
 
 /** The edges of `bins` equal bins over `range` (or the data's range, read in JavaScript), as torch's. */
-function equalBins(fn: string, x: Tensor, bins: number, range: readonly [number, number] | undefined): Tensor {
+export function equalBins(fn: string, x: Tensor, bins: number, range: readonly [number, number] | undefined): Tensor {
   checkIntAtLeast(fn, 'bins', bins, 1);
   if (range !== undefined && (!Array.isArray(range) || range.length !== 2 || range.some((v) => typeof v !== 'number')))
     throw new ValueError(fn, `range must be [min, max], two numbers, got ${fmtValue(range)}`);
@@ -41,6 +41,25 @@ function equalBins(fn: string, x: Tensor, bins: number, range: readonly [number,
   if (lo > hi) throw new ValueError(fn, `range's min must not exceed its max, got [${lo}, ${hi}]`);
   if (lo === hi) [lo, hi] = [lo - 0.5, hi + 0.5];
   return linspace(lo, hi, bins + 1);
+}
+
+/** A tensor of bin edges checked: float32, 1-D, at least 2 of them (detached: no gradient flows to edges). */
+export function checkEdges(fn: string, name: string, bins: Tensor): Tensor {
+  if (bins.dtype !== 'float32') throw new DTypeError(fn, `${name} must be a float32 tensor of edges (the input's dtype), got ${bins.dtype}`);
+  if (bins.ndim !== 1 || bins.size < 2) throw new ShapeError(fn, `${name} must be a 1-D tensor of at least 2 edges, got shape ${fmtShape(bins.shape)}`);
+  return bins.detach();
+}
+
+/**
+ * The bin of each element of the 1-D e among `edges` (int32 in [0, n − 1] for n bins) and whether
+ * it counts (float32 0/1: within the edges, not NaN). The bin is the number of edges ≤ e, less one
+ * (bucketize's right form), the last edge in the last bin.
+ */
+export function binsOf(e: Tensor, edges: Tensor): { bin: Tensor; inside: Tensor } {
+  const n = edges.size - 1;
+  const bin = to(clamp(sub(to(bucketize(e, edges, { right: true }), 'float32'), 1), 0, n - 1), 'int32');
+  const inside = mul(ge(e, narrow(edges, 0, 0, 1)), le(e, narrow(edges, 0, n, 1)));
+  return { bin, inside };
 }
 
 /**
@@ -58,9 +77,7 @@ export function histogram(x: Tensor, bins: number | Tensor, opts?: HistogramOpti
   let edges: Tensor;
   if (bins instanceof Tensor) {
     if (range !== undefined) throw new ValueError(fn, 'range applies to a number of bins; bins given as edges set their own range');
-    if (bins.dtype !== 'float32') throw new DTypeError(fn, `bins must be a float32 tensor of edges (the input's dtype), got ${bins.dtype}`);
-    if (bins.ndim !== 1 || bins.size < 2) throw new ShapeError(fn, `bins must be a 1-D tensor of at least 2 edges, got shape ${fmtShape(bins.shape)}`);
-    edges = bins.detach();
+    edges = checkEdges(fn, 'bins', bins);
   } else if (typeof bins === 'number') edges = equalBins(fn, x, bins, range);
   else throw new ValueError(fn, `bins must be a number of bins or a 1-D tensor of edges, got ${fmtValue(bins)}`);
   if (weight !== undefined) {
@@ -70,9 +87,7 @@ export function histogram(x: Tensor, bins: number | Tensor, opts?: HistogramOpti
   }
   const n = edges.size - 1;
   const e = reshape(x.detach(), [-1]);
-  // the bin is the number of edges ≤ e, less one (bucketize's right form), the last edge in the last bin
-  const bin = to(clamp(sub(to(bucketize(e, edges, { right: true }), 'float32'), 1), 0, n - 1), 'int32');
-  const inside = mul(ge(e, narrow(edges, 0, 0, 1)), le(e, narrow(edges, 0, n, 1)));
+  const { bin, inside } = binsOf(e, edges);
   const counted = weight === undefined ? inside : where(inside, reshape(weight.detach(), [-1]), 0);
   let hist = scatterAdd(filled(fn, [n], 0, {}), 0, bin, counted);
   if (density) hist = div(hist, mul(sum(hist), diff(edges)));

@@ -42,7 +42,7 @@ function methodForms<K extends keyof Tensor & `${string}_`>(...names: K[]): { [N
 }
 
 // torch 1.13's `[n for n in dir(torch) if n.endswith('_') and not n.startswith('_')]` that are tensor methods here
-// (the others above; torch's as_strided_, embedding_renorm_, feature_dropout_, resize_as_* have none)
+// (the others above; torch's as_strided_, embedding_renorm_, feature_dropout_, resize_as_sparse_ have none; resize_as_ is wg.resizeAs_, src/api/resize.ts)
 export const {
   abs_,
   acos_,

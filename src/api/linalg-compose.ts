@@ -9,12 +9,12 @@ import { normDim } from '../ops/reduce.js';
 import type { DiagonalAttrs } from '../ops/convenience.js';
 import { diagonal as diagonalOf } from './convenience.js';
 import { readValues } from './counting.js';
-import { add, mul, sub } from './elementwise.js';
+import { add, mul } from './elementwise.js';
 import { eye } from './factories.js';
-import { tril } from './indexing.js';
-import { expand, movedim, narrow, unsqueeze } from './layout.js';
+import { expand, movedim } from './layout.js';
 import { matmul } from './linalg.js';
 import { tangent } from './linalg-host.js';
+import { applyReflectors, reflectorVectors } from './householder.js';
 import { inv, solve } from './linalg-lu.js';
 import { cross as crossOf } from './parity-math.js';
 import { vander as vanderOf } from './parity-shape.js';
@@ -154,14 +154,8 @@ export function householderProduct(A: Tensor, tau: Tensor): Tensor {
   if (m < n) throw new ShapeError(fn, `A.shape[-2] must be greater than or equal to A.shape[-1], got ${fmtShape(A.shape)}`);
   if (tau.ndim !== A.ndim - 1 || k > n || tau.shape.slice(0, -1).join() !== A.shape.slice(0, -2).join())
     throw new ShapeError(fn, `tau must have shape [..., k] with A's batch dims and k ≤ ${n}, got ${fmtShape(tau.shape)} for A ${fmtShape(A.shape)}`);
-  const V = add(tril(A, -1), eye(m, n));
-  let Q = expand(eye(m, n), A.shape);
-  // Q = H₁⋯H_k·I[:, :n], applied from the last reflector: Q ← Q − τᵢ·vᵢ·(vᵢᵀ·Q)
-  for (let i = k - 1; i >= 0; i--) {
-    const v = narrow(V, -1, i, 1);
-    Q = sub(Q, mul(matmul(v, matmul(v.mT, Q)), unsqueeze(narrow(tau, -1, i, 1), -1)));
-  }
-  return Q;
+  // Q = H₁⋯H_k·I[:, :n]
+  return applyReflectors(reflectorVectors(A), tau, expand(eye(m, n), A.shape), true, false);
 }
 
 /**

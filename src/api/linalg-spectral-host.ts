@@ -180,39 +180,52 @@ export interface HostQr {
 }
 
 /**
- * The QR of the m×n matrix at a[off…] by Householder reflections as LAPACK's dgeqrf (dlarfg:
- * H = I − τ·v·vᵀ with v₀ = 1, β = −sign(α)·‖x‖, no reflection when the column below the pivot is
- * zero) and dorgqr (Q = H₀·H₁·…·I). `complete` gives Q m×m and R m×n, else Q m×k and R k×n.
+ * LAPACK's dgeqrf on the m×n matrix at a[off…]: R on and above the diagonal, below it the
+ * Householder vectors' tails, and τ (k = min(m, n) values). Reflector j is H_j = I − τ_j·v_j·v_jᵀ
+ * with v_j = (0…0, 1, a[j+1:, j]) (dlarfg: β = −sign(α)·‖(α, x)‖, τ = (β − α)/β, v = x/(α − β);
+ * τ = 0 and no reflection when the column below the pivot is zero already).
  */
-export function hostQr(a: Float64Array, off: number, m: number, n: number, complete: boolean): HostQr {
+export function hostGeqrf(a: Float64Array, off: number, m: number, n: number): { a: Float64Array; tau: Float64Array } {
   const k = Math.min(m, n);
   const R = a.slice(off, off + m * n);
-  const vs: Float64Array[] = [],
-    taus: number[] = [];
+  const tau = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     const alpha = R[j * n + j];
     let xnorm = 0;
     for (let i = j + 1; i < m; i++) xnorm = Math.hypot(xnorm, R[i * n + j]);
-    const v = new Float64Array(m);
-    vs.push(v);
-    if (xnorm === 0) {
-      taus.push(0);
-      continue;
-    }
+    if (xnorm === 0) continue;
     const beta = -(alpha >= 0 ? 1 : -1) * Math.hypot(alpha, xnorm);
-    taus.push((beta - alpha) / beta);
-    v[j] = 1;
-    for (let i = j + 1; i < m; i++) v[i] = R[i * n + j] / (alpha - beta);
-    applyReflector(R, m, n, v, taus[j], j, j + 1);
+    tau[j] = (beta - alpha) / beta;
+    for (let i = j + 1; i < m; i++) R[i * n + j] /= alpha - beta;
+    applyReflector(R, m, n, reflectorVector(R, m, n, j), tau[j], j, j + 1);
     R[j * n + j] = beta;
-    for (let i = j + 1; i < m; i++) R[i * n + j] = 0;
   }
-  const qcols = complete ? m : k;
+  return { a: R, tau };
+}
+
+/** v_j of a compact QR c (m×n): 1 at row j, c's column j below it, zeros above. */
+function reflectorVector(c: Float64Array, m: number, n: number, j: number): Float64Array {
+  const v = new Float64Array(m);
+  v[j] = 1;
+  for (let i = j + 1; i < m; i++) v[i] = c[i * n + j];
+  return v;
+}
+
+/**
+ * The QR of the m×n matrix at a[off…] from hostGeqrf's reflectors (so Q and R have LAPACK's signs)
+ * and dorgqr (Q = H₀·H₁·…·I). `complete` gives Q m×m and R m×n, else Q m×k and R k×n.
+ */
+export function hostQr(a: Float64Array, off: number, m: number, n: number, complete: boolean): HostQr {
+  const k = Math.min(m, n);
+  const { a: c, tau } = hostGeqrf(a, off, m, n);
+  const qcols = complete ? m : k,
+    rrows = complete ? m : k;
+  const r = new Float64Array(rrows * n);
+  for (let i = 0; i < Math.min(rrows, k); i++) for (let j = i; j < n; j++) r[i * n + j] = c[i * n + j];
   const q = new Float64Array(m * qcols);
   for (let i = 0; i < qcols; i++) q[i * qcols + i] = 1;
-  for (let j = k - 1; j >= 0; j--) applyReflector(q, m, qcols, vs[j], taus[j], j, 0);
-  const rrows = complete ? m : k;
-  return { q, r: R.slice(0, rrows * n), qcols, rrows };
+  for (let j = k - 1; j >= 0; j--) applyReflector(q, m, qcols, reflectorVector(c, m, n, j), tau[j], j, 0);
+  return { q, r, qcols, rrows };
 }
 
 /** x ← (I − τ·v·vᵀ)·x on columns from `col` on, v zero above row `top`. */

@@ -30,6 +30,7 @@ import { lu, type LuResult } from './torch-extras.js';
 import { histogram, type HistogramOptions, type HistogramResult } from './histogram.js';
 import { acceptGenerator, type GeneratorOption } from './generator.js';
 import { asStrided_, newEmptyStrided } from './strided.js';
+import { isSetTo, isShared, resizeAs_, resize_, shareMemory_ } from './resize.js';
 import { DTypeError, ShapeError, ValueError, fmtShape, fmtValue } from '../errors.js';
 import type { DiagonalAttrs, IscloseAttrs } from '../ops/convenience.js';
 import * as P from './parity-shape.js';
@@ -577,6 +578,20 @@ declare module '../engine/tensor.js' {
     matrixExp(): Tensor;
     /** linalg.householderProduct(this, tau). */
     orgqr(tau: Tensor): Tensor;
+    /** wg.geqrf(this): { a, tau }, the QR in LAPACK's compact Householder form (no gradient). */
+    geqrf(): Named<{ a: Tensor; tau: Tensor }>;
+    /** wg.ormqr(this, tau, other, left, transpose): op(Q)·other or other·op(Q) for Q given by geqrf's (this, tau). */
+    ormqr(tau: Tensor, other: Tensor, left?: boolean, transpose?: boolean): Tensor;
+    /** The shape `size` in place, keeping the first elements (new ones zeros, or those an earlier resize_ dropped); refused when requiring grad. */
+    resize_(...size: (number | readonly number[])[]): Tensor;
+    /** this.resize_(other.shape). */
+    resizeAs_(other: Tensor): Tensor;
+    /** A no-op (wasmgrad's memory is one WebAssembly heap) that marks this tensor shared for isShared(); returns this. */
+    shareMemory_(): Tensor;
+    /** Whether shareMemory_ was called on this tensor's storage. */
+    isShared(): boolean;
+    /** Whether other is this tensor's storage with this shape. */
+    isSetTo(other: Tensor): boolean;
     /** Summed over the dims broadcasting would expand from size to this shape. */
     sumToSize(...size: (number | readonly number[])[]): Tensor;
     isSigned(): boolean;
@@ -938,6 +953,13 @@ const forwarded = {
   matrixPower: F.matrixPower,
   matrixExp: F.matrixExp,
   orgqr: F.orgqr,
+  geqrf: F.geqrf,
+  ormqr: F.ormqr,
+  resize_,
+  resizeAs_,
+  shareMemory_,
+  isShared,
+  isSetTo,
   sumToSize: F.sumToSize,
   isSigned: F.isSigned,
   isComplex: F.isComplex,

@@ -9,6 +9,7 @@ import { tensor, zeros } from '../api/creation.js';
 import { normalize, diagonal } from '../api/convenience.js';
 import { cat, eye, matmul, sign, trunc, tril, zerosLike } from '../api/functional.js';
 import { householderProduct, matrixExp } from '../api/linalg-compose.js';
+import { geqrf } from '../api/householder.js';
 import { solve } from '../api/linalg-lu.js';
 import { qr } from '../api/linalg-spectral.js';
 import { randn } from '../api/creation.js';
@@ -36,41 +37,6 @@ function tensorOf(fn: string, module: AnyModule, name: string): Tensor {
 
 export type OrthogonalMap = 'matrix_exp' | 'cayley' | 'householder';
 const MAPS: readonly OrthogonalMap[] = ['matrix_exp', 'cayley', 'householder'];
-
-/**
- * LAPACK's geqrf on the host in float64: A [..., m, n] (m ≥ n) → the Householder QR's reflectors
- * below R's diagonal and R on and above it, and tau [..., n]. Reflector j is Hⱼ = I − τⱼ·vⱼ·vⱼᵀ with
- * vⱼ = (0…0, 1, A[j+1:, j]) (dlarfg: β = −sign(α)·‖(α, x)‖, τ = (β − α)/β, v = x/(α − β); τ = 0
- * when x is zero already).
- */
-function geqrf(A: Tensor): { A: Float64Array; tau: Float64Array } {
-  const [m, n] = A.shape.slice(-2);
-  const a = Float64Array.from(A.rawValues());
-  const count = a.length / (m * n);
-  const tau = new Float64Array(count * n);
-  for (let b = 0; b < count; b++) {
-    const o = b * m * n;
-    for (let j = 0; j < n; j++) {
-      let xnorm = 0;
-      for (let i = j + 1; i < m; i++) xnorm = Math.hypot(xnorm, a[o + i * n + j]);
-      if (xnorm === 0) continue; // tau 0: H = I
-      const alpha = a[o + j * n + j];
-      const beta = (alpha >= 0 ? -1 : 1) * Math.hypot(alpha, xnorm);
-      const t = (beta - alpha) / beta;
-      tau[b * n + j] = t;
-      for (let i = j + 1; i < m; i++) a[o + i * n + j] /= alpha - beta;
-      a[o + j * n + j] = beta;
-      // the trailing columns: A ← Hⱼ·A, w = vᵀ·A, A −= τ·v·wᵀ
-      for (let c = j + 1; c < n; c++) {
-        let w = a[o + j * n + c];
-        for (let i = j + 1; i < m; i++) w += a[o + i * n + j] * a[o + i * n + c];
-        a[o + j * n + c] -= t * w;
-        for (let i = j + 1; i < m; i++) a[o + i * n + c] -= t * w * a[o + i * n + j];
-      }
-    }
-  }
-  return { A: a, tau };
-}
 
 /** Whether the columns of Q [..., n, k] are orthonormal: QᵀQ = I within torch's _is_orthogonal tolerance (atol 10·n·ε of float32, rtol 1e-5). */
 function isOrthogonal(Q: Tensor): boolean {
@@ -173,7 +139,10 @@ class _Orthogonal extends Module<(X: Tensor) => Tensor> {
             fn,
             'it is not possible to assign to the matrix exponential or the Cayley parametrizations when useTrivialization is false',
           );
-        const { A, tau } = geqrf(Q);
+        // geqrf's reflectors (below R's diagonal) and τ, read back to set the diagonal's signs
+        const qr = geqrf(Q);
+        const A = Float64Array.from(qr.a.rawValues()),
+          tau = qr.tau.rawValues();
         for (let o = 0, b = 0; o < A.length; o += n * k, b++)
           for (let j = 0; j < k; j++) {
             const d = o + j * k + j;
