@@ -675,7 +675,7 @@ describe('PyTorch parity shapes: errors', () => {
     expect(() => m(2).uniform_(0, Infinity)).toThrow('wasmgrad.uniform_: to must be a finite number, got Infinity');
     expect(() => m(2).normal_(0, -1)).toThrow('wasmgrad.normal_: expects std ≥ 0, got -1');
     expect(() => m(2).normal_(NaN)).toThrow('wasmgrad.normal_: mean must be a finite number, got NaN');
-    expect(() => m(2).bernoulli_(1.5)).toThrow('wasmgrad.bernoulli_: p must be a number in [0, 1], got 1.5');
+    expect(() => m(2).bernoulli_(1.5)).toThrow('wasmgrad.bernoulli_: p must be a number in [0, 1] or a tensor of probabilities, got 1.5');
   });
 
   test('shape functions', () => {
