@@ -72,6 +72,20 @@ for (const be of ['wasm', 'reference'] as const) {
       expectClose(vals(m1.weight), REF.prelu1.w, 0);
       expectClose(vals(m1.forward(wg.tensor([-2, 3]))), REF.prelu1.y, TOL);
       expect(m1.numParameters()).toBe(1);
+      // torch's call forms: PReLU(3, 0.1), PReLU(3, init=0.1), PReLU(num_parameters=3, init=0.1), PReLU(init=0.5)
+      const forms = [
+        new wg.nn.PReLU(3, 0.1),
+        new wg.nn.PReLU(3, { init: 0.1 }),
+        new wg.nn.PReLU({ numParameters: 3, init: 0.1 }),
+        new wg.nn.PReLU({ init: 0.5 }),
+      ];
+      expect(forms.map((f) => [f.weight.shape, Array.from(f.weight.data(), (v) => Math.round(v * 1e6) / 1e6)])).toEqual([
+        [[3], [0.1, 0.1, 0.1]],
+        [[3], [0.1, 0.1, 0.1]],
+        [[3], [0.1, 0.1, 0.1]],
+        [[1], [0.5]],
+      ]);
+      expect(() => new wg.nn.PReLU(3, { inits: 0.1 } as never)).toThrow(/nn\.PReLU: unknown option 'inits'/);
     });
 
     test('pixelShuffle and pixelUnshuffle (and their modules): values and gradients; they invert each other', () => {

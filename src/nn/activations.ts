@@ -230,12 +230,13 @@ export class GLU extends Module {
 export class PReLU extends Module {
   /** [numParameters] (Module.numParameters() counts parameters, so the size is weight.shape[0]). */
   readonly weight: Tensor;
-  constructor(numParameters: number | { numParameters?: number; init?: number } = 1, init = 0.25) {
+  /** torch's forms: `PReLU(3, 0.1)`, `PReLU(3, { init: 0.1 })`, `PReLU({ numParameters: 3, init: 0.1 })`. */
+  constructor(numParameters?: number | { numParameters?: number; init?: number }, init?: number | { init?: number });
+  constructor(...args: unknown[]) {
     super();
-    const o = typeof numParameters === 'object' && numParameters !== null ? numParameters : { numParameters, init };
-    const n = o.numParameters ?? 1;
+    const [n = 1, init = 0.25] = forms.moduleArgs(forms.PReLU, args) as [number?, number?];
     if (!Number.isInteger(n) || n < 1) throw new ValueError('nn.PReLU', `numParameters must be a positive integer, got ${fmtValue(n)}`);
-    this.weight = this.registerParameter('weight', constantParameter('nn.PReLU', [n], finite('PReLU', 'init', o.init ?? 0.25)));
+    this.weight = this.registerParameter('weight', constantParameter('nn.PReLU', [n], finite('PReLU', 'init', init)));
   }
   forward(x: Tensor): Tensor {
     return F.prelu(x, this.weight);

@@ -90,6 +90,7 @@ export const Softmin = /* @__PURE__ */ form('Softmin', ['dim'], []);
 export const Flatten = /* @__PURE__ */ form('Flatten', ['startDim', 'endDim'], []);
 export const Unflatten = /* @__PURE__ */ form('Unflatten', ['dim', 'unflattenedSize'], []);
 export const Dropout = /* @__PURE__ */ form('Dropout', ['p', 'inplace'], []);
+export const PReLU = /* @__PURE__ */ form('PReLU', ['numParameters', 'init'], []);
 export const Transformer = /* @__PURE__ */ form(
   'Transformer',
   ['dModel', 'nhead'],
