@@ -6,7 +6,7 @@ import { ValueError, fmtValue } from '../errors.js';
 import { checkFinite } from '../ops/types.js';
 import * as F from '../api/functional.js';
 import type { Tensor } from '../engine/tensor.js';
-import { checkOptions, checkTensor } from '../engine/check.js';
+import { checkTensor } from '../engine/check.js';
 import { pyFloat, pyNumber } from './layers.js';
 import { constantParameter } from './init.js';
 import { InPlaceActivation, InPlaceModule } from './inplace.js';
@@ -15,23 +15,6 @@ import * as forms from './module-forms.js';
 
 /** A finite number option of module fn (PyTorch's float arguments). */
 const finite = (fn: string, what: string, v: unknown): number => checkFinite(`nn.${fn}`, what, v);
-/**
- * The first constructor argument as numbers, or as the options object of module fn holding `keys`
- * (and `inplace` where PyTorch's module has it: ELU, CELU, Hardtanh): another key is a ValueError
- * naming it, as every options object.
- */
-const INPLACE = new Set(['ELU', 'CELU', 'Hardtanh']);
-type Given<K extends string> = Partial<Record<K, number>> & { inplace?: boolean };
-function options<K extends string>(fn: string, first: unknown, keys: readonly K[]): Given<K> | null {
-  if (typeof first !== 'object' || first === null) return null;
-  return checkOptions<Given<K>>(`nn.${fn}`, first, INPLACE.has(fn) ? [...keys, 'inplace'] : keys);
-}
-/** The first constructor argument as a number or as the options object holding `key`. */
-function option<K extends string>(fn: string, first: number | Partial<Record<K, number>> | undefined, key: K): number | undefined {
-  // a number (or anything else, which finite() then refuses) goes through as given
-  return typeof first === 'object' && first !== null ? options(fn, first, [key])![key] : first;
-}
-
 export class Mish extends InPlaceActivation {
   forward(x: Tensor): Tensor {
     return this.output(x, F.mish(x));
@@ -77,10 +60,11 @@ export class LogSigmoid extends Module {
 /** ELU and CELU: one α (default 1). */
 abstract class WithAlpha extends InPlaceModule {
   readonly alpha: number;
-  constructor(alpha: number | { alpha?: number; inplace?: boolean } = 1, inplace = false) {
-    const given = options(new.target.name, alpha, ['alpha']);
-    super(given !== null ? (given.inplace ?? false) : inplace);
-    this.alpha = finite(new.target.name, 'alpha', given !== null ? (given.alpha ?? 1) : alpha);
+  constructor(alpha?: number | { alpha?: number; inplace?: boolean }, inplace?: boolean | { inplace?: boolean });
+  constructor(...args: unknown[]) {
+    const [alpha = 1, inplace = false] = forms.moduleArgs(forms.ELU, args, new.target.name) as [number?, boolean?];
+    super(inplace);
+    this.alpha = finite(new.target.name, 'alpha', alpha);
   }
   override extraRepr(): string {
     return `alpha=${pyFloat(this.alpha)}${this.inplaceRepr()}`;
@@ -101,12 +85,16 @@ export class CELU extends WithAlpha {
 export class Hardtanh extends InPlaceModule {
   readonly minVal: number;
   readonly maxVal: number;
-  constructor(minVal: number | { minVal?: number; maxVal?: number; inplace?: boolean } = -1, maxVal = 1, inplace = false) {
-    const given = options('Hardtanh', minVal, ['minVal', 'maxVal']);
-    super(given !== null ? (given.inplace ?? false) : inplace);
-    const o = given !== null ? { minVal: given.minVal ?? -1, maxVal: given.maxVal ?? 1 } : { minVal, maxVal };
-    this.minVal = finite('Hardtanh', 'minVal', o.minVal);
-    this.maxVal = finite('Hardtanh', 'maxVal', o.maxVal);
+  constructor(
+    minVal?: number | { minVal?: number; maxVal?: number; inplace?: boolean },
+    maxVal?: number | { maxVal?: number; inplace?: boolean },
+    inplace?: boolean | { inplace?: boolean },
+  );
+  constructor(...args: unknown[]) {
+    const [minVal = -1, maxVal = 1, inplace = false] = forms.moduleArgs(forms.Hardtanh, args) as [number?, number?, boolean?];
+    super(inplace);
+    this.minVal = finite('Hardtanh', 'minVal', minVal);
+    this.maxVal = finite('Hardtanh', 'maxVal', maxVal);
     if (this.maxVal <= this.minVal) throw new ValueError('nn.Hardtanh', `maxVal must be greater than minVal, got minVal ${this.minVal}, maxVal ${this.maxVal}`);
   }
   forward(x: Tensor): Tensor {
@@ -121,12 +109,12 @@ export class Hardtanh extends InPlaceModule {
 export class Softplus extends Module {
   readonly beta: number;
   readonly threshold: number;
-  constructor(beta: number | { beta?: number; threshold?: number } = 1, threshold = 20) {
+  constructor(beta?: number | { beta?: number; threshold?: number }, threshold?: number | { threshold?: number });
+  constructor(...args: unknown[]) {
     super();
-    const given = options('Softplus', beta, ['beta', 'threshold']);
-    const o = given !== null ? { beta: given.beta ?? 1, threshold: given.threshold ?? 20 } : { beta, threshold };
-    this.beta = finite('Softplus', 'beta', o.beta);
-    this.threshold = finite('Softplus', 'threshold', o.threshold);
+    const [beta = 1, threshold = 20] = forms.moduleArgs(forms.Softplus, args) as [number?, number?];
+    this.beta = finite('Softplus', 'beta', beta);
+    this.threshold = finite('Softplus', 'threshold', threshold);
   }
   forward(x: Tensor): Tensor {
     return F.softplus(x, { beta: this.beta, threshold: this.threshold });
@@ -139,9 +127,11 @@ export class Softplus extends Module {
 /** Hardshrink and Softshrink: one λ (default 0.5). */
 abstract class WithLambd extends Module {
   readonly lambd: number;
-  constructor(lambd: number | { lambd?: number } = 0.5) {
+  constructor(lambd?: number | { lambd?: number });
+  constructor(...args: unknown[]) {
     super();
-    this.lambd = finite(new.target.name, 'lambd', option(new.target.name, lambd, 'lambd') ?? 0.5);
+    const [lambd = 0.5] = forms.moduleArgs(forms.Hardshrink, args, new.target.name) as [number?];
+    this.lambd = finite(new.target.name, 'lambd', lambd);
   }
   override extraRepr(): string {
     return `${pyFloat(this.lambd)}`;
@@ -167,12 +157,18 @@ export class Tanhshrink extends Module {
 
 /** x where x > threshold, else value (both required, as PyTorch's nn.Threshold). */
 export class Threshold extends InPlaceModule {
+  readonly threshold: number;
+  readonly value: number;
   constructor(
-    readonly threshold: number,
-    readonly value: number,
-    inplace = false,
-  ) {
+    threshold: number | { threshold: number; value: number; inplace?: boolean },
+    value?: number | { value: number; inplace?: boolean },
+    inplace?: boolean | { inplace?: boolean },
+  );
+  constructor(...args: unknown[]) {
+    const [threshold, value, inplace = false] = forms.moduleArgs(forms.Threshold, args) as [number, number, boolean?];
     super(inplace);
+    this.threshold = threshold;
+    this.value = value;
     // any number, NaN and ±∞ included, as F.threshold and PyTorch
     for (const [k, v] of Object.entries({ threshold, value }))
       if (typeof v !== 'number') throw new ValueError('nn.Threshold', `${k} must be a number, got ${fmtValue(v)}`);
@@ -214,8 +210,12 @@ export class Softmax2d extends Module {
 
 /** a·σ(b) for the halves of x along dim (default −1). */
 export class GLU extends Module {
-  constructor(readonly dim = -1) {
+  readonly dim: number;
+  constructor(dim?: number | { dim?: number });
+  constructor(...args: unknown[]) {
     super();
+    const [dim = -1] = forms.moduleArgs(forms.GLU, args) as [number?];
+    this.dim = dim;
     if (!Number.isInteger(dim)) throw new ValueError('nn.GLU', `dim must be an integer, got ${fmtValue(dim)}`);
   }
   forward(x: Tensor): Tensor {

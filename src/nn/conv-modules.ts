@@ -317,11 +317,14 @@ export class UpsamplingBilinear2d extends Upsample {
 
 /** An adaptive average pool: `pool` (the function) of the input to outputSize. */
 abstract class AdaptiveAvgPool<S> extends Module {
+  readonly outputSize: S;
+  /** `args`: the subclass's (outputSize), positional or by keyword. */
   protected constructor(
-    readonly outputSize: S,
+    args: readonly unknown[],
     private readonly pool: (x: Tensor, size: S) => Tensor,
   ) {
     super();
+    [this.outputSize] = forms.moduleArgs(forms.AdaptiveAvgPool, args, new.target.name) as [S];
   }
   forward(x: Tensor): Tensor {
     return this.pool(x, this.outputSize);
@@ -333,14 +336,18 @@ abstract class AdaptiveAvgPool<S> extends Module {
 
 /** An adaptive max pool: `pool` (the function) of the input to outputSize; returnIndices gives [out, indices]. */
 abstract class AdaptiveMaxPool<S> extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
+  readonly outputSize: S;
+  readonly returnIndices: boolean;
+  /** `args`: the subclass's (outputSize, returnIndices = false), positional or by keyword. */
   protected constructor(
-    name: string,
-    readonly outputSize: S,
-    readonly returnIndices: boolean,
+    args: readonly unknown[],
     private readonly pool: (x: Tensor, size: S, opts: { returnIndices: boolean }) => Tensor | [Tensor, Tensor],
   ) {
     super();
-    checkBool(`nn.${name}`, 'returnIndices', returnIndices);
+    const [outputSize, returnIndices = false] = forms.moduleArgs(forms.AdaptiveMaxPool, args, new.target.name) as [S, boolean?];
+    checkBool(`nn.${new.target.name}`, 'returnIndices', returnIndices);
+    this.outputSize = outputSize;
+    this.returnIndices = returnIndices;
   }
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
     return this.pool(x, this.outputSize, { returnIndices: this.returnIndices });
@@ -352,15 +359,17 @@ abstract class AdaptiveMaxPool<S> extends Module<(x: Tensor) => Tensor | [Tensor
 
 /** Average pooling of [N, C, H, W] to a fixed output size (PyTorch nn.AdaptiveAvgPool2d). */
 export class AdaptiveAvgPool2d extends AdaptiveAvgPool<AdaptiveSize> {
-  constructor(outputSize: AdaptiveSize) {
-    super(outputSize, F.adaptiveAvgPool2d);
+  constructor(outputSize: AdaptiveSize | { outputSize: AdaptiveSize });
+  constructor(...args: unknown[]) {
+    super(args, F.adaptiveAvgPool2d);
   }
 }
 
 /** Max pooling of [N, C, H, W] to a fixed output size (PyTorch nn.AdaptiveMaxPool2d; returnIndices gives [out, indices]). */
 export class AdaptiveMaxPool2d extends AdaptiveMaxPool<AdaptiveSize> {
-  constructor(outputSize: AdaptiveSize, returnIndices = false) {
-    super('AdaptiveMaxPool2d', outputSize, returnIndices, F.adaptiveMaxPool2d);
+  constructor(outputSize: AdaptiveSize | { outputSize: AdaptiveSize; returnIndices?: boolean }, returnIndices?: boolean | { returnIndices?: boolean });
+  constructor(...args: unknown[]) {
+    super(args, F.adaptiveMaxPool2d);
   }
 }
 
@@ -400,14 +409,16 @@ export class FractionalMaxPool3d extends FractionalMaxPool {
 
 /** Average pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveAvgPool3d). */
 export class AdaptiveAvgPool3d extends AdaptiveAvgPool<AdaptiveSize3> {
-  constructor(outputSize: AdaptiveSize3) {
-    super(outputSize, F.adaptiveAvgPool3d);
+  constructor(outputSize: AdaptiveSize3 | { outputSize: AdaptiveSize3 });
+  constructor(...args: unknown[]) {
+    super(args, F.adaptiveAvgPool3d);
   }
 }
 
 /** Max pooling of [N, C, D, H, W] to a fixed output size (PyTorch nn.AdaptiveMaxPool3d; returnIndices gives [out, indices]). */
 export class AdaptiveMaxPool3d extends AdaptiveMaxPool<AdaptiveSize3> {
-  constructor(outputSize: AdaptiveSize3, returnIndices = false) {
-    super('AdaptiveMaxPool3d', outputSize, returnIndices, F.adaptiveMaxPool3d);
+  constructor(outputSize: AdaptiveSize3 | { outputSize: AdaptiveSize3; returnIndices?: boolean }, returnIndices?: boolean | { returnIndices?: boolean });
+  constructor(...args: unknown[]) {
+    super(args, F.adaptiveMaxPool3d);
   }
 }

@@ -91,6 +91,22 @@ export const Flatten = /* @__PURE__ */ form('Flatten', ['startDim', 'endDim'], [
 export const Unflatten = /* @__PURE__ */ form('Unflatten', ['dim', 'unflattenedSize'], []);
 export const Dropout = /* @__PURE__ */ form('Dropout', ['p', 'inplace'], []);
 export const PReLU = /* @__PURE__ */ form('PReLU', ['numParameters', 'init'], []);
+// ELU's serves CELU, Hardshrink's Softshrink
+export const ELU = /* @__PURE__ */ form('ELU', ['alpha', 'inplace'], []);
+export const Hardtanh = /* @__PURE__ */ form('Hardtanh', ['minVal', 'maxVal', 'inplace'], []);
+export const Softplus = /* @__PURE__ */ form('Softplus', ['beta', 'threshold'], []);
+export const Hardshrink = /* @__PURE__ */ form('Hardshrink', ['lambd'], []);
+export const Threshold = /* @__PURE__ */ form('Threshold', ['threshold', 'value', 'inplace'], []);
+export const LeakyReLU = /* @__PURE__ */ form('LeakyReLU', ['negativeSlope', 'inplace'], []);
+export const RReLU = /* @__PURE__ */ form('RReLU', ['lower', 'upper', 'inplace'], []);
+export const GLU = /* @__PURE__ */ form('GLU', ['dim'], []);
+export const ChannelShuffle = /* @__PURE__ */ form('ChannelShuffle', ['groups'], []);
+// one form serves each family (the errors name the module called)
+export const Pad = /* @__PURE__ */ form('Pad', ['padding'], []);
+export const ConstantPad = /* @__PURE__ */ form('ConstantPad', ['padding', 'value'], []);
+export const MaxUnpool = /* @__PURE__ */ form('MaxUnpool', ['kernelSize', 'stride', 'padding'], []);
+export const AdaptiveAvgPool = /* @__PURE__ */ form('AdaptiveAvgPool', ['outputSize'], []);
+export const AdaptiveMaxPool = /* @__PURE__ */ form('AdaptiveMaxPool', ['outputSize', 'returnIndices'], []);
 export const Transformer = /* @__PURE__ */ form(
   'Transformer',
   ['dModel', 'nhead'],

@@ -56,11 +56,14 @@ export class Bilinear extends Module<(x1: Tensor, x2: Tensor) => Tensor> {
 
 /** Max pooling of x [N, C, L] (or [C, L]) to `outputSize` positions (PyTorch nn.AdaptiveMaxPool1d; returnIndices gives [out, indices]). */
 export class AdaptiveMaxPool1d extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
-  constructor(
-    readonly outputSize: number,
-    readonly returnIndices = false,
-  ) {
+  readonly outputSize: number;
+  readonly returnIndices: boolean;
+  constructor(outputSize: number | { outputSize: number; returnIndices?: boolean }, returnIndices?: boolean | { returnIndices?: boolean });
+  constructor(...args: unknown[]) {
     super();
+    const [outputSize, returnIndices = false] = forms.moduleArgs(forms.AdaptiveMaxPool, args, 'AdaptiveMaxPool1d') as [number, boolean?];
+    this.outputSize = outputSize;
+    this.returnIndices = returnIndices;
     checkBool('nn.AdaptiveMaxPool1d', 'returnIndices', returnIndices);
   }
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
@@ -73,8 +76,12 @@ export class AdaptiveMaxPool1d extends Module<(x: Tensor) => Tensor | [Tensor, T
 
 /** Interleaves the channels of [N, C, *] from `groups` groups (PyTorch nn.ChannelShuffle). */
 export class ChannelShuffle extends Module {
-  constructor(readonly groups: number) {
+  readonly groups: number;
+  constructor(groups: number | { groups: number });
+  constructor(...args: unknown[]) {
     super();
+    const [groups] = forms.moduleArgs(forms.ChannelShuffle, args) as [number];
+    this.groups = groups;
     checkInt('ChannelShuffle', 'groups', groups, 1);
   }
   forward(x: Tensor): Tensor {
@@ -177,12 +184,18 @@ export class FeatureAlphaDropout extends Dropout {
 
 /** Randomized leaky ReLU (PyTorch nn.RReLU(lower = 1/8, upper = 1/3)): random slopes in training, (lower + upper)/2 in eval. */
 export class RReLU extends InPlaceModule {
+  readonly lower: number;
+  readonly upper: number;
   constructor(
-    readonly lower = 1 / 8,
-    readonly upper = 1 / 3,
-    inplace = false,
-  ) {
+    lower?: number | { lower?: number; upper?: number; inplace?: boolean },
+    upper?: number | { upper?: number; inplace?: boolean },
+    inplace?: boolean | { inplace?: boolean },
+  );
+  constructor(...args: unknown[]) {
+    const [lower = 1 / 8, upper = 1 / 3, inplace = false] = forms.moduleArgs(forms.RReLU, args) as [number?, number?, boolean?];
     super(inplace);
+    this.lower = lower;
+    this.upper = upper;
     if (typeof lower !== 'number' || typeof upper !== 'number' || !Number.isFinite(lower) || !Number.isFinite(upper) || lower > upper)
       throw new ValueError('nn.RReLU', `lower and upper must be finite numbers with lower ≤ upper, got ${fmtValue(lower)} and ${fmtValue(upper)}`);
   }
@@ -199,9 +212,11 @@ abstract class MaxUnpool extends Module<(x: Tensor, indices: Tensor, outputSize?
   readonly kernelSize: number[];
   readonly stride: number[];
   readonly padding: number[];
-  constructor(spatial: number, kernelSize: Size2 | Size3, stride: Size2 | Size3 | null, padding: Size2 | Size3) {
+  /** `args`: the subclass's (kernelSize, stride = kernelSize, padding = 0), positional or by keyword. */
+  constructor(spatial: number, args: readonly unknown[]) {
     super();
     const fn = `nn.${new.target.name}`;
+    const [kernelSize, stride = null, padding = 0] = forms.moduleArgs(forms.MaxUnpool, args, new.target.name) as [Size3, (Size3 | null)?, Size3?];
     this.kernelSize = perDim(fn, 'kernelSize', kernelSize, spatial, 1);
     this.stride = perDim(fn, 'stride', stride ?? kernelSize, spatial, 1);
     this.padding = perDim(fn, 'padding', padding, spatial, 0);
@@ -213,8 +228,13 @@ abstract class MaxUnpool extends Module<(x: Tensor, indices: Tensor, outputSize?
 
 /** Partial inverse of MaxPool1d (PyTorch nn.MaxUnpool1d): forward(x, indices, outputSize?). */
 export class MaxUnpool1d extends MaxUnpool {
-  constructor(kernelSize: number | [number], stride: number | [number] | null = null, padding: number | [number] = 0) {
-    super(1, kernelSize, stride, padding);
+  constructor(
+    kernelSize: number | [number] | { kernelSize: number | [number]; stride?: number | [number] | null; padding?: number | [number] },
+    stride?: number | [number] | null | { stride?: number | [number] | null; padding?: number | [number] },
+    padding?: number | [number] | { padding?: number | [number] },
+  );
+  constructor(...args: unknown[]) {
+    super(1, args);
   }
   forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
     return F.maxUnpool1d(x, indices, this.kernelSize[0], { stride: this.stride[0], padding: this.padding[0], outputSize });
@@ -223,8 +243,13 @@ export class MaxUnpool1d extends MaxUnpool {
 
 /** Partial inverse of MaxPool2d (PyTorch nn.MaxUnpool2d): forward(x, indices, outputSize?). */
 export class MaxUnpool2d extends MaxUnpool {
-  constructor(kernelSize: Size2, stride: Size2 | null = null, padding: Size2 = 0) {
-    super(2, kernelSize, stride, padding);
+  constructor(
+    kernelSize: Size2 | { kernelSize: Size2; stride?: Size2 | null; padding?: Size2 },
+    stride?: Size2 | null | { stride?: Size2 | null; padding?: Size2 },
+    padding?: Size2 | { padding?: Size2 },
+  );
+  constructor(...args: unknown[]) {
+    super(2, args);
   }
   forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
     const [kh, kw] = this.kernelSize;
@@ -234,8 +259,13 @@ export class MaxUnpool2d extends MaxUnpool {
 
 /** Partial inverse of MaxPool3d (PyTorch nn.MaxUnpool3d): forward(x, indices, outputSize?). */
 export class MaxUnpool3d extends MaxUnpool {
-  constructor(kernelSize: Size3, stride: Size3 | null = null, padding: Size3 = 0) {
-    super(3, kernelSize, stride, padding);
+  constructor(
+    kernelSize: Size3 | { kernelSize: Size3; stride?: Size3 | null; padding?: Size3 },
+    stride?: Size3 | null | { stride?: Size3 | null; padding?: Size3 },
+    padding?: Size3 | { padding?: Size3 },
+  );
+  constructor(...args: unknown[]) {
+    super(3, args);
   }
   forward(x: Tensor, indices: Tensor, outputSize: readonly number[] | null = null): Tensor {
     const [k, s, p] = [this.kernelSize, this.stride, this.padding].map(([d, h, w]): [number, number, number] => [d, h, w]);

@@ -70,8 +70,11 @@ export class AvgPool1d extends Module {
 
 /** Mean pooling of x [N, C, L] (or [C, L]) to `outputSize` positions. */
 export class AdaptiveAvgPool1d extends Module {
-  constructor(readonly outputSize: number) {
+  readonly outputSize: number;
+  constructor(outputSize: number | { outputSize: number });
+  constructor(...args: unknown[]) {
     super();
+    [this.outputSize] = forms.moduleArgs(forms.AdaptiveAvgPool, args, 'AdaptiveAvgPool1d') as [number];
   }
   forward(x: Tensor): Tensor {
     return F.adaptiveAvgPool1d(x, this.outputSize);
@@ -113,21 +116,28 @@ export class PixelUnshuffle extends Module {
  */
 abstract class PadNd extends Module {
   readonly padding: readonly number[];
+  readonly value: number;
+  /** `args`: the subclass's constructor arguments, (padding) or, for ConstantPad*d, (padding, value), positional or by keyword. */
   protected constructor(
     dims: number,
-    padding: number | readonly number[],
+    args: readonly unknown[],
     readonly mode: PadMode,
-    readonly value = 0,
     /** ZeroPad*d print only their padding, as torch's. */
     private readonly showValue = true,
   ) {
     super();
     const fn = `nn.${new.target.name}`;
+    const constantValue = mode === 'constant' && showValue;
+    const [padding, value = constantValue ? undefined : 0] = forms.moduleArgs(constantValue ? forms.ConstantPad : forms.Pad, args, new.target.name) as [
+      number | readonly number[],
+      number?,
+    ];
     const p = typeof padding === 'number' ? Array<number>(2 * dims).fill(padding) : Array.isArray(padding) ? [...padding] : null;
     if (p === null || p.length !== 2 * dims || p.some((v) => !Number.isInteger(v)))
       throw new ValueError(fn, `padding must be an integer or ${2 * dims} integers, got ${fmtValue(padding)}`);
     if (typeof value !== 'number' || Number.isNaN(value)) throw new ValueError(fn, `value must be a number, got ${fmtValue(value)}`);
     this.padding = p;
+    this.value = value as number;
   }
   forward(x: Tensor): Tensor {
     return F.pad(x, this.padding, this.mode === 'constant' ? { mode: 'constant', value: this.value } : { mode: this.mode });
@@ -138,77 +148,92 @@ abstract class PadNd extends Module {
 }
 
 export class ConstantPad1d extends PadNd {
-  constructor(padding: number | readonly number[], value: number) {
-    super(1, padding, 'constant', value);
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[]; value: number }, value?: number | { value: number });
+  constructor(...args: unknown[]) {
+    super(1, args, 'constant');
   }
 }
 export class ConstantPad2d extends PadNd {
-  constructor(padding: number | readonly number[], value: number) {
-    super(2, padding, 'constant', value);
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[]; value: number }, value?: number | { value: number });
+  constructor(...args: unknown[]) {
+    super(2, args, 'constant');
   }
 }
 export class ZeroPad1d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(1, padding, 'constant', 0, false);
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(1, args, 'constant', false);
   }
 }
 export class ZeroPad2d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(2, padding, 'constant', 0, false);
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(2, args, 'constant', false);
   }
 }
 export class ReflectionPad1d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(1, padding, 'reflect');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(1, args, 'reflect');
   }
 }
 export class ReflectionPad2d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(2, padding, 'reflect');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(2, args, 'reflect');
   }
 }
 export class ReplicationPad1d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(1, padding, 'replicate');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(1, args, 'replicate');
   }
 }
 export class ReplicationPad2d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(2, padding, 'replicate');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(2, args, 'replicate');
   }
 }
 export class CircularPad1d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(1, padding, 'circular');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(1, args, 'circular');
   }
 }
 export class CircularPad2d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(2, padding, 'circular');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(2, args, 'circular');
   }
 }
 export class ConstantPad3d extends PadNd {
-  constructor(padding: number | readonly number[], value: number) {
-    super(3, padding, 'constant', value);
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[]; value: number }, value?: number | { value: number });
+  constructor(...args: unknown[]) {
+    super(3, args, 'constant');
   }
 }
 export class ZeroPad3d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(3, padding, 'constant', 0, false);
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(3, args, 'constant', false);
   }
 }
 export class ReflectionPad3d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(3, padding, 'reflect');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(3, args, 'reflect');
   }
 }
 export class ReplicationPad3d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(3, padding, 'replicate');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(3, args, 'replicate');
   }
 }
 export class CircularPad3d extends PadNd {
-  constructor(padding: number | readonly number[]) {
-    super(3, padding, 'circular');
+  constructor(padding: number | readonly number[] | { padding: number | readonly number[] });
+  constructor(...args: unknown[]) {
+    super(3, args, 'circular');
   }
 }

@@ -21,7 +21,9 @@ export class ReLU extends InPlaceActivation {
 /** x for x > 0, else negativeSlope·x (PyTorch's default slope 0.01). */
 export class LeakyReLU extends InPlaceModule {
   readonly negativeSlope: number;
-  constructor(negativeSlope = 0.01, inplace = false) {
+  constructor(negativeSlope?: number | { negativeSlope?: number; inplace?: boolean }, inplace?: boolean | { inplace?: boolean });
+  constructor(...args: unknown[]) {
+    const [negativeSlope = 0.01, inplace = false] = forms.moduleArgs(forms.LeakyReLU, args) as [number?, boolean?];
     super(inplace);
     this.negativeSlope = checkFinite('nn.LeakyReLU', 'negativeSlope', negativeSlope);
   }
