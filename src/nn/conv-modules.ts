@@ -315,8 +315,8 @@ export class UpsamplingBilinear2d extends Upsample {
   }
 }
 
-/** An adaptive average pool: `pool` (the function) of the input to outputSize. */
-abstract class AdaptiveAvgPool<S> extends Module {
+/** An adaptive average pool: `pool` (the function) of the input to outputSize (1-D, 2-D and 3-D). */
+export abstract class AdaptiveAvgPool<S> extends Module {
   readonly outputSize: S;
   /** `args`: the subclass's (outputSize), positional or by keyword. */
   protected constructor(
@@ -334,8 +334,8 @@ abstract class AdaptiveAvgPool<S> extends Module {
   }
 }
 
-/** An adaptive max pool: `pool` (the function) of the input to outputSize; returnIndices gives [out, indices]. */
-abstract class AdaptiveMaxPool<S> extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
+/** An adaptive max pool: `pool` (the function) of the input to outputSize; returnIndices gives [out, indices] (1-D, 2-D and 3-D). */
+export abstract class AdaptiveMaxPool<S> extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
   readonly outputSize: S;
   readonly returnIndices: boolean;
   /** `args`: the subclass's (outputSize, returnIndices = false), positional or by keyword. */

@@ -13,6 +13,7 @@ import { fanInBound, uniformParameter } from './init.js';
 import { checkInt, pyFloat, pySize } from './layers.js';
 import { InPlaceModule } from './inplace.js';
 import { Module } from './module.js';
+import { AdaptiveMaxPool } from './conv-modules.js';
 import { Dropout } from './simple.js';
 import * as forms from './module-forms.js';
 
@@ -55,22 +56,10 @@ export class Bilinear extends Module<(x1: Tensor, x2: Tensor) => Tensor> {
 }
 
 /** Max pooling of x [N, C, L] (or [C, L]) to `outputSize` positions (PyTorch nn.AdaptiveMaxPool1d; returnIndices gives [out, indices]). */
-export class AdaptiveMaxPool1d extends Module<(x: Tensor) => Tensor | [Tensor, Tensor]> {
-  readonly outputSize: number;
-  readonly returnIndices: boolean;
+export class AdaptiveMaxPool1d extends AdaptiveMaxPool<number> {
   constructor(outputSize: number | { outputSize: number; returnIndices?: boolean }, returnIndices?: boolean | { returnIndices?: boolean });
   constructor(...args: unknown[]) {
-    super();
-    const [outputSize, returnIndices = false] = forms.moduleArgs(forms.AdaptiveMaxPool, args, 'AdaptiveMaxPool1d') as [number, boolean?];
-    this.outputSize = outputSize;
-    this.returnIndices = returnIndices;
-    checkBool('nn.AdaptiveMaxPool1d', 'returnIndices', returnIndices);
-  }
-  forward(x: Tensor): Tensor | [Tensor, Tensor] {
-    return F.adaptiveMaxPool1d(x, this.outputSize, { returnIndices: this.returnIndices });
-  }
-  override extraRepr(): string {
-    return `output_size=${this.outputSize}`;
+    super(args, F.adaptiveMaxPool1d);
   }
 }
 

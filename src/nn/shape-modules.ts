@@ -10,6 +10,7 @@ import type { Tensor } from '../engine/tensor.js';
 import type { PadMode } from '../ops/layout.js';
 import type { AvgPool1dOptions, MaxPool1dOptions } from '../ops/pool.js';
 import { Module } from './module.js';
+import { AdaptiveAvgPool } from './conv-modules.js';
 import type { MaxPoolOutput } from './simple.js';
 import * as forms from './module-forms.js';
 
@@ -69,18 +70,10 @@ export class AvgPool1d extends Module {
 }
 
 /** Mean pooling of x [N, C, L] (or [C, L]) to `outputSize` positions. */
-export class AdaptiveAvgPool1d extends Module {
-  readonly outputSize: number;
+export class AdaptiveAvgPool1d extends AdaptiveAvgPool<number> {
   constructor(outputSize: number | { outputSize: number });
   constructor(...args: unknown[]) {
-    super();
-    [this.outputSize] = forms.moduleArgs(forms.AdaptiveAvgPool, args, 'AdaptiveAvgPool1d') as [number];
-  }
-  forward(x: Tensor): Tensor {
-    return F.adaptiveAvgPool1d(x, this.outputSize);
-  }
-  override extraRepr(): string {
-    return `output_size=${this.outputSize}`;
+    super(args, F.adaptiveAvgPool1d);
   }
 }
 
